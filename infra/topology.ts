@@ -1,0 +1,320 @@
+import type { CompanyConfig } from '../shared/config/schema.ts';
+import { DETAIL_TYPES, EVENT_SOURCE } from '../shared/domain/events.ts';
+
+/**
+ * The one description of a company's stack. The CDK app (infra/aws) and the local
+ * runtime (infra/local) are both built from it and from nothing else, so the laptop and
+ * the cloud cannot drift apart.
+ */
+export interface Topology {
+  readonly companyId: string;
+  /** Prefix of every physical name, so stacks of several companies never collide. */
+  readonly prefix: string;
+  readonly timezone: string;
+  readonly table: TableSpec;
+  readonly queues: readonly QueueSpec[];
+  readonly bus: BusSpec;
+  readonly functions: readonly FunctionSpec[];
+  readonly schedules: readonly ScheduleSpec[];
+  readonly secrets: readonly SecretSpec[];
+  readonly http: HttpSpec;
+}
+
+export interface TableSpec {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly indexes: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey: string }[];
+  readonly ttlAttribute: string;
+}
+
+export interface QueueSpec {
+  /** Logical id, referenced by triggers, grants, rules and environment. */
+  readonly id: string;
+  readonly name: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly retentionDays: number;
+  readonly dlq: { readonly name: string; readonly maxReceiveCount: number; readonly retentionDays: number };
+  /** DLQ depth at or above which the alarm fires. */
+  readonly alarmDlqDepth: number;
+}
+
+/** An EventBridge event pattern: the subset of operators that the local bus implements. */
+export type EventPattern = { readonly [field: string]: EventPattern | readonly PatternValue[] };
+export type PatternValue =
+  | string
+  | number
+  | boolean
+  | null
+  | { readonly prefix: string }
+  | { readonly 'anything-but': string | number | readonly (string | number)[] }
+  | { readonly exists: boolean }
+  | { readonly numeric: readonly (string | number)[] };
+
+export interface BusSpec {
+  readonly name: string;
+  readonly archiveRetentionDays: number;
+  readonly rules: readonly RuleSpec[];
+}
+
+export interface RuleSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly pattern: EventPattern;
+  /** Queue id that receives the whole event. */
+  readonly targetQueue: string;
+}
+
+/** A value of a function's environment, resolved by each backend. */
+export type EnvValue =
+  | { readonly kind: 'literal'; readonly value: string }
+  /**
+   * The validated company config as JSON. Locally an environment variable; in the cloud
+   * esbuild inlines it at bundle time, because Lambda caps all variables at 4 KB.
+   */
+  | { readonly kind: 'companyConfig' }
+  | { readonly kind: 'tableName' }
+  | { readonly kind: 'busName' }
+  | { readonly kind: 'queueUrl'; readonly queue: string }
+  | { readonly kind: 'secretName'; readonly secret: string };
+
+export type Grant =
+  | { readonly resource: 'table'; readonly access: 'read' | 'readWrite' }
+  | { readonly resource: 'queue'; readonly queue: string; readonly access: 'send' | 'consume' }
+  | { readonly resource: 'bus'; readonly access: 'put' }
+  | { readonly resource: 'secret'; readonly secret: string; readonly access: 'read' };
+
+export type Trigger =
+  | { readonly type: 'http'; readonly routes: readonly HttpRoute[] }
+  | {
+      readonly type: 'sqs';
+      readonly queue: string;
+      readonly batchSize: number;
+      readonly maxBatchingWindowSeconds: number;
+      readonly reportBatchItemFailures: true;
+    }
+  | { readonly type: 'schedule'; readonly schedule: string };
+
+export interface HttpRoute {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway v2 route path, with `{name}` parameters. */
+  readonly path: string;
+}
+
+export interface FunctionSpec {
+  readonly id: string;
+  readonly name: string;
+  /** Module path relative to the repository root; it exports `handler` and `createHandler`. */
+  readonly entry: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly environment: Readonly<Record<string, EnvValue>>;
+  readonly triggers: readonly Trigger[];
+  readonly grants: readonly Grant[];
+}
+
+export interface ScheduleSpec {
+  readonly id: string;
+  readonly name: string;
+  /** EventBridge Scheduler expression, `cron(min hour day-of-month month day-of-week year)`. */
+  readonly expression: string;
+  readonly timezone: string;
+  readonly targetFunction: string;
+  /** The target's input; `<aws.scheduler.scheduled-time>` is replaced when it fires. */
+  readonly payload: Readonly<Record<string, string>>;
+}
+
+export interface SecretSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly platform: string;
+  readonly description: string;
+}
+
+export interface HttpSpec {
+  readonly name: string;
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Largest request body the ingest accepts, in bytes. */
+  readonly maxBodyBytes: number;
+}
+
+/** Environment variable that carries the validated company config to every function. */
+export const COMPANY_CONFIG_ENV = 'COMPANY_CONFIG';
+
+export const INTAKE_QUEUE = 'intake';
+export const departmentQueueId = (departmentId: string): string => `dept-${departmentId}`;
+
+const WEBHOOK_PATH = '/webhooks/{platform}';
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The secret id of a platform, and its physical name. */
+export function platformSecretName(config: CompanyConfig, platform: 'meta'): string {
+  return config.platforms[platform]?.secretName ?? `backchannel/${config.company.id}/${platform}`;
+}
+
+/**
+ * Builds the topology of one company's stack from its validated config.
+ * Adding a department to the config adds its rule, queue, DLQ and alarm here, and so in
+ * both backends.
+ */
+export function buildTopology(config: CompanyConfig): Topology {
+  const companyId = config.company.id;
+  const prefix = `bc-${companyId}`;
+  const departments = config.departments.map((d) => d.id);
+
+  const secrets: SecretSpec[] = [];
+  if (config.platforms.meta?.enabled) {
+    secrets.push({
+      id: 'meta',
+      name: platformSecretName(config, 'meta'),
+      platform: 'meta',
+      description: 'Meta app secret and webhook verify token: {"appSecret": "...", "verifyToken": "..."}',
+    });
+  }
+
+  // The classify function's timeout is 30 s; SQS wants visibility >= 6x the function timeout.
+  const queues: QueueSpec[] = [
+    queueSpec(prefix, INTAKE_QUEUE, 180),
+    ...departments.map((id) => queueSpec(prefix, departmentQueueId(id), 180)),
+  ];
+
+  const rules: RuleSpec[] = departments.map((id) => ({
+    id: `route-${id}`,
+    name: `${prefix}-route-${id}`,
+    pattern: {
+      source: [EVENT_SOURCE],
+      'detail-type': [DETAIL_TYPES.mentionRouted],
+      detail: { department: [id] },
+    },
+    targetQueue: departmentQueueId(id),
+  }));
+
+  const configEnv = { kind: 'companyConfig' } as const;
+
+  const functions: FunctionSpec[] = [
+    {
+      id: 'ingest-webhook',
+      name: `${prefix}-ingest-webhook`,
+      entry: 'functions/ingest-webhook/handler.ts',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      environment: {
+        [COMPANY_CONFIG_ENV]: configEnv,
+        INTAKE_QUEUE_URL: { kind: 'queueUrl', queue: INTAKE_QUEUE },
+        ...Object.fromEntries(
+          secrets.map((s) => [`${s.platform.toUpperCase()}_SECRET_NAME`, { kind: 'secretName', secret: s.id } as const]),
+        ),
+      },
+      triggers: [
+        {
+          type: 'http',
+          routes: [
+            { method: 'GET', path: WEBHOOK_PATH },
+            { method: 'POST', path: WEBHOOK_PATH },
+          ],
+        },
+      ],
+      grants: [
+        { resource: 'queue', queue: INTAKE_QUEUE, access: 'send' },
+        ...secrets.map((s) => ({ resource: 'secret', secret: s.id, access: 'read' }) as const),
+      ],
+    },
+    {
+      id: 'classify-mention',
+      name: `${prefix}-classify-mention`,
+      entry: 'functions/classify-mention/handler.ts',
+      memoryMb: 1024,
+      timeoutSeconds: 30,
+      environment: {
+        [COMPANY_CONFIG_ENV]: configEnv,
+        TABLE_NAME: { kind: 'tableName' },
+        EVENT_BUS_NAME: { kind: 'busName' },
+      },
+      triggers: [
+        { type: 'sqs', queue: INTAKE_QUEUE, batchSize: 10, maxBatchingWindowSeconds: 1, reportBatchItemFailures: true },
+      ],
+      grants: [
+        { resource: 'queue', queue: INTAKE_QUEUE, access: 'consume' },
+        { resource: 'table', access: 'readWrite' },
+        { resource: 'bus', access: 'put' },
+      ],
+    },
+    {
+      id: 'handle-department',
+      name: `${prefix}-handle-department`,
+      entry: 'functions/handle-department/handler.ts',
+      memoryMb: 512,
+      timeoutSeconds: 30,
+      environment: {
+        [COMPANY_CONFIG_ENV]: configEnv,
+        TABLE_NAME: { kind: 'tableName' },
+      },
+      triggers: departments.map((id) => ({
+        type: 'sqs',
+        queue: departmentQueueId(id),
+        batchSize: 10,
+        maxBatchingWindowSeconds: 1,
+        reportBatchItemFailures: true,
+      })),
+      grants: [
+        ...departments.map((id) => ({ resource: 'queue', queue: departmentQueueId(id), access: 'consume' }) as const),
+        { resource: 'table', access: 'readWrite' },
+      ],
+    },
+    {
+      id: 'build-report',
+      name: `${prefix}-build-report`,
+      entry: 'functions/build-report/handler.ts',
+      memoryMb: 512,
+      timeoutSeconds: 60,
+      environment: {
+        [COMPANY_CONFIG_ENV]: configEnv,
+        TABLE_NAME: { kind: 'tableName' },
+      },
+      triggers: [{ type: 'schedule', schedule: 'daily-report' }],
+      grants: [{ resource: 'table', access: 'readWrite' }],
+    },
+  ];
+
+  return {
+    companyId,
+    prefix,
+    timezone: config.company.timezone,
+    table: {
+      name: `${prefix}-data`,
+      partitionKey: 'PK',
+      sortKey: 'SK',
+      indexes: [
+        { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+        { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+      ],
+      ttlAttribute: 'expiresAt',
+    },
+    queues,
+    bus: { name: `${prefix}-bus`, archiveRetentionDays: 30, rules },
+    functions,
+    schedules: [
+      {
+        id: 'daily-report',
+        name: `${prefix}-daily-report`,
+        expression: config.reports.daily,
+        timezone: config.company.timezone,
+        targetFunction: 'build-report',
+        payload: { report: 'daily', scheduledTime: '<aws.scheduler.scheduled-time>' },
+      },
+    ],
+    secrets,
+    http: { name: `${prefix}-api`, throttle: { rateLimit: 200, burstLimit: 400 }, maxBodyBytes: MAX_BODY_BYTES },
+  };
+}
+
+function queueSpec(prefix: string, id: string, visibilityTimeoutSeconds: number): QueueSpec {
+  return {
+    id,
+    name: `${prefix}-${id}`,
+    visibilityTimeoutSeconds,
+    retentionDays: 4,
+    dlq: { name: `${prefix}-${id}-dlq`, maxReceiveCount: 5, retentionDays: 14 },
+    alarmDlqDepth: 1,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The domain's error family. Each error says whether its message may be shown to the
+ * caller; the HTTP mapping lives in exactly one place (shared/observability/http-errors.ts).
+ */
+export class DomainError extends Error {
+  /** Whether the message may be returned to the caller as it is. */
+  readonly expose: boolean = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that does not have the expected shape. */
+export class ValidationError extends DomainError {
+  constructor(
+    message: string,
+    readonly issues: readonly string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A request whose signature or verification token does not match the company's secret. */
+export class SignatureError extends DomainError {}
+
+/** Something that was asked for and does not exist. */
+export class NotFoundError extends DomainError {}
+
+/** A write that lost a race or would break an invariant. */
+export class ConflictError extends DomainError {}
+
+/** A request body larger than the entry point accepts. */
+export class PayloadTooLargeError extends DomainError {
+  constructor(
+    readonly limitBytes: number,
+    readonly actualBytes: number,
+  ) {
+    super(`body of ${actualBytes} bytes is over the limit of ${limitBytes} bytes`);
+  }
+}
