@@ -38,6 +38,8 @@ export interface CaseRepository {
   recordMention(event: MentionRouted, expiresAt: number): Promise<boolean>;
   /** The mentions recorded on a case, oldest first. */
   mentionsOf(caseId: string): Promise<MentionRouted[]>;
+  /** Open cases of a department, earliest due first. */
+  openCasesOf(department: string, limit?: number): Promise<Case[]>;
 }
 
 /** A counter of one day and one set of dimensions. */

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Integration and e2e tests start real local backends; infra tests synthesize stacks.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    setupFiles: ['test/setup.ts'],
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_DEV: 'false', AWS_REGION: 'eu-central-1' },
+  },
+});
