@@ -1,0 +1,68 @@
+import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { DETAIL_TYPES, EVENT_SOURCE, type MentionRouted } from '../domain/events.ts';
+import type { EventPublisher } from '../domain/ports.ts';
+
+/** PutEvents takes at most 10 entries per call. */
+const MAX_ENTRIES = 10;
+
+export interface EventBridgePublisherOptions {
+  readonly attempts?: number;
+  readonly backoffMs?: number;
+}
+
+/** Thrown when some events could still not be published after every attempt. */
+export class PublishError extends Error {
+  constructor(
+    readonly failed: number,
+    readonly lastErrorCode: string | undefined,
+  ) {
+    super(`${failed} event(s) could not be published (last error: ${lastErrorCode ?? 'unknown'})`);
+    this.name = 'PublishError';
+  }
+}
+
+/** Publishes to the company's bus, resending only the entries that failed. */
+export class EventBridgePublisher implements EventPublisher {
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+
+  constructor(
+    private readonly client: EventBridgeClient,
+    private readonly busName: string,
+    options: EventBridgePublisherOptions = {},
+  ) {
+    this.attempts = options.attempts ?? 3;
+    this.backoffMs = options.backoffMs ?? 100;
+  }
+
+  async publishMentionRouted(events: readonly MentionRouted[]): Promise<void> {
+    const entries: PutEventsRequestEntry[] = events.map((detail) => ({
+      EventBusName: this.busName,
+      Source: EVENT_SOURCE,
+      DetailType: DETAIL_TYPES.mentionRouted,
+      Detail: JSON.stringify(detail),
+    }));
+    for (let i = 0; i < entries.length; i += MAX_ENTRIES) await this.putChunk(entries.slice(i, i + MAX_ENTRIES));
+  }
+
+  private async putChunk(chunk: PutEventsRequestEntry[]): Promise<void> {
+    let pending = chunk;
+    let lastErrorCode: string | undefined;
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
+      const result = await this.client.send(new PutEventsCommand({ Entries: pending }));
+      if (!result.FailedEntryCount) return;
+      // Result entries are in request order; a failed one carries an ErrorCode.
+      const results = result.Entries ?? [];
+      lastErrorCode = results.find((r) => r.ErrorCode)?.ErrorCode;
+      const failed = pending.filter((_, index) => results[index]?.ErrorCode !== undefined);
+      // A count without per-entry codes says nothing about which: resend them all.
+      if (failed.length > 0) pending = failed;
+      if (attempt < this.attempts) await sleep(this.backoffMs * 2 ** (attempt - 1));
+    }
+    throw new PublishError(pending.length, lastErrorCode);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
