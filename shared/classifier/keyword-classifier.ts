@@ -41,7 +41,7 @@ export class KeywordClassifier implements Classifier {
   private readonly brandTerms: readonly string[];
 
   constructor(options: KeywordClassifierOptions = {}) {
-    this.brandTerms = (options.brandTerms ?? []).map((t) => normalize(t)).filter((t) => t.length > 0);
+    this.brandTerms = (options.brandTerms ?? []).map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0);
   }
 
   classify(mention: { readonly text: string }): Classification {

@@ -1,0 +1,100 @@
+import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createHandler } from '../../../functions/classify-mention/handler.ts';
+import { demoConfig } from '../../factories/config.ts';
+import { contextFactory, sqsEventFactory } from '../../factories/lambda.ts';
+import { mentionFactory, sqsRecordFactory } from '../../factories/mention.ts';
+
+const documents = mockClient(DynamoDBDocumentClient);
+const eventBridge = mockClient(EventBridgeClient);
+
+const env = {
+  COMPANY_CONFIG: JSON.stringify(demoConfig()),
+  TABLE_NAME: 'bc-demo-data',
+  EVENT_BUS_NAME: 'bc-demo-bus',
+  AWS_REGION: 'eu-central-1',
+};
+
+describe('classify-mention handler', () => {
+  beforeEach(() => {
+    documents.reset();
+    eventBridge.reset();
+    documents.on(PutCommand).resolves({});
+    documents.on(UpdateCommand).resolves({});
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
+  });
+
+  it('stores the mention conditionally and publishes Mention Routed to the owning department', async () => {
+    const handler = createHandler(env);
+    const mention = mentionFactory({ text: 'Guten Tag, die Redaktion der Kieler Nachrichten bittet um eine Stellungnahme.' });
+
+    const result = await handler(sqsEventFactory([sqsRecordFactory(JSON.stringify(mention))]), contextFactory());
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(documents).toReceiveCommandWith(PutCommand, {
+      TableName: 'bc-demo-data',
+      ConditionExpression: 'attribute_not_exists(PK)',
+      Item: expect.objectContaining({ PK: `MENTION#${mention.id}`, SK: 'MENTION' }),
+    });
+    expect(eventBridge).toReceiveCommandWith(PutEventsCommand, {
+      Entries: [
+        expect.objectContaining({
+          EventBusName: 'bc-demo-bus',
+          Source: 'backchannel',
+          DetailType: 'Mention Routed',
+          Detail: expect.stringContaining('"department":"press"'),
+        }),
+      ],
+    });
+  });
+
+  it('reports only the malformed record as failed while the valid one is routed', async () => {
+    const handler = createHandler(env);
+    const good = sqsRecordFactory(JSON.stringify(mentionFactory()), 'good');
+    const notJson = sqsRecordFactory('{not json', 'bad-json');
+    const notMention = sqsRecordFactory(JSON.stringify({ hello: 'world' }), 'bad-shape');
+
+    const result = await handler(sqsEventFactory([good, notJson, notMention]), contextFactory());
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad-json' }, { itemIdentifier: 'bad-shape' }]);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+  });
+
+  it('skips a duplicate that was already routed without publishing again', async () => {
+    const mention = mentionFactory();
+    const conditionFailed = Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+    documents.on(PutCommand).rejects(conditionFailed);
+    documents.on(GetCommand).resolves({
+      Item: {
+        mention,
+        classification: { language: 'de', relevant: true, sentiment: 'negative', category: 'complaint', urgency: 0.2, confidence: 0.6, reasons: [], model: 'keyword@1' },
+        routing: { department: 'service', cc: [], priority: 'normal', reasons: [] },
+        caseId: 'case_x',
+        routedAt: '2026-11-28T09:15:03.000Z',
+      },
+    });
+    const handler = createHandler(env);
+
+    const result = await handler(sqsEventFactory([sqsRecordFactory(JSON.stringify(mention))]), contextFactory());
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(eventBridge).not.toHaveReceivedCommand(PutEventsCommand);
+  });
+
+  it('fails the whole batch when the bus keeps rejecting every event, so SQS redelivers it', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
+    const handler = createHandler(env);
+
+    const invocation = handler(
+      sqsEventFactory([sqsRecordFactory(JSON.stringify(mentionFactory()), 'm1'), sqsRecordFactory(JSON.stringify(mentionFactory({ externalId: 'other' })), 'm2')]),
+      contextFactory(),
+    );
+
+    await expect(invocation).rejects.toThrow('All records failed processing');
+    // Resent only the failed entry: 3 attempts per mention.
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 6);
+    expect(documents).not.toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: expect.stringContaining('routedAt') });
+  });
+});
