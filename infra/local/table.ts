@@ -1,0 +1,35 @@
+import { CreateTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { TableSpec } from '../topology.ts';
+
+/**
+ * Creates the company table of the topology (keys and indexes) unless it exists.
+ * Local backends only: in the cloud, CDK creates it. TTL is not enforced by dynalite, so it
+ * is not set here; expired items simply stay until the data directory is removed.
+ */
+export async function createTable(client: DynamoDBClient, spec: TableSpec): Promise<void> {
+  const attributes = new Set([spec.partitionKey, spec.sortKey, ...spec.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: spec.name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: [
+          { AttributeName: spec.partitionKey, KeyType: 'HASH' },
+          { AttributeName: spec.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: spec.indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      }),
+    );
+  } catch (error) {
+    // A persisted data directory already has the table.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}

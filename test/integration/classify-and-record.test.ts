@@ -1,0 +1,116 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyBatch, dependenciesFrom as classifyDependencies } from '../../functions/classify-mention/handler.ts';
+import { dependenciesFrom as reportDependencies, buildReport } from '../../functions/build-report/handler.ts';
+import { dependenciesFrom as departmentDependencies, handleDepartmentBatch } from '../../functions/handle-department/handler.ts';
+import { buildTopology } from '../../infra/topology.ts';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
+import type { ClassifyMentionDeps } from '../../shared/domain/classify-mention.ts';
+import { demoConfig } from '../factories/config.ts';
+import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
+import { mentionFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
+import { RecordingPublisher } from '../fakes/in-memory.ts';
+import { startLocalTable } from '../support/local-table.ts';
+
+/**
+ * Handlers against a real dynalite table with real SDK clients. The bus is a recorder
+ * here; the local runtime's e2e test covers the real PutEvents path.
+ */
+describe('classify-mention and handle-department against dynalite', () => {
+  const config = demoConfig();
+  const topology = buildTopology(config);
+  let local: Awaited<ReturnType<typeof startLocalTable>>;
+  let publisher: RecordingPublisher;
+  let deps: ClassifyMentionDeps;
+
+  beforeAll(async () => {
+    local = await startLocalTable(topology.table);
+    publisher = new RecordingPublisher();
+    const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name };
+    deps = { ...classifyDependencies(env), events: publisher };
+  });
+
+  afterAll(async () => {
+    await local.backend.stop();
+  });
+
+  async function itemsOfType(type: string) {
+    const { Items = [] } = await local.documents.send(
+      new ScanCommand({ TableName: topology.table.name, FilterExpression: '#t = :t', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':t': type } }),
+    );
+    return Items;
+  }
+
+  it('yields one mention and one case when the same message is delivered again and at once', async () => {
+    const mention = mentionFactory({ externalId: 'dup-1', threadId: 'thread-dup', text: 'Wann öffnet ihr am Samstag?' });
+    const body = JSON.stringify(mention);
+
+    // Two deliveries in one batch race each other; a third comes later.
+    const first = await classifyBatch(sqsEventFactory([sqsRecordFactory(body, 'a'), sqsRecordFactory(body, 'b')]), contextFactory(), deps);
+    const again = await classifyBatch(sqsEventFactory([sqsRecordFactory(body, 'c')]), contextFactory(), deps);
+
+    expect(first.batchItemFailures).toEqual([]);
+    expect(again.batchItemFailures).toEqual([]);
+    const mentions = (await itemsOfType('mention')).filter((m) => m.mention.threadId === 'thread-dup');
+    const cases = (await itemsOfType('case')).filter((c) => c.threadId === 'thread-dup');
+    expect(mentions).toHaveLength(1);
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ department: 'service', category: 'question', state: 'new' });
+    expect(mentions[0]?.routedAt).toBeDefined();
+  });
+
+  it('reports the record that throws in batchItemFailures while the others are stored', async () => {
+    const good = mentionFactory({ externalId: 'good-1', threadId: 'thread-good', text: 'Danke, super Service!' });
+    const other = mentionFactory({ externalId: 'good-2', threadId: 'thread-good-2', text: 'Ich hätte eine Idee für euer Lastenrad' });
+
+    const result = await classifyBatch(
+      sqsEventFactory([
+        sqsRecordFactory(JSON.stringify(good), 'g1'),
+        sqsRecordFactory('{"id": "broken"', 'broken'),
+        sqsRecordFactory(JSON.stringify(other), 'g2'),
+      ]),
+      contextFactory(),
+      deps,
+    );
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'broken' }]);
+    const threads = (await itemsOfType('case')).map((c) => c.threadId);
+    expect(threads).toEqual(expect.arrayContaining(['thread-good', 'thread-good-2']));
+  });
+
+  it('records routed mentions on their cases, counts each once and reports the day', async () => {
+    const departmentDeps = departmentDependencies({ ...local.env, COMPANY_CONFIG: JSON.stringify(config) });
+    const routed = publisher.published.filter((e) => e.createdAt.startsWith('2026-11-28'));
+    expect(routed.length).toBeGreaterThanOrEqual(3);
+    const records = routed.map((e, i) => sqsRecordFactory(routedEnvelope(e), `r${i}`));
+
+    // Every event arrives twice: a redelivery must not count again.
+    const first = await handleDepartmentBatch(sqsEventFactory(records), contextFactory(), departmentDeps);
+    const second = await handleDepartmentBatch(sqsEventFactory(records), contextFactory(), departmentDeps);
+
+    expect(first.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([]);
+    const cases = new DynamoCaseRepository(local.documents, topology.table.name);
+    expect(await cases.mentionsOf(routed[0]!.caseId)).toHaveLength(1);
+    // Racing deliveries of one mention may both publish; downstream counts it once.
+    const distinct = new Set(routed.map((e) => `${e.mentionId}|${e.department}`)).size;
+    const counted = (await itemsOfType('counter')).reduce((sum, c) => sum + Number(c.count), 0);
+    expect(counted).toBe(distinct);
+
+    const { reports } = await buildReport(
+      { report: 'daily', day: '2026-11-28' },
+      reportDependencies({ ...local.env, COMPANY_CONFIG: JSON.stringify(config) }),
+    );
+    expect(reports.reduce((sum, r) => sum + r.total, 0)).toBe(distinct);
+    expect(reports.find((r) => r.department === 'service')?.byCategory).toMatchObject({ question: 1, praise: 1 });
+  });
+
+  it('lists open cases of a department by due time through the index', async () => {
+    const cases = new DynamoCaseRepository(local.documents, topology.table.name);
+
+    const open = await cases.openCasesOf('service');
+
+    expect(open.length).toBeGreaterThanOrEqual(2);
+    expect(open.map((c) => c.dueAt)).toEqual([...open.map((c) => c.dueAt)].sort());
+  });
+});
