@@ -1,10 +1,109 @@
-import { lambdaEnvironment, type FunctionEnv } from '../../shared/config/runtime-env.ts';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { COMPANY_CONFIG_ENV, buildTopology } from '../../infra/topology.ts';
+import { createSecretsClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
+import { SecretsManagerWebhookSecrets } from '../../shared/adapters/secrets-store.ts';
+import { SqsIntakeQueue } from '../../shared/adapters/sqs-intake-queue.ts';
+import { parseCompanyConfigJson } from '../../shared/config/load.ts';
+import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
+import { receiveWebhook, type ReceiveWebhookDeps, type WebhookOutcome } from '../../shared/domain/receive-webhook.ts';
+import { systemClock } from '../../shared/domain/system-clock.ts';
+import { errorResponse, logRejection } from '../../shared/observability/http-errors.ts';
+import { logger, metrics } from '../../shared/observability/powertools.ts';
+import type { WebhookRequest } from '../../shared/platforms/platform-adapter.ts';
+import { platformRegistry } from '../../shared/platforms/registry.ts';
 
-// Placeholder until the real handler lands; it exists so the topology's entry resolves.
-export function createHandler(_env: FunctionEnv) {
-  return async (_event: unknown): Promise<unknown> => {
-    throw new Error('not implemented yet');
+type Result = APIGatewayProxyStructuredResultV2;
+
+/** Answer before Lambda's own timeout so the platform gets a status it retries on. */
+const TIMEOUT_MARGIN_MS = 500;
+
+/** Builds the use case's dependencies from the function's environment, once per cold start. */
+export function dependenciesFrom(env: FunctionEnv): ReceiveWebhookDeps {
+  const config = parseCompanyConfigJson(env[COMPANY_CONFIG_ENV]);
+  return {
+    registry: platformRegistry,
+    // The topology names each platform's secret variable `<PLATFORM>_SECRET_NAME`.
+    secrets: new SecretsManagerWebhookSecrets({
+      client: createSecretsClient(env),
+      secretNameOf: (platformId) => env[`${platformId.toUpperCase()}_SECRET_NAME`],
+    }),
+    queue: new SqsIntakeQueue(createSqsClient(env), requireEnv(env, 'INTAKE_QUEUE_URL')),
+    clock: systemClock,
+    config,
+    maxBodyBytes: buildTopology(config).http.maxBodyBytes,
   };
 }
 
+/**
+ * The raw handler: API Gateway v2 event -> receive use case -> response. Every path,
+ * a failure to build the dependencies included, ends in a response.
+ */
+export async function ingestWebhook(event: APIGatewayProxyEventV2, resolveDeps: () => ReceiveWebhookDeps): Promise<Result> {
+  const platform = event.pathParameters?.platform ?? '';
+  try {
+    const outcome = await receiveWebhook({ platformId: platform, request: toWebhookRequest(event) }, resolveDeps());
+    record(platform, outcome);
+    const { statusCode, headers, body } = outcome.response;
+    return { statusCode, headers: { ...headers }, body };
+  } catch (error) {
+    const { statusCode, response } = errorResponse(error, { platform });
+    metrics.addMetric(statusCode >= 500 ? 'WebhooksFailed' : 'WebhooksRejected', MetricUnit.Count, 1);
+    return response;
+  }
+}
+
+/** The Lambda handler of an environment; dependencies are built on the first invocation. */
+export function createHandler(env: FunctionEnv) {
+  let deps: ReceiveWebhookDeps | undefined;
+  const resolveDeps = () => (deps ??= dependenciesFrom(env));
+  return middy<APIGatewayProxyEventV2, Result>({
+    timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
+    timeoutEarlyResponse: () => {
+      metrics.addMetric('WebhooksFailed', MetricUnit.Count, 1);
+      return errorResponse(new Error('the webhook was not handled before the function timeout')).response;
+    },
+  })
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .handler((event) => ingestWebhook(event, resolveDeps));
+}
+
 export const handler = createHandler(lambdaEnvironment());
+
+function record(platform: string, outcome: WebhookOutcome): void {
+  const { response, enqueued, ignored } = outcome;
+  if (response.statusCode >= 400) {
+    logRejection(response.statusCode, response.rejection ?? 'refused by the platform adapter', { platform });
+    metrics.addMetric('WebhooksRejected', MetricUnit.Count, 1);
+    return;
+  }
+  // Both counts always, zeros included: a dashboard tells "nothing came" from "no data".
+  metrics.addMetric('MentionsEnqueued', MetricUnit.Count, enqueued);
+  metrics.addMetric('EventsIgnored', MetricUnit.Count, ignored.length);
+  const byReason = new Map<string, number>();
+  for (const event of ignored) byReason.set(event.reason, (byReason.get(event.reason) ?? 0) + 1);
+  for (const [reason, count] of byReason) logger.info('Events ignored', { platform, reason, count });
+  logger.info('Webhook received', { platform, status: response.statusCode, enqueued, ignored: ignored.length });
+}
+
+function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    // API Gateway sends lower-case names; another caller may repeat a name in two cases.
+    headers[key] = headers[key] === undefined ? value : `${headers[key]},${value}`;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined) query[name] = value;
+  }
+  const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  // requestContext may be thin when a caller other than API Gateway builds the event.
+  const method = event.requestContext?.http?.method?.toUpperCase() ?? '';
+  return { method, headers, query, body };
+}

@@ -1,0 +1,77 @@
+import { vi } from 'vitest';
+
+// No EMF lines from the shared metrics in test output.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler } from '../../functions/ingest-webhook/handler.ts';
+import { LOCAL_CREDENTIALS, startSqs, type LocalBackend } from '../../infra/local/backends.ts';
+import { MentionSchema } from '../../shared/domain/mention.ts';
+import { demoConfig } from '../factories/config.ts';
+import { TEST_META_SECRET, lambdaContextFactory, metaCommentsBody, signedMetaEvent } from '../factories/http.ts';
+
+// Secrets Manager has no local emulator: only its client is mocked; SQS is real.
+const secretsManager = mockClient(SecretsManagerClient);
+
+describe('ingest-webhook against a local SQS', () => {
+  let backend: LocalBackend;
+  let sqs: SQSClient;
+  let queueUrl: string;
+
+  beforeAll(async () => {
+    backend = await startSqs({ port: 0 });
+    sqs = new SQSClient({ region: 'eu-central-1', endpoint: backend.endpoint, credentials: LOCAL_CREDENTIALS });
+    const created = await sqs.send(new CreateQueueCommand({ QueueName: 'bc-demo-intake' }));
+    queueUrl = created.QueueUrl as string;
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(TEST_META_SECRET) });
+  });
+
+  afterAll(async () => {
+    secretsManager.restore();
+    sqs?.destroy();
+    await backend?.stop();
+  });
+
+  it('turns a signed POST with 12 mentions into 12 Mention messages on the intake queue', async () => {
+    // Arrange
+    const handler = createHandler({
+      COMPANY_CONFIG: JSON.stringify(demoConfig()),
+      INTAKE_QUEUE_URL: queueUrl,
+      META_SECRET_NAME: 'backchannel/demo/meta',
+      AWS_REGION: 'eu-central-1',
+      AWS_ENDPOINT_URL_SQS: backend.endpoint,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    });
+    const event = signedMetaEvent(metaCommentsBody(3, 4));
+
+    // Act
+    const response = await handler(event, lambdaContextFactory());
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 200, body: '{"enqueued":12,"ignored":0}' });
+    const messages = await receiveAll(sqs, queueUrl, 12);
+    const mentions = messages.map((m) => MentionSchema.parse(JSON.parse(m.Body ?? '')));
+    expect(mentions).toHaveLength(12);
+    expect(new Set(mentions.map((m) => m.id)).size).toBe(12);
+    expect(messages.every((m) => m.MessageAttributes?.platform?.StringValue === 'facebook')).toBe(true);
+  });
+});
+
+/** Receives until `expected` messages arrived or a receive comes back empty. */
+async function receiveAll(sqs: SQSClient, queueUrl: string, expected: number): Promise<Message[]> {
+  const messages: Message[] = [];
+  while (messages.length < expected) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 1 }),
+    );
+    if (Messages.length === 0) break;
+    messages.push(...Messages);
+  }
+  return messages;
+}

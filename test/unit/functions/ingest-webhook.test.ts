@@ -1,0 +1,345 @@
+import { vi } from 'vitest';
+
+// Metrics are created once per process when powertools.ts is imported: turn their EMF
+// output off before that, so tests print nothing.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHandler, ingestWebhook } from '../../../functions/ingest-webhook/handler.ts';
+import type { FunctionEnv } from '../../../shared/config/runtime-env.ts';
+import { logger, metrics } from '../../../shared/observability/powertools.ts';
+import { demoConfig } from '../../factories/config.ts';
+import {
+  TEST_META_SECRET,
+  httpEventFactory,
+  lambdaContextFactory,
+  metaCommentsBody,
+  metaFixture,
+  metaHandshakeQuery,
+  signedMetaEvent,
+} from '../../factories/http.ts';
+
+const QUEUE_URL = 'https://sqs.eu-central-1.amazonaws.com/123456789012/bc-demo-intake';
+const SECRET_NAME = 'backchannel/demo/meta';
+const sqs = mockClient(SQSClient);
+const secretsManager = mockClient(SecretsManagerClient);
+
+const env: FunctionEnv = {
+  COMPANY_CONFIG: JSON.stringify(demoConfig()),
+  INTAKE_QUEUE_URL: QUEUE_URL,
+  META_SECRET_NAME: SECRET_NAME,
+  AWS_REGION: 'eu-central-1',
+};
+
+async function invoke(event: APIGatewayProxyEventV2, handler = createHandler(env)): Promise<APIGatewayProxyStructuredResultV2> {
+  return handler(event, lambdaContextFactory());
+}
+
+function metricValue(name: string): number | undefined {
+  const call = vi.mocked(metrics.addMetric).mock.calls.find(([metric]) => metric === name);
+  return call?.[2];
+}
+
+describe('ingest-webhook handler', () => {
+  beforeEach(() => {
+    sqs.reset();
+    secretsManager.reset();
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    secretsManager.on(GetSecretValueCommand, { SecretId: SECRET_NAME }).resolves({ SecretString: JSON.stringify(TEST_META_SECRET) });
+    vi.spyOn(metrics, 'addMetric');
+    vi.spyOn(logger, 'warn');
+    vi.spyOn(logger, 'error');
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('answers 200 after enqueueing the mentions of a signed POST', async () => {
+    // Arrange
+    const event = signedMetaEvent(metaFixture('page-feed-comment-add.restfb.json'));
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"enqueued":1,"ignored":0}' });
+    expect(sqs).toReceiveCommandWith(SendMessageBatchCommand, {
+      QueueUrl: QUEUE_URL,
+      Entries: [expect.objectContaining({ MessageBody: expect.stringContaining('"id":"facebook:901097836652708_903438993085259"') })],
+    });
+    expect(metricValue('MentionsEnqueued')).toBe(1);
+    expect(metricValue('EventsIgnored')).toBe(0);
+  });
+
+  it('enqueues all 25 mentions of a delivery in three batches', async () => {
+    // Arrange
+    const event = signedMetaEvent(metaCommentsBody(5, 5));
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(sqs).toReceiveCommandTimes(SendMessageBatchCommand, 3);
+  });
+
+  it('decodes a base64-encoded body before verifying it', async () => {
+    // Arrange
+    const event = signedMetaEvent(metaFixture('page-feed-comment-non-ascii.json'), { base64: true });
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(sqs).toReceiveCommandWith(SendMessageBatchCommand, {
+      Entries: [expect.objectContaining({ MessageBody: expect.stringContaining('Grüße aus Köln 🚲') })],
+    });
+  });
+
+  it('answers 401 to a bad signature, enqueues nothing and logs the reason without the signature', async () => {
+    // Arrange
+    const event = signedMetaEvent(metaFixture('page-feed-comment-add.restfb.json'), { appSecret: 'forged' });
+    const signature = event.headers['x-hub-signature-256'] as string;
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response).toEqual({
+      statusCode: 401,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'X-Hub-Signature-256 does not match the body' }),
+    });
+    expect(sqs).not.toReceiveCommand(SendMessageBatchCommand);
+    expect(logger.warn).toHaveBeenCalledWith('Request rejected', {
+      platform: 'meta',
+      status: 401,
+      reason: 'X-Hub-Signature-256 does not match the body',
+    });
+    expect(JSON.stringify(vi.mocked(logger.warn).mock.calls)).not.toContain(signature.slice(7));
+    expect(metricValue('WebhooksRejected')).toBe(1);
+  });
+
+  it('answers 401 to a POST without a signature', async () => {
+    // Arrange
+    const event = httpEventFactory({ body: metaFixture('page-feed-comment-add.restfb.json') });
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(sqs).not.toReceiveCommand(SendMessageBatchCommand);
+  });
+
+  it('answers 400 to a signed body that is not JSON', async () => {
+    // Arrange
+    const event = signedMetaEvent('{"object":"page",');
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body ?? '{}')).toEqual({ message: 'body is not JSON' });
+  });
+
+  it('answers 413 to a body over 1 MiB without reading the secret', async () => {
+    // Arrange
+    const event = signedMetaEvent(Buffer.alloc(1024 * 1024 + 1, 0x20));
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response.statusCode).toBe(413);
+    expect(secretsManager).not.toReceiveCommand(GetSecretValueCommand);
+  });
+
+  it('answers 404 to an unknown platform', async () => {
+    // Arrange
+    const event = signedMetaEvent(metaFixture('page-feed-comment-add.restfb.json'), { platform: 'friendster' });
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response.statusCode).toBe(404);
+    expect(logger.warn).toHaveBeenCalledWith('Request rejected', expect.objectContaining({ platform: 'friendster', status: 404 }));
+  });
+
+  it("answers Meta's GET handshake with the challenge", async () => {
+    // Arrange
+    const event = httpEventFactory({ method: 'GET', query: metaHandshakeQuery() });
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '1158201444' });
+  });
+
+  it('answers 403 to a handshake with a wrong verify token and logs why', async () => {
+    // Arrange
+    const event = httpEventFactory({ method: 'GET', query: metaHandshakeQuery({ 'hub.verify_token': 'guess' }) });
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response.statusCode).toBe(403);
+    expect(logger.warn).toHaveBeenCalledWith('Request rejected', {
+      platform: 'meta',
+      status: 403,
+      reason: 'hub.verify_token does not match the verify token',
+    });
+    expect(metricValue('WebhooksRejected')).toBe(1);
+  });
+
+  it('answers 500 with a generic message when enqueueing fails, logging the full error', async () => {
+    // Arrange
+    sqs.on(SendMessageBatchCommand).rejects(new Error('queue unavailable'));
+    const event = signedMetaEvent(metaFixture('page-feed-comment-add.restfb.json'));
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response).toEqual({ statusCode: 500, headers: { 'content-type': 'application/json' }, body: '{"message":"internal error"}' });
+    expect(logger.error).toHaveBeenCalledWith(
+      'Request failed',
+      expect.objectContaining({ platform: 'meta', status: 500, error: expect.objectContaining({ name: 'EnqueueError' }) }),
+    );
+    expect(metricValue('WebhooksFailed')).toBe(1);
+  });
+
+  it('answers 200 and enqueues nothing for a delivery of ignored events only', async () => {
+    // Arrange
+    const event = signedMetaEvent(metaFixture('page-feed-reaction.json'));
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 200, body: '{"enqueued":0,"ignored":1}' });
+    expect(sqs).not.toReceiveCommand(SendMessageBatchCommand);
+    expect(metricValue('EventsIgnored')).toBe(1);
+  });
+
+  it('reads the secret once for several requests', async () => {
+    // Arrange
+    const handler = createHandler(env);
+    const event = signedMetaEvent(metaFixture('page-feed-reaction.json'));
+
+    // Act
+    await invoke(event, handler);
+    await invoke(event, handler);
+
+    // Assess
+    expect(secretsManager).toReceiveCommandTimes(GetSecretValueCommand, 1);
+  });
+
+  it('reads the secret again once five minutes have passed, so a rotation is picked up', async () => {
+    // Arrange
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-28T09:00:00Z') });
+    const handler = createHandler(env);
+    const event = signedMetaEvent(metaFixture('page-feed-reaction.json'));
+    await invoke(event, handler);
+
+    // Act
+    vi.setSystemTime(new Date('2026-11-28T09:05:01Z'));
+    await invoke(event, handler);
+
+    // Assess
+    expect(secretsManager).toReceiveCommandTimes(GetSecretValueCommand, 2);
+  });
+
+  it('answers 500 when the secret does not exist, naming it in the log', async () => {
+    // Arrange
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejects(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} }));
+    const event = signedMetaEvent(metaFixture('page-feed-comment-add.restfb.json'));
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(logger.error).toHaveBeenCalledWith(
+      'Request failed',
+      expect.objectContaining({ error: expect.objectContaining({ message: `secret "${SECRET_NAME}" does not exist` }) }),
+    );
+    expect(sqs).not.toReceiveCommand(SendMessageBatchCommand);
+  });
+
+  it('answers 500 when the secret is not the expected JSON, never logging its value', async () => {
+    // Arrange
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'hunter2-plain-text' });
+    const event = signedMetaEvent(metaFixture('page-feed-comment-add.restfb.json'));
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    const logged = vi.mocked(logger.error).mock.calls;
+    expect(logged).toHaveLength(1);
+    const error = (logged[0]?.[1] as { error: Error }).error;
+    expect(error.message).toMatch(/is not JSON/);
+    expect(`${error.message} ${String(error.cause)}`).not.toContain('hunter2');
+  });
+
+  it('answers 500 when a secret lacks a field', async () => {
+    // Arrange
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ appSecret: 'x' }) });
+    const event = httpEventFactory({ method: 'GET', query: metaHandshakeQuery() });
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(logger.error).toHaveBeenCalledWith(
+      'Request failed',
+      expect.objectContaining({ error: expect.objectContaining({ message: expect.stringContaining('check: verifyToken') }) }),
+    );
+  });
+
+  it('answers 500 from the raw function when the dependencies cannot be built', async () => {
+    // Arrange
+    const event = signedMetaEvent(metaFixture('page-feed-comment-add.restfb.json'));
+    const resolveDeps = () => {
+      throw new Error('environment variable INTAKE_QUEUE_URL is not set');
+    };
+
+    // Act
+    const response = await ingestWebhook(event, resolveDeps);
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 500, body: '{"message":"internal error"}' });
+    expect(metricValue('WebhooksFailed')).toBe(1);
+  });
+
+  it('answers 500 instead of throwing when the company config is missing', async () => {
+    // Arrange
+    const handler = createHandler({ ...env, COMPANY_CONFIG: undefined });
+    const event = signedMetaEvent(metaFixture('page-feed-comment-add.restfb.json'));
+
+    // Act
+    const response = await invoke(event, handler);
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(logger.error).toHaveBeenCalledWith('Request failed', expect.objectContaining({ error: expect.objectContaining({ name: 'ConfigError' }) }));
+  });
+});
