@@ -1,0 +1,56 @@
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { fileURLToPath } from 'node:url';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
+import { CompanyStack } from './company-stack.ts';
+
+/** The repository root: function entries, package-lock.json and companies/ live there. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Tag on the stack (and so, by CloudFormation, on every resource) naming the company. */
+export const COMPANY_TAG = 'backchannel:company';
+
+export const stackName = (companyId: string): string => `Backchannel-${companyId}`;
+
+export interface BuildAppOptions {
+  /** Context for a new App (feature flags, `aws:cdk:bundling-stacks`); the CLI passes its own. */
+  readonly context?: AppProps['context'];
+  readonly outdir?: string;
+}
+
+/**
+ * An App with cdk-nag's AWS Solutions checks, which run when it synthesizes. Every
+ * acknowledged finding is also written into the template (`Metadata.cdk_nag`), so the
+ * reasons travel with what is deployed.
+ */
+export function createApp(options: BuildAppOptions = {}): App {
+  const app = new App({
+    ...(options.context ? { context: options.context } : {}),
+    ...(options.outdir ? { outdir: options.outdir } : {}),
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+  return app;
+}
+
+/** Adds the stack `Backchannel-<companyId>` of one company to an app. */
+export function addCompanyStack(app: App, config: CompanyConfig): CompanyStack {
+  const companyId = config.company.id;
+  return new CompanyStack(app, stackName(companyId), {
+    description: `Backchannel for ${config.company.name} (${companyId})`,
+    tags: { [COMPANY_TAG]: companyId },
+    config,
+    projectRoot: PROJECT_ROOT,
+  });
+}
+
+/**
+ * The whole app for one company, without the CLI: tests synthesize it in-process.
+ *
+ * @example
+ * const { app, stack } = buildApp(config, { context: { 'aws:cdk:bundling-stacks': [] } });
+ * const template = Template.fromStack(stack);
+ */
+export function buildApp(config: CompanyConfig, options: BuildAppOptions = {}): { app: App; stack: CompanyStack } {
+  const app = createApp(options);
+  return { app, stack: addCompanyStack(app, config) };
+}

@@ -1,0 +1,89 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
+import { buildTopology, type Topology } from '../topology.ts';
+import { Alarms } from './constructs/alarms.ts';
+import { DataStore } from './constructs/data-store.ts';
+import { EventRouting } from './constructs/event-routing.ts';
+import { Functions } from './constructs/functions.ts';
+import { PlatformSecrets } from './constructs/platform-secrets.ts';
+import { Schedules } from './constructs/schedules.ts';
+import { WebhookApi } from './constructs/webhook-api.ts';
+import { WorkQueues } from './constructs/work-queues.ts';
+
+export interface CompanyStackProps extends StackProps {
+  /** The validated company config; the stack is built from its topology alone. */
+  readonly config: CompanyConfig;
+  /** Repository root, where function entries and package-lock.json live. */
+  readonly projectRoot: string;
+  /** @default one month */
+  readonly logRetention?: logs.RetentionDays;
+  /** POWERTOOLS_LOG_LEVEL of every function. @default INFO */
+  readonly logLevel?: string;
+}
+
+/**
+ * One company's stack, built only from `buildTopology(config)`. Nothing in it is shared
+ * with another company's stack.
+ */
+export class CompanyStack extends Stack {
+  readonly topology: Topology;
+  readonly data: DataStore;
+  readonly secrets: PlatformSecrets;
+  readonly queues: WorkQueues;
+  readonly events: EventRouting;
+  readonly functions: Functions;
+  readonly webhooks: WebhookApi;
+  readonly schedules: Schedules;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: CompanyStackProps) {
+    super(scope, id, props);
+    const topology = buildTopology(props.config);
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.topology = topology;
+
+    this.data = new DataStore(this, 'Data', { table: topology.table });
+    this.secrets = new PlatformSecrets(this, 'Secrets', { secrets: topology.secrets });
+    this.queues = new WorkQueues(this, 'Queues', { queues: topology.queues });
+    this.events = new EventRouting(this, 'Events', { bus: topology.bus, queues: this.queues });
+    this.functions = new Functions(this, 'Functions', {
+      functions: topology.functions,
+      config: props.config,
+      projectRoot: props.projectRoot,
+      data: this.data,
+      queues: this.queues,
+      events: this.events,
+      secrets: this.secrets,
+      logRetention,
+      logLevel: props.logLevel ?? 'INFO',
+    });
+    this.webhooks = new WebhookApi(this, 'Webhooks', {
+      http: topology.http,
+      functions: topology.functions,
+      handlers: this.functions,
+      logRetention,
+    });
+    this.schedules = new Schedules(this, 'Schedules', {
+      schedules: topology.schedules,
+      functions: topology.functions,
+      handlers: this.functions,
+    });
+    this.alarms = new Alarms(this, 'Alarms', { queues: this.queues, functions: this.functions });
+
+    new CfnOutput(this, 'WebhookBaseUrl', {
+      description: 'Base URL of the webhooks; a platform calls <base>/<platform>',
+      value: `${this.webhooks.url}${webhookBasePath(this.webhooks.routePaths)}`,
+    });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+  }
+}
+
+/** `/webhooks/{platform}` -> `webhooks`: the static part the routes share. */
+function webhookBasePath(paths: readonly string[]): string {
+  const statics = paths.map((p) => p.split('/{')[0]?.replace(/^\//, '') ?? '');
+  const first = statics[0] ?? '';
+  return statics.every((s) => s === first) ? first : '';
+}

@@ -1,0 +1,90 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import path from 'node:path';
+import type { FunctionSpec } from '../../topology.ts';
+import { acknowledgeFinding, defaultPolicyOf } from '../nag.ts';
+
+export interface BackchannelFunctionProps {
+  readonly spec: FunctionSpec;
+  /** Repository root: entries are relative to it and esbuild runs in it. */
+  readonly projectRoot: string;
+  /** Resolved environment variables. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** esbuild `define` replacements, for values too large for Lambda's 4 KB environment. */
+  readonly define: Readonly<Record<string, string>>;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * One Lambda function the way Backchannel builds them all: Node.js 22 on arm64, bundled
+ * locally by esbuild into one ESM file with the AWS SDK inside, X-Ray tracing, its own log
+ * group, and its own role that starts with nothing but writing that log group and traces.
+ */
+export class BackchannelFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: BackchannelFunctionProps) {
+    super(scope, id);
+    const { spec } = props;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      // Operational logs expire anyway; cases and history live in the retained table.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // An explicit role instead of AWSLambdaBasicExecutionRole: it may write this one log
+    // group, not every log group in the account.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${spec.name}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      functionName: spec.name,
+      entry: path.join(props.projectRoot, spec.entry),
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: { ...props.environment },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        // Bundled CommonJS dependencies call require(); an ES module has none of its own.
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        mainFields: ['module', 'main'],
+        // The SDK is bundled, pinned by the lockfile, rather than taken from the runtime.
+        bundleAwsSDK: true,
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+        define: { ...props.define },
+      },
+    });
+
+    acknowledgeFinding(
+      defaultPolicyOf(this.role),
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource-level permissions; every other statement names its resource.',
+    );
+    acknowledgeFinding(
+      this.function.node.defaultChild!,
+      'AwsSolutions-L1',
+      'Node.js 22 is the runtime the project targets (DESIGN section 3/8: dependencies are checked against Node 20/22, Powertools and middy 6 pinned for it); moving to a newer runtime is a deliberate upgrade.',
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { Construct } from 'constructs';
+import type { BusSpec, EventPattern } from '../../topology.ts';
+import type { WorkQueues } from './work-queues.ts';
+
+export interface EventRoutingProps {
+  readonly bus: BusSpec;
+  readonly queues: WorkQueues;
+}
+
+/**
+ * The company's own event bus, its archive, and one rule per topology rule that delivers
+ * the whole matching event to the rule's queue.
+ */
+export class EventRouting extends Construct {
+  readonly bus: events.EventBus;
+  readonly rules: ReadonlyMap<string, events.Rule>;
+
+  constructor(scope: Construct, id: string, props: EventRoutingProps) {
+    super(scope, id);
+    const spec = props.bus;
+
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: spec.name });
+
+    // An empty pattern archives every event on the bus, including those of other consumers.
+    new events.Archive(this, 'Archive', {
+      sourceEventBus: this.bus,
+      archiveName: `${spec.name}-archive`,
+      description: `Every event on ${spec.name}, for replay`,
+      eventPattern: {},
+      retention: Duration.days(spec.archiveRetentionDays),
+    });
+
+    const rules = new Map<string, events.Rule>();
+    for (const rule of spec.rules) {
+      const target = props.queues.get(rule.targetQueue, `bus rule "${rule.id}"`);
+      rules.set(
+        rule.id,
+        new events.Rule(this, rule.id, {
+          eventBus: this.bus,
+          ruleName: rule.name,
+          eventPattern: toCdkPattern(rule.pattern),
+          // Adds the queue policy statement that lets exactly this rule send.
+          targets: [new targets.SqsQueue(target.queue)],
+        }),
+      );
+    }
+    this.rules = rules;
+  }
+}
+
+/**
+ * The topology writes patterns in EventBridge's own JSON. CDK renders a pattern's keys
+ * unchanged (it only renames its own `detailType`), so the topology's pattern is passed
+ * through as it is; the infra tests compare the synthesized pattern with the topology's.
+ */
+function toCdkPattern(pattern: EventPattern): events.EventPattern {
+  return pattern as unknown as events.EventPattern;
+}

@@ -1,0 +1,177 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import type { CompanyConfig } from '../../../shared/config/schema.ts';
+import type { EnvValue, FunctionSpec, Grant } from '../../topology.ts';
+import { TopologyMismatchError } from '../topology-mismatch-error.ts';
+import { acknowledgeFinding, defaultPolicyOf, nagRef } from '../nag.ts';
+import { BackchannelFunction } from './backchannel-function.ts';
+import type { DataStore } from './data-store.ts';
+import type { EventRouting } from './event-routing.ts';
+import type { PlatformSecrets } from './platform-secrets.ts';
+import type { WorkQueues } from './work-queues.ts';
+
+export interface FunctionsProps {
+  readonly functions: readonly FunctionSpec[];
+  readonly config: CompanyConfig;
+  readonly projectRoot: string;
+  readonly data: DataStore;
+  readonly queues: WorkQueues;
+  readonly events: EventRouting;
+  readonly secrets: PlatformSecrets;
+  readonly logRetention: logs.RetentionDays;
+  /** POWERTOOLS_LOG_LEVEL of every function. */
+  readonly logLevel: string;
+}
+
+/** Namespace of every metric Backchannel writes (shared/observability). */
+const METRICS_NAMESPACE = 'Backchannel';
+
+/**
+ * Every function of the topology with its environment, its grants (and nothing more), and
+ * its SQS triggers. HTTP and schedule triggers belong to the API and the schedules.
+ */
+export class Functions extends Construct {
+  private readonly byId = new Map<string, BackchannelFunction>();
+  private readonly props: FunctionsProps;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    this.props = props;
+    for (const spec of props.functions) {
+      const { environment, define } = this.resolveEnvironment(spec);
+      const fn = new BackchannelFunction(this, spec.id, {
+        spec,
+        projectRoot: props.projectRoot,
+        environment,
+        define,
+        logRetention: props.logRetention,
+      });
+      for (const grant of spec.grants) this.applyGrant(spec, fn, grant);
+      this.addQueueTriggers(spec, fn);
+      this.byId.set(spec.id, fn);
+    }
+  }
+
+  /** All functions in topology order, with their spec. */
+  get all(): readonly { readonly spec: FunctionSpec; readonly fn: BackchannelFunction }[] {
+    return this.props.functions.map((spec) => ({ spec, fn: this.get(spec.id, 'the stack') }));
+  }
+
+  /**
+   * The function with this topology id.
+   * @throws TopologyMismatchError when the topology references a function it does not describe
+   */
+  get(functionId: string, referencedBy: string): BackchannelFunction {
+    const found = this.byId.get(functionId);
+    if (!found) throw new TopologyMismatchError(`${referencedBy} references unknown function "${functionId}"`);
+    return found;
+  }
+
+  private resolveEnvironment(spec: FunctionSpec): { environment: Record<string, string>; define: Record<string, string> } {
+    const environment: Record<string, string> = {
+      POWERTOOLS_SERVICE_NAME: spec.id,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      POWERTOOLS_LOG_LEVEL: this.props.logLevel,
+      // The bundle ships its source map; without this flag stack traces show minified code.
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    const define: Record<string, string> = {};
+    for (const [name, value] of Object.entries(spec.environment)) {
+      if (value.kind === 'companyConfig') {
+        // esbuild replaces the expression `process.env.<name>` with this string literal.
+        define[`process.env.${name}`] = JSON.stringify(JSON.stringify(this.props.config));
+      } else {
+        environment[name] = this.resolveValue(spec, value);
+      }
+    }
+    return { environment, define };
+  }
+
+  private resolveValue(spec: FunctionSpec, value: Exclude<EnvValue, { kind: 'companyConfig' }>): string {
+    const where = `function "${spec.id}"`;
+    switch (value.kind) {
+      case 'literal':
+        return value.value;
+      case 'tableName':
+        return this.props.data.table.tableName;
+      case 'busName':
+        return this.props.events.bus.eventBusName;
+      case 'queueUrl':
+        return this.props.queues.get(value.queue, where).queue.queueUrl;
+      case 'secretName':
+        // The topology's name, not `secret.secretName`: CDK derives that from the ARN by
+        // cutting at the first '-', which breaks for company ids with a dash.
+        return this.props.secrets.get(value.secret, where).spec.name;
+      default:
+        return assertNever(value);
+    }
+  }
+
+  private applyGrant(spec: FunctionSpec, fn: BackchannelFunction, grant: Grant): void {
+    const where = `function "${spec.id}"`;
+    const grantee = fn.function;
+    switch (grant.resource) {
+      case 'table': {
+        const { table } = this.props.data;
+        if (grant.access === 'read') table.grantReadData(grantee);
+        else table.grantReadWriteData(grantee);
+        const policy = defaultPolicyOf(fn.role);
+        acknowledgeFinding(
+          policy,
+          `AwsSolutions-IAM5[Resource::${nagRef(table)}/index/*]`,
+          'Queries run on the table\'s own global secondary indexes; the wildcard covers only indexes of this one table.',
+        );
+        if (grant.access === 'readWrite') {
+          for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+            acknowledgeFinding(
+              policy,
+              `AwsSolutions-IAM5[Action::${action}]`,
+              'Writing items of a table encrypted with a customer-managed key needs these KMS actions; the statement is limited to that one key.',
+            );
+          }
+        }
+        return;
+      }
+      case 'queue': {
+        const { queue } = this.props.queues.get(grant.queue, where);
+        if (grant.access === 'send') queue.grantSendMessages(grantee);
+        else queue.grantConsumeMessages(grantee);
+        return;
+      }
+      case 'bus':
+        this.props.events.bus.grantPutEventsTo(grantee);
+        return;
+      case 'secret':
+        this.props.secrets.get(grant.secret, where).secret.grantRead(grantee);
+        return;
+      default:
+        assertNever(grant);
+    }
+  }
+
+  private addQueueTriggers(spec: FunctionSpec, fn: BackchannelFunction): void {
+    for (const trigger of spec.triggers) {
+      if (trigger.type !== 'sqs') continue;
+      // An event source mapping grants consume rights by itself; insist the topology says so
+      // too, so the function's permissions are readable from the topology alone.
+      const granted = spec.grants.some((g) => g.resource === 'queue' && g.queue === trigger.queue && g.access === 'consume');
+      if (!granted) {
+        throw new TopologyMismatchError(`function "${spec.id}" is triggered by queue "${trigger.queue}" but has no consume grant on it`);
+      }
+      const { queue } = this.props.queues.get(trigger.queue, `function "${spec.id}"`);
+      fn.function.addEventSource(
+        new SqsEventSource(queue, {
+          batchSize: trigger.batchSize,
+          maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+          reportBatchItemFailures: trigger.reportBatchItemFailures,
+        }),
+      );
+    }
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled topology value ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,67 @@
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Construct } from 'constructs';
+import type { FunctionSpec, ScheduleSpec } from '../../topology.ts';
+import { TopologyMismatchError } from '../topology-mismatch-error.ts';
+import { acknowledgeFinding, defaultPolicyOf, nagRef } from '../nag.ts';
+import type { Functions } from './functions.ts';
+
+export interface SchedulesProps {
+  readonly schedules: readonly ScheduleSpec[];
+  readonly functions: readonly FunctionSpec[];
+  readonly handlers: Functions;
+}
+
+/**
+ * EventBridge Scheduler schedules in the company's timezone. Each passes its payload as the
+ * target's input; Scheduler fills in `<aws.scheduler.scheduled-time>` when it fires.
+ */
+export class Schedules extends Construct {
+  readonly schedules: ReadonlyMap<string, scheduler.Schedule>;
+
+  constructor(scope: Construct, id: string, props: SchedulesProps) {
+    super(scope, id);
+    const schedules = new Map<string, scheduler.Schedule>();
+    for (const spec of props.schedules) {
+      const target = props.functions.find((f) => f.id === spec.targetFunction);
+      const triggered = target?.triggers.some((t) => t.type === 'schedule' && t.schedule === spec.id) ?? false;
+      if (!triggered) {
+        throw new TopologyMismatchError(`schedule "${spec.id}" targets function "${spec.targetFunction}", which has no schedule trigger "${spec.id}"`);
+      }
+      const fn = props.handlers.get(spec.targetFunction, `schedule "${spec.id}"`).function;
+
+      // Scheduler's role for this schedule alone; it may invoke the target function, nothing else.
+      const role = new iam.Role(this, `${spec.id}-role`, {
+        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        }),
+        description: `Lets EventBridge Scheduler run ${spec.name}`,
+      });
+
+      const schedule = new scheduler.Schedule(this, spec.id, {
+        scheduleName: spec.name,
+        description: `Runs ${spec.targetFunction} (${spec.expression}, ${spec.timezone})`,
+        schedule: scheduler.ScheduleExpression.expression(spec.expression, TimeZone.of(spec.timezone)),
+        target: new LambdaInvoke(fn, {
+          role,
+          input: scheduler.ScheduleTargetInput.fromObject(spec.payload),
+          // Retries cover throttled or failed deliveries to Lambda; a run more than an hour
+          // late is dropped rather than stacking up behind the next one.
+          retryAttempts: 3,
+          maxEventAge: Duration.hours(1),
+        }),
+      });
+
+      // The target adds its invoke grant to the role while the schedule is built.
+      acknowledgeFinding(
+        defaultPolicyOf(role),
+        `AwsSolutions-IAM5[Resource::${nagRef(fn)}:*]`,
+        "CDK's invoke grant also covers the versions and aliases of the one target function (<arn>:*); no other function is reachable.",
+      );
+      schedules.set(spec.id, schedule);
+    }
+    this.schedules = schedules;
+  }
+}

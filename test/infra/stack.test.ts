@@ -1,0 +1,565 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPANY_TAG, PROJECT_ROOT } from '../../infra/aws/build-app.ts';
+import { buildTopology, departmentQueueId, type FunctionSpec, type Grant, type Topology } from '../../infra/topology.ts';
+import { loadCompanyConfig } from '../../shared/config/load.ts';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
+import { arnOf, logicalId, permissionsOf, ref, synthCompany, type Permission, type SynthesizedCompany } from './synth.ts';
+
+// One synthesis of the demo company serves every test of its stack: each costs seconds.
+let demo: CompanyConfig;
+let topology: Topology;
+let synth: SynthesizedCompany;
+
+beforeAll(async () => {
+  demo = await loadCompanyConfig('demo', PROJECT_ROOT);
+  topology = buildTopology(demo);
+  synth = synthCompany(demo);
+});
+
+afterAll(() => synth?.dispose());
+
+const functionSpec = (id: string): FunctionSpec => {
+  const spec = topology.functions.find((f) => f.id === id);
+  if (!spec) throw new Error(`no function ${id} in the topology`);
+  return spec;
+};
+
+const permissionsOfFunction = (id: string): Permission[] =>
+  permissionsOf(synth.template, synth.stack.functions.get(id, 'test').role);
+
+describe('company stack of the demo config', () => {
+  describe('queues', () => {
+    it('has a queue and a DLQ for the intake and for every department', () => {
+      synth.template.resourceCountIs('AWS::SQS::Queue', 2 * (1 + demo.departments.length));
+    });
+
+    it('redrives every non-DLQ queue to its DLQ after the topology\'s maxReceiveCount', () => {
+      const queues = Object.values(synth.template.findResources('AWS::SQS::Queue')) as {
+        Properties: { QueueName: string; RedrivePolicy?: { maxReceiveCount: number } };
+      }[];
+      const dlqNames = new Set(topology.queues.map((q) => q.dlq.name));
+
+      const redrives = queues
+        .filter((q) => !dlqNames.has(q.Properties.QueueName))
+        .map((q) => [q.Properties.QueueName, q.Properties.RedrivePolicy?.maxReceiveCount]);
+
+      expect(Object.fromEntries(redrives)).toEqual(
+        Object.fromEntries(topology.queues.map((q) => [q.name, q.dlq.maxReceiveCount])),
+      );
+    });
+
+    it.each(['intake', departmentQueueId('legal')])('gives queue %s the topology\'s DLQ, timeouts and retention', (queueId) => {
+      const { spec, dlq } = synth.stack.queues.get(queueId, 'test');
+
+      synth.template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: spec.name,
+        VisibilityTimeout: spec.visibilityTimeoutSeconds,
+        MessageRetentionPeriod: spec.retentionDays * 86_400,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: arnOf(dlq), maxReceiveCount: spec.dlq.maxReceiveCount },
+      });
+      synth.template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: spec.dlq.name,
+        MessageRetentionPeriod: spec.dlq.retentionDays * 86_400,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: Match.absent(),
+      });
+    });
+
+    it('denies every queue access without TLS', () => {
+      for (const { queue, dlq } of synth.stack.queues.all) {
+        for (const q of [queue, dlq]) {
+          synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+            Queues: [ref(q)],
+            PolicyDocument: {
+              Statement: Match.arrayWith([
+                Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+              ]),
+            },
+          });
+        }
+      }
+    });
+  });
+
+  describe('event routing', () => {
+    it('has exactly one rule per topology rule, on the company bus', () => {
+      const rules = synth.template.findResources('AWS::Events::Rule');
+
+      expect(Object.values(rules).map((r) => (r as { Properties: { Name: string } }).Properties.Name).sort()).toEqual(
+        topology.bus.rules.map((r) => r.name).sort(),
+      );
+      for (const rule of Object.values(rules)) {
+        expect((rule as { Properties: { EventBusName: unknown } }).Properties.EventBusName).toEqual(ref(synth.stack.events.bus));
+      }
+    });
+
+    it("gives each rule exactly the topology's event pattern and its queue as the only target", () => {
+      const rules = Object.values(synth.template.findResources('AWS::Events::Rule')) as {
+        Properties: { Name: string; EventPattern: unknown; Targets: { Arn: unknown }[] };
+      }[];
+
+      for (const spec of topology.bus.rules) {
+        const rule = rules.find((r) => r.Properties.Name === spec.name);
+        const target = synth.stack.queues.get(spec.targetQueue, 'test').queue;
+        expect(rule?.Properties.EventPattern).toStrictEqual(spec.pattern);
+        expect(rule?.Properties.Targets.map((t) => t.Arn)).toEqual([arnOf(target)]);
+      }
+    });
+
+    it('lets each rule, and only that rule, send to its queue', () => {
+      for (const spec of topology.bus.rules) {
+        const queue = synth.stack.queues.get(spec.targetQueue, 'test').queue;
+        const rule = synth.stack.events.rules.get(spec.id);
+        if (!rule) throw new Error(`no rule ${spec.id}`);
+
+        synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [ref(queue)],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Effect: 'Allow',
+                Principal: { Service: 'events.amazonaws.com' },
+                Action: Match.arrayWith(['sqs:SendMessage']),
+                Condition: { ArnEquals: { 'aws:SourceArn': arnOf(rule) } },
+              }),
+            ]),
+          },
+        });
+      }
+    });
+
+    it('archives the bus for the topology\'s retention', () => {
+      synth.template.hasResourceProperties('AWS::Events::Archive', {
+        SourceArn: arnOf(synth.stack.events.bus),
+        RetentionDays: topology.bus.archiveRetentionDays,
+      });
+    });
+  });
+
+  describe('functions', () => {
+    it('runs every function on Node.js 22, arm64, with active tracing and the topology\'s size', () => {
+      for (const spec of topology.functions) {
+        synth.template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: spec.name,
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          MemorySize: spec.memoryMb,
+          Timeout: spec.timeoutSeconds,
+        });
+      }
+    });
+
+    it('resolves the environment of ingest-webhook, without the company config (inlined at bundle time)', () => {
+      const fn = synth.stack.functions.get('ingest-webhook', 'test').function;
+
+      synth.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: functionSpec('ingest-webhook').name,
+        Environment: {
+          Variables: {
+            POWERTOOLS_SERVICE_NAME: 'ingest-webhook',
+            POWERTOOLS_METRICS_NAMESPACE: 'Backchannel',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            NODE_OPTIONS: '--enable-source-maps',
+            INTAKE_QUEUE_URL: ref(synth.stack.queues.get('intake', 'test').queue),
+            META_SECRET_NAME: 'backchannel/demo/meta',
+          },
+        },
+      });
+      const variables = (synth.template.toJSON() as { Resources: Record<string, { Properties: { Environment: { Variables: object } } }> })
+        .Resources[logicalId(fn)]?.Properties.Environment.Variables;
+      expect(variables).not.toHaveProperty('COMPANY_CONFIG');
+    });
+
+    it('resolves the table and bus names of classify-mention', () => {
+      synth.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: functionSpec('classify-mention').name,
+        Environment: {
+          Variables: Match.objectLike({ TABLE_NAME: ref(synth.stack.data.table), EVENT_BUS_NAME: ref(synth.stack.events.bus) }),
+        },
+      });
+    });
+
+    it('maps every sqs trigger to an event source mapping that reports batch item failures', () => {
+      const triggers = topology.functions.flatMap((f) =>
+        f.triggers.flatMap((t) => (t.type === 'sqs' ? [{ fn: f.id, trigger: t }] : [])),
+      );
+
+      synth.template.resourceCountIs('AWS::Lambda::EventSourceMapping', triggers.length);
+      for (const { fn, trigger } of triggers) {
+        synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          FunctionName: ref(synth.stack.functions.get(fn, 'test').function),
+          EventSourceArn: arnOf(synth.stack.queues.get(trigger.queue, 'test').queue),
+          BatchSize: trigger.batchSize,
+          MaximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        });
+      }
+    });
+
+    it("writes each function's logs to its own log group, kept for 30 days", () => {
+      const resources = synth.template.toJSON().Resources as Record<string, { Properties: { RetentionInDays?: number } }>;
+
+      for (const { spec, fn } of synth.stack.functions.all) {
+        synth.template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: spec.name,
+          LoggingConfig: { LogGroup: ref(fn.logGroup) },
+        });
+        expect(resources[logicalId(fn.logGroup)]?.Properties.RetentionInDays).toBe(30);
+      }
+    });
+  });
+
+  describe('permissions', () => {
+    it('lets ingest-webhook send to the intake queue and read the meta secret, and touch no table', () => {
+      const permissions = permissionsOfFunction('ingest-webhook');
+
+      expect(permissions).toContainEqual({ action: 'sqs:SendMessage', resource: logicalId(synth.stack.queues.get('intake', 'test').queue) });
+      expect(permissions).toContainEqual({
+        action: 'secretsmanager:GetSecretValue',
+        resource: logicalId(synth.stack.secrets.get('meta', 'test').secret),
+      });
+      expect(permissions.filter((p) => p.action.startsWith('dynamodb:') || p.action.startsWith('kms:'))).toEqual([]);
+      expect(permissions.filter((p) => p.action === 'sqs:ReceiveMessage')).toEqual([]);
+    });
+
+    it('does not let handle-department put events or send messages', () => {
+      const permissions = permissionsOfFunction('handle-department');
+
+      expect(permissions.filter((p) => p.action.startsWith('events:') || p.action === 'sqs:SendMessage')).toEqual([]);
+    });
+
+    it('lets classify-mention consume the intake queue, write the table and put events on the bus', () => {
+      const permissions = permissionsOfFunction('classify-mention');
+
+      expect(permissions).toEqual(
+        expect.arrayContaining([
+          { action: 'sqs:DeleteMessage', resource: logicalId(synth.stack.queues.get('intake', 'test').queue) },
+          { action: 'dynamodb:PutItem', resource: logicalId(synth.stack.data.table) },
+          { action: 'kms:GenerateDataKey*', resource: logicalId(synth.stack.data.key) },
+          { action: 'events:PutEvents', resource: logicalId(synth.stack.events.bus) },
+        ]),
+      );
+    });
+
+    it.each(['ingest-webhook', 'classify-mention', 'handle-department', 'build-report'])(
+      'grants %s nothing beyond its topology grants, its log group and X-Ray',
+      (id) => {
+        const allowed = [...logAndTracePermissions(id), ...functionSpec(id).grants.flatMap((g) => grantedPermissions(g))];
+
+        const unexpected = permissionsOfFunction(id).filter(
+          (p) => !allowed.some((a) => a.resource === p.resource && a.action === p.action),
+        );
+
+        expect(unexpected).toEqual([]);
+      },
+    );
+
+    it('lets the report schedule invoke build-report and nothing else', () => {
+      const schedule = synth.stack.schedules.schedules.get('daily-report');
+      if (!schedule) throw new Error('no daily-report schedule');
+      const roleArn = (synth.template.toJSON() as { Resources: Record<string, { Properties: { Target: { RoleArn: { 'Fn::GetAtt': [string, string] } } } }> })
+        .Resources[logicalId(schedule)]?.Properties.Target.RoleArn['Fn::GetAtt'][0];
+      const role = synth.stack.node.findAll().find((c) => c.node.defaultChild && logicalId(c) === roleArn);
+      if (!role) throw new Error('no scheduler role');
+
+      expect(new Set(permissionsOf(synth.template, role).map((p) => `${p.action} ${p.resource}`))).toEqual(
+        new Set([`lambda:InvokeFunction ${logicalId(synth.stack.functions.get('build-report', 'test').function)}`]),
+      );
+    });
+  });
+
+  describe('data', () => {
+    it('encrypts the table with the rotating customer-managed key and keeps both', () => {
+      const key = synth.stack.data.key;
+
+      synth.template.hasResource('AWS::DynamoDB::Table', {
+        Properties: Match.objectLike({
+          TableName: topology.table.name,
+          SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: arnOf(key) },
+        }),
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      synth.template.hasResource('AWS::KMS::Key', {
+        Properties: Match.objectLike({ EnableKeyRotation: true }),
+        DeletionPolicy: 'Retain',
+      });
+    });
+
+    it("has on-demand billing, PITR, the TTL attribute, and the topology's keys and indexes", () => {
+      synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: topology.table.ttlAttribute, Enabled: true },
+        KeySchema: [
+          { AttributeName: topology.table.partitionKey, KeyType: 'HASH' },
+          { AttributeName: topology.table.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: topology.table.indexes.map((i) => ({
+          IndexName: i.name,
+          KeySchema: [
+            { AttributeName: i.partitionKey, KeyType: 'HASH' },
+            { AttributeName: i.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      });
+    });
+
+    it('creates the meta secret with a generated verify token and keeps it on delete', () => {
+      synth.template.hasResource('AWS::SecretsManager::Secret', {
+        Properties: Match.objectLike({
+          Name: 'backchannel/demo/meta',
+          GenerateSecretString: Match.objectLike({ GenerateStringKey: 'verifyToken' }),
+        }),
+        DeletionPolicy: 'Retain',
+      });
+    });
+  });
+
+  describe('webhooks and schedules', () => {
+    it("routes the topology's webhook routes to ingest-webhook", () => {
+      const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map(
+        (r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey,
+      );
+      const expected = topology.functions.flatMap((f) =>
+        f.triggers.flatMap((t) => (t.type === 'http' ? t.routes.map((r) => `${r.method} ${r.path}`) : [])),
+      );
+
+      expect(routes.sort()).toEqual(expected.sort());
+      synth.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: arnOf(synth.stack.functions.get('ingest-webhook', 'test').function),
+      });
+    });
+
+    it("throttles the default stage as the topology says and writes access logs", () => {
+      synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: topology.http.throttle.rateLimit,
+          ThrottlingBurstLimit: topology.http.throttle.burstLimit,
+        },
+        AccessLogSettings: { DestinationArn: arnOf(synth.stack.webhooks.accessLogs), Format: Match.stringLikeRegexp('\\$context\\.requestId') },
+      });
+    });
+
+    it('runs the daily report in Europe/Berlin with the payload and the scheduled-time placeholder', () => {
+      const spec = topology.schedules[0];
+      if (!spec) throw new Error('no schedule in the topology');
+
+      synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: spec.name,
+        ScheduleExpression: demo.reports.daily,
+        ScheduleExpressionTimezone: 'Europe/Berlin',
+        Target: Match.objectLike({
+          Arn: arnOf(synth.stack.functions.get('build-report', 'test').function),
+          Input: JSON.stringify({ report: 'daily', scheduledTime: '<aws.scheduler.scheduled-time>' }),
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        }),
+      });
+    });
+  });
+
+  describe('alarms and outputs', () => {
+    it("alarms on every DLQ at the topology's depth", () => {
+      for (const { spec, dlq } of synth.stack.queues.all) {
+        synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(dlq), 'QueueName'] } }],
+          Threshold: spec.alarmDlqDepth,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        });
+      }
+    });
+
+    it('alarms on errors of every function', () => {
+      for (const { fn } of synth.stack.functions.all) {
+        synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: ref(fn.function) }],
+        });
+      }
+    });
+
+    it('outputs the webhook base URL, the table name and the bus name', () => {
+      synth.template.hasOutput('WebhookBaseUrl', { Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/webhooks$')])] } });
+      synth.template.hasOutput('TableName', { Value: ref(synth.stack.data.table) });
+      synth.template.hasOutput('EventBusName', { Value: ref(synth.stack.events.bus) });
+    });
+
+    it('names the stack after the company and tags it with the company id', () => {
+      const artifact = synth.assembly.getStackArtifact(synth.stack.artifactId);
+
+      expect(artifact.stackName).toBe('Backchannel-demo');
+      expect(artifact.tags).toEqual({ [COMPANY_TAG]: 'demo' });
+    });
+  });
+
+  describe('checks', () => {
+    it('leaves no unacknowledged cdk-nag or CloudFormation validation finding', () => {
+      expect(synth.violations.map((v) => `${v.pluginName} ${v.severity} ${v.ruleName} ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`)).toEqual([]);
+    });
+
+    it('carries no warning or error annotation', () => {
+      const messages = synth.assembly.getStackArtifact(synth.stack.artifactId).messages;
+
+      expect(messages.filter((m) => m.level !== 'info').map((m) => `${m.level} ${m.id}: ${String(m.entry.data)}`)).toEqual([]);
+    });
+
+    it('writes a reason next to every acknowledged finding in the template', () => {
+      const acknowledged = Object.values(synth.template.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>)
+        .flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+
+      expect(new Set(acknowledged.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(
+        new Set(['AwsSolutions-SMG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-APIG4']),
+      );
+      for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(60);
+    });
+  });
+});
+
+describe('company stack with one more department', () => {
+  let extra: SynthesizedCompany;
+  let config: CompanyConfig;
+
+  beforeAll(() => {
+    const base = structuredClone(demo);
+    config = {
+      ...base,
+      departments: [
+        ...base.departments,
+        { id: 'marketing', name: 'Marketing', categories: [], sla: { high: 120, normal: 480, low: 2880 } },
+      ],
+    };
+    extra = synthCompany(config);
+  });
+
+  afterAll(() => extra?.dispose());
+
+  it('adds the department\'s queue and DLQ', () => {
+    extra.template.resourceCountIs('AWS::SQS::Queue', 2 * (1 + config.departments.length));
+    const { dlq } = extra.stack.queues.get(departmentQueueId('marketing'), 'test');
+
+    extra.template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'bc-demo-dept-marketing',
+      RedrivePolicy: { deadLetterTargetArn: arnOf(dlq), maxReceiveCount: 5 },
+    });
+    extra.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'bc-demo-dept-marketing-dlq' });
+  });
+
+  it("adds the department's rule, targeting its queue", () => {
+    extra.template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'bc-demo-route-marketing',
+      EventPattern: { source: ['backchannel'], 'detail-type': ['Mention Routed'], detail: { department: ['marketing'] } },
+      Targets: [Match.objectLike({ Arn: arnOf(extra.stack.queues.get(departmentQueueId('marketing'), 'test').queue) })],
+    });
+  });
+
+  it("adds the alarm on the department's DLQ", () => {
+    extra.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'bc-demo-dept-marketing-dlq-depth',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(extra.stack.queues.get(departmentQueueId('marketing'), 'test').dlq), 'QueueName'] } }],
+    });
+  });
+
+  it('lets handle-department consume the new queue', () => {
+    const queue = extra.stack.queues.get(departmentQueueId('marketing'), 'test').queue;
+
+    extra.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: ref(extra.stack.functions.get('handle-department', 'test').function),
+      EventSourceArn: arnOf(queue),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(permissionsOf(extra.template, extra.stack.functions.get('handle-department', 'test').role)).toContainEqual({
+      action: 'sqs:ReceiveMessage',
+      resource: logicalId(queue),
+    });
+  });
+});
+
+describe('cdk app', () => {
+  it('refuses an invalid company config with the ConfigError location', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'backchannel-config-'));
+    try {
+      const file = path.join(dir, 'broken.yaml');
+      const text = readFileSync(path.join(PROJECT_ROOT, 'companies/demo.yaml'), 'utf8').replace('fallback: community', 'fallback: marketing');
+      writeFileSync(file, text);
+      const lines = text.split('\n');
+      const line = lines.findIndex((l) => l.includes('fallback: marketing')) + 1;
+      const column = (lines[line - 1]?.indexOf('marketing') ?? -1) + 1;
+
+      const run = promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'infra/aws/app.ts')], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ company: file }), CDK_OUTDIR: dir },
+      });
+
+      await expect(run).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`${file}:${line}:${column}: routing.fallback: unknown department "marketing"`),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Every function may write its own log group and send traces (X-Ray has no resource ARNs). */
+function logAndTracePermissions(functionId: string): Permission[] {
+  const fn = synth.stack.functions.get(functionId, 'test');
+  return [
+    { action: 'logs:CreateLogStream', resource: logicalId(fn.logGroup) },
+    { action: 'logs:PutLogEvents', resource: logicalId(fn.logGroup) },
+    { action: 'xray:PutTraceSegments', resource: '*' },
+    { action: 'xray:PutTelemetryRecords', resource: '*' },
+  ];
+}
+
+/** What a topology grant may allow, per resource (`kms:ReEncrypt*` is CDK's literal action). */
+function grantedPermissions(grant: Grant): Permission[] {
+  const on = (resource: string, ...actions: string[]) => actions.map((action) => ({ action, resource }));
+  switch (grant.resource) {
+    case 'table': {
+      const table = logicalId(synth.stack.data.table);
+      const key = logicalId(synth.stack.data.key);
+      const read = [
+        ...on(table, 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem'),
+        ...on(table, 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:Query', 'dynamodb:Scan'),
+        ...on(key, 'kms:Decrypt', 'kms:DescribeKey'),
+      ];
+      if (grant.access === 'read') return read;
+      return [
+        ...read,
+        ...on(table, 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
+        ...on(key, 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'),
+      ];
+    }
+    case 'queue': {
+      const queue = logicalId(synth.stack.queues.get(grant.queue, 'test').queue);
+      const common = on(queue, 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl');
+      return grant.access === 'send'
+        ? [...common, ...on(queue, 'sqs:SendMessage')]
+        : [...common, ...on(queue, 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility')];
+    }
+    case 'bus':
+      return on(logicalId(synth.stack.events.bus), 'events:PutEvents');
+    case 'secret':
+      return on(
+        logicalId(synth.stack.secrets.get(grant.secret, 'test').secret),
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:DescribeSecret',
+      );
+  }
+}
