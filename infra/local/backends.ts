@@ -13,6 +13,10 @@ export interface LocalBackend {
 /** Credentials the local backends accept; they never leave this machine. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
+/** Region and account of every local ARN. */
+export const LOCAL_REGION = 'eu-central-1';
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
 /**
  * Starts dynalite on 127.0.0.1. With `dataDir` the tables persist there (LevelDB);
  * without it they live in memory. Port 0 picks a free port.
@@ -24,11 +28,16 @@ export async function startDynamoDb(options: { port?: number; dataDir?: string }
   return { endpoint: endpointOf(server), stop: () => close(server) };
 }
 
-/** Starts local-aws-sqs on 127.0.0.1 (JSON protocol). Port 0 picks a free port. */
-export async function startSqs(options: { port?: number } = {}): Promise<LocalBackend> {
+/**
+ * Starts local-aws-sqs on 127.0.0.1 (JSON protocol). Port 0 picks a free port. Queue ARNs
+ * carry `region` and `accountId` (default LOCAL_REGION, LOCAL_ACCOUNT_ID).
+ */
+export async function startSqs(options: { port?: number; region?: string; accountId?: string } = {}): Promise<LocalBackend> {
   const server = await createSqsServer({
     port: options.port ?? 0,
     hostname: '127.0.0.1',
+    region: options.region ?? LOCAL_REGION,
+    accountId: options.accountId ?? LOCAL_ACCOUNT_ID,
     // A restarted runtime recreates its queues at once; AWS's 60 s wait would only slow tests.
     emulateQueueCreationLifecycle: false,
   });

@@ -1,4 +1,4 @@
-import { CreateTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, ResourceInUseException, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TableSpec } from '../topology.ts';
 
 /**
@@ -31,5 +31,24 @@ export async function createTable(client: DynamoDBClient, spec: TableSpec): Prom
   } catch (error) {
     // A persisted data directory already has the table.
     if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+/**
+ * Turns on TTL for the topology's attribute where the local backend can.
+ * @returns whether TTL is on; dynalite (4.x) lacks UpdateTimeToLive and answers
+ *   UnknownOperationException, so locally expired items stay until deleted.
+ */
+export async function enableTimeToLive(client: DynamoDBClient, spec: TableSpec): Promise<boolean> {
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: spec.name, TimeToLiveSpecification: { AttributeName: spec.ttlAttribute, Enabled: true } }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'UnknownOperationException') return false;
+    // A persisted table keeps its TTL setting: enabling it again is refused.
+    if ((error as { name?: string; message?: string }).name === 'ValidationException' && /already enabled/i.test((error as Error).message)) return true;
+    throw error;
   }
 }

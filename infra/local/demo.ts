@@ -1,0 +1,235 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCaseRepository, DynamoReportRepository } from '../../shared/adapters/dynamodb/index.ts';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
+import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
+import type { Case } from '../../shared/domain/case.ts';
+import type { DailyReport } from '../../shared/domain/ports.ts';
+import { dayIn } from '../../shared/domain/time.ts';
+import { signMetaBody } from '../../shared/platforms/meta.ts';
+import { buildTopology, platformSecretName } from '../topology.ts';
+import { LOCAL_CREDENTIALS } from './backends.ts';
+import { startRuntime, type Runtime } from './runtime.ts';
+import { compileSchedule } from './scheduler.ts';
+import { parseMetaSecret } from './secrets.ts';
+import { excerpt, formatTable } from './text-table.ts';
+
+/**
+ * `npm start -- --demo`: a fresh in-memory runtime, every bundled sample webhook of the
+ * company posted correctly signed, then the daily report for today and the resulting cases
+ * per department.
+ */
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The demo cannot run for this company. */
+export class DemoError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DemoError';
+  }
+}
+
+/** Where a company's bundled sample webhooks live: `companies/<id>-webhooks/`. */
+export function sampleWebhooksDir(companyId: string): string {
+  return path.join(ROOT, 'companies', `${companyId}-webhooks`);
+}
+
+export interface SampleWebhook {
+  readonly file: string;
+  readonly body: string;
+}
+
+/** The `.json` files of a directory in name order, as text. */
+export async function loadSampleWebhooks(dir: string): Promise<SampleWebhook[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  return Promise.all(files.map(async (file) => ({ file, body: await readFile(path.join(dir, file), 'utf8') })));
+}
+
+const EPOCH_FIELD = /"(time|created_time)": (\d{10})\b/g;
+const UPDATED_TIME = /"updated_time": "(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\+0000"/g;
+
+/**
+ * Moves the times of Meta bodies (`time`, `created_time` in epoch seconds, `updated_time`)
+ * so that the newest is `now` and all fall on today in the timezone, keeping their order.
+ * Edits the text in place, so Meta's `\uXXXX` escapes stay as they are.
+ */
+export function retimeMetaBodies(bodies: readonly string[], now: Date, timezone: string): string[] {
+  const times = bodies.flatMap((body) => [...body.matchAll(EPOCH_FIELD)].map((m) => Number(m[2])));
+  if (times.length === 0) return [...bodies];
+  const newest = Math.max(...times);
+  const span = Math.max(newest - Math.min(...times), 1);
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const sinceMidnight = secondsSinceMidnight(now, timezone);
+  // Shortly after midnight the samples are squeezed into the minutes of today that exist.
+  const scale = Math.min(1, Math.max(sinceMidnight - 1, 0) / span);
+  const move = (t: number) => nowSeconds - Math.round((newest - t) * scale);
+  return bodies.map((body) =>
+    body
+      .replace(EPOCH_FIELD, (_, field: string, value: string) => `"${field}": ${move(Number(value))}`)
+      .replace(UPDATED_TIME, (_, value: string) => {
+        const moved = new Date(move(Date.parse(`${value}Z`) / 1000) * 1000).toISOString().slice(0, 19);
+        return `"updated_time": "${moved}+0000"`;
+      }),
+  );
+}
+
+function secondsSinceMidnight(now: Date, timezone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(now)
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  return (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0);
+}
+
+/** POSTs a body to a Meta webhook URL with its `X-Hub-Signature-256`. */
+export async function postSignedMeta(url: string, body: string | Buffer, appSecret: string): Promise<{ status: number; body: string }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(body, appSecret) },
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+  });
+  return { status: response.status, body: await response.text() };
+}
+
+/** An open case with what the demo shows of it. */
+export interface CaseView {
+  readonly case: Case;
+  readonly mentions: number;
+  readonly text: string;
+}
+
+/** Open cases per department, in config order, read through the table's repositories. */
+export async function openCasesByDepartment(runtime: Runtime, config: CompanyConfig): Promise<Map<string, CaseView[]>> {
+  const cases = new DynamoCaseRepository(createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)), runtime.tableName);
+  const result = new Map<string, CaseView[]>();
+  for (const department of config.departments) {
+    const views: CaseView[] = [];
+    for (const c of await cases.openCasesOf(department.id)) {
+      const mentions = await cases.mentionsOf(c.id);
+      views.push({ case: c, mentions: mentions.length, text: mentions[0]?.text ?? '' });
+    }
+    result.set(department.id, views);
+  }
+  return result;
+}
+
+/** Client settings of the CLI itself against a local DynamoDB. */
+export function adminEnv(region: string, dynamodbEndpoint: string): FunctionEnv {
+  return {
+    AWS_REGION: region,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  };
+}
+
+/**
+ * The time at which the company's daily-report schedule reports on `day`: its first fire
+ * time on a later day (build-report reports on the day before its scheduled time).
+ */
+export function reportTimeFor(config: CompanyConfig, now: Date): { scheduleId: string; time: Date } {
+  const schedule = buildTopology(config).schedules.find((s) => s.payload.report === 'daily');
+  if (!schedule) throw new Error('the topology has no daily report schedule');
+  const cron = compileSchedule(schedule.expression, schedule.timezone);
+  const today = dayIn(now, schedule.timezone);
+  let time = cron.nextFireTime(now);
+  while (time && dayIn(time, schedule.timezone) <= today) time = cron.nextFireTime(time);
+  if (!time) throw new Error(`schedule ${schedule.id} does not fire after today`);
+  return { scheduleId: schedule.id, time };
+}
+
+/** Renders the cases per department as one table. */
+export function formatCases(config: CompanyConfig, byDepartment: ReadonlyMap<string, readonly CaseView[]>): string {
+  const due = new Intl.DateTimeFormat(config.company.locale, {
+    timeZone: config.company.timezone,
+    day: '2-digit',
+    month: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const rows = config.departments.flatMap((department) =>
+    (byDepartment.get(department.id) ?? []).map((view) => [
+      department.id,
+      view.case.id,
+      view.case.priority,
+      view.case.category,
+      due.format(new Date(view.case.dueAt)),
+      String(view.mentions),
+      excerpt(view.text, 70),
+    ]),
+  );
+  return formatTable(['department', 'case', 'priority', 'category', 'due', 'mentions', 'text'], rows);
+}
+
+/** Renders stored daily reports. */
+export function formatDailyReports(reports: readonly DailyReport[]): string {
+  return formatTable(
+    ['department', 'total', 'by category'],
+    reports.map((r) => [
+      r.department,
+      String(r.total),
+      Object.entries(r.byCategory)
+        .map(([category, count]) => `${category} ${count}`)
+        .join(', ') || '-',
+    ]),
+  );
+}
+
+/**
+ * Runs the demo and prints what happened.
+ * @returns the process exit code: 0 when every webhook was accepted and the pipeline went idle
+ */
+export async function runDemo(options: {
+  readonly config: CompanyConfig;
+  readonly print: (text: string) => void;
+  readonly log: (line: string) => void;
+  readonly port?: number;
+}): Promise<number> {
+  const { config, print } = options;
+  const now = new Date();
+  const dir = sampleWebhooksDir(config.company.id);
+  const samples = await loadSampleWebhooks(dir).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  });
+  if (samples.length === 0) throw new DemoError(`${config.company.id} has no sample webhooks: add .json files to ${path.relative(process.cwd(), dir)}/`);
+  const bodies = retimeMetaBodies(
+    samples.map((s) => s.body),
+    now,
+    config.company.timezone,
+  );
+
+  const runtime = await startRuntime({ config, port: options.port ?? 0, log: options.log, startScheduler: false });
+  try {
+    const url = runtime.webhookUrls.meta;
+    if (!url) throw new Error(`${config.company.id} has no Meta webhook enabled`);
+    const { appSecret } = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]);
+    print(`Posting ${samples.length} signed sample webhooks to ${url}\n`);
+    let failures = 0;
+    const answers: string[][] = [];
+    for (const [index, sample] of samples.entries()) {
+      const answer = await postSignedMeta(url, bodies[index] as string, appSecret);
+      if (answer.status >= 300) failures++;
+      answers.push([sample.file, String(answer.status), answer.body]);
+    }
+    print(`${formatTable(['webhook', 'status', 'answer'], answers)}\n`);
+
+    await runtime.waitForIdle(60_000);
+    const { scheduleId, time } = reportTimeFor(config, now);
+    await runtime.fireSchedule(scheduleId, time);
+    const today = dayIn(now, config.company.timezone);
+    const reports = await new DynamoReportRepository(createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)), runtime.tableName).dailyReports(today);
+    print(`Daily report for ${today}\n${formatDailyReports(reports)}\n`);
+
+    const cases = await openCasesByDepartment(runtime, config);
+    const total = [...cases.values()].reduce((sum, views) => sum + views.length, 0);
+    print(`Open cases per department (${total})\n${formatCases(config, cases)}\n`);
+    return failures === 0 ? 0 : 1;
+  } finally {
+    await runtime.stop();
+  }
+}

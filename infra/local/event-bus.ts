@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import type { BusSpec, RuleSpec } from '../topology.ts';
+import { matchesPattern, validatePattern } from './event-pattern.ts';
+import { AwsServiceError, type Caller } from './json-endpoint.ts';
+
+/**
+ * The local EventBridge bus: `PutEvents` as the API describes it (per-entry EventId or
+ * ErrorCode/ErrorMessage, FailedEntryCount), delivering each accepted event as the
+ * EventBridge envelope to the target queue of every matching topology rule.
+ *
+ * Deliberately stricter than AWS in one point: an entry for a bus other than the topology's
+ * fails with InvalidArgument, where AWS accepts it and drops it silently.
+ */
+
+/** What a matching rule's target receives: the EventBridge event envelope. */
+export interface EventEnvelope {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: Record<string, unknown>;
+}
+
+export type PutEventsResultEntry = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+
+export interface PutEventsOutput {
+  readonly FailedEntryCount: number;
+  readonly Entries: readonly PutEventsResultEntry[];
+}
+
+export interface LocalEventBusOptions {
+  readonly bus: BusSpec;
+  readonly region: string;
+  readonly accountId: string;
+  /** Sends an event envelope (JSON) to a topology queue. */
+  readonly deliver: (queueId: string, body: string) => Promise<void>;
+  /** Returns why the caller may not put events on the bus, or undefined when it may. */
+  readonly authorize?: (caller: Caller) => string | undefined;
+  readonly log?: (line: string) => void;
+  readonly now?: () => Date;
+}
+
+export interface LocalEventBus {
+  readonly arn: string;
+  /** The `AWSEvents.PutEvents` operation. */
+  putEvents(input: Record<string, unknown>, caller?: Caller): Promise<PutEventsOutput>;
+}
+
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
+const MAX_ENTRIES = 10;
+const MAX_REQUEST_SIZE = 256 * 1024;
+
+/**
+ * Creates the bus of a topology.
+ * @throws EventPatternError when a rule's pattern uses an operator the local bus lacks
+ */
+export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBus {
+  const { bus, region, accountId } = options;
+  for (const rule of bus.rules) validatePattern(rule.pattern, rule.id);
+  const log = options.log ?? (() => {});
+  const now = options.now ?? (() => new Date());
+  const arn = `arn:aws:events:${region}:${accountId}:event-bus/${bus.name}`;
+
+  const putEvents = async (input: Record<string, unknown>, caller: Caller = { accessKeyId: undefined }): Promise<PutEventsOutput> => {
+    const denied = options.authorize?.(caller);
+    if (denied) throw new AwsServiceError('AccessDeniedException', denied);
+    const entries = input.Entries;
+    if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_ENTRIES) {
+      throw new AwsServiceError(
+        'ValidationException',
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES}`,
+      );
+    }
+    if (requestSize(entries) > MAX_REQUEST_SIZE) {
+      throw new AwsServiceError('ValidationException', 'Total size of the entries in the request is over the limit.');
+    }
+    const results: PutEventsResultEntry[] = [];
+    for (const entry of entries) results.push(await putEntry(entry));
+    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+  };
+
+  const putEntry = async (entry: unknown): Promise<PutEventsResultEntry> => {
+    const parsed = parseEntry(entry, bus.name, now);
+    if ('ErrorCode' in parsed) {
+      log(`PutEvents entry refused: ${parsed.ErrorCode} ${parsed.ErrorMessage}`);
+      return parsed;
+    }
+    const envelope: EventEnvelope = { version: '0', id: randomUUID(), account: accountId, region, ...parsed };
+    const matched = bus.rules.filter((rule) => matchesPattern(rule.pattern, envelope));
+    log(`event "${envelope['detail-type']}" from ${envelope.source} -> ${matched.length ? matched.map((r) => r.id).join(', ') : 'no matching rule'}`);
+    try {
+      await Promise.all(matched.map((rule: RuleSpec) => options.deliver(rule.targetQueue, JSON.stringify(envelope))));
+    } catch (error) {
+      // Locally delivery happens before the answer, so a failed delivery fails the entry and the publisher resends it.
+      log(`delivery of event ${envelope.id} failed: ${(error as Error).message}`);
+      return { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal Service Failure' };
+    }
+    return { EventId: envelope.id };
+  };
+
+  return { arn, putEvents };
+}
+
+type ParsedEntry = Pick<EventEnvelope, 'detail-type' | 'source' | 'time' | 'resources' | 'detail'>;
+
+function parseEntry(entry: unknown, busName: string, now: () => Date): ParsedEntry | { ErrorCode: string; ErrorMessage: string } {
+  const invalid = (parameter: string, reason: string) => ({
+    ErrorCode: 'InvalidArgument',
+    ErrorMessage: `Parameter ${parameter} is not valid. Reason: ${reason}`,
+  });
+  if (typeof entry !== 'object' || entry === null) return invalid('Entry', 'an entry is an object.');
+  const e = entry as Record<string, unknown>;
+  const requestedBus = typeof e.EventBusName === 'string' && e.EventBusName ? e.EventBusName : 'default';
+  const requestedName = requestedBus.startsWith('arn:') ? requestedBus.slice(requestedBus.indexOf('event-bus/') + 'event-bus/'.length) : requestedBus;
+  if (requestedName !== busName) {
+    return invalid('EventBusName', `Event bus ${requestedBus} does not exist; the topology's bus is ${busName}.`);
+  }
+  if (typeof e.Source !== 'string' || e.Source.length === 0) return invalid('Source', 'Source is a required argument.');
+  if (e.Source.startsWith('aws.')) {
+    return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: `Not authorized for the source ${e.Source}.` };
+  }
+  if (typeof e.DetailType !== 'string' || e.DetailType.length === 0) return invalid('DetailType', 'DetailType is a required argument.');
+  if (typeof e.Detail !== 'string' || e.Detail.length === 0) return invalid('Detail', 'Detail is a required argument.');
+  let detail: unknown;
+  try {
+    detail = JSON.parse(e.Detail);
+  } catch {
+    return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  }
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+    return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  }
+  const resources = e.Resources ?? [];
+  if (!Array.isArray(resources) || !resources.every((r) => typeof r === 'string')) {
+    return invalid('Resources', 'Resources is a list of ARNs.');
+  }
+  // The SDK sends Time as epoch seconds.
+  const time = typeof e.Time === 'number' ? new Date(e.Time * 1000) : typeof e.Time === 'string' ? new Date(e.Time) : now();
+  if (Number.isNaN(time.getTime())) return invalid('Time', 'Time is not a timestamp.');
+  return {
+    'detail-type': e.DetailType,
+    source: e.Source,
+    time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    resources,
+    detail: detail as Record<string, unknown>,
+  };
+}
+
+/** Entry size as EventBridge counts it: Time 14 bytes, then the UTF-8 bytes of the text fields. */
+function requestSize(entries: readonly unknown[]): number {
+  let size = 0;
+  for (const entry of entries) {
+    const e = (entry ?? {}) as Record<string, unknown>;
+    if (e.Time !== undefined) size += 14;
+    for (const field of [e.Source, e.DetailType, e.Detail]) if (typeof field === 'string') size += Buffer.byteLength(field);
+    if (Array.isArray(e.Resources)) for (const r of e.Resources) if (typeof r === 'string') size += Buffer.byteLength(r);
+  }
+  return size;
+}

@@ -1,0 +1,84 @@
+import type { CompanyConfig } from '../../shared/config/schema.ts';
+import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
+import type { EnvValue, FunctionSpec, Topology } from '../topology.ts';
+import { LOCAL_CREDENTIALS } from './backends.ts';
+
+/** A function's environment on this machine: its topology values plus what Lambda sets. */
+
+/** The local endpoints a function's SDK clients talk to. */
+export interface LocalEndpoints {
+  readonly dynamodb: string;
+  readonly sqs: string;
+  readonly eventBridge: string;
+  readonly secretsManager: string;
+}
+
+/** The access key id a function signs with; the local endpoint holds it to its grants by it. */
+export const accessKeyIdOf = (fn: Pick<FunctionSpec, 'id'>): string => `local-${fn.id}`;
+
+/** An environment value that names something the topology does not have. */
+export class FunctionEnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FunctionEnvError';
+  }
+}
+
+/** Variables every Lambda function gets from the platform, here pointing at the local backends. */
+function platformEnv(spec: FunctionSpec, where: { region: string; endpoints: LocalEndpoints }): Record<string, string> {
+  return {
+    AWS_REGION: where.region,
+    AWS_DEFAULT_REGION: where.region,
+    AWS_ACCESS_KEY_ID: accessKeyIdOf(spec),
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: where.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: where.endpoints.sqs,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: where.endpoints.eventBridge,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: where.endpoints.secretsManager,
+    AWS_LAMBDA_FUNCTION_NAME: spec.name,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
+    POWERTOOLS_SERVICE_NAME: spec.name,
+  };
+}
+
+/**
+ * The environment of one function: its topology values resolved against the local
+ * resources, plus the platform variables.
+ * @throws FunctionEnvError for an unknown queue or secret, or a topology variable the platform owns
+ */
+export function resolveEnv(
+  spec: FunctionSpec,
+  topology: Topology,
+  config: CompanyConfig,
+  queueUrls: Readonly<Record<string, string>>,
+  where: { region: string; endpoints: LocalEndpoints },
+): FunctionEnv {
+  const resolve = (name: string, value: EnvValue): string => {
+    switch (value.kind) {
+      case 'literal':
+        return value.value;
+      case 'companyConfig':
+        return JSON.stringify(config);
+      case 'tableName':
+        return topology.table.name;
+      case 'busName':
+        return topology.bus.name;
+      case 'queueUrl': {
+        const url = queueUrls[value.queue];
+        if (!url) throw new FunctionEnvError(`${spec.id}: ${name} names unknown queue ${value.queue}`);
+        return url;
+      }
+      case 'secretName': {
+        const secret = topology.secrets.find((s) => s.id === value.secret);
+        if (!secret) throw new FunctionEnvError(`${spec.id}: ${name} names unknown secret ${value.secret}`);
+        return secret.name;
+      }
+    }
+  };
+  const platform = platformEnv(spec, where);
+  const own = Object.entries(spec.environment).map(([name, value]) => {
+    if (name in platform) throw new FunctionEnvError(`${spec.id}: ${name} is set by the platform, not the topology`);
+    return [name, resolve(name, value)] as const;
+  });
+  return { ...Object.fromEntries(own), ...platform };
+}

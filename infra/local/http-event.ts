@@ -1,0 +1,207 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { HttpRoute } from '../topology.ts';
+
+/**
+ * API Gateway HTTP API (payload format 2.0) on a laptop: routes, the Lambda event of a
+ * request and the HTTP response of a Lambda result, as described in
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+ * Pure: no I/O.
+ */
+
+/** The route a request matched. */
+export interface RouteMatch<R extends HttpRoute = HttpRoute> {
+  readonly route: R;
+  /** `POST /webhooks/{platform}` */
+  readonly routeKey: string;
+  readonly pathParameters: Readonly<Record<string, string>> | undefined;
+}
+
+/** Finds the route of a method and path; `{name}` matches one segment, `{name+}` the rest. */
+export function matchRoute<R extends HttpRoute>(routes: readonly R[], method: string, rawPath: string): RouteMatch<R> | undefined {
+  const segments = rawPath.split('/').slice(1);
+  for (const route of routes) {
+    if (route.method !== method.toUpperCase()) continue;
+    const parameters = matchPath(route.path.split('/').slice(1), segments);
+    if (parameters) {
+      return {
+        route,
+        routeKey: `${route.method} ${route.path}`,
+        pathParameters: Object.keys(parameters).length > 0 ? parameters : undefined,
+      };
+    }
+  }
+  return undefined;
+}
+
+function matchPath(template: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
+  const parameters: Record<string, string> = {};
+  for (let i = 0; i < template.length; i++) {
+    const part = template[i] as string;
+    const greedy = /^\{(.+)\+\}$/.exec(part);
+    if (greedy) {
+      const rest = segments.slice(i);
+      if (rest.length === 0 || rest.join('') === '') return undefined;
+      parameters[greedy[1] as string] = safeDecode(rest.join('/'));
+      return parameters;
+    }
+    const segment = segments[i];
+    if (segment === undefined) return undefined;
+    const parameter = /^\{(.+)\}$/.exec(part);
+    if (parameter) {
+      if (segment === '') return undefined;
+      parameters[parameter[1] as string] = safeDecode(segment);
+    } else if (part !== segment) {
+      return undefined;
+    }
+  }
+  return segments.length === template.length ? parameters : undefined;
+}
+
+/** What the local server knows about a request. */
+export interface HttpRequestInfo {
+  readonly method: string;
+  /** Path and query as sent, `/webhooks/meta?hub.mode=subscribe`. */
+  readonly url: string;
+  /** Node's headers: lowercased names, `headersDistinct` style or plain. */
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>> | IncomingHttpHeaders;
+  readonly body: Buffer;
+  readonly sourceIp: string;
+  readonly protocol: string;
+  readonly requestId: string;
+  readonly time: Date;
+  readonly accountId: string;
+  readonly apiId: string;
+}
+
+/**
+ * Content types API Gateway passes as text; everything else arrives base64-encoded.
+ */
+export function isTextualContentType(contentType: string | undefined): boolean {
+  if (!contentType) return true;
+  const type = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  return (
+    type.startsWith('text/') ||
+    /^application\/(json|xml|javascript|x-www-form-urlencoded|graphql|yaml|x-yaml)$/.test(type) ||
+    /^application\/[\w.-]+\+(json|xml)$/.test(type)
+  );
+}
+
+/** Builds the payload 2.0 event of a request that matched a route. */
+export function toApiGatewayEvent(request: HttpRequestInfo, match: RouteMatch): APIGatewayProxyEventV2 {
+  const queryStart = request.url.indexOf('?');
+  const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
+  const rawQueryString = queryStart < 0 ? '' : request.url.slice(queryStart + 1);
+
+  // API Gateway joins repeated headers with commas and moves cookies into their own list.
+  const headers: Record<string, string> = {};
+  let cookies: string[] | undefined;
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? (value as string[]) : [value as string];
+    if (name.toLowerCase() === 'cookie') {
+      cookies = values.flatMap((v) => v.split(/;\s*/)).filter((c) => c.length > 0);
+      continue;
+    }
+    headers[name.toLowerCase()] = values.join(',');
+  }
+
+  const queryStringParameters: Record<string, string> = {};
+  for (const pair of rawQueryString.split('&')) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    const key = safeDecode((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
+    const value = eq < 0 ? '' : safeDecode(pair.slice(eq + 1).replace(/\+/g, ' '));
+    queryStringParameters[key] = key in queryStringParameters ? `${queryStringParameters[key]},${value}` : value;
+  }
+
+  const hasBody = request.body.length > 0;
+  const textual = isTextualContentType(headers['content-type']);
+  const host = headers.host ?? 'localhost';
+  const domainName = host.replace(/:\d+$/, '');
+
+  return {
+    version: '2.0',
+    routeKey: match.routeKey,
+    rawPath,
+    rawQueryString,
+    ...(cookies ? { cookies } : {}),
+    headers,
+    ...(Object.keys(queryStringParameters).length > 0 ? { queryStringParameters } : {}),
+    requestContext: {
+      accountId: request.accountId,
+      apiId: request.apiId,
+      domainName,
+      domainPrefix: domainName.split('.')[0] ?? domainName,
+      http: {
+        method: request.method.toUpperCase(),
+        path: rawPath,
+        protocol: request.protocol,
+        sourceIp: request.sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: request.requestId,
+      routeKey: match.routeKey,
+      stage: '$default',
+      time: formatRequestTime(request.time),
+      timeEpoch: request.time.getTime(),
+    },
+    ...(match.pathParameters ? { pathParameters: { ...match.pathParameters } } : {}),
+    ...(hasBody ? { body: textual ? request.body.toString('utf8') : request.body.toString('base64') } : {}),
+    isBase64Encoded: hasBody && !textual,
+  };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `12/Mar/2020:19:03:58 +0000`, the format of `requestContext.time`. */
+export function formatRequestTime(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+}
+
+/** An HTTP response to write. */
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly cookies: readonly string[];
+  readonly body: Buffer;
+}
+
+/**
+ * Turns what a Lambda function returned into the HTTP response API Gateway would send:
+ * an object with `statusCode` is a structured response; anything else is sent as a
+ * 200 JSON body.
+ */
+export function toHttpResponse(result: unknown): HttpResponse {
+  if (typeof result === 'object' && result !== null && 'statusCode' in result) {
+    const structured = result as { statusCode?: unknown; headers?: Record<string, unknown>; body?: unknown; isBase64Encoded?: unknown; cookies?: unknown };
+    const body = typeof structured.body === 'string' ? structured.body : '';
+    return {
+      statusCode: typeof structured.statusCode === 'number' ? structured.statusCode : 200,
+      headers: Object.fromEntries(Object.entries(structured.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
+      cookies: Array.isArray(structured.cookies) ? structured.cookies.map(String) : [],
+      body: structured.isBase64Encoded === true ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8'),
+    };
+  }
+  const body = typeof result === 'string' ? result : result === undefined ? '' : JSON.stringify(result);
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(body, 'utf8') };
+}
+
+/** The JSON error responses API Gateway itself sends. */
+export function gatewayError(statusCode: 404 | 413 | 500 | 503, message: string): HttpResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    cookies: [],
+    body: Buffer.from(JSON.stringify({ message })),
+  };
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

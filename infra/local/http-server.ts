@@ -1,0 +1,156 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { HttpRoute } from '../topology.ts';
+import { gatewayError, matchRoute, toApiGatewayEvent, toHttpResponse, type HttpResponse } from './http-event.ts';
+
+/** A route of the topology and the function behind it. */
+export interface BoundRoute extends HttpRoute {
+  readonly functionId: string;
+}
+
+export interface HttpServerOptions {
+  readonly routes: readonly BoundRoute[];
+  /** Invokes a function with an API Gateway v2 event and resolves with its result. */
+  readonly invoke: (functionId: string, event: unknown) => Promise<unknown>;
+  readonly port?: number;
+  readonly host?: string;
+  readonly accountId: string;
+  /** API Gateway's own payload limit; bodies above it get 413 before any function runs. */
+  readonly maxBodyBytes?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalHttpServer {
+  readonly url: string;
+  readonly port: number;
+  /** Requests being handled. */
+  inFlight(): number;
+  stop(): Promise<void>;
+}
+
+/** API Gateway accepts request payloads of up to 10 MB. */
+export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** Starts the local HTTP API: node:http in front of the topology's routes. */
+export async function startHttpServer(options: HttpServerOptions): Promise<LocalHttpServer> {
+  const maxBodyBytes = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
+  const log = options.log ?? (() => {});
+  let inFlight = 0;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = randomBytes(10).toString('base64').replace(/=+$/, '=');
+    res.setHeader('apigw-requestid', requestId);
+    const url = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    const match = matchRoute(options.routes, method, url.split('?')[0] ?? '/');
+    if (!match) {
+      req.resume();
+      log(`${method} ${url.split('?')[0]} -> 404 (no route)`);
+      return write(res, gatewayError(404, 'Not Found'));
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBodyBytes) {
+      log(`${method} ${url.split('?')[0]} -> 413 (${declared} bytes)`);
+      return refuseTooLarge(req, res);
+    }
+    const body = await readBody(req, maxBodyBytes);
+    if (!body) {
+      log(`${method} ${url.split('?')[0]} -> 413 (over ${maxBodyBytes} bytes)`);
+      return refuseTooLarge(req, res);
+    }
+    const event = toApiGatewayEvent(
+      {
+        method,
+        url,
+        headers: req.headersDistinct,
+        body,
+        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        protocol: `HTTP/${req.httpVersion}`,
+        requestId,
+        time: new Date(),
+        accountId: options.accountId,
+        apiId: 'local',
+      },
+      match,
+    );
+    let response: HttpResponse;
+    try {
+      response = toHttpResponse(await options.invoke(match.route.functionId, event));
+    } catch (error) {
+      // API Gateway answers a failed invocation with a generic 500; the error stays in the log.
+      log(`${match.routeKey} -> ${match.route.functionId} failed: ${(error as Error).stack ?? String(error)}`);
+      response = gatewayError(500, 'Internal Server Error');
+    }
+    log(`${method} ${url.split('?')[0]} -> ${response.statusCode}`);
+    write(res, response);
+  };
+
+  const server = createServer((req, res) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
+    handle(req, res).catch((error: unknown) => {
+      log(`local HTTP server error: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) write(res, gatewayError(500, 'Internal Server Error'));
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    inFlight: () => inFlight,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeIdleConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Give running requests their answer; then cut whatever keeps the socket open.
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      }),
+  };
+}
+
+/** Reads the whole body, or resolves undefined as soon as it exceeds the limit. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!tooLarge) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
+
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  // Drain what the client still sends so it reads the answer instead of a reset.
+  req.resume();
+  res.setHeader('connection', 'close');
+  write(res, gatewayError(413, 'Request Entity Too Large'));
+}
+
+function write(res: ServerResponse, response: HttpResponse): void {
+  res.statusCode = response.statusCode;
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  if (response.cookies.length > 0) res.setHeader('set-cookie', [...response.cookies]);
+  res.setHeader('content-length', response.body.length);
+  res.end(response.body);
+}

@@ -1,0 +1,72 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
+import type { FunctionSpec } from '../topology.ts';
+
+/**
+ * Lambda on a laptop: a function's handler built once with its own environment, the
+ * context of an invocation, and the function timeout.
+ */
+
+/** What each `functions/<id>/handler.ts` exports. */
+export interface HandlerModule {
+  createHandler(env: FunctionEnv): LambdaHandler;
+}
+
+export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** A function of the topology, built for local invocation. */
+export interface LocalFunction {
+  readonly spec: FunctionSpec;
+  readonly env: FunctionEnv;
+  readonly handler: LambdaHandler;
+}
+
+/** An invocation that ran past the function's timeout. */
+export class LambdaTimeoutError extends Error {
+  constructor(readonly functionName: string, readonly timeoutSeconds: number) {
+    super(`${functionName}: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
+    this.name = 'LambdaTimeoutError';
+  }
+}
+
+/** Builds the context of one invocation; the remaining time counts down from `deadline`. */
+export function createLambdaContext(spec: FunctionSpec, where: { region: string; accountId: string }, deadline: number): Context {
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
+  const unsupported = (name: string) => () => {
+    throw new Error(`context.${name}() is not supported: handlers return a promise`);
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: spec.name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${where.region}:${where.accountId}:function:${spec.name}`,
+    memoryLimitInMB: String(spec.memoryMb),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${spec.name}`,
+    logStreamName: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: unsupported('done'),
+    fail: unsupported('fail'),
+    succeed: unsupported('succeed'),
+  };
+}
+
+/**
+ * Invokes a function as Lambda would: with a fresh context, failing with
+ * LambdaTimeoutError when the handler runs past the function's timeout. (The handler's
+ * promise cannot be killed in-process; its late result is ignored.)
+ */
+export async function invokeFunction(fn: LocalFunction, event: unknown, where: { region: string; accountId: string }): Promise<unknown> {
+  const timeoutMs = fn.spec.timeoutSeconds * 1000;
+  const context = createLambdaContext(fn.spec, where, Date.now() + timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LambdaTimeoutError(fn.spec.name, fn.spec.timeoutSeconds)), timeoutMs);
+  });
+  try {
+    return await Promise.race([fn.handler(event, context), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

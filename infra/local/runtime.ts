@@ -1,0 +1,366 @@
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
+import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
+import { buildTopology, type FunctionSpec, type Topology } from '../topology.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type LocalBackend } from './backends.ts';
+import { createLocalEventBus } from './event-bus.ts';
+import { validatePattern } from './event-pattern.ts';
+import { accessKeyIdOf, resolveEnv, type LocalEndpoints } from './function-env.ts';
+import { startHttpServer, type BoundRoute, type LocalHttpServer } from './http-server.ts';
+import { startJsonEndpoint, type Caller, type JsonEndpoint } from './json-endpoint.ts';
+import { invokeFunction, type HandlerModule, type LocalFunction } from './lambda.ts';
+import { createQueues, queueDepth } from './queues.ts';
+import { claimDataDir, RUNTIME_RECORD_FILE, type RuntimeRecord } from './runtime-record.ts';
+import { compileSchedules, startScheduler, type LocalScheduler } from './scheduler.ts';
+import { getSecretValueOperation, loadLocalSecrets } from './secrets.ts';
+import { startSqsPoller, type SqsPoller } from './sqs-poller.ts';
+import { createTable, enableTimeToLive } from './table.ts';
+
+/**
+ * The embedded runtime behind `npm start`: the company's topology on this machine.
+ * dynalite and local-aws-sqs serve DynamoDB and SQS, a local endpoint serves EventBridge
+ * PutEvents and Secrets Manager GetSecretValue, and the same handler modules run with
+ * Lambda-shaped events, each function with its own environment. Nothing is wired that the
+ * topology does not describe.
+ */
+
+export interface RuntimeOptions {
+  readonly config: CompanyConfig;
+  /** Port of the HTTP API; 0 picks a free one. Default 3000. */
+  readonly port?: number;
+  /** Where the table and the secrets persist; absent = everything in memory. */
+  readonly dataDir?: string;
+  /** SecretString by secret name; overrides persisted and generated values. */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /** Overrides every queue's visibility timeout, so tests see retries within seconds. */
+  readonly visibilityTimeoutSeconds?: number;
+  readonly log?: (line: string) => void;
+  /** Arms the schedules' timers (default true); `fireSchedule` works either way. */
+  readonly startScheduler?: boolean;
+  /**
+   * The topology to run; default `buildTopology(config)`, which is what `npm start` runs.
+   * Tests pass a variant of it (a rule with another operator, say).
+   */
+  readonly topology?: Topology;
+}
+
+export interface Runtime {
+  /** Base URL of the HTTP API. */
+  readonly url: string;
+  /** Webhook URL per enabled platform. */
+  readonly webhookUrls: Readonly<Record<string, string>>;
+  /** The environment each function was built with, by function id. */
+  readonly env: Readonly<Record<string, FunctionEnv>>;
+  readonly endpoints: LocalEndpoints;
+  readonly region: string;
+  readonly tableName: string;
+  readonly busName: string;
+  /** Queue URL by topology queue id. */
+  readonly queueUrls: Readonly<Record<string, string>>;
+  /** DLQ URL by topology queue id. */
+  readonly dlqUrls: Readonly<Record<string, string>>;
+  /** SecretString by secret name. */
+  readonly secrets: Readonly<Record<string, string>>;
+  /** Where the secrets are kept; undefined in memory. */
+  readonly secretsFile: string | undefined;
+  /**
+   * Resolves once every queue is empty and nothing is in flight (two checks in a row).
+   * @throws RuntimeNotIdleError listing what is still busy after `timeoutMs`
+   */
+  waitForIdle(timeoutMs?: number): Promise<void>;
+  /** Fires a schedule as if due at `time` (default now); resolves with the target's result. */
+  fireSchedule(id: string, time?: Date): Promise<unknown>;
+  /** Stops everything it started; pollers finish their current batch first. */
+  stop(): Promise<void>;
+}
+
+export class RuntimeStartError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RuntimeStartError';
+  }
+}
+
+export class RuntimeNotIdleError extends Error {
+  constructor(readonly busy: readonly string[], timeoutMs: number) {
+    super(`the runtime is not idle after ${timeoutMs} ms: ${busy.join('; ')}`);
+    this.name = 'RuntimeNotIdleError';
+  }
+}
+
+/** The repository root: function entries in the topology are relative to it. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Starts the company's stack on this machine.
+ * @throws EventPatternError when a rule uses an operator the local bus lacks (nothing is started)
+ * @throws ScheduleExpressionError when a schedule is not a cron(...) expression (nothing is started)
+ * @throws DataDirInUseError when another live runtime uses the data directory
+ * @throws RuntimeStartError when a handler module is unusable or the port is taken
+ */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const topology = options.topology ?? buildTopology(options.config);
+  const region = LOCAL_REGION;
+  const accountId = LOCAL_ACCOUNT_ID;
+
+  // Refuse before starting anything: an unsupported operator or expression stops the boot.
+  for (const rule of topology.bus.rules) validatePattern(rule.pattern, rule.id);
+  compileSchedules(topology.schedules);
+  checkTopology(topology);
+
+  const cleanup: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    const errors: unknown[] = [];
+    for (const step of cleanup.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    cleanup.length = 0;
+    if (errors.length > 0) throw new AggregateError(errors, 'stopping the runtime failed');
+  };
+
+  try {
+    if (options.dataDir) {
+      await claimDataDir(options.dataDir, options.config.company.id);
+      cleanup.push(() => rm(path.join(options.dataDir as string, RUNTIME_RECORD_FILE), { force: true }));
+    }
+    const secrets = await loadLocalSecrets(topology.secrets, {
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.secrets ? { given: options.secrets } : {}),
+    });
+    if (secrets.generated.length > 0) {
+      log(`generated secrets ${secrets.generated.join(', ')}${secrets.file ? ` in ${secrets.file}` : ' (in memory)'}`);
+    }
+
+    const dynamo = await startBackend(cleanup, () => startDynamoDb(options.dataDir ? { dataDir: path.join(options.dataDir, 'dynamodb') } : {}));
+    const sqsBackend = await startBackend(cleanup, () => startSqs({ region, accountId }));
+    const adminConfig = { region, credentials: LOCAL_CREDENTIALS };
+    const dynamoClient = new DynamoDBClient({ ...adminConfig, endpoint: dynamo.endpoint });
+    const sqs = new SQSClient({ ...adminConfig, endpoint: sqsBackend.endpoint });
+    cleanup.push(async () => {
+      dynamoClient.destroy();
+      sqs.destroy();
+    });
+
+    await createTable(dynamoClient, topology.table);
+    if (!(await enableTimeToLive(dynamoClient, topology.table))) {
+      log(`TTL on ${topology.table.ttlAttribute} is not applied locally: dynalite does not implement UpdateTimeToLive, so items never expire here`);
+    }
+    const queues = await createQueues(sqs, topology, options.visibilityTimeoutSeconds);
+
+    // Which function signed a request to the local endpoint, to hold it to its grants.
+    const functionsByKey = new Map(topology.functions.map((fn) => [accessKeyIdOf(fn), fn]));
+    const callerFunction = (caller: Caller) => (caller.accessKeyId ? functionsByKey.get(caller.accessKeyId) : undefined);
+    const bus = createLocalEventBus({
+      bus: topology.bus,
+      region,
+      accountId,
+      log,
+      deliver: async (queueId, body) => {
+        await sqs.send(new SendMessageCommand({ QueueUrl: queues.urls[queueId], MessageBody: body }));
+      },
+      authorize: (caller) => {
+        const fn = callerFunction(caller);
+        return fn && !fn.grants.some((g) => g.resource === 'bus' && g.access === 'put')
+          ? `${fn.name} is not authorized to perform: events:PutEvents on ${topology.bus.name} (the topology grants it no bus access)`
+          : undefined;
+      },
+    });
+    const endpoint: JsonEndpoint = await startJsonEndpoint({
+      log,
+      operations: {
+        'AWSEvents.PutEvents': (input, caller) => bus.putEvents(input, caller),
+        'secretsmanager.GetSecretValue': getSecretValueOperation({
+          specs: topology.secrets,
+          values: secrets.values,
+          region,
+          accountId,
+          authorize: (caller, secretId) => {
+            const fn = callerFunction(caller);
+            return fn && !fn.grants.some((g) => g.resource === 'secret' && g.secret === secretId)
+              ? `${fn.name} is not authorized to perform: secretsmanager:GetSecretValue on secret ${secretId}`
+              : undefined;
+          },
+        }),
+      },
+    });
+    cleanup.push(() => endpoint.stop());
+    const endpoints: LocalEndpoints = { dynamodb: dynamo.endpoint, sqs: sqsBackend.endpoint, eventBridge: endpoint.endpoint, secretsManager: endpoint.endpoint };
+
+    // Functions: each built once with its own environment, as a cold start would.
+    const functions = new Map<string, LocalFunction>();
+    for (const spec of topology.functions) {
+      const env = resolveEnv(spec, topology, options.config, queues.urls, { region, endpoints });
+      functions.set(spec.id, { spec, env, handler: (await loadHandlerModule(spec)).createHandler(env) });
+    }
+    let invocations = 0;
+    const invoke = async (functionId: string, event: unknown): Promise<unknown> => {
+      const fn = functions.get(functionId);
+      if (!fn) throw new Error(`unknown function "${functionId}"`);
+      invocations++;
+      try {
+        return await invokeFunction(fn, event, { region, accountId });
+      } finally {
+        invocations--;
+      }
+    };
+
+    const pollers: SqsPoller[] = [];
+    cleanup.push(async () => {
+      await Promise.all(pollers.map((p) => p.stop()));
+    });
+    for (const spec of topology.functions) {
+      for (const trigger of spec.triggers) {
+        if (trigger.type !== 'sqs') continue;
+        const queue = queues.byId(trigger.queue);
+        pollers.push(
+          startSqsPoller({
+            sqs,
+            queueUrl: queue.url,
+            queueArn: queue.arn,
+            queueName: queue.spec.name,
+            region,
+            batchSize: trigger.batchSize,
+            maxReceiveCount: queue.spec.dlq.maxReceiveCount,
+            functionName: spec.name,
+            invoke: (event) => invoke(spec.id, event),
+            log,
+          }),
+        );
+      }
+    }
+
+    const scheduler: LocalScheduler = startScheduler({
+      schedules: topology.schedules,
+      start: options.startScheduler ?? true,
+      log,
+      invoke: (schedule, payload) => invoke(schedule.targetFunction, payload),
+    });
+    cleanup.push(() => scheduler.stop());
+
+    const routes: BoundRoute[] = topology.functions.flatMap((spec) =>
+      spec.triggers.flatMap((trigger) => (trigger.type === 'http' ? trigger.routes.map((route) => ({ ...route, functionId: spec.id })) : [])),
+    );
+    const port = options.port ?? 3000;
+    const http: LocalHttpServer = await startHttpServer({ routes, invoke, port, accountId, log }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      throw new RuntimeStartError(`port ${port} is in use: pass another port (0 picks a free one)`, { cause: error });
+    });
+    cleanup.push(() => http.stop());
+
+    const webhookUrls = webhookUrlsOf(topology, routes, http.url);
+    if (options.dataDir) {
+      const record: RuntimeRecord = {
+        pid: process.pid,
+        company: topology.companyId,
+        url: http.url,
+        region,
+        tableName: topology.table.name,
+        endpoints,
+        startedAt: new Date().toISOString(),
+      };
+      await writeFile(path.join(options.dataDir, RUNTIME_RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+    }
+
+    const busyParts = async (): Promise<string[]> => {
+      const busy: string[] = [];
+      if (invocations > 0) busy.push(`${invocations} invocation(s) running`);
+      if (http.inFlight() > 0) busy.push(`${http.inFlight()} HTTP request(s) in flight`);
+      if (endpoint.inFlight() > 0) busy.push(`${endpoint.inFlight()} EventBridge/Secrets Manager call(s) in flight`);
+      if (pollers.some((p) => p.busy())) busy.push('a poller is processing a batch');
+      for (const queue of queues.list) {
+        const depth = await queueDepth(sqs, queue.url);
+        if (depth > 0) busy.push(`${queue.spec.name} holds ${depth} message(s)`);
+      }
+      return busy;
+    };
+
+    let stopped = false;
+    return {
+      url: http.url,
+      webhookUrls,
+      env: Object.fromEntries([...functions].map(([id, fn]) => [id, fn.env])),
+      endpoints,
+      region,
+      tableName: topology.table.name,
+      busName: topology.bus.name,
+      queueUrls: queues.urls,
+      dlqUrls: queues.dlqUrls,
+      secrets: secrets.values,
+      secretsFile: secrets.file,
+      waitForIdle: async (timeoutMs = 30_000) => {
+        const deadline = Date.now() + timeoutMs;
+        let quiet = 0;
+        for (;;) {
+          const busy = await busyParts();
+          quiet = busy.length === 0 ? quiet + 1 : 0;
+          if (quiet >= 2) return;
+          if (Date.now() > deadline) throw new RuntimeNotIdleError(busy, timeoutMs);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      },
+      fireSchedule: (id, time) => scheduler.fireSchedule(id, time),
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await stopAll();
+      },
+    };
+  } catch (error) {
+    await stopAll().catch((stopError: unknown) => log(`cleanup after a failed start failed: ${String(stopError)}`));
+    throw error;
+  }
+}
+
+async function startBackend(cleanup: (() => Promise<void>)[], start: () => Promise<LocalBackend>): Promise<LocalBackend> {
+  const backend = await start();
+  cleanup.push(() => backend.stop());
+  return backend;
+}
+
+/** Cross-references the local backend relies on; the topology's own tests cover the rest. */
+function checkTopology(topology: Topology): void {
+  const queueIds = new Set(topology.queues.map((q) => q.id));
+  const functionIds = new Set(topology.functions.map((f) => f.id));
+  for (const rule of topology.bus.rules) {
+    if (!queueIds.has(rule.targetQueue)) throw new RuntimeStartError(`rule ${rule.id} targets unknown queue ${rule.targetQueue}`);
+  }
+  for (const schedule of topology.schedules) {
+    if (!functionIds.has(schedule.targetFunction)) throw new RuntimeStartError(`schedule ${schedule.id} targets unknown function ${schedule.targetFunction}`);
+  }
+  for (const fn of topology.functions) {
+    for (const trigger of fn.triggers) {
+      if (trigger.type === 'sqs' && !queueIds.has(trigger.queue)) throw new RuntimeStartError(`${fn.id} is triggered by unknown queue ${trigger.queue}`);
+    }
+  }
+}
+
+async function loadHandlerModule(spec: FunctionSpec): Promise<HandlerModule> {
+  const file = path.join(ROOT, spec.entry);
+  let module: Partial<HandlerModule>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Partial<HandlerModule>;
+  } catch (error) {
+    throw new RuntimeStartError(`cannot load ${spec.entry} for ${spec.id}: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof module.createHandler !== 'function') {
+    throw new RuntimeStartError(`${spec.entry} does not export createHandler(env)`);
+  }
+  return module as HandlerModule;
+}
+
+/** One URL per enabled platform and webhook route with a `{platform}` parameter. */
+function webhookUrlsOf(topology: Topology, routes: readonly BoundRoute[], base: string): Record<string, string> {
+  const paths = [...new Set(routes.map((r) => r.path).filter((p) => p.includes('{platform}')))];
+  return Object.fromEntries(
+    topology.secrets.flatMap((secret) => paths.map((p) => [secret.platform, `${base}${p.replace('{platform}', encodeURIComponent(secret.platform))}`])),
+  );
+}

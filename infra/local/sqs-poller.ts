@@ -1,0 +1,141 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { batchOutcome, toSqsEvent } from './sqs-event.ts';
+
+/**
+ * The local SQS event source mapping of one trigger: receives batches, invokes the
+ * function, deletes what succeeded. Failed messages stay on the queue and come back after
+ * its visibility timeout; the queue's redrive policy moves them to the DLQ.
+ *
+ * It short-polls with a growing pause when the queue is empty: local-aws-sqs holds a long
+ * poll open for its whole wait even when messages are waiting, which would add seconds to
+ * every hop. It never calls ChangeMessageVisibility, which local-aws-sqs counts as a receive.
+ */
+export interface SqsPollerOptions {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly queueName: string;
+  readonly region: string;
+  readonly batchSize: number;
+  /** The queue's maxReceiveCount, only to say in the log when a message is about to move to the DLQ. */
+  readonly maxReceiveCount?: number;
+  readonly functionName: string;
+  readonly invoke: (event: SQSEvent) => Promise<unknown>;
+  readonly log?: (line: string) => void;
+  /** Pause after an empty receive, doubling from min to max. */
+  readonly idleDelayMs?: { readonly min: number; readonly max: number };
+}
+
+export interface SqsPoller {
+  /** Whether a batch is being processed right now. */
+  busy(): boolean;
+  /** Stops receiving; resolves once the current batch is finished. */
+  stop(): Promise<void>;
+}
+
+export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
+  const log = options.log ?? (() => {});
+  const { min, max } = options.idleDelayMs ?? { min: 20, max: 250 };
+  let stopped = false;
+  let busy = false;
+  let wake: (() => void) | undefined;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const processBatch = async (messages: Message[]): Promise<void> => {
+    const event = toSqsEvent(messages, { arn: options.queueArn, region: options.region });
+    let result: { error: unknown } | { value: unknown };
+    try {
+      result = { value: await options.invoke(event) };
+    } catch (error) {
+      result = { error };
+    }
+    const outcome = batchOutcome(messages, result);
+    if ('error' in result) {
+      log(`${options.functionName} failed on ${messages.length} message(s) of ${options.queueName}: ${(result.error as Error)?.stack ?? String(result.error)}`);
+    } else if (outcome.batchFailure) {
+      log(`${options.functionName}: ${outcome.batchFailure}; the whole batch of ${options.queueName} counts as failed`);
+    }
+    for (const message of outcome.failed) {
+      const receives = Number(message.Attributes?.ApproximateReceiveCount ?? '1');
+      const toDlq = options.maxReceiveCount !== undefined && receives >= options.maxReceiveCount;
+      log(
+        `message ${message.MessageId} of ${options.queueName} failed (receive ${receives}${options.maxReceiveCount ? `/${options.maxReceiveCount}` : ''}); ` +
+          (toDlq ? 'it moves to the DLQ' : 'it returns after the visibility timeout'),
+      );
+    }
+    await deleteMessages(outcome.done);
+  };
+
+  const deleteMessages = async (messages: readonly Message[]): Promise<void> => {
+    for (let i = 0; i < messages.length; i += 10) {
+      const chunk = messages.slice(i, i + 10);
+      const response = await options.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: options.queueUrl,
+          Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
+      for (const failure of response.Failed ?? []) {
+        log(`could not delete a message of ${options.queueName}: ${failure.Code} ${failure.Message ?? ''}; it will be delivered again`);
+      }
+    }
+  };
+
+  const loop = async (): Promise<void> => {
+    let delay = min;
+    while (!stopped) {
+      let messages: Message[];
+      try {
+        const response = await options.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: options.queueUrl,
+            MaxNumberOfMessages: options.batchSize,
+            WaitTimeSeconds: 0,
+            AttributeNames: ['All'],
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        messages = response.Messages ?? [];
+      } catch (error) {
+        if (stopped) break;
+        log(`receiving from ${options.queueName} failed: ${(error as Error).message}`);
+        await sleep(max);
+        continue;
+      }
+      if (messages.length === 0) {
+        await sleep(delay);
+        delay = Math.min(delay * 2, max);
+        continue;
+      }
+      delay = min;
+      busy = true;
+      try {
+        await processBatch(messages);
+      } catch (error) {
+        log(`poller of ${options.queueName} failed: ${(error as Error).stack ?? String(error)}`);
+      } finally {
+        busy = false;
+      }
+    }
+  };
+
+  const running = loop();
+  return {
+    busy: () => busy,
+    stop: async () => {
+      stopped = true;
+      wake?.();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,405 @@
+/**
+ * The embedded runtime end to end: real handlers, dynalite, local-aws-sqs, the local bus
+ * and HTTP API, driven only from the outside (HTTP, SDK clients, the table).
+ */
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../infra/local/backends.ts';
+import { adminEnv, postSignedMeta } from '../../infra/local/demo.ts';
+import { EventPatternError } from '../../infra/local/event-pattern.ts';
+import { DataDirInUseError, RUNTIME_RECORD_FILE } from '../../infra/local/runtime-record.ts';
+import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
+import { ScheduleExpressionError } from '../../infra/local/scheduler.ts';
+import { parseMetaSecret, SECRETS_FILE } from '../../infra/local/secrets.ts';
+import { buildTopology, departmentQueueId, platformSecretName, type Topology } from '../../infra/topology.ts';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import {
+  DynamoCaseRepository,
+  DynamoMentionRepository,
+  DynamoMetricRepository,
+  DynamoReportRepository,
+} from '../../shared/adapters/dynamodb/index.ts';
+import { mentionId } from '../../shared/domain/mention.ts';
+import { dayIn } from '../../shared/domain/time.ts';
+import { demoConfig } from '../factories/config.ts';
+import { metaFixture } from '../factories/http.ts';
+
+const config = demoConfig();
+const TZ = config.company.timezone;
+
+/** The runtime's table through the repositories the functions use. */
+function tableOf(runtime: Runtime) {
+  const documents = createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb));
+  return {
+    mentions: new DynamoMentionRepository(documents, runtime.tableName),
+    cases: new DynamoCaseRepository(documents, runtime.tableName),
+    metrics: new DynamoMetricRepository(documents, runtime.tableName),
+    reports: new DynamoReportRepository(documents, runtime.tableName),
+  };
+}
+
+function sqsOf(runtime: Runtime): SQSClient {
+  return new SQSClient({ region: runtime.region, endpoint: runtime.endpoints.sqs, credentials: LOCAL_CREDENTIALS });
+}
+
+function appSecretOf(runtime: Runtime): string {
+  return parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The created_time of the first change of a Meta fixture, as the day counters use it. */
+function dayOfFixture(body: Buffer): string {
+  const created = Number(/"created_time":\s*(\d+)/.exec(body.toString())?.[1]);
+  return dayIn(new Date(created * 1000), TZ);
+}
+
+describe('startRuntime with the demo config, in memory', () => {
+  let runtime: Runtime;
+  const log: string[] = [];
+
+  beforeAll(async () => {
+    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: (line) => log.push(line) });
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('turns a signed Meta comment into a mention, a case and counters in the table', async () => {
+    // Arrange
+    const body = metaFixture('page-feed-comment-non-ascii.json');
+
+    // Act
+    const answer = await postSignedMeta(runtime.webhookUrls.meta as string, body, appSecretOf(runtime));
+    await runtime.waitForIdle(30_000);
+
+    // Assess
+    expect(answer).toEqual({ status: 200, body: '{"enqueued":1,"ignored":0}' });
+    const table = tableOf(runtime);
+    const stored = await table.mentions.get(mentionId('facebook', '1223334445556667_7001'));
+    expect(stored?.mention.text).toBe('Grüße aus Köln 🚲 — tolle Räder!');
+    const storedCase = await table.cases.get(stored?.caseId as string);
+    expect(storedCase).toMatchObject({ department: 'service', category: 'praise', state: expect.any(String) });
+    expect(await table.cases.mentionsOf(stored?.caseId as string)).toHaveLength(1);
+    expect(await table.metrics.countersOf(dayOfFixture(body))).toContainEqual(
+      expect.objectContaining({ department: 'service', category: 'praise', count: 1 }),
+    );
+  });
+
+  it('answers a bad signature with 401 and stores nothing', async () => {
+    // Arrange
+    const body = metaFixture('page-feed-visitor-post.json');
+
+    // Act
+    const answer = await postSignedMeta(runtime.webhookUrls.meta as string, body, 'not-the-app-secret');
+    await runtime.waitForIdle(30_000);
+
+    // Assess
+    expect(answer.status).toBe(401);
+    const postId = /"post_id":\s*"([^"]+)"/.exec(body.toString())?.[1] as string;
+    expect(await tableOf(runtime).mentions.get(mentionId('facebook', postId))).toBeUndefined();
+  });
+
+  it("answers Meta's verification handshake with the challenge", async () => {
+    // Arrange
+    const { verifyToken } = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]);
+    const query = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': verifyToken, 'hub.challenge': '1158201444' });
+
+    // Act
+    const response = await fetch(`${runtime.webhookUrls.meta}?${query}`);
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('1158201444');
+  });
+
+  it('answers a path outside the topology routes with 404 JSON', async () => {
+    // Act
+    const response = await fetch(`${runtime.url}/admin/cases`);
+
+    // Assess
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ message: 'Not Found' });
+  });
+
+  it('answers a body over API Gateway’s 10 MB with 413 before any function runs', async () => {
+    // Act
+    const response = await fetch(runtime.webhookUrls.meta as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new Uint8Array(10 * 1024 * 1024 + 1),
+    });
+
+    // Assess
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ message: 'Request Entity Too Large' });
+  });
+
+  it('moves a message the function cannot process to the DLQ after maxReceiveCount receives', async () => {
+    // Arrange
+    const sqs = sqsOf(runtime);
+    const maxReceiveCount = buildTopology(config).queues.find((q) => q.id === 'intake')?.dlq.maxReceiveCount as number;
+
+    // Act
+    await sqs.send(new SendMessageCommand({ QueueUrl: runtime.queueUrls.intake, MessageBody: '{"not":"a mention"}' }));
+    const dlqDepth = await eventually(async () => {
+      const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: runtime.dlqUrls.intake, AttributeNames: ['ApproximateNumberOfMessages'] }));
+      const depth = Number(attributes.Attributes?.ApproximateNumberOfMessages);
+      return depth > 0 ? depth : undefined;
+    }, 30_000);
+    await runtime.waitForIdle(10_000);
+
+    // Assess
+    expect(dlqDepth).toBe(1);
+    const moved = await sqs.send(new ReceiveMessageCommand({ QueueUrl: runtime.dlqUrls.intake }));
+    expect(moved.Messages?.[0]?.Body).toBe('{"not":"a mention"}');
+    expect(log).toContainEqual(expect.stringMatching(new RegExp(`of bc-demo-intake failed \\(receive ${maxReceiveCount}/${maxReceiveCount}\\); it moves to the DLQ`)));
+    sqs.destroy();
+  });
+
+  it('answers PutEvents from the real EventBridgeClient per entry', async () => {
+    // Arrange
+    const client = new EventBridgeClient({ region: runtime.region, endpoint: runtime.endpoints.eventBridge, credentials: LOCAL_CREDENTIALS });
+
+    // Act: an event no rule matches, and one for a bus the topology does not have
+    const output = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: runtime.busName, Source: 'backchannel', DetailType: 'Case Resolved', Detail: '{"caseId":"case_1"}' },
+          { EventBusName: 'default', Source: 'backchannel', DetailType: 'Case Resolved', Detail: '{"caseId":"case_1"}' },
+        ],
+      }),
+    );
+
+    // Assess
+    expect(output.FailedEntryCount).toBe(1);
+    expect(output.Entries?.[0]?.EventId).toEqual(expect.any(String));
+    expect(output.Entries?.[1]).toMatchObject({ ErrorCode: 'InvalidArgument' });
+    client.destroy();
+  });
+
+  it('refuses PutEvents from a function the topology grants no bus access', async () => {
+    // Arrange: build-report signs with its own access key and has no bus grant
+    const env = runtime.env['build-report'] ?? {};
+    const client = new EventBridgeClient({
+      region: runtime.region,
+      endpoint: runtime.endpoints.eventBridge,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID as string, secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string },
+    });
+
+    // Act
+    const act = client.send(new PutEventsCommand({ Entries: [{ EventBusName: runtime.busName, Source: 'backchannel', DetailType: 'x', Detail: '{}' }] }));
+
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    client.destroy();
+  });
+
+  it('serves the topology secret to the real SecretsManagerClient and nothing else', async () => {
+    // Arrange
+    const client = new SecretsManagerClient({ region: runtime.region, endpoint: runtime.endpoints.secretsManager, credentials: LOCAL_CREDENTIALS });
+
+    // Act
+    const secret = await client.send(new GetSecretValueCommand({ SecretId: platformSecretName(config, 'meta') }));
+    const missing = client.send(new GetSecretValueCommand({ SecretId: 'backchannel/demo/x' }));
+
+    // Assess
+    expect(secret.SecretString).toBe(runtime.secrets[platformSecretName(config, 'meta')]);
+    await expect(missing).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    client.destroy();
+  });
+
+  it('builds every function with its own environment resolved from the topology', () => {
+    // Act
+    const { env } = runtime;
+
+    // Assess
+    expect(Object.keys(env).sort()).toEqual(['build-report', 'classify-mention', 'handle-department', 'ingest-webhook']);
+    expect(env['ingest-webhook']).toMatchObject({
+      INTAKE_QUEUE_URL: runtime.queueUrls.intake,
+      META_SECRET_NAME: 'backchannel/demo/meta',
+      AWS_ENDPOINT_URL_SQS: runtime.endpoints.sqs,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: runtime.endpoints.secretsManager,
+      POWERTOOLS_SERVICE_NAME: 'bc-demo-ingest-webhook',
+    });
+    expect(env['classify-mention']).toMatchObject({ TABLE_NAME: runtime.tableName, EVENT_BUS_NAME: runtime.busName });
+    expect(JSON.parse(env['classify-mention']?.COMPANY_CONFIG as string)).toEqual(config);
+    expect(env['build-report']?.INTAKE_QUEUE_URL).toBeUndefined();
+  });
+
+  it('fires the daily report schedule into build-report, which stores a report per department', async () => {
+    // Act
+    const result = await runtime.fireSchedule('daily-report', new Date('2025-11-29T05:00:00Z'));
+
+    // Assess
+    expect(result).toMatchObject({ day: '2025-11-28' });
+    const reports = await tableOf(runtime).reports.dailyReports('2025-11-28');
+    expect(reports.map((r) => r.department).sort()).toEqual(config.departments.map((d) => d.id).sort());
+  });
+});
+
+describe('the bus of a running runtime', () => {
+  let runtime: Runtime | undefined;
+
+  afterEach(async () => {
+    await runtime?.stop();
+    runtime = undefined;
+  });
+
+  it('delivers a Mention Routed event to the queue of its department’s rule, as the EventBridge envelope', async () => {
+    // Arrange: the same topology with the department queues left unconsumed, to look into them
+    const full = buildTopology(config);
+    const topology: Topology = {
+      ...full,
+      functions: full.functions.map((fn) => (fn.id === 'handle-department' ? { ...fn, triggers: [] } : fn)),
+    };
+    runtime = await startRuntime({ config, topology, port: 0, startScheduler: false, log: () => {} });
+    const sqs = sqsOf(runtime);
+
+    // Act
+    await postSignedMeta(runtime.webhookUrls.meta as string, metaFixture('page-feed-comment-non-ascii.json'), appSecretOf(runtime));
+    const message = await eventually(async () => {
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: runtime?.queueUrls[departmentQueueId('service')], WaitTimeSeconds: 0 }));
+      return received.Messages?.[0];
+    });
+
+    // Assess
+    expect(JSON.parse(message.Body as string)).toMatchObject({
+      version: '0',
+      'detail-type': 'Mention Routed',
+      source: 'backchannel',
+      account: expect.any(String),
+      region: runtime.region,
+      detail: { department: 'service', platform: 'facebook', category: 'praise' },
+    });
+    for (const other of config.departments.filter((d) => d.id !== 'service')) {
+      const attributes = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: runtime.queueUrls[departmentQueueId(other.id)], AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      expect(attributes.Attributes?.ApproximateNumberOfMessages).toBe('0');
+    }
+    sqs.destroy();
+  });
+});
+
+describe('startRuntime refuses to start', () => {
+  it('when a rule uses an event pattern operator the local bus lacks, naming operator and rule', async () => {
+    // Arrange
+    const full = buildTopology(config);
+    const topology: Topology = {
+      ...full,
+      bus: { ...full.bus, rules: [{ ...(full.bus.rules[0] as Topology['bus']['rules'][number]), id: 'route-pngs', pattern: { detail: { file: [{ suffix: '.png' } as never] } } }] },
+    };
+    const log: string[] = [];
+
+    // Act
+    const start = startRuntime({ config, topology, port: 0, log: (line) => log.push(line) });
+
+    // Assess
+    await expect(start).rejects.toBeInstanceOf(EventPatternError);
+    await expect(start).rejects.toThrow('event rule "route-pngs": unsupported event pattern operator "suffix"');
+    expect(log).toEqual([]);
+  });
+
+  it('when a schedule is not a cron expression', async () => {
+    // Arrange
+    const full = buildTopology(config);
+    const topology: Topology = { ...full, schedules: full.schedules.map((s) => ({ ...s, expression: 'rate(1 day)' })) };
+
+    // Act
+    const start = startRuntime({ config, topology, port: 0, log: () => {} });
+
+    // Assess
+    await expect(start).rejects.toBeInstanceOf(ScheduleExpressionError);
+    await expect(start).rejects.toThrow('schedule "daily-report": cannot use "rate(1 day)"');
+  });
+});
+
+describe('startRuntime with a data directory', () => {
+  let dataDir: string;
+  const started: Runtime[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'bc-runtime-'));
+  });
+
+  afterEach(async () => {
+    for (const runtime of started.splice(0)) await runtime.stop();
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps the table and the secrets across restarts and records itself while running', async () => {
+    // Arrange
+    const first = await startRuntime({ config, dataDir, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => {} });
+    started.push(first);
+    await postSignedMeta(first.webhookUrls.meta as string, metaFixture('page-feed-comment-non-ascii.json'), appSecretOf(first));
+    await first.waitForIdle(30_000);
+    const record = JSON.parse(await readFile(path.join(dataDir, RUNTIME_RECORD_FILE), 'utf8'));
+    await first.stop();
+    started.pop();
+
+    // Act
+    const second = await startRuntime({ config, dataDir, port: 0, startScheduler: false, log: () => {} });
+    started.push(second);
+
+    // Assess
+    expect(record).toMatchObject({ pid: process.pid, company: 'demo', tableName: 'bc-demo-data', url: first.url });
+    expect(second.secrets).toEqual(first.secrets);
+    expect(second.secretsFile).toBe(path.join(dataDir, SECRETS_FILE));
+    expect((await stat(path.join(dataDir, SECRETS_FILE))).mode & 0o777).toBe(0o600);
+    expect(await tableOf(second).mentions.get(mentionId('facebook', '1223334445556667_7001'))).toBeDefined();
+  });
+
+  it('removes its record when stopped', async () => {
+    // Arrange
+    const runtime = await startRuntime({ config, dataDir, port: 0, startScheduler: false, log: () => {} });
+
+    // Act
+    await runtime.stop();
+
+    // Assess
+    await expect(stat(path.join(dataDir, RUNTIME_RECORD_FILE))).rejects.toThrow('ENOENT');
+  });
+
+  it('refuses a data directory that a live runtime of another process uses', async () => {
+    // Arrange: a record of a live process that is not this one (the parent of this test)
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(
+      path.join(dataDir, RUNTIME_RECORD_FILE),
+      JSON.stringify({
+        pid: process.ppid,
+        company: 'demo',
+        url: 'http://127.0.0.1:3000',
+        region: 'eu-central-1',
+        tableName: 'bc-demo-data',
+        endpoints: { dynamodb: 'x', sqs: 'x', eventBridge: 'x', secretsManager: 'x' },
+        startedAt: new Date().toISOString(),
+      }),
+    );
+
+    // Act
+    const start = startRuntime({ config, dataDir, port: 0, log: () => {} });
+
+    // Assess
+    await expect(start).rejects.toBeInstanceOf(DataDirInUseError);
+    await expect(start).rejects.toThrow(`already running (pid ${process.ppid}`);
+    await rm(path.join(dataDir, RUNTIME_RECORD_FILE));
+  });
+});

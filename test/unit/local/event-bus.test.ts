@@ -1,0 +1,185 @@
+/**
+ * PutEvents as described in https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
+ * and https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevents.html (per-entry failures).
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { createLocalEventBus, type LocalEventBusOptions } from '../../../infra/local/event-bus.ts';
+import { AwsServiceError } from '../../../infra/local/json-endpoint.ts';
+import { buildTopology, type BusSpec } from '../../../infra/topology.ts';
+import { demoConfig } from '../../factories/config.ts';
+
+const BUS = buildTopology(demoConfig()).bus;
+
+function busFactory(overrides: Partial<LocalEventBusOptions> = {}) {
+  const deliver = vi.fn(async (_queueId: string, _body: string) => undefined);
+  const bus = createLocalEventBus({
+    bus: BUS,
+    region: 'eu-central-1',
+    accountId: '000000000000',
+    deliver,
+    now: () => new Date('2026-03-02T10:00:00.456Z'),
+    ...overrides,
+  });
+  return { bus, deliver };
+}
+
+function entryFactory(overrides: Record<string, unknown> = {}) {
+  return {
+    EventBusName: BUS.name,
+    Source: 'backchannel',
+    DetailType: 'Mention Routed',
+    Detail: JSON.stringify({ department: 'press', mentionId: 'facebook:1' }),
+    ...overrides,
+  };
+}
+
+describe('createLocalEventBus', () => {
+  it('refuses a rule with an unsupported operator, naming it', () => {
+    // Arrange
+    const bus: BusSpec = { ...BUS, rules: [{ id: 'archive-png', name: 'x', targetQueue: 'intake', pattern: { detail: { file: [{ suffix: '.png' } as never] } } }] };
+
+    // Act & Assess
+    expect(() => busFactory({ bus })).toThrow('event rule "archive-png": unsupported event pattern operator "suffix"');
+  });
+});
+
+describe('putEvents', () => {
+  it('delivers the EventBridge envelope to the queue of the matching rule only', async () => {
+    // Arrange
+    const { bus, deliver } = busFactory();
+
+    // Act
+    const output = await bus.putEvents({ Entries: [entryFactory()] });
+
+    // Assess
+    expect(output.FailedEntryCount).toBe(0);
+    expect(deliver).toHaveBeenCalledTimes(1);
+    const [queueId, body] = deliver.mock.calls[0] as [string, string];
+    expect(queueId).toBe('dept-press');
+    expect(JSON.parse(body)).toEqual({
+      version: '0',
+      id: (output.Entries[0] as { EventId: string }).EventId,
+      'detail-type': 'Mention Routed',
+      source: 'backchannel',
+      account: '000000000000',
+      time: '2026-03-02T10:00:00Z',
+      region: 'eu-central-1',
+      resources: [],
+      detail: { department: 'press', mentionId: 'facebook:1' },
+    });
+  });
+
+  it('accepts an event that matches no rule without delivering it', async () => {
+    // Arrange
+    const { bus, deliver } = busFactory();
+
+    // Act
+    const output = await bus.putEvents({ Entries: [entryFactory({ DetailType: 'Case Resolved' })] });
+
+    // Assess
+    expect(output).toMatchObject({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
+    expect(deliver).not.toHaveBeenCalled();
+  });
+
+  it('takes the event time from the entry (epoch seconds, as the SDK sends it)', async () => {
+    // Arrange
+    const { bus, deliver } = busFactory();
+
+    // Act
+    await bus.putEvents({ Entries: [entryFactory({ Time: 1_767_225_600 })] });
+
+    // Assess
+    expect(JSON.parse((deliver.mock.calls[0] as [string, string])[1]).time).toBe('2026-01-01T00:00:00Z');
+  });
+
+  it('accepts the bus by ARN', async () => {
+    // Arrange
+    const { bus } = busFactory();
+
+    // Act
+    const output = await bus.putEvents({ Entries: [entryFactory({ EventBusName: bus.arn })] });
+
+    // Assess
+    expect(output.FailedEntryCount).toBe(0);
+  });
+
+  it('fails single entries with an error code and keeps the others, in request order', async () => {
+    // Arrange
+    const { bus, deliver } = busFactory();
+
+    // Act
+    const output = await bus.putEvents({
+      Entries: [
+        entryFactory(),
+        entryFactory({ Detail: '{not json' }),
+        entryFactory({ EventBusName: 'default' }),
+        entryFactory({ Source: undefined }),
+        entryFactory({ DetailType: '' }),
+        entryFactory({ Detail: '[1,2]' }),
+        entryFactory({ Source: 'aws.ec2' }),
+      ],
+    });
+
+    // Assess
+    expect(output.FailedEntryCount).toBe(6);
+    expect(output.Entries).toEqual([
+      { EventId: expect.any(String) },
+      { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' },
+      { ErrorCode: 'InvalidArgument', ErrorMessage: expect.stringContaining('Event bus default does not exist') },
+      { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.' },
+      { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' },
+      { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' },
+      { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source aws.ec2.' },
+    ]);
+    expect(deliver).toHaveBeenCalledTimes(1);
+  });
+
+  it('fails an entry whose delivery fails, so the publisher resends it', async () => {
+    // Arrange
+    const { bus } = busFactory({
+      deliver: async () => {
+        throw new Error('queue gone');
+      },
+    });
+
+    // Act
+    const output = await bus.putEvents({ Entries: [entryFactory()] });
+
+    // Assess
+    expect(output).toEqual({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal Service Failure' }] });
+  });
+
+  it.each([
+    ['no entries', []],
+    ['more than ten entries', Array.from({ length: 11 }, () => entryFactory())],
+    ['entries that are not a list', 'x'],
+  ])('rejects a request with %s as a ValidationException', async (_name, entries) => {
+    // Arrange
+    const { bus } = busFactory();
+
+    // Act & Assess
+    await expect(bus.putEvents({ Entries: entries })).rejects.toMatchObject({ type: 'ValidationException' });
+  });
+
+  it('rejects a request over 256 KB', async () => {
+    // Arrange
+    const { bus } = busFactory();
+    const detail = JSON.stringify({ department: 'press', text: 'x'.repeat(300 * 1024) });
+
+    // Act & Assess
+    await expect(bus.putEvents({ Entries: [entryFactory({ Detail: detail })] })).rejects.toThrow('Total size of the entries');
+  });
+
+  it('rejects a caller that the authorizer denies', async () => {
+    // Arrange
+    const { bus, deliver } = busFactory({ authorize: (caller) => (caller.accessKeyId === 'local-build-report' ? 'no bus grant' : undefined) });
+
+    // Act
+    const act = bus.putEvents({ Entries: [entryFactory()] }, { accessKeyId: 'local-build-report' });
+
+    // Assess
+    await expect(act).rejects.toBeInstanceOf(AwsServiceError);
+    await expect(act).rejects.toMatchObject({ type: 'AccessDeniedException', message: 'no bus grant' });
+    expect(deliver).not.toHaveBeenCalled();
+  });
+});
