@@ -142,6 +142,7 @@ export interface HttpSpec {
 export const COMPANY_CONFIG_ENV = 'COMPANY_CONFIG';
 
 export const INTAKE_QUEUE = 'intake';
+export const METRICS_NAMESPACE = 'Backchannel';
 export const departmentQueueId = (departmentId: string): string => `dept-${departmentId}`;
 
 const WEBHOOK_PATH = '/webhooks/{platform}';
@@ -292,7 +293,15 @@ export function buildTopology(config: CompanyConfig): Topology {
     },
     queues,
     bus: { name: `${prefix}-bus`, archiveRetentionDays: 30, rules },
-    functions,
+    // Logs and metrics carry the same service name and namespace on both backends.
+    functions: functions.map((f) => ({
+      ...f,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: { kind: 'literal', value: f.id },
+        POWERTOOLS_METRICS_NAMESPACE: { kind: 'literal', value: METRICS_NAMESPACE },
+        ...f.environment,
+      },
+    })),
     schedules: [
       {
         id: 'daily-report',

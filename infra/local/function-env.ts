@@ -37,7 +37,6 @@ function platformEnv(spec: FunctionSpec, where: { region: string; endpoints: Loc
     AWS_ENDPOINT_URL_SECRETS_MANAGER: where.endpoints.secretsManager,
     AWS_LAMBDA_FUNCTION_NAME: spec.name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
-    POWERTOOLS_SERVICE_NAME: spec.name,
   };
 }
 

@@ -234,7 +234,7 @@ describe('startRuntime with the demo config, in memory', () => {
       META_SECRET_NAME: 'backchannel/demo/meta',
       AWS_ENDPOINT_URL_SQS: runtime.endpoints.sqs,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: runtime.endpoints.secretsManager,
-      POWERTOOLS_SERVICE_NAME: 'bc-demo-ingest-webhook',
+      POWERTOOLS_SERVICE_NAME: 'ingest-webhook',
     });
     expect(env['classify-mention']).toMatchObject({ TABLE_NAME: runtime.tableName, EVENT_BUS_NAME: runtime.busName });
     expect(JSON.parse(env['classify-mention']?.COMPANY_CONFIG as string)).toEqual(config);

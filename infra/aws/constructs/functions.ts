@@ -25,9 +25,6 @@ export interface FunctionsProps {
   readonly logLevel: string;
 }
 
-/** Namespace of every metric Backchannel writes (shared/observability). */
-const METRICS_NAMESPACE = 'Backchannel';
-
 /**
  * Every function of the topology with its environment, its grants (and nothing more), and
  * its SQS triggers. HTTP and schedule triggers belong to the API and the schedules.
@@ -71,8 +68,6 @@ export class Functions extends Construct {
 
   private resolveEnvironment(spec: FunctionSpec): { environment: Record<string, string>; define: Record<string, string> } {
     const environment: Record<string, string> = {
-      POWERTOOLS_SERVICE_NAME: spec.id,
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: this.props.logLevel,
       // The bundle ships its source map; without this flag stack traces show minified code.
       NODE_OPTIONS: '--enable-source-maps',
