@@ -66,16 +66,19 @@ Options:
   },
   report: {
     summary: 'print the stored daily report of a day',
-    usage: `Usage: backchannel report --day YYYY-MM-DD [--company <id>]
+    usage: `Usage: backchannel report --day YYYY-MM-DD [--company <id>] [--build]
        backchannel report --day YYYY-MM-DD --table <name> [--region <region>]
 
 Prints the daily summary per department stored for the day. Locally it reads the table of
 .backchannel/<company>/ (through the running runtime, or by opening the data directory).
 With --table it reads a deployed stack's table with your AWS credentials.
+The schedule builds each day's report the next morning; --build builds it now (locally),
+with the same build-report code, from the counters stored so far.
 
 Options:
   --day <day>      the calendar day, YYYY-MM-DD (required)
   --company <id>   company of the local runtime (default: ${DEFAULT_COMPANY})
+  --build          build the local report of the day first
   --table <name>   a deployed table, e.g. bc-acme-data
   --region <r>     its region (default: AWS_REGION)
   -h, --help       show this help`,
@@ -277,7 +280,7 @@ async function storedAppSecret(company: string): Promise<string | undefined> {
 async function reportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { day: { type: 'string' }, company: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } },
+    { day: { type: 'string' }, company: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, build: { type: 'boolean' } },
     'report',
   );
   if (wantsHelp(values, 'report')) return 0;
@@ -285,6 +288,7 @@ async function reportCommand(args: string[]): Promise<number> {
   const { isDay } = await import('../shared/domain/time.ts');
   if (!values.day || !isDay(values.day)) throw new UsageError('--day YYYY-MM-DD is required (a real calendar day)', 'report');
   if (values.region && !values.table) throw new UsageError('--region goes with --table', 'report');
+  if (values.build && values.table) throw new UsageError('--build works on the local runtime only; a deployed stack builds its reports on its schedule', 'report');
   const day = values.day;
 
   const { createDocumentClient } = await import('../shared/adapters/aws-clients.ts');
@@ -311,10 +315,18 @@ async function reportCommand(args: string[]): Promise<number> {
   const dataDir = dataDirOf(company);
   const { readRuntimeRecord, isAlive } = await import('../infra/local/runtime-record.ts');
   const { adminEnv } = await import('../infra/local/demo.ts');
+  const config = await loadConfig(company);
+  /** Builds the day's report with the build-report function's own code, then prints it. */
+  const buildAndPrint = async (env: Record<string, string | undefined>, tableName: string) => {
+    if (values.build) {
+      const { buildReport, dependenciesFrom } = await import('../functions/build-report/handler.ts');
+      await buildReport({ report: 'daily', day }, dependenciesFrom({ ...env, TABLE_NAME: tableName, COMPANY_CONFIG: JSON.stringify(config) }));
+    }
+    print(tableName, await new DynamoReportRepository(createDocumentClient(env), tableName).dailyReports(day));
+  };
   const record = await readRuntimeRecord(dataDir);
   if (record && isAlive(record.pid)) {
-    const reports = await new DynamoReportRepository(createDocumentClient(adminEnv(record.region, record.endpoints.dynamodb)), record.tableName).dailyReports(day);
-    print(record.tableName, reports);
+    await buildAndPrint(adminEnv(record.region, record.endpoints.dynamodb), record.tableName);
     return 0;
   }
   const dynamoDir = path.join(dataDir, 'dynamodb');
@@ -324,11 +336,10 @@ async function reportCommand(args: string[]): Promise<number> {
   }
   const { startDynamoDb, LOCAL_REGION } = await import('../infra/local/backends.ts');
   const { buildTopology } = await import('../infra/topology.ts');
-  const tableName = buildTopology(await loadConfig(company)).table.name;
+  const tableName = buildTopology(config).table.name;
   const backend = await startDynamoDb({ dataDir: dynamoDir });
   try {
-    const client = createDocumentClient(adminEnv(LOCAL_REGION, backend.endpoint));
-    print(tableName, await new DynamoReportRepository(client, tableName).dailyReports(day));
+    await buildAndPrint(adminEnv(LOCAL_REGION, backend.endpoint), tableName);
     return 0;
   } finally {
     await backend.stop();
