@@ -5,11 +5,11 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { KeywordClassifier } from '../../shared/classifier/keyword-classifier.ts';
 import { parseCompanyConfigJson } from '../../shared/config/load.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { classifyMention, type ClassifyMentionDeps } from '../../shared/domain/classify-mention.ts';
-import { ValidationError } from '../../shared/domain/errors.ts';
 import { MentionSchema } from '../../shared/domain/mention.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { logger } from '../../shared/observability/powertools.ts';
@@ -35,18 +35,9 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps {
 
 /** Handles one intake message; a throw marks only this record as failed. */
 export async function processRecord(record: SQSRecord, deps: ClassifyMentionDeps): Promise<void> {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch (error) {
-    throw new ValidationError(`message ${record.messageId} is not JSON`, [], { cause: error });
-  }
-  const parsed = MentionSchema.safeParse(body);
-  if (!parsed.success) {
-    throw new ValidationError(`message ${record.messageId} is not a Mention`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const outcome = await classifyMention(parsed.data, deps);
-  logger.info('Mention classified', { mentionId: parsed.data.id, ...outcome });
+  const mention = parseRecordBody(record, MentionSchema, 'a Mention');
+  const outcome = await classifyMention(mention, deps);
+  logger.info('Mention classified', { mentionId: mention.id, ...outcome });
 }
 
 /** The raw batch handler: every record on its own, failures reported per record. */

@@ -4,9 +4,9 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository, DynamoMetricRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { parseCompanyConfigJson } from '../../shared/config/load.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { ValidationError } from '../../shared/domain/errors.ts';
 import { MentionRoutedEnvelopeSchema } from '../../shared/domain/events.ts';
 import { recordRoutedMention, type RecordRoutedMentionDeps } from '../../shared/domain/record-routed-mention.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
@@ -27,20 +27,7 @@ export function dependenciesFrom(env: FunctionEnv): RecordRoutedMentionDeps {
 
 /** Handles one department-queue message: an EventBridge `Mention Routed` envelope. */
 export async function processRecord(record: SQSRecord, deps: RecordRoutedMentionDeps): Promise<void> {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch (error) {
-    throw new ValidationError(`message ${record.messageId} is not JSON`, [], { cause: error });
-  }
-  const parsed = MentionRoutedEnvelopeSchema.safeParse(body);
-  if (!parsed.success) {
-    throw new ValidationError(
-      `message ${record.messageId} is not a Mention Routed event`,
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-    );
-  }
-  const { detail } = parsed.data;
+  const { detail } = parseRecordBody(record, MentionRoutedEnvelopeSchema, 'a Mention Routed event');
   const recorded = await recordRoutedMention(detail, deps);
   logger.info(recorded ? 'Mention recorded on case' : 'Mention already recorded, skipped', {
     mentionId: detail.mentionId,

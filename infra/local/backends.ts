@@ -44,10 +44,23 @@ export async function startSqs(options: { port?: number; region?: string; accoun
   return { endpoint: endpointOf(server), stop: () => close(server) };
 }
 
-function listen(server: Server, port: number): Promise<void> {
+/** Listens on loopback (or `host`); port 0 picks a free port. */
+export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/**
+ * Stops accepting connections, lets running requests finish for up to `graceMs`, then cuts
+ * whatever keeps the socket open.
+ */
+export function closeGracefully(server: Server, graceMs = 2000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.closeIdleConnections();
+    server.close((error) => (error ? reject(error) : resolve()));
+    setTimeout(() => server.closeAllConnections(), graceMs).unref();
   });
 }
 

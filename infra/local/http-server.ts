@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { HttpRoute } from '../topology.ts';
+import { closeGracefully, listen } from './backends.ts';
 import { gatewayError, matchRoute, toApiGatewayEvent, toHttpResponse, type HttpResponse } from './http-event.ts';
 
 /** A route of the topology and the function behind it. */
@@ -96,23 +97,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
+  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     inFlight: () => inFlight,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeIdleConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Give running requests their answer; then cut whatever keeps the socket open.
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      }),
+    stop: () => closeGracefully(server),
   };
 }
 

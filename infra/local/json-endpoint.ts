@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { closeGracefully, listen } from './backends.ts';
 
 /**
  * A small server for AWS services that speak the JSON 1.1 protocol (`X-Amz-Target:
@@ -85,20 +86,12 @@ export async function startJsonEndpoint(options: {
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  await listen(server, options.port ?? 0);
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     inFlight: () => inFlight,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeIdleConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      }),
+    stop: () => closeGracefully(server),
   };
 }
 
