@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES } from '../domain/mention.ts';
+import { PlatformsSchema } from './platforms.ts';
 
 /**
  * The company config (`companies/<id>.yaml`), the single source for the topology,
@@ -33,19 +34,6 @@ export const DepartmentSchema = z.strictObject({
   sla: z.strictObject({ high: minutes, normal: minutes, low: minutes }),
 });
 
-export const MetaPlatformSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** Facebook Page ids the company owns: comments written by these are the company's own. */
-  pageIds: z.array(z.string().min(1)).default([]),
-  /** Instagram professional account ids the company owns. */
-  instagramAccountIds: z.array(z.string().min(1)).default([]),
-  /**
-   * Name of the secret holding `{"appSecret": "...", "verifyToken": "..."}`.
-   * Defaults to `backchannel/<company>/meta`.
-   */
-  secretName: z.string().min(1).optional(),
-});
-
 export const CompanyConfigSchema = z.strictObject({
   company: z.strictObject({
     id,
@@ -53,7 +41,7 @@ export const CompanyConfigSchema = z.strictObject({
     locale: z.string().min(2).default('de-DE'),
     timezone,
   }),
-  platforms: z.strictObject({ meta: MetaPlatformSchema.optional() }).default({}),
+  platforms: PlatformsSchema,
   departments: z.array(DepartmentSchema).min(1, 'a company needs at least one department'),
   routing: z.strictObject({
     /** Department that receives what no other department claims. */
