@@ -50,7 +50,7 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
   if (!created && stored.routedAt) return { status: 'duplicate', caseId: stored.caseId };
 
   // The company's own reply belongs to the thread but is nobody's new work.
-  if (mention.fromCompany) {
+  if (mention.isOwnAccount) {
     await deps.mentions.markRouted(mention.id, now.toISOString());
     return { status: 'own-reply', caseId };
   }

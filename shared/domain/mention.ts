@@ -20,11 +20,12 @@ export type Sentiment = (typeof SENTIMENTS)[number];
 export const PRIORITIES = ['high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-/** Platforms whose mentions Backchannel understands. */
-export const PLATFORMS = ['facebook', 'instagram'] as const;
+/** Platforms whose mentions Backchannel understands; `generic` is any signed JSON source. */
+export const PLATFORMS = ['facebook', 'instagram', 'x', 'linkedin', 'youtube', 'tiktok', 'mastodon', 'bluesky', 'generic'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-export const MENTION_KINDS = ['comment', 'post', 'mention', 'direct_message', 'rating'] as const;
+export const MENTION_KINDS = ['comment', 'post', 'mention', 'message', 'review', 'video'] as const;
+export type MentionKind = (typeof MENTION_KINDS)[number];
 
 /**
  * A normalized mention: what one person said about the company on one platform.
@@ -39,18 +40,25 @@ export const MentionSchema = z.strictObject({
   externalId: z.string().min(1),
   /** The conversation this mention belongs to (the post a comment is under). */
   threadId: z.string().min(1),
-  parentId: z.string().min(1).optional(),
+  inReplyTo: z.string().min(1).optional(),
   /** The company's page or account the platform notified us for. */
   accountId: z.string().min(1),
   author: z.strictObject({
     id: z.string().min(1),
+    /** Display name. */
     name: z.string().optional(),
     handle: z.string().optional(),
+    /** Follower count, when the platform gives it. */
+    followers: z.number().int().nonnegative().optional(),
   }),
   /** May be empty: Instagram mention notifications carry only ids, the text is fetched later. */
   text: z.string(),
+  /** Language code when the platform says (e.g. X's `lang`); the classifier detects its own. */
+  language: z.string().min(2).optional(),
   /** True when the company's own page or account wrote it (a reply, not a customer mention). */
-  fromCompany: z.boolean(),
+  isOwnAccount: z.boolean(),
+  /** The platform's event type this came from (`page.feed.comment`, `tweet_create_events`, ...). */
+  rawType: z.string().min(1),
   createdAt: z.iso.datetime(),
   receivedAt: z.iso.datetime(),
   url: z.url().optional(),

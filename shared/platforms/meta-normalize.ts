@@ -17,7 +17,7 @@ export const UNKNOWN_AUTHOR_ID = 'unknown';
 
 /** What Meta tells about the company when it normalizes a body. */
 export interface MetaNormalizeContext {
-  /** The company's Page and Instagram account ids: what they write is `fromCompany`. */
+  /** The company's Page and Instagram account ids: what they write is `isOwnAccount`. */
   readonly ownAccountIds: ReadonlySet<string>;
   readonly receivedAt: Date;
 }
@@ -37,7 +37,7 @@ interface Located {
 
 type Outcome = { readonly mention: Mention } | { readonly ignored: IgnoredEvent };
 
-type MentionDraft = Omit<Mention, 'id' | 'platform' | 'accountId' | 'fromCompany' | 'receivedAt' | 'createdAt'> & {
+type MentionDraft = Omit<Mention, 'id' | 'platform' | 'accountId' | 'isOwnAccount' | 'receivedAt' | 'createdAt' | 'rawType'> & {
   readonly createdTime?: unknown;
 };
 
@@ -106,7 +106,7 @@ function pageFeed(at: Located, v: z.infer<typeof PageChangeValueSchema>, context
       externalId: v.comment_id,
       // The conversation is the post the comment is under, whether it answers the post or a comment.
       threadId: v.post_id,
-      parentId: v.parent_id ?? v.post_id,
+      inReplyTo: v.parent_id ?? v.post_id,
       author: author(v.from?.id, v.from?.name),
       text: v.message ?? '',
       createdTime: v.created_time,
@@ -147,7 +147,7 @@ function pageMention(at: Located, v: z.infer<typeof PageChangeValueSchema>, cont
       kind: 'mention',
       externalId: v.comment_id,
       threadId: v.post_id ?? v.comment_id,
-      ...(v.post_id ? { parentId: v.parent_id ?? v.post_id } : {}),
+      ...(v.post_id ? { inReplyTo: v.parent_id ?? v.post_id } : {}),
       author: by,
       text: v.message ?? '',
       createdTime: v.created_time,
@@ -163,7 +163,7 @@ function pageRating(at: Located, v: z.infer<typeof PageRatingValueSchema>, conte
   if (!v.review_text) return ignore(where, 'rating without review text');
   if (!v.open_graph_story_id) return ignore(where, 'rating without open_graph_story_id');
   return mention('facebook', at, context, {
-    kind: 'rating',
+    kind: 'review',
     externalId: v.open_graph_story_id,
     threadId: v.open_graph_story_id,
     author: author(v.reviewer_id, v.reviewer_name),
@@ -178,12 +178,12 @@ function instagramComment(at: Located, v: z.infer<typeof InstagramCommentValueSc
   const mediaId = v.media?.id;
   const handle = v.from?.username;
   // A reply sits under its parent comment, a top-level comment under the media.
-  const parentId = v.parent_id ?? mediaId;
+  const inReplyTo = v.parent_id ?? mediaId;
   return mention('instagram', at, context, {
     kind: 'comment',
     externalId,
     threadId: mediaId ?? externalId,
-    ...(parentId ? { parentId } : {}),
+    ...(inReplyTo ? { inReplyTo } : {}),
     author: { id: v.from?.id ?? UNKNOWN_AUTHOR_ID, ...(handle ? { handle } : {}) },
     text: v.text ?? '',
   });
@@ -195,7 +195,7 @@ function instagramMention(at: Located, v: z.infer<typeof InstagramMentionValueSc
     kind: 'mention',
     externalId: v.comment_id ?? v.media_id,
     threadId: v.media_id,
-    ...(v.comment_id ? { parentId: v.media_id } : {}),
+    ...(v.comment_id ? { inReplyTo: v.media_id } : {}),
     author: { id: UNKNOWN_AUTHOR_ID },
     text: '',
   });
@@ -207,8 +207,9 @@ function mention(platform: Platform, at: Located, context: MetaNormalizeContext,
     ...fields,
     id: mentionId(platform, fields.externalId),
     platform,
+    rawType: `${at.object}.${at.field}`,
     accountId: at.entryId,
-    fromCompany:
+    isOwnAccount:
       fields.author.id !== UNKNOWN_AUTHOR_ID &&
       (fields.author.id === at.entryId || context.ownAccountIds.has(fields.author.id)),
     createdAt: isoTime(createdTime) ?? isoTime(at.entryTime) ?? context.receivedAt.toISOString(),

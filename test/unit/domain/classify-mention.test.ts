@@ -86,7 +86,7 @@ describe('classifyMention', () => {
 
   it('stores the company\'s own reply without opening a case or publishing', async () => {
     const { deps, cases, events, mentions } = setup();
-    const reply = mentionFactory({ fromCompany: true, author: { id: '104729381726354' }, text: 'Das tut uns leid, wir melden uns per DM.' });
+    const reply = mentionFactory({ isOwnAccount: true, author: { id: '104729381726354' }, text: 'Das tut uns leid, wir melden uns per DM.' });
 
     const outcome = await classifyMention(reply, deps);
 

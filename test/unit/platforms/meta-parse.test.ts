@@ -27,21 +27,22 @@ describe('metaAdapter.parse: Facebook Page', () => {
       {
         id: 'facebook:901097836652708_903438993085259',
         platform: 'facebook',
+        rawType: 'page.feed',
         kind: 'comment',
         externalId: '901097836652708_903438993085259',
         threadId: '1234567890321_901097836652708',
-        parentId: '1234567890321_901097836652708',
+        inReplyTo: '1234567890321_901097836652708',
         accountId: '1234567890321',
         author: { id: '1234567890321', name: 'Tester' },
         text: 'and the next one',
-        fromCompany: true,
+        isOwnAccount: true,
         createdAt: '2015-12-03T09:30:03.000Z',
         receivedAt: RECEIVED_AT,
       },
     ]);
   });
 
-  it('marks a comment written by the Page it was sent for as fromCompany', () => {
+  it('marks a comment written by the Page it was sent for as isOwnAccount', () => {
     // Arrange: in this sample the author's id is the entry's (the Page's) id.
     const body = metaFixture('page-feed-comment-add.restfb.json');
 
@@ -49,7 +50,7 @@ describe('metaAdapter.parse: Facebook Page', () => {
     const [mention] = parse(body).mentions;
 
     // Assess
-    expect(mention?.fromCompany).toBe(true);
+    expect(mention?.isOwnAccount).toBe(true);
   });
 
   it('turns a visitor post into a post that is its own thread', () => {
@@ -67,7 +68,7 @@ describe('metaAdapter.parse: Facebook Page', () => {
         threadId: `${DEMO_PAGE_ID}_1223334445556667`,
         author: { id: '5550002', name: 'Kurt Beispiel' },
         text: 'Ich suche zehn Lastenräder für unseren Lieferdienst. Wer berät mich?',
-        fromCompany: false,
+        isOwnAccount: false,
         createdAt: '2025-11-28T09:16:38.000Z',
       }),
     ]);
@@ -86,13 +87,14 @@ describe('metaAdapter.parse: Facebook Page', () => {
       {
         id: 'facebook:1234567890321_98722536423179',
         platform: 'facebook',
+        rawType: 'page.mention',
         kind: 'mention',
         externalId: '1234567890321_98722536423179',
         threadId: '1234567890321_98722536423179',
         accountId: '1234567890321',
         author: { id: UNKNOWN_AUTHOR_ID },
         text: 'A test post message',
-        fromCompany: false,
+        isOwnAccount: false,
         createdAt: '2021-02-26T11:56:02.000Z',
         receivedAt: RECEIVED_AT,
       },
@@ -112,7 +114,7 @@ describe('metaAdapter.parse: Facebook Page', () => {
         kind: 'mention',
         externalId: '998877665544332_112233445566778',
         threadId: '998877665544332_887766554433221',
-        parentId: '998877665544332_887766554433221',
+        inReplyTo: '998877665544332_887766554433221',
         author: { id: '5550004', name: 'Hamburger Abendblatt Redaktion' },
         text: 'Wir schreiben über Radwerk Hansen und hätten gern ein Statement.',
       }),
@@ -130,7 +132,7 @@ describe('metaAdapter.parse: Facebook Page', () => {
     expect(mentions).toEqual([
       expect.objectContaining({
         id: 'facebook:3344556677889900',
-        kind: 'rating',
+        kind: 'review',
         threadId: '3344556677889900',
         author: { id: '5550005', name: 'Jens Kritisch' },
         text: 'Reparatur dauert seit sechs Wochen, niemand ruft zurück.',
@@ -191,7 +193,7 @@ describe('metaAdapter.parse: Facebook Page', () => {
     const { mentions, ignored } = parse(body);
 
     // Assess
-    expect(mentions.map((m) => [m.externalId, m.kind, m.fromCompany])).toEqual([
+    expect(mentions.map((m) => [m.externalId, m.kind, m.isOwnAccount])).toEqual([
       ['1223334445556667_8001', 'comment', false],
       ['1223334445556667_8002', 'comment', false],
       ['1223334445556667_8003', 'comment', true],
@@ -199,7 +201,7 @@ describe('metaAdapter.parse: Facebook Page', () => {
       ['5550014_4455667788', 'mention', false],
       ['1223334445550000_9001', 'comment', true],
     ]);
-    expect(mentions.find((m) => m.externalId === '1223334445556667_8003')?.parentId).toBe('1223334445556667_8001');
+    expect(mentions.find((m) => m.externalId === '1223334445556667_8003')?.inReplyTo).toBe('1223334445556667_8001');
     expect(ignored.map((i) => i.reason)).toEqual([
       "feed reaction with verb 'add' is not a mention",
       "feed comment with verb 'remove' is not a mention",
@@ -286,14 +288,15 @@ describe('metaAdapter.parse: Instagram', () => {
       {
         id: 'instagram:17865799348089039',
         platform: 'instagram',
+        rawType: 'instagram.comments',
         kind: 'comment',
         externalId: '17865799348089039',
         threadId: '17918195224117851',
-        parentId: '17918195224117851',
+        inReplyTo: '17918195224117851',
         accountId: DEMO_IG_ID,
         author: { id: '1150213782962171', handle: 'radfahrerin_hh' },
         text: 'Wann gibt es den Stadtflitzer wieder in Blau?',
-        fromCompany: false,
+        isOwnAccount: false,
         createdAt: '2025-11-28T09:15:00.000Z',
         receivedAt: RECEIVED_AT,
       },
@@ -311,7 +314,7 @@ describe('metaAdapter.parse: Instagram', () => {
     expect(mention).toMatchObject({
       externalId: '17872233445566778',
       threadId: '17918195224117851',
-      parentId: '17865799348089039',
+      inReplyTo: '17865799348089039',
       author: { id: '1150213782962172', handle: 'lastenrad_lotte' },
     });
   });
@@ -328,13 +331,14 @@ describe('metaAdapter.parse: Instagram', () => {
       {
         id: 'instagram:17918195224117851',
         platform: 'instagram',
+        rawType: 'instagram.mentions',
         kind: 'mention',
         externalId: '17918195224117851',
         threadId: '17918195224117851',
         accountId: DEMO_IG_ID,
         author: { id: UNKNOWN_AUTHOR_ID },
         text: '',
-        fromCompany: false,
+        isOwnAccount: false,
         createdAt: '2018-03-09T19:16:08.000Z',
         receivedAt: RECEIVED_AT,
       },
@@ -354,12 +358,12 @@ describe('metaAdapter.parse: Instagram', () => {
       kind: 'mention',
       externalId: '17894227972186120',
       threadId: '17918195224117851',
-      parentId: '17918195224117851',
+      inReplyTo: '17918195224117851',
       text: '',
     });
   });
 
-  it('marks a comment by the company Instagram account as fromCompany', () => {
+  it('marks a comment by the company Instagram account as isOwnAccount', () => {
     // Arrange
     const body = JSON.stringify({
       object: 'instagram',
@@ -376,7 +380,7 @@ describe('metaAdapter.parse: Instagram', () => {
     const [mention] = parse(body).mentions;
 
     // Assess
-    expect(mention?.fromCompany).toBe(true);
+    expect(mention?.isOwnAccount).toBe(true);
   });
 
   it('accepts a single envelope as well as a list of envelopes', () => {
