@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES } from '../domain/mention.ts';
+import { ClassifierConfigSchema } from './classifier.ts';
 import { PlatformsSchema } from './platforms.ts';
 
 /**
@@ -61,6 +62,7 @@ export const CompanyConfigSchema = z.strictObject({
     })
     .default({ daily: 'cron(0 6 * * ? *)' }),
   retention: z.strictObject({ days: z.number().int().positive() }).default({ days: 365 }),
+  classifier: ClassifierConfigSchema,
 }).superRefine((config, ctx) => {
   const seen = new Set<string>();
   config.departments.forEach((department, index) => {

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { CATEGORIES } from '../domain/mention.ts';
+
+/**
+ * The `classifier` section of a company config: the company's keyword rules on top of the
+ * model, and the optional cloud classifier for low-confidence mentions.
+ */
+export const KeywordRuleSchema = z.strictObject({
+  id: z.string().min(1),
+  /** Words or phrases (case-insensitive, matched at word starts). */
+  keywords: z.array(z.string().min(1)).min(1),
+  category: z.enum(CATEGORIES),
+  /** `force` replaces the model's category; `add` lists the category beside it. */
+  mode: z.enum(['force', 'add']).default('add'),
+});
+
+export const ClassifierConfigSchema = z
+  .strictObject({
+    keywordRules: z.array(KeywordRuleSchema).default([]),
+    cloud: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        modelId: z.string().min(1).default('amazon.nova-micro-v1:0'),
+        /** Only mentions whose local confidence is below this are sent. */
+        belowConfidence: z.number().min(0).max(1).default(0.5),
+        timeoutMs: z.number().int().positive().default(1500),
+      })
+      .default({ enabled: false, modelId: 'amazon.nova-micro-v1:0', belowConfidence: 0.5, timeoutMs: 1500 }),
+  })
+  .default({ keywordRules: [], cloud: { enabled: false, modelId: 'amazon.nova-micro-v1:0', belowConfidence: 0.5, timeoutMs: 1500 } });
+export type ClassifierConfig = z.infer<typeof ClassifierConfigSchema>;
