@@ -2,9 +2,9 @@ import type { Classification, Classifier, Reason } from '../domain/classificatio
 import type { Category, Sentiment } from '../domain/mention.ts';
 
 /**
- * A small, deterministic keyword classifier for German and English mentions. It stands
- * behind the Classifier port until the trained n-gram models replace it; its value is
- * that every decision names the words that made it.
+ * A small, deterministic keyword classifier for German and English mentions: the plain
+ * baseline that `npm run bench:classifier` measures the n-gram classifier against (the
+ * functions use `NgramClassifier` via `createClassifier`).
  */
 export const KEYWORD_MODEL = 'keyword@1';
 

@@ -1,0 +1,21 @@
+/**
+ * `npm run bench` / `npm run bench:classifier`: prints the benchmark tables (Markdown).
+ * eld is imported first and on its own so its one-time load is measured apart.
+ */
+const eldStart = performance.now();
+await import('eld/extrasmall');
+const eldLoadMs = performance.now() - eldStart;
+
+const { germEvalSection, heldOutSection, speedSection } = await import('./classifier.ts');
+
+const only = process.argv[2];
+const sections: [string, () => string][] = [
+  ['germeval', germEvalSection],
+  ['heldout', heldOutSection],
+  ['speed', () => speedSection(eldLoadMs)],
+];
+process.stdout.write('## Classifier benchmark\n\n');
+for (const [name, section] of sections) {
+  if (only && only !== name) continue;
+  process.stdout.write(`${section()}\n`);
+}

@@ -1,0 +1,271 @@
+import type { NormalizedText } from './normalize.ts';
+
+/**
+ * Hashed word and character n-gram features. A feature's index is the FNV-1a hash of its
+ * kind and text, modulo 2^bits: no vocabulary is stored, unseen words cost nothing, and
+ * the models stay a fixed size. The extractor remembers where each feature came from so
+ * the few that decide can be named in the reasons without building every n-gram string.
+ */
+
+/** How texts become vectors; stored in every model so training and inference agree. */
+export interface FeatureOptions {
+  /** log2 of the number of hash buckets. */
+  readonly bits: number;
+  /** Character n-gram orders (inclusive), taken inside each word padded with spaces. */
+  readonly charMin: number;
+  readonly charMax: number;
+  /** Include pairs of neighbouring words. */
+  readonly wordBigrams: boolean;
+  /** Weight of word features relative to character n-grams before length normalization. */
+  readonly wordWeight: number;
+  readonly charWeight: number;
+  /** Scale features by inverse document frequency (learned from the training texts, shipped with the model). */
+  readonly idf?: boolean;
+}
+
+/**
+ * The shipped models' features. n-gram orders and word weight: 5-fold cross-validation on
+ * the GermEval dev set; idf: 4-fold cross-validation on the corpus train split (it helps the
+ * category head on short texts, where words like "aus" or "mein" otherwise weigh).
+ */
+export const DEFAULT_FEATURES: FeatureOptions = {
+  bits: 18,
+  charMin: 3,
+  charMax: 5,
+  wordBigrams: true,
+  wordWeight: 2,
+  charWeight: 1,
+  idf: true,
+};
+
+/** A sparse, L2-normalized feature vector. */
+export interface SparseVector {
+  readonly indices: Int32Array;
+  readonly values: Float32Array;
+}
+
+const enum Kind {
+  Word = 1,
+  Bigram = 2,
+  Char = 3,
+  Signal = 4,
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Signal features: names that normalization turns into extra tokens. */
+export const SIGNAL_NAMES = ['length:short', 'length:medium', 'length:long', 'caps', 'emoji', 'url', 'handle', 'no letters'] as const;
+
+/** Turns normalized texts into sparse vectors. One instance reuses its buffers; it is not re-entrant. */
+export class FeatureExtractor {
+  readonly options: FeatureOptions;
+  private readonly mask: number;
+  private readonly counts: Float32Array;
+  private readonly slotOf: Int32Array;
+  private touched = new Int32Array(1024);
+  private originKind = new Uint8Array(1024);
+  private originA = new Int32Array(1024);
+  private size = 0;
+  private groups = new Float64Array(256);
+  private tokens: readonly string[] = [];
+
+  private readonly idf: Float32Array | undefined;
+
+  /** `idf` (one weight per bucket) is required when `options.idf` is set, except to count document frequencies. */
+  constructor(options: FeatureOptions = DEFAULT_FEATURES, idf?: Float32Array) {
+    this.options = options;
+    this.idf = idf;
+    this.mask = (1 << options.bits) - 1;
+    this.counts = new Float32Array(1 << options.bits);
+    this.slotOf = new Int32Array(1 << options.bits).fill(-1);
+  }
+
+  get dimension(): number {
+    return this.mask + 1;
+  }
+
+  /**
+   * The vector of one text. The returned arrays are views of internal buffers, valid until
+   * the next call; `copy` them to keep them.
+   */
+  extract(normalized: NormalizedText): SparseVector {
+    this.reset();
+    const { tokens, signals } = normalized;
+    this.tokens = tokens;
+    const { charMin, charMax, wordBigrams, wordWeight, charWeight } = this.options;
+
+    for (let t = 0; t < tokens.length; t++) {
+      const token = tokens[t]!;
+      this.add(hashString(FNV_OFFSET ^ Kind.Word, token, 0, token.length), Kind.Word, t);
+      if (wordBigrams && t + 1 < tokens.length) {
+        const next = tokens[t + 1]!;
+        let h = hashString(FNV_OFFSET ^ Kind.Bigram, token, 0, token.length);
+        h = Math.imul(h ^ 32, FNV_PRIME);
+        h = hashString(h, next, 0, next.length);
+        this.add(h, Kind.Bigram, t);
+      }
+      // Character n-grams only for words, not for markers or emojis.
+      if (token.length < 2 || token.codePointAt(0)! > 0x2000 || isMarker(token)) continue;
+      const padded = token.length + 2;
+      for (let start = 0; start < padded; start++) {
+        let h = FNV_OFFSET ^ Kind.Char;
+        for (let n = 1; n <= charMax && start + n <= padded; n++) {
+          const at = start + n - 1;
+          const code = at === 0 || at === padded - 1 ? 32 : token.charCodeAt(at - 1);
+          h = Math.imul(h ^ code, FNV_PRIME);
+          if (n >= charMin) this.add(h, Kind.Char, t);
+        }
+      }
+    }
+
+    const signalIds: number[] = [];
+    if (signals.letters === 0) signalIds.push(7);
+    else signalIds.push(signals.length < 60 ? 0 : signals.length < 400 ? 1 : 2);
+    if (signals.capsWords >= 2 || (signals.capsRatio > 0.6 && signals.letters >= 8)) signalIds.push(3);
+    if (signals.emojis > 0) signalIds.push(4);
+    if (signals.urls > 0) signalIds.push(5);
+    if (signals.handles > 0) signalIds.push(6);
+    for (const id of signalIds) this.add(hashString(FNV_OFFSET ^ Kind.Signal, SIGNAL_NAMES[id]!, 0, SIGNAL_NAMES[id]!.length), Kind.Signal, id);
+
+    return this.finish(wordWeight, charWeight);
+  }
+
+  /**
+   * The `limit` strongest groups of the last extracted vector, given one contribution per
+   * feature (in vector order). A word's own feature and its character n-grams form one
+   * group named after the word, so reasons read `word "kaputt"`, not `chars "apu"`.
+   */
+  strongest(contributions: Float64Array, limit: number): { name: string; weight: number }[] {
+    const tokenCount = this.tokens.length;
+    const size = 2 * tokenCount + SIGNAL_NAMES.length;
+    if (this.groups.length < size) this.groups = new Float64Array(size * 2);
+    const groups = this.groups;
+    groups.fill(0, 0, size);
+    for (let i = 0; i < this.size; i++) {
+      const a = this.originA[i]!;
+      const kind = this.originKind[i] as Kind;
+      const group = kind === Kind.Signal ? 2 * tokenCount + a : kind === Kind.Bigram ? tokenCount + a : a;
+      groups[group]! += contributions[i]!;
+    }
+    const out: { name: string; weight: number }[] = [];
+    const taken: string[] = [];
+    // Bounded: a word repeated many times yields duplicate groups, which are skipped.
+    for (let round = 0; round < limit * 4 && out.length < limit; round++) {
+      let best = -1;
+      for (let g = 0; g < size; g++) {
+        if (groups[g] !== 0 && (best < 0 || Math.abs(groups[g]!) > Math.abs(groups[best]!))) best = g;
+      }
+      if (best < 0) break;
+      const name = this.groupName(best, tokenCount);
+      if (!taken.includes(name)) {
+        taken.push(name);
+        out.push({ name, weight: groups[best]! });
+      }
+      groups[best] = 0;
+    }
+    return out;
+  }
+
+  private groupName(group: number, tokenCount: number): string {
+    if (group < tokenCount) return `word "${this.tokens[group]}"`;
+    if (group < 2 * tokenCount) return `words "${this.tokens[group - tokenCount]} ${this.tokens[group - tokenCount + 1]}"`;
+    return `signal ${SIGNAL_NAMES[group - 2 * tokenCount]}`;
+  }
+
+  private reset(): void {
+    for (let i = 0; i < this.size; i++) {
+      const index = this.touched[i]!;
+      this.counts[index] = 0;
+      this.slotOf[index] = -1;
+    }
+    this.size = 0;
+  }
+
+  private add(hash: number, kind: Kind, a: number): void {
+    const index = hash & this.mask;
+    if (this.slotOf[index] === -1) {
+      if (this.size === this.touched.length) this.grow();
+      this.slotOf[index] = this.size;
+      this.touched[this.size] = index;
+      this.originKind[this.size] = kind;
+      this.originA[this.size] = a;
+      this.size++;
+    }
+    this.counts[index]! += 1;
+  }
+
+  private grow(): void {
+    const bigger = <T extends Int32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(old.length * 2);
+      next.set(old);
+      return next;
+    };
+    this.touched = bigger(this.touched, (n) => new Int32Array(n));
+    this.originKind = bigger(this.originKind, (n) => new Uint8Array(n));
+    this.originA = bigger(this.originA, (n) => new Int32Array(n));
+  }
+
+  private finish(wordWeight: number, charWeight: number): SparseVector {
+    const values = new Float32Array(this.size);
+    let norm = 0;
+    for (let i = 0; i < this.size; i++) {
+      const c = this.counts[this.touched[i]!]!;
+      // Sublinear term frequency: the tenth "!!!" says less than the first.
+      const idf = this.idf ? this.idf[this.touched[i]!]! : 1;
+      const v = idf * (this.originKind[i] === Kind.Char ? charWeight : wordWeight) * (c > 1 ? 1 + Math.log(c) : 1);
+      values[i] = v;
+      norm += v * v;
+    }
+    if (norm > 0) {
+      const scale = 1 / Math.sqrt(norm);
+      for (let i = 0; i < this.size; i++) values[i]! *= scale;
+    }
+    return { indices: this.touched.subarray(0, this.size), values };
+  }
+}
+
+/**
+ * Inverse document frequencies of the buckets, smoothed: ln((1 + n) / (1 + df)) + 1.
+ * Buckets no training text has get the largest value (their weights are zero anyway).
+ */
+export function inverseDocumentFrequencies(vectors: readonly SparseVector[], bits: number): Float32Array {
+  const df = new Float64Array(1 << bits);
+  for (const v of vectors) for (const index of v.indices) df[index]! += 1;
+  const idf = new Float32Array(1 << bits);
+  for (let j = 0; j < idf.length; j++) idf[j] = Math.log((1 + vectors.length) / (1 + df[j]!)) + 1;
+  // Quantized here already, so training sees exactly the values the shipped model carries.
+  return dequantizeIdf(quantizeIdf(idf));
+}
+
+/** Idf values as bytes plus their scale (the largest value / 255). */
+export function quantizeIdf(idf: Float32Array): { bytes: Uint8Array; scale: number } {
+  let max = 0;
+  for (const v of idf) max = Math.max(max, v);
+  const scale = max === 0 ? 1 : Math.fround(max / 255);
+  const bytes = new Uint8Array(idf.length);
+  for (let j = 0; j < idf.length; j++) bytes[j] = Math.min(255, Math.round(idf[j]! / scale));
+  return { bytes, scale };
+}
+
+export function dequantizeIdf(q: { bytes: Uint8Array; scale: number }): Float32Array {
+  const idf = new Float32Array(q.bytes.length);
+  for (let j = 0; j < idf.length; j++) idf[j] = q.bytes[j]! * q.scale;
+  return idf;
+}
+
+/** An owned copy of a vector returned by `extract`. */
+export function copyVector(v: SparseVector): SparseVector {
+  return { indices: v.indices.slice(), values: v.values.slice() };
+}
+
+const MARKERS = new Set(['xurl', 'xuser', 'xtag', 'xsmile', 'xfrown', 'xbang', 'xquestion']);
+function isMarker(token: string): boolean {
+  return token.charCodeAt(0) === 120 /* x */ && MARKERS.has(token);
+}
+
+function hashString(seed: number, s: string, from: number, to: number): number {
+  let h = seed;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h >>> 0;
+}

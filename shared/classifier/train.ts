@@ -1,0 +1,260 @@
+import { CATEGORIES, SENTIMENTS } from '../domain/mention.ts';
+import type { CorpusExample } from './corpus.ts';
+import { copyVector, DEFAULT_FEATURES, FeatureExtractor, inverseDocumentFrequencies, type FeatureOptions, type SparseVector } from './features.ts';
+import { argmax, predict, quantizeHead, type LinearHead } from './linear-model.ts';
+import { HEAD_NAMES, type HeadName, type HeldOutScores, type LanguageModel, type ModelLanguage } from './model-codec.ts';
+import { normalizeText } from './normalize.ts';
+
+/**
+ * Training of the softmax heads: stochastic gradient descent with exact L2 regularization
+ * (the weight-scale trick) and a learning rate that decays as 1/(1 + lr0 * lambda * t).
+ * Everything is deterministic: a seeded shuffle and a fixed order of float operations, so
+ * the same corpus and options give the same bytes.
+ */
+
+export interface TrainOptions {
+  readonly epochs: number;
+  /** L2 regularization strength. */
+  readonly lambda: number;
+  readonly learningRate: number;
+  readonly seed: number;
+  /** Average the weights of the epochs from this fraction of training on (1 = no averaging). */
+  readonly averageFrom?: number;
+  /**
+   * Train this many times with different shuffles (seed, seed + 1, ...) and average the
+   * weights: still one linear model, with less of the variance of one SGD order.
+   */
+  readonly runs?: number;
+}
+
+export const DEFAULT_TRAINING: TrainOptions = { epochs: 30, lambda: 1e-5, learningRate: 0.5, seed: 20170915 };
+
+/**
+ * The shipped models' training, per head: chosen by 4-fold cross-validation on the train
+ * split of the project corpus (the held-out split is only measured). Short social-media
+ * texts want less regularization than GermEval's longer posts.
+ */
+export const DEFAULT_HEAD_TRAINING: Readonly<Record<HeadName, TrainOptions>> = {
+  relevance: DEFAULT_TRAINING,
+  sentiment: DEFAULT_TRAINING,
+  category: DEFAULT_TRAINING,
+};
+
+export const RELEVANCE_CLASSES = ['irrelevant', 'relevant'] as const;
+
+export interface LabeledVector {
+  readonly x: SparseVector;
+  readonly y: number;
+}
+
+/** Vectors of texts, each an owned copy. */
+export function vectorize(texts: readonly string[], features: FeatureOptions = DEFAULT_FEATURES, idf?: Float32Array): SparseVector[] {
+  const extractor = new FeatureExtractor(features, idf);
+  return texts.map((text) => copyVector(extractor.extract(normalizeText(text))));
+}
+
+/**
+ * Vectors of training texts and, when the features use idf, the idf learned from them
+ * (apply it to any other texts with `vectorize(texts, features, idf)`).
+ */
+export function vectorizeTraining(texts: readonly string[], features: FeatureOptions = DEFAULT_FEATURES): { vectors: SparseVector[]; idf?: Float32Array } {
+  const plain = vectorize(texts, features);
+  if (!features.idf) return { vectors: plain };
+  const idf = inverseDocumentFrequencies(plain, features.bits);
+  return { vectors: vectorize(texts, features, idf), idf };
+}
+
+/** Trains one head and returns it quantized, as it will be shipped and measured. */
+export function trainHead(
+  name: string,
+  classes: readonly string[],
+  examples: readonly LabeledVector[],
+  bits: number,
+  options: TrainOptions = DEFAULT_TRAINING,
+): LinearHead {
+  const runs = options.runs ?? 1;
+  const k = classes.length;
+  const weights = new Float64Array((1 << bits) * k);
+  const bias = new Float64Array(k);
+  for (let run = 0; run < runs; run++) {
+    const one = trainFloat(classes.length, examples, bits, { ...options, seed: options.seed + run });
+    for (let j = 0; j < weights.length; j++) weights[j]! += one.weights[j]! / runs;
+    for (let c = 0; c < k; c++) bias[c]! += one.bias[c]! / runs;
+  }
+  return quantizeHead(name, classes, weights, bias);
+}
+
+function trainFloat(k: number, examples: readonly LabeledVector[], bits: number, options: TrainOptions): { weights: Float64Array; bias: Float64Array } {
+  const weights = new Float64Array((1 << bits) * k);
+  const bias = new Float64Array(k);
+  const order = examples.map((_, i) => i);
+  const random = mulberry32(options.seed);
+  const { lambda, learningRate } = options;
+  let scale = 1;
+  let t = 0;
+  const averageFrom = options.averageFrom ?? 1;
+  const firstAveraged = Math.floor(options.epochs * averageFrom);
+  const averaged = averageFrom < 1 ? new Float64Array(weights.length) : undefined;
+  const averagedBias = averaged ? new Float64Array(k) : undefined;
+  let snapshots = 0;
+  const probs = new Float64Array(k);
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    shuffle(order, random);
+    for (const i of order) {
+      const { x, y } = examples[i]!;
+      const lr = learningRate / (1 + learningRate * lambda * t);
+      t++;
+      // Scores with the current (scaled) weights.
+      for (let c = 0; c < k; c++) probs[c] = bias[c]!;
+      for (let f = 0; f < x.indices.length; f++) {
+        const row = x.indices[f]! * k;
+        const v = x.values[f]! * scale;
+        for (let c = 0; c < k; c++) probs[c]! += v * weights[row + c]!;
+      }
+      softmax(probs);
+      // L2 shrinks every weight by (1 - lr * lambda): kept in `scale`, O(1) per step.
+      scale *= 1 - lr * lambda;
+      const step = lr / scale;
+      for (let c = 0; c < k; c++) {
+        const g = probs[c]! - (c === y ? 1 : 0);
+        if (g === 0) continue;
+        bias[c]! -= lr * g;
+        for (let f = 0; f < x.indices.length; f++) weights[x.indices[f]! * k + c]! -= step * g * x.values[f]!;
+      }
+      if (scale < 1e-6) {
+        for (let j = 0; j < weights.length; j++) weights[j]! *= scale;
+        scale = 1;
+      }
+    }
+    // Averaging the late epochs' weights smooths the last steps' noise.
+    if (averaged && epoch >= firstAveraged) {
+      for (let j = 0; j < weights.length; j++) averaged[j]! += weights[j]! * scale;
+      for (let c = 0; c < k; c++) averagedBias![c]! += bias[c]!;
+      snapshots++;
+    }
+  }
+  if (averaged && snapshots > 0) {
+    for (let j = 0; j < weights.length; j++) averaged[j]! /= snapshots;
+    for (let c = 0; c < k; c++) averagedBias![c]! /= snapshots;
+    return { weights: averaged, bias: averagedBias! };
+  }
+  for (let j = 0; j < weights.length; j++) weights[j]! *= scale;
+  return { weights, bias };
+}
+
+/** Accuracy and macro-F1 of a head on labeled vectors. */
+export function evaluateHead(head: LinearHead, examples: readonly LabeledVector[]): { accuracy: number; macroF1: number } {
+  const predicted = examples.map((e) => argmax(predict(head, e.x)));
+  return scores(
+    examples.map((e) => e.y),
+    predicted,
+    head.classes.length,
+  );
+}
+
+/** Accuracy (micro-F1 for single-label tasks) and macro-F1 over classes that occur. */
+export function scores(gold: readonly number[], predicted: readonly number[], classes: number): { accuracy: number; macroF1: number } {
+  let correct = 0;
+  const tp = new Array<number>(classes).fill(0);
+  const fp = new Array<number>(classes).fill(0);
+  const fn = new Array<number>(classes).fill(0);
+  gold.forEach((g, i) => {
+    const p = predicted[i]!;
+    if (g === p) {
+      correct++;
+      tp[g]!++;
+    } else {
+      fp[p]!++;
+      fn[g]!++;
+    }
+  });
+  const f1s: number[] = [];
+  for (let c = 0; c < classes; c++) {
+    if (tp[c]! + fn[c]! === 0) continue;
+    const precision = tp[c]! + fp[c]! === 0 ? 0 : tp[c]! / (tp[c]! + fp[c]!);
+    const recall = tp[c]! / (tp[c]! + fn[c]!);
+    f1s.push(precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall));
+  }
+  return {
+    accuracy: gold.length === 0 ? 0 : correct / gold.length,
+    macroF1: f1s.length === 0 ? 0 : f1s.reduce((a, b) => a + b, 0) / f1s.length,
+  };
+}
+
+const CLASSES: Readonly<Record<HeadName, readonly string[]>> = {
+  relevance: RELEVANCE_CLASSES,
+  sentiment: SENTIMENTS,
+  category: CATEGORIES,
+};
+
+function labelOf(head: HeadName, example: CorpusExample): number {
+  switch (head) {
+    case 'relevance':
+      return example.relevant ? 1 : 0;
+    case 'sentiment':
+      return SENTIMENTS.indexOf(example.sentiment);
+    case 'category':
+      return CATEGORIES.indexOf(example.category);
+  }
+}
+
+export interface TrainModelInput {
+  readonly language: ModelLanguage;
+  readonly train: readonly CorpusExample[];
+  readonly heldOut: readonly CorpusExample[];
+  readonly features?: FeatureOptions;
+  readonly training?: Readonly<Record<HeadName, TrainOptions>>;
+}
+
+/** Trains the three heads of one language model and measures them on the held-out split. */
+export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 'id'> {
+  const features = input.features ?? DEFAULT_FEATURES;
+  const training = input.training ?? DEFAULT_HEAD_TRAINING;
+  const { vectors: trainVectors, idf } = vectorizeTraining(input.train.map((e) => e.text), features);
+  const heldOutVectors = vectorize(input.heldOut.map((e) => e.text), features, idf);
+  const heads = {} as Record<HeadName, LinearHead>;
+  const measured = {} as Record<HeadName, { accuracy: number; macroF1: number }>;
+  for (const name of HEAD_NAMES) {
+    // The category head learns from relevant mentions only: spam and unrelated chatter are
+    // the relevance head's business, and would otherwise teach "other" every everyday word.
+    const labeled = input.train.flatMap((e, i) => (name === 'category' && !e.relevant ? [] : [{ x: trainVectors[i]!, y: labelOf(name, e) }]));
+    heads[name] = trainHead(name, CLASSES[name], labeled, features.bits, training[name]);
+    const heldOutLabeled = input.heldOut.flatMap((e, i) => (name === 'category' && !e.relevant ? [] : [{ x: heldOutVectors[i]!, y: labelOf(name, e) }]));
+    measured[name] = round(evaluateHead(heads[name], heldOutLabeled));
+  }
+  const heldOut: HeldOutScores | undefined = input.heldOut.length > 0 ? { examples: input.heldOut.length, heads: measured } : undefined;
+  return { language: input.language, features, heads, trainExamples: input.train.length, ...(idf ? { idf } : {}), ...(heldOut ? { heldOut } : {}) };
+}
+
+function round(s: { accuracy: number; macroF1: number }): { accuracy: number; macroF1: number } {
+  return { accuracy: Math.round(s.accuracy * 1e4) / 1e4, macroF1: Math.round(s.macroF1 * 1e4) / 1e4 };
+}
+
+function softmax(scores: Float64Array): void {
+  let max = -Infinity;
+  for (const s of scores) if (s > max) max = s;
+  let sum = 0;
+  for (let c = 0; c < scores.length; c++) {
+    scores[c] = Math.exp(scores[c]! - max);
+    sum += scores[c]!;
+  }
+  for (let c = 0; c < scores.length; c++) scores[c] = scores[c]! / sum;
+}
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same shuffles everywhere. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let r = Math.imul(a ^ (a >>> 15), 1 | a);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle(order: number[], random: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+}

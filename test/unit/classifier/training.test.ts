@@ -1,0 +1,113 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildModels } from '../../../shared/classifier/build-models.ts';
+import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier/corpus.ts';
+import { DEFAULT_FEATURES } from '../../../shared/classifier/features.ts';
+import { decodeModel, encodeModel, ModelFormatError } from '../../../shared/classifier/model-codec.ts';
+import { NgramClassifier } from '../../../shared/classifier/ngram-classifier.ts';
+import { DEFAULT_HEAD_TRAINING, trainLanguageModel } from '../../../shared/classifier/train.ts';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/classifier');
+const TINY = path.join(FIXTURES, 'tiny-corpus.jsonl');
+// Small hash space and few epochs keep the test fast; the code path is the shipped one.
+const FEATURES = { ...DEFAULT_FEATURES, bits: 12 };
+const TRAINING = {
+  relevance: { ...DEFAULT_HEAD_TRAINING.relevance, epochs: 20 },
+  sentiment: { ...DEFAULT_HEAD_TRAINING.sentiment, epochs: 20 },
+  category: { ...DEFAULT_HEAD_TRAINING.category, epochs: 20 },
+};
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bc-train-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function corpusDir(): string {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'tiny.jsonl'), readFileSync(TINY));
+  return dir;
+}
+
+describe('npm run train (buildModels)', () => {
+  it('writes byte-identical model files when run twice on the same corpus', () => {
+    // Prepare
+    const corpus = corpusDir();
+    const first = tempDir();
+    const second = tempDir();
+
+    // Act
+    const a = buildModels({ corpusDir: corpus, outDir: first, features: FEATURES, training: TRAINING });
+    const b = buildModels({ corpusDir: corpus, outDir: second, features: FEATURES, training: TRAINING });
+
+    // Assess
+    expect(a.map((m) => m.language)).toEqual(['de', 'en', 'any']);
+    for (const language of ['de', 'en', 'any']) {
+      const one = readFileSync(path.join(first, `${language}.ts`));
+      const two = readFileSync(path.join(second, `${language}.ts`));
+      expect(one.equals(two)).toBe(true);
+    }
+    expect(b.map((m) => m.id)).toEqual(a.map((m) => m.id));
+  });
+
+  it('produces models that classify their own training texts and report held-out scores', () => {
+    const examples = readCorpus([TINY]);
+    const { train, heldOut } = splitCorpus(examples);
+    const trained = trainLanguageModel({ language: 'any', train: examples, heldOut, features: FEATURES, training: TRAINING });
+    const model = decodeModel(encodeModel(trained), 'ngram-any@test');
+    const classifier = new NgramClassifier({ models: { any: model, de: model, en: model } });
+
+    // The category head learns from relevant mentions only.
+    const relevant = train.filter((e) => e.relevant);
+    const results = relevant.map((e) => classifier.classify({ text: e.text }));
+
+    const categoryHits = results.filter((r, i) => r.category === relevant[i]!.category).length;
+    expect(categoryHits / relevant.length).toBeGreaterThan(0.9);
+    expect(trained.heldOut?.examples).toBe(heldOut.length);
+  });
+});
+
+describe('model codec', () => {
+  it('decodes exactly what it encoded', () => {
+    const examples = readCorpus([TINY]);
+    const trained = trainLanguageModel({ language: 'de', train: examples, heldOut: [], features: FEATURES, training: TRAINING });
+
+    const decoded = decodeModel(encodeModel(trained), 'ngram-de@x');
+
+    for (const head of ['relevance', 'sentiment', 'category'] as const) {
+      expect(decoded.heads[head].weights).toEqual(trained.heads[head].weights);
+      expect(decoded.heads[head].classes).toEqual(trained.heads[head].classes);
+    }
+    expect(decoded.features).toEqual(FEATURES);
+  });
+
+  it('rejects bytes that are not a model with ModelFormatError', () => {
+    expect(() => decodeModel(Buffer.from('not a model').toString('base64'), 'broken')).toThrow(ModelFormatError);
+  });
+});
+
+describe('corpus', () => {
+  it('names file and line of an invalid example', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'bad.jsonl');
+    writeFileSync(file, `${readFileSync(TINY, 'utf8').split('\n')[0]}\n{"id":"x","language":"fr","text":"salut","relevant":true,"sentiment":"neutral","category":"other","urgency":0}\n`);
+
+    expect(() => readCorpus([file])).toThrow(CorpusError);
+    expect(() => readCorpus([file])).toThrow(`${file}:2: language`);
+  });
+
+  it('keeps an example on the same side of the split when the corpus grows', () => {
+    const examples = readCorpus([TINY]);
+    const before = splitCorpus(examples.slice(0, 10));
+    const after = splitCorpus(examples);
+
+    for (const e of before.heldOut) expect(after.heldOut).toContainEqual(e);
+    for (const e of before.train) expect(after.train).toContainEqual(e);
+  });
+});
