@@ -43,6 +43,34 @@ export function addCompanyStack(app: App, config: CompanyConfig): CompanyStack {
   });
 }
 
+/** The value of `-c company=` that asks for every company's stack. */
+export const ALL_COMPANIES = 'all';
+
+/**
+ * The companies an app synthesizes, from the `company` context: absent or `all`: every
+ * `companies/*.yaml`; `a,b`: those; one id or a path to a `.yaml` file: that one.
+ */
+export function requestedCompanies(context: unknown): typeof ALL_COMPANIES | string[] {
+  if (context === undefined || context === null || String(context).trim() === '' || String(context).trim() === ALL_COMPANIES) return ALL_COMPANIES;
+  return String(context)
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c.length > 0);
+}
+
+/**
+ * One app with one isolated stack per company: each stack has its own table, key, bus,
+ * queues and secrets, named with its company prefix; no stack references another.
+ * @throws Error when two configs have the same company id (their stacks would collide)
+ */
+export function buildAppForCompanies(configs: readonly CompanyConfig[], options: BuildAppOptions = {}): { app: App; stacks: CompanyStack[] } {
+  const ids = configs.map((c) => c.company.id);
+  const twice = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (twice) throw new Error(`company id "${twice}" is used by two configs; each company needs its own id`);
+  const app = createApp(options);
+  return { app, stacks: configs.map((config) => addCompanyStack(app, config)) };
+}
+
 /**
  * The whole app for one company, without the CLI: tests synthesize it in-process.
  *

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { CompanyConfigSchema, type CompanyConfig } from './schema.ts';
 
@@ -27,17 +27,22 @@ export class ConfigError extends Error {
  */
 export function parseCompanyConfigYaml(text: string, file: string): CompanyConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-        return { file, line: pos.line, column: pos.col, path: '', message: e.message.split('\n')[0] ?? e.message };
+        // The position is in front of the message already; drop yaml's own copy of it.
+        const message = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+        return { file, line: pos.line, column: pos.col, path: '', message: /mapping|map key/i.test(message) ? `${message}; quote a text that contains ": " (a colon and a space)` : message };
       }),
     );
   }
   const result = CompanyConfigSchema.safeParse(doc.toJS());
-  if (!result.success) throw new ConfigError(locate(result.error.issues, doc, lineCounter, file));
+  if (!result.success) {
+    const issues = locate(result.error.issues, doc, lineCounter, file);
+    throw new ConfigError(issues.sort((a, b) => a.line - b.line || a.column - b.column));
+  }
   return result.data;
 }
 
@@ -58,6 +63,38 @@ export async function loadCompanyConfig(fileOrId: string, root = process.cwd()):
   return parseCompanyConfigYaml(text, file);
 }
 
+/** The company ids of `companies/*.yaml` under `root`, sorted. */
+export async function companyIds(root = process.cwd()): Promise<string[]> {
+  const files = await readdir(path.resolve(root, 'companies'));
+  return files.filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
+}
+
+/**
+ * Loads every company config of `companies/`. All are validated before any is returned,
+ * and all problems of all files are reported together.
+ * @throws ConfigError listing the issues of every invalid file
+ */
+export async function loadAllCompanyConfigs(root = process.cwd()): Promise<CompanyConfig[]> {
+  const ids = await companyIds(root);
+  const results = await Promise.allSettled(ids.map((id) => loadCompanyConfig(id, root)));
+  const issues = results.flatMap((r) => (r.status === 'rejected' ? (r.reason instanceof ConfigError ? r.reason.issues : [rethrow(r.reason)]) : []));
+  if (issues.length > 0) throw new ConfigError(issues);
+  const configs = results.map((r) => (r as PromiseFulfilledResult<CompanyConfig>).value);
+  const seen = new Map<string, string>();
+  for (const [index, config] of configs.entries()) {
+    const file = path.join('companies', `${ids[index]}.yaml`);
+    const other = seen.get(config.company.id);
+    if (other) issues.push({ file, line: 1, column: 1, path: 'company.id', message: `company id "${config.company.id}" is also used by ${other}; each company needs its own id (its stack and resource names derive from it)` });
+    seen.set(config.company.id, file);
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return configs;
+}
+
+function rethrow(error: unknown): never {
+  throw error;
+}
+
 /**
  * Validates the config JSON a function receives in its environment.
  * @throws ConfigError when it is missing or invalid
@@ -76,18 +113,140 @@ export function parseCompanyConfigJson(json: string | undefined): CompanyConfig 
 }
 
 function locate(issues: readonly z.core.$ZodIssue[], doc: Document, lineCounter: LineCounter, file: string): ConfigIssue[] {
-  return issues.map((issue) => {
+  return issues.map((raw) => {
+    const issue = explainable(raw);
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const located = issue.code === 'unrecognized_keys' ? keyNode(doc, path, issue.keys[0]) : undefined;
     // Walk up the path until a node exists: a missing key is reported at its parent.
-    let keyPath = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    let node: unknown = undefined;
-    while (keyPath.length > 0) {
-      node = doc.getIn(keyPath, true);
-      if (isNode(node)) break;
-      keyPath = keyPath.slice(0, -1);
+    let keyPath = path;
+    let node: unknown = located;
+    while (node === undefined && keyPath.length > 0) {
+      const found = doc.getIn(keyPath, true);
+      if (isNode(found)) node = found;
+      else keyPath = keyPath.slice(0, -1);
     }
     if (!isNode(node)) node = doc.contents;
     const offset = isNode(node) && node.range ? node.range[0] : 0;
     const pos = lineCounter.linePos(offset);
-    return { file, line: pos.line, column: pos.col, path: issue.path.map(String).join('.'), message: issue.message };
+    const value = doc.getIn(path);
+    return { file, line: pos.line, column: pos.col, path: path.map(String).join('.'), message: messageOf(issue, value, path) };
   });
+}
+
+/**
+ * The issue that says most: for a value that may be one thing or a list (a union), the
+ * deepest problem of the option that came closest, rather than zod's "Invalid input".
+ */
+function explainable(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const nested = issue.errors.flat().map((i) => explainable({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
+  const telling = nested.filter((i) => i.code !== 'invalid_type');
+  const pool = telling.length > 0 ? telling : nested;
+  return pool.reduce((best, i) => (i.path.length > best.path.length ? i : best));
+}
+
+/** The key node of `key` in the mapping at `path`, so an unknown key is shown where it is written. */
+function keyNode(doc: Document, path: readonly (string | number)[], key: string | undefined): unknown {
+  if (key === undefined) return undefined;
+  const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  if (!isMap(map)) return undefined;
+  const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+  return pair?.key;
+}
+
+/** zod's message, said so that it tells how to fix the problem. */
+function messageOf(issue: z.core.$ZodIssue, value: unknown, path: readonly (string | number)[]): string {
+  switch (issue.code) {
+    case 'invalid_value': {
+      const allowed = issue.values.map(String);
+      const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
+      return `${JSON.stringify(value)} is not allowed; use one of: ${allowed.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`;
+    }
+    case 'unrecognized_keys': {
+      const known = knownKeysAt(CompanyConfigSchema, path);
+      return issue.keys
+        .map((key) => {
+          const guess = closest(key, known);
+          return `unknown key "${key}"; ${guess ? `did you mean "${guess}"? ` : ''}${known.length > 0 ? `known keys here: ${known.join(', ')}` : 'remove it'}`;
+        })
+        .join('; ');
+    }
+    case 'invalid_type':
+      if (value === undefined) return `${String(path.at(-1) ?? 'value')} is required (${issue.expected})`;
+      return `expected ${issue.expected}, got ${Array.isArray(value) ? 'a list' : value === null ? 'nothing' : typeof value}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** The keys an object schema accepts at a path of the config, for "did you mean". */
+function knownKeysAt(schema: z.core.$ZodType, path: readonly (string | number)[]): string[] {
+  let current: z.core.$ZodType | undefined = schema;
+  for (const segment of path) {
+    current = current && child(current, segment);
+  }
+  return current ? keysOf(current) : [];
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType[] {
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  switch (def.type) {
+    case 'optional':
+    case 'default':
+    case 'prefault':
+    case 'nullable':
+    case 'readonly':
+    case 'nonoptional':
+      return unwrap(def.innerType as z.core.$ZodType);
+    case 'pipe':
+      return unwrap(def.in as z.core.$ZodType);
+    case 'lazy':
+      return unwrap((def.getter as () => z.core.$ZodType)());
+    case 'union':
+      return (def.options as z.core.$ZodType[]).flatMap(unwrap);
+    default:
+      return [schema];
+  }
+}
+
+function child(schema: z.core.$ZodType, segment: string | number): z.core.$ZodType | undefined {
+  for (const option of unwrap(schema)) {
+    const def = option._zod.def as unknown as Record<string, unknown> & { type: string };
+    if (def.type === 'object' && typeof segment === 'string') {
+      const shape = def.shape as Record<string, z.core.$ZodType>;
+      if (segment in shape) return shape[segment];
+    }
+    if (def.type === 'array' && typeof segment === 'number') return def.element as z.core.$ZodType;
+    if (def.type === 'record' && typeof segment === 'string') return def.valueType as z.core.$ZodType;
+  }
+  return undefined;
+}
+
+function keysOf(schema: z.core.$ZodType): string[] {
+  return unwrap(schema).flatMap((option) => {
+    const def = option._zod.def as unknown as Record<string, unknown> & { type: string };
+    return def.type === 'object' ? Object.keys(def.shape as object) : [];
+  });
+}
+
+/** The allowed word nearest to a misspelled one, when it is near enough to be a typo. */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best && best.distance <= Math.max(1, Math.floor(best.candidate.length / 3)) ? best.candidate : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
 }

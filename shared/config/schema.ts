@@ -1,16 +1,22 @@
 import { z } from 'zod';
-import { CATEGORIES } from '../domain/mention.ts';
+import { CATEGORIES, MENTION_KINDS, PLATFORMS, PRIORITIES, SENTIMENTS } from '../domain/mention.ts';
+import { findUnreachableRules, firstStoppingCatchAll, RISK_FLAGS, type RoutingPolicy, type Rule } from '../domain/rules/index.ts';
 import { ClassifierConfigSchema } from './classifier.ts';
 import { PlatformsSchema } from './platforms.ts';
 
 /**
- * The company config (`companies/<id>.yaml`), the single source for the topology,
- * the handlers and the local runtime. This is the spine's subset of the config language;
- * the full language (routing rules, members, business hours) extends it.
+ * The company config (`companies/<id>.yaml`): the single source for the topology, the
+ * handlers, the local runtime, the JSON Schema in docs/ and the README's reference table
+ * (`npx tsx bin/generate-docs.ts` writes both). Descriptions given with `.meta()` end up
+ * in both, so say there what a field means to an admin.
  */
 const id = z
   .string()
   .regex(/^[a-z][a-z0-9-]{1,30}$/, 'use 2-31 lowercase letters, digits or dashes, starting with a letter');
+
+const ruleId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'use lowercase letters, digits, dots, dashes or underscores (up to 63)');
 
 const timezone = z.string().refine(
   (tz) => {
@@ -21,78 +27,362 @@ const timezone = z.string().refine(
       return false;
     }
   },
-  { message: 'not an IANA timezone (for example Europe/Berlin)' },
+  { message: 'not an IANA timezone; use a name such as Europe/Berlin or America/New_York' },
 );
 
-const minutes = z.number().int().positive('an SLA is a positive number of minutes');
+const DURATION = /^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m(?:in)?)?$/;
 
-export const DepartmentSchema = z.strictObject({
-  id,
-  name: z.string().min(1),
-  /** Categories this department owns; a mention of one of them is routed here. */
-  categories: z.array(z.enum(CATEGORIES)).default([]),
-  /** Minutes until a case of each priority is due. */
-  sla: z.strictObject({ high: minutes, normal: minutes, low: minutes }),
-});
+/** Minutes of a duration string (`90m`, `4h`, `1d`, `1h30m`), or undefined when it is not one. */
+export function durationMinutes(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match || text.trim() === '') return undefined;
+  const [, d, h, m] = match;
+  return Number(d ?? 0) * 1440 + Number(h ?? 0) * 60 + Number(m ?? 0);
+}
 
-export const CompanyConfigSchema = z.strictObject({
-  company: z.strictObject({
-    id,
-    name: z.string().min(1),
-    locale: z.string().min(2).default('de-DE'),
-    timezone,
-  }),
-  platforms: PlatformsSchema,
-  departments: z.array(DepartmentSchema).min(1, 'a company needs at least one department'),
-  routing: z.strictObject({
-    /** Department that receives what no other department claims. */
-    fallback: id,
-  }),
-  /** Words that make a mention relevant to this company (brand and product names). */
-  keywords: z
-    .strictObject({
-      brand: z.array(z.string().min(1)).default([]),
-      products: z.array(z.string().min(1)).default([]),
-    })
-    .default({ brand: [], products: [] }),
-  reports: z
-    .strictObject({
-      /** EventBridge Scheduler expression in the company's timezone. */
-      daily: z.string().regex(/^cron\(.+\)$/, 'use a cron(...) expression').default('cron(0 6 * * ? *)'),
-    })
-    .default({ daily: 'cron(0 6 * * ? *)' }),
-  retention: z.strictObject({ days: z.number().int().positive() }).default({ days: 365 }),
-  classifier: ClassifierConfigSchema,
-}).superRefine((config, ctx) => {
-  const seen = new Set<string>();
-  config.departments.forEach((department, index) => {
-    if (seen.has(department.id)) {
-      ctx.addIssue({ code: 'custom', path: ['departments', index, 'id'], message: `duplicate department id "${department.id}"` });
-    }
-    seen.add(department.id);
-  });
-  if (!seen.has(config.routing.fallback)) {
+const DURATION_HELP = 'an SLA is a positive duration: minutes as a number (240) or a text such as 30m, 4h, 1d or 1h30m';
+
+/**
+ * A positive duration, given as minutes or as `30m`, `4h`, `1d`, `1h30m`; the result is
+ * minutes. A text that is no duration becomes 0 and fails the positive check, which (unlike
+ * a failed transform) lets the cross-checks of the whole config still run and report too.
+ */
+const duration = z
+  .union([z.number(), z.string()])
+  .transform((value) => (typeof value === 'number' ? value : (durationMinutes(value) ?? 0)))
+  .pipe(z.number().int(DURATION_HELP).positive(DURATION_HELP))
+  .meta({ description: 'minutes (240) or a duration: 30m, 4h, 1d, 1h30m' });
+
+/** One value or a list of them; the result is always a list. */
+function oneOrMany<T extends z.ZodType>(item: T) {
+  return z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+}
+
+const regexPattern = z.string().superRefine((pattern, ctx) => {
+  try {
+    new RegExp(pattern, 'iu');
+  } catch (error) {
     ctx.addIssue({
       code: 'custom',
-      path: ['routing', 'fallback'],
-      message: `unknown department "${config.routing.fallback}"; use one of: ${[...seen].join(', ')}`,
+      message: `the regex does not compile (${(error as Error).message.replace(/^Invalid regular expression: /, '')}); escape special characters such as ( ) [ ] { } + ? * with a backslash`,
     });
   }
+});
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use a 24-hour time HH:MM, such as 08:00 or 17:30');
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
+  message: 'not a calendar date; use YYYY-MM-DD',
+});
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const BusinessHoursSchema = z
+  .array(
+    z
+      .strictObject({
+        days: z.array(z.enum(WEEKDAYS)).min(1).meta({ description: 'weekdays: mon, tue, wed, thu, fri, sat, sun' }),
+        from: time.meta({ description: 'opening time, HH:MM in the company timezone' }),
+        to: time.meta({ description: 'closing time, HH:MM, after `from`' }),
+      })
+      .refine((h) => h.from < h.to, { message: '`to` must be after `from` (for hours past midnight add a second entry for the next day)', path: ['to'] }),
+  )
+  .meta({ description: 'when the department works; SLA time runs only then (computed by a later release)' });
+
+const HolidaysSchema = z
+  .strictObject({
+    region: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'use an ISO 3166 code such as DE or DE-HH').optional().meta({ description: 'ISO 3166 region the dates are for, e.g. DE-HH' }),
+    dates: z.array(z.strictObject({ date: day, name: z.string().min(1) })).default([]).meta({ description: 'public holidays: `{ date: YYYY-MM-DD, name }`' }),
+  })
+  .meta({ description: 'public holidays of the company\'s region: no SLA time runs on them' });
+
+const PersonSchema = z.strictObject({
+  name: z.string().min(1),
+  email: z.email('not an e-mail address').optional(),
+  handle: z.string().min(1).optional().meta({ description: 'chat handle, e.g. @jana (Slack/Teams)' }),
+});
+
+const NotificationTargetSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('slack'),
+      channel: z.string().regex(/^#[a-z0-9._-]+$/, 'use a Slack channel such as #presse'),
+      secretName: z.string().min(1).optional().meta({ description: 'secret with the incoming-webhook URL; default backchannel/<company>/slack' }),
+    }),
+    z.strictObject({
+      type: z.literal('teams'),
+      secretName: z.string().min(1).meta({ description: 'secret with the Teams workflow URL' }),
+    }),
+    z.strictObject({
+      type: z.literal('email'),
+      to: z.array(z.email('not an e-mail address')).min(1),
+    }),
+  ])
+  .meta({ description: 'where a department is told about new and overdue cases: slack, teams or email' });
+
+export const DepartmentSchema = z.strictObject({
+  id: id.meta({ description: 'short id used in rules, queue and rule names (`bc-<company>-dept-<id>`)' }),
+  name: z.string().min(1).meta({ description: 'display name' }),
+  categories: z
+    .array(z.enum(CATEGORIES))
+    .default([])
+    .meta({ description: 'categories this department owns: a relevant mention of one is routed here when no rule decided before' }),
+  sla: z
+    .strictObject({ high: duration, normal: duration, low: duration })
+    .meta({ description: 'time until a case is due, per priority (high, normal, low)' }),
+  leads: z.array(PersonSchema).optional().meta({ description: 'people who lead the department (escalations go to them)' }),
+  members: z.array(PersonSchema).optional().meta({ description: 'people who work the department\'s cases' }),
+  notify: z.array(NotificationTargetSchema).optional(),
+  businessHours: BusinessHoursSchema.optional(),
+  holidays: HolidaysSchema.optional(),
+});
+
+const range = z
+  .strictObject({ min: z.number().min(0).max(1).optional(), max: z.number().min(0).max(1).optional() })
+  .refine((r) => r.min !== undefined || r.max !== undefined, { message: 'give min, max or both (numbers 0..1)' })
+  .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, { message: 'min must not be above max' });
+
+const AuthorConditionSchema = z
+  .strictObject({
+    handles: z.array(z.string().min(1)).min(1).optional().meta({ description: 'handles, with or without @, case-insensitive' }),
+    ids: z.array(z.string().min(1)).min(1).optional(),
+    minFollowers: z.number().int().nonnegative().optional(),
+    maxFollowers: z.number().int().nonnegative().optional(),
+  })
+  .refine((a) => Object.keys(a).length > 0, { message: 'give handles, ids, minFollowers or maxFollowers' });
+
+/** A rule condition: every key present must hold; lists mean "any of"; any/all/not combine. */
+export const ConditionSchema = z
+  .strictObject({
+    category: oneOrMany(z.enum(CATEGORIES)).optional(),
+    sentiment: oneOrMany(z.enum(SENTIMENTS)).optional(),
+    urgency: range.optional().meta({ description: '`{ min, max }` between 0 and 1' }),
+    confidence: range.optional().meta({ description: 'the classifier\'s confidence in its category, `{ min, max }`' }),
+    relevant: z.boolean().optional(),
+    language: oneOrMany(z.string().regex(/^[a-z]{2,3}$/, 'use a language code such as de or en')).optional(),
+    platform: oneOrMany(z.enum(PLATFORMS)).optional(),
+    kind: oneOrMany(z.enum(MENTION_KINDS)).optional(),
+    keywords: oneOrMany(z.string().min(1)).optional().meta({ description: 'words or phrases, case-insensitive, at a word start' }),
+    keywordLists: oneOrMany(z.string().min(1)).optional().meta({ description: 'names of keyword lists: brand, products, competitors or keywords.lists.<name>' }),
+    regex: oneOrMany(regexPattern).optional().meta({ description: 'JavaScript regular expressions over the text, case-insensitive' }),
+    author: AuthorConditionSchema.optional(),
+    keyAccount: z
+      .union([z.boolean(), oneOrMany(z.string().min(1))])
+      .optional()
+      .meta({ description: '`true`: any key account is named; ids: one of these' }),
+    risk: oneOrMany(z.enum(RISK_FLAGS)).optional(),
+    get any() {
+      return z.array(ConditionSchema).min(1).optional().meta({ description: 'holds when one of these holds' });
+    },
+    get all() {
+      return z.array(ConditionSchema).min(1).optional().meta({ description: 'holds when every one of these holds' });
+    },
+    get not() {
+      return ConditionSchema.optional().meta({ description: 'holds when this does not' });
+    },
+  })
+  .meta({ id: 'Condition', description: 'every key present must hold; a list means any of its values' });
+
+export const RuleSchema = z.strictObject({
+  id: ruleId.meta({ description: 'unique name, shown in every decision the rule takes part in' }),
+  description: z.string().optional(),
+  when: ConditionSchema.optional().meta({ description: 'absent: every mention (put such a rule last, or use routing.fallback)' }),
+  then: z
+    .strictObject({
+      department: id.optional().meta({ description: 'the receiving department; the first matching rule that names one decides' }),
+      cc: oneOrMany(id).optional().meta({ description: 'departments that receive a copy' }),
+      priority: z.enum(PRIORITIES).optional(),
+      tags: oneOrMany(z.string().min(1)).optional(),
+      sla: duration.optional().meta({ description: 'time until due, instead of the department\'s SLA' }),
+      requireApproval: z.boolean().optional().meta({ description: 'nobody replies publicly before someone approves the answer' }),
+      continue: z.boolean().optional().meta({ description: 'keep evaluating the next rules (default: stop here)' }),
+    })
+    .refine((t) => Object.keys(t).some((k) => k !== 'continue'), {
+      message: 'a rule needs an action: department, cc, priority, tags, sla or requireApproval',
+    }),
+});
+
+const KeyAccountSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  terms: z.array(z.string().min(1)).min(1).meta({ description: 'names and words that identify the account in a text' }),
+  handles: z.array(z.string().min(1)).optional().meta({ description: 'the account\'s own social handles' }),
+  owner: PersonSchema.meta({ description: 'the account owner, named in every decision about the account' }),
+});
+
+const BUILTIN_LISTS = ['brand', 'products', 'competitors'] as const;
+
+const cron = z
+  .string()
+  .regex(/^cron\(\S+( \S+){5}\)$/, 'use an EventBridge Scheduler cron(minutes hours day-of-month month day-of-week year) expression with six fields');
+
+export const CompanyConfigSchema = z
+  .strictObject({
+    company: z.strictObject({
+      id: id.meta({ description: 'the company id: stack Backchannel-<id>, names prefixed bc-<id>-' }),
+      name: z.string().min(1),
+      locale: z.string().min(2).default('de-DE'),
+      timezone: timezone.meta({ description: 'IANA timezone of the company: days, reports and business hours' }),
+    }),
+    platforms: PlatformsSchema,
+    departments: z.array(DepartmentSchema).min(1, 'a company needs at least one department'),
+    calendar: z
+      .strictObject({ businessHours: BusinessHoursSchema.optional(), holidays: HolidaysSchema.optional() })
+      .optional()
+      .meta({ description: 'the company\'s business hours and public holidays; a department may give its own' }),
+    routing: z.strictObject({
+      fallback: id.meta({ description: 'department that receives what no rule routes' }),
+      rules: z.array(RuleSchema).default([]).meta({ description: 'ordered rules, evaluated before the departments\' categories' }),
+      highReachFollowers: z.number().int().positive().optional().meta({ description: 'followers from which an author is high reach (risk high_reach); default 10000' }),
+    }),
+    keywords: z
+      .strictObject({
+        brand: z.array(z.string().min(1)).default([]).meta({ description: 'the company\'s names: make a mention relevant' }),
+        products: z.array(z.string().min(1)).default([]),
+        competitors: z.array(z.string().min(1)).default([]),
+        keyAccounts: z.array(KeyAccountSchema).default([]).meta({ description: 'customers that matter, each with its account owner' }),
+        lists: z
+          .record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'), z.array(z.string().min(1)).min(1))
+          .default({})
+          .meta({ description: 'more named keyword lists for rules (`keywordLists: [<name>]`)' }),
+      })
+      .default({ brand: [], products: [], competitors: [], keyAccounts: [], lists: {} }),
+    reports: z
+      .strictObject({
+        daily: cron.default('cron(0 6 * * ? *)').meta({ description: 'when the daily report runs, in the company timezone' }),
+        weekly: cron.optional().meta({ description: 'when the weekly report runs (reports by a later release)' }),
+      })
+      .default({ daily: 'cron(0 6 * * ? *)' }),
+    retention: z
+      .strictObject({ days: z.number().int().positive().meta({ description: 'days personal data is kept (DynamoDB TTL)' }) })
+      .default({ days: 365 }),
+    classifier: ClassifierConfigSchema,
+  })
+  .check((payload) => crossCheck(payload));
+
+export type CompanyConfig = z.infer<typeof CompanyConfigSchema>;
+export type DepartmentConfig = z.infer<typeof DepartmentSchema>;
+export type RuleConfig = z.infer<typeof RuleSchema>;
+export type ConditionConfig = z.infer<typeof ConditionSchema>;
+
+type Path = (string | number)[];
+
+/**
+ * Checks that need the whole config: unique ids, references, rules that can never match.
+ * Whether a rule can match is only judged when everything else is valid: an unknown key in
+ * a condition is dropped from the value, and the rule would look like a catch-all.
+ */
+function crossCheck(payload: z.core.ParsePayload<CompanyConfig>): void {
+  const config = payload.value;
+  const valid = payload.issues.length === 0;
+  const issue = (path: Path, message: string) => payload.issues.push({ code: 'custom', path, message, input: undefined });
+  const departments = new Set<string>();
+  config.departments.forEach((department, index) => {
+    if (departments.has(department.id)) issue(['departments', index, 'id'], `duplicate department id "${department.id}"; every department needs its own id`);
+    departments.add(department.id);
+  });
+  const knownDepartments = [...departments].join(', ');
+  const checkDepartment = (value: string, path: Path) => {
+    if (!departments.has(value)) issue(path, `unknown department "${value}"; use one of: ${knownDepartments}`);
+  };
+  checkDepartment(config.routing.fallback, ['routing', 'fallback']);
+
   const owners = new Map<string, string>();
   config.departments.forEach((department, index) => {
     department.categories.forEach((category, categoryIndex) => {
       const owner = owners.get(category);
-      if (owner) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['departments', index, 'categories', categoryIndex],
-          message: `category "${category}" is already owned by department "${owner}"`,
-        });
-      }
+      if (owner) issue(['departments', index, 'categories', categoryIndex], `category "${category}" is already owned by department "${owner}"; remove it from one of them`);
       owners.set(category, department.id);
     });
   });
-});
 
-export type CompanyConfig = z.infer<typeof CompanyConfigSchema>;
-export type DepartmentConfig = z.infer<typeof DepartmentSchema>;
+  const accounts = new Set<string>();
+  config.keywords.keyAccounts.forEach((account, index) => {
+    if (accounts.has(account.id)) issue(['keywords', 'keyAccounts', index, 'id'], `duplicate key account id "${account.id}"; every key account needs its own id`);
+    accounts.add(account.id);
+  });
+  for (const name of Object.keys(config.keywords.lists)) {
+    if ((BUILTIN_LISTS as readonly string[]).includes(name)) {
+      issue(['keywords', 'lists', name], `"${name}" is a built-in list: put its words under keywords.${name} instead`);
+    }
+  }
+  const lists = [...BUILTIN_LISTS, ...Object.keys(config.keywords.lists)];
+
+  const ruleIds = new Map<string, number>();
+  config.routing.rules.forEach((rule, index) => {
+    const path: Path = ['routing', 'rules', index];
+    if (ruleIds.has(rule.id)) issue([...path, 'id'], `duplicate rule id "${rule.id}" (also rule ${ruleIds.get(rule.id)}); rename one: decisions name rules by id`);
+    else ruleIds.set(rule.id, index);
+    if (rule.then.department !== undefined) checkDepartment(rule.then.department, [...path, 'then', 'department']);
+    // A path into a single value (`cc: service`) is located at the value itself.
+    rule.then.cc?.forEach((cc, ccIndex) => checkDepartment(cc, [...path, 'then', 'cc', ccIndex]));
+    if (rule.when) checkCondition(rule.when, [...path, 'when'], { issue, lists, accounts });
+  });
+
+  if (!valid) return;
+  for (const unreachable of findUnreachableRules(config.routing.rules as readonly Rule[])) {
+    const rule = config.routing.rules[unreachable.index] as RuleConfig;
+    const earlier = config.routing.rules[unreachable.shadowedBy] as RuleConfig;
+    issue(
+      ['routing', 'rules', unreachable.index, 'id'],
+      unreachable.catchAll
+        ? `rule "${rule.id}" can never match: rule "${earlier.id}" before it catches every mention and stops; move "${rule.id}" above it, give "${earlier.id}" a condition, or add continue: true to it`
+        : `rule "${rule.id}" can never match: rule "${earlier.id}" before it catches every mention it would and stops; move "${rule.id}" above "${earlier.id}", narrow "${earlier.id}", or add continue: true to it`,
+    );
+  }
+  const catchAll = firstStoppingCatchAll(config.routing.rules as readonly Rule[]);
+  if (catchAll !== undefined) {
+    const owning = config.departments.findIndex((d) => d.categories.length > 0);
+    if (owning >= 0) {
+      const rule = config.routing.rules[catchAll] as RuleConfig;
+      issue(
+        ['departments', owning, 'categories'],
+        `the categories of department "${config.departments[owning]?.id}" can never route: rule "${rule.id}" catches every mention and stops; remove that rule and use routing.fallback for the rest, or give it a condition`,
+      );
+    }
+  }
+}
+
+function checkCondition(
+  condition: ConditionConfig,
+  path: Path,
+  known: { issue: (path: Path, message: string) => void; lists: readonly string[]; accounts: ReadonlySet<string> },
+): void {
+  condition.keywordLists?.forEach((name, index) => {
+    if (!known.lists.includes(name)) {
+      known.issue([...path, 'keywordLists', index], `unknown keyword list "${name}"; use one of: ${known.lists.join(', ')} (add more under keywords.lists)`);
+    }
+  });
+  if (Array.isArray(condition.keyAccount)) {
+    const ids = condition.keyAccount as string[];
+    ids.forEach((accountId, index) => {
+      if (!known.accounts.has(accountId)) {
+        known.issue(
+          [...path, 'keyAccount', index],
+          `unknown key account "${accountId}"; use one of: ${[...known.accounts].join(', ') || '(none: add them under keywords.keyAccounts)'}`,
+        );
+      }
+    });
+  }
+  condition.any?.forEach((c, i) => checkCondition(c, [...path, 'any', i], known));
+  condition.all?.forEach((c, i) => checkCondition(c, [...path, 'all', i], known));
+  if (condition.not) checkCondition(condition.not, [...path, 'not'], known);
+}
+
+/**
+ * The routing policy of a validated config, as the rules engine reads it.
+ *
+ * @example
+ * const routing = routeMention(classification, routingPolicyOf(config), mention);
+ */
+export function routingPolicyOf(config: CompanyConfig): RoutingPolicy {
+  const { brand, products, competitors, lists, keyAccounts } = config.keywords;
+  return {
+    departments: config.departments,
+    fallback: config.routing.fallback,
+    rules: config.routing.rules as readonly Rule[],
+    keywordLists: { brand, products, competitors, ...lists },
+    keyAccounts,
+    ...(config.routing.highReachFollowers !== undefined ? { highReachFollowers: config.routing.highReachFollowers } : {}),
+  };
+}
+
