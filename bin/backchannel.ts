@@ -50,16 +50,20 @@ Options:
   },
   send: {
     summary: 'sign a webhook payload and POST it',
-    usage: `Usage: backchannel send <file> [--platform meta] [--url <url>] [--secret <appSecret>] [--company <id>]
+    usage: `Usage: backchannel send <file> [--platform <p>] [--source <s>] [--url <url>] [--secret <s>] [--company <id>]
 
 Signs the file's bytes as the platform does and POSTs them; prints the status and body.
 Without --url and --secret, both come from the runtime that \`npm start\` runs for --company
 (.backchannel/<company>/runtime.json and secrets.json).
 
 Options:
-  --platform <p>   platform whose signature to add (default: meta; supported: meta)
-  --url <url>      webhook URL, e.g. http://127.0.0.1:3000/webhooks/meta
-  --secret <s>     the platform's app secret
+  --platform <p>   platform whose signature to add: meta, x, linkedin, youtube, tiktok or
+                   generic (default: from a demo sample's name, NN-<platform>-..., else meta)
+  --source <s>     the generic source (POST /webhooks/generic/<source>)
+  --url <url>      webhook URL, e.g. http://127.0.0.1:3000/webhooks/x
+  --secret <s>     the platform's signing key (Meta app secret, X consumer secret, LinkedIn
+                   or TikTok client secret, YouTube hub secret, generic signing secret), or
+                   the whole secret JSON
   --company <id>   company whose local runtime to use (default: ${DEFAULT_COMPANY})
   -h, --help       show this help`,
     run: sendCommand,
@@ -83,6 +87,43 @@ Options:
   --region <r>     its region (default: AWS_REGION)
   -h, --help       show this help`,
     run: reportCommand,
+  },
+  validate: {
+    summary: 'check a company config file',
+    usage: `Usage: backchannel validate <file>...
+
+Validates company config files (companies/<id>.yaml) as the CDK app and the local runtime
+do, and prints every problem as file:line:column: path: what to do.
+
+Exit codes: 0 valid, 2 invalid (or a usage error).
+
+Options:
+  -h, --help       show this help`,
+    run: validateCommand,
+  },
+  whatif: {
+    summary: 'show where stored mentions would go with new rules',
+    usage: `Usage: backchannel whatif --company <id> --rules <file> [--since 30d] [--examples 3]
+       backchannel whatif --company <id> --rules <file> --table <name> [--region <r>]
+
+Replays the company's stored mentions through the routing rules of <file> (a complete
+company config, e.g. an edited copy of companies/<id>.yaml) and prints how many would move
+from which department to which, with examples and why. The stored classification of each
+mention is reused. It reads page by page, shows progress, and writes nothing.
+
+Locally it reads the table of .backchannel/<company>/ (through the running runtime, or by
+opening the data directory). With --table it reads a deployed stack's table with your AWS
+credentials.
+
+Options:
+  --company <id>   the company (default: ${DEFAULT_COMPANY})
+  --rules <file>   the new company config
+  --since <age>    only mentions created within this age: 30d, 12h (default: 30d) or a date YYYY-MM-DD
+  --examples <n>   examples per move (default: 3)
+  --table <name>   a deployed table, e.g. bc-acme-data
+  --region <r>     its region (default: AWS_REGION)
+  -h, --help       show this help`,
+    run: whatIfCommand,
   },
 };
 
@@ -228,17 +269,33 @@ async function startCommand(args: string[]): Promise<number> {
   });
 }
 
+/** The key of each platform's secret that signs its bodies, for a plain `--secret`. */
+const SIGNING_KEYS: Readonly<Record<string, string>> = {
+  meta: 'appSecret',
+  x: 'consumerSecret',
+  linkedin: 'clientSecret',
+  youtube: 'hubSecret',
+  tiktok: 'clientSecret',
+  generic: 'signingSecret',
+};
+
 async function sendCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { platform: { type: 'string' }, url: { type: 'string' }, secret: { type: 'string' }, company: { type: 'string' } },
+    { platform: { type: 'string' }, source: { type: 'string' }, url: { type: 'string' }, secret: { type: 'string' }, company: { type: 'string' } },
     'send',
   );
   if (wantsHelp(values, 'send')) return 0;
   if (positionals.length !== 1) throw new UsageError('give exactly one payload file', 'send');
   const file = positionals[0] as string;
-  const platform = values.platform ?? 'meta';
-  if (platform !== 'meta') throw new UsageError(`--platform ${platform} is not supported; supported: meta`, 'send');
+  const { sampleTarget, postSigned } = await import('../infra/local/demo.ts');
+  const { platformRegistry } = await import('../shared/platforms/registry.ts');
+  const inferred = sampleTarget(file);
+  const platform = values.platform ?? inferred.platform;
+  const adapter = platformRegistry.get(platform);
+  if (!adapter) throw new UsageError(`--platform ${platform} is not supported; supported: ${platformRegistry.ids.join(', ')}`, 'send');
+  const source = values.source ?? inferred.params?.source;
+  if (platform === 'generic' && !source) throw new UsageError('--source is required for the generic platform', 'send');
   const company = values.company ?? DEFAULT_COMPANY;
 
   let body: Buffer;
@@ -247,34 +304,47 @@ async function sendCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'send');
   }
-  const url = values.url ?? (await runningWebhookUrl(company, platform));
+  const route = platform === 'generic' ? `generic/${encodeURIComponent(source as string)}` : platform;
+  const url = values.url ?? (await runningWebhookUrl(company, route));
   if (!url) throw new UsageError(`--url is required: no running runtime recorded in ${path.relative(process.cwd(), dataDirOf(company))}/`, 'send');
-  const secret = values.secret ?? (await storedAppSecret(company));
+  const secret = values.secret !== undefined ? secretFromOption(values.secret, platform) : await storedSecret(company, platform);
   if (!secret) {
     throw new UsageError(`--secret is required: no secrets in ${path.relative(process.cwd(), dataDirOf(company))}/ (a --memory runtime prints its app secret)`, 'send');
   }
 
-  const { postSignedMeta } = await import('../infra/local/demo.ts');
-  const answer = await postSignedMeta(url, body, secret);
+  const headers = adapter.sign(body, secret, { now: new Date(), ...(source ? { params: { source } } : {}) });
+  const answer = await postSigned(url, body, headers);
   process.stdout.write(`HTTP ${answer.status}\n${answer.body}\n`);
   return answer.status < 300 ? 0 : 1;
 }
 
-async function runningWebhookUrl(company: string, platform: string): Promise<string | undefined> {
-  const { readRuntimeRecord, isAlive } = await import('../infra/local/runtime-record.ts');
-  const record = await readRuntimeRecord(dataDirOf(company));
-  return record && isAlive(record.pid) ? `${record.url}/webhooks/${platform}` : undefined;
+/** `--secret`: the whole secret JSON, or the platform's signing key alone. */
+function secretFromOption(value: string, platform: string): unknown {
+  if (value.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      throw new UsageError('--secret looks like JSON but is not', 'send');
+    }
+  }
+  return { [SIGNING_KEYS[platform] ?? 'secret']: value };
 }
 
-async function storedAppSecret(company: string): Promise<string | undefined> {
-  const { SECRETS_FILE, parseMetaSecret } = await import('../infra/local/secrets.ts');
+async function runningWebhookUrl(company: string, route: string): Promise<string | undefined> {
+  const { readRuntimeRecord, isAlive } = await import('../infra/local/runtime-record.ts');
+  const record = await readRuntimeRecord(dataDirOf(company));
+  return record && isAlive(record.pid) ? `${record.url}/webhooks/${route}` : undefined;
+}
+
+async function storedSecret(company: string, platform: string): Promise<unknown> {
+  const { SECRETS_FILE, parsePlatformSecret } = await import('../infra/local/secrets.ts');
   const { platformSecretName } = await import('../infra/topology.ts');
   const file = path.join(dataDirOf(company), SECRETS_FILE);
   if (!existsSync(file)) return undefined;
   const stored: unknown = JSON.parse(await readFile(file, 'utf8'));
   const config = await loadConfig(company);
-  const value = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>)[platformSecretName(config, 'meta')] : undefined;
-  return typeof value === 'string' ? parseMetaSecret(value).appSecret : undefined;
+  const value = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>)[platformSecretName(config, platform)] : undefined;
+  return typeof value === 'string' ? parsePlatformSecret(platform, value) : undefined;
 }
 
 async function reportCommand(args: string[]): Promise<number> {
@@ -312,9 +382,6 @@ async function reportCommand(args: string[]): Promise<number> {
   }
 
   const company = values.company ?? DEFAULT_COMPANY;
-  const dataDir = dataDirOf(company);
-  const { readRuntimeRecord, isAlive } = await import('../infra/local/runtime-record.ts');
-  const { adminEnv } = await import('../infra/local/demo.ts');
   const config = await loadConfig(company);
   /** Builds the day's report with the build-report function's own code, then prints it. */
   const buildAndPrint = async (env: Record<string, string | undefined>, tableName: string) => {
@@ -324,11 +391,24 @@ async function reportCommand(args: string[]): Promise<number> {
     }
     print(tableName, await new DynamoReportRepository(createDocumentClient(env), tableName).dailyReports(day));
   };
-  const record = await readRuntimeRecord(dataDir);
-  if (record && isAlive(record.pid)) {
-    await buildAndPrint(adminEnv(record.region, record.endpoints.dynamodb), record.tableName);
+  return withLocalTable(config, async (env, tableName) => {
+    await buildAndPrint(env, tableName);
     return 0;
-  }
+  });
+}
+
+/**
+ * Runs `use` against the local table of a company: through the running runtime's
+ * DynamoDB endpoint (.backchannel/<company>/runtime.json), or else by opening the persisted
+ * data directory for the time of the call. Returns 1 with a message when there is no data.
+ */
+async function withLocalTable(config: CompanyConfig, use: (env: Record<string, string | undefined>, tableName: string) => Promise<number>): Promise<number> {
+  const company = config.company.id;
+  const dataDir = dataDirOf(company);
+  const { readRuntimeRecord, isAlive } = await import('../infra/local/runtime-record.ts');
+  const { adminEnv } = await import('../infra/local/demo.ts');
+  const record = await readRuntimeRecord(dataDir);
+  if (record && isAlive(record.pid)) return use(adminEnv(record.region, record.endpoints.dynamodb), record.tableName);
   const dynamoDir = path.join(dataDir, 'dynamodb');
   if (!existsSync(dynamoDir)) {
     process.stderr.write(`No local data for ${company} in ${path.relative(process.cwd(), dataDir)}/: run \`npm start\` (without --memory) first.\n`);
@@ -339,11 +419,105 @@ async function reportCommand(args: string[]): Promise<number> {
   const tableName = buildTopology(config).table.name;
   const backend = await startDynamoDb({ dataDir: dynamoDir });
   try {
-    await buildAndPrint(adminEnv(LOCAL_REGION, backend.endpoint), tableName);
-    return 0;
+    return await use(adminEnv(LOCAL_REGION, backend.endpoint), tableName);
   } finally {
     await backend.stop();
   }
+}
+
+async function validateCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {}, 'validate');
+  if (wantsHelp(values, 'validate')) return 0;
+  if (positionals.length === 0) throw new UsageError('give the config file(s) to check, e.g. companies/demo.yaml', 'validate');
+  const { ConfigError, loadCompanyConfig } = await import('../shared/config/load.ts');
+  let invalid = 0;
+  for (const file of positionals) {
+    if (!/\.ya?ml$/.test(file)) throw new UsageError(`"${file}" is not a .yaml file`, 'validate');
+    try {
+      const config = await loadCompanyConfig(file);
+      process.stdout.write(
+        `${file}: valid (company ${config.company.id}, ${config.departments.length} departments, ${config.routing.rules.length} rules, fallback ${config.routing.fallback})\n`,
+      );
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      invalid++;
+      process.stderr.write(`${error.message}\n`);
+    }
+  }
+  if (invalid > 0) process.stderr.write(`${invalid} of ${positionals.length} config file(s) invalid\n`);
+  return invalid > 0 ? 2 : 0;
+}
+
+/** `30d`, `12h` or `YYYY-MM-DD` as the ISO time it starts at. */
+function sinceTime(value: string, now: Date): string | undefined {
+  const age = /^(\d+)([dh])$/.exec(value);
+  if (age) return new Date(now.getTime() - Number(age[1]) * (age[2] === 'd' ? 86_400_000 : 3_600_000)).toISOString();
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) ? new Date(`${value}T00:00:00.000Z`).toISOString() : undefined;
+}
+
+/** The what-if report as tables: the moves with counts, then examples of each move and why. */
+async function formatWhatIf(report: import('../shared/domain/what-if.ts').WhatIfReport): Promise<string> {
+  const { formatTable, excerpt } = await import('../infra/local/text-table.ts');
+  const moved = report.moves.reduce((sum, m) => sum + m.count, 0);
+  const out = [`${report.replayed} mentions replayed: ${moved} would move, ${report.unchanged} stay (${report.ccChanged} of them with other cc departments); ${report.priorityChanged} would change priority.`];
+  if (report.moves.length === 0) return [...out, 'No mention would change its department.'].join('\n');
+  out.push('', formatTable(['from', 'to', 'mentions'], report.moves.map((m) => [m.from, m.to, String(m.count)])));
+  const departments = [...new Set([...Object.keys(report.before), ...Object.keys(report.after)])].sort();
+  out.push('', formatTable(['department', 'before', 'after'], departments.map((d) => [d, String(report.before[d] ?? 0), String(report.after[d] ?? 0)])));
+  for (const move of report.moves) {
+    out.push('', `${move.from} -> ${move.to} (${move.count}), for example:`);
+    for (const example of move.examples) {
+      out.push(`  ${example.mentionId} ${example.createdAt.slice(0, 10)} "${excerpt(example.text, 80)}"`);
+      for (const reason of example.reasons) out.push(`      ${reason}`);
+    }
+  }
+  return out.join('\n');
+}
+
+async function whatIfCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { company: { type: 'string' }, rules: { type: 'string' }, since: { type: 'string' }, examples: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } },
+    'whatif',
+  );
+  if (wantsHelp(values, 'whatif')) return 0;
+  noPositionals(positionals, 'whatif');
+  if (!values.rules) throw new UsageError('--rules <file> is required: the company config with the new rules', 'whatif');
+  if (values.region && !values.table) throw new UsageError('--region goes with --table', 'whatif');
+  const company = values.company ?? DEFAULT_COMPANY;
+  const since = sinceTime(values.since ?? '30d', new Date());
+  if (!since) throw new UsageError(`--since takes an age such as 30d or 12h, or a date YYYY-MM-DD; got "${values.since}"`, 'whatif');
+  const examples = values.examples === undefined ? 3 : Number(values.examples);
+  if (!Number.isInteger(examples) || examples < 0) throw new UsageError(`--examples takes a whole number, got "${values.examples}"`, 'whatif');
+
+  const { loadCompanyConfig } = await import('../shared/config/load.ts');
+  const { routingPolicyOf } = await import('../shared/config/schema.ts');
+  const next = await loadCompanyConfig(values.rules);
+  if (next.company.id !== company) {
+    throw new UsageError(`${values.rules} is the config of company "${next.company.id}", not "${company}"; pass --company ${next.company.id} or the right file`, 'whatif');
+  }
+  const { createDocumentClient } = await import('../shared/adapters/aws-clients.ts');
+  const { DynamoStoredMentionReader } = await import('../shared/adapters/dynamodb/index.ts');
+  const { whatIf } = await import('../shared/domain/what-if.ts');
+
+  const replay = async (env: Record<string, string | undefined>, tableName: string): Promise<number> => {
+    process.stderr.write(`Replaying mentions of ${tableName} created since ${since} through ${values.rules}\n`);
+    const report = await whatIf(new DynamoStoredMentionReader(createDocumentClient(env), tableName), routingPolicyOf(next), {
+      since,
+      examplesPerMove: examples,
+      onProgress: ({ pages, scanned, replayed }) => process.stderr.write(`  page ${pages}: ${scanned} items read, ${replayed} mentions replayed\n`),
+    });
+    process.stdout.write(`${await formatWhatIf(report)}\n`);
+    return 0;
+  };
+
+  if (values.table) {
+    const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (!region) throw new UsageError('--region is required (or set AWS_REGION)', 'whatif');
+    // The SDK's default credential chain: your profile, environment or SSO session.
+    return replay({ AWS_REGION: region }, values.table);
+  }
+  return withLocalTable(await loadConfig(company), replay);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,5 +1,7 @@
 import type { CompanyConfig } from '../shared/config/schema.ts';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../shared/domain/events.ts';
+import { platformRegistry } from '../shared/platforms/registry.ts';
+import { pollerTopology } from './pollers.ts';
 
 /**
  * The one description of a company's stack. The CDK app (infra/aws) and the local
@@ -82,7 +84,9 @@ export type Grant =
   | { readonly resource: 'table'; readonly access: 'read' | 'readWrite' }
   | { readonly resource: 'queue'; readonly queue: string; readonly access: 'send' | 'consume' }
   | { readonly resource: 'bus'; readonly access: 'put' }
-  | { readonly resource: 'secret'; readonly secret: string; readonly access: 'read' };
+  | { readonly resource: 'secret'; readonly secret: string; readonly access: 'read' }
+  /** Amazon Bedrock: InvokeModel (the Converse API) on this one model, in the stack's region. */
+  | { readonly resource: 'model'; readonly modelId: string; readonly access: 'invoke' };
 
 export type Trigger =
   | { readonly type: 'http'; readonly routes: readonly HttpRoute[] }
@@ -146,11 +150,14 @@ export const METRICS_NAMESPACE = 'Backchannel';
 export const departmentQueueId = (departmentId: string): string => `dept-${departmentId}`;
 
 const WEBHOOK_PATH = '/webhooks/{platform}';
+/** Generic sources post to their own path; the platform is the literal `generic`. */
+export const GENERIC_WEBHOOK_PATH = '/webhooks/generic/{source}';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The secret id of a platform, and its physical name. */
-export function platformSecretName(config: CompanyConfig, platform: 'meta'): string {
-  return config.platforms[platform]?.secretName ?? `backchannel/${config.company.id}/${platform}`;
+export function platformSecretName(config: CompanyConfig, platform: string): string {
+  const entry = (config.platforms as Readonly<Record<string, { readonly secretName?: string | undefined } | undefined>>)[platform];
+  return entry?.secretName ?? `backchannel/${config.company.id}/${platform}`;
 }
 
 /**
@@ -164,13 +171,10 @@ export function buildTopology(config: CompanyConfig): Topology {
   const departments = config.departments.map((d) => d.id);
 
   const secrets: SecretSpec[] = [];
-  if (config.platforms.meta?.enabled) {
-    secrets.push({
-      id: 'meta',
-      name: platformSecretName(config, 'meta'),
-      platform: 'meta',
-      description: 'Meta app secret and webhook verify token: {"appSecret": "...", "verifyToken": "..."}',
-    });
+  // One secret per enabled webhook platform, described by its adapter.
+  for (const adapter of platformRegistry.adapters) {
+    if (!adapter.isEnabled(config)) continue;
+    secrets.push({ id: adapter.id, name: platformSecretName(config, adapter.id), platform: adapter.id, description: adapter.secretDescription });
   }
 
   // The classify function's timeout is 30 s; SQS wants visibility >= 6x the function timeout.
@@ -212,6 +216,7 @@ export function buildTopology(config: CompanyConfig): Topology {
           routes: [
             { method: 'GET', path: WEBHOOK_PATH },
             { method: 'POST', path: WEBHOOK_PATH },
+            ...(config.platforms.generic?.enabled ? [{ method: 'POST', path: GENERIC_WEBHOOK_PATH } as const] : []),
           ],
         },
       ],
@@ -238,6 +243,8 @@ export function buildTopology(config: CompanyConfig): Topology {
         { resource: 'queue', queue: INTAKE_QUEUE, access: 'consume' },
         { resource: 'table', access: 'readWrite' },
         { resource: 'bus', access: 'put' },
+        // The optional cloud classifier (off by default): only then may it call Bedrock.
+        ...(config.classifier.cloud.enabled ? [{ resource: 'model', modelId: config.classifier.cloud.modelId, access: 'invoke' } as const] : []),
       ],
     },
     {
@@ -277,6 +284,10 @@ export function buildTopology(config: CompanyConfig): Topology {
     },
   ];
 
+  // Scheduled pollers of platforms without webhooks (infra/pollers.ts), with their own secrets.
+  const pollers = pollerTopology(config, { prefix, secrets });
+  functions.push(...pollers.functions);
+
   return {
     companyId,
     prefix,
@@ -311,8 +322,9 @@ export function buildTopology(config: CompanyConfig): Topology {
         targetFunction: 'build-report',
         payload: { report: 'daily', scheduledTime: '<aws.scheduler.scheduled-time>' },
       },
+      ...pollers.schedules,
     ],
-    secrets,
+    secrets: [...secrets, ...pollers.secrets],
     http: { name: `${prefix}-api`, throttle: { rateLimit: 200, burstLimit: 400 }, maxBodyBytes: MAX_BODY_BYTES },
   };
 }

@@ -6,48 +6,70 @@ import { createDocumentClient, createEventBridgeClient } from '../../shared/adap
 import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
-import { KeywordClassifier } from '../../shared/classifier/keyword-classifier.ts';
+import { createClassifier } from '../../shared/classifier/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/load.ts';
+import { routingPolicyOf } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { classifyMention, type ClassifyMentionDeps } from '../../shared/domain/classify-mention.ts';
-import { MentionSchema } from '../../shared/domain/mention.ts';
+import { eraseDeletedMention } from '../../shared/domain/erase-deleted-mention.ts';
+import { IntakeMessageSchema, isDeletion } from '../../shared/domain/mention-deletion.ts';
+import type { MentionErasure } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { logger } from '../../shared/observability/powertools.ts';
 
 /** Builds the use case's dependencies from the function's environment, once per cold start. */
-export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps {
+export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { readonly erasure: MentionErasure } {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
   const tableName = requireEnv(env, 'TABLE_NAME');
   const documents = createDocumentClient(env);
+  const mentions = new DynamoMentionRepository(documents, tableName);
+  const cases = new DynamoCaseRepository(documents, tableName);
   const sla = new Map(config.departments.map((d) => [d.id, d.sla]));
   return {
     companyId: config.company.id,
-    classifier: new KeywordClassifier({ brandTerms: [...config.keywords.brand, ...config.keywords.products] }),
-    policy: { departments: config.departments, fallback: config.routing.fallback },
+    classifier: createClassifier(
+      {
+        classifier: config.classifier,
+        brandTerms: [...config.keywords.brand, ...config.keywords.products],
+        onCloudFallback: (error) => logger.warn('Cloud classifier failed, local result used', { error }),
+      },
+      env,
+    ),
+    policy: routingPolicyOf(config),
     slaMinutes: (department, priority) => sla.get(department)?.[priority] ?? 1440,
     retentionDays: config.retention.days,
-    mentions: new DynamoMentionRepository(documents, tableName),
-    cases: new DynamoCaseRepository(documents, tableName),
+    mentions,
+    cases,
+    // Own replies and deletions are recorded on the same table's cases and mentions.
+    journal: cases,
+    erasure: mentions,
     events: new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME')),
     clock: systemClock,
   };
 }
 
 /** Handles one intake message; a throw marks only this record as failed. */
-export async function processRecord(record: SQSRecord, deps: ClassifyMentionDeps): Promise<void> {
-  const mention = parseRecordBody(record, MentionSchema, 'a Mention');
-  const outcome = await classifyMention(mention, deps);
-  logger.info('Mention classified', { mentionId: mention.id, ...outcome });
+export async function processRecord(record: SQSRecord, deps: ClassifyMentionDeps & { readonly erasure?: MentionErasure }): Promise<void> {
+  const message = parseRecordBody(record, IntakeMessageSchema, 'a Mention or a deletion notice');
+  if (isDeletion(message)) {
+    // Without the ports the notice cannot be applied: failing keeps it for a retry and the DLQ.
+    if (!deps.erasure || !deps.journal) throw new Error(`cannot apply deletion of ${message.id}: no erasure configured`);
+    const outcome = await eraseDeletedMention(message, { mentions: deps.erasure, journal: deps.journal, clock: deps.clock, retentionDays: deps.retentionDays });
+    logger.info('Mention deletion applied', { ...outcome });
+    return;
+  }
+  const outcome = await classifyMention(message, deps);
+  logger.info('Mention classified', { mentionId: message.id, ...outcome });
 }
 
 /** The raw batch handler: every record on its own, failures reported per record. */
-export async function classifyBatch(event: SQSEvent, context: Context, deps: ClassifyMentionDeps): Promise<SQSBatchResponse> {
+export async function classifyBatch(event: SQSEvent, context: Context, deps: ClassifyMentionDeps & { readonly erasure?: MentionErasure }): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
   return processPartialResponse(event, (record: SQSRecord) => processRecord(record, deps), processor, { context });
 }
 
 export function createHandler(env: FunctionEnv) {
-  let deps: ClassifyMentionDeps | undefined;
+  let deps: ReturnType<typeof dependenciesFrom> | undefined;
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger))
     .handler(async (event, context) => {

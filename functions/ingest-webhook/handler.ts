@@ -43,7 +43,7 @@ export function dependenciesFrom(env: FunctionEnv): ReceiveWebhookDeps {
  * a failure to build the dependencies included, ends in a response.
  */
 export async function ingestWebhook(event: APIGatewayProxyEventV2, resolveDeps: () => ReceiveWebhookDeps): Promise<Result> {
-  const platform = event.pathParameters?.platform ?? '';
+  const platform = platformOf(event);
   try {
     const outcome = await receiveWebhook({ platformId: platform, request: toWebhookRequest(event) }, resolveDeps());
     record(platform, outcome);
@@ -74,8 +74,18 @@ export function createHandler(env: FunctionEnv) {
 
 export const handler = createHandler(lambdaEnvironment());
 
+/**
+ * The platform of a request: the `{platform}` segment, or `generic` for the
+ * `/webhooks/generic/{source}` route, whose platform is a literal segment.
+ */
+function platformOf(event: APIGatewayProxyEventV2): string {
+  const parameters = event.pathParameters ?? {};
+  if (parameters.platform !== undefined) return parameters.platform;
+  return parameters.source !== undefined ? 'generic' : '';
+}
+
 function record(platform: string, outcome: WebhookOutcome): void {
-  const { response, enqueued, ignored } = outcome;
+  const { response, enqueued, deleted, ignored, revocations } = outcome;
   if (response.statusCode >= 400) {
     logRejection(response.statusCode, response.rejection ?? 'refused by the platform adapter', { platform });
     metrics.addMetric('WebhooksRejected', MetricUnit.Count, 1);
@@ -84,10 +94,16 @@ function record(platform: string, outcome: WebhookOutcome): void {
   // Both counts always, zeros included: a dashboard tells "nothing came" from "no data".
   metrics.addMetric('MentionsEnqueued', MetricUnit.Count, enqueued);
   metrics.addMetric('EventsIgnored', MetricUnit.Count, ignored.length);
+  metrics.addMetric('DeletionsEnqueued', MetricUnit.Count, deleted);
+  metrics.addMetric('AuthorizationsRevoked', MetricUnit.Count, revocations.length);
+  for (const revocation of revocations) {
+    // The account id says who left; it is the platform's opaque id, not a secret.
+    logger.warn('Authorization revoked', { platform, userId: revocation.userId, rawType: revocation.rawType, at: revocation.at });
+  }
   const byReason = new Map<string, number>();
   for (const event of ignored) byReason.set(event.reason, (byReason.get(event.reason) ?? 0) + 1);
   for (const [reason, count] of byReason) logger.info('Events ignored', { platform, reason, count });
-  logger.info('Webhook received', { platform, status: response.statusCode, enqueued, ignored: ignored.length });
+  logger.info('Webhook received', { platform, status: response.statusCode, enqueued, deleted, ignored: ignored.length, revoked: revocations.length });
 }
 
 function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
@@ -105,5 +121,7 @@ function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
   const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
   // requestContext may be thin when a caller other than API Gateway builds the event.
   const method = event.requestContext?.http?.method?.toUpperCase() ?? '';
-  return { method, headers, query, body };
+  const { platform: _platform, ...params } = event.pathParameters ?? {};
+  const defined = Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+  return { method, headers, query, body, ...(Object.keys(defined).length > 0 ? { params: defined } : {}) };
 }

@@ -83,7 +83,11 @@ export class CompanyStack extends Stack {
 
 /** `/webhooks/{platform}` -> `webhooks`: the static part the routes share. */
 function webhookBasePath(paths: readonly string[]): string {
-  const statics = paths.map((p) => p.split('/{')[0]?.replace(/^\//, '') ?? '');
-  const first = statics[0] ?? '';
-  return statics.every((s) => s === first) ? first : '';
+  // The longest run of leading static segments all routes share (`webhooks` of
+  // `/webhooks/{platform}` and `/webhooks/generic/{source}`).
+  const statics = paths.map((p) => (p.split('/{')[0] ?? '').split('/').filter(Boolean));
+  const first = statics[0] ?? [];
+  let common = 0;
+  while (common < first.length && statics.every((s) => s[common] === first[common])) common++;
+  return first.slice(0, common).join('/');
 }

@@ -9,11 +9,12 @@ import type { Case } from '../../shared/domain/case.ts';
 import type { DailyReport } from '../../shared/domain/ports.ts';
 import { dayIn } from '../../shared/domain/time.ts';
 import { signMetaBody } from '../../shared/platforms/meta.ts';
+import { platformRegistry } from '../../shared/platforms/registry.ts';
 import { buildTopology, platformSecretName } from '../topology.ts';
 import { LOCAL_CREDENTIALS } from './backends.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
 import { compileSchedule } from './scheduler.ts';
-import { parseMetaSecret } from './secrets.ts';
+import { parsePlatformSecret } from './secrets.ts';
 import { excerpt, formatTable } from './text-table.ts';
 
 /**
@@ -42,9 +43,9 @@ export interface SampleWebhook {
   readonly body: string;
 }
 
-/** The `.json` files of a directory in name order, as text. */
+/** The `.json` and `.xml` files of a directory in name order, as text. */
 export async function loadSampleWebhooks(dir: string): Promise<SampleWebhook[]> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json') || f.endsWith('.xml')).sort();
   return Promise.all(files.map(async (file) => ({ file, body: await readFile(path.join(dir, file), 'utf8') })));
 }
 
@@ -85,6 +86,50 @@ function secondsSinceMidnight(now: Date, timezone: string): number {
   return (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0);
 }
 
+/**
+ * The platform of a sample file, `NN-<platform>-<what>.<ext>`: a registered webhook
+ * platform's id, or Meta when the second segment is none (`01-complaint.json`,
+ * `17-instagram-direct-message.json`). A generic sample names its source next:
+ * `NN-generic-<source>-<what>.json`.
+ */
+export function sampleTarget(file: string): { platform: string; params?: Record<string, string> } {
+  const [, platform, source] = path.basename(file).split(/[-.]/);
+  if (!platform || !platformRegistry.get(platform)) return { platform: 'meta' };
+  if (platform === 'generic') return { platform, params: { source: source ?? '' } };
+  return { platform };
+}
+
+const X_TIME = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', year: 'numeric' });
+
+/** `Sat Nov 28 09:12:41 +0000 2026`, X's v1.1 `created_at`. */
+function xTime(now: Date): string {
+  const p = Object.fromEntries(X_TIME.formatToParts(now).map((part) => [part.type, part.value]));
+  return `${p.weekday} ${p.month} ${p.day} ${p.hour}:${p.minute}:${p.second} +0000 ${p.year}`;
+}
+
+/**
+ * Moves the times other platforms put in their bodies (epoch seconds or milliseconds
+ * under their documented keys, X's `created_at`, ISO `createdAt`, Atom `published` and
+ * `updated`) to `now`, so every sample lands in today's counters.
+ */
+export function retimeSampleBody(body: string, now: Date): string {
+  const iso = now.toISOString();
+  return body
+    .replace(/"(timestamp|timestamp_ms|created_timestamp|lastModifiedAt|create_time)": ("?)(\d{10}|\d{13})\2/g, (_, key: string, quote: string, value: string) => {
+      const moved = value.length === 13 ? now.getTime() : Math.floor(now.getTime() / 1000);
+      return `"${key}": ${quote}${moved}${quote}`;
+    })
+    .replace(/"created_at": "[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} \+0000 \d{4}"/g, `"created_at": "${xTime(now)}"`)
+    .replace(/"createdAt": "[^"]+"/g, `"createdAt": "${iso}"`)
+    .replace(/<(published|updated)>[^<]+<\/\1>/g, (_, tag: string) => `<${tag}>${iso}</${tag}>`);
+}
+
+/** POSTs a body to a webhook URL with the headers its platform's adapter signed it with. */
+export async function postSigned(url: string, body: string | Buffer, headers: Readonly<Record<string, string>>): Promise<{ status: number; body: string }> {
+  const response = await fetch(url, { method: 'POST', headers: { ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+  return { status: response.status, body: await response.text() };
+}
+
 /** POSTs a body to a Meta webhook URL with its `X-Hub-Signature-256`. */
 export async function postSignedMeta(url: string, body: string | Buffer, appSecret: string): Promise<{ status: number; body: string }> {
   const response = await fetch(url, {
@@ -100,6 +145,8 @@ export interface CaseView {
   readonly case: Case;
   readonly mentions: number;
   readonly text: string;
+  /** When the company first replied on the platform (its own reply recorded on the case). */
+  readonly firstResponseAt?: string;
 }
 
 /** Open cases per department, in config order, read through the table's repositories. */
@@ -110,7 +157,8 @@ export async function openCasesByDepartment(runtime: Runtime, config: CompanyCon
     const views: CaseView[] = [];
     for (const c of await cases.openCasesOf(department.id)) {
       const mentions = await cases.mentionsOf(c.id);
-      views.push({ case: c, mentions: mentions.length, text: mentions[0]?.text ?? '' });
+      const firstResponseAt = await cases.firstResponseAt(c.id);
+      views.push({ case: c, mentions: mentions.length, text: mentions[0]?.text ?? '', ...(firstResponseAt ? { firstResponseAt } : {}) });
     }
     result.set(department.id, views);
   }
@@ -158,11 +206,13 @@ export function formatCases(config: CompanyConfig, byDepartment: ReadonlyMap<str
       view.case.priority,
       view.case.category,
       due.format(new Date(view.case.dueAt)),
+      view.case.platform,
       String(view.mentions),
-      excerpt(view.text, 70),
+      view.firstResponseAt ? due.format(new Date(view.firstResponseAt)) : '-',
+      excerpt(view.text, 60),
     ]),
   );
-  return formatTable(['department', 'case', 'priority', 'category', 'due', 'mentions', 'text'], rows);
+  return formatTable(['department', 'case', 'priority', 'category', 'due', 'platform', 'mentions', 'replied', 'text'], rows);
 }
 
 /** Renders stored daily reports. */
@@ -205,18 +255,23 @@ export async function runDemo(options: {
 
   const runtime = await startRuntime({ config, port: options.port ?? 0, log: options.log, startScheduler: false });
   try {
-    const url = runtime.webhookUrls.meta;
-    if (!url) throw new Error(`${config.company.id} has no Meta webhook enabled`);
-    const { appSecret } = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]);
-    print(`Posting ${samples.length} signed sample webhooks to ${url}\n`);
+    print(`Posting ${samples.length} signed sample webhooks to ${runtime.url}/webhooks/<platform>\n`);
     let failures = 0;
     const answers: string[][] = [];
     for (const [index, sample] of samples.entries()) {
-      const answer = await postSignedMeta(url, bodies[index] as string, appSecret);
+      const target = sampleTarget(sample.file);
+      const adapter = platformRegistry.get(target.platform);
+      if (!adapter || !adapter.isEnabled(config)) throw new DemoError(`${sample.file}: ${config.company.id} has no ${target.platform} webhook enabled`);
+      const secret = parsePlatformSecret(adapter.id, runtime.secrets[platformSecretName(config, adapter.id)]);
+      // Each sample is signed by its own platform's adapter, exactly as the platform signs.
+      const body = retimeSampleBody(bodies[index] as string, now);
+      const headers = adapter.sign(body, secret, { now: new Date(), ...(target.params ? { params: target.params } : {}) });
+      const route = target.platform === 'generic' ? `generic/${encodeURIComponent(target.params?.source ?? '')}` : encodeURIComponent(target.platform);
+      const answer = await postSigned(`${runtime.url}/webhooks/${route}`, body, headers);
       if (answer.status >= 300) failures++;
-      answers.push([sample.file, String(answer.status), answer.body]);
+      answers.push([sample.file, target.platform, String(answer.status), answer.body]);
     }
-    print(`${formatTable(['webhook', 'status', 'answer'], answers)}\n`);
+    print(`${formatTable(['webhook', 'platform', 'status', 'answer'], answers)}\n`);
 
     await runtime.waitForIdle(60_000);
     const { scheduleId, time } = reportTimeFor(config, now);

@@ -13,6 +13,9 @@ export interface LocalEndpoints {
   readonly secretsManager: string;
 }
 
+/** Port 9 (discard) on the loopback: nothing listens, so a Bedrock call is refused at once. */
+export const NO_LOCAL_BEDROCK = 'http://127.0.0.1:9';
+
 /** The access key id a function signs with; the local endpoint holds it to its grants by it. */
 export const accessKeyIdOf = (fn: Pick<FunctionSpec, 'id'>): string => `local-${fn.id}`;
 
@@ -35,6 +38,9 @@ function platformEnv(spec: FunctionSpec, where: { region: string; endpoints: Loc
     AWS_ENDPOINT_URL_SQS: where.endpoints.sqs,
     AWS_ENDPOINT_URL_EVENTBRIDGE: where.endpoints.eventBridge,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: where.endpoints.secretsManager,
+    // There is no local Bedrock: a refused connection makes the cloud classifier (when a
+    // company enables it) fall back to the local result at once, and nothing leaves the machine.
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: NO_LOCAL_BEDROCK,
     AWS_LAMBDA_FUNCTION_NAME: spec.name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
   };

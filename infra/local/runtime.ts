@@ -359,8 +359,20 @@ async function loadHandlerModule(spec: FunctionSpec): Promise<HandlerModule> {
 
 /** One URL per enabled platform and webhook route with a `{platform}` parameter. */
 function webhookUrlsOf(topology: Topology, routes: readonly BoundRoute[], base: string): Record<string, string> {
-  const paths = [...new Set(routes.map((r) => r.path).filter((p) => p.includes('{platform}')))];
-  return Object.fromEntries(
-    topology.secrets.flatMap((secret) => paths.map((p) => [secret.platform, `${base}${p.replace('{platform}', encodeURIComponent(secret.platform))}`])),
+  // Webhook platforms are those whose secret an HTTP-triggered function may read; a
+  // poller's secret (Mastodon, Bluesky) has no webhook URL.
+  const httpFunctions = new Set(routes.map((r) => r.functionId));
+  const readable = new Set(
+    topology.functions
+      .filter((f) => httpFunctions.has(f.id))
+      .flatMap((f) => f.grants.flatMap((g) => (g.resource === 'secret' ? [g.secret] : []))),
   );
+  const byPlatform = routes.find((r) => r.path.includes('{platform}'));
+  const bySource = routes.find((r) => r.path.includes('{source}'));
+  const urls: Record<string, string> = {};
+  for (const secret of topology.secrets.filter((s) => readable.has(s.id))) {
+    if (bySource && secret.platform === 'generic') urls[secret.platform] = `${base}${bySource.path.replace('{source}', '<source>')}`;
+    else if (byPlatform) urls[secret.platform] = `${base}${byPlatform.path.replace('{platform}', encodeURIComponent(secret.platform))}`;
+  }
+  return urls;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { platformRegistry } from '../../shared/platforms/registry.ts';
 import type { SecretSpec } from '../topology.ts';
 import { AwsServiceError, type Caller } from './json-endpoint.ts';
 
@@ -15,13 +16,32 @@ export const SECRETS_FILE = 'secrets.json';
 
 /** A random value of the shape the platform's secret has (see SecretSpec.description). */
 export function generateSecretValue(spec: SecretSpec): string {
-  switch (spec.platform) {
-    case 'meta':
-      return JSON.stringify({ appSecret: randomBytes(16).toString('hex'), verifyToken: randomBytes(18).toString('base64url') });
-    default:
-      // A platform added to the topology without a generator here still gets a usable secret.
-      return JSON.stringify({ secret: randomBytes(32).toString('base64url') });
+  if (spec.platform === 'meta') {
+    return JSON.stringify({ appSecret: randomBytes(16).toString('hex'), verifyToken: randomBytes(18).toString('base64url') });
   }
+  // Every webhook platform's adapter knows its secret's shape.
+  const adapter = platformRegistry.get(spec.platform);
+  if (adapter) return JSON.stringify(adapter.generateSecret());
+  // A platform added to the topology without an adapter (a poller) still gets a usable secret.
+  return JSON.stringify({ secret: randomBytes(32).toString('base64url') });
+}
+
+/**
+ * Reads the local SecretString of a webhook platform with its adapter's shape.
+ * @throws Error (without the value) when it is missing, not JSON or not the adapter's shape
+ */
+export function parsePlatformSecret(platform: string, secretString: string | undefined): unknown {
+  const adapter = platformRegistry.get(platform);
+  if (!adapter) throw new Error(`no webhook platform "${platform}"`);
+  let json: unknown;
+  try {
+    json = JSON.parse(secretString ?? '');
+  } catch {
+    throw new Error(`the ${platform} secret is not JSON`);
+  }
+  const parsed = adapter.secretShape.safeParse(json);
+  if (!parsed.success) throw new Error(`the ${platform} secret is not ${adapter.secretDescription}`);
+  return parsed.data;
 }
 
 const MetaSecretSchema = z.object({ appSecret: z.string().min(1), verifyToken: z.string().min(1) });

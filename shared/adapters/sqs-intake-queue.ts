@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Mention } from '../domain/mention.ts';
+import { isDeletion, type IntakeMessage } from '../domain/mention-deletion.ts';
 import type { IntakeQueue } from '../domain/ports.ts';
 import { logger } from '../observability/powertools.ts';
 
@@ -82,7 +83,7 @@ export class SqsIntakeQueue implements IntakeQueue {
    * Sends every mention in batches of at most 10, resending only the entries that failed.
    * @throws EnqueueError naming how many mentions failed after every attempt
    */
-  async enqueue(mentions: readonly Mention[]): Promise<void> {
+  async enqueue(mentions: readonly IntakeMessage[]): Promise<void> {
     const entries = mentions.map((mention, index) => this.entryOf(mention, `m${index}`));
     const chunks = chunk(entries, MAX_ENTRIES, this.maxMessageBytes);
     // sendChunk never rejects: every chunk is tried before the failures are counted.
@@ -124,12 +125,13 @@ export class SqsIntakeQueue implements IntakeQueue {
     }
   }
 
-  private entryOf(mention: Mention, id: string): Entry {
+  private entryOf(mention: IntakeMessage, id: string): Entry {
     const attributes = { platform: { DataType: 'String', StringValue: mention.platform } };
     const attributeBytes = byteLength('platform') + byteLength('String') + byteLength(mention.platform);
     const limit = this.maxMessageBytes - attributeBytes;
     let body = messageBody(mention);
-    if (byteLength(body) > limit) body = truncated(mention, limit);
+    // A deletion notice is a few ids: it always fits.
+    if (byteLength(body) > limit && !isDeletion(mention)) body = truncated(mention, limit);
     return { request: { Id: id, MessageBody: body, MessageAttributes: attributes }, bytes: byteLength(body) + attributeBytes };
   }
 }
@@ -138,7 +140,7 @@ export class SqsIntakeQueue implements IntakeQueue {
  * The Mention JSON as a message body. SQS refuses U+FFFE and U+FFFF, which JSON.stringify
  * leaves as they are: they are escaped, which parses back to the same text.
  */
-function messageBody(mention: Mention): string {
+function messageBody(mention: IntakeMessage): string {
   return JSON.stringify(mention).replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 

@@ -2,7 +2,8 @@ import { caseIdForThread, type Case } from './case.ts';
 import type { Classifier } from './classification.ts';
 import type { MentionRouted } from './events.ts';
 import type { Mention, Priority } from './mention.ts';
-import type { CaseRepository, Clock, EventPublisher, MentionRepository, StoredMention } from './ports.ts';
+import { recordOwnReply } from './own-reply.ts';
+import type { CaseJournal, CaseRepository, Clock, EventPublisher, MentionRepository, StoredMention } from './ports.ts';
 import { routeMention, type RoutingPolicy } from './route-mention.ts';
 import { addMinutes, expiresAtEpochSeconds } from './time.ts';
 
@@ -17,6 +18,8 @@ export interface ClassifyMentionDeps {
   readonly cases: CaseRepository;
   readonly events: EventPublisher;
   readonly clock: Clock;
+  /** Where the company's own replies are recorded on their cases (shared/domain/own-reply.ts). */
+  readonly journal?: CaseJournal;
 }
 
 export type ClassifyOutcome =
@@ -44,13 +47,15 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
   const expiresAt = expiresAtEpochSeconds(now, deps.retentionDays);
   const caseId = caseIdForThread(mention.platform, mention.threadId);
 
-  const classification = deps.classifier.classify(mention);
-  const routing = routeMention(classification, deps.policy);
+  const classification = await deps.classifier.classify(mention);
+  const routing = routeMention(classification, deps.policy, mention);
   const { created, stored } = await deps.mentions.putIfAbsent({ mention, classification, routing, caseId }, expiresAt);
   if (!created && stored.routedAt) return { status: 'duplicate', caseId: stored.caseId };
 
-  // The company's own reply belongs to the thread but is nobody's new work.
+  // The company's own reply belongs to the thread but is nobody's new work: it is recorded
+  // on the thread's case, where the first one timestamps the response time.
   if (mention.isOwnAccount) {
+    if (deps.journal) await recordOwnReply(mention, caseId, { journal: deps.journal, expiresAt });
     await deps.mentions.markRouted(mention.id, now.toISOString());
     return { status: 'own-reply', caseId };
   }
@@ -67,7 +72,8 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
       priority: decided.priority,
       category: stored.classification.category,
       openedAt: now.toISOString(),
-      dueAt: addMinutes(now, deps.slaMinutes(decided.department, decided.priority)).toISOString(),
+      // A rule's SLA overrides the department's for this case.
+      dueAt: addMinutes(now, decided.slaMinutes ?? deps.slaMinutes(decided.department, decided.priority)).toISOString(),
       firstMentionId: mention.id,
       authorId: mention.author.id,
     },
@@ -92,10 +98,21 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
     createdAt: mention.createdAt,
     routedAt: now.toISOString(),
     reasons: [...decided.reasons],
+    ...routingDetailOf(decided),
   }));
   await deps.events.publishMentionRouted(events);
   await deps.mentions.markRouted(mention.id, now.toISOString());
   return { status: 'routed', caseId: kase.id, departments };
+}
+
+/** The decision's tags, approval, rules and key accounts, for the event (stored decisions of older releases lack them). */
+function routingDetailOf(routing: StoredMention['routing']): Partial<MentionRouted> {
+  return {
+    ...(routing.tags ? { tags: [...routing.tags] } : {}),
+    ...(routing.requireApproval !== undefined ? { requireApproval: routing.requireApproval } : {}),
+    ...(routing.matched ? { matchedRules: routing.matched.map((m) => m.rule) } : {}),
+    ...(routing.keyAccounts && routing.keyAccounts.length > 0 ? { keyAccounts: routing.keyAccounts.map((k) => ({ ...k, owner: { ...k.owner } })) } : {}),
+  };
 }
 
 function unique(values: readonly string[]): string[] {

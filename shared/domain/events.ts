@@ -29,6 +29,16 @@ export const MentionRoutedSchema = z.object({
   createdAt: z.iso.datetime(),
   routedAt: z.iso.datetime(),
   reasons: z.array(z.string()),
+  /** Tags the routing rules added. */
+  tags: z.array(z.string()).optional(),
+  /** Nobody replies in public before someone approves the answer. */
+  requireApproval: z.boolean().optional(),
+  /** Ids of the routing rules that matched, in order (the reasons say why). */
+  matchedRules: z.array(z.string()).optional(),
+  /** Key accounts the mention names, each with its account owner. */
+  keyAccounts: z
+    .array(z.object({ id: z.string(), name: z.string(), owner: z.object({ name: z.string(), email: z.string().optional() }) }))
+    .optional(),
 });
 export type MentionRouted = z.infer<typeof MentionRoutedSchema>;
 

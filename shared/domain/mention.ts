@@ -62,6 +62,8 @@ export const MentionSchema = z.strictObject({
   createdAt: z.iso.datetime(),
   receivedAt: z.iso.datetime(),
   url: z.url().optional(),
+  /** For `generic` mentions: the configured source that sent it (`POST /webhooks/generic/<source>`). */
+  source: z.string().min(1).optional(),
 });
 export type Mention = z.infer<typeof MentionSchema>;
 

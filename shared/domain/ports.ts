@@ -1,6 +1,7 @@
 import type { Case } from './case.ts';
 import type { Classification } from './classification.ts';
 import type { Mention } from './mention.ts';
+import type { IntakeMessage } from './mention-deletion.ts';
 import type { MentionRouted } from './events.ts';
 import type { Routing } from './route-mention.ts';
 
@@ -24,6 +25,19 @@ export interface MentionRepository {
   /** Marks the mention as fully published, so a later duplicate is skipped. */
   markRouted(mentionId: string, routedAt: string): Promise<void>;
   get(mentionId: string): Promise<StoredMention | undefined>;
+}
+
+/** One page of stored mentions, as a replay reads them. */
+export interface StoredMentionPage {
+  readonly items: readonly StoredMention[];
+  /** Items the store looked at for this page (matching or not), for progress. */
+  readonly scanned: number;
+}
+
+/** Port: reads stored mentions page by page, for what-if replays. It never writes. */
+export interface StoredMentionReader {
+  /** Every stored mention created at or after `since` (ISO time), in pages of about `pageSize` items looked at. */
+  pages(options: { readonly since?: string; readonly pageSize?: number }): AsyncIterable<StoredMentionPage>;
 }
 
 /** Port: cases, one per conversation thread. */
@@ -79,8 +93,43 @@ export interface EventPublisher {
 
 /** Port: the intake queue between ingest and classification. */
 export interface IntakeQueue {
-  /** Enqueues every mention or throws; entries that failed once are resent. */
-  enqueue(mentions: readonly Mention[]): Promise<void>;
+  /** Enqueues every mention (and deletion notice) or throws; entries that failed once are resent. */
+  enqueue(mentions: readonly IntakeMessage[]): Promise<void>;
+}
+
+/** Something that happened on a case besides a routed mention, noted once. */
+export interface CaseNote {
+  readonly kind: 'own-reply' | 'mention-deleted';
+  readonly mentionId: string;
+  /** When it happened on the platform. */
+  readonly at: string;
+}
+
+/**
+ * Port: what the company did and what authors took back on a case: its replies (the first
+ * one timestamps the response time) and deletions. Implemented by the case repository.
+ */
+export interface CaseJournal {
+  /**
+   * Records the company's reply on an existing case; the first reply sets `firstResponseAt`.
+   * @returns undefined when the case does not exist, else the case's first response time
+   */
+  recordResponse(caseId: string, reply: { readonly mentionId: string; readonly at: string }, expiresAt: number): Promise<string | undefined>;
+  /** Notes an event on a case once (a redelivery notes nothing new). @returns whether it was new */
+  addNote(caseId: string, note: CaseNote, expiresAt: number): Promise<boolean>;
+  /** The notes of a case, oldest first. */
+  notesOf(caseId: string): Promise<CaseNote[]>;
+  /** The first response time of a case, if the company has replied. */
+  firstResponseAt(caseId: string): Promise<string | undefined>;
+}
+
+/** Port: erasing what a deleted mention said and who said it. */
+export interface MentionErasure {
+  /**
+   * Erases the stored mention's text and author, and the copies on its case records.
+   * @returns the mention as it was stored (before erasure), or undefined when none is stored
+   */
+  erase(mentionId: string, erasedAt: string): Promise<StoredMention | undefined>;
 }
 
 /** Port: the time. */

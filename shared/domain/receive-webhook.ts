@@ -1,21 +1,44 @@
 import type { CompanyConfig } from '../config/schema.ts';
-import type {
-  IgnoredEvent,
-  PlatformRegistry,
-  WebhookRequest,
-  WebhookResponse,
-  WebhookSecret,
+import {
+  SignatureMismatchError,
+  type AdapterContext,
+  type IgnoredEvent,
+  type PlatformAdapter,
+  type PlatformRegistry,
+  type Revocation,
+  type WebhookRequest,
+  type WebhookResponse,
 } from '../platforms/platform-adapter.ts';
 import { NotFoundError, PayloadTooLargeError, ValidationError } from './errors.ts';
 import type { Clock, IntakeQueue } from './ports.ts';
 
-/** Port: the company's webhook secret of each platform. */
+/** Port: the company's webhook secret of each platform, as stored (JSON). */
 export interface WebhookSecretProvider {
   /**
-   * The secret of a platform id (`meta`).
+   * The secret JSON of a platform id (`meta`); the adapter's `secretShape` validates it.
    * @throws Error when it cannot be read; the request then fails with 500 and the platform retries
    */
-  secretFor(platformId: string): Promise<WebhookSecret>;
+  secretFor(platformId: string): Promise<unknown>;
+  /**
+   * Tells the provider that a signature did not match the secret it gave. On the second
+   * mismatch in a row it reads the secret again (the platform may have rotated it) and
+   * returns it; otherwise undefined.
+   */
+  mismatched?(platformId: string): Promise<unknown>;
+  /** Tells the provider that a signature matched: mismatches in a row count from zero again. */
+  matched?(platformId: string): void;
+}
+
+/**
+ * A platform secret that is not the JSON its adapter expects. Not a domain error: it is
+ * the operator's to fix, so the request fails with 500 and the platform retries. The
+ * message names the fields, never a value.
+ */
+export class WebhookSecretShapeError extends Error {
+  constructor(platformId: string, description: string, fields: readonly string[]) {
+    super(`the ${platformId} secret is not ${description} (check: ${fields.join(', ') || 'value'})`);
+    this.name = 'WebhookSecretShapeError';
+  }
 }
 
 export interface ReceiveWebhookDeps {
@@ -39,8 +62,12 @@ export interface WebhookOutcome {
   readonly response: WebhookResponse;
   /** Mentions sent to the intake queue. */
   readonly enqueued: number;
+  /** Deletion notices sent to the intake queue. */
+  readonly deleted: number;
   /** Events that are not mentions, with their reasons: the caller logs and counts them. */
   readonly ignored: readonly IgnoredEvent[];
+  /** Accounts that took back the app's access: the caller logs and counts them. */
+  readonly revocations: readonly Revocation[];
 }
 
 /**
@@ -49,8 +76,9 @@ export interface WebhookOutcome {
  * 1. find the platform's adapter (unknown or not enabled for the company: NotFoundError)
  * 2. refuse a body over `maxBodyBytes` (PayloadTooLargeError)
  * 3. GET: answer the platform's handshake with the company's secret
- * 4. POST: verify the signature over the raw body, parse it into mentions, enqueue every
- *    mention, answer 200 with the counts
+ * 4. POST: verify the signature over the raw body (after a second mismatch in a row, once
+ *    more with a freshly read secret, so a rotation costs at most one refused delivery),
+ *    parse it into mentions and deletion notices, enqueue them all, answer 200 with the counts
  *
  * @throws NotFoundError, PayloadTooLargeError, ValidationError (malformed body or another
  *   method), SignatureError (nothing is enqueued); any error of the secret provider or the
@@ -63,24 +91,52 @@ export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWe
 
   const { request } = input;
   if (request.body.length > deps.maxBodyBytes) throw new PayloadTooLargeError(deps.maxBodyBytes, request.body.length);
+  const now = deps.clock.now();
+  const context: AdapterContext = { config: deps.config, now };
 
   if (request.method === 'GET') {
-    const secret = await deps.secrets.secretFor(adapter.id);
-    return { response: adapter.handshake(request, secret), enqueued: 0, ignored: [] };
+    const secret = secretOf(adapter, await deps.secrets.secretFor(adapter.id));
+    return { response: adapter.handshake(request, secret, context), enqueued: 0, deleted: 0, ignored: [], revocations: [] };
   }
   if (request.method !== 'POST') throw new ValidationError(`method ${request.method} is not supported; use GET or POST`);
 
-  const secret = await deps.secrets.secretFor(adapter.id);
-  adapter.verify(request, secret);
-  const { mentions, ignored } = adapter.parse(request.body, { config: deps.config, receivedAt: deps.clock.now() });
-  if (mentions.length > 0) await deps.queue.enqueue(mentions);
+  await verifyWithRotation(adapter, request, context, deps.secrets);
+  const { mentions, deletions, ignored, revocations } = adapter.parse(request.body, {
+    config: deps.config,
+    receivedAt: now,
+    ...(request.params ? { params: request.params } : {}),
+  });
+  if (mentions.length + deletions.length > 0) await deps.queue.enqueue([...mentions, ...deletions]);
   return {
     response: {
       statusCode: 200,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enqueued: mentions.length, ignored: ignored.length }),
+      body: JSON.stringify({ enqueued: mentions.length, deleted: deletions.length, ignored: ignored.length, revoked: revocations.length }),
     },
     enqueued: mentions.length,
+    deleted: deletions.length,
     ignored,
+    revocations,
   };
+}
+
+async function verifyWithRotation(adapter: PlatformAdapter, request: WebhookRequest, context: AdapterContext, secrets: WebhookSecretProvider): Promise<void> {
+  try {
+    adapter.verify(request, secretOf(adapter, await secrets.secretFor(adapter.id)), context);
+  } catch (error) {
+    if (!(error instanceof SignatureMismatchError) || !secrets.mismatched) throw error;
+    const fresh = await secrets.mismatched(adapter.id);
+    if (fresh === undefined) throw error;
+    adapter.verify(request, secretOf(adapter, fresh), context);
+  }
+  secrets.matched?.(adapter.id);
+}
+
+/** The secret JSON checked against the adapter's shape. */
+function secretOf(adapter: PlatformAdapter, json: unknown): unknown {
+  const parsed = adapter.secretShape.safeParse(json);
+  if (!parsed.success) {
+    throw new WebhookSecretShapeError(adapter.id, adapter.secretDescription, [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'value'))]);
+  }
+  return parsed.data;
 }

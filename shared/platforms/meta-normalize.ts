@@ -1,13 +1,18 @@
 import type { z } from 'zod';
 import { MentionSchema, mentionId, type Mention, type Platform } from '../domain/mention.ts';
+import type { MentionDeletion } from '../domain/mention-deletion.ts';
 import {
   InstagramCommentValueSchema,
   InstagramMentionValueSchema,
+  MessagingEventSchema,
   PageChangeValueSchema,
   PageRatingValueSchema,
   type MetaEnvelope,
 } from './meta-payload.ts';
-import type { IgnoredEvent, ParseResult } from './platform-adapter.ts';
+import { deletionOf, isoTime } from './normalize.ts';
+import { emptyParseResult, type IgnoredEvent, type ParseResult } from './platform-adapter.ts';
+
+export { isoTime } from './normalize.ts';
 
 /**
  * Author id of a mention whose notification does not name its author (Instagram mention
@@ -35,7 +40,10 @@ interface Located {
   readonly field: string;
 }
 
-type Outcome = { readonly mention: Mention } | { readonly ignored: IgnoredEvent };
+type Outcome =
+  | { readonly mention: Mention }
+  | { readonly ignored: IgnoredEvent }
+  | { readonly deletion: MentionDeletion };
 
 type MentionDraft = Omit<Mention, 'id' | 'platform' | 'accountId' | 'isOwnAccount' | 'receivedAt' | 'createdAt' | 'rawType'> & {
   readonly createdTime?: unknown;
@@ -46,12 +54,13 @@ type MentionDraft = Omit<Mention, 'id' | 'platform' | 'accountId' | 'isOwnAccoun
  * mention or one ignored event, in body order.
  */
 export function normalizeMetaEnvelopes(envelopes: readonly MetaEnvelope[], context: MetaNormalizeContext): ParseResult {
-  const result: ParseResult = { mentions: [], ignored: [] };
+  const result = emptyParseResult();
   for (const envelope of envelopes) {
     for (const entry of envelope.entry) {
       const outcomes = normalizeEntry(envelope.object, entry, context);
       for (const outcome of outcomes) {
         if ('mention' in outcome) result.mentions.push(outcome.mention);
+        else if ('deletion' in outcome) result.deletions.push(outcome.deletion);
         else result.ignored.push(outcome.ignored);
       }
     }
@@ -65,7 +74,7 @@ function normalizeEntry(object: string, entry: MetaEnvelope['entry'][number], co
     return entry.changes.map((change) => normalizeChange({ ...base, field: change.field }, change.value, context));
   }
   if (entry.messaging && entry.messaging.length > 0) {
-    return entry.messaging.map(() => ignore({ ...base, field: 'messaging' }, 'Messenger messaging events are not handled'));
+    return entry.messaging.map((event) => normalizeMessaging({ ...base, field: 'messaging' }, event, context));
   }
   return [ignore({ ...base, field: '' }, 'entry carries no changes')];
 }
@@ -201,7 +210,7 @@ function instagramMention(at: Located, v: z.infer<typeof InstagramMentionValueSc
   });
 }
 
-function mention(platform: Platform, at: Located, context: MetaNormalizeContext, draft: MentionDraft): Outcome {
+function mention(platform: Platform, at: Located, context: MetaNormalizeContext, draft: MentionDraft, own?: boolean): Outcome {
   const { createdTime, ...fields } = draft;
   const candidate: Mention = {
     ...fields,
@@ -210,8 +219,9 @@ function mention(platform: Platform, at: Located, context: MetaNormalizeContext,
     rawType: `${at.object}.${at.field}`,
     accountId: at.entryId,
     isOwnAccount:
-      fields.author.id !== UNKNOWN_AUTHOR_ID &&
-      (fields.author.id === at.entryId || context.ownAccountIds.has(fields.author.id)),
+      own ??
+      (fields.author.id !== UNKNOWN_AUTHOR_ID &&
+        (fields.author.id === at.entryId || context.ownAccountIds.has(fields.author.id))),
     createdAt: isoTime(createdTime) ?? isoTime(at.entryTime) ?? context.receivedAt.toISOString(),
     receivedAt: context.receivedAt.toISOString(),
   };
@@ -242,20 +252,40 @@ function ignore(at: Partial<Located> & { item?: string; verb?: string }, reason:
   return { ignored: { reason, ...details } };
 }
 
-/**
- * Meta's times as ISO strings: unix seconds (feed), unix milliseconds (Messenger), digit
- * strings of either, or ISO strings. Undefined when absent or unreadable.
- */
-export function isoTime(value: unknown): string | undefined {
-  let millis: number | undefined;
-  if (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value))) {
-    const n = Number(value);
-    // Below 1e11 it cannot be milliseconds of a plausible date (that would be 1973): it is seconds.
-    millis = n < 1e11 ? n * 1000 : n;
-  } else if (typeof value === 'string') {
-    millis = Date.parse(value);
-  }
-  if (millis === undefined || !Number.isFinite(millis)) return undefined;
-  const date = new Date(millis);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+/** Messenger (`page`) and Instagram direct messages: one `entry[].messaging[]` event. */
+function normalizeMessaging(at: Located, value: unknown, context: MetaNormalizeContext): Outcome {
+  const platform: Platform | undefined = at.object === 'page' ? 'facebook' : at.object === 'instagram' ? 'instagram' : undefined;
+  if (!platform) return ignore(at, `messaging of object '${at.object}' is not handled`);
+  return withValue(at, MessagingEventSchema, value, (v) => {
+    const message = v.message;
+    if (!message) {
+      const kind = Object.keys(v).find((k) => !['sender', 'recipient', 'timestamp'].includes(k)) ?? 'unknown';
+      return ignore({ ...at, item: kind }, `messaging event '${kind}' is not a message`);
+    }
+    if (!message.mid) return ignore(at, 'message without mid');
+    const sentAt = isoTime(v.timestamp) ?? isoTime(at.entryTime) ?? context.receivedAt.toISOString();
+    if (message.is_deleted === true) {
+      const deletion = deletionOf(
+        { platform, externalId: message.mid, accountId: at.entryId, authorId: v.sender?.id, deletedAt: sentAt, rawType: `${at.object}.messaging.message_deleted` },
+        context.receivedAt,
+      );
+      return deletion ? { deletion } : ignore(at, 'deleted message without a usable id or time');
+    }
+    const senderId = v.sender?.id;
+    if (!senderId) return ignore(at, 'message without sender');
+    const own = message.is_echo === true || senderId === at.entryId || context.ownAccountIds.has(senderId);
+    // The conversation is the customer's: the company's echo is addressed to them.
+    const customerId = own ? v.recipient?.id : senderId;
+    if (!customerId) return ignore(at, 'echo without recipient');
+    const replyTo = message.reply_to?.mid;
+    return mention(platform, { ...at, field: 'messaging' }, context, {
+      kind: 'message',
+      externalId: message.mid,
+      threadId: `dm:${customerId}`,
+      ...(replyTo ? { inReplyTo: replyTo } : {}),
+      author: { id: senderId },
+      text: message.text ?? '',
+      createdTime: v.timestamp,
+    }, own);
+  });
 }

@@ -83,3 +83,25 @@ export const InstagramMentionValueSchema = z.looseObject({
   comment_id: id.optional(),
 });
 export type InstagramMentionValue = z.infer<typeof InstagramMentionValueSchema>;
+
+/**
+ * One Messenger or Instagram direct-message event of `entry[].messaging[]`. Only
+ * `message` events are mentions; deliveries, reads, reactions and postbacks are not.
+ */
+export const MessagingEventSchema = z.looseObject({
+  sender: z.looseObject({ id: id.optional() }).optional(),
+  recipient: z.looseObject({ id: id.optional() }).optional(),
+  timestamp: metaTime.optional(),
+  message: z
+    .looseObject({
+      mid: id.optional(),
+      text: z.string().optional(),
+      /** The Page's or account's own message, echoed back. */
+      is_echo: z.boolean().optional(),
+      /** Instagram: the sender deleted the message. */
+      is_deleted: z.boolean().optional(),
+      reply_to: z.looseObject({ mid: id.optional() }).optional(),
+    })
+    .optional(),
+});
+export type MessagingEvent = z.infer<typeof MessagingEventSchema>;

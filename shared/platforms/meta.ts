@@ -1,15 +1,27 @@
+import { z } from 'zod';
 import type { CompanyConfig } from '../config/schema.ts';
-import { SignatureError, ValidationError } from '../domain/errors.ts';
-import { bytesEqual, hmacSha256, stringsEqual } from './crypto.ts';
+import { SignatureError } from '../domain/errors.ts';
+import { bytesEqual, hexBytes, hmacSha256, randomSecret, stringsEqual } from './crypto.ts';
 import { normalizeMetaEnvelopes } from './meta-normalize.ts';
 import { MetaBodySchema } from './meta-payload.ts';
-import type { ParseContext, ParseResult, PlatformAdapter, WebhookRequest, WebhookResponse, WebhookSecret } from './platform-adapter.ts';
+import { parseEnvelope, parseJsonBody } from './normalize.ts';
+import {
+  SignatureMismatchError,
+  type ParseContext,
+  type ParseResult,
+  type PlatformAdapter,
+  type WebhookRequest,
+  type WebhookResponse,
+} from './platform-adapter.ts';
 
 /** The header carrying Meta's signature of a POST body (lower case, as requests hold it). */
 export const META_SIGNATURE_HEADER = 'x-hub-signature-256';
 
 const SIGNATURE_PREFIX = 'sha256=';
-const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+
+/** Meta's secret: the app secret signs bodies, the verify token answers the handshake. */
+export const MetaSecretSchema = z.object({ appSecret: z.string().min(1), verifyToken: z.string().min(1) });
+export type MetaSecret = z.infer<typeof MetaSecretSchema>;
 
 /**
  * The `X-Hub-Signature-256` value Meta sends with a body: `sha256=<hex HMAC-SHA256 of the
@@ -26,17 +38,22 @@ export function signMetaBody(body: string | Buffer, appSecret: string): string {
 }
 
 /**
- * Meta Webhooks (Facebook Pages and Instagram professional accounts):
- * handshake, signature and normalization of `page` and `instagram` notifications.
+ * Meta Webhooks (Facebook Pages, Instagram professional accounts, Messenger and Instagram
+ * direct messages): handshake, signature and normalization of `page` and `instagram`
+ * notifications.
  */
-export const metaAdapter: PlatformAdapter = {
+export const metaAdapter: PlatformAdapter<MetaSecret> = {
   id: 'meta',
+  secretShape: MetaSecretSchema,
+  secretDescription: 'Meta app secret and webhook verify token: {"appSecret": "...", "verifyToken": "..."}',
+
+  generateSecret: () => ({ appSecret: randomSecret(16), verifyToken: randomSecret(18) }),
 
   isEnabled(config: CompanyConfig): boolean {
     return config.platforms.meta?.enabled === true;
   },
 
-  handshake(request: WebhookRequest, secret: WebhookSecret): WebhookResponse {
+  handshake(request: WebhookRequest, secret: MetaSecret): WebhookResponse {
     const mode = request.query['hub.mode'];
     const token = request.query['hub.verify_token'];
     const challenge = request.query['hub.challenge'];
@@ -48,38 +65,29 @@ export const metaAdapter: PlatformAdapter = {
     return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: challenge };
   },
 
-  verify(request: WebhookRequest, secret: WebhookSecret): void {
+  verify(request: WebhookRequest, secret: MetaSecret): void {
     const header = request.headers[META_SIGNATURE_HEADER];
     if (!header) throw new SignatureError('missing X-Hub-Signature-256 header');
     if (!header.startsWith(SIGNATURE_PREFIX)) throw new SignatureError('X-Hub-Signature-256 does not start with sha256=');
-    const hex = header.slice(SIGNATURE_PREFIX.length);
-    if (!HEX_SHA256.test(hex)) throw new SignatureError('X-Hub-Signature-256 is not 64 hex digits');
+    const signature = hexBytes(header.slice(SIGNATURE_PREFIX.length), 32);
+    if (!signature) throw new SignatureError('X-Hub-Signature-256 is not 64 hex digits');
     // Over the raw bytes: Meta escapes non-ASCII as \uXXXX, so a re-serialized body would not match.
-    if (!bytesEqual(Buffer.from(hex, 'hex'), hmacSha256(secret.appSecret, request.body))) {
-      throw new SignatureError('X-Hub-Signature-256 does not match the body');
+    if (!bytesEqual(signature, hmacSha256(secret.appSecret, request.body))) {
+      throw new SignatureMismatchError('X-Hub-Signature-256 does not match the body');
     }
   },
 
   parse(body: Buffer, context: ParseContext): ParseResult {
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString('utf8'));
-    } catch {
-      // The parser's message quotes the body; it stays out of the error.
-      throw new ValidationError('body is not JSON');
-    }
-    const parsed = MetaBodySchema.safeParse(json);
-    if (!parsed.success) {
-      throw new ValidationError(
-        'body is not a Meta webhook envelope ({"object": ..., "entry": [...]})',
-        parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
-      );
-    }
+    const envelope = parseEnvelope(MetaBodySchema, parseJsonBody(body), 'a Meta webhook envelope ({"object": ..., "entry": [...]})');
     const meta = context.config.platforms.meta;
-    return normalizeMetaEnvelopes(Array.isArray(parsed.data) ? parsed.data : [parsed.data], {
+    return normalizeMetaEnvelopes(Array.isArray(envelope) ? envelope : [envelope], {
       ownAccountIds: new Set([...(meta?.pageIds ?? []), ...(meta?.instagramAccountIds ?? [])]),
       receivedAt: context.receivedAt,
     });
+  },
+
+  sign(body, secret) {
+    return { 'content-type': 'application/json', [META_SIGNATURE_HEADER]: signMetaBody(body, secret.appSecret) };
   },
 };
 

@@ -1,5 +1,8 @@
+import type { z } from 'zod';
 import type { CompanyConfig } from '../config/schema.ts';
+import { SignatureError } from '../domain/errors.ts';
 import type { Mention } from '../domain/mention.ts';
+import type { MentionDeletion } from '../domain/mention-deletion.ts';
 
 /**
  * A webhook request as every platform adapter sees it, whatever the entry point
@@ -14,6 +17,8 @@ export interface WebhookRequest {
   readonly query: Readonly<Record<string, string>>;
   /** The body exactly as the platform sent it: signatures are computed over these bytes. */
   readonly body: Buffer;
+  /** Path parameters besides the platform (`source` of `/webhooks/generic/{source}`). */
+  readonly params?: Readonly<Record<string, string>>;
 }
 
 /** An HTTP answer to a platform, independent of API Gateway's types. */
@@ -26,14 +31,19 @@ export interface WebhookResponse {
 }
 
 /**
- * The company's secret for one platform, as stored in Secrets Manager:
- * `{"appSecret": "...", "verifyToken": "..."}`.
+ * Meta's secret shape, `{"appSecret": "...", "verifyToken": "..."}`, under the name it had
+ * when Meta was the only platform. Each adapter now declares its own (`secretShape`).
  */
 export interface WebhookSecret {
-  /** Key of the request signature (Meta's app secret). */
   readonly appSecret: string;
-  /** Token the platform echoes in its subscription handshake. */
   readonly verifyToken: string;
+}
+
+/** What handshakes and signature checks need besides the request and the secret. */
+export interface AdapterContext {
+  readonly config: CompanyConfig;
+  /** The injected clock's time: replay windows are measured against it. */
+  readonly now: Date;
 }
 
 /** What `parse` needs besides the body. */
@@ -41,6 +51,8 @@ export interface ParseContext {
   readonly config: CompanyConfig;
   /** When the request arrived; becomes each mention's `receivedAt`. */
   readonly receivedAt: Date;
+  /** Path parameters besides the platform (the generic `source`). */
+  readonly params?: Readonly<Record<string, string>>;
 }
 
 /** A well-formed event that is not a mention (a like, a removal, an unknown field). */
@@ -51,37 +63,85 @@ export interface IgnoredEvent {
   readonly [detail: string]: string | number | undefined;
 }
 
-/** The mentions a webhook body carries, and what it carries besides them. */
+/**
+ * A person or account that took back the app's access (X `user_event.revoke`, TikTok
+ * `authorization.removed`): logged and counted, nothing is enqueued.
+ */
+export interface Revocation {
+  readonly platform: string;
+  /** The platform's id of the account that revoked. */
+  readonly userId: string;
+  readonly at?: string;
+  readonly rawType: string;
+}
+
+/** What a webhook body carries. */
 export interface ParseResult {
   readonly mentions: Mention[];
   readonly ignored: IgnoredEvent[];
+  /** Mentions their authors deleted: enqueued so the stored text and author are erased. */
+  readonly deletions: MentionDeletion[];
+  readonly revocations: Revocation[];
 }
+
+/** An empty result to push into. */
+export function emptyParseResult(): ParseResult {
+  return { mentions: [], ignored: [], deletions: [], revocations: [] };
+}
+
+/** What `sign` needs: the time to put into timestamped signatures. */
+export interface SignOptions {
+  readonly now: Date;
+  /** Path parameters of the target URL (the generic `source`). */
+  readonly params?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A signature that is well-formed and fresh but does not match the body with the secret
+ * in hand: the one failure a rotated secret explains, so only it lets the secret be
+ * read again (see WebhookSecretProvider.mismatched).
+ */
+export class SignatureMismatchError extends SignatureError {}
 
 /**
  * One social platform's webhook dialect. Adding a platform means writing one of these,
  * registering it in `registry.ts` and testing it; nothing else changes.
+ *
+ * `S` is the shape of the platform's secret JSON in Secrets Manager.
  */
-export interface PlatformAdapter {
+export interface PlatformAdapter<S = unknown> {
   /** The `{platform}` path segment of `/webhooks/{platform}`, and the secret's platform id. */
   readonly id: string;
+  /** The secret JSON, validated before use; unknown keys are allowed (the stack adds `verifyToken`). */
+  readonly secretShape: z.ZodType<S>;
+  /** The secret JSON in words, for the topology's secret description and errors. */
+  readonly secretDescription: string;
+  /** A random secret of this shape, for the local runtime. */
+  generateSecret(): S;
   /** Whether the company config turns this platform on. */
   isEnabled(config: CompanyConfig): boolean;
   /**
-   * Answers the platform's GET verification (subscription handshake).
+   * Answers the platform's GET verification (subscription handshake or CRC).
    * Refusals are answered, not thrown; they carry `rejection`.
    */
-  handshake(request: WebhookRequest, secret: WebhookSecret): WebhookResponse;
+  handshake(request: WebhookRequest, secret: S, context: AdapterContext): WebhookResponse;
   /**
    * Checks the signature of a POST over its raw body.
-   * @throws SignatureError naming the reason (never the signature or the secret)
+   * @throws SignatureError naming the reason (never the signature or the secret);
+   *   SignatureMismatchError when only the secret can explain the failure
    */
-  verify(request: WebhookRequest, secret: WebhookSecret): void;
+  verify(request: WebhookRequest, secret: S, context: AdapterContext): void;
   /**
    * Turns a verified body into normalized mentions; every event that is not one comes
    * back in `ignored` with its reason. Nothing is dropped silently.
-   * @throws ValidationError when the body is not JSON or not this platform's envelope
+   * @throws ValidationError when the body is not this platform's envelope
    */
   parse(body: Buffer, context: ParseContext): ParseResult;
+  /**
+   * The headers the platform would send with this body: used by the demo, the CLI's
+   * `send` and the tests, so each signature is computed in exactly one place.
+   */
+  sign(body: Buffer | string, secret: S, options: SignOptions): Record<string, string>;
 }
 
 /** Webhook platform ids mapped to their adapters. */
@@ -89,4 +149,5 @@ export interface PlatformRegistry {
   /** The adapter of a platform id, or undefined for an unknown one. */
   get(platformId: string): PlatformAdapter | undefined;
   readonly ids: readonly string[];
+  readonly adapters: readonly PlatformAdapter[];
 }

@@ -1,5 +1,10 @@
+import { genericAdapter } from './generic.ts';
+import { linkedInAdapter } from './linkedin.ts';
 import { metaAdapter } from './meta.ts';
 import type { PlatformAdapter, PlatformRegistry } from './platform-adapter.ts';
+import { tikTokAdapter } from './tiktok.ts';
+import { xAdapter } from './x.ts';
+import { youTubeAdapter } from './youtube.ts';
 
 /**
  * Builds a registry of webhook platforms.
@@ -14,8 +19,16 @@ export function createPlatformRegistry(adapters: readonly PlatformAdapter[]): Pl
   return {
     get: (platformId) => byId.get(platformId),
     ids: [...byId.keys()],
+    adapters: [...byId.values()],
   };
 }
 
 /** Every platform Backchannel receives webhooks from. Register a new adapter here. */
-export const platformRegistry: PlatformRegistry = createPlatformRegistry([metaAdapter]);
+export const platformRegistry: PlatformRegistry = createPlatformRegistry([
+  metaAdapter,
+  xAdapter,
+  linkedInAdapter,
+  youTubeAdapter,
+  tikTokAdapter,
+  genericAdapter,
+] as readonly PlatformAdapter[]);

@@ -88,7 +88,7 @@ describe('startRuntime with the demo config, in memory', () => {
     await runtime.waitForIdle(30_000);
 
     // Assess
-    expect(answer).toEqual({ status: 200, body: '{"enqueued":1,"ignored":0}' });
+    expect(answer).toEqual({ status: 200, body: '{"enqueued":1,"deleted":0,"ignored":0,"revoked":0}' });
     const table = tableOf(runtime);
     const stored = await table.mentions.get(mentionId('facebook', '1223334445556667_7001'));
     expect(stored?.mention.text).toBe('Grüße aus Köln 🚲 — tolle Räder!');
@@ -215,7 +215,7 @@ describe('startRuntime with the demo config, in memory', () => {
 
     // Act
     const secret = await client.send(new GetSecretValueCommand({ SecretId: platformSecretName(config, 'meta') }));
-    const missing = client.send(new GetSecretValueCommand({ SecretId: 'backchannel/demo/x' }));
+    const missing = client.send(new GetSecretValueCommand({ SecretId: 'backchannel/demo/not-a-platform' }));
 
     // Assess
     expect(secret.SecretString).toBe(runtime.secrets[platformSecretName(config, 'meta')]);

@@ -561,5 +561,8 @@ function grantedPermissions(grant: Grant): Permission[] {
         'secretsmanager:GetSecretValue',
         'secretsmanager:DescribeSecret',
       );
+    case 'model':
+      // A Bedrock model ARN is joined from the partition and region: permissionsOf names it by its first Ref.
+      return on('AWS::Partition', 'bedrock:InvokeModel');
   }
 }

@@ -54,7 +54,7 @@ describe('ingest-webhook against a local SQS', () => {
     const response = await handler(event, lambdaContextFactory());
 
     // Assess
-    expect(response).toMatchObject({ statusCode: 200, body: '{"enqueued":12,"ignored":0}' });
+    expect(response).toMatchObject({ statusCode: 200, body: '{"enqueued":12,"deleted":0,"ignored":0,"revoked":0}' });
     const messages = await receiveAll(sqs, queueUrl, 12);
     const mentions = messages.map((m) => MentionSchema.parse(JSON.parse(m.Body ?? '')));
     expect(mentions).toHaveLength(12);

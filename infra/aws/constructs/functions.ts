@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
@@ -141,8 +142,32 @@ export class Functions extends Construct {
       case 'secret':
         this.props.secrets.get(grant.secret, where).secret.grantRead(grantee);
         return;
+      case 'model':
+        this.grantModelInvoke(fn, grant.modelId);
+        return;
       default:
         assertNever(grant);
+    }
+  }
+
+  /**
+   * bedrock:InvokeModel (what the Converse API needs) on one model. A cross-region inference
+   * profile id (`eu.amazon.nova-micro-v1:0`) needs the profile in this account and the
+   * foundation model in each region the profile may route to.
+   */
+  private grantModelInvoke(fn: BackchannelFunction, modelId: string): void {
+    const { partition, region, account } = Stack.of(this);
+    const profile = /^(us|eu|apac|us-gov|global)\.(.+)$/.exec(modelId);
+    const resources = profile
+      ? [`arn:${partition}:bedrock:${region}:${account}:inference-profile/${modelId}`, `arn:${partition}:bedrock:*::foundation-model/${profile[2]}`]
+      : [`arn:${partition}:bedrock:${region}::foundation-model/${modelId}`];
+    fn.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources }));
+    if (profile) {
+      acknowledgeFinding(
+        defaultPolicyOf(fn.role),
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${profile[2]}]`,
+        'A cross-region inference profile routes to the same foundation model in several regions; the wildcard is the region only, for this one model.',
+      );
     }
   }
 

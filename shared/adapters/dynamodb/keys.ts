@@ -7,8 +7,10 @@
  * | mention         | MENTION#<mentionId>    | MENTION                             |                             | AUTHOR#<platform>#<id> / MENTION#<createdAt> |
  * | case            | CASE#<caseId>          | CASE                                | DEPT#<dept>#OPEN / <dueAt>#<caseId> | AUTHOR#<platform>#<id> / CASE#<openedAt> |
  * | case mention    | CASE#<caseId>          | MENTION#<createdAt>#<mentionId>#<dept> |                          |                               |
+ * | case note       | CASE#<caseId>          | NOTE#<at>#<kind>#<mentionId>        |                             |                               |
  * | counter         | METRIC#<day>           | DEPT#<dept>#CATEGORY#<category>     |                             |                               |
  * | daily report    | REPORT#DAILY#<day>     | DEPT#<dept>                         |                             |                               |
+ * | poller cursor   | CURSOR#<platform>#<source> | CURSOR                          |                             |                               |
  */
 export const keys = {
   mention: (mentionId: string) => ({ PK: `MENTION#${mentionId}`, SK: 'MENTION' }),
@@ -18,6 +20,10 @@ export const keys = {
     SK: `MENTION#${createdAt}#${mentionId}#${department}`,
   }),
   caseMentionPrefix: 'MENTION#',
+  /** The records of one mention on a case (one per department). */
+  caseMentionsOf: (createdAt: string, mentionId: string) => `MENTION#${createdAt}#${mentionId}#`,
+  caseNote: (caseId: string, at: string, kind: string, mentionId: string) => ({ PK: `CASE#${caseId}`, SK: `NOTE#${at}#${kind}#${mentionId}` }),
+  caseNotePrefix: 'NOTE#',
   openCasesOf: (department: string) => `DEPT#${department}#OPEN`,
   author: (platform: string, authorId: string) => `AUTHOR#${platform}#${authorId}`,
   counters: (day: string) => `METRIC#${day}`,
@@ -27,6 +33,7 @@ export const keys = {
   }),
   dailyReports: (day: string) => `REPORT#DAILY#${day}`,
   dailyReport: (day: string, department: string) => ({ PK: `REPORT#DAILY#${day}`, SK: `DEPT#${department}` }),
+  pollCursor: (platform: string, source: string) => ({ PK: `CURSOR#${platform}#${source}`, SK: 'CURSOR' }),
 } as const;
 
 export const GSI1 = 'GSI1';

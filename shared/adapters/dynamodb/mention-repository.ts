@@ -1,9 +1,13 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { MentionRepository, StoredMention } from '../../domain/ports.ts';
+import type { MentionErasure, MentionRepository, StoredMention } from '../../domain/ports.ts';
 import { isConditionFailed, keys } from './keys.ts';
+import { queryAll } from './query-all.ts';
+
+/** The author id an erased mention keeps: the Mention schema needs one. */
+export const ERASED_AUTHOR_ID = 'erased';
 
 /** Mentions in the company table, deduplicated by `(platform, externalId)` via the mention id. */
-export class DynamoMentionRepository implements MentionRepository {
+export class DynamoMentionRepository implements MentionRepository, MentionErasure {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -62,5 +66,41 @@ export class DynamoMentionRepository implements MentionRepository {
       caseId: Item.caseId,
       ...(Item.routedAt ? { routedAt: Item.routedAt } : {}),
     } as StoredMention;
+  }
+
+  /**
+   * Erases the text and author of a stored mention, drops it from the author index, and
+   * erases the copies its case records carry. Idempotent.
+   */
+  async erase(mentionId: string, erasedAt: string): Promise<StoredMention | undefined> {
+    const before = await this.get(mentionId);
+    if (!before) return undefined;
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.mention(mentionId),
+        UpdateExpression: 'SET #mention.#text = :empty, #mention.#author = :author, erasedAt = if_not_exists(erasedAt, :at) REMOVE GSI2PK, GSI2SK',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#mention': 'mention', '#text': 'text', '#author': 'author' },
+        ExpressionAttributeValues: { ':empty': '', ':author': { id: ERASED_AUTHOR_ID }, ':at': erasedAt },
+      }),
+    );
+    const records = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.case(before.caseId).PK, ':prefix': keys.caseMentionsOf(before.mention.createdAt, mentionId) },
+    });
+    for (const record of records) {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: record.PK, SK: record.SK },
+          UpdateExpression: 'SET #event.#text = :empty, #event.authorId = :author',
+          ExpressionAttributeNames: { '#event': 'event', '#text': 'text' },
+          ExpressionAttributeValues: { ':empty': '', ':author': ERASED_AUTHOR_ID },
+        }),
+      );
+    }
+    return before;
   }
 }

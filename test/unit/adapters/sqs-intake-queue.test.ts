@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EnqueueError, SqsIntakeQueue, TRUNCATION_MARK } from '../../../shared/adapters/sqs-intake-queue.ts';
 import { MentionSchema } from '../../../shared/domain/mention.ts';
+import { IntakeMessageSchema } from '../../../shared/domain/mention-deletion.ts';
 import { mentionFactory } from '../../factories/mention.ts';
 
 const QUEUE_URL = 'https://sqs.eu-central-1.amazonaws.com/123456789012/bc-demo-intake';
@@ -29,6 +30,28 @@ describe('SqsIntakeQueue', () => {
     // Assess
     expect(sqs).toReceiveCommandTimes(SendMessageBatchCommand, 3);
     expect([0, 1, 2].map((call) => entriesOf(call).length)).toEqual([10, 10, 3]);
+  });
+
+  it('sends a deletion notice beside mentions as its JSON, which the intake schema reads back', async () => {
+    // Arrange
+    const queue = new SqsIntakeQueue(new SQSClient({}), QUEUE_URL, { sleep: noWait });
+    const deletion = {
+      type: 'deletion' as const,
+      id: 'x:1045405559317569537',
+      platform: 'x' as const,
+      externalId: '1045405559317569537',
+      deletedAt: '2015-05-21T17:09:15.593Z',
+      receivedAt: '2026-11-28T09:15:02.000Z',
+      rawType: 'tweet_delete_events',
+    };
+
+    // Act
+    await queue.enqueue([mentionFactory(), deletion]);
+
+    // Assess
+    const [, sent] = entriesOf(0);
+    expect(IntakeMessageSchema.parse(JSON.parse(sent?.MessageBody ?? '{}'))).toEqual(deletion);
+    expect(sent?.MessageAttributes).toEqual({ platform: { DataType: 'String', StringValue: 'x' } });
   });
 
   it('sends each mention as its JSON with a platform attribute', async () => {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CompanyConfig } from '../../../shared/config/schema.ts';
 import { NotFoundError, PayloadTooLargeError, SignatureError, ValidationError } from '../../../shared/domain/errors.ts';
-import type { Mention } from '../../../shared/domain/mention.ts';
+import type { IntakeMessage } from '../../../shared/domain/mention-deletion.ts';
 import type { IntakeQueue } from '../../../shared/domain/ports.ts';
+import { genericAdapter } from '../../../shared/platforms/generic.ts';
+import { xAdapter } from '../../../shared/platforms/x.ts';
 import {
+  WebhookSecretShapeError,
   receiveWebhook,
   type ReceiveWebhookDeps,
   type WebhookSecretProvider,
@@ -23,10 +26,10 @@ import { fixedClock } from '../../fakes/in-memory.ts';
 
 /** Records enqueued mentions; `failWith` makes every enqueue throw, like a queue outage. */
 class RecordingQueue implements IntakeQueue {
-  readonly enqueued: Mention[] = [];
+  readonly enqueued: IntakeMessage[] = [];
   failWith: Error | undefined;
 
-  async enqueue(mentions: readonly Mention[]): Promise<void> {
+  async enqueue(mentions: readonly IntakeMessage[]): Promise<void> {
     if (this.failWith) throw this.failWith;
     this.enqueued.push(...mentions);
   }
@@ -39,6 +42,31 @@ class StaticSecrets implements WebhookSecretProvider {
   async secretFor(platformId: string): Promise<WebhookSecret> {
     this.asked.push(platformId);
     return this.secret;
+  }
+}
+
+/** A provider whose secret was rotated: it serves the old one until a mismatch asks again. */
+class RotatingSecrets implements WebhookSecretProvider {
+  mismatches = 0;
+  matches = 0;
+  constructor(
+    private current: unknown,
+    private readonly next: unknown,
+  ) {}
+
+  async secretFor(): Promise<unknown> {
+    return this.current;
+  }
+
+  async mismatched(): Promise<unknown> {
+    this.mismatches++;
+    if (this.mismatches < 2) return undefined;
+    this.current = this.next;
+    return this.current;
+  }
+
+  matched(): void {
+    this.matches++;
   }
 }
 
@@ -74,7 +102,7 @@ describe('receiveWebhook', () => {
     expect(outcome.response).toEqual({
       statusCode: 200,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enqueued: 6, ignored: 4 }),
+      body: JSON.stringify({ enqueued: 6, deleted: 0, ignored: 4, revoked: 0 }),
     });
   });
 
@@ -244,5 +272,87 @@ describe('receiveWebhook', () => {
 
     // Assess
     await expect(result).rejects.toThrow('queue unavailable');
+  });
+
+  it('verifies again with a freshly read secret on the second mismatch in a row, so a rotation costs one delivery', async () => {
+    // Arrange
+    const { deps, queue } = setup();
+    const rotated = { appSecret: 'rotated-app-secret', verifyToken: TEST_META_SECRET.verifyToken };
+    const secrets = new RotatingSecrets(TEST_META_SECRET, rotated);
+    const body = metaFixture('page-feed-comment-add.restfb.json');
+    const request = signedMetaRequest(body, rotated.appSecret);
+
+    // Act
+    const first = receiveWebhook({ platformId: 'meta', request }, { ...deps, secrets });
+    await expect(first).rejects.toThrow(SignatureError);
+    const second = await receiveWebhook({ platformId: 'meta', request }, { ...deps, secrets });
+
+    // Assess
+    expect(second.response.statusCode).toBe(200);
+    expect(queue.enqueued).toHaveLength(1);
+    expect(secrets.matches).toBe(1);
+  });
+
+  it('does not read the secret again for a stale or malformed signature, which a rotation cannot explain', async () => {
+    // Arrange
+    const { deps } = setup();
+    const secrets = new RotatingSecrets(TEST_META_SECRET, TEST_META_SECRET);
+    const request = webhookRequestFactory({ body: metaFixture('page-feed-comment-add.restfb.json'), headers: { 'x-hub-signature-256': 'sha256=zz' } });
+
+    // Act
+    for (let i = 0; i < 3; i++) await receiveWebhook({ platformId: 'meta', request }, { ...deps, secrets }).catch(() => undefined);
+
+    // Assess
+    expect(secrets.mismatches).toBe(0);
+  });
+
+  it('enqueues deletion notices and counts revocations of an X delivery', async () => {
+    // Arrange
+    const { deps, queue } = setup();
+    const xSecret = { consumerSecret: 'x-secret' };
+    const body = Buffer.from(
+      JSON.stringify({
+        for_user_id: '1529483711625383936',
+        tweet_delete_events: [{ status: { id: '1994652037415829505', user_id: '3001969357' }, timestamp_ms: '1795857300000' }],
+        user_event: { revoke: { date_time: '2026-11-28T09:00:00+00:00', target: { app_id: '1' }, source: { user_id: '63046977' } } },
+      }),
+    );
+    const request = webhookRequestFactory({ body, headers: xAdapter.sign(body, xSecret, { now: new Date(NOW) }) });
+
+    // Act
+    const outcome = await receiveWebhook({ platformId: 'x', request }, { ...deps, secrets: new RotatingSecrets(xSecret, xSecret) });
+
+    // Assess
+    expect(outcome).toMatchObject({ enqueued: 0, deleted: 1, revocations: [{ userId: '63046977' }] });
+    expect(queue.enqueued).toEqual([expect.objectContaining({ type: 'deletion', id: 'x:1994652037415829505' })]);
+  });
+
+  it('checks a generic request against the clock: a signature made 10 minutes ago is refused', async () => {
+    // Arrange
+    const { deps, queue } = setup();
+    const secret = { signingSecret: 'generic-secret' };
+    const body = Buffer.from(JSON.stringify({ id: 'r1', author: { id: 'a' }, text: 'gut', createdAt: '2026-11-28T09:00:00Z' }));
+    const headers = genericAdapter.sign(body, secret, { now: new Date(Date.parse(NOW) - 600_000), params: { source: 'trustpilot' } });
+    const request = webhookRequestFactory({ body, headers, params: { source: 'trustpilot' } });
+
+    // Act
+    const result = receiveWebhook({ platformId: 'generic', request }, { ...deps, secrets: new RotatingSecrets(secret, secret) });
+
+    // Assess
+    await expect(result).rejects.toThrow('outside the 300 s replay window');
+    expect(queue.enqueued).toEqual([]);
+  });
+
+  it('fails with a 500-class error naming the fields when the secret is not the adapter\'s shape', async () => {
+    // Arrange
+    const { deps } = setup();
+    const request = signedMetaRequest(metaFixture('page-feed-comment-add.restfb.json'));
+
+    // Act
+    const result = receiveWebhook({ platformId: 'meta', request }, { ...deps, secrets: new RotatingSecrets({ appSecret: 'only' }, {}) });
+
+    // Assess
+    await expect(result).rejects.toThrow(WebhookSecretShapeError);
+    await expect(result).rejects.toThrow('(check: verifyToken)');
   });
 });

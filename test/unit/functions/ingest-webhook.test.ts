@@ -14,6 +14,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler, ingestWebhook } from '../../../functions/ingest-webhook/handler.ts';
 import type { FunctionEnv } from '../../../shared/config/runtime-env.ts';
 import { logger, metrics } from '../../../shared/observability/powertools.ts';
+import { genericAdapter } from '../../../shared/platforms/generic.ts';
+import { xAdapter } from '../../../shared/platforms/x.ts';
 import { demoConfig } from '../../factories/config.ts';
 import {
   TEST_META_SECRET,
@@ -70,7 +72,7 @@ describe('ingest-webhook handler', () => {
     const response = await invoke(event);
 
     // Assess
-    expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"enqueued":1,"ignored":0}' });
+    expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"enqueued":1,"deleted":0,"ignored":0,"revoked":0}' });
     expect(sqs).toReceiveCommandWith(SendMessageBatchCommand, {
       QueueUrl: QUEUE_URL,
       Entries: [expect.objectContaining({ MessageBody: expect.stringContaining('"id":"facebook:901097836652708_903438993085259"') })],
@@ -230,7 +232,7 @@ describe('ingest-webhook handler', () => {
     const response = await invoke(event);
 
     // Assess
-    expect(response).toMatchObject({ statusCode: 200, body: '{"enqueued":0,"ignored":1}' });
+    expect(response).toMatchObject({ statusCode: 200, body: '{"enqueued":0,"deleted":0,"ignored":1,"revoked":0}' });
     expect(sqs).not.toReceiveCommand(SendMessageBatchCommand);
     expect(metricValue('EventsIgnored')).toBe(1);
   });
@@ -261,6 +263,63 @@ describe('ingest-webhook handler', () => {
 
     // Assess
     expect(secretsManager).toReceiveCommandTimes(GetSecretValueCommand, 2);
+  });
+
+  it('reads the secret again after two signature mismatches in a row and accepts the rotated secret', async () => {
+    // Arrange
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-28T09:00:00Z') });
+    const rotated = { ...TEST_META_SECRET, appSecret: 'rotated-app-secret' };
+    const handler = createHandler(env);
+    await invoke(signedMetaEvent(metaFixture('page-feed-reaction.json')), handler);
+    secretsManager.on(GetSecretValueCommand, { SecretId: SECRET_NAME }).resolves({ SecretString: JSON.stringify(rotated) });
+    const event = signedMetaEvent(metaFixture('page-feed-comment-add.restfb.json'), { appSecret: rotated.appSecret });
+    vi.setSystemTime(new Date('2026-11-28T09:01:00Z'));
+
+    // Act
+    const first = await invoke(event, handler);
+    const second = await invoke(event, handler);
+
+    // Assess
+    expect([first.statusCode, second.statusCode]).toEqual([401, 200]);
+    expect(secretsManager).toReceiveCommandTimes(GetSecretValueCommand, 2);
+    expect(sqs).toReceiveCommandTimes(SendMessageBatchCommand, 1);
+  });
+
+  it('accepts a signed generic POST on /webhooks/generic/{source}', async () => {
+    // Arrange
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-28T09:00:00Z') });
+    const genericSecret = { signingSecret: 'generic-test-secret' };
+    secretsManager.on(GetSecretValueCommand, { SecretId: 'backchannel/demo/generic' }).resolves({ SecretString: JSON.stringify(genericSecret) });
+    const body = JSON.stringify({ id: 'r-1', kind: 'review', author: { id: 'c-1' }, text: 'Super Beratung!', createdAt: '2026-11-28T08:00:00Z' });
+    const event = httpEventFactory({ body, headers: genericAdapter.sign(body, genericSecret, { now: new Date(), params: { source: 'trustpilot' } }) });
+    const genericEvent = { ...event, pathParameters: { source: 'trustpilot' }, routeKey: 'POST /webhooks/generic/{source}' };
+
+    // Act
+    const response = await invoke(genericEvent, createHandler({ ...env, GENERIC_SECRET_NAME: 'backchannel/demo/generic' }));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(sqs).toReceiveCommandWith(SendMessageBatchCommand, {
+      Entries: [expect.objectContaining({ MessageBody: expect.stringContaining('"externalId":"trustpilot:r-1"') })],
+    });
+  });
+
+  it('logs and counts an X revocation without enqueuing anything', async () => {
+    // Arrange
+    const xSecret = { consumerSecret: 'x-test-secret' };
+    secretsManager.on(GetSecretValueCommand, { SecretId: 'backchannel/demo/x' }).resolves({ SecretString: JSON.stringify(xSecret) });
+    const body = JSON.stringify({ user_event: { revoke: { date_time: '2026-11-28T09:00:00+00:00', target: { app_id: '13090192' }, source: { user_id: '63046977' } } } });
+    const event = httpEventFactory({ platform: 'x', body, headers: xAdapter.sign(body, xSecret, { now: new Date() }) });
+    vi.spyOn(logger, 'warn');
+
+    // Act
+    const response = await invoke(event, createHandler({ ...env, X_SECRET_NAME: 'backchannel/demo/x' }));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(metricValue('AuthorizationsRevoked')).toBe(1);
+    expect(logger.warn).toHaveBeenCalledWith('Authorization revoked', expect.objectContaining({ platform: 'x', userId: '63046977' }));
+    expect(sqs).not.toReceiveCommand(SendMessageBatchCommand);
   });
 
   it('answers 500 when the secret does not exist, naming it in the log', async () => {

@@ -98,3 +98,29 @@ describe('formatTable', () => {
     expect(excerpt('Seit drei   Wochen warte ich', 12)).toBe('Seit drei W…');
   });
 });
+
+describe('sampleTarget and retimeSampleBody', () => {
+  it('reads the platform (and generic source) from a sample name, Meta otherwise', async () => {
+    const { sampleTarget } = await import('../../../infra/local/demo.ts');
+
+    // Act
+    const targets = ['01-complaint.json', '11-x-mention.json', '14-youtube-new-video.xml', '16-generic-trustpilot-review.json'].map(sampleTarget);
+
+    // Assess
+    expect(targets).toEqual([{ platform: 'meta' }, { platform: 'x' }, { platform: 'youtube' }, { platform: 'generic', params: { source: 'trustpilot' } }]);
+  });
+
+  it('moves the documented time fields of other platforms to now', async () => {
+    const { retimeSampleBody } = await import('../../../infra/local/demo.ts');
+    // Arrange
+    const body = '{"created_at": "Sat Nov 28 09:12:41 +0000 2026", "timestamp_ms": "1795857161000", "create_time": 1795857300, "createdAt": "2017-05-20T09:34:44.000Z"}<published>2015-03-06T21:40:57+00:00</published>';
+
+    // Act
+    const moved = retimeSampleBody(body, new Date('2026-06-15T10:00:00Z'));
+
+    // Assess
+    expect(moved).toBe(
+      '{"created_at": "Mon Jun 15 10:00:00 +0000 2026", "timestamp_ms": "1781517600000", "create_time": 1781517600, "createdAt": "2026-06-15T10:00:00.000Z"}<published>2026-06-15T10:00:00.000Z</published>',
+    );
+  });
+});

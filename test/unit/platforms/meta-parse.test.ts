@@ -173,7 +173,7 @@ describe('metaAdapter.parse: Facebook Page', () => {
     ]);
   });
 
-  it('ignores Messenger events, which carry no changes, one reason per event', () => {
+  it('turns a Messenger text message into a message in the conversation with its sender', () => {
     // Arrange
     const body = metaFixture('messenger-text-message.json');
 
@@ -181,8 +181,19 @@ describe('metaAdapter.parse: Facebook Page', () => {
     const result = parse(body);
 
     // Assess
-    expect(result.mentions).toEqual([]);
-    expect(result.ignored).toEqual([expect.objectContaining({ reason: 'Messenger messaging events are not handled', field: 'messaging' })]);
+    expect(result.ignored).toEqual([]);
+    expect(result.mentions).toEqual([
+      expect.objectContaining({
+        platform: 'facebook',
+        kind: 'message',
+        externalId: 'mid.1457764197618:41d102a3e1ae206a38',
+        text: 'hello, world!',
+        rawType: 'page.messaging',
+        isOwnAccount: false,
+        createdAt: '2016-03-23T00:25:52.478Z',
+      }),
+    ]);
+    expect(result.mentions[0]?.threadId).toBe(`dm:${result.mentions[0]?.author.id}`);
   });
 
   it('normalizes every change of every entry of a mixed batch, owning the Page by config too', () => {
@@ -419,6 +430,8 @@ describe('metaAdapter.parse: what is not a mention or not a body', () => {
     // Assess
     expect(result).toEqual({
       mentions: [],
+      deletions: [],
+      revocations: [],
       ignored: [{ reason: "object 'user' is not handled", object: 'user', entryId: '10210299214172187', field: 'photos' }],
     });
   });

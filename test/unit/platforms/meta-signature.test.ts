@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SignatureError } from '../../../shared/domain/errors.ts';
+import { adapterContext } from './support.ts';
 import { metaAdapter, signMetaBody } from '../../../shared/platforms/meta.ts';
 import {
   TEST_META_SECRET,
@@ -54,7 +55,7 @@ describe('metaAdapter.verify', () => {
     const request = signedMetaRequest(body);
 
     // Act
-    const run = () => metaAdapter.verify(request, TEST_META_SECRET);
+    const run = () => metaAdapter.verify(request, TEST_META_SECRET, adapterContext());
 
     // Assess
     expect(run).not.toThrow();
@@ -67,7 +68,7 @@ describe('metaAdapter.verify', () => {
     const request = { ...signed, headers: { 'x-hub-signature-256': `sha256=${header.slice(7).toUpperCase()}` } };
 
     // Act
-    const run = () => metaAdapter.verify(request, TEST_META_SECRET);
+    const run = () => metaAdapter.verify(request, TEST_META_SECRET, adapterContext());
 
     // Assess
     expect(run).not.toThrow();
@@ -79,7 +80,7 @@ describe('metaAdapter.verify', () => {
     const tampered = { ...signed, body: Buffer.from(body.toString('utf8').replace('and the next one', 'and the NEXT one')) };
 
     // Act
-    const error = verifyError(() => metaAdapter.verify(tampered, TEST_META_SECRET));
+    const error = verifyError(() => metaAdapter.verify(tampered, TEST_META_SECRET, adapterContext()));
 
     // Assess
     expect(error.message).toBe('X-Hub-Signature-256 does not match the body');
@@ -90,7 +91,7 @@ describe('metaAdapter.verify', () => {
     const request = signedMetaRequest(body, 'someone-elses-secret');
 
     // Act
-    const error = verifyError(() => metaAdapter.verify(request, TEST_META_SECRET));
+    const error = verifyError(() => metaAdapter.verify(request, TEST_META_SECRET, adapterContext()));
 
     // Assess
     expect(error.message).toBe('X-Hub-Signature-256 does not match the body');
@@ -101,7 +102,7 @@ describe('metaAdapter.verify', () => {
     const request = webhookRequestFactory({ body });
 
     // Act
-    const error = verifyError(() => metaAdapter.verify(request, TEST_META_SECRET));
+    const error = verifyError(() => metaAdapter.verify(request, TEST_META_SECRET, adapterContext()));
 
     // Assess
     expect(error.message).toBe('missing X-Hub-Signature-256 header');
@@ -113,7 +114,7 @@ describe('metaAdapter.verify', () => {
     const request = webhookRequestFactory({ body, headers: { 'x-hub-signature-256': `sha1=${hex}` } });
 
     // Act
-    const error = verifyError(() => metaAdapter.verify(request, TEST_META_SECRET));
+    const error = verifyError(() => metaAdapter.verify(request, TEST_META_SECRET, adapterContext()));
 
     // Assess
     expect(error.message).toBe('X-Hub-Signature-256 does not start with sha256=');
@@ -128,7 +129,7 @@ describe('metaAdapter.verify', () => {
     const request = webhookRequestFactory({ body, headers: { 'x-hub-signature-256': header } });
 
     // Act
-    const error = verifyError(() => metaAdapter.verify(request, TEST_META_SECRET));
+    const error = verifyError(() => metaAdapter.verify(request, TEST_META_SECRET, adapterContext()));
 
     // Assess
     expect(error.message).toBe('X-Hub-Signature-256 is not 64 hex digits');
@@ -140,7 +141,7 @@ describe('metaAdapter.verify', () => {
     const sent = request.headers['x-hub-signature-256'] as string;
 
     // Act
-    const error = verifyError(() => metaAdapter.verify(request, TEST_META_SECRET));
+    const error = verifyError(() => metaAdapter.verify(request, TEST_META_SECRET, adapterContext()));
 
     // Assess
     expect(error.message).not.toContain(sent.slice(7, 20));
@@ -153,7 +154,7 @@ describe('metaAdapter.verify', () => {
     const request = signedMetaRequest(escaped);
 
     // Act
-    const run = () => metaAdapter.verify(request, TEST_META_SECRET);
+    const run = () => metaAdapter.verify(request, TEST_META_SECRET, adapterContext());
 
     // Assess
     expect(escaped.toString('latin1')).toContain('Gr\\u00fc\\u00dfe');
@@ -170,7 +171,7 @@ describe('metaAdapter.verify', () => {
     };
 
     // Act
-    const error = verifyError(() => metaAdapter.verify(request, TEST_META_SECRET));
+    const error = verifyError(() => metaAdapter.verify(request, TEST_META_SECRET, adapterContext()));
 
     // Assess
     expect(error.message).toBe('X-Hub-Signature-256 does not match the body');
@@ -183,7 +184,7 @@ describe('metaAdapter.handshake', () => {
     const request = webhookRequestFactory({ method: 'GET', query: metaHandshakeQuery() });
 
     // Act
-    const response = metaAdapter.handshake(request, TEST_META_SECRET);
+    const response = metaAdapter.handshake(request, TEST_META_SECRET, adapterContext());
 
     // Assess
     expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '1158201444' });
@@ -194,7 +195,7 @@ describe('metaAdapter.handshake', () => {
     const request = webhookRequestFactory({ method: 'GET', query: metaHandshakeQuery({ 'hub.verify_token': 'guess' }) });
 
     // Act
-    const response = metaAdapter.handshake(request, TEST_META_SECRET);
+    const response = metaAdapter.handshake(request, TEST_META_SECRET, adapterContext());
 
     // Assess
     expect(response.statusCode).toBe(403);
@@ -208,7 +209,7 @@ describe('metaAdapter.handshake', () => {
     const request = webhookRequestFactory({ method: 'GET', query: metaHandshakeQuery({ 'hub.verify_token': prefix }) });
 
     // Act
-    const response = metaAdapter.handshake(request, TEST_META_SECRET);
+    const response = metaAdapter.handshake(request, TEST_META_SECRET, adapterContext());
 
     // Assess
     expect(response.statusCode).toBe(403);
@@ -219,7 +220,7 @@ describe('metaAdapter.handshake', () => {
     const request = webhookRequestFactory({ method: 'GET', query: metaHandshakeQuery({ 'hub.mode': 'unsubscribe' }) });
 
     // Act
-    const response = metaAdapter.handshake(request, TEST_META_SECRET);
+    const response = metaAdapter.handshake(request, TEST_META_SECRET, adapterContext());
 
     // Assess
     expect(response.statusCode).toBe(403);
@@ -231,7 +232,7 @@ describe('metaAdapter.handshake', () => {
     const request = webhookRequestFactory({ method: 'GET' });
 
     // Act
-    const response = metaAdapter.handshake(request, TEST_META_SECRET);
+    const response = metaAdapter.handshake(request, TEST_META_SECRET, adapterContext());
 
     // Assess
     expect(response.statusCode).toBe(403);
@@ -245,7 +246,7 @@ describe('metaAdapter.handshake', () => {
     const request = webhookRequestFactory({ method: 'GET', query });
 
     // Act
-    const response = metaAdapter.handshake(request, TEST_META_SECRET);
+    const response = metaAdapter.handshake(request, TEST_META_SECRET, adapterContext());
 
     // Assess
     expect(response.rejection).toBe('hub.challenge is missing');

@@ -11,7 +11,15 @@ describe('platformRegistry', () => {
     expect(adapter).toBe(metaAdapter);
   });
 
-  it.each(['x', 'META', '__proto__', 'constructor', ''])('knows no platform %j', (id) => {
+  it('registers every webhook platform, each once', () => {
+    // Act
+    const ids = platformRegistry.ids;
+
+    // Assess
+    expect([...ids].sort()).toEqual(['generic', 'linkedin', 'meta', 'tiktok', 'x', 'youtube']);
+  });
+
+  it.each(['mastodon', 'META', '__proto__', 'constructor', ''])('knows no platform %j', (id) => {
     // Act
     const adapter = platformRegistry.get(id);
 

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { MentionSchema, PLATFORMS, type Mention } from './mention.ts';
+
+/**
+ * A platform's notice that a mention was deleted by its author (X `tweet_delete_events`,
+ * a deleted Instagram direct message, a YouTube `at:deleted-entry`). It travels on the
+ * intake queue beside mentions: the stored mention's text and author are erased and its
+ * case notes the deletion.
+ */
+export const MentionDeletionSchema = z.strictObject({
+  type: z.literal('deletion'),
+  /** The id of the deleted mention: `<platform>:<externalId>`. */
+  id: z.string().min(3),
+  platform: z.enum(PLATFORMS),
+  externalId: z.string().min(1),
+  /** The company's account the platform notified us for. */
+  accountId: z.string().min(1).optional(),
+  /** Who deleted it, when the platform says. */
+  authorId: z.string().min(1).optional(),
+  deletedAt: z.iso.datetime(),
+  receivedAt: z.iso.datetime(),
+  /** The platform's event type (`tweet_delete_events`, ...). */
+  rawType: z.string().min(1),
+});
+export type MentionDeletion = z.infer<typeof MentionDeletionSchema>;
+
+/** What an intake queue message carries: a mention, or the notice that one was deleted. */
+export const IntakeMessageSchema = z.union([MentionSchema, MentionDeletionSchema]);
+export type IntakeMessage = Mention | MentionDeletion;
+
+/** Whether an intake message is a deletion notice. */
+export function isDeletion(message: IntakeMessage): message is MentionDeletion {
+  return (message as Partial<MentionDeletion>).type === 'deletion';
+}

@@ -1,0 +1,202 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { z } from 'zod';
+import type { CompanyConfig } from '../config/schema.ts';
+import { SignatureError, ValidationError } from '../domain/errors.ts';
+import { bytesEqual, hexBytes, hmac, randomSecret } from './crypto.ts';
+import { deletionOf, finishMention, ignored, isoTime } from './normalize.ts';
+import {
+  emptyParseResult,
+  SignatureMismatchError,
+  type AdapterContext,
+  type ParseContext,
+  type ParseResult,
+  type PlatformAdapter,
+  type WebhookRequest,
+  type WebhookResponse,
+} from './platform-adapter.ts';
+
+/** The header carrying the hub's signature of a POST body, when the subscription has a secret. */
+export const YOUTUBE_SIGNATURE_HEADER = 'x-hub-signature';
+
+/** The WebSub topic of a channel's uploads. */
+export function youtubeTopic(channelId: string): string {
+  return `https://www.youtube.com/xml/feeds/videos.xml?channel_id=${encodeURIComponent(channelId)}`;
+}
+
+/**
+ * YouTube's secret: the `hub.secret` Backchannel subscribed with. Optional: without it the
+ * hub sends no signature and none is checked.
+ */
+export const YouTubeSecretSchema = z.object({ hubSecret: z.string().min(1).optional() });
+export type YouTubeSecret = z.infer<typeof YouTubeSecretSchema>;
+
+/** `X-Hub-Signature` as a WebSub hub computes it: `<algorithm>=<hex HMAC of the body>`. */
+export function signWebSub(body: string | Buffer, hubSecret: string, algorithm: 'sha1' | 'sha256' = 'sha1'): string {
+  return `${algorithm}=${hmac(algorithm, hubSecret, body).toString('hex')}`;
+}
+
+const DIGEST_BYTES = { sha1: 20, sha256: 32 } as const;
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  // Prefixes are the sender's choice (yt:, at:); the local names are what the feed means.
+  removeNSPrefix: true,
+  // Ids and titles stay strings: "007" is a title, not the number 7.
+  parseTagValue: false,
+  parseAttributeValue: false,
+  isArray: (name) => name === 'entry' || name === 'link' || name === 'deleted-entry',
+});
+
+const text = z.union([z.string(), z.looseObject({ '#text': z.string().optional() })]).transform((v) => (typeof v === 'string' ? v : (v['#text'] ?? '')));
+const EntrySchema = z.looseObject({
+  videoId: text,
+  channelId: text.optional(),
+  title: text.optional(),
+  link: z.array(z.looseObject({ '@_rel': z.string().optional(), '@_href': z.string().optional() })).optional(),
+  author: z.looseObject({ name: text.optional(), uri: text.optional() }).optional(),
+  published: text.optional(),
+  updated: text.optional(),
+});
+const DeletedEntrySchema = z.looseObject({ '@_ref': z.string(), '@_when': z.string().optional() });
+const FeedSchema = z.looseObject({
+  feed: z.looseObject({ entry: z.array(z.unknown()).optional(), 'deleted-entry': z.array(z.unknown()).optional() }),
+});
+
+/**
+ * YouTube push notifications (WebSub / PubSubHubbub): the hub's subscription handshake
+ * for the company's channels, `X-Hub-Signature` when a secret is set, and the Atom feed of
+ * new, updated and deleted videos. Comments are not pushed: a poller reads them.
+ */
+export const youTubeAdapter: PlatformAdapter<YouTubeSecret> = {
+  id: 'youtube',
+  secretShape: YouTubeSecretSchema,
+  secretDescription: 'YouTube WebSub hub.secret (optional): {"hubSecret": "..."}',
+  generateSecret: () => ({ hubSecret: randomSecret() }),
+
+  isEnabled(config: CompanyConfig): boolean {
+    return config.platforms.youtube?.enabled === true;
+  },
+
+  handshake(request: WebhookRequest, _secret: YouTubeSecret, context: AdapterContext): WebhookResponse {
+    const mode = request.query['hub.mode'];
+    const topic = request.query['hub.topic'];
+    const challenge = request.query['hub.challenge'];
+    if (mode !== 'subscribe' && mode !== 'unsubscribe') return notFound(`hub.mode is ${mode === undefined ? 'missing' : `'${mode}'`}, not subscribe or unsubscribe`);
+    const channelId = topic ? channelOfTopic(topic) : undefined;
+    const channels = context.config.platforms.youtube?.channelIds ?? [];
+    if (!channelId || !channels.includes(channelId)) return notFound('hub.topic is not the feed of one of the company\'s channels');
+    if (!challenge) return notFound('hub.challenge is missing');
+    return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: challenge };
+  },
+
+  verify(request: WebhookRequest, secret: YouTubeSecret): void {
+    // Without a hub.secret the hub signs nothing; the subscription is the only check.
+    if (!secret.hubSecret) return;
+    const header = request.headers[YOUTUBE_SIGNATURE_HEADER];
+    if (!header) throw new SignatureError('missing X-Hub-Signature header');
+    const match = /^(sha1|sha256)=(.*)$/.exec(header.trim());
+    if (!match) throw new SignatureError('X-Hub-Signature is not sha1=<hex> or sha256=<hex>');
+    const algorithm = match[1] as 'sha1' | 'sha256';
+    const signature = hexBytes(match[2] as string, DIGEST_BYTES[algorithm]);
+    if (!signature) throw new SignatureError(`X-Hub-Signature is not ${DIGEST_BYTES[algorithm] * 2} hex digits`);
+    if (!bytesEqual(signature, hmac(algorithm, secret.hubSecret, request.body))) {
+      throw new SignatureMismatchError('X-Hub-Signature does not match the body');
+    }
+  },
+
+  parse(body: Buffer, context: ParseContext): ParseResult {
+    const xml = body.toString('utf8');
+    // An Atom feed from the hub has no DTD; one here could only expand entities.
+    if (/<!DOCTYPE/i.test(xml)) throw new ValidationError('body has a DOCTYPE; an Atom feed has none');
+    const valid = XMLValidator.validate(xml);
+    if (valid !== true) throw new ValidationError(`body is not XML: ${valid.err.msg} (line ${valid.err.line})`);
+    let document: unknown;
+    try {
+      document = parser.parse(xml);
+    } catch {
+      throw new ValidationError('body is not XML');
+    }
+    const feed = FeedSchema.safeParse(document);
+    if (!feed.success) throw new ValidationError('body is not an Atom feed (<feed>...</feed>)');
+    const channels = new Set(context.config.platforms.youtube?.channelIds ?? []);
+    const result = emptyParseResult();
+    const { receivedAt } = context;
+
+    (feed.data.feed.entry ?? []).forEach((raw, index) => {
+      const entry = EntrySchema.safeParse(raw);
+      if (!entry.success || !entry.data.videoId) {
+        result.ignored.push(ignored('feed entry without yt:videoId', { index }));
+        return;
+      }
+      const e = entry.data;
+      const channelId = e.channelId || channelOfUri(e.author?.uri) || 'unknown';
+      const href = e.link?.find((l) => l['@_rel'] === 'alternate')?.['@_href'];
+      const authorName = e.author?.name;
+      const outcome = finishMention(
+        {
+          platform: 'youtube',
+          kind: 'video',
+          externalId: e.videoId,
+          // The video is the conversation its comments (read by the poller) belong to.
+          threadId: e.videoId,
+          accountId: channelId,
+          author: { id: channelId, ...(authorName ? { name: authorName } : {}) },
+          text: e.title ?? '',
+          isOwnAccount: channels.has(channelId),
+          rawType: 'youtube.feed.entry',
+          createdAt: isoTime(e.published) ?? isoTime(e.updated) ?? receivedAt.toISOString(),
+          url: href ?? `https://www.youtube.com/watch?v=${encodeURIComponent(e.videoId)}`,
+        },
+        receivedAt,
+        { index, videoId: e.videoId },
+      );
+      if ('mention' in outcome) result.mentions.push(outcome.mention);
+      else result.ignored.push(outcome.ignored);
+    });
+
+    (feed.data.feed['deleted-entry'] ?? []).forEach((raw, index) => {
+      const deleted = DeletedEntrySchema.safeParse(raw);
+      const videoId = deleted.success ? /^yt:video:(.+)$/.exec(deleted.data['@_ref'])?.[1] : undefined;
+      const deletion = videoId
+        ? deletionOf(
+            { platform: 'youtube', externalId: videoId, deletedAt: isoTime(deleted.data?.['@_when']) ?? receivedAt.toISOString(), rawType: 'youtube.feed.deleted-entry' },
+            receivedAt,
+          )
+        : undefined;
+      if (deletion) result.deletions.push(deletion);
+      else result.ignored.push(ignored('deleted-entry without a yt:video ref', { index }));
+    });
+
+    if (result.mentions.length + result.deletions.length + result.ignored.length === 0) {
+      result.ignored.push(ignored('feed without entries'));
+    }
+    return result;
+  },
+
+  sign(body, secret) {
+    return {
+      'content-type': 'application/atom+xml',
+      ...(secret.hubSecret ? { [YOUTUBE_SIGNATURE_HEADER]: signWebSub(body, secret.hubSecret) } : {}),
+    };
+  },
+};
+
+function channelOfTopic(topic: string): string | undefined {
+  try {
+    const url = new URL(topic);
+    if (url.hostname !== 'www.youtube.com' || url.pathname !== '/xml/feeds/videos.xml') return undefined;
+    return url.searchParams.get('channel_id') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function channelOfUri(uri: string | undefined): string | undefined {
+  return uri ? /\/channel\/([^/?#]+)/.exec(uri)?.[1] : undefined;
+}
+
+function notFound(rejection: string): WebhookResponse {
+  // The hub reads anything but 2xx as a refusal; 404 says "no such subscription here".
+  return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'not found' }), rejection };
+}
