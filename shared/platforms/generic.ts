@@ -6,6 +6,7 @@ import { GenericBodySchema, type GenericMentionInput } from './generic-schema.ts
 import { finishMention, isoTime, parseEnvelope, parseJsonBody } from './normalize.ts';
 import {
   emptyParseResult,
+  noHandshake,
   type AdapterContext,
   type ParseContext,
   type ParseResult,
@@ -56,12 +57,7 @@ export const genericAdapter: PlatformAdapter<GenericSecret> = {
   },
 
   handshake(): WebhookResponse {
-    return {
-      statusCode: 405,
-      headers: { 'content-type': 'application/json', allow: 'POST' },
-      body: JSON.stringify({ message: 'method not allowed' }),
-      rejection: 'generic sources have no GET verification; POST to /webhooks/generic/<source>',
-    };
+    return noHandshake('generic sources have no GET verification; POST to /webhooks/generic/<source>');
   },
 
   verify(request: WebhookRequest, secret: GenericSecret, context: AdapterContext): void {

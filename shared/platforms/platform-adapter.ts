@@ -85,6 +85,16 @@ export interface ParseResult {
 }
 
 /** An empty result to push into. */
+/** The answer of a platform that has no GET verification handshake. */
+export function noHandshake(rejection: string): WebhookResponse {
+  return {
+    statusCode: 405,
+    headers: { 'content-type': 'application/json', allow: 'POST' },
+    body: JSON.stringify({ message: 'method not allowed' }),
+    rejection,
+  };
+}
+
 export function emptyParseResult(): ParseResult {
   return { mentions: [], ignored: [], deletions: [], revocations: [] };
 }

@@ -5,6 +5,7 @@ import { randomSecret } from './crypto.ts';
 import { deletionOf, finishMention, ignored, isoTime, parseEnvelope, parseJsonBody } from './normalize.ts';
 import {
   emptyParseResult,
+  noHandshake,
   type AdapterContext,
   type ParseContext,
   type ParseResult,
@@ -58,12 +59,7 @@ export const tikTokAdapter: PlatformAdapter<TikTokSecret> = {
   },
 
   handshake(): WebhookResponse {
-    return {
-      statusCode: 405,
-      headers: { 'content-type': 'application/json', allow: 'POST' },
-      body: JSON.stringify({ message: 'method not allowed' }),
-      rejection: 'TikTok has no GET verification; webhooks are POSTed',
-    };
+    return noHandshake('TikTok has no GET verification; webhooks are POSTed');
   },
 
   verify(request: WebhookRequest, secret: TikTokSecret, context: AdapterContext): void {
