@@ -38,6 +38,16 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   idf: true,
 };
 
+/** Features of one text before weighting: bucket, count and kind (CHAR_KIND for character n-grams) of each. */
+export interface CollectedFeatures {
+  readonly indices: Int32Array;
+  readonly counts: Float32Array;
+  readonly kinds: Uint8Array;
+}
+
+/** The `kinds` value of character n-grams (weighted by `charWeight`; all others by `wordWeight`). */
+export const CHAR_KIND = 3;
+
 /** A sparse, L2-normalized feature vector. */
 export interface SparseVector {
   readonly indices: Int32Array;
@@ -61,14 +71,23 @@ export const SIGNAL_NAMES = ['length:short', 'length:medium', 'length:long', 'ca
 export class FeatureExtractor {
   readonly options: FeatureOptions;
   private readonly mask: number;
-  private readonly counts: Float32Array;
-  private readonly slotOf: Int32Array;
+  /**
+   * Open-addressing table from bucket to slot, sized to the text, not to the 2^bits buckets:
+   * it stays in the processor's cache. A slot is valid when its stamp is the current one,
+   * so nothing is cleared between texts.
+   */
+  private tableKeys = new Int32Array(4096);
+  private tableSlots = new Int32Array(4096);
+  private tableStamps = new Uint32Array(4096);
+  private stamp = 0;
+  private counts = new Float32Array(1024);
   private touched = new Int32Array(1024);
   private originKind = new Uint8Array(1024);
   private originA = new Int32Array(1024);
   private size = 0;
   private groups = new Float64Array(256);
   private tokens: readonly string[] = [];
+  private readonly signalIds: number[] = [];
 
   private readonly idf: Float32Array | undefined;
 
@@ -77,8 +96,6 @@ export class FeatureExtractor {
     this.options = options;
     this.idf = idf;
     this.mask = (1 << options.bits) - 1;
-    this.counts = new Float32Array(1 << options.bits);
-    this.slotOf = new Int32Array(1 << options.bits).fill(-1);
   }
 
   get dimension(): number {
@@ -90,10 +107,20 @@ export class FeatureExtractor {
    * the next call; `copy` them to keep them.
    */
   extract(normalized: NormalizedText): SparseVector {
+    this.collect(normalized);
+    return this.finish(this.options.wordWeight, this.options.charWeight);
+  }
+
+  /**
+   * The features of one text, counted but not yet weighted: `indices`, and per feature its
+   * count and whether it is a character n-gram. Inference weighs them itself (with the idf
+   * stored beside the weights, see `predictFused`); views valid until the next call.
+   */
+  collect(normalized: NormalizedText): CollectedFeatures {
     this.reset();
     const { tokens, signals } = normalized;
     this.tokens = tokens;
-    const { charMin, charMax, wordBigrams, wordWeight, charWeight } = this.options;
+    const { charMin, charMax, wordBigrams } = this.options;
 
     for (let t = 0; t < tokens.length; t++) {
       const token = tokens[t]!;
@@ -119,16 +146,17 @@ export class FeatureExtractor {
       }
     }
 
-    const signalIds: number[] = [];
+    const signalIds = this.signalIds;
+    signalIds.length = 0;
     if (signals.letters === 0) signalIds.push(7);
     else signalIds.push(signals.length < 60 ? 0 : signals.length < 400 ? 1 : 2);
     if (signals.capsWords >= 2 || (signals.capsRatio > 0.6 && signals.letters >= 8)) signalIds.push(3);
     if (signals.emojis > 0) signalIds.push(4);
     if (signals.urls > 0) signalIds.push(5);
     if (signals.handles > 0) signalIds.push(6);
-    for (const id of signalIds) this.add(hashString(FNV_OFFSET ^ Kind.Signal, SIGNAL_NAMES[id]!, 0, SIGNAL_NAMES[id]!.length), Kind.Signal, id);
+    for (const id of signalIds) this.add(SIGNAL_HASHES[id]!, Kind.Signal, id);
 
-    return this.finish(wordWeight, charWeight);
+    return { indices: this.touched.subarray(0, this.size), counts: this.counts.subarray(0, this.size), kinds: this.originKind.subarray(0, this.size) };
   }
 
   /**
@@ -167,6 +195,58 @@ export class FeatureExtractor {
     return out;
   }
 
+  /** Number of reason groups of the last extracted text (see `strongest`). */
+  get groupCount(): number {
+    return 2 * this.tokens.length + SIGNAL_NAMES.length;
+  }
+
+  /** Writes the reason group of each feature of the last extracted text into `out`. */
+  groupsInto(out: Int32Array): void {
+    const tokenCount = this.tokens.length;
+    for (let i = 0; i < this.size; i++) {
+      const a = this.originA[i]!;
+      const kind = this.originKind[i] as Kind;
+      out[i] = kind === Kind.Signal ? 2 * tokenCount + a : kind === Kind.Bigram ? tokenCount + a : a;
+    }
+  }
+
+  /**
+   * The `limit` strongest of `groups` (weights per group, as `strongest` sums them), by
+   * absolute weight, the first on ties, a name only once: the same choice as `strongest`,
+   * in one pass over the groups instead of one per pick.
+   */
+  strongestOf(groups: Float64Array, limit: number): { name: string; weight: number }[] {
+    const tokenCount = this.tokens.length;
+    const size = 2 * tokenCount + SIGNAL_NAMES.length;
+    const keep = limit * 4;
+    const top = this.topGroups.length >= keep ? this.topGroups : (this.topGroups = new Int32Array(keep));
+    let count = 0;
+    for (let g = 0; g < size; g++) {
+      const weight = groups[g]!;
+      if (weight === 0) continue;
+      const magnitude = Math.abs(weight);
+      if (count === keep && magnitude <= Math.abs(groups[top[keep - 1]!]!)) continue;
+      let at = count < keep ? count++ : keep - 1;
+      while (at > 0 && Math.abs(groups[top[at - 1]!]!) < magnitude) {
+        top[at] = top[at - 1]!;
+        at--;
+      }
+      top[at] = g;
+    }
+    const out: { name: string; weight: number }[] = [];
+    const taken: string[] = [];
+    for (let i = 0; i < count && out.length < limit; i++) {
+      const name = this.groupName(top[i]!, tokenCount);
+      if (!taken.includes(name)) {
+        taken.push(name);
+        out.push({ name, weight: groups[top[i]!]! });
+      }
+    }
+    return out;
+  }
+
+  private topGroups = new Int32Array(16);
+
   private groupName(group: number, tokenCount: number): string {
     if (group < tokenCount) return `word "${this.tokens[group]}"`;
     if (group < 2 * tokenCount) return `words "${this.tokens[group - tokenCount]} ${this.tokens[group - tokenCount + 1]}"`;
@@ -174,43 +254,73 @@ export class FeatureExtractor {
   }
 
   private reset(): void {
-    for (let i = 0; i < this.size; i++) {
-      const index = this.touched[i]!;
-      this.counts[index] = 0;
-      this.slotOf[index] = -1;
-    }
     this.size = 0;
+    this.stamp = (this.stamp + 1) >>> 0;
+    if (this.stamp === 0) {
+      this.tableStamps.fill(0);
+      this.stamp = 1;
+    }
   }
 
   private add(hash: number, kind: Kind, a: number): void {
     const index = hash & this.mask;
-    if (this.slotOf[index] === -1) {
-      if (this.size === this.touched.length) this.grow();
-      this.slotOf[index] = this.size;
-      this.touched[this.size] = index;
-      this.originKind[this.size] = kind;
-      this.originA[this.size] = a;
-      this.size++;
+    const tableMask = this.tableKeys.length - 1;
+    // Linear probing from a mixed bucket number; the table is at most half full.
+    let at = Math.imul(index, 0x9e3779b1) >>> 0 & tableMask;
+    while (this.tableStamps[at] === this.stamp) {
+      if (this.tableKeys[at] === index) {
+        this.counts[this.tableSlots[at]!]! += 1;
+        return;
+      }
+      at = (at + 1) & tableMask;
     }
-    this.counts[index]! += 1;
+    if (this.size === this.touched.length) this.grow();
+    this.tableStamps[at] = this.stamp;
+    this.tableKeys[at] = index;
+    this.tableSlots[at] = this.size;
+    this.touched[this.size] = index;
+    this.counts[this.size] = 1;
+    this.originKind[this.size] = kind;
+    this.originA[this.size] = a;
+    this.size++;
+    if (this.size * 2 > this.tableKeys.length) this.growTable();
   }
 
   private grow(): void {
-    const bigger = <T extends Int32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+    const bigger = <T extends Int32Array | Uint8Array | Float32Array>(old: T, make: (n: number) => T): T => {
       const next = make(old.length * 2);
       next.set(old);
       return next;
     };
     this.touched = bigger(this.touched, (n) => new Int32Array(n));
+    this.counts = bigger(this.counts, (n) => new Float32Array(n));
     this.originKind = bigger(this.originKind, (n) => new Uint8Array(n));
     this.originA = bigger(this.originA, (n) => new Int32Array(n));
+  }
+
+  /** Doubles the table and re-inserts the features collected so far. */
+  private growTable(): void {
+    const length = this.tableKeys.length * 2;
+    this.tableKeys = new Int32Array(length);
+    this.tableSlots = new Int32Array(length);
+    this.tableStamps = new Uint32Array(length);
+    this.stamp = 1;
+    const tableMask = length - 1;
+    for (let slot = 0; slot < this.size; slot++) {
+      const index = this.touched[slot]!;
+      let at = Math.imul(index, 0x9e3779b1) >>> 0 & tableMask;
+      while (this.tableStamps[at] === this.stamp) at = (at + 1) & tableMask;
+      this.tableStamps[at] = this.stamp;
+      this.tableKeys[at] = index;
+      this.tableSlots[at] = slot;
+    }
   }
 
   private finish(wordWeight: number, charWeight: number): SparseVector {
     const values = new Float32Array(this.size);
     let norm = 0;
     for (let i = 0; i < this.size; i++) {
-      const c = this.counts[this.touched[i]!]!;
+      const c = this.counts[i]!;
       // Sublinear term frequency: the tenth "!!!" says less than the first.
       const idf = this.idf ? this.idf[this.touched[i]!]! : 1;
       const v = idf * (this.originKind[i] === Kind.Char ? charWeight : wordWeight) * (c > 1 ? 1 + Math.log(c) : 1);
@@ -258,6 +368,8 @@ export function dequantizeIdf(q: { bytes: Uint8Array; scale: number }): Float32A
 export function copyVector(v: SparseVector): SparseVector {
   return { indices: v.indices.slice(), values: v.values.slice() };
 }
+
+const SIGNAL_HASHES = SIGNAL_NAMES.map((name) => hashString(FNV_OFFSET ^ Kind.Signal, name, 0, name.length));
 
 const MARKERS = new Set(['xurl', 'xuser', 'xtag', 'xsmile', 'xfrown', 'xbang', 'xquestion']);
 function isMarker(token: string): boolean {

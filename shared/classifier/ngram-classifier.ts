@@ -3,7 +3,7 @@ import { CATEGORIES, SENTIMENTS, type Category, type Sentiment } from '../domain
 import { FeatureExtractor, type SparseVector } from './features.ts';
 import { foldForRules, KeywordRuleMatcher, containsAtWordStart, type KeywordRule } from './keyword-rules.ts';
 import { detectLanguage } from './language.ts';
-import { argmax, contributionsFused, fuseHeads, predictFused, type FusedHeads } from './linear-model.ts';
+import { argmax, fuseHeads, groupContributionsFused, predictFused, weighFused, type FusedHeads } from './linear-model.ts';
 import { decodeModel, type LanguageModel, type ModelLanguage } from './model-codec.ts';
 import { SHIPPED_MODELS } from './models/index.ts';
 import { MAX_TEXT_CHARS, normalizeText } from './normalize.ts';
@@ -42,7 +42,9 @@ export class NgramClassifier implements Classifier {
   private readonly brandTerms: readonly { original: string; folded: string }[];
   private readonly rules: KeywordRuleMatcher;
   private readonly reasonsPerDecision: number;
-  private scratch = new Float64Array(4096);
+  private values = new Float32Array(4096);
+  private groupOf = new Int32Array(4096);
+  private groups: Float64Array[] = [new Float64Array(256), new Float64Array(256), new Float64Array(256)];
 
   constructor(options: NgramClassifierOptions = {}) {
     this.injected = options.models ?? {};
@@ -77,18 +79,24 @@ export class NgramClassifier implements Classifier {
     const { signals } = normalized;
     const reasons: Reason[] = [];
 
-    const detected = detectLanguage(normalized.plain, signals.letters);
+    const detected = detectLanguage(normalized.plain, signals.letters, normalized.tokens);
     reasons.push({ decision: 'language', feature: detected.reason, weight: detected.reliable ? 1 : 0.5 });
     if (signals.truncated) reasons.push({ decision: 'language', feature: `only the first ${MAX_TEXT_CHARS} of ${signals.length} characters read`, weight: 0 });
     const model = this.model(detected.model);
     const extractor = this.extractorFor(model);
-    const x = extractor.extract(normalized);
     const fused = this.fusedFor(model);
+    const collected = extractor.collect(normalized);
+    if (this.values.length < collected.indices.length) this.values = new Float32Array(collected.indices.length * 2);
+    const x = weighFused(fused, collected, model.features, this.values);
     const [relevanceProbs, sentimentProbs, categoryProbs] = predictFused(fused, x) as [Float64Array, Float64Array, Float64Array];
+    const sentimentIndex = argmax(sentimentProbs);
+    let categoryIndex = argmax(categoryProbs);
+    // What weighed for each head's answer, in one pass over the rows for all three.
+    const groups = this.groupContributions(fused, x, [1, sentimentIndex, categoryIndex], extractor);
 
     // Relevance, with brand terms on top of the model.
     let relevance = relevanceProbs[1]!;
-    this.explainInto(reasons, 'relevance', fused, 0, x, 1, extractor, 'relevant');
+    this.explainInto(reasons, 'relevance', groups[0]!, extractor, 'relevant');
     const folded = this.brandTerms.length > 0 || this.rules.size > 0 ? foldForRules(text.slice(0, MAX_TEXT_CHARS)) : '';
     for (const term of this.brandTerms) {
       if (containsAtWordStart(folded, term.folded)) {
@@ -99,12 +107,10 @@ export class NgramClassifier implements Classifier {
     }
     const relevant = relevance >= 0.5;
 
-    const sentimentIndex = argmax(sentimentProbs);
     const sentiment = SENTIMENTS[sentimentIndex]!;
-    this.explainInto(reasons, 'sentiment', fused, 1, x, sentimentIndex, extractor, sentiment);
+    this.explainInto(reasons, 'sentiment', groups[1]!, extractor, sentiment);
 
-    let categoryIndex = argmax(categoryProbs);
-    this.explainInto(reasons, 'category', fused, 2, x, categoryIndex, extractor, CATEGORIES[categoryIndex]!);
+    this.explainInto(reasons, 'category', groups[2]!, extractor, CATEGORIES[categoryIndex]!);
     let category: Category = CATEGORIES[categoryIndex]!;
     let confidence = categoryProbs[categoryIndex]!;
 
@@ -164,35 +170,36 @@ export class NgramClassifier implements Classifier {
   private fusedFor(model: LanguageModel): FusedHeads {
     let fused = this.fused.get(model);
     if (!fused) {
-      fused = fuseHeads([model.heads.relevance, model.heads.sentiment, model.heads.category]);
+      fused = fuseHeads([model.heads.relevance, model.heads.sentiment, model.heads.category], model.idf);
       this.fused.set(model, fused);
     }
     return fused;
   }
 
-  /** One extractor per model: each carries its model's idf. */
+  /** One extractor per model (the idf is read from the fused rows, see `weighFused`). */
   private extractorFor(model: LanguageModel): FeatureExtractor {
     let extractor = this.extractors.get(model);
     if (!extractor) {
-      extractor = new FeatureExtractor(model.features, model.idf);
+      extractor = new FeatureExtractor(model.features);
       this.extractors.set(model, extractor);
     }
     return extractor;
   }
 
-  private explainInto(
-    reasons: Reason[],
-    decision: Reason['decision'],
-    fused: FusedHeads,
-    head: number,
-    x: SparseVector,
-    cls: number,
-    extractor: FeatureExtractor,
-    label: string,
-  ): void {
-    if (this.scratch.length < x.indices.length) this.scratch = new Float64Array(x.indices.length * 2);
-    contributionsFused(fused, head, x, cls, this.scratch);
-    for (const c of extractor.strongest(this.scratch, this.reasonsPerDecision)) {
+  /** Per head, the summed contributions of each reason group (buffers reused: valid until the next call). */
+  private groupContributions(fused: FusedHeads, x: SparseVector, chosen: readonly number[], extractor: FeatureExtractor): readonly Float64Array[] {
+    const n = x.indices.length;
+    const size = extractor.groupCount;
+    if (this.groupOf.length < n) this.groupOf = new Int32Array(n * 2);
+    if (this.groups[0]!.length < size) this.groups = this.groups.map(() => new Float64Array(size * 2));
+    for (const g of this.groups) g.fill(0, 0, size);
+    extractor.groupsInto(this.groupOf);
+    groupContributionsFused(fused, x, chosen, this.groupOf, this.groups);
+    return this.groups;
+  }
+
+  private explainInto(reasons: Reason[], decision: Reason['decision'], groups: Float64Array, extractor: FeatureExtractor, label: string): void {
+    for (const c of extractor.strongestOf(groups, this.reasonsPerDecision)) {
       reasons.push({ decision, feature: `${label}: ${c.name}`, weight: round(c.weight) });
     }
   }

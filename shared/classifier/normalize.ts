@@ -169,6 +169,10 @@ function letterStats(text: string): { capsRatio: number; capsWords: number; lett
     if (code < 128) {
       isUpper = code >= 65 && code <= 90;
       isLetter = isUpper || (code >= 97 && code <= 122);
+    } else if (code >= 0xc0 && code <= 0xff) {
+      // Latin-1 letters (umlauts, ß, accents): all but × and ÷; capitals below ß.
+      isLetter = code !== 0xd7 && code !== 0xf7;
+      isUpper = isLetter && code < 0xdf;
     } else if (code >= 0xd800 && code <= 0xdfff) {
       isLetter = false;
     } else {

@@ -25,11 +25,16 @@ export const ESCALATION_STEMS: readonly string[] = [
   'sofort', 'immediately', 'asap', 'frist', 'deadline', 'kuendig', 'cancel',
 ];
 
+/** The first three UTF-16 code units of a string as one number (no string is built per token). */
+function prefixKey(s: string): number {
+  return s.charCodeAt(0) * 4294967296 + s.charCodeAt(1) * 65536 + s.charCodeAt(2);
+}
+
 /** Stems by their first three letters: a token is compared only with stems it could start with. */
-const STEMS_BY_PREFIX: ReadonlyMap<string, readonly string[]> = ESCALATION_STEMS.reduce((map, stem) => {
-  map.set(stem.slice(0, 3), [...(map.get(stem.slice(0, 3)) ?? []), stem]);
+const STEMS_BY_PREFIX: ReadonlyMap<number, readonly string[]> = ESCALATION_STEMS.reduce((map, stem) => {
+  map.set(prefixKey(stem), [...(map.get(prefixKey(stem)) ?? []), stem]);
   return map;
-}, new Map<string, string[]>());
+}, new Map<number, string[]>());
 
 export interface UrgencyInput {
   readonly tokens: readonly string[];
@@ -56,7 +61,9 @@ export function urgencyOf(input: UrgencyInput): { urgency: number; reasons: Reas
   const hits = new Set<string>();
   for (const token of input.tokens) {
     if (token.length < 3) continue;
-    for (const stem of STEMS_BY_PREFIX.get(token.slice(0, 3)) ?? []) {
+    const stems = STEMS_BY_PREFIX.get(prefixKey(token));
+    if (!stems) continue;
+    for (const stem of stems) {
       if (token.startsWith(stem) && (stem.length >= 4 || token === stem)) hits.add(stem);
     }
   }
