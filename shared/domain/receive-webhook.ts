@@ -1,5 +1,6 @@
 import type { CompanyConfig } from '../config/schema.ts';
 import {
+  jsonResponse,
   SignatureMismatchError,
   type AdapterContext,
   type IgnoredEvent,
@@ -108,11 +109,7 @@ export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWe
   });
   if (mentions.length + deletions.length > 0) await deps.queue.enqueue([...mentions, ...deletions]);
   return {
-    response: {
-      statusCode: 200,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enqueued: mentions.length, deleted: deletions.length, ignored: ignored.length, revoked: revocations.length }),
-    },
+    response: jsonResponse(200, { enqueued: mentions.length, deleted: deletions.length, ignored: ignored.length, revoked: revocations.length }),
     enqueued: mentions.length,
     deleted: deletions.length,
     ignored,

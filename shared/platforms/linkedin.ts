@@ -5,6 +5,7 @@ import type { MentionKind } from '../domain/mention.ts';
 import { bytesEqual, hexBytes, hmacSha256, randomSecret } from './crypto.ts';
 import { deletionOf, finishMention, ignored, isoTime, parseEnvelope, parseJsonBody } from './normalize.ts';
 import {
+  jsonResponse,
   emptyParseResult,
   SignatureMismatchError,
   type ParseContext,
@@ -84,13 +85,9 @@ export const linkedInAdapter: PlatformAdapter<LinkedInSecret> = {
   handshake(request: WebhookRequest, secret: LinkedInSecret): WebhookResponse {
     const challengeCode = request.query.challengeCode;
     if (!challengeCode) {
-      return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'challengeCode is missing' }), rejection: 'challengeCode is missing' };
+      return jsonResponse(400, { message: 'challengeCode is missing' }, 'challengeCode is missing');
     }
-    return {
-      statusCode: 200,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ challengeCode, challengeResponse: linkedInChallengeResponse(challengeCode, secret.clientSecret) }),
-    };
+    return jsonResponse(200, { challengeCode, challengeResponse: linkedInChallengeResponse(challengeCode, secret.clientSecret) });
   },
 
   verify(request: WebhookRequest, secret: LinkedInSecret): void {

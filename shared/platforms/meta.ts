@@ -6,6 +6,7 @@ import { normalizeMetaEnvelopes } from './meta-normalize.ts';
 import { MetaBodySchema } from './meta-payload.ts';
 import { parseEnvelope, parseJsonBody } from './normalize.ts';
 import {
+  jsonResponse,
   SignatureMismatchError,
   type ParseContext,
   type ParseResult,
@@ -92,10 +93,5 @@ export const metaAdapter: PlatformAdapter<MetaSecret> = {
 };
 
 function forbidden(rejection: string): WebhookResponse {
-  return {
-    statusCode: 403,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ message: 'verification failed' }),
-    rejection,
-  };
+  return jsonResponse(403, { message: 'verification failed' }, rejection);
 }

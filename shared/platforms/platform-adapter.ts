@@ -85,14 +85,20 @@ export interface ParseResult {
 }
 
 /** An empty result to push into. */
+/** A JSON answer; `rejection` is the reason logged when the answer refuses the request. */
+export function jsonResponse(statusCode: number, body: unknown, rejection?: string): WebhookResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    ...(rejection === undefined ? {} : { rejection }),
+  };
+}
+
 /** The answer of a platform that has no GET verification handshake. */
 export function noHandshake(rejection: string): WebhookResponse {
-  return {
-    statusCode: 405,
-    headers: { 'content-type': 'application/json', allow: 'POST' },
-    body: JSON.stringify({ message: 'method not allowed' }),
-    rejection,
-  };
+  const response = jsonResponse(405, { message: 'method not allowed' }, rejection);
+  return { ...response, headers: { ...response.headers, allow: 'POST' } };
 }
 
 export function emptyParseResult(): ParseResult {

@@ -4,6 +4,7 @@ import { SignatureError, ValidationError } from '../domain/errors.ts';
 import { bytesEqual, hmacSha256, randomSecret } from './crypto.ts';
 import { deletionOf, finishMention, idOf, ignored, isoTime, parseJsonBody, type MentionFields } from './normalize.ts';
 import {
+  jsonResponse,
   emptyParseResult,
   SignatureMismatchError,
   type ParseContext,
@@ -68,13 +69,9 @@ export const xAdapter: PlatformAdapter<XSecret> = {
   handshake(request: WebhookRequest, secret: XSecret): WebhookResponse {
     const token = request.query.crc_token;
     if (!token) {
-      return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'crc_token is missing' }), rejection: 'crc_token is missing' };
+      return jsonResponse(400, { message: 'crc_token is missing' }, 'crc_token is missing');
     }
-    return {
-      statusCode: 200,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_token: signX(token, secret.consumerSecret) }),
-    };
+    return jsonResponse(200, { response_token: signX(token, secret.consumerSecret) });
   },
 
   verify(request: WebhookRequest, secret: XSecret): void {

@@ -5,6 +5,7 @@ import { SignatureError, ValidationError } from '../domain/errors.ts';
 import { bytesEqual, hexBytes, hmac, randomSecret } from './crypto.ts';
 import { deletionOf, finishMention, ignored, isoTime } from './normalize.ts';
 import {
+  jsonResponse,
   emptyParseResult,
   SignatureMismatchError,
   type AdapterContext,
@@ -198,5 +199,5 @@ function channelOfUri(uri: string | undefined): string | undefined {
 
 function notFound(rejection: string): WebhookResponse {
   // The hub reads anything but 2xx as a refusal; 404 says "no such subscription here".
-  return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'not found' }), rejection };
+  return jsonResponse(404, { message: 'not found' }, rejection);
 }
