@@ -7,29 +7,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import type { CompanyConfig } from '../shared/config/schema.ts';
-
-class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly command?: string,
-  ) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-interface Command {
-  readonly summary: string;
-  readonly usage: string;
-  run(args: string[]): Promise<number>;
-}
-
-const DEFAULT_COMPANY = 'demo';
-
-/** `.backchannel/<company>`: where a persisted runtime keeps its table, secrets and record. */
-const dataDirOf = (company: string) => path.resolve('.backchannel', company);
+import { caseCommand, casesCommand } from './commands/cases.ts';
+import { redriveCommand } from './commands/redrive.ts';
+import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, withLocalTable, type Command } from './commands/shared.ts';
 
 const COMMANDS: Record<string, Command> = {
   start: {
@@ -125,13 +105,16 @@ Options:
   -h, --help       show this help`,
     run: whatIfCommand,
   },
+  cases: casesCommand,
+  case: caseCommand,
+  redrive: redriveCommand,
 };
 
 const MAIN_USAGE = `Usage: backchannel <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`)
   .join('\n')}
 
 Run \`backchannel <command> --help\` for a command's options.`;
@@ -153,26 +136,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function parse<const O extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(args: string[], options: O, command: string) {
-  try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message, command);
-  }
-}
-
 function wantsHelp(values: { help?: boolean | undefined }, command: string): boolean {
-  if (values.help) process.stdout.write(`${COMMANDS[command]?.usage}\n`);
-  return values.help === true;
-}
-
-function noPositionals(positionals: string[], command: string): void {
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, command);
-}
-
-async function loadConfig(company: string): Promise<CompanyConfig> {
-  const { loadCompanyConfig } = await import('../shared/config/load.ts');
-  return loadCompanyConfig(company);
+  return helpShown(values, COMMANDS[command]?.usage ?? MAIN_USAGE);
 }
 
 function timestamped(line: string): string {
@@ -240,6 +205,9 @@ async function startCommand(args: string[]): Promise<number> {
   }
   out.push(
     `Data:              ${dataDir ? `${path.relative(process.cwd(), dataDir)}/ (table ${runtime.tableName})` : 'in memory'}`,
+    // In memory there is no token file to look in: show the admin's token of this run.
+    `Admin API:         ${runtime.url}/cases, ${runtime.tokensFile ? `tokens in ${path.relative(process.cwd(), runtime.tokensFile)}` : `admin token ${Object.entries(runtime.adminTokens).find(([, c]) => c.sub === 'local:admin')?.[0] ?? '(none)'} (in memory, this run only)`}`,
+    `Notifications:     ${path.relative(process.cwd(), runtime.outboxDir) || runtime.outboxDir}/<department>.jsonl (Slack, Teams and e-mail stay on this machine)`,
     '',
     `Try: npm run backchannel -- send companies/${company}-webhooks/01-complaint.json` +
       (dataDir ? ` --company ${company}` : ` --url ${runtime.webhookUrls.meta ?? `${runtime.url}/webhooks/meta`} --secret <app secret>`),
@@ -395,34 +363,6 @@ async function reportCommand(args: string[]): Promise<number> {
     await buildAndPrint(env, tableName);
     return 0;
   });
-}
-
-/**
- * Runs `use` against the local table of a company: through the running runtime's
- * DynamoDB endpoint (.backchannel/<company>/runtime.json), or else by opening the persisted
- * data directory for the time of the call. Returns 1 with a message when there is no data.
- */
-async function withLocalTable(config: CompanyConfig, use: (env: Record<string, string | undefined>, tableName: string) => Promise<number>): Promise<number> {
-  const company = config.company.id;
-  const dataDir = dataDirOf(company);
-  const { readRuntimeRecord, isAlive } = await import('../infra/local/runtime-record.ts');
-  const { adminEnv } = await import('../infra/local/demo.ts');
-  const record = await readRuntimeRecord(dataDir);
-  if (record && isAlive(record.pid)) return use(adminEnv(record.region, record.endpoints.dynamodb), record.tableName);
-  const dynamoDir = path.join(dataDir, 'dynamodb');
-  if (!existsSync(dynamoDir)) {
-    process.stderr.write(`No local data for ${company} in ${path.relative(process.cwd(), dataDir)}/: run \`npm start\` (without --memory) first.\n`);
-    return 1;
-  }
-  const { startDynamoDb, LOCAL_REGION } = await import('../infra/local/backends.ts');
-  const { buildTopology } = await import('../infra/topology.ts');
-  const tableName = buildTopology(config).table.name;
-  const backend = await startDynamoDb({ dataDir: dynamoDir });
-  try {
-    return await use(adminEnv(LOCAL_REGION, backend.endpoint), tableName);
-  } finally {
-    await backend.stop();
-  }
 }
 
 async function validateCommand(args: string[]): Promise<number> {

@@ -1,6 +1,7 @@
 import type { CompanyConfig } from '../shared/config/schema.ts';
-import { DETAIL_TYPES, EVENT_SOURCE } from '../shared/domain/events.ts';
+import { CASE_DETAIL_TYPES, DETAIL_TYPES, EVENT_SOURCE } from '../shared/domain/events.ts';
 import { platformRegistry } from '../shared/platforms/registry.ts';
+import { notificationTopology } from './notifications.ts';
 import { pollerTopology } from './pollers.ts';
 
 /**
@@ -86,7 +87,9 @@ export type Grant =
   | { readonly resource: 'bus'; readonly access: 'put' }
   | { readonly resource: 'secret'; readonly secret: string; readonly access: 'read' }
   /** Amazon Bedrock: InvokeModel (the Converse API) on this one model, in the stack's region. */
-  | { readonly resource: 'model'; readonly modelId: string; readonly access: 'invoke' };
+  | { readonly resource: 'model'; readonly modelId: string; readonly access: 'invoke' }
+  /** Amazon SES: SendEmail from the account's verified identities (locally the outbox, nothing is sent). */
+  | { readonly resource: 'email'; readonly access: 'send' };
 
 export type Trigger =
   | { readonly type: 'http'; readonly routes: readonly HttpRoute[] }
@@ -103,7 +106,20 @@ export interface HttpRoute {
   readonly method: 'GET' | 'POST';
   /** API Gateway v2 route path, with `{name}` parameters. */
   readonly path: string;
+  /**
+   * `admin`: only callers the API's admin authorizer accepts (HttpSpec.adminAuth). Absent:
+   * open, as the webhooks are (platforms sign their bodies, the function checks them).
+   */
+  readonly auth?: 'admin';
 }
+
+/**
+ * Who may call the admin routes: a JWT from the company's identity provider, or (without
+ * one in the config) AWS IAM (SigV4) credentials. Locally: the tokens `npm start` writes.
+ */
+export type AdminAuthSpec =
+  | { readonly type: 'jwt'; readonly issuer: string; readonly audience: readonly string[] }
+  | { readonly type: 'iam' };
 
 export interface FunctionSpec {
   readonly id: string;
@@ -140,6 +156,8 @@ export interface HttpSpec {
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /** Largest request body the ingest accepts, in bytes. */
   readonly maxBodyBytes: number;
+  /** How the routes with `auth: 'admin'` authenticate their callers. */
+  readonly adminAuth: AdminAuthSpec;
 }
 
 /** Environment variable that carries the validated company config to every function. */
@@ -153,6 +171,18 @@ const WEBHOOK_PATH = '/webhooks/{platform}';
 /** Generic sources post to their own path; the platform is the literal `generic`. */
 export const GENERIC_WEBHOOK_PATH = '/webhooks/generic/{source}';
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The admin API's routes (functions/admin-api routes on `routeKey`, `METHOD path`). */
+export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
+  { method: 'GET', path: '/cases', auth: 'admin' },
+  { method: 'GET', path: '/cases/{id}', auth: 'admin' },
+  { method: 'POST', path: '/cases/{id}/assign', auth: 'admin' },
+  { method: 'POST', path: '/cases/{id}/transition', auth: 'admin' },
+  { method: 'POST', path: '/cases/{id}/replies', auth: 'admin' },
+  { method: 'POST', path: '/cases/{id}/replies/{replyId}/approve', auth: 'admin' },
+  { method: 'POST', path: '/cases/{id}/replies/{replyId}/sent', auth: 'admin' },
+  { method: 'POST', path: '/cases/{id}/reroute', auth: 'admin' },
+];
 
 /** The secret id of a platform, and its physical name. */
 export function platformSecretName(config: CompanyConfig, platform: string): string {
@@ -193,8 +223,24 @@ export function buildTopology(config: CompanyConfig): Topology {
     },
     targetQueue: departmentQueueId(id),
   }));
+  // Case changes that name a department among their recipients (an escalation, an SLA
+  // warning, a reply to approve) reach its queue too, where handle-department notifies.
+  rules.push(
+    ...departments.map((id) => ({
+      id: `notify-${id}`,
+      name: `${prefix}-notify-${id}`,
+      pattern: {
+        source: [EVENT_SOURCE],
+        'detail-type': Object.values(CASE_DETAIL_TYPES),
+        detail: { recipients: [id] },
+      },
+      targetQueue: departmentQueueId(id),
+    })),
+  );
 
   const configEnv = { kind: 'companyConfig' } as const;
+  // Slack/Teams webhook secrets, the e-mail sender and SES for handle-department (infra/notifications.ts).
+  const notifications = notificationTopology(config);
 
   const functions: FunctionSpec[] = [
     {
@@ -256,6 +302,8 @@ export function buildTopology(config: CompanyConfig): Topology {
       environment: {
         [COMPANY_CONFIG_ENV]: configEnv,
         TABLE_NAME: { kind: 'tableName' },
+        EVENT_BUS_NAME: { kind: 'busName' },
+        ...notifications.environment,
       },
       triggers: departments.map((id) => ({
         type: 'sqs',
@@ -267,6 +315,9 @@ export function buildTopology(config: CompanyConfig): Topology {
       grants: [
         ...departments.map((id) => ({ resource: 'queue', queue: departmentQueueId(id), access: 'consume' }) as const),
         { resource: 'table', access: 'readWrite' },
+        // Assigning and reopening cases publishes their case events.
+        { resource: 'bus', access: 'put' },
+        ...notifications.grants,
       ],
     },
     {
@@ -281,6 +332,43 @@ export function buildTopology(config: CompanyConfig): Topology {
       },
       triggers: [{ type: 'schedule', schedule: 'daily-report' }],
       grants: [{ resource: 'table', access: 'readWrite' }],
+    },
+    {
+      id: 'check-sla',
+      name: `${prefix}-check-sla`,
+      entry: 'functions/check-sla/handler.ts',
+      memoryMb: 512,
+      // A sweep pages through every department's due cases; the next one starts minutes later.
+      timeoutSeconds: 120,
+      environment: {
+        [COMPANY_CONFIG_ENV]: configEnv,
+        TABLE_NAME: { kind: 'tableName' },
+        EVENT_BUS_NAME: { kind: 'busName' },
+      },
+      triggers: [{ type: 'schedule', schedule: 'sla-sweep' }],
+      grants: [
+        { resource: 'table', access: 'readWrite' },
+        // SLA warnings, breaches and escalations publish their case events.
+        { resource: 'bus', access: 'put' },
+      ],
+    },
+    {
+      id: 'admin-api',
+      name: `${prefix}-admin-api`,
+      entry: 'functions/admin-api/handler.ts',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      environment: {
+        [COMPANY_CONFIG_ENV]: configEnv,
+        TABLE_NAME: { kind: 'tableName' },
+        EVENT_BUS_NAME: { kind: 'busName' },
+      },
+      triggers: [{ type: 'http', routes: ADMIN_API_ROUTES }],
+      grants: [
+        { resource: 'table', access: 'readWrite' },
+        // Every change of a case publishes its case event.
+        { resource: 'bus', access: 'put' },
+      ],
     },
   ];
 
@@ -322,10 +410,23 @@ export function buildTopology(config: CompanyConfig): Topology {
         targetFunction: 'build-report',
         payload: { report: 'daily', scheduledTime: '<aws.scheduler.scheduled-time>' },
       },
+      {
+        id: 'sla-sweep',
+        name: `${prefix}-sla-sweep`,
+        expression: config.cases.slaSweep,
+        timezone: config.company.timezone,
+        targetFunction: 'check-sla',
+        payload: { scheduledTime: '<aws.scheduler.scheduled-time>' },
+      },
       ...pollers.schedules,
     ],
-    secrets: [...secrets, ...pollers.secrets],
-    http: { name: `${prefix}-api`, throttle: { rateLimit: 200, burstLimit: 400 }, maxBodyBytes: MAX_BODY_BYTES },
+    secrets: [...secrets, ...pollers.secrets, ...notifications.secrets],
+    http: {
+      name: `${prefix}-api`,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      maxBodyBytes: MAX_BODY_BYTES,
+      adminAuth: config.admin.auth ? { type: 'jwt', issuer: config.admin.auth.issuer, audience: config.admin.auth.audience } : { type: 'iam' },
+    },
   };
 }
 

@@ -3,11 +3,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCaseRepository, DynamoMentionRepository, DynamoMetricRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { createClassifier } from '../../shared/classifier/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/load.ts';
+import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { routingPolicyOf } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { classifyMention, type ClassifyMentionDeps } from '../../shared/domain/classify-mention.ts';
@@ -25,6 +26,8 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { read
   const mentions = new DynamoMentionRepository(documents, tableName);
   const cases = new DynamoCaseRepository(documents, tableName);
   const sla = new Map(config.departments.map((d) => [d.id, d.sla]));
+  const policy = casePolicyOf(config);
+  const events = new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME'));
   return {
     companyId: config.company.id,
     classifier: createClassifier(
@@ -43,8 +46,21 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { read
     // Own replies and deletions are recorded on the same table's cases and mentions.
     journal: cases,
     erasure: mentions,
-    events: new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME')),
+    events,
     clock: systemClock,
+    addSlaTime: policy.addSlaTime,
+    businessMinutes: policy.businessMinutes,
+    reopenWindowMinutes: policy.reopenWindowMinutes,
+    approverDepartment: policy.approverDepartment,
+    caseChanges: {
+      companyId: config.company.id,
+      retentionDays: config.retention.days,
+      cases,
+      events,
+      clock: systemClock,
+      metrics: new DynamoMetricRepository(documents, tableName),
+      timezone: config.company.timezone,
+    },
   };
 }
 

@@ -2,51 +2,107 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoMetricRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoAssignmentCursor, DynamoCaseRepository, DynamoMetricRepository, DynamoNotificationLog } from '../../shared/adapters/dynamodb/index.ts';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
+import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { parseCompanyConfigJson } from '../../shared/config/load.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { MentionRoutedEnvelopeSchema } from '../../shared/domain/events.ts';
-import { recordRoutedMention, type RecordRoutedMentionDeps } from '../../shared/domain/record-routed-mention.ts';
+import { receiveCaseEvent, receiveRoutedMention, type DepartmentInboxDeps } from '../../shared/domain/department-inbox.ts';
+import { createDepartmentNotifier } from '../../shared/domain/department-notifier.ts';
+import { ValidationError } from '../../shared/domain/errors.ts';
+import { DepartmentEnvelopeSchema, DETAIL_TYPES } from '../../shared/domain/events.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
+import { departmentQueueId } from '../../infra/topology.ts';
 import { logger } from '../../shared/observability/powertools.ts';
 
-export function dependenciesFrom(env: FunctionEnv): RecordRoutedMentionDeps {
+export interface HandleDepartmentDeps extends DepartmentInboxDeps {
+  /** The department a queue belongs to, from the queue's name (`bc-<company>-dept-<id>`). */
+  readonly departmentOfQueue: (queueName: string) => string | undefined;
+}
+
+/** Builds the dependencies from the function's environment, once per cold start. */
+export function dependenciesFrom(env: FunctionEnv): HandleDepartmentDeps {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
   const tableName = requireEnv(env, 'TABLE_NAME');
   const documents = createDocumentClient(env);
+  const cases = new DynamoCaseRepository(documents, tableName);
+  const policy = casePolicyOf(config);
+  const metrics = new DynamoMetricRepository(documents, tableName);
+  const change = {
+    companyId: config.company.id,
+    retentionDays: config.retention.days,
+    cases,
+    events: new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME')),
+    clock: systemClock,
+    metrics,
+    timezone: config.company.timezone,
+  };
+  const queues = new Map(config.departments.map((d) => [`bc-${config.company.id}-${departmentQueueId(d.id)}`, d.id]));
   return {
     timezone: config.company.timezone,
     retentionDays: config.retention.days,
-    cases: new DynamoCaseRepository(documents, tableName),
-    metrics: new DynamoMetricRepository(documents, tableName),
+    cases,
+    metrics,
     clock: systemClock,
+    change,
+    assignment: policy.assignment,
+    cursor: new DynamoAssignmentCursor(documents, tableName),
+    dueAt: policy.dueAt,
+    notifier: createDepartmentNotifier({
+      departments: config.departments,
+      options: { timezone: config.company.timezone, caseBaseUrl: config.cases.baseUrl },
+      cases,
+      notifier: createNotifier(env, config),
+      log: new DynamoNotificationLog(documents, tableName),
+      clock: systemClock,
+      retentionDays: config.retention.days,
+    }),
+    departmentOfQueue: (name) => queues.get(name),
   };
 }
 
-/** Handles one department-queue message: an EventBridge `Mention Routed` envelope. */
-export async function processRecord(record: SQSRecord, deps: RecordRoutedMentionDeps): Promise<void> {
-  const { detail } = parseRecordBody(record, MentionRoutedEnvelopeSchema, 'a Mention Routed event');
-  const recorded = await recordRoutedMention(detail, deps);
-  logger.info(recorded ? 'Mention recorded on case' : 'Mention already recorded, skipped', {
-    mentionId: detail.mentionId,
-    caseId: detail.caseId,
-    department: detail.department,
-  });
+/**
+ * Handles one department-queue message: a `Mention Routed` event for the department, or a
+ * case change that names the department among its recipients (an escalation, an SLA
+ * warning, a reply to approve).
+ */
+export async function processRecord(record: SQSRecord, deps: HandleDepartmentDeps): Promise<void> {
+  const envelope = parseRecordBody(record, DepartmentEnvelopeSchema, 'a Mention Routed or case event');
+  if (envelope['detail-type'] === DETAIL_TYPES.mentionRouted && 'mentionId' in envelope.detail) {
+    const detail = envelope.detail;
+    const outcome = await receiveRoutedMention(detail, deps);
+    logger.info(outcome.recorded ? 'Mention recorded on case' : 'Mention already recorded, rest finished', {
+      mentionId: detail.mentionId,
+      caseId: detail.caseId,
+      department: detail.department,
+      state: outcome.state,
+      reopened: outcome.reopened,
+      assigned: outcome.assignee !== undefined,
+    });
+    return;
+  }
+  const detail = envelope.detail;
+  if (!('transitionId' in detail)) throw new ValidationError(`message ${record.messageId} is neither a routed mention nor a case event`);
+  // The queue the message came from says which of the recipients this is.
+  const queueName = record.eventSourceARN.split(':').at(-1) ?? '';
+  const department = deps.departmentOfQueue(queueName);
+  if (!department || !detail.recipients.includes(department)) {
+    throw new ValidationError(`case event ${detail.transitionId} from queue ${queueName} does not name its department among the recipients`);
+  }
+  await receiveCaseEvent(detail, department, deps);
+  logger.info('Case event notified', { caseId: detail.caseId, action: detail.action, transitionId: detail.transitionId, department });
 }
 
-export async function handleDepartmentBatch(
-  event: SQSEvent,
-  context: Context,
-  deps: RecordRoutedMentionDeps,
-): Promise<SQSBatchResponse> {
+export async function handleDepartmentBatch(event: SQSEvent, context: Context, deps: HandleDepartmentDeps): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
   return processPartialResponse(event, (record: SQSRecord) => processRecord(record, deps), processor, { context });
 }
 
 export function createHandler(env: FunctionEnv) {
-  let deps: RecordRoutedMentionDeps | undefined;
+  let deps: HandleDepartmentDeps | undefined;
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger))
     .handler(async (event, context) => {

@@ -28,7 +28,7 @@ export class FunctionEnvError extends Error {
 }
 
 /** Variables every Lambda function gets from the platform, here pointing at the local backends. */
-function platformEnv(spec: FunctionSpec, where: { region: string; endpoints: LocalEndpoints }): Record<string, string> {
+function platformEnv(spec: FunctionSpec, where: LocalWhere): Record<string, string> {
   return {
     AWS_REGION: where.region,
     AWS_DEFAULT_REGION: where.region,
@@ -43,7 +43,17 @@ function platformEnv(spec: FunctionSpec, where: { region: string; endpoints: Loc
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: NO_LOCAL_BEDROCK,
     AWS_LAMBDA_FUNCTION_NAME: spec.name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
+    // Notifications go to files there, not to Slack, Teams or SES: nothing leaves the machine.
+    ...(where.outboxDir ? { NOTIFY_OUTBOX_DIR: where.outboxDir } : {}),
   };
+}
+
+/** Where the local functions run: the region, the local endpoints and the notification outbox. */
+export interface LocalWhere {
+  readonly region: string;
+  readonly endpoints: LocalEndpoints;
+  /** Directory of the notification outbox (NOTIFY_OUTBOX_DIR); the runtime always sets it. */
+  readonly outboxDir?: string;
 }
 
 /**
@@ -56,7 +66,7 @@ export function resolveEnv(
   topology: Topology,
   config: CompanyConfig,
   queueUrls: Readonly<Record<string, string>>,
-  where: { region: string; endpoints: LocalEndpoints },
+  where: LocalWhere,
 ): FunctionEnv {
   const resolve = (name: string, value: EnvValue): string => {
     switch (value.kind) {

@@ -87,8 +87,16 @@ export function isTextualContentType(contentType: string | undefined): boolean {
   );
 }
 
-/** Builds the payload 2.0 event of a request that matched a route. */
-export function toApiGatewayEvent(request: HttpRequestInfo, match: RouteMatch): APIGatewayProxyEventV2 {
+/** What an authorizer passed on about the caller: the JWT authorizer's claims. */
+export interface RequestAuthorizer {
+  readonly jwt: { readonly claims: Readonly<Record<string, string>>; readonly scopes: readonly string[] };
+}
+
+/**
+ * Builds the payload 2.0 event of a request that matched a route; `authorizer` is what the
+ * route's authorizer accepted (`requestContext.authorizer`).
+ */
+export function toApiGatewayEvent(request: HttpRequestInfo, match: RouteMatch, authorizer?: RequestAuthorizer): APIGatewayProxyEventV2 {
   const queryStart = request.url.indexOf('?');
   const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
   const rawQueryString = queryStart < 0 ? '' : request.url.slice(queryStart + 1);
@@ -141,6 +149,7 @@ export function toApiGatewayEvent(request: HttpRequestInfo, match: RouteMatch): 
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: request.requestId,
+      ...(authorizer ? { authorizer: { jwt: { claims: { ...authorizer.jwt.claims }, scopes: [...authorizer.jwt.scopes] } } } : {}),
       routeKey: match.routeKey,
       stage: '$default',
       time: formatRequestTime(request.time),
@@ -189,7 +198,7 @@ export function toHttpResponse(result: unknown): HttpResponse {
 }
 
 /** The JSON error responses API Gateway itself sends. */
-export function gatewayError(statusCode: 404 | 413 | 500 | 503, message: string): HttpResponse {
+export function gatewayError(statusCode: 401 | 404 | 413 | 500 | 503, message: string): HttpResponse {
   return {
     statusCode,
     headers: { 'content-type': 'application/json' },

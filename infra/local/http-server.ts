@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { HttpRoute } from '../topology.ts';
 import { closeGracefully, listen } from './backends.ts';
-import { gatewayError, matchRoute, toApiGatewayEvent, toHttpResponse, type HttpResponse } from './http-event.ts';
+import { gatewayError, matchRoute, toApiGatewayEvent, toHttpResponse, type HttpResponse, type RequestAuthorizer } from './http-event.ts';
 
 /** A route of the topology and the function behind it. */
 export interface BoundRoute extends HttpRoute {
@@ -19,6 +19,12 @@ export interface HttpServerOptions {
   readonly accountId: string;
   /** API Gateway's own payload limit; bodies above it get 413 before any function runs. */
   readonly maxBodyBytes?: number;
+  /**
+   * The authorizer of the routes with `auth: 'admin'`: what it passes on about the caller of
+   * an `Authorization` header, or undefined to refuse (401 before any function runs).
+   * Without it those routes refuse every request.
+   */
+  readonly adminAuthorizer?: (authorization: string | undefined) => RequestAuthorizer | undefined;
   readonly log?: (line: string) => void;
 }
 
@@ -50,6 +56,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
       log(`${method} ${url.split('?')[0]} -> 404 (no route)`);
       return write(res, gatewayError(404, 'Not Found'));
     }
+    let authorizer: RequestAuthorizer | undefined;
+    if (match.route.auth === 'admin') {
+      authorizer = options.adminAuthorizer?.(req.headers.authorization);
+      if (!authorizer) {
+        req.resume();
+        log(`${method} ${url.split('?')[0]} -> 401 (no valid bearer token)`);
+        return write(res, gatewayError(401, 'Unauthorized'));
+      }
+    }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBodyBytes) {
       log(`${method} ${url.split('?')[0]} -> 413 (${declared} bytes)`);
@@ -74,6 +89,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
         apiId: 'local',
       },
       match,
+      authorizer,
     );
     let response: HttpResponse;
     try {

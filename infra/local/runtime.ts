@@ -1,4 +1,5 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -7,6 +8,7 @@ import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { buildTopology, type FunctionSpec, type Topology } from '../topology.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type LocalBackend } from './backends.ts';
+import { claimsOfAuthorization, createAdminTokens, type TokenClaims } from './admin-tokens.ts';
 import { createLocalEventBus } from './event-bus.ts';
 import { validatePattern } from './event-pattern.ts';
 import { accessKeyIdOf, resolveEnv, type LocalEndpoints } from './function-env.ts';
@@ -46,6 +48,11 @@ export interface RuntimeOptions {
    * Tests pass a variant of it (a rule with another operator, say).
    */
   readonly topology?: Topology;
+  /**
+   * Where notifications go (one `<department>.jsonl` per department); default
+   * `<dataDir>/outbox`, or without a data directory a temporary one removed at stop.
+   */
+  readonly outboxDir?: string;
 }
 
 export interface Runtime {
@@ -67,6 +74,12 @@ export interface Runtime {
   readonly secrets: Readonly<Record<string, string>>;
   /** Where the secrets are kept; undefined in memory. */
   readonly secretsFile: string | undefined;
+  /** Bearer tokens of the admin API (`Authorization: Bearer <token>`) with their claims, made at start. */
+  readonly adminTokens: Readonly<Record<string, TokenClaims>>;
+  /** Where the admin tokens are kept (`<dataDir>/tokens.json`); undefined in memory. */
+  readonly tokensFile: string | undefined;
+  /** The notification outbox: Slack, Teams and e-mail land here as JSON lines, nothing is sent. */
+  readonly outboxDir: string;
   /**
    * Resolves once every queue is empty and nothing is in flight (two checks in a row).
    * @throws RuntimeNotIdleError listing what is still busy after `timeoutMs`
@@ -132,6 +145,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await claimDataDir(options.dataDir, options.config.company.id);
       cleanup.push(() => rm(path.join(options.dataDir as string, RUNTIME_RECORD_FILE), { force: true }));
     }
+    // Notifications never leave the machine: every function gets NOTIFY_OUTBOX_DIR.
+    let outboxDir = options.outboxDir ?? (options.dataDir ? path.join(options.dataDir, 'outbox') : undefined);
+    if (!outboxDir) {
+      const temporary = await mkdtemp(path.join(os.tmpdir(), `backchannel-${topology.companyId}-outbox-`));
+      cleanup.push(() => rm(temporary, { recursive: true, force: true }));
+      outboxDir = temporary;
+    }
     const secrets = await loadLocalSecrets(topology.secrets, {
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.secrets ? { given: options.secrets } : {}),
@@ -139,6 +159,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (secrets.generated.length > 0) {
       log(`generated secrets ${secrets.generated.join(', ')}${secrets.file ? ` in ${secrets.file}` : ' (in memory)'}`);
     }
+
+    const adminTokens = await createAdminTokens(options.config, options.dataDir);
+    log(`made admin API tokens for ${Object.keys(adminTokens.tokens).length} people${adminTokens.file ? ` in ${adminTokens.file}` : ' (in memory)'}`);
 
     const dynamo = await startBackend(cleanup, () => startDynamoDb(options.dataDir ? { dataDir: path.join(options.dataDir, 'dynamodb') } : {}));
     const sqsBackend = await startBackend(cleanup, () => startSqs({ region, accountId }));
@@ -198,7 +221,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Functions: each built once with its own environment, as a cold start would.
     const functions = new Map<string, LocalFunction>();
     for (const spec of topology.functions) {
-      const env = resolveEnv(spec, topology, options.config, queues.urls, { region, endpoints });
+      const env = resolveEnv(spec, topology, options.config, queues.urls, { region, endpoints, outboxDir });
       functions.set(spec.id, { spec, env, handler: (await loadHandlerModule(spec)).createHandler(env) });
     }
     let invocations = 0;
@@ -250,7 +273,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       spec.triggers.flatMap((trigger) => (trigger.type === 'http' ? trigger.routes.map((route) => ({ ...route, functionId: spec.id })) : [])),
     );
     const port = options.port ?? 3000;
-    const http: LocalHttpServer = await startHttpServer({ routes, invoke, port, accountId, log }).catch((error: unknown) => {
+    // The admin routes' authorizer: a known token becomes the claims AWS's JWT authorizer passes.
+    const adminAuthorizer = (authorization: string | undefined) => {
+      const claims = claimsOfAuthorization(adminTokens.tokens, authorization);
+      return claims ? { jwt: { claims: { ...claims }, scopes: [] } } : undefined;
+    };
+    const http: LocalHttpServer = await startHttpServer({ routes, invoke, port, accountId, log, adminAuthorizer }).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
       throw new RuntimeStartError(`port ${port} is in use: pass another port (0 picks a free one)`, { cause: error });
     });
@@ -296,6 +324,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       dlqUrls: queues.dlqUrls,
       secrets: secrets.values,
       secretsFile: secrets.file,
+      adminTokens: adminTokens.tokens,
+      tokensFile: adminTokens.file,
+      outboxDir,
       waitForIdle: async (timeoutMs = 30_000) => {
         const deadline = Date.now() + timeoutMs;
         let quiet = 0;

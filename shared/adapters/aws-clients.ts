@@ -2,10 +2,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FunctionEnv } from '../config/runtime-env.ts';
 
-type Service = 'DYNAMODB' | 'SQS' | 'EVENTBRIDGE' | 'SECRETS_MANAGER';
+type Service = 'DYNAMODB' | 'SQS' | 'EVENTBRIDGE' | 'SECRETS_MANAGER' | 'SESV2';
 
 /**
  * Client settings from a function's environment. The endpoint variables are the SDK's own
@@ -42,4 +43,9 @@ export function createEventBridgeClient(env: FunctionEnv): EventBridgeClient {
 
 export function createSecretsClient(env: FunctionEnv): SecretsManagerClient {
   return new SecretsManagerClient(clientConfig(env, 'SECRETS_MANAGER'));
+}
+
+/** Amazon SES (API v2), for e-mail notifications. */
+export function createSesClient(env: FunctionEnv): SESv2Client {
+  return new SESv2Client(clientConfig(env, 'SESV2'));
 }

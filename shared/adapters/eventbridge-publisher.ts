@@ -1,6 +1,6 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { DETAIL_TYPES, EVENT_SOURCE, type MentionRouted } from '../domain/events.ts';
-import type { EventPublisher } from '../domain/ports.ts';
+import { CASE_DETAIL_TYPES, DETAIL_TYPES, EVENT_SOURCE, type CaseEvent, type MentionRouted } from '../domain/events.ts';
+import type { CaseEventPublisher, EventPublisher } from '../domain/ports.ts';
 
 /** PutEvents takes at most 10 entries per call. */
 const MAX_ENTRIES = 10;
@@ -22,7 +22,7 @@ export class PublishError extends Error {
 }
 
 /** Publishes to the company's bus, resending only the entries that failed. */
-export class EventBridgePublisher implements EventPublisher {
+export class EventBridgePublisher implements EventPublisher, CaseEventPublisher {
   private readonly attempts: number;
   private readonly backoffMs: number;
 
@@ -42,6 +42,21 @@ export class EventBridgePublisher implements EventPublisher {
       DetailType: DETAIL_TYPES.mentionRouted,
       Detail: JSON.stringify(detail),
     }));
+    await this.putAll(entries);
+  }
+
+  /** Publishes case changes, each with the detail-type of its action (`Case Assigned`, ...). */
+  async publishCaseEvents(events: readonly CaseEvent[]): Promise<void> {
+    const entries: PutEventsRequestEntry[] = events.map((detail) => ({
+      EventBusName: this.busName,
+      Source: EVENT_SOURCE,
+      DetailType: CASE_DETAIL_TYPES[detail.action],
+      Detail: JSON.stringify(detail),
+    }));
+    await this.putAll(entries);
+  }
+
+  private async putAll(entries: readonly PutEventsRequestEntry[]): Promise<void> {
     for (let i = 0; i < entries.length; i += MAX_ENTRIES) await this.putChunk(entries.slice(i, i + MAX_ENTRIES));
   }
 

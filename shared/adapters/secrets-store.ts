@@ -30,6 +30,11 @@ export interface SecretsManagerWebhookSecretsOptions {
   readonly secretNameOf: (platformId: string) => string | undefined;
   readonly cacheMs?: number;
   readonly minForcedRefreshMs?: number;
+  /**
+   * A SecretString that is not JSON is returned as the string itself instead of failing
+   * (notification secrets may hold a plain webhook URL). Default false.
+   */
+  readonly allowPlainText?: boolean;
   /** For tests: epoch milliseconds. */
   readonly now?: () => number;
 }
@@ -111,6 +116,7 @@ export class SecretsManagerWebhookSecrets implements WebhookSecretProvider {
     try {
       return JSON.parse(text) as unknown;
     } catch {
+      if (this.options.allowPlainText) return text.trim();
       // No cause: JSON.parse's message quotes the text, which is the secret.
       throw new SecretUnavailableError(`secret "${name}" is not JSON`);
     }

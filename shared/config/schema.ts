@@ -86,7 +86,7 @@ const BusinessHoursSchema = z
       })
       .refine((h) => h.from < h.to, { message: '`to` must be after `from` (for hours past midnight add a second entry for the next day)', path: ['to'] }),
   )
-  .meta({ description: 'when the department works; SLA time runs only then (computed by a later release)' });
+  .meta({ description: 'when the department works; SLA time runs only then' });
 
 const HolidaysSchema = z
   .strictObject({
@@ -132,6 +132,10 @@ export const DepartmentSchema = z.strictObject({
   leads: z.array(PersonSchema).optional().meta({ description: 'people who lead the department (escalations go to them)' }),
   members: z.array(PersonSchema).optional().meta({ description: 'people who work the department\'s cases' }),
   notify: z.array(NotificationTargetSchema).optional(),
+  assignment: z
+    .enum(['round-robin', 'team-queue'])
+    .optional()
+    .meta({ description: '(default round-robin) round-robin: new cases go in turn to the members on duty (business hours); team-queue: they stay unassigned for the team' }),
   businessHours: BusinessHoursSchema.optional(),
   holidays: HolidaysSchema.optional(),
 });
@@ -252,6 +256,53 @@ export const CompanyConfigSchema = z
         weekly: cron.optional().meta({ description: 'when the weekly report runs (reports by a later release)' }),
       })
       .default({ daily: 'cron(0 6 * * ? *)' }),
+    cases: z
+      .strictObject({
+        reopenWindow: duration
+          .default(10080)
+          .meta({ description: 'a customer who writes within this time after resolution reopens the case; later, a new case starts (default 7d)' }),
+        slaWarning: duration.default(30).meta({ description: 'the department lead is warned this long before a case is due (default 30m)' }),
+        slaSweep: cron
+          .default('cron(0/5 * * * ? *)')
+          .meta({ description: 'when check-sla looks for cases past or near their due time (default every 5 minutes)' }),
+        escalate: z
+          .strictObject({
+            categories: z.array(z.enum(CATEGORIES)).default(['legal_risk']),
+            tags: z.array(z.string().min(1)).default(['crisis', 'legal-risk']).meta({ description: 'routing tags that make a case escalate too' }),
+            to: z.array(id).optional().meta({ description: 'departments an overdue case of these categories or tags is escalated to (default: press and legal, those the company has)' }),
+          })
+          .default({ categories: ['legal_risk'], tags: ['crisis', 'legal-risk'] })
+          .meta({ description: 'overdue cases of these categories or tags go to these departments too' }),
+        approver: id
+          .optional()
+          .meta({ description: 'department whose members approve replies when a rule requires approval (default: press, if the company has it, else the case\'s department)' }),
+        baseUrl: z.url().optional().meta({ description: 'link to a case in notifications: <baseUrl>/cases/<id> (default: the admin API URL)' }),
+      })
+      .default({
+        reopenWindow: 10080,
+        slaWarning: 30,
+        slaSweep: 'cron(0/5 * * * ? *)',
+        escalate: { categories: ['legal_risk'], tags: ['crisis', 'legal-risk'] },
+      })
+      .meta({ description: 'the case lifecycle: reopening, SLA warnings and escalation, reply approval' }),
+    admin: z
+      .strictObject({
+        auth: z
+          .strictObject({
+            issuer: z.url().meta({ description: 'JWT issuer of the company\'s identity provider (e.g. a Cognito user pool or Entra ID URL)' }),
+            audience: z.array(z.string().min(1)).min(1).meta({ description: 'accepted audiences (client ids)' }),
+          })
+          .optional()
+          .meta({ description: 'the admin API\'s JWT authorizer in AWS; without it the routes require AWS IAM (SigV4) credentials instead' }),
+      })
+      .default({})
+      .meta({ description: 'the admin API (cases): who may call it' }),
+    notifications: z
+      .strictObject({
+        from: z.email('not an e-mail address').meta({ description: 'sender of e-mail notifications: an address (or one of a domain) verified in Amazon SES' }),
+      })
+      .optional()
+      .meta({ description: 'how departments are told; needed in AWS when a department has an e-mail target (locally notifications go to .backchannel/<company>/outbox/)' }),
     retention: z
       .strictObject({ days: z.number().int().positive().meta({ description: 'days personal data is kept (DynamoDB TTL)' }) })
       .default({ days: 365 }),
@@ -285,6 +336,8 @@ function crossCheck(payload: z.core.ParsePayload<CompanyConfig>): void {
     if (!departments.has(value)) issue(path, `unknown department "${value}"; use one of: ${knownDepartments}`);
   };
   checkDepartment(config.routing.fallback, ['routing', 'fallback']);
+  config.cases.escalate.to?.forEach((target, index) => checkDepartment(target, ['cases', 'escalate', 'to', index]));
+  if (config.cases.approver !== undefined) checkDepartment(config.cases.approver, ['cases', 'approver']);
 
   const owners = new Map<string, string>();
   config.departments.forEach((department, index) => {
@@ -386,3 +439,13 @@ export function routingPolicyOf(config: CompanyConfig): RoutingPolicy {
   };
 }
 
+
+/** Departments an overdue escalating case goes to: `cases.escalate.to`, or press and legal where the company has them. */
+export function escalationTargets(config: CompanyConfig): string[] {
+  return config.cases.escalate.to ?? config.departments.map((d) => d.id).filter((d) => d === 'press' || d === 'legal');
+}
+
+/** The department whose members approve replies of a case that needs approval. */
+export function approverDepartment(config: CompanyConfig, caseDepartment: string): string {
+  return config.cases.approver ?? (config.departments.some((d) => d.id === 'press') ? 'press' : caseDepartment);
+}

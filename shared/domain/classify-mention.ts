@@ -1,4 +1,7 @@
 import { caseIdForThread, type Case } from './case.ts';
+import { isAllowed } from './case-lifecycle.ts';
+import { changeCase, type ChangeCaseDeps } from './change-case.ts';
+import { ConflictError } from './errors.ts';
 import type { Classifier } from './classification.ts';
 import type { MentionRouted } from './events.ts';
 import type { Mention, Priority } from './mention.ts';
@@ -20,6 +23,22 @@ export interface ClassifyMentionDeps {
   readonly clock: Clock;
   /** Where the company's own replies are recorded on their cases (shared/domain/own-reply.ts). */
   readonly journal?: CaseJournal;
+  /**
+   * SLA time of a department: `minutes` of its business time after `from` (business hours
+   * and holidays). Default: wall-clock minutes.
+   */
+  readonly addSlaTime?: (department: string, from: Date, minutes: number) => Date;
+  /** Business minutes of a department between two instants, for response times. Default: wall-clock. */
+  readonly businessMinutes?: (department: string, from: Date, to: Date) => number;
+  /** Minutes after resolution within which the customer's next message reopens the case (default 7 days). */
+  readonly reopenWindowMinutes?: number;
+  /** The department whose members approve replies of a case of this department that needs approval. */
+  readonly approverDepartment?: (department: string) => string;
+  /**
+   * The case lifecycle: with it, the company's own reply marks the case responded (state,
+   * response time, `Case Responded`); without it, the reply is only recorded.
+   */
+  readonly caseChanges?: ChangeCaseDeps;
 }
 
 export type ClassifyOutcome =
@@ -45,7 +64,8 @@ export type ClassifyOutcome =
 export async function classifyMention(mention: Mention, deps: ClassifyMentionDeps): Promise<ClassifyOutcome> {
   const now = deps.clock.now();
   const expiresAt = expiresAtEpochSeconds(now, deps.retentionDays);
-  const caseId = caseIdForThread(mention.platform, mention.threadId);
+  const thread = await currentCaseOfThread(mention, deps);
+  const caseId = thread.caseId;
 
   const classification = await deps.classifier.classify(mention);
   const routing = routeMention(classification, deps.policy, mention);
@@ -55,15 +75,24 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
   // The company's own reply belongs to the thread but is nobody's new work: it is recorded
   // on the thread's case, where the first one timestamps the response time.
   if (mention.isOwnAccount) {
-    if (deps.journal) await recordOwnReply(mention, caseId, { journal: deps.journal, expiresAt });
+    if (deps.caseChanges) {
+      // The lifecycle records the response time on the case; the note keeps every reply.
+      await respondOnPlatform(mention, stored.caseId, deps, deps.caseChanges);
+      if (deps.journal && (await deps.cases.get(stored.caseId))) {
+        await deps.journal.addNote(stored.caseId, { kind: 'own-reply', mentionId: mention.id, at: mention.createdAt }, expiresAt);
+      }
+    } else if (deps.journal) {
+      await recordOwnReply(mention, stored.caseId, { journal: deps.journal, expiresAt });
+    }
     await deps.mentions.markRouted(mention.id, now.toISOString());
-    return { status: 'own-reply', caseId };
+    return { status: 'own-reply', caseId: stored.caseId };
   }
 
   const decided = stored.routing;
+  const slaMinutes = decided.slaMinutes ?? deps.slaMinutes(decided.department, decided.priority);
   const kase: Case = await deps.cases.ensure(
     {
-      id: caseId,
+      id: stored.caseId,
       platform: mention.platform,
       threadId: mention.threadId,
       department: decided.department,
@@ -72,10 +101,16 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
       priority: decided.priority,
       category: stored.classification.category,
       openedAt: now.toISOString(),
-      // A rule's SLA overrides the department's for this case.
-      dueAt: addMinutes(now, decided.slaMinutes ?? deps.slaMinutes(decided.department, decided.priority)).toISOString(),
+      // A rule's SLA overrides the department's for this case; it runs in business time.
+      dueAt: (deps.addSlaTime ? deps.addSlaTime(decided.department, now, slaMinutes) : addMinutes(now, slaMinutes)).toISOString(),
       firstMentionId: mention.id,
       authorId: mention.author.id,
+      version: 1,
+      generation: thread.generation,
+      ...(decided.tags && decided.tags.length > 0 ? { tags: [...decided.tags] } : {}),
+      ...(decided.requireApproval
+        ? { requireApproval: true, approverDepartment: deps.approverDepartment?.(decided.department) ?? decided.department }
+        : {}),
     },
     expiresAt,
   );
@@ -94,6 +129,9 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
     urgency: stored.classification.urgency,
     language: stored.classification.language,
     authorId: mention.author.id,
+    ...(mention.author.name ? { authorName: mention.author.name } : {}),
+    ...(mention.author.handle ? { authorHandle: mention.author.handle } : {}),
+    ...(mention.url ? { url: mention.url } : {}),
     text: mention.text,
     createdAt: mention.createdAt,
     routedAt: now.toISOString(),
@@ -103,6 +141,56 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
   await deps.events.publishMentionRouted(events);
   await deps.mentions.markRouted(mention.id, now.toISOString());
   return { status: 'routed', caseId: kase.id, departments };
+}
+
+/** Days a resolved case can be reopened by default (`cases.reopenWindow`). */
+const DEFAULT_REOPEN_WINDOW_MINUTES = 7 * 1440;
+/** Generations looked at before giving up: a thread reopened more often than this is a bug, not a conversation. */
+const MAX_GENERATIONS = 50;
+
+/**
+ * The case a mention of a thread belongs to: the thread's newest case, unless that one
+ * was resolved longer than the reopen window before the mention was written; then the
+ * next generation (a new case for the same thread). A mention stored before keeps the
+ * case it was stored with (putIfAbsent returns it), so redeliveries never move.
+ */
+async function currentCaseOfThread(mention: Mention, deps: ClassifyMentionDeps): Promise<{ caseId: string; generation: number }> {
+  const window = deps.reopenWindowMinutes ?? DEFAULT_REOPEN_WINDOW_MINUTES;
+  for (let generation = 1; generation <= MAX_GENERATIONS; generation++) {
+    const caseId = caseIdForThread(mention.platform, mention.threadId, generation);
+    const existing = await deps.cases.get(caseId);
+    if (!existing || existing.state !== 'resolved' || existing.resolvedAt === undefined) return { caseId, generation };
+    const closedFor = (Date.parse(mention.createdAt) - Date.parse(existing.resolvedAt)) / 60_000;
+    // Within the window the customer's message reopens this case (handle-department does it).
+    if (closedFor <= window) return { caseId, generation };
+  }
+  throw new ConflictError(`thread ${mention.threadId} on ${mention.platform} has more than ${MAX_GENERATIONS} cases`);
+}
+
+/**
+ * The company answered on the platform: the case becomes responded, with its first
+ * response time (wall-clock and in business hours). A reply to a case that is already
+ * responded or resolved, or to a thread without a case, changes no state.
+ */
+async function respondOnPlatform(mention: Mention, caseId: string, deps: ClassifyMentionDeps, changes: ChangeCaseDeps): Promise<void> {
+  const kase = await deps.cases.get(caseId);
+  if (!kase || !isAllowed('respond', kase.state)) return;
+  const at = mention.createdAt;
+  await changeCase(
+    caseId,
+    (current) =>
+      isAllowed('respond', current.state)
+        ? {
+            type: 'respond',
+            via: 'platform',
+            at,
+            mentionId: mention.id,
+            ...(deps.businessMinutes ? { businessMinutes: deps.businessMinutes(current.department, new Date(current.openedAt), new Date(at)) } : {}),
+          }
+        : null,
+    { transitionId: `own-reply:${mention.id}`, actor: `platform:${mention.id}` },
+    changes,
+  );
 }
 
 /** The decision's tags, approval, rules and key accounts, for the event (stored decisions of older releases lack them). */

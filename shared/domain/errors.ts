@@ -32,6 +32,19 @@ export class NotFoundError extends DomainError {}
 /** A write that lost a race or would break an invariant. */
 export class ConflictError extends DomainError {}
 
+/**
+ * A write based on a case version that another writer has changed since it was read. The
+ * change may be applied again on the fresh case (changeCase does so); when it is then no
+ * longer allowed, a plain ConflictError says why.
+ */
+export class StaleCaseError extends ConflictError {}
+
+/** A request that does not say who makes it (no token, or one the entry point does not know). */
+export class AuthenticationError extends DomainError {}
+
+/** A caller who is known but may not do what they ask (e.g. approve a reply outside their department). */
+export class ForbiddenError extends DomainError {}
+
 /** A request body larger than the entry point accepts. */
 export class PayloadTooLargeError extends DomainError {
   constructor(

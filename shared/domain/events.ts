@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CASE_ACTIONS, CASE_STATES, type CaseAction } from './case.ts';
 import { CATEGORIES, PLATFORMS, PRIORITIES, SENTIMENTS } from './mention.ts';
 
 /** The `source` of every event Backchannel puts on a company's bus. */
@@ -7,6 +8,22 @@ export const EVENT_SOURCE = 'backchannel';
 export const DETAIL_TYPES = {
   mentionRouted: 'Mention Routed',
 } as const;
+
+/** The detail-type of each case change on the bus. */
+export const CASE_DETAIL_TYPES = {
+  assign: 'Case Assigned',
+  wait: 'Case Waiting',
+  respond: 'Case Responded',
+  resolve: 'Case Resolved',
+  reopen: 'Case Reopened',
+  escalate: 'Case Escalated',
+  'warn-sla': 'Case SLA Warning',
+  'breach-sla': 'Case SLA Breached',
+  'draft-reply': 'Reply Drafted',
+  'approve-reply': 'Reply Approved',
+  reroute: 'Case Rerouted',
+} as const satisfies Record<CaseAction, string>;
+export type CaseDetailType = (typeof CASE_DETAIL_TYPES)[CaseAction];
 
 /**
  * Detail of `Mention Routed`: one per receiving department. This is public contract:
@@ -25,6 +42,10 @@ export const MentionRoutedSchema = z.object({
   urgency: z.number().min(0).max(1),
   language: z.string(),
   authorId: z.string(),
+  /** The author's display name and handle, and the mention's link on the platform, when known (for notifications). */
+  authorName: z.string().optional(),
+  authorHandle: z.string().optional(),
+  url: z.string().optional(),
   text: z.string(),
   createdAt: z.iso.datetime(),
   routedAt: z.iso.datetime(),
@@ -48,3 +69,46 @@ export const MentionRoutedEnvelopeSchema = z.object({
   source: z.literal(EVENT_SOURCE),
   detail: MentionRoutedSchema,
 });
+
+/**
+ * Detail of every case change (`Case Assigned`, `Case Responded`, `Case Resolved`,
+ * `Case Escalated`, ... see CASE_DETAIL_TYPES). Public contract, like `Mention Routed`.
+ * `recipients` are the departments to notify: each department's bus rule forwards the
+ * events that name it to its queue. Consumers dedupe by `transitionId`: an event may be
+ * published again after a crash between the write and the publish.
+ */
+export const CaseEventSchema = z.object({
+  companyId: z.string(),
+  caseId: z.string(),
+  transitionId: z.string(),
+  action: z.enum(CASE_ACTIONS),
+  from: z.enum(CASE_STATES),
+  to: z.enum(CASE_STATES),
+  at: z.iso.datetime(),
+  actor: z.string(),
+  /** The case's department after the change. */
+  department: z.string(),
+  recipients: z.array(z.string()),
+  platform: z.enum(PLATFORMS),
+  category: z.enum(CATEGORIES),
+  priority: z.enum(PRIORITIES),
+  dueAt: z.iso.datetime(),
+  assignee: z.string().optional(),
+  firstResponseAt: z.iso.datetime().optional(),
+  responseMinutes: z.number().optional(),
+  resolutionMinutes: z.number().optional(),
+  /** The history entry's detail: reason, target departments, reply id, ... */
+  detail: z.record(z.string(), z.string()).optional(),
+});
+export type CaseEvent = z.infer<typeof CaseEventSchema>;
+
+/** A case event as it arrives in a department queue. */
+export const CaseEventEnvelopeSchema = z.object({
+  'detail-type': z.enum(Object.values(CASE_DETAIL_TYPES) as [CaseDetailType, ...CaseDetailType[]]),
+  source: z.literal(EVENT_SOURCE),
+  detail: CaseEventSchema,
+});
+
+/** What a department queue carries: a routed mention or a case change that names the department. */
+export const DepartmentEnvelopeSchema = z.union([MentionRoutedEnvelopeSchema, CaseEventEnvelopeSchema]);
+export type DepartmentEnvelope = z.infer<typeof DepartmentEnvelopeSchema>;

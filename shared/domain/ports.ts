@@ -1,8 +1,8 @@
-import type { Case } from './case.ts';
+import type { Case, CaseState } from './case.ts';
 import type { Classification } from './classification.ts';
 import type { Mention } from './mention.ts';
 import type { IntakeMessage } from './mention-deletion.ts';
-import type { MentionRouted } from './events.ts';
+import type { CaseEvent, MentionRouted } from './events.ts';
 import type { Routing } from './route-mention.ts';
 
 /** A mention as stored, with what was decided about it. */
@@ -54,6 +54,48 @@ export interface CaseRepository {
   mentionsOf(caseId: string): Promise<MentionRouted[]>;
   /** Open cases of a department, earliest due first. */
   openCasesOf(department: string, limit?: number): Promise<Case[]>;
+  /**
+   * Writes a case changed by a transition (applyCaseCommand), on the condition that the
+   * stored version is still `expectedVersion` (0: a case stored before versions existed).
+   * The index entry follows the case's department, state and due time.
+   * @throws StaleCaseError when another writer changed the case since it was read
+   */
+  saveTransition(next: Case, expectedVersion: number, expiresAt: number): Promise<void>;
+  /** Cases of a department in the given states, earliest due first, one page at a time (an index query, never a scan). */
+  listCases(query: CaseQuery): Promise<CasePage>;
+}
+
+export interface CaseQuery {
+  readonly department: string;
+  /** Default: the open states (new, assigned, waiting, responded). */
+  readonly states?: readonly CaseState[];
+  /** Only cases due at or before this ISO time. */
+  readonly dueBefore?: string;
+  /** Page size (default 50). */
+  readonly limit?: number;
+  /** The `cursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+export interface CasePage {
+  readonly items: readonly Case[];
+  /** Present when there are more: pass it as `cursor` for the next page. */
+  readonly cursor?: string;
+}
+
+/** Port: round-robin position per department (an atomic counter). */
+export interface AssignmentCursor {
+  /** Adds one to the department's counter and returns the new value (1, 2, 3, ...). */
+  next(department: string): Promise<number>;
+}
+
+/**
+ * Port: which notifications went out, so a redelivered transition never notifies twice.
+ * The key is the notification's id and its target.
+ */
+export interface NotificationLog {
+  wasSent(caseId: string, key: string): Promise<boolean>;
+  markSent(caseId: string, key: string, sentAt: string, expiresAt: number): Promise<void>;
 }
 
 /** A counter of one day and one set of dimensions. */
@@ -68,6 +110,24 @@ export interface Counter {
 export interface MetricRepository {
   increment(day: string, department: string, category: string, by: number): Promise<void>;
   countersOf(day: string): Promise<Counter[]>;
+  /** Adds one observation (minutes) to the day's histogram of a department's response or resolution times. */
+  observe(day: string, department: string, metric: DurationMetric, minutes: number): Promise<void>;
+  histogramsOf(day: string): Promise<Histogram[]>;
+}
+
+export type DurationMetric = 'response' | 'resolution';
+
+/** Upper bounds (minutes) of the histogram buckets; the last bucket is everything above. */
+export const HISTOGRAM_BOUNDS_MINUTES = [15, 30, 60, 120, 240, 480, 1440, 2880, 10080] as const;
+
+/** A day's histogram of one department and metric: counts per bucket (`le_15`, ..., `gt_10080`) and the sum. */
+export interface Histogram {
+  readonly day: string;
+  readonly department: string;
+  readonly metric: DurationMetric;
+  readonly buckets: Readonly<Record<string, number>>;
+  readonly count: number;
+  readonly sumMinutes: number;
 }
 
 /** A stored daily summary for one department. */
@@ -89,6 +149,12 @@ export interface ReportRepository {
 export interface EventPublisher {
   /** Publishes every event or throws; entries that failed once are resent. */
   publishMentionRouted(events: readonly MentionRouted[]): Promise<void>;
+}
+
+/** Port: publishes case changes (detail-type from CASE_DETAIL_TYPES by the event's action). */
+export interface CaseEventPublisher {
+  /** Publishes every event or throws; entries that failed once are resent. */
+  publishCaseEvents(events: readonly CaseEvent[]): Promise<void>;
 }
 
 /** Port: the intake queue between ingest and classification. */

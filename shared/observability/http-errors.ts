@@ -1,7 +1,9 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
+  AuthenticationError,
   ConflictError,
   DomainError,
+  ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
   SignatureError,
@@ -20,7 +22,8 @@ export interface HttpErrorResult {
 /** The HTTP status of an error: the one place where errors meet statuses. */
 export function statusOf(error: unknown): number {
   if (error instanceof ValidationError) return 400;
-  if (error instanceof SignatureError) return 401;
+  if (error instanceof SignatureError || error instanceof AuthenticationError) return 401;
+  if (error instanceof ForbiddenError) return 403;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof PayloadTooLargeError) return 413;
@@ -30,11 +33,21 @@ export function statusOf(error: unknown): number {
 const GENERIC_MESSAGES: Readonly<Record<number, string>> = {
   400: 'bad request',
   401: 'unauthorized',
+  403: 'forbidden',
   404: 'not found',
   409: 'conflict',
   413: 'payload too large',
   500: 'internal error',
 };
+
+/** How an error answer is written. */
+export interface ErrorResponseOptions {
+  /**
+   * Also put the status in the body, `{"status": 404, "message": ...}` (the admin API's
+   * answers). The webhook answers keep their `{"message": ...}`.
+   */
+  readonly statusInBody?: boolean;
+}
 
 /**
  * Maps an error to a JSON response `{"message": ...}` and logs it with `attributes`.
@@ -46,16 +59,21 @@ const GENERIC_MESSAGES: Readonly<Record<number, string>> = {
  * catch (error) { return errorResponse(error, { platform }).response; }
  * ```
  */
-export function errorResponse(error: unknown, attributes: Readonly<Record<string, unknown>> = {}): HttpErrorResult {
+export function errorResponse(
+  error: unknown,
+  attributes: Readonly<Record<string, unknown>> = {},
+  options: ErrorResponseOptions = {},
+): HttpErrorResult {
   const statusCode = statusOf(error);
+  const withStatus = options.statusInBody === true;
   if (statusCode === 500 || !(error instanceof DomainError)) {
     logger.error('Request failed', { ...attributes, status: 500, error });
-    return { statusCode: 500, reason: 'internal error', response: json(500, GENERIC_MESSAGES[500] as string) };
+    return { statusCode: 500, reason: 'internal error', response: json(500, GENERIC_MESSAGES[500] as string, withStatus) };
   }
   const issues = error instanceof ValidationError && error.issues.length > 0 ? { issues: error.issues } : {};
   logRejection(statusCode, error.message, { ...attributes, ...issues });
   const message = error.expose ? error.message : (GENERIC_MESSAGES[statusCode] ?? 'error');
-  return { statusCode, reason: error.message, response: json(statusCode, message) };
+  return { statusCode, reason: error.message, response: json(statusCode, message, withStatus) };
 }
 
 /**
@@ -66,6 +84,7 @@ export function logRejection(statusCode: number, reason: string, attributes: Rea
   logger.warn('Request rejected', { ...attributes, status: statusCode, reason });
 }
 
-function json(statusCode: number, message: string): APIGatewayProxyStructuredResultV2 & { statusCode: number } {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }) };
+function json(statusCode: number, message: string, withStatus: boolean): APIGatewayProxyStructuredResultV2 & { statusCode: number } {
+  const body = withStatus ? { status: statusCode, message } : { message };
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }

@@ -9,6 +9,7 @@ import { adminEnv, postSignedMeta } from '../../infra/local/demo.ts';
 import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
 import { parseMetaSecret } from '../../infra/local/secrets.ts';
 import { departmentQueueId, platformSecretName } from '../../infra/topology.ts';
+import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { parseCompanyConfigYaml } from '../../shared/config/load.ts';
@@ -62,7 +63,8 @@ describe('routing by a rule added in the config, on the local runtime', () => {
     const cases = new DynamoCaseRepository(documents, runtime.tableName);
     const kase = await cases.get(stored?.caseId as string);
     expect(kase).toMatchObject({ department: 'workshop' });
-    expect(Date.parse(kase?.dueAt as string) - Date.parse(kase?.openedAt as string)).toBe(90 * 60_000);
+    // The rule's 90 minutes run in the department's business hours (the company calendar).
+    expect(kase?.dueAt).toBe(casePolicyOf(config).addSlaTime('workshop', new Date(kase?.openedAt as string), 90).toISOString());
     const recorded = await cases.mentionsOf(stored?.caseId as string);
     expect(recorded.map((r) => [r.department, r.role]).sort()).toEqual([
       ['service', 'cc'],

@@ -1,13 +1,22 @@
-import type { Case } from '../../shared/domain/case.ts';
-import type { MentionRouted } from '../../shared/domain/events.ts';
+import { histogramBucketOf, HISTOGRAM_BUCKETS } from '../../shared/adapters/dynamodb/metric-repository.ts';
+import { OPEN_STATES, type Case } from '../../shared/domain/case.ts';
+import { StaleCaseError, ValidationError } from '../../shared/domain/errors.ts';
+import type { CaseEvent, MentionRouted } from '../../shared/domain/events.ts';
 import type {
+  AssignmentCursor,
+  CaseEventPublisher,
+  CasePage,
+  CaseQuery,
   CaseRepository,
   Clock,
   Counter,
   DailyReport,
+  DurationMetric,
   EventPublisher,
+  Histogram,
   MentionRepository,
   MetricRepository,
+  NotificationLog,
   ReportRepository,
   StoredMention,
 } from '../../shared/domain/ports.ts';
@@ -34,19 +43,39 @@ export class InMemoryMentions implements MentionRepository {
   }
 }
 
+/**
+ * Cases like the table keeps them: `ensure` stores version 1, `saveTransition` writes only
+ * over the version it was given (else StaleCaseError), reads return copies. Set
+ * `beforeSaveTransition` to let a concurrent writer act between a read and a write.
+ */
 export class InMemoryCases implements CaseRepository {
   readonly cases = new Map<string, Case>();
   readonly records = new Map<string, MentionRouted>();
+  /** Runs before each saveTransition checks the version: a hook for staging lost races. */
+  beforeSaveTransition?: (next: Case, expectedVersion: number) => Promise<void> | void;
+  /** Every saveTransition call, with its outcome. */
+  readonly saves: { readonly caseId: string; readonly expectedVersion: number; readonly stale: boolean }[] = [];
 
   async ensure(c: Case): Promise<Case> {
     const existing = this.cases.get(c.id);
-    if (existing) return existing;
-    this.cases.set(c.id, c);
-    return c;
+    if (existing) return structuredClone(existing);
+    const created: Case = { ...c, version: c.version ?? 1 };
+    this.cases.set(c.id, structuredClone(created));
+    return created;
   }
 
   async get(caseId: string): Promise<Case | undefined> {
-    return this.cases.get(caseId);
+    const c = this.cases.get(caseId);
+    return c ? structuredClone(c) : undefined;
+  }
+
+  async saveTransition(next: Case, expectedVersion: number): Promise<void> {
+    await this.beforeSaveTransition?.(next, expectedVersion);
+    const stored = this.cases.get(next.id);
+    const stale = !stored || (stored.version ?? 0) !== expectedVersion;
+    this.saves.push({ caseId: next.id, expectedVersion, stale });
+    if (stale) throw new StaleCaseError(`case ${next.id} was changed by someone else since version ${expectedVersion} was read`);
+    this.cases.set(next.id, structuredClone(next));
   }
 
   async recordMention(event: MentionRouted): Promise<boolean> {
@@ -60,13 +89,39 @@ export class InMemoryCases implements CaseRepository {
     return [...this.records.values()].filter((e) => e.caseId === caseId);
   }
 
-  async openCasesOf(department: string): Promise<Case[]> {
-    return [...this.cases.values()].filter((c) => c.department === department).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  async openCasesOf(department: string, limit = 100): Promise<Case[]> {
+    return [...this.cases.values()]
+      .filter((c) => c.department === department && (OPEN_STATES as readonly string[]).includes(c.state))
+      .sort(byDue)
+      .slice(0, limit)
+      .map((c) => structuredClone(c));
   }
+
+  /** Same order as the index: state by state as asked, earliest due first; the cursor is an offset. */
+  async listCases(query: CaseQuery): Promise<CasePage> {
+    const states = query.states ?? OPEN_STATES;
+    const limit = query.limit ?? 50;
+    const offset = query.cursor === undefined ? 0 : Number(Buffer.from(query.cursor, 'base64url').toString('utf8'));
+    if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('cursor is not a cursor of this listing');
+    const dueBefore = query.dueBefore === undefined ? undefined : new Date(query.dueBefore).toISOString();
+    const all = states.flatMap((state) =>
+      [...this.cases.values()]
+        .filter((c) => c.department === query.department && c.state === state && (dueBefore === undefined || c.dueAt <= dueBefore))
+        .sort(byDue),
+    );
+    const items = all.slice(offset, offset + limit).map((c) => structuredClone(c));
+    const end = offset + items.length;
+    return end < all.length ? { items, cursor: Buffer.from(String(end)).toString('base64url') } : { items };
+  }
+}
+
+function byDue(a: Case, b: Case): number {
+  return `${a.dueAt}#${a.id}`.localeCompare(`${b.dueAt}#${b.id}`);
 }
 
 export class InMemoryMetrics implements MetricRepository {
   readonly counters = new Map<string, Counter>();
+  readonly histograms = new Map<string, Histogram>();
 
   async increment(day: string, department: string, category: string, by: number): Promise<void> {
     const key = `${day}|${department}|${category}`;
@@ -76,6 +131,29 @@ export class InMemoryMetrics implements MetricRepository {
 
   async countersOf(day: string): Promise<Counter[]> {
     return [...this.counters.values()].filter((c) => c.day === day);
+  }
+
+  async observe(day: string, department: string, metric: DurationMetric, minutes: number): Promise<void> {
+    const bucket = histogramBucketOf(minutes);
+    const key = `${day}|${department}|${metric}`;
+    const before = this.histograms.get(key) ?? {
+      day,
+      department,
+      metric,
+      buckets: Object.fromEntries(HISTOGRAM_BUCKETS.map((b) => [b, 0])),
+      count: 0,
+      sumMinutes: 0,
+    };
+    this.histograms.set(key, {
+      ...before,
+      buckets: { ...before.buckets, [bucket]: (before.buckets[bucket] ?? 0) + 1 },
+      count: before.count + 1,
+      sumMinutes: before.sumMinutes + minutes,
+    });
+  }
+
+  async histogramsOf(day: string): Promise<Histogram[]> {
+    return [...this.histograms.values()].filter((h) => h.day === day);
   }
 }
 
@@ -91,12 +169,60 @@ export class InMemoryReports implements ReportRepository {
   }
 }
 
+/** A round-robin counter per department: 1, 2, 3, ... */
+export class InMemoryAssignmentCursor implements AssignmentCursor {
+  readonly positions = new Map<string, number>();
+
+  async next(department: string): Promise<number> {
+    const n = (this.positions.get(department) ?? 0) + 1;
+    this.positions.set(department, n);
+    return n;
+  }
+}
+
+/** Sent-markers per case and key. */
+export class InMemoryNotificationLog implements NotificationLog {
+  readonly sent = new Map<string, string>();
+
+  async wasSent(caseId: string, key: string): Promise<boolean> {
+    return this.sent.has(`${caseId}|${key}`);
+  }
+
+  async markSent(caseId: string, key: string, sentAt: string): Promise<void> {
+    this.sent.set(`${caseId}|${key}`, sentAt);
+  }
+}
+
 /** Records published events; `failNext` makes the next publish throw, like a bus outage. */
-export class RecordingPublisher implements EventPublisher {
+export class RecordingPublisher implements EventPublisher, CaseEventPublisher {
   readonly published: MentionRouted[] = [];
+  readonly caseEvents: CaseEvent[] = [];
   failNext = false;
 
   async publishMentionRouted(events: readonly MentionRouted[]): Promise<void> {
+    this.failIfAsked();
+    this.published.push(...events);
+  }
+
+  async publishCaseEvents(events: readonly CaseEvent[]): Promise<void> {
+    this.failIfAsked();
+    this.caseEvents.push(...events);
+  }
+
+  private failIfAsked(): void {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('bus unavailable');
+    }
+  }
+}
+
+/** Records published case events; `failNext` makes the next publish throw, like a bus outage. */
+export class InMemoryCaseEvents implements CaseEventPublisher {
+  readonly published: CaseEvent[] = [];
+  failNext = false;
+
+  async publishCaseEvents(events: readonly CaseEvent[]): Promise<void> {
     if (this.failNext) {
       this.failNext = false;
       throw new Error('bus unavailable');

@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,11 +78,16 @@ describe('two companies side by side', () => {
   it("gives each company a bus rule per department of its own config, targeting that department's queue", () => {
     for (const config of configs) {
       const t = template(config.company.id);
-      t.resourceCountIs('AWS::Events::Rule', config.departments.length);
+      // One rule for routed mentions and one for case changes that name the department.
+      t.resourceCountIs('AWS::Events::Rule', 2 * config.departments.length);
       for (const department of config.departments) {
         t.hasResourceProperties('AWS::Events::Rule', {
           Name: `bc-${config.company.id}-route-${department.id}`,
           EventPattern: { source: ['backchannel'], 'detail-type': ['Mention Routed'], detail: { department: [department.id] } },
+        });
+        t.hasResourceProperties('AWS::Events::Rule', {
+          Name: `bc-${config.company.id}-notify-${department.id}`,
+          EventPattern: { source: ['backchannel'], 'detail-type': Match.arrayWith(['Case Escalated', 'Case SLA Breached']), detail: { recipients: [department.id] } },
         });
         t.hasResourceProperties('AWS::SQS::Queue', { QueueName: `bc-${config.company.id}-dept-${department.id}` });
       }

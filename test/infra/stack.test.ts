@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPANY_TAG, PROJECT_ROOT } from '../../infra/aws/build-app.ts';
-import { buildTopology, departmentQueueId, type FunctionSpec, type Grant, type Topology } from '../../infra/topology.ts';
+import { ADMIN_API_ROUTES, buildTopology, departmentQueueId, type FunctionSpec, type Grant, type Topology } from '../../infra/topology.ts';
 import { loadCompanyConfig } from '../../shared/config/load.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { arnOf, logicalId, permissionsOf, ref, synthCompany, type Permission, type SynthesizedCompany } from './synth.ts';
@@ -32,6 +32,17 @@ const functionSpec = (id: string): FunctionSpec => {
 
 const permissionsOfFunction = (id: string): Permission[] =>
   permissionsOf(synth.template, synth.stack.functions.get(id, 'test').role);
+
+const ADMIN_ROUTE_KEYS = ADMIN_API_ROUTES.map((r) => `${r.method} ${r.path}`);
+
+/** Each API route's key with its authorization type and authorizer reference. */
+const routeAuthorization = (s: SynthesizedCompany): Map<string, { type: string | undefined; authorizerId: unknown }> =>
+  new Map(
+    Object.values(s.template.findResources('AWS::ApiGatewayV2::Route')).map((r) => {
+      const p = (r as { Properties: { RouteKey: string; AuthorizationType?: string; AuthorizerId?: unknown } }).Properties;
+      return [p.RouteKey, { type: p.AuthorizationType, authorizerId: p.AuthorizerId }];
+    }),
+  );
 
 describe('company stack of the demo config', () => {
   describe('queues', () => {
@@ -230,10 +241,11 @@ describe('company stack of the demo config', () => {
       expect(permissions.filter((p) => p.action === 'sqs:ReceiveMessage')).toEqual([]);
     });
 
-    it('does not let handle-department put events or send messages', () => {
+    it('lets handle-department put case events on the bus but send no messages', () => {
       const permissions = permissionsOfFunction('handle-department');
 
-      expect(permissions.filter((p) => p.action.startsWith('events:') || p.action === 'sqs:SendMessage')).toEqual([]);
+      expect(permissions.filter((p) => p.action === 'sqs:SendMessage')).toEqual([]);
+      expect(permissions.filter((p) => p.action.startsWith('events:'))).toEqual([{ action: 'events:PutEvents', resource: logicalId(synth.stack.events.bus) }]);
     });
 
     it('lets classify-mention consume the intake queue, write the table and put events on the bus', () => {
@@ -249,7 +261,7 @@ describe('company stack of the demo config', () => {
       );
     });
 
-    it.each(['ingest-webhook', 'classify-mention', 'handle-department', 'build-report'])(
+    it.each(['ingest-webhook', 'classify-mention', 'handle-department', 'build-report', 'admin-api'])(
       'grants %s nothing beyond its topology grants, its log group and X-Ray',
       (id) => {
         const allowed = [...logAndTracePermissions(id), ...functionSpec(id).grants.flatMap((g) => grantedPermissions(g))];
@@ -341,6 +353,28 @@ describe('company stack of the demo config', () => {
       });
     });
 
+    it("has one JWT authorizer with the config's issuer and audience, reading the Authorization header", () => {
+      const auth = demo.admin.auth as { issuer: string; audience: string[] };
+
+      synth.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+      synth.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        Name: `${topology.http.name}-admin`,
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: { Issuer: auth.issuer, Audience: auth.audience },
+      });
+    });
+
+    it('puts the JWT authorizer on every admin route and leaves the webhook routes open', () => {
+      const routes = routeAuthorization(synth);
+      const authorizerId = { Ref: Object.keys(synth.template.findResources('AWS::ApiGatewayV2::Authorizer'))[0] };
+      const webhooks = [...routes.keys()].filter((key) => !ADMIN_ROUTE_KEYS.includes(key));
+
+      expect(ADMIN_ROUTE_KEYS.map((key) => routes.get(key))).toEqual(ADMIN_ROUTE_KEYS.map(() => ({ type: 'JWT', authorizerId })));
+      expect(webhooks.length).toBeGreaterThan(0);
+      expect(webhooks.map((key) => [key, routes.get(key)?.type])).toEqual(webhooks.map((key) => [key, 'NONE']));
+    });
+
     it("throttles the default stage as the topology says and writes access logs", () => {
       synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
@@ -365,6 +399,18 @@ describe('company stack of the demo config', () => {
           Arn: arnOf(synth.stack.functions.get('build-report', 'test').function),
           Input: JSON.stringify({ report: 'daily', scheduledTime: '<aws.scheduler.scheduled-time>' }),
           RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        }),
+      });
+    });
+
+    it('runs the SLA sweep every 5 minutes in Europe/Berlin against check-sla', () => {
+      synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: 'bc-demo-sla-sweep',
+        ScheduleExpression: 'cron(0/5 * * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Berlin',
+        Target: Match.objectLike({
+          Arn: arnOf(synth.stack.functions.get('check-sla', 'test').function),
+          Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
         }),
       });
     });
@@ -427,6 +473,29 @@ describe('company stack of the demo config', () => {
       );
       for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(60);
     });
+  });
+});
+
+describe('company stack without an identity provider for the admin API', () => {
+  let withIam: SynthesizedCompany;
+
+  beforeAll(() => {
+    withIam = synthCompany({ ...structuredClone(demo), admin: {} });
+  });
+
+  afterAll(() => withIam?.dispose());
+
+  it('requires AWS IAM (SigV4) on every admin route, with no authorizer resource, and leaves the webhook routes open', () => {
+    const routes = routeAuthorization(withIam);
+    const webhooks = [...routes.keys()].filter((key) => !ADMIN_ROUTE_KEYS.includes(key));
+
+    withIam.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    expect(ADMIN_ROUTE_KEYS.map((key) => [key, routes.get(key)?.type])).toEqual(ADMIN_ROUTE_KEYS.map((key) => [key, 'AWS_IAM']));
+    expect(webhooks.map((key) => [key, routes.get(key)?.type])).toEqual(webhooks.map((key) => [key, 'NONE']));
+  });
+
+  it('leaves no unacknowledged cdk-nag or CloudFormation validation finding', () => {
+    expect(withIam.violations.map((v) => `${v.pluginName} ${v.severity} ${v.ruleName} ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`)).toEqual([]);
   });
 });
 
@@ -564,5 +633,8 @@ function grantedPermissions(grant: Grant): Permission[] {
     case 'model':
       // A Bedrock model ARN is joined from the partition and region: permissionsOf names it by its first Ref.
       return on('AWS::Partition', 'bedrock:InvokeModel');
+    case 'email':
+      // The SES identity ARN is joined from the partition too.
+      return on('AWS::Partition', 'ses:SendEmail');
   }
 }

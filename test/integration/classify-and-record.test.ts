@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyBatch, dependenciesFrom as classifyDependencies } from '../../functions/classify-mention/handler.ts';
@@ -79,7 +82,9 @@ describe('classify-mention and handle-department against dynalite', () => {
   });
 
   it('records routed mentions on their cases, counts each once and reports the day', async () => {
-    const departmentDeps = departmentDependencies({ ...local.env, COMPANY_CONFIG: JSON.stringify(config) });
+    const outbox = await mkdtemp(path.join(tmpdir(), 'bc-outbox-'));
+    const base = departmentDependencies({ ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name, NOTIFY_OUTBOX_DIR: outbox });
+    const departmentDeps = { ...base, change: { ...base.change, events: publisher } };
     const routed = publisher.published.filter((e) => e.createdAt.startsWith('2026-11-28'));
     expect(routed.length).toBeGreaterThanOrEqual(3);
     const records = routed.map((e, i) => sqsRecordFactory(routedEnvelope(e), `r${i}`));
@@ -103,6 +108,13 @@ describe('classify-mention and handle-department against dynalite', () => {
     );
     expect(reports.reduce((sum, r) => sum + r.total, 0)).toBe(distinct);
     expect(reports.find((r) => r.department === 'service')?.byCategory).toMatchObject({ question: 1, praise: 1 });
+    // Each new case was assigned once, however often its event arrived (a replay may publish its event again).
+    const assignedCases = [...new Set(publisher.caseEvents.filter((e) => e.action === 'assign').map((e) => e.caseId))];
+    expect(assignedCases.length).toBeGreaterThan(0);
+    for (const caseId of assignedCases) {
+      expect((await cases.get(caseId))?.history?.filter((h) => h.action === 'assign')).toHaveLength(1);
+    }
+    await rm(outbox, { recursive: true, force: true });
   });
 
   it('lists open cases of a department by due time through the index', async () => {

@@ -22,7 +22,9 @@ describe('own replies and deletions against dynalite', () => {
   beforeAll(async () => {
     local = await startLocalTable(topology.table);
     const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name };
-    deps = { ...classifyDependencies(env), events: new RecordingPublisher() };
+    const base = classifyDependencies(env);
+    const publisher = new RecordingPublisher();
+    deps = { ...base, events: publisher, ...(base.caseChanges ? { caseChanges: { ...base.caseChanges, events: publisher } } : {}) };
     cases = new DynamoCaseRepository(local.documents, topology.table.name);
     mentions = new DynamoMentionRepository(local.documents, topology.table.name);
   });
@@ -49,13 +51,16 @@ describe('own replies and deletions against dynalite', () => {
     const caseId = caseIdForThread('x', thread);
     expect(result.batchItemFailures).toEqual([]);
     expect(await cases.firstResponseAt(caseId)).toBe('2026-11-28T09:40:00.000Z');
+    expect((await cases.get(caseId))?.state).toBe('responded');
     expect((await cases.notesOf(caseId)).map((n) => [n.kind, n.mentionId])).toEqual([
       ['own-reply', 'x:r-1'],
       ['own-reply', 'x:r-2'],
     ]);
   });
 
-  it('keeps the earliest reply as first response when replies arrive out of order', async () => {
+  // A reply processed after the case became responded is noted, and changes no state, even
+  // when the platform dates it earlier: the first reply processed stands as the first response.
+  it('keeps the first processed reply as first response when a reply arrives out of order', async () => {
     // Arrange
     const thread = 'x-thread-2';
     await deliver(mentionFactory({ platform: 'x', externalId: 'c-2', threadId: thread }));
@@ -65,7 +70,9 @@ describe('own replies and deletions against dynalite', () => {
     await deliver(mentionFactory({ platform: 'x', externalId: 'r-3', threadId: thread, isOwnAccount: true, createdAt: '2026-11-28T10:00:00.000Z' }));
 
     // Assess
-    expect(await cases.firstResponseAt(caseIdForThread('x', thread))).toBe('2026-11-28T10:00:00.000Z');
+    const caseId = caseIdForThread('x', thread);
+    expect(await cases.firstResponseAt(caseId)).toBe('2026-11-28T11:00:00.000Z');
+    expect((await cases.notesOf(caseId)).map((n) => n.mentionId)).toEqual(['x:r-3', 'x:r-4']);
   });
 
   it("erases a deleted tweet's text and author, on the mention and its case records, and notes the deletion on the case", async () => {

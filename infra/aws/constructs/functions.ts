@@ -145,6 +145,9 @@ export class Functions extends Construct {
       case 'model':
         this.grantModelInvoke(fn, grant.modelId);
         return;
+      case 'email':
+        this.grantEmailSend(fn);
+        return;
       default:
         assertNever(grant);
     }
@@ -169,6 +172,23 @@ export class Functions extends Construct {
         'A cross-region inference profile routes to the same foundation model in several regions; the wildcard is the region only, for this one model.',
       );
     }
+  }
+
+  /**
+   * ses:SendEmail from the account's identities in the stack's region. SES checks the
+   * sender's identity, and (while the account is in the SES sandbox) each recipient's too,
+   * so the resource cannot be narrowed to the one sender address.
+   */
+  private grantEmailSend(fn: BackchannelFunction): void {
+    const { partition, region, account } = Stack.of(this);
+    fn.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [`arn:${partition}:ses:${region}:${account}:identity/*`] }),
+    );
+    acknowledgeFinding(
+      defaultPolicyOf(fn.role),
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+      'Department e-mail notifications: SES authorizes SendEmail against the sender identity and, in the SES sandbox, each recipient identity; the wildcard covers only identities of this account and region, and the action is SendEmail alone.',
+    );
   }
 
   private addQueueTriggers(spec: FunctionSpec, fn: BackchannelFunction): void {

@@ -1,10 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionSpec, HttpRoute, HttpSpec } from '../../topology.ts';
+import type { AdminAuthSpec, FunctionSpec, HttpRoute, HttpSpec } from '../../topology.ts';
 import { acknowledgeFinding } from '../nag.ts';
 import type { Functions } from './functions.ts';
 
@@ -38,14 +39,16 @@ const METHODS: Readonly<Record<HttpRoute['method'], apigw.HttpMethod>> = {
 };
 
 /**
- * The HTTP API the platforms call: the routes of every function with an http trigger,
- * on a throttled `$default` stage that writes access logs.
+ * The HTTP API: the routes of every function with an http trigger, on a throttled
+ * `$default` stage that writes access logs. Webhook routes are open (the platforms sign
+ * their bodies); admin routes (`auth: 'admin'`) need a JWT of the company's identity
+ * provider, or AWS IAM credentials when the config names none.
  */
 export class WebhookApi extends Construct {
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly accessLogs: logs.LogGroup;
-  /** Paths of all routes, as the topology writes them. */
+  /** Paths of the open (webhook) routes, as the topology writes them; the admin routes are not among them. */
   readonly routePaths: readonly string[];
 
   constructor(scope: Construct, id: string, props: WebhookApiProps) {
@@ -54,7 +57,7 @@ export class WebhookApi extends Construct {
 
     this.api = new apigw.HttpApi(this, 'Api', {
       apiName: spec.name,
-      description: 'Webhooks and verification handshakes of the social platforms',
+      description: 'Webhooks and verification handshakes of the social platforms, and the admin API of the cases',
       // The stage is created below, with throttling and access logs.
       createDefaultStage: false,
     });
@@ -75,6 +78,7 @@ export class WebhookApi extends Construct {
       },
     });
 
+    const adminAuthorizer = adminAuthorizerOf(spec.adminAuth, `${spec.name}-admin`);
     const paths: string[] = [];
     for (const fnSpec of props.functions) {
       const routes = fnSpec.triggers.flatMap((t) => (t.type === 'http' ? t.routes : []));
@@ -84,6 +88,10 @@ export class WebhookApi extends Construct {
         props.handlers.get(fnSpec.id, 'the HTTP API').function,
       );
       for (const route of routes) {
+        if (route.auth === 'admin') {
+          this.api.addRoutes({ path: route.path, methods: [METHODS[route.method]], integration, authorizer: adminAuthorizer });
+          continue;
+        }
         for (const added of this.api.addRoutes({ path: route.path, methods: [METHODS[route.method]], integration })) {
           acknowledgeFinding(
             added.node.defaultChild!,
@@ -101,4 +109,10 @@ export class WebhookApi extends Construct {
   get url(): string {
     return this.stage.url;
   }
+}
+
+/** The authorizer of the admin routes: the company's identity provider, or IAM without one. */
+function adminAuthorizerOf(auth: AdminAuthSpec, name: string): HttpJwtAuthorizer | HttpIamAuthorizer {
+  if (auth.type === 'iam') return new HttpIamAuthorizer();
+  return new HttpJwtAuthorizer('AdminAuthorizer', auth.issuer, { authorizerName: name, jwtAudience: [...auth.audience] });
 }

@@ -1,9 +1,15 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Case } from '../../domain/case.ts';
+import { CASE_STATES, OPEN_STATES, type Case, type CaseState } from '../../domain/case.ts';
+import { StaleCaseError, ValidationError } from '../../domain/errors.ts';
 import type { MentionRouted } from '../../domain/events.ts';
-import type { CaseJournal, CaseNote, CaseRepository } from '../../domain/ports.ts';
+import type { CaseJournal, CaseNote, CasePage, CaseQuery, CaseRepository } from '../../domain/ports.ts';
 import { GSI1, isConditionFailed, keys } from './keys.ts';
 import { queryAll } from './query-all.ts';
+
+/** Page size of listCases when the query names none. */
+const DEFAULT_PAGE_SIZE = 50;
+/** Larger pages are refused: a page is one answer of the admin API or one sweep step. */
+const MAX_PAGE_SIZE = 1000;
 
 /** Cases, the mentions recorded on them and their notes, in the company table. */
 export class DynamoCaseRepository implements CaseRepository, CaseJournal {
@@ -12,30 +18,56 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
     private readonly tableName: string,
   ) {}
 
+  /**
+   * Creates the case unless it exists, at version 1 (or the version it carries), listed
+   * in the index under its department, state and due time.
+   * @returns the case as stored: the given one, or the one that was there before
+   */
   async ensure(c: Case, expiresAt: number): Promise<Case> {
+    const created: Case = { ...c, version: c.version ?? 1 };
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...keys.case(c.id),
-            GSI1PK: keys.openCasesOf(c.department),
-            GSI1SK: `${c.dueAt}#${c.id}`,
-            GSI2PK: keys.author(c.platform, c.authorId),
-            GSI2SK: `CASE#${c.openedAt}`,
-            type: 'case',
-            ...c,
-            expiresAt,
-          },
+          Item: caseItem(created, expiresAt),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
-      return c;
+      return created;
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
       const existing = await this.get(c.id);
       if (!existing) throw new Error(`case ${c.id} exists but cannot be read`, { cause: error });
       return existing;
+    }
+  }
+
+  /**
+   * Writes the whole case as a transition left it (history included, so the entry is
+   * stored atomically with the change), moving its index entry to its department, state
+   * and due time, on the condition that nobody wrote the case since it was read.
+   * @throws StaleCaseError when the stored version is not `expectedVersion` any more, or the case is gone
+   */
+  async saveTransition(next: Case, expectedVersion: number, expiresAt: number): Promise<void> {
+    // A write that does not raise the version would let a concurrent writer's change slip past the lock.
+    if ((next.version ?? 0) <= expectedVersion) {
+      throw new Error(`case ${next.id}: a transition must raise the version above ${expectedVersion}, got ${next.version ?? 0}`);
+    }
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: caseItem(next, expiresAt),
+          // Cases from before the lifecycle have no version: the first transition claims it.
+          ConditionExpression: expectedVersion === 0 ? 'attribute_exists(PK) AND attribute_not_exists(version)' : 'version = :expected',
+          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailed(error)) {
+        throw new StaleCaseError(`case ${next.id} was changed by someone else since version ${expectedVersion} was read`, { cause: error });
+      }
+      throw error;
     }
   }
 
@@ -76,16 +108,20 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
     return items.map((item) => item.event as MentionRouted);
   }
 
-  /** Sets `firstResponseAt` when the reply is the earliest so far (replies may arrive out of order). */
+  /**
+   * Sets `firstResponseAt` when the reply is the earliest so far (replies may arrive out of
+   * order). It raises the case's version too: a transition that read the case before would
+   * otherwise write its whole item back without this response time.
+   */
   async recordResponse(caseId: string, reply: { readonly mentionId: string; readonly at: string }, _expiresAt: number): Promise<string | undefined> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.case(caseId),
-          UpdateExpression: 'SET firstResponseAt = :at, firstResponseMentionId = :mentionId',
+          UpdateExpression: 'SET firstResponseAt = :at, firstResponseMentionId = :mentionId ADD version :one',
           ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(firstResponseAt) OR firstResponseAt > :at)',
-          ExpressionAttributeValues: { ':at': reply.at, ':mentionId': reply.mentionId },
+          ExpressionAttributeValues: { ':at': reply.at, ':mentionId': reply.mentionId, ':one': 1 },
         }),
       );
       return reply.at;
@@ -127,21 +163,111 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
     return items.map((item) => item.note as CaseNote);
   }
 
+  /** Open cases of a department (new, assigned, waiting, responded), earliest due first. */
   async openCasesOf(department: string, limit = 100): Promise<Case[]> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.openCasesOf(department) },
-        Limit: limit,
-      }),
+    const partitions = [...OPEN_STATES.map((state) => keys.casesByState(department, state)), keys.legacyOpenCasesOf(department)];
+    // Each partition is sorted by due time: its first `limit` items are all a merge can need.
+    const pages = await Promise.all(
+      partitions.map((pk) =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: GSI1,
+            KeyConditionExpression: 'GSI1PK = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            Limit: limit,
+          }),
+        ),
+      ),
     );
-    return Items.map(toCase);
+    return pages
+      .flatMap((page) => page.Items ?? [])
+      .sort((a, b) => String(a.GSI1SK).localeCompare(String(b.GSI1SK)))
+      .slice(0, limit)
+      .map(toCase);
+  }
+
+  /**
+   * One page of a department's cases in the given states (default: the open ones), each
+   * state's cases earliest due first, the states in the order given. An index query per
+   * state (`GSI1SK <= <dueBefore>~`), never a scan. The cursor says where the page ended:
+   * the state and the index's LastEvaluatedKey. Like a DynamoDB query, a full page may
+   * hand out a cursor whose next page is empty.
+   * @throws ValidationError for an unknown state, a bad `dueBefore`, `limit` or `cursor`
+   */
+  async listCases(query: CaseQuery): Promise<CasePage> {
+    const states = query.states ?? OPEN_STATES;
+    const unknown = states.filter((s) => !(CASE_STATES as readonly string[]).includes(s));
+    if (unknown.length > 0) throw new ValidationError(`unknown case state(s): ${unknown.join(', ')}`);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new ValidationError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
+    }
+    const dueBound = query.dueBefore === undefined ? undefined : sortKeyBound(query.dueBefore);
+    let position = query.cursor === undefined ? { state: 0 } : decodeCursor(query.cursor, query.department, states);
+
+    const items: Case[] = [];
+    while (position.state < states.length) {
+      const pk = keys.casesByState(query.department, states[position.state] as CaseState);
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: dueBound === undefined ? 'GSI1PK = :pk' : 'GSI1PK = :pk AND GSI1SK <= :due',
+          ExpressionAttributeValues: { ':pk': pk, ...(dueBound === undefined ? {} : { ':due': dueBound }) },
+          Limit: limit - items.length,
+          ...(position.key ? { ExclusiveStartKey: position.key } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []).map(toCase));
+      position = page.LastEvaluatedKey ? { state: position.state, key: page.LastEvaluatedKey } : { state: position.state + 1 };
+      if (items.length >= limit) break;
+    }
+    return position.state < states.length ? { items, cursor: encodeCursor(position) } : { items };
   }
 }
 
+/** The stored item of a case: its keys, its index entries and every field it has. */
+function caseItem(c: Case, expiresAt: number): Record<string, unknown> {
+  const fields = Object.fromEntries(Object.entries(c).filter(([, value]) => value !== undefined));
+  return {
+    ...fields,
+    ...keys.case(c.id),
+    GSI1PK: keys.casesByState(c.department, c.state),
+    GSI1SK: keys.caseDue(c.dueAt, c.id),
+    GSI2PK: keys.author(c.platform, c.authorId),
+    GSI2SK: `CASE#${c.openedAt}`,
+    type: 'case',
+    expiresAt,
+  };
+}
+
+/** The fields of a Case besides the required ones; everything else on the item is storage. */
+const OPTIONAL_FIELDS = [
+  'version',
+  'generation',
+  'tags',
+  'assignee',
+  'assignedReason',
+  'requireApproval',
+  'approverDepartment',
+  'firstResponseAt',
+  'responseMinutes',
+  'responseBusinessMinutes',
+  'resolvedAt',
+  'resolutionMinutes',
+  'reopenedAt',
+  'slaWarnedAt',
+  'breachedAt',
+  'escalatedAt',
+  'escalatedTo',
+  'reply',
+  'corrections',
+  'history',
+] as const satisfies readonly (keyof Case)[];
+
 function toCase(item: Record<string, unknown>): Case {
+  const optional = Object.fromEntries(OPTIONAL_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]));
   return {
     id: item.id,
     platform: item.platform,
@@ -155,5 +281,51 @@ function toCase(item: Record<string, unknown>): Case {
     dueAt: item.dueAt,
     firstMentionId: item.firstMentionId,
     authorId: item.authorId,
+    ...optional,
   } as Case;
+}
+
+/**
+ * The sort-key bound of "due at or before": keys are `<dueAt>#<caseId>` and `~` sorts after
+ * `#` and every id character. The time is normalized to the stored form
+ * (`toISOString`), so `...:00Z` and `...:00.000Z` bound the same.
+ */
+function sortKeyBound(dueBefore: string): string {
+  const time = Date.parse(dueBefore);
+  if (Number.isNaN(time)) throw new ValidationError(`dueBefore is not a time: ${dueBefore}`);
+  return `${new Date(time).toISOString()}~`;
+}
+
+interface ListPosition {
+  /** Index into the query's states. */
+  readonly state: number;
+  /** Where the index query of that state stopped. */
+  readonly key?: Record<string, unknown>;
+}
+
+function encodeCursor(position: ListPosition): string {
+  return Buffer.from(JSON.stringify({ s: position.state, ...(position.key ? { k: position.key } : {}) })).toString('base64url');
+}
+
+/** Reads a cursor of listCases, checking it belongs to this department and these states. */
+function decodeCursor(cursor: string, department: string, states: readonly CaseState[]): ListPosition {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (error) {
+    throw new ValidationError('cursor is not a cursor of this listing', [], { cause: error });
+  }
+  const { s, k } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { s?: unknown; k?: unknown };
+  if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s >= states.length) {
+    throw new ValidationError('cursor is not a cursor of this listing');
+  }
+  if (k === undefined) return { state: s };
+  const key = k as Record<string, unknown>;
+  const isKey =
+    typeof k === 'object' &&
+    k !== null &&
+    Object.values(key).every((value) => typeof value === 'string') &&
+    key.GSI1PK === keys.casesByState(department, states[s] as CaseState);
+  if (!isKey) throw new ValidationError('cursor is not a cursor of this listing');
+  return { state: s, key };
 }

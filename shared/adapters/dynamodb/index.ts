@@ -1,8 +1,10 @@
+export { DynamoAssignmentCursor } from './assignment-cursor.ts';
 export { DynamoCaseRepository } from './case-repository.ts';
 export { DynamoCursorRepository } from './cursor-repository.ts';
 export { queryAll } from './query-all.ts';
 export { DynamoMentionRepository } from './mention-repository.ts';
-export { DynamoMetricRepository } from './metric-repository.ts';
+export { DynamoMetricRepository, HISTOGRAM_BUCKETS, histogramBucketOf } from './metric-repository.ts';
+export { DynamoNotificationLog } from './notification-log.ts';
 export { DynamoReportRepository } from './report-repository.ts';
 export { DynamoStoredMentionReader } from './stored-mention-reader.ts';
 export { GSI1, GSI2, keys } from './keys.ts';

@@ -2,15 +2,27 @@
  * The single-table key design (documented in the README). One place builds every key so
  * the access patterns stay readable:
  *
- * | item            | PK                     | SK                                  | GSI1 (dept view)            | GSI2 (author)                 |
- * |-----------------|------------------------|-------------------------------------|-----------------------------|-------------------------------|
- * | mention         | MENTION#<mentionId>    | MENTION                             |                             | AUTHOR#<platform>#<id> / MENTION#<createdAt> |
- * | case            | CASE#<caseId>          | CASE                                | DEPT#<dept>#OPEN / <dueAt>#<caseId> | AUTHOR#<platform>#<id> / CASE#<openedAt> |
- * | case mention    | CASE#<caseId>          | MENTION#<createdAt>#<mentionId>#<dept> |                          |                               |
- * | case note       | CASE#<caseId>          | NOTE#<at>#<kind>#<mentionId>        |                             |                               |
- * | counter         | METRIC#<day>           | DEPT#<dept>#CATEGORY#<category>     |                             |                               |
- * | daily report    | REPORT#DAILY#<day>     | DEPT#<dept>                         |                             |                               |
- * | poller cursor   | CURSOR#<platform>#<source> | CURSOR                          |                             |                               |
+ * | item             | PK                         | SK                                     | GSI1 (dept view)                            | GSI2 (author)                                |
+ * |------------------|----------------------------|----------------------------------------|---------------------------------------------|----------------------------------------------|
+ * | mention          | MENTION#<mentionId>        | MENTION                                |                                             | AUTHOR#<platform>#<id> / MENTION#<createdAt> |
+ * | case             | CASE#<caseId>              | CASE                                   | DEPT#<dept>#<state> / <dueAt>#<caseId>      | AUTHOR#<platform>#<id> / CASE#<openedAt>     |
+ * | case mention     | CASE#<caseId>              | MENTION#<createdAt>#<mentionId>#<dept> |                                             |                                              |
+ * | case note        | CASE#<caseId>              | NOTE#<at>#<kind>#<mentionId>           |                                             |                                              |
+ * | notification log | CASE#<caseId>              | NOTIFIED#<notification id>#<target>    |                                             |                                              |
+ * | round-robin      | RR#<dept>                  | RR                                     |                                             |                                              |
+ * | counter          | METRIC#<day>               | DEPT#<dept>#CATEGORY#<category>        |                                             |                                              |
+ * | histogram        | HIST#<day>                 | DEPT#<dept>#<response or resolution>   |                                             |                                              |
+ * | daily report     | REPORT#DAILY#<day>         | DEPT#<dept>                            |                                             |                                              |
+ * | poller cursor    | CURSOR#<platform>#<source> | CURSOR                                 |                                             |                                              |
+ *
+ * The case item carries `version` (optimistic lock: every transition writes version + 1 on
+ * the condition that the stored one is unchanged) and its `history` (appended in the same
+ * write). Its GSI1 entry follows its department, state and due time, so "the department's
+ * cases in state s due before t" is one query on `DEPT#<dept>#<s>` with `GSI1SK <= <t>~`;
+ * resolved cases stay listed under `DEPT#<dept>#resolved`. Cases written before the
+ * lifecycle sit under `DEPT#<dept>#OPEN` until their first transition moves them.
+ * Histograms count observations per bucket (`le_15`, ..., `le_10080`, `gt_10080`) with
+ * `count` and `sumMinutes`, all added with `ADD`.
  */
 export const keys = {
   mention: (mentionId: string) => ({ PK: `MENTION#${mentionId}`, SK: 'MENTION' }),
@@ -24,7 +36,16 @@ export const keys = {
   caseMentionsOf: (createdAt: string, mentionId: string) => `MENTION#${createdAt}#${mentionId}#`,
   caseNote: (caseId: string, at: string, kind: string, mentionId: string) => ({ PK: `CASE#${caseId}`, SK: `NOTE#${at}#${kind}#${mentionId}` }),
   caseNotePrefix: 'NOTE#',
-  openCasesOf: (department: string) => `DEPT#${department}#OPEN`,
+  /** GSI1 partition of a department's cases in one state. */
+  casesByState: (department: string, state: string) => `DEPT#${department}#${state}`,
+  /** GSI1 sort key: cases sort by due time; the id makes it unique. */
+  caseDue: (dueAt: string, caseId: string) => `${dueAt}#${caseId}`,
+  /** GSI1 partition of the open cases written before the lifecycle (state `new`, no version). */
+  legacyOpenCasesOf: (department: string) => `DEPT#${department}#OPEN`,
+  notification: (caseId: string, key: string) => ({ PK: `CASE#${caseId}`, SK: `NOTIFIED#${key}` }),
+  assignmentCursor: (department: string) => ({ PK: `RR#${department}`, SK: 'RR' }),
+  histograms: (day: string) => `HIST#${day}`,
+  histogram: (day: string, department: string, metric: string) => ({ PK: `HIST#${day}`, SK: `DEPT#${department}#${metric}` }),
   author: (platform: string, authorId: string) => `AUTHOR#${platform}#${authorId}`,
   counters: (day: string) => `METRIC#${day}`,
   counter: (day: string, department: string, category: string) => ({

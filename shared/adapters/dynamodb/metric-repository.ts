@@ -1,9 +1,29 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Counter, MetricRepository } from '../../domain/ports.ts';
+import { ValidationError } from '../../domain/errors.ts';
+import { HISTOGRAM_BOUNDS_MINUTES, type Counter, type DurationMetric, type Histogram, type MetricRepository } from '../../domain/ports.ts';
 import { queryAll } from './query-all.ts';
 import { keys } from './keys.ts';
 
-/** Day x department x category counters, added to with `ADD` so concurrent writers never lose a count. */
+/** The bucket names of a histogram, in order: `le_15`, ..., `le_10080`, `gt_10080`. */
+export const HISTOGRAM_BUCKETS: readonly string[] = [
+  ...HISTOGRAM_BOUNDS_MINUTES.map((bound) => `le_${bound}`),
+  `gt_${HISTOGRAM_BOUNDS_MINUTES[HISTOGRAM_BOUNDS_MINUTES.length - 1]}`,
+];
+
+/**
+ * The bucket an observation counts in: the first bound at or above it, else the last bucket.
+ * @throws ValidationError when minutes is negative or not a number
+ */
+export function histogramBucketOf(minutes: number): string {
+  if (!Number.isFinite(minutes) || minutes < 0) throw new ValidationError(`a duration must be zero or more minutes, got ${minutes}`);
+  const bound = HISTOGRAM_BOUNDS_MINUTES.find((b) => minutes <= b);
+  return bound === undefined ? (HISTOGRAM_BUCKETS[HISTOGRAM_BUCKETS.length - 1] as string) : `le_${bound}`;
+}
+
+/**
+ * Day x department x category counters and day x department x metric histograms, added
+ * to with `ADD` so concurrent writers never lose a count.
+ */
 export class DynamoMetricRepository implements MetricRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -33,6 +53,37 @@ export class DynamoMetricRepository implements MetricRepository {
       department: String(item.department),
       category: String(item.category),
       count: Number(item.count),
+    }));
+  }
+
+  /** Counts one response or resolution time in its bucket, and in the count and sum. */
+  async observe(day: string, department: string, metric: DurationMetric, minutes: number): Promise<void> {
+    const bucket = histogramBucketOf(minutes);
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.histogram(day, department, metric),
+        UpdateExpression: 'ADD #bucket :one, #count :one, sumMinutes :minutes SET #type = :type, #day = :day, department = :department, metric = :metric',
+        ExpressionAttributeNames: { '#bucket': bucket, '#count': 'count', '#type': 'type', '#day': 'day' },
+        ExpressionAttributeValues: { ':one': 1, ':minutes': minutes, ':type': 'histogram', ':day': day, ':department': department, ':metric': metric },
+      }),
+    );
+  }
+
+  /** Every histogram of a day, with every bucket (zero when nothing fell in it). */
+  async histogramsOf(day: string): Promise<Histogram[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.histograms(day) },
+    });
+    return items.map((item) => ({
+      day: String(item.day),
+      department: String(item.department),
+      metric: item.metric as DurationMetric,
+      buckets: Object.fromEntries(HISTOGRAM_BUCKETS.map((bucket) => [bucket, Number(item[bucket] ?? 0)])),
+      count: Number(item.count ?? 0),
+      sumMinutes: Number(item.sumMinutes ?? 0),
     }));
   }
 }

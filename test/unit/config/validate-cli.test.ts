@@ -42,7 +42,7 @@ describe('backchannel validate', () => {
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${file}:${tzLine}:13: company.timezone: not an IANA timezone`);
-    expect(result.stderr).toContain(`${file}:${deptLine}:${(lines[deptLine - 1]?.indexOf('vertrieb') ?? 0) + 1}: routing.rules.6.then.department: unknown department "vertrieb"; use one of:`);
+    expect(result.stderr).toContain(`${file}:${deptLine}:${(lines[deptLine - 1]?.indexOf('vertrieb') ?? 0) + 1}: routing.rules.7.then.department: unknown department "vertrieb"; use one of:`);
     expect(result.stdout).toBe('');
   });
 

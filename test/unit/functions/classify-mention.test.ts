@@ -23,6 +23,8 @@ describe('classify-mention handler', () => {
     eventBridge.reset();
     documents.on(PutCommand).resolves({});
     documents.on(UpdateCommand).resolves({});
+    // No case of the thread yet.
+    documents.on(GetCommand).resolves({});
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
   });
 

@@ -1,19 +1,48 @@
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/handle-department/handler.ts';
+import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../../factories/lambda.ts';
 import { mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../../factories/mention.ts';
 
 const documents = mockClient(DynamoDBDocumentClient);
-const env = { COMPANY_CONFIG: JSON.stringify(demoConfig()), TABLE_NAME: 'bc-demo-data', AWS_REGION: 'eu-central-1' };
+const eventBridge = mockClient(EventBridgeClient);
 
 describe('handle-department handler', () => {
-  beforeEach(() => {
+  let outbox: string;
+  let env: Record<string, string>;
+
+  beforeEach(async () => {
+    outbox = await mkdtemp(path.join(tmpdir(), 'bc-outbox-'));
+    env = {
+      COMPANY_CONFIG: JSON.stringify(demoConfig()),
+      TABLE_NAME: 'bc-demo-data',
+      EVENT_BUS_NAME: 'bc-demo-bus',
+      AWS_REGION: 'eu-central-1',
+      NOTIFY_OUTBOX_DIR: outbox,
+    };
     documents.reset();
+    eventBridge.reset();
     documents.on(PutCommand).resolves({});
-    documents.on(UpdateCommand).resolves({});
+    documents.on(UpdateCommand).resolves({ Attributes: { n: 1 } });
+    documents.on(QueryCommand).resolves({ Items: [] });
+    // The case is already assigned: this test is about recording and counting.
+    documents
+      .on(GetCommand)
+      .callsFake((input: { Key: { SK: string } }) =>
+        input.Key.SK === 'CASE' ? { Item: { ...caseFactory({ department: 'legal', state: 'assigned', assignee: 'jonas.meyer@radwerk-hansen.example' }) } } : {},
+      );
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
+  });
+
+  afterEach(async () => {
+    await rm(outbox, { recursive: true, force: true });
   });
 
   it('records the mention on the case and adds one to the day x department x category counter', async () => {
@@ -33,8 +62,22 @@ describe('handle-department handler', () => {
     });
   });
 
+  it('notifies the department through its targets, locally into the outbox', async () => {
+    const event = mentionRoutedFactory({ department: 'legal', category: 'legal_risk' });
+
+    await createHandler(env)(sqsEventFactory([sqsRecordFactory(routedEnvelope(event))]), contextFactory());
+
+    const lines = (await readFile(path.join(outbox, 'legal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.target.type).sort()).toEqual(['email', 'slack']);
+    expect(documents).toReceiveCommandWith(PutCommand, { Item: expect.objectContaining({ SK: expect.stringMatching(/^NOTIFIED#mention:/) }) });
+  });
+
   it('does not count a redelivered event again', async () => {
     documents.on(PutCommand).rejects(Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' }));
+    // The notifications went out the first time.
+    documents.on(GetCommand).callsFake((input: { Key: { SK: string } }) =>
+      input.Key.SK === 'CASE' ? { Item: { ...caseFactory({ state: 'assigned', assignee: 'ole.hansen@radwerk-hansen.example' }) } } : { Item: { sentAt: '2026-11-30T10:00:00.000Z' } },
+    );
 
     const result = await createHandler(env)(sqsEventFactory([sqsRecordFactory(routedEnvelope(mentionRoutedFactory()))]), contextFactory());
 
@@ -49,6 +92,6 @@ describe('handle-department handler', () => {
     const result = await createHandler(env)(sqsEventFactory([good, bad]), contextFactory());
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
-    expect(documents).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(documents).toReceiveCommandWith(UpdateCommand, { Key: { PK: 'METRIC#2026-11-28', SK: 'DEPT#service#CATEGORY#complaint' } });
   });
 });

@@ -1,0 +1,243 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { COMPANY_CONFIG_ENV } from '../../infra/topology.ts';
+import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { casePolicyOf } from '../../shared/config/case-policy.ts';
+import { parseCompanyConfigJson } from '../../shared/config/load.ts';
+import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
+import {
+  approveReply,
+  assignCase,
+  draftReply,
+  getCase,
+  listCases,
+  markReplySent,
+  rerouteCase,
+  transitionCase,
+  type AdminRequest,
+  type AdminUser,
+  type CaseAdminDeps,
+} from '../../shared/domain/case-admin.ts';
+import { CASE_STATES, OPEN_STATES, type CaseState } from '../../shared/domain/case.ts';
+import type { ChangeCaseOutcome } from '../../shared/domain/change-case.ts';
+import { AuthenticationError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
+import { systemClock } from '../../shared/domain/system-clock.ts';
+import { errorResponse } from '../../shared/observability/http-errors.ts';
+import { logger } from '../../shared/observability/powertools.ts';
+
+type Result = APIGatewayProxyStructuredResultV2;
+
+/** Builds the use cases' dependencies from the function's environment, once per cold start. */
+export function dependenciesFrom(env: FunctionEnv): CaseAdminDeps {
+  const config = parseCompanyConfigJson(env[COMPANY_CONFIG_ENV]);
+  const tableName = requireEnv(env, 'TABLE_NAME');
+  const policy = casePolicyOf(config);
+  return {
+    companyId: config.company.id,
+    retentionDays: config.retention.days,
+    config,
+    cases: new DynamoCaseRepository(createDocumentClient(env), tableName),
+    events: new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME')),
+    clock: systemClock,
+    dueAt: policy.dueAt,
+    businessMinutes: policy.businessMinutes,
+  };
+}
+
+/**
+ * The raw handler: authenticate (the API Gateway authorizer's claims), route on the
+ * event's `routeKey`, validate, call the use case. Every path ends in a JSON response;
+ * errors are `{ status, message }`.
+ */
+export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () => CaseAdminDeps): Promise<Result> {
+  const attributes: Record<string, unknown> = { route: event.routeKey, requestId: event.requestContext?.requestId };
+  try {
+    const route = ROUTES[event.routeKey];
+    if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
+    const request: AdminRequest = { user: userOf(event), requestId: event.requestContext.requestId };
+    return await route(event, request, resolveDeps());
+  } catch (error) {
+    if (event.pathParameters?.id) attributes.caseId = event.pathParameters.id;
+    return errorResponse(error, attributes, { statusInBody: true }).response;
+  }
+}
+
+/** The Lambda handler of an environment; dependencies are built on the first invocation. */
+export function createHandler(env: FunctionEnv) {
+  let deps: CaseAdminDeps | undefined;
+  const resolveDeps = () => (deps ??= dependenciesFrom(env));
+  return middy<APIGatewayProxyEventV2, Result>()
+    .use(injectLambdaContext(logger))
+    .handler((event) => adminApi(event, resolveDeps));
+}
+
+export const handler = createHandler(lambdaEnvironment());
+
+type RouteHandler = (event: APIGatewayProxyEventV2, request: AdminRequest, deps: CaseAdminDeps) => Promise<Result>;
+
+const CaseIdSchema = z.string().regex(/^case_[0-9a-f]{20}$/, 'not a case id (case_ and 20 hex digits)');
+const CasePathSchema = z.object({ id: CaseIdSchema });
+const ReplyPathSchema = z.object({ id: CaseIdSchema, replyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a reply id') });
+
+/** `open` (default), `all`, or states separated by commas: `new,assigned`. */
+const StatesSchema = z
+  .string()
+  .transform((text, ctx): readonly CaseState[] => {
+    if (text === 'open') return OPEN_STATES;
+    if (text === 'all') return CASE_STATES;
+    const states = text.split(',').map((s) => s.trim());
+    const unknown = states.filter((s) => !(CASE_STATES as readonly string[]).includes(s));
+    if (unknown.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `unknown state ${unknown.map((s) => `"${s}"`).join(', ')}; use open, all or a list of ${CASE_STATES.join(', ')}` });
+      return z.NEVER;
+    }
+    return states as CaseState[];
+  });
+
+const ListQuerySchema = z.strictObject({
+  department: z.string({ error: 'give the department: ?department=<id>' }).min(1),
+  state: StatesSchema.optional(),
+  dueBefore: z.iso.datetime({ offset: true, error: 'use an ISO date-time such as 2026-11-28T12:00:00Z' }).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().min(1).max(4096).optional(),
+});
+
+const reason = z.string().trim().min(1).max(1000);
+
+const AssignBodySchema = z.strictObject({
+  assignee: z.email('not an e-mail address').nullable().optional(),
+  reason: reason.optional(),
+});
+
+const TransitionBodySchema = z.strictObject({
+  action: z.enum(['wait', 'resolve', 'respond']),
+  note: z.string().trim().min(1).max(2000).optional(),
+});
+
+const DraftBodySchema = z.strictObject({ text: z.string().trim().min(1, 'the reply has no text').max(10_000) });
+
+const RerouteBodySchema = z.strictObject({ department: z.string().min(1), reason });
+
+/** Approve and sent carry everything in the path; a body, if any, must be empty JSON. */
+const NoBodySchema = z.strictObject({});
+
+/** The routes of ADMIN_API_ROUTES (infra/topology.ts), by API Gateway route key. */
+export const ROUTES: Readonly<Record<string, RouteHandler>> = {
+  'GET /cases': async (event, _request, deps) => {
+    const query = parse(ListQuerySchema, event.queryStringParameters ?? {}, 'query');
+    const page = await listCases(
+      {
+        department: query.department,
+        ...(query.state ? { states: query.state } : {}),
+        ...(query.dueBefore ? { dueBefore: new Date(query.dueBefore).toISOString() } : {}),
+        ...(query.limit ? { limit: query.limit } : {}),
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+      },
+      deps,
+    );
+    return json(200, page);
+  },
+  'GET /cases/{id}': async (event, _request, deps) => json(200, await getCase(parse(CasePathSchema, event.pathParameters, 'path').id, deps)),
+  'POST /cases/{id}/assign': async (event, request, deps) => {
+    const { id } = parse(CasePathSchema, event.pathParameters, 'path');
+    const body = parseBody(event, AssignBodySchema);
+    return changed(await assignCase(id, { ...(body.assignee !== undefined ? { assignee: body.assignee } : {}), ...(body.reason ? { reason: body.reason } : {}) }, request, deps));
+  },
+  'POST /cases/{id}/transition': async (event, request, deps) => {
+    const { id } = parse(CasePathSchema, event.pathParameters, 'path');
+    const body = parseBody(event, TransitionBodySchema);
+    return changed(await transitionCase(id, { action: body.action, ...(body.note ? { note: body.note } : {}) }, request, deps));
+  },
+  'POST /cases/{id}/replies': async (event, request, deps) => {
+    const { id } = parse(CasePathSchema, event.pathParameters, 'path');
+    const { text } = parseBody(event, DraftBodySchema);
+    const outcome = await draftReply(id, text, request, deps);
+    logChange(outcome);
+    return json(outcome.applied ? 201 : 200, { case: outcome.case, reply: outcome.reply, applied: outcome.applied });
+  },
+  'POST /cases/{id}/replies/{replyId}/approve': async (event, request, deps) => {
+    const { id, replyId } = parse(ReplyPathSchema, event.pathParameters, 'path');
+    parseBody(event, NoBodySchema);
+    return changed(await approveReply(id, replyId, request, deps));
+  },
+  'POST /cases/{id}/replies/{replyId}/sent': async (event, request, deps) => {
+    const { id, replyId } = parse(ReplyPathSchema, event.pathParameters, 'path');
+    parseBody(event, NoBodySchema);
+    return changed(await markReplySent(id, replyId, request, deps));
+  },
+  'POST /cases/{id}/reroute': async (event, request, deps) => {
+    const { id } = parse(CasePathSchema, event.pathParameters, 'path');
+    const body = parseBody(event, RerouteBodySchema);
+    return changed(await rerouteCase(id, body, request, deps));
+  },
+};
+
+const ClaimsSchema = z.object({
+  sub: z.string().min(1),
+  email: z.string().optional(),
+  // Some identity providers send booleans as strings in the authorizer's claims.
+  email_verified: z.union([z.boolean(), z.string()]).optional(),
+  name: z.string().optional(),
+});
+
+/**
+ * The person behind a request: the claims of the JWT authorizer (in AWS, or the local
+ * server's tokens), or the caller's ARN under the IAM authorizer. An e-mail the identity
+ * provider marks unverified is ignored: memberships are matched by e-mail.
+ *
+ * @throws AuthenticationError when the request carries no usable identity
+ */
+function userOf(event: APIGatewayProxyEventV2): AdminUser {
+  const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: unknown }; iam?: { userArn?: unknown } } }).authorizer;
+  if (authorizer?.jwt) {
+    const claims = ClaimsSchema.safeParse(authorizer.jwt.claims);
+    if (!claims.success) throw new AuthenticationError('the token carries no subject (sub)');
+    const { sub, email, email_verified: verified, name } = claims.data;
+    const trusted = email !== undefined && verified !== false && verified !== 'false';
+    return { sub, ...(trusted ? { email } : {}), ...(name ? { name } : {}) };
+  }
+  if (typeof authorizer?.iam?.userArn === 'string') return { sub: authorizer.iam.userArn };
+  throw new AuthenticationError('the request carries no identity: send Authorization: Bearer <token>');
+}
+
+/** @throws ValidationError listing every problem, `where` naming the part (path, query, body) */
+function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
+  throw new ValidationError(`invalid ${where}: ${issues.join('; ')}`, issues);
+}
+
+function parseBody<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.output<T> {
+  const text = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (text.trim() === '') return parse(schema, {}, 'body');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError('body is not JSON', [], { cause: error });
+  }
+  return parse(schema, value, 'body');
+}
+
+function changed(outcome: ChangeCaseOutcome): Result {
+  logChange(outcome);
+  return json(200, { case: outcome.case, applied: outcome.applied });
+}
+
+function logChange(outcome: ChangeCaseOutcome): void {
+  logger.info(outcome.applied ? 'Case changed' : 'Case change already applied, skipped', {
+    caseId: outcome.case.id,
+    action: outcome.entry?.action,
+    transitionId: outcome.entry?.transitionId,
+    state: outcome.case.state,
+  });
+}
+
+function json(statusCode: number, body: unknown): Result {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}

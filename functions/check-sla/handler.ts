@@ -1,0 +1,96 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { parseCompanyConfigJson } from '../../shared/config/load.ts';
+import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
+import { escalationTargets, type CompanyConfig } from '../../shared/config/schema.ts';
+import { checkSla, SlaSweepError, type CheckSlaDeps, type EscalationPolicy, type SlaSweepResult } from '../../shared/domain/check-sla.ts';
+import { ValidationError } from '../../shared/domain/errors.ts';
+import { systemClock } from '../../shared/domain/system-clock.ts';
+import { logger, metrics } from '../../shared/observability/powertools.ts';
+
+/**
+ * The schedule's input: `scheduledTime` is the Scheduler's `<aws.scheduler.scheduled-time>`
+ * (logged only: the sweep judges due times by the clock, so a late or retried run is right
+ * too). An empty object runs a sweep by hand.
+ */
+export const CheckSlaInputSchema = z.strictObject({ scheduledTime: z.iso.datetime({ offset: true }).optional() });
+
+/** `cases.escalate` of the config, with its targets resolved (press and legal by default). */
+export function escalationPolicyOf(config: CompanyConfig): EscalationPolicy {
+  return { categories: config.cases.escalate.categories, tags: config.cases.escalate.tags, to: escalationTargets(config) };
+}
+
+export function dependenciesFrom(env: FunctionEnv): CheckSlaDeps {
+  const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
+  const tableName = requireEnv(env, 'TABLE_NAME');
+  return {
+    companyId: config.company.id,
+    retentionDays: config.retention.days,
+    cases: new DynamoCaseRepository(createDocumentClient(env), tableName),
+    events: new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME')),
+    clock: systemClock,
+    departments: config.departments.map((d) => d.id),
+    slaWarningMinutes: config.cases.slaWarning,
+    escalation: escalationPolicyOf(config),
+    onProgress: (sweep) => logger.info('SLA sweep: department checked', { ...sweep }),
+    onFailure: (failure) =>
+      logger.error('SLA sweep: change failed, the retry will apply it', {
+        department: failure.department,
+        ...(failure.caseId ? { caseId: failure.caseId, action: failure.action } : { step: 'list due cases' }),
+        error: failure.error as Error,
+      }),
+  };
+}
+
+/**
+ * Runs one SLA sweep.
+ * @throws ValidationError for an input that is not a sweep request; SlaSweepError (after
+ *   the whole sweep) when a change failed, so the schedule's retry runs it again
+ */
+export async function runCheckSla(event: unknown, deps: CheckSlaDeps): Promise<SlaSweepResult> {
+  const parsed = CheckSlaInputSchema.safeParse(event ?? {});
+  if (!parsed.success) {
+    throw new ValidationError('check-sla input is not an SLA sweep request', parsed.error.issues.map((i) => i.message));
+  }
+  let result: SlaSweepResult;
+  try {
+    result = await checkSla(deps);
+  } catch (error) {
+    if (error instanceof SlaSweepError) record(error.result);
+    throw error;
+  }
+  record(result);
+  logger.info('SLA sweep done', { scheduledTime: parsed.data.scheduledTime, ...summary(result) });
+  return result;
+}
+
+function record(result: SlaSweepResult): void {
+  metrics.addMetric('SlaWarningsSent', MetricUnit.Count, result.warned);
+  metrics.addMetric('SlaBreachesMarked', MetricUnit.Count, result.breached);
+  metrics.addMetric('CasesEscalated', MetricUnit.Count, result.escalated);
+  metrics.addMetric('SlaChangesFailed', MetricUnit.Count, result.failed);
+}
+
+function summary(result: SlaSweepResult) {
+  const { scanned, warned, breached, escalated, skipped, failed } = result;
+  return { scanned, warned, breached, escalated, skipped, failed };
+}
+
+export function createHandler(env: FunctionEnv) {
+  let deps: CheckSlaDeps | undefined;
+  return middy<unknown, SlaSweepResult>()
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .handler(async (event) => {
+      deps ??= dependenciesFrom(env);
+      return runCheckSla(event, deps);
+    });
+}
+
+export const handler = createHandler(lambdaEnvironment());

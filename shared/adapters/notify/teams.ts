@@ -1,0 +1,87 @@
+import { formatTime, label, mentionAuthor, type Notification, type NotificationTarget } from '../../domain/notification.ts';
+import type { Notifier } from '../../domain/notify-department.ts';
+import { postJsonWithRetry, type PostJsonOptions } from './http-retry.ts';
+import type { WebhookUrls } from './webhook-urls.ts';
+
+type TeamsTarget = Extract<NotificationTarget, { type: 'teams' }>;
+
+/**
+ * The Adaptive Card (1.4) of a notification. People with an e-mail address are @-mentioned
+ * (`<at>Name</at>` with an `msteams.entities` mention by their user principal name).
+ */
+export function teamsCard(n: Notification): Record<string, unknown> {
+  const mentioned = n.people.filter((p) => p.email);
+  const body: unknown[] = [
+    { type: 'TextBlock', text: n.title, weight: 'Bolder', size: 'Medium', wrap: true, style: 'heading' },
+    { type: 'TextBlock', text: n.summary, wrap: true },
+  ];
+  if (n.people.length > 0) {
+    const names = n.people.map((p) => (p.email ? `<at>${p.name}</at> (${p.role})` : `${p.name} (${p.role})`)).join(', ');
+    body.push({ type: 'TextBlock', text: `Attention: ${names}`, wrap: true });
+  }
+  const m = n.mention;
+  if (m) {
+    body.push(
+      { type: 'TextBlock', text: `${mentionAuthor(m)} on ${m.platform}`, weight: 'Bolder', wrap: true, spacing: 'Medium' },
+      // Container with emphasis: a quote that cannot be mistaken for our own words.
+      { type: 'Container', style: 'emphasis', items: [{ type: 'TextBlock', text: m.text, wrap: true }] },
+      {
+        type: 'FactSet',
+        facts: [
+          { title: 'Category', value: label(m.category) },
+          { title: 'Sentiment', value: m.sentiment },
+          { title: 'Urgency', value: `${Math.round(m.urgency * 100)}%` },
+          { title: 'Priority', value: n.priority },
+          { title: 'Due', value: formatTime(n.dueAt, n.timezone) },
+          { title: 'Case', value: n.caseId },
+        ],
+      },
+    );
+    if (m.reasons.length > 0) {
+      body.push({ type: 'TextBlock', text: 'Why here', weight: 'Bolder', wrap: true }, { type: 'TextBlock', text: m.reasons.map((r) => `- ${r}`).join('\n'), wrap: true });
+    }
+  } else {
+    body.push({ type: 'FactSet', facts: [{ title: 'Priority', value: n.priority }, { title: 'Due', value: formatTime(n.dueAt, n.timezone) }, { title: 'Case', value: n.caseId }] });
+  }
+  const actions: unknown[] = [];
+  if (n.caseUrl) actions.push({ type: 'Action.OpenUrl', title: 'Open case', url: n.caseUrl });
+  if (m?.url) actions.push({ type: 'Action.OpenUrl', title: `Open on ${m.platform}`, url: m.url });
+  return {
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    type: 'AdaptiveCard',
+    version: '1.4',
+    body,
+    ...(actions.length > 0 ? { actions } : {}),
+    ...(mentioned.length > 0
+      ? {
+          msteams: {
+            width: 'Full',
+            entities: mentioned.map((p) => ({ type: 'mention', text: `<at>${p.name}</at>`, mentioned: { id: p.email, name: p.name } })),
+          },
+        }
+      : { msteams: { width: 'Full' } }),
+  };
+}
+
+/** The message envelope that Teams workflows ("When a Teams webhook request is received") and incoming webhooks accept. */
+export function teamsMessage(n: Notification): { type: 'message'; attachments: { contentType: string; contentUrl: null; content: Record<string, unknown> }[] } {
+  return {
+    type: 'message',
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: teamsCard(n) }],
+  };
+}
+
+/** Posts notifications to a Teams workflow or incoming webhook, the URL read from the target's secret. */
+export class TeamsNotifier implements Notifier {
+  constructor(
+    private readonly urls: Pick<WebhookUrls, 'urlFor'>,
+    private readonly http: Omit<PostJsonOptions, 'target'> = {},
+  ) {}
+
+  /** @throws WebhookDeliveryError, NotifierConfigError, SecretUnavailableError */
+  async send(notification: Notification, target: NotificationTarget): Promise<void> {
+    const teams = target as TeamsTarget;
+    const url = await this.urls.urlFor(teams);
+    await postJsonWithRetry(url, teamsMessage(notification), { ...this.http, target: `teams ${teams.secretName}` });
+  }
+}

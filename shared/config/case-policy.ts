@@ -1,0 +1,52 @@
+import type { AssignmentPolicy } from '../domain/assignment.ts';
+import { addBusinessMinutes, businessMinutesBetween, isWithinBusinessHours, type BusinessCalendar } from '../domain/business-time.ts';
+import type { Priority } from '../domain/mention.ts';
+import { calendarOf } from './calendar.ts';
+import { approverDepartment, type CompanyConfig } from './schema.ts';
+
+/**
+ * The company config's case rules as the domain reads them: SLA time in each department's
+ * business hours, who is on duty, who approves. Built once per cold start.
+ */
+export interface CasePolicy {
+  /** `minutes` of a department's business time after `from`. */
+  addSlaTime(department: string, from: Date, minutes: number): Date;
+  /** Business minutes of a department between two instants. */
+  businessMinutes(department: string, from: Date, to: Date): number;
+  /** The due time of a case of a department and priority that starts (again) at `from`. */
+  dueAt(department: string, priority: Priority, from: Date): string;
+  assignment(department: string): AssignmentPolicy;
+  approverDepartment(department: string): string;
+  readonly reopenWindowMinutes: number;
+}
+
+export function casePolicyOf(config: CompanyConfig): CasePolicy {
+  const calendars = new Map<string, BusinessCalendar>(config.departments.map((d) => [d.id, calendarOf(config, d.id)]));
+  const calendar = (department: string): BusinessCalendar => {
+    const found = calendars.get(department);
+    if (!found) throw new Error(`unknown department "${department}"`);
+    return found;
+  };
+  const department = (id: string) => {
+    const found = config.departments.find((d) => d.id === id);
+    if (!found) throw new Error(`unknown department "${id}"`);
+    return found;
+  };
+  const addSlaTime = (id: string, from: Date, minutes: number) => addBusinessMinutes(from, minutes, calendar(id));
+  return {
+    addSlaTime,
+    businessMinutes: (id, from, to) => businessMinutesBetween(from, to, calendar(id)),
+    dueAt: (id, priority, from) => addSlaTime(id, from, department(id).sla[priority]).toISOString(),
+    assignment: (id) => {
+      const d = department(id);
+      return {
+        department: id,
+        mode: d.assignment ?? 'round-robin',
+        members: d.members ?? [],
+        onDuty: (at) => isWithinBusinessHours(at, calendar(id)),
+      };
+    },
+    approverDepartment: (id) => approverDepartment(config, id),
+    reopenWindowMinutes: config.cases.reopenWindow,
+  };
+}

@@ -1,0 +1,236 @@
+import { ValidationError } from './errors.ts';
+
+/**
+ * Business time: SLA clocks that run only while a department works.
+ *
+ * A calendar is a timezone, weekly opening hours and public holidays. Time is counted day by
+ * day in the timezone's wall clock: each working window (`08:00`-`17:00` on a weekday that is
+ * not a holiday) is turned into two instants, and the real minutes between them count. So a
+ * window keeps its wall-clock hours across a DST switch, and a window that spans the switch
+ * itself (say `00:00`-`06:00` on the last Sunday of March) has one hour less (or, in October,
+ * more), as a person working it would see.
+ *
+ * A calendar without hours (none configured, or an empty list) runs around the clock: SLA
+ * time is plain elapsed time and holidays do not apply (a team that works 24/7 works on
+ * holidays too).
+ */
+
+export const BUSINESS_WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type BusinessWeekday = (typeof BUSINESS_WEEKDAYS)[number];
+
+/** Opening hours on some weekdays, wall-clock `HH:MM` in the calendar's timezone, `from` before `to`. */
+export interface BusinessHours {
+  readonly days: readonly BusinessWeekday[];
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface BusinessCalendar {
+  /** IANA timezone the hours and holidays are in, e.g. `Europe/Berlin`. */
+  readonly timezone: string;
+  /** When SLA time runs; absent or empty: around the clock (and holidays do not apply). */
+  readonly hours?: readonly BusinessHours[];
+  /** Days (`YYYY-MM-DD`, in the timezone) on which no SLA time runs. */
+  readonly holidays: readonly string[];
+}
+
+/** Days looked at without finding a working minute before a calendar is declared empty. */
+const MAX_IDLE_DAYS = 400;
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant `minutes` of business time after `start`. With hours configured, time outside
+ * them does not count: 30 minutes from Friday 16:45 with hours 08:00-17:00 on weekdays is
+ * Monday 08:15 (or Tuesday, when Monday is a holiday). A due time may fall exactly on a
+ * closing time. Zero minutes give `start`.
+ *
+ * @throws ValidationError when `minutes` is negative or not finite, when an opening time is
+ *   not `HH:MM` or not before its closing time, or when the calendar has no working minute
+ *   in 400 days (e.g. every weekday with hours is listed as a holiday)
+ * @example
+ * addBusinessMinutes(new Date('2026-03-27T15:45:00Z'), 30, { timezone: 'Europe/Berlin', hours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '17:00' }], holidays: [] })
+ * // 2026-03-30T06:15:00Z: Monday 08:15 in Berlin, after the switch to summer time
+ */
+export function addBusinessMinutes(start: Date, minutes: number, cal: BusinessCalendar): Date {
+  if (!Number.isFinite(minutes) || minutes < 0) throw new ValidationError(`business minutes must be a finite number >= 0, got ${minutes}`);
+  const startMs = start.getTime();
+  if (!Number.isFinite(startMs)) throw new ValidationError('the start of a business-time span is not a valid date');
+  let remaining = Math.round(minutes * MINUTE_MS);
+  if (remaining === 0) return new Date(startMs);
+  const week = weekOf(cal);
+  if (!week) return new Date(startMs + remaining);
+  const holidays = new Set(cal.holidays);
+  let day = localParts(start, cal.timezone).day;
+  let idleDays = 0;
+  for (;;) {
+    let worked = false;
+    for (const [from, to] of windowsOn(day, week, holidays, cal.timezone)) {
+      const open = Math.max(from, startMs);
+      if (to <= open) continue;
+      worked = true;
+      if (remaining <= to - open) return new Date(open + remaining);
+      remaining -= to - open;
+    }
+    idleDays = worked ? 0 : idleDays + 1;
+    if (idleDays > MAX_IDLE_DAYS) throw noWorkingTime(cal);
+    day = nextDay(day);
+  }
+}
+
+/**
+ * Business minutes between two instants: the real minutes of `[from, to)` that fall inside
+ * working windows. Not rounded (callers that store whole minutes round); 0 when `to` is not
+ * after `from`.
+ *
+ * @throws ValidationError when an opening time is not `HH:MM` or not before its closing time
+ */
+export function businessMinutesBetween(from: Date, to: Date, cal: BusinessCalendar): number {
+  const fromMs = from.getTime();
+  const toMs = to.getTime();
+  if (!(toMs > fromMs)) return 0;
+  const week = weekOf(cal);
+  if (!week) return (toMs - fromMs) / MINUTE_MS;
+  const holidays = new Set(cal.holidays);
+  const lastDay = localParts(to, cal.timezone).day;
+  let total = 0;
+  for (let day = localParts(from, cal.timezone).day; day <= lastDay; day = nextDay(day)) {
+    for (const [open, close] of windowsOn(day, week, holidays, cal.timezone)) {
+      total += Math.max(0, Math.min(close, toMs) - Math.max(open, fromMs));
+    }
+  }
+  return total / MINUTE_MS;
+}
+
+/**
+ * Whether an instant lies in a working window (opening time inclusive, closing time not).
+ * Always true for a calendar without hours.
+ */
+export function isWithinBusinessHours(at: Date, cal: BusinessCalendar): boolean {
+  const week = weekOf(cal);
+  if (!week) return true;
+  const ms = at.getTime();
+  return windowsOn(localParts(at, cal.timezone).day, week, new Set(cal.holidays), cal.timezone).some(([open, close]) => open <= ms && ms < close);
+}
+
+/**
+ * When a case opened at `openedAt` is due: `slaMinutes` of business time later.
+ * @throws ValidationError as addBusinessMinutes
+ */
+export function dueAtFor(openedAt: Date, slaMinutes: number, cal: BusinessCalendar): Date {
+  return addBusinessMinutes(openedAt, slaMinutes, cal);
+}
+
+/** Working windows per weekday (0 = Sunday, as Date.getUTCDay), as merged minute ranges of the wall clock. */
+type Week = readonly (readonly (readonly [number, number])[])[];
+
+function weekOf(cal: BusinessCalendar): Week | undefined {
+  if (!cal.hours || cal.hours.length === 0) return undefined;
+  const week: [number, number][][] = [[], [], [], [], [], [], []];
+  for (const hours of cal.hours) {
+    const from = minuteOfDay(hours.from);
+    const to = minuteOfDay(hours.to);
+    if (from >= to) throw new ValidationError(`business hours ${hours.from}-${hours.to}: the closing time must be after the opening time`);
+    for (const day of hours.days) {
+      const index = BUSINESS_WEEKDAYS.indexOf(day);
+      if (index < 0) throw new ValidationError(`unknown weekday "${day}"; use one of ${BUSINESS_WEEKDAYS.join(', ')}`);
+      week[(index + 1) % 7]?.push([from, to]);
+    }
+  }
+  // Overlapping entries (mon-fri 08-17 and mon 16-20) must not count an hour twice.
+  return week.map((windows) => {
+    const merged: [number, number][] = [];
+    for (const [from, to] of windows.sort((a, b) => a[0] - b[0])) {
+      const last = merged.at(-1);
+      if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+      else merged.push([from, to]);
+    }
+    return merged;
+  });
+}
+
+function minuteOfDay(time: string): number {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
+  if (!match) throw new ValidationError(`business hours need HH:MM times (24-hour clock), got "${time}"`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+/** The working windows of a local day as instants (epoch ms), earliest first. */
+function windowsOn(day: string, week: Week, holidays: ReadonlySet<string>, timezone: string): (readonly [number, number])[] {
+  if (holidays.has(day)) return [];
+  const windows = week[new Date(`${day}T12:00:00Z`).getUTCDay()] ?? [];
+  return windows.map(([from, to]) => [instantOf(day, from, timezone), instantOf(day, to, timezone)] as const);
+}
+
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T12:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+}
+
+function noWorkingTime(cal: BusinessCalendar): ValidationError {
+  return new ValidationError(
+    `the business calendar (${cal.timezone}) has no working minute in ${MAX_IDLE_DAYS} days: check its business hours and holidays`,
+  );
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatOf(timezone: string): Intl.DateTimeFormat {
+  let format = formats.get(timezone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-US', {
+        timeZone: timezone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      });
+    } catch (error) {
+      throw new ValidationError(`"${timezone}" is not an IANA timezone`, [], { cause: error });
+    }
+    formats.set(timezone, format);
+  }
+  return format;
+}
+
+/** The local calendar day of an instant, and its wall-clock time read as if it were UTC (epoch ms). */
+function localParts(at: Date, timezone: string): { day: string; wallMs: number } {
+  const parts: Record<string, string> = {};
+  for (const part of formatOf(timezone).formatToParts(at)) parts[part.type] = part.value;
+  const day = `${parts.year}-${parts.month}-${parts.day}`;
+  const wallMs = Date.parse(`${day}T${parts.hour}:${parts.minute}:${parts.second}Z`) + (at.getTime() % 1000);
+  return { day, wallMs };
+}
+
+/** UTC offset of a timezone at an instant, in ms (east positive: +3 600 000 for CET). */
+function offsetAt(ms: number, timezone: string): number {
+  const whole = Math.floor(ms / 1000) * 1000;
+  return localParts(new Date(whole), timezone).wallMs - whole;
+}
+
+/**
+ * The instant at which the wall clock of a timezone shows `minute` (minutes after midnight)
+ * on `day`. A time that happens twice (the hour the clocks go back) is its first occurrence;
+ * a time that does not exist (the hour they skip) is the instant the clocks jump, so a window
+ * that opens inside the gap opens at the first minute that exists.
+ */
+export function instantOf(day: string, minute: number, timezone: string): number {
+  const wall = Date.parse(`${day}T00:00:00Z`) + minute * MINUTE_MS;
+  // Real zones change their offset at most once within a day around any time.
+  const before = offsetAt(wall - DAY_MS, timezone);
+  const after = offsetAt(wall + DAY_MS, timezone);
+  const candidates = [...new Set([wall - before, wall - after])].filter((t) => t + offsetAt(t, timezone) === wall);
+  if (candidates.length > 0) return Math.min(...candidates);
+  // In the gap: find the jump between the last instant with the old offset and the first with the new.
+  let lo = wall - after;
+  let hi = wall - before;
+  while (hi - lo > MINUTE_MS) {
+    const mid = lo + Math.max(MINUTE_MS, Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS);
+    if (offsetAt(mid, timezone) === before) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}

@@ -1,0 +1,244 @@
+import { createHash } from 'node:crypto';
+import { approverDepartment, type CompanyConfig, type DepartmentConfig } from '../config/schema.ts';
+import { OPEN_STATES, type Case, type CaseHistoryEntry, type CaseState, type ReplyDraft } from './case.ts';
+import type { CaseCommand } from './case-lifecycle.ts';
+import { changeCase, type ChangeCaseDeps, type ChangeCaseOutcome } from './change-case.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
+import type { MentionRouted } from './events.ts';
+import type { Priority } from './mention.ts';
+import type { CasePage, CaseRepository } from './ports.ts';
+
+/**
+ * What people do with cases through the admin API: list, read, assign, move through the
+ * lifecycle, draft and approve replies, re-route. Every change goes through `changeCase`
+ * (the state machine, the optimistic lock, the event) with the acting person as actor and
+ * the request's id as transition id, so a retried request is applied once.
+ */
+
+/** The person behind a request, as the identity provider (or the local token file) names them. */
+export interface AdminUser {
+  readonly sub: string;
+  readonly email?: string;
+  readonly name?: string;
+}
+
+/** Who asks, and the id of the request (API Gateway's `requestContext.requestId`). */
+export interface AdminRequest {
+  readonly user: AdminUser;
+  readonly requestId: string;
+}
+
+export interface CaseAdminDeps extends ChangeCaseDeps {
+  readonly config: CompanyConfig;
+  readonly cases: Pick<CaseRepository, 'get' | 'saveTransition' | 'listCases' | 'mentionsOf'>;
+  /** When (ISO) a case of this priority is due in a department, counted from `from` (its SLA in business time; CasePolicy.dueAt). */
+  readonly dueAt: (department: string, priority: Priority, from: Date) => string;
+  /** Business minutes of a response time in a department; absent: the case stores wall-clock minutes only. */
+  readonly businessMinutes?: (department: string, from: Date, to: Date) => number;
+}
+
+/** The actor string of a person: `user:<email or sub>`. */
+export function actorOf(user: AdminUser): string {
+  return `user:${user.email ?? user.sub}`;
+}
+
+/** The transition id of a request: the same request retried is the same change. */
+export function transitionIdOf(request: AdminRequest): string {
+  return `api:${request.requestId}`;
+}
+
+/** The id of the reply a request drafts: derived from the request, so a retry drafts the same reply. */
+export function replyIdOf(request: AdminRequest): string {
+  return `reply_${createHash('sha256').update(request.requestId).digest('hex').slice(0, 16)}`;
+}
+
+export interface ListCasesQuery {
+  readonly department: string;
+  /** Default: the open states. */
+  readonly states?: readonly CaseState[];
+  readonly dueBefore?: string;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+/**
+ * A department's cases in some states, earliest due first, one page at a time.
+ * @throws ValidationError when the department is not one of the company's
+ */
+export async function listCases(query: ListCasesQuery, deps: Pick<CaseAdminDeps, 'config' | 'cases'>): Promise<CasePage> {
+  departmentOf(deps.config, query.department);
+  return deps.cases.listCases({ ...query, states: query.states ?? OPEN_STATES });
+}
+
+/** A case as a person reads it: the case, its history (oldest first) and the mentions recorded on it. */
+export interface CaseView {
+  readonly case: Omit<Case, 'history'>;
+  readonly history: readonly CaseHistoryEntry[];
+  readonly mentions: readonly MentionRouted[];
+}
+
+/**
+ * A case with its mentions and history.
+ * @throws NotFoundError when there is no such case
+ */
+export async function getCase(caseId: string, deps: Pick<CaseAdminDeps, 'cases'>): Promise<CaseView> {
+  const found = await deps.cases.get(caseId);
+  if (!found) throw new NotFoundError(`case ${caseId} does not exist`);
+  const { history, ...rest } = found;
+  return { case: rest, history: history ?? [], mentions: await deps.cases.mentionsOf(caseId) };
+}
+
+export interface AssignInput {
+  /** A member's or lead's e-mail; null or absent: back to the department's team queue. */
+  readonly assignee?: string | null;
+  readonly reason?: string;
+}
+
+/**
+ * Assigns a case to a person of its department, or returns it to the team queue.
+ *
+ * 1. check that the assignee is a member or lead of the case's department (as it is when the
+ *    change is applied: a re-route in between changes the department)
+ * 2. apply `assign` through changeCase
+ *
+ * @throws ValidationError when the assignee is nobody of the case's department
+ * @throws NotFoundError, ConflictError (from changeCase)
+ */
+export async function assignCase(caseId: string, input: AssignInput, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
+  const actor = actorOf(request.user);
+  return change(caseId, request, deps, (current): CaseCommand => {
+    if (input.assignee === undefined || input.assignee === null) {
+      return { type: 'assign', reason: input.reason ?? `returned to the team queue by ${actor}` };
+    }
+    const person = personOf(deps.config, current.department, input.assignee);
+    if (!person) {
+      throw new ValidationError(
+        `${input.assignee} is not a member or lead of ${current.department}; assign to one of: ${emailsOf(departmentOf(deps.config, current.department)).join(', ') || '(nobody has an e-mail; use the team queue)'}`,
+      );
+    }
+    return { type: 'assign', assignee: person, reason: input.reason ?? `assigned by ${actor}` };
+  });
+}
+
+export type TransitionAction = 'wait' | 'resolve' | 'respond';
+
+export interface TransitionInput {
+  readonly action: TransitionAction;
+  readonly note?: string;
+}
+
+/**
+ * Moves a case: `wait` (for the customer or a colleague), `resolve`, or `respond` (the
+ * company answered outside the API's drafts; refused when the case needs an approved reply).
+ *
+ * @throws ValidationError when a note is given to `respond` (nothing would keep it)
+ * @throws NotFoundError, ConflictError (from changeCase: not allowed in the case's state)
+ */
+export async function transitionCase(caseId: string, input: TransitionInput, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
+  switch (input.action) {
+    case 'wait':
+      return change(caseId, request, deps, { type: 'wait', ...(input.note ? { reason: input.note } : {}) });
+    case 'resolve':
+      return change(caseId, request, deps, { type: 'resolve', ...(input.note ? { note: input.note } : {}) });
+    case 'respond':
+      if (input.note) throw new ValidationError('respond takes no note: the history records who marked the case responded and when');
+      return respond(caseId, undefined, request, deps);
+  }
+}
+
+/**
+ * Drafts a reply on a case (replacing an earlier draft). With approval required, the
+ * approving department is told (the `Reply Drafted` event names it as recipient).
+ * @throws NotFoundError, ConflictError (a resolved case)
+ */
+export async function draftReply(caseId: string, text: string, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome & { readonly reply: ReplyDraft }> {
+  const outcome = await change(caseId, request, deps, { type: 'draft-reply', replyId: replyIdOf(request), text });
+  // A retried request finds its own draft; a later draft may have replaced it since.
+  const reply = outcome.case.reply;
+  if (!reply) throw new ConflictError(`the reply drafted by request ${request.requestId} is no longer on case ${caseId}`);
+  return { ...outcome, reply };
+}
+
+/**
+ * Approves the reply `replyId` of a case. Only a member or lead of the approving department
+ * (the case's, or the company's approver: press by default) may, and not its author.
+ *
+ * @throws ForbiddenError when the person is not a member or lead of the approving department
+ * @throws NotFoundError, ConflictError (no such draft, already approved, the author approving)
+ */
+export async function approveReply(caseId: string, replyId: string, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
+  return change(caseId, request, deps, (current): CaseCommand => {
+    const approvers = current.approverDepartment ?? approverDepartment(deps.config, current.department);
+    const approverIsMember = request.user.email !== undefined && personOf(deps.config, approvers, request.user.email) !== undefined;
+    if (!approverIsMember) throw new ForbiddenError(`only a member or lead of ${approvers} may approve replies of case ${caseId}`);
+    return { type: 'approve-reply', replyId, approverIsMember };
+  });
+}
+
+/**
+ * Marks the reply `replyId` as sent: the case is responded (first response time stored).
+ * @throws NotFoundError, ConflictError (the reply needs approval and has none, another reply, not allowed in the state)
+ */
+export async function markReplySent(caseId: string, replyId: string, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
+  return respond(caseId, replyId, request, deps);
+}
+
+export interface RerouteInput {
+  readonly department: string;
+  readonly reason: string;
+}
+
+/**
+ * Moves a case to another department: it starts there in the team queue, due by that
+ * department's SLA for the case's priority from now, and the move is stored as a routing
+ * correction (training data for the classifier).
+ *
+ * @throws ValidationError when the department is not one of the company's
+ * @throws NotFoundError, ConflictError (the case is already there)
+ */
+export async function rerouteCase(caseId: string, input: RerouteInput, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
+  departmentOf(deps.config, input.department);
+  return change(caseId, request, deps, (current): CaseCommand => ({
+    type: 'reroute',
+    department: input.department,
+    reason: input.reason,
+    dueAt: deps.dueAt(input.department, current.priority, deps.clock.now()),
+  }));
+}
+
+function respond(caseId: string, replyId: string | undefined, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
+  const at = deps.clock.now();
+  return change(caseId, request, deps, (current): CaseCommand => {
+    const businessMinutes = deps.businessMinutes?.(current.department, new Date(current.openedAt), at);
+    return {
+      type: 'respond',
+      via: 'api',
+      at: at.toISOString(),
+      ...(replyId !== undefined ? { replyId } : {}),
+      ...(businessMinutes !== undefined ? { businessMinutes: Math.round(businessMinutes) } : {}),
+    };
+  });
+}
+
+function change(caseId: string, request: AdminRequest, deps: CaseAdminDeps, command: CaseCommand | ((current: Case) => CaseCommand)): Promise<ChangeCaseOutcome> {
+  return changeCase(caseId, command, { transitionId: transitionIdOf(request), actor: actorOf(request.user) }, deps);
+}
+
+/** @throws ValidationError naming the company's departments when there is no such department */
+function departmentOf(config: CompanyConfig, id: string): DepartmentConfig {
+  const found = config.departments.find((d) => d.id === id);
+  if (!found) throw new ValidationError(`unknown department "${id}"; use one of: ${config.departments.map((d) => d.id).join(', ')}`);
+  return found;
+}
+
+/** The configured e-mail of a member or lead of a department, matched case-insensitively; undefined for anyone else. */
+function personOf(config: CompanyConfig, departmentId: string, email: string): string | undefined {
+  const department = config.departments.find((d) => d.id === departmentId);
+  if (!department) return undefined;
+  const wanted = email.trim().toLowerCase();
+  return emailsOf(department).find((e) => e.toLowerCase() === wanted);
+}
+
+function emailsOf(department: DepartmentConfig): string[] {
+  return [...(department.leads ?? []), ...(department.members ?? [])].flatMap((p) => (p.email ? [p.email] : []));
+}

@@ -1,0 +1,236 @@
+import {
+  AWAITING_RESPONSE_STATES,
+  type Actor,
+  type Case,
+  type CaseAction,
+  type CaseHistoryEntry,
+  type CaseState,
+  type ReplyDraft,
+} from './case.ts';
+import { ConflictError } from './errors.ts';
+
+/**
+ * What someone asks of a case. `assign`, `wait`, `respond`, `resolve` and `reopen` move it
+ * between states; the others note something on it and keep its state.
+ */
+export type CaseCommand =
+  /** To a person, or (no assignee) back to the department's team queue. */
+  | { readonly type: 'assign'; readonly assignee?: string; readonly reason: string }
+  /** The department waits for the customer or a colleague. */
+  | { readonly type: 'wait'; readonly reason?: string }
+  /**
+   * The company answered: seen on the platform (its own account replied in the thread) or
+   * marked through the API. `businessMinutes` is the response time in the department's
+   * business hours, computed by the caller, which knows the calendar.
+   */
+  | {
+      readonly type: 'respond';
+      readonly via: 'platform' | 'api';
+      readonly at: string;
+      readonly mentionId?: string;
+      readonly replyId?: string;
+      readonly businessMinutes?: number;
+    }
+  | { readonly type: 'resolve'; readonly note?: string }
+  /** The customer wrote again after resolution, within the reopen window; `dueAt` is the new SLA. */
+  | { readonly type: 'reopen'; readonly mentionId: string; readonly dueAt: string }
+  | { readonly type: 'escalate'; readonly to: readonly string[]; readonly reason: string }
+  | { readonly type: 'warn-sla' }
+  | { readonly type: 'breach-sla' }
+  | { readonly type: 'draft-reply'; readonly replyId: string; readonly text: string }
+  /** `approverIsMember`: the caller checked that the actor is a member of the approving department. */
+  | { readonly type: 'approve-reply'; readonly replyId: string; readonly approverIsMember: boolean }
+  /** A person moves the case to another department (stored as a correction); `dueAt` is that department's SLA. */
+  | { readonly type: 'reroute'; readonly department: string; readonly reason: string; readonly dueAt: string };
+
+/** Who asks, when, and the idempotency key of the change. */
+export interface TransitionContext {
+  /**
+   * Deterministic for a cause (`own-reply:<mentionId>`, `sla-breach:<dueAt>`,
+   * `api:<request id>`), so a redelivered cause is applied once.
+   */
+  readonly transitionId: string;
+  readonly actor: Actor;
+  readonly at: string;
+}
+
+/** The case after a command, with the history entry that records it. */
+export interface Transition {
+  readonly case: Case;
+  readonly entry: CaseHistoryEntry;
+}
+
+/** The states each state-changing action may start from. */
+const ALLOWED_FROM: Readonly<Record<'assign' | 'wait' | 'respond' | 'resolve' | 'reopen', readonly CaseState[]>> = {
+  assign: ['new', 'assigned', 'waiting', 'responded'],
+  wait: ['assigned', 'responded'],
+  respond: AWAITING_RESPONSE_STATES,
+  resolve: ['new', 'assigned', 'waiting', 'responded'],
+  reopen: ['resolved'],
+};
+
+/** Whether a state-changing action may start from a state (the notes need a case that is not resolved). */
+export function isAllowed(action: CaseAction, from: CaseState): boolean {
+  const allowed = (ALLOWED_FROM as Partial<Record<CaseAction, readonly CaseState[]>>)[action];
+  return allowed ? allowed.includes(from) : from !== 'resolved';
+}
+
+/** The history entry of a change that was already applied, if any. */
+export function appliedTransition(c: Case, transitionId: string): CaseHistoryEntry | undefined {
+  return c.history?.find((entry) => entry.transitionId === transitionId);
+}
+
+/**
+ * Applies a command to a case: the pure state machine of the case lifecycle.
+ *
+ * new -> assigned -> waiting -> responded -> resolved, and resolved -> new (or assigned,
+ * when it has an assignee) on reopen. Every change raises the version by one and appends
+ * a history entry (who, when, what).
+ *
+ * @throws ConflictError when the command is not allowed in the case's state (e.g. resolving
+ *   a resolved case, marking an unapproved reply as sent when approval is required)
+ * @example
+ * const { case: assigned } = applyCaseCommand(c, { type: 'assign', assignee: 'jana@example.de', reason: 'round robin' }, ctx);
+ */
+export function applyCaseCommand(c: Case, command: CaseCommand, ctx: TransitionContext): Transition {
+  if (!isAllowed(command.type, c.state)) {
+    throw new ConflictError(`cannot ${command.type} case ${c.id}: it is ${c.state}${c.state === 'resolved' ? ' (reopen it first)' : ''}`);
+  }
+  const { changes, to, detail } = changesOf(c, command, ctx);
+  const entry: CaseHistoryEntry = {
+    transitionId: ctx.transitionId,
+    at: ctx.at,
+    actor: ctx.actor,
+    action: command.type,
+    from: c.state,
+    to,
+    ...(detail && Object.keys(detail).length > 0 ? { detail } : {}),
+  };
+  return {
+    case: { ...c, ...changes, state: to, version: (c.version ?? 0) + 1, history: [...(c.history ?? []), entry] },
+    entry,
+  };
+}
+
+interface Changes {
+  readonly changes: Partial<Case>;
+  readonly to: CaseState;
+  readonly detail?: Record<string, string>;
+}
+
+function changesOf(c: Case, command: CaseCommand, ctx: TransitionContext): Changes {
+  switch (command.type) {
+    case 'assign':
+      return command.assignee
+        ? { changes: { assignee: command.assignee, assignedReason: command.reason }, to: 'assigned', detail: { assignee: command.assignee, reason: command.reason } }
+        : // Back to (or left in) the team queue: nobody owns it yet.
+          { changes: { assignee: undefined, assignedReason: command.reason }, to: 'new', detail: { reason: command.reason } };
+    case 'wait':
+      return { changes: {}, to: 'waiting', detail: command.reason ? { reason: command.reason } : {} };
+    case 'respond':
+      return respond(c, command, ctx);
+    case 'resolve':
+      return {
+        changes: { resolvedAt: ctx.at, resolutionMinutes: minutesBetween(c.openedAt, ctx.at) },
+        to: 'resolved',
+        detail: command.note ? { note: command.note } : {},
+      };
+    case 'reopen':
+      return {
+        // A new due time, and the SLA marks of the old one no longer apply.
+        changes: { reopenedAt: ctx.at, dueAt: command.dueAt, slaWarnedAt: undefined, breachedAt: undefined },
+        to: c.assignee ? 'assigned' : 'new',
+        detail: { mentionId: command.mentionId, dueAt: command.dueAt },
+      };
+    case 'escalate':
+      return {
+        changes: { escalatedAt: ctx.at, escalatedTo: unique([...(c.escalatedTo ?? []), ...command.to]) },
+        to: c.state,
+        detail: { to: command.to.join(', '), reason: command.reason },
+      };
+    case 'warn-sla':
+      return { changes: { slaWarnedAt: ctx.at }, to: c.state, detail: { dueAt: c.dueAt } };
+    case 'breach-sla':
+      return { changes: { breachedAt: ctx.at }, to: c.state, detail: { dueAt: c.dueAt } };
+    case 'draft-reply': {
+      const reply: ReplyDraft = { id: command.replyId, text: command.text, draftedBy: ctx.actor, draftedAt: ctx.at };
+      return { changes: { reply }, to: c.state, detail: { replyId: command.replyId } };
+    }
+    case 'approve-reply':
+      return approve(c, command, ctx);
+    case 'reroute': {
+      if (command.department === c.department) throw new ConflictError(`case ${c.id} already belongs to ${c.department}`);
+      const correction = { from: c.department, to: command.department, by: ctx.actor, at: ctx.at, reason: command.reason, category: c.category };
+      return {
+        // The new department starts with its own queue and SLA.
+        changes: {
+          department: command.department,
+          dueAt: command.dueAt,
+          assignee: undefined,
+          assignedReason: `rerouted from ${c.department}`,
+          slaWarnedAt: undefined,
+          breachedAt: undefined,
+          corrections: [...(c.corrections ?? []), correction],
+        },
+        to: c.state === 'resolved' ? 'resolved' : 'new',
+        detail: { from: c.department, to: command.department, reason: command.reason },
+      };
+    }
+  }
+}
+
+function respond(c: Case, command: Extract<CaseCommand, { type: 'respond' }>, ctx: TransitionContext): Changes {
+  let reply = c.reply;
+  if (command.via === 'api') {
+    // The press office's control over public words: an answer that needs approval is only
+    // marked sent once a member of the approving department approved this very draft.
+    if (c.requireApproval) {
+      if (!reply || (command.replyId !== undefined && reply.id !== command.replyId)) {
+        throw new ConflictError(`case ${c.id} needs an approved reply: draft one and have it approved before marking it sent`);
+      }
+      if (!reply.approvedAt) throw new ConflictError(`the reply ${reply.id} of case ${c.id} is not approved yet`);
+    }
+    if (reply && (command.replyId === undefined || reply.id === command.replyId)) reply = { ...reply, sentBy: ctx.actor, sentAt: command.at };
+  }
+  const first = c.firstResponseAt === undefined || command.at < c.firstResponseAt;
+  const detail: Record<string, string> = { via: command.via };
+  if (command.mentionId) detail.mentionId = command.mentionId;
+  if (command.replyId) detail.replyId = command.replyId;
+  // A reply seen on the platform has happened: it is recorded, and flagged when nobody approved it.
+  if (command.via === 'platform' && c.requireApproval && !c.reply?.approvedAt) detail.unapproved = 'true';
+  return {
+    changes: {
+      ...(reply ? { reply } : {}),
+      ...(first
+        ? {
+            firstResponseAt: command.at,
+            responseMinutes: minutesBetween(c.openedAt, command.at),
+            ...(command.businessMinutes !== undefined ? { responseBusinessMinutes: command.businessMinutes } : {}),
+          }
+        : {}),
+    },
+    to: 'responded',
+    detail,
+  };
+}
+
+function approve(c: Case, command: Extract<CaseCommand, { type: 'approve-reply' }>, ctx: TransitionContext): Changes {
+  const reply = c.reply;
+  if (!reply || reply.id !== command.replyId) throw new ConflictError(`case ${c.id} has no draft ${command.replyId} to approve`);
+  if (reply.approvedAt) throw new ConflictError(`the reply ${reply.id} of case ${c.id} is already approved`);
+  if (!command.approverIsMember) {
+    throw new ConflictError(`only a member of ${c.approverDepartment ?? c.department} may approve replies of case ${c.id}`);
+  }
+  // Four eyes: whoever drafted the answer cannot approve it too.
+  if (reply.draftedBy === ctx.actor) throw new ConflictError(`the reply ${reply.id} must be approved by someone other than its author`);
+  return { changes: { reply: { ...reply, approvedBy: ctx.actor, approvedAt: ctx.at } }, to: c.state, detail: { replyId: reply.id } };
+}
+
+/** Whole minutes between two ISO instants (never negative: a reply's clock may run behind ours). */
+export function minutesBetween(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 60_000));
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}

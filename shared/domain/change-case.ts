@@ -1,0 +1,133 @@
+import type { Case, CaseHistoryEntry } from './case.ts';
+import { applyCaseCommand, appliedTransition, type CaseCommand, type TransitionContext } from './case-lifecycle.ts';
+import { NotFoundError, StaleCaseError } from './errors.ts';
+import type { CaseEvent } from './events.ts';
+import type { CaseEventPublisher, CaseRepository, Clock, MetricRepository } from './ports.ts';
+import { dayIn, expiresAtEpochSeconds } from './time.ts';
+
+export interface ChangeCaseDeps {
+  readonly companyId: string;
+  readonly retentionDays: number;
+  readonly cases: Pick<CaseRepository, 'get' | 'saveTransition'>;
+  readonly events: CaseEventPublisher;
+  readonly clock: Clock;
+  /** Writes tried before a lost race is given up (default 4). */
+  readonly maxAttempts?: number;
+  /**
+   * Where first-response and resolution times go as histograms (per day of `timezone` and
+   * department); without it they are only stored on the case.
+   */
+  readonly metrics?: Pick<MetricRepository, 'observe'>;
+  readonly timezone?: string;
+}
+
+export interface ChangeCaseOutcome {
+  readonly case: Case;
+  /** The history entry of the change; absent when the command function found nothing to change. */
+  readonly entry?: CaseHistoryEntry;
+  /** False when this transition id had been applied before (a redelivery), or there was nothing to change: nothing was written. */
+  readonly applied: boolean;
+}
+
+/**
+ * The command to apply, given the case as it is now (read again after a lost race);
+ * a function may return null when, on the fresh case, there is nothing left to change.
+ */
+export type CommandFor = CaseCommand | ((current: Case) => CaseCommand | null);
+
+/**
+ * Changes a case through the lifecycle state machine and tells the bus.
+ *
+ * 1. load the case (NotFoundError when there is none)
+ * 2. when its history has this transition id, the change was made before: publish its
+ *    event again (the first publish may have been lost in a crash) and stop
+ * 3. apply the command (ConflictError when it is not allowed in the case's state)
+ * 4. write it on the condition that nobody changed the case since step 1; when somebody
+ *    did (StaleCaseError), start again from step 1, up to `maxAttempts` times
+ * 5. publish the change's event (`Case Assigned`, `Case Responded`, ...) with the
+ *    departments to notify
+ *
+ * @throws NotFoundError, ConflictError, StaleCaseError (after the last attempt)
+ */
+export async function changeCase(caseId: string, command: CommandFor, ctx: Omit<TransitionContext, 'at'> & { readonly at?: string }, deps: ChangeCaseDeps): Promise<ChangeCaseOutcome> {
+  const maxAttempts = deps.maxAttempts ?? 4;
+  for (let attempt = 1; ; attempt++) {
+    const current = await deps.cases.get(caseId);
+    if (!current) throw new NotFoundError(`case ${caseId} does not exist`);
+    const done = appliedTransition(current, ctx.transitionId);
+    if (done) {
+      await deps.events.publishCaseEvents([caseEventOf(deps.companyId, current, done)]);
+      return { case: current, entry: done, applied: false };
+    }
+    const now = deps.clock.now();
+    const resolved = typeof command === 'function' ? command(current) : command;
+    if (resolved === null) return { case: current, applied: false };
+    const transition = applyCaseCommand(current, resolved, { ...ctx, at: ctx.at ?? now.toISOString() });
+    try {
+      await deps.cases.saveTransition(transition.case, current.version ?? 0, expiresAtEpochSeconds(now, deps.retentionDays));
+    } catch (error) {
+      if (error instanceof StaleCaseError && attempt < maxAttempts) continue;
+      throw error;
+    }
+    await observeDurations(current, transition.case, deps);
+    await deps.events.publishCaseEvents([caseEventOf(deps.companyId, transition.case, transition.entry)]);
+    return { case: transition.case, entry: transition.entry, applied: true };
+  }
+}
+
+/** A first response and a resolution add to the day's histograms (once: only the write that made them does). */
+async function observeDurations(before: Case, after: Case, deps: ChangeCaseDeps): Promise<void> {
+  if (!deps.metrics || !deps.timezone) return;
+  if (after.responseMinutes !== undefined && after.firstResponseAt !== before.firstResponseAt && after.firstResponseAt) {
+    await deps.metrics.observe(dayIn(new Date(after.firstResponseAt), deps.timezone), after.department, 'response', after.responseMinutes);
+  }
+  if (after.resolutionMinutes !== undefined && after.resolvedAt !== before.resolvedAt && after.resolvedAt) {
+    await deps.metrics.observe(dayIn(new Date(after.resolvedAt), deps.timezone), after.department, 'resolution', after.resolutionMinutes);
+  }
+}
+
+/**
+ * The departments a change must reach: escalations go to their targets, SLA marks and
+ * reopenings to the case's department (its lead), drafts that need approval to the
+ * approving department, reroutes to the new department. Other changes notify nobody.
+ */
+export function recipientsOf(c: Case, entry: CaseHistoryEntry): string[] {
+  switch (entry.action) {
+    case 'escalate':
+      return (entry.detail?.to ?? '').split(', ').filter((d) => d.length > 0);
+    case 'warn-sla':
+    case 'breach-sla':
+    case 'reopen':
+    case 'reroute':
+      return [c.department];
+    case 'draft-reply':
+      return c.requireApproval ? [c.approverDepartment ?? c.department] : [];
+    default:
+      return [];
+  }
+}
+
+/** The bus event of a history entry of a case. */
+export function caseEventOf(companyId: string, c: Case, entry: CaseHistoryEntry): CaseEvent {
+  return {
+    companyId,
+    caseId: c.id,
+    transitionId: entry.transitionId,
+    action: entry.action,
+    from: entry.from,
+    to: entry.to,
+    at: entry.at,
+    actor: entry.actor,
+    department: c.department,
+    recipients: recipientsOf(c, entry),
+    platform: c.platform,
+    category: c.category,
+    priority: c.priority,
+    dueAt: c.dueAt,
+    ...(c.assignee ? { assignee: c.assignee } : {}),
+    ...(c.firstResponseAt ? { firstResponseAt: c.firstResponseAt } : {}),
+    ...(c.responseMinutes !== undefined ? { responseMinutes: c.responseMinutes } : {}),
+    ...(c.resolutionMinutes !== undefined ? { resolutionMinutes: c.resolutionMinutes } : {}),
+    ...(entry.detail ? { detail: { ...entry.detail } } : {}),
+  };
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { Notification, NotificationTarget } from '../../../shared/domain/notification.ts';
+import { NotificationDeliveryError, notifyDepartment, type Notifier } from '../../../shared/domain/notify-department.ts';
+import { fixedClock, InMemoryNotificationLog } from '../../fakes/in-memory.ts';
+import { notificationFactory } from '../../factories/notification.ts';
+
+/** Records deliveries; targets whose type is in `failing` throw, as a down webhook would. */
+class RecordingNotifier implements Notifier {
+  readonly delivered: { id: string; target: NotificationTarget }[] = [];
+  readonly failing = new Set<NotificationTarget['type']>();
+
+  async send(notification: Notification, target: NotificationTarget): Promise<void> {
+    if (this.failing.has(target.type)) throw new Error(`${target.type} answered 503`);
+    this.delivered.push({ id: notification.id, target });
+  }
+}
+
+const slack: NotificationTarget = { type: 'slack', channel: '#kundenservice' };
+const teams: NotificationTarget = { type: 'teams', secretName: 'backchannel/demo/teams-service' };
+const email: NotificationTarget = { type: 'email', to: ['service@radwerk-hansen.example'] };
+
+function setup() {
+  const notifier = new RecordingNotifier();
+  const log = new InMemoryNotificationLog();
+  const deps = { notifier, log, clock: fixedClock('2026-11-30T09:00:05.000Z'), expiresAt: 1_800_000_000 };
+  return { notifier, log, deps };
+}
+
+describe('notifyDepartment', () => {
+  it('sends to every target and marks each sent', async () => {
+    // Arrange
+    const { notifier, log, deps } = setup();
+
+    // Act
+    const outcome = await notifyDepartment(notificationFactory(), [slack, email], deps);
+
+    // Assess
+    expect(notifier.delivered.map((d) => d.target)).toEqual([slack, email]);
+    expect(outcome.sent).toEqual(['mention:facebook:1_2#service/slack:#kundenservice', 'mention:facebook:1_2#service/email:service@radwerk-hansen.example']);
+    expect([...log.sent.keys()]).toEqual(outcome.sent.map((key) => `case_0123456789abcdef0123|${key}`));
+  });
+
+  it('sends nothing again for a notification delivered before', async () => {
+    // Arrange
+    const { notifier, deps } = setup();
+    await notifyDepartment(notificationFactory(), [slack, email], deps);
+
+    // Act
+    const again = await notifyDepartment(notificationFactory(), [slack, email], deps);
+
+    // Assess
+    expect(notifier.delivered).toHaveLength(2);
+    expect(again).toEqual({ sent: [], skipped: expect.arrayContaining([expect.stringContaining('slack'), expect.stringContaining('email')]) });
+  });
+
+  it('still tries the other targets when one fails, then throws naming the failed one', async () => {
+    // Arrange
+    const { notifier, log, deps } = setup();
+    notifier.failing.add('teams');
+
+    // Act
+    const run = notifyDepartment(notificationFactory(), [teams, slack, email], deps);
+
+    // Assess
+    await expect(run).rejects.toThrow(NotificationDeliveryError);
+    await expect(run).rejects.toThrow('notification mention:facebook:1_2 failed for 1 target(s): mention:facebook:1_2#service/teams:backchannel/demo/teams-service (teams answered 503)');
+    expect(notifier.delivered.map((d) => d.target.type)).toEqual(['slack', 'email']);
+    expect(log.sent.size).toBe(2);
+  });
+
+  it('on redelivery sends only the target that failed', async () => {
+    // Arrange
+    const { notifier, deps } = setup();
+    notifier.failing.add('teams');
+    await notifyDepartment(notificationFactory(), [teams, slack, email], deps).catch(() => undefined);
+    notifier.failing.clear();
+
+    // Act
+    const outcome = await notifyDepartment(notificationFactory(), [teams, slack, email], deps);
+
+    // Assess
+    expect(notifier.delivered.map((d) => d.target.type)).toEqual(['slack', 'email', 'teams']);
+    expect(outcome.sent).toEqual(['mention:facebook:1_2#service/teams:backchannel/demo/teams-service']);
+    expect(outcome.skipped).toHaveLength(2);
+  });
+
+  it('counts a target as failed when its sent-marker cannot be written', async () => {
+    // Arrange
+    const { deps } = setup();
+    const log = { wasSent: async () => false, markSent: async () => Promise.reject(new Error('table unavailable')) };
+
+    // Act
+    const run = notifyDepartment(notificationFactory(), [slack], { ...deps, log });
+
+    // Assess
+    await expect(run).rejects.toMatchObject({ failures: [{ key: 'mention:facebook:1_2#service/slack:#kundenservice', target: 'slack' }] });
+  });
+
+  it('notifies a second department at the same channel under its own marker', async () => {
+    // Arrange
+    const { notifier, deps } = setup();
+    await notifyDepartment(notificationFactory(), [slack], deps);
+
+    // Act
+    await notifyDepartment(notificationFactory({ department: 'press', departmentName: 'Presse & Kommunikation' }), [slack], deps);
+
+    // Assess
+    expect(notifier.delivered).toHaveLength(2);
+  });
+});
