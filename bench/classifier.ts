@@ -23,14 +23,27 @@ const f3 = (x: number) => x.toFixed(3);
 const table = (header: string[], rows: (string | number)[][]) =>
   [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
+/** The relevance head answers "relevant" from this probability on (chosen by cross-validation, see below). */
+const GERMEVAL_RELEVANCE_THRESHOLD = 0.7;
+
 /**
  * GermEval's training per head, chosen by 5-fold cross-validation on its dev set only
  * (never on test_syn): longer posts, more regularization than the shipped models.
- * Relevance: lambda 4e-5 with the features below, mean dev accuracy over three 5-fold
- * splits 0.892 (lambda 7e-5, shipped features: 0.888).
+ * Relevance: lambda 4e-5 and 15 epochs with the features below, NB-SVM log-count-ratio
+ * scaling (smoothing 2), weights averaged over the second half of the epochs and the decision
+ * threshold 0.7: out-of-fold dev accuracy over four shuffled 5-fold splits 0.907. Without
+ * the scaling 0.891 (0.894 at its best threshold, 0.6); smoothing 2 without averaging 0.905,
+ * smoothing 1.5 0.906 (at 0.75), 3 0.901, 1 0.882 (at 0.5); thresholds 0.5 to 0.8 tried.
  */
 export const GERMEVAL_TRAINING: Readonly<Record<'relevance' | 'sentiment', TrainOptions>> = {
-  relevance: { ...DEFAULT_TRAINING, lambda: 4e-5, epochs: 15 },
+  relevance: {
+    ...DEFAULT_TRAINING,
+    lambda: 4e-5,
+    epochs: 15,
+    logCountRatio: 2,
+    averageFrom: 0.5,
+    biasShift: [0, -Math.log(GERMEVAL_RELEVANCE_THRESHOLD / (1 - GERMEVAL_RELEVANCE_THRESHOLD))],
+  },
   sentiment: { ...DEFAULT_TRAINING, lambda: 1e-4, epochs: 30, runs: 4 },
 };
 
@@ -44,6 +57,8 @@ const GERMEVAL_FEATURES: Readonly<Record<'relevance' | 'sentiment', FeatureOptio
   relevance: { ...DEFAULT_FEATURES, idf: false, wordWeight: 3, charMin: 2, charMax: 6 },
   sentiment: { ...DEFAULT_FEATURES, idf: false, wordWeight: 1 },
 };
+
+const PLAIN_RELEVANCE_TRAINING: TrainOptions = { ...DEFAULT_TRAINING, lambda: 4e-5, epochs: 15 };
 
 /** Word unigrams only, no character n-grams: the "plain" hashed logistic regression. */
 const WORDS_ONLY: FeatureOptions = { ...DEFAULT_FEATURES, charMin: 6, charMax: 5, wordBigrams: false, wordWeight: 1, idf: false };
@@ -61,22 +76,23 @@ export function germEvalSection(): string {
   const keyword = new KeywordClassifier({ brandTerms: ['bahn', 'db', 'deutsche bahn'] });
   const kw = testSyn.map((d) => keyword.classify({ text: d.text }));
 
-  const lr = (features: Readonly<Record<'relevance' | 'sentiment', FeatureOptions>>) => {
+  const lr = (features: Readonly<Record<'relevance' | 'sentiment', FeatureOptions>>, training: Readonly<Record<'relevance' | 'sentiment', TrainOptions>>) => {
     const vectors = (head: 'relevance' | 'sentiment') => {
       const { vectors: xDev, idf } = vectorizeTraining(dev.map((d) => d.text), features[head]);
       return { xDev, xTest: vectorize(testSyn.map((d) => d.text), features[head], idf) };
     };
     const r = vectors('relevance');
     const s = features.sentiment === features.relevance ? r : vectors('sentiment');
-    const rel = trainHead('relevance', RELEVANCE_CLASSES, dev.map((d, i) => ({ x: r.xDev[i]!, y: d.relevant ? 1 : 0 })), features.relevance.bits, GERMEVAL_TRAINING.relevance);
-    const sen = trainHead('sentiment', SENTIMENTS, dev.map((d, i) => ({ x: s.xDev[i]!, y: SENTIMENTS.indexOf(d.sentiment) })), features.sentiment.bits, GERMEVAL_TRAINING.sentiment);
+    const rel = trainHead('relevance', RELEVANCE_CLASSES, dev.map((d, i) => ({ x: r.xDev[i]!, y: d.relevant ? 1 : 0 })), features.relevance.bits, training.relevance);
+    const sen = trainHead('sentiment', SENTIMENTS, dev.map((d, i) => ({ x: s.xDev[i]!, y: SENTIMENTS.indexOf(d.sentiment) })), features.sentiment.bits, training.sentiment);
     return {
       rel: scores(goldRel, r.xTest.map((x) => argmax(predict(rel, x))), 2),
       sen: scores(goldSen, s.xTest.map((x) => argmax(predict(sen, x))), 3),
     };
   };
-  const plain = lr({ relevance: WORDS_ONLY, sentiment: WORDS_ONLY });
-  const ours = lr(GERMEVAL_FEATURES);
+  // The plain baseline: the same training, without the relevance head's scaling and threshold.
+  const plain = lr({ relevance: WORDS_ONLY, sentiment: WORDS_ONLY }, { ...GERMEVAL_TRAINING, relevance: PLAIN_RELEVANCE_TRAINING });
+  const ours = lr(GERMEVAL_FEATURES, GERMEVAL_TRAINING);
 
   const rows: (string | number)[][] = [
     ['majority class of dev', f3(scores(goldRel, goldRel.map(() => majRel), 2).accuracy), f3(scores(goldSen, goldSen.map(() => majSen), 3).accuracy), '-'],
@@ -88,7 +104,7 @@ export function germEvalSection(): string {
   return [
     `### GermEval 2017 (read from ${path.relative(process.cwd(), GERMEVAL_DIR)})`,
     '',
-    `Trained on dev (${dev.length} documents), evaluated on test_syn (${testSyn.length}); micro-F1 (= accuracy). Same model code as the shipped models; hyperparameters from 5-fold cross-validation on dev only.`,
+    `Trained on dev (${dev.length} documents), evaluated on test_syn (${testSyn.length}); micro-F1 (= accuracy). Same model code as the shipped models; hyperparameters (features, regularization, log-count-ratio scaling and decision threshold of the relevance head) from 5-fold cross-validation on dev only.`,
     '',
     table(['classifier', 'relevance micro-F1', 'sentiment micro-F1', 'sentiment macro-F1'], rows),
     '',

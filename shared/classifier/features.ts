@@ -38,11 +38,17 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   idf: true,
 };
 
-/** Features of one text before weighting: bucket, count and kind (CHAR_KIND for character n-grams) of each. */
+/**
+ * Features of one text before weighting: bucket, count, kind (CHAR_KIND for character
+ * n-grams) and reason group of each (see `FeatureExtractor.strongest`).
+ */
 export interface CollectedFeatures {
   readonly indices: Int32Array;
   readonly counts: Float32Array;
   readonly kinds: Uint8Array;
+  readonly groups: Int32Array;
+  /** Number of reason groups: 2 per token (the word with its character n-grams; the pair it starts) and one per signal. */
+  readonly groupCount: number;
 }
 
 /** The `kinds` value of character n-grams (weighted by `charWeight`; all others by `wordWeight`). */
@@ -73,17 +79,17 @@ export class FeatureExtractor {
   private readonly mask: number;
   /**
    * Open-addressing table from bucket to slot, sized to the text, not to the 2^bits buckets:
-   * it stays in the processor's cache. A slot is valid when its stamp is the current one,
-   * so nothing is cleared between texts.
+   * it stays in the processor's cache. Each entry is four numbers side by side (stamp,
+   * bucket, slot, unused), so a probe reads one cache line. An entry is valid when its stamp
+   * is the current one, so nothing is cleared between texts.
    */
-  private tableKeys = new Int32Array(4096);
-  private tableSlots = new Int32Array(4096);
-  private tableStamps = new Uint32Array(4096);
+  private table = new Int32Array(4 * 2048);
   private stamp = 0;
   private counts = new Float32Array(1024);
   private touched = new Int32Array(1024);
   private originKind = new Uint8Array(1024);
-  private originA = new Int32Array(1024);
+  /** Reason group of each feature: the token (word and its character n-grams), token count + token (the pair it starts), or 2 * token count + signal. */
+  private originGroup = new Int32Array(1024);
   private size = 0;
   private groups = new Float64Array(256);
   private tokens: readonly string[] = [];
@@ -113,16 +119,18 @@ export class FeatureExtractor {
 
   /**
    * The features of one text, counted but not yet weighted: `indices`, and per feature its
-   * count and whether it is a character n-gram. Inference weighs them itself (with the idf
-   * stored beside the weights, see `predictFused`); views valid until the next call.
+   * count, whether it is a character n-gram and its reason group. Inference weighs them
+   * itself (with the idf stored beside the weights, see `scoreFused`); views valid until the
+   * next call.
    */
   collect(normalized: NormalizedText): CollectedFeatures {
     this.reset();
     const { tokens, signals } = normalized;
     this.tokens = tokens;
     const { charMin, charMax, wordBigrams } = this.options;
+    const tokenCount = tokens.length;
 
-    for (let t = 0; t < tokens.length; t++) {
+    for (let t = 0; t < tokenCount; t++) {
       const token = tokens[t]!;
       this.add(hashString(FNV_OFFSET ^ Kind.Word, token, 0, token.length), Kind.Word, t);
       if (wordBigrams && t + 1 < tokens.length) {
@@ -130,7 +138,7 @@ export class FeatureExtractor {
         let h = hashString(FNV_OFFSET ^ Kind.Bigram, token, 0, token.length);
         h = Math.imul(h ^ 32, FNV_PRIME);
         h = hashString(h, next, 0, next.length);
-        this.add(h, Kind.Bigram, t);
+        this.add(h, Kind.Bigram, tokenCount + t);
       }
       // Character n-grams only for words, not for markers or emojis.
       if (token.length < 2 || token.codePointAt(0)! > 0x2000 || isMarker(token)) continue;
@@ -154,9 +162,15 @@ export class FeatureExtractor {
     if (signals.emojis > 0) signalIds.push(4);
     if (signals.urls > 0) signalIds.push(5);
     if (signals.handles > 0) signalIds.push(6);
-    for (const id of signalIds) this.add(SIGNAL_HASHES[id]!, Kind.Signal, id);
+    for (const id of signalIds) this.add(SIGNAL_HASHES[id]!, Kind.Signal, 2 * tokenCount + id);
 
-    return { indices: this.touched.subarray(0, this.size), counts: this.counts.subarray(0, this.size), kinds: this.originKind.subarray(0, this.size) };
+    return {
+      indices: this.touched.subarray(0, this.size),
+      counts: this.counts.subarray(0, this.size),
+      kinds: this.originKind.subarray(0, this.size),
+      groups: this.originGroup.subarray(0, this.size),
+      groupCount: 2 * tokenCount + SIGNAL_NAMES.length,
+    };
   }
 
   /**
@@ -170,12 +184,7 @@ export class FeatureExtractor {
     if (this.groups.length < size) this.groups = new Float64Array(size * 2);
     const groups = this.groups;
     groups.fill(0, 0, size);
-    for (let i = 0; i < this.size; i++) {
-      const a = this.originA[i]!;
-      const kind = this.originKind[i] as Kind;
-      const group = kind === Kind.Signal ? 2 * tokenCount + a : kind === Kind.Bigram ? tokenCount + a : a;
-      groups[group]! += contributions[i]!;
-    }
+    for (let i = 0; i < this.size; i++) groups[this.originGroup[i]!]! += contributions[i]!;
     const out: { name: string; weight: number }[] = [];
     const taken: string[] = [];
     // Bounded: a word repeated many times yields duplicate groups, which are skipped.
@@ -198,16 +207,6 @@ export class FeatureExtractor {
   /** Number of reason groups of the last extracted text (see `strongest`). */
   get groupCount(): number {
     return 2 * this.tokens.length + SIGNAL_NAMES.length;
-  }
-
-  /** Writes the reason group of each feature of the last extracted text into `out`. */
-  groupsInto(out: Int32Array): void {
-    const tokenCount = this.tokens.length;
-    for (let i = 0; i < this.size; i++) {
-      const a = this.originA[i]!;
-      const kind = this.originKind[i] as Kind;
-      out[i] = kind === Kind.Signal ? 2 * tokenCount + a : kind === Kind.Bigram ? tokenCount + a : a;
-    }
   }
 
   /**
@@ -255,35 +254,38 @@ export class FeatureExtractor {
 
   private reset(): void {
     this.size = 0;
-    this.stamp = (this.stamp + 1) >>> 0;
-    if (this.stamp === 0) {
-      this.tableStamps.fill(0);
+    this.stamp = (this.stamp + 1) | 0;
+    if (this.stamp <= 0) {
+      this.table.fill(0);
       this.stamp = 1;
     }
   }
 
-  private add(hash: number, kind: Kind, a: number): void {
+  private add(hash: number, kind: Kind, group: number): void {
     const index = hash & this.mask;
-    const tableMask = this.tableKeys.length - 1;
+    const table = this.table;
+    const stamp = this.stamp;
+    const entryMask = (table.length >> 2) - 1;
     // Linear probing from a mixed bucket number; the table is at most half full.
-    let at = Math.imul(index, 0x9e3779b1) >>> 0 & tableMask;
-    while (this.tableStamps[at] === this.stamp) {
-      if (this.tableKeys[at] === index) {
-        this.counts[this.tableSlots[at]!]! += 1;
+    let entry = Math.imul(index, 0x9e3779b1) >>> 0 & entryMask;
+    while (table[entry << 2] === stamp) {
+      if (table[(entry << 2) + 1] === index) {
+        this.counts[table[(entry << 2) + 2]!]! += 1;
         return;
       }
-      at = (at + 1) & tableMask;
+      entry = (entry + 1) & entryMask;
     }
     if (this.size === this.touched.length) this.grow();
-    this.tableStamps[at] = this.stamp;
-    this.tableKeys[at] = index;
-    this.tableSlots[at] = this.size;
+    const at = entry << 2;
+    table[at] = stamp;
+    table[at + 1] = index;
+    table[at + 2] = this.size;
     this.touched[this.size] = index;
     this.counts[this.size] = 1;
     this.originKind[this.size] = kind;
-    this.originA[this.size] = a;
+    this.originGroup[this.size] = group;
     this.size++;
-    if (this.size * 2 > this.tableKeys.length) this.growTable();
+    if (this.size * 2 > table.length >> 2) this.growTable();
   }
 
   private grow(): void {
@@ -295,24 +297,22 @@ export class FeatureExtractor {
     this.touched = bigger(this.touched, (n) => new Int32Array(n));
     this.counts = bigger(this.counts, (n) => new Float32Array(n));
     this.originKind = bigger(this.originKind, (n) => new Uint8Array(n));
-    this.originA = bigger(this.originA, (n) => new Int32Array(n));
+    this.originGroup = bigger(this.originGroup, (n) => new Int32Array(n));
   }
 
   /** Doubles the table and re-inserts the features collected so far. */
   private growTable(): void {
-    const length = this.tableKeys.length * 2;
-    this.tableKeys = new Int32Array(length);
-    this.tableSlots = new Int32Array(length);
-    this.tableStamps = new Uint32Array(length);
+    const table = new Int32Array(this.table.length * 2);
+    this.table = table;
     this.stamp = 1;
-    const tableMask = length - 1;
+    const entryMask = (table.length >> 2) - 1;
     for (let slot = 0; slot < this.size; slot++) {
       const index = this.touched[slot]!;
-      let at = Math.imul(index, 0x9e3779b1) >>> 0 & tableMask;
-      while (this.tableStamps[at] === this.stamp) at = (at + 1) & tableMask;
-      this.tableStamps[at] = this.stamp;
-      this.tableKeys[at] = index;
-      this.tableSlots[at] = slot;
+      let entry = Math.imul(index, 0x9e3779b1) >>> 0 & entryMask;
+      while (table[entry << 2] === 1) entry = (entry + 1) & entryMask;
+      table[entry << 2] = 1;
+      table[(entry << 2) + 1] = index;
+      table[(entry << 2) + 2] = slot;
     }
   }
 

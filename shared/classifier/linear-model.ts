@@ -109,6 +109,10 @@ export interface FusedHeads {
   readonly idf: Float32Array | undefined;
   /** Each head's class scales at its classes' columns of a row. */
   readonly rowScales: Float64Array;
+  /** Class columns of a row (all heads' classes, before the idf code). */
+  readonly classes: number;
+  /** Scratch space of `probabilitiesFused`, one sum per class column. */
+  readonly totals: Float64Array;
 }
 
 export function fuseHeads(heads: readonly LinearHead[], idf?: Float32Array): FusedHeads {
@@ -141,7 +145,7 @@ export function fuseHeads(heads: readonly LinearHead[], idf?: Float32Array): Fus
   }
   const rowScales = new Float64Array(classes);
   heads.forEach((h, n) => h.scales.forEach((scale, c) => (rowScales[offsets[n]! + c] = scale)));
-  return { heads, offsets, stride, weights, codes, idfAt: coded ? classes : -1, idfValues, idf: coded ? undefined : idf, rowScales };
+  return { heads, offsets, stride, weights, codes, idfAt: coded ? classes : -1, idfValues, idf: coded ? undefined : idf, rowScales, classes, totals: new Float64Array(classes) };
 }
 
 /**
@@ -172,175 +176,177 @@ function codeValues(values: Float32Array): { codes: Uint8Array; values: Float32A
 }
 
 /**
- * Weighs collected features exactly as `FeatureExtractor.extract` does (idf, word or
- * character weight, sublinear count, L2 norm), reading each feature's idf from its fused row:
- * the row is then in cache for the dot products that follow. Writes the values into `out`
- * (at least `features.indices.length` long) and returns the vector.
+ * One pass over a text's collected features for all fused heads. Each feature is weighed as
+ * `FeatureExtractor.extract` weighs it (idf from its row, word or character weight,
+ * sublinear count), and its value times each class column of its row is added to the sums of
+ * its reason group: `sums[group * fused.classes + column]`. The heads' scores and every
+ * group's contribution are sums of these (see `probabilitiesFused`, `groupWeightsFused`), so
+ * each row is read once, while the text's other work hides its cache miss. The vector's L2
+ * norm is applied to the sums instead of to each value: the same numbers as the training
+ * path's normalize-then-multiply, up to float rounding.
+ * Zeroes and fills `sums` (at least `features.groupCount * fused.classes` long); returns the
+ * norm's scale (1 / length of the weighed vector, or 0 for a text without features).
  */
-export function weighFused(fused: FusedHeads, features: CollectedFeatures, options: FeatureOptions, out: Float32Array): SparseVector {
-  const { indices, counts, kinds } = features;
+/** Feature values between the two passes of `accumulate14` (not re-entrant, like the extractor). */
+let scratch = new Float64Array(4096);
+
+export function accumulateFused(fused: FusedHeads, features: CollectedFeatures, options: FeatureOptions, sums: Float64Array): number {
+  const { indices, counts, kinds, groups } = features;
   const { wordWeight, charWeight } = options;
-  const { stride, codes, idfAt, idfValues, idf } = fused;
+  const { stride, weights, codes, idfAt, idfValues, idf, classes } = fused;
+  sums.fill(0, 0, features.groupCount * classes);
+  if (classes === 14) {
+    if (scratch.length < indices.length) scratch = new Float64Array(indices.length * 2);
+    return accumulate14(fused, features, options, sums, scratch);
+  }
   const n = indices.length;
   let norm = 0;
   for (let i = 0; i < n; i++) {
-    const c = counts[i]!;
     const index = indices[i]!;
+    const base = index * stride;
+    const c = counts[i]!;
+    const w = idfAt >= 0 ? idfValues[codes[base + idfAt]!]! : idf ? idf[index]! : 1;
+    const v = w * (kinds[i] === CHAR_KIND ? charWeight : wordWeight) * (c > 1 ? 1 + Math.log(c) : 1);
+    norm += v * v;
+    const at = groups[i]! * classes;
+    for (let k = 0; k < classes; k++) sums[at + k]! += v * weights[base + k]!;
+  }
+  return norm > 0 ? 1 / Math.sqrt(norm) : 0;
+}
+
+/**
+ * `accumulateFused` for the classifier's three heads (2 + 3 + 9 = 14 class columns): the
+ * fourteen sums of the current group stay in registers while consecutive features belong to
+ * it (a word's character n-grams follow each other) and are added to `sums` when the group
+ * changes. A loop over a typed array of sums would wait on its own stores.
+ */
+function accumulate14(fused: FusedHeads, features: CollectedFeatures, options: FeatureOptions, sums: Float64Array, values: Float64Array): number {
+  const { indices, counts, kinds, groups } = features;
+  const { wordWeight, charWeight } = options;
+  const { stride, weights, codes, idfAt, idfValues, idf } = fused;
+  const n = indices.length;
+  // First the values alone: a short loop body, so the processor has many rows' cache misses
+  // in flight at once; the sums below then find the rows in cache.
+  let norm = 0;
+  for (let i = 0; i < n; i++) {
+    const index = indices[i]!;
+    const c = counts[i]!;
     const w = idfAt >= 0 ? idfValues[codes[index * stride + idfAt]!]! : idf ? idf[index]! : 1;
     const v = w * (kinds[i] === CHAR_KIND ? charWeight : wordWeight) * (c > 1 ? 1 + Math.log(c) : 1);
-    out[i] = v;
+    values[i] = v;
     norm += v * v;
   }
-  if (norm > 0) {
-    const scale = 1 / Math.sqrt(norm);
-    for (let i = 0; i < n; i++) out[i]! *= scale;
-  }
-  return { indices, values: out.subarray(0, n) };
-}
-
-/** Class probabilities of every fused head, in one pass over the vector. */
-export function predictFused(fused: FusedHeads, x: SparseVector): Float64Array[] {
-  const { stride, weights } = fused;
-  const classes = fused.heads.reduce((sum, h) => sum + h.classes.length, 0);
-  const sums = new Float64Array(stride);
-  const { indices, values } = x;
-  const n = indices.length;
-  // Four classes per pass, summed in registers: a loop over a typed array of sums waits on
-  // its own stores. The same additions in the same order as one class at a time.
-  for (let s = 0; s < classes; s += 4) {
-    let a0 = 0;
-    let a1 = 0;
-    let a2 = 0;
-    let a3 = 0;
-    for (let i = 0; i < n; i++) {
-      const row = indices[i]! * stride + s;
-      const v = values[i]!;
-      a0 += v * weights[row]!;
-      a1 += v * weights[row + 1]!;
-      a2 += v * weights[row + 2]!;
-      a3 += v * weights[row + 3]!;
-    }
-    sums[s] = a0;
-    if (s + 1 < classes) sums[s + 1] = a1;
-    if (s + 2 < classes) sums[s + 2] = a2;
-    if (s + 3 < classes) sums[s + 3] = a3;
-  }
-  return fused.heads.map((head, n) => {
-    const k = head.classes.length;
-    const at = fused.offsets[n]!;
-    const scores = new Float64Array(k);
-    for (let c = 0; c < k; c++) scores[c] = sums[at + c]! * head.scales[c]! + head.bias[c]!;
-    return softmaxInPlace(scores);
-  });
-}
-
-/** `contributions` for head `n` of fused heads. */
-export function contributionsFused(fused: FusedHeads, n: number, x: SparseVector, cls: number, out: Float64Array): void {
-  const head = fused.heads[n]!;
-  const k = head.classes.length;
-  const at = fused.offsets[n]!;
-  const { stride, weights } = fused;
-  const scales = head.scales;
-  const { indices, values } = x;
-  for (let i = 0; i < indices.length; i++) {
-    const row = indices[i]! * stride + at;
-    let mean = 0;
-    for (let c = 0; c < k; c++) mean += weights[row + c]! * scales[c]!;
-    out[i] = values[i]! * (weights[row + cls]! * scales[cls]! - mean / k);
-  }
-}
-
-/**
- * `contributionsFused` of every head for its chosen class (`chosen[n]`), summed per group of
- * features (`groupOf[i]`, as the reasons name them) into `groups[n]`, which must be zeroed
- * and at least as long as the number of groups. One pass over the rows for all heads.
- */
-export function groupContributionsFused(fused: FusedHeads, x: SparseVector, chosen: readonly number[], groupOf: Int32Array, groups: readonly Float64Array[]): void {
-  const { stride, weights, rowScales } = fused;
-  const { indices, values } = x;
-  const n = indices.length;
-  const heads = fused.heads.length;
-  // Per head: first column in the row, classes, and the chosen class's column.
-  const layout = new Int32Array(3 * heads);
-  for (let h = 0; h < heads; h++) {
-    layout[3 * h] = fused.offsets[h]!;
-    layout[3 * h + 1] = fused.heads[h]!.classes.length;
-    layout[3 * h + 2] = fused.offsets[h]! + chosen[h]!;
-  }
-  if (heads === 3) {
-    groupThreeHeads(weights, rowScales, stride, layout, x, groupOf, groups[0]!, groups[1]!, groups[2]!);
-    return;
-  }
-  // Features outer, heads inner: each row is read once, while it is in cache.
-  for (let i = 0; i < n; i++) {
-    const base = indices[i]! * stride;
-    const v = values[i]!;
-    const group = groupOf[i]!;
-    for (let h = 0; h < heads; h++) {
-      const from = layout[3 * h]!;
-      const k = layout[3 * h + 1]!;
-      const at = layout[3 * h + 2]!;
-      let mean = 0;
-      for (let c = from; c < from + k; c++) mean += weights[base + c]! * rowScales[c]!;
-      groups[h]![group]! += v * (weights[base + at]! * rowScales[at]! - mean / k);
-    }
-  }
-}
-
-/** Contribution of one fused row to one head's chosen class (layout: first column, classes, chosen column). */
-function contributionOf(weights: Int8Array, rowScales: Float64Array, base: number, from: number, k: number, at: number): number {
-  let mean = 0;
-  for (let c = from; c < from + k; c++) mean += weights[base + c]! * rowScales[c]!;
-  return weights[base + at]! * rowScales[at]! - mean / k;
-}
-
-/**
- * `groupContributionsFused` for the classifier's three heads. A group's running sums stay in
- * registers while consecutive features belong to it (a word's character n-grams follow each
- * other), and are stored when the group changes: the same additions, in the same order.
- */
-function groupThreeHeads(
-  weights: Int8Array,
-  rowScales: Float64Array,
-  stride: number,
-  layout: Int32Array,
-  x: SparseVector,
-  groupOf: Int32Array,
-  g0: Float64Array,
-  g1: Float64Array,
-  g2: Float64Array,
-): void {
-  const { indices, values } = x;
-  const n = indices.length;
-  const f0 = layout[0]!, k0 = layout[1]!, c0 = layout[2]!;
-  const f1 = layout[3]!, k1 = layout[4]!, c1 = layout[5]!;
-  const f2 = layout[6]!, k2 = layout[7]!, c2 = layout[8]!;
   let current = -1;
   let a0 = 0;
   let a1 = 0;
   let a2 = 0;
+  let a3 = 0;
+  let a4 = 0;
+  let a5 = 0;
+  let a6 = 0;
+  let a7 = 0;
+  let a8 = 0;
+  let a9 = 0;
+  let a10 = 0;
+  let a11 = 0;
+  let a12 = 0;
+  let a13 = 0;
   for (let i = 0; i < n; i++) {
-    const group = groupOf[i]!;
+    const group = groups[i]!;
     if (group !== current) {
       if (current >= 0) {
-        g0[current] = a0;
-        g1[current] = a1;
-        g2[current] = a2;
+        const at = current * 14;
+        sums[at + 0]! += a0;
+        sums[at + 1]! += a1;
+        sums[at + 2]! += a2;
+        sums[at + 3]! += a3;
+        sums[at + 4]! += a4;
+        sums[at + 5]! += a5;
+        sums[at + 6]! += a6;
+        sums[at + 7]! += a7;
+        sums[at + 8]! += a8;
+        sums[at + 9]! += a9;
+        sums[at + 10]! += a10;
+        sums[at + 11]! += a11;
+        sums[at + 12]! += a12;
+        sums[at + 13]! += a13;
       }
       current = group;
-      a0 = g0[group]!;
-      a1 = g1[group]!;
-      a2 = g2[group]!;
+      a0 = 0; a1 = 0; a2 = 0; a3 = 0; a4 = 0; a5 = 0; a6 = 0; a7 = 0; a8 = 0; a9 = 0; a10 = 0; a11 = 0; a12 = 0; a13 = 0;
     }
     const base = indices[i]! * stride;
     const v = values[i]!;
-    a0 += v * contributionOf(weights, rowScales, base, f0, k0, c0);
-    a1 += v * contributionOf(weights, rowScales, base, f1, k1, c1);
-    a2 += v * contributionOf(weights, rowScales, base, f2, k2, c2);
+    a0 += v * weights[base + 0]!;
+    a1 += v * weights[base + 1]!;
+    a2 += v * weights[base + 2]!;
+    a3 += v * weights[base + 3]!;
+    a4 += v * weights[base + 4]!;
+    a5 += v * weights[base + 5]!;
+    a6 += v * weights[base + 6]!;
+    a7 += v * weights[base + 7]!;
+    a8 += v * weights[base + 8]!;
+    a9 += v * weights[base + 9]!;
+    a10 += v * weights[base + 10]!;
+    a11 += v * weights[base + 11]!;
+    a12 += v * weights[base + 12]!;
+    a13 += v * weights[base + 13]!;
   }
   if (current >= 0) {
-    g0[current] = a0;
-    g1[current] = a1;
-    g2[current] = a2;
+    const at = current * 14;
+    sums[at + 0]! += a0;
+    sums[at + 1]! += a1;
+    sums[at + 2]! += a2;
+    sums[at + 3]! += a3;
+    sums[at + 4]! += a4;
+    sums[at + 5]! += a5;
+    sums[at + 6]! += a6;
+    sums[at + 7]! += a7;
+    sums[at + 8]! += a8;
+    sums[at + 9]! += a9;
+    sums[at + 10]! += a10;
+    sums[at + 11]! += a11;
+    sums[at + 12]! += a12;
+    sums[at + 13]! += a13;
+  }
+  return norm > 0 ? 1 / Math.sqrt(norm) : 0;
+}
+
+/**
+ * Class probabilities of every fused head from `accumulateFused`'s sums and scale, written to
+ * `out[n]` (one array per head, as long as its classes) and returned.
+ */
+export function probabilitiesFused(fused: FusedHeads, sums: Float64Array, groupCount: number, scale: number, out: readonly Float64Array[]): readonly Float64Array[] {
+  const { classes, rowScales } = fused;
+  const totals = fused.totals;
+  totals.fill(0);
+  for (let g = 0; g < groupCount; g++) {
+    const at = g * classes;
+    for (let k = 0; k < classes; k++) totals[k]! += sums[at + k]!;
+  }
+  for (let n = 0; n < fused.heads.length; n++) {
+    const head = fused.heads[n]!;
+    const k = head.classes.length;
+    const from = fused.offsets[n]!;
+    const scores = out[n]!;
+    for (let c = 0; c < k; c++) scores[c] = totals[from + c]! * scale * rowScales[from + c]! + head.bias[c]!;
+    softmaxInPlace(scores);
+  }
+  return out;
+}
+
+/**
+ * Per reason group, the part of head `n`'s features in choosing class `cls` (`contributions`
+ * summed over the group's features), from `accumulateFused`'s sums; written to `out`.
+ */
+export function groupWeightsFused(fused: FusedHeads, sums: Float64Array, groupCount: number, scale: number, n: number, cls: number, out: Float64Array): void {
+  const { classes, rowScales } = fused;
+  const from = fused.offsets[n]!;
+  const k = fused.heads[n]!.classes.length;
+  const chosen = from + cls;
+  for (let g = 0; g < groupCount; g++) {
+    const at = g * classes;
+    let mean = 0;
+    for (let c = from; c < from + k; c++) mean += sums[at + c]! * rowScales[c]!;
+    out[g] = scale * (sums[at + chosen]! * rowScales[chosen]! - mean / k);
   }
 }

@@ -1,9 +1,9 @@
 import type { Classification, Classifier, ClassifierInput, Reason, Scored } from '../domain/classification.ts';
 import { CATEGORIES, SENTIMENTS, type Category, type Sentiment } from '../domain/mention.ts';
-import { FeatureExtractor, type SparseVector } from './features.ts';
+import { FeatureExtractor } from './features.ts';
 import { foldForRules, KeywordRuleMatcher, containsAtWordStart, type KeywordRule } from './keyword-rules.ts';
 import { detectLanguage } from './language.ts';
-import { argmax, fuseHeads, groupContributionsFused, predictFused, weighFused, type FusedHeads } from './linear-model.ts';
+import { accumulateFused, argmax, fuseHeads, groupWeightsFused, probabilitiesFused, type FusedHeads } from './linear-model.ts';
 import { decodeModel, type LanguageModel, type ModelLanguage } from './model-codec.ts';
 import { SHIPPED_MODELS } from './models/index.ts';
 import { MAX_TEXT_CHARS, normalizeText } from './normalize.ts';
@@ -33,6 +33,7 @@ const MIN_LETTERS_FOR_CONFIDENCE = 8;
 const LOW_CONFIDENCE = 0.2;
 
 const DEFAULT_REASONS = 3;
+const RELEVANCE_CLASS_COUNT = 2;
 
 export class NgramClassifier implements Classifier {
   private readonly injected: Partial<Record<ModelLanguage, LanguageModel>>;
@@ -42,9 +43,12 @@ export class NgramClassifier implements Classifier {
   private readonly brandTerms: readonly { original: string; folded: string }[];
   private readonly rules: KeywordRuleMatcher;
   private readonly reasonsPerDecision: number;
-  private values = new Float32Array(4096);
-  private groupOf = new Int32Array(4096);
-  private groups: Float64Array[] = [new Float64Array(256), new Float64Array(256), new Float64Array(256)];
+  /** Per reason group and class column, the summed feature values times weights (see `accumulateFused`). */
+  private sums = new Float64Array(4096);
+  /** Class probabilities per head (relevance, sentiment, category), reused: read before the next mention. */
+  private readonly probabilities = [new Float64Array(RELEVANCE_CLASS_COUNT), new Float64Array(SENTIMENTS.length), new Float64Array(CATEGORIES.length)];
+  /** One head's weight per reason group, reused for each head in turn. */
+  private groupWeights = new Float64Array(256);
 
   constructor(options: NgramClassifierOptions = {}) {
     this.injected = options.models ?? {};
@@ -86,17 +90,22 @@ export class NgramClassifier implements Classifier {
     const extractor = this.extractorFor(model);
     const fused = this.fusedFor(model);
     const collected = extractor.collect(normalized);
-    if (this.values.length < collected.indices.length) this.values = new Float32Array(collected.indices.length * 2);
-    const x = weighFused(fused, collected, model.features, this.values);
-    const [relevanceProbs, sentimentProbs, categoryProbs] = predictFused(fused, x) as [Float64Array, Float64Array, Float64Array];
+    const { groupCount } = collected;
+    if (this.sums.length < groupCount * fused.classes) this.sums = new Float64Array(groupCount * fused.classes * 2);
+    if (this.groupWeights.length < groupCount) this.groupWeights = new Float64Array(groupCount * 2);
+    // One pass over the features and their rows gives the scores and what weighed for them.
+    const scale = accumulateFused(fused, collected, model.features, this.sums);
+    const [relevanceProbs, sentimentProbs, categoryProbs] = probabilitiesFused(fused, this.sums, groupCount, scale, this.probabilities) as [Float64Array, Float64Array, Float64Array];
     const sentimentIndex = argmax(sentimentProbs);
     let categoryIndex = argmax(categoryProbs);
-    // What weighed for each head's answer, in one pass over the rows for all three.
-    const groups = this.groupContributions(fused, x, [1, sentimentIndex, categoryIndex], extractor);
+    const explain = (decision: Reason['decision'], head: number, cls: number, label: string) => {
+      groupWeightsFused(fused, this.sums, groupCount, scale, head, cls, this.groupWeights);
+      this.explainInto(reasons, decision, this.groupWeights, extractor, label);
+    };
 
     // Relevance, with brand terms on top of the model.
     let relevance = relevanceProbs[1]!;
-    this.explainInto(reasons, 'relevance', groups[0]!, extractor, 'relevant');
+    explain('relevance', 0, 1, 'relevant');
     const folded = this.brandTerms.length > 0 || this.rules.size > 0 ? foldForRules(text.slice(0, MAX_TEXT_CHARS)) : '';
     for (const term of this.brandTerms) {
       if (containsAtWordStart(folded, term.folded)) {
@@ -108,9 +117,9 @@ export class NgramClassifier implements Classifier {
     const relevant = relevance >= 0.5;
 
     const sentiment = SENTIMENTS[sentimentIndex]!;
-    this.explainInto(reasons, 'sentiment', groups[1]!, extractor, sentiment);
+    explain('sentiment', 1, sentimentIndex, sentiment);
 
-    this.explainInto(reasons, 'category', groups[2]!, extractor, CATEGORIES[categoryIndex]!);
+    explain('category', 2, categoryIndex, CATEGORIES[categoryIndex]!);
     let category: Category = CATEGORIES[categoryIndex]!;
     let confidence = categoryProbs[categoryIndex]!;
 
@@ -176,7 +185,7 @@ export class NgramClassifier implements Classifier {
     return fused;
   }
 
-  /** One extractor per model (the idf is read from the fused rows, see `weighFused`). */
+  /** One extractor per model (the idf is read from the fused rows, see `accumulateFused`). */
   private extractorFor(model: LanguageModel): FeatureExtractor {
     let extractor = this.extractors.get(model);
     if (!extractor) {
@@ -184,18 +193,6 @@ export class NgramClassifier implements Classifier {
       this.extractors.set(model, extractor);
     }
     return extractor;
-  }
-
-  /** Per head, the summed contributions of each reason group (buffers reused: valid until the next call). */
-  private groupContributions(fused: FusedHeads, x: SparseVector, chosen: readonly number[], extractor: FeatureExtractor): readonly Float64Array[] {
-    const n = x.indices.length;
-    const size = extractor.groupCount;
-    if (this.groupOf.length < n) this.groupOf = new Int32Array(n * 2);
-    if (this.groups[0]!.length < size) this.groups = this.groups.map(() => new Float64Array(size * 2));
-    for (const g of this.groups) g.fill(0, 0, size);
-    extractor.groupsInto(this.groupOf);
-    groupContributionsFused(fused, x, chosen, this.groupOf, this.groups);
-    return this.groups;
   }
 
   private explainInto(reasons: Reason[], decision: Reason['decision'], groups: Float64Array, extractor: FeatureExtractor, label: string): void {

@@ -50,7 +50,6 @@ const EMOTICON_SAD = /(?:^|\s)[:;=]'?-?[(/]+(?=\s|$)/g;
 const REPEATED = /([a-z\u00e0-\u024f])\1{2,}/g;
 const DIGITS = /[0-9]+/g;
 const SURROGATE = /[\uD800-\uDFFF]/;
-const TOKEN = /[\p{L}\p{N}]+|\p{Extended_Pictographic}/gu;
 const COMBINING = /\p{M}+/gu;
 const FOLD: Readonly<Record<string, string>> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
 const FOLDABLE = /[äöüß]/g;
@@ -113,7 +112,7 @@ export function normalizeText(input: string): NormalizedText {
   if (questionMarks > 0) text += ' xquestion';
 
   text = fold(text.toLowerCase()).replace(REPEATED, '$1$1').replace(DIGITS, '0');
-  const tokens = text.match(TOKEN) ?? [];
+  const tokens = tokenize(text);
 
   return {
     text,
@@ -133,6 +132,61 @@ export function normalizeText(input: string): NormalizedText {
       letters,
     },
   };
+}
+
+/**
+ * The tokens of a normalized text: runs of letters and digits (any script) and single
+ * emojis, exactly what `text.match(/[\p{L}\p{N}]+|\p{Extended_Pictographic}/gu)` gives, in one
+ * scan over the character codes. Letters a-z and digits are told apart without a regex;
+ * other characters are classified once each and remembered.
+ */
+export function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  let start = -1;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    let kind: number;
+    let width = 1;
+    if (code < 128) {
+      kind = (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) ? WORD : OTHER;
+    } else if (code >= 0xd800 && code <= 0xdbff && i + 1 < length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        width = 2;
+        kind = classify(String.fromCharCode(code, low));
+      } else {
+        kind = OTHER;
+      }
+    } else {
+      kind = CHAR_KINDS[code]!;
+      if (kind === UNKNOWN) kind = CHAR_KINDS[code] = classify(String.fromCharCode(code));
+    }
+    if (kind === WORD) {
+      if (start < 0) start = i;
+    } else {
+      if (start >= 0) {
+        tokens.push(text.slice(start, i));
+        start = -1;
+      }
+      if (kind === PICTOGRAPH) tokens.push(text.slice(i, i + width));
+    }
+    i += width - 1;
+  }
+  if (start >= 0) tokens.push(text.slice(start));
+  return tokens;
+}
+
+const UNKNOWN = 0;
+const WORD = 1;
+const PICTOGRAPH = 2;
+const OTHER = 3;
+/** What each UTF-16 code unit outside ASCII is, found on first sight (see `tokenize`). */
+const CHAR_KINDS = new Uint8Array(65536);
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+const PICTOGRAPH_CHAR = /^\p{Extended_Pictographic}$/u;
+function classify(ch: string): number {
+  return WORD_CHAR.test(ch) ? WORD : PICTOGRAPH_CHAR.test(ch) ? PICTOGRAPH : OTHER;
 }
 
 /** ä/ö/ü/ß become ae/oe/ue/ss (so both spellings meet); other accents are dropped. */

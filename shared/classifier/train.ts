@@ -25,6 +25,21 @@ export interface TrainOptions {
    * weights: still one linear model, with less of the variance of one SGD order.
    */
   readonly runs?: number;
+  /**
+   * NB-SVM style log-count-ratio scaling (Wang & Manning 2012), generalized to softmax: the
+   * weight of feature j for class c is learned as `r[c][j] * w[c][j]`, where `r` is the
+   * absolute log ratio of how often the feature occurs (binarized, smoothed by this value)
+   * in texts of class c and in all other texts. L2 then holds back features that say little
+   * about the classes and lets the telling ones move. The scaled weights are what is
+   * shipped: inference is the same dot product. Undefined: no scaling.
+   */
+  readonly logCountRatio?: number;
+  /**
+   * Log-odds added to each class's bias after training: a class prior or decision threshold
+   * chosen by cross-validation (for two classes, `[0, -ln(t / (1 - t))]` answers the second
+   * class when its probability is at least t). Undefined: none.
+   */
+  readonly biasShift?: readonly number[];
 }
 
 export const DEFAULT_TRAINING: TrainOptions = { epochs: 30, lambda: 1e-5, learningRate: 0.5, seed: 20170915 };
@@ -76,15 +91,68 @@ export function trainHead(
   const k = classes.length;
   const weights = new Float64Array((1 << bits) * k);
   const bias = new Float64Array(k);
+  const ratios = options.logCountRatio === undefined ? undefined : logCountRatios(k, examples, bits, options.logCountRatio);
   for (let run = 0; run < runs; run++) {
-    const one = trainFloat(classes.length, examples, bits, { ...options, seed: options.seed + run });
+    const one = trainFloat(classes.length, examples, bits, { ...options, seed: options.seed + run }, ratios);
     for (let j = 0; j < weights.length; j++) weights[j]! += one.weights[j]! / runs;
     for (let c = 0; c < k; c++) bias[c]! += one.bias[c]! / runs;
   }
+  if (ratios) for (let j = 0; j < weights.length; j++) weights[j]! *= ratios[j]!;
+  if (options.biasShift) for (let c = 0; c < k; c++) bias[c]! += options.biasShift[c] ?? 0;
   return quantizeHead(name, classes, weights, bias);
 }
 
-function trainFloat(k: number, examples: readonly LabeledVector[], bits: number, options: TrainOptions): { weights: Float64Array; bias: Float64Array } {
+/**
+ * Per feature and class (row-major like the weights), the absolute log ratio of the
+ * feature's smoothed share among texts of the class to its share among all other texts,
+ * over the buckets the training texts use (0 elsewhere: those weights stay 0 anyway),
+ * scaled to a mean of 1 so the learning rate and lambda keep their meaning.
+ */
+export function logCountRatios(k: number, examples: readonly LabeledVector[], bits: number, alpha: number): Float64Array {
+  const dimension = 1 << bits;
+  const counts = new Float64Array(dimension * k);
+  const seen = new Uint8Array(dimension);
+  for (const { x, y } of examples) {
+    for (const j of x.indices) {
+      counts[j * k + y]! += 1;
+      seen[j] = 1;
+    }
+  }
+  const perClass = new Float64Array(k);
+  let total = 0;
+  let used = 0;
+  for (let j = 0; j < dimension; j++) {
+    if (!seen[j]) continue;
+    used++;
+    for (let c = 0; c < k; c++) perClass[c]! += counts[j * k + c]! + alpha;
+  }
+  for (let c = 0; c < k; c++) total += perClass[c]!;
+  const ratios = new Float64Array(dimension * k);
+  let sum = 0;
+  for (let j = 0; j < dimension; j++) {
+    if (!seen[j]) continue;
+    let all = 0;
+    for (let c = 0; c < k; c++) all += counts[j * k + c]! + alpha;
+    for (let c = 0; c < k; c++) {
+      const inClass = (counts[j * k + c]! + alpha) / perClass[c]!;
+      const rest = (all - counts[j * k + c]! - alpha) / (total - perClass[c]!);
+      const r = Math.abs(Math.log(inClass / rest));
+      ratios[j * k + c] = r;
+      sum += r;
+    }
+  }
+  const mean = used === 0 ? 1 : sum / (used * k);
+  if (mean > 0) for (let j = 0; j < ratios.length; j++) ratios[j]! /= mean;
+  return ratios;
+}
+
+function trainFloat(
+  k: number,
+  examples: readonly LabeledVector[],
+  bits: number,
+  options: TrainOptions,
+  ratios?: Float64Array,
+): { weights: Float64Array; bias: Float64Array } {
   const weights = new Float64Array((1 << bits) * k);
   const bias = new Float64Array(k);
   const order = examples.map((_, i) => i);
@@ -109,7 +177,8 @@ function trainFloat(k: number, examples: readonly LabeledVector[], bits: number,
       for (let f = 0; f < x.indices.length; f++) {
         const row = x.indices[f]! * k;
         const v = x.values[f]! * scale;
-        for (let c = 0; c < k; c++) probs[c]! += v * weights[row + c]!;
+        if (ratios) for (let c = 0; c < k; c++) probs[c]! += v * weights[row + c]! * ratios[row + c]!;
+        else for (let c = 0; c < k; c++) probs[c]! += v * weights[row + c]!;
       }
       softmax(probs);
       // L2 shrinks every weight by (1 - lr * lambda): kept in `scale`, O(1) per step.
@@ -119,7 +188,14 @@ function trainFloat(k: number, examples: readonly LabeledVector[], bits: number,
         const g = probs[c]! - (c === y ? 1 : 0);
         if (g === 0) continue;
         bias[c]! -= lr * g;
-        for (let f = 0; f < x.indices.length; f++) weights[x.indices[f]! * k + c]! -= step * g * x.values[f]!;
+        if (ratios) {
+          for (let f = 0; f < x.indices.length; f++) {
+            const at = x.indices[f]! * k + c;
+            weights[at]! -= step * g * x.values[f]! * ratios[at]!;
+          }
+        } else {
+          for (let f = 0; f < x.indices.length; f++) weights[x.indices[f]! * k + c]! -= step * g * x.values[f]!;
+        }
       }
       if (scale < 1e-6) {
         for (let j = 0; j < weights.length; j++) weights[j]! *= scale;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { copyVector, FeatureExtractor } from '../../../shared/classifier/features.ts';
 import { detectLanguage, fastLanguage } from '../../../shared/classifier/language.ts';
-import { contributionsFused, fuseHeads, groupContributionsFused, predictFused, weighFused } from '../../../shared/classifier/linear-model.ts';
+import { accumulateFused, argmax, contributions, fuseHeads, groupWeightsFused, predict, probabilitiesFused } from '../../../shared/classifier/linear-model.ts';
 import { decodeModel } from '../../../shared/classifier/model-codec.ts';
 import { SHIPPED_MODELS } from '../../../shared/classifier/models/index.ts';
 import { normalizeText } from '../../../shared/classifier/normalize.ts';
@@ -21,22 +21,48 @@ const texts = [
 ];
 
 describe('classification fast path', () => {
-  it('weighs features from the fused rows exactly as the training extractor does', () => {
+  it('scores every head in one pass as the training path does, up to float rounding', () => {
     const training = new FeatureExtractor(model.features, model.idf);
     const inference = new FeatureExtractor(model.features);
-    const out = new Float32Array(20_000);
+    const sums = new Float64Array(200_000);
+    const out = heads.map((h) => new Float64Array(h.classes.length));
 
     fc.assert(
       fc.property(fc.oneof(fc.constantFrom(...texts), fc.string({ maxLength: 600 }), fc.string({ unit: 'grapheme', maxLength: 300 })), (text) => {
         const normalized = normalizeText(text);
-        const expected = copyVector(training.extract(normalized));
-        const actual = weighFused(fused, inference.collect(normalized), model.features, out);
+        const x = copyVector(training.extract(normalized));
+        const collected = inference.collect(normalized);
 
-        expect(Array.from(actual.indices)).toEqual(Array.from(expected.indices));
-        expect(Array.from(actual.values)).toEqual(Array.from(expected.values));
+        const scale = accumulateFused(fused, collected, model.features, sums);
+        const actual = probabilitiesFused(fused, sums, collected.groupCount, scale, out);
+
+        expect(Array.from(collected.indices)).toEqual(Array.from(x.indices));
+        heads.forEach((head, n) => {
+          const expected = predict(head, x);
+          expect(argmax(actual[n]!)).toBe(argmax(expected));
+          actual[n]!.forEach((p, c) => expect(p).toBeCloseTo(expected[c]!, 6));
+        });
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('scores heads of any other class count (the generic loop) as the training path does', () => {
+    const two = fuseHeads([model.heads.relevance, model.heads.sentiment], model.idf);
+    const training = new FeatureExtractor(model.features, model.idf);
+    const inference = new FeatureExtractor(model.features);
+    const normalized = normalizeText(texts[0]!);
+    const x = copyVector(training.extract(normalized));
+    const collected = inference.collect(normalized);
+    const sums = new Float64Array(collected.groupCount * two.classes);
+
+    const scale = accumulateFused(two, collected, model.features, sums);
+    const actual = probabilitiesFused(two, sums, collected.groupCount, scale, [new Float64Array(2), new Float64Array(3)]);
+
+    expect(two.classes).toBe(5);
+    [model.heads.relevance, model.heads.sentiment].forEach((head, n) => {
+      predict(head, x).forEach((p, c) => expect(actual[n]![c]).toBeCloseTo(p, 6));
+    });
   });
 
   it('keeps every feature of a long text (the feature table grows) and counts repeats once per bucket', () => {
@@ -52,22 +78,30 @@ describe('classification fast path', () => {
     expect(Math.max(...collected.counts)).toBeGreaterThanOrEqual(2);
   });
 
-  it('sums contributions per reason group, for all heads in one pass, as one head at a time does', () => {
-    const extractor = new FeatureExtractor(model.features, model.idf);
-    const x = copyVector(extractor.extract(normalizeText(texts[0]!)));
+  it('names the same reasons, with the same weights up to float rounding, as the training path', () => {
+    const training = new FeatureExtractor(model.features, model.idf);
+    const inference = new FeatureExtractor(model.features);
+    const sums = new Float64Array(200_000);
     const chosen = [1, 0, 3];
-    const groupOf = new Int32Array(x.indices.length);
-    extractor.groupsInto(groupOf);
-    const groups = chosen.map(() => new Float64Array(extractor.groupCount));
 
-    groupContributionsFused(fused, x, chosen, groupOf, groups);
+    for (const text of texts.filter((t) => t.length > 0)) {
+      const normalized = normalizeText(text);
+      const x = copyVector(training.extract(normalized));
+      const collected = inference.collect(normalized);
+      const scale = accumulateFused(fused, collected, model.features, sums);
 
-    chosen.forEach((cls, head) => {
-      const perFeature = new Float64Array(x.indices.length);
-      contributionsFused(fused, head, x, cls, perFeature);
-      expect(extractor.strongestOf(groups[head]!, 3)).toEqual(extractor.strongest(perFeature, 3));
-    });
-    expect(predictFused(fused, x)).toHaveLength(3);
+      chosen.forEach((cls, head) => {
+        const perFeature = new Float64Array(x.indices.length);
+        contributions(heads[head]!, x, cls, perFeature);
+        const expected = training.strongest(perFeature, 3);
+        const groups = new Float64Array(collected.groupCount);
+        groupWeightsFused(fused, sums, collected.groupCount, scale, head, cls, groups);
+        const actual = inference.strongestOf(groups, 3);
+
+        expect(actual.map((r) => r.name)).toEqual(expected.map((r) => r.name));
+        actual.forEach((r, i) => expect(r.weight).toBeCloseTo(expected[i]!.weight, 6));
+      });
+    }
   });
 
   it('takes clear German or English from function words and leaves everything else to eld', () => {
@@ -84,5 +118,17 @@ describe('classification fast path', () => {
     expect(fastLanguage(short.tokens)).toBeUndefined();
     expect(detectLanguage(de.plain, de.signals.letters, de.tokens)).toMatchObject({ language: 'de', model: 'de', reason: 'function words: de' });
     expect(detectLanguage(nl.plain, nl.signals.letters, nl.tokens)).toMatchObject({ language: 'nl', model: 'any' });
+  });
+
+  it('takes a German-English mix that begins in one language only from its function words, as eld would', () => {
+    const mixed = normalizeText(
+      // German start (3 function words, no English ones in the first 100 characters), 4 German and 6 English overall.
+      'Seit drei Wochen ist mein neues Rad schon kaputt, niemand meldet was, langsam reicht es mir wirklich. I have been waiting for the parts and the shop never answers, bitte helft',
+    );
+
+    const detected = detectLanguage(mixed.plain, mixed.signals.letters, mixed.tokens);
+
+    expect(fastLanguage(mixed.tokens)).toBeUndefined();
+    expect(detected).toMatchObject({ language: 'de', model: 'de', reason: 'function words at the start: de' });
   });
 });

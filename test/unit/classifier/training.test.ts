@@ -4,10 +4,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModels } from '../../../shared/classifier/build-models.ts';
 import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier/corpus.ts';
-import { DEFAULT_FEATURES } from '../../../shared/classifier/features.ts';
+import { copyVector, DEFAULT_FEATURES, FeatureExtractor } from '../../../shared/classifier/features.ts';
+import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
 import { decodeModel, encodeModel, ModelFormatError } from '../../../shared/classifier/model-codec.ts';
 import { NgramClassifier } from '../../../shared/classifier/ngram-classifier.ts';
-import { DEFAULT_HEAD_TRAINING, trainLanguageModel } from '../../../shared/classifier/train.ts';
+import { normalizeText } from '../../../shared/classifier/normalize.ts';
+import { DEFAULT_HEAD_TRAINING, DEFAULT_TRAINING, trainHead, trainLanguageModel } from '../../../shared/classifier/train.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/classifier');
 const TINY = path.join(FIXTURES, 'tiny-corpus.jsonl');
@@ -109,5 +111,33 @@ describe('corpus', () => {
 
     for (const e of before.heldOut) expect(after.heldOut).toContainEqual(e);
     for (const e of before.train) expect(after.train).toContainEqual(e);
+  });
+});
+
+describe('trainHead options', () => {
+  // Two classes told apart by one word each; "neutral" words occur in both.
+  const words = (text: string) => copyVector(new FeatureExtractor({ ...DEFAULT_FEATURES, bits: 12, idf: false }).extract(normalizeText(text)));
+  const examples = [
+    ...['kaputt und schlecht', 'wieder kaputt heute', 'alles kaputt hier'].map((t) => ({ x: words(t), y: 0 })),
+    ...['super und gut', 'wieder super heute', 'alles super hier'].map((t) => ({ x: words(t), y: 1 })),
+  ];
+  const options = { ...DEFAULT_TRAINING, epochs: 20 };
+
+  it('learns the same decisions with log-count-ratio scaling, weights shipped already scaled', () => {
+    const head = trainHead('h', ['bad', 'good'], examples, 12, { ...options, logCountRatio: 1 });
+
+    expect(argmax(predict(head, words('kaputt')))).toBe(0);
+    expect(argmax(predict(head, words('super')))).toBe(1);
+    expect(trainHead('h', ['bad', 'good'], examples, 12, { ...options, logCountRatio: 1 }).weights).toEqual(head.weights);
+  });
+
+  it('adds the bias shift to the trained biases and nothing else', () => {
+    const plain = trainHead('h', ['bad', 'good'], examples, 12, options);
+
+    const shifted = trainHead('h', ['bad', 'good'], examples, 12, { ...options, biasShift: [0, -5] });
+
+    expect(shifted.weights).toEqual(plain.weights);
+    expect(shifted.bias[1]).toBeCloseTo(plain.bias[1]! - 5, 5);
+    expect(shifted.bias[0]).toBeCloseTo(plain.bias[0]!, 6);
   });
 });
