@@ -76,6 +76,10 @@ export class CompanyStack extends Stack {
       description: 'Base URL of the webhooks; a platform calls <base>/<platform>',
       value: `${this.webhooks.url}${webhookBasePath(this.webhooks.routePaths)}`,
     });
+    new CfnOutput(this, 'AdminApiUrl', {
+      description: 'The admin API: GET <url>?department=<id> lists cases (JWT of admin.auth, or AWS IAM)',
+      value: `${this.webhooks.url}cases`,
+    });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
   }

@@ -157,7 +157,7 @@ export async function openCasesByDepartment(runtime: Runtime, config: CompanyCon
     const views: CaseView[] = [];
     for (const c of await cases.openCasesOf(department.id)) {
       const mentions = await cases.mentionsOf(c.id);
-      const firstResponseAt = await cases.firstResponseAt(c.id);
+      const firstResponseAt = c.firstResponseAt ?? (await cases.firstResponseAt(c.id));
       views.push({ case: c, mentions: mentions.length, text: mentions[0]?.text ?? '', ...(firstResponseAt ? { firstResponseAt } : {}) });
     }
     result.set(department.id, views);
@@ -203,6 +203,8 @@ export function formatCases(config: CompanyConfig, byDepartment: ReadonlyMap<str
     (byDepartment.get(department.id) ?? []).map((view) => [
       department.id,
       view.case.id,
+      view.case.state,
+      view.case.assignee ?? '-',
       view.case.priority,
       view.case.category,
       due.format(new Date(view.case.dueAt)),
@@ -212,7 +214,7 @@ export function formatCases(config: CompanyConfig, byDepartment: ReadonlyMap<str
       excerpt(view.text, 60),
     ]),
   );
-  return formatTable(['department', 'case', 'priority', 'category', 'due', 'platform', 'mentions', 'replied', 'text'], rows);
+  return formatTable(['department', 'case', 'state', 'assignee', 'priority', 'category', 'due', 'platform', 'mentions', 'replied', 'text'], rows);
 }
 
 /** Renders stored daily reports. */
@@ -269,6 +271,8 @@ export async function runDemo(options: {
       const route = target.platform === 'generic' ? `generic/${encodeURIComponent(target.params?.source ?? '')}` : encodeURIComponent(target.platform);
       const answer = await postSigned(`${runtime.url}/webhooks/${route}`, body, headers);
       if (answer.status >= 300) failures++;
+      // One after the other, as they would arrive over a morning: a reply finds its case.
+      await runtime.waitForIdle(60_000);
       answers.push([sample.file, target.platform, String(answer.status), answer.body]);
     }
     print(`${formatTable(['webhook', 'platform', 'status', 'answer'], answers)}\n`);
