@@ -53,7 +53,7 @@ export const GERMEVAL_TRAINING: Readonly<Record<'relevance' | 'sentiment', Train
  * 2- to 6-grams; sentiment weighs words like characters (mean dev accuracy over three
  * 5-fold splits 0.747 vs 0.745).
  */
-const GERMEVAL_FEATURES: Readonly<Record<'relevance' | 'sentiment', FeatureOptions>> = {
+export const GERMEVAL_FEATURES: Readonly<Record<'relevance' | 'sentiment', FeatureOptions>> = {
   relevance: { ...DEFAULT_FEATURES, idf: false, wordWeight: 3, charMin: 2, charMax: 6 },
   sentiment: { ...DEFAULT_FEATURES, idf: false, wordWeight: 1 },
 };
