@@ -1,6 +1,6 @@
 import { formatTime, label, mentionAuthor, personLabel, type Notification, type NotificationTarget } from '../../domain/notification.ts';
-import type { Notifier } from '../../domain/notify-department.ts';
-import { postJsonWithRetry, type PostJsonOptions } from './http-retry.ts';
+import { ChatWebhookNotifier } from './chat-webhook-notifier.ts';
+import type { PostJsonOptions } from './http-retry.ts';
 import type { WebhookUrls } from './webhook-urls.ts';
 
 type SlackTarget = Extract<NotificationTarget, { type: 'slack' }>;
@@ -64,16 +64,8 @@ export function slackMessage(n: Notification): { text: string; blocks: unknown[]
 }
 
 /** Posts notifications to Slack incoming webhooks, the URL read from the target's secret. */
-export class SlackNotifier implements Notifier {
-  constructor(
-    private readonly urls: Pick<WebhookUrls, 'urlFor'>,
-    private readonly http: Omit<PostJsonOptions, 'target'> = {},
-  ) {}
-
-  /** @throws WebhookDeliveryError, NotifierConfigError, SecretUnavailableError */
-  async send(notification: Notification, target: NotificationTarget): Promise<void> {
-    const slack = target as SlackTarget;
-    const url = await this.urls.urlFor(slack);
-    await postJsonWithRetry(url, slackMessage(notification), { ...this.http, target: `slack ${slack.channel}` });
+export class SlackNotifier extends ChatWebhookNotifier<SlackTarget> {
+  constructor(urls: Pick<WebhookUrls, 'urlFor'>, http: Omit<PostJsonOptions, 'target'> = {}) {
+    super(slackMessage, (t) => `slack ${t.channel}`, urls, http);
   }
 }

@@ -1,6 +1,6 @@
 import { formatTime, label, mentionAuthor, type Notification, type NotificationTarget } from '../../domain/notification.ts';
-import type { Notifier } from '../../domain/notify-department.ts';
-import { postJsonWithRetry, type PostJsonOptions } from './http-retry.ts';
+import { ChatWebhookNotifier } from './chat-webhook-notifier.ts';
+import type { PostJsonOptions } from './http-retry.ts';
 import type { WebhookUrls } from './webhook-urls.ts';
 
 type TeamsTarget = Extract<NotificationTarget, { type: 'teams' }>;
@@ -72,16 +72,8 @@ export function teamsMessage(n: Notification): { type: 'message'; attachments: {
 }
 
 /** Posts notifications to a Teams workflow or incoming webhook, the URL read from the target's secret. */
-export class TeamsNotifier implements Notifier {
-  constructor(
-    private readonly urls: Pick<WebhookUrls, 'urlFor'>,
-    private readonly http: Omit<PostJsonOptions, 'target'> = {},
-  ) {}
-
-  /** @throws WebhookDeliveryError, NotifierConfigError, SecretUnavailableError */
-  async send(notification: Notification, target: NotificationTarget): Promise<void> {
-    const teams = target as TeamsTarget;
-    const url = await this.urls.urlFor(teams);
-    await postJsonWithRetry(url, teamsMessage(notification), { ...this.http, target: `teams ${teams.secretName}` });
+export class TeamsNotifier extends ChatWebhookNotifier<TeamsTarget> {
+  constructor(urls: Pick<WebhookUrls, 'urlFor'>, http: Omit<PostJsonOptions, 'target'> = {}) {
+    super(teamsMessage, (t) => `teams ${t.secretName}`, urls, http);
   }
 }
