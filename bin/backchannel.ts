@@ -207,7 +207,7 @@ async function startCommand(args: string[]): Promise<number> {
     `Data:              ${dataDir ? `${path.relative(process.cwd(), dataDir)}/ (table ${runtime.tableName})` : 'in memory'}`,
     // In memory there is no token file to look in: show the admin's token of this run.
     `Admin API:         ${runtime.url}/cases, ${runtime.tokensFile ? `tokens in ${path.relative(process.cwd(), runtime.tokensFile)}` : `admin token ${Object.entries(runtime.adminTokens).find(([, c]) => c.sub === 'local:admin')?.[0] ?? '(none)'} (in memory, this run only)`}`,
-    `Notifications:     ${path.relative(process.cwd(), runtime.outboxDir) || runtime.outboxDir}/<department>.jsonl (Slack, Teams and e-mail stay on this machine)`,
+    `Notifications:     ${shownPath(runtime.outboxDir)}/<department>.jsonl (Slack, Teams and e-mail stay on this machine)`,
     '',
     `Try: npm run backchannel -- send companies/${company}-webhooks/01-complaint.json` +
       (dataDir ? ` --company ${company}` : ` --url ${runtime.webhookUrls.meta ?? `${runtime.url}/webhooks/meta`} --secret <app secret>`),
@@ -478,3 +478,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
+
+/** A path relative to the working directory when it lies inside it, else absolute. */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
