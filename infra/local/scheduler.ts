@@ -1,5 +1,6 @@
 import { CronExpressionParser, type CronExpression } from 'cron-parser';
 import type { ScheduleSpec } from '../topology.ts';
+import { wallClockOf } from '../../shared/domain/business-time.ts';
 
 /**
  * The local EventBridge Scheduler: fires the topology's schedules in their timezone and
@@ -82,7 +83,7 @@ function nextFireTime(cron: CronExpression, years: readonly number[] | undefined
   for (let guard = 0; guard < 100_000; guard++) {
     if (!cron.hasNext()) return undefined;
     const candidate = cron.next().toDate();
-    const year = Number(wallClock(candidate, timezone).slice(0, 4));
+    const year = Number(wallClockOf(candidate, timezone).slice(0, 4));
     if (years && !years.includes(year)) {
       const nextYear = years.find((y) => y > year);
       if (nextYear === undefined) return undefined;
@@ -93,8 +94,8 @@ function nextFireTime(cron: CronExpression, years: readonly number[] | undefined
     // Spring forward: cron-parser moved a wall-clock time that does not exist.
     if (!cron.includesDate(candidate)) continue;
     // Fall back: this wall-clock time already happened once (30 min, 1 h or 2 h earlier).
-    const wall = wallClock(candidate, timezone);
-    if ([1_800_000, 3_600_000, 7_200_000].some((shift) => wallClock(new Date(candidate.getTime() - shift), timezone) === wall)) continue;
+    const wall = wallClockOf(candidate, timezone);
+    if ([1_800_000, 3_600_000, 7_200_000].some((shift) => wallClockOf(new Date(candidate.getTime() - shift), timezone) === wall)) continue;
     return candidate;
   }
   return undefined;
@@ -148,27 +149,6 @@ function parseYears(field: string, expression: string): number[] | undefined {
     for (let y = from; y <= to; y += step) years.add(y);
   }
   return [...years].sort((a, b) => a - b);
-}
-
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** `YYYY-MM-DD hh:mm` of an instant in a timezone. */
-function wallClock(date: Date, timezone: string): string {
-  let format = wallClockFormats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    wallClockFormats.set(timezone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
 /**

@@ -196,10 +196,25 @@ function formatOf(timezone: string): Intl.DateTimeFormat {
   return format;
 }
 
-/** The local calendar day of an instant, and its wall-clock time read as if it were UTC (epoch ms). */
-function localParts(at: Date, timezone: string): { day: string; wallMs: number } {
+/** The fields of an instant on a timezone's wall clock: year, month, day, hour, minute, second. */
+function wallClockFields(at: Date, timezone: string): Record<string, string> {
   const parts: Record<string, string> = {};
   for (const part of formatOf(timezone).formatToParts(at)) parts[part.type] = part.value;
+  return parts;
+}
+
+/**
+ * `YYYY-MM-DD hh:mm` of an instant on a timezone's wall clock.
+ * @throws ValidationError when the timezone is not an IANA timezone
+ */
+export function wallClockOf(at: Date, timezone: string): string {
+  const parts = wallClockFields(at, timezone);
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/** The local calendar day of an instant, and its wall-clock time read as if it were UTC (epoch ms). */
+function localParts(at: Date, timezone: string): { day: string; wallMs: number } {
+  const parts = wallClockFields(at, timezone);
   const day = `${parts.year}-${parts.month}-${parts.day}`;
   const wallMs = Date.parse(`${day}T${parts.hour}:${parts.minute}:${parts.second}Z`) + (at.getTime() % 1000);
   return { day, wallMs };
