@@ -294,9 +294,13 @@ export const CompanyConfigSchema = z
           })
           .optional()
           .meta({ description: 'the admin API\'s JWT authorizer in AWS; without it the routes require AWS IAM (SigV4) credentials instead' }),
+        admins: z
+          .array(PersonSchema)
+          .default([])
+          .meta({ description: 'people who may act on every case of every department and erase personal data (matched by e-mail)' }),
       })
-      .default({})
-      .meta({ description: 'the admin API (cases): who may call it' }),
+      .default({ admins: [] })
+      .meta({ description: 'the admin API (cases): who may call it, and who may do everything' }),
     notifications: z
       .strictObject({
         from: z.email('not an e-mail address').meta({ description: 'sender of e-mail notifications: an address (or one of a domain) verified in Amazon SES' }),

@@ -480,7 +480,7 @@ describe('company stack without an identity provider for the admin API', () => {
   let withIam: SynthesizedCompany;
 
   beforeAll(() => {
-    withIam = synthCompany({ ...structuredClone(demo), admin: {} });
+    withIam = synthCompany({ ...structuredClone(demo), admin: { admins: [] } });
   });
 
   afterAll(() => withIam?.dispose());
