@@ -10,6 +10,7 @@ import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { parseCompanyConfigJson } from '../../shared/config/load.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import {
+  actorOf,
   approveReply,
   assignCase,
   draftReply,
@@ -59,6 +60,8 @@ export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () =>
     const route = ROUTES[event.routeKey];
     if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
     const request: AdminRequest = { user: userOf(event), requestId: event.requestContext.requestId };
+    // Who was refused (or failed) is part of the reason: the actor, never the token.
+    attributes.actor = actorOf(request.user);
     return await route(event, request, resolveDeps());
   } catch (error) {
     if (event.pathParameters?.id) attributes.caseId = event.pathParameters.id;

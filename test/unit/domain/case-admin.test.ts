@@ -267,6 +267,80 @@ describe('rerouteCase', () => {
   });
 });
 
+describe('authorization in the use cases', () => {
+  it('refuses a member of another department and writes and publishes nothing', async () => {
+    // Arrange
+    const pressCase = caseFactory({ department: 'press', category: 'press_inquiry' });
+    const { store, events, deps } = setup(pressCase);
+
+    // Act
+    const resolving = transitionCase(pressCase.id, { action: 'resolve' }, as(OLE), deps);
+
+    // Assess
+    await expect(resolving).rejects.toThrow(ForbiddenError);
+    expect(store.saves).toEqual([]);
+    expect(events.published).toEqual([]);
+  });
+
+  it('asks the policy on the case as it is when written: a member loses it to a reroute in between', async () => {
+    // Arrange
+    const serviceCase = caseFactory({ department: 'service', state: 'assigned', assignee: OLE });
+    const { store, deps } = setup(serviceCase);
+    // The lead reroutes the case between the member's read and write.
+    let rerouted = false;
+    const racing: CaseAdminDeps = {
+      ...deps,
+      cases: {
+        ...store,
+        get: async (id) => {
+          const found = await store.get(id);
+          if (!rerouted && found) {
+            rerouted = true;
+            await rerouteCase(id, { department: 'product', reason: 'Produktidee' }, as(AYLIN), deps);
+          }
+          return found;
+        },
+        saveTransition: store.saveTransition.bind(store),
+        listCases: store.listCases.bind(store),
+        mentionsOf: store.mentionsOf.bind(store),
+      },
+    };
+
+    // Act
+    const waiting = transitionCase(serviceCase.id, { action: 'wait' }, as(OLE), racing);
+
+    // Assess
+    await expect(waiting).rejects.toThrow(`you may not read case ${serviceCase.id}`);
+    expect((await store.get(serviceCase.id))?.history?.map((e) => e.action)).toEqual(['reroute']);
+  });
+
+  it("answers a lead's retried reroute as applied, though the case left the department", async () => {
+    // Arrange
+    const serviceCase = caseFactory({ department: 'service' });
+    const { deps } = setup(serviceCase);
+    await rerouteCase(serviceCase.id, { department: 'product', reason: 'Produktidee' }, as(AYLIN, 'req-reroute'), deps);
+
+    // Act
+    const retried = await rerouteCase(serviceCase.id, { department: 'product', reason: 'Produktidee' }, as(AYLIN, 'req-reroute'), deps);
+
+    // Assess
+    expect(retried).toMatchObject({ applied: false, case: { department: 'product' } });
+  });
+
+  it("refuses someone else's request id replayed on a case they may not read", async () => {
+    // Arrange
+    const pressCase = caseFactory({ department: 'press' });
+    const { deps } = setup(pressCase);
+    await assignCase(pressCase.id, { assignee: TIM }, as(JANA, 'req-jana'), deps);
+
+    // Act
+    const replayed = assignCase(pressCase.id, { assignee: TIM }, as(OLE, 'req-jana'), deps);
+
+    // Assess
+    await expect(replayed).rejects.toThrow(ForbiddenError);
+  });
+});
+
 describe('transitionCase', () => {
   it('puts the case on wait with the note as reason', async () => {
     // Arrange

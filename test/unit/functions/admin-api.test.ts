@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adminApi, ROUTES } from '../../../functions/admin-api/handler.ts';
 import { ADMIN_API_ROUTES } from '../../../infra/topology.ts';
 import type { CaseAdminDeps } from '../../../shared/domain/case-admin.ts';
 import type { Case } from '../../../shared/domain/case.ts';
+import { logger } from '../../../shared/observability/powertools.ts';
 import { adminEventFactory, type AdminEventOptions } from '../../factories/admin-api.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
@@ -34,6 +35,10 @@ const pressCase = caseFactory({ department: 'press', category: 'press_inquiry' }
 const id = pressCase.id;
 
 describe('admin-api handler', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('has a handler for every admin route of the topology, and no other', () => {
     // Act
     const keys = Object.keys(ROUTES);
@@ -203,6 +208,25 @@ describe('admin-api handler', () => {
     // Assess
     expect(answer).toEqual({ status: 403, body: { status: 403, message: expect.stringMatching(new RegExp(`^you may not read case ${id}: you may read the cases of service`)) } });
     expect(store.saves).toEqual([]);
+  });
+
+  it('logs a refusal with the reason, the route, the case and who asked', async () => {
+    // Arrange
+    const { call } = setup(pressCase);
+    vi.spyOn(logger, 'warn');
+
+    // Act
+    await call('POST /cases/{id}/reroute', { pathParameters: { id }, body: { department: 'legal', reason: 'x' }, claims: { sub: 'sub-tim', email: TIM }, requestId: 'req-9' });
+
+    // Assess
+    expect(logger.warn).toHaveBeenCalledWith('Request rejected', {
+      route: 'POST /cases/{id}/reroute',
+      requestId: 'req-9',
+      caseId: id,
+      actor: `user:${TIM}`,
+      status: 403,
+      reason: `only a lead of press or an admin may reroute case ${id}; you are a member`,
+    });
   });
 
   it('takes a caller the IAM authorizer let in for the account operator, who may act on every case', async () => {
