@@ -10,6 +10,7 @@ import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { parseCompanyConfigJson } from '../../shared/config/load.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import {
+  actorOf,
   approveReply,
   assignCase,
   draftReply,
@@ -59,6 +60,8 @@ export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () =>
     const route = ROUTES[event.routeKey];
     if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
     const request: AdminRequest = { user: userOf(event), requestId: event.requestContext.requestId };
+    // Who was refused (or failed) is part of the reason: the actor, never the token.
+    attributes.actor = actorOf(request.user);
     return await route(event, request, resolveDeps());
   } catch (error) {
     if (event.pathParameters?.id) attributes.caseId = event.pathParameters.id;
@@ -127,7 +130,7 @@ const NoBodySchema = z.strictObject({});
 
 /** The routes of ADMIN_API_ROUTES (infra/topology.ts), by API Gateway route key. */
 export const ROUTES: Readonly<Record<string, RouteHandler>> = {
-  'GET /cases': async (event, _request, deps) => {
+  'GET /cases': async (event, request, deps) => {
     const query = parse(ListQuerySchema, event.queryStringParameters ?? {}, 'query');
     const page = await listCases(
       {
@@ -137,11 +140,12 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
         ...(query.limit ? { limit: query.limit } : {}),
         ...(query.cursor ? { cursor: query.cursor } : {}),
       },
+      request.user,
       deps,
     );
     return json(200, page);
   },
-  'GET /cases/{id}': async (event, _request, deps) => json(200, await getCase(parse(CasePathSchema, event.pathParameters, 'path').id, deps)),
+  'GET /cases/{id}': async (event, request, deps) => json(200, await getCase(parse(CasePathSchema, event.pathParameters, 'path').id, request.user, deps)),
   'POST /cases/{id}/assign': async (event, request, deps) => {
     const { id } = parse(CasePathSchema, event.pathParameters, 'path');
     const body = parseBody(event, AssignBodySchema);
@@ -189,6 +193,12 @@ const ClaimsSchema = z.object({
  * server's tokens), or the caller's ARN under the IAM authorizer. An e-mail the identity
  * provider marks unverified is ignored: memberships are matched by e-mail.
  *
+ * An IAM caller is the account's operator (an admin in the access policy): API Gateway has
+ * verified their SigV4 signature with AWS credentials that the account's IAM policies allow
+ * to invoke this API, and such credentials can read the table directly anyway. The local
+ * runtime's `admin` token arrives the same way. No claim of a token ever makes an admin:
+ * admins are named by verified e-mail in the company config.
+ *
  * @throws AuthenticationError when the request carries no usable identity
  */
 function userOf(event: APIGatewayProxyEventV2): AdminUser {
@@ -200,7 +210,7 @@ function userOf(event: APIGatewayProxyEventV2): AdminUser {
     const trusted = email !== undefined && verified !== false && verified !== 'false';
     return { sub, ...(trusted ? { email } : {}), ...(name ? { name } : {}) };
   }
-  if (typeof authorizer?.iam?.userArn === 'string') return { sub: authorizer.iam.userArn };
+  if (typeof authorizer?.iam?.userArn === 'string') return { sub: authorizer.iam.userArn, operator: true };
   throw new AuthenticationError('the request carries no identity: send Authorization: Bearer <token>');
 }
 

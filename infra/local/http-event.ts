@@ -87,9 +87,15 @@ export function isTextualContentType(contentType: string | undefined): boolean {
   );
 }
 
-/** What an authorizer passed on about the caller: the JWT authorizer's claims. */
-export interface RequestAuthorizer {
-  readonly jwt: { readonly claims: Readonly<Record<string, string>>; readonly scopes: readonly string[] };
+/** What an authorizer passed on about the caller: the JWT authorizer's claims, or the IAM authorizer's caller. */
+export type RequestAuthorizer =
+  | { readonly jwt: { readonly claims: Readonly<Record<string, string>>; readonly scopes: readonly string[] } }
+  | { readonly iam: { readonly userArn: string } };
+
+/** `requestContext.authorizer` as API Gateway fills it in for a JWT or an IAM route (copied: the event is the function's). */
+function authorizerContext(authorizer: RequestAuthorizer): Record<string, unknown> {
+  if ('iam' in authorizer) return { iam: { userArn: authorizer.iam.userArn } };
+  return { jwt: { claims: { ...authorizer.jwt.claims }, scopes: [...authorizer.jwt.scopes] } };
 }
 
 /**
@@ -149,7 +155,7 @@ export function toApiGatewayEvent(request: HttpRequestInfo, match: RouteMatch, a
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: request.requestId,
-      ...(authorizer ? { authorizer: { jwt: { claims: { ...authorizer.jwt.claims }, scopes: [...authorizer.jwt.scopes] } } } : {}),
+      ...(authorizer ? { authorizer: authorizerContext(authorizer) } : {}),
       routeKey: match.routeKey,
       stage: '$default',
       time: formatRequestTime(request.time),

@@ -8,7 +8,7 @@ import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { buildTopology, type FunctionSpec, type Topology } from '../topology.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type LocalBackend } from './backends.ts';
-import { claimsOfAuthorization, createAdminTokens, type TokenClaims } from './admin-tokens.ts';
+import { authorizerOf, createAdminTokens, type TokenClaims } from './admin-tokens.ts';
 import { createLocalEventBus } from './event-bus.ts';
 import { validatePattern } from './event-pattern.ts';
 import { accessKeyIdOf, resolveEnv, type LocalEndpoints } from './function-env.ts';
@@ -273,11 +273,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       spec.triggers.flatMap((trigger) => (trigger.type === 'http' ? trigger.routes.map((route) => ({ ...route, functionId: spec.id })) : [])),
     );
     const port = options.port ?? 3000;
-    // The admin routes' authorizer: a known token becomes the claims AWS's JWT authorizer passes.
-    const adminAuthorizer = (authorization: string | undefined) => {
-      const claims = claimsOfAuthorization(adminTokens.tokens, authorization);
-      return claims ? { jwt: { claims: { ...claims }, scopes: [] } } : undefined;
-    };
+    // The admin routes' authorizer: a known token becomes what AWS's authorizer passes on
+    // (a person's JWT claims; the local admin as the IAM caller, see admin-tokens.ts).
+    const adminAuthorizer = (authorization: string | undefined) => authorizerOf(adminTokens, authorization);
     const http: LocalHttpServer = await startHttpServer({ routes, invoke, port, accountId, log, adminAuthorizer }).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
       throw new RuntimeStartError(`port ${port} is in use: pass another port (0 picks a free one)`, { cause: error });

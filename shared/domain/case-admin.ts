@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { approverDepartment, type CompanyConfig, type DepartmentConfig } from '../config/schema.ts';
+import type { CompanyConfig, DepartmentConfig } from '../config/schema.ts';
+import { authorizeCase, authorizeListing, type CaseAccess } from './access-policy.ts';
 import { OPEN_STATES, type Case, type CaseHistoryEntry, type CaseState, type ReplyDraft } from './case.ts';
 import type { CaseCommand } from './case-lifecycle.ts';
 import { changeCase, type ChangeCaseDeps, type ChangeCaseOutcome } from './change-case.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { MentionRouted } from './events.ts';
 import type { Priority } from './mention.ts';
 import type { CasePage, CaseRepository } from './ports.ts';
@@ -12,7 +13,9 @@ import type { CasePage, CaseRepository } from './ports.ts';
  * What people do with cases through the admin API: list, read, assign, move through the
  * lifecycle, draft and approve replies, re-route. Every change goes through `changeCase`
  * (the state machine, the optimistic lock, the event) with the acting person as actor and
- * the request's id as transition id, so a retried request is applied once.
+ * the request's id as transition id, so a retried request is applied once. Every use case
+ * asks the access policy (access-policy.ts) first, on the case as it is when the change is
+ * applied, and refuses with ForbiddenError.
  */
 
 /** The person behind a request, as the identity provider (or the local token file) names them. */
@@ -20,6 +23,13 @@ export interface AdminUser {
   readonly sub: string;
   readonly email?: string;
   readonly name?: string;
+  /**
+   * The AWS account's operator: a caller the API Gateway IAM authorizer let in (SigV4-signed
+   * with the account's credentials), or the local runtime's `admin` token, which stands for
+   * those credentials on a laptop. Set only from the authorizer's IAM context, never from a
+   * token's claims: an identity provider may let its users set claims of their own.
+   */
+  readonly operator?: boolean;
 }
 
 /** Who asks, and the id of the request (API Gateway's `requestContext.requestId`). */
@@ -64,9 +74,11 @@ export interface ListCasesQuery {
 /**
  * A department's cases in some states, earliest due first, one page at a time.
  * @throws ValidationError when the department is not one of the company's
+ * @throws ForbiddenError when the person is neither a member or lead of the department nor an admin
  */
-export async function listCases(query: ListCasesQuery, deps: Pick<CaseAdminDeps, 'config' | 'cases'>): Promise<CasePage> {
+export async function listCases(query: ListCasesQuery, user: AdminUser, deps: Pick<CaseAdminDeps, 'config' | 'cases'>): Promise<CasePage> {
   departmentOf(deps.config, query.department);
+  authorizeListing(deps.config, user, query.department);
   return deps.cases.listCases({ ...query, states: query.states ?? OPEN_STATES });
 }
 
@@ -80,10 +92,12 @@ export interface CaseView {
 /**
  * A case with its mentions and history.
  * @throws NotFoundError when there is no such case
+ * @throws ForbiddenError when the person may not read it (access-policy.ts)
  */
-export async function getCase(caseId: string, deps: Pick<CaseAdminDeps, 'cases'>): Promise<CaseView> {
+export async function getCase(caseId: string, user: AdminUser, deps: Pick<CaseAdminDeps, 'config' | 'cases'>): Promise<CaseView> {
   const found = await deps.cases.get(caseId);
   if (!found) throw new NotFoundError(`case ${caseId} does not exist`);
+  authorizeCase(deps.config, user, found, 'read');
   const { history, ...rest } = found;
   return { case: rest, history: history ?? [], mentions: await deps.cases.mentionsOf(caseId) };
 }
@@ -106,7 +120,7 @@ export interface AssignInput {
  */
 export async function assignCase(caseId: string, input: AssignInput, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
   const actor = actorOf(request.user);
-  return change(caseId, request, deps, (current): CaseCommand => {
+  return change(caseId, 'assign', request, deps, (current): CaseCommand => {
     if (input.assignee === undefined || input.assignee === null) {
       return { type: 'assign', reason: input.reason ?? `returned to the team queue by ${actor}` };
     }
@@ -137,12 +151,12 @@ export interface TransitionInput {
 export async function transitionCase(caseId: string, input: TransitionInput, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
   switch (input.action) {
     case 'wait':
-      return change(caseId, request, deps, { type: 'wait', ...(input.note ? { reason: input.note } : {}) });
+      return change(caseId, 'transition', request, deps, { type: 'wait', ...(input.note ? { reason: input.note } : {}) });
     case 'resolve':
-      return change(caseId, request, deps, { type: 'resolve', ...(input.note ? { note: input.note } : {}) });
+      return change(caseId, 'transition', request, deps, { type: 'resolve', ...(input.note ? { note: input.note } : {}) });
     case 'respond':
       if (input.note) throw new ValidationError('respond takes no note: the history records who marked the case responded and when');
-      return respond(caseId, undefined, request, deps);
+      return respond(caseId, 'transition', undefined, request, deps);
   }
 }
 
@@ -152,7 +166,7 @@ export async function transitionCase(caseId: string, input: TransitionInput, req
  * @throws NotFoundError, ConflictError (a resolved case)
  */
 export async function draftReply(caseId: string, text: string, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome & { readonly reply: ReplyDraft }> {
-  const outcome = await change(caseId, request, deps, { type: 'draft-reply', replyId: replyIdOf(request), text });
+  const outcome = await change(caseId, 'draft', request, deps, { type: 'draft-reply', replyId: replyIdOf(request), text });
   // A retried request finds its own draft; a later draft may have replaced it since.
   const reply = outcome.case.reply;
   if (!reply) throw new ConflictError(`the reply drafted by request ${request.requestId} is no longer on case ${caseId}`);
@@ -161,18 +175,14 @@ export async function draftReply(caseId: string, text: string, request: AdminReq
 
 /**
  * Approves the reply `replyId` of a case. Only a member or lead of the approving department
- * (the case's, or the company's approver: press by default) may, and not its author.
+ * (the case's, or the company's approver: press by default) or an admin may, and not its author.
  *
- * @throws ForbiddenError when the person is not a member or lead of the approving department
+ * @throws ForbiddenError when the person is neither a member or lead of the approving department nor an admin
  * @throws NotFoundError, ConflictError (no such draft, already approved, the author approving)
  */
 export async function approveReply(caseId: string, replyId: string, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
-  return change(caseId, request, deps, (current): CaseCommand => {
-    const approvers = current.approverDepartment ?? approverDepartment(deps.config, current.department);
-    const approverIsMember = request.user.email !== undefined && personOf(deps.config, approvers, request.user.email) !== undefined;
-    if (!approverIsMember) throw new ForbiddenError(`only a member or lead of ${approvers} may approve replies of case ${caseId}`);
-    return { type: 'approve-reply', replyId, approverIsMember };
-  });
+  // change() has refused everyone the policy does not let approve.
+  return change(caseId, 'approve', request, deps, { type: 'approve-reply', replyId, approverIsMember: true });
 }
 
 /**
@@ -180,7 +190,7 @@ export async function approveReply(caseId: string, replyId: string, request: Adm
  * @throws NotFoundError, ConflictError (the reply needs approval and has none, another reply, not allowed in the state)
  */
 export async function markReplySent(caseId: string, replyId: string, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
-  return respond(caseId, replyId, request, deps);
+  return respond(caseId, 'mark-sent', replyId, request, deps);
 }
 
 export interface RerouteInput {
@@ -194,11 +204,12 @@ export interface RerouteInput {
  * correction (training data for the classifier).
  *
  * @throws ValidationError when the department is not one of the company's
+ * @throws ForbiddenError unless the person leads the case's department or is an admin
  * @throws NotFoundError, ConflictError (the case is already there)
  */
 export async function rerouteCase(caseId: string, input: RerouteInput, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
   departmentOf(deps.config, input.department);
-  return change(caseId, request, deps, (current): CaseCommand => ({
+  return change(caseId, 'reroute', request, deps, (current): CaseCommand => ({
     type: 'reroute',
     department: input.department,
     reason: input.reason,
@@ -206,9 +217,9 @@ export async function rerouteCase(caseId: string, input: RerouteInput, request: 
   }));
 }
 
-function respond(caseId: string, replyId: string | undefined, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
+function respond(caseId: string, access: CaseAccess, replyId: string | undefined, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
   const at = deps.clock.now();
-  return change(caseId, request, deps, (current): CaseCommand => {
+  return change(caseId, access, request, deps, (current): CaseCommand => {
     const businessMinutes = deps.businessMinutes?.(current.department, new Date(current.openedAt), at);
     return {
       type: 'respond',
@@ -220,8 +231,25 @@ function respond(caseId: string, replyId: string | undefined, request: AdminRequ
   });
 }
 
-function change(caseId: string, request: AdminRequest, deps: CaseAdminDeps, command: CaseCommand | ((current: Case) => CaseCommand)): Promise<ChangeCaseOutcome> {
-  return changeCase(caseId, command, { transitionId: transitionIdOf(request), actor: actorOf(request.user) }, deps);
+/**
+ * Applies a person's change through changeCase, asking the access policy first on the case
+ * as it is then (read again after a lost race: a reroute in between changes who may act).
+ * @throws ForbiddenError when the policy refuses
+ */
+async function change(caseId: string, access: CaseAccess, request: AdminRequest, deps: CaseAdminDeps, command: CaseCommand | ((current: Case) => CaseCommand)): Promise<ChangeCaseOutcome> {
+  const outcome = await changeCase(
+    caseId,
+    (current) => {
+      authorizeCase(deps.config, request.user, current, access);
+      return typeof command === 'function' ? command(current) : command;
+    },
+    { transitionId: transitionIdOf(request), actor: actorOf(request.user) },
+    deps,
+  );
+  // A change found applied before returns the case without asking the command: unless it is
+  // this person's own (allowed when it was made, whatever it changed since), ask the policy here.
+  if (!outcome.applied && outcome.entry?.actor !== actorOf(request.user)) authorizeCase(deps.config, request.user, outcome.case, access);
+  return outcome;
 }
 
 /** @throws ValidationError naming the company's departments when there is no such department */

@@ -53,12 +53,12 @@ describe('admin API on the local runtime', () => {
     await runtime?.stop();
   });
 
-  it('makes a token for every lead and member and an admin', () => {
+  it('makes a token for every lead, member and admin and the local admin', () => {
     // Act
     const holders = Object.values(runtime.adminTokens);
 
     // Assess
-    const people = new Set(config.departments.flatMap((d) => [...(d.leads ?? []), ...(d.members ?? [])]).map((p) => p.email));
+    const people = new Set([...config.departments.flatMap((d) => [...(d.leads ?? []), ...(d.members ?? [])]), ...config.admin.admins].map((p) => p.email));
     expect(holders.map((h) => h.email ?? h.sub).sort()).toEqual([...people, 'local:admin'].sort());
     expect(Object.keys(runtime.adminTokens).every((token) => /^[A-Za-z0-9_-]{43}$/.test(token))).toBe(true);
     expect(runtime.tokensFile).toBeUndefined();

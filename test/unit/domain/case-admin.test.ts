@@ -21,10 +21,15 @@ import { fixedClock, InMemoryCaseEvents, InMemoryCases } from '../../fakes/in-me
 const NOW = '2026-11-30T10:30:00.000Z';
 const config = demoConfig();
 
-// People of the demo config: press has a lead and a member; Malte leads sales.
+// People of the demo config: press has a lead and a member; Malte leads sales; Aylin leads
+// service, where Ole is a member; Jonas is a member of legal; Birte is the company's admin.
 const JANA = 'jana.krueger@radwerk-hansen.example';
 const TIM = 'tim.osterloh@radwerk-hansen.example';
 const MALTE = 'malte.brandt@radwerk-hansen.example';
+const AYLIN = 'aylin.demir@radwerk-hansen.example';
+const OLE = 'ole.hansen@radwerk-hansen.example';
+const JONAS = 'jonas.meyer@radwerk-hansen.example';
+const BIRTE = 'birte.hansen@radwerk-hansen.example';
 
 let requests = 0;
 /** A request of a person; every call is a new request unless the id is given. */
@@ -65,10 +70,10 @@ describe('reply approval', () => {
   it('refuses the approval of a person outside the approving department and keeps the reply unapproved', async () => {
     // Arrange
     const { store, deps } = setup(legalCase);
-    const { reply } = await draftReply(legalCase.id, 'Wir prüfen den Vorgang und melden uns.', as(TIM), deps);
+    const { reply } = await draftReply(legalCase.id, 'Wir prüfen den Vorgang und melden uns.', as(JONAS), deps);
 
     // Act
-    const approving = approveReply(legalCase.id, reply.id, as(MALTE), deps);
+    const approving = approveReply(legalCase.id, reply.id, as(JONAS), deps);
 
     // Assess
     await expect(approving).rejects.toThrow(ForbiddenError);
@@ -79,11 +84,11 @@ describe('reply approval', () => {
   it('records who drafted and who approved, and marks the sent reply as the first response', async () => {
     // Arrange
     const { store, deps } = setup(legalCase);
-    const { reply } = await draftReply(legalCase.id, 'Wir prüfen den Vorgang und melden uns.', as(TIM), deps);
+    const { reply } = await draftReply(legalCase.id, 'Wir prüfen den Vorgang und melden uns.', as(JONAS), deps);
 
     // Act
     await approveReply(legalCase.id, reply.id, as(JANA.toUpperCase()), deps);
-    const sent = await markReplySent(legalCase.id, reply.id, as(TIM), deps);
+    const sent = await markReplySent(legalCase.id, reply.id, as(JONAS), deps);
 
     // Assess
     expect(sent.case).toMatchObject({
@@ -94,10 +99,10 @@ describe('reply approval', () => {
       reply: {
         id: reply.id,
         text: 'Wir prüfen den Vorgang und melden uns.',
-        draftedBy: `user:${TIM}`,
+        draftedBy: `user:${JONAS}`,
         approvedBy: `user:${JANA.toUpperCase()}`,
         approvedAt: NOW,
-        sentBy: `user:${TIM}`,
+        sentBy: `user:${JONAS}`,
         sentAt: NOW,
       },
     });
@@ -107,23 +112,23 @@ describe('reply approval', () => {
   it('refuses to mark an unapproved reply as sent when the case needs approval', async () => {
     // Arrange
     const { store, deps } = setup(legalCase);
-    const { reply } = await draftReply(legalCase.id, 'Antwort', as(TIM), deps);
+    const { reply } = await draftReply(legalCase.id, 'Antwort', as(JONAS), deps);
 
     // Act
-    const marking = markReplySent(legalCase.id, reply.id, as(TIM), deps);
+    const marking = markReplySent(legalCase.id, reply.id, as(JONAS), deps);
 
     // Assess
     await expect(marking).rejects.toThrow(ConflictError);
     expect((await store.get(legalCase.id))?.state).toBe('assigned');
   });
 
-  it('refuses the approval by the reply’s own author', async () => {
+  it('refuses the approval by the reply’s own author, even an admin', async () => {
     // Arrange
     const { deps } = setup(legalCase);
-    const { reply } = await draftReply(legalCase.id, 'Antwort', as(JANA), deps);
+    const { reply } = await draftReply(legalCase.id, 'Antwort', as(BIRTE), deps);
 
     // Act
-    const approving = approveReply(legalCase.id, reply.id, as(JANA), deps);
+    const approving = approveReply(legalCase.id, reply.id, as(BIRTE), deps);
 
     // Assess
     await expect(approving).rejects.toThrow('must be approved by someone other than its author');
@@ -132,7 +137,7 @@ describe('reply approval', () => {
   it('refuses the approval of a caller whose token carries no e-mail', async () => {
     // Arrange
     const { deps } = setup(legalCase);
-    const { reply } = await draftReply(legalCase.id, 'Antwort', as(TIM), deps);
+    const { reply } = await draftReply(legalCase.id, 'Antwort', as(JONAS), deps);
 
     // Act
     const approving = approveReply(legalCase.id, reply.id, as(undefined), deps);
@@ -146,10 +151,10 @@ describe('reply approval', () => {
     const { events, deps } = setup(legalCase);
 
     // Act
-    await draftReply(legalCase.id, 'Antwort', as(TIM), deps);
+    await draftReply(legalCase.id, 'Antwort', as(JONAS), deps);
 
     // Assess
-    expect(events.published).toEqual([expect.objectContaining({ action: 'draft-reply', recipients: ['press'], actor: `user:${TIM}` })]);
+    expect(events.published).toEqual([expect.objectContaining({ action: 'draft-reply', recipients: ['press'], actor: `user:${JONAS}` })]);
   });
 
   it('refuses to mark the case responded without an approved reply when it needs approval', async () => {
@@ -157,7 +162,7 @@ describe('reply approval', () => {
     const { deps } = setup(legalCase);
 
     // Act
-    const responding = transitionCase(legalCase.id, { action: 'respond' }, as(TIM), deps);
+    const responding = transitionCase(legalCase.id, { action: 'respond' }, as(JONAS), deps);
 
     // Assess
     await expect(responding).rejects.toThrow(ConflictError);
@@ -239,13 +244,13 @@ describe('rerouteCase', () => {
     const { store, events, deps } = setup(serviceCase);
 
     // Act
-    await rerouteCase(serviceCase.id, { department: 'legal', reason: 'droht mit Anwalt' }, as(JANA), deps);
+    await rerouteCase(serviceCase.id, { department: 'legal', reason: 'droht mit Anwalt' }, as(AYLIN), deps);
 
     // Assess
     const stored = await store.get(serviceCase.id);
     expect(stored).toMatchObject({ department: 'legal', state: 'new', dueAt: '2026-11-30T11:30:00.000Z' });
     expect(stored?.assignee).toBeUndefined();
-    expect(stored?.corrections).toEqual([{ from: 'service', to: 'legal', by: `user:${JANA}`, at: NOW, reason: 'droht mit Anwalt', category: 'complaint' }]);
+    expect(stored?.corrections).toEqual([{ from: 'service', to: 'legal', by: `user:${AYLIN}`, at: NOW, reason: 'droht mit Anwalt', category: 'complaint' }]);
     expect(events.published).toEqual([expect.objectContaining({ action: 'reroute', department: 'legal', recipients: ['legal'] })]);
   });
 
@@ -255,10 +260,84 @@ describe('rerouteCase', () => {
     const { deps } = setup(serviceCase);
 
     // Act
-    const rerouting = rerouteCase(serviceCase.id, { department: 'marketing', reason: 'x' }, as(JANA), deps);
+    const rerouting = rerouteCase(serviceCase.id, { department: 'marketing', reason: 'x' }, as(AYLIN), deps);
 
     // Assess
     await expect(rerouting).rejects.toThrow('unknown department "marketing"; use one of: press, sales, service, product, community, legal');
+  });
+});
+
+describe('authorization in the use cases', () => {
+  it('refuses a member of another department and writes and publishes nothing', async () => {
+    // Arrange
+    const pressCase = caseFactory({ department: 'press', category: 'press_inquiry' });
+    const { store, events, deps } = setup(pressCase);
+
+    // Act
+    const resolving = transitionCase(pressCase.id, { action: 'resolve' }, as(OLE), deps);
+
+    // Assess
+    await expect(resolving).rejects.toThrow(ForbiddenError);
+    expect(store.saves).toEqual([]);
+    expect(events.published).toEqual([]);
+  });
+
+  it('asks the policy on the case as it is when written: a member loses it to a reroute in between', async () => {
+    // Arrange
+    const serviceCase = caseFactory({ department: 'service', state: 'assigned', assignee: OLE });
+    const { store, deps } = setup(serviceCase);
+    // The lead reroutes the case between the member's read and write.
+    let rerouted = false;
+    const racing: CaseAdminDeps = {
+      ...deps,
+      cases: {
+        ...store,
+        get: async (id) => {
+          const found = await store.get(id);
+          if (!rerouted && found) {
+            rerouted = true;
+            await rerouteCase(id, { department: 'product', reason: 'Produktidee' }, as(AYLIN), deps);
+          }
+          return found;
+        },
+        saveTransition: store.saveTransition.bind(store),
+        listCases: store.listCases.bind(store),
+        mentionsOf: store.mentionsOf.bind(store),
+      },
+    };
+
+    // Act
+    const waiting = transitionCase(serviceCase.id, { action: 'wait' }, as(OLE), racing);
+
+    // Assess
+    await expect(waiting).rejects.toThrow(`you may not read case ${serviceCase.id}`);
+    expect((await store.get(serviceCase.id))?.history?.map((e) => e.action)).toEqual(['reroute']);
+  });
+
+  it("answers a lead's retried reroute as applied, though the case left the department", async () => {
+    // Arrange
+    const serviceCase = caseFactory({ department: 'service' });
+    const { deps } = setup(serviceCase);
+    await rerouteCase(serviceCase.id, { department: 'product', reason: 'Produktidee' }, as(AYLIN, 'req-reroute'), deps);
+
+    // Act
+    const retried = await rerouteCase(serviceCase.id, { department: 'product', reason: 'Produktidee' }, as(AYLIN, 'req-reroute'), deps);
+
+    // Assess
+    expect(retried).toMatchObject({ applied: false, case: { department: 'product' } });
+  });
+
+  it("refuses someone else's request id replayed on a case they may not read", async () => {
+    // Arrange
+    const pressCase = caseFactory({ department: 'press' });
+    const { deps } = setup(pressCase);
+    await assignCase(pressCase.id, { assignee: TIM }, as(JANA, 'req-jana'), deps);
+
+    // Act
+    const replayed = assignCase(pressCase.id, { assignee: TIM }, as(OLE, 'req-jana'), deps);
+
+    // Assess
+    await expect(replayed).rejects.toThrow(ForbiddenError);
   });
 });
 
@@ -269,7 +348,7 @@ describe('transitionCase', () => {
     const { store, deps } = setup(serviceCase);
 
     // Act
-    await transitionCase(serviceCase.id, { action: 'wait', note: 'Rückfrage an die Werkstatt' }, as(JANA), deps);
+    await transitionCase(serviceCase.id, { action: 'wait', note: 'Rückfrage an die Werkstatt' }, as(OLE), deps);
 
     // Assess
     expect((await store.get(serviceCase.id))?.history?.at(-1)).toMatchObject({ action: 'wait', to: 'waiting', detail: { reason: 'Rückfrage an die Werkstatt' } });
@@ -281,7 +360,7 @@ describe('transitionCase', () => {
     const { deps } = setup(serviceCase);
 
     // Act
-    const outcome = await transitionCase(serviceCase.id, { action: 'respond' }, as(JANA), deps);
+    const outcome = await transitionCase(serviceCase.id, { action: 'respond' }, as(OLE), deps);
 
     // Assess
     expect(outcome.case).toMatchObject({ state: 'responded', firstResponseAt: NOW });
@@ -293,7 +372,7 @@ describe('transitionCase', () => {
     const { deps } = setup(resolved);
 
     // Act
-    const resolving = transitionCase(resolved.id, { action: 'resolve' }, as(JANA), deps);
+    const resolving = transitionCase(resolved.id, { action: 'resolve' }, as(OLE), deps);
 
     // Assess
     await expect(resolving).rejects.toThrow(ConflictError);
@@ -309,7 +388,7 @@ describe('listCases and getCase', () => {
     const { deps } = setup(later, sooner, resolved);
 
     // Act
-    const page = await listCases({ department: 'press' }, deps);
+    const page = await listCases({ department: 'press' }, as(TIM).user, deps);
 
     // Assess
     expect(page.items.map((c) => c.id)).toEqual([sooner.id, later.id]);
@@ -320,7 +399,7 @@ describe('listCases and getCase', () => {
     const { deps } = setup();
 
     // Act
-    const listing = listCases({ department: 'marketing' }, deps);
+    const listing = listCases({ department: 'marketing' }, as(BIRTE).user, deps);
 
     // Assess
     await expect(listing).rejects.toThrow(ValidationError);
@@ -332,10 +411,10 @@ describe('listCases and getCase', () => {
     const { store, deps } = setup(serviceCase);
     const mention = mentionRoutedFactory({ caseId: serviceCase.id, department: 'service' });
     await store.recordMention(mention);
-    await assignCase(serviceCase.id, { assignee: 'aylin.demir@radwerk-hansen.example' }, as(JANA), deps);
+    await assignCase(serviceCase.id, { assignee: AYLIN }, as(OLE), deps);
 
     // Act
-    const view = await getCase(serviceCase.id, deps);
+    const view = await getCase(serviceCase.id, as(AYLIN).user, deps);
 
     // Assess
     expect(view.case).toMatchObject({ id: serviceCase.id, state: 'assigned' });
@@ -349,7 +428,7 @@ describe('listCases and getCase', () => {
     const { deps } = setup();
 
     // Act
-    const reading = getCase('case_ffffffffffffffffffff', deps);
+    const reading = getCase('case_ffffffffffffffffffff', as(AYLIN).user, deps);
 
     // Assess
     await expect(reading).rejects.toThrow(NotFoundError);

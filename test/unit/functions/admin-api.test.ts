@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adminApi, ROUTES } from '../../../functions/admin-api/handler.ts';
 import { ADMIN_API_ROUTES } from '../../../infra/topology.ts';
 import type { CaseAdminDeps } from '../../../shared/domain/case-admin.ts';
 import type { Case } from '../../../shared/domain/case.ts';
+import { logger } from '../../../shared/observability/powertools.ts';
 import { adminEventFactory, type AdminEventOptions } from '../../factories/admin-api.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
@@ -27,13 +28,17 @@ function setup(...cases: Case[]) {
     const response = await adminApi(adminEventFactory(routeKey, options), () => deps);
     return { status: response.statusCode, body: JSON.parse(response.body ?? 'null') as Record<string, unknown> };
   };
-  return { store, call };
+  return { store, deps, call };
 }
 
 const pressCase = caseFactory({ department: 'press', category: 'press_inquiry' });
 const id = pressCase.id;
 
 describe('admin-api handler', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('has a handler for every admin route of the topology, and no other', () => {
     // Act
     const keys = Object.keys(ROUTES);
@@ -128,7 +133,7 @@ describe('admin-api handler', () => {
 
   it('answers 409 to a transition the case does not allow', async () => {
     // Arrange
-    const { call } = setup(caseFactory({ id, state: 'resolved' }));
+    const { call } = setup(caseFactory({ id, department: 'press', state: 'resolved' }));
 
     // Act
     const answer = await call('POST /cases/{id}/transition', { pathParameters: { id }, body: { action: 'resolve' } });
@@ -139,14 +144,19 @@ describe('admin-api handler', () => {
 
   it('answers 403 to an approval by someone outside the approving department', async () => {
     // Arrange
-    const { call } = setup(pressCase);
-    const drafted = await call('POST /cases/{id}/replies', { pathParameters: { id }, body: { text: 'Gern stehen wir für ein Interview bereit.' }, requestId: 'req-draft' });
+    const { call } = setup(caseFactory({ id, department: 'service' }));
+    const drafted = await call('POST /cases/{id}/replies', {
+      pathParameters: { id },
+      body: { text: 'Wir kümmern uns darum.' },
+      claims: { sub: 'sub-ole', email: 'ole.hansen@radwerk-hansen.example' },
+      requestId: 'req-draft',
+    });
     const replyId = (drafted.body.reply as { id: string }).id;
 
     // Act
     const answer = await call('POST /cases/{id}/replies/{replyId}/approve', {
       pathParameters: { id, replyId },
-      claims: { sub: 'sub-malte', email: 'malte.brandt@radwerk-hansen.example' },
+      claims: { sub: 'sub-aylin', email: 'aylin.demir@radwerk-hansen.example' },
       requestId: 'req-approve',
     });
 
@@ -167,9 +177,9 @@ describe('admin-api handler', () => {
     expect(store.saves).toEqual([]);
   });
 
-  it('ignores an e-mail the identity provider marks unverified', async () => {
+  it('ignores an e-mail the identity provider marks unverified: the caller is nobody of the company', async () => {
     // Arrange
-    const { call } = setup(pressCase);
+    const { store, call } = setup(pressCase);
 
     // Act
     const answer = await call('POST /cases/{id}/transition', {
@@ -179,6 +189,57 @@ describe('admin-api handler', () => {
     });
 
     // Assess
-    expect(answer.body).toMatchObject({ case: { history: [expect.objectContaining({ actor: 'user:sub-x' })] } });
+    expect(answer.status).toBe(403);
+    expect(answer.body.message).toMatch(/you are neither an admin nor a member or lead of any department/);
+    expect(store.saves).toEqual([]);
+  });
+
+  it('answers 403 to a member of another department and changes nothing', async () => {
+    // Arrange
+    const { store, call } = setup(pressCase);
+
+    // Act
+    const answer = await call('POST /cases/{id}/transition', {
+      pathParameters: { id },
+      body: { action: 'resolve' },
+      claims: { sub: 'sub-ole', email: 'ole.hansen@radwerk-hansen.example' },
+    });
+
+    // Assess
+    expect(answer).toEqual({ status: 403, body: { status: 403, message: expect.stringMatching(new RegExp(`^you may not read case ${id}: you may read the cases of service`)) } });
+    expect(store.saves).toEqual([]);
+  });
+
+  it('logs a refusal with the reason, the route, the case and who asked', async () => {
+    // Arrange
+    const { call } = setup(pressCase);
+    vi.spyOn(logger, 'warn');
+
+    // Act
+    await call('POST /cases/{id}/reroute', { pathParameters: { id }, body: { department: 'legal', reason: 'x' }, claims: { sub: 'sub-tim', email: TIM }, requestId: 'req-9' });
+
+    // Assess
+    expect(logger.warn).toHaveBeenCalledWith('Request rejected', {
+      route: 'POST /cases/{id}/reroute',
+      requestId: 'req-9',
+      caseId: id,
+      actor: `user:${TIM}`,
+      status: 403,
+      reason: `only a lead of press or an admin may reroute case ${id}; you are a member`,
+    });
+  });
+
+  it('takes a caller the IAM authorizer let in for the account operator, who may act on every case', async () => {
+    // Arrange
+    const { deps } = setup(pressCase);
+    const event = adminEventFactory('POST /cases/{id}/transition', { pathParameters: { id }, body: { action: 'resolve' }, claims: null });
+    const iam = { ...event, requestContext: { ...event.requestContext, authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/ops' } } } } as typeof event;
+
+    // Act
+    const response = await adminApi(iam, () => deps);
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body ?? '{}')).toMatchObject({ case: { state: 'resolved', history: [expect.objectContaining({ actor: 'user:arn:aws:iam::123456789012:user/ops' })] } });
   });
 });

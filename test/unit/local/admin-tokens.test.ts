@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { claimsOfAuthorization, createAdminTokens, TOKENS_FILE, tokenHolders } from '../../../infra/local/admin-tokens.ts';
+import { authorizerOf, claimsOfAuthorization, createAdminTokens, TOKENS_FILE, tokenHolders } from '../../../infra/local/admin-tokens.ts';
 import { demoConfig } from '../../factories/config.ts';
 
 const config = demoConfig();
@@ -28,6 +28,34 @@ describe('local admin tokens', () => {
       { sub: 'local:tim.osterloh@radwerk-hansen.example', email: 'tim.osterloh@radwerk-hansen.example', name: 'Tim Osterloh' },
     ]);
     expect(holders.at(-1)).toEqual({ sub: 'local:admin', name: 'admin' });
+  });
+
+  it('gives the admins of the config a token with their e-mail', () => {
+    // Act
+    const holders = tokenHolders(config);
+
+    // Assess
+    expect(holders).toContainEqual({ sub: 'local:birte.hansen@radwerk-hansen.example', email: 'birte.hansen@radwerk-hansen.example', name: 'Birte Hansen' });
+  });
+
+  it("passes the local admin on as the IAM caller and a person as the JWT authorizer's claims", async () => {
+    // Arrange
+    const named = structuredClone(config);
+    // A person without e-mail named Admin has the sub local:admin too, and must stay a person.
+    named.departments[0]?.members?.push({ name: 'Admin' });
+    const adminTokens = await createAdminTokens(named);
+    const personToken = Object.entries(adminTokens.tokens).find(([token, claims]) => claims.sub === 'local:admin' && token !== adminTokens.operatorToken)?.[0];
+
+    // Act
+    const operator = authorizerOf(adminTokens, `Bearer ${adminTokens.operatorToken}`);
+    const person = authorizerOf(adminTokens, `Bearer ${personToken}`);
+    const unknown = authorizerOf(adminTokens, 'Bearer nope');
+
+    // Assess
+    expect(adminTokens.tokens[adminTokens.operatorToken]).toEqual({ sub: 'local:admin', name: 'admin' });
+    expect(operator).toEqual({ iam: { userArn: 'local:admin' } });
+    expect(person).toEqual({ jwt: { claims: { sub: 'local:admin', name: 'Admin' }, scopes: [] } });
+    expect(unknown).toBeUndefined();
   });
 
   it('writes the tokens to tokens.json, readable only by the owner', async () => {
