@@ -33,16 +33,26 @@ export function captureLogs(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'INFO')
     }) as typeof stream.write;
   });
   const previous = logger.getLevelName();
-  logger.setLogLevel(level);
+  setLevel(level);
   return {
     lines: () => [...captured],
     restore: () => {
       streams.forEach((stream, index) => {
         stream.write = originals[index] as typeof stream.write;
       });
-      logger.setLogLevel(previous);
+      setLevel(previous);
     },
   };
+}
+
+/**
+ * Sets the level, and the initial level too: injectLambdaContext sets the level back to the
+ * initial one at every warm invocation (its debug sampling), which would silence a capture
+ * across handler invocations. Powertools keeps that setter private; tests only.
+ */
+function setLevel(level: string): void {
+  (logger as unknown as { setInitialLogLevel(level: string): void }).setInitialLogLevel(level);
+  logger.setLogLevel(level as 'INFO');
 }
 
 function parseLine(chunk: unknown): LogLine | undefined {
