@@ -16,6 +16,8 @@ import { classifyBatch, dependenciesFrom as classifyDependencies, type ClassifyB
 import { dependenciesFrom as departmentDependencies, handleDepartmentBatch } from '../../functions/handle-department/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoRecordFailureLog } from '../../shared/adapters/dynamodb/index.ts';
+import { systemClock } from '../../shared/domain/system-clock.ts';
+import { MAX_ERROR_MESSAGE_CHARS, observeRecords } from '../../shared/observability/observe-records.ts';
 import { metrics } from '../../shared/observability/powertools.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
@@ -187,6 +189,43 @@ describe('failed queue records are never silent', () => {
         error: expect.objectContaining({ name: 'NotificationDeliveryError', message: expect.stringContaining('failed for 2 target(s)') }),
       }),
     );
+  });
+
+  it('logs an error without the properties it carries, such as a response with the body that was sent', async () => {
+    // Arrange: an error as an HTTP client may throw it, the request and response attached
+    const handle = observeRecords(
+      async () => {
+        throw Object.assign(new Error('upstream answered 500'), { name: 'UpstreamError', $response: { body: PRIVATE_TEXT }, request: { headers: { authorization: 'Bearer s3cr3t-token' } } });
+      },
+      { functionName: 'handle-department', correlate: () => ({ mentionId: 'facebook:1_2' }), clock: systemClock },
+    );
+
+    // Act
+    const act = handle(deliveredRecord('{}', 'msg-upstream', 'bc-demo-dept-press'));
+
+    // Assess
+    await expect(act).rejects.toThrow('upstream answered 500');
+    expect(errorLines()).toEqual([expect.objectContaining({ mentionId: 'facebook:1_2', error: expect.objectContaining({ name: 'UpstreamError', message: 'upstream answered 500' }) })]);
+    expect(JSON.stringify(logs.lines())).not.toMatch(/DE02120300000000202051|s3cr3t-token/);
+  });
+
+  it('shortens a long error message, in the message and in the stack', async () => {
+    // Arrange
+    const long = `cannot store ${'x'.repeat(5_000)}`;
+    const handle = observeRecords(
+      async () => {
+        throw new Error(long);
+      },
+      { functionName: 'classify-mention', correlate: () => ({}), clock: systemClock },
+    );
+
+    // Act
+    await handle(deliveredRecord('{}', 'msg-long', 'bc-demo-intake')).catch(() => undefined);
+
+    // Assess
+    const error = errorLines()[0]?.error as { message: string; stack: string };
+    expect(error.message).toHaveLength(MAX_ERROR_MESSAGE_CHARS);
+    expect(error.stack.length).toBeLessThan(MAX_ERROR_MESSAGE_CHARS + 2_000);
   });
 
   it('still reports the record as failed, and logs why, when its cause cannot be recorded', async () => {
