@@ -1,4 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
@@ -28,7 +31,7 @@ import type { ChangeCaseOutcome } from '../../shared/domain/change-case.ts';
 import { AuthenticationError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse } from '../../shared/observability/http-errors.ts';
-import { logger } from '../../shared/observability/powertools.ts';
+import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -74,8 +77,16 @@ export function createHandler(env: FunctionEnv) {
   let deps: CaseAdminDeps | undefined;
   const resolveDeps = () => (deps ??= dependenciesFrom(env));
   return middy<APIGatewayProxyEventV2, Result>()
+    // No response in the trace: it holds cases, that is personal data.
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger))
-    .handler((event) => adminApi(event, resolveDeps));
+    .use(logMetrics(metrics))
+    .handler(async (event) => {
+      const result = await adminApi(event, resolveDeps);
+      const status = typeof result.statusCode === 'number' ? result.statusCode : 200;
+      metrics.addMetric(status >= 500 ? 'AdminRequestsFailed' : status >= 400 ? 'AdminRequestsRejected' : 'AdminRequestsServed', MetricUnit.Count, 1);
+      return result;
+    });
 }
 
 export const handler = createHandler(lambdaEnvironment());

@@ -1,4 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
@@ -10,7 +13,7 @@ import { ValidationError } from '../../shared/domain/errors.ts';
 import type { DailyReport } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { dayIn, isDay, previousDay } from '../../shared/domain/time.ts';
-import { logger } from '../../shared/observability/powertools.ts';
+import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 
 /**
  * The schedule's input. `scheduledTime` is the Scheduler's `<aws.scheduler.scheduled-time>`;
@@ -55,13 +58,16 @@ export async function buildReport(event: unknown, deps: BuildReportDeps): Promis
   const day = reportDay(parsed.data, deps.timezone);
   const reports = await buildDailyReport(day, deps);
   logger.info('Daily report built', { day, departments: reports.length, total: reports.reduce((a, r) => a + r.total, 0) });
+  metrics.addMetric('ReportsBuilt', MetricUnit.Count, reports.length);
   return { day, reports };
 }
 
 export function createHandler(env: FunctionEnv) {
   let deps: BuildReportDeps | undefined;
   return middy<unknown, { day: string; reports: DailyReport[] }>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
     .handler(async (event) => {
       deps ??= dependenciesFrom(env);
       return buildReport(event, deps);

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
@@ -12,7 +13,7 @@ import { escalationTargets, type CompanyConfig } from '../../shared/config/schem
 import { checkSla, SlaSweepError, type CheckSlaDeps, type EscalationPolicy, type SlaSweepResult } from '../../shared/domain/check-sla.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
-import { logger, metrics } from '../../shared/observability/powertools.ts';
+import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 
 /**
  * The schedule's input: `scheduledTime` is the Scheduler's `<aws.scheduler.scheduled-time>`
@@ -85,6 +86,7 @@ function summary(result: SlaSweepResult) {
 export function createHandler(env: FunctionEnv) {
   let deps: CheckSlaDeps | undefined;
   return middy<unknown, SlaSweepResult>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async (event) => {

@@ -1,9 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoMentionRepository, DynamoMetricRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCaseRepository, DynamoMentionRepository, DynamoMetricRepository, DynamoRecordFailureLog } from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { createClassifier } from '../../shared/classifier/index.ts';
@@ -14,12 +17,17 @@ import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/co
 import { classifyMention, type ClassifyMentionDeps } from '../../shared/domain/classify-mention.ts';
 import { eraseDeletedMention } from '../../shared/domain/erase-deleted-mention.ts';
 import { IntakeMessageSchema, isDeletion } from '../../shared/domain/mention-deletion.ts';
-import type { MentionErasure } from '../../shared/domain/ports.ts';
+import type { MentionErasure, RecordFailureLog } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
-import { logger } from '../../shared/observability/powertools.ts';
+import { appendCorrelation } from '../../shared/observability/correlation.ts';
+import { bodyOf, observeRecords } from '../../shared/observability/observe-records.ts';
+import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+
+/** What the batch handler needs: the use case's ports, the erasure, and where failure causes go. */
+export type ClassifyBatchDeps = ClassifyMentionDeps & { readonly erasure?: MentionErasure; readonly failures?: RecordFailureLog };
 
 /** Builds the use case's dependencies from the function's environment, once per cold start. */
-export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { readonly erasure: MentionErasure } {
+export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { readonly erasure: MentionErasure; readonly failures: RecordFailureLog } {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
   const tableName = requireEnv(env, 'TABLE_NAME');
   const documents = createDocumentClient(env);
@@ -46,6 +54,7 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { read
     // Own replies and deletions are recorded on the same table's cases and mentions.
     journal: cases,
     erasure: mentions,
+    failures: new DynamoRecordFailureLog(documents, tableName),
     events,
     clock: systemClock,
     addSlaTime: policy.addSlaTime,
@@ -72,22 +81,42 @@ export async function processRecord(record: SQSRecord, deps: ClassifyMentionDeps
     if (!deps.erasure || !deps.journal) throw new Error(`cannot apply deletion of ${message.id}: no erasure configured`);
     const outcome = await eraseDeletedMention(message, { mentions: deps.erasure, journal: deps.journal, clock: deps.clock, retentionDays: deps.retentionDays });
     logger.info('Mention deletion applied', { ...outcome });
+    metrics.addMetric('DeletionsApplied', MetricUnit.Count, 1);
     return;
   }
   const outcome = await classifyMention(message, deps);
+  appendCorrelation({ caseId: outcome.caseId });
   logger.info('Mention classified', { mentionId: message.id, ...outcome });
+  metrics.addMetric(OUTCOME_METRICS[outcome.status], MetricUnit.Count, 1);
+}
+
+/** The count of each outcome: routed, a redelivered duplicate, the company's own reply. */
+const OUTCOME_METRICS = { routed: 'MentionsRouted', duplicate: 'MentionsDuplicate', 'own-reply': 'OwnRepliesRecorded' } as const;
+
+/** The correlation keys of an intake message: the mention's id (a deletion names it too). */
+export function correlateIntake(record: SQSRecord): { mentionId?: string } {
+  const id = bodyOf(record)?.id;
+  return typeof id === 'string' ? { mentionId: id } : {};
 }
 
 /** The raw batch handler: every record on its own, failures reported per record. */
-export async function classifyBatch(event: SQSEvent, context: Context, deps: ClassifyMentionDeps & { readonly erasure?: MentionErasure }): Promise<SQSBatchResponse> {
+export async function classifyBatch(event: SQSEvent, context: Context, deps: ClassifyBatchDeps): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
-  return processPartialResponse(event, (record: SQSRecord) => processRecord(record, deps), processor, { context });
+  const handle = observeRecords((record) => processRecord(record, deps), {
+    functionName: 'classify-mention',
+    correlate: correlateIntake,
+    ...(deps.failures ? { failures: deps.failures } : {}),
+    clock: deps.clock,
+  });
+  return processPartialResponse(event, handle, processor, { context });
 }
 
 export function createHandler(env: FunctionEnv) {
   let deps: ReturnType<typeof dependenciesFrom> | undefined;
   return middy<SQSEvent, SQSBatchResponse>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
     .handler(async (event, context) => {
       deps ??= dependenciesFrom(env);
       return classifyBatch(event, context, deps);

@@ -1,9 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoAssignmentCursor, DynamoCaseRepository, DynamoMetricRepository, DynamoNotificationLog } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoAssignmentCursor, DynamoCaseRepository, DynamoMetricRepository, DynamoNotificationLog, DynamoRecordFailureLog } from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
@@ -14,13 +17,17 @@ import { receiveCaseEvent, receiveRoutedMention, type DepartmentInboxDeps } from
 import { createDepartmentNotifier } from '../../shared/domain/department-notifier.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { DepartmentEnvelopeSchema, DETAIL_TYPES } from '../../shared/domain/events.ts';
+import type { RecordFailureLog } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { departmentQueueId } from '../../infra/topology.ts';
-import { logger } from '../../shared/observability/powertools.ts';
+import { bodyOf, observeRecords } from '../../shared/observability/observe-records.ts';
+import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 
 export interface HandleDepartmentDeps extends DepartmentInboxDeps {
   /** The department a queue belongs to, from the queue's name (`bc-<company>-dept-<id>`). */
   readonly departmentOfQueue: (queueName: string) => string | undefined;
+  /** Where the causes of failed records go, for `backchannel dlq`. */
+  readonly failures?: RecordFailureLog;
 }
 
 /** Builds the dependencies from the function's environment, once per cold start. */
@@ -61,6 +68,7 @@ export function dependenciesFrom(env: FunctionEnv): HandleDepartmentDeps {
       retentionDays: config.retention.days,
     }),
     departmentOfQueue: (name) => queues.get(name),
+    failures: new DynamoRecordFailureLog(documents, tableName),
   };
 }
 
@@ -82,6 +90,7 @@ export async function processRecord(record: SQSRecord, deps: HandleDepartmentDep
       reopened: outcome.reopened,
       assigned: outcome.assignee !== undefined,
     });
+    metrics.addMetric(outcome.recorded ? 'MentionsRecorded' : 'MentionsRecordedBefore', MetricUnit.Count, 1);
     return;
   }
   const detail = envelope.detail;
@@ -94,17 +103,34 @@ export async function processRecord(record: SQSRecord, deps: HandleDepartmentDep
   }
   await receiveCaseEvent(detail, department, deps);
   logger.info('Case event notified', { caseId: detail.caseId, action: detail.action, transitionId: detail.transitionId, department });
+  metrics.addMetric('CaseEventsNotified', MetricUnit.Count, 1);
+}
+
+/** The correlation keys of a department message: the routed mention's id and its case's id. */
+export function correlateDepartment(record: SQSRecord): { mentionId?: string; caseId?: string } {
+  const detail = bodyOf(record)?.detail;
+  if (typeof detail !== 'object' || detail === null) return {};
+  const { mentionId, caseId } = detail as Record<string, unknown>;
+  return { ...(typeof mentionId === 'string' ? { mentionId } : {}), ...(typeof caseId === 'string' ? { caseId } : {}) };
 }
 
 export async function handleDepartmentBatch(event: SQSEvent, context: Context, deps: HandleDepartmentDeps): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
-  return processPartialResponse(event, (record: SQSRecord) => processRecord(record, deps), processor, { context });
+  const handle = observeRecords((record) => processRecord(record, deps), {
+    functionName: 'handle-department',
+    correlate: correlateDepartment,
+    ...(deps.failures ? { failures: deps.failures } : {}),
+    clock: deps.clock,
+  });
+  return processPartialResponse(event, handle, processor, { context });
 }
 
 export function createHandler(env: FunctionEnv) {
   let deps: HandleDepartmentDeps | undefined;
   return middy<SQSEvent, SQSBatchResponse>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
     .handler(async (event, context) => {
       deps ??= dependenciesFrom(env);
       return handleDepartmentBatch(event, context, deps);

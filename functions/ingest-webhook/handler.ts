@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { COMPANY_CONFIG_ENV, buildTopology } from '../../infra/topology.ts';
@@ -12,7 +13,7 @@ import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/co
 import { receiveWebhook, type ReceiveWebhookDeps, type WebhookOutcome } from '../../shared/domain/receive-webhook.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse, logRejection } from '../../shared/observability/http-errors.ts';
-import { logger, metrics } from '../../shared/observability/powertools.ts';
+import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 import type { WebhookRequest } from '../../shared/platforms/platform-adapter.ts';
 import { platformRegistry } from '../../shared/platforms/registry.ts';
 
@@ -67,6 +68,8 @@ export function createHandler(env: FunctionEnv) {
       return errorResponse(new Error('the webhook was not handled before the function timeout')).response;
     },
   })
+    // No response in the trace: it is the platform's answer, and a handshake's echoes a token.
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .handler((event) => ingestWebhook(event, resolveDeps));

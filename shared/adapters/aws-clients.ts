@@ -5,6 +5,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FunctionEnv } from '../config/runtime-env.ts';
+import { tracer } from '../observability/powertools.ts';
 
 type Service = 'DYNAMODB' | 'SQS' | 'EVENTBRIDGE' | 'SECRETS_MANAGER' | 'SESV2';
 
@@ -27,25 +28,34 @@ function clientConfig(env: FunctionEnv, service: Service) {
   };
 }
 
+/**
+ * An SDK client whose calls become X-Ray subsegments (the one place every client passes).
+ * Outside Lambda the tracer is off and the client is returned as it is.
+ */
+export function traced<T>(client: T): T {
+  return tracer.captureAWSv3Client(client);
+}
+
 export function createDocumentClient(env: FunctionEnv): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(env, 'DYNAMODB')), {
+  // The base client is traced: the document client sends through its middleware stack.
+  return DynamoDBDocumentClient.from(traced(new DynamoDBClient(clientConfig(env, 'DYNAMODB'))), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }
 
 export function createSqsClient(env: FunctionEnv): SQSClient {
-  return new SQSClient(clientConfig(env, 'SQS'));
+  return traced(new SQSClient(clientConfig(env, 'SQS')));
 }
 
 export function createEventBridgeClient(env: FunctionEnv): EventBridgeClient {
-  return new EventBridgeClient(clientConfig(env, 'EVENTBRIDGE'));
+  return traced(new EventBridgeClient(clientConfig(env, 'EVENTBRIDGE')));
 }
 
 export function createSecretsClient(env: FunctionEnv): SecretsManagerClient {
-  return new SecretsManagerClient(clientConfig(env, 'SECRETS_MANAGER'));
+  return traced(new SecretsManagerClient(clientConfig(env, 'SECRETS_MANAGER')));
 }
 
 /** Amazon SES (API v2), for e-mail notifications. */
 export function createSesClient(env: FunctionEnv): SESv2Client {
-  return new SESv2Client(clientConfig(env, 'SESV2'));
+  return traced(new SESv2Client(clientConfig(env, 'SESV2')));
 }

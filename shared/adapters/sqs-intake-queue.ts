@@ -44,6 +44,7 @@ export class EnqueueError extends Error {
 interface Entry {
   readonly request: SendMessageBatchRequestEntry;
   readonly bytes: number;
+  readonly mentionId: string;
 }
 
 interface Failure {
@@ -114,6 +115,11 @@ export class SqsIntakeQueue implements IntakeQueue {
         new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries.map((e) => e.request) }),
       );
       const failed = new Map((output.Failed ?? []).map((f) => [f.Id, f]));
+      const byId = new Map(entries.map((e) => [e.request.Id, e]));
+      for (const sent of output.Successful ?? []) {
+        // The correlation from ingest on: the mention's id beside the message id SQS gave it.
+        logger.info('Mention enqueued', { mentionId: byId.get(sent.Id)?.mentionId, messageId: sent.MessageId });
+      }
       return entries.flatMap((entry) => {
         const f = failed.get(entry.request.Id);
         return f ? [{ entry, code: f.Code ?? 'unknown', senderFault: f.SenderFault === true }] : [];
@@ -132,7 +138,7 @@ export class SqsIntakeQueue implements IntakeQueue {
     let body = messageBody(mention);
     // A deletion notice is a few ids: it always fits.
     if (byteLength(body) > limit && !isDeletion(mention)) body = truncated(mention, limit);
-    return { request: { Id: id, MessageBody: body, MessageAttributes: attributes }, bytes: byteLength(body) + attributeBytes };
+    return { request: { Id: id, MessageBody: body, MessageAttributes: attributes }, bytes: byteLength(body) + attributeBytes, mentionId: mention.id };
   }
 }
 

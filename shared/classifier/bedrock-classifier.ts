@@ -2,6 +2,7 @@ import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-r
 import { z } from 'zod';
 import { CATEGORIES, SENTIMENTS } from '../domain/mention.ts';
 import type { FunctionEnv } from '../config/runtime-env.ts';
+import { traced } from '../adapters/aws-clients.ts';
 
 /**
  * The optional cloud classifier: one Amazon Bedrock Converse call (a small model such as
@@ -107,7 +108,7 @@ export function createBedrockClient(env: FunctionEnv): BedrockRuntimeClient {
   const endpoint = env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  return new BedrockRuntimeClient({
+  const client = new BedrockRuntimeClient({
     ...(region ? { region } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(accessKeyId && secretAccessKey
@@ -115,4 +116,5 @@ export function createBedrockClient(env: FunctionEnv): BedrockRuntimeClient {
       : {}),
     maxAttempts: 1,
   });
+  return traced(client);
 }

@@ -198,6 +198,41 @@ export interface MentionErasure {
   erase(mentionId: string, erasedAt: string): Promise<StoredMention | undefined>;
 }
 
+/**
+ * Why a queue record failed. SQS keeps no cause with a message it moves to a DLQ, so the
+ * function records it under the message id, which SQS keeps across that move.
+ */
+export interface RecordFailure {
+  /** The SQS message id. */
+  readonly messageId: string;
+  /** The queue's name. */
+  readonly queue: string;
+  /** The function that failed on it (`classify-mention`, `handle-department`). */
+  readonly functionName: string;
+  readonly errorName: string;
+  /** The error's message, shortened; error messages never quote a secret or a body. */
+  readonly errorMessage: string;
+  /** ISO time of the failure. */
+  readonly failedAt: string;
+  /** The record's ApproximateReceiveCount at that failure. */
+  readonly receiveCount: number;
+  readonly mentionId?: string;
+  readonly caseId?: string;
+}
+
+/** A recorded failure with how many failures of the message were recorded. */
+export interface RecordedFailure extends RecordFailure {
+  readonly failures: number;
+}
+
+/** Port: the failure causes of queue records, read by `backchannel dlq`. */
+export interface RecordFailureLog {
+  /** Records (the latest) cause of a message's failure; the item expires at `expiresAt` (epoch seconds). */
+  record(failure: RecordFailure, expiresAt: number): Promise<void>;
+  /** The recorded causes of these messages, by message id; a message without one is absent. */
+  causesOf(messageIds: readonly string[]): Promise<ReadonlyMap<string, RecordedFailure>>;
+}
+
 /** Port: the time. */
 export interface Clock {
   now(): Date;

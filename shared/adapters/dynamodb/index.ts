@@ -2,6 +2,7 @@ export { DynamoAssignmentCursor } from './assignment-cursor.ts';
 export { DynamoCaseRepository } from './case-repository.ts';
 export { DynamoCursorRepository } from './cursor-repository.ts';
 export { queryAll } from './query-all.ts';
+export { DynamoRecordFailureLog } from './failure-log.ts';
 export { DynamoMentionRepository } from './mention-repository.ts';
 export { DynamoMetricRepository, HISTOGRAM_BUCKETS, histogramBucketOf } from './metric-repository.ts';
 export { DynamoNotificationLog } from './notification-log.ts';

@@ -14,6 +14,7 @@
  * | histogram        | HIST#<day>                 | DEPT#<dept>#<response or resolution>   |                                             |                                              |
  * | daily report     | REPORT#DAILY#<day>         | DEPT#<dept>                            |                                             |                                              |
  * | poller cursor    | CURSOR#<platform>#<source> | CURSOR                                 |                                             |                                              |
+ * | record failure   | FAIL#<SQS message id>      | FAIL                                   |                                             |                                              |
  *
  * The case item carries `version` (optimistic lock: every transition writes version + 1 on
  * the condition that the stored one is unchanged) and its `history` (appended in the same
@@ -55,6 +56,7 @@ export const keys = {
   dailyReports: (day: string) => `REPORT#DAILY#${day}`,
   dailyReport: (day: string, department: string) => ({ PK: `REPORT#DAILY#${day}`, SK: `DEPT#${department}` }),
   pollCursor: (platform: string, source: string) => ({ PK: `CURSOR#${platform}#${source}`, SK: 'CURSOR' }),
+  recordFailure: (messageId: string) => ({ PK: `FAIL#${messageId}`, SK: 'FAIL' }),
 } as const;
 
 export const GSI1 = 'GSI1';

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { parseCompanyConfigJson } from '../../config/load.ts';
@@ -11,7 +12,7 @@ import { systemClock } from '../../domain/system-clock.ts';
 import type { PollFeedDeps } from '../../pollers/poll-feed.ts';
 import type { MentionFeed } from '../../pollers/ports.ts';
 import { isCredentialError, PollRunError, runPollers, type PollRun } from '../../pollers/run-pollers.ts';
-import { logger, metrics } from '../../observability/powertools.ts';
+import { logger, metrics, tracer } from '../../observability/powertools.ts';
 import { createDocumentClient, createSecretsClient, createSqsClient } from '../aws-clients.ts';
 import { DynamoCursorRepository } from '../dynamodb/cursor-repository.ts';
 import { DEFAULT_HTTP_TIMEOUT_MS } from '../http-json.ts';
@@ -107,6 +108,7 @@ function record(run: PollRun): void {
 export function createPollerHandler(platform: Platform, env: FunctionEnv, dependenciesFrom: (env: FunctionEnv) => PollerDeps) {
   let deps: PollerDeps | undefined;
   return middy<unknown, PollRun>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async (event: unknown, context: Context) => {
