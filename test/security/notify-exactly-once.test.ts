@@ -17,17 +17,20 @@ import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
 import { parseMetaSecret } from '../../infra/local/secrets.ts';
 import { buildTopology, departmentQueueId, platformSecretName } from '../../infra/topology.ts';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCaseRepository, DynamoMentionRepository, DynamoNotificationLog } from '../../shared/adapters/dynamodb/index.ts';
 import type { OutboxLine } from '../../shared/adapters/notify/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { changeCase, type ChangeCaseDeps } from '../../shared/domain/change-case.ts';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../../shared/domain/events.ts';
 import { mentionId } from '../../shared/domain/mention.ts';
-import { targetKey } from '../../shared/domain/notification.ts';
-import { DELIVERY_LEASE_MS } from '../../shared/domain/notify-department.ts';
+import { targetKey, type Notification, type NotificationTarget } from '../../shared/domain/notification.ts';
+import { DELIVERY_LEASE_MS, notifyDepartment, type Notifier } from '../../shared/domain/notify-department.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { demoConfig } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
+import { notificationFactory } from '../factories/notification.ts';
+import { fixedClock } from '../fakes/in-memory.ts';
+import { startLocalTable } from '../support/local-table.ts';
 
 const config = demoConfig();
 
@@ -149,5 +152,51 @@ describe('notifications go out exactly once per target (finding 6)', () => {
       expect((handler?.timeoutSeconds ?? Infinity) * 1000 + DELIVERY_LEASE_MS).toBeLessThan((queue?.visibilityTimeoutSeconds ?? 0) * 1000);
     }
     expect(queues).toHaveLength(config.departments.length);
+  });
+});
+
+describe('delivery claims in the real table under concurrent senders (finding 6)', () => {
+  const topology = buildTopology(config);
+  let local: Awaited<ReturnType<typeof startLocalTable>>;
+
+  beforeAll(async () => {
+    local = await startLocalTable(topology.table);
+  });
+
+  afterAll(async () => {
+    await local?.backend.stop();
+  });
+
+  /** Records what went out; while `teamsDown`, Teams answers 503 as a down workflow would. */
+  class FlakyNotifier implements Notifier {
+    readonly delivered: string[] = [];
+    teamsDown = true;
+
+    async send(notification: Notification, target: NotificationTarget): Promise<void> {
+      // Yield first, as a network call does, so that concurrent senders really interleave.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (target.type === 'teams' && this.teamsDown) throw new Error('teams answered 503');
+      this.delivered.push(targetKey(notification.department, target));
+    }
+  }
+
+  it('sends each target once across six concurrent senders, and a target that failed once on the retry', async () => {
+    // Arrange
+    const notifier = new FlakyNotifier();
+    const deps = { notifier, log: new DynamoNotificationLog(local.documents, topology.table.name), clock: fixedClock('2026-11-30T09:00:05.000Z'), expiresAt: 1_900_000_000 };
+    const targets: NotificationTarget[] = [
+      { type: 'slack', channel: '#kundenservice' },
+      { type: 'teams', secretName: 'backchannel/demo/teams-service' },
+    ];
+
+    // Act
+    const first = await Promise.allSettled(Array.from({ length: 6 }, () => notifyDepartment(notificationFactory(), targets, deps)));
+    notifier.teamsDown = false;
+    const retries = await Promise.all(Array.from({ length: 3 }, () => notifyDepartment(notificationFactory(), targets, deps)));
+
+    // Assess
+    expect(first.filter((r) => r.status === 'rejected').length).toBeGreaterThanOrEqual(1);
+    expect(notifier.delivered.sort()).toEqual(['service/slack:#kundenservice', 'service/teams:backchannel/demo/teams-service']);
+    expect(retries.flatMap((r) => r.sent)).toEqual(['mention:facebook:1_2#service/teams:backchannel/demo/teams-service']);
   });
 });
