@@ -61,6 +61,7 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { read
     businessMinutes: policy.businessMinutes,
     reopenWindowMinutes: policy.reopenWindowMinutes,
     approverDepartment: policy.approverDepartment,
+    escalation: policy.escalation,
     caseChanges: {
       companyId: config.company.id,
       retentionDays: config.retention.days,

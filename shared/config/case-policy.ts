@@ -1,8 +1,9 @@
 import type { AssignmentPolicy } from '../domain/assignment.ts';
+import type { EscalationPolicy } from '../domain/check-sla.ts';
 import { addBusinessMinutes, businessMinutesBetween, isWithinBusinessHours, type BusinessCalendar } from '../domain/business-time.ts';
 import type { Priority } from '../domain/mention.ts';
 import { calendarOf } from './calendar.ts';
-import { approverDepartment, type CompanyConfig } from './schema.ts';
+import { approverDepartment, escalationTargets, type CompanyConfig } from './schema.ts';
 
 /**
  * The company config's case rules as the domain reads them: SLA time in each department's
@@ -18,6 +19,8 @@ export interface CasePolicy {
   assignment(department: string): AssignmentPolicy;
   approverDepartment(department: string): string;
   readonly reopenWindowMinutes: number;
+  /** `cases.escalate` with its targets resolved: what escalates, and to whom. */
+  readonly escalation: EscalationPolicy;
 }
 
 export function casePolicyOf(config: CompanyConfig): CasePolicy {
@@ -48,5 +51,6 @@ export function casePolicyOf(config: CompanyConfig): CasePolicy {
     },
     approverDepartment: (id) => approverDepartment(config, id),
     reopenWindowMinutes: config.cases.reopenWindow,
+    escalation: { categories: config.cases.escalate.categories, tags: config.cases.escalate.tags, to: escalationTargets(config) },
   };
 }

@@ -1,5 +1,6 @@
 import {
   AWAITING_RESPONSE_STATES,
+  CASE_STATES,
   type Actor,
   type Case,
   type CaseAction,
@@ -8,6 +9,7 @@ import {
   type ReplyDraft,
 } from './case.ts';
 import { ConflictError } from './errors.ts';
+import { PRIORITIES, type Priority } from './mention.ts';
 
 /**
  * What someone asks of a case. `assign`, `wait`, `respond`, `resolve` and `reopen` move it
@@ -41,7 +43,29 @@ export type CaseCommand =
   /** `approverIsMember`: the caller checked that the actor is a member of the approving department. */
   | { readonly type: 'approve-reply'; readonly replyId: string; readonly approverIsMember: boolean }
   /** A person moves the case to another department (stored as a correction); `dueAt` is that department's SLA. */
-  | { readonly type: 'reroute'; readonly department: string; readonly reason: string; readonly dueAt: string };
+  | { readonly type: 'reroute'; readonly department: string; readonly reason: string; readonly dueAt: string }
+  /**
+   * The routing decision of a mention that joined the case (same thread), applied as one
+   * change that only ever raises: a higher priority (with `dueAt`, the due time of the raised
+   * priority: the earlier of it and the current one holds), more tags and cc, approval
+   * required (never removed), and an escalation to `escalate.to`. See thread-routing.ts.
+   */
+  | ApplyRoutingCommand;
+
+/** See {@link CaseCommand}: the `apply-routing` command. */
+export interface ApplyRoutingCommand {
+  readonly type: 'apply-routing';
+  readonly mentionId: string;
+  /** Ids of the routing rules that matched the mention. */
+  readonly rules: readonly string[];
+  readonly priority?: Priority;
+  readonly dueAt?: string;
+  readonly tags?: readonly string[];
+  readonly cc?: readonly string[];
+  /** Replies need the approval of this department from now on. */
+  readonly approverDepartment?: string;
+  readonly escalate?: { readonly to: readonly string[]; readonly reason: string };
+}
 
 /** Who asks, when, and the idempotency key of the change. */
 export interface TransitionContext {
@@ -69,8 +93,12 @@ const ALLOWED_FROM: Readonly<Record<'assign' | 'wait' | 'respond' | 'resolve' | 
   reopen: ['resolved'],
 };
 
+/** Actions that note something on a case in any state: a mention may join a resolved case within its reopen window. */
+const ANY_STATE: readonly CaseAction[] = ['apply-routing'];
+
 /** Whether a state-changing action may start from a state (the notes need a case that is not resolved). */
 export function isAllowed(action: CaseAction, from: CaseState): boolean {
+  if (ANY_STATE.includes(action)) return CASE_STATES.includes(from);
   const allowed = (ALLOWED_FROM as Partial<Record<CaseAction, readonly CaseState[]>>)[action];
   return allowed ? allowed.includes(from) : from !== 'resolved';
 }
@@ -158,6 +186,8 @@ function changesOf(c: Case, command: CaseCommand, ctx: TransitionContext): Chang
     }
     case 'approve-reply':
       return approve(c, command, ctx);
+    case 'apply-routing':
+      return applyRouting(c, command, ctx);
     case 'reroute': {
       if (command.department === c.department) throw new ConflictError(`case ${c.id} already belongs to ${c.department}`);
       const correction = { from: c.department, to: command.department, by: ctx.actor, at: ctx.at, reason: command.reason, category: c.category };
@@ -177,6 +207,65 @@ function changesOf(c: Case, command: CaseCommand, ctx: TransitionContext): Chang
       };
     }
   }
+}
+
+/**
+ * Raises a case by a joining mention's routing: every part only adds (a lower priority, a
+ * later due time, fewer tags change nothing), so a command decided on a case that changed
+ * meanwhile never takes anything away.
+ */
+function applyRouting(c: Case, command: ApplyRoutingCommand, ctx: TransitionContext): Changes {
+  const changes: Record<string, unknown> = {};
+  const detail: Record<string, string> = { mentionId: command.mentionId };
+  if (command.rules.length > 0) detail.rules = command.rules.join(', ');
+  if (command.priority && rank(command.priority) > rank(c.priority)) {
+    changes.priority = command.priority;
+    detail.priority = `${c.priority} -> ${command.priority}`;
+    if (command.dueAt && command.dueAt < c.dueAt) {
+      // A new due time: the SLA marks of the old one no longer apply.
+      Object.assign(changes, { dueAt: command.dueAt, slaWarnedAt: undefined, breachedAt: undefined });
+      detail.dueAt = `${c.dueAt} -> ${command.dueAt}`;
+    }
+  }
+  const tags = (command.tags ?? []).filter((t) => !(c.tags ?? []).includes(t));
+  if (tags.length > 0) {
+    changes.tags = unique([...(c.tags ?? []), ...tags]);
+    detail.tags = tags.join(', ');
+  }
+  const cc = (command.cc ?? []).filter((d) => d !== c.department && !c.cc.includes(d));
+  if (cc.length > 0) {
+    changes.cc = unique([...c.cc, ...cc]);
+    detail.cc = cc.join(', ');
+  }
+  if (command.approverDepartment && !c.requireApproval) {
+    Object.assign(changes, { requireApproval: true, approverDepartment: command.approverDepartment });
+    detail.approval = command.approverDepartment;
+  }
+  const escalateTo = (command.escalate?.to ?? []).filter((d) => !(c.escalatedTo ?? []).includes(d));
+  if (command.escalate && escalateTo.length > 0) {
+    Object.assign(changes, { escalatedAt: ctx.at, escalatedTo: unique([...(c.escalatedTo ?? []), ...escalateTo]) });
+    // `to` names who the change's event reaches (recipientsOf), as for `escalate`.
+    detail.to = escalateTo.join(', ');
+    detail.reason = command.escalate.reason;
+  }
+  if (Object.keys(changes).length === 0) throw new ConflictError(`the routing of mention ${command.mentionId} raises nothing on case ${c.id}`);
+  return { changes: changes as Partial<Case>, to: c.state, detail };
+}
+
+/** Whether a routing decision would raise anything on the case (else `apply-routing` is a ConflictError). */
+export function routingRaises(c: Case, command: ApplyRoutingCommand): boolean {
+  try {
+    applyRouting(c, command, { transitionId: '', actor: '', at: '' });
+    return true;
+  } catch (error) {
+    if (error instanceof ConflictError) return false;
+    throw error;
+  }
+}
+
+/** high 2, normal 1, low 0. */
+function rank(priority: Priority): number {
+  return PRIORITIES.length - 1 - PRIORITIES.indexOf(priority);
 }
 
 function respond(c: Case, command: Extract<CaseCommand, { type: 'respond' }>, ctx: TransitionContext): Changes {

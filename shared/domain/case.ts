@@ -102,6 +102,7 @@ export const CASE_ACTIONS = [
   'draft-reply',
   'approve-reply',
   'reroute',
+  'apply-routing',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 

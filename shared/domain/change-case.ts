@@ -87,13 +87,15 @@ async function observeDurations(before: Case, after: Case, deps: ChangeCaseDeps)
 }
 
 /**
- * The departments a change must reach: escalations go to their targets, SLA marks and
+ * The departments a change must reach: escalations (also by a joining mention's routing) go to their targets, SLA marks and
  * reopenings to the case's department (its lead), drafts that need approval to the
  * approving department, reroutes to the new department. Other changes notify nobody.
  */
 export function recipientsOf(c: Case, entry: CaseHistoryEntry): string[] {
   switch (entry.action) {
     case 'escalate':
+    case 'apply-routing':
+      // A joining mention's routing reaches only the departments it escalated to (its cc hear of the mention itself).
       return (entry.detail?.to ?? '').split(', ').filter((d) => d.length > 0);
     case 'warn-sla':
     case 'breach-sla':

@@ -1,6 +1,7 @@
 import { caseIdForThread, type Case } from './case.ts';
 import { isAllowed } from './case-lifecycle.ts';
 import { changeCase, type ChangeCaseDeps } from './change-case.ts';
+import type { EscalationPolicy } from './check-sla.ts';
 import { ConflictError } from './errors.ts';
 import type { Classifier } from './classification.ts';
 import type { MentionRouted } from './events.ts';
@@ -8,6 +9,7 @@ import type { Mention, Priority } from './mention.ts';
 import { recordOwnReply } from './own-reply.ts';
 import type { CaseJournal, CaseRepository, Clock, EventPublisher, MentionRepository, StoredMention } from './ports.ts';
 import { routeMention, type RoutingPolicy } from './route-mention.ts';
+import { routingCommandFor } from './thread-routing.ts';
 import { addMinutes, expiresAtEpochSeconds } from './time.ts';
 
 export interface ClassifyMentionDeps {
@@ -36,9 +38,12 @@ export interface ClassifyMentionDeps {
   readonly approverDepartment?: (department: string) => string;
   /**
    * The case lifecycle: with it, the company's own reply marks the case responded (state,
-   * response time, `Case Responded`); without it, the reply is only recorded.
+   * response time, `Case Responded`), and a mention that joins an existing case applies its
+   * routing to it (`apply-routing`); without it, the reply is only recorded.
    */
   readonly caseChanges?: ChangeCaseDeps;
+  /** `cases.escalate`: a joining mention of these categories or tags escalates its case. */
+  readonly escalation?: EscalationPolicy;
 }
 
 export type ClassifyOutcome =
@@ -54,7 +59,9 @@ export type ClassifyOutcome =
  * 2. store the mention unless it exists (dedupe by platform and external id); a mention
  *    that was already fully routed is skipped, one that was stored but not published
  *    (a crash, a redelivery) is finished with the decisions stored the first time
- * 3. ensure the thread's case (same conversation, same case)
+ * 3. ensure the thread's case (same conversation, same case); when the mention joined a
+ *    case that existed, apply its routing to the case: raise priority, add tags and cc,
+ *    require approval, escalate (thread-routing.ts), one `apply-routing` change
  * 4. publish one event per department: the case's department, and the mention's own
  *    department as cc when it differs
  * 5. mark the mention routed
@@ -90,7 +97,7 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
 
   const decided = stored.routing;
   const slaMinutes = decided.slaMinutes ?? deps.slaMinutes(decided.department, decided.priority);
-  const kase: Case = await deps.cases.ensure(
+  let kase: Case = await deps.cases.ensure(
     {
       id: stored.caseId,
       platform: mention.platform,
@@ -114,6 +121,10 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
     },
     expiresAt,
   );
+
+  if (kase.firstMentionId !== mention.id && deps.caseChanges) {
+    kase = await applyThreadRouting(kase.id, mention, stored, now, deps, deps.caseChanges);
+  }
 
   const departments = unique([kase.department, decided.department, ...decided.cc]);
   const events: MentionRouted[] = departments.map((department) => ({
@@ -191,6 +202,31 @@ async function respondOnPlatform(mention: Mention, caseId: string, deps: Classif
     { transitionId: `own-reply:${mention.id}`, actor: `platform:${mention.id}` },
     changes,
   );
+}
+
+/**
+ * A mention joined a case that existed: its routing raises the case (never lowers it), as
+ * one change keyed by the mention (`routing:<mentionId>`), so a redelivery applies it once.
+ * @returns the case as it is now
+ */
+async function applyThreadRouting(caseId: string, mention: Mention, stored: StoredMention, now: Date, deps: ClassifyMentionDeps, changes: ChangeCaseDeps): Promise<Case> {
+  const decided = stored.routing;
+  const outcome = await changeCase(
+    caseId,
+    (current) =>
+      routingCommandFor(current, { id: mention.id, category: stored.classification.category }, decided, {
+        ...(deps.escalation ? { escalation: deps.escalation } : {}),
+        ...(deps.approverDepartment ? { approverDepartment: deps.approverDepartment } : {}),
+        dueAt: (priority) => {
+          // In the case's department's business time: it keeps the case.
+          const minutes = decided.slaMinutes ?? deps.slaMinutes(current.department, priority);
+          return (deps.addSlaTime ? deps.addSlaTime(current.department, now, minutes) : addMinutes(now, minutes)).toISOString();
+        },
+      }),
+    { transitionId: `routing:${mention.id}`, actor: 'system:classify-mention' },
+    changes,
+  );
+  return outcome.case;
 }
 
 /** The decision's tags, approval, rules and key accounts, for the event (stored decisions of older releases lack them). */

@@ -22,6 +22,7 @@ export const CASE_DETAIL_TYPES = {
   'draft-reply': 'Reply Drafted',
   'approve-reply': 'Reply Approved',
   reroute: 'Case Rerouted',
+  'apply-routing': 'Case Routing Applied',
 } as const satisfies Record<CaseAction, string>;
 export type CaseDetailType = (typeof CASE_DETAIL_TYPES)[CaseAction];
 

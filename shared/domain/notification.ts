@@ -276,6 +276,8 @@ const KIND_OF_ACTION: Partial<Record<CaseEvent['action'], NotificationKind>> = {
   escalate: 'escalation',
   'draft-reply': 'approval-requested',
   reroute: 'rerouted',
+  // A joining mention's routing reaches departments only when it escalated the case.
+  'apply-routing': 'escalation',
 };
 
 /**
@@ -309,7 +311,12 @@ export function notificationForCaseEvent(
       case 'escalation':
         return {
           title: `Escalated to ${department.name}: ${subject}`,
-          summary: `${detail.reason ?? 'Escalated'}. The case belongs to ${event.department}; it was due ${due}.`,
+          summary:
+            event.action === 'apply-routing'
+              ? `${detail.reason ?? 'Escalated'}. The case belongs to ${event.department}${
+                  detail.approval ? `; public replies now need the approval of ${detail.approval}` : ''
+                }; the first response is due ${due}.`
+              : `${detail.reason ?? 'Escalated'}. The case belongs to ${event.department}; it was due ${due}.`,
           people: leads,
         };
       case 'reopened':

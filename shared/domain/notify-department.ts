@@ -1,5 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { deliveryKey, type Notification, type NotificationTarget } from './notification.ts';
 import type { Clock, NotificationLog } from './ports.ts';
+
+/**
+ * How long a claim on a delivery keeps other senders away (60 s). It is longer than any
+ * live sender can take (handle-department's timeout is 30 s, a webhook post's budget 10 s),
+ * so no live sender is ever overtaken, and shorter than a department queue's visibility
+ * timeout minus that function timeout (180 s - 30 s), so when a sender dies holding a claim,
+ * its message comes back only after the claim has expired, and is sent then.
+ */
+export const DELIVERY_LEASE_MS = 60_000;
 
 /**
  * Port: delivers one notification to one target (a Slack channel, a Teams workflow, an
@@ -16,6 +26,8 @@ export interface NotifyDepartmentDeps {
   readonly clock: Clock;
   /** Epoch seconds when the sent-markers expire (the company's retention). */
   readonly expiresAt: number;
+  /** How long a claim holds (default DELIVERY_LEASE_MS). */
+  readonly leaseMs?: number;
 }
 
 export interface NotifyOutcome {
@@ -23,6 +35,11 @@ export interface NotifyOutcome {
   readonly sent: readonly string[];
   /** Delivery keys sent before (a redelivery): not sent again. */
   readonly skipped: readonly string[];
+  /**
+   * Delivery keys another sender is sending right now (a concurrent duplicate): not sent
+   * here; if that sender fails, it releases the claim and its own retry sends.
+   */
+  readonly held: readonly string[];
 }
 
 /** One target that could not be told. */
@@ -53,17 +70,21 @@ export class NotificationDeliveryError extends Error {
 }
 
 /**
- * Tells a department through each of its targets, at most once per notification and target.
+ * Tells a department through each of its targets, once per notification and target, under
+ * redelivery, concurrent duplicates and retries.
  *
  * For each target (all at once, independently):
- * 1. skip it when the log has its delivery key (`<notification id>#<target key>`): sent before
+ * 1. claim its delivery key (`<notification id>#<target key>`) in the log, atomically:
+ *    `sent` before -> skip; `held` by a concurrent sender -> skip (that sender sends it)
  * 2. send it
- * 3. mark it sent
+ * 3. mark it sent; when the send failed, release the claim so a retry can send it
  *
  * A failing target does not stop the others. When any failed, it throws at the end, so
  * the queue message fails and comes back; then only the failed targets are sent.
- * Exactly once holds unless the marker write fails after a successful send: then that
- * target is sent again on redelivery (at least once beats never).
+ *
+ * The one window left: a sender that dies (or cannot write the marker) after the send and
+ * before the mark. Then its claim expires after the lease and the retry sends that target
+ * once more: at most one duplicate per such crash, never a lost notification.
  *
  * @throws NotificationDeliveryError listing the targets that failed
  */
@@ -74,16 +95,32 @@ export async function notifyDepartment(
 ): Promise<NotifyOutcome> {
   const sent: string[] = [];
   const skipped: string[] = [];
+  const held: string[] = [];
   const failures: DeliveryFailure[] = [];
+  const leaseMs = deps.leaseMs ?? DELIVERY_LEASE_MS;
   await Promise.all(
     targets.map(async (target) => {
       const key = deliveryKey(notification, target);
+      const owner = randomUUID();
       try {
-        if (await deps.log.wasSent(notification.caseId, key)) {
-          skipped.push(key);
+        const now = deps.clock.now();
+        const claim = await deps.log.claim(notification.caseId, key, {
+          owner,
+          at: now.toISOString(),
+          leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+          expiresAt: deps.expiresAt,
+        });
+        if (claim !== 'claimed') {
+          (claim === 'sent' ? skipped : held).push(key);
           return;
         }
-        await deps.notifier.send(notification, target);
+        try {
+          await deps.notifier.send(notification, target);
+        } catch (error) {
+          // Free it for the retry now; if even that fails, the lease runs out before the retry comes.
+          await deps.log.release(notification.caseId, key, owner).catch(() => undefined);
+          throw error;
+        }
         await deps.log.markSent(notification.caseId, key, deps.clock.now().toISOString(), deps.expiresAt);
         sent.push(key);
       } catch (error) {
@@ -93,5 +130,5 @@ export async function notifyDepartment(
     }),
   );
   if (failures.length > 0) throw new NotificationDeliveryError(notification.id, failures);
-  return { sent, skipped };
+  return { sent, skipped, held };
 }

@@ -90,12 +90,39 @@ export interface AssignmentCursor {
 }
 
 /**
- * Port: which notifications went out, so a redelivered transition never notifies twice.
- * The key is the notification's id and its target.
+ * The answer to a claim on one delivery: `claimed` (send it now), `sent` (it went out
+ * before: skip it) or `held` (another sender claimed it and its lease runs: skip it; when
+ * that sender fails it releases the claim and its own message is retried).
+ */
+export type DeliveryClaim = 'claimed' | 'sent' | 'held';
+
+/** Who claims a delivery, when, and until when the claim keeps others away. */
+export interface DeliveryClaimRequest {
+  /** A token of this attempt (unique per call), so only its holder releases it. */
+  readonly owner: string;
+  /** ISO time of the claim. */
+  readonly at: string;
+  /** ISO time after which a claim that was neither marked sent nor released is free again (its holder died). */
+  readonly leaseUntil: string;
+  /** Epoch seconds when the item expires (the company's retention). */
+  readonly expiresAt: number;
+}
+
+/**
+ * Port: which notifications went out, so that redelivered, concurrent and retried causes
+ * notify each target once. The key is the notification's id and its target.
+ *
+ * A sender claims a delivery atomically before it sends (the claim is the only
+ * check-and-set: two concurrent claimers never both get `claimed`), marks it sent after a
+ * successful send, and releases it when the send failed, so a retry can claim it again.
  */
 export interface NotificationLog {
-  wasSent(caseId: string, key: string): Promise<boolean>;
+  /** Claims the delivery unless it was sent or another live claim holds it. */
+  claim(caseId: string, key: string, request: DeliveryClaimRequest): Promise<DeliveryClaim>;
+  /** Records the delivery as sent: every later claim answers `sent`. */
   markSent(caseId: string, key: string, sentAt: string, expiresAt: number): Promise<void>;
+  /** Gives up this owner's claim (the send failed); a claim of another owner or a sent marker stays. */
+  release(caseId: string, key: string, owner: string): Promise<void>;
 }
 
 /** A counter of one day and one set of dimensions. */

@@ -11,6 +11,8 @@ import type {
   Clock,
   Counter,
   DailyReport,
+  DeliveryClaim,
+  DeliveryClaimRequest,
   DurationMetric,
   EventPublisher,
   Histogram,
@@ -180,16 +182,43 @@ export class InMemoryAssignmentCursor implements AssignmentCursor {
   }
 }
 
-/** Sent-markers per case and key. */
+/**
+ * Delivery claims and sent-markers per case and key, with the table's semantics: a claim
+ * wins when there is no item or the sending claim's lease ran out. Each method decides
+ * without awaiting in between, so concurrent callers see the check-and-set atomically.
+ */
 export class InMemoryNotificationLog implements NotificationLog {
-  readonly sent = new Map<string, string>();
+  readonly items = new Map<string, { state: 'sending'; owner: string; leaseUntil: string } | { state: 'sent'; sentAt: string }>();
+  /** Every claim with its answer, in call order. */
+  readonly claims: { readonly key: string; readonly answer: DeliveryClaim }[] = [];
 
-  async wasSent(caseId: string, key: string): Promise<boolean> {
-    return this.sent.has(`${caseId}|${key}`);
+  /** The sent-markers: `<caseId>|<key>` -> sentAt. */
+  get sent(): Map<string, string> {
+    return new Map([...this.items].flatMap(([k, v]) => (v.state === 'sent' ? [[k, v.sentAt] as const] : [])));
+  }
+
+  async claim(caseId: string, key: string, request: DeliveryClaimRequest): Promise<DeliveryClaim> {
+    const id = `${caseId}|${key}`;
+    const item = this.items.get(id);
+    let answer: DeliveryClaim;
+    if (item?.state === 'sent') answer = 'sent';
+    else if (item && item.leaseUntil >= request.at) answer = 'held';
+    else {
+      this.items.set(id, { state: 'sending', owner: request.owner, leaseUntil: request.leaseUntil });
+      answer = 'claimed';
+    }
+    this.claims.push({ key: id, answer });
+    return answer;
   }
 
   async markSent(caseId: string, key: string, sentAt: string): Promise<void> {
-    this.sent.set(`${caseId}|${key}`, sentAt);
+    this.items.set(`${caseId}|${key}`, { state: 'sent', sentAt });
+  }
+
+  async release(caseId: string, key: string, owner: string): Promise<void> {
+    const id = `${caseId}|${key}`;
+    const item = this.items.get(id);
+    if (item?.state === 'sending' && item.owner === owner) this.items.delete(id);
   }
 }
 

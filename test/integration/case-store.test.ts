@@ -399,16 +399,66 @@ describe('case store against dynalite', () => {
   });
 
   describe('notification log', () => {
-    it('remembers a sent notification per case and key', async () => {
+    const claimAt = (owner: string, at = NOW, leaseMs = 60_000) => ({
+      owner,
+      at,
+      leaseUntil: new Date(Date.parse(at) + leaseMs).toISOString(),
+      expiresAt: EXPIRES,
+    });
+
+    it('grants exactly one of ten concurrent claimers the delivery, and tells the others it is held', async () => {
       const log = new DynamoNotificationLog(local.documents, tableName);
-      const before = await log.wasSent('case_notified', 'assign:1#slack');
+
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => log.claim('case_claimed', 'mention:m1#service/slack:#kundenservice', claimAt(`sender-${i}`))));
+
+      expect(answers.filter((a) => a === 'claimed')).toHaveLength(1);
+      expect(answers.filter((a) => a === 'held')).toHaveLength(9);
+    });
+
+    it('answers sent to every claim after the delivery was marked sent, per case and key', async () => {
+      const log = new DynamoNotificationLog(local.documents, tableName);
+      await log.claim('case_notified', 'assign:1#slack', claimAt('first'));
 
       await log.markSent('case_notified', 'assign:1#slack', NOW, EXPIRES);
 
-      expect(before).toBe(false);
-      expect(await log.wasSent('case_notified', 'assign:1#slack')).toBe(true);
-      expect(await log.wasSent('case_notified', 'assign:1#email')).toBe(false);
-      expect(await log.wasSent('case_other', 'assign:1#slack')).toBe(false);
+      expect(await log.claim('case_notified', 'assign:1#slack', claimAt('later', '2026-11-30T12:00:00.000Z'))).toBe('sent');
+      expect(await log.claim('case_notified', 'assign:1#email', claimAt('other-target'))).toBe('claimed');
+      expect(await log.claim('case_other', 'assign:1#slack', claimAt('other-case'))).toBe('claimed');
+    });
+
+    it('frees a released claim for the next sender, and ignores a release by someone who does not hold it', async () => {
+      const log = new DynamoNotificationLog(local.documents, tableName);
+      await log.claim('case_released', 'n1#teams', claimAt('failed-sender'));
+
+      await log.release('case_released', 'n1#teams', 'somebody-else');
+      const whileHeld = await log.claim('case_released', 'n1#teams', claimAt('retry-too-early'));
+      await log.release('case_released', 'n1#teams', 'failed-sender');
+      const afterRelease = await log.claim('case_released', 'n1#teams', claimAt('retry'));
+
+      expect(whileHeld).toBe('held');
+      expect(afterRelease).toBe('claimed');
+    });
+
+    it('lets a sender take over a claim whose lease ran out (its holder died), but not a running one', async () => {
+      const log = new DynamoNotificationLog(local.documents, tableName);
+      await log.claim('case_lease', 'n1#email', claimAt('died', NOW, 60_000));
+
+      const within = await log.claim('case_lease', 'n1#email', claimAt('early', '2026-11-30T10:00:59.000Z'));
+      const after = await log.claim('case_lease', 'n1#email', claimAt('late', '2026-11-30T10:01:01.000Z'));
+
+      expect(within).toBe('held');
+      expect(after).toBe('claimed');
+      const { Item } = await local.documents.send(new GetCommand({ TableName: tableName, Key: keys.notification('case_lease', 'n1#email') }));
+      expect(Item).toMatchObject({ state: 'sending', owner: 'late', expiresAt: EXPIRES });
+    });
+
+    it('counts a marker written before claims existed (no state) as sent', async () => {
+      const log = new DynamoNotificationLog(local.documents, tableName);
+      await local.documents.send(
+        new PutCommand({ TableName: tableName, Item: { ...keys.notification('case_legacy', 'n0#slack'), type: 'notification-sent', caseId: 'case_legacy', key: 'n0#slack', sentAt: NOW, expiresAt: EXPIRES } }),
+      );
+
+      expect(await log.claim('case_legacy', 'n0#slack', claimAt('new-sender', '2026-12-01T10:00:00.000Z'))).toBe('sent');
     });
 
     it('keeps the markers apart from the case’s mentions and notes', async () => {

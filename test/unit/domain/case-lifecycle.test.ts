@@ -20,6 +20,7 @@ const COMMANDS: Record<CaseAction, CaseCommand> = {
   'draft-reply': { type: 'draft-reply', replyId: 'reply-1', text: 'Das tut uns leid.' },
   'approve-reply': { type: 'approve-reply', replyId: 'reply-0', approverIsMember: true },
   reroute: { type: 'reroute', department: 'sales', reason: 'asks for a quote', dueAt: '2026-11-30T15:00:00.000Z' },
+  'apply-routing': { type: 'apply-routing', mentionId: 'facebook:9_11', rules: ['crisis'], tags: ['crisis'] },
 };
 
 const OPEN: readonly CaseState[] = ['new', 'assigned', 'waiting', 'responded'];
@@ -39,6 +40,7 @@ const LEGAL: Record<CaseAction, Partial<Record<CaseState, CaseState>>> = {
   'draft-reply': stays(OPEN),
   'approve-reply': stays(OPEN),
   reroute: allTo(OPEN, 'new'),
+  'apply-routing': stays(CASE_STATES),
 };
 
 /** A case in the state, with a draft by someone else (so approve-reply has something to approve). */

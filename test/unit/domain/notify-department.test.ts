@@ -50,7 +50,7 @@ describe('notifyDepartment', () => {
 
     // Assess
     expect(notifier.delivered).toHaveLength(2);
-    expect(again).toEqual({ sent: [], skipped: expect.arrayContaining([expect.stringContaining('slack'), expect.stringContaining('email')]) });
+    expect(again).toEqual({ sent: [], held: [], skipped: expect.arrayContaining([expect.stringContaining('slack'), expect.stringContaining('email')]) });
   });
 
   it('still tries the other targets when one fails, then throws naming the failed one', async () => {
@@ -87,13 +87,71 @@ describe('notifyDepartment', () => {
   it('counts a target as failed when its sent-marker cannot be written', async () => {
     // Arrange
     const { deps } = setup();
-    const log = { wasSent: async () => false, markSent: async () => Promise.reject(new Error('table unavailable')) };
+    const log = new InMemoryNotificationLog();
+    log.markSent = async () => Promise.reject(new Error('table unavailable'));
 
     // Act
     const run = notifyDepartment(notificationFactory(), [slack], { ...deps, log });
 
     // Assess
     await expect(run).rejects.toMatchObject({ failures: [{ key: 'mention:facebook:1_2#service/slack:#kundenservice', target: 'slack' }] });
+  });
+
+  it('sends once per target when six deliveries of the same notification run concurrently', async () => {
+    // Arrange
+    const { notifier, deps } = setup();
+
+    // Act
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => notifyDepartment(notificationFactory(), [slack, email], deps)));
+
+    // Assess
+    expect(notifier.delivered.map((d) => d.target.type).sort()).toEqual(['email', 'slack']);
+    expect(outcomes.flatMap((o) => o.sent)).toHaveLength(2);
+    expect(outcomes.flatMap((o) => [...o.held, ...o.skipped])).toHaveLength(10);
+  });
+
+  it('skips, without failing, a target whose delivery another sender holds', async () => {
+    // Arrange
+    const { notifier, log, deps } = setup();
+    const key = 'mention:facebook:1_2#service/slack:#kundenservice';
+    await log.claim('case_0123456789abcdef0123', key, { owner: 'other-sender', at: '2026-11-30T09:00:00.000Z', leaseUntil: '2026-11-30T09:01:00.000Z', expiresAt: 1 });
+
+    // Act
+    const outcome = await notifyDepartment(notificationFactory(), [slack], deps);
+
+    // Assess
+    expect(outcome).toEqual({ sent: [], skipped: [], held: [key] });
+    expect(notifier.delivered).toEqual([]);
+  });
+
+  it('releases the claim of a failed send, so the retry sends it', async () => {
+    // Arrange
+    const { notifier, log, deps } = setup();
+    notifier.failing.add('slack');
+    await notifyDepartment(notificationFactory(), [slack], deps).catch(() => undefined);
+    notifier.failing.clear();
+
+    // Act
+    const retry = await notifyDepartment(notificationFactory(), [slack], deps);
+
+    // Assess
+    expect(retry.sent).toEqual(['mention:facebook:1_2#service/slack:#kundenservice']);
+    expect(notifier.delivered).toHaveLength(1);
+    expect(log.claims.map((c) => c.answer)).toEqual(['claimed', 'claimed']);
+  });
+
+  it('sends a target whose claim was left by a sender that died, once the lease ran out', async () => {
+    // Arrange
+    const { notifier, log, deps } = setup();
+    const key = 'mention:facebook:1_2#service/email:service@radwerk-hansen.example';
+    await log.claim('case_0123456789abcdef0123', key, { owner: 'died', at: '2026-11-30T08:58:00.000Z', leaseUntil: '2026-11-30T08:59:00.000Z', expiresAt: 1 });
+
+    // Act
+    const outcome = await notifyDepartment(notificationFactory(), [email], deps);
+
+    // Assess
+    expect(outcome.sent).toEqual([key]);
+    expect(notifier.delivered.map((d) => d.target)).toEqual([email]);
   });
 
   it('notifies a second department at the same channel under its own marker', async () => {

@@ -1,0 +1,202 @@
+/**
+ * Finding 6 (issue 10): the same valid webhook delivered 6 times made one case but up to
+ * 6 Slack/Teams messages per target. The notification log checked "was it sent?" and
+ * wrote "sent" after the send, so concurrent senders all passed the check. Now a sender
+ * claims a delivery atomically before it sends, and only the claim's winner sends.
+ *
+ * Driven from the outside against the embedded runtime (real handlers, dynalite,
+ * local-aws-sqs, the local bus), counting the outbox: one line per notification and target.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../infra/local/backends.ts';
+import { postSignedMeta } from '../../infra/local/demo.ts';
+import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
+import { parseMetaSecret } from '../../infra/local/secrets.ts';
+import { buildTopology, departmentQueueId, platformSecretName } from '../../infra/topology.ts';
+import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCaseRepository, DynamoMentionRepository, DynamoNotificationLog } from '../../shared/adapters/dynamodb/index.ts';
+import type { OutboxLine } from '../../shared/adapters/notify/index.ts';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { changeCase, type ChangeCaseDeps } from '../../shared/domain/change-case.ts';
+import { DETAIL_TYPES, EVENT_SOURCE } from '../../shared/domain/events.ts';
+import { mentionId } from '../../shared/domain/mention.ts';
+import { targetKey, type Notification, type NotificationTarget } from '../../shared/domain/notification.ts';
+import { DELIVERY_LEASE_MS, notifyDepartment, type Notifier } from '../../shared/domain/notify-department.ts';
+import { systemClock } from '../../shared/domain/system-clock.ts';
+import { demoConfig } from '../factories/config.ts';
+import { metaFixture } from '../factories/http.ts';
+import { notificationFactory } from '../factories/notification.ts';
+import { fixedClock } from '../fakes/in-memory.ts';
+import { startLocalTable } from '../support/local-table.ts';
+
+const config = demoConfig();
+
+/** Every outbox line of a department, or none when the file does not exist yet. */
+async function outboxOf(runtime: Runtime, department: string): Promise<OutboxLine[]> {
+  const text = await readFile(path.join(runtime.outboxDir, `${department}.jsonl`), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as OutboxLine);
+}
+
+/** How often each (notification id, target) of a notification was delivered. */
+function deliveriesOf(lines: readonly OutboxLine[], notificationId: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { notification, target } of lines.filter((l) => l.notification.id === notificationId)) {
+    const key = targetKey(notification.department, target);
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+describe('notifications go out exactly once per target (finding 6)', () => {
+  let runtime: Runtime;
+  const body = metaFixture('page-feed-comment-non-ascii.json');
+  const commentMention = mentionId('facebook', '1223334445556667_7001');
+
+  beforeAll(async () => {
+    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => undefined });
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  function tableOf() {
+    const documents = createDocumentClient(runtime.env['handle-department'] ?? {});
+    return { cases: new DynamoCaseRepository(documents, runtime.tableName), mentions: new DynamoMentionRepository(documents, runtime.tableName) };
+  }
+
+  it('sends one message per target when the same signed webhook arrives 6 times at once', async () => {
+    // Arrange
+    const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
+
+    // Act
+    const answers = await Promise.all(Array.from({ length: 6 }, () => postSignedMeta(runtime.webhookUrls.meta as string, body, appSecret)));
+    await runtime.waitForIdle(30_000);
+
+    // Assess
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(deliveriesOf(await outboxOf(runtime, 'service'), `mention:${commentMention}`)).toEqual({
+      'service/slack:#kundenservice': 1,
+      'service/teams:backchannel/demo/teams-service': 1,
+    });
+  });
+
+  it('sends nothing more when the department queue delivers the routed mention again, three times at once', async () => {
+    // Arrange: the message exactly as the bus put it on the queue
+    const { cases, mentions } = tableOf();
+    const caseId = (await mentions.get(commentMention))?.caseId as string;
+    const [routed] = await cases.mentionsOf(caseId);
+    const message = JSON.stringify({ version: '0', source: EVENT_SOURCE, 'detail-type': DETAIL_TYPES.mentionRouted, detail: routed });
+    const sqs = new SQSClient({ region: runtime.region, endpoint: runtime.endpoints.sqs, credentials: LOCAL_CREDENTIALS });
+
+    // Act
+    await Promise.all(
+      Array.from({ length: 3 }, () => sqs.send(new SendMessageCommand({ QueueUrl: runtime.queueUrls[departmentQueueId('service')], MessageBody: message }))),
+    );
+    await runtime.waitForIdle(30_000);
+
+    // Assess
+    expect(routed?.mentionId).toBe(commentMention);
+    expect(deliveriesOf(await outboxOf(runtime, 'service'), `mention:${commentMention}`)).toEqual({
+      'service/slack:#kundenservice': 1,
+      'service/teams:backchannel/demo/teams-service': 1,
+    });
+    sqs.destroy();
+  });
+
+  it('notifies the escalation once when the transition is retried and republished, also concurrently', async () => {
+    // Arrange: a change as check-sla makes it; a retry of an applied transition publishes its event again
+    const env = runtime.env['handle-department'] ?? {};
+    const { cases, mentions } = tableOf();
+    const caseId = (await mentions.get(commentMention))?.caseId as string;
+    const deps: ChangeCaseDeps = {
+      companyId: config.company.id,
+      retentionDays: config.retention.days,
+      cases,
+      events: new EventBridgePublisher(createEventBridgeClient(env), runtime.busName),
+      clock: systemClock,
+    };
+    const escalate = () =>
+      changeCase(caseId, { type: 'escalate', to: ['press'], reason: 'test: SLA breached' }, { transitionId: 'sla-escalate:retried', actor: 'system:check-sla' }, deps);
+
+    // Act
+    const first = await escalate();
+    const retries = await Promise.all([escalate(), escalate(), escalate()]);
+    await runtime.waitForIdle(30_000);
+
+    // Assess
+    expect(first.applied).toBe(true);
+    expect(retries.map((r) => r.applied)).toEqual([false, false, false]);
+    expect(deliveriesOf(await outboxOf(runtime, 'press'), 'sla-escalate:retried')).toEqual({
+      'press/slack:#presse': 1,
+      'press/email:presse@radwerk-hansen.example': 1,
+    });
+  });
+
+  it('lets a dead sender’s claim expire before its message comes back from any department queue', () => {
+    // Arrange
+    const topology = buildTopology(config);
+    const handler = topology.functions.find((f) => f.id === 'handle-department');
+
+    // Act
+    const queues = config.departments.map((d) => topology.queues.find((q) => q.id === departmentQueueId(d.id)));
+
+    // Assess: claim made at most a function timeout after receipt + lease < visibility timeout
+    for (const queue of queues) {
+      expect((handler?.timeoutSeconds ?? Infinity) * 1000 + DELIVERY_LEASE_MS).toBeLessThan((queue?.visibilityTimeoutSeconds ?? 0) * 1000);
+    }
+    expect(queues).toHaveLength(config.departments.length);
+  });
+});
+
+describe('delivery claims in the real table under concurrent senders (finding 6)', () => {
+  const topology = buildTopology(config);
+  let local: Awaited<ReturnType<typeof startLocalTable>>;
+
+  beforeAll(async () => {
+    local = await startLocalTable(topology.table);
+  });
+
+  afterAll(async () => {
+    await local?.backend.stop();
+  });
+
+  /** Records what went out; while `teamsDown`, Teams answers 503 as a down workflow would. */
+  class FlakyNotifier implements Notifier {
+    readonly delivered: string[] = [];
+    teamsDown = true;
+
+    async send(notification: Notification, target: NotificationTarget): Promise<void> {
+      // Yield first, as a network call does, so that concurrent senders really interleave.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (target.type === 'teams' && this.teamsDown) throw new Error('teams answered 503');
+      this.delivered.push(targetKey(notification.department, target));
+    }
+  }
+
+  it('sends each target once across six concurrent senders, and a target that failed once on the retry', async () => {
+    // Arrange
+    const notifier = new FlakyNotifier();
+    const deps = { notifier, log: new DynamoNotificationLog(local.documents, topology.table.name), clock: fixedClock('2026-11-30T09:00:05.000Z'), expiresAt: 1_900_000_000 };
+    const targets: NotificationTarget[] = [
+      { type: 'slack', channel: '#kundenservice' },
+      { type: 'teams', secretName: 'backchannel/demo/teams-service' },
+    ];
+
+    // Act
+    const first = await Promise.allSettled(Array.from({ length: 6 }, () => notifyDepartment(notificationFactory(), targets, deps)));
+    notifier.teamsDown = false;
+    const retries = await Promise.all(Array.from({ length: 3 }, () => notifyDepartment(notificationFactory(), targets, deps)));
+
+    // Assess
+    expect(first.filter((r) => r.status === 'rejected').length).toBeGreaterThanOrEqual(1);
+    expect(notifier.delivered.sort()).toEqual(['service/slack:#kundenservice', 'service/teams:backchannel/demo/teams-service']);
+    expect(retries.flatMap((r) => r.sent)).toEqual(['mention:facebook:1_2#service/teams:backchannel/demo/teams-service']);
+  });
+});
