@@ -36,7 +36,7 @@ function entryFactory(overrides: Record<string, unknown> = {}) {
 describe('createLocalEventBus', () => {
   it('refuses a rule with an unsupported operator, naming it', () => {
     // Arrange
-    const bus: BusSpec = { ...BUS, rules: [{ id: 'archive-png', name: 'x', targetQueue: 'intake', pattern: { detail: { file: [{ suffix: '.png' } as never] } } }] };
+    const bus: BusSpec = { ...BUS, rules: [{ id: 'archive-png', name: 'x', targetQueue: 'intake', deadLetterQueue: 'intake-events', retry: { retryAttempts: 0, maxEventAgeSeconds: 60 }, pattern: { detail: { file: [{ suffix: '.png' } as never] } } }] };
 
     // Act & Assess
     expect(() => busFactory({ bus })).toThrow('event rule "archive-png": unsupported event pattern operator "suffix"');
