@@ -210,6 +210,7 @@ async function startCommand(args: string[]): Promise<number> {
     // In memory there is no token file to look in: show the admin's token of this run.
     `Admin API:         ${runtime.url}/cases, ${runtime.tokensFile ? `tokens in ${path.relative(process.cwd(), runtime.tokensFile)}` : `admin token ${Object.entries(runtime.adminTokens).find(([, c]) => c.sub === 'local:admin')?.[0] ?? '(none)'} (in memory, this run only)`}`,
     `Notifications:     ${shownPath(runtime.outboxDir)}/<department>.jsonl (Slack, Teams and e-mail stay on this machine)`,
+    `Alerts:            ${shownPath(runtime.outboxDir)}/alerts.jsonl (the stack's alarms, evaluated every minute)`,
     '',
     `Try: npm run backchannel -- send companies/${company}-webhooks/01-complaint.json` +
       (dataDir ? ` --company ${company}` : ` --url ${runtime.webhookUrls.meta ?? `${runtime.url}/webhooks/meta`} --secret <app secret>`),

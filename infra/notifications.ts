@@ -14,7 +14,8 @@ export interface NotificationTopology {
   readonly grants: readonly Grant[];
 }
 
-const DESCRIPTIONS = {
+/** What a chat webhook secret holds, by secret platform. */
+export const CHAT_SECRET_DESCRIPTIONS = {
   'notify-slack': 'Slack incoming-webhook URL(s) for department notifications: the URL, {"webhookUrl": "https://hooks.slack.com/services/..."} or {"channels": {"#channel": "https://hooks.slack.com/services/..."}}',
   'notify-teams': 'Microsoft Teams workflow (or incoming webhook) URL for department notifications: the URL or {"webhookUrl": "https://..."}',
 } as const;
@@ -37,7 +38,7 @@ export function notificationTopology(config: CompanyConfig): NotificationTopolog
       // A secret shared by a Slack and a Teams target keeps the first description.
       if (secrets.has(name)) continue;
       const platform = target.type === 'slack' ? 'notify-slack' : 'notify-teams';
-      secrets.set(name, { id: notificationSecretId(name), name, platform, description: DESCRIPTIONS[platform] });
+      secrets.set(name, { id: notificationSecretId(name), name, platform, description: CHAT_SECRET_DESCRIPTIONS[platform] });
     }
   }
   const specs = [...secrets.values()];

@@ -1,5 +1,5 @@
 import type { CompanyConfig } from '../shared/config/schema.ts';
-import { COMPANY_CONFIG_ENV, INTAKE_QUEUE, type FunctionSpec, type ScheduleSpec, type SecretSpec } from './topology.ts';
+import { COMPANY_CONFIG_ENV, INTAKE_QUEUE, type FunctionSpec, type PlannedSchedule, type SecretSpec } from './topology.ts';
 
 /**
  * The pollers of a company: for each platform without webhooks that the config enables,
@@ -10,7 +10,7 @@ import { COMPANY_CONFIG_ENV, INTAKE_QUEUE, type FunctionSpec, type ScheduleSpec,
  */
 export interface PollerTopology {
   readonly functions: readonly FunctionSpec[];
-  readonly schedules: readonly ScheduleSpec[];
+  readonly schedules: readonly PlannedSchedule[];
   /** Secrets of polled platforms that the topology does not describe yet. */
   readonly secrets: readonly SecretSpec[];
 }
@@ -47,7 +47,7 @@ export function enabledPollers(config: CompanyConfig): { platform: PolledPlatfor
 export function pollerTopology(config: CompanyConfig, context: { readonly prefix: string; readonly secrets: readonly SecretSpec[] }): PollerTopology {
   const { prefix } = context;
   const functions: FunctionSpec[] = [];
-  const schedules: ScheduleSpec[] = [];
+  const schedules: PlannedSchedule[] = [];
   const secrets: SecretSpec[] = [];
   for (const { platform, schedule, secretName } of enabledPollers(config)) {
     const id = `poll-${platform}`;

@@ -1,6 +1,7 @@
 import type { CompanyConfig } from '../shared/config/schema.ts';
 import { CASE_DETAIL_TYPES, DETAIL_TYPES, EVENT_SOURCE } from '../shared/domain/events.ts';
 import { platformRegistry } from '../shared/platforms/registry.ts';
+import { alertsTopology } from './alerts.ts';
 import { notificationTopology } from './notifications.ts';
 import { pollerTopology } from './pollers.ts';
 
@@ -16,11 +17,19 @@ export interface Topology {
   readonly timezone: string;
   readonly table: TableSpec;
   readonly queues: readonly QueueSpec[];
+  /**
+   * Dead-letter queues that no work queue redrives into: where EventBridge puts events a
+   * rule could not deliver, Scheduler what it could not invoke, and Lambda the records of
+   * failed asynchronous invocations (on-failure destinations).
+   */
+  readonly deadLetterQueues: readonly DeadLetterQueueSpec[];
   readonly bus: BusSpec;
   readonly functions: readonly FunctionSpec[];
   readonly schedules: readonly ScheduleSpec[];
   readonly secrets: readonly SecretSpec[];
   readonly http: HttpSpec;
+  /** The one SNS topic every alarm notifies, its subscribers, and the alarms. */
+  readonly alerts: AlertsSpec;
 }
 
 export interface TableSpec {
@@ -37,9 +46,32 @@ export interface QueueSpec {
   readonly name: string;
   readonly visibilityTimeoutSeconds: number;
   readonly retentionDays: number;
-  readonly dlq: { readonly name: string; readonly maxReceiveCount: number; readonly retentionDays: number };
+  readonly dlq: { readonly id: string; readonly name: string; readonly maxReceiveCount: number; readonly retentionDays: number };
   /** DLQ depth at or above which the alarm fires. */
   readonly alarmDlqDepth: number;
+  /** Age of the oldest message, in seconds, at or above which the alarm fires. */
+  readonly alarmOldestAgeSeconds: number;
+}
+
+/** A dead-letter queue of an EventBridge rule target, a schedule or an asynchronously invoked function. */
+export interface DeadLetterQueueSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly retentionDays: number;
+  /** What ends up here, in words: the alarm description and `backchannel dlq` show it. */
+  readonly receives: string;
+  /**
+   * The queue a person redrives its messages into once the cause is fixed: a rule's target
+   * queue (its DLQ holds the undelivered events). Absent for schedules and on-failure
+   * destinations, whose messages are records to read, not work to redo.
+   */
+  readonly redrivesTo?: string;
+}
+
+/** How an asynchronous hop retries before its message goes to a dead-letter queue. */
+export interface RetrySpec {
+  readonly retryAttempts: number;
+  readonly maxEventAgeSeconds: number;
 }
 
 /** An EventBridge event pattern: the subset of operators that the local bus implements. */
@@ -66,6 +98,9 @@ export interface RuleSpec {
   readonly pattern: EventPattern;
   /** Queue id that receives the whole event. */
   readonly targetQueue: string;
+  /** Dead-letter queue id of the target: events EventBridge could not deliver after the retries. */
+  readonly deadLetterQueue: string;
+  readonly retry: RetrySpec;
 }
 
 /** A value of a function's environment, resolved by each backend. */
@@ -100,7 +135,9 @@ export type Trigger =
       readonly maxBatchingWindowSeconds: number;
       readonly reportBatchItemFailures: true;
     }
-  | { readonly type: 'schedule'; readonly schedule: string };
+  | { readonly type: 'schedule'; readonly schedule: string }
+  /** Subscribed to the company's alert topic: invoked (asynchronously) with each alarm's SNS notification. */
+  | { readonly type: 'alerts' };
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST';
@@ -131,6 +168,11 @@ export interface FunctionSpec {
   readonly environment: Readonly<Record<string, EnvValue>>;
   readonly triggers: readonly Trigger[];
   readonly grants: readonly Grant[];
+  /**
+   * Functions invoked asynchronously (schedule and alerts triggers): the retries of a
+   * failed invocation and the dead-letter queue that receives its record afterwards.
+   */
+  readonly asyncInvoke?: { readonly onFailure: string; readonly retry: RetrySpec };
 }
 
 export interface ScheduleSpec {
@@ -142,6 +184,9 @@ export interface ScheduleSpec {
   readonly targetFunction: string;
   /** The target's input; `<aws.scheduler.scheduled-time>` is replaced when it fires. */
   readonly payload: Readonly<Record<string, string>>;
+  /** Dead-letter queue id: what Scheduler could not deliver to the function after the retries. */
+  readonly deadLetterQueue: string;
+  readonly retry: RetrySpec;
 }
 
 export interface SecretSpec {
@@ -159,6 +204,50 @@ export interface HttpSpec {
   /** How the routes with `auth: 'admin'` authenticate their callers. */
   readonly adminAuth: AdminAuthSpec;
 }
+
+/**
+ * The company's alert topic and who is subscribed to it. E-mail subscribers confirm once
+ * (AWS sends the link); chat targets are reached through the forwarder function.
+ */
+export interface AlertsSpec {
+  readonly topicName: string;
+  readonly email: readonly string[];
+  /** Function id subscribed to the topic (trigger `alerts`), when the config has chat targets. */
+  readonly forwarder?: string;
+  readonly alarms: readonly AlarmSpec[];
+}
+
+/**
+ * One alarm: a metric of one resource over a period, compared with a threshold
+ * (`>= threshold` for `evaluationPeriods` periods). Both backends evaluate the same list
+ * under the same names; missing data never breaches.
+ */
+export interface AlarmSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly metric: AlarmMetric;
+  readonly threshold: number;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+}
+
+export type AlarmMetric =
+  /** Messages visible in a dead-letter queue (a work queue's DLQ or a DeadLetterQueueSpec), by its id. */
+  | { readonly kind: 'deadLetterDepth'; readonly deadLetterQueue: string }
+  /** Seconds the oldest message of a work queue has waited (maximum). */
+  | { readonly kind: 'oldestMessageAge'; readonly queue: string }
+  /** Invocations of a function that threw or timed out (sum). */
+  | { readonly kind: 'functionErrors'; readonly function: string }
+  /** Invocations of a function refused for lack of concurrency (sum). */
+  | { readonly kind: 'functionThrottles'; readonly function: string }
+  /** Events a bus rule could not deliver to its target (sum; they went to the target's DLQ). */
+  | { readonly kind: 'ruleFailedInvocations'; readonly rule: string }
+  /** Requests the HTTP API answered with a 5xx status (sum). */
+  | { readonly kind: 'api5xx' };
+
+/** A schedule before buildTopology gives it its DLQ and retries. */
+export type PlannedSchedule = Omit<ScheduleSpec, 'deadLetterQueue' | 'retry'>;
 
 /** Environment variable that carries the validated company config to every function. */
 export const COMPANY_CONFIG_ENV = 'COMPANY_CONFIG';
@@ -213,6 +302,16 @@ export function buildTopology(config: CompanyConfig): Topology {
     ...departments.map((id) => queueSpec(prefix, departmentQueueId(id), 180)),
   ];
 
+  // One DLQ per rule target queue: both rules of a department share it, and a redrive puts
+  // its events into the queue they were meant for.
+  const deadLetterQueues: DeadLetterQueueSpec[] = departments.map((id) => ({
+    id: eventsDlqId(departmentQueueId(id)),
+    name: `${prefix}-${departmentQueueId(id)}-events-dlq`,
+    retentionDays: 14,
+    receives: `events the bus could not deliver to ${prefix}-${departmentQueueId(id)}`,
+    redrivesTo: departmentQueueId(id),
+  }));
+
   const rules: RuleSpec[] = departments.map((id) => ({
     id: `route-${id}`,
     name: `${prefix}-route-${id}`,
@@ -222,6 +321,8 @@ export function buildTopology(config: CompanyConfig): Topology {
       detail: { department: [id] },
     },
     targetQueue: departmentQueueId(id),
+    deadLetterQueue: eventsDlqId(departmentQueueId(id)),
+    retry: RULE_RETRY,
   }));
   // Case changes that name a department among their recipients (an escalation, an SLA
   // warning, a reply to approve) reach its queue too, where handle-department notifies.
@@ -235,6 +336,8 @@ export function buildTopology(config: CompanyConfig): Topology {
         detail: { recipients: [id] },
       },
       targetQueue: departmentQueueId(id),
+      deadLetterQueue: eventsDlqId(departmentQueueId(id)),
+      retry: RULE_RETRY,
     })),
   );
 
@@ -375,6 +478,55 @@ export function buildTopology(config: CompanyConfig): Topology {
   // Scheduled pollers of platforms without webhooks (infra/pollers.ts), with their own secrets.
   const pollers = pollerTopology(config, { prefix, secrets });
   functions.push(...pollers.functions);
+  // The alarm forwarder to the config's chat targets (infra/alerts.ts), when it has any.
+  const knownSecrets = [...secrets, ...pollers.secrets, ...notifications.secrets];
+  const alerts = alertsTopology(config, { prefix, secrets: knownSecrets });
+  functions.push(...alerts.functions);
+
+  const plannedSchedules: PlannedSchedule[] = [
+    {
+      id: 'daily-report',
+      name: `${prefix}-daily-report`,
+      expression: config.reports.daily,
+      timezone: config.company.timezone,
+      targetFunction: 'build-report',
+      payload: { report: 'daily', scheduledTime: '<aws.scheduler.scheduled-time>' },
+    },
+    {
+      id: 'sla-sweep',
+      name: `${prefix}-sla-sweep`,
+      expression: config.cases.slaSweep,
+      timezone: config.company.timezone,
+      targetFunction: 'check-sla',
+      payload: { scheduledTime: '<aws.scheduler.scheduled-time>' },
+    },
+    ...pollers.schedules,
+  ];
+  const schedules: ScheduleSpec[] = plannedSchedules.map((schedule) => {
+    // A DLQ per schedule: what Scheduler could not hand to the function.
+    const dlq: DeadLetterQueueSpec = {
+      id: `schedule-${schedule.id}-dlq`,
+      name: `${prefix}-schedule-${schedule.id}-dlq`,
+      retentionDays: 14,
+      receives: `runs of schedule ${schedule.name} that EventBridge Scheduler could not deliver to ${prefix}-${schedule.targetFunction}`,
+    };
+    deadLetterQueues.push(dlq);
+    return { ...schedule, deadLetterQueue: dlq.id, retry: SCHEDULE_RETRY };
+  });
+
+  // Every asynchronously invoked function (schedules, the alert topic) gets an on-failure
+  // destination: the record of an invocation that failed after Lambda's retries.
+  const asyncFunctions = functions.map((f) => {
+    if (!f.triggers.some((t) => t.type === 'schedule' || t.type === 'alerts')) return f;
+    const dlq: DeadLetterQueueSpec = {
+      id: `${f.id}-failures`,
+      name: `${prefix}-${f.id}-failures`,
+      retentionDays: 14,
+      receives: `records of ${f.name} invocations that failed after Lambda's retries (on-failure destination)`,
+    };
+    deadLetterQueues.push(dlq);
+    return { ...f, asyncInvoke: { onFailure: dlq.id, retry: ASYNC_INVOKE_RETRY } };
+  });
 
   return {
     companyId,
@@ -391,9 +543,10 @@ export function buildTopology(config: CompanyConfig): Topology {
       ttlAttribute: 'expiresAt',
     },
     queues,
+    deadLetterQueues,
     bus: { name: `${prefix}-bus`, archiveRetentionDays: 30, rules },
     // Logs and metrics carry the same service name and namespace on both backends.
-    functions: functions.map((f) => ({
+    functions: asyncFunctions.map((f) => ({
       ...f,
       environment: {
         POWERTOOLS_SERVICE_NAME: { kind: 'literal', value: f.id },
@@ -401,33 +554,134 @@ export function buildTopology(config: CompanyConfig): Topology {
         ...f.environment,
       },
     })),
-    schedules: [
-      {
-        id: 'daily-report',
-        name: `${prefix}-daily-report`,
-        expression: config.reports.daily,
-        timezone: config.company.timezone,
-        targetFunction: 'build-report',
-        payload: { report: 'daily', scheduledTime: '<aws.scheduler.scheduled-time>' },
-      },
-      {
-        id: 'sla-sweep',
-        name: `${prefix}-sla-sweep`,
-        expression: config.cases.slaSweep,
-        timezone: config.company.timezone,
-        targetFunction: 'check-sla',
-        payload: { scheduledTime: '<aws.scheduler.scheduled-time>' },
-      },
-      ...pollers.schedules,
-    ],
-    secrets: [...secrets, ...pollers.secrets, ...notifications.secrets],
+    schedules,
+    secrets: [...knownSecrets, ...alerts.secrets],
     http: {
       name: `${prefix}-api`,
       throttle: { rateLimit: 200, burstLimit: 400 },
       maxBodyBytes: MAX_BODY_BYTES,
       adminAuth: config.admin.auth ? { type: 'jwt', issuer: config.admin.auth.issuer, audience: config.admin.auth.audience } : { type: 'iam' },
     },
+    alerts: {
+      topicName: `${prefix}-alerts`,
+      email: config.alerts.email,
+      ...(alerts.forwarder ? { forwarder: alerts.forwarder } : {}),
+      alarms: alarmsOf({ prefix, queues, deadLetterQueues, rules, functions: asyncFunctions }),
+    },
   };
+}
+
+/** EventBridge retries a failed delivery with backoff for up to a day (its defaults), then uses the DLQ. */
+const RULE_RETRY: RetrySpec = { retryAttempts: 185, maxEventAgeSeconds: 24 * 3600 };
+/** Retries cover throttled or failed deliveries to Lambda; a run more than an hour late is dropped to the DLQ rather than stacking up behind the next one. */
+const SCHEDULE_RETRY: RetrySpec = { retryAttempts: 3, maxEventAgeSeconds: 3600 };
+/** Lambda's own retries of a failed asynchronous invocation (its default: 2), within an hour. */
+const ASYNC_INVOKE_RETRY: RetrySpec = { retryAttempts: 2, maxEventAgeSeconds: 3600 };
+
+/** The id of the DLQ of events a rule could not deliver to a queue. */
+export const eventsDlqId = (queueId: string): string => `${queueId}-events`;
+
+/** A dead-letter queue of any kind: a work queue's DLQ (id `<queue>-dlq`) or a DeadLetterQueueSpec. */
+export interface AnyDeadLetterQueue {
+  readonly id: string;
+  readonly name: string;
+  readonly receives: string;
+  /** A work queue's id when the DLQ is that queue's. */
+  readonly workQueue?: string;
+  readonly redrivesTo?: string;
+}
+
+/** Every dead-letter queue of a topology, the work queues' first. */
+export function allDeadLetterQueues(topology: Pick<Topology, 'queues' | 'deadLetterQueues'>): AnyDeadLetterQueue[] {
+  return [
+    ...topology.queues.map((q) => ({
+      id: q.dlq.id,
+      name: q.dlq.name,
+      receives: `messages of ${q.name} that failed ${q.dlq.maxReceiveCount} times`,
+      workQueue: q.id,
+      redrivesTo: q.id,
+    })),
+    ...topology.deadLetterQueues,
+  ];
+}
+
+/**
+ * The alarm list: DLQ depth of every dead-letter queue, the oldest message's age of every
+ * work queue, errors and throttles of every function, failed deliveries of every bus rule,
+ * and 5xx answers of the HTTP API.
+ */
+function alarmsOf(parts: {
+  prefix: string;
+  queues: readonly QueueSpec[];
+  deadLetterQueues: readonly DeadLetterQueueSpec[];
+  rules: readonly RuleSpec[];
+  functions: readonly FunctionSpec[];
+}): AlarmSpec[] {
+  const alarms: AlarmSpec[] = [];
+  for (const dlq of allDeadLetterQueues(parts)) {
+    const queue = parts.queues.find((q) => q.id === dlq.workQueue);
+    alarms.push({
+      id: `${dlq.id}-depth`,
+      name: `${dlq.name}-depth`,
+      description: `${dlq.name} holds ${dlq.receives}: read the causes with \`backchannel dlq\`, fix, then redrive.`,
+      metric: { kind: 'deadLetterDepth', deadLetterQueue: dlq.id },
+      threshold: queue?.alarmDlqDepth ?? 1,
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+    });
+  }
+  for (const queue of parts.queues) {
+    alarms.push({
+      id: `${queue.id}-oldest-age`,
+      name: `${queue.name}-oldest-age`,
+      description: `The oldest message of ${queue.name} has waited ${queue.alarmOldestAgeSeconds} s or more: its consumer is failing, throttled or too slow.`,
+      metric: { kind: 'oldestMessageAge', queue: queue.id },
+      threshold: queue.alarmOldestAgeSeconds,
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+    });
+  }
+  for (const fn of parts.functions) {
+    alarms.push({
+      id: `${fn.id}-errors`,
+      name: `${fn.name}-errors`,
+      description: `${fn.name} threw or timed out.`,
+      metric: { kind: 'functionErrors', function: fn.id },
+      threshold: 1,
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+    });
+    alarms.push({
+      id: `${fn.id}-throttles`,
+      name: `${fn.name}-throttles`,
+      description: `Invocations of ${fn.name} were throttled: the account's or the function's concurrency is exhausted.`,
+      metric: { kind: 'functionThrottles', function: fn.id },
+      threshold: 1,
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+    });
+  }
+  for (const rule of parts.rules) {
+    alarms.push({
+      id: `${rule.id}-failed-invocations`,
+      name: `${rule.name}-failed-invocations`,
+      description: `Rule ${rule.name} could not deliver events to its queue; they are in its DLQ.`,
+      metric: { kind: 'ruleFailedInvocations', rule: rule.id },
+      threshold: 1,
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+    });
+  }
+  alarms.push({
+    id: 'api-5xx',
+    name: `${parts.prefix}-api-5xx`,
+    description: `The HTTP API answered requests with 5xx: a function failed or timed out, so a platform's webhook may be retried or lost.`,
+    metric: { kind: 'api5xx' },
+    threshold: 1,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+  });
+  return alarms;
 }
 
 function queueSpec(prefix: string, id: string, visibilityTimeoutSeconds: number): QueueSpec {
@@ -436,7 +690,9 @@ function queueSpec(prefix: string, id: string, visibilityTimeoutSeconds: number)
     name: `${prefix}-${id}`,
     visibilityTimeoutSeconds,
     retentionDays: 4,
-    dlq: { name: `${prefix}-${id}-dlq`, maxReceiveCount: 5, retentionDays: 14 },
+    dlq: { id: `${id}-dlq`, name: `${prefix}-${id}-dlq`, maxReceiveCount: 5, retentionDays: 14 },
     alarmDlqDepth: 1,
+    // Work flows through in seconds; ten minutes of waiting means it is stuck.
+    alarmOldestAgeSeconds: 600,
   };
 }

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { buildTopology, type Topology } from '../topology.ts';
 import { Alarms } from './constructs/alarms.ts';
+import { Alerts } from './constructs/alerts.ts';
 import { DataStore } from './constructs/data-store.ts';
 import { EventRouting } from './constructs/event-routing.ts';
 import { Functions } from './constructs/functions.ts';
@@ -36,6 +37,7 @@ export class CompanyStack extends Stack {
   readonly functions: Functions;
   readonly webhooks: WebhookApi;
   readonly schedules: Schedules;
+  readonly alerts: Alerts;
   readonly alarms: Alarms;
 
   constructor(scope: Construct, id: string, props: CompanyStackProps) {
@@ -46,7 +48,7 @@ export class CompanyStack extends Stack {
 
     this.data = new DataStore(this, 'Data', { table: topology.table });
     this.secrets = new PlatformSecrets(this, 'Secrets', { secrets: topology.secrets });
-    this.queues = new WorkQueues(this, 'Queues', { queues: topology.queues });
+    this.queues = new WorkQueues(this, 'Queues', { queues: topology.queues, deadLetterQueues: topology.deadLetterQueues });
     this.events = new EventRouting(this, 'Events', { bus: topology.bus, queues: this.queues });
     this.functions = new Functions(this, 'Functions', {
       functions: topology.functions,
@@ -69,8 +71,17 @@ export class CompanyStack extends Stack {
       schedules: topology.schedules,
       functions: topology.functions,
       handlers: this.functions,
+      queues: this.queues,
     });
-    this.alarms = new Alarms(this, 'Alarms', { queues: this.queues, functions: this.functions });
+    this.alerts = new Alerts(this, 'Alerts', { alerts: topology.alerts, functions: topology.functions, handlers: this.functions });
+    this.alarms = new Alarms(this, 'Alarms', {
+      alarms: topology.alerts.alarms,
+      topic: this.alerts.topic,
+      queues: this.queues,
+      functions: this.functions,
+      events: this.events,
+      api: this.webhooks,
+    });
 
     new CfnOutput(this, 'WebhookBaseUrl', {
       description: 'Base URL of the webhooks; a platform calls <base>/<platform>',
@@ -82,6 +93,10 @@ export class CompanyStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+    new CfnOutput(this, 'AlertTopicArn', {
+      description: 'Every alarm of the stack notifies this topic; subscribe more on-call tooling here',
+      value: this.alerts.topic.topicArn,
+    });
   }
 }
 

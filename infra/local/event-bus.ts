@@ -10,7 +10,23 @@ import { AwsServiceError, type Caller } from './json-endpoint.ts';
  *
  * Deliberately stricter than AWS in one point: an entry for a bus other than the topology's
  * fails with InvalidArgument, where AWS accepts it and drops it silently.
+ *
+ * A delivery that fails is retried (at most {@link LOCAL_DELIVERY_RETRIES} times, at once:
+ * locally a queue that refuses a message does not recover within EventBridge's hours) and
+ * then sent to the rule's dead-letter queue with EventBridge's attributes, counted as a
+ * FailedInvocation of the rule. Only when that fails too does the entry fail, so the
+ * publisher resends it: nothing is dropped.
  */
+
+/** Immediate redeliveries of a failed target delivery before the DLQ. */
+export const LOCAL_DELIVERY_RETRIES = 2;
+
+/** Why a rule's event went to its DLQ, as EventBridge writes it into the message attributes. */
+export interface DeadLetterAttributes {
+  readonly RULE_ARN: string;
+  readonly ERROR_CODE: string;
+  readonly ERROR_MESSAGE: string;
+}
 
 /** What a matching rule's target receives: the EventBridge event envelope. */
 export interface EventEnvelope {
@@ -38,6 +54,8 @@ export interface LocalEventBusOptions {
   readonly accountId: string;
   /** Sends an event envelope (JSON) to a topology queue. */
   readonly deliver: (queueId: string, body: string) => Promise<void>;
+  /** Sends an event a rule could not deliver to the rule's dead-letter queue (`rule.deadLetterQueue`). */
+  readonly deadLetter?: (rule: RuleSpec, body: string, attributes: DeadLetterAttributes) => Promise<void>;
   /** Returns why the caller may not put events on the bus, or undefined when it may. */
   readonly authorize?: (caller: Caller) => string | undefined;
   readonly log?: (line: string) => void;
@@ -48,6 +66,8 @@ export interface LocalEventBus {
   readonly arn: string;
   /** The `AWSEvents.PutEvents` operation. */
   putEvents(input: Record<string, unknown>, caller?: Caller): Promise<PutEventsOutput>;
+  /** Events each rule could not deliver to its target since start (CloudWatch's FailedInvocations), by rule id. */
+  failedInvocations(): Readonly<Record<string, number>>;
 }
 
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
@@ -93,16 +113,40 @@ export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBu
     const matched = bus.rules.filter((rule) => matchesPattern(rule.pattern, envelope));
     log(`event "${envelope['detail-type']}" from ${envelope.source} -> ${matched.length ? matched.map((r) => r.id).join(', ') : 'no matching rule'}`);
     try {
-      await Promise.all(matched.map((rule: RuleSpec) => options.deliver(rule.targetQueue, JSON.stringify(envelope))));
+      await Promise.all(matched.map((rule: RuleSpec) => deliverOrDeadLetter(rule, JSON.stringify(envelope), envelope.id)));
     } catch (error) {
-      // Locally delivery happens before the answer, so a failed delivery fails the entry and the publisher resends it.
+      // Locally delivery happens before the answer, so a delivery that reached neither the
+      // queue nor the DLQ fails the entry and the publisher resends it.
       log(`delivery of event ${envelope.id} failed: ${(error as Error).message}`);
       return { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal Service Failure' };
     }
     return { EventId: envelope.id };
   };
 
-  return { arn, putEvents };
+  const failed = new Map<string, number>();
+  const deliverOrDeadLetter = async (rule: RuleSpec, body: string, eventId: string): Promise<void> => {
+    let lastError: unknown;
+    const attempts = 1 + Math.min(rule.retry.retryAttempts, LOCAL_DELIVERY_RETRIES);
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await options.deliver(rule.targetQueue, body);
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (!options.deadLetter) throw lastError;
+    const error = lastError as Error;
+    failed.set(rule.id, (failed.get(rule.id) ?? 0) + 1);
+    await options.deadLetter(rule, body, {
+      RULE_ARN: `arn:aws:events:${region}:${accountId}:rule/${bus.name}/${rule.name}`,
+      ERROR_CODE: 'SQSError',
+      ERROR_MESSAGE: `${error?.name ?? 'Error'}: ${error?.message ?? String(lastError)}`,
+    });
+    log(`rule ${rule.id} could not deliver event ${eventId} after ${attempts} attempt(s) (${error?.message ?? String(lastError)}); it is in the rule's DLQ ${rule.deadLetterQueue}`);
+  };
+
+  return { arn, putEvents, failedInvocations: () => Object.fromEntries(failed) };
 }
 
 type ParsedEntry = Pick<EventEnvelope, 'detail-type' | 'source' | 'time' | 'resources' | 'detail'>;

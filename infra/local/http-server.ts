@@ -33,6 +33,8 @@ export interface LocalHttpServer {
   readonly port: number;
   /** Requests being handled. */
   inFlight(): number;
+  /** Requests answered with a 5xx status since start (the API's `5xx` metric). */
+  serverErrors(): number;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
   const maxBodyBytes = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
   const log = options.log ?? (() => {});
   let inFlight = 0;
+  let serverErrors = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomBytes(10).toString('base64').replace(/=+$/, '=');
@@ -106,6 +109,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
   const server = createServer((req, res) => {
     inFlight++;
     res.once('close', () => inFlight--);
+    res.once('finish', () => {
+      if (res.statusCode >= 500) serverErrors++;
+    });
     handle(req, res).catch((error: unknown) => {
       log(`local HTTP server error: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) write(res, gatewayError(500, 'Internal Server Error'));
@@ -120,6 +126,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     inFlight: () => inFlight,
+    serverErrors: () => serverErrors,
     stop: () => closeGracefully(server),
   };
 }

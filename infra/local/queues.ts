@@ -15,17 +15,23 @@ export interface LocalQueues {
   readonly urls: Readonly<Record<string, string>>;
   /** DLQ URL by topology queue id. */
   readonly dlqUrls: Readonly<Record<string, string>>;
+  /**
+   * Every dead-letter queue's URL by its id: the work queues' DLQs (`<queue>-dlq`) and the
+   * topology's deadLetterQueues (rule targets, schedules, on-failure destinations).
+   */
+  readonly deadLetterUrls: Readonly<Record<string, string>>;
   /** @throws Error for an id the topology does not have */
   byId(id: string): LocalQueue;
 }
 
 /**
- * Creates every queue of the topology after its DLQ, with the topology's visibility
+ * Creates every queue of the topology after its DLQ, then the other dead-letter queues, with the topology's visibility
  * timeout (or `visibilityOverride`), retention and `RedrivePolicy`.
  */
 export async function createQueues(sqs: SQSClient, topology: Topology, visibilityOverride: number | undefined): Promise<LocalQueues> {
   const list: LocalQueue[] = [];
   const dlqUrls: Record<string, string> = {};
+  const deadLetterUrls: Record<string, string> = {};
   for (const spec of topology.queues) {
     const dlq = await sqs.send(
       new CreateQueueCommand({ QueueName: spec.dlq.name, Attributes: { MessageRetentionPeriod: String(spec.dlq.retentionDays * 86_400) } }),
@@ -44,10 +50,18 @@ export async function createQueues(sqs: SQSClient, topology: Topology, visibilit
     const url = queue.QueueUrl as string;
     list.push({ spec, url, arn: await queueArn(sqs, url) });
     dlqUrls[spec.id] = dlq.QueueUrl as string;
+    deadLetterUrls[spec.dlq.id] = dlq.QueueUrl as string;
+  }
+  for (const spec of topology.deadLetterQueues) {
+    const dlq = await sqs.send(
+      new CreateQueueCommand({ QueueName: spec.name, Attributes: { MessageRetentionPeriod: String(spec.retentionDays * 86_400) } }),
+    );
+    deadLetterUrls[spec.id] = dlq.QueueUrl as string;
   }
   return {
     list,
     dlqUrls,
+    deadLetterUrls,
     urls: Object.fromEntries(list.map((q) => [q.spec.id, q.url])),
     byId: (id) => {
       const queue = list.find((q) => q.spec.id === id);

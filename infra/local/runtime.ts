@@ -3,12 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { buildTopology, type FunctionSpec, type Topology } from '../topology.ts';
+import { allDeadLetterQueues, buildTopology, type FunctionSpec, type Topology } from '../topology.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type LocalBackend } from './backends.ts';
 import { authorizerOf, createAdminTokens, type TokenClaims } from './admin-tokens.ts';
+import { startLocalAlarms, type AlarmTransition, type LocalAlarms } from './alarms.ts';
+import { createAsyncInvoker } from './async-invoke.ts';
 import { createLocalEventBus } from './event-bus.ts';
 import { validatePattern } from './event-pattern.ts';
 import { accessKeyIdOf, resolveEnv, type LocalEndpoints } from './function-env.ts';
@@ -53,6 +55,8 @@ export interface RuntimeOptions {
    * `<dataDir>/outbox`, or without a data directory a temporary one removed at stop.
    */
   readonly outboxDir?: string;
+  /** Seconds between evaluations of the topology's alarms (default 60); 0 evaluates only on `evaluateAlarms()`. */
+  readonly alarmIntervalSeconds?: number;
 }
 
 export interface Runtime {
@@ -70,6 +74,8 @@ export interface Runtime {
   readonly queueUrls: Readonly<Record<string, string>>;
   /** DLQ URL by topology queue id. */
   readonly dlqUrls: Readonly<Record<string, string>>;
+  /** Every dead-letter queue's URL by its id: work queue DLQs (`<queue>-dlq`), rule target, schedule and on-failure DLQs. */
+  readonly deadLetterUrls: Readonly<Record<string, string>>;
   /** SecretString by secret name. */
   readonly secrets: Readonly<Record<string, string>>;
   /** Where the secrets are kept; undefined in memory. */
@@ -85,8 +91,17 @@ export interface Runtime {
    * @throws RuntimeNotIdleError listing what is still busy after `timeoutMs`
    */
   waitForIdle(timeoutMs?: number): Promise<void>;
-  /** Fires a schedule as if due at `time` (default now); resolves with the target's result. */
+  /**
+   * Fires a schedule as if due at `time` (default now); resolves with the target's result.
+   * The target is invoked asynchronously, as in AWS: a failure is retried, and the record
+   * of what still fails goes to its on-failure queue before this rejects.
+   */
   fireSchedule(id: string, time?: Date): Promise<unknown>;
+  /**
+   * Evaluates the topology's alarms now; a change of state is logged and written to
+   * `<outboxDir>/alerts.jsonl`. Resolves with the alarms that changed.
+   */
+  evaluateAlarms(): Promise<AlarmTransition[]>;
   /** Stops everything it started; pollers finish their current batch first. */
   stop(): Promise<void>;
 }
@@ -190,6 +205,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       deliver: async (queueId, body) => {
         await sqs.send(new SendMessageCommand({ QueueUrl: queues.urls[queueId], MessageBody: body }));
       },
+      deadLetter: async (rule, body, attributes) => {
+        const target = { ...attributes, TARGET_ARN: queues.byId(rule.targetQueue).arn };
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: queues.deadLetterUrls[rule.deadLetterQueue],
+            MessageBody: body,
+            MessageAttributes: Object.fromEntries(Object.entries(target).map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
+          }),
+        );
+      },
       authorize: (caller) => {
         const fn = callerFunction(caller);
         return fn && !fn.grants.some((g) => g.resource === 'bus' && g.access === 'put')
@@ -225,18 +250,34 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       functions.set(spec.id, { spec, env, handler: (await loadHandlerModule(spec)).createHandler(env) });
     }
     let invocations = 0;
+    // Failed invocations per function id, for the alarms.
+    const functionErrors = new Map<string, number>();
     const invoke = async (functionId: string, event: unknown): Promise<unknown> => {
       const fn = functions.get(functionId);
       if (!fn) throw new Error(`unknown function "${functionId}"`);
       invocations++;
       try {
         return await invokeFunction(fn, event, { region, accountId });
+      } catch (error) {
+        functionErrors.set(functionId, (functionErrors.get(functionId) ?? 0) + 1);
+        throw error;
       } finally {
         invocations--;
       }
     };
+    const invokeAsync = createAsyncInvoker({
+      functions: topology.functions,
+      invoke,
+      region,
+      accountId,
+      log,
+      sendRecord: async (deadLetterQueue, body) => {
+        await sqs.send(new SendMessageCommand({ QueueUrl: queues.deadLetterUrls[deadLetterQueue], MessageBody: body }));
+      },
+    });
 
     const pollers: SqsPoller[] = [];
+    const pollersByQueue = new Map<string, SqsPoller[]>();
     cleanup.push(async () => {
       await Promise.all(pollers.map((p) => p.stop()));
     });
@@ -244,8 +285,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       for (const trigger of spec.triggers) {
         if (trigger.type !== 'sqs') continue;
         const queue = queues.byId(trigger.queue);
-        pollers.push(
-          startSqsPoller({
+        const poller = startSqsPoller({
             sqs,
             queueUrl: queue.url,
             queueArn: queue.arn,
@@ -256,8 +296,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             functionName: spec.name,
             invoke: (event) => invoke(spec.id, event),
             log,
-          }),
-        );
+          });
+        pollers.push(poller);
+        pollersByQueue.set(trigger.queue, [...(pollersByQueue.get(trigger.queue) ?? []), poller]);
       }
     }
 
@@ -265,7 +306,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       schedules: topology.schedules,
       start: options.startScheduler ?? true,
       log,
-      invoke: (schedule, payload) => invoke(schedule.targetFunction, payload),
+      invoke: (schedule, payload) => invokeAsync(schedule.targetFunction, payload),
     });
     cleanup.push(() => scheduler.stop());
 
@@ -281,6 +322,34 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       throw new RuntimeStartError(`port ${port} is in use: pass another port (0 picks a free one)`, { cause: error });
     });
     cleanup.push(() => http.stop());
+
+    const alarms: LocalAlarms = startLocalAlarms({
+      alerts: topology.alerts,
+      outboxDir,
+      region,
+      accountId,
+      log,
+      intervalSeconds: options.alarmIntervalSeconds ?? 60,
+      metrics: {
+        deadLetterDepth: async (id) => {
+          const url = queues.deadLetterUrls[id];
+          if (!url) throw new Error(`unknown dead-letter queue ${id}`);
+          const response = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+          return Number(response.Attributes?.ApproximateNumberOfMessages ?? 0);
+        },
+        oldestMessageAge: (queueId) => Math.max(0, ...(pollersByQueue.get(queueId) ?? []).map((p) => p.takeOldestMessageAge())),
+        functionErrors: (id) => functionErrors.get(id) ?? 0,
+        // Nothing limits concurrency locally, so nothing is throttled.
+        functionThrottles: () => 0,
+        ruleFailedInvocations: (id) => bus.failedInvocations()[id] ?? 0,
+        api5xx: () => http.serverErrors(),
+      },
+      // The topic's function subscribers (the alarm forwarder), invoked as SNS does: asynchronously.
+      publish: async (snsEvent) => {
+        for (const fn of topology.functions.filter((f) => f.triggers.some((t) => t.type === 'alerts'))) await invokeAsync(fn.id, snsEvent);
+      },
+    });
+    cleanup.push(() => alarms.stop());
 
     const webhookUrls = webhookUrlsOf(topology, routes, http.url);
     if (options.dataDir) {
@@ -320,6 +389,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       busName: topology.bus.name,
       queueUrls: queues.urls,
       dlqUrls: queues.dlqUrls,
+      deadLetterUrls: queues.deadLetterUrls,
       secrets: secrets.values,
       secretsFile: secrets.file,
       adminTokens: adminTokens.tokens,
@@ -337,6 +407,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         }
       },
       fireSchedule: (id, time) => scheduler.fireSchedule(id, time),
+      evaluateAlarms: () => alarms.evaluate(),
       stop: async () => {
         if (stopped) return;
         stopped = true;
@@ -359,13 +430,17 @@ async function startBackend(cleanup: (() => Promise<void>)[], start: () => Promi
 function checkTopology(topology: Topology): void {
   const queueIds = new Set(topology.queues.map((q) => q.id));
   const functionIds = new Set(topology.functions.map((f) => f.id));
+  const deadLetterIds = new Set(allDeadLetterQueues(topology).map((q) => q.id));
   for (const rule of topology.bus.rules) {
     if (!queueIds.has(rule.targetQueue)) throw new RuntimeStartError(`rule ${rule.id} targets unknown queue ${rule.targetQueue}`);
+    if (!deadLetterIds.has(rule.deadLetterQueue)) throw new RuntimeStartError(`rule ${rule.id} has unknown dead-letter queue ${rule.deadLetterQueue}`);
   }
   for (const schedule of topology.schedules) {
     if (!functionIds.has(schedule.targetFunction)) throw new RuntimeStartError(`schedule ${schedule.id} targets unknown function ${schedule.targetFunction}`);
+    if (!deadLetterIds.has(schedule.deadLetterQueue)) throw new RuntimeStartError(`schedule ${schedule.id} has unknown dead-letter queue ${schedule.deadLetterQueue}`);
   }
   for (const fn of topology.functions) {
+    if (fn.asyncInvoke && !deadLetterIds.has(fn.asyncInvoke.onFailure)) throw new RuntimeStartError(`${fn.id} has unknown on-failure queue ${fn.asyncInvoke.onFailure}`);
     for (const trigger of fn.triggers) {
       if (trigger.type === 'sqs' && !queueIds.has(trigger.queue)) throw new RuntimeStartError(`${fn.id} is triggered by unknown queue ${trigger.queue}`);
     }

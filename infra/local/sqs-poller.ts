@@ -30,6 +30,12 @@ export interface SqsPollerOptions {
 export interface SqsPoller {
   /** Whether a batch is being processed right now. */
   busy(): boolean;
+  /**
+   * The age in seconds of the oldest message received since the last call (its
+   * SentTimestamp), or of the batch still being processed: what the poller sees of
+   * ApproximateAgeOfOldestMessage, which local-aws-sqs does not serve. 0 when none.
+   */
+  takeOldestMessageAge(now?: number): number;
   /** Stops receiving; resolves once the current batch is finished. */
   stop(): Promise<void>;
 }
@@ -39,6 +45,9 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const { min, max } = options.idleDelayMs ?? { min: 20, max: 250 };
   let stopped = false;
   let busy = false;
+  // Oldest SentTimestamp received since the last takeOldestMessageAge, and of the batch in hand.
+  let oldestSeen: number | undefined;
+  let oldestInHand: number | undefined;
   let wake: (() => void) | undefined;
 
   const sleep = (ms: number) =>
@@ -119,12 +128,16 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       }
       delay = min;
       busy = true;
+      const sent = Math.min(...messages.map((m) => Number(m.Attributes?.SentTimestamp ?? Date.now())));
+      oldestInHand = sent;
+      oldestSeen = Math.min(oldestSeen ?? sent, sent);
       try {
         await processBatch(messages);
       } catch (error) {
         log(`poller of ${options.queueName} failed: ${(error as Error).stack ?? String(error)}`);
       } finally {
         busy = false;
+        oldestInHand = undefined;
       }
     }
   };
@@ -132,6 +145,11 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const running = loop();
   return {
     busy: () => busy,
+    takeOldestMessageAge: (now = Date.now()) => {
+      const oldest = Math.min(oldestSeen ?? Infinity, oldestInHand ?? Infinity);
+      oldestSeen = undefined;
+      return Number.isFinite(oldest) ? Math.max(0, Math.floor((now - oldest) / 1000)) : 0;
+    },
     stop: async () => {
       stopped = true;
       wake?.();

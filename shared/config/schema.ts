@@ -101,17 +101,20 @@ const PersonSchema = z.strictObject({
   handle: z.string().min(1).optional().meta({ description: 'chat handle, e.g. @jana (Slack/Teams)' }),
 });
 
+const SlackTargetSchema = z.strictObject({
+  type: z.literal('slack'),
+  channel: z.string().regex(/^#[a-z0-9._-]+$/, 'use a Slack channel such as #presse'),
+  secretName: z.string().min(1).optional().meta({ description: 'secret with the incoming-webhook URL; default backchannel/<company>/slack' }),
+});
+const TeamsTargetSchema = z.strictObject({
+  type: z.literal('teams'),
+  secretName: z.string().min(1).meta({ description: 'secret with the Teams workflow URL' }),
+});
+
 const NotificationTargetSchema = z
   .discriminatedUnion('type', [
-    z.strictObject({
-      type: z.literal('slack'),
-      channel: z.string().regex(/^#[a-z0-9._-]+$/, 'use a Slack channel such as #presse'),
-      secretName: z.string().min(1).optional().meta({ description: 'secret with the incoming-webhook URL; default backchannel/<company>/slack' }),
-    }),
-    z.strictObject({
-      type: z.literal('teams'),
-      secretName: z.string().min(1).meta({ description: 'secret with the Teams workflow URL' }),
-    }),
+    SlackTargetSchema,
+    TeamsTargetSchema,
     z.strictObject({
       type: z.literal('email'),
       to: z.array(z.email('not an e-mail address')).min(1),
@@ -307,6 +310,19 @@ export const CompanyConfigSchema = z
       })
       .optional()
       .meta({ description: 'how departments are told; needed in AWS when a department has an e-mail target (locally notifications go to .backchannel/<company>/outbox/)' }),
+    alerts: z
+      .strictObject({
+        email: z
+          .array(z.email('not an e-mail address'))
+          .default([])
+          .meta({ description: 'addresses subscribed to the alarm topic (AWS asks each to confirm once; locally alerts go to the outbox\'s alerts.jsonl)' }),
+        chat: z
+          .array(z.discriminatedUnion('type', [SlackTargetSchema, TeamsTargetSchema]))
+          .default([])
+          .meta({ description: 'Slack or Teams webhooks that the forward-alarm function posts each alarm and recovery to (same secrets as department targets)' }),
+      })
+      .default({ email: [], chat: [] })
+      .meta({ description: 'who hears of failures: every alarm (DLQ depth, oldest message age, function errors and throttles, failed event deliveries, API 5xx) goes to one SNS topic, and from it to these subscribers' }),
     retention: z
       .strictObject({ days: z.number().int().positive().meta({ description: 'days personal data is kept (DynamoDB TTL)' }) })
       .default({ days: 365 }),

@@ -68,7 +68,8 @@ describe('two companies side by side', () => {
     for (const t of templates.values()) {
       const json = JSON.stringify(t.toJSON());
       t.resourceCountIs('AWS::DynamoDB::Table', 1);
-      t.resourceCountIs('AWS::KMS::Key', 1);
+      // The table's key and the alert topic's key.
+      t.resourceCountIs('AWS::KMS::Key', 2);
       t.resourceCountIs('AWS::Events::EventBus', 1);
       expect(json).not.toContain('Fn::ImportValue');
       expect(Object.values((t.toJSON().Outputs ?? {}) as Record<string, { Export?: unknown }>).filter((o) => o.Export)).toEqual([]);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPANY_TAG, PROJECT_ROOT } from '../../infra/aws/build-app.ts';
-import { ADMIN_API_ROUTES, buildTopology, departmentQueueId, type FunctionSpec, type Grant, type Topology } from '../../infra/topology.ts';
+import { ADMIN_API_ROUTES, allDeadLetterQueues, buildTopology, departmentQueueId, type FunctionSpec, type Grant, type Topology } from '../../infra/topology.ts';
 import { loadCompanyConfig } from '../../shared/config/load.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { arnOf, logicalId, permissionsOf, ref, synthCompany, type Permission, type SynthesizedCompany } from './synth.ts';
@@ -46,15 +46,15 @@ const routeAuthorization = (s: SynthesizedCompany): Map<string, { type: string |
 
 describe('company stack of the demo config', () => {
   describe('queues', () => {
-    it('has a queue and a DLQ for the intake and for every department', () => {
-      synth.template.resourceCountIs('AWS::SQS::Queue', 2 * (1 + demo.departments.length));
+    it('has a queue and a DLQ for the intake and for every department, and the DLQs of rule targets, schedules and async functions', () => {
+      synth.template.resourceCountIs('AWS::SQS::Queue', 2 * (1 + demo.departments.length) + topology.deadLetterQueues.length);
     });
 
     it('redrives every non-DLQ queue to its DLQ after the topology\'s maxReceiveCount', () => {
       const queues = Object.values(synth.template.findResources('AWS::SQS::Queue')) as {
         Properties: { QueueName: string; RedrivePolicy?: { maxReceiveCount: number } };
       }[];
-      const dlqNames = new Set(topology.queues.map((q) => q.dlq.name));
+      const dlqNames = new Set(allDeadLetterQueues(topology).map((q) => q.name));
 
       const redrives = queues
         .filter((q) => !dlqNames.has(q.Properties.QueueName))
@@ -264,7 +264,7 @@ describe('company stack of the demo config', () => {
     it.each(['ingest-webhook', 'classify-mention', 'handle-department', 'build-report', 'admin-api'])(
       'grants %s nothing beyond its topology grants, its log group and X-Ray',
       (id) => {
-        const allowed = [...logAndTracePermissions(id), ...functionSpec(id).grants.flatMap((g) => grantedPermissions(g))];
+        const allowed = [...logAndTracePermissions(id), ...onFailurePermissions(id), ...functionSpec(id).grants.flatMap((g) => grantedPermissions(g))];
 
         const unexpected = permissionsOfFunction(id).filter(
           (p) => !allowed.some((a) => a.resource === p.resource && a.action === p.action),
@@ -274,7 +274,7 @@ describe('company stack of the demo config', () => {
       },
     );
 
-    it('lets the report schedule invoke build-report and nothing else', () => {
+    it('lets the report schedule invoke build-report and send to its own DLQ, nothing else', () => {
       const schedule = synth.stack.schedules.schedules.get('daily-report');
       if (!schedule) throw new Error('no daily-report schedule');
       const roleArn = (synth.template.toJSON() as { Resources: Record<string, { Properties: { Target: { RoleArn: { 'Fn::GetAtt': [string, string] } } } }> })
@@ -283,7 +283,10 @@ describe('company stack of the demo config', () => {
       if (!role) throw new Error('no scheduler role');
 
       expect(new Set(permissionsOf(synth.template, role).map((p) => `${p.action} ${p.resource}`))).toEqual(
-        new Set([`lambda:InvokeFunction ${logicalId(synth.stack.functions.get('build-report', 'test').function)}`]),
+        new Set([
+          `lambda:InvokeFunction ${logicalId(synth.stack.functions.get('build-report', 'test').function)}`,
+          `sqs:SendMessage ${logicalId(synth.stack.queues.deadLetter('schedule-daily-report-dlq', 'test'))}`,
+        ]),
       );
     });
   });
@@ -453,6 +456,162 @@ describe('company stack of the demo config', () => {
     });
   });
 
+  describe('failure path', () => {
+    type Resource<P> = { Properties: P };
+    const resources = <P>(type: string) => Object.values(synth.template.findResources(type)) as Resource<P>[];
+    const topicRef = () => ref(synth.stack.alerts.topic);
+
+    it('gives every bus rule target a DLQ of the topology and its retry policy', () => {
+      const rules = resources<{ Name: string; Targets: { Arn: unknown; DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: unknown }[] }>('AWS::Events::Rule');
+
+      expect(rules.length).toBe(topology.bus.rules.length);
+      for (const spec of topology.bus.rules) {
+        const rule = rules.find((r) => r.Properties.Name === spec.name);
+        expect(rule?.Properties.Targets).toEqual([
+          expect.objectContaining({
+            DeadLetterConfig: { Arn: arnOf(synth.stack.queues.deadLetter(spec.deadLetterQueue, 'test')) },
+            RetryPolicy: { MaximumRetryAttempts: spec.retry.retryAttempts, MaximumEventAgeInSeconds: spec.retry.maxEventAgeSeconds },
+          }),
+        ]);
+      }
+    });
+
+    it('lets each rule send to its DLQ', () => {
+      for (const spec of topology.bus.rules) {
+        const rule = synth.stack.events.rules.get(spec.id);
+        if (!rule) throw new Error(`no rule ${spec.id}`);
+
+        synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [ref(synth.stack.queues.deadLetter(spec.deadLetterQueue, 'test'))],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': arnOf(rule) } } }),
+            ]),
+          },
+        });
+      }
+    });
+
+    it('gives every schedule a DLQ and a retry policy', () => {
+      const schedules = resources<{ Name: string; Target: { DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: unknown } }>('AWS::Scheduler::Schedule');
+
+      expect(schedules.length).toBe(topology.schedules.length);
+      for (const spec of topology.schedules) {
+        const schedule = schedules.find((s) => s.Properties.Name === spec.name);
+        expect(schedule?.Properties.Target.DeadLetterConfig).toEqual({ Arn: arnOf(synth.stack.queues.deadLetter(spec.deadLetterQueue, 'test')) });
+        expect(schedule?.Properties.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: spec.retry.retryAttempts, MaximumEventAgeInSeconds: spec.retry.maxEventAgeSeconds });
+      }
+    });
+
+    it('gives every scheduled function and the alarm forwarder an on-failure destination', () => {
+      const asyncFunctions = topology.functions.filter((f) => f.triggers.some((t) => t.type === 'schedule' || t.type === 'alerts'));
+      const configs = resources<{ FunctionName: unknown; MaximumRetryAttempts: number; DestinationConfig?: { OnFailure?: { Destination: unknown } } }>('AWS::Lambda::EventInvokeConfig');
+
+      expect(asyncFunctions.map((f) => f.id)).toEqual(expect.arrayContaining(['build-report', 'check-sla', 'forward-alarm']));
+      expect(configs.length).toBe(asyncFunctions.length);
+      for (const spec of asyncFunctions) {
+        const config = configs.find((c) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify(ref(synth.stack.functions.get(spec.id, 'test').function)));
+        expect(config?.Properties.DestinationConfig?.OnFailure?.Destination).toEqual(arnOf(synth.stack.queues.deadLetter(spec.asyncInvoke?.onFailure ?? '', 'test')));
+        expect(config?.Properties.MaximumRetryAttempts).toBe(spec.asyncInvoke?.retry.retryAttempts);
+      }
+    });
+
+    it('encrypts the alert topic with its own rotating key that CloudWatch may use, and denies it without TLS', () => {
+      synth.template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'bc-demo-alerts', KmsMasterKeyId: arnOf(synth.stack.alerts.key) });
+      synth.template.hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
+      });
+      synth.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [topicRef()],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    });
+
+    it("subscribes the config's e-mail addresses and the alarm forwarder to the topic", () => {
+      const subscriptions = resources<{ Protocol: string; Endpoint: unknown; TopicArn: unknown }>('AWS::SNS::Subscription');
+
+      expect(subscriptions.map((s) => [s.Properties.Protocol, s.Properties.Endpoint, s.Properties.TopicArn])).toEqual(
+        expect.arrayContaining([
+          ...demo.alerts.email.map((address) => ['email', address, topicRef()]),
+          ['lambda', arnOf(synth.stack.functions.get('forward-alarm', 'test').function), topicRef()],
+        ]),
+      );
+      expect(subscriptions.length).toBe(demo.alerts.email.length + 1);
+    });
+
+    it('lets only the forwarder read the chat secret of the alerts', () => {
+      expect(functionSpec('forward-alarm').grants).toEqual([{ resource: 'secret', secret: 'notify-backchannel-demo-slack', access: 'read' }]);
+      expect(permissionsOfFunction('forward-alarm').filter((p) => p.action.startsWith('secretsmanager:GetSecretValue')).map((p) => p.resource)).toEqual([
+        logicalId(synth.stack.secrets.get('notify-backchannel-demo-slack', 'test').secret),
+      ]);
+    });
+
+    it('sends every alarm to the alert topic when it fires and when it recovers', () => {
+      const alarms = resources<{ AlarmName: string; AlarmActions?: unknown[]; OKActions?: unknown[] }>('AWS::CloudWatch::Alarm');
+
+      expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(topology.alerts.alarms.map((a) => a.name).sort());
+      for (const alarm of alarms) {
+        expect([alarm.Properties.AlarmName, alarm.Properties.AlarmActions, alarm.Properties.OKActions]).toEqual([alarm.Properties.AlarmName, [topicRef()], [topicRef()]]);
+      }
+    });
+
+    it('alarms on the depth of every dead-letter queue', () => {
+      for (const dlq of allDeadLetterQueues(topology)) {
+        synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          AlarmName: `${dlq.name}-depth`,
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(synth.stack.queues.deadLetter(dlq.id, 'test')), 'QueueName'] } }],
+        });
+      }
+    });
+
+    it('alarms on the age of the oldest message of every work queue', () => {
+      for (const { spec, queue } of synth.stack.queues.all) {
+        synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateAgeOfOldestMessage',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(queue), 'QueueName'] } }],
+          Threshold: spec.alarmOldestAgeSeconds,
+          Statistic: 'Maximum',
+        });
+      }
+    });
+
+    it('alarms on throttles of every function', () => {
+      for (const { fn } of synth.stack.functions.all) {
+        synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Throttles',
+          Dimensions: [{ Name: 'FunctionName', Value: ref(fn.function) }],
+          Threshold: 1,
+        });
+      }
+    });
+
+    it('alarms on failed invocations of every bus rule', () => {
+      for (const spec of topology.bus.rules) {
+        synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Events',
+          MetricName: 'FailedInvocations',
+          Dimensions: Match.arrayWith([{ Name: 'RuleName', Value: ref(synth.stack.events.rules.get(spec.id)!) }]),
+          Statistic: 'Sum',
+        });
+      }
+    });
+
+    it('alarms on 5xx answers of the HTTP API', () => {
+      synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'bc-demo-api-5xx',
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5xx',
+        Dimensions: [{ Name: 'ApiId', Value: ref(synth.stack.webhooks.api) }],
+        Statistic: 'Sum',
+      });
+    });
+  });
+
   describe('checks', () => {
     it('leaves no unacknowledged cdk-nag or CloudFormation validation finding', () => {
       expect(synth.violations.map((v) => `${v.pluginName} ${v.severity} ${v.ruleName} ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`)).toEqual([]);
@@ -469,7 +628,7 @@ describe('company stack of the demo config', () => {
         .flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
 
       expect(new Set(acknowledged.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(
-        new Set(['AwsSolutions-SMG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-APIG4']),
+        new Set(['AwsSolutions-SMG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-APIG4', 'AwsSolutions-SQS3']),
       );
       for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(60);
     });
@@ -517,8 +676,9 @@ describe('company stack with one more department', () => {
 
   afterAll(() => extra?.dispose());
 
-  it('adds the department\'s queue and DLQ', () => {
-    extra.template.resourceCountIs('AWS::SQS::Queue', 2 * (1 + config.departments.length));
+  it('adds the department\'s queue, its DLQ and the DLQ of its rules', () => {
+    extra.template.resourceCountIs('AWS::SQS::Queue', 2 * (1 + config.departments.length) + buildTopology(config).deadLetterQueues.length);
+    extra.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'bc-demo-dept-marketing-events-dlq' });
     const { dlq } = extra.stack.queues.get(departmentQueueId('marketing'), 'test');
 
     extra.template.hasResourceProperties('AWS::SQS::Queue', {
@@ -594,6 +754,15 @@ function logAndTracePermissions(functionId: string): Permission[] {
     { action: 'xray:PutTraceSegments', resource: '*' },
     { action: 'xray:PutTelemetryRecords', resource: '*' },
   ];
+}
+
+/** What an on-failure destination adds: sending the record to the function's own failure queue. */
+function onFailurePermissions(functionId: string): Permission[] {
+  const onFailure = functionSpec(functionId).asyncInvoke?.onFailure;
+  if (!onFailure) return [];
+  const queue = logicalId(synth.stack.queues.deadLetter(onFailure, 'test'));
+  // CDK's grantSendMessages.
+  return ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'].map((action) => ({ action, resource: queue }));
 }
 
 /** What a topology grant may allow, per resource (`kms:ReEncrypt*` is CDK's literal action). */

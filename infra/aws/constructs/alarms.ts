@@ -1,57 +1,80 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { AlarmMetric, AlarmSpec } from '../../topology.ts';
+import { TopologyMismatchError } from '../topology-mismatch-error.ts';
+import type { EventRouting } from './event-routing.ts';
 import type { Functions } from './functions.ts';
+import type { WebhookApi } from './webhook-api.ts';
 import type { WorkQueues } from './work-queues.ts';
 
 export interface AlarmsProps {
+  readonly alarms: readonly AlarmSpec[];
+  /** The alert topic every alarm notifies, on ALARM and on OK. */
+  readonly topic: sns.ITopic;
   readonly queues: WorkQueues;
   readonly functions: Functions;
+  readonly events: EventRouting;
+  readonly api: WebhookApi;
 }
 
 /**
- * Alarms on what needs a person: messages in a DLQ (at the topology's depth) and function
- * errors. They carry no actions; a company subscribes its own on-call tooling.
+ * The topology's alarms: DLQ depth, age of the oldest message, function errors and
+ * throttles, failed rule deliveries and API 5xx. Each tells the alert topic when it fires
+ * and when it recovers; missing data never breaches.
  */
 export class Alarms extends Construct {
-  readonly dlqDepth: ReadonlyMap<string, cloudwatch.Alarm>;
-  readonly functionErrors: ReadonlyMap<string, cloudwatch.Alarm>;
+  readonly byId: ReadonlyMap<string, cloudwatch.Alarm>;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
-
-    const dlqDepth = new Map<string, cloudwatch.Alarm>();
-    for (const { spec, dlq } of props.queues.all) {
-      dlqDepth.set(
-        spec.id,
-        new cloudwatch.Alarm(this, `${spec.id}-dlq-depth`, {
-          alarmName: `${spec.dlq.name}-depth`,
-          alarmDescription: `Messages of ${spec.name} failed ${spec.dlq.maxReceiveCount} times and wait in ${spec.dlq.name} for a redrive.`,
-          metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-          threshold: spec.alarmDlqDepth,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
-      );
+    const action = new SnsAction(props.topic);
+    const byId = new Map<string, cloudwatch.Alarm>();
+    for (const spec of props.alarms) {
+      const alarm = new cloudwatch.Alarm(this, spec.id, {
+        alarmName: spec.name,
+        alarmDescription: spec.description,
+        metric: this.metricOf(spec.metric, Duration.seconds(spec.periodSeconds), props, `alarm "${spec.id}"`),
+        threshold: spec.threshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: spec.evaluationPeriods,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      byId.set(spec.id, alarm);
     }
-    this.dlqDepth = dlqDepth;
+    this.byId = byId;
+  }
 
-    const functionErrors = new Map<string, cloudwatch.Alarm>();
-    for (const { spec, fn } of props.functions.all) {
-      functionErrors.set(
-        spec.id,
-        new cloudwatch.Alarm(this, `${spec.id}-errors`, {
-          alarmName: `${spec.name}-errors`,
-          alarmDescription: `${spec.name} threw or timed out.`,
-          metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-          threshold: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
-      );
+  private metricOf(metric: AlarmMetric, period: Duration, props: AlarmsProps, where: string): cloudwatch.IMetric {
+    switch (metric.kind) {
+      case 'deadLetterDepth':
+        return props.queues.deadLetter(metric.deadLetterQueue, where).metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM });
+      case 'oldestMessageAge':
+        return props.queues.get(metric.queue, where).queue.metricApproximateAgeOfOldestMessage({ period, statistic: cloudwatch.Stats.MAXIMUM });
+      case 'functionErrors':
+        return props.functions.get(metric.function, where).function.metricErrors({ period, statistic: cloudwatch.Stats.SUM });
+      case 'functionThrottles':
+        return props.functions.get(metric.function, where).function.metricThrottles({ period, statistic: cloudwatch.Stats.SUM });
+      case 'ruleFailedInvocations': {
+        const rule = props.events.rules.get(metric.rule);
+        if (!rule) throw new TopologyMismatchError(`${where} references unknown bus rule "${metric.rule}"`);
+        // Rules on a custom bus publish their metrics with both dimensions.
+        return new cloudwatch.Metric({
+          namespace: 'AWS/Events',
+          metricName: 'FailedInvocations',
+          dimensionsMap: { EventBusName: props.events.bus.eventBusName, RuleName: rule.ruleName },
+          period,
+          statistic: cloudwatch.Stats.SUM,
+        });
+      }
+      case 'api5xx':
+        return props.api.api.metricServerError({ period, statistic: cloudwatch.Stats.SUM });
+      default:
+        throw new TopologyMismatchError(`${where} has an unknown metric ${JSON.stringify(metric)}`);
     }
-    this.functionErrors = functionErrors;
   }
 }

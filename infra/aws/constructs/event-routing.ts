@@ -12,7 +12,7 @@ export interface EventRoutingProps {
 
 /**
  * The company's own event bus, its archive, and one rule per topology rule that delivers
- * the whole matching event to the rule's queue.
+ * the whole matching event to the rule's queue, with the topology's retries and DLQ.
  */
 export class EventRouting extends Construct {
   readonly bus: events.EventBus;
@@ -36,14 +36,22 @@ export class EventRouting extends Construct {
     const rules = new Map<string, events.Rule>();
     for (const rule of spec.rules) {
       const target = props.queues.get(rule.targetQueue, `bus rule "${rule.id}"`);
+      const deadLetterQueue = props.queues.deadLetter(rule.deadLetterQueue, `bus rule "${rule.id}"`);
       rules.set(
         rule.id,
         new events.Rule(this, rule.id, {
           eventBus: this.bus,
           ruleName: rule.name,
           eventPattern: toCdkPattern(rule.pattern),
-          // Adds the queue policy statement that lets exactly this rule send.
-          targets: [new targets.SqsQueue(target.queue)],
+          // Adds the queue policy statements that let exactly this rule send to the queue
+          // and, once the retries are spent, to its DLQ.
+          targets: [
+            new targets.SqsQueue(target.queue, {
+              deadLetterQueue,
+              retryAttempts: rule.retry.retryAttempts,
+              maxEventAge: Duration.seconds(rule.retry.maxEventAgeSeconds),
+            }),
+          ],
         }),
       );
     }

@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import type { CompanyConfig } from '../../../shared/config/schema.ts';
@@ -48,6 +49,7 @@ export class Functions extends Construct {
       });
       for (const grant of spec.grants) this.applyGrant(spec, fn, grant);
       this.addQueueTriggers(spec, fn);
+      this.configureAsyncInvoke(spec, fn);
       this.byId.set(spec.id, fn);
     }
   }
@@ -189,6 +191,24 @@ export class Functions extends Construct {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
       'Department e-mail notifications: SES authorizes SendEmail against the sender identity and, in the SES sandbox, each recipient identity; the wildcard covers only identities of this account and region, and the action is SendEmail alone.',
     );
+  }
+
+  /**
+   * A function invoked asynchronously (by a schedule or the alert topic) retries as the
+   * topology says and then sends the record of the failed invocation to its on-failure
+   * queue (the destination grants the function sqs:SendMessage on it).
+   */
+  private configureAsyncInvoke(spec: FunctionSpec, fn: BackchannelFunction): void {
+    const asyncTriggered = spec.triggers.some((t) => t.type === 'schedule' || t.type === 'alerts');
+    if (!spec.asyncInvoke) {
+      if (asyncTriggered) throw new TopologyMismatchError(`function "${spec.id}" is invoked asynchronously but has no on-failure destination`);
+      return;
+    }
+    fn.function.configureAsyncInvoke({
+      onFailure: new SqsDestination(this.props.queues.deadLetter(spec.asyncInvoke.onFailure, `function "${spec.id}"`)),
+      retryAttempts: spec.asyncInvoke.retry.retryAttempts,
+      maxEventAge: Duration.seconds(spec.asyncInvoke.retry.maxEventAgeSeconds),
+    });
   }
 
   private addQueueTriggers(spec: FunctionSpec, fn: BackchannelFunction): void {

@@ -7,11 +7,14 @@ import type { FunctionSpec, ScheduleSpec } from '../../topology.ts';
 import { TopologyMismatchError } from '../topology-mismatch-error.ts';
 import { acknowledgeFinding, defaultPolicyOf, nagRef } from '../nag.ts';
 import type { Functions } from './functions.ts';
+import type { WorkQueues } from './work-queues.ts';
 
 export interface SchedulesProps {
   readonly schedules: readonly ScheduleSpec[];
   readonly functions: readonly FunctionSpec[];
   readonly handlers: Functions;
+  /** Where each schedule's DLQ is. */
+  readonly queues: WorkQueues;
 }
 
 /**
@@ -47,10 +50,11 @@ export class Schedules extends Construct {
         target: new LambdaInvoke(fn, {
           role,
           input: scheduler.ScheduleTargetInput.fromObject(spec.payload),
-          // Retries cover throttled or failed deliveries to Lambda; a run more than an hour
-          // late is dropped rather than stacking up behind the next one.
-          retryAttempts: 3,
-          maxEventAge: Duration.hours(1),
+          // Retries cover throttled or failed deliveries to Lambda; a run that still cannot
+          // be delivered (or is too late) goes to the schedule's DLQ instead of vanishing.
+          retryAttempts: spec.retry.retryAttempts,
+          maxEventAge: Duration.seconds(spec.retry.maxEventAgeSeconds),
+          deadLetterQueue: props.queues.deadLetter(spec.deadLetterQueue, `schedule "${spec.id}"`),
         }),
       });
 

@@ -1,3 +1,4 @@
+import type { Notifier } from '../../domain/notify-department.ts';
 import { formatTime, label, mentionAuthor, personLabel, type Notification, type NotificationTarget } from '../../domain/notification.ts';
 import { ChatWebhookNotifier } from './chat-webhook-notifier.ts';
 import type { PostJsonOptions } from './http-retry.ts';
@@ -64,7 +65,7 @@ export function slackMessage(n: Notification): { text: string; blocks: unknown[]
 }
 
 /** Posts notifications to Slack incoming webhooks, the URL read from the target's secret. */
-export class SlackNotifier extends ChatWebhookNotifier<SlackTarget> {
+export class SlackNotifier extends ChatWebhookNotifier<SlackTarget> implements Notifier {
   constructor(urls: Pick<WebhookUrls, 'urlFor'>, http: Omit<PostJsonOptions, 'target'> = {}) {
     super(slackMessage, (t) => `slack ${t.channel}`, urls, http);
   }

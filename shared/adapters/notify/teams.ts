@@ -1,3 +1,4 @@
+import type { Notifier } from '../../domain/notify-department.ts';
 import { formatTime, label, mentionAuthor, type Notification, type NotificationTarget } from '../../domain/notification.ts';
 import { ChatWebhookNotifier } from './chat-webhook-notifier.ts';
 import type { PostJsonOptions } from './http-retry.ts';
@@ -72,7 +73,7 @@ export function teamsMessage(n: Notification): { type: 'message'; attachments: {
 }
 
 /** Posts notifications to a Teams workflow or incoming webhook, the URL read from the target's secret. */
-export class TeamsNotifier extends ChatWebhookNotifier<TeamsTarget> {
+export class TeamsNotifier extends ChatWebhookNotifier<TeamsTarget> implements Notifier {
   constructor(urls: Pick<WebhookUrls, 'urlFor'>, http: Omit<PostJsonOptions, 'target'> = {}) {
     super(teamsMessage, (t) => `teams ${t.secretName}`, urls, http);
   }

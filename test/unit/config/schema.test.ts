@@ -147,6 +147,23 @@ describe('company config schema: errors name file, line, column and a fix', () =
     ]);
   });
 
+  it('refuses an alert address that is not one and a chat alert target of another kind, at their places', () => {
+    const text = configYaml({ top: 'alerts:\n  email: [it-betrieb]\n  chat:\n    - { type: email, to: [ops@acme.example] }\n' });
+
+    expect(issuesOf(text)).toEqual([
+      expect.objectContaining({ ...positionOf(text, 'it-betrieb'), path: 'alerts.email.0', message: expect.stringContaining('not an e-mail address') }),
+      expect.objectContaining({ path: 'alerts.chat.0.type' }),
+    ]);
+  });
+
+  it('reads the alert subscribers, and none when the section is absent', () => {
+    const withAlerts = parseCompanyConfigYaml(configYaml({ top: 'alerts:\n  email: [ops@acme.example]\n  chat: [{ type: slack, channel: "#ops" }]\n' }), 'acme.yaml');
+    const without = parseCompanyConfigYaml(configYaml(), 'acme.yaml');
+
+    expect(withAlerts.alerts).toEqual({ email: ['ops@acme.example'], chat: [{ type: 'slack', channel: '#ops' }] });
+    expect(without.alerts).toEqual({ email: [], chat: [] });
+  });
+
   it('refuses a misspelled category, suggesting the right one', () => {
     const text = configYaml({ rules: '    - id: ideas\n      when: { category: [praise, complaints] }\n      then: { department: sales }\n' });
 

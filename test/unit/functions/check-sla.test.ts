@@ -43,6 +43,8 @@ describe('check-sla in the topology', () => {
       timezone: 'Europe/Berlin',
       targetFunction: 'check-sla',
       payload: { scheduledTime: '<aws.scheduler.scheduled-time>' },
+      deadLetterQueue: 'schedule-sla-sweep-dlq',
+      retry: { retryAttempts: 3, maxEventAgeSeconds: 3600 },
     });
   });
 

@@ -3,7 +3,7 @@
  * and https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevents.html (per-entry failures).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { createLocalEventBus, type LocalEventBusOptions } from '../../../infra/local/event-bus.ts';
+import { createLocalEventBus, LOCAL_DELIVERY_RETRIES, type LocalEventBusOptions } from '../../../infra/local/event-bus.ts';
 import { AwsServiceError } from '../../../infra/local/json-endpoint.ts';
 import { buildTopology, type BusSpec } from '../../../infra/topology.ts';
 import { demoConfig } from '../../factories/config.ts';
@@ -36,7 +36,7 @@ function entryFactory(overrides: Record<string, unknown> = {}) {
 describe('createLocalEventBus', () => {
   it('refuses a rule with an unsupported operator, naming it', () => {
     // Arrange
-    const bus: BusSpec = { ...BUS, rules: [{ id: 'archive-png', name: 'x', targetQueue: 'intake', pattern: { detail: { file: [{ suffix: '.png' } as never] } } }] };
+    const bus: BusSpec = { ...BUS, rules: [{ id: 'archive-png', name: 'x', targetQueue: 'intake', deadLetterQueue: 'intake-events', retry: { retryAttempts: 0, maxEventAgeSeconds: 60 }, pattern: { detail: { file: [{ suffix: '.png' } as never] } } }] };
 
     // Act & Assess
     expect(() => busFactory({ bus })).toThrow('event rule "archive-png": unsupported event pattern operator "suffix"');
@@ -139,6 +139,56 @@ describe('putEvents', () => {
     const { bus } = busFactory({
       deliver: async () => {
         throw new Error('queue gone');
+      },
+    });
+
+    // Act
+    const output = await bus.putEvents({ Entries: [entryFactory()] });
+
+    // Assess
+    expect(output).toEqual({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal Service Failure' }] });
+  });
+
+  it("sends an event it cannot deliver to the rule's DLQ with EventBridge's attributes, counts it and accepts the entry", async () => {
+    // Arrange
+    const deadLettered: { rule: string; dlq: string; body: string; attributes: unknown }[] = [];
+    const deliver = vi.fn(async () => {
+      throw new Error('The specified queue does not exist.');
+    });
+    const { bus } = busFactory({
+      deliver,
+      deadLetter: async (rule, body, attributes) => void deadLettered.push({ rule: rule.id, dlq: rule.deadLetterQueue, body, attributes }),
+    });
+
+    // Act
+    const output = await bus.putEvents({ Entries: [entryFactory()] });
+
+    // Assess
+    expect(output).toEqual({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
+    expect(deliver).toHaveBeenCalledTimes(1 + LOCAL_DELIVERY_RETRIES);
+    expect(deadLettered).toEqual([
+      {
+        rule: 'route-press',
+        dlq: 'dept-press-events',
+        body: expect.stringContaining('"detail-type":"Mention Routed"'),
+        attributes: {
+          RULE_ARN: 'arn:aws:events:eu-central-1:000000000000:rule/bc-demo-bus/bc-demo-route-press',
+          ERROR_CODE: 'SQSError',
+          ERROR_MESSAGE: 'Error: The specified queue does not exist.',
+        },
+      },
+    ]);
+    expect(bus.failedInvocations()).toEqual({ 'route-press': 1 });
+  });
+
+  it('fails the entry when even the DLQ refuses the event, so the publisher resends it', async () => {
+    // Arrange
+    const { bus } = busFactory({
+      deliver: async () => {
+        throw new Error('queue gone');
+      },
+      deadLetter: async () => {
+        throw new Error('dlq gone');
       },
     });
 

@@ -38,6 +38,8 @@ function scheduleSpec(overrides: Partial<ScheduleSpec> = {}): ScheduleSpec {
     expression: 'cron(0 6 * * ? *)',
     timezone: BERLIN,
     targetFunction: 'build-report',
+    deadLetterQueue: 'schedule-daily-report-dlq',
+    retry: { retryAttempts: 3, maxEventAgeSeconds: 3600 },
     payload: { report: 'daily', scheduledTime: '<aws.scheduler.scheduled-time>' },
     ...overrides,
   };

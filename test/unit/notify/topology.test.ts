@@ -50,8 +50,8 @@ describe('notifications in the topology', () => {
       [{ type: 'teams', secretName: 'bc/demo/teams-service' }],
     );
 
-    // Act
-    const topology = buildTopology(config);
+    // Act (without alerts.chat, whose default Slack secret would come on top)
+    const topology = buildTopology({ ...config, alerts: { email: [], chat: [] } });
 
     // Assess
     expect(topology.secrets.filter((s) => s.platform.startsWith('notify-')).map((s) => [s.id, s.platform])).toEqual([
@@ -69,12 +69,14 @@ describe('notifications in the topology', () => {
     expect(handler(topology).environment.NOTIFY_FROM_EMAIL).toEqual({ kind: 'literal', value: 'backchannel@radwerk-hansen.example' });
   });
 
-  it('gives no other function the notification secrets', () => {
+  it('gives no other function the notification secrets, but the alarm forwarder those of alerts.chat', () => {
     // Act
     const topology = buildTopology(demoConfig());
 
     // Assess
-    const others = topology.functions.filter((f) => f.id !== 'handle-department');
+    const forwarder = topology.functions.find((f) => f.id === 'forward-alarm');
+    expect(forwarder?.grants).toEqual([{ resource: 'secret', secret: 'notify-backchannel-demo-slack', access: 'read' }]);
+    const others = topology.functions.filter((f) => f.id !== 'handle-department' && f.id !== 'forward-alarm');
     expect(others.flatMap((f) => f.grants).filter((g) => (g.resource === 'secret' && g.secret.startsWith('notify-')) || g.resource === 'email')).toEqual([]);
   });
 });

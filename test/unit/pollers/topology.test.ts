@@ -40,7 +40,10 @@ describe('poller topology', () => {
         timezone: 'Europe/Berlin',
         targetFunction: `poll-${platform}`,
         payload: { poll: platform, scheduledTime: '<aws.scheduler.scheduled-time>' },
+        deadLetterQueue: `schedule-poll-${platform}-dlq`,
+        retry: { retryAttempts: 3, maxEventAgeSeconds: 3600 },
       });
+      expect(fn?.asyncInvoke).toEqual({ onFailure: `poll-${platform}-failures`, retry: { retryAttempts: 2, maxEventAgeSeconds: 3600 } });
       expect(topology.secrets.filter((s) => s.id === platform)).toEqual([expect.objectContaining({ name: `backchannel/demo/${platform}` })]);
     }
   });

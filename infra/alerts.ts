@@ -1,0 +1,49 @@
+import type { CompanyConfig } from '../shared/config/schema.ts';
+import { notificationSecretName } from '../shared/domain/notification.ts';
+import { CHAT_SECRET_DESCRIPTIONS, notificationSecretId } from './notifications.ts';
+import { COMPANY_CONFIG_ENV, type FunctionSpec, type SecretSpec } from './topology.ts';
+
+/**
+ * The alarm forwarder of a company: when `alerts.chat` names Slack or Teams targets, the
+ * `forward-alarm` function, subscribed to the alert topic, posts each alarm there. It reads
+ * the targets' webhook secrets (shared with department targets of the same name).
+ * buildTopology adds it. (Only functions are used from topology.ts at call time: the two
+ * modules import each other.)
+ */
+export interface AlertsTopology {
+  readonly functions: readonly FunctionSpec[];
+  /** Chat secrets that the topology does not describe yet. */
+  readonly secrets: readonly SecretSpec[];
+  /** The forwarder's function id, when there is one. */
+  readonly forwarder?: string;
+}
+
+export const FORWARD_ALARM_FUNCTION = 'forward-alarm';
+
+export function alertsTopology(config: CompanyConfig, context: { readonly prefix: string; readonly secrets: readonly SecretSpec[] }): AlertsTopology {
+  if (config.alerts.chat.length === 0) return { functions: [], secrets: [] };
+  const secrets: SecretSpec[] = [];
+  const readable: SecretSpec[] = [];
+  for (const target of config.alerts.chat) {
+    const name = notificationSecretName(config.company.id, target);
+    const known = [...context.secrets, ...secrets].find((s) => s.name === name);
+    const platform = target.type === 'slack' ? 'notify-slack' : 'notify-teams';
+    const secret = known ?? { id: notificationSecretId(name), name, platform, description: CHAT_SECRET_DESCRIPTIONS[platform] };
+    if (!known) secrets.push(secret);
+    if (!readable.includes(secret)) readable.push(secret);
+  }
+  const forwarder: FunctionSpec = {
+    id: FORWARD_ALARM_FUNCTION,
+    name: `${context.prefix}-${FORWARD_ALARM_FUNCTION}`,
+    entry: `functions/${FORWARD_ALARM_FUNCTION}/handler.ts`,
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    environment: {
+      [COMPANY_CONFIG_ENV]: { kind: 'companyConfig' },
+      ...Object.fromEntries(readable.map((s) => [`${s.id.toUpperCase().replace(/-/g, '_')}_SECRET_NAME`, { kind: 'secretName', secret: s.id } as const])),
+    },
+    triggers: [{ type: 'alerts' }],
+    grants: readable.map((s) => ({ resource: 'secret', secret: s.id, access: 'read' }) as const),
+  };
+  return { functions: [forwarder], secrets, forwarder: forwarder.id };
+}
