@@ -10,7 +10,7 @@ import {
   type WebhookRequest,
   type WebhookResponse,
 } from '../platforms/platform-adapter.ts';
-import { NotFoundError, PayloadTooLargeError, ValidationError } from './errors.ts';
+import { NotFoundError, PayloadTooLargeError, UnavailableError, ValidationError } from './errors.ts';
 import type { Clock, IntakeQueue } from './ports.ts';
 
 /** Port: the company's webhook secret of each platform, as stored (JSON). */
@@ -31,14 +31,18 @@ export interface WebhookSecretProvider {
 }
 
 /**
- * A platform secret that is not the JSON its adapter expects. Not a domain error: it is
- * the operator's to fix, so the request fails with 500 and the platform retries. The
- * message names the fields, never a value.
+ * A platform secret that lacks what verifying a request needs (the stack leaves the
+ * platform-issued keys for the admin to add). It is the operator's to fix: the request is
+ * answered 503, never verified without a key and never 200, and the platform retries.
+ * The message names the fields, never a value.
  */
-export class WebhookSecretShapeError extends Error {
-  constructor(platformId: string, description: string, fields: readonly string[]) {
-    super(`the ${platformId} secret is not ${description} (check: ${fields.join(', ') || 'value'})`);
-    this.name = 'WebhookSecretShapeError';
+export class WebhookSecretIncompleteError extends UnavailableError {
+  constructor(
+    readonly platformId: string,
+    description: string,
+    readonly fields: readonly string[],
+  ) {
+    super(`the ${platformId} secret is incomplete: it is not ${description} (check: ${fields.join(', ') || 'value'})`);
   }
 }
 
@@ -82,8 +86,9 @@ export interface WebhookOutcome {
  *    parse it into mentions and deletion notices, enqueue them all, answer 200 with the counts
  *
  * @throws NotFoundError, PayloadTooLargeError, ValidationError (malformed body or another
- *   method), SignatureError (nothing is enqueued); any error of the secret provider or the
- *   queue propagates, so the request fails and the platform delivers it again
+ *   method), SignatureError (nothing is enqueued), WebhookSecretIncompleteError (the secret
+ *   lacks a key: 503); any error of the secret provider or the queue propagates, so the
+ *   request fails and the platform delivers it again
  */
 export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWebhookDeps): Promise<WebhookOutcome> {
   const adapter = deps.registry.get(input.platformId);
@@ -129,11 +134,14 @@ async function verifyWithRotation(adapter: PlatformAdapter, request: WebhookRequ
   secrets.matched?.(adapter.id);
 }
 
-/** The secret JSON checked against the adapter's shape. */
+/**
+ * The secret JSON checked against the adapter's shape.
+ * @throws WebhookSecretIncompleteError naming the missing or malformed fields
+ */
 function secretOf(adapter: PlatformAdapter, json: unknown): unknown {
   const parsed = adapter.secretShape.safeParse(json);
   if (!parsed.success) {
-    throw new WebhookSecretShapeError(adapter.id, adapter.secretDescription, [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'value'))]);
+    throw new WebhookSecretIncompleteError(adapter.id, adapter.secretDescription, [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'value'))]);
   }
   return parsed.data;
 }

@@ -50,6 +50,7 @@ export const metaAdapter: PlatformAdapter<MetaSecret> = {
   secretDescription: 'Meta app secret and webhook verify token: {"appSecret": "...", "verifyToken": "..."}',
 
   generateSecret: () => ({ appSecret: randomSecret(16), verifyToken: randomSecret(18) }),
+  generatedSecretKey: 'verifyToken',
 
   isEnabled(config: CompanyConfig): boolean {
     return config.platforms.meta?.enabled === true;

@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { platformRegistry } from '../../../shared/platforms/registry.ts';
 import type { SecretSpec } from '../../topology.ts';
 import { TopologyMismatchError } from '../topology-mismatch-error.ts';
 import { acknowledgeFinding } from '../nag.ts';
@@ -10,10 +11,11 @@ export interface PlatformSecretsProps {
 }
 
 /**
- * One Secrets Manager secret per platform. The stack generates the webhook verify token;
- * the admin adds the platform's app secret after the first deploy
- * (`{"appSecret": "...", "verifyToken": "..."}`). Until then the secret has no
- * `appSecret`, so no signature can verify.
+ * One Secrets Manager secret per platform. The stack generates the key Backchannel chooses
+ * itself (the adapter's `generatedSecretKey`: Meta's `verifyToken`, YouTube's `hubSecret`,
+ * the generic `signingSecret`); the admin adds the keys the platform issues (Meta's
+ * `appSecret`, X's `consumerSecret`, ...) after the first deploy. Until then the secret is
+ * incomplete and the platform's webhook answers 503: nothing is accepted unsigned.
  */
 export class PlatformSecrets extends Construct {
   private readonly byId = new Map<string, { readonly spec: SecretSpec; readonly secret: secretsmanager.Secret }>();
@@ -26,7 +28,9 @@ export class PlatformSecrets extends Construct {
         description: spec.description,
         generateSecretString: {
           secretStringTemplate: JSON.stringify({}),
-          generateStringKey: 'verifyToken',
+          // Platforms that issue every key keep the historical `verifyToken`, which they never
+          // read: changing the key would regenerate, and so wipe, secrets admins filled in.
+          generateStringKey: platformRegistry.get(spec.platform)?.generatedSecretKey ?? 'verifyToken',
           excludePunctuation: true,
           passwordLength: 40,
         },
