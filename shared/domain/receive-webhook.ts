@@ -11,6 +11,7 @@ import {
   type WebhookResponse,
 } from '../platforms/platform-adapter.ts';
 import { NotFoundError, PayloadTooLargeError, UnavailableError, ValidationError } from './errors.ts';
+import { OVER_LIMIT } from './mention-limits.ts';
 import type { Clock, IntakeQueue } from './ports.ts';
 
 /** Port: the company's webhook secret of each platform, as stored (JSON). */
@@ -83,7 +84,9 @@ export interface WebhookOutcome {
  * 3. GET: answer the platform's handshake with the company's secret
  * 4. POST: verify the signature over the raw body (after a second mismatch in a row, once
  *    more with a freshly read secret, so a rotation costs at most one refused delivery),
- *    parse it into mentions and deletion notices, enqueue them all, answer 200 with the counts
+ *    parse it into mentions and deletion notices (each within mention-limits.ts: an item
+ *    over them is ignored with its reason, a body of only such items refused with 400),
+ *    enqueue them all, answer 200 with the counts
  *
  * @throws NotFoundError, PayloadTooLargeError, ValidationError (malformed body or another
  *   method), SignatureError (nothing is enqueued), WebhookSecretIncompleteError (the secret
@@ -112,6 +115,11 @@ export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWe
     receivedAt: now,
     ...(request.params ? { params: request.params } : {}),
   });
+  const overLimit = ignored.filter((event) => event[OVER_LIMIT] !== undefined);
+  // A body whose every item could never be stored is refused, so the sender sees why.
+  if (mentions.length + deletions.length + revocations.length === 0 && overLimit.length > 0 && overLimit.length === ignored.length) {
+    throw new ValidationError('no item of the body can be stored', [...new Set(overLimit.map((event) => event.reason))]);
+  }
   if (mentions.length + deletions.length > 0) await deps.queue.enqueue([...mentions, ...deletions]);
   return {
     response: jsonResponse(200, { enqueued: mentions.length, deleted: deletions.length, ignored: ignored.length, revoked: revocations.length }),
