@@ -24,7 +24,7 @@ import { deliveryKey } from '../../shared/domain/notification.ts';
 import type { IntakeQueue } from '../../shared/domain/ports.ts';
 import { receiveWebhook, type ReceiveWebhookDeps } from '../../shared/domain/receive-webhook.ts';
 import { genericAdapter, signGenericBody } from '../../shared/platforms/generic.ts';
-import { finishMention, type MentionFields } from '../../shared/platforms/normalize.ts';
+import { deletionOf, finishMention, type MentionFields } from '../../shared/platforms/normalize.ts';
 import { platformRegistry } from '../../shared/platforms/registry.ts';
 import { demoConfig } from '../factories/config.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
@@ -184,6 +184,14 @@ describe('limitMention', () => {
 
     // Assess
     expect(outcome).toEqual({ rejected: 'externalId of 811 bytes is over the limit of 512 bytes, so the mention could never be stored', field: 'externalId' });
+  });
+
+  it('makes no deletion notice of an id that could never be a key', () => {
+    // Act
+    const deletion = deletionOf({ platform: 'x', externalId: '1'.repeat(600), deletedAt: NOW.toISOString(), rawType: 'tweet_delete_events' }, NOW);
+
+    // Assess
+    expect(deletion).toBeUndefined();
   });
 
   it('drops a url over 2048 bytes rather than cutting it, and records that', () => {

@@ -36,10 +36,13 @@ export class PlatformSecrets extends Construct {
         },
         removalPolicy: RemovalPolicy.RETAIN,
       });
+      const generated = platformRegistry.get(spec.platform)?.generatedSecretKey;
       acknowledgeFinding(
         secret,
         'AwsSolutions-SMG4',
-        `The ${spec.platform} app secret is issued by the platform and can only be rotated in the platform's developer console; the admin rotates it there and updates this secret.`,
+        spec.platform === 'youtube' || spec.platform === 'generic'
+          ? `The ${spec.platform} signing key (${generated}) is shared with the senders (the WebSub hub's subscription, each generic source), which cannot follow an automatic rotation; the admin rotates it with them (a new subscription, new source keys) and updates this secret.`
+          : `The ${spec.platform} app secret is issued by the platform and can only be rotated in the platform's developer console; the admin rotates it there and updates this secret.`,
       );
       this.byId.set(spec.id, { spec, secret });
     }
