@@ -10,7 +10,7 @@ import { SecretsManagerWebhookSecrets } from '../../shared/adapters/secrets-stor
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-intake-queue.ts';
 import { parseCompanyConfigJson } from '../../shared/config/load.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { receiveWebhook, type ReceiveWebhookDeps, type WebhookOutcome } from '../../shared/domain/receive-webhook.ts';
+import { receiveWebhook, WebhookSecretIncompleteError, type ReceiveWebhookDeps, type WebhookOutcome } from '../../shared/domain/receive-webhook.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse, logRejection } from '../../shared/observability/http-errors.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
@@ -53,6 +53,8 @@ export async function ingestWebhook(event: APIGatewayProxyEventV2, resolveDeps: 
   } catch (error) {
     const { statusCode, response } = errorResponse(error, { platform });
     metrics.addMetric(statusCode >= 500 ? 'WebhooksFailed' : 'WebhooksRejected', MetricUnit.Count, 1);
+    // Its own metric, so an alarm tells "a key is missing" from the platform's 5xx retries.
+    if (error instanceof WebhookSecretIncompleteError) metrics.addMetric('WebhookSecretIncomplete', MetricUnit.Count, 1);
     return response;
   }
 }

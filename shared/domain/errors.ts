@@ -45,6 +45,12 @@ export class AuthenticationError extends DomainError {}
 /** A caller who is known but may not do what they ask (e.g. approve a reply outside their department). */
 export class ForbiddenError extends DomainError {}
 
+/**
+ * Something the operator must set up before a request can be served (a platform secret
+ * without its signing key): 503, so the sender retries and nothing is lost meanwhile.
+ */
+export class UnavailableError extends DomainError {}
+
 /** A request body larger than the entry point accepts. */
 export class PayloadTooLargeError extends DomainError {
   constructor(

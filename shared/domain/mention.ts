@@ -64,6 +64,20 @@ export const MentionSchema = z.strictObject({
   url: z.url().optional(),
   /** For `generic` mentions: the configured source that sent it (`POST /webhooks/generic/<source>`). */
   source: z.string().min(1).optional(),
+  /**
+   * Fields cut (text, names, raw type) or dropped (url, language) at ingest to fit what can be
+   * stored and published (mention-limits.ts), each with its original length in characters.
+   */
+  truncated: z
+    .strictObject({
+      text: z.number().int().nonnegative().optional(),
+      authorName: z.number().int().nonnegative().optional(),
+      authorHandle: z.number().int().nonnegative().optional(),
+      rawType: z.number().int().nonnegative().optional(),
+      url: z.number().int().nonnegative().optional(),
+      language: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
 });
 export type Mention = z.infer<typeof MentionSchema>;
 

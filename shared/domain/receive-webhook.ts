@@ -10,7 +10,8 @@ import {
   type WebhookRequest,
   type WebhookResponse,
 } from '../platforms/platform-adapter.ts';
-import { NotFoundError, PayloadTooLargeError, ValidationError } from './errors.ts';
+import { NotFoundError, PayloadTooLargeError, UnavailableError, ValidationError } from './errors.ts';
+import { OVER_LIMIT } from './mention-limits.ts';
 import type { Clock, IntakeQueue } from './ports.ts';
 
 /** Port: the company's webhook secret of each platform, as stored (JSON). */
@@ -31,14 +32,18 @@ export interface WebhookSecretProvider {
 }
 
 /**
- * A platform secret that is not the JSON its adapter expects. Not a domain error: it is
- * the operator's to fix, so the request fails with 500 and the platform retries. The
- * message names the fields, never a value.
+ * A platform secret that lacks what verifying a request needs (the stack leaves the
+ * platform-issued keys for the admin to add). It is the operator's to fix: the request is
+ * answered 503, never verified without a key and never 200, and the platform retries.
+ * The message names the fields, never a value.
  */
-export class WebhookSecretShapeError extends Error {
-  constructor(platformId: string, description: string, fields: readonly string[]) {
-    super(`the ${platformId} secret is not ${description} (check: ${fields.join(', ') || 'value'})`);
-    this.name = 'WebhookSecretShapeError';
+export class WebhookSecretIncompleteError extends UnavailableError {
+  constructor(
+    readonly platformId: string,
+    description: string,
+    readonly fields: readonly string[],
+  ) {
+    super(`the ${platformId} secret is incomplete: it is not ${description} (check: ${fields.join(', ') || 'value'})`);
   }
 }
 
@@ -79,11 +84,14 @@ export interface WebhookOutcome {
  * 3. GET: answer the platform's handshake with the company's secret
  * 4. POST: verify the signature over the raw body (after a second mismatch in a row, once
  *    more with a freshly read secret, so a rotation costs at most one refused delivery),
- *    parse it into mentions and deletion notices, enqueue them all, answer 200 with the counts
+ *    parse it into mentions and deletion notices (each within mention-limits.ts: an item
+ *    over them is ignored with its reason, a body of only such items refused with 400),
+ *    enqueue them all, answer 200 with the counts
  *
  * @throws NotFoundError, PayloadTooLargeError, ValidationError (malformed body or another
- *   method), SignatureError (nothing is enqueued); any error of the secret provider or the
- *   queue propagates, so the request fails and the platform delivers it again
+ *   method), SignatureError (nothing is enqueued), WebhookSecretIncompleteError (the secret
+ *   lacks a key: 503); any error of the secret provider or the queue propagates, so the
+ *   request fails and the platform delivers it again
  */
 export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWebhookDeps): Promise<WebhookOutcome> {
   const adapter = deps.registry.get(input.platformId);
@@ -107,6 +115,11 @@ export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWe
     receivedAt: now,
     ...(request.params ? { params: request.params } : {}),
   });
+  const overLimit = ignored.filter((event) => event[OVER_LIMIT] !== undefined);
+  // A body whose every item could never be stored is refused, so the sender sees why.
+  if (mentions.length + deletions.length + revocations.length === 0 && overLimit.length > 0 && overLimit.length === ignored.length) {
+    throw new ValidationError('no item of the body can be stored', [...new Set(overLimit.map((event) => event.reason))]);
+  }
   if (mentions.length + deletions.length > 0) await deps.queue.enqueue([...mentions, ...deletions]);
   return {
     response: jsonResponse(200, { enqueued: mentions.length, deleted: deletions.length, ignored: ignored.length, revoked: revocations.length }),
@@ -129,11 +142,14 @@ async function verifyWithRotation(adapter: PlatformAdapter, request: WebhookRequ
   secrets.matched?.(adapter.id);
 }
 
-/** The secret JSON checked against the adapter's shape. */
+/**
+ * The secret JSON checked against the adapter's shape.
+ * @throws WebhookSecretIncompleteError naming the missing or malformed fields
+ */
 function secretOf(adapter: PlatformAdapter, json: unknown): unknown {
   const parsed = adapter.secretShape.safeParse(json);
   if (!parsed.success) {
-    throw new WebhookSecretShapeError(adapter.id, adapter.secretDescription, [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'value'))]);
+    throw new WebhookSecretIncompleteError(adapter.id, adapter.secretDescription, [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'value'))]);
   }
   return parsed.data;
 }

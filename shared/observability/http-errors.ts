@@ -7,6 +7,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   SignatureError,
+  UnavailableError,
   ValidationError,
 } from '../domain/errors.ts';
 import { logger } from './powertools.ts';
@@ -27,6 +28,7 @@ export function statusOf(error: unknown): number {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof PayloadTooLargeError) return 413;
+  if (error instanceof UnavailableError) return 503;
   return 500;
 }
 
@@ -38,6 +40,7 @@ const GENERIC_MESSAGES: Readonly<Record<number, string>> = {
   409: 'conflict',
   413: 'payload too large',
   500: 'internal error',
+  503: 'service unavailable',
 };
 
 /** How an error answer is written. */
@@ -69,6 +72,11 @@ export function errorResponse(
   if (statusCode === 500 || !(error instanceof DomainError)) {
     logger.error('Request failed', { ...attributes, status: 500, error });
     return { statusCode: 500, reason: 'internal error', response: json(500, GENERIC_MESSAGES[500] as string, withStatus) };
+  }
+  if (statusCode >= 500) {
+    // Not the caller's fault: the operator must act, so it is an error, with its reason.
+    logger.error('Request failed', { ...attributes, status: statusCode, reason: error.message });
+    return { statusCode, reason: error.message, response: json(statusCode, error.expose ? error.message : (GENERIC_MESSAGES[statusCode] ?? 'error'), withStatus) };
   }
   const issues = error instanceof ValidationError && error.issues.length > 0 ? { issues: error.issues } : {};
   logRejection(statusCode, error.message, { ...attributes, ...issues });

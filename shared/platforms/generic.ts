@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CompanyConfig } from '../config/schema.ts';
 import { NotFoundError, SignatureError, ValidationError } from '../domain/errors.ts';
+import { WebhookSecretIncompleteError } from '../domain/receive-webhook.ts';
 import { randomSecret } from './crypto.ts';
 import { GenericBodySchema, type GenericMentionInput } from './generic-schema.ts';
 import { finishMention, isoTime, parseEnvelope, parseJsonBody } from './normalize.ts';
@@ -51,6 +52,7 @@ export const genericAdapter: PlatformAdapter<GenericSecret> = {
   secretShape: GenericSecretSchema,
   secretDescription: 'Signing secret of generic sources: {"signingSecret": "...", "sources": {"<source>": "..."}} (per-source keys optional)',
   generateSecret: () => ({ signingSecret: randomSecret() }),
+  generatedSecretKey: 'signingSecret',
 
   isEnabled(config: CompanyConfig): boolean {
     return config.platforms.generic?.enabled === true;
@@ -63,8 +65,8 @@ export const genericAdapter: PlatformAdapter<GenericSecret> = {
   verify(request: WebhookRequest, secret: GenericSecret, context: AdapterContext): void {
     const source = sourceOf(request.params, context.config);
     const key = genericKeyOf(secret, source);
-    // A secret without a key for this source is a configuration error, not a bad request.
-    if (!key) throw new Error(`the generic secret has no signingSecret and no key for source "${source}"`);
+    // A secret without a key for this source is the operator's to fix, not a bad request: 503.
+    if (!key) throw new WebhookSecretIncompleteError('generic', 'a signing key for this source', ['signingSecret', `sources.${source}`]);
     const timestamp = request.headers[GENERIC_TIMESTAMP_HEADER];
     const header = request.headers[GENERIC_SIGNATURE_HEADER];
     if (!timestamp) throw new SignatureError('missing X-Backchannel-Timestamp header');

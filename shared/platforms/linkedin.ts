@@ -3,6 +3,7 @@ import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError } from '../domain/errors.ts';
 import type { MentionKind } from '../domain/mention.ts';
 import { bytesEqual, hexBytes, hmacSha256, randomSecret } from './crypto.ts';
+import { LINKEDIN_CHALLENGE_CODE, tokenRejection } from './handshake-tokens.ts';
 import { deletionOf, finishMention, ignored, isoTime, parseEnvelope, parseJsonBody } from './normalize.ts';
 import {
   jsonResponse,
@@ -84,8 +85,12 @@ export const linkedInAdapter: PlatformAdapter<LinkedInSecret> = {
 
   handshake(request: WebhookRequest, secret: LinkedInSecret): WebhookResponse {
     const challengeCode = request.query.challengeCode;
-    if (!challengeCode) {
-      return jsonResponse(400, { message: 'challengeCode is missing' }, 'challengeCode is missing');
+    // Only LinkedIn's UUID is answered: a UUID never begins with the `hmacsha256=` that every
+    // signed body begins with, so no answer is a body's signature (see handshake-tokens.ts).
+    const refused = tokenRejection(LINKEDIN_CHALLENGE_CODE, challengeCode);
+    if (refused !== undefined || challengeCode === undefined) {
+      const reason = refused ?? 'challengeCode is missing';
+      return jsonResponse(400, { message: reason }, reason);
     }
     return jsonResponse(200, { challengeCode, challengeResponse: linkedInChallengeResponse(challengeCode, secret.clientSecret) });
   },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError } from '../domain/errors.ts';
 import { bytesEqual, hexBytes, hmacSha256, randomSecret, stringsEqual } from './crypto.ts';
+import { META_CHALLENGE, tokenRejection } from './handshake-tokens.ts';
 import { normalizeMetaEnvelopes } from './meta-normalize.ts';
 import { MetaBodySchema } from './meta-payload.ts';
 import { parseEnvelope, parseJsonBody } from './normalize.ts';
@@ -49,6 +50,7 @@ export const metaAdapter: PlatformAdapter<MetaSecret> = {
   secretDescription: 'Meta app secret and webhook verify token: {"appSecret": "...", "verifyToken": "..."}',
 
   generateSecret: () => ({ appSecret: randomSecret(16), verifyToken: randomSecret(18) }),
+  generatedSecretKey: 'verifyToken',
 
   isEnabled(config: CompanyConfig): boolean {
     return config.platforms.meta?.enabled === true;
@@ -63,6 +65,9 @@ export const metaAdapter: PlatformAdapter<MetaSecret> = {
       return forbidden('hub.verify_token does not match the verify token');
     }
     if (!challenge) return forbidden('hub.challenge is missing');
+    // Meta's challenge is an int: nothing else is echoed (see handshake-tokens.ts).
+    const refused = tokenRejection(META_CHALLENGE, challenge);
+    if (refused !== undefined) return jsonResponse(400, { message: refused }, refused);
     return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: challenge };
   },
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ValidationError } from '../domain/errors.ts';
 import { MentionSchema, mentionId, type Mention, type Platform } from '../domain/mention.ts';
 import { MentionDeletionSchema, type MentionDeletion } from '../domain/mention-deletion.ts';
+import { limitMention, MENTION_LIMITS, OVER_LIMIT, utf8Bytes } from '../domain/mention-limits.ts';
 import type { IgnoredEvent } from './platform-adapter.ts';
 
 /**
@@ -49,7 +50,10 @@ export function finishMention(fields: MentionFields, receivedAt: Date, where: Re
   if (!checked.success) {
     return { ignored: ignored(`not a valid mention: ${checked.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`, where) };
   }
-  return { mention: checked.data };
+  // What could never be stored or published is refused here, not looped into a DLQ.
+  const limited = limitMention(checked.data);
+  if ('rejected' in limited) return { ignored: ignored(limited.rejected, { ...where, [OVER_LIMIT]: limited.field }) };
+  return { mention: limited.mention };
 }
 
 /** A deletion notice, checked against its schema; undefined when it would not be valid. */
@@ -68,8 +72,12 @@ export function deletionOf(
     receivedAt: receivedAt.toISOString(),
     rawType: fields.rawType,
   };
+  // Its id goes into the same keys as the mention's: one over the limits names no stored mention.
+  const overLimit =
+    utf8Bytes(fields.externalId) > MENTION_LIMITS.externalIdBytes ||
+    [fields.accountId, fields.authorId].some((id) => id !== undefined && utf8Bytes(id) > MENTION_LIMITS.referenceBytes);
   const checked = MentionDeletionSchema.safeParse(candidate);
-  return checked.success ? checked.data : undefined;
+  return checked.success && !overLimit ? checked.data : undefined;
 }
 
 /** An ignored event with its reason and where it was found (string and number details only). */

@@ -134,6 +134,14 @@ export interface PlatformAdapter<S = unknown> {
   readonly secretDescription: string;
   /** A random secret of this shape, for the local runtime. */
   generateSecret(): S;
+  /**
+   * The key of the secret that Backchannel chooses itself rather than the platform issuing
+   * it (Meta's verify token, the WebSub hub.secret, the generic signing secret): the stack
+   * generates it at deploy and `npm start` at first start. Undefined when the platform
+   * issues every key (X, LinkedIn, TikTok): the admin adds them, and until then requests
+   * are answered 503.
+   */
+  readonly generatedSecretKey?: string;
   /** Whether the company config turns this platform on. */
   isEnabled(config: CompanyConfig): boolean;
   /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError, ValidationError } from '../domain/errors.ts';
 import { bytesEqual, hmacSha256, randomSecret } from './crypto.ts';
+import { X_CRC_TOKEN, tokenRejection } from './handshake-tokens.ts';
 import { deletionOf, finishMention, idOf, ignored, isoTime, parseJsonBody, type MentionFields } from './normalize.ts';
 import {
   jsonResponse,
@@ -68,8 +69,12 @@ export const xAdapter: PlatformAdapter<XSecret> = {
 
   handshake(request: WebhookRequest, secret: XSecret): WebhookResponse {
     const token = request.query.crc_token;
-    if (!token) {
-      return jsonResponse(400, { message: 'crc_token is missing' }, 'crc_token is missing');
+    // The CRC signs with the key that signs bodies: only X's token format is answered, none
+    // of which is an X body (see handshake-tokens.ts).
+    const refused = tokenRejection(X_CRC_TOKEN, token);
+    if (refused !== undefined || token === undefined) {
+      const reason = refused ?? 'crc_token is missing';
+      return jsonResponse(400, { message: reason }, reason);
     }
     return jsonResponse(200, { response_token: signX(token, secret.consumerSecret) });
   },

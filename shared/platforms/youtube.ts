@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError, ValidationError } from '../domain/errors.ts';
 import { bytesEqual, hexBytes, hmac, randomSecret } from './crypto.ts';
+import { WEBSUB_CHALLENGE, tokenRejection } from './handshake-tokens.ts';
 import { deletionOf, finishMention, ignored, isoTime } from './normalize.ts';
 import {
   jsonResponse,
@@ -25,10 +26,11 @@ export function youtubeTopic(channelId: string): string {
 }
 
 /**
- * YouTube's secret: the `hub.secret` Backchannel subscribed with. Optional: without it the
- * hub sends no signature and none is checked.
+ * YouTube's secret: the `hub.secret` Backchannel subscribes with. Required: without it the
+ * hub would sign nothing and anyone could post a feed, so a secret without it is incomplete
+ * (503) and the stack and `npm start` generate it.
  */
-export const YouTubeSecretSchema = z.object({ hubSecret: z.string().min(1).optional() });
+export const YouTubeSecretSchema = z.object({ hubSecret: z.string().min(1) });
 export type YouTubeSecret = z.infer<typeof YouTubeSecretSchema>;
 
 /** `X-Hub-Signature` as a WebSub hub computes it: `<algorithm>=<hex HMAC of the body>`. */
@@ -66,14 +68,15 @@ const FeedSchema = z.looseObject({
 
 /**
  * YouTube push notifications (WebSub / PubSubHubbub): the hub's subscription handshake
- * for the company's channels, `X-Hub-Signature` when a secret is set, and the Atom feed of
+ * for the company's channels, `X-Hub-Signature` (always required), and the Atom feed of
  * new, updated and deleted videos. Comments are not pushed: a poller reads them.
  */
 export const youTubeAdapter: PlatformAdapter<YouTubeSecret> = {
   id: 'youtube',
   secretShape: YouTubeSecretSchema,
-  secretDescription: 'YouTube WebSub hub.secret (optional): {"hubSecret": "..."}',
+  secretDescription: 'YouTube WebSub hub.secret: {"hubSecret": "..."}',
   generateSecret: () => ({ hubSecret: randomSecret() }),
+  generatedSecretKey: 'hubSecret',
 
   isEnabled(config: CompanyConfig): boolean {
     return config.platforms.youtube?.enabled === true;
@@ -88,12 +91,13 @@ export const youTubeAdapter: PlatformAdapter<YouTubeSecret> = {
     const channels = context.config.platforms.youtube?.channelIds ?? [];
     if (!channelId || !channels.includes(channelId)) return notFound('hub.topic is not the feed of one of the company\'s channels');
     if (!challenge) return notFound('hub.challenge is missing');
+    // Only the hub's random-string format is echoed (see handshake-tokens.ts).
+    const refused = tokenRejection(WEBSUB_CHALLENGE, challenge);
+    if (refused !== undefined) return jsonResponse(400, { message: refused }, refused);
     return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: challenge };
   },
 
   verify(request: WebhookRequest, secret: YouTubeSecret): void {
-    // Without a hub.secret the hub signs nothing; the subscription is the only check.
-    if (!secret.hubSecret) return;
     const header = request.headers[YOUTUBE_SIGNATURE_HEADER];
     if (!header) throw new SignatureError('missing X-Hub-Signature header');
     const match = /^(sha1|sha256)=(.*)$/.exec(header.trim());
@@ -178,7 +182,7 @@ export const youTubeAdapter: PlatformAdapter<YouTubeSecret> = {
   sign(body, secret) {
     return {
       'content-type': 'application/atom+xml',
-      ...(secret.hubSecret ? { [YOUTUBE_SIGNATURE_HEADER]: signWebSub(body, secret.hubSecret) } : {}),
+      [YOUTUBE_SIGNATURE_HEADER]: signWebSub(body, secret.hubSecret),
     };
   },
 };

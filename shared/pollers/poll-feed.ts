@@ -1,3 +1,5 @@
+import type { Mention } from '../domain/mention.ts';
+import { limitMention } from '../domain/mention-limits.ts';
 import type { Clock, IntakeQueue } from '../domain/ports.ts';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { PlatformRequestError, PlatformUnavailableError } from './errors.ts';
@@ -138,8 +140,16 @@ export async function pollFeed(feed: MentionFeed, deps: PollFeedDeps): Promise<P
     // The first page of a new sweep holds its newest item.
     top ??= newestOf(page.items);
 
-    const mentions = fresh.flatMap((item) => item.mentions);
-    for (const item of fresh) if (item.ignoredReason) ignored[item.ignoredReason] = (ignored[item.ignoredReason] ?? 0) + 1;
+    const mentions: Mention[] = [];
+    const count = (reason: string) => (ignored[reason] = (ignored[reason] ?? 0) + 1);
+    for (const item of fresh) {
+      if (item.ignoredReason) count(item.ignoredReason);
+      // The same limits as webhooks: what could never be stored is counted, not enqueued.
+      for (const limited of item.mentions.map(limitMention)) {
+        if ('rejected' in limited) count(limited.rejected);
+        else mentions.push(limited.mention);
+      }
+    }
     if (mentions.length > 0) await deps.queue.enqueue(mentions);
     enqueued += mentions.length;
 

@@ -338,6 +338,16 @@ describe('company stack of the demo config', () => {
         DeletionPolicy: 'Retain',
       });
     });
+
+    it.each([
+      ['youtube', 'hubSecret'],
+      ['generic', 'signingSecret'],
+    ])('generates the %s signing key %s, so the webhook is signed from the first deploy', (platform, key) => {
+      synth.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: `backchannel/demo/${platform}`,
+        GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{}', GenerateStringKey: key }),
+      });
+    });
   });
 
   describe('webhooks and schedules', () => {
@@ -631,6 +641,22 @@ describe('company stack of the demo config', () => {
         new Set(['AwsSolutions-SMG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-APIG4', 'AwsSolutions-SQS3']),
       );
       for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(60);
+    });
+
+    it('acknowledges the open GET webhook routes without claiming a verify token protects X and LinkedIn', () => {
+      const reasonsOf = (routeKey: string) =>
+        Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route'))
+          .filter((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey === routeKey)
+          .flatMap((r) => (r as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag?.rules_to_suppress ?? [])
+          .filter((a) => a.id === 'AwsSolutions-APIG4')
+          .map((a) => a.reason);
+
+      const [getReason] = reasonsOf('GET /webhooks/{platform}');
+      const [postReason] = reasonsOf('POST /webhooks/{platform}');
+
+      expect(getReason).toMatch(/X's CRC and LinkedIn's challenge carry none and are answered only for tokens of the platform's documented format/);
+      expect(getReason).not.toMatch(/GET handshake by the verify token/);
+      expect(postReason).toMatch(/HMAC signature over the raw body/);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { platformRegistry } from '../../../shared/platforms/registry.ts';
 import type { SecretSpec } from '../../topology.ts';
 import { TopologyMismatchError } from '../topology-mismatch-error.ts';
 import { acknowledgeFinding } from '../nag.ts';
@@ -10,10 +11,11 @@ export interface PlatformSecretsProps {
 }
 
 /**
- * One Secrets Manager secret per platform. The stack generates the webhook verify token;
- * the admin adds the platform's app secret after the first deploy
- * (`{"appSecret": "...", "verifyToken": "..."}`). Until then the secret has no
- * `appSecret`, so no signature can verify.
+ * One Secrets Manager secret per platform. The stack generates the key Backchannel chooses
+ * itself (the adapter's `generatedSecretKey`: Meta's `verifyToken`, YouTube's `hubSecret`,
+ * the generic `signingSecret`); the admin adds the keys the platform issues (Meta's
+ * `appSecret`, X's `consumerSecret`, ...) after the first deploy. Until then the secret is
+ * incomplete and the platform's webhook answers 503: nothing is accepted unsigned.
  */
 export class PlatformSecrets extends Construct {
   private readonly byId = new Map<string, { readonly spec: SecretSpec; readonly secret: secretsmanager.Secret }>();
@@ -26,16 +28,21 @@ export class PlatformSecrets extends Construct {
         description: spec.description,
         generateSecretString: {
           secretStringTemplate: JSON.stringify({}),
-          generateStringKey: 'verifyToken',
+          // Platforms that issue every key keep the historical `verifyToken`, which they never
+          // read: changing the key would regenerate, and so wipe, secrets admins filled in.
+          generateStringKey: platformRegistry.get(spec.platform)?.generatedSecretKey ?? 'verifyToken',
           excludePunctuation: true,
           passwordLength: 40,
         },
         removalPolicy: RemovalPolicy.RETAIN,
       });
+      const generated = platformRegistry.get(spec.platform)?.generatedSecretKey;
       acknowledgeFinding(
         secret,
         'AwsSolutions-SMG4',
-        `The ${spec.platform} app secret is issued by the platform and can only be rotated in the platform's developer console; the admin rotates it there and updates this secret.`,
+        spec.platform === 'youtube' || spec.platform === 'generic'
+          ? `The ${spec.platform} signing key (${generated}) is shared with the senders (the WebSub hub's subscription, each generic source), which cannot follow an automatic rotation; the admin rotates it with them (a new subscription, new source keys) and updates this secret.`
+          : `The ${spec.platform} app secret is issued by the platform and can only be rotated in the platform's developer console; the admin rotates it there and updates this secret.`,
       );
       this.byId.set(spec.id, { spec, secret });
     }

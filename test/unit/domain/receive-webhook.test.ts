@@ -6,7 +6,7 @@ import type { IntakeQueue } from '../../../shared/domain/ports.ts';
 import { genericAdapter } from '../../../shared/platforms/generic.ts';
 import { xAdapter } from '../../../shared/platforms/x.ts';
 import {
-  WebhookSecretShapeError,
+  WebhookSecretIncompleteError,
   receiveWebhook,
   type ReceiveWebhookDeps,
   type WebhookSecretProvider,
@@ -343,7 +343,7 @@ describe('receiveWebhook', () => {
     expect(queue.enqueued).toEqual([]);
   });
 
-  it('fails with a 500-class error naming the fields when the secret is not the adapter\'s shape', async () => {
+  it('fails with a 503-class error naming the fields when the secret is not the adapter\'s shape', async () => {
     // Arrange
     const { deps } = setup();
     const request = signedMetaRequest(metaFixture('page-feed-comment-add.restfb.json'));
@@ -352,7 +352,7 @@ describe('receiveWebhook', () => {
     const result = receiveWebhook({ platformId: 'meta', request }, { ...deps, secrets: new RotatingSecrets({ appSecret: 'only' }, {}) });
 
     // Assess
-    await expect(result).rejects.toThrow(WebhookSecretShapeError);
+    await expect(result).rejects.toThrow(WebhookSecretIncompleteError);
     await expect(result).rejects.toThrow('(check: verifyToken)');
   });
 });

@@ -358,7 +358,7 @@ describe('ingest-webhook handler', () => {
     expect(`${error.message} ${String(error.cause)}`).not.toContain('hunter2');
   });
 
-  it('answers 500 when a secret lacks a field', async () => {
+  it('answers 503, logs the missing field at ERROR and counts WebhookSecretIncomplete when a secret lacks a field', async () => {
     // Arrange
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ appSecret: 'x' }) });
     const event = httpEventFactory({ method: 'GET', query: metaHandshakeQuery() });
@@ -367,11 +367,9 @@ describe('ingest-webhook handler', () => {
     const response = await invoke(event);
 
     // Assess
-    expect(response.statusCode).toBe(500);
-    expect(logger.error).toHaveBeenCalledWith(
-      'Request failed',
-      expect.objectContaining({ error: expect.objectContaining({ message: expect.stringContaining('check: verifyToken') }) }),
-    );
+    expect(response.statusCode).toBe(503);
+    expect(logger.error).toHaveBeenCalledWith('Request failed', expect.objectContaining({ status: 503, reason: expect.stringContaining('check: verifyToken') }));
+    expect(metricValue('WebhookSecretIncomplete')).toBe(1);
   });
 
   it('answers 500 from the raw function when the dependencies cannot be built', async () => {

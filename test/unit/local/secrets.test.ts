@@ -66,6 +66,21 @@ describe('loadLocalSecrets', () => {
     expect(first.values[META.name]).not.toBe(second.values[META.name]);
   });
 
+  it('adds the generated hubSecret to a persisted YouTube secret that lacks it, keeping its other keys', async () => {
+    // Arrange
+    const youtube: SecretSpec = { id: 'youtube', name: 'backchannel/demo/youtube', platform: 'youtube', description: 'YouTube' };
+    await writeFile(path.join(dataDir, SECRETS_FILE), JSON.stringify({ [youtube.name]: '{"apiKey":"api-key-1"}' }));
+
+    // Act
+    const secrets = await loadLocalSecrets([youtube], { dataDir });
+
+    // Assess
+    const value = JSON.parse(secrets.values[youtube.name] as string) as Record<string, string>;
+    expect(value).toEqual({ apiKey: 'api-key-1', hubSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(secrets.generated).toEqual([youtube.name]);
+    expect(JSON.parse(await readFile(path.join(dataDir, SECRETS_FILE), 'utf8'))).toEqual(secrets.values);
+  });
+
   it('uses given values over persisted ones without writing them', async () => {
     // Arrange
     const given = { [META.name]: '{"appSecret":"given","verifyToken":"token"}' };

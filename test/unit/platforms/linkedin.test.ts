@@ -23,9 +23,12 @@ describe('linkedInAdapter.handshake', () => {
   });
 
   it('answers differently with another secret, so LinkedIn refuses a wrong one', () => {
+    // Arrange
+    const challengeCode = '890e4665-4dfe-4ab1-b689-ed553bceeed0';
+
     // Act
-    const right = linkedInAdapter.handshake(get({ challengeCode: 'c' }), SECRET, adapterContext()).body;
-    const wrong = linkedInAdapter.handshake(get({ challengeCode: 'c' }), { clientSecret: 'x' }, adapterContext()).body;
+    const right = linkedInAdapter.handshake(get({ challengeCode }), SECRET, adapterContext()).body;
+    const wrong = linkedInAdapter.handshake(get({ challengeCode }), { clientSecret: 'x' }, adapterContext()).body;
 
     // Assess
     expect(wrong).not.toBe(right);

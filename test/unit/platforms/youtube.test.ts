@@ -72,7 +72,7 @@ describe('youTubeAdapter.verify', () => {
     [{}, 'missing X-Hub-Signature header'],
     [{ [YOUTUBE_SIGNATURE_HEADER]: 'md5=abc' }, 'X-Hub-Signature is not sha1=<hex> or sha256=<hex>'],
     [{ [YOUTUBE_SIGNATURE_HEADER]: 'sha1=abc' }, 'X-Hub-Signature is not 40 hex digits'],
-  ])('rejects headers %j when a secret is set', (headers, reason) => {
+  ])('rejects headers %j', (headers, reason) => {
     // Act
     const error = signatureError(() => youTubeAdapter.verify({ method: 'POST', headers, query: {}, body }, SECRET, adapterContext()));
 
@@ -80,12 +80,12 @@ describe('youTubeAdapter.verify', () => {
     expect(error.message).toBe(reason);
   });
 
-  it('checks nothing when the subscription has no secret', () => {
+  it('refuses a secret without hubSecret, so an unsigned feed is never verified', () => {
     // Act
-    const run = () => youTubeAdapter.verify({ method: 'POST', headers: {}, query: {}, body }, {}, adapterContext());
+    const parsed = youTubeAdapter.secretShape.safeParse({});
 
     // Assess
-    expect(run).not.toThrow();
+    expect(parsed.success).toBe(false);
   });
 });
 

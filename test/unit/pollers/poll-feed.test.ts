@@ -205,6 +205,21 @@ describe('pollFeed', () => {
     expect(queue.mentions).toHaveLength(6);
   });
 
+  it('counts a mention whose id could never be a key as ignored with its reason, and enqueues the rest', async () => {
+    // Arrange
+    const clock = new ManualClock(NOW);
+    const tooLong = itemAt('2025-11-28T11:30:00.000Z', 'x'.repeat(600));
+    const feed = new ScriptedFeed([tooLong, ...sixItems()], 10, clock);
+    const { deps, queue } = pollDeps(clock);
+
+    // Act
+    const outcome = await pollFeed(feed, deps);
+
+    // Assess
+    expect(outcome.ignored).toEqual({ 'externalId of 600 bytes is over the limit of 512 bytes, so the mention could never be stored': 1 });
+    expect(ids(queue.mentions)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5', 'i6']);
+  });
+
   it('stops at maxPages and resumes there on the next run', async () => {
     // Arrange
     const clock = new ManualClock(NOW);
