@@ -5,6 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository, DynamoMentionRepository, DynamoMetricRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { createClassifier } from '../../shared/classifier/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/load.ts';
@@ -13,13 +14,14 @@ import { routingPolicyOf } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { classifyMention, type ClassifyMentionDeps } from '../../shared/domain/classify-mention.ts';
 import { eraseDeletedMention } from '../../shared/domain/erase-deleted-mention.ts';
+import type { NotificationOutbox } from '../../shared/domain/erasure.ts';
 import { IntakeMessageSchema, isDeletion } from '../../shared/domain/mention-deletion.ts';
 import type { MentionErasure } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { logger } from '../../shared/observability/powertools.ts';
 
 /** Builds the use case's dependencies from the function's environment, once per cold start. */
-export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { readonly erasure: MentionErasure } {
+export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { readonly erasure: MentionErasure; readonly outbox?: NotificationOutbox } {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
   const tableName = requireEnv(env, 'TABLE_NAME');
   const documents = createDocumentClient(env);
@@ -46,6 +48,7 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { read
     // Own replies and deletions are recorded on the same table's cases and mentions.
     journal: cases,
     erasure: mentions,
+    ...outboxOf(env),
     events,
     clock: systemClock,
     addSlaTime: policy.addSlaTime,
@@ -64,13 +67,26 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { read
   };
 }
 
+/** Locally (NOTIFY_OUTBOX_DIR) a deletion also clears the outbox lines about the mention. */
+function outboxOf(env: FunctionEnv): { readonly outbox?: NotificationOutbox } {
+  const outbox = createOutboxEraser(env);
+  return outbox ? { outbox } : {};
+}
+
 /** Handles one intake message; a throw marks only this record as failed. */
-export async function processRecord(record: SQSRecord, deps: ClassifyMentionDeps & { readonly erasure?: MentionErasure }): Promise<void> {
+export async function processRecord(record: SQSRecord, deps: ClassifyMentionDeps & { readonly erasure?: MentionErasure; readonly outbox?: NotificationOutbox }): Promise<void> {
   const message = parseRecordBody(record, IntakeMessageSchema, 'a Mention or a deletion notice');
   if (isDeletion(message)) {
     // Without the ports the notice cannot be applied: failing keeps it for a retry and the DLQ.
     if (!deps.erasure || !deps.journal) throw new Error(`cannot apply deletion of ${message.id}: no erasure configured`);
-    const outcome = await eraseDeletedMention(message, { mentions: deps.erasure, journal: deps.journal, clock: deps.clock, retentionDays: deps.retentionDays });
+    const outcome = await eraseDeletedMention(message, {
+      mentions: deps.erasure,
+      journal: deps.journal,
+      cases: deps.cases,
+      clock: deps.clock,
+      retentionDays: deps.retentionDays,
+      ...(deps.outbox ? { outbox: deps.outbox } : {}),
+    });
     logger.info('Mention deletion applied', { ...outcome });
     return;
   }
@@ -79,7 +95,11 @@ export async function processRecord(record: SQSRecord, deps: ClassifyMentionDeps
 }
 
 /** The raw batch handler: every record on its own, failures reported per record. */
-export async function classifyBatch(event: SQSEvent, context: Context, deps: ClassifyMentionDeps & { readonly erasure?: MentionErasure }): Promise<SQSBatchResponse> {
+export async function classifyBatch(
+  event: SQSEvent,
+  context: Context,
+  deps: ClassifyMentionDeps & { readonly erasure?: MentionErasure; readonly outbox?: NotificationOutbox },
+): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
   return processPartialResponse(event, (record: SQSRecord) => processRecord(record, deps), processor, { context });
 }
