@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { caseCommand, casesCommand } from './commands/cases.ts';
+import { eraseCommand } from './commands/erase.ts';
 import { redriveCommand } from './commands/redrive.ts';
 import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, withLocalTable, type Command } from './commands/shared.ts';
 
@@ -108,6 +109,7 @@ Options:
   cases: casesCommand,
   case: caseCommand,
   redrive: redriveCommand,
+  erase: eraseCommand,
 };
 
 const MAIN_USAGE = `Usage: backchannel <command> [options]
