@@ -70,8 +70,9 @@ export function authorPseudonym(author: AuthorRef): string {
  * - `authorId`, `firstMentionId` and `threadId` that are the author's (their id, one of
  *   their mentions, a thread they started) become `erased`; a case whose author is erased
  *   leaves the author index.
- * - Free text people wrote on the case (reply drafts, history details, correction and
- *   assignment reasons) loses every name, handle, link and id of the author.
+ * - Free text on the case (reply drafts, history details, transition ids and actors,
+ *   correction and assignment reasons) loses every name, handle, link and id of the
+ *   author and of their mentions.
  */
 export function eraseFromCase(kase: Case, traces: AuthorTraces): Case | undefined {
   const isTrace = (value: string) =>
@@ -90,9 +91,13 @@ export function eraseFromCase(kase: Case, traces: AuthorTraces): Case | undefine
     ...(kase.corrections ? { corrections: kase.corrections.map((c) => ({ ...c, reason: scrub(c.reason, traces) })) } : {}),
     ...(kase.history
       ? {
-          history: kase.history.map((entry) =>
-            entry.detail ? { ...entry, detail: Object.fromEntries(Object.entries(entry.detail).map(([k, v]) => [k, scrub(v, traces)])) } : entry,
-          ),
+          // Transition ids and actors name mentions (`assign:<mentionId>`, `platform:<mentionId>`).
+          history: kase.history.map((entry) => ({
+            ...entry,
+            transitionId: scrub(entry.transitionId, traces),
+            actor: scrub(entry.actor, traces),
+            ...(entry.detail ? { detail: Object.fromEntries(Object.entries(entry.detail).map(([k, v]) => [k, scrub(v, traces)])) } : {}),
+          })),
         }
       : {}),
   };
