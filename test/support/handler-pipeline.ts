@@ -27,6 +27,8 @@ export class HandlerPipeline {
   private messages = 0;
 
   private constructor(
+    /** The environment the functions were built from (table, config, outbox). */
+    readonly env: Readonly<Record<string, string>>,
     readonly config: CompanyConfig,
     readonly tableName: string,
     readonly outboxDir: string,
@@ -41,7 +43,7 @@ export class HandlerPipeline {
     const local = await startLocalTable(topology.table);
     const outboxDir = await mkdtemp(path.join(tmpdir(), 'bc-erase-outbox-'));
     const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name, NOTIFY_OUTBOX_DIR: outboxDir };
-    return new HandlerPipeline(config, topology.table.name, outboxDir, local, classifyDependencies(env), departmentDependencies(env), adminDependencies(env));
+    return new HandlerPipeline(env, config, topology.table.name, outboxDir, local, classifyDependencies(env), departmentDependencies(env), adminDependencies(env));
   }
 
   get published() {
