@@ -4,7 +4,7 @@ import type { TableSpec } from '../topology.ts';
 /**
  * Creates the company table of the topology (keys and indexes) unless it exists.
  * Local backends only: in the cloud, CDK creates it. TTL is not enforced by dynalite, so it
- * is not set here; expired items simply stay until the data directory is removed.
+ * is not set here; the runtime deletes expired items itself (ttl-sweeper.ts).
  */
 export async function createTable(client: DynamoDBClient, spec: TableSpec): Promise<void> {
   const attributes = new Set([spec.partitionKey, spec.sortKey, ...spec.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);

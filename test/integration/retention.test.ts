@@ -1,9 +1,14 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildReport, dependenciesFrom as reportDependencies } from '../../functions/build-report/handler.ts';
+import { sweepExpired } from '../../infra/local/ttl-sweeper.ts';
+import { buildTopology } from '../../infra/topology.ts';
 import type { MentionDeletion } from '../../shared/domain/mention-deletion.ts';
 import { demoConfig } from '../factories/config.ts';
 import { mentionFactory } from '../factories/mention.ts';
 import { HandlerPipeline } from '../support/handler-pipeline.ts';
+import { startLocalTable } from '../support/local-table.ts';
 
 /**
  * Retention: every item that holds personal data (what someone wrote, who they are, what
@@ -79,5 +84,38 @@ describe('retention of personal data (TTL on every personal item)', () => {
     expect(withoutTtl).toEqual([]);
     const outOfRange = personal.filter((item) => (item.expiresAt as number) < earliest || (item.expiresAt as number) > earliest + 3600).map((item) => `${String(item.type)} ${String(item.expiresAt)}`);
     expect(outOfRange).toEqual([]);
+  });
+});
+
+describe('the local runtime applies the TTL that dynalite does not', () => {
+  const table = buildTopology(demoConfig()).table;
+  let local: Awaited<ReturnType<typeof startLocalTable>>;
+
+  beforeAll(async () => {
+    local = await startLocalTable(table);
+  });
+
+  afterAll(async () => {
+    await local.backend.stop();
+  });
+
+  it('deletes the items whose expiresAt has passed and keeps the rest, also those without a TTL', async () => {
+    // Arrange
+    const now = new Date('2026-11-28T12:00:00.000Z');
+    const epoch = Math.floor(now.getTime() / 1000);
+    const put = (PK: string, extra: Record<string, unknown>) => local.documents.send(new PutCommand({ TableName: table.name, Item: { PK, SK: 'X', ...extra } }));
+    await put('MENTION#expired', { expiresAt: epoch - 1 });
+    await put('MENTION#due-later', { expiresAt: epoch + 60 });
+    await put('METRIC#2026-11-28', { count: 3 });
+    const client = new DynamoDBClient({ region: 'eu-central-1', endpoint: local.backend.endpoint, credentials: { accessKeyId: local.env.AWS_ACCESS_KEY_ID!, secretAccessKey: local.env.AWS_SECRET_ACCESS_KEY! } });
+
+    // Act
+    const deleted = await sweepExpired(client, table, now);
+
+    // Assess
+    expect(deleted).toBe(1);
+    const { Items = [] } = await local.documents.send(new ScanCommand({ TableName: table.name }));
+    expect(Items.map((i) => i.PK).sort()).toEqual(['MENTION#due-later', 'METRIC#2026-11-28']);
+    client.destroy();
   });
 });
