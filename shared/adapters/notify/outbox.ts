@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { outboxLineNames, type AuthorTraces, type NotificationOutbox } from '../../domain/erasure.ts';
 import type { Notification, NotificationTarget } from '../../domain/notification.ts';
@@ -62,10 +62,15 @@ function describe(target: NotificationTarget): string {
   }
 }
 
+/** Rewrites of one file tried before giving up because the runtime keeps appending to it. */
+const REWRITE_ATTEMPTS = 5;
+
 /**
  * Erasure in the outbox: every line of `<dir>/*.jsonl` that names the author or one of
  * their mentions is removed. A file is rewritten through a temporary file and a rename, so
- * a crash leaves either the old or the new file, never half of one.
+ * a crash leaves either the old or the new file, never half of one. A running runtime may
+ * append meanwhile: when the file grew after it was read, the rewrite starts over, so
+ * only an append in the instant between that check and the rename can be lost.
  */
 export class OutboxEraser implements NotificationOutbox {
   constructor(private readonly dir: string) {}
@@ -79,18 +84,25 @@ export class OutboxEraser implements NotificationOutbox {
       throw error;
     }
     let removed = 0;
-    for (const name of files) {
-      const file = path.join(this.dir, name);
-      const lines = (await readFile(file, 'utf8')).split('\n').filter((line) => line !== '');
+    for (const name of files) removed += await this.eraseIn(path.join(this.dir, name), traces, options.dryRun === true);
+    return removed;
+  }
+
+  private async eraseIn(file: string, traces: AuthorTraces, dryRun: boolean): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const content = await readFile(file);
+      const lines = content.toString('utf8').split('\n').filter((line) => line !== '');
       const kept = lines.filter((line) => !outboxLineNames(line, traces));
-      if (kept.length === lines.length) continue;
-      removed += lines.length - kept.length;
-      if (options.dryRun) continue;
+      if (kept.length === lines.length || dryRun) return lines.length - kept.length;
       const temporary = `${file}.erasing`;
       await writeFile(temporary, kept.map((line) => `${line}\n`).join(''), 'utf8');
-      await rename(temporary, file);
+      if ((await stat(file)).size === content.length) {
+        await rename(temporary, file);
+        return lines.length - kept.length;
+      }
+      await rm(temporary, { force: true });
+      if (attempt >= REWRITE_ATTEMPTS) throw new Error(`outbox ${file} kept growing while it was erased; run the erasure again`);
     }
-    return removed;
   }
 }
 
