@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postSignedMeta } from '../../infra/local/demo.ts';
+import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
+import { parseMetaSecret } from '../../infra/local/secrets.ts';
+import { platformSecretName } from '../../infra/topology.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { MentionDeletion } from '../../shared/domain/mention-deletion.ts';
 import type { Mention } from '../../shared/domain/mention.ts';
 import { demoConfig } from '../factories/config.ts';
+import { metaFixture } from '../factories/http.ts';
 import { mentionFactory } from '../factories/mention.ts';
 import { HandlerPipeline } from '../support/handler-pipeline.ts';
 
@@ -246,5 +251,54 @@ describe('erasure after a platform deletion', () => {
     }
     expect(items.filter((i) => i.type === 'case-note')).toEqual([expect.objectContaining({ note: expect.objectContaining({ kind: 'mention-deleted' }) })]);
     expect(tracesIn(await pipeline.outboxLines(), KARLA_TRACES)).toEqual([]);
+  });
+});
+
+describe('erasure over HTTP on the local runtime', () => {
+  // Tim is a press member whom this config makes a company admin; Aylin leads service and is not one.
+  const TIM = 'tim.osterloh@radwerk-hansen.example';
+  const AYLIN = 'aylin.demir@radwerk-hansen.example';
+  const JUERGEN = { id: '5550006', name: 'Jürgen Öztürk' };
+  let runtime: Runtime;
+
+  const erase = async (as: string, authorId: string) => {
+    const token = Object.entries(runtime.adminTokens).find(([, claims]) => claims.email === as)?.[0];
+    const response = await fetch(`${runtime.url}/authors/facebook/${encodeURIComponent(authorId)}/erase`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    const config = demoConfig();
+    runtime = await startRuntime({ config: { ...config, admin: { ...config.admin, admins: [{ name: 'Tim Osterloh', email: TIM }] } }, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => {} });
+    const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
+    const answer = await postSignedMeta(runtime.webhookUrls.meta as string, metaFixture('page-feed-comment-non-ascii.json'), appSecret);
+    if (answer.status !== 200) throw new Error(`the webhook was refused: ${answer.status} ${answer.body}`);
+    await runtime.waitForIdle(30_000);
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('answers 403 to a lead who is not a company admin', async () => {
+    // Act
+    const answer = await erase(AYLIN, JUERGEN.id);
+
+    // Assess
+    expect(answer).toEqual({ status: 403, body: { status: 403, message: 'only the company admins (admin.admins) may erase an author' } });
+  });
+
+  it("erases the webhook author's mention for a company admin and leaves their case without them", async () => {
+    // Act
+    const answer = await erase(TIM, JUERGEN.id);
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ erased: true, counts: { mentions: 1, cases: 1, caseMentions: expect.any(Number), outboxLines: expect.any(Number) } });
+    const cases = await fetch(`${runtime.url}/cases?department=service&state=all`, { headers: { authorization: `Bearer ${Object.entries(runtime.adminTokens).find(([, c]) => c.email === AYLIN)?.[0]}` } });
+    const text = await cases.text();
+    expect(text).toContain('"authorId":"erased"');
+    expect(text).not.toContain(JUERGEN.id);
+    expect(text).not.toContain(JUERGEN.name);
   });
 });
