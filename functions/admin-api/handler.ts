@@ -203,7 +203,8 @@ async function eraseAuthorRoute(event: APIGatewayProxyEventV2, request: AdminReq
   const { dryRun } = parseBody(event, EraseBodySchema);
   if (!deps.erasure) throw new Error('the admin API was built without erasure dependencies');
   const outcome = await eraseAuthor(author, actorOf(request.user), deps.erasure, { dryRun: dryRun === true });
-  logger.info(outcome.dryRun ? 'Author erasure counted (dry run)' : 'Author erased', { subject: outcome.subject, counts: outcome.counts, auditId: outcome.auditId });
+  const message = outcome.dryRun ? 'Author erasure counted (dry run)' : outcome.erased ? 'Author erased' : 'Author erasure found nothing to erase';
+  logger.info(message, { subject: outcome.subject, counts: outcome.counts, auditId: outcome.auditId });
   return json(200, outcome);
 }
 
