@@ -20,8 +20,11 @@ import type { MentionErasure } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { logger } from '../../shared/observability/powertools.ts';
 
+/** Classification's dependencies, and what a deletion notice needs: the erasure and, locally, the outbox. */
+export type ClassifyHandlerDeps = ClassifyMentionDeps & { readonly erasure?: MentionErasure; readonly outbox?: NotificationOutbox };
+
 /** Builds the use case's dependencies from the function's environment, once per cold start. */
-export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { readonly erasure: MentionErasure; readonly outbox?: NotificationOutbox } {
+export function dependenciesFrom(env: FunctionEnv): ClassifyHandlerDeps & { readonly erasure: MentionErasure } {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
   const tableName = requireEnv(env, 'TABLE_NAME');
   const documents = createDocumentClient(env);
@@ -74,7 +77,7 @@ function outboxOf(env: FunctionEnv): { readonly outbox?: NotificationOutbox } {
 }
 
 /** Handles one intake message; a throw marks only this record as failed. */
-export async function processRecord(record: SQSRecord, deps: ClassifyMentionDeps & { readonly erasure?: MentionErasure; readonly outbox?: NotificationOutbox }): Promise<void> {
+export async function processRecord(record: SQSRecord, deps: ClassifyHandlerDeps): Promise<void> {
   const message = parseRecordBody(record, IntakeMessageSchema, 'a Mention or a deletion notice');
   if (isDeletion(message)) {
     // Without the ports the notice cannot be applied: failing keeps it for a retry and the DLQ.
@@ -95,11 +98,7 @@ export async function processRecord(record: SQSRecord, deps: ClassifyMentionDeps
 }
 
 /** The raw batch handler: every record on its own, failures reported per record. */
-export async function classifyBatch(
-  event: SQSEvent,
-  context: Context,
-  deps: ClassifyMentionDeps & { readonly erasure?: MentionErasure; readonly outbox?: NotificationOutbox },
-): Promise<SQSBatchResponse> {
+export async function classifyBatch(event: SQSEvent, context: Context, deps: ClassifyHandlerDeps): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
   return processPartialResponse(event, (record: SQSRecord) => processRecord(record, deps), processor, { context });
 }
