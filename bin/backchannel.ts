@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { caseCommand, casesCommand } from './commands/cases.ts';
 import { dlqCommand } from './commands/dlq.ts';
+import { eraseCommand } from './commands/erase.ts';
 import { redriveCommand } from './commands/redrive.ts';
 import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, withLocalTable, type Command } from './commands/shared.ts';
 
@@ -110,6 +111,7 @@ Options:
   case: caseCommand,
   redrive: redriveCommand,
   dlq: dlqCommand,
+  erase: eraseCommand,
 };
 
 const MAIN_USAGE = `Usage: backchannel <command> [options]

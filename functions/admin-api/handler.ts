@@ -7,7 +7,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { z } from 'zod';
 import { COMPANY_CONFIG_ENV } from '../../infra/topology.ts';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCaseRepository, dynamoErasurePorts } from '../../shared/adapters/dynamodb/index.ts';
+import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { parseCompanyConfigJson } from '../../shared/config/load.ts';
@@ -28,27 +29,36 @@ import {
 } from '../../shared/domain/case-admin.ts';
 import { CASE_STATES, OPEN_STATES, type CaseState } from '../../shared/domain/case.ts';
 import type { ChangeCaseOutcome } from '../../shared/domain/change-case.ts';
-import { AuthenticationError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
+import { isCompanyAdmin } from '../../shared/domain/access-policy.ts';
+import { eraseAuthor, parseAuthorRef, type EraseAuthorDeps } from '../../shared/domain/erase-author.ts';
+import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
+import { PLATFORMS } from '../../shared/domain/mention.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse } from '../../shared/observability/http-errors.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
+/** The case use cases' dependencies, and erasure's (an author's data, the audit trail, locally the outbox). */
+export type AdminApiDeps = CaseAdminDeps & { readonly erasure?: EraseAuthorDeps };
+
 /** Builds the use cases' dependencies from the function's environment, once per cold start. */
-export function dependenciesFrom(env: FunctionEnv): CaseAdminDeps {
+export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
   const config = parseCompanyConfigJson(env[COMPANY_CONFIG_ENV]);
   const tableName = requireEnv(env, 'TABLE_NAME');
   const policy = casePolicyOf(config);
+  const documents = createDocumentClient(env);
+  const outbox = createOutboxEraser(env);
   return {
     companyId: config.company.id,
     retentionDays: config.retention.days,
     config,
-    cases: new DynamoCaseRepository(createDocumentClient(env), tableName),
+    cases: new DynamoCaseRepository(documents, tableName),
     events: new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME')),
     clock: systemClock,
     dueAt: policy.dueAt,
     businessMinutes: policy.businessMinutes,
+    erasure: { ...dynamoErasurePorts(documents, tableName), ...(outbox ? { outbox } : {}), clock: systemClock, retentionDays: config.retention.days },
   };
 }
 
@@ -57,7 +67,7 @@ export function dependenciesFrom(env: FunctionEnv): CaseAdminDeps {
  * event's `routeKey`, validate, call the use case. Every path ends in a JSON response;
  * errors are `{ status, message }`.
  */
-export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () => CaseAdminDeps): Promise<Result> {
+export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () => AdminApiDeps): Promise<Result> {
   const attributes: Record<string, unknown> = { route: event.routeKey, requestId: event.requestContext?.requestId };
   try {
     const route = ROUTES[event.routeKey];
@@ -74,7 +84,7 @@ export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () =>
 
 /** The Lambda handler of an environment; dependencies are built on the first invocation. */
 export function createHandler(env: FunctionEnv) {
-  let deps: CaseAdminDeps | undefined;
+  let deps: AdminApiDeps | undefined;
   const resolveDeps = () => (deps ??= dependenciesFrom(env));
   return middy<APIGatewayProxyEventV2, Result>()
     // No response in the trace: it holds cases, that is personal data.
@@ -91,7 +101,7 @@ export function createHandler(env: FunctionEnv) {
 
 export const handler = createHandler(lambdaEnvironment());
 
-type RouteHandler = (event: APIGatewayProxyEventV2, request: AdminRequest, deps: CaseAdminDeps) => Promise<Result>;
+type RouteHandler = (event: APIGatewayProxyEventV2, request: AdminRequest, deps: AdminApiDeps) => Promise<Result>;
 
 const CaseIdSchema = z.string().regex(/^case_[0-9a-f]{20}$/, 'not a case id (case_ and 20 hex digits)');
 const CasePathSchema = z.object({ id: CaseIdSchema });
@@ -189,7 +199,28 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
     const body = parseBody(event, RerouteBodySchema);
     return changed(await rerouteCase(id, body, request, deps));
   },
+  'POST /authors/{platform}/{authorId}/erase': eraseAuthorRoute,
 };
+
+const ErasePathSchema = z.object({ platform: z.enum(PLATFORMS), authorId: z.string().min(1).max(512) });
+const EraseBodySchema = z.strictObject({ dryRun: z.boolean().optional() });
+
+/**
+ * GDPR erasure of an author, for company admins only (`admin.admins`): deletes their
+ * mentions, pseudonymizes their cases, writes the audit entry; `{ "dryRun": true }` only
+ * counts. The log line names the author by pseudonym, never by id.
+ */
+async function eraseAuthorRoute(event: APIGatewayProxyEventV2, request: AdminRequest, deps: AdminApiDeps): Promise<Result> {
+  if (!isCompanyAdmin(deps.config, request.user)) throw new ForbiddenError('only the company admins (admin.admins) may erase an author');
+  const path = parse(ErasePathSchema, event.pathParameters, 'path');
+  const author = parseAuthorRef(`${path.platform}:${path.authorId}`);
+  const { dryRun } = parseBody(event, EraseBodySchema);
+  if (!deps.erasure) throw new Error('the admin API was built without erasure dependencies');
+  const outcome = await eraseAuthor(author, actorOf(request.user), deps.erasure, { dryRun: dryRun === true });
+  const message = outcome.dryRun ? 'Author erasure counted (dry run)' : outcome.erased ? 'Author erased' : 'Author erasure found nothing to erase';
+  logger.info(message, { subject: outcome.subject, counts: outcome.counts, auditId: outcome.auditId });
+  return json(200, outcome);
+}
 
 const ClaimsSchema = z.object({
   sub: z.string().min(1),

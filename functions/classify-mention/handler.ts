@@ -8,6 +8,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository, DynamoMentionRepository, DynamoMetricRepository, DynamoRecordFailureLog } from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { createClassifier } from '../../shared/classifier/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/load.ts';
@@ -16,6 +17,7 @@ import { routingPolicyOf } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { classifyMention, type ClassifyMentionDeps } from '../../shared/domain/classify-mention.ts';
 import { eraseDeletedMention } from '../../shared/domain/erase-deleted-mention.ts';
+import type { NotificationOutbox } from '../../shared/domain/erasure.ts';
 import { IntakeMessageSchema, isDeletion } from '../../shared/domain/mention-deletion.ts';
 import type { MentionErasure, RecordFailureLog } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
@@ -24,10 +26,13 @@ import { bodyOf, observeRecords } from '../../shared/observability/observe-recor
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 
 /** What the batch handler needs: the use case's ports, the erasure, and where failure causes go. */
-export type ClassifyBatchDeps = ClassifyMentionDeps & { readonly erasure?: MentionErasure; readonly failures?: RecordFailureLog };
+export type ClassifyBatchDeps = ClassifyHandlerDeps & { readonly failures?: RecordFailureLog };
+
+/** Classification's dependencies, and what a deletion notice needs: the erasure and, locally, the outbox. */
+export type ClassifyHandlerDeps = ClassifyMentionDeps & { readonly erasure?: MentionErasure; readonly outbox?: NotificationOutbox };
 
 /** Builds the use case's dependencies from the function's environment, once per cold start. */
-export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { readonly erasure: MentionErasure; readonly failures: RecordFailureLog } {
+export function dependenciesFrom(env: FunctionEnv): ClassifyBatchDeps & { readonly erasure: MentionErasure; readonly failures: RecordFailureLog } {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
   const tableName = requireEnv(env, 'TABLE_NAME');
   const documents = createDocumentClient(env);
@@ -55,6 +60,7 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { read
     journal: cases,
     erasure: mentions,
     failures: new DynamoRecordFailureLog(documents, tableName),
+    ...outboxOf(env),
     events,
     clock: systemClock,
     addSlaTime: policy.addSlaTime,
@@ -74,13 +80,26 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyMentionDeps & { read
   };
 }
 
+/** Locally (NOTIFY_OUTBOX_DIR) a deletion also clears the outbox lines about the mention. */
+function outboxOf(env: FunctionEnv): { readonly outbox?: NotificationOutbox } {
+  const outbox = createOutboxEraser(env);
+  return outbox ? { outbox } : {};
+}
+
 /** Handles one intake message; a throw marks only this record as failed. */
-export async function processRecord(record: SQSRecord, deps: ClassifyMentionDeps & { readonly erasure?: MentionErasure }): Promise<void> {
+export async function processRecord(record: SQSRecord, deps: ClassifyHandlerDeps): Promise<void> {
   const message = parseRecordBody(record, IntakeMessageSchema, 'a Mention or a deletion notice');
   if (isDeletion(message)) {
     // Without the ports the notice cannot be applied: failing keeps it for a retry and the DLQ.
     if (!deps.erasure || !deps.journal) throw new Error(`cannot apply deletion of ${message.id}: no erasure configured`);
-    const outcome = await eraseDeletedMention(message, { mentions: deps.erasure, journal: deps.journal, clock: deps.clock, retentionDays: deps.retentionDays });
+    const outcome = await eraseDeletedMention(message, {
+      mentions: deps.erasure,
+      journal: deps.journal,
+      cases: deps.cases,
+      clock: deps.clock,
+      retentionDays: deps.retentionDays,
+      ...(deps.outbox ? { outbox: deps.outbox } : {}),
+    });
     logger.info('Mention deletion applied', { ...outcome });
     metrics.addMetric('DeletionsApplied', MetricUnit.Count, 1);
     return;

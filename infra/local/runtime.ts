@@ -23,6 +23,7 @@ import { compileSchedules, startScheduler, type LocalScheduler } from './schedul
 import { getSecretValueOperation, loadLocalSecrets } from './secrets.ts';
 import { startSqsPoller, type SqsPoller } from './sqs-poller.ts';
 import { createTable, enableTimeToLive } from './table.ts';
+import { startTtlSweeper, TTL_SWEEP_INTERVAL_MS } from './ttl-sweeper.ts';
 
 /**
  * The embedded runtime behind `npm start`: the company's topology on this machine.
@@ -190,7 +191,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     await createTable(dynamoClient, topology.table);
     if (!(await enableTimeToLive(dynamoClient, topology.table))) {
-      log(`TTL on ${topology.table.ttlAttribute} is not applied locally: dynalite does not implement UpdateTimeToLive, so items never expire here`);
+      // dynalite keeps expired items: the runtime deletes them itself, so retention holds here too.
+      const sweeper = startTtlSweeper({ client: dynamoClient, table: topology.table, log });
+      cleanup.push(() => sweeper.stop());
+      log(`TTL on ${topology.table.ttlAttribute}: dynalite does not implement it, so the runtime deletes expired items at start and every ${TTL_SWEEP_INTERVAL_MS / 60_000} minutes`);
     }
     const queues = await createQueues(sqs, topology, options.visibilityTimeoutSeconds);
 

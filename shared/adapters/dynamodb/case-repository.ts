@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CASE_STATES, OPEN_STATES, type Case, type CaseState } from '../../domain/case.ts';
+import { ERASED } from '../../domain/erasure.ts';
 import { StaleCaseError, ValidationError } from '../../domain/errors.ts';
 import type { MentionRouted } from '../../domain/events.ts';
 import type { CaseJournal, CaseNote, CasePage, CaseQuery, CaseRepository } from '../../domain/ports.ts';
@@ -235,8 +236,8 @@ function caseItem(c: Case, expiresAt: number): Record<string, unknown> {
     ...keys.case(c.id),
     GSI1PK: keys.casesByState(c.department, c.state),
     GSI1SK: keys.caseDue(c.dueAt, c.id),
-    GSI2PK: keys.author(c.platform, c.authorId),
-    GSI2SK: `CASE#${c.openedAt}`,
+    // An erased author leaves the author index: erasure finds nothing of them there again.
+    ...(c.authorId === ERASED ? {} : { GSI2PK: keys.author(c.platform, c.authorId), GSI2SK: `CASE#${c.openedAt}` }),
     type: 'case',
     expiresAt,
   };

@@ -1,4 +1,5 @@
 export { DynamoAssignmentCursor } from './assignment-cursor.ts';
+export { DynamoAuthorErasure, DynamoErasureAudit, dynamoErasurePorts } from './author-erasure.ts';
 export { DynamoCaseRepository } from './case-repository.ts';
 export { DynamoCursorRepository } from './cursor-repository.ts';
 export { queryAll } from './query-all.ts';

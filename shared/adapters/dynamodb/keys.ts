@@ -15,6 +15,7 @@
  * | daily report     | REPORT#DAILY#<day>         | DEPT#<dept>                            |                                             |                                              |
  * | poller cursor    | CURSOR#<platform>#<source> | CURSOR                                 |                                             |                                              |
  * | record failure   | FAIL#<SQS message id>      | FAIL                                   |                                             |                                              |
+ * | erasure audit    | AUDIT#ERASURE              | <at>#<erasure id>                      |                                             |                                              |
  *
  * The case item carries `version` (optimistic lock: every transition writes version + 1 on
  * the condition that the stored one is unchanged) and its `history` (appended in the same
@@ -57,6 +58,8 @@ export const keys = {
   dailyReport: (day: string, department: string) => ({ PK: `REPORT#DAILY#${day}`, SK: `DEPT#${department}` }),
   pollCursor: (platform: string, source: string) => ({ PK: `CURSOR#${platform}#${source}`, SK: 'CURSOR' }),
   recordFailure: (messageId: string) => ({ PK: `FAIL#${messageId}`, SK: 'FAIL' }),
+  /** One erasure request's audit entry; the partition lists them all by time. */
+  erasureAudit: (at: string, id: string) => ({ PK: 'AUDIT#ERASURE', SK: `${at}#${id}` }),
 } as const;
 
 export const GSI1 = 'GSI1';

@@ -1,10 +1,11 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ERASED } from '../../domain/erasure.ts';
 import type { MentionErasure, MentionRepository, StoredMention } from '../../domain/ports.ts';
 import { isConditionFailed, keys } from './keys.ts';
 import { queryAll } from './query-all.ts';
 
 /** The author id an erased mention keeps: the Mention schema needs one. */
-export const ERASED_AUTHOR_ID = 'erased';
+export const ERASED_AUTHOR_ID = ERASED;
 
 /** Mentions in the company table, deduplicated by `(platform, externalId)` via the mention id. */
 export class DynamoMentionRepository implements MentionRepository, MentionErasure {
@@ -69,8 +70,11 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
   }
 
   /**
-   * Erases the text and author of a stored mention, drops it from the author index, and
-   * erases the copies its case records carry. Idempotent.
+   * Erases what a stored mention said and who said it: its text, author (name, handle,
+   * followers), link and the reasons that quote its words (classification features,
+   * routing reasons and matched-rule explanations); drops it from the author index; and
+   * does the same on the copies its case records carry. The item stays, without personal
+   * data, so a redelivery is still a duplicate. Idempotent.
    */
   async erase(mentionId: string, erasedAt: string): Promise<StoredMention | undefined> {
     const before = await this.get(mentionId);
@@ -79,10 +83,21 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.mention(mentionId),
-        UpdateExpression: 'SET #mention.#text = :empty, #mention.#author = :author, erasedAt = if_not_exists(erasedAt, :at) REMOVE GSI2PK, GSI2SK',
+        UpdateExpression:
+          'SET #mention.#text = :empty, #mention.#author = :author, #classification.#reasons = :none, #routing.#reasons = :none, erasedAt = if_not_exists(erasedAt, :at) ' +
+          'REMOVE #mention.#url, #routing.#matched, GSI2PK, GSI2SK',
         ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: { '#mention': 'mention', '#text': 'text', '#author': 'author' },
-        ExpressionAttributeValues: { ':empty': '', ':author': { id: ERASED_AUTHOR_ID }, ':at': erasedAt },
+        ExpressionAttributeNames: {
+          '#mention': 'mention',
+          '#text': 'text',
+          '#author': 'author',
+          '#url': 'url',
+          '#classification': 'classification',
+          '#routing': 'routing',
+          '#reasons': 'reasons',
+          '#matched': 'matched',
+        },
+        ExpressionAttributeValues: { ':empty': '', ':author': { id: ERASED_AUTHOR_ID }, ':none': [], ':at': erasedAt },
       }),
     );
     const records = await queryAll(this.client, {
@@ -95,9 +110,9 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
         new UpdateCommand({
           TableName: this.tableName,
           Key: { PK: record.PK, SK: record.SK },
-          UpdateExpression: 'SET #event.#text = :empty, #event.authorId = :author',
-          ExpressionAttributeNames: { '#event': 'event', '#text': 'text' },
-          ExpressionAttributeValues: { ':empty': '', ':author': ERASED_AUTHOR_ID },
+          UpdateExpression: 'SET #event.#text = :empty, #event.authorId = :author, #event.reasons = :none REMOVE #event.authorName, #event.authorHandle, #event.#url',
+          ExpressionAttributeNames: { '#event': 'event', '#text': 'text', '#url': 'url' },
+          ExpressionAttributeValues: { ':empty': '', ':author': ERASED_AUTHOR_ID, ':none': [] },
         }),
       );
     }

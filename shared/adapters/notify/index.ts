@@ -4,7 +4,7 @@ import type { Notifier } from '../../domain/notify-department.ts';
 import { createSecretsClient, createSesClient } from '../aws-clients.ts';
 import { SecretsManagerWebhookSecrets } from '../secrets-store.ts';
 import { CompositeNotifier } from './composite.ts';
-import { OutboxNotifier } from './outbox.ts';
+import { NOTIFY_OUTBOX_DIR_ENV, OutboxNotifier } from './outbox.ts';
 import { SesEmailNotifier } from './ses-email.ts';
 import { SlackNotifier } from './slack.ts';
 import { TeamsNotifier } from './teams.ts';
@@ -13,14 +13,12 @@ import { WebhookUrls } from './webhook-urls.ts';
 export { CompositeNotifier, type NotifiersByType } from './composite.ts';
 export { NotifierConfigError } from './errors.ts';
 export { DEFAULT_POST_BUDGET_MS, postJsonWithRetry, WebhookDeliveryError, type PostJsonOptions } from './http-retry.ts';
-export { OutboxNotifier, type OutboxLine, type OutboxNotifierOptions } from './outbox.ts';
+export { NOTIFY_OUTBOX_DIR_ENV, OutboxEraser, OutboxNotifier, createOutboxEraser, type OutboxLine, type OutboxNotifierOptions } from './outbox.ts';
 export { emailHtml, SesEmailNotifier, type SesEmailNotifierOptions } from './ses-email.ts';
 export { slackMessage, SlackNotifier } from './slack.ts';
 export { teamsCard, teamsMessage, TeamsNotifier } from './teams.ts';
 export { WebhookUrls, type ChatTarget } from './webhook-urls.ts';
 
-/** Set by the local runtime: notifications go to files there instead of Slack, Teams and SES. */
-export const NOTIFY_OUTBOX_DIR_ENV = 'NOTIFY_OUTBOX_DIR';
 /** The e-mail sender (the topology sets it from `notifications.from`). */
 export const NOTIFY_FROM_EMAIL_ENV = 'NOTIFY_FROM_EMAIL';
 

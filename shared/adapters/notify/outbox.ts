@@ -1,7 +1,11 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { outboxLineNames, type AuthorTraces, type NotificationOutbox } from '../../domain/erasure.ts';
 import type { Notification, NotificationTarget } from '../../domain/notification.ts';
 import type { Notifier } from '../../domain/notify-department.ts';
+
+/** Set by the local runtime: notifications go to files there instead of Slack, Teams and SES. */
+export const NOTIFY_OUTBOX_DIR_ENV = 'NOTIFY_OUTBOX_DIR';
 
 /** One line of `<department>.jsonl`: what would have been sent, and where to. */
 export interface OutboxLine {
@@ -56,4 +60,54 @@ function describe(target: NotificationTarget): string {
     case 'email':
       return `email ${target.to.join(', ')}`;
   }
+}
+
+/** Rewrites of one file tried before giving up because the runtime keeps appending to it. */
+const REWRITE_ATTEMPTS = 5;
+
+/**
+ * Erasure in the outbox: every line of `<dir>/*.jsonl` that names the author or one of
+ * their mentions is removed. A file is rewritten through a temporary file and a rename, so
+ * a crash leaves either the old or the new file, never half of one. A running runtime may
+ * append meanwhile: when the file grew after it was read, the rewrite starts over, so
+ * only an append in the instant between that check and the rename can be lost.
+ */
+export class OutboxEraser implements NotificationOutbox {
+  constructor(private readonly dir: string) {}
+
+  async erase(traces: AuthorTraces, options: { readonly dryRun?: boolean } = {}): Promise<number> {
+    let files: string[];
+    try {
+      files = (await readdir(this.dir)).filter((name) => name.endsWith('.jsonl'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    let removed = 0;
+    for (const name of files) removed += await this.eraseIn(path.join(this.dir, name), traces, options.dryRun === true);
+    return removed;
+  }
+
+  private async eraseIn(file: string, traces: AuthorTraces, dryRun: boolean): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const content = await readFile(file);
+      const lines = content.toString('utf8').split('\n').filter((line) => line !== '');
+      const kept = lines.filter((line) => !outboxLineNames(line, traces));
+      if (kept.length === lines.length || dryRun) return lines.length - kept.length;
+      const temporary = `${file}.erasing`;
+      await writeFile(temporary, kept.map((line) => `${line}\n`).join(''), 'utf8');
+      if ((await stat(file)).size === content.length) {
+        await rename(temporary, file);
+        return lines.length - kept.length;
+      }
+      await rm(temporary, { force: true });
+      if (attempt >= REWRITE_ATTEMPTS) throw new Error(`outbox ${file} kept growing while it was erased; run the erasure again`);
+    }
+  }
+}
+
+/** The outbox that erasure cleans, where there is one (NOTIFY_OUTBOX_DIR, locally); in AWS sent messages are beyond reach. */
+export function createOutboxEraser(env: Readonly<Record<string, string | undefined>>): OutboxEraser | undefined {
+  const outboxDir = env[NOTIFY_OUTBOX_DIR_ENV];
+  return outboxDir ? new OutboxEraser(outboxDir) : undefined;
 }

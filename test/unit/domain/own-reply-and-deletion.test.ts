@@ -3,7 +3,8 @@ import { eraseDeletedMention } from '../../../shared/domain/erase-deleted-mentio
 import type { MentionDeletion } from '../../../shared/domain/mention-deletion.ts';
 import { recordOwnReply } from '../../../shared/domain/own-reply.ts';
 import type { CaseJournal, CaseNote, MentionErasure, StoredMention } from '../../../shared/domain/ports.ts';
-import { fixedClock } from '../../fakes/in-memory.ts';
+import { fixedClock, InMemoryCases } from '../../fakes/in-memory.ts';
+import { caseFactory } from '../../factories/case.ts';
 import { mentionFactory } from '../../factories/mention.ts';
 
 /** A journal over a set of existing case ids. */
@@ -97,6 +98,29 @@ describe('eraseDeletedMention', () => {
     expect(outcome).toEqual({ status: 'erased', mentionId: 'x:t1', caseId: 'case_7' });
     expect(mentions.erased).toEqual(['x:t1']);
     expect(await journal.notesOf('case_7')).toEqual([{ kind: 'mention-deleted', mentionId: 'x:t1', at: '2026-11-28T12:00:00.000Z' }]);
+  });
+
+  it('erases the case fields the deleted mention left: its author when it opened the case, and its first-mention id', async () => {
+    // Arrange
+    const stored = { mention: mentionFactory({ platform: 'x', externalId: 't1', author: { id: 'u77', name: 'Uwe Beispiel' } }), caseId: 'case_7' } as StoredMention;
+    const cases = new InMemoryCases();
+    cases.cases.set('case_7', caseFactory({ id: 'case_7', platform: 'x', authorId: 'u77', firstMentionId: 'x:t1' }));
+    cases.cases.set('case_8', caseFactory({ id: 'case_8', platform: 'x', authorId: 'u77', firstMentionId: 'x:t2' }));
+
+    // Act
+    const outcome = await eraseDeletedMention(deletion('t1'), {
+      mentions: new InMemoryErasure(new Map([['x:t1', stored]])),
+      journal: new InMemoryJournal(new Set(['case_7'])),
+      cases,
+      clock: fixedClock('2026-11-28T12:00:02.000Z'),
+      retentionDays: 365,
+    });
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'erased', caseErased: true });
+    expect(await cases.get('case_7')).toMatchObject({ authorId: 'erased', firstMentionId: 'erased' });
+    // The author's other case was opened by a mention they did not delete: it stays theirs.
+    expect(await cases.get('case_8')).toMatchObject({ authorId: 'u77', firstMentionId: 'x:t2' });
   });
 
   it('reports a mention that was never stored', async () => {

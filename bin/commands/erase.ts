@@ -1,0 +1,106 @@
+/**
+ * `backchannel erase --author <platform>:<id>`: erases an author on request (GDPR art. 17)
+ * with the same use case as the admin API's `POST /authors/{platform}/{authorId}/erase`.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { EraseAuthorOutcome } from '../../shared/domain/erase-author.ts';
+import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, regionOf, withLocalTable, type Command } from './shared.ts';
+
+const USAGE = `Usage: backchannel erase --author <platform>:<id> [--dry-run] [--company <id>]
+       backchannel erase --author <platform>:<id> --table <name> [--region <r>] [--dry-run]
+
+Erases everything the company holds of one author: their mentions (text, name, handle,
+link, classification and routing reasons) are deleted with their records, notes and
+notification markers on the cases; the cases they opened or wrote on stay as work records
+with the author pseudonymized (author, first mention, a thread they started, their name
+and handle in replies and history become "erased"). Locally the outbox lines that name
+them go too; in AWS, messages already sent to Slack, Teams or e-mail are out of reach.
+Prints the count per kind and writes an audit entry (who, when, the author as a SHA-256
+pseudonym, the counts). A second run finds nothing and says so.
+
+Options:
+  --author <p:id>  the author: platform and the platform's author id, e.g. x:1234567890,
+                   bluesky:did:plc:abc, youtube:UC... (required)
+  --dry-run        erase nothing: print what would be erased
+  --company <id>   the company (default: ${DEFAULT_COMPANY})
+  --table <name>   a deployed table, e.g. bc-acme-data (default: the local runtime's table)
+  --region <r>     its region (default: AWS_REGION)
+  -h, --help       show this help
+
+Exit codes: 0 done (also when nothing was found), 1 failed, 2 usage error.`;
+
+async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { author: { type: 'string' }, 'dry-run': { type: 'boolean' }, company: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } },
+    'erase',
+  );
+  if (helpShown(values, USAGE)) return 0;
+  noPositionals(positionals, 'erase');
+  if (!values.author) throw new UsageError('--author <platform>:<id> is required, e.g. --author x:1234567890', 'erase');
+  const { parseAuthorRef, eraseAuthor } = await import('../../shared/domain/erase-author.ts');
+  const { ValidationError } = await import('../../shared/domain/errors.ts');
+  let author;
+  try {
+    author = parseAuthorRef(values.author);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new UsageError(error.message, 'erase');
+    throw error;
+  }
+  const company = values.company ?? DEFAULT_COMPANY;
+  const config = await loadConfig(company);
+  const dryRun = values['dry-run'] === true;
+
+  const { createDocumentClient } = await import('../../shared/adapters/aws-clients.ts');
+  const { dynamoErasurePorts } = await import('../../shared/adapters/dynamodb/index.ts');
+  const { OutboxEraser } = await import('../../shared/adapters/notify/outbox.ts');
+  const { systemClock } = await import('../../shared/domain/system-clock.ts');
+  const erase = async (env: Record<string, string | undefined>, tableName: string, outboxDir: string | undefined) => {
+    const client = createDocumentClient(env);
+    try {
+      const outcome = await eraseAuthor(
+        author,
+        `cli:${os.userInfo().username}`,
+        {
+          ...dynamoErasurePorts(client, tableName),
+          ...(outboxDir ? { outbox: new OutboxEraser(outboxDir) } : {}),
+          clock: systemClock,
+          retentionDays: config.retention.days,
+        },
+        { dryRun },
+      );
+      process.stdout.write(`${describe(values.author as string, tableName, outcome)}\n`);
+      return 0;
+    } finally {
+      client.destroy();
+    }
+  };
+  // The SDK's default credential chain for a deployed table: your profile, environment or SSO session.
+  if (values.table) return erase({ AWS_REGION: regionOf(values.region, 'erase') }, values.table, undefined);
+  return withLocalTable(config, (env, tableName) => erase(env, tableName, path.join(dataDirOf(company), 'outbox')));
+}
+
+/** The outcome as a person reads it: what was (or would be) erased, per kind. */
+export function describe(author: string, tableName: string, outcome: EraseAuthorOutcome): string {
+  const verb = outcome.dryRun ? 'would erase' : 'erased';
+  if (!outcome.erased) return `Nothing of ${author} in ${tableName}${outcome.dryRun ? '' : ' (already erased, or never stored)'}; audit ${outcome.auditId ?? 'not written (dry run)'}.`;
+  const c = outcome.counts;
+  const rows: [string, number | undefined][] = [
+    ['mentions', c.mentions],
+    ['case mention records', c.caseMentions],
+    ['case notes', c.caseNotes],
+    ['notification markers', c.notificationMarkers],
+    ['cases pseudonymized', c.cases],
+    ['outbox lines', c.outboxLines],
+  ];
+  const lines = rows.filter(([, n]) => n !== undefined).map(([kind, n]) => `  ${kind.padEnd(22)} ${n}`);
+  const audit = outcome.auditId ? `audit ${outcome.auditId} (author as ${outcome.subject})` : 'dry run: nothing changed, no audit entry';
+  return [`${author} in ${tableName}: ${verb}`, ...lines, audit].join('\n');
+}
+
+export const eraseCommand: Command = {
+  summary: "erase an author's mentions and pseudonymize their cases (GDPR)",
+  usage: USAGE,
+  run,
+};

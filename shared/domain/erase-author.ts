@@ -1,0 +1,145 @@
+import type { Actor } from './case.ts';
+import { ERASED, authorPseudonym, eraseTracesFromCase, tracesOf, type AuthorRef, type NotificationOutbox } from './erasure.ts';
+import { ValidationError } from './errors.ts';
+import { PLATFORMS, type Platform } from './mention.ts';
+import type { CaseRepository, Clock, StoredMention } from './ports.ts';
+import { expiresAtEpochSeconds } from './time.ts';
+
+export type { AuthorRef };
+
+/** The kinds of stored items that hold a mention's words or its author. */
+export const PERSONAL_ITEM_KINDS = ['mention', 'case-mention', 'case-note', 'notification-marker'] as const;
+export type PersonalItemKind = (typeof PERSONAL_ITEM_KINDS)[number];
+
+/** A stored item of a mention, by its kind and the store's key. */
+export interface PersonalItem {
+  readonly kind: PersonalItemKind;
+  readonly key: Readonly<Record<string, string>>;
+}
+
+/** Port: finds what the store holds of an author, through the author index (never a scan), and removes it. */
+export interface AuthorDataStore {
+  /** The author's stored mentions. */
+  mentionsOfAuthor(author: AuthorRef): Promise<StoredMention[]>;
+  /** The ids of the cases the author opened. */
+  caseIdsOfAuthor(author: AuthorRef): Promise<string[]>;
+  /** The items of one mention: its own, and on its case its records, notes and sent-markers. */
+  itemsOfMention(stored: StoredMention): Promise<PersonalItem[]>;
+  /** Deletes the items (an item already gone is no error). */
+  remove(items: readonly PersonalItem[]): Promise<void>;
+}
+
+/** What an erasure removed (or, dry, would remove), per kind. */
+export interface ErasureCounts {
+  readonly mentions: number;
+  readonly caseMentions: number;
+  readonly caseNotes: number;
+  readonly notificationMarkers: number;
+  /** Cases whose author fields or free text held the author, now pseudonymized. */
+  readonly cases: number;
+  /** Lines of the local outbox; absent where there is no outbox (AWS). */
+  readonly outboxLines?: number;
+}
+
+/** The audit entry of an erasure: who asked, when, what was erased. It names the author only by pseudonym. */
+export interface ErasureAuditEntry {
+  readonly id: string;
+  readonly at: string;
+  readonly actor: Actor;
+  /** authorPseudonym() of the erased author. */
+  readonly subject: string;
+  readonly platform: Platform;
+  readonly counts: ErasureCounts;
+}
+
+/** Port: the audit trail of erasures. Entries hold no personal data of the author and outlive the retention. */
+export interface ErasureAudit {
+  record(entry: ErasureAuditEntry): Promise<void>;
+}
+
+export interface EraseAuthorDeps {
+  readonly store: AuthorDataStore;
+  readonly cases: Pick<CaseRepository, 'get' | 'saveTransition'>;
+  readonly audit: ErasureAudit;
+  /** The local outbox; absent in AWS. */
+  readonly outbox?: NotificationOutbox;
+  readonly clock: Clock;
+  readonly retentionDays: number;
+}
+
+export interface EraseAuthorOutcome {
+  readonly subject: string;
+  readonly dryRun: boolean;
+  /** Whether anything of the author was found (and, unless dry, erased). */
+  readonly erased: boolean;
+  readonly counts: ErasureCounts;
+  /** The audit entry's id; a dry run writes none. */
+  readonly auditId?: string;
+}
+
+/**
+ * Erases an author on request (GDPR art. 17): their mentions go, their cases stay as
+ * pseudonymized work records.
+ *
+ * 1. find the author's mentions and cases through the author index
+ * 2. scrub every case they opened or wrote on: author id, first mention, a thread they
+ *    started, and their name, handle and links in reply drafts, history and reasons
+ * 3. remove the outbox lines that name them (locally)
+ * 4. delete each mention with its case records (text, name, handle, link, reasons), its
+ *    notes and its notification markers; the index entries go last, so a crash midway
+ *    leaves everything findable for the next run
+ * 5. write the audit entry (pseudonym and counts, no personal data)
+ *
+ * Idempotent: a second run finds nothing and says so with zero counts.
+ * @throws ValidationError when the author reference is not `<platform>:<id>`
+ */
+export async function eraseAuthor(author: AuthorRef, actor: Actor, deps: EraseAuthorDeps, options: { readonly dryRun?: boolean } = {}): Promise<EraseAuthorOutcome> {
+  const dryRun = options.dryRun === true;
+  const now = deps.clock.now();
+  const mentions = await deps.store.mentionsOfAuthor(author);
+  const traces = tracesOf(author, mentions);
+  const caseIds = [...new Set([...(await deps.store.caseIdsOfAuthor(author)), ...mentions.map((m) => m.caseId)])];
+
+  let cases = 0;
+  const expiresAt = expiresAtEpochSeconds(now, deps.retentionDays);
+  for (const caseId of caseIds) {
+    if (await eraseTracesFromCase(caseId, traces, { cases: deps.cases, expiresAt, dryRun })) cases++;
+  }
+  const outboxLines = deps.outbox ? await deps.outbox.erase(traces, { dryRun }) : undefined;
+
+  const items = (await Promise.all(mentions.map((m) => deps.store.itemsOfMention(m)))).flat();
+  if (!dryRun) await deps.store.remove(items);
+  const count = (kind: PersonalItemKind) => items.filter((i) => i.kind === kind).length;
+  const counts: ErasureCounts = {
+    mentions: count('mention'),
+    caseMentions: count('case-mention'),
+    caseNotes: count('case-note'),
+    notificationMarkers: count('notification-marker'),
+    cases,
+    ...(outboxLines !== undefined ? { outboxLines } : {}),
+  };
+  const subject = authorPseudonym(author);
+  const erased = Object.values(counts).some((n) => n > 0);
+  if (dryRun) return { subject, dryRun, erased, counts };
+
+  const auditId = `erasure_${now.getTime().toString(36)}_${subject.slice(7, 19)}`;
+  await deps.audit.record({ id: auditId, at: now.toISOString(), actor, subject, platform: author.platform, counts });
+  return { subject, dryRun, erased, counts, auditId };
+}
+
+/**
+ * Reads `<platform>:<authorId>` (the author id as the platform gives it, e.g. X's numeric
+ * user id, a Bluesky DID, a YouTube channel id).
+ * @throws ValidationError for an unknown platform or an empty or erased id
+ */
+export function parseAuthorRef(text: string): AuthorRef {
+  const colon = text.indexOf(':');
+  const platform = colon < 0 ? '' : text.slice(0, colon);
+  const authorId = colon < 0 ? '' : text.slice(colon + 1);
+  if (!(PLATFORMS as readonly string[]).includes(platform)) {
+    throw new ValidationError(`not an author: "${text}"; use <platform>:<authorId> with a platform of ${PLATFORMS.join(', ')}`);
+  }
+  if (authorId.trim() === '' || authorId.length > 512) throw new ValidationError('the author id is empty or longer than 512 characters');
+  if (authorId === ERASED) throw new ValidationError(`"${ERASED}" is what erasure leaves, not an author`);
+  return { platform: platform as Platform, authorId };
+}

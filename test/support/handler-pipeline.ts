@@ -1,0 +1,116 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { adminApi, dependenciesFrom as adminDependencies, type AdminApiDeps } from '../../functions/admin-api/handler.ts';
+import { classifyBatch, dependenciesFrom as classifyDependencies } from '../../functions/classify-mention/handler.ts';
+import { dependenciesFrom as departmentDependencies, handleDepartmentBatch } from '../../functions/handle-department/handler.ts';
+import { buildTopology, departmentQueueId } from '../../infra/topology.ts';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
+import { CASE_DETAIL_TYPES, EVENT_SOURCE, type CaseEvent } from '../../shared/domain/events.ts';
+import type { IntakeMessage } from '../../shared/domain/mention-deletion.ts';
+import { adminEventFactory, type AdminEventOptions } from '../factories/admin-api.ts';
+import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
+import { routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
+import { RecordingPublisher } from '../fakes/in-memory.ts';
+import { startLocalTable } from './local-table.ts';
+
+/**
+ * The pipeline's handlers (classify-mention, handle-department, admin-api) against a real
+ * dynalite table and a real outbox directory; the bus is a recorder whose events are fed
+ * to handle-department, as the department queues would.
+ */
+export class HandlerPipeline {
+  private readonly publisher = new RecordingPublisher();
+  private fedRouted = 0;
+  private fedCaseEvents = 0;
+  private messages = 0;
+
+  private constructor(
+    /** The environment the functions were built from (table, config, outbox). */
+    readonly env: Readonly<Record<string, string>>,
+    readonly config: CompanyConfig,
+    readonly tableName: string,
+    readonly outboxDir: string,
+    private readonly local: Awaited<ReturnType<typeof startLocalTable>>,
+    private readonly classify: ReturnType<typeof classifyDependencies>,
+    private readonly department: ReturnType<typeof departmentDependencies>,
+    readonly admin: AdminApiDeps,
+  ) {}
+
+  static async start(config: CompanyConfig): Promise<HandlerPipeline> {
+    const topology = buildTopology(config);
+    const local = await startLocalTable(topology.table);
+    const outboxDir = await mkdtemp(path.join(tmpdir(), 'bc-erase-outbox-'));
+    const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name, NOTIFY_OUTBOX_DIR: outboxDir };
+    return new HandlerPipeline(env, config, topology.table.name, outboxDir, local, classifyDependencies(env), departmentDependencies(env), adminDependencies(env));
+  }
+
+  get published() {
+    return this.publisher;
+  }
+
+  /** Sends intake messages through classify-mention, then every resulting event through handle-department. */
+  async deliver(messages: readonly IntakeMessage[]): Promise<void> {
+    const records = messages.map((m) => sqsRecordFactory(JSON.stringify(m), `intake-${this.messages++}`));
+    const result = await classifyBatch(sqsEventFactory(records), contextFactory(), { ...this.classify, events: this.publisher, caseChanges: { ...this.classify.caseChanges!, events: this.publisher } });
+    if (result.batchItemFailures.length > 0) throw new Error(`classify failed: ${JSON.stringify(result.batchItemFailures)}`);
+    await this.drainBus();
+  }
+
+  /** Feeds the recorded events to handle-department until it publishes nothing new. */
+  private async drainBus(): Promise<void> {
+    const deps = { ...this.department, change: { ...this.department.change, events: this.publisher } };
+    while (this.fedRouted < this.publisher.published.length || this.fedCaseEvents < this.publisher.caseEvents.length) {
+      const routed = this.publisher.published.slice(this.fedRouted).map((e, i) => sqsRecordFactory(routedEnvelope(e), `routed-${this.fedRouted + i}`));
+      const changes = this.publisher.caseEvents
+        .slice(this.fedCaseEvents)
+        .flatMap((e, i) => e.recipients.map((d) => ({ ...sqsRecordFactory(caseEnvelope(e), `case-${this.fedCaseEvents + i}-${d}`), eventSourceARN: `arn:aws:sqs:eu-central-1:123456789012:${this.queueOf(d)}` })));
+      this.fedRouted = this.publisher.published.length;
+      this.fedCaseEvents = this.publisher.caseEvents.length;
+      const result = await handleDepartmentBatch(sqsEventFactory([...routed, ...changes]), contextFactory(), deps);
+      if (result.batchItemFailures.length > 0) throw new Error(`handle-department failed: ${JSON.stringify(result.batchItemFailures)}`);
+    }
+  }
+
+  /** The name of a department's queue, whose ARN tells handle-department which recipient it is. */
+  private queueOf(department: string): string {
+    return buildTopology(this.config).queues.find((q) => q.id === departmentQueueId(department))?.name ?? '';
+  }
+
+  /** Calls an admin API route as the user of the claims (default: Jana Krüger); case events go through the departments. */
+  async call(routeKey: string, options: AdminEventOptions = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await adminApi(adminEventFactory(routeKey, options), () => ({ ...this.admin, events: this.publisher }));
+    await this.drainBus();
+    return { status: response.statusCode ?? 0, body: JSON.parse(response.body ?? 'null') as Record<string, unknown> };
+  }
+
+  /** Every item of the table (a Scan: fine in a test, never in the code). */
+  async items(): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.local.documents.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  /** Every line of every outbox file. */
+  async outboxLines(): Promise<string[]> {
+    const files = (await readdir(this.outboxDir)).filter((f) => f.endsWith('.jsonl'));
+    const texts = await Promise.all(files.map((f) => readFile(path.join(this.outboxDir, f), 'utf8')));
+    return texts.flatMap((t) => t.split('\n').filter((l) => l !== ''));
+  }
+
+  async stop(): Promise<void> {
+    await this.local.backend.stop();
+    await rm(this.outboxDir, { recursive: true, force: true });
+  }
+}
+
+/** A case event as a department queue receives it. */
+function caseEnvelope(detail: CaseEvent): string {
+  return JSON.stringify({ 'detail-type': CASE_DETAIL_TYPES[detail.action], source: EVENT_SOURCE, detail });
+}
