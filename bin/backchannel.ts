@@ -187,6 +187,8 @@ async function startCommand(args: string[]): Promise<number> {
     config,
     port: port ?? 3000,
     ...(dataDir ? { dataDir } : {}),
+    // Only the chaos bench's baseline switches the queue journal off, to measure what it saves.
+    ...(process.env.BACKCHANNEL_QUEUE_JOURNAL === 'off' ? { queueJournal: false } : {}),
     log: (line) => process.stderr.write(`${timestamped(line)}\n`),
   });
 
