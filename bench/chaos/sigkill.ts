@@ -12,7 +12,7 @@
  * (BACKCHANNEL_QUEUE_JOURNAL=off), which is how the local queues behaved before it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -76,6 +76,8 @@ export interface SigkillRow {
   readonly duplicateCases: number;
   /** Mention items beyond the first per external id. */
   readonly duplicateMentions: number;
+  /** Outbox lines beyond the first per notification and target (a kill between sending and recording repeats one). */
+  readonly duplicateNotifications: number;
   /** Messages the restart put back on the queues, from the runtime's log. */
   readonly replayed: number;
   /** From the restart until the pipeline was idle, retries included. */
@@ -159,6 +161,7 @@ async function runOnce(run: number, options: SigkillOptions): Promise<SigkillRow
       unrouted: atEnd.unrouted,
       duplicateCases: atEnd.duplicateCases,
       duplicateMentions: atEnd.duplicateMentions,
+      duplicateNotifications: await duplicateNotifications(path.join(dataDir, 'outbox')),
       replayed,
       recoveryMs,
     };
@@ -174,7 +177,7 @@ async function runOnce(run: number, options: SigkillOptions): Promise<SigkillRow
 /** The markdown table of the rows. */
 export function formatSigkillRows(rows: readonly SigkillRow[]): string {
   return formatTable(
-    ['run', 'stop', 'queues', 'mentions', 'acknowledged', '200/s', 'stored', 'lost', 'replayed', 'retried', 'stored at end', 'unrouted', 'duplicate cases', 'duplicate mentions', 'recovery'],
+    ['run', 'stop', 'queues', 'mentions', 'acknowledged', '200/s', 'stored', 'lost', 'replayed', 'retried', 'stored at end', 'unrouted', 'duplicate cases', 'duplicate mentions', 'duplicate notifications', 'recovery'],
     rows.map((r) => [
       String(r.run),
       r.signal,
@@ -190,6 +193,7 @@ export function formatSigkillRows(rows: readonly SigkillRow[]): string {
       String(r.unrouted),
       String(r.duplicateCases),
       String(r.duplicateMentions),
+      String(r.duplicateNotifications),
       `${(r.recoveryMs / 1000).toFixed(1)} s`,
     ]),
   );
@@ -346,6 +350,21 @@ async function countTable(record: RuntimeRecord): Promise<TableCount> {
   }
   const extra = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
   return { mentions, unrouted, duplicateCases: extra(casesByThread), duplicateMentions: extra(mentions) };
+}
+
+/** Outbox lines (Slack, Teams, e-mail deliveries) beyond the first per notification id and target. */
+async function duplicateNotifications(outboxDir: string): Promise<number> {
+  const seen = new Map<string, number>();
+  const files = await readdir(outboxDir).catch(() => [] as string[]);
+  for (const file of files.filter((f) => f.endsWith('.jsonl'))) {
+    for (const line of (await readFile(path.join(outboxDir, file), 'utf8')).split('\n')) {
+      if (line === '') continue;
+      const { notification, target } = JSON.parse(line) as { notification?: { id?: string }; target?: unknown };
+      const key = `${file} ${notification?.id} ${JSON.stringify(target)}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+  }
+  return [...seen.values()].reduce((sum, n) => sum + n - 1, 0);
 }
 
 /** The external id (Meta comment id) of webhook `n` of a run. */

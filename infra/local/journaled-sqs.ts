@@ -34,6 +34,9 @@ export interface JournaledSqs {
   replay(now?: number): ReplaySummary;
 }
 
+/** What journalSqs needs of a QueueJournal. */
+export type SqsJournal = Pick<QueueJournal, 'put' | 'receive' | 'delete' | 'purge' | 'durable' | 'messages' | 'file'>;
+
 interface SetRecordInput {
   MessageBody: string;
   MessageAttributes?: Record<string, unknown>;
@@ -54,7 +57,7 @@ interface StoredRecord {
  */
 export function journalSqs(
   local: { readonly service: SqsService; readonly requestHandler: RequestHandler },
-  journal: QueueJournal,
+  journal: SqsJournal,
   log: (line: string) => void = () => {},
 ): JournaledSqs {
   const { service } = local;
