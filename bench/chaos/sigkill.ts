@@ -222,10 +222,15 @@ async function startRuntimeProcess(cwd: string, dataDir: string, journal: boolea
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
+  // The start (with the replay line) and the latest lines; a burst logs megabytes in between.
+  let head = '';
+  let tail = '';
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-200_000);
+    const text = chunk.toString('utf8');
+    if (head.length < 20_000) head += text;
+    else tail = (tail + text).slice(-100_000);
   };
+  const output = () => (tail === '' ? head : `${head}\n[...]\n${tail}`);
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   let exited = false;
@@ -244,7 +249,7 @@ async function startRuntimeProcess(cwd: string, dataDir: string, journal: boolea
         record,
         exit,
         exited: () => exited,
-        output: () => output,
+        output,
         stop: async () => {
           if (exited) return;
           child.kill('SIGINT');
@@ -254,10 +259,10 @@ async function startRuntimeProcess(cwd: string, dataDir: string, journal: boolea
         },
       };
     }
-    if (exited) throw new Error(`the runtime exited before it started:\n${output.slice(-4000)}`);
+    if (exited) throw new Error(`the runtime exited before it started:\n${output().slice(-4000)}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the runtime did not start within 60 s:\n${output.slice(-4000)}`);
+      throw new Error(`the runtime did not start within 60 s:\n${output().slice(-4000)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
