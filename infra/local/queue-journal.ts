@@ -163,12 +163,13 @@ export class QueueJournal {
   }
 
   /**
-   * Resolves once every put appended so far is fsynced; at once when there is none.
-   * @throws QueueJournalError when the journal cannot be written
+   * Resolves once every put appended so far is fsynced; at once when there is none, so
+   * receives and deletions go on after a write failure and only new sends are refused.
+   * @throws QueueJournalError when a put cannot be written
    */
   durable(): Promise<void> {
-    if (this.#failure) return Promise.reject(this.#failure);
     if (this.#required <= this.#synced) return Promise.resolve();
+    if (this.#failure) return Promise.reject(this.#failure);
     const seq = this.#required;
     return new Promise((resolve, reject) => this.#waiters.push({ seq, resolve, reject }));
   }
