@@ -17,9 +17,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueUrlCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_CREDENTIALS } from '../../infra/local/backends.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startSqs } from '../../infra/local/backends.ts';
 import { adminEnv } from '../../infra/local/demo.ts';
 import { queueDepth } from '../../infra/local/queues.ts';
 import { readRuntimeRecord, type RuntimeRecord } from '../../infra/local/runtime-record.ts';
@@ -407,6 +407,67 @@ function metaCommentBody(pageId: string, runId: string, n: number): string {
   });
 }
 
+export interface JournalOverheadRow {
+  readonly queues: 'journal' | 'memory (baseline)';
+  readonly messages: number;
+  readonly messagesPerSecond: number;
+  /** SendMessageBatch latency, milliseconds. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Journal file size after the sends, bytes per message. */
+  readonly bytesPerMessage: number;
+}
+
+/**
+ * What the fsync before each answer costs: `batches` SendMessageBatch calls of 10 messages
+ * (`concurrency` at a time) against local-aws-sqs with and without the journal.
+ */
+export async function measureJournalOverhead(options: { batches?: number; concurrency?: number } = {}): Promise<JournalOverheadRow[]> {
+  const batches = options.batches ?? 500;
+  const concurrency = options.concurrency ?? 16;
+  // A discarded warm-up, so that neither side pays for the first SDK calls and JIT.
+  await overheadOf(false, 50, concurrency);
+  return [await overheadOf(false, batches, concurrency), await overheadOf(true, batches, concurrency)];
+}
+
+async function overheadOf(journal: boolean, batches: number, concurrency: number): Promise<JournalOverheadRow> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bc-chaos-journal-'));
+  const backend = await startSqs(journal ? { journalDir: dir } : {});
+  const sqs = new SQSClient({ region: LOCAL_REGION, endpoint: backend.endpoint, credentials: LOCAL_CREDENTIALS });
+  try {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'overhead' }));
+    const body = JSON.stringify({ mentionId: 'meta:1', text: 'x'.repeat(600) });
+    const latencies: number[] = [];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < batches) {
+          const b = next++;
+          const t0 = performance.now();
+          await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `${b}:${i}:${body}` })) }));
+          latencies.push(performance.now() - t0);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const bytes = backend.journal ? (await readFile(backend.journal.file)).length : 0;
+    return {
+      queues: journal ? 'journal' : 'memory (baseline)',
+      messages: batches * 10,
+      messagesPerSecond: (batches * 10) / seconds,
+      p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0,
+      p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? 0,
+      bytesPerMessage: bytes / (batches * 10),
+    };
+  } finally {
+    sqs.destroy();
+    await backend.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { mentions: { type: 'string' }, runs: { type: 'string' }, concurrency: { type: 'string' }, 'no-baseline': { type: 'boolean' } },
@@ -422,6 +483,15 @@ async function main(): Promise<void> {
     rows.push(...(await runSigkill({ mentions, runs: 1, concurrency, signal: 'SIGKILL', journal: false, log })));
   }
   process.stdout.write(`## Chaos: SIGKILL and Ctrl-C of npm start during a burst\n\n${formatSigkillRows(rows)}\n`);
+  const overhead = await measureJournalOverhead({ concurrency });
+  process.stdout.write(
+    `\n### What the journal costs a sender (SendMessageBatch of 10, ${concurrency} at a time)\n\n` +
+      formatTable(
+        ['queues', 'messages', 'messages/s', 'p50', 'p99', 'journal bytes/message'],
+        overhead.map((r) => [r.queues, String(r.messages), r.messagesPerSecond.toFixed(0), `${r.p50Ms.toFixed(1)} ms`, `${r.p99Ms.toFixed(1)} ms`, r.bytesPerMessage.toFixed(0)]),
+      ) +
+      '\n',
+  );
   const failed = rows.filter((r) => r.journal && (r.lost > 0 || r.duplicateCases > 0 || r.duplicateMentions > 0 || r.storedAtEnd !== r.mentions));
   if (failed.length > 0) {
     process.stderr.write(`FAILED: ${failed.length} journaled run(s) lost or duplicated mentions\n`);
