@@ -1,11 +1,12 @@
 /**
  * The SIGKILL chaos run: `npm start` on a data directory, a burst of distinct, validly
- * signed Meta webhooks, the runtime killed (SIGKILL, or SIGINT as a Ctrl-C) midway
- * through the burst, restarted on the same data directory, the webhooks that got no 200
- * sent again (as platforms retry), and the table counted once the pipeline is idle:
- * every mention answered 200 must be stored, exactly once, with one case per thread.
+ * signed Meta webhooks, the runtime killed (SIGKILL, or SIGINT as a Ctrl-C) during the
+ * burst, restarted on the same data directory, the webhooks that got no 200 sent again
+ * (as platforms retry), and the table counted once the pipeline is idle: every mention
+ * answered 200 must be stored, exactly once, with one case per thread. The CLI's four
+ * SIGKILL runs kill after 10, 40, 70 and 95 % of the burst is acknowledged.
  *
- *   npm run chaos:sigkill                        # 4 runs x 2,000 mentions, SIGKILL and SIGINT, with a baseline
+ *   npm run chaos:sigkill                        # 4 SIGKILL runs, 1 SIGINT run, 1 baseline, 2,000 mentions each
  *   npm run chaos:sigkill -- --mentions 300 --runs 1
  *
  * The baseline rows run the same with the queue journal switched off
@@ -43,8 +44,8 @@ export interface SigkillOptions {
   readonly concurrency?: number;
   /** The signal that stops the runtime midway. Default SIGKILL. */
   readonly signal?: 'SIGKILL' | 'SIGINT';
-  /** Fraction of the mentions acknowledged before the signal. Default 0.5. */
-  readonly killAt?: number;
+  /** Fraction of the mentions acknowledged before the signal; a list gives one per run, in turn. Default 0.5. */
+  readonly killAt?: number | readonly number[];
   /** Run with the queue journal (default) or without it (the baseline). */
   readonly journal?: boolean;
   /** How long to wait for the pipeline to become idle after the restart. Default 120 s. */
@@ -109,7 +110,8 @@ async function runOnce(run: number, options: SigkillOptions): Promise<SigkillRow
 
     runtime = await startRuntimeProcess(cwd, dataDir, journal);
     const appSecret = parseMetaSecret(JSON.parse(await readFile(path.join(dataDir, SECRETS_FILE), 'utf8'))[platformSecretName(config, 'meta')]).appSecret;
-    const killAfter = Math.max(1, Math.floor(options.mentions * (options.killAt ?? 0.5)));
+    const killAts = typeof options.killAt === 'number' ? [options.killAt] : (options.killAt ?? [0.5]);
+    const killAfter = Math.max(1, Math.floor(options.mentions * (killAts[(run - 1) % killAts.length] ?? 0.5)));
     log(`run ${run}: ${options.mentions} webhooks, ${signal} after ${killAfter} acknowledged${journal ? '' : ' (no queue journal)'}`);
 
     const first = runtime;
@@ -477,7 +479,8 @@ async function main(): Promise<void> {
   const concurrency = Number(values.concurrency ?? 16);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const rows: SigkillRow[] = [];
-  rows.push(...(await runSigkill({ mentions, runs, concurrency, signal: 'SIGKILL', log })));
+  // SIGKILL early, midway and late in the burst: "at any moment".
+  rows.push(...(await runSigkill({ mentions, runs, concurrency, signal: 'SIGKILL', killAt: [0.1, 0.4, 0.7, 0.95], log })));
   rows.push(...(await runSigkill({ mentions, runs: 1, concurrency, signal: 'SIGINT', log })));
   if (!values['no-baseline']) {
     rows.push(...(await runSigkill({ mentions, runs: 1, concurrency, signal: 'SIGKILL', journal: false, log })));
