@@ -187,10 +187,13 @@ async function startCommand(args: string[]): Promise<number> {
   const { parseMetaSecret } = await import('../infra/local/secrets.ts');
   const { platformSecretName } = await import('../infra/topology.ts');
   const dataDir = values.memory ? undefined : dataDirOf(company);
+  // Only the chaos bench's baseline switches the queue journal off, to measure what it saves.
+  const queueJournal = process.env.BACKCHANNEL_QUEUE_JOURNAL !== 'off';
   const runtime = await startRuntime({
     config,
     port: port ?? 3000,
     ...(dataDir ? { dataDir } : {}),
+    ...(queueJournal ? {} : { queueJournal: false }),
     log: (line) => process.stderr.write(`${timestamped(line)}\n`),
   });
 
@@ -208,7 +211,7 @@ async function startCommand(args: string[]): Promise<number> {
     }
   }
   out.push(
-    `Data:              ${dataDir ? `${path.relative(process.cwd(), dataDir)}/ (table ${runtime.tableName})` : 'in memory'}`,
+    `Data:              ${dataDir ? `${path.relative(process.cwd(), dataDir)}/ (table ${runtime.tableName}${queueJournal ? '; queued messages journaled in queues/, kept across restarts' : ''})` : 'in memory'}`,
     // In memory there is no token file to look in: show the admin's token of this run.
     `Admin API:         ${runtime.url}/cases, ${runtime.tokensFile ? `tokens in ${path.relative(process.cwd(), runtime.tokensFile)}` : `admin token ${Object.entries(runtime.adminTokens).find(([, c]) => c.sub === 'local:admin')?.[0] ?? '(none)'} (in memory, this run only)`}`,
     `Notifications:     ${shownPath(runtime.outboxDir)}/<department>.jsonl (Slack, Teams and e-mail stay on this machine)`,

@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import dynalite from 'dynalite';
-import { createSqsServer } from 'local-aws-sqs';
+import { createRequestHandler } from 'local-aws-sqs';
+import { journalSqs, type ReplaySummary } from './journaled-sqs.ts';
+import { QueueJournal, type JournalOpened } from './queue-journal.ts';
 
 /** A local AWS-compatible backend listening on loopback. */
 export interface LocalBackend {
@@ -28,12 +30,29 @@ export async function startDynamoDb(options: { port?: number; dataDir?: string }
   return { endpoint: endpointOf(server), stop: () => close(server) };
 }
 
+/** local-aws-sqs, with the queue journal when it was started with one. */
+export interface LocalSqsBackend extends LocalBackend {
+  /** What the journal held at start; undefined without a journal. */
+  readonly journal: (JournalOpened & { readonly file: string }) | undefined;
+  /**
+   * Puts the journal's messages back on their queues; call once, after creating the
+   * queues and before anything receives. Without a journal it puts back nothing.
+   */
+  replayJournal(now?: number): ReplaySummary;
+}
+
 /**
  * Starts local-aws-sqs on 127.0.0.1 (JSON protocol). Port 0 picks a free port. Queue ARNs
  * carry `region` and `accountId` (default LOCAL_REGION, LOCAL_ACCOUNT_ID).
+ *
+ * local-aws-sqs keeps messages only in memory. With `journalDir` every message is written
+ * to a journal there (fsynced before SendMessage answers) and put back by `replayJournal`
+ * after a restart, so a message a sender saw accepted survives a kill of the process.
  */
-export async function startSqs(options: { port?: number; region?: string; accountId?: string } = {}): Promise<LocalBackend> {
-  const server = await createSqsServer({
+export async function startSqs(
+  options: { port?: number; region?: string; accountId?: string; journalDir?: string; log?: (line: string) => void } = {},
+): Promise<LocalSqsBackend> {
+  const local = createRequestHandler({
     port: options.port ?? 0,
     hostname: '127.0.0.1',
     region: options.region ?? LOCAL_REGION,
@@ -41,7 +60,26 @@ export async function startSqs(options: { port?: number; region?: string; accoun
     // A restarted runtime recreates its queues at once; AWS's 60 s wait would only slow tests.
     emulateQueueCreationLifecycle: false,
   });
-  return { endpoint: endpointOf(server), stop: () => close(server) };
+  const opened = options.journalDir ? await QueueJournal.open({ dir: options.journalDir, ...(options.log ? { log: options.log } : {}) }) : undefined;
+  const journaled = opened ? journalSqs(local, opened.journal, options.log) : undefined;
+  const server = createServer(journaled?.requestHandler ?? local.requestHandler);
+  try {
+    await listen(server, options.port ?? 0);
+  } catch (error) {
+    await opened?.journal.close();
+    throw error;
+  }
+  // Queue URLs carry the port; with port 0 it is known only now.
+  local.service.PORT = (server.address() as AddressInfo).port;
+  return {
+    endpoint: endpointOf(server),
+    journal: opened ? { ...opened.opened, file: opened.journal.file } : undefined,
+    replayJournal: (now) => journaled?.replay(now) ?? { replayed: 0, movedToDlq: 0, expired: 0, orphaned: 0 },
+    stop: async () => {
+      await close(server);
+      await opened?.journal.close();
+    },
+  };
 }
 
 /** Listens on loopback (or `host`); port 0 picks a free port. */

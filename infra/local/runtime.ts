@@ -39,6 +39,11 @@ export interface RuntimeOptions {
   readonly port?: number;
   /** Where the table and the secrets persist; absent = everything in memory. */
   readonly dataDir?: string;
+  /**
+   * Journal the queues in `<dataDir>/queues/` (default true with a data directory), so
+   * that accepted messages survive a kill. Off only to measure what it saves.
+   */
+  readonly queueJournal?: boolean;
   /** SecretString by secret name; overrides persisted and generated values. */
   readonly secrets?: Readonly<Record<string, string>>;
   /** Overrides every queue's visibility timeout, so tests see retries within seconds. */
@@ -180,7 +185,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     log(`made admin API tokens for ${Object.keys(adminTokens.tokens).length} people${adminTokens.file ? ` in ${adminTokens.file}` : ' (in memory)'}`);
 
     const dynamo = await startBackend(cleanup, () => startDynamoDb(options.dataDir ? { dataDir: path.join(options.dataDir, 'dynamodb') } : {}));
-    const sqsBackend = await startBackend(cleanup, () => startSqs({ region, accountId }));
+    // With a data directory the queues keep a journal beside the table: a message SQS
+    // accepted (a webhook answered 200) survives a kill and is put back at the next start.
+    const journalDir = options.dataDir && options.queueJournal !== false ? path.join(options.dataDir, 'queues') : undefined;
+    const sqsBackend = await startBackend(cleanup, () => startSqs({ region, accountId, ...(journalDir ? { journalDir, log } : {}) }));
     const adminConfig = { region, credentials: LOCAL_CREDENTIALS };
     const dynamoClient = new DynamoDBClient({ ...adminConfig, endpoint: dynamo.endpoint });
     const sqs = new SQSClient({ ...adminConfig, endpoint: sqsBackend.endpoint });
@@ -197,6 +205,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       log(`TTL on ${topology.table.ttlAttribute}: dynalite does not implement it, so the runtime deletes expired items at start and every ${TTL_SWEEP_INTERVAL_MS / 60_000} minutes`);
     }
     const queues = await createQueues(sqs, topology, options.visibilityTimeoutSeconds);
+    const replay = sqsBackend.replayJournal();
+    if (sqsBackend.journal && replay.replayed + replay.movedToDlq + replay.expired > 0) {
+      log(
+        `put ${replay.replayed} queued message(s) back from ${sqsBackend.journal.file}` +
+          (replay.movedToDlq > 0 ? `; ${replay.movedToDlq} received too often moved to their DLQ` : '') +
+          (replay.expired > 0 ? `; ${replay.expired} past retention dropped` : ''),
+      );
+    }
 
     // Which function signed a request to the local endpoint, to hold it to its grants.
     const functionsByKey = new Map(topology.functions.map((fn) => [accessKeyIdOf(fn), fn]));
@@ -424,7 +440,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 }
 
-async function startBackend(cleanup: (() => Promise<void>)[], start: () => Promise<LocalBackend>): Promise<LocalBackend> {
+async function startBackend<B extends LocalBackend>(cleanup: (() => Promise<void>)[], start: () => Promise<B>): Promise<B> {
   const backend = await start();
   cleanup.push(() => backend.stop());
   return backend;
