@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { closeGracefully, listen } from './backends.ts';
+import { createLimitedServer, RequestAbortedError, type ConnectionLimits } from './connection-limits.ts';
 
 /**
  * A small server for AWS services that speak the JSON 1.1 protocol (`X-Amz-Target:
@@ -46,6 +47,8 @@ export async function startJsonEndpoint(options: {
   readonly operations: Readonly<Record<string, JsonOperation>>;
   readonly port?: number;
   readonly log?: (line: string) => void;
+  /** Timeouts and the connection bound; default DEFAULT_CONNECTION_LIMITS. */
+  readonly limits?: Partial<ConnectionLimits>;
 }): Promise<JsonEndpoint> {
   const log = options.log ?? (() => {});
   let inFlight = 0;
@@ -71,7 +74,7 @@ export async function startJsonEndpoint(options: {
     send(res, 200, output ?? {});
   };
 
-  const server = createServer((req, res) => {
+  const server = createLimitedServer(options.limits, (req, res) => {
     inFlight++;
     res.once('close', () => inFlight--);
     res.setHeader('x-amzn-requestid', randomUUID());
@@ -81,10 +84,14 @@ export async function startJsonEndpoint(options: {
         send(res, error.statusCode, { __type: error.type, message: error.message });
         return;
       }
+      if (error instanceof RequestAbortedError) {
+        log(`local AWS endpoint: a ${String(req.headers['x-amz-target'])} request closed before its body was complete`);
+        return;
+      }
       log(`local AWS endpoint failed on ${String(req.headers['x-amz-target'])}: ${(error as Error).stack ?? String(error)}`);
       send(res, 500, { __type: 'InternalFailure', message: 'the local endpoint failed; see its log' });
     });
-  });
+  }, log);
 
   await listen(server, options.port ?? 0);
   const { port } = server.address() as AddressInfo;
@@ -108,7 +115,11 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
       if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
     });
     req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
+    // A connection cut mid-body (client gone, request timeout) must not leave this pending.
+    req.on('error', (error) => reject(new RequestAbortedError({ cause: error })));
+    req.on('close', () => {
+      if (!req.complete) reject(new RequestAbortedError());
+    });
   });
 }
 

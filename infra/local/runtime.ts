@@ -11,6 +11,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, start
 import { claimsOfAuthorization, createAdminTokens, type TokenClaims } from './admin-tokens.ts';
 import { createLocalEventBus } from './event-bus.ts';
 import { validatePattern } from './event-pattern.ts';
+import type { ConnectionLimits } from './connection-limits.ts';
 import { accessKeyIdOf, resolveEnv, type LocalEndpoints } from './function-env.ts';
 import { startHttpServer, type BoundRoute, type LocalHttpServer } from './http-server.ts';
 import { startJsonEndpoint, type Caller, type JsonEndpoint } from './json-endpoint.ts';
@@ -53,6 +54,8 @@ export interface RuntimeOptions {
    * `<dataDir>/outbox`, or without a data directory a temporary one removed at stop.
    */
   readonly outboxDir?: string;
+  /** Timeouts and connection bound of the HTTP API and the local AWS endpoint; tests shorten them. */
+  readonly httpLimits?: Partial<ConnectionLimits>;
 }
 
 export interface Runtime {
@@ -199,6 +202,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
     const endpoint: JsonEndpoint = await startJsonEndpoint({
       log,
+      ...(options.httpLimits ? { limits: options.httpLimits } : {}),
       operations: {
         'AWSEvents.PutEvents': (input, caller) => bus.putEvents(input, caller),
         'secretsmanager.GetSecretValue': getSecretValueOperation({
@@ -278,7 +282,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const claims = claimsOfAuthorization(adminTokens.tokens, authorization);
       return claims ? { jwt: { claims: { ...claims }, scopes: [] } } : undefined;
     };
-    const http: LocalHttpServer = await startHttpServer({ routes, invoke, port, accountId, log, adminAuthorizer }).catch((error: unknown) => {
+    const http: LocalHttpServer = await startHttpServer({ routes, invoke, port, accountId, log, adminAuthorizer, ...(options.httpLimits ? { limits: options.httpLimits } : {}) }).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
       throw new RuntimeStartError(`port ${port} is in use: pass another port (0 picks a free one)`, { cause: error });
     });
