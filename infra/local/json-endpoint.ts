@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { closeGracefully, listen } from './backends.ts';
+import { verifySigV4 } from './sigv4.ts';
 import { createLimitedServer, RequestAbortedError, type ConnectionLimits } from './connection-limits.ts';
 
 /**
@@ -10,9 +11,13 @@ import { createLimitedServer, RequestAbortedError, type ConnectionLimits } from 
  * functions use the real SDK clients against it.
  */
 
-/** Who signed a request: the access key id of its SigV4 `Authorization` header. */
+/**
+ * Who signed a request: the access key id of its SigV4 `Authorization` header. With
+ * `secretKeyOf` it is set only when the signature is valid, else `refusal` says why not.
+ */
 export interface Caller {
   readonly accessKeyId: string | undefined;
+  readonly refusal?: string;
 }
 
 export type JsonOperation = (input: Record<string, unknown>, caller: Caller) => Promise<unknown>;
@@ -49,6 +54,11 @@ export async function startJsonEndpoint(options: {
   readonly log?: (line: string) => void;
   /** Timeouts and the connection bound; default DEFAULT_CONNECTION_LIMITS. */
   readonly limits?: Partial<ConnectionLimits>;
+  /**
+   * The secret access key of each access key id that may call; with it every request's SigV4
+   * signature is checked, and a caller that fails the check has no access key id.
+   */
+  readonly secretKeyOf?: (accessKeyId: string) => string | undefined;
 }): Promise<JsonEndpoint> {
   const log = options.log ?? (() => {});
   let inFlight = 0;
@@ -70,7 +80,7 @@ export async function startJsonEndpoint(options: {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw new AwsServiceError('SerializationException', 'request body is not a JSON object');
     }
-    const output = await operation(input as Record<string, unknown>, { accessKeyId: accessKeyIdOf(req.headers.authorization) });
+    const output = await operation(input as Record<string, unknown>, callerOf(req, body));
     send(res, 200, output ?? {});
   };
 
@@ -92,6 +102,12 @@ export async function startJsonEndpoint(options: {
       send(res, 500, { __type: 'InternalFailure', message: 'the local endpoint failed; see its log' });
     });
   }, log);
+
+  const callerOf = (req: IncomingMessage, body: Buffer): Caller => {
+    if (!options.secretKeyOf) return { accessKeyId: accessKeyIdOf(req.headers.authorization) };
+    const check = verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, options.secretKeyOf);
+    return check.ok ? { accessKeyId: check.accessKeyId } : { accessKeyId: undefined, refusal: check.reason };
+  };
 
   await listen(server, options.port ?? 0);
   const { port } = server.address() as AddressInfo;

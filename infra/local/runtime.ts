@@ -12,7 +12,7 @@ import { claimsOfAuthorization, createAdminTokens, type TokenClaims } from './ad
 import { createLocalEventBus } from './event-bus.ts';
 import { validatePattern } from './event-pattern.ts';
 import type { ConnectionLimits } from './connection-limits.ts';
-import { accessKeyIdOf, resolveEnv, type LocalEndpoints } from './function-env.ts';
+import { createLocalCredentials, resolveEnv, type LocalEndpoints } from './function-env.ts';
 import { startHttpServer, type BoundRoute, type LocalHttpServer } from './http-server.ts';
 import { startJsonEndpoint, type Caller, type JsonEndpoint } from './json-endpoint.ts';
 import { invokeFunction, type HandlerModule, type LocalFunction } from './lambda.ts';
@@ -182,9 +182,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     const queues = await createQueues(sqs, topology, options.visibilityTimeoutSeconds);
 
-    // Which function signed a request to the local endpoint, to hold it to its grants.
-    const functionsByKey = new Map(topology.functions.map((fn) => [accessKeyIdOf(fn), fn]));
+    // Which function signed a request to the local endpoint, to hold it to its grants: each
+    // has random credentials of this start, and the endpoint checks the SigV4 signature.
+    const credentials = new Map(topology.functions.map((fn) => [fn.id, createLocalCredentials()]));
+    const functionsByKey = new Map(topology.functions.map((fn) => [credentials.get(fn.id)?.accessKeyId as string, fn]));
+    const secretByKey = new Map([...credentials.values()].map((c) => [c.accessKeyId, c.secretAccessKey]));
+    const secretKeyOf = (accessKeyId: string) => secretByKey.get(accessKeyId);
     const callerFunction = (caller: Caller) => (caller.accessKeyId ? functionsByKey.get(caller.accessKeyId) : undefined);
+    const notAFunction = (caller: Caller) => {
+      const reason = `the caller is not a function of this runtime: ${caller.refusal ?? 'unsigned request'}`;
+      log(`local AWS endpoint refused a request: ${reason}`);
+      return reason;
+    };
     const bus = createLocalEventBus({
       bus: topology.bus,
       region,
@@ -195,13 +204,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       },
       authorize: (caller) => {
         const fn = callerFunction(caller);
-        return fn && !fn.grants.some((g) => g.resource === 'bus' && g.access === 'put')
+        if (!fn) return notAFunction(caller);
+        return !fn.grants.some((g) => g.resource === 'bus' && g.access === 'put')
           ? `${fn.name} is not authorized to perform: events:PutEvents on ${topology.bus.name} (the topology grants it no bus access)`
           : undefined;
       },
     });
     const endpoint: JsonEndpoint = await startJsonEndpoint({
       log,
+      secretKeyOf,
       ...(options.httpLimits ? { limits: options.httpLimits } : {}),
       operations: {
         'AWSEvents.PutEvents': (input, caller) => bus.putEvents(input, caller),
@@ -212,7 +223,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           accountId,
           authorize: (caller, secretId) => {
             const fn = callerFunction(caller);
-            return fn && !fn.grants.some((g) => g.resource === 'secret' && g.secret === secretId)
+            if (!fn) return notAFunction(caller);
+            return !fn.grants.some((g) => g.resource === 'secret' && g.secret === secretId)
               ? `${fn.name} is not authorized to perform: secretsmanager:GetSecretValue on secret ${secretId}`
               : undefined;
           },
@@ -225,7 +237,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Functions: each built once with its own environment, as a cold start would.
     const functions = new Map<string, LocalFunction>();
     for (const spec of topology.functions) {
-      const env = resolveEnv(spec, topology, options.config, queues.urls, { region, endpoints, outboxDir });
+      const env = resolveEnv(spec, topology, options.config, queues.urls, { region, endpoints, outboxDir, credentials });
       functions.set(spec.id, { spec, env, handler: (await loadHandlerModule(spec)).createHandler(env) });
     }
     let invocations = 0;
