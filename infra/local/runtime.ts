@@ -56,6 +56,16 @@ export interface RuntimeOptions {
   readonly outboxDir?: string;
   /** Timeouts and connection bound of the HTTP API and the local AWS endpoint; tests shorten them. */
   readonly httpLimits?: Partial<ConnectionLimits>;
+  /**
+   * For fault injection (bench/chaos): the endpoints the functions talk to, given the real
+   * ones, e.g. a proxy in front of each. The runtime itself keeps the real ones.
+   */
+  readonly functionEndpoints?: (endpoints: LocalEndpoints) => LocalEndpoints | Promise<LocalEndpoints>;
+  /**
+   * 'outbox' (default): notifications land in the outbox. 'webhooks': Slack and Teams get
+   * posted to the URLs of the secrets, for tests against a local webhook server.
+   */
+  readonly notifications?: 'outbox' | 'webhooks';
 }
 
 export interface Runtime {
@@ -234,10 +244,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     cleanup.push(() => endpoint.stop());
     const endpoints: LocalEndpoints = { dynamodb: dynamo.endpoint, sqs: sqsBackend.endpoint, eventBridge: endpoint.endpoint, secretsManager: endpoint.endpoint };
 
+    const functionEndpoints = options.functionEndpoints ? await options.functionEndpoints(endpoints) : endpoints;
     // Functions: each built once with its own environment, as a cold start would.
     const functions = new Map<string, LocalFunction>();
     for (const spec of topology.functions) {
-      const env = resolveEnv(spec, topology, options.config, queues.urls, { region, endpoints, outboxDir, credentials });
+      const env = resolveEnv(spec, topology, options.config, queues.urls, {
+        region,
+        endpoints: functionEndpoints,
+        credentials,
+        ...(options.notifications === 'webhooks' ? {} : { outboxDir }),
+      });
       functions.set(spec.id, { spec, env, handler: (await loadHandlerModule(spec)).createHandler(env) });
     }
     let invocations = 0;
