@@ -1,5 +1,5 @@
 /**
- * `npm run bench:memory [-- --webhooks 3000 --bursts 2]`: does the runtime give memory back
+ * `npm run bench:memory [-- --webhooks 1000 --bursts 2 --idle-seconds 30]`: does the runtime give memory back
  * after a burst? The runtime runs in a child process with a data directory (the table on
  * disk, so stored data is not counted as memory) and `--expose-gc`; the parent sends bursts
  * of distinct, correctly signed Meta webhooks, samples the child's memory every 200 ms, waits
@@ -112,7 +112,7 @@ class Child {
 
   static start(kind: 'runtime' | 'bare'): Promise<Child> {
     const file = fileURLToPath(import.meta.url);
-    const proc = fork(file, ['--child', kind], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const proc = fork(file, ['--child', kind], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     return new Promise((resolve, reject) => {
       proc.once('error', reject);
       proc.once('exit', (code) => reject(new Error(`the ${kind} child exited with ${code}`)));
@@ -204,7 +204,7 @@ interface Row {
   readonly note?: string;
 }
 
-async function measure(kind: 'runtime' | 'bare', webhooks: number, bursts: number, concurrency: number): Promise<Row[]> {
+async function measure(kind: 'runtime' | 'bare', webhooks: number, bursts: number, concurrency: number, idleSeconds: number): Promise<Row[]> {
   const target = await Child.start(kind);
   const label = kind === 'runtime' ? 'runtime (data dir)' : 'bare node:http';
   const rows: Row[] = [];
@@ -218,6 +218,9 @@ async function measure(kind: 'runtime' | 'bare', webhooks: number, bursts: numbe
       const seconds = (performance.now() - started) / 1000;
       rows.push({ server: label, stage: `burst ${b}: peak`, memory: result.peak, note: `${result.ok} answered 200, ${result.failed} not; ${seconds.toFixed(1)} s to idle` });
       rows.push({ server: label, stage: `burst ${b}: after burst, idle`, memory: await target.memory() });
+      // What a user sees: V8 left alone, no forced GC, for half a minute of quiet.
+      await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+      rows.push({ server: label, stage: `burst ${b}: after ${idleSeconds} s more idle, no forced GC`, memory: await target.memory() });
       rows.push({ server: label, stage: `burst ${b}: after GC`, memory: await target.memory(true) });
     }
   } finally {
@@ -239,11 +242,12 @@ async function main(): Promise<void> {
     const index = args.indexOf(flag);
     return index >= 0 ? Number(args[index + 1]) : fallback;
   };
-  const webhooks = value('--webhooks', 3000);
+  const webhooks = value('--webhooks', 1000);
   const bursts = value('--bursts', 2);
   const concurrency = value('--concurrency', 16);
-  const bare = await measure('bare', webhooks, bursts, concurrency);
-  const runtime = await measure('runtime', webhooks, bursts, concurrency);
+  const idleSeconds = value('--idle-seconds', 30);
+  const bare = await measure('bare', webhooks, bursts, concurrency, idleSeconds);
+  const runtime = await measure('runtime', webhooks, bursts, concurrency, idleSeconds);
   process.stdout.write(`## Memory after bursts (${webhooks} signed webhooks per burst, ${concurrency} in flight)\n\n${table([...bare, ...runtime])}\n\n`);
   const base = runtime[0]?.memory;
   const last = runtime.at(-1)?.memory;

@@ -15,6 +15,7 @@ import type { ConnectionLimits } from './connection-limits.ts';
 import { createLocalCredentials, resolveEnv, type LocalEndpoints } from './function-env.ts';
 import { startHttpServer, type BoundRoute, type LocalHttpServer } from './http-server.ts';
 import { startJsonEndpoint, type Caller, type JsonEndpoint } from './json-endpoint.ts';
+import { startIdleGc } from './idle-gc.ts';
 import { invokeFunction, type HandlerModule, type LocalFunction } from './lambda.ts';
 import { createQueues, queueDepth } from './queues.ts';
 import { claimDataDir, RUNTIME_RECORD_FILE, type RuntimeRecord } from './runtime-record.ts';
@@ -257,6 +258,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       functions.set(spec.id, { spec, env, handler: (await loadHandlerModule(spec)).createHandler(env) });
     }
     let invocations = 0;
+    // After a burst, one full GC once the functions are quiet (with node --expose-gc).
+    const idleGc = startIdleGc({ busy: () => invocations > 0 });
+    cleanup.push(async () => idleGc.stop());
     const invoke = async (functionId: string, event: unknown): Promise<unknown> => {
       const fn = functions.get(functionId);
       if (!fn) throw new Error(`unknown function "${functionId}"`);
@@ -265,6 +269,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         return await invokeFunction(fn, event, { region, accountId });
       } finally {
         invocations--;
+        idleGc.activity();
       }
     };
 
