@@ -37,8 +37,16 @@ export interface FaultRunOptions {
   readonly seed?: number;
   /** Share of calls (or entries) that fail. Default 0.2. */
   readonly rate?: number;
-  /** How long the runtime may take to go idle after the burst. Default 180 s. */
+  /** How long the runtime may take to go idle after the burst. Default 600 s. */
   readonly idleTimeoutMs?: number;
+  /**
+   * Visibility timeout of every queue. Default 30 s: no shorter than the longest function
+   * timeout on a queue (classify-mention, 30 s), as AWS requires; a shorter one hands a
+   * message to a second invocation while the first still works on it (with 2 s and half the
+   * DynamoDB calls throttled, that doubled notifications). The topology's own 180 s would only
+   * make a retried message wait longer.
+   */
+  readonly visibilityTimeoutSeconds?: number;
 }
 
 export interface FaultRun {
@@ -336,7 +344,7 @@ export async function runFaultCase(name: FaultCase, options: FaultRunOptions = {
       config,
       port: 0,
       startScheduler: false,
-      visibilityTimeoutSeconds: 2,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
       notifications: 'webhooks',
       secrets: { [`backchannel/${config.company.id}/slack`]: JSON.stringify({ channels }) },
       log: (line) => log.push(line),
@@ -353,7 +361,7 @@ export async function runFaultCase(name: FaultCase, options: FaultRunOptions = {
     const runId = createHash('sha256').update(`${name}${Date.now()}`).digest('hex').replace(/\D/g, '').slice(0, 6);
     const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
     const sent = await sendAll(runtime.webhookUrls.meta as string, webhookBodies(mentions, runId), appSecret, options.concurrency ?? 8);
-    await runtime.waitForIdle(options.idleTimeoutMs ?? 180_000);
+    await runtime.waitForIdle(options.idleTimeoutMs ?? 600_000);
     const table = await countTable(runtime, `104729381726354_${runId}`);
     const dlq = await dlqDepths(runtime);
     const notifiedAuthors = new Set<string>();
