@@ -41,10 +41,9 @@ export interface FaultRunOptions {
   readonly idleTimeoutMs?: number;
   /**
    * Visibility timeout of every queue. Default 30 s: no shorter than the longest function
-   * timeout on a queue (classify-mention, 30 s), as AWS requires; a shorter one hands a
-   * message to a second invocation while the first still works on it (with 2 s and half the
-   * DynamoDB calls throttled, that doubled notifications). The topology's own 180 s would only
-   * make a retried message wait longer.
+   * timeout on a queue (classify-mention, 30 s), as AWS requires, so a message is not handed
+   * to a second invocation while the first still works on it. The topology's own 180 s would
+   * only make a retried message wait longer.
    */
   readonly visibilityTimeoutSeconds?: number;
 }

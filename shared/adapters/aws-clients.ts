@@ -27,17 +27,8 @@ function clientConfig(env: FunctionEnv, service: Service) {
   };
 }
 
-/**
- * Attempts per DynamoDB call. The SDK's default of 3 gives up on a throttled table too soon:
- * `npm run chaos:faults -- --rate 0.5` sent 24 of 100 mentions to the intake DLQ and 57 events
- * to department DLQs with 3; AWS's own earlier default for DynamoDB was 10 retries. The SDK
- * backs off from throttling with full jitter from 500 ms, doubling: 5 attempts wait at most
- * 7.5 s in all (3.75 s on average), well inside the functions' timeouts.
- */
-export const DYNAMODB_MAX_ATTEMPTS = 5;
-
 export function createDocumentClient(env: FunctionEnv): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ ...clientConfig(env, 'DYNAMODB'), maxAttempts: DYNAMODB_MAX_ATTEMPTS }), {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(env, 'DYNAMODB')), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }
