@@ -1,7 +1,7 @@
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import type { EnvValue, FunctionSpec, Topology } from '../topology.ts';
-import { LOCAL_CREDENTIALS } from './backends.ts';
+import { randomBytes } from 'node:crypto';
 
 /** A function's environment on this machine: its topology values plus what Lambda sets. */
 
@@ -16,8 +16,19 @@ export interface LocalEndpoints {
 /** Port 9 (discard) on the loopback: nothing listens, so a Bedrock call is refused at once. */
 export const NO_LOCAL_BEDROCK = 'http://127.0.0.1:9';
 
-/** The access key id a function signs with; the local endpoint holds it to its grants by it. */
-export const accessKeyIdOf = (fn: Pick<FunctionSpec, 'id'>): string => `local-${fn.id}`;
+/** The credentials a function signs with; the local endpoint knows the function, and its grants, by them. */
+export interface LocalCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/**
+ * Fresh random credentials, made at each start and held only in the runtime's memory and the
+ * function's environment: no other local process can derive them from a function's name.
+ */
+export function createLocalCredentials(): LocalCredentials {
+  return { accessKeyId: `LOCAL${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
+}
 
 /** An environment value that names something the topology does not have. */
 export class FunctionEnvError extends Error {
@@ -29,11 +40,12 @@ export class FunctionEnvError extends Error {
 
 /** Variables every Lambda function gets from the platform, here pointing at the local backends. */
 function platformEnv(spec: FunctionSpec, where: LocalWhere): Record<string, string> {
+  const fresh = createLocalCredentials();
   return {
     AWS_REGION: where.region,
     AWS_DEFAULT_REGION: where.region,
-    AWS_ACCESS_KEY_ID: accessKeyIdOf(spec),
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ACCESS_KEY_ID: where.credentials?.get(spec.id)?.accessKeyId ?? fresh.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: where.credentials?.get(spec.id)?.secretAccessKey ?? fresh.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: where.endpoints.dynamodb,
     AWS_ENDPOINT_URL_SQS: where.endpoints.sqs,
     AWS_ENDPOINT_URL_EVENTBRIDGE: where.endpoints.eventBridge,
@@ -54,6 +66,8 @@ export interface LocalWhere {
   readonly endpoints: LocalEndpoints;
   /** Directory of the notification outbox (NOTIFY_OUTBOX_DIR); the runtime always sets it. */
   readonly outboxDir?: string;
+  /** Each function's credentials by function id; a function without gets fresh random ones. */
+  readonly credentials?: ReadonlyMap<string, LocalCredentials>;
 }
 
 /**

@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { HttpRoute } from '../topology.ts';
 import { closeGracefully, listen } from './backends.ts';
+import { createLimitedServer, RequestAbortedError, type ConnectionLimits } from './connection-limits.ts';
 import { gatewayError, matchRoute, toApiGatewayEvent, toHttpResponse, type HttpResponse, type RequestAuthorizer } from './http-event.ts';
 
 /** A route of the topology and the function behind it. */
@@ -26,6 +27,8 @@ export interface HttpServerOptions {
    */
   readonly adminAuthorizer?: (authorization: string | undefined) => RequestAuthorizer | undefined;
   readonly log?: (line: string) => void;
+  /** Timeouts and the connection bound; default DEFAULT_CONNECTION_LIMITS. */
+  readonly limits?: Partial<ConnectionLimits>;
 }
 
 export interface LocalHttpServer {
@@ -106,18 +109,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
     write(res, response);
   };
 
-  const server = createServer((req, res) => {
+  const server = createLimitedServer(options.limits, (req, res) => {
     inFlight++;
     res.once('close', () => inFlight--);
     res.once('finish', () => {
       if (res.statusCode >= 500) serverErrors++;
     });
     handle(req, res).catch((error: unknown) => {
+      if (error instanceof RequestAbortedError) {
+        // The client went away mid-body, or the request timeout cut it: nothing was acknowledged.
+        log(`${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]} -> closed before the body was complete`);
+        return;
+      }
       log(`local HTTP server error: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) write(res, gatewayError(500, 'Internal Server Error'));
       else res.destroy();
     });
-  });
+  }, log);
 
   await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const { port } = server.address() as AddressInfo;
@@ -151,7 +159,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     req.on('end', () => {
       if (!tooLarge) resolve(Buffer.concat(chunks));
     });
-    req.on('error', reject);
+    // A connection cut mid-body (client gone, request timeout) must not leave this pending.
+    req.on('error', (error) => reject(new RequestAbortedError({ cause: error })));
+    req.on('close', () => {
+      if (!req.complete) reject(new RequestAbortedError());
+    });
   });
 }
 

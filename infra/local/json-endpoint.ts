@@ -1,7 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { closeGracefully, listen } from './backends.ts';
+import { verifySigV4 } from './sigv4.ts';
+import { createLimitedServer, RequestAbortedError, type ConnectionLimits } from './connection-limits.ts';
 
 /**
  * A small server for AWS services that speak the JSON 1.1 protocol (`X-Amz-Target:
@@ -9,9 +11,13 @@ import { closeGracefully, listen } from './backends.ts';
  * functions use the real SDK clients against it.
  */
 
-/** Who signed a request: the access key id of its SigV4 `Authorization` header. */
+/**
+ * Who signed a request: the access key id of its SigV4 `Authorization` header. With
+ * `secretKeyOf` it is set only when the signature is valid, else `refusal` says why not.
+ */
 export interface Caller {
   readonly accessKeyId: string | undefined;
+  readonly refusal?: string;
 }
 
 export type JsonOperation = (input: Record<string, unknown>, caller: Caller) => Promise<unknown>;
@@ -46,6 +52,13 @@ export async function startJsonEndpoint(options: {
   readonly operations: Readonly<Record<string, JsonOperation>>;
   readonly port?: number;
   readonly log?: (line: string) => void;
+  /** Timeouts and the connection bound; default DEFAULT_CONNECTION_LIMITS. */
+  readonly limits?: Partial<ConnectionLimits>;
+  /**
+   * The secret access key of each access key id that may call; with it every request's SigV4
+   * signature is checked, and a caller that fails the check has no access key id.
+   */
+  readonly secretKeyOf?: (accessKeyId: string) => string | undefined;
 }): Promise<JsonEndpoint> {
   const log = options.log ?? (() => {});
   let inFlight = 0;
@@ -67,11 +80,11 @@ export async function startJsonEndpoint(options: {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw new AwsServiceError('SerializationException', 'request body is not a JSON object');
     }
-    const output = await operation(input as Record<string, unknown>, { accessKeyId: accessKeyIdOf(req.headers.authorization) });
+    const output = await operation(input as Record<string, unknown>, callerOf(req, body));
     send(res, 200, output ?? {});
   };
 
-  const server = createServer((req, res) => {
+  const server = createLimitedServer(options.limits, (req, res) => {
     inFlight++;
     res.once('close', () => inFlight--);
     res.setHeader('x-amzn-requestid', randomUUID());
@@ -81,10 +94,20 @@ export async function startJsonEndpoint(options: {
         send(res, error.statusCode, { __type: error.type, message: error.message });
         return;
       }
+      if (error instanceof RequestAbortedError) {
+        log(`local AWS endpoint: a ${String(req.headers['x-amz-target'])} request closed before its body was complete`);
+        return;
+      }
       log(`local AWS endpoint failed on ${String(req.headers['x-amz-target'])}: ${(error as Error).stack ?? String(error)}`);
       send(res, 500, { __type: 'InternalFailure', message: 'the local endpoint failed; see its log' });
     });
-  });
+  }, log);
+
+  const callerOf = (req: IncomingMessage, body: Buffer): Caller => {
+    if (!options.secretKeyOf) return { accessKeyId: accessKeyIdOf(req.headers.authorization) };
+    const check = verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, options.secretKeyOf);
+    return check.ok ? { accessKeyId: check.accessKeyId } : { accessKeyId: undefined, refusal: check.reason };
+  };
 
   await listen(server, options.port ?? 0);
   const { port } = server.address() as AddressInfo;
@@ -108,7 +131,11 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
       if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
     });
     req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
+    // A connection cut mid-body (client gone, request timeout) must not leave this pending.
+    req.on('error', (error) => reject(new RequestAbortedError({ cause: error })));
+    req.on('close', () => {
+      if (!req.complete) reject(new RequestAbortedError());
+    });
   });
 }
 

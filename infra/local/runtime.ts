@@ -13,9 +13,11 @@ import { startLocalAlarms, type AlarmTransition, type LocalAlarms } from './alar
 import { createAsyncInvoker } from './async-invoke.ts';
 import { createLocalEventBus } from './event-bus.ts';
 import { validatePattern } from './event-pattern.ts';
-import { accessKeyIdOf, resolveEnv, type LocalEndpoints } from './function-env.ts';
+import type { ConnectionLimits } from './connection-limits.ts';
+import { createLocalCredentials, resolveEnv, type LocalEndpoints } from './function-env.ts';
 import { startHttpServer, type BoundRoute, type LocalHttpServer } from './http-server.ts';
 import { startJsonEndpoint, type Caller, type JsonEndpoint } from './json-endpoint.ts';
+import { startIdleGc } from './idle-gc.ts';
 import { invokeFunction, type HandlerModule, type LocalFunction } from './lambda.ts';
 import { createQueues, queueDepth } from './queues.ts';
 import { claimDataDir, RUNTIME_RECORD_FILE, type RuntimeRecord } from './runtime-record.ts';
@@ -63,6 +65,18 @@ export interface RuntimeOptions {
   readonly outboxDir?: string;
   /** Seconds between evaluations of the topology's alarms (default 60); 0 evaluates only on `evaluateAlarms()`. */
   readonly alarmIntervalSeconds?: number;
+  /** Timeouts and connection bound of the HTTP API and the local AWS endpoint; tests shorten them. */
+  readonly httpLimits?: Partial<ConnectionLimits>;
+  /**
+   * For fault injection (bench/chaos): the endpoints the functions talk to, given the real
+   * ones, e.g. a proxy in front of each. The runtime itself keeps the real ones.
+   */
+  readonly functionEndpoints?: (endpoints: LocalEndpoints) => LocalEndpoints | Promise<LocalEndpoints>;
+  /**
+   * 'outbox' (default): notifications land in the outbox. 'webhooks': Slack and Teams get
+   * posted to the URLs of the secrets, for tests against a local webhook server.
+   */
+  readonly notifications?: 'outbox' | 'webhooks';
 }
 
 export interface Runtime {
@@ -214,9 +228,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       );
     }
 
-    // Which function signed a request to the local endpoint, to hold it to its grants.
-    const functionsByKey = new Map(topology.functions.map((fn) => [accessKeyIdOf(fn), fn]));
+    // Which function signed a request to the local endpoint, to hold it to its grants: each
+    // has random credentials of this start, and the endpoint checks the SigV4 signature.
+    const credentials = new Map(topology.functions.map((fn) => [fn.id, createLocalCredentials()]));
+    const functionsByKey = new Map(topology.functions.map((fn) => [credentials.get(fn.id)?.accessKeyId as string, fn]));
+    const secretByKey = new Map([...credentials.values()].map((c) => [c.accessKeyId, c.secretAccessKey]));
+    const secretKeyOf = (accessKeyId: string) => secretByKey.get(accessKeyId);
     const callerFunction = (caller: Caller) => (caller.accessKeyId ? functionsByKey.get(caller.accessKeyId) : undefined);
+    const notAFunction = (caller: Caller) => {
+      const reason = `the caller is not a function of this runtime: ${caller.refusal ?? 'unsigned request'}`;
+      log(`local AWS endpoint refused a request: ${reason}`);
+      return reason;
+    };
     const bus = createLocalEventBus({
       bus: topology.bus,
       region,
@@ -237,13 +260,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       },
       authorize: (caller) => {
         const fn = callerFunction(caller);
-        return fn && !fn.grants.some((g) => g.resource === 'bus' && g.access === 'put')
+        if (!fn) return notAFunction(caller);
+        return !fn.grants.some((g) => g.resource === 'bus' && g.access === 'put')
           ? `${fn.name} is not authorized to perform: events:PutEvents on ${topology.bus.name} (the topology grants it no bus access)`
           : undefined;
       },
     });
     const endpoint: JsonEndpoint = await startJsonEndpoint({
       log,
+      secretKeyOf,
+      ...(options.httpLimits ? { limits: options.httpLimits } : {}),
       operations: {
         'AWSEvents.PutEvents': (input, caller) => bus.putEvents(input, caller),
         'secretsmanager.GetSecretValue': getSecretValueOperation({
@@ -253,7 +279,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           accountId,
           authorize: (caller, secretId) => {
             const fn = callerFunction(caller);
-            return fn && !fn.grants.some((g) => g.resource === 'secret' && g.secret === secretId)
+            if (!fn) return notAFunction(caller);
+            return !fn.grants.some((g) => g.resource === 'secret' && g.secret === secretId)
               ? `${fn.name} is not authorized to perform: secretsmanager:GetSecretValue on secret ${secretId}`
               : undefined;
           },
@@ -263,15 +290,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     cleanup.push(() => endpoint.stop());
     const endpoints: LocalEndpoints = { dynamodb: dynamo.endpoint, sqs: sqsBackend.endpoint, eventBridge: endpoint.endpoint, secretsManager: endpoint.endpoint };
 
+    const functionEndpoints = options.functionEndpoints ? await options.functionEndpoints(endpoints) : endpoints;
     // Functions: each built once with its own environment, as a cold start would.
     const functions = new Map<string, LocalFunction>();
     for (const spec of topology.functions) {
-      const env = resolveEnv(spec, topology, options.config, queues.urls, { region, endpoints, outboxDir });
+      const env = resolveEnv(spec, topology, options.config, queues.urls, {
+        region,
+        endpoints: functionEndpoints,
+        credentials,
+        ...(options.notifications === 'webhooks' ? {} : { outboxDir }),
+      });
       functions.set(spec.id, { spec, env, handler: (await loadHandlerModule(spec)).createHandler(env) });
     }
     let invocations = 0;
     // Failed invocations per function id, for the alarms.
     const functionErrors = new Map<string, number>();
+    // After a burst, one full GC once the functions are quiet (with node --expose-gc).
+    const idleGc = startIdleGc({ busy: () => invocations > 0 });
+    cleanup.push(async () => idleGc.stop());
     const invoke = async (functionId: string, event: unknown): Promise<unknown> => {
       const fn = functions.get(functionId);
       if (!fn) throw new Error(`unknown function "${functionId}"`);
@@ -283,6 +319,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         throw error;
       } finally {
         invocations--;
+        idleGc.activity();
       }
     };
     const invokeAsync = createAsyncInvoker({
@@ -337,7 +374,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // The admin routes' authorizer: a known token becomes what AWS's authorizer passes on
     // (a person's JWT claims; the local admin as the IAM caller, see admin-tokens.ts).
     const adminAuthorizer = (authorization: string | undefined) => authorizerOf(adminTokens, authorization);
-    const http: LocalHttpServer = await startHttpServer({ routes, invoke, port, accountId, log, adminAuthorizer }).catch((error: unknown) => {
+    const http: LocalHttpServer = await startHttpServer({ routes, invoke, port, accountId, log, adminAuthorizer, ...(options.httpLimits ? { limits: options.httpLimits } : {}) }).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
       throw new RuntimeStartError(`port ${port} is in use: pass another port (0 picks a free one)`, { cause: error });
     });

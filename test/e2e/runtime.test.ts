@@ -47,6 +47,12 @@ function sqsOf(runtime: Runtime): SQSClient {
   return new SQSClient({ region: runtime.region, endpoint: runtime.endpoints.sqs, credentials: LOCAL_CREDENTIALS });
 }
 
+/** The credentials a function of the runtime signs with (random per start). */
+function credentialsOf(runtime: Runtime, functionId: string) {
+  const env = runtime.env[functionId] ?? {};
+  return { accessKeyId: env.AWS_ACCESS_KEY_ID as string, secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string };
+}
+
 function appSecretOf(runtime: Runtime): string {
   return parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
 }
@@ -173,7 +179,7 @@ describe('startRuntime with the demo config, in memory', () => {
 
   it('answers PutEvents from the real EventBridgeClient per entry', async () => {
     // Arrange
-    const client = new EventBridgeClient({ region: runtime.region, endpoint: runtime.endpoints.eventBridge, credentials: LOCAL_CREDENTIALS });
+    const client = new EventBridgeClient({ region: runtime.region, endpoint: runtime.endpoints.eventBridge, credentials: credentialsOf(runtime, 'classify-mention') });
 
     // Act: an event no rule matches, and one for a bus the topology does not have
     const output = await client.send(
@@ -211,7 +217,7 @@ describe('startRuntime with the demo config, in memory', () => {
 
   it('serves the topology secret to the real SecretsManagerClient and nothing else', async () => {
     // Arrange
-    const client = new SecretsManagerClient({ region: runtime.region, endpoint: runtime.endpoints.secretsManager, credentials: LOCAL_CREDENTIALS });
+    const client = new SecretsManagerClient({ region: runtime.region, endpoint: runtime.endpoints.secretsManager, credentials: credentialsOf(runtime, 'ingest-webhook') });
 
     // Act
     const secret = await client.send(new GetSecretValueCommand({ SecretId: platformSecretName(config, 'meta') }));
