@@ -35,10 +35,7 @@ export interface NotifyOutcome {
   readonly sent: readonly string[];
   /** Delivery keys sent before (a redelivery): not sent again. */
   readonly skipped: readonly string[];
-  /**
-   * Delivery keys another sender is sending right now (a concurrent duplicate): not sent
-   * here; if that sender fails, it releases the claim and its own retry sends.
-   */
+  /** Always empty in a returned outcome: a held target makes the call throw NotificationHeldError. */
   readonly held: readonly string[];
 }
 
@@ -75,7 +72,7 @@ export class NotificationDeliveryError extends Error {
  *
  * For each target (all at once, independently):
  * 1. claim its delivery key (`<notification id>#<target key>`) in the log, atomically:
- *    `sent` before -> skip; `held` by a concurrent sender -> skip (that sender sends it)
+ *    `sent` before -> skip; `held` by another sender -> not sent here; the message fails and comes back (below)
  * 2. send it
  * 3. mark it sent; when the send failed, release the claim so a retry can send it
  *
@@ -130,5 +127,25 @@ export async function notifyDepartment(
     }),
   );
   if (failures.length > 0) throw new NotificationDeliveryError(notification.id, failures);
+  // A held target is not done yet: its sender may have died after claiming (locally the
+  // queue journal puts a killed runtime's messages back at once, within the lease). So the
+  // message must come back: after the visibility timeout the claim is `sent` (skip) or
+  // expired (this copy sends it). Dropping it here would lose that notification.
+  if (held.length > 0) throw new NotificationHeldError(notification.id, held);
   return { sent, skipped, held };
+}
+
+/**
+ * Targets of a notification that another sender has claimed and not yet marked sent. Not a
+ * failure of any target: the message is retried after its visibility timeout, when the
+ * claim has been marked sent or has expired.
+ */
+export class NotificationHeldError extends Error {
+  constructor(
+    readonly notificationId: string,
+    readonly held: readonly string[],
+  ) {
+    super(`notification ${notificationId}: ${held.length} target(s) claimed by another sender and not yet sent; retried later: ${held.join(', ')}`);
+    this.name = 'NotificationHeldError';
+  }
 }
