@@ -211,7 +211,7 @@ const EraseBodySchema = z.strictObject({ dryRun: z.boolean().optional() });
  * counts. The log line names the author by pseudonym, never by id.
  */
 async function eraseAuthorRoute(event: APIGatewayProxyEventV2, request: AdminRequest, deps: AdminApiDeps): Promise<Result> {
-  if (!isCompanyAdmin(deps.config, request.user)) throw new ForbiddenError('only the company admins (admin.admins) may erase an author');
+  if (!isCompanyAdmin(deps.config, request.user)) throw new ForbiddenError('only an admin (admin.admins, or the account operator) may erase an author');
   const path = parse(ErasePathSchema, event.pathParameters, 'path');
   const author = parseAuthorRef(`${path.platform}:${path.authorId}`);
   const { dryRun } = parseBody(event, EraseBodySchema);

@@ -285,7 +285,7 @@ describe('erasure over HTTP on the local runtime', () => {
     const answer = await erase(AYLIN, JUERGEN.id);
 
     // Assess
-    expect(answer).toEqual({ status: 403, body: { status: 403, message: 'only the company admins (admin.admins) may erase an author' } });
+    expect(answer).toEqual({ status: 403, body: { status: 403, message: 'only an admin (admin.admins, or the account operator) may erase an author' } });
   });
 
   it("erases the webhook author's mention for a company admin and leaves their case without them", async () => {
