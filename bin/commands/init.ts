@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { InitAnswers, InitDepartment, PlatformChoice } from '../../shared/config/init-config.ts';
+import type { InitAnswers } from '../../shared/config/init-config.ts';
 import { UsageError, helpShown, type Command } from './shared.ts';
 
 const USAGE = `Usage: backchannel init <id> [--name <name>] [--timezone <zone>] [--region <code>]
@@ -128,8 +128,8 @@ async function readAnswers(
 }
 
 /**
- * Asks on a terminal for what is missing (re-asking until an answer is usable); without a
- * terminal, missing answers are a UsageError that lists them.
+ * Asks on a terminal for what is missing; without a terminal, missing answers are a
+ * UsageError that lists them.
  */
 async function completeAnswers(answers: InitAnswers, config: InitConfigModule): Promise<InitAnswers> {
   const missing = config.missingAnswers(answers);
@@ -139,66 +139,77 @@ async function completeAnswers(answers: InitAnswers, config: InitConfigModule): 
   }
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await askMissing(answers, { question: (q) => rl.question(q), print: (line) => process.stdout.write(`${line}\n`) });
+  } finally {
+    rl.close();
+  }
+}
+
+/** The terminal as `askMissing` uses it (node:readline/promises in the CLI). */
+export interface Prompt {
+  question(text: string): Promise<string>;
+  print(line: string): void;
+}
+
+/**
+ * Asks for each missing answer in turn, again and again until it is usable (a wrong
+ * answer prints why); the timezone defaults to this machine's.
+ */
+export async function askMissing(answers: InitAnswers, prompt: Prompt): Promise<InitAnswers> {
+  const config = await import('../../shared/config/init-config.ts');
   /** Asks until `read` accepts the answer; `read` throws InitAnswerError to ask again. */
   const ask = async <T>(question: string, fallback: string | undefined, read: (answer: string) => T): Promise<T> => {
     for (;;) {
-      const answer = (await rl.question(`${question}${fallback ? ` [${fallback}]` : ''}: `)).trim() || fallback || '';
+      const answer = (await prompt.question(`${question}${fallback ? ` [${fallback}]` : ''}: `)).trim() || fallback || '';
       try {
         return read(answer);
       } catch (error) {
         if (!(error instanceof config.InitAnswerError)) throw error;
-        process.stdout.write(`  ${error.message}\n`);
+        prompt.print(`  ${error.message}`);
       }
     }
   };
   const problem = (message: string | undefined) => {
     if (message) throw new config.InitAnswerError(message);
   };
-  try {
-    const next = { ...answers };
-    next.name ??= await ask('Company name', undefined, (a) => (a ? a : problem('give a name')) as string);
-    next.timezone ??= await ask('Timezone (IANA)', Intl.DateTimeFormat().resolvedOptions().timeZone, (a) => (problem(config.timezoneProblem(a)), a));
-    next.region ??= await ask('Public holidays of (country or state, e.g. DE-BY; none)', undefined, (a) => (problem(config.regionProblem(a)), a));
-    if (!next.departments?.length) {
-      const ids = await ask(`Departments (comma-separated: ${config.DEPARTMENT_IDS.join(', ')})`, 'service', (a) => {
-        const chosen = a.split(',').map((s) => s.trim()).filter(Boolean);
-        const unknown = chosen.filter((id) => !(config.DEPARTMENT_IDS as string[]).includes(id));
-        problem(unknown.length > 0 ? `not a department: ${unknown.join(', ')}` : chosen.length === 0 ? 'choose at least one' : undefined);
-        return [...new Set(chosen)] as InitDepartment['id'][];
-      });
-      const people = (a: string) => a.split(';').map((s) => s.trim()).filter(Boolean).map((p) => config.parsePerson(p));
-      next.departments = [];
-      for (const id of ids) {
-        const name = await ask(`  ${id}: display name`, config.DEPARTMENT_CHOICES[id].name, (a) => a);
-        const leads = await ask(`  ${id}: leads (Name <email>; separated by ;)`, undefined, people);
-        const members = await ask(`  ${id}: members (Name <email>; separated by ;)`, undefined, people);
-        next.departments.push({ id, name, leads, members });
-      }
+  const choose = <T extends string>(what: string, choices: readonly T[]) => (a: string) => {
+    const chosen = a.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = chosen.filter((id) => !(choices as readonly string[]).includes(id));
+    problem(unknown.length > 0 ? `not a ${what}: ${unknown.join(', ')}; choose from ${choices.join(', ')}` : chosen.length === 0 ? 'choose at least one' : undefined);
+    return [...new Set(chosen)] as T[];
+  };
+  const next = { ...answers };
+  next.name ??= await ask('Company name', undefined, (a) => (problem(a ? undefined : 'give a name'), a));
+  next.timezone ??= await ask('Timezone (IANA)', Intl.DateTimeFormat().resolvedOptions().timeZone, (a) => (problem(config.timezoneProblem(a)), a));
+  next.region ??= await ask('Public holidays of (country or state, e.g. DE-BY; none)', undefined, (a) => (problem(config.regionProblem(a)), a));
+  if (!next.departments?.length) {
+    const ids = await ask(`Departments (comma-separated: ${config.DEPARTMENT_IDS.join(', ')})`, 'service', choose('department', config.DEPARTMENT_IDS));
+    const people = (a: string) => a.split(';').map((s) => s.trim()).filter(Boolean).map((p) => config.parsePerson(p));
+    next.departments = [];
+    for (const id of ids) {
+      const name = await ask(`  ${id}: display name`, config.DEPARTMENT_CHOICES[id].name, (a) => a);
+      const leads = await ask(`  ${id}: leads (Name <email>, several separated by ;)`, undefined, people);
+      const members = await ask(`  ${id}: members (Name <email>, several separated by ;)`, undefined, people);
+      next.departments.push({ id, name, leads, members });
     }
-    if (!next.platforms || Object.keys(next.platforms).length === 0) {
-      const ids = await ask(`Platforms (comma-separated: ${config.PLATFORM_IDS.join(', ')})`, undefined, (a) => {
-        const chosen = a.split(',').map((s) => s.trim()).filter(Boolean);
-        const unknown = chosen.filter((id) => !(config.PLATFORM_IDS as string[]).includes(id));
-        problem(unknown.length > 0 ? `not a platform: ${unknown.join(', ')}` : chosen.length === 0 ? 'choose at least one' : undefined);
-        return [...new Set(chosen)] as PlatformChoice[];
-      });
-      const platforms: Record<string, Record<string, string | string[]>> = {};
-      for (const platform of ids) {
-        const fields: Record<string, string | string[]> = {};
-        for (const field of config.PLATFORM_FIELDS[platform]) {
-          const value = await ask(`  ${platform}: ${field.key} (${field.help}${field.list ? ', comma-separated' : ''}${field.required ? '' : ', optional'})`, undefined, (a) =>
-            (problem(field.required && !a ? `${platform} needs ${field.key}` : undefined), a),
-          );
-          if (value) fields[field.key] = field.list ? value.split(',').map((v) => v.trim()).filter(Boolean) : value;
-        }
-        platforms[platform] = fields;
-      }
-      next.platforms = platforms;
-    }
-    return next;
-  } finally {
-    rl.close();
   }
+  if (!next.platforms || Object.keys(next.platforms).length === 0) {
+    const ids = await ask(`Platforms (comma-separated: ${config.PLATFORM_IDS.join(', ')})`, undefined, choose('platform', config.PLATFORM_IDS));
+    const platforms: Record<string, Record<string, string | string[]>> = {};
+    for (const platform of ids) {
+      const fields: Record<string, string | string[]> = {};
+      for (const field of config.PLATFORM_FIELDS[platform]) {
+        const value = await ask(`  ${platform}: ${field.key} (${field.help}${field.list ? ', comma-separated' : ''}${field.required ? '' : ', optional'})`, undefined, (a) =>
+          (problem(field.required && !a ? `${platform} needs ${field.key}` : undefined), a),
+        );
+        if (value) fields[field.key] = field.list ? value.split(',').map((v) => v.trim()).filter(Boolean) : value;
+      }
+      platforms[platform] = fields;
+    }
+    next.platforms = platforms;
+  }
+  return next;
 }
 
 export const initCommand: Command = {
