@@ -182,7 +182,7 @@ export async function askMissing(answers: InitAnswers, prompt: Prompt): Promise<
   const next = { ...answers };
   next.name ??= await ask('Company name', undefined, (a) => (problem(a ? undefined : 'give a name'), a));
   next.timezone ??= await ask('Timezone (IANA)', Intl.DateTimeFormat().resolvedOptions().timeZone, (a) => (problem(config.timezoneProblem(a)), a));
-  next.region ??= await ask('Public holidays of (country or state, e.g. DE-BY; none)', undefined, (a) => (problem(config.regionProblem(a)), a));
+  next.region ??= await ask('Public holidays: country or state code (e.g. DE, DE-BY; none)', undefined, (a) => (problem(config.regionProblem(a)), a));
   if (!next.departments?.length) {
     const ids = await ask(`Departments (comma-separated: ${config.DEPARTMENT_IDS.join(', ')})`, 'service', choose('department', config.DEPARTMENT_IDS));
     const people = (a: string) => a.split(';').map((s) => s.trim()).filter(Boolean).map((p) => config.parsePerson(p));
