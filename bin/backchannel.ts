@@ -10,6 +10,7 @@ import path from 'node:path';
 import { caseCommand, casesCommand } from './commands/cases.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { eraseCommand } from './commands/erase.ts';
+import { initCommand } from './commands/init.ts';
 import { redriveCommand } from './commands/redrive.ts';
 import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, withLocalTable, type Command } from './commands/shared.ts';
 
@@ -107,6 +108,7 @@ Options:
   -h, --help       show this help`,
     run: whatIfCommand,
   },
+  init: initCommand,
   cases: casesCommand,
   case: caseCommand,
   redrive: redriveCommand,
