@@ -13,7 +13,7 @@ import {
 } from '../../../shared/domain/receive-webhook.ts';
 import type { WebhookSecret } from '../../../shared/platforms/platform-adapter.ts';
 import { platformRegistry } from '../../../shared/platforms/registry.ts';
-import { demoConfig } from '../../factories/config.ts';
+import { RESTFB_PAGE_ID, demoConfig, demoConfigWithPages } from '../../factories/config.ts';
 import {
   TEST_META_SECRET,
   metaCommentsBody,
@@ -80,7 +80,8 @@ function setup(overrides: { config?: CompanyConfig; maxBodyBytes?: number } = {}
     secrets,
     queue,
     clock: fixedClock(NOW),
-    config: overrides.config ?? demoConfig(),
+    // The restfb fixtures' Page is the company's here; page-batch-mixed's other Page is not.
+    config: overrides.config ?? demoConfigWithPages(RESTFB_PAGE_ID),
     maxBodyBytes: overrides.maxBodyBytes ?? 1024 * 1024,
   };
   return { deps, queue, secrets };
@@ -95,14 +96,14 @@ describe('receiveWebhook', () => {
     // Act
     const outcome = await receiveWebhook({ platformId: 'meta', request }, deps);
 
-    // Assess
-    expect(queue.enqueued).toHaveLength(6);
-    expect(outcome.enqueued).toBe(6);
-    expect(outcome.ignored).toHaveLength(4);
+    // Assess: 6 mentions parsed; the one on another Page (104729381726999) is ignored
+    expect(queue.enqueued).toHaveLength(5);
+    expect(outcome.enqueued).toBe(5);
+    expect(outcome.ignored).toHaveLength(5);
     expect(outcome.response).toEqual({
       statusCode: 200,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enqueued: 6, deleted: 0, ignored: 4, revoked: 0 }),
+      body: JSON.stringify({ enqueued: 5, deleted: 0, ignored: 5, revoked: 0 }),
     });
   });
 

@@ -16,7 +16,7 @@ import type { FunctionEnv } from '../../../shared/config/runtime-env.ts';
 import { logger, metrics } from '../../../shared/observability/powertools.ts';
 import { genericAdapter } from '../../../shared/platforms/generic.ts';
 import { xAdapter } from '../../../shared/platforms/x.ts';
-import { demoConfig } from '../../factories/config.ts';
+import { RESTFB_PAGE_ID, demoConfigWithPages } from '../../factories/config.ts';
 import {
   TEST_META_SECRET,
   httpEventFactory,
@@ -33,7 +33,8 @@ const sqs = mockClient(SQSClient);
 const secretsManager = mockClient(SecretsManagerClient);
 
 const env: FunctionEnv = {
-  COMPANY_CONFIG: JSON.stringify(demoConfig()),
+  // The restfb fixtures' Page is the company's here.
+  COMPANY_CONFIG: JSON.stringify(demoConfigWithPages(RESTFB_PAGE_ID)),
   INTAKE_QUEUE_URL: QUEUE_URL,
   META_SECRET_NAME: SECRET_NAME,
   AWS_REGION: 'eu-central-1',
