@@ -94,6 +94,20 @@ describe('ingest-webhook handler', () => {
     expect(sqs).toReceiveCommandTimes(SendMessageBatchCommand, 3);
   });
 
+  it('answers 200 to a signed webhook for a Page that is not the company\'s, enqueues nothing, and logs and counts its account id', async () => {
+    // Arrange
+    const event = signedMetaEvent(metaFixture('page-feed-comment-non-ascii.json').toString('utf8').replaceAll('104729381726354', '990000000000001'));
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"enqueued":0,"deleted":0,"ignored":1,"revoked":0}' });
+    expect(sqs).toReceiveCommandTimes(SendMessageBatchCommand, 0);
+    expect(metricValue('WebhookForeignAccount')).toBe(1);
+    expect(logger.warn).toHaveBeenCalledWith('Webhook for a foreign account ignored', { platform: 'meta', accountId: '990000000000001', items: 1 });
+  });
+
   it('decodes a base64-encoded body before verifying it', async () => {
     // Arrange
     const event = signedMetaEvent(metaFixture('page-feed-comment-non-ascii.json'), { base64: true });
