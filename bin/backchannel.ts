@@ -9,7 +9,7 @@ import { caseCommand, casesCommand } from './commands/cases.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { eraseCommand } from './commands/erase.ts';
 import { redriveCommand } from './commands/redrive.ts';
-import { sendCommand } from './commands/send.ts';
+import { sendCommand, sendHint } from './commands/send.ts';
 import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, withLocalTable, type Command } from './commands/shared.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -166,6 +166,7 @@ async function startCommand(args: string[]): Promise<number> {
   const { startRuntime } = await import('../infra/local/runtime.ts');
   const { parseMetaSecret } = await import('../infra/local/secrets.ts');
   const { platformSecretName } = await import('../infra/topology.ts');
+  const { platformRegistry } = await import('../shared/platforms/registry.ts');
   const dataDir = values.memory ? undefined : dataDirOf(company);
   // Only the chaos bench's baseline switches the queue journal off, to measure what it saves.
   const queueJournal = process.env.BACKCHANNEL_QUEUE_JOURNAL !== 'off';
@@ -197,7 +198,7 @@ async function startCommand(args: string[]): Promise<number> {
     `Notifications:     ${shownPath(runtime.outboxDir)}/<department>.jsonl (Slack, Teams and e-mail stay on this machine)`,
     `Alerts:            ${shownPath(runtime.outboxDir)}/alerts.jsonl (the stack's alarms, evaluated every minute)`,
     '',
-    tryHint(config, company, runtime.url, dataDir !== undefined),
+    sendHint(config, platformRegistry.adapters.filter((a) => a.isEnabled(config)).map((a) => a.id), runtime.url, dataDir !== undefined),
     'Stop with Ctrl+C.',
   );
   process.stdout.write(`${out.join('\n')}\n`);
@@ -387,20 +388,6 @@ main(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
-
-/**
- * A `send` command that works for this company and run: a mention on the first enabled
- * webhook platform (meta when enabled). A --memory runtime keeps its secrets in memory, so
- * its command names --url and the --secret to pass.
- */
-function tryHint(config: import('../shared/config/schema.ts').CompanyConfig, company: string, url: string, persisted: boolean): string {
-  const enabled = (['meta', 'x', 'linkedin', 'generic', 'youtube', 'tiktok'] as const).filter((p) => config.platforms[p]?.enabled);
-  const platform = enabled[0];
-  if (!platform) return `Try: no webhook platform is enabled in companies/${company}.yaml; add one under platforms`;
-  const where = persisted ? ` --company ${company}` : ` --company ${company} --url ${url} --secret <${platform === 'meta' ? 'app secret above' : `${platform} signing key`}>`;
-  const text = config.company.locale.startsWith('de') ? 'Seit drei Wochen keine Antwort vom Service' : 'Three weeks and still no answer from your service';
-  return `Try: npm run backchannel -- send --platform ${platform} --text "${text}" --author "Erika Muster"${where}`;
-}
 
 /** A path relative to the working directory when it lies inside it, else absolute. */
 function shownPath(file: string): string {

@@ -83,6 +83,8 @@ async function sendText(
   const { postWebhook } = await import('../../infra/local/demo.ts');
   const { platformRegistry } = await import('../../shared/platforms/registry.ts');
   const config = await loadConfig(company);
+  const enabled = platformRegistry.adapters.filter((a) => a.isEnabled(config)).map((a) => a.id);
+  if (values.platform !== undefined) checkPlatform(values.platform, platformRegistry.ids, enabled, company);
   const baseUrl = values.url?.replace(/\/+$/, '') ?? (await runningRuntimeUrl(company));
   if (!baseUrl) {
     process.stderr.write(`backchannel: no runtime is running for ${company} (nothing live in ${shown(dataDirOf(company))}/): start it with \`npm start -- --company ${company}\`, or pass --url and --secret\n`);
@@ -90,11 +92,9 @@ async function sendText(
   }
   const replyTo = values['reply-to'] === undefined ? undefined : await caseThread(config, values['reply-to']);
   if (values['reply-to'] !== undefined && !replyTo) return 1;
-  const enabled = platformRegistry.adapters.filter((a) => a.isEnabled(config)).map((a) => a.id);
   const platform = values.platform ?? (replyTo ? webhookPlatformOf(replyTo.platform) : enabled.includes('meta') ? 'meta' : enabled[0]);
   if (!platform) throw new UsageError(`${company} has no webhook platform enabled in companies/${company}.yaml`, 'send');
-  if (!platformRegistry.get(platform)) throw new UsageError(`--platform ${platform} is not a webhook platform; use one of: ${platformRegistry.ids.join(', ')}`, 'send');
-  if (!enabled.includes(platform)) throw new UsageError(`--platform ${platform} is not enabled for ${company}; enabled: ${enabled.join(', ') || 'none'}`, 'send');
+  checkPlatform(platform, platformRegistry.ids, enabled, company);
 
   const secret = values.secret !== undefined ? secretFromOption(values.secret, platform) : await storedSecret(config, platform);
   if (!secret) {
@@ -116,6 +116,27 @@ async function sendText(
   if (platform === 'tiktok') process.stdout.write("TikTok's webhooks carry no text: the mention is the company's published post.\n");
   process.stdout.write(`Its case: npm run backchannel -- cases --company ${company}\n`);
   return 0;
+}
+
+/** @throws UsageError when the platform is not a webhook platform or not enabled for the company */
+function checkPlatform(platform: string, known: readonly string[], enabled: readonly string[], company: string): void {
+  if (!known.includes(platform)) throw new UsageError(`--platform ${platform} is not a webhook platform; use one of: ${known.join(', ')}`, 'send');
+  if (!enabled.includes(platform)) throw new UsageError(`--platform ${platform} is not enabled for ${company} (companies/${company}.yaml); enabled: ${enabled.join(', ') || 'none'}`, 'send');
+}
+
+/**
+ * The `send` command that `npm start` suggests: a mention on the company's first enabled
+ * webhook platform (`enabled`: the ids of the enabled webhook platforms, meta first when
+ * enabled). A --memory runtime keeps its secrets in memory, so there the command names
+ * --url and the --secret to pass.
+ */
+export function sendHint(config: CompanyConfig, enabled: readonly string[], runtimeUrl: string, persisted: boolean): string {
+  const company = config.company.id;
+  const platform = enabled[0];
+  if (!platform) return `Try: no webhook platform is enabled in companies/${company}.yaml; add one under platforms, then \`backchannel send --text ...\``;
+  const text = config.company.locale.startsWith('de') ? 'Seit drei Wochen keine Antwort vom Service' : 'Three weeks and still no answer from your service';
+  const where = persisted ? ` --company ${company}` : ` --company ${company} --url ${runtimeUrl} --secret <${platform === 'meta' ? 'the app secret above' : `the ${platform} signing key`}>`;
+  return `Try: npm run backchannel -- send --platform ${platform} --text "${text}" --author "Erika Muster"${where}`;
 }
 
 /** The platform and thread of a stored case; prints why and returns undefined when there is none. */
