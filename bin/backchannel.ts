@@ -4,14 +4,13 @@
  *
  * Exit codes: 0 done, 1 failed, 2 usage error.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { caseCommand, casesCommand } from './commands/cases.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { eraseCommand } from './commands/erase.ts';
 import { initCommand } from './commands/init.ts';
 import { redriveCommand } from './commands/redrive.ts';
+import { sendCommand, sendHint } from './commands/send.ts';
 import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, withLocalTable, type Command } from './commands/shared.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -31,26 +30,7 @@ Options:
   -h, --help      show this help`,
     run: startCommand,
   },
-  send: {
-    summary: 'sign a webhook payload and POST it',
-    usage: `Usage: backchannel send <file> [--platform <p>] [--source <s>] [--url <url>] [--secret <s>] [--company <id>]
-
-Signs the file's bytes as the platform does and POSTs them; prints the status and body.
-Without --url and --secret, both come from the runtime that \`npm start\` runs for --company
-(.backchannel/<company>/runtime.json and secrets.json).
-
-Options:
-  --platform <p>   platform whose signature to add: meta, x, linkedin, youtube, tiktok or
-                   generic (default: from a demo sample's name, NN-<platform>-..., else meta)
-  --source <s>     the generic source (POST /webhooks/generic/<source>)
-  --url <url>      webhook URL, e.g. http://127.0.0.1:3000/webhooks/x
-  --secret <s>     the platform's signing key (Meta app secret, X consumer secret, LinkedIn
-                   or TikTok client secret, YouTube hub secret, generic signing secret), or
-                   the whole secret JSON
-  --company <id>   company whose local runtime to use (default: ${DEFAULT_COMPANY})
-  -h, --help       show this help`,
-    run: sendCommand,
-  },
+  send: sendCommand,
   report: {
     summary: 'print the stored daily report of a day',
     usage: `Usage: backchannel report --day YYYY-MM-DD [--company <id>] [--build]
@@ -188,6 +168,7 @@ async function startCommand(args: string[]): Promise<number> {
   const { startRuntime } = await import('../infra/local/runtime.ts');
   const { parseMetaSecret } = await import('../infra/local/secrets.ts');
   const { platformSecretName } = await import('../infra/topology.ts');
+  const { platformRegistry } = await import('../shared/platforms/registry.ts');
   const dataDir = values.memory ? undefined : dataDirOf(company);
   // Only the chaos bench's baseline switches the queue journal off, to measure what it saves.
   const queueJournal = process.env.BACKCHANNEL_QUEUE_JOURNAL !== 'off';
@@ -219,8 +200,7 @@ async function startCommand(args: string[]): Promise<number> {
     `Notifications:     ${shownPath(runtime.outboxDir)}/<department>.jsonl (Slack, Teams and e-mail stay on this machine)`,
     `Alerts:            ${shownPath(runtime.outboxDir)}/alerts.jsonl (the stack's alarms, evaluated every minute)`,
     '',
-    `Try: npm run backchannel -- send companies/${company}-webhooks/01-complaint.json` +
-      (dataDir ? ` --company ${company}` : ` --url ${runtime.webhookUrls.meta ?? `${runtime.url}/webhooks/meta`} --secret <app secret>`),
+    sendHint(config, platformRegistry.adapters.filter((a) => a.isEnabled(config)).map((a) => a.id), runtime.url, dataDir !== undefined),
     'Stop with Ctrl+C.',
   );
   process.stdout.write(`${out.join('\n')}\n`);
@@ -245,84 +225,6 @@ async function startCommand(args: string[]): Promise<number> {
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
   });
-}
-
-/** The key of each platform's secret that signs its bodies, for a plain `--secret`. */
-const SIGNING_KEYS: Readonly<Record<string, string>> = {
-  meta: 'appSecret',
-  x: 'consumerSecret',
-  linkedin: 'clientSecret',
-  youtube: 'hubSecret',
-  tiktok: 'clientSecret',
-  generic: 'signingSecret',
-};
-
-async function sendCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    args,
-    { platform: { type: 'string' }, source: { type: 'string' }, url: { type: 'string' }, secret: { type: 'string' }, company: { type: 'string' } },
-    'send',
-  );
-  if (wantsHelp(values, 'send')) return 0;
-  if (positionals.length !== 1) throw new UsageError('give exactly one payload file', 'send');
-  const file = positionals[0] as string;
-  const { sampleTarget, postSigned } = await import('../infra/local/demo.ts');
-  const { platformRegistry } = await import('../shared/platforms/registry.ts');
-  const inferred = sampleTarget(file);
-  const platform = values.platform ?? inferred.platform;
-  const adapter = platformRegistry.get(platform);
-  if (!adapter) throw new UsageError(`--platform ${platform} is not supported; supported: ${platformRegistry.ids.join(', ')}`, 'send');
-  const source = values.source ?? inferred.params?.source;
-  if (platform === 'generic' && !source) throw new UsageError('--source is required for the generic platform', 'send');
-  const company = values.company ?? DEFAULT_COMPANY;
-
-  let body: Buffer;
-  try {
-    body = await readFile(file);
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'send');
-  }
-  const route = platform === 'generic' ? `generic/${encodeURIComponent(source as string)}` : platform;
-  const url = values.url ?? (await runningWebhookUrl(company, route));
-  if (!url) throw new UsageError(`--url is required: no running runtime recorded in ${path.relative(process.cwd(), dataDirOf(company))}/`, 'send');
-  const secret = values.secret !== undefined ? secretFromOption(values.secret, platform) : await storedSecret(company, platform);
-  if (!secret) {
-    throw new UsageError(`--secret is required: no secrets in ${path.relative(process.cwd(), dataDirOf(company))}/ (a --memory runtime prints its app secret)`, 'send');
-  }
-
-  const headers = adapter.sign(body, secret, { now: new Date(), ...(source ? { params: { source } } : {}) });
-  const answer = await postSigned(url, body, headers);
-  process.stdout.write(`HTTP ${answer.status}\n${answer.body}\n`);
-  return answer.status < 300 ? 0 : 1;
-}
-
-/** `--secret`: the whole secret JSON, or the platform's signing key alone. */
-function secretFromOption(value: string, platform: string): unknown {
-  if (value.trimStart().startsWith('{')) {
-    try {
-      return JSON.parse(value);
-    } catch {
-      throw new UsageError('--secret looks like JSON but is not', 'send');
-    }
-  }
-  return { [SIGNING_KEYS[platform] ?? 'secret']: value };
-}
-
-async function runningWebhookUrl(company: string, route: string): Promise<string | undefined> {
-  const { readRuntimeRecord, isAlive } = await import('../infra/local/runtime-record.ts');
-  const record = await readRuntimeRecord(dataDirOf(company));
-  return record && isAlive(record.pid) ? `${record.url}/webhooks/${route}` : undefined;
-}
-
-async function storedSecret(company: string, platform: string): Promise<unknown> {
-  const { SECRETS_FILE, parsePlatformSecret } = await import('../infra/local/secrets.ts');
-  const { platformSecretName } = await import('../infra/topology.ts');
-  const file = path.join(dataDirOf(company), SECRETS_FILE);
-  if (!existsSync(file)) return undefined;
-  const stored: unknown = JSON.parse(await readFile(file, 'utf8'));
-  const config = await loadConfig(company);
-  const value = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>)[platformSecretName(config, platform)] : undefined;
-  return typeof value === 'string' ? parsePlatformSecret(platform, value) : undefined;
 }
 
 async function reportCommand(args: string[]): Promise<number> {

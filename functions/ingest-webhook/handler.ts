@@ -90,7 +90,7 @@ function platformOf(event: APIGatewayProxyEventV2): string {
 }
 
 function record(platform: string, outcome: WebhookOutcome): void {
-  const { response, enqueued, deleted, ignored, revocations } = outcome;
+  const { response, enqueued, deleted, ignored, revocations, foreignAccounts } = outcome;
   if (response.statusCode >= 400) {
     logRejection(response.statusCode, response.rejection ?? 'refused by the platform adapter', { platform });
     metrics.addMetric('WebhooksRejected', MetricUnit.Count, 1);
@@ -101,6 +101,12 @@ function record(platform: string, outcome: WebhookOutcome): void {
   metrics.addMetric('EventsIgnored', MetricUnit.Count, ignored.length);
   metrics.addMetric('DeletionsEnqueued', MetricUnit.Count, deleted);
   metrics.addMetric('AuthorizationsRevoked', MetricUnit.Count, revocations.length);
+  for (const { accountId, items } of foreignAccounts) {
+    // A signed body for a Page or account the config does not name: a misconfigured
+    // subscription or another company's app secret. The account id is the platform's, not a secret.
+    logger.warn('Webhook for a foreign account ignored', { platform, accountId, items });
+    metrics.addMetric('WebhookForeignAccount', MetricUnit.Count, items);
+  }
   for (const revocation of revocations) {
     // The account id says who left; it is the platform's opaque id, not a secret.
     logger.warn('Authorization revoked', { platform, userId: revocation.userId, rawType: revocation.rawType, at: revocation.at });

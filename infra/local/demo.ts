@@ -102,7 +102,7 @@ export function sampleTarget(file: string): { platform: string; params?: Record<
 const X_TIME = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', year: 'numeric' });
 
 /** `Sat Nov 28 09:12:41 +0000 2026`, X's v1.1 `created_at`. */
-function xTime(now: Date): string {
+export function xTime(now: Date): string {
   const p = Object.fromEntries(X_TIME.formatToParts(now).map((part) => [part.type, part.value]));
   return `${p.weekday} ${p.month} ${p.day} ${p.hour}:${p.minute}:${p.second} +0000 ${p.year}`;
 }
@@ -128,6 +128,25 @@ export function retimeSampleBody(body: string, now: Date): string {
 export async function postSigned(url: string, body: string | Buffer, headers: Readonly<Record<string, string>>): Promise<{ status: number; body: string }> {
   const response = await fetch(url, { method: 'POST', headers: { ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
   return { status: response.status, body: await response.text() };
+}
+
+/**
+ * Signs a body as its platform does, with the platform's secret JSON, and POSTs it to the
+ * runtime at `baseUrl`: `/webhooks/<platform>`, or `/webhooks/generic/<source>`.
+ * @throws Error when the platform is unknown
+ */
+export async function postWebhook(
+  baseUrl: string,
+  webhook: { readonly platform: string; readonly body: string | Buffer; readonly params?: Readonly<Record<string, string>> | undefined },
+  secret: unknown,
+  now: Date = new Date(),
+): Promise<{ status: number; body: string }> {
+  const adapter = platformRegistry.get(webhook.platform);
+  if (!adapter) throw new Error(`unknown webhook platform "${webhook.platform}"`);
+  // Each body is signed by its own platform's adapter, exactly as the platform signs.
+  const headers = adapter.sign(webhook.body, secret, { now, ...(webhook.params ? { params: webhook.params } : {}) });
+  const route = webhook.platform === 'generic' ? `generic/${encodeURIComponent(webhook.params?.source ?? '')}` : encodeURIComponent(webhook.platform);
+  return postSigned(`${baseUrl}/webhooks/${route}`, webhook.body, headers);
 }
 
 /** POSTs a body to a Meta webhook URL with its `X-Hub-Signature-256`. */
@@ -265,11 +284,8 @@ export async function runDemo(options: {
       const adapter = platformRegistry.get(target.platform);
       if (!adapter || !adapter.isEnabled(config)) throw new DemoError(`${sample.file}: ${config.company.id} has no ${target.platform} webhook enabled`);
       const secret = parsePlatformSecret(adapter.id, runtime.secrets[platformSecretName(config, adapter.id)]);
-      // Each sample is signed by its own platform's adapter, exactly as the platform signs.
       const body = retimeSampleBody(bodies[index] as string, now);
-      const headers = adapter.sign(body, secret, { now: new Date(), ...(target.params ? { params: target.params } : {}) });
-      const route = target.platform === 'generic' ? `generic/${encodeURIComponent(target.params?.source ?? '')}` : encodeURIComponent(target.platform);
-      const answer = await postSigned(`${runtime.url}/webhooks/${route}`, body, headers);
+      const answer = await postWebhook(runtime.url, { platform: target.platform, body, params: target.params }, secret);
       if (answer.status >= 300) failures++;
       // One after the other, as they would arrive over a morning: a reply finds its case.
       await runtime.waitForIdle(60_000);

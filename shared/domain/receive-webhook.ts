@@ -10,6 +10,8 @@ import {
   type WebhookRequest,
   type WebhookResponse,
 } from '../platforms/platform-adapter.ts';
+import type { MentionDeletion } from './mention-deletion.ts';
+import type { Mention } from './mention.ts';
 import { NotFoundError, PayloadTooLargeError, UnavailableError, ValidationError } from './errors.ts';
 import { OVER_LIMIT } from './mention-limits.ts';
 import type { Clock, IntakeQueue } from './ports.ts';
@@ -74,7 +76,22 @@ export interface WebhookOutcome {
   readonly ignored: readonly IgnoredEvent[];
   /** Accounts that took back the app's access: the caller logs and counts them. */
   readonly revocations: readonly Revocation[];
+  /**
+   * Accounts that are not the company's (not in its config) with how many items of the body
+   * named each: those items are ignored (they are in `ignored` too), never enqueued. The
+   * caller logs and counts them.
+   */
+  readonly foreignAccounts: readonly ForeignAccount[];
 }
+
+/** An account id a webhook named that is not one of the company's, and how many items named it. */
+export interface ForeignAccount {
+  readonly accountId: string;
+  readonly items: number;
+}
+
+/** The reason logged for an item addressed to an account the company config does not name. */
+export const FOREIGN_ACCOUNT_REASON = 'for an account that is not in the company config';
 
 /**
  * Receives one webhook request of a platform.
@@ -86,7 +103,10 @@ export interface WebhookOutcome {
  *    more with a freshly read secret, so a rotation costs at most one refused delivery),
  *    parse it into mentions and deletion notices (each within mention-limits.ts: an item
  *    over them is ignored with its reason, a body of only such items refused with 400),
- *    enqueue them all, answer 200 with the counts
+ * 5. ignore every item addressed to an account that is not the company's (a Page, account,
+ *    organization or channel id missing from its config): it is answered 200 like any
+ *    ignored event, so the platform does not retry, and never reaches the company's cases
+ * 6. enqueue the rest, answer 200 with the counts
  *
  * @throws NotFoundError, PayloadTooLargeError, ValidationError (malformed body or another
  *   method), SignatureError (nothing is enqueued), WebhookSecretIncompleteError (the secret
@@ -105,16 +125,18 @@ export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWe
 
   if (request.method === 'GET') {
     const secret = secretOf(adapter, await deps.secrets.secretFor(adapter.id));
-    return { response: adapter.handshake(request, secret, context), enqueued: 0, deleted: 0, ignored: [], revocations: [] };
+    return { response: adapter.handshake(request, secret, context), enqueued: 0, deleted: 0, ignored: [], revocations: [], foreignAccounts: [] };
   }
   if (request.method !== 'POST') throw new ValidationError(`method ${request.method} is not supported; use GET or POST`);
 
   await verifyWithRotation(adapter, request, context, deps.secrets);
-  const { mentions, deletions, ignored, revocations } = adapter.parse(request.body, {
+  const parsed = adapter.parse(request.body, {
     config: deps.config,
     receivedAt: now,
     ...(request.params ? { params: request.params } : {}),
   });
+  const { revocations } = parsed;
+  const { mentions, deletions, ignored, foreignAccounts } = withoutForeignAccounts(adapter, deps.config, parsed);
   const overLimit = ignored.filter((event) => event[OVER_LIMIT] !== undefined);
   // A body whose every item could never be stored is refused, so the sender sees why.
   if (mentions.length + deletions.length + revocations.length === 0 && overLimit.length > 0 && overLimit.length === ignored.length) {
@@ -127,7 +149,31 @@ export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWe
     deleted: deletions.length,
     ignored,
     revocations,
+    foreignAccounts,
   };
+}
+
+/**
+ * Splits off the items addressed to accounts that are not the company's: each becomes an
+ * ignored event naming its account. A platform without `isCompanyAccount` keeps every item.
+ */
+function withoutForeignAccounts(
+  adapter: PlatformAdapter,
+  config: CompanyConfig,
+  parsed: { readonly mentions: readonly Mention[]; readonly deletions: readonly MentionDeletion[]; readonly ignored: readonly IgnoredEvent[] },
+): { mentions: Mention[]; deletions: MentionDeletion[]; ignored: IgnoredEvent[]; foreignAccounts: ForeignAccount[] } {
+  const ignored = [...parsed.ignored];
+  const counts = new Map<string, number>();
+  const isForeign = (item: Mention | MentionDeletion): boolean => {
+    const { accountId } = item;
+    if (!adapter.isCompanyAccount || accountId === undefined || adapter.isCompanyAccount(accountId, config)) return false;
+    counts.set(accountId, (counts.get(accountId) ?? 0) + 1);
+    ignored.push({ reason: FOREIGN_ACCOUNT_REASON, accountId, id: item.id });
+    return true;
+  };
+  const mentions = parsed.mentions.filter((m) => !isForeign(m));
+  const deletions = parsed.deletions.filter((d) => !isForeign(d));
+  return { mentions, deletions, ignored, foreignAccounts: [...counts].map(([accountId, items]) => ({ accountId, items })) };
 }
 
 async function verifyWithRotation(adapter: PlatformAdapter, request: WebhookRequest, context: AdapterContext, secrets: WebhookSecretProvider): Promise<void> {

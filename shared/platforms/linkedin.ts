@@ -83,6 +83,11 @@ export const linkedInAdapter: PlatformAdapter<LinkedInSecret> = {
     return config.platforms.linkedin?.enabled === true;
   },
 
+  isCompanyAccount(accountId: string, config: CompanyConfig): boolean {
+    // The config may give bare ids; the notifications name URNs.
+    return (config.platforms.linkedin?.organizationIds ?? []).some((id) => organizationUrn(id) === organizationUrn(accountId));
+  },
+
   handshake(request: WebhookRequest, secret: LinkedInSecret): WebhookResponse {
     const challengeCode = request.query.challengeCode;
     // Only LinkedIn's UUID is answered: a UUID never begins with the `hmacsha256=` that every

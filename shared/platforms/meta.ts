@@ -56,6 +56,11 @@ export const metaAdapter: PlatformAdapter<MetaSecret> = {
     return config.platforms.meta?.enabled === true;
   },
 
+  isCompanyAccount(accountId: string, config: CompanyConfig): boolean {
+    const meta = config.platforms.meta;
+    return (meta?.pageIds ?? []).includes(accountId) || (meta?.instagramAccountIds ?? []).includes(accountId);
+  },
+
   handshake(request: WebhookRequest, secret: MetaSecret): WebhookResponse {
     const mode = request.query['hub.mode'];
     const token = request.query['hub.verify_token'];

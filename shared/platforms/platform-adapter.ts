@@ -145,6 +145,14 @@ export interface PlatformAdapter<S = unknown> {
   /** Whether the company config turns this platform on. */
   isEnabled(config: CompanyConfig): boolean;
   /**
+   * Whether an account id that a verified body names (the `accountId` of a mention or a
+   * deletion: a Page, an Instagram account, an X user, an organization URN, a channel, a
+   * TikTok open id) is one of the company's accounts in its config. receiveWebhook ignores
+   * every item for another account. Absent when the platform's bodies name no company
+   * account (generic: the URL names the source).
+   */
+  isCompanyAccount?(accountId: string, config: CompanyConfig): boolean;
+  /**
    * Answers the platform's GET verification (subscription handshake or CRC).
    * Refusals are answered, not thrown; they carry `rejection`.
    */

@@ -58,6 +58,10 @@ export const tikTokAdapter: PlatformAdapter<TikTokSecret> = {
     return config.platforms.tiktok?.enabled === true;
   },
 
+  isCompanyAccount(accountId: string, config: CompanyConfig): boolean {
+    return (config.platforms.tiktok?.accountOpenIds ?? []).includes(accountId);
+  },
+
   handshake(): WebhookResponse {
     return noHandshake('TikTok has no GET verification; webhooks are POSTed');
   },

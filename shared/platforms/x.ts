@@ -67,6 +67,10 @@ export const xAdapter: PlatformAdapter<XSecret> = {
     return config.platforms.x?.enabled === true;
   },
 
+  isCompanyAccount(accountId: string, config: CompanyConfig): boolean {
+    return (config.platforms.x?.accountIds ?? []).includes(accountId);
+  },
+
   handshake(request: WebhookRequest, secret: XSecret): WebhookResponse {
     const token = request.query.crc_token;
     // The CRC signs with the key that signs bodies: only X's token format is answered, none

@@ -82,6 +82,10 @@ export const youTubeAdapter: PlatformAdapter<YouTubeSecret> = {
     return config.platforms.youtube?.enabled === true;
   },
 
+  isCompanyAccount(accountId: string, config: CompanyConfig): boolean {
+    return (config.platforms.youtube?.channelIds ?? []).includes(accountId);
+  },
+
   handshake(request: WebhookRequest, _secret: YouTubeSecret, context: AdapterContext): WebhookResponse {
     const mode = request.query['hub.mode'];
     const topic = request.query['hub.topic'];

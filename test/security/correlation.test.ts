@@ -14,7 +14,7 @@ import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { bodyOf, observeRecords } from '../../shared/observability/observe-records.ts';
 import { logger } from '../../shared/observability/powertools.ts';
-import { demoConfig } from '../factories/config.ts';
+import { demoConfigWithPages } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
 import { sqsRecordFactory } from '../factories/mention.ts';
 import { captureLogs, type CapturedLogs, type LogLine } from '../support/captured-logs.ts';
@@ -25,7 +25,8 @@ const INGEST_MESSAGES = new Set(['Mention enqueued', 'Events ignored', 'Webhook 
 describe('one correlation id from ingest to the department handler, through the local runtime', () => {
   // Every mention goes to the cloud classifier, which has no endpoint here: its fallback
   // warning is logged by code that knows nothing of the mention.
-  const base = demoConfig();
+  // The batch fixture's third entry is another Page: the company's here, so all six mentions go in.
+  const base = demoConfigWithPages('104729381726999');
   const config: CompanyConfig = { ...base, classifier: { ...base.classifier, cloud: { ...base.classifier.cloud, enabled: true, belowConfidence: 1 } } };
   let runtime: Runtime;
   let logs: CapturedLogs;

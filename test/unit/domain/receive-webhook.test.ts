@@ -3,9 +3,11 @@ import type { CompanyConfig } from '../../../shared/config/schema.ts';
 import { NotFoundError, PayloadTooLargeError, SignatureError, ValidationError } from '../../../shared/domain/errors.ts';
 import type { IntakeMessage } from '../../../shared/domain/mention-deletion.ts';
 import type { IntakeQueue } from '../../../shared/domain/ports.ts';
+import { buildWebhook } from '../../../infra/local/webhook-envelopes.ts';
 import { genericAdapter } from '../../../shared/platforms/generic.ts';
 import { xAdapter } from '../../../shared/platforms/x.ts';
 import {
+  FOREIGN_ACCOUNT_REASON,
   WebhookSecretIncompleteError,
   receiveWebhook,
   type ReceiveWebhookDeps,
@@ -13,7 +15,7 @@ import {
 } from '../../../shared/domain/receive-webhook.ts';
 import type { WebhookSecret } from '../../../shared/platforms/platform-adapter.ts';
 import { platformRegistry } from '../../../shared/platforms/registry.ts';
-import { demoConfig } from '../../factories/config.ts';
+import { RESTFB_PAGE_ID, demoConfig, demoConfigWithPages } from '../../factories/config.ts';
 import {
   TEST_META_SECRET,
   metaCommentsBody,
@@ -80,7 +82,8 @@ function setup(overrides: { config?: CompanyConfig; maxBodyBytes?: number } = {}
     secrets,
     queue,
     clock: fixedClock(NOW),
-    config: overrides.config ?? demoConfig(),
+    // The restfb fixtures' Page is the company's here; page-batch-mixed's other Page is not.
+    config: overrides.config ?? demoConfigWithPages(RESTFB_PAGE_ID),
     maxBodyBytes: overrides.maxBodyBytes ?? 1024 * 1024,
   };
   return { deps, queue, secrets };
@@ -95,14 +98,14 @@ describe('receiveWebhook', () => {
     // Act
     const outcome = await receiveWebhook({ platformId: 'meta', request }, deps);
 
-    // Assess
-    expect(queue.enqueued).toHaveLength(6);
-    expect(outcome.enqueued).toBe(6);
-    expect(outcome.ignored).toHaveLength(4);
+    // Assess: 6 mentions parsed; the one on another Page (104729381726999) is ignored
+    expect(queue.enqueued).toHaveLength(5);
+    expect(outcome.enqueued).toBe(5);
+    expect(outcome.ignored).toHaveLength(5);
     expect(outcome.response).toEqual({
       statusCode: 200,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enqueued: 6, deleted: 0, ignored: 4, revoked: 0 }),
+      body: JSON.stringify({ enqueued: 5, deleted: 0, ignored: 5, revoked: 0 }),
     });
   });
 
@@ -354,5 +357,108 @@ describe('receiveWebhook', () => {
     // Assess
     await expect(result).rejects.toThrow(WebhookSecretIncompleteError);
     await expect(result).rejects.toThrow('(check: verifyToken)');
+  });
+  describe('webhooks for accounts that are not the company\'s', () => {
+    const otherPage = '990000000000001';
+    const signed = (platform: string, body: string, secret: unknown) =>
+      webhookRequestFactory({ body: Buffer.from(body), headers: platformRegistry.get(platform)!.sign(body, secret, { now: new Date(NOW) }) });
+
+    it('ignores a correctly signed Meta comment for another Page: 200, nothing enqueued, the account named', async () => {
+      // Arrange
+      const { deps, queue } = setup();
+      const built = buildWebhook('meta', { config: deps.config, text: 'Hallo', accountId: otherPage, now: new Date(NOW) });
+
+      // Act
+      const outcome = await receiveWebhook({ platformId: 'meta', request: signedMetaRequest(built.body) }, deps);
+
+      // Assess
+      expect(outcome.response.statusCode).toBe(200);
+      expect(outcome.response.body).toBe(JSON.stringify({ enqueued: 0, deleted: 0, ignored: 1, revoked: 0 }));
+      expect(queue.enqueued).toEqual([]);
+      expect(outcome.foreignAccounts).toEqual([{ accountId: otherPage, items: 1 }]);
+      expect(outcome.ignored).toEqual([{ reason: FOREIGN_ACCOUNT_REASON, accountId: otherPage, id: built.mentionId }]);
+    });
+
+    it.each([
+      ['x', { consumerSecret: 'x-secret' }, '44196397'],
+      ['linkedin', { clientSecret: 'li-secret' }, 'urn:li:organization:1337'],
+      ['youtube', { hubSecret: 'yt-secret' }, 'UCsomebodyElse0000000000'],
+      ['tiktok', { clientSecret: 'tt-secret' }, 'act.somebodyelse'],
+    ])('ignores a signed %s webhook for another account and enqueues nothing', async (platform, secret, account) => {
+      // Arrange
+      const { deps, queue } = setup();
+      const built = buildWebhook(platform, { config: deps.config, text: 'Hallo', accountId: account, now: new Date(NOW) });
+
+      // Act
+      const outcome = await receiveWebhook({ platformId: platform, request: signed(platform, built.body, secret) }, { ...deps, secrets: new RotatingSecrets(secret, secret) });
+
+      // Assess
+      expect(outcome.response.statusCode).toBe(200);
+      expect(queue.enqueued).toEqual([]);
+      expect(outcome.foreignAccounts).toEqual([{ accountId: account, items: 1 }]);
+    });
+
+    it('enqueues the company\'s items of a body and ignores only those for another account', async () => {
+      // Arrange
+      const { deps, queue } = setup();
+      const own = JSON.parse(buildWebhook('meta', { config: deps.config, text: 'Eins', now: new Date(NOW), itemId: '1' }).body);
+      const foreign = JSON.parse(buildWebhook('meta', { config: deps.config, text: 'Zwei', accountId: otherPage, now: new Date(NOW), itemId: '2' }).body);
+      const body = JSON.stringify({ object: 'page', entry: [...own.entry, ...foreign.entry] });
+
+      // Act
+      const outcome = await receiveWebhook({ platformId: 'meta', request: signedMetaRequest(body) }, deps);
+
+      // Assess
+      expect(queue.enqueued).toEqual([expect.objectContaining({ accountId: '104729381726354', text: 'Eins' })]);
+      expect(outcome.foreignAccounts).toEqual([{ accountId: otherPage, items: 1 }]);
+    });
+
+    it('accepts a LinkedIn webhook for an organization the config names by its bare id', async () => {
+      // Arrange
+      const config = demoConfig();
+      const bare: CompanyConfig = { ...config, platforms: { ...config.platforms, linkedin: { ...config.platforms.linkedin!, organizationIds: ['80412573'] } } };
+      const { deps, queue } = setup({ config: bare });
+      const secret = { clientSecret: 'li-secret' };
+      const built = buildWebhook('linkedin', { config: bare, text: 'Angebot?', now: new Date(NOW) });
+
+      // Act
+      const outcome = await receiveWebhook({ platformId: 'linkedin', request: signed('linkedin', built.body, secret) }, { ...deps, secrets: new RotatingSecrets(secret, secret) });
+
+      // Assess
+      expect(outcome.foreignAccounts).toEqual([]);
+      expect(queue.enqueued).toEqual([expect.objectContaining({ accountId: 'urn:li:organization:80412573' })]);
+    });
+
+    it('ignores a deletion notice for another X account, so another account cannot erase the company\'s mentions', async () => {
+      // Arrange
+      const { deps, queue } = setup();
+      const xSecret = { consumerSecret: 'x-secret' };
+      const body = JSON.stringify({ for_user_id: '44196397', tweet_delete_events: [{ status: { id: '1994652037415829505', user_id: '3001969357' }, timestamp_ms: '1795857300000' }] });
+
+      // Act
+      const outcome = await receiveWebhook({ platformId: 'x', request: signed('x', body, xSecret) }, { ...deps, secrets: new RotatingSecrets(xSecret, xSecret) });
+
+      // Assess
+      expect(outcome).toMatchObject({ enqueued: 0, deleted: 0, foreignAccounts: [{ accountId: '44196397', items: 1 }] });
+      expect(queue.enqueued).toEqual([]);
+    });
+
+    it('does not check generic webhooks, whose URL names the source', async () => {
+      // Arrange
+      const { deps, queue } = setup();
+      const secret = { signingSecret: 'generic-secret' };
+      const built = buildWebhook('generic', { config: deps.config, text: 'Gut', now: new Date(NOW) });
+      const headers = genericAdapter.sign(built.body, secret, { now: new Date(NOW), params: built.params ?? {} });
+
+      // Act
+      const outcome = await receiveWebhook(
+        { platformId: 'generic', request: webhookRequestFactory({ body: Buffer.from(built.body), headers, params: built.params ?? {} }) },
+        { ...deps, secrets: new RotatingSecrets(secret, secret) },
+      );
+
+      // Assess
+      expect(outcome.foreignAccounts).toEqual([]);
+      expect(queue.enqueued).toHaveLength(1);
+    });
   });
 });

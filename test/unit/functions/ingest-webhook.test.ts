@@ -16,7 +16,7 @@ import type { FunctionEnv } from '../../../shared/config/runtime-env.ts';
 import { logger, metrics } from '../../../shared/observability/powertools.ts';
 import { genericAdapter } from '../../../shared/platforms/generic.ts';
 import { xAdapter } from '../../../shared/platforms/x.ts';
-import { demoConfig } from '../../factories/config.ts';
+import { RESTFB_PAGE_ID, demoConfigWithPages } from '../../factories/config.ts';
 import {
   TEST_META_SECRET,
   httpEventFactory,
@@ -33,7 +33,8 @@ const sqs = mockClient(SQSClient);
 const secretsManager = mockClient(SecretsManagerClient);
 
 const env: FunctionEnv = {
-  COMPANY_CONFIG: JSON.stringify(demoConfig()),
+  // The restfb fixtures' Page is the company's here.
+  COMPANY_CONFIG: JSON.stringify(demoConfigWithPages(RESTFB_PAGE_ID)),
   INTAKE_QUEUE_URL: QUEUE_URL,
   META_SECRET_NAME: SECRET_NAME,
   AWS_REGION: 'eu-central-1',
@@ -91,6 +92,20 @@ describe('ingest-webhook handler', () => {
     // Assess
     expect(response.statusCode).toBe(200);
     expect(sqs).toReceiveCommandTimes(SendMessageBatchCommand, 3);
+  });
+
+  it('answers 200 to a signed webhook for a Page that is not the company\'s, enqueues nothing, and logs and counts its account id', async () => {
+    // Arrange
+    const event = signedMetaEvent(metaFixture('page-feed-comment-non-ascii.json').toString('utf8').replaceAll('104729381726354', '990000000000001'));
+
+    // Act
+    const response = await invoke(event);
+
+    // Assess
+    expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"enqueued":0,"deleted":0,"ignored":1,"revoked":0}' });
+    expect(sqs).toReceiveCommandTimes(SendMessageBatchCommand, 0);
+    expect(metricValue('WebhookForeignAccount')).toBe(1);
+    expect(logger.warn).toHaveBeenCalledWith('Webhook for a foreign account ignored', { platform: 'meta', accountId: '990000000000001', items: 1 });
   });
 
   it('decodes a base64-encoded body before verifying it', async () => {
