@@ -6,7 +6,7 @@
  * .backchannel/<id>/ under it); `cdk synth` takes the config's path.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,40 +37,9 @@ describe('Deploying a company, as the README says', () => {
     rmSync(cwd, { recursive: true, force: true });
   });
 
-  /**
-   * A customer's comment on the company's Facebook page, signed with the running runtime's
-   * secret and POSTed by `backchannel send`. (Once `send --text` exists, this is
-   * `send --text <text> --platform meta --company <id>` alone.)
-   */
+  /** The README's step: `backchannel send --text` builds the Facebook comment envelope, signs it with the running runtime's secret and POSTs it. */
   async function sendMention(text: string): Promise<string> {
-    const commentId = `${PAGE_ID}_${Date.now()}`;
-    const envelope = {
-      object: 'page',
-      entry: [
-        {
-          id: PAGE_ID,
-          time: Math.floor(Date.now() / 1000),
-          changes: [
-            {
-              field: 'feed',
-              value: {
-                from: { id: '6011000777', name: 'Petra Lang' },
-                message: text,
-                post_id: `${PAGE_ID}_1`,
-                comment_id: commentId,
-                parent_id: `${PAGE_ID}_1`,
-                created_time: Math.floor(Date.now() / 1000),
-                item: 'comment',
-                verb: 'add',
-              },
-            },
-          ],
-        },
-      ],
-    };
-    const file = path.join(cwd, 'mention.json');
-    writeFileSync(file, JSON.stringify(envelope));
-    const { stdout } = await backchannel('send', file, '--platform', 'meta', '--company', company);
+    const { stdout } = await backchannel('send', '--text', text, '--platform', 'meta', '--author', 'Petra Lang', '--company', company);
     return stdout;
   }
 
