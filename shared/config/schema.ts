@@ -70,9 +70,27 @@ const regexPattern = z.string().superRefine((pattern, ctx) => {
 });
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use a 24-hour time HH:MM, such as 08:00 or 17:30');
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
-  message: 'not a calendar date; use YYYY-MM-DD',
-});
+/**
+ * A calendar date `YYYY-MM-DD`, with one message per mistake: a German `03.10.2027` (or
+ * `3.10.2027`) is answered with its ISO spelling, an impossible `2027-02-30` as such.
+ */
+const day = z.string().superRefine((d, ctx) => {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(d)) {
+    if (!isCalendarDate(d)) ctx.addIssue({ code: 'custom', message: `${d} is not a calendar date; use YYYY-MM-DD` });
+    return;
+  }
+  const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(d.trim());
+  const iso = german ? `${german[3]}-${german[2]?.padStart(2, '0')}-${german[1]?.padStart(2, '0')}` : undefined;
+  ctx.addIssue({
+    code: 'custom',
+    message: iso && isCalendarDate(iso) ? `use a date YYYY-MM-DD: write ${iso} for ${d}` : `use a date YYYY-MM-DD, such as 2027-10-03`,
+  });
+}).meta({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+
+function isCalendarDate(d: string): boolean {
+  const at = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(d);
+}
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
