@@ -2,25 +2,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
+import { ConfigError, type ConfigIssue } from './config-error.ts';
+import { holidayConfigIssues } from './holidays.ts';
 import { CompanyConfigSchema, type CompanyConfig } from './schema.ts';
 import { findIndentationProblems } from './yaml-indentation.ts';
 
-/** One problem in a config file, located as an editor shows it. */
-export interface ConfigIssue {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly path: string;
-  readonly message: string;
-}
-
-/** A config that cannot be used; `message` lists every issue as `file:line:column: path: message`. */
-export class ConfigError extends Error {
-  constructor(readonly issues: readonly ConfigIssue[]) {
-    super(issues.map((i) => `${i.file}:${i.line}:${i.column}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'));
-    this.name = 'ConfigError';
-  }
-}
+// The functions read their config with parseCompanyConfigJson from config-json.ts: it needs
+// neither the YAML parser nor date-holidays, which this module's file checks bring in.
+export { ConfigError, type ConfigIssue } from './config-error.ts';
+export { parseCompanyConfigJson } from './config-json.ts';
 
 /**
  * Parses and validates the YAML text of a company config.
@@ -30,9 +20,13 @@ export function parseCompanyConfigYaml(text: string, file: string): CompanyConfi
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) throw new ConfigError(syntaxIssues(doc, text, file));
-  const result = CompanyConfigSchema.safeParse(doc.toJS());
-  if (!result.success) {
-    const issues = locate(result.error.issues, doc, lineCounter, file);
+  const raw: unknown = doc.toJS();
+  const result = CompanyConfigSchema.safeParse(raw);
+  // Regions and their holidays are checked against date-holidays here, not in the schema
+  // that the functions parse their config JSON with (see holidayConfigIssues).
+  const holidayIssues = holidayConfigIssues(raw).map((i) => ({ code: 'custom', path: [...i.path], message: i.message, input: undefined }) as z.core.$ZodIssue);
+  if (!result.success || holidayIssues.length > 0) {
+    const issues = locate([...(result.success ? [] : result.error.issues), ...holidayIssues], doc, lineCounter, file);
     throw new ConfigError(issues.sort((a, b) => a.line - b.line || a.column - b.column));
   }
   return result.data;
@@ -106,23 +100,6 @@ export async function loadAllCompanyConfigs(root = process.cwd()): Promise<Compa
 
 function rethrow(error: unknown): never {
   throw error;
-}
-
-/**
- * Validates the config JSON a function receives in its environment.
- * @throws ConfigError when it is missing or invalid
- */
-export function parseCompanyConfigJson(json: string | undefined): CompanyConfig {
-  if (!json) {
-    throw new ConfigError([{ file: 'COMPANY_CONFIG', line: 1, column: 1, path: '', message: 'the company config is not set' }]);
-  }
-  const result = CompanyConfigSchema.safeParse(JSON.parse(json));
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => ({ file: 'COMPANY_CONFIG', line: 1, column: 1, path: i.path.join('.'), message: i.message })),
-    );
-  }
-  return result.data;
 }
 
 function locate(issues: readonly z.core.$ZodIssue[], doc: Document, lineCounter: LineCounter, file: string): ConfigIssue[] {

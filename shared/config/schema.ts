@@ -108,10 +108,24 @@ const BusinessHoursSchema = z
 
 const HolidaysSchema = z
   .strictObject({
-    region: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'use an ISO 3166 code such as DE or DE-HH').optional().meta({ description: 'ISO 3166 region the dates are for, e.g. DE-HH' }),
-    dates: z.array(z.strictObject({ date: day, name: z.string().min(1) })).default([]).meta({ description: 'public holidays: `{ date: YYYY-MM-DD, name }`' }),
+    // Whether date-holidays knows the region is checked when a YAML file is loaded
+    // (shared/config/holidays.ts holidayConfigIssues), so the functions that only parse the
+    // config JSON do not bundle the library.
+    region: z
+      .string()
+      .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'use an ISO 3166 code in capitals such as DE or DE-BY')
+      .optional()
+      .meta({ description: 'ISO 3166 country or state, e.g. DE or DE-BY: its public holidays of every year count (from the date-holidays library)' }),
+    dates: z
+      .array(z.strictObject({ date: day, name: z.string().min(1) }))
+      .default([])
+      .meta({ description: 'the company\'s own holidays on top of the region\'s: `{ date: YYYY-MM-DD, name }`' }),
+    except: z
+      .array(z.string().min(1))
+      .optional()
+      .meta({ description: 'holidays of the region the company works on: a date YYYY-MM-DD, or a holiday\'s name as the region spells it (every year), e.g. Mariä Himmelfahrt' }),
   })
-  .meta({ description: 'public holidays of the company\'s region: no SLA time runs on them' });
+  .meta({ description: 'public holidays: no SLA time runs on them' });
 
 const PersonSchema = z.strictObject({
   name: z.string().min(1),

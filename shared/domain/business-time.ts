@@ -30,8 +30,20 @@ export interface BusinessCalendar {
   readonly timezone: string;
   /** When SLA time runs; absent or empty: around the clock (and holidays do not apply). */
   readonly hours?: readonly BusinessHours[];
-  /** Days (`YYYY-MM-DD`, in the timezone) on which no SLA time runs. */
-  readonly holidays: readonly string[];
+  /**
+   * Days (`YYYY-MM-DD`, in the timezone) on which no SLA time runs: a list, or a set that
+   * answers for any day (shared/config resolves a region's public holidays per year).
+   */
+  readonly holidays: readonly string[] | HolidaySet;
+}
+
+/** Answers whether a day (`YYYY-MM-DD`) is a holiday; a `Set<string>` is one. */
+export interface HolidaySet {
+  has(day: string): boolean;
+}
+
+function holidaySet(cal: BusinessCalendar): HolidaySet {
+  return Array.isArray(cal.holidays) ? new Set(cal.holidays) : (cal.holidays as HolidaySet);
 }
 
 /** Days looked at without finding a working minute before a calendar is declared empty. */
@@ -60,7 +72,7 @@ export function addBusinessMinutes(start: Date, minutes: number, cal: BusinessCa
   if (remaining === 0) return new Date(startMs);
   const week = weekOf(cal);
   if (!week) return new Date(startMs + remaining);
-  const holidays = new Set(cal.holidays);
+  const holidays = holidaySet(cal);
   let day = localParts(start, cal.timezone).day;
   let idleDays = 0;
   for (;;) {
@@ -91,7 +103,7 @@ export function businessMinutesBetween(from: Date, to: Date, cal: BusinessCalend
   if (!(toMs > fromMs)) return 0;
   const week = weekOf(cal);
   if (!week) return (toMs - fromMs) / MINUTE_MS;
-  const holidays = new Set(cal.holidays);
+  const holidays = holidaySet(cal);
   const lastDay = localParts(to, cal.timezone).day;
   let total = 0;
   for (let day = localParts(from, cal.timezone).day; day <= lastDay; day = nextDay(day)) {
@@ -110,7 +122,7 @@ export function isWithinBusinessHours(at: Date, cal: BusinessCalendar): boolean 
   const week = weekOf(cal);
   if (!week) return true;
   const ms = at.getTime();
-  return windowsOn(localParts(at, cal.timezone).day, week, new Set(cal.holidays), cal.timezone).some(([open, close]) => open <= ms && ms < close);
+  return windowsOn(localParts(at, cal.timezone).day, week, holidaySet(cal), cal.timezone).some(([open, close]) => open <= ms && ms < close);
 }
 
 /**
@@ -156,7 +168,7 @@ function minuteOfDay(time: string): number {
 }
 
 /** The working windows of a local day as instants (epoch ms), earliest first. */
-function windowsOn(day: string, week: Week, holidays: ReadonlySet<string>, timezone: string): (readonly [number, number])[] {
+function windowsOn(day: string, week: Week, holidays: HolidaySet, timezone: string): (readonly [number, number])[] {
   if (holidays.has(day)) return [];
   const windows = week[new Date(`${day}T12:00:00Z`).getUTCDay()] ?? [];
   return windows.map(([from, to]) => [instantOf(day, from, timezone), instantOf(day, to, timezone)] as const);

@@ -54,18 +54,18 @@ describe('company config', () => {
   });
 
   it('gives one message with the ISO spelling for a German date', () => {
-    const text = demoYaml.replace('date: 2026-10-03', 'date: 03.10.2026');
+    const text = demoYaml.replace('date: 2026-12-24', 'date: 24.12.2026');
 
     const messages = issuesOf(text).map((i) => `${i.line}: ${i.path}: ${i.message}`);
 
-    const line = demoYaml.split('\n').findIndex((l) => l.includes('date: 2026-10-03')) + 1;
-    expect(messages).toEqual([`${line}: calendar.holidays.dates.6.date: use a date YYYY-MM-DD: write 2026-10-03 for 03.10.2026`]);
+    const line = demoYaml.split('\n').findIndex((l) => l.includes('date: 2026-12-24')) + 1;
+    expect(messages).toEqual([`${line}: calendar.holidays.dates.0.date: use a date YYYY-MM-DD: write 2026-12-24 for 24.12.2026`]);
   });
 
   it('gives one message for a date that is not in the calendar', () => {
-    const messages = issuesOf(demoYaml.replace('date: 2026-10-03', 'date: 2026-02-30')).map((i) => `${i.path}: ${i.message}`);
+    const messages = issuesOf(demoYaml.replace('date: 2026-12-24', 'date: 2026-02-30')).map((i) => `${i.path}: ${i.message}`);
 
-    expect(messages).toEqual(['calendar.holidays.dates.6.date: 2026-02-30 is not a calendar date; use YYYY-MM-DD']);
+    expect(messages).toEqual(['calendar.holidays.dates.0.date: 2026-02-30 is not a calendar date; use YYYY-MM-DD']);
   });
 
   it('suggests the weekday for German and English day names', () => {
