@@ -52,7 +52,7 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyBatchDeps & { readon
       env,
     ),
     policy: routingPolicyOf(config),
-    slaMinutes: (department, priority) => sla.get(department)?.[priority] ?? 1440,
+    sla: (department, priority) => sla.get(department)?.[priority] ?? { days: 1, minutes: 0 },
     retentionDays: config.retention.days,
     mentions,
     cases,

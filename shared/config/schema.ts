@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, MENTION_KINDS, PLATFORMS, PRIORITIES, SENTIMENTS } from '../domain/mention.ts';
 import { findUnreachableRules, firstStoppingCatchAll, RISK_FLAGS, type RoutingPolicy, type Rule } from '../domain/rules/index.ts';
+import type { SlaDuration } from '../domain/business-time.ts';
 import { ClassifierConfigSchema } from './classifier.ts';
 import { PlatformsSchema } from './platforms.ts';
 
@@ -41,6 +42,34 @@ export function durationMinutes(text: string): number | undefined {
 }
 
 const DURATION_HELP = 'an SLA is a positive duration: minutes as a number (240) or a text such as 30m, 4h, 1d or 1h30m';
+
+/**
+ * An SLA of `2d`, `4h`, `1d4h` or minutes (`240`) as business time: whole business days of
+ * the department's calendar (each as long as its opening hours that day) and business
+ * minutes; undefined when the text is no duration.
+ */
+export function slaDurationOf(value: number | string): SlaDuration | undefined {
+  if (typeof value === 'number') return { days: 0, minutes: value };
+  const match = DURATION.exec(value.trim());
+  if (!match || value.trim() === '') return undefined;
+  const [, d, h, m] = match;
+  return { days: Number(d ?? 0), minutes: Number(h ?? 0) * 60 + Number(m ?? 0) };
+}
+
+/**
+ * An SLA: business days and minutes. Accepts its own output too, so a config survives the
+ * trip through a function's environment (JSON) unchanged.
+ */
+const slaDuration = z
+  .union([z.number(), z.string(), z.strictObject({ days: z.number(), minutes: z.number() })])
+  .transform((value) => (typeof value === 'object' ? value : (slaDurationOf(value) ?? { days: 0, minutes: 0 })))
+  .refine((d) => Number.isInteger(d.days) && Number.isInteger(d.minutes) && d.days >= 0 && d.minutes >= 0 && d.days + d.minutes > 0, { message: DURATION_HELP })
+  .meta({
+    // Editors and the reference show what an admin writes; the object form is the parsed one.
+    anyOf: [{ type: 'number' }, { type: 'string' }],
+    description:
+      'business time: minutes (240), business hours and minutes (4h, 30m, 1h30m), or business days (1d, 2d4h): a business day is a working day of the department\'s calendar, as long as its opening hours that day (Tuesday 11:00 + 1d = Wednesday 11:00)',
+  });
 
 /**
  * A positive duration, given as minutes or as `30m`, `4h`, `1d`, `1h30m`; the result is
@@ -162,8 +191,8 @@ export const DepartmentSchema = z.strictObject({
     .default([])
     .meta({ description: 'categories this department owns: a relevant mention of one is routed here when no rule decided before' }),
   sla: z
-    .strictObject({ high: duration, normal: duration, low: duration })
-    .meta({ description: 'time until a case is due, per priority (high, normal, low)' }),
+    .strictObject({ high: slaDuration, normal: slaDuration, low: slaDuration })
+    .meta({ description: 'business time until a case is due, per priority (high, normal, low)' }),
   leads: z.array(PersonSchema).optional().meta({ description: 'people who lead the department (escalations go to them)' }),
   members: z.array(PersonSchema).optional().meta({ description: 'people who work the department\'s cases' }),
   notify: z.array(NotificationTargetSchema).optional(),
@@ -231,7 +260,7 @@ export const RuleSchema = z.strictObject({
       cc: oneOrMany(id).optional().meta({ description: 'departments that receive a copy' }),
       priority: z.enum(PRIORITIES).optional(),
       tags: oneOrMany(z.string().min(1)).optional(),
-      sla: duration.optional().meta({ description: 'time until due, instead of the department\'s SLA' }),
+      sla: slaDuration.optional().meta({ description: 'business time until due, instead of the department\'s SLA' }),
       requireApproval: z.boolean().optional().meta({ description: 'nobody replies publicly before someone approves the answer' }),
       continue: z.boolean().optional().meta({ description: 'keep evaluating the next rules (default: stop here)' }),
     })

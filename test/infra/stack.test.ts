@@ -712,7 +712,7 @@ describe('company stack with one more department', () => {
       ...base,
       departments: [
         ...base.departments,
-        { id: 'marketing', name: 'Marketing', categories: [], sla: { high: 120, normal: 480, low: 2880 } },
+        { id: 'marketing', name: 'Marketing', categories: [], sla: { high: { days: 0, minutes: 120 }, normal: { days: 1, minutes: 0 }, low: { days: 2, minutes: 0 } } },
       ],
     };
     extra = synthCompany(config);
