@@ -282,6 +282,7 @@ async function validateCommand(args: string[]): Promise<number> {
   if (wantsHelp(values, 'validate')) return 0;
   if (positionals.length === 0) throw new UsageError('give the config file(s) to check, e.g. companies/demo.yaml', 'validate');
   const { ConfigError, loadCompanyConfig } = await import('../shared/config/load.ts');
+  const { slaSummary } = await import('../shared/config/summary.ts');
   let invalid = 0;
   for (const file of positionals) {
     if (!/\.ya?ml$/.test(file)) throw new UsageError(`"${file}" is not a .yaml file`, 'validate');
@@ -290,6 +291,8 @@ async function validateCommand(args: string[]): Promise<number> {
       process.stdout.write(
         `${file}: valid (company ${config.company.id}, ${config.departments.length} departments, ${config.routing.rules.length} rules, fallback ${config.routing.fallback})\n`,
       );
+      // What each SLA means in its department's calendar: `1d` is a working day, not 24 hours.
+      process.stdout.write(slaSummary(config).map((line) => `  ${line}\n`).join(''));
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       invalid++;

@@ -11,7 +11,7 @@ import { DynamoCaseRepository, dynamoErasurePorts } from '../../shared/adapters/
 import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
-import { parseCompanyConfigJson } from '../../shared/config/load.ts';
+import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import {
   actorOf,

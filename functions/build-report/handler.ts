@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoMetricRepository, DynamoReportRepository } from '../../shared/adapters/dynamodb/index.ts';
-import { parseCompanyConfigJson } from '../../shared/config/load.ts';
+import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { buildDailyReport, type BuildDailyReportDeps } from '../../shared/domain/build-daily-report.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
-import { parseCompanyConfigJson } from '../../shared/config/load.ts';
+import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { escalationTargets, type CompanyConfig } from '../../shared/config/schema.ts';
 import { checkSla, SlaSweepError, type CheckSlaDeps, type EscalationPolicy, type SlaSweepResult } from '../../shared/domain/check-sla.ts';

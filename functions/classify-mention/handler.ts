@@ -11,7 +11,7 @@ import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publishe
 import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { createClassifier } from '../../shared/classifier/index.ts';
-import { parseCompanyConfigJson } from '../../shared/config/load.ts';
+import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { routingPolicyOf } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
@@ -52,7 +52,7 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyBatchDeps & { readon
       env,
     ),
     policy: routingPolicyOf(config),
-    slaMinutes: (department, priority) => sla.get(department)?.[priority] ?? 1440,
+    sla: (department, priority) => sla.get(department)?.[priority] ?? { days: 1, minutes: 0 },
     retentionDays: config.retention.days,
     mentions,
     cases,

@@ -9,7 +9,7 @@ import { ChatAlertSender, OutboxAlertSender } from '../../shared/adapters/notify
 import { NOTIFY_OUTBOX_DIR_ENV } from '../../shared/adapters/notify/index.ts';
 import { WebhookUrls } from '../../shared/adapters/notify/webhook-urls.ts';
 import { SecretsManagerWebhookSecrets } from '../../shared/adapters/secrets-store.ts';
-import { parseCompanyConfigJson } from '../../shared/config/load.ts';
+import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { forwardAlarm, type AlarmAlert, type AlertChatTarget, type AlertSender } from '../../shared/domain/alarm-alert.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';

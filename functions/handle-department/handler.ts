@@ -11,7 +11,7 @@ import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publishe
 import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
-import { parseCompanyConfigJson } from '../../shared/config/load.ts';
+import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { receiveCaseEvent, receiveRoutedMention, type DepartmentInboxDeps } from '../../shared/domain/department-inbox.ts';
 import { createDepartmentNotifier } from '../../shared/domain/department-notifier.ts';

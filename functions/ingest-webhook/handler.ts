@@ -8,7 +8,7 @@ import { COMPANY_CONFIG_ENV, buildTopology } from '../../infra/topology.ts';
 import { createSecretsClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { SecretsManagerWebhookSecrets } from '../../shared/adapters/secrets-store.ts';
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-intake-queue.ts';
-import { parseCompanyConfigJson } from '../../shared/config/load.ts';
+import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { receiveWebhook, WebhookSecretIncompleteError, type ReceiveWebhookDeps, type WebhookOutcome } from '../../shared/domain/receive-webhook.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';

@@ -3,6 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { buildTopology, type Topology } from '../topology.ts';
+import { webhookPaths } from '../webhook-paths.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { DataStore } from './constructs/data-store.ts';
@@ -87,6 +88,22 @@ export class CompanyStack extends Stack {
       description: 'Base URL of the webhooks; a platform calls <base>/<platform>',
       value: `${this.webhooks.url}${webhookBasePath(this.webhooks.routePaths)}`,
     });
+    // The URL to register on each platform's side, whole (`<api>/webhooks/meta`): nothing to assemble.
+    for (const [platform, path] of Object.entries(webhookPaths(topology))) {
+      const sources = platform === 'generic' ? (props.config.platforms.generic?.sources ?? []) : [];
+      if (sources.length === 0) {
+        new CfnOutput(this, `WebhookUrl${pascalCase(platform)}`, {
+          description: `Webhook URL to register on ${platform}'s side`,
+          value: `${this.webhooks.url}${path.slice(1).replace('{source}', '<source>')}`,
+        });
+      }
+      for (const source of sources) {
+        new CfnOutput(this, `WebhookUrl${pascalCase(platform)}${pascalCase(source.id)}`, {
+          description: `Webhook URL of the generic source ${source.id}${source.name ? ` (${source.name})` : ''}`,
+          value: `${this.webhooks.url}${path.slice(1).replace('{source}', encodeURIComponent(source.id))}`,
+        });
+      }
+    }
     new CfnOutput(this, 'AdminApiUrl', {
       description: 'The admin API: GET <url>?department=<id> lists cases (JWT of admin.auth, or AWS IAM)',
       value: `${this.webhooks.url}cases`,
@@ -98,6 +115,15 @@ export class CompanyStack extends Stack {
       value: this.alerts.topic.topicArn,
     });
   }
+}
+
+/** `linkedin` -> `Linkedin`, `press-form` -> `PressForm`: an output id part (letters and digits only). */
+function pascalCase(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }
 
 /** `/webhooks/{platform}` -> `webhooks`: the static part the routes share. */

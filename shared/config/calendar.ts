@@ -1,10 +1,12 @@
 import type { BusinessCalendar } from '../domain/business-time.ts';
 import { NotFoundError } from '../domain/errors.ts';
+import { holidaySetOf } from './holidays.ts';
 import type { CompanyConfig } from './schema.ts';
 
 /**
  * The business calendar of a department: the company timezone, and the department's own
- * `businessHours` and `holidays` where it gives them, else the company's `calendar`. Hours
+ * `businessHours` and `holidays` where it gives them, else the company's `calendar`; a
+ * holidays `region` gives the public holidays of any year (shared/config/holidays.ts). Hours
  * and holidays are overridden one by one: a service desk with its own hours still keeps the
  * company's holidays. Without hours anywhere (or with `businessHours: []`) SLA time runs
  * around the clock and holidays do not apply.
@@ -23,6 +25,6 @@ export function calendarOf(config: CompanyConfig, departmentId: string): Busines
   return {
     timezone: config.company.timezone,
     ...(hours ? { hours } : {}),
-    holidays: (holidays?.dates ?? []).map((h) => h.date),
+    holidays: holidaySetOf(holidays),
   };
 }

@@ -1,6 +1,6 @@
 import type { AssignmentPolicy } from '../domain/assignment.ts';
 import type { EscalationPolicy } from '../domain/check-sla.ts';
-import { addBusinessMinutes, businessMinutesBetween, isWithinBusinessHours, type BusinessCalendar } from '../domain/business-time.ts';
+import { addBusinessDuration, businessMinutesBetween, isWithinBusinessHours, type BusinessCalendar, type SlaDuration } from '../domain/business-time.ts';
 import type { Priority } from '../domain/mention.ts';
 import { calendarOf } from './calendar.ts';
 import { approverDepartment, escalationTargets, type CompanyConfig } from './schema.ts';
@@ -10,8 +10,8 @@ import { approverDepartment, escalationTargets, type CompanyConfig } from './sch
  * business hours, who is on duty, who approves. Built once per cold start.
  */
 export interface CasePolicy {
-  /** `minutes` of a department's business time after `from`. */
-  addSlaTime(department: string, from: Date, minutes: number): Date;
+  /** `sla` of a department's business time (business days, then minutes) after `from`. */
+  addSlaTime(department: string, from: Date, sla: SlaDuration): Date;
   /** Business minutes of a department between two instants. */
   businessMinutes(department: string, from: Date, to: Date): number;
   /** The due time of a case of a department and priority that starts (again) at `from`. */
@@ -35,7 +35,7 @@ export function casePolicyOf(config: CompanyConfig): CasePolicy {
     if (!found) throw new Error(`unknown department "${id}"`);
     return found;
   };
-  const addSlaTime = (id: string, from: Date, minutes: number) => addBusinessMinutes(from, minutes, calendar(id));
+  const addSlaTime = (id: string, from: Date, sla: SlaDuration) => addBusinessDuration(from, sla, calendar(id));
   return {
     addSlaTime,
     businessMinutes: (id, from, to) => businessMinutesBetween(from, to, calendar(id)),

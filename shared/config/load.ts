@@ -2,24 +2,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
+import { ConfigError, type ConfigIssue } from './config-error.ts';
+import { holidayConfigIssues } from './holidays.ts';
 import { CompanyConfigSchema, type CompanyConfig } from './schema.ts';
+import { findIndentationProblems } from './yaml-indentation.ts';
 
-/** One problem in a config file, located as an editor shows it. */
-export interface ConfigIssue {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly path: string;
-  readonly message: string;
-}
-
-/** A config that cannot be used; `message` lists every issue as `file:line:column: path: message`. */
-export class ConfigError extends Error {
-  constructor(readonly issues: readonly ConfigIssue[]) {
-    super(issues.map((i) => `${i.file}:${i.line}:${i.column}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'));
-    this.name = 'ConfigError';
-  }
-}
+// The functions read their config with parseCompanyConfigJson from config-json.ts: it needs
+// neither the YAML parser nor date-holidays, which this module's file checks bring in.
+export { ConfigError, type ConfigIssue } from './config-error.ts';
+export { parseCompanyConfigJson } from './config-json.ts';
 
 /**
  * Parses and validates the YAML text of a company config.
@@ -28,22 +19,38 @@ export class ConfigError extends Error {
 export function parseCompanyConfigYaml(text: string, file: string): CompanyConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-        // The position is in front of the message already; drop yaml's own copy of it.
-        const message = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
-        return { file, line: pos.line, column: pos.col, path: '', message: /mapping|map key/i.test(message) ? `${message}; quote a text that contains ": " (a colon and a space)` : message };
-      }),
-    );
-  }
-  const result = CompanyConfigSchema.safeParse(doc.toJS());
-  if (!result.success) {
-    const issues = locate(result.error.issues, doc, lineCounter, file);
+  if (doc.errors.length > 0) throw new ConfigError(syntaxIssues(doc, text, file));
+  const raw: unknown = doc.toJS();
+  const result = CompanyConfigSchema.safeParse(raw);
+  // Regions and their holidays are checked against date-holidays here, not in the schema
+  // that the functions parse their config JSON with (see holidayConfigIssues).
+  const holidayIssues = holidayConfigIssues(raw).map((i) => ({ code: 'custom', path: [...i.path], message: i.message, input: undefined }) as z.core.$ZodIssue);
+  if (!result.success || holidayIssues.length > 0) {
+    const issues = locate([...(result.success ? [] : result.error.issues), ...holidayIssues], doc, lineCounter, file);
     throw new ConfigError(issues.sort((a, b) => a.line - b.line || a.column - b.column));
   }
   return result.data;
+}
+
+/**
+ * The YAML errors of a text, one per mistake. A wrongly indented line is named as such (the
+ * parser reports it on another line, as a mapping problem); the advice to quote a text with
+ * ": " is only given where a line has such a text; several errors on one line are one issue.
+ */
+function syntaxIssues(doc: Document, text: string, file: string): ConfigIssue[] {
+  const indentation = findIndentationProblems(text);
+  if (indentation.length > 0) return indentation.map((p) => ({ file, line: p.line, column: p.column, path: '', message: p.message }));
+  const lines = text.split(/\r?\n/);
+  const issues: ConfigIssue[] = [];
+  for (const e of doc.errors) {
+    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+    if (issues.some((i) => i.line === pos.line)) continue;
+    // The position is in front of the message already; drop yaml's own copy of it.
+    const message = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+    const colonInText = /^\s*(?:-\s+)*[^\s"'#][^:#]*:\s+[^"'\s[{|>#][^#]*:\s/.test(lines[pos.line - 1] ?? '');
+    issues.push({ file, line: pos.line, column: pos.col, path: '', message: colonInText ? `${message}; quote a text that contains ": " (a colon and a space)` : message });
+  }
+  return issues;
 }
 
 /**
@@ -95,23 +102,6 @@ function rethrow(error: unknown): never {
   throw error;
 }
 
-/**
- * Validates the config JSON a function receives in its environment.
- * @throws ConfigError when it is missing or invalid
- */
-export function parseCompanyConfigJson(json: string | undefined): CompanyConfig {
-  if (!json) {
-    throw new ConfigError([{ file: 'COMPANY_CONFIG', line: 1, column: 1, path: '', message: 'the company config is not set' }]);
-  }
-  const result = CompanyConfigSchema.safeParse(JSON.parse(json));
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => ({ file: 'COMPANY_CONFIG', line: 1, column: 1, path: i.path.join('.'), message: i.message })),
-    );
-  }
-  return result.data;
-}
-
 function locate(issues: readonly z.core.$ZodIssue[], doc: Document, lineCounter: LineCounter, file: string): ConfigIssue[] {
   return issues.map((raw) => {
     const issue = explainable(raw);
@@ -159,8 +149,8 @@ function messageOf(issue: z.core.$ZodIssue, value: unknown, path: readonly (stri
   switch (issue.code) {
     case 'invalid_value': {
       const allowed = issue.values.map(String);
-      const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
-      return `${JSON.stringify(value)} is not allowed; use one of: ${allowed.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`;
+      const guess = typeof value === 'string' ? (weekdayOf(value, allowed) ?? closest(value, allowed)) : undefined;
+      return `${JSON.stringify(value)} is not allowed; use one of: ${allowed.join(', ')}${guess ? ` (did you mean ${guess.includes(',') ? `[${guess}]` : `"${guess}"`}?)` : ''}`;
     }
     case 'unrecognized_keys': {
       const known = knownKeysAt(CompanyConfigSchema, path);
@@ -227,6 +217,38 @@ function keysOf(schema: z.core.$ZodType): string[] {
     const def = option._zod.def as unknown as Record<string, unknown> & { type: string };
     return def.type === 'object' ? Object.keys(def.shape as object) : [];
   });
+}
+
+/** German and English names of weekdays, and their short forms, as the config spells them. */
+const WEEKDAY_NAMES: Readonly<Record<string, readonly string[]>> = {
+  mon: ['mo', 'montag', 'monday'],
+  tue: ['di', 'die', 'dienstag', 'tu', 'tues', 'tuesday'],
+  wed: ['mi', 'mit', 'mittwoch', 'we', 'wednesday'],
+  thu: ['do', 'don', 'donnerstag', 'th', 'thur', 'thurs', 'thursday'],
+  fri: ['fr', 'fre', 'freitag', 'friday'],
+  sat: ['sa', 'sam', 'samstag', 'sonnabend', 'saturday'],
+  sun: ['so', 'son', 'sonntag', 'su', 'sunday'],
+};
+
+/**
+ * The weekday a German or English day name means (`Mo`, `Montag`, `Monday` -> `mon`), or a
+ * range of them (`Mo-Fr` -> `mon, tue, wed, thu, fri`), when the allowed values are weekdays.
+ * Edit distance cannot find these: `Do` is as near to `mon` as to `thu`.
+ */
+function weekdayOf(value: string, allowed: readonly string[]): string | undefined {
+  const codes = Object.keys(WEEKDAY_NAMES);
+  if (!codes.every((code) => allowed.includes(code))) return undefined;
+  const one = (name: string) => codes.find((code) => WEEKDAY_NAMES[code]?.includes(name.trim().toLowerCase().replace(/\.$/, '')));
+  const range = /^(.+?)\s*[-–]\s*(.+)$/.exec(value);
+  if (range) {
+    const from = one(range[1] ?? '');
+    const to = one(range[2] ?? '');
+    if (from === undefined || to === undefined) return undefined;
+    const start = codes.indexOf(from);
+    const length = ((codes.indexOf(to) - start + 7) % 7) + 1;
+    return Array.from({ length }, (_, i) => codes[(start + i) % 7]).join(', ');
+  }
+  return one(value);
 }
 
 /** The allowed word nearest to a misspelled one, when it is near enough to be a typo. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, MENTION_KINDS, PLATFORMS, PRIORITIES, SENTIMENTS } from '../domain/mention.ts';
 import { findUnreachableRules, firstStoppingCatchAll, RISK_FLAGS, type RoutingPolicy, type Rule } from '../domain/rules/index.ts';
+import type { SlaDuration } from '../domain/business-time.ts';
 import { ClassifierConfigSchema } from './classifier.ts';
 import { PlatformsSchema } from './platforms.ts';
 
@@ -43,6 +44,34 @@ export function durationMinutes(text: string): number | undefined {
 const DURATION_HELP = 'an SLA is a positive duration: minutes as a number (240) or a text such as 30m, 4h, 1d or 1h30m';
 
 /**
+ * An SLA of `2d`, `4h`, `1d4h` or minutes (`240`) as business time: whole business days of
+ * the department's calendar (each as long as its opening hours that day) and business
+ * minutes; undefined when the text is no duration.
+ */
+export function slaDurationOf(value: number | string): SlaDuration | undefined {
+  if (typeof value === 'number') return { days: 0, minutes: value };
+  const match = DURATION.exec(value.trim());
+  if (!match || value.trim() === '') return undefined;
+  const [, d, h, m] = match;
+  return { days: Number(d ?? 0), minutes: Number(h ?? 0) * 60 + Number(m ?? 0) };
+}
+
+/**
+ * An SLA: business days and minutes. Accepts its own output too, so a config survives the
+ * trip through a function's environment (JSON) unchanged.
+ */
+const slaDuration = z
+  .union([z.number(), z.string(), z.strictObject({ days: z.number(), minutes: z.number() })])
+  .transform((value) => (typeof value === 'object' ? value : (slaDurationOf(value) ?? { days: 0, minutes: 0 })))
+  .refine((d) => Number.isInteger(d.days) && Number.isInteger(d.minutes) && d.days >= 0 && d.minutes >= 0 && d.days + d.minutes > 0, { message: DURATION_HELP })
+  .meta({
+    // Editors and the reference show what an admin writes; the object form is the parsed one.
+    anyOf: [{ type: 'number' }, { type: 'string' }],
+    description:
+      'business time: minutes (240), business hours and minutes (4h, 30m, 1h30m), or business days (1d, 2d4h): a business day is a working day of the department\'s calendar, as long as its opening hours that day (Tuesday 11:00 + 1d = Wednesday 11:00)',
+  });
+
+/**
  * A positive duration, given as minutes or as `30m`, `4h`, `1d`, `1h30m`; the result is
  * minutes. A text that is no duration becomes 0 and fails the positive check, which (unlike
  * a failed transform) lets the cross-checks of the whole config still run and report too.
@@ -70,9 +99,27 @@ const regexPattern = z.string().superRefine((pattern, ctx) => {
 });
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use a 24-hour time HH:MM, such as 08:00 or 17:30');
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
-  message: 'not a calendar date; use YYYY-MM-DD',
-});
+/**
+ * A calendar date `YYYY-MM-DD`, with one message per mistake: a German `03.10.2027` (or
+ * `3.10.2027`) is answered with its ISO spelling, an impossible `2027-02-30` as such.
+ */
+const day = z.string().superRefine((d, ctx) => {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(d)) {
+    if (!isCalendarDate(d)) ctx.addIssue({ code: 'custom', message: `${d} is not a calendar date; use YYYY-MM-DD` });
+    return;
+  }
+  const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(d.trim());
+  const iso = german ? `${german[3]}-${german[2]?.padStart(2, '0')}-${german[1]?.padStart(2, '0')}` : undefined;
+  ctx.addIssue({
+    code: 'custom',
+    message: iso && isCalendarDate(iso) ? `use a date YYYY-MM-DD: write ${iso} for ${d}` : `use a date YYYY-MM-DD, such as 2027-10-03`,
+  });
+}).meta({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+
+function isCalendarDate(d: string): boolean {
+  const at = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(d);
+}
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
@@ -90,10 +137,24 @@ const BusinessHoursSchema = z
 
 const HolidaysSchema = z
   .strictObject({
-    region: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'use an ISO 3166 code such as DE or DE-HH').optional().meta({ description: 'ISO 3166 region the dates are for, e.g. DE-HH' }),
-    dates: z.array(z.strictObject({ date: day, name: z.string().min(1) })).default([]).meta({ description: 'public holidays: `{ date: YYYY-MM-DD, name }`' }),
+    // Whether date-holidays knows the region is checked when a YAML file is loaded
+    // (shared/config/holidays.ts holidayConfigIssues), so the functions that only parse the
+    // config JSON do not bundle the library.
+    region: z
+      .string()
+      .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'use an ISO 3166 code in capitals such as DE or DE-BY')
+      .optional()
+      .meta({ description: 'ISO 3166 country or state, e.g. DE or DE-BY: its public holidays of every year count (from the date-holidays library)' }),
+    dates: z
+      .array(z.strictObject({ date: day, name: z.string().min(1) }))
+      .default([])
+      .meta({ description: 'the company\'s own holidays on top of the region\'s: `{ date: YYYY-MM-DD, name }`' }),
+    except: z
+      .array(z.string().min(1))
+      .optional()
+      .meta({ description: 'holidays of the region the company works on: a date YYYY-MM-DD, or a holiday\'s name as the region spells it (every year), e.g. Mariä Himmelfahrt' }),
   })
-  .meta({ description: 'public holidays of the company\'s region: no SLA time runs on them' });
+  .meta({ description: 'public holidays: no SLA time runs on them' });
 
 const PersonSchema = z.strictObject({
   name: z.string().min(1),
@@ -130,8 +191,8 @@ export const DepartmentSchema = z.strictObject({
     .default([])
     .meta({ description: 'categories this department owns: a relevant mention of one is routed here when no rule decided before' }),
   sla: z
-    .strictObject({ high: duration, normal: duration, low: duration })
-    .meta({ description: 'time until a case is due, per priority (high, normal, low)' }),
+    .strictObject({ high: slaDuration, normal: slaDuration, low: slaDuration })
+    .meta({ description: 'business time until a case is due, per priority (high, normal, low)' }),
   leads: z.array(PersonSchema).optional().meta({ description: 'people who lead the department (escalations go to them)' }),
   members: z.array(PersonSchema).optional().meta({ description: 'people who work the department\'s cases' }),
   notify: z.array(NotificationTargetSchema).optional(),
@@ -199,7 +260,7 @@ export const RuleSchema = z.strictObject({
       cc: oneOrMany(id).optional().meta({ description: 'departments that receive a copy' }),
       priority: z.enum(PRIORITIES).optional(),
       tags: oneOrMany(z.string().min(1)).optional(),
-      sla: duration.optional().meta({ description: 'time until due, instead of the department\'s SLA' }),
+      sla: slaDuration.optional().meta({ description: 'business time until due, instead of the department\'s SLA' }),
       requireApproval: z.boolean().optional().meta({ description: 'nobody replies publicly before someone approves the answer' }),
       continue: z.boolean().optional().meta({ description: 'keep evaluating the next rules (default: stop here)' }),
     })

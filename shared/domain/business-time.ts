@@ -30,8 +30,20 @@ export interface BusinessCalendar {
   readonly timezone: string;
   /** When SLA time runs; absent or empty: around the clock (and holidays do not apply). */
   readonly hours?: readonly BusinessHours[];
-  /** Days (`YYYY-MM-DD`, in the timezone) on which no SLA time runs. */
-  readonly holidays: readonly string[];
+  /**
+   * Days (`YYYY-MM-DD`, in the timezone) on which no SLA time runs: a list, or a set that
+   * answers for any day (shared/config resolves a region's public holidays per year).
+   */
+  readonly holidays: readonly string[] | HolidaySet;
+}
+
+/** Answers whether a day (`YYYY-MM-DD`) is a holiday; a `Set<string>` is one. */
+export interface HolidaySet {
+  has(day: string): boolean;
+}
+
+function holidaySet(cal: BusinessCalendar): HolidaySet {
+  return Array.isArray(cal.holidays) ? new Set(cal.holidays) : (cal.holidays as HolidaySet);
 }
 
 /** Days looked at without finding a working minute before a calendar is declared empty. */
@@ -60,7 +72,7 @@ export function addBusinessMinutes(start: Date, minutes: number, cal: BusinessCa
   if (remaining === 0) return new Date(startMs);
   const week = weekOf(cal);
   if (!week) return new Date(startMs + remaining);
-  const holidays = new Set(cal.holidays);
+  const holidays = holidaySet(cal);
   let day = localParts(start, cal.timezone).day;
   let idleDays = 0;
   for (;;) {
@@ -91,7 +103,7 @@ export function businessMinutesBetween(from: Date, to: Date, cal: BusinessCalend
   if (!(toMs > fromMs)) return 0;
   const week = weekOf(cal);
   if (!week) return (toMs - fromMs) / MINUTE_MS;
-  const holidays = new Set(cal.holidays);
+  const holidays = holidaySet(cal);
   const lastDay = localParts(to, cal.timezone).day;
   let total = 0;
   for (let day = localParts(from, cal.timezone).day; day <= lastDay; day = nextDay(day)) {
@@ -110,15 +122,97 @@ export function isWithinBusinessHours(at: Date, cal: BusinessCalendar): boolean 
   const week = weekOf(cal);
   if (!week) return true;
   const ms = at.getTime();
-  return windowsOn(localParts(at, cal.timezone).day, week, new Set(cal.holidays), cal.timezone).some(([open, close]) => open <= ms && ms < close);
+  return windowsOn(localParts(at, cal.timezone).day, week, holidaySet(cal), cal.timezone).some(([open, close]) => open <= ms && ms < close);
 }
 
 /**
- * When a case opened at `openedAt` is due: `slaMinutes` of business time later.
- * @throws ValidationError as addBusinessMinutes
+ * An SLA as the config gives it: whole business days (`2d`) and business minutes (`4h`,
+ * `30m`). A business day is a working day of the calendar, as long as its opening hours
+ * that day: with 08:00-18:00 on weekdays `1d` is 10 hours, on a Friday until 14:00 it is 6.
  */
-export function dueAtFor(openedAt: Date, slaMinutes: number, cal: BusinessCalendar): Date {
-  return addBusinessMinutes(openedAt, slaMinutes, cal);
+export interface SlaDuration {
+  readonly days: number;
+  readonly minutes: number;
+}
+
+/**
+ * The instant `sla` of business time after `start`: first `days` working days, then
+ * `minutes` business minutes. A day moves to the same point of the next working day (Tuesday
+ * 11:00 + 1d = Wednesday 11:00; Friday 11:00 + 1d = Monday 11:00); a start outside the hours
+ * counts from the next opening, so a whole day is due at that working day's closing time
+ * (Monday 07:00 + 1d = Monday 18:00). When the later day is shorter, the due time is its
+ * closing time. Without hours a day is 24 hours.
+ *
+ * @throws ValidationError as addBusinessMinutes, and when `days` is negative or not whole
+ * @example
+ * addBusinessDuration(new Date('2027-05-28T09:00:00Z'), { days: 1, minutes: 0 }, bavaria)
+ * // Monday 2027-05-31 11:00 Berlin: Friday 11:00 plus one working day
+ */
+export function addBusinessDuration(start: Date, sla: SlaDuration, cal: BusinessCalendar): Date {
+  if (!Number.isInteger(sla.days) || sla.days < 0) throw new ValidationError(`business days must be a whole number >= 0, got ${sla.days}`);
+  if (sla.days === 0) return addBusinessMinutes(start, sla.minutes, cal);
+  const week = weekOf(cal);
+  if (!week) return addBusinessMinutes(new Date(start.getTime() + sla.days * DAY_MS), sla.minutes, cal);
+  const holidays = holidaySet(cal);
+  const startMs = start.getTime();
+  // Where the start stands: the working day it counts in, and business time already past in it.
+  let day = localParts(start, cal.timezone).day;
+  let offset = 0;
+  let idleDays = 0;
+  for (;;) {
+    const windows = windowsOn(day, week, holidays, cal.timezone);
+    const close = windows.at(-1)?.[1];
+    if (close !== undefined && startMs < close) {
+      for (const [from, to] of windows) offset += Math.max(0, Math.min(to, startMs) - from);
+      break;
+    }
+    if (++idleDays > MAX_IDLE_DAYS) throw noWorkingTime(cal);
+    day = nextDay(day);
+  }
+  // A start before the day's first working minute has nothing of the day behind it: the
+  // first day is this one, and the due time is its closing time.
+  let remainingDays = offset === 0 ? sla.days - 1 : sla.days;
+  let target = day;
+  idleDays = 0;
+  while (remainingDays > 0) {
+    target = nextDay(target);
+    if (windowsOn(target, week, holidays, cal.timezone).length > 0) {
+      remainingDays--;
+      idleDays = 0;
+    } else if (++idleDays > MAX_IDLE_DAYS) throw noWorkingTime(cal);
+  }
+  const windows = windowsOn(target, week, holidays, cal.timezone);
+  const dayLength = windows.reduce((sum, [from, to]) => sum + (to - from), 0);
+  const at = offset === 0 ? dayLength : Math.min(offset, dayLength);
+  let due = windows.at(-1)?.[1] ?? startMs;
+  let left = at;
+  for (const [from, to] of windows) {
+    if (left <= to - from) {
+      due = from + left;
+      break;
+    }
+    left -= to - from;
+  }
+  return addBusinessMinutes(new Date(due), sla.minutes, cal);
+}
+
+/**
+ * When a case opened at `openedAt` is due: `sla` of business time later.
+ * @throws ValidationError as addBusinessDuration
+ */
+export function dueAtFor(openedAt: Date, sla: SlaDuration, cal: BusinessCalendar): Date {
+  return addBusinessDuration(openedAt, sla, cal);
+}
+
+/** `{ days: 1, minutes: 90 }` -> `1 business day 1 h 30 min`, for summaries and decisions. */
+export function describeSla(sla: SlaDuration): string {
+  const parts: string[] = [];
+  if (sla.days > 0) parts.push(`${sla.days} business day${sla.days === 1 ? '' : 's'}`);
+  const hours = Math.floor(sla.minutes / 60);
+  const minutes = sla.minutes % 60;
+  if (hours > 0) parts.push(`${hours} business hour${hours === 1 ? '' : 's'}`);
+  if (minutes > 0) parts.push(`${minutes} business minute${minutes === 1 ? '' : 's'}`);
+  return parts.length > 0 ? parts.join(' ') : '0 business minutes';
 }
 
 /** Working windows per weekday (0 = Sunday, as Date.getUTCDay), as merged minute ranges of the wall clock. */
@@ -156,7 +250,7 @@ function minuteOfDay(time: string): number {
 }
 
 /** The working windows of a local day as instants (epoch ms), earliest first. */
-function windowsOn(day: string, week: Week, holidays: ReadonlySet<string>, timezone: string): (readonly [number, number])[] {
+function windowsOn(day: string, week: Week, holidays: HolidaySet, timezone: string): (readonly [number, number])[] {
   if (holidays.has(day)) return [];
   const windows = week[new Date(`${day}T12:00:00Z`).getUTCDay()] ?? [];
   return windows.map(([from, to]) => [instantOf(day, from, timezone), instantOf(day, to, timezone)] as const);

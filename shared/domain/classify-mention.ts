@@ -10,14 +10,15 @@ import { recordOwnReply } from './own-reply.ts';
 import type { CaseJournal, CaseRepository, Clock, EventPublisher, MentionRepository, StoredMention } from './ports.ts';
 import { routeMention, type RoutingPolicy } from './route-mention.ts';
 import { routingCommandFor } from './thread-routing.ts';
+import type { SlaDuration } from './business-time.ts';
 import { addMinutes, expiresAtEpochSeconds } from './time.ts';
 
 export interface ClassifyMentionDeps {
   readonly companyId: string;
   readonly classifier: Classifier;
   readonly policy: RoutingPolicy;
-  /** Minutes until a case of a department and priority is due. */
-  readonly slaMinutes: (department: string, priority: Priority) => number;
+  /** Business time until a case of a department and priority is due (the department's `sla`). */
+  readonly sla: (department: string, priority: Priority) => SlaDuration;
   readonly retentionDays: number;
   readonly mentions: MentionRepository;
   readonly cases: CaseRepository;
@@ -26,10 +27,10 @@ export interface ClassifyMentionDeps {
   /** Where the company's own replies are recorded on their cases (shared/domain/own-reply.ts). */
   readonly journal?: CaseJournal;
   /**
-   * SLA time of a department: `minutes` of its business time after `from` (business hours
-   * and holidays). Default: wall-clock minutes.
+   * SLA time of a department: `sla` of its business time after `from` (business days and
+   * hours, holidays). Default: wall-clock time, a day 24 hours.
    */
-  readonly addSlaTime?: (department: string, from: Date, minutes: number) => Date;
+  readonly addSlaTime?: (department: string, from: Date, sla: SlaDuration) => Date;
   /** Business minutes of a department between two instants, for response times. Default: wall-clock. */
   readonly businessMinutes?: (department: string, from: Date, to: Date) => number;
   /** Minutes after resolution within which the customer's next message reopens the case (default 7 days). */
@@ -96,7 +97,7 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
   }
 
   const decided = stored.routing;
-  const slaMinutes = decided.slaMinutes ?? deps.slaMinutes(decided.department, decided.priority);
+  const sla = decided.sla ?? deps.sla(decided.department, decided.priority);
   let kase: Case = await deps.cases.ensure(
     {
       id: stored.caseId,
@@ -109,7 +110,7 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
       category: stored.classification.category,
       openedAt: now.toISOString(),
       // A rule's SLA overrides the department's for this case; it runs in business time.
-      dueAt: (deps.addSlaTime ? deps.addSlaTime(decided.department, now, slaMinutes) : addMinutes(now, slaMinutes)).toISOString(),
+      dueAt: (deps.addSlaTime ? deps.addSlaTime(decided.department, now, sla) : addMinutes(now, sla.days * 1440 + sla.minutes)).toISOString(),
       firstMentionId: mention.id,
       authorId: mention.author.id,
       version: 1,
@@ -219,8 +220,8 @@ async function applyThreadRouting(caseId: string, mention: Mention, stored: Stor
         ...(deps.approverDepartment ? { approverDepartment: deps.approverDepartment } : {}),
         dueAt: (priority) => {
           // In the case's department's business time: it keeps the case.
-          const minutes = decided.slaMinutes ?? deps.slaMinutes(current.department, priority);
-          return (deps.addSlaTime ? deps.addSlaTime(current.department, now, minutes) : addMinutes(now, minutes)).toISOString();
+          const due = decided.sla ?? deps.sla(current.department, priority);
+          return (deps.addSlaTime ? deps.addSlaTime(current.department, now, due) : addMinutes(now, due.days * 1440 + due.minutes)).toISOString();
         },
       }),
     { transitionId: `routing:${mention.id}`, actor: 'system:classify-mention' },

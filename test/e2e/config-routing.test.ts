@@ -57,14 +57,14 @@ describe('routing by a rule added in the config, on the local runtime', () => {
       department: 'workshop',
       cc: ['service'],
       tags: ['workshop'],
-      slaMinutes: 90,
-      matched: [{ rule: 'workshop-feedback', why: ['text contains "Werkstatt"'], effects: ['department workshop', 'cc service', 'tag workshop', 'SLA 90 min', 'stop'] }],
+      sla: { days: 0, minutes: 90 },
+      matched: [{ rule: 'workshop-feedback', why: ['text contains "Werkstatt"'], effects: ['department workshop', 'cc service', 'tag workshop', 'SLA 1 business hour 30 business minutes', 'stop'] }],
     });
     const cases = new DynamoCaseRepository(documents, runtime.tableName);
     const kase = await cases.get(stored?.caseId as string);
     expect(kase).toMatchObject({ department: 'workshop' });
     // The rule's 90 minutes run in the department's business hours (the company calendar).
-    expect(kase?.dueAt).toBe(casePolicyOf(config).addSlaTime('workshop', new Date(kase?.openedAt as string), 90).toISOString());
+    expect(kase?.dueAt).toBe(casePolicyOf(config).addSlaTime('workshop', new Date(kase?.openedAt as string), { days: 0, minutes: 90 }).toISOString());
     const recorded = await cases.mentionsOf(stored?.caseId as string);
     expect(recorded.map((r) => [r.department, r.role]).sort()).toEqual([
       ['service', 'cc'],

@@ -458,6 +458,24 @@ describe('company stack of the demo config', () => {
       synth.template.hasOutput('EventBusName', { Value: ref(synth.stack.events.bus) });
     });
 
+    it('outputs the whole webhook URL of each enabled webhook platform and generic source, and none for pollers', () => {
+      const urlEnding = (tail: string) => ({ Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`/${tail}$`)])] } });
+
+      const outputs = Object.keys(synth.template.findOutputs('*')).filter((id) => id.startsWith('WebhookUrl')).sort();
+
+      expect(outputs).toEqual([
+        'WebhookUrlGenericKontaktformular',
+        'WebhookUrlGenericTrustpilot',
+        'WebhookUrlLinkedin',
+        'WebhookUrlMeta',
+        'WebhookUrlTiktok',
+        'WebhookUrlX',
+        'WebhookUrlYoutube',
+      ]);
+      synth.template.hasOutput('WebhookUrlMeta', urlEnding('webhooks/meta'));
+      synth.template.hasOutput('WebhookUrlGenericTrustpilot', urlEnding('webhooks/generic/trustpilot'));
+    });
+
     it('names the stack after the company and tags it with the company id', () => {
       const artifact = synth.assembly.getStackArtifact(synth.stack.artifactId);
 
@@ -694,7 +712,7 @@ describe('company stack with one more department', () => {
       ...base,
       departments: [
         ...base.departments,
-        { id: 'marketing', name: 'Marketing', categories: [], sla: { high: 120, normal: 480, low: 2880 } },
+        { id: 'marketing', name: 'Marketing', categories: [], sla: { high: { days: 0, minutes: 120 }, normal: { days: 1, minutes: 0 }, low: { days: 2, minutes: 0 } } },
       ],
     };
     extra = synthCompany(config);

@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { parseCompanyConfigJson } from '../../config/load.ts';
+import { parseCompanyConfigJson } from '../../config/config-json.ts';
 import { requireEnv, type FunctionEnv } from '../../config/runtime-env.ts';
 import type { CompanyConfig } from '../../config/schema.ts';
 import type { Platform } from '../../domain/mention.ts';

@@ -1,3 +1,4 @@
+import { describeSla, type SlaDuration } from '../business-time.ts';
 import type { Classification } from '../classification.ts';
 import type { Category, Priority } from '../mention.ts';
 import { evaluateCondition } from './conditions.ts';
@@ -42,7 +43,7 @@ export function evaluateRules(classification: Classification, mention: RoutedMen
   const facts = factsOf(classification, mention, policy);
   let department: { id: string; rule: string } | undefined;
   let priority: { value: Priority; rule: string } | undefined;
-  let sla: { minutes: number; rule: string } | undefined;
+  let sla: { value: SlaDuration; rule: string } | undefined;
   const cc: string[] = [];
   const tags: string[] = [];
   let requireApproval = false;
@@ -79,10 +80,10 @@ export function evaluateRules(classification: Classification, mention: RoutedMen
     }
     if (then.sla !== undefined) {
       if (sla === undefined) {
-        sla = { minutes: then.sla, rule: rule.id };
-        effects.push(`SLA ${then.sla} min`);
+        sla = { value: then.sla, rule: rule.id };
+        effects.push(`SLA ${describeSla(then.sla)}`);
       } else {
-        effects.push(`SLA ${then.sla} min not taken: rule ${sla.rule} set ${sla.minutes} min`);
+        effects.push(`SLA ${describeSla(then.sla)} not taken: rule ${sla.rule} set ${describeSla(sla.value)}`);
       }
     }
     if (then.requireApproval) {
@@ -114,7 +115,7 @@ export function evaluateRules(classification: Classification, mention: RoutedMen
     reasons,
     tags,
     requireApproval,
-    ...(sla ? { slaMinutes: sla.minutes } : {}),
+    ...(sla ? { sla: sla.value } : {}),
     matched,
     keyAccounts: facts.keyAccounts.map((k) => ({ id: k.account.id, name: k.account.name, owner: k.account.owner })),
   };

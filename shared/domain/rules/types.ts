@@ -1,3 +1,4 @@
+import type { SlaDuration } from '../business-time.ts';
 import type { Category, MentionKind, Platform, Priority, Sentiment } from '../mention.ts';
 
 /**
@@ -65,7 +66,7 @@ export interface RuleAction {
   readonly priority?: Priority;
   readonly tags?: readonly string[];
   /** Minutes until the case is due, instead of the department's SLA for the priority. */
-  readonly sla?: number;
+  readonly sla?: SlaDuration;
   /** Nobody replies publicly before someone approves the answer. */
   readonly requireApproval?: boolean;
   /** Keep evaluating the rules after this one (default: stop). */
@@ -130,8 +131,8 @@ export interface Routing {
   readonly reasons: readonly string[];
   readonly tags?: readonly string[];
   readonly requireApproval?: boolean;
-  /** Minutes until due when a rule overrides the department's SLA. */
-  readonly slaMinutes?: number;
+  /** Business time until due when a rule overrides the department's SLA. */
+  readonly sla?: SlaDuration;
   /** The rules that matched, in order, with why: stored with the mention. */
   readonly matched?: readonly MatchedRule[];
   readonly keyAccounts?: readonly NamedKeyAccount[];

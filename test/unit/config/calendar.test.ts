@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calendarOf } from '../../../shared/config/calendar.ts';
+import type { HolidaySet } from '../../../shared/domain/business-time.ts';
 import { NotFoundError } from '../../../shared/domain/errors.ts';
 import { demoConfig } from '../../factories/config.ts';
 
@@ -13,7 +14,8 @@ describe('calendarOf', () => {
     // Assess
     expect(press.timezone).toBe('Europe/Berlin');
     expect(press.hours).toEqual([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '17:00' }]);
-    expect(press.holidays).toContain('2026-04-03');
+    expect(press.holidays).toMatchObject({ own: ['2026-12-24', '2026-12-31'] });
+    expect(['2026-04-03', '2027-10-31', '2026-12-24'].map((day) => (press.holidays as HolidaySet).has(day))).toEqual([true, true, true]);
   });
 
   it('lets a department\'s own hours win while it keeps the company holidays', () => {
@@ -25,7 +27,7 @@ describe('calendarOf', () => {
       { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '18:00' },
       { days: ['sat'], from: '10:00', to: '16:00' },
     ]);
-    expect(service.holidays).toHaveLength(10);
+    expect((service.holidays as HolidaySet).has('2026-05-14')).toBe(true);
   });
 
   it('lets a department\'s own holidays replace the company\'s', () => {
@@ -39,7 +41,7 @@ describe('calendarOf', () => {
     const legal = calendarOf(custom, 'legal');
 
     // Assess
-    expect(legal.holidays).toEqual(['2026-12-24']);
+    expect(['2026-12-24', '2026-04-03'].map((day) => (legal.holidays as HolidaySet).has(day))).toEqual([true, false]);
   });
 
   it('runs around the clock when the company gives no hours', () => {
@@ -50,7 +52,8 @@ describe('calendarOf', () => {
     const press = calendarOf(withoutCalendar, 'press');
 
     // Assess
-    expect(press).toEqual({ timezone: 'Europe/Berlin', holidays: [] });
+    expect(press).toMatchObject({ timezone: 'Europe/Berlin', holidays: { own: [] } });
+    expect(press.hours).toBeUndefined();
   });
 
   it('throws NotFoundError for an unknown department', () => {

@@ -53,6 +53,82 @@ describe('company config', () => {
     expect(issues[0]).toMatchObject({ file: 'companies/x.yaml', line: expect.any(Number), column: expect.any(Number) });
   });
 
+  it('gives one message with the ISO spelling for a German date', () => {
+    const text = demoYaml.replace('date: 2026-12-24', 'date: 24.12.2026');
+
+    const messages = issuesOf(text).map((i) => `${i.line}: ${i.path}: ${i.message}`);
+
+    const line = demoYaml.split('\n').findIndex((l) => l.includes('date: 2026-12-24')) + 1;
+    expect(messages).toEqual([`${line}: calendar.holidays.dates.0.date: use a date YYYY-MM-DD: write 2026-12-24 for 24.12.2026`]);
+  });
+
+  it('gives one message for a date that is not in the calendar', () => {
+    const messages = issuesOf(demoYaml.replace('date: 2026-12-24', 'date: 2026-02-30')).map((i) => `${i.path}: ${i.message}`);
+
+    expect(messages).toEqual(['calendar.holidays.dates.0.date: 2026-02-30 is not a calendar date; use YYYY-MM-DD']);
+  });
+
+  it('suggests the weekday for German and English day names', () => {
+    const text = demoYaml.replace('days: [mon, tue, wed, thu, fri], from: "08:00", to: "17:00"', 'days: [Mo, Di, Mi, Do, Montag, Sunday], from: "08:00", to: "17:00"');
+
+    const messages = issuesOf(text).map((i) => `${i.path}: ${i.message}`);
+
+    const allowed = 'use one of: mon, tue, wed, thu, fri, sat, sun';
+    expect(messages).toEqual([
+      `calendar.businessHours.0.days.0: "Mo" is not allowed; ${allowed} (did you mean "mon"?)`,
+      `calendar.businessHours.0.days.1: "Di" is not allowed; ${allowed} (did you mean "tue"?)`,
+      `calendar.businessHours.0.days.2: "Mi" is not allowed; ${allowed} (did you mean "wed"?)`,
+      `calendar.businessHours.0.days.3: "Do" is not allowed; ${allowed} (did you mean "thu"?)`,
+      `calendar.businessHours.0.days.4: "Montag" is not allowed; ${allowed} (did you mean "mon"?)`,
+      `calendar.businessHours.0.days.5: "Sunday" is not allowed; ${allowed} (did you mean "sun"?)`,
+    ]);
+  });
+
+  it('suggests the list of weekdays for a range such as Mo-Fr', () => {
+    const text = demoYaml.replace('days: [mon, tue, wed, thu, fri], from: "08:00", to: "17:00"', 'days: [Mo-Fr], from: "08:00", to: "17:00"');
+
+    const messages = issuesOf(text).map((i) => `${i.path}: ${i.message}`);
+
+    expect(messages).toEqual([
+      'calendar.businessHours.0.days.0: "Mo-Fr" is not allowed; use one of: mon, tue, wed, thu, fri, sat, sun (did you mean [mon, tue, wed, thu, fri]?)',
+    ]);
+  });
+
+  it('names a key indented under a key that has a value as bad indentation, at its line', () => {
+    const text = demoYaml.replace('  name: Radwerk Hansen GmbH', '   name: Radwerk Hansen GmbH');
+
+    const issues = issuesOf(text);
+
+    const line = demoYaml.split('\n').indexOf('  name: Radwerk Hansen GmbH') + 1;
+    expect(issues).toEqual([
+      {
+        file: 'companies/x.yaml',
+        line,
+        column: 4,
+        path: '',
+        message: `bad indentation: "name" is indented more than "id" on line ${line - 1}, which has a value already; keys of one mapping start at the same column (column 3 here)`,
+      },
+    ]);
+  });
+
+  it('names a key that starts between two block columns as bad indentation, suggesting its sibling\'s column', () => {
+    const text = demoYaml.replace('  timezone: Europe/Berlin', ' timezone: Europe/Berlin');
+
+    const messages = issuesOf(text).map((i) => `${i.line}:${i.column}: ${i.message}`);
+
+    const line = demoYaml.split('\n').indexOf('  timezone: Europe/Berlin') + 1;
+    expect(messages).toEqual([`${line}:2: bad indentation: "timezone" starts at column 2, but no block above starts there; did you mean column 3, as "locale" on line ${line - 1}?`]);
+  });
+
+  it('advises quoting only for a text that contains ": ", once per line', () => {
+    const text = demoYaml.replace('  name: Radwerk Hansen GmbH', '  name: Radwerk: Hansen GmbH');
+
+    const messages = issuesOf(text).map((i) => `${i.line}:${i.column}: ${i.message}`);
+
+    const line = demoYaml.split('\n').indexOf('  name: Radwerk Hansen GmbH') + 1;
+    expect(messages).toEqual([`${line}:9: Nested mappings are not allowed in compact mappings; quote a text that contains ": " (a colon and a space)`]);
+  });
+
   it('says so when the file does not exist', async () => {
     await expect(loadCompanyConfig('nobody')).rejects.toThrow(/companies\/nobody\.yaml:1:1: cannot read the config/);
   });

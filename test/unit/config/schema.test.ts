@@ -197,11 +197,12 @@ describe('company config schema: what it accepts', () => {
     expect([durationMinutes('45m'), durationMinutes('4h'), durationMinutes('1d'), durationMinutes('1h30m'), durationMinutes('soon')]).toEqual([45, 240, 1440, 90, undefined]);
   });
 
-  it('normalizes single values to lists and durations to minutes', () => {
+  it('normalizes single values to lists and SLAs to business days and minutes', () => {
     const config = parseCompanyConfigYaml(configYaml({ rules: '    - id: q\n      when: { category: question, language: en }\n      then: { department: sales, cc: service, sla: 2h }\n' }), 'x.yaml');
 
-    expect(config.departments[0]?.sla).toEqual({ high: 60, normal: 240, low: 1440 });
-    expect(config.routing.rules[1]).toEqual({ id: 'q', when: { category: ['question'], language: ['en'] }, then: { department: 'sales', cc: ['service'], sla: 120 } });
+    expect(config.departments[0]?.sla).toEqual({ high: { days: 0, minutes: 60 }, normal: { days: 0, minutes: 240 }, low: { days: 1, minutes: 0 } });
+    expect(config.departments[1]?.sla).toEqual({ high: { days: 0, minutes: 60 }, normal: { days: 0, minutes: 240 }, low: { days: 0, minutes: 1440 } });
+    expect(config.routing.rules[1]).toEqual({ id: 'q', when: { category: ['question'], language: ['en'] }, then: { department: 'sales', cc: ['service'], sla: { days: 0, minutes: 120 } } });
   });
 
   it('survives the trip through a function environment unchanged', async () => {
@@ -235,7 +236,7 @@ describe('example configs route as their comments say', () => {
 
     const routing = routeMention({ ...classification, category: 'complaint', sentiment: 'negative' }, policy, mention);
 
-    expect(routing).toMatchObject({ department: 'sales', cc: ['support'], priority: 'high', slaMinutes: 60, tags: ['key-account', 'escalation'] });
+    expect(routing).toMatchObject({ department: 'sales', cc: ['support'], priority: 'high', sla: { days: 0, minutes: 60 }, tags: ['key-account', 'escalation'] });
     expect(routing.keyAccounts?.[0]?.owner.name).toBe('Jonas Berg');
     expect(routing.reasons.join('\n')).toContain('account owner Jonas Berg');
   });

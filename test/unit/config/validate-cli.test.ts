@@ -17,12 +17,13 @@ describe('backchannel validate', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bc-validate-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('exits 0 for valid configs and says what it found', async () => {
+  it('exits 0 for valid configs and says what it found, with each department\'s SLAs in business days and hours', async () => {
     const result = await run(['companies/demo.yaml', 'companies/manufacturer.yaml']);
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('companies/demo.yaml: valid (company demo, 6 departments');
     expect(result.stdout).toContain('companies/manufacturer.yaml: valid (company manufacturer');
+    expect(result.stdout).toContain('\n  product: first response within 1 business day (high), 3 business days (normal), 5 business days (low); hours mon-fri 08:00-17:00; holidays DE-HH + 2 own days\n');
   });
 
   it('exits 2 and prints every problem as file:line:column: path: message', async () => {

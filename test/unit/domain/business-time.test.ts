@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { calendarOf } from '../../../shared/config/calendar.ts';
 import {
+  addBusinessDuration,
   addBusinessMinutes,
   businessMinutesBetween,
   dueAtFor,
@@ -267,10 +268,84 @@ describe('instantOf (wall clock to instant)', () => {
 describe('dueAtFor', () => {
   it('is the SLA in the department\'s business time', () => {
     // Act: a high-priority service complaint (60 min) on Friday evening
-    const due = dueAtFor(at('2026-01-16T16:45:00Z'), 60, serviceDesk); // Fri 17:45
+    const due = dueAtFor(at('2026-01-16T16:45:00Z'), { days: 0, minutes: 60 }, serviceDesk); // Fri 17:45
 
     // Assess
     expect(due.toISOString()).toBe('2026-01-17T09:45:00.000Z'); // Sat 10:45
+  });
+});
+
+describe('addBusinessDuration', () => {
+  /** Weekdays 08:00-18:00 except Friday 08:00-14:00, in Berlin, with one holiday. */
+  const shortFriday: BusinessCalendar = {
+    timezone: 'Europe/Berlin',
+    hours: [
+      { days: ['mon', 'tue', 'wed', 'thu'], from: '08:00', to: '18:00' },
+      { days: ['fri'], from: '08:00', to: '14:00' },
+    ],
+    holidays: ['2026-01-14'],
+  };
+  const oneDay = { days: 1, minutes: 0 };
+
+  it('moves a business day to the same time of the next working day, not 24 business hours on', () => {
+    // Act: Monday 2026-01-12 11:00 Berlin
+    const due = addBusinessDuration(at('2026-01-12T10:00:00Z'), oneDay, shortFriday);
+
+    // Assess: Tuesday 11:00 (24 business hours would be Thursday 15:00)
+    expect(due.toISOString()).toBe('2026-01-13T10:00:00.000Z');
+  });
+
+  it('skips weekends and holidays when counting days', () => {
+    // Act: Tuesday 11:00 + 2 days: Wednesday is a holiday, so Thursday, then Friday
+    const due = addBusinessDuration(at('2026-01-13T10:00:00Z'), { days: 2, minutes: 0 }, shortFriday);
+
+    // Assess
+    expect(due.toISOString()).toBe('2026-01-16T10:00:00.000Z');
+  });
+
+  it('ends a whole day that starts before opening at that day\'s closing time', () => {
+    // Act: Monday 07:00 Berlin
+    const due = addBusinessDuration(at('2026-01-12T06:00:00Z'), oneDay, shortFriday);
+
+    // Assess: Monday 18:00
+    expect(due.toISOString()).toBe('2026-01-12T17:00:00.000Z');
+  });
+
+  it('counts a start after closing from the next working day', () => {
+    // Act: Friday 2026-01-16 15:00, after the short Friday closed
+    const due = addBusinessDuration(at('2026-01-16T14:00:00Z'), oneDay, shortFriday);
+
+    // Assess: the whole Monday, to 18:00
+    expect(due.toISOString()).toBe('2026-01-19T17:00:00.000Z');
+  });
+
+  it('stops at the closing time of a shorter day', () => {
+    // Act: Thursday 2026-01-15 16:00 (8 hours into the day) + 1 day: Friday has 6 hours
+    const due = addBusinessDuration(at('2026-01-15T15:00:00Z'), oneDay, shortFriday);
+
+    // Assess: Friday 14:00
+    expect(due.toISOString()).toBe('2026-01-16T13:00:00.000Z');
+  });
+
+  it('adds the hours after the days', () => {
+    // Act: Thursday 16:00 + 1 day 3 hours: Friday 14:00 (shorter day), then 3 business hours into Monday
+    const due = addBusinessDuration(at('2026-01-15T15:00:00Z'), { days: 1, minutes: 180 }, shortFriday);
+
+    // Assess: Monday 11:00
+    expect(due.toISOString()).toBe('2026-01-19T10:00:00.000Z');
+  });
+
+  it('counts a day as 24 hours around the clock', () => {
+    // Act
+    const due = addBusinessDuration(at('2026-01-12T10:00:00Z'), { days: 2, minutes: 30 }, { timezone: 'Europe/Berlin', holidays: [] });
+
+    // Assess
+    expect(due.toISOString()).toBe('2026-01-14T10:30:00.000Z');
+  });
+
+  it('refuses a part of a day', () => {
+    // Act / Assess
+    expect(() => addBusinessDuration(at('2026-01-12T10:00:00Z'), { days: 0.5, minutes: 0 }, shortFriday)).toThrow(ValidationError);
   });
 });
 

@@ -20,7 +20,7 @@ function setup(now = NOW) {
     companyId: 'demo',
     classifier: new KeywordClassifier(),
     policy: { departments: config.departments, fallback: config.routing.fallback },
-    slaMinutes: () => 240,
+    sla: () => ({ days: 0, minutes: 240 }),
     retentionDays: 365,
     mentions,
     cases,
@@ -28,7 +28,7 @@ function setup(now = NOW) {
     clock,
     journal: undefined,
     // Business time here: every minute counts twice as long (a stand-in that shows it is used).
-    addSlaTime: (_department, from, minutes) => new Date(from.getTime() + 2 * minutes * 60_000),
+    addSlaTime: (_department, from, sla) => new Date(from.getTime() + 2 * sla.minutes * 60_000),
     businessMinutes: (_department, from, to) => Math.round((to.getTime() - from.getTime()) / 120_000),
     reopenWindowMinutes: 7 * 1440,
     approverDepartment: () => 'press',

@@ -15,7 +15,7 @@ function setup() {
     companyId: 'demo',
     classifier: new KeywordClassifier(),
     policy: { departments: config.departments, fallback: config.routing.fallback },
-    slaMinutes: (department, priority) => config.departments.find((d) => d.id === department)!.sla[priority],
+    sla: (department, priority) => config.departments.find((d) => d.id === department)!.sla[priority],
     retentionDays: 365,
     mentions,
     cases,

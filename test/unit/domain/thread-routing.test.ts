@@ -231,7 +231,7 @@ describe('classifyMention: a crisis message in an existing service thread', () =
       companyId: 'demo',
       classifier: new KeywordClassifier(),
       policy: routingPolicyOf(config),
-      slaMinutes: (department, priority) => config.departments.find((d) => d.id === department)?.sla[priority] ?? 1440,
+      sla: (department, priority) => config.departments.find((d) => d.id === department)?.sla[priority] ?? { days: 1, minutes: 0 },
       retentionDays: 365,
       mentions,
       cases,

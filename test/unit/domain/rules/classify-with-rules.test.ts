@@ -39,7 +39,7 @@ function setup() {
     companyId: 'acme',
     classifier: complaint,
     policy: routingPolicyOf(config),
-    slaMinutes: (department, priority) => config.departments.find((d) => d.id === department)!.sla[priority],
+    sla: (department, priority) => config.departments.find((d) => d.id === department)!.sla[priority],
     retentionDays: 30,
     mentions,
     cases,
@@ -84,7 +84,7 @@ describe('classifyMention with routing rules', () => {
       {
         rule: 'key-account-complaint',
         why: ['category complaint is one of complaint', 'key account Nordwerk AG ("Nordwerk" in the text), account owner Jonas Berg'],
-        effects: ['department sales', 'cc support', 'cc press', 'priority high', 'tag key-account', 'SLA 30 min', 'approval required before replying', 'stop'],
+        effects: ['department sales', 'cc support', 'cc press', 'priority high', 'tag key-account', 'SLA 30 business minutes', 'approval required before replying', 'stop'],
       },
     ]);
   });

@@ -128,17 +128,17 @@ describe('evaluateRules: order, stop and continue', () => {
 
   it('keeps the department, priority and SLA of the first rule that set them and says so', () => {
     const policy = policyWith([
-      { id: 'a', when: { category: ['question'] }, then: { department: 'sales', priority: 'high', sla: 30, continue: true } },
-      { id: 'b', when: {}, then: { department: 'press', priority: 'low', sla: 600 } },
+      { id: 'a', when: { category: ['question'] }, then: { department: 'sales', priority: 'high', sla: { days: 0, minutes: 30 }, continue: true } },
+      { id: 'b', when: {}, then: { department: 'press', priority: 'low', sla: { days: 1, minutes: 0 } } },
     ]);
 
     const routing = evaluateRules(classification(), mention, policy);
 
-    expect(routing).toMatchObject({ department: 'sales', priority: 'high', slaMinutes: 30 });
+    expect(routing).toMatchObject({ department: 'sales', priority: 'high', sla: { days: 0, minutes: 30 } });
     expect(routing.matched?.[1]?.effects).toEqual([
       'department press not taken: rule a decided sales',
       'priority low not taken: rule a set high',
-      'SLA 600 min not taken: rule a set 30 min',
+      'SLA 1 business day not taken: rule a set 30 business minutes',
       'stop',
     ]);
   });
@@ -189,11 +189,11 @@ describe('evaluateRules: actions', () => {
   });
 
   it('sets priority, SLA and approval from the rule', () => {
-    const policy = policyWith([{ id: 'r', when: {}, then: { department: 'legal', priority: 'high', sla: 45, requireApproval: true } }]);
+    const policy = policyWith([{ id: 'r', when: {}, then: { department: 'legal', priority: 'high', sla: { days: 0, minutes: 45 }, requireApproval: true } }]);
 
     const routing = evaluateRules(classification(), mentionFactory(), policy);
 
-    expect(routing).toMatchObject({ department: 'legal', priority: 'high', slaMinutes: 45, requireApproval: true });
+    expect(routing).toMatchObject({ department: 'legal', priority: 'high', sla: { days: 0, minutes: 45 }, requireApproval: true });
     expect(routing.reasons).toContain('priority high from rule r');
   });
 
