@@ -96,6 +96,18 @@ describe('the local runtime\'s console, short lines (the default)', () => {
     expect(log).toEqual([expect.stringMatching(/^POST \/webhooks\/meta -> 401, .+/)]);
   });
 
+  it('prints nothing for an SLA sweep that changed nothing', async () => {
+    // Arrange: nothing is overdue
+    await runtime.waitForIdle(30_000);
+    log.length = 0;
+
+    // Act
+    await runtime.fireSchedule('sla-sweep');
+
+    // Assess
+    expect(log).toEqual([]);
+  });
+
   it('prints a status line once after work was done, then nothing while idle', async () => {
     // Arrange: the first test's mention was done by classify-mention and handle-department
     await runtime.waitForIdle(30_000);
