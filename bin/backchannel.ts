@@ -28,7 +28,7 @@ Options:
   --memory        keep everything in memory instead of .backchannel/<company>/
   --json-logs     print the functions' JSON log records and the routine lines (each event's
                   routing, each schedule fire) instead of the short lines; either way the
-                  records go to .backchannel/<company>/logs/functions.jsonl
+                  records go to .backchannel/<company>/logs/functions.jsonl (not with --memory)
   --demo          play the bundled sample webhooks (companies/<id>-webhooks/) through a
                   fresh in-memory runtime, print the cases per department, and exit
   -h, --help      show this help`,
@@ -199,7 +199,8 @@ async function startCommand(args: string[]): Promise<number> {
     ...(dataDir ? { dataDir } : {}),
     ...(queueJournal ? {} : { queueJournal: false }),
     ...(values['json-logs'] ? { logFormat: 'json' as const } : {}),
-    log: (line) => process.stderr.write(`${timestamped(line)}\n`),
+    // A JSON record carries its own timestamp and stays a JSON line, for jq.
+    log: (line) => process.stderr.write(`${line.startsWith('{') ? line : timestamped(line)}\n`),
   });
 
   const out: string[] = [`Backchannel is running for ${config.company.name} (${company})`, '', 'Webhook URLs:'];
