@@ -4,6 +4,7 @@
  *
  * Exit codes: 0 done, 1 failed, 2 usage error.
  */
+import './quiet-notices.ts';
 import path from 'node:path';
 import { caseCommand, casesCommand } from './commands/cases.ts';
 import { dlqCommand } from './commands/dlq.ts';
@@ -16,7 +17,7 @@ import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositi
 const COMMANDS: Record<string, Command> = {
   start: {
     summary: 'run the pipeline on this machine',
-    usage: `Usage: backchannel start [--company <id>] [--port <n>] [--memory] [--demo]
+    usage: `Usage: backchannel start [--company <id>] [--port <n>] [--memory] [--json-logs] [--demo]
 
 Runs the company's stack locally: DynamoDB (dynalite), SQS (local-aws-sqs), the event bus,
 the functions and the HTTP API with the webhook routes. Stop it with Ctrl+C.
@@ -25,6 +26,9 @@ Options:
   --company <id>  company config companies/<id>.yaml (default: ${DEFAULT_COMPANY})
   --port <n>      port of the HTTP API (default: 3000; 0 picks a free one)
   --memory        keep everything in memory instead of .backchannel/<company>/
+  --json-logs     print the functions' JSON log records and the routine lines (each event's
+                  routing, each schedule fire) instead of the short lines; either way the
+                  records go to .backchannel/<company>/logs/functions.jsonl (not with --memory)
   --demo          play the bundled sample webhooks (companies/<id>-webhooks/) through a
                   fresh in-memory runtime, print the cases per department, and exit
   -h, --help      show this help`,
@@ -133,7 +137,7 @@ function timestamped(line: string): string {
 async function startCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { company: { type: 'string' }, port: { type: 'string' }, memory: { type: 'boolean' }, demo: { type: 'boolean' } },
+    { company: { type: 'string' }, port: { type: 'string' }, memory: { type: 'boolean' }, 'json-logs': { type: 'boolean' }, demo: { type: 'boolean' } },
     'start',
   );
   if (wantsHelp(values, 'start')) return 0;
@@ -177,7 +181,9 @@ async function startCommand(args: string[]): Promise<number> {
     port: port ?? 3000,
     ...(dataDir ? { dataDir } : {}),
     ...(queueJournal ? {} : { queueJournal: false }),
-    log: (line) => process.stderr.write(`${timestamped(line)}\n`),
+    ...(values['json-logs'] ? { logFormat: 'json' as const } : {}),
+    // A JSON record carries its own timestamp and stays a JSON line, for jq.
+    log: (line) => process.stderr.write(`${line.startsWith('{') ? line : timestamped(line)}\n`),
   });
 
   const out: string[] = [`Backchannel is running for ${config.company.name} (${company})`, '', 'Webhook URLs:'];
@@ -199,6 +205,7 @@ async function startCommand(args: string[]): Promise<number> {
     `Admin API:         ${runtime.url}/cases, ${runtime.tokensFile ? `tokens in ${path.relative(process.cwd(), runtime.tokensFile)}` : `admin token ${Object.entries(runtime.adminTokens).find(([, c]) => c.sub === 'local:admin')?.[0] ?? '(none)'} (in memory, this run only)`}`,
     `Notifications:     ${shownPath(runtime.outboxDir)}/<department>.jsonl (Slack, Teams and e-mail stay on this machine)`,
     `Alerts:            ${shownPath(runtime.outboxDir)}/alerts.jsonl (the stack's alarms, evaluated every minute)`,
+    `Function logs:     ${runtime.functionLogFile ? `${shownPath(runtime.functionLogFile)} (JSON; ` : '('}${values['json-logs'] ? 'printed below as JSON)' : 'short lines below, --json-logs prints the JSON)'}`,
     '',
     sendHint(config, platformRegistry.adapters.filter((a) => a.isEnabled(config)).map((a) => a.id), runtime.url, dataDir !== undefined),
     'Stop with Ctrl+C.',

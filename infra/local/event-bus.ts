@@ -59,6 +59,10 @@ export interface LocalEventBusOptions {
   /** Returns why the caller may not put events on the bus, or undefined when it may. */
   readonly authorize?: (caller: Caller) => string | undefined;
   readonly log?: (line: string) => void;
+  /** Where each event's routing goes (`event "..." from ... -> rule, ...` or `no matching rule`): not a problem, so not `log`. */
+  readonly debug?: (line: string) => void;
+  /** Sees every event the bus accepted, matched or not (the runtime prints case changes from them). */
+  readonly observe?: (event: EventEnvelope) => void;
   readonly now?: () => Date;
 }
 
@@ -82,6 +86,7 @@ export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBu
   const { bus, region, accountId } = options;
   for (const rule of bus.rules) validatePattern(rule.pattern, rule.id);
   const log = options.log ?? (() => {});
+  const debug = options.debug ?? (() => {});
   const now = options.now ?? (() => new Date());
   const arn = `arn:aws:events:${region}:${accountId}:event-bus/${bus.name}`;
 
@@ -111,7 +116,9 @@ export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBu
     }
     const envelope: EventEnvelope = { version: '0', id: randomUUID(), account: accountId, region, ...parsed };
     const matched = bus.rules.filter((rule) => matchesPattern(rule.pattern, envelope));
-    log(`event "${envelope['detail-type']}" from ${envelope.source} -> ${matched.length ? matched.map((r) => r.id).join(', ') : 'no matching rule'}`);
+    // An event that no rule wants (a case change with nobody to tell) is normal: a debug line.
+    debug(`event "${envelope['detail-type']}" from ${envelope.source} -> ${matched.length ? matched.map((r) => r.id).join(', ') : 'no matching rule'}`);
+    options.observe?.(envelope);
     try {
       await Promise.all(matched.map((rule: RuleSpec) => deliverOrDeadLetter(rule, JSON.stringify(envelope), envelope.id)));
     } catch (error) {

@@ -27,6 +27,8 @@ export interface HttpServerOptions {
    */
   readonly adminAuthorizer?: (authorization: string | undefined) => RequestAuthorizer | undefined;
   readonly log?: (line: string) => void;
+  /** A few words about a function's result that its request's line adds after the status (`POST /webhooks/meta -> 200, 3 mentions`). */
+  readonly describe?: (result: unknown) => string | undefined;
   /** Timeouts and the connection bound; default DEFAULT_CONNECTION_LIMITS. */
   readonly limits?: Partial<ConnectionLimits>;
 }
@@ -98,14 +100,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
       authorizer,
     );
     let response: HttpResponse;
+    let note: string | undefined;
     try {
-      response = toHttpResponse(await options.invoke(match.route.functionId, event));
+      const result = await options.invoke(match.route.functionId, event);
+      note = options.describe?.(result);
+      response = toHttpResponse(result);
     } catch (error) {
       // API Gateway answers a failed invocation with a generic 500; the error stays in the log.
       log(`${match.routeKey} -> ${match.route.functionId} failed: ${(error as Error).stack ?? String(error)}`);
       response = gatewayError(500, 'Internal Server Error');
     }
-    log(`${method} ${url.split('?')[0]} -> ${response.statusCode}`);
+    log(`${method} ${url.split('?')[0]} -> ${response.statusCode}${note ? `, ${note}` : ''}`);
     write(res, response);
   };
 

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -6,11 +7,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
+import { withLogSink } from '../../shared/observability/powertools.ts';
 import { allDeadLetterQueues, buildTopology, type FunctionSpec, type Topology } from '../topology.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type LocalBackend } from './backends.ts';
 import { authorizerOf, createAdminTokens, type TokenClaims } from './admin-tokens.ts';
 import { startLocalAlarms, type AlarmTransition, type LocalAlarms } from './alarms.ts';
 import { createAsyncInvoker } from './async-invoke.ts';
+import { caseLineOf, httpNoteOf, parseLogRecord, peopleNamesOf, shortLineOf, StatusLine, type LogRecord } from './console-log.ts';
 import { createLocalEventBus } from './event-bus.ts';
 import { validatePattern } from './event-pattern.ts';
 import type { ConnectionLimits } from './connection-limits.ts';
@@ -50,7 +53,21 @@ export interface RuntimeOptions {
   readonly secrets?: Readonly<Record<string, string>>;
   /** Overrides every queue's visibility timeout, so tests see retries within seconds. */
   readonly visibilityTimeoutSeconds?: number;
+  /**
+   * Lines for a person (default stderr): one per HTTP request (`POST /webhooks/meta -> 200,
+   * 3 mentions`), per routed mention and case change (`case c_1 service: new -> assigned
+   * (Ole Hansen)`), per notification, per warning or failure, and the status line.
+   */
   readonly log?: (line: string) => void;
+  /**
+   * 'short' (default): the functions' Powertools records stay off `log` but for the short
+   * lines above. 'json': every record the log level lets through goes to `log` as its JSON
+   * line, with the runtime's debug lines (event routing, schedule fires). Either way the
+   * records are appended to `<dataDir>/logs/functions.jsonl` when there is a data directory.
+   */
+  readonly logFormat?: 'short' | 'json';
+  /** Seconds between status lines while work is pending (default 60); 0 prints one only on `reportStatus()`. */
+  readonly statusIntervalSeconds?: number;
   /** Arms the schedules' timers (default true); `fireSchedule` works either way. */
   readonly startScheduler?: boolean;
   /**
@@ -106,6 +123,8 @@ export interface Runtime {
   readonly tokensFile: string | undefined;
   /** The notification outbox: Slack, Teams and e-mail land here as JSON lines, nothing is sent. */
   readonly outboxDir: string;
+  /** Where the functions' JSON log records are appended (`<dataDir>/logs/functions.jsonl`); undefined in memory. */
+  readonly functionLogFile: string | undefined;
   /**
    * Resolves once every queue is empty and nothing is in flight (two checks in a row).
    * @throws RuntimeNotIdleError listing what is still busy after `timeoutMs`
@@ -122,6 +141,12 @@ export interface Runtime {
    * `<outboxDir>/alerts.jsonl`. Resolves with the alarms that changed.
    */
   evaluateAlarms(): Promise<AlarmTransition[]>;
+  /**
+   * Logs the status line (`queued 12 · in flight 3 · done 240 · failed 1`) when work is
+   * pending or the counts moved since the last one, and resolves with it; undefined while idle.
+   * The runtime calls it every `statusIntervalSeconds`.
+   */
+  reportStatus(): Promise<string | undefined>;
   /** Stops everything it started; pollers finish their current batch first. */
   stop(): Promise<void>;
 }
@@ -152,6 +177,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const logFormat = options.logFormat ?? 'short';
+  // Routine lines (each event's routing, each schedule fire) only with the JSON records.
+  const debug = logFormat === 'json' ? log : () => {};
   const topology = options.topology ?? buildTopology(options.config);
   const region = LOCAL_REGION;
   const accountId = LOCAL_ACCOUNT_ID;
@@ -180,6 +208,28 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await claimDataDir(options.dataDir, options.config.company.id);
       cleanup.push(() => rm(path.join(options.dataDir as string, RUNTIME_RECORD_FILE), { force: true }));
     }
+    // The functions' Powertools records: all of them in a file beside the data, on the
+    // console as JSON with 'json', else only the short lines a person needs.
+    const functionLogFile = options.dataDir ? path.join(options.dataDir, 'logs', 'functions.jsonl') : undefined;
+    let functionLog: { write(line: string): unknown } | undefined;
+    if (functionLogFile) {
+      await mkdir(path.dirname(functionLogFile), { recursive: true });
+      const stream = createWriteStream(functionLogFile, { flags: 'a' });
+      stream.on('error', (error) => log(`writing ${functionLogFile} failed: ${error.message}`));
+      functionLog = stream;
+      cleanup.push(() => new Promise<void>((resolve) => stream.end(() => resolve())));
+    }
+    const onRecord = (json: string, printed: boolean, records?: LogRecord[]): void => {
+      if (printed) {
+        functionLog?.write(`${json}\n`);
+        if (logFormat === 'json') log(json);
+      }
+      const record = parseLogRecord(json);
+      if (!record) return;
+      records?.push(record);
+      const line = logFormat === 'short' ? shortLineOf(record) : undefined;
+      if (line) log(line);
+    };
     // Notifications never leave the machine: every function gets NOTIFY_OUTBOX_DIR.
     let outboxDir = options.outboxDir ?? (options.dataDir ? path.join(options.dataDir, 'outbox') : undefined);
     if (!outboxDir) {
@@ -240,11 +290,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       log(`local AWS endpoint refused a request: ${reason}`);
       return reason;
     };
+    const nameOf = peopleNamesOf(options.config);
     const bus = createLocalEventBus({
       bus: topology.bus,
       region,
       accountId,
       log,
+      debug,
+      // Every routed mention and case change passes the bus: one line each.
+      observe: (event) => {
+        const line = caseLineOf(event, nameOf);
+        if (line) log(line);
+      },
       deliver: async (queueId, body) => {
         await sqs.send(new SendMessageCommand({ QueueUrl: queues.urls[queueId], MessageBody: body }));
       },
@@ -300,7 +357,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         credentials,
         ...(options.notifications === 'webhooks' ? {} : { outboxDir }),
       });
-      functions.set(spec.id, { spec, env, handler: (await loadHandlerModule(spec)).createHandler(env) });
+      const handler = await withLogSink(onRecord, async () => (await loadHandlerModule(spec)).createHandler(env));
+      functions.set(spec.id, { spec, env, handler });
     }
     let invocations = 0;
     // Failed invocations per function id, for the alarms.
@@ -308,12 +366,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // After a burst, one full GC once the functions are quiet (with node --expose-gc).
     const idleGc = startIdleGc({ busy: () => invocations > 0 });
     cleanup.push(async () => idleGc.stop());
-    const invoke = async (functionId: string, event: unknown): Promise<unknown> => {
+    /** Invokes a function; what it logs goes to onRecord, and into `records` when given. */
+    const invoke = async (functionId: string, event: unknown, records?: LogRecord[]): Promise<unknown> => {
       const fn = functions.get(functionId);
       if (!fn) throw new Error(`unknown function "${functionId}"`);
       invocations++;
       try {
-        return await invokeFunction(fn, event, { region, accountId });
+        return await withLogSink((json, printed) => onRecord(json, printed, records), () => invokeFunction(fn, event, { region, accountId }));
       } catch (error) {
         functionErrors.set(functionId, (functionErrors.get(functionId) ?? 0) + 1);
         throw error;
@@ -363,6 +422,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       schedules: topology.schedules,
       start: options.startScheduler ?? true,
       log,
+      debug,
       invoke: (schedule, payload) => invokeAsync(schedule.targetFunction, payload),
     });
     cleanup.push(() => scheduler.stop());
@@ -374,7 +434,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // The admin routes' authorizer: a known token becomes what AWS's authorizer passes on
     // (a person's JWT claims; the local admin as the IAM caller, see admin-tokens.ts).
     const adminAuthorizer = (authorization: string | undefined) => authorizerOf(adminTokens, authorization);
-    const http: LocalHttpServer = await startHttpServer({ routes, invoke, port, accountId, log, adminAuthorizer, ...(options.httpLimits ? { limits: options.httpLimits } : {}) }).catch((error: unknown) => {
+    // What a request's function logged adds a few words to its line: `-> 200, 3 mentions`.
+    const httpNotes = new WeakMap<object, string>();
+    const invokeHttp = async (functionId: string, event: unknown): Promise<unknown> => {
+      const records: LogRecord[] = [];
+      const result = await invoke(functionId, event, records);
+      const note = httpNoteOf(records);
+      if (note && typeof result === 'object' && result !== null) httpNotes.set(result, note);
+      return result;
+    };
+    const describe = (result: unknown) => (typeof result === 'object' && result !== null ? httpNotes.get(result) : undefined);
+    const http: LocalHttpServer = await startHttpServer({ routes, invoke: invokeHttp, describe, port, accountId, log, adminAuthorizer, ...(options.httpLimits ? { limits: options.httpLimits } : {}) }).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
       throw new RuntimeStartError(`port ${port} is in use: pass another port (0 picks a free one)`, { cause: error });
     });
@@ -407,6 +477,33 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       },
     });
     cleanup.push(() => alarms.stop());
+
+    // "queued" counts every message not yet done, those in a poller's hands included.
+    const status = new StatusLine({
+      queued: async () => (await Promise.all(queues.list.map((q) => queueDepth(sqs, q.url)))).reduce((a, b) => a + b, 0),
+      inFlight: () => invocations,
+      processed: () =>
+        pollers.reduce(
+          (sum, poller) => {
+            const counts = poller.processed();
+            return { done: sum.done + counts.done, failed: sum.failed + counts.failed };
+          },
+          { done: 0, failed: 0 },
+        ),
+    });
+    const reportStatus = async (): Promise<string | undefined> => {
+      const line = await status.next();
+      if (line) log(line);
+      return line;
+    };
+    const statusSeconds = options.statusIntervalSeconds ?? 60;
+    if (statusSeconds > 0) {
+      const timer = setInterval(() => {
+        reportStatus().catch((error: unknown) => log(`status line failed: ${(error as Error).message}`));
+      }, statusSeconds * 1000);
+      timer.unref();
+      cleanup.push(async () => clearInterval(timer));
+    }
 
     const webhookUrls = webhookUrlsOf(topology, routes, http.url);
     if (options.dataDir) {
@@ -452,6 +549,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       adminTokens: adminTokens.tokens,
       tokensFile: adminTokens.file,
       outboxDir,
+      functionLogFile,
       waitForIdle: async (timeoutMs = 30_000) => {
         const deadline = Date.now() + timeoutMs;
         let quiet = 0;
@@ -465,6 +563,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       },
       fireSchedule: (id, time) => scheduler.fireSchedule(id, time),
       evaluateAlarms: () => alarms.evaluate(),
+      reportStatus,
       stop: async () => {
         if (stopped) return;
         stopped = true;

@@ -36,6 +36,8 @@ export interface SqsPoller {
    * ApproximateAgeOfOldestMessage, which local-aws-sqs does not serve. 0 when none.
    */
   takeOldestMessageAge(now?: number): number;
+  /** Messages finished (deleted) and messages that failed (left for a retry or the DLQ) since start. */
+  processed(): { readonly done: number; readonly failed: number };
   /** Stops receiving; resolves once the current batch is finished. */
   stop(): Promise<void>;
 }
@@ -45,6 +47,8 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const { min, max } = options.idleDelayMs ?? { min: 20, max: 250 };
   let stopped = false;
   let busy = false;
+  let done = 0;
+  let failed = 0;
   // Oldest SentTimestamp received since the last takeOldestMessageAge, and of the batch in hand.
   let oldestSeen: number | undefined;
   let oldestInHand: number | undefined;
@@ -73,6 +77,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     } else if (outcome.batchFailure) {
       log(`${options.functionName}: ${outcome.batchFailure}; the whole batch of ${options.queueName} counts as failed`);
     }
+    failed += outcome.failed.length;
     for (const message of outcome.failed) {
       const receives = Number(message.Attributes?.ApproximateReceiveCount ?? '1');
       const toDlq = options.maxReceiveCount !== undefined && receives >= options.maxReceiveCount;
@@ -82,6 +87,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       );
     }
     await deleteMessages(outcome.done);
+    done += outcome.done.length;
   };
 
   const deleteMessages = async (messages: readonly Message[]): Promise<void> => {
@@ -150,6 +156,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       oldestSeen = undefined;
       return Number.isFinite(oldest) ? Math.max(0, Math.floor((now - oldest) / 1000)) : 0;
     },
+    processed: () => ({ done, failed }),
     stop: async () => {
       stopped = true;
       wake?.();

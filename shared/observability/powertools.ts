@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogItem } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions, LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
@@ -15,6 +16,29 @@ import { correlationKeys } from './correlation.ts';
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'backchannel';
 
 /**
+ * Where a record goes instead of stdout: `json` is the line Powertools would print,
+ * `printed` whether the log level lets it through (POWERTOOLS_LOG_LEVEL).
+ */
+export type LogSink = (json: string, printed: boolean) => void;
+
+const sinks = new AsyncLocalStorage<LogSink>();
+
+/**
+ * Runs `fn` with every record of the logger, in any async continuation of it, handed to
+ * `sink` instead of being printed: the local runtime runs all functions in its own process
+ * and decides what reaches the console (short lines) and what the JSON log file. The sink
+ * gets records of every level, so that its short lines do not depend on the log level.
+ *
+ * @example
+ * ```ts
+ * await withLogSink((json, printed) => printed && file.write(`${json}\n`), () => handler(event, context));
+ * ```
+ */
+export function withLogSink<T>(sink: LogSink, fn: () => T): T {
+  return sinks.run(sink, fn);
+}
+
+/**
  * The Powertools logger plus the correlation keys of the current async context
  * ({@link withCorrelation}): a line logged while a record is handled carries its mentionId
  * even when it is written by code that knows nothing of the record. A key the line sets
@@ -30,6 +54,14 @@ export class CorrelatedLogger extends Logger {
     return item;
   }
 
+  protected override processLogItem(logLevel: number, input: LogItemMessage, extraInput: LogItemExtraInput): void {
+    const sink = sinks.getStore();
+    if (!sink) return super.processLogItem(logLevel, input, extraInput);
+    const item = this.createAndPopulateLogItem(logLevel, input, extraInput);
+    item.prepareForPrint();
+    sink(JSON.stringify(item.getAttributes(), this.getJsonReplacer()), logLevel >= this.level);
+  }
+
   protected override createLogger(options?: ConstructorOptions): Logger {
     return new CorrelatedLogger(options);
   }
@@ -37,7 +69,25 @@ export class CorrelatedLogger extends Logger {
 
 export const logger = new CorrelatedLogger({ serviceName });
 
-export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Backchannel', serviceName });
+/** Metrics' "nothing to publish" notice after an invocation that counted nothing. */
+const NO_METRICS_NOTICE = /^No application metrics to publish/;
+
+/**
+ * Metrics' own notices go through the logger rather than straight to the console. That an
+ * invocation counted nothing (an idle SLA sweep) is normal here: a debug line, not a warning.
+ */
+const metricsLogger = {
+  debug: (...content: unknown[]) => logger.debug(content.map(String).join(' ')),
+  info: (...content: unknown[]) => logger.info(content.map(String).join(' ')),
+  warn: (...content: unknown[]) => {
+    const message = content.map(String).join(' ');
+    if (NO_METRICS_NOTICE.test(message)) logger.debug(message);
+    else logger.warn(message);
+  },
+  error: (...content: unknown[]) => logger.error(content.map(String).join(' ')),
+};
+
+export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Backchannel', serviceName, logger: metricsLogger });
 
 /**
  * X-Ray tracing of the SDK clients and handlers. Powertools switches it off outside Lambda

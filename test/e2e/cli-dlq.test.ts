@@ -59,6 +59,19 @@ describe('backchannel dlq against the local runtime', () => {
     rmSync(cwd, { recursive: true, force: true });
   });
 
+  it('prints no AWS SDK notice about Node 22, also when the environment does not switch it off', async () => {
+    // Arrange: the environment of a shell, without the switch the tests run with
+    const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _switch, ...env } = process.env;
+
+    // Act
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'dlq', '--queue', 'intake', '--json'], { cwd, env });
+
+    // Assess
+    expect(JSON.parse(stdout)).toHaveLength(3);
+    expect(stderr).not.toContain('NodeVersionSupportWarning');
+    expect(stderr).not.toContain('node >=22');
+  });
+
   it('lists each message with its recorded cause, function, receive count and mention id as JSON', async () => {
     // Act
     const { stdout } = await run('--queue', 'intake', '--json');

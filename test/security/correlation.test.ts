@@ -6,6 +6,7 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseLogRecord } from '../../infra/local/console-log.ts';
 import { postSignedMeta } from '../../infra/local/demo.ts';
 import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
 import { parseMetaSecret } from '../../infra/local/secrets.ts';
@@ -17,7 +18,7 @@ import { logger } from '../../shared/observability/powertools.ts';
 import { demoConfigWithPages } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
 import { sqsRecordFactory } from '../factories/mention.ts';
-import { captureLogs, type CapturedLogs, type LogLine } from '../support/captured-logs.ts';
+import { captureLogs, raiseLogLevel, type LogLine } from '../support/captured-logs.ts';
 
 /** What ingest-webhook logs: per webhook (several mentions) and per enqueued mention. */
 const INGEST_MESSAGES = new Set(['Mention enqueued', 'Events ignored', 'Webhook received']);
@@ -29,25 +30,31 @@ describe('one correlation id from ingest to the department handler, through the 
   const base = demoConfigWithPages('104729381726999');
   const config: CompanyConfig = { ...base, classifier: { ...base.classifier, cloud: { ...base.classifier.cloud, enabled: true, belowConfidence: 1 } } };
   let runtime: Runtime;
-  let logs: CapturedLogs;
+  let restoreLevel: (() => void) | undefined;
   let lines: LogLine[];
 
   beforeAll(async () => {
-    // Arrange: the runtime in memory, and the Meta batch fixture of six mentions in three threads
-    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => undefined });
+    // Arrange: the runtime in memory, passing the functions' JSON records to its log, and
+    // the Meta batch fixture of six mentions in three threads
+    const records: LogLine[] = [];
+    const log = (line: string) => {
+      const record = parseLogRecord(line);
+      if (record) records.push(record as LogLine);
+    };
+    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, logFormat: 'json', log });
     const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
-    logs = captureLogs();
+    restoreLevel = raiseLogLevel('INFO');
 
     // Act
     const answer = await postSignedMeta(runtime.webhookUrls.meta as string, metaFixture('page-batch-mixed.json'), appSecret);
     await runtime.waitForIdle(30_000);
-    logs.restore();
-    lines = logs.lines();
+    restoreLevel();
+    lines = [...records];
     expect(answer.status).toBe(200);
   });
 
   afterAll(async () => {
-    logs?.restore();
+    restoreLevel?.();
     await runtime?.stop();
   });
 

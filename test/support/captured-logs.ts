@@ -32,17 +32,27 @@ export function captureLogs(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'INFO')
       return (original as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
     }) as typeof stream.write;
   });
-  const previous = logger.getLevelName();
-  setLevel(level);
+  const restoreLevel = raiseLogLevel(level);
   return {
     lines: () => [...captured],
     restore: () => {
       streams.forEach((stream, index) => {
         stream.write = originals[index] as typeof stream.write;
       });
-      setLevel(previous);
+      restoreLevel();
     },
   };
+}
+
+/**
+ * Sets the process's logger to `level` (tests run at SILENT) and returns what sets it back:
+ * for records that go elsewhere than stdout, such as the local runtime's `log` with
+ * `logFormat: 'json'`.
+ */
+export function raiseLogLevel(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'): () => void {
+  const previous = logger.getLevelName();
+  setLevel(level);
+  return () => setLevel(previous);
 }
 
 /**

@@ -3,9 +3,13 @@ import path from 'node:path';
 import { outboxLineNames, type AuthorTraces, type NotificationOutbox } from '../../domain/erasure.ts';
 import type { Notification, NotificationTarget } from '../../domain/notification.ts';
 import type { Notifier } from '../../domain/notify-department.ts';
+import { logger } from '../../observability/powertools.ts';
 
 /** Set by the local runtime: notifications go to files there instead of Slack, Teams and SES. */
 export const NOTIFY_OUTBOX_DIR_ENV = 'NOTIFY_OUTBOX_DIR';
+
+/** The log message of a notification written to the outbox; the local runtime prints it as `notify <department> via <target>: <title>`. */
+export const NOTIFICATION_WRITTEN = 'Notification written to outbox';
 
 /** One line of `<department>.jsonl`: what would have been sent, and where to. */
 export interface OutboxLine {
@@ -17,7 +21,10 @@ export interface OutboxLine {
 export interface OutboxNotifierOptions {
   /** `.backchannel/<company>/outbox` under `npm start` (NOTIFY_OUTBOX_DIR). */
   readonly dir: string;
-  /** Where the one-line summary goes; default stderr, like the local runtime's own lines. */
+  /**
+   * Where the one-line summary goes. Default: a log record ({@link NOTIFICATION_WRITTEN}),
+   * which the local runtime prints as that line through its own `log`.
+   */
   readonly log?: (line: string) => void;
   readonly now?: () => Date;
 }
@@ -25,14 +32,14 @@ export interface OutboxNotifierOptions {
 /**
  * The local stand-in for Slack, Teams and e-mail: nothing leaves the machine. Each delivery
  * (a notification at one target) is appended as one JSON line to `<dir>/<department>.jsonl`
- * and summarised in one line on the console.
+ * and logged in one line ({@link NOTIFICATION_WRITTEN}; `npm start` prints it on the console).
  */
 export class OutboxNotifier implements Notifier {
-  private readonly log: (line: string) => void;
+  private readonly log: ((line: string) => void) | undefined;
   private readonly now: () => Date;
 
   constructor(private readonly options: OutboxNotifierOptions) {
-    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = options.log;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -47,6 +54,10 @@ export class OutboxNotifier implements Notifier {
     await mkdir(this.options.dir, { recursive: true });
     const file = this.fileOf(notification.department);
     await appendFile(file, `${JSON.stringify(line)}\n`, 'utf8');
+    if (!this.log) {
+      logger.info(NOTIFICATION_WRITTEN, { department: notification.department, target: describe(target), title: notification.title, caseUrl: notification.caseUrl, file });
+      return;
+    }
     this.log(`notify ${notification.department} via ${describe(target)}: ${notification.title}${notification.caseUrl ? ` ${notification.caseUrl}` : ''} (outbox ${file})`);
   }
 }
