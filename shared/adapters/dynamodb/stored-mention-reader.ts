@@ -25,19 +25,21 @@ export class DynamoStoredMentionReader implements StoredMentionReader {
         }),
       );
       yield {
-        items: (page.Items ?? []).map(
-          (item) =>
-            ({
-              mention: item.mention,
-              classification: item.classification,
-              routing: item.routing,
-              caseId: item.caseId,
-              ...(item.routedAt ? { routedAt: item.routedAt } : {}),
-            }) as StoredMention,
-        ),
+        items: (page.Items ?? []).map(storedMentionOf),
         scanned: page.ScannedCount ?? 0,
       };
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
   }
+}
+
+/** A mention item of the table (`SK` `MENTION`, or an author index hit) as the domain reads it. */
+export function storedMentionOf(item: Record<string, unknown>): StoredMention {
+  return {
+    mention: item.mention,
+    classification: item.classification,
+    routing: item.routing,
+    caseId: item.caseId,
+    ...(item.routedAt ? { routedAt: item.routedAt } : {}),
+  } as StoredMention;
 }
