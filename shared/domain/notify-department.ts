@@ -28,7 +28,19 @@ export interface NotifyDepartmentDeps {
   readonly expiresAt: number;
   /** How long a claim holds (default DELIVERY_LEASE_MS). */
   readonly leaseMs?: number;
+  /** Pauses before the further attempts to write a sent-marker (default MARK_RETRY_DELAYS_MS). */
+  readonly markRetryDelaysMs?: readonly number[];
 }
+
+/**
+ * Pauses before writing a sent-marker again (0.2 s, 1 s, 3 s: 4.2 s in all, well inside
+ * the function timeout and the lease). Once the notification is out, a lost marker is the
+ * one way to a duplicate: the claim's lease runs out and a redelivery sends it again. A
+ * throttled table refuses single writes for a while, and the SDK stops retrying once its
+ * retry quota is spent (bench/chaos/retry-quota.ts), so the marker, an idempotent put, is
+ * written again here before the target counts as failed.
+ */
+export const MARK_RETRY_DELAYS_MS: readonly number[] = [200, 1_000, 3_000];
 
 export interface NotifyOutcome {
   /** Delivery keys sent now. */
@@ -121,7 +133,7 @@ export async function notifyDepartment(
           await deps.log.release(notification.caseId, key, owner).catch(() => undefined);
           throw error;
         }
-        await deps.log.markSent(notification.caseId, key, deps.clock.now().toISOString(), deps.expiresAt);
+        await markSent(deps, notification.caseId, key);
         sent.push(key);
       } catch (error) {
         // Collected, not thrown: the other targets still get their turn.
@@ -131,4 +143,19 @@ export async function notifyDepartment(
   );
   if (failures.length > 0) throw new NotificationDeliveryError(notification.id, failures);
   return { sent, skipped, held };
+}
+
+/** Writes the sent-marker, again after each pause of `markRetryDelaysMs` while it fails; throws the last error. */
+async function markSent(deps: NotifyDepartmentDeps, caseId: string, key: string): Promise<void> {
+  const delays = deps.markRetryDelaysMs ?? MARK_RETRY_DELAYS_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.log.markSent(caseId, key, deps.clock.now().toISOString(), deps.expiresAt);
+      return;
+    } catch (error) {
+      const delay = delays[attempt];
+      if (delay === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }

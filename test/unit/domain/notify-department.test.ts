@@ -91,10 +91,28 @@ describe('notifyDepartment', () => {
     log.markSent = async () => Promise.reject(new Error('table unavailable'));
 
     // Act
-    const run = notifyDepartment(notificationFactory(), [slack], { ...deps, log });
+    const run = notifyDepartment(notificationFactory(), [slack], { ...deps, log, markRetryDelaysMs: [0, 0] });
 
     // Assess
     await expect(run).rejects.toMatchObject({ failures: [{ key: 'mention:facebook:1_2#service/slack:#kundenservice', target: 'slack' }] });
+  });
+
+  it('writes the sent-marker again when the table throttles the first writes, and counts the target as sent', async () => {
+    // Arrange
+    const { notifier, deps } = setup();
+    const log = new InMemoryNotificationLog();
+    const write = log.markSent.bind(log);
+    let refusals = 2;
+    log.markSent = async (...args) => (refusals-- > 0 ? Promise.reject(new Error('ProvisionedThroughputExceededException')) : write(...args));
+
+    // Act
+    const outcome = await notifyDepartment(notificationFactory(), [slack], { ...deps, log, markRetryDelaysMs: [0, 0, 0] });
+    const again = await notifyDepartment(notificationFactory(), [slack], { ...deps, log });
+
+    // Assess
+    expect(outcome.sent).toEqual(['mention:facebook:1_2#service/slack:#kundenservice']);
+    expect(again.skipped).toEqual(['mention:facebook:1_2#service/slack:#kundenservice']);
+    expect(notifier.delivered).toHaveLength(1);
   });
 
   it('sends once per target when six deliveries of the same notification run concurrently', async () => {
