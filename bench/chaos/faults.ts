@@ -23,6 +23,7 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { parseCompanyConfigYaml } from '../../shared/config/load.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { signMetaBody } from '../../shared/platforms/meta.ts';
+import { DEMO_PAGE_ID, metaFeedWebhook } from '../meta-webhook.ts';
 import { awsError, startFaultProxy, withJsonBody, type FaultProxy, type Interceptor, type ProxiedResponse } from './fault-proxy.ts';
 
 export const FAULT_CASES = ['baseline', 'dynamodb-throttling', 'eventbridge-partial-failure', 'sqs-send-failure', 'notifier-5xx'] as const;
@@ -223,31 +224,18 @@ async function startSlack(failuresPerNotification: number, onFault: () => void) 
 
 /** M distinct visitor posts on the demo Page, as Meta sends them. */
 function webhookBodies(count: number, runId: string): string[] {
-  const created = Math.floor(Date.now() / 1000);
+  const time = Math.floor(Date.now() / 1000);
   return Array.from({ length: count }, (_, i) =>
-    JSON.stringify({
-      object: 'page',
-      entry: [
-        {
-          id: '104729381726354',
-          time: created,
-          changes: [
-            {
-              field: 'feed',
-              value: {
-                item: 'status',
-                verb: 'add',
-                post_id: `104729381726354_${runId}${String(i).padStart(6, '0')}`,
-                from: { id: `77${runId}${i}`, name: `Chaos Tester ${i}` },
-                message: `${TEXTS[i % TEXTS.length]} (#${i})`,
-                published: 1,
-                created_time: created,
-              },
-            },
-          ],
-        },
-      ],
-    }),
+    metaFeedWebhook(
+      {
+        item: 'status',
+        post_id: `${DEMO_PAGE_ID}_${runId}${String(i).padStart(6, '0')}`,
+        from: { id: `77${runId}${i}`, name: `Chaos Tester ${i}` },
+        message: `${TEXTS[i % TEXTS.length]} (#${i})`,
+        published: 1,
+      },
+      { time },
+    ),
   );
 }
 
