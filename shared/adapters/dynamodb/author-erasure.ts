@@ -3,8 +3,8 @@ import type { AuthorDataStore, AuthorRef, EraseAuthorDeps, ErasureAudit, Erasure
 import type { StoredMention } from '../../domain/ports.ts';
 import { DynamoCaseRepository } from './case-repository.ts';
 import { GSI2, keys } from './keys.ts';
+import { storedMentionOf } from './mention-repository.ts';
 import { queryAll } from './query-all.ts';
-import { storedMentionOf } from './stored-mention-reader.ts';
 
 /** DynamoDB takes at most 25 requests per BatchWriteItem. */
 const BATCH_SIZE = 25;

@@ -1,5 +1,6 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { StoredMention, StoredMentionPage, StoredMentionReader } from '../../domain/ports.ts';
+import type { StoredMentionPage, StoredMentionReader } from '../../domain/ports.ts';
+import { storedMentionOf } from './mention-repository.ts';
 
 /**
  * Reads every stored mention of the company table with a paged Scan (mentions have no
@@ -31,15 +32,4 @@ export class DynamoStoredMentionReader implements StoredMentionReader {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
   }
-}
-
-/** A mention item of the table (`SK` `MENTION`, or an author index hit) as the domain reads it. */
-export function storedMentionOf(item: Record<string, unknown>): StoredMention {
-  return {
-    mention: item.mention,
-    classification: item.classification,
-    routing: item.routing,
-    caseId: item.caseId,
-    ...(item.routedAt ? { routedAt: item.routedAt } : {}),
-  } as StoredMention;
 }
