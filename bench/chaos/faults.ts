@@ -72,6 +72,9 @@ export interface FaultRun {
   /** Notifications Slack accepted more than once (same channel, case and title). */
   readonly duplicateNotifications: number;
   readonly faultsInjected: number;
+  /** Invocations of a queue's function that threw (the whole batch failed), and of those the ones that ran past the function timeout. */
+  readonly failedInvocations: number;
+  readonly timedOut: number;
   readonly seconds: number;
 }
 
@@ -371,6 +374,9 @@ export async function runFaultCase(name: FaultCase, options: FaultRunOptions = {
       notified: notifiedAuthors.size,
       duplicateNotifications,
       faultsInjected: injector.injected() + slackFaults,
+      // The local poller's log: "<function> failed on N message(s) of <queue>: <stack>".
+      failedInvocations: log.filter((line) => / failed on \d+ message\(s\) of /.test(line)).length,
+      timedOut: log.filter((line) => / failed on \d+ message\(s\) of /.test(line) && line.includes('Task timed out')).length,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
@@ -382,7 +388,7 @@ export async function runFaultCase(name: FaultCase, options: FaultRunOptions = {
 
 /** The Markdown table of the runs. */
 export function faultTable(runs: readonly FaultRun[]): string {
-  const header = ['case', 'webhooks', 'acknowledged', 'client retries', 'gave up', 'stored', 'cases', 'intake DLQ', 'dept DLQ', 'lost', 'duplicate cases', 'cases notified', 'duplicate notifications', 'faults injected', 'seconds'];
+  const header = ['case', 'webhooks', 'acknowledged', 'client retries', 'gave up', 'stored', 'cases', 'intake DLQ', 'dept DLQ', 'lost', 'duplicate cases', 'cases notified', 'duplicate notifications', 'faults injected', 'failed invocations (timed out)', 'seconds'];
   const rows = runs.map((r) => [
     r.name,
     r.webhooks,
@@ -398,6 +404,7 @@ export function faultTable(runs: readonly FaultRun[]): string {
     r.notified,
     r.duplicateNotifications,
     r.faultsInjected,
+    `${r.failedInvocations} (${r.timedOut})`,
     r.seconds.toFixed(1),
   ]);
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
