@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO_PAGE_ID, metaFeedWebhook } from './meta-webhook.ts';
 
 interface Memory {
   readonly rss: number;
@@ -141,29 +142,12 @@ class Child {
 }
 
 function webhookBody(index: number, burst: number): string {
-  const created = Math.floor(Date.now() / 1000);
-  return JSON.stringify({
-    object: 'page',
-    entry: [
-      {
-        id: '104729381726354',
-        time: created,
-        changes: [
-          {
-            field: 'feed',
-            value: {
-              item: 'status',
-              verb: 'add',
-              post_id: `104729381726354_${burst}${String(index).padStart(7, '0')}`,
-              from: { id: `88${burst}${index}`, name: `Memory Tester ${index}` },
-              message: `Mein Lastenrad Nummer ${index} ist kaputt, wer hilft mir? Der Akku lädt nicht mehr und der Service antwortet nicht.`,
-              published: 1,
-              created_time: created,
-            },
-          },
-        ],
-      },
-    ],
+  return metaFeedWebhook({
+    item: 'status',
+    post_id: `${DEMO_PAGE_ID}_${burst}${String(index).padStart(7, '0')}`,
+    from: { id: `88${burst}${index}`, name: `Memory Tester ${index}` },
+    message: `Mein Lastenrad Nummer ${index} ist kaputt, wer hilft mir? Der Akku lädt nicht mehr und der Service antwortet nicht.`,
+    published: 1,
   });
 }
 

@@ -23,6 +23,7 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { parseCompanyConfigYaml } from '../../shared/config/load.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { signMetaBody } from '../../shared/platforms/meta.ts';
+import { DEMO_PAGE_ID, metaFeedWebhook } from '../meta-webhook.ts';
 import { awsError, startFaultProxy, withJsonBody, type FaultProxy, type Interceptor, type ProxiedResponse } from './fault-proxy.ts';
 
 export const FAULT_CASES = ['baseline', 'dynamodb-throttling', 'eventbridge-partial-failure', 'sqs-send-failure', 'notifier-5xx'] as const;
@@ -71,6 +72,9 @@ export interface FaultRun {
   /** Notifications Slack accepted more than once (same channel, case and title). */
   readonly duplicateNotifications: number;
   readonly faultsInjected: number;
+  /** Invocations of a queue's function that threw (the whole batch failed), and of those the ones that ran past the function timeout. */
+  readonly failedInvocations: number;
+  readonly timedOut: number;
   readonly seconds: number;
 }
 
@@ -223,31 +227,18 @@ async function startSlack(failuresPerNotification: number, onFault: () => void) 
 
 /** M distinct visitor posts on the demo Page, as Meta sends them. */
 function webhookBodies(count: number, runId: string): string[] {
-  const created = Math.floor(Date.now() / 1000);
+  const time = Math.floor(Date.now() / 1000);
   return Array.from({ length: count }, (_, i) =>
-    JSON.stringify({
-      object: 'page',
-      entry: [
-        {
-          id: '104729381726354',
-          time: created,
-          changes: [
-            {
-              field: 'feed',
-              value: {
-                item: 'status',
-                verb: 'add',
-                post_id: `104729381726354_${runId}${String(i).padStart(6, '0')}`,
-                from: { id: `77${runId}${i}`, name: `Chaos Tester ${i}` },
-                message: `${TEXTS[i % TEXTS.length]} (#${i})`,
-                published: 1,
-                created_time: created,
-              },
-            },
-          ],
-        },
-      ],
-    }),
+    metaFeedWebhook(
+      {
+        item: 'status',
+        post_id: `${DEMO_PAGE_ID}_${runId}${String(i).padStart(6, '0')}`,
+        from: { id: `77${runId}${i}`, name: `Chaos Tester ${i}` },
+        message: `${TEXTS[i % TEXTS.length]} (#${i})`,
+        published: 1,
+      },
+      { time },
+    ),
   );
 }
 
@@ -383,6 +374,9 @@ export async function runFaultCase(name: FaultCase, options: FaultRunOptions = {
       notified: notifiedAuthors.size,
       duplicateNotifications,
       faultsInjected: injector.injected() + slackFaults,
+      // The local poller's log: "<function> failed on N message(s) of <queue>: <stack>".
+      failedInvocations: log.filter((line) => / failed on \d+ message\(s\) of /.test(line)).length,
+      timedOut: log.filter((line) => / failed on \d+ message\(s\) of /.test(line) && line.includes('Task timed out')).length,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
@@ -394,7 +388,7 @@ export async function runFaultCase(name: FaultCase, options: FaultRunOptions = {
 
 /** The Markdown table of the runs. */
 export function faultTable(runs: readonly FaultRun[]): string {
-  const header = ['case', 'webhooks', 'acknowledged', 'client retries', 'gave up', 'stored', 'cases', 'intake DLQ', 'dept DLQ', 'lost', 'duplicate cases', 'cases notified', 'duplicate notifications', 'faults injected', 'seconds'];
+  const header = ['case', 'webhooks', 'acknowledged', 'client retries', 'gave up', 'stored', 'cases', 'intake DLQ', 'dept DLQ', 'lost', 'duplicate cases', 'cases notified', 'duplicate notifications', 'faults injected', 'failed invocations (timed out)', 'seconds'];
   const rows = runs.map((r) => [
     r.name,
     r.webhooks,
@@ -410,6 +404,7 @@ export function faultTable(runs: readonly FaultRun[]): string {
     r.notified,
     r.duplicateNotifications,
     r.faultsInjected,
+    `${r.failedInvocations} (${r.timedOut})`,
     r.seconds.toFixed(1),
   ]);
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');

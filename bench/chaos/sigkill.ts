@@ -30,6 +30,7 @@ import { buildTopology, platformSecretName } from '../../infra/topology.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { loadCompanyConfig } from '../../shared/config/load.ts';
 import { signMetaBody } from '../../shared/platforms/meta.ts';
+import { metaFeedWebhook } from '../meta-webhook.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -382,31 +383,17 @@ function externalIdOf(runId: string, n: number): string {
 /** A Page feed comment by a customer on a post of its own, so each webhook is its own thread. */
 function metaCommentBody(pageId: string, runId: string, n: number): string {
   const postId = `${pageId}_${runId}${String(n).padStart(6, '0')}`;
-  const createdTime = Math.floor(Date.now() / 1000);
-  return JSON.stringify({
-    object: 'page',
-    entry: [
-      {
-        id: pageId,
-        time: createdTime,
-        changes: [
-          {
-            field: 'feed',
-            value: {
-              item: 'comment',
-              verb: 'add',
-              comment_id: externalIdOf(runId, n),
-              post_id: postId,
-              parent_id: postId,
-              from: { id: `${8_000_000_000 + n}`, name: `Kundin ${n}` },
-              message: `Seit ${3 + (n % 9)} Wochen warte ich auf die Reparatur meines E-Trekker (Auftrag ${n}). Der Akku ist defekt, auf meine Mails kommt keine Antwort.`,
-              created_time: createdTime,
-            },
-          },
-        ],
-      },
-    ],
-  });
+  return metaFeedWebhook(
+    {
+      item: 'comment',
+      comment_id: externalIdOf(runId, n),
+      post_id: postId,
+      parent_id: postId,
+      from: { id: `${8_000_000_000 + n}`, name: `Kundin ${n}` },
+      message: `Seit ${3 + (n % 9)} Wochen warte ich auf die Reparatur meines E-Trekker (Auftrag ${n}). Der Akku ist defekt, auf meine Mails kommt keine Antwort.`,
+    },
+    { pageId },
+  );
 }
 
 export interface JournalOverheadRow {

@@ -3,34 +3,53 @@
  * failed (the cause its function recorded by message id), its age, how often it was
  * delivered and its mention, without moving or deleting anything.
  */
-import path from 'node:path';
 import type { RecordedFailure } from '../../shared/domain/ports.ts';
-import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, regionOf, type Command } from './shared.ts';
+import { DEFAULT_COMPANY, UsageError, helpShown, loadConfig, noPositionals, parse, regionOf, type Command } from './shared.ts';
 
-const USAGE = `Usage: backchannel dlq --queue <name> [--json] [--max <n>] [--company <id>]
-       backchannel dlq --queue <name> --region <r> [--json] [--max <n>] [--company <id>]
+const USAGE = `Usage: backchannel dlq [--queue <name>] [--json] [--max <n>] [--company <id>]
+       backchannel dlq [--queue <name>] --region <r> [--json] [--max <n>] [--company <id>]
 
-Lists the messages of a queue's dead-letter queue, each with the cause of its last failure
-(error and message, the function, when), its age, how often its function received it, and
-its mention and case. SQS keeps no cause: the functions record it by message id in the
-table when a record fails; "unknown" means none was recorded. Nothing is moved or deleted:
-each message is hidden for a few seconds while the list is read, then made visible again.
-\`backchannel redrive\` moves them back once the cause is fixed.
+Without --queue: every dead-letter queue of the company with how many messages it holds,
+what ends up there and what to do with it: the work queues' DLQs, the DLQs of the bus
+rules (events the bus could not deliver to a department's queue), of the schedules and the
+on-failure destinations of the functions that schedules and the alert topic invoke.
+
+With --queue: the messages of that dead-letter queue, each with the cause of its last
+failure (error and message, the function, when), its age, how often its function received
+it, and its mention and case. SQS keeps no cause: the functions record it by message id in
+the table when a record fails, the bus and Lambda write it into the message; "unknown"
+means none was recorded. Nothing is moved or deleted: each message is hidden for a few
+seconds while the list is read, then made visible again. \`backchannel redrive\` moves them
+back once the cause is fixed.
 
 Locally it uses the SQS and the table of the running runtime (\`npm start\` for
 --company). With --region it uses the company's deployed queues and table with your AWS
 credentials.
 
 Options:
-  --queue <name>   the queue: its id in the topology (intake, dept-press, ...) or its full
-                   name (bc-demo-dept-press); the DLQ comes from the topology (required)
-  --json           print a JSON array, one object per message, for machines
+  --queue <name>   a dead-letter queue by its id (intake-dlq, dept-press-events,
+                   check-sla-failures, ...) or full name, or a work queue (intake,
+                   dept-press, bc-demo-dept-press) for that queue's DLQ
+  --json           print a JSON array, one object per queue or message, for machines
   --max <n>        list at most n messages (default: 1000)
   --company <id>   the company (default: ${DEFAULT_COMPANY})
   --region <r>     the region of the deployed stack (default: local runtime)
   -h, --help       show this help
 
 Exit codes: 0 listed (an empty DLQ too), 1 no runtime or a failed call, 2 usage error.`;
+
+/** One dead-letter queue of the overview (no --queue), as `--json` prints it. */
+export interface DlqOverviewEntry {
+  readonly id: string;
+  readonly name: string;
+  /** ApproximateNumberOfMessages: the messages waiting in it. */
+  readonly messages: number;
+  readonly receives: string;
+  /** The queue a redrive moves its messages to, for work queue and rule DLQs. */
+  readonly redrivesTo: string | null;
+  /** The function to run again with a message's payload, for schedule and on-failure DLQs. */
+  readonly rerunFunction: string | null;
+}
 
 /** One listed message, as `--json` prints it. */
 export interface DlqEntry {
@@ -63,16 +82,15 @@ async function run(args: string[]): Promise<number> {
   );
   if (helpShown(values, USAGE)) return 0;
   noPositionals(positionals, 'dlq');
-  if (!values.queue) throw new UsageError('--queue <name> is required, e.g. --queue intake or --queue dept-press', 'dlq');
   const max = values.max === undefined ? undefined : Number(values.max);
   if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new UsageError(`--max takes a whole number above 0, got "${values.max}"`, 'dlq');
   const company = values.company ?? DEFAULT_COMPANY;
   const config = await loadConfig(company);
 
   const { buildTopology } = await import('../../infra/topology.ts');
+  const { causeInMessage, deadLetterTargets, localAwsOf, resolveDeadLetterQueue } = await import('./dead-letters.ts');
   const topology = buildTopology(config);
-  const spec = topology.queues.find((q) => q.id === values.queue || q.name === values.queue || q.dlq.name === values.queue);
-  if (!spec) throw new UsageError(`--queue ${values.queue} is not a queue of ${company}; its queues: ${topology.queues.map((q) => q.id).join(', ')}`, 'dlq');
+  const target = values.queue === undefined ? undefined : resolveDeadLetterQueue(topology, values.queue, 'dlq');
 
   let env: Record<string, string>;
   let tableName = topology.table.name;
@@ -80,36 +98,32 @@ async function run(args: string[]): Promise<number> {
     // The SDK's default credential chain: your profile, environment or SSO session.
     env = { AWS_REGION: regionOf(values.region, 'dlq') };
   } else {
-    const { readRuntimeRecord, isAlive } = await import('../../infra/local/runtime-record.ts');
-    const { adminEnv } = await import('../../infra/local/demo.ts');
-    const record = await readRuntimeRecord(dataDirOf(company));
-    if (!record || !isAlive(record.pid)) {
-      // The local queues live in the runtime's memory: without it there is no DLQ to list.
-      process.stderr.write(`No running runtime for ${company} (${path.relative(process.cwd(), dataDirOf(company))}/runtime.json): start it with \`npm start -- --company ${company}\`, or pass --region for a deployed stack.\n`);
-      return 1;
-    }
-    env = { ...adminEnv(record.region, record.endpoints.dynamodb), AWS_ENDPOINT_URL_SQS: record.endpoints.sqs } as Record<string, string>;
-    tableName = record.tableName;
+    const local = await localAwsOf(company);
+    if (!local) return 1;
+    ({ env, tableName } = local);
   }
 
   const { createDocumentClient, createSqsClient } = await import('../../shared/adapters/aws-clients.ts');
-  const { DynamoRecordFailureLog } = await import('../../shared/adapters/dynamodb/index.ts');
-  const { listDlqMessages } = await import('../../shared/adapters/sqs-dlq-listing.ts');
   const sqs = createSqsClient(env);
   const documents = createDocumentClient(env);
   try {
     const { GetQueueUrlCommand } = await import('@aws-sdk/client-sqs');
-    const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: spec.dlq.name }))).QueueUrl as string;
-    const listing = await listDlqMessages(sqs, dlqUrl, max !== undefined ? { max } : {});
+    const urlOf = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
+    if (!target) return await overview(sqs, urlOf, deadLetterTargets(topology), values.json === true);
+
+    const { DynamoRecordFailureLog } = await import('../../shared/adapters/dynamodb/index.ts');
+    const { listDlqMessages } = await import('../../shared/adapters/sqs-dlq-listing.ts');
+    const listing = await listDlqMessages(sqs, await urlOf(target.name), max !== undefined ? { max } : {});
     const causes = await new DynamoRecordFailureLog(documents, tableName).causesOf(listing.messages.map((m) => m.messageId));
     const now = Date.now();
-    const entries: DlqEntry[] = listing.messages.map((m) => entryOf(m, causes.get(m.messageId), { dlq: spec.dlq.name, queue: spec.name, now }));
+    const source = topology.queues.find((q) => q.id === (target.workQueue ?? target.redrivesTo))?.name ?? target.rerunFunction ?? target.name;
+    const entries: DlqEntry[] = listing.messages.map((m) => entryOf(m, causes.get(m.messageId), { dlq: target.name, queue: source, now, causeInMessage }));
 
     if (values.json) {
       process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
     } else {
       const { formatTable, excerpt } = await import('../../infra/local/text-table.ts');
-      process.stdout.write(`${spec.dlq.name}: ${entries.length} message(s) listed (about ${listing.approximateCount} held)\n`);
+      process.stdout.write(`${target.name}: ${entries.length} message(s) listed (about ${listing.approximateCount} held); it receives ${target.receives}\n`);
       if (entries.length > 0) {
         const rows = entries.map((e) => [
           e.messageId,
@@ -121,9 +135,12 @@ async function run(args: string[]): Promise<number> {
         ]);
         process.stdout.write(`${formatTable(['MESSAGE ID', 'AGE', 'RECEIVES', 'MENTION', 'FAILED IN', 'CAUSE'], rows)}\n`);
       }
+      if (target.rerunFunction && entries.length > 0) {
+        process.stdout.write(`These are not queue work: \`backchannel redrive --queue ${target.id} --dry-run\` prints how to run ${target.rerunFunction} again with each payload.\n`);
+      }
     }
     if (listing.stillHidden > 0) {
-      process.stderr.write(`${listing.stillHidden} message(s) could not be made visible again; they reappear in ${spec.dlq.name} within seconds.\n`);
+      process.stderr.write(`${listing.stillHidden} message(s) could not be made visible again; they reappear in ${target.name} within seconds.\n`);
     }
     return 0;
   } finally {
@@ -132,12 +149,50 @@ async function run(args: string[]): Promise<number> {
   }
 }
 
+/** Every dead-letter queue with its depth: where anything failed, at a glance. */
+async function overview(
+  sqs: import('@aws-sdk/client-sqs').SQSClient,
+  urlOf: (name: string) => Promise<string>,
+  targets: readonly import('./dead-letters.ts').DeadLetterTarget[],
+  json: boolean,
+): Promise<number> {
+  const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
+  const entries: DlqOverviewEntry[] = [];
+  for (const t of targets) {
+    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: await urlOf(t.name), AttributeNames: ['ApproximateNumberOfMessages'] }));
+    entries.push({
+      id: t.id,
+      name: t.name,
+      messages: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+      receives: t.receives,
+      redrivesTo: t.redrivesTo ?? null,
+      rerunFunction: t.rerunFunction ?? null,
+    });
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+    return 0;
+  }
+  const { formatTable } = await import('../../infra/local/text-table.ts');
+  const rows = entries.map((e) => [e.id, String(e.messages), e.redrivesTo ? `redrive to ${e.redrivesTo}` : e.rerunFunction ? `run ${e.rerunFunction} again` : 'read only', e.receives]);
+  process.stdout.write(`${formatTable(['DEAD-LETTER QUEUE', 'MESSAGES', 'REMEDY', 'RECEIVES'], rows)}\n`);
+  const held = entries.filter((e) => e.messages > 0);
+  process.stdout.write(
+    held.length === 0
+      ? `All ${entries.length} dead-letter queues are empty.\n`
+      : `${held.reduce((n, e) => n + e.messages, 0)} message(s) in ${held.length} of ${entries.length} dead-letter queues: \`backchannel dlq --queue <id>\` lists them with their causes.\n`,
+  );
+  return 0;
+}
+
 function entryOf(
-  message: { messageId: string; body: string; sentAt: Date | undefined; sourceQueue: string | undefined },
+  message: { messageId: string; body: string; sentAt: Date | undefined; sourceQueue: string | undefined; attributes: Readonly<Record<string, string>> },
   cause: RecordedFailure | undefined,
-  where: { dlq: string; queue: string; now: number },
+  where: { dlq: string; queue: string; now: number; causeInMessage: typeof import('./dead-letters.ts').causeInMessage },
 ): DlqEntry {
   const ids = idsOfBody(message.body);
+  // No function recorded a cause (a rule's undelivered event, an on-failure record): the message may carry one.
+  const carried = cause ? undefined : where.causeInMessage(message.body, message.attributes);
   return {
     messageId: message.messageId,
     dlq: where.dlq,
@@ -149,7 +204,15 @@ function entryOf(
     caseId: cause?.caseId ?? ids.caseId ?? null,
     cause: cause
       ? { errorName: cause.errorName, errorMessage: cause.errorMessage, functionName: cause.functionName, failedAt: cause.failedAt, failures: cause.failures }
-      : null,
+      : carried
+        ? {
+            errorName: carried.errorName,
+            errorMessage: carried.errorMessage,
+            functionName: carried.functionName ?? where.queue,
+            failedAt: carried.failedAt ?? message.sentAt?.toISOString() ?? '',
+            failures: carried.attempts ?? 1,
+          }
+        : null,
   };
 }
 

@@ -1,30 +1,42 @@
 /**
- * `backchannel redrive`: moves the messages of a queue's dead-letter queue back to the
- * queue, or with --dry-run shows what it would move.
+ * `backchannel redrive`: moves the messages of a dead-letter queue back to the queue they
+ * were meant for, or with --dry-run shows what it would move. The messages of a schedule's
+ * DLQ and of an on-failure destination are not queue work: for those it prints how to run
+ * the function again with each message's payload.
  */
-import path from 'node:path';
-import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, regionOf, type Command } from './shared.ts';
+import { DEFAULT_COMPANY, UsageError, helpShown, loadConfig, noPositionals, parse, regionOf, type Command } from './shared.ts';
 
 const USAGE = `Usage: backchannel redrive --queue <name> [--dry-run] [--max <n>] [--company <id>]
        backchannel redrive --queue <name> --region <r> [--dry-run] [--max <n>] [--company <id>]
 
-Moves the messages of a queue's dead-letter queue back to the queue, where its function
-picks them up again: in batches of 10, with body and message attributes, deleting from the
-DLQ only what the queue accepted. Prints progress and the counts moved and failed.
+Moves the messages of a dead-letter queue back to the queue they were meant for, where its
+function picks them up again: in batches of 10, with body and message attributes, deleting
+from the DLQ only what the queue accepted. Prints progress and the counts moved and failed.
+A work queue's DLQ goes back to that queue; a bus rule's DLQ (dept-<d>-events) holds the
+events the bus could not deliver, and they go to the department's queue as the rule would
+have put them.
+
+A schedule's DLQ and an on-failure destination (check-sla-failures, ...) hold runs of a
+function, not queue work: redrive moves nothing there and prints, for each message, the
+command that invokes the function again with its payload (the on-failure record's
+requestPayload); the message stays until you delete it. A schedule runs again at its next
+time anyway.
 
 Locally it uses the SQS of the running runtime (\`npm start\` for --company). With --region
 it uses the company's deployed queues with your AWS credentials.
 
 Options:
-  --queue <name>   the queue: its id in the topology (intake, dept-press, ...) or its full
-                   name (bc-demo-dept-press); the DLQ comes from the topology (required)
+  --queue <name>   a dead-letter queue by its id (intake-dlq, dept-press-events, ...) or
+                   full name, or a work queue (intake, dept-press, bc-demo-dept-press) for
+                   that queue's DLQ (required; \`backchannel dlq\` lists them all)
   --dry-run        move nothing: print the DLQ's message count and the first message ids
   --max <n>        move at most n messages (default: all)
   --company <id>   the company (default: ${DEFAULT_COMPANY})
   --region <r>     the region of the deployed stack (default: local runtime)
   -h, --help       show this help
 
-Exit codes: 0 every message moved, 1 some failed (they stay in the DLQ), 2 usage error.`;
+Exit codes: 0 every message moved (or the re-run commands printed), 1 some failed (they
+stay in the DLQ) or no runtime, 2 usage error.`;
 
 /** How many messages a dry run shows. */
 const PEEK = 5;
@@ -37,16 +49,16 @@ async function run(args: string[]): Promise<number> {
   );
   if (helpShown(values, USAGE)) return 0;
   noPositionals(positionals, 'redrive');
-  if (!values.queue) throw new UsageError('--queue <name> is required, e.g. --queue intake or --queue dept-press', 'redrive');
+  if (!values.queue) throw new UsageError('--queue <name> is required, e.g. --queue intake or --queue dept-press-events; `backchannel dlq` lists every DLQ', 'redrive');
   const max = values.max === undefined ? undefined : Number(values.max);
   if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new UsageError(`--max takes a whole number above 0, got "${values.max}"`, 'redrive');
   const company = values.company ?? DEFAULT_COMPANY;
   const config = await loadConfig(company);
 
   const { buildTopology } = await import('../../infra/topology.ts');
-  const queues = buildTopology(config).queues;
-  const spec = queues.find((q) => q.id === values.queue || q.name === values.queue || q.dlq.name === values.queue);
-  if (!spec) throw new UsageError(`--queue ${values.queue} is not a queue of ${company}; its queues: ${queues.map((q) => q.id).join(', ')}`, 'redrive');
+  const { localAwsOf, resolveDeadLetterQueue } = await import('./dead-letters.ts');
+  const topology = buildTopology(config);
+  const target = resolveDeadLetterQueue(topology, values.queue, 'redrive');
 
   const { createSqsClient } = await import('../../shared/adapters/aws-clients.ts');
   let env: Record<string, string>;
@@ -54,22 +66,20 @@ async function run(args: string[]): Promise<number> {
     // The SDK's default credential chain: your profile, environment or SSO session.
     env = { AWS_REGION: regionOf(values.region, 'redrive') };
   } else {
-    const { readRuntimeRecord, isAlive } = await import('../../infra/local/runtime-record.ts');
-    const { LOCAL_CREDENTIALS } = await import('../../infra/local/backends.ts');
-    const record = await readRuntimeRecord(dataDirOf(company));
-    if (!record || !isAlive(record.pid)) {
-      // The local queues live in the runtime's memory: without it there is nothing to redrive.
-      process.stderr.write(`No running runtime for ${company} (${path.relative(process.cwd(), dataDirOf(company))}/runtime.json): start it with \`npm start -- --company ${company}\`, or pass --region for a deployed stack.\n`);
-      return 1;
-    }
-    env = { AWS_REGION: record.region, AWS_ENDPOINT_URL_SQS: record.endpoints.sqs, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey };
+    const local = await localAwsOf(company);
+    if (!local) return 1;
+    env = local.env;
   }
 
   const sqs = createSqsClient(env);
   try {
     const { GetQueueUrlCommand } = await import('@aws-sdk/client-sqs');
     const urlOf = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
-    const [dlqUrl, targetUrl] = [await urlOf(spec.dlq.name), await urlOf(spec.name)];
+    const dlqUrl = await urlOf(target.name);
+    const destination = topology.queues.find((q) => q.id === target.redrivesTo);
+    if (!destination) return await printReruns(sqs, dlqUrl, target, { max: max ?? PEEK_RERUNS, region: values.region });
+    const spec = { name: destination.name, dlq: { name: target.name } };
+    const targetUrl = await urlOf(spec.name);
     const { peekMessages, redriveMessages } = await import('../../shared/adapters/sqs-redrive.ts');
 
     if (values['dry-run']) {
@@ -99,6 +109,40 @@ async function run(args: string[]): Promise<number> {
   } finally {
     sqs.destroy();
   }
+}
+
+/** How many re-run commands a DLQ of function runs prints without --max. */
+const PEEK_RERUNS = 10;
+
+/**
+ * For a DLQ of function runs: each message's payload and the command that runs the
+ * function again with it, moving nothing (a peek, so the messages stay visible).
+ */
+async function printReruns(
+  sqs: import('@aws-sdk/client-sqs').SQSClient,
+  dlqUrl: string,
+  target: import('./dead-letters.ts').DeadLetterTarget,
+  options: { max: number; region: string | undefined },
+): Promise<number> {
+  const { peekMessages } = await import('../../shared/adapters/sqs-redrive.ts');
+  const { payloadOf, rerunCommand } = await import('./dead-letters.ts');
+  const peek = await peekMessages(sqs, dlqUrl, options.max);
+  const fn = target.rerunFunction ?? '<function>';
+  process.stdout.write(
+    `${target.name} holds about ${peek.approximateCount} message(s): ${target.receives}. They are runs of ${fn}, not queue work: nothing was moved.\n` +
+      (options.region === undefined
+        ? `Locally a schedule runs its function again at its next time; the payloads are below.\n`
+        : `To run ${fn} again with a message's payload, then delete the message from the DLQ:\n`),
+  );
+  for (const m of peek.messages) {
+    const payload = payloadOf(m.body);
+    process.stdout.write(
+      payload === undefined
+        ? `  ${m.messageId}  (body is not JSON: read it with \`backchannel dlq --queue ${target.id}\`)\n`
+        : `  ${m.messageId}  ${options.region === undefined ? JSON.stringify(payload) : rerunCommand(fn, payload, options.region)}\n`,
+    );
+  }
+  return 0;
 }
 
 export const redriveCommand: Command = { summary: "move a queue's dead-letter messages back to it", usage: USAGE, run };

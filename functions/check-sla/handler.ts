@@ -7,10 +7,10 @@ import { z } from 'zod';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { escalationTargets, type CompanyConfig } from '../../shared/config/schema.ts';
-import { checkSla, SlaSweepError, type CheckSlaDeps, type EscalationPolicy, type SlaSweepResult } from '../../shared/domain/check-sla.ts';
+import { checkSla, SlaSweepError, type CheckSlaDeps, type SlaSweepResult } from '../../shared/domain/check-sla.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
@@ -21,11 +21,6 @@ import { logger, metrics, tracer } from '../../shared/observability/powertools.t
  * too). An empty object runs a sweep by hand.
  */
 export const CheckSlaInputSchema = z.strictObject({ scheduledTime: z.iso.datetime({ offset: true }).optional() });
-
-/** `cases.escalate` of the config, with its targets resolved (press and legal by default). */
-export function escalationPolicyOf(config: CompanyConfig): EscalationPolicy {
-  return { categories: config.cases.escalate.categories, tags: config.cases.escalate.tags, to: escalationTargets(config) };
-}
 
 export function dependenciesFrom(env: FunctionEnv): CheckSlaDeps {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
@@ -38,7 +33,8 @@ export function dependenciesFrom(env: FunctionEnv): CheckSlaDeps {
     clock: systemClock,
     departments: config.departments.map((d) => d.id),
     slaWarningMinutes: config.cases.slaWarning,
-    escalation: escalationPolicyOf(config),
+    // The same escalation targets classify-mention uses: one place decides them.
+    escalation: casePolicyOf(config).escalation,
     onProgress: (sweep) => logger.info('SLA sweep: department checked', { ...sweep }),
     onFailure: (failure) =>
       logger.error('SLA sweep: change failed, the retry will apply it', {

@@ -334,11 +334,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           values: secrets.values,
           region,
           accountId,
-          authorize: (caller, secretId) => {
+          authorize: (caller, secretId, requested) => {
             const fn = callerFunction(caller);
             if (!fn) return notAFunction(caller);
-            return !fn.grants.some((g) => g.resource === 'secret' && g.secret === secretId)
-              ? `${fn.name} is not authorized to perform: secretsmanager:GetSecretValue on secret ${secretId}`
+            // A name the topology lacks is outside every grant: denied, as IAM denies it.
+            return secretId === undefined || !fn.grants.some((g) => g.resource === 'secret' && g.secret === secretId)
+              ? `${fn.name} is not authorized to perform: secretsmanager:GetSecretValue on secret ${secretId ?? requested}`
               : undefined;
           },
         }),

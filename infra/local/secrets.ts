@@ -155,14 +155,17 @@ async function exists(file: string): Promise<boolean> {
 
 /**
  * The `secretsmanager.GetSecretValue` operation over the topology's secrets.
- * `authorize` returns why a caller may not read a secret (by secret id), or undefined.
+ * `authorize` returns why a caller may not read a secret (by secret id, undefined for a
+ * name the topology does not have, with the id as requested), or undefined. It is asked
+ * before the secret is looked up, as IAM is: a caller without a grant learns nothing of
+ * which secret names exist.
  */
 export function getSecretValueOperation(options: {
   readonly specs: readonly SecretSpec[];
   readonly values: Readonly<Record<string, string>>;
   readonly region: string;
   readonly accountId: string;
-  readonly authorize?: (caller: Caller, secretId: string) => string | undefined;
+  readonly authorize?: (caller: Caller, secretId: string | undefined, requested: string) => string | undefined;
   readonly createdAt?: Date;
 }) {
   const createdDate = Math.floor((options.createdAt ?? new Date()).getTime() / 1000);
@@ -173,10 +176,10 @@ export function getSecretValueOperation(options: {
       throw new AwsServiceError('ValidationException', "1 validation error detected: Value at 'secretId' failed to satisfy constraint: Member must not be null");
     }
     const spec = options.specs.find((s) => s.name === secretId || arnOf(s) === secretId);
+    const denied = options.authorize?.(caller, spec?.id, secretId);
+    if (denied) throw new AwsServiceError('AccessDeniedException', denied);
     const value = spec ? options.values[spec.name] : undefined;
     if (!spec || value === undefined) throw new AwsServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-    const denied = options.authorize?.(caller, spec.id);
-    if (denied) throw new AwsServiceError('AccessDeniedException', denied);
     return {
       ARN: arnOf(spec),
       Name: spec.name,

@@ -22,6 +22,8 @@ export interface DlqMessage {
   readonly sentAt: Date | undefined;
   /** The queue it failed on, when SQS says (`DeadLetterQueueSourceArn`). */
   readonly sourceQueue: string | undefined;
+  /** Its string message attributes: EventBridge writes why a rule's event is here into them (ERROR_CODE, ERROR_MESSAGE, RULE_ARN). */
+  readonly attributes: Readonly<Record<string, string>>;
 }
 
 export interface DlqListing {
@@ -60,6 +62,7 @@ export async function listDlqMessages(sqs: SQSClient, dlqUrl: string, options: L
         // Both spellings: local-aws-sqs reads the older AttributeNames.
         AttributeNames: ['All'],
         MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
       }),
     );
     // local-aws-sqs may return one message several times in one answer: keep the first.
@@ -79,6 +82,9 @@ export async function listDlqMessages(sqs: SQSClient, dlqUrl: string, options: L
         body: m.Body ?? '',
         sentAt: Number.isFinite(sent) && sent > 0 ? new Date(sent) : undefined,
         sourceQueue: source ? source.split(':').at(-1) : undefined,
+        attributes: Object.fromEntries(
+          Object.entries(m.MessageAttributes ?? {}).flatMap(([name, a]) => (a.StringValue !== undefined ? [[name, a.StringValue]] : [])),
+        ),
       };
     }),
   };

@@ -28,7 +28,27 @@ export interface NotifyDepartmentDeps {
   readonly expiresAt: number;
   /** How long a claim holds (default DELIVERY_LEASE_MS). */
   readonly leaseMs?: number;
+  /** Pauses before the further attempts to write a sent-marker (default MARK_RETRY_DELAYS_MS). */
+  readonly markRetryDelaysMs?: readonly number[];
+  /** Pauses before looking again at a target another sender holds (default HELD_RECHECK_DELAYS_MS). */
+  readonly heldRecheckDelaysMs?: readonly number[];
 }
+
+/**
+ * Pauses before writing a sent-marker again (0.2 s, 1 s, 3 s: 4.2 s in all, well inside
+ * the function timeout and the lease). Once the notification is out, a lost marker is the
+ * one way to a duplicate: the claim's lease runs out and a redelivery sends it again. A
+ * throttled table refuses single writes for a while, and the SDK stops retrying once its
+ * retry quota is spent (bench/chaos/retry-quota.ts), so the marker, an idempotent put, is
+ * written again here before the target counts as failed.
+ */
+export const MARK_RETRY_DELAYS_MS: readonly number[] = [200, 1_000, 3_000];
+
+/**
+ * Pauses before looking again at a held target: about 2 s in all, well within the function
+ * timeout; a sender still holding it then has died or is slow, and the message comes back.
+ */
+export const HELD_RECHECK_DELAYS_MS: readonly number[] = [100, 400, 1_500];
 
 export interface NotifyOutcome {
   /** Delivery keys sent now. */
@@ -100,13 +120,23 @@ export async function notifyDepartment(
       const key = deliveryKey(notification, target);
       const owner = randomUUID();
       try {
-        const now = deps.clock.now();
-        const claim = await deps.log.claim(notification.caseId, key, {
-          owner,
-          at: now.toISOString(),
-          leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-          expiresAt: deps.expiresAt,
-        });
+        const claimOnce = () => {
+          const now = deps.clock.now();
+          return deps.log.claim(notification.caseId, key, {
+            owner,
+            at: now.toISOString(),
+            leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+            expiresAt: deps.expiresAt,
+          });
+        };
+        let claim = await claimOnce();
+        // A concurrent copy (a duplicate in the same batch, a republished event) usually
+        // finishes within milliseconds: look again a few times before giving the message back.
+        for (const delay of deps.heldRecheckDelaysMs ?? HELD_RECHECK_DELAYS_MS) {
+          if (claim !== 'held') break;
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          claim = await claimOnce();
+        }
         if (claim !== 'claimed') {
           (claim === 'sent' ? skipped : held).push(key);
           return;
@@ -118,7 +148,7 @@ export async function notifyDepartment(
           await deps.log.release(notification.caseId, key, owner).catch(() => undefined);
           throw error;
         }
-        await deps.log.markSent(notification.caseId, key, deps.clock.now().toISOString(), deps.expiresAt);
+        await markSent(deps, notification.caseId, key);
         sent.push(key);
       } catch (error) {
         // Collected, not thrown: the other targets still get their turn.
@@ -147,5 +177,20 @@ export class NotificationHeldError extends Error {
   ) {
     super(`notification ${notificationId}: ${held.length} target(s) claimed by another sender and not yet sent; retried later: ${held.join(', ')}`);
     this.name = 'NotificationHeldError';
+  }
+}
+
+/** Writes the sent-marker, again after each pause of `markRetryDelaysMs` while it fails; throws the last error. */
+async function markSent(deps: NotifyDepartmentDeps, caseId: string, key: string): Promise<void> {
+  const delays = deps.markRetryDelaysMs ?? MARK_RETRY_DELAYS_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.log.markSent(caseId, key, deps.clock.now().toISOString(), deps.expiresAt);
+      return;
+    } catch (error) {
+      const delay = delays[attempt];
+      if (delay === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }

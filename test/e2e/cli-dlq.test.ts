@@ -6,9 +6,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DlqEntry } from '../../bin/commands/dlq.ts';
+import type { DlqEntry, DlqOverviewEntry } from '../../bin/commands/dlq.ts';
 import { LOCAL_CREDENTIALS } from '../../infra/local/backends.ts';
 import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
+import { allDeadLetterQueues, buildTopology } from '../../infra/topology.ts';
 import { demoConfig } from '../factories/config.ts';
 import { mentionFactory } from '../factories/mention.ts';
 
@@ -45,6 +46,14 @@ describe('backchannel dlq against the local runtime', () => {
     ids.unstorable = await send(runtime.queueUrls.intake as string, JSON.stringify(unstorable));
     ids.garbled = await send(runtime.queueUrls.intake as string, '{"id": "facebook:1_2", "text": "cut off');
     ids.byHand = await send(runtime.dlqUrls.intake as string, JSON.stringify({ id: 'facebook:by-hand' }));
+    // An event the bus could not deliver, with the attributes EventBridge gives it.
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: runtime.deadLetterUrls['dept-press-events'],
+        MessageBody: JSON.stringify({ 'detail-type': 'Mention Routed', detail: { mentionId: 'facebook:undelivered' } }),
+        MessageAttributes: { ERROR_CODE: { DataType: 'String', StringValue: 'SQSError' }, ERROR_MESSAGE: { DataType: 'String', StringValue: 'QueueDoesNotExist: gone' } },
+      }),
+    );
     // Five failed receives each (maxReceiveCount 5), a second apart, then SQS moves them.
     const deadline = Date.now() + 45_000;
     while ((await visibleIn(runtime.dlqUrls.intake as string)) < 3) {
@@ -112,6 +121,29 @@ describe('backchannel dlq against the local runtime', () => {
     // Assess
     expect(await visibleIn(runtime.dlqUrls.intake as string)).toBe(3);
     expect(await visibleIn(runtime.queueUrls.intake as string)).toBe(0);
+  });
+
+  it('without --queue lists every dead-letter queue of the topology with its depth', async () => {
+    // Act
+    const { stdout } = await run('--json');
+
+    // Assess
+    const overview = JSON.parse(stdout) as DlqOverviewEntry[];
+    const depth = new Map(overview.map((e) => [e.id, e.messages]));
+    expect(overview).toHaveLength(allDeadLetterQueues(buildTopology(config)).length);
+    expect(depth.get('intake-dlq')).toBe(3);
+    expect(depth.get('dept-press-events')).toBe(1);
+    expect(depth.get('check-sla-failures')).toBe(0);
+    expect(overview.find((e) => e.id === 'dept-press-events')).toMatchObject({ redrivesTo: 'dept-press', rerunFunction: null });
+  });
+
+  it("lists a rule DLQ's event with the cause EventBridge wrote into it", async () => {
+    // Act
+    const { stdout } = await run('--queue', 'dept-press-events', '--json');
+
+    // Assess
+    const [entry] = JSON.parse(stdout) as DlqEntry[];
+    expect(entry).toMatchObject({ dlq: 'bc-demo-dept-press-events-dlq', mentionId: 'facebook:undelivered', cause: { errorName: 'SQSError', errorMessage: 'QueueDoesNotExist: gone' } });
   });
 
   it('exits 2 naming the queues for a queue the topology does not have', async () => {

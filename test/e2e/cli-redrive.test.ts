@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -46,6 +46,20 @@ describe('backchannel redrive against the local runtime', () => {
       }),
     );
     messageIds.push(...Successful.map((s) => s.MessageId as string));
+    // An event the bus could not deliver to the press queue, and a failed SLA sweep's record.
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queues.deadLetterUrls['dept-press-events'],
+        MessageBody: JSON.stringify({ 'detail-type': 'Mention Routed', detail: { mentionId: 'x:4' } }),
+        MessageAttributes: { ERROR_CODE: { DataType: 'String', StringValue: 'SQSError' }, ERROR_MESSAGE: { DataType: 'String', StringValue: 'QueueDoesNotExist' } },
+      }),
+    );
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queues.deadLetterUrls['check-sla-failures'],
+        MessageBody: JSON.stringify({ version: '1.0', requestContext: { condition: 'RetriesExhausted' }, requestPayload: { scheduledTime: '2026-12-03T08:55:00Z' } }),
+      }),
+    );
     mkdirSync(path.join(cwd, 'companies'));
     writeFileSync(path.join(cwd, 'companies/demo.yaml'), readFileSync(path.join(ROOT, 'companies/demo.yaml'), 'utf8'));
     const record: RuntimeRecord = {
@@ -87,6 +101,30 @@ describe('backchannel redrive against the local runtime', () => {
     expect(stderr).toContain('batch 1: 3 moved, 0 failed');
     expect(await stored(queues.urls['dept-press'] as string)).toBe(3);
     expect(await stored(queues.dlqUrls['dept-press'] as string)).toBe(0);
+  });
+
+  it("moves a bus rule's undelivered events into the department queue the rule targets", async () => {
+    // Arrange
+    const before = await stored(queues.urls['dept-press'] as string);
+
+    // Act
+    const { stdout } = await run('--queue', 'dept-press-events');
+
+    // Assess
+    expect(stdout).toContain('Redrive bc-demo-dept-press-events-dlq -> bc-demo-dept-press: 1 moved, 0 failed');
+    expect(await stored(queues.urls['dept-press'] as string)).toBe(before + 1);
+    expect(await stored(queues.deadLetterUrls['dept-press-events'] as string)).toBe(0);
+  });
+
+  it("moves nothing from an on-failure destination and prints each record's payload to run the function again with", async () => {
+    // Act
+    const { stdout } = await run('--queue', 'check-sla-failures');
+
+    // Assess
+    expect(stdout).toContain('bc-demo-check-sla-failures holds about 1 message(s)');
+    expect(stdout).toContain('They are runs of bc-demo-check-sla, not queue work: nothing was moved.');
+    expect(stdout).toContain('{"scheduledTime":"2026-12-03T08:55:00Z"}');
+    expect(await stored(queues.deadLetterUrls['check-sla-failures'] as string)).toBe(1);
   });
 
   it('exits 2 naming the queues for a queue the topology does not have', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { escalationPolicyOf } from '../../functions/check-sla/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import type { Case } from '../../shared/domain/case.ts';
 import { applyCaseCommand } from '../../shared/domain/case-lifecycle.ts';
 import { checkSla, type CheckSlaDeps } from '../../shared/domain/check-sla.ts';
@@ -46,7 +46,7 @@ describe('check-sla against dynalite', () => {
       clock: fixedClock(NOW),
       departments: config.departments.map((d) => d.id),
       slaWarningMinutes: config.cases.slaWarning,
-      escalation: escalationPolicyOf(config),
+      escalation: casePolicyOf(config).escalation,
       pageSize: 2,
     };
   });

@@ -98,6 +98,27 @@ describe('the local Secrets Manager and EventBridge endpoint', () => {
     await expect(read).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining("not one of this runtime's functions") });
   });
 
+  it('answers an unknown caller the same AccessDeniedException for a missing secret as for an existing one, so names cannot be probed', async () => {
+    // Arrange
+    const madeUp = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+    // Act
+    const existing = await errorOf(readSecret(runtime, madeUp, META));
+    const missing = await errorOf(readSecret(runtime, madeUp, 'backchannel/demo/no-such-secret'));
+
+    // Assess
+    expect(missing).toMatchObject({ name: 'AccessDeniedException' });
+    expect((missing as Error).message).toBe((existing as Error).message);
+  });
+
+  it('denies a function a secret name the topology lacks, as IAM denies what no grant covers', async () => {
+    // Act
+    const read = readSecret(runtime, credentialsOf(runtime, 'ingest-webhook'), 'backchannel/demo/no-such-secret');
+
+    // Assess
+    await expect(read).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('on secret backchannel/demo/no-such-secret') });
+  });
+
   it('refuses the well-known local credentials that every local caller used to pass with', async () => {
     // Act
     const read = readSecret(runtime, LOCAL_CREDENTIALS);

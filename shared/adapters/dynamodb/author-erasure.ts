@@ -3,6 +3,7 @@ import type { AuthorDataStore, AuthorRef, EraseAuthorDeps, ErasureAudit, Erasure
 import type { StoredMention } from '../../domain/ports.ts';
 import { DynamoCaseRepository } from './case-repository.ts';
 import { GSI2, keys } from './keys.ts';
+import { storedMentionOf } from './mention-repository.ts';
 import { queryAll } from './query-all.ts';
 
 /** DynamoDB takes at most 25 requests per BatchWriteItem. */
@@ -24,16 +25,7 @@ export class DynamoAuthorErasure implements AuthorDataStore {
 
   async mentionsOfAuthor(author: AuthorRef): Promise<StoredMention[]> {
     const items = await this.ofAuthor(author, 'MENTION#');
-    return items.map(
-      (item) =>
-        ({
-          mention: item.mention,
-          classification: item.classification,
-          routing: item.routing,
-          caseId: item.caseId,
-          ...(item.routedAt ? { routedAt: item.routedAt } : {}),
-        }) as StoredMention,
-    );
+    return items.map(storedMentionOf);
   }
 
   async caseIdsOfAuthor(author: AuthorRef): Promise<string[]> {

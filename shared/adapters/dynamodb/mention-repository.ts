@@ -60,13 +60,7 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
       new GetCommand({ TableName: this.tableName, Key: keys.mention(mentionId), ConsistentRead: true }),
     );
     if (!Item) return undefined;
-    return {
-      mention: Item.mention,
-      classification: Item.classification,
-      routing: Item.routing,
-      caseId: Item.caseId,
-      ...(Item.routedAt ? { routedAt: Item.routedAt } : {}),
-    } as StoredMention;
+    return storedMentionOf(Item);
   }
 
   /**
@@ -118,4 +112,15 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
     }
     return before;
   }
+}
+
+/** A mention item of the table (by its key, a scan or the author index) as the domain reads it. */
+export function storedMentionOf(item: Record<string, unknown>): StoredMention {
+  return {
+    mention: item.mention,
+    classification: item.classification,
+    routing: item.routing,
+    caseId: item.caseId,
+    ...(item.routedAt ? { routedAt: item.routedAt } : {}),
+  } as StoredMention;
 }

@@ -1,5 +1,6 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { StoredMention, StoredMentionPage, StoredMentionReader } from '../../domain/ports.ts';
+import type { StoredMentionPage, StoredMentionReader } from '../../domain/ports.ts';
+import { storedMentionOf } from './mention-repository.ts';
 
 /**
  * Reads every stored mention of the company table with a paged Scan (mentions have no
@@ -25,16 +26,7 @@ export class DynamoStoredMentionReader implements StoredMentionReader {
         }),
       );
       yield {
-        items: (page.Items ?? []).map(
-          (item) =>
-            ({
-              mention: item.mention,
-              classification: item.classification,
-              routing: item.routing,
-              caseId: item.caseId,
-              ...(item.routedAt ? { routedAt: item.routedAt } : {}),
-            }) as StoredMention,
-        ),
+        items: (page.Items ?? []).map(storedMentionOf),
         scanned: page.ScannedCount ?? 0,
       };
       ExclusiveStartKey = page.LastEvaluatedKey;

@@ -91,10 +91,28 @@ describe('notifyDepartment', () => {
     log.markSent = async () => Promise.reject(new Error('table unavailable'));
 
     // Act
-    const run = notifyDepartment(notificationFactory(), [slack], { ...deps, log });
+    const run = notifyDepartment(notificationFactory(), [slack], { ...deps, log, markRetryDelaysMs: [0, 0] });
 
     // Assess
     await expect(run).rejects.toMatchObject({ failures: [{ key: 'mention:facebook:1_2#service/slack:#kundenservice', target: 'slack' }] });
+  });
+
+  it('writes the sent-marker again when the table throttles the first writes, and counts the target as sent', async () => {
+    // Arrange
+    const { notifier, deps } = setup();
+    const log = new InMemoryNotificationLog();
+    const write = log.markSent.bind(log);
+    let refusals = 2;
+    log.markSent = async (...args) => (refusals-- > 0 ? Promise.reject(new Error('ProvisionedThroughputExceededException')) : write(...args));
+
+    // Act
+    const outcome = await notifyDepartment(notificationFactory(), [slack], { ...deps, log, markRetryDelaysMs: [0, 0, 0] });
+    const again = await notifyDepartment(notificationFactory(), [slack], { ...deps, log });
+
+    // Assess
+    expect(outcome.sent).toEqual(['mention:facebook:1_2#service/slack:#kundenservice']);
+    expect(again.skipped).toEqual(['mention:facebook:1_2#service/slack:#kundenservice']);
+    expect(notifier.delivered).toHaveLength(1);
   });
 
   it('sends once per target when six deliveries of the same notification run concurrently', async () => {
@@ -118,10 +136,25 @@ describe('notifyDepartment', () => {
     await log.claim('case_0123456789abcdef0123', key, { owner: 'other-sender', at: '2026-11-30T09:00:00.000Z', leaseUntil: '2026-11-30T09:01:00.000Z', expiresAt: 1 });
 
     // Act
-    const run = notifyDepartment(notificationFactory(), [slack], deps);
+    const run = notifyDepartment(notificationFactory(), [slack], { ...deps, heldRecheckDelaysMs: [1, 1] });
 
     // Assess
     await expect(run).rejects.toMatchObject({ name: 'NotificationHeldError', held: [key] });
+    expect(notifier.delivered).toEqual([]);
+  });
+
+  it('skips, without failing, a held target that its sender marks sent while this copy looks again', async () => {
+    // Arrange
+    const { notifier, log, deps } = setup();
+    const key = 'mention:facebook:1_2#service/slack:#kundenservice';
+    await log.claim('case_0123456789abcdef0123', key, { owner: 'other-sender', at: '2026-11-30T09:00:00.000Z', leaseUntil: '2026-11-30T09:01:00.000Z', expiresAt: 1 });
+    setTimeout(() => void log.markSent('case_0123456789abcdef0123', key, '2026-11-30T09:00:01.000Z'), 5);
+
+    // Act
+    const outcome = await notifyDepartment(notificationFactory(), [slack], { ...deps, heldRecheckDelaysMs: [20, 20] });
+
+    // Assess
+    expect(outcome).toEqual({ sent: [], skipped: [key], held: [] });
     expect(notifier.delivered).toEqual([]);
   });
 

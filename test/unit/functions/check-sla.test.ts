@@ -2,9 +2,10 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createHandler, escalationPolicyOf } from '../../../functions/check-sla/handler.ts';
+import { createHandler, dependenciesFrom } from '../../../functions/check-sla/handler.ts';
 import { compileSchedules } from '../../../infra/local/scheduler.ts';
 import { buildTopology } from '../../../infra/topology.ts';
+import { casePolicyOf } from '../../../shared/config/case-policy.ts';
 import { keys } from '../../../shared/adapters/dynamodb/index.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
@@ -126,12 +127,13 @@ describe('check-sla handler', () => {
   });
 });
 
-describe('escalationPolicyOf', () => {
-  it('escalates legal-risk categories and crisis tags of the demo to press and legal', () => {
+describe('check-sla escalation', () => {
+  it('escalates legal-risk categories and crisis tags of the demo to press and legal, as the case policy says', () => {
     // Act
-    const policy = escalationPolicyOf(config);
+    const { escalation } = dependenciesFrom(env);
 
     // Assess
-    expect(policy).toEqual({ categories: ['legal_risk'], tags: ['crisis', 'legal-risk'], to: ['press', 'legal'] });
+    expect(escalation).toEqual({ categories: ['legal_risk'], tags: ['crisis', 'legal-risk'], to: ['press', 'legal'] });
+    expect(escalation).toEqual(casePolicyOf(config).escalation);
   });
 });

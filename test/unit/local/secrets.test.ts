@@ -100,7 +100,7 @@ describe('getSecretValueOperation', () => {
     values: { [META.name]: '{"appSecret":"s","verifyToken":"t"}' },
     region: 'eu-central-1',
     accountId: '000000000000',
-    authorize: (caller, secretId) => (caller.accessKeyId === 'local-build-report' ? `no grant for ${secretId}` : undefined),
+    authorize: (caller, secretId, requested) => (caller.accessKeyId === 'local-build-report' ? `no grant for ${secretId ?? requested}` : undefined),
   });
 
   it('answers a secret by name with its SecretString', async () => {
@@ -115,6 +115,14 @@ describe('getSecretValueOperation', () => {
     // Act & Assess
     await expect(operation({ SecretId: 'backchannel/demo/x' }, { accessKeyId: undefined })).rejects.toMatchObject({
       type: 'ResourceNotFoundException',
+    });
+  });
+
+  it('asks authorize before the lookup: a refused caller gets AccessDeniedException for a secret the topology does not have', async () => {
+    // Act & Assess
+    await expect(operation({ SecretId: 'backchannel/demo/x' }, { accessKeyId: 'local-build-report' })).rejects.toMatchObject({
+      type: 'AccessDeniedException',
+      message: 'no grant for backchannel/demo/x',
     });
   });
 
