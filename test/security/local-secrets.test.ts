@@ -89,7 +89,7 @@ describe('the local Secrets Manager and EventBridge endpoint', () => {
 
   it('refuses a caller with made-up credentials with AccessDeniedException', async () => {
     // Arrange
-    const madeUp = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+    const madeUp = { accessKeyId: 'MADEUPACCESSKEYID000', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
     // Act
     const read = readSecret(runtime, madeUp);
@@ -100,7 +100,7 @@ describe('the local Secrets Manager and EventBridge endpoint', () => {
 
   it('answers an unknown caller the same AccessDeniedException for a missing secret as for an existing one, so names cannot be probed', async () => {
     // Arrange
-    const madeUp = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+    const madeUp = { accessKeyId: 'MADEUPACCESSKEYID000', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
     // Act
     const existing = await errorOf(readSecret(runtime, madeUp, META));
@@ -165,7 +165,7 @@ describe('the local Secrets Manager and EventBridge endpoint', () => {
 
   it('refuses PutEvents from made-up credentials and accepts it from classify-mention', async () => {
     // Act
-    const forged = await errorOf(putEvent(runtime, { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' }));
+    const forged = await errorOf(putEvent(runtime, { accessKeyId: 'MADEUPACCESSKEYID000', secretAccessKey: 'x' }));
     const own = await putEvent(runtime, credentialsOf(runtime, 'classify-mention'));
 
     // Assess
