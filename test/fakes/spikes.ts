@@ -76,10 +76,10 @@ export class InMemorySpikeRepository implements SpikeRepository {
     return { created: true, stored: spike };
   }
 
-  async extend(spike: StoredSpike, hour: string, _observed: number, caseIds: readonly string[]): Promise<boolean> {
+  async extend(spike: StoredSpike, hour: string, observed: number, caseIds: readonly string[]): Promise<boolean> {
     const current = this.items.get(spike.id);
     if (!current || current.lastHour >= hour) return false;
-    this.items.set(spike.id, { ...current, lastHour: hour, hours: current.hours + 1, caseIds: [...new Set([...current.caseIds, ...caseIds])].slice(0, 200) });
+    this.items.set(spike.id, { ...current, lastHour: hour, hours: current.hours + 1, totalObserved: current.totalObserved + observed, caseIds: [...new Set([...current.caseIds, ...caseIds])].slice(0, 200) });
     return true;
   }
 

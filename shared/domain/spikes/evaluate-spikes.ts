@@ -168,7 +168,7 @@ async function handleSpike(test: SpikeTest, recent: StoredSpike[], deps: Evaluat
     const extended = await deps.spikes.extend(ongoing, test.hour, test.observed, newCases);
     const tagged = await tagCases(ongoing, newCases, deps);
     const spike: StoredSpike = extended
-      ? { ...ongoing, lastHour: test.hour, hours: ongoing.hours + 1, caseIds: unique([...ongoing.caseIds, ...newCases]).slice(0, SPIKE_CASE_LIMIT) }
+      ? { ...ongoing, lastHour: test.hour, hours: ongoing.hours + 1, totalObserved: ongoing.totalObserved + test.observed, caseIds: unique([...ongoing.caseIds, ...newCases]).slice(0, SPIKE_CASE_LIMIT) }
       : ongoing;
     recent[recent.indexOf(ongoing)] = spike;
     return { kind: 'continued', spike, tagged };
@@ -188,6 +188,7 @@ async function handleSpike(test: SpikeTest, recent: StoredSpike[], deps: Evaluat
     caseIds,
     lastHour: test.hour,
     hours: 1,
+    totalObserved: test.observed,
   };
   const { stored: spike } = await deps.spikes.putIfAbsent(candidate, expiresAtEpochSeconds(now, deps.retentionDays));
   if (spike.publishedAt) return { kind: 'known', spike, tagged: 0 };

@@ -41,6 +41,8 @@ export interface StoredSpike extends SpikeSummary {
   readonly lastHour: string;
   /** Hours that surged (1 for a one-hour spike). */
   readonly hours: number;
+  /** Mentions over all its hours (`observed` is the first hour's). */
+  readonly totalObserved: number;
   /** Set once the event, the notifications and the case tags are done. */
   readonly publishedAt?: string;
 }
