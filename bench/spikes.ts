@@ -23,7 +23,10 @@ import { InMemoryCaseEvents, InMemoryCases, InMemoryNotificationLog } from '../t
 import { InMemoryRateStore, InMemorySpikeRepository, RecordingSpikeEvents } from '../test/fakes/spikes.ts';
 import { seededRandom, steadyHistory, surge, type SyntheticMention } from '../test/support/rate-history.ts';
 
-const SEEDS = Number(process.env.SPIKE_SEEDS ?? 6);
+const SEEDS = Number(process.env.SPIKE_SEEDS ?? 5);
+/** The default alpha, and a looser one to show the trade-off. */
+const ALPHAS = [DEFAULT_SPIKE_PARAMETERS.alpha, 1e-4];
+const DETECTORS = [...ALPHAS.map((a) => `seasonal, alpha ${a}${a === DEFAULT_SPIKE_PARAMETERS.alpha ? ' (default)' : ''}`), 'flat 3x mean (baseline)'];
 const WEEKS = 8;
 const START = '2026-10-05T00:00:00.000Z';
 const TIMEZONE = 'Europe/Berlin';
@@ -82,7 +85,7 @@ function mentionsOf(s: InjectedSurge): SyntheticMention[] {
 }
 
 /** The real use case, evaluated once per simulated day (every hour in turn, by the cursor). */
-async function seasonalAlarms(mentions: readonly SyntheticMention[]): Promise<{ alarms: Alarm[]; msPerHour: number }> {
+async function seasonalAlarms(mentions: readonly SyntheticMention[], alpha: number): Promise<{ alarms: Alarm[]; msPerHour: number }> {
   const config = demoConfig();
   const rates = new InMemoryRateStore();
   const spikes = new InMemorySpikeRepository();
@@ -92,7 +95,7 @@ async function seasonalAlarms(mentions: readonly SyntheticMention[]): Promise<{ 
   const deps: EvaluateSpikesDeps = {
     companyId: 'bench',
     timezone: TIMEZONE,
-    params: DEFAULT_SPIKE_PARAMETERS,
+    params: { ...DEFAULT_SPIKE_PARAMETERS, alpha },
     rates,
     spikes,
     events: new RecordingSpikeEvents(),
@@ -182,12 +185,14 @@ for (const scale of SCALES) {
     const steady = steadyHistory({ start: START, hours: WEEKS * WEEK_HOURS, seed, timezone: TIMEZONE, scale });
     volume.push(steady.length / (WEEKS * 7));
     const mentions = [...steady, ...surges.flatMap(mentionsOf)];
-    const seasonal = await seasonalAlarms(mentions);
-    timing.push(seasonal.msPerHour);
-    for (const [detector, alarms] of [
-      ['seasonal (this)', seasonal.alarms],
-      ['flat 3x mean (baseline)', flatAlarms(mentions)],
-    ] as const) {
+    const runs: (readonly [string, readonly Alarm[]])[] = [];
+    for (const [i, alpha] of ALPHAS.entries()) {
+      const seasonal = await seasonalAlarms(mentions, alpha);
+      timing.push(seasonal.msPerHour);
+      runs.push([DETECTORS[i] as string, seasonal.alarms]);
+    }
+    runs.push([DETECTORS[ALPHAS.length] as string, flatAlarms(mentions)]);
+    for (const [detector, alarms] of runs) {
       const judged = judge(detector, scale, alarms, surges);
       outcomes.push(...judged.outcomes);
       const key = `${detector}|${scale}`;
@@ -208,7 +213,7 @@ out(`## Spike detection (${SEEDS} seeded ${WEEKS}-week histories per volume, 8 s
 const rows: string[][] = [];
 for (const scale of SCALES) {
   const perDay = Math.round(volume.slice(SCALES.indexOf(scale) * SEEDS, (SCALES.indexOf(scale) + 1) * SEEDS).reduce((a, b) => a + b, 0) / SEEDS);
-  for (const detector of ['seasonal (this)', 'flat 3x mean (baseline)']) {
+  for (const detector of DETECTORS) {
     const mine = outcomes.filter((o) => o.detector === detector && o.scale === scale);
     const sizes = [...new Set(mine.map((o) => o.surge.perHour))].sort((a, b) => a - b);
     const cells = sizes.map((size) => {
@@ -221,6 +226,8 @@ for (const scale of SCALES) {
   }
 }
 out(`${table(['volume', 'detector', 'smallest surge: detected, median delay', 'small', 'large', 'largest', 'false alarms / week'], rows)}\n\n`);
-const missed = outcomes.filter((o) => o.detector === 'seasonal (this)' && o.delay === undefined);
-out(`Misses of the seasonal detector: ${missed.length === 0 ? 'none' : missed.map((o) => `+${o.surge.perHour}/h ${o.surge.kind} at ${o.surge.start}`).join('; ')}.\n`);
+const missed = outcomes.filter((o) => o.detector === DETECTORS[0] && o.delay === undefined);
+const missedBy = new Map<string, number>();
+for (const o of missed) missedBy.set(`+${o.surge.perHour}/h on a ${o.surge.kind}`, (missedBy.get(`+${o.surge.perHour}/h on a ${o.surge.kind}`) ?? 0) + 1);
+out(`Misses of the default detector: ${missed.length === 0 ? 'none' : [...missedBy].map(([what, n]) => `${n} x ${what}`).join(', ')} (a surge that keeps an hour below \`minCount\` = ${DEFAULT_SPIKE_PARAMETERS.minCount} mentions is never a spike, by design; the other misses were not improbable enough for \`alpha\`).\n`);
 out(`Evaluation cost: ${median(timing).toFixed(2)} ms per evaluated hour (median; in-memory ports, ~30 dimension values, six weeks of history).\n`);
