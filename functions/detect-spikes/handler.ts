@@ -17,16 +17,19 @@ import { systemClock } from '../../shared/domain/system-clock.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 
 const isHourStart = (value: string) => Date.parse(value) % 3_600_000 === 0;
+const hourStart = z.iso.datetime({ offset: true }).refine(isHourStart, 'use the start of an hour, e.g. 2026-12-03T10:00:00Z');
 
 /**
  * The schedule's input: `scheduledTime` is the Scheduler's `<aws.scheduler.scheduled-time>`;
  * the run evaluates every hour since the previous run up to the last complete hour before
  * it. `hour` (an hour's start, e.g. `2026-12-03T10:00:00Z`) evaluates that one hour by hand
- * and leaves the schedule's cursor alone.
+ * and leaves the schedule's cursor alone; `from` and `through` evaluate every hour between
+ * them (a replayed history) and move the cursor.
  */
 export const DetectSpikesInputSchema = z.union([
   z.strictObject({ scheduledTime: z.iso.datetime({ offset: true }) }),
-  z.strictObject({ hour: z.iso.datetime({ offset: true }).refine(isHourStart, 'use the start of an hour, e.g. 2026-12-03T10:00:00Z') }),
+  z.strictObject({ hour: hourStart }),
+  z.strictObject({ from: hourStart, through: hourStart }).refine((r) => Date.parse(r.from) <= Date.parse(r.through), 'from must not be after through'),
 ]);
 export type DetectSpikesInput = z.infer<typeof DetectSpikesInputSchema>;
 
@@ -79,10 +82,16 @@ export async function detectSpikes(event: unknown, deps: EvaluateSpikesDeps): Pr
   const parsed = DetectSpikesInputSchema.safeParse(event);
   if (!parsed.success) {
     // A bad schedule input is a deployment error: fail loudly so the schedule's retries and DLQ see it.
-    throw new ValidationError('detect-spikes input is neither {scheduledTime} nor {hour}', parsed.error.issues.map((i) => i.message));
+    throw new ValidationError('detect-spikes input is neither {scheduledTime}, {hour} nor {from, through}', parsed.error.issues.map((i) => i.message));
   }
+  const input = parsed.data;
+  const iso = (value: string) => new Date(value).toISOString();
   const request =
-    'hour' in parsed.data ? { hour: new Date(parsed.data.hour).toISOString() } : { through: addHours(hourOf(parsed.data.scheduledTime), -1) };
+    'hour' in input
+      ? { hour: iso(input.hour) }
+      : 'from' in input
+        ? { from: iso(input.from), through: iso(input.through) }
+        : { through: addHours(hourOf(input.scheduledTime), -1) };
   const result = await evaluateSpikes(request, deps);
   if (result.skippedHours > 0) logger.warn('Spike evaluation: hours older than the baseline window were skipped', { skippedHours: result.skippedHours });
   for (const spike of result.detected) {

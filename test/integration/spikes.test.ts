@@ -145,7 +145,7 @@ describe('spikes against dynalite', () => {
     const unknown = detectSpikes({ report: 'daily' }, deps);
 
     // Assess
-    await expect(notAnHour).rejects.toThrow('detect-spikes input is neither {scheduledTime} nor {hour}');
+    await expect(notAnHour).rejects.toThrow('detect-spikes input is neither {scheduledTime}, {hour} nor {from, through}');
     await expect(unknown).rejects.toMatchObject({ name: 'ValidationError' });
   });
 });

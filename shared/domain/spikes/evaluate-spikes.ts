@@ -45,8 +45,12 @@ export interface EvaluateSpikesDeps {
   readonly maxCatchUpHours?: number;
 }
 
-/** Which hours to evaluate: every hour after the cursor up to `through` (the schedule), or one `hour` by hand. */
-export type EvaluateSpikesRequest = { readonly through: string } | { readonly hour: string };
+/**
+ * Which hours to evaluate: every hour after the cursor up to `through` (the schedule); every
+ * hour from `from` to `through` (a replayed history, a catch-up by hand: the cursor moves
+ * too); or one `hour` by hand (the cursor stays).
+ */
+export type EvaluateSpikesRequest = { readonly through: string; readonly from?: string } | { readonly hour: string };
 
 export interface EvaluateSpikesResult {
   /** The hours evaluated, oldest first. */
@@ -126,9 +130,9 @@ const COVERED_SHARE = 0.5;
 
 async function hoursToEvaluate(request: EvaluateSpikesRequest, deps: EvaluateSpikesDeps): Promise<{ hours: string[]; skippedHours: number }> {
   if ('hour' in request) return { hours: [request.hour], skippedHours: 0 };
-  const cursor = await deps.spikes.cursor();
+  const cursor = request.from ? undefined : await deps.spikes.cursor();
   const through = Date.parse(request.through);
-  let from = cursor ? Date.parse(cursor) + HOUR_MS : through;
+  let from = request.from ? Date.parse(request.from) : cursor ? Date.parse(cursor) + HOUR_MS : through;
   const cap = deps.maxCatchUpHours ?? deps.params.weeks * WEEK_HOURS;
   const earliest = through - (cap - 1) * HOUR_MS;
   const skippedHours = Math.max(0, Math.round((earliest - from) / HOUR_MS));

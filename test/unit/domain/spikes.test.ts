@@ -236,6 +236,19 @@ describe('evaluateSpikes', () => {
     expect(spikes.cursorMoves).toEqual(Array.from({ length: 36 }, (_, i) => addHours(START, i)));
   });
 
+  it('evaluates a replayed history from a given hour and leaves the cursor at its end', async () => {
+    // Arrange: a cursor far in the past, which a replay does not look at
+    await play(steadyHistory({ start: START, hours: 24, seed: 4, timezone }));
+    spikes.lastHour = addHours(START, -500);
+
+    // Act
+    const result = await evaluateSpikes({ from: START, through: addHours(START, 23) }, deps);
+
+    // Assess
+    expect(result.hours).toEqual(Array.from({ length: 24 }, (_, i) => addHours(START, i)));
+    expect(await spikes.cursor()).toBe(addHours(START, 23));
+  });
+
   it('tags the surge\'s cases, notifies press and the departments\' leads once, and publishes one event when the retry runs again', async () => {
     // Arrange: two weeks of history, a surge in service's cases, and a bus that fails once
     await play(steadyHistory({ start: addHours(SURGE, -2 * WEEK_HOURS), hours: 2 * WEEK_HOURS, seed: 5, timezone }));

@@ -76,7 +76,8 @@ describe('detect-spikes handler', () => {
 
   it('refuses an input that is neither a scheduled run nor an hour, before touching the table', async () => {
     // Act / Assess
-    await expect(createHandler(env)({ report: 'daily' }, contextFactory())).rejects.toThrow('detect-spikes input is neither {scheduledTime} nor {hour}');
+    await expect(createHandler(env)({ report: 'daily' }, contextFactory())).rejects.toThrow('detect-spikes input is neither {scheduledTime}, {hour} nor {from, through}');
+    await expect(createHandler(env)({ from: '2026-12-03T14:00:00Z', through: '2026-12-03T13:00:00Z' }, contextFactory())).rejects.toMatchObject({ name: 'ValidationError' });
     expect(documents).not.toHaveReceivedAnyCommand();
   });
 
