@@ -20,8 +20,8 @@ export function notificationForSpike(spike: SpikeSummary, department: NotifiedDe
     departmentName: department.name,
     caseId,
     ...(caseUrl ? { caseUrl } : {}),
-    title: `Spike: ${spike.observed} ${what} mentions in one hour (${ratio} the usual ${formatRate(spike.expected)})`,
-    summary: `${spike.observed} mentions of ${what} in the hour from ${formatTime(spike.hour, options.timezone)}, where ${formatRate(spike.expected)} are usual for that hour of the week.${involved} ${spike.caseIds.length} case(s) are tagged spike:${spike.id}.`,
+    title: `Spike: ${spike.observed} ${what} in one hour (${ratio} the usual ${formatRate(spike.expected)})`,
+    summary: `${spike.observed} ${what} in the hour from ${formatTime(spike.hour, options.timezone)}, where ${formatRate(spike.expected)} are usual for that hour of the week.${involved} ${spike.caseIds.length} case(s) are tagged spike:${spike.id}.`,
     priority: 'high',
     dueAt: spike.detectedAt,
     timezone: options.timezone,
@@ -30,15 +30,15 @@ export function notificationForSpike(spike: SpikeSummary, department: NotifiedDe
   };
 }
 
-/** `complaint` (category), `x` (platform), or the theme's label, with what it is. */
+/** What surged, in words: `complaint mentions`, `mentions on x`, `mentions of "Akku brennt"`. */
 export function spikeLabel(spike: Pick<SpikeSummary, 'dimension' | 'label'>): string {
   switch (spike.dimension) {
     case 'category':
-      return categoryLabel(spike.label);
+      return `${categoryLabel(spike.label)} mentions`;
     case 'platform':
-      return `${spike.label}`;
+      return `mentions on ${spike.label}`;
     case 'theme':
-      return `"${spike.label}"`;
+      return `mentions of "${spike.label}"`;
   }
 }
 

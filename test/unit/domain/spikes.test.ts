@@ -279,7 +279,7 @@ describe('evaluateSpikes', () => {
       ['service', 'teams', 'spike'],
     ]);
     expect(notifier.sent.find((s) => s.notification.department === 'service')?.notification.people.map((p) => [p.name, p.role])).toEqual([['Aylin Demir', 'lead']]);
-    expect(notifier.sent[0]?.notification.title).toMatch(/^Spike: 20 "Akku brennt" mentions in one hour/);
+    expect(notifier.sent[0]?.notification.title).toMatch(/^Spike: 20 mentions of "Akku brennt" in one hour \(\d+\.\dx the usual \d\.\d\)$/);
   });
 
   it('adds the next surging hours to the spike instead of raising a second alarm', async () => {
