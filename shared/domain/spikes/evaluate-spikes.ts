@@ -74,15 +74,18 @@ export interface EvaluateSpikesResult {
  * Evaluates the hourly rates for spikes.
  *
  * 1. the hours: every hour after the cursor up to `through` (none skipped after an outage, up
- *    to `maxCatchUpHours`), or the one `hour` asked for; the first run starts at `through`
+ *    to `maxCatchUpHours`; the first run starts at `through`), every hour from `from`, or the
+ *    one `hour` asked for
  * 2. load the counters of those hours and of the baseline's weeks before them, once
  * 3. per hour, oldest first: test every value with mentions (detector.ts); for a spike
  *    - the same value surged within `cooldownHours` before: add the hour to that spike and
  *      tag its cases (no second alarm)
+ *    - a category or platform whose cases are mostly in a theme's spike of that hour: the
+ *      same surge, seen from further away: not announced again
  *    - else store the spike (its id comes from value and hour, so a retry finds it), tag
  *      its cases `spike:<id>`, notify press and the leads of the departments involved,
  *      publish `Spike Detected`, mark it published
- * 4. move the cursor past the hour (scheduled runs only)
+ * 4. move the cursor past the hour (not for a single `hour` by hand)
  *
  * A failure throws before the cursor moves, so the retry evaluates the hour again; every
  * step of a spike is idempotent (tags by transition id, notifications by their log, the
