@@ -438,6 +438,28 @@ export function buildTopology(config: CompanyConfig): Topology {
       grants: [{ resource: 'table', access: 'readWrite' }],
     },
     {
+      id: 'detect-spikes',
+      name: `${prefix}-detect-spikes`,
+      entry: 'functions/detect-spikes/handler.ts',
+      memoryMb: 512,
+      // A run after an outage catches up on every hour since the last one.
+      timeoutSeconds: 300,
+      environment: {
+        [COMPANY_CONFIG_ENV]: configEnv,
+        TABLE_NAME: { kind: 'tableName' },
+        EVENT_BUS_NAME: { kind: 'busName' },
+        ...notifications.environment,
+      },
+      triggers: [{ type: 'schedule', schedule: 'spike-check' }],
+      grants: [
+        { resource: 'table', access: 'readWrite' },
+        // Spike Detected, and the Case Tagged events of the cases it tags.
+        { resource: 'bus', access: 'put' },
+        // Press and the leads of the departments involved are told.
+        ...notifications.grants,
+      ],
+    },
+    {
       id: 'check-sla',
       name: `${prefix}-check-sla`,
       entry: 'functions/check-sla/handler.ts',
@@ -499,6 +521,14 @@ export function buildTopology(config: CompanyConfig): Topology {
       expression: config.cases.slaSweep,
       timezone: config.company.timezone,
       targetFunction: 'check-sla',
+      payload: { scheduledTime: '<aws.scheduler.scheduled-time>' },
+    },
+    {
+      id: 'spike-check',
+      name: `${prefix}-spike-check`,
+      expression: config.spikes.schedule,
+      timezone: config.company.timezone,
+      targetFunction: 'detect-spikes',
       payload: { scheduledTime: '<aws.scheduler.scheduled-time>' },
     },
     ...pollers.schedules,

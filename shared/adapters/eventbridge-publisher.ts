@@ -1,6 +1,7 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { CASE_DETAIL_TYPES, DETAIL_TYPES, EVENT_SOURCE, type CaseEvent, type MentionRouted } from '../domain/events.ts';
+import { CASE_DETAIL_TYPES, DETAIL_TYPES, EVENT_SOURCE, type CaseEvent, type MentionRouted, type SpikeDetected } from '../domain/events.ts';
 import type { CaseEventPublisher, EventPublisher } from '../domain/ports.ts';
+import type { SpikeEventPublisher } from '../domain/spikes/ports.ts';
 
 /** PutEvents takes at most 10 entries per call. */
 const MAX_ENTRIES = 10;
@@ -22,7 +23,7 @@ export class PublishError extends Error {
 }
 
 /** Publishes to the company's bus, resending only the entries that failed. */
-export class EventBridgePublisher implements EventPublisher, CaseEventPublisher {
+export class EventBridgePublisher implements EventPublisher, CaseEventPublisher, SpikeEventPublisher {
   private readonly attempts: number;
   private readonly backoffMs: number;
 
@@ -51,6 +52,16 @@ export class EventBridgePublisher implements EventPublisher, CaseEventPublisher 
       EventBusName: this.busName,
       Source: EVENT_SOURCE,
       DetailType: CASE_DETAIL_TYPES[detail.action],
+      Detail: JSON.stringify(detail),
+    }));
+    await this.putAll(entries);
+  }
+
+  async publishSpikeDetected(events: readonly SpikeDetected[]): Promise<void> {
+    const entries: PutEventsRequestEntry[] = events.map((detail) => ({
+      EventBusName: this.busName,
+      Source: EVENT_SOURCE,
+      DetailType: DETAIL_TYPES.spikeDetected,
       Detail: JSON.stringify(detail),
     }));
     await this.putAll(entries);

@@ -384,6 +384,20 @@ export const CompanyConfigSchema = z
       })
       .default({ email: [], chat: [] })
       .meta({ description: 'who hears of failures: every alarm (DLQ depth, oldest message age, function errors and throttles, failed event deliveries, API 5xx) goes to one SNS topic, and from it to these subscribers' }),
+    spikes: z
+      .strictObject({
+        schedule: cron.default('cron(5 * * * ? *)').meta({ description: 'when detect-spikes evaluates the hours since its last run, in the company timezone (default 5 minutes past every hour)' }),
+        weeks: z.number().int().min(1).max(12).default(6).meta({ description: 'weeks of history an hour is compared with: the same hour of the week in each (default 6)' }),
+        alpha: z.number().gt(0).max(0.01).default(1e-5).meta({ description: 'largest probability of the hour\'s count under its baseline that is still a spike (default 0.00001)' }),
+        minCount: z.number().int().min(1).default(5).meta({ description: 'fewest mentions in an hour for a spike (default 5)' }),
+        minRatio: z.number().min(1).default(3).meta({ description: 'smallest ratio of the hour\'s count to its baseline (default 3)' }),
+        cooldownHours: z.number().int().min(0).max(24).default(6).meta({ description: 'a surge of the same value within this many hours continues the spike instead of raising a new alarm (default 6)' }),
+      })
+      .default({ schedule: 'cron(5 * * * ? *)', weeks: 6, alpha: 1e-5, minCount: 5, minRatio: 3, cooldownHours: 6 })
+      .meta({
+        description:
+          'spikes: each hour, every category, theme and platform is compared with its own baseline for that hour of the week; a surge publishes Spike Detected, tells press and the leads of the departments involved, and tags the cases spike:<id>',
+      }),
     retention: z
       .strictObject({ days: z.number().int().positive().meta({ description: 'days personal data is kept (DynamoDB TTL)' }) })
       .default({ days: 365 }),

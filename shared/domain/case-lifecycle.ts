@@ -50,7 +50,9 @@ export type CaseCommand =
    * priority: the earlier of it and the current one holds), more tags and cc, approval
    * required (never removed), and an escalation to `escalate.to`. See thread-routing.ts.
    */
-  | ApplyRoutingCommand;
+  | ApplyRoutingCommand
+  /** Tags the case (a spike it belongs to: `spike:<id>`), in any state; the tags it has already are left as they are. */
+  | { readonly type: 'tag'; readonly tags: readonly string[]; readonly reason: string };
 
 /** See {@link CaseCommand}: the `apply-routing` command. */
 export interface ApplyRoutingCommand {
@@ -94,7 +96,7 @@ const ALLOWED_FROM: Readonly<Record<'assign' | 'wait' | 'respond' | 'resolve' | 
 };
 
 /** Actions that note something on a case in any state: a mention may join a resolved case within its reopen window. */
-const ANY_STATE: readonly CaseAction[] = ['apply-routing'];
+const ANY_STATE: readonly CaseAction[] = ['apply-routing', 'tag'];
 
 /** Whether a state-changing action may start from a state (the notes need a case that is not resolved). */
 export function isAllowed(action: CaseAction, from: CaseState): boolean {
@@ -188,6 +190,11 @@ function changesOf(c: Case, command: CaseCommand, ctx: TransitionContext): Chang
       return approve(c, command, ctx);
     case 'apply-routing':
       return applyRouting(c, command, ctx);
+    case 'tag': {
+      const tags = command.tags.filter((t) => !(c.tags ?? []).includes(t));
+      if (tags.length === 0) throw new ConflictError(`case ${c.id} has the tags ${command.tags.join(', ')} already`);
+      return { changes: { tags: unique([...(c.tags ?? []), ...tags]) }, to: c.state, detail: { tags: tags.join(', '), reason: command.reason } };
+    }
     case 'reroute': {
       if (command.department === c.department) throw new ConflictError(`case ${c.id} already belongs to ${c.department}`);
       const correction = { from: c.department, to: command.department, by: ctx.actor, at: ctx.at, reason: command.reason, category: c.category };

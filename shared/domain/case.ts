@@ -103,6 +103,7 @@ export const CASE_ACTIONS = [
   'approve-reply',
   'reroute',
   'apply-routing',
+  'tag',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 

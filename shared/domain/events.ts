@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CASE_ACTIONS, CASE_STATES, type CaseAction } from './case.ts';
+import { SPIKE_DIMENSIONS } from './insights.ts';
 import { CATEGORIES, PLATFORMS, PRIORITIES, SENTIMENTS } from './mention.ts';
 
 /** The `source` of every event Backchannel puts on a company's bus. */
@@ -7,6 +8,7 @@ export const EVENT_SOURCE = 'backchannel';
 
 export const DETAIL_TYPES = {
   mentionRouted: 'Mention Routed',
+  spikeDetected: 'Spike Detected',
 } as const;
 
 /** The detail-type of each case change on the bus. */
@@ -23,6 +25,7 @@ export const CASE_DETAIL_TYPES = {
   'approve-reply': 'Reply Approved',
   reroute: 'Case Rerouted',
   'apply-routing': 'Case Routing Applied',
+  tag: 'Case Tagged',
 } as const satisfies Record<CaseAction, string>;
 export type CaseDetailType = (typeof CASE_DETAIL_TYPES)[CaseAction];
 
@@ -113,3 +116,31 @@ export const CaseEventEnvelopeSchema = z.object({
 /** What a department queue carries: a routed mention or a case change that names the department. */
 export const DepartmentEnvelopeSchema = z.union([MentionRoutedEnvelopeSchema, CaseEventEnvelopeSchema]);
 export type DepartmentEnvelope = z.infer<typeof DepartmentEnvelopeSchema>;
+
+/**
+ * Detail of `Spike Detected`: a dimension value (a category, a theme, a platform) surged
+ * far above its own baseline for that hour of the week. Published once per spike (the hours
+ * a surge goes on are added to the same spike, not published again). Public contract.
+ */
+export const SpikeDetectedSchema = z.object({
+  companyId: z.string(),
+  spikeId: z.string(),
+  dimension: z.enum(SPIKE_DIMENSIONS),
+  /** The category, theme id or platform. */
+  value: z.string(),
+  /** Readable name: the category, the theme's label, the platform. */
+  label: z.string(),
+  /** Start of the hour that surged (UTC). */
+  hour: z.iso.datetime(),
+  detectedAt: z.iso.datetime(),
+  /** Mentions in the hour, and how many its baseline expected. */
+  observed: z.number().int().nonnegative(),
+  expected: z.number().nonnegative(),
+  /** Probability of at least `observed` mentions under the baseline. */
+  probability: z.number().min(0).max(1),
+  /** Departments whose cases hold the surge's mentions (primary department). */
+  departments: z.array(z.string()),
+  /** Cases of the surge's mentions (at most 200), each tagged `spike:<spikeId>`. */
+  caseIds: z.array(z.string()),
+});
+export type SpikeDetected = z.infer<typeof SpikeDetectedSchema>;

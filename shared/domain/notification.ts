@@ -18,6 +18,7 @@ export const NOTIFICATION_KINDS = [
   'approval-requested',
   'rerouted',
   'key-account',
+  'spike',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -235,7 +235,7 @@ describe('startRuntime with the demo config, in memory', () => {
     const { env } = runtime;
 
     // Assess
-    expect(Object.keys(env).sort()).toEqual(['admin-api', 'build-report', 'check-sla', 'classify-mention', 'forward-alarm', 'handle-department', 'ingest-webhook']);
+    expect(Object.keys(env).sort()).toEqual(['admin-api', 'build-report', 'check-sla', 'classify-mention', 'detect-spikes', 'forward-alarm', 'handle-department', 'ingest-webhook']);
     expect(env['ingest-webhook']).toMatchObject({
       INTAKE_QUEUE_URL: runtime.queueUrls.intake,
       META_SECRET_NAME: 'backchannel/demo/meta',

@@ -427,6 +427,24 @@ describe('company stack of the demo config', () => {
         }),
       });
     });
+
+    it('evaluates spikes at 5 past every hour in Europe/Berlin with detect-spikes, which may put on the bus', () => {
+      synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: 'bc-demo-spike-check',
+        ScheduleExpression: 'cron(5 * * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Berlin',
+        Target: Match.objectLike({
+          Arn: arnOf(synth.stack.functions.get('detect-spikes', 'test').function),
+          Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
+          DeadLetterConfig: { Arn: arnOf(synth.stack.queues.deadLetter('schedule-spike-check-dlq', 'test')) },
+        }),
+      });
+      synth.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'bc-demo-detect-spikes',
+        Timeout: 300,
+        Environment: { Variables: Match.objectLike({ EVENT_BUS_NAME: Match.anyValue(), TABLE_NAME: Match.anyValue() }) },
+      });
+    });
   });
 
   describe('alarms and outputs', () => {
@@ -535,7 +553,7 @@ describe('company stack of the demo config', () => {
       const asyncFunctions = topology.functions.filter((f) => f.triggers.some((t) => t.type === 'schedule' || t.type === 'alerts'));
       const configs = resources<{ FunctionName: unknown; MaximumRetryAttempts: number; DestinationConfig?: { OnFailure?: { Destination: unknown } } }>('AWS::Lambda::EventInvokeConfig');
 
-      expect(asyncFunctions.map((f) => f.id)).toEqual(expect.arrayContaining(['build-report', 'check-sla', 'forward-alarm']));
+      expect(asyncFunctions.map((f) => f.id)).toEqual(expect.arrayContaining(['build-report', 'check-sla', 'detect-spikes', 'forward-alarm']));
       expect(configs.length).toBe(asyncFunctions.length);
       for (const spec of asyncFunctions) {
         const config = configs.find((c) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify(ref(synth.stack.functions.get(spec.id, 'test').function)));

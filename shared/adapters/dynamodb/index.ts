@@ -10,3 +10,5 @@ export { DynamoNotificationLog } from './notification-log.ts';
 export { DynamoReportRepository } from './report-repository.ts';
 export { DynamoStoredMentionReader } from './stored-mention-reader.ts';
 export { GSI1, GSI2, keys } from './keys.ts';
+export { DynamoRateStore } from './rate-store.ts';
+export { DynamoSpikeRepository } from './spike-repository.ts';

@@ -16,6 +16,10 @@
  * | poller cursor    | CURSOR#<platform>#<source> | CURSOR                                 |                                             |                                              |
  * | record failure   | FAIL#<SQS message id>      | FAIL                                   |                                             |                                              |
  * | erasure audit    | AUDIT#ERASURE              | <at>#<erasure id>                      |                                             |                                              |
+ * | rate counters    | RATE#<UTC day>             | COUNT#<hour>                           |                                             |                                              |
+ * | rate mention     | RATE#<UTC day>             | MENTION#<hour>#<mentionId>             |                                             |                                              |
+ * | spike            | SPIKE                      | <hour>#<spike id>                      |                                             |                                              |
+ * | spike cursor     | SPIKE#CURSOR               | CURSOR                                 |                                             |                                              |
  *
  * The case item carries `version` (optimistic lock: every transition writes version + 1 on
  * the condition that the stored one is unchanged) and its `history` (appended in the same
@@ -25,6 +29,11 @@
  * lifecycle sit under `DEPT#<dept>#OPEN` until their first transition moves them.
  * Histograms count observations per bucket (`le_15`, ..., `le_10080`, `gt_10080`) with
  * `count` and `sumMinutes`, all added with `ADD`.
+ * Rate counters hold one number attribute per dimension value (`n#category#complaint`,
+ * `n#platform#x`, `n#theme#<id>`) in one item per UTC hour, so a mention adds to all of its
+ * values in one write; the rate mention beside it is the mention's once-only claim and says
+ * which case and department it belongs to (what a spike tags). Both expire after 14 weeks.
+ * Spikes sit in one partition by their first hour: a company has a few a week.
  */
 export const keys = {
   mention: (mentionId: string) => ({ PK: `MENTION#${mentionId}`, SK: 'MENTION' }),
@@ -58,6 +67,14 @@ export const keys = {
   dailyReport: (day: string, department: string) => ({ PK: `REPORT#DAILY#${day}`, SK: `DEPT#${department}` }),
   pollCursor: (platform: string, source: string) => ({ PK: `CURSOR#${platform}#${source}`, SK: 'CURSOR' }),
   recordFailure: (messageId: string) => ({ PK: `FAIL#${messageId}`, SK: 'FAIL' }),
+  /** The partition of one UTC day's rate counters and rate mentions. */
+  rates: (hour: string) => `RATE#${hour.slice(0, 10)}`,
+  rateCounters: (hour: string) => ({ PK: `RATE#${hour.slice(0, 10)}`, SK: `COUNT#${hour}` }),
+  rateMention: (hour: string, mentionId: string) => ({ PK: `RATE#${hour.slice(0, 10)}`, SK: `MENTION#${hour}#${mentionId}` }),
+  rateMentionsOf: (hour: string) => `MENTION#${hour}#`,
+  spikes: 'SPIKE',
+  spike: (hour: string, spikeId: string) => ({ PK: 'SPIKE', SK: `${hour}#${spikeId}` }),
+  spikeCursor: { PK: 'SPIKE#CURSOR', SK: 'CURSOR' },
   /** One erasure request's audit entry; the partition lists them all by time. */
   erasureAudit: (at: string, id: string) => ({ PK: 'AUDIT#ERASURE', SK: `${at}#${id}` }),
 } as const;

@@ -21,6 +21,7 @@ const COMMANDS: Record<CaseAction, CaseCommand> = {
   'approve-reply': { type: 'approve-reply', replyId: 'reply-0', approverIsMember: true },
   reroute: { type: 'reroute', department: 'sales', reason: 'asks for a quote', dueAt: '2026-11-30T15:00:00.000Z' },
   'apply-routing': { type: 'apply-routing', mentionId: 'facebook:9_11', rules: ['crisis'], tags: ['crisis'] },
+  tag: { type: 'tag', tags: ['spike:spk_0123456789abcdef'], reason: 'complaint surged 12 against 1.5 expected' },
 };
 
 const OPEN: readonly CaseState[] = ['new', 'assigned', 'waiting', 'responded'];
@@ -41,6 +42,7 @@ const LEGAL: Record<CaseAction, Partial<Record<CaseState, CaseState>>> = {
   'approve-reply': stays(OPEN),
   reroute: allTo(OPEN, 'new'),
   'apply-routing': stays(CASE_STATES),
+  tag: stays(CASE_STATES),
 };
 
 /** A case in the state, with a draft by someone else (so approve-reply has something to approve). */

@@ -69,6 +69,16 @@ describe('notifications in the topology', () => {
     expect(handler(topology).environment.NOTIFY_FROM_EMAIL).toEqual({ kind: 'literal', value: 'backchannel@radwerk-hansen.example' });
   });
 
+  it('gives detect-spikes the same notification secrets as handle-department (it tells press and the leads of a spike)', () => {
+    // Act
+    const topology = buildTopology(demoConfig());
+
+    // Assess
+    const grantsOf = (id: string) => topology.functions.find((f) => f.id === id)?.grants.filter((g) => g.resource === 'secret' || g.resource === 'email');
+    expect(grantsOf('detect-spikes')).toEqual(grantsOf('handle-department'));
+    expect(grantsOf('detect-spikes')?.length).toBeGreaterThan(0);
+  });
+
   it('gives no other function the notification secrets, but the alarm forwarder those of alerts.chat', () => {
     // Act
     const topology = buildTopology(demoConfig());
@@ -76,7 +86,7 @@ describe('notifications in the topology', () => {
     // Assess
     const forwarder = topology.functions.find((f) => f.id === 'forward-alarm');
     expect(forwarder?.grants).toEqual([{ resource: 'secret', secret: 'notify-backchannel-demo-slack', access: 'read' }]);
-    const others = topology.functions.filter((f) => f.id !== 'handle-department' && f.id !== 'forward-alarm');
+    const others = topology.functions.filter((f) => f.id !== 'handle-department' && f.id !== 'detect-spikes' && f.id !== 'forward-alarm');
     expect(others.flatMap((f) => f.grants).filter((g) => (g.resource === 'secret' && g.secret.startsWith('notify-')) || g.resource === 'email')).toEqual([]);
   });
 });

@@ -13,7 +13,8 @@ describe('poller topology', () => {
 
     // Assess
     expect(topology.functions.filter((f) => f.id.startsWith('poll-'))).toEqual([]);
-    expect(topology.schedules.map((s) => s.id)).toEqual(['daily-report', 'sla-sweep']);
+    expect(topology.schedules.filter((s) => s.targetFunction.startsWith('poll-'))).toEqual([]);
+    expect(topology.schedules.map((s) => s.id)).toEqual(expect.arrayContaining(['daily-report', 'sla-sweep', 'spike-check']));
   });
 
   it('adds a function, a 5-minute schedule in the company timezone and a secret per enabled poller', () => {

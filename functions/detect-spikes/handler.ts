@@ -1,0 +1,126 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCaseRepository, DynamoNotificationLog, DynamoRateStore, DynamoSpikeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { createNotifier } from '../../shared/adapters/notify/index.ts';
+import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
+import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
+import { ValidationError } from '../../shared/domain/errors.ts';
+import { addHours, DEFAULT_SPIKE_PARAMETERS, evaluateSpikes, hourOf, type EvaluateSpikesDeps, type EvaluateSpikesResult, type SpikeParameters } from '../../shared/domain/spikes/index.ts';
+import { systemClock } from '../../shared/domain/system-clock.ts';
+import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+
+const isHourStart = (value: string) => Date.parse(value) % 3_600_000 === 0;
+const hourStart = z.iso.datetime({ offset: true }).refine(isHourStart, 'use the start of an hour, e.g. 2026-12-03T10:00:00Z');
+
+/**
+ * The schedule's input: `scheduledTime` is the Scheduler's `<aws.scheduler.scheduled-time>`;
+ * the run evaluates every hour since the previous run up to the last complete hour before
+ * it. `hour` (an hour's start, e.g. `2026-12-03T10:00:00Z`) evaluates that one hour by hand
+ * and leaves the schedule's cursor alone; `from` and `through` evaluate every hour between
+ * them (a replayed history) and move the cursor.
+ */
+export const DetectSpikesInputSchema = z.union([
+  z.strictObject({ scheduledTime: z.iso.datetime({ offset: true }) }),
+  z.strictObject({ hour: hourStart }),
+  z.strictObject({ from: hourStart, through: hourStart }).refine((r) => Date.parse(r.from) <= Date.parse(r.through), 'from must not be after through'),
+]);
+export type DetectSpikesInput = z.infer<typeof DetectSpikesInputSchema>;
+
+/** The detector's parameters from the company config's `spikes:` (the priors stay at their defaults). */
+export function spikeParametersOf(config: CompanyConfig): SpikeParameters {
+  const { weeks, alpha, minCount, minRatio, cooldownHours } = config.spikes;
+  return { ...DEFAULT_SPIKE_PARAMETERS, weeks, alpha, minCount, minRatio, cooldownHours };
+}
+
+/** The press department: `press`, else the one that owns press inquiries. */
+export function pressDepartmentOf(config: CompanyConfig): string | undefined {
+  return (config.departments.find((d) => d.id === 'press') ?? config.departments.find((d) => d.categories.includes('press_inquiry')))?.id;
+}
+
+export function dependenciesFrom(env: FunctionEnv): EvaluateSpikesDeps {
+  const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
+  const tableName = requireEnv(env, 'TABLE_NAME');
+  const documents = createDocumentClient(env);
+  const events = new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME'));
+  const press = pressDepartmentOf(config);
+  return {
+    companyId: config.company.id,
+    timezone: config.company.timezone,
+    params: spikeParametersOf(config),
+    rates: new DynamoRateStore(documents, tableName),
+    spikes: new DynamoSpikeRepository(documents, tableName, config.company.timezone),
+    events,
+    clock: systemClock,
+    retentionDays: config.retention.days,
+    change: {
+      companyId: config.company.id,
+      retentionDays: config.retention.days,
+      cases: new DynamoCaseRepository(documents, tableName),
+      events,
+      clock: systemClock,
+    },
+    departments: config.departments,
+    ...(press ? { press } : {}),
+    notificationOptions: { timezone: config.company.timezone, caseBaseUrl: config.cases.baseUrl },
+    notify: { notifier: createNotifier(env, config), log: new DynamoNotificationLog(documents, tableName) },
+  };
+}
+
+/**
+ * Runs one evaluation.
+ * @throws ValidationError for an input that is neither a scheduled run nor an hour; whatever a
+ *   step failed with (the cursor stays before the failed hour, so the retry does it again)
+ */
+export async function detectSpikes(event: unknown, deps: EvaluateSpikesDeps): Promise<EvaluateSpikesResult> {
+  const parsed = DetectSpikesInputSchema.safeParse(event);
+  if (!parsed.success) {
+    // A bad schedule input is a deployment error: fail loudly so the schedule's retries and DLQ see it.
+    throw new ValidationError('detect-spikes input is neither {scheduledTime}, {hour} nor {from, through}', parsed.error.issues.map((i) => i.message));
+  }
+  const input = parsed.data;
+  const iso = (value: string) => new Date(value).toISOString();
+  const request =
+    'hour' in input
+      ? { hour: iso(input.hour) }
+      : 'from' in input
+        ? { from: iso(input.from), through: iso(input.through) }
+        : { through: addHours(hourOf(input.scheduledTime), -1) };
+  const result = await evaluateSpikes(request, deps);
+  if (result.skippedHours > 0) logger.warn('Spike evaluation: hours older than the baseline window were skipped', { skippedHours: result.skippedHours });
+  for (const spike of result.detected) {
+    logger.info('Spike detected', { spikeId: spike.id, dimension: spike.dimension, value: spike.value, hour: spike.hour, observed: spike.observed, expected: spike.expected, cases: spike.caseIds.length });
+  }
+  logger.info('Spike evaluation done', {
+    from: result.hours[0],
+    to: result.hours.at(-1),
+    hours: result.hours.length,
+    detected: result.detected.length,
+    continued: result.continued,
+    covered: result.covered,
+    tagged: result.tagged,
+  });
+  metrics.addMetric('SpikeHoursEvaluated', MetricUnit.Count, result.hours.length);
+  metrics.addMetric('SpikesDetected', MetricUnit.Count, result.detected.length);
+  return result;
+}
+
+export function createHandler(env: FunctionEnv) {
+  let deps: EvaluateSpikesDeps | undefined;
+  return middy<unknown, EvaluateSpikesResult>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .handler(async (event) => {
+      deps ??= dependenciesFrom(env);
+      return detectSpikes(event, deps);
+    });
+}
+
+export const handler = createHandler(lambdaEnvironment());
