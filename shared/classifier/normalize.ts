@@ -1,3 +1,5 @@
+import { spamCuesOf, type SpamCues } from './noise.ts';
+
 /**
  * Text normalization shared by training and inference. What the models see is the same
  * for "Müll", "Muell" and "MÜÜÜLL", for every URL and every @handle, so that a few
@@ -26,6 +28,8 @@ export interface TextSignals {
   readonly capsWords: number;
   /** Letters (any script) in the text after URLs and handles are removed. */
   readonly letters: number;
+  /** Spam and follow-bait cues among the tokens (see `noise.ts`). */
+  readonly spam: SpamCues;
 }
 
 export interface NormalizedText {
@@ -136,6 +140,7 @@ export function normalizeText(input: string): NormalizedText {
       capsRatio,
       capsWords,
       letters,
+      spam: spamCuesOf(tokens),
     },
   };
 }
