@@ -37,7 +37,16 @@ const FOLLOW_BAIT: readonly (readonly string[])[] = [
   ['folge', 'fuer', 'folge'], ['folgst', 'du', 'mir'], ['schau', 'auf', 'meinem', 'profil'], ['schaut', 'auf', 'meinem', 'profil'],
   ['schau', 'mal', 'auf', 'meinem', 'profil'], ['link', 'in', 'der', 'bio'], ['follower', 'kaufen'],
 ];
-const FOLLOW_BAIT_STARTS = new Set(FOLLOW_BAIT.map((p) => p[0]!));
+const STRONG = 1;
+const WEAK = 2;
+const PHRASE_START = 4;
+/** Every cue word with what it is (bits), so each token costs one lookup. */
+const CUES = new Map<string, number>();
+for (const word of STRONG_CUES) CUES.set(word, STRONG);
+for (const word of WEAK_CUES) CUES.set(word, WEAK);
+for (const phrase of FOLLOW_BAIT) CUES.set(phrase[0]!, (CUES.get(phrase[0]!) ?? 0) | PHRASE_START);
+/** No cue word is longer. */
+const MAX_CUE_LENGTH = Math.max(...[...CUES.keys()].map((w) => w.length));
 
 /** Strong and weak spam cues among the tokens (each word once), and the first follow-bait phrase. */
 export interface SpamCues {
@@ -53,12 +62,15 @@ export function spamCuesOf(tokens: readonly string[]): SpamCues {
   let followBait: string | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    if (STRONG_CUES.has(token)) {
+    if (token.length > MAX_CUE_LENGTH) continue;
+    const kind = CUES.get(token);
+    if (kind === undefined) continue;
+    if (kind & STRONG) {
       if (!(strong ??= []).includes(token)) strong.push(token);
-    } else if (WEAK_CUES.has(token)) {
+    } else if (kind & WEAK) {
       if (!(weak ??= []).includes(token)) weak.push(token);
     }
-    if (followBait === undefined && FOLLOW_BAIT_STARTS.has(token)) followBait = followBaitAt(tokens, i);
+    if (followBait === undefined && kind & PHRASE_START) followBait = followBaitAt(tokens, i);
   }
   return { strong: strong ?? NONE, weak: weak ?? NONE, ...(followBait ? { followBait } : {}) };
 }

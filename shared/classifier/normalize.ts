@@ -274,41 +274,35 @@ function letterStats(text: string): { capsRatio: number; capsWords: number; lett
  */
 export function stripInvisibleAndMarkup(text: string): string {
   const length = text.length;
-  let i = 0;
-  for (; i < length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 38 || code === 60 || (code >= 0xad && invisibleWidth(text, i, code) > 0)) break;
-  }
-  if (i === length) return text;
-
-  const parts: string[] = [];
+  let parts: string[] | undefined;
   let from = 0;
-  while (i < length) {
+  for (let i = 0; i < length; ) {
     const code = text.charCodeAt(i);
+    // Letters (umlauts and accents included) fail the first two tests: one compare or two each.
+    if (code < 0xad ? code !== 38 && code !== 60 : code !== 0xad && code < 0x34f) {
+      i++;
+      continue;
+    }
+    let end = -1;
+    let replacement = '';
     if (code === 60) {
       const tag = tagAt(text, i);
-      if (tag) {
-        parts.push(text.slice(from, i), tag.replacement);
-        i = from = tag.end;
-        continue;
-      }
+      if (tag) ({ end, replacement } = tag);
     } else if (code === 38) {
       const reference = referenceAt(text, i);
-      if (reference) {
-        parts.push(text.slice(from, i), reference.text);
-        i = from = reference.end;
-        continue;
-      }
-    } else if (code >= 0xad) {
+      if (reference) ({ end, text: replacement } = reference);
+    } else {
       const width = invisibleWidth(text, i, code);
-      if (width > 0) {
-        parts.push(text.slice(from, i));
-        i = from = i + width;
-        continue;
-      }
+      if (width > 0) end = i + width;
     }
-    i++;
+    if (end < 0) {
+      i++;
+      continue;
+    }
+    (parts ??= []).push(text.slice(from, i), replacement);
+    i = from = end;
   }
+  if (!parts) return text;
   parts.push(text.slice(from));
   return parts.join('');
 }
@@ -379,8 +373,15 @@ const NAMED_REFERENCES: ReadonlyMap<string, string> = new Map(Object.entries({
 
 /** The character reference starting at `start` (an `&`) decoded, or undefined when it is none. */
 function referenceAt(text: string, start: number): { end: number; text: string } | undefined {
-  const semicolon = text.indexOf(';', start + 2);
-  if (semicolon < 0 || semicolon - start > 10) return undefined;
+  // References are short: look for the `;` among the next 10 characters only.
+  let semicolon = -1;
+  for (let i = start + 2, end = Math.min(text.length, start + 11); i < end; i++) {
+    if (text.charCodeAt(i) === 59) {
+      semicolon = i;
+      break;
+    }
+  }
+  if (semicolon < 0) return undefined;
   const body = text.slice(start + 1, semicolon);
   if (body.charCodeAt(0) === 35 /* # */) {
     const hex = body.charCodeAt(1) === 120 || body.charCodeAt(1) === 88;
