@@ -101,8 +101,9 @@ export function noiseOf(normalized: NormalizedText, ignore?: ReadonlySet<string>
     return { kind: 'no words', reason: `noise: no words, only ${parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0]}` };
   }
   if (cues.followBait) return { kind: 'follow-bait', reason: `noise: follow-bait "${cues.followBait}"` };
-  const strong = ignore ? cues.strong.filter((c) => !ignore.has(c)) : cues.strong;
-  const weak = ignore ? cues.weak.filter((c) => !ignore.has(c)) : cues.weak;
+  if (cues.strong.length === 0 && cues.weak.length < 4) return undefined; // the usual mention: nothing to filter
+  const strong = ignore && ignore.size > 0 ? cues.strong.filter((c) => !ignore.has(c)) : cues.strong;
+  const weak = ignore && ignore.size > 0 ? cues.weak.filter((c) => !ignore.has(c)) : cues.weak;
   // One strong cue is a question about paying in bitcoin; three cues with a strong one, or
   // four weak ones beside a link, are an advertisement.
   if ((strong.length >= 1 && strong.length + weak.length >= 3) || (weak.length >= 4 && signals.urls > 0)) {
