@@ -13,7 +13,7 @@ import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { createClassifier } from '../../shared/classifier/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
-import { routingPolicyOf } from '../../shared/config/schema.ts';
+import { classifierLanguagesOf, routingPolicyOf } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { classifyMention, type ClassifyMentionDeps } from '../../shared/domain/classify-mention.ts';
 import { eraseDeletedMention } from '../../shared/domain/erase-deleted-mention.ts';
@@ -47,6 +47,7 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyBatchDeps & { readon
       {
         classifier: config.classifier,
         brandTerms: [...config.keywords.brand, ...config.keywords.products],
+        languages: classifierLanguagesOf(config),
         onCloudFallback: (error) => logger.warn('Cloud classifier failed, local result used', { error }),
       },
       env,

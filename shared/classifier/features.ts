@@ -71,7 +71,7 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 /** Signal features: names that normalization turns into extra tokens. */
-export const SIGNAL_NAMES = ['length:short', 'length:medium', 'length:long', 'caps', 'emoji', 'url', 'handle', 'no letters'] as const;
+export const SIGNAL_NAMES = ['length:short', 'length:medium', 'length:long', 'caps', 'emoji', 'url', 'handle', 'no letters', 'spam words'] as const;
 
 /** Turns normalized texts into sparse vectors. One instance reuses its buffers; it is not re-entrant. */
 export class FeatureExtractor {
@@ -162,6 +162,8 @@ export class FeatureExtractor {
     if (signals.emojis > 0) signalIds.push(4);
     if (signals.urls > 0) signalIds.push(5);
     if (signals.handles > 0) signalIds.push(6);
+    // Follow-bait, or two spam cues ("giveaway", "btc"): rare in one customer's message.
+    if (signals.spam.followBait !== undefined || signals.spam.strong.length + signals.spam.weak.length >= 2) signalIds.push(8);
     for (const id of signalIds) this.add(SIGNAL_HASHES[id]!, Kind.Signal, 2 * tokenCount + id);
 
     return {

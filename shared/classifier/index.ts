@@ -14,6 +14,8 @@ export interface ClassifierSetup {
   readonly classifier: ClassifierConfig;
   /** The company's brand and product names. */
   readonly brandTerms: readonly string[];
+  /** The company's languages, most frequent first (`classifierLanguagesOf`): the language prior. */
+  readonly languages?: readonly string[];
   /** Told when the cloud classifier fails and the local result is used. */
   readonly onCloudFallback?: (error: unknown) => void;
   /** The cloud model; by default Bedrock Converse with the configured model id. */
@@ -26,7 +28,7 @@ export interface ClassifierSetup {
  * low-confidence mentions when `classifier.cloud.enabled` is set.
  */
 export function createClassifier(setup: ClassifierSetup, env: FunctionEnv): Classifier {
-  const local = new NgramClassifier({ brandTerms: setup.brandTerms, keywordRules: setup.classifier.keywordRules });
+  const local = new NgramClassifier({ brandTerms: setup.brandTerms, keywordRules: setup.classifier.keywordRules, ...(setup.languages ? { languages: setup.languages } : {}) });
   const { cloud } = setup.classifier;
   if (!cloud.enabled) return local;
   const model = setup.cloudModel ?? new BedrockConverseModel(createBedrockClient(env), cloud.modelId);

@@ -1,3 +1,5 @@
+import { spamCuesOf, type SpamCues } from './noise.ts';
+
 /**
  * Text normalization shared by training and inference. What the models see is the same
  * for "Müll", "Muell" and "MÜÜÜLL", for every URL and every @handle, so that a few
@@ -26,6 +28,8 @@ export interface TextSignals {
   readonly capsWords: number;
   /** Letters (any script) in the text after URLs and handles are removed. */
   readonly letters: number;
+  /** Spam and follow-bait cues among the tokens (see `noise.ts`). */
+  readonly spam: SpamCues;
 }
 
 export interface NormalizedText {
@@ -43,6 +47,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const URL = /\b(?:https?:\/\/|www\.)[^\s<>"']+/giu;
 const HANDLE = /(^|[^\p{L}\p{N}_])@[\p{L}\p{N}_.]{1,40}/gu;
 const HASHTAG = /#([\p{L}\p{N}_]{1,60})/gu;
+/** A capitalized hashtag with a capital after a small letter (`NieWieder`, not `iPhone` or `DBfail`). */
+const CAMEL_CASE = /^\p{Lu}\p{Ll}+\p{Lu}/u;
+const CAMEL_BOUNDARY = /(\p{Ll})(\p{Lu})/gu;
 const EMOJI = /\p{Extended_Pictographic}/gu;
 const EMOTICON_HAPPY = /(?:^|\s)[:;=]-?[)D]+(?=\s|$)/g;
 const EMOTICON_SAD = /(?:^|\s)[:;=]'?-?[(/]+(?=\s|$)/g;
@@ -68,6 +75,7 @@ export function normalizeText(input: string): NormalizedText {
   const truncated = raw.length > MAX_TEXT_CHARS;
   let text = truncated ? raw.slice(0, MAX_TEXT_CHARS) : raw;
   if (SURROGATE.test(text)) text = text.replace(LONE_SURROGATE, '\uFFFD');
+  text = stripInvisibleAndMarkup(text);
 
   let urls = 0;
   let handles = 0;
@@ -93,11 +101,13 @@ export function normalizeText(input: string): NormalizedText {
   const exclamationRuns = (text.match(/!{2,}/g) ?? []).length;
   const questionMarks = (text.match(/\?/g) ?? []).length;
 
-  // Hashtags keep their word and say they were one: "#fail" -> "xtag fail".
+  // Hashtags keep their word and say they were one: "#fail" -> "xtag fail"; a hashtag
+  // written in camel case gives its words ("#NieWieder" -> "xtag Nie Wieder"), which the
+  // models know, so a text of hashtags only still has words.
   if (text.includes('#')) {
     text = text.replace(HASHTAG, (_m, word: string) => {
       hashtags++;
-      return ` xtag ${word} `;
+      return ` xtag ${CAMEL_CASE.test(word) ? word.replace(CAMEL_BOUNDARY, '$1 $2') : word} `;
     });
   }
   if (/[:;=][-']?[()D/]/.test(text)) text = text.replace(EMOTICON_HAPPY, ' xsmile ').replace(EMOTICON_SAD, ' xfrown ');
@@ -130,6 +140,7 @@ export function normalizeText(input: string): NormalizedText {
       capsRatio,
       capsWords,
       letters,
+      spam: spamCuesOf(tokens),
     },
   };
 }
@@ -245,4 +256,149 @@ function letterStats(text: string): { capsRatio: number; capsWords: number; lett
   }
   endWord();
   return { capsRatio: total === 0 ? 0 : upper / total, capsWords, letters };
+}
+
+/**
+ * Removes what a reader does not see: invisible format characters (zero-width space, joiner
+ * and non-joiner, word joiner, byte-order mark, soft hyphen, direction marks, variation
+ * selectors, tag characters), which split words for the tokenizer (`ka\u200Bputt` reads as
+ * `kaputt`), and HTML markup as Mastodon and YouTube deliver it: tags of HTML elements are
+ * dropped (those that break a line, such as `<br>` and `<p>`, leave a space; inline ones
+ * such as `<span>` and `<a>` leave nothing, so `@<span>radwerk</span>` stays one handle),
+ * comments too, and character references (`&amp;`, `&quot;`, `&#39;`, `&#x1F600;`, `&auml;`)
+ * are decoded. A `<` that does not open a known element's tag (`a < b`, `<3`) and an `&` that
+ * is no reference (`AT&T`) stay as written.
+ *
+ * The usual text has none of it: one regex test finds that and returns the text itself,
+ * without allocating.
+ */
+export function stripInvisibleAndMarkup(text: string): string {
+  if (!MAYBE_INVISIBLE_OR_MARKUP.test(text)) return text;
+  const length = text.length;
+  let parts: string[] | undefined;
+  let from = 0;
+  for (let i = 0; i < length; ) {
+    const code = text.charCodeAt(i);
+    // Letters (umlauts and accents included) fail the first two tests: one compare or two each.
+    if (code < 0xad ? code !== 38 && code !== 60 : code !== 0xad && code < 0x34f) {
+      i++;
+      continue;
+    }
+    let end = -1;
+    let replacement = '';
+    if (code === 60) {
+      const tag = tagAt(text, i);
+      if (tag) ({ end, replacement } = tag);
+    } else if (code === 38) {
+      const reference = referenceAt(text, i);
+      if (reference) ({ end, text: replacement } = reference);
+    } else {
+      const width = invisibleWidth(text, i, code);
+      if (width > 0) end = i + width;
+    }
+    if (end < 0) {
+      i++;
+      continue;
+    }
+    (parts ??= []).push(text.slice(from, i), replacement);
+    i = from = end;
+  }
+  if (!parts) return text;
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
+/**
+ * Every code unit that may start markup or an invisible character. A test of one character
+ * class runs as native code: 0.23 µs for 280 characters, a loop over the character codes 0.9.
+ */
+const MAYBE_INVISIBLE_OR_MARKUP = /[&<\u00ad\u034f\u180e\u200b-\u200f\u2060-\u2064\ufe00-\ufe0f\ufeff\udb40]/;
+
+/** Code units taken by the invisible format character at `i` (0 when there is none). */
+function invisibleWidth(text: string, i: number, code: number): number {
+  if (code < 0x2000) return code === 0xad || code === 0x34f || code === 0x180e ? 1 : 0;
+  if (code <= 0x2064) return (code >= 0x200b && code <= 0x200f) || code >= 0x2060 ? 1 : 0;
+  if (code === 0xfeff || (code >= 0xfe00 && code <= 0xfe0f)) return 1;
+  if (code === 0xdb40 && i + 1 < text.length) {
+    // U+E0020-E007F (tag characters) and U+E0100-E01EF (variation selectors 17-256).
+    const low = text.charCodeAt(i + 1);
+    return (low >= 0xdc20 && low <= 0xdc7f) || (low >= 0xdd00 && low <= 0xddef) ? 2 : 0;
+  }
+  return 0;
+}
+
+/** HTML elements whose tags are markup; those in BLOCK_ELEMENTS break a line. */
+const INLINE_ELEMENTS = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'big', 'cite', 'code', 'del', 'em', 'font', 'i', 'img', 'ins', 'kbd', 'mark', 'q', 's', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'time', 'tt', 'u', 'wbr']);
+const BLOCK_ELEMENTS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3',
+  'h4', 'h5', 'h6', 'head', 'header', 'hr', 'html', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'tbody', 'td', 'tfoot', 'th',
+  'thead', 'tr', 'ul',
+]);
+/** A tag is read up to this many characters; a longer one is taken as text. */
+const MAX_TAG_CHARS = 2000;
+
+/**
+ * The tag or comment starting at `start` (a `<`), or undefined when it is not one: a known
+ * element's name, optionally after `/`, followed by `>`, `/` or white space, then anything
+ * but `<` up to `>`. Stopping at the next `<` keeps the whole scan linear.
+ */
+function tagAt(text: string, start: number): { end: number; replacement: string } | undefined {
+  if (text.startsWith('<!--', start)) {
+    const close = text.indexOf('-->', start + 4);
+    return close < 0 ? undefined : { end: close + 3, replacement: ' ' };
+  }
+  let i = start + 1;
+  if (text.charCodeAt(i) === 47 /* / */) i++;
+  const nameStart = i;
+  while (i < text.length && i - nameStart < 12 && isAsciiAlphanumeric(text.charCodeAt(i))) i++;
+  if (i === nameStart) return undefined;
+  const name = text.slice(nameStart, i).toLowerCase();
+  const block = BLOCK_ELEMENTS.has(name);
+  if (!block && !INLINE_ELEMENTS.has(name)) return undefined;
+  const next = text.charCodeAt(i);
+  if (next !== 62 /* > */ && next !== 47 /* / */ && next !== 32 && next !== 9 && next !== 10 && next !== 13) return undefined;
+  const limit = Math.min(text.length, start + MAX_TAG_CHARS);
+  for (; i < limit; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 62) return { end: i + 1, replacement: block ? ' ' : '' };
+    if (code === 60) return undefined;
+  }
+  return undefined;
+}
+
+function isAsciiAlphanumeric(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+}
+
+/** Named character references that social media HTML uses; others stay as written. */
+const NAMED_REFERENCES: ReadonlyMap<string, string> = new Map(Object.entries({
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', shy: '', zwj: '', zwnj: '', hellip: '…', mdash: '—', ndash: '–',
+  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', bdquo: '„', laquo: '«', raquo: '»', euro: '€', pound: '£', copy: '©', reg: '®',
+  trade: '™', deg: '°', auml: 'ä', ouml: 'ö', uuml: 'ü', Auml: 'Ä', Ouml: 'Ö', Uuml: 'Ü', szlig: 'ß', eacute: 'é', egrave: 'è',
+  agrave: 'à', ccedil: 'ç',
+}));
+
+/** The character reference starting at `start` (an `&`) decoded, or undefined when it is none. */
+function referenceAt(text: string, start: number): { end: number; text: string } | undefined {
+  // References are short: look for the `;` among the next 10 characters only.
+  let semicolon = -1;
+  for (let i = start + 2, end = Math.min(text.length, start + 11); i < end; i++) {
+    if (text.charCodeAt(i) === 59) {
+      semicolon = i;
+      break;
+    }
+  }
+  if (semicolon < 0) return undefined;
+  const body = text.slice(start + 1, semicolon);
+  if (body.charCodeAt(0) === 35 /* # */) {
+    const hex = body.charCodeAt(1) === 120 || body.charCodeAt(1) === 88;
+    const digits = body.slice(hex ? 2 : 1);
+    if (!(hex ? /^[0-9a-fA-F]{1,6}$/ : /^[0-9]{1,7}$/).test(digits)) return undefined;
+    const codePoint = Number.parseInt(digits, hex ? 16 : 10);
+    if (codePoint === 0 || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return undefined;
+    const decoded = String.fromCodePoint(codePoint);
+    return { end: semicolon + 1, text: invisibleWidth(decoded, 0, decoded.charCodeAt(0)) > 0 ? '' : decoded };
+  }
+  const named = NAMED_REFERENCES.get(body);
+  return named === undefined ? undefined : { end: semicolon + 1, text: named };
 }

@@ -17,6 +17,14 @@ export const KeywordRuleSchema = z.strictObject({
 export const ClassifierConfigSchema = z
   .strictObject({
     keywordRules: z.array(KeywordRuleSchema).default([]),
+    languages: z
+      .array(z.string().regex(/^[a-z]{2}$/, 'use an ISO 639-1 language code such as de or en'))
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'the company\'s languages (ISO 639-1), most frequent first: a short or uncertain text takes one of them ("so unhelpful" is English, not Slovenian); default: the language of company.locale and en',
+      }),
     cloud: z
       .strictObject({
         enabled: z.boolean().default(false),

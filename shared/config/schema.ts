@@ -534,6 +534,16 @@ export function routingPolicyOf(config: CompanyConfig): RoutingPolicy {
   };
 }
 
+/**
+ * The languages the classifier takes as the company's (`classifier.languages`), by default
+ * the language of `company.locale` and English: `de-DE` gives `['de', 'en']`.
+ */
+export function classifierLanguagesOf(config: CompanyConfig): string[] {
+  if (config.classifier.languages) return [...config.classifier.languages];
+  const own = config.company.locale.slice(0, 2).toLowerCase();
+  return /^[a-z]{2}$/.test(own) && own !== 'en' ? [own, 'en'] : ['en'];
+}
+
 
 /** Departments an overdue escalating case goes to: `cases.escalate.to`, or press and legal where the company has them. */
 export function escalationTargets(config: CompanyConfig): string[] {

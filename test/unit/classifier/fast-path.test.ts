@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { copyVector, FeatureExtractor } from '../../../shared/classifier/features.ts';
-import { detectLanguage, fastLanguage } from '../../../shared/classifier/language.ts';
+import { detectLanguage, fastLanguage, loadEld } from '../../../shared/classifier/language.ts';
 import { accumulateFused, argmax, contributions, fuseHeads, groupWeightsFused, predict, probabilitiesFused } from '../../../shared/classifier/linear-model.ts';
 import { decodeModel } from '../../../shared/classifier/model-codec.ts';
 import { SHIPPED_MODELS } from '../../../shared/classifier/models/index.ts';
@@ -21,6 +21,9 @@ const texts = [
 ];
 
 describe('classification fast path', () => {
+  // eld loads on first need; these tests compare with its answers.
+  beforeAll(() => loadEld());
+
   it('scores every head in one pass as the training path does, up to float rounding', () => {
     const training = new FeatureExtractor(model.features, model.idf);
     const inference = new FeatureExtractor(model.features);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { NgramClassifier } from '../../../shared/classifier/ngram-classifier.ts';
 import type { Classification } from '../../../shared/domain/classification.ts';
 import { CATEGORIES, SENTIMENTS } from '../../../shared/domain/mention.ts';
@@ -19,6 +19,9 @@ function expectValid(result: Classification): void {
 }
 
 describe('NgramClassifier', () => {
+  // eld loads on first need; these tests want its answer from the first text.
+  beforeAll(() => classifier.loadLanguageDetector());
+
   it.each([
     ['Danke, super Service!', 'praise', 'positive'],
     ['Guten Tag, die Redaktion der Kieler Nachrichten bittet um eine Stellungnahme.', 'press_inquiry', 'neutral'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TEXT_CHARS, normalizeText } from '../../../shared/classifier/normalize.ts';
+import { MAX_TEXT_CHARS, normalizeText, stripInvisibleAndMarkup } from '../../../shared/classifier/normalize.ts';
 
 describe('normalizeText', () => {
   it('replaces URLs and @handles with markers and counts them', () => {
@@ -46,5 +46,43 @@ describe('normalizeText', () => {
 
     expect(result.signals).toMatchObject({ truncated: true, length: 100_000 });
     expect(result.text.length).toBeLessThanOrEqual(MAX_TEXT_CHARS);
+  });
+  it('removes zero-width characters and soft hyphens inside a word, so it reads as the word', () => {
+    for (const invisible of ['\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD', '\uFE0F']) {
+      expect(normalizeText(`Wieder ka${invisible}putt`).tokens).toEqual(['wieder', 'kaputt']);
+    }
+  });
+
+  it('removes variation selectors and tag characters outside the basic plane', () => {
+    expect(normalizeText('ka\u{E0101}putt und fer\u{E0041}tig').tokens).toEqual(['kaputt', 'und', 'fertig']);
+  });
+
+  it('drops HTML tags and decodes character references before tokenizing', () => {
+    const result = normalizeText('Das ist &quot;super&quot;<br>Danke &amp; Gr&uuml;&szlig;e, it&#39;s <b>fine</b>&#x21;');
+
+    expect(result.tokens).toEqual(['das', 'ist', 'super', 'danke', 'gruesse', 'it', 's', 'fine']);
+    expect(result.plain).toBe('Das ist "super" Danke & Grüße, it\'s fine!');
+  });
+
+  it('keeps a handle whole when Mastodon wraps it in inline tags, and separates block elements', () => {
+    const result = normalizeText('<p>Hallo <span class="h-card"><a href="https://m.example/@radwerk" class="u-url mention">@<span>radwerk</span></a></span></p><p>kaputt</p>');
+
+    expect(result.tokens).toEqual(['hallo', 'xuser', 'kaputt']);
+    expect(result.signals.handles).toBe(1);
+  });
+
+  it('leaves a "<" or "&" that is no markup as written', () => {
+    expect(stripInvisibleAndMarkup('a < b, x<y and z>w, <3 für AT&T & co; &bogus; &#0; 5 &lt 6')).toBe('a < b, x<y and z>w, <3 für AT&T & co; &bogus; &#0; 5 &lt 6');
+  });
+
+  it('returns the same string when there is nothing to remove', () => {
+    const text = 'Mein Rad ist kaputt 😡 #fail';
+
+    expect(stripInvisibleAndMarkup(text)).toBe(text);
+  });
+
+  it('gives the words of a hashtag-only text, camel-case hashtags split into their words', () => {
+    expect(normalizeText('#fail #bahn').tokens).toEqual(['xtag', 'fail', 'xtag', 'bahn']);
+    expect(normalizeText('#NieWieder #iPhone #DBfail').tokens).toEqual(['xtag', 'nie', 'wieder', 'xtag', 'iphone', 'xtag', 'dbfail']);
   });
 });

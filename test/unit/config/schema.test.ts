@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, companyIds, loadAllCompanyConfigs, loadCompanyConfig, parseCompanyConfigJson, parseCompanyConfigYaml } from '../../../shared/config/load.ts';
-import { durationMinutes, routingPolicyOf } from '../../../shared/config/schema.ts';
+import { classifierLanguagesOf, durationMinutes, routingPolicyOf } from '../../../shared/config/schema.ts';
 import { routeMention } from '../../../shared/domain/route-mention.ts';
 import { mentionFactory } from '../../factories/mention.ts';
 
@@ -203,6 +203,20 @@ describe('company config schema: what it accepts', () => {
     expect(config.departments[0]?.sla).toEqual({ high: { days: 0, minutes: 60 }, normal: { days: 0, minutes: 240 }, low: { days: 1, minutes: 0 } });
     expect(config.departments[1]?.sla).toEqual({ high: { days: 0, minutes: 60 }, normal: { days: 0, minutes: 240 }, low: { days: 0, minutes: 1440 } });
     expect(config.routing.rules[1]).toEqual({ id: 'q', when: { category: ['question'], language: ['en'] }, then: { department: 'sales', cc: ['service'], sla: { days: 0, minutes: 120 } } });
+  });
+
+  it('takes the classifier languages as written, else the locale\'s language and English', () => {
+    const configured = parseCompanyConfigYaml(configYaml({ top: 'classifier:\n  languages: [en, fr]\n' }), 'x.yaml');
+    const german = parseCompanyConfigYaml(configYaml(), 'x.yaml');
+    const british = parseCompanyConfigYaml(configYaml().replace('  name: ACME GmbH\n', '  name: ACME GmbH\n  locale: en-GB\n'), 'x.yaml');
+
+    expect([classifierLanguagesOf(configured), classifierLanguagesOf(german), classifierLanguagesOf(british)]).toEqual([['en', 'fr'], ['de', 'en'], ['en']]);
+  });
+
+  it('refuses a classifier language that is not an ISO 639-1 code, saying how to write one', () => {
+    const issues = issuesOf(configYaml({ top: 'classifier:\n  languages: [German]\n' }));
+
+    expect(issues).toContainEqual(expect.objectContaining({ message: expect.stringContaining('ISO 639-1 language code such as de or en') }));
   });
 
   it('survives the trip through a function environment unchanged', async () => {
