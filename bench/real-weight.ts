@@ -10,7 +10,7 @@
  *
  * The optional JSON overrides the sentiment head's training options.
  */
-import { corpusFiles } from '../shared/classifier/build-models.ts';
+import { corpusFiles, realTrainingExamples } from '../shared/classifier/build-models.ts';
 import { readCorpus, splitCorpus, unitHash } from '../shared/classifier/corpus.ts';
 import { DEFAULT_FEATURES } from '../shared/classifier/features.ts';
 import { argmax, predict } from '../shared/classifier/linear-model.ts';
@@ -28,8 +28,11 @@ if (weights.some((w) => !Number.isFinite(w) || w < 0) || !Number.isInteger(folds
 }
 
 type Example = TrainingExample & { readonly id: string; readonly language: string; readonly real: boolean };
-const corpus = splitCorpus(readCorpus(corpusFiles())).train.map((e): Example => ({ ...e, real: false }));
-const real = splitCorpus(readRealData()).train.map((e): Example => ({ ...e, real: true }));
+
+const corpusTrain = splitCorpus(readCorpus(corpusFiles())).train;
+// Weights as the shipped training gives them (class mix matched to the written corpus), for weight 1: scaled below.
+const corpus = corpusTrain.map((e): Example => ({ ...e, real: false }));
+const real = realTrainingExamples(readRealData(), 1, corpusTrain).map((e): Example => ({ ...e, real: true }));
 // A fold from a second hash of the id (the first decided train vs held-out).
 const foldOf = (id: string) => Math.floor(unitHash(`fold:${id}`) * folds);
 const f3 = (x: number) => x.toFixed(3);
@@ -50,7 +53,7 @@ for (const language of ['de', 'en'] as const) {
     const { vectors, idf } = vectorizeTraining(trainAt.map((i) => all[i]!.text), DEFAULT_FEATURES);
     const testVectors = vectorize(testAt.map((i) => all[i]!.text), DEFAULT_FEATURES, idf);
     for (const w of weights) {
-      const examples = trainAt.map((i) => (all[i]!.real ? { ...all[i]!, weight: w } : all[i]!));
+      const examples = trainAt.map((i) => (all[i]!.real ? { ...all[i]!, weight: w * (all[i]!.weight ?? 1) } : all[i]!));
       const head = trainHead('sentiment', SENTIMENTS, labeledFor('sentiment', examples, vectors).filter((e) => e.weight !== 0), DEFAULT_FEATURES.bits, training);
       testAt.forEach((i, t) => {
         gold.get(w)![i] = SENTIMENTS.indexOf(all[i]!.sentiment!);

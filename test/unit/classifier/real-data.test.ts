@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildModels } from '../../../shared/classifier/build-models.ts';
+import { buildModels, realTrainingExamples } from '../../../shared/classifier/build-models.ts';
 import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier/corpus.ts';
 import { DEFAULT_FEATURES } from '../../../shared/classifier/features.ts';
 import { importGoEmotions, importPotts } from '../../../shared/classifier/import-real-data.ts';
@@ -187,5 +187,20 @@ describe('training on the written corpus plus real data', () => {
       ['any', count('any')],
     ]);
     expect(realTrain.length).toBeLessThan(real.length);
+  });
+
+  it("weighs each real source's classes so its sentiment mix counts like the written corpus's, at the given weight on average", () => {
+    // Arrange: the corpus is half neutral; the source is three quarters positive.
+    const corpus = readCorpus([TINY]).slice(0, 4).map((e, i) => ({ ...e, language: 'en' as const, sentiment: i < 2 ? ('neutral' as const) : ('positive' as const) }));
+    const real = Array.from({ length: 400 }, (_, i) => ({ id: `r-${i}`, source: 's', language: 'en' as const, text: `t ${i}`, sentiment: i % 4 === 0 ? ('neutral' as const) : ('positive' as const) }));
+
+    // Act
+    const weighted = realTrainingExamples(real, 0.5, corpus);
+
+    // Assess
+    const total = (sentiment: string) => weighted.filter((e) => e.sentiment === sentiment).reduce((sum, e) => sum + e.weight!, 0);
+    expect(total('neutral')).toBeCloseTo(total('positive'), 6);
+    expect(weighted.reduce((sum, e) => sum + e.weight!, 0) / weighted.length).toBeCloseTo(0.5, 6);
+    expect(weighted.every((e) => splitCorpus(real).train.some((t) => t.id === e.id))).toBe(true);
   });
 });
