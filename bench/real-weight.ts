@@ -15,7 +15,7 @@ import { readCorpus, splitCorpus, unitHash } from '../shared/classifier/corpus.t
 import { DEFAULT_FEATURES } from '../shared/classifier/features.ts';
 import { argmax, predict } from '../shared/classifier/linear-model.ts';
 import { readRealData } from '../shared/classifier/real-data.ts';
-import { DEFAULT_HEAD_TRAINING, labeledFor, scores, trainHead, vectorize, vectorizeTraining, type TrainingExample, type TrainOptions } from '../shared/classifier/train.ts';
+import { DEFAULT_HEAD_TRAINING, labeledFor, scores, trainHead, vectorize, vectorizeWithIdfOf, type TrainingExample, type TrainOptions } from '../shared/classifier/train.ts';
 import { SENTIMENTS } from '../shared/domain/mention.ts';
 
 const [weightList = '0,0.25,0.5,1,2', foldArg = '4', overrides = '{}'] = process.argv.slice(2);
@@ -50,7 +50,8 @@ for (const language of ['de', 'en'] as const) {
   for (let k = 0; k < folds; k++) {
     const trainAt = all.flatMap((e, i) => (foldOf(e.id) !== k ? [i] : []));
     const testAt = all.flatMap((e, i) => (foldOf(e.id) === k ? [i] : []));
-    const { vectors, idf } = vectorizeTraining(trainAt.map((i) => all[i]!.text), DEFAULT_FEATURES);
+    // The idf from the written corpus's texts only, as the shipped training learns it.
+    const { vectors, idf } = vectorizeWithIdfOf(trainAt.map((i) => all[i]!.text), trainAt.filter((i) => !all[i]!.real).map((i) => all[i]!.text), DEFAULT_FEATURES);
     const testVectors = vectorize(testAt.map((i) => all[i]!.text), DEFAULT_FEATURES, idf);
     for (const w of weights) {
       const examples = trainAt.map((i) => (all[i]!.real ? { ...all[i]!, weight: w * (all[i]!.weight ?? 1) } : all[i]!));

@@ -107,6 +107,7 @@ function writeModel(
   const model = trainLanguageModel({
     language,
     train: [...train, ...real],
+    idfTexts: train.map((e) => e.text),
     heldOut,
     features: options.features ?? DEFAULT_FEATURES,
     training: options.training ?? DEFAULT_HEAD_TRAINING,

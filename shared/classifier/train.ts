@@ -95,6 +95,13 @@ export function vectorizeTraining(texts: readonly string[], features: FeatureOpt
   return { vectors: vectorize(texts, features, idf), idf };
 }
 
+/** Vectors of `texts` with the idf (when the features use it) learned from `idfTexts`. */
+export function vectorizeWithIdfOf(texts: readonly string[], idfTexts: readonly string[], features: FeatureOptions = DEFAULT_FEATURES): { vectors: SparseVector[]; idf?: Float32Array } {
+  if (!features.idf) return { vectors: vectorize(texts, features) };
+  const idf = inverseDocumentFrequencies(vectorize(idfTexts, features), features.bits);
+  return { vectors: vectorize(texts, features, idf), idf };
+}
+
 /** Trains one head and returns it quantized, as it will be shipped and measured. */
 export function trainHead(
   name: string,
@@ -308,13 +315,21 @@ export interface TrainModelInput {
   readonly heldOut: readonly CorpusExample[];
   readonly features?: FeatureOptions;
   readonly training?: Readonly<Record<HeadName, TrainOptions>>;
+  /**
+   * The texts the idf is learned from (default: every training text). The shipped models
+   * learn it from the written corpus only, so real texts that label only sentiment leave
+   * the relevance and category heads exactly as the corpus trains them.
+   */
+  readonly idfTexts?: readonly string[];
 }
 
 /** Trains the three heads of one language model and measures them on the held-out split. */
 export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 'id'> {
   const features = input.features ?? DEFAULT_FEATURES;
   const training = input.training ?? DEFAULT_HEAD_TRAINING;
-  const { vectors: trainVectors, idf } = vectorizeTraining(input.train.map((e) => e.text), features);
+  const { vectors: trainVectors, idf } = input.idfTexts
+    ? vectorizeWithIdfOf(input.train.map((e) => e.text), input.idfTexts, features)
+    : vectorizeTraining(input.train.map((e) => e.text), features);
   const heldOutVectors = vectorize(input.heldOut.map((e) => e.text), features, idf);
   const heads = {} as Record<HeadName, LinearHead>;
   const measured = {} as Record<HeadName, { accuracy: number; macroF1: number }>;
