@@ -8,7 +8,7 @@ import { DEFAULT_FEATURES } from '../../../shared/classifier/features.ts';
 import { importGoEmotions, importPotts } from '../../../shared/classifier/import-real-data.ts';
 import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
 import { goEmotionsSentiment, pottsSentiment, readRealData, REAL_DATA_DIR } from '../../../shared/classifier/real-data.ts';
-import { DEFAULT_HEAD_TRAINING, DEFAULT_TRAINING, labeledFor, trainHead, vectorize, vectorizeTraining } from '../../../shared/classifier/train.ts';
+import { DEFAULT_HEAD_TRAINING, DEFAULT_TRAINING, labeledFor, trainHead, trainLanguageModel, vectorize, vectorizeTraining } from '../../../shared/classifier/train.ts';
 import { SENTIMENTS } from '../../../shared/domain/mention.ts';
 
 const TINY = path.resolve(import.meta.dirname, '../../fixtures/classifier/tiny-corpus.jsonl');
@@ -202,5 +202,24 @@ describe('training on the written corpus plus real data', () => {
     expect(total('neutral')).toBeCloseTo(total('positive'), 6);
     expect(weighted.reduce((sum, e) => sum + e.weight!, 0) / weighted.length).toBeCloseTo(0.5, 6);
     expect(weighted.every((e) => splitCorpus(real).train.some((t) => t.id === e.id))).toBe(true);
+  });
+
+  it('leaves the relevance and category heads exactly as the written corpus trains them when real texts label only sentiment', () => {
+    // Arrange
+    const { train, heldOut } = splitCorpus(readCorpus([TINY]));
+    const real = [
+      { text: 'what a wonderful day', sentiment: 'positive' as const, weight: 0.25 },
+      { text: 'this is terrible news', sentiment: 'negative' as const, weight: 0.25 },
+    ];
+    const idfTexts = train.map((e) => e.text);
+
+    // Act
+    const corpusOnly = trainLanguageModel({ language: 'any', train, heldOut, features: FEATURES, training: TRAINING, idfTexts });
+    const withReal = trainLanguageModel({ language: 'any', train: [...train, ...real], heldOut, features: FEATURES, training: TRAINING, idfTexts });
+
+    // Assess
+    expect(withReal.heads.category.weights).toEqual(corpusOnly.heads.category.weights);
+    expect(withReal.heads.relevance.weights).toEqual(corpusOnly.heads.relevance.weights);
+    expect(withReal.heads.sentiment.weights).not.toEqual(corpusOnly.heads.sentiment.weights);
   });
 });
