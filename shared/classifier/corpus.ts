@@ -31,7 +31,15 @@ export class CorpusError extends Error {
  * @throws CorpusError naming file and line of the first invalid example, or a duplicate id
  */
 export function readCorpus(files: readonly string[]): CorpusExample[] {
-  const examples: CorpusExample[] = [];
+  return readJsonl(files, CorpusExampleSchema);
+}
+
+/**
+ * Reads JSONL files of examples of one schema, in the given order; blank lines are skipped.
+ * @throws CorpusError naming file and line of the first invalid example, or a duplicate id
+ */
+export function readJsonl<T extends { readonly id: string }>(files: readonly string[], schema: z.ZodType<T>): T[] {
+  const examples: T[] = [];
   const seen = new Set<string>();
   for (const file of files) {
     const lines = readFileSync(file, 'utf8').split('\n');
@@ -43,7 +51,7 @@ export function readCorpus(files: readonly string[]): CorpusExample[] {
       } catch (error) {
         throw new CorpusError(`${file}:${i + 1}: not JSON (${(error as Error).message})`);
       }
-      const parsed = CorpusExampleSchema.safeParse(json);
+      const parsed = schema.safeParse(json);
       if (!parsed.success) {
         throw new CorpusError(`${file}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
       }
@@ -69,7 +77,8 @@ export function splitCorpus<T extends { readonly id: string }>(examples: readonl
   return { train, heldOut };
 }
 
-function unitHash(id: string): number {
+/** A stable number in [0, 1) from an id: the same id always lands on the same side of a split. */
+export function unitHash(id: string): number {
   let h = 0x9e3779b9;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
   h ^= h >>> 15;

@@ -1,4 +1,5 @@
 import { CATEGORIES, SENTIMENTS } from '../domain/mention.ts';
+import type { Category, Sentiment } from '../domain/mention.ts';
 import type { CorpusExample } from './corpus.ts';
 import { copyVector, DEFAULT_FEATURES, FeatureExtractor, inverseDocumentFrequencies, type FeatureOptions, type SparseVector } from './features.ts';
 import { argmax, predict, quantizeHead, type LinearHead } from './linear-model.ts';
@@ -60,6 +61,21 @@ export const RELEVANCE_CLASSES = ['irrelevant', 'relevant'] as const;
 export interface LabeledVector {
   readonly x: SparseVector;
   readonly y: number;
+  /** Scales this example's gradient (1 when undefined): how much a source counts against the others. */
+  readonly weight?: number;
+}
+
+/**
+ * A text to train on: the project corpus labels every head; a real-data source only the
+ * heads it has labels for (a head without a label does not learn from the example).
+ */
+export interface TrainingExample {
+  readonly text: string;
+  readonly relevant?: boolean;
+  readonly sentiment?: Sentiment;
+  readonly category?: Category;
+  /** See `LabeledVector.weight`. */
+  readonly weight?: number;
 }
 
 /** Vectors of texts, each an owned copy. */
@@ -76,6 +92,13 @@ export function vectorizeTraining(texts: readonly string[], features: FeatureOpt
   const plain = vectorize(texts, features);
   if (!features.idf) return { vectors: plain };
   const idf = inverseDocumentFrequencies(plain, features.bits);
+  return { vectors: vectorize(texts, features, idf), idf };
+}
+
+/** Vectors of `texts` with the idf (when the features use it) learned from `idfTexts`. */
+export function vectorizeWithIdfOf(texts: readonly string[], idfTexts: readonly string[], features: FeatureOptions = DEFAULT_FEATURES): { vectors: SparseVector[]; idf?: Float32Array } {
+  if (!features.idf) return { vectors: vectorize(texts, features) };
+  const idf = inverseDocumentFrequencies(vectorize(idfTexts, features), features.bits);
   return { vectors: vectorize(texts, features, idf), idf };
 }
 
@@ -169,7 +192,7 @@ function trainFloat(
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     shuffle(order, random);
     for (const i of order) {
-      const { x, y } = examples[i]!;
+      const { x, y, weight = 1 } = examples[i]!;
       const lr = learningRate / (1 + learningRate * lambda * t);
       t++;
       // Scores with the current (scaled) weights.
@@ -185,7 +208,7 @@ function trainFloat(
       scale *= 1 - lr * lambda;
       const step = lr / scale;
       for (let c = 0; c < k; c++) {
-        const g = probs[c]! - (c === y ? 1 : 0);
+        const g = (probs[c]! - (c === y ? 1 : 0)) * weight;
         if (g === 0) continue;
         bias[c]! -= lr * g;
         if (ratios) {
@@ -263,39 +286,56 @@ const CLASSES: Readonly<Record<HeadName, readonly string[]>> = {
   category: CATEGORIES,
 };
 
-function labelOf(head: HeadName, example: CorpusExample): number {
+/** The class index of an example for one head, or undefined when it has no label for that head. */
+function labelOf(head: HeadName, example: TrainingExample): number | undefined {
   switch (head) {
     case 'relevance':
-      return example.relevant ? 1 : 0;
+      return example.relevant === undefined ? undefined : example.relevant ? 1 : 0;
     case 'sentiment':
-      return SENTIMENTS.indexOf(example.sentiment);
+      return example.sentiment === undefined ? undefined : SENTIMENTS.indexOf(example.sentiment);
     case 'category':
-      return CATEGORIES.indexOf(example.category);
+      // The category head learns from relevant mentions only: spam and unrelated chatter are
+      // the relevance head's business, and would otherwise teach "other" every everyday word.
+      return example.category === undefined || example.relevant !== true ? undefined : CATEGORIES.indexOf(example.category);
   }
+}
+
+/** The examples that have a label for one head, as labeled vectors (`vectors[i]` is `examples[i]`'s). */
+export function labeledFor(head: HeadName, examples: readonly TrainingExample[], vectors: readonly SparseVector[]): LabeledVector[] {
+  return examples.flatMap((e, i) => {
+    const y = labelOf(head, e);
+    if (y === undefined) return [];
+    return [e.weight === undefined ? { x: vectors[i]!, y } : { x: vectors[i]!, y, weight: e.weight }];
+  });
 }
 
 export interface TrainModelInput {
   readonly language: ModelLanguage;
-  readonly train: readonly CorpusExample[];
+  readonly train: readonly TrainingExample[];
   readonly heldOut: readonly CorpusExample[];
   readonly features?: FeatureOptions;
   readonly training?: Readonly<Record<HeadName, TrainOptions>>;
+  /**
+   * The texts the idf is learned from (default: every training text). The shipped models
+   * learn it from the written corpus only, so real texts that label only sentiment leave
+   * the relevance and category heads exactly as the corpus trains them.
+   */
+  readonly idfTexts?: readonly string[];
 }
 
 /** Trains the three heads of one language model and measures them on the held-out split. */
 export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 'id'> {
   const features = input.features ?? DEFAULT_FEATURES;
   const training = input.training ?? DEFAULT_HEAD_TRAINING;
-  const { vectors: trainVectors, idf } = vectorizeTraining(input.train.map((e) => e.text), features);
+  const { vectors: trainVectors, idf } = input.idfTexts
+    ? vectorizeWithIdfOf(input.train.map((e) => e.text), input.idfTexts, features)
+    : vectorizeTraining(input.train.map((e) => e.text), features);
   const heldOutVectors = vectorize(input.heldOut.map((e) => e.text), features, idf);
   const heads = {} as Record<HeadName, LinearHead>;
   const measured = {} as Record<HeadName, { accuracy: number; macroF1: number }>;
   for (const name of HEAD_NAMES) {
-    // The category head learns from relevant mentions only: spam and unrelated chatter are
-    // the relevance head's business, and would otherwise teach "other" every everyday word.
-    const labeled = input.train.flatMap((e, i) => (name === 'category' && !e.relevant ? [] : [{ x: trainVectors[i]!, y: labelOf(name, e) }]));
-    heads[name] = trainHead(name, CLASSES[name], labeled, features.bits, training[name]);
-    const heldOutLabeled = input.heldOut.flatMap((e, i) => (name === 'category' && !e.relevant ? [] : [{ x: heldOutVectors[i]!, y: labelOf(name, e) }]));
+    heads[name] = trainHead(name, CLASSES[name], labeledFor(name, input.train, trainVectors), features.bits, training[name]);
+    const heldOutLabeled = labeledFor(name, input.heldOut, heldOutVectors);
     measured[name] = round(evaluateHead(heads[name], heldOutLabeled));
   }
   const heldOut: HeldOutScores | undefined = input.heldOut.length > 0 ? { examples: input.heldOut.length, heads: measured } : undefined;

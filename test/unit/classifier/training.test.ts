@@ -45,8 +45,8 @@ describe('npm run train (buildModels)', () => {
     const second = tempDir();
 
     // Act
-    const a = buildModels({ corpusDir: corpus, outDir: first, features: FEATURES, training: TRAINING });
-    const b = buildModels({ corpusDir: corpus, outDir: second, features: FEATURES, training: TRAINING });
+    const a = buildModels({ corpusDir: corpus, outDir: first, features: FEATURES, training: TRAINING, realDataDir: null });
+    const b = buildModels({ corpusDir: corpus, outDir: second, features: FEATURES, training: TRAINING, realDataDir: null });
 
     // Assess
     expect(a.map((m) => m.language)).toEqual(['de', 'en', 'any']);

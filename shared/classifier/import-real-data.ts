@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { unitHash } from './corpus.ts';
+import { goEmotionsSentiment, pottsSentiment, REAL_DATA_DIR, type RealExample } from './real-data.ts';
+
+/**
+ * Rebuilds shared/classifier/data/<source>/examples.jsonl from snapshots of the sources
+ * (see each SOURCE.md for where they come from). Training never runs this: it reads the
+ * committed JSONL, without network and without ../shared.
+ *
+ *   tsx shared/classifier/import-real-data.ts \
+ *     --goemotions <folder with train.tsv, dev.tsv, test.tsv, emotions.txt | bare-git-dir:path> \
+ *     --potts <folder with train/, dev/, test/ of PotTS not-preprocessed | bare-git-dir:path>
+ *
+ * Same snapshots, same bytes.
+ */
+
+/** GoEmotions keeps this share of its examples (chosen by a hash of the id): the repo stays a few MB. */
+export const GOEMOTIONS_SAMPLE = 0.3;
+
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+/** A file of a snapshot: a plain folder, or `<bare git dir>:<path in the repo>` read at HEAD. */
+function snapshotFile(spec: string, file: string): string {
+  if (existsSync(path.join(spec, file))) return readFileSync(path.join(spec, file), 'utf8');
+  const at = spec.lastIndexOf(':');
+  if (at <= 0) throw new Error(`${file} not found under ${spec}`);
+  const gitDir = spec.slice(0, at);
+  const inRepo = path.posix.join(spec.slice(at + 1), file);
+  return execFileSync('git', ['--git-dir', gitDir, 'show', `HEAD:${inRepo}`], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+}
+
+function snapshotList(spec: string, folder: string): string[] {
+  const at = spec.lastIndexOf(':');
+  const plain = path.join(spec, folder);
+  if (existsSync(plain)) return execFileSync('ls', [plain], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const inRepo = path.posix.join(spec.slice(at + 1), folder);
+  return execFileSync('git', ['--git-dir', spec.slice(0, at), 'ls-tree', '--name-only', `HEAD:${inRepo}`], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+}
+
+/** GoEmotions' train, dev and test files: `text \t emotion ids \t comment id`, no header. */
+export function importGoEmotions(spec: string, sample = GOEMOTIONS_SAMPLE): RealExample[] {
+  // google-research names the label list emotions.txt; some copies call it labels.txt.
+  let list: string;
+  try {
+    list = snapshotFile(spec, 'emotions.txt');
+  } catch {
+    list = snapshotFile(spec, 'labels.txt');
+  }
+  const emotions = list.split('\n').map((e) => e.trim()).filter(Boolean);
+  const out: RealExample[] = [];
+  const seen = new Set<string>();
+  for (const split of ['train.tsv', 'dev.tsv', 'test.tsv']) {
+    for (const line of snapshotFile(spec, split).split('\n')) {
+      const [text, ids, commentId] = line.split('\t');
+      if (!text || !ids || !commentId) continue;
+      const id = `goemotions-${commentId.trim()}`;
+      // A hash of its own (`sample:` prefix): the held-out split hashes the bare id, and must stay independent of the sample.
+      if (seen.has(id) || unitHash(`sample:${id}`) >= sample) continue;
+      seen.add(id);
+      const sentiment = goEmotionsSentiment(ids.split(',').map((i) => emotions[Number(i)] ?? ''));
+      if (!sentiment) continue;
+      out.push({ id, source: 'goemotions', language: 'en', text: text.trim(), sentiment });
+    }
+  }
+  return out;
+}
+
+/** PotTS tweets as CGSA ships them: `tweet id \t label \t text \t ...`, one file per annotation batch. */
+export function importPotts(spec: string): RealExample[] {
+  const out: RealExample[] = [];
+  const seen = new Set<string>();
+  for (const folder of ['train', 'dev', 'test']) {
+    for (const file of snapshotList(spec, folder).filter((f) => f.endsWith('.tsv')).sort()) {
+      for (const line of snapshotFile(spec, `${folder}/${file}`).split('\n')) {
+        const [tweetId, label, text] = line.split('\t');
+        if (!tweetId || !label || !text) continue;
+        const id = `potts-${tweetId.trim()}`;
+        const sentiment = pottsSentiment(label.trim());
+        if (seen.has(id) || !sentiment) continue;
+        seen.add(id);
+        out.push({ id, source: 'potts', language: 'de', text: text.trim(), sentiment });
+      }
+    }
+  }
+  return out;
+}
+
+function write(source: string, examples: readonly RealExample[]): void {
+  const dir = path.join(REAL_DATA_DIR, source);
+  mkdirSync(dir, { recursive: true });
+  const sorted = [...examples].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  writeFileSync(path.join(dir, 'examples.jsonl'), `${sorted.map((e) => JSON.stringify(e)).join('\n')}\n`);
+  const counts = sorted.reduce<Record<string, number>>((acc, e) => ((acc[e.sentiment ?? '-'] = (acc[e.sentiment ?? '-'] ?? 0) + 1), acc), {});
+  process.stdout.write(`${source}: ${sorted.length} examples ${JSON.stringify(counts)}\n`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const goemotions = argument('goemotions');
+  const potts = argument('potts');
+  if (!goemotions && !potts) {
+    process.stderr.write('Usage: tsx shared/classifier/import-real-data.ts [--goemotions <snapshot>] [--potts <snapshot>]\n');
+    process.exit(2);
+  }
+  if (goemotions) write('goemotions', importGoEmotions(goemotions));
+  if (potts) write('potts', importPotts(potts));
+}

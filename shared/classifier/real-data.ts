@@ -1,0 +1,68 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { CATEGORIES, SENTIMENTS, type Sentiment } from '../domain/mention.ts';
+import { readJsonl } from './corpus.ts';
+
+/**
+ * Real texts with labels that a product may ship (see shared/classifier/data/DATA-LICENSES.md):
+ * one folder per source under shared/classifier/data, each with a SOURCE.md and an
+ * `examples.jsonl`. A source labels only the heads it has labels for; a missing head is not
+ * trained from that source (never guessed).
+ */
+export const REAL_DATA_DIR = path.resolve(import.meta.dirname, 'data');
+
+export const RealExampleSchema = z.object({
+  id: z.string().min(1),
+  source: z.string().min(1),
+  language: z.enum(['de', 'en']),
+  text: z.string().min(1),
+  relevant: z.boolean().optional(),
+  sentiment: z.enum(SENTIMENTS).optional(),
+  category: z.enum(CATEGORIES).optional(),
+});
+export type RealExample = z.infer<typeof RealExampleSchema>;
+
+/** The `examples.jsonl` of every source folder, in name order. */
+export function realDataFiles(dir: string = REAL_DATA_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => path.join(dir, d.name, 'examples.jsonl'))
+    .filter((file) => existsSync(file))
+    .sort();
+}
+
+/**
+ * Reads the real examples of every source.
+ * @throws CorpusError naming file and line of the first invalid example, or a duplicate id
+ */
+export function readRealData(dir: string = REAL_DATA_DIR): RealExample[] {
+  return readJsonl(realDataFiles(dir), RealExampleSchema);
+}
+
+/**
+ * GoEmotions' own grouping of its 27 emotions into sentiments (goemotions/data/sentiment_dict.json);
+ * "ambiguous" emotions (surprise, curiosity, confusion, realization) count as neutral.
+ */
+const GOEMOTIONS_POSITIVE = new Set(['amusement', 'excitement', 'joy', 'love', 'desire', 'optimism', 'caring', 'pride', 'admiration', 'gratitude', 'relief', 'approval']);
+const GOEMOTIONS_NEGATIVE = new Set(['fear', 'nervousness', 'remorse', 'embarrassment', 'disappointment', 'sadness', 'grief', 'disgust', 'anger', 'annoyance', 'disapproval']);
+
+/**
+ * The sentiment of a GoEmotions example from its emotion labels (at least two raters agreed
+ * on each): positive or negative when all its emotions lean one way, neutral when it has
+ * only neutral or ambiguous ones, undefined (dropped) when it mixes positive and negative.
+ */
+export function goEmotionsSentiment(emotions: readonly string[]): Sentiment | undefined {
+  const positive = emotions.some((e) => GOEMOTIONS_POSITIVE.has(e));
+  const negative = emotions.some((e) => GOEMOTIONS_NEGATIVE.has(e));
+  if (positive && negative) return undefined;
+  if (positive) return 'positive';
+  if (negative) return 'negative';
+  return 'neutral';
+}
+
+/** PotTS' tweet-level label; "mixed" is dropped (our sentiment has no such class). */
+export function pottsSentiment(label: string): Sentiment | undefined {
+  return (SENTIMENTS as readonly string[]).includes(label) ? (label as Sentiment) : undefined;
+}

@@ -1,0 +1,225 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildModels, realTrainingExamples } from '../../../shared/classifier/build-models.ts';
+import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier/corpus.ts';
+import { DEFAULT_FEATURES } from '../../../shared/classifier/features.ts';
+import { importGoEmotions, importPotts } from '../../../shared/classifier/import-real-data.ts';
+import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
+import { goEmotionsSentiment, pottsSentiment, readRealData, REAL_DATA_DIR } from '../../../shared/classifier/real-data.ts';
+import { DEFAULT_HEAD_TRAINING, DEFAULT_TRAINING, labeledFor, trainHead, trainLanguageModel, vectorize, vectorizeTraining } from '../../../shared/classifier/train.ts';
+import { SENTIMENTS } from '../../../shared/domain/mention.ts';
+
+const TINY = path.resolve(import.meta.dirname, '../../fixtures/classifier/tiny-corpus.jsonl');
+const FEATURES = { ...DEFAULT_FEATURES, bits: 12 };
+const TRAINING = {
+  relevance: { ...DEFAULT_HEAD_TRAINING.relevance, epochs: 10 },
+  sentiment: { ...DEFAULT_HEAD_TRAINING.sentiment, epochs: 10 },
+  category: { ...DEFAULT_HEAD_TRAINING.category, epochs: 10 },
+};
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bc-real-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function realDataDir(lines: readonly object[]): string {
+  const dir = tempDir();
+  mkdirSync(path.join(dir, 'tiny-source'));
+  writeFileSync(path.join(dir, 'tiny-source', 'examples.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+  return dir;
+}
+
+describe('label mapping of the real sources', () => {
+  it.each([
+    [['gratitude'], 'positive'],
+    [['admiration', 'joy'], 'positive'],
+    [['annoyance', 'disapproval'], 'negative'],
+    [['neutral'], 'neutral'],
+    [['curiosity'], 'neutral'],
+    [['confusion', 'neutral'], 'neutral'],
+  ] as const)('maps GoEmotions %j to %s', (emotions, sentiment) => {
+    expect(goEmotionsSentiment(emotions)).toBe(sentiment);
+  });
+
+  it('drops a GoEmotions comment whose emotions mix positive and negative', () => {
+    expect(goEmotionsSentiment(['joy', 'sadness'])).toBeUndefined();
+  });
+
+  it('keeps PotTS positive, negative and neutral and drops mixed', () => {
+    expect(['positive', 'negative', 'neutral', 'mixed'].map(pottsSentiment)).toEqual(['positive', 'negative', 'neutral', undefined]);
+  });
+});
+
+describe('import-real-data', () => {
+  it('turns GoEmotions files into sentiment examples, skipping mixed, repeated and malformed lines', () => {
+    // Arrange
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'emotions.txt'), 'joy\nsadness\nneutral\n');
+    writeFileSync(path.join(dir, 'train.tsv'), 'Thanks, that worked!\t0\taaa1\nThis is awful\t1\taaa2\nhappy and sad\t0,1\taaa3\nno columns\n');
+    writeFileSync(path.join(dir, 'dev.tsv'), 'Thanks, that worked!\t0\taaa1\n');
+    writeFileSync(path.join(dir, 'test.tsv'), 'It is Tuesday\t2\taaa4\n');
+
+    // Act
+    const examples = importGoEmotions(dir, 1);
+
+    // Assess
+    expect(examples).toEqual([
+      { id: 'goemotions-aaa1', source: 'goemotions', language: 'en', text: 'Thanks, that worked!', sentiment: 'positive' },
+      { id: 'goemotions-aaa2', source: 'goemotions', language: 'en', text: 'This is awful', sentiment: 'negative' },
+      { id: 'goemotions-aaa4', source: 'goemotions', language: 'en', text: 'It is Tuesday', sentiment: 'neutral' },
+    ]);
+  });
+
+  it('turns PotTS files into sentiment examples without the mixed ones', () => {
+    // Arrange
+    const dir = tempDir();
+    for (const folder of ['train', 'dev', 'test']) mkdirSync(path.join(dir, folder));
+    writeFileSync(path.join(dir, 'train', '1.general.tsv'), '101\tpositive\tSuper Tag :)\textra\n102\tmixed\tGut und schlecht\n');
+    writeFileSync(path.join(dir, 'dev', '7.general.tsv'), '103\tnegative\tSchon wieder Stau\n');
+
+    // Act
+    const examples = importPotts(dir);
+
+    // Assess
+    expect(examples.map((e) => [e.id, e.sentiment, e.language])).toEqual([
+      ['potts-101', 'positive', 'de'],
+      ['potts-103', 'negative', 'de'],
+    ]);
+  });
+});
+
+describe('the committed real data', () => {
+  it('has a SOURCE.md with licence and attribution for every source, each listed in DATA-LICENSES.md', () => {
+    // Arrange
+    const sources = readdirSync(REAL_DATA_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const overview = readFileSync(path.join(REAL_DATA_DIR, 'DATA-LICENSES.md'), 'utf8');
+
+    // Act
+    const docs = sources.map((source) => readFileSync(path.join(REAL_DATA_DIR, source, 'SOURCE.md'), 'utf8'));
+
+    // Assess
+    expect(sources.length).toBeGreaterThan(0);
+    for (const [i, doc] of docs.entries()) {
+      expect(doc).toMatch(/\*\*Licence\*\*: (CC0|CC BY 4\.0|CC BY-SA|MIT|Apache)/);
+      expect(doc).toMatch(/\*\*Attribution\*\*/);
+      expect(doc).toMatch(/## How labels were made/);
+      expect(overview).toContain(`\`${sources[i]}/\``);
+    }
+  });
+
+  it('reads as examples that each label sentiment and name their source folder', () => {
+    const examples = readRealData();
+
+    expect(examples.length).toBeGreaterThan(10_000);
+    expect(examples.every((e) => e.sentiment !== undefined && e.id.startsWith(`${e.source}-`))).toBe(true);
+    expect(new Set(examples.map((e) => e.language))).toEqual(new Set(['de', 'en']));
+  });
+
+  it('names file and line of an invalid example', () => {
+    const dir = realDataDir([{ id: 'x-1', source: 'x', language: 'en', text: 'fine', sentiment: 'positive' }, { id: 'x-2', source: 'x', language: 'en', text: 'bad', sentiment: 'furious' }]);
+
+    expect(() => readRealData(dir)).toThrow(CorpusError);
+    expect(() => readRealData(dir)).toThrow(/examples\.jsonl:2: sentiment/);
+  });
+});
+
+describe('training on the written corpus plus real data', () => {
+  it('trains a head only on the examples that carry its label', () => {
+    // Arrange
+    const examples = [
+      { text: 'toll', sentiment: 'positive' as const },
+      { text: 'Rechnung falsch', relevant: true, sentiment: 'negative' as const, category: 'complaint' as const },
+      { text: 'Spam', relevant: false, sentiment: 'neutral' as const, category: 'other' as const },
+    ];
+    const vectors = vectorize(examples.map((e) => e.text), FEATURES);
+
+    // Act
+    const category = labeledFor('category', examples, vectors);
+    const relevance = labeledFor('relevance', examples, vectors);
+    const sentiment = labeledFor('sentiment', examples, vectors);
+
+    // Assess
+    expect(category.map((e) => e.x)).toEqual([vectors[1]]);
+    expect(relevance.map((e) => e.y)).toEqual([1, 0]);
+    expect(sentiment.map((e) => e.y)).toEqual([2, 0, 1]);
+  });
+
+  it('lets a heavier example outweigh a lighter one with the opposite label', () => {
+    // Arrange
+    const examples = [
+      { text: 'na super', sentiment: 'positive' as const, weight: 1 },
+      { text: 'na super', sentiment: 'negative' as const, weight: 4 },
+    ];
+    const { vectors } = vectorizeTraining(examples.map((e) => e.text), { ...FEATURES, idf: false });
+
+    // Act
+    const head = trainHead('sentiment', SENTIMENTS, labeledFor('sentiment', examples, vectors), FEATURES.bits, DEFAULT_TRAINING);
+
+    // Assess
+    expect(head.classes[argmax(predict(head, vectors[0]!))]).toBe('negative');
+  });
+
+  it('adds the training part of the real data to each language model and never its held-out part', () => {
+    // Arrange
+    const corpusDir = tempDir();
+    writeFileSync(path.join(corpusDir, 'tiny.jsonl'), readFileSync(TINY));
+    const real = Array.from({ length: 40 }, (_, i) => ({ id: `tiny-${i}`, source: 'tiny-source', language: i % 2 ? 'de' : 'en', text: `text number ${i}`, sentiment: SENTIMENTS[i % 3] }));
+    const realDir = realDataDir(real);
+    const corpusTrain = splitCorpus(readCorpus([TINY])).train;
+    const realTrain = splitCorpus(real).train;
+
+    // Act
+    const built = buildModels({ corpusDir, outDir: tempDir(), features: FEATURES, training: TRAINING, realDataDir: realDir, realWeight: 0.5 });
+
+    // Assess
+    const count = (language: string) =>
+      corpusTrain.filter((e) => language === 'any' || e.language === language).length + realTrain.filter((e) => language === 'any' || e.language === language).length;
+    expect(built.map((m) => [m.language, m.trainExamples])).toEqual([
+      ['de', count('de')],
+      ['en', count('en')],
+      ['any', count('any')],
+    ]);
+    expect(realTrain.length).toBeLessThan(real.length);
+  });
+
+  it("weighs each real source's classes so its sentiment mix counts like the written corpus's, at the given weight on average", () => {
+    // Arrange: the corpus is half neutral; the source is three quarters positive.
+    const corpus = readCorpus([TINY]).slice(0, 4).map((e, i) => ({ ...e, language: 'en' as const, sentiment: i < 2 ? ('neutral' as const) : ('positive' as const) }));
+    const real = Array.from({ length: 400 }, (_, i) => ({ id: `r-${i}`, source: 's', language: 'en' as const, text: `t ${i}`, sentiment: i % 4 === 0 ? ('neutral' as const) : ('positive' as const) }));
+
+    // Act
+    const weighted = realTrainingExamples(real, 0.5, corpus);
+
+    // Assess
+    const total = (sentiment: string) => weighted.filter((e) => e.sentiment === sentiment).reduce((sum, e) => sum + e.weight!, 0);
+    expect(total('neutral')).toBeCloseTo(total('positive'), 6);
+    expect(weighted.reduce((sum, e) => sum + e.weight!, 0) / weighted.length).toBeCloseTo(0.5, 6);
+    expect(weighted.every((e) => splitCorpus(real).train.some((t) => t.id === e.id))).toBe(true);
+  });
+
+  it('leaves the relevance and category heads exactly as the written corpus trains them when real texts label only sentiment', () => {
+    // Arrange
+    const { train, heldOut } = splitCorpus(readCorpus([TINY]));
+    const real = [
+      { text: 'what a wonderful day', sentiment: 'positive' as const, weight: 0.25 },
+      { text: 'this is terrible news', sentiment: 'negative' as const, weight: 0.25 },
+    ];
+    const idfTexts = train.map((e) => e.text);
+
+    // Act
+    const corpusOnly = trainLanguageModel({ language: 'any', train, heldOut, features: FEATURES, training: TRAINING, idfTexts });
+    const withReal = trainLanguageModel({ language: 'any', train: [...train, ...real], heldOut, features: FEATURES, training: TRAINING, idfTexts });
+
+    // Assess
+    expect(withReal.heads.category.weights).toEqual(corpusOnly.heads.category.weights);
+    expect(withReal.heads.relevance.weights).toEqual(corpusOnly.heads.relevance.weights);
+    expect(withReal.heads.sentiment.weights).not.toEqual(corpusOnly.heads.sentiment.weights);
+  });
+});
