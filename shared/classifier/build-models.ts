@@ -22,6 +22,7 @@ export interface BuiltModel {
   readonly bytes: number;
   readonly trainExamples: number;
   readonly heldOut?: HeldOutScores;
+  readonly temperatures?: Readonly<Record<HeadName, number>>;
 }
 
 export interface BuildOptions {
@@ -73,5 +74,5 @@ function writeModel(language: ModelLanguage, examples: readonly CorpusExample[],
     '',
   ].join('\n');
   writeFileSync(file, source);
-  return { language, id, file, bytes: Buffer.byteLength(source), trainExamples: model.trainExamples, ...(model.heldOut ? { heldOut: model.heldOut } : {}) };
+  return { language, id, file, bytes: Buffer.byteLength(source), trainExamples: model.trainExamples, ...(model.heldOut ? { heldOut: model.heldOut } : {}), ...(model.temperatures ? { temperatures: model.temperatures } : {}) };
 }
