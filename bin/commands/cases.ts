@@ -263,6 +263,14 @@ async function caseRun(args: string[]): Promise<number> {
         ),
       );
     }
+    // Why each mention is here: what the classifier saw and how the rules routed it.
+    const explained = mentions.filter((m) => (m.classifierReasons ?? []).length > 0 || m.reasons.length > 0);
+    if (explained.length > 0) out.push('', 'Why');
+    for (const m of explained) {
+      out.push(`  ${m.mentionId}`);
+      for (const r of m.classifierReasons ?? []) out.push(`    classifier  ${r}`);
+      for (const r of m.reasons) out.push(`    routing     ${r}`);
+    }
     const history = c.history ?? [];
     out.push('', `History (${history.length})`);
     if (history.length > 0) {
