@@ -21,12 +21,21 @@ export interface ClassifierSetup {
 }
 
 /**
+ * The local classifier of a company: the models its mentions are classified with, its
+ * keyword rules and its brand terms. The one place that chooses a company's models (the
+ * shipped ones), used by classify-mention and `backchannel classify` alike.
+ */
+export function localClassifierFor(setup: Pick<ClassifierSetup, 'classifier' | 'brandTerms'>): NgramClassifier {
+  return new NgramClassifier({ brandTerms: setup.brandTerms, keywordRules: setup.classifier.keywordRules });
+}
+
+/**
  * The classifier of a company, built once per cold start: the local n-gram classifier with
  * the company's keyword rules and brand terms, wrapped by the Bedrock classifier for
  * low-confidence mentions when `classifier.cloud.enabled` is set.
  */
 export function createClassifier(setup: ClassifierSetup, env: FunctionEnv): Classifier {
-  const local = new NgramClassifier({ brandTerms: setup.brandTerms, keywordRules: setup.classifier.keywordRules });
+  const local = localClassifierFor(setup);
   const { cloud } = setup.classifier;
   if (!cloud.enabled) return local;
   const model = setup.cloudModel ?? new BedrockConverseModel(createBedrockClient(env), cloud.modelId);
