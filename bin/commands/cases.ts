@@ -3,6 +3,7 @@
  * with its mentions and history. Both read the company table through the case repository.
  */
 import type { CompanyConfig } from '../../shared/config/schema.ts';
+import { isInTriage } from '../../shared/domain/triage.ts';
 import { AWAITING_RESPONSE_STATES, CASE_STATES, OPEN_STATES, type Case, type CaseState } from '../../shared/domain/case.ts';
 import type { MentionRouted } from '../../shared/domain/events.ts';
 import type { CaseRepository } from '../../shared/domain/ports.ts';
@@ -176,7 +177,8 @@ async function casesRun(args: string[]): Promise<number> {
         rows.push([
           department,
           c.id,
-          c.state,
+          // Listed first in the department: say why.
+          isInTriage(c) ? `${c.state} (triage)` : c.state,
           c.priority,
           c.category,
           c.assignee ?? '-',

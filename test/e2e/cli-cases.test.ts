@@ -164,6 +164,7 @@ describe('backchannel cases and case on the persisted local table', () => {
     // Assess
     const rows = stdout.split('\n').filter((line) => line.startsWith('community '));
     expect(rows.map((row) => row.split(/\s+/)[1])).toEqual([triage.id, communitySoon.id]);
+    expect(rows[0]).toMatch(/^community\s+case_triage00000000000\s+new \(triage\)\s+normal/);
   });
 
   it('shows the resolution of a resolved case', async () => {
