@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { CloudAssistedClassifier } from '../../../shared/classifier/cloud-assisted-classifier.ts';
+import type { CloudModel } from '../../../shared/classifier/bedrock-classifier.ts';
 import { applyCaseCommand } from '../../../shared/domain/case-lifecycle.ts';
 import type { Classification } from '../../../shared/domain/classification.ts';
 import { routeMention } from '../../../shared/domain/route-mention.ts';
@@ -153,5 +155,40 @@ describe('a mention joining a case', () => {
     // Assess
     expect(command?.tags).toEqual([]);
     expect(command?.priority).toBe('high');
+  });
+});
+
+describe('triage after the cloud classifier', () => {
+  const unsureLocal = { classify: () => classification({ category: 'other', confidence: 0.2 }) };
+  const cloud = (answer: Awaited<ReturnType<CloudModel['classify']>> | Error): CloudModel => ({
+    modelId: 'amazon.nova-micro-v1:0',
+    classify: async () => {
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+  });
+
+  it('routes by the cloud answer when it is sure, so the mention never waits in triage', async () => {
+    // Arrange
+    const classifier = new CloudAssistedClassifier(unsureLocal, cloud({ relevant: true, sentiment: 'negative', category: 'complaint', confidence: 0.9 }), { belowConfidence: 0.5, timeoutMs: 1000 });
+
+    // Act
+    const routing = routeMention(await classifier.classify({ text: 'Rad kaputt' }), policy);
+
+    // Assess
+    expect(routing.department).toBe('service');
+    expect(isInTriage(routing)).toBe(false);
+  });
+
+  it('sends the mention to triage when the cloud fails and the unsure local result stands', async () => {
+    // Arrange
+    const classifier = new CloudAssistedClassifier(unsureLocal, cloud(new Error('throttled')), { belowConfidence: 0.5, timeoutMs: 1000, onFallback: () => undefined });
+
+    // Act
+    const routing = routeMention(await classifier.classify({ text: 'Rad kaputt' }), policy);
+
+    // Assess
+    expect(routing.department).toBe('community');
+    expect(routing.tags).toEqual([TRIAGE_TAG]);
   });
 });
