@@ -1,7 +1,10 @@
 import type { Classification, Reason } from './classification.ts';
+import { cutText } from './notification.ts';
 
 /** Features named per decision: enough to see why, short enough for a chat message. */
 const FEATURES_PER_DECISION = 3;
+/** Longest line, in characters: a feature quotes a word of the text, and a "word" may be a long run of letters. */
+export const CLASSIFIER_REASON_CHARS = 200;
 
 /**
  * The classifier's reasons as a person reads them, one short line per decision: the label,
@@ -21,7 +24,7 @@ export function classifierReasonsOf(classification: Classification, perDecision 
   const lines: string[] = [];
   const line = (head: string, decision: Reason['decision'], label?: string) => {
     const features = strongest(classification.reasons, decision, label, perDecision);
-    lines.push(features.length > 0 ? `${head}: ${features.join(', ')}` : head);
+    lines.push(cutText(features.length > 0 ? `${head}: ${features.join(', ')}` : head, CLASSIFIER_REASON_CHARS));
   };
   line(`category ${classification.category} (${percent(classification.confidence)})`, 'category', classification.category);
   const sentiment = classification.sentiments?.find((s) => s.label === classification.sentiment);

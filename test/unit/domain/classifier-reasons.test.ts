@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emailHtml, slackMessage, teamsMessage } from '../../../shared/adapters/notify/index.ts';
 import { NgramClassifier } from '../../../shared/classifier/ngram-classifier.ts';
 import type { Classification } from '../../../shared/domain/classification.ts';
-import { classifierReasonsOf } from '../../../shared/domain/classifier-reasons.ts';
+import { CLASSIFIER_REASON_CHARS, classifierReasonsOf } from '../../../shared/domain/classifier-reasons.ts';
 import { notificationForMention, notificationText } from '../../../shared/domain/notification.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
@@ -75,6 +75,18 @@ describe('classifierReasonsOf', () => {
       'not relevant (70%)',
       'language hr: no model of its own, the language-agnostic model decided',
     ]);
+  });
+
+  it('cuts a line that quotes a very long word', () => {
+    // Arrange
+    const long = classification({ reasons: [{ decision: 'category', feature: `complaint: word "${'a'.repeat(5000)}"`, weight: 2 }] });
+
+    // Act
+    const [category] = classifierReasonsOf(long);
+
+    // Assess
+    expect(category).toHaveLength(CLASSIFIER_REASON_CHARS);
+    expect(category?.endsWith('…')).toBe(true);
   });
 
   it("reads the shipped classifier's reasons: the words that decided a complaint", () => {
