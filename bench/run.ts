@@ -8,13 +8,14 @@ const eldStart = performance.now();
 await (await import('../shared/classifier/language.ts')).loadEld();
 const eldLoadMs = performance.now() - eldStart;
 
-const { germEvalSection, heldOutSection, realTextSection, speedSection } = await import('./classifier.ts');
+const { calibrationSection, germEvalCalibrationSets, germEvalSection, heldOutSection, heldOutSets, realTextSection, speedSection } = await import('./classifier.ts');
 
 const only = process.argv[2];
 const sections: [string, () => string][] = [
   ['germeval', germEvalSection],
   ['heldout', heldOutSection],
   ['real', realTextSection],
+  ['calibration', () => calibrationSection([...heldOutSets(), ...germEvalCalibrationSets()])],
   ['speed', () => speedSection(eldLoadMs)],
 ];
 // Speed is measured first, in a process that has done nothing else yet (as a Lambda that

@@ -7,6 +7,7 @@
 import './quiet-notices.ts';
 import path from 'node:path';
 import { caseCommand, casesCommand } from './commands/cases.ts';
+import { classifyCommand } from './commands/classify.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { eraseCommand } from './commands/erase.ts';
 import { initCommand } from './commands/init.ts';
@@ -95,6 +96,7 @@ Options:
   init: initCommand,
   cases: casesCommand,
   case: caseCommand,
+  classify: classifyCommand,
   redrive: redriveCommand,
   dlq: dlqCommand,
   erase: eraseCommand,

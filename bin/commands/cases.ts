@@ -3,6 +3,7 @@
  * with its mentions and history. Both read the company table through the case repository.
  */
 import type { CompanyConfig } from '../../shared/config/schema.ts';
+import { isInTriage } from '../../shared/domain/triage.ts';
 import { AWAITING_RESPONSE_STATES, CASE_STATES, OPEN_STATES, type Case, type CaseState } from '../../shared/domain/case.ts';
 import type { MentionRouted } from '../../shared/domain/events.ts';
 import type { CaseRepository } from '../../shared/domain/ports.ts';
@@ -176,7 +177,8 @@ async function casesRun(args: string[]): Promise<number> {
         rows.push([
           department,
           c.id,
-          c.state,
+          // Listed first in the department: say why.
+          isInTriage(c) ? `${c.state} (triage)` : c.state,
           c.priority,
           c.category,
           c.assignee ?? '-',
@@ -262,6 +264,14 @@ async function caseRun(args: string[]): Promise<number> {
           mentions.map((m) => [time(m.createdAt), m.mentionId, m.authorName ?? m.authorHandle ?? m.authorId, m.sentiment, excerpt(m.text, 80)]),
         ),
       );
+    }
+    // Why each mention is here: what the classifier saw and how the rules routed it.
+    const explained = mentions.filter((m) => (m.classifierReasons ?? []).length > 0 || m.reasons.length > 0);
+    if (explained.length > 0) out.push('', 'Why');
+    for (const m of explained) {
+      out.push(`  ${m.mentionId}`);
+      for (const r of m.classifierReasons ?? []) out.push(`    classifier  ${r}`);
+      for (const r of m.reasons) out.push(`    routing     ${r}`);
     }
     const history = c.history ?? [];
     out.push('', `History (${history.length})`);

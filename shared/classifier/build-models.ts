@@ -34,6 +34,7 @@ export interface BuiltModel {
   readonly bytes: number;
   readonly trainExamples: number;
   readonly heldOut?: HeldOutScores;
+  readonly temperatures?: Readonly<Record<HeadName, number>>;
 }
 
 export interface BuildOptions {
@@ -123,5 +124,5 @@ function writeModel(
     '',
   ].join('\n');
   writeFileSync(file, source);
-  return { language, id, file, bytes: Buffer.byteLength(source), trainExamples: model.trainExamples, ...(model.heldOut ? { heldOut: model.heldOut } : {}) };
+  return { language, id, file, bytes: Buffer.byteLength(source), trainExamples: model.trainExamples, ...(model.heldOut ? { heldOut: model.heldOut } : {}), ...(model.temperatures ? { temperatures: model.temperatures } : {}) };
 }

@@ -23,12 +23,21 @@ export interface ClassifierSetup {
 }
 
 /**
+ * The local classifier of a company: the models its mentions are classified with, its
+ * keyword rules and its brand terms. The one place that chooses a company's models (the
+ * shipped ones), used by classify-mention and `backchannel classify` alike.
+ */
+export function localClassifierFor(setup: Pick<ClassifierSetup, 'classifier' | 'brandTerms' | 'languages'>): NgramClassifier {
+  return new NgramClassifier({ brandTerms: setup.brandTerms, keywordRules: setup.classifier.keywordRules, ...(setup.languages ? { languages: setup.languages } : {}) });
+}
+
+/**
  * The classifier of a company, built once per cold start: the local n-gram classifier with
  * the company's keyword rules and brand terms, wrapped by the Bedrock classifier for
  * low-confidence mentions when `classifier.cloud.enabled` is set.
  */
 export function createClassifier(setup: ClassifierSetup, env: FunctionEnv): Classifier {
-  const local = new NgramClassifier({ brandTerms: setup.brandTerms, keywordRules: setup.classifier.keywordRules, ...(setup.languages ? { languages: setup.languages } : {}) });
+  const local = localClassifierFor(setup);
   const { cloud } = setup.classifier;
   if (!cloud.enabled) return local;
   const model = setup.cloudModel ?? new BedrockConverseModel(createBedrockClient(env), cloud.modelId);

@@ -16,6 +16,11 @@ export interface LinearHead {
 
 /** Class probabilities of one vector (softmax of the scores). */
 export function predict(head: LinearHead, x: SparseVector): Float64Array {
+  return softmaxInPlace(scoresOf(head, x));
+}
+
+/** Raw class scores (logits) of one vector: what the softmax, and calibration, start from. */
+export function scoresOf(head: LinearHead, x: SparseVector): Float64Array {
   const classes = head.classes.length;
   const sums = new Float64Array(classes);
   const { indices, values } = x;
@@ -26,7 +31,7 @@ export function predict(head: LinearHead, x: SparseVector): Float64Array {
     for (let c = 0; c < classes; c++) sums[c]! += v * w[row + c]!;
   }
   for (let c = 0; c < classes; c++) sums[c] = sums[c]! * head.scales[c]! + head.bias[c]!;
-  return softmaxInPlace(sums);
+  return sums;
 }
 
 /**

@@ -32,6 +32,12 @@ export interface LanguageModel {
   readonly heldOut?: HeldOutScores;
   /** Inverse document frequencies per bucket, when `features.idf` is set. */
   readonly idf?: Float32Array;
+  /**
+   * Per head, the temperature its scores are divided by before the softmax (calibration.ts),
+   * fitted at training time on examples the head was not trained on. Absent (models trained
+   * before calibration): 1, the probabilities as trained.
+   */
+  readonly temperatures?: Readonly<Record<HeadName, number>>;
 }
 
 interface Header {
@@ -41,6 +47,7 @@ interface Header {
   readonly trainExamples: number;
   readonly heldOut?: HeldOutScores;
   readonly idfScale?: number;
+  readonly temperatures?: Readonly<Record<HeadName, number>>;
   readonly heads: readonly { name: HeadName; classes: readonly string[]; scales: number[]; bias: number[]; rows: number }[];
 }
 
@@ -91,6 +98,7 @@ export function encodeModel(model: Omit<LanguageModel, 'id'>): string {
     features: model.features,
     trainExamples: model.trainExamples,
     ...(model.heldOut ? { heldOut: model.heldOut } : {}),
+    ...(model.temperatures ? { temperatures: model.temperatures } : {}),
     heads: headers,
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
@@ -160,6 +168,7 @@ export function decodeModel(base64: string, id: string): LanguageModel {
     heads,
     trainExamples: header.trainExamples,
     ...(header.heldOut ? { heldOut: header.heldOut } : {}),
+    ...(header.temperatures ? { temperatures: header.temperatures } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Classification, Classifier, ClassifierInput, Reason, Scored } from '../domain/classification.ts';
 import { CATEGORIES, SENTIMENTS, type Category, type Sentiment } from '../domain/mention.ts';
+import { calibratedHeads } from './calibration.ts';
 import { FeatureExtractor } from './features.ts';
 import { foldForRules, KeywordRuleMatcher, containsAtWordStart, type KeywordRule } from './keyword-rules.ts';
 import { LanguageIdentifier, loadEld, type EldDetector } from './language.ts';
@@ -241,11 +242,15 @@ export class NgramClassifier implements Classifier {
     return count === 0 ? 0 : sum / count;
   }
 
-  /** The model's three heads interleaved for one pass over memory; built once per model. */
+  /**
+   * The model's three heads interleaved for one pass over memory, their calibration
+   * temperatures folded into the scales; built once per model.
+   */
   private fusedFor(model: LanguageModel): FusedHeads {
     let fused = this.fused.get(model);
     if (!fused) {
-      fused = fuseHeads([model.heads.relevance, model.heads.sentiment, model.heads.category], model.idf);
+      const heads = calibratedHeads(model);
+      fused = fuseHeads([heads.relevance, heads.sentiment, heads.category], model.idf);
       this.fused.set(model, fused);
     }
     return fused;

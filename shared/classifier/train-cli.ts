@@ -17,8 +17,9 @@ for (const model of built) {
         .map(([head, s]) => `${head} acc ${s.accuracy.toFixed(3)} macro-F1 ${s.macroF1.toFixed(3)}`)
         .join(', ')
     : 'no held-out examples';
+  const temperatures = model.temperatures ? `; calibration T ${Object.entries(model.temperatures).map(([head, t]) => `${head} ${t.toFixed(2)}`).join(', ')}` : '';
   process.stdout.write(
-    `${model.id}: ${model.trainExamples} train, ${model.heldOut?.examples ?? 0} held out; ${scores}; ${(model.bytes / 1024).toFixed(0)} KB -> ${path.relative(process.cwd(), model.file)}\n`,
+    `${model.id}: ${model.trainExamples} train, ${model.heldOut?.examples ?? 0} held out; ${scores}${temperatures}; ${(model.bytes / 1024).toFixed(0)} KB -> ${path.relative(process.cwd(), model.file)}\n`,
   );
 }
 process.stdout.write(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -34,6 +34,15 @@ export const ClassifierConfigSchema = z
         timeoutMs: z.number().int().positive().default(1500),
       })
       .default({ enabled: false, modelId: 'amazon.nova-micro-v1:0', belowConfidence: 0.5, timeoutMs: 1500 }),
+    triage: z
+      .strictObject({
+        belowConfidence: z.number().gt(0).max(1).meta({
+          description:
+            'a relevant mention whose calibrated category confidence is below this (0.5 recommended) goes to the fallback department, tagged `needs-triage` and listed first, instead of to the department its category names; rules on keywords, authors or key accounts still decide',
+        }),
+      })
+      .optional()
+      .meta({ description: 'unsure mentions go to a person first; off when absent (the cloud classifier, when enabled, answers before triage decides)' }),
   })
   .default({ keywordRules: [], cloud: { enabled: false, modelId: 'amazon.nova-micro-v1:0', belowConfidence: 0.5, timeoutMs: 1500 } });
 export type ClassifierConfig = z.infer<typeof ClassifierConfigSchema>;

@@ -531,6 +531,7 @@ export function routingPolicyOf(config: CompanyConfig): RoutingPolicy {
     keywordLists: { brand, products, competitors, ...lists },
     keyAccounts,
     ...(config.routing.highReachFollowers !== undefined ? { highReachFollowers: config.routing.highReachFollowers } : {}),
+    ...(config.classifier.triage ? { triage: config.classifier.triage } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import {
 } from './case.ts';
 import { ConflictError } from './errors.ts';
 import { PRIORITIES, type Priority } from './mention.ts';
+import { withoutTriage } from './triage.ts';
 
 /**
  * What someone asks of a case. `assign`, `wait`, `respond`, `resolve` and `reopen` move it
@@ -208,6 +209,8 @@ function changesOf(c: Case, command: CaseCommand, ctx: TransitionContext): Chang
           slaWarnedAt: undefined,
           breachedAt: undefined,
           corrections: [...(c.corrections ?? []), correction],
+          // A person decided where it belongs: it no longer waits in triage.
+          tags: withoutTriage(c.tags),
         },
         to: c.state === 'resolved' ? 'resolved' : 'new',
         detail: { from: c.department, to: command.department, reason: command.reason },

@@ -1,4 +1,5 @@
 import { caseIdForThread, type Case } from './case.ts';
+import { classifierReasonsOf } from './classifier-reasons.ts';
 import { isAllowed } from './case-lifecycle.ts';
 import { changeCase, type ChangeCaseDeps } from './change-case.ts';
 import type { EscalationPolicy } from './check-sla.ts';
@@ -148,6 +149,7 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
     createdAt: mention.createdAt,
     routedAt: now.toISOString(),
     reasons: [...decided.reasons],
+    classifierReasons: classifierReasonsOf(stored.classification),
     ...routingDetailOf(decided),
   }));
   await deps.events.publishMentionRouted(events);

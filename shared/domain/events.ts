@@ -54,6 +54,11 @@ export const MentionRoutedSchema = z.object({
   createdAt: z.iso.datetime(),
   routedAt: z.iso.datetime(),
   reasons: z.array(z.string()),
+  /**
+   * What the classifier saw, one short line per decision (`category complaint (54%): word
+   * "kaputt", ...`; shared/domain/classifier-reasons.ts). They quote the text: erased with it.
+   */
+  classifierReasons: z.array(z.string()).optional(),
   /** Tags the routing rules added. */
   tags: z.array(z.string()).optional(),
   /** Nobody replies in public before someone approves the answer. */

@@ -53,6 +53,8 @@ export interface NotificationMention {
   readonly language: string;
   /** Why the mention reached this department (the routing decision, in words). */
   readonly reasons: readonly string[];
+  /** What the classifier saw: per decision, how sure and the words that weighed most (classifier-reasons.ts). */
+  readonly classifierReasons?: readonly string[];
 }
 
 export interface Notification {
@@ -175,6 +177,7 @@ export function notificationMentionOf(event: MentionRouted): NotificationMention
     urgency: event.urgency,
     language: event.language,
     reasons: [...event.reasons],
+    ...(event.classifierReasons && event.classifierReasons.length > 0 ? { classifierReasons: [...event.classifierReasons] } : {}),
   };
 }
 
@@ -380,6 +383,7 @@ export function notificationText(n: Notification): string {
       `Category: ${label(m.category)} | Sentiment: ${m.sentiment} | Urgency: ${percent(m.urgency)} | Priority: ${n.priority}`,
     );
     if (m.reasons.length > 0) lines.push('Why here:', ...m.reasons.map((r) => `- ${r}`));
+    if (m.classifierReasons && m.classifierReasons.length > 0) lines.push('What the classifier saw:', ...m.classifierReasons.map((r) => `- ${r}`));
     if (m.url) lines.push(`On ${m.platform}: ${m.url}`);
   }
   lines.push('', `Due: ${formatTime(n.dueAt, n.timezone)}`);

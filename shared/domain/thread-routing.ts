@@ -3,6 +3,7 @@ import { routingRaises, type ApplyRoutingCommand } from './case-lifecycle.ts';
 import type { EscalationPolicy } from './check-sla.ts';
 import type { Category, Priority } from './mention.ts';
 import type { Routing } from './route-mention.ts';
+import { TRIAGE_TAG } from './triage.ts';
 
 /** What the company config says about raising a case (built once per cold start). */
 export interface ThreadRoutingPolicy {
@@ -51,7 +52,8 @@ export function routingCommandFor(
     rules,
     priority: routing.priority,
     dueAt: policy.dueAt(routing.priority),
-    tags: [...(routing.tags ?? [])],
+    // Triage is about where a new case goes; a case that has its department keeps it.
+    tags: (routing.tags ?? []).filter((t) => t !== TRIAGE_TAG),
     cc: [routing.department, ...routing.cc].filter((d) => d !== c.department),
     ...(routing.requireApproval ? { approverDepartment: policy.approverDepartment?.(routing.department) ?? routing.department } : {}),
     ...(why && policy.escalation && policy.escalation.to.length > 0

@@ -39,6 +39,9 @@ describe('backchannel cases and case on the persisted local table', () => {
   const answered = caseFactory({ id: 'case_answered000000000', department: 'press', platform: 'x', openedAt: iso(-3 * HOUR), dueAt: iso(5 * HOUR), requireApproval: true, approverDepartment: 'press' });
   const resolved = caseFactory({ id: 'case_resolved000000000', department: 'press', openedAt: iso(-50 * HOUR), dueAt: iso(-40 * HOUR) });
   const service = caseFactory({ id: 'case_service0000000000', department: 'service', openedAt: iso(-HOUR), dueAt: iso(30 * HOUR) });
+  /** Community: a case due soon, and one due later that waits for triage. */
+  const communitySoon = caseFactory({ id: 'case_commsoon000000000', department: 'community', openedAt: iso(-HOUR), dueAt: iso(2 * HOUR) });
+  const triage = caseFactory({ id: 'case_triage00000000000', department: 'community', openedAt: iso(-HOUR), dueAt: iso(20 * HOUR), tags: ['needs-triage'] });
 
   const run = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), ...args], { cwd });
 
@@ -57,9 +60,20 @@ describe('backchannel cases and case on the persisted local table', () => {
         await cases.saveTransition(next, c.version ?? 0, EXPIRES);
         return next;
       };
-      for (const c of [overdue, answered, resolved, service]) await cases.ensure(c, EXPIRES);
+      for (const c of [overdue, answered, resolved, service, communitySoon, triage]) await cases.ensure(c, EXPIRES);
 
-      await cases.recordMention(mentionRoutedFactory({ caseId: overdue.id, mentionId: 'facebook:9_1', department: 'press', text: 'Stimmt es, dass ihr die Werkstatt in Kiel schließt? Anfrage der Kieler Nachrichten', createdAt: iso(-26 * HOUR) }), EXPIRES);
+      await cases.recordMention(
+        mentionRoutedFactory({
+          caseId: overdue.id,
+          mentionId: 'facebook:9_1',
+          department: 'press',
+          text: 'Stimmt es, dass ihr die Werkstatt in Kiel schließt? Anfrage der Kieler Nachrichten',
+          createdAt: iso(-26 * HOUR),
+          reasons: ['rule press-inquiries: category press_inquiry -> department press, stop'],
+          classifierReasons: ['category press_inquiry (88%): word "anfrage", word "nachrichten"', 'sentiment neutral (71%): word "stimmt"'],
+        }),
+        EXPIRES,
+      );
       await cases.recordMention(mentionRoutedFactory({ caseId: answered.id, mentionId: 'x:100', department: 'press', platform: 'x', authorName: 'Jana Reporter', text: 'Wann kommt das neue Modell?', createdAt: iso(-3 * HOUR) }), EXPIRES);
       // The same mention routed to legal too: it counts once on the case.
       await cases.recordMention(mentionRoutedFactory({ caseId: answered.id, mentionId: 'x:100', department: 'legal', role: 'cc', platform: 'x', text: 'Wann kommt das neue Modell?', createdAt: iso(-3 * HOUR) }), EXPIRES);
@@ -125,6 +139,32 @@ describe('backchannel cases and case on the persisted local table', () => {
     expect(stdout).toContain('History (2)');
     expect(stdout).toMatch(/system:handle-department\s+assign\s+new -> assigned\s+assignee: jana@demo\.example, reason: round-robin: on duty/);
     expect(stdout).toMatch(/platform:x:102\s+respond\s+assigned -> responded\s+via: platform, mentionId: x:102/);
+  });
+
+  it("shows why each mention is on the case: the classifier's words and the routing rules", async () => {
+    // Act
+    const { stdout } = await run('case', overdue.id);
+
+    // Assess
+    expect(stdout).toContain(
+      [
+        'Why',
+        '  facebook:9_1',
+        '    classifier  category press_inquiry (88%): word "anfrage", word "nachrichten"',
+        '    classifier  sentiment neutral (71%): word "stimmt"',
+        '    routing     rule press-inquiries: category press_inquiry -> department press, stop',
+      ].join('\n'),
+    );
+  });
+
+  it('lists the cases waiting for triage first in their department', async () => {
+    // Act
+    const { stdout } = await run('cases', '--department', 'community');
+
+    // Assess
+    const rows = stdout.split('\n').filter((line) => line.startsWith('community '));
+    expect(rows.map((row) => row.split(/\s+/)[1])).toEqual([triage.id, communitySoon.id]);
+    expect(rows[0]).toMatch(/^community\s+case_triage00000000000\s+new \(triage\)\s+normal/);
   });
 
   it('shows the resolution of a resolved case', async () => {

@@ -1,5 +1,7 @@
 import { histogramBucketOf, HISTOGRAM_BUCKETS } from '../../shared/adapters/dynamodb/metric-repository.ts';
+import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { OPEN_STATES, type Case } from '../../shared/domain/case.ts';
+import { isInTriage } from '../../shared/domain/triage.ts';
 import { StaleCaseError, ValidationError } from '../../shared/domain/errors.ts';
 import type { CaseEvent, MentionRouted } from '../../shared/domain/events.ts';
 import type {
@@ -117,8 +119,9 @@ export class InMemoryCases implements CaseRepository {
   }
 }
 
+/** The index's order: cases in triage first, then by due time (keys.caseDue). */
 function byDue(a: Case, b: Case): number {
-  return `${a.dueAt}#${a.id}`.localeCompare(`${b.dueAt}#${b.id}`);
+  return keys.caseDue(a.dueAt, a.id, isInTriage(a)).localeCompare(keys.caseDue(b.dueAt, b.id, isInTriage(b)));
 }
 
 export class InMemoryMetrics implements MetricRepository {

@@ -14,6 +14,7 @@ import { applyCaseCommand } from '../../shared/domain/case-lifecycle.ts';
 import { changeCase, type ChangeCaseDeps } from '../../shared/domain/change-case.ts';
 import { StaleCaseError, ValidationError } from '../../shared/domain/errors.ts';
 import type { CaseRepository } from '../../shared/domain/ports.ts';
+import { TRIAGE_TAG } from '../../shared/domain/triage.ts';
 import { caseFactory } from '../factories/case.ts';
 import { demoConfig } from '../factories/config.ts';
 import { fixedClock, InMemoryCaseEvents } from '../fakes/in-memory.ts';
@@ -470,6 +471,50 @@ describe('case store against dynalite', () => {
       expect(await cases.mentionsOf('case_markers')).toEqual([]);
       expect(await cases.notesOf('case_markers')).toEqual([]);
       expect(await cases.get('case_markers')).toMatchObject({ id: 'case_markers', version: 1 });
+    });
+  });
+
+  describe('triage first', () => {
+    const triageCase = (id: string, dueAt: string, tags?: string[]) => caseFactory({ id, department: 'triage_queue', dueAt, threadId: id, ...(tags ? { tags } : {}) });
+
+    it('lists the cases waiting for triage before every other open case, each group by due time', async () => {
+      // Arrange
+      await cases.ensure(triageCase('case_t_early', '2026-11-30T11:00:00.000Z'), EXPIRES);
+      await cases.ensure(triageCase('case_t_late_triage', '2026-12-02T11:00:00.000Z', [TRIAGE_TAG]), EXPIRES);
+      await cases.ensure(triageCase('case_t_mid', '2026-11-30T12:00:00.000Z'), EXPIRES);
+      await cases.ensure(triageCase('case_t_triage', '2026-12-01T11:00:00.000Z', ['vip', TRIAGE_TAG]), EXPIRES);
+
+      // Act
+      const open = await cases.openCasesOf('triage_queue');
+      const pages = await listAll('triage_queue', ['new'], undefined, 3);
+
+      // Assess
+      expect(open.map((c) => c.id)).toEqual(['case_t_triage', 'case_t_late_triage', 'case_t_early', 'case_t_mid']);
+      expect(pages).toEqual([['case_t_triage', 'case_t_late_triage', 'case_t_early'], ['case_t_mid']]);
+      expect(await rawItem('case_t_triage')).toMatchObject({ GSI1SK: '!2026-12-01T11:00:00.000Z#case_t_triage' });
+    });
+
+    it('lists a case in triage under a due-before query only when it is due by then', async () => {
+      // Act
+      const due = await listAll('triage_queue', ['new'], '2026-12-01T12:00:00Z', 10);
+
+      // Assess
+      expect(due.flat()).toEqual(['case_t_triage', 'case_t_early', 'case_t_mid']);
+    });
+
+    it('moves a case back among the others by due time when a reroute clears its triage tag', async () => {
+      // Arrange
+      const current = (await cases.get('case_t_triage'))!;
+      const { case: rerouted } = applyCaseCommand(current, { type: 'reroute', department: 'triage_queue_b', reason: 'belongs to B', dueAt: '2026-11-30T11:30:00.000Z' }, ctx);
+      const other = triageCase('case_t_b_triage', '2026-12-03T11:00:00.000Z', [TRIAGE_TAG]);
+      await cases.ensure({ ...other, department: 'triage_queue_b' }, EXPIRES);
+
+      // Act
+      await cases.saveTransition(rerouted, current.version!, EXPIRES);
+
+      // Assess
+      expect((await cases.openCasesOf('triage_queue_b')).map((c) => c.id)).toEqual(['case_t_b_triage', 'case_t_triage']);
+      expect(await rawItem('case_t_triage')).toMatchObject({ tags: ['vip'], GSI1SK: '2026-11-30T11:30:00.000Z#case_t_triage' });
     });
   });
 });

@@ -9,6 +9,8 @@ import { dependenciesFrom as departmentDependencies, handleDepartmentBatch } fro
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
 import type { ClassifyMentionDeps } from '../../shared/domain/classify-mention.ts';
+import { TRIAGE_TAG } from '../../shared/domain/triage.ts';
+import { caseFactory } from '../factories/case.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
 import { mentionFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
@@ -124,5 +126,27 @@ describe('classify-mention and handle-department against dynalite', () => {
 
     expect(open.length).toBeGreaterThanOrEqual(2);
     expect(open.map((c) => c.dueAt)).toEqual([...open.map((c) => c.dueAt)].sort());
+  });
+
+  it('sends an unsure mention to triage in the fallback department, listed before its earlier-due cases', async () => {
+    // Arrange: a threshold nothing reaches, and a community case due long before
+    const triageConfig = { ...config, classifier: { ...config.classifier, triage: { belowConfidence: 0.999 } } };
+    const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(triageConfig), EVENT_BUS_NAME: topology.bus.name };
+    const triageDeps = { ...classifyDependencies(env), events: publisher };
+    const cases = new DynamoCaseRepository(local.documents, topology.table.name);
+    await cases.ensure(caseFactory({ id: 'case_community_early', department: 'community', threadId: 'thread-early', dueAt: '2026-01-01T00:00:00.000Z' }), 1_900_000_000);
+    const mention = mentionFactory({ externalId: 'unsure-1', threadId: 'thread-unsure', text: 'Meine Bestellung ist kaputt angekommen und keiner antwortet mir.' });
+
+    // Act
+    const result = await classifyBatch(sqsEventFactory([sqsRecordFactory(JSON.stringify(mention), 'u1')]), contextFactory(), triageDeps);
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    const routed = publisher.published.find((e) => e.mentionId === mention.id)!;
+    expect(routed).toMatchObject({ department: 'community' });
+    expect(routed.reasons[0]).toMatch(/^triage: category \w+ at confidence 0\.\d\d, below 1\.00 -> /);
+    const open = await cases.openCasesOf('community');
+    expect(open[0]).toMatchObject({ id: routed.caseId, tags: expect.arrayContaining([TRIAGE_TAG]) });
+    expect(open.map((c) => c.id)).toContain('case_community_early');
   });
 });

@@ -81,7 +81,10 @@ describe('own replies and deletions against dynalite', () => {
     const customer = mentionFactory({ platform: 'x', externalId: 'd-1', threadId: thread, author: { id: '3001969357', name: 'Jordan' }, text: 'Euer Support ist eine Katastrophe' });
     await deliver(customer);
     const caseId = caseIdForThread('x', thread);
-    await cases.recordMention(mentionRoutedFactory({ caseId, mentionId: customer.id, platform: 'x', createdAt: customer.createdAt, text: customer.text, authorId: '3001969357' }), 2_000_000_000);
+    await cases.recordMention(
+      mentionRoutedFactory({ caseId, mentionId: customer.id, platform: 'x', createdAt: customer.createdAt, text: customer.text, authorId: '3001969357', classifierReasons: ['category complaint (90%): word "katastrophe"'] }),
+      2_000_000_000,
+    );
     const deletion: MentionDeletion = {
       type: 'deletion',
       id: 'x:d-1',
@@ -100,7 +103,8 @@ describe('own replies and deletions against dynalite', () => {
     expect(result.batchItemFailures).toEqual([]);
     const stored = await mentions.get('x:d-1');
     expect(stored?.mention).toMatchObject({ text: '', author: { id: 'erased' } });
-    expect((await cases.mentionsOf(caseId)).map((e) => [e.text, e.authorId])).toEqual([['', 'erased']]);
+    expect((await cases.mentionsOf(caseId)).map((e) => [e.text, e.authorId, e.reasons, e.classifierReasons])).toEqual([['', 'erased', [], undefined]]);
+    expect(stored?.classification.reasons).toEqual([]);
     expect(await cases.notesOf(caseId)).toEqual([{ kind: 'mention-deleted', mentionId: 'x:d-1', at: '2026-11-28T12:00:00.000Z' }]);
   });
 

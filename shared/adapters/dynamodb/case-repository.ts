@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CASE_STATES, OPEN_STATES, type Case, type CaseState } from '../../domain/case.ts';
 import { ERASED } from '../../domain/erasure.ts';
+import { isInTriage } from '../../domain/triage.ts';
 import { StaleCaseError, ValidationError } from '../../domain/errors.ts';
 import type { MentionRouted } from '../../domain/events.ts';
 import type { CaseJournal, CaseNote, CasePage, CaseQuery, CaseRepository } from '../../domain/ports.ts';
@@ -220,7 +221,8 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
           ...(position.key ? { ExclusiveStartKey: position.key } : {}),
         }),
       );
-      items.push(...(page.Items ?? []).map(toCase));
+      // Cases in triage sort before every due time (keys.caseDue): the bound reads them all, their due time decides.
+      items.push(...(page.Items ?? []).map(toCase).filter((c) => dueBound === undefined || !isInTriage(c) || `${c.dueAt}~` <= dueBound));
       position = page.LastEvaluatedKey ? { state: position.state, key: page.LastEvaluatedKey } : { state: position.state + 1 };
       if (items.length >= limit) break;
     }
@@ -235,7 +237,7 @@ function caseItem(c: Case, expiresAt: number): Record<string, unknown> {
     ...fields,
     ...keys.case(c.id),
     GSI1PK: keys.casesByState(c.department, c.state),
-    GSI1SK: keys.caseDue(c.dueAt, c.id),
+    GSI1SK: keys.caseDue(c.dueAt, c.id, isInTriage(c)),
     // An erased author leaves the author index: erasure finds nothing of them there again.
     ...(c.authorId === ERASED ? {} : { GSI2PK: keys.author(c.platform, c.authorId), GSI2SK: `CASE#${c.openedAt}` }),
     type: 'case',

@@ -5,7 +5,7 @@
  * | item             | PK                         | SK                                     | GSI1 (dept view)                            | GSI2 (author)                                |
  * |------------------|----------------------------|----------------------------------------|---------------------------------------------|----------------------------------------------|
  * | mention          | MENTION#<mentionId>        | MENTION                                |                                             | AUTHOR#<platform>#<id> / MENTION#<createdAt> |
- * | case             | CASE#<caseId>              | CASE                                   | DEPT#<dept>#<state> / <dueAt>#<caseId>      | AUTHOR#<platform>#<id> / CASE#<openedAt>     |
+ * | case             | CASE#<caseId>              | CASE                                   | DEPT#<dept>#<state> / [!]<dueAt>#<caseId>   | AUTHOR#<platform>#<id> / CASE#<openedAt>     |
  * | case mention     | CASE#<caseId>              | MENTION#<createdAt>#<mentionId>#<dept> |                                             |                                              |
  * | case note        | CASE#<caseId>              | NOTE#<at>#<kind>#<mentionId>           |                                             |                                              |
  * | notification log | CASE#<caseId>              | NOTIFIED#<notification id>#<target>    |                                             |                                              |
@@ -25,7 +25,10 @@
  * the condition that the stored one is unchanged) and its `history` (appended in the same
  * write). Its GSI1 entry follows its department, state and due time, so "the department's
  * cases in state s due before t" is one query on `DEPT#<dept>#<s>` with `GSI1SK <= <t>~`;
- * resolved cases stay listed under `DEPT#<dept>#resolved`. Cases written before the
+ * resolved cases stay listed under `DEPT#<dept>#resolved`. A case tagged `needs-triage`
+ * (shared/domain/triage.ts) has `!` before its due time: `!` sorts before every digit, so the
+ * department's listing shows the cases waiting for triage first, still in one query per
+ * state; a due-before query reads them too and keeps those due by then. Cases written before the
  * lifecycle sit under `DEPT#<dept>#OPEN` until their first transition moves them.
  * Histograms count observations per bucket (`le_15`, ..., `le_10080`, `gt_10080`) with
  * `count` and `sumMinutes`, all added with `ADD`.
@@ -49,8 +52,8 @@ export const keys = {
   caseNotePrefix: 'NOTE#',
   /** GSI1 partition of a department's cases in one state. */
   casesByState: (department: string, state: string) => `DEPT#${department}#${state}`,
-  /** GSI1 sort key: cases sort by due time; the id makes it unique. */
-  caseDue: (dueAt: string, caseId: string) => `${dueAt}#${caseId}`,
+  /** GSI1 sort key: cases sort by due time, those waiting for triage first; the id makes it unique. */
+  caseDue: (dueAt: string, caseId: string, inTriage = false) => `${inTriage ? TRIAGE_SORT_PREFIX : ''}${dueAt}#${caseId}`,
   /** GSI1 partition of the open cases written before the lifecycle (state `new`, no version). */
   legacyOpenCasesOf: (department: string) => `DEPT#${department}#OPEN`,
   notification: (caseId: string, key: string) => ({ PK: `CASE#${caseId}`, SK: `NOTIFIED#${key}` }),
@@ -78,6 +81,9 @@ export const keys = {
   /** One erasure request's audit entry; the partition lists them all by time. */
   erasureAudit: (at: string, id: string) => ({ PK: 'AUDIT#ERASURE', SK: `${at}#${id}` }),
 } as const;
+
+/** Sorts before the digits of every due time (see `caseDue`). */
+const TRIAGE_SORT_PREFIX = '!';
 
 export const GSI1 = 'GSI1';
 export const GSI2 = 'GSI2';

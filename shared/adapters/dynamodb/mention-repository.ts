@@ -104,7 +104,7 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
         new UpdateCommand({
           TableName: this.tableName,
           Key: { PK: record.PK, SK: record.SK },
-          UpdateExpression: 'SET #event.#text = :empty, #event.authorId = :author, #event.reasons = :none REMOVE #event.authorName, #event.authorHandle, #event.#url',
+          UpdateExpression: 'SET #event.#text = :empty, #event.authorId = :author, #event.reasons = :none REMOVE #event.authorName, #event.authorHandle, #event.#url, #event.classifierReasons',
           ExpressionAttributeNames: { '#event': 'event', '#text': 'text', '#url': 'url' },
           ExpressionAttributeValues: { ':empty': '', ':author': ERASED_AUTHOR_ID, ':none': [] },
         }),

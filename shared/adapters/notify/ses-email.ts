@@ -43,6 +43,9 @@ export function emailHtml(n: Notification): string {
       '</table>',
     );
     if (m.reasons.length > 0) parts.push('<p><strong>Why here</strong></p>', `<ul>${m.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`);
+    if (m.classifierReasons && m.classifierReasons.length > 0) {
+      parts.push('<p><strong>What the classifier saw</strong></p>', `<ul>${m.classifierReasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`);
+    }
   }
   parts.push(`<p>Due ${escapeHtml(formatTime(n.dueAt, n.timezone))}</p>`);
   const caseHref = n.caseUrl ? safeHref(n.caseUrl) : undefined;

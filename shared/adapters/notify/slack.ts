@@ -55,6 +55,12 @@ export function slackMessage(n: Notification): { text: string; blocks: unknown[]
         text: { type: 'mrkdwn', text: `*Why here*\n${m.reasons.map((r) => `• ${slackEscape(r)}`).join('\n')}`.slice(0, SECTION_LIMIT) },
       });
     }
+    if (m.classifierReasons && m.classifierReasons.length > 0) {
+      blocks.push({
+        type: 'section',
+        text: { type: 'mrkdwn', text: `*What the classifier saw*\n${m.classifierReasons.map((r) => `• ${slackEscape(r)}`).join('\n')}`.slice(0, SECTION_LIMIT) },
+      });
+    }
   }
   const due = `Due ${formatTime(n.dueAt, n.timezone)}`;
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: slackEscape(`${due} · case ${n.caseId}`) }] });

@@ -41,6 +41,12 @@ export function teamsCard(n: Notification): Record<string, unknown> {
     if (m.reasons.length > 0) {
       body.push({ type: 'TextBlock', text: 'Why here', weight: 'Bolder', wrap: true }, { type: 'TextBlock', text: m.reasons.map((r) => `- ${r}`).join('\n'), wrap: true });
     }
+    if (m.classifierReasons && m.classifierReasons.length > 0) {
+      body.push(
+        { type: 'TextBlock', text: 'What the classifier saw', weight: 'Bolder', wrap: true },
+        { type: 'TextBlock', text: m.classifierReasons.map((r) => `- ${r}`).join('\n'), wrap: true },
+      );
+    }
   } else {
     body.push({ type: 'FactSet', facts: [{ title: 'Priority', value: n.priority }, { title: 'Due', value: formatTime(n.dueAt, n.timezone) }, { title: 'Case', value: n.caseId }] });
   }

@@ -1,6 +1,7 @@
 import { describeSla, type SlaDuration } from '../business-time.ts';
 import type { Classification } from '../classification.ts';
 import type { Category, Priority } from '../mention.ts';
+import { restsOnCategory, TRIAGE_TAG } from '../triage.ts';
 import { evaluateCondition } from './conditions.ts';
 import { factsOf, type RoutedMention, type RoutingFacts } from './facts.ts';
 import type { MatchedRule, Routing, RoutingPolicy, Rule } from './types.ts';
@@ -35,13 +36,16 @@ export function rulesInOrder(policy: RoutingPolicy): Rule[] {
  * 3. the first matching rule that names a department decides the department, likewise
  *    priority and SLA; cc and tags add up; approval once required stays required
  * 4. nothing decided the department: the fallback department; no priority: from urgency
+ * 5. triage (`policy.triage`): a relevant mention whose category confidence is below the
+ *    threshold, routed by its category or by nothing, goes to the fallback department with
+ *    the tag `needs-triage` (the rules' priority, cc and other tags stay)
  *
  * Pure and deterministic: no clock, no I/O, the same input gives the same decision and the
  * same reasons.
  */
 export function evaluateRules(classification: Classification, mention: RoutedMention, policy: RoutingPolicy): Routing {
   const facts = factsOf(classification, mention, policy);
-  let department: { id: string; rule: string } | undefined;
+  let department: { id: string; rule: string; decidedBy: Rule } | undefined;
   let priority: { value: Priority; rule: string } | undefined;
   let sla: { value: SlaDuration; rule: string } | undefined;
   const cc: string[] = [];
@@ -56,7 +60,7 @@ export function evaluateRules(classification: Classification, mention: RoutedMen
     const effects: string[] = [];
     if (then.department !== undefined) {
       if (department === undefined) {
-        department = { id: then.department, rule: rule.id };
+        department = { id: then.department, rule: rule.id, decidedBy: rule };
         effects.push(`department ${then.department}`);
       } else {
         effects.push(`department ${then.department} not taken: rule ${department.rule} decided ${department.id}`);
@@ -96,10 +100,20 @@ export function evaluateRules(classification: Classification, mention: RoutedMen
   }
 
   const reasons = matched.map((m) => `rule ${m.rule}: ${m.why.join('; ')} -> ${m.effects.join(', ')}`);
-  const decided = department?.id ?? policy.fallback;
+  let decided = department?.id ?? policy.fallback;
   if (department === undefined) {
     reasons.unshift(
       `no rule decided the department${facts.relevant ? '' : ' (not relevant to the company)'}: fallback department ${policy.fallback}`,
+    );
+  }
+  const threshold = policy.triage?.belowConfidence;
+  if (threshold !== undefined && facts.relevant && facts.confidence < threshold && (department === undefined || restsOnCategory(department.decidedBy))) {
+    // Unsure of the category: a person decides, not the guess (shared/domain/triage.ts).
+    decided = policy.fallback;
+    if (!tags.includes(TRIAGE_TAG)) tags.push(TRIAGE_TAG);
+    reasons.unshift(
+      `triage: category ${facts.category} at confidence ${facts.confidence.toFixed(2)}, below ${threshold.toFixed(2)} -> ` +
+        `${department && department.id !== policy.fallback ? `not ${department.id} (rule ${department.rule}), ` : ''}fallback department ${policy.fallback}, tag ${TRIAGE_TAG}, shown first`,
     );
   }
   const finalPriority = priority?.value ?? priorityFromClassification(classification);

@@ -1,5 +1,6 @@
 import type { SlaDuration } from '../business-time.ts';
 import type { Category, MentionKind, Platform, Priority, Sentiment } from '../mention.ts';
+import type { TriagePolicy } from '../triage.ts';
 
 /**
  * The rules engine's vocabulary. The company config (shared/config/schema.ts) produces
@@ -105,6 +106,8 @@ export interface RoutingPolicy {
   readonly keyAccounts?: readonly KeyAccount[];
   /** Followers from which an author counts as high reach (risk flag `high_reach`). @default 10000 */
   readonly highReachFollowers?: number;
+  /** Unsure mentions go to the fallback department's triage (shared/domain/triage.ts); absent: off. */
+  readonly triage?: TriagePolicy;
 }
 
 /** A rule that matched, and why, in words. */

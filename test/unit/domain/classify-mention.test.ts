@@ -42,6 +42,20 @@ describe('classifyMention', () => {
     expect(events.published[0]).toMatchObject({ department: 'service', role: 'primary', category: 'complaint', mentionId: mention.id, caseId });
   });
 
+  it("publishes the classifier's reasons beside the routing reasons", async () => {
+    // Arrange
+    const { deps, events } = setup();
+    const mention = mentionFactory({ text: 'Mein Rad ist kaputt, das ist eine Frechheit!' });
+
+    // Act
+    await classifyMention(mention, deps);
+
+    // Assess
+    const [routed] = events.published;
+    expect(routed?.classifierReasons?.[0]).toMatch(/^category complaint \(\d+%\): complaint:kaputt/);
+    expect(routed?.reasons.length).toBeGreaterThan(0);
+  });
+
   it('skips a duplicate that was already routed, publishing nothing twice', async () => {
     const { deps, events } = setup();
     const mention = mentionFactory();

@@ -7,6 +7,7 @@ import { logger } from '../../../shared/observability/powertools.ts';
 import { adminEventFactory, type AdminEventOptions } from '../../factories/admin-api.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
+import { mentionRoutedFactory } from '../../factories/mention.ts';
 import { fixedClock, InMemoryCaseEvents, InMemoryCases } from '../../fakes/in-memory.ts';
 
 const NOW = '2026-11-30T10:30:00.000Z';
@@ -70,6 +71,20 @@ describe('admin-api handler', () => {
     // Assess
     expect(answer.status).toBe(200);
     expect((answer.body.items as Case[]).map((c) => c.id)).toEqual([id]);
+  });
+
+  it("shows in the case detail why each mention is there: the classifier's words beside the routing reasons", async () => {
+    // Arrange
+    const { store, call } = setup(pressCase);
+    const reasons = ['category press_inquiry (88%): word "anfrage", word "redaktion"'];
+    await store.recordMention(mentionRoutedFactory({ caseId: id, department: 'press', category: 'press_inquiry', classifierReasons: reasons }));
+
+    // Act
+    const answer = await call('GET /cases/{id}', { pathParameters: { id } });
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body.mentions).toEqual([expect.objectContaining({ classifierReasons: reasons, reasons: ['category complaint is owned by service'] })]);
   });
 
   it('answers 400 with every problem of the body', async () => {
