@@ -16,6 +16,7 @@
  * | poller cursor    | CURSOR#<platform>#<source> | CURSOR                                 |                                             |                                              |
  * | record failure   | FAIL#<SQS message id>      | FAIL                                   |                                             |                                              |
  * | erasure audit    | AUDIT#ERASURE              | <at>#<erasure id>                      |                                             |                                              |
+ * | correction       | CORRECTION                 | MENTION#<mentionId>                    |                                             | AUTHOR#<platform>#<id> / CORRECTION#<mentionId> |
  *
  * The case item carries `version` (optimistic lock: every transition writes version + 1 on
  * the condition that the stored one is unchanged) and its `history` (appended in the same
@@ -25,6 +26,9 @@
  * lifecycle sit under `DEPT#<dept>#OPEN` until their first transition moves them.
  * Histograms count observations per bucket (`le_15`, ..., `le_10080`, `gt_10080`) with
  * `count` and `sumMinutes`, all added with `ADD`.
+ * A correction is a person's labelled example of one mention (text, corrected labels, who,
+ * when): personal data, so it carries `expiresAt` like the mention and the author index
+ * entry that erasure follows; the `CORRECTION` partition lists them all for training.
  */
 export const keys = {
   mention: (mentionId: string) => ({ PK: `MENTION#${mentionId}`, SK: 'MENTION' }),
@@ -60,6 +64,11 @@ export const keys = {
   recordFailure: (messageId: string) => ({ PK: `FAIL#${messageId}`, SK: 'FAIL' }),
   /** One erasure request's audit entry; the partition lists them all by time. */
   erasureAudit: (at: string, id: string) => ({ PK: 'AUDIT#ERASURE', SK: `${at}#${id}` }),
+  /** The labelled example of one mention; the partition holds every correction of the company. */
+  correction: (mentionId: string) => ({ PK: 'CORRECTION', SK: `MENTION#${mentionId}` }),
+  corrections: 'CORRECTION',
+  /** GSI2 sort key prefix of an author's corrections. */
+  correctionPrefix: 'CORRECTION#',
 } as const;
 
 export const GSI1 = 'GSI1';
