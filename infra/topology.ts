@@ -271,6 +271,7 @@ export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/cases/{id}/replies/{replyId}/approve', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/replies/{replyId}/sent', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/reroute', auth: 'admin' },
+  { method: 'POST', path: '/cases/{id}/corrections', auth: 'admin' },
   { method: 'POST', path: '/authors/{platform}/{authorId}/erase', auth: 'admin' },
 ];
 
