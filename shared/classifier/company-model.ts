@@ -1,4 +1,4 @@
-import type { LabelledExample, ModelArtifact, ModelScore, ModelTrainer } from '../domain/company-model.ts';
+import type { LabelledExample, ModelArtifact, ModelScore, ModelStore, ModelTrainer } from '../domain/company-model.ts';
 import { corpusFiles } from './build-models.ts';
 import { readCorpus, type CorpusExample } from './corpus.ts';
 import { contentHash, decodeModel, encodeModel, ModelFormatError, type LanguageModel, type ModelLanguage } from './model-codec.ts';
@@ -101,6 +101,38 @@ export class NgramModelTrainer implements ModelTrainer {
   async score(artifact: ModelArtifact | undefined, examples: readonly LabelledExample[]): Promise<ModelScore> {
     const classifier = new NgramClassifier(artifact ? { models: decodeArtifact(artifact, 'candidate') } : {});
     return scoreClassifier(classifier, examples);
+  }
+}
+
+/** What classify-mention runs with: the promoted company models, or (undefined) the shipped ones. */
+export interface PromotedModels {
+  readonly version: string;
+  readonly models?: Partial<Record<ModelLanguage, LanguageModel>>;
+  /** Why the shipped models are used although a version is promoted. */
+  readonly error?: Error;
+  readonly loadMs: number;
+}
+
+/**
+ * Loads the company's promoted models from the store, decoded; any failure (store
+ * unreachable, artifact missing or corrupt) falls back to the shipped models with the error,
+ * so a broken model never stops classification.
+ */
+export async function loadPromotedModels(store: ModelStore | undefined): Promise<PromotedModels> {
+  const started = performance.now();
+  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+  if (!store) return { version: 'shipped', loadMs: 0 };
+  let version = 'shipped';
+  try {
+    const { current } = await store.promotion();
+    if (!current) return { version, loadMs: elapsed() };
+    version = current;
+    const artifact = await store.artifact(current);
+    if (!artifact) throw new ModelFormatError(`company model ${current} is promoted but has no stored weights`);
+    return { version, models: decodeArtifact(artifact, current), loadMs: elapsed() };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { version: 'shipped', error: new ModelFormatError(`company model ${version} could not be loaded: ${reason}`, { cause: error }), loadMs: elapsed() };
   }
 }
 

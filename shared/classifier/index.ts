@@ -3,6 +3,7 @@ import type { FunctionEnv } from '../config/runtime-env.ts';
 import type { Classifier } from '../domain/classification.ts';
 import { BedrockConverseModel, createBedrockClient, type CloudModel } from './bedrock-classifier.ts';
 import { CloudAssistedClassifier } from './cloud-assisted-classifier.ts';
+import type { LanguageModel, ModelLanguage } from './model-codec.ts';
 import { NgramClassifier } from './ngram-classifier.ts';
 
 export { NgramClassifier, type NgramClassifierOptions } from './ngram-classifier.ts';
@@ -18,6 +19,8 @@ export interface ClassifierSetup {
   readonly onCloudFallback?: (error: unknown) => void;
   /** The cloud model; by default Bedrock Converse with the configured model id. */
   readonly cloudModel?: CloudModel;
+  /** The company's promoted models (company-model.ts); absent: the shipped ones. */
+  readonly models?: Partial<Record<ModelLanguage, LanguageModel>>;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface ClassifierSetup {
  * low-confidence mentions when `classifier.cloud.enabled` is set.
  */
 export function createClassifier(setup: ClassifierSetup, env: FunctionEnv): Classifier {
-  const local = new NgramClassifier({ brandTerms: setup.brandTerms, keywordRules: setup.classifier.keywordRules });
+  const local = new NgramClassifier({ brandTerms: setup.brandTerms, keywordRules: setup.classifier.keywordRules, ...(setup.models ? { models: setup.models } : {}) });
   const { cloud } = setup.classifier;
   if (!cloud.enabled) return local;
   const model = setup.cloudModel ?? new BedrockConverseModel(createBedrockClient(env), cloud.modelId);
