@@ -224,14 +224,19 @@ export async function rerouteCase(caseId: string, input: RerouteInput, request: 
     dueAt: deps.dueAt(input.department, current.priority, deps.clock.now()),
   }));
   if (deps.corrections) {
-    // Stored again when the request is retried: the same example, merged over itself.
-    await recordCorrection(
-      caseId,
-      outcome.case.firstMentionId,
-      { department: input.department, ...(input.category ? { category: input.category } : {}) },
-      actorOf(request.user),
-      { ...deps, corrections: deps.corrections },
-    );
+    // Stored again when the request is retried: the same example, merged over itself. A case
+    // whose mention is gone (erased, expired) moves all the same, with no example to keep.
+    try {
+      await recordCorrection(
+        caseId,
+        outcome.case.firstMentionId,
+        { department: input.department, ...(input.category ? { category: input.category } : {}) },
+        actorOf(request.user),
+        { ...deps, corrections: deps.corrections },
+      );
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
   }
   return outcome;
 }
