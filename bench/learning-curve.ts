@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { decodeArtifact, loadBaseExamples, scoreClassifier, trainCompanyArtifact } from '../shared/classifier/company-model.ts';
+import { fileModelStore } from '../shared/adapters/models/index.ts';
+import { corpusFiles } from '../shared/classifier/build-models.ts';
+import { decodeArtifact, loadBaseExamples, loadPromotedModels, scoreClassifier, trainCompanyArtifact } from '../shared/classifier/company-model.ts';
 import type { CorpusExample } from '../shared/classifier/corpus.ts';
 import { decodeModel } from '../shared/classifier/model-codec.ts';
 import { SHIPPED_MODELS } from '../shared/classifier/models/index.ts';
@@ -22,6 +25,9 @@ import { CORRECTION_WEIGHT, splitByHash, type LabelledExample, type ModelArtifac
  * The bench trains the German and English models (the language-agnostic one stays the
  * shipped one) to keep the run short; `backchannel train` trains all three.
  * `npm run bench:learning -- --weights` also compares correction weights at 100 corrections.
+ * It then measures what the functions pay: training all three models as train-model does
+ * (time and peak memory), and classify-mention's cold-start load of a promoted model from
+ * the data-directory store beside decoding the shipped models.
  */
 
 const SET = path.resolve(import.meta.dirname, 'data', 'rahmenwerk-mentions.jsonl');
@@ -84,3 +90,47 @@ if (process.argv.includes('--weights')) {
   const weightRows = [1, 3, 5, 10].map((w) => [String(w), cell(measure(trainCompanyArtifact(base, corrections, w, LANGUAGES)))]);
   process.stdout.write(`\n### Correction weight at 100 corrections\n\n${table(['weight', 'company model'], weightRows)}\n`);
 }
+
+// What train-model pays: all three models on base + 1,000 corrections, as `backchannel train`.
+const fullStarted = performance.now();
+const full = trainCompanyArtifact(base, order.slice(0, 1000), CORRECTION_WEIGHT);
+const fullSeconds = (performance.now() - fullStarted) / 1000;
+const peakMb = process.resourceUsage().maxRSS / 1024;
+const corpusBytes = corpusFiles().reduce((sum, f) => sum + statSync(f).size, 0);
+
+// What classify-mention pays at a cold start: read the promoted artifact from the store and decode it.
+const dir = mkdtempSync(path.join(os.tmpdir(), 'bc-bench-models-'));
+const store = fileModelStore(dir);
+const versionId = 'company-bench';
+await store.save(
+  {
+    id: versionId, trainedAt: new Date().toISOString(), trainedBy: 'bench', status: 'promoted', reason: 'bench',
+    training: { baseExamples: base.length, corrections: 1000, trainCorrections: 1000, heldOutCorrections: 0, correctionWeight: CORRECTION_WEIGHT, seconds: fullSeconds },
+    scores: { candidate: { accuracy: 0, categoryAccuracy: 0, examples: 0 }, current: { accuracy: 0, categoryAccuracy: 0, examples: 0 }, currentModel: 'shipped' },
+  },
+  full,
+);
+await store.setPromotion({ current: versionId, previous: [] });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const loads: number[] = [];
+const shippedDecodes: number[] = [];
+for (let i = 0; i < 7; i++) {
+  const t0 = performance.now();
+  const promoted = await loadPromotedModels(store);
+  loads.push(performance.now() - t0);
+  if (!promoted.models) throw new Error(`bench: the promoted model did not load: ${promoted.error?.message}`);
+  const t1 = performance.now();
+  for (const language of ['de', 'en', 'any'] as const) decodeModel(SHIPPED_MODELS[language].base64, SHIPPED_MODELS[language].id);
+  shippedDecodes.push(performance.now() - t1);
+}
+const artifactBytes = statSync(path.join(dir, 'artifacts', `${versionId}.json`)).size;
+rmSync(dir, { recursive: true, force: true });
+
+process.stdout.write(`\n### What the functions pay\n\n${table(['measure', 'this run'], [
+  ['train-model: train de, en, any on base + 1,000 corrections', `${fullSeconds.toFixed(1)} s`],
+  ['peak memory of this bench process (resident)', `${peakMb.toFixed(0)} MB`],
+  ['base corpus bundled with train-model', `${(corpusBytes / 1024).toFixed(0)} KB in ${corpusFiles().length} files`],
+  ['company model artifact (three models)', `${(artifactBytes / 1024).toFixed(0)} KB`],
+  ['classify-mention cold start: load the promoted model from the store (median of 7)', `${median(loads).toFixed(1)} ms`],
+  ['baseline: decode the three shipped models (median of 7)', `${median(shippedDecodes).toFixed(1)} ms`],
+])}\n`);

@@ -314,11 +314,11 @@ describe('company stack of the demo config', () => {
       });
     });
 
-    it('gives train-model 2 GB, five minutes, the bucket name and the base corpus bundled beside its code', () => {
+    it('gives train-model 2 GB, 15 minutes, the bucket name and the base corpus bundled beside its code', () => {
       synth.template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: functionSpec('train-model').name,
         MemorySize: 2048,
-        Timeout: 300,
+        Timeout: 900,
         Environment: { Variables: Match.objectLike({ MODEL_BUCKET: ref(synth.stack.buckets.get('models', 'test').bucket) }) },
       });
       expect(functionSpec('train-model').assets).toEqual([{ from: 'shared/classifier/corpus', to: 'corpus' }]);
