@@ -15,7 +15,8 @@ const MAX_BATCH_ROUNDS = 8;
  * What the company table holds of an author, found through the author index (GSI2,
  * `AUTHOR#<platform>#<authorId>`), never a scan: their mentions (`MENTION#<createdAt>`),
  * the cases they opened (`CASE#<openedAt>`) and the corrections of their mentions
- * (`CORRECTION#<mentionId>`). Items written before the author index existed carry no GSI2 key and are not found; they expire with the retention.
+ * (`CORRECTION#<mentionId>`). Items written before the author index existed carry no GSI2
+ * key and are not found; they expire with the retention.
  */
 export class DynamoAuthorErasure implements AuthorDataStore {
   constructor(
