@@ -144,7 +144,8 @@ export async function classifyBatch(event: SQSEvent, context: Context, deps: Cla
 export async function loadCompanyModels(env: FunctionEnv): Promise<PromotedModels> {
   const promoted = await loadPromotedModels(createModelStore(env));
   if (promoted.error) logger.error('Company model could not be loaded, shipped models used', { error: promoted.error, loadMs: promoted.loadMs });
-  else logger.info('Classifier models loaded', { version: promoted.version, loadMs: promoted.loadMs });
+  // Nothing to say when no company model is promoted: the shipped models classify, as always.
+  else if (promoted.models) logger.info('Company model loaded', { version: promoted.version, loadMs: promoted.loadMs });
   return promoted;
 }
 
