@@ -8,9 +8,11 @@ import './quiet-notices.ts';
 import path from 'node:path';
 import { caseCommand, casesCommand } from './commands/cases.ts';
 import { classifyCommand } from './commands/classify.ts';
+import { correctCommand } from './commands/correct.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { eraseCommand } from './commands/erase.ts';
 import { initCommand } from './commands/init.ts';
+import { modelCommand, trainCommand } from './commands/models.ts';
 import { redriveCommand } from './commands/redrive.ts';
 import { sendCommand, sendHint } from './commands/send.ts';
 import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, withLocalTable, type Command } from './commands/shared.ts';
@@ -100,6 +102,9 @@ Options:
   redrive: redriveCommand,
   dlq: dlqCommand,
   erase: eraseCommand,
+  correct: correctCommand,
+  train: trainCommand,
+  model: modelCommand,
 };
 
 const MAIN_USAGE = `Usage: backchannel <command> [options]

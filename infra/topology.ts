@@ -16,6 +16,8 @@ export interface Topology {
   readonly prefix: string;
   readonly timezone: string;
   readonly table: TableSpec;
+  /** S3 buckets (locally folders of the data directory). */
+  readonly buckets: readonly BucketSpec[];
   readonly queues: readonly QueueSpec[];
   /**
    * Dead-letter queues that no work queue redrives into: where EventBridge puts events a
@@ -38,6 +40,23 @@ export interface TableSpec {
   readonly sortKey: string;
   readonly indexes: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey: string }[];
   readonly ttlAttribute: string;
+}
+
+/**
+ * A bucket of objects the functions write and read (company models). In AWS an S3 bucket:
+ * encrypted, versioned, public access blocked, SSL only, kept when the stack is deleted.
+ * Locally the folder `<dataDir>/<localDir>` (a temporary folder with --memory).
+ */
+export interface BucketSpec {
+  readonly id: string;
+  /**
+   * The name locally and the prefix of the S3 bucket's: S3 names are global across all
+   * accounts, so CloudFormation generates the bucket's name and the functions get it.
+   */
+  readonly name: string;
+  readonly localDir: string;
+  /** What it holds, in words (the bucket's description in the README and the CLI). */
+  readonly holds: string;
 }
 
 export interface QueueSpec {
@@ -114,6 +133,8 @@ export type EnvValue =
   | { readonly kind: 'tableName' }
   | { readonly kind: 'busName' }
   | { readonly kind: 'queueUrl'; readonly queue: string }
+  /** The bucket's name in AWS; locally `file:<its folder>` (shared/adapters/models reads both). */
+  | { readonly kind: 'bucket'; readonly bucket: string }
   | { readonly kind: 'secretName'; readonly secret: string };
 
 export type Grant =
@@ -121,6 +142,7 @@ export type Grant =
   | { readonly resource: 'queue'; readonly queue: string; readonly access: 'send' | 'consume' }
   | { readonly resource: 'bus'; readonly access: 'put' }
   | { readonly resource: 'secret'; readonly secret: string; readonly access: 'read' }
+  | { readonly resource: 'bucket'; readonly bucket: string; readonly access: 'read' | 'readWrite' }
   /** Amazon Bedrock: InvokeModel (the Converse API) on this one model, in the stack's region. */
   | { readonly resource: 'model'; readonly modelId: string; readonly access: 'invoke' }
   /** Amazon SES: SendEmail from the account's verified identities (locally the outbox, nothing is sent). */
@@ -168,6 +190,11 @@ export interface FunctionSpec {
   readonly environment: Readonly<Record<string, EnvValue>>;
   readonly triggers: readonly Trigger[];
   readonly grants: readonly Grant[];
+  /**
+   * Folders of the repository bundled beside the function's code in AWS (`to` relative to
+   * the bundle's root); locally the function reads them where they are.
+   */
+  readonly assets?: readonly { readonly from: string; readonly to: string }[];
   /**
    * Functions invoked asynchronously (schedule and alerts triggers): the retries of a
    * failed invocation and the dead-letter queue that receives its record afterwards.
@@ -253,6 +280,10 @@ export type PlannedSchedule = Omit<ScheduleSpec, 'deadLetterQueue' | 'retry'>;
 export const COMPANY_CONFIG_ENV = 'COMPANY_CONFIG';
 
 export const INTAKE_QUEUE = 'intake';
+/** The bucket of the company's trained classifier models. */
+export const MODELS_BUCKET = 'models';
+/** When the company model is retrained: Sundays at 03:00 in the company's timezone. */
+export const TRAIN_MODEL_SCHEDULE = 'cron(0 3 ? * SUN *)';
 export const METRICS_NAMESPACE = 'Backchannel';
 export const departmentQueueId = (departmentId: string): string => `dept-${departmentId}`;
 
@@ -271,6 +302,7 @@ export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/cases/{id}/replies/{replyId}/approve', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/replies/{replyId}/sent', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/reroute', auth: 'admin' },
+  { method: 'POST', path: '/cases/{id}/corrections', auth: 'admin' },
   { method: 'POST', path: '/authors/{platform}/{authorId}/erase', auth: 'admin' },
 ];
 
@@ -385,6 +417,8 @@ export function buildTopology(config: CompanyConfig): Topology {
         [COMPANY_CONFIG_ENV]: configEnv,
         TABLE_NAME: { kind: 'tableName' },
         EVENT_BUS_NAME: { kind: 'busName' },
+        // The company's promoted model, loaded at cold start (the shipped models without one).
+        MODEL_BUCKET: { kind: 'bucket', bucket: MODELS_BUCKET },
       },
       triggers: [
         { type: 'sqs', queue: INTAKE_QUEUE, batchSize: 10, maxBatchingWindowSeconds: 1, reportBatchItemFailures: true },
@@ -393,6 +427,7 @@ export function buildTopology(config: CompanyConfig): Topology {
         { resource: 'queue', queue: INTAKE_QUEUE, access: 'consume' },
         { resource: 'table', access: 'readWrite' },
         { resource: 'bus', access: 'put' },
+        { resource: 'bucket', bucket: MODELS_BUCKET, access: 'read' },
         // The optional cloud classifier (off by default): only then may it call Bedrock.
         ...(config.classifier.cloud.enabled ? [{ resource: 'model', modelId: config.classifier.cloud.modelId, access: 'invoke' } as const] : []),
       ],
@@ -498,6 +533,32 @@ export function buildTopology(config: CompanyConfig): Topology {
     },
   ];
 
+  functions.push({
+    id: 'train-model',
+    name: `${prefix}-train-model`,
+    entry: 'functions/train-model/handler.ts',
+    // Training the three language models on the base corpus (3,324 examples) plus 1,000
+    // corrections took 35 s to 150 s and 310 MB on one core of a busy 2-core machine
+    // (`npm run bench:learning`). Training is single-threaded: 2 GB gives one full vCPU
+    // (1,769 MB and up), more would not help. Lambda's longest timeout leaves room for a
+    // larger base corpus; the run is weekly, so the time costs little.
+    memoryMb: 2048,
+    timeoutSeconds: 900,
+    environment: {
+      [COMPANY_CONFIG_ENV]: configEnv,
+      TABLE_NAME: { kind: 'tableName' },
+      MODEL_BUCKET: { kind: 'bucket', bucket: MODELS_BUCKET },
+    },
+    triggers: [{ type: 'schedule', schedule: 'train-model' }],
+    grants: [
+      // It reads the corrections; it writes nothing to the table.
+      { resource: 'table', access: 'read' },
+      { resource: 'bucket', bucket: MODELS_BUCKET, access: 'readWrite' },
+    ],
+    // The base corpus the shipped models learn from (corpus.ts reads it beside the code).
+    assets: [{ from: 'shared/classifier/corpus', to: 'corpus' }],
+  });
+
   // Scheduled pollers of platforms without webhooks (infra/pollers.ts), with their own secrets.
   const pollers = pollerTopology(config, { prefix, secrets });
   functions.push(...pollers.functions);
@@ -529,6 +590,14 @@ export function buildTopology(config: CompanyConfig): Topology {
       expression: config.spikes.schedule,
       timezone: config.company.timezone,
       targetFunction: 'detect-spikes',
+      payload: { scheduledTime: '<aws.scheduler.scheduled-time>' },
+    },
+    {
+      id: 'train-model',
+      name: `${prefix}-train-model`,
+      expression: TRAIN_MODEL_SCHEDULE,
+      timezone: config.company.timezone,
+      targetFunction: 'train-model',
       payload: { scheduledTime: '<aws.scheduler.scheduled-time>' },
     },
     ...pollers.schedules,
@@ -573,6 +642,7 @@ export function buildTopology(config: CompanyConfig): Topology {
       ],
       ttlAttribute: 'expiresAt',
     },
+    buckets: [{ id: MODELS_BUCKET, name: `${prefix}-models`, localDir: 'models', holds: 'the company classifier models: versions, weights and which one is promoted' }],
     queues,
     deadLetterQueues,
     bus: { name: `${prefix}-bus`, archiveRetentionDays: 30, rules },

@@ -92,6 +92,7 @@ export function describe(author: string, tableName: string, outcome: EraseAuthor
     ['case notes', c.caseNotes],
     ['notification markers', c.notificationMarkers],
     ['cases pseudonymized', c.cases],
+    ['corrections', c.corrections],
     ['outbox lines', c.outboxLines],
   ];
   const lines = rows.filter(([, n]) => n !== undefined).map(([kind, n]) => `  ${kind.padEnd(22)} ${n}`);

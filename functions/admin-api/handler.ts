@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { z } from 'zod';
 import { COMPANY_CONFIG_ENV } from '../../infra/topology.ts';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, dynamoErasurePorts } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCaseRepository, DynamoCorrectionRepository, DynamoMentionRepository, dynamoErasurePorts } from '../../shared/adapters/dynamodb/index.ts';
 import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
@@ -29,10 +29,11 @@ import {
 } from '../../shared/domain/case-admin.ts';
 import { CASE_STATES, OPEN_STATES, type CaseState } from '../../shared/domain/case.ts';
 import type { ChangeCaseOutcome } from '../../shared/domain/change-case.ts';
+import { correctCase } from '../../shared/domain/corrections.ts';
 import { isCompanyAdmin } from '../../shared/domain/access-policy.ts';
 import { eraseAuthor, parseAuthorRef, type EraseAuthorDeps } from '../../shared/domain/erase-author.ts';
 import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
-import { PLATFORMS } from '../../shared/domain/mention.ts';
+import { CATEGORIES, PLATFORMS, SENTIMENTS } from '../../shared/domain/mention.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse } from '../../shared/observability/http-errors.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
@@ -58,6 +59,8 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
     clock: systemClock,
     dueAt: policy.dueAt,
     businessMinutes: policy.businessMinutes,
+    corrections: new DynamoCorrectionRepository(documents, tableName),
+    mentions: new DynamoMentionRepository(documents, tableName),
     erasure: { ...dynamoErasurePorts(documents, tableName), ...(outbox ? { outbox } : {}), clock: systemClock, retentionDays: config.retention.days },
   };
 }
@@ -144,7 +147,15 @@ const TransitionBodySchema = z.strictObject({
 
 const DraftBodySchema = z.strictObject({ text: z.string().trim().min(1, 'the reply has no text').max(10_000) });
 
-const RerouteBodySchema = z.strictObject({ department: z.string().min(1), reason });
+const RerouteBodySchema = z.strictObject({ department: z.string().min(1), reason, category: z.enum(CATEGORIES).optional() });
+
+/** A correction names at least one label (checked by the use case, which says which). */
+const CorrectionBodySchema = z.strictObject({
+  mentionId: z.string().min(1).max(512).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  sentiment: z.enum(SENTIMENTS).optional(),
+  relevant: z.boolean().optional(),
+});
 
 /** Approve and sent carry everything in the path; a body, if any, must be empty JSON. */
 const NoBodySchema = z.strictObject({});
@@ -198,6 +209,16 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
     const { id } = parse(CasePathSchema, event.pathParameters, 'path');
     const body = parseBody(event, RerouteBodySchema);
     return changed(await rerouteCase(id, body, request, deps));
+  },
+  'POST /cases/{id}/corrections': async (event, request, deps) => {
+    const { id } = parse(CasePathSchema, event.pathParameters, 'path');
+    const { mentionId, ...labels } = parseBody(event, CorrectionBodySchema);
+    if (!deps.corrections) throw new Error('the admin API was built without a correction store');
+    const correction = await correctCase(id, { ...(mentionId ? { mentionId } : {}), labels }, request, { ...deps, corrections: deps.corrections });
+    // The labels and who, never the mention's text: it is the author's.
+    logger.info('Correction stored', { caseId: id, mentionId: correction.mentionId, labels: correction.labels, predicted: correction.predicted, model: correction.model });
+    metrics.addMetric('CorrectionsStored', MetricUnit.Count, 1);
+    return json(200, { correction });
   },
   'POST /authors/{platform}/{authorId}/erase': eraseAuthorRoute,
 };

@@ -10,6 +10,8 @@ import { DynamoCaseRepository, DynamoMentionRepository, DynamoMetricRepository, 
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
+import { createModelStore } from '../../shared/adapters/models/index.ts';
+import { loadPromotedModels, type PromotedModels } from '../../shared/classifier/company-model.ts';
 import { createClassifier } from '../../shared/classifier/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
@@ -31,8 +33,11 @@ export type ClassifyBatchDeps = ClassifyHandlerDeps & { readonly failures?: Reco
 /** Classification's dependencies, and what a deletion notice needs: the erasure and, locally, the outbox. */
 export type ClassifyHandlerDeps = ClassifyMentionDeps & { readonly erasure?: MentionErasure; readonly outbox?: NotificationOutbox };
 
-/** Builds the use case's dependencies from the function's environment, once per cold start. */
-export function dependenciesFrom(env: FunctionEnv): ClassifyBatchDeps & { readonly erasure: MentionErasure; readonly failures: RecordFailureLog } {
+/**
+ * Builds the use case's dependencies from the function's environment, once per cold start;
+ * `promoted` are the company's models (loadCompanyModels), else the shipped ones classify.
+ */
+export function dependenciesFrom(env: FunctionEnv, promoted?: PromotedModels): ClassifyBatchDeps & { readonly erasure: MentionErasure; readonly failures: RecordFailureLog } {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
   const tableName = requireEnv(env, 'TABLE_NAME');
   const documents = createDocumentClient(env);
@@ -49,6 +54,7 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyBatchDeps & { readon
         brandTerms: [...config.keywords.brand, ...config.keywords.products],
         languages: classifierLanguagesOf(config),
         onCloudFallback: (error) => logger.warn('Cloud classifier failed, local result used', { error }),
+        ...(promoted?.models ? { models: promoted.models } : {}),
       },
       env,
     ),
@@ -132,6 +138,18 @@ export async function classifyBatch(event: SQSEvent, context: Context, deps: Cla
   return processPartialResponse(event, handle, processor, { context });
 }
 
+/**
+ * The company's promoted models from the model store (MODEL_BUCKET), read once per cold
+ * start; when none is promoted, or it cannot be read, the shipped models classify (logged).
+ */
+export async function loadCompanyModels(env: FunctionEnv): Promise<PromotedModels> {
+  const promoted = await loadPromotedModels(createModelStore(env));
+  if (promoted.error) logger.error('Company model could not be loaded, shipped models used', { error: promoted.error, loadMs: promoted.loadMs });
+  // Nothing to say when no company model is promoted: the shipped models classify, as always.
+  else if (promoted.models) logger.info('Company model loaded', { version: promoted.version, loadMs: promoted.loadMs });
+  return promoted;
+}
+
 export function createHandler(env: FunctionEnv) {
   let deps: ReturnType<typeof dependenciesFrom> | undefined;
   return middy<SQSEvent, SQSBatchResponse>()
@@ -139,7 +157,7 @@ export function createHandler(env: FunctionEnv) {
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async (event, context) => {
-      deps ??= dependenciesFrom(env);
+      deps ??= dependenciesFrom(env, await loadCompanyModels(env));
       return classifyBatch(event, context, deps);
     });
 }

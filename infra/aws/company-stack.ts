@@ -6,6 +6,7 @@ import { buildTopology, type Topology } from '../topology.ts';
 import { webhookPaths } from '../webhook-paths.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Alerts } from './constructs/alerts.ts';
+import { Buckets } from './constructs/buckets.ts';
 import { DataStore } from './constructs/data-store.ts';
 import { EventRouting } from './constructs/event-routing.ts';
 import { Functions } from './constructs/functions.ts';
@@ -32,6 +33,7 @@ export interface CompanyStackProps extends StackProps {
 export class CompanyStack extends Stack {
   readonly topology: Topology;
   readonly data: DataStore;
+  readonly buckets: Buckets;
   readonly secrets: PlatformSecrets;
   readonly queues: WorkQueues;
   readonly events: EventRouting;
@@ -48,6 +50,7 @@ export class CompanyStack extends Stack {
     this.topology = topology;
 
     this.data = new DataStore(this, 'Data', { table: topology.table });
+    this.buckets = new Buckets(this, 'Buckets', { buckets: topology.buckets });
     this.secrets = new PlatformSecrets(this, 'Secrets', { secrets: topology.secrets });
     this.queues = new WorkQueues(this, 'Queues', { queues: topology.queues, deadLetterQueues: topology.deadLetterQueues });
     this.events = new EventRouting(this, 'Events', { bus: topology.bus, queues: this.queues });
@@ -56,6 +59,7 @@ export class CompanyStack extends Stack {
       config: props.config,
       projectRoot: props.projectRoot,
       data: this.data,
+      buckets: this.buckets,
       queues: this.queues,
       events: this.events,
       secrets: this.secrets,
@@ -109,6 +113,10 @@ export class CompanyStack extends Stack {
       value: `${this.webhooks.url}cases`,
     });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'ModelBucketName', {
+      description: 'The company classifier models (backchannel train/model --bucket <name>)',
+      value: this.buckets.get('models', 'the stack outputs').bucket.bucketName,
+    });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
     new CfnOutput(this, 'AlertTopicArn', {
       description: 'Every alarm of the stack notifies this topic; subscribe more on-call tooling here',

@@ -66,6 +66,8 @@ export interface LocalWhere {
   readonly endpoints: LocalEndpoints;
   /** Directory of the notification outbox (NOTIFY_OUTBOX_DIR); the runtime always sets it. */
   readonly outboxDir?: string;
+  /** The folder of each bucket by id (`<dataDir>/<localDir>`, a temporary one in memory). */
+  readonly bucketDirs?: Readonly<Record<string, string>>;
   /** Each function's credentials by function id; a function without gets fresh random ones. */
   readonly credentials?: ReadonlyMap<string, LocalCredentials>;
 }
@@ -96,6 +98,12 @@ export function resolveEnv(
         const url = queueUrls[value.queue];
         if (!url) throw new FunctionEnvError(`${spec.id}: ${name} names unknown queue ${value.queue}`);
         return url;
+      }
+      case 'bucket': {
+        if (!topology.buckets.some((b) => b.id === value.bucket)) throw new FunctionEnvError(`${spec.id}: ${name} names unknown bucket ${value.bucket}`);
+        // Without a folder (a function built on its own, as some tests do) there is no store: empty.
+        const dir = where.bucketDirs?.[value.bucket];
+        return dir ? `file:${dir}` : '';
       }
       case 'secretName': {
         const secret = topology.secrets.find((s) => s.id === value.secret);

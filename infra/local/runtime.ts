@@ -237,6 +237,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       cleanup.push(() => rm(temporary, { recursive: true, force: true }));
       outboxDir = temporary;
     }
+    // Buckets are folders of the data directory (temporary ones in memory).
+    const bucketDirs: Record<string, string> = {};
+    for (const bucket of topology.buckets) {
+      if (options.dataDir) {
+        bucketDirs[bucket.id] = path.join(options.dataDir, bucket.localDir);
+      } else {
+        const temporary = await mkdtemp(path.join(os.tmpdir(), `backchannel-${topology.companyId}-${bucket.localDir}-`));
+        cleanup.push(() => rm(temporary, { recursive: true, force: true }));
+        bucketDirs[bucket.id] = temporary;
+      }
+    }
     const secrets = await loadLocalSecrets(topology.secrets, {
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.secrets ? { given: options.secrets } : {}),
@@ -356,6 +367,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         region,
         endpoints: functionEndpoints,
         credentials,
+        bucketDirs,
         ...(options.notifications === 'webhooks' ? {} : { outboxDir }),
       });
       const handler = await withLogSink(onRecord, async () => (await loadHandlerModule(spec)).createHandler(env));

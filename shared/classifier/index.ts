@@ -3,6 +3,7 @@ import type { FunctionEnv } from '../config/runtime-env.ts';
 import type { Classifier } from '../domain/classification.ts';
 import { BedrockConverseModel, createBedrockClient, type CloudModel } from './bedrock-classifier.ts';
 import { CloudAssistedClassifier } from './cloud-assisted-classifier.ts';
+import type { LanguageModel, ModelLanguage } from './model-codec.ts';
 import { NgramClassifier } from './ngram-classifier.ts';
 
 export { NgramClassifier, type NgramClassifierOptions } from './ngram-classifier.ts';
@@ -20,6 +21,8 @@ export interface ClassifierSetup {
   readonly onCloudFallback?: (error: unknown) => void;
   /** The cloud model; by default Bedrock Converse with the configured model id. */
   readonly cloudModel?: CloudModel;
+  /** The company's promoted models (company-model.ts); absent: the shipped ones. */
+  readonly models?: Partial<Record<ModelLanguage, LanguageModel>>;
 }
 
 /**
@@ -27,8 +30,13 @@ export interface ClassifierSetup {
  * keyword rules and its brand terms. The one place that chooses a company's models (the
  * shipped ones), used by classify-mention and `backchannel classify` alike.
  */
-export function localClassifierFor(setup: Pick<ClassifierSetup, 'classifier' | 'brandTerms' | 'languages'>): NgramClassifier {
-  return new NgramClassifier({ brandTerms: setup.brandTerms, keywordRules: setup.classifier.keywordRules, ...(setup.languages ? { languages: setup.languages } : {}) });
+export function localClassifierFor(setup: Pick<ClassifierSetup, 'classifier' | 'brandTerms' | 'languages' | 'models'>): NgramClassifier {
+  return new NgramClassifier({
+    brandTerms: setup.brandTerms,
+    keywordRules: setup.classifier.keywordRules,
+    ...(setup.languages ? { languages: setup.languages } : {}),
+    ...(setup.models ? { models: setup.models } : {}),
+  });
 }
 
 /**

@@ -10,7 +10,7 @@ import { ForbiddenError } from './errors.ts';
  *
  * - admins (`admin.admins`, and the account's operator: see `AdminUser.operator`) may do all;
  * - members and leads of a case's department read it and act on it: assign, transition,
- *   draft, mark sent;
+ *   draft, mark sent, correct the classification (a labelled example for the company model);
  * - members and leads of a department the case names (cc, approver when the case needs
  *   approval, escalation target) read it; nothing more;
  * - approving follows its own rule: a member or lead of the approving department (or an
@@ -32,7 +32,7 @@ export interface Standing {
 }
 
 /** What can be done to a case; `approve` has its own department (see `mayApprove`). */
-export type CaseAccess = 'read' | 'assign' | 'transition' | 'draft' | 'approve' | 'mark-sent' | 'reroute';
+export type CaseAccess = 'read' | 'assign' | 'transition' | 'draft' | 'approve' | 'mark-sent' | 'reroute' | 'correct';
 
 /** Whether the person is one of the company's `admin.admins`, or the account's operator, who may do everything. */
 export function isCompanyAdmin(config: CompanyConfig, user: AdminUser): boolean {
@@ -122,6 +122,7 @@ const VERBS: Readonly<Record<Exclude<CaseAccess, 'read' | 'approve' | 'reroute'>
   transition: 'change the state of',
   draft: 'draft replies on',
   'mark-sent': 'mark replies sent on',
+  correct: 'correct the classification of',
 };
 
 function rolesOf(standing: Standing): string {

@@ -4,10 +4,11 @@ import { authorizeCase, authorizeListing, type CaseAccess } from './access-polic
 import { OPEN_STATES, type Case, type CaseHistoryEntry, type CaseState, type ReplyDraft } from './case.ts';
 import type { CaseCommand } from './case-lifecycle.ts';
 import { changeCase, type ChangeCaseDeps, type ChangeCaseOutcome } from './change-case.ts';
+import { recordCorrection, type CorrectionStore } from './corrections.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { MentionRouted } from './events.ts';
-import type { Priority } from './mention.ts';
-import type { CasePage, CaseRepository } from './ports.ts';
+import type { Category, Priority } from './mention.ts';
+import type { CasePage, CaseRepository, MentionRepository } from './ports.ts';
 
 /**
  * What people do with cases through the admin API: list, read, assign, move through the
@@ -45,6 +46,10 @@ export interface CaseAdminDeps extends ChangeCaseDeps {
   readonly dueAt: (department: string, priority: Priority, from: Date) => string;
   /** Business minutes of a response time in a department; absent: the case stores wall-clock minutes only. */
   readonly businessMinutes?: (department: string, from: Date, to: Date) => number;
+  /** Where a reroute stores its labelled example (corrections.ts); absent: none is stored. */
+  readonly corrections?: CorrectionStore;
+  /** The stored mentions, for the text and model of a correction. */
+  readonly mentions?: Pick<MentionRepository, 'get'>;
 }
 
 /** The actor string of a person: `user:<email or sub>`. */
@@ -196,12 +201,15 @@ export async function markReplySent(caseId: string, replyId: string, request: Ad
 export interface RerouteInput {
   readonly department: string;
   readonly reason: string;
+  /** The category the mention should have had, when the person says so (kept with the correction). */
+  readonly category?: Category;
 }
 
 /**
  * Moves a case to another department: it starts there in the team queue, due by that
  * department's SLA for the case's priority from now, and the move is stored as a routing
- * correction (training data for the classifier).
+ * correction on the case and, with `deps.corrections`, as a labelled example of the case's
+ * first mention (training data for the company model; corrections.ts).
  *
  * @throws ValidationError when the department is not one of the company's
  * @throws ForbiddenError unless the person leads the case's department or is an admin
@@ -209,12 +217,28 @@ export interface RerouteInput {
  */
 export async function rerouteCase(caseId: string, input: RerouteInput, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
   departmentOf(deps.config, input.department);
-  return change(caseId, 'reroute', request, deps, (current): CaseCommand => ({
+  const outcome = await change(caseId, 'reroute', request, deps, (current): CaseCommand => ({
     type: 'reroute',
     department: input.department,
     reason: input.reason,
     dueAt: deps.dueAt(input.department, current.priority, deps.clock.now()),
   }));
+  if (deps.corrections) {
+    // Stored again when the request is retried: the same example, merged over itself. A case
+    // whose mention is gone (erased, expired) moves all the same, with no example to keep.
+    try {
+      await recordCorrection(
+        caseId,
+        outcome.case.firstMentionId,
+        { department: input.department, ...(input.category ? { category: input.category } : {}) },
+        actorOf(request.user),
+        { ...deps, corrections: deps.corrections },
+      );
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  return outcome;
 }
 
 function respond(caseId: string, access: CaseAccess, replyId: string | undefined, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {

@@ -8,7 +8,7 @@ import { expiresAtEpochSeconds } from './time.ts';
 export type { AuthorRef };
 
 /** The kinds of stored items that hold a mention's words or its author. */
-export const PERSONAL_ITEM_KINDS = ['mention', 'case-mention', 'case-note', 'notification-marker'] as const;
+export const PERSONAL_ITEM_KINDS = ['mention', 'case-mention', 'case-note', 'notification-marker', 'correction'] as const;
 export type PersonalItemKind = (typeof PERSONAL_ITEM_KINDS)[number];
 
 /** A stored item of a mention, by its kind and the store's key. */
@@ -25,6 +25,8 @@ export interface AuthorDataStore {
   caseIdsOfAuthor(author: AuthorRef): Promise<string[]>;
   /** The items of one mention: its own, and on its case its records, notes and sent-markers. */
   itemsOfMention(stored: StoredMention): Promise<PersonalItem[]>;
+  /** The author's corrections (labelled examples of their mentions, corrections.ts); absent: the store keeps none. */
+  correctionsOfAuthor?(author: AuthorRef): Promise<PersonalItem[]>;
   /** Deletes the items (an item already gone is no error). */
   remove(items: readonly PersonalItem[]): Promise<void>;
 }
@@ -37,6 +39,8 @@ export interface ErasureCounts {
   readonly notificationMarkers: number;
   /** Cases whose author fields or free text held the author, now pseudonymized. */
   readonly cases: number;
+  /** Corrections (labelled examples of the author's mentions); present when there were any. */
+  readonly corrections?: number;
   /** Lines of the local outbox; absent where there is no outbox (AWS). */
   readonly outboxLines?: number;
 }
@@ -86,7 +90,7 @@ export interface EraseAuthorOutcome {
  *    started, and their name, handle and links in reply drafts, history and reasons
  * 3. remove the outbox lines that name them (locally)
  * 4. delete each mention with its case records (text, name, handle, link, reasons), its
- *    notes and its notification markers; the index entries go last, so a crash midway
+ *    notes, its notification markers and the corrections of the author's mentions; the index entries go last, so a crash midway
  *    leaves everything findable for the next run
  * 5. write the audit entry (pseudonym and counts, no personal data)
  *
@@ -107,7 +111,9 @@ export async function eraseAuthor(author: AuthorRef, actor: Actor, deps: EraseAu
   }
   const outboxLines = deps.outbox ? await deps.outbox.erase(traces, { dryRun }) : undefined;
 
-  const items = (await Promise.all(mentions.map((m) => deps.store.itemsOfMention(m)))).flat();
+  // Corrections are found through the author index on their own: they may outlive the mention.
+  const corrections = deps.store.correctionsOfAuthor ? await deps.store.correctionsOfAuthor(author) : [];
+  const items = [...(await Promise.all(mentions.map((m) => deps.store.itemsOfMention(m)))).flat(), ...corrections];
   if (!dryRun) await deps.store.remove(items);
   const count = (kind: PersonalItemKind) => items.filter((i) => i.kind === kind).length;
   const counts: ErasureCounts = {
@@ -116,6 +122,7 @@ export async function eraseAuthor(author: AuthorRef, actor: Actor, deps: EraseAu
     caseNotes: count('case-note'),
     notificationMarkers: count('notification-marker'),
     cases,
+    ...(corrections.length > 0 ? { corrections: corrections.length } : {}),
     ...(outboxLines !== undefined ? { outboxLines } : {}),
   };
   const subject = authorPseudonym(author);

@@ -235,7 +235,7 @@ describe('startRuntime with the demo config, in memory', () => {
     const { env } = runtime;
 
     // Assess
-    expect(Object.keys(env).sort()).toEqual(['admin-api', 'build-report', 'check-sla', 'classify-mention', 'detect-spikes', 'forward-alarm', 'handle-department', 'ingest-webhook']);
+    expect(Object.keys(env).sort()).toEqual(['admin-api', 'build-report', 'check-sla', 'classify-mention', 'detect-spikes', 'forward-alarm', 'handle-department', 'ingest-webhook', 'train-model']);
     expect(env['ingest-webhook']).toMatchObject({
       INTAKE_QUEUE_URL: runtime.queueUrls.intake,
       META_SECRET_NAME: 'backchannel/demo/meta',
@@ -246,6 +246,9 @@ describe('startRuntime with the demo config, in memory', () => {
     expect(env['classify-mention']).toMatchObject({ TABLE_NAME: runtime.tableName, EVENT_BUS_NAME: runtime.busName });
     expect(JSON.parse(env['classify-mention']?.COMPANY_CONFIG as string)).toEqual(config);
     expect(env['build-report']?.INTAKE_QUEUE_URL).toBeUndefined();
+    // The models bucket is a folder here (temporary in memory); classify-mention reads it, train-model writes it.
+    expect(env['train-model']?.MODEL_BUCKET).toMatch(/^file:.*models/);
+    expect(env['classify-mention']?.MODEL_BUCKET).toBe(env['train-model']?.MODEL_BUCKET);
   });
 
   it('fires the daily report schedule into build-report, which stores a report per department', async () => {

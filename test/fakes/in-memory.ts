@@ -2,6 +2,8 @@ import { histogramBucketOf, HISTOGRAM_BUCKETS } from '../../shared/adapters/dyna
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { OPEN_STATES, type Case } from '../../shared/domain/case.ts';
 import { isInTriage } from '../../shared/domain/triage.ts';
+import type { ModelArtifact, ModelStore, ModelVersion, PromotionState } from '../../shared/domain/company-model.ts';
+import type { Correction, CorrectionStore } from '../../shared/domain/corrections.ts';
 import { StaleCaseError, ValidationError } from '../../shared/domain/errors.ts';
 import type { CaseEvent, MentionRouted } from '../../shared/domain/events.ts';
 import type {
@@ -265,4 +267,41 @@ export class InMemoryCaseEvents implements CaseEventPublisher {
 
 export function fixedClock(iso: string): Clock {
   return { now: () => new Date(iso) };
+}
+
+/** Corrections by mention id. */
+export class InMemoryCorrections implements CorrectionStore {
+  readonly items = new Map<string, Correction>();
+  async get(mentionId: string): Promise<Correction | undefined> {
+    return this.items.get(mentionId);
+  }
+  async put(correction: Correction): Promise<void> {
+    this.items.set(correction.mentionId, correction);
+  }
+  async list(): Promise<Correction[]> {
+    return [...this.items.values()];
+  }
+}
+
+/** Model versions, artifacts and the promotion state in maps. */
+export class InMemoryModelStore implements ModelStore {
+  readonly records = new Map<string, ModelVersion>();
+  readonly artifacts = new Map<string, ModelArtifact>();
+  state: PromotionState = { previous: [] };
+  async versions(): Promise<ModelVersion[]> {
+    return [...this.records.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+  async save(version: ModelVersion, artifact?: ModelArtifact): Promise<void> {
+    this.records.set(version.id, version);
+    if (artifact && !this.artifacts.has(version.id)) this.artifacts.set(version.id, artifact);
+  }
+  async artifact(id: string): Promise<ModelArtifact | undefined> {
+    return this.artifacts.get(id);
+  }
+  async promotion(): Promise<PromotionState> {
+    return this.state;
+  }
+  async setPromotion(state: PromotionState): Promise<void> {
+    this.state = state;
+  }
 }

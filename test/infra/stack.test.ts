@@ -261,7 +261,7 @@ describe('company stack of the demo config', () => {
       );
     });
 
-    it.each(['ingest-webhook', 'classify-mention', 'handle-department', 'build-report', 'admin-api'])(
+    it.each(['ingest-webhook', 'classify-mention', 'handle-department', 'build-report', 'admin-api', 'train-model'])(
       'grants %s nothing beyond its topology grants, its log group and X-Ray',
       (id) => {
         const allowed = [...logAndTracePermissions(id), ...onFailurePermissions(id), ...functionSpec(id).grants.flatMap((g) => grantedPermissions(g))];
@@ -288,6 +288,51 @@ describe('company stack of the demo config', () => {
           `sqs:SendMessage ${logicalId(synth.stack.queues.deadLetter('schedule-daily-report-dlq', 'test'))}`,
         ]),
       );
+    });
+  });
+
+  describe('company models', () => {
+    it('keeps the models in an encrypted, versioned bucket with public access blocked, SSL enforced, retained', () => {
+      synth.template.hasResource('AWS::S3::Bucket', {
+        Properties: Match.objectLike({
+          BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+          VersioningConfiguration: { Status: 'Enabled' },
+          PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        }),
+        DeletionPolicy: 'Retain',
+      });
+      synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    });
+
+    it('retrains weekly: the train-model schedule invokes train-model on Sundays at 03:00 in the company timezone', () => {
+      synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(0 3 ? * SUN *)',
+        ScheduleExpressionTimezone: demo.company.timezone,
+        Target: Match.objectLike({ Arn: arnOf(synth.stack.functions.get('train-model', 'test').function) }),
+      });
+    });
+
+    it('gives train-model 2 GB, 15 minutes, the bucket name and the base corpus bundled beside its code', () => {
+      synth.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: functionSpec('train-model').name,
+        MemorySize: 2048,
+        Timeout: 900,
+        Environment: { Variables: Match.objectLike({ MODEL_BUCKET: ref(synth.stack.buckets.get('models', 'test').bucket) }) },
+      });
+      expect(functionSpec('train-model').assets).toEqual([{ from: 'shared/classifier/corpus', to: 'corpus' }]);
+    });
+
+    it('lets train-model read the table (no writes) and read and write the bucket; classify-mention only reads the bucket', () => {
+      const bucket = logicalId(synth.stack.buckets.get('models', 'test').bucket);
+      const train = permissionsOfFunction('train-model');
+      const classify = permissionsOfFunction('classify-mention');
+
+      expect(train).toEqual(expect.arrayContaining([{ action: 's3:PutObject', resource: bucket }, { action: 'dynamodb:Query', resource: logicalId(synth.stack.data.table) }]));
+      expect(train.filter((p) => p.action === 'dynamodb:PutItem')).toEqual([]);
+      expect(classify).toEqual(expect.arrayContaining([{ action: 's3:GetObject*', resource: bucket }]));
+      expect(classify.filter((p) => p.resource === bucket && p.action.startsWith('s3:Put'))).toEqual([]);
     });
   });
 
@@ -674,7 +719,7 @@ describe('company stack of the demo config', () => {
         .flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
 
       expect(new Set(acknowledged.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(
-        new Set(['AwsSolutions-SMG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-APIG4', 'AwsSolutions-SQS3']),
+        new Set(['AwsSolutions-SMG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-APIG4', 'AwsSolutions-SQS3', 'AwsSolutions-S1']),
       );
       for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(60);
     });
@@ -867,5 +912,11 @@ function grantedPermissions(grant: Grant): Permission[] {
     case 'email':
       // The SES identity ARN is joined from the partition too.
       return on('AWS::Partition', 'ses:SendEmail');
+    case 'bucket': {
+      // CDK's grantRead / grantReadWrite, on the bucket and its objects.
+      const bucket = logicalId(synth.stack.buckets.get(grant.bucket, 'test').bucket);
+      const read = on(bucket, 's3:GetObject*', 's3:GetBucket*', 's3:List*');
+      return grant.access === 'read' ? read : [...read, ...on(bucket, 's3:DeleteObject*', 's3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:PutObjectTagging', 's3:PutObjectVersionTagging', 's3:Abort*')];
+    }
   }
 }

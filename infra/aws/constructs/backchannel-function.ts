@@ -17,6 +17,8 @@ export interface BackchannelFunctionProps {
   /** esbuild `define` replacements, for values too large for Lambda's 4 KB environment. */
   readonly define: Readonly<Record<string, string>>;
   readonly logRetention: logs.RetentionDays;
+  /** Folders copied beside the bundle (`to` relative to its root), e.g. the classifier's base corpus. */
+  readonly assets?: readonly { readonly from: string; readonly to: string }[];
 }
 
 /**
@@ -73,6 +75,17 @@ export class BackchannelFunction extends Construct {
         minify: true,
         sourceMap: true,
         define: { ...props.define },
+        ...(props.assets && props.assets.length > 0
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                // Read at run time beside the code: `import.meta.dirname` of the bundle is its root.
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (props.assets ?? []).map((a) => `mkdir -p "${path.join(outputDir, a.to)}" && cp -R "${path.join(inputDir, a.from)}/." "${path.join(outputDir, a.to)}/"`),
+              },
+            }
+          : {}),
       },
     });
 

@@ -9,6 +9,7 @@ import type { EnvValue, FunctionSpec, Grant } from '../../topology.ts';
 import { TopologyMismatchError } from '../topology-mismatch-error.ts';
 import { acknowledgeFinding, defaultPolicyOf, nagRef } from '../nag.ts';
 import { BackchannelFunction } from './backchannel-function.ts';
+import type { Buckets } from './buckets.ts';
 import type { DataStore } from './data-store.ts';
 import type { EventRouting } from './event-routing.ts';
 import type { PlatformSecrets } from './platform-secrets.ts';
@@ -19,6 +20,7 @@ export interface FunctionsProps {
   readonly config: CompanyConfig;
   readonly projectRoot: string;
   readonly data: DataStore;
+  readonly buckets: Buckets;
   readonly queues: WorkQueues;
   readonly events: EventRouting;
   readonly secrets: PlatformSecrets;
@@ -43,6 +45,7 @@ export class Functions extends Construct {
       const fn = new BackchannelFunction(this, spec.id, {
         spec,
         projectRoot: props.projectRoot,
+        ...(spec.assets ? { assets: spec.assets } : {}),
         environment,
         define,
         logRetention: props.logRetention,
@@ -98,6 +101,8 @@ export class Functions extends Construct {
         return this.props.events.bus.eventBusName;
       case 'queueUrl':
         return this.props.queues.get(value.queue, where).queue.queueUrl;
+      case 'bucket':
+        return this.props.buckets.get(value.bucket, where).bucket.bucketName;
       case 'secretName':
         // The topology's name, not `secret.secretName`: CDK derives that from the ARN by
         // cutting at the first '-', which breaks for company ids with a dash.
@@ -144,6 +149,20 @@ export class Functions extends Construct {
       case 'secret':
         this.props.secrets.get(grant.secret, where).secret.grantRead(grantee);
         return;
+      case 'bucket': {
+        const { bucket } = this.props.buckets.get(grant.bucket, where);
+        if (grant.access === 'read') bucket.grantRead(grantee);
+        else bucket.grantReadWrite(grantee);
+        acknowledgeFinding(
+          defaultPolicyOf(fn.role),
+          `AwsSolutions-IAM5[Resource::${nagRef(bucket)}/*]`,
+          'Objects of the one models bucket: version records, weights and the promotion pointer, whose keys are chosen at run time.',
+        );
+        for (const action of grant.access === 'read' ? ['s3:GetObject*', 's3:GetBucket*', 's3:List*'] : ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']) {
+          acknowledgeFinding(defaultPolicyOf(fn.role), `AwsSolutions-IAM5[Action::${action}]`, "CDK's grant of S3 reads (and writes) on the one models bucket; the statement names only that bucket.");
+        }
+        return;
+      }
       case 'model':
         this.grantModelInvoke(fn, grant.modelId);
         return;

@@ -13,9 +13,10 @@ const MAX_BATCH_ROUNDS = 8;
 
 /**
  * What the company table holds of an author, found through the author index (GSI2,
- * `AUTHOR#<platform>#<authorId>`), never a scan: their mentions (`MENTION#<createdAt>`) and
- * the cases they opened (`CASE#<openedAt>`). Items written before the author index existed
- * carry no GSI2 key and are not found; they expire with the retention.
+ * `AUTHOR#<platform>#<authorId>`), never a scan: their mentions (`MENTION#<createdAt>`),
+ * the cases they opened (`CASE#<openedAt>`) and the corrections of their mentions
+ * (`CORRECTION#<mentionId>`). Items written before the author index existed carry no GSI2
+ * key and are not found; they expire with the retention.
  */
 export class DynamoAuthorErasure implements AuthorDataStore {
   constructor(
@@ -31,6 +32,12 @@ export class DynamoAuthorErasure implements AuthorDataStore {
   async caseIdsOfAuthor(author: AuthorRef): Promise<string[]> {
     const items = await this.ofAuthor(author, 'CASE#');
     return items.map((item) => String(item.id));
+  }
+
+  /** The corrections of the author's mentions (`CORRECTION#<mentionId>` in the author index). */
+  async correctionsOfAuthor(author: AuthorRef): Promise<PersonalItem[]> {
+    const items = await this.ofAuthor(author, keys.correctionPrefix);
+    return items.map((item) => ({ kind: 'correction', key: { PK: String(item.PK), SK: String(item.SK) } }));
   }
 
   /**

@@ -1,6 +1,7 @@
 export { DynamoAssignmentCursor } from './assignment-cursor.ts';
 export { DynamoAuthorErasure, DynamoErasureAudit, dynamoErasurePorts } from './author-erasure.ts';
 export { DynamoCaseRepository } from './case-repository.ts';
+export { DynamoCorrectionRepository } from './correction-repository.ts';
 export { DynamoCursorRepository } from './cursor-repository.ts';
 export { queryAll } from './query-all.ts';
 export { DynamoRecordFailureLog } from './failure-log.ts';

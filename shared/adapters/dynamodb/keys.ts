@@ -20,6 +20,7 @@
  * | rate mention     | RATE#<UTC day>             | MENTION#<hour>#<mentionId>             |                                             |                                              |
  * | spike            | SPIKE                      | <hour>#<spike id>                      |                                             |                                              |
  * | spike cursor     | SPIKE#CURSOR               | CURSOR                                 |                                             |                                              |
+ * | correction       | CORRECTION                 | MENTION#<mentionId>                    |                                             | AUTHOR#<platform>#<id> / CORRECTION#<mentionId> |
  *
  * The case item carries `version` (optimistic lock: every transition writes version + 1 on
  * the condition that the stored one is unchanged) and its `history` (appended in the same
@@ -37,6 +38,9 @@
  * values in one write; the rate mention beside it is the mention's once-only claim and says
  * which case and department it belongs to (what a spike tags). Both expire after 14 weeks.
  * Spikes sit in one partition by their first hour: a company has a few a week.
+ * A correction is a person's labelled example of one mention (text, corrected labels, who,
+ * when): personal data, so it carries `expiresAt` like the mention and the author index
+ * entry that erasure follows; the `CORRECTION` partition lists them all for training.
  */
 export const keys = {
   mention: (mentionId: string) => ({ PK: `MENTION#${mentionId}`, SK: 'MENTION' }),
@@ -80,6 +84,11 @@ export const keys = {
   spikeCursor: { PK: 'SPIKE#CURSOR', SK: 'CURSOR' },
   /** One erasure request's audit entry; the partition lists them all by time. */
   erasureAudit: (at: string, id: string) => ({ PK: 'AUDIT#ERASURE', SK: `${at}#${id}` }),
+  /** The labelled example of one mention; the partition holds every correction of the company. */
+  correction: (mentionId: string) => ({ PK: 'CORRECTION', SK: `MENTION#${mentionId}` }),
+  corrections: 'CORRECTION',
+  /** GSI2 sort key prefix of an author's corrections. */
+  correctionPrefix: 'CORRECTION#',
 } as const;
 
 /** Sorts before the digits of every due time (see `caseDue`). */

@@ -1,0 +1,77 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCorrectionRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { createModelStore } from '../../shared/adapters/models/index.ts';
+import { NgramModelTrainer } from '../../shared/classifier/company-model.ts';
+import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
+import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
+import { trainCompanyModel, type CompanyModelDeps, type TrainOutcome } from '../../shared/domain/company-model.ts';
+import { ValidationError } from '../../shared/domain/errors.ts';
+import { systemClock } from '../../shared/domain/system-clock.ts';
+import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+
+/**
+ * The weekly schedule's input: `scheduledTime` is logged only. An empty object trains by hand
+ * (`backchannel train` runs the same use case from the CLI).
+ */
+export const TrainModelInputSchema = z.strictObject({ scheduledTime: z.iso.datetime({ offset: true }).optional() });
+
+/** The actor of scheduled trainings in the version records. */
+export const SCHEDULE_ACTOR = 'schedule:train-model';
+
+export function dependenciesFrom(env: FunctionEnv): CompanyModelDeps {
+  parseCompanyConfigJson(env.COMPANY_CONFIG);
+  const models = createModelStore(env);
+  if (!models) throw new Error('MODEL_BUCKET is not set: train-model has nowhere to store models');
+  return {
+    corrections: new DynamoCorrectionRepository(createDocumentClient(env), requireEnv(env, 'TABLE_NAME')),
+    models,
+    trainer: new NgramModelTrainer(),
+    clock: systemClock,
+  };
+}
+
+/**
+ * Trains the company model and promotes it when it beats the current one.
+ * @throws ValidationError for an input that is not a training request
+ */
+export async function runTrainModel(event: unknown, deps: CompanyModelDeps): Promise<TrainOutcome> {
+  const parsed = TrainModelInputSchema.safeParse(event ?? {});
+  if (!parsed.success) throw new ValidationError('train-model input is not a training request', parsed.error.issues.map((i) => i.message));
+  const outcome = await trainCompanyModel(SCHEDULE_ACTOR, deps);
+  if (outcome.status === 'too-few') {
+    logger.info('Company model not trained: too few corrections', { scheduledTime: parsed.data.scheduledTime, reason: outcome.reason, corrections: outcome.corrections });
+  } else {
+    const { id, scores, training, reason } = outcome.version;
+    logger.info(outcome.status === 'promoted' ? 'Company model promoted' : 'Company model trained, not promoted', {
+      scheduledTime: parsed.data.scheduledTime,
+      versionId: id,
+      reason,
+      candidate: scores.candidate,
+      current: scores.current,
+      currentModel: scores.currentModel,
+      training,
+    });
+    metrics.addMetric(outcome.status === 'promoted' ? 'ModelsPromoted' : 'ModelsRejected', MetricUnit.Count, 1);
+  }
+  return outcome;
+}
+
+export function createHandler(env: FunctionEnv) {
+  let deps: CompanyModelDeps | undefined;
+  return middy<unknown, TrainOutcome>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .handler(async (event) => {
+      deps ??= dependenciesFrom(env);
+      return runTrainModel(event, deps);
+    });
+}
+
+export const handler = createHandler(lambdaEnvironment());

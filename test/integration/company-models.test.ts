@@ -1,0 +1,151 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dependenciesFrom, loadCompanyModels } from '../../functions/classify-mention/handler.ts';
+import { runTrainModel } from '../../functions/train-model/handler.ts';
+import { buildTopology } from '../../infra/topology.ts';
+import { DynamoCorrectionRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { fileBucketValue, fileModelStore } from '../../shared/adapters/models/index.ts';
+import { loadBaseExamples, NgramModelTrainer, trainCompanyArtifact } from '../../shared/classifier/company-model.ts';
+import type { CorpusExample } from '../../shared/classifier/corpus.ts';
+import { decodeModel } from '../../shared/classifier/model-codec.ts';
+import { NgramClassifier } from '../../shared/classifier/ngram-classifier.ts';
+import type { LabelledExample, ModelVersion } from '../../shared/domain/company-model.ts';
+import type { Correction } from '../../shared/domain/corrections.ts';
+import { systemClock } from '../../shared/domain/system-clock.ts';
+import { demoConfig } from '../factories/config.ts';
+import { startLocalTable } from '../support/local-table.ts';
+
+/**
+ * Company models end to end on this machine's backends: corrections in dynalite, models in
+ * a data-directory folder (what the local runtime maps the models bucket to), the
+ * train-model function's use case, and classify-mention loading the promoted model at its
+ * cold start, or the shipped models when it cannot.
+ */
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const labelled: LabelledExample[] = readFileSync(path.join(ROOT, 'bench/data/rahmenwerk-mentions.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as LabelledExample);
+/** A slice of the base corpus: training in seconds instead of a minute. */
+const smallBase = (): CorpusExample[] => loadBaseExamples().filter((_, i) => i % 10 === 0);
+
+const version = (id: string): ModelVersion => ({
+  id,
+  trainedAt: '2026-12-06T03:00:00.000Z',
+  trainedBy: 'test',
+  training: { baseExamples: 1, corrections: 1, trainCorrections: 1, heldOutCorrections: 1, correctionWeight: 5, seconds: 1 },
+  scores: { candidate: { accuracy: 1, categoryAccuracy: 1, examples: 1 }, current: { accuracy: 0, categoryAccuracy: 0, examples: 1 }, currentModel: 'shipped' },
+  status: 'promoted',
+  reason: 'test',
+});
+
+describe('company models on the local backends', () => {
+  const config = demoConfig();
+  const topology = buildTopology(config);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bc-models-'));
+  let local: Awaited<ReturnType<typeof startLocalTable>>;
+
+  beforeAll(async () => {
+    local = await startLocalTable(topology.table);
+  });
+
+  afterAll(async () => {
+    await local.backend.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps versions, artifacts and the promotion state in the folder, versions oldest first', async () => {
+    // Arrange
+    const store = fileModelStore(path.join(dir, 'roundtrip'));
+
+    // Act
+    await store.save(version('company-20261206T030000-000'), { format: 1, models: { de: 'x' } });
+    await store.save(version('company-20261130T030000-000'));
+    await store.setPromotion({ current: 'company-20261206T030000-000', previous: [] });
+
+    // Assess
+    expect((await store.versions()).map((v) => v.id)).toEqual(['company-20261130T030000-000', 'company-20261206T030000-000']);
+    expect(await store.artifact('company-20261206T030000-000')).toEqual({ format: 1, models: { de: 'x' } });
+    expect(await store.artifact('company-20261130T030000-000')).toBeUndefined();
+    expect(await store.promotion()).toEqual({ current: 'company-20261206T030000-000', previous: [] });
+  });
+
+  it('trains from the corrections in the table and promotes; classify-mention then classifies with the promoted model', async () => {
+    // Arrange: 160 corrections in the table, the train-model function's use case with a small base corpus
+    const corrections = new DynamoCorrectionRepository(local.documents, topology.table.name);
+    for (const [i, e] of labelled.filter((_, i) => i % 8 === 0).slice(0, 160).entries()) {
+      const correction: Correction = {
+        id: `correction_x:${i}`, caseId: 'case_0123456789abcdef0123', mentionId: `x:${i}`, platform: 'x', authorId: `a${i}`, text: e.text, language: e.language,
+        labels: { category: e.category, sentiment: e.sentiment, relevant: e.relevant },
+        predicted: { category: 'complaint', sentiment: 'negative', relevant: true, department: 'service' },
+        by: 'user:ole@example.de', at: '2026-12-01T10:00:00.000Z', expiresAt: 4_102_444_800,
+      };
+      await corrections.put(correction);
+    }
+    const modelsDir = path.join(dir, 'trained');
+    const outcome = await runTrainModel({ scheduledTime: '2026-12-06T03:00:00+01:00' }, { corrections, models: fileModelStore(modelsDir), trainer: new NgramModelTrainer(smallBase), clock: systemClock });
+    const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name, MODEL_BUCKET: fileBucketValue(modelsDir) };
+
+    // Act
+    const promoted = await loadCompanyModels(env);
+    const classifier = dependenciesFrom(env, promoted).classifier;
+    const result = await classifier.classify({ text: 'Haarriss an der Schweißnaht am Trail 29 nach 800 km, ist das noch sicher?' });
+
+    // Assess
+    expect(outcome.status).toBe('promoted');
+    const id = outcome.status === 'promoted' ? outcome.version.id : '';
+    expect(promoted).toMatchObject({ version: id });
+    expect(promoted.error).toBeUndefined();
+    expect(result.model).toMatch(new RegExp(`^${id}/(de|any)@`));
+    expect(result.category).toBe('legal_risk');
+  }, 120_000);
+
+  it('classifies with the shipped models, and says why, when the promoted artifact is corrupt', async () => {
+    // Arrange
+    const modelsDir = path.join(dir, 'corrupt');
+    const store = fileModelStore(modelsDir);
+    await store.save(version('company-20261206T030000-000'), { format: 1, models: { de: 'bm90IGEgbW9kZWw=', en: 'bm90IGEgbW9kZWw=', any: 'bm90IGEgbW9kZWw=' } });
+    await store.setPromotion({ current: 'company-20261206T030000-000', previous: [] });
+    const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name, MODEL_BUCKET: fileBucketValue(modelsDir) };
+
+    // Act
+    const promoted = await loadCompanyModels(env);
+    const result = await dependenciesFrom(env, promoted).classifier.classify({ text: 'Mein Stadtflitzer ist kaputt und keiner antwortet!' });
+
+    // Assess
+    expect(promoted.version).toBe('shipped');
+    expect(promoted.error?.message).toMatch(/company model company-20261206T030000-000 could not be loaded/);
+    expect(result.model).toMatch(/^ngram-de@/);
+  });
+
+  it('uses the shipped models when no version was ever promoted', async () => {
+    // Arrange
+    const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name, MODEL_BUCKET: fileBucketValue(path.join(dir, 'empty')) };
+
+    // Act
+    const promoted = await loadCompanyModels(env);
+
+    // Assess
+    expect(promoted).toMatchObject({ version: 'shipped' });
+    expect(promoted.models).toBeUndefined();
+    expect(promoted.error).toBeUndefined();
+  });
+});
+
+describe('trainCompanyArtifact', () => {
+  it('learns a label the base corpus does not teach from weighted corrections', () => {
+    // Arrange: Rahmenwerk files job applications under other; the generic corpus does not
+    const jobs = labelled.filter((e) => e.category === 'other' && e.relevant && e.language === 'en').slice(0, 20);
+    const probe = { text: 'Hi @rahmenwerk, are you hiring for a bike mechanic in Leeds? Where do I send my CV?' };
+
+    // Act
+    const artifact = trainCompanyArtifact(smallBase(), jobs, 5, ['en']);
+    const models = { en: decodeModel(artifact.models.en!, 'company/en') };
+
+    // Assess
+    expect(new NgramClassifier({ models }).classify(probe).category).toBe('other');
+    expect(new NgramClassifier().classify(probe).category).not.toBe('other');
+  });
+});
