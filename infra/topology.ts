@@ -253,6 +253,8 @@ export type PlannedSchedule = Omit<ScheduleSpec, 'deadLetterQueue' | 'retry'>;
 export const COMPANY_CONFIG_ENV = 'COMPANY_CONFIG';
 
 export const INTAKE_QUEUE = 'intake';
+/** The queue of the insight layer: every routed mention once (its primary department). */
+export const INSIGHTS_QUEUE = 'insights';
 export const METRICS_NAMESPACE = 'Backchannel';
 export const departmentQueueId = (departmentId: string): string => `dept-${departmentId}`;
 
@@ -301,6 +303,7 @@ export function buildTopology(config: CompanyConfig): Topology {
   const queues: QueueSpec[] = [
     queueSpec(prefix, INTAKE_QUEUE, 180),
     ...departments.map((id) => queueSpec(prefix, departmentQueueId(id), 180)),
+    queueSpec(prefix, INSIGHTS_QUEUE, 180),
   ];
 
   // One DLQ per rule target queue: both rules of a department share it, and a redrive puts
@@ -312,6 +315,13 @@ export function buildTopology(config: CompanyConfig): Topology {
     receives: `events the bus could not deliver to ${prefix}-${departmentQueueId(id)}`,
     redrivesTo: departmentQueueId(id),
   }));
+  deadLetterQueues.push({
+    id: eventsDlqId(INSIGHTS_QUEUE),
+    name: `${prefix}-${INSIGHTS_QUEUE}-events-dlq`,
+    retentionDays: 14,
+    receives: `events the bus could not deliver to ${prefix}-${INSIGHTS_QUEUE}`,
+    redrivesTo: INSIGHTS_QUEUE,
+  });
 
   const rules: RuleSpec[] = departments.map((id) => ({
     id: `route-${id}`,
@@ -341,6 +351,21 @@ export function buildTopology(config: CompanyConfig): Topology {
       retry: RULE_RETRY,
     })),
   );
+
+  // The insight layer groups every mention once: the primary department's event only, so a
+  // mention copied to two departments counts once.
+  rules.push({
+    id: 'insights',
+    name: `${prefix}-insights`,
+    pattern: {
+      source: [EVENT_SOURCE],
+      'detail-type': [DETAIL_TYPES.mentionRouted],
+      detail: { role: ['primary'] },
+    },
+    targetQueue: INSIGHTS_QUEUE,
+    deadLetterQueue: eventsDlqId(INSIGHTS_QUEUE),
+    retry: RULE_RETRY,
+  });
 
   const configEnv = { kind: 'companyConfig' } as const;
   // Slack/Teams webhook secrets, the e-mail sender and SES for handle-department (infra/notifications.ts).
@@ -422,6 +447,22 @@ export function buildTopology(config: CompanyConfig): Topology {
         // Assigning and reopening cases publishes their case events.
         { resource: 'bus', access: 'put' },
         ...notifications.grants,
+      ],
+    },
+    {
+      id: 'record-insights',
+      name: `${prefix}-record-insights`,
+      entry: 'functions/record-insights/handler.ts',
+      memoryMb: 512,
+      timeoutSeconds: 30,
+      environment: {
+        [COMPANY_CONFIG_ENV]: configEnv,
+        TABLE_NAME: { kind: 'tableName' },
+      },
+      triggers: [{ type: 'sqs', queue: INSIGHTS_QUEUE, batchSize: 10, maxBatchingWindowSeconds: 1, reportBatchItemFailures: true }],
+      grants: [
+        { resource: 'queue', queue: INSIGHTS_QUEUE, access: 'consume' },
+        { resource: 'table', access: 'readWrite' },
       ],
     },
     {

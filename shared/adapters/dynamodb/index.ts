@@ -10,3 +10,4 @@ export { DynamoNotificationLog } from './notification-log.ts';
 export { DynamoReportRepository } from './report-repository.ts';
 export { DynamoStoredMentionReader } from './stored-mention-reader.ts';
 export { GSI1, GSI2, keys } from './keys.ts';
+export { DynamoThemeRepository } from './theme-repository.ts';

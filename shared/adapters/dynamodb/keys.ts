@@ -16,6 +16,11 @@
  * | poller cursor    | CURSOR#<platform>#<source> | CURSOR                                 |                                             |                                              |
  * | record failure   | FAIL#<SQS message id>      | FAIL                                   |                                             |                                              |
  * | erasure audit    | AUDIT#ERASURE              | <at>#<erasure id>                      |                                             |                                              |
+ * | theme            | THEME#<kind>#<language>    | <themeId>                              |                                             |                                              |
+ * | theme of mention | THEMEMENTION#<mentionId>   | THEMEMENTION                           |                                             |                                              |
+ * | theme day        | THEMEDAY#<day>             | <themeId>                              |                                             |                                              |
+ * | theme author     | THEMEAUTHOR#<themeId>      | <day>#<author hash>                    |                                             |                                              |
+ * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |                                              |
  *
  * The case item carries `version` (optimistic lock: every transition writes version + 1 on
  * the condition that the stored one is unchanged) and its `history` (appended in the same
@@ -23,6 +28,12 @@
  * cases in state s due before t" is one query on `DEPT#<dept>#<s>` with `GSI1SK <= <t>~`;
  * resolved cases stay listed under `DEPT#<dept>#resolved`. Cases written before the
  * lifecycle sit under `DEPT#<dept>#OPEN` until their first transition moves them.
+ * A theme item holds its term vector, examples and departments under `version` (optimistic
+ * lock, like a case); the kind's and language's themes are one query, the clusterer's
+ * candidates. A theme day counts with `ADD` on the condition that its `mentionIds` set does
+ * not hold the mention yet, so a redelivery never counts twice (one theme's day holds up to
+ * about 10,000 mention ids within the 400 KB item limit). Theme authors are pseudonymous
+ * hashes, counted by a query over the days of a period.
  * Histograms count observations per bucket (`le_15`, ..., `le_10080`, `gt_10080`) with
  * `count` and `sumMinutes`, all added with `ADD`.
  */
@@ -58,6 +69,16 @@ export const keys = {
   dailyReport: (day: string, department: string) => ({ PK: `REPORT#DAILY#${day}`, SK: `DEPT#${department}` }),
   pollCursor: (platform: string, source: string) => ({ PK: `CURSOR#${platform}#${source}`, SK: 'CURSOR' }),
   recordFailure: (messageId: string) => ({ PK: `FAIL#${messageId}`, SK: 'FAIL' }),
+  /** The themes of one kind and language; the sort key is the theme id. */
+  themes: (kind: string, language: string) => `THEME#${kind}#${language}`,
+  theme: (kind: string, language: string, themeId: string) => ({ PK: `THEME#${kind}#${language}`, SK: themeId }),
+  themeOfMention: (mentionId: string) => ({ PK: `THEMEMENTION#${mentionId}`, SK: 'THEMEMENTION' }),
+  themeDays: (day: string) => `THEMEDAY#${day}`,
+  themeDay: (day: string, themeId: string) => ({ PK: `THEMEDAY#${day}`, SK: themeId }),
+  themeAuthors: (themeId: string) => `THEMEAUTHOR#${themeId}`,
+  themeAuthor: (themeId: string, day: string, authorHash: string) => ({ PK: `THEMEAUTHOR#${themeId}`, SK: `${day}#${authorHash}` }),
+  themeDefects: 'THEMEDEFECT',
+  themeDefect: (themeId: string) => ({ PK: 'THEMEDEFECT', SK: themeId }),
   /** One erasure request's audit entry; the partition lists them all by time. */
   erasureAudit: (at: string, id: string) => ({ PK: 'AUDIT#ERASURE', SK: `${at}#${id}` }),
 } as const;
