@@ -81,7 +81,9 @@ export async function recordInsightsBatch(event: SQSEvent, context: Context, dep
     },
     { functionName: 'record-insights', correlate: correlateInsight, ...(deps.failures ? { failures: deps.failures } : {}), clock: deps.clock },
   );
-  return processPartialResponse(event, handle, processor, { context });
+  // One record after the other: similar mentions of one batch then meet the theme the first
+  // one started, instead of each starting its own, and one theme has one writer per batch.
+  return processPartialResponse(event, handle, processor, { context, processInParallel: false });
 }
 
 export function createHandler(env: FunctionEnv) {
