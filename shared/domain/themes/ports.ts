@@ -11,6 +11,7 @@ export interface StoredTheme {
   readonly mentions: number;
   /** Optimistic lock: every write of the vector writes version + 1 on the condition that the stored one is unchanged. */
   readonly version: number;
+  /** When the theme's earliest mention was written. */
   readonly createdAt: string;
   /** The most recent examples, newest first (up to MAX_EXAMPLES). */
   readonly examples: readonly ThemeExample[];

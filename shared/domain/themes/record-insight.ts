@@ -118,6 +118,8 @@ export function withMention(theme: StoredTheme, detail: MentionRouted, terms: Me
     ...theme,
     vector: addTerms(theme.vector, terms),
     mentions: theme.mentions + 1,
+    // The theme's first day is its earliest mention's, whatever order they arrive in.
+    createdAt: detail.createdAt < theme.createdAt ? detail.createdAt : theme.createdAt,
     version: theme.version + 1,
     examples: [example, ...theme.examples.filter((e) => e.mentionId !== detail.mentionId)]
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
