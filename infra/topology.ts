@@ -140,7 +140,7 @@ export type Trigger =
   | { readonly type: 'alerts' };
 
 export interface HttpRoute {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   /** API Gateway v2 route path, with `{name}` parameters. */
   readonly path: string;
   /**
@@ -274,6 +274,11 @@ export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/cases/{id}/replies/{replyId}/sent', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/reroute', auth: 'admin' },
   { method: 'POST', path: '/authors/{platform}/{authorId}/erase', auth: 'admin' },
+  { method: 'GET', path: '/themes', auth: 'admin' },
+  { method: 'GET', path: '/themes/{id}', auth: 'admin' },
+  { method: 'PUT', path: '/themes/{id}/defect', auth: 'admin' },
+  { method: 'GET', path: '/ideas', auth: 'admin' },
+  { method: 'GET', path: '/projects', auth: 'admin' },
 ];
 
 /** The secret id of a platform, and its physical name. */

@@ -14,3 +14,4 @@ export { previousPeriod, ThemeInsights, type ThemeDetail, type ThemeInsightsDeps
 export { addTerms, cosine, EMPTY_VECTOR, type TermVector } from './theme-vector.ts';
 export { foldWord, termOf, termsOf, type MentionTerms } from './terms.ts';
 export { trendOf } from './trend.ts';
+export { ideasCsv, projectsCsv } from './csv.ts';
