@@ -12,6 +12,7 @@ import { eraseCommand } from './commands/erase.ts';
 import { initCommand } from './commands/init.ts';
 import { redriveCommand } from './commands/redrive.ts';
 import { sendCommand, sendHint } from './commands/send.ts';
+import { ideasCommand, projectsCommand, themeCommand, themesCommand } from './commands/themes.ts';
 import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, withLocalTable, type Command } from './commands/shared.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -98,6 +99,10 @@ Options:
   redrive: redriveCommand,
   dlq: dlqCommand,
   erase: eraseCommand,
+  themes: themesCommand,
+  theme: themeCommand,
+  ideas: ideasCommand,
+  projects: projectsCommand,
 };
 
 const MAIN_USAGE = `Usage: backchannel <command> [options]
