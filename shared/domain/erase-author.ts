@@ -4,6 +4,8 @@ import { ValidationError } from './errors.ts';
 import { PLATFORMS, type Platform } from './mention.ts';
 import type { CaseRepository, Clock, StoredMention } from './ports.ts';
 import { expiresAtEpochSeconds } from './time.ts';
+import { eraseThemeTraces } from './themes/erase-theme-traces.ts';
+import type { ThemeRepository } from './themes/ports.ts';
 
 export type { AuthorRef };
 
@@ -39,6 +41,8 @@ export interface ErasureCounts {
   readonly cases: number;
   /** Lines of the local outbox; absent where there is no outbox (AWS). */
   readonly outboxLines?: number;
+  /** Examples quoted by themes; absent where the erasure was built without themes. */
+  readonly themeExamples?: number;
 }
 
 /** The audit entry of an erasure: who asked, when, what was erased. It names the author only by pseudonym. */
@@ -63,6 +67,8 @@ export interface EraseAuthorDeps {
   readonly audit: ErasureAudit;
   /** The local outbox; absent in AWS. */
   readonly outbox?: NotificationOutbox;
+  /** The themes, whose examples quote mentions and whose author marks are pseudonyms. */
+  readonly themes?: ThemeRepository;
   readonly clock: Clock;
   readonly retentionDays: number;
 }
@@ -84,7 +90,8 @@ export interface EraseAuthorOutcome {
  * 1. find the author's mentions and cases through the author index
  * 2. scrub every case they opened or wrote on: author id, first mention, a thread they
  *    started, and their name, handle and links in reply drafts, history and reasons
- * 3. remove the outbox lines that name them (locally)
+ * 3. remove the outbox lines that name them (locally), the examples themes quote from their
+ *    mentions and their author marks on themes
  * 4. delete each mention with its case records (text, name, handle, link, reasons), its
  *    notes and its notification markers; the index entries go last, so a crash midway
  *    leaves everything findable for the next run
@@ -106,6 +113,9 @@ export async function eraseAuthor(author: AuthorRef, actor: Actor, deps: EraseAu
     if (await eraseTracesFromCase(caseId, traces, { cases: deps.cases, expiresAt, dryRun })) cases++;
   }
   const outboxLines = deps.outbox ? await deps.outbox.erase(traces, { dryRun }) : undefined;
+  // Before the mentions go: a mention's theme is found through its record, and a crash
+  // midway leaves the mentions findable for the next run.
+  const themeExamples = deps.themes ? await eraseThemeTraces(mentions, deps.themes, { dryRun }) : undefined;
 
   const items = (await Promise.all(mentions.map((m) => deps.store.itemsOfMention(m)))).flat();
   if (!dryRun) await deps.store.remove(items);
@@ -117,6 +127,7 @@ export async function eraseAuthor(author: AuthorRef, actor: Actor, deps: EraseAu
     notificationMarkers: count('notification-marker'),
     cases,
     ...(outboxLines !== undefined ? { outboxLines } : {}),
+    ...(themeExamples !== undefined ? { themeExamples } : {}),
   };
   const subject = authorPseudonym(author);
   const erased = Object.values(counts).some((n) => n > 0);

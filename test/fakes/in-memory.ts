@@ -322,6 +322,9 @@ export class InMemoryThemes implements ThemeRepository {
     set.add(`${day}#${authorHash}`);
     this.authors.set(themeId, set);
   }
+  async removeAuthorMarks(themeId: string, authorHash: string): Promise<void> {
+    for (const mark of [...(this.authors.get(themeId) ?? [])]) if (mark.endsWith(`#${authorHash}`)) this.authors.get(themeId)?.delete(mark);
+  }
   async authorsOf(themeId: string, from: string, to: string): Promise<number> {
     const marks = [...(this.authors.get(themeId) ?? [])].filter((m) => m.slice(0, 10) >= from && m.slice(0, 10) <= to);
     return new Set(marks.map((m) => m.slice(11))).size;

@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ThemeDefect, ThemeExample, ThemeKind } from '../../domain/insights.ts';
 import type { StoredTheme, ThemeCount, ThemeDayCount, ThemeRepository } from '../../domain/themes/ports.ts';
 import { parseThemeId } from '../../domain/themes/theme-id.ts';
@@ -113,6 +113,18 @@ export class DynamoThemeRepository implements ThemeRepository {
 
   async markAuthor(themeId: string, day: string, authorHash: string, expiresAt: number): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.themeAuthor(themeId, day, authorHash), type: 'themeAuthor', expiresAt } }));
+  }
+
+  async removeAuthorMarks(themeId: string, authorHash: string): Promise<void> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.themeAuthors(themeId) },
+      ProjectionExpression: 'PK, SK',
+    });
+    for (const item of items.filter((i) => String(i.SK).endsWith(`#${authorHash}`))) {
+      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: item.PK, SK: item.SK } }));
+    }
   }
 
   async authorsOf(themeId: string, from: string, to: string): Promise<number> {

@@ -1,5 +1,6 @@
 export { chooseTheme, DEFAULT_JOIN_THRESHOLD, type ClusterCandidate, type ClusterChoice } from './cluster.ts';
 export { daysBetween, defectEffectOf, effectWindows, MAX_EFFECT_DAYS, shiftDay } from './defect-effect.ts';
+export { eraseThemeTraces } from './erase-theme-traces.ts';
 export { themeKindOf } from './kind.ts';
 export { labelOf, salientTerms } from './label.ts';
 export { markThemeDefect, type DefectMark, type MarkDefectDeps } from './mark-defect.ts';

@@ -62,6 +62,8 @@ export interface ThemeRepository {
   countMention(count: ThemeCount): Promise<boolean>;
   /** Notes that an author (pseudonymous hash) wrote about the theme on a day. */
   markAuthor(themeId: string, day: string, authorHash: string, expiresAt: number): Promise<void>;
+  /** Removes every mark of an author (pseudonymous hash) on a theme: erasure. */
+  removeAuthorMarks(themeId: string, authorHash: string): Promise<void>;
   /** Distinct authors of a theme between two days (inclusive). */
   authorsOf(themeId: string, from: string, to: string): Promise<number>;
   /** Every theme's counts on each of the days. */

@@ -59,7 +59,8 @@ export class ThemeInsights implements ThemeInsightSource {
 
   async communityProjects(period: Period, limit = DEFAULT_LIMIT): Promise<CommunityProjectSummary[]> {
     const all = await this.summaries(period, 'project');
-    const themes = await this.deps.themes.themesOf('project', 'de').then(async (de) => [...de, ...(await this.deps.themes.themesOf('project', 'en'))]);
+    const languages = [...new Set(all.map((s) => s.language))];
+    const themes = (await Promise.all(languages.map((language) => this.deps.themes.themesOf('project', language)))).flat();
     const byId = new Map(themes.map((t) => [t.id, t]));
     return all
       .map((s): CommunityProjectSummary => {
@@ -103,6 +104,8 @@ export class ThemeInsights implements ThemeInsightSource {
 
   /** Every theme of a kind with mentions in the period, most mentioned first. */
   private async summaries(period: Period, kind: ThemeKind, department?: string): Promise<ThemeSummary[]> {
+    // Labels are read fresh for every listing: an instance may live as long as a warm Lambda.
+    this.siblingCache.clear();
     const counts = (await this.deps.themes.dayCounts(daysBetween(previousPeriod(period).from, period.to))).filter((c) => parseThemeId(c.themeId)?.kind === kind);
     const inPeriod = new Set(counts.filter((c) => c.day >= period.from && c.count > 0 && (!department || c.departments.includes(department))).map((c) => c.themeId));
     const languages = [...new Set([...inPeriod].map((id) => parseThemeId(id)?.language ?? 'und'))];
