@@ -15,6 +15,7 @@ import { initCommand } from './commands/init.ts';
 import { modelCommand, trainCommand } from './commands/models.ts';
 import { redriveCommand } from './commands/redrive.ts';
 import { sendCommand, sendHint } from './commands/send.ts';
+import { ideasCommand, projectsCommand, themeCommand, themesCommand } from './commands/themes.ts';
 import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, withLocalTable, type Command } from './commands/shared.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -105,6 +106,10 @@ Options:
   correct: correctCommand,
   train: trainCommand,
   model: modelCommand,
+  themes: themesCommand,
+  theme: themeCommand,
+  ideas: ideasCommand,
+  projects: projectsCommand,
 };
 
 const MAIN_USAGE = `Usage: backchannel <command> [options]

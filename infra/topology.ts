@@ -162,7 +162,7 @@ export type Trigger =
   | { readonly type: 'alerts' };
 
 export interface HttpRoute {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   /** API Gateway v2 route path, with `{name}` parameters. */
   readonly path: string;
   /**
@@ -284,6 +284,8 @@ export const INTAKE_QUEUE = 'intake';
 export const MODELS_BUCKET = 'models';
 /** When the company model is retrained: Sundays at 03:00 in the company's timezone. */
 export const TRAIN_MODEL_SCHEDULE = 'cron(0 3 ? * SUN *)';
+/** The queue of the insight layer: every routed mention once (its primary department). */
+export const INSIGHTS_QUEUE = 'insights';
 export const METRICS_NAMESPACE = 'Backchannel';
 export const departmentQueueId = (departmentId: string): string => `dept-${departmentId}`;
 
@@ -304,6 +306,11 @@ export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/cases/{id}/reroute', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/corrections', auth: 'admin' },
   { method: 'POST', path: '/authors/{platform}/{authorId}/erase', auth: 'admin' },
+  { method: 'GET', path: '/themes', auth: 'admin' },
+  { method: 'GET', path: '/themes/{id}', auth: 'admin' },
+  { method: 'PUT', path: '/themes/{id}/defect', auth: 'admin' },
+  { method: 'GET', path: '/ideas', auth: 'admin' },
+  { method: 'GET', path: '/projects', auth: 'admin' },
 ];
 
 /** The secret id of a platform, and its physical name. */
@@ -333,6 +340,7 @@ export function buildTopology(config: CompanyConfig): Topology {
   const queues: QueueSpec[] = [
     queueSpec(prefix, INTAKE_QUEUE, 180),
     ...departments.map((id) => queueSpec(prefix, departmentQueueId(id), 180)),
+    queueSpec(prefix, INSIGHTS_QUEUE, 180),
   ];
 
   // One DLQ per rule target queue: both rules of a department share it, and a redrive puts
@@ -344,6 +352,13 @@ export function buildTopology(config: CompanyConfig): Topology {
     receives: `events the bus could not deliver to ${prefix}-${departmentQueueId(id)}`,
     redrivesTo: departmentQueueId(id),
   }));
+  deadLetterQueues.push({
+    id: eventsDlqId(INSIGHTS_QUEUE),
+    name: `${prefix}-${INSIGHTS_QUEUE}-events-dlq`,
+    retentionDays: 14,
+    receives: `events the bus could not deliver to ${prefix}-${INSIGHTS_QUEUE}`,
+    redrivesTo: INSIGHTS_QUEUE,
+  });
 
   const rules: RuleSpec[] = departments.map((id) => ({
     id: `route-${id}`,
@@ -373,6 +388,21 @@ export function buildTopology(config: CompanyConfig): Topology {
       retry: RULE_RETRY,
     })),
   );
+
+  // The insight layer groups every mention once: the primary department's event only, so a
+  // mention copied to two departments counts once.
+  rules.push({
+    id: 'insights',
+    name: `${prefix}-insights`,
+    pattern: {
+      source: [EVENT_SOURCE],
+      'detail-type': [DETAIL_TYPES.mentionRouted],
+      detail: { role: ['primary'] },
+    },
+    targetQueue: INSIGHTS_QUEUE,
+    deadLetterQueue: eventsDlqId(INSIGHTS_QUEUE),
+    retry: RULE_RETRY,
+  });
 
   const configEnv = { kind: 'companyConfig' } as const;
   // Slack/Teams webhook secrets, the e-mail sender and SES for handle-department (infra/notifications.ts).
@@ -457,6 +487,22 @@ export function buildTopology(config: CompanyConfig): Topology {
         // Assigning and reopening cases publishes their case events.
         { resource: 'bus', access: 'put' },
         ...notifications.grants,
+      ],
+    },
+    {
+      id: 'record-insights',
+      name: `${prefix}-record-insights`,
+      entry: 'functions/record-insights/handler.ts',
+      memoryMb: 512,
+      timeoutSeconds: 30,
+      environment: {
+        [COMPANY_CONFIG_ENV]: configEnv,
+        TABLE_NAME: { kind: 'tableName' },
+      },
+      triggers: [{ type: 'sqs', queue: INSIGHTS_QUEUE, batchSize: 10, maxBatchingWindowSeconds: 1, reportBatchItemFailures: true }],
+      grants: [
+        { resource: 'queue', queue: INSIGHTS_QUEUE, access: 'consume' },
+        { resource: 'table', access: 'readWrite' },
       ],
     },
     {

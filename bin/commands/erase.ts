@@ -94,6 +94,7 @@ export function describe(author: string, tableName: string, outcome: EraseAuthor
     ['cases pseudonymized', c.cases],
     ['corrections', c.corrections],
     ['outbox lines', c.outboxLines],
+    ['theme examples', c.themeExamples],
   ];
   const lines = rows.filter(([, n]) => n !== undefined).map(([kind, n]) => `  ${kind.padEnd(22)} ${n}`);
   const audit = outcome.auditId ? `audit ${outcome.auditId} (author as ${outcome.subject})` : 'dry run: nothing changed, no audit entry';

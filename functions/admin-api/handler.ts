@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { z } from 'zod';
 import { COMPANY_CONFIG_ENV } from '../../infra/topology.ts';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoCorrectionRepository, DynamoMentionRepository, dynamoErasurePorts } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCaseRepository, DynamoCorrectionRepository, DynamoMentionRepository, DynamoThemeRepository, dynamoErasurePorts } from '../../shared/adapters/dynamodb/index.ts';
 import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
@@ -37,11 +37,14 @@ import { CATEGORIES, PLATFORMS, SENTIMENTS } from '../../shared/domain/mention.t
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse } from '../../shared/observability/http-errors.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+import { json, parse, parseBody } from './request.ts';
+import { THEME_ROUTES } from './theme-routes.ts';
+import type { ThemeRepository } from '../../shared/domain/themes/index.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
 /** The case use cases' dependencies, and erasure's (an author's data, the audit trail, locally the outbox). */
-export type AdminApiDeps = CaseAdminDeps & { readonly erasure?: EraseAuthorDeps };
+export type AdminApiDeps = CaseAdminDeps & { readonly erasure?: EraseAuthorDeps; readonly themes?: ThemeRepository };
 
 /** Builds the use cases' dependencies from the function's environment, once per cold start. */
 export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
@@ -62,6 +65,7 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
     corrections: new DynamoCorrectionRepository(documents, tableName),
     mentions: new DynamoMentionRepository(documents, tableName),
     erasure: { ...dynamoErasurePorts(documents, tableName), ...(outbox ? { outbox } : {}), clock: systemClock, retentionDays: config.retention.days },
+    themes: new DynamoThemeRepository(documents, tableName),
   };
 }
 
@@ -80,7 +84,7 @@ export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () =>
     attributes.actor = actorOf(request.user);
     return await route(event, request, resolveDeps());
   } catch (error) {
-    if (event.pathParameters?.id) attributes.caseId = event.pathParameters.id;
+    if (event.pathParameters?.id) attributes[event.routeKey.includes('/themes/') ? 'themeId' : 'caseId'] = event.pathParameters.id;
     return errorResponse(error, attributes, { statusInBody: true }).response;
   }
 }
@@ -221,6 +225,16 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
     return json(200, { correction });
   },
   'POST /authors/{platform}/{authorId}/erase': eraseAuthorRoute,
+  // Themes, ideas, projects and defect marks (theme-routes.ts).
+  ...Object.fromEntries(
+    Object.entries(THEME_ROUTES).map(([key, route]): [string, RouteHandler] => [
+      key,
+      (event, request, deps) => {
+        if (!deps.themes) throw new Error('the admin API was built without the theme repository');
+        return route(event, request, { config: deps.config, themes: deps.themes, clock: deps.clock });
+      },
+    ]),
+  ),
 };
 
 const ErasePathSchema = z.object({ platform: z.enum(PLATFORMS), authorId: z.string().min(1).max(512) });
@@ -277,26 +291,6 @@ function userOf(event: APIGatewayProxyEventV2): AdminUser {
   throw new AuthenticationError('the request carries no identity: send Authorization: Bearer <token>');
 }
 
-/** @throws ValidationError listing every problem, `where` naming the part (path, query, body) */
-function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
-  const parsed = schema.safeParse(value ?? {});
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
-  throw new ValidationError(`invalid ${where}: ${issues.join('; ')}`, issues);
-}
-
-function parseBody<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.output<T> {
-  const text = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (text.trim() === '') return parse(schema, {}, 'body');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError('body is not JSON', [], { cause: error });
-  }
-  return parse(schema, value, 'body');
-}
-
 function changed(outcome: ChangeCaseOutcome): Result {
   logChange(outcome);
   return json(200, { case: outcome.case, applied: outcome.applied });
@@ -309,8 +303,4 @@ function logChange(outcome: ChangeCaseOutcome): void {
     transitionId: outcome.entry?.transitionId,
     state: outcome.case.state,
   });
-}
-
-function json(statusCode: number, body: unknown): Result {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }

@@ -277,6 +277,24 @@ const KeyAccountSchema = z.strictObject({
   owner: PersonSchema.meta({ description: 'the account owner, named in every decision about the account' }),
 });
 
+const ProcessSchema = z
+  .strictObject({
+    id: id.meta({ description: 'short id of the process, shown beside the themes that point to it' }),
+    name: z.string().min(1).meta({ description: 'display name, e.g. Werkstatt-Reparaturen' }),
+    owner: PersonSchema.meta({ description: 'who owns the process: named beside its themes in reports, the CLI and the admin API' }),
+    terms: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .meta({ description: 'words or phrases whose use in a theme\'s mentions points to the process (a theme points to the process whose terms at least a fifth of its mentions use, the most used first)' }),
+    themes: z
+      .array(z.string().regex(/^th_(complaint|idea|project)_[a-z]{2,3}_[0-9a-f]{12}$/, 'not a theme id (th_<kind>_<language>_<12 hex digits>, as `backchannel themes` shows them)'))
+      .min(1)
+      .optional()
+      .meta({ description: 'theme ids that belong to the process whatever their words (from `backchannel themes`)' }),
+  })
+  .refine((p) => p.terms !== undefined || p.themes !== undefined, { message: 'a process needs terms or themes that point to it' });
+
 const BUILTIN_LISTS = ['brand', 'products', 'competitors'] as const;
 
 const cron = z
@@ -314,6 +332,10 @@ export const CompanyConfigSchema = z
           .meta({ description: 'more named keyword lists for rules (`keywordLists: [<name>]`)' }),
       })
       .default({ brand: [], products: [], competitors: [], keyAccounts: [], lists: {} }),
+    processes: z
+      .array(ProcessSchema)
+      .default([])
+      .meta({ description: 'the company\'s internal processes, each with its owner: a complaint theme that points to one shows the process and its owner (themes, reports)' }),
     reports: z
       .strictObject({
         daily: cron.default('cron(0 6 * * ? *)').meta({ description: 'when the daily report runs, in the company timezone' }),
@@ -441,6 +463,12 @@ function crossCheck(payload: z.core.ParsePayload<CompanyConfig>): void {
       if (owner) issue(['departments', index, 'categories', categoryIndex], `category "${category}" is already owned by department "${owner}"; remove it from one of them`);
       owners.set(category, department.id);
     });
+  });
+
+  const processes = new Map<string, number>();
+  config.processes.forEach((process, index) => {
+    if (processes.has(process.id)) issue(['processes', index, 'id'], `duplicate process id "${process.id}" (also process ${processes.get(process.id)}); every process needs its own id`);
+    else processes.set(process.id, index);
   });
 
   const accounts = new Set<string>();

@@ -117,6 +117,34 @@ export function approvingDepartmentOf(config: CompanyConfig, c: Pick<Case, 'appr
   return c.approverDepartment ?? approverDepartment(config, c.department);
 }
 
+/**
+ * Refuses a person who may not read the company's themes, ideas and projects: they are
+ * for everyone who works a department (and admins), since a theme spans departments.
+ * @throws ForbiddenError for a person who is neither an admin nor in any department
+ */
+export function authorizeInsightReading(config: CompanyConfig, user: AdminUser): void {
+  const standing = standingOf(config, user);
+  if (standing.admin || standing.departments.size > 0) return;
+  throw new ForbiddenError(`you may not read themes: ${NOBODY}`);
+}
+
+/**
+ * Refuses a person who may not mark a theme as a known defect: admins and the leads of a
+ * department the theme's mentions were routed to may; members may not.
+ * @throws ForbiddenError with the reason
+ */
+export function authorizeThemeDefect(config: CompanyConfig, user: AdminUser, theme: { readonly id: string; readonly departments: readonly string[] }): void {
+  const standing = standingOf(config, user);
+  if (standing.admin) return;
+  if (theme.departments.some((d) => standing.departments.get(d) === 'lead')) return;
+  const involved = theme.departments.join(', ') || 'none yet';
+  throw new ForbiddenError(
+    standing.departments.size === 0
+      ? `you may not mark theme ${theme.id} as a defect: ${NOBODY}`
+      : `only an admin or a lead of a department involved in theme ${theme.id} (${involved}) may mark it as a defect; you are ${rolesOf(standing)}`,
+  );
+}
+
 const VERBS: Readonly<Record<Exclude<CaseAccess, 'read' | 'approve' | 'reroute'>, string>> = {
   assign: 'assign',
   transition: 'change the state of',

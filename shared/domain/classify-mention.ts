@@ -145,6 +145,7 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
     ...(mention.author.name ? { authorName: mention.author.name } : {}),
     ...(mention.author.handle ? { authorHandle: mention.author.handle } : {}),
     ...(mention.url ? { url: mention.url } : {}),
+    ...(mention.reactions !== undefined ? { reactions: mention.reactions } : {}),
     text: mention.text,
     createdAt: mention.createdAt,
     routedAt: now.toISOString(),

@@ -4,6 +4,8 @@ import { ValidationError } from './errors.ts';
 import { PLATFORMS, type Platform } from './mention.ts';
 import type { CaseRepository, Clock, StoredMention } from './ports.ts';
 import { expiresAtEpochSeconds } from './time.ts';
+import { eraseThemeTraces } from './themes/erase-theme-traces.ts';
+import type { ThemeRepository } from './themes/ports.ts';
 
 export type { AuthorRef };
 
@@ -43,6 +45,8 @@ export interface ErasureCounts {
   readonly corrections?: number;
   /** Lines of the local outbox; absent where there is no outbox (AWS). */
   readonly outboxLines?: number;
+  /** Examples quoted by themes; absent where the erasure was built without themes. */
+  readonly themeExamples?: number;
 }
 
 /** The audit entry of an erasure: who asked, when, what was erased. It names the author only by pseudonym. */
@@ -67,6 +71,8 @@ export interface EraseAuthorDeps {
   readonly audit: ErasureAudit;
   /** The local outbox; absent in AWS. */
   readonly outbox?: NotificationOutbox;
+  /** The themes, whose examples quote mentions and whose author marks are pseudonyms. */
+  readonly themes?: ThemeRepository;
   readonly clock: Clock;
   readonly retentionDays: number;
 }
@@ -88,7 +94,8 @@ export interface EraseAuthorOutcome {
  * 1. find the author's mentions and cases through the author index
  * 2. scrub every case they opened or wrote on: author id, first mention, a thread they
  *    started, and their name, handle and links in reply drafts, history and reasons
- * 3. remove the outbox lines that name them (locally)
+ * 3. remove the outbox lines that name them (locally), the examples themes quote from their
+ *    mentions and their author marks on themes
  * 4. delete each mention with its case records (text, name, handle, link, reasons), its
  *    notes, its notification markers and the corrections of the author's mentions; the index entries go last, so a crash midway
  *    leaves everything findable for the next run
@@ -110,6 +117,9 @@ export async function eraseAuthor(author: AuthorRef, actor: Actor, deps: EraseAu
     if (await eraseTracesFromCase(caseId, traces, { cases: deps.cases, expiresAt, dryRun })) cases++;
   }
   const outboxLines = deps.outbox ? await deps.outbox.erase(traces, { dryRun }) : undefined;
+  // Before the mentions go: a mention's theme is found through its record, and a crash
+  // midway leaves the mentions findable for the next run.
+  const themeExamples = deps.themes ? await eraseThemeTraces(mentions, deps.themes, { dryRun }) : undefined;
 
   // Corrections are found through the author index on their own: they may outlive the mention.
   const corrections = deps.store.correctionsOfAuthor ? await deps.store.correctionsOfAuthor(author) : [];
@@ -124,6 +134,7 @@ export async function eraseAuthor(author: AuthorRef, actor: Actor, deps: EraseAu
     cases,
     ...(corrections.length > 0 ? { corrections: corrections.length } : {}),
     ...(outboxLines !== undefined ? { outboxLines } : {}),
+    ...(themeExamples !== undefined ? { themeExamples } : {}),
   };
   const subject = authorPseudonym(author);
   const erased = Object.values(counts).some((n) => n > 0);

@@ -65,6 +65,8 @@ export const MentionRoutedSchema = z.object({
   requireApproval: z.boolean().optional(),
   /** Ids of the routing rules that matched, in order (the reasons say why). */
   matchedRules: z.array(z.string()).optional(),
+  /** Likes, shares and replies the platform reported with the mention, where it reports them (insights rank ideas and projects by them). */
+  reactions: z.number().int().nonnegative().optional(),
   /** Key accounts the mention names, each with its account owner. */
   keyAccounts: z
     .array(z.object({ id: z.string(), name: z.string(), owner: z.object({ name: z.string(), email: z.string().optional() }) }))

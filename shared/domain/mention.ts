@@ -62,6 +62,8 @@ export const MentionSchema = z.strictObject({
   createdAt: z.iso.datetime(),
   receivedAt: z.iso.datetime(),
   url: z.url().optional(),
+  /** Likes, shares and replies the platform reported with the mention (Mastodon favourites + reblogs + replies, YouTube likes); absent where it reports none. */
+  reactions: z.number().int().nonnegative().optional(),
   /** For `generic` mentions: the configured source that sent it (`POST /webhooks/generic/<source>`). */
   source: z.string().min(1).optional(),
   /**

@@ -17,7 +17,9 @@ export function previousDay(day: string): string {
 /** Whether a string is a real calendar day `YYYY-MM-DD`. */
 export function isDay(day: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
-  return new Date(`${day}T12:00:00Z`).toISOString().slice(0, 10) === day;
+  // Month 13 makes an Invalid Date, whose toISOString throws.
+  const date = new Date(`${day}T12:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
 }
 
 /** Epoch seconds after which personal data expires (the table's TTL attribute). */

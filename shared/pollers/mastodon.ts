@@ -41,6 +41,9 @@ const StatusSchema = z.object({
   language: z.string().nullish(),
   uri: z.string().optional(),
   url: z.string().nullish(),
+  favourites_count: z.number().int().nonnegative().optional(),
+  reblogs_count: z.number().int().nonnegative().optional(),
+  replies_count: z.number().int().nonnegative().optional(),
   account: AccountSchema,
 });
 
@@ -95,7 +98,14 @@ export function mastodonMention(notification: Notification, context: MastodonNor
     createdAt: toUtcIso(status.created_at) ?? (toUtcIso(notification.created_at) as string),
     receivedAt: context.receivedAt.toISOString(),
     ...(url ? { url } : {}),
+    ...reactionsOf(status),
   };
+}
+
+/** Favourites, reblogs and replies of a status, when Mastodon gave any of them. */
+function reactionsOf(status: z.infer<typeof StatusSchema>): { reactions?: number } {
+  const counts = [status.favourites_count, status.reblogs_count, status.replies_count].filter((n): n is number => n !== undefined);
+  return counts.length > 0 ? { reactions: counts.reduce((a, b) => a + b, 0) } : {};
 }
 
 /** One page of notifications, normalized; the next (older) page starts below its oldest id. */

@@ -34,6 +34,7 @@ const CommentSchema = z.object({
     authorChannelUrl: z.string().optional(),
     authorChannelId: z.object({ value: z.string().min(1) }).optional(),
     publishedAt: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'not an ISO 8601 time'),
+    likeCount: z.number().int().nonnegative().optional(),
   }),
 });
 type Comment = z.infer<typeof CommentSchema>;
@@ -101,6 +102,7 @@ export function youtubeThreadMentions(thread: CommentThread, context: YouTubeNor
       createdAt: toUtcIso(s.publishedAt) as string,
       receivedAt: context.receivedAt.toISOString(),
       ...(url ? { url } : {}),
+      ...(s.likeCount !== undefined ? { reactions: s.likeCount } : {}),
     };
   };
   const top = thread.snippet.topLevelComment;

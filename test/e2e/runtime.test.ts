@@ -23,11 +23,13 @@ import {
   DynamoMentionRepository,
   DynamoMetricRepository,
   DynamoReportRepository,
+  DynamoThemeRepository,
 } from '../../shared/adapters/dynamodb/index.ts';
 import { mentionId } from '../../shared/domain/mention.ts';
 import { dayIn } from '../../shared/domain/time.ts';
 import { demoConfig } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
+import { mentionRoutedFactory } from '../factories/mention.ts';
 
 const config = demoConfig();
 const TZ = config.company.timezone;
@@ -198,6 +200,28 @@ describe('startRuntime with the demo config, in memory', () => {
     client.destroy();
   });
 
+  it('groups a primary Mention Routed into its theme through the insights queue, and counts no cc copy', async () => {
+    // Arrange
+    const client = new EventBridgeClient({ region: runtime.region, endpoint: runtime.endpoints.eventBridge, credentials: credentialsOf(runtime, 'classify-mention') });
+    const primary = mentionRoutedFactory({ mentionId: 'facebook:insight_1', text: 'Die Reparatur in der Werkstatt dauert schon drei Wochen', createdAt: '2025-11-27T10:00:00.000Z' });
+    const cc = { ...primary, department: 'legal', role: 'cc' as const };
+    const themes = new DynamoThemeRepository(createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)), runtime.tableName);
+
+    // Act
+    await client.send(
+      new PutEventsCommand({
+        Entries: [primary, cc].map((detail) => ({ EventBusName: runtime.busName, Source: 'backchannel', DetailType: 'Mention Routed', Detail: JSON.stringify(detail) })),
+      }),
+    );
+    const themeId = await eventually(() => themes.assignmentOf(primary.mentionId));
+
+    // Assess
+    expect(themeId).toMatch(/^th_complaint_de_/);
+    const counts = await eventually(async () => (await themes.dayCounts(['2025-11-27'])).find((c) => c.themeId === themeId));
+    expect(counts).toMatchObject({ count: 1, departments: ['service'] });
+    client.destroy();
+  });
+
   it('refuses PutEvents from a function the topology grants no bus access', async () => {
     // Arrange: build-report signs with its own access key and has no bus grant
     const env = runtime.env['build-report'] ?? {};
@@ -235,7 +259,7 @@ describe('startRuntime with the demo config, in memory', () => {
     const { env } = runtime;
 
     // Assess
-    expect(Object.keys(env).sort()).toEqual(['admin-api', 'build-report', 'check-sla', 'classify-mention', 'detect-spikes', 'forward-alarm', 'handle-department', 'ingest-webhook', 'train-model']);
+    expect(Object.keys(env).sort()).toEqual(['admin-api', 'build-report', 'check-sla', 'classify-mention', 'detect-spikes', 'forward-alarm', 'handle-department', 'ingest-webhook', 'record-insights', 'train-model']);
     expect(env['ingest-webhook']).toMatchObject({
       INTAKE_QUEUE_URL: runtime.queueUrls.intake,
       META_SECRET_NAME: 'backchannel/demo/meta',

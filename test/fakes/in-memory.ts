@@ -26,6 +26,8 @@ import type {
   ReportRepository,
   StoredMention,
 } from '../../shared/domain/ports.ts';
+import type { ThemeDefect, ThemeKind } from '../../shared/domain/insights.ts';
+import type { StoredTheme, ThemeCount, ThemeDayCount, ThemeRepository } from '../../shared/domain/themes/ports.ts';
 
 /** In-memory fakes of the domain's ports, with the same conditional semantics as the table. */
 export class InMemoryMentions implements MentionRepository {
@@ -303,5 +305,84 @@ export class InMemoryModelStore implements ModelStore {
   }
   async setPromotion(state: PromotionState): Promise<void> {
     this.state = state;
+  }
+}
+
+/**
+ * Themes in memory, with the table's conditions: a claimed assignment stays, a theme is
+ * written only at its expected version, a day counts a mention once. `conflictsBeforeSave`
+ * makes the next saves fail as if another writer came first.
+ */
+export class InMemoryThemes implements ThemeRepository {
+  readonly stored = new Map<string, StoredTheme>();
+  readonly assignments = new Map<string, string>();
+  readonly days = new Map<string, { count: number; reactions: number; mentionIds: Set<string>; departments: Set<string> }>();
+  readonly authors = new Map<string, Set<string>>();
+  readonly defectMarks = new Map<string, ThemeDefect>();
+  conflictsBeforeSave = 0;
+
+  async themesOf(kind: ThemeKind, language: string): Promise<StoredTheme[]> {
+    return [...this.stored.values()].filter((t) => t.kind === kind && t.language === language).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+  async theme(id: string): Promise<StoredTheme | undefined> {
+    return this.stored.get(id);
+  }
+  async assignmentOf(mentionId: string): Promise<string | undefined> {
+    return this.assignments.get(mentionId);
+  }
+  async claimAssignment(mentionId: string, themeId: string): Promise<string> {
+    if (!this.assignments.has(mentionId)) this.assignments.set(mentionId, themeId);
+    return this.assignments.get(mentionId) as string;
+  }
+  async createTheme(theme: StoredTheme): Promise<boolean> {
+    if (this.stored.has(theme.id)) return false;
+    this.stored.set(theme.id, theme);
+    return true;
+  }
+  async saveTheme(theme: StoredTheme, expectedVersion: number): Promise<boolean> {
+    if (this.conflictsBeforeSave > 0) {
+      this.conflictsBeforeSave--;
+      return false;
+    }
+    if (this.stored.get(theme.id)?.version !== expectedVersion) return false;
+    this.stored.set(theme.id, theme);
+    return true;
+  }
+  async countMention(count: ThemeCount): Promise<boolean> {
+    const key = `${count.day}#${count.themeId}`;
+    const day = this.days.get(key) ?? { count: 0, reactions: 0, mentionIds: new Set<string>(), departments: new Set<string>() };
+    this.days.set(key, day);
+    if (day.mentionIds.has(count.mentionId)) return false;
+    day.mentionIds.add(count.mentionId);
+    day.count++;
+    day.reactions += count.reactions;
+    day.departments.add(count.department);
+    return true;
+  }
+  async markAuthor(themeId: string, day: string, authorHash: string): Promise<void> {
+    const set = this.authors.get(themeId) ?? new Set<string>();
+    set.add(`${day}#${authorHash}`);
+    this.authors.set(themeId, set);
+  }
+  async removeAuthorMarks(themeId: string, authorHash: string): Promise<void> {
+    for (const mark of [...(this.authors.get(themeId) ?? [])]) if (mark.endsWith(`#${authorHash}`)) this.authors.get(themeId)?.delete(mark);
+  }
+  async authorsOf(themeId: string, from: string, to: string): Promise<number> {
+    const marks = [...(this.authors.get(themeId) ?? [])].filter((m) => m.slice(0, 10) >= from && m.slice(0, 10) <= to);
+    return new Set(marks.map((m) => m.slice(11))).size;
+  }
+  async dayCounts(days: readonly string[]): Promise<ThemeDayCount[]> {
+    return [...this.days]
+      .map(([key, d]) => ({ day: key.slice(0, 10), themeId: key.slice(11), count: d.count, reactions: d.reactions, departments: [...d.departments].sort() }))
+      .filter((d) => days.includes(d.day));
+  }
+  async themeDays(themeId: string, days: readonly string[]): Promise<Map<string, number>> {
+    return new Map(days.map((day) => [day, this.days.get(`${day}#${themeId}`)?.count ?? 0]));
+  }
+  async markDefect(themeId: string, defect: ThemeDefect): Promise<void> {
+    this.defectMarks.set(themeId, defect);
+  }
+  async defects(): Promise<Map<string, ThemeDefect>> {
+    return new Map(this.defectMarks);
   }
 }

@@ -79,8 +79,10 @@ describe('two companies side by side', () => {
   it("gives each company a bus rule per department of its own config, targeting that department's queue", () => {
     for (const config of configs) {
       const t = template(config.company.id);
-      // One rule for routed mentions and one for case changes that name the department.
-      t.resourceCountIs('AWS::Events::Rule', 2 * config.departments.length);
+      // One rule for routed mentions and one for case changes that name the department,
+      // and the insights rule for every primary routed mention.
+      t.resourceCountIs('AWS::Events::Rule', 2 * config.departments.length + 1);
+      t.hasResourceProperties('AWS::Events::Rule', { Name: `bc-${config.company.id}-insights`, EventPattern: { source: ['backchannel'], 'detail-type': ['Mention Routed'], detail: { role: ['primary'] } } });
       for (const department of config.departments) {
         t.hasResourceProperties('AWS::Events::Rule', {
           Name: `bc-${config.company.id}-route-${department.id}`,

@@ -46,8 +46,8 @@ const routeAuthorization = (s: SynthesizedCompany): Map<string, { type: string |
 
 describe('company stack of the demo config', () => {
   describe('queues', () => {
-    it('has a queue and a DLQ for the intake and for every department, and the DLQs of rule targets, schedules and async functions', () => {
-      synth.template.resourceCountIs('AWS::SQS::Queue', 2 * (1 + demo.departments.length) + topology.deadLetterQueues.length);
+    it('has a queue and a DLQ for the intake, the insights and every department, and the DLQs of rule targets, schedules and async functions', () => {
+      synth.template.resourceCountIs('AWS::SQS::Queue', 2 * (2 + demo.departments.length) + topology.deadLetterQueues.length);
     });
 
     it('redrives every non-DLQ queue to its DLQ after the topology\'s maxReceiveCount', () => {
@@ -144,6 +144,20 @@ describe('company stack of the demo config', () => {
           },
         });
       }
+    });
+
+    it('sends every primary Mention Routed, and no cc copy, to the insights queue, with its own events DLQ', () => {
+      const rules = Object.values(synth.template.findResources('AWS::Events::Rule')) as {
+        Properties: { Name: string; EventPattern: unknown; Targets: { Arn: unknown; DeadLetterConfig?: { Arn: unknown } }[] };
+      }[];
+
+      const rule = rules.find((r) => r.Properties.Name === 'bc-demo-insights');
+
+      expect(rule?.Properties.EventPattern).toStrictEqual({ source: ['backchannel'], 'detail-type': ['Mention Routed'], detail: { role: ['primary'] } });
+      expect(rule?.Properties.Targets.map((t) => t.Arn)).toEqual([arnOf(synth.stack.queues.get('insights', 'test').queue)]);
+      expect(rule?.Properties.Targets[0]?.DeadLetterConfig).toBeDefined();
+      synth.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'bc-demo-insights-events-dlq' });
+      synth.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'bc-demo-insights-dlq' });
     });
 
     it('archives the bus for the topology\'s retention', () => {
@@ -246,6 +260,20 @@ describe('company stack of the demo config', () => {
 
       expect(permissions.filter((p) => p.action === 'sqs:SendMessage')).toEqual([]);
       expect(permissions.filter((p) => p.action.startsWith('events:'))).toEqual([{ action: 'events:PutEvents', resource: logicalId(synth.stack.events.bus) }]);
+    });
+
+    it('lets record-insights consume the insights queue and write the table, and send or publish nothing', () => {
+      const permissions = permissionsOfFunction('record-insights');
+
+      expect(permissions).toEqual(
+        expect.arrayContaining([
+          { action: 'sqs:ReceiveMessage', resource: logicalId(synth.stack.queues.get('insights', 'test').queue) },
+          { action: 'sqs:DeleteMessage', resource: logicalId(synth.stack.queues.get('insights', 'test').queue) },
+          { action: 'dynamodb:UpdateItem', resource: logicalId(synth.stack.data.table) },
+          { action: 'dynamodb:BatchGetItem', resource: logicalId(synth.stack.data.table) },
+        ]),
+      );
+      expect(permissions.filter((p) => p.action === 'sqs:SendMessage' || p.action.startsWith('events:') || p.action.startsWith('secretsmanager:'))).toEqual([]);
     });
 
     it('lets classify-mention consume the intake queue, write the table and put events on the bus', () => {
@@ -784,7 +812,7 @@ describe('company stack with one more department', () => {
   afterAll(() => extra?.dispose());
 
   it('adds the department\'s queue, its DLQ and the DLQ of its rules', () => {
-    extra.template.resourceCountIs('AWS::SQS::Queue', 2 * (1 + config.departments.length) + buildTopology(config).deadLetterQueues.length);
+    extra.template.resourceCountIs('AWS::SQS::Queue', 2 * (2 + config.departments.length) + buildTopology(config).deadLetterQueues.length);
     extra.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'bc-demo-dept-marketing-events-dlq' });
     const { dlq } = extra.stack.queues.get(departmentQueueId('marketing'), 'test');
 

@@ -149,6 +149,7 @@ describe('erasure by author (GDPR)', () => {
       notificationMarkers: before.filter((i) => i.type === 'notification-sent' && ids.some((id) => String(i.key).includes(`:${id}#`))).length,
       cases: 1,
       outboxLines: (await pipeline.outboxLines()).filter((l) => l.includes(`"authorId":"${HEIKE.id}"`)).length,
+      themeExamples: before.filter((i) => i.type === 'theme').flatMap((i) => i.examples as { mentionId: string }[]).filter((e) => ids.includes(e.mentionId)).length,
     };
     expect(expected.mentions).toBe(3);
     expect(expected.caseMentions).toBeGreaterThanOrEqual(3);

@@ -45,6 +45,7 @@ const ACCESS_LOG_FIELDS = {
 const METHODS: Readonly<Record<HttpRoute['method'], apigw.HttpMethod>> = {
   GET: apigw.HttpMethod.GET,
   POST: apigw.HttpMethod.POST,
+  PUT: apigw.HttpMethod.PUT,
 };
 
 /**

@@ -1,6 +1,7 @@
 import { BatchWriteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuthorDataStore, AuthorRef, EraseAuthorDeps, ErasureAudit, ErasureAuditEntry, PersonalItem, PersonalItemKind } from '../../domain/erase-author.ts';
 import type { StoredMention } from '../../domain/ports.ts';
+import { DynamoThemeRepository } from './theme-repository.ts';
 import { DynamoCaseRepository } from './case-repository.ts';
 import { GSI2, keys } from './keys.ts';
 import { storedMentionOf } from './mention-repository.ts';
@@ -108,10 +109,11 @@ export class DynamoErasureAudit implements ErasureAudit {
 }
 
 /** The table's side of an erasure: the author index, the cases and the audit trail. */
-export function dynamoErasurePorts(client: DynamoDBDocumentClient, tableName: string): Pick<EraseAuthorDeps, 'store' | 'cases' | 'audit'> {
+export function dynamoErasurePorts(client: DynamoDBDocumentClient, tableName: string): Pick<EraseAuthorDeps, 'store' | 'cases' | 'audit' | 'themes'> {
   return {
     store: new DynamoAuthorErasure(client, tableName),
     cases: new DynamoCaseRepository(client, tableName),
     audit: new DynamoErasureAudit(client, tableName),
+    themes: new DynamoThemeRepository(client, tableName),
   };
 }

@@ -13,3 +13,4 @@ export { DynamoStoredMentionReader } from './stored-mention-reader.ts';
 export { GSI1, GSI2, keys } from './keys.ts';
 export { DynamoRateStore } from './rate-store.ts';
 export { DynamoSpikeRepository } from './spike-repository.ts';
+export { DynamoThemeRepository } from './theme-repository.ts';

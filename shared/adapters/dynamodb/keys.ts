@@ -21,6 +21,11 @@
  * | spike            | SPIKE                      | <hour>#<spike id>                      |                                             |                                              |
  * | spike cursor     | SPIKE#CURSOR               | CURSOR                                 |                                             |                                              |
  * | correction       | CORRECTION                 | MENTION#<mentionId>                    |                                             | AUTHOR#<platform>#<id> / CORRECTION#<mentionId> |
+ * | theme            | THEME#<kind>#<language>    | <themeId>                              |                                             |                                              |
+ * | theme of mention | THEMEMENTION#<mentionId>   | THEMEMENTION                           |                                             |                                              |
+ * | theme day        | THEMEDAY#<day>             | <themeId>                              |                                             |                                              |
+ * | theme author     | THEMEAUTHOR#<themeId>      | <day>#<author hash>                    |                                             |                                              |
+ * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |                                              |
  *
  * The case item carries `version` (optimistic lock: every transition writes version + 1 on
  * the condition that the stored one is unchanged) and its `history` (appended in the same
@@ -31,6 +36,12 @@
  * department's listing shows the cases waiting for triage first, still in one query per
  * state; a due-before query reads them too and keeps those due by then. Cases written before the
  * lifecycle sit under `DEPT#<dept>#OPEN` until their first transition moves them.
+ * A theme item holds its term vector, examples and departments under `version` (optimistic
+ * lock, like a case); the kind's and language's themes are one query, the clusterer's
+ * candidates. A theme day counts with `ADD` on the condition that its `mentionIds` set does
+ * not hold the mention yet, so a redelivery never counts twice (one theme's day holds up to
+ * about 10,000 mention ids within the 400 KB item limit). Theme authors are pseudonymous
+ * hashes, counted by a query over the days of a period.
  * Histograms count observations per bucket (`le_15`, ..., `le_10080`, `gt_10080`) with
  * `count` and `sumMinutes`, all added with `ADD`.
  * Rate counters hold one number attribute per dimension value (`n#category#complaint`,
@@ -82,6 +93,16 @@ export const keys = {
   spikes: 'SPIKE',
   spike: (hour: string, spikeId: string) => ({ PK: 'SPIKE', SK: `${hour}#${spikeId}` }),
   spikeCursor: { PK: 'SPIKE#CURSOR', SK: 'CURSOR' },
+  /** The themes of one kind and language; the sort key is the theme id. */
+  themes: (kind: string, language: string) => `THEME#${kind}#${language}`,
+  theme: (kind: string, language: string, themeId: string) => ({ PK: `THEME#${kind}#${language}`, SK: themeId }),
+  themeOfMention: (mentionId: string) => ({ PK: `THEMEMENTION#${mentionId}`, SK: 'THEMEMENTION' }),
+  themeDays: (day: string) => `THEMEDAY#${day}`,
+  themeDay: (day: string, themeId: string) => ({ PK: `THEMEDAY#${day}`, SK: themeId }),
+  themeAuthors: (themeId: string) => `THEMEAUTHOR#${themeId}`,
+  themeAuthor: (themeId: string, day: string, authorHash: string) => ({ PK: `THEMEAUTHOR#${themeId}`, SK: `${day}#${authorHash}` }),
+  themeDefects: 'THEMEDEFECT',
+  themeDefect: (themeId: string) => ({ PK: 'THEMEDEFECT', SK: themeId }),
   /** One erasure request's audit entry; the partition lists them all by time. */
   erasureAudit: (at: string, id: string) => ({ PK: 'AUDIT#ERASURE', SK: `${at}#${id}` }),
   /** The labelled example of one mention; the partition holds every correction of the company. */

@@ -56,6 +56,18 @@ describe('classifyMention', () => {
     expect(routed?.reasons.length).toBeGreaterThan(0);
   });
 
+  it('passes the reactions the platform reported on to the routed event, for the insights ranking', async () => {
+    // Prepare
+    const { deps, events } = setup();
+    const mention = mentionFactory({ text: 'Mein Rad ist kaputt, das ist eine Frechheit!', reactions: 17 });
+
+    // Act
+    await classifyMention(mention, deps);
+
+    // Assess
+    expect(events.published[0]?.reactions).toBe(17);
+  });
+
   it('skips a duplicate that was already routed, publishing nothing twice', async () => {
     const { deps, events } = setup();
     const mention = mentionFactory();

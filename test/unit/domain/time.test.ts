@@ -17,4 +17,8 @@ describe('time', () => {
     expect(isDay('2026-02-30')).toBe(false);
     expect(isDay('28.02.2026')).toBe(false);
   });
+
+  it('refuses a month that does not exist instead of throwing', () => {
+    expect(isDay('2026-13-01')).toBe(false);
+  });
 });

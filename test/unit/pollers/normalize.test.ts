@@ -40,6 +40,8 @@ describe('youtubePage', () => {
       createdAt: '2025-11-28T10:15:00.000Z',
       receivedAt: '2025-11-28T12:00:00.000Z',
       url: 'https://www.youtube.com/watch?v=Rdw3kYq9t1E&lc=UgzA7mK2pX9qR4tY1vB4AaABAg',
+      // The fixture's likeCount / favourites, reblogs and replies (all 0): the reactions insights rank by.
+      reactions: 0,
     });
   });
 
@@ -92,6 +94,8 @@ describe('mastodonPage', () => {
       createdAt: '2022-08-30T23:09:52.359Z',
       receivedAt: '2025-11-28T12:00:00.000Z',
       url: 'https://pl.nulled.red/objects/64b196c6-3bc5-44d5-8ffb-f760235ee6ca',
+      // The fixture's likeCount / favourites, reblogs and replies (all 0): the reactions insights rank by.
+      reactions: 0,
     });
     expect(page.nextPageToken).toBe('68739215');
   });

@@ -1,0 +1,101 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoRecordFailureLog, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
+import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
+import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
+import { MentionRoutedEnvelopeSchema } from '../../shared/domain/events.ts';
+import type { RateObservation } from '../../shared/domain/insights.ts';
+import type { RecordFailureLog } from '../../shared/domain/ports.ts';
+import { systemClock } from '../../shared/domain/system-clock.ts';
+import { recordInsight, type RecordInsightDeps } from '../../shared/domain/themes/index.ts';
+import { bodyOf, observeRecords } from '../../shared/observability/observe-records.ts';
+import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+
+export interface RecordInsightsDeps extends RecordInsightDeps {
+  /** Where the causes of failed records go, for `backchannel dlq`. */
+  readonly failures?: RecordFailureLog;
+}
+
+/** Builds the dependencies from the function's environment, once per cold start. */
+export function dependenciesFrom(env: FunctionEnv): RecordInsightsDeps {
+  const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
+  const tableName = requireEnv(env, 'TABLE_NAME');
+  const documents = createDocumentClient(env);
+  return {
+    themes: new DynamoThemeRepository(documents, tableName),
+    clock: systemClock,
+    timezone: config.company.timezone,
+    retentionDays: config.retention.days,
+    failures: new DynamoRecordFailureLog(documents, tableName),
+  };
+}
+
+/**
+ * Groups one routed mention (the `insights` queue receives only the primary department's
+ * `Mention Routed`, so a mention copied to two departments counts once) into its theme,
+ * and returns what the rate counters count for it.
+ */
+export async function processRecord(record: SQSRecord, deps: RecordInsightsDeps): Promise<RateObservation | undefined> {
+  const { detail } = parseRecordBody(record, MentionRoutedEnvelopeSchema, 'a Mention Routed event');
+  if (detail.role !== 'primary') {
+    // The rule sends only primary events; a cc copy that arrives anyway must not count twice.
+    logger.warn('Mention Routed for a cc department skipped', { mentionId: detail.mentionId, department: detail.department });
+    return undefined;
+  }
+  const outcome = await recordInsight(detail, deps);
+  if (outcome.themeId === undefined) {
+    logger.info('Mention feeds no theme', { mentionId: detail.mentionId, category: detail.category });
+    metrics.addMetric('MentionsWithoutTheme', MetricUnit.Count, 1);
+  } else {
+    logger.info(outcome.counted ? 'Mention grouped into theme' : 'Mention grouped before, not counted again', {
+      mentionId: detail.mentionId,
+      themeId: outcome.themeId,
+      created: outcome.created,
+    });
+    metrics.addMetric(outcome.counted ? 'MentionsGrouped' : 'MentionsGroupedBefore', MetricUnit.Count, 1);
+    if (outcome.created) metrics.addMetric('ThemesCreated', MetricUnit.Count, 1);
+  }
+  return outcome.observation;
+}
+
+/** The correlation keys of a routed mention: its id and its case's id. */
+export function correlateInsight(record: SQSRecord): { mentionId?: string; caseId?: string } {
+  const detail = bodyOf(record)?.detail;
+  if (typeof detail !== 'object' || detail === null) return {};
+  const { mentionId, caseId } = detail as Record<string, unknown>;
+  return { ...(typeof mentionId === 'string' ? { mentionId } : {}), ...(typeof caseId === 'string' ? { caseId } : {}) };
+}
+
+export async function recordInsightsBatch(event: SQSEvent, context: Context, deps: RecordInsightsDeps): Promise<SQSBatchResponse> {
+  const processor = new BatchProcessor(EventType.SQS);
+  const handle = observeRecords(
+    async (record) => {
+      await processRecord(record, deps);
+    },
+    { functionName: 'record-insights', correlate: correlateInsight, ...(deps.failures ? { failures: deps.failures } : {}), clock: deps.clock },
+  );
+  // One record after the other: similar mentions of one batch then meet the theme the first
+  // one started, instead of each starting its own, and one theme has one writer per batch.
+  return processPartialResponse(event, handle, processor, { context, processInParallel: false });
+}
+
+export function createHandler(env: FunctionEnv) {
+  let deps: RecordInsightsDeps | undefined;
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .handler(async (event, context) => {
+      deps ??= dependenciesFrom(env);
+      return recordInsightsBatch(event, context, deps);
+    });
+}
+
+export const handler = createHandler(lambdaEnvironment());

@@ -1,0 +1,223 @@
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ThemeDefect, ThemeExample, ThemeKind } from '../../domain/insights.ts';
+import type { StoredTheme, ThemeCount, ThemeDayCount, ThemeRepository } from '../../domain/themes/ports.ts';
+import { parseThemeId } from '../../domain/themes/theme-id.ts';
+import { isConditionFailed, keys } from './keys.ts';
+import { queryAll } from './query-all.ts';
+
+/** Keys BatchGetItem reads per call at most. */
+const BATCH_GET_KEYS = 100;
+
+/**
+ * Themes in the company table (keys.ts: THEME*). Idempotent per mention: the mention's theme
+ * is claimed once, the theme's vector remembers its recent mentions, a day counts a mention
+ * once by its id set, an author mark is a put of the same item.
+ */
+export class DynamoThemeRepository implements ThemeRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async themesOf(kind: ThemeKind, language: string): Promise<StoredTheme[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.themes(kind, language) },
+    });
+    return items.map(themeOf).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  async theme(id: string): Promise<StoredTheme | undefined> {
+    const parsed = parseThemeId(id);
+    if (!parsed) return undefined;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.theme(parsed.kind, parsed.language, id), ConsistentRead: true }));
+    return Item ? themeOf(Item) : undefined;
+  }
+
+  async assignmentOf(mentionId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.themeOfMention(mentionId), ConsistentRead: true }));
+    return typeof Item?.themeId === 'string' ? Item.themeId : undefined;
+  }
+
+  async claimAssignment(mentionId: string, themeId: string, expiresAt: number): Promise<string> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.themeOfMention(mentionId), type: 'themeOfMention', mentionId, themeId, expiresAt },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return themeId;
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      return (await this.assignmentOf(mentionId)) ?? themeId;
+    }
+  }
+
+  async createTheme(theme: StoredTheme): Promise<boolean> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: itemOf(theme), ConditionExpression: 'attribute_not_exists(PK)' }));
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async saveTheme(theme: StoredTheme, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: itemOf(theme),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async countMention(count: ThemeCount): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.themeDay(count.day, count.themeId),
+          UpdateExpression: 'ADD #count :one, reactions :reactions, mentionIds :ids, departments :departments SET #type = :type, #day = :day, themeId = :themeId',
+          ConditionExpression: 'attribute_not_exists(mentionIds) OR NOT contains(mentionIds, :mentionId)',
+          ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#day': 'day' },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':reactions': count.reactions,
+            ':ids': new Set([count.mentionId]),
+            ':departments': new Set([count.department]),
+            ':mentionId': count.mentionId,
+            ':type': 'themeDay',
+            ':day': count.day,
+            ':themeId': count.themeId,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async markAuthor(themeId: string, day: string, authorHash: string, expiresAt: number): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.themeAuthor(themeId, day, authorHash), type: 'themeAuthor', expiresAt } }));
+  }
+
+  async removeAuthorMarks(themeId: string, authorHash: string): Promise<void> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.themeAuthors(themeId) },
+      ProjectionExpression: 'PK, SK',
+    });
+    for (const item of items.filter((i) => String(i.SK).endsWith(`#${authorHash}`))) {
+      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: item.PK, SK: item.SK } }));
+    }
+  }
+
+  async authorsOf(themeId: string, from: string, to: string): Promise<number> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.themeAuthors(themeId), ':from': `${from}#`, ':to': `${to}#~` },
+      ProjectionExpression: 'SK',
+    });
+    return new Set(items.map((item) => String(item.SK).split('#')[1])).size;
+  }
+
+  async dayCounts(days: readonly string[]): Promise<ThemeDayCount[]> {
+    const perDay = await Promise.all(
+      days.map((day) =>
+        queryAll(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.themeDays(day) },
+          // The mention ids are for idempotence only: never read them back.
+          ProjectionExpression: '#day, themeId, #count, reactions, departments',
+          ExpressionAttributeNames: { '#day': 'day', '#count': 'count' },
+        }),
+      ),
+    );
+    return perDay.flat().map((item) => ({
+      day: String(item.day),
+      themeId: String(item.themeId),
+      count: Number(item.count ?? 0),
+      reactions: Number(item.reactions ?? 0),
+      departments: [...((item.departments as Set<string> | undefined) ?? [])].sort(),
+    }));
+  }
+
+  async themeDays(themeId: string, days: readonly string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>(days.map((d) => [d, 0]));
+    for (let i = 0; i < days.length; i += BATCH_GET_KEYS) {
+      let request: Record<string, unknown>[] | undefined = days.slice(i, i + BATCH_GET_KEYS).map((day) => keys.themeDay(day, themeId));
+      // Unprocessed keys (throttling) are asked again until none are left.
+      while (request && request.length > 0) {
+        const { Responses, UnprocessedKeys } = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: request, ProjectionExpression: '#day, #count', ExpressionAttributeNames: { '#day': 'day', '#count': 'count' } } } }),
+        );
+        for (const item of Responses?.[this.tableName] ?? []) counts.set(String(item.day), Number(item.count ?? 0));
+        request = UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return counts;
+  }
+
+  async markDefect(themeId: string, defect: ThemeDefect): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.themeDefect(themeId), type: 'themeDefect', themeId, ...defect } }));
+  }
+
+  async defects(): Promise<Map<string, ThemeDefect>> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.themeDefects },
+    });
+    return new Map(
+      items.map((item) => [
+        String(item.themeId),
+        {
+          owner: String(item.owner),
+          fixDate: String(item.fixDate),
+          markedAt: String(item.markedAt),
+          markedBy: String(item.markedBy),
+          ...(typeof item.note === 'string' ? { note: item.note } : {}),
+        },
+      ]),
+    );
+  }
+}
+
+function itemOf(theme: StoredTheme): Record<string, unknown> {
+  return { ...keys.theme(theme.kind, theme.language, theme.id), type: 'theme', ...theme };
+}
+
+function themeOf(item: Record<string, unknown>): StoredTheme {
+  const vector = (item.vector ?? {}) as { weights?: Record<string, number>; surfaces?: Record<string, string> };
+  return {
+    id: String(item.id),
+    kind: item.kind as ThemeKind,
+    language: String(item.language),
+    vector: { weights: vector.weights ?? {}, surfaces: vector.surfaces ?? {} },
+    mentions: Number(item.mentions ?? 0),
+    version: Number(item.version ?? 0),
+    createdAt: String(item.createdAt),
+    examples: (item.examples ?? []) as ThemeExample[],
+    departments: (item.departments ?? []) as string[],
+    recentMentionIds: (item.recentMentionIds ?? []) as string[],
+    ...(item.organisations ? { organisations: item.organisations as Record<string, number> } : {}),
+    ...(item.places ? { places: item.places as Record<string, number> } : {}),
+  };
+}

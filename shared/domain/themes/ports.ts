@@ -1,0 +1,76 @@
+import type { ThemeDefect, ThemeExample, ThemeKind } from '../insights.ts';
+import type { TermVector } from './theme-vector.ts';
+
+/** A theme as it is stored: what grouping needs (terms), and what reports show besides counts. */
+export interface StoredTheme {
+  readonly id: string;
+  readonly kind: ThemeKind;
+  readonly language: string;
+  readonly vector: TermVector;
+  /** Mentions grouped into the theme, all time. */
+  readonly mentions: number;
+  /** Optimistic lock: every write of the vector writes version + 1 on the condition that the stored one is unchanged. */
+  readonly version: number;
+  /** When the theme's earliest mention was written. */
+  readonly createdAt: string;
+  /** The most recent examples, newest first (up to MAX_EXAMPLES). */
+  readonly examples: readonly ThemeExample[];
+  /** Primary departments of the theme's mentions, all time. */
+  readonly departments: readonly string[];
+  /** The last mentions applied to the vector: a redelivered one is recognised and not added twice. */
+  readonly recentMentionIds: readonly string[];
+  /** How often each organisation and place was named (projects). */
+  readonly organisations?: Readonly<Record<string, number>>;
+  readonly places?: Readonly<Record<string, number>>;
+}
+
+/** One theme's mentions on one company day. */
+export interface ThemeDayCount {
+  readonly day: string;
+  readonly themeId: string;
+  readonly count: number;
+  readonly reactions: number;
+  readonly departments: readonly string[];
+}
+
+/** A mention counted on its theme's day. */
+export interface ThemeCount {
+  readonly themeId: string;
+  readonly day: string;
+  readonly mentionId: string;
+  readonly department: string;
+  readonly reactions: number;
+}
+
+/**
+ * Port: where themes, their daily counts, authors and defect marks are kept. Every write is
+ * idempotent per mention: a redelivered message changes nothing.
+ */
+export interface ThemeRepository {
+  /** The themes of one kind and language, oldest first (the clusterer's candidates). */
+  themesOf(kind: ThemeKind, language: string): Promise<StoredTheme[]>;
+  theme(id: string): Promise<StoredTheme | undefined>;
+  /** The theme a mention was grouped into, when it was. */
+  assignmentOf(mentionId: string): Promise<string | undefined>;
+  /** Records the mention's theme unless one is recorded already; returns the recorded one. */
+  claimAssignment(mentionId: string, themeId: string, expiresAt: number): Promise<string>;
+  /** Writes a new theme; false when the id exists already. */
+  createTheme(theme: StoredTheme): Promise<boolean>;
+  /** Writes the theme when its stored version is `expectedVersion`; false when another writer came first. */
+  saveTheme(theme: StoredTheme, expectedVersion: number): Promise<boolean>;
+  /** Counts the mention on its theme's day (once, however often it is called); true when it counted now. */
+  countMention(count: ThemeCount): Promise<boolean>;
+  /** Notes that an author (pseudonymous hash) wrote about the theme on a day. */
+  markAuthor(themeId: string, day: string, authorHash: string, expiresAt: number): Promise<void>;
+  /** Removes every mark of an author (pseudonymous hash) on a theme: erasure. */
+  removeAuthorMarks(themeId: string, authorHash: string): Promise<void>;
+  /** Distinct authors of a theme between two days (inclusive). */
+  authorsOf(themeId: string, from: string, to: string): Promise<number>;
+  /** Every theme's counts on each of the days. */
+  dayCounts(days: readonly string[]): Promise<ThemeDayCount[]>;
+  /** One theme's count on each of the days (0 where none), by day. */
+  themeDays(themeId: string, days: readonly string[]): Promise<Map<string, number>>;
+  markDefect(themeId: string, defect: ThemeDefect): Promise<void>;
+  /** Every defect mark, by theme id. */
+  defects(): Promise<Map<string, ThemeDefect>>;
+}

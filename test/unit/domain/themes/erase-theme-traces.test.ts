@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredMention } from '../../../../shared/domain/ports.ts';
+import { eraseThemeTraces } from '../../../../shared/domain/themes/erase-theme-traces.ts';
+import { recordInsight } from '../../../../shared/domain/themes/record-insight.ts';
+import { mentionFactory, mentionRoutedFactory } from '../../../factories/mention.ts';
+import { fixedClock, InMemoryThemes } from '../../../fakes/in-memory.ts';
+
+/** A stored mention as erasure reads it (only the mention matters here). */
+const storedOf = (id: string, authorId: string) => ({ mention: mentionFactory({ id, author: { id: authorId } }), caseId: 'case_0123456789abcdef0123' }) as unknown as StoredMention;
+
+async function setup() {
+  const themes = new InMemoryThemes();
+  const deps = { themes, clock: fixedClock('2026-11-28T10:00:00Z'), timezone: 'Europe/Berlin', retentionDays: 365 };
+  const erased = await recordInsight(mentionRoutedFactory({ mentionId: 'facebook:e1', authorId: 'erika', text: 'Reparatur dauert Wochen, Erika Muster aus Kiel' }), deps);
+  await recordInsight(mentionRoutedFactory({ mentionId: 'facebook:e2', authorId: 'max', text: 'Reparatur dauert schon Wochen' }), deps);
+  return { themes, themeId: erased.themeId as string };
+}
+
+describe('eraseThemeTraces', () => {
+  it("removes the erased author's examples and marks from their themes and keeps the others'", async () => {
+    const { themes, themeId } = await setup();
+
+    const removed = await eraseThemeTraces([storedOf('facebook:e1', 'erika')], themes);
+
+    expect(removed).toBe(1);
+    expect(themes.stored.get(themeId)?.examples.map((e) => e.mentionId)).toEqual(['facebook:e2']);
+    expect(await themes.authorsOf(themeId, '2026-11-28', '2026-11-28')).toBe(1);
+  });
+
+  it('counts without changing anything on a dry run', async () => {
+    const { themes, themeId } = await setup();
+
+    const removed = await eraseThemeTraces([storedOf('facebook:e1', 'erika')], themes, { dryRun: true });
+
+    expect(removed).toBe(1);
+    expect(themes.stored.get(themeId)?.examples).toHaveLength(2);
+  });
+
+  it('finds nothing the second time', async () => {
+    const { themes } = await setup();
+    await eraseThemeTraces([storedOf('facebook:e1', 'erika')], themes);
+
+    expect(await eraseThemeTraces([storedOf('facebook:e1', 'erika')], themes)).toBe(0);
+  });
+});

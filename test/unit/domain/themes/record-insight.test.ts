@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError } from '../../../../shared/domain/errors.ts';
+import { recordInsight, type RecordInsightDeps } from '../../../../shared/domain/themes/record-insight.ts';
+import { ThemeInsights } from '../../../../shared/domain/themes/theme-insights.ts';
+import { mentionRoutedFactory } from '../../../factories/mention.ts';
+import { fixedClock, InMemoryThemes } from '../../../fakes/in-memory.ts';
+
+function depsOf(themes = new InMemoryThemes()): RecordInsightDeps & { themes: InMemoryThemes } {
+  return { themes, clock: fixedClock('2026-11-28T10:00:00Z'), timezone: 'Europe/Berlin', retentionDays: 365 };
+}
+
+let sequence = 0;
+const mention = (text: string, overrides: Parameters<typeof mentionRoutedFactory>[0] = {}) =>
+  mentionRoutedFactory({ mentionId: `facebook:m${++sequence}`, authorId: `a${sequence}`, text, ...overrides });
+
+describe('recordInsight', () => {
+  it('groups a complaint into a new theme and returns its rate observation with the theme', async () => {
+    const deps = depsOf();
+    const detail = mention('Die Reparatur dauert schon drei Wochen');
+
+    const outcome = await recordInsight(detail, deps);
+
+    expect(outcome).toMatchObject({ counted: true, created: true, observation: { mentionId: detail.mentionId, caseId: detail.caseId, department: 'service', category: 'complaint', themeId: outcome.themeId } });
+    expect(outcome.themeId).toMatch(/^th_complaint_de_[0-9a-f]{12}$/);
+    expect(deps.themes.stored.get(outcome.themeId as string)?.examples.map((e) => e.text)).toEqual(['Die Reparatur dauert schon drei Wochen']);
+  });
+
+  it('counts a redelivered mention once and leaves its theme unchanged', async () => {
+    const deps = depsOf();
+    const detail = mention('Die Reparatur dauert schon drei Wochen');
+    const first = await recordInsight(detail, deps);
+    const stored = deps.themes.stored.get(first.themeId as string);
+
+    const again = await recordInsight(detail, deps);
+
+    expect(again).toMatchObject({ themeId: first.themeId, counted: false, created: false });
+    expect(deps.themes.stored.get(first.themeId as string)).toBe(stored);
+    expect([...deps.themes.days.values()].map((d) => d.count)).toEqual([1]);
+  });
+
+  it('joins a paraphrase to the existing theme', async () => {
+    const deps = depsOf();
+    const first = await recordInsight(mention('Die Reparatur dauert schon drei Wochen'), deps);
+
+    const second = await recordInsight(mention('Seit Wochen warte ich auf die Reparatur'), deps);
+
+    expect(second).toMatchObject({ themeId: first.themeId, created: false, counted: true });
+    expect(deps.themes.stored.get(first.themeId as string)?.mentions).toBe(2);
+  });
+
+  it('groups a question asked in anger as a complaint', async () => {
+    const outcome = await recordInsight(mention('Warum ist meine Rechnung schon wieder falsch?', { category: 'question', sentiment: 'negative' }), depsOf());
+
+    expect(outcome.themeId).toMatch(/^th_complaint_/);
+  });
+
+  it('groups no praise, and still returns its rate observation', async () => {
+    const deps = depsOf();
+
+    const outcome = await recordInsight(mention('Super Service, danke!', { category: 'praise', sentiment: 'positive' }), deps);
+
+    expect(outcome).toMatchObject({ counted: false, observation: { category: 'praise' } });
+    expect(outcome.themeId).toBeUndefined();
+    expect(deps.themes.stored.size).toBe(0);
+  });
+
+  it('retries when another writer changed the theme first, and adds the mention once', async () => {
+    const deps = depsOf();
+    const first = await recordInsight(mention('Die Reparatur dauert schon drei Wochen'), deps);
+    deps.themes.conflictsBeforeSave = 2;
+
+    await recordInsight(mention('Reparatur dauert Wochen'), deps);
+
+    expect(deps.themes.stored.get(first.themeId as string)?.mentions).toBe(2);
+  });
+
+  it('gives up with a ConflictError when the theme changes under every attempt', async () => {
+    const deps = depsOf();
+    await recordInsight(mention('Die Reparatur dauert schon drei Wochen'), deps);
+    deps.themes.conflictsBeforeSave = 100;
+
+    await expect(recordInsight(mention('Reparatur dauert Wochen'), deps)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('counts a mention on its company day (Europe/Berlin), not its UTC day', async () => {
+    const deps = depsOf();
+
+    await recordInsight(mention('Reparatur dauert Wochen', { createdAt: '2026-11-27T23:30:00.000Z' }), deps);
+
+    expect([...deps.themes.days.keys()][0]?.slice(0, 10)).toBe('2026-11-28');
+  });
+});
+
+describe('ThemeInsights', () => {
+  const week = { from: '2026-11-23', to: '2026-11-29' };
+
+  it('lists complaint themes with counts, the previous week, trend, label, process and owner', async () => {
+    const deps = depsOf();
+    for (const day of ['2026-11-17', '2026-11-24', '2026-11-25', '2026-11-26']) {
+      await recordInsight(mention('Die Reparatur in der Werkstatt dauert Wochen', { createdAt: `${day}T10:00:00.000Z` }), deps);
+    }
+    const insights = new ThemeInsights({ themes: deps.themes, processes: [{ id: 'repairs', name: 'Werkstatt', owner: { name: 'Kai Lüders' }, terms: ['Reparatur'] }] });
+
+    const [theme] = await insights.themes(week);
+
+    expect(theme).toMatchObject({ count: 3, previousCount: 1, trend: 'rising', processId: 'repairs', owner: 'Kai Lüders', departments: ['service'], support: { mentions: 3, authors: 3 } });
+    expect(theme?.label).toContain('Reparatur');
+    expect(theme?.daily).toHaveLength(7);
+  });
+
+  it('lists only themes whose mentions went to the department asked for', async () => {
+    const deps = depsOf();
+    await recordInsight(mention('Reparatur dauert Wochen', { createdAt: '2026-11-24T10:00:00.000Z' }), deps);
+    const insights = new ThemeInsights({ themes: deps.themes, processes: [] });
+
+    expect(await insights.themes(week, { department: 'sales' })).toEqual([]);
+  });
+
+  it('ranks ideas by support: many authors before many mentions of one author', async () => {
+    const deps = depsOf();
+    for (let i = 0; i < 4; i++) await recordInsight(mention('Bitte eine Gepäckträger Halterung für Kindersitze anbieten', { category: 'product_idea', sentiment: 'positive', authorId: 'same', createdAt: '2026-11-24T10:00:00.000Z' }), deps);
+    for (let i = 0; i < 3; i++) await recordInsight(mention('Ein Akku mit mehr Reichweite für das Lastenrad wäre super', { category: 'product_idea', sentiment: 'positive', createdAt: '2026-11-25T10:00:00.000Z' }), deps);
+    const insights = new ThemeInsights({ themes: deps.themes, processes: [] });
+
+    const ideas = await insights.ideas(week);
+
+    expect(ideas.map((i) => [i.support.mentions, i.support.authors])).toEqual([
+      [3, 3],
+      [4, 1],
+    ]);
+  });
+
+  it('shows the organisation and place of a project theme', async () => {
+    const deps = depsOf();
+    await recordInsight(mention('Sponsert doch den TSV Grünwald in Harburg mit Rädern', { category: 'community_project', sentiment: 'positive', createdAt: '2026-11-24T10:00:00.000Z' }), deps);
+    const insights = new ThemeInsights({ themes: deps.themes, processes: [] });
+
+    const [project] = await insights.communityProjects(week);
+
+    expect(project).toMatchObject({ kind: 'project', organisation: 'TSV Grünwald', place: 'Harburg' });
+  });
+
+  it('gives the effect of a fix: the daily rate before and after the fix date', async () => {
+    const deps = depsOf();
+    const days = ['2026-11-20', '2026-11-21', '2026-11-21', '2026-11-22', '2026-11-22', '2026-11-24'];
+    let themeId = '';
+    for (const day of days) themeId = (await recordInsight(mention('Reparatur dauert Wochen', { createdAt: `${day}T10:00:00.000Z` }), deps)).themeId as string;
+    await deps.themes.markDefect(themeId, { owner: 'Kai', fixDate: '2026-11-23', markedAt: '2026-11-23T08:00:00Z', markedBy: 'user:kai' });
+    const insights = new ThemeInsights({ themes: deps.themes, processes: [] });
+
+    const [effect] = await insights.defectEffects('2026-11-25');
+
+    expect(effect).toMatchObject({ themeId, owner: 'Kai', daysBefore: 3, daysAfter: 3, perDayBefore: 1.667, perDayAfter: 0.333, change: -0.8 });
+  });
+});
