@@ -428,14 +428,20 @@ export function buildTopology(config: CompanyConfig): Topology {
       id: 'build-report',
       name: `${prefix}-build-report`,
       entry: 'functions/build-report/handler.ts',
-      memoryMb: 512,
-      timeoutSeconds: 60,
+      // Chart rendering (vega, resvg) wants memory; a run may catch up on several periods.
+      memoryMb: 1024,
+      timeoutSeconds: 300,
       environment: {
         [COMPANY_CONFIG_ENV]: configEnv,
         TABLE_NAME: { kind: 'tableName' },
+        ...notifications.environment,
       },
-      triggers: [{ type: 'schedule', schedule: 'daily-report' }],
-      grants: [{ resource: 'table', access: 'readWrite' }],
+      triggers: [
+        { type: 'schedule', schedule: 'daily-report' },
+        ...(config.reports.weekly ? [{ type: 'schedule', schedule: 'weekly-report' } as const] : []),
+      ],
+      // Reports go to the departments' targets and the management list: the same secrets and SES.
+      grants: [{ resource: 'table', access: 'readWrite' }, ...notifications.grants],
     },
     {
       id: 'check-sla',
@@ -493,6 +499,18 @@ export function buildTopology(config: CompanyConfig): Topology {
       targetFunction: 'build-report',
       payload: { report: 'daily', scheduledTime: '<aws.scheduler.scheduled-time>' },
     },
+    ...(config.reports.weekly
+      ? [
+          {
+            id: 'weekly-report',
+            name: `${prefix}-weekly-report`,
+            expression: config.reports.weekly,
+            timezone: config.company.timezone,
+            targetFunction: 'build-report',
+            payload: { report: 'weekly', scheduledTime: '<aws.scheduler.scheduled-time>' },
+          },
+        ]
+      : []),
     {
       id: 'sla-sweep',
       name: `${prefix}-sla-sweep`,

@@ -38,6 +38,7 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyBatchDeps & { readon
   const documents = createDocumentClient(env);
   const mentions = new DynamoMentionRepository(documents, tableName);
   const cases = new DynamoCaseRepository(documents, tableName);
+  const counters = new DynamoMetricRepository(documents, tableName);
   const sla = new Map(config.departments.map((d) => [d.id, d.sla]));
   const policy = casePolicyOf(config);
   const events = new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME'));
@@ -74,7 +75,9 @@ export function dependenciesFrom(env: FunctionEnv): ClassifyBatchDeps & { readon
       cases,
       events,
       clock: systemClock,
-      metrics: new DynamoMetricRepository(documents, tableName),
+      metrics: counters,
+      tallies: counters,
+      caseMentions: cases,
       timezone: config.company.timezone,
     },
   };

@@ -316,10 +316,18 @@ export const CompanyConfigSchema = z
       .default({ brand: [], products: [], competitors: [], keyAccounts: [], lists: {} }),
     reports: z
       .strictObject({
-        daily: cron.default('cron(0 6 * * ? *)').meta({ description: 'when the daily report runs, in the company timezone' }),
-        weekly: cron.optional().meta({ description: 'when the weekly report runs (reports by a later release)' }),
+        daily: cron
+          .default('cron(0 6 * * ? *)')
+          .meta({ description: 'when the daily report runs, in the company timezone; a run reports every day since the last one reported' }),
+        weekly: cron
+          .optional()
+          .meta({ description: 'when the weekly report runs (ISO weeks Monday..Sunday, company timezone); absent: no weekly report' }),
+        management: z
+          .array(NotificationTargetSchema)
+          .default([])
+          .meta({ description: 'who receives the management report (every department); each department\'s report goes to its own notify targets' }),
       })
-      .default({ daily: 'cron(0 6 * * ? *)' }),
+      .default({ daily: 'cron(0 6 * * ? *)', management: [] }),
     cases: z
       .strictObject({
         reopenWindow: duration
