@@ -48,6 +48,11 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** A department's display name in the report, else its id. */
+function nameOf(r: Report, id: string): string {
+  return r.departments.find((d) => d.id === id)?.name ?? id;
+}
+
 function previousOf(r: Report, id: string): PreviousDepartmentFigures | undefined {
   return r.previous.departments.find((d) => d.id === id);
 }
@@ -86,7 +91,7 @@ export function reportText(r: Report): string {
     const rows = counts(now, before);
     if (rows.length > 0) out.push(table([title, 'mentions', 'previous'], rows), '');
   }
-  if (r.backlog.length > 0) out.push(table(['open cases', ...BACKLOG_AGES, 'total'], r.backlog.map((b) => [b.department, ...BACKLOG_AGES.map((a) => String(b.byAge[a])), String(b.total)])), '');
+  if (r.backlog.length > 0) out.push(table(['open cases', ...BACKLOG_AGES, 'total'], r.backlog.map((b) => [nameOf(r, b.department), ...BACKLOG_AGES.map((a) => String(b.byAge[a])), String(b.total)])), '');
   if (r.themes.length > 0) out.push(table(['theme', 'count', 'previous', 'trend', 'owner'], r.themes.map((t) => [t.label, String(t.count), String(t.previousCount), t.trend, t.owner ?? '-'])), '');
   if (r.defects.length > 0) {
     out.push(table(['known defect', 'owner', 'fixed', 'per day before', 'after', 'change'], r.defects.map((d) => [d.label, d.owner, d.fixDate, d.perDayBefore.toFixed(1), d.perDayAfter.toFixed(1), `${Math.round(d.change * 100)} %`])), '');
@@ -147,7 +152,7 @@ export function reportHtml(r: Report, charts: readonly ChartImage[]): string {
     htmlTable(['sentiment', 'mentions', 'previous'], counts(r.bySentiment, r.previous.bySentiment)),
   ];
   if (r.backlog.length > 0) {
-    parts.push(h2('Open backlog by age'), chart('backlog-by-age'), htmlTable(['department', ...BACKLOG_AGES, 'total'], r.backlog.map((b) => [b.department, ...BACKLOG_AGES.map((a) => String(b.byAge[a])), String(b.total)])));
+    parts.push(h2('Open backlog by age'), chart('backlog-by-age'), htmlTable(['department', ...BACKLOG_AGES, 'total'], r.backlog.map((b) => [nameOf(r, b.department), ...BACKLOG_AGES.map((a) => String(b.byAge[a])), String(b.total)])));
   }
   const unavailable = new Set(r.unavailable);
   const section = (key: InsightSection, title: string, body: () => string, empty: string) => {
