@@ -173,6 +173,18 @@ export interface FunctionSpec {
    * failed invocation and the dead-letter queue that receives its record afterwards.
    */
   readonly asyncInvoke?: { readonly onFailure: string; readonly retry: RetrySpec };
+  /**
+   * Packages with a native binary that esbuild cannot bundle (a `.node` file): left out of
+   * the bundle and installed beside it, with the binary package for Lambda's linux arm64.
+   * Locally the functions run from source, where npm installed the machine's own binary.
+   */
+  readonly nativeModules?: readonly NativeModule[];
+}
+
+export interface NativeModule {
+  readonly module: string;
+  /** The package that holds the binary for Lambda (Node.js on linux arm64, glibc). */
+  readonly lambdaBinary: string;
 }
 
 export interface ScheduleSpec {
@@ -442,6 +454,8 @@ export function buildTopology(config: CompanyConfig): Topology {
       ],
       // Reports go to the departments' targets and the management list: the same secrets and SES.
       grants: [{ resource: 'table', access: 'readWrite' }, ...notifications.grants],
+      // Charts: resvg-js renders SVG to PNG with a prebuilt Rust binary; only this function bundles vega and resvg.
+      nativeModules: [{ module: '@resvg/resvg-js', lambdaBinary: '@resvg/resvg-js-linux-arm64-gnu' }],
     },
     {
       id: 'check-sla',
