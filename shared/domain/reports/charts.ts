@@ -26,7 +26,7 @@ const base = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
   width: WIDTH,
   background: 'white',
-  config: { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11 }, legend: { labelFontSize: 11, titleFontSize: 11 } },
+  config: { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: 220 }, legend: { labelFontSize: 11, titleFontSize: 11 } },
 };
 
 const label = (category: string) => category.replace(/_/g, ' ');
@@ -57,7 +57,7 @@ export function chartsOf(report: Report): ReportChart[] {
           y: { field: 'category', type: 'nominal', title: null, sort: categories.map(label) },
           yOffset: { field: 'period', sort: values.slice(0, 2).map((v) => v.period) },
           x: { field: 'mentions', type: 'quantitative', title: 'mentions' },
-          color: { field: 'period', type: 'nominal', title: null, scale: { range: ['#1f6feb', '#b6c7e3'] }, legend: { orient: 'bottom' } },
+          color: { field: 'period', type: 'nominal', title: null, scale: { domain: values.slice(0, 2).map((v) => v.period), range: ['#1f6feb', '#b6c7e3'] }, legend: { orient: 'bottom' } },
         },
       },
     });
