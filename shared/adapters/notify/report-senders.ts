@@ -11,6 +11,9 @@ import type { PostJsonOptions } from './http-retry.ts';
 import { slackEscape } from './slack.ts';
 import type { WebhookUrls } from './webhook-urls.ts';
 
+/** The log message of a report written to the outbox; the local runtime prints it with the HTML file's path. */
+export const REPORT_WRITTEN = 'Report written to outbox';
+
 type EmailTarget = Extract<NotificationTarget, { type: 'email' }>;
 type SlackTarget = Extract<NotificationTarget, { type: 'slack' }>;
 type TeamsTarget = Extract<NotificationTarget, { type: 'teams' }>;
@@ -147,6 +150,6 @@ export class OutboxReportSender implements ReportSender {
     const line = { writtenAt: (this.options.now ?? (() => new Date()))().toISOString(), target, key: message.key, title: message.title, summary: message.summary, file };
     await appendFile(path.join(this.options.dir, 'reports.jsonl'), `${JSON.stringify(line)}\n`, 'utf8');
     if (this.options.log) this.options.log(`report ${message.key} via ${target.type}: ${message.title} (${file})`);
-    else logger.info('Report written to outbox', { key: message.key, target: target.type, file });
+    else logger.info(REPORT_WRITTEN, { key: message.key, target: target.type, title: message.title, file });
   }
 }
