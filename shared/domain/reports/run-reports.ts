@@ -113,7 +113,7 @@ export async function deliverPeriod(period: ReportPeriod, deps: RunReportsDeps):
   const reports = await buildReports(period, deps);
   const now = deps.clock.now();
   const expiresAt = expiresAtEpochSeconds(now, deps.retentionDays);
-  for (const report of reports) await deps.store.putReport(report, expiresAt);
+  for (const report of reports) await deps.store.putReport(withoutQuotes(report), expiresAt);
   if (period.kind === 'daily' && deps.dailySummaries) {
     const management = reports.find((r) => r.audience === 'management');
     for (const d of management?.departments ?? []) {
@@ -176,4 +176,14 @@ export async function messageOf(key: string, report: Report, renderer: ChartRend
     html: reportHtml(report, charts.map((c) => ({ id: c.id, title: c.title, alt: c.alt, src: `cid:${c.id}` }))),
     charts,
   };
+}
+
+/**
+ * The report as the table keeps it: without the example mentions quoted in themes, ideas
+ * and projects, so a stored report holds no one's words and erasing an author needs to
+ * touch no report (the sent e-mail quotes them, like a notification does).
+ */
+export function withoutQuotes(report: Report): Report {
+  const strip = <T extends { example?: string }>(rows: readonly T[]): T[] => rows.map(({ example: _example, ...rest }) => rest as T);
+  return { ...report, themes: strip(report.themes), ideas: strip(report.ideas), communityProjects: strip(report.communityProjects) };
 }

@@ -5,7 +5,7 @@ import type { ChartRenderer } from '../../../../shared/domain/reports/charts.ts'
 import { ReportDeliveryError, runScheduledReports, type RunReportsDeps } from '../../../../shared/domain/reports/run-reports.ts';
 import { mentionRoutedFactory } from '../../../factories/mention.ts';
 import { fixedClock, InMemoryCases, InMemoryMetrics, InMemoryNotificationLog, InMemoryReports } from '../../../fakes/in-memory.ts';
-import { InMemoryReportStore, InMemoryTallies, RecordingReportSender } from '../../../fakes/reports.ts';
+import { FakeThemeInsights, InMemoryReportStore, InMemoryTallies, RecordingReportSender, themeFactory } from '../../../fakes/reports.ts';
 
 const TZ = 'Europe/Berlin';
 const SERVICE_SLACK: NotificationTarget = { type: 'slack', channel: '#service' };
@@ -111,6 +111,19 @@ describe('runScheduledReports', () => {
     expect(board.charts.map((c) => c.id)).toEqual(['volume-by-category', 'mentions-per-day']);
     expect(board.html).toContain('src="cid:volume-by-category"');
     expect(board.summary[0]).toBe('1 (new) mentions.');
+  });
+
+  it('stores reports without the mentions they quote, so erasing an author touches no report', async () => {
+    // Arrange: a theme with an example mention
+    const { deps, store, sender } = setup();
+    const insights = new FakeThemeInsights({ themes: [themeFactory({ days: { '2026-11-29': 2 }, departments: ['service'] })] });
+
+    // Act
+    await runScheduledReports('daily', '2026-11-30', { ...deps, insights });
+
+    // Assess
+    expect((await store.getReport('daily', '2026-11-29', 'management'))?.themes).toEqual([expect.not.objectContaining({ example: expect.anything() })]);
+    expect(sender.sent[0]?.message.report.themes[0]?.example).toBe('Seit drei Wochen in der Reparatur!');
   });
 
   it('keeps the per-department daily summaries that report --day printed before, primary mentions only', async () => {
