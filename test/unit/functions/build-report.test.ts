@@ -1,14 +1,20 @@
 import { GetCommand, PutCommand, QueryCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/build-report/handler.ts';
 import { demoConfig } from '../../factories/config.ts';
 import { contextFactory } from '../../factories/lambda.ts';
 
 const documents = mockClient(DynamoDBDocumentClient);
-const env = { COMPANY_CONFIG: JSON.stringify(demoConfig()), TABLE_NAME: 'bc-demo-data', AWS_REGION: 'eu-central-1', NOTIFY_OUTBOX_DIR: '/tmp/bc-build-report-unit' };
+const outbox = mkdtempSync(path.join(os.tmpdir(), 'bc-build-report-'));
+const env = { COMPANY_CONFIG: JSON.stringify(demoConfig()), TABLE_NAME: 'bc-demo-data', AWS_REGION: 'eu-central-1', NOTIFY_OUTBOX_DIR: outbox };
 
 describe('build-report handler', () => {
+  afterAll(() => rmSync(outbox, { recursive: true, force: true }));
+
   beforeEach(() => {
     documents.reset();
     documents.on(PutCommand).resolves({});
