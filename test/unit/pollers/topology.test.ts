@@ -13,7 +13,7 @@ describe('poller topology', () => {
 
     // Assess
     expect(topology.functions.filter((f) => f.id.startsWith('poll-'))).toEqual([]);
-    expect(topology.schedules.map((s) => s.id)).toEqual(['daily-report', 'sla-sweep']);
+    expect(topology.schedules.map((s) => s.id)).toEqual(['daily-report', 'weekly-report', 'sla-sweep']);
   });
 
   it('adds a function, a 5-minute schedule in the company timezone and a secret per enabled poller', () => {
