@@ -14,6 +14,7 @@ import { eraseCommand } from './commands/erase.ts';
 import { initCommand } from './commands/init.ts';
 import { modelCommand, trainCommand } from './commands/models.ts';
 import { redriveCommand } from './commands/redrive.ts';
+import { reportCommand } from './commands/report.ts';
 import { sendCommand, sendHint } from './commands/send.ts';
 import { ideasCommand, projectsCommand, themeCommand, themesCommand } from './commands/themes.ts';
 import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, withLocalTable, type Command } from './commands/shared.ts';
@@ -39,26 +40,7 @@ Options:
     run: startCommand,
   },
   send: sendCommand,
-  report: {
-    summary: 'print the stored daily report of a day',
-    usage: `Usage: backchannel report --day YYYY-MM-DD [--company <id>] [--build]
-       backchannel report --day YYYY-MM-DD --table <name> [--region <region>]
-
-Prints the daily summary per department stored for the day. Locally it reads the table of
-.backchannel/<company>/ (through the running runtime, or by opening the data directory).
-With --table it reads a deployed stack's table with your AWS credentials.
-The schedule builds each day's report the next morning; --build builds it now (locally),
-with the same build-report code, from the counters stored so far.
-
-Options:
-  --day <day>      the calendar day, YYYY-MM-DD (required)
-  --company <id>   company of the local runtime (default: ${DEFAULT_COMPANY})
-  --build          build the local report of the day first
-  --table <name>   a deployed table, e.g. bc-acme-data
-  --region <r>     its region (default: AWS_REGION)
-  -h, --help       show this help`,
-    run: reportCommand,
-  },
+  report: reportCommand,
   validate: {
     summary: 'check a company config file',
     usage: `Usage: backchannel validate <file>...
@@ -243,56 +225,6 @@ async function startCommand(args: string[]): Promise<number> {
     };
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
-  });
-}
-
-async function reportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    args,
-    { day: { type: 'string' }, company: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, build: { type: 'boolean' } },
-    'report',
-  );
-  if (wantsHelp(values, 'report')) return 0;
-  noPositionals(positionals, 'report');
-  const { isDay } = await import('../shared/domain/time.ts');
-  if (!values.day || !isDay(values.day)) throw new UsageError('--day YYYY-MM-DD is required (a real calendar day)', 'report');
-  if (values.region && !values.table) throw new UsageError('--region goes with --table', 'report');
-  if (values.build && values.table) throw new UsageError('--build works on the local runtime only; a deployed stack builds its reports on its schedule', 'report');
-  const day = values.day;
-
-  const { createDocumentClient } = await import('../shared/adapters/aws-clients.ts');
-  const { DynamoReportRepository } = await import('../shared/adapters/dynamodb/index.ts');
-  const { formatDailyReports } = await import('../infra/local/demo.ts');
-  const print = (tableName: string, reports: Awaited<ReturnType<InstanceType<typeof DynamoReportRepository>['dailyReports']>>) => {
-    if (reports.length === 0) {
-      process.stdout.write(`No daily report stored for ${day} in ${tableName}.\n`);
-    } else {
-      process.stdout.write(`Daily report for ${day} (${tableName})\n${formatDailyReports(reports)}\n`);
-    }
-  };
-
-  if (values.table) {
-    const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-    if (!region) throw new UsageError('--region is required (or set AWS_REGION)', 'report');
-    // The SDK's default credential chain: your profile, environment or SSO session.
-    const reports = await new DynamoReportRepository(createDocumentClient({ AWS_REGION: region }), values.table).dailyReports(day);
-    print(values.table, reports);
-    return 0;
-  }
-
-  const company = values.company ?? DEFAULT_COMPANY;
-  const config = await loadConfig(company);
-  /** Builds the day's report with the build-report function's own code, then prints it. */
-  const buildAndPrint = async (env: Record<string, string | undefined>, tableName: string) => {
-    if (values.build) {
-      const { buildReport, dependenciesFrom } = await import('../functions/build-report/handler.ts');
-      await buildReport({ report: 'daily', day }, dependenciesFrom({ ...env, TABLE_NAME: tableName, COMPANY_CONFIG: JSON.stringify(config) }));
-    }
-    print(tableName, await new DynamoReportRepository(createDocumentClient(env), tableName).dailyReports(day));
-  };
-  return withLocalTable(config, async (env, tableName) => {
-    await buildAndPrint(env, tableName);
-    return 0;
   });
 }
 

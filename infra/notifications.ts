@@ -28,18 +28,18 @@ export function notificationSecretId(secretName: string): string {
 export function notificationTopology(config: CompanyConfig): NotificationTopology {
   const secrets = new Map<string, SecretSpec>();
   let email = false;
-  for (const department of config.departments) {
-    for (const target of department.notify ?? []) {
-      if (target.type === 'email') {
-        email = true;
-        continue;
-      }
-      const name = notificationSecretName(config.company.id, target);
-      // A secret shared by a Slack and a Teams target keeps the first description.
-      if (secrets.has(name)) continue;
-      const platform = target.type === 'slack' ? 'notify-slack' : 'notify-teams';
-      secrets.set(name, { id: notificationSecretId(name), name, platform, description: CHAT_SECRET_DESCRIPTIONS[platform] });
+  // Departments are told of cases and get their reports there; management reports go to reports.management.
+  const targets = [...config.departments.flatMap((d) => d.notify ?? []), ...(config.reports.management ?? [])];
+  for (const target of targets) {
+    if (target.type === 'email') {
+      email = true;
+      continue;
     }
+    const name = notificationSecretName(config.company.id, target);
+    // A secret shared by a Slack and a Teams target keeps the first description.
+    if (secrets.has(name)) continue;
+    const platform = target.type === 'slack' ? 'notify-slack' : 'notify-teams';
+    secrets.set(name, { id: notificationSecretId(name), name, platform, description: CHAT_SECRET_DESCRIPTIONS[platform] });
   }
   const specs = [...secrets.values()];
   const from = config.notifications?.from;

@@ -200,6 +200,18 @@ export interface FunctionSpec {
    * failed invocation and the dead-letter queue that receives its record afterwards.
    */
   readonly asyncInvoke?: { readonly onFailure: string; readonly retry: RetrySpec };
+  /**
+   * Packages with a native binary that esbuild cannot bundle (a `.node` file): left out of
+   * the bundle and installed beside it, with the binary package for Lambda's linux arm64.
+   * Locally the functions run from source, where npm installed the machine's own binary.
+   */
+  readonly nativeModules?: readonly NativeModule[];
+}
+
+export interface NativeModule {
+  readonly module: string;
+  /** The package that holds the binary for Lambda (Node.js on linux arm64, glibc). */
+  readonly lambdaBinary: string;
 }
 
 export interface ScheduleSpec {
@@ -509,14 +521,22 @@ export function buildTopology(config: CompanyConfig): Topology {
       id: 'build-report',
       name: `${prefix}-build-report`,
       entry: 'functions/build-report/handler.ts',
-      memoryMb: 512,
-      timeoutSeconds: 60,
+      // Chart rendering (vega, resvg) wants memory; a run may catch up on several periods.
+      memoryMb: 1024,
+      timeoutSeconds: 300,
       environment: {
         [COMPANY_CONFIG_ENV]: configEnv,
         TABLE_NAME: { kind: 'tableName' },
+        ...notifications.environment,
       },
-      triggers: [{ type: 'schedule', schedule: 'daily-report' }],
-      grants: [{ resource: 'table', access: 'readWrite' }],
+      triggers: [
+        { type: 'schedule', schedule: 'daily-report' },
+        ...(config.reports.weekly ? [{ type: 'schedule', schedule: 'weekly-report' } as const] : []),
+      ],
+      // Reports go to the departments' targets and the management list: the same secrets and SES.
+      grants: [{ resource: 'table', access: 'readWrite' }, ...notifications.grants],
+      // Charts: resvg-js renders SVG to PNG with a prebuilt Rust binary; only this function bundles vega and resvg.
+      nativeModules: [{ module: '@resvg/resvg-js', lambdaBinary: '@resvg/resvg-js-linux-arm64-gnu' }],
     },
     {
       id: 'detect-spikes',
@@ -622,6 +642,18 @@ export function buildTopology(config: CompanyConfig): Topology {
       targetFunction: 'build-report',
       payload: { report: 'daily', scheduledTime: '<aws.scheduler.scheduled-time>' },
     },
+    ...(config.reports.weekly
+      ? [
+          {
+            id: 'weekly-report',
+            name: `${prefix}-weekly-report`,
+            expression: config.reports.weekly,
+            timezone: config.company.timezone,
+            targetFunction: 'build-report',
+            payload: { report: 'weekly', scheduledTime: '<aws.scheduler.scheduled-time>' },
+          },
+        ]
+      : []),
     {
       id: 'sla-sweep',
       name: `${prefix}-sla-sweep`,

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { z } from 'zod';
 import { COMPANY_CONFIG_ENV } from '../../infra/topology.ts';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoCorrectionRepository, DynamoMentionRepository, DynamoThemeRepository, dynamoErasurePorts } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCaseRepository, DynamoCorrectionRepository, DynamoMentionRepository, DynamoMetricRepository, DynamoThemeRepository, dynamoErasurePorts } from '../../shared/adapters/dynamodb/index.ts';
 import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
@@ -53,13 +53,20 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
   const policy = casePolicyOf(config);
   const documents = createDocumentClient(env);
   const outbox = createOutboxEraser(env);
+  const cases = new DynamoCaseRepository(documents, tableName);
+  const counters = new DynamoMetricRepository(documents, tableName);
   return {
     companyId: config.company.id,
     retentionDays: config.retention.days,
     config,
-    cases: new DynamoCaseRepository(documents, tableName),
+    cases,
     events: new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME')),
     clock: systemClock,
+    // Responses, resolutions, reopenings and reroutes made here count in the reports.
+    metrics: counters,
+    tallies: counters,
+    caseMentions: cases,
+    timezone: config.company.timezone,
     dueAt: policy.dueAt,
     businessMinutes: policy.businessMinutes,
     corrections: new DynamoCorrectionRepository(documents, tableName),

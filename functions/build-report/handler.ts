@@ -4,67 +4,126 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoMetricRepository, DynamoReportRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { VegaChartRenderer } from '../../shared/adapters/charts/vega-chart-renderer.ts';
+import { createDocumentClient, createSecretsClient, createSesClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCaseRepository, DynamoMetricRepository, DynamoNotificationLog, DynamoReportRepository, keys } from '../../shared/adapters/dynamodb/index.ts';
+import { NOTIFY_FROM_EMAIL_ENV, NOTIFY_OUTBOX_DIR_ENV, WebhookUrls } from '../../shared/adapters/notify/index.ts';
+import { CompositeReportSender, OutboxReportSender, SesReportSender, SlackReportSender, TeamsReportSender } from '../../shared/adapters/notify/report-senders.ts';
+import { SecretsManagerWebhookSecrets } from '../../shared/adapters/secrets-store.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { buildDailyReport, type BuildDailyReportDeps } from '../../shared/domain/build-daily-report.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
-import type { DailyReport } from '../../shared/domain/ports.ts';
+import type { SpikeSource, ThemeInsightSource } from '../../shared/domain/insights.ts';
+import { MANAGEMENT } from '../../shared/domain/reports/build-reports.ts';
+import { isIsoWeek, periodOf, type ReportKind } from '../../shared/domain/reports/period.ts';
+import { deliverPeriod, runScheduledReports, type PeriodOutcome, type ReportSender, type RunReportsDeps } from '../../shared/domain/reports/run-reports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
-import { dayIn, isDay, previousDay } from '../../shared/domain/time.ts';
+import { dayIn, isDay } from '../../shared/domain/time.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 
 /**
- * The schedule's input. `scheduledTime` is the Scheduler's `<aws.scheduler.scheduled-time>`;
- * `day` may be given instead to rebuild one day by hand.
+ * The schedule's input. `scheduledTime` is the Scheduler's `<aws.scheduler.scheduled-time>`:
+ * the run reports every period since the last one reported. `day` or `week` rebuilds (and
+ * sends what was not sent) one period by hand.
  */
 export const BuildReportInputSchema = z.union([
-  z.strictObject({ report: z.literal('daily'), scheduledTime: z.iso.datetime({ offset: true }) }),
+  z.strictObject({ report: z.enum(['daily', 'weekly']), scheduledTime: z.iso.datetime({ offset: true }) }),
   z.strictObject({ report: z.literal('daily'), day: z.string().refine(isDay, 'use a calendar day YYYY-MM-DD') }),
+  z.strictObject({ report: z.literal('weekly'), week: z.string().refine(isIsoWeek, 'use an ISO week YYYY-Www') }),
 ]);
 export type BuildReportInput = z.infer<typeof BuildReportInputSchema>;
 
-export interface BuildReportDeps extends BuildDailyReportDeps {
-  readonly timezone: string;
+export interface BuildReportResult {
+  readonly report: ReportKind;
+  /** The last period reported (daily runs: its day). */
+  readonly day?: string;
+  readonly periods: readonly PeriodOutcome[];
 }
 
-export function dependenciesFrom(env: FunctionEnv): BuildReportDeps {
+export type BuildReportDeps = RunReportsDeps;
+
+/**
+ * Optional insight sources, filled where they exist (the theme and spike parts of the
+ * insight layer). Without them the reports show those sections as not available.
+ */
+export interface InsightSources {
+  readonly insights?: ThemeInsightSource;
+  readonly spikes?: SpikeSource;
+}
+
+/** Where reports go: the local outbox under `npm start`, else SES, Slack and Teams. */
+export function createReportSender(env: FunctionEnv, config: CompanyConfig): ReportSender {
+  const outboxDir = env[NOTIFY_OUTBOX_DIR_ENV];
+  if (outboxDir) return new OutboxReportSender({ dir: outboxDir });
+  const urls = new WebhookUrls(
+    new SecretsManagerWebhookSecrets({ client: createSecretsClient(env), secretNameOf: (name) => name, allowPlainText: true }),
+    config.company.id,
+  );
+  return new CompositeReportSender({
+    slack: new SlackReportSender(urls),
+    teams: new TeamsReportSender(urls),
+    email: new SesReportSender({ client: createSesClient(env), from: env[NOTIFY_FROM_EMAIL_ENV] ?? config.notifications?.from }),
+  });
+}
+
+export function dependenciesFrom(env: FunctionEnv, sources: InsightSources = {}): BuildReportDeps {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
   const tableName = requireEnv(env, 'TABLE_NAME');
   const documents = createDocumentClient(env);
+  const counters = new DynamoMetricRepository(documents, tableName);
+  const reports = new DynamoReportRepository(documents, tableName);
+  const departments = new Map(config.departments.map((d) => [d.id, d]));
   return {
-    timezone: config.company.timezone,
-    departments: config.departments.map((d) => d.id),
+    company: { id: config.company.id, name: config.company.name, timezone: config.company.timezone },
+    departments: config.departments.map((d) => ({ id: d.id, name: d.name, categories: d.categories })),
+    tallies: counters,
+    histograms: counters,
+    cases: new DynamoCaseRepository(documents, tableName),
+    // MERGE: the theme and spike parts pass their sources here (ThemeInsightSource, SpikeSource).
+    ...(sources.insights ? { insights: sources.insights } : {}),
+    ...(sources.spikes ? { spikes: sources.spikes } : {}),
+    store: reports,
+    dailySummaries: reports,
+    sent: new DynamoNotificationLog(documents, tableName, keys.reportSent),
+    sender: createReportSender(env, config),
+    charts: new VegaChartRenderer(),
+    targetsOf: (audience) => (audience === MANAGEMENT ? (config.reports.management ?? []) : (departments.get(audience)?.notify ?? [])),
     retentionDays: config.retention.days,
-    metrics: new DynamoMetricRepository(documents, tableName),
-    reports: new DynamoReportRepository(documents, tableName),
     clock: systemClock,
   };
 }
 
-/** The day a run reports on: the company's previous day at the scheduled time, or the given day. */
-export function reportDay(input: BuildReportInput, timezone: string): string {
-  if ('day' in input) return input.day;
-  return previousDay(dayIn(new Date(input.scheduledTime), timezone));
-}
-
-export async function buildReport(event: unknown, deps: BuildReportDeps): Promise<{ day: string; reports: DailyReport[] }> {
+/**
+ * A run: from the schedule, every period since the last one reported (company timezone);
+ * by hand, the one period given. Builds, stores and sends each report once.
+ *
+ * @throws ValidationError on an input that is not a report request (a deployment error: the
+ *   schedule's retries and DLQ see it); ReportDeliveryError when a delivery failed (the retry sends what is missing)
+ */
+export async function buildReport(event: unknown, deps: BuildReportDeps): Promise<BuildReportResult> {
   const parsed = BuildReportInputSchema.safeParse(event);
   if (!parsed.success) {
-    // A bad schedule input is a deployment error: fail loudly so the schedule's retries and DLQ see it.
-    throw new ValidationError('build-report input is not a daily report request', parsed.error.issues.map((i) => i.message));
+    throw new ValidationError('build-report input is not a report request', parsed.error.issues.map((i) => i.message));
   }
-  const day = reportDay(parsed.data, deps.timezone);
-  const reports = await buildDailyReport(day, deps);
-  logger.info('Daily report built', { day, departments: reports.length, total: reports.reduce((a, r) => a + r.total, 0) });
-  metrics.addMetric('ReportsBuilt', MetricUnit.Count, reports.length);
-  return { day, reports };
+  const input = parsed.data;
+  let periods: PeriodOutcome[];
+  if ('scheduledTime' in input) {
+    periods = await runScheduledReports(input.report, dayIn(new Date(input.scheduledTime), deps.company.timezone), deps);
+  } else {
+    periods = [await deliverPeriod('day' in input ? periodOf('daily', input.day) : periodOf('weekly', input.week), deps)];
+  }
+  const sent = periods.reduce((a, p) => a + p.sent.length, 0);
+  logger.info('Reports built', { report: input.report, periods: periods.map((p) => p.period), sent, skipped: periods.reduce((a, p) => a + p.skipped.length, 0) });
+  metrics.addMetric('ReportsBuilt', MetricUnit.Count, periods.reduce((a, p) => a + p.reports, 0));
+  metrics.addMetric('ReportsSent', MetricUnit.Count, sent);
+  const last = periods[periods.length - 1]?.period;
+  return { report: input.report, ...(input.report === 'daily' && last ? { day: last } : {}), periods };
 }
 
 export function createHandler(env: FunctionEnv) {
   let deps: BuildReportDeps | undefined;
-  return middy<unknown, { day: string; reports: DailyReport[] }>()
+  return middy<unknown, BuildReportResult>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))

@@ -43,6 +43,7 @@ export function dependenciesFrom(env: FunctionEnv, promoted?: PromotedModels): C
   const documents = createDocumentClient(env);
   const mentions = new DynamoMentionRepository(documents, tableName);
   const cases = new DynamoCaseRepository(documents, tableName);
+  const counters = new DynamoMetricRepository(documents, tableName);
   const sla = new Map(config.departments.map((d) => [d.id, d.sla]));
   const policy = casePolicyOf(config);
   const events = new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME'));
@@ -81,7 +82,9 @@ export function dependenciesFrom(env: FunctionEnv, promoted?: PromotedModels): C
       cases,
       events,
       clock: systemClock,
-      metrics: new DynamoMetricRepository(documents, tableName),
+      metrics: counters,
+      tallies: counters,
+      caseMentions: cases,
       timezone: config.company.timezone,
     },
   };

@@ -45,6 +45,8 @@ export function dependenciesFrom(env: FunctionEnv): HandleDepartmentDeps {
     events: new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME')),
     clock: systemClock,
     metrics,
+    tallies: metrics,
+    caseMentions: cases,
     timezone: config.company.timezone,
   };
   const queues = new Map(config.departments.map((d) => [`bc-${config.company.id}-${departmentQueueId(d.id)}`, d.id]));
@@ -53,6 +55,7 @@ export function dependenciesFrom(env: FunctionEnv): HandleDepartmentDeps {
     retentionDays: config.retention.days,
     cases,
     metrics,
+    tallies: metrics,
     clock: systemClock,
     change,
     assignment: policy.assignment,

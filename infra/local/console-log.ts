@@ -1,4 +1,5 @@
 import { NOTIFICATION_WRITTEN } from '../../shared/adapters/notify/outbox.ts';
+import { REPORT_WRITTEN } from '../../shared/adapters/notify/report-senders.ts';
 import { memberId } from '../../shared/domain/assignment.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { EventEnvelope } from './event-bus.ts';
@@ -53,7 +54,7 @@ export function parseLogRecord(json: string): LogRecord | undefined {
 
 /**
  * The console line of a function's record, or undefined when it has none: a notification
- * becomes `notify <department> via <target>: <title>`; a warning or an error becomes
+ * becomes `notify <department> via <target>: <title>`, a report `report <key> via <target>: <html file>`; a warning or an error becomes
  * `<function> WARN <message> (key=value, ...)`; informational records stay in the JSON log
  * (the webhook's and case's lines say what they say).
  */
@@ -62,6 +63,7 @@ export function shortLineOf(record: LogRecord): string | undefined {
     const url = typeof record.caseUrl === 'string' ? ` ${record.caseUrl}` : '';
     return `notify ${String(record.department)} via ${String(record.target)}: ${String(record.title)}${url} (outbox ${String(record.file)})`;
   }
+  if (record.message === REPORT_WRITTEN) return `report ${String(record.key)} via ${String(record.target)}: ${String(record.file)}`;
   // A refused request is told on its HTTP line (httpNoteOf).
   if (record.message === REQUEST_REJECTED) return undefined;
   if (!['WARN', 'ERROR', 'CRITICAL'].includes(record.level)) return undefined;

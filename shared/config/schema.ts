@@ -338,10 +338,18 @@ export const CompanyConfigSchema = z
       .meta({ description: 'the company\'s internal processes, each with its owner: a complaint theme that points to one shows the process and its owner (themes, reports)' }),
     reports: z
       .strictObject({
-        daily: cron.default('cron(0 6 * * ? *)').meta({ description: 'when the daily report runs, in the company timezone' }),
-        weekly: cron.optional().meta({ description: 'when the weekly report runs (reports by a later release)' }),
+        daily: cron
+          .default('cron(0 6 * * ? *)')
+          .meta({ description: 'when the daily report runs, in the company timezone; a run reports every day since the last one reported' }),
+        weekly: cron
+          .optional()
+          .meta({ description: 'when the weekly report runs (ISO weeks Monday..Sunday, company timezone); absent: no weekly report' }),
+        management: z
+          .array(NotificationTargetSchema)
+          .default([])
+          .meta({ description: 'who receives the management report (every department); each department\'s report goes to its own notify targets' }),
       })
-      .default({ daily: 'cron(0 6 * * ? *)' }),
+      .default({ daily: 'cron(0 6 * * ? *)', management: [] }),
     cases: z
       .strictObject({
         reopenWindow: duration

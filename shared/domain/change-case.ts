@@ -3,6 +3,7 @@ import { applyCaseCommand, appliedTransition, type CaseCommand, type TransitionC
 import { NotFoundError, StaleCaseError } from './errors.ts';
 import type { CaseEvent } from './events.ts';
 import type { CaseEventPublisher, CaseRepository, Clock, MetricRepository } from './ports.ts';
+import { routedMentionFields, TALLY, type ReportTallies } from './reports/tallies.ts';
 import { dayIn, expiresAtEpochSeconds } from './time.ts';
 
 export interface ChangeCaseDeps {
@@ -19,6 +20,13 @@ export interface ChangeCaseDeps {
    */
   readonly metrics?: Pick<MetricRepository, 'observe'>;
   readonly timezone?: string;
+  /**
+   * The reports' tallies: first responses (SLA met, in public), resolutions, reopenings, and
+   * reroutes (a case's primary mentions move to the department it ends in; that needs
+   * `caseMentions`). Like the histograms, only the write that made the change adds to them.
+   */
+  readonly tallies?: Pick<ReportTallies, 'tally'>;
+  readonly caseMentions?: Pick<CaseRepository, 'mentionsOf'>;
 }
 
 export interface ChangeCaseOutcome {
@@ -70,6 +78,7 @@ export async function changeCase(caseId: string, command: CommandFor, ctx: Omit<
       throw error;
     }
     await observeDurations(current, transition.case, deps);
+    await tallyChange(current, transition.case, transition.entry, deps);
     await deps.events.publishCaseEvents([caseEventOf(deps.companyId, transition.case, transition.entry)]);
     return { case: transition.case, entry: transition.entry, applied: true };
   }
@@ -81,8 +90,36 @@ async function observeDurations(before: Case, after: Case, deps: ChangeCaseDeps)
   if (after.responseMinutes !== undefined && after.firstResponseAt !== before.firstResponseAt && after.firstResponseAt) {
     await deps.metrics.observe(dayIn(new Date(after.firstResponseAt), deps.timezone), after.department, 'response', after.responseMinutes);
   }
+  if (after.responseBusinessMinutes !== undefined && after.firstResponseAt !== before.firstResponseAt && after.firstResponseAt) {
+    await deps.metrics.observe(dayIn(new Date(after.firstResponseAt), deps.timezone), after.department, 'response-business', after.responseBusinessMinutes);
+  }
   if (after.resolutionMinutes !== undefined && after.resolvedAt !== before.resolvedAt && after.resolvedAt) {
     await deps.metrics.observe(dayIn(new Date(after.resolvedAt), deps.timezone), after.department, 'resolution', after.resolutionMinutes);
+  }
+}
+
+/** What a change adds to the reports' tallies: one write per response, resolution or reopening; two per primary mention of a rerouted case. */
+async function tallyChange(before: Case, after: Case, entry: CaseHistoryEntry, deps: ChangeCaseDeps): Promise<void> {
+  const tallies = deps.tallies;
+  const timezone = deps.timezone;
+  if (!tallies || !timezone) return;
+  const dayOf = (iso: string) => dayIn(new Date(iso), timezone);
+  if (after.firstResponseAt && after.firstResponseAt !== before.firstResponseAt) {
+    await tallies.tally(dayOf(after.firstResponseAt), after.department, {
+      [TALLY.responded]: 1,
+      [after.firstResponseAt <= before.dueAt ? TALLY.slaMet : TALLY.slaMissed]: 1,
+      ...(entry.detail?.via === 'platform' ? { [TALLY.answeredPublicly]: 1 } : {}),
+    });
+  }
+  if (after.resolvedAt && after.resolvedAt !== before.resolvedAt) await tallies.tally(dayOf(after.resolvedAt), after.department, { [TALLY.resolved]: 1 });
+  if (entry.action === 'reopen') await tallies.tally(dayOf(entry.at), after.department, { [TALLY.reopened]: 1 });
+  if (before.department !== after.department && deps.caseMentions) {
+    // The case ends elsewhere: its primary mentions count there, on the days they were written.
+    const moved = (await deps.caseMentions.mentionsOf(after.id)).filter((m) => m.role === 'primary' && m.department === before.department);
+    for (const m of moved) {
+      await tallies.tally(dayOf(m.createdAt), before.department, routedMentionFields(m, -1));
+      await tallies.tally(dayOf(m.createdAt), after.department, routedMentionFields(m));
+    }
   }
 }
 

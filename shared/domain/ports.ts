@@ -142,7 +142,8 @@ export interface MetricRepository {
   histogramsOf(day: string): Promise<Histogram[]>;
 }
 
-export type DurationMetric = 'response' | 'resolution';
+/** `response-business`: first responses in business minutes (the reports' percentiles). */
+export type DurationMetric = 'response' | 'response-business' | 'resolution';
 
 /** Upper bounds (minutes) of the histogram buckets; the last bucket is everything above. */
 export const HISTOGRAM_BOUNDS_MINUTES = [15, 30, 60, 120, 240, 480, 1440, 2880, 10080] as const;

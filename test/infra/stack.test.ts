@@ -489,6 +489,34 @@ describe('company stack of the demo config', () => {
       });
     });
 
+    it('runs the weekly report from reports.weekly in Europe/Berlin against build-report, with its own DLQ', () => {
+      // Arrange
+      const weekly = demo.reports.weekly;
+      if (!weekly) throw new Error('the demo config has no weekly report');
+
+      // Assess
+      synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: 'bc-demo-weekly-report',
+        ScheduleExpression: weekly,
+        ScheduleExpressionTimezone: 'Europe/Berlin',
+        Target: Match.objectLike({
+          Arn: arnOf(synth.stack.functions.get('build-report', 'test').function),
+          Input: JSON.stringify({ report: 'weekly', scheduledTime: '<aws.scheduler.scheduled-time>' }),
+          DeadLetterConfig: { Arn: arnOf(synth.stack.queues.deadLetter('schedule-weekly-report-dlq', 'test')) },
+        }),
+      });
+    });
+
+    it('lets build-report send reports by SES and read the chat webhook secrets, with the sender in its environment', () => {
+      const build = functionSpec('build-report');
+
+      expect(build.grants).toEqual(expect.arrayContaining([{ resource: 'email', access: 'send' }, expect.objectContaining({ resource: 'secret', access: 'read' })]));
+      synth.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'bc-demo-build-report',
+        Environment: { Variables: Match.objectLike({ NOTIFY_FROM_EMAIL: demo.notifications?.from }) },
+      });
+    });
+
     it('runs the SLA sweep every 5 minutes in Europe/Berlin against check-sla', () => {
       synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
         Name: 'bc-demo-sla-sweep',

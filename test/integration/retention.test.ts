@@ -20,6 +20,8 @@ import { startLocalTable } from '../support/local-table.ts';
 const NOT_PERSONAL: Readonly<Record<string, string>> = {
   counter: 'a count per day, department and category',
   histogram: 'response and resolution time buckets per day and department',
+  tally: "the reports' counts per day and department (mentions by category, platform, sentiment; responses, SLA, reopenings)",
+  'report-cursor': 'the last period whose reports went out',
   'assignment-cursor': "a department's round-robin position",
   'poll-cursor': "a platform poller's position",
   'erasure-audit': 'who erased when and how much; the author only as a SHA-256 pseudonym; it must outlive the data',

@@ -4,9 +4,16 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FunctionSpec } from '../../topology.ts';
 import { acknowledgeFinding, defaultPolicyOf } from '../nag.ts';
+
+/** The installed version of a package (its binary package is published at the same version). */
+function versionOf(projectRoot: string, module: string): string {
+  const manifest = JSON.parse(readFileSync(path.join(projectRoot, 'node_modules', module, 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
 
 export interface BackchannelFunctionProps {
   readonly spec: FunctionSpec;
@@ -72,6 +79,22 @@ export class BackchannelFunction extends Construct {
         // The SDK is bundled, pinned by the lockfile, rather than taken from the runtime.
         bundleAwsSDK: true,
         externalModules: [],
+        // Native modules are installed beside the bundle (npm, pinned by the lockfile), and
+        // their Lambda binary after it: npm would pick the build machine's platform, so the
+        // linux-arm64 package is installed with --force at the module's own version.
+        ...(spec.nativeModules?.length
+          ? {
+              nodeModules: spec.nativeModules.map((m) => m.module),
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir: string, outputDir: string) =>
+                  (spec.nativeModules ?? []).map(
+                    (m) => `cd "${outputDir}" && npm install --no-save --force --no-audit --no-fund --no-package-lock ${m.lambdaBinary}@${versionOf(props.projectRoot, m.module)}`,
+                  ),
+              },
+            }
+          : {}),
         minify: true,
         sourceMap: true,
         define: { ...props.define },

@@ -12,7 +12,11 @@
  * | round-robin      | RR#<dept>                  | RR                                     |                                             |                                              |
  * | counter          | METRIC#<day>               | DEPT#<dept>#CATEGORY#<category>        |                                             |                                              |
  * | histogram        | HIST#<day>                 | DEPT#<dept>#<response or resolution>   |                                             |                                              |
+ * | tally            | TALLY#<day>                | DEPT#<dept>                            |                                             |                                              |
  * | daily report     | REPORT#DAILY#<day>         | DEPT#<dept>                            |                                             |                                              |
+ * | report           | REPORTS#<daily|weekly>#<id>| AUDIENCE#<management or dept>          |                                             |                                              |
+ * | report cursor    | REPORTCURSOR#<daily|weekly>| CURSOR                                 |                                             |                                              |
+ * | report sent      | REPORTSENT#<kind>#<id>#<audience> | SENT#<target>                   |                                             |                                              |
  * | poller cursor    | CURSOR#<platform>#<source> | CURSOR                                 |                                             |                                              |
  * | record failure   | FAIL#<SQS message id>      | FAIL                                   |                                             |                                              |
  * | erasure audit    | AUDIT#ERASURE              | <at>#<erasure id>                      |                                             |                                              |
@@ -43,7 +47,15 @@
  * about 10,000 mention ids within the 400 KB item limit). Theme authors are pseudonymous
  * hashes, counted by a query over the days of a period.
  * Histograms count observations per bucket (`le_15`, ..., `le_10080`, `gt_10080`) with
- * `count` and `sumMinutes`, all added with `ADD`.
+ * `count` and `sumMinutes`, all added with `ADD`; metrics are `response` (wall-clock),
+ * `response-business` (business minutes, the reports' percentiles) and `resolution`.
+ * A tally holds the reports' figures of a day and department as number attributes, all
+ * added with `ADD` in one write per observation (shared/domain/reports/tallies.ts):
+ * `mentions` and `category.<c>`, `platform.<p>`, `sentiment.<s>` (primary only, moved on a
+ * reroute), `cc` and `ccCategory.<c>`, `responded`, `slaMet`, `slaMissed`,
+ * `answeredPublicly`, `resolved`, `reopened`. A report item holds the whole report JSON;
+ * the report cursor the id of the last period whose reports all went out; a report-sent
+ * item is the claim and sent-marker of one report at one target (as notifications have).
  * Rate counters hold one number attribute per dimension value (`n#category#complaint`,
  * `n#platform#x`, `n#theme#<id>`) in one item per UTC hour, so a mention adds to all of its
  * values in one write; the rate mention beside it is the mention's once-only claim and says
@@ -81,6 +93,12 @@ export const keys = {
     PK: `METRIC#${day}`,
     SK: `DEPT#${department}#CATEGORY#${category}`,
   }),
+  tallies: (day: string) => `TALLY#${day}`,
+  tally: (day: string, department: string) => ({ PK: `TALLY#${day}`, SK: `DEPT#${department}` }),
+  report: (kind: string, periodId: string, audience: string) => ({ PK: `REPORTS#${kind}#${periodId}`, SK: `AUDIENCE#${audience}` }),
+  reportsOf: (kind: string, periodId: string) => `REPORTS#${kind}#${periodId}`,
+  reportCursor: (kind: string) => ({ PK: `REPORTCURSOR#${kind}`, SK: 'CURSOR' }),
+  reportSent: (reportKey: string, target: string) => ({ PK: `REPORTSENT#${reportKey}`, SK: `SENT#${target}` }),
   dailyReports: (day: string) => `REPORT#DAILY#${day}`,
   dailyReport: (day: string, department: string) => ({ PK: `REPORT#DAILY#${day}`, SK: `DEPT#${department}` }),
   pollCursor: (platform: string, source: string) => ({ PK: `CURSOR#${platform}#${source}`, SK: 'CURSOR' }),

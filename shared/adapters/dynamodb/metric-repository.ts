@@ -1,6 +1,7 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors.ts';
 import { HISTOGRAM_BOUNDS_MINUTES, type Counter, type DurationMetric, type Histogram, type MetricRepository } from '../../domain/ports.ts';
+import type { ReportTallies, Tally } from '../../domain/reports/tallies.ts';
 import { queryAll } from './query-all.ts';
 import { keys } from './keys.ts';
 
@@ -20,11 +21,14 @@ export function histogramBucketOf(minutes: number): string {
   return bound === undefined ? (HISTOGRAM_BUCKETS[HISTOGRAM_BUCKETS.length - 1] as string) : `le_${bound}`;
 }
 
+/** Attributes of a tally item that are not tally fields. */
+const TALLY_META = new Set(['PK', 'SK', 'type', 'day', 'department', 'expiresAt']);
+
 /**
- * Day x department x category counters and day x department x metric histograms, added
- * to with `ADD` so concurrent writers never lose a count.
+ * Day x department x category counters, day x department x metric histograms and the
+ * reports' day x department tallies, added to with `ADD` so concurrent writers never lose a count.
  */
-export class DynamoMetricRepository implements MetricRepository {
+export class DynamoMetricRepository implements MetricRepository, ReportTallies {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -84,6 +88,41 @@ export class DynamoMetricRepository implements MetricRepository {
       buckets: Object.fromEntries(HISTOGRAM_BUCKETS.map((bucket) => [bucket, Number(item[bucket] ?? 0)])),
       count: Number(item.count ?? 0),
       sumMinutes: Number(item.sumMinutes ?? 0),
+    }));
+  }
+
+  /** Adds every field in one write; fields are top-level number attributes of the tally item. */
+  async tally(day: string, department: string, fields: Readonly<Record<string, number>>): Promise<void> {
+    const entries = Object.entries(fields).filter(([name]) => !TALLY_META.has(name));
+    if (entries.length === 0) return;
+    const names: Record<string, string> = { '#type': 'type', '#day': 'day' };
+    const values: Record<string, unknown> = { ':type': 'tally', ':day': day, ':department': department };
+    const adds = entries.map(([name, value], i) => {
+      names[`#f${i}`] = name;
+      values[`:f${i}`] = value;
+      return `#f${i} :f${i}`;
+    });
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.tally(day, department),
+        UpdateExpression: `ADD ${adds.join(', ')} SET #type = :type, #day = :day, department = :department`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async talliesOf(day: string): Promise<Tally[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.tallies(day) },
+    });
+    return items.map((item) => ({
+      day: String(item.day),
+      department: String(item.department),
+      fields: Object.fromEntries(Object.entries(item).filter(([name, value]) => !TALLY_META.has(name) && typeof value === 'number')) as Record<string, number>,
     }));
   }
 }

@@ -19,6 +19,8 @@ export class DynamoNotificationLog implements NotificationLog {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The item key of a delivery; reports keep theirs apart (`keys.reportSent`, the report's key in place of the case id). */
+    private readonly keyOf: (caseId: string, key: string) => { PK: string; SK: string } = keys.notification,
   ) {}
 
   async claim(caseId: string, key: string, request: DeliveryClaimRequest): Promise<DeliveryClaim> {
@@ -28,7 +30,7 @@ export class DynamoNotificationLog implements NotificationLog {
           new PutCommand({
             TableName: this.tableName,
             Item: {
-              ...keys.notification(caseId, key),
+              ...this.keyOf(caseId, key),
               type: 'notification-sent',
               caseId,
               key,
@@ -50,7 +52,7 @@ export class DynamoNotificationLog implements NotificationLog {
       }
       // Consistent: a marker written right before must be seen.
       const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: keys.notification(caseId, key), ConsistentRead: true }),
+        new GetCommand({ TableName: this.tableName, Key: this.keyOf(caseId, key), ConsistentRead: true }),
       );
       if (Item?.state === 'sending') return 'held';
       if (Item) return 'sent';
@@ -63,7 +65,7 @@ export class DynamoNotificationLog implements NotificationLog {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.notification(caseId, key), type: 'notification-sent', caseId, key, state: 'sent', sentAt, expiresAt },
+        Item: { ...this.keyOf(caseId, key), type: 'notification-sent', caseId, key, state: 'sent', sentAt, expiresAt },
       }),
     );
   }
@@ -73,7 +75,7 @@ export class DynamoNotificationLog implements NotificationLog {
       await this.client.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: keys.notification(caseId, key),
+          Key: this.keyOf(caseId, key),
           ConditionExpression: '#state = :sending AND #owner = :owner',
           ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
           ExpressionAttributeValues: { ':sending': 'sending', ':owner': owner },

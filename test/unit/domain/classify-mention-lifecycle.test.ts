@@ -108,7 +108,10 @@ describe('classifyMention and the case lifecycle', () => {
     expect(outcome).toEqual({ status: 'own-reply', caseId });
     expect(cases.cases.get(caseId)).toMatchObject({ state: 'responded', firstResponseAt: '2026-11-30T11:30:00.000Z', responseMinutes: 90, responseBusinessMinutes: 45 });
     expect(events.caseEvents.map((e) => [e.action, e.actor, e.transitionId])).toEqual([['respond', `platform:${reply.id}`, `own-reply:${reply.id}`]]);
-    expect(await metrics.histogramsOf('2026-11-30')).toEqual([expect.objectContaining({ department: 'service', metric: 'response', count: 1, sumMinutes: 90 })]);
+    expect(await metrics.histogramsOf('2026-11-30')).toEqual([
+      expect.objectContaining({ department: 'service', metric: 'response', count: 1, sumMinutes: 90 }),
+      expect.objectContaining({ department: 'service', metric: 'response-business', count: 1 }),
+    ]);
   });
 
   it('records a second own reply without a second response', async () => {

@@ -1,55 +1,59 @@
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { createHandler, reportDay } from '../../../functions/build-report/handler.ts';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHandler } from '../../../functions/build-report/handler.ts';
 import { demoConfig } from '../../factories/config.ts';
 import { contextFactory } from '../../factories/lambda.ts';
 
 const documents = mockClient(DynamoDBDocumentClient);
-const env = { COMPANY_CONFIG: JSON.stringify(demoConfig()), TABLE_NAME: 'bc-demo-data', AWS_REGION: 'eu-central-1' };
+const outbox = mkdtempSync(path.join(os.tmpdir(), 'bc-build-report-'));
+const env = { COMPANY_CONFIG: JSON.stringify(demoConfig()), TABLE_NAME: 'bc-demo-data', AWS_REGION: 'eu-central-1', NOTIFY_OUTBOX_DIR: outbox };
 
 describe('build-report handler', () => {
+  afterAll(() => rmSync(outbox, { recursive: true, force: true }));
+
   beforeEach(() => {
     documents.reset();
     documents.on(PutCommand).resolves({});
-    documents.on(QueryCommand).resolves({
-      Items: [
-        { day: '2026-11-27', department: 'service', category: 'complaint', count: 4 },
-        { day: '2026-11-27', department: 'press', category: 'press_inquiry', count: 1 },
-      ],
-    });
+    documents.on(GetCommand).resolves({});
+    documents.on(QueryCommand).resolves({ Items: [] });
   });
 
-  it('reports on the company\'s previous day at the scheduled time', () => {
-    // 05:00 UTC on the 28th is 06:00 in Berlin: the report covers the 27th.
-    expect(reportDay({ report: 'daily', scheduledTime: '2026-11-28T05:00:00Z' }, 'Europe/Berlin')).toBe('2026-11-27');
-    // 23:30 UTC on the 27th is already the 28th in Berlin.
-    expect(reportDay({ report: 'daily', scheduledTime: '2026-11-27T23:30:00Z' }, 'Europe/Berlin')).toBe('2026-11-27');
-  });
-
-  it('reads the day\'s counters and stores one report per department', async () => {
+  it('reports the company\'s previous day on a first scheduled run and moves the cursor', async () => {
+    // Act: 05:00 UTC on the 28th is 06:00 in Berlin
     const result = await createHandler(env)({ report: 'daily', scheduledTime: '2026-11-28T05:00:00Z' }, contextFactory());
 
-    expect(result.day).toBe('2026-11-27');
-    expect(documents).toReceiveCommandWith(QueryCommand, { ExpressionAttributeValues: { ':pk': 'METRIC#2026-11-27' } });
-    expect(documents).toHaveReceivedCommandTimes(PutCommand, 6);
-    expect(documents).toReceiveCommandWith(PutCommand, {
-      Item: expect.objectContaining({
-        PK: 'REPORT#DAILY#2026-11-27',
-        SK: 'DEPT#service',
-        report: expect.objectContaining({ total: 4, byCategory: { complaint: 4 } }),
-      }),
-    });
+    // Assess
+    expect(result).toMatchObject({ report: 'daily', day: '2026-11-27' });
+    expect(documents).toReceiveCommandWith(QueryCommand, { ExpressionAttributeValues: { ':pk': 'TALLY#2026-11-27' } });
+    expect(documents).toReceiveCommandWith(PutCommand, { Item: expect.objectContaining({ PK: 'REPORTS#daily#2026-11-27', SK: 'AUDIENCE#management', type: 'report' }) });
+    expect(documents).toReceiveCommandWith(PutCommand, { Item: expect.objectContaining({ PK: 'REPORTCURSOR#daily', periodId: '2026-11-27' }) });
   });
 
-  it('rebuilds a given day', async () => {
-    const result = await createHandler(env)({ report: 'daily', day: '2026-11-20' }, contextFactory());
+  it('continues after the stored cursor, so no day is skipped', async () => {
+    // Arrange: the last run reported the 24th
+    documents.on(GetCommand, { Key: { PK: 'REPORTCURSOR#daily', SK: 'CURSOR' } }).resolves({ Item: { periodId: '2026-11-24' } });
 
-    expect(result.day).toBe('2026-11-20');
+    // Act
+    const result = await createHandler(env)({ report: 'daily', scheduledTime: '2026-11-28T05:00:00Z' }, contextFactory());
+
+    // Assess
+    expect(result.periods.map((p) => p.period)).toEqual(['2026-11-25', '2026-11-26', '2026-11-27']);
   });
 
-  it('refuses an input that is not a daily report request', async () => {
-    await expect(createHandler(env)({ report: 'weekly' }, contextFactory())).rejects.toThrow('not a daily report request');
+  it('runs the weekly schedule on the last complete ISO week', async () => {
+    const result = await createHandler(env)({ report: 'weekly', scheduledTime: '2026-11-30T06:00:00Z' }, contextFactory());
+
+    expect(result.periods.map((p) => p.period)).toEqual(['2026-W48']);
+    expect(documents).toReceiveCommandWith(PutCommand, { Item: expect.objectContaining({ PK: 'REPORTS#weekly#2026-W48', SK: 'AUDIENCE#service' }) });
+  });
+
+  it('refuses an input that is not a report request and writes nothing', async () => {
+    await expect(createHandler(env)({ report: 'weekly', day: '2026-11-27' }, contextFactory())).rejects.toThrow('not a report request');
+    await expect(createHandler(env)({ report: 'monthly', scheduledTime: '2026-11-28T05:00:00Z' }, contextFactory())).rejects.toThrow('not a report request');
     expect(documents).not.toHaveReceivedCommand(PutCommand);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { caseLineOf, httpNoteOf, parseLogRecord, peopleNamesOf, shortLineOf, StatusLine, type LogRecord, type StatusSource } from '../../../infra/local/console-log.ts';
+import { REPORT_WRITTEN } from '../../../shared/adapters/notify/report-senders.ts';
 import { NOTIFICATION_WRITTEN } from '../../../shared/adapters/notify/outbox.ts';
 import { demoConfig } from '../../factories/config.ts';
 
@@ -49,6 +50,17 @@ describe('shortLineOf', () => {
 
     // Assess
     expect(line).toBeUndefined();
+  });
+
+  it('turns a report written to the outbox into one line with the path of its HTML file', () => {
+    // Arrange
+    const record = recordFactory({ message: REPORT_WRITTEN, key: 'weekly#2026-W48#management', target: 'email', file: '/data/outbox/reports/weekly-2026-W48-management.html' });
+
+    // Act
+    const line = shortLineOf(record);
+
+    // Assess
+    expect(line).toBe('report weekly#2026-W48#management via email: /data/outbox/reports/weekly-2026-W48-management.html');
   });
 
   it('turns a notification record into one notify line with the target, title and outbox file', () => {

@@ -51,7 +51,7 @@ describe('notifications in the topology', () => {
     );
 
     // Act (without alerts.chat, whose default Slack secret would come on top)
-    const topology = buildTopology({ ...config, alerts: { email: [], chat: [] } });
+    const topology = buildTopology({ ...config, alerts: { email: [], chat: [] }, reports: { ...config.reports, management: [] } });
 
     // Assess
     expect(topology.secrets.filter((s) => s.platform.startsWith('notify-')).map((s) => [s.id, s.platform])).toEqual([
@@ -79,14 +79,14 @@ describe('notifications in the topology', () => {
     expect(grantsOf('detect-spikes')?.length).toBeGreaterThan(0);
   });
 
-  it('gives no other function the notification secrets, but the alarm forwarder those of alerts.chat', () => {
+  it('gives no other function than build-report (reports go to the same targets) and detect-spikes the notification secrets, but the alarm forwarder those of alerts.chat', () => {
     // Act
     const topology = buildTopology(demoConfig());
 
     // Assess
     const forwarder = topology.functions.find((f) => f.id === 'forward-alarm');
     expect(forwarder?.grants).toEqual([{ resource: 'secret', secret: 'notify-backchannel-demo-slack', access: 'read' }]);
-    const others = topology.functions.filter((f) => f.id !== 'handle-department' && f.id !== 'detect-spikes' && f.id !== 'forward-alarm');
+    const others = topology.functions.filter((f) => !['handle-department', 'detect-spikes', 'build-report', 'forward-alarm'].includes(f.id));
     expect(others.flatMap((f) => f.grants).filter((g) => (g.resource === 'secret' && g.secret.startsWith('notify-')) || g.resource === 'email')).toEqual([]);
   });
 });

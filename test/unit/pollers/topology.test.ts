@@ -14,7 +14,7 @@ describe('poller topology', () => {
     // Assess
     expect(topology.functions.filter((f) => f.id.startsWith('poll-'))).toEqual([]);
     expect(topology.schedules.filter((s) => s.targetFunction.startsWith('poll-'))).toEqual([]);
-    expect(topology.schedules.map((s) => s.id)).toEqual(expect.arrayContaining(['daily-report', 'sla-sweep', 'spike-check', 'train-model']));
+    expect(topology.schedules.map((s) => s.id)).toEqual(expect.arrayContaining(['daily-report', 'weekly-report', 'sla-sweep', 'spike-check', 'train-model']));
   });
 
   it('adds a function, a 5-minute schedule in the company timezone and a secret per enabled poller', () => {
