@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { VegaChartRenderer } from '../../shared/adapters/charts/vega-chart-renderer.ts';
 import { createDocumentClient, createSecretsClient, createSesClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoMetricRepository, DynamoNotificationLog, DynamoReportRepository, keys } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCaseRepository, DynamoMetricRepository, DynamoNotificationLog, DynamoReportRepository, DynamoSpikeRepository, DynamoThemeRepository, keys } from '../../shared/adapters/dynamodb/index.ts';
 import { NOTIFY_FROM_EMAIL_ENV, NOTIFY_OUTBOX_DIR_ENV, WebhookUrls } from '../../shared/adapters/notify/index.ts';
 import { CompositeReportSender, OutboxReportSender, SesReportSender, SlackReportSender, TeamsReportSender } from '../../shared/adapters/notify/report-senders.ts';
 import { SecretsManagerWebhookSecrets } from '../../shared/adapters/secrets-store.ts';
@@ -18,6 +18,7 @@ import type { SpikeSource, ThemeInsightSource } from '../../shared/domain/insigh
 import { MANAGEMENT } from '../../shared/domain/reports/build-reports.ts';
 import { isIsoWeek, periodOf, type ReportKind } from '../../shared/domain/reports/period.ts';
 import { deliverPeriod, runScheduledReports, type PeriodOutcome, type ReportSender, type RunReportsDeps } from '../../shared/domain/reports/run-reports.ts';
+import { ThemeInsights } from '../../shared/domain/themes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { dayIn, isDay } from '../../shared/domain/time.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
@@ -67,10 +68,15 @@ export function createReportSender(env: FunctionEnv, config: CompanyConfig): Rep
   });
 }
 
-export function dependenciesFrom(env: FunctionEnv, sources: InsightSources = {}): BuildReportDeps {
+export function dependenciesFrom(env: FunctionEnv, given?: InsightSources): BuildReportDeps {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
   const tableName = requireEnv(env, 'TABLE_NAME');
   const documents = createDocumentClient(env);
+  // Themes, ideas, projects and defects from the theme store; spikes from the spike store.
+  const sources: InsightSources = given ?? {
+    insights: new ThemeInsights({ themes: new DynamoThemeRepository(documents, tableName), processes: config.processes }),
+    spikes: new DynamoSpikeRepository(documents, tableName, config.company.timezone),
+  };
   const counters = new DynamoMetricRepository(documents, tableName);
   const reports = new DynamoReportRepository(documents, tableName);
   const departments = new Map(config.departments.map((d) => [d.id, d]));
@@ -80,7 +86,6 @@ export function dependenciesFrom(env: FunctionEnv, sources: InsightSources = {})
     tallies: counters,
     histograms: counters,
     cases: new DynamoCaseRepository(documents, tableName),
-    // MERGE: the theme and spike parts pass their sources here (ThemeInsightSource, SpikeSource).
     ...(sources.insights ? { insights: sources.insights } : {}),
     ...(sources.spikes ? { spikes: sources.spikes } : {}),
     store: reports,

@@ -5,7 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoNotificationLog, DynamoRateStore, DynamoSpikeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCaseRepository, DynamoNotificationLog, DynamoRateStore, DynamoSpikeRepository, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
@@ -13,6 +13,7 @@ import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/co
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { addHours, DEFAULT_SPIKE_PARAMETERS, evaluateSpikes, hourOf, type EvaluateSpikesDeps, type EvaluateSpikesResult, type SpikeParameters } from '../../shared/domain/spikes/index.ts';
+import { labelOf } from '../../shared/domain/themes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 
@@ -50,11 +51,18 @@ export function dependenciesFrom(env: FunctionEnv): EvaluateSpikesDeps {
   const documents = createDocumentClient(env);
   const events = new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME'));
   const press = pressDepartmentOf(config);
+  const themes = new DynamoThemeRepository(documents, tableName);
   return {
     companyId: config.company.id,
     timezone: config.company.timezone,
     params: spikeParametersOf(config),
     rates: new DynamoRateStore(documents, tableName),
+    themeLabel: async (themeId) => {
+      const theme = await themes.theme(themeId);
+      if (!theme) return undefined;
+      const others = await themes.themesOf(theme.kind, theme.language);
+      return labelOf(theme.vector, others.filter((o) => o.id !== theme.id).map((o) => o.vector));
+    },
     spikes: new DynamoSpikeRepository(documents, tableName, config.company.timezone),
     events,
     clock: systemClock,

@@ -6,19 +6,23 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoRecordFailureLog, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoRateStore, DynamoRecordFailureLog, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { MentionRoutedEnvelopeSchema } from '../../shared/domain/events.ts';
 import type { RateObservation } from '../../shared/domain/insights.ts';
 import type { RecordFailureLog } from '../../shared/domain/ports.ts';
+import { RATE_RETENTION_DAYS, recordMentionRates, type RateStore } from '../../shared/domain/spikes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
+import { expiresAtEpochSeconds } from '../../shared/domain/time.ts';
 import { recordInsight, type RecordInsightDeps } from '../../shared/domain/themes/index.ts';
 import { bodyOf, observeRecords } from '../../shared/observability/observe-records.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 
 export interface RecordInsightsDeps extends RecordInsightDeps {
+  /** The hourly rate counters the spike detection reads. */
+  readonly rates: RateStore;
   /** Where the causes of failed records go, for `backchannel dlq`. */
   readonly failures?: RecordFailureLog;
 }
@@ -30,6 +34,7 @@ export function dependenciesFrom(env: FunctionEnv): RecordInsightsDeps {
   const documents = createDocumentClient(env);
   return {
     themes: new DynamoThemeRepository(documents, tableName),
+    rates: new DynamoRateStore(documents, tableName),
     clock: systemClock,
     timezone: config.company.timezone,
     retentionDays: config.retention.days,
@@ -40,7 +45,8 @@ export function dependenciesFrom(env: FunctionEnv): RecordInsightsDeps {
 /**
  * Groups one routed mention (the `insights` queue receives only the primary department's
  * `Mention Routed`, so a mention copied to two departments counts once) into its theme,
- * and returns what the rate counters count for it.
+ * and adds it to the hourly rate counters that spike detection reads (both idempotent per
+ * mention, so a redelivered record counts nowhere twice).
  */
 export async function processRecord(record: SQSRecord, deps: RecordInsightsDeps): Promise<RateObservation | undefined> {
   const { detail } = parseRecordBody(record, MentionRoutedEnvelopeSchema, 'a Mention Routed event');
@@ -61,6 +67,10 @@ export async function processRecord(record: SQSRecord, deps: RecordInsightsDeps)
     });
     metrics.addMetric(outcome.counted ? 'MentionsGrouped' : 'MentionsGroupedBefore', MetricUnit.Count, 1);
     if (outcome.created) metrics.addMetric('ThemesCreated', MetricUnit.Count, 1);
+  }
+  if (outcome.observation) {
+    const expiresAt = expiresAtEpochSeconds(deps.clock.now(), RATE_RETENTION_DAYS);
+    await recordMentionRates(outcome.observation, { rates: deps.rates, expiresAt });
   }
   return outcome.observation;
 }

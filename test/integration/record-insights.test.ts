@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordInsightsBatch, type RecordInsightsDeps } from '../../functions/record-insights/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
-import { DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { markThemeDefect } from '../../shared/domain/themes/mark-defect.ts';
 import { ThemeInsights } from '../../shared/domain/themes/theme-insights.ts';
 import { demoConfig } from '../factories/config.ts';
@@ -21,6 +21,7 @@ describe('record-insights against dynalite', () => {
   let local: Awaited<ReturnType<typeof startLocalTable>>;
   let deps: RecordInsightsDeps;
   let themes: DynamoThemeRepository;
+  let rates: DynamoRateStore;
   let sequence = 0;
 
   const routed = (text: string, overrides: Parameters<typeof mentionRoutedFactory>[0] = {}) => {
@@ -33,7 +34,8 @@ describe('record-insights against dynalite', () => {
   beforeAll(async () => {
     local = await startLocalTable(topology.table);
     themes = new DynamoThemeRepository(local.documents, topology.table.name);
-    deps = { themes, clock: fixedClock('2026-11-28T10:00:00Z'), timezone: config.company.timezone, retentionDays: 365 };
+    rates = new DynamoRateStore(local.documents, topology.table.name);
+    deps = { themes, rates, clock: fixedClock('2026-11-28T10:00:00Z'), timezone: config.company.timezone, retentionDays: 365 };
   });
 
   afterAll(async () => {
@@ -53,6 +55,9 @@ describe('record-insights against dynalite', () => {
     const counts = (await themes.dayCounts(['2026-11-24'])).filter((c) => c.themeId === invoice?.id);
     expect(counts.map((c) => c.count)).toEqual([3]);
     expect(await themes.authorsOf(invoice?.id as string, '2026-11-24', '2026-11-24')).toBe(3);
+    // The spike detection's hourly counters count the three once as well, under their theme.
+    const hourly = await rates.counts('2026-11-24T10:00:00.000Z', '2026-11-24T10:00:00.000Z');
+    expect(hourly.find((c) => c.dimension === 'theme' && c.value === invoice?.id)?.count).toBe(3);
   });
 
   it('loses no count when many mentions of one theme are written at once', async () => {
