@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { z } from 'zod';
 import { COMPANY_CONFIG_ENV } from '../../infra/topology.ts';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, dynamoErasurePorts } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCaseRepository, DynamoMetricRepository, dynamoErasurePorts } from '../../shared/adapters/dynamodb/index.ts';
 import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
@@ -56,6 +56,9 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
     cases: new DynamoCaseRepository(documents, tableName),
     events: new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME')),
     clock: systemClock,
+    // Responses and resolutions made through the API count in the day's histograms too.
+    metrics: new DynamoMetricRepository(documents, tableName),
+    timezone: config.company.timezone,
     dueAt: policy.dueAt,
     businessMinutes: policy.businessMinutes,
     erasure: { ...dynamoErasurePorts(documents, tableName), ...(outbox ? { outbox } : {}), clock: systemClock, retentionDays: config.retention.days },
