@@ -39,8 +39,8 @@ import {
  *   `invoice` ("Rechnung falsch"), which goes on and slowly rises;
  * - product ideas backed by several authors (with reactions), community projects naming an
  *   organisation and a place;
- * - one surge in the last week: complaints about failing brakes on one platform, for a few
- *   hours at many times the usual hourly rate;
+ * - one surge in the last week: a public crisis (failing brakes, category legal risk /
+ *   crisis) on one platform, for a few hours at many times the usual hourly rate;
  * - replies (some late enough to breach the SLA, some never), resolutions, and customers
  *   who write again after resolution (their case reopens).
  */
@@ -246,7 +246,7 @@ export function generateHistory(options: HistoryOptions): History {
       for (const [h, count] of surgePerHour.entries()) {
         for (let n = 0; n < count; n++) {
           const at = surgeStart + h * HOUR_MS + random.int(0, HOUR_MS - 1000);
-          conversation(context, { at, intent: 'complaint', phrases: SURGE_PHRASES, platform: surgePlatform, english: 0.2, theme: 'surge', reactions: random.int(0, 40) });
+          conversation(context, { at, intent: 'legal_risk', phrases: SURGE_PHRASES, platform: surgePlatform, english: 0.2, theme: 'surge', reactions: random.int(0, 40) });
         }
       }
     }
@@ -261,7 +261,7 @@ export function generateHistory(options: HistoryOptions): History {
       timezone: tz,
       fixedTheme: { key: 'repair', labels: COMPLAINT_THEMES.repair.label, fixDate: fixDay, owner: 'Aylin Demir' },
       ongoingTheme: { key: 'invoice', labels: COMPLAINT_THEMES.invoice.label },
-      surge: { platform: surgePlatform, category: 'complaint', start: new Date(surgeStart).toISOString(), hours: surgePerHour.length, perHour: surgePerHour },
+      surge: { platform: surgePlatform, category: 'legal_risk', start: new Date(surgeStart).toISOString(), hours: surgePerHour.length, perHour: surgePerHour },
       ideas: IDEAS.map((i) => i.key),
       projects: PROJECTS.map(({ key, organisation, place }) => ({ key, organisation, place })),
     },
@@ -329,17 +329,22 @@ interface Opening {
   readonly reactions: number;
 }
 
-/** How a department deals with a new conversation of a category: how often it answers, how fast, how often it resolves. */
-const HANDLING: Readonly<Record<Category, { readonly respond: number; readonly medianMinutes: number; readonly resolve: number }>> = {
-  complaint: { respond: 0.9, medianMinutes: 50, resolve: 0.9 },
-  question: { respond: 0.92, medianMinutes: 40, resolve: 0.95 },
-  praise: { respond: 0.5, medianMinutes: 90, resolve: 1 },
-  sales_lead: { respond: 0.9, medianMinutes: 120, resolve: 0.8 },
-  press_inquiry: { respond: 0.95, medianMinutes: 45, resolve: 0.9 },
-  product_idea: { respond: 0.6, medianMinutes: 600, resolve: 0.7 },
-  community_project: { respond: 0.8, medianMinutes: 300, resolve: 0.7 },
-  legal_risk: { respond: 0.95, medianMinutes: 90, resolve: 0.8 },
-  other: { respond: 0.3, medianMinutes: 240, resolve: 0.9 },
+/**
+ * How a department deals with a new conversation of a category: how often it answers, how
+ * fast (median minutes), how often it resolves an answered case, and how often it closes
+ * an unanswered one (praise that needs no answer is closed the same day, other categories
+ * days later); the rest stays open.
+ */
+const HANDLING: Readonly<Record<Category, { readonly respond: number; readonly medianMinutes: number; readonly resolve: number; readonly closeUnanswered: number; readonly closeSoon?: boolean }>> = {
+  complaint: { respond: 0.9, medianMinutes: 50, resolve: 0.93, closeUnanswered: 0.5 },
+  question: { respond: 0.92, medianMinutes: 40, resolve: 0.97, closeUnanswered: 0.6 },
+  praise: { respond: 0.5, medianMinutes: 90, resolve: 1, closeUnanswered: 0.97, closeSoon: true },
+  sales_lead: { respond: 0.9, medianMinutes: 120, resolve: 0.85, closeUnanswered: 0.5 },
+  press_inquiry: { respond: 0.95, medianMinutes: 45, resolve: 0.9, closeUnanswered: 0.5 },
+  product_idea: { respond: 0.6, medianMinutes: 600, resolve: 0.85, closeUnanswered: 0.7 },
+  community_project: { respond: 0.8, medianMinutes: 300, resolve: 0.8, closeUnanswered: 0.6 },
+  legal_risk: { respond: 0.95, medianMinutes: 90, resolve: 0.85, closeUnanswered: 0.5 },
+  other: { respond: 0.3, medianMinutes: 240, resolve: 0.95, closeUnanswered: 0.95, closeSoon: true },
 };
 
 /** A customer opens a conversation; the company replies and resolves it, and sometimes the customer writes again. */
@@ -356,8 +361,9 @@ function conversation(context: Context, opening: Opening): void {
   for (let round = 0; round < 2; round++) {
     const responded = random.chance(handling.respond);
     if (!responded) {
-      // Nobody answered: half of these are closed without an answer some days later, the rest stay open.
-      if (random.chance(0.5)) push(context, { type: 'resolve', at: iso(Date.parse(replyTo.at) + random.int(3, 10) * 1440 * MINUTE_MS), of: replyTo.mention.id });
+      if (!random.chance(handling.closeUnanswered)) return;
+      const closeAt = handling.closeSoon ? workingTime(context, Date.parse(replyTo.at) + random.int(10, 180) * MINUTE_MS) : Date.parse(replyTo.at) + random.int(2, 10) * 1440 * MINUTE_MS;
+      push(context, { type: 'resolve', at: iso(closeAt), of: replyTo.mention.id });
       return;
     }
     // One answer in nine comes days late: the SLA is breached.

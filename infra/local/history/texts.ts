@@ -123,23 +123,25 @@ export const COMPLAINT_THEMES: Readonly<Record<'repair' | 'invoice', { readonly 
   },
 };
 
-/** The surge of the last week: a brake problem goes viral on one platform within hours. */
+/**
+ * The surge of the last week: a brake failure goes viral on one platform within hours. It
+ * is a safety matter, a public crisis (category legal risk / crisis), not a plain complaint.
+ */
 export const SURGE_PHRASES: Phrases = {
   de: [
     'Bremse am E-Trekker hat bei Nässe komplett versagt, ich bin fast gestürzt! @radwerkhansen',
     'Habt ihr das Video gesehen? Beim E-Trekker fällt die Bremse aus. Das ist gefährlich!',
-    'Auch bei mir: E-Trekker Bremse greift nicht mehr. Was ist da los, Radwerk?',
-    'E-Trekker Bremsen versagen, und Radwerk schweigt. {angry}',
-    'Mein E-Trekker bremst bei Regen nicht mehr richtig. Ist das der gleiche Fehler wie im Video?',
-    'Wann äußert sich @radwerkhansen endlich zu den kaputten Bremsen am E-Trekker?',
+    'Auch bei mir versagt die Bremse am E-Trekker. Das ist lebensgefährlich, Radwerk!',
+    'E-Trekker Bremsen versagen, und Radwerk schweigt. Wo bleibt die Rückrufaktion?',
     'Bremsversagen beim E-Trekker, das Kind saß hinten drauf. Ich bin fassungslos.',
     'E-Trekker sofort stehen lassen, die Bremse ist ein Sicherheitsrisiko!',
+    'Unfall mit dem E-Trekker, Bremse hat nicht gegriffen. Ich prüfe rechtliche Schritte.',
+    'Gefährliche Bremsen am E-Trekker, wann kommt der Rückruf? #radwerk',
   ],
   en: [
-    'The brake on my E-Trekker failed completely in the rain, nearly crashed! @radwerkhansen',
     'Seen the video? E-Trekker brakes failing. This is dangerous!',
-    'Same here: E-Trekker brake stopped working. What is going on, Radwerk?',
-    'E-Trekker brakes are failing and Radwerk says nothing. {angry}',
+    'E-Trekker brake failure caused an accident, this is a safety hazard. Recall now!',
+    'Dangerous brakes on the E-Trekker, where is the recall @radwerkhansen?',
   ],
 };
 
