@@ -190,6 +190,8 @@ async function startCommand(args: string[]): Promise<number> {
     ...(dataDir ? { dataDir } : {}),
     ...(queueJournal ? {} : { queueJournal: false }),
     ...(values['json-logs'] ? { logFormat: 'json' as const } : {}),
+    // The schedules wait for the history: an SLA sweep at today's time would breach its cases midway.
+    ...(values.history ? { startScheduler: false } : {}),
     // A JSON record carries its own timestamp and stays a JSON line, for jq.
     log: (line) => process.stderr.write(`${line.startsWith('{') ? line : timestamped(line)}\n`),
   });
@@ -209,6 +211,7 @@ async function startCommand(args: string[]): Promise<number> {
       throw error;
     });
     history = `${played.played ? 'played' : 'kept'} ${played.summary}`;
+    runtime.startSchedules();
   }
 
   const out: string[] = [`Backchannel is running for ${config.company.name} (${company})`, '', 'Webhook URLs:'];
