@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalBackend } from '../../infra/local/backends.ts';
 import { adminEnv } from '../../infra/local/demo.ts';
@@ -202,5 +205,18 @@ describe('playing a history into the local table', () => {
     expect(again.played).toBe(false);
     expect(again.summary).toContain('2026-11-26..2026-12-02');
     expect(marker).toMatchObject({ company: 'demo', from: '2026-11-26', to: '2026-12-02', mentions: customerMentions.length });
+  });
+});
+
+describe('npm start -- --history', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const tsx = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+
+  it('exits 2 with a message when combined with --demo', async () => {
+    // Act
+    const act = promisify(execFile)(process.execPath, ['--import', tsx, path.join(root, 'bin/backchannel.ts'), 'start', '--demo', '--history'], { cwd: root });
+
+    // Assess
+    await expect(act).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--demo and --history do not go together') });
   });
 });
