@@ -22,7 +22,7 @@ import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositi
 const COMMANDS: Record<string, Command> = {
   start: {
     summary: 'run the pipeline on this machine',
-    usage: `Usage: backchannel start [--company <id>] [--port <n>] [--memory] [--json-logs] [--demo]
+    usage: `Usage: backchannel start [--company <id>] [--port <n>] [--memory] [--json-logs] [--demo | --history]
 
 Runs the company's stack locally: DynamoDB (dynalite), SQS (local-aws-sqs), the event bus,
 the functions and the HTTP API with the webhook routes. Stop it with Ctrl+C.
@@ -36,6 +36,11 @@ Options:
                   records go to .backchannel/<company>/logs/functions.jsonl (not with --memory)
   --demo          play the bundled sample webhooks (companies/<id>-webhooks/) through a
                   fresh in-memory runtime, print the cases per department, and exit
+  --history       first play six weeks of made-up mentions ending yesterday (replies,
+                  resolutions, SLA breaches, two recurring complaint themes, ideas,
+                  projects, one surge) into the table, then run as usual; played once per
+                  data directory (.backchannel/<company>/history.json), into every fresh
+                  table with --memory
   -h, --help      show this help`,
     run: startCommand,
   },
@@ -131,7 +136,7 @@ function timestamped(line: string): string {
 async function startCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { company: { type: 'string' }, port: { type: 'string' }, memory: { type: 'boolean' }, 'json-logs': { type: 'boolean' }, demo: { type: 'boolean' } },
+    { company: { type: 'string' }, port: { type: 'string' }, memory: { type: 'boolean' }, 'json-logs': { type: 'boolean' }, demo: { type: 'boolean' }, history: { type: 'boolean' } },
     'start',
   );
   if (wantsHelp(values, 'start')) return 0;
@@ -142,6 +147,9 @@ async function startCommand(args: string[]): Promise<number> {
     throw new UsageError(`--port takes a port number 0-65535, got "${values.port}"`, 'start');
   }
 
+  if (values.demo && values.history) {
+    throw new UsageError('--demo and --history do not go together: --demo posts the sample webhooks and exits, --history fills the table of a runtime that keeps running', 'start');
+  }
   if (values.demo) {
     // Function logs would bury the tables; they are printed only when the demo fails.
     process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -176,9 +184,29 @@ async function startCommand(args: string[]): Promise<number> {
     ...(dataDir ? { dataDir } : {}),
     ...(queueJournal ? {} : { queueJournal: false }),
     ...(values['json-logs'] ? { logFormat: 'json' as const } : {}),
+    // The schedules wait for the history: an SLA sweep at today's time would breach its cases midway.
+    ...(values.history ? { startScheduler: false } : {}),
     // A JSON record carries its own timestamp and stays a JSON line, for jq.
     log: (line) => process.stderr.write(`${line.startsWith('{') ? line : timestamped(line)}\n`),
   });
+
+  let history: string | undefined;
+  if (values.history) {
+    const { startHistory } = await import('../infra/local/history/start.ts');
+    const played = await startHistory({
+      config,
+      region: runtime.region,
+      dynamodbEndpoint: runtime.endpoints.dynamodb,
+      tableName: runtime.tableName,
+      ...(dataDir ? { dataDir } : {}),
+      log: (line) => process.stderr.write(`${timestamped(line)}\n`),
+    }).catch(async (error: unknown) => {
+      await runtime.stop();
+      throw error;
+    });
+    history = `${played.played ? 'played' : 'kept'} ${played.summary}`;
+    runtime.startSchedules();
+  }
 
   const out: string[] = [`Backchannel is running for ${config.company.name} (${company})`, '', 'Webhook URLs:'];
   for (const [platform, url] of Object.entries(runtime.webhookUrls)) out.push(`  ${platform.padEnd(10)}${url}`);
@@ -199,6 +227,7 @@ async function startCommand(args: string[]): Promise<number> {
     `Admin API:         ${runtime.url}/cases, ${runtime.tokensFile ? `tokens in ${path.relative(process.cwd(), runtime.tokensFile)}` : `admin token ${Object.entries(runtime.adminTokens).find(([, c]) => c.sub === 'local:admin')?.[0] ?? '(none)'} (in memory, this run only)`}`,
     `Notifications:     ${shownPath(runtime.outboxDir)}/<department>.jsonl (Slack, Teams and e-mail stay on this machine)`,
     `Alerts:            ${shownPath(runtime.outboxDir)}/alerts.jsonl (the stack's alarms, evaluated every minute)`,
+    ...(history ? [`History:           ${history}`, '                   see it: npm run backchannel -- report --week latest'] : []),
     `Function logs:     ${runtime.functionLogFile ? `${shownPath(runtime.functionLogFile)} (JSON; ` : '('}${values['json-logs'] ? 'printed below as JSON)' : 'short lines below, --json-logs prints the JSON)'}`,
     '',
     sendHint(config, platformRegistry.adapters.filter((a) => a.isEnabled(config)).map((a) => a.id), runtime.url, dataDir !== undefined),

@@ -68,7 +68,7 @@ export interface RuntimeOptions {
   readonly logFormat?: 'short' | 'json';
   /** Seconds between status lines while work is pending (default 60); 0 prints one only on `reportStatus()`. */
   readonly statusIntervalSeconds?: number;
-  /** Arms the schedules' timers (default true); `fireSchedule` works either way. */
+  /** Arms the schedules' timers (default true; later with `startSchedules()`); `fireSchedule` works either way. */
   readonly startScheduler?: boolean;
   /**
    * The topology to run; default `buildTopology(config)`, which is what `npm start` runs.
@@ -136,6 +136,11 @@ export interface Runtime {
    * of what still fails goes to its on-failure queue before this rejects.
    */
   fireSchedule(id: string, time?: Date): Promise<unknown>;
+  /**
+   * Arms the schedules' timers of a runtime started with `startScheduler: false` (after the
+   * history was played: a sweep at today's time would breach the history's cases midway).
+   */
+  startSchedules(): void;
   /**
    * Evaluates the topology's alarms now; a change of state is logged and written to
    * `<outboxDir>/alerts.jsonl`. Resolves with the alarms that changed.
@@ -575,6 +580,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         }
       },
       fireSchedule: (id, time) => scheduler.fireSchedule(id, time),
+      startSchedules: () => scheduler.start(),
       evaluateAlarms: () => alarms.evaluate(),
       reportStatus,
       stop: async () => {

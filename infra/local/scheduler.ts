@@ -199,6 +199,8 @@ export interface LocalScheduler {
    * @throws Error for an unknown schedule id, or what the target threw
    */
   fireSchedule(id: string, time?: Date): Promise<unknown>;
+  /** Arms the timers of a scheduler made with `start: false` (once; later calls change nothing). */
+  start(): void;
   /** Number of invocations still running. */
   inFlight(): number;
   /** Disarms every timer and waits for running invocations. */
@@ -263,7 +265,13 @@ export function startScheduler(options: SchedulerOptions): LocalScheduler {
     wait();
   };
 
-  if (options.start ?? true) for (const id of compiled.keys()) arm(id, now());
+  let armed = false;
+  const start = () => {
+    if (armed || stopped) return;
+    armed = true;
+    for (const id of compiled.keys()) arm(id, now());
+  };
+  if (options.start ?? true) start();
 
   return {
     nextFireTimes: () => Object.fromEntries(planned),
@@ -272,6 +280,7 @@ export function startScheduler(options: SchedulerOptions): LocalScheduler {
       if (!entry) return Promise.reject(new Error(`unknown schedule "${id}"; the topology has: ${[...compiled.keys()].join(', ')}`));
       return run(entry.schedule, time);
     },
+    start,
     inFlight: () => running.size,
     stop: async () => {
       stopped = true;

@@ -224,6 +224,22 @@ describe('startScheduler', () => {
     expect(scheduler.nextFireTimes()['daily-report']?.toISOString()).toBe('2026-03-02T05:00:00.000Z');
   });
 
+  it('fires nothing until a scheduler made without timers is started, then fires from that moment on', async () => {
+    // Arrange
+    vi.useFakeTimers({ now: new Date('2026-03-02T04:59:00Z') });
+    const invoke = vi.fn(async () => 'ok');
+    scheduler = startScheduler({ schedules: [scheduleSpec()], invoke, start: false });
+    await vi.advanceTimersByTimeAsync(24 * 3_600_000);
+
+    // Act
+    scheduler.start();
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(24 * 3_600_000);
+
+    // Assess
+    expect(invoke.mock.calls.map((call) => (call as unknown[])[1])).toEqual([{ report: 'daily', scheduledTime: '2026-03-03T05:00:00Z' }]);
+  });
+
   it('arms the next day after firing', async () => {
     // Arrange
     vi.useFakeTimers({ now: new Date('2026-03-02T04:59:00Z') });
