@@ -10,13 +10,13 @@ import { DynamoRateStore, DynamoRecordFailureLog, DynamoThemeRepository } from '
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { MentionRoutedEnvelopeSchema } from '../../shared/domain/events.ts';
+import { MentionRoutedEnvelopeSchema, type MentionRouted } from '../../shared/domain/events.ts';
 import type { RateObservation } from '../../shared/domain/insights.ts';
 import type { RecordFailureLog } from '../../shared/domain/ports.ts';
 import { RATE_RETENTION_DAYS, recordMentionRates, type RateStore } from '../../shared/domain/spikes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { expiresAtEpochSeconds } from '../../shared/domain/time.ts';
-import { recordInsight, type RecordInsightDeps } from '../../shared/domain/themes/index.ts';
+import { recordInsight, type RecordInsightDeps, type RecordInsightOutcome } from '../../shared/domain/themes/index.ts';
 import { bodyOf, observeRecords } from '../../shared/observability/observe-records.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 
@@ -55,7 +55,7 @@ export async function processRecord(record: SQSRecord, deps: RecordInsightsDeps)
     logger.warn('Mention Routed for a cc department skipped', { mentionId: detail.mentionId, department: detail.department });
     return undefined;
   }
-  const outcome = await recordInsight(detail, deps);
+  const outcome = await recordRoutedInsight(detail, deps);
   if (outcome.themeId === undefined) {
     logger.info('Mention feeds no theme', { mentionId: detail.mentionId, category: detail.category });
     metrics.addMetric('MentionsWithoutTheme', MetricUnit.Count, 1);
@@ -68,11 +68,19 @@ export async function processRecord(record: SQSRecord, deps: RecordInsightsDeps)
     metrics.addMetric(outcome.counted ? 'MentionsGrouped' : 'MentionsGroupedBefore', MetricUnit.Count, 1);
     if (outcome.created) metrics.addMetric('ThemesCreated', MetricUnit.Count, 1);
   }
-  if (outcome.observation) {
-    const expiresAt = expiresAtEpochSeconds(deps.clock.now(), RATE_RETENTION_DAYS);
-    await recordMentionRates(outcome.observation, { rates: deps.rates, expiresAt });
-  }
   return outcome.observation;
+}
+
+/**
+ * The insight step of one primary `Mention Routed`: its theme, then its hour in the rate
+ * counters that spike detection reads (both idempotent per mention). The history player
+ * (`npm start -- --history`) runs the same step with its own clock.
+ */
+export async function recordRoutedInsight(detail: MentionRouted, deps: Pick<RecordInsightsDeps, 'themes' | 'rates' | 'clock' | 'timezone' | 'retentionDays' | 'joinThreshold'>): Promise<RecordInsightOutcome> {
+  const outcome = await recordInsight(detail, deps);
+  const expiresAt = expiresAtEpochSeconds(deps.clock.now(), RATE_RETENTION_DAYS);
+  await recordMentionRates(outcome.observation, { rates: deps.rates, expiresAt });
+  return outcome;
 }
 
 /** The correlation keys of a routed mention: its id and its case's id. */

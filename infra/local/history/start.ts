@@ -6,7 +6,7 @@ import { dayIn, previousDay } from '../../../shared/domain/time.ts';
 import { adminEnv } from '../demo.ts';
 import { generateHistory, type History } from './generate.ts';
 import type { HistoryHooks } from './hooks.ts';
-import { insightHooks } from './insight-hooks.ts';
+import { insightHooks, type InsightTotals } from './insight-hooks.ts';
 import { playHistory, type PlayResult } from './play.ts';
 
 /**
@@ -128,15 +128,19 @@ export async function startHistory(options: StartHistoryOptions): Promise<StartH
       `"${plan.fixedTheme.labels.de}" fixed on ${plan.fixedTheme.fixDate}, a surge on ${plan.surge.platform} at ${plan.surge.start}`,
   );
   const env = adminEnv(options.region, options.dynamodbEndpoint);
+  const insights: InsightTotals = { grouped: 0, hoursEvaluated: 0, spikes: 0, defectsMarked: 0, notificationsWithheld: 0 };
   const result = await playHistory({
     config,
     env,
     tableName: options.tableName,
     history,
-    hooks: options.hooks ?? insightHooks({ config, env, tableName: options.tableName }),
+    hooks: options.hooks ?? insightHooks({ config, env, tableName: options.tableName }, insights),
     onProgress: (p) => log(`history: ${p.day} · ${p.mentions}/${customerMentions} mentions · ${Math.round(p.elapsedMs / 1000)} s`),
   });
   log(`history: ${totalsLine(result)}`);
+  if (!options.hooks) {
+    log(`history: ${insights.grouped} mentions grouped into themes, ${insights.hoursEvaluated} hours evaluated for spikes, ${insights.spikes} spike(s), ${insights.defectsMarked} theme(s) marked as fixed on ${plan.fixedTheme.fixDate}; try: npm run backchannel -- report --week latest`);
+  }
   if (markerFile) {
     const written: HistoryMarker = {
       playedAt: new Date().toISOString(),
