@@ -7,6 +7,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { Classification } from '../../shared/domain/classification.ts';
+import { localModelDir } from './models.ts';
 import { DEFAULT_COMPANY, UsageError, helpShown, loadConfig, noPositionals, parse, type Command } from './shared.ts';
 import { formatOfFile, INPUT_FORMATS, MissingColumnError, readTextRecords, type InputFormat, type TextInput } from './text-records.ts';
 
@@ -94,7 +95,22 @@ async function classifyRun(args: string[]): Promise<number> {
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
   const { localClassifierFor } = await import('../../shared/classifier/index.ts');
   const { classifierReasonsOf } = await import('../../shared/domain/classifier-reasons.ts');
-  const classifier = localClassifierFor({ classifier: config.classifier, brandTerms: [...config.keywords.brand, ...config.keywords.products] });
+  // The company's promoted model from its local data directory (`backchannel train`), as
+  // classify-mention loads it at cold start; the shipped models when none is promoted.
+  const { fileModelStore } = await import('../../shared/adapters/models/index.ts');
+  const { loadPromotedModels } = await import('../../shared/classifier/company-model.ts');
+  const { classifierLanguagesOf } = await import('../../shared/config/schema.ts');
+  const promoted = await loadPromotedModels(fileModelStore(await localModelDir(config)));
+  if (promoted.error) process.stderr.write(`${promoted.error.message}; the shipped models classify.\n`);
+  else if (promoted.models) process.stderr.write(`Classifying with the company model ${promoted.version}.\n`);
+  const classifier = localClassifierFor({
+    classifier: config.classifier,
+    brandTerms: [...config.keywords.brand, ...config.keywords.products],
+    languages: classifierLanguagesOf(config),
+    ...(promoted.models ? { models: promoted.models } : {}),
+  });
+  // eld names languages other than the company's; load it before the first text, so every line gets its answer.
+  await classifier.loadLanguageDetector();
 
   const input = values.input ? createReadStream(values.input) : process.stdin;
   if (!values.input && process.stdin.isTTY) process.stderr.write('Reading texts from stdin, one JSON object per line (end with Ctrl+D).\n');

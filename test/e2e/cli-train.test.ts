@@ -122,6 +122,20 @@ describe('backchannel correct, train and model on the persisted local data', () 
     expect(listed.stdout).toContain(`In use: ${version.id}`);
   });
 
+  it('classifies your own texts with the promoted company model, as classify-mention would', async () => {
+    // Arrange
+    const input = path.join(cwd, 'texts.jsonl');
+    writeFileSync(input, `${JSON.stringify({ text: 'Riss am Rahmen meines Stadtflitzers, bin fast gestürzt' })}\n`);
+
+    // Act
+    const classified = await run('classify', '--input', input);
+
+    // Assess
+    expect(classified.code).toBe(0);
+    expect(classified.stderr).toMatch(/Classifying with the company model company-\S+/);
+    expect(JSON.parse(classified.stdout.trim())).toMatchObject({ language: 'de' });
+  });
+
   it('rolls back to the shipped models in one command, and refuses a second rollback with exit 1', async () => {
     // Act
     const first = await run('model', 'rollback');
