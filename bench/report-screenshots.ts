@@ -9,7 +9,7 @@
  * shaped as the insight contract (shared/domain/insights.ts) gives them: the parts that
  * compute them are separate, so the picture shows where their results appear.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { VegaChartRenderer } from '../shared/adapters/charts/vega-chart-renderer.ts';
@@ -118,12 +118,39 @@ async function seed() {
   };
 }
 
+const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
+
+/**
+ * `npm run screenshots:report -- --from <report.html> [--name <png name>]`: photographs a
+ * report written by `backchannel report --format html --out <file>` (e.g. after
+ * `npm start -- --history`) instead of the seeded one: docs/<name>.png.
+ */
+async function photograph(from: string, name: string): Promise<void> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 820, height: 900 }, deviceScaleFactor: 1 });
+    await page.setContent(await readFile(from, 'utf8'), { waitUntil: 'load' });
+    const file = path.join(OUT, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    process.stdout.write(`${file}\n`);
+  } finally {
+    await browser.close();
+  }
+}
+
 async function main(): Promise<void> {
+  const from = process.argv.indexOf('--from');
+  if (from >= 0) {
+    const file = process.argv[from + 1];
+    if (!file) throw new Error('--from needs the report HTML file');
+    const name = process.argv.indexOf('--name') >= 0 ? process.argv[process.argv.indexOf('--name') + 1] : undefined;
+    return photograph(file, name ?? 'report-history');
+  }
   const deps = await seed();
   const reports = await buildReports(WEEK, deps, [MANAGEMENT, 'service']);
   const renderer = new VegaChartRenderer();
   await mkdir(OUT, { recursive: true });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
   try {
     for (const [report, name] of [[reports[0]!, 'report-weekly'], [reports[1]!, 'report-department']] as const) {
       const html = reportFileHtml(await messageOf(name, report, renderer));
