@@ -191,7 +191,7 @@ export interface FunctionSpec {
   readonly triggers: readonly Trigger[];
   readonly grants: readonly Grant[];
   /**
-   * Folders of the repository bundled beside the function's code in AWS (`to` relative to
+   * Folders (their content) or files of the repository bundled beside the function's code in AWS (`to` relative to
    * the bundle's root); locally the function reads them where they are.
    */
   readonly assets?: readonly { readonly from: string; readonly to: string }[];
@@ -296,6 +296,10 @@ export const INTAKE_QUEUE = 'intake';
 export const MODELS_BUCKET = 'models';
 /** When the company model is retrained: Sundays at 03:00 in the company's timezone. */
 export const TRAIN_MODEL_SCHEDULE = 'cron(0 3 ? * SUN *)';
+/** The font the report charts are drawn with, shipped beside the build-report bundle (DejaVu Sans, free licence). */
+export const REPORT_FONT_PACKAGE_FILE = 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf';
+export const REPORT_FONT_DIR = 'fonts';
+
 /** The queue of the insight layer: every routed mention once (its primary department). */
 export const INSIGHTS_QUEUE = 'insights';
 export const METRICS_NAMESPACE = 'Backchannel';
@@ -537,6 +541,8 @@ export function buildTopology(config: CompanyConfig): Topology {
       grants: [{ resource: 'table', access: 'readWrite' }, ...notifications.grants],
       // Charts: resvg-js renders SVG to PNG with a prebuilt Rust binary; only this function bundles vega and resvg.
       nativeModules: [{ module: '@resvg/resvg-js', lambdaBinary: '@resvg/resvg-js-linux-arm64-gnu' }],
+      // The Lambda runtime has no fonts: without one, resvg draws the charts without any text.
+      assets: [{ from: REPORT_FONT_PACKAGE_FILE, to: REPORT_FONT_DIR }],
     },
     {
       id: 'detect-spikes',

@@ -2,9 +2,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { VegaChartRenderer } from '../../shared/adapters/charts/vega-chart-renderer.ts';
+import { REPORT_FONT_DIR, REPORT_FONT_PACKAGE_FILE } from '../../infra/topology.ts';
 import { createDocumentClient, createSecretsClient, createSesClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository, DynamoMetricRepository, DynamoNotificationLog, DynamoReportRepository, DynamoSpikeRepository, DynamoThemeRepository, keys } from '../../shared/adapters/dynamodb/index.ts';
 import { NOTIFY_FROM_EMAIL_ENV, NOTIFY_OUTBOX_DIR_ENV, WebhookUrls } from '../../shared/adapters/notify/index.ts';
@@ -68,6 +72,24 @@ export function createReportSender(env: FunctionEnv, config: CompanyConfig): Rep
   });
 }
 
+/**
+ * The charts' font: in AWS the one shipped beside the bundle (the Lambda runtime has no
+ * fonts, and resvg draws no text without one), locally the same file from its package.
+ * Without either, the system's fonts.
+ */
+export function fontFilesOf(env: FunctionEnv): { fontFiles: string[] } | undefined {
+  const file = path.basename(REPORT_FONT_PACKAGE_FILE);
+  const candidates = [env.LAMBDA_TASK_ROOT ? path.join(env.LAMBDA_TASK_ROOT, REPORT_FONT_DIR, file) : undefined];
+  try {
+    candidates.push(createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/${file}`));
+  } catch {
+    // Not installed beside a bundle: the shipped copy above is the one.
+  }
+  const found = candidates.find((c): c is string => c !== undefined && existsSync(c));
+  if (!found) logger.warn('No report font found, charts use the system fonts', { candidates: candidates.filter(Boolean) });
+  return found ? { fontFiles: [found] } : undefined;
+}
+
 export function dependenciesFrom(env: FunctionEnv, given?: InsightSources): BuildReportDeps {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
   const tableName = requireEnv(env, 'TABLE_NAME');
@@ -92,7 +114,7 @@ export function dependenciesFrom(env: FunctionEnv, given?: InsightSources): Buil
     dailySummaries: reports,
     sent: new DynamoNotificationLog(documents, tableName, keys.reportSent),
     sender: createReportSender(env, config),
-    charts: new VegaChartRenderer(),
+    charts: new VegaChartRenderer(fontFilesOf(env) ?? {}),
     targetsOf: (audience) => (audience === MANAGEMENT ? (config.reports.management ?? []) : (departments.get(audience)?.notify ?? [])),
     retentionDays: config.retention.days,
     clock: systemClock,

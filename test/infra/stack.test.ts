@@ -1,12 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPANY_TAG, PROJECT_ROOT } from '../../infra/aws/build-app.ts';
-import { ADMIN_API_ROUTES, allDeadLetterQueues, buildTopology, departmentQueueId, type FunctionSpec, type Grant, type Topology } from '../../infra/topology.ts';
+import { ADMIN_API_ROUTES, allDeadLetterQueues, buildTopology, REPORT_FONT_DIR, REPORT_FONT_PACKAGE_FILE, departmentQueueId, type FunctionSpec, type Grant, type Topology } from '../../infra/topology.ts';
 import { loadCompanyConfig } from '../../shared/config/load.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { arnOf, logicalId, permissionsOf, ref, synthCompany, type Permission, type SynthesizedCompany } from './synth.ts';
@@ -505,6 +505,15 @@ describe('company stack of the demo config', () => {
           DeadLetterConfig: { Arn: arnOf(synth.stack.queues.deadLetter('schedule-weekly-report-dlq', 'test')) },
         }),
       });
+    });
+
+    it('ships the charts\' font beside build-report, whose Lambda runtime has no fonts', () => {
+      // Act
+      const spec = buildTopology(demo).functions.find((f) => f.id === 'build-report');
+
+      // Assess: the file the bundling copies exists in the repository's dependencies
+      expect(spec?.assets).toContainEqual({ from: REPORT_FONT_PACKAGE_FILE, to: REPORT_FONT_DIR });
+      expect(existsSync(REPORT_FONT_PACKAGE_FILE)).toBe(true);
     });
 
     it('lets build-report send reports by SES and read the chat webhook secrets, with the sender in its environment', () => {

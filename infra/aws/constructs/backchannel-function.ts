@@ -104,8 +104,13 @@ export class BackchannelFunction extends Construct {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
                 // Read at run time beside the code: `import.meta.dirname` of the bundle is its root.
+                // A folder's content, or one file, lands in `to`.
                 afterBundling: (inputDir: string, outputDir: string) =>
-                  (props.assets ?? []).map((a) => `mkdir -p "${path.join(outputDir, a.to)}" && cp -R "${path.join(inputDir, a.from)}/." "${path.join(outputDir, a.to)}/"`),
+                  (props.assets ?? []).map((a) => {
+                    const from = path.join(inputDir, a.from);
+                    const to = path.join(outputDir, a.to);
+                    return `mkdir -p "${to}" && if [ -d "${from}" ]; then cp -R "${from}/." "${to}/"; else cp "${from}" "${to}/"; fi`;
+                  }),
               },
             }
           : {}),

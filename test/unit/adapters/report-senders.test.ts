@@ -4,6 +4,7 @@ import path from 'node:path';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fontFilesOf } from '../../../functions/build-report/handler.ts';
 import { VegaChartRenderer } from '../../../shared/adapters/charts/vega-chart-renderer.ts';
 import { NotifierConfigError } from '../../../shared/adapters/notify/errors.ts';
 import { OutboxReportSender, SesReportSender, slackReportMessage } from '../../../shared/adapters/notify/report-senders.ts';
@@ -47,6 +48,20 @@ describe('report charts and senders', () => {
 
     expect(svg).toMatch(/^<svg/);
     expect(svg).toContain('complaint');
+  });
+
+  it('draws the charts\' text with the shipped font on a machine without fonts, as the Lambda runtime is', async () => {
+    // Arrange: the font build-report finds (beside the bundle in AWS, from its package here)
+    const [chart] = chartsOf((await weeklyMessage()).report);
+    const fonts = fontFilesOf({ LAMBDA_TASK_ROOT: '/nonexistent' });
+
+    // Act
+    const withFont = await new VegaChartRenderer(fonts).png(chart!.spec);
+    const withoutAnyFont = await new VegaChartRenderer({ fontFiles: [] }).png(chart!.spec);
+
+    // Assess: a font was found, and the text it draws changes the picture
+    expect(fonts?.fontFiles[0]).toMatch(/DejaVuSans\.ttf$/);
+    expect(Buffer.from(withFont).equals(Buffer.from(withoutAnyFont))).toBe(false);
   });
 
   it('e-mails the report through SES with the charts as inline images the HTML names by cid', async () => {
