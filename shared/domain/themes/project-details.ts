@@ -23,7 +23,7 @@ const PLACE = /\b(?:in|aus|bei|nahe|from|near|around)\s+((?:[A-ZÄÖÜ][\p{Ll}ä
 /** Capitalized words after "in"/"aus" that are not towns (German capitalizes every noun). */
 const NOT_PLACES = new Set(
   (
-    'Zukunft Zeit Sommer Winter Herbst Frühling Jahr Jahren Woche Wochen Tagen Monaten Deutschland Europa Ihrer Eurer Ihrem Eurem Unserer Unserem Form Ordnung Sachen Kooperation ' +
+    'Größe Farbe Höhe Grün Schwarz Weiß Rot Blau Zukunft Zeit Sommer Winter Herbst Frühling Jahr Jahren Woche Wochen Tagen Monaten Deutschland Europa Ihrer Eurer Ihrem Eurem Unserer Unserem Form Ordnung Sachen Kooperation ' +
     'Zusammenarbeit Schule Schulen Kita Verein Vereinen Region Stadt Gemeinde Nähe Innenstadt Stadtteil App Filiale Zukunft Euch Ihnen The This That Our Your Their My Town City ' +
     'General Support Cooperation Partnership Summer Winter Spring Autumn Fall Future Time Person Store Stores Shop School Schools Club Clubs Kind Addition Town Area'
   ).split(' '),
@@ -40,7 +40,9 @@ export function placeOf(text: string): string | undefined {
   const pattern = new RegExp(PLACE.source, 'gu');
   for (const match of text.matchAll(pattern)) {
     const place = match[1]?.trim();
-    if (place && !NOT_PLACES.has(place.split(/[- ]/)[0] ?? place)) return place;
+    // "in Größe 20", "in Raum 3": a noun with a number after it is a measure or a room, no town.
+    const followedByNumber = /^\s*\d/.test(text.slice((match.index ?? 0) + match[0].length));
+    if (place && !followedByNumber && !NOT_PLACES.has(place.split(/[- ]/)[0] ?? place)) return place;
   }
   return undefined;
 }

@@ -80,4 +80,15 @@ describe('labels', () => {
 
     expect(label.split(' · ')).toEqual(expect.arrayContaining(['Reparatur', 'Wochen']));
   });
+
+  it('leaves invoice numbers, amounts and dates out of a label', () => {
+    const texts = ['Rechnung RE-2026-05561 doppelt abgebucht', 'RE-2026-05561: Rechnung doppelt, 49,90 zu viel', 'Schon wieder RE-2026-05561 doppelt berechnet'];
+    const invoice = texts.reduce((v, t) => addTerms(v, termsOf(t, 'de')), EMPTY_VECTOR);
+    const repair = GERMAN.repair.reduce((v, t) => addTerms(v, termsOf(t, 'de')), EMPTY_VECTOR);
+
+    const label = labelOf(invoice, [repair]);
+
+    expect(label).not.toMatch(/\d/);
+    expect(label.split(' · ')).toEqual(expect.arrayContaining(['doppelt']));
+  });
 });

@@ -48,6 +48,8 @@ describe('project details', () => {
     ['Wir sind ein Verein aus Bad Oldesloe', 'Bad Oldesloe'],
     ['A school from Leeds would love a bike workshop', 'Leeds'],
     ['In Zukunft wäre das super', undefined],
+    ['Habt ihr ein Kinderrad in Größe 20 für unsere Kita?', undefined],
+    ['Gibt es das Rad auch in Grün?', undefined],
   ])('finds the place in "%s"', (text, place) => {
     expect(placeOf(text)).toBe(place);
   });
