@@ -2,12 +2,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FunctionEnv } from '../config/runtime-env.ts';
 import { tracer } from '../observability/powertools.ts';
 
-type Service = 'DYNAMODB' | 'SQS' | 'EVENTBRIDGE' | 'SECRETS_MANAGER' | 'SESV2';
+type Service = 'DYNAMODB' | 'SQS' | 'EVENTBRIDGE' | 'SECRETS_MANAGER' | 'SESV2' | 'S3';
 
 /**
  * Client settings from a function's environment. The endpoint variables are the SDK's own
@@ -58,4 +59,10 @@ export function createSecretsClient(env: FunctionEnv): SecretsManagerClient {
 /** Amazon SES (API v2), for e-mail notifications. */
 export function createSesClient(env: FunctionEnv): SESv2Client {
   return traced(new SESv2Client(clientConfig(env, 'SESV2')));
+}
+
+/** Amazon S3, for the company's trained models. An endpoint of its own (an S3-compatible server) is addressed path-style. */
+export function createS3Client(env: FunctionEnv): S3Client {
+  const config = clientConfig(env, 'S3');
+  return traced(new S3Client({ ...config, ...('endpoint' in config ? { forcePathStyle: true } : {}) }));
 }

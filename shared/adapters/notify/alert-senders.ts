@@ -4,6 +4,7 @@ import { alertText, alertTitle, type AlarmAlert, type AlertChatTarget, type Aler
 import { ChatWebhookNotifier } from './chat-webhook-notifier.ts';
 import type { PostJsonOptions } from './http-retry.ts';
 import { slackEscape } from './slack.ts';
+import { adaptiveCard, teamsCardMessage } from './teams.ts';
 import type { WebhookUrls } from './webhook-urls.ts';
 
 /** An alert with the company it belongs to, as the chat renderers need it. */
@@ -19,23 +20,12 @@ export function slackAlertMessage({ alert, companyName }: CompanyAlert): { text:
 
 /** The Teams message of an alert: an Adaptive Card with the title and the text. */
 export function teamsAlertMessage({ alert, companyName }: CompanyAlert): Record<string, unknown> {
-  return {
-    type: 'message',
-    attachments: [
-      {
-        contentType: 'application/vnd.microsoft.card.adaptive',
-        content: {
-          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-          type: 'AdaptiveCard',
-          version: '1.4',
-          body: [
-            { type: 'TextBlock', text: alertTitle(alert, companyName), weight: 'Bolder', wrap: true, style: 'heading', color: alert.state === 'ALARM' ? 'Attention' : 'Good' },
-            { type: 'TextBlock', text: alertText(alert), wrap: true },
-          ],
-        },
-      },
-    ],
-  };
+  return teamsCardMessage(
+    adaptiveCard([
+      { type: 'TextBlock', text: alertTitle(alert, companyName), weight: 'Bolder', wrap: true, style: 'heading', color: alert.state === 'ALARM' ? 'Attention' : 'Good' },
+      { type: 'TextBlock', text: alertText(alert), wrap: true },
+    ]),
+  );
 }
 
 /**

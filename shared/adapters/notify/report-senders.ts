@@ -1,6 +1,6 @@
 import { mkdir, writeFile, appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { NotificationTarget } from '../../domain/notification.ts';
 import { reportHtml } from '../../domain/reports/render.ts';
 import type { ReportMessage, ReportSender } from '../../domain/reports/run-reports.ts';
@@ -8,7 +8,9 @@ import { logger } from '../../observability/powertools.ts';
 import { ChatWebhookNotifier } from './chat-webhook-notifier.ts';
 import { NotifierConfigError } from './errors.ts';
 import type { PostJsonOptions } from './http-retry.ts';
+import { simpleEmailCommand } from './ses-email.ts';
 import { slackEscape } from './slack.ts';
+import { adaptiveCard, teamsCardMessage } from './teams.ts';
 import type { WebhookUrls } from './webhook-urls.ts';
 
 /** The log message of a report written to the outbox; the local runtime prints it with the HTML file's path. */
@@ -33,29 +35,23 @@ export class SesReportSender implements ReportSender {
     const from = this.options.from;
     if (!from) throw new NotifierConfigError('no sender for report e-mails: set notifications.from in the company config (an address verified in Amazon SES)');
     await this.options.client.send(
-      new SendEmailCommand({
-        FromEmailAddress: from,
-        Destination: { ToAddresses: [...to] },
-        Content: {
-          Simple: {
-            Subject: { Data: message.title.replace(/[\r\n]+/g, ' '), Charset: 'UTF-8' },
-            Body: { Text: { Data: message.text, Charset: 'UTF-8' }, Html: { Data: message.html, Charset: 'UTF-8' } },
-            Attachments: message.charts.map((chart) => ({
-              FileName: `${chart.id}.png`,
-              ContentType: 'image/png',
-              ContentDisposition: 'INLINE',
-              ContentId: chart.id,
-              ContentTransferEncoding: 'BASE64',
-              ContentDescription: chart.title,
-              RawContent: chart.png,
-            })),
-          },
-        },
-        ...(this.options.configurationSetName ? { ConfigurationSetName: this.options.configurationSetName } : {}),
-        EmailTags: [
-          { Name: 'kind', Value: `report-${message.report.kind}` },
-          { Name: 'audience', Value: message.report.audience },
-        ],
+      simpleEmailCommand({
+        from,
+        to,
+        subject: message.title,
+        text: message.text,
+        html: message.html,
+        attachments: message.charts.map((chart) => ({
+          FileName: `${chart.id}.png`,
+          ContentType: 'image/png',
+          ContentDisposition: 'INLINE',
+          ContentId: chart.id,
+          ContentTransferEncoding: 'BASE64',
+          ContentDescription: chart.title,
+          RawContent: chart.png,
+        })),
+        configurationSetName: this.options.configurationSetName,
+        tags: { kind: `report-${message.report.kind}`, audience: message.report.audience },
       }),
     );
   }
@@ -75,23 +71,12 @@ export function slackReportMessage(message: ReportMessage): { text: string; bloc
 
 /** The Teams (workflow webhook) payload of a report: an Adaptive Card with the title and summary. */
 export function teamsReportMessage(message: ReportMessage): unknown {
-  return {
-    type: 'message',
-    attachments: [
-      {
-        contentType: 'application/vnd.microsoft.card.adaptive',
-        content: {
-          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-          type: 'AdaptiveCard',
-          version: '1.4',
-          body: [
-            { type: 'TextBlock', size: 'Medium', weight: 'Bolder', text: message.title, wrap: true },
-            ...message.summary.map((line) => ({ type: 'TextBlock', text: line, wrap: true, spacing: 'Small' })),
-          ],
-        },
-      },
-    ],
-  };
+  return teamsCardMessage(
+    adaptiveCard([
+      { type: 'TextBlock', size: 'Medium', weight: 'Bolder', text: message.title, wrap: true },
+      ...message.summary.map((line) => ({ type: 'TextBlock', text: line, wrap: true, spacing: 'Small' })),
+    ]),
+  );
 }
 
 export class SlackReportSender extends ChatWebhookNotifier<SlackTarget, ReportMessage> implements ReportSender {

@@ -1,4 +1,4 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, type SendEmailCommandInput, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { formatTime, label, mentionAuthor, notificationText, personLabel, type Notification, type NotificationTarget } from '../../domain/notification.ts';
 import type { Notifier } from '../../domain/notify-department.ts';
 import { NotifierConfigError } from './errors.ts';
@@ -67,24 +67,44 @@ export class SesEmailNotifier implements Notifier {
     const from = this.options.from;
     if (!from) throw new NotifierConfigError('no sender for e-mail notifications: set notifications.from in the company config (an address verified in Amazon SES)');
     await this.options.client.send(
-      new SendEmailCommand({
-        FromEmailAddress: from,
-        Destination: { ToAddresses: [...to] },
-        Content: {
-          Simple: {
-            Subject: { Data: notification.title.replace(/[\r\n]+/g, ' '), Charset: 'UTF-8' },
-            Body: {
-              Text: { Data: notificationText(notification), Charset: 'UTF-8' },
-              Html: { Data: emailHtml(notification), Charset: 'UTF-8' },
-            },
-          },
-        },
-        ...(this.options.configurationSetName ? { ConfigurationSetName: this.options.configurationSetName } : {}),
-        EmailTags: [
-          { Name: 'kind', Value: notification.kind },
-          { Name: 'department', Value: notification.department },
-        ],
+      simpleEmailCommand({
+        from,
+        to,
+        subject: notification.title,
+        text: notificationText(notification),
+        html: emailHtml(notification),
+        configurationSetName: this.options.configurationSetName,
+        tags: { kind: notification.kind, department: notification.department },
       }),
     );
   }
+}
+
+/** One e-mail with a text and an HTML part (and inline attachments), as SESv2 simple content. */
+export interface SimpleEmail {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly attachments?: NonNullable<NonNullable<SendEmailCommandInput['Content']>['Simple']>['Attachments'];
+  readonly configurationSetName?: string | undefined;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The SendEmail command of one simple e-mail; line breaks in the subject become spaces (no header injection). */
+export function simpleEmailCommand(email: SimpleEmail): SendEmailCommand {
+  return new SendEmailCommand({
+    FromEmailAddress: email.from,
+    Destination: { ToAddresses: [...email.to] },
+    Content: {
+      Simple: {
+        Subject: { Data: email.subject.replace(/[\r\n]+/g, ' '), Charset: 'UTF-8' },
+        Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+        ...(email.attachments ? { Attachments: email.attachments } : {}),
+      },
+    },
+    ...(email.configurationSetName ? { ConfigurationSetName: email.configurationSetName } : {}),
+    EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })),
+  });
 }

@@ -54,10 +54,7 @@ export function teamsCard(n: Notification): Record<string, unknown> {
   if (n.caseUrl) actions.push({ type: 'Action.OpenUrl', title: 'Open case', url: n.caseUrl });
   if (m?.url) actions.push({ type: 'Action.OpenUrl', title: `Open on ${m.platform}`, url: m.url });
   return {
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    type: 'AdaptiveCard',
-    version: '1.4',
-    body,
+    ...adaptiveCard(body),
     ...(actions.length > 0 ? { actions } : {}),
     ...(mentioned.length > 0
       ? {
@@ -70,12 +67,19 @@ export function teamsCard(n: Notification): Record<string, unknown> {
   };
 }
 
-/** The message envelope that Teams workflows ("When a Teams webhook request is received") and incoming webhooks accept. */
-export function teamsMessage(n: Notification): { type: 'message'; attachments: { contentType: string; contentUrl: null; content: Record<string, unknown> }[] } {
-  return {
-    type: 'message',
-    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: teamsCard(n) }],
-  };
+/** An Adaptive Card (schema 1.4) with these body elements. */
+export function adaptiveCard(body: readonly unknown[]): Record<string, unknown> {
+  return { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.4', body };
+}
+
+/** The message envelope that Teams workflows ("When a Teams webhook request is received") and incoming webhooks accept, around one card. */
+export function teamsCardMessage(card: Record<string, unknown>): { type: 'message'; attachments: { contentType: string; contentUrl: null; content: Record<string, unknown> }[] } {
+  return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }] };
+}
+
+/** The Teams message of a notification. */
+export function teamsMessage(n: Notification): ReturnType<typeof teamsCardMessage> {
+  return teamsCardMessage(teamsCard(n));
 }
 
 /** Posts notifications to a Teams workflow or incoming webhook, the URL read from the target's secret. */
