@@ -7,11 +7,19 @@
 import { spawnSync } from 'node:child_process';
 
 const PARTS: readonly { readonly name: string; readonly script: string; readonly what: string }[] = [
-  { name: 'classifier', script: 'bench:classifier', what: 'accuracy (written corpus, real texts, GermEval), calibration, speed and size' },
+  {
+    name: 'classifier',
+    script: 'bench:classifier',
+    what: 'accuracy (written corpus, real texts, GermEval), calibration, speed and size',
+  },
   { name: 'language', script: 'bench:language', what: "eld's cold-start cost and language accuracy of short texts" },
   { name: 'learning', script: 'bench:learning', what: 'a company model after 0, 100, 300 and 1,000 corrections' },
   { name: 'themes', script: 'bench:themes', what: 'theme grouping against the labelled theme sets (ARI, purity)' },
-  { name: 'spikes', script: 'bench:spikes', what: 'spike detection delay, misses and false alarms over seeded histories' },
+  {
+    name: 'spikes',
+    script: 'bench:spikes',
+    what: 'spike detection delay, misses and false alarms over seeded histories',
+  },
   { name: 'report', script: 'bench:report', what: 'weekly report build time for 100,000 mentions, bundle sizes' },
   { name: 'history', script: 'bench:history', what: 'how long the history of `npm start -- --history` takes to play' },
 ];
@@ -28,7 +36,9 @@ for (const [i, part] of parts.entries()) {
   process.stderr.write(`bench ${i + 1}/${parts.length}: ${part.name} (${part.what})\n`);
   const started = Date.now();
   const run = spawnSync('npm', ['run', '--silent', part.script], { stdio: 'inherit' });
-  process.stderr.write(`bench ${part.name}: ${run.status === 0 ? 'done' : `failed (exit ${run.status ?? run.signal})`} in ${Math.round((Date.now() - started) / 1000)} s\n`);
+  process.stderr.write(
+    `bench ${part.name}: ${run.status === 0 ? 'done' : `failed (exit ${run.status ?? run.signal})`} in ${Math.round((Date.now() - started) / 1000)} s\n`,
+  );
   if (run.status !== 0) failed.push(part.name);
   process.stdout.write('\n');
 }

@@ -34,7 +34,11 @@ import { GERMEVAL_DIR, loadGermEval, type GermEvalDocument } from './germeval.ts
 
 const f3 = (x: number) => x.toFixed(3);
 const table = (header: string[], rows: (string | number)[][]) =>
-  [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 
 /** The relevance head answers "relevant" from this probability on (chosen by cross-validation, see below). */
 const GERMEVAL_RELEVANCE_THRESHOLD = 0.7;
@@ -74,7 +78,14 @@ export const GERMEVAL_FEATURES: Readonly<Record<'relevance' | 'sentiment', Featu
 const PLAIN_RELEVANCE_TRAINING: TrainOptions = { ...DEFAULT_TRAINING, lambda: 4e-5, epochs: 15 };
 
 /** Word unigrams only, no character n-grams: the "plain" hashed logistic regression. */
-const WORDS_ONLY: FeatureOptions = { ...DEFAULT_FEATURES, charMin: 6, charMax: 5, wordBigrams: false, wordWeight: 1, idf: false };
+const WORDS_ONLY: FeatureOptions = {
+  ...DEFAULT_FEATURES,
+  charMin: 6,
+  charMax: 5,
+  wordBigrams: false,
+  wordWeight: 1,
+  idf: false,
+};
 
 export function germEvalSection(): string {
   const data = loadGermEval();
@@ -82,36 +93,118 @@ export function germEvalSection(): string {
   const { dev, testSyn } = data;
   const goldRel = testSyn.map((d) => (d.relevant ? 1 : 0));
   const goldSen = testSyn.map((d) => SENTIMENTS.indexOf(d.sentiment));
-  const majority = (labels: number[]) => argmax(labels.reduce((acc, l) => ((acc[l] = (acc[l] ?? 0) + 1), acc), [] as number[]));
+  const majority = (labels: number[]) =>
+    argmax(labels.reduce((acc, l) => ((acc[l] = (acc[l] ?? 0) + 1), acc), [] as number[]));
   const majRel = majority(dev.map((d) => (d.relevant ? 1 : 0)));
   const majSen = majority(dev.map((d) => SENTIMENTS.indexOf(d.sentiment)));
 
   const keyword = new KeywordClassifier({ brandTerms: ['bahn', 'db', 'deutsche bahn'] });
   const kw = testSyn.map((d) => keyword.classify({ text: d.text }));
 
-  const lr = (features: Readonly<Record<'relevance' | 'sentiment', FeatureOptions>>, training: Readonly<Record<'relevance' | 'sentiment', TrainOptions>>) => {
+  const lr = (
+    features: Readonly<Record<'relevance' | 'sentiment', FeatureOptions>>,
+    training: Readonly<Record<'relevance' | 'sentiment', TrainOptions>>,
+  ) => {
     const vectors = (head: 'relevance' | 'sentiment') => {
-      const { vectors: xDev, idf } = vectorizeTraining(dev.map((d) => d.text), features[head]);
-      return { xDev, xTest: vectorize(testSyn.map((d) => d.text), features[head], idf) };
+      const { vectors: xDev, idf } = vectorizeTraining(
+        dev.map((d) => d.text),
+        features[head],
+      );
+      return {
+        xDev,
+        xTest: vectorize(
+          testSyn.map((d) => d.text),
+          features[head],
+          idf,
+        ),
+      };
     };
     const r = vectors('relevance');
     const s = features.sentiment === features.relevance ? r : vectors('sentiment');
-    const rel = trainHead('relevance', RELEVANCE_CLASSES, dev.map((d, i) => ({ x: r.xDev[i]!, y: d.relevant ? 1 : 0 })), features.relevance.bits, training.relevance);
-    const sen = trainHead('sentiment', SENTIMENTS, dev.map((d, i) => ({ x: s.xDev[i]!, y: SENTIMENTS.indexOf(d.sentiment) })), features.sentiment.bits, training.sentiment);
+    const rel = trainHead(
+      'relevance',
+      RELEVANCE_CLASSES,
+      dev.map((d, i) => ({ x: r.xDev[i]!, y: d.relevant ? 1 : 0 })),
+      features.relevance.bits,
+      training.relevance,
+    );
+    const sen = trainHead(
+      'sentiment',
+      SENTIMENTS,
+      dev.map((d, i) => ({ x: s.xDev[i]!, y: SENTIMENTS.indexOf(d.sentiment) })),
+      features.sentiment.bits,
+      training.sentiment,
+    );
     return {
-      rel: scores(goldRel, r.xTest.map((x) => argmax(predict(rel, x))), 2),
-      sen: scores(goldSen, s.xTest.map((x) => argmax(predict(sen, x))), 3),
+      rel: scores(
+        goldRel,
+        r.xTest.map((x) => argmax(predict(rel, x))),
+        2,
+      ),
+      sen: scores(
+        goldSen,
+        s.xTest.map((x) => argmax(predict(sen, x))),
+        3,
+      ),
     };
   };
   // The plain baseline: the same training, without the relevance head's scaling and threshold.
-  const plain = lr({ relevance: WORDS_ONLY, sentiment: WORDS_ONLY }, { ...GERMEVAL_TRAINING, relevance: PLAIN_RELEVANCE_TRAINING });
+  const plain = lr(
+    { relevance: WORDS_ONLY, sentiment: WORDS_ONLY },
+    { ...GERMEVAL_TRAINING, relevance: PLAIN_RELEVANCE_TRAINING },
+  );
   const ours = lr(GERMEVAL_FEATURES, GERMEVAL_TRAINING);
 
   const rows: (string | number)[][] = [
-    ['majority class of dev', f3(scores(goldRel, goldRel.map(() => majRel), 2).accuracy), f3(scores(goldSen, goldSen.map(() => majSen), 3).accuracy), '-'],
-    ['keyword baseline (keyword@1)', f3(scores(goldRel, kw.map((c) => (c.relevant ? 1 : 0)), 2).accuracy), f3(scores(goldSen, kw.map((c) => SENTIMENTS.indexOf(c.sentiment)), 3).accuracy), f3(scores(goldSen, kw.map((c) => SENTIMENTS.indexOf(c.sentiment)), 3).macroF1)],
+    [
+      'majority class of dev',
+      f3(
+        scores(
+          goldRel,
+          goldRel.map(() => majRel),
+          2,
+        ).accuracy,
+      ),
+      f3(
+        scores(
+          goldSen,
+          goldSen.map(() => majSen),
+          3,
+        ).accuracy,
+      ),
+      '-',
+    ],
+    [
+      'keyword baseline (keyword@1)',
+      f3(
+        scores(
+          goldRel,
+          kw.map((c) => (c.relevant ? 1 : 0)),
+          2,
+        ).accuracy,
+      ),
+      f3(
+        scores(
+          goldSen,
+          kw.map((c) => SENTIMENTS.indexOf(c.sentiment)),
+          3,
+        ).accuracy,
+      ),
+      f3(
+        scores(
+          goldSen,
+          kw.map((c) => SENTIMENTS.indexOf(c.sentiment)),
+          3,
+        ).macroF1,
+      ),
+    ],
     ['plain LR, hashed word unigrams', f3(plain.rel.accuracy), f3(plain.sen.accuracy), f3(plain.sen.macroF1)],
-    ['**ngram classifier** (words, bigrams, char n-grams, normalized)', `**${f3(ours.rel.accuracy)}**`, `**${f3(ours.sen.accuracy)}**`, f3(ours.sen.macroF1)],
+    [
+      '**ngram classifier** (words, bigrams, char n-grams, normalized)',
+      `**${f3(ours.rel.accuracy)}**`,
+      `**${f3(ours.sen.accuracy)}**`,
+      f3(ours.sen.macroF1),
+    ],
     ['target', '>= 0.880', '>= 0.730', ''],
   ];
   return [
@@ -139,8 +232,16 @@ export function heldOutSection(): string {
   const rows: (string | number)[][] = [];
   for (const language of ['de', 'en'] as const) {
     const gold = heldOut.filter((e) => e.language === language);
-    for (const [name, classifier] of [['ngram', ngram], ['keyword baseline', keyword]] as const) {
-      const r: HeldOutRow = { language, n: gold.length, gold, results: gold.map((e) => classifier.classify({ text: e.text })) };
+    for (const [name, classifier] of [
+      ['ngram', ngram],
+      ['keyword baseline', keyword],
+    ] as const) {
+      const r: HeldOutRow = {
+        language,
+        n: gold.length,
+        gold,
+        results: gold.map((e) => classifier.classify({ text: e.text })),
+      };
       rows.push(heldOutRow(name, r));
     }
   }
@@ -162,7 +263,18 @@ export function heldOutSection(): string {
     '',
     `Corpus: ${corpus.length} examples (train ${trainCounts}; held out ${heldOut.length}). End to end through the classifier (eld language detection included), next to the keyword baseline:`,
     '',
-    table(['language / classifier', 'n', 'relevance acc', 'sentiment acc / macro-F1', 'category acc / macro-F1 (relevant only)', 'urgency MAE', 'language = label'], rows),
+    table(
+      [
+        'language / classifier',
+        'n',
+        'relevance acc',
+        'sentiment acc / macro-F1',
+        'category acc / macro-F1 (relevant only)',
+        'urgency MAE',
+        'language = label',
+      ],
+      rows,
+    ),
     '',
     'Per head as measured by `npm run train` on the same split (accuracy / macro-F1):',
     '',
@@ -172,14 +284,34 @@ export function heldOutSection(): string {
 }
 
 function heldOutRow(name: string, r: HeldOutRow): (string | number)[] {
-  const rel = scores(r.gold.map((e) => (e.relevant ? 1 : 0)), r.results.map((c) => (c.relevant ? 1 : 0)), 2);
-  const sen = scores(r.gold.map((e) => SENTIMENTS.indexOf(e.sentiment)), r.results.map((c) => SENTIMENTS.indexOf(c.sentiment)), 3);
+  const rel = scores(
+    r.gold.map((e) => (e.relevant ? 1 : 0)),
+    r.results.map((c) => (c.relevant ? 1 : 0)),
+    2,
+  );
+  const sen = scores(
+    r.gold.map((e) => SENTIMENTS.indexOf(e.sentiment)),
+    r.results.map((c) => SENTIMENTS.indexOf(c.sentiment)),
+    3,
+  );
   // Category is what routing reads for relevant mentions: scored on the relevant ones.
   const relevantAt = r.gold.flatMap((e, i) => (e.relevant ? [i] : []));
-  const cat = scores(relevantAt.map((i) => CATEGORIES.indexOf(r.gold[i]!.category)), relevantAt.map((i) => CATEGORIES.indexOf(r.results[i]!.category)), CATEGORIES.length);
+  const cat = scores(
+    relevantAt.map((i) => CATEGORIES.indexOf(r.gold[i]!.category)),
+    relevantAt.map((i) => CATEGORIES.indexOf(r.results[i]!.category)),
+    CATEGORIES.length,
+  );
   const mae = r.gold.reduce((sum, e, i) => sum + Math.abs(e.urgency - r.results[i]!.urgency), 0) / Math.max(1, r.n);
   const lang = r.gold.filter((e, i) => r.results[i]!.language === e.language).length / Math.max(1, r.n);
-  return [`${r.language} ${name}`, r.n, f3(rel.accuracy), `${f3(sen.accuracy)} / ${f3(sen.macroF1)}`, `${f3(cat.accuracy)} / ${f3(cat.macroF1)}`, f3(mae), f3(lang)];
+  return [
+    `${r.language} ${name}`,
+    r.n,
+    f3(rel.accuracy),
+    `${f3(sen.accuracy)} / ${f3(sen.macroF1)}`,
+    `${f3(cat.accuracy)} / ${f3(cat.macroF1)}`,
+    f3(mae),
+    f3(lang),
+  ];
 }
 
 /** Mentions per second of one classifier on texts of one length, on this one thread. */
@@ -239,7 +371,12 @@ export function speedSection(eldLoadMs: number): string {
     const bytes = statSync(file).size;
     const model = decodeModel(SHIPPED_MODELS[language].base64, SHIPPED_MODELS[language].id);
     const memory = Object.values(model.heads).reduce((sum, h) => sum + h.weights.byteLength, 0);
-    return [language, `${times[2]!.toFixed(1)} (best ${times[0]!.toFixed(1)})`, `${(bytes / 1024 / 1024).toFixed(2)} MB`, `${(memory / 1024 / 1024).toFixed(1)} MB`];
+    return [
+      language,
+      `${times[2]!.toFixed(1)} (best ${times[0]!.toFixed(1)})`,
+      `${(bytes / 1024 / 1024).toFixed(2)} MB`,
+      `${(memory / 1024 / 1024).toFixed(1)} MB`,
+    ];
   });
   return [
     '### Speed and size',
@@ -248,7 +385,10 @@ export function speedSection(eldLoadMs: number): string {
     '',
     table(['text length', 'ngram mentions/s', 'keyword baseline mentions/s', 'target'], rows),
     '',
-    table(['model', 'load ms (decode + prepare), median of 5', 'shipped size (base64 module)', 'in memory (int8 weights)'], loads),
+    table(
+      ['model', 'load ms (decode + prepare), median of 5', 'shipped size (base64 module)', 'in memory (int8 weights)'],
+      loads,
+    ),
     '',
     `Targets: load <= 50 ms, size <= 3 MB per language. eld's extra-small language database: module load ${eldLoadMs.toFixed(0)} ms, once per cold start.`,
     '',
@@ -258,10 +398,14 @@ export function speedSection(eldLoadMs: number): string {
 export type { GermEvalDocument };
 
 /** Accuracy of "negative or not" (what escalation reads), 3-way accuracy and macro-F1 of sentiment labels. */
-function sentimentScores(gold: readonly number[], predicted: readonly number[]): { accuracy: number; macroF1: number; negative: number } {
+function sentimentScores(
+  gold: readonly number[],
+  predicted: readonly number[],
+): { accuracy: number; macroF1: number; negative: number } {
   const negative = SENTIMENTS.indexOf('negative');
   const both = scores(gold, predicted, 3);
-  const binary = gold.filter((g, i) => (g === negative) === (predicted[i] === negative)).length / Math.max(1, gold.length);
+  const binary =
+    gold.filter((g, i) => (g === negative) === (predicted[i] === negative)).length / Math.max(1, gold.length);
   return { ...both, negative: binary };
 }
 
@@ -271,14 +415,33 @@ function sentimentScores(gold: readonly number[], predicted: readonly number[]):
  * no bigrams, no idf), `corpusOnly` the shipped features trained on the written corpus alone
  * (the shipped models before real data).
  */
-function baselineHeads(language: 'de' | 'en', corpusTrain: readonly CorpusExample[], realTrain: readonly TrainingExample[]) {
+function baselineHeads(
+  language: 'de' | 'en',
+  corpusTrain: readonly CorpusExample[],
+  realTrain: readonly TrainingExample[],
+) {
   const train = [...corpusTrain.filter((e) => e.language === language), ...realTrain];
   const head = (examples: readonly TrainingExample[], features: FeatureOptions) => {
-    const { vectors, idf } = vectorizeTraining(examples.map((e) => e.text), features);
-    const model = trainHead('sentiment', SENTIMENTS, labeledFor('sentiment', examples, vectors), features.bits, DEFAULT_HEAD_TRAINING.sentiment);
+    const { vectors, idf } = vectorizeTraining(
+      examples.map((e) => e.text),
+      features,
+    );
+    const model = trainHead(
+      'sentiment',
+      SENTIMENTS,
+      labeledFor('sentiment', examples, vectors),
+      features.bits,
+      DEFAULT_HEAD_TRAINING.sentiment,
+    );
     return (texts: readonly string[]) => vectorize(texts, features, idf).map((x) => argmax(predict(model, x)));
   };
-  return { plain: head(train, WORDS_ONLY), corpusOnly: head(corpusTrain.filter((e) => e.language === language), DEFAULT_FEATURES) };
+  return {
+    plain: head(train, WORDS_ONLY),
+    corpusOnly: head(
+      corpusTrain.filter((e) => e.language === language),
+      DEFAULT_FEATURES,
+    ),
+  };
 }
 
 /**
@@ -294,34 +457,117 @@ export function realTextSection(): string {
   const realTrain = realTrainingExamples(real, REAL_DATA_WEIGHT, corpusTrain);
   const shipped = new NgramClassifier();
   const rows: (string | number)[][] = [];
-  const heads = { de: baselineHeads('de', corpusTrain, realTrain.filter((e) => e.language === 'de')), en: baselineHeads('en', corpusTrain, realTrain.filter((e) => e.language === 'en')) };
-  const block = (label: string, n: number, texts: readonly string[], gold: readonly number[], trainLabels: readonly number[], language: 'de' | 'en', target: string) => {
+  const heads = {
+    de: baselineHeads(
+      'de',
+      corpusTrain,
+      realTrain.filter((e) => e.language === 'de'),
+    ),
+    en: baselineHeads(
+      'en',
+      corpusTrain,
+      realTrain.filter((e) => e.language === 'en'),
+    ),
+  };
+  const block = (
+    label: string,
+    n: number,
+    texts: readonly string[],
+    gold: readonly number[],
+    trainLabels: readonly number[],
+    language: 'de' | 'en',
+    target: string,
+  ) => {
     const majority = argmax(trainLabels.reduce((acc, l) => ((acc[l] = (acc[l] ?? 0) + 1), acc), [0, 0, 0]));
     const cell = (s: { accuracy: number; macroF1: number; negative: number }, bold = false) => {
       const b = (x: string) => (bold ? `**${x}**` : x);
       return [b(f3(s.accuracy)), f3(s.macroF1), f3(s.negative)];
     };
     const h = heads[language];
-    rows.push([`${label}: majority class of training (${SENTIMENTS[majority]})`, n, ...cell(sentimentScores(gold, gold.map(() => majority))), '-']);
+    rows.push([
+      `${label}: majority class of training (${SENTIMENTS[majority]})`,
+      n,
+      ...cell(
+        sentimentScores(
+          gold,
+          gold.map(() => majority),
+        ),
+      ),
+      '-',
+    ]);
     // The test set's own majority class: a baseline no zero-shot model knows, reported because the issue does.
     const testMajority = argmax(gold.reduce((acc, l) => ((acc[l] = (acc[l] ?? 0) + 1), acc), [0, 0, 0]));
-    if (testMajority !== majority) rows.push([`${label}: majority class of the test set (${SENTIMENTS[testMajority]})`, n, ...cell(sentimentScores(gold, gold.map(() => testMajority))), '-']);
-    rows.push([`${label}: plain LR, hashed word unigrams, same training data`, n, ...cell(sentimentScores(gold, h.plain(texts))), '-']);
-    rows.push([`${label}: shipped features, written corpus only (before real data)`, n, ...cell(sentimentScores(gold, h.corpusOnly(texts))), '-']);
-    rows.push([`${label}: **shipped models** (end to end, eld included)`, n, ...cell(sentimentScores(gold, texts.map((text) => SENTIMENTS.indexOf(shipped.classify({ text }).sentiment))), true), target]);
+    if (testMajority !== majority)
+      rows.push([
+        `${label}: majority class of the test set (${SENTIMENTS[testMajority]})`,
+        n,
+        ...cell(
+          sentimentScores(
+            gold,
+            gold.map(() => testMajority),
+          ),
+        ),
+        '-',
+      ]);
+    rows.push([
+      `${label}: plain LR, hashed word unigrams, same training data`,
+      n,
+      ...cell(sentimentScores(gold, h.plain(texts))),
+      '-',
+    ]);
+    rows.push([
+      `${label}: shipped features, written corpus only (before real data)`,
+      n,
+      ...cell(sentimentScores(gold, h.corpusOnly(texts))),
+      '-',
+    ]);
+    rows.push([
+      `${label}: **shipped models** (end to end, eld included)`,
+      n,
+      ...cell(
+        sentimentScores(
+          gold,
+          texts.map((text) => SENTIMENTS.indexOf(shipped.classify({ text }).sentiment)),
+        ),
+        true,
+      ),
+      target,
+    ]);
   };
   const sources = [...new Set(real.map((e) => e.source))].sort();
   for (const language of ['en', 'de'] as const) {
     const mine = heldOut.filter((e) => e.language === language && e.sentiment !== undefined);
     const names = [...new Set(mine.map((e) => e.source))].join(', ');
-    const trainLabels = [...corpusTrain.filter((e) => e.language === language), ...realTrainAll.filter((e: RealExample) => e.language === language && e.sentiment)].map((e) => SENTIMENTS.indexOf(e.sentiment!));
-    block(`${language} held-out real (${names})`, mine.length, mine.map((e) => e.text), mine.map((e) => SENTIMENTS.indexOf(e.sentiment!)), trainLabels, language, language === 'en' ? '>= 0.750 / >= 0.700' : '');
+    const trainLabels = [
+      ...corpusTrain.filter((e) => e.language === language),
+      ...realTrainAll.filter((e: RealExample) => e.language === language && e.sentiment),
+    ].map((e) => SENTIMENTS.indexOf(e.sentiment!));
+    block(
+      `${language} held-out real (${names})`,
+      mine.length,
+      mine.map((e) => e.text),
+      mine.map((e) => SENTIMENTS.indexOf(e.sentiment!)),
+      trainLabels,
+      language,
+      language === 'en' ? '>= 0.750 / >= 0.700' : '',
+    );
   }
   const germEval = loadGermEval();
   if (germEval) {
-    const trainLabels = [...corpusTrain.filter((e) => e.language === 'de'), ...realTrainAll.filter((e) => e.language === 'de' && e.sentiment)].map((e) => SENTIMENTS.indexOf(e.sentiment!));
+    const trainLabels = [
+      ...corpusTrain.filter((e) => e.language === 'de'),
+      ...realTrainAll.filter((e) => e.language === 'de' && e.sentiment),
+    ].map((e) => SENTIMENTS.indexOf(e.sentiment!));
     const docs = germEval.testSyn;
-    block('GermEval 2017 test_syn, zero-shot', docs.length, docs.map((d) => d.text), docs.map((d) => SENTIMENTS.indexOf(d.sentiment)), trainLabels, 'de', '>= 0.700');
+    block(
+      'GermEval 2017 test_syn, zero-shot',
+      docs.length,
+      docs.map((d) => d.text),
+      docs.map((d) => SENTIMENTS.indexOf(d.sentiment)),
+      trainLabels,
+      'de',
+      '>= 0.700',
+    );
   }
   const counts = sources.map((source) => {
     const of = real.filter((e) => e.source === source);
@@ -333,7 +579,10 @@ export function realTextSection(): string {
     '',
     `Real data (shared/classifier/data, see DATA-LICENSES.md): ${counts.join('; ')}. Held out by a hash of the id, never trained on; real examples weigh ${REAL_DATA_WEIGHT} of a written-corpus example in training. ${germEval ? `GermEval 2017 test_syn read from ${path.relative(process.cwd(), GERMEVAL_DIR)}: the shipped models never saw GermEval (its licence forbids shipping).` : `GermEval 2017 not found at ${GERMEVAL_DIR} (set GERMEVAL_DIR): its rows are skipped.`}`,
     '',
-    table(['test set: classifier', 'n', 'sentiment acc', 'macro-F1', 'negative vs not acc', 'target (acc / macro-F1)'], rows),
+    table(
+      ['test set: classifier', 'n', 'sentiment acc', 'macro-F1', 'negative vs not acc', 'target (acc / macro-F1)'],
+      rows,
+    ),
     '',
     `Complaint F1: none of the real sources labels complaints (nor relevance or category), so there is no real-text complaint row; complaint and the other categories are measured on the written corpus's held-out split above. Sources used: ${sources.join(', ')}.`,
     '',
@@ -359,7 +608,10 @@ const TRIAGE_THRESHOLDS = [0.3, 0.4, 0.5, 0.6];
 /** The project corpus's held-out split per language (never trained on, nor calibrated on). */
 export function heldOutSets(): LabelledSet[] {
   const { heldOut } = splitCorpus(readCorpus(corpusFiles()));
-  return (['de', 'en'] as const).map((language) => ({ name: `project held-out ${language}`, examples: heldOut.filter((e) => e.language === language) }));
+  return (['de', 'en'] as const).map((language) => ({
+    name: `project held-out ${language}`,
+    examples: heldOut.filter((e) => e.language === language),
+  }));
 }
 
 /**
@@ -370,7 +622,12 @@ export function heldOutSets(): LabelledSet[] {
 export function germEvalCalibrationSets(): LabelledSet[] {
   const data = loadGermEval();
   if (!data) return [];
-  return [{ name: 'GermEval test_syn (sentiment)', examples: data.testSyn.map((d) => ({ text: d.text, sentiment: d.sentiment })) }];
+  return [
+    {
+      name: 'GermEval test_syn (sentiment)',
+      examples: data.testSyn.map((d) => ({ text: d.text, sentiment: d.sentiment })),
+    },
+  ];
 }
 
 /**
@@ -379,17 +636,39 @@ export function germEvalCalibrationSets(): LabelledSet[] {
  * with the same models at temperature 1 (uncalibrated), on any labelled sets.
  */
 export function calibrationSection(sets: readonly LabelledSet[] = heldOutSets()): string {
-  const shipped = (['de', 'en', 'any'] as const).map((language) => decodeModel(SHIPPED_MODELS[language].base64, SHIPPED_MODELS[language].id));
+  const shipped = (['de', 'en', 'any'] as const).map((language) =>
+    decodeModel(SHIPPED_MODELS[language].base64, SHIPPED_MODELS[language].id),
+  );
   const calibrated = new NgramClassifier();
-  const uncalibrated = new NgramClassifier({ models: Object.fromEntries(shipped.map(({ temperatures: _, ...model }) => [model.language, model])) });
+  const uncalibrated = new NgramClassifier({
+    models: Object.fromEntries(shipped.map(({ temperatures: _, ...model }) => [model.language, model])),
+  });
   const rows: (string | number)[][] = [];
   for (const set of sets) {
     const after = set.examples.map((e) => calibrated.classify({ text: e.text }));
     const before = set.examples.map((e) => uncalibrated.classify({ text: e.text }));
     const heads: [string, (e: LabelledText, c: Classification) => Prediction | undefined][] = [
-      ['relevance', (e, c) => (e.relevant === undefined ? undefined : { confidence: Math.max(c.relevance ?? 0, 1 - (c.relevance ?? 0)), correct: c.relevant === e.relevant })],
-      ['sentiment', (e, c) => (e.sentiment === undefined || !c.sentiments?.[0] ? undefined : { confidence: c.sentiments[0].probability, correct: c.sentiments[0].label === e.sentiment })],
-      ['category', (e, c) => (e.category === undefined || e.relevant === false || !c.categories?.[0] ? undefined : { confidence: c.categories[0].probability, correct: c.categories[0].label === e.category })],
+      [
+        'relevance',
+        (e, c) =>
+          e.relevant === undefined
+            ? undefined
+            : { confidence: Math.max(c.relevance ?? 0, 1 - (c.relevance ?? 0)), correct: c.relevant === e.relevant },
+      ],
+      [
+        'sentiment',
+        (e, c) =>
+          e.sentiment === undefined || !c.sentiments?.[0]
+            ? undefined
+            : { confidence: c.sentiments[0].probability, correct: c.sentiments[0].label === e.sentiment },
+      ],
+      [
+        'category',
+        (e, c) =>
+          e.category === undefined || e.relevant === false || !c.categories?.[0]
+            ? undefined
+            : { confidence: c.categories[0].probability, correct: c.categories[0].label === e.category },
+      ],
     ];
     for (const [head, predictionOf] of heads) {
       const of = (results: Classification[]) => set.examples.flatMap((e, i) => predictionOf(e, results[i]!) ?? []);
@@ -398,10 +677,28 @@ export function calibrationSection(sets: readonly LabelledSet[] = heldOutSets())
       if (a.length === 0) continue;
       const accuracy = a.filter((p) => p.correct).length / a.length;
       const meanConfidence = (ps: Prediction[]) => ps.reduce((sum, p) => sum + p.confidence, 0) / ps.length;
-      rows.push([set.name, head, a.length, f3(accuracy), `${f3(meanConfidence(b))} / ${f3(expectedCalibrationError(b))}`, `${f3(meanConfidence(a))} / **${f3(expectedCalibrationError(a))}**`]);
+      rows.push([
+        set.name,
+        head,
+        a.length,
+        f3(accuracy),
+        `${f3(meanConfidence(b))} / ${f3(expectedCalibrationError(b))}`,
+        `${f3(meanConfidence(a))} / **${f3(expectedCalibrationError(a))}**`,
+      ]);
     }
   }
-  const temperatures = shipped.map((m) => `${m.id}: ${m.temperatures ? Object.entries(m.temperatures).map(([h, t]) => `${h} ${t.toFixed(2)}`).join(', ') : 'none'}`).join('; ');
+  const temperatures = shipped
+    .map(
+      (m) =>
+        `${m.id}: ${
+          m.temperatures
+            ? Object.entries(m.temperatures)
+                .map(([h, t]) => `${h} ${t.toFixed(2)}`)
+                .join(', ')
+            : 'none'
+        }`,
+    )
+    .join('; ');
   // What a triage threshold (classifier.triage.belowConfidence) would do on the same texts:
   // category confidence as routing reads it (`confidence`, after the short-text cap).
   const triageRows: (string | number)[][] = [];
@@ -413,15 +710,17 @@ export function calibrationSection(sets: readonly LabelledSet[] = heldOutSets())
     for (const threshold of TRIAGE_THRESHOLDS) {
       const below = results.flatMap((c, i) => (c.confidence < threshold ? [i] : []));
       const kept = results.length - below.length;
-      const rightKept = results.filter((c, i) => c.confidence >= threshold && c.category === labelled[i]!.category).length;
+      const rightKept = results.filter(
+        (c, i) => c.confidence >= threshold && c.category === labelled[i]!.category,
+      ).length;
       const wrongCaught = below.filter((i) => results[i]!.category !== labelled[i]!.category).length;
       triageRows.push([
         set.name,
         threshold.toFixed(2),
-        `${(100 * below.length / results.length).toFixed(1)}%`,
+        `${((100 * below.length) / results.length).toFixed(1)}%`,
         kept === 0 ? '-' : f3(rightKept / kept),
         f3((results.length - wrong) / results.length),
-        wrong === 0 ? '-' : `${(100 * wrongCaught / wrong).toFixed(0)}%`,
+        wrong === 0 ? '-' : `${((100 * wrongCaught) / wrong).toFixed(0)}%`,
       ]);
     }
   }
@@ -436,7 +735,17 @@ export function calibrationSection(sets: readonly LabelledSet[] = heldOutSets())
     '',
     'Triage at a threshold (`classifier.triage.belowConfidence`), category of texts labelled relevant: the share that would wait for a person, the accuracy of the categories routed directly (beside the accuracy without triage), and the share of wrong categories caught:',
     '',
-    table(['set', 'threshold', 'to triage', 'accuracy routed directly', 'accuracy without triage', 'wrong categories caught'], triageRows),
+    table(
+      [
+        'set',
+        'threshold',
+        'to triage',
+        'accuracy routed directly',
+        'accuracy without triage',
+        'wrong categories caught',
+      ],
+      triageRows,
+    ),
     '',
   ].join('\n');
 }

@@ -18,30 +18,70 @@ const TRACE = /7770042001|Quastenberg|heikequast|Quastomat/;
 
 const out = (text: string) => process.stderr.write(text);
 const config = demoConfig();
-const pipeline = await HandlerPipeline.start({ ...config, admin: { ...config.admin, admins: [{ name: 'Bench Admin', email: ADMIN.email }] } });
+const pipeline = await HandlerPipeline.start({
+  ...config,
+  admin: { ...config.admin, admins: [{ name: 'Bench Admin', email: ADMIN.email }] },
+});
 try {
   const at = (base: string, i: number) => new Date(Date.parse(base) + i * 1000).toISOString();
   const hers = Array.from({ length: N }, (_, i) =>
-    mentionFactory({ externalId: `900_${i}`, threadId: `104729381726354_${900 + (i % 20)}`, author: AUTHOR, url: `https://www.facebook.com/c/${i}`, text: `Mein Stadtflitzer Nr ${i} ist kaputt, Quastomat quietscht`, createdAt: at('2026-11-28T09:00:00Z', i) }),
+    mentionFactory({
+      externalId: `900_${i}`,
+      threadId: `104729381726354_${900 + (i % 20)}`,
+      author: AUTHOR,
+      url: `https://www.facebook.com/c/${i}`,
+      text: `Mein Stadtflitzer Nr ${i} ist kaputt, Quastomat quietscht`,
+      createdAt: at('2026-11-28T09:00:00Z', i),
+    }),
   );
   const others = Array.from({ length: N }, (_, i) =>
-    mentionFactory({ externalId: `901_${i}`, threadId: `104729381726354_${900 + (i % 20)}`, author: { id: '5550099', name: 'Olaf Beispiel' }, text: `Bei mir auch kaputt ${i}`, createdAt: at('2026-11-28T10:00:00Z', i) }),
+    mentionFactory({
+      externalId: `901_${i}`,
+      threadId: `104729381726354_${900 + (i % 20)}`,
+      author: { id: '5550099', name: 'Olaf Beispiel' },
+      text: `Bei mir auch kaputt ${i}`,
+      createdAt: at('2026-11-28T10:00:00Z', i),
+    }),
   );
   for (let i = 0; i < N; i += 10) await pipeline.deliver([...hers.slice(i, i + 10), ...others.slice(i, i + 10)]);
   const itemsBefore = (await pipeline.items()).length;
   const linesBefore = (await pipeline.outboxLines()).length;
 
   const rows: string[][] = [];
-  for (const [run, body] of [['dry run', { dryRun: true }], ['erase', undefined], ['erase again', undefined]] as const) {
+  for (const [run, body] of [
+    ['dry run', { dryRun: true }],
+    ['erase', undefined],
+    ['erase again', undefined],
+  ] as const) {
     const start = performance.now();
-    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', { pathParameters: { platform: 'facebook', authorId: AUTHOR.id }, claims: ADMIN, ...(body ? { body } : {}) });
+    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+      pathParameters: { platform: 'facebook', authorId: AUTHOR.id },
+      claims: ADMIN,
+      ...(body ? { body } : {}),
+    });
     const ms = performance.now() - start;
     const c = answer.body.counts as Record<string, number>;
     const items = await pipeline.items();
-    rows.push([run, String(answer.status), String(c.mentions), String(c.caseMentions), String(c.notificationMarkers), String(c.cases), String(c.outboxLines), `${Math.round(ms)}`, String(items.length), String(items.filter((i) => TRACE.test(JSON.stringify(i))).length), String((await pipeline.outboxLines()).filter((l) => TRACE.test(l)).length)]);
+    rows.push([
+      run,
+      String(answer.status),
+      String(c.mentions),
+      String(c.caseMentions),
+      String(c.notificationMarkers),
+      String(c.cases),
+      String(c.outboxLines),
+      `${Math.round(ms)}`,
+      String(items.length),
+      String(items.filter((i) => TRACE.test(JSON.stringify(i))).length),
+      String((await pipeline.outboxLines()).filter((l) => TRACE.test(l)).length),
+    ]);
   }
-  out(`## Erasure of one author (${N} mentions of hers, ${N} of another author, 20 threads; ${itemsBefore} items, ${linesBefore} outbox lines before)\n\n`);
-  out(`${formatTable(['run', 'status', 'mentions', 'case records', 'markers', 'cases', 'outbox lines', 'ms', 'items after', 'items naming her', 'outbox lines naming her'], rows)}\n`);
+  out(
+    `## Erasure of one author (${N} mentions of hers, ${N} of another author, 20 threads; ${itemsBefore} items, ${linesBefore} outbox lines before)\n\n`,
+  );
+  out(
+    `${formatTable(['run', 'status', 'mentions', 'case records', 'markers', 'cases', 'outbox lines', 'ms', 'items after', 'items naming her', 'outbox lines naming her'], rows)}\n`,
+  );
 } finally {
   await pipeline.stop();
 }

@@ -10,7 +10,14 @@
  */
 import { argmax, predict } from '../shared/classifier/linear-model.ts';
 import type { FeatureOptions } from '../shared/classifier/features.ts';
-import { mulberry32, RELEVANCE_CLASSES, trainHead, vectorize, vectorizeTraining, type TrainOptions } from '../shared/classifier/train.ts';
+import {
+  mulberry32,
+  RELEVANCE_CLASSES,
+  trainHead,
+  vectorize,
+  vectorizeTraining,
+  type TrainOptions,
+} from '../shared/classifier/train.ts';
 import { SENTIMENTS } from '../shared/domain/mention.ts';
 import { GERMEVAL_FEATURES, GERMEVAL_TRAINING } from './classifier.ts';
 import { GERMEVAL_DIR, loadGermEval, type GermEvalDocument } from './germeval.ts';
@@ -24,7 +31,9 @@ interface Candidate {
 const FOLDS = 5;
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nUsage: npm run bench:germeval-cv -- <relevance|sentiment> '<candidates JSON array>' [seeds, e.g. 1,2,3,4]\n`);
+  process.stderr.write(
+    `${message}\nUsage: npm run bench:germeval-cv -- <relevance|sentiment> '<candidates JSON array>' [seeds, e.g. 1,2,3,4]\n`,
+  );
   process.exit(2);
 }
 
@@ -46,15 +55,29 @@ function accuracy(dev: readonly GermEvalDocument[], head: Head, candidate: Candi
   const features: FeatureOptions = { ...GERMEVAL_FEATURES[head], ...candidate.f };
   const training: TrainOptions = { ...GERMEVAL_TRAINING[head], ...candidate.t };
   const classes = head === 'relevance' ? RELEVANCE_CLASSES : SENTIMENTS;
-  const label = (d: GermEvalDocument) => (head === 'relevance' ? (d.relevant ? 1 : 0) : SENTIMENTS.indexOf(d.sentiment));
+  const label = (d: GermEvalDocument) =>
+    head === 'relevance' ? (d.relevant ? 1 : 0) : SENTIMENTS.indexOf(d.sentiment);
   const folds = foldsOf(dev.length, seed);
   let correct = 0;
   for (let k = 0; k < FOLDS; k++) {
     const train = dev.filter((_, i) => folds[i] !== k);
     const test = dev.filter((_, i) => folds[i] === k);
-    const { vectors, idf } = vectorizeTraining(train.map((d) => d.text), features);
-    const model = trainHead(head, classes, train.map((d, i) => ({ x: vectors[i]!, y: label(d) })), features.bits, training);
-    vectorize(test.map((d) => d.text), features, idf).forEach((x, i) => {
+    const { vectors, idf } = vectorizeTraining(
+      train.map((d) => d.text),
+      features,
+    );
+    const model = trainHead(
+      head,
+      classes,
+      train.map((d, i) => ({ x: vectors[i]!, y: label(d) })),
+      features.bits,
+      training,
+    );
+    vectorize(
+      test.map((d) => d.text),
+      features,
+      idf,
+    ).forEach((x, i) => {
       if (argmax(predict(model, x)) === label(test[i]!)) correct++;
     });
   }
@@ -77,7 +100,9 @@ if (!data) {
   process.stdout.write(`GermEval 2017 not found in ${GERMEVAL_DIR}: nothing to cross-validate.\n`);
   process.exit(0);
 }
-process.stdout.write(`${head}: ${FOLDS}-fold cross-validation on dev (${data.dev.length} documents), seeds ${seeds.join(', ')}\n`);
+process.stdout.write(
+  `${head}: ${FOLDS}-fold cross-validation on dev (${data.dev.length} documents), seeds ${seeds.join(', ')}\n`,
+);
 for (const candidate of candidates) {
   const started = performance.now();
   const scores = seeds.map((seed) => accuracy(data.dev, head, candidate, seed));

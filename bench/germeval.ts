@@ -16,7 +16,9 @@ export interface GermEvalDocument {
 }
 
 /** `../shared/data/germeval2017` beside the repository; GERMEVAL_DIR points elsewhere (a git worktree, a CI cache). */
-export const GERMEVAL_DIR = process.env.GERMEVAL_DIR ? path.resolve(process.env.GERMEVAL_DIR) : path.resolve(import.meta.dirname, '../../shared/data/germeval2017');
+export const GERMEVAL_DIR = process.env.GERMEVAL_DIR
+  ? path.resolve(process.env.GERMEVAL_DIR)
+  : path.resolve(import.meta.dirname, '../../shared/data/germeval2017');
 export const GERMEVAL_FILES = { dev: 'dev-2017-09-15.xml', testSyn: 'test_syn-2017-09-15.xml' } as const;
 
 /** The dev and test_syn documents, or undefined when the data is not on this machine. */

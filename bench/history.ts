@@ -32,7 +32,13 @@ async function play(history: History, slaSweeps: boolean): Promise<PlayResult & 
   const local = await startLocalTable(table);
   try {
     const load = os.loadavg()[0] ?? 0;
-    const result = await playHistory({ config, env: adminEnv('eu-central-1', local.backend.endpoint), tableName: table.name, history, slaSweeps });
+    const result = await playHistory({
+      config,
+      env: adminEnv('eu-central-1', local.backend.endpoint),
+      tableName: table.name,
+      history,
+      slaSweeps,
+    });
     return { ...result, load };
   } finally {
     await local.backend.stop();
@@ -57,6 +63,10 @@ for (const [name, history, slaSweeps] of [
     r.load.toFixed(1),
   ]);
 }
-process.stdout.write(`## History play (${weeks} week${weeks > 1 ? 's' : ''}, ${full.plan.from}..${full.plan.to}, demo company, in-memory dynalite, ${os.cpus().length} cores)\n\n`);
+process.stdout.write(
+  `## History play (${weeks} week${weeks > 1 ? 's' : ''}, ${full.plan.from}..${full.plan.to}, demo company, in-memory dynalite, ${os.cpus().length} cores)\n\n`,
+);
 const header = ['run', 'mentions', 'events', 'responded', 'resolved', 'seconds', 'mentions/s', 'events/s', 'load avg'];
-process.stdout.write(`${[`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')}\n`);
+process.stdout.write(
+  `${[`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')}\n`,
+);

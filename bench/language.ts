@@ -28,7 +28,11 @@ const SHORT_TEXT = 'so unhelpful…';
 const f3 = (x: number) => x.toFixed(3);
 const ms = (x: number) => x.toFixed(0);
 const table = (header: string[], rows: (string | number)[][]) =>
-  [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface ColdRun {
@@ -70,7 +74,10 @@ export async function coldStartSection(): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bc-lang-'));
   try {
     const names: readonly Bundle[] = ['before', 'now', 'none'];
-    const bundles = Object.fromEntries(names.map((name) => [name, path.join(dir, `${name}.mjs`)])) as Record<Bundle, string>;
+    const bundles = Object.fromEntries(names.map((name) => [name, path.join(dir, `${name}.mjs`)])) as Record<
+      Bundle,
+      string
+    >;
     for (const name of names) {
       const source = path.join(dir, `${name}.ts`);
       writeFileSync(source, entry(name));
@@ -111,11 +118,23 @@ export async function coldStartSection(): Promise<string> {
       '',
       `One Node ${process.versions.node} process per run, the classifier bundled as the Lambda bundles it; milliseconds from process start (and the process's CPU time, steadier on a busy machine), median of ${RUNS} fresh processes each, the bundles alternating. First text: "${TEXT}" (function words decide it); then "${SHORT_TEXT}" (they do not).`,
       '',
-      table(['bundle', 'imported', 'first text classified', 'short text classified', 'eld loaded', 'CPU ms at first text', 'CPU ms at eld loaded', 'language reason of the short text'], [
-        row('before: eld imported with the classifier', runs.before),
-        row('**now: eld loaded on first need**', runs.now),
-        row('reference: no eld in the bundle at all', runs.none),
-      ]),
+      table(
+        [
+          'bundle',
+          'imported',
+          'first text classified',
+          'short text classified',
+          'eld loaded',
+          'CPU ms at first text',
+          'CPU ms at eld loaded',
+          'language reason of the short text',
+        ],
+        [
+          row('before: eld imported with the classifier', runs.before),
+          row('**now: eld loaded on first need**', runs.now),
+          row('reference: no eld in the bundle at all', runs.none),
+        ],
+      ),
       '',
     ].join('\n');
   } finally {
@@ -128,14 +147,20 @@ const NO_ELD: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^eld\// }, () => ({ path: 'eld', namespace: 'no-eld' }));
     b.onLoad({ filter: /.*/, namespace: 'no-eld' }, () => ({
-      contents: "export const eld = { detect: () => ({ language: '', getScores: () => ({}), isReliable: () => false }) };",
+      contents:
+        "export const eld = { detect: () => ({ language: '', getScores: () => ({}), isReliable: () => false }) };",
       loader: 'js',
     }));
   },
 };
 
 /** The first `n` words of a text: what a very short mention looks like. */
-const firstWords = (text: string, n: number) => text.split(/\s+/).filter((w) => w.length > 0).slice(0, n).join(' ');
+const firstWords = (text: string, n: number) =>
+  text
+    .split(/\s+/)
+    .filter((w) => w.length > 0)
+    .slice(0, n)
+    .join(' ');
 
 export async function accuracySection(): Promise<string> {
   await loadEld();
@@ -151,19 +176,31 @@ export async function accuracySection(): Promise<string> {
         return before.detect(n.plain, n.signals.letters, n.tokens);
       },
     ],
-    ...([
-      ['now, no languages configured', new NgramClassifier()],
-      ['**now, company languages de, en**', new NgramClassifier({ languages: ['de', 'en'] })],
-      ['now, de, en, eld not loaded yet (first texts of a cold start)', new NgramClassifier({ languages: ['de', 'en'], eld: () => undefined })],
-    ] as const).map(([label, classifier]): [string, (text: string) => { language: string; reason: string }] => [
+    ...(
+      [
+        ['now, no languages configured', new NgramClassifier()],
+        ['**now, company languages de, en**', new NgramClassifier({ languages: ['de', 'en'] })],
+        [
+          'now, de, en, eld not loaded yet (first texts of a cold start)',
+          new NgramClassifier({ languages: ['de', 'en'], eld: () => undefined }),
+        ],
+      ] as const
+    ).map(([label, classifier]): [string, (text: string) => { language: string; reason: string }] => [
       label,
       (text) => {
         const result = classifier.classify({ text });
-        return { language: result.language, reason: result.reasons.find((r) => r.decision === 'language')?.feature ?? '' };
+        return {
+          language: result.language,
+          reason: result.reasons.find((r) => r.decision === 'language')?.feature ?? '',
+        };
       },
     ]),
   ];
-  const score = (detect: (text: string) => { language: string; reason: string }, examples: readonly CorpusExample[], cut?: number) => {
+  const score = (
+    detect: (text: string) => { language: string; reason: string },
+    examples: readonly CorpusExample[],
+    cut?: number,
+  ) => {
     let right = 0;
     let withoutEld = 0;
     for (const e of examples) {
@@ -177,15 +214,33 @@ export async function accuracySection(): Promise<string> {
     const whole = score(detect, gold);
     const three = score(detect, gold, 3);
     const one = score(detect, gold, 1);
-    return [label, f3(whole.accuracy), f3(three.accuracy), f3(one.accuracy), `${(100 * whole.withoutEld).toFixed(0)} %`];
+    return [
+      label,
+      f3(whole.accuracy),
+      f3(three.accuracy),
+      f3(one.accuracy),
+      `${(100 * whole.withoutEld).toFixed(0)} %`,
+    ];
   });
-  const failures = ['so unhelpful…', 'U blow', 'perfekt, danke für die schnelle Info :)', '#fail #bahn', 'Totally useless', 'Merci beaucoup'];
+  const failures = [
+    'so unhelpful…',
+    'U blow',
+    'perfekt, danke für die schnelle Info :)',
+    '#fail #bahn',
+    'Totally useless',
+    'Merci beaucoup',
+  ];
   const configured = new NgramClassifier({ languages: ['de', 'en'] });
   const failureRows = failures.map((text) => {
     const n = normalizeText(text);
     const old = before.detect(n.plain, n.signals.letters, n.tokens);
     const now = configured.classify({ text });
-    return [`\`${text}\``, old.language, now.language, `\`${now.reasons.find((r) => r.decision === 'language')?.feature ?? ''}\``];
+    return [
+      `\`${text}\``,
+      old.language,
+      now.language,
+      `\`${now.reasons.find((r) => r.decision === 'language')?.feature ?? ''}\``,
+    ];
   });
   return [
     '### Language = label on the held-out corpus',

@@ -3,13 +3,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileModelStore } from '../shared/adapters/models/index.ts';
 import { corpusFiles } from '../shared/classifier/build-models.ts';
-import { decodeArtifact, loadBaseExamples, loadPromotedModels, scoreClassifier, trainCompanyArtifact } from '../shared/classifier/company-model.ts';
+import {
+  decodeArtifact,
+  loadBaseExamples,
+  loadPromotedModels,
+  scoreClassifier,
+  trainCompanyArtifact,
+} from '../shared/classifier/company-model.ts';
 import type { CorpusExample } from '../shared/classifier/corpus.ts';
 import { decodeModel } from '../shared/classifier/model-codec.ts';
 import { SHIPPED_MODELS } from '../shared/classifier/models/index.ts';
 import { NgramClassifier } from '../shared/classifier/ngram-classifier.ts';
 import { mulberry32 } from '../shared/classifier/train.ts';
-import { CORRECTION_WEIGHT, splitByHash, type LabelledExample, type ModelArtifact } from '../shared/domain/company-model.ts';
+import {
+  CORRECTION_WEIGHT,
+  splitByHash,
+  type LabelledExample,
+  type ModelArtifact,
+} from '../shared/domain/company-model.ts';
 
 /**
  * `npm run bench:learning`: how a company model learns from corrections. The labelled
@@ -50,7 +61,11 @@ const shippedAny = decodeModel(SHIPPED_MODELS.any.base64, SHIPPED_MODELS.any.id)
 
 const f3 = (x: number) => x.toFixed(3);
 const table = (header: string[], rows: (string | number)[][]) =>
-  [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 
 function classifierOf(artifact: ModelArtifact | undefined): NgramClassifier {
   if (!artifact) return new NgramClassifier();
@@ -80,15 +95,28 @@ for (const n of STEPS) {
   process.stderr.write(`  ${n} corrections done (company model trained in ${trainSeconds.toFixed(1)} s)\n`);
 }
 
-process.stdout.write(`## Learning from corrections (Rahmenwerk, ${heldOut.length} held-out mentions, ${pool.length} to draw corrections from)\n\n`);
-process.stdout.write('Category accuracy (relevant mentions) / accuracy over category, sentiment and relevance labels.\n\n');
-process.stdout.write(`${table(['corrections', `company model (base ${base.length} + corrections x${CORRECTION_WEIGHT})`, 'corrections alone', 'shipped models'], rows)}\n\n`);
-process.stdout.write(`Training the German and English models on base + 1,000 corrections took ${trainSeconds.toFixed(1)} s in this run.\n`);
+process.stdout.write(
+  `## Learning from corrections (Rahmenwerk, ${heldOut.length} held-out mentions, ${pool.length} to draw corrections from)\n\n`,
+);
+process.stdout.write(
+  'Category accuracy (relevant mentions) / accuracy over category, sentiment and relevance labels.\n\n',
+);
+process.stdout.write(
+  `${table(['corrections', `company model (base ${base.length} + corrections x${CORRECTION_WEIGHT})`, 'corrections alone', 'shipped models'], rows)}\n\n`,
+);
+process.stdout.write(
+  `Training the German and English models on base + 1,000 corrections took ${trainSeconds.toFixed(1)} s in this run.\n`,
+);
 
 if (process.argv.includes('--weights')) {
   const corrections = order.slice(0, 100);
-  const weightRows = [1, 3, 5, 10].map((w) => [String(w), cell(measure(trainCompanyArtifact(base, corrections, w, LANGUAGES)))]);
-  process.stdout.write(`\n### Correction weight at 100 corrections\n\n${table(['weight', 'company model'], weightRows)}\n`);
+  const weightRows = [1, 3, 5, 10].map((w) => [
+    String(w),
+    cell(measure(trainCompanyArtifact(base, corrections, w, LANGUAGES))),
+  ]);
+  process.stdout.write(
+    `\n### Correction weight at 100 corrections\n\n${table(['weight', 'company model'], weightRows)}\n`,
+  );
 }
 
 // What train-model pays: all three models on base + 1,000 corrections, as `backchannel train`.
@@ -104,9 +132,24 @@ const store = fileModelStore(dir);
 const versionId = 'company-bench';
 await store.save(
   {
-    id: versionId, trainedAt: new Date().toISOString(), trainedBy: 'bench', status: 'promoted', reason: 'bench',
-    training: { baseExamples: base.length, corrections: 1000, trainCorrections: 1000, heldOutCorrections: 0, correctionWeight: CORRECTION_WEIGHT, seconds: fullSeconds },
-    scores: { candidate: { accuracy: 0, categoryAccuracy: 0, examples: 0 }, current: { accuracy: 0, categoryAccuracy: 0, examples: 0 }, currentModel: 'shipped' },
+    id: versionId,
+    trainedAt: new Date().toISOString(),
+    trainedBy: 'bench',
+    status: 'promoted',
+    reason: 'bench',
+    training: {
+      baseExamples: base.length,
+      corrections: 1000,
+      trainCorrections: 1000,
+      heldOutCorrections: 0,
+      correctionWeight: CORRECTION_WEIGHT,
+      seconds: fullSeconds,
+    },
+    scores: {
+      candidate: { accuracy: 0, categoryAccuracy: 0, examples: 0 },
+      current: { accuracy: 0, categoryAccuracy: 0, examples: 0 },
+      currentModel: 'shipped',
+    },
   },
   full,
 );
@@ -120,17 +163,29 @@ for (let i = 0; i < 7; i++) {
   loads.push(performance.now() - t0);
   if (!promoted.models) throw new Error(`bench: the promoted model did not load: ${promoted.error?.message}`);
   const t1 = performance.now();
-  for (const language of ['de', 'en', 'any'] as const) decodeModel(SHIPPED_MODELS[language].base64, SHIPPED_MODELS[language].id);
+  for (const language of ['de', 'en', 'any'] as const)
+    decodeModel(SHIPPED_MODELS[language].base64, SHIPPED_MODELS[language].id);
   shippedDecodes.push(performance.now() - t1);
 }
 const artifactBytes = statSync(path.join(dir, 'artifacts', `${versionId}.json`)).size;
 rmSync(dir, { recursive: true, force: true });
 
-process.stdout.write(`\n### What the functions pay\n\n${table(['measure', 'this run'], [
-  ['train-model: train de, en, any on base + 1,000 corrections', `${fullSeconds.toFixed(1)} s`],
-  ['peak memory of this bench process (resident)', `${peakMb.toFixed(0)} MB`],
-  ['base corpus bundled with train-model', `${(corpusBytes / 1024).toFixed(0)} KB in ${corpusFiles().length} files`],
-  ['company model artifact (three models)', `${(artifactBytes / 1024).toFixed(0)} KB`],
-  ['classify-mention cold start: load the promoted model from the store (median of 7)', `${median(loads).toFixed(1)} ms`],
-  ['baseline: decode the three shipped models (median of 7)', `${median(shippedDecodes).toFixed(1)} ms`],
-])}\n`);
+process.stdout.write(
+  `\n### What the functions pay\n\n${table(
+    ['measure', 'this run'],
+    [
+      ['train-model: train de, en, any on base + 1,000 corrections', `${fullSeconds.toFixed(1)} s`],
+      ['peak memory of this bench process (resident)', `${peakMb.toFixed(0)} MB`],
+      [
+        'base corpus bundled with train-model',
+        `${(corpusBytes / 1024).toFixed(0)} KB in ${corpusFiles().length} files`,
+      ],
+      ['company model artifact (three models)', `${(artifactBytes / 1024).toFixed(0)} KB`],
+      [
+        'classify-mention cold start: load the promoted model from the store (median of 7)',
+        `${median(loads).toFixed(1)} ms`,
+      ],
+      ['baseline: decode the three shipped models (median of 7)', `${median(shippedDecodes).toFixed(1)} ms`],
+    ],
+  )}\n`,
+);

@@ -50,7 +50,10 @@ async function child(kind: 'runtime' | 'bare'): Promise<void> {
     const { platformSecretName } = await import('../infra/topology.ts');
     const { parseCompanyConfigYaml } = await import('../shared/config/load.ts');
     const { readFileSync } = await import('node:fs');
-    const config = parseCompanyConfigYaml(readFileSync(fileURLToPath(new URL('../companies/demo.yaml', import.meta.url)), 'utf8'), 'companies/demo.yaml');
+    const config = parseCompanyConfigYaml(
+      readFileSync(fileURLToPath(new URL('../companies/demo.yaml', import.meta.url)), 'utf8'),
+      'companies/demo.yaml',
+    );
     const dataDir = await mkdtemp(path.join(tmpdir(), 'backchannel-memory-'));
     const runtime = await startRuntime({ config, port: 0, dataDir, startScheduler: false, log: () => {} });
     idle = () => runtime.waitForIdle(600_000);
@@ -58,7 +61,11 @@ async function child(kind: 'runtime' | 'bare'): Promise<void> {
       await runtime.stop();
       await rm(dataDir, { recursive: true, force: true });
     };
-    send({ ready: true, url: runtime.webhookUrls.meta as string, appSecret: parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret });
+    send({
+      ready: true,
+      url: runtime.webhookUrls.meta as string,
+      appSecret: parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret,
+    });
   } else {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -70,7 +77,11 @@ async function child(kind: 'runtime' | 'bare'): Promise<void> {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     stop = () => new Promise((resolve) => server.close(() => resolve()));
-    send({ ready: true, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/meta`, appSecret: 'bare' });
+    send({
+      ready: true,
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/meta`,
+      appSecret: 'bare',
+    });
   }
   process.on('message', (message: Request) => {
     const reply = async (): Promise<Reply> => {
@@ -104,7 +115,11 @@ async function child(kind: 'runtime' | 'bare'): Promise<void> {
 class Child {
   private nextId = 0;
   private readonly waiting = new Map<number, (reply: Reply) => void>();
-  private constructor(private readonly process: ChildProcess, readonly url: string, readonly appSecret: string) {
+  private constructor(
+    private readonly process: ChildProcess,
+    readonly url: string,
+    readonly appSecret: string,
+  ) {
     process.on('message', (message: Reply) => {
       this.waiting.get(message.id)?.(message);
       this.waiting.delete(message.id);
@@ -113,7 +128,10 @@ class Child {
 
   static start(kind: 'runtime' | 'bare'): Promise<Child> {
     const file = fileURLToPath(import.meta.url);
-    const proc = fork(file, ['--child', kind], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const proc = fork(file, ['--child', kind], {
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
     return new Promise((resolve, reject) => {
       proc.once('error', reject);
       proc.once('exit', (code) => reject(new Error(`the ${kind} child exited with ${code}`)));
@@ -151,14 +169,23 @@ function webhookBody(index: number, burst: number): string {
   });
 }
 
-async function burst(target: Child, count: number, burstNo: number, concurrency: number): Promise<{ ok: number; failed: number; peak: Memory }> {
+async function burst(
+  target: Child,
+  count: number,
+  burstNo: number,
+  concurrency: number,
+): Promise<{ ok: number; failed: number; peak: Memory }> {
   const { signMetaBody } = await import('../shared/platforms/meta.ts');
   let peak = await target.memory();
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
       const m = await target.memory();
-      peak = { rss: Math.max(peak.rss, m.rss), heapUsed: Math.max(peak.heapUsed, m.heapUsed), external: Math.max(peak.external, m.external) };
+      peak = {
+        rss: Math.max(peak.rss, m.rss),
+        heapUsed: Math.max(peak.heapUsed, m.heapUsed),
+        external: Math.max(peak.external, m.external),
+      };
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   })();
@@ -168,7 +195,11 @@ async function burst(target: Child, count: number, burstNo: number, concurrency:
   const worker = async () => {
     while (next < count) {
       const body = webhookBody(next++, burstNo);
-      const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(body, target.appSecret) }, body });
+      const response = await fetch(target.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(body, target.appSecret) },
+        body,
+      });
       await response.arrayBuffer();
       if (response.status === 200) ok++;
       else failed++;
@@ -188,7 +219,13 @@ interface Row {
   readonly note?: string;
 }
 
-async function measure(kind: 'runtime' | 'bare', webhooks: number, bursts: number, concurrency: number, idleSeconds: number): Promise<Row[]> {
+async function measure(
+  kind: 'runtime' | 'bare',
+  webhooks: number,
+  bursts: number,
+  concurrency: number,
+  idleSeconds: number,
+): Promise<Row[]> {
   const target = await Child.start(kind);
   const label = kind === 'runtime' ? 'runtime (data dir)' : 'bare node:http';
   const rows: Row[] = [];
@@ -200,11 +237,20 @@ async function measure(kind: 'runtime' | 'bare', webhooks: number, bursts: numbe
       const started = performance.now();
       const result = await burst(target, webhooks, b, concurrency);
       const seconds = (performance.now() - started) / 1000;
-      rows.push({ server: label, stage: `burst ${b}: peak`, memory: result.peak, note: `${result.ok} answered 200, ${result.failed} not; ${seconds.toFixed(1)} s to idle` });
+      rows.push({
+        server: label,
+        stage: `burst ${b}: peak`,
+        memory: result.peak,
+        note: `${result.ok} answered 200, ${result.failed} not; ${seconds.toFixed(1)} s to idle`,
+      });
       rows.push({ server: label, stage: `burst ${b}: after burst, idle`, memory: await target.memory() });
       // What a user sees: V8 left alone, no forced GC, for half a minute of quiet.
       await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
-      rows.push({ server: label, stage: `burst ${b}: after ${idleSeconds} s more idle, no forced GC`, memory: await target.memory() });
+      rows.push({
+        server: label,
+        stage: `burst ${b}: after ${idleSeconds} s more idle, no forced GC`,
+        memory: await target.memory(),
+      });
       rows.push({ server: label, stage: `burst ${b}: after GC`, memory: await target.memory(true) });
     }
   } finally {
@@ -216,7 +262,10 @@ async function measure(kind: 'runtime' | 'bare', webhooks: number, bursts: numbe
 function table(rows: readonly Row[]): string {
   const mb = (n: number) => (n / MB).toFixed(1);
   const lines = ['| server | stage | RSS MB | heap used MB | external MB | note |', '|---|---|---|---|---|---|'];
-  for (const r of rows) lines.push(`| ${r.server} | ${r.stage} | ${mb(r.memory.rss)} | ${mb(r.memory.heapUsed)} | ${mb(r.memory.external)} | ${r.note ?? ''} |`);
+  for (const r of rows)
+    lines.push(
+      `| ${r.server} | ${r.stage} | ${mb(r.memory.rss)} | ${mb(r.memory.heapUsed)} | ${mb(r.memory.external)} | ${r.note ?? ''} |`,
+    );
   return lines.join('\n');
 }
 
@@ -232,7 +281,9 @@ async function main(): Promise<void> {
   const idleSeconds = value('--idle-seconds', 30);
   const bare = await measure('bare', webhooks, bursts, concurrency, idleSeconds);
   const runtime = await measure('runtime', webhooks, bursts, concurrency, idleSeconds);
-  process.stdout.write(`## Memory after bursts (${webhooks} signed webhooks per burst, ${concurrency} in flight)\n\n${table([...bare, ...runtime])}\n\n`);
+  process.stdout.write(
+    `## Memory after bursts (${webhooks} signed webhooks per burst, ${concurrency} in flight)\n\n${table([...bare, ...runtime])}\n\n`,
+  );
   const base = runtime[0]?.memory;
   const last = runtime.at(-1)?.memory;
   if (base && last) {

@@ -7,10 +7,19 @@ export const DEMO_PAGE_ID = '104729381726354';
  * the change's own fields (item, post_id, from, message, ...); verb `add` and
  * `created_time` (the delivery time) are filled in.
  */
-export function metaFeedWebhook(value: Readonly<Record<string, unknown>>, options: { readonly pageId?: string; readonly time?: number } = {}): string {
+export function metaFeedWebhook(
+  value: Readonly<Record<string, unknown>>,
+  options: { readonly pageId?: string; readonly time?: number } = {},
+): string {
   const time = options.time ?? Math.floor(Date.now() / 1000);
   return JSON.stringify({
     object: 'page',
-    entry: [{ id: options.pageId ?? DEMO_PAGE_ID, time, changes: [{ field: 'feed', value: { verb: 'add', created_time: time, ...value } }] }],
+    entry: [
+      {
+        id: options.pageId ?? DEMO_PAGE_ID,
+        time,
+        changes: [{ field: 'feed', value: { verb: 'add', created_time: time, ...value } }],
+      },
+    ],
   });
 }

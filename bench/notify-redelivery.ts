@@ -24,11 +24,21 @@ try {
   const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
   const bodies = Array.from({ length: webhooks }, (_, i) => {
     // Each on its own post, so each opens its own case.
-    const change = metaFeedCommentChange(i, { post_id: `${DEMO_PAGE_ID}_${9000 + i}`, parent_id: `${DEMO_PAGE_ID}_${9000 + i}`, message: `Mein Rad Nummer ${i} ist kaputt und keiner antwortet!` });
-    return escapeNonAscii(JSON.stringify({ object: 'page', entry: [{ id: DEMO_PAGE_ID, time: 1764322000 + i, changes: [change] }] }));
+    const change = metaFeedCommentChange(i, {
+      post_id: `${DEMO_PAGE_ID}_${9000 + i}`,
+      parent_id: `${DEMO_PAGE_ID}_${9000 + i}`,
+      message: `Mein Rad Nummer ${i} ist kaputt und keiner antwortet!`,
+    });
+    return escapeNonAscii(
+      JSON.stringify({ object: 'page', entry: [{ id: DEMO_PAGE_ID, time: 1764322000 + i, changes: [change] }] }),
+    );
   });
   const started = performance.now();
-  const answers = await Promise.all(bodies.flatMap((body) => Array.from({ length: copies }, () => postSignedMeta(runtime.webhookUrls.meta as string, body, appSecret))));
+  const answers = await Promise.all(
+    bodies.flatMap((body) =>
+      Array.from({ length: copies }, () => postSignedMeta(runtime.webhookUrls.meta as string, body, appSecret)),
+    ),
+  );
   await runtime.waitForIdle(120_000);
   const seconds = (performance.now() - started) / 1000;
 

@@ -15,7 +15,16 @@ import { readCorpus, splitCorpus, unitHash } from '../shared/classifier/corpus.t
 import { DEFAULT_FEATURES } from '../shared/classifier/features.ts';
 import { argmax, predict } from '../shared/classifier/linear-model.ts';
 import { readRealData } from '../shared/classifier/real-data.ts';
-import { DEFAULT_HEAD_TRAINING, labeledFor, scores, trainHead, vectorize, vectorizeWithIdfOf, type TrainingExample, type TrainOptions } from '../shared/classifier/train.ts';
+import {
+  DEFAULT_HEAD_TRAINING,
+  labeledFor,
+  scores,
+  trainHead,
+  vectorize,
+  vectorizeWithIdfOf,
+  type TrainingExample,
+  type TrainOptions,
+} from '../shared/classifier/train.ts';
 import { SENTIMENTS } from '../shared/domain/mention.ts';
 
 const [weightList = '0,0.25,0.5,1,2', foldArg = '4', overrides = '{}'] = process.argv.slice(2);
@@ -38,7 +47,9 @@ const foldOf = (id: string) => Math.floor(unitHash(`fold:${id}`) * folds);
 const f3 = (x: number) => x.toFixed(3);
 
 process.stdout.write(`sentiment training ${JSON.stringify(training)}, ${folds} folds\n\n`);
-process.stdout.write(`| language | real weight | corpus acc / macro-F1 | real acc / macro-F1 | mean acc |\n|---|---:|---:|---:|---:|\n`);
+process.stdout.write(
+  `| language | real weight | corpus acc / macro-F1 | real acc / macro-F1 | mean acc |\n|---|---:|---:|---:|---:|\n`,
+);
 for (const language of ['de', 'en'] as const) {
   const all = [...corpus, ...real].filter((e) => e.language === language && e.sentiment !== undefined);
   const gold = new Map<number, number[]>();
@@ -51,11 +62,25 @@ for (const language of ['de', 'en'] as const) {
     const trainAt = all.flatMap((e, i) => (foldOf(e.id) !== k ? [i] : []));
     const testAt = all.flatMap((e, i) => (foldOf(e.id) === k ? [i] : []));
     // The idf from the written corpus's texts only, as the shipped training learns it.
-    const { vectors, idf } = vectorizeWithIdfOf(trainAt.map((i) => all[i]!.text), trainAt.filter((i) => !all[i]!.real).map((i) => all[i]!.text), DEFAULT_FEATURES);
-    const testVectors = vectorize(testAt.map((i) => all[i]!.text), DEFAULT_FEATURES, idf);
+    const { vectors, idf } = vectorizeWithIdfOf(
+      trainAt.map((i) => all[i]!.text),
+      trainAt.filter((i) => !all[i]!.real).map((i) => all[i]!.text),
+      DEFAULT_FEATURES,
+    );
+    const testVectors = vectorize(
+      testAt.map((i) => all[i]!.text),
+      DEFAULT_FEATURES,
+      idf,
+    );
     for (const w of weights) {
       const examples = trainAt.map((i) => (all[i]!.real ? { ...all[i]!, weight: w * (all[i]!.weight ?? 1) } : all[i]!));
-      const head = trainHead('sentiment', SENTIMENTS, labeledFor('sentiment', examples, vectors).filter((e) => e.weight !== 0), DEFAULT_FEATURES.bits, training);
+      const head = trainHead(
+        'sentiment',
+        SENTIMENTS,
+        labeledFor('sentiment', examples, vectors).filter((e) => e.weight !== 0),
+        DEFAULT_FEATURES.bits,
+        training,
+      );
       testAt.forEach((i, t) => {
         gold.get(w)![i] = SENTIMENTS.indexOf(all[i]!.sentiment!);
         predicted.get(w)![i] = argmax(predict(head, testVectors[t]!));
@@ -65,10 +90,16 @@ for (const language of ['de', 'en'] as const) {
   for (const w of weights) {
     const part = (isReal: boolean) => {
       const at = all.flatMap((e, i) => (e.real === isReal ? [i] : []));
-      return scores(at.map((i) => gold.get(w)![i]!), at.map((i) => predicted.get(w)![i]!), 3);
+      return scores(
+        at.map((i) => gold.get(w)![i]!),
+        at.map((i) => predicted.get(w)![i]!),
+        3,
+      );
     };
     const c = part(false);
     const r = part(true);
-    process.stdout.write(`| ${language} | ${w} | ${f3(c.accuracy)} / ${f3(c.macroF1)} | ${f3(r.accuracy)} / ${f3(r.macroF1)} | ${f3((c.accuracy + r.accuracy) / 2)} |\n`);
+    process.stdout.write(
+      `| ${language} | ${w} | ${f3(c.accuracy)} / ${f3(c.macroF1)} | ${f3(r.accuracy)} / ${f3(r.macroF1)} | ${f3((c.accuracy + r.accuracy) / 2)} |\n`,
+    );
   }
 }

@@ -38,7 +38,12 @@ function random(seed: number): () => number {
   };
 }
 
-const example = (text: string) => ({ mentionId: 'sample', platform: 'instagram' as const, text, createdAt: '2026-11-25T10:00:00.000Z' });
+const example = (text: string) => ({
+  mentionId: 'sample',
+  platform: 'instagram' as const,
+  text,
+  createdAt: '2026-11-25T10:00:00.000Z',
+});
 
 async function seed() {
   const config = demoConfig();
@@ -48,10 +53,40 @@ async function seed() {
   const clock = { now: () => new Date('2026-11-30T06:00:00.000Z') };
   const tz = config.company.timezone;
   const record = { timezone: tz, retentionDays: 365, cases, metrics, tallies, clock };
-  const change = { companyId: 'demo', retentionDays: 365, cases, events: new InMemoryCaseEvents(), clock, metrics, tallies, caseMentions: cases, timezone: tz };
+  const change = {
+    companyId: 'demo',
+    retentionDays: 365,
+    cases,
+    events: new InMemoryCaseEvents(),
+    clock,
+    metrics,
+    tallies,
+    caseMentions: cases,
+    timezone: tz,
+  };
   const rnd = random(7);
-  const weights: Record<string, number> = { complaint: 30, question: 22, praise: 14, product_idea: 8, sales_lead: 6, press_inquiry: 4, community_project: 4, legal_risk: 1, other: 6 };
-  const owner: Record<string, string> = { complaint: 'service', question: 'service', praise: 'service', product_idea: 'product', sales_lead: 'sales', press_inquiry: 'press', community_project: 'community', legal_risk: 'legal', other: 'service' };
+  const weights: Record<string, number> = {
+    complaint: 30,
+    question: 22,
+    praise: 14,
+    product_idea: 8,
+    sales_lead: 6,
+    press_inquiry: 4,
+    community_project: 4,
+    legal_risk: 1,
+    other: 6,
+  };
+  const owner: Record<string, string> = {
+    complaint: 'service',
+    question: 'service',
+    praise: 'service',
+    product_idea: 'product',
+    sales_lead: 'sales',
+    press_inquiry: 'press',
+    community_project: 'community',
+    legal_risk: 'legal',
+    other: 'service',
+  };
   const pick = <T>(list: readonly T[], w?: (x: T) => number): T => {
     const total = list.reduce((a, x) => a + (w ? w(x) : 1), 0);
     let r = rnd() * total;
@@ -62,49 +97,203 @@ async function seed() {
   let n = 0;
   for (const day of days) {
     const weekend = [5, 6].includes(days.indexOf(day) % 7);
-    const volume = Math.round((weekend ? 30 : 60) * (day >= WEEK.from ? 1.15 : 1) * (0.8 + rnd() * 0.4)) + (day === '2026-11-26' ? 45 : 0);
+    const volume =
+      Math.round((weekend ? 30 : 60) * (day >= WEEK.from ? 1.15 : 1) * (0.8 + rnd() * 0.4)) +
+      (day === '2026-11-26' ? 45 : 0);
     for (let i = 0; i < volume; i++) {
       const category = pick(CATEGORIES, (c) => weights[c] ?? 1);
-      const shares: Partial<Record<string, number>> = { facebook: 5, instagram: 4, x: 3, linkedin: 1, youtube: 1, tiktok: 2 };
+      const shares: Partial<Record<string, number>> = {
+        facebook: 5,
+        instagram: 4,
+        x: 3,
+        linkedin: 1,
+        youtube: 1,
+        tiktok: 2,
+      };
       const platform = pick(PLATFORMS.slice(0, 6), (p) => shares[p] ?? 1);
       const createdAt = `${day}T${String(6 + Math.floor(rnd() * 13)).padStart(2, '0')}:${String(Math.floor(rnd() * 60)).padStart(2, '0')}:00.000Z`;
       const department = owner[category] as string;
       const caseId = caseIdForThread(platform, `t${n}`);
-      const dueAt = new Date(new Date(createdAt).getTime() + (department === 'press' ? 2 : 4) * 3_600_000).toISOString();
-      await cases.ensure({ id: caseId, platform, threadId: `t${n}`, department, cc: [], state: 'new', priority: 'normal', category, openedAt: createdAt, dueAt, firstMentionId: `m${n}`, authorId: `a${n}`, version: 1 });
-      const sentiment = category === 'complaint' || category === 'legal_risk' ? 'negative' : category === 'praise' ? 'positive' : rnd() < 0.7 ? 'neutral' : 'negative';
-      await recordRoutedMention(mentionRoutedFactory({ mentionId: `m${n}`, caseId, department, category, platform, sentiment, createdAt }), record);
-      if (category === 'complaint' && rnd() < 0.15) await recordRoutedMention(mentionRoutedFactory({ mentionId: `m${n}`, caseId, department: 'product', role: 'cc', category, platform, sentiment, createdAt }), record);
+      const dueAt = new Date(
+        new Date(createdAt).getTime() + (department === 'press' ? 2 : 4) * 3_600_000,
+      ).toISOString();
+      await cases.ensure({
+        id: caseId,
+        platform,
+        threadId: `t${n}`,
+        department,
+        cc: [],
+        state: 'new',
+        priority: 'normal',
+        category,
+        openedAt: createdAt,
+        dueAt,
+        firstMentionId: `m${n}`,
+        authorId: `a${n}`,
+        version: 1,
+      });
+      const sentiment =
+        category === 'complaint' || category === 'legal_risk'
+          ? 'negative'
+          : category === 'praise'
+            ? 'positive'
+            : rnd() < 0.7
+              ? 'neutral'
+              : 'negative';
+      await recordRoutedMention(
+        mentionRoutedFactory({ mentionId: `m${n}`, caseId, department, category, platform, sentiment, createdAt }),
+        record,
+      );
+      if (category === 'complaint' && rnd() < 0.15)
+        await recordRoutedMention(
+          mentionRoutedFactory({
+            mentionId: `m${n}`,
+            caseId,
+            department: 'product',
+            role: 'cc',
+            category,
+            platform,
+            sentiment,
+            createdAt,
+          }),
+          record,
+        );
       n++;
       if (rnd() < 0.82) {
         const minutes = Math.round(10 + rnd() * rnd() * (department === 'service' ? 420 : 240));
         const at = new Date(new Date(createdAt).getTime() + minutes * 60_000).toISOString();
-        await changeCase(caseId, { type: 'respond', via: rnd() < 0.65 ? 'platform' : 'api', at, businessMinutes: minutes }, { transitionId: `r:${caseId}`, actor: 'user:team', at }, change);
+        await changeCase(
+          caseId,
+          { type: 'respond', via: rnd() < 0.65 ? 'platform' : 'api', at, businessMinutes: minutes },
+          { transitionId: `r:${caseId}`, actor: 'user:team', at },
+          change,
+        );
         if (rnd() < 0.75) {
           const resolvedAt = new Date(new Date(at).getTime() + 90 * 60_000).toISOString();
-          await changeCase(caseId, { type: 'resolve' }, { transitionId: `res:${caseId}`, actor: 'user:team', at: resolvedAt }, change);
-          if (rnd() < 0.06) await changeCase(caseId, { type: 'reopen', mentionId: `x${n}`, dueAt: addDays(day, 2) + 'T12:00:00.000Z' }, { transitionId: `re:${caseId}`, actor: 'platform:x', at: addDays(day, 1) + 'T09:00:00.000Z' }, change);
+          await changeCase(
+            caseId,
+            { type: 'resolve' },
+            { transitionId: `res:${caseId}`, actor: 'user:team', at: resolvedAt },
+            change,
+          );
+          if (rnd() < 0.06)
+            await changeCase(
+              caseId,
+              { type: 'reopen', mentionId: `x${n}`, dueAt: addDays(day, 2) + 'T12:00:00.000Z' },
+              { transitionId: `re:${caseId}`, actor: 'platform:x', at: addDays(day, 1) + 'T09:00:00.000Z' },
+              change,
+            );
         }
       }
     }
   }
   const insights = new FakeThemeInsights({
     themes: [
-      themeFactory({ id: 't1', label: 'Reparatur dauert Wochen', count: 48, previousCount: 31, trend: 'rising', owner: 'Werkstattleitung (Jonas Brandt)', days: { '2026-11-24': 9, '2026-11-26': 21 } }),
-      themeFactory({ id: 't2', label: 'Rechnung falsch / doppelt abgebucht', count: 17, previousCount: 42, trend: 'falling', owner: 'Buchhaltung (Mira Sommer)', processId: 'billing', days: { '2026-11-25': 17 }, defect: { owner: 'Buchhaltung (Mira Sommer)', fixDate: '2026-11-16', markedAt: '2026-11-16T10:00:00.000Z', markedBy: 'user:greta' } }),
-      themeFactory({ id: 't3', label: 'App-Login schlägt fehl', count: 12, previousCount: 11, trend: 'steady', owner: 'IT (Ole Fischer)', departments: ['service', 'product'], days: { '2026-11-27': 12 } }),
+      themeFactory({
+        id: 't1',
+        label: 'Reparatur dauert Wochen',
+        count: 48,
+        previousCount: 31,
+        trend: 'rising',
+        owner: 'Werkstattleitung (Jonas Brandt)',
+        days: { '2026-11-24': 9, '2026-11-26': 21 },
+      }),
+      themeFactory({
+        id: 't2',
+        label: 'Rechnung falsch / doppelt abgebucht',
+        count: 17,
+        previousCount: 42,
+        trend: 'falling',
+        owner: 'Buchhaltung (Mira Sommer)',
+        processId: 'billing',
+        days: { '2026-11-25': 17 },
+        defect: {
+          owner: 'Buchhaltung (Mira Sommer)',
+          fixDate: '2026-11-16',
+          markedAt: '2026-11-16T10:00:00.000Z',
+          markedBy: 'user:greta',
+        },
+      }),
+      themeFactory({
+        id: 't3',
+        label: 'App-Login schlägt fehl',
+        count: 12,
+        previousCount: 11,
+        trend: 'steady',
+        owner: 'IT (Ole Fischer)',
+        departments: ['service', 'product'],
+        days: { '2026-11-27': 12 },
+      }),
     ],
     ideas: [
-      { ...themeFactory({ id: 'i1', label: 'Akkustand in der App anzeigen', trend: 'rising', departments: ['product'], examples: [example('Wäre super, wenn die App den Akkustand vom Rad zeigt!')] }), kind: 'idea', score: 9.4, support: { mentions: 23, authors: 19, reactions: 140 } },
-      { ...themeFactory({ id: 'i2', label: 'Kindersitz für das Lastenrad Hanse', trend: 'new', departments: ['product'], examples: [example('Gibt es bald einen Kindersitz für die Hanse? Würde sofort kaufen.')] }), kind: 'idea', score: 6.1, support: { mentions: 11, authors: 11, reactions: 58 } },
+      {
+        ...themeFactory({
+          id: 'i1',
+          label: 'Akkustand in der App anzeigen',
+          trend: 'rising',
+          departments: ['product'],
+          examples: [example('Wäre super, wenn die App den Akkustand vom Rad zeigt!')],
+        }),
+        kind: 'idea',
+        score: 9.4,
+        support: { mentions: 23, authors: 19, reactions: 140 },
+      },
+      {
+        ...themeFactory({
+          id: 'i2',
+          label: 'Kindersitz für das Lastenrad Hanse',
+          trend: 'new',
+          departments: ['product'],
+          examples: [example('Gibt es bald einen Kindersitz für die Hanse? Würde sofort kaufen.')],
+        }),
+        kind: 'idea',
+        score: 6.1,
+        support: { mentions: 11, authors: 11, reactions: 58 },
+      },
     ],
     projects: [
-      { ...themeFactory({ id: 'p1', label: 'Fahrradwerkstatt an der Stadtteilschule', trend: 'new', departments: ['community'], examples: [example('Unsere Schule in Altona sucht Unterstützung für eine Fahrradwerkstatt, macht ihr mit?')] }), kind: 'project', score: 5.2, organisation: 'Stadtteilschule Altona', place: 'Hamburg-Altona', support: { mentions: 7, authors: 6, reactions: 35 } },
+      {
+        ...themeFactory({
+          id: 'p1',
+          label: 'Fahrradwerkstatt an der Stadtteilschule',
+          trend: 'new',
+          departments: ['community'],
+          examples: [example('Unsere Schule in Altona sucht Unterstützung für eine Fahrradwerkstatt, macht ihr mit?')],
+        }),
+        kind: 'project',
+        score: 5.2,
+        organisation: 'Stadtteilschule Altona',
+        place: 'Hamburg-Altona',
+        support: { mentions: 7, authors: 6, reactions: 35 },
+      },
     ],
-    defects: [{ themeId: 't2', label: 'Rechnung falsch / doppelt abgebucht', owner: 'Buchhaltung (Mira Sommer)', fixDate: '2026-11-16', daysBefore: 28, daysAfter: 14, perDayBefore: 6.1, perDayAfter: 2.4, change: -0.61 }],
+    defects: [
+      {
+        themeId: 't2',
+        label: 'Rechnung falsch / doppelt abgebucht',
+        owner: 'Buchhaltung (Mira Sommer)',
+        fixDate: '2026-11-16',
+        daysBefore: 28,
+        daysAfter: 14,
+        perDayBefore: 6.1,
+        perDayAfter: 2.4,
+        change: -0.61,
+      },
+    ],
   });
   const spikes = new FakeSpikes([
-    { id: 's1', dimension: 'theme', value: 't1', label: 'Reparatur dauert Wochen', hour: '2026-11-26T15:00:00.000Z', detectedAt: '2026-11-26T16:00:00.000Z', observed: 19, expected: 1.8, departments: ['service', 'press'], caseIds: ['a', 'b', 'c'] },
+    {
+      id: 's1',
+      dimension: 'theme',
+      value: 't1',
+      label: 'Reparatur dauert Wochen',
+      hour: '2026-11-26T15:00:00.000Z',
+      detectedAt: '2026-11-26T16:00:00.000Z',
+      observed: 19,
+      expected: 1.8,
+      departments: ['service', 'press'],
+      caseIds: ['a', 'b', 'c'],
+    },
   ]);
   return {
     company: { id: config.company.id, name: config.company.name, timezone: tz },
@@ -118,7 +307,13 @@ async function seed() {
   };
 }
 
-const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
+const BROWSER_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+];
 
 /**
  * `npm run screenshots:report -- --from <report.html> [--name <png name>]`: photographs a
@@ -152,7 +347,10 @@ async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
   try {
-    for (const [report, name] of [[reports[0]!, 'report-weekly'], [reports[1]!, 'report-department']] as const) {
+    for (const [report, name] of [
+      [reports[0]!, 'report-weekly'],
+      [reports[1]!, 'report-department'],
+    ] as const) {
       const html = reportFileHtml(await messageOf(name, report, renderer));
       const page = await browser.newPage({ viewport: { width: 820, height: 900 }, deviceScaleFactor: 1 });
       await page.setContent(html, { waitUntil: 'load' });

@@ -18,7 +18,11 @@
  */
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { DynamoCaseRepository, DynamoMetricRepository, DynamoReportRepository } from '../shared/adapters/dynamodb/index.ts';
+import {
+  DynamoCaseRepository,
+  DynamoMetricRepository,
+  DynamoReportRepository,
+} from '../shared/adapters/dynamodb/index.ts';
 import { VegaChartRenderer } from '../shared/adapters/charts/vega-chart-renderer.ts';
 import { buildDailyReport } from '../shared/domain/build-daily-report.ts';
 import type { MentionRouted } from '../shared/domain/events.ts';
@@ -85,12 +89,36 @@ async function main(): Promise<void> {
       const createdAt = `${day}T${String(6 + Math.floor(rnd() * 14)).padStart(2, '0')}:${String(Math.floor(rnd() * 60)).padStart(2, '0')}:00.000Z`;
       const department = pick(departments);
       const base = {
-        companyId: config.company.id, mentionId: `bench:${i}`, caseId: `case_bench${Math.floor(i / 3)}`, platform: pick(PLATFORMS), category: pick(CATEGORIES), sentiment: pick(SENTIMENTS),
-        priority: 'normal', urgency: 0.3, language: 'de', authorId: `a${i % 9000}`, text: 'bench', createdAt, routedAt: createdAt, reasons: [] as string[],
+        companyId: config.company.id,
+        mentionId: `bench:${i}`,
+        caseId: `case_bench${Math.floor(i / 3)}`,
+        platform: pick(PLATFORMS),
+        category: pick(CATEGORIES),
+        sentiment: pick(SENTIMENTS),
+        priority: 'normal',
+        urgency: 0.3,
+        language: 'de',
+        authorId: `a${i % 9000}`,
+        text: 'bench',
+        createdAt,
+        routedAt: createdAt,
+        reasons: [] as string[],
       } as const;
       events.push({ ...base, department, role: 'primary' });
-      if (i % 7 === 0) events.push({ ...base, department: departments[(departments.indexOf(department) + 1) % departments.length] as string, role: 'cc' });
-      if (i % 3 === 0) responses.push({ day, department, minutes: Math.floor(rnd() * rnd() * 600), met: rnd() < 0.8, public: rnd() < 0.6 });
+      if (i % 7 === 0)
+        events.push({
+          ...base,
+          department: departments[(departments.indexOf(department) + 1) % departments.length] as string,
+          role: 'cc',
+        });
+      if (i % 3 === 0)
+        responses.push({
+          day,
+          department,
+          minutes: Math.floor(rnd() * rnd() * 600),
+          met: rnd() < 0.8,
+          public: rnd() < 0.6,
+        });
     }
     const record = { timezone: config.company.timezone, retentionDays: 30, cases, metrics, tallies: metrics, clock };
     const sampleEvents = events.filter((e) => Number(e.mentionId.slice(6)) < SAMPLE);
@@ -101,7 +129,11 @@ async function main(): Promise<void> {
     });
     await pool(sampleResponses, async (r) => {
       await metrics.observe(r.day, r.department, 'response-business', r.minutes);
-      await metrics.tally(r.day, r.department, { [TALLY.responded]: 1, [r.met ? TALLY.slaMet : TALLY.slaMissed]: 1, ...(r.public ? { [TALLY.answeredPublicly]: 1 } : {}) });
+      await metrics.tally(r.day, r.department, {
+        [TALLY.responded]: 1,
+        [r.met ? TALLY.slaMet : TALLY.slaMissed]: 1,
+        ...(r.public ? { [TALLY.answeredPublicly]: 1 } : {}),
+      });
     });
     const sampleMs = ms(seedStart);
     const sampleWrites = sampleEvents.length * 3 + sampleResponses.length * 2;
@@ -118,7 +150,12 @@ async function main(): Promise<void> {
     }
     for (const r of responses.slice(sampleResponses.length)) {
       const fields = (tallies.get(`${r.day}|${r.department}`) ?? {}) as Record<string, number>;
-      for (const name of [TALLY.responded, r.met ? TALLY.slaMet : TALLY.slaMissed, ...(r.public ? [TALLY.answeredPublicly] : [])]) fields[name] = (fields[name] ?? 0) + 1;
+      for (const name of [
+        TALLY.responded,
+        r.met ? TALLY.slaMet : TALLY.slaMissed,
+        ...(r.public ? [TALLY.answeredPublicly] : []),
+      ])
+        fields[name] = (fields[name] ?? 0) + 1;
       tallies.set(`${r.day}|${r.department}`, fields);
     }
     const bulkStart = process.hrtime.bigint();
@@ -142,7 +179,14 @@ async function main(): Promise<void> {
     const oldMs = ms(oldStart);
 
     // 3. the new weekly reports: management and every department, then the management report's charts and HTML
-    const deps = { company: { id: config.company.id, name: config.company.name, timezone: config.company.timezone }, departments: config.departments, tallies: metrics, histograms: metrics, cases, clock };
+    const deps = {
+      company: { id: config.company.id, name: config.company.name, timezone: config.company.timezone },
+      departments: config.departments,
+      tallies: metrics,
+      histograms: metrics,
+      cases,
+      clock,
+    };
     const newStart = process.hrtime.bigint();
     const built = await buildReports(WEEK, deps);
     const newMs = ms(newStart);
@@ -152,14 +196,31 @@ async function main(): Promise<void> {
     const renderMs = ms(renderStart);
 
     out(`## Report build, ${MENTIONS.toLocaleString('en')} mentions in ${WEEK.id} (local table, dynalite in memory)\n`);
-    out(`Seeded ${events.length.toLocaleString('en')} routed records (${(events.length - MENTIONS).toLocaleString('en')} cc copies) and ${responses.length.toLocaleString('en')} first responses in ${(seedMs / 1000).toFixed(1)} s. One by one through the use case: ${sampleEvents.length.toLocaleString('en')} records and ${sampleResponses.length} responses, ${sampleWrites.toLocaleString('en')} writes in ${(sampleMs / 1000).toFixed(1)} s (${(sampleMs / sampleEvents.length).toFixed(1)} ms per record, ${CONCURRENCY} concurrent; the tally is 1 of the 3 writes per record); the rest summed per day and dimension through the same repository methods. Percentiles come from the one-by-one responses.\n`);
+    out(
+      `Seeded ${events.length.toLocaleString('en')} routed records (${(events.length - MENTIONS).toLocaleString('en')} cc copies) and ${responses.length.toLocaleString('en')} first responses in ${(seedMs / 1000).toFixed(1)} s. One by one through the use case: ${sampleEvents.length.toLocaleString('en')} records and ${sampleResponses.length} responses, ${sampleWrites.toLocaleString('en')} writes in ${(sampleMs / 1000).toFixed(1)} s (${(sampleMs / sampleEvents.length).toFixed(1)} ms per record, ${CONCURRENCY} concurrent; the tally is 1 of the 3 writes per record); the rest summed per day and dimension through the same repository methods. Percentiles come from the one-by-one responses.\n`,
+    );
     out(
       formatTable(
         ['build', 'what it gives', 'total counted', 'ms'],
         [
-          ['baseline: 7 x old build-daily-report', 'counts per department x category, cc counted twice', String(oldTotal), oldMs.toFixed(0)],
-          ['weekly reports (management + each department)', 'primary once, cc apart, platform, sentiment, p50/p90, SLA, previous week, backlog', String(management.total), newMs.toFixed(0)],
-          ['+ charts to PNG and HTML (management)', `${message.charts.length} charts, ${(message.charts.reduce((a, c) => a + c.png.length, 0) / 1024).toFixed(0)} KiB PNG`, '', renderMs.toFixed(0)],
+          [
+            'baseline: 7 x old build-daily-report',
+            'counts per department x category, cc counted twice',
+            String(oldTotal),
+            oldMs.toFixed(0),
+          ],
+          [
+            'weekly reports (management + each department)',
+            'primary once, cc apart, platform, sentiment, p50/p90, SLA, previous week, backlog',
+            String(management.total),
+            newMs.toFixed(0),
+          ],
+          [
+            '+ charts to PNG and HTML (management)',
+            `${message.charts.length} charts, ${(message.charts.reduce((a, c) => a + c.png.length, 0) / 1024).toFixed(0)} KiB PNG`,
+            '',
+            renderMs.toFixed(0),
+          ],
         ],
       ),
     );
@@ -187,7 +248,13 @@ async function main(): Promise<void> {
     });
     const code = result.outputFiles[0]!.contents;
     const charting = Object.keys(result.metafile.inputs).some((p) => /node_modules\/(vega|@resvg)/.test(p));
-    rows.push([fn.id, (code.length / 1024).toFixed(0), (gzipSync(code).length / 1024).toFixed(0), charting ? 'yes' : 'no', (fn.nativeModules ?? []).map((m) => `${m.module} + ${m.lambdaBinary}`).join(', ') || '-']);
+    rows.push([
+      fn.id,
+      (code.length / 1024).toFixed(0),
+      (gzipSync(code).length / 1024).toFixed(0),
+      charting ? 'yes' : 'no',
+      (fn.nativeModules ?? []).map((m) => `${m.module} + ${m.lambdaBinary}`).join(', ') || '-',
+    ]);
   }
   out('## Function bundles (esbuild as the stack bundles them)\n');
   out(formatTable(['function', 'KiB', 'KiB gzip', 'vega/resvg inside', 'installed beside the bundle'], rows));

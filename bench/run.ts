@@ -8,7 +8,15 @@ const eldStart = performance.now();
 await (await import('../shared/classifier/language.ts')).loadEld();
 const eldLoadMs = performance.now() - eldStart;
 
-const { calibrationSection, germEvalCalibrationSets, germEvalSection, heldOutSection, heldOutSets, realTextSection, speedSection } = await import('./classifier.ts');
+const {
+  calibrationSection,
+  germEvalCalibrationSets,
+  germEvalSection,
+  heldOutSection,
+  heldOutSets,
+  realTextSection,
+  speedSection,
+} = await import('./classifier.ts');
 
 const only = process.argv[2];
 const sections: [string, () => string][] = [

@@ -15,7 +15,18 @@
  * (evaluations run at 5 past each hour for the hour before: a surge detected in its first
  * hour is reported 1.1 h after it began). Any other alarm is a false alarm. Prints Markdown.
  */
-import { DEFAULT_SPIKE_PARAMETERS, evaluateSpikes, HOUR_MS, recordMentionRates, seriesKey, seriesOf, WEEK_HOURS, addHours, type EvaluateSpikesDeps, type RateCount } from '../shared/domain/spikes/index.ts';
+import {
+  DEFAULT_SPIKE_PARAMETERS,
+  evaluateSpikes,
+  HOUR_MS,
+  recordMentionRates,
+  seriesKey,
+  seriesOf,
+  WEEK_HOURS,
+  addHours,
+  type EvaluateSpikesDeps,
+  type RateCount,
+} from '../shared/domain/spikes/index.ts';
 import type { Notification, NotificationTarget } from '../shared/domain/notification.ts';
 import type { SpikeDimension } from '../shared/domain/insights.ts';
 import { demoConfig } from '../test/factories/config.ts';
@@ -26,7 +37,10 @@ import { seededRandom, steadyHistory, surge, type SyntheticMention } from '../te
 const SEEDS = Number(process.env.SPIKE_SEEDS ?? 5);
 /** The default alpha, and a looser one to show the trade-off. */
 const ALPHAS = [DEFAULT_SPIKE_PARAMETERS.alpha, 1e-4];
-const DETECTORS = [...ALPHAS.map((a) => `seasonal, alpha ${a}${a === DEFAULT_SPIKE_PARAMETERS.alpha ? ' (default)' : ''}`), 'flat 3x mean (baseline)'];
+const DETECTORS = [
+  ...ALPHAS.map((a) => `seasonal, alpha ${a}${a === DEFAULT_SPIKE_PARAMETERS.alpha ? ' (default)' : ''}`),
+  'flat 3x mean (baseline)',
+];
 const WEEKS = 8;
 const START = '2026-10-05T00:00:00.000Z';
 const TIMEZONE = 'Europe/Berlin';
@@ -85,7 +99,10 @@ function mentionsOf(s: InjectedSurge): SyntheticMention[] {
 }
 
 /** The real use case, evaluated once per simulated day (every hour in turn, by the cursor). */
-async function seasonalAlarms(mentions: readonly SyntheticMention[], alpha: number): Promise<{ alarms: Alarm[]; msPerHour: number }> {
+async function seasonalAlarms(
+  mentions: readonly SyntheticMention[],
+  alpha: number,
+): Promise<{ alarms: Alarm[]; msPerHour: number }> {
   const config = demoConfig();
   const rates = new InMemoryRateStore();
   const spikes = new InMemorySpikeRepository();
@@ -105,13 +122,26 @@ async function seasonalAlarms(mentions: readonly SyntheticMention[], alpha: numb
     departments: config.departments,
     press: 'press',
     notificationOptions: { timezone: TIMEZONE },
-    notify: { notifier: { send: async (_n: Notification, _t: NotificationTarget) => undefined }, log: new InMemoryNotificationLog(), heldRecheckDelaysMs: [], markRetryDelaysMs: [] },
+    notify: {
+      notifier: { send: async (_n: Notification, _t: NotificationTarget) => undefined },
+      log: new InMemoryNotificationLog(),
+      heldRecheckDelaysMs: [],
+      markRetryDelaysMs: [],
+    },
   };
   let i = 0;
   for (const m of mentions) {
     i++;
     await recordMentionRates(
-      { mentionId: `m${i}`, caseId: `case_${i}`, createdAt: m.hour, category: m.category, platform: m.platform, department: 'service', ...(m.themeId ? { themeId: m.themeId } : {}) },
+      {
+        mentionId: `m${i}`,
+        caseId: `case_${i}`,
+        createdAt: m.hour,
+        category: m.category,
+        platform: m.platform,
+        department: 'service',
+        ...(m.themeId ? { themeId: m.themeId } : {}),
+      },
       { rates, expiresAt: 0 },
     );
   }
@@ -130,7 +160,8 @@ async function seasonalAlarms(mentions: readonly SyntheticMention[], alpha: numb
 /** The baseline: 3x the value's flat hourly mean over the previous six weeks, at least 5, with the same cooldown. */
 function flatAlarms(mentions: readonly SyntheticMention[]): Alarm[] {
   const counts: RateCount[] = [];
-  const add = (hour: string, dimension: SpikeDimension, value: string) => counts.push({ hour, dimension, value, count: 1 });
+  const add = (hour: string, dimension: SpikeDimension, value: string) =>
+    counts.push({ hour, dimension, value, count: 1 });
   for (const m of mentions) {
     add(m.hour, 'category', m.category);
     add(m.hour, 'platform', m.platform);
@@ -160,12 +191,20 @@ function flatAlarms(mentions: readonly SyntheticMention[]): Alarm[] {
   return alarms;
 }
 
-function judge(detector: string, scale: number, alarms: readonly Alarm[], surges: readonly InjectedSurge[]): { outcomes: Outcome[]; falseAlarms: number } {
+function judge(
+  detector: string,
+  scale: number,
+  alarms: readonly Alarm[],
+  surges: readonly InjectedSurge[],
+): { outcomes: Outcome[]; falseAlarms: number } {
   const explained = new Set<Alarm>();
   const outcomes = surges.map((s) => {
     const start = Date.parse(s.start);
     const hits = alarms.filter(
-      (a) => Date.parse(a.hour) >= start && Date.parse(a.hour) < start + SURGE_HOURS * HOUR_MS && s.values.some((v) => seriesKey(v.dimension, v.value) === seriesKey(a.dimension, a.value)),
+      (a) =>
+        Date.parse(a.hour) >= start &&
+        Date.parse(a.hour) < start + SURGE_HOURS * HOUR_MS &&
+        s.values.some((v) => seriesKey(v.dimension, v.value) === seriesKey(a.dimension, a.value)),
     );
     hits.forEach((a) => explained.add(a));
     const first = Math.min(...hits.map((a) => Date.parse(a.hour)));
@@ -202,17 +241,25 @@ for (const scale of SCALES) {
 }
 
 const table = (headers: readonly string[], rows: readonly (readonly string[])[]) =>
-  [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  [
+    `| ${headers.join(' | ')} |`,
+    `|${headers.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? NaN : (sorted[Math.floor((sorted.length - 1) / 2)] as number);
 };
 
 const out = (text: string) => process.stdout.write(text);
-out(`## Spike detection (${SEEDS} seeded ${WEEKS}-week histories per volume, 8 surges of ${SURGE_HOURS} h each in weeks 7-8)\n\n`);
+out(
+  `## Spike detection (${SEEDS} seeded ${WEEKS}-week histories per volume, 8 surges of ${SURGE_HOURS} h each in weeks 7-8)\n\n`,
+);
 const rows: string[][] = [];
 for (const scale of SCALES) {
-  const perDay = Math.round(volume.slice(SCALES.indexOf(scale) * SEEDS, (SCALES.indexOf(scale) + 1) * SEEDS).reduce((a, b) => a + b, 0) / SEEDS);
+  const perDay = Math.round(
+    volume.slice(SCALES.indexOf(scale) * SEEDS, (SCALES.indexOf(scale) + 1) * SEEDS).reduce((a, b) => a + b, 0) / SEEDS,
+  );
   for (const detector of DETECTORS) {
     const mine = outcomes.filter((o) => o.detector === detector && o.scale === scale);
     const sizes = [...new Set(mine.map((o) => o.surge.perHour))].sort((a, b) => a - b);
@@ -222,12 +269,27 @@ for (const scale of SCALES) {
       return `${hit.length}/${of.length}${hit.length > 0 ? `, ${median(hit.map((o) => o.delay as number)).toFixed(1)} h` : ''}`;
     });
     const weeks = SEEDS * WEEKS;
-    rows.push([`~${perDay}/day`, detector, ...cells.map((c, i) => `+${sizes[i]}/h: ${c}`), (falseAlarms.get(`${detector}|${scale}`)! / weeks).toFixed(2)]);
+    rows.push([
+      `~${perDay}/day`,
+      detector,
+      ...cells.map((c, i) => `+${sizes[i]}/h: ${c}`),
+      (falseAlarms.get(`${detector}|${scale}`)! / weeks).toFixed(2),
+    ]);
   }
 }
-out(`${table(['volume', 'detector', 'smallest surge: detected, median delay', 'small', 'large', 'largest', 'false alarms / week'], rows)}\n\n`);
+out(
+  `${table(['volume', 'detector', 'smallest surge: detected, median delay', 'small', 'large', 'largest', 'false alarms / week'], rows)}\n\n`,
+);
 const missed = outcomes.filter((o) => o.detector === DETECTORS[0] && o.delay === undefined);
 const missedBy = new Map<string, number>();
-for (const o of missed) missedBy.set(`+${o.surge.perHour}/h on a ${o.surge.kind}`, (missedBy.get(`+${o.surge.perHour}/h on a ${o.surge.kind}`) ?? 0) + 1);
-out(`Misses of the default detector: ${missed.length === 0 ? 'none' : [...missedBy].map(([what, n]) => `${n} x ${what}`).join(', ')} (a surge that keeps an hour below \`minCount\` = ${DEFAULT_SPIKE_PARAMETERS.minCount} mentions is never a spike, by design; the other misses were not improbable enough for \`alpha\`).\n`);
-out(`Evaluation cost: ${median(timing).toFixed(2)} ms per evaluated hour (median; in-memory ports, ~30 dimension values, six weeks of history).\n`);
+for (const o of missed)
+  missedBy.set(
+    `+${o.surge.perHour}/h on a ${o.surge.kind}`,
+    (missedBy.get(`+${o.surge.perHour}/h on a ${o.surge.kind}`) ?? 0) + 1,
+  );
+out(
+  `Misses of the default detector: ${missed.length === 0 ? 'none' : [...missedBy].map(([what, n]) => `${n} x ${what}`).join(', ')} (a surge that keeps an hour below \`minCount\` = ${DEFAULT_SPIKE_PARAMETERS.minCount} mentions is never a spike, by design; the other misses were not improbable enough for \`alpha\`).\n`,
+);
+out(
+  `Evaluation cost: ${median(timing).toFixed(2)} ms per evaluated hour (median; in-memory ports, ~30 dimension values, six weeks of history).\n`,
+);

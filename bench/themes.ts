@@ -98,7 +98,12 @@ interface Row {
 }
 
 function measure(method: string, truth: readonly string[], predicted: readonly string[]): Row {
-  return { method, themes: new Set(predicted).size, ari: adjustedRandIndex(truth, predicted), purity: purity(truth, predicted) };
+  return {
+    method,
+    themes: new Set(predicted).size,
+    ari: adjustedRandIndex(truth, predicted),
+    purity: purity(truth, predicted),
+  };
 }
 
 const f = (n: number) => n.toFixed(3);
@@ -114,15 +119,26 @@ const sets = Object.fromEntries(
 // 1. The threshold: best mean ARI over both languages on the tuning halves.
 const tuning = GRID.map((threshold) => ({
   threshold,
-  ari: LANGUAGES.map((l) => adjustedRandIndex(sets[l].tune.map((m) => m.label), group(sets[l].tune, threshold))).reduce((s, a) => s + a, 0) / LANGUAGES.length,
+  ari:
+    LANGUAGES.map((l) =>
+      adjustedRandIndex(
+        sets[l].tune.map((m) => m.label),
+        group(sets[l].tune, threshold),
+      ),
+    ).reduce((s, a) => s + a, 0) / LANGUAGES.length,
 }));
 const chosen = tuning.reduce((best, t) => (t.ari > best.ari ? t : best));
 
 const out: string[] = ['## Theme quality', ''];
-out.push(`Labelled sets: ${LANGUAGES.map((l) => `${l} ${sets[l].all.length} mentions, ${new Set(sets[l].all.map((m) => m.label)).size} themes`).join('; ')}.`);
+out.push(
+  `Labelled sets: ${LANGUAGES.map((l) => `${l} ${sets[l].all.length} mentions, ${new Set(sets[l].all.map((m) => m.label)).size} themes`).join('; ')}.`,
+);
 out.push('Threshold chosen on the tuning half of each set, measured on the other half (fixed shuffled order).', '');
 out.push('| threshold | mean ARI (tuning halves) |', '|---:|---:|');
-for (const t of tuning) out.push(`| ${t.threshold.toFixed(2)}${t === chosen ? ' (chosen)' : ''}${t.threshold === DEFAULT_JOIN_THRESHOLD ? ' (default)' : ''} | ${f(t.ari)} |`);
+for (const t of tuning)
+  out.push(
+    `| ${t.threshold.toFixed(2)}${t === chosen ? ' (chosen)' : ''}${t.threshold === DEFAULT_JOIN_THRESHOLD ? ' (default)' : ''} | ${f(t.ari)} |`,
+  );
 out.push('');
 out.push('| language | method | themes made | adjusted Rand index | purity |', '|---|---|---:|---:|---:|');
 for (const language of LANGUAGES) {
@@ -130,11 +146,30 @@ for (const language of LANGUAGES) {
   const truth = test.map((m) => m.label);
   const rows = [
     measure(`incremental, threshold ${chosen.threshold.toFixed(2)} (chosen)`, truth, group(test, chosen.threshold)),
-    ...(chosen.threshold !== DEFAULT_JOIN_THRESHOLD ? [measure(`incremental, threshold ${DEFAULT_JOIN_THRESHOLD.toFixed(2)} (shipped default)`, truth, group(test, DEFAULT_JOIN_THRESHOLD))] : []),
-    measure('baseline: one theme per category', truth, test.map((m) => m.category)),
-    measure('baseline: one theme per language', truth, test.map(() => language)),
+    ...(chosen.threshold !== DEFAULT_JOIN_THRESHOLD
+      ? [
+          measure(
+            `incremental, threshold ${DEFAULT_JOIN_THRESHOLD.toFixed(2)} (shipped default)`,
+            truth,
+            group(test, DEFAULT_JOIN_THRESHOLD),
+          ),
+        ]
+      : []),
+    measure(
+      'baseline: one theme per category',
+      truth,
+      test.map((m) => m.category),
+    ),
+    measure(
+      'baseline: one theme per language',
+      truth,
+      test.map(() => language),
+    ),
   ];
-  for (const row of rows) out.push(`| ${language} (test half, ${test.length}) | ${row.method} | ${row.themes} | ${f(row.ari)} | ${f(row.purity)} |`);
+  for (const row of rows)
+    out.push(
+      `| ${language} (test half, ${test.length}) | ${row.method} | ${row.themes} | ${f(row.ari)} | ${f(row.purity)} |`,
+    );
 }
 out.push('');
 process.stdout.write(`${out.join('\n')}\n`);

@@ -17,7 +17,17 @@ import { redriveCommand } from './commands/redrive.ts';
 import { reportCommand } from './commands/report.ts';
 import { sendCommand, sendHint } from './commands/send.ts';
 import { ideasCommand, projectsCommand, themeCommand, themesCommand } from './commands/themes.ts';
-import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, withLocalTable, type Command } from './commands/shared.ts';
+import {
+  DEFAULT_COMPANY,
+  UsageError,
+  dataDirOf,
+  helpShown,
+  loadConfig,
+  noPositionals,
+  parse,
+  withLocalTable,
+  type Command,
+} from './commands/shared.ts';
 
 const COMMANDS: Record<string, Command> = {
   start: {
@@ -136,7 +146,14 @@ function timestamped(line: string): string {
 async function startCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { company: { type: 'string' }, port: { type: 'string' }, memory: { type: 'boolean' }, 'json-logs': { type: 'boolean' }, demo: { type: 'boolean' }, history: { type: 'boolean' } },
+    {
+      company: { type: 'string' },
+      port: { type: 'string' },
+      memory: { type: 'boolean' },
+      'json-logs': { type: 'boolean' },
+      demo: { type: 'boolean' },
+      history: { type: 'boolean' },
+    },
     'start',
   );
   if (wantsHelp(values, 'start')) return 0;
@@ -148,7 +165,10 @@ async function startCommand(args: string[]): Promise<number> {
   }
 
   if (values.demo && values.history) {
-    throw new UsageError('--demo and --history do not go together: --demo posts the sample webhooks and exits, --history fills the table of a runtime that keeps running', 'start');
+    throw new UsageError(
+      '--demo and --history do not go together: --demo posts the sample webhooks and exits, --history fills the table of a runtime that keeps running',
+      'start',
+    );
   }
   if (values.demo) {
     // Function logs would bury the tables; they are printed only when the demo fails.
@@ -161,7 +181,12 @@ async function startCommand(args: string[]): Promise<number> {
     print(`Backchannel demo for ${config.company.name} (${company}), in memory\n`);
     let code: number;
     try {
-      code = await runDemo({ config, print, log: (line) => lines.push(timestamped(line)), ...(port !== undefined ? { port } : {}) });
+      code = await runDemo({
+        config,
+        print,
+        log: (line) => lines.push(timestamped(line)),
+        ...(port !== undefined ? { port } : {}),
+      });
     } catch (error) {
       process.stderr.write(`${lines.join('\n')}\n`);
       throw error;
@@ -215,7 +240,9 @@ async function startCommand(args: string[]): Promise<number> {
     const meta = parseMetaSecret(runtime.secrets[metaSecretName]);
     out.push('', `Meta verify token: ${meta.verifyToken}`);
     if (runtime.secretsFile) {
-      out.push(`Secrets:           ${path.relative(process.cwd(), runtime.secretsFile)} ("${metaSecretName}": appSecret, verifyToken)`);
+      out.push(
+        `Secrets:           ${path.relative(process.cwd(), runtime.secretsFile)} ("${metaSecretName}": appSecret, verifyToken)`,
+      );
     } else {
       // In memory there is no file to look in: show the app secret of this run.
       out.push(`Meta app secret:   ${meta.appSecret} (in memory, this run only)`);
@@ -227,10 +254,17 @@ async function startCommand(args: string[]): Promise<number> {
     `Admin API:         ${runtime.url}/cases, ${runtime.tokensFile ? `tokens in ${path.relative(process.cwd(), runtime.tokensFile)}` : `admin token ${Object.entries(runtime.adminTokens).find(([, c]) => c.sub === 'local:admin')?.[0] ?? '(none)'} (in memory, this run only)`}`,
     `Notifications:     ${shownPath(runtime.outboxDir)}/<department>.jsonl (Slack, Teams and e-mail stay on this machine)`,
     `Alerts:            ${shownPath(runtime.outboxDir)}/alerts.jsonl (the stack's alarms, evaluated every minute)`,
-    ...(history ? [`History:           ${history}`, '                   see it: npm run backchannel -- report --week latest'] : []),
+    ...(history
+      ? [`History:           ${history}`, '                   see it: npm run backchannel -- report --week latest']
+      : []),
     `Function logs:     ${runtime.functionLogFile ? `${shownPath(runtime.functionLogFile)} (JSON; ` : '('}${values['json-logs'] ? 'printed below as JSON)' : 'short lines below, --json-logs prints the JSON)'}`,
     '',
-    sendHint(config, platformRegistry.adapters.filter((a) => a.isEnabled(config)).map((a) => a.id), runtime.url, dataDir !== undefined),
+    sendHint(
+      config,
+      platformRegistry.adapters.filter((a) => a.isEnabled(config)).map((a) => a.id),
+      runtime.url,
+      dataDir !== undefined,
+    ),
     'Stop with Ctrl+C.',
   );
   process.stdout.write(`${out.join('\n')}\n`);
@@ -260,7 +294,8 @@ async function startCommand(args: string[]): Promise<number> {
 async function validateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {}, 'validate');
   if (wantsHelp(values, 'validate')) return 0;
-  if (positionals.length === 0) throw new UsageError('give the config file(s) to check, e.g. companies/demo.yaml', 'validate');
+  if (positionals.length === 0)
+    throw new UsageError('give the config file(s) to check, e.g. companies/demo.yaml', 'validate');
   const { ConfigError, loadCompanyConfig } = await import('../shared/config/load.ts');
   const { slaSummary } = await import('../shared/config/summary.ts');
   let invalid = 0;
@@ -272,7 +307,11 @@ async function validateCommand(args: string[]): Promise<number> {
         `${file}: valid (company ${config.company.id}, ${config.departments.length} departments, ${config.routing.rules.length} rules, fallback ${config.routing.fallback})\n`,
       );
       // What each SLA means in its department's calendar: `1d` is a working day, not 24 hours.
-      process.stdout.write(slaSummary(config).map((line) => `  ${line}\n`).join(''));
+      process.stdout.write(
+        slaSummary(config)
+          .map((line) => `  ${line}\n`)
+          .join(''),
+      );
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       invalid++;
@@ -287,18 +326,34 @@ async function validateCommand(args: string[]): Promise<number> {
 function sinceTime(value: string, now: Date): string | undefined {
   const age = /^(\d+)([dh])$/.exec(value);
   if (age) return new Date(now.getTime() - Number(age[1]) * (age[2] === 'd' ? 86_400_000 : 3_600_000)).toISOString();
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) ? new Date(`${value}T00:00:00.000Z`).toISOString() : undefined;
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))
+    ? new Date(`${value}T00:00:00.000Z`).toISOString()
+    : undefined;
 }
 
 /** The what-if report as tables: the moves with counts, then examples of each move and why. */
 async function formatWhatIf(report: import('../shared/domain/what-if.ts').WhatIfReport): Promise<string> {
   const { formatTable, excerpt } = await import('../infra/local/text-table.ts');
   const moved = report.moves.reduce((sum, m) => sum + m.count, 0);
-  const out = [`${report.replayed} mentions replayed: ${moved} would move, ${report.unchanged} stay (${report.ccChanged} of them with other cc departments); ${report.priorityChanged} would change priority.`];
+  const out = [
+    `${report.replayed} mentions replayed: ${moved} would move, ${report.unchanged} stay (${report.ccChanged} of them with other cc departments); ${report.priorityChanged} would change priority.`,
+  ];
   if (report.moves.length === 0) return [...out, 'No mention would change its department.'].join('\n');
-  out.push('', formatTable(['from', 'to', 'mentions'], report.moves.map((m) => [m.from, m.to, String(m.count)])));
+  out.push(
+    '',
+    formatTable(
+      ['from', 'to', 'mentions'],
+      report.moves.map((m) => [m.from, m.to, String(m.count)]),
+    ),
+  );
   const departments = [...new Set([...Object.keys(report.before), ...Object.keys(report.after)])].sort();
-  out.push('', formatTable(['department', 'before', 'after'], departments.map((d) => [d, String(report.before[d] ?? 0), String(report.after[d] ?? 0)])));
+  out.push(
+    '',
+    formatTable(
+      ['department', 'before', 'after'],
+      departments.map((d) => [d, String(report.before[d] ?? 0), String(report.after[d] ?? 0)]),
+    ),
+  );
   for (const move of report.moves) {
     out.push('', `${move.from} -> ${move.to} (${move.count}), for example:`);
     for (const example of move.examples) {
@@ -312,24 +367,40 @@ async function formatWhatIf(report: import('../shared/domain/what-if.ts').WhatIf
 async function whatIfCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { company: { type: 'string' }, rules: { type: 'string' }, since: { type: 'string' }, examples: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } },
+    {
+      company: { type: 'string' },
+      rules: { type: 'string' },
+      since: { type: 'string' },
+      examples: { type: 'string' },
+      table: { type: 'string' },
+      region: { type: 'string' },
+    },
     'whatif',
   );
   if (wantsHelp(values, 'whatif')) return 0;
   noPositionals(positionals, 'whatif');
-  if (!values.rules) throw new UsageError('--rules <file> is required: the company config with the new rules', 'whatif');
+  if (!values.rules)
+    throw new UsageError('--rules <file> is required: the company config with the new rules', 'whatif');
   if (values.region && !values.table) throw new UsageError('--region goes with --table', 'whatif');
   const company = values.company ?? DEFAULT_COMPANY;
   const since = sinceTime(values.since ?? '30d', new Date());
-  if (!since) throw new UsageError(`--since takes an age such as 30d or 12h, or a date YYYY-MM-DD; got "${values.since}"`, 'whatif');
+  if (!since)
+    throw new UsageError(
+      `--since takes an age such as 30d or 12h, or a date YYYY-MM-DD; got "${values.since}"`,
+      'whatif',
+    );
   const examples = values.examples === undefined ? 3 : Number(values.examples);
-  if (!Number.isInteger(examples) || examples < 0) throw new UsageError(`--examples takes a whole number, got "${values.examples}"`, 'whatif');
+  if (!Number.isInteger(examples) || examples < 0)
+    throw new UsageError(`--examples takes a whole number, got "${values.examples}"`, 'whatif');
 
   const { loadCompanyConfig } = await import('../shared/config/load.ts');
   const { routingPolicyOf } = await import('../shared/config/schema.ts');
   const next = await loadCompanyConfig(values.rules);
   if (next.company.id !== company) {
-    throw new UsageError(`${values.rules} is the config of company "${next.company.id}", not "${company}"; pass --company ${next.company.id} or the right file`, 'whatif');
+    throw new UsageError(
+      `${values.rules} is the config of company "${next.company.id}", not "${company}"; pass --company ${next.company.id} or the right file`,
+      'whatif',
+    );
   }
   const { createDocumentClient } = await import('../shared/adapters/aws-clients.ts');
   const { DynamoStoredMentionReader } = await import('../shared/adapters/dynamodb/index.ts');
@@ -337,11 +408,16 @@ async function whatIfCommand(args: string[]): Promise<number> {
 
   const replay = async (env: Record<string, string | undefined>, tableName: string): Promise<number> => {
     process.stderr.write(`Replaying mentions of ${tableName} created since ${since} through ${values.rules}\n`);
-    const report = await whatIf(new DynamoStoredMentionReader(createDocumentClient(env), tableName), routingPolicyOf(next), {
-      since,
-      examplesPerMove: examples,
-      onProgress: ({ pages, scanned, replayed }) => process.stderr.write(`  page ${pages}: ${scanned} items read, ${replayed} mentions replayed\n`),
-    });
+    const report = await whatIf(
+      new DynamoStoredMentionReader(createDocumentClient(env), tableName),
+      routingPolicyOf(next),
+      {
+        since,
+        examplesPerMove: examples,
+        onProgress: ({ pages, scanned, replayed }) =>
+          process.stderr.write(`  page ${pages}: ${scanned} items read, ${replayed} mentions replayed\n`),
+      },
+    );
     process.stdout.write(`${await formatWhatIf(report)}\n`);
     return 0;
   };
@@ -368,8 +444,19 @@ main(process.argv.slice(2)).then(
     }
     const { ConfigError } = await import('../shared/config/load.ts');
     // Config and start errors carry their own explanation; anything else shows its stack.
-    const known = error instanceof ConfigError || ['RuntimeStartError', 'DataDirInUseError', 'EventPatternError', 'ScheduleExpressionError', 'FunctionEnvError', 'DemoError'].includes((error as Error).name);
-    process.stderr.write(`backchannel: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
+    const known =
+      error instanceof ConfigError ||
+      [
+        'RuntimeStartError',
+        'DataDirInUseError',
+        'EventPatternError',
+        'ScheduleExpressionError',
+        'FunctionEnvError',
+        'DemoError',
+      ].includes((error as Error).name);
+    process.stderr.write(
+      `backchannel: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`,
+    );
     process.exitCode = 1;
   },
 );

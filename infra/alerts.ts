@@ -20,7 +20,10 @@ export interface AlertsTopology {
 
 export const FORWARD_ALARM_FUNCTION = 'forward-alarm';
 
-export function alertsTopology(config: CompanyConfig, context: { readonly prefix: string; readonly secrets: readonly SecretSpec[] }): AlertsTopology {
+export function alertsTopology(
+  config: CompanyConfig,
+  context: { readonly prefix: string; readonly secrets: readonly SecretSpec[] },
+): AlertsTopology {
   if (config.alerts.chat.length === 0) return { functions: [], secrets: [] };
   const secrets: SecretSpec[] = [];
   const readable: SecretSpec[] = [];
@@ -28,7 +31,12 @@ export function alertsTopology(config: CompanyConfig, context: { readonly prefix
     const name = notificationSecretName(config.company.id, target);
     const known = [...context.secrets, ...secrets].find((s) => s.name === name);
     const platform = target.type === 'slack' ? 'notify-slack' : 'notify-teams';
-    const secret = known ?? { id: notificationSecretId(name), name, platform, description: CHAT_SECRET_DESCRIPTIONS[platform] };
+    const secret = known ?? {
+      id: notificationSecretId(name),
+      name,
+      platform,
+      description: CHAT_SECRET_DESCRIPTIONS[platform],
+    };
     if (!known) secrets.push(secret);
     if (!readable.includes(secret)) readable.push(secret);
   }
@@ -40,7 +48,12 @@ export function alertsTopology(config: CompanyConfig, context: { readonly prefix
     timeoutSeconds: 30,
     environment: {
       [COMPANY_CONFIG_ENV]: { kind: 'companyConfig' },
-      ...Object.fromEntries(readable.map((s) => [`${s.id.toUpperCase().replace(/-/g, '_')}_SECRET_NAME`, { kind: 'secretName', secret: s.id } as const])),
+      ...Object.fromEntries(
+        readable.map((s) => [
+          `${s.id.toUpperCase().replace(/-/g, '_')}_SECRET_NAME`,
+          { kind: 'secretName', secret: s.id } as const,
+        ]),
+      ),
     },
     triggers: [{ type: 'alerts' }],
     grants: readable.map((s) => ({ resource: 'secret', secret: s.id, access: 'read' }) as const),

@@ -16,13 +16,18 @@ export interface NotificationTopology {
 
 /** What a chat webhook secret holds, by secret platform. */
 export const CHAT_SECRET_DESCRIPTIONS = {
-  'notify-slack': 'Slack incoming-webhook URL(s) for department notifications: the URL, {"webhookUrl": "https://hooks.slack.com/services/..."} or {"channels": {"#channel": "https://hooks.slack.com/services/..."}}',
-  'notify-teams': 'Microsoft Teams workflow (or incoming webhook) URL for department notifications: the URL or {"webhookUrl": "https://..."}',
+  'notify-slack':
+    'Slack incoming-webhook URL(s) for department notifications: the URL, {"webhookUrl": "https://hooks.slack.com/services/..."} or {"channels": {"#channel": "https://hooks.slack.com/services/..."}}',
+  'notify-teams':
+    'Microsoft Teams workflow (or incoming webhook) URL for department notifications: the URL or {"webhookUrl": "https://..."}',
 } as const;
 
 /** The secret id of a notification secret name: `notify-` and the name with every other character a dash. */
 export function notificationSecretId(secretName: string): string {
-  return `notify-${secretName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+  return `notify-${secretName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}`;
 }
 
 export function notificationTopology(config: CompanyConfig): NotificationTopology {
@@ -39,14 +44,24 @@ export function notificationTopology(config: CompanyConfig): NotificationTopolog
     // A secret shared by a Slack and a Teams target keeps the first description.
     if (secrets.has(name)) continue;
     const platform = target.type === 'slack' ? 'notify-slack' : 'notify-teams';
-    secrets.set(name, { id: notificationSecretId(name), name, platform, description: CHAT_SECRET_DESCRIPTIONS[platform] });
+    secrets.set(name, {
+      id: notificationSecretId(name),
+      name,
+      platform,
+      description: CHAT_SECRET_DESCRIPTIONS[platform],
+    });
   }
   const specs = [...secrets.values()];
   const from = config.notifications?.from;
   return {
     secrets: specs,
     environment: {
-      ...Object.fromEntries(specs.map((s) => [`${s.id.toUpperCase().replace(/-/g, '_')}_SECRET_NAME`, { kind: 'secretName', secret: s.id } as const])),
+      ...Object.fromEntries(
+        specs.map((s) => [
+          `${s.id.toUpperCase().replace(/-/g, '_')}_SECRET_NAME`,
+          { kind: 'secretName', secret: s.id } as const,
+        ]),
+      ),
       ...(from ? { NOTIFY_FROM_EMAIL: { kind: 'literal', value: from } as const } : {}),
     },
     grants: [

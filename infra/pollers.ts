@@ -1,5 +1,11 @@
 import type { CompanyConfig } from '../shared/config/schema.ts';
-import { COMPANY_CONFIG_ENV, INTAKE_QUEUE, type FunctionSpec, type PlannedSchedule, type SecretSpec } from './topology.ts';
+import {
+  COMPANY_CONFIG_ENV,
+  INTAKE_QUEUE,
+  type FunctionSpec,
+  type PlannedSchedule,
+  type SecretSpec,
+} from './topology.ts';
 
 /**
  * The pollers of a company: for each platform without webhooks that the config enables,
@@ -27,15 +33,32 @@ const SECRET_SHAPES: Readonly<Record<PolledPlatform, string>> = {
 };
 
 /** The polled platforms the config enables, with their schedules and secret names. */
-export function enabledPollers(config: CompanyConfig): { platform: PolledPlatform; schedule: string; secretName: string }[] {
+export function enabledPollers(
+  config: CompanyConfig,
+): { platform: PolledPlatform; schedule: string; secretName: string }[] {
   const { youtube, mastodon, bluesky } = config.platforms;
-  const secretName = (platform: PolledPlatform, given: string | undefined) => given ?? `backchannel/${config.company.id}/${platform}`;
+  const secretName = (platform: PolledPlatform, given: string | undefined) =>
+    given ?? `backchannel/${config.company.id}/${platform}`;
   const enabled: { platform: PolledPlatform; schedule: string; secretName: string }[] = [];
   if (youtube?.enabled && youtube.pollComments && youtube.channelIds.length > 0) {
-    enabled.push({ platform: 'youtube', schedule: youtube.pollSchedule, secretName: secretName('youtube', youtube.secretName) });
+    enabled.push({
+      platform: 'youtube',
+      schedule: youtube.pollSchedule,
+      secretName: secretName('youtube', youtube.secretName),
+    });
   }
-  if (mastodon?.enabled) enabled.push({ platform: 'mastodon', schedule: mastodon.pollSchedule, secretName: secretName('mastodon', mastodon.secretName) });
-  if (bluesky?.enabled) enabled.push({ platform: 'bluesky', schedule: bluesky.pollSchedule, secretName: secretName('bluesky', bluesky.secretName) });
+  if (mastodon?.enabled)
+    enabled.push({
+      platform: 'mastodon',
+      schedule: mastodon.pollSchedule,
+      secretName: secretName('mastodon', mastodon.secretName),
+    });
+  if (bluesky?.enabled)
+    enabled.push({
+      platform: 'bluesky',
+      schedule: bluesky.pollSchedule,
+      secretName: secretName('bluesky', bluesky.secretName),
+    });
   return enabled;
 }
 
@@ -44,7 +67,10 @@ export function enabledPollers(config: CompanyConfig): { platform: PolledPlatfor
  * already in `secrets` (YouTube's, when its WebSub webhook is enabled too) shares it: one
  * secret per platform.
  */
-export function pollerTopology(config: CompanyConfig, context: { readonly prefix: string; readonly secrets: readonly SecretSpec[] }): PollerTopology {
+export function pollerTopology(
+  config: CompanyConfig,
+  context: { readonly prefix: string; readonly secrets: readonly SecretSpec[] },
+): PollerTopology {
   const { prefix } = context;
   const functions: FunctionSpec[] = [];
   const schedules: PlannedSchedule[] = [];

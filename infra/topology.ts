@@ -65,7 +65,12 @@ export interface QueueSpec {
   readonly name: string;
   readonly visibilityTimeoutSeconds: number;
   readonly retentionDays: number;
-  readonly dlq: { readonly id: string; readonly name: string; readonly maxReceiveCount: number; readonly retentionDays: number };
+  readonly dlq: {
+    readonly id: string;
+    readonly name: string;
+    readonly maxReceiveCount: number;
+    readonly retentionDays: number;
+  };
   /** DLQ depth at or above which the alarm fires. */
   readonly alarmDlqDepth: number;
   /** Age of the oldest message, in seconds, at or above which the alarm fires. */
@@ -331,7 +336,9 @@ export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
 
 /** The secret id of a platform, and its physical name. */
 export function platformSecretName(config: CompanyConfig, platform: string): string {
-  const entry = (config.platforms as Readonly<Record<string, { readonly secretName?: string | undefined } | undefined>>)[platform];
+  const entry = (
+    config.platforms as Readonly<Record<string, { readonly secretName?: string | undefined } | undefined>>
+  )[platform];
   return entry?.secretName ?? `backchannel/${config.company.id}/${platform}`;
 }
 
@@ -349,7 +356,12 @@ export function buildTopology(config: CompanyConfig): Topology {
   // One secret per enabled webhook platform, described by its adapter.
   for (const adapter of platformRegistry.adapters) {
     if (!adapter.isEnabled(config)) continue;
-    secrets.push({ id: adapter.id, name: platformSecretName(config, adapter.id), platform: adapter.id, description: adapter.secretDescription });
+    secrets.push({
+      id: adapter.id,
+      name: platformSecretName(config, adapter.id),
+      platform: adapter.id,
+      description: adapter.secretDescription,
+    });
   }
 
   // The classify function's timeout is 30 s; SQS wants visibility >= 6x the function timeout.
@@ -435,7 +447,10 @@ export function buildTopology(config: CompanyConfig): Topology {
         [COMPANY_CONFIG_ENV]: configEnv,
         INTAKE_QUEUE_URL: { kind: 'queueUrl', queue: INTAKE_QUEUE },
         ...Object.fromEntries(
-          secrets.map((s) => [`${s.platform.toUpperCase()}_SECRET_NAME`, { kind: 'secretName', secret: s.id } as const]),
+          secrets.map((s) => [
+            `${s.platform.toUpperCase()}_SECRET_NAME`,
+            { kind: 'secretName', secret: s.id } as const,
+          ]),
         ),
       },
       triggers: [
@@ -475,7 +490,9 @@ export function buildTopology(config: CompanyConfig): Topology {
         { resource: 'bus', access: 'put' },
         { resource: 'bucket', bucket: MODELS_BUCKET, access: 'read' },
         // The optional cloud classifier (off by default): only then may it call Bedrock.
-        ...(config.classifier.cloud.enabled ? [{ resource: 'model', modelId: config.classifier.cloud.modelId, access: 'invoke' } as const] : []),
+        ...(config.classifier.cloud.enabled
+          ? [{ resource: 'model', modelId: config.classifier.cloud.modelId, access: 'invoke' } as const]
+          : []),
       ],
     },
     {
@@ -515,7 +532,15 @@ export function buildTopology(config: CompanyConfig): Topology {
         [COMPANY_CONFIG_ENV]: configEnv,
         TABLE_NAME: { kind: 'tableName' },
       },
-      triggers: [{ type: 'sqs', queue: INSIGHTS_QUEUE, batchSize: 10, maxBatchingWindowSeconds: 1, reportBatchItemFailures: true }],
+      triggers: [
+        {
+          type: 'sqs',
+          queue: INSIGHTS_QUEUE,
+          batchSize: 10,
+          maxBatchingWindowSeconds: 1,
+          reportBatchItemFailures: true,
+        },
+      ],
       grants: [
         { resource: 'queue', queue: INSIGHTS_QUEUE, access: 'consume' },
         { resource: 'table', access: 'readWrite' },
@@ -726,7 +751,14 @@ export function buildTopology(config: CompanyConfig): Topology {
       ],
       ttlAttribute: 'expiresAt',
     },
-    buckets: [{ id: MODELS_BUCKET, name: `${prefix}-models`, localDir: 'models', holds: 'the company classifier models: versions, weights and which one is promoted' }],
+    buckets: [
+      {
+        id: MODELS_BUCKET,
+        name: `${prefix}-models`,
+        localDir: 'models',
+        holds: 'the company classifier models: versions, weights and which one is promoted',
+      },
+    ],
     queues,
     deadLetterQueues,
     bus: { name: `${prefix}-bus`, archiveRetentionDays: 30, rules },
@@ -745,7 +777,9 @@ export function buildTopology(config: CompanyConfig): Topology {
       name: `${prefix}-api`,
       throttle: { rateLimit: 200, burstLimit: 400 },
       maxBodyBytes: MAX_BODY_BYTES,
-      adminAuth: config.admin.auth ? { type: 'jwt', issuer: config.admin.auth.issuer, audience: config.admin.auth.audience } : { type: 'iam' },
+      adminAuth: config.admin.auth
+        ? { type: 'jwt', issuer: config.admin.auth.issuer, audience: config.admin.auth.audience }
+        : { type: 'iam' },
     },
     alerts: {
       topicName: `${prefix}-alerts`,

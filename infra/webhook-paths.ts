@@ -11,18 +11,25 @@ import type { Topology } from './topology.ts';
  */
 export function webhookPaths(topology: Pick<Topology, 'functions' | 'secrets'>): Record<string, string> {
   const routes = topology.functions.flatMap((f) =>
-    f.triggers.flatMap((t) => (t.type === 'http' ? t.routes.filter((r) => r.auth !== 'admin').map((r) => ({ functionId: f.id, path: r.path })) : [])),
+    f.triggers.flatMap((t) =>
+      t.type === 'http'
+        ? t.routes.filter((r) => r.auth !== 'admin').map((r) => ({ functionId: f.id, path: r.path }))
+        : [],
+    ),
   );
   const httpFunctions = new Set(routes.map((r) => r.functionId));
   const readable = new Set(
-    topology.functions.filter((f) => httpFunctions.has(f.id)).flatMap((f) => f.grants.flatMap((g) => (g.resource === 'secret' ? [g.secret] : []))),
+    topology.functions
+      .filter((f) => httpFunctions.has(f.id))
+      .flatMap((f) => f.grants.flatMap((g) => (g.resource === 'secret' ? [g.secret] : []))),
   );
   const byPlatform = routes.find((r) => r.path.includes('{platform}'));
   const bySource = routes.find((r) => r.path.includes('{source}'));
   const paths: Record<string, string> = {};
   for (const secret of topology.secrets.filter((s) => readable.has(s.id))) {
     if (bySource && secret.platform === 'generic') paths[secret.platform] = bySource.path;
-    else if (byPlatform) paths[secret.platform] = byPlatform.path.replace('{platform}', encodeURIComponent(secret.platform));
+    else if (byPlatform)
+      paths[secret.platform] = byPlatform.path.replace('{platform}', encodeURIComponent(secret.platform));
   }
   return paths;
 }

@@ -37,14 +37,23 @@ export interface FaultProxy {
 }
 
 /** Starts a proxy on 127.0.0.1 (free port) that passes every request through `intercept`. */
-export async function startFaultProxy(options: { readonly target: string; readonly intercept: Interceptor }): Promise<FaultProxy> {
+export async function startFaultProxy(options: {
+  readonly target: string;
+  readonly intercept: Interceptor;
+}): Promise<FaultProxy> {
   const target = new URL(options.target);
   const forward: Forward = (req) =>
     new Promise((resolve, reject) => {
       const headers = { ...req.headers, 'content-length': String(req.body.length) };
-      const outgoing = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (res) => {
-        readAll(res).then((body) => resolve({ status: res.statusCode ?? 500, headers: plainHeaders(res.headers), body }), reject);
-      });
+      const outgoing = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers },
+        (res) => {
+          readAll(res).then(
+            (body) => resolve({ status: res.statusCode ?? 500, headers: plainHeaders(res.headers), body }),
+            reject,
+          );
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(req.body);
     });
@@ -54,7 +63,13 @@ export async function startFaultProxy(options: { readonly target: string; readon
       readAll(req)
         .then((body) =>
           options.intercept(
-            { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body, target: String(req.headers['x-amz-target'] ?? '') },
+            {
+              method: req.method ?? 'POST',
+              url: req.url ?? '/',
+              headers: req.headers,
+              body,
+              target: String(req.headers['x-amz-target'] ?? ''),
+            },
             forward,
           ),
         )
@@ -85,7 +100,11 @@ export function awsError(status: number, type: string, message: string): Proxied
 }
 
 /** The same request with another JSON body, signed again when the backend checks signatures. */
-export function withJsonBody(request: ProxiedRequest, body: unknown, secretKeyOf?: (accessKeyId: string) => string | undefined): ProxiedRequest {
+export function withJsonBody(
+  request: ProxiedRequest,
+  body: unknown,
+  secretKeyOf?: (accessKeyId: string) => string | undefined,
+): ProxiedRequest {
   const bytes = Buffer.from(JSON.stringify(body));
   const changed = { ...request, body: bytes };
   const keyId = /Credential=([^/,\s]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
@@ -105,7 +124,14 @@ function readAll(stream: IncomingMessage): Promise<Buffer> {
 function plainHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || name === 'transfer-encoding' || name === 'connection' || name === 'keep-alive' || name === 'content-length') continue;
+    if (
+      value === undefined ||
+      name === 'transfer-encoding' ||
+      name === 'connection' ||
+      name === 'keep-alive' ||
+      name === 'content-length'
+    )
+      continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;

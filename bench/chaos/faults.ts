@@ -24,9 +24,22 @@ import { parseCompanyConfigYaml } from '../../shared/config/load.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { signMetaBody } from '../../shared/platforms/meta.ts';
 import { DEMO_PAGE_ID, metaFeedWebhook } from '../meta-webhook.ts';
-import { awsError, startFaultProxy, withJsonBody, type FaultProxy, type Interceptor, type ProxiedResponse } from './fault-proxy.ts';
+import {
+  awsError,
+  startFaultProxy,
+  withJsonBody,
+  type FaultProxy,
+  type Interceptor,
+  type ProxiedResponse,
+} from './fault-proxy.ts';
 
-export const FAULT_CASES = ['baseline', 'dynamodb-throttling', 'eventbridge-partial-failure', 'sqs-send-failure', 'notifier-5xx'] as const;
+export const FAULT_CASES = [
+  'baseline',
+  'dynamodb-throttling',
+  'eventbridge-partial-failure',
+  'sqs-send-failure',
+  'notifier-5xx',
+] as const;
 export type FaultCase = (typeof FAULT_CASES)[number];
 
 export interface FaultRunOptions {
@@ -90,7 +103,10 @@ const TEXTS = [
 /** The demo company, every department notified in its own Slack channel only (no e-mail, no Teams). */
 export function chaosConfig(): CompanyConfig {
   const config = parseCompanyConfigYaml(readFileSync(`${ROOT}companies/demo.yaml`, 'utf8'), 'companies/demo.yaml');
-  return { ...config, departments: config.departments.map((d) => ({ ...d, notify: [{ type: 'slack' as const, channel: `#${d.id}` }] })) };
+  return {
+    ...config,
+    departments: config.departments.map((d) => ({ ...d, notify: [{ type: 'slack' as const, channel: `#${d.id}` }] })),
+  };
 }
 
 /** A deterministic PRNG (mulberry32): the same seed injects the same faults in the same order. */
@@ -112,7 +128,12 @@ interface Injector {
   injected(): number;
 }
 
-function injectorFor(name: FaultCase, rate: number, random: () => number, secretKeyOf: (keyId: string) => string | undefined): Injector {
+function injectorFor(
+  name: FaultCase,
+  rate: number,
+  random: () => number,
+  secretKeyOf: (keyId: string) => string | undefined,
+): Injector {
   let injected = 0;
   const count = (n = 1) => void (injected += n);
   const none: Injector = { intercept: {}, slackFailuresPerNotification: 0, injected: () => injected };
@@ -128,8 +149,16 @@ function injectorFor(name: FaultCase, rate: number, random: () => number, secret
             if (random() >= rate) return forward(req);
             count();
             return random() < 0.5
-              ? awsError(400, 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded (injected).')
-              : awsError(400, 'com.amazon.coral.availability#ThrottlingException', 'Rate of requests exceeds the allowed throughput (injected).');
+              ? awsError(
+                  400,
+                  'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+                  'The level of configured provisioned throughput for the table was exceeded (injected).',
+                )
+              : awsError(
+                  400,
+                  'com.amazon.coral.availability#ThrottlingException',
+                  'Rate of requests exceeds the allowed throughput (injected).',
+                );
           },
         },
       };
@@ -149,11 +178,18 @@ function injectorFor(name: FaultCase, rate: number, random: () => number, secret
             if (kept.length > 0) {
               const answer = await forward(withJsonBody(req, { ...input, Entries: kept }, secretKeyOf));
               if (answer.status !== 200) return answer;
-              const output = JSON.parse(answer.body.toString('utf8')) as { Entries: Record<string, unknown>[]; FailedEntryCount: number };
+              const output = JSON.parse(answer.body.toString('utf8')) as {
+                Entries: Record<string, unknown>[];
+                FailedEntryCount: number;
+              };
               results = output.Entries;
               failedCount = output.FailedEntryCount;
             }
-            const entries = fail.map((failed) => (failed ? { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service error (injected).' } : (results.shift() ?? {})));
+            const entries = fail.map((failed) =>
+              failed
+                ? { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service error (injected).' }
+                : (results.shift() ?? {}),
+            );
             return jsonAnswer({ Entries: entries, FailedEntryCount: failedCount + fail.filter(Boolean).length });
           },
         },
@@ -164,10 +200,15 @@ function injectorFor(name: FaultCase, rate: number, random: () => number, secret
         ...none,
         intercept: {
           sqs: async (req, forward) => {
-            if (req.target !== 'AmazonSQS.SendMessageBatch' && req.target !== 'AmazonSQS.SendMessage') return forward(req);
+            if (req.target !== 'AmazonSQS.SendMessageBatch' && req.target !== 'AmazonSQS.SendMessage')
+              return forward(req);
             if (random() < rate / 2) {
               count();
-              return awsError(500, 'com.amazonaws.sqs#InternalError', 'We encountered an internal error. Please try again (injected).');
+              return awsError(
+                500,
+                'com.amazonaws.sqs#InternalError',
+                'We encountered an internal error. Please try again (injected).',
+              );
             }
             if (req.target !== 'AmazonSQS.SendMessageBatch') return forward(req);
             const input = JSON.parse(req.body.toString('utf8')) as { Entries: { Id: string }[] };
@@ -175,10 +216,18 @@ function injectorFor(name: FaultCase, rate: number, random: () => number, secret
             if (failed.length === 0) return forward(req);
             count(failed.length);
             const kept = input.Entries.filter((e) => !failed.includes(e));
-            const output = kept.length > 0 ? (JSON.parse((await forward(withJsonBody(req, { ...input, Entries: kept }))).body.toString('utf8')) as { Successful?: unknown[]; Failed?: unknown[] }) : {};
+            const output =
+              kept.length > 0
+                ? (JSON.parse(
+                    (await forward(withJsonBody(req, { ...input, Entries: kept }))).body.toString('utf8'),
+                  ) as { Successful?: unknown[]; Failed?: unknown[] })
+                : {};
             return jsonAnswer({
               Successful: output.Successful ?? [],
-              Failed: [...(output.Failed ?? []), ...failed.map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError', Message: 'injected' }))],
+              Failed: [
+                ...(output.Failed ?? []),
+                ...failed.map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError', Message: 'injected' })),
+              ],
             });
           },
         },
@@ -189,7 +238,11 @@ function injectorFor(name: FaultCase, rate: number, random: () => number, secret
 }
 
 function jsonAnswer(body: unknown): ProxiedResponse {
-  return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Buffer.from(JSON.stringify(body)) };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/x-amz-json-1.1' },
+    body: Buffer.from(JSON.stringify(body)),
+  };
 }
 
 /** A local Slack incoming webhook: one path per channel; counts what it accepted. */
@@ -258,7 +311,11 @@ async function sendAll(url: string, bodies: readonly string[], appSecret: string
           await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** Math.min(attempt, 5)));
         }
         try {
-          const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(body, appSecret) }, body });
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(body, appSecret) },
+            body,
+          });
           await response.arrayBuffer();
           ok = response.status === 200;
         } catch {
@@ -280,7 +337,9 @@ async function countTable(runtime: Runtime, prefix: string) {
   const casesOfMention = new Map<string, Set<string>>();
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await documents.send(new ScanCommand({ TableName: runtime.tableName, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    const page = await documents.send(
+      new ScanCommand({ TableName: runtime.tableName, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
     for (const item of page.Items ?? []) {
       const pk = String(item.PK);
       const sk = String(item.SK);
@@ -300,12 +359,23 @@ async function countTable(runtime: Runtime, prefix: string) {
 }
 
 async function dlqDepths(runtime: Runtime) {
-  const sqs = new SQSClient({ region: runtime.region, endpoint: runtime.endpoints.sqs, credentials: LOCAL_CREDENTIALS });
+  const sqs = new SQSClient({
+    region: runtime.region,
+    endpoint: runtime.endpoints.sqs,
+    credentials: LOCAL_CREDENTIALS,
+  });
   let intake = 0;
   let department = 0;
   for (const [queueId, url] of Object.entries(runtime.dlqUrls)) {
-    const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-    const depth = Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    const attributes = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    const depth =
+      Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
     if (queueId === 'intake') intake += depth;
     else department += depth;
   }
@@ -329,7 +399,9 @@ export async function runFaultCase(name: FaultCase, options: FaultRunOptions = {
   const proxies: FaultProxy[] = [];
   const log: string[] = [];
   try {
-    const channels = Object.fromEntries(config.departments.map((d) => [`#${d.id}`, `${slack.url}/services/T0CHAOS/${d.id}`]));
+    const channels = Object.fromEntries(
+      config.departments.map((d) => [`#${d.id}`, `${slack.url}/services/T0CHAOS/${d.id}`]),
+    );
     runtime = await startRuntime({
       config,
       port: 0,
@@ -340,7 +412,10 @@ export async function runFaultCase(name: FaultCase, options: FaultRunOptions = {
       log: (line) => log.push(line),
       functionEndpoints: async (real) => {
         const routed = { ...real };
-        for (const [service, intercept] of Object.entries(injector.intercept) as [keyof LocalEndpoints, Interceptor][]) {
+        for (const [service, intercept] of Object.entries(injector.intercept) as [
+          keyof LocalEndpoints,
+          Interceptor,
+        ][]) {
           const proxy = await startFaultProxy({ target: real[service], intercept });
           proxies.push(proxy);
           routed[service] = proxy.url;
@@ -350,7 +425,12 @@ export async function runFaultCase(name: FaultCase, options: FaultRunOptions = {
     });
     const runId = createHash('sha256').update(`${name}${Date.now()}`).digest('hex').replace(/\D/g, '').slice(0, 6);
     const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
-    const sent = await sendAll(runtime.webhookUrls.meta as string, webhookBodies(mentions, runId), appSecret, options.concurrency ?? 8);
+    const sent = await sendAll(
+      runtime.webhookUrls.meta as string,
+      webhookBodies(mentions, runId),
+      appSecret,
+      options.concurrency ?? 8,
+    );
     await runtime.waitForIdle(options.idleTimeoutMs ?? 600_000);
     const table = await countTable(runtime, `104729381726354_${runId}`);
     const dlq = await dlqDepths(runtime);
@@ -376,7 +456,8 @@ export async function runFaultCase(name: FaultCase, options: FaultRunOptions = {
       faultsInjected: injector.injected() + slackFaults,
       // The local poller's log: "<function> failed on N message(s) of <queue>: <stack>".
       failedInvocations: log.filter((line) => / failed on \d+ message\(s\) of /.test(line)).length,
-      timedOut: log.filter((line) => / failed on \d+ message\(s\) of /.test(line) && line.includes('Task timed out')).length,
+      timedOut: log.filter((line) => / failed on \d+ message\(s\) of /.test(line) && line.includes('Task timed out'))
+        .length,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
@@ -388,7 +469,24 @@ export async function runFaultCase(name: FaultCase, options: FaultRunOptions = {
 
 /** The Markdown table of the runs. */
 export function faultTable(runs: readonly FaultRun[]): string {
-  const header = ['case', 'webhooks', 'acknowledged', 'client retries', 'gave up', 'stored', 'cases', 'intake DLQ', 'dept DLQ', 'lost', 'duplicate cases', 'cases notified', 'duplicate notifications', 'faults injected', 'failed invocations (timed out)', 'seconds'];
+  const header = [
+    'case',
+    'webhooks',
+    'acknowledged',
+    'client retries',
+    'gave up',
+    'stored',
+    'cases',
+    'intake DLQ',
+    'dept DLQ',
+    'lost',
+    'duplicate cases',
+    'cases notified',
+    'duplicate notifications',
+    'faults injected',
+    'failed invocations (timed out)',
+    'seconds',
+  ];
   const rows = runs.map((r) => [
     r.name,
     r.webhooks,
@@ -407,7 +505,11 @@ export function faultTable(runs: readonly FaultRun[]): string {
     `${r.failedInvocations} (${r.timedOut})`,
     r.seconds.toFixed(1),
   ]);
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -426,9 +528,15 @@ async function main(): Promise<void> {
     process.stderr.write(`chaos:faults ${name} (${mentions} webhooks, fault rate ${rate}) ...\n`);
     runs.push(await runFaultCase(name, { mentions, rate, seed }));
   }
-  process.stdout.write(`## Fault injection (${mentions} webhooks per case, fault rate ${rate}, seed ${seed})\n\n${faultTable(runs)}\n\n`);
-  process.stdout.write('lost = acknowledged - stored - intake DLQ; every case should end with lost 0, duplicate cases 0, cases notified = cases and duplicate notifications 0.\n');
-  const failed = runs.filter((r) => r.lost > 0 || r.duplicateCases > 0 || r.intakeDlq > 0 || r.departmentDlq > 0 || r.notified < r.cases);
+  process.stdout.write(
+    `## Fault injection (${mentions} webhooks per case, fault rate ${rate}, seed ${seed})\n\n${faultTable(runs)}\n\n`,
+  );
+  process.stdout.write(
+    'lost = acknowledged - stored - intake DLQ; every case should end with lost 0, duplicate cases 0, cases notified = cases and duplicate notifications 0.\n',
+  );
+  const failed = runs.filter(
+    (r) => r.lost > 0 || r.duplicateCases > 0 || r.intakeDlq > 0 || r.departmentDlq > 0 || r.notified < r.cases,
+  );
   if (failed.length > 0) process.exitCode = 1;
 }
 

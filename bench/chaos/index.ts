@@ -27,7 +27,8 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 function positive(name: string, value: string | undefined, fallback: number, integer = true): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!(n > 0) || (integer && !Number.isInteger(n))) throw new Error(`--${name} takes a ${integer ? 'whole ' : ''}number above 0, got "${value}"`);
+  if (!(n > 0) || (integer && !Number.isInteger(n)))
+    throw new Error(`--${name} takes a ${integer ? 'whole ' : ''}number above 0, got "${value}"`);
   return n;
 }
 
@@ -65,11 +66,19 @@ async function main(): Promise<void> {
 
   if (!values['skip-sigkill']) {
     const rows: SigkillRow[] = [];
-    rows.push(...(await runSigkill({ mentions: sigkillMentions, runs, signal: 'SIGKILL', killAt: killPoints(runs), log })));
+    rows.push(
+      ...(await runSigkill({ mentions: sigkillMentions, runs, signal: 'SIGKILL', killAt: killPoints(runs), log })),
+    );
     if (values.sigint) rows.push(...(await runSigkill({ mentions: sigkillMentions, runs: 1, signal: 'SIGINT', log })));
-    if (values.baseline) rows.push(...(await runSigkill({ mentions: sigkillMentions, runs: 1, signal: 'SIGKILL', journal: false, log })));
-    process.stdout.write(`## Chaos: SIGKILL of npm start during a burst (${sigkillMentions} webhooks per run)\n\n${formatSigkillRows(rows)}\n\n`);
-    failed ||= rows.some((r) => r.journal && (r.lost > 0 || r.duplicateCases > 0 || r.duplicateMentions > 0 || r.storedAtEnd !== r.mentions));
+    if (values.baseline)
+      rows.push(...(await runSigkill({ mentions: sigkillMentions, runs: 1, signal: 'SIGKILL', journal: false, log })));
+    process.stdout.write(
+      `## Chaos: SIGKILL of npm start during a burst (${sigkillMentions} webhooks per run)\n\n${formatSigkillRows(rows)}\n\n`,
+    );
+    failed ||= rows.some(
+      (r) =>
+        r.journal && (r.lost > 0 || r.duplicateCases > 0 || r.duplicateMentions > 0 || r.storedAtEnd !== r.mentions),
+    );
   }
 
   if (!values['skip-faults']) {
@@ -79,12 +88,20 @@ async function main(): Promise<void> {
       log(`chaos:faults ${name} (${mentions} webhooks, fault rate ${rate}) ...`);
       faults.push(await runFaultCase(name, { mentions, rate, seed }));
     }
-    process.stdout.write(`## Fault injection (${mentions} webhooks per case, fault rate ${rate}, seed ${seed})\n\n${faultTable(faults)}\n\n`);
-    process.stdout.write('lost = acknowledged - stored - intake DLQ; every case should end with lost 0, duplicate cases 0, cases notified = cases and duplicate notifications 0.\n\n');
-    failed ||= faults.some((r) => r.lost > 0 || r.duplicateCases > 0 || r.intakeDlq > 0 || r.departmentDlq > 0 || r.notified < r.cases);
+    process.stdout.write(
+      `## Fault injection (${mentions} webhooks per case, fault rate ${rate}, seed ${seed})\n\n${faultTable(faults)}\n\n`,
+    );
+    process.stdout.write(
+      'lost = acknowledged - stored - intake DLQ; every case should end with lost 0, duplicate cases 0, cases notified = cases and duplicate notifications 0.\n\n',
+    );
+    failed ||= faults.some(
+      (r) => r.lost > 0 || r.duplicateCases > 0 || r.intakeDlq > 0 || r.departmentDlq > 0 || r.notified < r.cases,
+    );
   }
 
-  process.stdout.write(`chaos: ${((performance.now() - started) / 1000).toFixed(0)} s in all${failed ? '; FAILED: see the rows above' : ''}\n`);
+  process.stdout.write(
+    `chaos: ${((performance.now() - started) / 1000).toFixed(0)} s in all${failed ? '; FAILED: see the rows above' : ''}\n`,
+  );
   if (failed) process.exitCode = 1;
 }
 

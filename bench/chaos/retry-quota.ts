@@ -16,7 +16,9 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { seededRandom } from './faults.ts';
 
-const { values } = parseArgs({ options: { rate: { type: 'string' }, calls: { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { rate: { type: 'string' }, calls: { type: 'string' }, seed: { type: 'string' } },
+});
 const rate = Number(values.rate ?? 0.5);
 const calls = Number(values.calls ?? 600);
 const random = seededRandom(Number(values.seed ?? 1));
@@ -27,7 +29,14 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const throttled = random() < rate;
     res.writeHead(throttled ? 400 : 200, { 'content-type': 'application/x-amz-json-1.0' });
-    res.end(throttled ? JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'injected' }) : '{}');
+    res.end(
+      throttled
+        ? JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+            message: 'injected',
+          })
+        : '{}',
+    );
   });
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -42,9 +51,13 @@ for (let done = 0; done < calls; done += CHUNK) {
   const started = performance.now();
   let failed = 0;
   await Promise.all(
-    Array.from({ length: CHUNK }, () => client.send(new GetItemCommand({ TableName: 't', Key: { pk: { S: 'x' } } })).catch(() => void failed++)),
+    Array.from({ length: CHUNK }, () =>
+      client.send(new GetItemCommand({ TableName: 't', Key: { pk: { S: 'x' } } })).catch(() => void failed++),
+    ),
   );
-  process.stdout.write(`| ${done + CHUNK} | ${failed} | ${strategy.getCapacity?.() ?? '?'} | ${(performance.now() - started).toFixed(0)} |\n`);
+  process.stdout.write(
+    `| ${done + CHUNK} | ${failed} | ${strategy.getCapacity?.() ?? '?'} | ${(performance.now() - started).toFixed(0)} |\n`,
+  );
 }
 client.destroy();
 server.close();

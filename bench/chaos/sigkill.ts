@@ -110,10 +110,14 @@ async function runOnce(run: number, options: SigkillOptions): Promise<SigkillRow
     const bodies = Array.from({ length: options.mentions }, (_, n) => metaCommentBody(pageId, runId, n));
 
     runtime = await startRuntimeProcess(cwd, dataDir, journal);
-    const appSecret = parseMetaSecret(JSON.parse(await readFile(path.join(dataDir, SECRETS_FILE), 'utf8'))[platformSecretName(config, 'meta')]).appSecret;
+    const appSecret = parseMetaSecret(
+      JSON.parse(await readFile(path.join(dataDir, SECRETS_FILE), 'utf8'))[platformSecretName(config, 'meta')],
+    ).appSecret;
     const killAts = typeof options.killAt === 'number' ? [options.killAt] : (options.killAt ?? [0.5]);
     const killAfter = Math.max(1, Math.floor(options.mentions * (killAts[(run - 1) % killAts.length] ?? 0.5)));
-    log(`run ${run}: ${options.mentions} webhooks, ${signal} after ${killAfter} acknowledged${journal ? '' : ' (no queue journal)'}`);
+    log(
+      `run ${run}: ${options.mentions} webhooks, ${signal} after ${killAfter} acknowledged${journal ? '' : ' (no queue journal)'}`,
+    );
 
     const first = runtime;
     const burstStart = performance.now();
@@ -135,20 +139,36 @@ async function runOnce(run: number, options: SigkillOptions): Promise<SigkillRow
     const restartedAt = performance.now();
     runtime = await startRuntimeProcess(cwd, dataDir, journal);
     const second = runtime;
-    await waitForIdle(second.record, topology.queues.map((q) => q.name), options.idleTimeoutMs ?? 120_000);
+    await waitForIdle(
+      second.record,
+      topology.queues.map((q) => q.name),
+      options.idleTimeoutMs ?? 120_000,
+    );
     const afterRestart = await countTable(second.record);
     const stored = [...acknowledged].filter((n) => afterRestart.mentions.has(externalIdOf(runId, n))).length;
 
     const unacknowledged = bodies.map((_, n) => n).filter((n) => !acknowledged.has(n));
     const retried = await burst(
       unacknowledged.map((n) => bodies[n] as string),
-      { url: `${second.record.url}/webhooks/meta`, appSecret, concurrency: options.concurrency ?? 16, onAcknowledged: () => {}, stopped: () => false },
+      {
+        url: `${second.record.url}/webhooks/meta`,
+        appSecret,
+        concurrency: options.concurrency ?? 16,
+        onAcknowledged: () => {},
+        stopped: () => false,
+      },
     );
-    await waitForIdle(second.record, topology.queues.map((q) => q.name), options.idleTimeoutMs ?? 120_000);
+    await waitForIdle(
+      second.record,
+      topology.queues.map((q) => q.name),
+      options.idleTimeoutMs ?? 120_000,
+    );
     const recoveryMs = performance.now() - restartedAt;
     const atEnd = await countTable(second.record);
     const replayed = Number(/put (\d+) queued message\(s\) back/.exec(second.output())?.[1] ?? 0);
-    log(`run ${run}: ${stored} of ${acknowledged.size} acknowledged stored; ${retried.size} of ${unacknowledged.length} retried; ${atEnd.mentions.size} stored at the end`);
+    log(
+      `run ${run}: ${stored} of ${acknowledged.size} acknowledged stored; ${retried.size} of ${unacknowledged.length} retried; ${atEnd.mentions.size} stored at the end`,
+    );
 
     return {
       run,
@@ -180,7 +200,24 @@ async function runOnce(run: number, options: SigkillOptions): Promise<SigkillRow
 /** The markdown table of the rows. */
 export function formatSigkillRows(rows: readonly SigkillRow[]): string {
   return formatTable(
-    ['run', 'stop', 'queues', 'mentions', 'acknowledged', '200/s', 'stored', 'lost', 'replayed', 'retried', 'stored at end', 'unrouted', 'duplicate cases', 'duplicate mentions', 'duplicate notifications', 'recovery'],
+    [
+      'run',
+      'stop',
+      'queues',
+      'mentions',
+      'acknowledged',
+      '200/s',
+      'stored',
+      'lost',
+      'replayed',
+      'retried',
+      'stored at end',
+      'unrouted',
+      'duplicate cases',
+      'duplicate mentions',
+      'duplicate notifications',
+      'recovery',
+    ],
     rows.map((r) => [
       String(r.run),
       r.signal,
@@ -214,17 +251,21 @@ interface RuntimeProcess {
 
 /** `backchannel start --port 0` in `cwd`; resolves once its runtime record names it. */
 async function startRuntimeProcess(cwd: string, dataDir: string, journal: boolean): Promise<RuntimeProcess> {
-  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'start', '--port', '0'], {
-    cwd,
-    env: {
-      ...process.env,
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...(journal ? {} : { BACKCHANNEL_QUEUE_JOURNAL: 'off' }),
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'start', '--port', '0'],
+    {
+      cwd,
+      env: {
+        ...process.env,
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...(journal ? {} : { BACKCHANNEL_QUEUE_JOURNAL: 'off' }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   // The start (with the replay line) and the latest lines; a burst logs megabytes in between.
   let head = '';
   let tail = '';
@@ -277,7 +318,13 @@ async function startRuntimeProcess(cwd: string, dataDir: string, journal: boolea
  */
 async function burst(
   bodies: readonly string[],
-  options: { url: string; appSecret: string; concurrency: number; onAcknowledged: (count: number) => void; stopped: () => boolean },
+  options: {
+    url: string;
+    appSecret: string;
+    concurrency: number;
+    onAcknowledged: (count: number) => void;
+    stopped: () => boolean;
+  },
 ): Promise<Set<number>> {
   const acknowledged = new Set<number>();
   let next = 0;
@@ -310,13 +357,16 @@ async function burst(
 async function waitForIdle(record: RuntimeRecord, queueNames: readonly string[], timeoutMs: number): Promise<void> {
   const sqs = new SQSClient({ region: record.region, endpoint: record.endpoints.sqs, credentials: LOCAL_CREDENTIALS });
   try {
-    const urls = await Promise.all(queueNames.map(async (name) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string));
+    const urls = await Promise.all(
+      queueNames.map(async (name) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string),
+    );
     const deadline = Date.now() + timeoutMs;
     let quiet = 0;
     while (quiet < 2) {
       const depths = await Promise.all(urls.map((url) => queueDepth(sqs, url)));
       quiet = depths.every((d) => d === 0) ? quiet + 1 : 0;
-      if (Date.now() > deadline) throw new Error(`the pipeline is not idle after ${timeoutMs} ms: queue depths ${depths.join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`the pipeline is not idle after ${timeoutMs} ms: queue depths ${depths.join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   } finally {
@@ -411,7 +461,9 @@ export interface JournalOverheadRow {
  * What the fsync before each answer costs: `batches` SendMessageBatch calls of 10 messages
  * (`concurrency` at a time) against local-aws-sqs with and without the journal.
  */
-export async function measureJournalOverhead(options: { batches?: number; concurrency?: number } = {}): Promise<JournalOverheadRow[]> {
+export async function measureJournalOverhead(
+  options: { batches?: number; concurrency?: number } = {},
+): Promise<JournalOverheadRow[]> {
   const batches = options.batches ?? 500;
   const concurrency = options.concurrency ?? 16;
   // A discarded warm-up, so that neither side pays for the first SDK calls and JIT.
@@ -434,7 +486,12 @@ async function overheadOf(journal: boolean, batches: number, concurrency: number
         while (next < batches) {
           const b = next++;
           const t0 = performance.now();
-          await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `${b}:${i}:${body}` })) }));
+          await sqs.send(
+            new SendMessageBatchCommand({
+              QueueUrl,
+              Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `${b}:${i}:${body}` })),
+            }),
+          );
           latencies.push(performance.now() - t0);
         }
       }),
@@ -459,7 +516,12 @@ async function overheadOf(journal: boolean, batches: number, concurrency: number
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { mentions: { type: 'string' }, runs: { type: 'string' }, concurrency: { type: 'string' }, 'no-baseline': { type: 'boolean' } },
+    options: {
+      mentions: { type: 'string' },
+      runs: { type: 'string' },
+      concurrency: { type: 'string' },
+      'no-baseline': { type: 'boolean' },
+    },
   });
   const mentions = Number(values.mentions ?? 2000);
   const runs = Number(values.runs ?? 4);
@@ -467,7 +529,9 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const rows: SigkillRow[] = [];
   // SIGKILL early, midway and late in the burst: "at any moment".
-  rows.push(...(await runSigkill({ mentions, runs, concurrency, signal: 'SIGKILL', killAt: [0.1, 0.4, 0.7, 0.95], log })));
+  rows.push(
+    ...(await runSigkill({ mentions, runs, concurrency, signal: 'SIGKILL', killAt: [0.1, 0.4, 0.7, 0.95], log })),
+  );
   rows.push(...(await runSigkill({ mentions, runs: 1, concurrency, signal: 'SIGINT', log })));
   if (!values['no-baseline']) {
     rows.push(...(await runSigkill({ mentions, runs: 1, concurrency, signal: 'SIGKILL', journal: false, log })));
@@ -478,11 +542,20 @@ async function main(): Promise<void> {
     `\n### What the journal costs a sender (SendMessageBatch of 10, ${concurrency} at a time)\n\n` +
       formatTable(
         ['queues', 'messages', 'messages/s', 'p50', 'p99', 'journal bytes/message'],
-        overhead.map((r) => [r.queues, String(r.messages), r.messagesPerSecond.toFixed(0), `${r.p50Ms.toFixed(1)} ms`, `${r.p99Ms.toFixed(1)} ms`, r.bytesPerMessage.toFixed(0)]),
+        overhead.map((r) => [
+          r.queues,
+          String(r.messages),
+          r.messagesPerSecond.toFixed(0),
+          `${r.p50Ms.toFixed(1)} ms`,
+          `${r.p99Ms.toFixed(1)} ms`,
+          r.bytesPerMessage.toFixed(0),
+        ]),
       ) +
       '\n',
   );
-  const failed = rows.filter((r) => r.journal && (r.lost > 0 || r.duplicateCases > 0 || r.duplicateMentions > 0 || r.storedAtEnd !== r.mentions));
+  const failed = rows.filter(
+    (r) => r.journal && (r.lost > 0 || r.duplicateCases > 0 || r.duplicateMentions > 0 || r.storedAtEnd !== r.mentions),
+  );
   if (failed.length > 0) {
     process.stderr.write(`FAILED: ${failed.length} journaled run(s) lost or duplicated mentions\n`);
     process.exitCode = 1;

@@ -29,31 +29,103 @@ interface Spec {
 
 const SLOTS: Readonly<Record<string, Readonly<Record<Lang, readonly string[]>>>> = {
   model: {
-    de: ['Trail 29', 'Stadtflitzer E7', 'Gravel GX', 'Pendler 5', 'Kinderrad Fips 20', 'Cargo Lastesel', 'Allround 8', 'E-Trekking T500'],
-    en: ['Trail 29', 'City Dart E7', 'Gravel GX', 'Commuter 5', 'Kids Fips 20', 'Cargo Mule', 'Allround 8', 'E-Trekking T500'],
+    de: [
+      'Trail 29',
+      'Stadtflitzer E7',
+      'Gravel GX',
+      'Pendler 5',
+      'Kinderrad Fips 20',
+      'Cargo Lastesel',
+      'Allround 8',
+      'E-Trekking T500',
+    ],
+    en: [
+      'Trail 29',
+      'City Dart E7',
+      'Gravel GX',
+      'Commuter 5',
+      'Kids Fips 20',
+      'Cargo Mule',
+      'Allround 8',
+      'E-Trekking T500',
+    ],
   },
-  handle: { de: ['@rahmenwerk', '@Rahmenwerk_Bikes', '@rahmenwerk_service', ''], en: ['@rahmenwerk', '@Rahmenwerk_Bikes', '@rahmenwerk_help', ''] },
-  time: { de: ['nach 3 Monaten', 'nach 800 km', 'nach einem halben Jahr', 'gestern', 'heute Morgen', 'nach zwei Wochen', 'letzte Woche'], en: ['after 3 months', 'after 500 miles', 'after half a year', 'yesterday', 'this morning', 'after two weeks', 'last week'] },
-  city: { de: ['Hamburg', 'Leipzig', 'Köln', 'Freiburg', 'Kassel', 'Bremen', 'Münster'], en: ['Leeds', 'Bristol', 'Dublin', 'Manchester', 'Glasgow', 'Cork', 'York'] },
+  handle: {
+    de: ['@rahmenwerk', '@Rahmenwerk_Bikes', '@rahmenwerk_service', ''],
+    en: ['@rahmenwerk', '@Rahmenwerk_Bikes', '@rahmenwerk_help', ''],
+  },
+  time: {
+    de: [
+      'nach 3 Monaten',
+      'nach 800 km',
+      'nach einem halben Jahr',
+      'gestern',
+      'heute Morgen',
+      'nach zwei Wochen',
+      'letzte Woche',
+    ],
+    en: [
+      'after 3 months',
+      'after 500 miles',
+      'after half a year',
+      'yesterday',
+      'this morning',
+      'after two weeks',
+      'last week',
+    ],
+  },
+  city: {
+    de: ['Hamburg', 'Leipzig', 'Köln', 'Freiburg', 'Kassel', 'Bremen', 'Münster'],
+    en: ['Leeds', 'Bristol', 'Dublin', 'Manchester', 'Glasgow', 'Cork', 'York'],
+  },
   frame: {
-    de: ['Riss am Rahmen', 'Rahmenbruch', 'Haarriss an der Schweißnaht', 'Riss am Sitzrohr', 'gebrochene Gabel', 'Riss am Steuerrohr', 'Bruch an der Kettenstrebe'],
-    en: ['crack in the frame', 'cracked frame', 'hairline crack at the weld', 'crack on the seat tube', 'snapped fork', 'crack at the head tube', 'broken chainstay'],
+    de: [
+      'Riss am Rahmen',
+      'Rahmenbruch',
+      'Haarriss an der Schweißnaht',
+      'Riss am Sitzrohr',
+      'gebrochene Gabel',
+      'Riss am Steuerrohr',
+      'Bruch an der Kettenstrebe',
+    ],
+    en: [
+      'crack in the frame',
+      'cracked frame',
+      'hairline crack at the weld',
+      'crack on the seat tube',
+      'snapped fork',
+      'crack at the head tube',
+      'broken chainstay',
+    ],
   },
   part: {
     de: ['Klingel', 'Schutzblech', 'Ständer', 'Gepäckträger', 'Sattel', 'Licht', 'Display', 'Akku'],
     en: ['bell', 'mudguard', 'kickstand', 'rear rack', 'saddle', 'light', 'display', 'battery'],
   },
   job: {
-    de: ['Zweiradmechatroniker', 'Ausbildung', 'Praktikum', 'Werkstudentenstelle', 'Stelle im Vertrieb', 'Job in der Montage'],
+    de: [
+      'Zweiradmechatroniker',
+      'Ausbildung',
+      'Praktikum',
+      'Werkstudentenstelle',
+      'Stelle im Vertrieb',
+      'Job in der Montage',
+    ],
     en: ['bike mechanic', 'apprenticeship', 'internship', 'part-time job', 'sales job', 'assembly job'],
   },
   n: { de: ['12', '20', '35', '40', '60', '150'], en: ['12', '20', '35', '40', '60', '150'] },
-  emoji: { de: ['', '', ' 😡', ' 😱', ' 🙈', ' 👍', ' 🚲', ' !!', ' ?!'], en: ['', '', ' 😡', ' 😱', ' 🙈', ' 👍', ' 🚲', ' !!', ' ?!'] },
+  emoji: {
+    de: ['', '', ' 😡', ' 😱', ' 🙈', ' 👍', ' 🚲', ' !!', ' ?!'],
+    en: ['', '', ' 😡', ' 😱', ' 🙈', ' 👍', ' 🚲', ' !!', ' ?!'],
+  },
 };
 
 const SPECS: readonly Spec[] = [
   {
-    category: 'legal_risk', sentiment: 'negative', relevant: true, count: 190,
+    category: 'legal_risk',
+    sentiment: 'negative',
+    relevant: true,
+    count: 190,
     templates: {
       de: [
         '{handle} {frame} an meinem {model} {time}. Ist das noch sicher?{emoji}',
@@ -70,7 +142,7 @@ const SPECS: readonly Spec[] = [
         'My {model} has a {frame}, nearly crashed on the way to work{emoji}',
         '{handle} just spotted a {frame}, {model} bought in {city}. Who is liable here?',
         'Warning to every {model} rider: {frame} {time}. Stop riding it{emoji}',
-        '{frame} on my daughter\'s {model} {time}, luckily nobody got hurt {handle}',
+        "{frame} on my daughter's {model} {time}, luckily nobody got hurt {handle}",
         'Front brake on the {model} failed at full speed, bought {time}{emoji}',
         '{handle} are you aware the {model} gets a {frame}? Mine did {time}.',
         'Crashed because of a {frame} on my {model}, broke my collarbone. {handle} this is dangerous',
@@ -78,7 +150,10 @@ const SPECS: readonly Spec[] = [
     },
   },
   {
-    category: 'other', sentiment: 'neutral', relevant: true, count: 170,
+    category: 'other',
+    sentiment: 'neutral',
+    relevant: true,
+    count: 170,
     templates: {
       de: [
         '{handle} sucht ihr noch Leute für {job}? Würde mich gern bewerben',
@@ -101,7 +176,10 @@ const SPECS: readonly Spec[] = [
     },
   },
   {
-    category: 'sales_lead', sentiment: 'neutral', relevant: true, count: 140,
+    category: 'sales_lead',
+    sentiment: 'neutral',
+    relevant: true,
+    count: 140,
     templates: {
       de: [
         '{handle} wir sind ein Fahrradladen in {city} und würden gern Händler für euch werden. Konditionen?',
@@ -120,7 +198,10 @@ const SPECS: readonly Spec[] = [
     },
   },
   {
-    category: 'complaint', sentiment: 'negative', relevant: true, count: 240,
+    category: 'complaint',
+    sentiment: 'negative',
+    relevant: true,
+    count: 240,
     templates: {
       de: [
         '{handle} mein {model} ist seit {time} bestellt und immer noch nicht geliefert{emoji}',
@@ -143,7 +224,10 @@ const SPECS: readonly Spec[] = [
     },
   },
   {
-    category: 'question', sentiment: 'neutral', relevant: true, count: 200,
+    category: 'question',
+    sentiment: 'neutral',
+    relevant: true,
+    count: 200,
     templates: {
       de: [
         '{handle} welche Rahmengröße beim {model} bei 1,78 m?',
@@ -164,7 +248,10 @@ const SPECS: readonly Spec[] = [
     },
   },
   {
-    category: 'praise', sentiment: 'positive', relevant: true, count: 180,
+    category: 'praise',
+    sentiment: 'positive',
+    relevant: true,
+    count: 180,
     templates: {
       de: [
         'Mein {model} fährt sich {time} immer noch wie am ersten Tag, danke {handle}{emoji}',
@@ -183,7 +270,10 @@ const SPECS: readonly Spec[] = [
     },
   },
   {
-    category: 'product_idea', sentiment: 'neutral', relevant: true, count: 100,
+    category: 'product_idea',
+    sentiment: 'neutral',
+    relevant: true,
+    count: 100,
     templates: {
       de: [
         '{handle} baut doch beim {model} eine integrierte {part} ein, das wäre genial',
@@ -200,7 +290,10 @@ const SPECS: readonly Spec[] = [
     },
   },
   {
-    category: 'community_project', sentiment: 'positive', relevant: true, count: 80,
+    category: 'community_project',
+    sentiment: 'positive',
+    relevant: true,
+    count: 80,
     templates: {
       de: [
         '{handle} unsere Grundschule in {city} macht einen Fahrradführerschein, würdet ihr {n} Helme sponsern?',
@@ -215,7 +308,10 @@ const SPECS: readonly Spec[] = [
     },
   },
   {
-    category: 'press_inquiry', sentiment: 'neutral', relevant: true, count: 60,
+    category: 'press_inquiry',
+    sentiment: 'neutral',
+    relevant: true,
+    count: 60,
     templates: {
       de: [
         '{handle} Redaktion Radmagazin hier, wir testen das {model}. Wer ist Ansprechpartner für Presse?',
@@ -228,20 +324,34 @@ const SPECS: readonly Spec[] = [
     },
   },
   {
-    category: 'other', sentiment: 'neutral', relevant: false, count: 60,
+    category: 'other',
+    sentiment: 'neutral',
+    relevant: false,
+    count: 60,
     templates: {
-      de: ['Gewinnspiel! Folgt uns und gewinnt ein iPhone {emoji}', 'Verdiene 500 € am Tag von zu Hause, Link in Bio', 'Schönes Wetter heute in {city}{emoji}'],
-      en: ['Giveaway! Follow us and win an iPhone{emoji}', 'Earn $500 a day from home, link in bio', 'Lovely weather in {city} today{emoji}'],
+      de: [
+        'Gewinnspiel! Folgt uns und gewinnt ein iPhone {emoji}',
+        'Verdiene 500 € am Tag von zu Hause, Link in Bio',
+        'Schönes Wetter heute in {city}{emoji}',
+      ],
+      en: [
+        'Giveaway! Follow us and win an iPhone{emoji}',
+        'Earn $500 a day from home, link in bio',
+        'Lovely weather in {city} today{emoji}',
+      ],
     },
   },
 ];
 
 function fill(template: string, lang: Lang, random: () => number): string {
-  return template.replace(/\{(\w+)\}/g, (_, slot: string) => {
-    const values = SLOTS[slot]?.[lang];
-    if (!values) throw new Error(`unknown slot ${slot}`);
-    return values[Math.floor(random() * values.length)]!;
-  }).replace(/\s+/g, ' ').trim();
+  return template
+    .replace(/\{(\w+)\}/g, (_, slot: string) => {
+      const values = SLOTS[slot]?.[lang];
+      if (!values) throw new Error(`unknown slot ${slot}`);
+      return values[Math.floor(random() * values.length)]!;
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const random = mulberry32(20261203);
@@ -257,7 +367,16 @@ for (const spec of SPECS) {
       seen.add(text);
       made++;
       const id = `rw-${lang}-${spec.relevant ? spec.category : 'irrelevant'}-${String(made).padStart(3, '0')}`;
-      lines.push(JSON.stringify({ id, language: lang, text, relevant: spec.relevant, sentiment: spec.sentiment, category: spec.category }));
+      lines.push(
+        JSON.stringify({
+          id,
+          language: lang,
+          text,
+          relevant: spec.relevant,
+          sentiment: spec.sentiment,
+          category: spec.category,
+        }),
+      );
     }
   }
 }

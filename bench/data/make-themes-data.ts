@@ -34,18 +34,29 @@ function typo(text: string, random: () => number): string {
   const index = candidates[Math.floor(random() * candidates.length)] as number;
   const word = words[index] as string;
   const at = 1 + Math.floor(random() * (word.length - 3));
-  words[index] = random() < 0.5 ? word.slice(0, at) + word.slice(at + 1) : word.slice(0, at) + (word[at + 1] ?? '') + (word[at] ?? '') + word.slice(at + 2);
+  words[index] =
+    random() < 0.5
+      ? word.slice(0, at) + word.slice(at + 1)
+      : word.slice(0, at) + (word[at + 1] ?? '') + (word[at] ?? '') + word.slice(at + 2);
   return words.join(' ');
 }
 
-function mention(pool: ThemePool, others: readonly ThemePool[], i: number, language: 'de' | 'en', random: () => number) {
+function mention(
+  pool: ThemePool,
+  others: readonly ThemePool[],
+  i: number,
+  language: 'de' | 'en',
+  random: () => number,
+) {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const asQuestion = pool.questions !== undefined && random() < 0.2;
   let body = asQuestion ? pick(pool.questions ?? []) : (pool.bases[i % pool.bases.length] as string);
   if (!asQuestion && random() < 0.15) body = `${body.split(/[,.]/)[0]}.`;
   const details = [...pool.details].sort(() => random() - 0.5).slice(0, Math.floor(random() * 3));
   const mixed = random() < 0.08 ? [pick(pick(others).bases)] : [];
-  let text = [pick(FRAMES[language].openers), body, ...details, ...mixed, pick(FRAMES[language].closers)].filter(Boolean).join(' ');
+  let text = [pick(FRAMES[language].openers), body, ...details, ...mixed, pick(FRAMES[language].closers)]
+    .filter(Boolean)
+    .join(' ');
   if (random() < 0.3) text = typo(text, random);
   if (random() < 0.1) text = text.toLowerCase();
   return { text, label: pool.label, category: asQuestion ? 'question' : pool.category, language };

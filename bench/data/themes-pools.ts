@@ -29,8 +29,18 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Wochenlang kein Rad, weil die Werkstatt nicht fertig wird.',
         'Reparaturauftrag vom 3. und immer noch nicht fertig.',
       ],
-      details: ['Angeblich fehlt ein Ersatzteil.', 'Niemand meldet sich.', 'Ich brauche das Rad für den Arbeitsweg.', 'Das ist schon die zweite Reparatur.', 'Der Termin wurde zweimal verschoben.'],
-      questions: ['Wie lange dauert eine Reparatur bei euch eigentlich noch?', 'Warum dauert die Reparatur schon wieder Wochen?', 'Wann ist mein Rad endlich aus der Werkstatt zurück?'],
+      details: [
+        'Angeblich fehlt ein Ersatzteil.',
+        'Niemand meldet sich.',
+        'Ich brauche das Rad für den Arbeitsweg.',
+        'Das ist schon die zweite Reparatur.',
+        'Der Termin wurde zweimal verschoben.',
+      ],
+      questions: [
+        'Wie lange dauert eine Reparatur bei euch eigentlich noch?',
+        'Warum dauert die Reparatur schon wieder Wochen?',
+        'Wann ist mein Rad endlich aus der Werkstatt zurück?',
+      ],
     },
     {
       label: 'invoice-wrong',
@@ -45,8 +55,18 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Die Rechnung hat die falsche Adresse und einen falschen Preis.',
         'Abbuchung doppelt, Rechnung falsch, super Service.',
       ],
-      details: ['Bitte korrigieren.', 'Ich will mein Geld zurück.', 'Die Buchhaltung reagiert nicht.', 'Der Rabatt wurde nicht abgezogen.', 'Die Mehrwertsteuer ist auch falsch berechnet.'],
-      questions: ['Warum ist meine Rechnung schon wieder falsch?', 'Wieso wurde der Betrag doppelt abgebucht?', 'Wann bekomme ich endlich eine korrekte Rechnung?'],
+      details: [
+        'Bitte korrigieren.',
+        'Ich will mein Geld zurück.',
+        'Die Buchhaltung reagiert nicht.',
+        'Der Rabatt wurde nicht abgezogen.',
+        'Die Mehrwertsteuer ist auch falsch berechnet.',
+      ],
+      questions: [
+        'Warum ist meine Rechnung schon wieder falsch?',
+        'Wieso wurde der Betrag doppelt abgebucht?',
+        'Wann bekomme ich endlich eine korrekte Rechnung?',
+      ],
     },
     {
       label: 'app-login-fails',
@@ -61,8 +81,17 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Die App wirft mich beim Einloggen immer wieder raus.',
         'Einloggen unmöglich, App zeigt nur Anmeldefehler.',
       ],
-      details: ['Android 14.', 'Auf dem iPhone genauso.', 'App neu installiert, hilft nicht.', 'Die Zwei-Faktor-SMS kommt nie an.', 'So kann ich das Schloss nicht öffnen.'],
-      questions: ['Warum funktioniert der Login in der App nicht?', 'Wieso kann ich mich seit dem Update nicht mehr einloggen?'],
+      details: [
+        'Android 14.',
+        'Auf dem iPhone genauso.',
+        'App neu installiert, hilft nicht.',
+        'Die Zwei-Faktor-SMS kommt nie an.',
+        'So kann ich das Schloss nicht öffnen.',
+      ],
+      questions: [
+        'Warum funktioniert der Login in der App nicht?',
+        'Wieso kann ich mich seit dem Update nicht mehr einloggen?',
+      ],
     },
     {
       label: 'delivery-late',
@@ -77,7 +106,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Wo bleibt meine Bestellung? Lieferzeit war 3 Tage.',
         'Ware bezahlt, aber keine Lieferung.',
       ],
-      details: ['Die Spedition weiß von nichts.', 'Die Bestellnummer habe ich per DM geschickt.', 'Ich habe extra Urlaub genommen.', 'Der Händler vor Ort kann nicht helfen.'],
+      details: [
+        'Die Spedition weiß von nichts.',
+        'Die Bestellnummer habe ich per DM geschickt.',
+        'Ich habe extra Urlaub genommen.',
+        'Der Händler vor Ort kann nicht helfen.',
+      ],
       questions: ['Wann kommt meine Lieferung endlich?', 'Wo bleibt meine Bestellung, die seit Wochen überfällig ist?'],
     },
     {
@@ -93,7 +127,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Ich rufe seit drei Tagen an und komme nie durch.',
         'Die Servicenummer klingelt ins Leere.',
       ],
-      details: ['Absolut unprofessionell.', 'Der Rückruf kam nie.', 'Im Chat ist auch niemand.', 'Die Bandansage sagt, man soll es später versuchen.'],
+      details: [
+        'Absolut unprofessionell.',
+        'Der Rückruf kam nie.',
+        'Im Chat ist auch niemand.',
+        'Die Bandansage sagt, man soll es später versuchen.',
+      ],
       questions: ['Warum ist eure Hotline nie erreichbar?', 'Wieso geht bei eurem Kundenservice niemand ans Telefon?'],
     },
     {
@@ -108,8 +147,16 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Die Erstattung für den Widerruf lässt auf sich warten.',
         'Rücksendung seit Wochen bei euch, keine Rückerstattung.',
       ],
-      details: ['Der Rücksendeschein liegt vor.', 'Die Bank sieht keinen Eingang.', 'Laut Tracking seit dem 5. bei euch.', 'Es geht um 1.200 Euro.'],
-      questions: ['Wann bekomme ich mein Geld für die Retoure zurück?', 'Wo bleibt die Rückerstattung für meine Rücksendung?'],
+      details: [
+        'Der Rücksendeschein liegt vor.',
+        'Die Bank sieht keinen Eingang.',
+        'Laut Tracking seit dem 5. bei euch.',
+        'Es geht um 1.200 Euro.',
+      ],
+      questions: [
+        'Wann bekomme ich mein Geld für die Retoure zurück?',
+        'Wo bleibt die Rückerstattung für meine Rücksendung?',
+      ],
     },
     {
       label: 'battery-dies',
@@ -123,7 +170,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Reichweite des Akkus ist ein Witz, nach kurzer Strecke leer.',
         'Zweiter Akku in zwei Jahren kaputt.',
       ],
-      details: ['Garantie wird abgelehnt.', 'Ein neuer Akku kostet 700 Euro.', 'Immer korrekt gelagert.', 'Im Winter noch schlimmer.'],
+      details: [
+        'Garantie wird abgelehnt.',
+        'Ein neuer Akku kostet 700 Euro.',
+        'Immer korrekt gelagert.',
+        'Im Winter noch schlimmer.',
+      ],
       questions: ['Warum hält der Akku bei euren E-Bikes so kurz?'],
     },
     {
@@ -138,7 +190,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Ihr solltet einen Kindersitz für Kleinkinder anbieten.',
         'Wie wäre es mit einem Adapter für Kindersitze am Rahmen?',
       ],
-      details: ['Als Familie würden wir sofort kaufen.', 'Andere Hersteller haben das längst.', 'Gerne auch als Zubehörpaket.', 'Mit Fußstützen bitte.'],
+      details: [
+        'Als Familie würden wir sofort kaufen.',
+        'Andere Hersteller haben das längst.',
+        'Gerne auch als Zubehörpaket.',
+        'Mit Fußstützen bitte.',
+      ],
     },
     {
       label: 'idea-theft-tracking',
@@ -152,7 +209,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Eine Ortungsfunktion für gestohlene Räder fehlt euch noch.',
         'Wie wäre es mit einem eingebauten Tracker gegen Fahrraddiebe?',
       ],
-      details: ['In Hamburg wird so viel geklaut.', 'Mir wurden schon zwei Räder gestohlen.', 'Gerne gegen Aufpreis.', 'Die Versicherung würde das auch honorieren.'],
+      details: [
+        'In Hamburg wird so viel geklaut.',
+        'Mir wurden schon zwei Räder gestohlen.',
+        'Gerne gegen Aufpreis.',
+        'Die Versicherung würde das auch honorieren.',
+      ],
     },
     {
       label: 'idea-rental',
@@ -166,7 +228,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Ihr solltet einen Verleih für Lastenräder in der Filiale machen.',
         'Ein Abo-Modell zum Mieten fände ich genial.',
       ],
-      details: ['Zum Testen vor dem Kauf.', 'Für den Umzug am Wochenende.', 'Andere Städte haben das schon.', 'Gerne mit Versicherung inklusive.'],
+      details: [
+        'Zum Testen vor dem Kauf.',
+        'Für den Umzug am Wochenende.',
+        'Andere Städte haben das schon.',
+        'Gerne mit Versicherung inklusive.',
+      ],
     },
     {
       label: 'project-sports-club',
@@ -180,7 +247,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Sponsert doch die Radsportgruppe vom TuS Wandsbek.',
         'Unser Fußballverein aus Pinneberg sucht Trikotsponsoren.',
       ],
-      details: ['Die Kinder wären begeistert.', 'Das Turnier ist im Mai.', 'Euer Logo käme aufs Trikot.', 'Wir sind ein gemeinnütziger Verein.'],
+      details: [
+        'Die Kinder wären begeistert.',
+        'Das Turnier ist im Mai.',
+        'Euer Logo käme aufs Trikot.',
+        'Wir sind ein gemeinnütziger Verein.',
+      ],
     },
     {
       label: 'project-school-bike-course',
@@ -194,7 +266,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Unterstützt doch die Fahrradwerkstatt an der Stadtteilschule Harburg.',
         'Ein Fahrradtag an der Schule aus Norderstedt wäre großartig.',
       ],
-      details: ['Viele Kinder haben kein eigenes Rad.', 'Die Eltern helfen mit.', 'Der Schulförderverein würde sich melden.', 'Die Fahrradprüfung ist in der vierten Klasse.'],
+      details: [
+        'Viele Kinder haben kein eigenes Rad.',
+        'Die Eltern helfen mit.',
+        'Der Schulförderverein würde sich melden.',
+        'Die Fahrradprüfung ist in der vierten Klasse.',
+      ],
     },
   ],
   en: [
@@ -211,8 +288,18 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Weeks without my bike because the workshop cannot finish it.',
         'Repair order from the 3rd and still not done.',
       ],
-      details: ['Apparently a spare part is missing.', 'Nobody calls me back.', 'I need the bike to commute.', 'This is the second repair already.', 'The appointment was moved twice.'],
-      questions: ['How long is a repair going to take with you?', 'Why does the repair take weeks again?', 'When do I finally get my bike back from the workshop?'],
+      details: [
+        'Apparently a spare part is missing.',
+        'Nobody calls me back.',
+        'I need the bike to commute.',
+        'This is the second repair already.',
+        'The appointment was moved twice.',
+      ],
+      questions: [
+        'How long is a repair going to take with you?',
+        'Why does the repair take weeks again?',
+        'When do I finally get my bike back from the workshop?',
+      ],
     },
     {
       label: 'invoice-wrong',
@@ -227,7 +314,13 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'The invoice has the wrong address and the wrong price.',
         'Double charged, wrong invoice, great service.',
       ],
-      details: ['Please correct it.', 'I want my money back.', 'Accounts do not respond.', 'The discount was not applied.', 'The VAT is wrong too.'],
+      details: [
+        'Please correct it.',
+        'I want my money back.',
+        'Accounts do not respond.',
+        'The discount was not applied.',
+        'The VAT is wrong too.',
+      ],
       questions: ['Why is my invoice wrong again?', 'Why was I charged twice?', 'When will I get a correct invoice?'],
     },
     {
@@ -243,7 +336,13 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'The app keeps kicking me out when I try to sign in.',
         'Login impossible, the app only shows a sign-in error.',
       ],
-      details: ['Android 14.', 'Same on iPhone.', 'Reinstalled the app, no luck.', 'The two-factor text never arrives.', 'So I cannot unlock the lock.'],
+      details: [
+        'Android 14.',
+        'Same on iPhone.',
+        'Reinstalled the app, no luck.',
+        'The two-factor text never arrives.',
+        'So I cannot unlock the lock.',
+      ],
       questions: ['Why does the app login not work?', 'Why can I not log in since the update?'],
     },
     {
@@ -259,7 +358,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Where is my order? Delivery time was 3 days.',
         'Paid for the goods but no delivery.',
       ],
-      details: ['The courier knows nothing.', 'I sent the order number by DM.', 'I took a day off for this.', 'The local store cannot help.'],
+      details: [
+        'The courier knows nothing.',
+        'I sent the order number by DM.',
+        'I took a day off for this.',
+        'The local store cannot help.',
+      ],
       questions: ['When will my delivery finally arrive?', 'Where is my order that is weeks overdue?'],
     },
     {
@@ -275,7 +379,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Been calling for three days and never get through.',
         'The service number just rings out.',
       ],
-      details: ['Totally unprofessional.', 'The callback never came.', 'Nobody in the chat either.', 'The recording says to try again later.'],
+      details: [
+        'Totally unprofessional.',
+        'The callback never came.',
+        'Nobody in the chat either.',
+        'The recording says to try again later.',
+      ],
       questions: ['Why is your hotline never reachable?', 'Why does nobody answer the phone at customer service?'],
     },
     {
@@ -290,7 +399,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'The refund for my withdrawal is taking ages.',
         'Return has been with you for weeks, no refund.',
       ],
-      details: ['I have the return label.', 'The bank shows nothing.', 'Tracking says delivered to you on the 5th.', 'It is about 1,200 pounds.'],
+      details: [
+        'I have the return label.',
+        'The bank shows nothing.',
+        'Tracking says delivered to you on the 5th.',
+        'It is about 1,200 pounds.',
+      ],
       questions: ['When do I get my money back for the return?', 'Where is the refund for my returned bike?'],
     },
     {
@@ -320,7 +434,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'You should sell a child seat for toddlers.',
         'How about an adapter for child seats on the frame?',
       ],
-      details: ['As a family we would buy right away.', 'Other brands have had this for years.', 'Happy to get it as an accessory bundle.', 'With footrests please.'],
+      details: [
+        'As a family we would buy right away.',
+        'Other brands have had this for years.',
+        'Happy to get it as an accessory bundle.',
+        'With footrests please.',
+      ],
     },
     {
       label: 'idea-theft-tracking',
@@ -334,7 +453,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'A tracking feature for stolen bikes is what you are missing.',
         'How about a built-in tracker against bike thieves?',
       ],
-      details: ['So many bikes get stolen in London.', 'I had two bikes stolen already.', 'Happy to pay extra.', 'Insurers would reward it too.'],
+      details: [
+        'So many bikes get stolen in London.',
+        'I had two bikes stolen already.',
+        'Happy to pay extra.',
+        'Insurers would reward it too.',
+      ],
     },
     {
       label: 'idea-rental',
@@ -348,7 +472,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'You should run a cargo bike rental in your stores.',
         'A subscription model for renting would be genius.',
       ],
-      details: ['To test before buying.', 'For moving house at the weekend.', 'Other cities already have this.', 'Ideally with insurance included.'],
+      details: [
+        'To test before buying.',
+        'For moving house at the weekend.',
+        'Other cities already have this.',
+        'Ideally with insurance included.',
+      ],
     },
     {
       label: 'project-sports-club',
@@ -362,7 +491,12 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Sponsor the cycling group of Westbrook Athletic Club.',
         'Our football club from Bradford is looking for shirt sponsors.',
       ],
-      details: ['The kids would be thrilled.', 'The tournament is in May.', 'Your logo would be on the shirts.', 'We are a non-profit club.'],
+      details: [
+        'The kids would be thrilled.',
+        'The tournament is in May.',
+        'Your logo would be on the shirts.',
+        'We are a non-profit club.',
+      ],
     },
     {
       label: 'project-school-bike-course',
@@ -376,19 +510,64 @@ export const POOLS: Readonly<Record<'de' | 'en', readonly ThemePool[]>> = {
         'Support the bike workshop at Southgate School.',
         'A bike day at a school from Croydon would be wonderful.',
       ],
-      details: ['Many kids have no bike of their own.', 'Parents will help out.', 'The PTA would get in touch.', 'Cycling proficiency is in year 5.'],
+      details: [
+        'Many kids have no bike of their own.',
+        'Parents will help out.',
+        'The PTA would get in touch.',
+        'Cycling proficiency is in year 5.',
+      ],
     },
   ],
 };
 
 /** Openers and closers a mention may have, per language. */
-export const FRAMES: Readonly<Record<'de' | 'en', { readonly openers: readonly string[]; readonly closers: readonly string[] }>> = {
+export const FRAMES: Readonly<
+  Record<'de' | 'en', { readonly openers: readonly string[]; readonly closers: readonly string[] }>
+> = {
   de: {
-    openers: ['@radwerkhansen', 'Hallo Radwerk,', 'Ehrlich jetzt?', 'Liebes Radwerk-Team,', 'Moin!', 'Sorry, aber', 'Kurze Frage an euch:', ''],
-    closers: ['😡', '!!!', 'Danke im Voraus.', '#radwerk', 'Echt enttäuschend.', 'Grüße aus Hamburg', '🙏', 'Was soll das?', ''],
+    openers: [
+      '@radwerkhansen',
+      'Hallo Radwerk,',
+      'Ehrlich jetzt?',
+      'Liebes Radwerk-Team,',
+      'Moin!',
+      'Sorry, aber',
+      'Kurze Frage an euch:',
+      '',
+    ],
+    closers: [
+      '😡',
+      '!!!',
+      'Danke im Voraus.',
+      '#radwerk',
+      'Echt enttäuschend.',
+      'Grüße aus Hamburg',
+      '🙏',
+      'Was soll das?',
+      '',
+    ],
   },
   en: {
-    openers: ['@radwerkhansen', 'Hi Radwerk,', 'Seriously?', 'Dear Radwerk team,', 'Hey!', 'Sorry but', 'Quick one for you:', ''],
-    closers: ['😡', '!!!', 'Thanks in advance.', '#radwerk', 'Really disappointing.', 'Cheers', '🙏', 'What is going on?', ''],
+    openers: [
+      '@radwerkhansen',
+      'Hi Radwerk,',
+      'Seriously?',
+      'Dear Radwerk team,',
+      'Hey!',
+      'Sorry but',
+      'Quick one for you:',
+      '',
+    ],
+    closers: [
+      '😡',
+      '!!!',
+      'Thanks in advance.',
+      '#radwerk',
+      'Really disappointing.',
+      'Cheers',
+      '🙏',
+      'What is going on?',
+      '',
+    ],
   },
 };

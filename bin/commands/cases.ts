@@ -4,10 +4,26 @@
  */
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { isInTriage } from '../../shared/domain/triage.ts';
-import { AWAITING_RESPONSE_STATES, CASE_STATES, OPEN_STATES, type Case, type CaseState } from '../../shared/domain/case.ts';
+import {
+  AWAITING_RESPONSE_STATES,
+  CASE_STATES,
+  OPEN_STATES,
+  type Case,
+  type CaseState,
+} from '../../shared/domain/case.ts';
 import type { MentionRouted } from '../../shared/domain/events.ts';
 import type { CaseRepository } from '../../shared/domain/ports.ts';
-import { DEFAULT_COMPANY, UsageError, helpShown, loadConfig, parse, noPositionals, regionOf, withLocalTable, type Command } from './shared.ts';
+import {
+  DEFAULT_COMPANY,
+  UsageError,
+  helpShown,
+  loadConfig,
+  parse,
+  noPositionals,
+  regionOf,
+  withLocalTable,
+  type Command,
+} from './shared.ts';
 
 const TABLE_OPTIONS = `  --company <id>   the company (default: ${DEFAULT_COMPANY})
   --table <name>   a deployed table, e.g. bc-acme-data (default: the local runtime's table)
@@ -59,7 +75,10 @@ export function parseStates(value: string): CaseState[] | undefined {
 /** An ISO time, or `30m` / `2h` / `1d` from now, as an ISO time. */
 export function parseDueBefore(value: string, now: Date): string | undefined {
   const age = /^(\d+)([mhd])$/.exec(value);
-  if (age) return new Date(now.getTime() + Number(age[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[age[2] as 'm' | 'h' | 'd']).toISOString();
+  if (age)
+    return new Date(
+      now.getTime() + Number(age[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[age[2] as 'm' | 'h' | 'd'],
+    ).toISOString();
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)) return undefined;
   const time = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
@@ -87,11 +106,23 @@ async function withCases(
   return withLocalTable(config, open);
 }
 
-async function listUpTo(cases: CaseRepository, department: string, states: readonly CaseState[], dueBefore: string | undefined, limit: number): Promise<Case[]> {
+async function listUpTo(
+  cases: CaseRepository,
+  department: string,
+  states: readonly CaseState[],
+  dueBefore: string | undefined,
+  limit: number,
+): Promise<Case[]> {
   const items: Case[] = [];
   let cursor: string | undefined;
   do {
-    const page = await cases.listCases({ department, states, ...(dueBefore ? { dueBefore } : {}), limit: Math.min(limit - items.length, PAGE_SIZE), ...(cursor ? { cursor } : {}) });
+    const page = await cases.listCases({
+      department,
+      states,
+      ...(dueBefore ? { dueBefore } : {}),
+      limit: Math.min(limit - items.length, PAGE_SIZE),
+      ...(cursor ? { cursor } : {}),
+    });
     items.push(...page.items);
     cursor = page.cursor;
   } while (cursor && items.length < limit);
@@ -101,7 +132,9 @@ async function listUpTo(cases: CaseRepository, department: string, states: reado
 /** The mentions of a case, once each (a mention routed to two departments is recorded twice). */
 function distinctMentions(mentions: readonly MentionRouted[]): MentionRouted[] {
   const seen = new Set<string>();
-  return [...mentions].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).filter((m) => !seen.has(m.mentionId) && seen.add(m.mentionId));
+  return [...mentions]
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .filter((m) => !seen.has(m.mentionId) && seen.add(m.mentionId));
 }
 
 /** SLA marks of a case at `now`: overdue (due and no response yet), warned, breached, escalated. */
@@ -117,7 +150,15 @@ export function slaMarks(c: Case, now: Date): string[] {
 
 /** `YYYY-MM-DD HH:MM` in the company's timezone. */
 function timeIn(timeZone: string): (iso: string | undefined) => string {
-  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   return (iso) => {
     if (!iso) return '-';
     const p = Object.fromEntries(format.formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
@@ -152,18 +193,29 @@ async function casesRun(args: string[]): Promise<number> {
   const now = new Date();
   const stateOption = values.state ?? 'open';
   const states = parseStates(stateOption);
-  if (!states) throw new UsageError(`--state takes open, ${CASE_STATES.join(', ')} (several with commas); got "${values.state}"`, 'cases');
+  if (!states)
+    throw new UsageError(
+      `--state takes open, ${CASE_STATES.join(', ')} (several with commas); got "${values.state}"`,
+      'cases',
+    );
   const dueBefore = values['due-before'] === undefined ? undefined : parseDueBefore(values['due-before'], now);
   if (values['due-before'] !== undefined && !dueBefore) {
-    throw new UsageError(`--due-before takes an ISO time such as 2026-05-04T12:00:00Z, or a time from now such as 30m, 2h, 1d; got "${values['due-before']}"`, 'cases');
+    throw new UsageError(
+      `--due-before takes an ISO time such as 2026-05-04T12:00:00Z, or a time from now such as 30m, 2h, 1d; got "${values['due-before']}"`,
+      'cases',
+    );
   }
   const limit = values.limit === undefined ? DEFAULT_LIMIT : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number above 0, got "${values.limit}"`, 'cases');
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new UsageError(`--limit takes a whole number above 0, got "${values.limit}"`, 'cases');
   if (values.region && !values.table) throw new UsageError('--region goes with --table', 'cases');
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
   const ids = config.departments.map((d) => d.id);
   if (values.department !== undefined && !ids.includes(values.department)) {
-    throw new UsageError(`--department ${values.department} is not a department of ${config.company.id}; its departments: ${ids.join(', ')}`, 'cases');
+    throw new UsageError(
+      `--department ${values.department} is not a department of ${config.company.id}; its departments: ${ids.join(', ')}`,
+      'cases',
+    );
   }
   const departments = values.department === undefined ? ids : [values.department];
 
@@ -196,7 +248,9 @@ async function casesRun(args: string[]): Promise<number> {
       return 0;
     }
     process.stdout.write(`${rows.length} ${which} (times in ${config.company.timezone})\n`);
-    process.stdout.write(`${formatTable(['department', 'case', 'state', 'priority', 'category', 'assignee', 'due', 'sla', 'platform', 'mentions', 'text'], rows)}\n`);
+    process.stdout.write(
+      `${formatTable(['department', 'case', 'state', 'priority', 'category', 'assignee', 'due', 'sla', 'platform', 'mentions', 'text'], rows)}\n`,
+    );
     return 0;
   });
 }
@@ -215,30 +269,66 @@ function caseFields(c: Case, config: CompanyConfig, now: Date): [string, string]
   fields.push(['opened', time(c.openedAt)]);
   if (c.reopenedAt) fields.push(['reopened', time(c.reopenedAt)]);
   fields.push(['assignee', `${c.assignee ?? 'team queue'}${c.assignedReason ? ` (${c.assignedReason})` : ''}`]);
-  fields.push(['due', `${time(c.dueAt)}${slaMarks(c, now).includes('overdue') ? `, overdue by ${duration((now.getTime() - Date.parse(c.dueAt)) / 60_000)}` : ''}`]);
-  const sla = [c.slaWarnedAt ? `warned ${time(c.slaWarnedAt)}` : '', c.breachedAt ? `breached ${time(c.breachedAt)}` : '', c.escalatedAt ? `escalated ${time(c.escalatedAt)} to ${(c.escalatedTo ?? []).join(', ')}` : '']
+  fields.push([
+    'due',
+    `${time(c.dueAt)}${slaMarks(c, now).includes('overdue') ? `, overdue by ${duration((now.getTime() - Date.parse(c.dueAt)) / 60_000)}` : ''}`,
+  ]);
+  const sla = [
+    c.slaWarnedAt ? `warned ${time(c.slaWarnedAt)}` : '',
+    c.breachedAt ? `breached ${time(c.breachedAt)}` : '',
+    c.escalatedAt ? `escalated ${time(c.escalatedAt)} to ${(c.escalatedTo ?? []).join(', ')}` : '',
+  ]
     .filter(Boolean)
     .join('; ');
   fields.push(['sla', sla || '-']);
-  const business = c.responseBusinessMinutes === undefined ? '' : `, ${duration(c.responseBusinessMinutes)} in business hours`;
-  fields.push(['first response', c.firstResponseAt ? `${time(c.firstResponseAt)}${c.responseMinutes === undefined ? '' : ` after ${duration(c.responseMinutes)}${business}`}` : 'none yet']);
-  if (c.resolvedAt) fields.push(['resolved', `${time(c.resolvedAt)}${c.resolutionMinutes === undefined ? '' : ` after ${duration(c.resolutionMinutes)}`}`]);
-  fields.push(['approval', c.requireApproval ? `required from ${c.approverDepartment ?? 'the approving department'}` : 'not required']);
+  const business =
+    c.responseBusinessMinutes === undefined ? '' : `, ${duration(c.responseBusinessMinutes)} in business hours`;
+  fields.push([
+    'first response',
+    c.firstResponseAt
+      ? `${time(c.firstResponseAt)}${c.responseMinutes === undefined ? '' : ` after ${duration(c.responseMinutes)}${business}`}`
+      : 'none yet',
+  ]);
+  if (c.resolvedAt)
+    fields.push([
+      'resolved',
+      `${time(c.resolvedAt)}${c.resolutionMinutes === undefined ? '' : ` after ${duration(c.resolutionMinutes)}`}`,
+    ]);
+  fields.push([
+    'approval',
+    c.requireApproval ? `required from ${c.approverDepartment ?? 'the approving department'}` : 'not required',
+  ]);
   if (c.reply) {
     const r = c.reply;
-    const approval = r.approvedBy ? `approved by ${r.approvedBy} ${time(r.approvedAt)}` : c.requireApproval ? 'awaiting approval' : '';
+    const approval = r.approvedBy
+      ? `approved by ${r.approvedBy} ${time(r.approvedAt)}`
+      : c.requireApproval
+        ? 'awaiting approval'
+        : '';
     const sent = r.sentBy ? `sent by ${r.sentBy} ${time(r.sentAt)}` : 'not sent';
-    fields.push(['reply', [`drafted by ${r.draftedBy} ${time(r.draftedAt)}`, approval, sent].filter(Boolean).join('; ')]);
+    fields.push([
+      'reply',
+      [`drafted by ${r.draftedBy} ${time(r.draftedAt)}`, approval, sent].filter(Boolean).join('; '),
+    ]);
     fields.push(['reply text', r.text.replace(/\s+/g, ' ').trim()]);
   }
-  for (const k of c.corrections ?? []) fields.push(['correction', `${k.from} -> ${k.to} by ${k.by} ${time(k.at)}: ${k.reason}`]);
+  for (const k of c.corrections ?? [])
+    fields.push(['correction', `${k.from} -> ${k.to} by ${k.by} ${time(k.at)}: ${k.reason}`]);
   return fields;
 }
 
 async function caseRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { company: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } }, 'case');
+  const { values, positionals } = parse(
+    args,
+    { company: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } },
+    'case',
+  );
   if (helpShown(values, CASE_USAGE)) return 0;
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the case id, e.g. backchannel case case_3f2a...' : 'give exactly one case id', 'case');
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0 ? 'give the case id, e.g. backchannel case case_3f2a...' : 'give exactly one case id',
+      'case',
+    );
   const id = positionals[0] as string;
   if (values.region && !values.table) throw new UsageError('--region goes with --table', 'case');
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
@@ -253,7 +343,10 @@ async function caseRun(args: string[]): Promise<number> {
     const time = timeIn(config.company.timezone);
     const fields = caseFields(c, config, new Date());
     const width = Math.max(...fields.map(([label]) => label.length));
-    const out = [`Case ${c.id} (times in ${config.company.timezone})`, ...fields.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];
+    const out = [
+      `Case ${c.id} (times in ${config.company.timezone})`,
+      ...fields.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+    ];
 
     const mentions = distinctMentions(await cases.mentionsOf(c.id));
     out.push('', `Mentions (${mentions.length})`);
@@ -261,7 +354,13 @@ async function caseRun(args: string[]): Promise<number> {
       out.push(
         formatTable(
           ['time', 'mention', 'author', 'sentiment', 'text'],
-          mentions.map((m) => [time(m.createdAt), m.mentionId, m.authorName ?? m.authorHandle ?? m.authorId, m.sentiment, excerpt(m.text, 80)]),
+          mentions.map((m) => [
+            time(m.createdAt),
+            m.mentionId,
+            m.authorName ?? m.authorHandle ?? m.authorId,
+            m.sentiment,
+            excerpt(m.text, 80),
+          ]),
         ),
       );
     }
@@ -297,4 +396,8 @@ async function caseRun(args: string[]): Promise<number> {
 }
 
 export const casesCommand: Command = { summary: "list a department's cases", usage: CASES_USAGE, run: casesRun };
-export const caseCommand: Command = { summary: 'show a case with its mentions and history', usage: CASE_USAGE, run: caseRun };
+export const caseCommand: Command = {
+  summary: 'show a case with its mentions and history',
+  usage: CASE_USAGE,
+  run: caseRun,
+};

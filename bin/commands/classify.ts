@@ -9,7 +9,14 @@ import { once } from 'node:events';
 import type { Classification } from '../../shared/domain/classification.ts';
 import { localModelDir } from './models.ts';
 import { DEFAULT_COMPANY, UsageError, helpShown, loadConfig, noPositionals, parse, type Command } from './shared.ts';
-import { formatOfFile, INPUT_FORMATS, MissingColumnError, readTextRecords, type InputFormat, type TextInput } from './text-records.ts';
+import {
+  formatOfFile,
+  INPUT_FORMATS,
+  MissingColumnError,
+  readTextRecords,
+  type InputFormat,
+  type TextInput,
+} from './text-records.ts';
 
 /** Progress on stderr every this many texts, when the input is large or stderr a terminal. */
 const PROGRESS_EVERY_LINES = 10_000;
@@ -65,7 +72,12 @@ export interface ClassifiedLine {
 }
 
 /** The output line of a classified text. */
-export function classifiedLine(line: number, input: TextInput, result: Classification, reasons: readonly string[]): ClassifiedLine {
+export function classifiedLine(
+  line: number,
+  input: TextInput,
+  result: Classification,
+  reasons: readonly string[],
+): ClassifiedLine {
   return {
     line,
     ...(input.id !== undefined ? { id: input.id } : {}),
@@ -82,7 +94,11 @@ export function classifiedLine(line: number, input: TextInput, result: Classific
 }
 
 async function classifyRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { company: { type: 'string' }, input: { type: 'string' }, format: { type: 'string' } }, 'classify');
+  const { values, positionals } = parse(
+    args,
+    { company: { type: 'string' }, input: { type: 'string' }, format: { type: 'string' } },
+    'classify',
+  );
   if (helpShown(values, CLASSIFY_USAGE)) return 0;
   noPositionals(positionals, 'classify');
   if (values.format !== undefined && !(INPUT_FORMATS as readonly string[]).includes(values.format)) {
@@ -91,7 +107,8 @@ async function classifyRun(args: string[]): Promise<number> {
   if (values.input !== undefined && (!existsSync(values.input) || !statSync(values.input).isFile())) {
     throw new UsageError(`--input ${values.input}: no such file`, 'classify');
   }
-  const format: InputFormat = (values.format as InputFormat | undefined) ?? (values.input ? formatOfFile(values.input) : 'jsonl');
+  const format: InputFormat =
+    (values.format as InputFormat | undefined) ?? (values.input ? formatOfFile(values.input) : 'jsonl');
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
   const { localClassifierFor } = await import('../../shared/classifier/index.ts');
   const { classifierReasonsOf } = await import('../../shared/domain/classifier-reasons.ts');
@@ -113,7 +130,8 @@ async function classifyRun(args: string[]): Promise<number> {
   await classifier.loadLanguageDetector();
 
   const input = values.input ? createReadStream(values.input) : process.stdin;
-  if (!values.input && process.stdin.isTTY) process.stderr.write('Reading texts from stdin, one JSON object per line (end with Ctrl+D).\n');
+  if (!values.input && process.stdin.isTTY)
+    process.stderr.write('Reading texts from stdin, one JSON object per line (end with Ctrl+D).\n');
   const large = values.input !== undefined && statSync(values.input).size >= LARGE_FILE_BYTES;
   const progress = new Progress(process.stderr, large || process.stderr.isTTY === true);
   const out = new LineWriter(process.stdout);
@@ -125,14 +143,20 @@ async function classifyRun(args: string[]): Promise<number> {
         skipped++;
         process.stderr.write(`line ${record.line}: skipped: ${record.error}\n`);
       } else {
-        const result = classifier.classify({ text: record.input.text, ...(record.input.language ? { language: record.input.language } : {}), ...(record.input.platform ? { platform: record.input.platform } : {}), ...(record.input.author ? { author: record.input.author } : {}) });
+        const result = classifier.classify({
+          text: record.input.text,
+          ...(record.input.language ? { language: record.input.language } : {}),
+          ...(record.input.platform ? { platform: record.input.platform } : {}),
+          ...(record.input.author ? { author: record.input.author } : {}),
+        });
         await out.write(JSON.stringify(classifiedLine(record.line, record.input, result, classifierReasonsOf(result))));
         ok++;
       }
       progress.tick(ok, skipped);
     }
   } catch (error) {
-    if (error instanceof MissingColumnError) throw new UsageError(`${values.input ?? 'stdin'}: ${error.message}`, 'classify');
+    if (error instanceof MissingColumnError)
+      throw new UsageError(`${values.input ?? 'stdin'}: ${error.message}`, 'classify');
     throw error;
   } finally {
     await out.flush();
@@ -189,4 +213,8 @@ class Progress {
   }
 }
 
-export const classifyCommand: Command = { summary: 'classify your own texts (JSON Lines or CSV) with the company model', usage: CLASSIFY_USAGE, run: classifyRun };
+export const classifyCommand: Command = {
+  summary: 'classify your own texts (JSON Lines or CSV) with the company model',
+  usage: CLASSIFY_USAGE,
+  run: classifyRun,
+};

@@ -5,7 +5,16 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { CATEGORIES, SENTIMENTS, type Category, type Sentiment } from '../../shared/domain/mention.ts';
-import { DEFAULT_COMPANY, UsageError, helpShown, loadConfig, parse, regionOf, withLocalTable, type Command } from './shared.ts';
+import {
+  DEFAULT_COMPANY,
+  UsageError,
+  helpShown,
+  loadConfig,
+  parse,
+  regionOf,
+  withLocalTable,
+  type Command,
+} from './shared.ts';
 
 const USAGE = `Usage: backchannel correct <case> [--category <c>] [--sentiment <s>] [--relevant true|false] [--mention <id>] [--company <id>]
        backchannel correct <case> ... --table <name> [--region <r>]
@@ -30,26 +39,40 @@ Exit codes: 0 stored, 1 failed (no such case or mention), 2 usage error.`;
 async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { category: { type: 'string' }, sentiment: { type: 'string' }, relevant: { type: 'string' }, mention: { type: 'string' }, company: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } },
+    {
+      category: { type: 'string' },
+      sentiment: { type: 'string' },
+      relevant: { type: 'string' },
+      mention: { type: 'string' },
+      company: { type: 'string' },
+      table: { type: 'string' },
+      region: { type: 'string' },
+    },
     'correct',
   );
   if (helpShown(values, USAGE)) return 0;
   const [caseId, ...rest] = positionals;
   if (!caseId) throw new UsageError('name the case: backchannel correct <case> --category ...', 'correct');
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`, 'correct');
-  if (values.category !== undefined && !(CATEGORIES as readonly string[]).includes(values.category)) throw new UsageError(`unknown category "${values.category}"; use one of: ${CATEGORIES.join(', ')}`, 'correct');
-  if (values.sentiment !== undefined && !(SENTIMENTS as readonly string[]).includes(values.sentiment)) throw new UsageError(`unknown sentiment "${values.sentiment}"; use one of: ${SENTIMENTS.join(', ')}`, 'correct');
-  if (values.relevant !== undefined && values.relevant !== 'true' && values.relevant !== 'false') throw new UsageError('--relevant is true or false', 'correct');
+  if (values.category !== undefined && !(CATEGORIES as readonly string[]).includes(values.category))
+    throw new UsageError(`unknown category "${values.category}"; use one of: ${CATEGORIES.join(', ')}`, 'correct');
+  if (values.sentiment !== undefined && !(SENTIMENTS as readonly string[]).includes(values.sentiment))
+    throw new UsageError(`unknown sentiment "${values.sentiment}"; use one of: ${SENTIMENTS.join(', ')}`, 'correct');
+  if (values.relevant !== undefined && values.relevant !== 'true' && values.relevant !== 'false')
+    throw new UsageError('--relevant is true or false', 'correct');
   const labels = {
     ...(values.category ? { category: values.category as Category } : {}),
     ...(values.sentiment ? { sentiment: values.sentiment as Sentiment } : {}),
     ...(values.relevant ? { relevant: values.relevant === 'true' } : {}),
   };
-  if (Object.keys(labels).length === 0) throw new UsageError('give at least one of --category, --sentiment, --relevant', 'correct');
+  if (Object.keys(labels).length === 0)
+    throw new UsageError('give at least one of --category, --sentiment, --relevant', 'correct');
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
 
   const { createDocumentClient } = await import('../../shared/adapters/aws-clients.ts');
-  const { DynamoCaseRepository, DynamoCorrectionRepository, DynamoMentionRepository } = await import('../../shared/adapters/dynamodb/index.ts');
+  const { DynamoCaseRepository, DynamoCorrectionRepository, DynamoMentionRepository } = await import(
+    '../../shared/adapters/dynamodb/index.ts'
+  );
   const { correctCase } = await import('../../shared/domain/corrections.ts');
   const { NotFoundError } = await import('../../shared/domain/errors.ts');
   const { systemClock } = await import('../../shared/domain/system-clock.ts');
@@ -71,7 +94,9 @@ async function run(args: string[]): Promise<number> {
         },
       );
       const said = `${correction.predicted.category}/${correction.predicted.sentiment}${correction.model ? ` (${correction.model})` : ''}`;
-      process.stdout.write(`Stored correction of ${correction.mentionId} on ${caseId}: ${JSON.stringify(correction.labels)}; the classifier said ${said}.\n`);
+      process.stdout.write(
+        `Stored correction of ${correction.mentionId} on ${caseId}: ${JSON.stringify(correction.labels)}; the classifier said ${said}.\n`,
+      );
       return 0;
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
@@ -85,4 +110,8 @@ async function run(args: string[]): Promise<number> {
   return withLocalTable(config, store);
 }
 
-export const correctCommand: Command = { summary: "store a correction of a case's classification as a labelled example", usage: USAGE, run };
+export const correctCommand: Command = {
+  summary: "store a correction of a case's classification as a labelled example",
+  usage: USAGE,
+  run,
+};

@@ -18,7 +18,9 @@ export interface DeadLetterTarget extends AnyDeadLetterQueue {
 }
 
 /** Every dead-letter queue of the topology, each with its queue to redrive into or its function to run again. */
-export function deadLetterTargets(topology: Pick<Topology, 'queues' | 'deadLetterQueues' | 'functions' | 'schedules'>): DeadLetterTarget[] {
+export function deadLetterTargets(
+  topology: Pick<Topology, 'queues' | 'deadLetterQueues' | 'functions' | 'schedules'>,
+): DeadLetterTarget[] {
   const nameOf = (functionId: string) => topology.functions.find((f) => f.id === functionId)?.name ?? functionId;
   return allDeadLetterQueues(topology).map((dlq) => {
     if (dlq.redrivesTo) return dlq;
@@ -35,14 +37,23 @@ export function deadLetterTargets(topology: Pick<Topology, 'queues' | 'deadLette
  * queue's DLQ (intake, bc-demo-dept-press).
  * @throws UsageError naming the queues and DLQs when none matches
  */
-export function resolveDeadLetterQueue(topology: Pick<Topology, 'companyId' | 'queues' | 'deadLetterQueues' | 'functions' | 'schedules'>, name: string, command: string): DeadLetterTarget {
+export function resolveDeadLetterQueue(
+  topology: Pick<Topology, 'companyId' | 'queues' | 'deadLetterQueues' | 'functions' | 'schedules'>,
+  name: string,
+  command: string,
+): DeadLetterTarget {
   const targets = deadLetterTargets(topology);
   const queue = topology.queues.find((q) => q.id === name || q.name === name);
-  const found = targets.find((t) => t.id === name || t.name === name || (queue !== undefined && t.workQueue === queue.id));
+  const found = targets.find(
+    (t) => t.id === name || t.name === name || (queue !== undefined && t.workQueue === queue.id),
+  );
   if (found) return found;
   throw new UsageError(
     `--queue ${name} is not a queue of ${topology.companyId}; its queues: ${topology.queues.map((q) => q.id).join(', ')}; ` +
-      `its other dead-letter queues: ${targets.filter((t) => !t.workQueue).map((t) => t.id).join(', ')}`,
+      `its other dead-letter queues: ${targets
+        .filter((t) => !t.workQueue)
+        .map((t) => t.id)
+        .join(', ')}`,
     command,
   );
 }
@@ -91,21 +102,34 @@ export interface CauseInMessage {
  * ERROR_MESSAGE attributes EventBridge and EventBridge Scheduler add to a DLQ message.
  */
 export function causeInMessage(body: string, attributes: Readonly<Record<string, string>>): CauseInMessage | undefined {
-  if (attributes.ERROR_CODE !== undefined) return { errorName: attributes.ERROR_CODE, errorMessage: attributes.ERROR_MESSAGE ?? '' };
+  if (attributes.ERROR_CODE !== undefined)
+    return { errorName: attributes.ERROR_CODE, errorMessage: attributes.ERROR_MESSAGE ?? '' };
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
     return undefined;
   }
-  const record = parsed as { timestamp?: unknown; requestContext?: { functionArn?: unknown; approximateInvokeCount?: unknown }; responsePayload?: { errorType?: unknown; errorMessage?: unknown } } | null;
-  if (typeof record !== 'object' || record === null || typeof record.requestContext !== 'object' || record.requestContext === null) return undefined;
+  const record = parsed as {
+    timestamp?: unknown;
+    requestContext?: { functionArn?: unknown; approximateInvokeCount?: unknown };
+    responsePayload?: { errorType?: unknown; errorMessage?: unknown };
+  } | null;
+  if (
+    typeof record !== 'object' ||
+    record === null ||
+    typeof record.requestContext !== 'object' ||
+    record.requestContext === null
+  )
+    return undefined;
   const { functionArn, approximateInvokeCount } = record.requestContext;
   return {
     errorName: typeof record.responsePayload?.errorType === 'string' ? record.responsePayload.errorType : 'Error',
     errorMessage: typeof record.responsePayload?.errorMessage === 'string' ? record.responsePayload.errorMessage : '',
     // arn:aws:lambda:<region>:<account>:function:<name>[:<version>]
-    ...(typeof functionArn === 'string' && functionArn.split(':')[6] ? { functionName: functionArn.split(':')[6] } : {}),
+    ...(typeof functionArn === 'string' && functionArn.split(':')[6]
+      ? { functionName: functionArn.split(':')[6] }
+      : {}),
     ...(typeof record.timestamp === 'string' ? { failedAt: record.timestamp } : {}),
     ...(typeof approximateInvokeCount === 'number' ? { attempts: approximateInvokeCount } : {}),
   };
@@ -131,5 +155,11 @@ export async function localAwsOf(company: string): Promise<LocalAws | undefined>
     );
     return undefined;
   }
-  return { env: { ...adminEnv(record.region, record.endpoints.dynamodb), AWS_ENDPOINT_URL_SQS: record.endpoints.sqs } as Record<string, string>, tableName: record.tableName };
+  return {
+    env: {
+      ...adminEnv(record.region, record.endpoints.dynamodb),
+      AWS_ENDPOINT_URL_SQS: record.endpoints.sqs,
+    } as Record<string, string>,
+    tableName: record.tableName,
+  };
 }

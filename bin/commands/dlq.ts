@@ -4,7 +4,16 @@
  * delivered and its mention, without moving or deleting anything.
  */
 import type { RecordedFailure } from '../../shared/domain/ports.ts';
-import { DEFAULT_COMPANY, UsageError, helpShown, loadConfig, noPositionals, parse, regionOf, type Command } from './shared.ts';
+import {
+  DEFAULT_COMPANY,
+  UsageError,
+  helpShown,
+  loadConfig,
+  noPositionals,
+  parse,
+  regionOf,
+  type Command,
+} from './shared.ts';
 
 const USAGE = `Usage: backchannel dlq [--queue <name>] [--json] [--max <n>] [--company <id>]
        backchannel dlq [--queue <name>] --region <r> [--json] [--max <n>] [--company <id>]
@@ -77,13 +86,20 @@ export interface DlqEntry {
 async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { queue: { type: 'string' }, json: { type: 'boolean' }, max: { type: 'string' }, company: { type: 'string' }, region: { type: 'string' } },
+    {
+      queue: { type: 'string' },
+      json: { type: 'boolean' },
+      max: { type: 'string' },
+      company: { type: 'string' },
+      region: { type: 'string' },
+    },
     'dlq',
   );
   if (helpShown(values, USAGE)) return 0;
   noPositionals(positionals, 'dlq');
   const max = values.max === undefined ? undefined : Number(values.max);
-  if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new UsageError(`--max takes a whole number above 0, got "${values.max}"`, 'dlq');
+  if (max !== undefined && !(Number.isInteger(max) && max > 0))
+    throw new UsageError(`--max takes a whole number above 0, got "${values.max}"`, 'dlq');
   const company = values.company ?? DEFAULT_COMPANY;
   const config = await loadConfig(company);
 
@@ -108,22 +124,32 @@ async function run(args: string[]): Promise<number> {
   const documents = createDocumentClient(env);
   try {
     const { GetQueueUrlCommand } = await import('@aws-sdk/client-sqs');
-    const urlOf = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
+    const urlOf = async (name: string) =>
+      (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
     if (!target) return await overview(sqs, urlOf, deadLetterTargets(topology), values.json === true);
 
     const { DynamoRecordFailureLog } = await import('../../shared/adapters/dynamodb/index.ts');
     const { listDlqMessages } = await import('../../shared/adapters/sqs-dlq-listing.ts');
     const listing = await listDlqMessages(sqs, await urlOf(target.name), max !== undefined ? { max } : {});
-    const causes = await new DynamoRecordFailureLog(documents, tableName).causesOf(listing.messages.map((m) => m.messageId));
+    const causes = await new DynamoRecordFailureLog(documents, tableName).causesOf(
+      listing.messages.map((m) => m.messageId),
+    );
     const now = Date.now();
-    const source = topology.queues.find((q) => q.id === (target.workQueue ?? target.redrivesTo))?.name ?? target.rerunFunction ?? target.name;
-    const entries: DlqEntry[] = listing.messages.map((m) => entryOf(m, causes.get(m.messageId), { dlq: target.name, queue: source, now, causeInMessage }));
+    const source =
+      topology.queues.find((q) => q.id === (target.workQueue ?? target.redrivesTo))?.name ??
+      target.rerunFunction ??
+      target.name;
+    const entries: DlqEntry[] = listing.messages.map((m) =>
+      entryOf(m, causes.get(m.messageId), { dlq: target.name, queue: source, now, causeInMessage }),
+    );
 
     if (values.json) {
       process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
     } else {
       const { formatTable, excerpt } = await import('../../infra/local/text-table.ts');
-      process.stdout.write(`${target.name}: ${entries.length} message(s) listed (about ${listing.approximateCount} held); it receives ${target.receives}\n`);
+      process.stdout.write(
+        `${target.name}: ${entries.length} message(s) listed (about ${listing.approximateCount} held); it receives ${target.receives}\n`,
+      );
       if (entries.length > 0) {
         const rows = entries.map((e) => [
           e.messageId,
@@ -133,14 +159,20 @@ async function run(args: string[]): Promise<number> {
           e.cause ? `${e.cause.functionName} ${e.cause.failedAt.slice(0, 19).replace('T', ' ')}` : '-',
           e.cause ? excerpt(`${e.cause.errorName}: ${e.cause.errorMessage}`, 120) : 'unknown (no failure recorded)',
         ]);
-        process.stdout.write(`${formatTable(['MESSAGE ID', 'AGE', 'RECEIVES', 'MENTION', 'FAILED IN', 'CAUSE'], rows)}\n`);
+        process.stdout.write(
+          `${formatTable(['MESSAGE ID', 'AGE', 'RECEIVES', 'MENTION', 'FAILED IN', 'CAUSE'], rows)}\n`,
+        );
       }
       if (target.rerunFunction && entries.length > 0) {
-        process.stdout.write(`These are not queue work: \`backchannel redrive --queue ${target.id} --dry-run\` prints how to run ${target.rerunFunction} again with each payload.\n`);
+        process.stdout.write(
+          `These are not queue work: \`backchannel redrive --queue ${target.id} --dry-run\` prints how to run ${target.rerunFunction} again with each payload.\n`,
+        );
       }
     }
     if (listing.stillHidden > 0) {
-      process.stderr.write(`${listing.stillHidden} message(s) could not be made visible again; they reappear in ${target.name} within seconds.\n`);
+      process.stderr.write(
+        `${listing.stillHidden} message(s) could not be made visible again; they reappear in ${target.name} within seconds.\n`,
+      );
     }
     return 0;
   } finally {
@@ -159,7 +191,9 @@ async function overview(
   const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
   const entries: DlqOverviewEntry[] = [];
   for (const t of targets) {
-    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: await urlOf(t.name), AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: await urlOf(t.name), AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
     entries.push({
       id: t.id,
       name: t.name,
@@ -174,7 +208,12 @@ async function overview(
     return 0;
   }
   const { formatTable } = await import('../../infra/local/text-table.ts');
-  const rows = entries.map((e) => [e.id, String(e.messages), e.redrivesTo ? `redrive to ${e.redrivesTo}` : e.rerunFunction ? `run ${e.rerunFunction} again` : 'read only', e.receives]);
+  const rows = entries.map((e) => [
+    e.id,
+    String(e.messages),
+    e.redrivesTo ? `redrive to ${e.redrivesTo}` : e.rerunFunction ? `run ${e.rerunFunction} again` : 'read only',
+    e.receives,
+  ]);
   process.stdout.write(`${formatTable(['DEAD-LETTER QUEUE', 'MESSAGES', 'REMEDY', 'RECEIVES'], rows)}\n`);
   const held = entries.filter((e) => e.messages > 0);
   process.stdout.write(
@@ -186,7 +225,13 @@ async function overview(
 }
 
 function entryOf(
-  message: { messageId: string; body: string; sentAt: Date | undefined; sourceQueue: string | undefined; attributes: Readonly<Record<string, string>> },
+  message: {
+    messageId: string;
+    body: string;
+    sentAt: Date | undefined;
+    sourceQueue: string | undefined;
+    attributes: Readonly<Record<string, string>>;
+  },
   cause: RecordedFailure | undefined,
   where: { dlq: string; queue: string; now: number; causeInMessage: typeof import('./dead-letters.ts').causeInMessage },
 ): DlqEntry {
@@ -203,7 +248,13 @@ function entryOf(
     mentionId: cause?.mentionId ?? ids.mentionId ?? null,
     caseId: cause?.caseId ?? ids.caseId ?? null,
     cause: cause
-      ? { errorName: cause.errorName, errorMessage: cause.errorMessage, functionName: cause.functionName, failedAt: cause.failedAt, failures: cause.failures }
+      ? {
+          errorName: cause.errorName,
+          errorMessage: cause.errorMessage,
+          functionName: cause.functionName,
+          failedAt: cause.failedAt,
+          failures: cause.failures,
+        }
       : carried
         ? {
             errorName: carried.errorName,
@@ -228,7 +279,10 @@ function idsOfBody(body: string): { mentionId?: string; caseId?: string } {
   const { id, detail } = parsed as { id?: unknown; detail?: unknown };
   if (typeof detail === 'object' && detail !== null) {
     const { mentionId, caseId } = detail as { mentionId?: unknown; caseId?: unknown };
-    return { ...(typeof mentionId === 'string' ? { mentionId } : {}), ...(typeof caseId === 'string' ? { caseId } : {}) };
+    return {
+      ...(typeof mentionId === 'string' ? { mentionId } : {}),
+      ...(typeof caseId === 'string' ? { caseId } : {}),
+    };
   }
   return typeof id === 'string' ? { mentionId: id } : {};
 }
@@ -243,4 +297,8 @@ export function age(seconds: number): string {
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
-export const dlqCommand: Command = { summary: "list a queue's dead-letter messages with why each failed", usage: USAGE, run };
+export const dlqCommand: Command = {
+  summary: "list a queue's dead-letter messages with why each failed",
+  usage: USAGE,
+  run,
+};

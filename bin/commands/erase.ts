@@ -5,7 +5,18 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { EraseAuthorOutcome } from '../../shared/domain/erase-author.ts';
-import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, regionOf, withLocalTable, type Command } from './shared.ts';
+import {
+  DEFAULT_COMPANY,
+  UsageError,
+  dataDirOf,
+  helpShown,
+  loadConfig,
+  noPositionals,
+  parse,
+  regionOf,
+  withLocalTable,
+  type Command,
+} from './shared.ts';
 
 const USAGE = `Usage: backchannel erase --author <platform>:<id> [--dry-run] [--company <id>]
        backchannel erase --author <platform>:<id> --table <name> [--region <r>] [--dry-run]
@@ -33,7 +44,13 @@ Exit codes: 0 done (also when nothing was found), 1 failed, 2 usage error.`;
 async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { author: { type: 'string' }, 'dry-run': { type: 'boolean' }, company: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } },
+    {
+      author: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      company: { type: 'string' },
+      table: { type: 'string' },
+      region: { type: 'string' },
+    },
     'erase',
   );
   if (helpShown(values, USAGE)) return 0;
@@ -84,7 +101,8 @@ async function run(args: string[]): Promise<number> {
 /** The outcome as a person reads it: what was (or would be) erased, per kind. */
 export function describe(author: string, tableName: string, outcome: EraseAuthorOutcome): string {
   const verb = outcome.dryRun ? 'would erase' : 'erased';
-  if (!outcome.erased) return `Nothing of ${author} in ${tableName}${outcome.dryRun ? '' : ' (already erased, or never stored)'}; audit ${outcome.auditId ?? 'not written (dry run)'}.`;
+  if (!outcome.erased)
+    return `Nothing of ${author} in ${tableName}${outcome.dryRun ? '' : ' (already erased, or never stored)'}; audit ${outcome.auditId ?? 'not written (dry run)'}.`;
   const c = outcome.counts;
   const rows: [string, number | undefined][] = [
     ['mentions', c.mentions],
@@ -97,7 +115,9 @@ export function describe(author: string, tableName: string, outcome: EraseAuthor
     ['theme examples', c.themeExamples],
   ];
   const lines = rows.filter(([, n]) => n !== undefined).map(([kind, n]) => `  ${kind.padEnd(22)} ${n}`);
-  const audit = outcome.auditId ? `audit ${outcome.auditId} (author as ${outcome.subject})` : 'dry run: nothing changed, no audit entry';
+  const audit = outcome.auditId
+    ? `audit ${outcome.auditId} (author as ${outcome.subject})`
+    : 'dry run: nothing changed, no audit entry';
   return [`${author} in ${tableName}: ${verb}`, ...lines, audit].join('\n');
 }
 

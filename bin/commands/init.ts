@@ -64,10 +64,14 @@ async function run(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('give the new company id, e.g. backchannel init acme', 'init');
   const companyId = positionals[0] as string;
   if (!/^[a-z][a-z0-9-]{1,30}$/.test(companyId)) {
-    throw new UsageError(`"${companyId}" is not a company id; use 2-31 lowercase letters, digits or dashes, starting with a letter`, 'init');
+    throw new UsageError(
+      `"${companyId}" is not a company id; use 2-31 lowercase letters, digits or dashes, starting with a letter`,
+      'init',
+    );
   }
   const file = path.join('companies', `${companyId}.yaml`);
-  if (existsSync(file) && !values.force) throw new UsageError(`${file} exists already; pass --force to overwrite it`, 'init');
+  if (existsSync(file) && !values.force)
+    throw new UsageError(`${file} exists already; pass --force to overwrite it`, 'init');
 
   const config = await import('../../shared/config/init-config.ts');
   const answers = await readAnswers(values, config);
@@ -94,7 +98,14 @@ type InitConfigModule = typeof import('../../shared/config/init-config.ts');
 
 /** `--answers` first, then the options over it. @throws UsageError for an unreadable or wrong answer */
 async function readAnswers(
-  values: { name?: string; timezone?: string; region?: string; department?: string[]; platform?: string[]; answers?: string },
+  values: {
+    name?: string;
+    timezone?: string;
+    region?: string;
+    department?: string[];
+    platform?: string[];
+    answers?: string;
+  },
   config: InitConfigModule,
 ): Promise<InitAnswers> {
   let answers: InitAnswers = {};
@@ -107,7 +118,10 @@ async function readAnswers(
     }
     const result = config.InitAnswersSchema.safeParse(json);
     if (!result.success) {
-      throw new UsageError(`--answers ${values.answers}: ${result.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`, 'init');
+      throw new UsageError(
+        `--answers ${values.answers}: ${result.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+        'init',
+      );
     }
     answers = result.data;
   }
@@ -135,12 +149,18 @@ async function completeAnswers(answers: InitAnswers, config: InitConfigModule): 
   const missing = config.missingAnswers(answers);
   if (missing.length === 0) return answers;
   if (!process.stdin.isTTY) {
-    throw new UsageError(`stdin is not a terminal, so nothing can be asked; give the missing answers as options (or --answers file.json):\n  ${missing.join('\n  ')}`, 'init');
+    throw new UsageError(
+      `stdin is not a terminal, so nothing can be asked; give the missing answers as options (or --answers file.json):\n  ${missing.join('\n  ')}`,
+      'init',
+    );
   }
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    return await askMissing(answers, { question: (q) => rl.question(q), print: (line) => process.stdout.write(`${line}\n`) });
+    return await askMissing(answers, {
+      question: (q) => rl.question(q),
+      print: (line) => process.stdout.write(`${line}\n`),
+    });
   } finally {
     rl.close();
   }
@@ -161,7 +181,8 @@ export async function askMissing(answers: InitAnswers, prompt: Prompt): Promise<
   /** Asks until `read` accepts the answer; `read` throws InitAnswerError to ask again. */
   const ask = async <T>(question: string, fallback: string | undefined, read: (answer: string) => T): Promise<T> => {
     for (;;) {
-      const answer = (await prompt.question(`${question}${fallback ? ` [${fallback}]` : ''}: `)).trim() || fallback || '';
+      const answer =
+        (await prompt.question(`${question}${fallback ? ` [${fallback}]` : ''}: `)).trim() || fallback || '';
       try {
         return read(answer);
       } catch (error) {
@@ -173,19 +194,47 @@ export async function askMissing(answers: InitAnswers, prompt: Prompt): Promise<
   const problem = (message: string | undefined) => {
     if (message) throw new config.InitAnswerError(message);
   };
-  const choose = <T extends string>(what: string, choices: readonly T[]) => (a: string) => {
-    const chosen = a.split(',').map((s) => s.trim()).filter(Boolean);
-    const unknown = chosen.filter((id) => !(choices as readonly string[]).includes(id));
-    problem(unknown.length > 0 ? `not a ${what}: ${unknown.join(', ')}; choose from ${choices.join(', ')}` : chosen.length === 0 ? 'choose at least one' : undefined);
-    return [...new Set(chosen)] as T[];
-  };
+  const choose =
+    <T extends string>(what: string, choices: readonly T[]) =>
+    (a: string) => {
+      const chosen = a
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const unknown = chosen.filter((id) => !(choices as readonly string[]).includes(id));
+      problem(
+        unknown.length > 0
+          ? `not a ${what}: ${unknown.join(', ')}; choose from ${choices.join(', ')}`
+          : chosen.length === 0
+            ? 'choose at least one'
+            : undefined,
+      );
+      return [...new Set(chosen)] as T[];
+    };
   const next = { ...answers };
   next.name ??= await ask('Company name', undefined, (a) => (problem(a ? undefined : 'give a name'), a));
-  next.timezone ??= await ask('Timezone (IANA)', Intl.DateTimeFormat().resolvedOptions().timeZone, (a) => (problem(config.timezoneProblem(a)), a));
-  next.region ??= await ask('Public holidays: country or state code (e.g. DE, DE-BY; none)', undefined, (a) => (problem(config.regionProblem(a)), a));
+  next.timezone ??= await ask(
+    'Timezone (IANA)',
+    Intl.DateTimeFormat().resolvedOptions().timeZone,
+    (a) => (problem(config.timezoneProblem(a)), a),
+  );
+  next.region ??= await ask(
+    'Public holidays: country or state code (e.g. DE, DE-BY; none)',
+    undefined,
+    (a) => (problem(config.regionProblem(a)), a),
+  );
   if (!next.departments?.length) {
-    const ids = await ask(`Departments (comma-separated: ${config.DEPARTMENT_IDS.join(', ')})`, 'service', choose('department', config.DEPARTMENT_IDS));
-    const people = (a: string) => a.split(';').map((s) => s.trim()).filter(Boolean).map((p) => config.parsePerson(p));
+    const ids = await ask(
+      `Departments (comma-separated: ${config.DEPARTMENT_IDS.join(', ')})`,
+      'service',
+      choose('department', config.DEPARTMENT_IDS),
+    );
+    const people = (a: string) =>
+      a
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((p) => config.parsePerson(p));
     next.departments = [];
     for (const id of ids) {
       const name = await ask(`  ${id}: display name`, config.DEPARTMENT_CHOICES[id].name, (a) => a);
@@ -195,15 +244,27 @@ export async function askMissing(answers: InitAnswers, prompt: Prompt): Promise<
     }
   }
   if (!next.platforms || Object.keys(next.platforms).length === 0) {
-    const ids = await ask(`Platforms (comma-separated: ${config.PLATFORM_IDS.join(', ')})`, undefined, choose('platform', config.PLATFORM_IDS));
+    const ids = await ask(
+      `Platforms (comma-separated: ${config.PLATFORM_IDS.join(', ')})`,
+      undefined,
+      choose('platform', config.PLATFORM_IDS),
+    );
     const platforms: Record<string, Record<string, string | string[]>> = {};
     for (const platform of ids) {
       const fields: Record<string, string | string[]> = {};
       for (const field of config.PLATFORM_FIELDS[platform]) {
-        const value = await ask(`  ${platform}: ${field.key} (${field.help}${field.list ? ', comma-separated' : ''}${field.required ? '' : ', optional'})`, undefined, (a) =>
-          (problem(field.required && !a ? `${platform} needs ${field.key}` : undefined), a),
+        const value = await ask(
+          `  ${platform}: ${field.key} (${field.help}${field.list ? ', comma-separated' : ''}${field.required ? '' : ', optional'})`,
+          undefined,
+          (a) => (problem(field.required && !a ? `${platform} needs ${field.key}` : undefined), a),
         );
-        if (value) fields[field.key] = field.list ? value.split(',').map((v) => v.trim()).filter(Boolean) : value;
+        if (value)
+          fields[field.key] = field.list
+            ? value
+                .split(',')
+                .map((v) => v.trim())
+                .filter(Boolean)
+            : value;
       }
       platforms[platform] = fields;
     }

@@ -9,7 +9,18 @@ import path from 'node:path';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { CompanyModelDeps, ModelScore, ModelStore, ModelVersion } from '../../shared/domain/company-model.ts';
 import type { CorrectionStore } from '../../shared/domain/corrections.ts';
-import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, regionOf, withLocalTable, type Command } from './shared.ts';
+import {
+  DEFAULT_COMPANY,
+  UsageError,
+  dataDirOf,
+  helpShown,
+  loadConfig,
+  noPositionals,
+  parse,
+  regionOf,
+  withLocalTable,
+  type Command,
+} from './shared.ts';
 
 const WHERE_OPTIONS = `  --company <id>   the company (default: ${DEFAULT_COMPANY})
   --table <name>   a deployed table, e.g. bc-acme-data (default: the local runtime's table)
@@ -53,7 +64,12 @@ Options:
 
 Exit codes: 0 done, 1 failed (nothing to roll back), 2 usage error.`;
 
-const OPTIONS = { company: { type: 'string' }, table: { type: 'string' }, bucket: { type: 'string' }, region: { type: 'string' } } as const;
+const OPTIONS = {
+  company: { type: 'string' },
+  table: { type: 'string' },
+  bucket: { type: 'string' },
+  region: { type: 'string' },
+} as const;
 
 /** The local model folder of a company: `<dataDir>/<the models bucket's localDir>`. */
 export async function localModelDir(config: CompanyConfig): Promise<string> {
@@ -63,14 +79,23 @@ export async function localModelDir(config: CompanyConfig): Promise<string> {
 }
 
 /** The model store of a deployed stack (--bucket) or of the local data directory. */
-async function modelStoreOf(config: CompanyConfig, values: { bucket?: string | undefined; region?: string | undefined }, command: string): Promise<ModelStore> {
+async function modelStoreOf(
+  config: CompanyConfig,
+  values: { bucket?: string | undefined; region?: string | undefined },
+  command: string,
+): Promise<ModelStore> {
   const { fileModelStore, s3ModelStore } = await import('../../shared/adapters/models/index.ts');
   if (values.bucket) return s3ModelStore(values.bucket, regionOf(values.region, command));
   return fileModelStore(await localModelDir(config));
 }
 
 /** Opens the corrections of a deployed table (--table) or of the local one for `use`. */
-async function withCorrections(config: CompanyConfig, values: { table?: string | undefined; region?: string | undefined }, command: string, use: (corrections: CorrectionStore) => Promise<number>): Promise<number> {
+async function withCorrections(
+  config: CompanyConfig,
+  values: { table?: string | undefined; region?: string | undefined },
+  command: string,
+  use: (corrections: CorrectionStore) => Promise<number>,
+): Promise<number> {
   const { createDocumentClient } = await import('../../shared/adapters/aws-clients.ts');
   const { DynamoCorrectionRepository } = await import('../../shared/adapters/dynamodb/index.ts');
   const open = async (env: Record<string, string | undefined>, tableName: string) => {
@@ -127,7 +152,11 @@ async function trainRun(args: string[]): Promise<number> {
 }
 
 async function modelRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { company: OPTIONS.company, bucket: OPTIONS.bucket, region: OPTIONS.region }, 'model');
+  const { values, positionals } = parse(
+    args,
+    { company: OPTIONS.company, bucket: OPTIONS.bucket, region: OPTIONS.region },
+    'model',
+  );
   if (helpShown(values, MODEL_USAGE)) return 0;
   const [action, ...rest] = positionals;
   noPositionals(rest, 'model');
@@ -144,7 +173,10 @@ async function modelRun(args: string[]): Promise<number> {
     }
     case 'rollback':
       try {
-        const { from, to } = await rollbackCompanyModel(`cli:${os.userInfo().username}`, { models, clock: systemClock });
+        const { from, to } = await rollbackCompanyModel(`cli:${os.userInfo().username}`, {
+          models,
+          clock: systemClock,
+        });
         process.stdout.write(`Rolled back from ${from} to ${to}; classify-mention loads it at its next cold start.\n`);
         return 0;
       } catch (error) {
@@ -153,7 +185,10 @@ async function modelRun(args: string[]): Promise<number> {
         return 1;
       }
     default:
-      throw new UsageError(action === undefined ? 'say what to do: list or rollback' : `unknown action "${action}"; use list or rollback`, 'model');
+      throw new UsageError(
+        action === undefined ? 'say what to do: list or rollback' : `unknown action "${action}"; use list or rollback`,
+        'model',
+      );
   }
 }
 
@@ -174,5 +209,13 @@ function score(s: ModelScore): string {
   return `accuracy ${s.accuracy.toFixed(3)}, category ${s.categoryAccuracy.toFixed(3)} (${s.examples} examples)`;
 }
 
-export const trainCommand: Command = { summary: "train the company's classifier model from its corrections", usage: TRAIN_USAGE, run: trainRun };
-export const modelCommand: Command = { summary: "list the company's model versions, or roll back", usage: MODEL_USAGE, run: modelRun };
+export const trainCommand: Command = {
+  summary: "train the company's classifier model from its corrections",
+  usage: TRAIN_USAGE,
+  run: trainRun,
+};
+export const modelCommand: Command = {
+  summary: "list the company's model versions, or roll back",
+  usage: MODEL_USAGE,
+  run: modelRun,
+};

@@ -4,7 +4,16 @@
  * DLQ and of an on-failure destination are not queue work: for those it prints how to run
  * the function again with each message's payload.
  */
-import { DEFAULT_COMPANY, UsageError, helpShown, loadConfig, noPositionals, parse, regionOf, type Command } from './shared.ts';
+import {
+  DEFAULT_COMPANY,
+  UsageError,
+  helpShown,
+  loadConfig,
+  noPositionals,
+  parse,
+  regionOf,
+  type Command,
+} from './shared.ts';
 
 const USAGE = `Usage: backchannel redrive --queue <name> [--dry-run] [--max <n>] [--company <id>]
        backchannel redrive --queue <name> --region <r> [--dry-run] [--max <n>] [--company <id>]
@@ -44,14 +53,25 @@ const PEEK = 5;
 async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { queue: { type: 'string' }, 'dry-run': { type: 'boolean' }, max: { type: 'string' }, company: { type: 'string' }, region: { type: 'string' } },
+    {
+      queue: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      max: { type: 'string' },
+      company: { type: 'string' },
+      region: { type: 'string' },
+    },
     'redrive',
   );
   if (helpShown(values, USAGE)) return 0;
   noPositionals(positionals, 'redrive');
-  if (!values.queue) throw new UsageError('--queue <name> is required, e.g. --queue intake or --queue dept-press-events; `backchannel dlq` lists every DLQ', 'redrive');
+  if (!values.queue)
+    throw new UsageError(
+      '--queue <name> is required, e.g. --queue intake or --queue dept-press-events; `backchannel dlq` lists every DLQ',
+      'redrive',
+    );
   const max = values.max === undefined ? undefined : Number(values.max);
-  if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new UsageError(`--max takes a whole number above 0, got "${values.max}"`, 'redrive');
+  if (max !== undefined && !(Number.isInteger(max) && max > 0))
+    throw new UsageError(`--max takes a whole number above 0, got "${values.max}"`, 'redrive');
   const company = values.company ?? DEFAULT_COMPANY;
   const config = await loadConfig(company);
 
@@ -74,7 +94,8 @@ async function run(args: string[]): Promise<number> {
   const sqs = createSqsClient(env);
   try {
     const { GetQueueUrlCommand } = await import('@aws-sdk/client-sqs');
-    const urlOf = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
+    const urlOf = async (name: string) =>
+      (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
     const dlqUrl = await urlOf(target.name);
     const destination = topology.queues.find((q) => q.id === target.redrivesTo);
     if (!destination) return await printReruns(sqs, dlqUrl, target, { max: max ?? PEEK_RERUNS, region: values.region });
@@ -85,15 +106,21 @@ async function run(args: string[]): Promise<number> {
     if (values['dry-run']) {
       const peek = await peekMessages(sqs, dlqUrl, Math.min(PEEK, max ?? PEEK));
       const count = max === undefined ? peek.approximateCount : Math.min(max, peek.approximateCount);
-      process.stdout.write(`Dry run: ${spec.dlq.name} holds about ${peek.approximateCount} message(s); a redrive would move ${count} to ${spec.name}. Nothing was moved.\n`);
+      process.stdout.write(
+        `Dry run: ${spec.dlq.name} holds about ${peek.approximateCount} message(s); a redrive would move ${count} to ${spec.name}. Nothing was moved.\n`,
+      );
       if (peek.messages.length > 0) {
         const { excerpt } = await import('../../infra/local/text-table.ts');
-        process.stdout.write(`First messages:\n${peek.messages.map((m) => `  ${m.messageId}  ${excerpt(m.body, 80)}`).join('\n')}\n`);
+        process.stdout.write(
+          `First messages:\n${peek.messages.map((m) => `  ${m.messageId}  ${excerpt(m.body, 80)}`).join('\n')}\n`,
+        );
       }
       return 0;
     }
 
-    process.stderr.write(`Moving messages from ${spec.dlq.name} to ${spec.name}${max === undefined ? '' : ` (at most ${max})`}\n`);
+    process.stderr.write(
+      `Moving messages from ${spec.dlq.name} to ${spec.name}${max === undefined ? '' : ` (at most ${max})`}\n`,
+    );
     const result = await redriveMessages(sqs, {
       dlqUrl,
       targetUrl,

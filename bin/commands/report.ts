@@ -8,7 +8,18 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { Report } from '../../shared/domain/reports/report.ts';
-import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, noPositionals, parse, regionOf, withLocalTable, type Command } from './shared.ts';
+import {
+  DEFAULT_COMPANY,
+  UsageError,
+  dataDirOf,
+  helpShown,
+  loadConfig,
+  noPositionals,
+  parse,
+  regionOf,
+  withLocalTable,
+  type Command,
+} from './shared.ts';
 
 const FORMATS = ['text', 'html', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -73,18 +84,32 @@ async function run(args: string[]): Promise<number> {
   noPositionals(positionals, 'report');
   const { isIsoWeek, latestCompletePeriod, periodOf } = await import('../../shared/domain/reports/period.ts');
   const { isDay, dayIn } = await import('../../shared/domain/time.ts');
-  if ((values.day === undefined) === (values.week === undefined)) throw new UsageError('give one of --day YYYY-MM-DD, --week YYYY-Www or --week latest', 'report');
-  if (values.day !== undefined && !isDay(values.day)) throw new UsageError(`--day takes a real calendar day YYYY-MM-DD, got "${values.day}"`, 'report');
-  if (values.week !== undefined && values.week !== 'latest' && !isIsoWeek(values.week)) throw new UsageError(`--week takes an ISO week YYYY-Www (e.g. 2026-W48) or "latest", got "${values.week}"`, 'report');
+  if ((values.day === undefined) === (values.week === undefined))
+    throw new UsageError('give one of --day YYYY-MM-DD, --week YYYY-Www or --week latest', 'report');
+  if (values.day !== undefined && !isDay(values.day))
+    throw new UsageError(`--day takes a real calendar day YYYY-MM-DD, got "${values.day}"`, 'report');
+  if (values.week !== undefined && values.week !== 'latest' && !isIsoWeek(values.week))
+    throw new UsageError(
+      `--week takes an ISO week YYYY-Www (e.g. 2026-W48) or "latest", got "${values.week}"`,
+      'report',
+    );
   const format = (values.format ?? 'text') as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format takes text, html or json, got "${values.format}"`, 'report');
+  if (!FORMATS.includes(format))
+    throw new UsageError(`--format takes text, html or json, got "${values.format}"`, 'report');
   if (values.region && !values.table) throw new UsageError('--region goes with --table', 'report');
-  if (values.build && values.table) throw new UsageError('--build works on the local runtime only; a deployed stack builds and sends its reports on its schedules', 'report');
+  if (values.build && values.table)
+    throw new UsageError(
+      '--build works on the local runtime only; a deployed stack builds and sends its reports on its schedules',
+      'report',
+    );
 
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
   const department = values.department;
   if (department !== undefined && !config.departments.some((d) => d.id === department)) {
-    throw new UsageError(`--department: ${config.company.id} has no department "${department}" (it has ${config.departments.map((d) => d.id).join(', ')})`, 'report');
+    throw new UsageError(
+      `--department: ${config.company.id} has no department "${department}" (it has ${config.departments.map((d) => d.id).join(', ')})`,
+      'report',
+    );
   }
   const period =
     values.day !== undefined
@@ -99,12 +124,21 @@ async function run(args: string[]): Promise<number> {
     if (values.build) {
       // Locally the function's sender is the outbox beside the table, as under `npm start`.
       const outbox = path.join(dataDirOf(config.company.id), 'outbox');
-      const result = await buildReport(period.kind === 'daily' ? { report: 'daily', day: period.id } : { report: 'weekly', week: period.id }, dependenciesFrom({ NOTIFY_OUTBOX_DIR: outbox, ...functionEnv }));
+      const result = await buildReport(
+        period.kind === 'daily' ? { report: 'daily', day: period.id } : { report: 'weekly', week: period.id },
+        dependenciesFrom({ NOTIFY_OUTBOX_DIR: outbox, ...functionEnv }),
+      );
       const outcome = result.periods[0];
-      process.stderr.write(`Built and stored the ${period.kind} reports of ${period.id}: ${outcome?.sent.length ?? 0} sent, ${outcome?.skipped.length ?? 0} sent before (outbox ${outbox}).\n`);
+      process.stderr.write(
+        `Built and stored the ${period.kind} reports of ${period.id}: ${outcome?.sent.length ?? 0} sent, ${outcome?.skipped.length ?? 0} sent before (outbox ${outbox}).\n`,
+      );
     }
     const { buildReports, MANAGEMENT } = await import('../../shared/domain/reports/build-reports.ts');
-    const [report] = await buildReports(period, dependenciesFrom({ NOTIFY_OUTBOX_DIR: dataDirOf(config.company.id), ...functionEnv }), [department ?? MANAGEMENT]);
+    const [report] = await buildReports(
+      period,
+      dependenciesFrom({ NOTIFY_OUTBOX_DIR: dataDirOf(config.company.id), ...functionEnv }),
+      [department ?? MANAGEMENT],
+    );
     await output(report as Report, format, values.out, config);
     return 0;
   };
@@ -127,7 +161,11 @@ async function output(report: Report, format: Format, out: string | undefined, c
     const { VegaChartRenderer } = await import('../../shared/adapters/charts/vega-chart-renderer.ts');
     const { messageOf } = await import('../../shared/domain/reports/run-reports.ts');
     const { reportFileHtml, reportFileName } = await import('../../shared/adapters/notify/report-senders.ts');
-    const message = await messageOf(`${report.kind}#${report.period.id}#${report.audience}`, report, new VegaChartRenderer());
+    const message = await messageOf(
+      `${report.kind}#${report.period.id}#${report.audience}`,
+      report,
+      new VegaChartRenderer(),
+    );
     content = reportFileHtml(message);
     file ??= path.join(dataDirOf(config.company.id), 'reports', reportFileName(message));
   }

@@ -7,7 +7,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { ReplyTarget } from '../../infra/local/webhook-envelopes.ts';
-import { DEFAULT_COMPANY, UsageError, dataDirOf, helpShown, loadConfig, parse, withLocalTable, type Command } from './shared.ts';
+import {
+  DEFAULT_COMPANY,
+  UsageError,
+  dataDirOf,
+  helpShown,
+  loadConfig,
+  parse,
+  withLocalTable,
+  type Command,
+} from './shared.ts';
 
 const SEND_USAGE = `Usage: backchannel send --text "<text>" [--platform <p>] [--author <name or @handle>] [--reply-to <case id>] [--company <id>] [--url <runtime url>]
        backchannel send <file> [--platform <p>] [--source <s>] [--url <url>] [--secret <s>] [--company <id>]
@@ -66,17 +75,28 @@ async function sendRun(args: string[]): Promise<number> {
   if (helpShown(values, SEND_USAGE)) return 0;
   const company = values.company ?? DEFAULT_COMPANY;
   if (values.text !== undefined) {
-    if (positionals.length > 0) throw new UsageError(`give either --text or a payload file, not both ("${positionals[0]}")`, 'send');
+    if (positionals.length > 0)
+      throw new UsageError(`give either --text or a payload file, not both ("${positionals[0]}")`, 'send');
     return sendText({ ...values, text: values.text }, company);
   }
-  if (values.author !== undefined || values['reply-to'] !== undefined) throw new UsageError('--author and --reply-to go with --text', 'send');
-  if (positionals.length !== 1) throw new UsageError('give --text "<what the person writes>", or exactly one payload file', 'send');
+  if (values.author !== undefined || values['reply-to'] !== undefined)
+    throw new UsageError('--author and --reply-to go with --text', 'send');
+  if (positionals.length !== 1)
+    throw new UsageError('give --text "<what the person writes>", or exactly one payload file', 'send');
   return sendFile(positionals[0] as string, values, company);
 }
 
 /** `--text`: the platform's webhook for a new mention, posted to the running runtime. */
 async function sendText(
-  values: { text: string; author?: string | undefined; 'reply-to'?: string | undefined; platform?: string | undefined; source?: string | undefined; url?: string | undefined; secret?: string | undefined },
+  values: {
+    text: string;
+    author?: string | undefined;
+    'reply-to'?: string | undefined;
+    platform?: string | undefined;
+    source?: string | undefined;
+    url?: string | undefined;
+    secret?: string | undefined;
+  },
   company: string,
 ): Promise<number> {
   const { buildWebhook, EnvelopeError, webhookPlatformOf } = await import('../../infra/local/webhook-envelopes.ts');
@@ -87,24 +107,38 @@ async function sendText(
   if (values.platform !== undefined) checkPlatform(values.platform, platformRegistry.ids, enabled, company);
   const baseUrl = values.url?.replace(/\/+$/, '') ?? (await runningRuntimeUrl(company));
   if (!baseUrl) {
-    process.stderr.write(`backchannel: no runtime is running for ${company} (nothing live in ${shown(dataDirOf(company))}/): start it with \`npm start -- --company ${company}\`, or pass --url and --secret\n`);
+    process.stderr.write(
+      `backchannel: no runtime is running for ${company} (nothing live in ${shown(dataDirOf(company))}/): start it with \`npm start -- --company ${company}\`, or pass --url and --secret\n`,
+    );
     return 1;
   }
   const replyTo = values['reply-to'] === undefined ? undefined : await caseThread(config, values['reply-to']);
   if (values['reply-to'] !== undefined && !replyTo) return 1;
-  const platform = values.platform ?? (replyTo ? webhookPlatformOf(replyTo.platform) : enabled.includes('meta') ? 'meta' : enabled[0]);
-  if (!platform) throw new UsageError(`${company} has no webhook platform enabled in companies/${company}.yaml`, 'send');
+  const platform =
+    values.platform ?? (replyTo ? webhookPlatformOf(replyTo.platform) : enabled.includes('meta') ? 'meta' : enabled[0]);
+  if (!platform)
+    throw new UsageError(`${company} has no webhook platform enabled in companies/${company}.yaml`, 'send');
   checkPlatform(platform, platformRegistry.ids, enabled, company);
 
-  const secret = values.secret !== undefined ? secretFromOption(values.secret, platform) : await storedSecret(config, platform);
+  const secret =
+    values.secret !== undefined ? secretFromOption(values.secret, platform) : await storedSecret(config, platform);
   if (!secret) {
-    process.stderr.write(`backchannel: no ${platform} secret in ${shown(dataDirOf(company))}/secrets.json (a --memory runtime keeps its secrets to itself): pass --secret\n`);
+    process.stderr.write(
+      `backchannel: no ${platform} secret in ${shown(dataDirOf(company))}/secrets.json (a --memory runtime keeps its secrets to itself): pass --secret\n`,
+    );
     return 1;
   }
   const now = new Date();
   let webhook: ReturnType<typeof buildWebhook>;
   try {
-    webhook = buildWebhook(platform, { config, text: values.text, now, ...(values.author !== undefined ? { author: values.author } : {}), ...(replyTo ? { replyTo } : {}), ...(values.source ? { source: values.source } : {}) });
+    webhook = buildWebhook(platform, {
+      config,
+      text: values.text,
+      now,
+      ...(values.author !== undefined ? { author: values.author } : {}),
+      ...(replyTo ? { replyTo } : {}),
+      ...(values.source ? { source: values.source } : {}),
+    });
   } catch (error) {
     if (error instanceof EnvelopeError) throw new UsageError(error.message, 'send');
     throw error;
@@ -112,16 +146,24 @@ async function sendText(
   const answer = await postWebhook(baseUrl, webhook, secret, now);
   process.stdout.write(`HTTP ${answer.status} ${answer.body}\n`);
   if (answer.status >= 300) return 1;
-  process.stdout.write(`Mention ${webhook.mentionId}${replyTo ? ` (in the thread of case ${values['reply-to']})` : ''}\n`);
-  if (platform === 'tiktok') process.stdout.write("TikTok's webhooks carry no text: the mention is the company's published post.\n");
+  process.stdout.write(
+    `Mention ${webhook.mentionId}${replyTo ? ` (in the thread of case ${values['reply-to']})` : ''}\n`,
+  );
+  if (platform === 'tiktok')
+    process.stdout.write("TikTok's webhooks carry no text: the mention is the company's published post.\n");
   process.stdout.write(`Its case: npm run backchannel -- cases --company ${company}\n`);
   return 0;
 }
 
 /** @throws UsageError when the platform is not a webhook platform or not enabled for the company */
 function checkPlatform(platform: string, known: readonly string[], enabled: readonly string[], company: string): void {
-  if (!known.includes(platform)) throw new UsageError(`--platform ${platform} is not a webhook platform; use one of: ${known.join(', ')}`, 'send');
-  if (!enabled.includes(platform)) throw new UsageError(`--platform ${platform} is not enabled for ${company} (companies/${company}.yaml); enabled: ${enabled.join(', ') || 'none'}`, 'send');
+  if (!known.includes(platform))
+    throw new UsageError(`--platform ${platform} is not a webhook platform; use one of: ${known.join(', ')}`, 'send');
+  if (!enabled.includes(platform))
+    throw new UsageError(
+      `--platform ${platform} is not enabled for ${company} (companies/${company}.yaml); enabled: ${enabled.join(', ') || 'none'}`,
+      'send',
+    );
 }
 
 /**
@@ -130,12 +172,22 @@ function checkPlatform(platform: string, known: readonly string[], enabled: read
  * enabled). A --memory runtime keeps its secrets in memory, so there the command names
  * --url and the --secret to pass.
  */
-export function sendHint(config: CompanyConfig, enabled: readonly string[], runtimeUrl: string, persisted: boolean): string {
+export function sendHint(
+  config: CompanyConfig,
+  enabled: readonly string[],
+  runtimeUrl: string,
+  persisted: boolean,
+): string {
   const company = config.company.id;
   const platform = enabled[0];
-  if (!platform) return `Try: no webhook platform is enabled in companies/${company}.yaml; add one under platforms, then \`backchannel send --text ...\``;
-  const text = config.company.locale.startsWith('de') ? 'Seit drei Wochen keine Antwort vom Service' : 'Three weeks and still no answer from your service';
-  const where = persisted ? ` --company ${company}` : ` --company ${company} --url ${runtimeUrl} --secret <${platform === 'meta' ? 'the app secret above' : `the ${platform} signing key`}>`;
+  if (!platform)
+    return `Try: no webhook platform is enabled in companies/${company}.yaml; add one under platforms, then \`backchannel send --text ...\``;
+  const text = config.company.locale.startsWith('de')
+    ? 'Seit drei Wochen keine Antwort vom Service'
+    : 'Three weeks and still no answer from your service';
+  const where = persisted
+    ? ` --company ${company}`
+    : ` --company ${company} --url ${runtimeUrl} --secret <${platform === 'meta' ? 'the app secret above' : `the ${platform} signing key`}>`;
   return `Try: npm run backchannel -- send --platform ${platform} --text "${text}" --author "Erika Muster"${where}`;
 }
 
@@ -149,7 +201,9 @@ async function caseThread(config: CompanyConfig, caseId: string): Promise<ReplyT
     try {
       const found = await new DynamoCaseRepository(client, tableName).get(caseId);
       if (!found) {
-        process.stderr.write(`backchannel: no case ${caseId} in ${tableName}: \`npm run backchannel -- cases --company ${config.company.id}\` lists them\n`);
+        process.stderr.write(
+          `backchannel: no case ${caseId} in ${tableName}: \`npm run backchannel -- cases --company ${config.company.id}\` lists them\n`,
+        );
         return 1;
       }
       target = { platform: found.platform, threadId: found.threadId };
@@ -164,7 +218,12 @@ async function caseThread(config: CompanyConfig, caseId: string): Promise<ReplyT
 /** A payload file, signed as its platform signs, POSTed to a webhook URL. */
 async function sendFile(
   file: string,
-  values: { platform?: string | undefined; source?: string | undefined; url?: string | undefined; secret?: string | undefined },
+  values: {
+    platform?: string | undefined;
+    source?: string | undefined;
+    url?: string | undefined;
+    secret?: string | undefined;
+  },
   company: string,
 ): Promise<number> {
   const { sampleTarget, postSigned } = await import('../../infra/local/demo.ts');
@@ -172,7 +231,11 @@ async function sendFile(
   const inferred = sampleTarget(file);
   const platform = values.platform ?? inferred.platform;
   const adapter = platformRegistry.get(platform);
-  if (!adapter) throw new UsageError(`--platform ${platform} is not supported; supported: ${platformRegistry.ids.join(', ')}`, 'send');
+  if (!adapter)
+    throw new UsageError(
+      `--platform ${platform} is not supported; supported: ${platformRegistry.ids.join(', ')}`,
+      'send',
+    );
   const source = values.source ?? inferred.params?.source;
   if (platform === 'generic' && !source) throw new UsageError('--source is required for the generic platform', 'send');
 
@@ -180,15 +243,25 @@ async function sendFile(
   try {
     body = await readFile(file);
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'send');
+    throw new UsageError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      'send',
+    );
   }
   const route = platform === 'generic' ? `generic/${encodeURIComponent(source as string)}` : platform;
   const runtimeUrl = values.url === undefined ? await runningRuntimeUrl(company) : undefined;
   const url = values.url ?? (runtimeUrl ? `${runtimeUrl}/webhooks/${route}` : undefined);
-  if (!url) throw new UsageError(`--url is required: no running runtime recorded in ${shown(dataDirOf(company))}/`, 'send');
-  const secret = values.secret !== undefined ? secretFromOption(values.secret, platform) : await storedSecret(await loadConfig(company), platform);
+  if (!url)
+    throw new UsageError(`--url is required: no running runtime recorded in ${shown(dataDirOf(company))}/`, 'send');
+  const secret =
+    values.secret !== undefined
+      ? secretFromOption(values.secret, platform)
+      : await storedSecret(await loadConfig(company), platform);
   if (!secret) {
-    throw new UsageError(`--secret is required: no secrets in ${shown(dataDirOf(company))}/ (a --memory runtime prints its app secret)`, 'send');
+    throw new UsageError(
+      `--secret is required: no secrets in ${shown(dataDirOf(company))}/ (a --memory runtime prints its app secret)`,
+      'send',
+    );
   }
 
   const headers = adapter.sign(body, secret, { now: new Date(), ...(source ? { params: { source } } : {}) });
@@ -223,7 +296,10 @@ async function storedSecret(config: CompanyConfig, platform: string): Promise<un
   const file = path.join(dataDirOf(config.company.id), SECRETS_FILE);
   if (!existsSync(file)) return undefined;
   const stored: unknown = JSON.parse(await readFile(file, 'utf8'));
-  const value = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>)[platformSecretName(config, platform)] : undefined;
+  const value =
+    typeof stored === 'object' && stored !== null
+      ? (stored as Record<string, unknown>)[platformSecretName(config, platform)]
+      : undefined;
   return typeof value === 'string' ? parsePlatformSecret(platform, value) : undefined;
 }
 
@@ -231,4 +307,8 @@ function shown(dir: string): string {
   return path.relative(process.cwd(), dir) || '.';
 }
 
-export const sendCommand: Command = { summary: 'send a test mention (or a payload file) to the local runtime, signed', usage: SEND_USAGE, run: sendRun };
+export const sendCommand: Command = {
+  summary: 'send a test mention (or a payload file) to the local runtime, signed',
+  usage: SEND_USAGE,
+  run: sendRun,
+};

@@ -30,9 +30,18 @@ export const DEFAULT_COMPANY = 'demo';
 export const dataDirOf = (company: string) => path.resolve('.backchannel', company);
 
 /** `parseArgs` in strict mode with `--help`; a parse error is a UsageError of the command. */
-export function parse<const O extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(args: string[], options: O, command: string) {
+export function parse<const O extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(
+  args: string[],
+  options: O,
+  command: string,
+) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message, command);
   }
@@ -65,7 +74,10 @@ export function regionOf(region: string | undefined, command: string): string {
  * DynamoDB endpoint (.backchannel/<company>/runtime.json), or else by opening the persisted
  * data directory for the time of the call. Returns 1 with a message when there is no data.
  */
-export async function withLocalTable(config: CompanyConfig, use: (env: Record<string, string | undefined>, tableName: string) => Promise<number>): Promise<number> {
+export async function withLocalTable(
+  config: CompanyConfig,
+  use: (env: Record<string, string | undefined>, tableName: string) => Promise<number>,
+): Promise<number> {
   const company = config.company.id;
   const dataDir = dataDirOf(company);
   const { readRuntimeRecord, isAlive } = await import('../../infra/local/runtime-record.ts');
@@ -74,7 +86,9 @@ export async function withLocalTable(config: CompanyConfig, use: (env: Record<st
   if (record && isAlive(record.pid)) return use(adminEnv(record.region, record.endpoints.dynamodb), record.tableName);
   const dynamoDir = path.join(dataDir, 'dynamodb');
   if (!existsSync(dynamoDir)) {
-    process.stderr.write(`No local data for ${company} in ${path.relative(process.cwd(), dataDir)}/: run \`npm start\` (without --memory) first.\n`);
+    process.stderr.write(
+      `No local data for ${company} in ${path.relative(process.cwd(), dataDir)}/: run \`npm start\` (without --memory) first.\n`,
+    );
     return 1;
   }
   const { startDynamoDb, LOCAL_REGION } = await import('../../infra/local/backends.ts');

@@ -20,7 +20,9 @@ export interface TextInput {
 }
 
 /** A record of the input: a text, or why the record at `line` was skipped. */
-export type TextRecord = { readonly line: number; readonly input: TextInput } | { readonly line: number; readonly error: string };
+export type TextRecord =
+  | { readonly line: number; readonly input: TextInput }
+  | { readonly line: number; readonly error: string };
 
 export const INPUT_FORMATS = ['jsonl', 'csv'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
@@ -31,7 +33,9 @@ export function formatOfFile(file: string): InputFormat {
 }
 
 const TextInputSchema = z.object({
-  text: z.string({ error: 'needs a "text" string' }).refine((t) => t.trim().length > 0, 'text is empty: nothing to classify'),
+  text: z
+    .string({ error: 'needs a "text" string' })
+    .refine((t) => t.trim().length > 0, 'text is empty: nothing to classify'),
   id: z.union([z.string(), z.number()]).transform(String).optional(),
   language: z.string().min(1).optional(),
   platform: z.enum(PLATFORMS, { error: `platform must be one of ${PLATFORMS.join(', ')}` }).optional(),
@@ -47,17 +51,34 @@ export function jsonRecord(line: string, lineNumber: number): TextRecord | undef
   } catch (error) {
     return { line: lineNumber, error: `not JSON (${(error as Error).message})` };
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { line: lineNumber, error: 'not a JSON object with a "text" field' };
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { line: lineNumber, error: 'not a JSON object with a "text" field' };
   return validated(json, lineNumber);
 }
 
 function validated(value: unknown, line: number): TextRecord {
   const parsed = TextInputSchema.safeParse(value);
   if (!parsed.success) {
-    return { line, error: parsed.error.issues.map((i) => (i.path.length > 0 && !i.message.includes(String(i.path[0])) ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ') };
+    return {
+      line,
+      error: parsed.error.issues
+        .map((i) =>
+          i.path.length > 0 && !i.message.includes(String(i.path[0])) ? `${i.path.join('.')}: ${i.message}` : i.message,
+        )
+        .join('; '),
+    };
   }
   const { text, id, language, platform, author } = parsed.data;
-  return { line, input: { text, ...(id !== undefined ? { id } : {}), ...(language ? { language } : {}), ...(platform ? { platform } : {}), ...(author ? { author } : {}) } };
+  return {
+    line,
+    input: {
+      text,
+      ...(id !== undefined ? { id } : {}),
+      ...(language ? { language } : {}),
+      ...(platform ? { platform } : {}),
+      ...(author ? { author } : {}),
+    },
+  };
 }
 
 /** A CSV record: its fields, and the line it starts on. */
@@ -213,7 +234,10 @@ export class CsvTextReader {
       const names = row.fields.map((f) => f.trim().toLowerCase());
       const columns: Partial<Record<(typeof CSV_COLUMNS)[number], number>> = {};
       for (const name of CSV_COLUMNS) if (names.includes(name)) columns[name] = names.indexOf(name);
-      if (columns.text === undefined) throw new MissingColumnError(`the CSV header (line ${row.line}) has no "text" column; its columns: ${row.fields.join(', ') || '(none)'}`);
+      if (columns.text === undefined)
+        throw new MissingColumnError(
+          `the CSV header (line ${row.line}) has no "text" column; its columns: ${row.fields.join(', ') || '(none)'}`,
+        );
       this.columns = columns;
       return undefined;
     }
@@ -222,7 +246,11 @@ export class CsvTextReader {
       return index === undefined ? undefined : row.fields[index];
     };
     const text = at('text');
-    if (text === undefined) return { line: row.line, error: `${row.fields.length} field(s), the "text" column is field ${this.columns.text! + 1}` };
+    if (text === undefined)
+      return {
+        line: row.line,
+        error: `${row.fields.length} field(s), the "text" column is field ${this.columns.text! + 1}`,
+      };
     const followers = at('followers');
     const value: Record<string, unknown> = { text };
     const id = at('id');
@@ -240,10 +268,14 @@ export class CsvTextReader {
  * The records of an input stream, in order.
  * @throws MissingColumnError for a CSV without a `text` column
  */
-export async function* readTextRecords(input: AsyncIterable<string | Uint8Array>, format: InputFormat): AsyncGenerator<TextRecord> {
+export async function* readTextRecords(
+  input: AsyncIterable<string | Uint8Array>,
+  format: InputFormat,
+): AsyncGenerator<TextRecord> {
   // Bytes are decoded as a stream: a character split between two chunks stays whole.
   const decoder = new TextDecoder('utf-8');
-  const text = (chunk: string | Uint8Array) => (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+  const text = (chunk: string | Uint8Array) =>
+    typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
   if (format === 'csv') {
     const parser = new CsvParser();
     const reader = new CsvTextReader();

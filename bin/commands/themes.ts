@@ -9,7 +9,17 @@ import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { THEME_KINDS, type Period, type ThemeKind, type ThemeSummary } from '../../shared/domain/insights.ts';
 import type { ThemeRepository } from '../../shared/domain/themes/ports.ts';
 import { dayIn, isDay } from '../../shared/domain/time.ts';
-import { DEFAULT_COMPANY, UsageError, helpShown, loadConfig, noPositionals, parse, regionOf, withLocalTable, type Command } from './shared.ts';
+import {
+  DEFAULT_COMPANY,
+  UsageError,
+  helpShown,
+  loadConfig,
+  noPositionals,
+  parse,
+  regionOf,
+  withLocalTable,
+  type Command,
+} from './shared.ts';
 
 /** Days a listing covers without --since. */
 const DEFAULT_DAYS = 28;
@@ -56,7 +66,9 @@ Options:
   --since <day>      first day of the period shown (default: ${DEFAULT_DAYS} days ago)
 ${TABLE_OPTIONS}`;
 
-const rankedUsage = (name: 'ideas' | 'projects') => `Usage: backchannel ${name} [--format text|csv|json] [--out <file>] [--since YYYY-MM-DD] [--limit <n>]
+const rankedUsage = (
+  name: 'ideas' | 'projects',
+) => `Usage: backchannel ${name} [--format text|csv|json] [--out <file>] [--since YYYY-MM-DD] [--limit <n>]
        backchannel ${name} ... --table <name> [--region <r>]
 
 Lists the ${name === 'ideas' ? 'product ideas' : 'suggested community projects (with the organisation and place their texts name)'} of the period (default: the last ${DEFAULT_DAYS}
@@ -76,7 +88,12 @@ interface TableValues {
 }
 
 /** Reads a deployed table (--table) or the local one, and hands the theme repository to `use`. */
-async function withThemes(config: CompanyConfig, values: TableValues, command: string, use: (themes: ThemeRepository, tableName: string) => Promise<number>): Promise<number> {
+async function withThemes(
+  config: CompanyConfig,
+  values: TableValues,
+  command: string,
+  use: (themes: ThemeRepository, tableName: string) => Promise<number>,
+): Promise<number> {
   const { createDocumentClient } = await import('../../shared/adapters/aws-clients.ts');
   const { DynamoThemeRepository } = await import('../../shared/adapters/dynamodb/index.ts');
   const open = async (env: Record<string, string | undefined>, tableName: string) => {
@@ -106,7 +123,8 @@ function periodOf(since: string | undefined, config: CompanyConfig, command: str
 function limitOf(value: string | undefined, command: string): number {
   if (value === undefined) return 30;
   const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number above 0, got "${value}"`, command);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new UsageError(`--limit takes a whole number above 0, got "${value}"`, command);
   return limit;
 }
 
@@ -122,22 +140,40 @@ async function insightsOf(themes: ThemeRepository, config: CompanyConfig) {
 const TABLE_VALUES = { company: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } } as const;
 
 async function themesRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { ...TABLE_VALUES, kind: { type: 'string' }, department: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' } }, 'themes');
+  const { values, positionals } = parse(
+    args,
+    {
+      ...TABLE_VALUES,
+      kind: { type: 'string' },
+      department: { type: 'string' },
+      since: { type: 'string' },
+      limit: { type: 'string' },
+    },
+    'themes',
+  );
   if (helpShown(values, THEMES_USAGE)) return 0;
   noPositionals(positionals, 'themes');
   checkTable(values, 'themes');
-  if (values.kind !== undefined && !(THEME_KINDS as readonly string[]).includes(values.kind)) throw new UsageError(`--kind takes ${THEME_KINDS.join(', ')}; got "${values.kind}"`, 'themes');
+  if (values.kind !== undefined && !(THEME_KINDS as readonly string[]).includes(values.kind))
+    throw new UsageError(`--kind takes ${THEME_KINDS.join(', ')}; got "${values.kind}"`, 'themes');
   const limit = limitOf(values.limit, 'themes');
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
   const ids = config.departments.map((d) => d.id);
   if (values.department !== undefined && !ids.includes(values.department)) {
-    throw new UsageError(`--department ${values.department} is not a department of ${config.company.id}; its departments: ${ids.join(', ')}`, 'themes');
+    throw new UsageError(
+      `--department ${values.department} is not a department of ${config.company.id}; its departments: ${ids.join(', ')}`,
+      'themes',
+    );
   }
   const period = periodOf(values.since, config, 'themes');
   const kind = (values.kind ?? 'complaint') as ThemeKind;
   return withThemes(config, values, 'themes', async (themes, tableName) => {
     const insights = await insightsOf(themes, config);
-    const found = await insights.themes(period, { kind, ...(values.department ? { department: values.department } : {}), limit });
+    const found = await insights.themes(period, {
+      kind,
+      ...(values.department ? { department: values.department } : {}),
+      limit,
+    });
     const which = `${kind} themes${values.department ? ` of ${values.department}` : ''} from ${period.from} to ${period.to}`;
     if (found.length === 0) {
       process.stdout.write(`No ${which} in ${tableName}.\n`);
@@ -148,7 +184,17 @@ async function themesRun(args: string[]): Promise<number> {
     process.stdout.write(
       `${formatTable(
         ['theme', 'label', 'mentions', 'before', 'trend', 'process', 'owner', 'departments', 'defect'],
-        found.map((t) => [t.id, t.label, String(t.count), String(t.previousCount), t.trend, t.processId ?? '-', t.owner ?? '-', t.departments.join(',') || '-', t.defect ? `fix ${t.defect.fixDate} (${t.defect.owner})` : '-']),
+        found.map((t) => [
+          t.id,
+          t.label,
+          String(t.count),
+          String(t.previousCount),
+          t.trend,
+          t.processId ?? '-',
+          t.owner ?? '-',
+          t.departments.join(',') || '-',
+          t.defect ? `fix ${t.defect.fixDate} (${t.defect.owner})` : '-',
+        ]),
       )}\n`,
     );
     return 0;
@@ -158,18 +204,38 @@ async function themesRun(args: string[]): Promise<number> {
 async function themeRun(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { ...TABLE_VALUES, defect: { type: 'boolean' }, owner: { type: 'string' }, 'fix-date': { type: 'string' }, note: { type: 'string' }, since: { type: 'string' } },
+    {
+      ...TABLE_VALUES,
+      defect: { type: 'boolean' },
+      owner: { type: 'string' },
+      'fix-date': { type: 'string' },
+      note: { type: 'string' },
+      since: { type: 'string' },
+    },
     'theme',
   );
   if (helpShown(values, THEME_USAGE)) return 0;
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the theme id, e.g. backchannel theme th_complaint_de_3f2a9c1b7e04 (from backchannel themes)' : 'give exactly one theme id', 'theme');
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0
+        ? 'give the theme id, e.g. backchannel theme th_complaint_de_3f2a9c1b7e04 (from backchannel themes)'
+        : 'give exactly one theme id',
+      'theme',
+    );
   const id = positionals[0] as string;
-  if (!THEME_ID.test(id)) throw new UsageError(`"${id}" is not a theme id (th_<kind>_<language>_<12 hex digits>, from backchannel themes)`, 'theme');
+  if (!THEME_ID.test(id))
+    throw new UsageError(
+      `"${id}" is not a theme id (th_<kind>_<language>_<12 hex digits>, from backchannel themes)`,
+      'theme',
+    );
   checkTable(values, 'theme');
   const marking = values.defect === true;
-  if (!marking && (values.owner !== undefined || values['fix-date'] !== undefined || values.note !== undefined)) throw new UsageError('--owner, --fix-date and --note go with --defect', 'theme');
-  if (marking && (!values.owner?.trim() || values['fix-date'] === undefined)) throw new UsageError('--defect needs --owner <name> and --fix-date YYYY-MM-DD', 'theme');
-  if (marking && !isDay(values['fix-date'] as string)) throw new UsageError(`--fix-date takes a day YYYY-MM-DD, got "${values['fix-date']}"`, 'theme');
+  if (!marking && (values.owner !== undefined || values['fix-date'] !== undefined || values.note !== undefined))
+    throw new UsageError('--owner, --fix-date and --note go with --defect', 'theme');
+  if (marking && (!values.owner?.trim() || values['fix-date'] === undefined))
+    throw new UsageError('--defect needs --owner <name> and --fix-date YYYY-MM-DD', 'theme');
+  if (marking && !isDay(values['fix-date'] as string))
+    throw new UsageError(`--fix-date takes a day YYYY-MM-DD, got "${values['fix-date']}"`, 'theme');
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
   const period = periodOf(values.since, config, 'theme');
 
@@ -182,8 +248,19 @@ async function themeRun(args: string[]): Promise<number> {
       const { markThemeDefect } = await import('../../shared/domain/themes/mark-defect.ts');
       // The CLI acts with the credentials that open the table: the account's operator.
       const user = { sub: `cli:${os.userInfo().username}`, operator: true };
-      const defect = await markThemeDefect(id, { owner: values.owner as string, fixDate: values['fix-date'] as string, ...(values.note ? { note: values.note } : {}) }, user, { config, themes, clock: { now: () => new Date() } });
-      process.stdout.write(`Marked ${id} as a known defect: owner ${defect.owner}, fix date ${defect.fixDate} (by ${defect.markedBy}).\n\n`);
+      const defect = await markThemeDefect(
+        id,
+        {
+          owner: values.owner as string,
+          fixDate: values['fix-date'] as string,
+          ...(values.note ? { note: values.note } : {}),
+        },
+        user,
+        { config, themes, clock: { now: () => new Date() } },
+      );
+      process.stdout.write(
+        `Marked ${id} as a known defect: owner ${defect.owner}, fix date ${defect.fixDate} (by ${defect.markedBy}).\n\n`,
+      );
     }
     const detail = await (await insightsOf(themes, config)).detail(id, period);
     process.stdout.write(`${themeText(detail.summary, detail)}\n`);
@@ -191,7 +268,15 @@ async function themeRun(args: string[]): Promise<number> {
   });
 }
 
-function themeText(t: ThemeSummary, extra: { processName?: string; effect?: { perDayBefore: number; perDayAfter: number; change: number; daysBefore: number; daysAfter: number }; organisation?: string; place?: string }): string {
+function themeText(
+  t: ThemeSummary,
+  extra: {
+    processName?: string;
+    effect?: { perDayBefore: number; perDayAfter: number; change: number; daysBefore: number; daysAfter: number };
+    organisation?: string;
+    place?: string;
+  },
+): string {
   const fields: [string, string][] = [
     ['label', t.label],
     ['kind', `${t.kind} (${t.language})`],
@@ -205,31 +290,60 @@ function themeText(t: ThemeSummary, extra: { processName?: string; effect?: { pe
   ];
   if (extra.organisation) fields.push(['organisation', extra.organisation]);
   if (extra.place) fields.push(['place', extra.place]);
-  if (t.defect) fields.push(['defect', `owner ${t.defect.owner}, fix date ${t.defect.fixDate}, marked by ${t.defect.markedBy} at ${t.defect.markedAt}${t.defect.note ? `: ${t.defect.note}` : ''}`]);
+  if (t.defect)
+    fields.push([
+      'defect',
+      `owner ${t.defect.owner}, fix date ${t.defect.fixDate}, marked by ${t.defect.markedBy} at ${t.defect.markedAt}${t.defect.note ? `: ${t.defect.note}` : ''}`,
+    ]);
   if (extra.effect) {
     const e = extra.effect;
-    fields.push(['fix effect', `${e.perDayBefore}/day in ${e.daysBefore} days before, ${e.perDayAfter}/day in ${e.daysAfter} days after (${e.change >= 0 ? '+' : ''}${Math.round(e.change * 100)} %)`]);
+    fields.push([
+      'fix effect',
+      `${e.perDayBefore}/day in ${e.daysBefore} days before, ${e.perDayAfter}/day in ${e.daysAfter} days after (${e.change >= 0 ? '+' : ''}${Math.round(e.change * 100)} %)`,
+    ]);
   } else if (t.defect) {
     fields.push(['fix effect', `none yet: the fix date ${t.defect.fixDate} is after the period`]);
   }
   const width = Math.max(...fields.map(([label]) => label.length));
-  const lines = [`Theme ${t.id}`, ...fields.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), '', `Examples (${t.examples.length})`];
-  for (const e of t.examples) lines.push(`  ${e.createdAt.slice(0, 16).replace('T', ' ')}  ${e.platform}  ${e.mentionId}  ${e.text.replace(/\s+/g, ' ')}`);
+  const lines = [
+    `Theme ${t.id}`,
+    ...fields.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+    '',
+    `Examples (${t.examples.length})`,
+  ];
+  for (const e of t.examples)
+    lines.push(
+      `  ${e.createdAt.slice(0, 16).replace('T', ' ')}  ${e.platform}  ${e.mentionId}  ${e.text.replace(/\s+/g, ' ')}`,
+    );
   return lines.join('\n');
 }
 
 function rankedCommand(name: 'ideas' | 'projects'): Command {
   const usage = rankedUsage(name);
   return {
-    summary: name === 'ideas' ? 'product ideas ranked by support (text, csv, json)' : 'suggested community projects ranked by support',
+    summary:
+      name === 'ideas'
+        ? 'product ideas ranked by support (text, csv, json)'
+        : 'suggested community projects ranked by support',
     usage,
     async run(args: string[]): Promise<number> {
-      const { values, positionals } = parse(args, { ...TABLE_VALUES, format: { type: 'string' }, out: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' } }, name);
+      const { values, positionals } = parse(
+        args,
+        {
+          ...TABLE_VALUES,
+          format: { type: 'string' },
+          out: { type: 'string' },
+          since: { type: 'string' },
+          limit: { type: 'string' },
+        },
+        name,
+      );
       if (helpShown(values, usage)) return 0;
       noPositionals(positionals, name);
       checkTable(values, name);
       const format = values.format ?? 'text';
-      if (!['text', 'csv', 'json'].includes(format)) throw new UsageError(`--format takes text, csv or json; got "${format}"`, name);
+      if (!['text', 'csv', 'json'].includes(format))
+        throw new UsageError(`--format takes text, csv or json; got "${format}"`, name);
       if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out needs a file name', name);
       const limit = limitOf(values.limit, name);
       const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
@@ -237,17 +351,46 @@ function rankedCommand(name: 'ideas' | 'projects'): Command {
       return withThemes(config, values, name, async (themes) => {
         const insights = await insightsOf(themes, config);
         const { ideasCsv, projectsCsv } = await import('../../shared/domain/themes/csv.ts');
-        const ranked = name === 'ideas' ? await insights.ideas(period, limit) : await insights.communityProjects(period, limit);
+        const ranked =
+          name === 'ideas' ? await insights.ideas(period, limit) : await insights.communityProjects(period, limit);
         let output: string;
-        if (format === 'json') output = `${JSON.stringify({ period, [name === 'ideas' ? 'ideas' : 'communityProjects']: ranked }, null, 2)}\n`;
-        else if (format === 'csv') output = name === 'ideas' ? ideasCsv(ranked as Parameters<typeof ideasCsv>[0]) : projectsCsv(ranked as Parameters<typeof projectsCsv>[0]);
+        if (format === 'json')
+          output = `${JSON.stringify({ period, [name === 'ideas' ? 'ideas' : 'communityProjects']: ranked }, null, 2)}\n`;
+        else if (format === 'csv')
+          output =
+            name === 'ideas'
+              ? ideasCsv(ranked as Parameters<typeof ideasCsv>[0])
+              : projectsCsv(ranked as Parameters<typeof projectsCsv>[0]);
         else if (ranked.length === 0) output = `No ${name} from ${period.from} to ${period.to}.\n`;
         else {
           const { excerpt, formatTable } = await import('../../infra/local/text-table.ts');
-          const extra = (r: (typeof ranked)[number]) => ('organisation' in r ? [r.organisation ?? '-', r.place ?? '-'] : []);
+          const extra = (r: (typeof ranked)[number]) =>
+            'organisation' in r ? [r.organisation ?? '-', r.place ?? '-'] : [];
           output = `${ranked.length} ${name} from ${period.from} to ${period.to}, by support\n${formatTable(
-            ['#', 'theme', 'label', ...(name === 'projects' ? ['organisation', 'place'] : []), 'score', 'mentions', 'authors', 'reactions', 'trend', 'example'],
-            ranked.map((r, i) => [String(i + 1), r.id, r.label, ...extra(r), String(r.score), String(r.support.mentions), String(r.support.authors), String(r.support.reactions), r.trend, excerpt(r.examples[0]?.text ?? '', 50)]),
+            [
+              '#',
+              'theme',
+              'label',
+              ...(name === 'projects' ? ['organisation', 'place'] : []),
+              'score',
+              'mentions',
+              'authors',
+              'reactions',
+              'trend',
+              'example',
+            ],
+            ranked.map((r, i) => [
+              String(i + 1),
+              r.id,
+              r.label,
+              ...extra(r),
+              String(r.score),
+              String(r.support.mentions),
+              String(r.support.authors),
+              String(r.support.reactions),
+              r.trend,
+              excerpt(r.examples[0]?.text ?? '', 50),
+            ]),
           )}\n`;
         }
         if (values.out) {
@@ -260,7 +403,15 @@ function rankedCommand(name: 'ideas' | 'projects'): Command {
   };
 }
 
-export const themesCommand: Command = { summary: 'recurring complaint, idea and project themes', usage: THEMES_USAGE, run: themesRun };
-export const themeCommand: Command = { summary: 'show a theme; --defect marks it as a known defect', usage: THEME_USAGE, run: themeRun };
+export const themesCommand: Command = {
+  summary: 'recurring complaint, idea and project themes',
+  usage: THEMES_USAGE,
+  run: themesRun,
+};
+export const themeCommand: Command = {
+  summary: 'show a theme; --defect marks it as a known defect',
+  usage: THEME_USAGE,
+  run: themeRun,
+};
 export const ideasCommand = rankedCommand('ideas');
 export const projectsCommand = rankedCommand('projects');

@@ -7,7 +7,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { z } from 'zod';
 import { COMPANY_CONFIG_ENV } from '../../infra/topology.ts';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoCorrectionRepository, DynamoMentionRepository, DynamoMetricRepository, DynamoThemeRepository, dynamoErasurePorts } from '../../shared/adapters/dynamodb/index.ts';
+import {
+  DynamoCaseRepository,
+  DynamoCorrectionRepository,
+  DynamoMentionRepository,
+  DynamoMetricRepository,
+  DynamoThemeRepository,
+  dynamoErasurePorts,
+} from '../../shared/adapters/dynamodb/index.ts';
 import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
@@ -71,7 +78,12 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
     businessMinutes: policy.businessMinutes,
     corrections: new DynamoCorrectionRepository(documents, tableName),
     mentions: new DynamoMentionRepository(documents, tableName),
-    erasure: { ...dynamoErasurePorts(documents, tableName), ...(outbox ? { outbox } : {}), clock: systemClock, retentionDays: config.retention.days },
+    erasure: {
+      ...dynamoErasurePorts(documents, tableName),
+      ...(outbox ? { outbox } : {}),
+      clock: systemClock,
+      retentionDays: config.retention.days,
+    },
     themes: new DynamoThemeRepository(documents, tableName),
   };
 }
@@ -91,7 +103,8 @@ export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () =>
     attributes.actor = actorOf(request.user);
     return await route(event, request, resolveDeps());
   } catch (error) {
-    if (event.pathParameters?.id) attributes[event.routeKey.includes('/themes/') ? 'themeId' : 'caseId'] = event.pathParameters.id;
+    if (event.pathParameters?.id)
+      attributes[event.routeKey.includes('/themes/') ? 'themeId' : 'caseId'] = event.pathParameters.id;
     return errorResponse(error, attributes, { statusInBody: true }).response;
   }
 }
@@ -100,17 +113,23 @@ export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () =>
 export function createHandler(env: FunctionEnv) {
   let deps: AdminApiDeps | undefined;
   const resolveDeps = () => (deps ??= dependenciesFrom(env));
-  return middy<APIGatewayProxyEventV2, Result>()
-    // No response in the trace: it holds cases, that is personal data.
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler(async (event) => {
-      const result = await adminApi(event, resolveDeps);
-      const status = typeof result.statusCode === 'number' ? result.statusCode : 200;
-      metrics.addMetric(status >= 500 ? 'AdminRequestsFailed' : status >= 400 ? 'AdminRequestsRejected' : 'AdminRequestsServed', MetricUnit.Count, 1);
-      return result;
-    });
+  return (
+    middy<APIGatewayProxyEventV2, Result>()
+      // No response in the trace: it holds cases, that is personal data.
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger))
+      .use(logMetrics(metrics))
+      .handler(async (event) => {
+        const result = await adminApi(event, resolveDeps);
+        const status = typeof result.statusCode === 'number' ? result.statusCode : 200;
+        metrics.addMetric(
+          status >= 500 ? 'AdminRequestsFailed' : status >= 400 ? 'AdminRequestsRejected' : 'AdminRequestsServed',
+          MetricUnit.Count,
+          1,
+        );
+        return result;
+      })
+  );
 }
 
 export const handler = createHandler(lambdaEnvironment());
@@ -119,22 +138,26 @@ type RouteHandler = (event: APIGatewayProxyEventV2, request: AdminRequest, deps:
 
 const CaseIdSchema = z.string().regex(/^case_[0-9a-f]{20}$/, 'not a case id (case_ and 20 hex digits)');
 const CasePathSchema = z.object({ id: CaseIdSchema });
-const ReplyPathSchema = z.object({ id: CaseIdSchema, replyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a reply id') });
+const ReplyPathSchema = z.object({
+  id: CaseIdSchema,
+  replyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a reply id'),
+});
 
 /** `open` (default), `all`, or states separated by commas: `new,assigned`. */
-const StatesSchema = z
-  .string()
-  .transform((text, ctx): readonly CaseState[] => {
-    if (text === 'open') return OPEN_STATES;
-    if (text === 'all') return CASE_STATES;
-    const states = text.split(',').map((s) => s.trim());
-    const unknown = states.filter((s) => !(CASE_STATES as readonly string[]).includes(s));
-    if (unknown.length > 0) {
-      ctx.addIssue({ code: 'custom', message: `unknown state ${unknown.map((s) => `"${s}"`).join(', ')}; use open, all or a list of ${CASE_STATES.join(', ')}` });
-      return z.NEVER;
-    }
-    return states as CaseState[];
-  });
+const StatesSchema = z.string().transform((text, ctx): readonly CaseState[] => {
+  if (text === 'open') return OPEN_STATES;
+  if (text === 'all') return CASE_STATES;
+  const states = text.split(',').map((s) => s.trim());
+  const unknown = states.filter((s) => !(CASE_STATES as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown state ${unknown.map((s) => `"${s}"`).join(', ')}; use open, all or a list of ${CASE_STATES.join(', ')}`,
+    });
+    return z.NEVER;
+  }
+  return states as CaseState[];
+});
 
 const ListQuerySchema = z.strictObject({
   department: z.string({ error: 'give the department: ?department=<id>' }).min(1),
@@ -158,7 +181,11 @@ const TransitionBodySchema = z.strictObject({
 
 const DraftBodySchema = z.strictObject({ text: z.string().trim().min(1, 'the reply has no text').max(10_000) });
 
-const RerouteBodySchema = z.strictObject({ department: z.string().min(1), reason, category: z.enum(CATEGORIES).optional() });
+const RerouteBodySchema = z.strictObject({
+  department: z.string().min(1),
+  reason,
+  category: z.enum(CATEGORIES).optional(),
+});
 
 /** A correction names at least one label (checked by the use case, which says which). */
 const CorrectionBodySchema = z.strictObject({
@@ -188,16 +215,29 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
     );
     return json(200, page);
   },
-  'GET /cases/{id}': async (event, request, deps) => json(200, await getCase(parse(CasePathSchema, event.pathParameters, 'path').id, request.user, deps)),
+  'GET /cases/{id}': async (event, request, deps) =>
+    json(200, await getCase(parse(CasePathSchema, event.pathParameters, 'path').id, request.user, deps)),
   'POST /cases/{id}/assign': async (event, request, deps) => {
     const { id } = parse(CasePathSchema, event.pathParameters, 'path');
     const body = parseBody(event, AssignBodySchema);
-    return changed(await assignCase(id, { ...(body.assignee !== undefined ? { assignee: body.assignee } : {}), ...(body.reason ? { reason: body.reason } : {}) }, request, deps));
+    return changed(
+      await assignCase(
+        id,
+        {
+          ...(body.assignee !== undefined ? { assignee: body.assignee } : {}),
+          ...(body.reason ? { reason: body.reason } : {}),
+        },
+        request,
+        deps,
+      ),
+    );
   },
   'POST /cases/{id}/transition': async (event, request, deps) => {
     const { id } = parse(CasePathSchema, event.pathParameters, 'path');
     const body = parseBody(event, TransitionBodySchema);
-    return changed(await transitionCase(id, { action: body.action, ...(body.note ? { note: body.note } : {}) }, request, deps));
+    return changed(
+      await transitionCase(id, { action: body.action, ...(body.note ? { note: body.note } : {}) }, request, deps),
+    );
   },
   'POST /cases/{id}/replies': async (event, request, deps) => {
     const { id } = parse(CasePathSchema, event.pathParameters, 'path');
@@ -225,9 +265,18 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
     const { id } = parse(CasePathSchema, event.pathParameters, 'path');
     const { mentionId, ...labels } = parseBody(event, CorrectionBodySchema);
     if (!deps.corrections) throw new Error('the admin API was built without a correction store');
-    const correction = await correctCase(id, { ...(mentionId ? { mentionId } : {}), labels }, request, { ...deps, corrections: deps.corrections });
+    const correction = await correctCase(id, { ...(mentionId ? { mentionId } : {}), labels }, request, {
+      ...deps,
+      corrections: deps.corrections,
+    });
     // The labels and who, never the mention's text: it is the author's.
-    logger.info('Correction stored', { caseId: id, mentionId: correction.mentionId, labels: correction.labels, predicted: correction.predicted, model: correction.model });
+    logger.info('Correction stored', {
+      caseId: id,
+      mentionId: correction.mentionId,
+      labels: correction.labels,
+      predicted: correction.predicted,
+      model: correction.model,
+    });
     metrics.addMetric('CorrectionsStored', MetricUnit.Count, 1);
     return json(200, { correction });
   },
@@ -252,14 +301,23 @@ const EraseBodySchema = z.strictObject({ dryRun: z.boolean().optional() });
  * mentions, pseudonymizes their cases, writes the audit entry; `{ "dryRun": true }` only
  * counts. The log line names the author by pseudonym, never by id.
  */
-async function eraseAuthorRoute(event: APIGatewayProxyEventV2, request: AdminRequest, deps: AdminApiDeps): Promise<Result> {
-  if (!isCompanyAdmin(deps.config, request.user)) throw new ForbiddenError('only an admin (admin.admins, or the account operator) may erase an author');
+async function eraseAuthorRoute(
+  event: APIGatewayProxyEventV2,
+  request: AdminRequest,
+  deps: AdminApiDeps,
+): Promise<Result> {
+  if (!isCompanyAdmin(deps.config, request.user))
+    throw new ForbiddenError('only an admin (admin.admins, or the account operator) may erase an author');
   const path = parse(ErasePathSchema, event.pathParameters, 'path');
   const author = parseAuthorRef(`${path.platform}:${path.authorId}`);
   const { dryRun } = parseBody(event, EraseBodySchema);
   if (!deps.erasure) throw new Error('the admin API was built without erasure dependencies');
   const outcome = await eraseAuthor(author, actorOf(request.user), deps.erasure, { dryRun: dryRun === true });
-  const message = outcome.dryRun ? 'Author erasure counted (dry run)' : outcome.erased ? 'Author erased' : 'Author erasure found nothing to erase';
+  const message = outcome.dryRun
+    ? 'Author erasure counted (dry run)'
+    : outcome.erased
+      ? 'Author erased'
+      : 'Author erasure found nothing to erase';
   logger.info(message, { subject: outcome.subject, counts: outcome.counts, auditId: outcome.auditId });
   return json(200, outcome);
 }
@@ -286,7 +344,9 @@ const ClaimsSchema = z.object({
  * @throws AuthenticationError when the request carries no usable identity
  */
 function userOf(event: APIGatewayProxyEventV2): AdminUser {
-  const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: unknown }; iam?: { userArn?: unknown } } }).authorizer;
+  const authorizer = (
+    event.requestContext as { authorizer?: { jwt?: { claims?: unknown }; iam?: { userArn?: unknown } } }
+  ).authorizer;
   if (authorizer?.jwt) {
     const claims = ClaimsSchema.safeParse(authorizer.jwt.claims);
     if (!claims.success) throw new AuthenticationError('the token carries no subject (sub)');

@@ -13,7 +13,12 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, where: str
 }
 
 export function parseBody<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.output<T> {
-  const text = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const text =
+    event.body === undefined
+      ? ''
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
   if (text.trim() === '') return parse(schema, {}, 'body');
   let value: unknown;
   try {

@@ -6,7 +6,14 @@ import type { AdminRequest } from '../../shared/domain/case-admin.ts';
 import { THEME_KINDS, type Period, type ThemeSummary } from '../../shared/domain/insights.ts';
 import type { Clock } from '../../shared/domain/ports.ts';
 import { dayIn, isDay } from '../../shared/domain/time.ts';
-import { ideasCsv, markThemeDefect, projectsCsv, shiftDay, ThemeInsights, type ThemeRepository } from '../../shared/domain/themes/index.ts';
+import {
+  ideasCsv,
+  markThemeDefect,
+  projectsCsv,
+  shiftDay,
+  ThemeInsights,
+  type ThemeRepository,
+} from '../../shared/domain/themes/index.ts';
 import { logger } from '../../shared/observability/powertools.ts';
 import { json, parse, parseBody } from './request.ts';
 
@@ -23,9 +30,21 @@ export interface ThemeRouteDeps {
 export const DEFAULT_DAYS = 28;
 
 const day = z.string().refine(isDay, 'use a day YYYY-MM-DD');
-const ThemeIdSchema = z.object({ id: z.string().regex(/^th_(complaint|idea|project)_[a-z]{2,3}_[0-9a-f]{12}$/, 'not a theme id (th_<kind>_<language>_<12 hex digits>)') });
+const ThemeIdSchema = z.object({
+  id: z
+    .string()
+    .regex(
+      /^th_(complaint|idea|project)_[a-z]{2,3}_[0-9a-f]{12}$/,
+      'not a theme id (th_<kind>_<language>_<12 hex digits>)',
+    ),
+});
 const limit = z.coerce.number().int().min(1).max(200).optional();
-const ThemesQuerySchema = z.strictObject({ department: z.string().min(1).optional(), kind: z.enum(THEME_KINDS).optional(), since: day.optional(), limit });
+const ThemesQuerySchema = z.strictObject({
+  department: z.string().min(1).optional(),
+  kind: z.enum(THEME_KINDS).optional(),
+  since: day.optional(),
+  limit,
+});
 const ThemeQuerySchema = z.strictObject({ since: day.optional() });
 const RankedQuerySchema = z.strictObject({ since: day.optional(), limit, format: z.enum(['json', 'csv']).optional() });
 const DefectBodySchema = z.strictObject({
@@ -55,7 +74,11 @@ function insightsOf(deps: ThemeRouteDeps): ThemeInsights {
 }
 
 function csvResponse(body: string, name: string): Result {
-  return { statusCode: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` }, body };
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` },
+    body,
+  };
 }
 
 type ThemeRoute = (event: APIGatewayProxyEventV2, request: AdminRequest, deps: ThemeRouteDeps) => Promise<Result>;
@@ -66,7 +89,11 @@ export const THEME_ROUTES: Readonly<Record<string, ThemeRoute>> = {
     authorizeInsightReading(deps.config, request.user);
     const query = parse(ThemesQuerySchema, event.queryStringParameters ?? {}, 'query');
     const period = periodOf(query.since, deps);
-    const themes = await insightsOf(deps).themes(period, { ...(query.kind ? { kind: query.kind } : {}), ...(query.department ? { department: query.department } : {}), limit: query.limit ?? 50 });
+    const themes = await insightsOf(deps).themes(period, {
+      ...(query.kind ? { kind: query.kind } : {}),
+      ...(query.department ? { department: query.department } : {}),
+      limit: query.limit ?? 50,
+    });
     return json(200, { period, themes: themes.map((t) => visibleTo(t, request, deps.config)) });
   },
   'GET /themes/{id}': async (event, request, deps) => {
@@ -79,7 +106,12 @@ export const THEME_ROUTES: Readonly<Record<string, ThemeRoute>> = {
   'PUT /themes/{id}/defect': async (event, request, deps) => {
     const { id } = parse(ThemeIdSchema, event.pathParameters, 'path');
     const body = parseBody(event, DefectBodySchema);
-    const defect = await markThemeDefect(id, { owner: body.owner, fixDate: body.fixDate, ...(body.note ? { note: body.note } : {}) }, request.user, deps);
+    const defect = await markThemeDefect(
+      id,
+      { owner: body.owner, fixDate: body.fixDate, ...(body.note ? { note: body.note } : {}) },
+      request.user,
+      deps,
+    );
     logger.info('Theme marked as defect', { themeId: id, fixDate: defect.fixDate, markedBy: defect.markedBy });
     return json(200, { themeId: id, defect });
   },
@@ -87,14 +119,22 @@ export const THEME_ROUTES: Readonly<Record<string, ThemeRoute>> = {
     authorizeInsightReading(deps.config, request.user);
     const query = parse(RankedQuerySchema, event.queryStringParameters ?? {}, 'query');
     const period = periodOf(query.since, deps);
-    const ideas = (await insightsOf(deps).ideas(period, query.limit ?? 50)).map((i) => visibleTo(i, request, deps.config));
-    return query.format === 'csv' ? csvResponse(ideasCsv(ideas), `ideas-${period.from}-${period.to}`) : json(200, { period, ideas });
+    const ideas = (await insightsOf(deps).ideas(period, query.limit ?? 50)).map((i) =>
+      visibleTo(i, request, deps.config),
+    );
+    return query.format === 'csv'
+      ? csvResponse(ideasCsv(ideas), `ideas-${period.from}-${period.to}`)
+      : json(200, { period, ideas });
   },
   'GET /projects': async (event, request, deps) => {
     authorizeInsightReading(deps.config, request.user);
     const query = parse(RankedQuerySchema, event.queryStringParameters ?? {}, 'query');
     const period = periodOf(query.since, deps);
-    const projects = (await insightsOf(deps).communityProjects(period, query.limit ?? 50)).map((p) => visibleTo(p, request, deps.config));
-    return query.format === 'csv' ? csvResponse(projectsCsv(projects), `projects-${period.from}-${period.to}`) : json(200, { period, communityProjects: projects });
+    const projects = (await insightsOf(deps).communityProjects(period, query.limit ?? 50)).map((p) =>
+      visibleTo(p, request, deps.config),
+    );
+    return query.format === 'csv'
+      ? csvResponse(projectsCsv(projects), `projects-${period.from}-${period.to}`)
+      : json(200, { period, communityProjects: projects });
   },
 };

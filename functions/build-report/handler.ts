@@ -10,9 +10,23 @@ import { z } from 'zod';
 import { VegaChartRenderer } from '../../shared/adapters/charts/vega-chart-renderer.ts';
 import { REPORT_FONT_DIR, REPORT_FONT_PACKAGE_FILE } from '../../infra/topology.ts';
 import { createDocumentClient, createSecretsClient, createSesClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoMetricRepository, DynamoNotificationLog, DynamoReportRepository, DynamoSpikeRepository, DynamoThemeRepository, keys } from '../../shared/adapters/dynamodb/index.ts';
+import {
+  DynamoCaseRepository,
+  DynamoMetricRepository,
+  DynamoNotificationLog,
+  DynamoReportRepository,
+  DynamoSpikeRepository,
+  DynamoThemeRepository,
+  keys,
+} from '../../shared/adapters/dynamodb/index.ts';
 import { NOTIFY_FROM_EMAIL_ENV, NOTIFY_OUTBOX_DIR_ENV, WebhookUrls } from '../../shared/adapters/notify/index.ts';
-import { CompositeReportSender, OutboxReportSender, SesReportSender, SlackReportSender, TeamsReportSender } from '../../shared/adapters/notify/report-senders.ts';
+import {
+  CompositeReportSender,
+  OutboxReportSender,
+  SesReportSender,
+  SlackReportSender,
+  TeamsReportSender,
+} from '../../shared/adapters/notify/report-senders.ts';
 import { SecretsManagerWebhookSecrets } from '../../shared/adapters/secrets-store.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
@@ -21,7 +35,13 @@ import { ValidationError } from '../../shared/domain/errors.ts';
 import type { SpikeSource, ThemeInsightSource } from '../../shared/domain/insights.ts';
 import { MANAGEMENT } from '../../shared/domain/reports/build-reports.ts';
 import { isIsoWeek, periodOf, type ReportKind } from '../../shared/domain/reports/period.ts';
-import { deliverPeriod, runScheduledReports, type PeriodOutcome, type ReportSender, type RunReportsDeps } from '../../shared/domain/reports/run-reports.ts';
+import {
+  deliverPeriod,
+  runScheduledReports,
+  type PeriodOutcome,
+  type ReportSender,
+  type RunReportsDeps,
+} from '../../shared/domain/reports/run-reports.ts';
 import { ThemeInsights } from '../../shared/domain/themes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { dayIn, isDay } from '../../shared/domain/time.ts';
@@ -62,13 +82,20 @@ export function createReportSender(env: FunctionEnv, config: CompanyConfig): Rep
   const outboxDir = env[NOTIFY_OUTBOX_DIR_ENV];
   if (outboxDir) return new OutboxReportSender({ dir: outboxDir });
   const urls = new WebhookUrls(
-    new SecretsManagerWebhookSecrets({ client: createSecretsClient(env), secretNameOf: (name) => name, allowPlainText: true }),
+    new SecretsManagerWebhookSecrets({
+      client: createSecretsClient(env),
+      secretNameOf: (name) => name,
+      allowPlainText: true,
+    }),
     config.company.id,
   );
   return new CompositeReportSender({
     slack: new SlackReportSender(urls),
     teams: new TeamsReportSender(urls),
-    email: new SesReportSender({ client: createSesClient(env), from: env[NOTIFY_FROM_EMAIL_ENV] ?? config.notifications?.from }),
+    email: new SesReportSender({
+      client: createSesClient(env),
+      from: env[NOTIFY_FROM_EMAIL_ENV] ?? config.notifications?.from,
+    }),
   });
 }
 
@@ -86,7 +113,8 @@ export function fontFilesOf(env: FunctionEnv): { fontFiles: string[] } | undefin
     // Not installed beside a bundle: the shipped copy above is the one.
   }
   const found = candidates.find((c): c is string => c !== undefined && existsSync(c));
-  if (!found) logger.warn('No report font found, charts use the system fonts', { candidates: candidates.filter(Boolean) });
+  if (!found)
+    logger.warn('No report font found, charts use the system fonts', { candidates: candidates.filter(Boolean) });
   return found ? { fontFiles: [found] } : undefined;
 }
 
@@ -96,7 +124,10 @@ export function dependenciesFrom(env: FunctionEnv, given?: InsightSources): Buil
   const documents = createDocumentClient(env);
   // Themes, ideas, projects and defects from the theme store; spikes from the spike store.
   const sources: InsightSources = given ?? {
-    insights: new ThemeInsights({ themes: new DynamoThemeRepository(documents, tableName), processes: config.processes }),
+    insights: new ThemeInsights({
+      themes: new DynamoThemeRepository(documents, tableName),
+      processes: config.processes,
+    }),
     spikes: new DynamoSpikeRepository(documents, tableName, config.company.timezone),
   };
   const counters = new DynamoMetricRepository(documents, tableName);
@@ -115,7 +146,8 @@ export function dependenciesFrom(env: FunctionEnv, given?: InsightSources): Buil
     sent: new DynamoNotificationLog(documents, tableName, keys.reportSent),
     sender: createReportSender(env, config),
     charts: new VegaChartRenderer(fontFilesOf(env) ?? {}),
-    targetsOf: (audience) => (audience === MANAGEMENT ? (config.reports.management ?? []) : (departments.get(audience)?.notify ?? [])),
+    targetsOf: (audience) =>
+      audience === MANAGEMENT ? (config.reports.management ?? []) : (departments.get(audience)?.notify ?? []),
     retentionDays: config.retention.days,
     clock: systemClock,
   };
@@ -131,18 +163,36 @@ export function dependenciesFrom(env: FunctionEnv, given?: InsightSources): Buil
 export async function buildReport(event: unknown, deps: BuildReportDeps): Promise<BuildReportResult> {
   const parsed = BuildReportInputSchema.safeParse(event);
   if (!parsed.success) {
-    throw new ValidationError('build-report input is not a report request', parsed.error.issues.map((i) => i.message));
+    throw new ValidationError(
+      'build-report input is not a report request',
+      parsed.error.issues.map((i) => i.message),
+    );
   }
   const input = parsed.data;
   let periods: PeriodOutcome[];
   if ('scheduledTime' in input) {
-    periods = await runScheduledReports(input.report, dayIn(new Date(input.scheduledTime), deps.company.timezone), deps);
+    periods = await runScheduledReports(
+      input.report,
+      dayIn(new Date(input.scheduledTime), deps.company.timezone),
+      deps,
+    );
   } else {
-    periods = [await deliverPeriod('day' in input ? periodOf('daily', input.day) : periodOf('weekly', input.week), deps)];
+    periods = [
+      await deliverPeriod('day' in input ? periodOf('daily', input.day) : periodOf('weekly', input.week), deps),
+    ];
   }
   const sent = periods.reduce((a, p) => a + p.sent.length, 0);
-  logger.info('Reports built', { report: input.report, periods: periods.map((p) => p.period), sent, skipped: periods.reduce((a, p) => a + p.skipped.length, 0) });
-  metrics.addMetric('ReportsBuilt', MetricUnit.Count, periods.reduce((a, p) => a + p.reports, 0));
+  logger.info('Reports built', {
+    report: input.report,
+    periods: periods.map((p) => p.period),
+    sent,
+    skipped: periods.reduce((a, p) => a + p.skipped.length, 0),
+  });
+  metrics.addMetric(
+    'ReportsBuilt',
+    MetricUnit.Count,
+    periods.reduce((a, p) => a + p.reports, 0),
+  );
   metrics.addMetric('ReportsSent', MetricUnit.Count, sent);
   const last = periods[periods.length - 1]?.period;
   return { report: input.report, ...(input.report === 'daily' && last ? { day: last } : {}), periods };

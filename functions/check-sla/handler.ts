@@ -53,7 +53,10 @@ export function dependenciesFrom(env: FunctionEnv): CheckSlaDeps {
 export async function runCheckSla(event: unknown, deps: CheckSlaDeps): Promise<SlaSweepResult> {
   const parsed = CheckSlaInputSchema.safeParse(event ?? {});
   if (!parsed.success) {
-    throw new ValidationError('check-sla input is not an SLA sweep request', parsed.error.issues.map((i) => i.message));
+    throw new ValidationError(
+      'check-sla input is not an SLA sweep request',
+      parsed.error.issues.map((i) => i.message),
+    );
   }
   let result: SlaSweepResult;
   try {

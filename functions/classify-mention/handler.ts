@@ -6,7 +6,12 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoMentionRepository, DynamoMetricRepository, DynamoRecordFailureLog } from '../../shared/adapters/dynamodb/index.ts';
+import {
+  DynamoCaseRepository,
+  DynamoMentionRepository,
+  DynamoMetricRepository,
+  DynamoRecordFailureLog,
+} from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
@@ -31,13 +36,19 @@ import { logger, metrics, tracer } from '../../shared/observability/powertools.t
 export type ClassifyBatchDeps = ClassifyHandlerDeps & { readonly failures?: RecordFailureLog };
 
 /** Classification's dependencies, and what a deletion notice needs: the erasure and, locally, the outbox. */
-export type ClassifyHandlerDeps = ClassifyMentionDeps & { readonly erasure?: MentionErasure; readonly outbox?: NotificationOutbox };
+export type ClassifyHandlerDeps = ClassifyMentionDeps & {
+  readonly erasure?: MentionErasure;
+  readonly outbox?: NotificationOutbox;
+};
 
 /**
  * Builds the use case's dependencies from the function's environment, once per cold start;
  * `promoted` are the company's models (loadCompanyModels), else the shipped ones classify.
  */
-export function dependenciesFrom(env: FunctionEnv, promoted?: PromotedModels): ClassifyBatchDeps & { readonly erasure: MentionErasure; readonly failures: RecordFailureLog } {
+export function dependenciesFrom(
+  env: FunctionEnv,
+  promoted?: PromotedModels,
+): ClassifyBatchDeps & { readonly erasure: MentionErasure; readonly failures: RecordFailureLog } {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
   const tableName = requireEnv(env, 'TABLE_NAME');
   const documents = createDocumentClient(env);
@@ -101,7 +112,8 @@ export async function processRecord(record: SQSRecord, deps: ClassifyHandlerDeps
   const message = parseRecordBody(record, IntakeMessageSchema, 'a Mention or a deletion notice');
   if (isDeletion(message)) {
     // Without the ports the notice cannot be applied: failing keeps it for a retry and the DLQ.
-    if (!deps.erasure || !deps.journal) throw new Error(`cannot apply deletion of ${message.id}: no erasure configured`);
+    if (!deps.erasure || !deps.journal)
+      throw new Error(`cannot apply deletion of ${message.id}: no erasure configured`);
     const outcome = await eraseDeletedMention(message, {
       mentions: deps.erasure,
       journal: deps.journal,
@@ -121,7 +133,11 @@ export async function processRecord(record: SQSRecord, deps: ClassifyHandlerDeps
 }
 
 /** The count of each outcome: routed, a redelivered duplicate, the company's own reply. */
-const OUTCOME_METRICS = { routed: 'MentionsRouted', duplicate: 'MentionsDuplicate', 'own-reply': 'OwnRepliesRecorded' } as const;
+const OUTCOME_METRICS = {
+  routed: 'MentionsRouted',
+  duplicate: 'MentionsDuplicate',
+  'own-reply': 'OwnRepliesRecorded',
+} as const;
 
 /** The correlation keys of an intake message: the mention's id (a deletion names it too). */
 export function correlateIntake(record: SQSRecord): { mentionId?: string } {
@@ -130,7 +146,11 @@ export function correlateIntake(record: SQSRecord): { mentionId?: string } {
 }
 
 /** The raw batch handler: every record on its own, failures reported per record. */
-export async function classifyBatch(event: SQSEvent, context: Context, deps: ClassifyBatchDeps): Promise<SQSBatchResponse> {
+export async function classifyBatch(
+  event: SQSEvent,
+  context: Context,
+  deps: ClassifyBatchDeps,
+): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
   const handle = observeRecords((record) => processRecord(record, deps), {
     functionName: 'classify-mention',
@@ -147,7 +167,11 @@ export async function classifyBatch(event: SQSEvent, context: Context, deps: Cla
  */
 export async function loadCompanyModels(env: FunctionEnv): Promise<PromotedModels> {
   const promoted = await loadPromotedModels(createModelStore(env));
-  if (promoted.error) logger.error('Company model could not be loaded, shipped models used', { error: promoted.error, loadMs: promoted.loadMs });
+  if (promoted.error)
+    logger.error('Company model could not be loaded, shipped models used', {
+      error: promoted.error,
+      loadMs: promoted.loadMs,
+    });
   // Nothing to say when no company model is promoted: the shipped models classify, as always.
   else if (promoted.models) logger.info('Company model loaded', { version: promoted.version, loadMs: promoted.loadMs });
   return promoted;

@@ -5,20 +5,36 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoNotificationLog, DynamoRateStore, DynamoSpikeRepository, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import {
+  DynamoCaseRepository,
+  DynamoNotificationLog,
+  DynamoRateStore,
+  DynamoSpikeRepository,
+  DynamoThemeRepository,
+} from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
-import { addHours, DEFAULT_SPIKE_PARAMETERS, evaluateSpikes, hourOf, type EvaluateSpikesDeps, type EvaluateSpikesResult, type SpikeParameters } from '../../shared/domain/spikes/index.ts';
+import {
+  addHours,
+  DEFAULT_SPIKE_PARAMETERS,
+  evaluateSpikes,
+  hourOf,
+  type EvaluateSpikesDeps,
+  type EvaluateSpikesResult,
+  type SpikeParameters,
+} from '../../shared/domain/spikes/index.ts';
 import { labelOf } from '../../shared/domain/themes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 
 const isHourStart = (value: string) => Date.parse(value) % 3_600_000 === 0;
-const hourStart = z.iso.datetime({ offset: true }).refine(isHourStart, 'use the start of an hour, e.g. 2026-12-03T10:00:00Z');
+const hourStart = z.iso
+  .datetime({ offset: true })
+  .refine(isHourStart, 'use the start of an hour, e.g. 2026-12-03T10:00:00Z');
 
 /**
  * The schedule's input: `scheduledTime` is the Scheduler's `<aws.scheduler.scheduled-time>`;
@@ -30,7 +46,9 @@ const hourStart = z.iso.datetime({ offset: true }).refine(isHourStart, 'use the 
 export const DetectSpikesInputSchema = z.union([
   z.strictObject({ scheduledTime: z.iso.datetime({ offset: true }) }),
   z.strictObject({ hour: hourStart }),
-  z.strictObject({ from: hourStart, through: hourStart }).refine((r) => Date.parse(r.from) <= Date.parse(r.through), 'from must not be after through'),
+  z
+    .strictObject({ from: hourStart, through: hourStart })
+    .refine((r) => Date.parse(r.from) <= Date.parse(r.through), 'from must not be after through'),
 ]);
 export type DetectSpikesInput = z.infer<typeof DetectSpikesInputSchema>;
 
@@ -42,7 +60,10 @@ export function spikeParametersOf(config: CompanyConfig): SpikeParameters {
 
 /** The press department: `press`, else the one that owns press inquiries. */
 export function pressDepartmentOf(config: CompanyConfig): string | undefined {
-  return (config.departments.find((d) => d.id === 'press') ?? config.departments.find((d) => d.categories.includes('press_inquiry')))?.id;
+  return (
+    config.departments.find((d) => d.id === 'press') ??
+    config.departments.find((d) => d.categories.includes('press_inquiry'))
+  )?.id;
 }
 
 export function dependenciesFrom(env: FunctionEnv): EvaluateSpikesDeps {
@@ -61,7 +82,10 @@ export function dependenciesFrom(env: FunctionEnv): EvaluateSpikesDeps {
       const theme = await themes.theme(themeId);
       if (!theme) return undefined;
       const others = await themes.themesOf(theme.kind, theme.language);
-      return labelOf(theme.vector, others.filter((o) => o.id !== theme.id).map((o) => o.vector));
+      return labelOf(
+        theme.vector,
+        others.filter((o) => o.id !== theme.id).map((o) => o.vector),
+      );
     },
     spikes: new DynamoSpikeRepository(documents, tableName, config.company.timezone),
     events,
@@ -90,7 +114,10 @@ export async function detectSpikes(event: unknown, deps: EvaluateSpikesDeps): Pr
   const parsed = DetectSpikesInputSchema.safeParse(event);
   if (!parsed.success) {
     // A bad schedule input is a deployment error: fail loudly so the schedule's retries and DLQ see it.
-    throw new ValidationError('detect-spikes input is neither {scheduledTime}, {hour} nor {from, through}', parsed.error.issues.map((i) => i.message));
+    throw new ValidationError(
+      'detect-spikes input is neither {scheduledTime}, {hour} nor {from, through}',
+      parsed.error.issues.map((i) => i.message),
+    );
   }
   const input = parsed.data;
   const iso = (value: string) => new Date(value).toISOString();
@@ -101,9 +128,20 @@ export async function detectSpikes(event: unknown, deps: EvaluateSpikesDeps): Pr
         ? { from: iso(input.from), through: iso(input.through) }
         : { through: addHours(hourOf(input.scheduledTime), -1) };
   const result = await evaluateSpikes(request, deps);
-  if (result.skippedHours > 0) logger.warn('Spike evaluation: hours older than the baseline window were skipped', { skippedHours: result.skippedHours });
+  if (result.skippedHours > 0)
+    logger.warn('Spike evaluation: hours older than the baseline window were skipped', {
+      skippedHours: result.skippedHours,
+    });
   for (const spike of result.detected) {
-    logger.info('Spike detected', { spikeId: spike.id, dimension: spike.dimension, value: spike.value, hour: spike.hour, observed: spike.observed, expected: spike.expected, cases: spike.caseIds.length });
+    logger.info('Spike detected', {
+      spikeId: spike.id,
+      dimension: spike.dimension,
+      value: spike.value,
+      hour: spike.hour,
+      observed: spike.observed,
+      expected: spike.expected,
+      cases: spike.caseIds.length,
+    });
   }
   logger.info('Spike evaluation done', {
     from: result.hours[0],

@@ -11,7 +11,12 @@ import { WebhookUrls } from '../../shared/adapters/notify/webhook-urls.ts';
 import { SecretsManagerWebhookSecrets } from '../../shared/adapters/secrets-store.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { forwardAlarm, type AlarmAlert, type AlertChatTarget, type AlertSender } from '../../shared/domain/alarm-alert.ts';
+import {
+  forwardAlarm,
+  type AlarmAlert,
+  type AlertChatTarget,
+  type AlertSender,
+} from '../../shared/domain/alarm-alert.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 
@@ -49,7 +54,11 @@ export interface ForwardAlarmDeps {
  */
 export function parseAlarmEvent(event: unknown): AlarmAlert[] {
   const parsed = SnsEventSchema.safeParse(event);
-  if (!parsed.success) throw new ValidationError('forward-alarm input is not an SNS event', parsed.error.issues.map((i) => i.message));
+  if (!parsed.success)
+    throw new ValidationError(
+      'forward-alarm input is not an SNS event',
+      parsed.error.issues.map((i) => i.message),
+    );
   return parsed.data.Records.map(({ Sns }) => {
     let json: unknown;
     try {
@@ -59,7 +68,10 @@ export function parseAlarmEvent(event: unknown): AlarmAlert[] {
     }
     const message = AlarmMessageSchema.safeParse(json);
     if (!message.success) {
-      throw new ValidationError(`SNS message ${Sns.MessageId} is not a CloudWatch alarm notification`, message.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+      throw new ValidationError(
+        `SNS message ${Sns.MessageId} is not a CloudWatch alarm notification`,
+        message.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      );
     }
     const m = message.data;
     return {
@@ -85,7 +97,11 @@ export async function runForwardAlarm(event: unknown, deps: ForwardAlarmDeps): P
       forwarded += await forwardAlarm(alert, deps.targets, deps.sender);
     } catch (error) {
       metrics.addMetric('AlertsNotForwarded', MetricUnit.Count, 1);
-      logger.error('Alarm not forwarded to every chat target', { alarmName: alert.alarmName, state: alert.state, error: error as Error });
+      logger.error('Alarm not forwarded to every chat target', {
+        alarmName: alert.alarmName,
+        state: alert.state,
+        error: error as Error,
+      });
       throw error;
     }
     logger.info('Alarm forwarded', { alarmName: alert.alarmName, state: alert.state, targets: deps.targets.length });
@@ -102,7 +118,14 @@ export function dependenciesFrom(env: FunctionEnv): ForwardAlarmDeps {
     ? new OutboxAlertSender({ dir: outboxDir })
     : new ChatAlertSender(
         config.company.name,
-        new WebhookUrls(new SecretsManagerWebhookSecrets({ client: createSecretsClient(env), secretNameOf: (name) => name, allowPlainText: true }), config.company.id),
+        new WebhookUrls(
+          new SecretsManagerWebhookSecrets({
+            client: createSecretsClient(env),
+            secretNameOf: (name) => name,
+            allowPlainText: true,
+          }),
+          config.company.id,
+        ),
       );
   return { targets: config.alerts.chat, sender };
 }

@@ -6,14 +6,24 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoAssignmentCursor, DynamoCaseRepository, DynamoMetricRepository, DynamoNotificationLog, DynamoRecordFailureLog } from '../../shared/adapters/dynamodb/index.ts';
+import {
+  DynamoAssignmentCursor,
+  DynamoCaseRepository,
+  DynamoMetricRepository,
+  DynamoNotificationLog,
+  DynamoRecordFailureLog,
+} from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { receiveCaseEvent, receiveRoutedMention, type DepartmentInboxDeps } from '../../shared/domain/department-inbox.ts';
+import {
+  receiveCaseEvent,
+  receiveRoutedMention,
+  type DepartmentInboxDeps,
+} from '../../shared/domain/department-inbox.ts';
 import { createDepartmentNotifier } from '../../shared/domain/department-notifier.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { DepartmentEnvelopeSchema, DETAIL_TYPES } from '../../shared/domain/events.ts';
@@ -97,15 +107,23 @@ export async function processRecord(record: SQSRecord, deps: HandleDepartmentDep
     return;
   }
   const detail = envelope.detail;
-  if (!('transitionId' in detail)) throw new ValidationError(`message ${record.messageId} is neither a routed mention nor a case event`);
+  if (!('transitionId' in detail))
+    throw new ValidationError(`message ${record.messageId} is neither a routed mention nor a case event`);
   // The queue the message came from says which of the recipients this is.
   const queueName = record.eventSourceARN.split(':').at(-1) ?? '';
   const department = deps.departmentOfQueue(queueName);
   if (!department || !detail.recipients.includes(department)) {
-    throw new ValidationError(`case event ${detail.transitionId} from queue ${queueName} does not name its department among the recipients`);
+    throw new ValidationError(
+      `case event ${detail.transitionId} from queue ${queueName} does not name its department among the recipients`,
+    );
   }
   await receiveCaseEvent(detail, department, deps);
-  logger.info('Case event notified', { caseId: detail.caseId, action: detail.action, transitionId: detail.transitionId, department });
+  logger.info('Case event notified', {
+    caseId: detail.caseId,
+    action: detail.action,
+    transitionId: detail.transitionId,
+    department,
+  });
   metrics.addMetric('CaseEventsNotified', MetricUnit.Count, 1);
 }
 
@@ -117,7 +135,11 @@ export function correlateDepartment(record: SQSRecord): { mentionId?: string; ca
   return { ...(typeof mentionId === 'string' ? { mentionId } : {}), ...(typeof caseId === 'string' ? { caseId } : {}) };
 }
 
-export async function handleDepartmentBatch(event: SQSEvent, context: Context, deps: HandleDepartmentDeps): Promise<SQSBatchResponse> {
+export async function handleDepartmentBatch(
+  event: SQSEvent,
+  context: Context,
+  deps: HandleDepartmentDeps,
+): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
   const handle = observeRecords((record) => processRecord(record, deps), {
     functionName: 'handle-department',

@@ -10,7 +10,12 @@ import { SecretsManagerWebhookSecrets } from '../../shared/adapters/secrets-stor
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-intake-queue.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { receiveWebhook, WebhookSecretIncompleteError, type ReceiveWebhookDeps, type WebhookOutcome } from '../../shared/domain/receive-webhook.ts';
+import {
+  receiveWebhook,
+  WebhookSecretIncompleteError,
+  type ReceiveWebhookDeps,
+  type WebhookOutcome,
+} from '../../shared/domain/receive-webhook.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse, logRejection } from '../../shared/observability/http-errors.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
@@ -43,7 +48,10 @@ export function dependenciesFrom(env: FunctionEnv): ReceiveWebhookDeps {
  * The raw handler: API Gateway v2 event -> receive use case -> response. Every path,
  * a failure to build the dependencies included, ends in a response.
  */
-export async function ingestWebhook(event: APIGatewayProxyEventV2, resolveDeps: () => ReceiveWebhookDeps): Promise<Result> {
+export async function ingestWebhook(
+  event: APIGatewayProxyEventV2,
+  resolveDeps: () => ReceiveWebhookDeps,
+): Promise<Result> {
   const platform = platformOf(event);
   try {
     const outcome = await receiveWebhook({ platformId: platform, request: toWebhookRequest(event) }, resolveDeps());
@@ -54,7 +62,8 @@ export async function ingestWebhook(event: APIGatewayProxyEventV2, resolveDeps: 
     const { statusCode, response } = errorResponse(error, { platform });
     metrics.addMetric(statusCode >= 500 ? 'WebhooksFailed' : 'WebhooksRejected', MetricUnit.Count, 1);
     // Its own metric, so an alarm tells "a key is missing" from the platform's 5xx retries.
-    if (error instanceof WebhookSecretIncompleteError) metrics.addMetric('WebhookSecretIncomplete', MetricUnit.Count, 1);
+    if (error instanceof WebhookSecretIncompleteError)
+      metrics.addMetric('WebhookSecretIncomplete', MetricUnit.Count, 1);
     return response;
   }
 }
@@ -63,18 +72,20 @@ export async function ingestWebhook(event: APIGatewayProxyEventV2, resolveDeps: 
 export function createHandler(env: FunctionEnv) {
   let deps: ReceiveWebhookDeps | undefined;
   const resolveDeps = () => (deps ??= dependenciesFrom(env));
-  return middy<APIGatewayProxyEventV2, Result>({
-    timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
-    timeoutEarlyResponse: () => {
-      metrics.addMetric('WebhooksFailed', MetricUnit.Count, 1);
-      return errorResponse(new Error('the webhook was not handled before the function timeout')).response;
-    },
-  })
-    // No response in the trace: it is the platform's answer, and a handshake's echoes a token.
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .handler((event) => ingestWebhook(event, resolveDeps));
+  return (
+    middy<APIGatewayProxyEventV2, Result>({
+      timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
+      timeoutEarlyResponse: () => {
+        metrics.addMetric('WebhooksFailed', MetricUnit.Count, 1);
+        return errorResponse(new Error('the webhook was not handled before the function timeout')).response;
+      },
+    })
+      // No response in the trace: it is the platform's answer, and a handshake's echoes a token.
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger))
+      .use(logMetrics(metrics, { captureColdStartMetric: true }))
+      .handler((event) => ingestWebhook(event, resolveDeps))
+  );
 }
 
 export const handler = createHandler(lambdaEnvironment());
@@ -109,12 +120,24 @@ function record(platform: string, outcome: WebhookOutcome): void {
   }
   for (const revocation of revocations) {
     // The account id says who left; it is the platform's opaque id, not a secret.
-    logger.warn('Authorization revoked', { platform, userId: revocation.userId, rawType: revocation.rawType, at: revocation.at });
+    logger.warn('Authorization revoked', {
+      platform,
+      userId: revocation.userId,
+      rawType: revocation.rawType,
+      at: revocation.at,
+    });
   }
   const byReason = new Map<string, number>();
   for (const event of ignored) byReason.set(event.reason, (byReason.get(event.reason) ?? 0) + 1);
   for (const [reason, count] of byReason) logger.info('Events ignored', { platform, reason, count });
-  logger.info('Webhook received', { platform, status: response.statusCode, enqueued, deleted, ignored: ignored.length, revoked: revocations.length });
+  logger.info('Webhook received', {
+    platform,
+    status: response.statusCode,
+    enqueued,
+    deleted,
+    ignored: ignored.length,
+    revoked: revocations.length,
+  });
 }
 
 function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {

@@ -25,7 +25,13 @@ export function dependenciesFrom(env: FunctionEnv): PollerDeps {
     appPassword: async () => (await secret.get()).appPassword,
   });
   return {
-    feeds: [blueskyFeed(api, { handle: bluesky.handle, ...(bluesky.did ? { did: bluesky.did } : {}), clock: base.poll.clock })],
+    feeds: [
+      blueskyFeed(api, {
+        handle: bluesky.handle,
+        ...(bluesky.did ? { did: bluesky.did } : {}),
+        clock: base.poll.clock,
+      }),
+    ],
     poll: { ...base.poll, backfillHours: bluesky.backfillHours },
     invalidateCredentials: () => secret.invalidate(),
   };

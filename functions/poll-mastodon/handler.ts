@@ -24,7 +24,13 @@ export function dependenciesFrom(env: FunctionEnv): PollerDeps {
     accessToken: async () => (await secret.get()).accessToken,
   });
   return {
-    feeds: [mastodonFeed(api, { instanceUrl: mastodon.instanceUrl, ...(mastodon.accountId ? { ownAccountId: mastodon.accountId } : {}), clock: base.poll.clock })],
+    feeds: [
+      mastodonFeed(api, {
+        instanceUrl: mastodon.instanceUrl,
+        ...(mastodon.accountId ? { ownAccountId: mastodon.accountId } : {}),
+        clock: base.poll.clock,
+      }),
+    ],
     poll: { ...base.poll, backfillHours: mastodon.backfillHours },
     invalidateCredentials: () => secret.invalidate(),
   };

@@ -18,7 +18,9 @@ export function dependenciesFrom(env: FunctionEnv): PollerDeps {
   const base = pollerBase(env);
   const youtube = base.config.platforms.youtube;
   if (!youtube?.enabled || !youtube.pollComments || youtube.channelIds.length === 0) {
-    throw new PollerConfigError('poll-youtube needs platforms.youtube with pollComments: true and at least one channel id');
+    throw new PollerConfigError(
+      'poll-youtube needs platforms.youtube with pollComments: true and at least one channel id',
+    );
   }
   const secret = new PollerSecret(base.secrets, base.secretName, YouTubeSecretSchema, '{"apiKey": "..."}');
   const api = new HttpYouTubeApi(new HttpJsonClient({ platform: 'youtube' }), {
@@ -26,7 +28,9 @@ export function dependenciesFrom(env: FunctionEnv): PollerDeps {
     apiKey: async () => (await secret.get()).apiKey,
   });
   return {
-    feeds: youtube.channelIds.map((channelId) => youtubeFeed(api, { channelId, ownChannelIds: youtube.channelIds, clock: base.poll.clock })),
+    feeds: youtube.channelIds.map((channelId) =>
+      youtubeFeed(api, { channelId, ownChannelIds: youtube.channelIds, clock: base.poll.clock }),
+    ),
     poll: { ...base.poll, backfillHours: youtube.backfillHours },
     invalidateCredentials: () => secret.invalidate(),
   };

@@ -6,7 +6,11 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoRateStore, DynamoRecordFailureLog, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import {
+  DynamoRateStore,
+  DynamoRecordFailureLog,
+  DynamoThemeRepository,
+} from '../../shared/adapters/dynamodb/index.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
@@ -52,7 +56,10 @@ export async function processRecord(record: SQSRecord, deps: RecordInsightsDeps)
   const { detail } = parseRecordBody(record, MentionRoutedEnvelopeSchema, 'a Mention Routed event');
   if (detail.role !== 'primary') {
     // The rule sends only primary events; a cc copy that arrives anyway must not count twice.
-    logger.warn('Mention Routed for a cc department skipped', { mentionId: detail.mentionId, department: detail.department });
+    logger.warn('Mention Routed for a cc department skipped', {
+      mentionId: detail.mentionId,
+      department: detail.department,
+    });
     return undefined;
   }
   const outcome = await recordRoutedInsight(detail, deps);
@@ -76,7 +83,10 @@ export async function processRecord(record: SQSRecord, deps: RecordInsightsDeps)
  * counters that spike detection reads (both idempotent per mention). The history player
  * (`npm start -- --history`) runs the same step with its own clock.
  */
-export async function recordRoutedInsight(detail: MentionRouted, deps: Pick<RecordInsightsDeps, 'themes' | 'rates' | 'clock' | 'timezone' | 'retentionDays' | 'joinThreshold'>): Promise<RecordInsightOutcome> {
+export async function recordRoutedInsight(
+  detail: MentionRouted,
+  deps: Pick<RecordInsightsDeps, 'themes' | 'rates' | 'clock' | 'timezone' | 'retentionDays' | 'joinThreshold'>,
+): Promise<RecordInsightOutcome> {
   const outcome = await recordInsight(detail, deps);
   const expiresAt = expiresAtEpochSeconds(deps.clock.now(), RATE_RETENTION_DAYS);
   await recordMentionRates(outcome.observation, { rates: deps.rates, expiresAt });
@@ -91,13 +101,22 @@ export function correlateInsight(record: SQSRecord): { mentionId?: string; caseI
   return { ...(typeof mentionId === 'string' ? { mentionId } : {}), ...(typeof caseId === 'string' ? { caseId } : {}) };
 }
 
-export async function recordInsightsBatch(event: SQSEvent, context: Context, deps: RecordInsightsDeps): Promise<SQSBatchResponse> {
+export async function recordInsightsBatch(
+  event: SQSEvent,
+  context: Context,
+  deps: RecordInsightsDeps,
+): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
   const handle = observeRecords(
     async (record) => {
       await processRecord(record, deps);
     },
-    { functionName: 'record-insights', correlate: correlateInsight, ...(deps.failures ? { failures: deps.failures } : {}), clock: deps.clock },
+    {
+      functionName: 'record-insights',
+      correlate: correlateInsight,
+      ...(deps.failures ? { failures: deps.failures } : {}),
+      clock: deps.clock,
+    },
   );
   // One record after the other: similar mentions of one batch then meet the theme the first
   // one started, instead of each starting its own, and one theme has one writer per batch.

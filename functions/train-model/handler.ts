@@ -42,10 +42,18 @@ export function dependenciesFrom(env: FunctionEnv): CompanyModelDeps {
  */
 export async function runTrainModel(event: unknown, deps: CompanyModelDeps): Promise<TrainOutcome> {
   const parsed = TrainModelInputSchema.safeParse(event ?? {});
-  if (!parsed.success) throw new ValidationError('train-model input is not a training request', parsed.error.issues.map((i) => i.message));
+  if (!parsed.success)
+    throw new ValidationError(
+      'train-model input is not a training request',
+      parsed.error.issues.map((i) => i.message),
+    );
   const outcome = await trainCompanyModel(SCHEDULE_ACTOR, deps);
   if (outcome.status === 'too-few') {
-    logger.info('Company model not trained: too few corrections', { scheduledTime: parsed.data.scheduledTime, reason: outcome.reason, corrections: outcome.corrections });
+    logger.info('Company model not trained: too few corrections', {
+      scheduledTime: parsed.data.scheduledTime,
+      reason: outcome.reason,
+      corrections: outcome.corrections,
+    });
   } else {
     const { id, scores, training, reason } = outcome.version;
     logger.info(outcome.status === 'promoted' ? 'Company model promoted' : 'Company model trained, not promoted', {

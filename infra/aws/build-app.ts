@@ -51,7 +51,13 @@ export const ALL_COMPANIES = 'all';
  * `companies/*.yaml`; `a,b`: those; one id or a path to a `.yaml` file: that one.
  */
 export function requestedCompanies(context: unknown): typeof ALL_COMPANIES | string[] {
-  if (context === undefined || context === null || String(context).trim() === '' || String(context).trim() === ALL_COMPANIES) return ALL_COMPANIES;
+  if (
+    context === undefined ||
+    context === null ||
+    String(context).trim() === '' ||
+    String(context).trim() === ALL_COMPANIES
+  )
+    return ALL_COMPANIES;
   return String(context)
     .split(',')
     .map((c) => c.trim())
@@ -63,7 +69,10 @@ export function requestedCompanies(context: unknown): typeof ALL_COMPANIES | str
  * queues and secrets, named with its company prefix; no stack references another.
  * @throws Error when two configs have the same company id (their stacks would collide)
  */
-export function buildAppForCompanies(configs: readonly CompanyConfig[], options: BuildAppOptions = {}): { app: App; stacks: CompanyStack[] } {
+export function buildAppForCompanies(
+  configs: readonly CompanyConfig[],
+  options: BuildAppOptions = {},
+): { app: App; stacks: CompanyStack[] } {
   const ids = configs.map((c) => c.company.id);
   const twice = ids.find((id, index) => ids.indexOf(id) !== index);
   if (twice) throw new Error(`company id "${twice}" is used by two configs; each company needs its own id`);

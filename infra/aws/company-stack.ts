@@ -52,7 +52,10 @@ export class CompanyStack extends Stack {
     this.data = new DataStore(this, 'Data', { table: topology.table });
     this.buckets = new Buckets(this, 'Buckets', { buckets: topology.buckets });
     this.secrets = new PlatformSecrets(this, 'Secrets', { secrets: topology.secrets });
-    this.queues = new WorkQueues(this, 'Queues', { queues: topology.queues, deadLetterQueues: topology.deadLetterQueues });
+    this.queues = new WorkQueues(this, 'Queues', {
+      queues: topology.queues,
+      deadLetterQueues: topology.deadLetterQueues,
+    });
     this.events = new EventRouting(this, 'Events', { bus: topology.bus, queues: this.queues });
     this.functions = new Functions(this, 'Functions', {
       functions: topology.functions,
@@ -78,7 +81,11 @@ export class CompanyStack extends Stack {
       handlers: this.functions,
       queues: this.queues,
     });
-    this.alerts = new Alerts(this, 'Alerts', { alerts: topology.alerts, functions: topology.functions, handlers: this.functions });
+    this.alerts = new Alerts(this, 'Alerts', {
+      alerts: topology.alerts,
+      functions: topology.functions,
+      handlers: this.functions,
+    });
     this.alarms = new Alarms(this, 'Alarms', {
       alarms: topology.alerts.alarms,
       topic: this.alerts.topic,

@@ -45,7 +45,10 @@ export interface AdminTokens {
 /** The people who get a token: each lead, member and admin once (by e-mail, else by name), and the local `admin` last. */
 export function tokenHolders(config: CompanyConfig): TokenClaims[] {
   const holders = new Map<string, TokenClaims>();
-  for (const people of [...config.departments.map((d) => [...(d.leads ?? []), ...(d.members ?? [])]), config.admin.admins]) {
+  for (const people of [
+    ...config.departments.map((d) => [...(d.leads ?? []), ...(d.members ?? [])]),
+    config.admin.admins,
+  ]) {
     for (const person of people) {
       const key = person.email?.toLowerCase() ?? `name:${person.name}`;
       if (holders.has(key)) continue;
@@ -81,7 +84,10 @@ export async function createAdminTokens(config: CompanyConfig, dataDir?: string)
 }
 
 /** The claims of an `Authorization: Bearer <token>` header, or undefined when it names no known token. */
-export function claimsOfAuthorization(tokens: Readonly<Record<string, TokenClaims>>, authorization: string | undefined): TokenClaims | undefined {
+export function claimsOfAuthorization(
+  tokens: Readonly<Record<string, TokenClaims>>,
+  authorization: string | undefined,
+): TokenClaims | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match) return undefined;
   return Object.hasOwn(tokens, match[1] as string) ? tokens[match[1] as string] : undefined;
@@ -92,7 +98,10 @@ export function claimsOfAuthorization(tokens: Readonly<Record<string, TokenClaim
  * `admin` as the IAM caller (the account operator), anyone else as their JWT claims;
  * undefined (401) for a header that names no token.
  */
-export function authorizerOf(adminTokens: Pick<AdminTokens, 'tokens' | 'operatorToken'>, authorization: string | undefined): RequestAuthorizer | undefined {
+export function authorizerOf(
+  adminTokens: Pick<AdminTokens, 'tokens' | 'operatorToken'>,
+  authorization: string | undefined,
+): RequestAuthorizer | undefined {
   const claims = claimsOfAuthorization(adminTokens.tokens, authorization);
   if (!claims) return undefined;
   if (claims === adminTokens.tokens[adminTokens.operatorToken]) return { iam: { userArn: LOCAL_OPERATOR_ARN } };

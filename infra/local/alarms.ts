@@ -110,7 +110,9 @@ export function startLocalAlarms(options: LocalAlarmsOptions): LocalAlarms {
 
   const notify = async (transition: AlarmTransition): Promise<void> => {
     const { alert } = transition;
-    log(`${alert.state === 'ALARM' ? 'ALARM' : 'OK'} ${alert.alarmName}: ${alert.reason} (${options.outboxDir}/alerts.jsonl)`);
+    log(
+      `${alert.state === 'ALARM' ? 'ALARM' : 'OK'} ${alert.alarmName}: ${alert.reason} (${options.outboxDir}/alerts.jsonl)`,
+    );
     await outbox.send(alert, { type: 'topic', topicName: options.alerts.topicName, email: options.alerts.email });
     if (!options.publish) return;
     const message: AlarmMessage = {
@@ -124,7 +126,9 @@ export function startLocalAlarms(options: LocalAlarmsOptions): LocalAlarms {
       OldStateValue: alert.previousState,
     };
     try {
-      await options.publish(snsEventOf(topicArn, `${alert.state}: "${alert.alarmName}"`, JSON.stringify(message), alert.at));
+      await options.publish(
+        snsEventOf(topicArn, `${alert.state}: "${alert.alarmName}"`, JSON.stringify(message), alert.at),
+      );
     } catch (error) {
       // The subscriber's own failure path (retries, on-failure queue) has it; the alert is in the outbox.
       log(`alert topic subscriber failed on ${alert.alarmName}: ${(error as Error).message}`);
@@ -167,7 +171,9 @@ export function startLocalAlarms(options: LocalAlarmsOptions): LocalAlarms {
   let timer: NodeJS.Timeout | undefined;
   if (options.intervalSeconds > 0) {
     timer = setInterval(() => {
-      evaluate().catch((error: unknown) => log(`evaluating the alarms failed: ${(error as Error).stack ?? String(error)}`));
+      evaluate().catch((error: unknown) =>
+        log(`evaluating the alarms failed: ${(error as Error).stack ?? String(error)}`),
+      );
     }, options.intervalSeconds * 1000);
     timer.unref();
   }

@@ -20,8 +20,16 @@ export interface InvocationRecord {
     readonly approximateInvokeCount: number;
   };
   readonly requestPayload: unknown;
-  readonly responseContext: { readonly statusCode: 200; readonly executedVersion: '$LATEST'; readonly functionError: 'Unhandled' };
-  readonly responsePayload: { readonly errorType: string; readonly errorMessage: string; readonly trace: readonly string[] };
+  readonly responseContext: {
+    readonly statusCode: 200;
+    readonly executedVersion: '$LATEST';
+    readonly functionError: 'Unhandled';
+  };
+  readonly responsePayload: {
+    readonly errorType: string;
+    readonly errorMessage: string;
+    readonly trace: readonly string[];
+  };
 }
 
 export interface AsyncInvokerOptions {
@@ -40,7 +48,9 @@ export interface AsyncInvokerOptions {
  * Returns the asynchronous invoke: it resolves with the result of the first successful
  * attempt, or rejects with the last error after the record reached the on-failure queue.
  */
-export function createAsyncInvoker(options: AsyncInvokerOptions): (functionId: string, event: unknown) => Promise<unknown> {
+export function createAsyncInvoker(
+  options: AsyncInvokerOptions,
+): (functionId: string, event: unknown) => Promise<unknown> {
   const log = options.log ?? (() => {});
   const now = options.now ?? (() => new Date());
   return async (functionId, event) => {
@@ -70,14 +80,21 @@ export function createAsyncInvoker(options: AsyncInvokerOptions): (functionId: s
         responsePayload: {
           errorType: error?.name ?? 'Error',
           errorMessage: error?.message ?? String(lastError),
-          trace: (error?.stack ?? '').split('\n').slice(1, 6).map((line) => line.trim()),
+          trace: (error?.stack ?? '')
+            .split('\n')
+            .slice(1, 6)
+            .map((line) => line.trim()),
         },
       };
       try {
         await options.sendRecord(spec.asyncInvoke.onFailure, JSON.stringify(record));
-        log(`${spec.name} failed ${attempts} time(s) (${record.responsePayload.errorType}: ${record.responsePayload.errorMessage}); its record is in ${spec.asyncInvoke.onFailure}`);
+        log(
+          `${spec.name} failed ${attempts} time(s) (${record.responsePayload.errorType}: ${record.responsePayload.errorMessage}); its record is in ${spec.asyncInvoke.onFailure}`,
+        );
       } catch (sendError) {
-        log(`${spec.name} failed and its record could not be sent to ${spec.asyncInvoke.onFailure}: ${(sendError as Error).message}`);
+        log(
+          `${spec.name} failed and its record could not be sent to ${spec.asyncInvoke.onFailure}: ${(sendError as Error).message}`,
+        );
       }
     }
     throw lastError;

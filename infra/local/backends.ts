@@ -25,7 +25,12 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
  */
 export async function startDynamoDb(options: { port?: number; dataDir?: string } = {}): Promise<LocalBackend> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: options.dataDir } : {}) });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+  });
   await listen(server, options.port ?? 0);
   return { endpoint: endpointOf(server), stop: () => close(server) };
 }
@@ -50,7 +55,13 @@ export interface LocalSqsBackend extends LocalBackend {
  * after a restart, so a message a sender saw accepted survives a kill of the process.
  */
 export async function startSqs(
-  options: { port?: number; region?: string; accountId?: string; journalDir?: string; log?: (line: string) => void } = {},
+  options: {
+    port?: number;
+    region?: string;
+    accountId?: string;
+    journalDir?: string;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<LocalSqsBackend> {
   const local = createRequestHandler({
     port: options.port ?? 0,
@@ -60,7 +71,9 @@ export async function startSqs(
     // A restarted runtime recreates its queues at once; AWS's 60 s wait would only slow tests.
     emulateQueueCreationLifecycle: false,
   });
-  const opened = options.journalDir ? await QueueJournal.open({ dir: options.journalDir, ...(options.log ? { log: options.log } : {}) }) : undefined;
+  const opened = options.journalDir
+    ? await QueueJournal.open({ dir: options.journalDir, ...(options.log ? { log: options.log } : {}) })
+    : undefined;
   const journaled = opened ? journalSqs(local, opened.journal, options.log) : undefined;
   const server = createServer(journaled?.requestHandler ?? local.requestHandler);
   try {

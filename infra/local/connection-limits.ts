@@ -1,4 +1,11 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 
 /**
@@ -77,9 +84,13 @@ export function createLimitedServer(
       refused.add(socket);
       refusedCount++;
       // One line per 100 refusals: a flood must not flood the log as well.
-      if (refusedCount % 100 === 1) log(`connection refused with 503: ${open} connections are open (limit ${limits.maxConnections}); ${refusedCount} refused so far`);
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 36\r\n\r\nToo many connections; retry shortly\n', () =>
-        socket.destroy(),
+      if (refusedCount % 100 === 1)
+        log(
+          `connection refused with 503: ${open} connections are open (limit ${limits.maxConnections}); ${refusedCount} refused so far`,
+        );
+      socket.end(
+        'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 36\r\n\r\nToo many connections; retry shortly\n',
+        () => socket.destroy(),
       );
       return;
     }
@@ -95,7 +106,8 @@ export function createLimitedServer(
     }
     const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     log(`connection closed with ${status}: ${error.code ?? error.name} (${error.message})`);
-    if (socket.bytesWritten === 0) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    if (socket.bytesWritten === 0)
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     socket.destroy();
   });
   // With a 'timeout' listener node:http leaves the socket to us: close it unless it is answering.

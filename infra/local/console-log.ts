@@ -43,7 +43,12 @@ const MAX_LINE = 240;
 export function parseLogRecord(json: string): LogRecord | undefined {
   try {
     const value: unknown = JSON.parse(json);
-    if (typeof value === 'object' && value !== null && typeof (value as LogRecord).level === 'string' && typeof (value as LogRecord).message === 'string') {
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as LogRecord).level === 'string' &&
+      typeof (value as LogRecord).message === 'string'
+    ) {
       return value as LogRecord;
     }
   } catch {
@@ -63,7 +68,8 @@ export function shortLineOf(record: LogRecord): string | undefined {
     const url = typeof record.caseUrl === 'string' ? ` ${record.caseUrl}` : '';
     return `notify ${String(record.department)} via ${String(record.target)}: ${String(record.title)}${url} (outbox ${String(record.file)})`;
   }
-  if (record.message === REPORT_WRITTEN) return `report ${String(record.key)} via ${String(record.target)}: ${String(record.file)}`;
+  if (record.message === REPORT_WRITTEN)
+    return `report ${String(record.key)} via ${String(record.target)}: ${String(record.file)}`;
   // A refused request is told on its HTTP line (httpNoteOf).
   if (record.message === REQUEST_REJECTED) return undefined;
   if (!['WARN', 'ERROR', 'CRITICAL'].includes(record.level)) return undefined;
@@ -96,7 +102,8 @@ export function httpNoteOf(records: readonly LogRecord[]): string | undefined {
 export function peopleNamesOf(config: CompanyConfig): (assignee: string) => string {
   const names = new Map<string, string>();
   for (const department of config.departments) {
-    for (const person of [...(department.leads ?? []), ...(department.members ?? [])]) names.set(memberId(person), person.name);
+    for (const person of [...(department.leads ?? []), ...(department.members ?? [])])
+      names.set(memberId(person), person.name);
   }
   return (assignee) => names.get(assignee) ?? assignee;
 }
@@ -108,7 +115,10 @@ export function peopleNamesOf(config: CompanyConfig): (assignee: string) => stri
  * or the change's name when the state stays (`escalated`, `sla warning`), with the assignee
  * for an assignment, or why nobody was assigned.
  */
-export function caseLineOf(event: Pick<EventEnvelope, 'detail-type' | 'detail'>, nameOf: (assignee: string) => string = (a) => a): string | undefined {
+export function caseLineOf(
+  event: Pick<EventEnvelope, 'detail-type' | 'detail'>,
+  nameOf: (assignee: string) => string = (a) => a,
+): string | undefined {
   const detail = event.detail;
   const text = (key: string) => (typeof detail[key] === 'string' ? (detail[key] as string) : undefined);
   const caseId = text('caseId');

@@ -79,7 +79,13 @@ export function retimeMetaBodies(bodies: readonly string[], now: Date, timezone:
 
 function secondsSinceMidnight(now: Date, timezone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
       .formatToParts(now)
       .map((p) => [p.type, Number(p.value)]),
   );
@@ -99,7 +105,17 @@ export function sampleTarget(file: string): { platform: string; params?: Record<
   return { platform };
 }
 
-const X_TIME = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', year: 'numeric' });
+const X_TIME = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'UTC',
+  weekday: 'short',
+  month: 'short',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  year: 'numeric',
+});
 
 /** `Sat Nov 28 09:12:41 +0000 2026`, X's v1.1 `created_at`. */
 export function xTime(now: Date): string {
@@ -115,18 +131,32 @@ export function xTime(now: Date): string {
 export function retimeSampleBody(body: string, now: Date): string {
   const iso = now.toISOString();
   return body
-    .replace(/"(timestamp|timestamp_ms|created_timestamp|lastModifiedAt|create_time)": ("?)(\d{10}|\d{13})\2/g, (_, key: string, quote: string, value: string) => {
-      const moved = value.length === 13 ? now.getTime() : Math.floor(now.getTime() / 1000);
-      return `"${key}": ${quote}${moved}${quote}`;
-    })
-    .replace(/"created_at": "[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} \+0000 \d{4}"/g, `"created_at": "${xTime(now)}"`)
+    .replace(
+      /"(timestamp|timestamp_ms|created_timestamp|lastModifiedAt|create_time)": ("?)(\d{10}|\d{13})\2/g,
+      (_, key: string, quote: string, value: string) => {
+        const moved = value.length === 13 ? now.getTime() : Math.floor(now.getTime() / 1000);
+        return `"${key}": ${quote}${moved}${quote}`;
+      },
+    )
+    .replace(
+      /"created_at": "[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} \+0000 \d{4}"/g,
+      `"created_at": "${xTime(now)}"`,
+    )
     .replace(/"createdAt": "[^"]+"/g, `"createdAt": "${iso}"`)
     .replace(/<(published|updated)>[^<]+<\/\1>/g, (_, tag: string) => `<${tag}>${iso}</${tag}>`);
 }
 
 /** POSTs a body to a webhook URL with the headers its platform's adapter signed it with. */
-export async function postSigned(url: string, body: string | Buffer, headers: Readonly<Record<string, string>>): Promise<{ status: number; body: string }> {
-  const response = await fetch(url, { method: 'POST', headers: { ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+export async function postSigned(
+  url: string,
+  body: string | Buffer,
+  headers: Readonly<Record<string, string>>,
+): Promise<{ status: number; body: string }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { ...headers },
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+  });
   return { status: response.status, body: await response.text() };
 }
 
@@ -137,7 +167,11 @@ export async function postSigned(url: string, body: string | Buffer, headers: Re
  */
 export async function postWebhook(
   baseUrl: string,
-  webhook: { readonly platform: string; readonly body: string | Buffer; readonly params?: Readonly<Record<string, string>> | undefined },
+  webhook: {
+    readonly platform: string;
+    readonly body: string | Buffer;
+    readonly params?: Readonly<Record<string, string>> | undefined;
+  },
   secret: unknown,
   now: Date = new Date(),
 ): Promise<{ status: number; body: string }> {
@@ -145,12 +179,19 @@ export async function postWebhook(
   if (!adapter) throw new Error(`unknown webhook platform "${webhook.platform}"`);
   // Each body is signed by its own platform's adapter, exactly as the platform signs.
   const headers = adapter.sign(webhook.body, secret, { now, ...(webhook.params ? { params: webhook.params } : {}) });
-  const route = webhook.platform === 'generic' ? `generic/${encodeURIComponent(webhook.params?.source ?? '')}` : encodeURIComponent(webhook.platform);
+  const route =
+    webhook.platform === 'generic'
+      ? `generic/${encodeURIComponent(webhook.params?.source ?? '')}`
+      : encodeURIComponent(webhook.platform);
   return postSigned(`${baseUrl}/webhooks/${route}`, webhook.body, headers);
 }
 
 /** POSTs a body to a Meta webhook URL with its `X-Hub-Signature-256`. */
-export async function postSignedMeta(url: string, body: string | Buffer, appSecret: string): Promise<{ status: number; body: string }> {
+export async function postSignedMeta(
+  url: string,
+  body: string | Buffer,
+  appSecret: string,
+): Promise<{ status: number; body: string }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(body, appSecret) },
@@ -170,14 +211,22 @@ export interface CaseView {
 
 /** Open cases per department, in config order, read through the table's repositories. */
 export async function openCasesByDepartment(runtime: Runtime, config: CompanyConfig): Promise<Map<string, CaseView[]>> {
-  const cases = new DynamoCaseRepository(createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)), runtime.tableName);
+  const cases = new DynamoCaseRepository(
+    createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)),
+    runtime.tableName,
+  );
   const result = new Map<string, CaseView[]>();
   for (const department of config.departments) {
     const views: CaseView[] = [];
     for (const c of await cases.openCasesOf(department.id)) {
       const mentions = await cases.mentionsOf(c.id);
       const firstResponseAt = c.firstResponseAt ?? (await cases.firstResponseAt(c.id));
-      views.push({ case: c, mentions: mentions.length, text: mentions[0]?.text ?? '', ...(firstResponseAt ? { firstResponseAt } : {}) });
+      views.push({
+        case: c,
+        mentions: mentions.length,
+        text: mentions[0]?.text ?? '',
+        ...(firstResponseAt ? { firstResponseAt } : {}),
+      });
     }
     result.set(department.id, views);
   }
@@ -233,7 +282,22 @@ export function formatCases(config: CompanyConfig, byDepartment: ReadonlyMap<str
       excerpt(view.text, 60),
     ]),
   );
-  return formatTable(['department', 'case', 'state', 'assignee', 'priority', 'category', 'due', 'platform', 'mentions', 'replied', 'text'], rows);
+  return formatTable(
+    [
+      'department',
+      'case',
+      'state',
+      'assignee',
+      'priority',
+      'category',
+      'due',
+      'platform',
+      'mentions',
+      'replied',
+      'text',
+    ],
+    rows,
+  );
 }
 
 /** Renders stored daily reports. */
@@ -267,7 +331,10 @@ export async function runDemo(options: {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   });
-  if (samples.length === 0) throw new DemoError(`${config.company.id} has no sample webhooks: add .json files to ${path.relative(process.cwd(), dir)}/`);
+  if (samples.length === 0)
+    throw new DemoError(
+      `${config.company.id} has no sample webhooks: add .json files to ${path.relative(process.cwd(), dir)}/`,
+    );
   const bodies = retimeMetaBodies(
     samples.map((s) => s.body),
     now,
@@ -282,7 +349,8 @@ export async function runDemo(options: {
     for (const [index, sample] of samples.entries()) {
       const target = sampleTarget(sample.file);
       const adapter = platformRegistry.get(target.platform);
-      if (!adapter || !adapter.isEnabled(config)) throw new DemoError(`${sample.file}: ${config.company.id} has no ${target.platform} webhook enabled`);
+      if (!adapter || !adapter.isEnabled(config))
+        throw new DemoError(`${sample.file}: ${config.company.id} has no ${target.platform} webhook enabled`);
       const secret = parsePlatformSecret(adapter.id, runtime.secrets[platformSecretName(config, adapter.id)]);
       const body = retimeSampleBody(bodies[index] as string, now);
       const answer = await postWebhook(runtime.url, { platform: target.platform, body, params: target.params }, secret);
@@ -297,7 +365,10 @@ export async function runDemo(options: {
     const { scheduleId, time } = reportTimeFor(config, now);
     await runtime.fireSchedule(scheduleId, time);
     const today = dayIn(now, config.company.timezone);
-    const reports = await new DynamoReportRepository(createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)), runtime.tableName).dailyReports(today);
+    const reports = await new DynamoReportRepository(
+      createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)),
+      runtime.tableName,
+    ).dailyReports(today);
     print(`Daily report for ${today}\n${formatDailyReports(reports)}\n`);
 
     const cases = await openCasesByDepartment(runtime, config);

@@ -90,7 +90,10 @@ export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBu
   const now = options.now ?? (() => new Date());
   const arn = `arn:aws:events:${region}:${accountId}:event-bus/${bus.name}`;
 
-  const putEvents = async (input: Record<string, unknown>, caller: Caller = { accessKeyId: undefined }): Promise<PutEventsOutput> => {
+  const putEvents = async (
+    input: Record<string, unknown>,
+    caller: Caller = { accessKeyId: undefined },
+  ): Promise<PutEventsOutput> => {
     const denied = options.authorize?.(caller);
     if (denied) throw new AwsServiceError('AccessDeniedException', denied);
     const entries = input.Entries;
@@ -117,10 +120,14 @@ export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBu
     const envelope: EventEnvelope = { version: '0', id: randomUUID(), account: accountId, region, ...parsed };
     const matched = bus.rules.filter((rule) => matchesPattern(rule.pattern, envelope));
     // An event that no rule wants (a case change with nobody to tell) is normal: a debug line.
-    debug(`event "${envelope['detail-type']}" from ${envelope.source} -> ${matched.length ? matched.map((r) => r.id).join(', ') : 'no matching rule'}`);
+    debug(
+      `event "${envelope['detail-type']}" from ${envelope.source} -> ${matched.length ? matched.map((r) => r.id).join(', ') : 'no matching rule'}`,
+    );
     options.observe?.(envelope);
     try {
-      await Promise.all(matched.map((rule: RuleSpec) => deliverOrDeadLetter(rule, JSON.stringify(envelope), envelope.id)));
+      await Promise.all(
+        matched.map((rule: RuleSpec) => deliverOrDeadLetter(rule, JSON.stringify(envelope), envelope.id)),
+      );
     } catch (error) {
       // Locally delivery happens before the answer, so a delivery that reached neither the
       // queue nor the DLQ fails the entry and the publisher resends it.
@@ -150,7 +157,9 @@ export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBu
       ERROR_CODE: 'SQSError',
       ERROR_MESSAGE: `${error?.name ?? 'Error'}: ${error?.message ?? String(lastError)}`,
     });
-    log(`rule ${rule.id} could not deliver event ${eventId} after ${attempts} attempt(s) (${error?.message ?? String(lastError)}); it is in the rule's DLQ ${rule.deadLetterQueue}`);
+    log(
+      `rule ${rule.id} could not deliver event ${eventId} after ${attempts} attempt(s) (${error?.message ?? String(lastError)}); it is in the rule's DLQ ${rule.deadLetterQueue}`,
+    );
   };
 
   return { arn, putEvents, failedInvocations: () => Object.fromEntries(failed) };
@@ -158,7 +167,11 @@ export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBu
 
 type ParsedEntry = Pick<EventEnvelope, 'detail-type' | 'source' | 'time' | 'resources' | 'detail'>;
 
-function parseEntry(entry: unknown, busName: string, now: () => Date): ParsedEntry | { ErrorCode: string; ErrorMessage: string } {
+function parseEntry(
+  entry: unknown,
+  busName: string,
+  now: () => Date,
+): ParsedEntry | { ErrorCode: string; ErrorMessage: string } {
   const invalid = (parameter: string, reason: string) => ({
     ErrorCode: 'InvalidArgument',
     ErrorMessage: `Parameter ${parameter} is not valid. Reason: ${reason}`,
@@ -166,7 +179,9 @@ function parseEntry(entry: unknown, busName: string, now: () => Date): ParsedEnt
   if (typeof entry !== 'object' || entry === null) return invalid('Entry', 'an entry is an object.');
   const e = entry as Record<string, unknown>;
   const requestedBus = typeof e.EventBusName === 'string' && e.EventBusName ? e.EventBusName : 'default';
-  const requestedName = requestedBus.startsWith('arn:') ? requestedBus.slice(requestedBus.indexOf('event-bus/') + 'event-bus/'.length) : requestedBus;
+  const requestedName = requestedBus.startsWith('arn:')
+    ? requestedBus.slice(requestedBus.indexOf('event-bus/') + 'event-bus/'.length)
+    : requestedBus;
   if (requestedName !== busName) {
     return invalid('EventBusName', `Event bus ${requestedBus} does not exist; the topology's bus is ${busName}.`);
   }
@@ -174,7 +189,8 @@ function parseEntry(entry: unknown, busName: string, now: () => Date): ParsedEnt
   if (e.Source.startsWith('aws.')) {
     return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: `Not authorized for the source ${e.Source}.` };
   }
-  if (typeof e.DetailType !== 'string' || e.DetailType.length === 0) return invalid('DetailType', 'DetailType is a required argument.');
+  if (typeof e.DetailType !== 'string' || e.DetailType.length === 0)
+    return invalid('DetailType', 'DetailType is a required argument.');
   if (typeof e.Detail !== 'string' || e.Detail.length === 0) return invalid('Detail', 'Detail is a required argument.');
   let detail: unknown;
   try {
@@ -190,7 +206,8 @@ function parseEntry(entry: unknown, busName: string, now: () => Date): ParsedEnt
     return invalid('Resources', 'Resources is a list of ARNs.');
   }
   // The SDK sends Time as epoch seconds.
-  const time = typeof e.Time === 'number' ? new Date(e.Time * 1000) : typeof e.Time === 'string' ? new Date(e.Time) : now();
+  const time =
+    typeof e.Time === 'number' ? new Date(e.Time * 1000) : typeof e.Time === 'string' ? new Date(e.Time) : now();
   if (Number.isNaN(time.getTime())) return invalid('Time', 'Time is not a timestamp.');
   return {
     'detail-type': e.DetailType,
@@ -207,8 +224,10 @@ function requestSize(entries: readonly unknown[]): number {
   for (const entry of entries) {
     const e = (entry ?? {}) as Record<string, unknown>;
     if (e.Time !== undefined) size += 14;
-    for (const field of [e.Source, e.DetailType, e.Detail]) if (typeof field === 'string') size += Buffer.byteLength(field);
-    if (Array.isArray(e.Resources)) for (const r of e.Resources) if (typeof r === 'string') size += Buffer.byteLength(r);
+    for (const field of [e.Source, e.DetailType, e.Detail])
+      if (typeof field === 'string') size += Buffer.byteLength(field);
+    if (Array.isArray(e.Resources))
+      for (const r of e.Resources) if (typeof r === 'string') size += Buffer.byteLength(r);
   }
   return size;
 }

@@ -45,13 +45,19 @@ function validateObject(pattern: Record<string, unknown>, rule: string, path: st
       throw unsupported(rule, here, key);
     }
     if (Array.isArray(value)) {
-      if (value.length === 0) throw new EventPatternError(rule, here.join('.'), 'a list of match values must not be empty');
+      if (value.length === 0)
+        throw new EventPatternError(rule, here.join('.'), 'a list of match values must not be empty');
       value.forEach((matcher) => validateMatcher(matcher, rule, here));
     } else if (isPlainObject(value)) {
-      if (Object.keys(value).length === 0) throw new EventPatternError(rule, here.join('.'), 'a nested pattern must not be empty');
+      if (Object.keys(value).length === 0)
+        throw new EventPatternError(rule, here.join('.'), 'a nested pattern must not be empty');
       validateObject(value, rule, here);
     } else {
-      throw new EventPatternError(rule, here.join('.'), 'a field of a pattern is a list of match values or a nested pattern');
+      throw new EventPatternError(
+        rule,
+        here.join('.'),
+        'a field of a pattern is a list of match values or a nested pattern',
+      );
     }
   }
 }
@@ -64,7 +70,11 @@ function validateMatcher(matcher: unknown, rule: string, path: string[]): void {
   }
   const keys = Object.keys(matcher);
   if (keys.length !== 1) {
-    throw new EventPatternError(rule, where, `an operator object has exactly one key, got ${keys.length ? keys.join(', ') : 'none'}`);
+    throw new EventPatternError(
+      rule,
+      where,
+      `an operator object has exactly one key, got ${keys.length ? keys.join(', ') : 'none'}`,
+    );
   }
   const operator = keys[0] as string;
   const argument = matcher[operator];
@@ -115,14 +125,19 @@ function validateNumeric(argument: unknown, rule: string, where: string): void {
   for (let i = 0; i < argument.length; i += 2) {
     const op = argument[i];
     const value = argument[i + 1];
-    if (typeof op !== 'string' || !['=', ...LOWER, ...UPPER].includes(op)) throw fail(`has an unknown comparison ${JSON.stringify(op)}`);
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw fail(`compares with a number, got ${JSON.stringify(value)}`);
+    if (typeof op !== 'string' || !['=', ...LOWER, ...UPPER].includes(op))
+      throw fail(`has an unknown comparison ${JSON.stringify(op)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw fail(`compares with a number, got ${JSON.stringify(value)}`);
     // EventBridge limits numeric matching to -1e9..1e9.
     if (Math.abs(value) > NUMERIC_LIMIT) throw fail(`values lie between -1e9 and 1e9, got ${value}`);
     operators.push(op);
   }
   if (operators.includes('=') && operators.length > 1) throw fail('"=" stands alone');
-  if (operators.filter((op) => LOWER.includes(op)).length > 1 || operators.filter((op) => UPPER.includes(op)).length > 1) {
+  if (
+    operators.filter((op) => LOWER.includes(op)).length > 1 ||
+    operators.filter((op) => UPPER.includes(op)).length > 1
+  ) {
     throw fail('takes at most one lower and one upper bound');
   }
 }
@@ -153,14 +168,21 @@ function matchesObject(pattern: EventPattern, event: Record<string, unknown>): b
     // A nested pattern over a missing or scalar field sees no fields there, so only
     // `exists: false` conditions can match; over an array it matches any element.
     const subPattern = sub as EventPattern;
-    if (Array.isArray(value)) return value.some((element) => matchesObject(subPattern, isPlainObject(element) ? element : {}));
+    if (Array.isArray(value))
+      return value.some((element) => matchesObject(subPattern, isPlainObject(element) ? element : {}));
     return matchesObject(subPattern, isPlainObject(value) ? value : {});
   });
 }
 
 function matchesField(matchers: readonly unknown[], present: boolean, value: unknown): boolean {
   // Leaf values of the field: an array contributes its scalar elements; an object is not a leaf.
-  const leaves = !present ? [] : Array.isArray(value) ? value.filter((v) => !isPlainObject(v) && !Array.isArray(v)) : isPlainObject(value) ? [] : [value];
+  const leaves = !present
+    ? []
+    : Array.isArray(value)
+      ? value.filter((v) => !isPlainObject(v) && !Array.isArray(v))
+      : isPlainObject(value)
+        ? []
+        : [value];
   return matchers.some((matcher) => {
     if (isPlainObject(matcher) && 'exists' in matcher) return matcher.exists === leaves.length > 0;
     return leaves.some((leaf) => matchesValue(matcher, leaf));
@@ -175,16 +197,21 @@ function matchesValue(matcher: unknown, value: unknown): boolean {
     if (isPlainObject(excluded)) return typeof value === 'string' && !value.startsWith(excluded.prefix as string);
     return !(Array.isArray(excluded) ? excluded : [excluded]).includes(value);
   }
-  if ('numeric' in matcher) return typeof value === 'number' && matchesNumeric(matcher.numeric as readonly (string | number)[], value);
+  if ('numeric' in matcher)
+    return typeof value === 'number' && matchesNumeric(matcher.numeric as readonly (string | number)[], value);
   return false;
 }
 
 function matchesNumeric(conditions: readonly (string | number)[], value: number): boolean {
   for (let i = 0; i < conditions.length; i += 2) {
     const bound = conditions[i + 1] as number;
-    const ok = { '=': value === bound, '<': value < bound, '<=': value <= bound, '>': value > bound, '>=': value >= bound }[
-      conditions[i] as '=' | '<' | '<=' | '>' | '>='
-    ];
+    const ok = {
+      '=': value === bound,
+      '<': value < bound,
+      '<=': value <= bound,
+      '>': value > bound,
+      '>=': value >= bound,
+    }[conditions[i] as '=' | '<' | '<=' | '>' | '>='];
     if (!ok) return false;
   }
   return true;

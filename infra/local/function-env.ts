@@ -27,7 +27,10 @@ export interface LocalCredentials {
  * function's environment: no other local process can derive them from a function's name.
  */
 export function createLocalCredentials(): LocalCredentials {
-  return { accessKeyId: `LOCAL${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
+  return {
+    accessKeyId: `LOCAL${randomBytes(8).toString('hex').toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString('base64url'),
+  };
 }
 
 /** An environment value that names something the topology does not have. */
@@ -100,7 +103,8 @@ export function resolveEnv(
         return url;
       }
       case 'bucket': {
-        if (!topology.buckets.some((b) => b.id === value.bucket)) throw new FunctionEnvError(`${spec.id}: ${name} names unknown bucket ${value.bucket}`);
+        if (!topology.buckets.some((b) => b.id === value.bucket))
+          throw new FunctionEnvError(`${spec.id}: ${name} names unknown bucket ${value.bucket}`);
         // Without a folder (a function built on its own, as some tests do) there is no store: empty.
         const dir = where.bucketDirs?.[value.bucket];
         return dir ? `file:${dir}` : '';

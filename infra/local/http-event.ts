@@ -18,7 +18,11 @@ export interface RouteMatch<R extends HttpRoute = HttpRoute> {
 }
 
 /** Finds the route of a method and path; `{name}` matches one segment, `{name+}` the rest. */
-export function matchRoute<R extends HttpRoute>(routes: readonly R[], method: string, rawPath: string): RouteMatch<R> | undefined {
+export function matchRoute<R extends HttpRoute>(
+  routes: readonly R[],
+  method: string,
+  rawPath: string,
+): RouteMatch<R> | undefined {
   const segments = rawPath.split('/').slice(1);
   for (const route of routes) {
     if (route.method !== method.toUpperCase()) continue;
@@ -102,7 +106,11 @@ function authorizerContext(authorizer: RequestAuthorizer): Record<string, unknow
  * Builds the payload 2.0 event of a request that matched a route; `authorizer` is what the
  * route's authorizer accepted (`requestContext.authorizer`).
  */
-export function toApiGatewayEvent(request: HttpRequestInfo, match: RouteMatch, authorizer?: RequestAuthorizer): APIGatewayProxyEventV2 {
+export function toApiGatewayEvent(
+  request: HttpRequestInfo,
+  match: RouteMatch,
+  authorizer?: RequestAuthorizer,
+): APIGatewayProxyEventV2 {
   const queryStart = request.url.indexOf('?');
   const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
   const rawQueryString = queryStart < 0 ? '' : request.url.slice(queryStart + 1);
@@ -190,17 +198,30 @@ export interface HttpResponse {
  */
 export function toHttpResponse(result: unknown): HttpResponse {
   if (typeof result === 'object' && result !== null && 'statusCode' in result) {
-    const structured = result as { statusCode?: unknown; headers?: Record<string, unknown>; body?: unknown; isBase64Encoded?: unknown; cookies?: unknown };
+    const structured = result as {
+      statusCode?: unknown;
+      headers?: Record<string, unknown>;
+      body?: unknown;
+      isBase64Encoded?: unknown;
+      cookies?: unknown;
+    };
     const body = typeof structured.body === 'string' ? structured.body : '';
     return {
       statusCode: typeof structured.statusCode === 'number' ? structured.statusCode : 200,
-      headers: Object.fromEntries(Object.entries(structured.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
+      headers: Object.fromEntries(
+        Object.entries(structured.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+      ),
       cookies: Array.isArray(structured.cookies) ? structured.cookies.map(String) : [],
       body: structured.isBase64Encoded === true ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8'),
     };
   }
   const body = typeof result === 'string' ? result : result === undefined ? '' : JSON.stringify(result);
-  return { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(body, 'utf8') };
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    cookies: [],
+    body: Buffer.from(body, 'utf8'),
+  };
 }
 
 /** The JSON error responses API Gateway itself sends. */

@@ -4,7 +4,14 @@ import { randomBytes } from 'node:crypto';
 import type { HttpRoute } from '../topology.ts';
 import { closeGracefully, listen } from './backends.ts';
 import { createLimitedServer, RequestAbortedError, type ConnectionLimits } from './connection-limits.ts';
-import { gatewayError, matchRoute, toApiGatewayEvent, toHttpResponse, type HttpResponse, type RequestAuthorizer } from './http-event.ts';
+import {
+  gatewayError,
+  matchRoute,
+  toApiGatewayEvent,
+  toHttpResponse,
+  type HttpResponse,
+  type RequestAuthorizer,
+} from './http-event.ts';
 
 /** A route of the topology and the function behind it. */
 export interface BoundRoute extends HttpRoute {
@@ -114,23 +121,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
     write(res, response);
   };
 
-  const server = createLimitedServer(options.limits, (req, res) => {
-    inFlight++;
-    res.once('close', () => inFlight--);
-    res.once('finish', () => {
-      if (res.statusCode >= 500) serverErrors++;
-    });
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof RequestAbortedError) {
-        // The client went away mid-body, or the request timeout cut it: nothing was acknowledged.
-        log(`${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]} -> closed before the body was complete`);
-        return;
-      }
-      log(`local HTTP server error: ${(error as Error).stack ?? String(error)}`);
-      if (!res.headersSent) write(res, gatewayError(500, 'Internal Server Error'));
-      else res.destroy();
-    });
-  }, log);
+  const server = createLimitedServer(
+    options.limits,
+    (req, res) => {
+      inFlight++;
+      res.once('close', () => inFlight--);
+      res.once('finish', () => {
+        if (res.statusCode >= 500) serverErrors++;
+      });
+      handle(req, res).catch((error: unknown) => {
+        if (error instanceof RequestAbortedError) {
+          // The client went away mid-body, or the request timeout cut it: nothing was acknowledged.
+          log(`${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]} -> closed before the body was complete`);
+          return;
+        }
+        log(`local HTTP server error: ${(error as Error).stack ?? String(error)}`);
+        if (!res.headersSent) write(res, gatewayError(500, 'Internal Server Error'));
+        else res.destroy();
+      });
+    },
+    log,
+  );
 
   await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const { port } = server.address() as AddressInfo;

@@ -15,17 +15,24 @@ export interface IdleGc {
   stop(): void;
 }
 
-export function startIdleGc(options: { readonly busy: () => boolean; readonly quietMs?: number; readonly gc?: () => void }): IdleGc {
+export function startIdleGc(options: {
+  readonly busy: () => boolean;
+  readonly quietMs?: number;
+  readonly gc?: () => void;
+}): IdleGc {
   const gc = options.gc ?? (globalThis as { gc?: () => void }).gc;
   const quietMs = options.quietMs ?? 5_000;
   let lastActivity = 0;
   let collectedAt = 0;
   const timer = gc
-    ? setInterval(() => {
-        if (lastActivity <= collectedAt || options.busy() || Date.now() - lastActivity < quietMs) return;
-        collectedAt = Date.now();
-        gc();
-      }, Math.max(100, quietMs / 2))
+    ? setInterval(
+        () => {
+          if (lastActivity <= collectedAt || options.busy() || Date.now() - lastActivity < quietMs) return;
+          collectedAt = Date.now();
+          gc();
+        },
+        Math.max(100, quietMs / 2),
+      )
     : undefined;
   timer?.unref();
   return {

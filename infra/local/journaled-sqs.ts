@@ -83,7 +83,8 @@ export function journalSqs(
     const receive = queue.receive.bind(queue);
     queue.receive = async (params: unknown) => {
       const records = (await receive(params)) as StoredRecord[];
-      for (const record of records) journal.receive(name, record.MessageId, Number(record.attributes.ApproximateReceiveCount));
+      for (const record of records)
+        journal.receive(name, record.MessageId, Number(record.attributes.ApproximateReceiveCount));
       return records;
     };
 
@@ -118,7 +119,12 @@ export function journalSqs(
           // Not acknowledged: the sender retries, and the pipeline deduplicates a message that got through.
           res.statusCode = 500;
           res.setHeader('x-amzn-query-error', 'InternalFailure;Receiver');
-          end(JSON.stringify({ __type: 'com.amazonaws.sqs#InternalFailure', message: 'the local queue journal cannot be written' }));
+          end(
+            JSON.stringify({
+              __type: 'com.amazonaws.sqs#InternalFailure',
+              message: 'the local queue journal cannot be written',
+            }),
+          );
         },
       );
       return res;
@@ -156,7 +162,10 @@ export function journalSqs(
             receiveCount: 0,
             systemAttributes: {
               ...message.systemAttributes,
-              DeadLetterQueueSourceArn: { DataType: 'String', StringValue: `arn:aws:sqs:${service.REGION}:${service.ACCOUNT_ID}:${queue.QueueName}` },
+              DeadLetterQueueSourceArn: {
+                DataType: 'String',
+                StringValue: `arn:aws:sqs:${service.REGION}:${service.ACCOUNT_ID}:${queue.QueueName}`,
+              },
             },
           };
           restore(dlq, moved, now);
@@ -167,7 +176,10 @@ export function journalSqs(
         restore(queue, message, now);
         replayed++;
       }
-      if (orphaned > 0) log(`the queue journal holds ${orphaned} message(s) of queues this runtime does not have; they stay in ${journal.file}`);
+      if (orphaned > 0)
+        log(
+          `the queue journal holds ${orphaned} message(s) of queues this runtime does not have; they stay in ${journal.file}`,
+        );
       return { replayed, movedToDlq, expired, orphaned };
     },
   };

@@ -68,7 +68,10 @@ export async function startJsonEndpoint(options: {
     const body = await readBody(req);
     const operation = options.operations[target];
     if (req.method !== 'POST' || !operation) {
-      throw new AwsServiceError('UnknownOperationException', `the local endpoint does not serve "${target || `${req.method} ${req.url}`}"`);
+      throw new AwsServiceError(
+        'UnknownOperationException',
+        `the local endpoint does not serve "${target || `${req.method} ${req.url}`}"`,
+      );
     }
     if (body === undefined) throw new AwsServiceError('ValidationException', 'request body is too large');
     let input: unknown;
@@ -84,28 +87,39 @@ export async function startJsonEndpoint(options: {
     send(res, 200, output ?? {});
   };
 
-  const server = createLimitedServer(options.limits, (req, res) => {
-    inFlight++;
-    res.once('close', () => inFlight--);
-    res.setHeader('x-amzn-requestid', randomUUID());
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof AwsServiceError) {
-        res.setHeader('x-amzn-errortype', error.type);
-        send(res, error.statusCode, { __type: error.type, message: error.message });
-        return;
-      }
-      if (error instanceof RequestAbortedError) {
-        log(`local AWS endpoint: a ${String(req.headers['x-amz-target'])} request closed before its body was complete`);
-        return;
-      }
-      log(`local AWS endpoint failed on ${String(req.headers['x-amz-target'])}: ${(error as Error).stack ?? String(error)}`);
-      send(res, 500, { __type: 'InternalFailure', message: 'the local endpoint failed; see its log' });
-    });
-  }, log);
+  const server = createLimitedServer(
+    options.limits,
+    (req, res) => {
+      inFlight++;
+      res.once('close', () => inFlight--);
+      res.setHeader('x-amzn-requestid', randomUUID());
+      handle(req, res).catch((error: unknown) => {
+        if (error instanceof AwsServiceError) {
+          res.setHeader('x-amzn-errortype', error.type);
+          send(res, error.statusCode, { __type: error.type, message: error.message });
+          return;
+        }
+        if (error instanceof RequestAbortedError) {
+          log(
+            `local AWS endpoint: a ${String(req.headers['x-amz-target'])} request closed before its body was complete`,
+          );
+          return;
+        }
+        log(
+          `local AWS endpoint failed on ${String(req.headers['x-amz-target'])}: ${(error as Error).stack ?? String(error)}`,
+        );
+        send(res, 500, { __type: 'InternalFailure', message: 'the local endpoint failed; see its log' });
+      });
+    },
+    log,
+  );
 
   const callerOf = (req: IncomingMessage, body: Buffer): Caller => {
     if (!options.secretKeyOf) return { accessKeyId: accessKeyIdOf(req.headers.authorization) };
-    const check = verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, options.secretKeyOf);
+    const check = verifySigV4(
+      { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body },
+      options.secretKeyOf,
+    );
     return check.ok ? { accessKeyId: check.accessKeyId } : { accessKeyId: undefined, refusal: check.reason };
   };
 

@@ -24,14 +24,21 @@ export interface LocalFunction {
 
 /** An invocation that ran past the function's timeout. */
 export class LambdaTimeoutError extends Error {
-  constructor(readonly functionName: string, readonly timeoutSeconds: number) {
+  constructor(
+    readonly functionName: string,
+    readonly timeoutSeconds: number,
+  ) {
     super(`${functionName}: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
     this.name = 'LambdaTimeoutError';
   }
 }
 
 /** Builds the context of one invocation; the remaining time counts down from `deadline`. */
-export function createLambdaContext(spec: FunctionSpec, where: { region: string; accountId: string }, deadline: number): Context {
+export function createLambdaContext(
+  spec: FunctionSpec,
+  where: { region: string; accountId: string },
+  deadline: number,
+): Context {
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
   const unsupported = (name: string) => () => {
     throw new Error(`context.${name}() is not supported: handlers return a promise`);
@@ -57,7 +64,11 @@ export function createLambdaContext(spec: FunctionSpec, where: { region: string;
  * LambdaTimeoutError when the handler runs past the function's timeout. (The handler's
  * promise cannot be killed in-process; its late result is ignored.)
  */
-export async function invokeFunction(fn: LocalFunction, event: unknown, where: { region: string; accountId: string }): Promise<unknown> {
+export async function invokeFunction(
+  fn: LocalFunction,
+  event: unknown,
+  where: { region: string; accountId: string },
+): Promise<unknown> {
   const timeoutMs = fn.spec.timeoutSeconds * 1000;
   const context = createLambdaContext(fn.spec, where, Date.now() + timeoutMs);
   let timer: NodeJS.Timeout | undefined;

@@ -230,9 +230,13 @@ export class QueueJournal {
         this.#syncs++;
         this.#synced = upTo;
       }
-      if (this.#entriesInFile >= this.#compactAfter && this.#entriesInFile >= 4 * this.#live.size) await this.#compact();
+      if (this.#entriesInFile >= this.#compactAfter && this.#entriesInFile >= 4 * this.#live.size)
+        await this.#compact();
     } catch (error) {
-      this.#failure = new QueueJournalError(`the queue journal ${this.#file} cannot be written: ${(error as Error).message}`, { cause: error });
+      this.#failure = new QueueJournalError(
+        `the queue journal ${this.#file} cannot be written: ${(error as Error).message}`,
+        { cause: error },
+      );
       this.#log(this.#failure.message);
     }
   }

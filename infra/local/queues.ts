@@ -28,13 +28,20 @@ export interface LocalQueues {
  * Creates every queue of the topology after its DLQ, then the other dead-letter queues, with the topology's visibility
  * timeout (or `visibilityOverride`), retention and `RedrivePolicy`.
  */
-export async function createQueues(sqs: SQSClient, topology: Topology, visibilityOverride: number | undefined): Promise<LocalQueues> {
+export async function createQueues(
+  sqs: SQSClient,
+  topology: Topology,
+  visibilityOverride: number | undefined,
+): Promise<LocalQueues> {
   const list: LocalQueue[] = [];
   const dlqUrls: Record<string, string> = {};
   const deadLetterUrls: Record<string, string> = {};
   for (const spec of topology.queues) {
     const dlq = await sqs.send(
-      new CreateQueueCommand({ QueueName: spec.dlq.name, Attributes: { MessageRetentionPeriod: String(spec.dlq.retentionDays * 86_400) } }),
+      new CreateQueueCommand({
+        QueueName: spec.dlq.name,
+        Attributes: { MessageRetentionPeriod: String(spec.dlq.retentionDays * 86_400) },
+      }),
     );
     const dlqArn = await queueArn(sqs, dlq.QueueUrl as string);
     const queue = await sqs.send(
@@ -54,7 +61,10 @@ export async function createQueues(sqs: SQSClient, topology: Topology, visibilit
   }
   for (const spec of topology.deadLetterQueues) {
     const dlq = await sqs.send(
-      new CreateQueueCommand({ QueueName: spec.name, Attributes: { MessageRetentionPeriod: String(spec.retentionDays * 86_400) } }),
+      new CreateQueueCommand({
+        QueueName: spec.name,
+        Attributes: { MessageRetentionPeriod: String(spec.retentionDays * 86_400) },
+      }),
     );
     deadLetterUrls[spec.id] = dlq.QueueUrl as string;
   }
@@ -81,9 +91,17 @@ export async function queueDepth(sqs: SQSClient, url: string): Promise<number> {
   const response = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
     }),
   );
   const a = response.Attributes ?? {};
-  return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
+  return (
+    Number(a.ApproximateNumberOfMessages ?? 0) +
+    Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) +
+    Number(a.ApproximateNumberOfMessagesDelayed ?? 0)
+  );
 }

@@ -37,14 +37,18 @@ export async function claimDataDir(dataDir: string, company: string): Promise<vo
   await mkdir(dataDir, { recursive: true });
   const record = await readRuntimeRecord(dataDir);
   if (record && record.pid !== process.pid && isAlive(record.pid)) {
-    throw new DataDirInUseError(`a runtime for ${company} is already running (pid ${record.pid}, ${record.url}); stop it first or use --memory`);
+    throw new DataDirInUseError(
+      `a runtime for ${company} is already running (pid ${record.pid}, ${record.url}); stop it first or use --memory`,
+    );
   }
 }
 
 /** The record of the runtime that uses a data directory, if any (it may have died). */
 export async function readRuntimeRecord(dataDir: string): Promise<RuntimeRecord | undefined> {
   try {
-    const parsed = RuntimeRecordSchema.safeParse(JSON.parse(await readFile(path.join(dataDir, RUNTIME_RECORD_FILE), 'utf8')));
+    const parsed = RuntimeRecordSchema.safeParse(
+      JSON.parse(await readFile(path.join(dataDir, RUNTIME_RECORD_FILE), 'utf8')),
+    );
     // A damaged record is treated as absent: the process that wrote it is not usable anyway.
     return parsed.success ? parsed.data : undefined;
   } catch (error) {

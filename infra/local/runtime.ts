@@ -9,11 +9,26 @@ import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { withLogSink } from '../../shared/observability/powertools.ts';
 import { allDeadLetterQueues, buildTopology, type FunctionSpec, type Topology } from '../topology.ts';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb, startSqs, type LocalBackend } from './backends.ts';
+import {
+  LOCAL_ACCOUNT_ID,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startDynamoDb,
+  startSqs,
+  type LocalBackend,
+} from './backends.ts';
 import { authorizerOf, createAdminTokens, type TokenClaims } from './admin-tokens.ts';
 import { startLocalAlarms, type AlarmTransition, type LocalAlarms } from './alarms.ts';
 import { createAsyncInvoker } from './async-invoke.ts';
-import { caseLineOf, httpNoteOf, parseLogRecord, peopleNamesOf, shortLineOf, StatusLine, type LogRecord } from './console-log.ts';
+import {
+  caseLineOf,
+  httpNoteOf,
+  parseLogRecord,
+  peopleNamesOf,
+  shortLineOf,
+  StatusLine,
+  type LogRecord,
+} from './console-log.ts';
 import { createLocalEventBus } from './event-bus.ts';
 import { validatePattern } from './event-pattern.ts';
 import type { ConnectionLimits } from './connection-limits.ts';
@@ -164,7 +179,10 @@ export class RuntimeStartError extends Error {
 }
 
 export class RuntimeNotIdleError extends Error {
-  constructor(readonly busy: readonly string[], timeoutMs: number) {
+  constructor(
+    readonly busy: readonly string[],
+    timeoutMs: number,
+  ) {
     super(`the runtime is not idle after ${timeoutMs} ms: ${busy.join('; ')}`);
     this.name = 'RuntimeNotIdleError';
   }
@@ -248,7 +266,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (options.dataDir) {
         bucketDirs[bucket.id] = path.join(options.dataDir, bucket.localDir);
       } else {
-        const temporary = await mkdtemp(path.join(os.tmpdir(), `backchannel-${topology.companyId}-${bucket.localDir}-`));
+        const temporary = await mkdtemp(
+          path.join(os.tmpdir(), `backchannel-${topology.companyId}-${bucket.localDir}-`),
+        );
         cleanup.push(() => rm(temporary, { recursive: true, force: true }));
         bucketDirs[bucket.id] = temporary;
       }
@@ -262,13 +282,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
 
     const adminTokens = await createAdminTokens(options.config, options.dataDir);
-    log(`made admin API tokens for ${Object.keys(adminTokens.tokens).length} people${adminTokens.file ? ` in ${adminTokens.file}` : ' (in memory)'}`);
+    log(
+      `made admin API tokens for ${Object.keys(adminTokens.tokens).length} people${adminTokens.file ? ` in ${adminTokens.file}` : ' (in memory)'}`,
+    );
 
-    const dynamo = await startBackend(cleanup, () => startDynamoDb(options.dataDir ? { dataDir: path.join(options.dataDir, 'dynamodb') } : {}));
+    const dynamo = await startBackend(cleanup, () =>
+      startDynamoDb(options.dataDir ? { dataDir: path.join(options.dataDir, 'dynamodb') } : {}),
+    );
     // With a data directory the queues keep a journal beside the table: a message SQS
     // accepted (a webhook answered 200) survives a kill and is put back at the next start.
-    const journalDir = options.dataDir && options.queueJournal !== false ? path.join(options.dataDir, 'queues') : undefined;
-    const sqsBackend = await startBackend(cleanup, () => startSqs({ region, accountId, ...(journalDir ? { journalDir, log } : {}) }));
+    const journalDir =
+      options.dataDir && options.queueJournal !== false ? path.join(options.dataDir, 'queues') : undefined;
+    const sqsBackend = await startBackend(cleanup, () =>
+      startSqs({ region, accountId, ...(journalDir ? { journalDir, log } : {}) }),
+    );
     const adminConfig = { region, credentials: LOCAL_CREDENTIALS };
     const dynamoClient = new DynamoDBClient({ ...adminConfig, endpoint: dynamo.endpoint });
     const sqs = new SQSClient({ ...adminConfig, endpoint: sqsBackend.endpoint });
@@ -282,7 +309,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       // dynalite keeps expired items: the runtime deletes them itself, so retention holds here too.
       const sweeper = startTtlSweeper({ client: dynamoClient, table: topology.table, log });
       cleanup.push(() => sweeper.stop());
-      log(`TTL on ${topology.table.ttlAttribute}: dynalite does not implement it, so the runtime deletes expired items at start and every ${TTL_SWEEP_INTERVAL_MS / 60_000} minutes`);
+      log(
+        `TTL on ${topology.table.ttlAttribute}: dynalite does not implement it, so the runtime deletes expired items at start and every ${TTL_SWEEP_INTERVAL_MS / 60_000} minutes`,
+      );
     }
     const queues = await createQueues(sqs, topology, options.visibilityTimeoutSeconds);
     const replay = sqsBackend.replayJournal();
@@ -300,7 +329,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const functionsByKey = new Map(topology.functions.map((fn) => [credentials.get(fn.id)?.accessKeyId as string, fn]));
     const secretByKey = new Map([...credentials.values()].map((c) => [c.accessKeyId, c.secretAccessKey]));
     const secretKeyOf = (accessKeyId: string) => secretByKey.get(accessKeyId);
-    const callerFunction = (caller: Caller) => (caller.accessKeyId ? functionsByKey.get(caller.accessKeyId) : undefined);
+    const callerFunction = (caller: Caller) =>
+      caller.accessKeyId ? functionsByKey.get(caller.accessKeyId) : undefined;
     const notAFunction = (caller: Caller) => {
       const reason = `the caller is not a function of this runtime: ${caller.refusal ?? 'unsigned request'}`;
       log(`local AWS endpoint refused a request: ${reason}`);
@@ -327,7 +357,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           new SendMessageCommand({
             QueueUrl: queues.deadLetterUrls[rule.deadLetterQueue],
             MessageBody: body,
-            MessageAttributes: Object.fromEntries(Object.entries(target).map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
+            MessageAttributes: Object.fromEntries(
+              Object.entries(target).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+            ),
           }),
         );
       },
@@ -362,7 +394,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       },
     });
     cleanup.push(() => endpoint.stop());
-    const endpoints: LocalEndpoints = { dynamodb: dynamo.endpoint, sqs: sqsBackend.endpoint, eventBridge: endpoint.endpoint, secretsManager: endpoint.endpoint };
+    const endpoints: LocalEndpoints = {
+      dynamodb: dynamo.endpoint,
+      sqs: sqsBackend.endpoint,
+      eventBridge: endpoint.endpoint,
+      secretsManager: endpoint.endpoint,
+    };
 
     const functionEndpoints = options.functionEndpoints ? await options.functionEndpoints(endpoints) : endpoints;
     // Functions: each built once with its own environment, as a cold start would.
@@ -390,7 +427,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (!fn) throw new Error(`unknown function "${functionId}"`);
       invocations++;
       try {
-        return await withLogSink((json, printed) => onRecord(json, printed, records), () => invokeFunction(fn, event, { region, accountId }));
+        return await withLogSink(
+          (json, printed) => onRecord(json, printed, records),
+          () => invokeFunction(fn, event, { region, accountId }),
+        );
       } catch (error) {
         functionErrors.set(functionId, (functionErrors.get(functionId) ?? 0) + 1);
         throw error;
@@ -420,17 +460,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         if (trigger.type !== 'sqs') continue;
         const queue = queues.byId(trigger.queue);
         const poller = startSqsPoller({
-            sqs,
-            queueUrl: queue.url,
-            queueArn: queue.arn,
-            queueName: queue.spec.name,
-            region,
-            batchSize: trigger.batchSize,
-            maxReceiveCount: queue.spec.dlq.maxReceiveCount,
-            functionName: spec.name,
-            invoke: (event) => invoke(spec.id, event),
-            log,
-          });
+          sqs,
+          queueUrl: queue.url,
+          queueArn: queue.arn,
+          queueName: queue.spec.name,
+          region,
+          batchSize: trigger.batchSize,
+          maxReceiveCount: queue.spec.dlq.maxReceiveCount,
+          functionName: spec.name,
+          invoke: (event) => invoke(spec.id, event),
+          log,
+        });
         pollers.push(poller);
         pollersByQueue.set(trigger.queue, [...(pollersByQueue.get(trigger.queue) ?? []), poller]);
       }
@@ -446,7 +486,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     cleanup.push(() => scheduler.stop());
 
     const routes: BoundRoute[] = topology.functions.flatMap((spec) =>
-      spec.triggers.flatMap((trigger) => (trigger.type === 'http' ? trigger.routes.map((route) => ({ ...route, functionId: spec.id })) : [])),
+      spec.triggers.flatMap((trigger) =>
+        trigger.type === 'http' ? trigger.routes.map((route) => ({ ...route, functionId: spec.id })) : [],
+      ),
     );
     const port = options.port ?? 3000;
     // The admin routes' authorizer: a known token becomes what AWS's authorizer passes on
@@ -461,8 +503,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (note && typeof result === 'object' && result !== null) httpNotes.set(result, note);
       return result;
     };
-    const describe = (result: unknown) => (typeof result === 'object' && result !== null ? httpNotes.get(result) : undefined);
-    const http: LocalHttpServer = await startHttpServer({ routes, invoke: invokeHttp, describe, port, accountId, log, adminAuthorizer, ...(options.httpLimits ? { limits: options.httpLimits } : {}) }).catch((error: unknown) => {
+    const describe = (result: unknown) =>
+      typeof result === 'object' && result !== null ? httpNotes.get(result) : undefined;
+    const http: LocalHttpServer = await startHttpServer({
+      routes,
+      invoke: invokeHttp,
+      describe,
+      port,
+      accountId,
+      log,
+      adminAuthorizer,
+      ...(options.httpLimits ? { limits: options.httpLimits } : {}),
+    }).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
       throw new RuntimeStartError(`port ${port} is in use: pass another port (0 picks a free one)`, { cause: error });
     });
@@ -479,10 +531,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         deadLetterDepth: async (id) => {
           const url = queues.deadLetterUrls[id];
           if (!url) throw new Error(`unknown dead-letter queue ${id}`);
-          const response = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+          const response = await sqs.send(
+            new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+          );
           return Number(response.Attributes?.ApproximateNumberOfMessages ?? 0);
         },
-        oldestMessageAge: (queueId) => Math.max(0, ...(pollersByQueue.get(queueId) ?? []).map((p) => p.takeOldestMessageAge())),
+        oldestMessageAge: (queueId) =>
+          Math.max(0, ...(pollersByQueue.get(queueId) ?? []).map((p) => p.takeOldestMessageAge())),
         functionErrors: (id) => functionErrors.get(id) ?? 0,
         // Nothing limits concurrency locally, so nothing is throttled.
         functionThrottles: () => 0,
@@ -491,14 +546,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       },
       // The topic's function subscribers (the alarm forwarder), invoked as SNS does: asynchronously.
       publish: async (snsEvent) => {
-        for (const fn of topology.functions.filter((f) => f.triggers.some((t) => t.type === 'alerts'))) await invokeAsync(fn.id, snsEvent);
+        for (const fn of topology.functions.filter((f) => f.triggers.some((t) => t.type === 'alerts')))
+          await invokeAsync(fn.id, snsEvent);
       },
     });
     cleanup.push(() => alarms.stop());
 
     // "queued" counts every message not yet done, those in a poller's hands included.
     const status = new StatusLine({
-      queued: async () => (await Promise.all(queues.list.map((q) => queueDepth(sqs, q.url)))).reduce((a, b) => a + b, 0),
+      queued: async () =>
+        (await Promise.all(queues.list.map((q) => queueDepth(sqs, q.url)))).reduce((a, b) => a + b, 0),
       inFlight: () => invocations,
       processed: () =>
         pollers.reduce(
@@ -595,7 +652,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 }
 
-async function startBackend<B extends LocalBackend>(cleanup: (() => Promise<void>)[], start: () => Promise<B>): Promise<B> {
+async function startBackend<B extends LocalBackend>(
+  cleanup: (() => Promise<void>)[],
+  start: () => Promise<B>,
+): Promise<B> {
   const backend = await start();
   cleanup.push(() => backend.stop());
   return backend;
@@ -607,17 +667,23 @@ function checkTopology(topology: Topology): void {
   const functionIds = new Set(topology.functions.map((f) => f.id));
   const deadLetterIds = new Set(allDeadLetterQueues(topology).map((q) => q.id));
   for (const rule of topology.bus.rules) {
-    if (!queueIds.has(rule.targetQueue)) throw new RuntimeStartError(`rule ${rule.id} targets unknown queue ${rule.targetQueue}`);
-    if (!deadLetterIds.has(rule.deadLetterQueue)) throw new RuntimeStartError(`rule ${rule.id} has unknown dead-letter queue ${rule.deadLetterQueue}`);
+    if (!queueIds.has(rule.targetQueue))
+      throw new RuntimeStartError(`rule ${rule.id} targets unknown queue ${rule.targetQueue}`);
+    if (!deadLetterIds.has(rule.deadLetterQueue))
+      throw new RuntimeStartError(`rule ${rule.id} has unknown dead-letter queue ${rule.deadLetterQueue}`);
   }
   for (const schedule of topology.schedules) {
-    if (!functionIds.has(schedule.targetFunction)) throw new RuntimeStartError(`schedule ${schedule.id} targets unknown function ${schedule.targetFunction}`);
-    if (!deadLetterIds.has(schedule.deadLetterQueue)) throw new RuntimeStartError(`schedule ${schedule.id} has unknown dead-letter queue ${schedule.deadLetterQueue}`);
+    if (!functionIds.has(schedule.targetFunction))
+      throw new RuntimeStartError(`schedule ${schedule.id} targets unknown function ${schedule.targetFunction}`);
+    if (!deadLetterIds.has(schedule.deadLetterQueue))
+      throw new RuntimeStartError(`schedule ${schedule.id} has unknown dead-letter queue ${schedule.deadLetterQueue}`);
   }
   for (const fn of topology.functions) {
-    if (fn.asyncInvoke && !deadLetterIds.has(fn.asyncInvoke.onFailure)) throw new RuntimeStartError(`${fn.id} has unknown on-failure queue ${fn.asyncInvoke.onFailure}`);
+    if (fn.asyncInvoke && !deadLetterIds.has(fn.asyncInvoke.onFailure))
+      throw new RuntimeStartError(`${fn.id} has unknown on-failure queue ${fn.asyncInvoke.onFailure}`);
     for (const trigger of fn.triggers) {
-      if (trigger.type === 'sqs' && !queueIds.has(trigger.queue)) throw new RuntimeStartError(`${fn.id} is triggered by unknown queue ${trigger.queue}`);
+      if (trigger.type === 'sqs' && !queueIds.has(trigger.queue))
+        throw new RuntimeStartError(`${fn.id} is triggered by unknown queue ${trigger.queue}`);
     }
   }
 }
@@ -628,7 +694,9 @@ async function loadHandlerModule(spec: FunctionSpec): Promise<HandlerModule> {
   try {
     module = (await import(pathToFileURL(file).href)) as Partial<HandlerModule>;
   } catch (error) {
-    throw new RuntimeStartError(`cannot load ${spec.entry} for ${spec.id}: ${(error as Error).message}`, { cause: error });
+    throw new RuntimeStartError(`cannot load ${spec.entry} for ${spec.id}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (typeof module.createHandler !== 'function') {
     throw new RuntimeStartError(`${spec.entry} does not export createHandler(env)`);
@@ -650,8 +718,10 @@ function webhookUrlsOf(topology: Topology, routes: readonly BoundRoute[], base: 
   const bySource = routes.find((r) => r.path.includes('{source}'));
   const urls: Record<string, string> = {};
   for (const secret of topology.secrets.filter((s) => readable.has(s.id))) {
-    if (bySource && secret.platform === 'generic') urls[secret.platform] = `${base}${bySource.path.replace('{source}', '<source>')}`;
-    else if (byPlatform) urls[secret.platform] = `${base}${byPlatform.path.replace('{platform}', encodeURIComponent(secret.platform))}`;
+    if (bySource && secret.platform === 'generic')
+      urls[secret.platform] = `${base}${bySource.path.replace('{source}', '<source>')}`;
+    else if (byPlatform)
+      urls[secret.platform] = `${base}${byPlatform.path.replace('{platform}', encodeURIComponent(secret.platform))}`;
   }
   return urls;
 }

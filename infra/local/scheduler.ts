@@ -49,18 +49,27 @@ const YEAR_MAX = 2199;
 export function compileSchedule(expression: string, timezone: string): CronSchedule {
   const match = /^cron\((.*)\)$/.exec(expression.trim());
   if (!match) {
-    throw new ScheduleExpressionError(expression, 'the local scheduler fires cron(min hour day-of-month month day-of-week year) expressions only');
+    throw new ScheduleExpressionError(
+      expression,
+      'the local scheduler fires cron(min hour day-of-month month day-of-week year) expressions only',
+    );
   }
   const fields = (match[1] as string).trim().split(/\s+/);
   if (fields.length !== 6) {
-    throw new ScheduleExpressionError(expression, `a cron expression has 6 fields (min hour day-of-month month day-of-week year), got ${fields.length}`);
+    throw new ScheduleExpressionError(
+      expression,
+      `a cron expression has 6 fields (min hour day-of-month month day-of-week year), got ${fields.length}`,
+    );
   }
   const [minute, hour, dayOfMonth, month, dayOfWeek, year] = fields as [string, string, string, string, string, string];
   if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
     throw new ScheduleExpressionError(expression, 'exactly one of day-of-month and day-of-week must be "?"');
   }
   if (/W/i.test(dayOfMonth)) {
-    throw new ScheduleExpressionError(expression, 'the W (nearest weekday) wildcard is not supported by the local scheduler');
+    throw new ScheduleExpressionError(
+      expression,
+      'the W (nearest weekday) wildcard is not supported by the local scheduler',
+    );
   }
   const years = parseYears(year, expression);
   const translated = `0 ${minute} ${hour} ${dayOfMonth === '?' ? '*' : dayOfMonth} ${month} ${dayOfWeek === '?' ? '*' : translateDayOfWeek(dayOfWeek, expression)}`;
@@ -77,7 +86,12 @@ export function compileSchedule(expression: string, timezone: string): CronSched
   };
 }
 
-function nextFireTime(cron: CronExpression, years: readonly number[] | undefined, timezone: string, after: Date): Date | undefined {
+function nextFireTime(
+  cron: CronExpression,
+  years: readonly number[] | undefined,
+  timezone: string,
+  after: Date,
+): Date | undefined {
   cron.reset(after);
   // Each pass either returns, moves to a later allowed year, or skips one DST artefact.
   for (let guard = 0; guard < 100_000; guard++) {
@@ -95,7 +109,12 @@ function nextFireTime(cron: CronExpression, years: readonly number[] | undefined
     if (!cron.includesDate(candidate)) continue;
     // Fall back: this wall-clock time already happened once (30 min, 1 h or 2 h earlier).
     const wall = wallClockOf(candidate, timezone);
-    if ([1_800_000, 3_600_000, 7_200_000].some((shift) => wallClockOf(new Date(candidate.getTime() - shift), timezone) === wall)) continue;
+    if (
+      [1_800_000, 3_600_000, 7_200_000].some(
+        (shift) => wallClockOf(new Date(candidate.getTime() - shift), timezone) === wall,
+      )
+    )
+      continue;
     return candidate;
   }
   return undefined;
@@ -129,7 +148,8 @@ function translateDayOfWeek(field: string, expression: string): string {
 
 function shiftDay(day: string, expression: string): string {
   const n = Number(day);
-  if (n < 1 || n > 7) throw new ScheduleExpressionError(expression, `day-of-week values are 1-7 (1 = Sunday), got ${n}`);
+  if (n < 1 || n > 7)
+    throw new ScheduleExpressionError(expression, `day-of-week values are 1-7 (1 = Sunday), got ${n}`);
   return String(n - 1);
 }
 
@@ -155,13 +175,16 @@ function parseYears(field: string, expression: string): number[] | undefined {
  * Compiles every schedule of a topology.
  * @throws ScheduleExpressionError naming the first schedule whose expression cannot be used
  */
-export function compileSchedules(schedules: readonly ScheduleSpec[]): Map<string, { schedule: ScheduleSpec; cron: CronSchedule }> {
+export function compileSchedules(
+  schedules: readonly ScheduleSpec[],
+): Map<string, { schedule: ScheduleSpec; cron: CronSchedule }> {
   return new Map(
     schedules.map((schedule) => {
       try {
         return [schedule.id, { schedule, cron: compileSchedule(schedule.expression, schedule.timezone) }] as const;
       } catch (error) {
-        if (error instanceof ScheduleExpressionError) throw new ScheduleExpressionError(schedule.expression, error.reason, schedule.id);
+        if (error instanceof ScheduleExpressionError)
+          throw new ScheduleExpressionError(schedule.expression, error.reason, schedule.id);
         throw error;
       }
     }),
@@ -176,7 +199,9 @@ export function formatScheduledTime(time: Date): string {
 /** A schedule's payload with the scheduled-time placeholder replaced. */
 export function renderPayload(payload: Readonly<Record<string, string>>, time: Date): Record<string, string> {
   const stamp = formatScheduledTime(time);
-  return Object.fromEntries(Object.entries(payload).map(([key, value]) => [key, value.split(SCHEDULED_TIME_PLACEHOLDER).join(stamp)]));
+  return Object.fromEntries(
+    Object.entries(payload).map(([key, value]) => [key, value.split(SCHEDULED_TIME_PLACEHOLDER).join(stamp)]),
+  );
 }
 
 export interface SchedulerOptions {
@@ -253,7 +278,9 @@ export function startScheduler(options: SchedulerOptions): LocalScheduler {
           // Every 5 minutes for the SLA sweep: what it changed shows as case lines, the fire itself is routine.
           debug(`schedule ${id} fired for ${formatScheduledTime(next)} -> ${entry.schedule.targetFunction}`);
           run(entry.schedule, next).catch((error: unknown) =>
-            log(`schedule ${id} -> ${entry.schedule.targetFunction} failed: ${(error as Error).stack ?? String(error)}`),
+            log(
+              `schedule ${id} -> ${entry.schedule.targetFunction} failed: ${(error as Error).stack ?? String(error)}`,
+            ),
           );
           arm(id, next);
         },
@@ -277,7 +304,10 @@ export function startScheduler(options: SchedulerOptions): LocalScheduler {
     nextFireTimes: () => Object.fromEntries(planned),
     fireSchedule: (id, time = now()) => {
       const entry = compiled.get(id);
-      if (!entry) return Promise.reject(new Error(`unknown schedule "${id}"; the topology has: ${[...compiled.keys()].join(', ')}`));
+      if (!entry)
+        return Promise.reject(
+          new Error(`unknown schedule "${id}"; the topology has: ${[...compiled.keys()].join(', ')}`),
+        );
       return run(entry.schedule, time);
     },
     start,

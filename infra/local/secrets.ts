@@ -17,7 +17,10 @@ export const SECRETS_FILE = 'secrets.json';
 /** A random value of the shape the platform's secret has (see SecretSpec.description). */
 export function generateSecretValue(spec: SecretSpec): string {
   if (spec.platform === 'meta') {
-    return JSON.stringify({ appSecret: randomBytes(16).toString('hex'), verifyToken: randomBytes(18).toString('base64url') });
+    return JSON.stringify({
+      appSecret: randomBytes(16).toString('hex'),
+      verifyToken: randomBytes(18).toString('base64url'),
+    });
   }
   // Every webhook platform's adapter knows its secret's shape.
   const adapter = platformRegistry.get(spec.platform);
@@ -138,7 +141,12 @@ async function readSecretsFile(file: string): Promise<Record<string, string>> {
     throw error;
   }
   const parsed: unknown = JSON.parse(text);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    !Object.values(parsed).every((v) => typeof v === 'string')
+  ) {
     throw new Error(`${file} must map secret names to their SecretString`);
   }
   return parsed as Record<string, string>;
@@ -169,17 +177,22 @@ export function getSecretValueOperation(options: {
   readonly createdAt?: Date;
 }) {
   const createdDate = Math.floor((options.createdAt ?? new Date()).getTime() / 1000);
-  const arnOf = (spec: SecretSpec) => `arn:aws:secretsmanager:${options.region}:${options.accountId}:secret:${spec.name}-local`;
+  const arnOf = (spec: SecretSpec) =>
+    `arn:aws:secretsmanager:${options.region}:${options.accountId}:secret:${spec.name}-local`;
   return async (input: Record<string, unknown>, caller: Caller) => {
     const secretId = input.SecretId;
     if (typeof secretId !== 'string' || secretId.length === 0) {
-      throw new AwsServiceError('ValidationException', "1 validation error detected: Value at 'secretId' failed to satisfy constraint: Member must not be null");
+      throw new AwsServiceError(
+        'ValidationException',
+        "1 validation error detected: Value at 'secretId' failed to satisfy constraint: Member must not be null",
+      );
     }
     const spec = options.specs.find((s) => s.name === secretId || arnOf(s) === secretId);
     const denied = options.authorize?.(caller, spec?.id, secretId);
     if (denied) throw new AwsServiceError('AccessDeniedException', denied);
     const value = spec ? options.values[spec.name] : undefined;
-    if (!spec || value === undefined) throw new AwsServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    if (!spec || value === undefined)
+      throw new AwsServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     return {
       ARN: arnOf(spec),
       Name: spec.name,

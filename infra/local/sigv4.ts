@@ -16,39 +16,56 @@ export interface SignedRequest {
   readonly body: Buffer;
 }
 
-export type SignatureCheck = { readonly ok: true; readonly accessKeyId: string } | { readonly ok: false; readonly reason: string };
+export type SignatureCheck =
+  | { readonly ok: true; readonly accessKeyId: string }
+  | { readonly ok: false; readonly reason: string };
 
 /** AWS refuses requests signed more than 15 minutes away from its clock. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
 
 /**
  * Verifies the request's SigV4 signature with the secret key of its access key id.
  * `secretKeyOf` answers undefined for a key id it does not know.
  */
-export function verifySigV4(request: SignedRequest, secretKeyOf: (accessKeyId: string) => string | undefined, now = new Date()): SignatureCheck {
+export function verifySigV4(
+  request: SignedRequest,
+  secretKeyOf: (accessKeyId: string) => string | undefined,
+  now = new Date(),
+): SignatureCheck {
   const authorization = request.headers.authorization;
   const match = authorization ? AUTHORIZATION.exec(authorization) : null;
   if (!match) return { ok: false, reason: 'the request carries no AWS4-HMAC-SHA256 signature' };
-  const [, accessKeyId, day, region, service, signedHeaderList, signature] = match as unknown as [string, string, string, string, string, string, string];
+  const [, accessKeyId, day, region, service, signedHeaderList, signature] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const secretKey = secretKeyOf(accessKeyId);
-  if (secretKey === undefined) return { ok: false, reason: 'the access key id is not one of this runtime\'s functions' };
+  if (secretKey === undefined) return { ok: false, reason: "the access key id is not one of this runtime's functions" };
   const amzDate = String(request.headers['x-amz-date'] ?? '');
   const signedAt = parseAmzDate(amzDate);
   if (!signedAt || amzDate.slice(0, 8) !== day) return { ok: false, reason: 'the request has no valid X-Amz-Date' };
-  if (Math.abs(now.getTime() - signedAt.getTime()) > MAX_SKEW_MS) return { ok: false, reason: 'the signature is older than 15 minutes' };
+  if (Math.abs(now.getTime() - signedAt.getTime()) > MAX_SKEW_MS)
+    return { ok: false, reason: 'the signature is older than 15 minutes' };
   const signedHeaders = signedHeaderList.split(';');
   if (!signedHeaders.includes('host')) return { ok: false, reason: 'the signature does not cover the Host header' };
   // The signed payload hash must be the body's: else a body could be swapped under a signature.
   const bodyHash = sha256(request.body);
   const declaredHash = request.headers['x-amz-content-sha256'];
-  if (declaredHash !== undefined && declaredHash !== bodyHash) return { ok: false, reason: 'the body does not match its signed hash' };
+  if (declaredHash !== undefined && declaredHash !== bodyHash)
+    return { ok: false, reason: 'the body does not match its signed hash' };
 
   const expected = Buffer.from(signatureOf(request, { secretKey, day, region, service, amzDate, signedHeaders }));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    return { ok: false, reason: 'the signature does not match the access key id\'s secret key' };
+    return { ok: false, reason: "the signature does not match the access key id's secret key" };
   }
   return { ok: true, accessKeyId };
 }
@@ -89,7 +106,14 @@ function signatureOf(request: SignedRequest, scope: Scope): string {
 export function resignedHeaders(request: SignedRequest, secretKey: string): IncomingHttpHeaders {
   const match = AUTHORIZATION.exec(String(request.headers.authorization ?? ''));
   if (!match) throw new Error('the request carries no AWS4-HMAC-SHA256 signature');
-  const [, accessKeyId, day, region, service, signedHeaderList] = match as unknown as [string, string, string, string, string, string];
+  const [, accessKeyId, day, region, service, signedHeaderList] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const headers: IncomingHttpHeaders = { ...request.headers, 'content-length': String(request.body.length) };
   if (headers['x-amz-content-sha256'] !== undefined) headers['x-amz-content-sha256'] = sha256(request.body);
   const signedHeaders = signedHeaderList.split(';');
@@ -107,7 +131,8 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string {
 
 function canonicalQuery(query: string): string {
   if (!query) return '';
-  const encode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encode = (s: string) =>
+    encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return [...new URLSearchParams(query)]
     .map(([k, v]) => [encode(k), encode(v)] as const)
     .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1))
@@ -117,7 +142,9 @@ function canonicalQuery(query: string): string {
 
 function parseAmzDate(value: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]))) : undefined;
+  return m
+    ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])))
+    : undefined;
 }
 
 function sha256(data: string | Buffer): string {

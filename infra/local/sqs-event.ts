@@ -35,7 +35,9 @@ export function toSqsRecord(message: Message, queue: { arn: string; region: stri
         name,
         {
           ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
-          ...(value.BinaryValue !== undefined ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') } : {}),
+          ...(value.BinaryValue !== undefined
+            ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') }
+            : {}),
           stringListValues: value.StringListValues ?? [],
           binaryListValues: (value.BinaryListValues ?? []).map((b) => Buffer.from(b).toString('base64')),
           dataType: value.DataType ?? 'String',
@@ -70,8 +72,12 @@ export interface BatchOutcome {
  * a response lists the failed message ids; a response that names an id outside the batch
  * (or has no id) fails the whole batch; no response, or an empty list, means all succeeded.
  */
-export function batchOutcome(messages: readonly Message[], result: { error: unknown } | { value: unknown }): BatchOutcome {
-  if ('error' in result) return { done: [], failed: messages, batchFailure: `the handler threw: ${describe(result.error)}` };
+export function batchOutcome(
+  messages: readonly Message[],
+  result: { error: unknown } | { value: unknown },
+): BatchOutcome {
+  if ('error' in result)
+    return { done: [], failed: messages, batchFailure: `the handler threw: ${describe(result.error)}` };
   const response = result.value as Partial<SQSBatchResponse> | null | undefined;
   const failures = response?.batchItemFailures;
   if (failures === undefined || failures === null) return { done: messages, failed: [] };
@@ -81,7 +87,11 @@ export function batchOutcome(messages: readonly Message[], result: { error: unkn
   for (const failure of failures) {
     const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
     if (typeof id !== 'string' || !ids.has(id)) {
-      return { done: [], failed: messages, batchFailure: `batchItemFailures names ${JSON.stringify(id)}, which is not in the batch` };
+      return {
+        done: [],
+        failed: messages,
+        batchFailure: `batchItemFailures names ${JSON.stringify(id)}, which is not in the batch`,
+      };
     }
     failedIds.add(id);
   }

@@ -73,7 +73,9 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     }
     const outcome = batchOutcome(messages, result);
     if ('error' in result) {
-      log(`${options.functionName} failed on ${messages.length} message(s) of ${options.queueName}: ${(result.error as Error)?.stack ?? String(result.error)}`);
+      log(
+        `${options.functionName} failed on ${messages.length} message(s) of ${options.queueName}: ${(result.error as Error)?.stack ?? String(result.error)}`,
+      );
     } else if (outcome.batchFailure) {
       log(`${options.functionName}: ${outcome.batchFailure}; the whole batch of ${options.queueName} counts as failed`);
     }
@@ -100,7 +102,9 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         }),
       );
       for (const failure of response.Failed ?? []) {
-        log(`could not delete a message of ${options.queueName}: ${failure.Code} ${failure.Message ?? ''}; it will be delivered again`);
+        log(
+          `could not delete a message of ${options.queueName}: ${failure.Code} ${failure.Message ?? ''}; it will be delivered again`,
+        );
       }
     }
   };

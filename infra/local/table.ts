@@ -1,4 +1,10 @@
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import type { TableSpec } from '../topology.ts';
 
 /**
@@ -7,7 +13,11 @@ import type { TableSpec } from '../topology.ts';
  * is not set here; the runtime deletes expired items itself (ttl-sweeper.ts).
  */
 export async function createTable(client: DynamoDBClient, spec: TableSpec): Promise<void> {
-  const attributes = new Set([spec.partitionKey, spec.sortKey, ...spec.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  const attributes = new Set([
+    spec.partitionKey,
+    spec.sortKey,
+    ...spec.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]);
   try {
     await client.send(
       new CreateTableCommand({
@@ -48,7 +58,8 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string): Promi
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (Table?.TableStatus === 'ACTIVE') return;
-    if (Date.now() > deadline) throw new Error(`table ${tableName} is still ${Table?.TableStatus} after ${ACTIVE_WITHIN_MS / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`table ${tableName} is still ${Table?.TableStatus} after ${ACTIVE_WITHIN_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -61,13 +72,20 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string): Promi
 export async function enableTimeToLive(client: DynamoDBClient, spec: TableSpec): Promise<boolean> {
   try {
     await client.send(
-      new UpdateTimeToLiveCommand({ TableName: spec.name, TimeToLiveSpecification: { AttributeName: spec.ttlAttribute, Enabled: true } }),
+      new UpdateTimeToLiveCommand({
+        TableName: spec.name,
+        TimeToLiveSpecification: { AttributeName: spec.ttlAttribute, Enabled: true },
+      }),
     );
     return true;
   } catch (error) {
     if ((error as { name?: string }).name === 'UnknownOperationException') return false;
     // A persisted table keeps its TTL setting: enabling it again is refused.
-    if ((error as { name?: string; message?: string }).name === 'ValidationException' && /already enabled/i.test((error as Error).message)) return true;
+    if (
+      (error as { name?: string; message?: string }).name === 'ValidationException' &&
+      /already enabled/i.test((error as Error).message)
+    )
+      return true;
     throw error;
   }
 }

@@ -31,7 +31,13 @@ export async function sweepExpired(client: DynamoDBClient, table: TableSpec, now
     for (const key of page.Items ?? []) {
       try {
         await client.send(
-          new DeleteItemCommand({ TableName: table.name, Key: key, ConditionExpression: '#ttl < :now', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':now': bound } }),
+          new DeleteItemCommand({
+            TableName: table.name,
+            Key: key,
+            ConditionExpression: '#ttl < :now',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ':now': bound },
+          }),
         );
         deleted++;
       } catch (error) {
@@ -63,7 +69,11 @@ export function startTtlSweeper(options: TtlSweeperOptions): { stop(): Promise<v
       .then((deleted) => {
         if (deleted > 0) options.log(`TTL: deleted ${deleted} expired item(s) from ${options.table.name}`);
       })
-      .catch((error: unknown) => options.log(`TTL sweep of ${options.table.name} failed, next in ${Math.round((options.intervalMs ?? TTL_SWEEP_INTERVAL_MS) / 60_000)} min: ${(error as Error).name}: ${(error as Error).message}`))
+      .catch((error: unknown) =>
+        options.log(
+          `TTL sweep of ${options.table.name} failed, next in ${Math.round((options.intervalMs ?? TTL_SWEEP_INTERVAL_MS) / 60_000)} min: ${(error as Error).name}: ${(error as Error).message}`,
+        ),
+      )
       .finally(() => {
         running = undefined;
       });

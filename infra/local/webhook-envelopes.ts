@@ -63,13 +63,18 @@ export function webhookPlatformOf(platform: Platform): string {
  */
 export function buildWebhook(platform: string, input: EnvelopeInput): BuiltWebhook {
   const adapter = platformRegistry.get(platform);
-  if (!adapter) throw new EnvelopeError(`unknown platform "${platform}"; webhook platforms: ${platformRegistry.ids.join(', ')}`);
+  if (!adapter)
+    throw new EnvelopeError(`unknown platform "${platform}"; webhook platforms: ${platformRegistry.ids.join(', ')}`);
   if (!adapter.isEnabled(input.config)) {
     const enabled = platformRegistry.adapters.filter((a) => a.isEnabled(input.config)).map((a) => a.id);
-    throw new EnvelopeError(`${platform} is not enabled for ${input.config.company.id}; enabled: ${enabled.join(', ') || 'none'}`);
+    throw new EnvelopeError(
+      `${platform} is not enabled for ${input.config.company.id}; enabled: ${enabled.join(', ') || 'none'}`,
+    );
   }
   if (input.replyTo && webhookPlatformOf(input.replyTo.platform) !== platform) {
-    throw new EnvelopeError(`the case is on ${input.replyTo.platform}, not ${platform}: a reply goes to the case's platform`);
+    throw new EnvelopeError(
+      `the case is on ${input.replyTo.platform}, not ${platform}: a reply goes to the case's platform`,
+    );
   }
   const itemId = input.itemId ?? `${input.now.getTime()}${String(randomInt(1000)).padStart(3, '0')}`;
   const author = authorOf(input.author, platform);
@@ -87,7 +92,9 @@ interface Author {
 /** `@handle` or a name; a stable numeric id from it (platforms use digit ids). */
 function authorOf(given: string | undefined, platform: string): Author {
   const value = given?.trim() || 'Test Person';
-  const digits = BigInt(`0x${createHash('sha256').update(`${platform}:${value}`).digest('hex').slice(0, 15)}`).toString().slice(0, 15);
+  const digits = BigInt(`0x${createHash('sha256').update(`${platform}:${value}`).digest('hex').slice(0, 15)}`)
+    .toString()
+    .slice(0, 15);
   return value.startsWith('@') ? { id: digits, handle: value.slice(1) } : { id: digits, name: value };
 }
 
@@ -106,8 +113,16 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
     if (input.replyTo?.platform === 'instagram') {
       // An Instagram comment under the media the case's conversation is about.
       const account = firstAccount(meta?.instagramAccountIds, 'platforms.meta.instagramAccountIds', input);
-      const value = { from: { id: author.id, username: author.handle ?? author.name ?? author.id }, media: { id: input.replyTo.threadId }, id: input.itemId, text: input.text };
-      const body = { object: 'instagram', entry: [{ id: account, time: seconds, changes: [{ field: 'comments', value }] }] };
+      const value = {
+        from: { id: author.id, username: author.handle ?? author.name ?? author.id },
+        media: { id: input.replyTo.threadId },
+        id: input.itemId,
+        text: input.text,
+      };
+      const body = {
+        object: 'instagram',
+        entry: [{ id: account, time: seconds, changes: [{ field: 'comments', value }] }],
+      };
       return { platform: 'meta', body: JSON.stringify(body), mentionId: mentionId('instagram', input.itemId) };
     }
     // A Facebook comment under a post of the Page (by default a new post, so a new conversation).
@@ -138,35 +153,70 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
       truncated: false,
       in_reply_to_status_id_str: input.replyTo?.threadId ?? null,
       in_reply_to_user_id_str: account,
-      user: { id_str: author.id, name: author.name ?? author.handle, screen_name: author.handle ?? `user${author.id.slice(0, 8)}`, followers_count: 0 },
+      user: {
+        id_str: author.id,
+        name: author.name ?? author.handle,
+        screen_name: author.handle ?? `user${author.id.slice(0, 8)}`,
+        followers_count: 0,
+      },
       timestamp_ms: String(input.now.getTime()),
     };
-    return { platform: 'x', body: JSON.stringify({ for_user_id: account, tweet_create_events: [tweet] }), mentionId: mentionId('x', input.itemId) };
+    return {
+      platform: 'x',
+      body: JSON.stringify({ for_user_id: account, tweet_create_events: [tweet] }),
+      mentionId: mentionId('x', input.itemId),
+    };
   },
 
   linkedin(input, author) {
-    const id = firstAccount(input.config.platforms.linkedin?.organizationIds, 'platforms.linkedin.organizationIds', input);
+    const id = firstAccount(
+      input.config.platforms.linkedin?.organizationIds,
+      'platforms.linkedin.organizationIds',
+      input,
+    );
     const organization = id.startsWith('urn:') ? id : `urn:li:organization:${id}`;
     const owner = `urn:li:person:${author.id}`;
-    const base = { notificationId: Number(input.itemId.slice(-9)), organizationalEntity: organization, lastModifiedAt: input.now.getTime() };
+    const base = {
+      notificationId: Number(input.itemId.slice(-9)),
+      organizationalEntity: organization,
+      lastModifiedAt: input.now.getTime(),
+    };
     const notification = input.replyTo
       ? (() => {
           // A comment under the post the case's conversation is about.
           const entity = `urn:li:comment:(${input.replyTo.threadId},${input.itemId})`;
           const comment = { owner, text: input.text, entity, object: input.replyTo.threadId };
-          return { ...base, action: 'COMMENT', sourcePost: input.replyTo.threadId, generatedActivity: entity, decoratedGeneratedActivity: { comment } };
+          return {
+            ...base,
+            action: 'COMMENT',
+            sourcePost: input.replyTo.threadId,
+            generatedActivity: entity,
+            decoratedGeneratedActivity: { comment },
+          };
         })()
       : (() => {
           const entity = `urn:li:share:${input.itemId}`;
           const share = { owner, mediaCategory: 'NONE', text: input.text, entity };
-          return { ...base, action: 'SHARE_MENTION', sourcePost: entity, decoratedSourcePost: share, generatedActivity: entity, decoratedGeneratedActivity: { share } };
+          return {
+            ...base,
+            action: 'SHARE_MENTION',
+            sourcePost: entity,
+            decoratedSourcePost: share,
+            generatedActivity: entity,
+            decoratedGeneratedActivity: { share },
+          };
         })();
     const body = { type: 'ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS', notifications: [notification] };
-    return { platform: 'linkedin', body: JSON.stringify(body), mentionId: mentionId('linkedin', notification.generatedActivity) };
+    return {
+      platform: 'linkedin',
+      body: JSON.stringify(body),
+      mentionId: mentionId('linkedin', notification.generatedActivity),
+    };
   },
 
   youtube(input, author) {
-    if (input.replyTo) throw new EnvelopeError('YouTube pushes new videos only (comments are polled): --reply-to does not apply');
+    if (input.replyTo)
+      throw new EnvelopeError('YouTube pushes new videos only (comments are polled): --reply-to does not apply');
     const channel = firstAccount(input.config.platforms.youtube?.channelIds, 'platforms.youtube.channelIds', input);
     const videoId = `v${input.itemId.slice(-10)}`;
     const iso = input.now.toISOString();
@@ -194,11 +244,26 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   },
 
   tiktok(input) {
-    if (input.replyTo) throw new EnvelopeError("TikTok's webhooks report the company's own posts only: --reply-to does not apply");
-    const account = firstAccount(input.config.platforms.tiktok?.accountOpenIds, 'platforms.tiktok.accountOpenIds', input);
+    if (input.replyTo)
+      throw new EnvelopeError("TikTok's webhooks report the company's own posts only: --reply-to does not apply");
+    const account = firstAccount(
+      input.config.platforms.tiktok?.accountOpenIds,
+      'platforms.tiktok.accountOpenIds',
+      input,
+    );
     // TikTok's post.publish events carry ids only: the text of the post is not in the webhook.
-    const content = JSON.stringify({ publish_id: `v_pub_url~v2-1.${input.itemId}`, publish_type: 'DIRECT_PUBLISH', post_id: input.itemId });
-    const body = { client_key: 'backchannel-send', event: 'post.publish.publicly_available', create_time: Math.floor(input.now.getTime() / 1000), user_openid: account, content };
+    const content = JSON.stringify({
+      publish_id: `v_pub_url~v2-1.${input.itemId}`,
+      publish_type: 'DIRECT_PUBLISH',
+      post_id: input.itemId,
+    });
+    const body = {
+      client_key: 'backchannel-send',
+      event: 'post.publish.publicly_available',
+      create_time: Math.floor(input.now.getTime() / 1000),
+      user_openid: account,
+      content,
+    };
     return { platform: 'tiktok', body: JSON.stringify(body), mentionId: mentionId('tiktok', input.itemId) };
   },
 
@@ -206,19 +271,36 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
     const sources = (input.config.platforms.generic?.sources ?? []).map((s) => s.id);
     const fromCase = input.replyTo ? sources.find((s) => input.replyTo?.threadId.startsWith(`${s}:`)) : undefined;
     const source = input.source ?? fromCase ?? sources[0];
-    if (!source) throw new EnvelopeError(`${input.config.company.id} has no generic source in its config: add one under platforms.generic.sources`);
-    if (!sources.includes(source)) throw new EnvelopeError(`"${source}" is not a generic source of ${input.config.company.id}; its sources: ${sources.join(', ')}`);
+    if (!source)
+      throw new EnvelopeError(
+        `${input.config.company.id} has no generic source in its config: add one under platforms.generic.sources`,
+      );
+    if (!sources.includes(source))
+      throw new EnvelopeError(
+        `"${source}" is not a generic source of ${input.config.company.id}; its sources: ${sources.join(', ')}`,
+      );
     // Generic ids are scoped by source in the stored mention; the body names them unscoped.
-    const thread = input.replyTo?.threadId.startsWith(`${source}:`) ? input.replyTo.threadId.slice(source.length + 1) : input.replyTo?.threadId;
+    const thread = input.replyTo?.threadId.startsWith(`${source}:`)
+      ? input.replyTo.threadId.slice(source.length + 1)
+      : input.replyTo?.threadId;
     const body = {
       id: input.itemId,
       kind: 'mention',
       ...(thread ? { threadId: thread, inReplyTo: thread } : {}),
-      author: { id: author.id, ...(author.name ? { name: author.name } : {}), ...(author.handle ? { handle: author.handle } : {}) },
+      author: {
+        id: author.id,
+        ...(author.name ? { name: author.name } : {}),
+        ...(author.handle ? { handle: author.handle } : {}),
+      },
       text: input.text,
       createdAt: input.now.toISOString(),
     };
-    return { platform: 'generic', params: { source }, body: JSON.stringify(body), mentionId: mentionId('generic', `${source}:${input.itemId}`) };
+    return {
+      platform: 'generic',
+      params: { source },
+      body: JSON.stringify(body),
+      mentionId: mentionId('generic', `${source}:${input.itemId}`),
+    };
   },
 };
 

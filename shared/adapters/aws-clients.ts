@@ -24,7 +24,13 @@ function clientConfig(env: FunctionEnv, service: Service) {
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
     ...(endpoint ? { endpoint } : {}),
     ...(accessKeyId && secretAccessKey
-      ? { credentials: { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } }
+      ? {
+          credentials: {
+            accessKeyId,
+            secretAccessKey,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          },
+        }
       : {}),
   };
 }

@@ -1,5 +1,12 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { CASE_DETAIL_TYPES, DETAIL_TYPES, EVENT_SOURCE, type CaseEvent, type MentionRouted, type SpikeDetected } from '../domain/events.ts';
+import {
+  CASE_DETAIL_TYPES,
+  DETAIL_TYPES,
+  EVENT_SOURCE,
+  type CaseEvent,
+  type MentionRouted,
+  type SpikeDetected,
+} from '../domain/events.ts';
 import type { CaseEventPublisher, EventPublisher } from '../domain/ports.ts';
 import type { SpikeEventPublisher } from '../domain/spikes/ports.ts';
 

@@ -63,7 +63,9 @@ export class HttpJsonClient {
       });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const reason = timedOut ? `no answer within ${this.timeoutMs} ms` : `could not be sent (${error instanceof Error ? error.name : 'unknown error'})`;
+      const reason = timedOut
+        ? `no answer within ${this.timeoutMs} ms`
+        : `could not be sent (${error instanceof Error ? error.name : 'unknown error'})`;
       throw new PlatformRequestError(platform, `${request.operation} ${reason}`, { transient: true }, { cause: error });
     }
 
@@ -87,7 +89,12 @@ export class HttpJsonClient {
         { status, transient, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), ...(code ? { code } : {}) },
       );
     }
-    if (!isJson) throw new PlatformRequestError(platform, `${request.operation} answered ${response.status} with a body that is not JSON`, { status: response.status, transient: false });
+    if (!isJson)
+      throw new PlatformRequestError(
+        platform,
+        `${request.operation} answered ${response.status} with a body that is not JSON`,
+        { status: response.status, transient: false },
+      );
     return body;
   }
 
@@ -111,7 +118,10 @@ function apiError(body: unknown): { code?: string; message?: string } {
   if (typeof b.error === 'object' && b.error !== null) {
     const e = b.error as Record<string, unknown>;
     const reason = Array.isArray(e.errors) ? (e.errors[0] as Record<string, unknown> | undefined)?.reason : undefined;
-    return { ...(clip(reason) ? { code: clip(reason) } : {}), ...(clip(e.message) ? { message: clip(e.message) } : {}) };
+    return {
+      ...(clip(reason) ? { code: clip(reason) } : {}),
+      ...(clip(e.message) ? { message: clip(e.message) } : {}),
+    };
   }
   // XRPC: {"error": "ExpiredToken", "message": "..."}; Mastodon: {"error": "The access token is invalid"}
   if (typeof b.error === 'string') {

@@ -71,7 +71,8 @@ export class SecretsManagerWebhookSecrets implements WebhookSecretProvider {
    */
   secretFor(platformId: string): Promise<unknown> {
     const name = this.options.secretNameOf(platformId);
-    if (!name) return Promise.reject(new SecretUnavailableError(`no secret is configured for platform "${platformId}"`));
+    if (!name)
+      return Promise.reject(new SecretUnavailableError(`no secret is configured for platform "${platformId}"`));
     const cached = this.cache.get(name);
     if (cached && cached.expiresAt > this.now()) return cached.secret;
     return this.load(name);
@@ -107,9 +108,11 @@ export class SecretsManagerWebhookSecrets implements WebhookSecretProvider {
     let text: string | undefined;
     try {
       const output = await this.options.client.send(new GetSecretValueCommand({ SecretId: name }));
-      text = output.SecretString ?? (output.SecretBinary ? Buffer.from(output.SecretBinary).toString('utf8') : undefined);
+      text =
+        output.SecretString ?? (output.SecretBinary ? Buffer.from(output.SecretBinary).toString('utf8') : undefined);
     } catch (error) {
-      const reason = error instanceof Error && error.name === 'ResourceNotFoundException' ? 'does not exist' : 'cannot be read';
+      const reason =
+        error instanceof Error && error.name === 'ResourceNotFoundException' ? 'does not exist' : 'cannot be read';
       throw new SecretUnavailableError(`secret "${name}" ${reason}`, { cause: error });
     }
     if (text === undefined) throw new SecretUnavailableError(`secret "${name}" has no value`);

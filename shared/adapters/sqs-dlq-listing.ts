@@ -1,4 +1,10 @@
-import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 
 /** SQS takes at most 10 messages per receive and 10 entries per batch call. */
 const BATCH = 10;
@@ -44,9 +50,15 @@ export interface DlqListing {
  *
  * @throws the SDK's error when a receive fails (what was received reappears after the hold)
  */
-export async function listDlqMessages(sqs: SQSClient, dlqUrl: string, options: ListDlqOptions = {}): Promise<DlqListing> {
+export async function listDlqMessages(
+  sqs: SQSClient,
+  dlqUrl: string,
+  options: ListDlqOptions = {},
+): Promise<DlqListing> {
   const max = options.max ?? 1_000;
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
   const approximateCount = Number(Attributes.ApproximateNumberOfMessages ?? 0);
   const received = new Map<string, Message>();
   // A short poll asks a subset of SQS's servers and may come back empty while messages
@@ -83,7 +95,9 @@ export async function listDlqMessages(sqs: SQSClient, dlqUrl: string, options: L
         sentAt: Number.isFinite(sent) && sent > 0 ? new Date(sent) : undefined,
         sourceQueue: source ? source.split(':').at(-1) : undefined,
         attributes: Object.fromEntries(
-          Object.entries(m.MessageAttributes ?? {}).flatMap(([name, a]) => (a.StringValue !== undefined ? [[name, a.StringValue]] : [])),
+          Object.entries(m.MessageAttributes ?? {}).flatMap(([name, a]) =>
+            a.StringValue !== undefined ? [[name, a.StringValue]] : [],
+          ),
         ),
       };
     }),
@@ -99,7 +113,11 @@ async function makeVisible(sqs: SQSClient, dlqUrl: string, messages: readonly Me
       const response = await sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: dlqUrl,
-          Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+          Entries: chunk.map((m, index) => ({
+            Id: String(index),
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: 0,
+          })),
         }),
       );
       failed += (response.Failed ?? []).length;

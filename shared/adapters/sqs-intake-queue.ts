@@ -138,7 +138,11 @@ export class SqsIntakeQueue implements IntakeQueue {
     let body = messageBody(mention);
     // A deletion notice is a few ids: it always fits.
     if (byteLength(body) > limit && !isDeletion(mention)) body = truncated(mention, limit);
-    return { request: { Id: id, MessageBody: body, MessageAttributes: attributes }, bytes: byteLength(body) + attributeBytes, mentionId: mention.id };
+    return {
+      request: { Id: id, MessageBody: body, MessageAttributes: attributes },
+      bytes: byteLength(body) + attributeBytes,
+      mentionId: mention.id,
+    };
   }
 }
 

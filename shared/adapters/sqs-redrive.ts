@@ -115,21 +115,34 @@ export interface PeekResult {
  * and nothing is deleted; no ChangeMessageVisibility is sent.
  */
 export async function peekMessages(sqs: SQSClient, dlqUrl: string, peek = 5): Promise<PeekResult> {
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
   const approximateCount = Number(Attributes.ApproximateNumberOfMessages ?? 0);
   if (peek <= 0 || approximateCount === 0) return { approximateCount, messages: [] };
   const { Messages = [] } = await sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: Math.min(BATCH, peek), VisibilityTimeout: 0, WaitTimeSeconds: 0 }),
+    new ReceiveMessageCommand({
+      QueueUrl: dlqUrl,
+      MaxNumberOfMessages: Math.min(BATCH, peek),
+      VisibilityTimeout: 0,
+      WaitTimeSeconds: 0,
+    }),
   );
   return { approximateCount, messages: Messages.map((m) => ({ messageId: m.MessageId ?? '?', body: m.Body ?? '' })) };
 }
 
-async function sendBatch(sqs: SQSClient, targetUrl: string, messages: readonly Message[]): Promise<{ sent: Message[]; failures: RedriveFailure[] }> {
+async function sendBatch(
+  sqs: SQSClient,
+  targetUrl: string,
+  messages: readonly Message[],
+): Promise<{ sent: Message[]; failures: RedriveFailure[] }> {
   // Batch entry ids only need to be unique within the call: the position is enough.
   const entries: SendMessageBatchRequestEntry[] = messages.map((m, index) => ({
     Id: String(index),
     MessageBody: m.Body ?? '',
-    ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0 ? { MessageAttributes: sendable(m.MessageAttributes) } : {}),
+    ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0
+      ? { MessageAttributes: sendable(m.MessageAttributes) }
+      : {}),
   }));
   let response;
   try {
@@ -145,7 +158,12 @@ async function sendBatch(sqs: SQSClient, targetUrl: string, messages: readonly M
           result.failures.push(...one.failures);
         } catch (single) {
           // Those sent before must still be deleted from the DLQ: record this one and go on.
-          result.failures.push({ messageId: message.MessageId ?? '?', step: 'send', code: (single as Error).name, message: (single as Error).message });
+          result.failures.push({
+            messageId: message.MessageId ?? '?',
+            step: 'send',
+            code: (single as Error).name,
+            message: (single as Error).message,
+          });
         }
       }
       return result;
@@ -163,7 +181,11 @@ async function sendBatch(sqs: SQSClient, targetUrl: string, messages: readonly M
   return { sent, failures };
 }
 
-async function deleteBatch(sqs: SQSClient, dlqUrl: string, messages: readonly Message[]): Promise<{ deleted: number; failures: RedriveFailure[] }> {
+async function deleteBatch(
+  sqs: SQSClient,
+  dlqUrl: string,
+  messages: readonly Message[],
+): Promise<{ deleted: number; failures: RedriveFailure[] }> {
   if (messages.length === 0) return { deleted: 0, failures: [] };
   let response;
   try {
@@ -175,7 +197,15 @@ async function deleteBatch(sqs: SQSClient, dlqUrl: string, messages: readonly Me
     );
   } catch (error) {
     // The batch is already in the target queue: say which messages are now in both queues.
-    return { deleted: 0, failures: messages.map((m) => ({ messageId: m.MessageId ?? '?', step: 'delete', code: (error as Error).name, message: (error as Error).message })) };
+    return {
+      deleted: 0,
+      failures: messages.map((m) => ({
+        messageId: m.MessageId ?? '?',
+        step: 'delete',
+        code: (error as Error).name,
+        message: (error as Error).message,
+      })),
+    };
   }
   const failures = (response.Failed ?? []).map((f) => ({
     messageId: messages[Number(f.Id)]?.MessageId ?? '?',

@@ -73,7 +73,10 @@ export class BedrockConverseModel implements CloudModel {
       );
       answer = response.output?.message?.content?.find((block) => typeof block.text === 'string')?.text;
     } catch (error) {
-      throw new CloudClassifierError(`Bedrock Converse with ${this.modelId} failed: ${(error as Error).name ?? 'Error'}`, { cause: error });
+      throw new CloudClassifierError(
+        `Bedrock Converse with ${this.modelId} failed: ${(error as Error).name ?? 'Error'}`,
+        { cause: error },
+      );
     }
     if (answer === undefined) throw new CloudClassifierError(`Bedrock model ${this.modelId} returned no text`);
     return parseCloudAnswer(answer);
@@ -95,7 +98,9 @@ export function parseCloudAnswer(answer: string): CloudAnswer {
   }
   const parsed = CloudAnswerSchema.safeParse(json);
   if (!parsed.success) {
-    throw new CloudClassifierError(`the cloud model's answer does not validate: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new CloudClassifierError(
+      `the cloud model's answer does not validate: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }
@@ -112,7 +117,13 @@ export function createBedrockClient(env: FunctionEnv): BedrockRuntimeClient {
     ...(region ? { region } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(accessKeyId && secretAccessKey
-      ? { credentials: { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } }
+      ? {
+          credentials: {
+            accessKeyId,
+            secretAccessKey,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          },
+        }
       : {}),
     maxAttempts: 1,
   });

@@ -66,7 +66,8 @@ export function buildModels(options: BuildOptions = {}): BuiltModel[] {
   mkdirSync(outDir, { recursive: true });
   const built: BuiltModel[] = [];
   for (const language of MODEL_LANGUAGES) {
-    const mine = <T extends { readonly language: string }>(all: readonly T[]) => (language === 'any' ? all : all.filter((e) => e.language === language));
+    const mine = <T extends { readonly language: string }>(all: readonly T[]) =>
+      language === 'any' ? all : all.filter((e) => e.language === language);
     built.push(writeModel(language, mine(corpus), mine(realTrain), outDir, options));
   }
   return built;
@@ -79,7 +80,11 @@ export function buildModels(options: BuildOptions = {}): BuiltModel[] {
  * positive election and conclave tweets), not what a company's mentions are like; without
  * this, "Heute ist Dienstag" came out positive.
  */
-export function realTrainingExamples(real: readonly RealExample[], weight: number, corpusTrain: readonly CorpusExample[]): (RealExample & TrainingExample)[] {
+export function realTrainingExamples(
+  real: readonly RealExample[],
+  weight: number,
+  corpusTrain: readonly CorpusExample[],
+): (RealExample & TrainingExample)[] {
   const train = splitCorpus(real).train;
   const shares = (examples: readonly { readonly sentiment?: string }[]) => {
     const counts = new Map<string, number>();
@@ -92,9 +97,13 @@ export function realTrainingExamples(real: readonly RealExample[], weight: numbe
     const [source, language] = key.split('\t');
     const target = shares(corpusTrain.filter((e) => e.language === language));
     const mine = shares(train.filter((e) => e.source === source && e.language === language));
-    for (const [sentiment, share] of mine) factors.set(`${key}\t${sentiment}`, (target.get(sentiment) ?? share) / share);
+    for (const [sentiment, share] of mine)
+      factors.set(`${key}\t${sentiment}`, (target.get(sentiment) ?? share) / share);
   }
-  return train.map((e) => ({ ...e, weight: e.sentiment ? weight * factors.get(`${e.source}\t${e.language}\t${e.sentiment}`)! : weight }));
+  return train.map((e) => ({
+    ...e,
+    weight: e.sentiment ? weight * factors.get(`${e.source}\t${e.language}\t${e.sentiment}`)! : weight,
+  }));
 }
 
 function writeModel(
@@ -124,5 +133,13 @@ function writeModel(
     '',
   ].join('\n');
   writeFileSync(file, source);
-  return { language, id, file, bytes: Buffer.byteLength(source), trainExamples: model.trainExamples, ...(model.heldOut ? { heldOut: model.heldOut } : {}), ...(model.temperatures ? { temperatures: model.temperatures } : {}) };
+  return {
+    language,
+    id,
+    file,
+    bytes: Buffer.byteLength(source),
+    trainExamples: model.trainExamples,
+    ...(model.heldOut ? { heldOut: model.heldOut } : {}),
+    ...(model.temperatures ? { temperatures: model.temperatures } : {}),
+  };
 }

@@ -114,7 +114,11 @@ export function expectedCalibrationError(predictions: readonly Prediction[], bin
 }
 
 /** Top-label predictions of a head on labeled vectors, at a temperature (1: as trained). */
-export function predictionsOf(head: LinearHead, examples: readonly { readonly x: SparseVector; readonly y: number }[], temperature = 1): Prediction[] {
+export function predictionsOf(
+  head: LinearHead,
+  examples: readonly { readonly x: SparseVector; readonly y: number }[],
+  temperature = 1,
+): Prediction[] {
   return examples.map(({ x, y }) => {
     const scores = scoresOf(head, x);
     for (let c = 0; c < scores.length; c++) scores[c] = scores[c]! / temperature;
@@ -129,7 +133,10 @@ export function predictionsOf(head: LinearHead, examples: readonly { readonly x:
  * temperature is fitted on, by a hash of each id (salted: the held-out split hashes the same
  * ids), so the fold is stable when the corpus grows.
  */
-export function calibrationFold<T extends { readonly id: string }>(examples: readonly T[], share = CALIBRATION_SHARE): { fit: T[]; calibrate: T[] } {
+export function calibrationFold<T extends { readonly id: string }>(
+  examples: readonly T[],
+  share = CALIBRATION_SHARE,
+): { fit: T[]; calibrate: T[] } {
   const fit: T[] = [];
   const calibrate: T[] = [];
   for (const example of examples) (saltedUnitHash(example.id) < share ? calibrate : fit).push(example);

@@ -19,7 +19,11 @@ export class CloudAssistedClassifier implements Classifier {
   private readonly cloud: CloudModel;
   private readonly options: CloudAssistOptions;
 
-  constructor(local: { classify(mention: ClassifierInput): Classification }, cloud: CloudModel, options: CloudAssistOptions) {
+  constructor(
+    local: { classify(mention: ClassifierInput): Classification },
+    cloud: CloudModel,
+    options: CloudAssistOptions,
+  ) {
     this.local = local;
     this.cloud = cloud;
     this.options = options;
@@ -60,7 +64,11 @@ export class CloudAssistedClassifier implements Classifier {
         ...local,
         reasons: [
           ...local.reasons,
-          { decision: 'category', feature: `cloud ${this.cloud.modelId} failed (${describe(error)}): local result kept`, weight: 0 },
+          {
+            decision: 'category',
+            feature: `cloud ${this.cloud.modelId} failed (${describe(error)}): local result kept`,
+            weight: 0,
+          },
         ],
       };
     } finally {

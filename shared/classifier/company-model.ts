@@ -1,7 +1,14 @@
 import type { LabelledExample, ModelArtifact, ModelScore, ModelStore, ModelTrainer } from '../domain/company-model.ts';
 import { corpusFiles } from './build-models.ts';
 import { readCorpus, type CorpusExample } from './corpus.ts';
-import { contentHash, decodeModel, encodeModel, ModelFormatError, type LanguageModel, type ModelLanguage } from './model-codec.ts';
+import {
+  contentHash,
+  decodeModel,
+  encodeModel,
+  ModelFormatError,
+  type LanguageModel,
+  type ModelLanguage,
+} from './model-codec.ts';
 import { NgramClassifier } from './ngram-classifier.ts';
 import { trainLanguageModel } from './train.ts';
 
@@ -25,7 +32,15 @@ export function weightedExamples(examples: readonly LabelledExample[], weight: n
   const out: CorpusExample[] = [];
   const language = (l: string): 'de' | 'en' => (l === 'de' ? 'de' : 'en');
   for (const e of examples) {
-    const example: CorpusExample = { id: e.id, language: language(e.language), text: e.text, relevant: e.relevant, sentiment: e.sentiment, category: e.category, urgency: 0 };
+    const example: CorpusExample = {
+      id: e.id,
+      language: language(e.language),
+      text: e.text,
+      relevant: e.relevant,
+      sentiment: e.sentiment,
+      category: e.category,
+      urgency: 0,
+    };
     for (let i = 0; i < weight; i++) out.push(i === 0 ? example : { ...example, id: `${e.id}#${i}` });
   }
   return out;
@@ -35,7 +50,12 @@ export function weightedExamples(examples: readonly LabelledExample[], weight: n
  * Trains one model per language on base + weighted corrections. Corrections in another
  * language than German or English teach the `any` model only.
  */
-export function trainCompanyArtifact(base: readonly CorpusExample[], examples: readonly LabelledExample[], weight: number, languages = COMPANY_MODEL_LANGUAGES): ModelArtifact {
+export function trainCompanyArtifact(
+  base: readonly CorpusExample[],
+  examples: readonly LabelledExample[],
+  weight: number,
+  languages = COMPANY_MODEL_LANGUAGES,
+): ModelArtifact {
   const extra = weightedExamples(examples, weight);
   const own = (l: string) => examples.filter((e) => (l === 'any' ? true : e.language === l));
   const models: Record<string, string> = {};
@@ -52,8 +72,12 @@ export function trainCompanyArtifact(base: readonly CorpusExample[], examples: r
  * The models of an artifact, decoded, ready for `new NgramClassifier({ models })`.
  * @throws ModelFormatError when the artifact is not a company model of this format
  */
-export function decodeArtifact(artifact: ModelArtifact, versionId: string): Partial<Record<ModelLanguage, LanguageModel>> {
-  if (artifact?.format !== 1 || typeof artifact.models !== 'object' || artifact.models === null) throw new ModelFormatError(`company model ${versionId} has an unknown format`);
+export function decodeArtifact(
+  artifact: ModelArtifact,
+  versionId: string,
+): Partial<Record<ModelLanguage, LanguageModel>> {
+  if (artifact?.format !== 1 || typeof artifact.models !== 'object' || artifact.models === null)
+    throw new ModelFormatError(`company model ${versionId} has an unknown format`);
   const models: Partial<Record<ModelLanguage, LanguageModel>> = {};
   for (const language of COMPANY_MODEL_LANGUAGES) {
     const base64 = artifact.models[language];
@@ -93,7 +117,10 @@ export class NgramModelTrainer implements ModelTrainer {
 
   constructor(private readonly loadBase: () => CorpusExample[] = () => loadBaseExamples()) {}
 
-  async train(examples: readonly LabelledExample[], weight: number): Promise<{ artifact: ModelArtifact; baseExamples: number }> {
+  async train(
+    examples: readonly LabelledExample[],
+    weight: number,
+  ): Promise<{ artifact: ModelArtifact; baseExamples: number }> {
     this.base ??= this.loadBase();
     return { artifact: trainCompanyArtifact(this.base, examples, weight), baseExamples: this.base.length };
   }
@@ -132,7 +159,11 @@ export async function loadPromotedModels(store: ModelStore | undefined): Promise
     return { version, models: decodeArtifact(artifact, current), loadMs: elapsed() };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { version: 'shipped', error: new ModelFormatError(`company model ${version} could not be loaded: ${reason}`, { cause: error }), loadMs: elapsed() };
+    return {
+      version: 'shipped',
+      error: new ModelFormatError(`company model ${version} could not be loaded: ${reason}`, { cause: error }),
+      loadMs: elapsed(),
+    };
   }
 }
 

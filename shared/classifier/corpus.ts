@@ -53,7 +53,9 @@ export function readJsonl<T extends { readonly id: string }>(files: readonly str
       }
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
-        throw new CorpusError(`${file}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+        throw new CorpusError(
+          `${file}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`,
+        );
       }
       if (seen.has(parsed.data.id)) throw new CorpusError(`${file}:${i + 1}: duplicate id ${parsed.data.id}`);
       seen.add(parsed.data.id);
@@ -70,7 +72,10 @@ export const HELD_OUT_SHARE = 0.2;
  * Splits by a hash of each example's id: stable when the corpus grows (an example never
  * moves between train and held-out), and independent of file order.
  */
-export function splitCorpus<T extends { readonly id: string }>(examples: readonly T[], share = HELD_OUT_SHARE): { train: T[]; heldOut: T[] } {
+export function splitCorpus<T extends { readonly id: string }>(
+  examples: readonly T[],
+  share = HELD_OUT_SHARE,
+): { train: T[]; heldOut: T[] } {
   const train: T[] = [];
   const heldOut: T[] = [];
   for (const example of examples) (unitHash(example.id) < share ? heldOut : train).push(example);

@@ -71,7 +71,17 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 /** Signal features: names that normalization turns into extra tokens. */
-export const SIGNAL_NAMES = ['length:short', 'length:medium', 'length:long', 'caps', 'emoji', 'url', 'handle', 'no letters', 'spam words'] as const;
+export const SIGNAL_NAMES = [
+  'length:short',
+  'length:medium',
+  'length:long',
+  'caps',
+  'emoji',
+  'url',
+  'handle',
+  'no letters',
+  'spam words',
+] as const;
 
 /** Turns normalized texts into sparse vectors. One instance reuses its buffers; it is not re-entrant. */
 export class FeatureExtractor {
@@ -163,7 +173,8 @@ export class FeatureExtractor {
     if (signals.urls > 0) signalIds.push(5);
     if (signals.handles > 0) signalIds.push(6);
     // Follow-bait, or two spam cues ("giveaway", "btc"): rare in one customer's message.
-    if (signals.spam.followBait !== undefined || signals.spam.strong.length + signals.spam.weak.length >= 2) signalIds.push(8);
+    if (signals.spam.followBait !== undefined || signals.spam.strong.length + signals.spam.weak.length >= 2)
+      signalIds.push(8);
     for (const id of signalIds) this.add(SIGNAL_HASHES[id]!, Kind.Signal, 2 * tokenCount + id);
 
     return {
@@ -250,7 +261,8 @@ export class FeatureExtractor {
 
   private groupName(group: number, tokenCount: number): string {
     if (group < tokenCount) return `word "${this.tokens[group]}"`;
-    if (group < 2 * tokenCount) return `words "${this.tokens[group - tokenCount]} ${this.tokens[group - tokenCount + 1]}"`;
+    if (group < 2 * tokenCount)
+      return `words "${this.tokens[group - tokenCount]} ${this.tokens[group - tokenCount + 1]}"`;
     return `signal ${SIGNAL_NAMES[group - 2 * tokenCount]}`;
   }
 
@@ -269,7 +281,7 @@ export class FeatureExtractor {
     const stamp = this.stamp;
     const entryMask = (table.length >> 2) - 1;
     // Linear probing from a mixed bucket number; the table is at most half full.
-    let entry = Math.imul(index, 0x9e3779b1) >>> 0 & entryMask;
+    let entry = (Math.imul(index, 0x9e3779b1) >>> 0) & entryMask;
     while (table[entry << 2] === stamp) {
       if (table[(entry << 2) + 1] === index) {
         this.counts[table[(entry << 2) + 2]!]! += 1;
@@ -310,7 +322,7 @@ export class FeatureExtractor {
     const entryMask = (table.length >> 2) - 1;
     for (let slot = 0; slot < this.size; slot++) {
       const index = this.touched[slot]!;
-      let entry = Math.imul(index, 0x9e3779b1) >>> 0 & entryMask;
+      let entry = (Math.imul(index, 0x9e3779b1) >>> 0) & entryMask;
       while (table[entry << 2] === 1) entry = (entry + 1) & entryMask;
       table[entry << 2] = 1;
       table[(entry << 2) + 1] = index;

@@ -31,7 +31,11 @@ function snapshotFile(spec: string, file: string): string {
   if (at <= 0) throw new Error(`${file} not found under ${spec}`);
   const gitDir = spec.slice(0, at);
   const inRepo = path.posix.join(spec.slice(at + 1), file);
-  return execFileSync('git', ['--git-dir', gitDir, 'show', `HEAD:${inRepo}`], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+  return execFileSync('git', ['--git-dir', gitDir, 'show', `HEAD:${inRepo}`], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
 }
 
 function snapshotList(spec: string, folder: string): string[] {
@@ -39,7 +43,9 @@ function snapshotList(spec: string, folder: string): string[] {
   const plain = path.join(spec, folder);
   if (existsSync(plain)) return execFileSync('ls', [plain], { encoding: 'utf8' }).split('\n').filter(Boolean);
   const inRepo = path.posix.join(spec.slice(at + 1), folder);
-  return execFileSync('git', ['--git-dir', spec.slice(0, at), 'ls-tree', '--name-only', `HEAD:${inRepo}`], { encoding: 'utf8' })
+  return execFileSync('git', ['--git-dir', spec.slice(0, at), 'ls-tree', '--name-only', `HEAD:${inRepo}`], {
+    encoding: 'utf8',
+  })
     .split('\n')
     .filter(Boolean);
 }
@@ -53,7 +59,10 @@ export function importGoEmotions(spec: string, sample = GOEMOTIONS_SAMPLE): Real
   } catch {
     list = snapshotFile(spec, 'labels.txt');
   }
-  const emotions = list.split('\n').map((e) => e.trim()).filter(Boolean);
+  const emotions = list
+    .split('\n')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const out: RealExample[] = [];
   const seen = new Set<string>();
   for (const split of ['train.tsv', 'dev.tsv', 'test.tsv']) {
@@ -77,7 +86,9 @@ export function importPotts(spec: string): RealExample[] {
   const out: RealExample[] = [];
   const seen = new Set<string>();
   for (const folder of ['train', 'dev', 'test']) {
-    for (const file of snapshotList(spec, folder).filter((f) => f.endsWith('.tsv')).sort()) {
+    for (const file of snapshotList(spec, folder)
+      .filter((f) => f.endsWith('.tsv'))
+      .sort()) {
       for (const line of snapshotFile(spec, `${folder}/${file}`).split('\n')) {
         const [tweetId, label, text] = line.split('\t');
         if (!tweetId || !label || !text) continue;
@@ -97,7 +108,10 @@ function write(source: string, examples: readonly RealExample[]): void {
   mkdirSync(dir, { recursive: true });
   const sorted = [...examples].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   writeFileSync(path.join(dir, 'examples.jsonl'), `${sorted.map((e) => JSON.stringify(e)).join('\n')}\n`);
-  const counts = sorted.reduce<Record<string, number>>((acc, e) => ((acc[e.sentiment ?? '-'] = (acc[e.sentiment ?? '-'] ?? 0) + 1), acc), {});
+  const counts = sorted.reduce<Record<string, number>>(
+    (acc, e) => ((acc[e.sentiment ?? '-'] = (acc[e.sentiment ?? '-'] ?? 0) + 1), acc),
+    {},
+  );
   process.stdout.write(`${source}: ${sorted.length} examples ${JSON.stringify(counts)}\n`);
 }
 
@@ -105,7 +119,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   const goemotions = argument('goemotions');
   const potts = argument('potts');
   if (!goemotions && !potts) {
-    process.stderr.write('Usage: tsx shared/classifier/import-real-data.ts [--goemotions <snapshot>] [--potts <snapshot>]\n');
+    process.stderr.write(
+      'Usage: tsx shared/classifier/import-real-data.ts [--goemotions <snapshot>] [--potts <snapshot>]\n',
+    );
     process.exit(2);
   }
   if (goemotions) write('goemotions', importGoEmotions(goemotions));

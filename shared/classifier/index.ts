@@ -30,7 +30,9 @@ export interface ClassifierSetup {
  * keyword rules and its brand terms. The one place that chooses a company's models (the
  * shipped ones), used by classify-mention and `backchannel classify` alike.
  */
-export function localClassifierFor(setup: Pick<ClassifierSetup, 'classifier' | 'brandTerms' | 'languages' | 'models'>): NgramClassifier {
+export function localClassifierFor(
+  setup: Pick<ClassifierSetup, 'classifier' | 'brandTerms' | 'languages' | 'models'>,
+): NgramClassifier {
   return new NgramClassifier({
     brandTerms: setup.brandTerms,
     keywordRules: setup.classifier.keywordRules,

@@ -20,12 +20,17 @@ export interface KeywordRuleHit {
 
 /** Rules compiled once: keywords folded like the text they are matched in. */
 export class KeywordRuleMatcher {
-  private readonly compiled: readonly { rule: KeywordRule; keywords: readonly { original: string; folded: string }[] }[];
+  private readonly compiled: readonly {
+    rule: KeywordRule;
+    keywords: readonly { original: string; folded: string }[];
+  }[];
 
   constructor(rules: readonly KeywordRule[]) {
     this.compiled = rules.map((rule) => ({
       rule,
-      keywords: rule.keywords.map((k) => ({ original: k, folded: fold(k.trim().toLowerCase()) })).filter((k) => k.folded.length > 0),
+      keywords: rule.keywords
+        .map((k) => ({ original: k, folded: fold(k.trim().toLowerCase()) }))
+        .filter((k) => k.folded.length > 0),
     }));
   }
 

@@ -41,17 +41,127 @@ const CLOSE_RATIO = 0.93;
  * too), folded like the model's tokens.
  */
 const GERMAN_WORDS = new Set([
-  'und', 'das', 'ist', 'nicht', 'ich', 'ein', 'eine', 'einen', 'einem', 'einer', 'auf', 'fuer', 'zu', 'von', 'dem', 'wir',
-  'ihr', 'mein', 'meine', 'meinen', 'bei', 'noch', 'auch', 'aber', 'schon', 'seit', 'kein', 'keine', 'habe', 'hab',
-  'haben', 'sind', 'bitte', 'danke', 'euch', 'euer', 'eure', 'ihnen', 'wenn', 'dass', 'oder', 'nach', 'immer', 'sehr',
-  'gibt', 'nur', 'jetzt', 'heute', 'warum', 'wann', 'kann', 'koennt', 'wird', 'wurde', 'sich', 'mich', 'dich', 'nichts',
-  'wieder', 'doch', 'nein', 'seid', 'bin',
+  'und',
+  'das',
+  'ist',
+  'nicht',
+  'ich',
+  'ein',
+  'eine',
+  'einen',
+  'einem',
+  'einer',
+  'auf',
+  'fuer',
+  'zu',
+  'von',
+  'dem',
+  'wir',
+  'ihr',
+  'mein',
+  'meine',
+  'meinen',
+  'bei',
+  'noch',
+  'auch',
+  'aber',
+  'schon',
+  'seit',
+  'kein',
+  'keine',
+  'habe',
+  'hab',
+  'haben',
+  'sind',
+  'bitte',
+  'danke',
+  'euch',
+  'euer',
+  'eure',
+  'ihnen',
+  'wenn',
+  'dass',
+  'oder',
+  'nach',
+  'immer',
+  'sehr',
+  'gibt',
+  'nur',
+  'jetzt',
+  'heute',
+  'warum',
+  'wann',
+  'kann',
+  'koennt',
+  'wird',
+  'wurde',
+  'sich',
+  'mich',
+  'dich',
+  'nichts',
+  'wieder',
+  'doch',
+  'nein',
+  'seid',
+  'bin',
 ]);
 const ENGLISH_WORDS = new Set([
-  'the', 'and', 'to', 'my', 'it', 'for', 'you', 'not', 'this', 'that', 'with', 'have', 'are', 'your', 'just', 'but',
-  'can', 'what', 'why', 'please', 'thanks', 'thank', 'been', 'were', 'they', 'their', 'would', 'could', 'should', 'from',
-  'about', 'any', 'our', 'be', 'at', 'when', 'how', 'still', 'again', 'never', 'yes', 'has', 'had', 'does', 'did', 'dont',
-  'its', 'there', 'here', 'all', 'very', 'now', 'today', 'if', 'or', 'get',
+  'the',
+  'and',
+  'to',
+  'my',
+  'it',
+  'for',
+  'you',
+  'not',
+  'this',
+  'that',
+  'with',
+  'have',
+  'are',
+  'your',
+  'just',
+  'but',
+  'can',
+  'what',
+  'why',
+  'please',
+  'thanks',
+  'thank',
+  'been',
+  'were',
+  'they',
+  'their',
+  'would',
+  'could',
+  'should',
+  'from',
+  'about',
+  'any',
+  'our',
+  'be',
+  'at',
+  'when',
+  'how',
+  'still',
+  'again',
+  'never',
+  'yes',
+  'has',
+  'had',
+  'does',
+  'did',
+  'dont',
+  'its',
+  'there',
+  'here',
+  'all',
+  'very',
+  'now',
+  'today',
+  'if',
+  'or',
+  'get',
 ]);
 /** Function words of the winning language needed for the fast path. */
 const FAST_MIN_WORDS = 4;
@@ -93,7 +203,10 @@ function decide({ de, en }: { de: number; en: number }): ModelLanguageCode | und
  * of the other's. eld, which reads just those characters, says the same (on the benchmark's
  * mixed texts it agreed on every one), so it is not asked.
  */
-function mixedStart(whole: { de: number; en: number }, start: { de: number; en: number }): ModelLanguageCode | undefined {
+function mixedStart(
+  whole: { de: number; en: number },
+  start: { de: number; en: number },
+): ModelLanguageCode | undefined {
   if (whole.de >= FAST_MIN_WORDS && start.de >= 2 && start.en === 0) return 'de';
   if (whole.en >= FAST_MIN_WORDS && start.en >= 2 && start.de === 0) return 'en';
   return undefined;
@@ -176,7 +289,9 @@ export class LanguageIdentifier {
   private readonly eld: () => EldDetector | undefined;
 
   constructor(options: LanguageOptions = {}) {
-    const languages = [...new Set((options.languages ?? []).map((l) => l.trim().toLowerCase()).filter((l) => l.length > 0))];
+    const languages = [
+      ...new Set((options.languages ?? []).map((l) => l.trim().toLowerCase()).filter((l) => l.length > 0)),
+    ];
     this.languages = languages.length > 0 ? languages : undefined;
     this.candidates = this.languages ?? DEFAULT_CANDIDATES;
     this.germanAndEnglish = this.candidates.includes('de') && this.candidates.includes('en');
@@ -191,7 +306,8 @@ export class LanguageIdentifier {
    * Never throws.
    */
   detect(plain: string, letters: number, tokens?: readonly string[], lean?: () => number): DetectedLanguage {
-    if (letters < MIN_LETTERS) return { language: 'und', model: 'any', reliable: false, reason: `only ${letters} letters` };
+    if (letters < MIN_LETTERS)
+      return { language: 'und', model: 'any', reliable: false, reason: `only ${letters} letters` };
     let whole: { de: number; en: number } | undefined;
     if (tokens) {
       whole = functionWords(tokens, tokens.length);
@@ -201,7 +317,8 @@ export class LanguageIdentifier {
       // it would for eld, which reads only the first DETECT_CHARS characters.
       const startCounts = functionWords(tokens, tokensWithin(tokens, DETECT_CHARS));
       const start = decide(startCounts) ?? mixedStart(whole, startCounts);
-      if (start) return { language: start, model: start, reliable: true, reason: `function words at the start: ${start}` };
+      if (start)
+        return { language: start, model: start, reliable: true, reason: `function words at the start: ${start}` };
     }
     const eld = this.eld();
     if (!eld) return this.prior(whole, lean);
@@ -214,24 +331,51 @@ export class LanguageIdentifier {
     const language = result.language || 'und';
     // A short text: eld guesses (see `NgramClassifier.germanLean` for how often), so
     // unless eld names another configured language, the lean chooses German or English.
-    if (letters < SHORT_TEXT_LETTERS && (language === 'de' || language === 'en' || !this.candidates.includes(language))) {
+    if (
+      letters < SHORT_TEXT_LETTERS &&
+      (language === 'de' || language === 'en' || !this.candidates.includes(language))
+    ) {
       const leaning = this.leaning(lean);
-      if (leaning) return { language: leaning.language, model: leaning.language, reliable: false, reason: `eld: ${language}, ${letters} letters: ${leaning.reason}` };
+      if (leaning)
+        return {
+          language: leaning.language,
+          model: leaning.language,
+          reliable: false,
+          reason: `eld: ${language}, ${letters} letters: ${leaning.reason}`,
+        };
     }
     // isReliable() sorts all 60 scores, as costly as the detection: asked only off the fast path.
-    if ((language === 'de' || language === 'en') && this.candidates.includes(language)) return { language, model: language, reliable: true, reason: `eld: ${language}` };
+    if ((language === 'de' || language === 'en') && this.candidates.includes(language))
+      return { language, model: language, reliable: true, reason: `eld: ${language}` };
     const reliable = result.isReliable();
-    if (this.candidates.includes(language)) return { language, model: modelOf(language), reliable, reason: `eld: ${language}${reliable ? '' : ' (unreliable)'}` };
+    if (this.candidates.includes(language))
+      return {
+        language,
+        model: modelOf(language),
+        reliable,
+        reason: `eld: ${language}${reliable ? '' : ' (unreliable)'}`,
+      };
     const scores = result.getScores();
-    if (this.languages && (letters < SHORT_TEXT_LETTERS || !reliable)) return this.restricted(language, scores, letters, reliable, lean);
+    if (this.languages && (letters < SHORT_TEXT_LETTERS || !reliable))
+      return this.restricted(language, scores, letters, reliable, lean);
     const top = scores[language] ?? 0;
     let near = this.candidates[0]!;
     for (const candidate of this.candidates) if ((scores[candidate] ?? 0) > (scores[near] ?? 0)) near = candidate;
     const nearScore = scores[near] ?? 0;
     if (top > 0 && nearScore >= top * CLOSE_RATIO) {
-      return { language: near, model: modelOf(near), reliable: false, reason: `eld: ${language} ${top.toFixed(2)}, ${near} close at ${nearScore.toFixed(2)}` };
+      return {
+        language: near,
+        model: modelOf(near),
+        reliable: false,
+        reason: `eld: ${language} ${top.toFixed(2)}, ${near} close at ${nearScore.toFixed(2)}`,
+      };
     }
-    return { language, model: modelOf(language), reliable, reason: `eld: ${language}${reliable ? '' : ' (unreliable)'}${modelOf(language) === 'any' ? ', no de/en model' : ''}` };
+    return {
+      language,
+      model: modelOf(language),
+      reliable,
+      reason: `eld: ${language}${reliable ? '' : ' (unreliable)'}${modelOf(language) === 'any' ? ', no de/en model' : ''}`,
+    };
   }
 
   /**
@@ -239,16 +383,34 @@ export class LanguageIdentifier {
    * `setLanguageSubset` would choose (the same scores, filtered), without changing the eld
    * instance that every classifier in the process shares. None scored: the first.
    */
-  private restricted(top: string, scores: Record<string, number>, letters: number, reliable: boolean, lean?: () => number): DetectedLanguage {
+  private restricted(
+    top: string,
+    scores: Record<string, number>,
+    letters: number,
+    reliable: boolean,
+    lean?: () => number,
+  ): DetectedLanguage {
     const languages = this.languages!;
     const why = letters < SHORT_TEXT_LETTERS ? `${letters} letters` : 'unreliable';
     const leaning = this.leaning(lean);
-    if (leaning) return { language: leaning.language, model: leaning.language, reliable: false, reason: `eld: ${top}${reliable ? '' : ' (unreliable)'}, ${why}: ${leaning.reason}` };
+    if (leaning)
+      return {
+        language: leaning.language,
+        model: leaning.language,
+        reliable: false,
+        reason: `eld: ${top}${reliable ? '' : ' (unreliable)'}, ${why}: ${leaning.reason}`,
+      };
     let best: string | undefined;
-    for (const language of languages) if ((scores[language] ?? 0) > 0 && (best === undefined || scores[language]! > scores[best]!)) best = language;
+    for (const language of languages)
+      if ((scores[language] ?? 0) > 0 && (best === undefined || scores[language]! > scores[best]!)) best = language;
     const chosen = best ?? languages[0]!;
     const how = best ? `${chosen} ${scores[chosen]!.toFixed(2)}` : `${chosen}, the first (none scored)`;
-    return { language: chosen, model: modelOf(chosen), reliable: false, reason: `eld: ${top}${reliable ? '' : ' (unreliable)'}, ${why}: among ${languages.join(', ')} ${how}` };
+    return {
+      language: chosen,
+      model: modelOf(chosen),
+      reliable: false,
+      reason: `eld: ${top}${reliable ? '' : ' (unreliable)'}, ${why}: among ${languages.join(', ')} ${how}`,
+    };
   }
 
   /** German or English by the lean, when both are candidates and it is clear enough. */
@@ -257,7 +419,10 @@ export class LanguageIdentifier {
     const value = lean();
     if (!(Math.abs(value) >= MIN_LEAN)) return undefined;
     const language = value > 0 ? 'de' : 'en';
-    return { language, reason: `${language} by the German and English models' n-grams (${value > 0 ? '+' : ''}${value.toFixed(2)})` };
+    return {
+      language,
+      reason: `${language} by the German and English models' n-grams (${value > 0 ? '+' : ''}${value.toFixed(2)})`,
+    };
   }
 
   /**
@@ -268,13 +433,30 @@ export class LanguageIdentifier {
   private prior(words: { de: number; en: number } | undefined, lean?: () => number): DetectedLanguage {
     const byWords = words && words.de !== words.en ? (words.de > words.en ? 'de' : 'en') : undefined;
     if (byWords && this.candidates.includes(byWords)) {
-      return { language: byWords, model: byWords, reliable: false, reason: `eld still loading: ${byWords} by its function words` };
+      return {
+        language: byWords,
+        model: byWords,
+        reliable: false,
+        reason: `eld still loading: ${byWords} by its function words`,
+      };
     }
     const leaning = this.leaning(lean);
-    if (leaning) return { language: leaning.language, model: leaning.language, reliable: false, reason: `eld still loading: ${leaning.reason}` };
-    if (!this.languages) return { language: 'und', model: 'any', reliable: false, reason: 'eld still loading, no language configured' };
+    if (leaning)
+      return {
+        language: leaning.language,
+        model: leaning.language,
+        reliable: false,
+        reason: `eld still loading: ${leaning.reason}`,
+      };
+    if (!this.languages)
+      return { language: 'und', model: 'any', reliable: false, reason: 'eld still loading, no language configured' };
     const first = this.languages[0]!;
-    return { language: first, model: modelOf(first), reliable: false, reason: `eld still loading: ${first}, the company's first language` };
+    return {
+      language: first,
+      model: modelOf(first),
+      reliable: false,
+      reason: `eld still loading: ${first}, the company's first language`,
+    };
   }
 }
 

@@ -150,7 +150,19 @@ export function fuseHeads(heads: readonly LinearHead[], idf?: Float32Array): Fus
   }
   const rowScales = new Float64Array(classes);
   heads.forEach((h, n) => h.scales.forEach((scale, c) => (rowScales[offsets[n]! + c] = scale)));
-  return { heads, offsets, stride, weights, codes, idfAt: coded ? classes : -1, idfValues, idf: coded ? undefined : idf, rowScales, classes, totals: new Float64Array(classes) };
+  return {
+    heads,
+    offsets,
+    stride,
+    weights,
+    codes,
+    idfAt: coded ? classes : -1,
+    idfValues,
+    idf: coded ? undefined : idf,
+    rowScales,
+    classes,
+    totals: new Float64Array(classes),
+  };
 }
 
 /**
@@ -195,7 +207,12 @@ function codeValues(values: Float32Array): { codes: Uint8Array; values: Float32A
 /** Feature values between the two passes of `accumulate14` (not re-entrant, like the extractor). */
 let scratch = new Float64Array(4096);
 
-export function accumulateFused(fused: FusedHeads, features: CollectedFeatures, options: FeatureOptions, sums: Float64Array): number {
+export function accumulateFused(
+  fused: FusedHeads,
+  features: CollectedFeatures,
+  options: FeatureOptions,
+  sums: Float64Array,
+): number {
   const { indices, counts, kinds, groups } = features;
   const { wordWeight, charWeight } = options;
   const { stride, weights, codes, idfAt, idfValues, idf, classes } = fused;
@@ -225,7 +242,13 @@ export function accumulateFused(fused: FusedHeads, features: CollectedFeatures, 
  * it (a word's character n-grams follow each other) and are added to `sums` when the group
  * changes. A loop over a typed array of sums would wait on its own stores.
  */
-function accumulate14(fused: FusedHeads, features: CollectedFeatures, options: FeatureOptions, sums: Float64Array, values: Float64Array): number {
+function accumulate14(
+  fused: FusedHeads,
+  features: CollectedFeatures,
+  options: FeatureOptions,
+  sums: Float64Array,
+  values: Float64Array,
+): number {
   const { indices, counts, kinds, groups } = features;
   const { wordWeight, charWeight } = options;
   const { stride, weights, codes, idfAt, idfValues, idf } = fused;
@@ -277,7 +300,20 @@ function accumulate14(fused: FusedHeads, features: CollectedFeatures, options: F
         sums[at + 13]! += a13;
       }
       current = group;
-      a0 = 0; a1 = 0; a2 = 0; a3 = 0; a4 = 0; a5 = 0; a6 = 0; a7 = 0; a8 = 0; a9 = 0; a10 = 0; a11 = 0; a12 = 0; a13 = 0;
+      a0 = 0;
+      a1 = 0;
+      a2 = 0;
+      a3 = 0;
+      a4 = 0;
+      a5 = 0;
+      a6 = 0;
+      a7 = 0;
+      a8 = 0;
+      a9 = 0;
+      a10 = 0;
+      a11 = 0;
+      a12 = 0;
+      a13 = 0;
     }
     const base = indices[i]! * stride;
     const v = values[i]!;
@@ -320,7 +356,13 @@ function accumulate14(fused: FusedHeads, features: CollectedFeatures, options: F
  * Class probabilities of every fused head from `accumulateFused`'s sums and scale, written to
  * `out[n]` (one array per head, as long as its classes) and returned.
  */
-export function probabilitiesFused(fused: FusedHeads, sums: Float64Array, groupCount: number, scale: number, out: readonly Float64Array[]): readonly Float64Array[] {
+export function probabilitiesFused(
+  fused: FusedHeads,
+  sums: Float64Array,
+  groupCount: number,
+  scale: number,
+  out: readonly Float64Array[],
+): readonly Float64Array[] {
   const { classes, rowScales } = fused;
   const totals = fused.totals;
   totals.fill(0);
@@ -343,7 +385,15 @@ export function probabilitiesFused(fused: FusedHeads, sums: Float64Array, groupC
  * Per reason group, the part of head `n`'s features in choosing class `cls` (`contributions`
  * summed over the group's features), from `accumulateFused`'s sums; written to `out`.
  */
-export function groupWeightsFused(fused: FusedHeads, sums: Float64Array, groupCount: number, scale: number, n: number, cls: number, out: Float64Array): void {
+export function groupWeightsFused(
+  fused: FusedHeads,
+  sums: Float64Array,
+  groupCount: number,
+  scale: number,
+  n: number,
+  cls: number,
+  out: Float64Array,
+): void {
   const { classes, rowScales } = fused;
   const from = fused.offsets[n]!;
   const k = fused.heads[n]!.classes.length;

@@ -48,7 +48,13 @@ interface Header {
   readonly heldOut?: HeldOutScores;
   readonly idfScale?: number;
   readonly temperatures?: Readonly<Record<HeadName, number>>;
-  readonly heads: readonly { name: HeadName; classes: readonly string[]; scales: number[]; bias: number[]; rows: number }[];
+  readonly heads: readonly {
+    name: HeadName;
+    classes: readonly string[];
+    scales: number[];
+    bias: number[];
+    rows: number;
+  }[];
 }
 
 /** Thrown when a model's bytes cannot be read: a corrupt or foreign file, never user input. */
@@ -122,7 +128,8 @@ export function decodeModel(base64: string, id: string): LanguageModel {
   } catch (error) {
     throw new ModelFormatError(`model ${id} cannot be read`, { cause: error });
   }
-  if (header.format !== 1 || header.heads.length !== HEAD_NAMES.length) throw new ModelFormatError(`model ${id} has an unknown format`);
+  if (header.format !== 1 || header.heads.length !== HEAD_NAMES.length)
+    throw new ModelFormatError(`model ${id} has an unknown format`);
   const dimension = 1 << header.features.bits;
   let offset = 0;
   const heads = {} as Record<HeadName, LinearHead>;
@@ -153,12 +160,21 @@ export function decodeModel(base64: string, id: string): LanguageModel {
       for (let c = 0; c < k; c++) weights[base + c] = values[v++]!;
     }
     offset += h.rows * k;
-    heads[h.name] = { name: h.name, classes: h.classes, weights, scales: Float32Array.from(h.scales), bias: Float32Array.from(h.bias) };
+    heads[h.name] = {
+      name: h.name,
+      classes: h.classes,
+      weights,
+      scales: Float32Array.from(h.scales),
+      bias: Float32Array.from(h.bias),
+    };
   }
   let idf: Float32Array | undefined;
   if (header.idfScale !== undefined) {
     if (offset + dimension > bytes.length) throw new ModelFormatError(`model ${id} is truncated (idf)`);
-    idf = dequantizeIdf({ bytes: new Uint8Array(bytes.buffer, bytes.byteOffset + offset, dimension), scale: header.idfScale });
+    idf = dequantizeIdf({
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset + offset, dimension),
+      scale: header.idfScale,
+    });
   }
   return {
     id,

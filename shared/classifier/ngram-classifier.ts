@@ -4,7 +4,14 @@ import { calibratedHeads } from './calibration.ts';
 import { FeatureExtractor } from './features.ts';
 import { foldForRules, KeywordRuleMatcher, containsAtWordStart, type KeywordRule } from './keyword-rules.ts';
 import { LanguageIdentifier, loadEld, type EldDetector } from './language.ts';
-import { accumulateFused, argmax, fuseHeads, groupWeightsFused, probabilitiesFused, type FusedHeads } from './linear-model.ts';
+import {
+  accumulateFused,
+  argmax,
+  fuseHeads,
+  groupWeightsFused,
+  probabilitiesFused,
+  type FusedHeads,
+} from './linear-model.ts';
 import { decodeModel, type LanguageModel, type ModelLanguage } from './model-codec.ts';
 import { SHIPPED_MODELS } from './models/index.ts';
 import { noiseOf } from './noise.ts';
@@ -62,7 +69,11 @@ export class NgramClassifier implements Classifier {
   /** Per reason group and class column, the summed feature values times weights (see `accumulateFused`). */
   private sums = new Float64Array(4096);
   /** Class probabilities per head (relevance, sentiment, category), reused: read before the next mention. */
-  private readonly probabilities = [new Float64Array(RELEVANCE_CLASS_COUNT), new Float64Array(SENTIMENTS.length), new Float64Array(CATEGORIES.length)];
+  private readonly probabilities = [
+    new Float64Array(RELEVANCE_CLASS_COUNT),
+    new Float64Array(SENTIMENTS.length),
+    new Float64Array(CATEGORIES.length),
+  ];
   /** One head's weight per reason group, reused for each head in turn. */
   private groupWeights = new Float64Array(256);
 
@@ -73,7 +84,10 @@ export class NgramClassifier implements Classifier {
       .filter((t) => t.folded.length > 0);
     this.rules = new KeywordRuleMatcher(options.keywordRules ?? []);
     this.reasonsPerDecision = options.reasonsPerDecision ?? DEFAULT_REASONS;
-    this.languages = new LanguageIdentifier({ ...(options.languages ? { languages: options.languages } : {}), ...(options.eld ? { eld: options.eld } : {}) });
+    this.languages = new LanguageIdentifier({
+      ...(options.languages ? { languages: options.languages } : {}),
+      ...(options.eld ? { eld: options.eld } : {}),
+    });
     this.ownWords = new Set(this.brandTerms.flatMap((t) => normalizeText(t.original).tokens));
   }
 
@@ -111,9 +125,16 @@ export class NgramClassifier implements Classifier {
     const { signals } = normalized;
     const reasons: Reason[] = [];
 
-    const detected = this.languages.detect(normalized.plain, signals.letters, normalized.tokens, () => this.germanLean(normalized));
+    const detected = this.languages.detect(normalized.plain, signals.letters, normalized.tokens, () =>
+      this.germanLean(normalized),
+    );
     reasons.push({ decision: 'language', feature: detected.reason, weight: detected.reliable ? 1 : 0.5 });
-    if (signals.truncated) reasons.push({ decision: 'language', feature: `only the first ${MAX_TEXT_CHARS} of ${signals.length} characters read`, weight: 0 });
+    if (signals.truncated)
+      reasons.push({
+        decision: 'language',
+        feature: `only the first ${MAX_TEXT_CHARS} of ${signals.length} characters read`,
+        weight: 0,
+      });
     const model = this.model(detected.model);
     const extractor = this.extractorFor(model);
     const fused = this.fusedFor(model);
@@ -123,7 +144,13 @@ export class NgramClassifier implements Classifier {
     if (this.groupWeights.length < groupCount) this.groupWeights = new Float64Array(groupCount * 2);
     // One pass over the features and their rows gives the scores and what weighed for them.
     const scale = accumulateFused(fused, collected, model.features, this.sums);
-    const [relevanceProbs, sentimentProbs, categoryProbs] = probabilitiesFused(fused, this.sums, groupCount, scale, this.probabilities) as [Float64Array, Float64Array, Float64Array];
+    const [relevanceProbs, sentimentProbs, categoryProbs] = probabilitiesFused(
+      fused,
+      this.sums,
+      groupCount,
+      scale,
+      this.probabilities,
+    ) as [Float64Array, Float64Array, Float64Array];
     const sentimentIndex = argmax(sentimentProbs);
     let categoryIndex = argmax(categoryProbs);
     const explain = (decision: Reason['decision'], head: number, cls: number, label: string) => {
@@ -173,13 +200,21 @@ export class NgramClassifier implements Classifier {
     for (const hit of this.rules.match(folded)) {
       if (hit.rule.mode === 'force' && !forced) {
         forced = true;
-        reasons.push({ decision: 'category', feature: `rule ${hit.rule.id}: "${hit.keyword}" forces ${hit.rule.category} (model said ${category})`, weight: 1 });
+        reasons.push({
+          decision: 'category',
+          feature: `rule ${hit.rule.id}: "${hit.keyword}" forces ${hit.rule.category} (model said ${category})`,
+          weight: 1,
+        });
         category = hit.rule.category;
         categoryIndex = CATEGORIES.indexOf(category);
         confidence = 1;
       } else if (hit.rule.category !== category && !added.includes(hit.rule.category)) {
         added.push(hit.rule.category);
-        reasons.push({ decision: 'category', feature: `rule ${hit.rule.id}: "${hit.keyword}" adds ${hit.rule.category}`, weight: 1 });
+        reasons.push({
+          decision: 'category',
+          feature: `rule ${hit.rule.id}: "${hit.keyword}" adds ${hit.rule.category}`,
+          weight: 1,
+        });
       }
     }
 
@@ -193,7 +228,10 @@ export class NgramClassifier implements Classifier {
       tokens: normalized.tokens,
       signals,
       negative: sentimentProbs[0]!,
-      legalRisk: category === 'legal_risk' ? Math.max(categoryProbs[CATEGORIES.indexOf('legal_risk')]!, forced ? 1 : 0) : categoryProbs[CATEGORIES.indexOf('legal_risk')]!,
+      legalRisk:
+        category === 'legal_risk'
+          ? Math.max(categoryProbs[CATEGORIES.indexOf('legal_risk')]!, forced ? 1 : 0)
+          : categoryProbs[CATEGORIES.indexOf('legal_risk')]!,
       complaint: categoryProbs[CATEGORIES.indexOf('complaint')]!,
       relevant,
       followers: mention.author?.followers,
@@ -266,7 +304,13 @@ export class NgramClassifier implements Classifier {
     return extractor;
   }
 
-  private explainInto(reasons: Reason[], decision: Reason['decision'], groups: Float64Array, extractor: FeatureExtractor, label: string): void {
+  private explainInto(
+    reasons: Reason[],
+    decision: Reason['decision'],
+    groups: Float64Array,
+    extractor: FeatureExtractor,
+    label: string,
+  ): void {
     for (const c of extractor.strongestOf(groups, this.reasonsPerDecision)) {
       reasons.push({ decision, feature: `${label}: ${c.name}`, weight: round(c.weight) });
     }
@@ -274,7 +318,9 @@ export class NgramClassifier implements Classifier {
 }
 
 function ranked<T extends string>(labels: readonly T[], probs: Float64Array): Scored<T>[] {
-  return labels.map((label, i) => ({ label, probability: round(probs[i]!) })).sort((a, b) => b.probability - a.probability);
+  return labels
+    .map((label, i) => ({ label, probability: round(probs[i]!) }))
+    .sort((a, b) => b.probability - a.probability);
 }
 
 function round(x: number): number {

@@ -20,22 +20,87 @@ export interface NoiseVerdict {
  * ones hardly occur in a customer's message; weak ones do, and count only beside others.
  */
 const STRONG_CUES = new Set([
-  'crypto', 'cryptos', 'krypto', 'bitcoin', 'btc', 'eth', 'ethereum', 'usdt', 'nft', 'nfts', 'airdrop', 'forex', 'binance', 'metamask',
-  'dogecoin', 'doge', 'solana', 'memecoin', 'onlyfans', 'cashapp',
+  'crypto',
+  'cryptos',
+  'krypto',
+  'bitcoin',
+  'btc',
+  'eth',
+  'ethereum',
+  'usdt',
+  'nft',
+  'nfts',
+  'airdrop',
+  'forex',
+  'binance',
+  'metamask',
+  'dogecoin',
+  'doge',
+  'solana',
+  'memecoin',
+  'onlyfans',
+  'cashapp',
 ]);
 const WEAK_CUES = new Set([
-  'giveaway', 'gewinnspiel', 'claim', 'profit', 'profits', 'invest', 'investment', 'investing', 'income', 'passive', 'telegram', 'whatsapp',
-  'promo', 'promotion', 'earn', 'earning', 'verdienen', 'verdient', 'dm', 'gratis', 'wallet', 'limited', 'signals', 'trading',
+  'giveaway',
+  'gewinnspiel',
+  'claim',
+  'profit',
+  'profits',
+  'invest',
+  'investment',
+  'investing',
+  'income',
+  'passive',
+  'telegram',
+  'whatsapp',
+  'promo',
+  'promotion',
+  'earn',
+  'earning',
+  'verdienen',
+  'verdient',
+  'dm',
+  'gratis',
+  'wallet',
+  'limited',
+  'signals',
+  'trading',
 ]);
 /** Token sequences of follow-bait and profile spam; one is enough. */
 const FOLLOW_BAIT: readonly (readonly string[])[] = [
-  ['f0f'], ['l0l'], ['s0s'], ['follow0follow'], ['like0like'], ['sub0sub'], ['followforfollow'], ['teamfollowback'],
-  ['follow', 'for', 'follow'], ['like', 'for', 'like'], ['sub', 'for', 'sub'], ['follow', '0', 'follow'], ['like', '0', 'like'],
-  ['check', 'my', 'profile'], ['check', 'out', 'my', 'profile'], ['check', 'my', 'bio'], ['check', 'out', 'my', 'page'],
-  ['visit', 'my', 'profile'], ['link', 'in', 'bio'], ['link', 'in', 'my', 'bio'], ['free', 'followers'], ['buy', 'followers'],
-  ['real', 'followers'], ['dm', 'for', 'promo'], ['dm', 'me', 'for', 'promo'],
-  ['folge', 'fuer', 'folge'], ['folgst', 'du', 'mir'], ['schau', 'auf', 'meinem', 'profil'], ['schaut', 'auf', 'meinem', 'profil'],
-  ['schau', 'mal', 'auf', 'meinem', 'profil'], ['link', 'in', 'der', 'bio'], ['follower', 'kaufen'],
+  ['f0f'],
+  ['l0l'],
+  ['s0s'],
+  ['follow0follow'],
+  ['like0like'],
+  ['sub0sub'],
+  ['followforfollow'],
+  ['teamfollowback'],
+  ['follow', 'for', 'follow'],
+  ['like', 'for', 'like'],
+  ['sub', 'for', 'sub'],
+  ['follow', '0', 'follow'],
+  ['like', '0', 'like'],
+  ['check', 'my', 'profile'],
+  ['check', 'out', 'my', 'profile'],
+  ['check', 'my', 'bio'],
+  ['check', 'out', 'my', 'page'],
+  ['visit', 'my', 'profile'],
+  ['link', 'in', 'bio'],
+  ['link', 'in', 'my', 'bio'],
+  ['free', 'followers'],
+  ['buy', 'followers'],
+  ['real', 'followers'],
+  ['dm', 'for', 'promo'],
+  ['dm', 'me', 'for', 'promo'],
+  ['folge', 'fuer', 'folge'],
+  ['folgst', 'du', 'mir'],
+  ['schau', 'auf', 'meinem', 'profil'],
+  ['schaut', 'auf', 'meinem', 'profil'],
+  ['schau', 'mal', 'auf', 'meinem', 'profil'],
+  ['link', 'in', 'der', 'bio'],
+  ['follower', 'kaufen'],
 ];
 const STRONG = 1;
 const WEAK = 2;
@@ -95,10 +160,19 @@ export function noiseOf(normalized: NormalizedText, ignore?: ReadonlySet<string>
   const cues = signals.spam;
   if (signals.letters === 0) {
     if (signals.emojis === 0 && signals.handles === 0 && signals.urls === 0) {
-      return normalized.tokens.length === 0 ? { kind: 'empty', reason: 'noise: no text' } : { kind: 'no words', reason: 'noise: no words, only digits or punctuation' };
+      return normalized.tokens.length === 0
+        ? { kind: 'empty', reason: 'noise: no text' }
+        : { kind: 'no words', reason: 'noise: no words, only digits or punctuation' };
     }
-    const parts = [signals.handles > 0 ? 'handles' : '', signals.urls > 0 ? 'links' : '', signals.emojis > 0 ? 'emojis' : ''].filter((p) => p);
-    return { kind: 'no words', reason: `noise: no words, only ${parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0]}` };
+    const parts = [
+      signals.handles > 0 ? 'handles' : '',
+      signals.urls > 0 ? 'links' : '',
+      signals.emojis > 0 ? 'emojis' : '',
+    ].filter((p) => p);
+    return {
+      kind: 'no words',
+      reason: `noise: no words, only ${parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0]}`,
+    };
   }
   if (cues.followBait) return { kind: 'follow-bait', reason: `noise: follow-bait "${cues.followBait}"` };
   if (cues.strong.length === 0 && cues.weak.length < 4) return undefined; // the usual mention: nothing to filter

@@ -204,7 +204,9 @@ function classify(ch: string): number {
 export function fold(lower: string): string {
   const umlautsFolded = lower.replace(FOLDABLE, (c) => FOLD[c] ?? c);
   // Only decompose when something outside ASCII is left: NFD is the slow part.
-  return ACCENTED.test(umlautsFolded) ? umlautsFolded.normalize('NFD').replace(COMBINING, '').normalize('NFC') : umlautsFolded;
+  return ACCENTED.test(umlautsFolded)
+    ? umlautsFolded.normalize('NFD').replace(COMBINING, '').normalize('NFC')
+    : umlautsFolded;
 }
 
 /**
@@ -328,11 +330,75 @@ function invisibleWidth(text: string, i: number, code: number): number {
 }
 
 /** HTML elements whose tags are markup; those in BLOCK_ELEMENTS break a line. */
-const INLINE_ELEMENTS = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'big', 'cite', 'code', 'del', 'em', 'font', 'i', 'img', 'ins', 'kbd', 'mark', 'q', 's', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'time', 'tt', 'u', 'wbr']);
+const INLINE_ELEMENTS = new Set([
+  'a',
+  'abbr',
+  'b',
+  'bdi',
+  'bdo',
+  'big',
+  'cite',
+  'code',
+  'del',
+  'em',
+  'font',
+  'i',
+  'img',
+  'ins',
+  'kbd',
+  'mark',
+  'q',
+  's',
+  'small',
+  'span',
+  'strike',
+  'strong',
+  'sub',
+  'sup',
+  'time',
+  'tt',
+  'u',
+  'wbr',
+]);
 const BLOCK_ELEMENTS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'body', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3',
-  'h4', 'h5', 'h6', 'head', 'header', 'hr', 'html', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'tbody', 'td', 'tfoot', 'th',
-  'thead', 'tr', 'ul',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'br',
+  'dd',
+  'div',
+  'dl',
+  'dt',
+  'figcaption',
+  'figure',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'head',
+  'header',
+  'hr',
+  'html',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'ul',
 ]);
 /** A tag is read up to this many characters; a longer one is taken as text. */
 const MAX_TAG_CHARS = 2000;
@@ -356,7 +422,8 @@ function tagAt(text: string, start: number): { end: number; replacement: string 
   const block = BLOCK_ELEMENTS.has(name);
   if (!block && !INLINE_ELEMENTS.has(name)) return undefined;
   const next = text.charCodeAt(i);
-  if (next !== 62 /* > */ && next !== 47 /* / */ && next !== 32 && next !== 9 && next !== 10 && next !== 13) return undefined;
+  if (next !== 62 /* > */ && next !== 47 /* / */ && next !== 32 && next !== 9 && next !== 10 && next !== 13)
+    return undefined;
   const limit = Math.min(text.length, start + MAX_TAG_CHARS);
   for (; i < limit; i++) {
     const code = text.charCodeAt(i);
@@ -371,12 +438,46 @@ function isAsciiAlphanumeric(code: number): boolean {
 }
 
 /** Named character references that social media HTML uses; others stay as written. */
-const NAMED_REFERENCES: ReadonlyMap<string, string> = new Map(Object.entries({
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', shy: '', zwj: '', zwnj: '', hellip: '…', mdash: '—', ndash: '–',
-  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', bdquo: '„', laquo: '«', raquo: '»', euro: '€', pound: '£', copy: '©', reg: '®',
-  trade: '™', deg: '°', auml: 'ä', ouml: 'ö', uuml: 'ü', Auml: 'Ä', Ouml: 'Ö', Uuml: 'Ü', szlig: 'ß', eacute: 'é', egrave: 'è',
-  agrave: 'à', ccedil: 'ç',
-}));
+const NAMED_REFERENCES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    amp: '&',
+    lt: '<',
+    gt: '>',
+    quot: '"',
+    apos: "'",
+    nbsp: ' ',
+    shy: '',
+    zwj: '',
+    zwnj: '',
+    hellip: '…',
+    mdash: '—',
+    ndash: '–',
+    lsquo: '‘',
+    rsquo: '’',
+    ldquo: '“',
+    rdquo: '”',
+    bdquo: '„',
+    laquo: '«',
+    raquo: '»',
+    euro: '€',
+    pound: '£',
+    copy: '©',
+    reg: '®',
+    trade: '™',
+    deg: '°',
+    auml: 'ä',
+    ouml: 'ö',
+    uuml: 'ü',
+    Auml: 'Ä',
+    Ouml: 'Ö',
+    Uuml: 'Ü',
+    szlig: 'ß',
+    eacute: 'é',
+    egrave: 'è',
+    agrave: 'à',
+    ccedil: 'ç',
+  }),
+);
 
 /** The character reference starting at `start` (an `&`) decoded, or undefined when it is none. */
 function referenceAt(text: string, start: number): { end: number; text: string } | undefined {

@@ -45,8 +45,33 @@ export function readRealData(dir: string = REAL_DATA_DIR): RealExample[] {
  * GoEmotions' own grouping of its 27 emotions into sentiments (goemotions/data/sentiment_dict.json);
  * "ambiguous" emotions (surprise, curiosity, confusion, realization) count as neutral.
  */
-const GOEMOTIONS_POSITIVE = new Set(['amusement', 'excitement', 'joy', 'love', 'desire', 'optimism', 'caring', 'pride', 'admiration', 'gratitude', 'relief', 'approval']);
-const GOEMOTIONS_NEGATIVE = new Set(['fear', 'nervousness', 'remorse', 'embarrassment', 'disappointment', 'sadness', 'grief', 'disgust', 'anger', 'annoyance', 'disapproval']);
+const GOEMOTIONS_POSITIVE = new Set([
+  'amusement',
+  'excitement',
+  'joy',
+  'love',
+  'desire',
+  'optimism',
+  'caring',
+  'pride',
+  'admiration',
+  'gratitude',
+  'relief',
+  'approval',
+]);
+const GOEMOTIONS_NEGATIVE = new Set([
+  'fear',
+  'nervousness',
+  'remorse',
+  'embarrassment',
+  'disappointment',
+  'sadness',
+  'grief',
+  'disgust',
+  'anger',
+  'annoyance',
+  'disapproval',
+]);
 
 /**
  * The sentiment of a GoEmotions example from its emotion labels (at least two raters agreed

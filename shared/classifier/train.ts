@@ -2,9 +2,22 @@ import { CATEGORIES, SENTIMENTS } from '../domain/mention.ts';
 import type { Category, Sentiment } from '../domain/mention.ts';
 import { calibrationFold, fitTemperature } from './calibration.ts';
 import type { CorpusExample } from './corpus.ts';
-import { copyVector, DEFAULT_FEATURES, FeatureExtractor, inverseDocumentFrequencies, type FeatureOptions, type SparseVector } from './features.ts';
+import {
+  copyVector,
+  DEFAULT_FEATURES,
+  FeatureExtractor,
+  inverseDocumentFrequencies,
+  type FeatureOptions,
+  type SparseVector,
+} from './features.ts';
 import { argmax, predict, quantizeHead, scoresOf, type LinearHead } from './linear-model.ts';
-import { HEAD_NAMES, type HeadName, type HeldOutScores, type LanguageModel, type ModelLanguage } from './model-codec.ts';
+import {
+  HEAD_NAMES,
+  type HeadName,
+  type HeldOutScores,
+  type LanguageModel,
+  type ModelLanguage,
+} from './model-codec.ts';
 import { normalizeText } from './normalize.ts';
 
 /**
@@ -82,7 +95,11 @@ export interface TrainingExample {
 }
 
 /** Vectors of texts, each an owned copy. */
-export function vectorize(texts: readonly string[], features: FeatureOptions = DEFAULT_FEATURES, idf?: Float32Array): SparseVector[] {
+export function vectorize(
+  texts: readonly string[],
+  features: FeatureOptions = DEFAULT_FEATURES,
+  idf?: Float32Array,
+): SparseVector[] {
   const extractor = new FeatureExtractor(features, idf);
   return texts.map((text) => copyVector(extractor.extract(normalizeText(text))));
 }
@@ -91,7 +108,10 @@ export function vectorize(texts: readonly string[], features: FeatureOptions = D
  * Vectors of training texts and, when the features use idf, the idf learned from them
  * (apply it to any other texts with `vectorize(texts, features, idf)`).
  */
-export function vectorizeTraining(texts: readonly string[], features: FeatureOptions = DEFAULT_FEATURES): { vectors: SparseVector[]; idf?: Float32Array } {
+export function vectorizeTraining(
+  texts: readonly string[],
+  features: FeatureOptions = DEFAULT_FEATURES,
+): { vectors: SparseVector[]; idf?: Float32Array } {
   const plain = vectorize(texts, features);
   if (!features.idf) return { vectors: plain };
   const idf = inverseDocumentFrequencies(plain, features.bits);
@@ -99,7 +119,11 @@ export function vectorizeTraining(texts: readonly string[], features: FeatureOpt
 }
 
 /** Vectors of `texts` with the idf (when the features use it) learned from `idfTexts`. */
-export function vectorizeWithIdfOf(texts: readonly string[], idfTexts: readonly string[], features: FeatureOptions = DEFAULT_FEATURES): { vectors: SparseVector[]; idf?: Float32Array } {
+export function vectorizeWithIdfOf(
+  texts: readonly string[],
+  idfTexts: readonly string[],
+  features: FeatureOptions = DEFAULT_FEATURES,
+): { vectors: SparseVector[]; idf?: Float32Array } {
   if (!features.idf) return { vectors: vectorize(texts, features) };
   const idf = inverseDocumentFrequencies(vectorize(idfTexts, features), features.bits);
   return { vectors: vectorize(texts, features, idf), idf };
@@ -117,7 +141,8 @@ export function trainHead(
   const k = classes.length;
   const weights = new Float64Array((1 << bits) * k);
   const bias = new Float64Array(k);
-  const ratios = options.logCountRatio === undefined ? undefined : logCountRatios(k, examples, bits, options.logCountRatio);
+  const ratios =
+    options.logCountRatio === undefined ? undefined : logCountRatios(k, examples, bits, options.logCountRatio);
   for (let run = 0; run < runs; run++) {
     const one = trainFloat(classes.length, examples, bits, { ...options, seed: options.seed + run }, ratios);
     for (let j = 0; j < weights.length; j++) weights[j]! += one.weights[j]! / runs;
@@ -134,7 +159,12 @@ export function trainHead(
  * over the buckets the training texts use (0 elsewhere: those weights stay 0 anyway),
  * scaled to a mean of 1 so the learning rate and lambda keep their meaning.
  */
-export function logCountRatios(k: number, examples: readonly LabeledVector[], bits: number, alpha: number): Float64Array {
+export function logCountRatios(
+  k: number,
+  examples: readonly LabeledVector[],
+  bits: number,
+  alpha: number,
+): Float64Array {
   const dimension = 1 << bits;
   const counts = new Float64Array(dimension * k);
   const seen = new Uint8Array(dimension);
@@ -245,7 +275,10 @@ function trainFloat(
 }
 
 /** Accuracy and macro-F1 of a head on labeled vectors. */
-export function evaluateHead(head: LinearHead, examples: readonly LabeledVector[]): { accuracy: number; macroF1: number } {
+export function evaluateHead(
+  head: LinearHead,
+  examples: readonly LabeledVector[],
+): { accuracy: number; macroF1: number } {
   const predicted = examples.map((e) => argmax(predict(head, e.x)));
   return scores(
     examples.map((e) => e.y),
@@ -255,7 +288,11 @@ export function evaluateHead(head: LinearHead, examples: readonly LabeledVector[
 }
 
 /** Accuracy (micro-F1 for single-label tasks) and macro-F1 over classes that occur. */
-export function scores(gold: readonly number[], predicted: readonly number[], classes: number): { accuracy: number; macroF1: number } {
+export function scores(
+  gold: readonly number[],
+  predicted: readonly number[],
+  classes: number,
+): { accuracy: number; macroF1: number } {
   let correct = 0;
   const tp = new Array<number>(classes).fill(0);
   const fp = new Array<number>(classes).fill(0);
@@ -299,12 +336,18 @@ function labelOf(head: HeadName, example: TrainingExample): number | undefined {
     case 'category':
       // The category head learns from relevant mentions only: spam and unrelated chatter are
       // the relevance head's business, and would otherwise teach "other" every everyday word.
-      return example.category === undefined || example.relevant !== true ? undefined : CATEGORIES.indexOf(example.category);
+      return example.category === undefined || example.relevant !== true
+        ? undefined
+        : CATEGORIES.indexOf(example.category);
   }
 }
 
 /** The examples that have a label for one head, as labeled vectors (`vectors[i]` is `examples[i]`'s). */
-export function labeledFor(head: HeadName, examples: readonly TrainingExample[], vectors: readonly SparseVector[]): LabeledVector[] {
+export function labeledFor(
+  head: HeadName,
+  examples: readonly TrainingExample[],
+  vectors: readonly SparseVector[],
+): LabeledVector[] {
   return examples.flatMap((e, i) => {
     const y = labelOf(head, e);
     if (y === undefined) return [];
@@ -340,9 +383,20 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
   const features = input.features ?? DEFAULT_FEATURES;
   const training = input.training ?? DEFAULT_HEAD_TRAINING;
   const { vectors: trainVectors, idf } = input.idfTexts
-    ? vectorizeWithIdfOf(input.train.map((e) => e.text), input.idfTexts, features)
-    : vectorizeTraining(input.train.map((e) => e.text), features);
-  const heldOutVectors = vectorize(input.heldOut.map((e) => e.text), features, idf);
+    ? vectorizeWithIdfOf(
+        input.train.map((e) => e.text),
+        input.idfTexts,
+        features,
+      )
+    : vectorizeTraining(
+        input.train.map((e) => e.text),
+        features,
+      );
+  const heldOutVectors = vectorize(
+    input.heldOut.map((e) => e.text),
+    features,
+    idf,
+  );
   const heads = {} as Record<HeadName, LinearHead>;
   const measured = {} as Record<HeadName, { accuracy: number; macroF1: number }>;
   const temperatures = {} as Record<HeadName, number>;
@@ -353,7 +407,11 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
     const labeledAt = input.train.flatMap((e, i) => {
       const y = labelOf(name, e);
       if (y === undefined) return [];
-      return [e.weight === undefined ? { id: e.id ?? e.text, x: trainVectors[i]!, y } : { id: e.id ?? e.text, x: trainVectors[i]!, y, weight: e.weight }];
+      return [
+        e.weight === undefined
+          ? { id: e.id ?? e.text, x: trainVectors[i]!, y }
+          : { id: e.id ?? e.text, x: trainVectors[i]!, y, weight: e.weight },
+      ];
     });
     heads[name] = trainHead(name, CLASSES[name], labeledAt, features.bits, training[name]);
     if (calibrate) {
@@ -361,12 +419,16 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
       // temperature that makes those scores honest is applied to the head trained on all.
       const { fit, calibrate: fold } = calibrationFold(labeledAt);
       const probe = trainHead(name, CLASSES[name], fit, features.bits, training[name]);
-      temperatures[name] = fitTemperature(fold.map((e) => scoresOf(probe, e.x)), fold.map((e) => e.y));
+      temperatures[name] = fitTemperature(
+        fold.map((e) => scoresOf(probe, e.x)),
+        fold.map((e) => e.y),
+      );
     }
     const heldOutLabeled = labeledFor(name, input.heldOut, heldOutVectors);
     measured[name] = round(evaluateHead(heads[name], heldOutLabeled));
   }
-  const heldOut: HeldOutScores | undefined = input.heldOut.length > 0 ? { examples: input.heldOut.length, heads: measured } : undefined;
+  const heldOut: HeldOutScores | undefined =
+    input.heldOut.length > 0 ? { examples: input.heldOut.length, heads: measured } : undefined;
   return {
     language: input.language,
     features,

@@ -13,16 +13,69 @@ import type { TextSignals } from './normalize.ts';
  */
 export const ESCALATION_STEMS: readonly string[] = [
   // legal and regulators
-  'anwalt', 'anwaelt', 'rechtsanwalt', 'verbraucherzentrale', 'verbraucherschutz', 'klage', 'verklag', 'abmahn', 'gericht',
-  'strafanzeige', 'polizei', 'bundesnetzagentur', 'schlichtung', 'lawyer', 'attorney', 'solicitor', 'lawsuit',
-  'sue', 'suing', 'court', 'ombudsman', 'regulator', 'ofcom', 'ftc', 'chargeback',
+  'anwalt',
+  'anwaelt',
+  'rechtsanwalt',
+  'verbraucherzentrale',
+  'verbraucherschutz',
+  'klage',
+  'verklag',
+  'abmahn',
+  'gericht',
+  'strafanzeige',
+  'polizei',
+  'bundesnetzagentur',
+  'schlichtung',
+  'lawyer',
+  'attorney',
+  'solicitor',
+  'lawsuit',
+  'sue',
+  'suing',
+  'court',
+  'ombudsman',
+  'regulator',
+  'ofcom',
+  'ftc',
+  'chargeback',
   // public pressure
-  'shitstorm', 'boykott', 'boycott', 'presse', 'zeitung', 'journalist', 'reporter', 'viral', 'bbc',
+  'shitstorm',
+  'boykott',
+  'boycott',
+  'presse',
+  'zeitung',
+  'journalist',
+  'reporter',
+  'viral',
+  'bbc',
   // harm and fraud
-  'betrug', 'betrueger', 'fraud', 'scam', 'abzocke', 'unfall', 'verletz', 'injur', 'gefahr', 'gefaehrlich', 'danger', 'unsafe',
-  'rueckruf', 'recall', 'datenleck', 'breach', 'gdpr', 'dsgvo', 'datenschutz',
+  'betrug',
+  'betrueger',
+  'fraud',
+  'scam',
+  'abzocke',
+  'unfall',
+  'verletz',
+  'injur',
+  'gefahr',
+  'gefaehrlich',
+  'danger',
+  'unsafe',
+  'rueckruf',
+  'recall',
+  'datenleck',
+  'breach',
+  'gdpr',
+  'dsgvo',
+  'datenschutz',
   // deadlines and leaving
-  'sofort', 'immediately', 'asap', 'frist', 'deadline', 'kuendig', 'cancel',
+  'sofort',
+  'immediately',
+  'asap',
+  'frist',
+  'deadline',
+  'kuendig',
+  'cancel',
 ];
 
 /** The first three UTF-16 code units of a string as one number (no string is built per token). */
@@ -75,7 +128,8 @@ export function urgencyOf(input: UrgencyInput): { urgency: number; reasons: Reas
   u += escalation;
 
   const followers = input.followers ?? 0;
-  if (followers >= 1000) u += part(`author reach ${followers} followers`, 0.05 * Math.min(4, Math.log10(followers) - 2));
+  if (followers >= 1000)
+    u += part(`author reach ${followers} followers`, 0.05 * Math.min(4, Math.log10(followers) - 2));
   const { exclamationRuns, capsWords, capsRatio, letters } = input.signals;
   if (exclamationRuns > 0) u += part(`repeated "!" (${exclamationRuns}x)`, 0.05 * Math.min(2, exclamationRuns));
   if (capsWords >= 2 || (capsRatio > 0.6 && letters >= 8)) u += part('written in capitals', 0.1);

@@ -18,7 +18,9 @@ import type { CompanyConfig } from './schema.ts';
 export function calendarOf(config: CompanyConfig, departmentId: string): BusinessCalendar {
   const department = config.departments.find((d) => d.id === departmentId);
   if (!department) {
-    throw new NotFoundError(`unknown department "${departmentId}"; the config has: ${config.departments.map((d) => d.id).join(', ')}`);
+    throw new NotFoundError(
+      `unknown department "${departmentId}"; the config has: ${config.departments.map((d) => d.id).join(', ')}`,
+    );
   }
   const hours = department.businessHours ?? config.calendar?.businessHours;
   const holidays = department.holidays ?? config.calendar?.holidays;

@@ -1,6 +1,12 @@
 import type { AssignmentPolicy } from '../domain/assignment.ts';
 import type { EscalationPolicy } from '../domain/check-sla.ts';
-import { addBusinessDuration, businessMinutesBetween, isWithinBusinessHours, type BusinessCalendar, type SlaDuration } from '../domain/business-time.ts';
+import {
+  addBusinessDuration,
+  businessMinutesBetween,
+  isWithinBusinessHours,
+  type BusinessCalendar,
+  type SlaDuration,
+} from '../domain/business-time.ts';
 import type { Priority } from '../domain/mention.ts';
 import { calendarOf } from './calendar.ts';
 import { approverDepartment, escalationTargets, type CompanyConfig } from './schema.ts';
@@ -51,6 +57,10 @@ export function casePolicyOf(config: CompanyConfig): CasePolicy {
     },
     approverDepartment: (id) => approverDepartment(config, id),
     reopenWindowMinutes: config.cases.reopenWindow,
-    escalation: { categories: config.cases.escalate.categories, tags: config.cases.escalate.tags, to: escalationTargets(config) },
+    escalation: {
+      categories: config.cases.escalate.categories,
+      tags: config.cases.escalate.tags,
+      to: escalationTargets(config),
+    },
   };
 }

@@ -42,7 +42,13 @@ export const ClassifierConfigSchema = z
         }),
       })
       .optional()
-      .meta({ description: 'unsure mentions go to a person first; off when absent (the cloud classifier, when enabled, answers before triage decides)' }),
+      .meta({
+        description:
+          'unsure mentions go to a person first; off when absent (the cloud classifier, when enabled, answers before triage decides)',
+      }),
   })
-  .default({ keywordRules: [], cloud: { enabled: false, modelId: 'amazon.nova-micro-v1:0', belowConfidence: 0.5, timeoutMs: 1500 } });
+  .default({
+    keywordRules: [],
+    cloud: { enabled: false, modelId: 'amazon.nova-micro-v1:0', belowConfidence: 0.5, timeoutMs: 1500 },
+  });
 export type ClassifierConfig = z.infer<typeof ClassifierConfigSchema>;

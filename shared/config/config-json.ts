@@ -7,12 +7,20 @@ import { CompanyConfigSchema, type CompanyConfig } from './schema.ts';
  */
 export function parseCompanyConfigJson(json: string | undefined): CompanyConfig {
   if (!json) {
-    throw new ConfigError([{ file: 'COMPANY_CONFIG', line: 1, column: 1, path: '', message: 'the company config is not set' }]);
+    throw new ConfigError([
+      { file: 'COMPANY_CONFIG', line: 1, column: 1, path: '', message: 'the company config is not set' },
+    ]);
   }
   const result = CompanyConfigSchema.safeParse(JSON.parse(json));
   if (!result.success) {
     throw new ConfigError(
-      result.error.issues.map((i) => ({ file: 'COMPANY_CONFIG', line: 1, column: 1, path: i.path.join('.'), message: i.message })),
+      result.error.issues.map((i) => ({
+        file: 'COMPANY_CONFIG',
+        line: 1,
+        column: 1,
+        path: i.path.join('.'),
+        message: i.message,
+      })),
     );
   }
   return result.data;

@@ -41,14 +41,21 @@ export function regionProblem(region: string): string | undefined {
   const states = lib().getStates(country) ?? {};
   if (state in states) return undefined;
   const codes = Object.keys(states);
-  if (codes.length === 0) return `"${region}": date-holidays has no states for ${country} (${countries[country]}); use ${country}`;
+  if (codes.length === 0)
+    return `"${region}": date-holidays has no states for ${country} (${countries[country]}); use ${country}`;
   const near = nearest(state, states);
   return `"${region}" is not a state of ${country}${near.length > 0 ? `; did you mean ${near.map((s) => `${country}-${s} (${states[s]})`).join(' or ')}?` : ''} ${country} has: ${codes.map((s) => `${country}-${s}`).join(', ')}`;
 }
 
 /** The names of a region's public holidays in a year, as date-holidays spells them (for `except`). */
 export function publicHolidayNames(region: string, year: number): string[] {
-  return [...new Set(holidaysOf(region).getHolidays(year).map((h) => h.name))];
+  return [
+    ...new Set(
+      holidaysOf(region)
+        .getHolidays(year)
+        .map((h) => h.name),
+    ),
+  ];
 }
 
 /**
@@ -101,7 +108,9 @@ function nearest(code: string, known: Readonly<Record<string, string>>): string[
   const byName = Object.keys(known).filter((c) => (known[c] ?? '').toUpperCase().startsWith(typed));
   if (byName.length > 0) return byName.slice(0, 2);
   return Object.keys(known)
-    .filter((c) => c.length === typed.length && c[0] === typed[0] && [...c].filter((ch, i) => ch !== typed[i]).length <= 1)
+    .filter(
+      (c) => c.length === typed.length && c[0] === typed[0] && [...c].filter((ch, i) => ch !== typed[i]).length <= 1,
+    )
     .slice(0, 2);
 }
 
@@ -133,7 +142,8 @@ export function holidayConfigIssues(config: unknown): HolidayConfigIssue[] {
     const region = holidays['region'];
     const except = Array.isArray(holidays['except']) ? holidays['except'] : [];
     // A region the schema refuses (not a code at all) is reported by the schema alone.
-    const known = typeof region === 'string' && /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/.test(region) ? regionProblem(region) : 'not a code';
+    const known =
+      typeof region === 'string' && /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/.test(region) ? regionProblem(region) : 'not a code';
     if (known !== undefined && known !== 'not a code') issues.push({ path: [...path, 'region'], message: known });
     if (except.length === 0) continue;
     if (region === undefined) {
@@ -143,13 +153,23 @@ export function holidayConfigIssues(config: unknown): HolidayConfigIssue[] {
     if (known !== undefined) continue;
     const names = publicHolidayNames(region as string, new Date().getUTCFullYear());
     for (const [index, entry] of except.entries()) {
-      if (typeof entry !== 'string' || /^\d{4}-\d{2}-\d{2}$/.test(entry) || names.some((n) => n.toLowerCase() === entry.toLowerCase())) continue;
-      issues.push({ path: [...path, 'except', index], message: `"${entry}" is not a public holiday of ${String(region)}; its holidays are: ${names.join(', ')}` });
+      if (
+        typeof entry !== 'string' ||
+        /^\d{4}-\d{2}-\d{2}$/.test(entry) ||
+        names.some((n) => n.toLowerCase() === entry.toLowerCase())
+      )
+        continue;
+      issues.push({
+        path: [...path, 'except', index],
+        message: `"${entry}" is not a public holiday of ${String(region)}; its holidays are: ${names.join(', ')}`,
+      });
     }
   }
   return issues;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }

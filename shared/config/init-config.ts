@@ -10,13 +10,28 @@ import { z } from 'zod';
 
 /** The departments `init` offers, with the categories each owns and its default SLA. */
 export const DEPARTMENT_CHOICES = {
-  press: { name: 'Press & Communications', categories: ['press_inquiry'], sla: { high: '1h', normal: '4h', low: '8h' } },
+  press: {
+    name: 'Press & Communications',
+    categories: ['press_inquiry'],
+    sla: { high: '1h', normal: '4h', low: '8h' },
+  },
   sales: { name: 'Sales', categories: ['sales_lead'], sla: { high: '2h', normal: '8h', low: '24h' } },
-  service: { name: 'Customer Service', categories: ['complaint', 'question'], sla: { high: '2h', normal: '8h', low: '24h' } },
+  service: {
+    name: 'Customer Service',
+    categories: ['complaint', 'question'],
+    sla: { high: '2h', normal: '8h', low: '24h' },
+  },
   product: { name: 'Product Management', categories: ['product_idea'], sla: { high: '8h', normal: '24h', low: '40h' } },
-  community: { name: 'Community & CSR', categories: ['community_project', 'praise'], sla: { high: '8h', normal: '24h', low: '40h' } },
+  community: {
+    name: 'Community & CSR',
+    categories: ['community_project', 'praise'],
+    sla: { high: '8h', normal: '24h', low: '40h' },
+  },
   legal: { name: 'Legal & Compliance', categories: ['legal_risk'], sla: { high: '1h', normal: '4h', low: '8h' } },
-} as const satisfies Record<string, { name: string; categories: readonly string[]; sla: Record<'high' | 'normal' | 'low', string> }>;
+} as const satisfies Record<
+  string,
+  { name: string; categories: readonly string[]; sla: Record<'high' | 'normal' | 'low', string> }
+>;
 export type DepartmentChoice = keyof typeof DEPARTMENT_CHOICES;
 export const DEPARTMENT_IDS = Object.keys(DEPARTMENT_CHOICES) as DepartmentChoice[];
 
@@ -28,22 +43,57 @@ export const DEPARTMENT_IDS = Object.keys(DEPARTMENT_CHOICES) as DepartmentChoic
 export const PLATFORM_FIELDS = {
   meta: [
     { key: 'pageId', field: 'pageIds', list: true, required: true, help: 'Facebook Page ids' },
-    { key: 'instagramAccountId', field: 'instagramAccountIds', list: true, required: false, help: 'Instagram professional account ids' },
+    {
+      key: 'instagramAccountId',
+      field: 'instagramAccountIds',
+      list: true,
+      required: false,
+      help: 'Instagram professional account ids',
+    },
   ],
-  x: [{ key: 'accountId', field: 'accountIds', list: true, required: true, help: 'X user ids of the company accounts' }],
-  linkedin: [{ key: 'organizationId', field: 'organizationIds', list: true, required: true, help: 'organization ids or urn:li:organization:<id>' }],
+  x: [
+    { key: 'accountId', field: 'accountIds', list: true, required: true, help: 'X user ids of the company accounts' },
+  ],
+  linkedin: [
+    {
+      key: 'organizationId',
+      field: 'organizationIds',
+      list: true,
+      required: true,
+      help: 'organization ids or urn:li:organization:<id>',
+    },
+  ],
   youtube: [{ key: 'channelId', field: 'channelIds', list: true, required: true, help: 'channel ids (UC...)' }],
-  tiktok: [{ key: 'openId', field: 'accountOpenIds', list: true, required: true, help: 'user_openids of the accounts' }],
-  generic: [{ key: 'source', field: 'sources', list: true, required: true, help: 'source ids for POST /webhooks/generic/<source>' }],
+  tiktok: [
+    { key: 'openId', field: 'accountOpenIds', list: true, required: true, help: 'user_openids of the accounts' },
+  ],
+  generic: [
+    {
+      key: 'source',
+      field: 'sources',
+      list: true,
+      required: true,
+      help: 'source ids for POST /webhooks/generic/<source>',
+    },
+  ],
   mastodon: [
-    { key: 'instanceUrl', field: 'instanceUrl', list: false, required: true, help: 'the instance, e.g. https://mastodon.social' },
+    {
+      key: 'instanceUrl',
+      field: 'instanceUrl',
+      list: false,
+      required: true,
+      help: 'the instance, e.g. https://mastodon.social',
+    },
     { key: 'accountId', field: 'accountId', list: false, required: false, help: 'the account id on that instance' },
   ],
   bluesky: [
     { key: 'handle', field: 'handle', list: false, required: true, help: 'the handle, e.g. acme.bsky.social' },
     { key: 'did', field: 'did', list: false, required: false, help: 'the DID (did:plc:...)' },
   ],
-} as const satisfies Record<string, readonly { key: string; field: string; list: boolean; required: boolean; help: string }[]>;
+} as const satisfies Record<
+  string,
+  readonly { key: string; field: string; list: boolean; required: boolean; help: string }[]
+>;
 export type PlatformChoice = keyof typeof PLATFORM_FIELDS;
 export const PLATFORM_IDS = Object.keys(PLATFORM_FIELDS) as PlatformChoice[];
 
@@ -54,7 +104,9 @@ const PersonSchema = z.strictObject({ name: z.string().trim().min(1), email: z.e
 export type InitPerson = z.infer<typeof PersonSchema>;
 
 const DepartmentAnswerSchema = z.strictObject({
-  id: z.enum(DEPARTMENT_IDS as [DepartmentChoice, ...DepartmentChoice[]], { error: `choose one of: ${DEPARTMENT_IDS.join(', ')}` }),
+  id: z.enum(DEPARTMENT_IDS as [DepartmentChoice, ...DepartmentChoice[]], {
+    error: `choose one of: ${DEPARTMENT_IDS.join(', ')}`,
+  }),
   name: z.string().trim().min(1).optional(),
   leads: z.array(PersonSchema).default([]),
   members: z.array(PersonSchema).default([]),
@@ -71,7 +123,12 @@ const PlatformAnswersSchema = z.partialRecord(
 export const InitAnswersSchema = z.strictObject({
   name: z.string().trim().min(1).optional(),
   timezone: z.string().trim().min(1).optional(),
-  region: z.string().trim().min(1).optional().meta({ description: 'country or country-state code for public holidays, e.g. DE-BY; "none" for none' }),
+  region: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .meta({ description: 'country or country-state code for public holidays, e.g. DE-BY; "none" for none' }),
   departments: z.array(DepartmentAnswerSchema).optional(),
   platforms: PlatformAnswersSchema.optional(),
 });
@@ -92,8 +149,12 @@ export function missingAnswers(answers: InitAnswers): string[] {
   if (!answers.name) missing.push('--name <company name>');
   if (!answers.timezone) missing.push('--timezone <IANA zone, e.g. Europe/Berlin>');
   if (!answers.region) missing.push('--region <holiday region, e.g. DE-BY, or none>');
-  if (!answers.departments?.length) missing.push(`--department <id>[:<display name>][:lead=Name <email>][:member=Name <email>] (id: ${DEPARTMENT_IDS.join(', ')})`);
-  if (!answers.platforms || Object.keys(answers.platforms).length === 0) missing.push(`--platform <platform>:<key>=<value>,... (platform: ${PLATFORM_IDS.join(', ')})`);
+  if (!answers.departments?.length)
+    missing.push(
+      `--department <id>[:<display name>][:lead=Name <email>][:member=Name <email>] (id: ${DEPARTMENT_IDS.join(', ')})`,
+    );
+  if (!answers.platforms || Object.keys(answers.platforms).length === 0)
+    missing.push(`--platform <platform>:<key>=<value>,... (platform: ${PLATFORM_IDS.join(', ')})`);
   return missing;
 }
 
@@ -101,7 +162,10 @@ export function missingAnswers(answers: InitAnswers): string[] {
 export function parsePerson(text: string): InitPerson {
   const match = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*$/.exec(text);
   const person = match ? PersonSchema.safeParse({ name: match[1], email: match[2] }) : undefined;
-  if (!person?.success) throw new InitAnswerError(`"${text.trim()}" is not a person; write Name <e-mail>, e.g. Ole Hansen <ole@example.com>`);
+  if (!person?.success)
+    throw new InitAnswerError(
+      `"${text.trim()}" is not a person; write Name <e-mail>, e.g. Ole Hansen <ole@example.com>`,
+    );
   return person.data;
 }
 
@@ -113,14 +177,23 @@ export function parsePerson(text: string): InitPerson {
 export function parseDepartmentFlag(text: string): InitDepartment {
   const [id = '', ...parts] = text.split(':');
   if (!(DEPARTMENT_IDS as string[]).includes(id.trim())) {
-    throw new InitAnswerError(`--department "${text}": "${id}" is not a department; choose one of: ${DEPARTMENT_IDS.join(', ')}`);
+    throw new InitAnswerError(
+      `--department "${text}": "${id}" is not a department; choose one of: ${DEPARTMENT_IDS.join(', ')}`,
+    );
   }
-  const department: { id: DepartmentChoice; name?: string; leads: InitPerson[]; members: InitPerson[] } = { id: id.trim() as DepartmentChoice, leads: [], members: [] };
+  const department: { id: DepartmentChoice; name?: string; leads: InitPerson[]; members: InitPerson[] } = {
+    id: id.trim() as DepartmentChoice,
+    leads: [],
+    members: [],
+  };
   for (const part of parts) {
     const role = /^\s*(lead|member)=(.*)$/.exec(part);
     if (role) (role[1] === 'lead' ? department.leads : department.members).push(parsePerson(role[2] as string));
     else if (department.name === undefined && part.trim() !== '' && !part.includes('=')) department.name = part.trim();
-    else throw new InitAnswerError(`--department "${text}": cannot read "${part}"; after the id give the display name once, then lead=Name <email> or member=Name <email>`);
+    else
+      throw new InitAnswerError(
+        `--department "${text}": cannot read "${part}"; after the id give the display name once, then lead=Name <email> or member=Name <email>`,
+      );
   }
   return department;
 }
@@ -130,11 +203,16 @@ export function parseDepartmentFlag(text: string): InitDepartment {
  * `x:accountId=1,accountId=2`, `mastodon:instanceUrl=https://mastodon.social,accountId=42`.
  * @throws InitAnswerError for an unknown platform or key
  */
-export function parsePlatformFlag(text: string): { platform: PlatformChoice; fields: Record<string, string | string[]> } {
+export function parsePlatformFlag(text: string): {
+  platform: PlatformChoice;
+  fields: Record<string, string | string[]>;
+} {
   const colon = text.indexOf(':');
   const platform = (colon < 0 ? text : text.slice(0, colon)).trim();
   if (!(PLATFORM_IDS as string[]).includes(platform)) {
-    throw new InitAnswerError(`--platform "${text}": "${platform}" is not a platform; choose one of: ${PLATFORM_IDS.join(', ')}`);
+    throw new InitAnswerError(
+      `--platform "${text}": "${platform}" is not a platform; choose one of: ${PLATFORM_IDS.join(', ')}`,
+    );
   }
   const known = PLATFORM_FIELDS[platform as PlatformChoice];
   const fields: Record<string, string | string[]> = {};
@@ -144,7 +222,9 @@ export function parsePlatformFlag(text: string): { platform: PlatformChoice; fie
     const value = pair.slice(eq + 1).trim();
     const field = known.find((f) => f.key === key || f.field === key);
     if (eq < 0 || !field || value === '') {
-      throw new InitAnswerError(`--platform "${text}": cannot read "${pair}"; ${platform} takes ${known.map((f) => `${f.key}=<${f.help}>`).join(', ')}`);
+      throw new InitAnswerError(
+        `--platform "${text}": cannot read "${pair}"; ${platform} takes ${known.map((f) => `${f.key}=<${f.help}>`).join(', ')}`,
+      );
     }
     if (field.list) fields[field.key] = [...((fields[field.key] as string[] | undefined) ?? []), value];
     else fields[field.key] = value;
@@ -166,13 +246,19 @@ export function timezoneProblem(timezone: string): string | undefined {
 export function regionProblem(region: string): string | undefined {
   if (region === 'none') return undefined;
   const match = /^([A-Z]{2})(?:-([A-Z0-9]{1,3}))?$/.exec(region);
-  if (!match) return `"${region}" is not a region; use a country code such as DE or a country-state code such as DE-BY (or none)`;
+  if (!match)
+    return `"${region}" is not a region; use a country code such as DE or a country-state code such as DE-BY (or none)`;
   const holidays = new Holidays();
   const [, country = '', state] = match;
-  if (!(country in holidays.getCountries())) return `"${country}" is not a country the holiday calendar knows; use an ISO 3166 code such as DE, AT or CH`;
+  if (!(country in holidays.getCountries()))
+    return `"${country}" is not a country the holiday calendar knows; use an ISO 3166 code such as DE, AT or CH`;
   const states = holidays.getStates(country) ?? {};
   if (state !== undefined && !(state in states)) {
-    return `"${region}": ${country} has no state "${state}"; use one of: ${Object.keys(states).map((s) => `${country}-${s}`).join(', ') || country}`;
+    return `"${region}": ${country} has no state "${state}"; use one of: ${
+      Object.keys(states)
+        .map((s) => `${country}-${s}`)
+        .join(', ') || country
+    }`;
   }
   return undefined;
 }
@@ -189,14 +275,20 @@ export function checkAnswers(answers: InitAnswers): CompleteInitAnswers {
   const problems = [timezoneProblem(complete.timezone), regionProblem(complete.region)];
   const seen = new Set<string>();
   for (const department of complete.departments) {
-    if (seen.has(department.id)) problems.push(`department "${department.id}" is given twice; give each once with all its people`);
+    if (seen.has(department.id))
+      problems.push(`department "${department.id}" is given twice; give each once with all its people`);
     seen.add(department.id);
   }
-  for (const [platform, fields] of Object.entries(complete.platforms) as [PlatformChoice, Record<string, string | string[]>][]) {
+  for (const [platform, fields] of Object.entries(complete.platforms) as [
+    PlatformChoice,
+    Record<string, string | string[]>,
+  ][]) {
     for (const field of PLATFORM_FIELDS[platform]) {
       const value = fields[field.key] ?? fields[field.field];
       if (field.required && (value === undefined || (Array.isArray(value) && value.length === 0))) {
-        problems.push(`platform ${platform} needs ${field.key} (${field.help}), e.g. --platform ${platform}:${field.key}=...`);
+        problems.push(
+          `platform ${platform} needs ${field.key} (${field.help}), e.g. --platform ${platform}:${field.key}=...`,
+        );
       }
     }
   }
@@ -207,21 +299,29 @@ export function checkAnswers(answers: InitAnswers): CompleteInitAnswers {
 
 /** A YAML scalar: plain when YAML reads it back as the same string, else double-quoted. */
 function scalar(value: string): string {
-  return /^[A-Za-z0-9_][A-Za-z0-9 _.@/+-]*$/.test(value) && !/^(true|false|yes|no|on|off|null|~|[0-9._+-]+)$/i.test(value) && !value.endsWith(' ')
+  return /^[A-Za-z0-9_][A-Za-z0-9 _.@/+-]*$/.test(value) &&
+    !/^(true|false|yes|no|on|off|null|~|[0-9._+-]+)$/i.test(value) &&
+    !value.endsWith(' ')
     ? value
     : JSON.stringify(value);
 }
 
 const list = (values: readonly string[]) => `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
 const person = (p: InitPerson) => `{ name: ${scalar(p.name)}, email: ${scalar(p.email)} }`;
-const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asList = (value: string | string[] | undefined) =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-function platformYaml(companyId: string, platform: PlatformChoice, fields: Record<string, string | string[]>): string[] {
+function platformYaml(
+  companyId: string,
+  platform: PlatformChoice,
+  fields: Record<string, string | string[]>,
+): string[] {
   const out = [`  ${platform}:`, '    enabled: true'];
   for (const field of PLATFORM_FIELDS[platform]) {
     const value = fields[field.key] ?? fields[field.field];
     if (value === undefined) continue;
-    if (platform === 'generic') out.push(`    sources:`, ...asList(value).map((source) => `      - { id: ${scalar(source)} }`));
+    if (platform === 'generic')
+      out.push(`    sources:`, ...asList(value).map((source) => `      - { id: ${scalar(source)} }`));
     else out.push(`    ${field.field}: ${field.list ? list(asList(value)) : scalar(asList(value)[0] as string)}`);
   }
   out.push(`    # secret: backchannel/${companyId}/${platform} in Secrets Manager (npm start generates a local one)`);
@@ -230,7 +330,12 @@ function platformYaml(companyId: string, platform: PlatformChoice, fields: Recor
 
 /** The company's name, and the name without its legal form (`Isar Versicherung AG` -> `Isar Versicherung`), as people write it. */
 export function brandNames(name: string): string[] {
-  const short = name.replace(/[\s,]+(?:GmbH\s*&\s*Co\.?\s*KG|AG|SE|GmbH|KG|KGaA|OHG|e\.\s?V\.|Inc\.?|Ltd\.?|LLC|plc|S\.A\.|SA|SAS|B\.V\.|N\.V\.)$/i, '').trim();
+  const short = name
+    .replace(
+      /[\s,]+(?:GmbH\s*&\s*Co\.?\s*KG|AG|SE|GmbH|KG|KGaA|OHG|e\.\s?V\.|Inc\.?|Ltd\.?|LLC|plc|S\.A\.|SA|SAS|B\.V\.|N\.V\.)$/i,
+      '',
+    )
+    .trim();
   return short && short !== name ? [name, short] : [name];
 }
 
@@ -260,9 +365,13 @@ export function initConfigYaml(companyId: string, answers: CompleteInitAnswers):
     `  name: ${scalar(answers.name)}`,
     `  timezone: ${answers.timezone}`,
     '',
-    '# Where mentions come from: the company\'s own accounts on each platform. A webhook or',
-    '# poll for an account that is not listed here is not the company\'s.',
-    ...(polled.length > 0 ? [`# ${polled.join(' and ')} ${polled.length > 1 ? 'are' : 'is'} polled every 5 minutes (pollSchedule) with the token in its secret.`] : []),
+    "# Where mentions come from: the company's own accounts on each platform. A webhook or",
+    "# poll for an account that is not listed here is not the company's.",
+    ...(polled.length > 0
+      ? [
+          `# ${polled.join(' and ')} ${polled.length > 1 ? 'are' : 'is'} polled every 5 minutes (pollSchedule) with the token in its secret.`,
+        ]
+      : []),
     'platforms:',
     ...platforms.flatMap(([platform, fields]) => platformYaml(companyId, platform, fields)),
     '',
@@ -282,18 +391,21 @@ export function initConfigYaml(companyId: string, answers: CompleteInitAnswers):
       `    sla: { high: ${choice.sla.high}, normal: ${choice.sla.normal}, low: ${choice.sla.low} }`,
     );
     if (department.leads.length > 0) out.push('    leads:', ...department.leads.map((p) => `      - ${person(p)}`));
-    if (department.members.length > 0) out.push('    members:', ...department.members.map((p) => `      - ${person(p)}`));
+    if (department.members.length > 0)
+      out.push('    members:', ...department.members.map((p) => `      - ${person(p)}`));
   }
   out.push(
     '',
     '# When SLA time runs. Public holidays of the region come from the holiday calendar for',
-    '# every year; add the company\'s own closing days under dates: { date: YYYY-MM-DD, name }.',
+    "# every year; add the company's own closing days under dates: { date: YYYY-MM-DD, name }.",
     'calendar:',
     '  businessHours:',
     '    - { days: [mon, tue, wed, thu, fri], from: "08:00", to: "17:00" }',
-    ...(answers.region === 'none' ? ['  # holidays: { region: DE-BY }   # no holiday region was given'] : ['  holidays:', `    region: ${answers.region}`]),
+    ...(answers.region === 'none'
+      ? ['  # holidays: { region: DE-BY }   # no holiday region was given']
+      : ['  holidays:', `    region: ${answers.region}`]),
     '',
-    '# Ordered rules, evaluated before the departments\' categories; the first that names a',
+    "# Ordered rules, evaluated before the departments' categories; the first that names a",
     `# department decides. What no rule and no category routes goes to the fallback. Example:`,
     '#   - id: legal-risk',
     '#     when: { risk: legal }',
@@ -344,7 +456,7 @@ export function nextSteps(companyId: string, file: string, answers: CompleteInit
     `  npx cdk deploy -c company=${companyId}`,
     '  then put each platform secret into Secrets Manager:',
     ...platforms.map((p) => `    backchannel/${companyId}/${p}: ${SECRET_FIELDS[p]}`),
-    '  and register the stack output WebhookBaseUrl + /<platform> on each platform (the README\'s Platforms section).',
+    "  and register the stack output WebhookBaseUrl + /<platform> on each platform (the README's Platforms section).",
     '  Add notify: targets to the departments and notifications.from for e-mail (see Notifications).',
   ].join('\n');
 }

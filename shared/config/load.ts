@@ -24,7 +24,9 @@ export function parseCompanyConfigYaml(text: string, file: string): CompanyConfi
   const result = CompanyConfigSchema.safeParse(raw);
   // Regions and their holidays are checked against date-holidays here, not in the schema
   // that the functions parse their config JSON with (see holidayConfigIssues).
-  const holidayIssues = holidayConfigIssues(raw).map((i) => ({ code: 'custom', path: [...i.path], message: i.message, input: undefined }) as z.core.$ZodIssue);
+  const holidayIssues = holidayConfigIssues(raw).map(
+    (i) => ({ code: 'custom', path: [...i.path], message: i.message, input: undefined }) as z.core.$ZodIssue,
+  );
   if (!result.success || holidayIssues.length > 0) {
     const issues = locate([...(result.success ? [] : result.error.issues), ...holidayIssues], doc, lineCounter, file);
     throw new ConfigError(issues.sort((a, b) => a.line - b.line || a.column - b.column));
@@ -39,7 +41,8 @@ export function parseCompanyConfigYaml(text: string, file: string): CompanyConfi
  */
 function syntaxIssues(doc: Document, text: string, file: string): ConfigIssue[] {
   const indentation = findIndentationProblems(text);
-  if (indentation.length > 0) return indentation.map((p) => ({ file, line: p.line, column: p.column, path: '', message: p.message }));
+  if (indentation.length > 0)
+    return indentation.map((p) => ({ file, line: p.line, column: p.column, path: '', message: p.message }));
   const lines = text.split(/\r?\n/);
   const issues: ConfigIssue[] = [];
   for (const e of doc.errors) {
@@ -48,7 +51,13 @@ function syntaxIssues(doc: Document, text: string, file: string): ConfigIssue[] 
     // The position is in front of the message already; drop yaml's own copy of it.
     const message = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
     const colonInText = /^\s*(?:-\s+)*[^\s"'#][^:#]*:\s+[^"'\s[{|>#][^#]*:\s/.test(lines[pos.line - 1] ?? '');
-    issues.push({ file, line: pos.line, column: pos.col, path: '', message: colonInText ? `${message}; quote a text that contains ": " (a colon and a space)` : message });
+    issues.push({
+      file,
+      line: pos.line,
+      column: pos.col,
+      path: '',
+      message: colonInText ? `${message}; quote a text that contains ": " (a colon and a space)` : message,
+    });
   }
   return issues;
 }
@@ -58,7 +67,8 @@ function syntaxIssues(doc: Document, text: string, file: string): ConfigIssue[] 
  * @throws ConfigError when the file is missing or invalid
  */
 export async function loadCompanyConfig(fileOrId: string, root = process.cwd()): Promise<CompanyConfig> {
-  const file = fileOrId.endsWith('.yaml') || fileOrId.endsWith('.yml') ? fileOrId : path.join('companies', `${fileOrId}.yaml`);
+  const file =
+    fileOrId.endsWith('.yaml') || fileOrId.endsWith('.yml') ? fileOrId : path.join('companies', `${fileOrId}.yaml`);
   let text: string;
   try {
     text = await readFile(path.resolve(root, file), 'utf8');
@@ -73,7 +83,10 @@ export async function loadCompanyConfig(fileOrId: string, root = process.cwd()):
 /** The company ids of `companies/*.yaml` under `root`, sorted. */
 export async function companyIds(root = process.cwd()): Promise<string[]> {
   const files = await readdir(path.resolve(root, 'companies'));
-  return files.filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
+  return files
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
 }
 
 /**
@@ -84,14 +97,23 @@ export async function companyIds(root = process.cwd()): Promise<string[]> {
 export async function loadAllCompanyConfigs(root = process.cwd()): Promise<CompanyConfig[]> {
   const ids = await companyIds(root);
   const results = await Promise.allSettled(ids.map((id) => loadCompanyConfig(id, root)));
-  const issues = results.flatMap((r) => (r.status === 'rejected' ? (r.reason instanceof ConfigError ? r.reason.issues : [rethrow(r.reason)]) : []));
+  const issues = results.flatMap((r) =>
+    r.status === 'rejected' ? (r.reason instanceof ConfigError ? r.reason.issues : [rethrow(r.reason)]) : [],
+  );
   if (issues.length > 0) throw new ConfigError(issues);
   const configs = results.map((r) => (r as PromiseFulfilledResult<CompanyConfig>).value);
   const seen = new Map<string, string>();
   for (const [index, config] of configs.entries()) {
     const file = path.join('companies', `${ids[index]}.yaml`);
     const other = seen.get(config.company.id);
-    if (other) issues.push({ file, line: 1, column: 1, path: 'company.id', message: `company id "${config.company.id}" is also used by ${other}; each company needs its own id (its stack and resource names derive from it)` });
+    if (other)
+      issues.push({
+        file,
+        line: 1,
+        column: 1,
+        path: 'company.id',
+        message: `company id "${config.company.id}" is also used by ${other}; each company needs its own id (its stack and resource names derive from it)`,
+      });
     seen.set(config.company.id, file);
   }
   if (issues.length > 0) throw new ConfigError(issues);
@@ -102,7 +124,12 @@ function rethrow(error: unknown): never {
   throw error;
 }
 
-function locate(issues: readonly z.core.$ZodIssue[], doc: Document, lineCounter: LineCounter, file: string): ConfigIssue[] {
+function locate(
+  issues: readonly z.core.$ZodIssue[],
+  doc: Document,
+  lineCounter: LineCounter,
+  file: string,
+): ConfigIssue[] {
   return issues.map((raw) => {
     const issue = explainable(raw);
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
@@ -119,7 +146,13 @@ function locate(issues: readonly z.core.$ZodIssue[], doc: Document, lineCounter:
     const offset = isNode(node) && node.range ? node.range[0] : 0;
     const pos = lineCounter.linePos(offset);
     const value = doc.getIn(path);
-    return { file, line: pos.line, column: pos.col, path: path.map(String).join('.'), message: messageOf(issue, value, path) };
+    return {
+      file,
+      line: pos.line,
+      column: pos.col,
+      path: path.map(String).join('.'),
+      message: messageOf(issue, value, path),
+    };
   });
 }
 
@@ -129,7 +162,9 @@ function locate(issues: readonly z.core.$ZodIssue[], doc: Document, lineCounter:
  */
 function explainable(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
-  const nested = issue.errors.flat().map((i) => explainable({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
+  const nested = issue.errors
+    .flat()
+    .map((i) => explainable({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
   const telling = nested.filter((i) => i.code !== 'invalid_type');
   const pool = telling.length > 0 ? telling : nested;
   return pool.reduce((best, i) => (i.path.length > best.path.length ? i : best));
@@ -238,7 +273,8 @@ const WEEKDAY_NAMES: Readonly<Record<string, readonly string[]>> = {
 function weekdayOf(value: string, allowed: readonly string[]): string | undefined {
   const codes = Object.keys(WEEKDAY_NAMES);
   if (!codes.every((code) => allowed.includes(code))) return undefined;
-  const one = (name: string) => codes.find((code) => WEEKDAY_NAMES[code]?.includes(name.trim().toLowerCase().replace(/\.$/, '')));
+  const one = (name: string) =>
+    codes.find((code) => WEEKDAY_NAMES[code]?.includes(name.trim().toLowerCase().replace(/\.$/, '')));
   const range = /^(.+?)\s*[-–]\s*(.+)$/.exec(value);
   if (range) {
     const from = one(range[1] ?? '');
@@ -266,7 +302,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = row;
   }

@@ -38,7 +38,10 @@ export const LinkedInPlatformSchema = z.strictObject({
 });
 
 /** How often a poller runs: an EventBridge Scheduler cron expression in the company's timezone. */
-const pollSchedule = z.string().regex(/^cron\(.+\)$/, 'use a cron(...) expression').default('cron(0/5 * * * ? *)');
+const pollSchedule = z
+  .string()
+  .regex(/^cron\(.+\)$/, 'use a cron(...) expression')
+  .default('cron(0/5 * * * ? *)');
 /** On its first run a poller reads back this many hours; later runs resume from the stored cursor. */
 const backfillHours = z.number().int().min(0).max(720).default(24);
 

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { CATEGORIES, MENTION_KINDS, PLATFORMS, PRIORITIES, SENTIMENTS } from '../domain/mention.ts';
-import { findUnreachableRules, firstStoppingCatchAll, RISK_FLAGS, type RoutingPolicy, type Rule } from '../domain/rules/index.ts';
+import {
+  findUnreachableRules,
+  firstStoppingCatchAll,
+  RISK_FLAGS,
+  type RoutingPolicy,
+  type Rule,
+} from '../domain/rules/index.ts';
 import type { SlaDuration } from '../domain/business-time.ts';
 import { ClassifierConfigSchema } from './classifier.ts';
 import { PlatformsSchema } from './platforms.ts';
@@ -63,12 +69,20 @@ export function slaDurationOf(value: number | string): SlaDuration | undefined {
 const slaDuration = z
   .union([z.number(), z.string(), z.strictObject({ days: z.number(), minutes: z.number() })])
   .transform((value) => (typeof value === 'object' ? value : (slaDurationOf(value) ?? { days: 0, minutes: 0 })))
-  .refine((d) => Number.isInteger(d.days) && Number.isInteger(d.minutes) && d.days >= 0 && d.minutes >= 0 && d.days + d.minutes > 0, { message: DURATION_HELP })
+  .refine(
+    (d) =>
+      Number.isInteger(d.days) &&
+      Number.isInteger(d.minutes) &&
+      d.days >= 0 &&
+      d.minutes >= 0 &&
+      d.days + d.minutes > 0,
+    { message: DURATION_HELP },
+  )
   .meta({
     // Editors and the reference show what an admin writes; the object form is the parsed one.
     anyOf: [{ type: 'number' }, { type: 'string' }],
     description:
-      'business time: minutes (240), business hours and minutes (4h, 30m, 1h30m), or business days (1d, 2d4h): a business day is a working day of the department\'s calendar, as long as its opening hours that day (Tuesday 11:00 + 1d = Wednesday 11:00)',
+      "business time: minutes (240), business hours and minutes (4h, 30m, 1h30m), or business days (1d, 2d4h): a business day is a working day of the department's calendar, as long as its opening hours that day (Tuesday 11:00 + 1d = Wednesday 11:00)",
   });
 
 /**
@@ -103,18 +117,24 @@ const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use a 24-hour time H
  * A calendar date `YYYY-MM-DD`, with one message per mistake: a German `03.10.2027` (or
  * `3.10.2027`) is answered with its ISO spelling, an impossible `2027-02-30` as such.
  */
-const day = z.string().superRefine((d, ctx) => {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(d)) {
-    if (!isCalendarDate(d)) ctx.addIssue({ code: 'custom', message: `${d} is not a calendar date; use YYYY-MM-DD` });
-    return;
-  }
-  const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(d.trim());
-  const iso = german ? `${german[3]}-${german[2]?.padStart(2, '0')}-${german[1]?.padStart(2, '0')}` : undefined;
-  ctx.addIssue({
-    code: 'custom',
-    message: iso && isCalendarDate(iso) ? `use a date YYYY-MM-DD: write ${iso} for ${d}` : `use a date YYYY-MM-DD, such as 2027-10-03`,
-  });
-}).meta({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const day = z
+  .string()
+  .superRefine((d, ctx) => {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(d)) {
+      if (!isCalendarDate(d)) ctx.addIssue({ code: 'custom', message: `${d} is not a calendar date; use YYYY-MM-DD` });
+      return;
+    }
+    const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(d.trim());
+    const iso = german ? `${german[3]}-${german[2]?.padStart(2, '0')}-${german[1]?.padStart(2, '0')}` : undefined;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        iso && isCalendarDate(iso)
+          ? `use a date YYYY-MM-DD: write ${iso} for ${d}`
+          : `use a date YYYY-MM-DD, such as 2027-10-03`,
+    });
+  })
+  .meta({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 function isCalendarDate(d: string): boolean {
   const at = new Date(`${d}T00:00:00Z`);
@@ -131,7 +151,10 @@ const BusinessHoursSchema = z
         from: time.meta({ description: 'opening time, HH:MM in the company timezone' }),
         to: time.meta({ description: 'closing time, HH:MM, after `from`' }),
       })
-      .refine((h) => h.from < h.to, { message: '`to` must be after `from` (for hours past midnight add a second entry for the next day)', path: ['to'] }),
+      .refine((h) => h.from < h.to, {
+        message: '`to` must be after `from` (for hours past midnight add a second entry for the next day)',
+        path: ['to'],
+      }),
   )
   .meta({ description: 'when the department works; SLA time runs only then' });
 
@@ -144,15 +167,21 @@ const HolidaysSchema = z
       .string()
       .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'use an ISO 3166 code in capitals such as DE or DE-BY')
       .optional()
-      .meta({ description: 'ISO 3166 country or state, e.g. DE or DE-BY: its public holidays of every year count (from the date-holidays library)' }),
+      .meta({
+        description:
+          'ISO 3166 country or state, e.g. DE or DE-BY: its public holidays of every year count (from the date-holidays library)',
+      }),
     dates: z
       .array(z.strictObject({ date: day, name: z.string().min(1) }))
       .default([])
-      .meta({ description: 'the company\'s own holidays on top of the region\'s: `{ date: YYYY-MM-DD, name }`' }),
+      .meta({ description: "the company's own holidays on top of the region's: `{ date: YYYY-MM-DD, name }`" }),
     except: z
       .array(z.string().min(1))
       .optional()
-      .meta({ description: 'holidays of the region the company works on: a date YYYY-MM-DD, or a holiday\'s name as the region spells it (every year), e.g. Mariä Himmelfahrt' }),
+      .meta({
+        description:
+          "holidays of the region the company works on: a date YYYY-MM-DD, or a holiday's name as the region spells it (every year), e.g. Mariä Himmelfahrt",
+      }),
   })
   .meta({ description: 'public holidays: no SLA time runs on them' });
 
@@ -165,7 +194,11 @@ const PersonSchema = z.strictObject({
 const SlackTargetSchema = z.strictObject({
   type: z.literal('slack'),
   channel: z.string().regex(/^#[a-z0-9._-]+$/, 'use a Slack channel such as #presse'),
-  secretName: z.string().min(1).optional().meta({ description: 'secret with the incoming-webhook URL; default backchannel/<company>/slack' }),
+  secretName: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'secret with the incoming-webhook URL; default backchannel/<company>/slack' }),
 });
 const TeamsTargetSchema = z.strictObject({
   type: z.literal('teams'),
@@ -189,17 +222,26 @@ export const DepartmentSchema = z.strictObject({
   categories: z
     .array(z.enum(CATEGORIES))
     .default([])
-    .meta({ description: 'categories this department owns: a relevant mention of one is routed here when no rule decided before' }),
+    .meta({
+      description:
+        'categories this department owns: a relevant mention of one is routed here when no rule decided before',
+    }),
   sla: z
     .strictObject({ high: slaDuration, normal: slaDuration, low: slaDuration })
     .meta({ description: 'business time until a case is due, per priority (high, normal, low)' }),
-  leads: z.array(PersonSchema).optional().meta({ description: 'people who lead the department (escalations go to them)' }),
-  members: z.array(PersonSchema).optional().meta({ description: 'people who work the department\'s cases' }),
+  leads: z
+    .array(PersonSchema)
+    .optional()
+    .meta({ description: 'people who lead the department (escalations go to them)' }),
+  members: z.array(PersonSchema).optional().meta({ description: "people who work the department's cases" }),
   notify: z.array(NotificationTargetSchema).optional(),
   assignment: z
     .enum(['round-robin', 'team-queue'])
     .optional()
-    .meta({ description: '(default round-robin) round-robin: new cases go in turn to the members on duty (business hours); team-queue: they stay unassigned for the team' }),
+    .meta({
+      description:
+        '(default round-robin) round-robin: new cases go in turn to the members on duty (business hours); team-queue: they stay unassigned for the team',
+    }),
   businessHours: BusinessHoursSchema.optional(),
   holidays: HolidaysSchema.optional(),
 });
@@ -207,11 +249,17 @@ export const DepartmentSchema = z.strictObject({
 const range = z
   .strictObject({ min: z.number().min(0).max(1).optional(), max: z.number().min(0).max(1).optional() })
   .refine((r) => r.min !== undefined || r.max !== undefined, { message: 'give min, max or both (numbers 0..1)' })
-  .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, { message: 'min must not be above max' });
+  .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, {
+    message: 'min must not be above max',
+  });
 
 const AuthorConditionSchema = z
   .strictObject({
-    handles: z.array(z.string().min(1)).min(1).optional().meta({ description: 'handles, with or without @, case-insensitive' }),
+    handles: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .meta({ description: 'handles, with or without @, case-insensitive' }),
     ids: z.array(z.string().min(1)).min(1).optional(),
     minFollowers: z.number().int().nonnegative().optional(),
     maxFollowers: z.number().int().nonnegative().optional(),
@@ -224,14 +272,20 @@ export const ConditionSchema = z
     category: oneOrMany(z.enum(CATEGORIES)).optional(),
     sentiment: oneOrMany(z.enum(SENTIMENTS)).optional(),
     urgency: range.optional().meta({ description: '`{ min, max }` between 0 and 1' }),
-    confidence: range.optional().meta({ description: 'the classifier\'s confidence in its category, `{ min, max }`' }),
+    confidence: range.optional().meta({ description: "the classifier's confidence in its category, `{ min, max }`" }),
     relevant: z.boolean().optional(),
     language: oneOrMany(z.string().regex(/^[a-z]{2,3}$/, 'use a language code such as de or en')).optional(),
     platform: oneOrMany(z.enum(PLATFORMS)).optional(),
     kind: oneOrMany(z.enum(MENTION_KINDS)).optional(),
-    keywords: oneOrMany(z.string().min(1)).optional().meta({ description: 'words or phrases, case-insensitive, at a word start' }),
-    keywordLists: oneOrMany(z.string().min(1)).optional().meta({ description: 'names of keyword lists: brand, products, competitors or keywords.lists.<name>' }),
-    regex: oneOrMany(regexPattern).optional().meta({ description: 'JavaScript regular expressions over the text, case-insensitive' }),
+    keywords: oneOrMany(z.string().min(1))
+      .optional()
+      .meta({ description: 'words or phrases, case-insensitive, at a word start' }),
+    keywordLists: oneOrMany(z.string().min(1))
+      .optional()
+      .meta({ description: 'names of keyword lists: brand, products, competitors or keywords.lists.<name>' }),
+    regex: oneOrMany(regexPattern)
+      .optional()
+      .meta({ description: 'JavaScript regular expressions over the text, case-insensitive' }),
     author: AuthorConditionSchema.optional(),
     keyAccount: z
       .union([z.boolean(), oneOrMany(z.string().min(1))])
@@ -253,15 +307,22 @@ export const ConditionSchema = z
 export const RuleSchema = z.strictObject({
   id: ruleId.meta({ description: 'unique name, shown in every decision the rule takes part in' }),
   description: z.string().optional(),
-  when: ConditionSchema.optional().meta({ description: 'absent: every mention (put such a rule last, or use routing.fallback)' }),
+  when: ConditionSchema.optional().meta({
+    description: 'absent: every mention (put such a rule last, or use routing.fallback)',
+  }),
   then: z
     .strictObject({
-      department: id.optional().meta({ description: 'the receiving department; the first matching rule that names one decides' }),
+      department: id
+        .optional()
+        .meta({ description: 'the receiving department; the first matching rule that names one decides' }),
       cc: oneOrMany(id).optional().meta({ description: 'departments that receive a copy' }),
       priority: z.enum(PRIORITIES).optional(),
       tags: oneOrMany(z.string().min(1)).optional(),
-      sla: slaDuration.optional().meta({ description: 'business time until due, instead of the department\'s SLA' }),
-      requireApproval: z.boolean().optional().meta({ description: 'nobody replies publicly before someone approves the answer' }),
+      sla: slaDuration.optional().meta({ description: "business time until due, instead of the department's SLA" }),
+      requireApproval: z
+        .boolean()
+        .optional()
+        .meta({ description: 'nobody replies publicly before someone approves the answer' }),
       continue: z.boolean().optional().meta({ description: 'keep evaluating the next rules (default: stop here)' }),
     })
     .refine((t) => Object.keys(t).some((k) => k !== 'continue'), {
@@ -273,7 +334,7 @@ const KeyAccountSchema = z.strictObject({
   id,
   name: z.string().min(1),
   terms: z.array(z.string().min(1)).min(1).meta({ description: 'names and words that identify the account in a text' }),
-  handles: z.array(z.string().min(1)).optional().meta({ description: 'the account\'s own social handles' }),
+  handles: z.array(z.string().min(1)).optional().meta({ description: "the account's own social handles" }),
   owner: PersonSchema.meta({ description: 'the account owner, named in every decision about the account' }),
 });
 
@@ -281,25 +342,42 @@ const ProcessSchema = z
   .strictObject({
     id: id.meta({ description: 'short id of the process, shown beside the themes that point to it' }),
     name: z.string().min(1).meta({ description: 'display name, e.g. Werkstatt-Reparaturen' }),
-    owner: PersonSchema.meta({ description: 'who owns the process: named beside its themes in reports, the CLI and the admin API' }),
+    owner: PersonSchema.meta({
+      description: 'who owns the process: named beside its themes in reports, the CLI and the admin API',
+    }),
     terms: z
       .array(z.string().min(1))
       .min(1)
       .optional()
-      .meta({ description: 'words or phrases whose use in a theme\'s mentions points to the process (a theme points to the process whose terms at least a fifth of its mentions use, the most used first)' }),
+      .meta({
+        description:
+          "words or phrases whose use in a theme's mentions points to the process (a theme points to the process whose terms at least a fifth of its mentions use, the most used first)",
+      }),
     themes: z
-      .array(z.string().regex(/^th_(complaint|idea|project)_[a-z]{2,3}_[0-9a-f]{12}$/, 'not a theme id (th_<kind>_<language>_<12 hex digits>, as `backchannel themes` shows them)'))
+      .array(
+        z
+          .string()
+          .regex(
+            /^th_(complaint|idea|project)_[a-z]{2,3}_[0-9a-f]{12}$/,
+            'not a theme id (th_<kind>_<language>_<12 hex digits>, as `backchannel themes` shows them)',
+          ),
+      )
       .min(1)
       .optional()
       .meta({ description: 'theme ids that belong to the process whatever their words (from `backchannel themes`)' }),
   })
-  .refine((p) => p.terms !== undefined || p.themes !== undefined, { message: 'a process needs terms or themes that point to it' });
+  .refine((p) => p.terms !== undefined || p.themes !== undefined, {
+    message: 'a process needs terms or themes that point to it',
+  });
 
 const BUILTIN_LISTS = ['brand', 'products', 'competitors'] as const;
 
 const cron = z
   .string()
-  .regex(/^cron\(\S+( \S+){5}\)$/, 'use an EventBridge Scheduler cron(minutes hours day-of-month month day-of-week year) expression with six fields');
+  .regex(
+    /^cron\(\S+( \S+){5}\)$/,
+    'use an EventBridge Scheduler cron(minutes hours day-of-month month day-of-week year) expression with six fields',
+  );
 
 export const CompanyConfigSchema = z
   .strictObject({
@@ -314,20 +392,37 @@ export const CompanyConfigSchema = z
     calendar: z
       .strictObject({ businessHours: BusinessHoursSchema.optional(), holidays: HolidaysSchema.optional() })
       .optional()
-      .meta({ description: 'the company\'s business hours and public holidays; a department may give its own' }),
+      .meta({ description: "the company's business hours and public holidays; a department may give its own" }),
     routing: z.strictObject({
       fallback: id.meta({ description: 'department that receives what no rule routes' }),
-      rules: z.array(RuleSchema).default([]).meta({ description: 'ordered rules, evaluated before the departments\' categories' }),
-      highReachFollowers: z.number().int().positive().optional().meta({ description: 'followers from which an author is high reach (risk high_reach); default 10000' }),
+      rules: z
+        .array(RuleSchema)
+        .default([])
+        .meta({ description: "ordered rules, evaluated before the departments' categories" }),
+      highReachFollowers: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .meta({ description: 'followers from which an author is high reach (risk high_reach); default 10000' }),
     }),
     keywords: z
       .strictObject({
-        brand: z.array(z.string().min(1)).default([]).meta({ description: 'the company\'s names: make a mention relevant' }),
+        brand: z
+          .array(z.string().min(1))
+          .default([])
+          .meta({ description: "the company's names: make a mention relevant" }),
         products: z.array(z.string().min(1)).default([]),
         competitors: z.array(z.string().min(1)).default([]),
-        keyAccounts: z.array(KeyAccountSchema).default([]).meta({ description: 'customers that matter, each with its account owner' }),
+        keyAccounts: z
+          .array(KeyAccountSchema)
+          .default([])
+          .meta({ description: 'customers that matter, each with its account owner' }),
         lists: z
-          .record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'), z.array(z.string().min(1)).min(1))
+          .record(
+            z.string().regex(/^[a-z][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
+            z.array(z.string().min(1)).min(1),
+          )
           .default({})
           .meta({ description: 'more named keyword lists for rules (`keywordLists: [<name>]`)' }),
       })
@@ -335,42 +430,76 @@ export const CompanyConfigSchema = z
     processes: z
       .array(ProcessSchema)
       .default([])
-      .meta({ description: 'the company\'s internal processes, each with its owner: a complaint theme that points to one shows the process and its owner (themes, reports)' }),
+      .meta({
+        description:
+          "the company's internal processes, each with its owner: a complaint theme that points to one shows the process and its owner (themes, reports)",
+      }),
     reports: z
       .strictObject({
         daily: cron
           .default('cron(0 6 * * ? *)')
-          .meta({ description: 'when the daily report runs, in the company timezone; a run reports every day since the last one reported' }),
+          .meta({
+            description:
+              'when the daily report runs, in the company timezone; a run reports every day since the last one reported',
+          }),
         weekly: cron
           .optional()
-          .meta({ description: 'when the weekly report runs (ISO weeks Monday..Sunday, company timezone); absent: no weekly report' }),
+          .meta({
+            description:
+              'when the weekly report runs (ISO weeks Monday..Sunday, company timezone); absent: no weekly report',
+          }),
         management: z
           .array(NotificationTargetSchema)
           .default([])
-          .meta({ description: 'who receives the management report (every department); each department\'s report goes to its own notify targets' }),
+          .meta({
+            description:
+              "who receives the management report (every department); each department's report goes to its own notify targets",
+          }),
       })
       .default({ daily: 'cron(0 6 * * ? *)', management: [] }),
     cases: z
       .strictObject({
         reopenWindow: duration
           .default(10080)
-          .meta({ description: 'a customer who writes within this time after resolution reopens the case; later, a new case starts (default 7d)' }),
-        slaWarning: duration.default(30).meta({ description: 'the department lead is warned this long before a case is due (default 30m)' }),
+          .meta({
+            description:
+              'a customer who writes within this time after resolution reopens the case; later, a new case starts (default 7d)',
+          }),
+        slaWarning: duration
+          .default(30)
+          .meta({ description: 'the department lead is warned this long before a case is due (default 30m)' }),
         slaSweep: cron
           .default('cron(0/5 * * * ? *)')
-          .meta({ description: 'when check-sla looks for cases past or near their due time (default every 5 minutes)' }),
+          .meta({
+            description: 'when check-sla looks for cases past or near their due time (default every 5 minutes)',
+          }),
         escalate: z
           .strictObject({
             categories: z.array(z.enum(CATEGORIES)).default(['legal_risk']),
-            tags: z.array(z.string().min(1)).default(['crisis', 'legal-risk']).meta({ description: 'routing tags that make a case escalate too' }),
-            to: z.array(id).optional().meta({ description: 'departments an overdue case of these categories or tags is escalated to (default: press and legal, those the company has)' }),
+            tags: z
+              .array(z.string().min(1))
+              .default(['crisis', 'legal-risk'])
+              .meta({ description: 'routing tags that make a case escalate too' }),
+            to: z
+              .array(id)
+              .optional()
+              .meta({
+                description:
+                  'departments an overdue case of these categories or tags is escalated to (default: press and legal, those the company has)',
+              }),
           })
           .default({ categories: ['legal_risk'], tags: ['crisis', 'legal-risk'] })
           .meta({ description: 'overdue cases of these categories or tags go to these departments too' }),
         approver: id
           .optional()
-          .meta({ description: 'department whose members approve replies when a rule requires approval (default: press, if the company has it, else the case\'s department)' }),
-        baseUrl: z.url().optional().meta({ description: 'link to a case in notifications: <baseUrl>/cases/<id> (default: the admin API URL)' }),
+          .meta({
+            description:
+              "department whose members approve replies when a rule requires approval (default: press, if the company has it, else the case's department)",
+          }),
+        baseUrl: z
+          .url()
+          .optional()
+          .meta({ description: 'link to a case in notifications: <baseUrl>/cases/<id> (default: the admin API URL)' }),
       })
       .default({
         reopenWindow: 10080,
@@ -383,45 +512,110 @@ export const CompanyConfigSchema = z
       .strictObject({
         auth: z
           .strictObject({
-            issuer: z.url().meta({ description: 'JWT issuer of the company\'s identity provider (e.g. a Cognito user pool or Entra ID URL)' }),
+            issuer: z
+              .url()
+              .meta({
+                description: "JWT issuer of the company's identity provider (e.g. a Cognito user pool or Entra ID URL)",
+              }),
             audience: z.array(z.string().min(1)).min(1).meta({ description: 'accepted audiences (client ids)' }),
           })
           .optional()
-          .meta({ description: 'the admin API\'s JWT authorizer in AWS; without it the routes require AWS IAM (SigV4) credentials instead' }),
+          .meta({
+            description:
+              "the admin API's JWT authorizer in AWS; without it the routes require AWS IAM (SigV4) credentials instead",
+          }),
         admins: z
           .array(PersonSchema)
           .default([])
-          .meta({ description: 'people who may act on every case of every department and erase personal data (matched by e-mail)' }),
+          .meta({
+            description:
+              'people who may act on every case of every department and erase personal data (matched by e-mail)',
+          }),
       })
       .default({ admins: [] })
       .meta({ description: 'the admin API (cases): who may call it, and who may do everything' }),
     notifications: z
       .strictObject({
-        from: z.email('not an e-mail address').meta({ description: 'sender of e-mail notifications: an address (or one of a domain) verified in Amazon SES' }),
+        from: z
+          .email('not an e-mail address')
+          .meta({
+            description: 'sender of e-mail notifications: an address (or one of a domain) verified in Amazon SES',
+          }),
       })
       .optional()
-      .meta({ description: 'how departments are told; needed in AWS when a department has an e-mail target (locally notifications go to .backchannel/<company>/outbox/)' }),
+      .meta({
+        description:
+          'how departments are told; needed in AWS when a department has an e-mail target (locally notifications go to .backchannel/<company>/outbox/)',
+      }),
     alerts: z
       .strictObject({
         email: z
           .array(z.email('not an e-mail address'))
           .default([])
-          .meta({ description: 'addresses subscribed to the alarm topic (AWS asks each to confirm once; locally alerts go to the outbox\'s alerts.jsonl)' }),
+          .meta({
+            description:
+              "addresses subscribed to the alarm topic (AWS asks each to confirm once; locally alerts go to the outbox's alerts.jsonl)",
+          }),
         chat: z
           .array(z.discriminatedUnion('type', [SlackTargetSchema, TeamsTargetSchema]))
           .default([])
-          .meta({ description: 'Slack or Teams webhooks that the forward-alarm function posts each alarm and recovery to (same secrets as department targets)' }),
+          .meta({
+            description:
+              'Slack or Teams webhooks that the forward-alarm function posts each alarm and recovery to (same secrets as department targets)',
+          }),
       })
       .default({ email: [], chat: [] })
-      .meta({ description: 'who hears of failures: every alarm (DLQ depth, oldest message age, function errors and throttles, failed event deliveries, API 5xx) goes to one SNS topic, and from it to these subscribers' }),
+      .meta({
+        description:
+          'who hears of failures: every alarm (DLQ depth, oldest message age, function errors and throttles, failed event deliveries, API 5xx) goes to one SNS topic, and from it to these subscribers',
+      }),
     spikes: z
       .strictObject({
-        schedule: cron.default('cron(5 * * * ? *)').meta({ description: 'when detect-spikes evaluates the hours since its last run, in the company timezone (default 5 minutes past every hour)' }),
-        weeks: z.number().int().min(1).max(12).default(6).meta({ description: 'weeks of history an hour is compared with: the same hour of the week in each (default 6)' }),
-        alpha: z.number().gt(0).max(0.01).default(1e-5).meta({ description: 'largest probability of the hour\'s count under its baseline that is still a spike (default 0.00001)' }),
-        minCount: z.number().int().min(1).default(5).meta({ description: 'fewest mentions in an hour for a spike (default 5)' }),
-        minRatio: z.number().min(1).default(3).meta({ description: 'smallest ratio of the hour\'s count to its baseline (default 3)' }),
-        cooldownHours: z.number().int().min(0).max(24).default(6).meta({ description: 'a surge of the same value within this many hours continues the spike instead of raising a new alarm (default 6)' }),
+        schedule: cron
+          .default('cron(5 * * * ? *)')
+          .meta({
+            description:
+              'when detect-spikes evaluates the hours since its last run, in the company timezone (default 5 minutes past every hour)',
+          }),
+        weeks: z
+          .number()
+          .int()
+          .min(1)
+          .max(12)
+          .default(6)
+          .meta({
+            description: 'weeks of history an hour is compared with: the same hour of the week in each (default 6)',
+          }),
+        alpha: z
+          .number()
+          .gt(0)
+          .max(0.01)
+          .default(1e-5)
+          .meta({
+            description:
+              "largest probability of the hour's count under its baseline that is still a spike (default 0.00001)",
+          }),
+        minCount: z
+          .number()
+          .int()
+          .min(1)
+          .default(5)
+          .meta({ description: 'fewest mentions in an hour for a spike (default 5)' }),
+        minRatio: z
+          .number()
+          .min(1)
+          .default(3)
+          .meta({ description: "smallest ratio of the hour's count to its baseline (default 3)" }),
+        cooldownHours: z
+          .number()
+          .int()
+          .min(0)
+          .max(24)
+          .default(6)
+          .meta({
+            description:
+              'a surge of the same value within this many hours continues the spike instead of raising a new alarm (default 6)',
+          }),
       })
       .default({ schedule: 'cron(5 * * * ? *)', weeks: 6, alpha: 1e-5, minCount: 5, minRatio: 3, cooldownHours: 6 })
       .meta({
@@ -429,7 +623,9 @@ export const CompanyConfigSchema = z
           'spikes: each hour, every category, theme and platform is compared with its own baseline for that hour of the week; a surge publishes Spike Detected, tells press and the leads of the departments involved, and tags the cases spike:<id>',
       }),
     retention: z
-      .strictObject({ days: z.number().int().positive().meta({ description: 'days personal data is kept (DynamoDB TTL)' }) })
+      .strictObject({
+        days: z.number().int().positive().meta({ description: 'days personal data is kept (DynamoDB TTL)' }),
+      })
       .default({ days: 365 }),
     classifier: ClassifierConfigSchema,
   })
@@ -450,10 +646,15 @@ type Path = (string | number)[];
 function crossCheck(payload: z.core.ParsePayload<CompanyConfig>): void {
   const config = payload.value;
   const valid = payload.issues.length === 0;
-  const issue = (path: Path, message: string) => payload.issues.push({ code: 'custom', path, message, input: undefined });
+  const issue = (path: Path, message: string) =>
+    payload.issues.push({ code: 'custom', path, message, input: undefined });
   const departments = new Set<string>();
   config.departments.forEach((department, index) => {
-    if (departments.has(department.id)) issue(['departments', index, 'id'], `duplicate department id "${department.id}"; every department needs its own id`);
+    if (departments.has(department.id))
+      issue(
+        ['departments', index, 'id'],
+        `duplicate department id "${department.id}"; every department needs its own id`,
+      );
     departments.add(department.id);
   });
   const knownDepartments = [...departments].join(', ');
@@ -468,20 +669,32 @@ function crossCheck(payload: z.core.ParsePayload<CompanyConfig>): void {
   config.departments.forEach((department, index) => {
     department.categories.forEach((category, categoryIndex) => {
       const owner = owners.get(category);
-      if (owner) issue(['departments', index, 'categories', categoryIndex], `category "${category}" is already owned by department "${owner}"; remove it from one of them`);
+      if (owner)
+        issue(
+          ['departments', index, 'categories', categoryIndex],
+          `category "${category}" is already owned by department "${owner}"; remove it from one of them`,
+        );
       owners.set(category, department.id);
     });
   });
 
   const processes = new Map<string, number>();
   config.processes.forEach((process, index) => {
-    if (processes.has(process.id)) issue(['processes', index, 'id'], `duplicate process id "${process.id}" (also process ${processes.get(process.id)}); every process needs its own id`);
+    if (processes.has(process.id))
+      issue(
+        ['processes', index, 'id'],
+        `duplicate process id "${process.id}" (also process ${processes.get(process.id)}); every process needs its own id`,
+      );
     else processes.set(process.id, index);
   });
 
   const accounts = new Set<string>();
   config.keywords.keyAccounts.forEach((account, index) => {
-    if (accounts.has(account.id)) issue(['keywords', 'keyAccounts', index, 'id'], `duplicate key account id "${account.id}"; every key account needs its own id`);
+    if (accounts.has(account.id))
+      issue(
+        ['keywords', 'keyAccounts', index, 'id'],
+        `duplicate key account id "${account.id}"; every key account needs its own id`,
+      );
     accounts.add(account.id);
   });
   for (const name of Object.keys(config.keywords.lists)) {
@@ -494,7 +707,11 @@ function crossCheck(payload: z.core.ParsePayload<CompanyConfig>): void {
   const ruleIds = new Map<string, number>();
   config.routing.rules.forEach((rule, index) => {
     const path: Path = ['routing', 'rules', index];
-    if (ruleIds.has(rule.id)) issue([...path, 'id'], `duplicate rule id "${rule.id}" (also rule ${ruleIds.get(rule.id)}); rename one: decisions name rules by id`);
+    if (ruleIds.has(rule.id))
+      issue(
+        [...path, 'id'],
+        `duplicate rule id "${rule.id}" (also rule ${ruleIds.get(rule.id)}); rename one: decisions name rules by id`,
+      );
     else ruleIds.set(rule.id, index);
     if (rule.then.department !== undefined) checkDepartment(rule.then.department, [...path, 'then', 'department']);
     // A path into a single value (`cc: service`) is located at the value itself.
@@ -533,7 +750,10 @@ function checkCondition(
 ): void {
   condition.keywordLists?.forEach((name, index) => {
     if (!known.lists.includes(name)) {
-      known.issue([...path, 'keywordLists', index], `unknown keyword list "${name}"; use one of: ${known.lists.join(', ')} (add more under keywords.lists)`);
+      known.issue(
+        [...path, 'keywordLists', index],
+        `unknown keyword list "${name}"; use one of: ${known.lists.join(', ')} (add more under keywords.lists)`,
+      );
     }
   });
   if (Array.isArray(condition.keyAccount)) {
@@ -566,7 +786,9 @@ export function routingPolicyOf(config: CompanyConfig): RoutingPolicy {
     rules: config.routing.rules as readonly Rule[],
     keywordLists: { brand, products, competitors, ...lists },
     keyAccounts,
-    ...(config.routing.highReachFollowers !== undefined ? { highReachFollowers: config.routing.highReachFollowers } : {}),
+    ...(config.routing.highReachFollowers !== undefined
+      ? { highReachFollowers: config.routing.highReachFollowers }
+      : {}),
     ...(config.classifier.triage ? { triage: config.classifier.triage } : {}),
   };
 }
@@ -580,7 +802,6 @@ export function classifierLanguagesOf(config: CompanyConfig): string[] {
   const own = config.company.locale.slice(0, 2).toLowerCase();
   return /^[a-z]{2}$/.test(own) && own !== 'en' ? [own, 'en'] : ['en'];
 }
-
 
 /** Departments an overdue escalating case goes to: `cases.escalate.to`, or press and legal where the company has them. */
 export function escalationTargets(config: CompanyConfig): string[] {

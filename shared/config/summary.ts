@@ -16,7 +16,10 @@ export function slaSummary(config: CompanyConfig): string[] {
     const holidayText = holidays?.region
       ? `holidays ${holidays.region}${own > 0 ? ` + ${own} own day${own === 1 ? '' : 's'}` : ''}${holidays.except?.length ? ` - ${holidays.except.length} worked` : ''}`
       : `${own > 0 ? `${own} holiday${own === 1 ? '' : 's'}` : 'no holidays'}`;
-    const calendar = hours && hours.length > 0 ? `hours ${hours.map(describeHours).join(', ')}; ${holidayText}` : 'around the clock (a business day is 24 hours)';
+    const calendar =
+      hours && hours.length > 0
+        ? `hours ${hours.map(describeHours).join(', ')}; ${holidayText}`
+        : 'around the clock (a business day is 24 hours)';
     return `${department.id}: first response within ${slas}; ${calendar}`;
   });
 }
@@ -30,7 +33,14 @@ function describeHours(hours: BusinessHours): string {
     while (j + 1 < indexes.length && indexes[j + 1] === (indexes[j] ?? 0) + 1) j++;
     const first = BUSINESS_WEEKDAYS[indexes[i] ?? 0];
     const last = BUSINESS_WEEKDAYS[indexes[j] ?? 0];
-    runs.push(j - i >= 2 ? `${first}-${last}` : indexes.slice(i, j + 1).map((x) => BUSINESS_WEEKDAYS[x]).join(','));
+    runs.push(
+      j - i >= 2
+        ? `${first}-${last}`
+        : indexes
+            .slice(i, j + 1)
+            .map((x) => BUSINESS_WEEKDAYS[x])
+            .join(','),
+    );
     i = j + 1;
   }
   return `${runs.join(',')} ${hours.from}-${hours.to}`;

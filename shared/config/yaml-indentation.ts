@@ -64,7 +64,9 @@ export function findIndentationProblems(text: string): IndentationProblem[] {
       } else if (indent < previous.indent && open.at(-1)?.indent !== indent) {
         const levels = [...open, { indent: previous.indent, line: previous.line, key: previous.key }];
         // On a tie the deeper block: a key one space short of its siblings is one of them.
-        const nearest = levels.reduce((best, l) => (Math.abs(l.indent - indent) <= Math.abs(best.indent - indent) ? l : best));
+        const nearest = levels.reduce((best, l) =>
+          Math.abs(l.indent - indent) <= Math.abs(best.indent - indent) ? l : best,
+        );
         problems.push({
           line: lineNo,
           column: indent + 1,

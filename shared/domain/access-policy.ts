@@ -48,7 +48,8 @@ export function standingOf(config: CompanyConfig, user: AdminUser): Standing {
   const email = user.email?.trim().toLowerCase();
   if (email) {
     for (const department of config.departments) {
-      const is = (people: readonly { readonly email?: string | undefined }[] | undefined) => (people ?? []).some((p) => p.email?.toLowerCase() === email);
+      const is = (people: readonly { readonly email?: string | undefined }[] | undefined) =>
+        (people ?? []).some((p) => p.email?.toLowerCase() === email);
       if (is(department.leads)) departments.set(department.id, 'lead');
       else if (is(department.members)) departments.set(department.id, 'member');
     }
@@ -60,8 +61,16 @@ export function standingOf(config: CompanyConfig, user: AdminUser): Standing {
  * The departments a case names besides its own: whose members and leads may read it.
  * cc, the approving department when the case needs approval, and the escalation targets.
  */
-export function readingDepartmentsOf(c: Pick<Case, 'cc' | 'requireApproval' | 'approverDepartment' | 'escalatedTo' | 'department'>): string[] {
-  return [...new Set([...(c.cc ?? []), ...(c.requireApproval && c.approverDepartment ? [c.approverDepartment] : []), ...(c.escalatedTo ?? [])])].filter((d) => d !== c.department);
+export function readingDepartmentsOf(
+  c: Pick<Case, 'cc' | 'requireApproval' | 'approverDepartment' | 'escalatedTo' | 'department'>,
+): string[] {
+  return [
+    ...new Set([
+      ...(c.cc ?? []),
+      ...(c.requireApproval && c.approverDepartment ? [c.approverDepartment] : []),
+      ...(c.escalatedTo ?? []),
+    ]),
+  ].filter((d) => d !== c.department);
 }
 
 /**
@@ -98,7 +107,9 @@ export function authorizeCase(config: CompanyConfig, user: AdminUser, c: Case, a
       return;
     case 'approve':
       if (approves) return;
-      throw new ForbiddenError(`only a member or lead of ${approvingDepartmentOf(config, c)} may approve replies of case ${c.id}`);
+      throw new ForbiddenError(
+        `only a member or lead of ${approvingDepartmentOf(config, c)} may approve replies of case ${c.id}`,
+      );
     case 'reroute':
       if (own === 'lead') return;
       throw new ForbiddenError(
@@ -108,12 +119,17 @@ export function authorizeCase(config: CompanyConfig, user: AdminUser, c: Case, a
       );
     default:
       if (own !== undefined) return;
-      throw new ForbiddenError(`only members and leads of ${c.department} or an admin may ${VERBS[access]} case ${c.id}; you may read it (${rolesOf(standing)})`);
+      throw new ForbiddenError(
+        `only members and leads of ${c.department} or an admin may ${VERBS[access]} case ${c.id}; you may read it (${rolesOf(standing)})`,
+      );
   }
 }
 
 /** The department whose members and leads approve replies of a case: the one the case names, else the company's approver. */
-export function approvingDepartmentOf(config: CompanyConfig, c: Pick<Case, 'approverDepartment' | 'department'>): string {
+export function approvingDepartmentOf(
+  config: CompanyConfig,
+  c: Pick<Case, 'approverDepartment' | 'department'>,
+): string {
   return c.approverDepartment ?? approverDepartment(config, c.department);
 }
 
@@ -133,7 +149,11 @@ export function authorizeInsightReading(config: CompanyConfig, user: AdminUser):
  * department the theme's mentions were routed to may; members may not.
  * @throws ForbiddenError with the reason
  */
-export function authorizeThemeDefect(config: CompanyConfig, user: AdminUser, theme: { readonly id: string; readonly departments: readonly string[] }): void {
+export function authorizeThemeDefect(
+  config: CompanyConfig,
+  user: AdminUser,
+  theme: { readonly id: string; readonly departments: readonly string[] },
+): void {
   const standing = standingOf(config, user);
   if (standing.admin) return;
   if (theme.departments.some((d) => standing.departments.get(d) === 'lead')) return;
@@ -167,4 +187,5 @@ function readableBy(standing: Standing): string {
   return `you may read the cases of ${[...standing.departments.keys()].join(', ')} and those that name them as cc, approver or escalation (${rolesOf(standing)})`;
 }
 
-const NOBODY = 'you are neither an admin nor a member or lead of any department (people are matched by their verified e-mail; an admin adds them to the company config)';
+const NOBODY =
+  'you are neither an admin nor a member or lead of any department (people are matched by their verified e-mail; an admin adds them to the company config)';

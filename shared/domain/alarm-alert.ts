@@ -36,15 +36,20 @@ export function alertTitle(alert: AlarmAlert, companyName: string): string {
 
 /** The alert's text below the title: what the alarm watches and why it changed. */
 export function alertText(alert: AlarmAlert): string {
-  return [alert.description, `${alert.previousState} -> ${alert.state} at ${alert.at}: ${alert.reason}`].filter(Boolean).join('\n');
+  return [alert.description, `${alert.previousState} -> ${alert.state} at ${alert.at}: ${alert.reason}`]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** Some chat targets did not receive an alert; the others did. */
 export class AlertForwardingError extends Error {
   constructor(readonly failures: readonly { readonly target: string; readonly error: unknown }[]) {
-    super(`the alert did not reach ${failures.length} chat target(s): ${failures.map((f) => `${f.target} (${(f.error as Error)?.message ?? String(f.error)})`).join('; ')}`, {
-      cause: failures[0]?.error,
-    });
+    super(
+      `the alert did not reach ${failures.length} chat target(s): ${failures.map((f) => `${f.target} (${(f.error as Error)?.message ?? String(f.error)})`).join('; ')}`,
+      {
+        cause: failures[0]?.error,
+      },
+    );
     this.name = 'AlertForwardingError';
   }
 }
@@ -56,13 +61,20 @@ export class AlertForwardingError extends Error {
  *    (and ends in the on-failure destination when the retries fail too)
  * @returns how many targets received it
  */
-export async function forwardAlarm(alert: AlarmAlert, targets: readonly AlertChatTarget[], sender: AlertSender): Promise<number> {
+export async function forwardAlarm(
+  alert: AlarmAlert,
+  targets: readonly AlertChatTarget[],
+  sender: AlertSender,
+): Promise<number> {
   const failures: { target: string; error: unknown }[] = [];
   for (const target of targets) {
     try {
       await sender.send(alert, target);
     } catch (error) {
-      failures.push({ target: target.type === 'slack' ? `slack ${target.channel}` : `teams ${target.secretName}`, error });
+      failures.push({
+        target: target.type === 'slack' ? `slack ${target.channel}` : `teams ${target.secretName}`,
+        error,
+      });
     }
   }
   if (failures.length > 0) throw new AlertForwardingError(failures);

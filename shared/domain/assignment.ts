@@ -34,12 +34,19 @@ export function memberId(member: Member): string {
  * The turn is an atomic counter per department, so two cases assigned at once go to two
  * different members.
  */
-export async function decideAssignment(policy: AssignmentPolicy, at: Date, cursor: AssignmentCursor): Promise<AssignmentDecision> {
+export async function decideAssignment(
+  policy: AssignmentPolicy,
+  at: Date,
+  cursor: AssignmentCursor,
+): Promise<AssignmentDecision> {
   if (policy.mode === 'team-queue') return { reason: 'team queue: the department assigns its cases itself' };
   if (policy.members.length === 0) return { reason: 'team queue: the department has no members to assign to' };
   // Outside business hours nobody is on duty: the case waits for the team in the morning.
-  if (!policy.onDuty(at)) return { reason: 'team queue: outside the department\'s business hours, nobody is on duty' };
+  if (!policy.onDuty(at)) return { reason: "team queue: outside the department's business hours, nobody is on duty" };
   const turn = await cursor.next(policy.department);
   const member = policy.members[(turn - 1) % policy.members.length] as Member;
-  return { assignee: memberId(member), reason: `round robin: turn ${turn} of ${policy.members.length} members on duty (${member.name})` };
+  return {
+    assignee: memberId(member),
+    reason: `round robin: turn ${turn} of ${policy.members.length} members on duty (${member.name})`,
+  };
 }

@@ -65,7 +65,8 @@ const DAY_MS = 86_400_000;
  * // 2026-03-30T06:15:00Z: Monday 08:15 in Berlin, after the switch to summer time
  */
 export function addBusinessMinutes(start: Date, minutes: number, cal: BusinessCalendar): Date {
-  if (!Number.isFinite(minutes) || minutes < 0) throw new ValidationError(`business minutes must be a finite number >= 0, got ${minutes}`);
+  if (!Number.isFinite(minutes) || minutes < 0)
+    throw new ValidationError(`business minutes must be a finite number >= 0, got ${minutes}`);
   const startMs = start.getTime();
   if (!Number.isFinite(startMs)) throw new ValidationError('the start of a business-time span is not a valid date');
   let remaining = Math.round(minutes * MINUTE_MS);
@@ -122,7 +123,9 @@ export function isWithinBusinessHours(at: Date, cal: BusinessCalendar): boolean 
   const week = weekOf(cal);
   if (!week) return true;
   const ms = at.getTime();
-  return windowsOn(localParts(at, cal.timezone).day, week, holidaySet(cal), cal.timezone).some(([open, close]) => open <= ms && ms < close);
+  return windowsOn(localParts(at, cal.timezone).day, week, holidaySet(cal), cal.timezone).some(
+    ([open, close]) => open <= ms && ms < close,
+  );
 }
 
 /**
@@ -149,7 +152,8 @@ export interface SlaDuration {
  * // Monday 2027-05-31 11:00 Berlin: Friday 11:00 plus one working day
  */
 export function addBusinessDuration(start: Date, sla: SlaDuration, cal: BusinessCalendar): Date {
-  if (!Number.isInteger(sla.days) || sla.days < 0) throw new ValidationError(`business days must be a whole number >= 0, got ${sla.days}`);
+  if (!Number.isInteger(sla.days) || sla.days < 0)
+    throw new ValidationError(`business days must be a whole number >= 0, got ${sla.days}`);
   if (sla.days === 0) return addBusinessMinutes(start, sla.minutes, cal);
   const week = weekOf(cal);
   if (!week) return addBusinessMinutes(new Date(start.getTime() + sla.days * DAY_MS), sla.minutes, cal);
@@ -224,7 +228,10 @@ function weekOf(cal: BusinessCalendar): Week | undefined {
   for (const hours of cal.hours) {
     const from = minuteOfDay(hours.from);
     const to = minuteOfDay(hours.to);
-    if (from >= to) throw new ValidationError(`business hours ${hours.from}-${hours.to}: the closing time must be after the opening time`);
+    if (from >= to)
+      throw new ValidationError(
+        `business hours ${hours.from}-${hours.to}: the closing time must be after the opening time`,
+      );
     for (const day of hours.days) {
       const index = BUSINESS_WEEKDAYS.indexOf(day);
       if (index < 0) throw new ValidationError(`unknown weekday "${day}"; use one of ${BUSINESS_WEEKDAYS.join(', ')}`);

@@ -81,7 +81,11 @@ export interface ListCasesQuery {
  * @throws ValidationError when the department is not one of the company's
  * @throws ForbiddenError when the person is neither a member or lead of the department nor an admin
  */
-export async function listCases(query: ListCasesQuery, user: AdminUser, deps: Pick<CaseAdminDeps, 'config' | 'cases'>): Promise<CasePage> {
+export async function listCases(
+  query: ListCasesQuery,
+  user: AdminUser,
+  deps: Pick<CaseAdminDeps, 'config' | 'cases'>,
+): Promise<CasePage> {
   departmentOf(deps.config, query.department);
   authorizeListing(deps.config, user, query.department);
   return deps.cases.listCases({ ...query, states: query.states ?? OPEN_STATES });
@@ -99,7 +103,11 @@ export interface CaseView {
  * @throws NotFoundError when there is no such case
  * @throws ForbiddenError when the person may not read it (access-policy.ts)
  */
-export async function getCase(caseId: string, user: AdminUser, deps: Pick<CaseAdminDeps, 'config' | 'cases'>): Promise<CaseView> {
+export async function getCase(
+  caseId: string,
+  user: AdminUser,
+  deps: Pick<CaseAdminDeps, 'config' | 'cases'>,
+): Promise<CaseView> {
   const found = await deps.cases.get(caseId);
   if (!found) throw new NotFoundError(`case ${caseId} does not exist`);
   authorizeCase(deps.config, user, found, 'read');
@@ -123,7 +131,12 @@ export interface AssignInput {
  * @throws ValidationError when the assignee is nobody of the case's department
  * @throws NotFoundError, ConflictError (from changeCase)
  */
-export async function assignCase(caseId: string, input: AssignInput, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
+export async function assignCase(
+  caseId: string,
+  input: AssignInput,
+  request: AdminRequest,
+  deps: CaseAdminDeps,
+): Promise<ChangeCaseOutcome> {
   const actor = actorOf(request.user);
   return change(caseId, 'assign', request, deps, (current): CaseCommand => {
     if (input.assignee === undefined || input.assignee === null) {
@@ -153,14 +166,26 @@ export interface TransitionInput {
  * @throws ValidationError when a note is given to `respond` (nothing would keep it)
  * @throws NotFoundError, ConflictError (from changeCase: not allowed in the case's state)
  */
-export async function transitionCase(caseId: string, input: TransitionInput, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
+export async function transitionCase(
+  caseId: string,
+  input: TransitionInput,
+  request: AdminRequest,
+  deps: CaseAdminDeps,
+): Promise<ChangeCaseOutcome> {
   switch (input.action) {
     case 'wait':
-      return change(caseId, 'transition', request, deps, { type: 'wait', ...(input.note ? { reason: input.note } : {}) });
+      return change(caseId, 'transition', request, deps, {
+        type: 'wait',
+        ...(input.note ? { reason: input.note } : {}),
+      });
     case 'resolve':
-      return change(caseId, 'transition', request, deps, { type: 'resolve', ...(input.note ? { note: input.note } : {}) });
+      return change(caseId, 'transition', request, deps, {
+        type: 'resolve',
+        ...(input.note ? { note: input.note } : {}),
+      });
     case 'respond':
-      if (input.note) throw new ValidationError('respond takes no note: the history records who marked the case responded and when');
+      if (input.note)
+        throw new ValidationError('respond takes no note: the history records who marked the case responded and when');
       return respond(caseId, 'transition', undefined, request, deps);
   }
 }
@@ -170,11 +195,21 @@ export async function transitionCase(caseId: string, input: TransitionInput, req
  * approving department is told (the `Reply Drafted` event names it as recipient).
  * @throws NotFoundError, ConflictError (a resolved case)
  */
-export async function draftReply(caseId: string, text: string, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome & { readonly reply: ReplyDraft }> {
-  const outcome = await change(caseId, 'draft', request, deps, { type: 'draft-reply', replyId: replyIdOf(request), text });
+export async function draftReply(
+  caseId: string,
+  text: string,
+  request: AdminRequest,
+  deps: CaseAdminDeps,
+): Promise<ChangeCaseOutcome & { readonly reply: ReplyDraft }> {
+  const outcome = await change(caseId, 'draft', request, deps, {
+    type: 'draft-reply',
+    replyId: replyIdOf(request),
+    text,
+  });
   // A retried request finds its own draft; a later draft may have replaced it since.
   const reply = outcome.case.reply;
-  if (!reply) throw new ConflictError(`the reply drafted by request ${request.requestId} is no longer on case ${caseId}`);
+  if (!reply)
+    throw new ConflictError(`the reply drafted by request ${request.requestId} is no longer on case ${caseId}`);
   return { ...outcome, reply };
 }
 
@@ -185,7 +220,12 @@ export async function draftReply(caseId: string, text: string, request: AdminReq
  * @throws ForbiddenError when the person is neither a member or lead of the approving department nor an admin
  * @throws NotFoundError, ConflictError (no such draft, already approved, the author approving)
  */
-export async function approveReply(caseId: string, replyId: string, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
+export async function approveReply(
+  caseId: string,
+  replyId: string,
+  request: AdminRequest,
+  deps: CaseAdminDeps,
+): Promise<ChangeCaseOutcome> {
   // change() has refused everyone the policy does not let approve.
   return change(caseId, 'approve', request, deps, { type: 'approve-reply', replyId, approverIsMember: true });
 }
@@ -194,7 +234,12 @@ export async function approveReply(caseId: string, replyId: string, request: Adm
  * Marks the reply `replyId` as sent: the case is responded (first response time stored).
  * @throws NotFoundError, ConflictError (the reply needs approval and has none, another reply, not allowed in the state)
  */
-export async function markReplySent(caseId: string, replyId: string, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
+export async function markReplySent(
+  caseId: string,
+  replyId: string,
+  request: AdminRequest,
+  deps: CaseAdminDeps,
+): Promise<ChangeCaseOutcome> {
   return respond(caseId, 'mark-sent', replyId, request, deps);
 }
 
@@ -215,14 +260,25 @@ export interface RerouteInput {
  * @throws ForbiddenError unless the person leads the case's department or is an admin
  * @throws NotFoundError, ConflictError (the case is already there)
  */
-export async function rerouteCase(caseId: string, input: RerouteInput, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
+export async function rerouteCase(
+  caseId: string,
+  input: RerouteInput,
+  request: AdminRequest,
+  deps: CaseAdminDeps,
+): Promise<ChangeCaseOutcome> {
   departmentOf(deps.config, input.department);
-  const outcome = await change(caseId, 'reroute', request, deps, (current): CaseCommand => ({
-    type: 'reroute',
-    department: input.department,
-    reason: input.reason,
-    dueAt: deps.dueAt(input.department, current.priority, deps.clock.now()),
-  }));
+  const outcome = await change(
+    caseId,
+    'reroute',
+    request,
+    deps,
+    (current): CaseCommand => ({
+      type: 'reroute',
+      department: input.department,
+      reason: input.reason,
+      dueAt: deps.dueAt(input.department, current.priority, deps.clock.now()),
+    }),
+  );
   if (deps.corrections) {
     // Stored again when the request is retried: the same example, merged over itself. A case
     // whose mention is gone (erased, expired) moves all the same, with no example to keep.
@@ -241,7 +297,13 @@ export async function rerouteCase(caseId: string, input: RerouteInput, request: 
   return outcome;
 }
 
-function respond(caseId: string, access: CaseAccess, replyId: string | undefined, request: AdminRequest, deps: CaseAdminDeps): Promise<ChangeCaseOutcome> {
+function respond(
+  caseId: string,
+  access: CaseAccess,
+  replyId: string | undefined,
+  request: AdminRequest,
+  deps: CaseAdminDeps,
+): Promise<ChangeCaseOutcome> {
   const at = deps.clock.now();
   return change(caseId, access, request, deps, (current): CaseCommand => {
     const businessMinutes = deps.businessMinutes?.(current.department, new Date(current.openedAt), at);
@@ -260,7 +322,13 @@ function respond(caseId: string, access: CaseAccess, replyId: string | undefined
  * as it is then (read again after a lost race: a reroute in between changes who may act).
  * @throws ForbiddenError when the policy refuses
  */
-async function change(caseId: string, access: CaseAccess, request: AdminRequest, deps: CaseAdminDeps, command: CaseCommand | ((current: Case) => CaseCommand)): Promise<ChangeCaseOutcome> {
+async function change(
+  caseId: string,
+  access: CaseAccess,
+  request: AdminRequest,
+  deps: CaseAdminDeps,
+  command: CaseCommand | ((current: Case) => CaseCommand),
+): Promise<ChangeCaseOutcome> {
   const outcome = await changeCase(
     caseId,
     (current) => {
@@ -272,14 +340,18 @@ async function change(caseId: string, access: CaseAccess, request: AdminRequest,
   );
   // A change found applied before returns the case without asking the command: unless it is
   // this person's own (allowed when it was made, whatever it changed since), ask the policy here.
-  if (!outcome.applied && outcome.entry?.actor !== actorOf(request.user)) authorizeCase(deps.config, request.user, outcome.case, access);
+  if (!outcome.applied && outcome.entry?.actor !== actorOf(request.user))
+    authorizeCase(deps.config, request.user, outcome.case, access);
   return outcome;
 }
 
 /** @throws ValidationError naming the company's departments when there is no such department */
 function departmentOf(config: CompanyConfig, id: string): DepartmentConfig {
   const found = config.departments.find((d) => d.id === id);
-  if (!found) throw new ValidationError(`unknown department "${id}"; use one of: ${config.departments.map((d) => d.id).join(', ')}`);
+  if (!found)
+    throw new ValidationError(
+      `unknown department "${id}"; use one of: ${config.departments.map((d) => d.id).join(', ')}`,
+    );
   return found;
 }
 

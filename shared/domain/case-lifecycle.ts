@@ -125,7 +125,9 @@ export function appliedTransition(c: Case, transitionId: string): CaseHistoryEnt
  */
 export function applyCaseCommand(c: Case, command: CaseCommand, ctx: TransitionContext): Transition {
   if (!isAllowed(command.type, c.state)) {
-    throw new ConflictError(`cannot ${command.type} case ${c.id}: it is ${c.state}${c.state === 'resolved' ? ' (reopen it first)' : ''}`);
+    throw new ConflictError(
+      `cannot ${command.type} case ${c.id}: it is ${c.state}${c.state === 'resolved' ? ' (reopen it first)' : ''}`,
+    );
   }
   const { changes, to, detail } = changesOf(c, command, ctx);
   const entry: CaseHistoryEntry = {
@@ -153,9 +155,17 @@ function changesOf(c: Case, command: CaseCommand, ctx: TransitionContext): Chang
   switch (command.type) {
     case 'assign':
       return command.assignee
-        ? { changes: { assignee: command.assignee, assignedReason: command.reason }, to: 'assigned', detail: { assignee: command.assignee, reason: command.reason } }
+        ? {
+            changes: { assignee: command.assignee, assignedReason: command.reason },
+            to: 'assigned',
+            detail: { assignee: command.assignee, reason: command.reason },
+          }
         : // Back to (or left in) the team queue: nobody owns it yet.
-          { changes: { assignee: undefined, assignedReason: command.reason }, to: 'new', detail: { reason: command.reason } };
+          {
+            changes: { assignee: undefined, assignedReason: command.reason },
+            to: 'new',
+            detail: { reason: command.reason },
+          };
     case 'wait':
       return { changes: {}, to: 'waiting', detail: command.reason ? { reason: command.reason } : {} };
     case 'respond':
@@ -194,11 +204,23 @@ function changesOf(c: Case, command: CaseCommand, ctx: TransitionContext): Chang
     case 'tag': {
       const tags = command.tags.filter((t) => !(c.tags ?? []).includes(t));
       if (tags.length === 0) throw new ConflictError(`case ${c.id} has the tags ${command.tags.join(', ')} already`);
-      return { changes: { tags: unique([...(c.tags ?? []), ...tags]) }, to: c.state, detail: { tags: tags.join(', '), reason: command.reason } };
+      return {
+        changes: { tags: unique([...(c.tags ?? []), ...tags]) },
+        to: c.state,
+        detail: { tags: tags.join(', '), reason: command.reason },
+      };
     }
     case 'reroute': {
-      if (command.department === c.department) throw new ConflictError(`case ${c.id} already belongs to ${c.department}`);
-      const correction = { from: c.department, to: command.department, by: ctx.actor, at: ctx.at, reason: command.reason, category: c.category };
+      if (command.department === c.department)
+        throw new ConflictError(`case ${c.id} already belongs to ${c.department}`);
+      const correction = {
+        from: c.department,
+        to: command.department,
+        by: ctx.actor,
+        at: ctx.at,
+        reason: command.reason,
+        category: c.category,
+      };
       return {
         // The new department starts with its own queue and SLA.
         changes: {
@@ -258,7 +280,8 @@ function applyRouting(c: Case, command: ApplyRoutingCommand, ctx: TransitionCont
     detail.to = escalateTo.join(', ');
     detail.reason = command.escalate.reason;
   }
-  if (Object.keys(changes).length === 0) throw new ConflictError(`the routing of mention ${command.mentionId} raises nothing on case ${c.id}`);
+  if (Object.keys(changes).length === 0)
+    throw new ConflictError(`the routing of mention ${command.mentionId} raises nothing on case ${c.id}`);
   return { changes: changes as Partial<Case>, to: c.state, detail };
 }
 
@@ -285,11 +308,14 @@ function respond(c: Case, command: Extract<CaseCommand, { type: 'respond' }>, ct
     // marked sent once a member of the approving department approved this very draft.
     if (c.requireApproval) {
       if (!reply || (command.replyId !== undefined && reply.id !== command.replyId)) {
-        throw new ConflictError(`case ${c.id} needs an approved reply: draft one and have it approved before marking it sent`);
+        throw new ConflictError(
+          `case ${c.id} needs an approved reply: draft one and have it approved before marking it sent`,
+        );
       }
       if (!reply.approvedAt) throw new ConflictError(`the reply ${reply.id} of case ${c.id} is not approved yet`);
     }
-    if (reply && (command.replyId === undefined || reply.id === command.replyId)) reply = { ...reply, sentBy: ctx.actor, sentAt: command.at };
+    if (reply && (command.replyId === undefined || reply.id === command.replyId))
+      reply = { ...reply, sentBy: ctx.actor, sentAt: command.at };
   }
   const first = c.firstResponseAt === undefined || command.at < c.firstResponseAt;
   const detail: Record<string, string> = { via: command.via };
@@ -315,14 +341,22 @@ function respond(c: Case, command: Extract<CaseCommand, { type: 'respond' }>, ct
 
 function approve(c: Case, command: Extract<CaseCommand, { type: 'approve-reply' }>, ctx: TransitionContext): Changes {
   const reply = c.reply;
-  if (!reply || reply.id !== command.replyId) throw new ConflictError(`case ${c.id} has no draft ${command.replyId} to approve`);
+  if (!reply || reply.id !== command.replyId)
+    throw new ConflictError(`case ${c.id} has no draft ${command.replyId} to approve`);
   if (reply.approvedAt) throw new ConflictError(`the reply ${reply.id} of case ${c.id} is already approved`);
   if (!command.approverIsMember) {
-    throw new ConflictError(`only a member of ${c.approverDepartment ?? c.department} may approve replies of case ${c.id}`);
+    throw new ConflictError(
+      `only a member of ${c.approverDepartment ?? c.department} may approve replies of case ${c.id}`,
+    );
   }
   // Four eyes: whoever drafted the answer cannot approve it too.
-  if (reply.draftedBy === ctx.actor) throw new ConflictError(`the reply ${reply.id} must be approved by someone other than its author`);
-  return { changes: { reply: { ...reply, approvedBy: ctx.actor, approvedAt: ctx.at } }, to: c.state, detail: { replyId: reply.id } };
+  if (reply.draftedBy === ctx.actor)
+    throw new ConflictError(`the reply ${reply.id} must be approved by someone other than its author`);
+  return {
+    changes: { reply: { ...reply, approvedBy: ctx.actor, approvedAt: ctx.at } },
+    to: c.state,
+    detail: { replyId: reply.id },
+  };
 }
 
 /** Whole minutes between two ISO instants (never negative: a reply's clock may run behind ours). */

@@ -57,7 +57,12 @@ export type CommandFor = CaseCommand | ((current: Case) => CaseCommand | null);
  *
  * @throws NotFoundError, ConflictError, StaleCaseError (after the last attempt)
  */
-export async function changeCase(caseId: string, command: CommandFor, ctx: Omit<TransitionContext, 'at'> & { readonly at?: string }, deps: ChangeCaseDeps): Promise<ChangeCaseOutcome> {
+export async function changeCase(
+  caseId: string,
+  command: CommandFor,
+  ctx: Omit<TransitionContext, 'at'> & { readonly at?: string },
+  deps: ChangeCaseDeps,
+): Promise<ChangeCaseOutcome> {
   const maxAttempts = deps.maxAttempts ?? 4;
   for (let attempt = 1; ; attempt++) {
     const current = await deps.cases.get(caseId);
@@ -72,7 +77,11 @@ export async function changeCase(caseId: string, command: CommandFor, ctx: Omit<
     if (resolved === null) return { case: current, applied: false };
     const transition = applyCaseCommand(current, resolved, { ...ctx, at: ctx.at ?? now.toISOString() });
     try {
-      await deps.cases.saveTransition(transition.case, current.version ?? 0, expiresAtEpochSeconds(now, deps.retentionDays));
+      await deps.cases.saveTransition(
+        transition.case,
+        current.version ?? 0,
+        expiresAtEpochSeconds(now, deps.retentionDays),
+      );
     } catch (error) {
       if (error instanceof StaleCaseError && attempt < maxAttempts) continue;
       throw error;
@@ -87,14 +96,37 @@ export async function changeCase(caseId: string, command: CommandFor, ctx: Omit<
 /** A first response and a resolution add to the day's histograms (once: only the write that made them does). */
 async function observeDurations(before: Case, after: Case, deps: ChangeCaseDeps): Promise<void> {
   if (!deps.metrics || !deps.timezone) return;
-  if (after.responseMinutes !== undefined && after.firstResponseAt !== before.firstResponseAt && after.firstResponseAt) {
-    await deps.metrics.observe(dayIn(new Date(after.firstResponseAt), deps.timezone), after.department, 'response', after.responseMinutes);
+  if (
+    after.responseMinutes !== undefined &&
+    after.firstResponseAt !== before.firstResponseAt &&
+    after.firstResponseAt
+  ) {
+    await deps.metrics.observe(
+      dayIn(new Date(after.firstResponseAt), deps.timezone),
+      after.department,
+      'response',
+      after.responseMinutes,
+    );
   }
-  if (after.responseBusinessMinutes !== undefined && after.firstResponseAt !== before.firstResponseAt && after.firstResponseAt) {
-    await deps.metrics.observe(dayIn(new Date(after.firstResponseAt), deps.timezone), after.department, 'response-business', after.responseBusinessMinutes);
+  if (
+    after.responseBusinessMinutes !== undefined &&
+    after.firstResponseAt !== before.firstResponseAt &&
+    after.firstResponseAt
+  ) {
+    await deps.metrics.observe(
+      dayIn(new Date(after.firstResponseAt), deps.timezone),
+      after.department,
+      'response-business',
+      after.responseBusinessMinutes,
+    );
   }
   if (after.resolutionMinutes !== undefined && after.resolvedAt !== before.resolvedAt && after.resolvedAt) {
-    await deps.metrics.observe(dayIn(new Date(after.resolvedAt), deps.timezone), after.department, 'resolution', after.resolutionMinutes);
+    await deps.metrics.observe(
+      dayIn(new Date(after.resolvedAt), deps.timezone),
+      after.department,
+      'resolution',
+      after.resolutionMinutes,
+    );
   }
 }
 
@@ -111,11 +143,14 @@ async function tallyChange(before: Case, after: Case, entry: CaseHistoryEntry, d
       ...(entry.detail?.via === 'platform' ? { [TALLY.answeredPublicly]: 1 } : {}),
     });
   }
-  if (after.resolvedAt && after.resolvedAt !== before.resolvedAt) await tallies.tally(dayOf(after.resolvedAt), after.department, { [TALLY.resolved]: 1 });
+  if (after.resolvedAt && after.resolvedAt !== before.resolvedAt)
+    await tallies.tally(dayOf(after.resolvedAt), after.department, { [TALLY.resolved]: 1 });
   if (entry.action === 'reopen') await tallies.tally(dayOf(entry.at), after.department, { [TALLY.reopened]: 1 });
   if (before.department !== after.department && deps.caseMentions) {
     // The case ends elsewhere: its primary mentions count there, on the days they were written.
-    const moved = (await deps.caseMentions.mentionsOf(after.id)).filter((m) => m.role === 'primary' && m.department === before.department);
+    const moved = (await deps.caseMentions.mentionsOf(after.id)).filter(
+      (m) => m.role === 'primary' && m.department === before.department,
+    );
     for (const m of moved) {
       await tallies.tally(dayOf(m.createdAt), before.department, routedMentionFields(m, -1));
       await tallies.tally(dayOf(m.createdAt), after.department, routedMentionFields(m));

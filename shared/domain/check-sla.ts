@@ -72,7 +72,12 @@ export class SlaSweepError extends DomainError {
   constructor(readonly result: SlaSweepResult) {
     super(
       `SLA sweep: ${result.failed} change(s) failed (${result.warned} warned, ${result.breached} breached, ${result.escalated} escalated)`,
-      { cause: new AggregateError(result.failures.map((f) => f.error), 'failed SLA changes') },
+      {
+        cause: new AggregateError(
+          result.failures.map((f) => f.error),
+          'failed SLA changes',
+        ),
+      },
     );
   }
 }
@@ -112,7 +117,8 @@ export function slaChangesFor(c: Case, now: Date, warningMinutes: number, escala
     return changes;
   }
   const breachId = `sla-breach:${c.dueAt}`;
-  if (!c.breachedAt && !done.has(breachId)) changes.push({ action: 'breach-sla', transitionId: breachId, command: { type: 'breach-sla' } });
+  if (!c.breachedAt && !done.has(breachId))
+    changes.push({ action: 'breach-sla', transitionId: breachId, command: { type: 'breach-sla' } });
   const why = escalationReason(c, escalation);
   const escalateId = `sla-escalate:${c.dueAt}`;
   if (why && escalation.to.length > 0 && !done.has(escalateId) && !alreadyEscalated(c, escalation.to)) {
@@ -161,7 +167,13 @@ export async function checkSla(deps: CheckSlaDeps): Promise<SlaSweepResult> {
       do {
         let page;
         try {
-          page = await deps.cases.listCases({ department, states: [state], dueBefore, limit: deps.pageSize ?? 100, ...(cursor ? { cursor } : {}) });
+          page = await deps.cases.listCases({
+            department,
+            states: [state],
+            dueBefore,
+            limit: deps.pageSize ?? 100,
+            ...(cursor ? { cursor } : {}),
+          });
         } catch (error) {
           // The other states and departments are still swept; this one is tried again next run.
           counts.failed++;
@@ -208,13 +220,20 @@ const COUNTER = { 'warn-sla': 'warned', 'breach-sla': 'breached', escalate: 'esc
 /** Thrown inside changeCase's command callback when the fresh case no longer needs the change. */
 class NoLongerDue extends Error {}
 
-async function applyChange(listed: Case, change: SlaChange, now: Date, deps: CheckSlaDeps): Promise<'applied' | 'skipped' | { error: unknown }> {
+async function applyChange(
+  listed: Case,
+  change: SlaChange,
+  now: Date,
+  deps: CheckSlaDeps,
+): Promise<'applied' | 'skipped' | { error: unknown }> {
   try {
     const outcome = await changeCase(
       listed.id,
       (current) => {
         // The index is eventually consistent and people act meanwhile: decide again on the case as it is.
-        const still = slaChangesFor(current, now, deps.slaWarningMinutes, deps.escalation).find((c) => c.transitionId === change.transitionId);
+        const still = slaChangesFor(current, now, deps.slaWarningMinutes, deps.escalation).find(
+          (c) => c.transitionId === change.transitionId,
+        );
         if (!still) throw new NoLongerDue();
         return still.command;
       },
@@ -241,6 +260,8 @@ function escalationReason(c: Case, escalation: EscalationPolicy): string | undef
  */
 function alreadyEscalated(c: Case, targets: readonly string[]): boolean {
   if (!c.escalatedAt) return false;
-  const started = [c.openedAt, c.reopenedAt, c.corrections?.at(-1)?.at].filter((t): t is string => t !== undefined).reduce((a, b) => (a > b ? a : b));
+  const started = [c.openedAt, c.reopenedAt, c.corrections?.at(-1)?.at]
+    .filter((t): t is string => t !== undefined)
+    .reduce((a, b) => (a > b ? a : b));
   return c.escalatedAt >= started && targets.every((t) => c.escalatedTo?.includes(t));
 }

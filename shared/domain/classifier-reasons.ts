@@ -26,9 +26,17 @@ export function classifierReasonsOf(classification: Classification, perDecision 
     const features = strongest(classification.reasons, decision, label, perDecision);
     lines.push(cutText(features.length > 0 ? `${head}: ${features.join(', ')}` : head, CLASSIFIER_REASON_CHARS));
   };
-  line(`category ${classification.category} (${percent(classification.confidence)})`, 'category', classification.category);
+  line(
+    `category ${classification.category} (${percent(classification.confidence)})`,
+    'category',
+    classification.category,
+  );
   const sentiment = classification.sentiments?.find((s) => s.label === classification.sentiment);
-  line(`sentiment ${classification.sentiment}${sentiment ? ` (${percent(sentiment.probability)})` : ''}`, 'sentiment', classification.sentiment);
+  line(
+    `sentiment ${classification.sentiment}${sentiment ? ` (${percent(sentiment.probability)})` : ''}`,
+    'sentiment',
+    classification.sentiment,
+  );
   const relevance = classification.relevance;
   line(
     `${classification.relevant ? 'relevant' : 'not relevant'}${relevance === undefined ? '' : ` (${percent(classification.relevant ? relevance : 1 - relevance)})`}`,
@@ -36,7 +44,8 @@ export function classifierReasonsOf(classification: Classification, perDecision 
     classification.relevant ? 'relevant' : undefined,
   );
   if (classification.urgency > 0) line(`urgency ${classification.urgency.toFixed(2)}`, 'urgency');
-  if (classification.languageFallback) lines.push(`language ${classification.language}: no model of its own, the language-agnostic model decided`);
+  if (classification.languageFallback)
+    lines.push(`language ${classification.language}: no model of its own, the language-agnostic model decided`);
   return lines;
 }
 
@@ -46,7 +55,12 @@ export function classifierReasonsOf(classification: Classification, perDecision 
  * `label: ` prefix dropped), then notes on the decision as a whole (`only 2 letters: low
  * confidence`).
  */
-function strongest(reasons: readonly Reason[], decision: Reason['decision'], label: string | undefined, limit: number): string[] {
+function strongest(
+  reasons: readonly Reason[],
+  decision: Reason['decision'],
+  label: string | undefined,
+  limit: number,
+): string[] {
   const prefix = label === undefined ? undefined : `${label}: `;
   const mine = reasons.filter((r) => r.decision === decision);
   const company = mine.filter((r) => /^(rule |brand term )/.test(r.feature)).map((r) => r.feature);

@@ -88,7 +88,11 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
       // The lifecycle records the response time on the case; the note keeps every reply.
       await respondOnPlatform(mention, stored.caseId, deps, deps.caseChanges);
       if (deps.journal && (await deps.cases.get(stored.caseId))) {
-        await deps.journal.addNote(stored.caseId, { kind: 'own-reply', mentionId: mention.id, at: mention.createdAt }, expiresAt);
+        await deps.journal.addNote(
+          stored.caseId,
+          { kind: 'own-reply', mentionId: mention.id, at: mention.createdAt },
+          expiresAt,
+        );
       }
     } else if (deps.journal) {
       await recordOwnReply(mention, stored.caseId, { journal: deps.journal, expiresAt });
@@ -111,14 +115,20 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
       category: stored.classification.category,
       openedAt: now.toISOString(),
       // A rule's SLA overrides the department's for this case; it runs in business time.
-      dueAt: (deps.addSlaTime ? deps.addSlaTime(decided.department, now, sla) : addMinutes(now, sla.days * 1440 + sla.minutes)).toISOString(),
+      dueAt: (deps.addSlaTime
+        ? deps.addSlaTime(decided.department, now, sla)
+        : addMinutes(now, sla.days * 1440 + sla.minutes)
+      ).toISOString(),
       firstMentionId: mention.id,
       authorId: mention.author.id,
       version: 1,
       generation: thread.generation,
       ...(decided.tags && decided.tags.length > 0 ? { tags: [...decided.tags] } : {}),
       ...(decided.requireApproval
-        ? { requireApproval: true, approverDepartment: deps.approverDepartment?.(decided.department) ?? decided.department }
+        ? {
+            requireApproval: true,
+            approverDepartment: deps.approverDepartment?.(decided.department) ?? decided.department,
+          }
         : {}),
     },
     expiresAt,
@@ -169,7 +179,10 @@ const MAX_GENERATIONS = 50;
  * next generation (a new case for the same thread). A mention stored before keeps the
  * case it was stored with (putIfAbsent returns it), so redeliveries never move.
  */
-async function currentCaseOfThread(mention: Mention, deps: ClassifyMentionDeps): Promise<{ caseId: string; generation: number }> {
+async function currentCaseOfThread(
+  mention: Mention,
+  deps: ClassifyMentionDeps,
+): Promise<{ caseId: string; generation: number }> {
   const window = deps.reopenWindowMinutes ?? DEFAULT_REOPEN_WINDOW_MINUTES;
   for (let generation = 1; generation <= MAX_GENERATIONS; generation++) {
     const caseId = caseIdForThread(mention.platform, mention.threadId, generation);
@@ -187,7 +200,12 @@ async function currentCaseOfThread(mention: Mention, deps: ClassifyMentionDeps):
  * response time (wall-clock and in business hours). A reply to a case that is already
  * responded or resolved, or to a thread without a case, changes no state.
  */
-async function respondOnPlatform(mention: Mention, caseId: string, deps: ClassifyMentionDeps, changes: ChangeCaseDeps): Promise<void> {
+async function respondOnPlatform(
+  mention: Mention,
+  caseId: string,
+  deps: ClassifyMentionDeps,
+  changes: ChangeCaseDeps,
+): Promise<void> {
   const kase = await deps.cases.get(caseId);
   if (!kase || !isAllowed('respond', kase.state)) return;
   const at = mention.createdAt;
@@ -200,7 +218,9 @@ async function respondOnPlatform(mention: Mention, caseId: string, deps: Classif
             via: 'platform',
             at,
             mentionId: mention.id,
-            ...(deps.businessMinutes ? { businessMinutes: deps.businessMinutes(current.department, new Date(current.openedAt), new Date(at)) } : {}),
+            ...(deps.businessMinutes
+              ? { businessMinutes: deps.businessMinutes(current.department, new Date(current.openedAt), new Date(at)) }
+              : {}),
           }
         : null,
     { transitionId: `own-reply:${mention.id}`, actor: `platform:${mention.id}` },
@@ -213,7 +233,14 @@ async function respondOnPlatform(mention: Mention, caseId: string, deps: Classif
  * one change keyed by the mention (`routing:<mentionId>`), so a redelivery applies it once.
  * @returns the case as it is now
  */
-async function applyThreadRouting(caseId: string, mention: Mention, stored: StoredMention, now: Date, deps: ClassifyMentionDeps, changes: ChangeCaseDeps): Promise<Case> {
+async function applyThreadRouting(
+  caseId: string,
+  mention: Mention,
+  stored: StoredMention,
+  now: Date,
+  deps: ClassifyMentionDeps,
+  changes: ChangeCaseDeps,
+): Promise<Case> {
   const decided = stored.routing;
   const outcome = await changeCase(
     caseId,
@@ -224,7 +251,11 @@ async function applyThreadRouting(caseId: string, mention: Mention, stored: Stor
         dueAt: (priority) => {
           // In the case's department's business time: it keeps the case.
           const due = decided.sla ?? deps.sla(current.department, priority);
-          return (deps.addSlaTime ? deps.addSlaTime(current.department, now, due) : addMinutes(now, due.days * 1440 + due.minutes)).toISOString();
+          return (
+            deps.addSlaTime
+              ? deps.addSlaTime(current.department, now, due)
+              : addMinutes(now, due.days * 1440 + due.minutes)
+          ).toISOString();
         },
       }),
     { transitionId: `routing:${mention.id}`, actor: 'system:classify-mention' },
@@ -239,7 +270,9 @@ function routingDetailOf(routing: StoredMention['routing']): Partial<MentionRout
     ...(routing.tags ? { tags: [...routing.tags] } : {}),
     ...(routing.requireApproval !== undefined ? { requireApproval: routing.requireApproval } : {}),
     ...(routing.matched ? { matchedRules: routing.matched.map((m) => m.rule) } : {}),
-    ...(routing.keyAccounts && routing.keyAccounts.length > 0 ? { keyAccounts: routing.keyAccounts.map((k) => ({ ...k, owner: { ...k.owner } })) } : {}),
+    ...(routing.keyAccounts && routing.keyAccounts.length > 0
+      ? { keyAccounts: routing.keyAccounts.map((k) => ({ ...k, owner: { ...k.owner } })) }
+      : {}),
   };
 }
 

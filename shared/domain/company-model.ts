@@ -82,7 +82,10 @@ export interface LabelledExample {
 /** Port: trains and scores models (the n-gram classifier in shared/classifier). */
 export interface ModelTrainer {
   /** Trains on the base data plus these examples, each counted `weight` times. */
-  train(examples: readonly LabelledExample[], weight: number): Promise<{ readonly artifact: ModelArtifact; readonly baseExamples: number }>;
+  train(
+    examples: readonly LabelledExample[],
+    weight: number,
+  ): Promise<{ readonly artifact: ModelArtifact; readonly baseExamples: number }>;
   /** Scores a model (undefined: the shipped models) on examples. */
   score(artifact: ModelArtifact | undefined, examples: readonly LabelledExample[]): Promise<ModelScore>;
 }
@@ -121,7 +124,11 @@ export type TrainOutcome =
  * 4. score candidate and current model (promoted version, else the shipped models) on the held-out corrections
  * 5. store the version with both scores; promote it only when its score is higher
  */
-export async function trainCompanyModel(actor: Actor, deps: CompanyModelDeps, options: { readonly weight?: number } = {}): Promise<TrainOutcome> {
+export async function trainCompanyModel(
+  actor: Actor,
+  deps: CompanyModelDeps,
+  options: { readonly weight?: number } = {},
+): Promise<TrainOutcome> {
   const started = deps.clock.now();
   const examples = (await deps.corrections.list()).flatMap(exampleOf);
   const { train, heldOut } = splitByHash(examples, HELD_OUT_SHARE);
@@ -132,7 +139,8 @@ export async function trainCompanyModel(actor: Actor, deps: CompanyModelDeps, op
   const weight = options.weight ?? CORRECTION_WEIGHT;
   const promotion = await deps.models.promotion();
   const currentArtifact = promotion.current ? await deps.models.artifact(promotion.current) : undefined;
-  if (promotion.current && !currentArtifact) throw new NotFoundError(`the promoted model ${promotion.current} has no stored artifact`);
+  if (promotion.current && !currentArtifact)
+    throw new NotFoundError(`the promoted model ${promotion.current} has no stored artifact`);
 
   const { artifact, baseExamples } = await deps.trainer.train(train, weight);
   const candidate = await deps.trainer.score(artifact, heldOut);
@@ -161,7 +169,10 @@ export async function trainCompanyModel(actor: Actor, deps: CompanyModelDeps, op
   };
   await deps.models.save(version, artifact);
   if (better) {
-    await deps.models.setPromotion({ current: version.id, previous: [...promotion.previous, ...(promotion.current ? [promotion.current] : [])] });
+    await deps.models.setPromotion({
+      current: version.id,
+      previous: [...promotion.previous, ...(promotion.current ? [promotion.current] : [])],
+    });
   }
   return { status: version.status as 'promoted' | 'rejected', version };
 }
@@ -171,21 +182,30 @@ export async function trainCompanyModel(actor: Actor, deps: CompanyModelDeps, op
  * there was none) and marks the current one rolled back.
  * @throws ConflictError when the shipped models are in use already
  */
-export async function rollbackCompanyModel(actor: Actor, deps: Pick<CompanyModelDeps, 'models' | 'clock'>): Promise<{ readonly from: string; readonly to: string }> {
+export async function rollbackCompanyModel(
+  actor: Actor,
+  deps: Pick<CompanyModelDeps, 'models' | 'clock'>,
+): Promise<{ readonly from: string; readonly to: string }> {
   const promotion = await deps.models.promotion();
   if (!promotion.current) throw new ConflictError('the shipped models are in use: there is nothing to roll back');
   const previous = [...promotion.previous];
   const to = previous.pop();
   const rolledBack = (await deps.models.versions()).find((v) => v.id === promotion.current);
   if (rolledBack) {
-    await deps.models.save({ ...rolledBack, status: 'rolled-back', reason: `rolled back by ${actor} at ${deps.clock.now().toISOString()}; was: ${rolledBack.reason}` });
+    await deps.models.save({
+      ...rolledBack,
+      status: 'rolled-back',
+      reason: `rolled back by ${actor} at ${deps.clock.now().toISOString()}; was: ${rolledBack.reason}`,
+    });
   }
   await deps.models.setPromotion({ ...(to ? { current: to } : {}), previous });
   return { from: promotion.current, to: to ?? SHIPPED_MODEL };
 }
 
 /** The versions, oldest first, with the one in use marked. */
-export async function listModelVersions(deps: Pick<CompanyModelDeps, 'models'>): Promise<{ readonly current: string; readonly versions: readonly ModelVersion[] }> {
+export async function listModelVersions(
+  deps: Pick<CompanyModelDeps, 'models'>,
+): Promise<{ readonly current: string; readonly versions: readonly ModelVersion[] }> {
   const [promotion, versions] = await Promise.all([deps.models.promotion(), deps.models.versions()]);
   return { current: promotion.current ?? SHIPPED_MODEL, versions };
 }
@@ -197,7 +217,10 @@ export function exampleOf(c: Correction): LabelledExample[] {
 }
 
 /** Splits by a hash of each id: stable as examples are added, independent of their order. */
-export function splitByHash<T extends { readonly id: string }>(items: readonly T[], share: number): { train: T[]; heldOut: T[] } {
+export function splitByHash<T extends { readonly id: string }>(
+  items: readonly T[],
+  share: number,
+): { train: T[]; heldOut: T[] } {
   const train: T[] = [];
   const heldOut: T[] = [];
   for (const item of items) (unitHash(item.id) < share ? heldOut : train).push(item);
@@ -206,7 +229,10 @@ export function splitByHash<T extends { readonly id: string }>(items: readonly T
 
 /** `company-<yyyymmddThhmmss>-<ms>`: sorts by time. */
 function versionIdOf(at: Date): string {
-  return `company-${at.toISOString().replace(/[-:]/g, '').replace(/\.(\d{3})Z$/, '-$1')}`;
+  return `company-${at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.(\d{3})Z$/, '-$1')}`;
 }
 
 function pct(x: number): string {

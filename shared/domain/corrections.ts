@@ -92,13 +92,25 @@ export const correctionIdOf = (mentionId: string): string => `correction_${menti
  * @throws NotFoundError when the case, or the mention on it, does not exist
  * @throws ForbiddenError when the person may not act on the case
  */
-export async function correctCase(caseId: string, input: CorrectInput, request: AdminRequest, deps: CorrectDeps): Promise<Correction> {
+export async function correctCase(
+  caseId: string,
+  input: CorrectInput,
+  request: AdminRequest,
+  deps: CorrectDeps,
+): Promise<Correction> {
   const { labels } = input;
-  if (labels.category === undefined && labels.sentiment === undefined && labels.relevant === undefined && labels.department === undefined) {
+  if (
+    labels.category === undefined &&
+    labels.sentiment === undefined &&
+    labels.relevant === undefined &&
+    labels.department === undefined
+  ) {
     throw new ValidationError('give at least one of category, sentiment, relevant or department');
   }
   if (labels.department !== undefined && !deps.config.departments.some((d) => d.id === labels.department)) {
-    throw new ValidationError(`unknown department "${labels.department}"; use one of: ${deps.config.departments.map((d) => d.id).join(', ')}`);
+    throw new ValidationError(
+      `unknown department "${labels.department}"; use one of: ${deps.config.departments.map((d) => d.id).join(', ')}`,
+    );
   }
   const found = await deps.cases.get(caseId);
   if (!found) throw new NotFoundError(`case ${caseId} does not exist`);
@@ -153,9 +165,12 @@ export async function recordCorrection(
  * alone what the classifier said (they saw it and let it stand). A correction that only
  * moved the case to another department teaches no head: undefined.
  */
-export function trainingLabelsOf(c: Correction): { readonly category: Category; readonly sentiment: Sentiment; readonly relevant: boolean } | undefined {
+export function trainingLabelsOf(
+  c: Correction,
+): { readonly category: Category; readonly sentiment: Sentiment; readonly relevant: boolean } | undefined {
   const { labels, predicted } = c;
-  if (labels.category === undefined && labels.sentiment === undefined && labels.relevant === undefined) return undefined;
+  if (labels.category === undefined && labels.sentiment === undefined && labels.relevant === undefined)
+    return undefined;
   return {
     category: labels.category ?? predicted.category,
     sentiment: labels.sentiment ?? predicted.sentiment,

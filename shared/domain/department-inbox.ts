@@ -58,7 +58,12 @@ export async function receiveRoutedMention(event: MentionRouted, deps: Departmen
   if (event.role === 'primary' && kase.department === event.department) {
     if (kase.state === 'resolved' && kase.resolvedAt !== undefined && event.createdAt > kase.resolvedAt) {
       const dueAt = deps.dueAt(kase.department, kase.priority, deps.clock.now());
-      const outcome = await changeCase(kase.id, { type: 'reopen', mentionId: event.mentionId, dueAt }, { transitionId: `reopen:${event.mentionId}`, actor: ACTOR }, deps.change);
+      const outcome = await changeCase(
+        kase.id,
+        { type: 'reopen', mentionId: event.mentionId, dueAt },
+        { transitionId: `reopen:${event.mentionId}`, actor: ACTOR },
+        deps.change,
+      );
       kase = outcome.case;
       reopened = outcome.applied;
     }
@@ -67,7 +72,10 @@ export async function receiveRoutedMention(event: MentionRouted, deps: Departmen
       const outcome = await changeCase(
         kase.id,
         // Another writer may have assigned it meanwhile: then this turn changes nothing.
-        (current) => (needsAssignment(current) ? { type: 'assign', reason: decision.reason, ...(decision.assignee ? { assignee: decision.assignee } : {}) } : null),
+        (current) =>
+          needsAssignment(current)
+            ? { type: 'assign', reason: decision.reason, ...(decision.assignee ? { assignee: decision.assignee } : {}) }
+            : null,
         { transitionId: `assign:${event.mentionId}`, actor: ACTOR },
         deps.change,
       );
@@ -82,7 +90,11 @@ export async function receiveRoutedMention(event: MentionRouted, deps: Departmen
  * A case change names this department among its recipients: tell the department.
  * @throws NotFoundError when the case is gone (erased): nothing to tell
  */
-export async function receiveCaseEvent(event: CaseEvent, department: string, deps: Pick<DepartmentInboxDeps, 'cases' | 'notifier'>): Promise<void> {
+export async function receiveCaseEvent(
+  event: CaseEvent,
+  department: string,
+  deps: Pick<DepartmentInboxDeps, 'cases' | 'notifier'>,
+): Promise<void> {
   const kase = await deps.cases.get(event.caseId);
   if (!kase) throw new NotFoundError(`case ${event.caseId} of ${event.transitionId} does not exist`);
   await deps.notifier.caseEvent(event, kase, department);

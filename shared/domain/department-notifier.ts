@@ -44,7 +44,12 @@ export function createDepartmentNotifier(deps: DepartmentNotifierDeps): Departme
     const failures: unknown[] = [];
     for (const { notification, to } of items) {
       try {
-        await notifyDepartment(notification, to.notify ?? [], { notifier: deps.notifier, log: deps.log, clock: deps.clock, expiresAt });
+        await notifyDepartment(notification, to.notify ?? [], {
+          notifier: deps.notifier,
+          log: deps.log,
+          clock: deps.clock,
+          expiresAt,
+        });
       } catch (error) {
         failures.push(error);
       }

@@ -1,5 +1,12 @@
 import type { Actor } from './case.ts';
-import { ERASED, authorPseudonym, eraseTracesFromCase, tracesOf, type AuthorRef, type NotificationOutbox } from './erasure.ts';
+import {
+  ERASED,
+  authorPseudonym,
+  eraseTracesFromCase,
+  tracesOf,
+  type AuthorRef,
+  type NotificationOutbox,
+} from './erasure.ts';
 import { ValidationError } from './errors.ts';
 import { PLATFORMS, type Platform } from './mention.ts';
 import type { CaseRepository, Clock, StoredMention } from './ports.ts';
@@ -10,7 +17,13 @@ import type { ThemeRepository } from './themes/ports.ts';
 export type { AuthorRef };
 
 /** The kinds of stored items that hold a mention's words or its author. */
-export const PERSONAL_ITEM_KINDS = ['mention', 'case-mention', 'case-note', 'notification-marker', 'correction'] as const;
+export const PERSONAL_ITEM_KINDS = [
+  'mention',
+  'case-mention',
+  'case-note',
+  'notification-marker',
+  'correction',
+] as const;
 export type PersonalItemKind = (typeof PERSONAL_ITEM_KINDS)[number];
 
 /** A stored item of a mention, by its kind and the store's key. */
@@ -104,7 +117,12 @@ export interface EraseAuthorOutcome {
  * Idempotent: a second run finds nothing and says so with zero counts.
  * @throws ValidationError when the author reference is not `<platform>:<id>`
  */
-export async function eraseAuthor(author: AuthorRef, actor: Actor, deps: EraseAuthorDeps, options: { readonly dryRun?: boolean } = {}): Promise<EraseAuthorOutcome> {
+export async function eraseAuthor(
+  author: AuthorRef,
+  actor: Actor,
+  deps: EraseAuthorDeps,
+  options: { readonly dryRun?: boolean } = {},
+): Promise<EraseAuthorOutcome> {
   const dryRun = options.dryRun === true;
   const now = deps.clock.now();
   const mentions = await deps.store.mentionsOfAuthor(author);
@@ -155,9 +173,12 @@ export function parseAuthorRef(text: string): AuthorRef {
   const platform = colon < 0 ? '' : text.slice(0, colon);
   const authorId = colon < 0 ? '' : text.slice(colon + 1);
   if (!(PLATFORMS as readonly string[]).includes(platform)) {
-    throw new ValidationError(`not an author: "${text}"; use <platform>:<authorId> with a platform of ${PLATFORMS.join(', ')}`);
+    throw new ValidationError(
+      `not an author: "${text}"; use <platform>:<authorId> with a platform of ${PLATFORMS.join(', ')}`,
+    );
   }
-  if (authorId.trim() === '' || authorId.length > 512) throw new ValidationError('the author id is empty or longer than 512 characters');
+  if (authorId.trim() === '' || authorId.length > 512)
+    throw new ValidationError('the author id is empty or longer than 512 characters');
   if (authorId === ERASED) throw new ValidationError(`"${ERASED}" is what erasure leaves, not an author`);
   return { platform: platform as Platform, authorId };
 }

@@ -39,16 +39,25 @@ export type EraseOutcome =
  * A mention that was never stored (filtered, or its notice came first) leaves nothing to
  * erase; the outcome says so. Every step is idempotent.
  */
-export async function eraseDeletedMention(deletion: MentionDeletion, deps: EraseDeletedMentionDeps): Promise<EraseOutcome> {
+export async function eraseDeletedMention(
+  deletion: MentionDeletion,
+  deps: EraseDeletedMentionDeps,
+): Promise<EraseOutcome> {
   const now = deps.clock.now();
   const expiresAt = expiresAtEpochSeconds(now, deps.retentionDays);
   const before = await deps.mentions.erase(deletion.id, now.toISOString());
   if (!before) return { status: 'not-stored', mentionId: deletion.id };
   // Only this mention's traces: the author's other mentions on the case are theirs to keep.
   const traces = tracesOf({ platform: before.mention.platform }, [before]);
-  const caseErased = deps.cases ? await eraseTracesFromCase(before.caseId, traces, { cases: deps.cases, expiresAt }) : undefined;
+  const caseErased = deps.cases
+    ? await eraseTracesFromCase(before.caseId, traces, { cases: deps.cases, expiresAt })
+    : undefined;
   const outboxLines = deps.outbox ? await deps.outbox.erase(traces) : undefined;
-  await deps.journal.addNote(before.caseId, { kind: 'mention-deleted', mentionId: deletion.id, at: deletion.deletedAt }, expiresAt);
+  await deps.journal.addNote(
+    before.caseId,
+    { kind: 'mention-deleted', mentionId: deletion.id, at: deletion.deletedAt },
+    expiresAt,
+  );
   return {
     status: 'erased',
     mentionId: deletion.id,

@@ -35,7 +35,10 @@ export interface AuthorTraces {
 }
 
 /** The traces an author leaves in their stored mentions. */
-export function tracesOf(author: AuthorRef | { readonly platform: Platform; readonly authorId?: string }, mentions: readonly StoredMention[]): AuthorTraces {
+export function tracesOf(
+  author: AuthorRef | { readonly platform: Platform; readonly authorId?: string },
+  mentions: readonly StoredMention[],
+): AuthorTraces {
   const words = new Set<string>();
   for (const { mention } of mentions) {
     if (mention.author.name) words.add(mention.author.name);
@@ -80,15 +83,20 @@ export function eraseFromCase(kase: Case, traces: AuthorTraces): Case | undefine
     traces.mentionIds.includes(value) ||
     traces.externalIds.includes(value) ||
     containsTrace(value, traces);
-  const isAuthor = kase.platform === traces.platform && traces.authorId !== undefined && kase.authorId === traces.authorId;
+  const isAuthor =
+    kase.platform === traces.platform && traces.authorId !== undefined && kase.authorId === traces.authorId;
   const next: Case = {
     ...kase,
-    ...(isAuthor || (traces.authorId === undefined && traces.mentionIds.includes(kase.firstMentionId)) ? { authorId: ERASED } : {}),
+    ...(isAuthor || (traces.authorId === undefined && traces.mentionIds.includes(kase.firstMentionId))
+      ? { authorId: ERASED }
+      : {}),
     ...(traces.mentionIds.includes(kase.firstMentionId) ? { firstMentionId: ERASED } : {}),
     ...(isTrace(kase.threadId) ? { threadId: ERASED } : {}),
     ...(kase.assignedReason !== undefined ? { assignedReason: scrub(kase.assignedReason, traces) } : {}),
     ...(kase.reply ? { reply: { ...kase.reply, text: scrub(kase.reply.text, traces) } } : {}),
-    ...(kase.corrections ? { corrections: kase.corrections.map((c) => ({ ...c, reason: scrub(c.reason, traces) })) } : {}),
+    ...(kase.corrections
+      ? { corrections: kase.corrections.map((c) => ({ ...c, reason: scrub(c.reason, traces) })) }
+      : {}),
     ...(kase.history
       ? {
           // Transition ids and actors name mentions (`assign:<mentionId>`, `platform:<mentionId>`).
@@ -96,7 +104,9 @@ export function eraseFromCase(kase: Case, traces: AuthorTraces): Case | undefine
             ...entry,
             transitionId: scrub(entry.transitionId, traces),
             actor: scrub(entry.actor, traces),
-            ...(entry.detail ? { detail: Object.fromEntries(Object.entries(entry.detail).map(([k, v]) => [k, scrub(v, traces)])) } : {}),
+            ...(entry.detail
+              ? { detail: Object.fromEntries(Object.entries(entry.detail).map(([k, v]) => [k, scrub(v, traces)])) }
+              : {}),
           })),
         }
       : {}),
@@ -134,7 +144,11 @@ const CASE_WRITE_ATTEMPTS = 5;
 export async function eraseTracesFromCase(
   caseId: string,
   traces: AuthorTraces,
-  deps: { readonly cases: Pick<CaseRepository, 'get' | 'saveTransition'>; readonly expiresAt: number; readonly dryRun?: boolean },
+  deps: {
+    readonly cases: Pick<CaseRepository, 'get' | 'saveTransition'>;
+    readonly expiresAt: number;
+    readonly dryRun?: boolean;
+  },
 ): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     const kase = await deps.cases.get(caseId);
@@ -164,7 +178,14 @@ export interface NotificationOutbox {
 /** Whether an outbox line (its JSON text) names the author or one of their mentions. */
 export function outboxLineNames(line: string, traces: AuthorTraces): boolean {
   // The mention's id as a JSON string, or ending one (`"mention:<id>"`, `"key-account:<id>"`).
-  if (traces.mentionIds.some((id) => line.includes(JSON.stringify(id)) || line.includes(`:${JSON.stringify(id).slice(1)}`))) return true;
+  if (
+    traces.mentionIds.some(
+      (id) => line.includes(JSON.stringify(id)) || line.includes(`:${JSON.stringify(id).slice(1)}`),
+    )
+  )
+    return true;
   if (traces.authorId !== undefined && line.includes(`"authorId":${JSON.stringify(traces.authorId)}`)) return true;
-  return traces.words.some((word) => word.length >= MIN_SUBSTRING_TRACE && line.includes(JSON.stringify(word).slice(1, -1)));
+  return traces.words.some(
+    (word) => word.length >= MIN_SUBSTRING_TRACE && line.includes(JSON.stringify(word).slice(1, -1)),
+  );
 }

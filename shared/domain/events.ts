@@ -69,7 +69,13 @@ export const MentionRoutedSchema = z.object({
   reactions: z.number().int().nonnegative().optional(),
   /** Key accounts the mention names, each with its account owner. */
   keyAccounts: z
-    .array(z.object({ id: z.string(), name: z.string(), owner: z.object({ name: z.string(), email: z.string().optional() }) }))
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        owner: z.object({ name: z.string(), email: z.string().optional() }),
+      }),
+    )
     .optional(),
 });
 export type MentionRouted = z.infer<typeof MentionRoutedSchema>;

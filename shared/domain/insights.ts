@@ -142,7 +142,10 @@ export interface RateObservation {
 /** Port: themes, ideas, projects and defects as the reports read them. */
 export interface ThemeInsightSource {
   /** Themes of one kind with mentions in the period, most mentioned first. */
-  themes(period: Period, options?: { readonly kind?: ThemeKind; readonly department?: string; readonly limit?: number }): Promise<ThemeSummary[]>;
+  themes(
+    period: Period,
+    options?: { readonly kind?: ThemeKind; readonly department?: string; readonly limit?: number },
+  ): Promise<ThemeSummary[]>;
   ideas(period: Period, limit?: number): Promise<IdeaSummary[]>;
   communityProjects(period: Period, limit?: number): Promise<CommunityProjectSummary[]>;
   /** Every theme marked as a defect whose fix date lies on or before `asOf`, with its rate before and after. */

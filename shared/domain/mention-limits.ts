@@ -70,10 +70,12 @@ export function limitMention(mention: Mention): LimitedMention {
   if (idBytes > MENTION_LIMITS.externalIdBytes) return refused('externalId', idBytes, MENTION_LIMITS.externalIdBytes);
   for (const field of ID_FIELDS) {
     const value = mention[field];
-    if (value !== undefined && utf8Bytes(value) > MENTION_LIMITS.referenceBytes) return refused(field, utf8Bytes(value), MENTION_LIMITS.referenceBytes);
+    if (value !== undefined && utf8Bytes(value) > MENTION_LIMITS.referenceBytes)
+      return refused(field, utf8Bytes(value), MENTION_LIMITS.referenceBytes);
   }
   const authorIdBytes = utf8Bytes(mention.author.id);
-  if (authorIdBytes > MENTION_LIMITS.referenceBytes) return refused('author.id', authorIdBytes, MENTION_LIMITS.referenceBytes);
+  if (authorIdBytes > MENTION_LIMITS.referenceBytes)
+    return refused('author.id', authorIdBytes, MENTION_LIMITS.referenceBytes);
 
   const truncated: { -readonly [K in keyof MentionTruncation]: number } = { ...mention.truncated };
   const text = cutToJsonBytes(mention.text, MENTION_LIMITS.textJsonBytes);
@@ -122,7 +124,10 @@ export function jsonBytes(value: unknown): number {
 }
 
 function refused(field: string, bytes: number, limit: number): LimitedMention {
-  return { rejected: `${field} of ${bytes} bytes is over the limit of ${limit} bytes, so the mention could never be stored`, field };
+  return {
+    rejected: `${field} of ${bytes} bytes is over the limit of ${limit} bytes, so the mention could never be stored`,
+    field,
+  };
 }
 
 /**

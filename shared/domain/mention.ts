@@ -21,7 +21,17 @@ export const PRIORITIES = ['high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
 /** Platforms whose mentions Backchannel understands; `generic` is any signed JSON source. */
-export const PLATFORMS = ['facebook', 'instagram', 'x', 'linkedin', 'youtube', 'tiktok', 'mastodon', 'bluesky', 'generic'] as const;
+export const PLATFORMS = [
+  'facebook',
+  'instagram',
+  'x',
+  'linkedin',
+  'youtube',
+  'tiktok',
+  'mastodon',
+  'bluesky',
+  'generic',
+] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 export const MENTION_KINDS = ['comment', 'post', 'mention', 'message', 'review', 'video'] as const;

@@ -119,7 +119,10 @@ export interface NotificationOptions {
  * The secret that holds the webhook URL of a Slack or Teams target: its `secretName`, for
  * Slack by default `backchannel/<company>/slack`. The topology creates one secret per name.
  */
-export function notificationSecretName(companyId: string, target: Exclude<NotificationTarget, { type: 'email' }>): string {
+export function notificationSecretName(
+  companyId: string,
+  target: Exclude<NotificationTarget, { type: 'email' }>,
+): string {
   return target.secretName ?? `backchannel/${companyId}/slack`;
 }
 
@@ -135,7 +138,10 @@ export function targetKey(department: string, target: NotificationTarget): strin
     case 'teams':
       return `${department}/teams:${target.secretName}`;
     case 'email':
-      return `${department}/email:${[...target.to].map((a) => a.toLowerCase()).sort().join(',')}`;
+      return `${department}/email:${[...target.to]
+        .map((a) => a.toLowerCase())
+        .sort()
+        .join(',')}`;
   }
 }
 
@@ -177,7 +183,9 @@ export function notificationMentionOf(event: MentionRouted): NotificationMention
     urgency: event.urgency,
     language: event.language,
     reasons: [...event.reasons],
-    ...(event.classifierReasons && event.classifierReasons.length > 0 ? { classifierReasons: [...event.classifierReasons] } : {}),
+    ...(event.classifierReasons && event.classifierReasons.length > 0
+      ? { classifierReasons: [...event.classifierReasons] }
+      : {}),
   };
 }
 
@@ -189,7 +197,12 @@ export function notificationMentionOf(event: MentionRouted): NotificationMention
  * @example
  * const n = notificationForMention(event, kase, department, { timezone: 'Europe/Berlin', caseBaseUrl: config.cases.baseUrl });
  */
-export function notificationForMention(event: MentionRouted, kase: Case, department: NotifiedDepartment, options: NotificationOptions): Notification {
+export function notificationForMention(
+  event: MentionRouted,
+  kase: Case,
+  department: NotifiedDepartment,
+  options: NotificationOptions,
+): Notification {
   const opened = kase.firstMentionId === event.mentionId;
   const copy = event.role === 'cc' ? ' (copy)' : '';
   const who = authorLabel(event);
@@ -228,7 +241,10 @@ export interface KeyAccountPolicy {
  * that owns the `sales_lead` category, else none (then the routed department is told).
  */
 export function keyAccountDepartment(policy: KeyAccountPolicy): NotifiedDepartment | undefined {
-  return policy.departments.find((d) => d.id === 'sales') ?? policy.departments.find((d) => d.categories?.includes('sales_lead'));
+  return (
+    policy.departments.find((d) => d.id === 'sales') ??
+    policy.departments.find((d) => d.categories?.includes('sales_lead'))
+  );
 }
 
 /**
@@ -239,7 +255,12 @@ export function keyAccountDepartment(policy: KeyAccountPolicy): NotifiedDepartme
  * routed to a department with copies to others raises exactly one alert (id
  * `key-account:<mentionId>`). It names each account's owner.
  */
-export function keyAccountAlertFor(event: MentionRouted, kase: Case, policy: KeyAccountPolicy, options: NotificationOptions): Notification | undefined {
+export function keyAccountAlertFor(
+  event: MentionRouted,
+  kase: Case,
+  policy: KeyAccountPolicy,
+  options: NotificationOptions,
+): Notification | undefined {
   const accounts = event.keyAccounts ?? [];
   if (accounts.length === 0 || event.role !== 'primary') return undefined;
   const department = keyAccountDepartment(policy) ?? policy.departments.find((d) => d.id === event.department);
@@ -309,9 +330,17 @@ export function notificationForCaseEvent(
   const content = ((): { title: string; summary: string; people: NotifiedPerson[] } => {
     switch (kind) {
       case 'sla-warning':
-        return { title: `SLA warning: ${subject} is due ${due}`, summary: `Nobody has answered yet; the first response is due ${due}.`, people: leads };
+        return {
+          title: `SLA warning: ${subject} is due ${due}`,
+          summary: `Nobody has answered yet; the first response is due ${due}.`,
+          people: leads,
+        };
       case 'sla-breach':
-        return { title: `SLA breached: ${subject} was due ${due}`, summary: `The first response was due ${due} and has not been given.`, people: leads };
+        return {
+          title: `SLA breached: ${subject} was due ${due}`,
+          summary: `The first response was due ${due} and has not been given.`,
+          people: leads,
+        };
       case 'escalation':
         return {
           title: `Escalated to ${department.name}: ${subject}`,
@@ -324,7 +353,11 @@ export function notificationForCaseEvent(
           people: leads,
         };
       case 'reopened':
-        return { title: `Reopened: ${subject}`, summary: `The customer wrote again after the case was resolved; the first response is due ${due}.`, people: assignee ? [{ ...assignee, role: 'assignee' }] : leads };
+        return {
+          title: `Reopened: ${subject}`,
+          summary: `The customer wrote again after the case was resolved; the first response is due ${due}.`,
+          people: assignee ? [{ ...assignee, role: 'assignee' }] : leads,
+        };
       case 'assigned':
         return {
           title: `Assigned: ${subject} to ${assignee?.name ?? 'the team queue'}`,
@@ -383,7 +416,8 @@ export function notificationText(n: Notification): string {
       `Category: ${label(m.category)} | Sentiment: ${m.sentiment} | Urgency: ${percent(m.urgency)} | Priority: ${n.priority}`,
     );
     if (m.reasons.length > 0) lines.push('Why here:', ...m.reasons.map((r) => `- ${r}`));
-    if (m.classifierReasons && m.classifierReasons.length > 0) lines.push('What the classifier saw:', ...m.classifierReasons.map((r) => `- ${r}`));
+    if (m.classifierReasons && m.classifierReasons.length > 0)
+      lines.push('What the classifier saw:', ...m.classifierReasons.map((r) => `- ${r}`));
     if (m.url) lines.push(`On ${m.platform}: ${m.url}`);
   }
   lines.push('', `Due: ${formatTime(n.dueAt, n.timezone)}`);
@@ -413,7 +447,15 @@ export function formatTime(iso: string, timezone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
@@ -421,7 +463,11 @@ export function formatTime(iso: string, timezone: string): string {
 }
 
 function authorLabel(event: MentionRouted): string {
-  return mentionAuthor({ authorId: event.authorId, ...(event.authorName ? { authorName: event.authorName } : {}), ...(event.authorHandle ? { authorHandle: event.authorHandle } : {}) });
+  return mentionAuthor({
+    authorId: event.authorId,
+    ...(event.authorName ? { authorName: event.authorName } : {}),
+    ...(event.authorHandle ? { authorHandle: event.authorHandle } : {}),
+  });
 }
 
 function percent(urgency: number): string {
@@ -437,7 +483,10 @@ function personFields(p: PersonConfig): Omit<NotifiedPerson, 'role'> {
 }
 
 /** The department's person with this assignee id (an e-mail, or `user:<email>`), or a person named by the id. */
-function personOf(assignee: string | undefined, department: NotifiedDepartment): Omit<NotifiedPerson, 'role'> | undefined {
+function personOf(
+  assignee: string | undefined,
+  department: NotifiedDepartment,
+): Omit<NotifiedPerson, 'role'> | undefined {
   if (!assignee) return undefined;
   const id = assignee.replace(/^user:/, '').toLowerCase();
   const found = [...(department.members ?? []), ...(department.leads ?? [])].find((p) => p.email?.toLowerCase() === id);
@@ -446,6 +495,8 @@ function personOf(assignee: string | undefined, department: NotifiedDepartment):
 
 function handleOf(email: string | undefined, department: NotifiedDepartment): { handle?: string } {
   if (!email) return {};
-  const found = [...(department.members ?? []), ...(department.leads ?? [])].find((p) => p.email?.toLowerCase() === email.toLowerCase());
+  const found = [...(department.members ?? []), ...(department.leads ?? [])].find(
+    (p) => p.email?.toLowerCase() === email.toLowerCase(),
+  );
   return found?.handle ? { handle: found.handle } : {};
 }

@@ -175,7 +175,9 @@ export class NotificationHeldError extends Error {
     readonly notificationId: string,
     readonly held: readonly string[],
   ) {
-    super(`notification ${notificationId}: ${held.length} target(s) claimed by another sender and not yet sent; retried later: ${held.join(', ')}`);
+    super(
+      `notification ${notificationId}: ${held.length} target(s) claimed by another sender and not yet sent; retried later: ${held.join(', ')}`,
+    );
     this.name = 'NotificationHeldError';
   }
 }

@@ -21,8 +21,16 @@ export async function recordOwnReply(
   caseId: string,
   deps: { readonly journal: CaseJournal; readonly expiresAt: number },
 ): Promise<OwnReplyOutcome> {
-  const firstResponseAt = await deps.journal.recordResponse(caseId, { mentionId: mention.id, at: mention.createdAt }, deps.expiresAt);
+  const firstResponseAt = await deps.journal.recordResponse(
+    caseId,
+    { mentionId: mention.id, at: mention.createdAt },
+    deps.expiresAt,
+  );
   if (firstResponseAt === undefined) return { status: 'no-case', caseId };
-  await deps.journal.addNote(caseId, { kind: 'own-reply', mentionId: mention.id, at: mention.createdAt }, deps.expiresAt);
+  await deps.journal.addNote(
+    caseId,
+    { kind: 'own-reply', mentionId: mention.id, at: mention.createdAt },
+    deps.expiresAt,
+  );
   return { status: 'recorded', caseId, firstResponseAt };
 }

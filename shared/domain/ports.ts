@@ -208,7 +208,11 @@ export interface CaseJournal {
    * Records the company's reply on an existing case; the first reply sets `firstResponseAt`.
    * @returns undefined when the case does not exist, else the case's first response time
    */
-  recordResponse(caseId: string, reply: { readonly mentionId: string; readonly at: string }, expiresAt: number): Promise<string | undefined>;
+  recordResponse(
+    caseId: string,
+    reply: { readonly mentionId: string; readonly at: string },
+    expiresAt: number,
+  ): Promise<string | undefined>;
   /** Notes an event on a case once (a redelivery notes nothing new). @returns whether it was new */
   addNote(caseId: string, note: CaseNote, expiresAt: number): Promise<boolean>;
   /** The notes of a case, oldest first. */

@@ -116,7 +116,8 @@ export const FOREIGN_ACCOUNT_REASON = 'for an account that is not in the company
 export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWebhookDeps): Promise<WebhookOutcome> {
   const adapter = deps.registry.get(input.platformId);
   if (!adapter) throw new NotFoundError(`no webhook for platform "${input.platformId.slice(0, 40)}"`);
-  if (!adapter.isEnabled(deps.config)) throw new NotFoundError(`platform "${adapter.id}" is not enabled for this company`);
+  if (!adapter.isEnabled(deps.config))
+    throw new NotFoundError(`platform "${adapter.id}" is not enabled for this company`);
 
   const { request } = input;
   if (request.body.length > deps.maxBodyBytes) throw new PayloadTooLargeError(deps.maxBodyBytes, request.body.length);
@@ -125,9 +126,17 @@ export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWe
 
   if (request.method === 'GET') {
     const secret = secretOf(adapter, await deps.secrets.secretFor(adapter.id));
-    return { response: adapter.handshake(request, secret, context), enqueued: 0, deleted: 0, ignored: [], revocations: [], foreignAccounts: [] };
+    return {
+      response: adapter.handshake(request, secret, context),
+      enqueued: 0,
+      deleted: 0,
+      ignored: [],
+      revocations: [],
+      foreignAccounts: [],
+    };
   }
-  if (request.method !== 'POST') throw new ValidationError(`method ${request.method} is not supported; use GET or POST`);
+  if (request.method !== 'POST')
+    throw new ValidationError(`method ${request.method} is not supported; use GET or POST`);
 
   await verifyWithRotation(adapter, request, context, deps.secrets);
   const parsed = adapter.parse(request.body, {
@@ -139,12 +148,23 @@ export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWe
   const { mentions, deletions, ignored, foreignAccounts } = withoutForeignAccounts(adapter, deps.config, parsed);
   const overLimit = ignored.filter((event) => event[OVER_LIMIT] !== undefined);
   // A body whose every item could never be stored is refused, so the sender sees why.
-  if (mentions.length + deletions.length + revocations.length === 0 && overLimit.length > 0 && overLimit.length === ignored.length) {
-    throw new ValidationError('no item of the body can be stored', [...new Set(overLimit.map((event) => event.reason))]);
+  if (
+    mentions.length + deletions.length + revocations.length === 0 &&
+    overLimit.length > 0 &&
+    overLimit.length === ignored.length
+  ) {
+    throw new ValidationError('no item of the body can be stored', [
+      ...new Set(overLimit.map((event) => event.reason)),
+    ]);
   }
   if (mentions.length + deletions.length > 0) await deps.queue.enqueue([...mentions, ...deletions]);
   return {
-    response: jsonResponse(200, { enqueued: mentions.length, deleted: deletions.length, ignored: ignored.length, revoked: revocations.length }),
+    response: jsonResponse(200, {
+      enqueued: mentions.length,
+      deleted: deletions.length,
+      ignored: ignored.length,
+      revoked: revocations.length,
+    }),
     enqueued: mentions.length,
     deleted: deletions.length,
     ignored,
@@ -160,23 +180,38 @@ export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWe
 function withoutForeignAccounts(
   adapter: PlatformAdapter,
   config: CompanyConfig,
-  parsed: { readonly mentions: readonly Mention[]; readonly deletions: readonly MentionDeletion[]; readonly ignored: readonly IgnoredEvent[] },
+  parsed: {
+    readonly mentions: readonly Mention[];
+    readonly deletions: readonly MentionDeletion[];
+    readonly ignored: readonly IgnoredEvent[];
+  },
 ): { mentions: Mention[]; deletions: MentionDeletion[]; ignored: IgnoredEvent[]; foreignAccounts: ForeignAccount[] } {
   const ignored = [...parsed.ignored];
   const counts = new Map<string, number>();
   const isForeign = (item: Mention | MentionDeletion): boolean => {
     const { accountId } = item;
-    if (!adapter.isCompanyAccount || accountId === undefined || adapter.isCompanyAccount(accountId, config)) return false;
+    if (!adapter.isCompanyAccount || accountId === undefined || adapter.isCompanyAccount(accountId, config))
+      return false;
     counts.set(accountId, (counts.get(accountId) ?? 0) + 1);
     ignored.push({ reason: FOREIGN_ACCOUNT_REASON, accountId, id: item.id });
     return true;
   };
   const mentions = parsed.mentions.filter((m) => !isForeign(m));
   const deletions = parsed.deletions.filter((d) => !isForeign(d));
-  return { mentions, deletions, ignored, foreignAccounts: [...counts].map(([accountId, items]) => ({ accountId, items })) };
+  return {
+    mentions,
+    deletions,
+    ignored,
+    foreignAccounts: [...counts].map(([accountId, items]) => ({ accountId, items })),
+  };
 }
 
-async function verifyWithRotation(adapter: PlatformAdapter, request: WebhookRequest, context: AdapterContext, secrets: WebhookSecretProvider): Promise<void> {
+async function verifyWithRotation(
+  adapter: PlatformAdapter,
+  request: WebhookRequest,
+  context: AdapterContext,
+  secrets: WebhookSecretProvider,
+): Promise<void> {
   try {
     adapter.verify(request, secretOf(adapter, await secrets.secretFor(adapter.id)), context);
   } catch (error) {
@@ -195,7 +230,9 @@ async function verifyWithRotation(adapter: PlatformAdapter, request: WebhookRequ
 function secretOf(adapter: PlatformAdapter, json: unknown): unknown {
   const parsed = adapter.secretShape.safeParse(json);
   if (!parsed.success) {
-    throw new WebhookSecretIncompleteError(adapter.id, adapter.secretDescription, [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'value'))]);
+    throw new WebhookSecretIncompleteError(adapter.id, adapter.secretDescription, [
+      ...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'value')),
+    ]);
   }
   return parsed.data;
 }

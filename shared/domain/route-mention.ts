@@ -16,6 +16,10 @@ export type { Routing, RoutingPolicy };
  * routing.department; // 'sales'
  * routing.reasons;    // ['rule key-accounts: key account Stadtwerke Kiel (...) -> department sales, stop', ...]
  */
-export function routeMention(classification: Classification, policy: RoutingPolicy, mention: RoutedMention = {}): Routing {
+export function routeMention(
+  classification: Classification,
+  policy: RoutingPolicy,
+  mention: RoutedMention = {},
+): Routing {
   return evaluateRules(classification, mention, policy);
 }

@@ -55,7 +55,9 @@ export function routingCommandFor(
     // Triage is about where a new case goes; a case that has its department keeps it.
     tags: (routing.tags ?? []).filter((t) => t !== TRIAGE_TAG),
     cc: [routing.department, ...routing.cc].filter((d) => d !== c.department),
-    ...(routing.requireApproval ? { approverDepartment: policy.approverDepartment?.(routing.department) ?? routing.department } : {}),
+    ...(routing.requireApproval
+      ? { approverDepartment: policy.approverDepartment?.(routing.department) ?? routing.department }
+      : {}),
     ...(why && policy.escalation && policy.escalation.to.length > 0
       ? {
           escalate: {
@@ -69,7 +71,11 @@ export function routingCommandFor(
 }
 
 /** Why a joining mention escalates its case (its category or a decided tag), or undefined. */
-function escalationReason(category: Category, tags: readonly string[], escalation: EscalationPolicy | undefined): string | undefined {
+function escalationReason(
+  category: Category,
+  tags: readonly string[],
+  escalation: EscalationPolicy | undefined,
+): string | undefined {
   if (!escalation) return undefined;
   if (escalation.categories.includes(category)) return `category ${category}`;
   const tag = tags.find((t) => escalation.tags.includes(t));

@@ -54,7 +54,11 @@ export interface WhatIfOptions {
   /** Examples kept per move. @default 3 */
   readonly examplesPerMove?: number;
   /** Called after every page with the running totals. */
-  readonly onProgress?: (progress: { readonly pages: number; readonly scanned: number; readonly replayed: number }) => void;
+  readonly onProgress?: (progress: {
+    readonly pages: number;
+    readonly scanned: number;
+    readonly replayed: number;
+  }) => void;
 }
 
 /**
@@ -66,7 +70,11 @@ export interface WhatIfOptions {
  * 3. count moves (old department -> new), cc and priority changes, keep the first examples
  * 4. report progress after every page
  */
-export async function whatIf(reader: StoredMentionReader, policy: RoutingPolicy, options: WhatIfOptions = {}): Promise<WhatIfReport> {
+export async function whatIf(
+  reader: StoredMentionReader,
+  policy: RoutingPolicy,
+  options: WhatIfOptions = {},
+): Promise<WhatIfReport> {
   const examplesPerMove = options.examplesPerMove ?? 3;
   const moves = new Map<string, { from: string; to: string; count: number; examples: WhatIfExample[] }>();
   const before: Record<string, number> = {};
@@ -78,7 +86,10 @@ export async function whatIf(reader: StoredMentionReader, policy: RoutingPolicy,
   let ccChanged = 0;
   let priorityChanged = 0;
 
-  for await (const page of reader.pages({ ...(options.since ? { since: options.since } : {}), ...(options.pageSize ? { pageSize: options.pageSize } : {}) })) {
+  for await (const page of reader.pages({
+    ...(options.since ? { since: options.since } : {}),
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+  })) {
     pages++;
     scanned += page.scanned;
     for (const stored of page.items) {
@@ -97,7 +108,12 @@ export async function whatIf(reader: StoredMentionReader, policy: RoutingPolicy,
       const move = moves.get(key) ?? { from: was.department, to: now.department, count: 0, examples: [] };
       move.count++;
       if (move.examples.length < examplesPerMove) {
-        move.examples.push({ mentionId: stored.mention.id, text: stored.mention.text, createdAt: stored.mention.createdAt, reasons: now.reasons });
+        move.examples.push({
+          mentionId: stored.mention.id,
+          text: stored.mention.text,
+          createdAt: stored.mention.createdAt,
+          reasons: now.reasons,
+        });
       }
       moves.set(key, move);
     }
@@ -107,7 +123,9 @@ export async function whatIf(reader: StoredMentionReader, policy: RoutingPolicy,
   return {
     replayed,
     unchanged,
-    moves: [...moves.values()].sort((a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
+    moves: [...moves.values()].sort(
+      (a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to),
+    ),
     ccChanged,
     priorityChanged,
     before,

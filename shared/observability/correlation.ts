@@ -44,5 +44,9 @@ export function correlationKeys(): CorrelationKeys {
 }
 
 function defined(keys: CorrelationKeys): Record<string, string | number> {
-  return Object.fromEntries(Object.entries(keys).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(keys).filter(
+      (entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
 }

@@ -71,12 +71,20 @@ export function errorResponse(
   const withStatus = options.statusInBody === true;
   if (statusCode === 500 || !(error instanceof DomainError)) {
     logger.error('Request failed', { ...attributes, status: 500, error });
-    return { statusCode: 500, reason: 'internal error', response: json(500, GENERIC_MESSAGES[500] as string, withStatus) };
+    return {
+      statusCode: 500,
+      reason: 'internal error',
+      response: json(500, GENERIC_MESSAGES[500] as string, withStatus),
+    };
   }
   if (statusCode >= 500) {
     // Not the caller's fault: the operator must act, so it is an error, with its reason.
     logger.error('Request failed', { ...attributes, status: statusCode, reason: error.message });
-    return { statusCode, reason: error.message, response: json(statusCode, error.expose ? error.message : (GENERIC_MESSAGES[statusCode] ?? 'error'), withStatus) };
+    return {
+      statusCode,
+      reason: error.message,
+      response: json(statusCode, error.expose ? error.message : (GENERIC_MESSAGES[statusCode] ?? 'error'), withStatus),
+    };
   }
   const issues = error instanceof ValidationError && error.issues.length > 0 ? { issues: error.issues } : {};
   logRejection(statusCode, error.message, { ...attributes, ...issues });
@@ -88,11 +96,19 @@ export function errorResponse(
  * Logs a refused request: its status and reason. Reasons are written never to carry a
  * secret or a signature.
  */
-export function logRejection(statusCode: number, reason: string, attributes: Readonly<Record<string, unknown>> = {}): void {
+export function logRejection(
+  statusCode: number,
+  reason: string,
+  attributes: Readonly<Record<string, unknown>> = {},
+): void {
   logger.warn('Request rejected', { ...attributes, status: statusCode, reason });
 }
 
-function json(statusCode: number, message: string, withStatus: boolean): APIGatewayProxyStructuredResultV2 & { statusCode: number } {
+function json(
+  statusCode: number,
+  message: string,
+  withStatus: boolean,
+): APIGatewayProxyStructuredResultV2 & { statusCode: number } {
   const body = withStatus ? { status: statusCode, message } : { message };
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }

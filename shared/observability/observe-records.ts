@@ -44,7 +44,10 @@ export interface ObserveRecordsOptions {
  * await processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), { context });
  * ```
  */
-export function observeRecords(handle: (record: SQSRecord) => Promise<void>, options: ObserveRecordsOptions): (record: SQSRecord) => Promise<void> {
+export function observeRecords(
+  handle: (record: SQSRecord) => Promise<void>,
+  options: ObserveRecordsOptions,
+): (record: SQSRecord) => Promise<void> {
   return (record) =>
     withCorrelation(safely(options.correlate, record), async () => {
       try {
@@ -61,7 +64,13 @@ async function reportFailure(record: SQSRecord, error: unknown, options: Observe
   const queue = queueNameOf(record);
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
   const cause = loggableError(error);
-  logger.error('Record failed', { functionName: options.functionName, queue, messageId: record.messageId, receiveCount, error: cause });
+  logger.error('Record failed', {
+    functionName: options.functionName,
+    queue,
+    messageId: record.messageId,
+    receiveCount,
+    error: cause,
+  });
   metrics.addMetric('RecordsFailed', MetricUnit.Count, 1);
   if (!options.failures) return;
   const { mentionId, caseId } = correlationKeys();
@@ -111,7 +120,9 @@ export function loggableError(error: unknown): LoggableError {
     message,
     // The stack's first line repeats the message: the shortened one there too.
     ...(error.stack ? { stack: error.stack.replace(error.message, message) } : {}),
-    ...(Array.isArray(issues) && issues.length > 0 ? { issues: issues.slice(0, 10).map((i) => shorten(String(i), 200)) } : {}),
+    ...(Array.isArray(issues) && issues.length > 0
+      ? { issues: issues.slice(0, 10).map((i) => shorten(String(i), 200)) }
+      : {}),
     ...(cause instanceof Error ? { cause: { name: cause.name, message: shorten(cause.message) } } : {}),
   };
 }

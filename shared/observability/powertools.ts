@@ -45,7 +45,11 @@ export function withLogSink<T>(sink: LogSink, fn: () => T): T {
  * itself wins.
  */
 export class CorrelatedLogger extends Logger {
-  protected override createAndPopulateLogItem(logLevel: number, input: LogItemMessage, extraInput: LogItemExtraInput): LogItem {
+  protected override createAndPopulateLogItem(
+    logLevel: number,
+    input: LogItemMessage,
+    extraInput: LogItemExtraInput,
+  ): LogItem {
     const item = super.createAndPopulateLogItem(logLevel, input, extraInput);
     const attributes = item.getAttributes();
     for (const [key, value] of Object.entries(correlationKeys())) {
@@ -87,7 +91,11 @@ const metricsLogger = {
   error: (...content: unknown[]) => logger.error(content.map(String).join(' ')),
 };
 
-export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Backchannel', serviceName, logger: metricsLogger });
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Backchannel',
+  serviceName,
+  logger: metricsLogger,
+});
 
 /**
  * X-Ray tracing of the SDK clients and handlers. Powertools switches it off outside Lambda

@@ -31,8 +31,18 @@ export const GenericMentionInputSchema = z
     text: z.string().max(50_000).describe('What they wrote; may be empty.'),
     language: z.string().min(2).max(35).optional().describe('Language code (de, en, ...) when the source knows it.'),
     createdAt: z.iso.datetime({ offset: true }).describe('When it was written, ISO 8601 with Z or an offset.'),
-    isOwnAccount: z.boolean().default(false).describe("True when the company itself wrote it (a reply): it is recorded as the company's response, not a new case."),
-    type: z.string().min(1).max(100).optional().describe("The source's event type, kept as the mention's rawType; default generic.<source>."),
+    isOwnAccount: z
+      .boolean()
+      .default(false)
+      .describe(
+        "True when the company itself wrote it (a reply): it is recorded as the company's response, not a new case.",
+      ),
+    type: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("The source's event type, kept as the mention's rawType; default generic.<source>."),
   })
   .describe('One mention sent by a generic source.');
 export type GenericMentionInput = z.output<typeof GenericMentionInputSchema>;

@@ -40,7 +40,10 @@ export function genericKeyOf(secret: GenericSecret, source: string): string | un
 /** The two headers a source sends: the timestamp and `sha256=<hex HMAC of timestamp.body>`. */
 export function signGenericBody(body: string | Buffer, key: string, now: Date): Record<string, string> {
   const timestamp = String(Math.floor(now.getTime() / 1000));
-  return { [GENERIC_TIMESTAMP_HEADER]: timestamp, [GENERIC_SIGNATURE_HEADER]: `${PREFIX}${timestampedSignature(timestamp, body, key)}` };
+  return {
+    [GENERIC_TIMESTAMP_HEADER]: timestamp,
+    [GENERIC_SIGNATURE_HEADER]: `${PREFIX}${timestampedSignature(timestamp, body, key)}`,
+  };
 }
 
 /**
@@ -50,7 +53,8 @@ export function signGenericBody(body: string | Buffer, key: string, now: Date): 
 export const genericAdapter: PlatformAdapter<GenericSecret> = {
   id: 'generic',
   secretShape: GenericSecretSchema,
-  secretDescription: 'Signing secret of generic sources: {"signingSecret": "...", "sources": {"<source>": "..."}} (per-source keys optional)',
+  secretDescription:
+    'Signing secret of generic sources: {"signingSecret": "...", "sources": {"<source>": "..."}} (per-source keys optional)',
   generateSecret: () => ({ signingSecret: randomSecret() }),
   generatedSecretKey: 'signingSecret',
 
@@ -66,13 +70,24 @@ export const genericAdapter: PlatformAdapter<GenericSecret> = {
     const source = sourceOf(request.params, context.config);
     const key = genericKeyOf(secret, source);
     // A secret without a key for this source is the operator's to fix, not a bad request: 503.
-    if (!key) throw new WebhookSecretIncompleteError('generic', 'a signing key for this source', ['signingSecret', `sources.${source}`]);
+    if (!key)
+      throw new WebhookSecretIncompleteError('generic', 'a signing key for this source', [
+        'signingSecret',
+        `sources.${source}`,
+      ]);
     const timestamp = request.headers[GENERIC_TIMESTAMP_HEADER];
     const header = request.headers[GENERIC_SIGNATURE_HEADER];
     if (!timestamp) throw new SignatureError('missing X-Backchannel-Timestamp header');
     if (!header) throw new SignatureError('missing X-Backchannel-Signature header');
     if (!header.startsWith(PREFIX)) throw new SignatureError('X-Backchannel-Signature does not start with sha256=');
-    verifyTimestamped({ timestamp, signatureHex: header.slice(PREFIX.length), body: request.body, secret: key, now: context.now, header: 'X-Backchannel-Signature' });
+    verifyTimestamped({
+      timestamp,
+      signatureHex: header.slice(PREFIX.length),
+      body: request.body,
+      secret: key,
+      now: context.now,
+      header: 'X-Backchannel-Signature',
+    });
   },
 
   parse(body: Buffer, context: ParseContext): ParseResult {
@@ -80,11 +95,19 @@ export const genericAdapter: PlatformAdapter<GenericSecret> = {
     const json = parseJsonBody(body);
     // One branch of the body schema at a time, so the issues name the fields, not the union.
     const schema = Array.isArray(json) ? GenericBodySchema.options[1] : GenericBodySchema.options[0];
-    const parsed = parseEnvelope(schema, json, 'a generic mention or a list of them (see docs/generic-mention.schema.json)');
+    const parsed = parseEnvelope(
+      schema,
+      json,
+      'a generic mention or a list of them (see docs/generic-mention.schema.json)',
+    );
     const inputs = Array.isArray(parsed) ? parsed : [parsed];
     const result = emptyParseResult();
     inputs.forEach((input, index) => {
-      const outcome = finishMention(toMention(input, source, context.receivedAt), context.receivedAt, { source, index, id: input.id });
+      const outcome = finishMention(toMention(input, source, context.receivedAt), context.receivedAt, {
+        source,
+        index,
+        id: input.id,
+      });
       if ('mention' in outcome) result.mentions.push(outcome.mention);
       else result.ignored.push(outcome.ignored);
     });

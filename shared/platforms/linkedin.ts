@@ -35,7 +35,12 @@ export function signLinkedInBody(body: string | Buffer, clientSecret: string): s
 }
 
 const urn = z.string().min(1);
-const activity = z.looseObject({ owner: urn.optional(), text: z.string().optional(), entity: urn.optional(), object: urn.optional() });
+const activity = z.looseObject({
+  owner: urn.optional(),
+  text: z.string().optional(),
+  entity: urn.optional(),
+  object: urn.optional(),
+});
 
 /** One element of `notifications[]` (OrganizationSocialActionNotification). */
 export const LinkedInNotificationSchema = z.looseObject({
@@ -54,7 +59,10 @@ export const LinkedInNotificationSchema = z.looseObject({
 type Notification = z.infer<typeof LinkedInNotificationSchema>;
 
 /** The push body: `{"type": "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS", "notifications": [...]}`. */
-export const LinkedInEnvelopeSchema = z.looseObject({ type: z.string().optional(), notifications: z.array(z.unknown()) });
+export const LinkedInEnvelopeSchema = z.looseObject({
+  type: z.string().optional(),
+  notifications: z.array(z.unknown()),
+});
 
 const ORGANIZATION_URN = 'urn:li:organization:';
 
@@ -85,7 +93,9 @@ export const linkedInAdapter: PlatformAdapter<LinkedInSecret> = {
 
   isCompanyAccount(accountId: string, config: CompanyConfig): boolean {
     // The config may give bare ids; the notifications name URNs.
-    return (config.platforms.linkedin?.organizationIds ?? []).some((id) => organizationUrn(id) === organizationUrn(accountId));
+    return (config.platforms.linkedin?.organizationIds ?? []).some(
+      (id) => organizationUrn(id) === organizationUrn(accountId),
+    );
   },
 
   handshake(request: WebhookRequest, secret: LinkedInSecret): WebhookResponse {
@@ -97,7 +107,10 @@ export const linkedInAdapter: PlatformAdapter<LinkedInSecret> = {
       const reason = refused ?? 'challengeCode is missing';
       return jsonResponse(400, { message: reason }, reason);
     }
-    return jsonResponse(200, { challengeCode, challengeResponse: linkedInChallengeResponse(challengeCode, secret.clientSecret) });
+    return jsonResponse(200, {
+      challengeCode,
+      challengeResponse: linkedInChallengeResponse(challengeCode, secret.clientSecret),
+    });
   },
 
   verify(request: WebhookRequest, secret: LinkedInSecret): void {
@@ -130,11 +143,20 @@ export const linkedInAdapter: PlatformAdapter<LinkedInSecret> = {
   },
 
   sign(body, secret) {
-    return { 'content-type': 'application/json', [LINKEDIN_SIGNATURE_HEADER]: signLinkedInBody(body, secret.clientSecret) };
+    return {
+      'content-type': 'application/json',
+      [LINKEDIN_SIGNATURE_HEADER]: signLinkedInBody(body, secret.clientSecret),
+    };
   },
 };
 
-function normalize(n: Notification, index: number, own: ReadonlySet<string>, receivedAt: Date, result: ParseResult): void {
+function normalize(
+  n: Notification,
+  index: number,
+  own: ReadonlySet<string>,
+  receivedAt: Date,
+  result: ParseResult,
+): void {
   const where = { action: n.action, notificationId: n.notificationId, index };
   const decorated = n.decoratedGeneratedActivity;
   if (n.action === 'COMMENT_DELETE') {
@@ -158,7 +180,9 @@ function normalize(n: Notification, index: number, own: ReadonlySet<string>, rec
   }
   const kind = MENTION_ACTIONS[n.action];
   if (!kind) {
-    result.ignored.push(ignored(n.action === 'LIKE' ? 'a like is not a mention' : `action '${n.action}' is not handled`, where));
+    result.ignored.push(
+      ignored(n.action === 'LIKE' ? 'a like is not a mention' : `action '${n.action}' is not handled`, where),
+    );
     return;
   }
   const item = kind === 'comment' ? decorated?.comment : (decorated?.share ?? decorated?.mention);

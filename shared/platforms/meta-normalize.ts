@@ -45,7 +45,10 @@ type Outcome =
   | { readonly ignored: IgnoredEvent }
   | { readonly deletion: MentionDeletion };
 
-type MentionDraft = Omit<Mention, 'id' | 'platform' | 'accountId' | 'isOwnAccount' | 'receivedAt' | 'createdAt' | 'rawType'> & {
+type MentionDraft = Omit<
+  Mention,
+  'id' | 'platform' | 'accountId' | 'isOwnAccount' | 'receivedAt' | 'createdAt' | 'rawType'
+> & {
   readonly createdTime?: unknown;
 };
 
@@ -68,7 +71,11 @@ export function normalizeMetaEnvelopes(envelopes: readonly MetaEnvelope[], conte
   return result;
 }
 
-function normalizeEntry(object: string, entry: MetaEnvelope['entry'][number], context: MetaNormalizeContext): Outcome[] {
+function normalizeEntry(
+  object: string,
+  entry: MetaEnvelope['entry'][number],
+  context: MetaNormalizeContext,
+): Outcome[] {
   const base = { object, entryId: entry.id, entryTime: entry.time };
   if (entry.changes && entry.changes.length > 0) {
     return entry.changes.map((change) => normalizeChange({ ...base, field: change.field }, change.value, context));
@@ -181,7 +188,11 @@ function pageRating(at: Located, v: z.infer<typeof PageRatingValueSchema>, conte
   });
 }
 
-function instagramComment(at: Located, v: z.infer<typeof InstagramCommentValueSchema>, context: MetaNormalizeContext): Outcome {
+function instagramComment(
+  at: Located,
+  v: z.infer<typeof InstagramCommentValueSchema>,
+  context: MetaNormalizeContext,
+): Outcome {
   const externalId = v.id ?? v.comment_id;
   if (!externalId) return ignore(at, 'instagram comment without id');
   const mediaId = v.media?.id;
@@ -198,7 +209,11 @@ function instagramComment(at: Located, v: z.infer<typeof InstagramCommentValueSc
   });
 }
 
-function instagramMention(at: Located, v: z.infer<typeof InstagramMentionValueSchema>, context: MetaNormalizeContext): Outcome {
+function instagramMention(
+  at: Located,
+  v: z.infer<typeof InstagramMentionValueSchema>,
+  context: MetaNormalizeContext,
+): Outcome {
   // The notification carries only ids: the text and the author are fetched later by id.
   return mention('instagram', at, context, {
     kind: 'mention',
@@ -210,7 +225,13 @@ function instagramMention(at: Located, v: z.infer<typeof InstagramMentionValueSc
   });
 }
 
-function mention(platform: Platform, at: Located, context: MetaNormalizeContext, draft: MentionDraft, own?: boolean): Outcome {
+function mention(
+  platform: Platform,
+  at: Located,
+  context: MetaNormalizeContext,
+  draft: MentionDraft,
+  own?: boolean,
+): Outcome {
   const { createdTime, ...fields } = draft;
   const candidate: Mention = {
     ...fields,
@@ -227,12 +248,20 @@ function mention(platform: Platform, at: Located, context: MetaNormalizeContext,
   };
   const checked = MentionSchema.safeParse(candidate);
   if (!checked.success) {
-    return ignore(at, `not a valid mention: ${checked.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    return ignore(
+      at,
+      `not a valid mention: ${checked.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
   }
   return { mention: checked.data };
 }
 
-function withValue<S extends z.ZodType>(at: Located, schema: S, value: unknown, then: (v: z.infer<S>) => Outcome): Outcome {
+function withValue<S extends z.ZodType>(
+  at: Located,
+  schema: S,
+  value: unknown,
+  then: (v: z.infer<S>) => Outcome,
+): Outcome {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     // One odd change must not fail the delivery of the others: it is ignored with its reason.
@@ -254,7 +283,8 @@ function ignore(at: Partial<Located> & { item?: string; verb?: string }, reason:
 
 /** Messenger (`page`) and Instagram direct messages: one `entry[].messaging[]` event. */
 function normalizeMessaging(at: Located, value: unknown, context: MetaNormalizeContext): Outcome {
-  const platform: Platform | undefined = at.object === 'page' ? 'facebook' : at.object === 'instagram' ? 'instagram' : undefined;
+  const platform: Platform | undefined =
+    at.object === 'page' ? 'facebook' : at.object === 'instagram' ? 'instagram' : undefined;
   if (!platform) return ignore(at, `messaging of object '${at.object}' is not handled`);
   return withValue(at, MessagingEventSchema, value, (v) => {
     const message = v.message;
@@ -266,7 +296,14 @@ function normalizeMessaging(at: Located, value: unknown, context: MetaNormalizeC
     const sentAt = isoTime(v.timestamp) ?? isoTime(at.entryTime) ?? context.receivedAt.toISOString();
     if (message.is_deleted === true) {
       const deletion = deletionOf(
-        { platform, externalId: message.mid, accountId: at.entryId, authorId: v.sender?.id, deletedAt: sentAt, rawType: `${at.object}.messaging.message_deleted` },
+        {
+          platform,
+          externalId: message.mid,
+          accountId: at.entryId,
+          authorId: v.sender?.id,
+          deletedAt: sentAt,
+          rawType: `${at.object}.messaging.message_deleted`,
+        },
         context.receivedAt,
       );
       return deletion ? { deletion } : ignore(at, 'deleted message without a usable id or time');
@@ -278,14 +315,20 @@ function normalizeMessaging(at: Located, value: unknown, context: MetaNormalizeC
     const customerId = own ? v.recipient?.id : senderId;
     if (!customerId) return ignore(at, 'echo without recipient');
     const replyTo = message.reply_to?.mid;
-    return mention(platform, { ...at, field: 'messaging' }, context, {
-      kind: 'message',
-      externalId: message.mid,
-      threadId: `dm:${customerId}`,
-      ...(replyTo ? { inReplyTo: replyTo } : {}),
-      author: { id: senderId },
-      text: message.text ?? '',
-      createdTime: v.timestamp,
-    }, own);
+    return mention(
+      platform,
+      { ...at, field: 'messaging' },
+      context,
+      {
+        kind: 'message',
+        externalId: message.mid,
+        threadId: `dm:${customerId}`,
+        ...(replyTo ? { inReplyTo: replyTo } : {}),
+        author: { id: senderId },
+        text: message.text ?? '',
+        createdTime: v.timestamp,
+      },
+      own,
+    );
   });
 }

@@ -65,7 +65,8 @@ export const metaAdapter: PlatformAdapter<MetaSecret> = {
     const mode = request.query['hub.mode'];
     const token = request.query['hub.verify_token'];
     const challenge = request.query['hub.challenge'];
-    if (mode !== 'subscribe') return forbidden(`hub.mode is ${mode === undefined ? 'missing' : `'${mode}'`}, not 'subscribe'`);
+    if (mode !== 'subscribe')
+      return forbidden(`hub.mode is ${mode === undefined ? 'missing' : `'${mode}'`}, not 'subscribe'`);
     if (token === undefined || !stringsEqual(token, secret.verifyToken)) {
       return forbidden('hub.verify_token does not match the verify token');
     }
@@ -79,7 +80,8 @@ export const metaAdapter: PlatformAdapter<MetaSecret> = {
   verify(request: WebhookRequest, secret: MetaSecret): void {
     const header = request.headers[META_SIGNATURE_HEADER];
     if (!header) throw new SignatureError('missing X-Hub-Signature-256 header');
-    if (!header.startsWith(SIGNATURE_PREFIX)) throw new SignatureError('X-Hub-Signature-256 does not start with sha256=');
+    if (!header.startsWith(SIGNATURE_PREFIX))
+      throw new SignatureError('X-Hub-Signature-256 does not start with sha256=');
     const signature = hexBytes(header.slice(SIGNATURE_PREFIX.length), 32);
     if (!signature) throw new SignatureError('X-Hub-Signature-256 is not 64 hex digits');
     // Over the raw bytes: Meta escapes non-ASCII as \uXXXX, so a re-serialized body would not match.
@@ -89,7 +91,11 @@ export const metaAdapter: PlatformAdapter<MetaSecret> = {
   },
 
   parse(body: Buffer, context: ParseContext): ParseResult {
-    const envelope = parseEnvelope(MetaBodySchema, parseJsonBody(body), 'a Meta webhook envelope ({"object": ..., "entry": [...]})');
+    const envelope = parseEnvelope(
+      MetaBodySchema,
+      parseJsonBody(body),
+      'a Meta webhook envelope ({"object": ..., "entry": [...]})',
+    );
     const meta = context.config.platforms.meta;
     return normalizeMetaEnvelopes(Array.isArray(envelope) ? envelope : [envelope], {
       ownAccountIds: new Set([...(meta?.pageIds ?? []), ...(meta?.instagramAccountIds ?? [])]),

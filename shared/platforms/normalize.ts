@@ -44,11 +44,24 @@ export type MentionFields = Omit<Mention, 'id' | 'receivedAt'>;
  * A mention from its fields, checked against the Mention schema: an event that does not
  * make a valid mention becomes an ignored event with the schema's reasons.
  */
-export function finishMention(fields: MentionFields, receivedAt: Date, where: Record<string, string | number | undefined> = {}): { mention: Mention } | { ignored: IgnoredEvent } {
-  const candidate = { ...fields, id: mentionId(fields.platform, fields.externalId), receivedAt: receivedAt.toISOString() };
+export function finishMention(
+  fields: MentionFields,
+  receivedAt: Date,
+  where: Record<string, string | number | undefined> = {},
+): { mention: Mention } | { ignored: IgnoredEvent } {
+  const candidate = {
+    ...fields,
+    id: mentionId(fields.platform, fields.externalId),
+    receivedAt: receivedAt.toISOString(),
+  };
   const checked = MentionSchema.safeParse(candidate);
   if (!checked.success) {
-    return { ignored: ignored(`not a valid mention: ${checked.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`, where) };
+    return {
+      ignored: ignored(
+        `not a valid mention: ${checked.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+        where,
+      ),
+    };
   }
   // What could never be stored or published is refused here, not looped into a DLQ.
   const limited = limitMention(checked.data);
@@ -58,7 +71,14 @@ export function finishMention(fields: MentionFields, receivedAt: Date, where: Re
 
 /** A deletion notice, checked against its schema; undefined when it would not be valid. */
 export function deletionOf(
-  fields: { platform: Platform; externalId: string; accountId?: string | undefined; authorId?: string | undefined; deletedAt: string; rawType: string },
+  fields: {
+    platform: Platform;
+    externalId: string;
+    accountId?: string | undefined;
+    authorId?: string | undefined;
+    deletedAt: string;
+    rawType: string;
+  },
   receivedAt: Date,
 ): MentionDeletion | undefined {
   const candidate = {
@@ -83,7 +103,9 @@ export function deletionOf(
 /** An ignored event with its reason and where it was found (string and number details only). */
 export function ignored(reason: string, where: Record<string, unknown> = {}): IgnoredEvent {
   const details = Object.fromEntries(
-    Object.entries(where).filter(([k, v]) => k !== 'reason' && ((typeof v === 'string' && v !== '') || typeof v === 'number')),
+    Object.entries(where).filter(
+      ([k, v]) => k !== 'reason' && ((typeof v === 'string' && v !== '') || typeof v === 'number'),
+    ),
   ) as Record<string, string | number>;
   return { ...details, reason };
 }

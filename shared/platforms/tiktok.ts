@@ -39,7 +39,10 @@ export const TikTokEventSchema = z.looseObject({
 
 const PublishContentSchema = z.looseObject({
   publish_id: z.string().optional(),
-  post_id: z.union([z.string().min(1), z.number()]).transform(String).optional(),
+  post_id: z
+    .union([z.string().min(1), z.number()])
+    .transform(String)
+    .optional(),
 });
 
 /**
@@ -78,20 +81,39 @@ export const tikTokAdapter: PlatformAdapter<TikTokSecret> = {
     const t = parts.get('t');
     const s = parts.get('s');
     if (!t || !s) throw new SignatureError('TikTok-Signature is not t=<timestamp>,s=<signature>');
-    verifyTimestamped({ timestamp: t, signatureHex: s, body: request.body, secret: secret.clientSecret, now: context.now, header: 'TikTok-Signature' });
+    verifyTimestamped({
+      timestamp: t,
+      signatureHex: s,
+      body: request.body,
+      secret: secret.clientSecret,
+      now: context.now,
+      header: 'TikTok-Signature',
+    });
   },
 
   parse(body: Buffer, context: ParseContext): ParseResult {
-    const event = parseEnvelope(TikTokEventSchema, parseJsonBody(body), 'a TikTok webhook event ({"event": ..., "user_openid": ..., "content": "..."})');
+    const event = parseEnvelope(
+      TikTokEventSchema,
+      parseJsonBody(body),
+      'a TikTok webhook event ({"event": ..., "user_openid": ..., "content": "..."})',
+    );
     const { receivedAt } = context;
     const result = emptyParseResult();
     const where = { event: event.event, user_openid: event.user_openid };
     const at = isoTime(event.create_time);
     if (event.event === 'authorization.removed') {
-      result.revocations.push({ platform: 'tiktok', userId: event.user_openid, rawType: event.event, ...(at ? { at } : {}) });
+      result.revocations.push({
+        platform: 'tiktok',
+        userId: event.user_openid,
+        rawType: event.event,
+        ...(at ? { at } : {}),
+      });
       return result;
     }
-    if (event.event !== 'post.publish.publicly_available' && event.event !== 'post.publish.no_longer_publicly_available') {
+    if (
+      event.event !== 'post.publish.publicly_available' &&
+      event.event !== 'post.publish.no_longer_publicly_available'
+    ) {
       result.ignored.push(ignored(`event '${event.event}' is not a mention`, where));
       return result;
     }
@@ -110,7 +132,13 @@ export const tikTokAdapter: PlatformAdapter<TikTokSecret> = {
     }
     if (event.event === 'post.publish.no_longer_publicly_available') {
       const deletion = deletionOf(
-        { platform: 'tiktok', externalId: postId, accountId: event.user_openid, deletedAt: at ?? receivedAt.toISOString(), rawType: event.event },
+        {
+          platform: 'tiktok',
+          externalId: postId,
+          accountId: event.user_openid,
+          deletedAt: at ?? receivedAt.toISOString(),
+          rawType: event.event,
+        },
         receivedAt,
       );
       if (deletion) result.deletions.push(deletion);
@@ -139,6 +167,9 @@ export const tikTokAdapter: PlatformAdapter<TikTokSecret> = {
   },
 
   sign(body, secret, options) {
-    return { 'content-type': 'application/json', [TIKTOK_SIGNATURE_HEADER]: signTikTokBody(body, secret.clientSecret, options.now) };
+    return {
+      'content-type': 'application/json',
+      [TIKTOK_SIGNATURE_HEADER]: signTikTokBody(body, secret.clientSecret, options.now),
+    };
   },
 };

@@ -86,9 +86,11 @@ export const xAdapter: PlatformAdapter<XSecret> = {
   verify(request: WebhookRequest, secret: XSecret): void {
     const header = request.headers[X_SIGNATURE_HEADER];
     if (!header) throw new SignatureError('missing x-twitter-webhooks-signature header');
-    if (!header.startsWith(PREFIX)) throw new SignatureError('x-twitter-webhooks-signature does not start with sha256=');
+    if (!header.startsWith(PREFIX))
+      throw new SignatureError('x-twitter-webhooks-signature does not start with sha256=');
     const encoded = header.slice(PREFIX.length);
-    if (!BASE64_SHA256.test(encoded)) throw new SignatureError('x-twitter-webhooks-signature is not the base64 of 32 bytes');
+    if (!BASE64_SHA256.test(encoded))
+      throw new SignatureError('x-twitter-webhooks-signature is not the base64 of 32 bytes');
     if (!bytesEqual(Buffer.from(encoded, 'base64'), hmacSha256(secret.consumerSecret, request.body))) {
       throw new SignatureMismatchError('x-twitter-webhooks-signature does not match the body');
     }
@@ -103,7 +105,9 @@ export const xAdapter: PlatformAdapter<XSecret> = {
     if ('data' in json) return activityEvents((json as { data: unknown }).data, own, context.receivedAt);
     const parsed = XAccountActivitySchema.safeParse(json);
     if (!parsed.success || (parsed.data.for_user_id === undefined && parsed.data.user_event === undefined)) {
-      throw new ValidationError('body is not an X Account Activity payload ({"for_user_id": ..., "<type>_events": [...]}) nor an X Activity event ({"data": ...})');
+      throw new ValidationError(
+        'body is not an X Account Activity payload ({"for_user_id": ..., "<type>_events": [...]}) nor an X Activity event ({"data": ...})',
+      );
     }
     return accountActivity(parsed.data, { forUserId: parsed.data.for_user_id, own, receivedAt: context.receivedAt });
   },
@@ -123,12 +127,14 @@ function accountActivity(envelope: XAccountActivity, context: XContext): ParseRe
     const t = tweet.data;
     const id = t.id_str ?? t.id;
     if (!id) return result.ignored.push(ignored('tweet without id', where));
-    if (t.retweeted_status !== undefined) return result.ignored.push(ignored('a retweet is not a mention', { ...where, id }));
+    if (t.retweeted_status !== undefined)
+      return result.ignored.push(ignored('a retweet is not a mention', { ...where, id }));
     const user = t.user;
     const authorId = user ? (user.id_str ?? user.id) : undefined;
     if (!authorId) return result.ignored.push(ignored('tweet without user', { ...where, id }));
     const replyTo = t.in_reply_to_status_id_str ?? undefined;
-    const text = t.truncated && t.extended_tweet?.full_text ? t.extended_tweet.full_text : (t.full_text ?? t.text ?? '');
+    const text =
+      t.truncated && t.extended_tweet?.full_text ? t.extended_tweet.full_text : (t.full_text ?? t.text ?? '');
     const outcome = finishMention(
       {
         platform: 'x',
@@ -223,7 +229,8 @@ function accountActivity(envelope: XAccountActivity, context: XContext): ParseRe
   for (const [key, value] of Object.entries(envelope)) {
     if (!key.endsWith('_events') || HANDLED.has(key)) continue;
     const count = Array.isArray(value) ? value.length : 1;
-    for (let index = 0; index < count; index++) result.ignored.push(ignored(`${key} are not mentions`, { ...forUser, type: key, index }));
+    for (let index = 0; index < count; index++)
+      result.ignored.push(ignored(`${key} are not mentions`, { ...forUser, type: key, index }));
   }
   return result;
 }

@@ -51,7 +51,9 @@ const parser = new XMLParser({
   isArray: (name) => name === 'entry' || name === 'link' || name === 'deleted-entry',
 });
 
-const text = z.union([z.string(), z.looseObject({ '#text': z.string().optional() })]).transform((v) => (typeof v === 'string' ? v : (v['#text'] ?? '')));
+const text = z
+  .union([z.string(), z.looseObject({ '#text': z.string().optional() })])
+  .transform((v) => (typeof v === 'string' ? v : (v['#text'] ?? '')));
 const EntrySchema = z.looseObject({
   videoId: text,
   channelId: text.optional(),
@@ -90,10 +92,12 @@ export const youTubeAdapter: PlatformAdapter<YouTubeSecret> = {
     const mode = request.query['hub.mode'];
     const topic = request.query['hub.topic'];
     const challenge = request.query['hub.challenge'];
-    if (mode !== 'subscribe' && mode !== 'unsubscribe') return notFound(`hub.mode is ${mode === undefined ? 'missing' : `'${mode}'`}, not subscribe or unsubscribe`);
+    if (mode !== 'subscribe' && mode !== 'unsubscribe')
+      return notFound(`hub.mode is ${mode === undefined ? 'missing' : `'${mode}'`}, not subscribe or unsubscribe`);
     const channelId = topic ? channelOfTopic(topic) : undefined;
     const channels = context.config.platforms.youtube?.channelIds ?? [];
-    if (!channelId || !channels.includes(channelId)) return notFound('hub.topic is not the feed of one of the company\'s channels');
+    if (!channelId || !channels.includes(channelId))
+      return notFound("hub.topic is not the feed of one of the company's channels");
     if (!challenge) return notFound('hub.challenge is missing');
     // Only the hub's random-string format is echoed (see handshake-tokens.ts).
     const refused = tokenRejection(WEBSUB_CHALLENGE, challenge);
@@ -169,7 +173,12 @@ export const youTubeAdapter: PlatformAdapter<YouTubeSecret> = {
       const videoId = deleted.success ? /^yt:video:(.+)$/.exec(deleted.data['@_ref'])?.[1] : undefined;
       const deletion = videoId
         ? deletionOf(
-            { platform: 'youtube', externalId: videoId, deletedAt: isoTime(deleted.data?.['@_when']) ?? receivedAt.toISOString(), rawType: 'youtube.feed.deleted-entry' },
+            {
+              platform: 'youtube',
+              externalId: videoId,
+              deletedAt: isoTime(deleted.data?.['@_when']) ?? receivedAt.toISOString(),
+              rawType: 'youtube.feed.deleted-entry',
+            },
             receivedAt,
           )
         : undefined;

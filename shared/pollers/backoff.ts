@@ -20,7 +20,12 @@ export const DEFAULT_BACKOFF: BackoffOptions = { maxAttempts: 5, baseMs: 500, ma
  *
  * @param random a number in [0, 1), `Math.random` in production
  */
-export function backoffDelayMs(attempt: number, retryAfterMs: number | undefined, options: BackoffOptions, random: () => number): number {
+export function backoffDelayMs(
+  attempt: number,
+  retryAfterMs: number | undefined,
+  options: BackoffOptions,
+  random: () => number,
+): number {
   if (retryAfterMs !== undefined) return Math.ceil(retryAfterMs + random() * options.baseMs);
   const cap = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.floor(random() * cap);

@@ -26,7 +26,11 @@ export interface BlueskyApi {
    * One page of notifications, as the parsed JSON body.
    * @throws PlatformRequestError
    */
-  listNotifications(request: { readonly cursor?: string; readonly limit: number; readonly reasons: readonly string[] }): Promise<unknown>;
+  listNotifications(request: {
+    readonly cursor?: string;
+    readonly limit: number;
+    readonly reasons: readonly string[];
+  }): Promise<unknown>;
 }
 
 /** app.bsky.actor.defs#profileView, the fields used. */
@@ -73,9 +77,13 @@ export interface BlueskyNormalizeContext {
 }
 
 /** A mention, reply or quote notification as a Mention; anything else as a reason. */
-export function blueskyMention(notification: Notification, context: BlueskyNormalizeContext): Mention | { ignored: string } {
+export function blueskyMention(
+  notification: Notification,
+  context: BlueskyNormalizeContext,
+): Mention | { ignored: string } {
   const reason = notification.reason;
-  if (!(BLUESKY_REASONS as readonly string[]).includes(reason)) return { ignored: `reason "${reason}" is not a mention` };
+  if (!(BLUESKY_REASONS as readonly string[]).includes(reason))
+    return { ignored: `reason "${reason}" is not a mention` };
   const record = PostRecordSchema.safeParse(notification.record);
   if (!record.success) return { ignored: `${reason} notification whose record is not an app.bsky.feed.post` };
   const post = record.data;
@@ -105,11 +113,18 @@ export function blueskyMention(notification: Notification, context: BlueskyNorma
 
 /** One page of notifications, normalized. */
 export function blueskyPage(body: unknown, context: BlueskyNormalizeContext): FeedPage {
-  const output = parseResponse('bluesky', 'app.bsky.notification.listNotifications', ListNotificationsOutputSchema, body);
+  const output = parseResponse(
+    'bluesky',
+    'app.bsky.notification.listNotifications',
+    ListNotificationsOutputSchema,
+    body,
+  );
   const items: FeedItem[] = output.notifications.map((n) => {
     const result = blueskyMention(n, context);
     const position = { at: toUtcIso(n.indexedAt) as string, id: n.uri };
-    return 'ignored' in result ? { position, mentions: [], ignoredReason: result.ignored } : { position, mentions: [result] };
+    return 'ignored' in result
+      ? { position, mentions: [], ignoredReason: result.ignored }
+      : { position, mentions: [result] };
   });
   // An empty page ends the listing even when a cursor came with it.
   return { items, ...(output.cursor && items.length > 0 ? { nextPageToken: output.cursor } : {}) };
@@ -126,7 +141,11 @@ export function blueskyFeed(
     source: options.did ?? options.handle,
     fetchPage: async (pageToken) => {
       const ownDid = options.did ?? (await api.session()).did;
-      const body = await api.listNotifications({ limit, reasons: BLUESKY_REASONS, ...(pageToken ? { cursor: pageToken } : {}) });
+      const body = await api.listNotifications({
+        limit,
+        reasons: BLUESKY_REASONS,
+        ...(pageToken ? { cursor: pageToken } : {}),
+      });
       return blueskyPage(body, { ownDid, receivedAt: options.clock.now() });
     },
   };

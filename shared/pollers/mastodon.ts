@@ -68,7 +68,10 @@ export interface MastodonNormalizeContext {
 }
 
 /** A mention notification as a Mention; other types, or a mention whose status is gone, as a reason. */
-export function mastodonMention(notification: Notification, context: MastodonNormalizeContext): Mention | { ignored: string } {
+export function mastodonMention(
+  notification: Notification,
+  context: MastodonNormalizeContext,
+): Mention | { ignored: string } {
   if (notification.type !== 'mention') return { ignored: `notification type "${notification.type}" is not a mention` };
   const status = notification.status;
   if (!status) return { ignored: 'mention without its status (deleted or not visible)' };
@@ -104,7 +107,9 @@ export function mastodonMention(notification: Notification, context: MastodonNor
 
 /** Favourites, reblogs and replies of a status, when Mastodon gave any of them. */
 function reactionsOf(status: z.infer<typeof StatusSchema>): { reactions?: number } {
-  const counts = [status.favourites_count, status.reblogs_count, status.replies_count].filter((n): n is number => n !== undefined);
+  const counts = [status.favourites_count, status.reblogs_count, status.replies_count].filter(
+    (n): n is number => n !== undefined,
+  );
   return counts.length > 0 ? { reactions: counts.reduce((a, b) => a + b, 0) } : {};
 }
 
@@ -114,7 +119,9 @@ export function mastodonPage(body: unknown, context: MastodonNormalizeContext): 
   const items: FeedItem[] = notifications.map((n) => {
     const result = mastodonMention(n, context);
     const position = { at: toUtcIso(n.created_at) as string, id: n.id };
-    return 'ignored' in result ? { position, mentions: [], ignoredReason: result.ignored } : { position, mentions: [result] };
+    return 'ignored' in result
+      ? { position, mentions: [], ignoredReason: result.ignored }
+      : { position, mentions: [result] };
   });
   const oldest = notifications.at(-1);
   // The docs build the next page's link from max_id = the oldest id. A short page is not
@@ -125,7 +132,12 @@ export function mastodonPage(body: unknown, context: MastodonNormalizeContext): 
 /** The mention notifications of the company's account as a listing for pollFeed. */
 export function mastodonFeed(
   api: MastodonApi,
-  options: { readonly instanceUrl: string; readonly ownAccountId?: string; readonly clock: Clock; readonly pageSize?: number },
+  options: {
+    readonly instanceUrl: string;
+    readonly ownAccountId?: string;
+    readonly clock: Clock;
+    readonly pageSize?: number;
+  },
 ): MentionFeed {
   const limit = options.pageSize ?? 40;
   const host = new URL(options.instanceUrl).host;

@@ -77,7 +77,10 @@ export async function pollFeed(feed: MentionFeed, deps: PollFeedDeps): Promise<P
   const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...deps.backoff };
   const maxPages = deps.maxPages ?? 100;
   const stored = await deps.cursors.get(feed.platform, feed.source);
-  const floor = stored?.newest ?? { at: new Date(deps.clock.now().getTime() - deps.backfillHours * 3_600_000).toISOString(), ids: [] };
+  const floor = stored?.newest ?? {
+    at: new Date(deps.clock.now().getTime() - deps.backfillHours * 3_600_000).toISOString(),
+    ids: [],
+  };
   let pageToken = stored?.sweep?.pageToken;
   let top = stored?.sweep?.top;
   let cursor: PollCursor = stored ?? { newest: floor, updatedAt: deps.clock.now().toISOString() };
@@ -109,7 +112,8 @@ export async function pollFeed(feed: MentionFeed, deps: PollFeedDeps): Promise<P
         return await feed.fetchPage(pageToken);
       } catch (error) {
         if (!(error instanceof PlatformRequestError) || !error.transient) throw error;
-        if (attempt >= backoff.maxAttempts) throw new PlatformUnavailableError(feed.platform, attempt, { cause: error });
+        if (attempt >= backoff.maxAttempts)
+          throw new PlatformUnavailableError(feed.platform, attempt, { cause: error });
         const delayMs = backoffDelayMs(attempt, error.details.retryAfterMs, backoff, deps.random);
         // Waiting past the budget would leave no time to use the answer: stop, resume next run.
         if (timeLeft() - delayMs < deps.pageReserveMs) return OUT_OF_TIME;
@@ -169,7 +173,8 @@ function compareAt(a: string, b: string): number {
 /** The newest instant of a page and the ids listed at it. */
 function newestOf(items: readonly FeedItem[]): { at: string; ids: string[] } | undefined {
   let newest: string | undefined;
-  for (const item of items) if (newest === undefined || compareAt(item.position.at, newest) > 0) newest = item.position.at;
+  for (const item of items)
+    if (newest === undefined || compareAt(item.position.at, newest) > 0) newest = item.position.at;
   if (newest === undefined) return undefined;
   const at = newest;
   return { at, ids: items.filter((i) => compareAt(i.position.at, at) === 0).map((i) => i.position.id) };

@@ -54,9 +54,13 @@ export async function runPollers(
 ): Promise<PollRun> {
   const parsed = PollInputSchema.safeParse(input);
   if (!parsed.success) {
-    throw new ValidationError(`poll-${platform} input is not a poll request`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    throw new ValidationError(
+      `poll-${platform} input is not a poll request`,
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
   }
-  if (parsed.data.poll !== platform) throw new ValidationError(`poll-${platform} was asked to poll "${parsed.data.poll.slice(0, 40)}"`);
+  if (parsed.data.poll !== platform)
+    throw new ValidationError(`poll-${platform} was asked to poll "${parsed.data.poll.slice(0, 40)}"`);
 
   const outcomes: PollOutcome[] = [];
   const failures: PollFailure[] = [];

@@ -18,7 +18,11 @@ export interface YouTubeApi {
    * One page of `commentThreads.list` for a channel, as the parsed JSON body.
    * @throws PlatformRequestError
    */
-  listCommentThreads(request: { readonly channelId: string; readonly pageToken?: string; readonly maxResults: number }): Promise<unknown>;
+  listCommentThreads(request: {
+    readonly channelId: string;
+    readonly pageToken?: string;
+    readonly maxResults: number;
+  }): Promise<unknown>;
 }
 
 /** The `comment` resource (https://developers.google.com/youtube/v3/docs/comments#resource). */
@@ -82,7 +86,9 @@ export function youtubeThreadMentions(thread: CommentThread, context: YouTubeNor
     const s = comment.snippet;
     const authorId = s.authorChannelId?.value ?? s.authorChannelUrl ?? s.authorDisplayName ?? 'unknown';
     const handle = handleOf(s.authorDisplayName, s.authorChannelUrl);
-    const url = videoId ? httpUrl(`https://www.youtube.com/watch?v=${encodeURIComponent(videoId)}&lc=${encodeURIComponent(comment.id)}`) : undefined;
+    const url = videoId
+      ? httpUrl(`https://www.youtube.com/watch?v=${encodeURIComponent(videoId)}&lc=${encodeURIComponent(comment.id)}`)
+      : undefined;
     return {
       id: mentionId('youtube', comment.id),
       platform: 'youtube',
@@ -134,7 +140,12 @@ export function youtubePage(body: unknown, context: YouTubeNormalizeContext): Fe
 /** The comment threads of one channel as a listing for pollFeed. */
 export function youtubeFeed(
   api: YouTubeApi,
-  options: { readonly channelId: string; readonly ownChannelIds: readonly string[]; readonly clock: Clock; readonly pageSize?: number },
+  options: {
+    readonly channelId: string;
+    readonly ownChannelIds: readonly string[];
+    readonly clock: Clock;
+    readonly pageSize?: number;
+  },
 ): MentionFeed {
   return {
     platform: 'youtube',
@@ -145,7 +156,11 @@ export function youtubeFeed(
         maxResults: options.pageSize ?? 100,
         ...(pageToken ? { pageToken } : {}),
       });
-      return youtubePage(body, { channelId: options.channelId, ownChannelIds: options.ownChannelIds, receivedAt: options.clock.now() });
+      return youtubePage(body, {
+        channelId: options.channelId,
+        ownChannelIds: options.ownChannelIds,
+        receivedAt: options.clock.now(),
+      });
     },
   };
 }

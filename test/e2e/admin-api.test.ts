@@ -40,9 +40,19 @@ describe('admin API on the local runtime', () => {
   };
 
   beforeAll(async () => {
-    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => {} });
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      log: () => {},
+    });
     const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
-    const answer = await postSignedMeta(runtime.webhookUrls.meta as string, metaFixture('page-feed-comment-non-ascii.json'), appSecret);
+    const answer = await postSignedMeta(
+      runtime.webhookUrls.meta as string,
+      metaFixture('page-feed-comment-non-ascii.json'),
+      appSecret,
+    );
     if (answer.status !== 200) throw new Error(`the webhook was refused: ${answer.status} ${answer.body}`);
     await runtime.waitForIdle(30_000);
     const stored = await api('GET', '/cases?department=service&state=open', { as: AYLIN });
@@ -58,7 +68,11 @@ describe('admin API on the local runtime', () => {
     const holders = Object.values(runtime.adminTokens);
 
     // Assess
-    const people = new Set([...config.departments.flatMap((d) => [...(d.leads ?? []), ...(d.members ?? [])]), ...config.admin.admins].map((p) => p.email));
+    const people = new Set(
+      [...config.departments.flatMap((d) => [...(d.leads ?? []), ...(d.members ?? [])]), ...config.admin.admins].map(
+        (p) => p.email,
+      ),
+    );
     expect(holders.map((h) => h.email ?? h.sub).sort()).toEqual([...people, 'local:admin'].sort());
     expect(Object.keys(runtime.adminTokens).every((token) => /^[A-Za-z0-9_-]{43}$/.test(token))).toBe(true);
     expect(runtime.tokensFile).toBeUndefined();
@@ -70,7 +84,9 @@ describe('admin API on the local runtime', () => {
 
     // Assess
     expect(answer.status).toBe(200);
-    expect(answer.body.items).toEqual([expect.objectContaining({ id: caseId, department: 'service', category: 'praise' })]);
+    expect(answer.body.items).toEqual([
+      expect.objectContaining({ id: caseId, department: 'service', category: 'praise' }),
+    ]);
   });
 
   it('shows the case with its mention', async () => {
@@ -80,12 +96,20 @@ describe('admin API on the local runtime', () => {
     // Assess
     expect(answer.status).toBe(200);
     expect(answer.body.case).toMatchObject({ id: caseId });
-    expect(answer.body.mentions).toEqual([expect.objectContaining({ mentionId: mentionId('facebook', '1223334445556667_7001'), text: 'Grüße aus Köln 🚲 — tolle Räder!' })]);
+    expect(answer.body.mentions).toEqual([
+      expect.objectContaining({
+        mentionId: mentionId('facebook', '1223334445556667_7001'),
+        text: 'Grüße aus Köln 🚲 — tolle Räder!',
+      }),
+    ]);
   });
 
   it('assigns the case to the lead, drafts a reply, has press approve it and marks it sent', async () => {
     // Act
-    const assigned = await api('POST', `/cases/${caseId}/assign`, { as: AYLIN, body: { assignee: AYLIN, reason: 'übernehme ich' } });
+    const assigned = await api('POST', `/cases/${caseId}/assign`, {
+      as: AYLIN,
+      body: { assignee: AYLIN, reason: 'übernehme ich' },
+    });
     const drafted = await api('POST', `/cases/${caseId}/replies`, { as: AYLIN, body: { text: 'Danke für das Lob!' } });
     const replyId = (drafted.body.reply as { id: string }).id;
     const refused = await api('POST', `/cases/${caseId}/replies/${replyId}/approve`, { as: AYLIN });
@@ -96,7 +120,10 @@ describe('admin API on the local runtime', () => {
     // Assess
     expect(assigned).toMatchObject({ status: 200, body: { case: { state: 'assigned', assignee: AYLIN } } });
     expect(drafted.status).toBe(201);
-    expect(refused).toEqual({ status: 403, body: { status: 403, message: `only a member or lead of press may approve replies of case ${caseId}` } });
+    expect(refused).toEqual({
+      status: 403,
+      body: { status: 403, message: `only a member or lead of press may approve replies of case ${caseId}` },
+    });
     expect(approved.status).toBe(200);
     expect(sent.body.case).toMatchObject({
       state: 'responded',
@@ -104,7 +131,11 @@ describe('admin API on the local runtime', () => {
       reply: { id: replyId, draftedBy: `user:${AYLIN}`, approvedBy: `user:${TIM}`, sentBy: `user:${AYLIN}` },
     });
     const view = await api('GET', `/cases/${caseId}`, { as: AYLIN });
-    expect((view.body.history as { action: string; actor: string }[]).filter((e) => e.actor.startsWith('user:')).map((e) => [e.action, e.actor])).toEqual([
+    expect(
+      (view.body.history as { action: string; actor: string }[])
+        .filter((e) => e.actor.startsWith('user:'))
+        .map((e) => [e.action, e.actor]),
+    ).toEqual([
       ['assign', `user:${AYLIN}`],
       ['draft-reply', `user:${AYLIN}`],
       ['approve-reply', `user:${TIM}`],
@@ -115,7 +146,9 @@ describe('admin API on the local runtime', () => {
   it('answers 401 before the function runs when the token is missing or unknown', async () => {
     // Act
     const missing = await fetch(`${runtime.url}/cases?department=service`);
-    const unknown = await fetch(`${runtime.url}/cases/${caseIdForThread('facebook', 'x')}`, { headers: { authorization: 'Bearer not-a-token' } });
+    const unknown = await fetch(`${runtime.url}/cases/${caseIdForThread('facebook', 'x')}`, {
+      headers: { authorization: 'Bearer not-a-token' },
+    });
 
     // Assess
     expect(missing.status).toBe(401);
@@ -126,7 +159,11 @@ describe('admin API on the local runtime', () => {
   it('leaves the webhook routes open', async () => {
     // Arrange
     const { verifyToken } = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]);
-    const query = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': verifyToken, 'hub.challenge': '42' });
+    const query = new URLSearchParams({
+      'hub.mode': 'subscribe',
+      'hub.verify_token': verifyToken,
+      'hub.challenge': '42',
+    });
 
     // Act
     const response = await fetch(`${runtime.webhookUrls.meta}?${query}`);

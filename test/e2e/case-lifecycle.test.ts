@@ -35,13 +35,24 @@ function lifecycleConfig(): CompanyConfig {
 }
 
 function metaBody(change: ReturnType<typeof metaFeedCommentChange>): string {
-  return escapeNonAscii(JSON.stringify({ object: 'page', entry: [{ id: DEMO_PAGE_ID, time: Math.floor(Date.now() / 1000), changes: [change] }] }));
+  return escapeNonAscii(
+    JSON.stringify({
+      object: 'page',
+      entry: [{ id: DEMO_PAGE_ID, time: Math.floor(Date.now() / 1000), changes: [change] }],
+    }),
+  );
 }
 
-async function outboxLines(runtime: Runtime, department: string): Promise<{ notification: { kind: string; caseId: string; title: string }; target: { type: string } }[]> {
+async function outboxLines(
+  runtime: Runtime,
+  department: string,
+): Promise<{ notification: { kind: string; caseId: string; title: string }; target: { type: string } }[]> {
   try {
     const text = await readFile(path.join(runtime.outboxDir, `${department}.jsonl`), 'utf8');
-    return text.trim().split('\n').map((line) => JSON.parse(line));
+    return text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -58,8 +69,17 @@ describe('a complaint through the case lifecycle, in the local runtime', () => {
   const openedAround = new Date();
 
   beforeAll(async () => {
-    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => {} });
-    cases = new DynamoCaseRepository(createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)), runtime.tableName);
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      log: () => {},
+    });
+    cases = new DynamoCaseRepository(
+      createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)),
+      runtime.tableName,
+    );
     appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
   });
 
@@ -79,7 +99,12 @@ describe('a complaint through the case lifecycle, in the local runtime', () => {
     // Assess
     expect(answer.status).toBe(200);
     const kase = await cases.get(caseId);
-    expect(kase).toMatchObject({ department: 'service', category: 'complaint', state: 'assigned', assignee: 'ole.hansen@radwerk-hansen.example' });
+    expect(kase).toMatchObject({
+      department: 'service',
+      category: 'complaint',
+      state: 'assigned',
+      assignee: 'ole.hansen@radwerk-hansen.example',
+    });
     expect(kase?.assignedReason).toMatch(/^round robin: turn 1 of 3/);
     const service = await outboxLines(runtime, 'service');
     expect(service.map((l) => [l.notification.kind, l.target.type]).sort()).toEqual([
@@ -92,7 +117,10 @@ describe('a complaint through the case lifecycle, in the local runtime', () => {
     // Arrange: the sweep's clock is two days ahead of the case's due time.
     const due = new Date((await cases.get(caseId))?.dueAt as string);
     const later = new Date(due.getTime() + 2 * 86_400_000);
-    const deps = { ...checkSlaDependencies(runtime.env['check-sla'] as Record<string, string>), clock: { now: () => later } };
+    const deps = {
+      ...checkSlaDependencies(runtime.env['check-sla'] as Record<string, string>),
+      clock: { now: () => later },
+    };
 
     // Act
     const result = await runCheckSla({}, deps);
@@ -110,7 +138,9 @@ describe('a complaint through the case lifecycle, in the local runtime', () => {
     ]);
     expect((await outboxLines(runtime, 'service')).map((l) => l.notification.kind)).toContain('sla-breach');
     for (const department of ['press', 'legal']) {
-      const kinds = (await outboxLines(runtime, department)).filter((l) => l.notification.caseId === caseId).map((l) => l.notification.kind);
+      const kinds = (await outboxLines(runtime, department))
+        .filter((l) => l.notification.caseId === caseId)
+        .map((l) => l.notification.kind);
       expect(kinds.length).toBeGreaterThan(0);
       expect(new Set(kinds)).toEqual(new Set(['escalation']));
     }
@@ -118,7 +148,10 @@ describe('a complaint through the case lifecycle, in the local runtime', () => {
 
   it('changes nothing when the sweep runs again', async () => {
     const due = new Date((await cases.get(caseId))?.dueAt as string);
-    const deps = { ...checkSlaDependencies(runtime.env['check-sla'] as Record<string, string>), clock: { now: () => new Date(due.getTime() + 3 * 86_400_000) } };
+    const deps = {
+      ...checkSlaDependencies(runtime.env['check-sla'] as Record<string, string>),
+      clock: { now: () => new Date(due.getTime() + 3 * 86_400_000) },
+    };
 
     const result = await runCheckSla({}, deps);
     await runtime.waitForIdle(30_000);
@@ -127,7 +160,7 @@ describe('a complaint through the case lifecycle, in the local runtime', () => {
     expect((await cases.get(caseId))?.version).toBe(4);
   });
 
-  it("marks the case responded when the company replies on the platform, with the response time", async () => {
+  it('marks the case responded when the company replies on the platform, with the response time', async () => {
     // Arrange: the page itself comments in the thread, 25 minutes after the complaint.
     const repliedAt = new Date(openedAround.getTime() + 25 * 60_000);
     const reply = metaFeedCommentChange(2, {
@@ -147,9 +180,18 @@ describe('a complaint through the case lifecycle, in the local runtime', () => {
     expect(kase?.firstResponseAt).toBe(new Date(Math.floor(repliedAt.getTime() / 1000) * 1000).toISOString());
     expect(kase?.responseMinutes).toBeGreaterThanOrEqual(24);
     expect(kase?.responseMinutes).toBeLessThanOrEqual(26);
-    expect(kase?.history?.at(-1)).toMatchObject({ action: 'respond', actor: expect.stringMatching(/^platform:facebook:/), detail: { via: 'platform' } });
-    const metrics = new DynamoMetricRepository(createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)), runtime.tableName);
-    const histograms = await metrics.histogramsOf(dayIn(new Date(kase?.firstResponseAt as string), config.company.timezone));
+    expect(kase?.history?.at(-1)).toMatchObject({
+      action: 'respond',
+      actor: expect.stringMatching(/^platform:facebook:/),
+      detail: { via: 'platform' },
+    });
+    const metrics = new DynamoMetricRepository(
+      createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)),
+      runtime.tableName,
+    );
+    const histograms = await metrics.histogramsOf(
+      dayIn(new Date(kase?.firstResponseAt as string), config.company.timezone),
+    );
     expect(histograms).toContainEqual(expect.objectContaining({ department: 'service', metric: 'response', count: 1 }));
   });
 });

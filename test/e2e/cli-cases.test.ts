@@ -34,16 +34,53 @@ describe('backchannel cases and case on the persisted local table', () => {
   const iso = (offsetMs: number) => new Date(now + offsetMs).toISOString();
 
   /** A press complaint from yesterday, past due and unanswered. */
-  const overdue = caseFactory({ id: 'case_overdue0000000000', department: 'press', category: 'press_inquiry', priority: 'high', openedAt: iso(-26 * HOUR), dueAt: iso(-2 * HOUR) });
+  const overdue = caseFactory({
+    id: 'case_overdue0000000000',
+    department: 'press',
+    category: 'press_inquiry',
+    priority: 'high',
+    openedAt: iso(-26 * HOUR),
+    dueAt: iso(-2 * HOUR),
+  });
   /** A press case assigned to a member, answered on the platform. */
-  const answered = caseFactory({ id: 'case_answered000000000', department: 'press', platform: 'x', openedAt: iso(-3 * HOUR), dueAt: iso(5 * HOUR), requireApproval: true, approverDepartment: 'press' });
-  const resolved = caseFactory({ id: 'case_resolved000000000', department: 'press', openedAt: iso(-50 * HOUR), dueAt: iso(-40 * HOUR) });
-  const service = caseFactory({ id: 'case_service0000000000', department: 'service', openedAt: iso(-HOUR), dueAt: iso(30 * HOUR) });
+  const answered = caseFactory({
+    id: 'case_answered000000000',
+    department: 'press',
+    platform: 'x',
+    openedAt: iso(-3 * HOUR),
+    dueAt: iso(5 * HOUR),
+    requireApproval: true,
+    approverDepartment: 'press',
+  });
+  const resolved = caseFactory({
+    id: 'case_resolved000000000',
+    department: 'press',
+    openedAt: iso(-50 * HOUR),
+    dueAt: iso(-40 * HOUR),
+  });
+  const service = caseFactory({
+    id: 'case_service0000000000',
+    department: 'service',
+    openedAt: iso(-HOUR),
+    dueAt: iso(30 * HOUR),
+  });
   /** Community: a case due soon, and one due later that waits for triage. */
-  const communitySoon = caseFactory({ id: 'case_commsoon000000000', department: 'community', openedAt: iso(-HOUR), dueAt: iso(2 * HOUR) });
-  const triage = caseFactory({ id: 'case_triage00000000000', department: 'community', openedAt: iso(-HOUR), dueAt: iso(20 * HOUR), tags: ['needs-triage'] });
+  const communitySoon = caseFactory({
+    id: 'case_commsoon000000000',
+    department: 'community',
+    openedAt: iso(-HOUR),
+    dueAt: iso(2 * HOUR),
+  });
+  const triage = caseFactory({
+    id: 'case_triage00000000000',
+    department: 'community',
+    openedAt: iso(-HOUR),
+    dueAt: iso(20 * HOUR),
+    tags: ['needs-triage'],
+  });
 
-  const run = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), ...args], { cwd });
+  const run = (...args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), ...args], { cwd });
 
   beforeAll(async () => {
     // Arrange: the demo config and a stopped runtime's table with four cases
@@ -51,10 +88,17 @@ describe('backchannel cases and case on the persisted local table', () => {
     writeFileSync(path.join(cwd, 'companies/demo.yaml'), readFileSync(path.join(ROOT, 'companies/demo.yaml'), 'utf8'));
     const backend = await startDynamoDb({ dataDir: path.join(cwd, '.backchannel/demo/dynamodb') });
     try {
-      const client = new DynamoDBClient({ region: LOCAL_REGION, endpoint: backend.endpoint, credentials: LOCAL_CREDENTIALS });
+      const client = new DynamoDBClient({
+        region: LOCAL_REGION,
+        endpoint: backend.endpoint,
+        credentials: LOCAL_CREDENTIALS,
+      });
       const table = buildTopology(config).table;
       await createTable(client, table);
-      const cases = new DynamoCaseRepository(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), table.name);
+      const cases = new DynamoCaseRepository(
+        DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+        table.name,
+      );
       const change = async (c: Case, command: CaseCommand, actor: string, at: string): Promise<Case> => {
         const next = applyCaseCommand(c, command, { transitionId: `t-${c.id}-${c.version}`, actor, at }).case;
         await cases.saveTransition(next, c.version ?? 0, EXPIRES);
@@ -70,18 +114,68 @@ describe('backchannel cases and case on the persisted local table', () => {
           text: 'Stimmt es, dass ihr die Werkstatt in Kiel schließt? Anfrage der Kieler Nachrichten',
           createdAt: iso(-26 * HOUR),
           reasons: ['rule press-inquiries: category press_inquiry -> department press, stop'],
-          classifierReasons: ['category press_inquiry (88%): word "anfrage", word "nachrichten"', 'sentiment neutral (71%): word "stimmt"'],
+          classifierReasons: [
+            'category press_inquiry (88%): word "anfrage", word "nachrichten"',
+            'sentiment neutral (71%): word "stimmt"',
+          ],
         }),
         EXPIRES,
       );
-      await cases.recordMention(mentionRoutedFactory({ caseId: answered.id, mentionId: 'x:100', department: 'press', platform: 'x', authorName: 'Jana Reporter', text: 'Wann kommt das neue Modell?', createdAt: iso(-3 * HOUR) }), EXPIRES);
+      await cases.recordMention(
+        mentionRoutedFactory({
+          caseId: answered.id,
+          mentionId: 'x:100',
+          department: 'press',
+          platform: 'x',
+          authorName: 'Jana Reporter',
+          text: 'Wann kommt das neue Modell?',
+          createdAt: iso(-3 * HOUR),
+        }),
+        EXPIRES,
+      );
       // The same mention routed to legal too: it counts once on the case.
-      await cases.recordMention(mentionRoutedFactory({ caseId: answered.id, mentionId: 'x:100', department: 'legal', role: 'cc', platform: 'x', text: 'Wann kommt das neue Modell?', createdAt: iso(-3 * HOUR) }), EXPIRES);
-      await cases.recordMention(mentionRoutedFactory({ caseId: answered.id, mentionId: 'x:101', department: 'press', platform: 'x', text: 'Und der Preis?', createdAt: iso(-2 * HOUR) }), EXPIRES);
+      await cases.recordMention(
+        mentionRoutedFactory({
+          caseId: answered.id,
+          mentionId: 'x:100',
+          department: 'legal',
+          role: 'cc',
+          platform: 'x',
+          text: 'Wann kommt das neue Modell?',
+          createdAt: iso(-3 * HOUR),
+        }),
+        EXPIRES,
+      );
+      await cases.recordMention(
+        mentionRoutedFactory({
+          caseId: answered.id,
+          mentionId: 'x:101',
+          department: 'press',
+          platform: 'x',
+          text: 'Und der Preis?',
+          createdAt: iso(-2 * HOUR),
+        }),
+        EXPIRES,
+      );
 
-      let a = await change(answered, { type: 'assign', assignee: 'jana@demo.example', reason: 'round-robin: on duty' }, 'system:handle-department', iso(-3 * HOUR + 60_000));
-      a = await change(a, { type: 'respond', via: 'platform', at: iso(-2 * HOUR), mentionId: 'x:102', businessMinutes: 60 }, 'platform:x:102', iso(-2 * HOUR));
-      let r = await change(resolved, { type: 'assign', assignee: 'ole@demo.example', reason: 'round-robin: on duty' }, 'system:handle-department', iso(-49 * HOUR));
+      let a = await change(
+        answered,
+        { type: 'assign', assignee: 'jana@demo.example', reason: 'round-robin: on duty' },
+        'system:handle-department',
+        iso(-3 * HOUR + 60_000),
+      );
+      a = await change(
+        a,
+        { type: 'respond', via: 'platform', at: iso(-2 * HOUR), mentionId: 'x:102', businessMinutes: 60 },
+        'platform:x:102',
+        iso(-2 * HOUR),
+      );
+      let r = await change(
+        resolved,
+        { type: 'assign', assignee: 'ole@demo.example', reason: 'round-robin: on duty' },
+        'system:handle-department',
+        iso(-49 * HOUR),
+      );
       r = await change(r, { type: 'resolve', note: 'done' }, 'user:ole@demo.example', iso(-45 * HOUR));
       client.destroy();
     } finally {
@@ -98,8 +192,12 @@ describe('backchannel cases and case on the persisted local table', () => {
     // Assess
     const rows = stdout.split('\n').filter((line) => line.startsWith('press '));
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatch(/^press\s+case_overdue0000000000\s+new\s+high\s+press_inquiry\s+-\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s+overdue\s+facebook\s+1\s+Stimmt es, dass ihr die Werkstatt/);
-    expect(rows[1]).toMatch(/^press\s+case_answered000000000\s+responded\s+normal\s+complaint\s+jana@demo\.example\s+\S+ \S+\s+-\s+x\s+2\s+Wann kommt das neue Modell\?$/);
+    expect(rows[0]).toMatch(
+      /^press\s+case_overdue0000000000\s+new\s+high\s+press_inquiry\s+-\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s+overdue\s+facebook\s+1\s+Stimmt es, dass ihr die Werkstatt/,
+    );
+    expect(rows[1]).toMatch(
+      /^press\s+case_answered000000000\s+responded\s+normal\s+complaint\s+jana@demo\.example\s+\S+ \S+\s+-\s+x\s+2\s+Wann kommt das neue Modell\?$/,
+    );
     expect(stdout).toContain('2 open cases of press (times in Europe/Berlin)');
   });
 
@@ -111,7 +209,9 @@ describe('backchannel cases and case on the persisted local table', () => {
     // Assess
     expect(open.stdout).toMatch(/^service\s+case_service0000000000\s+new/m);
     expect(open.stdout).toContain('case_overdue0000000000');
-    expect(closed.stdout).toMatch(/^press\s+case_resolved000000000\s+resolved\s+normal\s+complaint\s+ole@demo\.example/m);
+    expect(closed.stdout).toMatch(
+      /^press\s+case_resolved000000000\s+resolved\s+normal\s+complaint\s+ole@demo\.example/m,
+    );
     expect(closed.stdout).not.toContain('case_overdue');
   });
 
@@ -137,7 +237,9 @@ describe('backchannel cases and case on the persisted local table', () => {
     expect(stdout).toContain('Mentions (2)');
     expect(stdout.indexOf('Jana Reporter')).toBeLessThan(stdout.indexOf('Und der Preis?'));
     expect(stdout).toContain('History (2)');
-    expect(stdout).toMatch(/system:handle-department\s+assign\s+new -> assigned\s+assignee: jana@demo\.example, reason: round-robin: on duty/);
+    expect(stdout).toMatch(
+      /system:handle-department\s+assign\s+new -> assigned\s+assignee: jana@demo\.example, reason: round-robin: on duty/,
+    );
     expect(stdout).toMatch(/platform:x:102\s+respond\s+assigned -> responded\s+via: platform, mentionId: x:102/);
   });
 
@@ -179,19 +281,28 @@ describe('backchannel cases and case on the persisted local table', () => {
   it('says so and exits 1 for a case that does not exist', async () => {
     const act = run('case', 'case_nope');
 
-    await expect(act).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('No case case_nope in bc-demo-data') });
+    await expect(act).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('No case case_nope in bc-demo-data'),
+    });
   });
 
   it('exits 2 with a message for an unknown state', async () => {
     const act = run('cases', '--department', 'press', '--state', 'closed');
 
-    await expect(act).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--state takes open, new, assigned, waiting, responded, resolved') });
+    await expect(act).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--state takes open, new, assigned, waiting, responded, resolved'),
+    });
   });
 
   it('exits 2 with a message for an unknown department', async () => {
     const act = run('cases', '--department', 'marketing');
 
-    await expect(act).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--department marketing is not a department of demo') });
+    await expect(act).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--department marketing is not a department of demo'),
+    });
   });
 
   it('exits 2 with a message when the case id is missing', async () => {

@@ -14,7 +14,11 @@ const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).h
 
 function run(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'classify', ...args], { cwd: ROOT });
+    const child = spawn(
+      process.execPath,
+      ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'classify', ...args],
+      { cwd: ROOT },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -25,7 +29,12 @@ function run(args: string[], stdin = ''): Promise<{ code: number | null; stdout:
   });
 }
 
-const lines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('backchannel classify', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bc-classify-'));
@@ -33,7 +42,12 @@ describe('backchannel classify', () => {
 
   it('classifies JSON Lines from stdin, one output line per text, and skips a bad line with its number (exit 1)', async () => {
     // Arrange
-    const input = ['{"id": "a", "text": "Mein Fahrrad ist kaputt und niemand antwortet auf meine Reklamation."}', '{"text": ', '{"id": "b", "text": "Do you offer volume pricing for 500 units?", "platform": "x"}', ''].join('\n');
+    const input = [
+      '{"id": "a", "text": "Mein Fahrrad ist kaputt und niemand antwortet auf meine Reklamation."}',
+      '{"text": ',
+      '{"id": "b", "text": "Do you offer volume pricing for 500 units?", "platform": "x"}',
+      '',
+    ].join('\n');
 
     // Act
     const { code, stdout, stderr } = await run([], input);
@@ -45,7 +59,15 @@ describe('backchannel classify', () => {
       [1, 'a'],
       [3, 'b'],
     ]);
-    expect(out[0]).toMatchObject({ language: 'de', relevant: expect.any(Boolean), sentiment: expect.any(String), category: expect.any(String), urgency: expect.any(Number), confidence: expect.any(Number), model: expect.stringMatching(/^ngram-de@/) });
+    expect(out[0]).toMatchObject({
+      language: 'de',
+      relevant: expect.any(Boolean),
+      sentiment: expect.any(String),
+      category: expect.any(String),
+      urgency: expect.any(Number),
+      confidence: expect.any(Number),
+      model: expect.stringMatching(/^ngram-de@/),
+    });
     expect(out[1]).toMatchObject({ language: 'en', category: 'sales_lead' });
     expect((out[1]!.reasons as string[])[0]).toMatch(/^category sales_lead \(\d+%\): word "pricing"/);
     expect(stderr).toContain('line 2: skipped: not JSON');
@@ -55,7 +77,10 @@ describe('backchannel classify', () => {
   it('reads a CSV file with quoted commas, quotes and line breaks, and exits 0 when every line was read', async () => {
     // Arrange
     const file = path.join(dir, 'texts.csv');
-    writeFileSync(file, 'id,text\n1,"Danke, das war ""super"" schnell!"\n2,"Die Rechnung ist falsch.\nBitte korrigieren."\n3,Wann öffnet ihr am Samstag?\n');
+    writeFileSync(
+      file,
+      'id,text\n1,"Danke, das war ""super"" schnell!"\n2,"Die Rechnung ist falsch.\nBitte korrigieren."\n3,Wann öffnet ihr am Samstag?\n',
+    );
 
     // Act
     const { code, stdout, stderr } = await run(['--input', file]);
@@ -76,11 +101,22 @@ describe('backchannel classify', () => {
     writeFileSync(file, 'id,message\n1,hallo\n');
 
     // Act
-    const [noColumn, missing, format] = await Promise.all([run(['--input', file]), run(['--input', path.join(dir, 'nope.jsonl')]), run(['--format', 'xml'])]);
+    const [noColumn, missing, format] = await Promise.all([
+      run(['--input', file]),
+      run(['--input', path.join(dir, 'nope.jsonl')]),
+      run(['--format', 'xml']),
+    ]);
 
     // Assess
-    expect(noColumn).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('has no "text" column; its columns: id, message') });
+    expect(noColumn).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringContaining('has no "text" column; its columns: id, message'),
+    });
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('nope.jsonl: no such file') });
-    expect(format).toMatchObject({ code: 2, stderr: expect.stringContaining('--format takes jsonl or csv, got "xml"') });
+    expect(format).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--format takes jsonl or csv, got "xml"'),
+    });
   });
 });

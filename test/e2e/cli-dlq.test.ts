@@ -30,9 +30,14 @@ describe('backchannel dlq against the local runtime', () => {
   const unstorable = mentionFactory({ externalId: `x${'7'.repeat(2100)}`, text: 'Wo bleibt meine Lieferung?' });
   const ids: { unstorable?: string; garbled?: string; byHand?: string } = {};
 
-  const run = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'dlq', ...args], { cwd });
+  const run = (...args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'dlq', ...args], {
+      cwd,
+    });
   const visibleIn = async (url: string) => {
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
     return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
   };
 
@@ -40,9 +45,17 @@ describe('backchannel dlq against the local runtime', () => {
     // Arrange: the runtime as `npm start` runs it for the demo company, in a fresh directory
     mkdirSync(path.join(cwd, 'companies'));
     writeFileSync(path.join(cwd, 'companies/demo.yaml'), readFileSync(path.join(ROOT, 'companies/demo.yaml'), 'utf8'));
-    runtime = await startRuntime({ config, port: 0, dataDir: path.join(cwd, '.backchannel/demo'), visibilityTimeoutSeconds: 1, startScheduler: false, log: () => undefined });
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      dataDir: path.join(cwd, '.backchannel/demo'),
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      log: () => undefined,
+    });
     sqs = new SQSClient({ region: runtime.region, endpoint: runtime.endpoints.sqs, credentials: LOCAL_CREDENTIALS });
-    const send = async (url: string, body: string) => (await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }))).MessageId as string;
+    const send = async (url: string, body: string) =>
+      (await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }))).MessageId as string;
     ids.unstorable = await send(runtime.queueUrls.intake as string, JSON.stringify(unstorable));
     ids.garbled = await send(runtime.queueUrls.intake as string, '{"id": "facebook:1_2", "text": "cut off');
     ids.byHand = await send(runtime.dlqUrls.intake as string, JSON.stringify({ id: 'facebook:by-hand' }));
@@ -51,7 +64,10 @@ describe('backchannel dlq against the local runtime', () => {
       new SendMessageCommand({
         QueueUrl: runtime.deadLetterUrls['dept-press-events'],
         MessageBody: JSON.stringify({ 'detail-type': 'Mention Routed', detail: { mentionId: 'facebook:undelivered' } }),
-        MessageAttributes: { ERROR_CODE: { DataType: 'String', StringValue: 'SQSError' }, ERROR_MESSAGE: { DataType: 'String', StringValue: 'QueueDoesNotExist: gone' } },
+        MessageAttributes: {
+          ERROR_CODE: { DataType: 'String', StringValue: 'SQSError' },
+          ERROR_MESSAGE: { DataType: 'String', StringValue: 'QueueDoesNotExist: gone' },
+        },
       }),
     );
     // Five failed receives each (maxReceiveCount 5), a second apart, then SQS moves them.
@@ -73,7 +89,11 @@ describe('backchannel dlq against the local runtime', () => {
     const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _switch, ...env } = process.env;
 
     // Act
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'dlq', '--queue', 'intake', '--json'], { cwd, env });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'dlq', '--queue', 'intake', '--json'],
+      { cwd, env },
+    );
 
     // Assess
     expect(JSON.parse(stdout)).toHaveLength(3);
@@ -94,10 +114,22 @@ describe('backchannel dlq against the local runtime', () => {
       queue: 'bc-demo-intake',
       receiveCount: 5,
       mentionId: unstorable.id,
-      cause: { errorName: 'ValidationException', functionName: 'classify-mention', failures: 5, errorMessage: expect.stringContaining('key') },
+      cause: {
+        errorName: 'ValidationException',
+        functionName: 'classify-mention',
+        failures: 5,
+        errorMessage: expect.stringContaining('key'),
+      },
     });
-    expect(byId.get(ids.garbled as string)?.cause).toMatchObject({ errorName: 'ValidationError', errorMessage: `message ${ids.garbled} is not JSON` });
-    expect(byId.get(ids.byHand as string)).toMatchObject({ cause: null, receiveCount: null, mentionId: 'facebook:by-hand' });
+    expect(byId.get(ids.garbled as string)?.cause).toMatchObject({
+      errorName: 'ValidationError',
+      errorMessage: `message ${ids.garbled} is not JSON`,
+    });
+    expect(byId.get(ids.byHand as string)).toMatchObject({
+      cause: null,
+      receiveCount: null,
+      mentionId: 'facebook:by-hand',
+    });
     expect(entries.every((e) => e.ageSeconds !== null && e.ageSeconds >= 0 && e.ageSeconds < 120)).toBe(true);
   });
 
@@ -134,7 +166,10 @@ describe('backchannel dlq against the local runtime', () => {
     expect(depth.get('intake-dlq')).toBe(3);
     expect(depth.get('dept-press-events')).toBe(1);
     expect(depth.get('check-sla-failures')).toBe(0);
-    expect(overview.find((e) => e.id === 'dept-press-events')).toMatchObject({ redrivesTo: 'dept-press', rerunFunction: null });
+    expect(overview.find((e) => e.id === 'dept-press-events')).toMatchObject({
+      redrivesTo: 'dept-press',
+      rerunFunction: null,
+    });
   });
 
   it("lists a rule DLQ's event with the cause EventBridge wrote into it", async () => {
@@ -143,12 +178,19 @@ describe('backchannel dlq against the local runtime', () => {
 
     // Assess
     const [entry] = JSON.parse(stdout) as DlqEntry[];
-    expect(entry).toMatchObject({ dlq: 'bc-demo-dept-press-events-dlq', mentionId: 'facebook:undelivered', cause: { errorName: 'SQSError', errorMessage: 'QueueDoesNotExist: gone' } });
+    expect(entry).toMatchObject({
+      dlq: 'bc-demo-dept-press-events-dlq',
+      mentionId: 'facebook:undelivered',
+      cause: { errorName: 'SQSError', errorMessage: 'QueueDoesNotExist: gone' },
+    });
   });
 
   it('exits 2 naming the queues for a queue the topology does not have', async () => {
     const act = run('--queue', 'dept-marketing');
 
-    await expect(act).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--queue dept-marketing is not a queue of demo; its queues: intake, dept-press') });
+    await expect(act).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--queue dept-marketing is not a queue of demo; its queues: intake, dept-press'),
+    });
   });
 });

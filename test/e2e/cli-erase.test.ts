@@ -32,16 +32,31 @@ describe('backchannel erase on the persisted local table', () => {
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'bc-erase-'));
   const dynamoDir = path.join(cwd, '.backchannel/demo/dynamodb');
   const outbox = path.join(cwd, '.backchannel/demo/outbox/service.jsonl');
-  const mention = mentionFactory({ externalId: '711_1', threadId: '104729381726354_711', author: AUTHOR, text: 'Mein Stadtflitzer Zwirbelrad ist kaputt' });
-  const kase = caseFactory({ id: 'case_erasecli000000000', threadId: mention.threadId, firstMentionId: mention.id, authorId: AUTHOR.id });
+  const mention = mentionFactory({
+    externalId: '711_1',
+    threadId: '104729381726354_711',
+    author: AUTHOR,
+    text: 'Mein Stadtflitzer Zwirbelrad ist kaputt',
+  });
+  const kase = caseFactory({
+    id: 'case_erasecli000000000',
+    threadId: mention.threadId,
+    firstMentionId: mention.id,
+    authorId: AUTHOR.id,
+  });
 
-  const run = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), ...args], { cwd });
+  const run = (...args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), ...args], { cwd });
 
   /** Every item of the stopped runtime's table. */
   async function items(): Promise<Record<string, unknown>[]> {
     const backend = await startDynamoDb({ dataDir: dynamoDir });
     try {
-      const client = new DynamoDBClient({ region: LOCAL_REGION, endpoint: backend.endpoint, credentials: LOCAL_CREDENTIALS });
+      const client = new DynamoDBClient({
+        region: LOCAL_REGION,
+        endpoint: backend.endpoint,
+        credentials: LOCAL_CREDENTIALS,
+      });
       const { Items = [] } = await DynamoDBDocumentClient.from(client).send(new ScanCommand({ TableName: table.name }));
       client.destroy();
       return Items;
@@ -55,18 +70,52 @@ describe('backchannel erase on the persisted local table', () => {
     mkdirSync(path.join(cwd, 'companies'));
     writeFileSync(path.join(cwd, 'companies/demo.yaml'), readFileSync(path.join(ROOT, 'companies/demo.yaml'), 'utf8'));
     mkdirSync(path.dirname(outbox), { recursive: true });
-    writeFileSync(outbox, `${JSON.stringify({ notification: { id: `mention:${mention.id}`, mention: { id: mention.id, authorId: AUTHOR.id, authorName: AUTHOR.name } } })}\n${JSON.stringify({ notification: { id: 'mention:facebook:other' } })}\n`);
+    writeFileSync(
+      outbox,
+      `${JSON.stringify({ notification: { id: `mention:${mention.id}`, mention: { id: mention.id, authorId: AUTHOR.id, authorName: AUTHOR.name } } })}\n${JSON.stringify({ notification: { id: 'mention:facebook:other' } })}\n`,
+    );
     const backend = await startDynamoDb({ dataDir: dynamoDir });
     try {
-      const client = new DynamoDBClient({ region: LOCAL_REGION, endpoint: backend.endpoint, credentials: LOCAL_CREDENTIALS });
+      const client = new DynamoDBClient({
+        region: LOCAL_REGION,
+        endpoint: backend.endpoint,
+        credentials: LOCAL_CREDENTIALS,
+      });
       await createTable(client, table);
       const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-      const classification = { language: 'de', relevant: true, sentiment: 'negative', category: 'complaint', urgency: 0.4, confidence: 0.8, reasons: [{ decision: 'category', feature: 'w:zwirbelrad', weight: 1.2 }], model: 'test@1' } as Classification;
-      const routing: Routing = { department: 'service', cc: [], priority: 'normal', reasons: ['category complaint is owned by service'] };
-      await new DynamoMentionRepository(documents, table.name).putIfAbsent({ mention, classification, routing, caseId: kase.id }, EXPIRES);
+      const classification = {
+        language: 'de',
+        relevant: true,
+        sentiment: 'negative',
+        category: 'complaint',
+        urgency: 0.4,
+        confidence: 0.8,
+        reasons: [{ decision: 'category', feature: 'w:zwirbelrad', weight: 1.2 }],
+        model: 'test@1',
+      } as Classification;
+      const routing: Routing = {
+        department: 'service',
+        cc: [],
+        priority: 'normal',
+        reasons: ['category complaint is owned by service'],
+      };
+      await new DynamoMentionRepository(documents, table.name).putIfAbsent(
+        { mention, classification, routing, caseId: kase.id },
+        EXPIRES,
+      );
       const cases = new DynamoCaseRepository(documents, table.name);
       await cases.ensure(kase, EXPIRES);
-      await cases.recordMention(mentionRoutedFactory({ caseId: kase.id, mentionId: mention.id, authorId: AUTHOR.id, authorName: AUTHOR.name, text: mention.text, createdAt: mention.createdAt }), EXPIRES);
+      await cases.recordMention(
+        mentionRoutedFactory({
+          caseId: kase.id,
+          mentionId: mention.id,
+          authorId: AUTHOR.id,
+          authorName: AUTHOR.name,
+          text: mention.text,
+          createdAt: mention.createdAt,
+        }),
+        EXPIRES,
+      );
       client.destroy();
     } finally {
       await backend.stop();
@@ -98,8 +147,11 @@ describe('backchannel erase on the persisted local table', () => {
     expect(stdout).toMatch(/cases pseudonymized\s+1\n/);
     expect(stdout).toMatch(/audit erasure_\S+ \(author as sha256:[0-9a-f]{64}\)/);
     const text = JSON.stringify(await items());
-    for (const trace of [AUTHOR.id, 'Mustermensch', 'maramm', 'Zwirbelrad', 'zwirbelrad']) expect(text).not.toContain(trace);
-    expect(readFileSync(outbox, 'utf8')).toBe(`${JSON.stringify({ notification: { id: 'mention:facebook:other' } })}\n`);
+    for (const trace of [AUTHOR.id, 'Mustermensch', 'maramm', 'Zwirbelrad', 'zwirbelrad'])
+      expect(text).not.toContain(trace);
+    expect(readFileSync(outbox, 'utf8')).toBe(
+      `${JSON.stringify({ notification: { id: 'mention:facebook:other' } })}\n`,
+    );
   });
 
   it('says so when there is nothing left of the author', async () => {
@@ -107,7 +159,9 @@ describe('backchannel erase on the persisted local table', () => {
     const { stdout } = await run('erase', '--author', `facebook:${AUTHOR.id}`);
 
     // Assess
-    expect(stdout).toMatch(/^Nothing of facebook:6660001 in bc-demo-data \(already erased, or never stored\); audit erasure_/);
+    expect(stdout).toMatch(
+      /^Nothing of facebook:6660001 in bc-demo-data \(already erased, or never stored\); audit erasure_/,
+    );
   });
 
   it('refuses an author without a platform with a usage error (exit 2)', async () => {

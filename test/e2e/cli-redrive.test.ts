@@ -28,9 +28,16 @@ describe('backchannel redrive against the local runtime', () => {
   let queues: LocalQueues;
   const messageIds: string[] = [];
 
-  const run = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'redrive', ...args], { cwd });
+  const run = (...args: string[]) =>
+    promisify(execFile)(
+      process.execPath,
+      ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'redrive', ...args],
+      { cwd },
+    );
   const stored = async (url: string) => {
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
     return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
   };
 
@@ -42,7 +49,10 @@ describe('backchannel redrive against the local runtime', () => {
     const { Successful = [] } = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queues.dlqUrls['dept-press'],
-        Entries: [1, 2, 3].map((n) => ({ Id: `m${n}`, MessageBody: JSON.stringify({ 'detail-type': 'Mention Routed', detail: { mentionId: `x:${n}` } }) })),
+        Entries: [1, 2, 3].map((n) => ({
+          Id: `m${n}`,
+          MessageBody: JSON.stringify({ 'detail-type': 'Mention Routed', detail: { mentionId: `x:${n}` } }),
+        })),
       }),
     );
     messageIds.push(...Successful.map((s) => s.MessageId as string));
@@ -51,13 +61,20 @@ describe('backchannel redrive against the local runtime', () => {
       new SendMessageCommand({
         QueueUrl: queues.deadLetterUrls['dept-press-events'],
         MessageBody: JSON.stringify({ 'detail-type': 'Mention Routed', detail: { mentionId: 'x:4' } }),
-        MessageAttributes: { ERROR_CODE: { DataType: 'String', StringValue: 'SQSError' }, ERROR_MESSAGE: { DataType: 'String', StringValue: 'QueueDoesNotExist' } },
+        MessageAttributes: {
+          ERROR_CODE: { DataType: 'String', StringValue: 'SQSError' },
+          ERROR_MESSAGE: { DataType: 'String', StringValue: 'QueueDoesNotExist' },
+        },
       }),
     );
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: queues.deadLetterUrls['check-sla-failures'],
-        MessageBody: JSON.stringify({ version: '1.0', requestContext: { condition: 'RetriesExhausted' }, requestPayload: { scheduledTime: '2026-12-03T08:55:00Z' } }),
+        MessageBody: JSON.stringify({
+          version: '1.0',
+          requestContext: { condition: 'RetriesExhausted' },
+          requestPayload: { scheduledTime: '2026-12-03T08:55:00Z' },
+        }),
       }),
     );
     mkdirSync(path.join(cwd, 'companies'));
@@ -68,7 +85,12 @@ describe('backchannel redrive against the local runtime', () => {
       url: 'http://127.0.0.1:1',
       region: LOCAL_REGION,
       tableName: topology.table.name,
-      endpoints: { dynamodb: 'http://127.0.0.1:1', sqs: backend.endpoint, eventBridge: 'http://127.0.0.1:1', secretsManager: 'http://127.0.0.1:1' },
+      endpoints: {
+        dynamodb: 'http://127.0.0.1:1',
+        sqs: backend.endpoint,
+        eventBridge: 'http://127.0.0.1:1',
+        secretsManager: 'http://127.0.0.1:1',
+      },
       startedAt: new Date().toISOString(),
     };
     mkdirSync(path.join(cwd, '.backchannel/demo'), { recursive: true });
@@ -86,7 +108,9 @@ describe('backchannel redrive against the local runtime', () => {
     const { stdout } = await run('--queue', 'dept-press', '--dry-run');
 
     // Assess
-    expect(stdout).toContain('Dry run: bc-demo-dept-press-dlq holds about 3 message(s); a redrive would move 3 to bc-demo-dept-press. Nothing was moved.');
+    expect(stdout).toContain(
+      'Dry run: bc-demo-dept-press-dlq holds about 3 message(s); a redrive would move 3 to bc-demo-dept-press. Nothing was moved.',
+    );
     expect(messageIds.some((id) => stdout.includes(id))).toBe(true);
     expect(await stored(queues.dlqUrls['dept-press'] as string)).toBe(3);
     expect(await stored(queues.urls['dept-press'] as string)).toBe(0);
@@ -130,7 +154,10 @@ describe('backchannel redrive against the local runtime', () => {
   it('exits 2 naming the queues for a queue the topology does not have', async () => {
     const act = run('--queue', 'dept-marketing');
 
-    await expect(act).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--queue dept-marketing is not a queue of demo; its queues: intake, dept-press') });
+    await expect(act).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--queue dept-marketing is not a queue of demo; its queues: intake, dept-press'),
+    });
   });
 
   it('exits 2 without --queue', async () => {

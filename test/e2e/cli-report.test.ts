@@ -27,7 +27,8 @@ const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).h
 describe('backchannel report on the persisted local table', () => {
   const config = demoConfig();
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'bc-report-cli-'));
-  const run = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), ...args], { cwd });
+  const run = (...args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), ...args], { cwd });
 
   beforeAll(async () => {
     // Arrange: two service complaints (one with a cc to press) in 2026-W48, one press inquiry the week before
@@ -35,16 +36,49 @@ describe('backchannel report on the persisted local table', () => {
     writeFileSync(path.join(cwd, 'companies/demo.yaml'), readFileSync(path.join(ROOT, 'companies/demo.yaml'), 'utf8'));
     const backend = await startDynamoDb({ dataDir: path.join(cwd, '.backchannel/demo/dynamodb') });
     try {
-      const client = new DynamoDBClient({ region: LOCAL_REGION, endpoint: backend.endpoint, credentials: LOCAL_CREDENTIALS });
+      const client = new DynamoDBClient({
+        region: LOCAL_REGION,
+        endpoint: backend.endpoint,
+        credentials: LOCAL_CREDENTIALS,
+      });
       const table = buildTopology(config).table;
       await createTable(client, table);
       const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
       const metrics = new DynamoMetricRepository(documents, table.name);
-      const deps = { timezone: 'Europe/Berlin', retentionDays: 30, cases: new DynamoCaseRepository(documents, table.name), metrics, tallies: metrics, clock: { now: () => new Date() } };
-      await recordRoutedMention(mentionRoutedFactory({ mentionId: 'x:1', createdAt: '2026-11-24T09:00:00.000Z' }), deps);
-      await recordRoutedMention(mentionRoutedFactory({ mentionId: 'x:1', department: 'press', role: 'cc', createdAt: '2026-11-24T09:00:00.000Z' }), deps);
-      await recordRoutedMention(mentionRoutedFactory({ mentionId: 'x:2', platform: 'x', createdAt: '2026-11-27T09:00:00.000Z' }), deps);
-      await recordRoutedMention(mentionRoutedFactory({ mentionId: 'x:3', department: 'press', category: 'press_inquiry', createdAt: '2026-11-18T09:00:00.000Z' }), deps);
+      const deps = {
+        timezone: 'Europe/Berlin',
+        retentionDays: 30,
+        cases: new DynamoCaseRepository(documents, table.name),
+        metrics,
+        tallies: metrics,
+        clock: { now: () => new Date() },
+      };
+      await recordRoutedMention(
+        mentionRoutedFactory({ mentionId: 'x:1', createdAt: '2026-11-24T09:00:00.000Z' }),
+        deps,
+      );
+      await recordRoutedMention(
+        mentionRoutedFactory({
+          mentionId: 'x:1',
+          department: 'press',
+          role: 'cc',
+          createdAt: '2026-11-24T09:00:00.000Z',
+        }),
+        deps,
+      );
+      await recordRoutedMention(
+        mentionRoutedFactory({ mentionId: 'x:2', platform: 'x', createdAt: '2026-11-27T09:00:00.000Z' }),
+        deps,
+      );
+      await recordRoutedMention(
+        mentionRoutedFactory({
+          mentionId: 'x:3',
+          department: 'press',
+          category: 'press_inquiry',
+          createdAt: '2026-11-18T09:00:00.000Z',
+        }),
+        deps,
+      );
     } finally {
       await backend.stop();
     }
@@ -58,12 +92,24 @@ describe('backchannel report on the persisted local table', () => {
 
     // Assess
     const report = JSON.parse(stdout) as Report;
-    expect(report).toMatchObject({ kind: 'weekly', audience: 'management', period: { id: '2026-W48' }, total: 2, cc: 1, byPlatform: { facebook: 1, x: 1 } });
-    expect(report.departments.find((d) => d.id === 'service')).toMatchObject({ total: 2, byCategory: { complaint: 2 }, responseMinutes: { p50: null, p90: null }, slaCompliance: null });
+    expect(report).toMatchObject({
+      kind: 'weekly',
+      audience: 'management',
+      period: { id: '2026-W48' },
+      total: 2,
+      cc: 1,
+      byPlatform: { facebook: 1, x: 1 },
+    });
+    expect(report.departments.find((d) => d.id === 'service')).toMatchObject({
+      total: 2,
+      byCategory: { complaint: 2 },
+      responseMinutes: { p50: null, p90: null },
+      slaCompliance: null,
+    });
     expect(report.previous).toMatchObject({ period: { id: '2026-W47' }, total: 1, byCategory: { press_inquiry: 1 } });
   }, 60_000);
 
-  it('prints one department\'s daily report as text', async () => {
+  it("prints one department's daily report as text", async () => {
     const { stdout } = await run('report', '--day', '2026-11-24', '--department', 'press');
 
     expect(stdout).toContain('Daily report 2026-11-24');
@@ -84,9 +130,13 @@ describe('backchannel report on the persisted local table', () => {
     [['--day', '2026-11-24', '--week', 'latest'], 'give one of --day'],
     [['--week', 'latest', '--format', 'pdf'], '--format takes text, html or json'],
     [['--week', 'latest', '--department', 'marketing'], 'has no department "marketing"'],
-  ])('exits 2 with a clear message on %j', async (args, message) => {
-    const failed = run('report', ...args);
+  ])(
+    'exits 2 with a clear message on %j',
+    async (args, message) => {
+      const failed = run('report', ...args);
 
-    await expect(failed).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining(message) });
-  }, 60_000);
+      await expect(failed).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining(message) });
+    },
+    60_000,
+  );
 });

@@ -28,7 +28,10 @@ describe('backchannel send --text against the local runtime', () => {
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'bc-send-'));
   let runtime: Runtime;
 
-  const run = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'send', ...args], { cwd });
+  const run = (...args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'send', ...args], {
+      cwd,
+    });
   /** The case a mention was recorded on, read from the runtime's table. */
   const caseOf = async (mentionId: string): Promise<{ case: Case; mentions: string[] } | undefined> => {
     const client = createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb));
@@ -50,7 +53,14 @@ describe('backchannel send --text against the local runtime', () => {
     // Arrange: the runtime as `npm start` runs it for the demo company, in a fresh directory
     mkdirSync(path.join(cwd, 'companies'));
     writeFileSync(path.join(cwd, 'companies/demo.yaml'), readFileSync(path.join(ROOT, 'companies/demo.yaml'), 'utf8'));
-    runtime = await startRuntime({ config, port: 0, dataDir: path.join(cwd, '.backchannel/demo'), visibilityTimeoutSeconds: 1, startScheduler: false, log: () => undefined });
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      dataDir: path.join(cwd, '.backchannel/demo'),
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      log: () => undefined,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -60,21 +70,44 @@ describe('backchannel send --text against the local runtime', () => {
 
   it("runs the command npm start suggests: a Facebook comment that becomes a case; then a reply that joins the case's thread", async () => {
     // Arrange: the hint's arguments after `send`, quotes removed
-    const hint = sendHint(config, platformRegistry.adapters.filter((a) => a.isEnabled(config)).map((a) => a.id), runtime.url, true);
-    const hinted = [...hint.slice(hint.indexOf(' send ') + 6).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
+    const hint = sendHint(
+      config,
+      platformRegistry.adapters.filter((a) => a.isEnabled(config)).map((a) => a.id),
+      runtime.url,
+      true,
+    );
+    const hinted = [...hint.slice(hint.indexOf(' send ') + 6).matchAll(/"([^"]*)"|(\S+)/g)].map(
+      (m) => m[1] ?? m[2] ?? '',
+    );
 
     // Act: the suggested mention, then a reply in its case
     const first = await run(...hinted);
     const mentionId = /^Mention (\S+)/m.exec(first.stdout)?.[1] as string;
     await runtime.waitForIdle(30_000);
     const opened = await caseOf(mentionId);
-    const second = await run('--reply-to', opened?.case.id as string, '--text', 'Bei mir genauso, auch keine Antwort.', '--author', 'Melanie Krüger');
+    const second = await run(
+      '--reply-to',
+      opened?.case.id as string,
+      '--text',
+      'Bei mir genauso, auch keine Antwort.',
+      '--author',
+      'Melanie Krüger',
+    );
     const replyId = /^Mention (\S+)/m.exec(second.stdout)?.[1] as string;
     await runtime.waitForIdle(30_000);
     const after = await caseOf(replyId);
 
     // Assess
-    expect(hinted).toEqual(['--platform', 'meta', '--text', 'Seit drei Wochen keine Antwort vom Service', '--author', 'Erika Muster', '--company', 'demo']);
+    expect(hinted).toEqual([
+      '--platform',
+      'meta',
+      '--text',
+      'Seit drei Wochen keine Antwort vom Service',
+      '--author',
+      'Erika Muster',
+      '--company',
+      'demo',
+    ]);
     expect(first.stdout).toMatch(/^HTTP 200 \{"enqueued":1,"deleted":0,"ignored":0,"revoked":0\}$/m);
     expect(mentionId).toMatch(/^facebook:\d+_\d+$/);
     expect(opened?.case).toMatchObject({ platform: 'facebook' });
@@ -117,7 +150,9 @@ describe('backchannel send --text against the local runtime', () => {
 
       // Assess
       expect(code).toBe(1);
-      expect(stderr.join('')).toContain(`no case case_doesnotexist in ${runtime.tableName}: \`npm run backchannel -- cases --company demo\` lists them`);
+      expect(stderr.join('')).toContain(
+        `no case case_doesnotexist in ${runtime.tableName}: \`npm run backchannel -- cases --company demo\` lists them`,
+      );
     });
 
     it('says that no runtime is running and how to start one', async () => {
@@ -129,7 +164,9 @@ describe('backchannel send --text against the local runtime', () => {
 
       // Assess
       expect(code).toBe(1);
-      expect(stderr.join('')).toContain('no runtime is running for demo (nothing live in .backchannel/demo/): start it with `npm start -- --company demo`');
+      expect(stderr.join('')).toContain(
+        'no runtime is running for demo (nothing live in .backchannel/demo/): start it with `npm start -- --company demo`',
+      );
     });
 
     it('refuses a platform that is not enabled for the company, naming the enabled ones', async () => {
@@ -140,7 +177,12 @@ describe('backchannel send --text against the local runtime', () => {
       const act = sendCommand.run(['--platform', 'x', '--text', 'Hallo']);
 
       // Assess
-      await expect(act).rejects.toThrow(new UsageError('--platform x is not enabled for demo (companies/demo.yaml); enabled: meta, linkedin, youtube, tiktok, generic', 'send'));
+      await expect(act).rejects.toThrow(
+        new UsageError(
+          '--platform x is not enabled for demo (companies/demo.yaml); enabled: meta, linkedin, youtube, tiktok, generic',
+          'send',
+        ),
+      );
     });
   });
 });

@@ -31,7 +31,8 @@ describe('backchannel themes, theme, ideas and projects on the persisted local t
   const fixDate = daysAgo(3).slice(0, 10);
   let repairTheme = '';
 
-  const run = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), ...args], { cwd });
+  const run = (...args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), ...args], { cwd });
   const fails = async (...args: string[]) => {
     try {
       await run(...args);
@@ -48,18 +49,61 @@ describe('backchannel themes, theme, ideas and projects on the persisted local t
     writeFileSync(path.join(cwd, 'companies/demo.yaml'), readFileSync(path.join(ROOT, 'companies/demo.yaml'), 'utf8'));
     const backend = await startDynamoDb({ dataDir: path.join(cwd, '.backchannel/demo/dynamodb') });
     try {
-      const client = new DynamoDBClient({ region: LOCAL_REGION, endpoint: backend.endpoint, credentials: LOCAL_CREDENTIALS });
+      const client = new DynamoDBClient({
+        region: LOCAL_REGION,
+        endpoint: backend.endpoint,
+        credentials: LOCAL_CREDENTIALS,
+      });
       const table = buildTopology(config).table;
       await createTable(client, table);
-      const themes = new DynamoThemeRepository(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), table.name);
+      const themes = new DynamoThemeRepository(
+        DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+        table.name,
+      );
       const deps = { themes, clock: { now: () => new Date() }, timezone: config.company.timezone, retentionDays: 365 };
       const mentions = [
-        mentionRoutedFactory({ mentionId: 'facebook:r1', authorId: 'a1', text: 'Die Reparatur in der Werkstatt dauert schon Wochen', createdAt: daysAgo(6) }),
-        mentionRoutedFactory({ mentionId: 'facebook:r2', authorId: 'a2', text: 'Reparatur dauert Wochen, Werkstatt meldet sich nicht', createdAt: daysAgo(5) }),
-        mentionRoutedFactory({ mentionId: 'facebook:r3', authorId: 'a3', text: 'Seit Wochen in der Werkstatt, Reparatur nicht fertig', createdAt: daysAgo(4) }),
-        mentionRoutedFactory({ mentionId: 'facebook:r4', authorId: 'a4', text: 'Reparatur in der Werkstatt dauert Wochen', createdAt: daysAgo(1) }),
-        mentionRoutedFactory({ mentionId: 'x:i1', platform: 'x', department: 'product', category: 'product_idea', sentiment: 'positive', text: 'Bitte einen Kindersitz für das Lastenrad anbieten', createdAt: daysAgo(2) }),
-        mentionRoutedFactory({ mentionId: 'x:p1', platform: 'x', department: 'community', category: 'community_project', sentiment: 'positive', text: 'Unterstützt doch den TSV Grünwald in Harburg mit Rädern', createdAt: daysAgo(2) }),
+        mentionRoutedFactory({
+          mentionId: 'facebook:r1',
+          authorId: 'a1',
+          text: 'Die Reparatur in der Werkstatt dauert schon Wochen',
+          createdAt: daysAgo(6),
+        }),
+        mentionRoutedFactory({
+          mentionId: 'facebook:r2',
+          authorId: 'a2',
+          text: 'Reparatur dauert Wochen, Werkstatt meldet sich nicht',
+          createdAt: daysAgo(5),
+        }),
+        mentionRoutedFactory({
+          mentionId: 'facebook:r3',
+          authorId: 'a3',
+          text: 'Seit Wochen in der Werkstatt, Reparatur nicht fertig',
+          createdAt: daysAgo(4),
+        }),
+        mentionRoutedFactory({
+          mentionId: 'facebook:r4',
+          authorId: 'a4',
+          text: 'Reparatur in der Werkstatt dauert Wochen',
+          createdAt: daysAgo(1),
+        }),
+        mentionRoutedFactory({
+          mentionId: 'x:i1',
+          platform: 'x',
+          department: 'product',
+          category: 'product_idea',
+          sentiment: 'positive',
+          text: 'Bitte einen Kindersitz für das Lastenrad anbieten',
+          createdAt: daysAgo(2),
+        }),
+        mentionRoutedFactory({
+          mentionId: 'x:p1',
+          platform: 'x',
+          department: 'community',
+          category: 'community_project',
+          sentiment: 'positive',
+          text: 'Unterstützt doch den TSV Grünwald in Harburg mit Rädern',
+          createdAt: daysAgo(2),
+        }),
       ];
       for (const m of mentions) repairTheme = (await recordInsight(m, deps)).themeId ?? repairTheme;
       repairTheme = (await themes.assignmentOf('facebook:r1')) as string;
@@ -79,7 +123,17 @@ describe('backchannel themes, theme, ideas and projects on the persisted local t
   });
 
   it('marks a theme as a defect and shows its rate before and after the fix', async () => {
-    const { stdout } = await run('theme', repairTheme, '--defect', '--owner', 'Kai Lüders', '--fix-date', fixDate, '--note', 'Ersatzteillager');
+    const { stdout } = await run(
+      'theme',
+      repairTheme,
+      '--defect',
+      '--owner',
+      'Kai Lüders',
+      '--fix-date',
+      fixDate,
+      '--note',
+      'Ersatzteillager',
+    );
 
     expect(stdout).toContain(`Marked ${repairTheme} as a known defect: owner Kai Lüders, fix date ${fixDate}`);
     expect(stdout).toContain('fix effect   1/day in 3 days before, 0.333/day in 3 days after (-67 %)');
@@ -93,17 +147,29 @@ describe('backchannel themes, theme, ideas and projects on the persisted local t
     await run('ideas', '--format', 'csv', '--out', out);
     const { stdout } = await run('projects', '--format', 'json');
 
-    expect(readFileSync(out, 'utf8')).toMatch(/^rank,id,label,score,mentions,authors,reactions,previous,trend,departments,example\r\n1,th_idea_de_/);
-    expect(JSON.parse(stdout).communityProjects[0]).toMatchObject({ organisation: 'TSV Grünwald', place: 'Harburg', support: { mentions: 1, authors: 1 } });
+    expect(readFileSync(out, 'utf8')).toMatch(
+      /^rank,id,label,score,mentions,authors,reactions,previous,trend,departments,example\r\n1,th_idea_de_/,
+    );
+    expect(JSON.parse(stdout).communityProjects[0]).toMatchObject({
+      organisation: 'TSV Grünwald',
+      place: 'Harburg',
+      support: { mentions: 1, authors: 1 },
+    });
   });
 
   it.each([
     [['themes', '--kind', 'praise'], '--kind takes complaint, idea, project'],
     [['themes', '--department', 'hr'], '--department hr is not a department of demo'],
     [['theme', 'th_nope'], 'is not a theme id'],
-    [['theme', 'th_complaint_de_000000000000', '--defect', '--owner', 'Kai'], '--defect needs --owner <name> and --fix-date'],
+    [
+      ['theme', 'th_complaint_de_000000000000', '--defect', '--owner', 'Kai'],
+      '--defect needs --owner <name> and --fix-date',
+    ],
     [['theme', 'th_complaint_de_000000000000', '--owner', 'Kai'], '--owner, --fix-date and --note go with --defect'],
-    [['theme', 'th_complaint_de_000000000000', '--defect', '--owner', 'Kai', '--fix-date', '2026-13-01'], '--fix-date takes a day YYYY-MM-DD'],
+    [
+      ['theme', 'th_complaint_de_000000000000', '--defect', '--owner', 'Kai', '--fix-date', '2026-13-01'],
+      '--fix-date takes a day YYYY-MM-DD',
+    ],
     [['ideas', '--format', 'xml'], '--format takes text, csv or json'],
     [['projects', '--since', 'yesterday'], '--since takes a day YYYY-MM-DD'],
   ])('exits 2 with a clear message for %j', async (args, message) => {
@@ -116,6 +182,9 @@ describe('backchannel themes, theme, ideas and projects on the persisted local t
   it('exits 1 for a theme that is not in the table', async () => {
     const result = await fails('theme', 'th_complaint_de_000000000000');
 
-    expect(result).toEqual({ code: 1, stderr: expect.stringContaining('No theme th_complaint_de_000000000000 in bc-demo-data') });
+    expect(result).toEqual({
+      code: 1,
+      stderr: expect.stringContaining('No theme th_complaint_de_000000000000 in bc-demo-data'),
+    });
   });
 });

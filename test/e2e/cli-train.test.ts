@@ -10,7 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from '../../infra/local/backends.ts';
 import { createTable } from '../../infra/local/table.ts';
 import { buildTopology } from '../../infra/topology.ts';
-import { DynamoCaseRepository, DynamoCorrectionRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
+import {
+  DynamoCaseRepository,
+  DynamoCorrectionRepository,
+  DynamoMentionRepository,
+} from '../../shared/adapters/dynamodb/index.ts';
 import type { Classification } from '../../shared/domain/classification.ts';
 import type { Correction } from '../../shared/domain/corrections.ts';
 import type { Routing } from '../../shared/domain/route-mention.ts';
@@ -29,7 +33,14 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const EXPIRES = 4_102_444_800;
 
-type Labelled = { id: string; language: string; text: string; relevant: boolean; sentiment: Correction['predicted']['sentiment']; category: Correction['predicted']['category'] };
+type Labelled = {
+  id: string;
+  language: string;
+  text: string;
+  relevant: boolean;
+  sentiment: Correction['predicted']['sentiment'];
+  category: Correction['predicted']['category'];
+};
 
 describe('backchannel correct, train and model on the persisted local data', () => {
   const config = demoConfig();
@@ -38,18 +49,28 @@ describe('backchannel correct, train and model on the persisted local data', () 
   const dynamoDir = path.join(cwd, '.backchannel/demo/dynamodb');
   const modelsDir = path.join(cwd, '.backchannel/demo/models');
   const baseDir = path.join(cwd, 'base');
-  const mention = mentionFactory({ externalId: '811_1', threadId: '104729381726354_811', text: 'Riss am Rahmen meines Stadtflitzers, bin fast gestürzt' });
+  const mention = mentionFactory({
+    externalId: '811_1',
+    threadId: '104729381726354_811',
+    text: 'Riss am Rahmen meines Stadtflitzers, bin fast gestürzt',
+  });
   const kase = caseFactory({ id: 'case_traincli000000000', threadId: mention.threadId, firstMentionId: mention.id });
 
   const run = (...args: string[]) =>
-    promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), ...args], { cwd }).then(
+    promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), ...args], {
+      cwd,
+    }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
 
   async function withTable<T>(use: (documents: DynamoDBDocumentClient) => Promise<T>): Promise<T> {
     const backend = await startDynamoDb({ dataDir: dynamoDir });
-    const client = new DynamoDBClient({ region: LOCAL_REGION, endpoint: backend.endpoint, credentials: LOCAL_CREDENTIALS });
+    const client = new DynamoDBClient({
+      region: LOCAL_REGION,
+      endpoint: backend.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+    });
     try {
       return await use(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }));
     } finally {
@@ -64,26 +85,62 @@ describe('backchannel correct, train and model on the persisted local data', () 
     writeFileSync(path.join(cwd, 'companies/demo.yaml'), readFileSync(path.join(ROOT, 'companies/demo.yaml'), 'utf8'));
     mkdirSync(baseDir);
     for (const file of ['de-a.jsonl', 'en-a.jsonl']) {
-      const lines = readFileSync(path.join(ROOT, 'shared/classifier/corpus', file), 'utf8').split('\n').filter(Boolean);
+      const lines = readFileSync(path.join(ROOT, 'shared/classifier/corpus', file), 'utf8')
+        .split('\n')
+        .filter(Boolean);
       writeFileSync(path.join(baseDir, file), `${lines.filter((_, i) => i % 8 === 0).join('\n')}\n`);
     }
-    const labelled = readFileSync(path.join(ROOT, 'bench/data/rahmenwerk-mentions.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Labelled);
+    const labelled = readFileSync(path.join(ROOT, 'bench/data/rahmenwerk-mentions.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Labelled);
     await withTable(async (documents) => {
       await createTable(documents, table);
-      const classification = { language: 'de', relevant: true, sentiment: 'negative', category: 'complaint', urgency: 0.4, confidence: 0.8, reasons: [], model: 'ngram-de@test' } as Classification;
+      const classification = {
+        language: 'de',
+        relevant: true,
+        sentiment: 'negative',
+        category: 'complaint',
+        urgency: 0.4,
+        confidence: 0.8,
+        reasons: [],
+        model: 'ngram-de@test',
+      } as Classification;
       const routing: Routing = { department: 'service', cc: [], priority: 'normal', reasons: [] };
-      await new DynamoMentionRepository(documents, table.name).putIfAbsent({ mention, classification, routing, caseId: kase.id }, EXPIRES);
+      await new DynamoMentionRepository(documents, table.name).putIfAbsent(
+        { mention, classification, routing, caseId: kase.id },
+        EXPIRES,
+      );
       const cases = new DynamoCaseRepository(documents, table.name);
       await cases.ensure(kase, EXPIRES);
-      await cases.recordMention(mentionRoutedFactory({ caseId: kase.id, mentionId: mention.id, text: mention.text, createdAt: mention.createdAt }), EXPIRES);
+      await cases.recordMention(
+        mentionRoutedFactory({
+          caseId: kase.id,
+          mentionId: mention.id,
+          text: mention.text,
+          createdAt: mention.createdAt,
+        }),
+        EXPIRES,
+      );
       const corrections = new DynamoCorrectionRepository(documents, table.name);
       // Every 12th mention of the set: all categories, both languages.
-      for (const [i, e] of labelled.filter((_, i) => i % 12 === 0).slice(0, 120).entries()) {
+      for (const [i, e] of labelled
+        .filter((_, i) => i % 12 === 0)
+        .slice(0, 120)
+        .entries()) {
         await corrections.put({
-          id: `correction_x:${i}`, caseId: kase.id, mentionId: `x:${i}`, platform: 'x', authorId: `a${i}`, text: e.text, language: e.language,
+          id: `correction_x:${i}`,
+          caseId: kase.id,
+          mentionId: `x:${i}`,
+          platform: 'x',
+          authorId: `a${i}`,
+          text: e.text,
+          language: e.language,
           labels: { category: e.category, sentiment: e.sentiment, relevant: e.relevant },
           predicted: { category: 'complaint', sentiment: 'negative', relevant: true, department: 'service' },
-          by: 'user:ole@example.de', at: '2026-12-01T10:00:00.000Z', expiresAt: EXPIRES,
+          by: 'user:ole@example.de',
+          at: '2026-12-01T10:00:00.000Z',
+          expiresAt: EXPIRES,
         });
       }
     });
@@ -101,8 +158,14 @@ describe('backchannel correct, train and model on the persisted local data', () 
     expect(bad.stderr).toContain('unknown category "rant"');
     expect(good.code).toBe(0);
     expect(good.stdout).toContain('the classifier said complaint/negative (ngram-de@test)');
-    const stored = await withTable((documents) => new DynamoCorrectionRepository(documents, table.name).get(mention.id));
-    expect(stored).toMatchObject({ labels: { category: 'legal_risk' }, text: mention.text, by: expect.stringMatching(/^user:cli:/) });
+    const stored = await withTable((documents) =>
+      new DynamoCorrectionRepository(documents, table.name).get(mention.id),
+    );
+    expect(stored).toMatchObject({
+      labels: { category: 'legal_risk' },
+      text: mention.text,
+      by: expect.stringMatching(/^user:cli:/),
+    });
   });
 
   it('trains, promotes the model that beats the shipped ones with both scores, and lists it as in use', async () => {
@@ -116,7 +179,11 @@ describe('backchannel correct, train and model on the persisted local data', () 
     const versions = readdirSync(path.join(modelsDir, 'versions'));
     expect(versions).toHaveLength(1);
     const version = JSON.parse(readFileSync(path.join(modelsDir, 'versions', versions[0]!), 'utf8'));
-    expect(version).toMatchObject({ status: 'promoted', scores: { currentModel: 'shipped' }, training: { correctionWeight: 5 } });
+    expect(version).toMatchObject({
+      status: 'promoted',
+      scores: { currentModel: 'shipped' },
+      training: { correctionWeight: 5 },
+    });
     expect(version.scores.candidate.accuracy).toBeGreaterThan(version.scores.current.accuracy);
     expect(existsSync(path.join(modelsDir, 'artifacts', `${version.id}.json`))).toBe(true);
     expect(listed.stdout).toContain(`In use: ${version.id}`);

@@ -18,7 +18,10 @@ import { mentionId } from '../../shared/domain/mention.ts';
 const demoYaml = readFileSync(new URL('../../companies/demo.yaml', import.meta.url), 'utf8');
 const config = parseCompanyConfigYaml(
   demoYaml
-    .replace('departments:\n', 'departments:\n  - id: workshop\n    name: Werkstatt\n    sla: { high: 2h, normal: 1d, low: 3d }\n')
+    .replace(
+      'departments:\n',
+      'departments:\n  - id: workshop\n    name: Werkstatt\n    sla: { high: 2h, normal: 1d, low: 3d }\n',
+    )
     .replace(
       '  rules:\n',
       '  rules:\n    - id: workshop-feedback\n      when: { keywords: [Werkstatt, Inspektion] }\n      then: { department: workshop, cc: service, tags: [workshop], sla: 90m }\n',
@@ -33,7 +36,13 @@ describe('routing by a rule added in the config, on the local runtime', () => {
   let runtime: Runtime;
 
   beforeAll(async () => {
-    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => {} });
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      log: () => {},
+    });
   });
 
   afterAll(async () => {
@@ -52,24 +61,46 @@ describe('routing by a rule added in the config, on the local runtime', () => {
     expect(answer.status).toBe(200);
     expect(runtime.queueUrls[departmentQueueId('workshop')]).toEqual(expect.any(String));
     const documents = createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb));
-    const stored = await new DynamoMentionRepository(documents, runtime.tableName).get(mentionId('facebook', commentId));
+    const stored = await new DynamoMentionRepository(documents, runtime.tableName).get(
+      mentionId('facebook', commentId),
+    );
     expect(stored?.routing).toMatchObject({
       department: 'workshop',
       cc: ['service'],
       tags: ['workshop'],
       sla: { days: 0, minutes: 90 },
-      matched: [{ rule: 'workshop-feedback', why: ['text contains "Werkstatt"'], effects: ['department workshop', 'cc service', 'tag workshop', 'SLA 1 business hour 30 business minutes', 'stop'] }],
+      matched: [
+        {
+          rule: 'workshop-feedback',
+          why: ['text contains "Werkstatt"'],
+          effects: [
+            'department workshop',
+            'cc service',
+            'tag workshop',
+            'SLA 1 business hour 30 business minutes',
+            'stop',
+          ],
+        },
+      ],
     });
     const cases = new DynamoCaseRepository(documents, runtime.tableName);
     const kase = await cases.get(stored?.caseId as string);
     expect(kase).toMatchObject({ department: 'workshop' });
     // The rule's 90 minutes run in the department's business hours (the company calendar).
-    expect(kase?.dueAt).toBe(casePolicyOf(config).addSlaTime('workshop', new Date(kase?.openedAt as string), { days: 0, minutes: 90 }).toISOString());
+    expect(kase?.dueAt).toBe(
+      casePolicyOf(config)
+        .addSlaTime('workshop', new Date(kase?.openedAt as string), { days: 0, minutes: 90 })
+        .toISOString(),
+    );
     const recorded = await cases.mentionsOf(stored?.caseId as string);
     expect(recorded.map((r) => [r.department, r.role]).sort()).toEqual([
       ['service', 'cc'],
       ['workshop', 'primary'],
     ]);
-    expect(recorded[0]).toMatchObject({ matchedRules: ['workshop-feedback'], tags: ['workshop'], reasons: expect.arrayContaining([expect.stringContaining('rule workshop-feedback')]) });
+    expect(recorded[0]).toMatchObject({
+      matchedRules: ['workshop-feedback'],
+      tags: ['workshop'],
+      reasons: expect.arrayContaining([expect.stringContaining('rule workshop-feedback')]),
+    });
   });
 });

@@ -47,7 +47,12 @@ async function expectedLines(runtime: Runtime): Promise<string[]> {
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as OutboxLine)
     .map(({ target, notification }) => {
-      const via = target.type === 'slack' ? `slack ${target.channel}` : target.type === 'teams' ? `teams ${target.secretName}` : `email ${target.to.join(', ')}`;
+      const via =
+        target.type === 'slack'
+          ? `slack ${target.channel}`
+          : target.type === 'teams'
+            ? `teams ${target.secretName}`
+            : `email ${target.to.join(', ')}`;
       return `notify service via ${via}: ${notification.title}${notification.caseUrl ? ` ${notification.caseUrl}` : ''} (outbox ${outboxFile})`;
     });
   return [
@@ -58,12 +63,19 @@ async function expectedLines(runtime: Runtime): Promise<string[]> {
   ].sort();
 }
 
-describe('the local runtime\'s console, short lines (the default)', () => {
+describe("the local runtime's console, short lines (the default)", () => {
   let runtime: Runtime;
   const log: string[] = [];
 
   beforeAll(async () => {
-    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, statusIntervalSeconds: 0, log: (line) => log.push(line) });
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      statusIntervalSeconds: 0,
+      log: (line) => log.push(line),
+    });
   });
 
   afterAll(async () => {
@@ -124,7 +136,7 @@ describe('the local runtime\'s console, short lines (the default)', () => {
   });
 });
 
-describe('the local runtime\'s console with logFormat json, and the function log file', () => {
+describe("the local runtime's console with logFormat json, and the function log file", () => {
   let dataDir: string;
   let runtime: Runtime | undefined;
   let restoreLevel: (() => void) | undefined;
@@ -145,7 +157,16 @@ describe('the local runtime\'s console with logFormat json, and the function log
   it('passes every function record to the log as JSON, with the routing debug lines, and appends them to logs/functions.jsonl', async () => {
     // Arrange: the functions log at INFO, as under npm start (tests run at SILENT)
     const log: string[] = [];
-    runtime = await startRuntime({ config, dataDir, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, statusIntervalSeconds: 0, logFormat: 'json', log: (line) => log.push(line) });
+    runtime = await startRuntime({
+      config,
+      dataDir,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      statusIntervalSeconds: 0,
+      logFormat: 'json',
+      log: (line) => log.push(line),
+    });
     restoreLevel = raiseLogLevel('INFO');
 
     // Act
@@ -155,7 +176,14 @@ describe('the local runtime\'s console with logFormat json, and the function log
 
     // Assess
     const printed = log.flatMap((line) => parseLogRecord(line) ?? []);
-    expect(printed.map((r) => r.message)).toEqual(expect.arrayContaining(['Webhook received', 'Mention classified', 'Mention recorded on case', 'Notification written to outbox']));
+    expect(printed.map((r) => r.message)).toEqual(
+      expect.arrayContaining([
+        'Webhook received',
+        'Mention classified',
+        'Mention recorded on case',
+        'Notification written to outbox',
+      ]),
+    );
     expect(log).toContainEqual(expect.stringMatching(/^event "Mention Routed" from backchannel -> /));
     const filed = (await readFile(runtime.functionLogFile as string, 'utf8')).split('\n').filter((line) => line !== '');
     expect(runtime.functionLogFile).toBe(path.join(dataDir, 'logs', 'functions.jsonl'));

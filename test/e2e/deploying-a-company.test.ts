@@ -17,7 +17,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const CLI = path.join(ROOT, 'bin/backchannel.ts');
 /** The SDK's Node version notice and the functions' logs would only bury the CLI's output. */
-const QUIET = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' };
+const QUIET = {
+  ...process.env,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
 const PAGE_ID = '118800224466';
 
 describe('Deploying a company, as the README says', () => {
@@ -26,7 +31,8 @@ describe('Deploying a company, as the README says', () => {
   const configFile = path.join(cwd, 'companies', `${company}.yaml`);
   let runtime: ChildProcess | undefined;
 
-  const backchannel = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: QUIET });
+  const backchannel = (...args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: QUIET });
 
   afterAll(async () => {
     if (runtime?.pid !== undefined && runtime.exitCode === null) {
@@ -39,13 +45,27 @@ describe('Deploying a company, as the README says', () => {
 
   /** The README's step: `backchannel send --text` builds the Facebook comment envelope, signs it with the running runtime's secret and POSTs it. */
   async function sendMention(text: string): Promise<string> {
-    const { stdout } = await backchannel('send', '--text', text, '--platform', 'meta', '--author', 'Petra Lang', '--company', company);
+    const { stdout } = await backchannel(
+      'send',
+      '--text',
+      text,
+      '--platform',
+      'meta',
+      '--author',
+      'Petra Lang',
+      '--company',
+      company,
+    );
     return stdout;
   }
 
   /** Starts `npm start -- --company <id>` (persisted, a free port) and resolves when it serves. */
   function start(): Promise<string> {
-    runtime = spawn(process.execPath, ['--import', TSX, CLI, 'start', '--company', company, '--port', '0'], { cwd, env: QUIET, stdio: ['ignore', 'pipe', 'pipe'] });
+    runtime = spawn(process.execPath, ['--import', TSX, CLI, 'start', '--company', company, '--port', '0'], {
+      cwd,
+      env: QUIET,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     return new Promise((resolve, reject) => {
@@ -63,14 +83,22 @@ describe('Deploying a company, as the README says', () => {
   it('init, validate, cdk synth, npm start, send and cases give the new case', async () => {
     // Act 1: init, non-interactive
     const init = await backchannel(
-      'init', company,
-      '--name', 'Isar Versicherung AG',
-      '--timezone', 'Europe/Berlin',
-      '--region', 'DE-BY',
-      '--department', 'service:Kundenservice:lead=Ole Hansen <ole@isar.example>:member=Ada Roth <ada@isar.example>',
-      '--department', 'press:Presse',
-      '--department', 'legal',
-      '--platform', `meta:pageId=${PAGE_ID}`,
+      'init',
+      company,
+      '--name',
+      'Isar Versicherung AG',
+      '--timezone',
+      'Europe/Berlin',
+      '--region',
+      'DE-BY',
+      '--department',
+      'service:Kundenservice:lead=Ole Hansen <ole@isar.example>:member=Ada Roth <ada@isar.example>',
+      '--department',
+      'press:Presse',
+      '--department',
+      'legal',
+      '--platform',
+      `meta:pageId=${PAGE_ID}`,
     );
 
     // Assess 1: a config file and the next steps for both backends
@@ -83,16 +111,27 @@ describe('Deploying a company, as the README says', () => {
     const validate = await backchannel('validate', `companies/${company}.yaml`);
 
     // Assess 2
-    expect(validate.stdout).toContain(`companies/${company}.yaml: valid (company ${company}, 3 departments, 0 rules, fallback service)`);
+    expect(validate.stdout).toContain(
+      `companies/${company}.yaml: valid (company ${company}, 3 departments, 0 rules, fallback service)`,
+    );
 
     // Act 3: cdk synth, offline, into a temporary cloud assembly
     const outdir = path.join(cwd, 'cdk.out');
-    await promisify(execFile)('npx', ['cdk', 'synth', '-c', `company=${configFile}`, '--quiet', '-o', outdir], { cwd: ROOT, env: QUIET });
+    await promisify(execFile)('npx', ['cdk', 'synth', '-c', `company=${configFile}`, '--quiet', '-o', outdir], {
+      cwd: ROOT,
+      env: QUIET,
+    });
 
     // Assess 3: the company's own stack, with a queue per department it chose
-    const template = JSON.parse(readFileSync(path.join(outdir, `Backchannel-${company}.template.json`), 'utf8')) as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
-    const queues = Object.values(template.Resources).filter((r) => r.Type === 'AWS::SQS::Queue').map((r) => r.Properties?.QueueName);
-    expect(queues).toEqual(expect.arrayContaining([`bc-${company}-dept-service`, `bc-${company}-dept-press`, `bc-${company}-dept-legal`]));
+    const template = JSON.parse(readFileSync(path.join(outdir, `Backchannel-${company}.template.json`), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+    };
+    const queues = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::SQS::Queue')
+      .map((r) => r.Properties?.QueueName);
+    expect(queues).toEqual(
+      expect.arrayContaining([`bc-${company}-dept-service`, `bc-${company}-dept-press`, `bc-${company}-dept-legal`]),
+    );
 
     // Act 4: npm start -- --company <id>
     const started = await start();
@@ -102,7 +141,9 @@ describe('Deploying a company, as the README says', () => {
     expect(started).toMatch(/meta\s+http:\/\/127\.0\.0\.1:\d+\/webhooks\/meta/);
 
     // Act 5: a customer complains on the company's page
-    const sent = await sendMention('Seit drei Wochen keine Antwort auf meine Schadensmeldung, Isar Versicherung. Echt enttäuschend!');
+    const sent = await sendMention(
+      'Seit drei Wochen keine Antwort auf meine Schadensmeldung, Isar Versicherung. Echt enttäuschend!',
+    );
 
     // Assess 5
     expect(sent).toMatch(/^HTTP 200/);
@@ -116,6 +157,8 @@ describe('Deploying a company, as the README says', () => {
     // Assess 6: one open case of customer service, from Facebook, with the complaint; in
     // business hours it is assigned to the member on duty at once, outside them it waits
     expect(cases).toContain('1 open cases of every department (times in Europe/Berlin)');
-    expect(cases).toMatch(/^service\s+case_\S+\s+(new\s+\S+\s+complaint\s+-|assigned\s+\S+\s+complaint\s+ada@isar\.example)\s+.*facebook\s+1\s+Seit drei Wochen keine Antwort auf meine Schadensmeldung/m);
+    expect(cases).toMatch(
+      /^service\s+case_\S+\s+(new\s+\S+\s+complaint\s+-|assigned\s+\S+\s+complaint\s+ada@isar\.example)\s+.*facebook\s+1\s+Seit drei Wochen keine Antwort auf meine Schadensmeldung/m,
+    );
   }, 300_000);
 });

@@ -32,7 +32,16 @@ describe('playing a history into the insight layer', () => {
     const local = await startLocalTable(table);
     backend = local.backend;
     log = [];
-    await startHistory({ config, region: 'eu-central-1', dynamodbEndpoint: backend.endpoint, tableName: table.name, weeks: WEEKS, mentionsPerDay: PER_DAY, log: (line) => log.push(line), now: NOW });
+    await startHistory({
+      config,
+      region: 'eu-central-1',
+      dynamodbEndpoint: backend.endpoint,
+      tableName: table.name,
+      weeks: WEEKS,
+      mentionsPerDay: PER_DAY,
+      log: (line) => log.push(line),
+      now: NOW,
+    });
     const documents = createDocumentClient(adminEnv('eu-central-1', backend.endpoint));
     themes = new DynamoThemeRepository(documents, table.name);
     rates = new DynamoRateStore(documents, table.name);
@@ -44,7 +53,10 @@ describe('playing a history into the insight layer', () => {
 
   it('groups the two recurring complaints into themes with counts on the days they were written', async () => {
     // Act
-    const summaries = await new ThemeInsights({ themes, processes: config.processes }).themes({ from: plan.from, to: plan.to }, { kind: 'complaint', limit: 50 });
+    const summaries = await new ThemeInsights({ themes, processes: config.processes }).themes(
+      { from: plan.from, to: plan.to },
+      { kind: 'complaint', limit: 50 },
+    );
 
     // Assess
     expect(summaries.length).toBeGreaterThan(1);
@@ -54,13 +66,14 @@ describe('playing a history into the insight layer', () => {
     expect(summaries.every((s) => s.daily.length === 14)).toBe(true);
   });
 
-  it("marks the fixed theme as a known defect of its owner on the fix date, and reports its rate before and after", async () => {
+  it('marks the fixed theme as a known defect of its owner on the fix date, and reports its rate before and after', async () => {
     // Act
     const effects = await new ThemeInsights({ themes, processes: config.processes }).defectEffects(plan.to);
 
     // Assess
     expect(effects.length).toBeGreaterThan(0);
-    for (const effect of effects) expect(effect).toMatchObject({ owner: plan.fixedTheme.owner, fixDate: plan.fixedTheme.fixDate });
+    for (const effect of effects)
+      expect(effect).toMatchObject({ owner: plan.fixedTheme.owner, fixDate: plan.fixedTheme.fixDate });
     const strongest = [...effects].sort((a, b) => b.perDayBefore - a.perDayBefore)[0];
     expect(strongest?.label.toLowerCase()).toMatch(/repara|repair|wochen|weeks/);
     expect(strongest?.perDayAfter).toBeLessThan(strongest?.perDayBefore ?? 0);

@@ -9,10 +9,19 @@ import type { LocalBackend } from '../../infra/local/backends.ts';
 import { adminEnv } from '../../infra/local/demo.ts';
 import type { HistoryMentionEvent } from '../../infra/local/history/generate.ts';
 import type { HistoryHooks, PlayTotals } from '../../infra/local/history/hooks.ts';
-import { HISTORY_MARKER_FILE, startHistory, startHistoryOf, type StartHistoryOutcome } from '../../infra/local/history/start.ts';
+import {
+  HISTORY_MARKER_FILE,
+  startHistory,
+  startHistoryOf,
+  type StartHistoryOutcome,
+} from '../../infra/local/history/start.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoMentionRepository, DynamoMetricRepository } from '../../shared/adapters/dynamodb/index.ts';
+import {
+  DynamoCaseRepository,
+  DynamoMentionRepository,
+  DynamoMetricRepository,
+} from '../../shared/adapters/dynamodb/index.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import type { Case } from '../../shared/domain/case.ts';
 import type { MentionRouted } from '../../shared/domain/events.ts';
@@ -125,7 +134,10 @@ describe('playing a history into the local table', () => {
       expect(c.firstResponseAt! >= c.openedAt).toBe(true);
       expect(c.firstResponseAt! < NOW.toISOString()).toBe(true);
       // A reply seen on the platform keeps the exact minutes, one marked sent through the API whole ones.
-      expect(c.responseBusinessMinutes).toBeCloseTo(policy.businessMinutes(c.department, new Date(c.openedAt), new Date(c.firstResponseAt!)), 0);
+      expect(c.responseBusinessMinutes).toBeCloseTo(
+        policy.businessMinutes(c.department, new Date(c.openedAt), new Date(c.firstResponseAt!)),
+        0,
+      );
     }
     expect(cases.every((c) => c.openedAt >= '2026-11-25T23:00:00.000Z' && c.openedAt < NOW.toISOString())).toBe(true);
   });
@@ -141,7 +153,9 @@ describe('playing a history into the local table', () => {
     expect([...actions]).toEqual(expect.arrayContaining(['assign', 'respond', 'resolve', 'breach-sla']));
     expect(cases.some((c) => c.reopenedAt !== undefined)).toBe((outcome.result?.caseChanges.reopen ?? 0) > 0);
     expect(outcome.result?.approvedReplies).toBeGreaterThan(0);
-    expect(cases.some((c) => c.requireApproval && c.reply?.approvedAt !== undefined && c.reply.sentAt !== undefined)).toBe(true);
+    expect(
+      cases.some((c) => c.requireApproval && c.reply?.approvedAt !== undefined && c.reply.sentAt !== undefined),
+    ).toBe(true);
   });
 
   it("counts the days' mentions and the response and resolution histograms on the history's days", async () => {
@@ -149,12 +163,16 @@ describe('playing a history into the local table', () => {
     const historyDays = [...new Set(customerMentions.map((e) => dayIn(new Date(e.at), TZ)))];
 
     const cases = await casesOfHistory();
-    const resolutions = cases.reduce((sum, c) => sum + (c.history ?? []).filter((h) => h.action === 'resolve').length, 0);
+    const resolutions = cases.reduce(
+      (sum, c) => sum + (c.history ?? []).filter((h) => h.action === 'resolve').length,
+      0,
+    );
 
     // Act
     const histograms = (await Promise.all(historyDays.map((d) => repositories.metrics.histogramsOf(d)))).flat();
     const counters = (await Promise.all(historyDays.map((d) => repositories.metrics.countersOf(d)))).flat();
-    const count = (metric: string) => histograms.filter((h) => h.metric === metric).reduce((sum, h) => sum + h.count, 0);
+    const count = (metric: string) =>
+      histograms.filter((h) => h.metric === metric).reduce((sum, h) => sum + h.count, 0);
 
     // Assess
     expect(historyDays).toHaveLength(7);
@@ -174,9 +192,19 @@ describe('playing a history into the local table', () => {
     expect(routed).toHaveLength(outcome.result?.routedEvents ?? -1);
     expect(routed.every((r) => r.at >= r.event.createdAt && r.at < NOW.toISOString())).toBe(true);
     expect(hours).toHaveLength(7 * 24);
-    expect(hours.every((h, i) => i === 0 || Date.parse(h) - Date.parse(hours[i - 1] as string) === 3_600_000)).toBe(true);
+    expect(hours.every((h, i) => i === 0 || Date.parse(h) - Date.parse(hours[i - 1] as string) === 3_600_000)).toBe(
+      true,
+    );
     expect(hours[0]).toBe('2026-11-25T23:00:00.000Z');
-    expect(days.map((d) => d.day)).toEqual(['2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01', '2026-12-02']);
+    expect(days.map((d) => d.day)).toEqual([
+      '2026-11-26',
+      '2026-11-27',
+      '2026-11-28',
+      '2026-11-29',
+      '2026-11-30',
+      '2026-12-01',
+      '2026-12-02',
+    ]);
     expect(days[0]?.at).toBe('2026-11-25T23:00:00.000Z');
     expect(after?.mentions).toBe(customerMentions.length);
   });
@@ -199,12 +227,20 @@ describe('playing a history into the local table', () => {
       },
       now: NOW,
     });
-    const marker = JSON.parse(await readFile(path.join(dataDir, HISTORY_MARKER_FILE), 'utf8')) as Record<string, unknown>;
+    const marker = JSON.parse(await readFile(path.join(dataDir, HISTORY_MARKER_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
 
     // Assess
     expect(again.played).toBe(false);
     expect(again.summary).toContain('2026-11-26..2026-12-02');
-    expect(marker).toMatchObject({ company: 'demo', from: '2026-11-26', to: '2026-12-02', mentions: customerMentions.length });
+    expect(marker).toMatchObject({
+      company: 'demo',
+      from: '2026-11-26',
+      to: '2026-12-02',
+      mentions: customerMentions.length,
+    });
   });
 });
 
@@ -214,9 +250,16 @@ describe('npm start -- --history', () => {
 
   it('exits 2 with a message when combined with --demo', async () => {
     // Act
-    const act = promisify(execFile)(process.execPath, ['--import', tsx, path.join(root, 'bin/backchannel.ts'), 'start', '--demo', '--history'], { cwd: root });
+    const act = promisify(execFile)(
+      process.execPath,
+      ['--import', tsx, path.join(root, 'bin/backchannel.ts'), 'start', '--demo', '--history'],
+      { cwd: root },
+    );
 
     // Assess
-    await expect(act).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--demo and --history do not go together') });
+    await expect(act).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--demo and --history do not go together'),
+    });
   });
 });

@@ -80,7 +80,13 @@ describe('startRuntime with the demo config, in memory', () => {
   const log: string[] = [];
 
   beforeAll(async () => {
-    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: (line) => log.push(line) });
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      log: (line) => log.push(line),
+    });
   });
 
   afterAll(async () => {
@@ -125,7 +131,11 @@ describe('startRuntime with the demo config, in memory', () => {
   it("answers Meta's verification handshake with the challenge", async () => {
     // Arrange
     const { verifyToken } = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]);
-    const query = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': verifyToken, 'hub.challenge': '1158201444' });
+    const query = new URLSearchParams({
+      'hub.mode': 'subscribe',
+      'hub.verify_token': verifyToken,
+      'hub.challenge': '1158201444',
+    });
 
     // Act
     const response = await fetch(`${runtime.webhookUrls.meta}?${query}`);
@@ -165,7 +175,12 @@ describe('startRuntime with the demo config, in memory', () => {
     // Act
     await sqs.send(new SendMessageCommand({ QueueUrl: runtime.queueUrls.intake, MessageBody: '{"not":"a mention"}' }));
     const dlqDepth = await eventually(async () => {
-      const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: runtime.dlqUrls.intake, AttributeNames: ['ApproximateNumberOfMessages'] }));
+      const attributes = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: runtime.dlqUrls.intake,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
+      );
       const depth = Number(attributes.Attributes?.ApproximateNumberOfMessages);
       return depth > 0 ? depth : undefined;
     }, 30_000);
@@ -175,20 +190,38 @@ describe('startRuntime with the demo config, in memory', () => {
     expect(dlqDepth).toBe(1);
     const moved = await sqs.send(new ReceiveMessageCommand({ QueueUrl: runtime.dlqUrls.intake }));
     expect(moved.Messages?.[0]?.Body).toBe('{"not":"a mention"}');
-    expect(log).toContainEqual(expect.stringMatching(new RegExp(`of bc-demo-intake failed \\(receive ${maxReceiveCount}/${maxReceiveCount}\\); it moves to the DLQ`)));
+    expect(log).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`of bc-demo-intake failed \\(receive ${maxReceiveCount}/${maxReceiveCount}\\); it moves to the DLQ`),
+      ),
+    );
     sqs.destroy();
   });
 
   it('answers PutEvents from the real EventBridgeClient per entry', async () => {
     // Arrange
-    const client = new EventBridgeClient({ region: runtime.region, endpoint: runtime.endpoints.eventBridge, credentials: credentialsOf(runtime, 'classify-mention') });
+    const client = new EventBridgeClient({
+      region: runtime.region,
+      endpoint: runtime.endpoints.eventBridge,
+      credentials: credentialsOf(runtime, 'classify-mention'),
+    });
 
     // Act: an event no rule matches, and one for a bus the topology does not have
     const output = await client.send(
       new PutEventsCommand({
         Entries: [
-          { EventBusName: runtime.busName, Source: 'backchannel', DetailType: 'Case Resolved', Detail: '{"caseId":"case_1"}' },
-          { EventBusName: 'default', Source: 'backchannel', DetailType: 'Case Resolved', Detail: '{"caseId":"case_1"}' },
+          {
+            EventBusName: runtime.busName,
+            Source: 'backchannel',
+            DetailType: 'Case Resolved',
+            Detail: '{"caseId":"case_1"}',
+          },
+          {
+            EventBusName: 'default',
+            Source: 'backchannel',
+            DetailType: 'Case Resolved',
+            Detail: '{"caseId":"case_1"}',
+          },
         ],
       }),
     );
@@ -202,22 +235,40 @@ describe('startRuntime with the demo config, in memory', () => {
 
   it('groups a primary Mention Routed into its theme through the insights queue, and counts no cc copy', async () => {
     // Arrange
-    const client = new EventBridgeClient({ region: runtime.region, endpoint: runtime.endpoints.eventBridge, credentials: credentialsOf(runtime, 'classify-mention') });
-    const primary = mentionRoutedFactory({ mentionId: 'facebook:insight_1', text: 'Die Reparatur in der Werkstatt dauert schon drei Wochen', createdAt: '2025-11-27T10:00:00.000Z' });
+    const client = new EventBridgeClient({
+      region: runtime.region,
+      endpoint: runtime.endpoints.eventBridge,
+      credentials: credentialsOf(runtime, 'classify-mention'),
+    });
+    const primary = mentionRoutedFactory({
+      mentionId: 'facebook:insight_1',
+      text: 'Die Reparatur in der Werkstatt dauert schon drei Wochen',
+      createdAt: '2025-11-27T10:00:00.000Z',
+    });
     const cc = { ...primary, department: 'legal', role: 'cc' as const };
-    const themes = new DynamoThemeRepository(createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)), runtime.tableName);
+    const themes = new DynamoThemeRepository(
+      createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)),
+      runtime.tableName,
+    );
 
     // Act
     await client.send(
       new PutEventsCommand({
-        Entries: [primary, cc].map((detail) => ({ EventBusName: runtime.busName, Source: 'backchannel', DetailType: 'Mention Routed', Detail: JSON.stringify(detail) })),
+        Entries: [primary, cc].map((detail) => ({
+          EventBusName: runtime.busName,
+          Source: 'backchannel',
+          DetailType: 'Mention Routed',
+          Detail: JSON.stringify(detail),
+        })),
       }),
     );
     const themeId = await eventually(() => themes.assignmentOf(primary.mentionId));
 
     // Assess
     expect(themeId).toMatch(/^th_complaint_de_/);
-    const counts = await eventually(async () => (await themes.dayCounts(['2025-11-27'])).find((c) => c.themeId === themeId));
+    const counts = await eventually(async () =>
+      (await themes.dayCounts(['2025-11-27'])).find((c) => c.themeId === themeId),
+    );
     expect(counts).toMatchObject({ count: 1, departments: ['service'] });
     client.destroy();
   });
@@ -228,11 +279,18 @@ describe('startRuntime with the demo config, in memory', () => {
     const client = new EventBridgeClient({
       region: runtime.region,
       endpoint: runtime.endpoints.eventBridge,
-      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID as string, secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string },
+      credentials: {
+        accessKeyId: env.AWS_ACCESS_KEY_ID as string,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string,
+      },
     });
 
     // Act
-    const act = client.send(new PutEventsCommand({ Entries: [{ EventBusName: runtime.busName, Source: 'backchannel', DetailType: 'x', Detail: '{}' }] }));
+    const act = client.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: runtime.busName, Source: 'backchannel', DetailType: 'x', Detail: '{}' }],
+      }),
+    );
 
     // Assess
     await expect(act).rejects.toMatchObject({ name: 'AccessDeniedException' });
@@ -241,7 +299,11 @@ describe('startRuntime with the demo config, in memory', () => {
 
   it('serves the topology secret to the real SecretsManagerClient and nothing else', async () => {
     // Arrange
-    const client = new SecretsManagerClient({ region: runtime.region, endpoint: runtime.endpoints.secretsManager, credentials: credentialsOf(runtime, 'ingest-webhook') });
+    const client = new SecretsManagerClient({
+      region: runtime.region,
+      endpoint: runtime.endpoints.secretsManager,
+      credentials: credentialsOf(runtime, 'ingest-webhook'),
+    });
 
     // Act
     const secret = await client.send(new GetSecretValueCommand({ SecretId: platformSecretName(config, 'meta') }));
@@ -259,7 +321,18 @@ describe('startRuntime with the demo config, in memory', () => {
     const { env } = runtime;
 
     // Assess
-    expect(Object.keys(env).sort()).toEqual(['admin-api', 'build-report', 'check-sla', 'classify-mention', 'detect-spikes', 'forward-alarm', 'handle-department', 'ingest-webhook', 'record-insights', 'train-model']);
+    expect(Object.keys(env).sort()).toEqual([
+      'admin-api',
+      'build-report',
+      'check-sla',
+      'classify-mention',
+      'detect-spikes',
+      'forward-alarm',
+      'handle-department',
+      'ingest-webhook',
+      'record-insights',
+      'train-model',
+    ]);
     expect(env['ingest-webhook']).toMatchObject({
       INTAKE_QUEUE_URL: runtime.queueUrls.intake,
       META_SECRET_NAME: 'backchannel/demo/meta',
@@ -305,9 +378,15 @@ describe('the bus of a running runtime', () => {
     const sqs = sqsOf(runtime);
 
     // Act
-    await postSignedMeta(runtime.webhookUrls.meta as string, metaFixture('page-feed-comment-non-ascii.json'), appSecretOf(runtime));
+    await postSignedMeta(
+      runtime.webhookUrls.meta as string,
+      metaFixture('page-feed-comment-non-ascii.json'),
+      appSecretOf(runtime),
+    );
     const message = await eventually(async () => {
-      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: runtime?.queueUrls[departmentQueueId('service')], WaitTimeSeconds: 0 }));
+      const received = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: runtime?.queueUrls[departmentQueueId('service')], WaitTimeSeconds: 0 }),
+      );
       return received.Messages?.[0];
     });
 
@@ -322,7 +401,10 @@ describe('the bus of a running runtime', () => {
     });
     for (const other of config.departments.filter((d) => d.id !== 'service')) {
       const attributes = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: runtime.queueUrls[departmentQueueId(other.id)], AttributeNames: ['ApproximateNumberOfMessages'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: runtime.queueUrls[departmentQueueId(other.id)],
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
       );
       expect(attributes.Attributes?.ApproximateNumberOfMessages).toBe('0');
     }
@@ -336,7 +418,16 @@ describe('startRuntime refuses to start', () => {
     const full = buildTopology(config);
     const topology: Topology = {
       ...full,
-      bus: { ...full.bus, rules: [{ ...(full.bus.rules[0] as Topology['bus']['rules'][number]), id: 'route-pngs', pattern: { detail: { file: [{ suffix: '.png' } as never] } } }] },
+      bus: {
+        ...full.bus,
+        rules: [
+          {
+            ...(full.bus.rules[0] as Topology['bus']['rules'][number]),
+            id: 'route-pngs',
+            pattern: { detail: { file: [{ suffix: '.png' } as never] } },
+          },
+        ],
+      },
     };
     const log: string[] = [];
 
@@ -381,9 +472,20 @@ describe('startRuntime with a data directory', () => {
 
   it('keeps the table and the secrets across restarts and records itself while running', async () => {
     // Arrange
-    const first = await startRuntime({ config, dataDir, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => {} });
+    const first = await startRuntime({
+      config,
+      dataDir,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      log: () => {},
+    });
     started.push(first);
-    await postSignedMeta(first.webhookUrls.meta as string, metaFixture('page-feed-comment-non-ascii.json'), appSecretOf(first));
+    await postSignedMeta(
+      first.webhookUrls.meta as string,
+      metaFixture('page-feed-comment-non-ascii.json'),
+      appSecretOf(first),
+    );
     await first.waitForIdle(30_000);
     const record = JSON.parse(await readFile(path.join(dataDir, RUNTIME_RECORD_FILE), 'utf8'));
     await first.stop();

@@ -15,9 +15,19 @@ export interface AdminEventOptions {
  */
 export function adminEventFactory(routeKey: string, options: AdminEventOptions = {}): APIGatewayProxyEventV2 {
   const [method = 'GET', template = '/'] = routeKey.split(' ');
-  const rawPath = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(options.pathParameters?.[name] ?? ''));
-  const claims = options.claims === undefined ? { sub: 'sub-jana', email: 'jana.krueger@radwerk-hansen.example', name: 'Jana Krüger' } : options.claims;
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const rawPath = template.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(options.pathParameters?.[name] ?? ''),
+  );
+  const claims =
+    options.claims === undefined
+      ? { sub: 'sub-jana', email: 'jana.krueger@radwerk-hansen.example', name: 'Jana Krüger' }
+      : options.claims;
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
   return {
     version: '2.0',
     routeKey,

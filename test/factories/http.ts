@@ -56,14 +56,23 @@ export interface HttpEventOptions {
 export function httpEventFactory(options: HttpEventOptions = {}): APIGatewayProxyEventV2 {
   const method = options.method ?? 'POST';
   const platform = options.platform ?? 'meta';
-  const bytes = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, 'utf8');
+  const bytes =
+    options.body === undefined
+      ? undefined
+      : Buffer.isBuffer(options.body)
+        ? options.body
+        : Buffer.from(options.body, 'utf8');
   const query = options.query;
   return {
     version: '2.0',
     routeKey: `${method} /webhooks/{platform}`,
     rawPath: `/webhooks/${platform}`,
     rawQueryString: query ? new URLSearchParams(query).toString() : '',
-    headers: { host: 'abc123.execute-api.eu-central-1.amazonaws.com', 'user-agent': 'facebookexternalua', ...options.headers },
+    headers: {
+      host: 'abc123.execute-api.eu-central-1.amazonaws.com',
+      'user-agent': 'facebookexternalua',
+      ...options.headers,
+    },
     ...(query ? { queryStringParameters: query } : {}),
     pathParameters: { platform },
     requestContext: {
@@ -71,7 +80,13 @@ export function httpEventFactory(options: HttpEventOptions = {}): APIGatewayProx
       apiId: 'abc123',
       domainName: 'abc123.execute-api.eu-central-1.amazonaws.com',
       domainPrefix: 'abc123',
-      http: { method, path: `/webhooks/${platform}`, protocol: 'HTTP/1.1', sourceIp: '173.252.127.1', userAgent: 'facebookexternalua' },
+      http: {
+        method,
+        path: `/webhooks/${platform}`,
+        protocol: 'HTTP/1.1',
+        sourceIp: '173.252.127.1',
+        userAgent: 'facebookexternalua',
+      },
       requestId: 'req-1',
       routeKey: `${method} /webhooks/{platform}`,
       stage: '$default',
@@ -84,7 +99,10 @@ export function httpEventFactory(options: HttpEventOptions = {}): APIGatewayProx
 }
 
 /** A POST event signed with the test secret (or `appSecret`). */
-export function signedMetaEvent(body: Buffer | string, options: HttpEventOptions & { appSecret?: string } = {}): APIGatewayProxyEventV2 {
+export function signedMetaEvent(
+  body: Buffer | string,
+  options: HttpEventOptions & { appSecret?: string } = {},
+): APIGatewayProxyEventV2 {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
   return httpEventFactory({
     ...options,

@@ -11,7 +11,8 @@ export function notificationFactory(overrides: Partial<Notification> = {}): Noti
     caseId: 'case_0123456789abcdef0123',
     caseUrl: 'https://cases.radwerk-hansen.example/cases/case_0123456789abcdef0123',
     title: 'New complaint case for Kundenservice: Erika Mustermann (@erika) on facebook',
-    summary: 'Normal priority, negative sentiment, urgency 45%. In the team queue; first response due 2026-11-30 14:00 (Europe/Berlin).',
+    summary:
+      'Normal priority, negative sentiment, urgency 45%. In the team queue; first response due 2026-11-30 14:00 (Europe/Berlin).',
     priority: 'normal',
     mention: {
       id: 'facebook:1_2',

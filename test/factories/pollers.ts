@@ -20,7 +20,10 @@ export function configWithPollers(baseUrl?: string): CompanyConfig {
         pollComments: true,
         ...(baseUrl ? { apiBaseUrl: `${baseUrl}/youtube/v3` } : {}),
       },
-      mastodon: { instanceUrl: baseUrl ? `${baseUrl}/mastodon` : 'https://mastodon.social', accountId: DEMO_MASTODON_ACCOUNT_ID },
+      mastodon: {
+        instanceUrl: baseUrl ? `${baseUrl}/mastodon` : 'https://mastodon.social',
+        accountId: DEMO_MASTODON_ACCOUNT_ID,
+      },
       bluesky: { handle: 'radwerkhansen.bsky.social', ...(baseUrl ? { serviceUrl: `${baseUrl}/bsky` } : {}) },
     },
   });

@@ -82,7 +82,8 @@ export class InMemoryCases implements CaseRepository {
     const stored = this.cases.get(next.id);
     const stale = !stored || (stored.version ?? 0) !== expectedVersion;
     this.saves.push({ caseId: next.id, expectedVersion, stale });
-    if (stale) throw new StaleCaseError(`case ${next.id} was changed by someone else since version ${expectedVersion} was read`);
+    if (stale)
+      throw new StaleCaseError(`case ${next.id} was changed by someone else since version ${expectedVersion} was read`);
     this.cases.set(next.id, structuredClone(next));
   }
 
@@ -114,7 +115,10 @@ export class InMemoryCases implements CaseRepository {
     const dueBefore = query.dueBefore === undefined ? undefined : new Date(query.dueBefore).toISOString();
     const all = states.flatMap((state) =>
       [...this.cases.values()]
-        .filter((c) => c.department === query.department && c.state === state && (dueBefore === undefined || c.dueAt <= dueBefore))
+        .filter(
+          (c) =>
+            c.department === query.department && c.state === state && (dueBefore === undefined || c.dueAt <= dueBefore),
+        )
         .sort(byDue),
     );
     const items = all.slice(offset, offset + limit).map((c) => structuredClone(c));
@@ -195,7 +199,10 @@ export class InMemoryAssignmentCursor implements AssignmentCursor {
  * without awaiting in between, so concurrent callers see the check-and-set atomically.
  */
 export class InMemoryNotificationLog implements NotificationLog {
-  readonly items = new Map<string, { state: 'sending'; owner: string; leaseUntil: string } | { state: 'sent'; sentAt: string }>();
+  readonly items = new Map<
+    string,
+    { state: 'sending'; owner: string; leaseUntil: string } | { state: 'sent'; sentAt: string }
+  >();
   /** Every claim with its answer, in call order. */
   readonly claims: { readonly key: string; readonly answer: DeliveryClaim }[] = [];
 
@@ -316,13 +323,18 @@ export class InMemoryModelStore implements ModelStore {
 export class InMemoryThemes implements ThemeRepository {
   readonly stored = new Map<string, StoredTheme>();
   readonly assignments = new Map<string, string>();
-  readonly days = new Map<string, { count: number; reactions: number; mentionIds: Set<string>; departments: Set<string> }>();
+  readonly days = new Map<
+    string,
+    { count: number; reactions: number; mentionIds: Set<string>; departments: Set<string> }
+  >();
   readonly authors = new Map<string, Set<string>>();
   readonly defectMarks = new Map<string, ThemeDefect>();
   conflictsBeforeSave = 0;
 
   async themesOf(kind: ThemeKind, language: string): Promise<StoredTheme[]> {
-    return [...this.stored.values()].filter((t) => t.kind === kind && t.language === language).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return [...this.stored.values()]
+      .filter((t) => t.kind === kind && t.language === language)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
   async theme(id: string): Promise<StoredTheme | undefined> {
     return this.stored.get(id);
@@ -350,7 +362,12 @@ export class InMemoryThemes implements ThemeRepository {
   }
   async countMention(count: ThemeCount): Promise<boolean> {
     const key = `${count.day}#${count.themeId}`;
-    const day = this.days.get(key) ?? { count: 0, reactions: 0, mentionIds: new Set<string>(), departments: new Set<string>() };
+    const day = this.days.get(key) ?? {
+      count: 0,
+      reactions: 0,
+      mentionIds: new Set<string>(),
+      departments: new Set<string>(),
+    };
     this.days.set(key, day);
     if (day.mentionIds.has(count.mentionId)) return false;
     day.mentionIds.add(count.mentionId);
@@ -365,7 +382,8 @@ export class InMemoryThemes implements ThemeRepository {
     this.authors.set(themeId, set);
   }
   async removeAuthorMarks(themeId: string, authorHash: string): Promise<void> {
-    for (const mark of [...(this.authors.get(themeId) ?? [])]) if (mark.endsWith(`#${authorHash}`)) this.authors.get(themeId)?.delete(mark);
+    for (const mark of [...(this.authors.get(themeId) ?? [])])
+      if (mark.endsWith(`#${authorHash}`)) this.authors.get(themeId)?.delete(mark);
   }
   async authorsOf(themeId: string, from: string, to: string): Promise<number> {
     const marks = [...(this.authors.get(themeId) ?? [])].filter((m) => m.slice(0, 10) >= from && m.slice(0, 10) <= to);
@@ -373,7 +391,13 @@ export class InMemoryThemes implements ThemeRepository {
   }
   async dayCounts(days: readonly string[]): Promise<ThemeDayCount[]> {
     return [...this.days]
-      .map(([key, d]) => ({ day: key.slice(0, 10), themeId: key.slice(11), count: d.count, reactions: d.reactions, departments: [...d.departments].sort() }))
+      .map(([key, d]) => ({
+        day: key.slice(0, 10),
+        themeId: key.slice(11),
+        count: d.count,
+        reactions: d.reactions,
+        departments: [...d.departments].sort(),
+      }))
       .filter((d) => days.includes(d.day));
   }
   async themeDays(themeId: string, days: readonly string[]): Promise<Map<string, number>> {

@@ -1,4 +1,14 @@
-import type { CommunityProjectSummary, DefectEffect, IdeaSummary, Period, SpikeSource, SpikeSummary, ThemeInsightSource, ThemeKind, ThemeSummary } from '../../shared/domain/insights.ts';
+import type {
+  CommunityProjectSummary,
+  DefectEffect,
+  IdeaSummary,
+  Period,
+  SpikeSource,
+  SpikeSummary,
+  ThemeInsightSource,
+  ThemeKind,
+  ThemeSummary,
+} from '../../shared/domain/insights.ts';
 import type { NotificationTarget } from '../../shared/domain/notification.ts';
 import type { ReportKind } from '../../shared/domain/reports/period.ts';
 import type { Report } from '../../shared/domain/reports/report.ts';
@@ -70,9 +80,16 @@ export class FakeThemeInsights implements ThemeInsightSource {
     },
   ) {}
 
-  async themes(period: Period, options: { readonly kind?: ThemeKind; readonly department?: string; readonly limit?: number } = {}): Promise<ThemeSummary[]> {
+  async themes(
+    period: Period,
+    options: { readonly kind?: ThemeKind; readonly department?: string; readonly limit?: number } = {},
+  ): Promise<ThemeSummary[]> {
     return (this.data.themes ?? [])
-      .filter((t) => (options.kind ? t.kind === options.kind : true) && (options.department ? t.departments.includes(options.department) : true))
+      .filter(
+        (t) =>
+          (options.kind ? t.kind === options.kind : true) &&
+          (options.department ? t.departments.includes(options.department) : true),
+      )
       .filter((t) => t.daily.some((d) => inPeriod(d.day, period) && d.count > 0))
       .slice(0, options.limit ?? 100);
   }
@@ -99,7 +116,9 @@ export class FakeSpikes implements SpikeSource {
 }
 
 /** A complaint theme with mentions on the given days. */
-export function themeFactory(overrides: Partial<ThemeSummary> & { readonly days?: Record<string, number> } = {}): ThemeSummary {
+export function themeFactory(
+  overrides: Partial<ThemeSummary> & { readonly days?: Record<string, number> } = {},
+): ThemeSummary {
   const { days = { '2026-11-24': 3, '2026-11-25': 2 }, ...rest } = overrides;
   const count = Object.values(days).reduce((a, b) => a + b, 0);
   return {
@@ -115,7 +134,14 @@ export function themeFactory(overrides: Partial<ThemeSummary> & { readonly days?
     processId: 'repair',
     owner: 'Werkstattleitung',
     departments: ['service'],
-    examples: [{ mentionId: 'm1', platform: 'facebook', text: 'Seit drei Wochen in der Reparatur!', createdAt: '2026-11-24T09:00:00.000Z' }],
+    examples: [
+      {
+        mentionId: 'm1',
+        platform: 'facebook',
+        text: 'Seit drei Wochen in der Reparatur!',
+        createdAt: '2026-11-24T09:00:00.000Z',
+      },
+    ],
     support: { mentions: count, authors: count, reactions: 0 },
     ...rest,
   };

@@ -1,7 +1,14 @@
 import type { RateObservation, Period, SpikeSummary } from '../../shared/domain/insights.ts';
 import type { SpikeDetected } from '../../shared/domain/events.ts';
 import type { RateCount } from '../../shared/domain/spikes/detector.ts';
-import type { DimensionValue, RateMember, RateStore, SpikeEventPublisher, SpikeRepository, StoredSpike } from '../../shared/domain/spikes/ports.ts';
+import type {
+  DimensionValue,
+  RateMember,
+  RateStore,
+  SpikeEventPublisher,
+  SpikeRepository,
+  StoredSpike,
+} from '../../shared/domain/spikes/ports.ts';
 
 /** Hourly counters and noted mentions in memory, with the table adapter's semantics. */
 export class InMemoryRateStore implements RateStore {
@@ -44,7 +51,12 @@ export class InMemoryRateStore implements RateStore {
     const cases = new Set<string>();
     for (const [key, o] of this.noted) {
       if (!key.startsWith(`${hour}|`)) continue;
-      const matches = value.dimension === 'category' ? o.category === value.value : value.dimension === 'platform' ? o.platform === value.value : o.themeId === value.value;
+      const matches =
+        value.dimension === 'category'
+          ? o.category === value.value
+          : value.dimension === 'platform'
+            ? o.platform === value.value
+            : o.themeId === value.value;
       if (!matches) continue;
       if (!cases.has(o.caseId) && cases.size >= limit) continue;
       cases.add(o.caseId);
@@ -79,7 +91,13 @@ export class InMemorySpikeRepository implements SpikeRepository {
   async extend(spike: StoredSpike, hour: string, observed: number, caseIds: readonly string[]): Promise<boolean> {
     const current = this.items.get(spike.id);
     if (!current || current.lastHour >= hour) return false;
-    this.items.set(spike.id, { ...current, lastHour: hour, hours: current.hours + 1, totalObserved: current.totalObserved + observed, caseIds: [...new Set([...current.caseIds, ...caseIds])].slice(0, 200) });
+    this.items.set(spike.id, {
+      ...current,
+      lastHour: hour,
+      hours: current.hours + 1,
+      totalObserved: current.totalObserved + observed,
+      caseIds: [...new Set([...current.caseIds, ...caseIds])].slice(0, 200),
+    });
     return true;
   }
 
@@ -89,11 +107,15 @@ export class InMemorySpikeRepository implements SpikeRepository {
   }
 
   async spikesBetween(fromHour: string, toHour: string): Promise<StoredSpike[]> {
-    return [...this.items.values()].filter((s) => s.hour >= fromHour && s.hour <= toHour).sort((a, b) => a.hour.localeCompare(b.hour));
+    return [...this.items.values()]
+      .filter((s) => s.hour >= fromHour && s.hour <= toHour)
+      .sort((a, b) => a.hour.localeCompare(b.hour));
   }
 
   async spikes(period: Period): Promise<SpikeSummary[]> {
-    return [...this.items.values()].filter((s) => s.hour.slice(0, 10) >= period.from && s.hour.slice(0, 10) <= period.to);
+    return [...this.items.values()].filter(
+      (s) => s.hour.slice(0, 10) >= period.from && s.hour.slice(0, 10) <= period.to,
+    );
   }
 }
 

@@ -3,7 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_COMPANIES, COMPANY_TAG, PROJECT_ROOT, buildAppForCompanies, requestedCompanies } from '../../infra/aws/build-app.ts';
+import {
+  ALL_COMPANIES,
+  COMPANY_TAG,
+  PROJECT_ROOT,
+  buildAppForCompanies,
+  requestedCompanies,
+} from '../../infra/aws/build-app.ts';
 import { loadCompanyConfig } from '../../shared/config/load.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 
@@ -11,9 +17,14 @@ import type { CompanyConfig } from '../../shared/config/schema.ts';
  * Two companies side by side in one app, as `-c company=all` builds it, synthesized once
  * without bundling (as test/infra/synth.ts does for one company).
  */
-const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+const CDK_JSON_CONTEXT = (
+  JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+).context;
 
-type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+type Resources = Record<
+  string,
+  { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+>;
 
 /** Every account-wide physical name a template gives a resource (`*Name` properties). */
 function physicalNames(template: Template): string[] {
@@ -21,7 +32,10 @@ function physicalNames(template: Template): string[] {
   return Object.values(resources).flatMap((r) =>
     Object.entries(r.Properties ?? {})
       // Policy and stage names are scoped to their role and API, not to the account.
-      .filter(([key, value]) => /Name$/.test(key) && typeof value === 'string' && !['MetricName', 'PolicyName', 'StageName'].includes(key))
+      .filter(
+        ([key, value]) =>
+          /Name$/.test(key) && typeof value === 'string' && !['MetricName', 'PolicyName', 'StageName'].includes(key),
+      )
       .map(([, value]) => value as string),
   );
 }
@@ -37,7 +51,11 @@ describe('two companies side by side', () => {
     outdir = mkdtempSync(path.join(os.tmpdir(), 'backchannel-cdk-multi-'));
     const { app, stacks } = buildAppForCompanies(configs, {
       outdir,
-      context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:failSynthOnValidationErrors': false },
+      context: {
+        ...CDK_JSON_CONTEXT,
+        'aws:cdk:bundling-stacks': [],
+        '@aws-cdk/core:failSynthOnValidationErrors': false,
+      },
     });
     app.synth();
     templates = new Map(stacks.map((stack) => [stack.topology.companyId, Template.fromStack(stack)]));
@@ -50,7 +68,10 @@ describe('two companies side by side', () => {
 
   it('builds one stack per company, tagged with its company (CloudFormation tags every resource with it)', () => {
     expect([...templates.keys()]).toEqual(['demo', 'manufacturer']);
-    expect(Object.fromEntries(tags)).toEqual({ demo: { [COMPANY_TAG]: 'demo' }, manufacturer: { [COMPANY_TAG]: 'manufacturer' } });
+    expect(Object.fromEntries(tags)).toEqual({
+      demo: { [COMPANY_TAG]: 'demo' },
+      manufacturer: { [COMPANY_TAG]: 'manufacturer' },
+    });
   });
 
   it('shares no physical name, and prefixes every name with its company', () => {
@@ -58,9 +79,13 @@ describe('two companies side by side', () => {
     const manufacturer = physicalNames(template('manufacturer'));
 
     expect(demo.filter((name) => manufacturer.includes(name))).toEqual([]);
-    for (const [id, names] of [['demo', demo], ['manufacturer', manufacturer]] as const) {
+    for (const [id, names] of [
+      ['demo', demo],
+      ['manufacturer', manufacturer],
+    ] as const) {
       expect(names.length).toBeGreaterThan(20);
-      for (const name of names) expect(name).toMatch(new RegExp(`(^|/)(bc-${id}-|backchannel/${id}/|Backchannel-${id})`));
+      for (const name of names)
+        expect(name).toMatch(new RegExp(`(^|/)(bc-${id}-|backchannel/${id}/|Backchannel-${id})`));
     }
   });
 
@@ -72,7 +97,9 @@ describe('two companies side by side', () => {
       t.resourceCountIs('AWS::KMS::Key', 2);
       t.resourceCountIs('AWS::Events::EventBus', 1);
       expect(json).not.toContain('Fn::ImportValue');
-      expect(Object.values((t.toJSON().Outputs ?? {}) as Record<string, { Export?: unknown }>).filter((o) => o.Export)).toEqual([]);
+      expect(
+        Object.values((t.toJSON().Outputs ?? {}) as Record<string, { Export?: unknown }>).filter((o) => o.Export),
+      ).toEqual([]);
     }
   });
 
@@ -82,15 +109,26 @@ describe('two companies side by side', () => {
       // One rule for routed mentions and one for case changes that name the department,
       // and the insights rule for every primary routed mention.
       t.resourceCountIs('AWS::Events::Rule', 2 * config.departments.length + 1);
-      t.hasResourceProperties('AWS::Events::Rule', { Name: `bc-${config.company.id}-insights`, EventPattern: { source: ['backchannel'], 'detail-type': ['Mention Routed'], detail: { role: ['primary'] } } });
+      t.hasResourceProperties('AWS::Events::Rule', {
+        Name: `bc-${config.company.id}-insights`,
+        EventPattern: { source: ['backchannel'], 'detail-type': ['Mention Routed'], detail: { role: ['primary'] } },
+      });
       for (const department of config.departments) {
         t.hasResourceProperties('AWS::Events::Rule', {
           Name: `bc-${config.company.id}-route-${department.id}`,
-          EventPattern: { source: ['backchannel'], 'detail-type': ['Mention Routed'], detail: { department: [department.id] } },
+          EventPattern: {
+            source: ['backchannel'],
+            'detail-type': ['Mention Routed'],
+            detail: { department: [department.id] },
+          },
         });
         t.hasResourceProperties('AWS::Events::Rule', {
           Name: `bc-${config.company.id}-notify-${department.id}`,
-          EventPattern: { source: ['backchannel'], 'detail-type': Match.arrayWith(['Case Escalated', 'Case SLA Breached']), detail: { recipients: [department.id] } },
+          EventPattern: {
+            source: ['backchannel'],
+            'detail-type': Match.arrayWith(['Case Escalated', 'Case SLA Breached']),
+            detail: { recipients: [department.id] },
+          },
         });
         t.hasResourceProperties('AWS::SQS::Queue', { QueueName: `bc-${config.company.id}-dept-${department.id}` });
       }
@@ -103,7 +141,8 @@ describe('two companies side by side', () => {
       for (const type of ['AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret']) {
         const resources = Object.values(t.findResources(type)) as Resources[string][];
         expect(resources.length).toBeGreaterThan(0);
-        for (const resource of resources) expect([resource.DeletionPolicy, resource.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+        for (const resource of resources)
+          expect([resource.DeletionPolicy, resource.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
       }
       t.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
     }

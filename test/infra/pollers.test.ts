@@ -20,7 +20,11 @@ const POLLERS = ['youtube', 'mastodon', 'bluesky'] as const;
 
 describe('company stack with the pollers enabled', () => {
   it('has no unacknowledged cdk-nag or schema finding', () => {
-    expect(synth.violations.map((v) => `${v.pluginName} ${v.ruleName} ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`)).toEqual([]);
+    expect(
+      synth.violations.map(
+        (v) => `${v.pluginName} ${v.ruleName} ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`,
+      ),
+    ).toEqual([]);
   });
 
   it.each(POLLERS)('schedules poll-%s every 5 minutes in the company timezone with its payload', (platform) => {
@@ -45,10 +49,17 @@ describe('company stack with the pollers enabled', () => {
   ] as const)('creates the %s secret, read only by %j', (platform, expectedReaders) => {
     const secret = synth.stack.secrets.get(platform, 'test').secret;
     const readers = topology.functions
-      .filter((f) => permissionsOf(synth.template, synth.stack.functions.get(f.id, 'test').role).some((p) => p.resource === logicalId(secret)))
+      .filter((f) =>
+        permissionsOf(synth.template, synth.stack.functions.get(f.id, 'test').role).some(
+          (p) => p.resource === logicalId(secret),
+        ),
+      )
       .map((f) => f.id);
 
-    synth.template.hasResource('AWS::SecretsManager::Secret', { Properties: Match.objectLike({ Name: `backchannel/demo/${platform}` }), DeletionPolicy: 'Retain' });
+    synth.template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: Match.objectLike({ Name: `backchannel/demo/${platform}` }),
+      DeletionPolicy: 'Retain',
+    });
     expect(readers).toEqual(expectedReaders);
   });
 
@@ -60,9 +71,16 @@ describe('company stack with the pollers enabled', () => {
 
       expect(permissions).toContainEqual({ action: 'sqs:SendMessage', resource: queue });
       expect(permissions).toContainEqual({ action: 'dynamodb:PutItem', resource: logicalId(synth.stack.data.table) });
-      expect(permissions).toContainEqual({ action: 'secretsmanager:GetSecretValue', resource: logicalId(synth.stack.secrets.get(platform, 'test').secret) });
+      expect(permissions).toContainEqual({
+        action: 'secretsmanager:GetSecretValue',
+        resource: logicalId(synth.stack.secrets.get(platform, 'test').secret),
+      });
       expect(permissions.some((p) => p.action.startsWith('events:') || p.action === 'sqs:ReceiveMessage')).toBe(false);
-      expect([...resources].filter((r) => r.includes('Secret') && r !== logicalId(synth.stack.secrets.get(platform, 'test').secret))).toEqual([]);
+      expect(
+        [...resources].filter(
+          (r) => r.includes('Secret') && r !== logicalId(synth.stack.secrets.get(platform, 'test').secret),
+        ),
+      ).toEqual([]);
     }
   });
 });

@@ -6,10 +6,28 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPANY_TAG, PROJECT_ROOT } from '../../infra/aws/build-app.ts';
-import { ADMIN_API_ROUTES, allDeadLetterQueues, buildTopology, REPORT_FONT_DIR, REPORT_FONT_PACKAGE_FILE, departmentQueueId, type FunctionSpec, type Grant, type Topology } from '../../infra/topology.ts';
+import {
+  ADMIN_API_ROUTES,
+  allDeadLetterQueues,
+  buildTopology,
+  REPORT_FONT_DIR,
+  REPORT_FONT_PACKAGE_FILE,
+  departmentQueueId,
+  type FunctionSpec,
+  type Grant,
+  type Topology,
+} from '../../infra/topology.ts';
 import { loadCompanyConfig } from '../../shared/config/load.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
-import { arnOf, logicalId, permissionsOf, ref, synthCompany, type Permission, type SynthesizedCompany } from './synth.ts';
+import {
+  arnOf,
+  logicalId,
+  permissionsOf,
+  ref,
+  synthCompany,
+  type Permission,
+  type SynthesizedCompany,
+} from './synth.ts';
 
 // One synthesis of the demo company serves every test of its stack: each costs seconds.
 let demo: CompanyConfig;
@@ -39,7 +57,8 @@ const ADMIN_ROUTE_KEYS = ADMIN_API_ROUTES.map((r) => `${r.method} ${r.path}`);
 const routeAuthorization = (s: SynthesizedCompany): Map<string, { type: string | undefined; authorizerId: unknown }> =>
   new Map(
     Object.values(s.template.findResources('AWS::ApiGatewayV2::Route')).map((r) => {
-      const p = (r as { Properties: { RouteKey: string; AuthorizationType?: string; AuthorizerId?: unknown } }).Properties;
+      const p = (r as { Properties: { RouteKey: string; AuthorizationType?: string; AuthorizerId?: unknown } })
+        .Properties;
       return [p.RouteKey, { type: p.AuthorizationType, authorizerId: p.AuthorizerId }];
     }),
   );
@@ -47,10 +66,13 @@ const routeAuthorization = (s: SynthesizedCompany): Map<string, { type: string |
 describe('company stack of the demo config', () => {
   describe('queues', () => {
     it('has a queue and a DLQ for the intake, the insights and every department, and the DLQs of rule targets, schedules and async functions', () => {
-      synth.template.resourceCountIs('AWS::SQS::Queue', 2 * (2 + demo.departments.length) + topology.deadLetterQueues.length);
+      synth.template.resourceCountIs(
+        'AWS::SQS::Queue',
+        2 * (2 + demo.departments.length) + topology.deadLetterQueues.length,
+      );
     });
 
-    it('redrives every non-DLQ queue to its DLQ after the topology\'s maxReceiveCount', () => {
+    it("redrives every non-DLQ queue to its DLQ after the topology's maxReceiveCount", () => {
       const queues = Object.values(synth.template.findResources('AWS::SQS::Queue')) as {
         Properties: { QueueName: string; RedrivePolicy?: { maxReceiveCount: number } };
       }[];
@@ -65,23 +87,26 @@ describe('company stack of the demo config', () => {
       );
     });
 
-    it.each(['intake', departmentQueueId('legal')])('gives queue %s the topology\'s DLQ, timeouts and retention', (queueId) => {
-      const { spec, dlq } = synth.stack.queues.get(queueId, 'test');
+    it.each(['intake', departmentQueueId('legal')])(
+      "gives queue %s the topology's DLQ, timeouts and retention",
+      (queueId) => {
+        const { spec, dlq } = synth.stack.queues.get(queueId, 'test');
 
-      synth.template.hasResourceProperties('AWS::SQS::Queue', {
-        QueueName: spec.name,
-        VisibilityTimeout: spec.visibilityTimeoutSeconds,
-        MessageRetentionPeriod: spec.retentionDays * 86_400,
-        SqsManagedSseEnabled: true,
-        RedrivePolicy: { deadLetterTargetArn: arnOf(dlq), maxReceiveCount: spec.dlq.maxReceiveCount },
-      });
-      synth.template.hasResourceProperties('AWS::SQS::Queue', {
-        QueueName: spec.dlq.name,
-        MessageRetentionPeriod: spec.dlq.retentionDays * 86_400,
-        SqsManagedSseEnabled: true,
-        RedrivePolicy: Match.absent(),
-      });
-    });
+        synth.template.hasResourceProperties('AWS::SQS::Queue', {
+          QueueName: spec.name,
+          VisibilityTimeout: spec.visibilityTimeoutSeconds,
+          MessageRetentionPeriod: spec.retentionDays * 86_400,
+          SqsManagedSseEnabled: true,
+          RedrivePolicy: { deadLetterTargetArn: arnOf(dlq), maxReceiveCount: spec.dlq.maxReceiveCount },
+        });
+        synth.template.hasResourceProperties('AWS::SQS::Queue', {
+          QueueName: spec.dlq.name,
+          MessageRetentionPeriod: spec.dlq.retentionDays * 86_400,
+          SqsManagedSseEnabled: true,
+          RedrivePolicy: Match.absent(),
+        });
+      },
+    );
 
     it('denies every queue access without TLS', () => {
       for (const { queue, dlq } of synth.stack.queues.all) {
@@ -90,7 +115,11 @@ describe('company stack of the demo config', () => {
             Queues: [ref(q)],
             PolicyDocument: {
               Statement: Match.arrayWith([
-                Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+                Match.objectLike({
+                  Effect: 'Deny',
+                  Action: 'sqs:*',
+                  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+                }),
               ]),
             },
           });
@@ -103,11 +132,15 @@ describe('company stack of the demo config', () => {
     it('has exactly one rule per topology rule, on the company bus', () => {
       const rules = synth.template.findResources('AWS::Events::Rule');
 
-      expect(Object.values(rules).map((r) => (r as { Properties: { Name: string } }).Properties.Name).sort()).toEqual(
-        topology.bus.rules.map((r) => r.name).sort(),
-      );
+      expect(
+        Object.values(rules)
+          .map((r) => (r as { Properties: { Name: string } }).Properties.Name)
+          .sort(),
+      ).toEqual(topology.bus.rules.map((r) => r.name).sort());
       for (const rule of Object.values(rules)) {
-        expect((rule as { Properties: { EventBusName: unknown } }).Properties.EventBusName).toEqual(ref(synth.stack.events.bus));
+        expect((rule as { Properties: { EventBusName: unknown } }).Properties.EventBusName).toEqual(
+          ref(synth.stack.events.bus),
+        );
       }
     });
 
@@ -148,19 +181,29 @@ describe('company stack of the demo config', () => {
 
     it('sends every primary Mention Routed, and no cc copy, to the insights queue, with its own events DLQ', () => {
       const rules = Object.values(synth.template.findResources('AWS::Events::Rule')) as {
-        Properties: { Name: string; EventPattern: unknown; Targets: { Arn: unknown; DeadLetterConfig?: { Arn: unknown } }[] };
+        Properties: {
+          Name: string;
+          EventPattern: unknown;
+          Targets: { Arn: unknown; DeadLetterConfig?: { Arn: unknown } }[];
+        };
       }[];
 
       const rule = rules.find((r) => r.Properties.Name === 'bc-demo-insights');
 
-      expect(rule?.Properties.EventPattern).toStrictEqual({ source: ['backchannel'], 'detail-type': ['Mention Routed'], detail: { role: ['primary'] } });
-      expect(rule?.Properties.Targets.map((t) => t.Arn)).toEqual([arnOf(synth.stack.queues.get('insights', 'test').queue)]);
+      expect(rule?.Properties.EventPattern).toStrictEqual({
+        source: ['backchannel'],
+        'detail-type': ['Mention Routed'],
+        detail: { role: ['primary'] },
+      });
+      expect(rule?.Properties.Targets.map((t) => t.Arn)).toEqual([
+        arnOf(synth.stack.queues.get('insights', 'test').queue),
+      ]);
       expect(rule?.Properties.Targets[0]?.DeadLetterConfig).toBeDefined();
       synth.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'bc-demo-insights-events-dlq' });
       synth.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'bc-demo-insights-dlq' });
     });
 
-    it('archives the bus for the topology\'s retention', () => {
+    it("archives the bus for the topology's retention", () => {
       synth.template.hasResourceProperties('AWS::Events::Archive', {
         SourceArn: arnOf(synth.stack.events.bus),
         RetentionDays: topology.bus.archiveRetentionDays,
@@ -169,7 +212,7 @@ describe('company stack of the demo config', () => {
   });
 
   describe('functions', () => {
-    it('runs every function on Node.js 22, arm64, with active tracing and the topology\'s size', () => {
+    it("runs every function on Node.js 22, arm64, with active tracing and the topology's size", () => {
       for (const spec of topology.functions) {
         synth.template.hasResourceProperties('AWS::Lambda::Function', {
           FunctionName: spec.name,
@@ -198,8 +241,9 @@ describe('company stack of the demo config', () => {
           },
         },
       });
-      const variables = (synth.template.toJSON() as { Resources: Record<string, { Properties: { Environment: { Variables: object } } }> })
-        .Resources[logicalId(fn)]?.Properties.Environment.Variables;
+      const variables = (
+        synth.template.toJSON() as { Resources: Record<string, { Properties: { Environment: { Variables: object } } }> }
+      ).Resources[logicalId(fn)]?.Properties.Environment.Variables;
       expect(variables).not.toHaveProperty('COMPANY_CONFIG');
     });
 
@@ -207,7 +251,10 @@ describe('company stack of the demo config', () => {
       synth.template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: functionSpec('classify-mention').name,
         Environment: {
-          Variables: Match.objectLike({ TABLE_NAME: ref(synth.stack.data.table), EVENT_BUS_NAME: ref(synth.stack.events.bus) }),
+          Variables: Match.objectLike({
+            TABLE_NAME: ref(synth.stack.data.table),
+            EVENT_BUS_NAME: ref(synth.stack.events.bus),
+          }),
         },
       });
     });
@@ -230,7 +277,10 @@ describe('company stack of the demo config', () => {
     });
 
     it("writes each function's logs to its own log group, kept for 30 days", () => {
-      const resources = synth.template.toJSON().Resources as Record<string, { Properties: { RetentionInDays?: number } }>;
+      const resources = synth.template.toJSON().Resources as Record<
+        string,
+        { Properties: { RetentionInDays?: number } }
+      >;
 
       for (const { spec, fn } of synth.stack.functions.all) {
         synth.template.hasResourceProperties('AWS::Lambda::Function', {
@@ -246,7 +296,10 @@ describe('company stack of the demo config', () => {
     it('lets ingest-webhook send to the intake queue and read the meta secret, and touch no table', () => {
       const permissions = permissionsOfFunction('ingest-webhook');
 
-      expect(permissions).toContainEqual({ action: 'sqs:SendMessage', resource: logicalId(synth.stack.queues.get('intake', 'test').queue) });
+      expect(permissions).toContainEqual({
+        action: 'sqs:SendMessage',
+        resource: logicalId(synth.stack.queues.get('intake', 'test').queue),
+      });
       expect(permissions).toContainEqual({
         action: 'secretsmanager:GetSecretValue',
         resource: logicalId(synth.stack.secrets.get('meta', 'test').secret),
@@ -259,7 +312,9 @@ describe('company stack of the demo config', () => {
       const permissions = permissionsOfFunction('handle-department');
 
       expect(permissions.filter((p) => p.action === 'sqs:SendMessage')).toEqual([]);
-      expect(permissions.filter((p) => p.action.startsWith('events:'))).toEqual([{ action: 'events:PutEvents', resource: logicalId(synth.stack.events.bus) }]);
+      expect(permissions.filter((p) => p.action.startsWith('events:'))).toEqual([
+        { action: 'events:PutEvents', resource: logicalId(synth.stack.events.bus) },
+      ]);
     });
 
     it('lets record-insights consume the insights queue and write the table, and send or publish nothing', () => {
@@ -273,7 +328,12 @@ describe('company stack of the demo config', () => {
           { action: 'dynamodb:BatchGetItem', resource: logicalId(synth.stack.data.table) },
         ]),
       );
-      expect(permissions.filter((p) => p.action === 'sqs:SendMessage' || p.action.startsWith('events:') || p.action.startsWith('secretsmanager:'))).toEqual([]);
+      expect(
+        permissions.filter(
+          (p) =>
+            p.action === 'sqs:SendMessage' || p.action.startsWith('events:') || p.action.startsWith('secretsmanager:'),
+        ),
+      ).toEqual([]);
     });
 
     it('lets classify-mention consume the intake queue, write the table and put events on the bus', () => {
@@ -292,7 +352,11 @@ describe('company stack of the demo config', () => {
     it.each(['ingest-webhook', 'classify-mention', 'handle-department', 'build-report', 'admin-api', 'train-model'])(
       'grants %s nothing beyond its topology grants, its log group and X-Ray',
       (id) => {
-        const allowed = [...logAndTracePermissions(id), ...onFailurePermissions(id), ...functionSpec(id).grants.flatMap((g) => grantedPermissions(g))];
+        const allowed = [
+          ...logAndTracePermissions(id),
+          ...onFailurePermissions(id),
+          ...functionSpec(id).grants.flatMap((g) => grantedPermissions(g)),
+        ];
 
         const unexpected = permissionsOfFunction(id).filter(
           (p) => !allowed.some((a) => a.resource === p.resource && a.action === p.action),
@@ -305,8 +369,11 @@ describe('company stack of the demo config', () => {
     it('lets the report schedule invoke build-report and send to its own DLQ, nothing else', () => {
       const schedule = synth.stack.schedules.schedules.get('daily-report');
       if (!schedule) throw new Error('no daily-report schedule');
-      const roleArn = (synth.template.toJSON() as { Resources: Record<string, { Properties: { Target: { RoleArn: { 'Fn::GetAtt': [string, string] } } } }> })
-        .Resources[logicalId(schedule)]?.Properties.Target.RoleArn['Fn::GetAtt'][0];
+      const roleArn = (
+        synth.template.toJSON() as {
+          Resources: Record<string, { Properties: { Target: { RoleArn: { 'Fn::GetAtt': [string, string] } } } }>;
+        }
+      ).Resources[logicalId(schedule)]?.Properties.Target.RoleArn['Fn::GetAtt'][0];
       const role = synth.stack.node.findAll().find((c) => c.node.defaultChild && logicalId(c) === roleArn);
       if (!role) throw new Error('no scheduler role');
 
@@ -323,14 +390,25 @@ describe('company stack of the demo config', () => {
     it('keeps the models in an encrypted, versioned bucket with public access blocked, SSL enforced, retained', () => {
       synth.template.hasResource('AWS::S3::Bucket', {
         Properties: Match.objectLike({
-          BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+          },
           VersioningConfiguration: { Status: 'Enabled' },
-          PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
         }),
         DeletionPolicy: 'Retain',
       });
       synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
       });
     });
 
@@ -347,7 +425,9 @@ describe('company stack of the demo config', () => {
         FunctionName: functionSpec('train-model').name,
         MemorySize: 2048,
         Timeout: 900,
-        Environment: { Variables: Match.objectLike({ MODEL_BUCKET: ref(synth.stack.buckets.get('models', 'test').bucket) }) },
+        Environment: {
+          Variables: Match.objectLike({ MODEL_BUCKET: ref(synth.stack.buckets.get('models', 'test').bucket) }),
+        },
       });
       expect(functionSpec('train-model').assets).toEqual([{ from: 'shared/classifier/corpus', to: 'corpus' }]);
     });
@@ -357,7 +437,12 @@ describe('company stack of the demo config', () => {
       const train = permissionsOfFunction('train-model');
       const classify = permissionsOfFunction('classify-mention');
 
-      expect(train).toEqual(expect.arrayContaining([{ action: 's3:PutObject', resource: bucket }, { action: 'dynamodb:Query', resource: logicalId(synth.stack.data.table) }]));
+      expect(train).toEqual(
+        expect.arrayContaining([
+          { action: 's3:PutObject', resource: bucket },
+          { action: 'dynamodb:Query', resource: logicalId(synth.stack.data.table) },
+        ]),
+      );
       expect(train.filter((p) => p.action === 'dynamodb:PutItem')).toEqual([]);
       expect(classify).toEqual(expect.arrayContaining([{ action: 's3:GetObject*', resource: bucket }]));
       expect(classify.filter((p) => p.resource === bucket && p.action.startsWith('s3:Put'))).toEqual([]);
@@ -456,12 +541,14 @@ describe('company stack of the demo config', () => {
       const authorizerId = { Ref: Object.keys(synth.template.findResources('AWS::ApiGatewayV2::Authorizer'))[0] };
       const webhooks = [...routes.keys()].filter((key) => !ADMIN_ROUTE_KEYS.includes(key));
 
-      expect(ADMIN_ROUTE_KEYS.map((key) => routes.get(key))).toEqual(ADMIN_ROUTE_KEYS.map(() => ({ type: 'JWT', authorizerId })));
+      expect(ADMIN_ROUTE_KEYS.map((key) => routes.get(key))).toEqual(
+        ADMIN_ROUTE_KEYS.map(() => ({ type: 'JWT', authorizerId })),
+      );
       expect(webhooks.length).toBeGreaterThan(0);
       expect(webhooks.map((key) => [key, routes.get(key)?.type])).toEqual(webhooks.map((key) => [key, 'NONE']));
     });
 
-    it("throttles the default stage as the topology says and writes access logs", () => {
+    it('throttles the default stage as the topology says and writes access logs', () => {
       synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
         AutoDeploy: true,
@@ -469,7 +556,10 @@ describe('company stack of the demo config', () => {
           ThrottlingRateLimit: topology.http.throttle.rateLimit,
           ThrottlingBurstLimit: topology.http.throttle.burstLimit,
         },
-        AccessLogSettings: { DestinationArn: arnOf(synth.stack.webhooks.accessLogs), Format: Match.stringLikeRegexp('\\$context\\.requestId') },
+        AccessLogSettings: {
+          DestinationArn: arnOf(synth.stack.webhooks.accessLogs),
+          Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+        },
       });
     });
 
@@ -507,7 +597,7 @@ describe('company stack of the demo config', () => {
       });
     });
 
-    it('ships the charts\' font beside build-report, whose Lambda runtime has no fonts', () => {
+    it("ships the charts' font beside build-report, whose Lambda runtime has no fonts", () => {
       // Act
       const spec = buildTopology(demo).functions.find((f) => f.id === 'build-report');
 
@@ -519,7 +609,12 @@ describe('company stack of the demo config', () => {
     it('lets build-report send reports by SES and read the chat webhook secrets, with the sender in its environment', () => {
       const build = functionSpec('build-report');
 
-      expect(build.grants).toEqual(expect.arrayContaining([{ resource: 'email', access: 'send' }, expect.objectContaining({ resource: 'secret', access: 'read' })]));
+      expect(build.grants).toEqual(
+        expect.arrayContaining([
+          { resource: 'email', access: 'send' },
+          expect.objectContaining({ resource: 'secret', access: 'read' }),
+        ]),
+      );
       synth.template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: 'bc-demo-build-report',
         Environment: { Variables: Match.objectLike({ NOTIFY_FROM_EMAIL: demo.notifications?.from }) },
@@ -552,7 +647,9 @@ describe('company stack of the demo config', () => {
       synth.template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: 'bc-demo-detect-spikes',
         Timeout: 300,
-        Environment: { Variables: Match.objectLike({ EVENT_BUS_NAME: Match.anyValue(), TABLE_NAME: Match.anyValue() }) },
+        Environment: {
+          Variables: Match.objectLike({ EVENT_BUS_NAME: Match.anyValue(), TABLE_NAME: Match.anyValue() }),
+        },
       });
     });
   });
@@ -581,15 +678,21 @@ describe('company stack of the demo config', () => {
     });
 
     it('outputs the webhook base URL, the table name and the bus name', () => {
-      synth.template.hasOutput('WebhookBaseUrl', { Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/webhooks$')])] } });
+      synth.template.hasOutput('WebhookBaseUrl', {
+        Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/webhooks$')])] },
+      });
       synth.template.hasOutput('TableName', { Value: ref(synth.stack.data.table) });
       synth.template.hasOutput('EventBusName', { Value: ref(synth.stack.events.bus) });
     });
 
     it('outputs the whole webhook URL of each enabled webhook platform and generic source, and none for pollers', () => {
-      const urlEnding = (tail: string) => ({ Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`/${tail}$`)])] } });
+      const urlEnding = (tail: string) => ({
+        Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`/${tail}$`)])] },
+      });
 
-      const outputs = Object.keys(synth.template.findOutputs('*')).filter((id) => id.startsWith('WebhookUrl')).sort();
+      const outputs = Object.keys(synth.template.findOutputs('*'))
+        .filter((id) => id.startsWith('WebhookUrl'))
+        .sort();
 
       expect(outputs).toEqual([
         'WebhookUrlGenericKontaktformular',
@@ -618,7 +721,10 @@ describe('company stack of the demo config', () => {
     const topicRef = () => ref(synth.stack.alerts.topic);
 
     it('gives every bus rule target a DLQ of the topology and its retry policy', () => {
-      const rules = resources<{ Name: string; Targets: { Arn: unknown; DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: unknown }[] }>('AWS::Events::Rule');
+      const rules = resources<{
+        Name: string;
+        Targets: { Arn: unknown; DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: unknown }[];
+      }>('AWS::Events::Rule');
 
       expect(rules.length).toBe(topology.bus.rules.length);
       for (const spec of topology.bus.rules) {
@@ -626,7 +732,10 @@ describe('company stack of the demo config', () => {
         expect(rule?.Properties.Targets).toEqual([
           expect.objectContaining({
             DeadLetterConfig: { Arn: arnOf(synth.stack.queues.deadLetter(spec.deadLetterQueue, 'test')) },
-            RetryPolicy: { MaximumRetryAttempts: spec.retry.retryAttempts, MaximumEventAgeInSeconds: spec.retry.maxEventAgeSeconds },
+            RetryPolicy: {
+              MaximumRetryAttempts: spec.retry.retryAttempts,
+              MaximumEventAgeInSeconds: spec.retry.maxEventAgeSeconds,
+            },
           }),
         ]);
       }
@@ -641,7 +750,12 @@ describe('company stack of the demo config', () => {
           Queues: [ref(synth.stack.queues.deadLetter(spec.deadLetterQueue, 'test'))],
           PolicyDocument: {
             Statement: Match.arrayWith([
-              Match.objectLike({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': arnOf(rule) } } }),
+              Match.objectLike({
+                Effect: 'Allow',
+                Principal: { Service: 'events.amazonaws.com' },
+                Action: 'sqs:SendMessage',
+                Condition: { ArnEquals: { 'aws:SourceArn': arnOf(rule) } },
+              }),
             ]),
           },
         });
@@ -649,43 +763,81 @@ describe('company stack of the demo config', () => {
     });
 
     it('gives every schedule a DLQ and a retry policy', () => {
-      const schedules = resources<{ Name: string; Target: { DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: unknown } }>('AWS::Scheduler::Schedule');
+      const schedules = resources<{
+        Name: string;
+        Target: { DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: unknown };
+      }>('AWS::Scheduler::Schedule');
 
       expect(schedules.length).toBe(topology.schedules.length);
       for (const spec of topology.schedules) {
         const schedule = schedules.find((s) => s.Properties.Name === spec.name);
-        expect(schedule?.Properties.Target.DeadLetterConfig).toEqual({ Arn: arnOf(synth.stack.queues.deadLetter(spec.deadLetterQueue, 'test')) });
-        expect(schedule?.Properties.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: spec.retry.retryAttempts, MaximumEventAgeInSeconds: spec.retry.maxEventAgeSeconds });
+        expect(schedule?.Properties.Target.DeadLetterConfig).toEqual({
+          Arn: arnOf(synth.stack.queues.deadLetter(spec.deadLetterQueue, 'test')),
+        });
+        expect(schedule?.Properties.Target.RetryPolicy).toEqual({
+          MaximumRetryAttempts: spec.retry.retryAttempts,
+          MaximumEventAgeInSeconds: spec.retry.maxEventAgeSeconds,
+        });
       }
     });
 
     it('gives every scheduled function and the alarm forwarder an on-failure destination', () => {
-      const asyncFunctions = topology.functions.filter((f) => f.triggers.some((t) => t.type === 'schedule' || t.type === 'alerts'));
-      const configs = resources<{ FunctionName: unknown; MaximumRetryAttempts: number; DestinationConfig?: { OnFailure?: { Destination: unknown } } }>('AWS::Lambda::EventInvokeConfig');
+      const asyncFunctions = topology.functions.filter((f) =>
+        f.triggers.some((t) => t.type === 'schedule' || t.type === 'alerts'),
+      );
+      const configs = resources<{
+        FunctionName: unknown;
+        MaximumRetryAttempts: number;
+        DestinationConfig?: { OnFailure?: { Destination: unknown } };
+      }>('AWS::Lambda::EventInvokeConfig');
 
-      expect(asyncFunctions.map((f) => f.id)).toEqual(expect.arrayContaining(['build-report', 'check-sla', 'detect-spikes', 'forward-alarm']));
+      expect(asyncFunctions.map((f) => f.id)).toEqual(
+        expect.arrayContaining(['build-report', 'check-sla', 'detect-spikes', 'forward-alarm']),
+      );
       expect(configs.length).toBe(asyncFunctions.length);
       for (const spec of asyncFunctions) {
-        const config = configs.find((c) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify(ref(synth.stack.functions.get(spec.id, 'test').function)));
-        expect(config?.Properties.DestinationConfig?.OnFailure?.Destination).toEqual(arnOf(synth.stack.queues.deadLetter(spec.asyncInvoke?.onFailure ?? '', 'test')));
+        const config = configs.find(
+          (c) =>
+            JSON.stringify(c.Properties.FunctionName) ===
+            JSON.stringify(ref(synth.stack.functions.get(spec.id, 'test').function)),
+        );
+        expect(config?.Properties.DestinationConfig?.OnFailure?.Destination).toEqual(
+          arnOf(synth.stack.queues.deadLetter(spec.asyncInvoke?.onFailure ?? '', 'test')),
+        );
         expect(config?.Properties.MaximumRetryAttempts).toBe(spec.asyncInvoke?.retry.retryAttempts);
       }
     });
 
     it('encrypts the alert topic with its own rotating key that CloudWatch may use, and denies it without TLS', () => {
-      synth.template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'bc-demo-alerts', KmsMasterKeyId: arnOf(synth.stack.alerts.key) });
+      synth.template.hasResourceProperties('AWS::SNS::Topic', {
+        TopicName: 'bc-demo-alerts',
+        KmsMasterKeyId: arnOf(synth.stack.alerts.key),
+      });
       synth.template.hasResourceProperties('AWS::KMS::Key', {
         EnableKeyRotation: true,
-        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
       });
       synth.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         Topics: [topicRef()],
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
       });
     });
 
     it("subscribes the config's e-mail addresses and the alarm forwarder to the topic", () => {
-      const subscriptions = resources<{ Protocol: string; Endpoint: unknown; TopicArn: unknown }>('AWS::SNS::Subscription');
+      const subscriptions = resources<{ Protocol: string; Endpoint: unknown; TopicArn: unknown }>(
+        'AWS::SNS::Subscription',
+      );
 
       expect(subscriptions.map((s) => [s.Properties.Protocol, s.Properties.Endpoint, s.Properties.TopicArn])).toEqual(
         expect.arrayContaining([
@@ -697,18 +849,30 @@ describe('company stack of the demo config', () => {
     });
 
     it('lets only the forwarder read the chat secret of the alerts', () => {
-      expect(functionSpec('forward-alarm').grants).toEqual([{ resource: 'secret', secret: 'notify-backchannel-demo-slack', access: 'read' }]);
-      expect(permissionsOfFunction('forward-alarm').filter((p) => p.action.startsWith('secretsmanager:GetSecretValue')).map((p) => p.resource)).toEqual([
-        logicalId(synth.stack.secrets.get('notify-backchannel-demo-slack', 'test').secret),
+      expect(functionSpec('forward-alarm').grants).toEqual([
+        { resource: 'secret', secret: 'notify-backchannel-demo-slack', access: 'read' },
       ]);
+      expect(
+        permissionsOfFunction('forward-alarm')
+          .filter((p) => p.action.startsWith('secretsmanager:GetSecretValue'))
+          .map((p) => p.resource),
+      ).toEqual([logicalId(synth.stack.secrets.get('notify-backchannel-demo-slack', 'test').secret)]);
     });
 
     it('sends every alarm to the alert topic when it fires and when it recovers', () => {
-      const alarms = resources<{ AlarmName: string; AlarmActions?: unknown[]; OKActions?: unknown[] }>('AWS::CloudWatch::Alarm');
+      const alarms = resources<{ AlarmName: string; AlarmActions?: unknown[]; OKActions?: unknown[] }>(
+        'AWS::CloudWatch::Alarm',
+      );
 
-      expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(topology.alerts.alarms.map((a) => a.name).sort());
+      expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(
+        topology.alerts.alarms.map((a) => a.name).sort(),
+      );
       for (const alarm of alarms) {
-        expect([alarm.Properties.AlarmName, alarm.Properties.AlarmActions, alarm.Properties.OKActions]).toEqual([alarm.Properties.AlarmName, [topicRef()], [topicRef()]]);
+        expect([alarm.Properties.AlarmName, alarm.Properties.AlarmActions, alarm.Properties.OKActions]).toEqual([
+          alarm.Properties.AlarmName,
+          [topicRef()],
+          [topicRef()],
+        ]);
       }
     });
 
@@ -718,7 +882,12 @@ describe('company stack of the demo config', () => {
           AlarmName: `${dlq.name}-depth`,
           Namespace: 'AWS/SQS',
           MetricName: 'ApproximateNumberOfMessagesVisible',
-          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(synth.stack.queues.deadLetter(dlq.id, 'test')), 'QueueName'] } }],
+          Dimensions: [
+            {
+              Name: 'QueueName',
+              Value: { 'Fn::GetAtt': [logicalId(synth.stack.queues.deadLetter(dlq.id, 'test')), 'QueueName'] },
+            },
+          ],
         });
       }
     });
@@ -770,21 +939,39 @@ describe('company stack of the demo config', () => {
 
   describe('checks', () => {
     it('leaves no unacknowledged cdk-nag or CloudFormation validation finding', () => {
-      expect(synth.violations.map((v) => `${v.pluginName} ${v.severity} ${v.ruleName} ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`)).toEqual([]);
+      expect(
+        synth.violations.map(
+          (v) =>
+            `${v.pluginName} ${v.severity} ${v.ruleName} ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`,
+        ),
+      ).toEqual([]);
     });
 
     it('carries no warning or error annotation', () => {
       const messages = synth.assembly.getStackArtifact(synth.stack.artifactId).messages;
 
-      expect(messages.filter((m) => m.level !== 'info').map((m) => `${m.level} ${m.id}: ${String(m.entry.data)}`)).toEqual([]);
+      expect(
+        messages.filter((m) => m.level !== 'info').map((m) => `${m.level} ${m.id}: ${String(m.entry.data)}`),
+      ).toEqual([]);
     });
 
     it('writes a reason next to every acknowledged finding in the template', () => {
-      const acknowledged = Object.values(synth.template.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>)
-        .flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+      const acknowledged = Object.values(
+        synth.template.toJSON().Resources as Record<
+          string,
+          { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }
+        >,
+      ).flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
 
       expect(new Set(acknowledged.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(
-        new Set(['AwsSolutions-SMG4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-APIG4', 'AwsSolutions-SQS3', 'AwsSolutions-S1']),
+        new Set([
+          'AwsSolutions-SMG4',
+          'AwsSolutions-IAM5',
+          'AwsSolutions-L1',
+          'AwsSolutions-APIG4',
+          'AwsSolutions-SQS3',
+          'AwsSolutions-S1',
+        ]),
       );
       for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(60);
     });
@@ -793,14 +980,20 @@ describe('company stack of the demo config', () => {
       const reasonsOf = (routeKey: string) =>
         Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route'))
           .filter((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey === routeKey)
-          .flatMap((r) => (r as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata?.cdk_nag?.rules_to_suppress ?? [])
+          .flatMap(
+            (r) =>
+              (r as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }).Metadata
+                ?.cdk_nag?.rules_to_suppress ?? [],
+          )
           .filter((a) => a.id === 'AwsSolutions-APIG4')
           .map((a) => a.reason);
 
       const [getReason] = reasonsOf('GET /webhooks/{platform}');
       const [postReason] = reasonsOf('POST /webhooks/{platform}');
 
-      expect(getReason).toMatch(/X's CRC and LinkedIn's challenge carry none and are answered only for tokens of the platform's documented format/);
+      expect(getReason).toMatch(
+        /X's CRC and LinkedIn's challenge carry none and are answered only for tokens of the platform's documented format/,
+      );
       expect(getReason).not.toMatch(/GET handshake by the verify token/);
       expect(postReason).toMatch(/HMAC signature over the raw body/);
     });
@@ -821,12 +1014,19 @@ describe('company stack without an identity provider for the admin API', () => {
     const webhooks = [...routes.keys()].filter((key) => !ADMIN_ROUTE_KEYS.includes(key));
 
     withIam.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
-    expect(ADMIN_ROUTE_KEYS.map((key) => [key, routes.get(key)?.type])).toEqual(ADMIN_ROUTE_KEYS.map((key) => [key, 'AWS_IAM']));
+    expect(ADMIN_ROUTE_KEYS.map((key) => [key, routes.get(key)?.type])).toEqual(
+      ADMIN_ROUTE_KEYS.map((key) => [key, 'AWS_IAM']),
+    );
     expect(webhooks.map((key) => [key, routes.get(key)?.type])).toEqual(webhooks.map((key) => [key, 'NONE']));
   });
 
   it('leaves no unacknowledged cdk-nag or CloudFormation validation finding', () => {
-    expect(withIam.violations.map((v) => `${v.pluginName} ${v.severity} ${v.ruleName} ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`)).toEqual([]);
+    expect(
+      withIam.violations.map(
+        (v) =>
+          `${v.pluginName} ${v.severity} ${v.ruleName} ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -840,7 +1040,12 @@ describe('company stack with one more department', () => {
       ...base,
       departments: [
         ...base.departments,
-        { id: 'marketing', name: 'Marketing', categories: [], sla: { high: { days: 0, minutes: 120 }, normal: { days: 1, minutes: 0 }, low: { days: 2, minutes: 0 } } },
+        {
+          id: 'marketing',
+          name: 'Marketing',
+          categories: [],
+          sla: { high: { days: 0, minutes: 120 }, normal: { days: 1, minutes: 0 }, low: { days: 2, minutes: 0 } },
+        },
       ],
     };
     extra = synthCompany(config);
@@ -848,8 +1053,11 @@ describe('company stack with one more department', () => {
 
   afterAll(() => extra?.dispose());
 
-  it('adds the department\'s queue, its DLQ and the DLQ of its rules', () => {
-    extra.template.resourceCountIs('AWS::SQS::Queue', 2 * (2 + config.departments.length) + buildTopology(config).deadLetterQueues.length);
+  it("adds the department's queue, its DLQ and the DLQ of its rules", () => {
+    extra.template.resourceCountIs(
+      'AWS::SQS::Queue',
+      2 * (2 + config.departments.length) + buildTopology(config).deadLetterQueues.length,
+    );
     extra.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'bc-demo-dept-marketing-events-dlq' });
     const { dlq } = extra.stack.queues.get(departmentQueueId('marketing'), 'test');
 
@@ -863,7 +1071,11 @@ describe('company stack with one more department', () => {
   it("adds the department's rule, targeting its queue", () => {
     extra.template.hasResourceProperties('AWS::Events::Rule', {
       Name: 'bc-demo-route-marketing',
-      EventPattern: { source: ['backchannel'], 'detail-type': ['Mention Routed'], detail: { department: ['marketing'] } },
+      EventPattern: {
+        source: ['backchannel'],
+        'detail-type': ['Mention Routed'],
+        detail: { department: ['marketing'] },
+      },
       Targets: [Match.objectLike({ Arn: arnOf(extra.stack.queues.get(departmentQueueId('marketing'), 'test').queue) })],
     });
   });
@@ -872,7 +1084,14 @@ describe('company stack with one more department', () => {
     extra.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'bc-demo-dept-marketing-dlq-depth',
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(extra.stack.queues.get(departmentQueueId('marketing'), 'test').dlq), 'QueueName'] } }],
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: {
+            'Fn::GetAtt': [logicalId(extra.stack.queues.get(departmentQueueId('marketing'), 'test').dlq), 'QueueName'],
+          },
+        },
+      ],
     });
   });
 
@@ -896,16 +1115,23 @@ describe('cdk app', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'backchannel-config-'));
     try {
       const file = path.join(dir, 'broken.yaml');
-      const text = readFileSync(path.join(PROJECT_ROOT, 'companies/demo.yaml'), 'utf8').replace('fallback: community', 'fallback: marketing');
+      const text = readFileSync(path.join(PROJECT_ROOT, 'companies/demo.yaml'), 'utf8').replace(
+        'fallback: community',
+        'fallback: marketing',
+      );
       writeFileSync(file, text);
       const lines = text.split('\n');
       const line = lines.findIndex((l) => l.includes('fallback: marketing')) + 1;
       const column = (lines[line - 1]?.indexOf('marketing') ?? -1) + 1;
 
-      const run = promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'infra/aws/app.ts')], {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ company: file }), CDK_OUTDIR: dir },
-      });
+      const run = promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', path.join(PROJECT_ROOT, 'infra/aws/app.ts')],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ company: file }), CDK_OUTDIR: dir },
+        },
+      );
 
       await expect(run).rejects.toMatchObject({
         code: 1,
@@ -934,7 +1160,10 @@ function onFailurePermissions(functionId: string): Permission[] {
   if (!onFailure) return [];
   const queue = logicalId(synth.stack.queues.deadLetter(onFailure, 'test'));
   // CDK's grantSendMessages.
-  return ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'].map((action) => ({ action, resource: queue }));
+  return ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'].map((action) => ({
+    action,
+    resource: queue,
+  }));
 }
 
 /** What a topology grant may allow, per resource (`kms:ReEncrypt*` is CDK's literal action). */
@@ -945,7 +1174,13 @@ function grantedPermissions(grant: Grant): Permission[] {
       const table = logicalId(synth.stack.data.table);
       const key = logicalId(synth.stack.data.key);
       const read = [
-        ...on(table, 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem'),
+        ...on(
+          table,
+          'dynamodb:BatchGetItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:DescribeTable',
+          'dynamodb:GetItem',
+        ),
         ...on(table, 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:Query', 'dynamodb:Scan'),
         ...on(key, 'kms:Decrypt', 'kms:DescribeKey'),
       ];
@@ -981,7 +1216,21 @@ function grantedPermissions(grant: Grant): Permission[] {
       // CDK's grantRead / grantReadWrite, on the bucket and its objects.
       const bucket = logicalId(synth.stack.buckets.get(grant.bucket, 'test').bucket);
       const read = on(bucket, 's3:GetObject*', 's3:GetBucket*', 's3:List*');
-      return grant.access === 'read' ? read : [...read, ...on(bucket, 's3:DeleteObject*', 's3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:PutObjectTagging', 's3:PutObjectVersionTagging', 's3:Abort*')];
+      return grant.access === 'read'
+        ? read
+        : [
+            ...read,
+            ...on(
+              bucket,
+              's3:DeleteObject*',
+              's3:PutObject',
+              's3:PutObjectLegalHold',
+              's3:PutObjectRetention',
+              's3:PutObjectTagging',
+              's3:PutObjectVersionTagging',
+              's3:Abort*',
+            ),
+          ];
     }
   }
 }

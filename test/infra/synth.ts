@@ -9,8 +9,9 @@ import type { CompanyStack } from '../../infra/aws/company-stack.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 
 /** The feature flags the CLI passes (cdk.json), so tests synthesize what `cdk synth` does. */
-const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
-  .context;
+const CDK_JSON_CONTEXT = (
+  JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+).context;
 
 type CloudAssembly = ReturnType<App['synth']>;
 

@@ -52,7 +52,13 @@ describe('case store against dynalite', () => {
     const pages: string[][] = [];
     let cursor: string | undefined;
     do {
-      const page = await cases.listCases({ department, ...(states ? { states } : {}), ...(dueBefore ? { dueBefore } : {}), limit, ...(cursor ? { cursor } : {}) });
+      const page = await cases.listCases({
+        department,
+        ...(states ? { states } : {}),
+        ...(dueBefore ? { dueBefore } : {}),
+        limit,
+        ...(cursor ? { cursor } : {}),
+      });
       pages.push(page.items.map((c) => c.id));
       cursor = page.cursor;
     } while (cursor);
@@ -116,10 +122,34 @@ describe('case store against dynalite', () => {
           sentBy: 'user:tom@example.de',
           sentAt: '2026-11-30T09:40:00.000Z',
         },
-        corrections: [{ from: 'sales', to: 'service', by: 'user:pia@example.de', at: '2026-11-30T09:05:00.000Z', reason: 'a complaint', category: 'complaint' }],
+        corrections: [
+          {
+            from: 'sales',
+            to: 'service',
+            by: 'user:pia@example.de',
+            at: '2026-11-30T09:05:00.000Z',
+            reason: 'a complaint',
+            category: 'complaint',
+          },
+        ],
         history: [
-          { transitionId: 'assign:1', at: '2026-11-30T09:01:00.000Z', actor: 'system:handle-department', action: 'assign', from: 'new', to: 'assigned', detail: { assignee: 'jana@example.de' } },
-          { transitionId: 'own-reply:x', at: '2026-11-30T09:40:00.000Z', actor: 'platform:x', action: 'respond', from: 'assigned', to: 'responded' },
+          {
+            transitionId: 'assign:1',
+            at: '2026-11-30T09:01:00.000Z',
+            actor: 'system:handle-department',
+            action: 'assign',
+            from: 'new',
+            to: 'assigned',
+            detail: { assignee: 'jana@example.de' },
+          },
+          {
+            transitionId: 'own-reply:x',
+            at: '2026-11-30T09:40:00.000Z',
+            actor: 'platform:x',
+            action: 'respond',
+            from: 'assigned',
+            to: 'responded',
+          },
         ],
       });
 
@@ -132,12 +162,20 @@ describe('case store against dynalite', () => {
   describe('saveTransition', () => {
     it('writes the transition over the version it was read at', async () => {
       const c = await cases.ensure(caseFactory({ id: 'case_save' }), EXPIRES);
-      const { case: next } = applyCaseCommand(c, { type: 'assign', assignee: 'jana@example.de', reason: 'round robin' }, ctx);
+      const { case: next } = applyCaseCommand(
+        c,
+        { type: 'assign', assignee: 'jana@example.de', reason: 'round robin' },
+        ctx,
+      );
 
       await cases.saveTransition(next, 1, EXPIRES);
 
       expect(await cases.get('case_save')).toEqual(next);
-      expect(await rawItem('case_save')).toMatchObject({ version: 2, GSI1PK: 'DEPT#service#assigned', expiresAt: EXPIRES });
+      expect(await rawItem('case_save')).toMatchObject({
+        version: 2,
+        GSI1PK: 'DEPT#service#assigned',
+        expiresAt: EXPIRES,
+      });
     });
 
     it('throws a StaleCaseError and keeps the stored case when the version moved on', async () => {
@@ -153,7 +191,16 @@ describe('case store against dynalite', () => {
     it('claims a case stored before versions existed once', async () => {
       const legacy = caseFactory({ id: 'case_legacy', version: undefined, generation: undefined });
       await local.documents.send(
-        new PutCommand({ TableName: tableName, Item: { ...keys.case(legacy.id), GSI1PK: keys.legacyOpenCasesOf('service'), GSI1SK: `${legacy.dueAt}#${legacy.id}`, type: 'case', ...legacy } }),
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.case(legacy.id),
+            GSI1PK: keys.legacyOpenCasesOf('service'),
+            GSI1SK: `${legacy.dueAt}#${legacy.id}`,
+            type: 'case',
+            ...legacy,
+          },
+        }),
       );
       const read = await cases.get('case_legacy');
       const { case: next } = applyCaseCommand(read as Case, { type: 'warn-sla' }, ctx);
@@ -174,13 +221,19 @@ describe('case store against dynalite', () => {
     it('refuses a write that does not raise the version', async () => {
       const c = await cases.ensure(caseFactory({ id: 'case_same_version' }), EXPIRES);
 
-      await expect(cases.saveTransition({ ...c, state: 'resolved' }, 1, EXPIRES)).rejects.toThrow(/must raise the version/);
+      await expect(cases.saveTransition({ ...c, state: 'resolved' }, 1, EXPIRES)).rejects.toThrow(
+        /must raise the version/,
+      );
       expect((await cases.get('case_same_version'))?.state).toBe('new');
     });
 
     it('lets a transition based on a case read before a recorded response lose, so the response time stays', async () => {
       const c = await cases.ensure(caseFactory({ id: 'case_journal' }), EXPIRES);
-      await cases.recordResponse('case_journal', { mentionId: 'facebook:own', at: '2026-11-30T09:40:00.000Z' }, EXPIRES);
+      await cases.recordResponse(
+        'case_journal',
+        { mentionId: 'facebook:own', at: '2026-11-30T09:40:00.000Z' },
+        EXPIRES,
+      );
       const { case: next } = applyCaseCommand(c, { type: 'warn-sla' }, ctx);
 
       await expect(cases.saveTransition(next, 1, EXPIRES)).rejects.toThrow(StaleCaseError);
@@ -213,17 +266,38 @@ describe('case store against dynalite', () => {
         },
       };
       const events = new InMemoryCaseEvents();
-      const deps: ChangeCaseDeps = { companyId: 'demo', retentionDays: 30, cases: racing, events, clock: fixedClock(NOW) };
+      const deps: ChangeCaseDeps = {
+        companyId: 'demo',
+        retentionDays: 30,
+        cases: racing,
+        events,
+        clock: fixedClock(NOW),
+      };
 
       const [assigned, escalated] = await Promise.all([
-        changeCase('case_race', { type: 'assign', assignee: 'jana@example.de', reason: 'round robin' }, { transitionId: 'assign:1', actor: 'system:handle-department' }, deps),
-        changeCase('case_race', { type: 'escalate', to: ['press'], reason: 'crisis' }, { transitionId: 'sla-escalate:1', actor: 'system:check-sla' }, deps),
+        changeCase(
+          'case_race',
+          { type: 'assign', assignee: 'jana@example.de', reason: 'round robin' },
+          { transitionId: 'assign:1', actor: 'system:handle-department' },
+          deps,
+        ),
+        changeCase(
+          'case_race',
+          { type: 'escalate', to: ['press'], reason: 'crisis' },
+          { transitionId: 'sla-escalate:1', actor: 'system:check-sla' },
+          deps,
+        ),
       ]);
 
       expect(assigned.applied && escalated.applied).toBe(true);
       expect(stale).toHaveLength(1);
       const stored = await cases.get('case_race');
-      expect(stored).toMatchObject({ version: 3, state: 'assigned', assignee: 'jana@example.de', escalatedTo: ['press'] });
+      expect(stored).toMatchObject({
+        version: 3,
+        state: 'assigned',
+        assignee: 'jana@example.de',
+        escalatedTo: ['press'],
+      });
       expect(stored?.history?.map((e) => e.transitionId).sort()).toEqual(['assign:1', 'sla-escalate:1']);
       expect(events.published).toHaveLength(2);
     });
@@ -254,7 +328,11 @@ describe('case store against dynalite', () => {
 
       // Like a DynamoDB query, a full page may hand out a cursor whose page turns out empty.
       expect(pages.flat()).toEqual(['case_l1', 'case_l3', 'case_l2', 'case_l4', 'case_l5', 'case_l6']);
-      expect(pages.slice(0, 3)).toEqual([['case_l1', 'case_l3'], ['case_l2', 'case_l4'], ['case_l5', 'case_l6']]);
+      expect(pages.slice(0, 3)).toEqual([
+        ['case_l1', 'case_l3'],
+        ['case_l2', 'case_l4'],
+        ['case_l5', 'case_l6'],
+      ]);
     });
 
     it('lists only the asked states, resolved ones too', async () => {
@@ -281,7 +359,11 @@ describe('case store against dynalite', () => {
 
     it('queries the index and never scans', async () => {
       const sent: string[] = [];
-      const spy = { send: (command: { constructor: { name: string } }) => (sent.push(command.constructor.name), local.documents.send(command as never)) };
+      const spy = {
+        send: (command: { constructor: { name: string } }) => (
+          sent.push(command.constructor.name), local.documents.send(command as never)
+        ),
+      };
       const spied = new DynamoCaseRepository(spy as never, tableName);
 
       await spied.listCases({ department: dept, dueBefore: at(12) });
@@ -291,7 +373,14 @@ describe('case store against dynalite', () => {
 
     it.each([
       ['a cursor that is not base64 JSON', { cursor: 'not a cursor' }],
-      ['a cursor of another department', { cursor: Buffer.from(JSON.stringify({ s: 0, k: { GSI1PK: 'DEPT#other-dept#new', GSI1SK: 'x', PK: 'x', SK: 'x' } })).toString('base64url') }],
+      [
+        'a cursor of another department',
+        {
+          cursor: Buffer.from(
+            JSON.stringify({ s: 0, k: { GSI1PK: 'DEPT#other-dept#new', GSI1SK: 'x', PK: 'x', SK: 'x' } }),
+          ).toString('base64url'),
+        },
+      ],
       ['a cursor past the states', { cursor: Buffer.from(JSON.stringify({ s: 9 })).toString('base64url') }],
       ['an unknown state', { states: ['open' as CaseState] }],
       ['a due time that is not a time', { dueBefore: 'tomorrow' }],
@@ -309,7 +398,16 @@ describe('case store against dynalite', () => {
     it('keeps listing cases stored before the lifecycle among the open ones', async () => {
       const legacy = caseFactory({ id: 'case_old_open', department: 'legacy-dept', version: undefined });
       await local.documents.send(
-        new PutCommand({ TableName: tableName, Item: { ...keys.case(legacy.id), GSI1PK: keys.legacyOpenCasesOf('legacy-dept'), GSI1SK: `${legacy.dueAt}#${legacy.id}`, type: 'case', ...legacy } }),
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.case(legacy.id),
+            GSI1PK: keys.legacyOpenCasesOf('legacy-dept'),
+            GSI1SK: `${legacy.dueAt}#${legacy.id}`,
+            type: 'case',
+            ...legacy,
+          },
+        }),
       );
 
       expect((await cases.openCasesOf('legacy-dept')).map((c) => c.id)).toEqual(['case_old_open']);
@@ -319,13 +417,21 @@ describe('case store against dynalite', () => {
   describe('the index entry follows the case', () => {
     async function indexed(department: string, state: CaseState): Promise<string[]> {
       const { Items = [] } = await local.documents.send(
-        new QueryCommand({ TableName: tableName, IndexName: GSI1, KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': keys.casesByState(department, state) } }),
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.casesByState(department, state) },
+        }),
       );
       return Items.map((item) => String(item.GSI1SK));
     }
 
     it('moves to the new state', async () => {
-      const c = await cases.ensure(caseFactory({ id: 'case_move_state', department: 'move-dept', dueAt: at(9) }), EXPIRES);
+      const c = await cases.ensure(
+        caseFactory({ id: 'case_move_state', department: 'move-dept', dueAt: at(9) }),
+        EXPIRES,
+      );
 
       await cases.saveTransition(applyCaseCommand(c, { type: 'resolve' }, ctx).case, 1, EXPIRES);
 
@@ -334,8 +440,15 @@ describe('case store against dynalite', () => {
     });
 
     it('moves to the new department and due time on a reroute', async () => {
-      const c = await cases.ensure(caseFactory({ id: 'case_move_dept', department: 'from-dept', dueAt: at(9) }), EXPIRES);
-      const { case: rerouted } = applyCaseCommand(c, { type: 'reroute', department: 'to-dept', reason: 'a quote', dueAt: at(15) }, ctx);
+      const c = await cases.ensure(
+        caseFactory({ id: 'case_move_dept', department: 'from-dept', dueAt: at(9) }),
+        EXPIRES,
+      );
+      const { case: rerouted } = applyCaseCommand(
+        c,
+        { type: 'reroute', department: 'to-dept', reason: 'a quote', dueAt: at(15) },
+        ctx,
+      );
 
       await cases.saveTransition(rerouted, 1, EXPIRES);
 
@@ -344,9 +457,16 @@ describe('case store against dynalite', () => {
     });
 
     it('moves to the new due time on a reopen', async () => {
-      const c = await cases.ensure(caseFactory({ id: 'case_move_due', department: 'reopen-dept', state: 'resolved', dueAt: at(9) }), EXPIRES);
+      const c = await cases.ensure(
+        caseFactory({ id: 'case_move_due', department: 'reopen-dept', state: 'resolved', dueAt: at(9) }),
+        EXPIRES,
+      );
 
-      await cases.saveTransition(applyCaseCommand(c, { type: 'reopen', mentionId: 'facebook:again', dueAt: at(17) }, ctx).case, 1, EXPIRES);
+      await cases.saveTransition(
+        applyCaseCommand(c, { type: 'reopen', mentionId: 'facebook:again', dueAt: at(17) }, ctx).case,
+        1,
+        EXPIRES,
+      );
 
       expect(await indexed('reopen-dept', 'resolved')).toEqual([]);
       expect(await indexed('reopen-dept', 'new')).toEqual([`${at(17)}#case_move_due`]);
@@ -373,8 +493,24 @@ describe('case store against dynalite', () => {
       const histograms = await metrics.histogramsOf('2026-11-30');
       const response = histograms.find((h) => h.metric === 'response');
       expect(histograms).toHaveLength(2);
-      expect(response).toMatchObject({ day: '2026-11-30', department: 'service', count: 8, sumMinutes: 50 + 15 + 16 + 20_000 });
-      expect(response?.buckets).toEqual({ le_15: 6, le_30: 1, le_60: 0, le_120: 0, le_240: 0, le_480: 0, le_1440: 0, le_2880: 0, le_10080: 0, gt_10080: 1 });
+      expect(response).toMatchObject({
+        day: '2026-11-30',
+        department: 'service',
+        count: 8,
+        sumMinutes: 50 + 15 + 16 + 20_000,
+      });
+      expect(response?.buckets).toEqual({
+        le_15: 6,
+        le_30: 1,
+        le_60: 0,
+        le_120: 0,
+        le_240: 0,
+        le_480: 0,
+        le_1440: 0,
+        le_2880: 0,
+        le_10080: 0,
+        gt_10080: 1,
+      });
       expect(histograms.find((h) => h.metric === 'resolution')?.buckets.le_480).toBe(1);
     });
 
@@ -410,7 +546,11 @@ describe('case store against dynalite', () => {
     it('grants exactly one of ten concurrent claimers the delivery, and tells the others it is held', async () => {
       const log = new DynamoNotificationLog(local.documents, tableName);
 
-      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => log.claim('case_claimed', 'mention:m1#service/slack:#kundenservice', claimAt(`sender-${i}`))));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          log.claim('case_claimed', 'mention:m1#service/slack:#kundenservice', claimAt(`sender-${i}`)),
+        ),
+      );
 
       expect(answers.filter((a) => a === 'claimed')).toHaveLength(1);
       expect(answers.filter((a) => a === 'held')).toHaveLength(9);
@@ -422,7 +562,9 @@ describe('case store against dynalite', () => {
 
       await log.markSent('case_notified', 'assign:1#slack', NOW, EXPIRES);
 
-      expect(await log.claim('case_notified', 'assign:1#slack', claimAt('later', '2026-11-30T12:00:00.000Z'))).toBe('sent');
+      expect(await log.claim('case_notified', 'assign:1#slack', claimAt('later', '2026-11-30T12:00:00.000Z'))).toBe(
+        'sent',
+      );
       expect(await log.claim('case_notified', 'assign:1#email', claimAt('other-target'))).toBe('claimed');
       expect(await log.claim('case_other', 'assign:1#slack', claimAt('other-case'))).toBe('claimed');
     });
@@ -449,17 +591,31 @@ describe('case store against dynalite', () => {
 
       expect(within).toBe('held');
       expect(after).toBe('claimed');
-      const { Item } = await local.documents.send(new GetCommand({ TableName: tableName, Key: keys.notification('case_lease', 'n1#email') }));
+      const { Item } = await local.documents.send(
+        new GetCommand({ TableName: tableName, Key: keys.notification('case_lease', 'n1#email') }),
+      );
       expect(Item).toMatchObject({ state: 'sending', owner: 'late', expiresAt: EXPIRES });
     });
 
     it('counts a marker written before claims existed (no state) as sent', async () => {
       const log = new DynamoNotificationLog(local.documents, tableName);
       await local.documents.send(
-        new PutCommand({ TableName: tableName, Item: { ...keys.notification('case_legacy', 'n0#slack'), type: 'notification-sent', caseId: 'case_legacy', key: 'n0#slack', sentAt: NOW, expiresAt: EXPIRES } }),
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.notification('case_legacy', 'n0#slack'),
+            type: 'notification-sent',
+            caseId: 'case_legacy',
+            key: 'n0#slack',
+            sentAt: NOW,
+            expiresAt: EXPIRES,
+          },
+        }),
       );
 
-      expect(await log.claim('case_legacy', 'n0#slack', claimAt('new-sender', '2026-12-01T10:00:00.000Z'))).toBe('sent');
+      expect(await log.claim('case_legacy', 'n0#slack', claimAt('new-sender', '2026-12-01T10:00:00.000Z'))).toBe(
+        'sent',
+      );
     });
 
     it('keeps the markers apart from the case’s mentions and notes', async () => {
@@ -475,7 +631,8 @@ describe('case store against dynalite', () => {
   });
 
   describe('triage first', () => {
-    const triageCase = (id: string, dueAt: string, tags?: string[]) => caseFactory({ id, department: 'triage_queue', dueAt, threadId: id, ...(tags ? { tags } : {}) });
+    const triageCase = (id: string, dueAt: string, tags?: string[]) =>
+      caseFactory({ id, department: 'triage_queue', dueAt, threadId: id, ...(tags ? { tags } : {}) });
 
     it('lists the cases waiting for triage before every other open case, each group by due time', async () => {
       // Arrange
@@ -505,7 +662,11 @@ describe('case store against dynalite', () => {
     it('moves a case back among the others by due time when a reroute clears its triage tag', async () => {
       // Arrange
       const current = (await cases.get('case_t_triage'))!;
-      const { case: rerouted } = applyCaseCommand(current, { type: 'reroute', department: 'triage_queue_b', reason: 'belongs to B', dueAt: '2026-11-30T11:30:00.000Z' }, ctx);
+      const { case: rerouted } = applyCaseCommand(
+        current,
+        { type: 'reroute', department: 'triage_queue_b', reason: 'belongs to B', dueAt: '2026-11-30T11:30:00.000Z' },
+        ctx,
+      );
       const other = triageCase('case_t_b_triage', '2026-12-03T11:00:00.000Z', [TRIAGE_TAG]);
       await cases.ensure({ ...other, department: 'triage_queue_b' }, EXPIRES);
 
@@ -513,8 +674,14 @@ describe('case store against dynalite', () => {
       await cases.saveTransition(rerouted, current.version!, EXPIRES);
 
       // Assess
-      expect((await cases.openCasesOf('triage_queue_b')).map((c) => c.id)).toEqual(['case_t_b_triage', 'case_t_triage']);
-      expect(await rawItem('case_t_triage')).toMatchObject({ tags: ['vip'], GSI1SK: '2026-11-30T11:30:00.000Z#case_t_triage' });
+      expect((await cases.openCasesOf('triage_queue_b')).map((c) => c.id)).toEqual([
+        'case_t_b_triage',
+        'case_t_triage',
+      ]);
+      expect(await rawItem('case_t_triage')).toMatchObject({
+        tags: ['vip'],
+        GSI1SK: '2026-11-30T11:30:00.000Z#case_t_triage',
+      });
     });
   });
 });

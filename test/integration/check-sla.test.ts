@@ -64,10 +64,21 @@ describe('check-sla against dynalite', () => {
     await clear();
     await store(
       caseFactory({ id: id('soon-1'), dueAt: minutesFromNow(5) }),
-      caseFactory({ id: id('soon-2'), state: 'assigned', assignee: 'aylin.demir@radwerk-hansen.example', dueAt: minutesFromNow(10) }),
+      caseFactory({
+        id: id('soon-2'),
+        state: 'assigned',
+        assignee: 'aylin.demir@radwerk-hansen.example',
+        dueAt: minutesFromNow(10),
+      }),
       caseFactory({ id: id('soon-3'), state: 'waiting', dueAt: minutesFromNow(29) }),
       caseFactory({ id: id('late'), dueAt: minutesFromNow(-15) }),
-      caseFactory({ id: id('legal'), department: 'legal', category: 'legal_risk', priority: 'high', dueAt: minutesFromNow(-1) }),
+      caseFactory({
+        id: id('legal'),
+        department: 'legal',
+        category: 'legal_risk',
+        priority: 'high',
+        dueAt: minutesFromNow(-1),
+      }),
       caseFactory({ id: id('later'), dueAt: minutesFromNow(31) }),
       caseFactory({ id: id('answered'), state: 'responded', dueAt: minutesFromNow(-60) }),
     );
@@ -78,10 +89,16 @@ describe('check-sla against dynalite', () => {
     // Assess
     expect(result).toMatchObject({ scanned: 5, warned: 3, breached: 2, escalated: 1, failed: 0 });
     expect((await cases.get(id('soon-3')))?.slaWarnedAt).toBe(NOW);
-    expect(await cases.get(id('legal'))).toMatchObject({ breachedAt: NOW, escalatedTo: ['press', 'legal'], version: 3 });
+    expect(await cases.get(id('legal'))).toMatchObject({
+      breachedAt: NOW,
+      escalatedTo: ['press', 'legal'],
+      version: 3,
+    });
     expect((await cases.get(id('later')))?.slaWarnedAt).toBeUndefined();
     expect((await cases.get(id('answered')))?.breachedAt).toBeUndefined();
-    expect(events.published.filter((e) => e.action === 'escalate').map((e) => e.recipients)).toEqual([['press', 'legal']]);
+    expect(events.published.filter((e) => e.action === 'escalate').map((e) => e.recipients)).toEqual([
+      ['press', 'legal'],
+    ]);
   });
 
   it('stores each change in the case history and applies nothing twice when run again', async () => {

@@ -5,7 +5,10 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyBatch, dependenciesFrom as classifyDependencies } from '../../functions/classify-mention/handler.ts';
 import { dependenciesFrom as reportDependencies, buildReport } from '../../functions/build-report/handler.ts';
-import { dependenciesFrom as departmentDependencies, handleDepartmentBatch } from '../../functions/handle-department/handler.ts';
+import {
+  dependenciesFrom as departmentDependencies,
+  handleDepartmentBatch,
+} from '../../functions/handle-department/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoCaseRepository, DynamoReportRepository } from '../../shared/adapters/dynamodb/index.ts';
 import type { ClassifyMentionDeps } from '../../shared/domain/classify-mention.ts';
@@ -41,17 +44,30 @@ describe('classify-mention and handle-department against dynalite', () => {
 
   async function itemsOfType(type: string) {
     const { Items = [] } = await local.documents.send(
-      new ScanCommand({ TableName: topology.table.name, FilterExpression: '#t = :t', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':t': type } }),
+      new ScanCommand({
+        TableName: topology.table.name,
+        FilterExpression: '#t = :t',
+        ExpressionAttributeNames: { '#t': 'type' },
+        ExpressionAttributeValues: { ':t': type },
+      }),
     );
     return Items;
   }
 
   it('yields one mention and one case when the same message is delivered again and at once', async () => {
-    const mention = mentionFactory({ externalId: 'dup-1', threadId: 'thread-dup', text: 'Wann öffnet ihr am Samstag?' });
+    const mention = mentionFactory({
+      externalId: 'dup-1',
+      threadId: 'thread-dup',
+      text: 'Wann öffnet ihr am Samstag?',
+    });
     const body = JSON.stringify(mention);
 
     // Two deliveries in one batch race each other; a third comes later.
-    const first = await classifyBatch(sqsEventFactory([sqsRecordFactory(body, 'a'), sqsRecordFactory(body, 'b')]), contextFactory(), deps);
+    const first = await classifyBatch(
+      sqsEventFactory([sqsRecordFactory(body, 'a'), sqsRecordFactory(body, 'b')]),
+      contextFactory(),
+      deps,
+    );
     const again = await classifyBatch(sqsEventFactory([sqsRecordFactory(body, 'c')]), contextFactory(), deps);
 
     expect(first.batchItemFailures).toEqual([]);
@@ -66,7 +82,11 @@ describe('classify-mention and handle-department against dynalite', () => {
 
   it('reports the record that throws in batchItemFailures while the others are stored', async () => {
     const good = mentionFactory({ externalId: 'good-1', threadId: 'thread-good', text: 'Danke, super Service!' });
-    const other = mentionFactory({ externalId: 'good-2', threadId: 'thread-good-2', text: 'Ich hätte eine Idee für euer Lastenrad' });
+    const other = mentionFactory({
+      externalId: 'good-2',
+      threadId: 'thread-good-2',
+      text: 'Ich hätte eine Idee für euer Lastenrad',
+    });
 
     const result = await classifyBatch(
       sqsEventFactory([
@@ -85,7 +105,12 @@ describe('classify-mention and handle-department against dynalite', () => {
 
   it('records routed mentions on their cases, counts each once and reports the day', async () => {
     const outbox = await mkdtemp(path.join(tmpdir(), 'bc-outbox-'));
-    const base = departmentDependencies({ ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name, NOTIFY_OUTBOX_DIR: outbox });
+    const base = departmentDependencies({
+      ...local.env,
+      COMPANY_CONFIG: JSON.stringify(config),
+      EVENT_BUS_NAME: topology.bus.name,
+      NOTIFY_OUTBOX_DIR: outbox,
+    });
     const departmentDeps = { ...base, change: { ...base.change, events: publisher } };
     const routed = publisher.published.filter((e) => e.createdAt.startsWith('2026-11-28'));
     expect(routed.length).toBeGreaterThanOrEqual(3);
@@ -104,7 +129,10 @@ describe('classify-mention and handle-department against dynalite', () => {
     const counted = (await itemsOfType('counter')).reduce((sum, c) => sum + Number(c.count), 0);
     expect(counted).toBe(distinct);
 
-    await buildReport({ report: 'daily', day: '2026-11-28' }, reportDependencies({ ...local.env, COMPANY_CONFIG: JSON.stringify(config), NOTIFY_OUTBOX_DIR: outbox }));
+    await buildReport(
+      { report: 'daily', day: '2026-11-28' },
+      reportDependencies({ ...local.env, COMPANY_CONFIG: JSON.stringify(config), NOTIFY_OUTBOX_DIR: outbox }),
+    );
     const reports = await new DynamoReportRepository(local.documents, topology.table.name).dailyReports('2026-11-28');
     // The report counts every mention once, in its primary department; cc copies are not in the totals.
     const primaries = new Set(routed.filter((e) => e.role === 'primary').map((e) => e.mentionId)).size;
@@ -134,11 +162,27 @@ describe('classify-mention and handle-department against dynalite', () => {
     const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(triageConfig), EVENT_BUS_NAME: topology.bus.name };
     const triageDeps = { ...classifyDependencies(env), events: publisher };
     const cases = new DynamoCaseRepository(local.documents, topology.table.name);
-    await cases.ensure(caseFactory({ id: 'case_community_early', department: 'community', threadId: 'thread-early', dueAt: '2026-01-01T00:00:00.000Z' }), 1_900_000_000);
-    const mention = mentionFactory({ externalId: 'unsure-1', threadId: 'thread-unsure', text: 'Meine Bestellung ist kaputt angekommen und keiner antwortet mir.' });
+    await cases.ensure(
+      caseFactory({
+        id: 'case_community_early',
+        department: 'community',
+        threadId: 'thread-early',
+        dueAt: '2026-01-01T00:00:00.000Z',
+      }),
+      1_900_000_000,
+    );
+    const mention = mentionFactory({
+      externalId: 'unsure-1',
+      threadId: 'thread-unsure',
+      text: 'Meine Bestellung ist kaputt angekommen und keiner antwortet mir.',
+    });
 
     // Act
-    const result = await classifyBatch(sqsEventFactory([sqsRecordFactory(JSON.stringify(mention), 'u1')]), contextFactory(), triageDeps);
+    const result = await classifyBatch(
+      sqsEventFactory([sqsRecordFactory(JSON.stringify(mention), 'u1')]),
+      contextFactory(),
+      triageDeps,
+    );
 
     // Assess
     expect(result.batchItemFailures).toEqual([]);

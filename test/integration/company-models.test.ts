@@ -35,8 +35,19 @@ const version = (id: string): ModelVersion => ({
   id,
   trainedAt: '2026-12-06T03:00:00.000Z',
   trainedBy: 'test',
-  training: { baseExamples: 1, corrections: 1, trainCorrections: 1, heldOutCorrections: 1, correctionWeight: 5, seconds: 1 },
-  scores: { candidate: { accuracy: 1, categoryAccuracy: 1, examples: 1 }, current: { accuracy: 0, categoryAccuracy: 0, examples: 1 }, currentModel: 'shipped' },
+  training: {
+    baseExamples: 1,
+    corrections: 1,
+    trainCorrections: 1,
+    heldOutCorrections: 1,
+    correctionWeight: 5,
+    seconds: 1,
+  },
+  scores: {
+    candidate: { accuracy: 1, categoryAccuracy: 1, examples: 1 },
+    current: { accuracy: 0, categoryAccuracy: 0, examples: 1 },
+    currentModel: 'shipped',
+  },
   status: 'promoted',
   reason: 'test',
 });
@@ -66,7 +77,10 @@ describe('company models on the local backends', () => {
     await store.setPromotion({ current: 'company-20261206T030000-000', previous: [] });
 
     // Assess
-    expect((await store.versions()).map((v) => v.id)).toEqual(['company-20261130T030000-000', 'company-20261206T030000-000']);
+    expect((await store.versions()).map((v) => v.id)).toEqual([
+      'company-20261130T030000-000',
+      'company-20261206T030000-000',
+    ]);
     expect(await store.artifact('company-20261206T030000-000')).toEqual({ format: 1, models: { de: 'x' } });
     expect(await store.artifact('company-20261130T030000-000')).toBeUndefined();
     expect(await store.promotion()).toEqual({ current: 'company-20261206T030000-000', previous: [] });
@@ -75,23 +89,44 @@ describe('company models on the local backends', () => {
   it('trains from the corrections in the table and promotes; classify-mention then classifies with the promoted model', async () => {
     // Arrange: 160 corrections in the table, the train-model function's use case with a small base corpus
     const corrections = new DynamoCorrectionRepository(local.documents, topology.table.name);
-    for (const [i, e] of labelled.filter((_, i) => i % 8 === 0).slice(0, 160).entries()) {
+    for (const [i, e] of labelled
+      .filter((_, i) => i % 8 === 0)
+      .slice(0, 160)
+      .entries()) {
       const correction: Correction = {
-        id: `correction_x:${i}`, caseId: 'case_0123456789abcdef0123', mentionId: `x:${i}`, platform: 'x', authorId: `a${i}`, text: e.text, language: e.language,
+        id: `correction_x:${i}`,
+        caseId: 'case_0123456789abcdef0123',
+        mentionId: `x:${i}`,
+        platform: 'x',
+        authorId: `a${i}`,
+        text: e.text,
+        language: e.language,
         labels: { category: e.category, sentiment: e.sentiment, relevant: e.relevant },
         predicted: { category: 'complaint', sentiment: 'negative', relevant: true, department: 'service' },
-        by: 'user:ole@example.de', at: '2026-12-01T10:00:00.000Z', expiresAt: 4_102_444_800,
+        by: 'user:ole@example.de',
+        at: '2026-12-01T10:00:00.000Z',
+        expiresAt: 4_102_444_800,
       };
       await corrections.put(correction);
     }
     const modelsDir = path.join(dir, 'trained');
-    const outcome = await runTrainModel({ scheduledTime: '2026-12-06T03:00:00+01:00' }, { corrections, models: fileModelStore(modelsDir), trainer: new NgramModelTrainer(smallBase), clock: systemClock });
-    const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name, MODEL_BUCKET: fileBucketValue(modelsDir) };
+    const outcome = await runTrainModel(
+      { scheduledTime: '2026-12-06T03:00:00+01:00' },
+      { corrections, models: fileModelStore(modelsDir), trainer: new NgramModelTrainer(smallBase), clock: systemClock },
+    );
+    const env = {
+      ...local.env,
+      COMPANY_CONFIG: JSON.stringify(config),
+      EVENT_BUS_NAME: topology.bus.name,
+      MODEL_BUCKET: fileBucketValue(modelsDir),
+    };
 
     // Act
     const promoted = await loadCompanyModels(env);
     const classifier = dependenciesFrom(env, promoted).classifier;
-    const result = await classifier.classify({ text: 'Haarriss an der Schweißnaht am Trail 29 nach 800 km, ist das noch sicher?' });
+    const result = await classifier.classify({
+      text: 'Haarriss an der Schweißnaht am Trail 29 nach 800 km, ist das noch sicher?',
+    });
 
     // Assess
     expect(outcome.status).toBe('promoted');
@@ -106,13 +141,23 @@ describe('company models on the local backends', () => {
     // Arrange
     const modelsDir = path.join(dir, 'corrupt');
     const store = fileModelStore(modelsDir);
-    await store.save(version('company-20261206T030000-000'), { format: 1, models: { de: 'bm90IGEgbW9kZWw=', en: 'bm90IGEgbW9kZWw=', any: 'bm90IGEgbW9kZWw=' } });
+    await store.save(version('company-20261206T030000-000'), {
+      format: 1,
+      models: { de: 'bm90IGEgbW9kZWw=', en: 'bm90IGEgbW9kZWw=', any: 'bm90IGEgbW9kZWw=' },
+    });
     await store.setPromotion({ current: 'company-20261206T030000-000', previous: [] });
-    const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name, MODEL_BUCKET: fileBucketValue(modelsDir) };
+    const env = {
+      ...local.env,
+      COMPANY_CONFIG: JSON.stringify(config),
+      EVENT_BUS_NAME: topology.bus.name,
+      MODEL_BUCKET: fileBucketValue(modelsDir),
+    };
 
     // Act
     const promoted = await loadCompanyModels(env);
-    const result = await dependenciesFrom(env, promoted).classifier.classify({ text: 'Mein Stadtflitzer ist kaputt und keiner antwortet!' });
+    const result = await dependenciesFrom(env, promoted).classifier.classify({
+      text: 'Mein Stadtflitzer ist kaputt und keiner antwortet!',
+    });
 
     // Assess
     expect(promoted.version).toBe('shipped');
@@ -122,7 +167,12 @@ describe('company models on the local backends', () => {
 
   it('uses the shipped models when no version was ever promoted', async () => {
     // Arrange
-    const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name, MODEL_BUCKET: fileBucketValue(path.join(dir, 'empty')) };
+    const env = {
+      ...local.env,
+      COMPANY_CONFIG: JSON.stringify(config),
+      EVENT_BUS_NAME: topology.bus.name,
+      MODEL_BUCKET: fileBucketValue(path.join(dir, 'empty')),
+    };
 
     // Act
     const promoted = await loadCompanyModels(env);

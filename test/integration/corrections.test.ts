@@ -46,7 +46,11 @@ describe('corrections through the admin API', () => {
 
   it('refuses a member of another department with 403 and stores nothing', async () => {
     // Act
-    const answer = await pipeline.call('POST /cases/{id}/corrections', { pathParameters: { id: caseId }, claims: JONAS, body: { category: 'praise' } });
+    const answer = await pipeline.call('POST /cases/{id}/corrections', {
+      pathParameters: { id: caseId },
+      claims: JONAS,
+      body: { category: 'praise' },
+    });
 
     // Assess
     expect(answer.status).toBe(403);
@@ -55,7 +59,11 @@ describe('corrections through the admin API', () => {
 
   it('rejects an unknown category with 400 and stores nothing', async () => {
     // Act
-    const answer = await pipeline.call('POST /cases/{id}/corrections', { pathParameters: { id: caseId }, claims: OLE, body: { category: 'rant' } });
+    const answer = await pipeline.call('POST /cases/{id}/corrections', {
+      pathParameters: { id: caseId },
+      claims: OLE,
+      body: { category: 'rant' },
+    });
 
     // Assess
     expect(answer.status).toBe(400);
@@ -65,7 +73,11 @@ describe('corrections through the admin API', () => {
 
   it("stores a member's correction as a labelled example with a TTL and the author index entry", async () => {
     // Act
-    const answer = await pipeline.call('POST /cases/{id}/corrections', { pathParameters: { id: caseId }, claims: OLE, body: { category: 'legal_risk', sentiment: 'negative' } });
+    const answer = await pipeline.call('POST /cases/{id}/corrections', {
+      pathParameters: { id: caseId },
+      claims: OLE,
+      body: { category: 'legal_risk', sentiment: 'negative' },
+    });
 
     // Assess
     expect(answer.status).toBe(200);
@@ -90,16 +102,25 @@ describe('corrections through the admin API', () => {
 
   it('stores a reroute with a category as a correction of the first mention', async () => {
     // Act
-    const answer = await pipeline.call('POST /cases/{id}/reroute', { pathParameters: { id: caseId }, claims: AYLIN, body: { department: 'legal', reason: 'Rahmenbruch: Produktsicherheit', category: 'legal_risk' } });
+    const answer = await pipeline.call('POST /cases/{id}/reroute', {
+      pathParameters: { id: caseId },
+      claims: AYLIN,
+      body: { department: 'legal', reason: 'Rahmenbruch: Produktsicherheit', category: 'legal_risk' },
+    });
 
     // Assess
     expect(answer.status).toBe(200);
-    expect((await corrections()).map((i) => (i.correction as { labels: unknown }).labels)).toEqual([{ category: 'legal_risk', sentiment: 'negative', department: 'legal' }]);
+    expect((await corrections()).map((i) => (i.correction as { labels: unknown }).labels)).toEqual([
+      { category: 'legal_risk', sentiment: 'negative', department: 'legal' },
+    ]);
   });
 
-  it("erasing the author removes their corrections and counts them", async () => {
+  it('erasing the author removes their corrections and counts them', async () => {
     // Act
-    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', { pathParameters: { platform: 'facebook', authorId: AUTHOR }, claims: ADMIN });
+    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+      pathParameters: { platform: 'facebook', authorId: AUTHOR },
+      claims: ADMIN,
+    });
 
     // Assess
     expect(answer.status).toBe(200);

@@ -27,7 +27,11 @@ function sender(base: string) {
     'backchannel/demo/teams-ops': `${base}${TEAMS_PATH}`,
   };
   const noWait = { sleep: async () => undefined, random: () => 0.5, maxAttempts: 2 };
-  return new ChatAlertSender('Radwerk Hansen', new WebhookUrls({ secretFor: async (name: string) => secrets[name] }, 'demo'), noWait);
+  return new ChatAlertSender(
+    'Radwerk Hansen',
+    new WebhookUrls({ secretFor: async (name: string) => secrets[name] }, 'demo'),
+    noWait,
+  );
 }
 
 function alarmEvent(overrides: Partial<AlarmMessage> = {}) {
@@ -36,13 +40,19 @@ function alarmEvent(overrides: Partial<AlarmMessage> = {}) {
     AlarmDescription: 'bc-demo-intake-dlq holds messages of bc-demo-intake that failed 5 times',
     AWSAccountId: '123456789012',
     NewStateValue: 'ALARM',
-    NewStateReason: 'Threshold Crossed: 1 datapoint [2.0 (03/12/26 09:00:00)] was greater than or equal to the threshold (1.0).',
+    NewStateReason:
+      'Threshold Crossed: 1 datapoint [2.0 (03/12/26 09:00:00)] was greater than or equal to the threshold (1.0).',
     StateChangeTime: '2026-12-03T09:01:12.345+0000',
     Region: 'EU (Frankfurt)',
     OldStateValue: 'OK',
     ...overrides,
   };
-  return snsEventOf('arn:aws:sns:eu-central-1:123456789012:bc-demo-alerts', 'ALARM', JSON.stringify(message), '2026-12-03T09:01:12.400Z');
+  return snsEventOf(
+    'arn:aws:sns:eu-central-1:123456789012:bc-demo-alerts',
+    'ALARM',
+    JSON.stringify(message),
+    '2026-12-03T09:01:12.400Z',
+  );
 }
 
 beforeAll(async () => {
@@ -79,10 +89,15 @@ describe('forward-alarm', () => {
     server.on(() => true, { status: 200 });
 
     // Act
-    await runForwardAlarm(alarmEvent({ NewStateValue: 'OK', OldStateValue: 'ALARM' }), { targets: [TARGETS[0]], sender: sender(server.url) });
+    await runForwardAlarm(alarmEvent({ NewStateValue: 'OK', OldStateValue: 'ALARM' }), {
+      targets: [TARGETS[0]],
+      sender: sender(server.url),
+    });
 
     // Assess
-    expect((JSON.parse(server.requests[0]?.body ?? '{}') as { text: string }).text).toMatch(/^\*Recovered: bc-demo-intake-dlq-depth \(Radwerk Hansen\)\*/);
+    expect((JSON.parse(server.requests[0]?.body ?? '{}') as { text: string }).text).toMatch(
+      /^\*Recovered: bc-demo-intake-dlq-depth \(Radwerk Hansen\)\*/,
+    );
   });
 
   it('still reaches the other target when one refuses, then fails naming the refusing one (so Lambda retries)', async () => {
@@ -101,7 +116,12 @@ describe('forward-alarm', () => {
 
   it('refuses an SNS message that is not a CloudWatch alarm notification, sending nothing', async () => {
     // Arrange
-    const event = snsEventOf('arn:aws:sns:eu-central-1:123456789012:bc-demo-alerts', 'x', '{"hello":"world"}', '2026-12-03T09:01:12.400Z');
+    const event = snsEventOf(
+      'arn:aws:sns:eu-central-1:123456789012:bc-demo-alerts',
+      'x',
+      '{"hello":"world"}',
+      '2026-12-03T09:01:12.400Z',
+    );
 
     // Act
     const run = runForwardAlarm(event, { targets: TARGETS, sender: sender(server.url) });

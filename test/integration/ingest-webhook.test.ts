@@ -68,7 +68,12 @@ async function receiveAll(sqs: SQSClient, queueUrl: string, expected: number): P
   const messages: Message[] = [];
   while (messages.length < expected) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 1 }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+        WaitTimeSeconds: 1,
+      }),
     );
     if (Messages.length === 0) break;
     messages.push(...Messages);

@@ -22,7 +22,12 @@ const server = new ReplayServer();
 function virtualTime() {
   let now = 1_000_000;
   const sleeps: number[] = [];
-  return { sleeps, now: () => now, sleep: async (ms: number) => void (sleeps.push(ms), (now += ms)), random: () => 0.5 };
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms: number) => void (sleeps.push(ms), (now += ms)),
+    random: () => 0.5,
+  };
 }
 
 function urls(base: string) {
@@ -55,15 +60,23 @@ describe('Slack incoming webhook', () => {
     const [request] = server.requests;
     expect(request?.method).toBe('POST');
     expect(request?.headers['content-type']).toContain('application/json');
-    const body = JSON.parse(request?.body ?? '') as { text: string; blocks: { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { url?: string }[] }[] };
+    const body = JSON.parse(request?.body ?? '') as {
+      text: string;
+      blocks: { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { url?: string }[] }[];
+    };
     expect(body.text).toContain('New complaint case for Kundenservice');
     const texts = JSON.stringify(body.blocks);
     expect(texts).toContain('Mein Stadtflitzer ist kaputt &lt;und&gt; keiner antwortet &amp; niemand hilft');
-    expect(texts).toContain('<https://www.facebook.com/104729381726354/posts/901097836652708?comment_id=903438993085259|Erika Mustermann (@erika) on facebook>');
+    expect(texts).toContain(
+      '<https://www.facebook.com/104729381726354/posts/901097836652708?comment_id=903438993085259|Erika Mustermann (@erika) on facebook>',
+    );
     expect(texts).toContain('*Sentiment*\\nnegative');
     expect(texts).toContain('*Urgency*\\n45%');
     expect(texts).toContain('• category complaint is owned by service');
-    expect(body.blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ url: 'https://cases.radwerk-hansen.example/cases/case_0123456789abcdef0123' }] });
+    expect(body.blocks.at(-1)).toMatchObject({
+      type: 'actions',
+      elements: [{ url: 'https://cases.radwerk-hansen.example/cases/case_0123456789abcdef0123' }],
+    });
   });
 });
 
@@ -72,20 +85,36 @@ describe('Teams workflow webhook', () => {
     // Arrange
     server.on((r) => r.path === TEAMS_PATH, { status: 202 });
     const teams = new TeamsNotifier(urls(server.url), virtualTime());
-    const notification = notificationFactory({ people: [{ name: 'Aylin Demir', email: 'aylin.demir@radwerk-hansen.example', role: 'lead' }] });
+    const notification = notificationFactory({
+      people: [{ name: 'Aylin Demir', email: 'aylin.demir@radwerk-hansen.example', role: 'lead' }],
+    });
 
     // Act
     await teams.send(notification, { type: 'teams', secretName: 'backchannel/demo/teams-service' });
 
     // Assess
-    const body = JSON.parse(server.requests[0]?.body ?? '') as { type: string; attachments: { contentType: string; content: Record<string, unknown> }[] };
+    const body = JSON.parse(server.requests[0]?.body ?? '') as {
+      type: string;
+      attachments: { contentType: string; content: Record<string, unknown> }[];
+    };
     expect(body.type).toBe('message');
     expect(body.attachments[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(body.attachments[0]?.content).toMatchObject({
       type: 'AdaptiveCard',
       version: '1.4',
-      actions: [{ type: 'Action.OpenUrl', url: 'https://cases.radwerk-hansen.example/cases/case_0123456789abcdef0123' }, { type: 'Action.OpenUrl', title: 'Open on facebook' }],
-      msteams: { entities: [{ type: 'mention', text: '<at>Aylin Demir</at>', mentioned: { id: 'aylin.demir@radwerk-hansen.example', name: 'Aylin Demir' } }] },
+      actions: [
+        { type: 'Action.OpenUrl', url: 'https://cases.radwerk-hansen.example/cases/case_0123456789abcdef0123' },
+        { type: 'Action.OpenUrl', title: 'Open on facebook' },
+      ],
+      msteams: {
+        entities: [
+          {
+            type: 'mention',
+            text: '<at>Aylin Demir</at>',
+            mentioned: { id: 'aylin.demir@radwerk-hansen.example', name: 'Aylin Demir' },
+          },
+        ],
+      },
     });
     expect(JSON.stringify(body)).toContain('{"title":"Urgency","value":"45%"}');
   });
@@ -98,7 +127,11 @@ describe('postJsonWithRetry', () => {
     const time = virtualTime();
 
     // Act
-    const result = await postJsonWithRetry(`${server.url}${SLACK_PATH}`, { text: 'hello' }, { target: 'slack #kundenservice', ...time });
+    const result = await postJsonWithRetry(
+      `${server.url}${SLACK_PATH}`,
+      { text: 'hello' },
+      { target: 'slack #kundenservice', ...time },
+    );
 
     // Assess
     expect(result).toEqual({ status: 200, attempts: 2 });
@@ -112,7 +145,11 @@ describe('postJsonWithRetry', () => {
     const time = virtualTime();
 
     // Act
-    await postJsonWithRetry(`${server.url}${SLACK_PATH}`, { text: 'hello' }, { target: 'slack #kundenservice', maxRetryAfterMs: 3000, baseMs: 100, ...time });
+    await postJsonWithRetry(
+      `${server.url}${SLACK_PATH}`,
+      { text: 'hello' },
+      { target: 'slack #kundenservice', maxRetryAfterMs: 3000, baseMs: 100, ...time },
+    );
 
     // Assess
     expect(time.sleeps).toEqual([3050]);
@@ -124,13 +161,19 @@ describe('postJsonWithRetry', () => {
     const time = virtualTime();
 
     // Act
-    const run = postJsonWithRetry(`${server.url}${SLACK_PATH}`, { text: 'hello' }, { target: 'slack #kundenservice', budgetMs: 2000, baseMs: 400, maxAttempts: 10, ...time });
+    const run = postJsonWithRetry(
+      `${server.url}${SLACK_PATH}`,
+      { text: 'hello' },
+      { target: 'slack #kundenservice', budgetMs: 2000, baseMs: 400, maxAttempts: 10, ...time },
+    );
 
     // Assess
     const error = await run.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WebhookDeliveryError);
     expect(error).toMatchObject({ details: { status: 500, transient: true } });
-    expect((error as Error).message).toMatch(/^slack #kundenservice: answered 500 \(gave up after \d attempt\(s\) within 2000 ms\)$/);
+    expect((error as Error).message).toMatch(
+      /^slack #kundenservice: answered 500 \(gave up after \d attempt\(s\) within 2000 ms\)$/,
+    );
     expect((error as Error).message).not.toContain('s3cr3t');
     expect(time.sleeps.reduce((a, b) => a + b, 0)).toBeLessThan(2000);
     expect(server.requests.length).toBeGreaterThan(1);
@@ -142,17 +185,29 @@ describe('postJsonWithRetry', () => {
     const time = virtualTime();
 
     // Act
-    const error = await postJsonWithRetry(`${server.url}${SLACK_PATH}`, { text: '' }, { target: 'slack #kundenservice', ...time }).catch((e: unknown) => e);
+    const error = await postJsonWithRetry(
+      `${server.url}${SLACK_PATH}`,
+      { text: '' },
+      { target: 'slack #kundenservice', ...time },
+    ).catch((e: unknown) => e);
 
     // Assess
-    expect(error).toMatchObject({ name: 'WebhookDeliveryError', message: 'slack #kundenservice: answered 400', details: { status: 400, transient: false, attempts: 1 } });
+    expect(error).toMatchObject({
+      name: 'WebhookDeliveryError',
+      message: 'slack #kundenservice: answered 400',
+      details: { status: 400, transient: false, attempts: 1 },
+    });
     expect(server.requests).toHaveLength(1);
     expect(time.sleeps).toEqual([]);
   });
 
   it('reports a refused connection as transient, without the URL', async () => {
     // Act
-    const error = await postJsonWithRetry(`http://127.0.0.1:9${SLACK_PATH}`, {}, { target: 'slack #kundenservice', maxAttempts: 2, ...virtualTime() }).catch((e: unknown) => e);
+    const error = await postJsonWithRetry(
+      `http://127.0.0.1:9${SLACK_PATH}`,
+      {},
+      { target: 'slack #kundenservice', maxAttempts: 2, ...virtualTime() },
+    ).catch((e: unknown) => e);
 
     // Assess
     expect(error).toMatchObject({ details: { transient: true, attempts: 2 } });
@@ -171,12 +226,19 @@ describe('notifyDepartment over the webhooks', () => {
       slack: new SlackNotifier(urls(server.url), { ...time, maxAttempts: 2 }),
       teams: new TeamsNotifier(urls(server.url), { ...time, maxAttempts: 2 }),
     });
-    const deps = { notifier, log: new InMemoryNotificationLog(), clock: fixedClock('2026-11-30T09:00:05.000Z'), expiresAt: 1_800_000_000 };
+    const deps = {
+      notifier,
+      log: new InMemoryNotificationLog(),
+      clock: fixedClock('2026-11-30T09:00:05.000Z'),
+      expiresAt: 1_800_000_000,
+    };
     const targets = [
       { type: 'slack', channel: '#kundenservice' },
       { type: 'teams', secretName: 'backchannel/demo/teams-service' },
     ] as const;
-    await expect(notifyDepartment(notificationFactory(), targets, deps)).rejects.toThrow(/teams:backchannel\/demo\/teams-service \(teams backchannel\/demo\/teams-service: answered 503/);
+    await expect(notifyDepartment(notificationFactory(), targets, deps)).rejects.toThrow(
+      /teams:backchannel\/demo\/teams-service \(teams backchannel\/demo\/teams-service: answered 503/,
+    );
     server.on((r) => r.path === TEAMS_PATH, { status: 202 });
     server.requests.length = 0;
 

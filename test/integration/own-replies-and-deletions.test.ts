@@ -24,7 +24,11 @@ describe('own replies and deletions against dynalite', () => {
     const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name };
     const base = classifyDependencies(env);
     const publisher = new RecordingPublisher();
-    deps = { ...base, events: publisher, ...(base.caseChanges ? { caseChanges: { ...base.caseChanges, events: publisher } } : {}) };
+    deps = {
+      ...base,
+      events: publisher,
+      ...(base.caseChanges ? { caseChanges: { ...base.caseChanges, events: publisher } } : {}),
+    };
     cases = new DynamoCaseRepository(local.documents, topology.table.name);
     mentions = new DynamoMentionRepository(local.documents, topology.table.name);
   });
@@ -34,14 +38,35 @@ describe('own replies and deletions against dynalite', () => {
   });
 
   const deliver = (...bodies: unknown[]) =>
-    classifyBatch(sqsEventFactory(bodies.map((b, i) => sqsRecordFactory(JSON.stringify(b), `m${i}`))), contextFactory(), deps);
+    classifyBatch(
+      sqsEventFactory(bodies.map((b, i) => sqsRecordFactory(JSON.stringify(b), `m${i}`))),
+      contextFactory(),
+      deps,
+    );
 
   it("records the company's first reply on the thread's case as its first response time, and notes it", async () => {
     // Arrange
     const thread = 'x-thread-1';
-    const customer = mentionFactory({ platform: 'x', externalId: 'c-1', threadId: thread, createdAt: '2026-11-28T09:00:00.000Z' });
-    const reply = mentionFactory({ platform: 'x', externalId: 'r-1', threadId: thread, isOwnAccount: true, createdAt: '2026-11-28T09:40:00.000Z' });
-    const later = mentionFactory({ platform: 'x', externalId: 'r-2', threadId: thread, isOwnAccount: true, createdAt: '2026-11-28T10:10:00.000Z' });
+    const customer = mentionFactory({
+      platform: 'x',
+      externalId: 'c-1',
+      threadId: thread,
+      createdAt: '2026-11-28T09:00:00.000Z',
+    });
+    const reply = mentionFactory({
+      platform: 'x',
+      externalId: 'r-1',
+      threadId: thread,
+      isOwnAccount: true,
+      createdAt: '2026-11-28T09:40:00.000Z',
+    });
+    const later = mentionFactory({
+      platform: 'x',
+      externalId: 'r-2',
+      threadId: thread,
+      isOwnAccount: true,
+      createdAt: '2026-11-28T10:10:00.000Z',
+    });
     await deliver(customer);
 
     // Act
@@ -64,10 +89,26 @@ describe('own replies and deletions against dynalite', () => {
     // Arrange
     const thread = 'x-thread-2';
     await deliver(mentionFactory({ platform: 'x', externalId: 'c-2', threadId: thread }));
-    await deliver(mentionFactory({ platform: 'x', externalId: 'r-4', threadId: thread, isOwnAccount: true, createdAt: '2026-11-28T11:00:00.000Z' }));
+    await deliver(
+      mentionFactory({
+        platform: 'x',
+        externalId: 'r-4',
+        threadId: thread,
+        isOwnAccount: true,
+        createdAt: '2026-11-28T11:00:00.000Z',
+      }),
+    );
 
     // Act
-    await deliver(mentionFactory({ platform: 'x', externalId: 'r-3', threadId: thread, isOwnAccount: true, createdAt: '2026-11-28T10:00:00.000Z' }));
+    await deliver(
+      mentionFactory({
+        platform: 'x',
+        externalId: 'r-3',
+        threadId: thread,
+        isOwnAccount: true,
+        createdAt: '2026-11-28T10:00:00.000Z',
+      }),
+    );
 
     // Assess
     const caseId = caseIdForThread('x', thread);
@@ -78,11 +119,25 @@ describe('own replies and deletions against dynalite', () => {
   it("erases a deleted tweet's text and author, on the mention and its case records, and notes the deletion on the case", async () => {
     // Arrange
     const thread = 'x-thread-3';
-    const customer = mentionFactory({ platform: 'x', externalId: 'd-1', threadId: thread, author: { id: '3001969357', name: 'Jordan' }, text: 'Euer Support ist eine Katastrophe' });
+    const customer = mentionFactory({
+      platform: 'x',
+      externalId: 'd-1',
+      threadId: thread,
+      author: { id: '3001969357', name: 'Jordan' },
+      text: 'Euer Support ist eine Katastrophe',
+    });
     await deliver(customer);
     const caseId = caseIdForThread('x', thread);
     await cases.recordMention(
-      mentionRoutedFactory({ caseId, mentionId: customer.id, platform: 'x', createdAt: customer.createdAt, text: customer.text, authorId: '3001969357', classifierReasons: ['category complaint (90%): word "katastrophe"'] }),
+      mentionRoutedFactory({
+        caseId,
+        mentionId: customer.id,
+        platform: 'x',
+        createdAt: customer.createdAt,
+        text: customer.text,
+        authorId: '3001969357',
+        classifierReasons: ['category complaint (90%): word "katastrophe"'],
+      }),
       2_000_000_000,
     );
     const deletion: MentionDeletion = {
@@ -103,14 +158,26 @@ describe('own replies and deletions against dynalite', () => {
     expect(result.batchItemFailures).toEqual([]);
     const stored = await mentions.get('x:d-1');
     expect(stored?.mention).toMatchObject({ text: '', author: { id: 'erased' } });
-    expect((await cases.mentionsOf(caseId)).map((e) => [e.text, e.authorId, e.reasons, e.classifierReasons])).toEqual([['', 'erased', [], undefined]]);
+    expect((await cases.mentionsOf(caseId)).map((e) => [e.text, e.authorId, e.reasons, e.classifierReasons])).toEqual([
+      ['', 'erased', [], undefined],
+    ]);
     expect(stored?.classification.reasons).toEqual([]);
-    expect(await cases.notesOf(caseId)).toEqual([{ kind: 'mention-deleted', mentionId: 'x:d-1', at: '2026-11-28T12:00:00.000Z' }]);
+    expect(await cases.notesOf(caseId)).toEqual([
+      { kind: 'mention-deleted', mentionId: 'x:d-1', at: '2026-11-28T12:00:00.000Z' },
+    ]);
   });
 
   it('accepts the deletion of a mention that was never stored, changing nothing', async () => {
     // Arrange
-    const deletion = { type: 'deletion', id: 'x:never', platform: 'x', externalId: 'never', deletedAt: '2026-11-28T12:00:00.000Z', receivedAt: '2026-11-28T12:00:01.000Z', rawType: 'tweet_delete_events' };
+    const deletion = {
+      type: 'deletion',
+      id: 'x:never',
+      platform: 'x',
+      externalId: 'never',
+      deletedAt: '2026-11-28T12:00:00.000Z',
+      receivedAt: '2026-11-28T12:00:01.000Z',
+      rawType: 'tweet_delete_events',
+    };
 
     // Act
     const result = await deliver(deletion);
@@ -122,7 +189,10 @@ describe('own replies and deletions against dynalite', () => {
 
   it('fails only the record that is neither a Mention nor a deletion notice', async () => {
     // Act
-    const result = await deliver({ type: 'deletion', id: 'x' }, mentionFactory({ externalId: 'ok-1', threadId: 'fb-ok' }));
+    const result = await deliver(
+      { type: 'deletion', id: 'x' },
+      mentionFactory({ externalId: 'ok-1', threadId: 'fb-ok' }),
+    );
 
     // Assess
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);

@@ -11,7 +11,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler as createBlueskyHandler } from '../../functions/poll-bluesky/handler.ts';
 import { createHandler as createMastodonHandler } from '../../functions/poll-mastodon/handler.ts';
 import { createHandler as createYouTubeHandler } from '../../functions/poll-youtube/handler.ts';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, startSqs, type LocalBackend } from '../../infra/local/backends.ts';
+import {
+  LOCAL_ACCOUNT_ID,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startSqs,
+  type LocalBackend,
+} from '../../infra/local/backends.ts';
 import { startJsonEndpoint, type JsonEndpoint } from '../../infra/local/json-endpoint.ts';
 import { startRuntime } from '../../infra/local/runtime.ts';
 import { getSecretValueOperation } from '../../infra/local/secrets.ts';
@@ -53,7 +59,12 @@ describe('pollers against a replayed platform API, dynalite and local SQS', () =
     sqs = new SQSClient({ region: LOCAL_REGION, endpoint: sqsBackend.endpoint, credentials: LOCAL_CREDENTIALS });
     secrets = await startJsonEndpoint({
       operations: {
-        'secretsmanager.GetSecretValue': getSecretValueOperation({ specs: topology.secrets, values: SECRETS, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID }),
+        'secretsmanager.GetSecretValue': getSecretValueOperation({
+          specs: topology.secrets,
+          values: SECRETS,
+          region: LOCAL_REGION,
+          accountId: LOCAL_ACCOUNT_ID,
+        }),
       },
     });
   });
@@ -82,7 +93,14 @@ describe('pollers against a replayed platform API, dynalite and local SQS', () =
   const enqueued = async (): Promise<Mention[]> => {
     const messages: Message[] = [];
     for (;;) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          MessageAttributeNames: ['All'],
+          WaitTimeSeconds: 0,
+        }),
+      );
       if (Messages.length === 0) return messages.map((m) => MentionSchema.parse(JSON.parse(m.Body ?? '')));
       messages.push(...Messages);
     }
@@ -93,9 +111,14 @@ describe('pollers against a replayed platform API, dynalite and local SQS', () =
 
     it("follows the channel's comment-thread pages down to the stored cursor and enqueues valid Mentions", async () => {
       // Arrange
-      await cursors.put('youtube', DEMO_CHANNEL_ID, { newest: { at: '2025-11-27T12:00:00.000Z', ids: [] }, updatedAt: '2025-11-27T12:00:00.000Z' });
+      await cursors.put('youtube', DEMO_CHANNEL_ID, {
+        newest: { at: '2025-11-27T12:00:00.000Z', ids: [] },
+        updatedAt: '2025-11-27T12:00:00.000Z',
+      });
       api.on((r) => listing(r) && !r.query.has('pageToken'), { fixture: 'youtube/comment-threads-page-1.json' });
-      api.on((r) => listing(r) && r.query.get('pageToken') === 'QURTSl9pMlQ2Y0xLcjFwM2V0ZWk0N3RfY0FBWE15ZnZf', { fixture: 'youtube/comment-threads-page-2.json' });
+      api.on((r) => listing(r) && r.query.get('pageToken') === 'QURTSl9pMlQ2Y0xLcjFwM2V0ZWk0N3RfY0FBWE15ZnZf', {
+        fixture: 'youtube/comment-threads-page-2.json',
+      });
 
       // Act
       const run = await createYouTubeHandler(envOf('youtube'))(event('youtube'), contextFactory());
@@ -149,31 +172,51 @@ describe('pollers against a replayed platform API, dynalite and local SQS', () =
     it('backs off on a 429 with Retry-After and on a 500, then pages until an empty page', async () => {
       // Arrange
       const source = `${new URL(api.url).host}#109999000000000001`;
-      await cursors.put('mastodon', source, { newest: { at: '2022-08-30T00:00:00.000Z', ids: [] }, updatedAt: '2022-08-30T00:00:00.000Z' });
+      await cursors.put('mastodon', source, {
+        newest: { at: '2022-08-30T00:00:00.000Z', ids: [] },
+        updatedAt: '2022-08-30T00:00:00.000Z',
+      });
       api.on(
         (r) => notifications(r) && !r.query.has('max_id'),
         { status: 429, headers: { 'retry-after': '1' }, json: { error: 'Too many requests' } },
         { status: 500, json: { error: 'Internal server error' } },
         { fixture: 'mastodon/notifications-page-1.json' },
       );
-      api.on((r) => notifications(r) && r.query.get('max_id') === '68739250', { fixture: 'mastodon/notifications-page-2.json' });
+      api.on((r) => notifications(r) && r.query.get('max_id') === '68739250', {
+        fixture: 'mastodon/notifications-page-2.json',
+      });
       api.on((r) => notifications(r) && r.query.get('max_id') === '68739215', { json: [] });
 
       // Act
       const run = await createMastodonHandler(envOf('mastodon'))(event('mastodon'), contextFactory());
 
       // Assess
-      expect(api.requests.map((r) => [r.query.getAll('types[]'), r.query.get('max_id'), r.headers.authorization])).toEqual([
+      expect(
+        api.requests.map((r) => [r.query.getAll('types[]'), r.query.get('max_id'), r.headers.authorization]),
+      ).toEqual([
         [['mention'], null, 'Bearer test-mastodon-token'],
         [['mention'], null, 'Bearer test-mastodon-token'],
         [['mention'], null, 'Bearer test-mastodon-token'],
         [['mention'], '68739250', 'Bearer test-mastodon-token'],
         [['mention'], '68739215', 'Bearer test-mastodon-token'],
       ]);
-      expect(run.outcomes[0]).toMatchObject({ stoppedBy: 'caught-up', pages: 3, retries: 2, enqueued: 3, ignored: { 'notification type "favourite" is not a mention': 1 } });
+      expect(run.outcomes[0]).toMatchObject({
+        stoppedBy: 'caught-up',
+        pages: 3,
+        retries: 2,
+        enqueued: 3,
+        ignored: { 'notification type "favourite" is not a mention': 1 },
+      });
       const mentions = await enqueued();
-      expect(mentions.map((m) => m.externalId).sort()).toEqual(['108914343542683797', '108917500000000003', '108918000000000002']);
-      expect((await cursors.get('mastodon', source))?.newest).toEqual({ at: '2022-08-31T08:12:40.512Z', ids: ['68739310'] });
+      expect(mentions.map((m) => m.externalId).sort()).toEqual([
+        '108914343542683797',
+        '108917500000000003',
+        '108918000000000002',
+      ]);
+      expect((await cursors.get('mastodon', source))?.newest).toEqual({
+        at: '2022-08-31T08:12:40.512Z',
+        ids: ['68739310'],
+      });
     });
 
     it('fails with a clear error on a bad token, enqueues nothing and leaves the cursor where it was', async () => {
@@ -188,7 +231,9 @@ describe('pollers against a replayed platform API, dynalite and local SQS', () =
 
       // Assess
       await expect(run).rejects.toBeInstanceOf(PollRunError);
-      await expect(run).rejects.toThrow('mastodon: GET /api/v1/notifications answered 401: The access token is invalid');
+      await expect(run).rejects.toThrow(
+        'mastodon: GET /api/v1/notifications answered 401: The access token is invalid',
+      );
       await expect(run).rejects.not.toThrow('test-mastodon-token');
       expect(api.requests).toHaveLength(1);
       expect(await cursors.get('mastodon', source)).toEqual(stored);
@@ -199,21 +244,33 @@ describe('pollers against a replayed platform API, dynalite and local SQS', () =
   describe('poll-bluesky', () => {
     it('signs in, resumes a stopped sweep from its stored page cursor, renews an expired session and completes the sweep', async () => {
       // Arrange
-      const top = { at: '2025-11-28T11:20:04.101Z', ids: ['at://did:plc:mia7velo2k4xq9z3lwe8rt5d/app.bsky.feed.post/3lbyrep1ly2x'] };
+      const top = {
+        at: '2025-11-28T11:20:04.101Z',
+        ids: ['at://did:plc:mia7velo2k4xq9z3lwe8rt5d/app.bsky.feed.post/3lbyrep1ly2x'],
+      };
       await cursors.put('bluesky', 'radwerkhansen.bsky.social', {
         newest: { at: '2025-11-27T00:00:00.000Z', ids: [] },
         sweep: { pageToken: '2025-11-28T09:41:10.654Z', top },
         updatedAt: '2025-11-28T11:30:00.000Z',
       });
-      api.on((r) => r.path === '/bsky/xrpc/com.atproto.server.createSession', { fixture: 'bluesky/create-session.json' });
+      api.on((r) => r.path === '/bsky/xrpc/com.atproto.server.createSession', {
+        fixture: 'bluesky/create-session.json',
+      });
       api.on(
-        (r) => r.path === '/bsky/xrpc/app.bsky.notification.listNotifications' && r.query.get('cursor') === '2025-11-28T09:41:10.654Z',
+        (r) =>
+          r.path === '/bsky/xrpc/app.bsky.notification.listNotifications' &&
+          r.query.get('cursor') === '2025-11-28T09:41:10.654Z',
         { status: 400, fixture: 'bluesky/error-expired-token.json' },
         { fixture: 'bluesky/list-notifications-page-2.json' },
       );
-      api.on((r) => r.path === '/bsky/xrpc/app.bsky.notification.listNotifications' && r.query.get('cursor') === '2025-11-27T16:12:01.222Z', {
-        fixture: 'bluesky/list-notifications-empty.json',
-      });
+      api.on(
+        (r) =>
+          r.path === '/bsky/xrpc/app.bsky.notification.listNotifications' &&
+          r.query.get('cursor') === '2025-11-27T16:12:01.222Z',
+        {
+          fixture: 'bluesky/list-notifications-empty.json',
+        },
+      );
 
       // Act
       const run = await createBlueskyHandler(envOf('bluesky'))(event('bluesky'), contextFactory());
@@ -228,9 +285,18 @@ describe('pollers against a replayed platform API, dynalite and local SQS', () =
       expect(lists[0]?.query.getAll('reasons')).toEqual(['mention', 'reply', 'quote']);
       expect(lists[0]?.headers.authorization).toMatch(/^Bearer eyJ/);
       const mentions = await enqueued();
-      expect(mentions).toEqual([expect.objectContaining({ rawType: 'bluesky.notification.quote', accountId: DEMO_BLUESKY_DID, isOwnAccount: false })]);
+      expect(mentions).toEqual([
+        expect.objectContaining({
+          rawType: 'bluesky.notification.quote',
+          accountId: DEMO_BLUESKY_DID,
+          isOwnAccount: false,
+        }),
+      ]);
       expect(run.outcomes[0]).toMatchObject({ stoppedBy: 'caught-up', pages: 2, enqueued: 1 });
-      expect(await cursors.get('bluesky', 'radwerkhansen.bsky.social')).toEqual({ newest: top, updatedAt: expect.any(String) });
+      expect(await cursors.get('bluesky', 'radwerkhansen.bsky.social')).toEqual({
+        newest: top,
+        updatedAt: expect.any(String),
+      });
     });
   });
 });
@@ -241,7 +307,9 @@ describe('a poller on the local runtime', () => {
     const api = new ReplayServer();
     const config = configWithPollers(await api.start());
     api.on((r) => r.path === '/mastodon/api/v1/notifications', { json: [] });
-    api.on((r) => r.path === '/mastodon/api/v1/notifications' && !r.query.has('max_id'), { fixture: 'mastodon/notifications-page-2.json' });
+    api.on((r) => r.path === '/mastodon/api/v1/notifications' && !r.query.has('max_id'), {
+      fixture: 'mastodon/notifications-page-2.json',
+    });
     const runtime = await startRuntime({
       config: { ...config, platforms: { ...config.platforms, youtube: undefined, bluesky: undefined } },
       port: 0,
@@ -250,11 +318,15 @@ describe('a poller on the local runtime', () => {
       log: () => {},
     });
     try {
-      const documents = (await startLocalTableClient(runtime.endpoints.dynamodb));
-      await new DynamoCursorRepository(documents, runtime.tableName).put('mastodon', `${new URL(api.url).host}#109999000000000001`, {
-        newest: { at: '2022-08-30T00:00:00.000Z', ids: [] },
-        updatedAt: '2022-08-30T00:00:00.000Z',
-      });
+      const documents = await startLocalTableClient(runtime.endpoints.dynamodb);
+      await new DynamoCursorRepository(documents, runtime.tableName).put(
+        'mastodon',
+        `${new URL(api.url).host}#109999000000000001`,
+        {
+          newest: { at: '2022-08-30T00:00:00.000Z', ids: [] },
+          updatedAt: '2022-08-30T00:00:00.000Z',
+        },
+      );
 
       // Act
       const run = await runtime.fireSchedule('poll-mastodon');
@@ -262,7 +334,12 @@ describe('a poller on the local runtime', () => {
 
       // Assess
       expect(run).toMatchObject({ outcomes: [{ stoppedBy: 'caught-up', enqueued: 1 }] });
-      const stored = await documents.send(new GetCommand({ TableName: runtime.tableName, Key: { PK: 'MENTION#mastodon:108914343542683797', SK: 'MENTION' } }));
+      const stored = await documents.send(
+        new GetCommand({
+          TableName: runtime.tableName,
+          Key: { PK: 'MENTION#mastodon:108914343542683797', SK: 'MENTION' },
+        }),
+      );
       expect(stored.Item?.mention).toMatchObject({ platform: 'mastodon', kind: 'mention', text: '@trwnh test' });
     } finally {
       await runtime.stop();
@@ -275,5 +352,7 @@ describe('a poller on the local runtime', () => {
 async function startLocalTableClient(endpoint: string) {
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
   const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS }));
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS }),
+  );
 }

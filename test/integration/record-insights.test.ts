@@ -26,16 +26,32 @@ describe('record-insights against dynalite', () => {
 
   const routed = (text: string, overrides: Parameters<typeof mentionRoutedFactory>[0] = {}) => {
     sequence++;
-    return mentionRoutedFactory({ mentionId: `facebook:it${sequence}`, authorId: `author${sequence}`, text, createdAt: '2026-11-24T10:00:00.000Z', ...overrides });
+    return mentionRoutedFactory({
+      mentionId: `facebook:it${sequence}`,
+      authorId: `author${sequence}`,
+      text,
+      createdAt: '2026-11-24T10:00:00.000Z',
+      ...overrides,
+    });
   };
   const batch = (details: ReturnType<typeof routed>[]) =>
-    recordInsightsBatch(sqsEventFactory(details.map((d, i) => sqsRecordFactory(routedEnvelope(d), `msg-${sequence}-${i}`))), contextFactory(), deps);
+    recordInsightsBatch(
+      sqsEventFactory(details.map((d, i) => sqsRecordFactory(routedEnvelope(d), `msg-${sequence}-${i}`))),
+      contextFactory(),
+      deps,
+    );
 
   beforeAll(async () => {
     local = await startLocalTable(topology.table);
     themes = new DynamoThemeRepository(local.documents, topology.table.name);
     rates = new DynamoRateStore(local.documents, topology.table.name);
-    deps = { themes, rates, clock: fixedClock('2026-11-28T10:00:00Z'), timezone: config.company.timezone, retentionDays: 365 };
+    deps = {
+      themes,
+      rates,
+      clock: fixedClock('2026-11-28T10:00:00Z'),
+      timezone: config.company.timezone,
+      retentionDays: 365,
+    };
   });
 
   afterAll(async () => {
@@ -43,7 +59,11 @@ describe('record-insights against dynalite', () => {
   });
 
   it('groups a batch of paraphrases into one theme and counts each mention once, however often it is delivered', async () => {
-    const details = [routed('Die Rechnung ist falsch, doppelt abgebucht'), routed('Falsche Rechnung, Betrag doppelt abgebucht'), routed('Rechnung falsch!! doppelt abgebucht')];
+    const details = [
+      routed('Die Rechnung ist falsch, doppelt abgebucht'),
+      routed('Falsche Rechnung, Betrag doppelt abgebucht'),
+      routed('Rechnung falsch!! doppelt abgebucht'),
+    ];
 
     const first = await batch(details);
     const again = await batch(details);
@@ -65,7 +85,11 @@ describe('record-insights against dynalite', () => {
     await batch([seed]);
     const details = Array.from({ length: 12 }, () => routed('App Login geht nicht mehr, einloggen unmöglich'));
 
-    const results = await Promise.all([batch(details.slice(0, 4)), batch(details.slice(4, 8)), batch(details.slice(8))]);
+    const results = await Promise.all([
+      batch(details.slice(0, 4)),
+      batch(details.slice(4, 8)),
+      batch(details.slice(8)),
+    ]);
 
     expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
     const themeId = await themes.assignmentOf(seed.mentionId);
@@ -75,7 +99,10 @@ describe('record-insights against dynalite', () => {
 
   it('reports a record that is not a routed mention as a batch item failure and groups the rest', async () => {
     const good = routed('Lieferung kommt seit zwei Wochen nicht');
-    const event = sqsEventFactory([sqsRecordFactory('{"detail-type":"Mention Routed","source":"backchannel","detail":{}}', 'bad-1'), sqsRecordFactory(routedEnvelope(good), 'good-1')]);
+    const event = sqsEventFactory([
+      sqsRecordFactory('{"detail-type":"Mention Routed","source":"backchannel","detail":{}}', 'bad-1'),
+      sqsRecordFactory(routedEnvelope(good), 'good-1'),
+    ]);
 
     const result = await recordInsightsBatch(event, contextFactory(), deps);
 
@@ -85,24 +112,52 @@ describe('record-insights against dynalite', () => {
 
   it('reads themes, ideas, projects and a marked defect back from the table', async () => {
     await batch([
-      routed('Ein Fahrradanhänger für Hunde wäre toll', { category: 'product_idea', sentiment: 'positive', reactions: 12 }),
+      routed('Ein Fahrradanhänger für Hunde wäre toll', {
+        category: 'product_idea',
+        sentiment: 'positive',
+        reactions: 12,
+      }),
       routed('Bitte einen Fahrradanhänger für Hunde anbieten', { category: 'product_idea', sentiment: 'positive' }),
-      routed('Unterstützt doch die Grundschule Sonnenweg in Harburg mit einem Fahrradtag', { category: 'community_project', sentiment: 'positive' }),
+      routed('Unterstützt doch die Grundschule Sonnenweg in Harburg mit einem Fahrradtag', {
+        category: 'community_project',
+        sentiment: 'positive',
+      }),
     ]);
     const seed = routed('Reparatur in der Werkstatt dauert Wochen', { createdAt: '2026-11-20T10:00:00.000Z' });
     await batch([seed, routed('Werkstatt Reparatur dauert schon Wochen', { createdAt: '2026-11-21T10:00:00.000Z' })]);
     const themeId = (await themes.assignmentOf(seed.mentionId)) as string;
     const admin = { sub: 'admin', operator: true };
-    await markThemeDefect(themeId, { owner: 'Kai Lüders', fixDate: '2026-11-22', note: 'Ersatzteillager umgestellt' }, admin, { config, themes, clock: deps.clock });
+    await markThemeDefect(
+      themeId,
+      { owner: 'Kai Lüders', fixDate: '2026-11-22', note: 'Ersatzteillager umgestellt' },
+      admin,
+      { config, themes, clock: deps.clock },
+    );
     const insights = new ThemeInsights({ themes, processes: config.processes });
 
     const week = { from: '2026-11-23', to: '2026-11-29' };
-    const [complaints, ideas, projects, effects] = await Promise.all([insights.themes(week), insights.ideas(week), insights.communityProjects(week), insights.defectEffects('2026-11-29')]);
+    const [complaints, ideas, projects, effects] = await Promise.all([
+      insights.themes(week),
+      insights.ideas(week),
+      insights.communityProjects(week),
+      insights.defectEffects('2026-11-29'),
+    ]);
 
     expect(complaints.map((t) => t.count)).toEqual([13, 3, 1]);
     expect(complaints.find((t) => t.processId === 'invoicing')?.owner).toBe('Birte Hansen');
     expect(ideas[0]?.support).toEqual({ mentions: 2, authors: 2, reactions: 12 });
     expect(projects[0]).toMatchObject({ organisation: 'Grundschule Sonnenweg', place: 'Harburg' });
-    expect(effects).toEqual([expect.objectContaining({ themeId, owner: 'Kai Lüders', fixDate: '2026-11-22', daysBefore: 2, daysAfter: 2, perDayBefore: 1, perDayAfter: 0, change: -1 })]);
+    expect(effects).toEqual([
+      expect.objectContaining({
+        themeId,
+        owner: 'Kai Lüders',
+        fixDate: '2026-11-22',
+        daysBefore: 2,
+        daysAfter: 2,
+        perDayBefore: 1,
+        perDayAfter: 0,
+        change: -1,
+      }),
+    ]);
   });
 });

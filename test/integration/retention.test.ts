@@ -20,7 +20,8 @@ import { startLocalTable } from '../support/local-table.ts';
 const NOT_PERSONAL: Readonly<Record<string, string>> = {
   counter: 'a count per day, department and category',
   histogram: 'response and resolution time buckets per day and department',
-  tally: "the reports' counts per day and department (mentions by category, platform, sentiment; responses, SLA, reopenings)",
+  tally:
+    "the reports' counts per day and department (mentions by category, platform, sentiment; responses, SLA, reopenings)",
   'report-cursor': 'the last period whose reports went out',
   'assignment-cursor': "a department's round-robin position",
   'poll-cursor': "a platform poller's position",
@@ -39,23 +40,76 @@ describe('retention of personal data (TTL on every personal item)', () => {
     // Only Date is faked: dynalite and the SDK keep their real timers.
     vi.useFakeTimers({ toFake: ['Date'], now: NOW });
     const demo = demoConfig();
-    pipeline = await HandlerPipeline.start({ ...demo, retention: { days: RETENTION_DAYS }, admin: { ...demo.admin, admins: [{ name: 'Greta Voss', email: ADMIN_EMAIL }] } });
+    pipeline = await HandlerPipeline.start({
+      ...demo,
+      retention: { days: RETENTION_DAYS },
+      admin: { ...demo.admin, admins: [{ name: 'Greta Voss', email: ADMIN_EMAIL }] },
+    });
     const thread = '104729381726354_511';
-    const complaint = mentionFactory({ externalId: '511_1', threadId: thread, author: { id: '3330001', name: 'Paula Probe', handle: '@paulap' }, url: 'https://www.facebook.com/radwerkhansen/posts/511?comment_id=1' });
-    const again = mentionFactory({ externalId: '511_2', threadId: thread, text: 'Hallo? Noch immer kaputt.', createdAt: '2026-11-28T09:20:00.000Z', author: { id: '3330001', name: 'Paula Probe' } });
-    const reply = mentionFactory({ externalId: '511_3', threadId: thread, text: 'Das tut uns leid, wir melden uns per DM.', isOwnAccount: true, createdAt: '2026-11-28T09:30:00.000Z', author: { id: '104729381726354', name: 'Radwerk Hansen' } });
-    const gone = mentionFactory({ externalId: '512_1', threadId: '104729381726354_512', text: 'Ich liebe mein Lastenrad Hanse!', author: { id: '3330002', name: 'Piet Pauschal' } });
-    const deletion: MentionDeletion = { type: 'deletion', id: gone.id, platform: 'facebook', externalId: gone.externalId, deletedAt: '2026-11-28T10:00:00.000Z', receivedAt: '2026-11-28T10:00:01.000Z', rawType: 'page.feed.remove' };
-    const press = mentionFactory({ externalId: '513_1', threadId: '104729381726354_513', text: 'Ich bin Journalistin beim Hamburger Abendblatt und hätte eine Presseanfrage zu eurem Rückruf.', author: { id: '3330003', name: 'Jette Presse' } });
+    const complaint = mentionFactory({
+      externalId: '511_1',
+      threadId: thread,
+      author: { id: '3330001', name: 'Paula Probe', handle: '@paulap' },
+      url: 'https://www.facebook.com/radwerkhansen/posts/511?comment_id=1',
+    });
+    const again = mentionFactory({
+      externalId: '511_2',
+      threadId: thread,
+      text: 'Hallo? Noch immer kaputt.',
+      createdAt: '2026-11-28T09:20:00.000Z',
+      author: { id: '3330001', name: 'Paula Probe' },
+    });
+    const reply = mentionFactory({
+      externalId: '511_3',
+      threadId: thread,
+      text: 'Das tut uns leid, wir melden uns per DM.',
+      isOwnAccount: true,
+      createdAt: '2026-11-28T09:30:00.000Z',
+      author: { id: '104729381726354', name: 'Radwerk Hansen' },
+    });
+    const gone = mentionFactory({
+      externalId: '512_1',
+      threadId: '104729381726354_512',
+      text: 'Ich liebe mein Lastenrad Hanse!',
+      author: { id: '3330002', name: 'Piet Pauschal' },
+    });
+    const deletion: MentionDeletion = {
+      type: 'deletion',
+      id: gone.id,
+      platform: 'facebook',
+      externalId: gone.externalId,
+      deletedAt: '2026-11-28T10:00:00.000Z',
+      receivedAt: '2026-11-28T10:00:01.000Z',
+      rawType: 'page.feed.remove',
+    };
+    const press = mentionFactory({
+      externalId: '513_1',
+      threadId: '104729381726354_513',
+      text: 'Ich bin Journalistin beim Hamburger Abendblatt und hätte eine Presseanfrage zu eurem Rückruf.',
+      author: { id: '3330003', name: 'Jette Presse' },
+    });
 
     await pipeline.deliver([complaint, gone, press]);
     await pipeline.deliver([again, reply, deletion]);
     const caseId = pipeline.published.published.find((e) => e.mentionId === complaint.id)!.caseId;
     // People work the case: a reply is drafted, the case resolved; a day's report is built; an author is erased.
-    await pipeline.call('POST /cases/{id}/replies', { pathParameters: { id: caseId }, body: { text: 'Hallo Paula, wir tauschen das Rad.' }, claims: ADMIN, requestId: 'req-r1' });
-    await pipeline.call('POST /cases/{id}/transition', { pathParameters: { id: caseId }, body: { action: 'resolve' }, claims: ADMIN, requestId: 'req-r2' });
+    await pipeline.call('POST /cases/{id}/replies', {
+      pathParameters: { id: caseId },
+      body: { text: 'Hallo Paula, wir tauschen das Rad.' },
+      claims: ADMIN,
+      requestId: 'req-r1',
+    });
+    await pipeline.call('POST /cases/{id}/transition', {
+      pathParameters: { id: caseId },
+      body: { action: 'resolve' },
+      claims: ADMIN,
+      requestId: 'req-r2',
+    });
     await buildReport({ report: 'daily', day: '2026-11-28' }, reportDependencies(pipeline.env));
-    await pipeline.call('POST /authors/{platform}/{authorId}/erase', { pathParameters: { platform: 'facebook', authorId: '3330003' }, claims: ADMIN });
+    await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+      pathParameters: { platform: 'facebook', authorId: '3330003' },
+      claims: ADMIN,
+    });
   });
 
   afterAll(async () => {
@@ -69,7 +123,18 @@ describe('retention of personal data (TTL on every personal item)', () => {
 
     // Assess
     expect([...types].sort()).toEqual(
-      expect.arrayContaining(['assignment-cursor', 'case', 'case-mention', 'case-note', 'counter', 'daily-report', 'erasure-audit', 'histogram', 'mention', 'notification-sent']),
+      expect.arrayContaining([
+        'assignment-cursor',
+        'case',
+        'case-mention',
+        'case-note',
+        'counter',
+        'daily-report',
+        'erasure-audit',
+        'histogram',
+        'mention',
+        'notification-sent',
+      ]),
     );
   });
 
@@ -82,9 +147,13 @@ describe('retention of personal data (TTL on every personal item)', () => {
 
     // Assess
     expect(personal.length).toBeGreaterThan(0);
-    const withoutTtl = personal.filter((item) => typeof item.expiresAt !== 'number').map((item) => `${String(item.type)} ${String(item.PK)} ${String(item.SK)}`);
+    const withoutTtl = personal
+      .filter((item) => typeof item.expiresAt !== 'number')
+      .map((item) => `${String(item.type)} ${String(item.PK)} ${String(item.SK)}`);
     expect(withoutTtl).toEqual([]);
-    const outOfRange = personal.filter((item) => (item.expiresAt as number) < earliest || (item.expiresAt as number) > earliest + 3600).map((item) => `${String(item.type)} ${String(item.expiresAt)}`);
+    const outOfRange = personal
+      .filter((item) => (item.expiresAt as number) < earliest || (item.expiresAt as number) > earliest + 3600)
+      .map((item) => `${String(item.type)} ${String(item.expiresAt)}`);
     expect(outOfRange).toEqual([]);
   });
 });
@@ -105,11 +174,16 @@ describe('the local runtime applies the TTL that dynalite does not', () => {
     // Arrange
     const now = new Date('2026-11-28T12:00:00.000Z');
     const epoch = Math.floor(now.getTime() / 1000);
-    const put = (PK: string, extra: Record<string, unknown>) => local.documents.send(new PutCommand({ TableName: table.name, Item: { PK, SK: 'X', ...extra } }));
+    const put = (PK: string, extra: Record<string, unknown>) =>
+      local.documents.send(new PutCommand({ TableName: table.name, Item: { PK, SK: 'X', ...extra } }));
     await put('MENTION#expired', { expiresAt: epoch - 1 });
     await put('MENTION#due-later', { expiresAt: epoch + 60 });
     await put('METRIC#2026-11-28', { count: 3 });
-    const client = new DynamoDBClient({ region: 'eu-central-1', endpoint: local.backend.endpoint, credentials: { accessKeyId: local.env.AWS_ACCESS_KEY_ID!, secretAccessKey: local.env.AWS_SECRET_ACCESS_KEY! } });
+    const client = new DynamoDBClient({
+      region: 'eu-central-1',
+      endpoint: local.backend.endpoint,
+      credentials: { accessKeyId: local.env.AWS_ACCESS_KEY_ID!, secretAccessKey: local.env.AWS_SECRET_ACCESS_KEY! },
+    });
 
     // Act
     const deleted = await sweepExpired(client, table, now);

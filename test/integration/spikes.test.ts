@@ -1,9 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopology } from '../../infra/topology.ts';
-import { DynamoCaseRepository, DynamoNotificationLog, DynamoRateStore, DynamoSpikeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import {
+  DynamoCaseRepository,
+  DynamoNotificationLog,
+  DynamoRateStore,
+  DynamoSpikeRepository,
+} from '../../shared/adapters/dynamodb/index.ts';
 import type { Notification, NotificationTarget } from '../../shared/domain/notification.ts';
 import type { Notifier } from '../../shared/domain/notify-department.ts';
-import { addHours, recordMentionRates, spikeTag, WEEK_HOURS, type EvaluateSpikesDeps } from '../../shared/domain/spikes/index.ts';
+import {
+  addHours,
+  recordMentionRates,
+  spikeTag,
+  WEEK_HOURS,
+  type EvaluateSpikesDeps,
+} from '../../shared/domain/spikes/index.ts';
 import { detectSpikes, pressDepartmentOf, spikeParametersOf } from '../../functions/detect-spikes/handler.ts';
 import { caseFactory } from '../factories/case.ts';
 import { demoConfig } from '../factories/config.ts';
@@ -35,13 +46,27 @@ describe('spikes against dynalite', () => {
   let now = SURGE;
   let n = 0;
 
-  const record = async (hour: string, category: 'complaint' | 'question' | 'praise' | string, platform: string, themeId: string | undefined, department = 'service') => {
+  const record = async (
+    hour: string,
+    category: 'complaint' | 'question' | 'praise' | string,
+    platform: string,
+    themeId: string | undefined,
+    department = 'service',
+  ) => {
     const id = ++n;
     const kase = await cases.ensure(caseFactory({ id: `case_${id}`, department }), 2_000_000_000);
     return {
       caseId: kase.id,
       counted: await recordMentionRates(
-        { mentionId: `${platform}:${id}`, caseId: kase.id, createdAt: addHours(hour, 0.25), category: category as 'complaint', platform: platform as 'x', department, ...(themeId ? { themeId } : {}) },
+        {
+          mentionId: `${platform}:${id}`,
+          caseId: kase.id,
+          createdAt: addHours(hour, 0.25),
+          category: category as 'complaint',
+          platform: platform as 'x',
+          department,
+          ...(themeId ? { themeId } : {}),
+        },
         { rates, expiresAt: 2_000_000_000 },
       ),
     };
@@ -65,11 +90,22 @@ describe('spikes against dynalite', () => {
       events,
       clock,
       retentionDays: config.retention.days,
-      change: { companyId: config.company.id, retentionDays: config.retention.days, cases, events: new InMemoryCaseEvents(), clock },
+      change: {
+        companyId: config.company.id,
+        retentionDays: config.retention.days,
+        cases,
+        events: new InMemoryCaseEvents(),
+        clock,
+      },
       departments: config.departments,
       press: pressDepartmentOf(config) ?? 'press',
       notificationOptions: { timezone: config.company.timezone },
-      notify: { notifier, log: new DynamoNotificationLog(local.documents, table), heldRecheckDelaysMs: [], markRetryDelaysMs: [] },
+      notify: {
+        notifier,
+        log: new DynamoNotificationLog(local.documents, table),
+        heldRecheckDelaysMs: [],
+        markRetryDelaysMs: [],
+      },
     };
   }, 60_000);
 
@@ -84,7 +120,15 @@ describe('spikes against dynalite', () => {
 
     // Act: the same mention again (a redelivery), then another one without a theme
     const again = await recordMentionRates(
-      { mentionId: 'x:1', caseId: first.caseId, createdAt: addHours(hour, 0.25), category: 'complaint', platform: 'x', department: 'service', themeId: 'th_invoice_wrong' },
+      {
+        mentionId: 'x:1',
+        caseId: first.caseId,
+        createdAt: addHours(hour, 0.25),
+        category: 'complaint',
+        platform: 'x',
+        department: 'service',
+        themeId: 'th_invoice_wrong',
+      },
       { rates, expiresAt: 2_000_000_000 },
     );
     await record(hour, 'complaint', 'facebook', undefined);
@@ -98,18 +142,46 @@ describe('spikes against dynalite', () => {
       ['platform', 'x', 1],
       ['theme', 'th_invoice_wrong', 1],
     ]);
-    expect(await rates.membersOf(hour, { dimension: 'theme', value: 'th_invoice_wrong' }, 200)).toEqual([{ mentionId: 'x:1', caseId: first.caseId, department: 'service' }]);
+    expect(await rates.membersOf(hour, { dimension: 'theme', value: 'th_invoice_wrong' }, 200)).toEqual([
+      { mentionId: 'x:1', caseId: first.caseId, department: 'service' },
+    ]);
   });
 
   it('finds a surge after a steady week, stores and lists it, tags its cases in the table, and raises it once', async () => {
     // Arrange: a week of steady mentions (counted through the store), then 15 complaints of one theme in one hour
     const start = addHours(SURGE, -WEEK_HOURS);
-    for (const m of steadyHistory({ start, hours: WEEK_HOURS, seed: 21, timezone: config.company.timezone, scale: 0.5 })) {
-      await rates.claimMention(m.hour, { mentionId: `h:${++n}`, caseId: 'case_history', createdAt: m.hour, category: m.category, platform: m.platform, department: 'service' }, 2_000_000_000);
-      await rates.addToCounters(m.hour, [{ dimension: 'category', value: m.category }, { dimension: 'platform', value: m.platform }, ...(m.themeId ? [{ dimension: 'theme' as const, value: m.themeId }] : [])], 2_000_000_000);
+    for (const m of steadyHistory({
+      start,
+      hours: WEEK_HOURS,
+      seed: 21,
+      timezone: config.company.timezone,
+      scale: 0.5,
+    })) {
+      await rates.claimMention(
+        m.hour,
+        {
+          mentionId: `h:${++n}`,
+          caseId: 'case_history',
+          createdAt: m.hour,
+          category: m.category,
+          platform: m.platform,
+          department: 'service',
+        },
+        2_000_000_000,
+      );
+      await rates.addToCounters(
+        m.hour,
+        [
+          { dimension: 'category', value: m.category },
+          { dimension: 'platform', value: m.platform },
+          ...(m.themeId ? [{ dimension: 'theme' as const, value: m.themeId }] : []),
+        ],
+        2_000_000_000,
+      );
     }
     const surgeCases: string[] = [];
-    for (const m of surge({ start: SURGE, hours: 1, perHour: 15, themeId: 'th_app_login' })) surgeCases.push((await record(m.hour, m.category, m.platform, m.themeId)).caseId);
+    for (const m of surge({ start: SURGE, hours: 1, perHour: 15, themeId: 'th_app_login' }))
+      surgeCases.push((await record(m.hour, m.category, m.platform, m.themeId)).caseId);
     await spikes.advanceCursor(addHours(SURGE, -1));
     now = addHours(SURGE, 1.1);
 
@@ -125,7 +197,14 @@ describe('spikes against dynalite', () => {
     expect(await spikes.cursor()).toBe(SURGE);
     const listed = await spikes.spikes({ from: '2026-12-03', to: '2026-12-03' });
     expect(listed).toHaveLength(1);
-    expect(listed[0]).toMatchObject({ dimension: 'theme', value: 'th_app_login', hour: SURGE, observed: 15, departments: ['service'], hours: 1 });
+    expect(listed[0]).toMatchObject({
+      dimension: 'theme',
+      value: 'th_app_login',
+      hour: SURGE,
+      observed: 15,
+      departments: ['service'],
+      hours: 1,
+    });
     expect([...(listed[0]?.caseIds ?? [])].sort()).toEqual([...surgeCases].sort());
     expect(await spikes.spikes({ from: '2026-12-04', to: '2026-12-10' })).toEqual([]);
     const tagged = await cases.get(surgeCases[0] as string);
@@ -145,7 +224,9 @@ describe('spikes against dynalite', () => {
     const unknown = detectSpikes({ report: 'daily' }, deps);
 
     // Assess
-    await expect(notAnHour).rejects.toThrow('detect-spikes input is neither {scheduledTime}, {hour} nor {from, through}');
+    await expect(notAnHour).rejects.toThrow(
+      'detect-spikes input is neither {scheduledTime}, {hour} nor {from, through}',
+    );
     await expect(unknown).rejects.toMatchObject({ name: 'ValidationError' });
   });
 });

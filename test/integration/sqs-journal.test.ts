@@ -28,11 +28,16 @@ describe('local-aws-sqs with the queue journal', () => {
     const sqs = new SQSClient({ region: LOCAL_REGION, endpoint: backend.endpoint, credentials: LOCAL_CREDENTIALS });
     running = { backend, sqs };
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'journaled-dlq' }));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
     const queue = await sqs.send(
       new CreateQueueCommand({
         QueueName: 'journaled',
-        Attributes: { VisibilityTimeout: '30', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount }) },
+        Attributes: {
+          VisibilityTimeout: '30',
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount }),
+        },
       }),
     );
     const replay = backend.replayJournal();
@@ -47,7 +52,10 @@ describe('local-aws-sqs with the queue journal', () => {
 
   async function depth(sqs: SQSClient, url: string): Promise<number> {
     const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
     return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
   }
@@ -66,11 +74,18 @@ describe('local-aws-sqs with the queue journal', () => {
     const { sqs, url } = await start();
 
     // Act
-    const { MessageId } = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{"mentionId":"meta:1"}' }));
+    const { MessageId } = await sqs.send(
+      new SendMessageCommand({ QueueUrl: url, MessageBody: '{"mentionId":"meta:1"}' }),
+    );
 
     // Assess
-    const lines = (await readFile(path.join(dir, JOURNAL_FILE), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines).toContainEqual(expect.objectContaining({ op: 'put', queue: 'journaled', id: MessageId, body: '{"mentionId":"meta:1"}' }));
+    const lines = (await readFile(path.join(dir, JOURNAL_FILE), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ op: 'put', queue: 'journaled', id: MessageId, body: '{"mentionId":"meta:1"}' }),
+    );
   });
 
   it('puts sent messages back after a restart, with their ids, bodies, attributes and sent time', async () => {
@@ -79,16 +94,32 @@ describe('local-aws-sqs with the queue journal', () => {
     const { Successful = [] } = await first.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: first.url,
-        Entries: [1, 2, 3].map((n) => ({ Id: `m${n}`, MessageBody: `body ${n}`, MessageAttributes: { source: { DataType: 'String', StringValue: `s${n}` } } })),
+        Entries: [1, 2, 3].map((n) => ({
+          Id: `m${n}`,
+          MessageBody: `body ${n}`,
+          MessageAttributes: { source: { DataType: 'String', StringValue: `s${n}` } },
+        })),
       }),
     );
-    const sent = await first.sqs.send(new ReceiveMessageCommand({ QueueUrl: first.url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, AttributeNames: ['All'] }));
+    const sent = await first.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: first.url,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 0,
+        AttributeNames: ['All'],
+      }),
+    );
     await stop();
 
     // Act
     const second = await start();
     const { Messages = [] } = await second.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: second.url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], AttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: second.url,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+        AttributeNames: ['All'],
+      }),
     );
 
     // Assess
@@ -108,8 +139,12 @@ describe('local-aws-sqs with the queue journal', () => {
     // Arrange
     const first = await start();
     await first.sqs.send(new SendMessageCommand({ QueueUrl: first.url, MessageBody: 'handled' }));
-    const kept = await first.sqs.send(new SendMessageCommand({ QueueUrl: first.url, MessageBody: 'waiting', DelaySeconds: 0 }));
-    const { Messages = [] } = await first.sqs.send(new ReceiveMessageCommand({ QueueUrl: first.url, MaxNumberOfMessages: 10 }));
+    const kept = await first.sqs.send(
+      new SendMessageCommand({ QueueUrl: first.url, MessageBody: 'waiting', DelaySeconds: 0 }),
+    );
+    const { Messages = [] } = await first.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: first.url, MaxNumberOfMessages: 10 }),
+    );
     const handled = Messages.find((m) => m.Body === 'handled');
     await first.sqs.send(new DeleteMessageCommand({ QueueUrl: first.url, ReceiptHandle: handled?.ReceiptHandle }));
     await stop();
@@ -125,13 +160,17 @@ describe('local-aws-sqs with the queue journal', () => {
   it('keeps the receive count of an undeleted message across a restart', async () => {
     // Arrange
     const first = await start();
-    const { MessageId } = await first.sqs.send(new SendMessageCommand({ QueueUrl: first.url, MessageBody: 'in flight when stopped' }));
+    const { MessageId } = await first.sqs.send(
+      new SendMessageCommand({ QueueUrl: first.url, MessageBody: 'in flight when stopped' }),
+    );
     await first.sqs.send(new ReceiveMessageCommand({ QueueUrl: first.url }));
     await stop();
 
     // Act
     const second = await start();
-    const { Messages = [] } = await second.sqs.send(new ReceiveMessageCommand({ QueueUrl: second.url, AttributeNames: ['All'] }));
+    const { Messages = [] } = await second.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: second.url, AttributeNames: ['All'] }),
+    );
 
     // Assess
     expect(Messages.map((m) => [m.MessageId, m.Attributes?.ApproximateReceiveCount])).toEqual([[MessageId, '2']]);
@@ -140,13 +179,17 @@ describe('local-aws-sqs with the queue journal', () => {
   it('moves a message received maxReceiveCount times and never deleted to the DLQ at the restart', async () => {
     // Arrange
     const first = await start(1);
-    const { MessageId } = await first.sqs.send(new SendMessageCommand({ QueueUrl: first.url, MessageBody: 'failed once' }));
+    const { MessageId } = await first.sqs.send(
+      new SendMessageCommand({ QueueUrl: first.url, MessageBody: 'failed once' }),
+    );
     await first.sqs.send(new ReceiveMessageCommand({ QueueUrl: first.url }));
     await stop();
 
     // Act
     const second = await start(1);
-    const { Messages = [] } = await second.sqs.send(new ReceiveMessageCommand({ QueueUrl: second.dlqUrl, MessageAttributeNames: ['All'], AttributeNames: ['All'] }));
+    const { Messages = [] } = await second.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: second.dlqUrl, MessageAttributeNames: ['All'], AttributeNames: ['All'] }),
+    );
 
     // Assess
     expect(second.replay).toEqual({ replayed: 0, movedToDlq: 1, expired: 0, orphaned: 0 });
@@ -175,7 +218,10 @@ describe('local-aws-sqs with the queue journal', () => {
   it('keeps the messages in memory only, as before, without a journal folder', async () => {
     // Arrange
     const backend = await startSqs();
-    running = { backend, sqs: new SQSClient({ region: LOCAL_REGION, endpoint: backend.endpoint, credentials: LOCAL_CREDENTIALS }) };
+    running = {
+      backend,
+      sqs: new SQSClient({ region: LOCAL_REGION, endpoint: backend.endpoint, credentials: LOCAL_CREDENTIALS }),
+    };
     const { QueueUrl } = await running.sqs.send(new CreateQueueCommand({ QueueName: 'memory' }));
 
     // Act

@@ -30,7 +30,9 @@ describe('redriveMessages and peekMessages against local-aws-sqs', () => {
   async function queuePair(maxMessageBytes?: number): Promise<{ url: string; dlqUrl: string }> {
     const name = `redrive-${++queues}`;
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
     const queue = await sqs.send(
       new CreateQueueCommand({
         QueueName: name,
@@ -44,13 +46,23 @@ describe('redriveMessages and peekMessages against local-aws-sqs', () => {
   }
 
   /** Sends the bodies to a queue; returns their message ids. */
-  async function put(url: string, bodies: readonly string[], attributes?: Record<string, MessageAttributeValue>): Promise<string[]> {
+  async function put(
+    url: string,
+    bodies: readonly string[],
+    attributes?: Record<string, MessageAttributeValue>,
+  ): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < bodies.length; i += 10) {
       const { Successful = [] } = await sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: url,
-          Entries: bodies.slice(i, i + 10).map((body, j) => ({ Id: `m${i + j}`, MessageBody: body, ...(attributes ? { MessageAttributes: attributes } : {}) })),
+          Entries: bodies
+            .slice(i, i + 10)
+            .map((body, j) => ({
+              Id: `m${i + j}`,
+              MessageBody: body,
+              ...(attributes ? { MessageAttributes: attributes } : {}),
+            })),
         }),
       );
       ids.push(...Successful.map((s) => s.MessageId as string));
@@ -63,21 +75,37 @@ describe('redriveMessages and peekMessages against local-aws-sqs', () => {
    * local-aws-sqs counts in-flight messages in ApproximateNumberOfMessages too (AWS does not).
    */
   async function depth(url: string): Promise<{ stored: number; hidden: number }> {
-    const { Attributes: a = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-    return { stored: Number(a.ApproximateNumberOfMessages ?? 0), hidden: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) };
+    const { Attributes: a = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return {
+      stored: Number(a.ApproximateNumberOfMessages ?? 0),
+      hidden: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
+    };
   }
 
   /** Every visible message of a queue, hidden for a minute while the test reads them. */
   async function receiveAll(url: string) {
     const all = [];
     for (;;) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60, MessageAttributeNames: ['All'] }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 60,
+          MessageAttributeNames: ['All'],
+        }),
+      );
       if (Messages.length === 0) return all;
       all.push(...Messages);
     }
   }
 
-  const bodiesOf = (count: number, prefix = 'body') => Array.from({ length: count }, (_, i) => JSON.stringify({ n: i, text: `${prefix} ${i}` }));
+  const bodiesOf = (count: number, prefix = 'body') =>
+    Array.from({ length: count }, (_, i) => JSON.stringify({ n: i, text: `${prefix} ${i}` }));
 
   it('moves every DLQ message back to the queue in batches of 10, keeping bodies and attributes', async () => {
     // Arrange
@@ -87,7 +115,12 @@ describe('redriveMessages and peekMessages against local-aws-sqs', () => {
     const progress: RedriveProgress[] = [];
 
     // Act
-    const result = await redriveMessages(sqs, { dlqUrl, targetUrl: url, waitTimeSeconds: 0, onProgress: (p) => progress.push(p) });
+    const result = await redriveMessages(sqs, {
+      dlqUrl,
+      targetUrl: url,
+      waitTimeSeconds: 0,
+      onProgress: (p) => progress.push(p),
+    });
 
     // Assess
     expect(result).toMatchObject({ moved: 23, failed: 0, failures: [] });

@@ -35,11 +35,18 @@ describe('backchannel whatif on the persisted local table', () => {
     writeFileSync(path.join(cwd, 'companies/demo.yaml'), demoYaml);
     writeFileSync(
       path.join(cwd, 'new.yaml'),
-      demoYaml.replace('  rules:\n', '  rules:\n    - id: praise-to-community\n      when: { category: praise }\n      then: { department: community }\n'),
+      demoYaml.replace(
+        '  rules:\n',
+        '  rules:\n    - id: praise-to-community\n      when: { category: praise }\n      then: { department: community }\n',
+      ),
     );
     const backend = await startDynamoDb({ dataDir: path.join(cwd, '.backchannel/demo/dynamodb') });
     try {
-      const client = new DynamoDBClient({ region: LOCAL_REGION, endpoint: backend.endpoint, credentials: LOCAL_CREDENTIALS });
+      const client = new DynamoDBClient({
+        region: LOCAL_REGION,
+        endpoint: backend.endpoint,
+        credentials: LOCAL_CREDENTIALS,
+      });
       const table = buildTopology(config).table;
       await createTable(client, table);
       const mentions = new DynamoMentionRepository(DynamoDBDocumentClient.from(client), table.name);
@@ -49,8 +56,25 @@ describe('backchannel whatif on the persisted local table', () => {
         ['q1', 'question', 'Habt ihr morgen offen?'],
       ] as const) {
         const mention = mentionFactory({ externalId, text, createdAt: recent });
-        const classification: Classification = { language: 'de', relevant: true, sentiment: 'neutral', category, urgency: 0.1, confidence: 0.8, reasons: [], model: 'test' };
-        await mentions.putIfAbsent({ mention, classification, routing: routeMention(classification, routingPolicyOf(config), mention), caseId: 'case_1' }, 4_102_444_800);
+        const classification: Classification = {
+          language: 'de',
+          relevant: true,
+          sentiment: 'neutral',
+          category,
+          urgency: 0.1,
+          confidence: 0.8,
+          reasons: [],
+          model: 'test',
+        };
+        await mentions.putIfAbsent(
+          {
+            mention,
+            classification,
+            routing: routeMention(classification, routingPolicyOf(config), mention),
+            caseId: 'case_1',
+          },
+          4_102_444_800,
+        );
       }
       client.destroy();
     } finally {
@@ -64,7 +88,18 @@ describe('backchannel whatif on the persisted local table', () => {
     // Act
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'whatif', '--company', 'demo', '--rules', 'new.yaml', '--since', '7d'],
+      [
+        '--import',
+        TSX,
+        path.join(ROOT, 'bin/backchannel.ts'),
+        'whatif',
+        '--company',
+        'demo',
+        '--rules',
+        'new.yaml',
+        '--since',
+        '7d',
+      ],
       { cwd },
     );
 
@@ -72,7 +107,9 @@ describe('backchannel whatif on the persisted local table', () => {
     expect(stdout).toContain('2 mentions replayed: 1 would move, 1 stay');
     expect(stdout).toMatch(/service\s+community\s+1/);
     expect(stdout).toContain('service -> community (1), for example:');
-    expect(stdout).toContain('rule praise-to-community: category praise is one of praise -> department community, stop');
+    expect(stdout).toContain(
+      'rule praise-to-community: category praise is one of praise -> department community, stop',
+    );
     expect(stderr).toMatch(/page 1: \d+ items read, 2 mentions replayed/);
   });
 
@@ -83,6 +120,9 @@ describe('backchannel whatif on the persisted local table', () => {
       { cwd },
     );
 
-    await expect(act).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('new.yaml is the config of company "demo", not "acme"') });
+    await expect(act).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('new.yaml is the config of company "demo", not "acme"'),
+    });
   });
 });

@@ -34,17 +34,73 @@ const next: CompanyConfig = parseCompanyConfigYaml(
 );
 
 function classification(category: Category, overrides: Partial<Classification> = {}): Classification {
-  return { language: 'de', relevant: true, sentiment: 'neutral', category, urgency: 0.2, confidence: 0.7, reasons: [], model: 'test', ...overrides };
+  return {
+    language: 'de',
+    relevant: true,
+    sentiment: 'neutral',
+    category,
+    urgency: 0.2,
+    confidence: 0.7,
+    reasons: [],
+    model: 'test',
+    ...overrides,
+  };
 }
 
 const seeded: { mention: Mention; classification: Classification }[] = [
-  { mention: mentionFactory({ externalId: 'q1', text: 'Hat die Filiale in Ottensen samstags offen?', createdAt: '2026-11-20T10:00:00.000Z' }), classification: classification('question') },
-  { mention: mentionFactory({ externalId: 'q2', text: 'Wann macht Eimsbüttel morgens auf?', createdAt: '2026-11-21T10:00:00.000Z' }), classification: classification('question') },
-  { mention: mentionFactory({ externalId: 'p1', text: 'Danke an das Team in Altona!', createdAt: '2026-11-22T10:00:00.000Z' }), classification: classification('praise', { sentiment: 'positive' }) },
-  { mention: mentionFactory({ externalId: 'c1', text: 'Mein Rad ist kaputt', createdAt: '2026-11-23T10:00:00.000Z' }), classification: classification('complaint', { sentiment: 'negative' }) },
-  { mention: mentionFactory({ externalId: 'l1', text: 'Anfrage für eine Flotte mit Leasing', createdAt: '2026-11-24T10:00:00.000Z' }), classification: classification('sales_lead') },
-  { mention: mentionFactory({ externalId: 'old', text: 'Filiale Ottensen, gibt es noch Körbe?', createdAt: '2026-09-01T10:00:00.000Z' }), classification: classification('question') },
-  { mention: mentionFactory({ externalId: 'own', text: 'Ja, die Filiale in Ottensen hat samstags offen.', isOwnAccount: true, createdAt: '2026-11-20T11:00:00.000Z' }), classification: classification('question') },
+  {
+    mention: mentionFactory({
+      externalId: 'q1',
+      text: 'Hat die Filiale in Ottensen samstags offen?',
+      createdAt: '2026-11-20T10:00:00.000Z',
+    }),
+    classification: classification('question'),
+  },
+  {
+    mention: mentionFactory({
+      externalId: 'q2',
+      text: 'Wann macht Eimsbüttel morgens auf?',
+      createdAt: '2026-11-21T10:00:00.000Z',
+    }),
+    classification: classification('question'),
+  },
+  {
+    mention: mentionFactory({
+      externalId: 'p1',
+      text: 'Danke an das Team in Altona!',
+      createdAt: '2026-11-22T10:00:00.000Z',
+    }),
+    classification: classification('praise', { sentiment: 'positive' }),
+  },
+  {
+    mention: mentionFactory({ externalId: 'c1', text: 'Mein Rad ist kaputt', createdAt: '2026-11-23T10:00:00.000Z' }),
+    classification: classification('complaint', { sentiment: 'negative' }),
+  },
+  {
+    mention: mentionFactory({
+      externalId: 'l1',
+      text: 'Anfrage für eine Flotte mit Leasing',
+      createdAt: '2026-11-24T10:00:00.000Z',
+    }),
+    classification: classification('sales_lead'),
+  },
+  {
+    mention: mentionFactory({
+      externalId: 'old',
+      text: 'Filiale Ottensen, gibt es noch Körbe?',
+      createdAt: '2026-09-01T10:00:00.000Z',
+    }),
+    classification: classification('question'),
+  },
+  {
+    mention: mentionFactory({
+      externalId: 'own',
+      text: 'Ja, die Filiale in Ottensen hat samstags offen.',
+      isOwnAccount: true,
+      createdAt: '2026-11-20T11:00:00.000Z',
+    }),
+    classification: classification('question'),
+  },
 ];
 
 describe('whatIf against a seeded dynalite table', () => {
@@ -53,7 +109,9 @@ describe('whatIf against a seeded dynalite table', () => {
   let reader: DynamoStoredMentionReader;
 
   async function wholeTable(): Promise<unknown[]> {
-    const { Items = [] } = await local.documents.send(new ScanCommand({ TableName: topology.table.name, ConsistentRead: true }));
+    const { Items = [] } = await local.documents.send(
+      new ScanCommand({ TableName: topology.table.name, ConsistentRead: true }),
+    );
     return Items.sort((a, b) => String(a.PK).localeCompare(String(b.PK)));
   }
 
@@ -62,7 +120,10 @@ describe('whatIf against a seeded dynalite table', () => {
     const mentions = new DynamoMentionRepository(local.documents, topology.table.name);
     const policy = routingPolicyOf(current);
     for (const { mention, classification: c } of seeded) {
-      await mentions.putIfAbsent({ mention, classification: c, routing: routeMention(c, policy, mention), caseId: 'case_1' }, 4_102_444_800);
+      await mentions.putIfAbsent(
+        { mention, classification: c, routing: routeMention(c, policy, mention), caseId: 'case_1' },
+        4_102_444_800,
+      );
       await mentions.markRouted(mention.id, mention.createdAt);
     }
     reader = new DynamoStoredMentionReader(local.documents, topology.table.name);
@@ -85,7 +146,14 @@ describe('whatIf against a seeded dynalite table', () => {
         to: 'stores',
         count: 3,
         examples: expect.arrayContaining([
-          expect.objectContaining({ mentionId: 'facebook:q1', reasons: expect.arrayContaining([expect.stringMatching(/^rule store-question: .*"Filiale" \(keyword list stores\) -> department stores, cc service, tag store, stop$/)]) }),
+          expect.objectContaining({
+            mentionId: 'facebook:q1',
+            reasons: expect.arrayContaining([
+              expect.stringMatching(
+                /^rule store-question: .*"Filiale" \(keyword list stores\) -> department stores, cc service, tag store, stop$/,
+              ),
+            ]),
+          }),
         ]),
       },
     ]);
@@ -98,7 +166,10 @@ describe('whatIf against a seeded dynalite table', () => {
     const progress: number[] = [];
 
     // Act
-    const report = await whatIf(reader, routingPolicyOf(next), { pageSize: 2, onProgress: (p) => progress.push(p.pages) });
+    const report = await whatIf(reader, routingPolicyOf(next), {
+      pageSize: 2,
+      onProgress: (p) => progress.push(p.pages),
+    });
 
     // Assess
     expect(progress.length).toBeGreaterThanOrEqual(4);

@@ -40,7 +40,9 @@ describe('authorization by department and role (finding 3)', () => {
   let seeded = 0;
 
   const tokenOf = (who: string): string => {
-    const found = Object.entries(runtime.adminTokens).find(([, claims]) => (who === OPERATOR ? claims.sub === 'local:admin' && !claims.email : claims.email === who));
+    const found = Object.entries(runtime.adminTokens).find(([, claims]) =>
+      who === OPERATOR ? claims.sub === 'local:admin' && !claims.email : claims.email === who,
+    );
     if (!found) throw new Error(`no token for ${who}`);
     return found[0];
   };
@@ -48,7 +50,10 @@ describe('authorization by department and role (finding 3)', () => {
   const api = async (method: 'GET' | 'POST', route: string, as: string, body?: unknown): Promise<Answer> => {
     const response = await fetch(`${runtime.url}${route}`, {
       method,
-      headers: { authorization: `Bearer ${tokenOf(as)}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${tokenOf(as)}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -57,7 +62,15 @@ describe('authorization by department and role (finding 3)', () => {
   /** A case stored in the runtime's table as classify-mention stores one; a new thread each call. */
   const seed = async (overrides: Partial<Case>): Promise<Case> => {
     const id = caseIdForThread('facebook', `seeded-${++seeded}`);
-    return cases.ensure(caseFactory({ id, threadId: `seeded-${seeded}`, dueAt: new Date(Date.now() + 3_600_000).toISOString(), ...overrides }), Math.floor(Date.now() / 1000) + 86_400);
+    return cases.ensure(
+      caseFactory({
+        id,
+        threadId: `seeded-${seeded}`,
+        dueAt: new Date(Date.now() + 3_600_000).toISOString(),
+        ...overrides,
+      }),
+      Math.floor(Date.now() / 1000) + 86_400,
+    );
   };
 
   /** Every admin route on one case, as one person: the statuses in route order. */
@@ -72,8 +85,17 @@ describe('authorization by department and role (finding 3)', () => {
   ];
 
   beforeAll(async () => {
-    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => {} });
-    cases = new DynamoCaseRepository(createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)), runtime.tableName);
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      log: () => {},
+    });
+    cases = new DynamoCaseRepository(
+      createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)),
+      runtime.tableName,
+    );
     // The issue's cases come from signed webhooks: a press inquiry and a legal risk.
     const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
     const samples = await loadSampleWebhooks(sampleWebhooksDir('demo'));
@@ -98,7 +120,7 @@ describe('authorization by department and role (finding 3)', () => {
   };
 
   describe('the attack from the issue: a member of service', () => {
-    it("is refused reading, assigning, resolving, drafting, approving, marking sent and rerouting a press case, and leaves it as it was", async () => {
+    it('is refused reading, assigning, resolving, drafting, approving, marking sent and rerouting a press case, and leaves it as it was', async () => {
       // Arrange
       const pressCase = await webhookCaseOf('press');
       const before = await cases.get(pressCase.id);
@@ -109,7 +131,10 @@ describe('authorization by department and role (finding 3)', () => {
       // Assess
       expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 403, 403, 403, 403]);
       for (const answer of answers) {
-        expect(answer.body).toEqual({ status: 403, message: `you may not read case ${pressCase.id}: you may read the cases of service and those that name them as cc, approver or escalation (member of service)` });
+        expect(answer.body).toEqual({
+          status: 403,
+          message: `you may not read case ${pressCase.id}: you may read the cases of service and those that name them as cc, approver or escalation (member of service)`,
+        });
       }
       expect(await cases.get(pressCase.id)).toEqual(before);
     });
@@ -123,7 +148,13 @@ describe('authorization by department and role (finding 3)', () => {
       const reading = await api('GET', `/cases/${legalCase.id}`, OLE);
 
       // Assess
-      expect(listing).toEqual({ status: 403, body: { status: 403, message: 'you may not list the cases of legal: you may list those of service (member of service)' } });
+      expect(listing).toEqual({
+        status: 403,
+        body: {
+          status: 403,
+          message: 'you may not list the cases of legal: you may list those of service (member of service)',
+        },
+      });
       expect(reading.status).toBe(403);
       expect(reading.body).not.toHaveProperty('case');
     });
@@ -138,7 +169,9 @@ describe('authorization by department and role (finding 3)', () => {
       const listed = await api('GET', '/cases?department=press', TIM);
       const read = await api('GET', `/cases/${pressCase.id}`, TIM);
       const assigned = await api('POST', `/cases/${pressCase.id}/assign`, TIM, { assignee: TIM });
-      const drafted = await api('POST', `/cases/${pressCase.id}/replies`, TIM, { text: 'Gern stehen wir für ein Gespräch bereit.' });
+      const drafted = await api('POST', `/cases/${pressCase.id}/replies`, TIM, {
+        text: 'Gern stehen wir für ein Gespräch bereit.',
+      });
       const replyId = (drafted.body.reply as { id: string }).id;
       const sent = await api('POST', `/cases/${pressCase.id}/replies/${replyId}/sent`, TIM);
       const resolved = await api('POST', `/cases/${pressCase.id}/transition`, TIM, { action: 'resolve' });
@@ -148,7 +181,11 @@ describe('authorization by department and role (finding 3)', () => {
       expect((listed.body.items as Case[]).map((c) => c.id)).toContain(pressCase.id);
       expect(read.status).toBe(200);
       expect([assigned.status, drafted.status, sent.status, resolved.status]).toEqual([200, 201, 200, 200]);
-      expect(await cases.get(pressCase.id)).toMatchObject({ state: 'resolved', assignee: TIM, reply: { sentBy: `user:${TIM}` } });
+      expect(await cases.get(pressCase.id)).toMatchObject({
+        state: 'resolved',
+        assignee: TIM,
+        reply: { sentBy: `user:${TIM}` },
+      });
     });
 
     it('may not reroute the case, and may assign it only within the department', async () => {
@@ -156,11 +193,20 @@ describe('authorization by department and role (finding 3)', () => {
       const serviceCase = await seed({ department: 'service' });
 
       // Act
-      const rerouted = await api('POST', `/cases/${serviceCase.id}/reroute`, OLE, { department: 'product', reason: 'Produktidee' });
+      const rerouted = await api('POST', `/cases/${serviceCase.id}/reroute`, OLE, {
+        department: 'product',
+        reason: 'Produktidee',
+      });
       const assigned = await api('POST', `/cases/${serviceCase.id}/assign`, OLE, { assignee: TIM });
 
       // Assess
-      expect(rerouted).toEqual({ status: 403, body: { status: 403, message: `only a lead of service or an admin may reroute case ${serviceCase.id}; you are a member` } });
+      expect(rerouted).toEqual({
+        status: 403,
+        body: {
+          status: 403,
+          message: `only a lead of service or an admin may reroute case ${serviceCase.id}; you are a member`,
+        },
+      });
       expect(assigned.status).toBe(400);
       expect(assigned.body.message).toContain(`${TIM} is not a member or lead of service`);
       expect(await cases.get(serviceCase.id)).toEqual(serviceCase);
@@ -173,12 +219,18 @@ describe('authorization by department and role (finding 3)', () => {
       const serviceCase = await seed({ department: 'service' });
 
       // Act
-      const rerouted = await api('POST', `/cases/${serviceCase.id}/reroute`, AYLIN, { department: 'product', reason: 'Produktidee, kein Servicefall' });
+      const rerouted = await api('POST', `/cases/${serviceCase.id}/reroute`, AYLIN, {
+        department: 'product',
+        reason: 'Produktidee, kein Servicefall',
+      });
       const readAfter = await api('GET', `/cases/${serviceCase.id}`, AYLIN);
 
       // Assess
       expect(rerouted.status).toBe(200);
-      expect(await cases.get(serviceCase.id)).toMatchObject({ department: 'product', corrections: [expect.objectContaining({ from: 'service', to: 'product', by: `user:${AYLIN}` })] });
+      expect(await cases.get(serviceCase.id)).toMatchObject({
+        department: 'product',
+        corrections: [expect.objectContaining({ from: 'service', to: 'product', by: `user:${AYLIN}` })],
+      });
       expect(readAfter.status).toBe(403);
     });
 
@@ -187,7 +239,10 @@ describe('authorization by department and role (finding 3)', () => {
       const serviceCase = await seed({ department: 'service' });
 
       // Act
-      const rerouted = await api('POST', `/cases/${serviceCase.id}/reroute`, JANA, { department: 'press', reason: 'übernehmen wir' });
+      const rerouted = await api('POST', `/cases/${serviceCase.id}/reroute`, JANA, {
+        department: 'press',
+        reason: 'übernehmen wir',
+      });
 
       // Assess
       expect(rerouted.status).toBe(403);
@@ -198,7 +253,14 @@ describe('authorization by department and role (finding 3)', () => {
   describe('a member of a department the case names as cc', () => {
     it('reads the case and does nothing else on it, nor lists the case’s department', async () => {
       // Arrange
-      const crisisCase = await seed({ department: 'press', cc: ['legal'], priority: 'high', tags: ['crisis'], requireApproval: true, approverDepartment: 'press' });
+      const crisisCase = await seed({
+        department: 'press',
+        cc: ['legal'],
+        priority: 'high',
+        tags: ['crisis'],
+        requireApproval: true,
+        approverDepartment: 'press',
+      });
 
       // Act
       const [read, ...acts] = await everyRoute(crisisCase, JONAS);
@@ -208,7 +270,9 @@ describe('authorization by department and role (finding 3)', () => {
       expect(read?.status).toBe(200);
       expect(read?.body.case).toMatchObject({ id: crisisCase.id, cc: ['legal'] });
       expect(acts.map((a) => a.status)).toEqual([403, 403, 403, 403, 403, 403]);
-      expect(acts[0]?.body.message).toBe(`only members and leads of press or an admin may assign case ${crisisCase.id}; you may read it (member of legal)`);
+      expect(acts[0]?.body.message).toBe(
+        `only members and leads of press or an admin may assign case ${crisisCase.id}; you may read it (member of legal)`,
+      );
       expect(listing.status).toBe(403);
       expect(await cases.get(crisisCase.id)).toEqual(crisisCase);
     });
@@ -217,7 +281,13 @@ describe('authorization by department and role (finding 3)', () => {
   describe('a member of the approving department', () => {
     it("reads a legal case that needs press's approval and approves its draft, and does nothing else on it", async () => {
       // Arrange
-      const legalCase = await seed({ department: 'legal', category: 'legal_risk', priority: 'high', requireApproval: true, approverDepartment: 'press' });
+      const legalCase = await seed({
+        department: 'legal',
+        category: 'legal_risk',
+        priority: 'high',
+        requireApproval: true,
+        approverDepartment: 'press',
+      });
       const drafted = await api('POST', `/cases/${legalCase.id}/replies`, JONAS, { text: 'Wir prüfen den Vorgang.' });
       const replyId = (drafted.body.reply as { id: string }).id;
       const refusedToLegal = await api('POST', `/cases/${legalCase.id}/replies/${replyId}/approve`, JONAS);
@@ -235,11 +305,17 @@ describe('authorization by department and role (finding 3)', () => {
       ];
 
       // Assess
-      expect(refusedToLegal).toEqual({ status: 403, body: { status: 403, message: `only a member or lead of press may approve replies of case ${legalCase.id}` } });
+      expect(refusedToLegal).toEqual({
+        status: 403,
+        body: { status: 403, message: `only a member or lead of press may approve replies of case ${legalCase.id}` },
+      });
       expect(read.status).toBe(200);
       expect(approved.status).toBe(200);
       expect(others.map((a) => a.status)).toEqual([403, 403, 403, 403, 403, 403]);
-      expect(await cases.get(legalCase.id)).toMatchObject({ state: 'new', reply: { id: replyId, draftedBy: `user:${JONAS}`, approvedBy: `user:${TIM}` } });
+      expect(await cases.get(legalCase.id)).toMatchObject({
+        state: 'new',
+        reply: { id: replyId, draftedBy: `user:${JONAS}`, approvedBy: `user:${TIM}` },
+      });
     });
   });
 
@@ -252,11 +328,16 @@ describe('authorization by department and role (finding 3)', () => {
       const listed = await api('GET', '/cases?department=legal', BIRTE);
       const read = await api('GET', `/cases/${legalCase.id}`, BIRTE);
       const assigned = await api('POST', `/cases/${legalCase.id}/assign`, BIRTE, { assignee: JONAS });
-      const rerouted = await api('POST', `/cases/${legalCase.id}/reroute`, BIRTE, { department: 'press', reason: 'Presseanfrage' });
+      const rerouted = await api('POST', `/cases/${legalCase.id}/reroute`, BIRTE, {
+        department: 'press',
+        reason: 'Presseanfrage',
+      });
       const resolved = await api('POST', `/cases/${legalCase.id}/transition`, BIRTE, { action: 'resolve' });
 
       // Assess
-      expect([listed.status, read.status, assigned.status, rerouted.status, resolved.status]).toEqual([200, 200, 200, 200, 200]);
+      expect([listed.status, read.status, assigned.status, rerouted.status, resolved.status]).toEqual([
+        200, 200, 200, 200, 200,
+      ]);
       expect(await cases.get(legalCase.id)).toMatchObject({ department: 'press', state: 'resolved' });
     });
 
@@ -275,7 +356,10 @@ describe('authorization by department and role (finding 3)', () => {
       expect(ownApproval.status).toBe(409);
       expect(approved.status).toBe(200);
       expect(sent.status).toBe(200);
-      expect(await cases.get(pressCase.id)).toMatchObject({ state: 'responded', reply: { draftedBy: `user:${BIRTE}`, approvedBy: 'user:local:admin', sentBy: 'user:local:admin' } });
+      expect(await cases.get(pressCase.id)).toMatchObject({
+        state: 'responded',
+        reply: { draftedBy: `user:${BIRTE}`, approvedBy: 'user:local:admin', sentBy: 'user:local:admin' },
+      });
     });
   });
 
@@ -286,11 +370,23 @@ describe('authorization by department and role (finding 3)', () => {
       const topology = buildTopology(config);
       const spec = topology.functions.find((f) => f.id === 'admin-api');
       if (!spec) throw new Error('no admin-api function in the topology');
-      const deps = dependenciesFrom(resolveEnv(spec, topology, config, {}, { region: runtime.region, endpoints: runtime.endpoints }));
-      const claims = { sub: 'c0ffee00-0000-4000-8000-000000000001', email: 'mallory@example.com', email_verified: 'true' };
-      const call = async (routeKey: string, options: { pathParameters?: Record<string, string>; query?: Record<string, string>; body?: unknown } = {}) => {
+      const deps = dependenciesFrom(
+        resolveEnv(spec, topology, config, {}, { region: runtime.region, endpoints: runtime.endpoints }),
+      );
+      const claims = {
+        sub: 'c0ffee00-0000-4000-8000-000000000001',
+        email: 'mallory@example.com',
+        email_verified: 'true',
+      };
+      const call = async (
+        routeKey: string,
+        options: { pathParameters?: Record<string, string>; query?: Record<string, string>; body?: unknown } = {},
+      ) => {
         const response = await adminApi(adminEventFactory(routeKey, { ...options, claims }), () => deps);
-        return { status: response.statusCode, body: JSON.parse(response.body ?? 'null') as { status: number; message: string } };
+        return {
+          status: response.statusCode,
+          body: JSON.parse(response.body ?? 'null') as { status: number; message: string },
+        };
       };
       const id = pressCase.id;
 
@@ -301,14 +397,19 @@ describe('authorization by department and role (finding 3)', () => {
         await call('POST /cases/{id}/assign', { pathParameters: { id }, body: { assignee: TIM } }),
         await call('POST /cases/{id}/transition', { pathParameters: { id }, body: { action: 'resolve' } }),
         await call('POST /cases/{id}/replies', { pathParameters: { id }, body: { text: 'x' } }),
-        await call('POST /cases/{id}/replies/{replyId}/approve', { pathParameters: { id, replyId: 'reply_0000000000000000' } }),
-        await call('POST /cases/{id}/replies/{replyId}/sent', { pathParameters: { id, replyId: 'reply_0000000000000000' } }),
+        await call('POST /cases/{id}/replies/{replyId}/approve', {
+          pathParameters: { id, replyId: 'reply_0000000000000000' },
+        }),
+        await call('POST /cases/{id}/replies/{replyId}/sent', {
+          pathParameters: { id, replyId: 'reply_0000000000000000' },
+        }),
         await call('POST /cases/{id}/reroute', { pathParameters: { id }, body: { department: 'legal', reason: 'x' } }),
       ];
 
       // Assess
       expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 403]);
-      for (const answer of answers) expect(answer.body.message).toMatch(/you are neither an admin nor a member or lead of any department/);
+      for (const answer of answers)
+        expect(answer.body.message).toMatch(/you are neither an admin nor a member or lead of any department/);
       expect(await cases.get(id)).toEqual(pressCase);
     });
   });

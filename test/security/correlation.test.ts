@@ -28,7 +28,10 @@ describe('one correlation id from ingest to the department handler, through the 
   // warning is logged by code that knows nothing of the mention.
   // The batch fixture's third entry is another Page: the company's here, so all six mentions go in.
   const base = demoConfigWithPages('104729381726999');
-  const config: CompanyConfig = { ...base, classifier: { ...base.classifier, cloud: { ...base.classifier.cloud, enabled: true, belowConfidence: 1 } } };
+  const config: CompanyConfig = {
+    ...base,
+    classifier: { ...base.classifier, cloud: { ...base.classifier.cloud, enabled: true, belowConfidence: 1 } },
+  };
   let runtime: Runtime;
   let restoreLevel: (() => void) | undefined;
   let lines: LogLine[];
@@ -41,12 +44,23 @@ describe('one correlation id from ingest to the department handler, through the 
       const record = parseLogRecord(line);
       if (record) records.push(record as LogLine);
     };
-    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, logFormat: 'json', log });
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      logFormat: 'json',
+      log,
+    });
     const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
     restoreLevel = raiseLogLevel('INFO');
 
     // Act
-    const answer = await postSignedMeta(runtime.webhookUrls.meta as string, metaFixture('page-batch-mixed.json'), appSecret);
+    const answer = await postSignedMeta(
+      runtime.webhookUrls.meta as string,
+      metaFixture('page-batch-mixed.json'),
+      appSecret,
+    );
     await runtime.waitForIdle(30_000);
     restoreLevel();
     lines = [...records];
@@ -84,7 +98,9 @@ describe('one correlation id from ingest to the department handler, through the 
   });
 
   it('carries the same case id from classification to the department for each mention', () => {
-    const classified = new Map(lines.filter((l) => l.message === 'Mention classified').map((l) => [l.mentionId, l.caseId]));
+    const classified = new Map(
+      lines.filter((l) => l.message === 'Mention classified').map((l) => [l.mentionId, l.caseId]),
+    );
     const recorded = lines.filter((l) => l.message === 'Mention recorded on case');
 
     expect(recorded.length).toBeGreaterThanOrEqual(4);
@@ -93,7 +109,7 @@ describe('one correlation id from ingest to the department handler, through the 
 });
 
 describe('correlation keys of concurrent records', () => {
-  it('keeps each record\'s mention id on its own lines while the records of a batch interleave', async () => {
+  it("keeps each record's mention id on its own lines while the records of a batch interleave", async () => {
     // Arrange: two records whose handling logs before and after yielding to the other
     const logs = captureLogs();
     const handle = observeRecords(
@@ -102,7 +118,11 @@ describe('correlation keys of concurrent records', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         logger.info('step two');
       },
-      { functionName: 'classify-mention', correlate: (r: SQSRecord) => ({ mentionId: String(bodyOf(r)?.id) }), clock: systemClock },
+      {
+        functionName: 'classify-mention',
+        correlate: (r: SQSRecord) => ({ mentionId: String(bodyOf(r)?.id) }),
+        clock: systemClock,
+      },
     );
 
     // Act
@@ -110,6 +130,11 @@ describe('correlation keys of concurrent records', () => {
     logs.restore();
 
     // Assess: interleaved, and still each line with its record's id
-    expect(logs.lines().map((l) => `${l.message} ${String(l.mentionId)}`)).toEqual(['step one x:1', 'step one x:2', 'step two x:1', 'step two x:2']);
+    expect(logs.lines().map((l) => `${l.message} ${String(l.mentionId)}`)).toEqual([
+      'step one x:1',
+      'step one x:2',
+      'step two x:1',
+      'step two x:2',
+    ]);
   });
 });

@@ -50,18 +50,58 @@ function heikeSays(externalId: string, threadId: string, text: string, createdAt
 }
 
 function otherSays(externalId: string, threadId: string, text: string, createdAt: string): Mention {
-  return mentionFactory({ externalId, threadId, text, createdAt, receivedAt: createdAt, author: { id: '5550099', name: 'Olaf Beispiel' } });
+  return mentionFactory({
+    externalId,
+    threadId,
+    text,
+    createdAt,
+    receivedAt: createdAt,
+    author: { id: '5550099', name: 'Olaf Beispiel' },
+  });
 }
 
-const m1 = heikeSays('311_9001', T1, 'Mein Stadtflitzer ist kaputt, die Klingel Quastomat quietscht seit Montag. Schrecklicher Service!', '2026-11-28T09:00:00.000Z');
-const m4 = otherSays('312_9004', T2, 'Mein E-Trekker hat schon wieder einen Platten, wer hilft?', '2026-11-28T09:01:00.000Z');
-const m2 = otherSays('311_9002', T1, 'Bei mir genauso, der Stadtflitzer ist nach einer Woche kaputt.', '2026-11-28T09:02:00.000Z');
-const m3 = heikeSays('312_9003', T2, 'Bei mir auch: Quastomat defekt, Rahmennummer ZX-88123, und keiner antwortet!', '2026-11-28T09:03:00.000Z');
-const m5 = heikeSays('311_9005', T1, 'Hallo? Immer noch keine Antwort zum Quastomat. Ich will mein Geld zurück!', '2026-11-28T09:04:00.000Z');
+const m1 = heikeSays(
+  '311_9001',
+  T1,
+  'Mein Stadtflitzer ist kaputt, die Klingel Quastomat quietscht seit Montag. Schrecklicher Service!',
+  '2026-11-28T09:00:00.000Z',
+);
+const m4 = otherSays(
+  '312_9004',
+  T2,
+  'Mein E-Trekker hat schon wieder einen Platten, wer hilft?',
+  '2026-11-28T09:01:00.000Z',
+);
+const m2 = otherSays(
+  '311_9002',
+  T1,
+  'Bei mir genauso, der Stadtflitzer ist nach einer Woche kaputt.',
+  '2026-11-28T09:02:00.000Z',
+);
+const m3 = heikeSays(
+  '312_9003',
+  T2,
+  'Bei mir auch: Quastomat defekt, Rahmennummer ZX-88123, und keiner antwortet!',
+  '2026-11-28T09:03:00.000Z',
+);
+const m5 = heikeSays(
+  '311_9005',
+  T1,
+  'Hallo? Immer noch keine Antwort zum Quastomat. Ich will mein Geld zurück!',
+  '2026-11-28T09:04:00.000Z',
+);
 const heikesMentions = [m1, m3, m5];
 
 /** Every string that would give Heike away. */
-const HEIKE_TRACES = [HEIKE.id, 'Heike', 'Quastenberg', 'heikequast', 'comment_id=7770042', ...HEIKE.words, ...heikesMentions.map((m) => m.externalId)];
+const HEIKE_TRACES = [
+  HEIKE.id,
+  'Heike',
+  'Quastenberg',
+  'heikequast',
+  'comment_id=7770042',
+  ...HEIKE.words,
+  ...heikesMentions.map((m) => m.externalId),
+];
 
 function tracesIn(items: readonly unknown[], traces: readonly string[]): string[] {
   return items.flatMap((item) => {
@@ -110,7 +150,10 @@ describe('erasure by author (GDPR)', () => {
     const before = await pipeline.items();
 
     // Act
-    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', { pathParameters: { platform: 'facebook', authorId: HEIKE.id }, claims: MEMBER });
+    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+      pathParameters: { platform: 'facebook', authorId: HEIKE.id },
+      claims: MEMBER,
+    });
 
     // Assess
     expect(answer.status).toBe(403);
@@ -144,12 +187,19 @@ describe('erasure by author (GDPR)', () => {
     const ids = heikesMentions.map((m) => m.id);
     const expected = {
       mentions: before.filter((i) => i.type === 'mention' && ids.includes((i.mention as Mention).id)).length,
-      caseMentions: before.filter((i) => i.type === 'case-mention' && ids.includes((i.event as { mentionId: string }).mentionId)).length,
+      caseMentions: before.filter(
+        (i) => i.type === 'case-mention' && ids.includes((i.event as { mentionId: string }).mentionId),
+      ).length,
       caseNotes: 0,
-      notificationMarkers: before.filter((i) => i.type === 'notification-sent' && ids.some((id) => String(i.key).includes(`:${id}#`))).length,
+      notificationMarkers: before.filter(
+        (i) => i.type === 'notification-sent' && ids.some((id) => String(i.key).includes(`:${id}#`)),
+      ).length,
       cases: 1,
       outboxLines: (await pipeline.outboxLines()).filter((l) => l.includes(`"authorId":"${HEIKE.id}"`)).length,
-      themeExamples: before.filter((i) => i.type === 'theme').flatMap((i) => i.examples as { mentionId: string }[]).filter((e) => ids.includes(e.mentionId)).length,
+      themeExamples: before
+        .filter((i) => i.type === 'theme')
+        .flatMap((i) => i.examples as { mentionId: string }[])
+        .filter((e) => ids.includes(e.mentionId)).length,
     };
     expect(expected.mentions).toBe(3);
     expect(expected.caseMentions).toBeGreaterThanOrEqual(3);
@@ -157,35 +207,66 @@ describe('erasure by author (GDPR)', () => {
     expect(expected.outboxLines).toBeGreaterThan(0);
 
     // Act
-    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', { pathParameters: { platform: 'facebook', authorId: HEIKE.id }, claims: ADMIN });
+    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+      pathParameters: { platform: 'facebook', authorId: HEIKE.id },
+      claims: ADMIN,
+    });
 
     // Assess
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ dryRun: false, erased: true, counts: expected, subject: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(answer.body).toMatchObject({
+      dryRun: false,
+      erased: true,
+      counts: expected,
+      subject: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
     const items = await pipeline.items();
     expect(tracesIn(items, HEIKE_TRACES)).toEqual([]);
     expect(tracesIn(await pipeline.outboxLines(), HEIKE_TRACES)).toEqual([]);
     // The case stays as a work record, pseudonymized; the other author's mentions stay whole.
-    expect(items.find((i) => i.PK === `CASE#${caseOfT1}` && i.SK === 'CASE')).toMatchObject({ authorId: 'erased', firstMentionId: 'erased', reply: { text: expect.stringContaining('[erased]') } });
-    expect(items.filter((i) => i.type === 'mention').map((i) => (i.mention as Mention).text)).toEqual(expect.arrayContaining([m2.text, m4.text]));
+    expect(items.find((i) => i.PK === `CASE#${caseOfT1}` && i.SK === 'CASE')).toMatchObject({
+      authorId: 'erased',
+      firstMentionId: 'erased',
+      reply: { text: expect.stringContaining('[erased]') },
+    });
+    expect(items.filter((i) => i.type === 'mention').map((i) => (i.mention as Mention).text)).toEqual(
+      expect.arrayContaining([m2.text, m4.text]),
+    );
     expect((await pipeline.outboxLines()).some((l) => l.includes('"authorId":"5550099"'))).toBe(true);
     // The audit entry says who, when and how much, naming the author only by pseudonym.
     const audit = items.filter((i) => i.type === 'erasure-audit');
-    expect(audit).toEqual([expect.objectContaining({ entry: expect.objectContaining({ actor: `user:${ADMIN.email}`, subject: answer.body.subject, counts: expected }) })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        entry: expect.objectContaining({
+          actor: `user:${ADMIN.email}`,
+          subject: answer.body.subject,
+          counts: expected,
+        }),
+      }),
+    ]);
   });
 
   it('erases nothing the second time and says so', async () => {
     // Act
-    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', { pathParameters: { platform: 'facebook', authorId: HEIKE.id }, claims: ADMIN });
+    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+      pathParameters: { platform: 'facebook', authorId: HEIKE.id },
+      claims: ADMIN,
+    });
 
     // Assess
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ erased: false, counts: { mentions: 0, caseMentions: 0, caseNotes: 0, notificationMarkers: 0, cases: 0, outboxLines: 0 } });
+    expect(answer.body).toMatchObject({
+      erased: false,
+      counts: { mentions: 0, caseMentions: 0, caseNotes: 0, notificationMarkers: 0, cases: 0, outboxLines: 0 },
+    });
   });
 
   it('rejects an author id of an unknown platform with 400', async () => {
     // Act
-    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', { pathParameters: { platform: 'myspace', authorId: HEIKE.id }, claims: ADMIN });
+    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+      pathParameters: { platform: 'myspace', authorId: HEIKE.id },
+      claims: ADMIN,
+    });
 
     // Assess
     expect(answer.status).toBe(400);
@@ -194,7 +275,12 @@ describe('erasure by author (GDPR)', () => {
 });
 
 describe('erasure after a platform deletion', () => {
-  const KARLA = { id: '4440001', name: 'Karla Löschmann', handle: '@karlaloe', url: 'https://www.facebook.com/radwerkhansen/posts/411?comment_id=4440001' };
+  const KARLA = {
+    id: '4440001',
+    name: 'Karla Löschmann',
+    handle: '@karlaloe',
+    url: 'https://www.facebook.com/radwerkhansen/posts/411?comment_id=4440001',
+  };
   const opening = mentionFactory({
     externalId: '411_1',
     threadId: '104729381726354_411',
@@ -213,7 +299,16 @@ describe('erasure after a platform deletion', () => {
     receivedAt: '2026-11-28T11:00:01.000Z',
     rawType: 'page.feed.remove',
   };
-  const KARLA_TRACES = [KARLA.id, 'Karla', 'Löschmann', 'karlaloe', 'comment_id=4440001', 'Knarzomat16', 'Schaltung', 'Betrug'];
+  const KARLA_TRACES = [
+    KARLA.id,
+    'Karla',
+    'Löschmann',
+    'karlaloe',
+    'comment_id=4440001',
+    'Knarzomat16',
+    'Schaltung',
+    'Betrug',
+  ];
   let pipeline: HandlerPipeline;
 
   beforeAll(async () => {
@@ -228,10 +323,14 @@ describe('erasure after a platform deletion', () => {
   it("leaves nothing of the deleted mention's author and words on the mention, its case, its records and reasons, or the outbox", async () => {
     // Arrange: the routed mention put the author on the case records and the words in the reasons.
     const caseId = pipeline.published.published[0]!.caseId;
-    const ofMention = (items: Record<string, unknown>[]) => items.filter((i) => i.PK === `MENTION#${opening.id}` || i.PK === `CASE#${caseId}`);
+    const ofMention = (items: Record<string, unknown>[]) =>
+      items.filter((i) => i.PK === `MENTION#${opening.id}` || i.PK === `CASE#${caseId}`);
     const stored = ofMention(await pipeline.items());
     expect(tracesIn(stored, KARLA_TRACES).length).toBeGreaterThan(0);
-    expect(stored.find((i) => i.type === 'case')).toMatchObject({ authorId: KARLA.id, GSI2PK: `AUTHOR#facebook#${KARLA.id}` });
+    expect(stored.find((i) => i.type === 'case')).toMatchObject({
+      authorId: KARLA.id,
+      GSI2PK: `AUTHOR#facebook#${KARLA.id}`,
+    });
 
     // Act
     await pipeline.deliver([deletion]);
@@ -240,7 +339,11 @@ describe('erasure after a platform deletion', () => {
     const items = ofMention(await pipeline.items());
     expect(tracesIn(items, KARLA_TRACES)).toEqual([]);
     const mention = items.find((i) => i.type === 'mention')!;
-    expect(mention).toMatchObject({ mention: { text: '', author: { id: 'erased' } }, classification: { reasons: [] }, routing: { reasons: [] } });
+    expect(mention).toMatchObject({
+      mention: { text: '', author: { id: 'erased' } },
+      classification: { reasons: [] },
+      routing: { reasons: [] },
+    });
     expect(mention.GSI2PK).toBeUndefined();
     const kase = items.find((i) => i.type === 'case')!;
     expect(kase).toMatchObject({ authorId: 'erased', firstMentionId: 'erased' });
@@ -250,7 +353,9 @@ describe('erasure after a platform deletion', () => {
       expect(record.event).not.toHaveProperty('authorName');
       expect(record.event).not.toHaveProperty('url');
     }
-    expect(items.filter((i) => i.type === 'case-note')).toEqual([expect.objectContaining({ note: expect.objectContaining({ kind: 'mention-deleted' }) })]);
+    expect(items.filter((i) => i.type === 'case-note')).toEqual([
+      expect.objectContaining({ note: expect.objectContaining({ kind: 'mention-deleted' }) }),
+    ]);
     expect(tracesIn(await pipeline.outboxLines(), KARLA_TRACES)).toEqual([]);
   });
 });
@@ -264,15 +369,28 @@ describe('erasure over HTTP on the local runtime', () => {
 
   const erase = async (as: string, authorId: string) => {
     const token = Object.entries(runtime.adminTokens).find(([, claims]) => claims.email === as)?.[0];
-    const response = await fetch(`${runtime.url}/authors/facebook/${encodeURIComponent(authorId)}/erase`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${runtime.url}/authors/facebook/${encodeURIComponent(authorId)}/erase`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
   beforeAll(async () => {
     const config = demoConfig();
-    runtime = await startRuntime({ config: { ...config, admin: { ...config.admin, admins: [{ name: 'Tim Osterloh', email: TIM }] } }, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => {} });
+    runtime = await startRuntime({
+      config: { ...config, admin: { ...config.admin, admins: [{ name: 'Tim Osterloh', email: TIM }] } },
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      log: () => {},
+    });
     const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
-    const answer = await postSignedMeta(runtime.webhookUrls.meta as string, metaFixture('page-feed-comment-non-ascii.json'), appSecret);
+    const answer = await postSignedMeta(
+      runtime.webhookUrls.meta as string,
+      metaFixture('page-feed-comment-non-ascii.json'),
+      appSecret,
+    );
     if (answer.status !== 200) throw new Error(`the webhook was refused: ${answer.status} ${answer.body}`);
     await runtime.waitForIdle(30_000);
   });
@@ -286,7 +404,10 @@ describe('erasure over HTTP on the local runtime', () => {
     const answer = await erase(AYLIN, JUERGEN.id);
 
     // Assess
-    expect(answer).toEqual({ status: 403, body: { status: 403, message: 'only an admin (admin.admins, or the account operator) may erase an author' } });
+    expect(answer).toEqual({
+      status: 403,
+      body: { status: 403, message: 'only an admin (admin.admins, or the account operator) may erase an author' },
+    });
   });
 
   it("erases the webhook author's mention for a company admin and leaves their case without them", async () => {
@@ -295,8 +416,15 @@ describe('erasure over HTTP on the local runtime', () => {
 
     // Assess
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ erased: true, counts: { mentions: 1, cases: 1, caseMentions: expect.any(Number), outboxLines: expect.any(Number) } });
-    const cases = await fetch(`${runtime.url}/cases?department=service&state=all`, { headers: { authorization: `Bearer ${Object.entries(runtime.adminTokens).find(([, c]) => c.email === AYLIN)?.[0]}` } });
+    expect(answer.body).toMatchObject({
+      erased: true,
+      counts: { mentions: 1, cases: 1, caseMentions: expect.any(Number), outboxLines: expect.any(Number) },
+    });
+    const cases = await fetch(`${runtime.url}/cases?department=service&state=all`, {
+      headers: {
+        authorization: `Bearer ${Object.entries(runtime.adminTokens).find(([, c]) => c.email === AYLIN)?.[0]}`,
+      },
+    });
     const text = await cases.text();
     expect(text).toContain('"authorId":"erased"');
     expect(text).not.toContain(JUERGEN.id);

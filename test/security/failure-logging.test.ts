@@ -12,8 +12,15 @@ import path from 'node:path';
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { classifyBatch, dependenciesFrom as classifyDependencies, type ClassifyBatchDeps } from '../../functions/classify-mention/handler.ts';
-import { dependenciesFrom as departmentDependencies, handleDepartmentBatch } from '../../functions/handle-department/handler.ts';
+import {
+  classifyBatch,
+  dependenciesFrom as classifyDependencies,
+  type ClassifyBatchDeps,
+} from '../../functions/classify-mention/handler.ts';
+import {
+  dependenciesFrom as departmentDependencies,
+  handleDepartmentBatch,
+} from '../../functions/handle-department/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoRecordFailureLog } from '../../shared/adapters/dynamodb/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
@@ -51,7 +58,14 @@ describe('failed queue records are never silent', () => {
   beforeAll(async () => {
     local = await startLocalTable(topology.table);
     publisher = new RecordingPublisher();
-    deps = { ...classifyDependencies({ ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name }), events: publisher };
+    deps = {
+      ...classifyDependencies({
+        ...local.env,
+        COMPANY_CONFIG: JSON.stringify(config),
+        EVENT_BUS_NAME: topology.bus.name,
+      }),
+      events: publisher,
+    };
     outbox = await mkdtemp(path.join(tmpdir(), 'bc-failure-logging-'));
   });
 
@@ -91,7 +105,11 @@ describe('failed queue records are never silent', () => {
         messageId: 'msg-key-too-long',
         receiveCount: 3,
         mentionId: mention.id,
-        error: expect.objectContaining({ name: 'ValidationException', message: expect.stringContaining('key'), stack: expect.any(String) }),
+        error: expect.objectContaining({
+          name: 'ValidationException',
+          message: expect.stringContaining('key'),
+          stack: expect.any(String),
+        }),
       }),
     ]);
   });
@@ -114,11 +132,22 @@ describe('failed queue records are never silent', () => {
     const body = JSON.stringify(mention);
 
     // Act: the same message fails on its first and its second receive
-    await classifyBatch(sqsEventFactory([deliveredRecord(body, 'msg-recorded', 'bc-demo-intake', 1)]), contextFactory(), deps).catch(() => undefined);
-    await classifyBatch(sqsEventFactory([deliveredRecord(body, 'msg-recorded', 'bc-demo-intake', 2)]), contextFactory(), deps).catch(() => undefined);
+    await classifyBatch(
+      sqsEventFactory([deliveredRecord(body, 'msg-recorded', 'bc-demo-intake', 1)]),
+      contextFactory(),
+      deps,
+    ).catch(() => undefined);
+    await classifyBatch(
+      sqsEventFactory([deliveredRecord(body, 'msg-recorded', 'bc-demo-intake', 2)]),
+      contextFactory(),
+      deps,
+    ).catch(() => undefined);
 
     // Assess
-    const causes = await new DynamoRecordFailureLog(local.documents, topology.table.name).causesOf(['msg-recorded', 'msg-never-failed']);
+    const causes = await new DynamoRecordFailureLog(local.documents, topology.table.name).causesOf([
+      'msg-recorded',
+      'msg-never-failed',
+    ]);
     expect([...causes.keys()]).toEqual(['msg-recorded']);
     expect(causes.get('msg-recorded')).toMatchObject({
       queue: 'bc-demo-intake',
@@ -134,7 +163,10 @@ describe('failed queue records are never silent', () => {
     // Arrange
     const addMetric = vi.spyOn(metrics, 'addMetric');
     const good = mentionFactory({ externalId: 'counted-good-1', threadId: 'thread-counted-good' });
-    const records = [deliveredRecord('{"id": "broken"', 'msg-not-json', 'bc-demo-intake'), deliveredRecord(JSON.stringify(good), 'msg-good', 'bc-demo-intake', 1)];
+    const records = [
+      deliveredRecord('{"id": "broken"', 'msg-not-json', 'bc-demo-intake'),
+      deliveredRecord(JSON.stringify(good), 'msg-good', 'bc-demo-intake', 1),
+    ];
 
     // Act
     const result = await classifyBatch(sqsEventFactory(records), contextFactory(), deps);
@@ -156,19 +188,33 @@ describe('failed queue records are never silent', () => {
 
     // Assess
     await expect(run).rejects.toBeInstanceOf(FullBatchFailureError);
-    expect(errorLines()).toEqual([expect.objectContaining({ messageId: 'msg-garbled', error: expect.objectContaining({ name: 'ValidationError', message: 'message msg-garbled is not JSON' }) })]);
+    expect(errorLines()).toEqual([
+      expect.objectContaining({
+        messageId: 'msg-garbled',
+        error: expect.objectContaining({ name: 'ValidationError', message: 'message msg-garbled is not JSON' }),
+      }),
+    ]);
     expect(JSON.stringify(logs.lines())).not.toContain('DE02120300000000202051');
   });
 
   it('logs a notification failure of handle-department with the mention id and the case id', async () => {
     // Arrange: a routed mention, and an outbox the notifier cannot write (a file where its directory should be)
     const mention = mentionFactory({ externalId: 'notify-fails-1', threadId: 'thread-notify-fails' });
-    await classifyBatch(sqsEventFactory([deliveredRecord(JSON.stringify(mention), 'msg-routed', 'bc-demo-intake', 1)]), contextFactory(), deps);
+    await classifyBatch(
+      sqsEventFactory([deliveredRecord(JSON.stringify(mention), 'msg-routed', 'bc-demo-intake', 1)]),
+      contextFactory(),
+      deps,
+    );
     const routed = publisher.published.find((e) => e.mentionId === mention.id);
     expect(routed).toBeDefined();
     const notADirectory = path.join(outbox, 'not-a-directory');
     await writeFile(notADirectory, '');
-    const base = departmentDependencies({ ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name, NOTIFY_OUTBOX_DIR: notADirectory });
+    const base = departmentDependencies({
+      ...local.env,
+      COMPANY_CONFIG: JSON.stringify(config),
+      EVENT_BUS_NAME: topology.bus.name,
+      NOTIFY_OUTBOX_DIR: notADirectory,
+    });
     const departmentDeps = { ...base, change: { ...base.change, events: publisher } };
     const record = deliveredRecord(routedEnvelope(routed!), 'msg-notify', `bc-demo-dept-${routed!.department}`, 5);
 
@@ -186,7 +232,10 @@ describe('failed queue records are never silent', () => {
         receiveCount: 5,
         mentionId: mention.id,
         caseId: routed!.caseId,
-        error: expect.objectContaining({ name: 'NotificationDeliveryError', message: expect.stringContaining('failed for 2 target(s)') }),
+        error: expect.objectContaining({
+          name: 'NotificationDeliveryError',
+          message: expect.stringContaining('failed for 2 target(s)'),
+        }),
       }),
     );
   });
@@ -195,7 +244,11 @@ describe('failed queue records are never silent', () => {
     // Arrange: an error as an HTTP client may throw it, the request and response attached
     const handle = observeRecords(
       async () => {
-        throw Object.assign(new Error('upstream answered 500'), { name: 'UpstreamError', $response: { body: PRIVATE_TEXT }, request: { headers: { authorization: 'Bearer s3cr3t-token' } } });
+        throw Object.assign(new Error('upstream answered 500'), {
+          name: 'UpstreamError',
+          $response: { body: PRIVATE_TEXT },
+          request: { headers: { authorization: 'Bearer s3cr3t-token' } },
+        });
       },
       { functionName: 'handle-department', correlate: () => ({ mentionId: 'facebook:1_2' }), clock: systemClock },
     );
@@ -205,7 +258,12 @@ describe('failed queue records are never silent', () => {
 
     // Assess
     await expect(act).rejects.toThrow('upstream answered 500');
-    expect(errorLines()).toEqual([expect.objectContaining({ mentionId: 'facebook:1_2', error: expect.objectContaining({ name: 'UpstreamError', message: 'upstream answered 500' }) })]);
+    expect(errorLines()).toEqual([
+      expect.objectContaining({
+        mentionId: 'facebook:1_2',
+        error: expect.objectContaining({ name: 'UpstreamError', message: 'upstream answered 500' }),
+      }),
+    ]);
     expect(JSON.stringify(logs.lines())).not.toMatch(/DE02120300000000202051|s3cr3t-token/);
   });
 

@@ -23,7 +23,7 @@ import { demoConfig } from '../factories/config.ts';
  * classify functions, dynalite, local SQS) answers it 200, so the platform does not retry,
  * stores nothing of it and counts it as WebhookForeignAccount.
  */
-describe('webhooks for accounts that are not the company\'s, on the local runtime', () => {
+describe("webhooks for accounts that are not the company's, on the local runtime", () => {
   const config = demoConfig();
   let runtime: Runtime;
 
@@ -31,7 +31,9 @@ describe('webhooks for accounts that are not the company\'s, on the local runtim
   const storedItems = async (): Promise<string[]> => {
     const client = createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb));
     try {
-      const { Items = [] } = await DynamoDBDocumentClient.from(client).send(new ScanCommand({ TableName: runtime.tableName }));
+      const { Items = [] } = await DynamoDBDocumentClient.from(client).send(
+        new ScanCommand({ TableName: runtime.tableName }),
+      );
       return Items.map((item) => JSON.stringify(item));
     } finally {
       client.destroy();

@@ -65,11 +65,25 @@ async function statusOf(run: Promise<WebhookOutcome>): Promise<number> {
   }
 }
 
-const get = (query: Record<string, string>): WebhookRequest => ({ method: 'GET', headers: {}, query, body: Buffer.alloc(0) });
-const post = (body: string, headers: Record<string, string>): WebhookRequest => ({ method: 'POST', headers, query: {}, body: Buffer.from(body, 'utf8') });
+const get = (query: Record<string, string>): WebhookRequest => ({
+  method: 'GET',
+  headers: {},
+  query,
+  body: Buffer.alloc(0),
+});
+const post = (body: string, headers: Record<string, string>): WebhookRequest => ({
+  method: 'POST',
+  headers,
+  query: {},
+  body: Buffer.from(body, 'utf8'),
+});
 
 /** Handshake answers read as the attacker would use them: as a signature header of the body. */
-function signatureFrom(response: WebhookResponse, read: (json: Record<string, string>) => string | undefined, asHeader: (value: string) => Record<string, string>): Record<string, string> {
+function signatureFrom(
+  response: WebhookResponse,
+  read: (json: Record<string, string>) => string | undefined,
+  asHeader: (value: string) => Record<string, string>,
+): Record<string, string> {
   let json: Record<string, string> = {};
   try {
     json = JSON.parse(response.body) as Record<string, string>;
@@ -97,19 +111,33 @@ const ATTACKS: readonly Attack[] = [
     platform: 'x',
     body: forgedTweet,
     handshake: (text) => ({ crc_token: text }),
-    signature: (r) => signatureFrom(r, (j) => j.response_token, (v) => ({ [X_SIGNATURE_HEADER]: v })),
+    signature: (r) =>
+      signatureFrom(
+        r,
+        (j) => j.response_token,
+        (v) => ({ [X_SIGNATURE_HEADER]: v }),
+      ),
   },
   {
     platform: 'linkedin',
     body: forgedLinkedIn,
     // LinkedIn signs "hmacsha256=" + body; the challenge answered the HMAC of the bare code.
     handshake: (text) => ({ challengeCode: `hmacsha256=${text}` }),
-    signature: (r) => signatureFrom(r, (j) => j.challengeResponse, (v) => ({ [LINKEDIN_SIGNATURE_HEADER]: v })),
+    signature: (r) =>
+      signatureFrom(
+        r,
+        (j) => j.challengeResponse,
+        (v) => ({ [LINKEDIN_SIGNATURE_HEADER]: v }),
+      ),
   },
   {
     platform: 'meta',
     body: fixture('meta', 'page-feed-comment-add.restfb.json').toString('utf8'),
-    handshake: (text) => ({ 'hub.mode': 'subscribe', 'hub.verify_token': SECRETS.meta?.verifyToken as string, 'hub.challenge': text }),
+    handshake: (text) => ({
+      'hub.mode': 'subscribe',
+      'hub.verify_token': SECRETS.meta?.verifyToken as string,
+      'hub.challenge': text,
+    }),
     signature: (r) => ({ [META_SIGNATURE_HEADER]: `sha256=${r.body}` }),
   },
   {
@@ -122,58 +150,88 @@ const ATTACKS: readonly Attack[] = [
     platform: 'tiktok',
     body: fixture('tiktok', 'post-publish-publicly-available.json').toString('utf8'),
     handshake: (text) => ({ challenge: text }),
-    signature: (r) => ({ 'tiktok-signature': `t=${Math.floor(Date.parse('2026-11-28T09:15:02.000Z') / 1000)},s=${r.body}` }),
+    signature: (r) => ({
+      'tiktok-signature': `t=${Math.floor(Date.parse('2026-11-28T09:15:02.000Z') / 1000)},s=${r.body}`,
+    }),
   },
   {
     platform: 'generic',
     body: fixture('generic', 'trustpilot-service-review.json').toString('utf8'),
     handshake: (text) => ({ challenge: text }),
-    signature: (r) => ({ 'x-backchannel-timestamp': String(Math.floor(Date.parse('2026-11-28T09:15:02.000Z') / 1000)), 'x-backchannel-signature': `sha256=${r.body}` }),
+    signature: (r) => ({
+      'x-backchannel-timestamp': String(Math.floor(Date.parse('2026-11-28T09:15:02.000Z') / 1000)),
+      'x-backchannel-signature': `sha256=${r.body}`,
+    }),
   },
 ];
 
 describe('handshakes are no signing oracle', () => {
-  it.each(ATTACKS)('$platform: refuses to answer its handshake about an attacker-chosen body, with the reason', async (attack) => {
-    // Arrange
-    const queue = new RecordingQueue();
-    const params = attack.platform === 'generic' ? { params: { source: 'trustpilot' } } : {};
+  it.each(ATTACKS)(
+    '$platform: refuses to answer its handshake about an attacker-chosen body, with the reason',
+    async (attack) => {
+      // Arrange
+      const queue = new RecordingQueue();
+      const params = attack.platform === 'generic' ? { params: { source: 'trustpilot' } } : {};
 
-    // Act
-    const outcome = await receiveWebhook({ platformId: attack.platform, request: { ...get(attack.handshake(attack.body)), ...params } }, depsWith(queue));
+      // Act
+      const outcome = await receiveWebhook(
+        { platformId: attack.platform, request: { ...get(attack.handshake(attack.body)), ...params } },
+        depsWith(queue),
+      );
 
-    // Assess
-    expect(outcome.response.statusCode).toBeGreaterThanOrEqual(400);
-    expect(outcome.response.rejection).toEqual(expect.any(String));
-    expect(outcome.response.body).not.toContain('response_token');
-    expect(outcome.response.body).not.toContain('challengeResponse');
-    expect(queue.enqueued).toEqual([]);
-  });
+      // Assess
+      expect(outcome.response.statusCode).toBeGreaterThanOrEqual(400);
+      expect(outcome.response.rejection).toEqual(expect.any(String));
+      expect(outcome.response.body).not.toContain('response_token');
+      expect(outcome.response.body).not.toContain('challengeResponse');
+      expect(queue.enqueued).toEqual([]);
+    },
+  );
 
-  it.each(ATTACKS)('$platform: refuses the attacker-chosen body posted with what the handshake answered, and enqueues nothing', async (attack) => {
-    // Arrange
-    const queue = new RecordingQueue();
-    const deps = depsWith(queue);
-    const params = attack.platform === 'generic' ? { params: { source: 'trustpilot' } } : {};
-    const answer = await receiveWebhook({ platformId: attack.platform, request: { ...get(attack.handshake(attack.body)), ...params } }, deps);
+  it.each(ATTACKS)(
+    '$platform: refuses the attacker-chosen body posted with what the handshake answered, and enqueues nothing',
+    async (attack) => {
+      // Arrange
+      const queue = new RecordingQueue();
+      const deps = depsWith(queue);
+      const params = attack.platform === 'generic' ? { params: { source: 'trustpilot' } } : {};
+      const answer = await receiveWebhook(
+        { platformId: attack.platform, request: { ...get(attack.handshake(attack.body)), ...params } },
+        deps,
+      );
 
-    // Act
-    const status = await statusOf(receiveWebhook({ platformId: attack.platform, request: { ...post(attack.body, attack.signature(answer.response)), ...params } }, deps));
+      // Act
+      const status = await statusOf(
+        receiveWebhook(
+          {
+            platformId: attack.platform,
+            request: { ...post(attack.body, attack.signature(answer.response)), ...params },
+          },
+          deps,
+        ),
+      );
 
-    // Assess
-    expect([400, 401]).toContain(status);
-    expect(queue.enqueued).toEqual([]);
-  });
+      // Assess
+      expect([400, 401]).toContain(status);
+      expect(queue.enqueued).toEqual([]);
+    },
+  );
 
-  it('answers a CRC of X\'s format, so registration keeps working', async () => {
+  it("answers a CRC of X's format, so registration keeps working", async () => {
     // Arrange
     const token = 'bWFrZSBzdXJlIFggY2FuIHN0aWxsIHJlZ2lzdGVyIQ';
 
     // Act
-    const outcome = await receiveWebhook({ platformId: 'x', request: get({ crc_token: token }) }, depsWith(new RecordingQueue()));
+    const outcome = await receiveWebhook(
+      { platformId: 'x', request: get({ crc_token: token }) },
+      depsWith(new RecordingQueue()),
+    );
 
     // Assess
     expect(outcome.response.statusCode).toBe(200);
-    expect(JSON.parse(outcome.response.body)).toEqual({ response_token: signX(token, SECRETS.x?.consumerSecret as string) });
+    expect(JSON.parse(outcome.response.body)).toEqual({
+      response_token: signX(token, SECRETS.x?.consumerSecret as string),
+    });
   });
 
   it('answers a LinkedIn challenge that is a UUID, so validation keeps working', async () => {
@@ -181,11 +239,17 @@ describe('handshakes are no signing oracle', () => {
     const code = '890e4665-4dfe-4ab1-b689-ed553bceeed0';
 
     // Act
-    const outcome = await receiveWebhook({ platformId: 'linkedin', request: get({ challengeCode: code }) }, depsWith(new RecordingQueue()));
+    const outcome = await receiveWebhook(
+      { platformId: 'linkedin', request: get({ challengeCode: code }) },
+      depsWith(new RecordingQueue()),
+    );
 
     // Assess
     expect(outcome.response.statusCode).toBe(200);
-    expect(JSON.parse(outcome.response.body)).toEqual({ challengeCode: code, challengeResponse: linkedInChallengeResponse(code, SECRETS.linkedin?.clientSecret as string) });
+    expect(JSON.parse(outcome.response.body)).toEqual({
+      challengeCode: code,
+      challengeResponse: linkedInChallengeResponse(code, SECRETS.linkedin?.clientSecret as string),
+    });
   });
 });
 
@@ -204,7 +268,10 @@ describe('no token a handshake accepts is a body the platform accepts (property)
         let mentions = 0;
         let deletions = 0;
         try {
-          const parsed = adapter.parse(Buffer.from(text, 'utf8'), { config, receivedAt: new Date('2026-11-28T09:15:02.000Z') });
+          const parsed = adapter.parse(Buffer.from(text, 'utf8'), {
+            config,
+            receivedAt: new Date('2026-11-28T09:15:02.000Z'),
+          });
           mentions = parsed.mentions.length;
           deletions = parsed.deletions.length;
         } catch (error) {
@@ -218,35 +285,52 @@ describe('no token a handshake accepts is a body the platform accepts (property)
     );
   });
 
-  it.each(SIGNING_HANDSHAKES)('$platform: whatever text is asked, a body signed through the handshake enqueues nothing', async (attack) => {
-    const token = HANDSHAKE_TOKENS[attack.platform];
-    if (!token) throw new Error(`no handshake for ${attack.platform}`);
+  it.each(SIGNING_HANDSHAKES)(
+    '$platform: whatever text is asked, a body signed through the handshake enqueues nothing',
+    async (attack) => {
+      const token = HANDSHAKE_TOKENS[attack.platform];
+      if (!token) throw new Error(`no handshake for ${attack.platform}`);
 
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.stringMatching(token.pattern), fc.string(), fc.json()), async (text) => {
-        // Arrange
-        const queue = new RecordingQueue();
-        const deps = depsWith(queue);
-        const answer = await receiveWebhook({ platformId: attack.platform, request: get(attack.handshake(text)) }, deps);
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(fc.stringMatching(token.pattern), fc.string(), fc.json()), async (text) => {
+          // Arrange
+          const queue = new RecordingQueue();
+          const deps = depsWith(queue);
+          const answer = await receiveWebhook(
+            { platformId: attack.platform, request: get(attack.handshake(text)) },
+            deps,
+          );
 
-        // Act
-        const status = await statusOf(receiveWebhook({ platformId: attack.platform, request: post(text, attack.signature(answer.response)) }, deps));
+          // Act
+          const status = await statusOf(
+            receiveWebhook(
+              { platformId: attack.platform, request: post(text, attack.signature(answer.response)) },
+              deps,
+            ),
+          );
 
-        // Assess
-        expect([400, 401]).toContain(status);
-        expect(queue.enqueued).toEqual([]);
-        if (answer.response.statusCode === 200) expect(text).toMatch(token.pattern);
-      }),
-      { numRuns: 200 },
-    );
-  });
+          // Assess
+          expect([400, 401]).toContain(status);
+          expect(queue.enqueued).toEqual([]);
+          if (answer.response.statusCode === 200) expect(text).toMatch(token.pattern);
+        }),
+        { numRuns: 200 },
+      );
+    },
+  );
 });
 
 describe('the signing-oracle attack against npm start', () => {
   let runtime: Runtime;
 
   beforeAll(async () => {
-    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => {} });
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      log: () => {},
+    });
   });
 
   afterAll(async () => {
@@ -255,7 +339,9 @@ describe('the signing-oracle attack against npm start', () => {
 
   it('refuses a forged X tweet signed through the CRC, and stores no mention', async () => {
     // Arrange
-    const consumerSecret = (JSON.parse(runtime.secrets[platformSecretName(config, 'x')] as string) as { consumerSecret: string }).consumerSecret;
+    const consumerSecret = (
+      JSON.parse(runtime.secrets[platformSecretName(config, 'x')] as string) as { consumerSecret: string }
+    ).consumerSecret;
     const tweetId = /"id_str":\s*"(\d+)"/.exec(forgedTweet)?.[1] as string;
 
     // Act
@@ -263,7 +349,10 @@ describe('the signing-oracle attack against npm start', () => {
     const crcBody = await crc.text();
     const forged = await fetch(runtime.webhookUrls.x as string, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [X_SIGNATURE_HEADER]: (JSON.parse(crcBody) as { response_token?: string }).response_token ?? 'sha256=' },
+      headers: {
+        'content-type': 'application/json',
+        [X_SIGNATURE_HEADER]: (JSON.parse(crcBody) as { response_token?: string }).response_token ?? 'sha256=',
+      },
       body: forgedTweet,
     });
     await runtime.waitForIdle(30_000);
@@ -272,7 +361,10 @@ describe('the signing-oracle attack against npm start', () => {
     expect(crc.status).toBe(400);
     expect(crcBody).not.toContain(signX(forgedTweet, consumerSecret));
     expect(forged.status).toBe(401);
-    const mentions = new DynamoMentionRepository(createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)), runtime.tableName);
+    const mentions = new DynamoMentionRepository(
+      createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)),
+      runtime.tableName,
+    );
     expect(await mentions.get(mentionId('x', tweetId))).toBeUndefined();
   });
 
@@ -281,11 +373,16 @@ describe('the signing-oracle attack against npm start', () => {
     const commentUrn = /"entity":\s*"(urn:li:comment:[^"]+)"/.exec(forgedLinkedIn)?.[1] as string;
 
     // Act
-    const challenge = await fetch(`${runtime.webhookUrls.linkedin}?${new URLSearchParams({ challengeCode: `hmacsha256=${forgedLinkedIn}` })}`);
+    const challenge = await fetch(
+      `${runtime.webhookUrls.linkedin}?${new URLSearchParams({ challengeCode: `hmacsha256=${forgedLinkedIn}` })}`,
+    );
     const answer = (await challenge.json()) as { challengeResponse?: string };
     const forged = await fetch(runtime.webhookUrls.linkedin as string, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [LINKEDIN_SIGNATURE_HEADER]: answer.challengeResponse ?? '0'.repeat(64) },
+      headers: {
+        'content-type': 'application/json',
+        [LINKEDIN_SIGNATURE_HEADER]: answer.challengeResponse ?? '0'.repeat(64),
+      },
       body: forgedLinkedIn,
     });
     await runtime.waitForIdle(30_000);
@@ -294,7 +391,10 @@ describe('the signing-oracle attack against npm start', () => {
     expect(challenge.status).toBe(400);
     expect(answer.challengeResponse).toBeUndefined();
     expect(forged.status).toBe(401);
-    const mentions = new DynamoMentionRepository(createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)), runtime.tableName);
+    const mentions = new DynamoMentionRepository(
+      createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)),
+      runtime.tableName,
+    );
     expect(await mentions.get(mentionId('linkedin', commentUrn))).toBeUndefined();
   });
 });

@@ -46,8 +46,13 @@ function keysOf(mention: Mention): { partition: string[]; sort: string[] } {
     sort.push(keys.caseMention(caseId, mention.createdAt, mention.id, department.id).SK);
     sort.push(keys.caseNote(caseId, mention.receivedAt, 'mention-deleted', mention.id).SK);
     for (const target of department.notify ?? []) {
-      sort.push(keys.notification(caseId, deliveryKey({ id: `mention:${mention.id}`, department: department.id }, target)).SK);
-      sort.push(keys.notification(caseId, deliveryKey({ id: `key-account:${mention.id}`, department: department.id }, target)).SK);
+      sort.push(
+        keys.notification(caseId, deliveryKey({ id: `mention:${mention.id}`, department: department.id }, target)).SK,
+      );
+      sort.push(
+        keys.notification(caseId, deliveryKey({ id: `key-account:${mention.id}`, department: department.id }, target))
+          .SK,
+      );
     }
   }
   return { partition, sort };
@@ -78,7 +83,11 @@ function routedOf(mention: Mention): MentionRouted {
     tags: Array.from({ length: 20 }, (_, i) => `tag-${i}`),
     requireApproval: true,
     matchedRules: Array.from({ length: 20 }, (_, i) => `rule-${i}`),
-    keyAccounts: Array.from({ length: 10 }, (_, i) => ({ id: `ka-${i}`, name: `Account ${i}`, owner: { name: 'Owner', email: 'owner@example.com' } })),
+    keyAccounts: Array.from({ length: 10 }, (_, i) => ({
+      id: `ka-${i}`,
+      name: `Account ${i}`,
+      owner: { name: 'Owner', email: 'owner@example.com' },
+    })),
   });
 }
 
@@ -91,24 +100,48 @@ function eventEntryBytes(detail: MentionRouted): number {
 function sized(max: number): fc.Arbitrary<string> {
   return fc.oneof(
     fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }),
-    fc.tuple(fc.constantFrom('a', 'ä', '€', '😀', '\u0001', '"', ' '), fc.integer({ min: 1, max })).map(([c, n]) => c.repeat(n)),
+    fc
+      .tuple(fc.constantFrom('a', 'ä', '€', '😀', '\u0001', '"', ' '), fc.integer({ min: 1, max }))
+      .map(([c, n]) => c.repeat(n)),
   );
 }
 
-const fieldsArbitrary: fc.Arbitrary<MentionFields> = fc.record({
-  platform: fc.constantFrom('x', 'facebook', 'linkedin', 'youtube', 'generic' as const),
-  kind: fc.constantFrom('comment', 'mention', 'post' as const),
-  externalId: sized(1200),
-  threadId: sized(1500),
-  accountId: sized(1500),
-  author: fc.record({ id: sized(1500), name: sized(3000), handle: sized(3000) }, { requiredKeys: ['id'] }),
-  text: sized(120_000),
-  language: fc.oneof(fc.constantFrom('de', 'en'), sized(100).filter((s) => s.length >= 2)),
-  isOwnAccount: fc.boolean(),
-  rawType: sized(600),
-  createdAt: fc.constant('2026-11-28T09:14:00.000Z'),
-  url: fc.oneof(fc.constant('https://x.com/i/web/status/1'), sized(5000).map((s) => `https://example.com/${encodeURIComponent(s)}`)),
-}, { requiredKeys: ['platform', 'kind', 'externalId', 'threadId', 'accountId', 'author', 'text', 'isOwnAccount', 'rawType', 'createdAt'] }) as fc.Arbitrary<MentionFields>;
+const fieldsArbitrary: fc.Arbitrary<MentionFields> = fc.record(
+  {
+    platform: fc.constantFrom('x', 'facebook', 'linkedin', 'youtube', 'generic' as const),
+    kind: fc.constantFrom('comment', 'mention', 'post' as const),
+    externalId: sized(1200),
+    threadId: sized(1500),
+    accountId: sized(1500),
+    author: fc.record({ id: sized(1500), name: sized(3000), handle: sized(3000) }, { requiredKeys: ['id'] }),
+    text: sized(120_000),
+    language: fc.oneof(
+      fc.constantFrom('de', 'en'),
+      sized(100).filter((s) => s.length >= 2),
+    ),
+    isOwnAccount: fc.boolean(),
+    rawType: sized(600),
+    createdAt: fc.constant('2026-11-28T09:14:00.000Z'),
+    url: fc.oneof(
+      fc.constant('https://x.com/i/web/status/1'),
+      sized(5000).map((s) => `https://example.com/${encodeURIComponent(s)}`),
+    ),
+  },
+  {
+    requiredKeys: [
+      'platform',
+      'kind',
+      'externalId',
+      'threadId',
+      'accountId',
+      'author',
+      'text',
+      'isOwnAccount',
+      'rawType',
+      'createdAt',
+    ],
+  },
+) as fc.Arbitrary<MentionFields>;
 
 describe('every mention ingest accepts fits the keys and the event (property)', () => {
   it('keeps keys, the queue message and the Mention Routed event within their limits, or refuses the mention naming the field', () => {
@@ -183,12 +216,18 @@ describe('limitMention', () => {
     const outcome = limitMention({ ...base, externalId, id: mentionId('generic', externalId) });
 
     // Assess
-    expect(outcome).toEqual({ rejected: 'externalId of 811 bytes is over the limit of 512 bytes, so the mention could never be stored', field: 'externalId' });
+    expect(outcome).toEqual({
+      rejected: 'externalId of 811 bytes is over the limit of 512 bytes, so the mention could never be stored',
+      field: 'externalId',
+    });
   });
 
   it('makes no deletion notice of an id that could never be a key', () => {
     // Act
-    const deletion = deletionOf({ platform: 'x', externalId: '1'.repeat(600), deletedAt: NOW.toISOString(), rawType: 'tweet_delete_events' }, NOW);
+    const deletion = deletionOf(
+      { platform: 'x', externalId: '1'.repeat(600), deletedAt: NOW.toISOString(), rawType: 'tweet_delete_events' },
+      NOW,
+    );
 
     // Assess
     expect(deletion).toBeUndefined();
@@ -214,7 +253,12 @@ class RecordingQueue implements IntakeQueue {
 
 describe('receiveWebhook with mentions over the limits', () => {
   const secret = { signingSecret: 'test-generic-signing-secret' };
-  const review = (id: string) => ({ id, author: { id: 'a1' }, text: 'Lieferung kam nie an.', createdAt: '2026-11-28T09:14:00.000Z' });
+  const review = (id: string) => ({
+    id,
+    author: { id: 'a1' },
+    text: 'Lieferung kam nie an.',
+    createdAt: '2026-11-28T09:14:00.000Z',
+  });
 
   function send(body: unknown) {
     const queue = new RecordingQueue();
@@ -243,7 +287,9 @@ describe('receiveWebhook with mentions over the limits', () => {
 
     // Assess
     await expect(result).rejects.toThrow(ValidationError);
-    await expect(result).rejects.toMatchObject({ issues: [expect.stringContaining('externalId of 811 bytes is over the limit of 512 bytes')] });
+    await expect(result).rejects.toMatchObject({
+      issues: [expect.stringContaining('externalId of 811 bytes is over the limit of 512 bytes')],
+    });
     expect(queue.enqueued).toEqual([]);
   });
 
@@ -255,7 +301,9 @@ describe('receiveWebhook with mentions over the limits', () => {
     const outcome = await result;
     expect(outcome.response.statusCode).toBe(200);
     expect(queue.enqueued.map((m) => m.id)).toEqual(['generic:trustpilot:ok-1', 'generic:trustpilot:ok-2']);
-    expect(outcome.ignored).toEqual([expect.objectContaining({ [OVER_LIMIT]: 'externalId', reason: expect.stringContaining('over the limit') })]);
+    expect(outcome.ignored).toEqual([
+      expect.objectContaining({ [OVER_LIMIT]: 'externalId', reason: expect.stringContaining('over the limit') }),
+    ]);
   });
 });
 
@@ -263,7 +311,13 @@ describe('mentions over the limits against npm start', () => {
   let runtime: Runtime;
 
   beforeAll(async () => {
-    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => {} });
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      log: () => {},
+    });
   });
 
   afterAll(async () => {
@@ -271,7 +325,9 @@ describe('mentions over the limits against npm start', () => {
   });
 
   const post = (body: string) => {
-    const { signingSecret } = JSON.parse(runtime.secrets[platformSecretName(config, 'generic')] as string) as { signingSecret: string };
+    const { signingSecret } = JSON.parse(runtime.secrets[platformSecretName(config, 'generic')] as string) as {
+      signingSecret: string;
+    };
     return fetch(`${runtime.url}/webhooks/generic/trustpilot`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...signGenericBody(body, signingSecret, new Date()) },
@@ -290,7 +346,10 @@ describe('mentions over the limits against npm start', () => {
 
     // Assess
     expect(response.status).toBe(200);
-    const stored = await new DynamoMentionRepository(createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)), runtime.tableName).get('generic:trustpilot:huge-1');
+    const stored = await new DynamoMentionRepository(
+      createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb)),
+      runtime.tableName,
+    ).get('generic:trustpilot:huge-1');
     expect(stored?.mention.truncated).toEqual({ text: text.length });
     expect(stored?.caseId).toEqual(expect.any(String));
     expect(await dlqDepths(runtime)).toEqual(Object.fromEntries(Object.keys(runtime.dlqUrls).map((id) => [id, 0])));
@@ -298,7 +357,12 @@ describe('mentions over the limits against npm start', () => {
 
   it('answers 400 to a mention whose id could never be a key, and leaves every DLQ empty', async () => {
     // Arrange
-    const body = JSON.stringify({ id: '😀'.repeat(200), author: { id: 'a1' }, text: 'x', createdAt: new Date().toISOString() });
+    const body = JSON.stringify({
+      id: '😀'.repeat(200),
+      author: { id: 'a1' },
+      text: 'x',
+      createdAt: new Date().toISOString(),
+    });
 
     // Act
     const response = await post(body);
@@ -311,11 +375,22 @@ describe('mentions over the limits against npm start', () => {
 });
 
 async function dlqDepths(runtime: Runtime): Promise<Record<string, number>> {
-  const sqs = new SQSClient({ region: runtime.region, endpoint: runtime.endpoints.sqs, credentials: LOCAL_CREDENTIALS });
+  const sqs = new SQSClient({
+    region: runtime.region,
+    endpoint: runtime.endpoints.sqs,
+    credentials: LOCAL_CREDENTIALS,
+  });
   const depths: Record<string, number> = {};
   for (const [id, url] of Object.entries(runtime.dlqUrls)) {
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-    depths[id] = Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    depths[id] =
+      Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
   }
   sqs.destroy();
   return depths;

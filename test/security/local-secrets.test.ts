@@ -30,7 +30,12 @@ function credentialsOf(runtime: Runtime, functionId: string): Credentials {
 }
 
 async function readSecret(runtime: Runtime, credentials: Credentials, secretId = META): Promise<string | undefined> {
-  const client = new SecretsManagerClient({ region: runtime.region, endpoint: runtime.endpoints.secretsManager, credentials, maxAttempts: 1 });
+  const client = new SecretsManagerClient({
+    region: runtime.region,
+    endpoint: runtime.endpoints.secretsManager,
+    credentials,
+    maxAttempts: 1,
+  });
   try {
     return (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
   } finally {
@@ -39,9 +44,25 @@ async function readSecret(runtime: Runtime, credentials: Credentials, secretId =
 }
 
 async function putEvent(runtime: Runtime, credentials: Credentials): Promise<number | undefined> {
-  const client = new EventBridgeClient({ region: runtime.region, endpoint: runtime.endpoints.eventBridge, credentials, maxAttempts: 1 });
+  const client = new EventBridgeClient({
+    region: runtime.region,
+    endpoint: runtime.endpoints.eventBridge,
+    credentials,
+    maxAttempts: 1,
+  });
   try {
-    const output = await client.send(new PutEventsCommand({ Entries: [{ EventBusName: runtime.busName, Source: 'backchannel', DetailType: 'Case Resolved', Detail: '{"caseId":"case_forged"}' }] }));
+    const output = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: runtime.busName,
+            Source: 'backchannel',
+            DetailType: 'Case Resolved',
+            Detail: '{"caseId":"case_forged"}',
+          },
+        ],
+      }),
+    );
     return output.FailedEntryCount;
   } finally {
     client.destroy();
@@ -81,7 +102,11 @@ describe('the local Secrets Manager and EventBridge endpoint', () => {
     const appSecret = parseMetaSecret(runtime.secrets[META]).appSecret;
 
     // Act
-    const response = await postSignedMeta(runtime.webhookUrls.meta as string, metaFixture('page-feed-comment-add.restfb.json'), appSecret);
+    const response = await postSignedMeta(
+      runtime.webhookUrls.meta as string,
+      metaFixture('page-feed-comment-add.restfb.json'),
+      appSecret,
+    );
 
     // Assess
     expect(response.status).toBe(200);
@@ -95,7 +120,10 @@ describe('the local Secrets Manager and EventBridge endpoint', () => {
     const read = readSecret(runtime, madeUp);
 
     // Assess
-    await expect(read).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining("not one of this runtime's functions") });
+    await expect(read).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining("not one of this runtime's functions"),
+    });
   });
 
   it('answers an unknown caller the same AccessDeniedException for a missing secret as for an existing one, so names cannot be probed', async () => {
@@ -116,7 +144,10 @@ describe('the local Secrets Manager and EventBridge endpoint', () => {
     const read = readSecret(runtime, credentialsOf(runtime, 'ingest-webhook'), 'backchannel/demo/no-such-secret');
 
     // Assess
-    await expect(read).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('on secret backchannel/demo/no-such-secret') });
+    await expect(read).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining('on secret backchannel/demo/no-such-secret'),
+    });
   });
 
   it('refuses the well-known local credentials that every local caller used to pass with', async () => {
@@ -129,7 +160,10 @@ describe('the local Secrets Manager and EventBridge endpoint', () => {
 
   it("refuses the key id derived from a function's name, as it used to be", async () => {
     // Act
-    const read = readSecret(runtime, { accessKeyId: 'local-ingest-webhook', secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey });
+    const read = readSecret(runtime, {
+      accessKeyId: 'local-ingest-webhook',
+      secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
+    });
 
     // Assess
     await expect(read).rejects.toMatchObject({ name: 'AccessDeniedException' });
@@ -138,15 +172,29 @@ describe('the local Secrets Manager and EventBridge endpoint', () => {
 
   it("refuses a caller with the ingest function's key id but a wrong secret key", async () => {
     // Arrange
-    const stolenKeyId = { accessKeyId: credentialsOf(runtime, 'ingest-webhook').accessKeyId, secretAccessKey: 'guessed-secret-key' };
+    const stolenKeyId = {
+      accessKeyId: credentialsOf(runtime, 'ingest-webhook').accessKeyId,
+      secretAccessKey: 'guessed-secret-key',
+    };
 
     // Act
     const read = await errorOf(readSecret(runtime, stolenKeyId));
-    const put = await errorOf(putEvent(runtime, { accessKeyId: credentialsOf(runtime, 'classify-mention').accessKeyId, secretAccessKey: 'guessed-secret-key' }));
+    const put = await errorOf(
+      putEvent(runtime, {
+        accessKeyId: credentialsOf(runtime, 'classify-mention').accessKeyId,
+        secretAccessKey: 'guessed-secret-key',
+      }),
+    );
 
     // Assess
-    expect(read).toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('signature does not match') });
-    expect(put).toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('signature does not match') });
+    expect(read).toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining('signature does not match'),
+    });
+    expect(put).toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining('signature does not match'),
+    });
   });
 
   it('refuses an unsigned request', async () => {
@@ -159,8 +207,13 @@ describe('the local Secrets Manager and EventBridge endpoint', () => {
 
     // Assess
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ __type: 'AccessDeniedException', message: expect.stringContaining('no AWS4-HMAC-SHA256 signature') });
-    expect(log).toContainEqual(expect.stringContaining('local AWS endpoint refused a request: the caller is not a function of this runtime'));
+    expect(await response.json()).toMatchObject({
+      __type: 'AccessDeniedException',
+      message: expect.stringContaining('no AWS4-HMAC-SHA256 signature'),
+    });
+    expect(log).toContainEqual(
+      expect.stringContaining('local AWS endpoint refused a request: the caller is not a function of this runtime'),
+    );
   });
 
   it('refuses PutEvents from made-up credentials and accepts it from classify-mention', async () => {
@@ -178,7 +231,10 @@ describe('the local Secrets Manager and EventBridge endpoint', () => {
     const read = readSecret(runtime, credentialsOf(runtime, 'build-report'));
 
     // Assess
-    await expect(read).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('is not authorized to perform: secretsmanager:GetSecretValue') });
+    await expect(read).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining('is not authorized to perform: secretsmanager:GetSecretValue'),
+    });
   });
 
   it('gives the functions new credentials at every start', async () => {

@@ -17,7 +17,11 @@ import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
 import { parseMetaSecret } from '../../infra/local/secrets.ts';
 import { buildTopology, departmentQueueId, platformSecretName } from '../../infra/topology.ts';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository, DynamoMentionRepository, DynamoNotificationLog } from '../../shared/adapters/dynamodb/index.ts';
+import {
+  DynamoCaseRepository,
+  DynamoMentionRepository,
+  DynamoNotificationLog,
+} from '../../shared/adapters/dynamodb/index.ts';
 import type { OutboxLine } from '../../shared/adapters/notify/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { changeCase, type ChangeCaseDeps } from '../../shared/domain/change-case.ts';
@@ -59,7 +63,13 @@ describe('notifications go out exactly once per target (finding 6)', () => {
   const commentMention = mentionId('facebook', '1223334445556667_7001');
 
   beforeAll(async () => {
-    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => undefined });
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      log: () => undefined,
+    });
   });
 
   afterAll(async () => {
@@ -68,7 +78,10 @@ describe('notifications go out exactly once per target (finding 6)', () => {
 
   function tableOf() {
     const documents = createDocumentClient(runtime.env['handle-department'] ?? {});
-    return { cases: new DynamoCaseRepository(documents, runtime.tableName), mentions: new DynamoMentionRepository(documents, runtime.tableName) };
+    return {
+      cases: new DynamoCaseRepository(documents, runtime.tableName),
+      mentions: new DynamoMentionRepository(documents, runtime.tableName),
+    };
   }
 
   it('sends one message per target when the same signed webhook arrives 6 times at once', async () => {
@@ -76,7 +89,9 @@ describe('notifications go out exactly once per target (finding 6)', () => {
     const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
 
     // Act
-    const answers = await Promise.all(Array.from({ length: 6 }, () => postSignedMeta(runtime.webhookUrls.meta as string, body, appSecret)));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => postSignedMeta(runtime.webhookUrls.meta as string, body, appSecret)),
+    );
     await runtime.waitForIdle(30_000);
 
     // Assess
@@ -92,12 +107,25 @@ describe('notifications go out exactly once per target (finding 6)', () => {
     const { cases, mentions } = tableOf();
     const caseId = (await mentions.get(commentMention))?.caseId as string;
     const [routed] = await cases.mentionsOf(caseId);
-    const message = JSON.stringify({ version: '0', source: EVENT_SOURCE, 'detail-type': DETAIL_TYPES.mentionRouted, detail: routed });
-    const sqs = new SQSClient({ region: runtime.region, endpoint: runtime.endpoints.sqs, credentials: LOCAL_CREDENTIALS });
+    const message = JSON.stringify({
+      version: '0',
+      source: EVENT_SOURCE,
+      'detail-type': DETAIL_TYPES.mentionRouted,
+      detail: routed,
+    });
+    const sqs = new SQSClient({
+      region: runtime.region,
+      endpoint: runtime.endpoints.sqs,
+      credentials: LOCAL_CREDENTIALS,
+    });
 
     // Act
     await Promise.all(
-      Array.from({ length: 3 }, () => sqs.send(new SendMessageCommand({ QueueUrl: runtime.queueUrls[departmentQueueId('service')], MessageBody: message }))),
+      Array.from({ length: 3 }, () =>
+        sqs.send(
+          new SendMessageCommand({ QueueUrl: runtime.queueUrls[departmentQueueId('service')], MessageBody: message }),
+        ),
+      ),
     );
     await runtime.waitForIdle(30_000);
 
@@ -123,7 +151,12 @@ describe('notifications go out exactly once per target (finding 6)', () => {
       clock: systemClock,
     };
     const escalate = () =>
-      changeCase(caseId, { type: 'escalate', to: ['press'], reason: 'test: SLA breached' }, { transitionId: 'sla-escalate:retried', actor: 'system:check-sla' }, deps);
+      changeCase(
+        caseId,
+        { type: 'escalate', to: ['press'], reason: 'test: SLA breached' },
+        { transitionId: 'sla-escalate:retried', actor: 'system:check-sla' },
+        deps,
+      );
 
     // Act
     const first = await escalate();
@@ -149,7 +182,9 @@ describe('notifications go out exactly once per target (finding 6)', () => {
 
     // Assess: claim made at most a function timeout after receipt + lease < visibility timeout
     for (const queue of queues) {
-      expect((handler?.timeoutSeconds ?? Infinity) * 1000 + DELIVERY_LEASE_MS).toBeLessThan((queue?.visibilityTimeoutSeconds ?? 0) * 1000);
+      expect((handler?.timeoutSeconds ?? Infinity) * 1000 + DELIVERY_LEASE_MS).toBeLessThan(
+        (queue?.visibilityTimeoutSeconds ?? 0) * 1000,
+      );
     }
     expect(queues).toHaveLength(config.departments.length);
   });
@@ -183,21 +218,35 @@ describe('delivery claims in the real table under concurrent senders (finding 6)
   it('sends each target once across six concurrent senders, and a target that failed once on the retry', async () => {
     // Arrange
     const notifier = new FlakyNotifier();
-    const deps = { notifier, log: new DynamoNotificationLog(local.documents, topology.table.name), clock: fixedClock('2026-11-30T09:00:05.000Z'), expiresAt: 1_900_000_000 };
+    const deps = {
+      notifier,
+      log: new DynamoNotificationLog(local.documents, topology.table.name),
+      clock: fixedClock('2026-11-30T09:00:05.000Z'),
+      expiresAt: 1_900_000_000,
+    };
     const targets: NotificationTarget[] = [
       { type: 'slack', channel: '#kundenservice' },
       { type: 'teams', secretName: 'backchannel/demo/teams-service' },
     ];
 
     // Act
-    const first = await Promise.allSettled(Array.from({ length: 6 }, () => notifyDepartment(notificationFactory(), targets, deps)));
+    const first = await Promise.allSettled(
+      Array.from({ length: 6 }, () => notifyDepartment(notificationFactory(), targets, deps)),
+    );
     notifier.teamsDown = false;
-    const retries = await Promise.allSettled(Array.from({ length: 3 }, () => notifyDepartment(notificationFactory(), targets, deps)));
+    const retries = await Promise.allSettled(
+      Array.from({ length: 3 }, () => notifyDepartment(notificationFactory(), targets, deps)),
+    );
 
     // Assess
     expect(first.filter((r) => r.status === 'rejected').length).toBeGreaterThanOrEqual(1);
-    expect(notifier.delivered.sort()).toEqual(['service/slack:#kundenservice', 'service/teams:backchannel/demo/teams-service']);
-    expect(retries.flatMap((r) => (r.status === 'fulfilled' ? r.value.sent : []))).toEqual(['mention:facebook:1_2#service/teams:backchannel/demo/teams-service']);
+    expect(notifier.delivered.sort()).toEqual([
+      'service/slack:#kundenservice',
+      'service/teams:backchannel/demo/teams-service',
+    ]);
+    expect(retries.flatMap((r) => (r.status === 'fulfilled' ? r.value.sent : []))).toEqual([
+      'mention:facebook:1_2#service/teams:backchannel/demo/teams-service',
+    ]);
     // A retry that found the target claimed by the one sending it fails, so its message comes back later.
     const refused = retries.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).name] : []));
     expect(refused).toEqual(refused.map(() => 'NotificationHeldError'));

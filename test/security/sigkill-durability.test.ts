@@ -21,7 +21,14 @@ describe('finding 4: a mention answered 200 survives the death of npm start', ()
     expect(row?.acknowledged).toBeGreaterThanOrEqual(MENTIONS / 2);
     // The kill hit queued, unprocessed mentions: the restart had to put them back.
     expect(row?.replayed).toBeGreaterThan(0);
-    expect(row).toMatchObject({ lost: 0, stored: row?.acknowledged, storedAtEnd: MENTIONS, unrouted: 0, duplicateCases: 0, duplicateMentions: 0 });
+    expect(row).toMatchObject({
+      lost: 0,
+      stored: row?.acknowledged,
+      storedAtEnd: MENTIONS,
+      unrouted: 0,
+      duplicateCases: 0,
+      duplicateMentions: 0,
+    });
   }, 400_000);
 
   it('stores every acknowledged mention exactly once after a Ctrl-C (SIGINT) midway through a burst', async () => {
@@ -31,6 +38,13 @@ describe('finding 4: a mention answered 200 survives the death of npm start', ()
     // Assess
     expect(row?.acknowledged).toBeGreaterThanOrEqual(MENTIONS / 2);
     expect(row?.replayed).toBeGreaterThan(0);
-    expect(row).toMatchObject({ lost: 0, stored: row?.acknowledged, storedAtEnd: MENTIONS, unrouted: 0, duplicateCases: 0, duplicateMentions: 0 });
+    expect(row).toMatchObject({
+      lost: 0,
+      stored: row?.acknowledged,
+      storedAtEnd: MENTIONS,
+      unrouted: 0,
+      duplicateCases: 0,
+      duplicateMentions: 0,
+    });
   }, 400_000);
 });

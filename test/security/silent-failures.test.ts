@@ -8,7 +8,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DeleteMessageCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../infra/local/backends.ts';
 import type { InvocationRecord } from '../../infra/local/async-invoke.ts';
@@ -24,7 +31,9 @@ function sqsOf(runtime: Runtime): SQSClient {
 }
 
 async function depthOf(sqs: SQSClient, url: string | undefined): Promise<number> {
-  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  const attributes = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
   return Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0);
 }
 
@@ -51,7 +60,14 @@ describe('a message that fails into a DLQ', () => {
   const log: string[] = [];
 
   beforeAll(async () => {
-    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, alarmIntervalSeconds: 0, log: (line) => log.push(line) });
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      alarmIntervalSeconds: 0,
+      log: (line) => log.push(line),
+    });
   });
 
   afterAll(async () => {
@@ -68,13 +84,18 @@ describe('a message that fails into a DLQ', () => {
     const transitions = await runtime.evaluateAlarms();
 
     // Assess
-    expect(transitions.map((t) => [t.alert.alarmName, t.alert.state])).toContainEqual(['bc-demo-intake-dlq-depth', 'ALARM']);
+    expect(transitions.map((t) => [t.alert.alarmName, t.alert.state])).toContainEqual([
+      'bc-demo-intake-dlq-depth',
+      'ALARM',
+    ]);
     const lines = (await alertLines(runtime)).filter((l) => l.alert.alarmName === 'bc-demo-intake-dlq-depth');
     expect(lines.map((l) => [l.target, l.alert.state])).toEqual([
       [{ type: 'topic', topicName: 'bc-demo-alerts', email: config.alerts.email }, 'ALARM'],
       [config.alerts.chat[0], 'ALARM'],
     ]);
-    expect(lines[0]?.alert.reason).toBe('Threshold Crossed: 1 datapoint [1] was greater than or equal to the threshold (1).');
+    expect(lines[0]?.alert.reason).toBe(
+      'Threshold Crossed: 1 datapoint [1] was greater than or equal to the threshold (1).',
+    );
     expect(log).toContainEqual(expect.stringMatching(/^ALARM bc-demo-intake-dlq-depth: Threshold Crossed/));
     sqs.destroy();
   });
@@ -82,17 +103,32 @@ describe('a message that fails into a DLQ', () => {
   it('tells of the recovery once the DLQ is emptied, and says nothing while nothing changes', async () => {
     // Arrange: a person reads the message off the DLQ (as after a fix and redrive)
     const sqs = sqsOf(runtime);
-    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: runtime.dlqUrls.intake, VisibilityTimeout: 60 }));
-    await sqs.send(new DeleteMessageCommand({ QueueUrl: runtime.dlqUrls.intake, ReceiptHandle: received.Messages?.[0]?.ReceiptHandle }));
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: runtime.dlqUrls.intake, VisibilityTimeout: 60 }),
+    );
+    await sqs.send(
+      new DeleteMessageCommand({
+        QueueUrl: runtime.dlqUrls.intake,
+        ReceiptHandle: received.Messages?.[0]?.ReceiptHandle,
+      }),
+    );
 
     // Act
     const recovered = await runtime.evaluateAlarms();
     const quiet = await runtime.evaluateAlarms();
 
     // Assess
-    expect(recovered.map((t) => [t.alert.alarmName, t.alert.previousState, t.alert.state])).toContainEqual(['bc-demo-intake-dlq-depth', 'ALARM', 'OK']);
+    expect(recovered.map((t) => [t.alert.alarmName, t.alert.previousState, t.alert.state])).toContainEqual([
+      'bc-demo-intake-dlq-depth',
+      'ALARM',
+      'OK',
+    ]);
     expect(quiet).toEqual([]);
-    expect((await alertLines(runtime)).filter((l) => l.alert.alarmName === 'bc-demo-intake-dlq-depth').map((l) => l.alert.state)).toEqual(['ALARM', 'ALARM', 'OK', 'OK']);
+    expect(
+      (await alertLines(runtime))
+        .filter((l) => l.alert.alarmName === 'bc-demo-intake-dlq-depth')
+        .map((l) => l.alert.state),
+    ).toEqual(['ALARM', 'ALARM', 'OK', 'OK']);
     sqs.destroy();
   });
 });
@@ -110,9 +146,18 @@ describe('a scheduled function that fails', () => {
     const base = buildTopology(config);
     const topology: Topology = {
       ...base,
-      schedules: base.schedules.map((s) => (s.id === 'sla-sweep' ? { ...s, payload: { scheduledTime: 'not a time' } } : s)),
+      schedules: base.schedules.map((s) =>
+        s.id === 'sla-sweep' ? { ...s, payload: { scheduledTime: 'not a time' } } : s,
+      ),
     };
-    runtime = await startRuntime({ config, topology, port: 0, startScheduler: false, alarmIntervalSeconds: 0, log: () => {} });
+    runtime = await startRuntime({
+      config,
+      topology,
+      port: 0,
+      startScheduler: false,
+      alarmIntervalSeconds: 0,
+      log: () => {},
+    });
     const sqs = sqsOf(runtime);
 
     // Act
@@ -121,15 +166,23 @@ describe('a scheduled function that fails', () => {
     const transitions = await runtime.evaluateAlarms();
 
     // Assess
-    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: runtime.deadLetterUrls['check-sla-failures'], MaxNumberOfMessages: 10 }));
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: runtime.deadLetterUrls['check-sla-failures'], MaxNumberOfMessages: 10 }),
+    );
     expect(received.Messages).toHaveLength(1);
     const record = JSON.parse(received.Messages?.[0]?.Body ?? '{}') as InvocationRecord;
     expect(record).toMatchObject({
-      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3, functionArn: expect.stringContaining(':function:bc-demo-check-sla:') },
+      requestContext: {
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+        functionArn: expect.stringContaining(':function:bc-demo-check-sla:'),
+      },
       requestPayload: { scheduledTime: 'not a time' },
       responsePayload: { errorType: 'ValidationError', errorMessage: 'check-sla input is not an SLA sweep request' },
     });
-    expect(transitions.map((t) => t.alert.alarmName)).toEqual(expect.arrayContaining(['bc-demo-check-sla-errors', 'bc-demo-check-sla-failures-depth']));
+    expect(transitions.map((t) => t.alert.alarmName)).toEqual(
+      expect.arrayContaining(['bc-demo-check-sla-errors', 'bc-demo-check-sla-failures-depth']),
+    );
     sqs.destroy();
   });
 });
@@ -152,21 +205,36 @@ describe('an event the bus cannot deliver', () => {
     const events = new EventBridgeClient({
       region: runtime.region,
       endpoint: runtime.endpoints.eventBridge,
-      credentials: { accessKeyId: publisher.AWS_ACCESS_KEY_ID as string, secretAccessKey: publisher.AWS_SECRET_ACCESS_KEY as string },
+      credentials: {
+        accessKeyId: publisher.AWS_ACCESS_KEY_ID as string,
+        secretAccessKey: publisher.AWS_SECRET_ACCESS_KEY as string,
+      },
     });
     const detail = JSON.stringify({ department: 'press', mentionId: 'facebook:1' });
 
     // Act
-    const output = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: runtime.busName, Source: 'backchannel', DetailType: 'Mention Routed', Detail: detail }] }));
+    const output = await events.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: runtime.busName, Source: 'backchannel', DetailType: 'Mention Routed', Detail: detail },
+        ],
+      }),
+    );
     const transitions = await runtime.evaluateAlarms();
 
     // Assess
     expect(output.FailedEntryCount).toBe(0);
     const received = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: runtime.deadLetterUrls[eventsDlqId(departmentQueueId('press'))], MessageAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: runtime.deadLetterUrls[eventsDlqId(departmentQueueId('press'))],
+        MessageAttributeNames: ['All'],
+      }),
     );
     const message = received.Messages?.[0];
-    expect(JSON.parse(message?.Body ?? '{}')).toMatchObject({ 'detail-type': 'Mention Routed', detail: { department: 'press', mentionId: 'facebook:1' } });
+    expect(JSON.parse(message?.Body ?? '{}')).toMatchObject({
+      'detail-type': 'Mention Routed',
+      detail: { department: 'press', mentionId: 'facebook:1' },
+    });
     expect(message?.MessageAttributes?.RULE_ARN?.StringValue).toMatch(/:rule\/bc-demo-bus\/bc-demo-route-press$/);
     expect(message?.MessageAttributes?.ERROR_MESSAGE?.StringValue).toMatch(/does not exist/);
     expect(transitions.map((t) => t.alert.alarmName)).toEqual(

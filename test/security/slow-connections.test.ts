@@ -14,7 +14,14 @@ import { demoConfig } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
 
 const config = demoConfig();
-const LIMITS = { headersTimeoutMs: 1_000, requestTimeoutMs: 2_000, keepAliveTimeoutMs: 500, idleTimeoutMs: 1_500, maxConnections: 40, checkIntervalMs: 100 };
+const LIMITS = {
+  headersTimeoutMs: 1_000,
+  requestTimeoutMs: 2_000,
+  keepAliveTimeoutMs: 500,
+  idleTimeoutMs: 1_500,
+  maxConnections: 40,
+  checkIntervalMs: 100,
+};
 
 interface SlowClient {
   /** Resolves with everything the server sent once it closed the connection. */
@@ -56,7 +63,13 @@ describe("the runtime's HTTP server against slow clients", () => {
   const log: string[] = [];
 
   beforeAll(async () => {
-    runtime = await startRuntime({ config, port: 0, startScheduler: false, httpLimits: LIMITS, log: (line) => log.push(line) });
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      startScheduler: false,
+      httpLimits: LIMITS,
+      log: (line) => log.push(line),
+    });
   });
 
   afterAll(async () => {
@@ -69,23 +82,33 @@ describe("the runtime's HTTP server against slow clients", () => {
   it('answers 408 and closes connections that trickle their headers, while a signed webhook still gets 200', async () => {
     // Arrange: 20 clients each sending one header byte every 100 ms, never finishing
     const clients = await Promise.all(
-      Array.from({ length: 20 }, () => slowClient(port(), 'POST /webhooks/meta HTTP/1.1\r\nHost: localhost\r\n', 'X-Slow: aaaaaaaa\r\n', 100)),
+      Array.from({ length: 20 }, () =>
+        slowClient(port(), 'POST /webhooks/meta HTTP/1.1\r\nHost: localhost\r\n', 'X-Slow: aaaaaaaa\r\n', 100),
+      ),
     );
 
     // Act
-    const valid = await postSignedMeta(runtime.webhookUrls.meta as string, metaFixture('page-feed-comment-add.restfb.json'), appSecret());
+    const valid = await postSignedMeta(
+      runtime.webhookUrls.meta as string,
+      metaFixture('page-feed-comment-add.restfb.json'),
+      appSecret(),
+    );
     const answers = await Promise.all(clients.map((c) => c.closed));
 
     // Assess
     expect(valid.status).toBe(200);
     expect(answers).toHaveLength(20);
     for (const answer of answers) expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
-    await vi.waitFor(() => expect(log).toContainEqual(expect.stringContaining('connection closed with 408: ERR_HTTP_REQUEST_TIMEOUT')), { timeout: 5_000 });
+    await vi.waitFor(
+      () => expect(log).toContainEqual(expect.stringContaining('connection closed with 408: ERR_HTTP_REQUEST_TIMEOUT')),
+      { timeout: 5_000 },
+    );
   });
 
   it('answers 408 and closes connections that send complete headers and trickle the body', async () => {
     // Arrange: a body of 10,000 bytes announced, one byte every 100 ms
-    const head = 'POST /webhooks/meta HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Hub-Signature-256: sha256=00\r\nContent-Length: 10000\r\n\r\n{';
+    const head =
+      'POST /webhooks/meta HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Hub-Signature-256: sha256=00\r\nContent-Length: 10000\r\n\r\n{';
     const clients = await Promise.all(Array.from({ length: 10 }, () => slowClient(port(), head, ' ', 100)));
 
     // Act
@@ -94,7 +117,13 @@ describe("the runtime's HTTP server against slow clients", () => {
     // Assess
     for (const answer of answers) expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     // The server logs the cut-off body when the request's stream ends, which can come just after the client saw its 408.
-    await vi.waitFor(() => expect(log).toContainEqual(expect.stringContaining('POST /webhooks/meta -> closed before the body was complete')), { timeout: 5_000 });
+    await vi.waitFor(
+      () =>
+        expect(log).toContainEqual(
+          expect.stringContaining('POST /webhooks/meta -> closed before the body was complete'),
+        ),
+      { timeout: 5_000 },
+    );
   });
 
   it('closes a connection that opens and never sends anything', async () => {
@@ -111,19 +140,27 @@ describe("the runtime's HTTP server against slow clients", () => {
 
   it('refuses the connection above the bound with 503 and serves again once connections close', async () => {
     // Arrange: fill the bound with connections that send nothing yet
-    const held = await Promise.all(Array.from({ length: LIMITS.maxConnections }, () => slowClient(port(), '', '', 60_000)));
+    const held = await Promise.all(
+      Array.from({ length: LIMITS.maxConnections }, () => slowClient(port(), '', '', 60_000)),
+    );
 
     // Act
     const extra = await slowClient(port(), 'GET /webhooks/meta HTTP/1.1\r\nHost: localhost\r\n\r\n', '', 60_000);
     const refused = await extra.closed;
     for (const client of held) client.socket.destroy();
     await Promise.all(held.map((c) => c.closed));
-    const after = await postSignedMeta(runtime.webhookUrls.meta as string, metaFixture('page-feed-comment-add.restfb.json'), appSecret());
+    const after = await postSignedMeta(
+      runtime.webhookUrls.meta as string,
+      metaFixture('page-feed-comment-add.restfb.json'),
+      appSecret(),
+    );
 
     // Assess
     expect(refused).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
     expect(refused).toContain('Retry-After: 1');
     expect(after.status).toBe(200);
-    expect(log).toContainEqual(expect.stringMatching(/connection refused with 503: 40 connections are open \(limit 40\)/));
+    expect(log).toContainEqual(
+      expect.stringMatching(/connection refused with 503: 40 connections are open \(limit 40\)/),
+    );
   });
 });

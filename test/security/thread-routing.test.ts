@@ -25,7 +25,9 @@ const AYLIN = 'aylin.demir@radwerk-hansen.example'; // leads service
 /** A Page webhook with one customer comment on the demo post (every comment is in the same thread). */
 function commentWebhook(n: number, message: string): string {
   const change = metaFeedCommentChange(n, { message });
-  return escapeNonAscii(JSON.stringify({ object: 'page', entry: [{ id: DEMO_PAGE_ID, time: 1764322000 + n, changes: [change] }] }));
+  return escapeNonAscii(
+    JSON.stringify({ object: 'page', entry: [{ id: DEMO_PAGE_ID, time: 1764322000 + n, changes: [change] }] }),
+  );
 }
 
 describe('a crisis message in an existing thread raises its case (finding 7)', () => {
@@ -42,7 +44,10 @@ describe('a crisis message in an existing thread raises its case (finding 7)', (
   const api = async (method: 'GET' | 'POST', route: string, body?: unknown) => {
     const response = await fetch(`${runtime.url}${route}`, {
       method,
-      headers: { authorization: `Bearer ${tokenOf(AYLIN)}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${tokenOf(AYLIN)}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -55,7 +60,13 @@ describe('a crisis message in an existing thread raises its case (finding 7)', (
   };
 
   beforeAll(async () => {
-    runtime = await startRuntime({ config, port: 0, visibilityTimeoutSeconds: 1, startScheduler: false, log: () => undefined });
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      visibilityTimeoutSeconds: 1,
+      startScheduler: false,
+      log: () => undefined,
+    });
   });
 
   afterAll(async () => {
@@ -64,7 +75,9 @@ describe('a crisis message in an existing thread raises its case (finding 7)', (
 
   it('opens a normal service case for the first comment', async () => {
     // Act
-    const answer = await post(commentWebhook(1, 'Mein Fahrrad ist seit drei Wochen in der Werkstatt und niemand meldet sich. Sehr ärgerlich!'));
+    const answer = await post(
+      commentWebhook(1, 'Mein Fahrrad ist seit drei Wochen in der Werkstatt und niemand meldet sich. Sehr ärgerlich!'),
+    );
 
     // Assess
     expect(answer.status).toBe(200);
@@ -75,21 +88,44 @@ describe('a crisis message in an existing thread raises its case (finding 7)', (
 
   it('raises priority, tags crisis, requires press approval and tells press when a crisis comment joins the thread', async () => {
     // Act
-    const answer = await post(commentWebhook(2, 'Immer noch keine Antwort von euch. Dann gibt es eben einen #Shitstorm auf allen Kanälen!'));
+    const answer = await post(
+      commentWebhook(2, 'Immer noch keine Antwort von euch. Dann gibt es eben einen #Shitstorm auf allen Kanälen!'),
+    );
 
     // Assess
     expect(answer.status).toBe(200);
     const view = await api('GET', `/cases/${caseId}`);
     const kase = view.body.case as Case;
-    expect(kase).toMatchObject({ department: 'service', priority: 'high', requireApproval: true, approverDepartment: 'press', escalatedTo: ['press', 'legal'] });
+    expect(kase).toMatchObject({
+      department: 'service',
+      priority: 'high',
+      requireApproval: true,
+      approverDepartment: 'press',
+      escalatedTo: ['press', 'legal'],
+    });
     expect(kase.tags).toContain('crisis');
     expect(kase.cc).toEqual(expect.arrayContaining(['press', 'legal']));
     const routing = (view.body.history as CaseHistoryEntry[]).filter((e) => e.action === 'apply-routing');
     expect(routing).toEqual([
-      expect.objectContaining({ transitionId: `routing:${crisisMention}`, actor: 'system:classify-mention', detail: expect.objectContaining({ rules: expect.stringContaining('crisis'), priority: 'normal -> high', approval: 'press' }) }),
+      expect.objectContaining({
+        transitionId: `routing:${crisisMention}`,
+        actor: 'system:classify-mention',
+        detail: expect.objectContaining({
+          rules: expect.stringContaining('crisis'),
+          priority: 'normal -> high',
+          approval: 'press',
+        }),
+      }),
     ]);
-    const press = (await readFile(path.join(runtime.outboxDir, 'press.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as OutboxLine);
-    expect(press.filter((l) => l.notification.id === `routing:${crisisMention}`).map((l) => [l.notification.kind, l.target.type])).toEqual(
+    const press = (await readFile(path.join(runtime.outboxDir, 'press.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as OutboxLine);
+    expect(
+      press
+        .filter((l) => l.notification.id === `routing:${crisisMention}`)
+        .map((l) => [l.notification.kind, l.target.type]),
+    ).toEqual(
       expect.arrayContaining([
         ['escalation', 'slack'],
         ['escalation', 'email'],
@@ -99,7 +135,9 @@ describe('a crisis message in an existing thread raises its case (finding 7)', (
 
   it('refuses to mark a reply sent that press has not approved', async () => {
     // Arrange
-    const drafted = await api('POST', `/cases/${caseId}/replies`, { text: 'Das tut uns leid, wir kümmern uns sofort.' });
+    const drafted = await api('POST', `/cases/${caseId}/replies`, {
+      text: 'Das tut uns leid, wir kümmern uns sofort.',
+    });
     const replyId = (drafted.body.reply as { id: string }).id;
 
     // Act
@@ -107,7 +145,10 @@ describe('a crisis message in an existing thread raises its case (finding 7)', (
 
     // Assess
     expect(drafted.status).toBe(201);
-    expect(sent).toEqual({ status: 409, body: { status: 409, message: `the reply ${replyId} of case ${caseId} is not approved yet` } });
+    expect(sent).toEqual({
+      status: 409,
+      body: { status: 409, message: `the reply ${replyId} of case ${caseId} is not approved yet` },
+    });
     const view = await api('GET', `/cases/${caseId}`);
     expect((view.body.case as Case).state).not.toBe('responded');
   });

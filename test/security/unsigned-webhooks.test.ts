@@ -16,7 +16,11 @@ import { DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts
 import { mentionId } from '../../shared/domain/mention.ts';
 import type { IntakeMessage } from '../../shared/domain/mention-deletion.ts';
 import type { IntakeQueue } from '../../shared/domain/ports.ts';
-import { receiveWebhook, WebhookSecretIncompleteError, type ReceiveWebhookDeps } from '../../shared/domain/receive-webhook.ts';
+import {
+  receiveWebhook,
+  WebhookSecretIncompleteError,
+  type ReceiveWebhookDeps,
+} from '../../shared/domain/receive-webhook.ts';
 import { statusOf } from '../../shared/observability/http-errors.ts';
 import { metrics } from '../../shared/observability/powertools.ts';
 import type { WebhookRequest } from '../../shared/platforms/platform-adapter.ts';
@@ -40,14 +44,33 @@ class RecordingQueue implements IntakeQueue {
 const UNSIGNED: readonly { platform: string; body: Buffer; contentType: string; params?: Record<string, string> }[] = [
   { platform: 'meta', body: fixture('meta', 'page-feed-comment-add.restfb.json'), contentType: 'application/json' },
   { platform: 'x', body: fixture('x', 'aaa-tweet-create-events-mention.json'), contentType: 'application/json' },
-  { platform: 'linkedin', body: fixture('linkedin', 'org-social-action-comment.json'), contentType: 'application/json' },
+  {
+    platform: 'linkedin',
+    body: fixture('linkedin', 'org-social-action-comment.json'),
+    contentType: 'application/json',
+  },
   { platform: 'youtube', body: fixture('youtube', 'push-notification-video.xml'), contentType: 'application/atom+xml' },
-  { platform: 'tiktok', body: fixture('tiktok', 'post-publish-publicly-available.json'), contentType: 'application/json' },
-  { platform: 'generic', body: fixture('generic', 'trustpilot-service-review.json'), contentType: 'application/json', params: { source: 'trustpilot' } },
+  {
+    platform: 'tiktok',
+    body: fixture('tiktok', 'post-publish-publicly-available.json'),
+    contentType: 'application/json',
+  },
+  {
+    platform: 'generic',
+    body: fixture('generic', 'trustpilot-service-review.json'),
+    contentType: 'application/json',
+    params: { source: 'trustpilot' },
+  },
 ];
 
 function unsignedRequest(entry: (typeof UNSIGNED)[number]): WebhookRequest {
-  return { method: 'POST', headers: { 'content-type': entry.contentType }, query: {}, body: entry.body, ...(entry.params ? { params: entry.params } : {}) };
+  return {
+    method: 'POST',
+    headers: { 'content-type': entry.contentType },
+    query: {},
+    body: entry.body,
+    ...(entry.params ? { params: entry.params } : {}),
+  };
 }
 
 function depsWith(queue: IntakeQueue, secret: (platformId: string) => unknown): ReceiveWebhookDeps {
@@ -70,43 +93,63 @@ async function statusOfReceive(request: WebhookRequest, platformId: string, deps
 }
 
 describe('unsigned webhooks are refused on every platform', () => {
-  it.each(UNSIGNED)('$platform: refuses an unsigned POST with 401 when its secret is complete, and enqueues nothing', async (entry) => {
-    // Arrange
-    const queue = new RecordingQueue();
-    const secret = platformRegistry.get(entry.platform)?.generateSecret();
+  it.each(UNSIGNED)(
+    '$platform: refuses an unsigned POST with 401 when its secret is complete, and enqueues nothing',
+    async (entry) => {
+      // Arrange
+      const queue = new RecordingQueue();
+      const secret = platformRegistry.get(entry.platform)?.generateSecret();
 
-    // Act
-    const status = await statusOfReceive(unsignedRequest(entry), entry.platform, depsWith(queue, () => secret));
+      // Act
+      const status = await statusOfReceive(
+        unsignedRequest(entry),
+        entry.platform,
+        depsWith(queue, () => secret),
+      );
 
-    // Assess
-    expect(status).toBe(401);
-    expect(queue.enqueued).toEqual([]);
-  });
+      // Assess
+      expect(status).toBe(401);
+      expect(queue.enqueued).toEqual([]);
+    },
+  );
 
-  it.each(UNSIGNED)('$platform: never answers an unsigned POST with 200, whatever its secret holds (property)', async (entry) => {
-    const generated = platformRegistry.get(entry.platform)?.generateSecret() as Record<string, string>;
-    // Any subset of the real keys, any other keys, any values, or no JSON object at all.
-    const anySecret = fc.oneof(
-      fc.subarray(Object.keys(generated)).chain((keys) => fc.record(Object.fromEntries(keys.map((k) => [k, fc.oneof(fc.string(), fc.constant(generated[k] as string))])))),
-      fc.dictionary(fc.string(), fc.jsonValue()),
-      fc.jsonValue(),
-    );
+  it.each(UNSIGNED)(
+    '$platform: never answers an unsigned POST with 200, whatever its secret holds (property)',
+    async (entry) => {
+      const generated = platformRegistry.get(entry.platform)?.generateSecret() as Record<string, string>;
+      // Any subset of the real keys, any other keys, any values, or no JSON object at all.
+      const anySecret = fc.oneof(
+        fc
+          .subarray(Object.keys(generated))
+          .chain((keys) =>
+            fc.record(
+              Object.fromEntries(keys.map((k) => [k, fc.oneof(fc.string(), fc.constant(generated[k] as string))])),
+            ),
+          ),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.jsonValue(),
+      );
 
-    await fc.assert(
-      fc.asyncProperty(anySecret, async (secret) => {
-        // Arrange
-        const queue = new RecordingQueue();
+      await fc.assert(
+        fc.asyncProperty(anySecret, async (secret) => {
+          // Arrange
+          const queue = new RecordingQueue();
 
-        // Act
-        const status = await statusOfReceive(unsignedRequest(entry), entry.platform, depsWith(queue, () => secret));
+          // Act
+          const status = await statusOfReceive(
+            unsignedRequest(entry),
+            entry.platform,
+            depsWith(queue, () => secret),
+          );
 
-        // Assess
-        expect([401, 503]).toContain(status);
-        expect(queue.enqueued).toEqual([]);
-      }),
-      { numRuns: 150 },
-    );
-  });
+          // Assess
+          expect([401, 503]).toContain(status);
+          expect(queue.enqueued).toEqual([]);
+        }),
+        { numRuns: 150 },
+      );
+    },
+  );
 
   it('refuses an unsigned YouTube feed while its secret has no hubSecret: the state a deploy used to leave', async () => {
     // Arrange
@@ -114,7 +157,10 @@ describe('unsigned webhooks are refused on every platform', () => {
     const entry = UNSIGNED.find((u) => u.platform === 'youtube') as (typeof UNSIGNED)[number];
 
     // Act
-    const result = receiveWebhook({ platformId: 'youtube', request: unsignedRequest(entry) }, depsWith(queue, () => ({ verifyToken: 'generated-by-an-old-stack' })));
+    const result = receiveWebhook(
+      { platformId: 'youtube', request: unsignedRequest(entry) },
+      depsWith(queue, () => ({ verifyToken: 'generated-by-an-old-stack' })),
+    );
 
     // Assess
     await expect(result).rejects.toThrow(WebhookSecretIncompleteError);
@@ -135,15 +181,23 @@ describe('ingest-webhook answers 503 with a reason and a metric while a secret i
   it.each(UNSIGNED)('$platform: 503, names the missing key, counts WebhookSecretIncomplete', async (entry) => {
     // Arrange
     const queue = new RecordingQueue();
-    const event: APIGatewayProxyEventV2 = httpEventFactory({ platform: entry.platform, body: entry.body, headers: { 'content-type': entry.contentType } });
-    const withParams = entry.params ? { ...event, pathParameters: { ...event.pathParameters, ...entry.params } } : event;
+    const event: APIGatewayProxyEventV2 = httpEventFactory({
+      platform: entry.platform,
+      body: entry.body,
+      headers: { 'content-type': entry.contentType },
+    });
+    const withParams = entry.params
+      ? { ...event, pathParameters: { ...event.pathParameters, ...entry.params } }
+      : event;
 
     // Act
     const response = await ingestWebhook(withParams, () => depsWith(queue, () => ({})));
 
     // Assess
     expect(response.statusCode).toBe(503);
-    expect(JSON.parse(response.body as string)).toEqual({ message: expect.stringContaining(`the ${entry.platform} secret is incomplete`) });
+    expect(JSON.parse(response.body as string)).toEqual({
+      message: expect.stringContaining(`the ${entry.platform} secret is incomplete`),
+    });
     expect(vi.mocked(metrics.addMetric)).toHaveBeenCalledWith('WebhookSecretIncomplete', 'Count', 1);
     expect(queue.enqueued).toEqual([]);
   });
@@ -169,28 +223,42 @@ describe('unsigned webhooks against npm start', () => {
     await withoutHubSecret?.stop();
   });
 
-  const mentionsOf = (r: Runtime) => new DynamoMentionRepository(createDocumentClient(adminEnv(r.region, r.endpoints.dynamodb)), r.tableName);
+  const mentionsOf = (r: Runtime) =>
+    new DynamoMentionRepository(createDocumentClient(adminEnv(r.region, r.endpoints.dynamodb)), r.tableName);
   const youtube = UNSIGNED.find((u) => u.platform === 'youtube') as (typeof UNSIGNED)[number];
 
   it('generates a hubSecret for YouTube at start', () => {
     // Act
-    const secret = JSON.parse(runtime.secrets[platformSecretName(config, 'youtube')] as string) as { hubSecret?: string };
+    const secret = JSON.parse(runtime.secrets[platformSecretName(config, 'youtube')] as string) as {
+      hubSecret?: string;
+    };
 
     // Assess
     expect(secret.hubSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
-  it.each(UNSIGNED.filter((u) => u.platform !== 'generic'))('$platform: answers an unsigned POST with 401', async (entry) => {
-    // Act
-    const response = await fetch(runtime.webhookUrls[entry.platform] as string, { method: 'POST', headers: { 'content-type': entry.contentType }, body: entry.body });
+  it.each(UNSIGNED.filter((u) => u.platform !== 'generic'))(
+    '$platform: answers an unsigned POST with 401',
+    async (entry) => {
+      // Act
+      const response = await fetch(runtime.webhookUrls[entry.platform] as string, {
+        method: 'POST',
+        headers: { 'content-type': entry.contentType },
+        body: entry.body,
+      });
 
-    // Assess
-    expect(response.status).toBe(401);
-  });
+      // Assess
+      expect(response.status).toBe(401);
+    },
+  );
 
   it('answers an unsigned YouTube feed with 503 while the secret has no hubSecret, and stores nothing', async () => {
     // Act
-    const response = await fetch(withoutHubSecret.webhookUrls.youtube as string, { method: 'POST', headers: { 'content-type': youtube.contentType }, body: youtube.body });
+    const response = await fetch(withoutHubSecret.webhookUrls.youtube as string, {
+      method: 'POST',
+      headers: { 'content-type': youtube.contentType },
+      body: youtube.body,
+    });
     await withoutHubSecret.waitForIdle(30_000);
 
     // Assess

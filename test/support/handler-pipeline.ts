@@ -2,9 +2,16 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { adminApi, dependenciesFrom as adminDependencies, type AdminApiDeps } from '../../functions/admin-api/handler.ts';
+import {
+  adminApi,
+  dependenciesFrom as adminDependencies,
+  type AdminApiDeps,
+} from '../../functions/admin-api/handler.ts';
 import { classifyBatch, dependenciesFrom as classifyDependencies } from '../../functions/classify-mention/handler.ts';
-import { dependenciesFrom as departmentDependencies, handleDepartmentBatch } from '../../functions/handle-department/handler.ts';
+import {
+  dependenciesFrom as departmentDependencies,
+  handleDepartmentBatch,
+} from '../../functions/handle-department/handler.ts';
 import { buildTopology, departmentQueueId } from '../../infra/topology.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { CASE_DETAIL_TYPES, EVENT_SOURCE, type CaseEvent } from '../../shared/domain/events.ts';
@@ -42,8 +49,22 @@ export class HandlerPipeline {
     const topology = buildTopology(config);
     const local = await startLocalTable(topology.table);
     const outboxDir = await mkdtemp(path.join(tmpdir(), 'bc-erase-outbox-'));
-    const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name, NOTIFY_OUTBOX_DIR: outboxDir };
-    return new HandlerPipeline(env, config, topology.table.name, outboxDir, local, classifyDependencies(env), departmentDependencies(env), adminDependencies(env));
+    const env = {
+      ...local.env,
+      COMPANY_CONFIG: JSON.stringify(config),
+      EVENT_BUS_NAME: topology.bus.name,
+      NOTIFY_OUTBOX_DIR: outboxDir,
+    };
+    return new HandlerPipeline(
+      env,
+      config,
+      topology.table.name,
+      outboxDir,
+      local,
+      classifyDependencies(env),
+      departmentDependencies(env),
+      adminDependencies(env),
+    );
   }
 
   get published() {
@@ -53,8 +74,13 @@ export class HandlerPipeline {
   /** Sends intake messages through classify-mention, then every resulting event through handle-department. */
   async deliver(messages: readonly IntakeMessage[]): Promise<void> {
     const records = messages.map((m) => sqsRecordFactory(JSON.stringify(m), `intake-${this.messages++}`));
-    const result = await classifyBatch(sqsEventFactory(records), contextFactory(), { ...this.classify, events: this.publisher, caseChanges: { ...this.classify.caseChanges!, events: this.publisher } });
-    if (result.batchItemFailures.length > 0) throw new Error(`classify failed: ${JSON.stringify(result.batchItemFailures)}`);
+    const result = await classifyBatch(sqsEventFactory(records), contextFactory(), {
+      ...this.classify,
+      events: this.publisher,
+      caseChanges: { ...this.classify.caseChanges!, events: this.publisher },
+    });
+    if (result.batchItemFailures.length > 0)
+      throw new Error(`classify failed: ${JSON.stringify(result.batchItemFailures)}`);
     await this.drainBus();
   }
 
@@ -62,14 +88,22 @@ export class HandlerPipeline {
   private async drainBus(): Promise<void> {
     const deps = { ...this.department, change: { ...this.department.change, events: this.publisher } };
     while (this.fedRouted < this.publisher.published.length || this.fedCaseEvents < this.publisher.caseEvents.length) {
-      const routed = this.publisher.published.slice(this.fedRouted).map((e, i) => sqsRecordFactory(routedEnvelope(e), `routed-${this.fedRouted + i}`));
+      const routed = this.publisher.published
+        .slice(this.fedRouted)
+        .map((e, i) => sqsRecordFactory(routedEnvelope(e), `routed-${this.fedRouted + i}`));
       const changes = this.publisher.caseEvents
         .slice(this.fedCaseEvents)
-        .flatMap((e, i) => e.recipients.map((d) => ({ ...sqsRecordFactory(caseEnvelope(e), `case-${this.fedCaseEvents + i}-${d}`), eventSourceARN: `arn:aws:sqs:eu-central-1:123456789012:${this.queueOf(d)}` })));
+        .flatMap((e, i) =>
+          e.recipients.map((d) => ({
+            ...sqsRecordFactory(caseEnvelope(e), `case-${this.fedCaseEvents + i}-${d}`),
+            eventSourceARN: `arn:aws:sqs:eu-central-1:123456789012:${this.queueOf(d)}`,
+          })),
+        );
       this.fedRouted = this.publisher.published.length;
       this.fedCaseEvents = this.publisher.caseEvents.length;
       const result = await handleDepartmentBatch(sqsEventFactory([...routed, ...changes]), contextFactory(), deps);
-      if (result.batchItemFailures.length > 0) throw new Error(`handle-department failed: ${JSON.stringify(result.batchItemFailures)}`);
+      if (result.batchItemFailures.length > 0)
+        throw new Error(`handle-department failed: ${JSON.stringify(result.batchItemFailures)}`);
     }
   }
 
@@ -79,8 +113,14 @@ export class HandlerPipeline {
   }
 
   /** Calls an admin API route as the user of the claims (default: Jana Krüger); case events go through the departments. */
-  async call(routeKey: string, options: AdminEventOptions = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-    const response = await adminApi(adminEventFactory(routeKey, options), () => ({ ...this.admin, events: this.publisher }));
+  async call(
+    routeKey: string,
+    options: AdminEventOptions = {},
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await adminApi(adminEventFactory(routeKey, options), () => ({
+      ...this.admin,
+      events: this.publisher,
+    }));
     await this.drainBus();
     return { status: response.statusCode ?? 0, body: JSON.parse(response.body ?? 'null') as Record<string, unknown> };
   }

@@ -11,7 +11,11 @@ export async function startLocalTable(spec: TableSpec): Promise<{
   env: Record<string, string>;
 }> {
   const backend = await startDynamoDb();
-  const client = new DynamoDBClient({ region: 'eu-central-1', endpoint: backend.endpoint, credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({
+    region: 'eu-central-1',
+    endpoint: backend.endpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
   await createTable(client, spec);
   return {
     backend,

@@ -46,7 +46,10 @@ const THEME_SHARES: readonly (readonly [string, number])[] = [
 ];
 
 /** Relative rate by hour of the day (company time): nights near zero, a peak in the afternoon. */
-const HOUR_SHAPE = [0.05, 0.03, 0.02, 0.02, 0.03, 0.08, 0.2, 0.4, 0.6, 0.75, 0.85, 0.9, 0.95, 0.9, 0.95, 1, 1, 0.95, 0.85, 0.8, 0.7, 0.5, 0.3, 0.12];
+const HOUR_SHAPE = [
+  0.05, 0.03, 0.02, 0.02, 0.03, 0.08, 0.2, 0.4, 0.6, 0.75, 0.85, 0.9, 0.95, 0.9, 0.95, 1, 1, 0.95, 0.85, 0.8, 0.7, 0.5,
+  0.3, 0.12,
+];
 /** Relative rate by weekday, Monday first. */
 const DAY_SHAPE = [1, 0.95, 0.95, 0.9, 0.85, 0.55, 0.45];
 
@@ -111,7 +114,8 @@ export function steadyHistory(options: HistoryOptions): SyntheticMention[] {
     const hourMs = startMs + i * HOUR_MS;
     const hour = new Date(hourMs).toISOString();
     const s = season(hourMs);
-    const shape = (HOUR_SHAPE[s.hourOfDay] ?? 0) * (DAY_SHAPE[Math.floor(s.hourOfWeek / 24)] ?? 0) * (options.scale ?? 1);
+    const shape =
+      (HOUR_SHAPE[s.hourOfDay] ?? 0) * (DAY_SHAPE[Math.floor(s.hourOfWeek / 24)] ?? 0) * (options.scale ?? 1);
     for (const [category, peak] of Object.entries(PEAK_RATES) as [Category, number][]) {
       const n = poisson(peak * shape, random);
       for (let k = 0; k < n; k++) {
@@ -125,7 +129,14 @@ export function steadyHistory(options: HistoryOptions): SyntheticMention[] {
 }
 
 /** A surge: `perHour` extra mentions of one complaint theme on one platform for `hours` hours from `start`. */
-export function surge(options: { readonly start: string; readonly hours: number; readonly perHour: number; readonly themeId?: string; readonly platform?: Platform; readonly category?: Category }): SyntheticMention[] {
+export function surge(options: {
+  readonly start: string;
+  readonly hours: number;
+  readonly perHour: number;
+  readonly themeId?: string;
+  readonly platform?: Platform;
+  readonly category?: Category;
+}): SyntheticMention[] {
   const mentions: SyntheticMention[] = [];
   for (let i = 0; i < options.hours; i++) {
     const hour = new Date(Date.parse(options.start) + i * HOUR_MS).toISOString();
@@ -134,7 +145,11 @@ export function surge(options: { readonly start: string; readonly hours: number;
         hour,
         category: options.category ?? 'complaint',
         platform: options.platform ?? 'x',
-        ...(options.themeId === undefined ? { themeId: 'th_battery_fire' } : options.themeId ? { themeId: options.themeId } : {}),
+        ...(options.themeId === undefined
+          ? { themeId: 'th_battery_fire' }
+          : options.themeId
+            ? { themeId: options.themeId }
+            : {}),
       });
     }
   }

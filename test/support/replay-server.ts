@@ -47,16 +47,28 @@ export class ReplayServer {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://replay');
-        const request: RecordedRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const request: RecordedRequest = {
+          method: req.method ?? '',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
         this.requests.push(request);
         const route = this.routes.find((r) => r.match(request));
         const replay = route ? (route.replays.length > 1 ? route.replays.shift() : route.replays[0]) : undefined;
         if (!replay) {
-          res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `no replay for ${request.path}` }));
+          res
+            .writeHead(404, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: `no replay for ${request.path}` }));
           return;
         }
-        const body = replay.fixture ? readFileSync(new URL(`../fixtures/${replay.fixture}`, import.meta.url), 'utf8') : JSON.stringify(replay.json ?? {});
-        res.writeHead(replay.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...replay.headers }).end(body);
+        const body = replay.fixture
+          ? readFileSync(new URL(`../fixtures/${replay.fixture}`, import.meta.url), 'utf8')
+          : JSON.stringify(replay.json ?? {});
+        res
+          .writeHead(replay.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...replay.headers })
+          .end(body);
       });
     });
     await listen(this.server, 0);

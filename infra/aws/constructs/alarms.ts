@@ -52,13 +52,21 @@ export class Alarms extends Construct {
   private metricOf(metric: AlarmMetric, period: Duration, props: AlarmsProps, where: string): cloudwatch.IMetric {
     switch (metric.kind) {
       case 'deadLetterDepth':
-        return props.queues.deadLetter(metric.deadLetterQueue, where).metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM });
+        return props.queues
+          .deadLetter(metric.deadLetterQueue, where)
+          .metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM });
       case 'oldestMessageAge':
-        return props.queues.get(metric.queue, where).queue.metricApproximateAgeOfOldestMessage({ period, statistic: cloudwatch.Stats.MAXIMUM });
+        return props.queues
+          .get(metric.queue, where)
+          .queue.metricApproximateAgeOfOldestMessage({ period, statistic: cloudwatch.Stats.MAXIMUM });
       case 'functionErrors':
-        return props.functions.get(metric.function, where).function.metricErrors({ period, statistic: cloudwatch.Stats.SUM });
+        return props.functions
+          .get(metric.function, where)
+          .function.metricErrors({ period, statistic: cloudwatch.Stats.SUM });
       case 'functionThrottles':
-        return props.functions.get(metric.function, where).function.metricThrottles({ period, statistic: cloudwatch.Stats.SUM });
+        return props.functions
+          .get(metric.function, where)
+          .function.metricThrottles({ period, statistic: cloudwatch.Stats.SUM });
       case 'ruleFailedInvocations': {
         const rule = props.events.rules.get(metric.rule);
         if (!rule) throw new TopologyMismatchError(`${where} references unknown bus rule "${metric.rule}"`);

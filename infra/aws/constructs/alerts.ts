@@ -54,10 +54,14 @@ export class Alerts extends Construct {
 
     const subscribed = props.functions.filter((f) => f.triggers.some((t) => t.type === 'alerts'));
     if (subscribed.map((f) => f.id).join() !== (spec.forwarder ?? '')) {
-      throw new TopologyMismatchError(`the alert topic's forwarder is "${spec.forwarder ?? ''}" but functions [${subscribed.map((f) => f.id).join(', ')}] have an alerts trigger`);
+      throw new TopologyMismatchError(
+        `the alert topic's forwarder is "${spec.forwarder ?? ''}" but functions [${subscribed.map((f) => f.id).join(', ')}] have an alerts trigger`,
+      );
     }
     for (const fn of subscribed) {
-      this.topic.addSubscription(new subscriptions.LambdaSubscription(props.handlers.get(fn.id, 'the alert topic').function));
+      this.topic.addSubscription(
+        new subscriptions.LambdaSubscription(props.handlers.get(fn.id, 'the alert topic').function),
+      );
     }
   }
 }

@@ -11,7 +11,9 @@ import { acknowledgeFinding, defaultPolicyOf } from '../nag.ts';
 
 /** The installed version of a package (its binary package is published at the same version). */
 function versionOf(projectRoot: string, module: string): string {
-  const manifest = JSON.parse(readFileSync(path.join(projectRoot, 'node_modules', module, 'package.json'), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(path.join(projectRoot, 'node_modules', module, 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return manifest.version;
 }
 
@@ -90,7 +92,8 @@ export class BackchannelFunction extends Construct {
                 beforeInstall: () => [],
                 afterBundling: (_inputDir: string, outputDir: string) =>
                   (spec.nativeModules ?? []).map(
-                    (m) => `cd "${outputDir}" && npm install --no-save --force --no-audit --no-fund --no-package-lock ${m.lambdaBinary}@${versionOf(props.projectRoot, m.module)}`,
+                    (m) =>
+                      `cd "${outputDir}" && npm install --no-save --force --no-audit --no-fund --no-package-lock ${m.lambdaBinary}@${versionOf(props.projectRoot, m.module)}`,
                   ),
               },
             }

@@ -28,7 +28,13 @@ export class Buckets extends Construct {
         objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         removalPolicy: RemovalPolicy.RETAIN,
         // Old versions of replaced objects (promotion pointer, records) are history, not data to keep forever.
-        lifecycleRules: [{ id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(365), noncurrentVersionsToRetain: 10 }],
+        lifecycleRules: [
+          {
+            id: 'expire-old-versions',
+            noncurrentVersionExpiration: Duration.days(365),
+            noncurrentVersionsToRetain: 10,
+          },
+        ],
       });
       acknowledgeFinding(
         bucket,

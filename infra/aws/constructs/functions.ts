@@ -72,7 +72,10 @@ export class Functions extends Construct {
     return found;
   }
 
-  private resolveEnvironment(spec: FunctionSpec): { environment: Record<string, string>; define: Record<string, string> } {
+  private resolveEnvironment(spec: FunctionSpec): {
+    environment: Record<string, string>;
+    define: Record<string, string>;
+  } {
     const environment: Record<string, string> = {
       POWERTOOLS_LOG_LEVEL: this.props.logLevel,
       // The bundle ships its source map; without this flag stack traces show minified code.
@@ -124,7 +127,7 @@ export class Functions extends Construct {
         acknowledgeFinding(
           policy,
           `AwsSolutions-IAM5[Resource::${nagRef(table)}/index/*]`,
-          'Queries run on the table\'s own global secondary indexes; the wildcard covers only indexes of this one table.',
+          "Queries run on the table's own global secondary indexes; the wildcard covers only indexes of this one table.",
         );
         if (grant.access === 'readWrite') {
           for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
@@ -158,8 +161,14 @@ export class Functions extends Construct {
           `AwsSolutions-IAM5[Resource::${nagRef(bucket)}/*]`,
           'Objects of the one models bucket: version records, weights and the promotion pointer, whose keys are chosen at run time.',
         );
-        for (const action of grant.access === 'read' ? ['s3:GetObject*', 's3:GetBucket*', 's3:List*'] : ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']) {
-          acknowledgeFinding(defaultPolicyOf(fn.role), `AwsSolutions-IAM5[Action::${action}]`, "CDK's grant of S3 reads (and writes) on the one models bucket; the statement names only that bucket.");
+        for (const action of grant.access === 'read'
+          ? ['s3:GetObject*', 's3:GetBucket*', 's3:List*']
+          : ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']) {
+          acknowledgeFinding(
+            defaultPolicyOf(fn.role),
+            `AwsSolutions-IAM5[Action::${action}]`,
+            "CDK's grant of S3 reads (and writes) on the one models bucket; the statement names only that bucket.",
+          );
         }
         return;
       }
@@ -183,7 +192,10 @@ export class Functions extends Construct {
     const { partition, region, account } = Stack.of(this);
     const profile = /^(us|eu|apac|us-gov|global)\.(.+)$/.exec(modelId);
     const resources = profile
-      ? [`arn:${partition}:bedrock:${region}:${account}:inference-profile/${modelId}`, `arn:${partition}:bedrock:*::foundation-model/${profile[2]}`]
+      ? [
+          `arn:${partition}:bedrock:${region}:${account}:inference-profile/${modelId}`,
+          `arn:${partition}:bedrock:*::foundation-model/${profile[2]}`,
+        ]
       : [`arn:${partition}:bedrock:${region}::foundation-model/${modelId}`];
     fn.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources }));
     if (profile) {
@@ -203,7 +215,10 @@ export class Functions extends Construct {
   private grantEmailSend(fn: BackchannelFunction): void {
     const { partition, region, account } = Stack.of(this);
     fn.function.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [`arn:${partition}:ses:${region}:${account}:identity/*`] }),
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [`arn:${partition}:ses:${region}:${account}:identity/*`],
+      }),
     );
     acknowledgeFinding(
       defaultPolicyOf(fn.role),
@@ -220,7 +235,10 @@ export class Functions extends Construct {
   private configureAsyncInvoke(spec: FunctionSpec, fn: BackchannelFunction): void {
     const asyncTriggered = spec.triggers.some((t) => t.type === 'schedule' || t.type === 'alerts');
     if (!spec.asyncInvoke) {
-      if (asyncTriggered) throw new TopologyMismatchError(`function "${spec.id}" is invoked asynchronously but has no on-failure destination`);
+      if (asyncTriggered)
+        throw new TopologyMismatchError(
+          `function "${spec.id}" is invoked asynchronously but has no on-failure destination`,
+        );
       return;
     }
     fn.function.configureAsyncInvoke({
@@ -235,9 +253,13 @@ export class Functions extends Construct {
       if (trigger.type !== 'sqs') continue;
       // An event source mapping grants consume rights by itself; insist the topology says so
       // too, so the function's permissions are readable from the topology alone.
-      const granted = spec.grants.some((g) => g.resource === 'queue' && g.queue === trigger.queue && g.access === 'consume');
+      const granted = spec.grants.some(
+        (g) => g.resource === 'queue' && g.queue === trigger.queue && g.access === 'consume',
+      );
       if (!granted) {
-        throw new TopologyMismatchError(`function "${spec.id}" is triggered by queue "${trigger.queue}" but has no consume grant on it`);
+        throw new TopologyMismatchError(
+          `function "${spec.id}" is triggered by queue "${trigger.queue}" but has no consume grant on it`,
+        );
       }
       const { queue } = this.props.queues.get(trigger.queue, `function "${spec.id}"`);
       fn.function.addEventSource(

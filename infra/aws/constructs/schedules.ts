@@ -31,7 +31,9 @@ export class Schedules extends Construct {
       const target = props.functions.find((f) => f.id === spec.targetFunction);
       const triggered = target?.triggers.some((t) => t.type === 'schedule' && t.schedule === spec.id) ?? false;
       if (!triggered) {
-        throw new TopologyMismatchError(`schedule "${spec.id}" targets function "${spec.targetFunction}", which has no schedule trigger "${spec.id}"`);
+        throw new TopologyMismatchError(
+          `schedule "${spec.id}" targets function "${spec.targetFunction}", which has no schedule trigger "${spec.id}"`,
+        );
       }
       const fn = props.handlers.get(spec.targetFunction, `schedule "${spec.id}"`).function;
 

@@ -99,11 +99,20 @@ export class WebhookApi extends Construct {
       );
       for (const route of routes) {
         if (route.auth === 'admin') {
-          this.api.addRoutes({ path: route.path, methods: [METHODS[route.method]], integration, authorizer: adminAuthorizer });
+          this.api.addRoutes({
+            path: route.path,
+            methods: [METHODS[route.method]],
+            integration,
+            authorizer: adminAuthorizer,
+          });
           continue;
         }
         for (const added of this.api.addRoutes({ path: route.path, methods: [METHODS[route.method]], integration })) {
-          acknowledgeFinding(added.node.defaultChild!, 'AwsSolutions-APIG4', route.method === 'GET' ? OPEN_GET_REASON : OPEN_POST_REASON);
+          acknowledgeFinding(
+            added.node.defaultChild!,
+            'AwsSolutions-APIG4',
+            route.method === 'GET' ? OPEN_GET_REASON : OPEN_POST_REASON,
+          );
         }
         paths.push(route.path);
       }
@@ -120,5 +129,8 @@ export class WebhookApi extends Construct {
 /** The authorizer of the admin routes: the company's identity provider, or IAM without one. */
 function adminAuthorizerOf(auth: AdminAuthSpec, name: string): HttpJwtAuthorizer | HttpIamAuthorizer {
   if (auth.type === 'iam') return new HttpIamAuthorizer();
-  return new HttpJwtAuthorizer('AdminAuthorizer', auth.issuer, { authorizerName: name, jwtAudience: [...auth.audience] });
+  return new HttpJwtAuthorizer('AdminAuthorizer', auth.issuer, {
+    authorizerName: name,
+    jwtAudience: [...auth.audience],
+  });
 }

@@ -109,10 +109,21 @@ export interface HistoryPlan {
   readonly to: string;
   readonly timezone: string;
   /** The theme marked as a known defect, fixed on `fixDate`. */
-  readonly fixedTheme: { readonly key: 'repair'; readonly labels: Readonly<Record<Language, string>>; readonly fixDate: string; readonly owner: string };
+  readonly fixedTheme: {
+    readonly key: 'repair';
+    readonly labels: Readonly<Record<Language, string>>;
+    readonly fixDate: string;
+    readonly owner: string;
+  };
   readonly ongoingTheme: { readonly key: 'invoice'; readonly labels: Readonly<Record<Language, string>> };
   /** The surge: `hours` hours from `start` (ISO, an hour's start) of `category` on `platform`. */
-  readonly surge: { readonly platform: Platform; readonly category: Category; readonly start: string; readonly hours: number; readonly perHour: readonly number[] };
+  readonly surge: {
+    readonly platform: Platform;
+    readonly category: Category;
+    readonly start: string;
+    readonly hours: number;
+    readonly perHour: readonly number[];
+  };
   readonly ideas: readonly string[];
   readonly projects: readonly { readonly key: string; readonly organisation: string; readonly place: string }[];
 }
@@ -127,9 +138,13 @@ const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 
 /** Share of each hour of the day in a day's mentions: quiet nights, busy days, an evening peak. */
-const CONSUMER_HOURS = [0.4, 0.2, 0.1, 0.1, 0.1, 0.3, 0.8, 1.8, 2.6, 3, 3.2, 3.4, 3.6, 3.4, 3.2, 3.2, 3.4, 3.8, 4.2, 4.4, 4, 3, 1.8, 0.9];
+const CONSUMER_HOURS = [
+  0.4, 0.2, 0.1, 0.1, 0.1, 0.3, 0.8, 1.8, 2.6, 3, 3.2, 3.4, 3.6, 3.4, 3.2, 3.2, 3.4, 3.8, 4.2, 4.4, 4, 3, 1.8, 0.9,
+];
 /** Leads and press write in office hours. */
-const OFFICE_HOURS = [0, 0, 0, 0, 0, 0, 0.1, 0.6, 2.5, 4, 4, 3.6, 2.4, 3.4, 3.8, 3.4, 2.4, 1.2, 0.5, 0.2, 0.1, 0.1, 0, 0];
+const OFFICE_HOURS = [
+  0, 0, 0, 0, 0, 0, 0.1, 0.6, 2.5, 4, 4, 3.6, 2.4, 3.4, 3.8, 3.4, 2.4, 1.2, 0.5, 0.2, 0.1, 0.1, 0, 0,
+];
 /** Day-of-week factor, Sunday first (Date#getUTCDay). */
 const WEEKDAY = [0.65, 1.15, 1.1, 1.05, 1, 0.95, 0.8];
 const OFFICE_WEEKDAY = [0.05, 1.2, 1.1, 1.1, 1, 0.9, 0.1];
@@ -145,7 +160,17 @@ interface Stream {
   readonly english?: number;
 }
 
-const DEFAULT_PLATFORMS: Record<Platform, number> = { facebook: 30, instagram: 22, x: 18, linkedin: 6, youtube: 6, tiktok: 8, generic: 10, mastodon: 3, bluesky: 3 };
+const DEFAULT_PLATFORMS: Record<Platform, number> = {
+  facebook: 30,
+  instagram: 22,
+  x: 18,
+  linkedin: 6,
+  youtube: 6,
+  tiktok: 8,
+  generic: 10,
+  mastodon: 3,
+  bluesky: 3,
+};
 
 /** Average customer mentions per day of the streams below at scale 1 (about 60). */
 const BASE_PER_DAY = 60.5;
@@ -166,27 +191,66 @@ export function generateHistory(options: HistoryOptions): History {
   const scale = (options.mentionsPerDay ?? BASE_PER_DAY) / BASE_PER_DAY;
   const tz = options.timezone;
   const platformOf = (weights: Partial<Record<Platform, number>> | undefined): Platform => {
-    const choices = options.platforms.map((p) => [p, weights?.[p] ?? DEFAULT_PLATFORMS[p]] as const).filter(([, w]) => w > 0);
+    const choices = options.platforms
+      .map((p) => [p, weights?.[p] ?? DEFAULT_PLATFORMS[p]] as const)
+      .filter(([, w]) => w > 0);
     // A stream none of whose platforms the company has still arrives, on its first platform.
     return choices.length > 0 ? random.weighted(choices) : (options.platforms[0] as Platform);
   };
 
   const streams: Stream[] = [
     // The fixed theme: steady, then a fifth of it from the fix day on.
-    { intent: 'complaint', perDay: (i) => (i < fixIndex ? 6 : 1.2), phrases: () => ({ phrases: COMPLAINT_THEMES.repair.phrases, theme: 'repair' }), english: 0.25 },
+    {
+      intent: 'complaint',
+      perDay: (i) => (i < fixIndex ? 6 : 1.2),
+      phrases: () => ({ phrases: COMPLAINT_THEMES.repair.phrases, theme: 'repair' }),
+      english: 0.25,
+    },
     // The ongoing theme rises by a third over the history.
-    { intent: 'complaint', perDay: (i) => 3.5 * (1 + i / days.length / 3), phrases: () => ({ phrases: COMPLAINT_THEMES.invoice.phrases, theme: 'invoice' }), platforms: { generic: 20 }, english: 0.2 },
-    { intent: 'complaint', perDay: () => 7, phrases: () => ({ phrases: OTHER_COMPLAINTS }), platforms: { generic: 18 } },
+    {
+      intent: 'complaint',
+      perDay: (i) => 3.5 * (1 + i / days.length / 3),
+      phrases: () => ({ phrases: COMPLAINT_THEMES.invoice.phrases, theme: 'invoice' }),
+      platforms: { generic: 20 },
+      english: 0.2,
+    },
+    {
+      intent: 'complaint',
+      perDay: () => 7,
+      phrases: () => ({ phrases: OTHER_COMPLAINTS }),
+      platforms: { generic: 18 },
+    },
     { intent: 'question', perDay: () => 13, phrases: () => ({ phrases: QUESTIONS }) },
-    { intent: 'praise', perDay: () => 10, phrases: () => ({ phrases: PRAISE }), platforms: { instagram: 30, generic: 16 } },
-    { intent: 'sales_lead', perDay: () => 3.2, office: true, phrases: () => ({ phrases: SALES_LEADS }), platforms: { linkedin: 40, facebook: 15, x: 5, instagram: 5, tiktok: 0, youtube: 0 } },
-    { intent: 'sales_lead', perDay: () => 0.4, office: true, phrases: () => ({ phrases: KEY_ACCOUNT_LEADS, theme: 'key-account' }), platforms: { linkedin: 40, facebook: 10, x: 10, instagram: 0, tiktok: 0, youtube: 0, generic: 0 } },
+    {
+      intent: 'praise',
+      perDay: () => 10,
+      phrases: () => ({ phrases: PRAISE }),
+      platforms: { instagram: 30, generic: 16 },
+    },
+    {
+      intent: 'sales_lead',
+      perDay: () => 3.2,
+      office: true,
+      phrases: () => ({ phrases: SALES_LEADS }),
+      platforms: { linkedin: 40, facebook: 15, x: 5, instagram: 5, tiktok: 0, youtube: 0 },
+    },
+    {
+      intent: 'sales_lead',
+      perDay: () => 0.4,
+      office: true,
+      phrases: () => ({ phrases: KEY_ACCOUNT_LEADS, theme: 'key-account' }),
+      platforms: { linkedin: 40, facebook: 10, x: 10, instagram: 0, tiktok: 0, youtube: 0, generic: 0 },
+    },
     {
       intent: 'product_idea',
       perDay: () => 5,
       phrases: (r) => {
         const idea = r.weighted(IDEAS.map((i) => [i, i.weight] as const));
-        return { phrases: idea.phrases, theme: `idea:${idea.key}`, reactions: Math.round(r.logNormal(6 * idea.weight, 0.9)) };
+        return {
+          phrases: idea.phrases,
+          theme: `idea:${idea.key}`,
+          reactions: Math.round(r.logNormal(6 * idea.weight, 0.9)),
+        };
       },
       platforms: { instagram: 30, facebook: 30, generic: 4 },
     },
@@ -195,14 +259,29 @@ export function generateHistory(options: HistoryOptions): History {
       perDay: () => 2.4,
       phrases: (r) => {
         const project = r.weighted(PROJECTS.map((p) => [p, p.weight] as const));
-        return { phrases: project.phrases, theme: `project:${project.key}`, reactions: Math.round(r.logNormal(8 * project.weight, 0.8)) };
+        return {
+          phrases: project.phrases,
+          theme: `project:${project.key}`,
+          reactions: Math.round(r.logNormal(8 * project.weight, 0.8)),
+        };
       },
       platforms: { facebook: 45, instagram: 25, generic: 0 },
       english: 0.1,
     },
-    { intent: 'press_inquiry', perDay: () => 1.2, office: true, phrases: () => ({ phrases: PRESS }), platforms: { x: 30, linkedin: 20, facebook: 15, instagram: 3, tiktok: 0, youtube: 0, generic: 10 } },
+    {
+      intent: 'press_inquiry',
+      perDay: () => 1.2,
+      office: true,
+      phrases: () => ({ phrases: PRESS }),
+      platforms: { x: 30, linkedin: 20, facebook: 15, instagram: 3, tiktok: 0, youtube: 0, generic: 10 },
+    },
     { intent: 'legal_risk', perDay: () => 0.3, phrases: () => ({ phrases: LEGAL }) },
-    { intent: 'other', perDay: () => 8.5, phrases: () => ({ phrases: OTHER }), platforms: { instagram: 30, tiktok: 20, youtube: 12, generic: 0 } },
+    {
+      intent: 'other',
+      perDay: () => 8.5,
+      phrases: () => ({ phrases: OTHER }),
+      platforms: { instagram: 30, tiktok: 20, youtube: 12, generic: 0 },
+    },
   ];
 
   const surgePlatform: Platform = options.platforms.includes('x') ? 'x' : (options.platforms[0] as Platform);
@@ -215,7 +294,16 @@ export function generateHistory(options: HistoryOptions): History {
   const events: HistoryEvent[] = [];
   let sequence = 0;
   const prefix = `hist-${options.seed}-${options.lastDay.replaceAll('-', '')}`;
-  const context: Context = { random, options, events, people, prefix, nextId: () => ++sequence, endMs: instantOf(options.lastDay, 24 * 60, tz), platformOf };
+  const context: Context = {
+    random,
+    options,
+    events,
+    people,
+    prefix,
+    nextId: () => ++sequence,
+    endMs: instantOf(options.lastDay, 24 * 60, tz),
+    platformOf,
+  };
 
   for (const [dayIndex, day] of days.entries()) {
     const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
@@ -246,7 +334,15 @@ export function generateHistory(options: HistoryOptions): History {
       for (const [h, count] of surgePerHour.entries()) {
         for (let n = 0; n < count; n++) {
           const at = surgeStart + h * HOUR_MS + random.int(0, HOUR_MS - 1000);
-          conversation(context, { at, intent: 'legal_risk', phrases: SURGE_PHRASES, platform: surgePlatform, english: 0.2, theme: 'surge', reactions: random.int(0, 40) });
+          conversation(context, {
+            at,
+            intent: 'legal_risk',
+            phrases: SURGE_PHRASES,
+            platform: surgePlatform,
+            english: 0.2,
+            theme: 'surge',
+            reactions: random.int(0, 40),
+          });
         }
       }
     }
@@ -261,7 +357,13 @@ export function generateHistory(options: HistoryOptions): History {
       timezone: tz,
       fixedTheme: { key: 'repair', labels: COMPLAINT_THEMES.repair.label, fixDate: fixDay, owner: 'Aylin Demir' },
       ongoingTheme: { key: 'invoice', labels: COMPLAINT_THEMES.invoice.label },
-      surge: { platform: surgePlatform, category: 'legal_risk', start: new Date(surgeStart).toISOString(), hours: surgePerHour.length, perHour: surgePerHour },
+      surge: {
+        platform: surgePlatform,
+        category: 'legal_risk',
+        start: new Date(surgeStart).toISOString(),
+        hours: surgePerHour.length,
+        perHour: surgePerHour,
+      },
       ideas: IDEAS.map((i) => i.key),
       projects: PROJECTS.map(({ key, organisation, place }) => ({ key, organisation, place })),
     },
@@ -305,7 +407,11 @@ function createPeople(random: Random): Record<Language, Person[]> {
     Array.from({ length: count }, (_, i) => {
       const first = random.pick(FIRST_NAMES[language]);
       const last = random.pick(LAST_NAMES[language]);
-      const handle = `${first}${last}`.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '') + (random.chance(0.5) ? String(random.int(1, 99)) : '');
+      const handle =
+        `${first}${last}`
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/[^a-z]/g, '') + (random.chance(0.5) ? String(random.int(1, 99)) : '');
       // Most have a few hundred followers; one in fifty has a large following.
       const followers = random.chance(0.02) ? random.int(20_000, 120_000) : Math.round(random.logNormal(180, 1.1));
       return { id: `hist-${language}-${i + 1}`, language, first, name: `${first} ${last}`, handle, followers };
@@ -335,7 +441,18 @@ interface Opening {
  * an unanswered one (praise that needs no answer is closed the same day, other categories
  * days later); the rest stays open.
  */
-const HANDLING: Readonly<Record<Category, { readonly respond: number; readonly medianMinutes: number; readonly resolve: number; readonly closeUnanswered: number; readonly closeSoon?: boolean }>> = {
+const HANDLING: Readonly<
+  Record<
+    Category,
+    {
+      readonly respond: number;
+      readonly medianMinutes: number;
+      readonly resolve: number;
+      readonly closeUnanswered: number;
+      readonly closeSoon?: boolean;
+    }
+  >
+> = {
   complaint: { respond: 0.9, medianMinutes: 50, resolve: 0.93, closeUnanswered: 0.5 },
   question: { respond: 0.92, medianMinutes: 40, resolve: 0.97, closeUnanswered: 0.6 },
   praise: { respond: 0.5, medianMinutes: 90, resolve: 1, closeUnanswered: 0.97, closeSoon: true },
@@ -354,7 +471,13 @@ function conversation(context: Context, opening: Opening): void {
   const language: Language = random.chance(opening.english) ? 'en' : 'de';
   const person = personOf(context, language);
   const thread = `${context.prefix}-t${context.nextId()}`;
-  const first = customerMention(context, { ...opening, language, person, thread, text: fill(random, random.pick(opening.phrases[language]), language) });
+  const first = customerMention(context, {
+    ...opening,
+    language,
+    person,
+    thread,
+    text: fill(random, random.pick(opening.phrases[language]), language),
+  });
   context.events.push(first);
   const handling = HANDLING[opening.intent];
   let replyTo = first;
@@ -362,7 +485,9 @@ function conversation(context: Context, opening: Opening): void {
     const responded = random.chance(handling.respond);
     if (!responded) {
       if (!random.chance(handling.closeUnanswered)) return;
-      const closeAt = handling.closeSoon ? workingTime(context, Date.parse(replyTo.at) + random.int(10, 180) * MINUTE_MS) : Date.parse(replyTo.at) + random.int(2, 10) * 1440 * MINUTE_MS;
+      const closeAt = handling.closeSoon
+        ? workingTime(context, Date.parse(replyTo.at) + random.int(10, 180) * MINUTE_MS)
+        : Date.parse(replyTo.at) + random.int(2, 10) * 1440 * MINUTE_MS;
       push(context, { type: 'resolve', at: iso(closeAt), of: replyTo.mention.id });
       return;
     }
@@ -370,7 +495,15 @@ function conversation(context: Context, opening: Opening): void {
     const late = random.chance(1 / 9);
     const delay = late ? random.int(1, 3) * 1440 + random.int(0, 300) : random.logNormal(handling.medianMinutes, 0.8);
     const replyAt = workingTime(context, Date.parse(replyTo.at) + delay * MINUTE_MS);
-    if (!push(context, { type: 'reply', at: iso(replyAt), to: replyTo.mention.id, mention: ownReply(context, replyTo, replyAt, language, person) })) return;
+    if (
+      !push(context, {
+        type: 'reply',
+        at: iso(replyAt),
+        to: replyTo.mention.id,
+        mention: ownReply(context, replyTo, replyAt, language, person),
+      })
+    )
+      return;
     if (!random.chance(handling.resolve)) return;
     const resolveAt = workingTime(context, replyAt + random.logNormal(240, 1.3) * MINUTE_MS);
     if (!push(context, { type: 'resolve', at: iso(resolveAt), of: replyTo.mention.id })) return;
@@ -419,28 +552,55 @@ const WALL_FORMATS = new Map<string, Intl.DateTimeFormat>();
 function wallOf(ms: number, timezone: string): { weekday: number; hour: number } {
   let format = WALL_FORMATS.get(timezone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      weekday: 'short',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    });
     WALL_FORMATS.set(timezone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  return { weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday ?? ''), hour: Number(parts.hour) };
+  return {
+    weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday ?? ''),
+    hour: Number(parts.hour),
+  };
 }
 
 function customerMention(
   context: Context,
-  input: Opening & { readonly language: Language; readonly person: Person; readonly thread: string; readonly text: string; readonly inReplyTo?: string; readonly followUp?: boolean },
+  input: Opening & {
+    readonly language: Language;
+    readonly person: Person;
+    readonly thread: string;
+    readonly text: string;
+    readonly inReplyTo?: string;
+    readonly followUp?: boolean;
+  },
 ): HistoryMentionEvent {
   const externalId = `${context.prefix}-m${context.nextId()}`;
   const at = iso(input.at);
   const mention: Mention = {
     id: `${input.platform}:${externalId}`,
     platform: input.platform,
-    kind: input.platform === 'generic' ? 'review' : input.inReplyTo ? 'comment' : input.platform === 'x' || input.platform === 'linkedin' ? 'mention' : 'comment',
+    kind:
+      input.platform === 'generic'
+        ? 'review'
+        : input.inReplyTo
+          ? 'comment'
+          : input.platform === 'x' || input.platform === 'linkedin'
+            ? 'mention'
+            : 'comment',
     externalId,
     threadId: input.thread,
     ...(input.inReplyTo ? { inReplyTo: input.inReplyTo } : {}),
     accountId: context.options.accounts?.[input.platform] ?? `${input.platform}-account`,
-    author: { id: input.person.id, name: input.person.name, handle: `@${input.person.handle}`, followers: input.person.followers },
+    author: {
+      id: input.person.id,
+      name: input.person.name,
+      handle: `@${input.person.handle}`,
+      followers: input.person.followers,
+    },
     text: input.text,
     ...(input.platform === 'x' ? { language: input.language } : {}),
     isOwnAccount: false,
@@ -454,16 +614,29 @@ function customerMention(
     type: 'mention',
     at,
     mention,
-    truth: { intent: input.intent, language: input.language, ...(input.theme ? { theme: input.theme } : {}), ...(input.followUp ? { followUp: true } : {}) },
+    truth: {
+      intent: input.intent,
+      language: input.language,
+      ...(input.theme ? { theme: input.theme } : {}),
+      ...(input.followUp ? { followUp: true } : {}),
+    },
     reactions: input.reactions,
   };
 }
 
-function ownReply(context: Context, to: HistoryMentionEvent, atMs: number, language: Language, person: Person): Mention {
+function ownReply(
+  context: Context,
+  to: HistoryMentionEvent,
+  atMs: number,
+  language: Language,
+  person: Person,
+): Mention {
   const externalId = `${context.prefix}-r${context.nextId()}`;
   const platform = to.mention.platform;
   const account = context.options.accounts?.[platform] ?? `${platform}-account`;
-  const text = fill(context.random, context.random.pick(REPLIES[language]), language).replace('{first}', person.first).replace('{agent}', context.random.pick(AGENTS));
+  const text = fill(context.random, context.random.pick(REPLIES[language]), language)
+    .replace('{first}', person.first)
+    .replace('{agent}', context.random.pick(AGENTS));
   return {
     id: `${platform}:${externalId}`,
     platform,

@@ -1,5 +1,8 @@
 import { dependenciesFrom as spikeDependencies } from '../../../functions/detect-spikes/handler.ts';
-import { dependenciesFrom as insightDependencies, recordRoutedInsight } from '../../../functions/record-insights/handler.ts';
+import {
+  dependenciesFrom as insightDependencies,
+  recordRoutedInsight,
+} from '../../../functions/record-insights/handler.ts';
 import type { CompanyConfig } from '../../../shared/config/schema.ts';
 import type { FunctionEnv } from '../../../shared/config/runtime-env.ts';
 import type { AdminUser } from '../../../shared/domain/case-admin.ts';
@@ -30,9 +33,23 @@ export interface InsightTotals {
  *   Which theme is "the" repair theme is read from the mentions the generator meant as such
  *   (their theme most of them landed in): the grouping itself never sees that truth.
  */
-export function insightHooks(deps: { readonly config: CompanyConfig; readonly env: FunctionEnv; readonly tableName: string }, totals?: InsightTotals): HistoryHooks {
-  const env: FunctionEnv = { ...deps.env, TABLE_NAME: deps.tableName, EVENT_BUS_NAME: deps.env.EVENT_BUS_NAME ?? `bc-${deps.config.company.id}-history`, COMPANY_CONFIG: JSON.stringify(deps.config) };
-  const counted: InsightTotals = totals ?? { grouped: 0, hoursEvaluated: 0, spikes: 0, defectsMarked: 0, notificationsWithheld: 0 };
+export function insightHooks(
+  deps: { readonly config: CompanyConfig; readonly env: FunctionEnv; readonly tableName: string },
+  totals?: InsightTotals,
+): HistoryHooks {
+  const env: FunctionEnv = {
+    ...deps.env,
+    TABLE_NAME: deps.tableName,
+    EVENT_BUS_NAME: deps.env.EVENT_BUS_NAME ?? `bc-${deps.config.company.id}-history`,
+    COMPANY_CONFIG: JSON.stringify(deps.config),
+  };
+  const counted: InsightTotals = totals ?? {
+    grouped: 0,
+    hoursEvaluated: 0,
+    spikes: 0,
+    defectsMarked: 0,
+    notificationsWithheld: 0,
+  };
   const insights = insightDependencies(env);
   const spikes = spikeDependencies(env);
   const events = {
@@ -78,11 +95,18 @@ export function insightHooks(deps: { readonly config: CompanyConfig; readonly en
       const fixed = context.plan.fixedTheme;
       if (day !== fixed.fixDate) return;
       const owner = deps.config.departments.flatMap((d) => d.leads ?? []).find((p) => p.name === fixed.owner);
-      const user: AdminUser = owner?.email ? { sub: owner.email, email: owner.email, name: owner.name } : { sub: 'history', name: fixed.owner, operator: true };
+      const user: AdminUser = owner?.email
+        ? { sub: owner.email, email: owner.email, name: owner.name }
+        : { sub: 'history', name: fixed.owner, operator: true };
       for (const votes of fixedThemeVotes.values()) {
         const [themeId] = [...votes].sort((a, b) => b[1] - a[1])[0] ?? [];
         if (!themeId) continue;
-        await markThemeDefect(themeId, { owner: fixed.owner, fixDate: fixed.fixDate, note: 'fixed in the history: the repair process was changed' }, user, { config: deps.config, themes: insights.themes, clock: context.clock });
+        await markThemeDefect(
+          themeId,
+          { owner: fixed.owner, fixDate: fixed.fixDate, note: 'fixed in the history: the repair process was changed' },
+          user,
+          { config: deps.config, themes: insights.themes, clock: context.clock },
+        );
         counted.defectsMarked++;
       }
     },

@@ -6,7 +6,14 @@ import { DynamoCaseRepository, DynamoMentionRepository } from '../../../shared/a
 import { createDocumentClient } from '../../../shared/adapters/aws-clients.ts';
 import type { CompanyConfig } from '../../../shared/config/schema.ts';
 import type { FunctionEnv } from '../../../shared/config/runtime-env.ts';
-import { approveReply, draftReply, markReplySent, transitionCase, type AdminUser, type CaseAdminDeps } from '../../../shared/domain/case-admin.ts';
+import {
+  approveReply,
+  draftReply,
+  markReplySent,
+  transitionCase,
+  type AdminUser,
+  type CaseAdminDeps,
+} from '../../../shared/domain/case-admin.ts';
 import { AWAITING_RESPONSE_STATES, type Case } from '../../../shared/domain/case.ts';
 import { isAllowed } from '../../../shared/domain/case-lifecycle.ts';
 import { checkSla, type CheckSlaDeps } from '../../../shared/domain/check-sla.ts';
@@ -120,12 +127,28 @@ export async function playHistory(options: PlayOptions): Promise<PlayResult> {
   const hooks = options.hooks ?? {};
   const context: HookContext = { clock, plan };
 
-  const env: FunctionEnv = { ...options.env, TABLE_NAME: options.tableName, EVENT_BUS_NAME: `bc-${config.company.id}-history`, COMPANY_CONFIG: JSON.stringify(config) };
+  const env: FunctionEnv = {
+    ...options.env,
+    TABLE_NAME: options.tableName,
+    EVENT_BUS_NAME: `bc-${config.company.id}-history`,
+    COMPANY_CONFIG: JSON.stringify(config),
+  };
   const documents = createDocumentClient(env);
   const mentions = new DynamoMentionRepository(documents, options.tableName);
   const cases = new DynamoCaseRepository(documents, options.tableName);
 
-  const counts = { mentions: 0, ownReplies: 0, approvedReplies: 0, resolved: 0, routedEvents: 0, notificationsWithheld: 0, skipped: 0, hours: 0, days: 0, sweeps: 0 };
+  const counts = {
+    mentions: 0,
+    ownReplies: 0,
+    approvedReplies: 0,
+    resolved: 0,
+    routedEvents: 0,
+    notificationsWithheld: 0,
+    skipped: 0,
+    hours: 0,
+    days: 0,
+    sweeps: 0,
+  };
   const dues = new DueTimes();
   const caseChanges: Record<string, number> = {};
 
@@ -161,7 +184,11 @@ export async function playHistory(options: PlayOptions): Promise<PlayResult> {
       if (routed) {
         await receiveRoutedMention(routed, department);
         counts.routedEvents++;
-        await hooks.onMentionRouted?.(routed, { ...context, reactions: truthOf?.reactions ?? 0, truth: truthOf?.truth ?? { intent: routed.category, language: routed.language === 'en' ? 'en' : 'de' } });
+        await hooks.onMentionRouted?.(routed, {
+          ...context,
+          reactions: truthOf?.reactions ?? 0,
+          truth: truthOf?.truth ?? { intent: routed.category, language: routed.language === 'en' ? 'en' : 'de' },
+        });
         continue;
       }
       const event = bus.caseEvents.shift() as CaseEvent;
@@ -200,7 +227,14 @@ export async function playHistory(options: PlayOptions): Promise<PlayResult> {
         counts.skipped++;
         return;
       }
-      await refusedIsSkipped(() => transitionCase(kase.id, { action: 'resolve' }, { user: people.actorFor(kase), requestId: `history-${plan.seed}-${index}-resolve` }, admin)).then((done) => {
+      await refusedIsSkipped(() =>
+        transitionCase(
+          kase.id,
+          { action: 'resolve' },
+          { user: people.actorFor(kase), requestId: `history-${plan.seed}-${index}-resolve` },
+          admin,
+        ),
+      ).then((done) => {
         if (done) counts.resolved++;
         else counts.skipped++;
       });
@@ -261,7 +295,13 @@ export async function playHistory(options: PlayOptions): Promise<PlayResult> {
 
   let lastProgress = started;
   const report = () =>
-    options.onProgress?.({ day: currentDay, eventsPlayed: played, eventsTotal: history.events.length, mentions: counts.mentions, elapsedMs: wall() - started });
+    options.onProgress?.({
+      day: currentDay,
+      eventsPlayed: played,
+      eventsTotal: history.events.length,
+      mentions: counts.mentions,
+      elapsedMs: wall() - started,
+    });
   await beginDays(startMs);
   for (const [index, event] of history.events.entries()) {
     const at = Date.parse(event.at);
@@ -338,8 +378,12 @@ async function refusedIsSkipped(change: () => Promise<unknown>): Promise<boolean
 /** Who acts on a case in the history: its assignee, else its department's lead, else the company's admin. */
 function peopleOf(config: CompanyConfig) {
   const admin = config.admin?.admins?.[0];
-  const userOf = (person: { readonly name?: string | undefined; readonly email?: string | undefined } | undefined): AdminUser | undefined =>
-    person?.email ? { sub: `history:${person.email}`, email: person.email, ...(person.name ? { name: person.name } : {}) } : undefined;
+  const userOf = (
+    person: { readonly name?: string | undefined; readonly email?: string | undefined } | undefined,
+  ): AdminUser | undefined =>
+    person?.email
+      ? { sub: `history:${person.email}`, email: person.email, ...(person.name ? { name: person.name } : {}) }
+      : undefined;
   const fallback: AdminUser = userOf(admin) ?? { sub: 'history:operator', operator: true };
   const staff = (id: string) => {
     const department = config.departments.find((d) => d.id === id);
@@ -354,7 +398,9 @@ function peopleOf(config: CompanyConfig) {
     approverFor(kase: Case, drafter: AdminUser): AdminUser {
       const approving = kase.approverDepartment ?? kase.department;
       const person = staff(approving).find((p) => p.email?.toLowerCase() !== drafter.email?.toLowerCase());
-      return userOf(person) ?? (fallback.email === drafter.email ? { sub: 'history:operator', operator: true } : fallback);
+      return (
+        userOf(person) ?? (fallback.email === drafter.email ? { sub: 'history:operator', operator: true } : fallback)
+      );
     },
   };
 }

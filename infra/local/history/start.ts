@@ -87,7 +87,9 @@ export function accountsOf(config: CompanyConfig): Partial<Record<Platform, stri
     mastodon: p.mastodon?.accountId,
     bluesky: p.bluesky?.handle,
   };
-  return Object.fromEntries(Object.entries(accounts).filter(([, v]) => v !== undefined)) as Partial<Record<Platform, string>>;
+  return Object.fromEntries(Object.entries(accounts).filter(([, v]) => v !== undefined)) as Partial<
+    Record<Platform, string>
+  >;
 }
 
 /** The history of `npm start -- --history`: `weeks` weeks ending yesterday in the company's timezone. */
@@ -128,18 +130,27 @@ export async function startHistory(options: StartHistoryOptions): Promise<StartH
       `"${plan.fixedTheme.labels.de}" fixed on ${plan.fixedTheme.fixDate}, a surge on ${plan.surge.platform} at ${plan.surge.start}`,
   );
   const env = adminEnv(options.region, options.dynamodbEndpoint);
-  const insights: InsightTotals = { grouped: 0, hoursEvaluated: 0, spikes: 0, defectsMarked: 0, notificationsWithheld: 0 };
+  const insights: InsightTotals = {
+    grouped: 0,
+    hoursEvaluated: 0,
+    spikes: 0,
+    defectsMarked: 0,
+    notificationsWithheld: 0,
+  };
   const result = await playHistory({
     config,
     env,
     tableName: options.tableName,
     history,
     hooks: options.hooks ?? insightHooks({ config, env, tableName: options.tableName }, insights),
-    onProgress: (p) => log(`history: ${p.day} · ${p.mentions}/${customerMentions} mentions · ${Math.round(p.elapsedMs / 1000)} s`),
+    onProgress: (p) =>
+      log(`history: ${p.day} · ${p.mentions}/${customerMentions} mentions · ${Math.round(p.elapsedMs / 1000)} s`),
   });
   log(`history: ${totalsLine(result)}`);
   if (!options.hooks) {
-    log(`history: ${insights.grouped} mentions grouped into themes, ${insights.hoursEvaluated} hours evaluated for spikes, ${insights.spikes} spike(s), ${insights.defectsMarked} theme(s) marked as fixed on ${plan.fixedTheme.fixDate}; try: npm run backchannel -- report --week latest`);
+    log(
+      `history: ${insights.grouped} mentions grouped into themes, ${insights.hoursEvaluated} hours evaluated for spikes, ${insights.spikes} spike(s), ${insights.defectsMarked} theme(s) marked as fixed on ${plan.fixedTheme.fixDate}; try: npm run backchannel -- report --week latest`,
+    );
   }
   if (markerFile) {
     const written: HistoryMarker = {

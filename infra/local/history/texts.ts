@@ -17,34 +17,97 @@ export type Phrases = Readonly<Record<Language, readonly string[]>>;
 /** Values of the slots a template may use, per language where the words differ. */
 export const SLOTS: Readonly<Record<string, Phrases>> = {
   bike: {
-    de: ['E-Trekker', 'Stadtflitzer', 'Lastenrad Hanse', 'Rad', 'E-Bike', 'Fahrrad', 'Lastenrad', 'Stadtflitzer 8-Gang', 'Trekkingrad'],
+    de: [
+      'E-Trekker',
+      'Stadtflitzer',
+      'Lastenrad Hanse',
+      'Rad',
+      'E-Bike',
+      'Fahrrad',
+      'Lastenrad',
+      'Stadtflitzer 8-Gang',
+      'Trekkingrad',
+    ],
     en: ['E-Trekker', 'Stadtflitzer', 'Lastenrad Hanse', 'bike', 'e-bike', 'cargo bike', 'city bike'],
   },
   store: {
     de: ['Ottensen', 'Eimsbüttel', 'Altona', 'Harburg', 'Wandsbek'],
     en: ['Ottensen', 'Eimsbüttel', 'Altona', 'Harburg', 'Wandsbek'],
   },
-  weeks: { de: ['drei', 'vier', '3', '4', '5', 'sechs', 'fast fünf'], en: ['three', 'four', '3', '4', '5', 'six', 'almost five'] },
-  amount: { de: ['89,90', '149,00', '212,50', '59,00', '329,00', '74,80'], en: ['89.90', '149.00', '212.50', '59.00', '329.00', '74.80'] },
-  amount2: { de: ['49,90', '99,00', '112,50', '29,00', '229,00', '44,80'], en: ['49.90', '99.00', '112.50', '29.00', '229.00', '44.80'] },
-  invoice: { de: ['RE-2026-04417', 'RE-2026-05102', 'RE-2026-03988', 'RE-2026-05561'], en: ['RE-2026-04417', 'RE-2026-05102', 'RE-2026-03988', 'RE-2026-05561'] },
+  weeks: {
+    de: ['drei', 'vier', '3', '4', '5', 'sechs', 'fast fünf'],
+    en: ['three', 'four', '3', '4', '5', 'six', 'almost five'],
+  },
+  amount: {
+    de: ['89,90', '149,00', '212,50', '59,00', '329,00', '74,80'],
+    en: ['89.90', '149.00', '212.50', '59.00', '329.00', '74.80'],
+  },
+  amount2: {
+    de: ['49,90', '99,00', '112,50', '29,00', '229,00', '44,80'],
+    en: ['49.90', '99.00', '112.50', '29.00', '229.00', '44.80'],
+  },
+  invoice: {
+    de: ['RE-2026-04417', 'RE-2026-05102', 'RE-2026-03988', 'RE-2026-05561'],
+    en: ['RE-2026-04417', 'RE-2026-05102', 'RE-2026-03988', 'RE-2026-05561'],
+  },
   angry: {
-    de: ['Echt ärgerlich.', 'So nicht!', 'Unfassbar.', 'Ich bin so enttäuscht 😤', 'Das geht gar nicht.', 'Nie wieder?', '🙄', ''],
-    en: ['Really annoying.', 'Not good enough!', 'Unbelievable.', 'So disappointed 😤', 'This is ridiculous.', '🙄', ''],
+    de: [
+      'Echt ärgerlich.',
+      'So nicht!',
+      'Unfassbar.',
+      'Ich bin so enttäuscht 😤',
+      'Das geht gar nicht.',
+      'Nie wieder?',
+      '🙄',
+      '',
+    ],
+    en: [
+      'Really annoying.',
+      'Not good enough!',
+      'Unbelievable.',
+      'So disappointed 😤',
+      'This is ridiculous.',
+      '🙄',
+      '',
+    ],
   },
   need: {
-    de: ['Ich brauche das Rad für den Arbeitsweg.', 'Meine Kinder fahren damit zur Schule.', 'Ich zahle jeden Tag fürs Busticket.', 'Und keiner ruft zurück.', 'Niemand kann mir sagen, wann es fertig ist.', ''],
-    en: ['I need it to get to work.', 'My kids ride it to school.', "I'm paying for the bus every day now.", 'And nobody calls back.', 'Nobody can tell me when it will be ready.', ''],
+    de: [
+      'Ich brauche das Rad für den Arbeitsweg.',
+      'Meine Kinder fahren damit zur Schule.',
+      'Ich zahle jeden Tag fürs Busticket.',
+      'Und keiner ruft zurück.',
+      'Niemand kann mir sagen, wann es fertig ist.',
+      '',
+    ],
+    en: [
+      'I need it to get to work.',
+      'My kids ride it to school.',
+      "I'm paying for the bus every day now.",
+      'And nobody calls back.',
+      'Nobody can tell me when it will be ready.',
+      '',
+    ],
   },
   product: {
     de: ['Stadtflitzer', 'E-Trekker', 'Lastenrad Hanse', 'Kinderrad', 'Fahrradhelm', 'Schloss'],
     en: ['Stadtflitzer', 'E-Trekker', 'Lastenrad Hanse', "kids' bike", 'helmet', 'lock'],
   },
   size: { de: ['S', 'M', 'L', 'XL', '52 cm', '56 cm'], en: ['S', 'M', 'L', 'XL', '52 cm', '56 cm'] },
-  staff: { de: ['Ole', 'Mia', 'Deniz', 'Herrn Petersen', 'der Werkstatt', 'dem Team'], en: ['Ole', 'Mia', 'Deniz', 'the workshop team', 'the staff'] },
+  staff: {
+    de: ['Ole', 'Mia', 'Deniz', 'Herrn Petersen', 'der Werkstatt', 'dem Team'],
+    en: ['Ole', 'Mia', 'Deniz', 'the workshop team', 'the staff'],
+  },
   count: { de: ['12', '20', '35', '8', '50', '15'], en: ['12', '20', '35', '8', '50', '15'] },
   company: {
-    de: ['Elbe Logistik GmbH', 'Pflegedienst Nordlicht', 'Kanzlei Brandt & Partner', 'Bäckerei Kruse', 'Hafen Catering', 'Stadtwerke Pinneberg'],
+    de: [
+      'Elbe Logistik GmbH',
+      'Pflegedienst Nordlicht',
+      'Kanzlei Brandt & Partner',
+      'Bäckerei Kruse',
+      'Hafen Catering',
+      'Stadtwerke Pinneberg',
+    ],
     en: ['Elbe Logistik GmbH', 'Nordlicht Care', 'Harbour Catering', 'Kruse Bakery', 'Pinneberg Utilities'],
   },
   outlet: {
@@ -57,7 +120,9 @@ export const SLOTS: Readonly<Record<string, Phrases>> = {
  * Recurring complaint themes. `repair` ("Reparatur dauert Wochen") is the one fixed halfway
  * through the history; `invoice` ("Rechnung falsch") goes on.
  */
-export const COMPLAINT_THEMES: Readonly<Record<'repair' | 'invoice', { readonly label: Readonly<Record<Language, string>>; readonly phrases: Phrases }>> = {
+export const COMPLAINT_THEMES: Readonly<
+  Record<'repair' | 'invoice', { readonly label: Readonly<Record<Language, string>>; readonly phrases: Phrases }>
+> = {
   repair: {
     label: { de: 'Reparatur dauert Wochen', en: 'repair takes weeks' },
     phrases: {
@@ -239,7 +304,10 @@ export const PRESS: Phrases = {
     'Journalist beim {outlet} hier, ich bitte um eine Stellungnahme zu den Lieferzeiten.',
     'Guten Tag, {outlet}. Dürfen wir in Ihrer Werkstatt in {store} drehen? Bitte um Rückmeldung der Pressestelle.',
   ],
-  en: ['Journalist at {outlet} here, could we get an interview about cargo bikes in Hamburg?', '{outlet} newsroom: we would like a statement on your delivery times.'],
+  en: [
+    'Journalist at {outlet} here, could we get an interview about cargo bikes in Hamburg?',
+    '{outlet} newsroom: we would like a statement on your delivery times.',
+  ],
 };
 
 export const LEGAL: Phrases = {
@@ -274,7 +342,11 @@ export const IDEAS: readonly { readonly key: string; readonly weight: number; re
         'Warum gibt es noch keine Diebstahlortung in eurer App? Würde sofort dafür zahlen.',
         'Vorschlag: Diebstahlalarm mit GPS in der App, wie beim Auto.',
       ],
-      en: ['Idea: GPS theft tracking in the Radwerk app, that would sell me!', 'Please add GPS anti-theft tracking to the app, I would pay for it.', 'Suggestion: theft alarm with GPS in your app.'],
+      en: [
+        'Idea: GPS theft tracking in the Radwerk app, that would sell me!',
+        'Please add GPS anti-theft tracking to the app, I would pay for it.',
+        'Suggestion: theft alarm with GPS in your app.',
+      ],
     },
   },
   {
@@ -286,22 +358,34 @@ export const IDEAS: readonly { readonly key: string; readonly weight: number; re
         'Idee fürs Lastenrad Hanse: ein Verdeck gegen Regen mit Fenster. Das fehlt echt.',
         'Wäre toll, wenn es fürs Lastenrad ein passendes Regenverdeck gäbe!',
       ],
-      en: ['Please make a rain cover for the Lastenrad Hanse, the kids always get wet.', 'Idea: a rain canopy for the cargo bike would be great!'],
+      en: [
+        'Please make a rain cover for the Lastenrad Hanse, the kids always get wet.',
+        'Idea: a rain canopy for the cargo bike would be great!',
+      ],
     },
   },
   {
     key: 'loaner-bike',
     weight: 2,
     phrases: {
-      de: ['Vorschlag: Leihrad während der Reparatur anbieten, dann wäre das Warten nicht so schlimm.', 'Wie wär es mit Ersatzrädern zum Ausleihen, solange das eigene in der Werkstatt ist?'],
-      en: ['Suggestion: offer a loaner bike while ours is being repaired.', 'Idea: rent us a replacement bike during repairs.'],
+      de: [
+        'Vorschlag: Leihrad während der Reparatur anbieten, dann wäre das Warten nicht so schlimm.',
+        'Wie wär es mit Ersatzrädern zum Ausleihen, solange das eigene in der Werkstatt ist?',
+      ],
+      en: [
+        'Suggestion: offer a loaner bike while ours is being repaired.',
+        'Idea: rent us a replacement bike during repairs.',
+      ],
     },
   },
   {
     key: 'battery-swap',
     weight: 1.5,
     phrases: {
-      de: ['Idee: Akku-Tauschstation in den Filialen, leeren Akku rein, vollen raus.', 'Wünsche mir einen Akku-Tauschservice für den E-Trekker.'],
+      de: [
+        'Idee: Akku-Tauschstation in den Filialen, leeren Akku rein, vollen raus.',
+        'Wünsche mir einen Akku-Tauschservice für den E-Trekker.',
+      ],
       en: ['Idea: battery swap stations in your stores, drop an empty one, take a full one.'],
     },
   },
@@ -309,14 +393,23 @@ export const IDEAS: readonly { readonly key: string; readonly weight: number; re
     key: 'online-booking',
     weight: 1,
     phrases: {
-      de: ['Bitte Werkstatttermine online buchbar machen, telefonisch kommt man nie durch.', 'Vorschlag: Online-Terminbuchung für die Werkstatt.'],
+      de: [
+        'Bitte Werkstatttermine online buchbar machen, telefonisch kommt man nie durch.',
+        'Vorschlag: Online-Terminbuchung für die Werkstatt.',
+      ],
       en: ['Please let us book workshop appointments online.'],
     },
   },
 ];
 
 /** Suggested local projects, each naming an organisation and a place. */
-export const PROJECTS: readonly { readonly key: string; readonly weight: number; readonly organisation: string; readonly place: string; readonly phrases: Phrases }[] = [
+export const PROJECTS: readonly {
+  readonly key: string;
+  readonly weight: number;
+  readonly organisation: string;
+  readonly place: string;
+  readonly phrases: Phrases;
+}[] = [
   {
     key: 'school-workshop',
     weight: 4,
@@ -328,7 +421,9 @@ export const PROJECTS: readonly { readonly key: string; readonly weight: number;
         'Unsere Grundschule Louise Schroeder in Altona möchte eine Schülerwerkstatt für Fahrräder aufbauen. Könntet ihr Werkzeug oder Know-how spenden?',
         'Projektidee: Radwerk unterstützt die Fahrrad-AG der Grundschule Louise Schroeder in Altona!',
       ],
-      en: ['The Louise Schroeder primary school in Altona wants to start a bike repair club. Could Radwerk support it?'],
+      en: [
+        'The Louise Schroeder primary school in Altona wants to start a bike repair club. Could Radwerk support it?',
+      ],
     },
   },
   {
@@ -337,7 +432,10 @@ export const PROJECTS: readonly { readonly key: string; readonly weight: number;
     organisation: 'RV Wilhelmsburg',
     place: 'Wilhelmsburg',
     phrases: {
-      de: ['Das Jugendteam vom RV Wilhelmsburg sucht einen Sponsor für neue Trikots. Wie wär es, Radwerk?', 'Der RV Wilhelmsburg braucht Unterstützung für die Jugendrennen im Sommer, sponsert ihr Vereine?'],
+      de: [
+        'Das Jugendteam vom RV Wilhelmsburg sucht einen Sponsor für neue Trikots. Wie wär es, Radwerk?',
+        'Der RV Wilhelmsburg braucht Unterstützung für die Jugendrennen im Sommer, sponsert ihr Vereine?',
+      ],
       en: ['The youth team of RV Wilhelmsburg is looking for a sponsor for new jerseys. How about it, Radwerk?'],
     },
   },
@@ -347,7 +445,9 @@ export const PROJECTS: readonly { readonly key: string; readonly weight: number;
     organisation: 'Repair Café Ottensen',
     place: 'Ottensen',
     phrases: {
-      de: ['Das Repair Café Ottensen im Stadtteilhaus sucht Fahrradmechaniker für einen Samstag im Monat. Macht ihr mit?'],
+      de: [
+        'Das Repair Café Ottensen im Stadtteilhaus sucht Fahrradmechaniker für einen Samstag im Monat. Macht ihr mit?',
+      ],
       en: ['Repair Café Ottensen is looking for bike mechanics one Saturday a month. Would Radwerk join?'],
     },
   },
@@ -365,8 +465,16 @@ export const PROJECTS: readonly { readonly key: string; readonly weight: number;
 
 /** What a customer writes when the resolved problem is back: their case reopens. */
 export const FOLLOW_UPS: Phrases = {
-  de: ['Immer noch nicht gelöst! Das Problem ist wieder da.', 'Leider doch nicht erledigt, es ist genauso wie vorher. {angry}', 'Nachtrag: hat nicht geklappt, bitte nochmal melden.'],
-  en: ['Still not fixed, the problem is back.', 'Sorry, not solved after all. {angry}', 'Update: it did not work, please get back to me.'],
+  de: [
+    'Immer noch nicht gelöst! Das Problem ist wieder da.',
+    'Leider doch nicht erledigt, es ist genauso wie vorher. {angry}',
+    'Nachtrag: hat nicht geklappt, bitte nochmal melden.',
+  ],
+  en: [
+    'Still not fixed, the problem is back.',
+    'Sorry, not solved after all. {angry}',
+    'Update: it did not work, please get back to me.',
+  ],
 };
 
 /** The company's own public replies. */
@@ -385,12 +493,54 @@ export const REPLIES: Phrases = {
 };
 
 export const FIRST_NAMES: Readonly<Record<Language, readonly string[]>> = {
-  de: ['Anna', 'Lukas', 'Marie', 'Jonas', 'Sophie', 'Finn', 'Lea', 'Paul', 'Hannah', 'Ben', 'Emma', 'Tom', 'Lina', 'Felix', 'Clara', 'Jan', 'Greta', 'Moritz', 'Ida', 'Erik', 'Maja', 'Nils', 'Frieda', 'Hauke'],
+  de: [
+    'Anna',
+    'Lukas',
+    'Marie',
+    'Jonas',
+    'Sophie',
+    'Finn',
+    'Lea',
+    'Paul',
+    'Hannah',
+    'Ben',
+    'Emma',
+    'Tom',
+    'Lina',
+    'Felix',
+    'Clara',
+    'Jan',
+    'Greta',
+    'Moritz',
+    'Ida',
+    'Erik',
+    'Maja',
+    'Nils',
+    'Frieda',
+    'Hauke',
+  ],
   en: ['Emily', 'James', 'Olivia', 'Liam', 'Chloe', 'Noah', 'Grace', 'Oscar', 'Ella', 'Jack', 'Ruby', 'Henry'],
 };
 
 export const LAST_NAMES: Readonly<Record<Language, readonly string[]>> = {
-  de: ['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Hoffmann', 'Koch', 'Jansen', 'Petersen', 'Thomsen', 'Voß', 'Lange', 'Krüger'],
+  de: [
+    'Müller',
+    'Schmidt',
+    'Schneider',
+    'Fischer',
+    'Weber',
+    'Meyer',
+    'Wagner',
+    'Becker',
+    'Hoffmann',
+    'Koch',
+    'Jansen',
+    'Petersen',
+    'Thomsen',
+    'Voß',
+    'Lange',
+    'Krüger',
+  ],
   en: ['Smith', 'Jones', 'Taylor', 'Brown', 'Wilson', 'Evans', 'Walker', 'Wright', 'Hughes', 'Green'],
 };
 

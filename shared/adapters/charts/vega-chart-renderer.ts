@@ -32,7 +32,9 @@ export class VegaChartRenderer implements ChartRenderer {
     const fonts = this.options.fontFiles;
     const resvg = new Resvg(svg, {
       fitTo: { mode: 'zoom', value: this.options.scale ?? 2 },
-      font: fonts ? { fontFiles: [...fonts], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' } : { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+      font: fonts
+        ? { fontFiles: [...fonts], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' }
+        : { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
     });
     return new Uint8Array(resvg.render().asPng());
   }

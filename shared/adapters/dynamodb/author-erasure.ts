@@ -1,5 +1,13 @@
 import { BatchWriteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuthorDataStore, AuthorRef, EraseAuthorDeps, ErasureAudit, ErasureAuditEntry, PersonalItem, PersonalItemKind } from '../../domain/erase-author.ts';
+import type {
+  AuthorDataStore,
+  AuthorRef,
+  EraseAuthorDeps,
+  ErasureAudit,
+  ErasureAuditEntry,
+  PersonalItem,
+  PersonalItemKind,
+} from '../../domain/erase-author.ts';
 import type { StoredMention } from '../../domain/ports.ts';
 import { DynamoThemeRepository } from './theme-repository.ts';
 import { DynamoCaseRepository } from './case-repository.ts';
@@ -49,14 +57,20 @@ export class DynamoAuthorErasure implements AuthorDataStore {
   async itemsOfMention(stored: StoredMention): Promise<PersonalItem[]> {
     const { mention, caseId } = stored;
     const partition = keys.case(caseId).PK;
-    const keysOf = async (prefix: string, kind: PersonalItemKind, belongs: (sk: string) => boolean): Promise<PersonalItem[]> => {
+    const keysOf = async (
+      prefix: string,
+      kind: PersonalItemKind,
+      belongs: (sk: string) => boolean,
+    ): Promise<PersonalItem[]> => {
       const items = await queryAll(this.client, {
         TableName: this.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
         ProjectionExpression: 'PK, SK',
       });
-      return items.filter((item) => belongs(String(item.SK))).map((item) => ({ kind, key: { PK: String(item.PK), SK: String(item.SK) } }));
+      return items
+        .filter((item) => belongs(String(item.SK)))
+        .map((item) => ({ kind, key: { PK: String(item.PK), SK: String(item.SK) } }));
     };
     const [records, notes, markers] = await Promise.all([
       keysOf(keys.caseMentionsOf(mention.createdAt, mention.id), 'case-mention', () => true),
@@ -69,10 +83,15 @@ export class DynamoAuthorErasure implements AuthorDataStore {
   /** Deletes in batches of 25, resending what DynamoDB left unprocessed. */
   async remove(items: readonly PersonalItem[]): Promise<void> {
     for (let start = 0; start < items.length; start += BATCH_SIZE) {
-      let requests = items.slice(start, start + BATCH_SIZE).map((item) => ({ DeleteRequest: { Key: { ...item.key } } }));
+      let requests = items
+        .slice(start, start + BATCH_SIZE)
+        .map((item) => ({ DeleteRequest: { Key: { ...item.key } } }));
       for (let round = 1; requests.length > 0; round++) {
-        if (round > MAX_BATCH_ROUNDS) throw new Error(`erasure: ${requests.length} deletes stayed unprocessed after ${MAX_BATCH_ROUNDS} rounds`);
-        const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        if (round > MAX_BATCH_ROUNDS)
+          throw new Error(`erasure: ${requests.length} deletes stayed unprocessed after ${MAX_BATCH_ROUNDS} rounds`);
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
         requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
       }
     }
@@ -109,7 +128,10 @@ export class DynamoErasureAudit implements ErasureAudit {
 }
 
 /** The table's side of an erasure: the author index, the cases and the audit trail. */
-export function dynamoErasurePorts(client: DynamoDBDocumentClient, tableName: string): Pick<EraseAuthorDeps, 'store' | 'cases' | 'audit' | 'themes'> {
+export function dynamoErasurePorts(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): Pick<EraseAuthorDeps, 'store' | 'cases' | 'audit' | 'themes'> {
   return {
     store: new DynamoAuthorErasure(client, tableName),
     cases: new DynamoCaseRepository(client, tableName),

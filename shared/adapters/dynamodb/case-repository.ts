@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { CASE_STATES, OPEN_STATES, type Case, type CaseState } from '../../domain/case.ts';
 import { ERASED } from '../../domain/erasure.ts';
 import { isInTriage } from '../../domain/triage.ts';
@@ -53,7 +59,9 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
   async saveTransition(next: Case, expectedVersion: number, expiresAt: number): Promise<void> {
     // A write that does not raise the version would let a concurrent writer's change slip past the lock.
     if ((next.version ?? 0) <= expectedVersion) {
-      throw new Error(`case ${next.id}: a transition must raise the version above ${expectedVersion}, got ${next.version ?? 0}`);
+      throw new Error(
+        `case ${next.id}: a transition must raise the version above ${expectedVersion}, got ${next.version ?? 0}`,
+      );
     }
     try {
       await this.client.send(
@@ -61,13 +69,17 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
           TableName: this.tableName,
           Item: caseItem(next, expiresAt),
           // Cases from before the lifecycle have no version: the first transition claims it.
-          ConditionExpression: expectedVersion === 0 ? 'attribute_exists(PK) AND attribute_not_exists(version)' : 'version = :expected',
+          ConditionExpression:
+            expectedVersion === 0 ? 'attribute_exists(PK) AND attribute_not_exists(version)' : 'version = :expected',
           ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
         }),
       );
     } catch (error) {
       if (isConditionFailed(error)) {
-        throw new StaleCaseError(`case ${next.id} was changed by someone else since version ${expectedVersion} was read`, { cause: error });
+        throw new StaleCaseError(
+          `case ${next.id} was changed by someone else since version ${expectedVersion} was read`,
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -115,14 +127,19 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
    * order). It raises the case's version too: a transition that read the case before would
    * otherwise write its whole item back without this response time.
    */
-  async recordResponse(caseId: string, reply: { readonly mentionId: string; readonly at: string }, _expiresAt: number): Promise<string | undefined> {
+  async recordResponse(
+    caseId: string,
+    reply: { readonly mentionId: string; readonly at: string },
+    _expiresAt: number,
+  ): Promise<string | undefined> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.case(caseId),
           UpdateExpression: 'SET firstResponseAt = :at, firstResponseMentionId = :mentionId ADD version :one',
-          ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(firstResponseAt) OR firstResponseAt > :at)',
+          ConditionExpression:
+            'attribute_exists(PK) AND (attribute_not_exists(firstResponseAt) OR firstResponseAt > :at)',
           ExpressionAttributeValues: { ':at': reply.at, ':mentionId': reply.mentionId, ':one': 1 },
         }),
       );
@@ -135,7 +152,12 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
 
   async firstResponseAt(caseId: string): Promise<string | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: true, ProjectionExpression: 'firstResponseAt' }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.case(caseId),
+        ConsistentRead: true,
+        ProjectionExpression: 'firstResponseAt',
+      }),
     );
     return typeof Item?.firstResponseAt === 'string' ? Item.firstResponseAt : undefined;
   }
@@ -167,7 +189,10 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
 
   /** Open cases of a department (new, assigned, waiting, responded), earliest due first. */
   async openCasesOf(department: string, limit = 100): Promise<Case[]> {
-    const partitions = [...OPEN_STATES.map((state) => keys.casesByState(department, state)), keys.legacyOpenCasesOf(department)];
+    const partitions = [
+      ...OPEN_STATES.map((state) => keys.casesByState(department, state)),
+      keys.legacyOpenCasesOf(department),
+    ];
     // Each partition is sorted by due time: its first `limit` items are all a merge can need.
     const pages = await Promise.all(
       partitions.map((pk) =>
@@ -222,8 +247,14 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
         }),
       );
       // Cases in triage sort before every due time (keys.caseDue): the bound reads them all, their due time decides.
-      items.push(...(page.Items ?? []).map(toCase).filter((c) => dueBound === undefined || !isInTriage(c) || `${c.dueAt}~` <= dueBound));
-      position = page.LastEvaluatedKey ? { state: position.state, key: page.LastEvaluatedKey } : { state: position.state + 1 };
+      items.push(
+        ...(page.Items ?? [])
+          .map(toCase)
+          .filter((c) => dueBound === undefined || !isInTriage(c) || `${c.dueAt}~` <= dueBound),
+      );
+      position = page.LastEvaluatedKey
+        ? { state: position.state, key: page.LastEvaluatedKey }
+        : { state: position.state + 1 };
       if (items.length >= limit) break;
     }
     return position.state < states.length ? { items, cursor: encodeCursor(position) } : { items };
@@ -270,7 +301,9 @@ const OPTIONAL_FIELDS = [
 ] as const satisfies readonly (keyof Case)[];
 
 function toCase(item: Record<string, unknown>): Case {
-  const optional = Object.fromEntries(OPTIONAL_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]));
+  const optional = Object.fromEntries(
+    OPTIONAL_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]),
+  );
   return {
     id: item.id,
     platform: item.platform,
@@ -307,7 +340,9 @@ interface ListPosition {
 }
 
 function encodeCursor(position: ListPosition): string {
-  return Buffer.from(JSON.stringify({ s: position.state, ...(position.key ? { k: position.key } : {}) })).toString('base64url');
+  return Buffer.from(JSON.stringify({ s: position.state, ...(position.key ? { k: position.key } : {}) })).toString(
+    'base64url',
+  );
 }
 
 /** Reads a cursor of listCases, checking it belongs to this department and these states. */

@@ -16,7 +16,9 @@ export class DynamoCorrectionRepository implements CorrectionStore {
   ) {}
 
   async get(mentionId: string): Promise<Correction | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.correction(mentionId), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.correction(mentionId), ConsistentRead: true }),
+    );
     return Item ? (Item.correction as Correction) : undefined;
   }
 

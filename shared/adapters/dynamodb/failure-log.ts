@@ -36,8 +36,14 @@ export class DynamoRecordFailureLog implements RecordFailureLog {
         TableName: this.tableName,
         Key: keys.recordFailure(failure.messageId),
         UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')} ADD #failures :one`,
-        ExpressionAttributeNames: { ...Object.fromEntries(names.map((name, i) => [`#f${i}`, name])), '#failures': 'failures' },
-        ExpressionAttributeValues: { ...Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name]])), ':one': 1 },
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+          '#failures': 'failures',
+        },
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name]])),
+          ':one': 1,
+        },
       }),
     );
   }
@@ -47,7 +53,9 @@ export class DynamoRecordFailureLog implements RecordFailureLog {
     const pending = [...new Set(messageIds)];
     const worker = async () => {
       for (let id = pending.shift(); id !== undefined; id = pending.shift()) {
-        const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.recordFailure(id) }));
+        const { Item } = await this.client.send(
+          new GetCommand({ TableName: this.tableName, Key: keys.recordFailure(id) }),
+        );
         if (Item) causes.set(id, toFailure(Item));
       }
     };

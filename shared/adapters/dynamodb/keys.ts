@@ -75,18 +75,25 @@ export const keys = {
   caseMentionPrefix: 'MENTION#',
   /** The records of one mention on a case (one per department). */
   caseMentionsOf: (createdAt: string, mentionId: string) => `MENTION#${createdAt}#${mentionId}#`,
-  caseNote: (caseId: string, at: string, kind: string, mentionId: string) => ({ PK: `CASE#${caseId}`, SK: `NOTE#${at}#${kind}#${mentionId}` }),
+  caseNote: (caseId: string, at: string, kind: string, mentionId: string) => ({
+    PK: `CASE#${caseId}`,
+    SK: `NOTE#${at}#${kind}#${mentionId}`,
+  }),
   caseNotePrefix: 'NOTE#',
   /** GSI1 partition of a department's cases in one state. */
   casesByState: (department: string, state: string) => `DEPT#${department}#${state}`,
   /** GSI1 sort key: cases sort by due time, those waiting for triage first; the id makes it unique. */
-  caseDue: (dueAt: string, caseId: string, inTriage = false) => `${inTriage ? TRIAGE_SORT_PREFIX : ''}${dueAt}#${caseId}`,
+  caseDue: (dueAt: string, caseId: string, inTriage = false) =>
+    `${inTriage ? TRIAGE_SORT_PREFIX : ''}${dueAt}#${caseId}`,
   /** GSI1 partition of the open cases written before the lifecycle (state `new`, no version). */
   legacyOpenCasesOf: (department: string) => `DEPT#${department}#OPEN`,
   notification: (caseId: string, key: string) => ({ PK: `CASE#${caseId}`, SK: `NOTIFIED#${key}` }),
   assignmentCursor: (department: string) => ({ PK: `RR#${department}`, SK: 'RR' }),
   histograms: (day: string) => `HIST#${day}`,
-  histogram: (day: string, department: string, metric: string) => ({ PK: `HIST#${day}`, SK: `DEPT#${department}#${metric}` }),
+  histogram: (day: string, department: string, metric: string) => ({
+    PK: `HIST#${day}`,
+    SK: `DEPT#${department}#${metric}`,
+  }),
   author: (platform: string, authorId: string) => `AUTHOR#${platform}#${authorId}`,
   counters: (day: string) => `METRIC#${day}`,
   counter: (day: string, department: string, category: string) => ({
@@ -95,7 +102,10 @@ export const keys = {
   }),
   tallies: (day: string) => `TALLY#${day}`,
   tally: (day: string, department: string) => ({ PK: `TALLY#${day}`, SK: `DEPT#${department}` }),
-  report: (kind: string, periodId: string, audience: string) => ({ PK: `REPORTS#${kind}#${periodId}`, SK: `AUDIENCE#${audience}` }),
+  report: (kind: string, periodId: string, audience: string) => ({
+    PK: `REPORTS#${kind}#${periodId}`,
+    SK: `AUDIENCE#${audience}`,
+  }),
   reportsOf: (kind: string, periodId: string) => `REPORTS#${kind}#${periodId}`,
   reportCursor: (kind: string) => ({ PK: `REPORTCURSOR#${kind}`, SK: 'CURSOR' }),
   reportSent: (reportKey: string, target: string) => ({ PK: `REPORTSENT#${reportKey}`, SK: `SENT#${target}` }),
@@ -106,7 +116,10 @@ export const keys = {
   /** The partition of one UTC day's rate counters and rate mentions. */
   rates: (hour: string) => `RATE#${hour.slice(0, 10)}`,
   rateCounters: (hour: string) => ({ PK: `RATE#${hour.slice(0, 10)}`, SK: `COUNT#${hour}` }),
-  rateMention: (hour: string, mentionId: string) => ({ PK: `RATE#${hour.slice(0, 10)}`, SK: `MENTION#${hour}#${mentionId}` }),
+  rateMention: (hour: string, mentionId: string) => ({
+    PK: `RATE#${hour.slice(0, 10)}`,
+    SK: `MENTION#${hour}#${mentionId}`,
+  }),
   rateMentionsOf: (hour: string) => `MENTION#${hour}#`,
   spikes: 'SPIKE',
   spike: (hour: string, spikeId: string) => ({ PK: 'SPIKE', SK: `${hour}#${spikeId}` }),
@@ -118,7 +131,10 @@ export const keys = {
   themeDays: (day: string) => `THEMEDAY#${day}`,
   themeDay: (day: string, themeId: string) => ({ PK: `THEMEDAY#${day}`, SK: themeId }),
   themeAuthors: (themeId: string) => `THEMEAUTHOR#${themeId}`,
-  themeAuthor: (themeId: string, day: string, authorHash: string) => ({ PK: `THEMEAUTHOR#${themeId}`, SK: `${day}#${authorHash}` }),
+  themeAuthor: (themeId: string, day: string, authorHash: string) => ({
+    PK: `THEMEAUTHOR#${themeId}`,
+    SK: `${day}#${authorHash}`,
+  }),
   themeDefects: 'THEMEDEFECT',
   themeDefect: (themeId: string) => ({ PK: 'THEMEDEFECT', SK: themeId }),
   /** One erasure request's audit entry; the partition lists them all by time. */

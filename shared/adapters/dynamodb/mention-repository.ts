@@ -97,14 +97,18 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
     const records = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.case(before.caseId).PK, ':prefix': keys.caseMentionsOf(before.mention.createdAt, mentionId) },
+      ExpressionAttributeValues: {
+        ':pk': keys.case(before.caseId).PK,
+        ':prefix': keys.caseMentionsOf(before.mention.createdAt, mentionId),
+      },
     });
     for (const record of records) {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { PK: record.PK, SK: record.SK },
-          UpdateExpression: 'SET #event.#text = :empty, #event.authorId = :author, #event.reasons = :none REMOVE #event.authorName, #event.authorHandle, #event.#url, #event.classifierReasons',
+          UpdateExpression:
+            'SET #event.#text = :empty, #event.authorId = :author, #event.reasons = :none REMOVE #event.authorName, #event.authorHandle, #event.#url, #event.classifierReasons',
           ExpressionAttributeNames: { '#event': 'event', '#text': 'text', '#url': 'url' },
           ExpressionAttributeValues: { ':empty': '', ':author': ERASED_AUTHOR_ID, ':none': [] },
         }),

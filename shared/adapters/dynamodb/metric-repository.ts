@@ -1,6 +1,12 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors.ts';
-import { HISTOGRAM_BOUNDS_MINUTES, type Counter, type DurationMetric, type Histogram, type MetricRepository } from '../../domain/ports.ts';
+import {
+  HISTOGRAM_BOUNDS_MINUTES,
+  type Counter,
+  type DurationMetric,
+  type Histogram,
+  type MetricRepository,
+} from '../../domain/ports.ts';
 import type { ReportTallies, Tally } from '../../domain/reports/tallies.ts';
 import { queryAll } from './query-all.ts';
 import { keys } from './keys.ts';
@@ -16,7 +22,8 @@ export const HISTOGRAM_BUCKETS: readonly string[] = [
  * @throws ValidationError when minutes is negative or not a number
  */
 export function histogramBucketOf(minutes: number): string {
-  if (!Number.isFinite(minutes) || minutes < 0) throw new ValidationError(`a duration must be zero or more minutes, got ${minutes}`);
+  if (!Number.isFinite(minutes) || minutes < 0)
+    throw new ValidationError(`a duration must be zero or more minutes, got ${minutes}`);
   const bound = HISTOGRAM_BOUNDS_MINUTES.find((b) => minutes <= b);
   return bound === undefined ? (HISTOGRAM_BUCKETS[HISTOGRAM_BUCKETS.length - 1] as string) : `le_${bound}`;
 }
@@ -39,9 +46,16 @@ export class DynamoMetricRepository implements MetricRepository, ReportTallies {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.counter(day, department, category),
-        UpdateExpression: 'ADD #count :by SET #type = :type, #day = :day, department = :department, category = :category',
+        UpdateExpression:
+          'ADD #count :by SET #type = :type, #day = :day, department = :department, category = :category',
         ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#day': 'day' },
-        ExpressionAttributeValues: { ':by': by, ':type': 'counter', ':day': day, ':department': department, ':category': category },
+        ExpressionAttributeValues: {
+          ':by': by,
+          ':type': 'counter',
+          ':day': day,
+          ':department': department,
+          ':category': category,
+        },
       }),
     );
   }
@@ -67,9 +81,17 @@ export class DynamoMetricRepository implements MetricRepository, ReportTallies {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.histogram(day, department, metric),
-        UpdateExpression: 'ADD #bucket :one, #count :one, sumMinutes :minutes SET #type = :type, #day = :day, department = :department, metric = :metric',
+        UpdateExpression:
+          'ADD #bucket :one, #count :one, sumMinutes :minutes SET #type = :type, #day = :day, department = :department, metric = :metric',
         ExpressionAttributeNames: { '#bucket': bucket, '#count': 'count', '#type': 'type', '#day': 'day' },
-        ExpressionAttributeValues: { ':one': 1, ':minutes': minutes, ':type': 'histogram', ':day': day, ':department': department, ':metric': metric },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':minutes': minutes,
+          ':type': 'histogram',
+          ':day': day,
+          ':department': department,
+          ':metric': metric,
+        },
       }),
     );
   }
@@ -122,7 +144,9 @@ export class DynamoMetricRepository implements MetricRepository, ReportTallies {
     return items.map((item) => ({
       day: String(item.day),
       department: String(item.department),
-      fields: Object.fromEntries(Object.entries(item).filter(([name, value]) => !TALLY_META.has(name) && typeof value === 'number')) as Record<string, number>,
+      fields: Object.fromEntries(
+        Object.entries(item).filter(([name, value]) => !TALLY_META.has(name) && typeof value === 'number'),
+      ) as Record<string, number>,
     }));
   }
 }

@@ -66,7 +66,8 @@ export class DynamoRateStore implements RateStore {
 
   async counts(fromHour: string, toHour: string): Promise<RateCount[]> {
     const days: string[] = [];
-    for (let d = Date.parse(fromHour.slice(0, 10)); d <= Date.parse(toHour.slice(0, 10)); d += DAY_MS) days.push(new Date(d).toISOString());
+    for (let d = Date.parse(fromHour.slice(0, 10)); d <= Date.parse(toHour.slice(0, 10)); d += DAY_MS)
+      days.push(new Date(d).toISOString());
     const counts: RateCount[] = [];
     for (let i = 0; i < days.length; i += CONCURRENT_DAYS) {
       const pages = await Promise.all(
@@ -74,7 +75,11 @@ export class DynamoRateStore implements RateStore {
           queryAll(this.client, {
             TableName: this.tableName,
             KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': keys.rates(day), ':from': `COUNT#${fromHour}`, ':to': `COUNT#${toHour}` },
+            ExpressionAttributeValues: {
+              ':pk': keys.rates(day),
+              ':from': `COUNT#${fromHour}`,
+              ':to': `COUNT#${toHour}`,
+            },
           }),
         ),
       );
@@ -95,7 +100,11 @@ export class DynamoRateStore implements RateStore {
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
           FilterExpression: '#attribute = :value',
           ExpressionAttributeNames: { '#attribute': attribute },
-          ExpressionAttributeValues: { ':pk': keys.rates(hour), ':prefix': keys.rateMentionsOf(hour), ':value': value.value },
+          ExpressionAttributeValues: {
+            ':pk': keys.rates(hour),
+            ':prefix': keys.rateMentionsOf(hour),
+            ':value': value.value,
+          },
           ExclusiveStartKey,
         }),
       );

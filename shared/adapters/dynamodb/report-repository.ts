@@ -38,18 +38,30 @@ export class DynamoReportRepository implements ReportRepository, ReportStore {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.report(report.kind, report.period.id, report.audience), type: 'report', kind: report.kind, periodId: report.period.id, audience: report.audience, report, expiresAt },
+        Item: {
+          ...keys.report(report.kind, report.period.id, report.audience),
+          type: 'report',
+          kind: report.kind,
+          periodId: report.period.id,
+          audience: report.audience,
+          report,
+          expiresAt,
+        },
       }),
     );
   }
 
   async getReport(kind: ReportKind, periodId: string, audience: string): Promise<Report | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.report(kind, periodId, audience) }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.report(kind, periodId, audience) }),
+    );
     return Item?.report as Report | undefined;
   }
 
   async lastReported(kind: ReportKind): Promise<string | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.reportCursor(kind), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.reportCursor(kind), ConsistentRead: true }),
+    );
     return typeof Item?.periodId === 'string' ? Item.periodId : undefined;
   }
 

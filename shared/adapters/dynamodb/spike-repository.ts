@@ -20,7 +20,9 @@ export class DynamoSpikeRepository implements SpikeRepository {
   ) {}
 
   async cursor(): Promise<string | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.spikeCursor, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.spikeCursor, ConsistentRead: true }),
+    );
     return typeof Item?.lastHour === 'string' ? Item.lastHour : undefined;
   }
 
@@ -53,7 +55,9 @@ export class DynamoSpikeRepository implements SpikeRepository {
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
     }
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.spike(spike.hour, spike.id), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.spike(spike.hour, spike.id), ConsistentRead: true }),
+    );
     return { created: false, stored: Item ? spikeOf(Item) : spike };
   }
 
@@ -64,10 +68,16 @@ export class DynamoSpikeRepository implements SpikeRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.spike(spike.hour, spike.id),
-          UpdateExpression: 'SET lastHour = :hour, caseIds = list_append(caseIds, :cases) ADD #hours :one, totalObserved :observed',
+          UpdateExpression:
+            'SET lastHour = :hour, caseIds = list_append(caseIds, :cases) ADD #hours :one, totalObserved :observed',
           ConditionExpression: 'attribute_exists(PK) AND lastHour < :hour',
           ExpressionAttributeNames: { '#hours': 'hours' },
-          ExpressionAttributeValues: { ':hour': hour, ':cases': caseIds.slice(0, room), ':one': 1, ':observed': observed },
+          ExpressionAttributeValues: {
+            ':hour': hour,
+            ':cases': caseIds.slice(0, room),
+            ':one': 1,
+            ':observed': observed,
+          },
         }),
       );
       return true;

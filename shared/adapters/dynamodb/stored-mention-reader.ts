@@ -12,7 +12,9 @@ export class DynamoStoredMentionReader implements StoredMentionReader {
     private readonly tableName: string,
   ) {}
 
-  async *pages(options: { readonly since?: string; readonly pageSize?: number } = {}): AsyncIterable<StoredMentionPage> {
+  async *pages(
+    options: { readonly since?: string; readonly pageSize?: number } = {},
+  ): AsyncIterable<StoredMentionPage> {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
@@ -20,7 +22,10 @@ export class DynamoStoredMentionReader implements StoredMentionReader {
           TableName: this.tableName,
           Limit: options.pageSize ?? 500,
           FilterExpression: options.since ? '#sk = :sk AND #m.#created >= :since' : '#sk = :sk',
-          ExpressionAttributeNames: { '#sk': 'SK', ...(options.since ? { '#m': 'mention', '#created': 'createdAt' } : {}) },
+          ExpressionAttributeNames: {
+            '#sk': 'SK',
+            ...(options.since ? { '#m': 'mention', '#created': 'createdAt' } : {}),
+          },
           ExpressionAttributeValues: { ':sk': 'MENTION', ...(options.since ? { ':since': options.since } : {}) },
           ExclusiveStartKey,
         }),

@@ -1,4 +1,11 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { ThemeDefect, ThemeExample, ThemeKind } from '../../domain/insights.ts';
 import type { StoredTheme, ThemeCount, ThemeDayCount, ThemeRepository } from '../../domain/themes/ports.ts';
 import { parseThemeId } from '../../domain/themes/theme-id.ts';
@@ -31,12 +38,20 @@ export class DynamoThemeRepository implements ThemeRepository {
   async theme(id: string): Promise<StoredTheme | undefined> {
     const parsed = parseThemeId(id);
     if (!parsed) return undefined;
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.theme(parsed.kind, parsed.language, id), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.theme(parsed.kind, parsed.language, id),
+        ConsistentRead: true,
+      }),
+    );
     return Item ? themeOf(Item) : undefined;
   }
 
   async assignmentOf(mentionId: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.themeOfMention(mentionId), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.themeOfMention(mentionId), ConsistentRead: true }),
+    );
     return typeof Item?.themeId === 'string' ? Item.themeId : undefined;
   }
 
@@ -58,7 +73,13 @@ export class DynamoThemeRepository implements ThemeRepository {
 
   async createTheme(theme: StoredTheme): Promise<boolean> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: itemOf(theme), ConditionExpression: 'attribute_not_exists(PK)' }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: itemOf(theme),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailed(error)) return false;
@@ -89,7 +110,8 @@ export class DynamoThemeRepository implements ThemeRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.themeDay(count.day, count.themeId),
-          UpdateExpression: 'ADD #count :one, reactions :reactions, mentionIds :ids, departments :departments SET #type = :type, #day = :day, themeId = :themeId',
+          UpdateExpression:
+            'ADD #count :one, reactions :reactions, mentionIds :ids, departments :departments SET #type = :type, #day = :day, themeId = :themeId',
           ConditionExpression: 'attribute_not_exists(mentionIds) OR NOT contains(mentionIds, :mentionId)',
           ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#day': 'day' },
           ExpressionAttributeValues: {
@@ -112,7 +134,12 @@ export class DynamoThemeRepository implements ThemeRepository {
   }
 
   async markAuthor(themeId: string, day: string, authorHash: string, expiresAt: number): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.themeAuthor(themeId, day, authorHash), type: 'themeAuthor', expiresAt } }));
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.themeAuthor(themeId, day, authorHash), type: 'themeAuthor', expiresAt },
+      }),
+    );
   }
 
   async removeAuthorMarks(themeId: string, authorHash: string): Promise<void> {
@@ -162,11 +189,21 @@ export class DynamoThemeRepository implements ThemeRepository {
   async themeDays(themeId: string, days: readonly string[]): Promise<Map<string, number>> {
     const counts = new Map<string, number>(days.map((d) => [d, 0]));
     for (let i = 0; i < days.length; i += BATCH_GET_KEYS) {
-      let request: Record<string, unknown>[] | undefined = days.slice(i, i + BATCH_GET_KEYS).map((day) => keys.themeDay(day, themeId));
+      let request: Record<string, unknown>[] | undefined = days
+        .slice(i, i + BATCH_GET_KEYS)
+        .map((day) => keys.themeDay(day, themeId));
       // Unprocessed keys (throttling) are asked again until none are left.
       while (request && request.length > 0) {
         const { Responses, UnprocessedKeys } = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: request, ProjectionExpression: '#day, #count', ExpressionAttributeNames: { '#day': 'day', '#count': 'count' } } } }),
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: request,
+                ProjectionExpression: '#day, #count',
+                ExpressionAttributeNames: { '#day': 'day', '#count': 'count' },
+              },
+            },
+          }),
         );
         for (const item of Responses?.[this.tableName] ?? []) counts.set(String(item.day), Number(item.count ?? 0));
         request = UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
@@ -176,7 +213,12 @@ export class DynamoThemeRepository implements ThemeRepository {
   }
 
   async markDefect(themeId: string, defect: ThemeDefect): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.themeDefect(themeId), type: 'themeDefect', themeId, ...defect } }));
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.themeDefect(themeId), type: 'themeDefect', themeId, ...defect },
+      }),
+    );
   }
 
   async defects(): Promise<Map<string, ThemeDefect>> {

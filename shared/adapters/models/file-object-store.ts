@@ -46,7 +46,8 @@ export class FileObjectStore implements ObjectStore {
   /** @throws Error for a key that would leave the directory */
   private pathOf(key: string): string {
     const resolved = path.resolve(this.dir, key);
-    if (resolved !== path.resolve(this.dir) && !resolved.startsWith(`${path.resolve(this.dir)}${path.sep}`)) throw new Error(`model store key ${key} leaves ${this.dir}`);
+    if (resolved !== path.resolve(this.dir) && !resolved.startsWith(`${path.resolve(this.dir)}${path.sep}`))
+      throw new Error(`model store key ${key} leaves ${this.dir}`);
     return resolved;
   }
 }

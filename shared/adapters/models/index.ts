@@ -21,7 +21,8 @@ const FILE_PREFIX = 'file:';
 export function createModelStore(env: FunctionEnv): ModelStore | undefined {
   const bucket = env[MODEL_BUCKET_ENV];
   if (!bucket) return undefined;
-  if (bucket.startsWith(FILE_PREFIX)) return new ObjectModelStore(new FileObjectStore(bucket.slice(FILE_PREFIX.length)));
+  if (bucket.startsWith(FILE_PREFIX))
+    return new ObjectModelStore(new FileObjectStore(bucket.slice(FILE_PREFIX.length)));
   return s3ModelStore(bucket, env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1', env);
 }
 

@@ -1,6 +1,12 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { alertText, alertTitle, type AlarmAlert, type AlertChatTarget, type AlertSender } from '../../domain/alarm-alert.ts';
+import {
+  alertText,
+  alertTitle,
+  type AlarmAlert,
+  type AlertChatTarget,
+  type AlertSender,
+} from '../../domain/alarm-alert.ts';
 import { ChatWebhookNotifier } from './chat-webhook-notifier.ts';
 import type { PostJsonOptions } from './http-retry.ts';
 import { slackEscape } from './slack.ts';
@@ -22,7 +28,14 @@ export function slackAlertMessage({ alert, companyName }: CompanyAlert): { text:
 export function teamsAlertMessage({ alert, companyName }: CompanyAlert): Record<string, unknown> {
   return teamsCardMessage(
     adaptiveCard([
-      { type: 'TextBlock', text: alertTitle(alert, companyName), weight: 'Bolder', wrap: true, style: 'heading', color: alert.state === 'ALARM' ? 'Attention' : 'Good' },
+      {
+        type: 'TextBlock',
+        text: alertTitle(alert, companyName),
+        weight: 'Bolder',
+        wrap: true,
+        style: 'heading',
+        color: alert.state === 'ALARM' ? 'Attention' : 'Good',
+      },
       { type: 'TextBlock', text: alertText(alert), wrap: true },
     ]),
   );
@@ -56,7 +69,9 @@ export class ChatAlertSender implements AlertSender {
 export interface AlertOutboxLine {
   readonly writtenAt: string;
   /** A chat target, or `topic` for the alert topic itself (what its e-mail subscribers get). */
-  readonly target: AlertChatTarget | { readonly type: 'topic'; readonly topicName: string; readonly email: readonly string[] };
+  readonly target:
+    | AlertChatTarget
+    | { readonly type: 'topic'; readonly topicName: string; readonly email: readonly string[] };
   readonly alert: AlarmAlert;
 }
 

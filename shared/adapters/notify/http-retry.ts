@@ -53,7 +53,11 @@ export class WebhookDeliveryError extends Error {
  * @returns the status of the accepting answer (2xx) and the attempts it took
  * @throws WebhookDeliveryError naming the target and the status, never the URL
  */
-export async function postJsonWithRetry(url: string, body: unknown, options: PostJsonOptions): Promise<{ status: number; attempts: number }> {
+export async function postJsonWithRetry(
+  url: string,
+  body: unknown,
+  options: PostJsonOptions,
+): Promise<{ status: number; attempts: number }> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
@@ -70,7 +74,8 @@ export async function postJsonWithRetry(url: string, body: unknown, options: Pos
     const outcome = await postOnce(doFetch, url, payload, Math.max(1, Math.min(options.timeoutMs ?? 5_000, remaining)));
     if (outcome.ok) return { status: outcome.status, attempts: attempt };
     const failure = `${options.target}: ${outcome.reason}`;
-    if (!outcome.transient) throw new WebhookDeliveryError(failure, { ...statusOf(outcome), transient: false, attempts: attempt });
+    if (!outcome.transient)
+      throw new WebhookDeliveryError(failure, { ...statusOf(outcome), transient: false, attempts: attempt });
     const retryAfter = outcome.retryAfterMs !== undefined ? Math.min(outcome.retryAfterMs, maxRetryAfterMs) : undefined;
     const wait = backoffDelayMs(attempt, retryAfter, backoff, random);
     if (attempt >= maxAttempts || now() + wait >= deadline) {
@@ -86,7 +91,13 @@ export async function postJsonWithRetry(url: string, body: unknown, options: Pos
 
 type Outcome =
   | { readonly ok: true; readonly status: number }
-  | { readonly ok: false; readonly transient: boolean; readonly reason: string; readonly status?: number; readonly retryAfterMs?: number };
+  | {
+      readonly ok: false;
+      readonly transient: boolean;
+      readonly reason: string;
+      readonly status?: number;
+      readonly retryAfterMs?: number;
+    };
 
 async function postOnce(doFetch: typeof fetch, url: string, payload: string, timeoutMs: number): Promise<Outcome> {
   let response: Response;
@@ -102,13 +113,20 @@ async function postOnce(doFetch: typeof fetch, url: string, payload: string, tim
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     // Only a code (ECONNREFUSED), never the error's message or cause: they can quote the URL.
     const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    return { ok: false, transient: true, reason: timedOut ? `no answer within ${timeoutMs} ms` : `could not be sent${typeof code === 'string' ? ` (${code})` : ''}` };
+    return {
+      ok: false,
+      transient: true,
+      reason: timedOut
+        ? `no answer within ${timeoutMs} ms`
+        : `could not be sent${typeof code === 'string' ? ` (${code})` : ''}`,
+    };
   }
   const text = await response.text().catch(() => '');
   if (response.ok) return { ok: true, status: response.status };
   const status = response.status;
   const transient = status === 429 || status >= 500;
-  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after'), new Date()) : undefined;
+  const retryAfterMs =
+    status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after'), new Date()) : undefined;
   return {
     ok: false,
     transient,

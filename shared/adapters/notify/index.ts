@@ -13,7 +13,14 @@ import { WebhookUrls } from './webhook-urls.ts';
 export { CompositeNotifier, type NotifiersByType } from './composite.ts';
 export { NotifierConfigError } from './errors.ts';
 export { DEFAULT_POST_BUDGET_MS, postJsonWithRetry, WebhookDeliveryError, type PostJsonOptions } from './http-retry.ts';
-export { NOTIFY_OUTBOX_DIR_ENV, OutboxEraser, OutboxNotifier, createOutboxEraser, type OutboxLine, type OutboxNotifierOptions } from './outbox.ts';
+export {
+  NOTIFY_OUTBOX_DIR_ENV,
+  OutboxEraser,
+  OutboxNotifier,
+  createOutboxEraser,
+  type OutboxLine,
+  type OutboxNotifierOptions,
+} from './outbox.ts';
 export { emailHtml, SesEmailNotifier, type SesEmailNotifierOptions } from './ses-email.ts';
 export { slackMessage, SlackNotifier } from './slack.ts';
 export { teamsCard, teamsMessage, TeamsNotifier } from './teams.ts';
@@ -31,12 +38,19 @@ export function createNotifier(env: FunctionEnv, config: CompanyConfig): Notifie
   const outboxDir = env[NOTIFY_OUTBOX_DIR_ENV];
   if (outboxDir) return new OutboxNotifier({ dir: outboxDir });
   const urls = new WebhookUrls(
-    new SecretsManagerWebhookSecrets({ client: createSecretsClient(env), secretNameOf: (name) => name, allowPlainText: true }),
+    new SecretsManagerWebhookSecrets({
+      client: createSecretsClient(env),
+      secretNameOf: (name) => name,
+      allowPlainText: true,
+    }),
     config.company.id,
   );
   return new CompositeNotifier({
     slack: new SlackNotifier(urls),
     teams: new TeamsNotifier(urls),
-    email: new SesEmailNotifier({ client: createSesClient(env), from: env[NOTIFY_FROM_EMAIL_ENV] ?? config.notifications?.from }),
+    email: new SesEmailNotifier({
+      client: createSesClient(env),
+      from: env[NOTIFY_FROM_EMAIL_ENV] ?? config.notifications?.from,
+    }),
   });
 }

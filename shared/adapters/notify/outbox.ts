@@ -55,10 +55,18 @@ export class OutboxNotifier implements Notifier {
     const file = this.fileOf(notification.department);
     await appendFile(file, `${JSON.stringify(line)}\n`, 'utf8');
     if (!this.log) {
-      logger.info(NOTIFICATION_WRITTEN, { department: notification.department, target: describe(target), title: notification.title, caseUrl: notification.caseUrl, file });
+      logger.info(NOTIFICATION_WRITTEN, {
+        department: notification.department,
+        target: describe(target),
+        title: notification.title,
+        caseUrl: notification.caseUrl,
+        file,
+      });
       return;
     }
-    this.log(`notify ${notification.department} via ${describe(target)}: ${notification.title}${notification.caseUrl ? ` ${notification.caseUrl}` : ''} (outbox ${file})`);
+    this.log(
+      `notify ${notification.department} via ${describe(target)}: ${notification.title}${notification.caseUrl ? ` ${notification.caseUrl}` : ''} (outbox ${file})`,
+    );
   }
 }
 
@@ -102,7 +110,10 @@ export class OutboxEraser implements NotificationOutbox {
   private async eraseIn(file: string, traces: AuthorTraces, dryRun: boolean): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       const content = await readFile(file);
-      const lines = content.toString('utf8').split('\n').filter((line) => line !== '');
+      const lines = content
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line !== '');
       const kept = lines.filter((line) => !outboxLineNames(line, traces));
       if (kept.length === lines.length || dryRun) return lines.length - kept.length;
       const temporary = `${file}.erasing`;
@@ -112,7 +123,8 @@ export class OutboxEraser implements NotificationOutbox {
         return lines.length - kept.length;
       }
       await rm(temporary, { force: true });
-      if (attempt >= REWRITE_ATTEMPTS) throw new Error(`outbox ${file} kept growing while it was erased; run the erasure again`);
+      if (attempt >= REWRITE_ATTEMPTS)
+        throw new Error(`outbox ${file} kept growing while it was erased; run the erasure again`);
     }
   }
 }

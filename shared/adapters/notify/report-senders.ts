@@ -27,13 +27,22 @@ type TeamsTarget = Extract<NotificationTarget, { type: 'teams' }>;
  * with `ContentDisposition: INLINE` and `ContentId`, so no raw MIME is built here).
  */
 export class SesReportSender implements ReportSender {
-  constructor(private readonly options: { readonly client: SESv2Client; readonly from: string | undefined; readonly configurationSetName?: string }) {}
+  constructor(
+    private readonly options: {
+      readonly client: SESv2Client;
+      readonly from: string | undefined;
+      readonly configurationSetName?: string;
+    },
+  ) {}
 
   /** @throws NotifierConfigError without a sender; the SDK's error when SES refuses */
   async send(message: ReportMessage, target: NotificationTarget): Promise<void> {
     const { to } = target as EmailTarget;
     const from = this.options.from;
-    if (!from) throw new NotifierConfigError('no sender for report e-mails: set notifications.from in the company config (an address verified in Amazon SES)');
+    if (!from)
+      throw new NotifierConfigError(
+        'no sender for report e-mails: set notifications.from in the company config (an address verified in Amazon SES)',
+      );
     await this.options.client.send(
       simpleEmailCommand({
         from,
@@ -63,7 +72,16 @@ export function slackReportMessage(message: ReportMessage): { text: string; bloc
     text: slackEscape(`${message.title}: ${message.summary[0] ?? ''}`),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: message.title.slice(0, 150), emoji: true } },
-      { type: 'section', text: { type: 'mrkdwn', text: message.summary.map((l) => `• ${slackEscape(l)}`).join('\n').slice(0, 3000) } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: message.summary
+            .map((l) => `• ${slackEscape(l)}`)
+            .join('\n')
+            .slice(0, 3000),
+        },
+      },
       { type: 'context', elements: [{ type: 'mrkdwn', text: 'The full report with charts goes out by e-mail.' }] },
     ],
   };
@@ -106,7 +124,12 @@ export class CompositeReportSender implements ReportSender {
 export function reportFileHtml(message: ReportMessage): string {
   return reportHtml(
     message.report,
-    message.charts.map((c) => ({ id: c.id, title: c.title, alt: c.alt, src: `data:image/png;base64,${Buffer.from(c.png).toString('base64')}` })),
+    message.charts.map((c) => ({
+      id: c.id,
+      title: c.title,
+      alt: c.alt,
+      src: `data:image/png;base64,${Buffer.from(c.png).toString('base64')}`,
+    })),
   );
 }
 
@@ -122,7 +145,13 @@ export function reportFileName(message: Pick<ReportMessage, 'report'>): string {
  * written once as `<dir>/reports/<kind>-<period>-<audience>.html` to open in a browser.
  */
 export class OutboxReportSender implements ReportSender {
-  constructor(private readonly options: { readonly dir: string; readonly log?: (line: string) => void; readonly now?: () => Date }) {}
+  constructor(
+    private readonly options: {
+      readonly dir: string;
+      readonly log?: (line: string) => void;
+      readonly now?: () => Date;
+    },
+  ) {}
 
   fileOf(message: Pick<ReportMessage, 'report'>): string {
     return path.join(this.options.dir, 'reports', reportFileName(message));
@@ -132,7 +161,14 @@ export class OutboxReportSender implements ReportSender {
     const file = this.fileOf(message);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, reportFileHtml(message), 'utf8');
-    const line = { writtenAt: (this.options.now ?? (() => new Date()))().toISOString(), target, key: message.key, title: message.title, summary: message.summary, file };
+    const line = {
+      writtenAt: (this.options.now ?? (() => new Date()))().toISOString(),
+      target,
+      key: message.key,
+      title: message.title,
+      summary: message.summary,
+      file,
+    };
     await appendFile(path.join(this.options.dir, 'reports.jsonl'), `${JSON.stringify(line)}\n`, 'utf8');
     if (this.options.log) this.options.log(`report ${message.key} via ${target.type}: ${message.title} (${file})`);
     else logger.info(REPORT_WRITTEN, { key: message.key, target: target.type, title: message.title, file });

@@ -1,5 +1,13 @@
 import { SendEmailCommand, type SendEmailCommandInput, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { formatTime, label, mentionAuthor, notificationText, personLabel, type Notification, type NotificationTarget } from '../../domain/notification.ts';
+import {
+  formatTime,
+  label,
+  mentionAuthor,
+  notificationText,
+  personLabel,
+  type Notification,
+  type NotificationTarget,
+} from '../../domain/notification.ts';
 import type { Notifier } from '../../domain/notify-department.ts';
 import { NotifierConfigError } from './errors.ts';
 
@@ -17,7 +25,12 @@ export interface SesEmailNotifierOptions {
 }
 
 const escapeHtml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 /** Only http(s) links become anchors; anything else is shown as text. */
 const safeHref = (url: string): string | undefined => (/^https?:\/\//i.test(url) ? escapeHtml(url) : undefined);
@@ -25,7 +38,8 @@ const safeHref = (url: string): string | undefined => (/^https?:\/\//i.test(url)
 /** The HTML part: the same facts as the text part, in a plain layout every mail client shows. */
 export function emailHtml(n: Notification): string {
   const parts = [`<h2 style="margin:0 0 8px">${escapeHtml(n.title)}</h2>`, `<p>${escapeHtml(n.summary)}</p>`];
-  if (n.people.length > 0) parts.push(`<p><strong>Attention:</strong> ${escapeHtml(n.people.map(personLabel).join(', '))}</p>`);
+  if (n.people.length > 0)
+    parts.push(`<p><strong>Attention:</strong> ${escapeHtml(n.people.map(personLabel).join(', '))}</p>`);
   const m = n.mention;
   if (m) {
     const who = escapeHtml(`${mentionAuthor(m)} on ${m.platform}`);
@@ -42,14 +56,25 @@ export function emailHtml(n: Notification): string {
       ].map(([k, v]) => `<tr><th align="left">${k}</th><td>${escapeHtml(String(v))}</td></tr>`),
       '</table>',
     );
-    if (m.reasons.length > 0) parts.push('<p><strong>Why here</strong></p>', `<ul>${m.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`);
+    if (m.reasons.length > 0)
+      parts.push(
+        '<p><strong>Why here</strong></p>',
+        `<ul>${m.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`,
+      );
     if (m.classifierReasons && m.classifierReasons.length > 0) {
-      parts.push('<p><strong>What the classifier saw</strong></p>', `<ul>${m.classifierReasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`);
+      parts.push(
+        '<p><strong>What the classifier saw</strong></p>',
+        `<ul>${m.classifierReasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`,
+      );
     }
   }
   parts.push(`<p>Due ${escapeHtml(formatTime(n.dueAt, n.timezone))}</p>`);
   const caseHref = n.caseUrl ? safeHref(n.caseUrl) : undefined;
-  parts.push(caseHref ? `<p><a href="${caseHref}">Open case ${escapeHtml(n.caseId)}</a></p>` : `<p>Case ${escapeHtml(n.caseId)}</p>`);
+  parts.push(
+    caseHref
+      ? `<p><a href="${caseHref}">Open case ${escapeHtml(n.caseId)}</a></p>`
+      : `<p>Case ${escapeHtml(n.caseId)}</p>`,
+  );
   return `<!doctype html><html><body style="font-family:sans-serif">${parts.join('\n')}</body></html>`;
 }
 
@@ -65,7 +90,10 @@ export class SesEmailNotifier implements Notifier {
   async send(notification: Notification, target: NotificationTarget): Promise<void> {
     const { to } = target as EmailTarget;
     const from = this.options.from;
-    if (!from) throw new NotifierConfigError('no sender for e-mail notifications: set notifications.from in the company config (an address verified in Amazon SES)');
+    if (!from)
+      throw new NotifierConfigError(
+        'no sender for e-mail notifications: set notifications.from in the company config (an address verified in Amazon SES)',
+      );
     await this.options.client.send(
       simpleEmailCommand({
         from,

@@ -1,5 +1,12 @@
 import type { Notifier } from '../../domain/notify-department.ts';
-import { formatTime, label, mentionAuthor, personLabel, type Notification, type NotificationTarget } from '../../domain/notification.ts';
+import {
+  formatTime,
+  label,
+  mentionAuthor,
+  personLabel,
+  type Notification,
+  type NotificationTarget,
+} from '../../domain/notification.ts';
 import { ChatWebhookNotifier } from './chat-webhook-notifier.ts';
 import type { PostJsonOptions } from './http-retry.ts';
 import type { WebhookUrls } from './webhook-urls.ts';
@@ -30,11 +37,16 @@ export function slackMessage(n: Notification): { text: string; blocks: unknown[]
     { type: 'section', text: { type: 'mrkdwn', text: slackEscape(n.summary) } },
   ];
   if (n.people.length > 0) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `*Attention:* ${slackEscape(n.people.map(personLabel).join(', '))}` }] });
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `*Attention:* ${slackEscape(n.people.map(personLabel).join(', '))}` }],
+    });
   }
   const m = n.mention;
   if (m) {
-    const author = m.url ? slackLink(m.url, `${mentionAuthor(m)} on ${m.platform}`) : slackEscape(`${mentionAuthor(m)} on ${m.platform}`);
+    const author = m.url
+      ? slackLink(m.url, `${mentionAuthor(m)} on ${m.platform}`)
+      : slackEscape(`${mentionAuthor(m)} on ${m.platform}`);
     const quote = slackEscape(m.text)
       .split('\n')
       .map((line) => `>${line}`)
@@ -52,20 +64,32 @@ export function slackMessage(n: Notification): { text: string; blocks: unknown[]
     if (m.reasons.length > 0) {
       blocks.push({
         type: 'section',
-        text: { type: 'mrkdwn', text: `*Why here*\n${m.reasons.map((r) => `• ${slackEscape(r)}`).join('\n')}`.slice(0, SECTION_LIMIT) },
+        text: {
+          type: 'mrkdwn',
+          text: `*Why here*\n${m.reasons.map((r) => `• ${slackEscape(r)}`).join('\n')}`.slice(0, SECTION_LIMIT),
+        },
       });
     }
     if (m.classifierReasons && m.classifierReasons.length > 0) {
       blocks.push({
         type: 'section',
-        text: { type: 'mrkdwn', text: `*What the classifier saw*\n${m.classifierReasons.map((r) => `• ${slackEscape(r)}`).join('\n')}`.slice(0, SECTION_LIMIT) },
+        text: {
+          type: 'mrkdwn',
+          text: `*What the classifier saw*\n${m.classifierReasons.map((r) => `• ${slackEscape(r)}`).join('\n')}`.slice(
+            0,
+            SECTION_LIMIT,
+          ),
+        },
       });
     }
   }
   const due = `Due ${formatTime(n.dueAt, n.timezone)}`;
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: slackEscape(`${due} · case ${n.caseId}`) }] });
   if (n.caseUrl) {
-    blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open case' }, url: n.caseUrl }] });
+    blocks.push({
+      type: 'actions',
+      elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open case' }, url: n.caseUrl }],
+    });
   }
   return { text: slackEscape(`${n.title}: ${n.summary}`), blocks };
 }

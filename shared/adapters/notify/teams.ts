@@ -1,5 +1,11 @@
 import type { Notifier } from '../../domain/notify-department.ts';
-import { formatTime, label, mentionAuthor, type Notification, type NotificationTarget } from '../../domain/notification.ts';
+import {
+  formatTime,
+  label,
+  mentionAuthor,
+  type Notification,
+  type NotificationTarget,
+} from '../../domain/notification.ts';
 import { ChatWebhookNotifier } from './chat-webhook-notifier.ts';
 import type { PostJsonOptions } from './http-retry.ts';
 import type { WebhookUrls } from './webhook-urls.ts';
@@ -17,13 +23,21 @@ export function teamsCard(n: Notification): Record<string, unknown> {
     { type: 'TextBlock', text: n.summary, wrap: true },
   ];
   if (n.people.length > 0) {
-    const names = n.people.map((p) => (p.email ? `<at>${p.name}</at> (${p.role})` : `${p.name} (${p.role})`)).join(', ');
+    const names = n.people
+      .map((p) => (p.email ? `<at>${p.name}</at> (${p.role})` : `${p.name} (${p.role})`))
+      .join(', ');
     body.push({ type: 'TextBlock', text: `Attention: ${names}`, wrap: true });
   }
   const m = n.mention;
   if (m) {
     body.push(
-      { type: 'TextBlock', text: `${mentionAuthor(m)} on ${m.platform}`, weight: 'Bolder', wrap: true, spacing: 'Medium' },
+      {
+        type: 'TextBlock',
+        text: `${mentionAuthor(m)} on ${m.platform}`,
+        weight: 'Bolder',
+        wrap: true,
+        spacing: 'Medium',
+      },
       // Container with emphasis: a quote that cannot be mistaken for our own words.
       { type: 'Container', style: 'emphasis', items: [{ type: 'TextBlock', text: m.text, wrap: true }] },
       {
@@ -39,7 +53,10 @@ export function teamsCard(n: Notification): Record<string, unknown> {
       },
     );
     if (m.reasons.length > 0) {
-      body.push({ type: 'TextBlock', text: 'Why here', weight: 'Bolder', wrap: true }, { type: 'TextBlock', text: m.reasons.map((r) => `- ${r}`).join('\n'), wrap: true });
+      body.push(
+        { type: 'TextBlock', text: 'Why here', weight: 'Bolder', wrap: true },
+        { type: 'TextBlock', text: m.reasons.map((r) => `- ${r}`).join('\n'), wrap: true },
+      );
     }
     if (m.classifierReasons && m.classifierReasons.length > 0) {
       body.push(
@@ -48,7 +65,14 @@ export function teamsCard(n: Notification): Record<string, unknown> {
       );
     }
   } else {
-    body.push({ type: 'FactSet', facts: [{ title: 'Priority', value: n.priority }, { title: 'Due', value: formatTime(n.dueAt, n.timezone) }, { title: 'Case', value: n.caseId }] });
+    body.push({
+      type: 'FactSet',
+      facts: [
+        { title: 'Priority', value: n.priority },
+        { title: 'Due', value: formatTime(n.dueAt, n.timezone) },
+        { title: 'Case', value: n.caseId },
+      ],
+    });
   }
   const actions: unknown[] = [];
   if (n.caseUrl) actions.push({ type: 'Action.OpenUrl', title: 'Open case', url: n.caseUrl });
@@ -60,7 +84,11 @@ export function teamsCard(n: Notification): Record<string, unknown> {
       ? {
           msteams: {
             width: 'Full',
-            entities: mentioned.map((p) => ({ type: 'mention', text: `<at>${p.name}</at>`, mentioned: { id: p.email, name: p.name } })),
+            entities: mentioned.map((p) => ({
+              type: 'mention',
+              text: `<at>${p.name}</at>`,
+              mentioned: { id: p.email, name: p.name },
+            })),
           },
         }
       : { msteams: { width: 'Full' } }),
@@ -73,8 +101,14 @@ export function adaptiveCard(body: readonly unknown[]): Record<string, unknown> 
 }
 
 /** The message envelope that Teams workflows ("When a Teams webhook request is received") and incoming webhooks accept, around one card. */
-export function teamsCardMessage(card: Record<string, unknown>): { type: 'message'; attachments: { contentType: string; contentUrl: null; content: Record<string, unknown> }[] } {
-  return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }] };
+export function teamsCardMessage(card: Record<string, unknown>): {
+  type: 'message';
+  attachments: { contentType: string; contentUrl: null; content: Record<string, unknown> }[];
+} {
+  return {
+    type: 'message',
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }],
+  };
 }
 
 /** The Teams message of a notification. */

@@ -35,7 +35,9 @@ export class WebhookUrls {
     const name = notificationSecretName(this.companyId, target);
     const parsed = SecretShape.safeParse(await this.secrets.secretFor(name));
     if (!parsed.success) {
-      throw new NotifierConfigError(`secret "${name}" holds no webhook URL: store the URL, {"webhookUrl": "https://..."} or {"channels": {"#channel": "https://..."}}`);
+      throw new NotifierConfigError(
+        `secret "${name}" holds no webhook URL: store the URL, {"webhookUrl": "https://..."} or {"channels": {"#channel": "https://..."}}`,
+      );
     }
     const value = parsed.data;
     if (typeof value === 'string') return value;
@@ -43,7 +45,9 @@ export class WebhookUrls {
     const found = byChannel ?? value.webhookUrl;
     if (!found) {
       const what = target.type === 'slack' ? `channel ${target.channel}` : 'the Teams workflow';
-      throw new NotifierConfigError(`secret "${name}" has no webhook URL for ${what}: add it under "channels" or as "webhookUrl"`);
+      throw new NotifierConfigError(
+        `secret "${name}" has no webhook URL for ${what}: add it under "channels" or as "webhookUrl"`,
+      );
     }
     return found;
   }

@@ -11,7 +11,11 @@ import { z } from 'zod';
  */
 
 /** A URL under a base that may have a path (`https://www.googleapis.com/youtube/v3`). */
-function urlUnder(base: string, path: string, query: Readonly<Record<string, string | readonly string[] | undefined>>): URL {
+function urlUnder(
+  base: string,
+  path: string,
+  query: Readonly<Record<string, string | readonly string[] | undefined>>,
+): URL {
   const url = new URL(`${base.replace(/\/+$/, '')}/${path}`);
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined) continue;
@@ -63,7 +67,11 @@ export class HttpMastodonApi implements MastodonApi {
   }
 }
 
-const SessionSchema = z.object({ accessJwt: z.string().min(1), did: z.string().startsWith('did:'), handle: z.string().min(1) });
+const SessionSchema = z.object({
+  accessJwt: z.string().min(1),
+  did: z.string().startsWith('did:'),
+  handle: z.string().min(1),
+});
 type Session = z.infer<typeof SessionSchema>;
 
 /**
@@ -75,7 +83,11 @@ export class HttpBlueskyApi implements BlueskyApi {
 
   constructor(
     private readonly http: HttpJsonClient,
-    private readonly options: { readonly serviceUrl: string; readonly identifier: string; readonly appPassword: () => Promise<string> },
+    private readonly options: {
+      readonly serviceUrl: string;
+      readonly identifier: string;
+      readonly appPassword: () => Promise<string>;
+    },
   ) {}
 
   async session(): Promise<{ did: string; handle: string }> {
@@ -124,7 +136,11 @@ export class HttpBlueskyApi implements BlueskyApi {
     });
     const parsed = SessionSchema.safeParse(body);
     if (!parsed.success) {
-      throw new PlatformRequestError('bluesky', 'com.atproto.server.createSession answered without accessJwt, did and handle', { transient: false });
+      throw new PlatformRequestError(
+        'bluesky',
+        'com.atproto.server.createSession answered without accessJwt, did and handle',
+        { transient: false },
+      );
     }
     return parsed.data;
   }
@@ -132,5 +148,8 @@ export class HttpBlueskyApi implements BlueskyApi {
 
 /** An access token the PDS no longer accepts (it expires after a few hours). */
 function isExpiredSession(error: PlatformRequestError): boolean {
-  return (error.status === 400 || error.status === 401) && (error.details.code === 'ExpiredToken' || error.details.code === 'InvalidToken');
+  return (
+    (error.status === 400 || error.status === 401) &&
+    (error.details.code === 'ExpiredToken' || error.details.code === 'InvalidToken')
+  );
 }

@@ -59,13 +59,24 @@ export function pollerBase(env: FunctionEnv): {
  * time, then logs and counts what happened.
  * @throws ValidationError, PollRunError (see runPollers)
  */
-export async function runPollerFunction(platform: Platform, event: unknown, remainingMs: number, deps: PollerDeps): Promise<PollRun> {
+export async function runPollerFunction(
+  platform: Platform,
+  event: unknown,
+  remainingMs: number,
+  deps: PollerDeps,
+): Promise<PollRun> {
   const deadline = deps.poll.clock.now().getTime() + remainingMs - RETURN_MARGIN_MS;
   const poll: PollFeedDeps = {
     ...deps.poll,
     deadline,
     onRetry: ({ attempt, delayMs, error }) =>
-      logger.warn('Platform request failed, backing off', { platform, attempt, delayMs, status: error.status, reason: error.message }),
+      logger.warn('Platform request failed, backing off', {
+        platform,
+        attempt,
+        delayMs,
+        status: error.status,
+        reason: error.message,
+      }),
   };
   let run: PollRun;
   try {
@@ -100,12 +111,24 @@ function record(run: PollRun): void {
     });
   }
   // Zeros included: a dashboard tells "nothing came" from "no data".
-  metrics.addMetric('MentionsEnqueued', MetricUnit.Count, run.outcomes.reduce((a, o) => a + o.enqueued, 0));
-  metrics.addMetric('PollerPages', MetricUnit.Count, run.outcomes.reduce((a, o) => a + o.pages, 0));
+  metrics.addMetric(
+    'MentionsEnqueued',
+    MetricUnit.Count,
+    run.outcomes.reduce((a, o) => a + o.enqueued, 0),
+  );
+  metrics.addMetric(
+    'PollerPages',
+    MetricUnit.Count,
+    run.outcomes.reduce((a, o) => a + o.pages, 0),
+  );
 }
 
 /** The Lambda handler of a poller; its dependencies are built on the first invocation. */
-export function createPollerHandler(platform: Platform, env: FunctionEnv, dependenciesFrom: (env: FunctionEnv) => PollerDeps) {
+export function createPollerHandler(
+  platform: Platform,
+  env: FunctionEnv,
+  dependenciesFrom: (env: FunctionEnv) => PollerDeps,
+) {
   let deps: PollerDeps | undefined;
   return middy<unknown, PollRun>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))

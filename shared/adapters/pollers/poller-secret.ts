@@ -40,7 +40,8 @@ export class PollerSecret<T> {
       const output = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretName }));
       text = output.SecretString;
     } catch (error) {
-      const reason = error instanceof Error && error.name === 'ResourceNotFoundException' ? 'does not exist' : 'cannot be read';
+      const reason =
+        error instanceof Error && error.name === 'ResourceNotFoundException' ? 'does not exist' : 'cannot be read';
       throw new PollerConfigError(`secret "${this.secretName}" ${reason}`, { cause: error });
     }
     let json: unknown;

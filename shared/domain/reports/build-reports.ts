@@ -1,5 +1,11 @@
 import type { Case } from '../case.ts';
-import type { CommunityProjectSummary, IdeaSummary, SpikeSource, ThemeInsightSource, ThemeSummary } from '../insights.ts';
+import type {
+  CommunityProjectSummary,
+  IdeaSummary,
+  SpikeSource,
+  ThemeInsightSource,
+  ThemeSummary,
+} from '../insights.ts';
 import type { CaseRepository, Clock, Histogram, MetricRepository } from '../ports.ts';
 import { daysOf, previousPeriod, type ReportPeriod } from './period.ts';
 import { mergeBuckets, percentilesOf } from './percentiles.ts';
@@ -60,17 +66,26 @@ interface PeriodData {
  *
  * It stores and sends nothing: runScheduledReports does.
  */
-export async function buildReports(period: ReportPeriod, deps: BuildReportsDeps, audiences?: readonly string[]): Promise<Report[]> {
+export async function buildReports(
+  period: ReportPeriod,
+  deps: BuildReportsDeps,
+  audiences?: readonly string[],
+): Promise<Report[]> {
   const previous = previousPeriod(period);
   const [current, before] = await Promise.all([readPeriod(period, deps), readPeriod(previous, deps)]);
   const known = new Set(deps.departments.map((d) => d.id));
   // A department removed from the config keeps the figures it has.
   const departments: ReportedDepartment[] = [
     ...deps.departments,
-    ...[...new Set(current.tallies.map((t) => t.department))].filter((d) => !known.has(d)).map((id) => ({ id, name: id })),
+    ...[...new Set(current.tallies.map((t) => t.department))]
+      .filter((d) => !known.has(d))
+      .map((id) => ({ id, name: id })),
   ];
   const figures = departments.map((d) => departmentFigures(d, current));
-  const previousFigures = departments.map((d) => { const { name: _name, ...rest } = departmentFigures(d, before); return rest; });
+  const previousFigures = departments.map((d) => {
+    const { name: _name, ...rest } = departmentFigures(d, before);
+    return rest;
+  });
   const backlog = deps.cases ? await backlogOf(departments, deps.cases, deps.clock.now()) : [];
   const insight = await readInsights(period, deps);
   const generatedAt = deps.clock.now().toISOString();
@@ -79,7 +94,8 @@ export async function buildReports(period: ReportPeriod, deps: BuildReportsDeps,
   return wanted.map((audience): Report => {
     const isManagement = audience === MANAGEMENT;
     const dept = departments.find((d) => d.id === audience);
-    const mine = <T extends { id: string }>(rows: readonly T[]) => (isManagement ? rows : rows.filter((r) => r.id === audience));
+    const mine = <T extends { id: string }>(rows: readonly T[]) =>
+      isManagement ? rows : rows.filter((r) => r.id === audience);
     const own = mine(figures);
     const ownPrevious = mine(previousFigures);
     const owns = (category: string) => isManagement || (dept?.categories ?? []).includes(category);
@@ -94,7 +110,9 @@ export async function buildReports(period: ReportPeriod, deps: BuildReportsDeps,
       departments: own,
       daily: daysOf(period).map((day) => ({
         day,
-        count: current.tallies.filter((t) => t.day === day && (isManagement || t.department === audience)).reduce((a, t) => a + (t.fields[TALLY.mentions] ?? 0), 0),
+        count: current.tallies
+          .filter((t) => t.day === day && (isManagement || t.department === audience))
+          .reduce((a, t) => a + (t.fields[TALLY.mentions] ?? 0), 0),
       })),
       backlog: isManagement ? backlog : backlog.filter((b) => b.department === audience),
       themes: themes.map(themeRow),
@@ -103,7 +121,11 @@ export async function buildReports(period: ReportPeriod, deps: BuildReportsDeps,
       communityProjects: owns('community_project') ? insight.projects : [],
       spikes: isManagement ? insight.spikes : insight.spikes.filter((s) => s.departments.includes(audience)),
       unavailable: insight.unavailable,
-      previous: { period: { id: previous.id, from: previous.from, to: previous.to }, ...sumOf(ownPrevious), departments: ownPrevious },
+      previous: {
+        period: { id: previous.id, from: previous.from, to: previous.to },
+        ...sumOf(ownPrevious),
+        departments: ownPrevious,
+      },
     };
   });
 }
@@ -123,7 +145,9 @@ function departmentFigures(department: ReportedDepartment, data: PeriodData): De
     if (t.department !== department.id) continue;
     for (const [name, value] of Object.entries(t.fields)) fields[name] = (fields[name] ?? 0) + value;
   }
-  const response = percentilesOf(mergeBuckets(data.histograms.filter((h) => h.department === department.id && h.metric === 'response-business')));
+  const response = percentilesOf(
+    mergeBuckets(data.histograms.filter((h) => h.department === department.id && h.metric === 'response-business')),
+  );
   const responded = fields[TALLY.responded] ?? 0;
   const resolved = fields[TALLY.resolved] ?? 0;
   const reopened = fields[TALLY.reopened] ?? 0;
@@ -173,7 +197,11 @@ function ageOf(c: Pick<Case, 'openedAt'>, now: Date): BacklogAge {
 }
 
 /** Open cases per department by age, read page by page from the department index (never a scan). */
-async function backlogOf(departments: readonly ReportedDepartment[], cases: Pick<CaseRepository, 'listCases'>, now: Date): Promise<BacklogRow[]> {
+async function backlogOf(
+  departments: readonly ReportedDepartment[],
+  cases: Pick<CaseRepository, 'listCases'>,
+  now: Date,
+): Promise<BacklogRow[]> {
   return Promise.all(
     departments.map(async (d) => {
       const byAge = Object.fromEntries(BACKLOG_AGES.map((a) => [a, 0])) as Record<BacklogAge, number>;

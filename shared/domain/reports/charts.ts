@@ -26,7 +26,12 @@ const base = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
   width: WIDTH,
   background: 'white',
-  config: { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: 220 }, legend: { labelFontSize: 11, titleFontSize: 11 } },
+  config: {
+    font: FONT,
+    view: { stroke: null },
+    axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: 220 },
+    legend: { labelFontSize: 11, titleFontSize: 11 },
+  },
 };
 
 const label = (category: string) => category.replace(/_/g, ' ');
@@ -38,16 +43,28 @@ const label = (category: string) => category.replace(/_/g, ' ');
  */
 export function chartsOf(report: Report): ReportChart[] {
   const charts: ReportChart[] = [];
-  const categories = [...new Set([...Object.keys(report.byCategory), ...Object.keys(report.previous.byCategory)])].sort();
+  const categories = [
+    ...new Set([...Object.keys(report.byCategory), ...Object.keys(report.previous.byCategory)]),
+  ].sort();
   if (categories.length > 0) {
     const values = categories.flatMap((c) => [
-      { category: label(c), period: `this ${report.kind === 'weekly' ? 'week' : 'day'}`, mentions: report.byCategory[c] ?? 0 },
-      { category: label(c), period: `previous ${report.kind === 'weekly' ? 'week' : 'day'}`, mentions: report.previous.byCategory[c] ?? 0 },
+      {
+        category: label(c),
+        period: `this ${report.kind === 'weekly' ? 'week' : 'day'}`,
+        mentions: report.byCategory[c] ?? 0,
+      },
+      {
+        category: label(c),
+        period: `previous ${report.kind === 'weekly' ? 'week' : 'day'}`,
+        mentions: report.previous.byCategory[c] ?? 0,
+      },
     ]);
     charts.push({
       id: 'volume-by-category',
       title: 'Mentions by category',
-      alt: categories.map((c) => `${label(c)} ${report.byCategory[c] ?? 0} (before ${report.previous.byCategory[c] ?? 0})`).join(', '),
+      alt: categories
+        .map((c) => `${label(c)} ${report.byCategory[c] ?? 0} (before ${report.previous.byCategory[c] ?? 0})`)
+        .join(', '),
       spec: {
         ...base,
         height: { step: 12 },
@@ -57,7 +74,13 @@ export function chartsOf(report: Report): ReportChart[] {
           y: { field: 'category', type: 'nominal', title: null, sort: categories.map(label) },
           yOffset: { field: 'period', sort: values.slice(0, 2).map((v) => v.period) },
           x: { field: 'mentions', type: 'quantitative', title: 'mentions' },
-          color: { field: 'period', type: 'nominal', title: null, scale: { domain: values.slice(0, 2).map((v) => v.period), range: ['#1f6feb', '#b6c7e3'] }, legend: { orient: 'bottom' } },
+          color: {
+            field: 'period',
+            type: 'nominal',
+            title: null,
+            scale: { domain: values.slice(0, 2).map((v) => v.period), range: ['#1f6feb', '#b6c7e3'] },
+            legend: { orient: 'bottom' },
+          },
         },
       },
     });
@@ -73,7 +96,13 @@ export function chartsOf(report: Report): ReportChart[] {
         data: { values: report.daily.map((d) => ({ day: d.day, mentions: d.count })) },
         mark: { type: 'bar', color: '#1f6feb' },
         encoding: {
-          x: { field: 'day', type: 'ordinal', title: null, timeUnit: 'yearmonthdate', axis: { format: '%a %d.%m.', labelAngle: 0 } },
+          x: {
+            field: 'day',
+            type: 'ordinal',
+            title: null,
+            timeUnit: 'yearmonthdate',
+            axis: { format: '%a %d.%m.', labelAngle: 0 },
+          },
           y: { field: 'mentions', type: 'quantitative', title: 'mentions' },
         },
       },
@@ -88,7 +117,9 @@ export function chartsOf(report: Report): ReportChart[] {
     charts.push({
       id: 'response-times',
       title: 'First response, business minutes',
-      alt: responded.map((d) => `${d.name} p50 ${d.responseMinutes.p50} min, p90 ${d.responseMinutes.p90} min`).join('; '),
+      alt: responded
+        .map((d) => `${d.name} p50 ${d.responseMinutes.p50} min, p90 ${d.responseMinutes.p90} min`)
+        .join('; '),
       spec: {
         ...base,
         height: { step: 12 },
@@ -98,7 +129,13 @@ export function chartsOf(report: Report): ReportChart[] {
           y: { field: 'department', type: 'nominal', title: null },
           yOffset: { field: 'percentile' },
           x: { field: 'minutes', type: 'quantitative', title: 'business minutes' },
-          color: { field: 'percentile', type: 'nominal', title: null, scale: { range: ['#2da44e', '#bf8700'] }, legend: { orient: 'bottom' } },
+          color: {
+            field: 'percentile',
+            type: 'nominal',
+            title: null,
+            scale: { range: ['#2da44e', '#bf8700'] },
+            legend: { orient: 'bottom' },
+          },
         },
       },
     });
@@ -109,16 +146,37 @@ export function chartsOf(report: Report): ReportChart[] {
     charts.push({
       id: 'backlog-by-age',
       title: 'Open cases by age',
-      alt: open.map((b) => `${names.get(b.department) ?? b.department}: ${BACKLOG_AGES.map((a) => `${a} ${b.byAge[a]}`).join(', ')}`).join('; '),
+      alt: open
+        .map(
+          (b) =>
+            `${names.get(b.department) ?? b.department}: ${BACKLOG_AGES.map((a) => `${a} ${b.byAge[a]}`).join(', ')}`,
+        )
+        .join('; '),
       spec: {
         ...base,
         height: { step: 20 },
-        data: { values: open.flatMap((b) => BACKLOG_AGES.map((age, order) => ({ department: names.get(b.department) ?? b.department, age, order, cases: b.byAge[age] }))) },
+        data: {
+          values: open.flatMap((b) =>
+            BACKLOG_AGES.map((age, order) => ({
+              department: names.get(b.department) ?? b.department,
+              age,
+              order,
+              cases: b.byAge[age],
+            })),
+          ),
+        },
         mark: { type: 'bar' },
         encoding: {
           y: { field: 'department', type: 'nominal', title: null },
           x: { field: 'cases', type: 'quantitative', stack: 'zero', title: 'open cases' },
-          color: { field: 'age', type: 'ordinal', sort: [...BACKLOG_AGES], title: 'age', scale: { range: ['#9be9a8', '#40c463', '#e3b341', '#cf222e'] }, legend: { orient: 'bottom' } },
+          color: {
+            field: 'age',
+            type: 'ordinal',
+            sort: [...BACKLOG_AGES],
+            title: 'age',
+            scale: { range: ['#9be9a8', '#40c463', '#e3b341', '#cf222e'] },
+            legend: { orient: 'bottom' },
+          },
           order: { field: 'order' },
         },
       },

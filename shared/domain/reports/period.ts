@@ -77,12 +77,16 @@ export function periodOf(kind: ReportKind, id: string): ReportPeriod {
 
 /** The period of the same kind right before this one. */
 export function previousPeriod(period: ReportPeriod): ReportPeriod {
-  return period.kind === 'daily' ? periodOf('daily', previousDay(period.id)) : periodOf('weekly', isoWeekOf(addDays(period.from, -7)));
+  return period.kind === 'daily'
+    ? periodOf('daily', previousDay(period.id))
+    : periodOf('weekly', isoWeekOf(addDays(period.from, -7)));
 }
 
 /** The period of the same kind right after this one. */
 export function nextPeriod(period: ReportPeriod): ReportPeriod {
-  return period.kind === 'daily' ? periodOf('daily', addDays(period.id, 1)) : periodOf('weekly', isoWeekOf(addDays(period.to, 1)));
+  return period.kind === 'daily'
+    ? periodOf('daily', addDays(period.id, 1))
+    : periodOf('weekly', isoWeekOf(addDays(period.to, 1)));
 }
 
 /** The latest period that is over on `today` (a company day): yesterday, or last week. */

@@ -64,7 +64,9 @@ export class ReportDeliveryError extends Error {
     readonly period: string,
     readonly failures: readonly { readonly key: string; readonly error: unknown }[],
   ) {
-    super(`reports of ${period}: ${failures.length} deliveries not done (${failures.map((f) => `${f.key}: ${f.error instanceof Error ? f.error.message : String(f.error)}`).join('; ')})`);
+    super(
+      `reports of ${period}: ${failures.length} deliveries not done (${failures.map((f) => `${f.key}: ${f.error instanceof Error ? f.error.message : String(f.error)}`).join('; ')})`,
+    );
     this.name = 'ReportDeliveryError';
   }
 }
@@ -92,7 +94,11 @@ export function targetKey(target: NotificationTarget): string {
  *
  * @throws ReportDeliveryError when a delivery failed or another run holds it
  */
-export async function runScheduledReports(kind: ReportKind, today: string, deps: RunReportsDeps): Promise<PeriodOutcome[]> {
+export async function runScheduledReports(
+  kind: ReportKind,
+  today: string,
+  deps: RunReportsDeps,
+): Promise<PeriodOutcome[]> {
   const periods = periodsToReport(kind, await deps.store.lastReported(kind), today);
   const outcomes: PeriodOutcome[] = [];
   for (const period of periods) {
@@ -117,7 +123,10 @@ export async function deliverPeriod(period: ReportPeriod, deps: RunReportsDeps):
   if (period.kind === 'daily' && deps.dailySummaries) {
     const management = reports.find((r) => r.audience === 'management');
     for (const d of management?.departments ?? []) {
-      await deps.dailySummaries.put({ day: period.id, department: d.id, total: d.total, byCategory: d.byCategory, generatedAt: now.toISOString() }, expiresAt);
+      await deps.dailySummaries.put(
+        { day: period.id, department: d.id, total: d.total, byCategory: d.byCategory, generatedAt: now.toISOString() },
+        expiresAt,
+      );
     }
   }
   const sent: string[] = [];
@@ -164,7 +173,11 @@ export async function deliverPeriod(period: ReportPeriod, deps: RunReportsDeps):
 }
 
 /** Renders a report for sending: charts to PNG (when a renderer is given), HTML with `cid:` images, text and summary. */
-export async function messageOf(key: string, report: Report, renderer: ChartRenderer | undefined): Promise<ReportMessage> {
+export async function messageOf(
+  key: string,
+  report: Report,
+  renderer: ChartRenderer | undefined,
+): Promise<ReportMessage> {
   const charts: RenderedChart[] = [];
   if (renderer) for (const chart of chartsOf(report)) charts.push({ ...chart, png: await renderer.png(chart.spec) });
   return {
@@ -173,7 +186,10 @@ export async function messageOf(key: string, report: Report, renderer: ChartRend
     title: reportTitle(report),
     summary: reportSummary(report),
     text: reportText(report),
-    html: reportHtml(report, charts.map((c) => ({ id: c.id, title: c.title, alt: c.alt, src: `cid:${c.id}` }))),
+    html: reportHtml(
+      report,
+      charts.map((c) => ({ id: c.id, title: c.title, alt: c.alt, src: `cid:${c.id}` })),
+    ),
     charts,
   };
 }
@@ -184,6 +200,12 @@ export async function messageOf(key: string, report: Report, renderer: ChartRend
  * touch no report (the sent e-mail quotes them, like a notification does).
  */
 export function withoutQuotes(report: Report): Report {
-  const strip = <T extends { example?: string }>(rows: readonly T[]): T[] => rows.map(({ example: _example, ...rest }) => rest as T);
-  return { ...report, themes: strip(report.themes), ideas: strip(report.ideas), communityProjects: strip(report.communityProjects) };
+  const strip = <T extends { example?: string }>(rows: readonly T[]): T[] =>
+    rows.map(({ example: _example, ...rest }) => rest as T);
+  return {
+    ...report,
+    themes: strip(report.themes),
+    ideas: strip(report.ideas),
+    communityProjects: strip(report.communityProjects),
+  };
 }

@@ -43,7 +43,10 @@ export const TALLY = {
 } as const;
 
 /** The fields one routed mention adds to its department's tally: primary counts by every dimension, a cc copy only as cc. */
-export function routedMentionFields(event: Pick<MentionRouted, 'role' | 'category' | 'platform' | 'sentiment'>, sign: 1 | -1 = 1): Record<string, number> {
+export function routedMentionFields(
+  event: Pick<MentionRouted, 'role' | 'category' | 'platform' | 'sentiment'>,
+  sign: 1 | -1 = 1,
+): Record<string, number> {
   if (event.role === 'cc') return { [TALLY.cc]: sign, [TALLY.ccCategory(event.category)]: sign };
   return {
     [TALLY.mentions]: sign,

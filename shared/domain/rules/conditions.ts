@@ -63,16 +63,26 @@ function checksOf(c: Condition, f: RoutingFacts, policy: RoutingPolicy): (() => 
   }
   if (c.category) {
     const values = c.category;
-    checks.push(() => (values.includes(f.category) ? yes(`category ${f.category} is one of ${list(values)}`) : no(`category ${f.category} is not one of ${list(values)}`)));
+    checks.push(() =>
+      values.includes(f.category)
+        ? yes(`category ${f.category} is one of ${list(values)}`)
+        : no(`category ${f.category} is not one of ${list(values)}`),
+    );
   }
   if (c.sentiment) {
     const values = c.sentiment;
-    checks.push(() => (values.includes(f.sentiment) ? yes(`sentiment ${f.sentiment}`) : no(`sentiment ${f.sentiment} is not one of ${list(values)}`)));
+    checks.push(() =>
+      values.includes(f.sentiment)
+        ? yes(`sentiment ${f.sentiment}`)
+        : no(`sentiment ${f.sentiment} is not one of ${list(values)}`),
+    );
   }
   if (c.urgency) {
     const range = c.urgency;
     checks.push(() =>
-      inRange(f.urgency, range) ? yes(`urgency ${f.urgency.toFixed(2)} ${describeRange(range)}`) : no(`urgency ${f.urgency.toFixed(2)} is not ${describeRange(range)}`),
+      inRange(f.urgency, range)
+        ? yes(`urgency ${f.urgency.toFixed(2)} ${describeRange(range)}`)
+        : no(`urgency ${f.urgency.toFixed(2)} is not ${describeRange(range)}`),
     );
   }
   if (c.confidence) {
@@ -86,18 +96,26 @@ function checksOf(c: Condition, f: RoutingFacts, policy: RoutingPolicy): (() => 
   if (c.language) {
     const values = c.language.map((l) => l.toLowerCase());
     checks.push(() =>
-      f.language !== undefined && values.includes(f.language) ? yes(`language ${f.language}`) : no(`language ${f.language ?? 'unknown'} is not one of ${list(values)}`),
+      f.language !== undefined && values.includes(f.language)
+        ? yes(`language ${f.language}`)
+        : no(`language ${f.language ?? 'unknown'} is not one of ${list(values)}`),
     );
   }
   if (c.platform) {
     const values = c.platform;
     checks.push(() =>
-      f.platform !== undefined && values.includes(f.platform) ? yes(`platform ${f.platform}`) : no(`platform ${f.platform ?? 'unknown'} is not one of ${list(values)}`),
+      f.platform !== undefined && values.includes(f.platform)
+        ? yes(`platform ${f.platform}`)
+        : no(`platform ${f.platform ?? 'unknown'} is not one of ${list(values)}`),
     );
   }
   if (c.kind) {
     const values = c.kind;
-    checks.push(() => (f.kind !== undefined && values.includes(f.kind) ? yes(`a ${f.kind}`) : no(`kind ${f.kind ?? 'unknown'} is not one of ${list(values)}`)));
+    checks.push(() =>
+      f.kind !== undefined && values.includes(f.kind)
+        ? yes(`a ${f.kind}`)
+        : no(`kind ${f.kind ?? 'unknown'} is not one of ${list(values)}`),
+    );
   }
   if (c.author) {
     const author = c.author;
@@ -114,7 +132,9 @@ function checksOf(c: Condition, f: RoutingFacts, policy: RoutingPolicy): (() => 
     const wanted = c.keyAccount;
     checks.push(() => {
       if (wanted === false) {
-        return f.keyAccounts.length === 0 ? yes('no key account named') : no(`key account ${f.keyAccounts[0]?.account.name} named`);
+        return f.keyAccounts.length === 0
+          ? yes('no key account named')
+          : no(`key account ${f.keyAccounts[0]?.account.name} named`);
       }
       const hit = wanted === true ? f.keyAccounts[0] : f.keyAccounts.find((k) => wanted.includes(k.account.id));
       return hit
@@ -126,7 +146,9 @@ function checksOf(c: Condition, f: RoutingFacts, policy: RoutingPolicy): (() => 
     const terms = c.keywords;
     checks.push(() => {
       const term = firstTermIn(f.text, terms);
-      return term !== undefined ? yes(`text contains "${term}"`) : no(`text contains none of ${list(terms.map((t) => `"${t}"`))}`);
+      return term !== undefined
+        ? yes(`text contains "${term}"`)
+        : no(`text contains none of ${list(terms.map((t) => `"${t}"`))}`);
     });
   }
   if (c.keywordLists) {
@@ -187,17 +209,21 @@ function checkAuthor(author: NonNullable<Condition['author']>, f: RoutingFacts):
   const why: string[] = [];
   if (author.handles) {
     const handles = author.handles.map(normalizeHandle);
-    if (!f.author.handle || !handles.includes(f.author.handle)) return no(`author ${f.author.handle ? `@${f.author.handle}` : 'without handle'} is not one of ${list(author.handles)}`);
+    if (!f.author.handle || !handles.includes(f.author.handle))
+      return no(
+        `author ${f.author.handle ? `@${f.author.handle}` : 'without handle'} is not one of ${list(author.handles)}`,
+      );
     why.push(`author @${f.author.handle} is listed`);
   }
   if (author.ids) {
-    if (!f.author.id || !author.ids.includes(f.author.id)) return no(`author id ${f.author.id ?? 'unknown'} is not listed`);
+    if (!f.author.id || !author.ids.includes(f.author.id))
+      return no(`author id ${f.author.id ?? 'unknown'} is not listed`);
     why.push(`author id ${f.author.id} is listed`);
   }
   if (author.minFollowers !== undefined || author.maxFollowers !== undefined) {
     const followers = f.author.followers;
     const range = { min: author.minFollowers, max: author.maxFollowers };
-    if (followers === undefined) return no('the author\'s follower count is unknown');
+    if (followers === undefined) return no("the author's follower count is unknown");
     if (!inRange(followers, range)) return no(`author has ${followers} followers, not ${describeRange(range)}`);
     why.push(`author has ${followers} followers (${describeRange(range)})`);
   }

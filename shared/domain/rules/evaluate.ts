@@ -107,7 +107,12 @@ export function evaluateRules(classification: Classification, mention: RoutedMen
     );
   }
   const threshold = policy.triage?.belowConfidence;
-  if (threshold !== undefined && facts.relevant && facts.confidence < threshold && (department === undefined || restsOnCategory(department.decidedBy))) {
+  if (
+    threshold !== undefined &&
+    facts.relevant &&
+    facts.confidence < threshold &&
+    (department === undefined || restsOnCategory(department.decidedBy))
+  ) {
     // Unsure of the category: a person decides, not the guess (shared/domain/triage.ts).
     decided = policy.fallback;
     if (!tags.includes(TRIAGE_TAG)) tags.push(TRIAGE_TAG);
@@ -117,7 +122,11 @@ export function evaluateRules(classification: Classification, mention: RoutedMen
     );
   }
   const finalPriority = priority?.value ?? priorityFromClassification(classification);
-  reasons.push(priority ? `priority ${finalPriority} from rule ${priority.rule}` : `priority ${finalPriority} from urgency ${classification.urgency.toFixed(2)}`);
+  reasons.push(
+    priority
+      ? `priority ${finalPriority} from rule ${priority.rule}`
+      : `priority ${finalPriority} from urgency ${classification.urgency.toFixed(2)}`,
+  );
   for (const hit of facts.keyAccounts) {
     reasons.push(`key account ${hit.account.name} (${hit.evidence}): account owner ${hit.account.owner.name}`);
   }

@@ -59,11 +59,13 @@ export function factsOf(classification: Classification, mention: RoutedMention, 
 
   const risks = new Map<RiskFlag, string>();
   if (classification.category === 'legal_risk') risks.set('legal', 'category legal_risk');
-  if (classification.urgency >= URGENT) risks.set('urgent', `urgency ${classification.urgency.toFixed(2)} >= ${URGENT}`);
+  if (classification.urgency >= URGENT)
+    risks.set('urgent', `urgency ${classification.urgency.toFixed(2)} >= ${URGENT}`);
   const threshold = policy.highReachFollowers ?? DEFAULT_HIGH_REACH_FOLLOWERS;
   if (author.followers !== undefined && author.followers >= threshold) {
     risks.set('high_reach', `author has ${author.followers} followers (>= ${threshold})`);
-    if (classification.sentiment === 'negative') risks.set('negative_high_reach', `negative, by an author with ${author.followers} followers`);
+    if (classification.sentiment === 'negative')
+      risks.set('negative_high_reach', `negative, by an author with ${author.followers} followers`);
   }
   if (keyAccounts.length > 0) risks.set('key_account', `key account ${keyAccounts[0]?.account.name} named`);
 

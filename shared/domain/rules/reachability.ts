@@ -15,7 +15,17 @@ export function isCatchAll(condition: Condition | undefined): boolean {
   return condition === undefined || Object.keys(condition).length === 0;
 }
 
-const LIST_KEYS = ['category', 'sentiment', 'language', 'platform', 'kind', 'keywords', 'keywordLists', 'regex', 'risk'] as const;
+const LIST_KEYS = [
+  'category',
+  'sentiment',
+  'language',
+  'platform',
+  'kind',
+  'keywords',
+  'keywordLists',
+  'regex',
+  'risk',
+] as const;
 const RANGE_KEYS = ['urgency', 'confidence'] as const;
 
 /**

@@ -85,7 +85,12 @@ export const utcSeason: SeasonOf = (hourMs) => {
 
 /** Seasons by the wall clock of a timezone (cached per hour: a detector run asks for the same hours again and again). */
 export function seasonOfHourIn(timezone: string): SeasonOf {
-  const format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone: timezone,
+    weekday: 'short',
+    hour: '2-digit',
+    hourCycle: 'h23',
+  });
   const cache = new Map<number, HourSeason>();
   const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
   return (hourMs) => {
@@ -118,7 +123,13 @@ export interface Baseline {
  * [max(historyStartMs, hourMs - weeks), hourMs). Hours before `historyStartMs` (before any
  * data was kept) are unknown, not zero; hours after it without a count are zero.
  */
-export function baselineOf(series: HourlySeries, hourMs: number, historyStartMs: number, params: SpikeParameters, seasonOf: SeasonOf): Baseline {
+export function baselineOf(
+  series: HourlySeries,
+  hourMs: number,
+  historyStartMs: number,
+  params: SpikeParameters,
+  seasonOf: SeasonOf,
+): Baseline {
   const start = Math.max(historyStartMs, hourMs - params.weeks * WEEK_HOURS * HOUR_MS);
   const target = seasonOf(hourMs);
   let hours = 0;
@@ -185,8 +196,8 @@ export function upperTailProbability(x: number, shape: number, rate: number): nu
 export function logGamma(z: number): number {
   if (z < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z)) - logGamma(1 - z);
   const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
   ];
   const x = z - 1;
   let a = c[0] as number;
@@ -208,9 +219,14 @@ export interface SpikeTest {
 }
 
 /** Whether a count is a spike against its baseline, by the three conditions of the parameters. */
-export function judge(observed: number, baseline: Baseline, params: SpikeParameters): { probability: number; spike: boolean } {
+export function judge(
+  observed: number,
+  baseline: Baseline,
+  params: SpikeParameters,
+): { probability: number; spike: boolean } {
   const probability = upperTailProbability(observed, baseline.shape, baseline.rate);
-  const spike = observed >= params.minCount && observed >= params.minRatio * baseline.expected && probability < params.alpha;
+  const spike =
+    observed >= params.minCount && observed >= params.minRatio * baseline.expected && probability < params.alpha;
   return { probability, spike };
 }
 
@@ -240,7 +256,13 @@ export function seriesKey(dimension: SpikeDimension, value: string): string {
  * @example
  * const spikes = detectSpikes('2026-12-03T10:00:00.000Z', counts, firstHour, DEFAULT_SPIKE_PARAMETERS, seasonOfHourIn('Europe/Berlin')).filter((t) => t.spike);
  */
-export function detectSpikes(hour: string, counts: readonly RateCount[], historyStart: string, params: SpikeParameters, seasonOf: SeasonOf): SpikeTest[] {
+export function detectSpikes(
+  hour: string,
+  counts: readonly RateCount[],
+  historyStart: string,
+  params: SpikeParameters,
+  seasonOf: SeasonOf,
+): SpikeTest[] {
   return detectInSeries(Date.parse(hour), seriesOf(counts), Date.parse(historyStart), params, seasonOf);
 }
 
@@ -259,7 +281,14 @@ export function detectInSeries(
     const [dimension, value] = key.split('\u0000') as [SpikeDimension, string];
     const baseline = baselineOf(counts, hourMs, historyStartMs, params, seasonOf);
     const verdict = judge(observed, baseline, params);
-    tests.push({ dimension, value, hour: new Date(hourMs).toISOString(), observed, expected: baseline.expected, ...verdict });
+    tests.push({
+      dimension,
+      value,
+      hour: new Date(hourMs).toISOString(),
+      observed,
+      expected: baseline.expected,
+      ...verdict,
+    });
   }
   return tests.sort((a, b) => Number(b.spike) - Number(a.spike) || a.probability - b.probability);
 }

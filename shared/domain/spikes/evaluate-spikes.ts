@@ -7,7 +7,16 @@ import { notifyDepartment, type NotifyDepartmentDeps } from '../notify-departmen
 import type { NotificationOptions, NotificationTarget, NotifiedDepartment } from '../notification.ts';
 import type { Clock } from '../ports.ts';
 import { expiresAtEpochSeconds } from '../time.ts';
-import { addHours, detectInSeries, HOUR_MS, seasonOfHourIn, seriesOf, WEEK_HOURS, type SpikeParameters, type SpikeTest } from './detector.ts';
+import {
+  addHours,
+  detectInSeries,
+  HOUR_MS,
+  seasonOfHourIn,
+  seriesOf,
+  WEEK_HOURS,
+  type SpikeParameters,
+  type SpikeTest,
+} from './detector.ts';
 import type { RateStore, SpikeEventPublisher, SpikeRepository, StoredSpike } from './ports.ts';
 import { notificationForSpike } from './spike-notification.ts';
 
@@ -91,7 +100,10 @@ export interface EvaluateSpikesResult {
  * step of a spike is idempotent (tags by transition id, notifications by their log, the
  * spike by its id and its published mark), so nobody hears of a spike twice.
  */
-export async function evaluateSpikes(request: EvaluateSpikesRequest, deps: EvaluateSpikesDeps): Promise<EvaluateSpikesResult> {
+export async function evaluateSpikes(
+  request: EvaluateSpikesRequest,
+  deps: EvaluateSpikesDeps,
+): Promise<EvaluateSpikesResult> {
   const { hours, skippedHours } = await hoursToEvaluate(request, deps);
   if (hours.length === 0) return { hours, skippedHours, detected: [], continued: 0, covered: 0, tagged: 0 };
   const first = hours[0] as string;
@@ -131,7 +143,10 @@ const SPECIFICITY: readonly SpikeDimension[] = ['theme', 'category', 'platform']
 /** Share of a surge's cases that, held by a spike of the same hour, make it that spike's echo. */
 const COVERED_SHARE = 0.5;
 
-async function hoursToEvaluate(request: EvaluateSpikesRequest, deps: EvaluateSpikesDeps): Promise<{ hours: string[]; skippedHours: number }> {
+async function hoursToEvaluate(
+  request: EvaluateSpikesRequest,
+  deps: EvaluateSpikesDeps,
+): Promise<{ hours: string[]; skippedHours: number }> {
   if ('hour' in request) return { hours: [request.hour], skippedHours: 0 };
   const cursor = request.from ? undefined : await deps.spikes.cursor();
   const through = Date.parse(request.through);
@@ -160,7 +175,11 @@ async function handleSpike(test: SpikeTest, recent: StoredSpike[], deps: Evaluat
       hourMs - Date.parse(s.lastHour) <= deps.params.cooldownHours * HOUR_MS &&
       hourMs - Date.parse(s.hour) < MAX_SPIKE_HOURS * HOUR_MS,
   );
-  const members = await deps.rates.membersOf(test.hour, { dimension: test.dimension, value: test.value }, SPIKE_CASE_LIMIT);
+  const members = await deps.rates.membersOf(
+    test.hour,
+    { dimension: test.dimension, value: test.value },
+    SPIKE_CASE_LIMIT,
+  );
   const caseIds = unique(members.map((m) => m.caseId)).slice(0, SPIKE_CASE_LIMIT);
   const echo = recent.find(
     (s) =>
@@ -175,7 +194,13 @@ async function handleSpike(test: SpikeTest, recent: StoredSpike[], deps: Evaluat
     const extended = await deps.spikes.extend(ongoing, test.hour, test.observed, newCases);
     const tagged = await tagCases(ongoing, newCases, deps);
     const spike: StoredSpike = extended
-      ? { ...ongoing, lastHour: test.hour, hours: ongoing.hours + 1, totalObserved: ongoing.totalObserved + test.observed, caseIds: unique([...ongoing.caseIds, ...newCases]).slice(0, SPIKE_CASE_LIMIT) }
+      ? {
+          ...ongoing,
+          lastHour: test.hour,
+          hours: ongoing.hours + 1,
+          totalObserved: ongoing.totalObserved + test.observed,
+          caseIds: unique([...ongoing.caseIds, ...newCases]).slice(0, SPIKE_CASE_LIMIT),
+        }
       : ongoing;
     recent[recent.indexOf(ongoing)] = spike;
     return { kind: 'continued', spike, tagged };
@@ -252,7 +277,11 @@ async function notifySpike(spike: StoredSpike, deps: EvaluateSpikesDeps): Promis
   for (const id of recipients) {
     const department = deps.departments.find((d) => d.id === id);
     if (!department || !department.notify || department.notify.length === 0) continue;
-    await notifyDepartment(notificationForSpike(spike, department, deps.notificationOptions), department.notify, { ...deps.notify, clock: deps.clock, expiresAt });
+    await notifyDepartment(notificationForSpike(spike, department, deps.notificationOptions), department.notify, {
+      ...deps.notify,
+      clock: deps.clock,
+      expiresAt,
+    });
   }
 }
 

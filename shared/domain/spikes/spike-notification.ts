@@ -1,4 +1,11 @@
-import { caseUrlOf, formatTime, label as categoryLabel, type Notification, type NotificationOptions, type NotifiedDepartment } from '../notification.ts';
+import {
+  caseUrlOf,
+  formatTime,
+  label as categoryLabel,
+  type Notification,
+  type NotificationOptions,
+  type NotifiedDepartment,
+} from '../notification.ts';
 import type { SpikeSummary } from '../insights.ts';
 
 /**
@@ -7,7 +14,11 @@ import type { SpikeSummary } from '../insights.ts';
  * hears of a spike once; it links to one of the spike's cases, and the sent-markers live
  * on that case (the notification log is kept per case).
  */
-export function notificationForSpike(spike: SpikeSummary, department: NotifiedDepartment, options: NotificationOptions): Notification {
+export function notificationForSpike(
+  spike: SpikeSummary,
+  department: NotifiedDepartment,
+  options: NotificationOptions,
+): Notification {
   const caseId = spike.caseIds[0] ?? spike.id;
   const caseUrl = spike.caseIds[0] ? caseUrlOf(options.caseBaseUrl, spike.caseIds[0]) : undefined;
   const what = spikeLabel(spike);
@@ -25,7 +36,12 @@ export function notificationForSpike(spike: SpikeSummary, department: NotifiedDe
     priority: 'high',
     dueAt: spike.detectedAt,
     timezone: options.timezone,
-    people: (department.leads ?? []).map((p) => ({ name: p.name, ...(p.email ? { email: p.email } : {}), ...(p.handle ? { handle: p.handle } : {}), role: 'lead' })),
+    people: (department.leads ?? []).map((p) => ({
+      name: p.name,
+      ...(p.email ? { email: p.email } : {}),
+      ...(p.handle ? { handle: p.handle } : {}),
+      role: 'lead',
+    })),
     at: spike.detectedAt,
   };
 }

@@ -17,7 +17,9 @@ export interface ClusterCandidate {
 }
 
 /** Where a mention goes: an existing theme (with its similarity), or a new one. */
-export type ClusterChoice = { readonly join: string; readonly similarity: number } | { readonly join?: undefined; readonly similarity: number };
+export type ClusterChoice =
+  | { readonly join: string; readonly similarity: number }
+  | { readonly join?: undefined; readonly similarity: number };
 
 /**
  * How much a term tells themes apart: log(1 + themes / themes that use it). A word every
@@ -25,7 +27,8 @@ export type ClusterChoice = { readonly join: string; readonly similarity: number
  */
 export function themeRarity(candidates: readonly ClusterCandidate[]): (term: string) => number {
   const frequency = new Map<string, number>();
-  for (const candidate of candidates) for (const term of Object.keys(candidate.vector.weights)) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+  for (const candidate of candidates)
+    for (const term of Object.keys(candidate.vector.weights)) frequency.set(term, (frequency.get(term) ?? 0) + 1);
   const themes = candidates.length;
   return (term) => Math.log(1 + themes / (frequency.get(term) ?? 1));
 }
@@ -52,7 +55,11 @@ export function weightedCosine(terms: MentionTerms, vector: TermVector, rarity: 
  * by their rarity among the themes) when it reaches the threshold, else a new theme. Ties go
  * to the theme listed first, so the same themes in the same order always give the same choice.
  */
-export function chooseTheme(terms: MentionTerms, candidates: readonly ClusterCandidate[], threshold = DEFAULT_JOIN_THRESHOLD): ClusterChoice {
+export function chooseTheme(
+  terms: MentionTerms,
+  candidates: readonly ClusterCandidate[],
+  threshold = DEFAULT_JOIN_THRESHOLD,
+): ClusterChoice {
   const rarity = themeRarity(candidates);
   let best: ClusterCandidate | undefined;
   let bestSimilarity = 0;
@@ -69,5 +76,7 @@ export function chooseTheme(terms: MentionTerms, candidates: readonly ClusterCan
       bestSimilarity = similarity;
     }
   }
-  return best && bestSimilarity >= threshold ? { join: best.id, similarity: bestSimilarity } : { similarity: bestSimilarity };
+  return best && bestSimilarity >= threshold
+    ? { join: best.id, similarity: bestSimilarity }
+    : { similarity: bestSimilarity };
 }

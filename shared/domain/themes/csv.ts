@@ -16,14 +16,52 @@ function csv(header: readonly string[], rows: readonly (readonly (string | numbe
 export function ideasCsv(ideas: readonly IdeaSummary[]): string {
   return csv(
     ['rank', 'id', 'label', 'score', 'mentions', 'authors', 'reactions', 'previous', 'trend', 'departments', 'example'],
-    ideas.map((idea, i) => [i + 1, idea.id, idea.label, idea.score, idea.support.mentions, idea.support.authors, idea.support.reactions, idea.previousCount, idea.trend, idea.departments.join(' '), idea.examples[0]?.text]),
+    ideas.map((idea, i) => [
+      i + 1,
+      idea.id,
+      idea.label,
+      idea.score,
+      idea.support.mentions,
+      idea.support.authors,
+      idea.support.reactions,
+      idea.previousCount,
+      idea.trend,
+      idea.departments.join(' '),
+      idea.examples[0]?.text,
+    ]),
   );
 }
 
 /** Ranked community projects as CSV: like ideas, with the organisation and place. */
 export function projectsCsv(projects: readonly CommunityProjectSummary[]): string {
   return csv(
-    ['rank', 'id', 'label', 'organisation', 'place', 'score', 'mentions', 'authors', 'reactions', 'trend', 'departments', 'example'],
-    projects.map((p, i) => [i + 1, p.id, p.label, p.organisation, p.place, p.score, p.support.mentions, p.support.authors, p.support.reactions, p.trend, p.departments.join(' '), p.examples[0]?.text]),
+    [
+      'rank',
+      'id',
+      'label',
+      'organisation',
+      'place',
+      'score',
+      'mentions',
+      'authors',
+      'reactions',
+      'trend',
+      'departments',
+      'example',
+    ],
+    projects.map((p, i) => [
+      i + 1,
+      p.id,
+      p.label,
+      p.organisation,
+      p.place,
+      p.score,
+      p.support.mentions,
+      p.support.authors,
+      p.support.reactions,
+      p.trend,
+      p.departments.join(' '),
+      p.examples[0]?.text,
+    ]),
   );
 }

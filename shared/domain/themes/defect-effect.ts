@@ -27,16 +27,28 @@ export function shiftDay(day: string, n: number): string {
  * on (up to MAX_EFFECT_DAYS each), bounded by the theme's first day and by `asOf`.
  */
 export function effectWindows(firstDay: string, fixDate: string, asOf: string): { before: string[]; after: string[] } {
-  const available = Math.min(MAX_EFFECT_DAYS, daysBetween(firstDay, shiftDay(fixDate, -1)).length, daysBetween(fixDate, asOf).length);
+  const available = Math.min(
+    MAX_EFFECT_DAYS,
+    daysBetween(firstDay, shiftDay(fixDate, -1)).length,
+    daysBetween(fixDate, asOf).length,
+  );
   const n = Math.max(1, available);
-  return { before: daysBetween(shiftDay(fixDate, -n), shiftDay(fixDate, -1)), after: daysBetween(fixDate, shiftDay(fixDate, n - 1)) };
+  return {
+    before: daysBetween(shiftDay(fixDate, -n), shiftDay(fixDate, -1)),
+    after: daysBetween(fixDate, shiftDay(fixDate, n - 1)),
+  };
 }
 
 /**
  * Did the fix work? The theme's daily rate in equal windows before and after its fix date.
  * `change` is relative (-0.6: 60 % fewer per day); 1 when there were none before and some after.
  */
-export function defectEffectOf(theme: { readonly id: string; readonly label: string }, defect: ThemeDefect, windows: { before: readonly string[]; after: readonly string[] }, counts: ReadonlyMap<string, number>): DefectEffect {
+export function defectEffectOf(
+  theme: { readonly id: string; readonly label: string },
+  defect: ThemeDefect,
+  windows: { before: readonly string[]; after: readonly string[] },
+  counts: ReadonlyMap<string, number>,
+): DefectEffect {
   const sum = (days: readonly string[]) => days.reduce((total, day) => total + (counts.get(day) ?? 0), 0);
   const perDayBefore = windows.before.length > 0 ? sum(windows.before) / windows.before.length : 0;
   const perDayAfter = windows.after.length > 0 ? sum(windows.after) / windows.after.length : 0;

@@ -14,7 +14,11 @@ const MAX_ATTEMPTS = 8;
  * 2. drop its example from the theme under the theme's version, retried on a conflict;
  * 3. remove the author's marks on the theme.
  */
-export async function eraseThemeTraces(mentions: readonly StoredMention[], themes: ThemeRepository, options: { readonly dryRun?: boolean } = {}): Promise<number> {
+export async function eraseThemeTraces(
+  mentions: readonly StoredMention[],
+  themes: ThemeRepository,
+  options: { readonly dryRun?: boolean } = {},
+): Promise<number> {
   let removed = 0;
   for (const stored of mentions) {
     const themeId = await themes.assignmentOf(stored.mention.id);
@@ -32,7 +36,8 @@ export async function eraseThemeTraces(mentions: readonly StoredMention[], theme
         break;
       }
     }
-    if (!options.dryRun) await themes.removeAuthorMarks(themeId, authorHashOf(stored.mention.platform, stored.mention.author.id));
+    if (!options.dryRun)
+      await themes.removeAuthorMarks(themeId, authorHashOf(stored.mention.platform, stored.mention.author.id));
   }
   return removed;
 }

@@ -30,7 +30,12 @@ export interface DefectMark {
  * @throws NotFoundError when there is no such theme
  * @throws ForbiddenError when the person may not mark it
  */
-export async function markThemeDefect(themeId: string, mark: DefectMark, user: AdminUser, deps: MarkDefectDeps): Promise<ThemeDefect> {
+export async function markThemeDefect(
+  themeId: string,
+  mark: DefectMark,
+  user: AdminUser,
+  deps: MarkDefectDeps,
+): Promise<ThemeDefect> {
   const owner = mark.owner.trim();
   if (owner === '') throw new ValidationError('the defect needs an owner: who fixes it');
   if (!isDay(mark.fixDate)) throw new ValidationError(`fix date "${mark.fixDate}" is not a day YYYY-MM-DD`);
@@ -38,7 +43,13 @@ export async function markThemeDefect(themeId: string, mark: DefectMark, user: A
   if (!theme) throw new NotFoundError(`no theme ${themeId}`);
   authorizeThemeDefect(deps.config, user, theme);
   const note = mark.note?.trim();
-  const defect: ThemeDefect = { owner, fixDate: mark.fixDate, markedAt: deps.clock.now().toISOString(), markedBy: actorOf(user), ...(note ? { note } : {}) };
+  const defect: ThemeDefect = {
+    owner,
+    fixDate: mark.fixDate,
+    markedAt: deps.clock.now().toISOString(),
+    markedBy: actorOf(user),
+    ...(note ? { note } : {}),
+  };
   await deps.themes.markDefect(themeId, defect);
   return defect;
 }

@@ -18,7 +18,10 @@ export const MIN_PROCESS_SHARE = 0.2;
  * terms the theme's mentions use most (at least MIN_PROCESS_SHARE of them), else none.
  * A term of several words counts by its rarest word in the theme.
  */
-export function processOf(theme: { readonly id: string; readonly language: string; readonly vector: TermVector; readonly mentions: number }, processes: readonly ProcessRef[]): ProcessRef | undefined {
+export function processOf(
+  theme: { readonly id: string; readonly language: string; readonly vector: TermVector; readonly mentions: number },
+  processes: readonly ProcessRef[],
+): ProcessRef | undefined {
   const named = processes.find((p) => p.themes?.includes(theme.id));
   if (named) return named;
   let best: ProcessRef | undefined;
@@ -26,7 +29,10 @@ export function processOf(theme: { readonly id: string; readonly language: strin
   for (const process of processes) {
     let share = 0;
     for (const phrase of process.terms ?? []) {
-      const words = phrase.split(/\s+/).map((w) => termOf(foldWord(w), theme.language)).filter((t): t is string => t !== undefined);
+      const words = phrase
+        .split(/\s+/)
+        .map((w) => termOf(foldWord(w), theme.language))
+        .filter((t): t is string => t !== undefined);
       if (words.length === 0) continue;
       const uses = Math.min(...words.map((w) => theme.vector.weights[w] ?? 0));
       share = Math.max(share, uses / Math.max(1, theme.mentions));

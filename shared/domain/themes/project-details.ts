@@ -12,14 +12,16 @@ const GERMAN_ORG = new RegExp(
   'u',
 );
 /** A German compound that is itself an organisation: "Waldkindergarten", "Nachbarschaftsinitiative", "Lebensmitteltafel". */
-const GERMAN_COMPOUND = /\b[A-ZÄÖÜ][\p{L}]*(?:verein|schule|kindergarten|kita|initiative|tafel|stiftung|feuerwehr|club)\b/u;
+const GERMAN_COMPOUND =
+  /\b[A-ZÄÖÜ][\p{L}]*(?:verein|schule|kindergarten|kita|initiative|tafel|stiftung|feuerwehr|club)\b/u;
 /** An English name followed by its organisation word: "Riverside Youth Club", "St Mary's School", "Leeds Food Bank". */
 const ENGLISH_ORG = new RegExp(
   `(?:${NAME} ){1,3}(?:Club|FC|School|Academy|Charity|Initiative|Foundation|Food Bank|Scouts|Society|Trust|Hospice|Shelter|Library)\\b`,
   'u',
 );
 /** "in/aus/bei/from/near <Town>", the town spelled with a capital and no digits. */
-const PLACE = /\b(?:in|aus|bei|nahe|from|near|around)\s+((?:[A-ZÄÖÜ][\p{Ll}äöüß]+)(?:[- ](?:an der|am|upon|on)?\s?[A-ZÄÖÜ][\p{Ll}äöüß]+)?)/u;
+const PLACE =
+  /\b(?:in|aus|bei|nahe|from|near|around)\s+((?:[A-ZÄÖÜ][\p{Ll}äöüß]+)(?:[- ](?:an der|am|upon|on)?\s?[A-ZÄÖÜ][\p{Ll}äöüß]+)?)/u;
 /** Capitalized words after "in"/"aus" that are not towns (German capitalizes every noun). */
 const NOT_PLACES = new Set(
   (

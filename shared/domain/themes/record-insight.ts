@@ -69,18 +69,33 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
   if (themeId === undefined) {
     const candidates = await deps.themes.themesOf(kind, language);
     const choice = chooseTheme(terms, candidates, deps.joinThreshold ?? DEFAULT_JOIN_THRESHOLD);
-    themeId = await deps.themes.claimAssignment(detail.mentionId, choice.join ?? themeIdOf(kind, language, detail.mentionId), expiresAt);
+    themeId = await deps.themes.claimAssignment(
+      detail.mentionId,
+      choice.join ?? themeIdOf(kind, language, detail.mentionId),
+      expiresAt,
+    );
   }
 
   const created = await applyToTheme(themeId, detail, terms, deps);
   const day = dayIn(new Date(detail.createdAt), deps.timezone);
-  const counted = await deps.themes.countMention({ themeId, day, mentionId: detail.mentionId, department: detail.department, reactions: reactionsOf(detail) });
+  const counted = await deps.themes.countMention({
+    themeId,
+    day,
+    mentionId: detail.mentionId,
+    department: detail.department,
+    reactions: reactionsOf(detail),
+  });
   await deps.themes.markAuthor(themeId, day, authorHashOf(detail.platform, detail.authorId), expiresAt);
   return { observation: { ...observation, themeId }, themeId, counted, created };
 }
 
 /** Adds the mention to the theme (creating it when it is new); true when this call created it. */
-async function applyToTheme(themeId: string, detail: MentionRouted, terms: MentionTerms, deps: RecordInsightDeps): Promise<boolean> {
+async function applyToTheme(
+  themeId: string,
+  detail: MentionRouted,
+  terms: MentionTerms,
+  deps: RecordInsightDeps,
+): Promise<boolean> {
   const language = themeLanguageOf(detail.language);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await deps.themes.theme(themeId);
@@ -88,7 +103,18 @@ async function applyToTheme(themeId: string, detail: MentionRouted, terms: Menti
     if (!current) {
       const kind = themeKindOf(detail.category, detail.sentiment) ?? 'complaint';
       const fresh: StoredTheme = withMention(
-        { id: themeId, kind, language, vector: EMPTY_VECTOR, mentions: 0, version: 0, createdAt: detail.createdAt, examples: [], departments: [], recentMentionIds: [] },
+        {
+          id: themeId,
+          kind,
+          language,
+          vector: EMPTY_VECTOR,
+          mentions: 0,
+          version: 0,
+          createdAt: detail.createdAt,
+          examples: [],
+          departments: [],
+          recentMentionIds: [],
+        },
         detail,
         terms,
       );
@@ -112,7 +138,8 @@ export function withMention(theme: StoredTheme, detail: MentionRouted, terms: Me
   };
   const tally = (counts: Readonly<Record<string, number>> | undefined, value: string | undefined) =>
     value === undefined ? counts : { ...(counts ?? {}), [value]: (counts?.[value] ?? 0) + 1 };
-  const organisations = theme.kind === 'project' ? tally(theme.organisations, organisationOf(detail.text)) : theme.organisations;
+  const organisations =
+    theme.kind === 'project' ? tally(theme.organisations, organisationOf(detail.text)) : theme.organisations;
   const places = theme.kind === 'project' ? tally(theme.places, placeOf(detail.text)) : theme.places;
   return {
     ...theme,
@@ -124,7 +151,9 @@ export function withMention(theme: StoredTheme, detail: MentionRouted, terms: Me
     examples: [example, ...theme.examples.filter((e) => e.mentionId !== detail.mentionId)]
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
       .slice(0, MAX_EXAMPLES),
-    departments: theme.departments.includes(detail.department) ? theme.departments : [...theme.departments, detail.department],
+    departments: theme.departments.includes(detail.department)
+      ? theme.departments
+      : [...theme.departments, detail.department],
     recentMentionIds: [detail.mentionId, ...theme.recentMentionIds].slice(0, RECENT_MENTIONS),
     ...(organisations ? { organisations } : {}),
     ...(places ? { places } : {}),

@@ -37,7 +37,8 @@ export function foldWord(word: string): string {
  */
 export function termOf(folded: string, language: string): string | undefined {
   const lang = language === 'de' ? 'de' : 'en';
-  if (folded.length < 3 || STOPWORDS[lang]?.has(folded) || MARKERS.has(folded) || /^\d+$/.test(folded)) return undefined;
+  if (folded.length < 3 || STOPWORDS[lang]?.has(folded) || MARKERS.has(folded) || /^\d+$/.test(folded))
+    return undefined;
   let stem = folded;
   for (const suffix of SUFFIXES[lang] ?? []) {
     if (stem.endsWith(suffix) && stem.length - suffix.length >= 4) {

@@ -34,7 +34,11 @@ export class ThemeClusterer {
   labelOf(id: string): string | undefined {
     for (const themes of this.themes.values()) {
       const theme = themes.find((t) => t.id === id);
-      if (theme) return labelOf(theme.vector, themes.filter((t) => t.id !== id).map((t) => t.vector));
+      if (theme)
+        return labelOf(
+          theme.vector,
+          themes.filter((t) => t.id !== id).map((t) => t.vector),
+        );
     }
     return undefined;
   }

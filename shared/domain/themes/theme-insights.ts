@@ -44,7 +44,10 @@ export interface ThemeDetail {
 export class ThemeInsights implements ThemeInsightSource {
   constructor(private readonly deps: ThemeInsightsDeps) {}
 
-  async themes(period: Period, options: { readonly kind?: ThemeKind; readonly department?: string; readonly limit?: number } = {}): Promise<ThemeSummary[]> {
+  async themes(
+    period: Period,
+    options: { readonly kind?: ThemeKind; readonly department?: string; readonly limit?: number } = {},
+  ): Promise<ThemeSummary[]> {
     const all = await this.summaries(period, options.kind ?? 'complaint', options.department);
     return all.slice(0, options.limit ?? DEFAULT_LIMIT);
   }
@@ -60,14 +63,22 @@ export class ThemeInsights implements ThemeInsightSource {
   async communityProjects(period: Period, limit = DEFAULT_LIMIT): Promise<CommunityProjectSummary[]> {
     const all = await this.summaries(period, 'project');
     const languages = [...new Set(all.map((s) => s.language))];
-    const themes = (await Promise.all(languages.map((language) => this.deps.themes.themesOf('project', language)))).flat();
+    const themes = (
+      await Promise.all(languages.map((language) => this.deps.themes.themesOf('project', language)))
+    ).flat();
     const byId = new Map(themes.map((t) => [t.id, t]));
     return all
       .map((s): CommunityProjectSummary => {
         const stored = byId.get(s.id);
         const organisation = mostNamed(stored?.organisations);
         const place = mostNamed(stored?.places);
-        return { ...s, kind: 'project', score: round(supportScore(s.support)), ...(organisation ? { organisation } : {}), ...(place ? { place } : {}) };
+        return {
+          ...s,
+          kind: 'project',
+          score: round(supportScore(s.support)),
+          ...(organisation ? { organisation } : {}),
+          ...(place ? { place } : {}),
+        };
       })
       .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
       .slice(0, limit);
@@ -93,27 +104,52 @@ export class ThemeInsights implements ThemeInsightSource {
     const theme = await this.deps.themes.theme(id);
     if (!theme) throw new NotFoundError(`no theme ${id}`);
     const counts = await this.deps.themes.dayCounts([...daysBetween(previousPeriod(period).from, period.to)]);
-    const [summary] = await this.summarize([theme], counts.filter((c) => c.themeId === id), period, { keepEmpty: true });
+    const [summary] = await this.summarize(
+      [theme],
+      counts.filter((c) => c.themeId === id),
+      period,
+      { keepEmpty: true },
+    );
     if (!summary) throw new NotFoundError(`no theme ${id}`);
     const process = processOf(theme, this.deps.processes);
-    const effect = summary.defect && summary.defect.fixDate <= period.to ? await this.effectOf(theme, period.to) : undefined;
+    const effect =
+      summary.defect && summary.defect.fixDate <= period.to ? await this.effectOf(theme, period.to) : undefined;
     const organisation = mostNamed(theme.organisations);
     const place = mostNamed(theme.places);
-    return { summary, ...(process ? { processName: process.name } : {}), ...(effect ? { effect } : {}), ...(organisation ? { organisation } : {}), ...(place ? { place } : {}) };
+    return {
+      summary,
+      ...(process ? { processName: process.name } : {}),
+      ...(effect ? { effect } : {}),
+      ...(organisation ? { organisation } : {}),
+      ...(place ? { place } : {}),
+    };
   }
 
   /** Every theme of a kind with mentions in the period, most mentioned first. */
   private async summaries(period: Period, kind: ThemeKind, department?: string): Promise<ThemeSummary[]> {
     // Labels are read fresh for every listing: an instance may live as long as a warm Lambda.
     this.siblingCache.clear();
-    const counts = (await this.deps.themes.dayCounts(daysBetween(previousPeriod(period).from, period.to))).filter((c) => parseThemeId(c.themeId)?.kind === kind);
-    const inPeriod = new Set(counts.filter((c) => c.day >= period.from && c.count > 0 && (!department || c.departments.includes(department))).map((c) => c.themeId));
+    const counts = (await this.deps.themes.dayCounts(daysBetween(previousPeriod(period).from, period.to))).filter(
+      (c) => parseThemeId(c.themeId)?.kind === kind,
+    );
+    const inPeriod = new Set(
+      counts
+        .filter((c) => c.day >= period.from && c.count > 0 && (!department || c.departments.includes(department)))
+        .map((c) => c.themeId),
+    );
     const languages = [...new Set([...inPeriod].map((id) => parseThemeId(id)?.language ?? 'und'))];
     const themes = (await Promise.all(languages.map((language) => this.deps.themes.themesOf(kind, language)))).flat();
-    return (await this.summarize(themes, counts, period, { only: inPeriod })).sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
+    return (await this.summarize(themes, counts, period, { only: inPeriod })).sort(
+      (a, b) => b.count - a.count || a.id.localeCompare(b.id),
+    );
   }
 
-  private async summarize(themes: readonly StoredTheme[], counts: readonly ThemeDayCount[], period: Period, options: { only?: ReadonlySet<string>; keepEmpty?: boolean }): Promise<ThemeSummary[]> {
+  private async summarize(
+    themes: readonly StoredTheme[],
+    counts: readonly ThemeDayCount[],
+    period: Period,
+    options: { only?: ReadonlySet<string>; keepEmpty?: boolean },
+  ): Promise<ThemeSummary[]> {
     const defects = await this.deps.themes.defects();
     const days = daysBetween(period.from, period.to);
     const summaries: ThemeSummary[] = [];

@@ -26,7 +26,10 @@ describe('EventBridgePublisher', () => {
   it('resends only the entries that failed', async () => {
     eventBridge
       .on(PutEventsCommand)
-      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: 'a' }, { ErrorCode: 'ThrottlingException' }, { EventId: 'c' }] })
+      .resolvesOnce({
+        FailedEntryCount: 1,
+        Entries: [{ EventId: 'a' }, { ErrorCode: 'ThrottlingException' }, { EventId: 'c' }],
+      })
       .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'b' }] });
     const publisher = new EventBridgePublisher(new EventBridgeClient({}), 'bus', { backoffMs: 0 });
     const events = ['a', 'b', 'c'].map((id) => mentionRoutedFactory({ mentionId: `facebook:${id}` }));
@@ -53,23 +56,35 @@ describe('EventBridgePublisher', () => {
 /** The event of a case change, as changeCase publishes it. */
 function caseEvent(action: CaseAction, transitionId = `${action}:1`): CaseEvent {
   const c = caseFactory();
-  return caseEventOf('demo', c, { transitionId, at: '2026-11-30T10:00:00.000Z', actor: 'system:check-sla', action, from: c.state, to: c.state });
+  return caseEventOf('demo', c, {
+    transitionId,
+    at: '2026-11-30T10:00:00.000Z',
+    actor: 'system:check-sla',
+    action,
+    from: c.state,
+    to: c.state,
+  });
 }
 
 describe('EventBridgePublisher.publishCaseEvents', () => {
   beforeEach(() => eventBridge.reset());
 
-  it.each(CASE_ACTIONS.map((action) => [action, CASE_DETAIL_TYPES[action]]))('publishes %s as %s from backchannel', async (action, detailType) => {
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
-    const publisher = new EventBridgePublisher(new EventBridgeClient({}), 'bc-demo-bus', { backoffMs: 0 });
-    const event = caseEvent(action as CaseAction);
+  it.each(CASE_ACTIONS.map((action) => [action, CASE_DETAIL_TYPES[action]]))(
+    'publishes %s as %s from backchannel',
+    async (action, detailType) => {
+      eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+      const publisher = new EventBridgePublisher(new EventBridgeClient({}), 'bc-demo-bus', { backoffMs: 0 });
+      const event = caseEvent(action as CaseAction);
 
-    await publisher.publishCaseEvents([event]);
+      await publisher.publishCaseEvents([event]);
 
-    expect(eventBridge).toReceiveCommandWith(PutEventsCommand, {
-      Entries: [{ EventBusName: 'bc-demo-bus', Source: 'backchannel', DetailType: detailType, Detail: JSON.stringify(event) }],
-    });
-  });
+      expect(eventBridge).toReceiveCommandWith(PutEventsCommand, {
+        Entries: [
+          { EventBusName: 'bc-demo-bus', Source: 'backchannel', DetailType: detailType, Detail: JSON.stringify(event) },
+        ],
+      });
+    },
+  );
 
   it('puts at most 10 case events per call', async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });

@@ -20,6 +20,17 @@ describe('histogramBucketOf', () => {
   });
 
   it('names every bucket in order, the open one last', () => {
-    expect(HISTOGRAM_BUCKETS).toEqual(['le_15', 'le_30', 'le_60', 'le_120', 'le_240', 'le_480', 'le_1440', 'le_2880', 'le_10080', 'gt_10080']);
+    expect(HISTOGRAM_BUCKETS).toEqual([
+      'le_15',
+      'le_30',
+      'le_60',
+      'le_120',
+      'le_240',
+      'le_480',
+      'le_1440',
+      'le_2880',
+      'le_10080',
+      'gt_10080',
+    ]);
   });
 });

@@ -36,10 +36,21 @@ describe('SesEmailNotifier', () => {
       Destination: { ToAddresses: ['presse@radwerk-hansen.example'] },
       Content: {
         Simple: {
-          Subject: { Data: 'New complaint case for Kundenservice: Erika Mustermann (@erika) on facebook', Charset: 'UTF-8' },
+          Subject: {
+            Data: 'New complaint case for Kundenservice: Erika Mustermann (@erika) on facebook',
+            Charset: 'UTF-8',
+          },
           Body: {
-            Text: { Data: expect.stringContaining('> Mein Stadtflitzer ist kaputt <und> keiner antwortet & niemand hilft'), Charset: 'UTF-8' },
-            Html: { Data: expect.stringContaining('Mein Stadtflitzer ist kaputt &lt;und&gt; keiner antwortet &amp; niemand hilft'), Charset: 'UTF-8' },
+            Text: {
+              Data: expect.stringContaining('> Mein Stadtflitzer ist kaputt <und> keiner antwortet & niemand hilft'),
+              Charset: 'UTF-8',
+            },
+            Html: {
+              Data: expect.stringContaining(
+                'Mein Stadtflitzer ist kaputt &lt;und&gt; keiner antwortet &amp; niemand hilft',
+              ),
+              Charset: 'UTF-8',
+            },
           },
         },
       },
@@ -57,7 +68,9 @@ describe('SesEmailNotifier', () => {
     // Assess
     const html = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple?.Body?.Html?.Data ?? '';
     expect(html).toContain('<a href="https://cases.radwerk-hansen.example/cases/case_0123456789abcdef0123">Open case');
-    expect(html).toContain('<a href="https://www.facebook.com/104729381726354/posts/901097836652708?comment_id=903438993085259">Erika Mustermann (@erika) on facebook</a>');
+    expect(html).toContain(
+      '<a href="https://www.facebook.com/104729381726354/posts/901097836652708?comment_id=903438993085259">Erika Mustermann (@erika) on facebook</a>',
+    );
     expect(html).toContain('<li>category complaint is owned by service</li>');
   });
 
@@ -69,7 +82,11 @@ describe('SesEmailNotifier', () => {
     const run = notifier.send(notificationFactory(), email);
 
     // Assess
-    await expect(run).rejects.toThrow(new NotifierConfigError('no sender for e-mail notifications: set notifications.from in the company config (an address verified in Amazon SES)'));
+    await expect(run).rejects.toThrow(
+      new NotifierConfigError(
+        'no sender for e-mail notifications: set notifications.from in the company config (an address verified in Amazon SES)',
+      ),
+    );
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 });
@@ -86,20 +103,32 @@ describe('OutboxNotifier', () => {
   it("appends one JSON line per delivery to the department's file and logs one line", async () => {
     // Arrange
     const lines: string[] = [];
-    const outbox = new OutboxNotifier({ dir: path.join(dir, 'outbox'), log: (line) => lines.push(line), now: () => new Date('2026-11-30T09:00:05.000Z') });
+    const outbox = new OutboxNotifier({
+      dir: path.join(dir, 'outbox'),
+      log: (line) => lines.push(line),
+      now: () => new Date('2026-11-30T09:00:05.000Z'),
+    });
 
     // Act
     await outbox.send(notificationFactory(), { type: 'slack', channel: '#kundenservice' });
-    await outbox.send(notificationFactory({ id: 'sla-warn:x', kind: 'sla-warning' }), { type: 'slack', channel: '#kundenservice' });
+    await outbox.send(notificationFactory({ id: 'sla-warn:x', kind: 'sla-warning' }), {
+      type: 'slack',
+      channel: '#kundenservice',
+    });
 
     // Assess
-    const written = (await readFile(path.join(dir, 'outbox', 'service.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as OutboxLine);
+    const written = (await readFile(path.join(dir, 'outbox', 'service.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as OutboxLine);
     expect(written.map((l) => [l.notification.id, l.target])).toEqual([
       ['mention:facebook:1_2', { type: 'slack', channel: '#kundenservice' }],
       ['sla-warn:x', { type: 'slack', channel: '#kundenservice' }],
     ]);
     expect(written[0]?.writtenAt).toBe('2026-11-30T09:00:05.000Z');
-    expect(lines[0]).toMatch(/^notify service via slack #kundenservice: New complaint case for Kundenservice: .* https:\/\/cases\.radwerk-hansen\.example\/cases\/case_0123456789abcdef0123 \(outbox .*service\.jsonl\)$/);
+    expect(lines[0]).toMatch(
+      /^notify service via slack #kundenservice: New complaint case for Kundenservice: .* https:\/\/cases\.radwerk-hansen\.example\/cases\/case_0123456789abcdef0123 \(outbox .*service\.jsonl\)$/,
+    );
   });
 });
 
@@ -110,25 +139,43 @@ describe('WebhookUrls', () => {
     // Act
     const urls = await Promise.all([
       fromSecret('https://hooks.slack.com/services/A/B/C').urlFor({ type: 'slack', channel: '#presse' }),
-      fromSecret({ webhookUrl: 'https://prod.example/teams' }).urlFor({ type: 'teams', secretName: 'backchannel/demo/teams' }),
-      fromSecret({ webhookUrl: 'https://hooks.slack.com/services/A/B/other', channels: { '#presse': 'https://hooks.slack.com/services/A/B/presse' } }).urlFor({ type: 'slack', channel: '#presse' }),
+      fromSecret({ webhookUrl: 'https://prod.example/teams' }).urlFor({
+        type: 'teams',
+        secretName: 'backchannel/demo/teams',
+      }),
+      fromSecret({
+        webhookUrl: 'https://hooks.slack.com/services/A/B/other',
+        channels: { '#presse': 'https://hooks.slack.com/services/A/B/presse' },
+      }).urlFor({ type: 'slack', channel: '#presse' }),
     ]);
 
     // Assess
-    expect(urls).toEqual(['https://hooks.slack.com/services/A/B/C', 'https://prod.example/teams', 'https://hooks.slack.com/services/A/B/presse']);
+    expect(urls).toEqual([
+      'https://hooks.slack.com/services/A/B/C',
+      'https://prod.example/teams',
+      'https://hooks.slack.com/services/A/B/presse',
+    ]);
   });
 
   it('names the secret, never its value, when a channel has no URL', async () => {
     // Act
-    const run = fromSecret({ channels: { '#presse': 'https://hooks.slack.com/services/A/B/secretpath' } }).urlFor({ type: 'slack', channel: '#kundenservice' });
+    const run = fromSecret({ channels: { '#presse': 'https://hooks.slack.com/services/A/B/secretpath' } }).urlFor({
+      type: 'slack',
+      channel: '#kundenservice',
+    });
 
     // Assess
-    await expect(run).rejects.toThrow('secret "backchannel/demo/slack" has no webhook URL for channel #kundenservice: add it under "channels" or as "webhookUrl"');
+    await expect(run).rejects.toThrow(
+      'secret "backchannel/demo/slack" has no webhook URL for channel #kundenservice: add it under "channels" or as "webhookUrl"',
+    );
   });
 
   it('refuses a secret without a URL', async () => {
     // Act
-    const run = fromSecret({ verifyToken: 'generated' }).urlFor({ type: 'teams', secretName: 'backchannel/demo/teams' });
+    const run = fromSecret({ verifyToken: 'generated' }).urlFor({
+      type: 'teams',
+      secretName: 'backchannel/demo/teams',
+    });
 
     // Assess
     await expect(run).rejects.toBeInstanceOf(NotifierConfigError);
@@ -141,7 +188,11 @@ describe('SecretsManagerWebhookSecrets with plain text allowed', () => {
   it('returns a SecretString that is not JSON as the plain string', async () => {
     // Arrange
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'https://hooks.slack.com/services/A/B/C\n' });
-    const secrets = new SecretsManagerWebhookSecrets({ client: new SecretsManagerClient({}), secretNameOf: (name) => name, allowPlainText: true });
+    const secrets = new SecretsManagerWebhookSecrets({
+      client: new SecretsManagerClient({}),
+      secretNameOf: (name) => name,
+      allowPlainText: true,
+    });
 
     // Act
     const value = await secrets.secretFor('backchannel/demo/slack');

@@ -7,7 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fontFilesOf } from '../../../functions/build-report/handler.ts';
 import { VegaChartRenderer } from '../../../shared/adapters/charts/vega-chart-renderer.ts';
 import { NotifierConfigError } from '../../../shared/adapters/notify/errors.ts';
-import { OutboxReportSender, SesReportSender, slackReportMessage } from '../../../shared/adapters/notify/report-senders.ts';
+import {
+  OutboxReportSender,
+  SesReportSender,
+  slackReportMessage,
+} from '../../../shared/adapters/notify/report-senders.ts';
 import { buildReports } from '../../../shared/domain/reports/build-reports.ts';
 import { chartsOf } from '../../../shared/domain/reports/charts.ts';
 import { periodOf } from '../../../shared/domain/reports/period.ts';
@@ -20,10 +24,22 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
 
 async function weeklyMessage(): Promise<ReportMessage> {
   const tallies = new InMemoryTallies();
-  await tallies.tally('2026-11-24', 'service', { mentions: 3, 'category.complaint': 2, 'category.question': 1, 'platform.x': 3, 'sentiment.negative': 3 });
+  await tallies.tally('2026-11-24', 'service', {
+    mentions: 3,
+    'category.complaint': 2,
+    'category.question': 1,
+    'platform.x': 3,
+    'sentiment.negative': 3,
+  });
   const [report] = await buildReports(
     periodOf('weekly', '2026-W48'),
-    { company: { id: 'demo', name: 'Radwerk Hansen', timezone: 'Europe/Berlin' }, departments: [{ id: 'service', name: 'Kundenservice' }], tallies, histograms: new InMemoryMetrics(), clock: fixedClock('2026-11-30T06:00:00.000Z') },
+    {
+      company: { id: 'demo', name: 'Radwerk Hansen', timezone: 'Europe/Berlin' },
+      departments: [{ id: 'service', name: 'Kundenservice' }],
+      tallies,
+      histograms: new InMemoryMetrics(),
+      clock: fixedClock('2026-11-30T06:00:00.000Z'),
+    },
     ['management'],
   );
   return messageOf('weekly#2026-W48#management', report!, new VegaChartRenderer());
@@ -41,7 +57,7 @@ describe('report charts and senders', () => {
     for (const chart of message.charts) expect([...chart.png.slice(0, 4)]).toEqual(PNG_SIGNATURE);
   });
 
-  it('renders the Vega-Lite spec to SVG with the chart\'s labels as text', async () => {
+  it("renders the Vega-Lite spec to SVG with the chart's labels as text", async () => {
     const [chart] = chartsOf((await weeklyMessage()).report);
 
     const svg = await new VegaChartRenderer().svg(chart!.spec);
@@ -50,7 +66,7 @@ describe('report charts and senders', () => {
     expect(svg).toContain('complaint');
   });
 
-  it('draws the charts\' text with the shipped font on a machine without fonts, as the Lambda runtime is', async () => {
+  it("draws the charts' text with the shipped font on a machine without fonts, as the Lambda runtime is", async () => {
     // Arrange: the font build-report finds (beside the bundle in AWS, from its package here)
     const [chart] = chartsOf((await weeklyMessage()).report);
     const fonts = fontFilesOf({ LAMBDA_TASK_ROOT: '/nonexistent' });
@@ -70,7 +86,10 @@ describe('report charts and senders', () => {
     const message = await weeklyMessage();
 
     // Act
-    await new SesReportSender({ client: new SESv2Client({}), from: 'backchannel@radwerk-hansen.example' }).send(message, { type: 'email', to: ['board@example.de'] });
+    await new SesReportSender({ client: new SESv2Client({}), from: 'backchannel@radwerk-hansen.example' }).send(
+      message,
+      { type: 'email', to: ['board@example.de'] },
+    );
 
     // Assess
     expect(ses).toReceiveCommandWith(SendEmailCommand, {
@@ -79,7 +98,14 @@ describe('report charts and senders', () => {
       Content: {
         Simple: expect.objectContaining({
           Subject: { Data: message.title, Charset: 'UTF-8' },
-          Attachments: message.charts.map((c) => expect.objectContaining({ ContentId: c.id, ContentDisposition: 'INLINE', ContentType: 'image/png', RawContent: c.png })),
+          Attachments: message.charts.map((c) =>
+            expect.objectContaining({
+              ContentId: c.id,
+              ContentDisposition: 'INLINE',
+              ContentType: 'image/png',
+              RawContent: c.png,
+            }),
+          ),
         }),
       },
     });
@@ -89,7 +115,12 @@ describe('report charts and senders', () => {
   it('refuses to e-mail a report without a sender address', async () => {
     const message = await weeklyMessage();
 
-    await expect(new SesReportSender({ client: new SESv2Client({}), from: undefined }).send(message, { type: 'email', to: ['a@example.de'] })).rejects.toThrow(NotifierConfigError);
+    await expect(
+      new SesReportSender({ client: new SESv2Client({}), from: undefined }).send(message, {
+        type: 'email',
+        to: ['a@example.de'],
+      }),
+    ).rejects.toThrow(NotifierConfigError);
     expect(ses).not.toHaveReceivedCommand(SendEmailCommand);
   });
 
@@ -98,7 +129,10 @@ describe('report charts and senders', () => {
 
     const payload = slackReportMessage({ ...message, summary: ['Top <b>themes</b> & more'] });
 
-    expect(payload.blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '• Top &lt;b&gt;themes&lt;/b&gt; &amp; more' } });
+    expect(payload.blocks[1]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '• Top &lt;b&gt;themes&lt;/b&gt; &amp; more' },
+    });
   });
 
   describe('outbox', () => {
@@ -114,7 +148,10 @@ describe('report charts and senders', () => {
       const lines: string[] = [];
 
       // Act
-      await new OutboxReportSender({ dir, log: (l) => lines.push(l) }).send(message, { type: 'email', to: ['board@example.de'] });
+      await new OutboxReportSender({ dir, log: (l) => lines.push(l) }).send(message, {
+        type: 'email',
+        to: ['board@example.de'],
+      });
 
       // Assess
       const file = path.join(dir, 'reports', 'weekly-2026-W48-management.html');

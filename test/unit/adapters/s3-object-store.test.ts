@@ -24,7 +24,10 @@ describe('S3ObjectStore', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        const check = verifySigV4({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }, (id) => (id === CREDENTIALS.accessKeyId ? CREDENTIALS.secretAccessKey : undefined));
+        const check = verifySigV4(
+          { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body },
+          (id) => (id === CREDENTIALS.accessKeyId ? CREDENTIALS.secretAccessKey : undefined),
+        );
         if (!check.ok) {
           refusals.push(check.reason);
           res.writeHead(403).end('<Error><Code>SignatureDoesNotMatch</Code></Error>');
@@ -41,7 +44,11 @@ describe('S3ObjectStore', () => {
         if (url.searchParams.get('list-type') === '2') {
           const prefix = url.searchParams.get('prefix') ?? '';
           const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).sort();
-          return void res.writeHead(200).end(`<ListBucketResult>${keys.map((k) => `<Contents><Key>${k}</Key></Contents>`).join('')}<IsTruncated>false</IsTruncated></ListBucketResult>`);
+          return void res
+            .writeHead(200)
+            .end(
+              `<ListBucketResult>${keys.map((k) => `<Contents><Key>${k}</Key></Contents>`).join('')}<IsTruncated>false</IsTruncated></ListBucketResult>`,
+            );
         }
         const found = objects.get(key);
         if (found === undefined) return void res.writeHead(404).end('<Error><Code>NoSuchKey</Code></Error>');
@@ -57,7 +64,12 @@ describe('S3ObjectStore', () => {
   const store = (bucket = 'bc-demo-models', credentials = CREDENTIALS) =>
     new S3ObjectStore({
       bucket,
-      client: createS3Client({ AWS_REGION: 'eu-central-1', AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey }),
+      client: createS3Client({
+        AWS_REGION: 'eu-central-1',
+        AWS_ENDPOINT_URL_S3: endpoint,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      }),
     });
 
   it('puts, gets and lists objects with signed requests', async () => {
@@ -83,7 +95,10 @@ describe('S3ObjectStore', () => {
 
   it("throws S3's error when the signature is refused, and stores nothing", async () => {
     // Act
-    const attempt = store('bc-demo-models', { ...CREDENTIALS, secretAccessKey: 'a-wrong-secret-key' }).put('promotion.json', '{}');
+    const attempt = store('bc-demo-models', { ...CREDENTIALS, secretAccessKey: 'a-wrong-secret-key' }).put(
+      'promotion.json',
+      '{}',
+    );
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } });

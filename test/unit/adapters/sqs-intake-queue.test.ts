@@ -10,7 +10,8 @@ const QUEUE_URL = 'https://sqs.eu-central-1.amazonaws.com/123456789012/bc-demo-i
 const sqs = mockClient(SQSClient);
 const noWait = async () => undefined;
 
-const mentions = (count: number) => Array.from({ length: count }, (_, i) => mentionFactory({ externalId: `post_${i}` }));
+const mentions = (count: number) =>
+  Array.from({ length: count }, (_, i) => mentionFactory({ externalId: `post_${i}` }));
 const entriesOf = (call: number): SendMessageBatchRequestEntry[] =>
   (sqs.commandCalls(SendMessageBatchCommand)[call]?.args[0].input.Entries ?? []) as SendMessageBatchRequestEntry[];
 
@@ -124,7 +125,9 @@ describe('SqsIntakeQueue', () => {
 
   it('throws naming how many mentions failed when entries keep failing', async () => {
     // Arrange
-    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: 'm12', Code: 'InternalError', SenderFault: false }] });
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolves({ Successful: [], Failed: [{ Id: 'm12', Code: 'InternalError', SenderFault: false }] });
     const queue = new SqsIntakeQueue(new SQSClient({}), QUEUE_URL, { sleep: noWait, attempts: 3 });
 
     // Act
@@ -137,7 +140,9 @@ describe('SqsIntakeQueue', () => {
 
   it('does not resend an entry SQS refused as a sender fault', async () => {
     // Arrange
-    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: 'm0', Code: 'InvalidMessageContents', SenderFault: true }] });
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolves({ Successful: [], Failed: [{ Id: 'm0', Code: 'InvalidMessageContents', SenderFault: true }] });
     const queue = new SqsIntakeQueue(new SQSClient({}), QUEUE_URL, { sleep: noWait });
 
     // Act
@@ -181,7 +186,9 @@ describe('SqsIntakeQueue', () => {
     const [entry] = entriesOf(0);
     const body = entry?.MessageBody ?? '';
     const sent = MentionSchema.parse(JSON.parse(body));
-    expect(Buffer.byteLength(body) + 'platform'.length + 'String'.length + 'facebook'.length).toBeLessThanOrEqual(limit);
+    expect(Buffer.byteLength(body) + 'platform'.length + 'String'.length + 'facebook'.length).toBeLessThanOrEqual(
+      limit,
+    );
     expect(sent.text.endsWith(TRUNCATION_MARK)).toBe(true);
     expect(long.text.startsWith(sent.text.slice(0, -TRUNCATION_MARK.length))).toBe(true);
     expect(sent.id).toBe(long.id);

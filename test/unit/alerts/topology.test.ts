@@ -23,14 +23,20 @@ describe('failure path in the topology', () => {
 
     // Assess
     const ids = new Set(allDeadLetterQueues(topology).map((q) => q.id));
-    expect(topology.schedules.map((s) => [s.id, ids.has(s.deadLetterQueue)])).toEqual(topology.schedules.map((s) => [s.id, true]));
+    expect(topology.schedules.map((s) => [s.id, ids.has(s.deadLetterQueue)])).toEqual(
+      topology.schedules.map((s) => [s.id, true]),
+    );
     expect(new Set(topology.schedules.map((s) => s.deadLetterQueue)).size).toBe(topology.schedules.length);
-    const asyncFunctions = topology.functions.filter((f) => f.triggers.some((t) => t.type === 'schedule' || t.type === 'alerts'));
-    expect(asyncFunctions.map((f) => [f.id, f.asyncInvoke?.onFailure])).toEqual(asyncFunctions.map((f) => [f.id, `${f.id}-failures`]));
+    const asyncFunctions = topology.functions.filter((f) =>
+      f.triggers.some((t) => t.type === 'schedule' || t.type === 'alerts'),
+    );
+    expect(asyncFunctions.map((f) => [f.id, f.asyncInvoke?.onFailure])).toEqual(
+      asyncFunctions.map((f) => [f.id, `${f.id}-failures`]),
+    );
     expect(topology.functions.filter((f) => f.asyncInvoke && !asyncFunctions.includes(f))).toEqual([]);
   });
 
-  it('alarms on every dead-letter queue, every work queue\'s oldest message, every function\'s errors and throttles, every rule and the API', () => {
+  it("alarms on every dead-letter queue, every work queue's oldest message, every function's errors and throttles, every rule and the API", () => {
     // Act
     const topology = buildTopology(demoConfig());
 
@@ -39,7 +45,10 @@ describe('failure path in the topology', () => {
     const expected: AlarmMetric[] = [
       ...allDeadLetterQueues(topology).map((q) => ({ kind: 'deadLetterDepth', deadLetterQueue: q.id }) as const),
       ...topology.queues.map((q) => ({ kind: 'oldestMessageAge', queue: q.id }) as const),
-      ...topology.functions.flatMap((f) => [{ kind: 'functionErrors', function: f.id } as const, { kind: 'functionThrottles', function: f.id } as const]),
+      ...topology.functions.flatMap((f) => [
+        { kind: 'functionErrors', function: f.id } as const,
+        { kind: 'functionThrottles', function: f.id } as const,
+      ]),
       ...topology.bus.rules.map((r) => ({ kind: 'ruleFailedInvocations', rule: r.id }) as const),
       { kind: 'api5xx' },
     ];
@@ -63,7 +72,11 @@ describe('failure path in the topology', () => {
     const topology = buildTopology(demoConfig());
 
     // Assess
-    expect(topology.alerts).toMatchObject({ topicName: 'bc-demo-alerts', email: ['it-betrieb@radwerk-hansen.example'], forwarder: 'forward-alarm' });
+    expect(topology.alerts).toMatchObject({
+      topicName: 'bc-demo-alerts',
+      email: ['it-betrieb@radwerk-hansen.example'],
+      forwarder: 'forward-alarm',
+    });
     expect(topology.functions.find((f) => f.id === 'forward-alarm')?.triggers).toEqual([{ type: 'alerts' }]);
   });
 
@@ -78,11 +91,18 @@ describe('failure path in the topology', () => {
 
   it('adds a chat secret for a Teams alert target that no department uses, readable by the forwarder alone', () => {
     // Act
-    const topology = buildTopology({ ...demoConfig(), alerts: { email: [], chat: [{ type: 'teams', secretName: 'backchannel/demo/teams-ops' }] } });
+    const topology = buildTopology({
+      ...demoConfig(),
+      alerts: { email: [], chat: [{ type: 'teams', secretName: 'backchannel/demo/teams-ops' }] },
+    });
 
     // Assess
-    expect(topology.secrets.filter((s) => s.name === 'backchannel/demo/teams-ops')).toEqual([expect.objectContaining({ id: 'notify-backchannel-demo-teams-ops', platform: 'notify-teams' })]);
-    const readers = topology.functions.filter((f) => f.grants.some((g) => g.resource === 'secret' && g.secret === 'notify-backchannel-demo-teams-ops'));
+    expect(topology.secrets.filter((s) => s.name === 'backchannel/demo/teams-ops')).toEqual([
+      expect.objectContaining({ id: 'notify-backchannel-demo-teams-ops', platform: 'notify-teams' }),
+    ]);
+    const readers = topology.functions.filter((f) =>
+      f.grants.some((g) => g.resource === 'secret' && g.secret === 'notify-backchannel-demo-teams-ops'),
+    );
     expect(readers.map((f) => f.id)).toEqual(['forward-alarm']);
   });
 });

@@ -20,14 +20,21 @@ const BITS = 10;
  * right 75 % of the time, plus noise features. A head trained to near-zero loss on it is
  * overconfident on examples it has not seen.
  */
-function noisyExamples(count: number, seed: number): { x: { indices: Int32Array; values: Float32Array }; y: number; id: string }[] {
+function noisyExamples(
+  count: number,
+  seed: number,
+): { x: { indices: Int32Array; values: Float32Array }; y: number; id: string }[] {
   const random = mulberry32(seed);
   return Array.from({ length: count }, (_, i) => {
     const y = random() < 0.5 ? 0 : 1;
     const signal = random() < 0.75 ? y : 1 - y;
     const noise = [2 + Math.floor(random() * 500), 2 + Math.floor(random() * 500), 2 + Math.floor(random() * 500)];
     const indices = Int32Array.from(new Set([signal, ...noise]));
-    return { x: { indices, values: new Float32Array(indices.length).fill(1 / Math.sqrt(indices.length)) }, y, id: `n${seed}-${i}` };
+    return {
+      x: { indices, values: new Float32Array(indices.length).fill(1 / Math.sqrt(indices.length)) },
+      y,
+      id: `n${seed}-${i}`,
+    };
   });
 }
 
@@ -41,7 +48,10 @@ describe('fitTemperature', () => {
     const scores = calibration.map((e) => scoresOf(head, e.x));
 
     // Act
-    const temperature = fitTemperature(scores, calibration.map((e) => e.y));
+    const temperature = fitTemperature(
+      scores,
+      calibration.map((e) => e.y),
+    );
 
     // Assess
     const before = expectedCalibrationError(predictionsOf(head, heldOut));
@@ -123,7 +133,13 @@ describe('temperatures in the model', () => {
     urgency: 0.2,
   }));
   const training = { epochs: 5, lambda: 1e-5, learningRate: 0.5, seed: 1 };
-  const options = { language: 'de' as const, train: corpus, heldOut: [], features: { ...DEFAULT_FEATURES, bits: 12 }, training: { relevance: training, sentiment: training, category: training } };
+  const options = {
+    language: 'de' as const,
+    train: corpus,
+    heldOut: [],
+    features: { ...DEFAULT_FEATURES, bits: 12 },
+    training: { relevance: training, sentiment: training, category: training },
+  };
 
   it('are fitted by training and survive encoding and decoding', () => {
     // Act

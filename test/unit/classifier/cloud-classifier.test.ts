@@ -1,7 +1,11 @@
 import { BedrockRuntimeClient, ConverseCommand, ThrottlingException } from '@aws-sdk/client-bedrock-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BedrockConverseModel, CloudClassifierError, parseCloudAnswer } from '../../../shared/classifier/bedrock-classifier.ts';
+import {
+  BedrockConverseModel,
+  CloudClassifierError,
+  parseCloudAnswer,
+} from '../../../shared/classifier/bedrock-classifier.ts';
 import { CloudAssistedClassifier } from '../../../shared/classifier/cloud-assisted-classifier.ts';
 import { createClassifier } from '../../../shared/classifier/index.ts';
 import type { Classification, ClassifierInput } from '../../../shared/domain/classification.ts';
@@ -25,16 +29,25 @@ function localSaying(confidence: number) {
 }
 
 function converseAnswer(text: string) {
-  return { output: { message: { role: 'assistant' as const, content: [{ text }] } }, stopReason: 'end_turn' as const, usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, metrics: { latencyMs: 1 } };
+  return {
+    output: { message: { role: 'assistant' as const, content: [{ text }] } },
+    stopReason: 'end_turn' as const,
+    usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+    metrics: { latencyMs: 1 },
+  };
 }
 
 function assisted(confidence: number, options: { timeoutMs?: number; failures?: unknown[] } = {}) {
   const failures = options.failures ?? [];
-  return new CloudAssistedClassifier(localSaying(confidence), new BedrockConverseModel(new BedrockRuntimeClient({ region: 'eu-central-1' }), MODEL_ID), {
-    belowConfidence: 0.5,
-    timeoutMs: options.timeoutMs ?? 1000,
-    onFallback: (error) => failures.push(error),
-  });
+  return new CloudAssistedClassifier(
+    localSaying(confidence),
+    new BedrockConverseModel(new BedrockRuntimeClient({ region: 'eu-central-1' }), MODEL_ID),
+    {
+      belowConfidence: 0.5,
+      timeoutMs: options.timeoutMs ?? 1000,
+      onFallback: (error) => failures.push(error),
+    },
+  );
 }
 
 beforeEach(() => {
@@ -44,13 +57,20 @@ beforeEach(() => {
 describe('CloudAssistedClassifier with Bedrock Converse', () => {
   it('asks the cloud model about a low-confidence mention and uses its validated answer', async () => {
     // Prepare
-    bedrock.on(ConverseCommand).resolves(converseAnswer('{"relevant":true,"sentiment":"negative","category":"complaint","confidence":0.82}'));
+    bedrock
+      .on(ConverseCommand)
+      .resolves(converseAnswer('{"relevant":true,"sentiment":"negative","category":"complaint","confidence":0.82}'));
 
     // Act
     const result = await assisted(0.3).classify({ text: 'Hallo, das Ding geht nicht' });
 
     // Assess
-    expect(result).toMatchObject({ category: 'complaint', sentiment: 'negative', confidence: 0.82, model: `ngram-de@00000000+${MODEL_ID}` });
+    expect(result).toMatchObject({
+      category: 'complaint',
+      sentiment: 'negative',
+      confidence: 0.82,
+      model: `ngram-de@00000000+${MODEL_ID}`,
+    });
     expect(result.reasons.at(-1)?.feature).toMatch(/^cloud amazon\.nova-micro-v1:0: complaint/);
     expect(bedrock).toReceiveCommandWith(ConverseCommand, {
       modelId: MODEL_ID,
@@ -72,7 +92,9 @@ describe('CloudAssistedClassifier with Bedrock Converse', () => {
     const result = await assisted(0.3, { failures }).classify({ text: 'Hallo' });
 
     expect(result).toMatchObject({ category: 'other', confidence: 0.3, model: 'ngram-de@00000000' });
-    expect(result.reasons.at(-1)?.feature).toMatch(/^cloud amazon\.nova-micro-v1:0 failed \(the cloud model did not answer with JSON\): local result kept$/);
+    expect(result.reasons.at(-1)?.feature).toMatch(
+      /^cloud amazon\.nova-micro-v1:0 failed \(the cloud model did not answer with JSON\): local result kept$/,
+    );
     expect(failures[0]).toBeInstanceOf(CloudClassifierError);
   });
 
@@ -82,7 +104,9 @@ describe('CloudAssistedClassifier with Bedrock Converse', () => {
     const result = await assisted(0.3).classify({ text: 'Hallo' });
 
     expect(result).toMatchObject({ category: 'other', model: 'ngram-de@00000000' });
-    expect(result.reasons.at(-1)?.feature).toContain('Bedrock Converse with amazon.nova-micro-v1:0 failed: ThrottlingException');
+    expect(result.reasons.at(-1)?.feature).toContain(
+      'Bedrock Converse with amazon.nova-micro-v1:0 failed: ThrottlingException',
+    );
   });
 
   it('keeps the local result when the cloud model does not answer within the timeout', async () => {
@@ -97,7 +121,9 @@ describe('CloudAssistedClassifier with Bedrock Converse', () => {
 
 describe('parseCloudAnswer', () => {
   it('accepts the object inside a json code fence', () => {
-    expect(parseCloudAnswer('```json\n{"relevant":false,"sentiment":"neutral","category":"other","confidence":0.9}\n```')).toEqual({
+    expect(
+      parseCloudAnswer('```json\n{"relevant":false,"sentiment":"neutral","category":"other","confidence":0.9}\n```'),
+    ).toEqual({
       relevant: false,
       sentiment: 'neutral',
       category: 'other',
@@ -106,13 +132,20 @@ describe('parseCloudAnswer', () => {
   });
 
   it('rejects unknown categories and extra fields', () => {
-    expect(() => parseCloudAnswer('{"relevant":true,"sentiment":"neutral","category":"spam","confidence":0.9}')).toThrow(/category/);
-    expect(() => parseCloudAnswer('{"relevant":true,"sentiment":"neutral","category":"other","confidence":0.9,"note":"x"}')).toThrow(CloudClassifierError);
+    expect(() =>
+      parseCloudAnswer('{"relevant":true,"sentiment":"neutral","category":"spam","confidence":0.9}'),
+    ).toThrow(/category/);
+    expect(() =>
+      parseCloudAnswer('{"relevant":true,"sentiment":"neutral","category":"other","confidence":0.9,"note":"x"}'),
+    ).toThrow(CloudClassifierError);
   });
 });
 
 describe('createClassifier', () => {
-  const config = { keywordRules: [], cloud: { enabled: false, modelId: MODEL_ID, belowConfidence: 0.5, timeoutMs: 1500 } };
+  const config = {
+    keywordRules: [],
+    cloud: { enabled: false, modelId: MODEL_ID, belowConfidence: 0.5, timeoutMs: 1500 },
+  };
 
   it('is local only when the cloud classifier is off (the default)', async () => {
     const classifier = createClassifier({ classifier: config, brandTerms: [] }, {});
@@ -124,8 +157,13 @@ describe('createClassifier', () => {
   });
 
   it('asks Bedrock for low-confidence mentions when enabled', async () => {
-    bedrock.on(ConverseCommand).resolves(converseAnswer('{"relevant":true,"sentiment":"neutral","category":"question","confidence":0.7}'));
-    const classifier = createClassifier({ classifier: { ...config, cloud: { ...config.cloud, enabled: true, belowConfidence: 1 } }, brandTerms: [] }, { AWS_REGION: 'eu-central-1' });
+    bedrock
+      .on(ConverseCommand)
+      .resolves(converseAnswer('{"relevant":true,"sentiment":"neutral","category":"question","confidence":0.7}'));
+    const classifier = createClassifier(
+      { classifier: { ...config, cloud: { ...config.cloud, enabled: true, belowConfidence: 1 } }, brandTerms: [] },
+      { AWS_REGION: 'eu-central-1' },
+    );
 
     const result = await classifier.classify({ text: 'Hmm?' });
 

@@ -6,14 +6,25 @@ import { demoConfig } from '../../factories/config.ts';
 
 function withCloud(enabled: boolean): CompanyConfig {
   const config = demoConfig();
-  return { ...config, classifier: { ...config.classifier, cloud: { ...config.classifier.cloud, enabled, modelId: 'eu.amazon.nova-micro-v1:0' } } };
+  return {
+    ...config,
+    classifier: {
+      ...config.classifier,
+      cloud: { ...config.classifier.cloud, enabled, modelId: 'eu.amazon.nova-micro-v1:0' },
+    },
+  };
 }
 
-const classifyGrants = (config: CompanyConfig) => buildTopology(config).functions.find((f) => f.id === 'classify-mention')!.grants;
+const classifyGrants = (config: CompanyConfig) =>
+  buildTopology(config).functions.find((f) => f.id === 'classify-mention')!.grants;
 
 describe('the cloud classifier in the topology', () => {
   it('grants classify-mention InvokeModel on the configured model only when the cloud classifier is enabled', () => {
-    expect(classifyGrants(withCloud(true))).toContainEqual({ resource: 'model', modelId: 'eu.amazon.nova-micro-v1:0', access: 'invoke' });
+    expect(classifyGrants(withCloud(true))).toContainEqual({
+      resource: 'model',
+      modelId: 'eu.amazon.nova-micro-v1:0',
+      access: 'invoke',
+    });
     expect(classifyGrants(withCloud(false)).some((g) => g.resource === 'model')).toBe(false);
   });
 
@@ -27,7 +38,12 @@ describe('the cloud classifier in the topology', () => {
     const config = withCloud(true);
     const topology = buildTopology(config);
     const spec = topology.functions.find((f) => f.id === 'classify-mention')!;
-    const endpoints = { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:2', eventBridge: 'http://127.0.0.1:3', secretsManager: 'http://127.0.0.1:4' };
+    const endpoints = {
+      dynamodb: 'http://127.0.0.1:1',
+      sqs: 'http://127.0.0.1:2',
+      eventBridge: 'http://127.0.0.1:3',
+      secretsManager: 'http://127.0.0.1:4',
+    };
 
     const env = resolveEnv(spec, topology, config, {}, { region: 'eu-central-1', endpoints });
 

@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyVector, FeatureExtractor } from '../../../shared/classifier/features.ts';
 import { detectLanguage, fastLanguage, loadEld } from '../../../shared/classifier/language.ts';
-import { accumulateFused, argmax, contributions, fuseHeads, groupWeightsFused, predict, probabilitiesFused } from '../../../shared/classifier/linear-model.ts';
+import {
+  accumulateFused,
+  argmax,
+  contributions,
+  fuseHeads,
+  groupWeightsFused,
+  predict,
+  probabilitiesFused,
+} from '../../../shared/classifier/linear-model.ts';
 import { decodeModel } from '../../../shared/classifier/model-codec.ts';
 import { SHIPPED_MODELS } from '../../../shared/classifier/models/index.ts';
 import { normalizeText } from '../../../shared/classifier/normalize.ts';
@@ -31,21 +39,28 @@ describe('classification fast path', () => {
     const out = heads.map((h) => new Float64Array(h.classes.length));
 
     fc.assert(
-      fc.property(fc.oneof(fc.constantFrom(...texts), fc.string({ maxLength: 600 }), fc.string({ unit: 'grapheme', maxLength: 300 })), (text) => {
-        const normalized = normalizeText(text);
-        const x = copyVector(training.extract(normalized));
-        const collected = inference.collect(normalized);
+      fc.property(
+        fc.oneof(
+          fc.constantFrom(...texts),
+          fc.string({ maxLength: 600 }),
+          fc.string({ unit: 'grapheme', maxLength: 300 }),
+        ),
+        (text) => {
+          const normalized = normalizeText(text);
+          const x = copyVector(training.extract(normalized));
+          const collected = inference.collect(normalized);
 
-        const scale = accumulateFused(fused, collected, model.features, sums);
-        const actual = probabilitiesFused(fused, sums, collected.groupCount, scale, out);
+          const scale = accumulateFused(fused, collected, model.features, sums);
+          const actual = probabilitiesFused(fused, sums, collected.groupCount, scale, out);
 
-        expect(Array.from(collected.indices)).toEqual(Array.from(x.indices));
-        heads.forEach((head, n) => {
-          const expected = predict(head, x);
-          expect(argmax(actual[n]!)).toBe(argmax(expected));
-          actual[n]!.forEach((p, c) => expect(p).toBeCloseTo(expected[c]!, 6));
-        });
-      }),
+          expect(Array.from(collected.indices)).toEqual(Array.from(x.indices));
+          heads.forEach((head, n) => {
+            const expected = predict(head, x);
+            expect(argmax(actual[n]!)).toBe(argmax(expected));
+            actual[n]!.forEach((p, c) => expect(p).toBeCloseTo(expected[c]!, 6));
+          });
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -60,7 +75,10 @@ describe('classification fast path', () => {
     const sums = new Float64Array(collected.groupCount * two.classes);
 
     const scale = accumulateFused(two, collected, model.features, sums);
-    const actual = probabilitiesFused(two, sums, collected.groupCount, scale, [new Float64Array(2), new Float64Array(3)]);
+    const actual = probabilitiesFused(two, sums, collected.groupCount, scale, [
+      new Float64Array(2),
+      new Float64Array(3),
+    ]);
 
     expect(two.classes).toBe(5);
     [model.heads.relevance, model.heads.sentiment].forEach((head, n) => {
@@ -71,7 +89,8 @@ describe('classification fast path', () => {
   it('keeps every feature of a long text (the feature table grows) and counts repeats once per bucket', () => {
     const extractor = new FeatureExtractor(model.features);
     // Distinct letter-only words (digits would collapse to 0), within the 4,000 characters read.
-    const letters = (i: number) => [i % 26, Math.floor(i / 26) % 26, Math.floor(i / 676) % 26].map((c) => String.fromCharCode(97 + c)).join('');
+    const letters = (i: number) =>
+      [i % 26, Math.floor(i / 26) % 26, Math.floor(i / 676) % 26].map((c) => String.fromCharCode(97 + c)).join('');
     const words = Array.from({ length: 330 }, (_, i) => `q${letters(i * 7919)}z`).join(' ');
 
     const collected = extractor.collect(normalizeText(`${words} ${words.slice(0, 600)}`));
@@ -116,10 +135,25 @@ describe('classification fast path', () => {
     expect(fastLanguage(de.tokens)).toBe('de');
     expect(fastLanguage(en.tokens)).toBe('en');
     expect(fastLanguage(nl.tokens)).toBeUndefined();
-    expect(fastLanguage(normalizeText('No me gusta nada, el servicio es muy malo y no me han devuelto el dinero, es una vergüenza').tokens)).toBeUndefined();
-    expect(fastLanguage(normalizeText('Der er ikke noget at gøre, den er i stykker og det er min cykel, jeg har ventet på den, mit hjem').tokens)).toBeUndefined();
+    expect(
+      fastLanguage(
+        normalizeText('No me gusta nada, el servicio es muy malo y no me han devuelto el dinero, es una vergüenza')
+          .tokens,
+      ),
+    ).toBeUndefined();
+    expect(
+      fastLanguage(
+        normalizeText(
+          'Der er ikke noget at gøre, den er i stykker og det er min cykel, jeg har ventet på den, mit hjem',
+        ).tokens,
+      ),
+    ).toBeUndefined();
     expect(fastLanguage(short.tokens)).toBeUndefined();
-    expect(detectLanguage(de.plain, de.signals.letters, de.tokens)).toMatchObject({ language: 'de', model: 'de', reason: 'function words: de' });
+    expect(detectLanguage(de.plain, de.signals.letters, de.tokens)).toMatchObject({
+      language: 'de',
+      model: 'de',
+      reason: 'function words: de',
+    });
     expect(detectLanguage(nl.plain, nl.signals.letters, nl.tokens)).toMatchObject({ language: 'nl', model: 'any' });
   });
 

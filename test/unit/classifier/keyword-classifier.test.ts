@@ -8,7 +8,11 @@ describe('KeywordClassifier', () => {
     ['Mein Stadtflitzer ist schon wieder kaputt, eine Frechheit!', 'complaint', 'negative'],
     ['Wann habt ihr am Samstag geöffnet?', 'question', 'neutral'],
     ['Wir würden gern ein Angebot für 40 Diensträder für unsere Flotte bekommen.', 'sales_lead', 'neutral'],
-    ['Guten Tag, hier ist die Redaktion des Hamburger Abendblatts, wir bitten um eine Stellungnahme.', 'press_inquiry', 'neutral'],
+    [
+      'Guten Tag, hier ist die Redaktion des Hamburger Abendblatts, wir bitten um eine Stellungnahme.',
+      'press_inquiry',
+      'neutral',
+    ],
     ['Idee: baut doch bitte einen Gepäckträger für Kindersitze, das wäre toll', 'product_idea', 'positive'],
     ['Danke für die super Beratung, ich liebe mein neues Rad ❤', 'praise', 'positive'],
     ['Unsere Kita sucht einen Sponsor für den Spendenlauf im Mai', 'community_project', 'neutral'],
@@ -29,7 +33,9 @@ describe('KeywordClassifier', () => {
 
   it('raises urgency for escalation words', () => {
     const calm = classifier.classify({ text: 'Wann habt ihr offen?' });
-    const escalating = classifier.classify({ text: 'Ich gehe zur Verbraucherzentrale und zum Anwalt, das gibt einen Shitstorm!!!' });
+    const escalating = classifier.classify({
+      text: 'Ich gehe zur Verbraucherzentrale und zum Anwalt, das gibt einen Shitstorm!!!',
+    });
 
     expect(calm.urgency).toBe(0);
     expect(escalating.urgency).toBeGreaterThanOrEqual(0.7);

@@ -44,7 +44,9 @@ describe('language of a mention', () => {
   it('keeps a long text in another language that eld is sure of, with the language-agnostic model', async () => {
     await germanCompany.loadLanguageDetector();
 
-    const result = germanCompany.classify({ text: 'Bonjour, je voudrais savoir quand le magasin est ouvert samedi prochain' });
+    const result = germanCompany.classify({
+      text: 'Bonjour, je voudrais savoir quand le magasin est ouvert samedi prochain',
+    });
 
     expect(result).toMatchObject({ language: 'fr', languageFallback: true });
     expect(result.model).toMatch(/^ngram-any@/);
@@ -72,7 +74,9 @@ describe('language of a mention', () => {
     await unconfigured.loadLanguageDetector();
 
     const clean = unconfigured.classify({ text: 'Mein Rad ist kaputt & niemand antwortet. "Service" nennt ihr das?' });
-    const html = unconfigured.classify({ text: '<p>Mein Rad ist <b>kaputt</b> &amp; niemand antwortet.<br>&quot;Service&quot; nennt ihr das?</p>' });
+    const html = unconfigured.classify({
+      text: '<p>Mein Rad ist <b>kaputt</b> &amp; niemand antwortet.<br>&quot;Service&quot; nennt ihr das?</p>',
+    });
 
     expect(html).toEqual(clean);
   });
@@ -91,7 +95,7 @@ describe('language while eld is loading', () => {
     expect(languageReason(german)).toBe('eld still loading: de by its function words');
   });
 
-  it('takes the company\'s first language when nothing else decides', () => {
+  it("takes the company's first language when nothing else decides", () => {
     const notYet = new NgramClassifier({ languages: ['fr', 'it'], eld: () => undefined });
 
     const result = notYet.classify({ text: 'Colis jamais arrivé' });

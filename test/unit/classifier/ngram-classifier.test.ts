@@ -36,7 +36,9 @@ describe('NgramClassifier', () => {
   });
 
   it('gives probabilities, the top alternatives and the features that weighed for each decision', () => {
-    const result = classifier.classify({ text: 'Mein Rad ist nach einer Woche kaputt und niemand antwortet, eine Frechheit!' });
+    const result = classifier.classify({
+      text: 'Mein Rad ist nach einer Woche kaputt und niemand antwortet, eine Frechheit!',
+    });
 
     expectValid(result);
     expect(result.alternatives).toHaveLength(2);
@@ -44,16 +46,24 @@ describe('NgramClassifier', () => {
     for (const decision of ['language', 'relevance', 'sentiment', 'category', 'urgency'] as const) {
       expect(result.reasons.some((r) => r.decision === decision)).toBe(true);
     }
-    expect(result.reasons.filter((r) => r.decision === 'category').some((r) => /word|words|signal/.test(r.feature))).toBe(true);
+    expect(
+      result.reasons.filter((r) => r.decision === 'category').some((r) => /word|words|signal/.test(r.feature)),
+    ).toBe(true);
   });
 
   it('uses the German and English models by the language eld detects', () => {
-    expect(classifier.classify({ text: 'Ich warte seit drei Wochen auf meine Lieferung, das ist nicht in Ordnung' })).toMatchObject({ language: 'de', languageFallback: false });
-    expect(classifier.classify({ text: 'I have been waiting three weeks for my delivery, this is not okay' })).toMatchObject({ language: 'en', languageFallback: false });
+    expect(
+      classifier.classify({ text: 'Ich warte seit drei Wochen auf meine Lieferung, das ist nicht in Ordnung' }),
+    ).toMatchObject({ language: 'de', languageFallback: false });
+    expect(
+      classifier.classify({ text: 'I have been waiting three weeks for my delivery, this is not okay' }),
+    ).toMatchObject({ language: 'en', languageFallback: false });
   });
 
   it('marks a mention in another language as decided by the language-agnostic fallback model', () => {
-    const result = classifier.classify({ text: 'Bonjour, je voudrais savoir quand le magasin est ouvert samedi prochain' });
+    const result = classifier.classify({
+      text: 'Bonjour, je voudrais savoir quand le magasin est ouvert samedi prochain',
+    });
 
     expect(result).toMatchObject({ language: 'fr', languageFallback: true });
     expect(result.model).toMatch(/^ngram-any@/);
@@ -62,7 +72,9 @@ describe('NgramClassifier', () => {
   it('names the brand term that made a mention likelier relevant', () => {
     const result = classifier.classify({ text: 'Heute beim Stadtflitzer vorbeigeschaut' });
 
-    expect(result.reasons).toContainEqual(expect.objectContaining({ decision: 'relevance', feature: 'brand term "Stadtflitzer"' }));
+    expect(result.reasons).toContainEqual(
+      expect.objectContaining({ decision: 'relevance', feature: 'brand term "Stadtflitzer"' }),
+    );
   });
 
   it('raises urgency for escalation words, shouting and reach, naming each', () => {
@@ -75,20 +87,36 @@ describe('NgramClassifier', () => {
     expect(escalating.urgency).toBeGreaterThan(calm.urgency);
     expect(escalating.urgency).toBeGreaterThanOrEqual(0.7);
     const features = escalating.reasons.filter((r) => r.decision === 'urgency').map((r) => r.feature);
-    expect(features).toEqual(expect.arrayContaining(['escalation word "anwalt"', 'escalation word "verbraucherzentrale"', 'author reach 250000 followers', 'written in capitals']));
+    expect(features).toEqual(
+      expect.arrayContaining([
+        'escalation word "anwalt"',
+        'escalation word "verbraucherzentrale"',
+        'author reach 250000 followers',
+        'written in capitals',
+      ]),
+    );
   });
 
   it('lets a company keyword rule force a category and says so', () => {
-    const withRule = new NgramClassifier({ keywordRules: [{ id: 'recall', keywords: ['Rückruf'], category: 'legal_risk', mode: 'force' }] });
+    const withRule = new NgramClassifier({
+      keywordRules: [{ id: 'recall', keywords: ['Rückruf'], category: 'legal_risk', mode: 'force' }],
+    });
 
     const result = withRule.classify({ text: 'Gibt es einen Rueckruf für mein Lastenrad? Danke!' });
 
     expect(result).toMatchObject({ category: 'legal_risk', confidence: 1 });
-    expect(result.reasons).toContainEqual(expect.objectContaining({ decision: 'category', feature: expect.stringMatching(/^rule recall: "Rückruf" forces legal_risk/) }));
+    expect(result.reasons).toContainEqual(
+      expect.objectContaining({
+        decision: 'category',
+        feature: expect.stringMatching(/^rule recall: "Rückruf" forces legal_risk/),
+      }),
+    );
   });
 
   it('lets a company keyword rule add a category beside the model’s', () => {
-    const withRule = new NgramClassifier({ keywordRules: [{ id: 'fleet', keywords: ['Flotte'], category: 'sales_lead', mode: 'add' }] });
+    const withRule = new NgramClassifier({
+      keywordRules: [{ id: 'fleet', keywords: ['Flotte'], category: 'sales_lead', mode: 'add' }],
+    });
 
     const result = withRule.classify({ text: 'Danke für die tolle Beratung zu unserer Flotte!' });
 
@@ -114,7 +142,9 @@ describe('NgramClassifier', () => {
     const result = classifier.classify({ text: 'Das Rad ist kaputt. '.repeat(5000) });
 
     expectValid(result);
-    expect(result.reasons).toContainEqual(expect.objectContaining({ feature: 'only the first 4000 of 100000 characters read' }));
+    expect(result.reasons).toContainEqual(
+      expect.objectContaining({ feature: 'only the first 4000 of 100000 characters read' }),
+    );
   });
 
   it('classifies mixed German and English text without failing', () => {
@@ -126,9 +156,16 @@ describe('NgramClassifier', () => {
 
   it('never throws and always answers within its ranges, for any string including invalid UTF-16', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 50 })), (text) => {
-        expectValid(classifier.classify({ text }));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'grapheme', maxLength: 300 }),
+          fc.string({ unit: 'binary', maxLength: 300 }),
+          fc.string({ maxLength: 50 }),
+        ),
+        (text) => {
+          expectValid(classifier.classify({ text }));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -6,7 +6,8 @@ import { normalizeText } from '../../../shared/classifier/normalize.ts';
 // The shipped models, with a brand whose name would otherwise make any text relevant.
 const classifier = new NgramClassifier({ brandTerms: ['Radwerk'], languages: ['de', 'en'] });
 
-const noiseReason = (reasons: readonly { decision: string; feature: string }[]) => reasons.find((r) => r.decision === 'relevance' && r.feature.startsWith('noise:'))?.feature;
+const noiseReason = (reasons: readonly { decision: string; feature: string }[]) =>
+  reasons.find((r) => r.decision === 'relevance' && r.feature.startsWith('noise:'))?.feature;
 
 describe('noise is not relevant', () => {
   beforeAll(() => classifier.loadLanguageDetector());
@@ -14,7 +15,7 @@ describe('noise is not relevant', () => {
   it.each([
     ['empty text', '', 'noise: no text'],
     ['whitespace', ' \n\t ', 'noise: no text'],
-    ['the brand\'s handle only', '@Radwerk', 'noise: no words, only handles'],
+    ["the brand's handle only", '@Radwerk', 'noise: no words, only handles'],
     ['handles and a link', '@Radwerk @Radwerk_Hilfe https://t.co/abc', 'noise: no words, only handles and links'],
     ['punctuation', '?!?! ...', 'noise: no words, only digits or punctuation'],
   ])('answers %s as irrelevant, neutral and other, never praise', (_name, text, reason) => {
@@ -33,8 +34,16 @@ describe('noise is not relevant', () => {
 
   it.each([
     ['follow-bait', 'F4F? Follow for follow 🔥🔥', 'noise: follow-bait "f0f"'],
-    ['profile spam naming the brand', '@Radwerk nice bikes! Check out my profile for daily content', 'noise: follow-bait "check out my profile"'],
-    ['German follow-bait', 'Schaut auf meinem Profil vorbei, folge für folge!', 'noise: follow-bait "schaut auf meinem profil"'],
+    [
+      'profile spam naming the brand',
+      '@Radwerk nice bikes! Check out my profile for daily content',
+      'noise: follow-bait "check out my profile"',
+    ],
+    [
+      'German follow-bait',
+      'Schaut auf meinem Profil vorbei, folge für folge!',
+      'noise: follow-bait "schaut auf meinem profil"',
+    ],
   ])('answers %s as irrelevant', (_name, text, reason) => {
     const result = classifier.classify({ text });
 
@@ -42,8 +51,10 @@ describe('noise is not relevant', () => {
     expect(noiseReason(result.reasons)).toBe(reason);
   });
 
-  it('answers crypto spam that names the brand\'s handle as irrelevant, not a positive complaint', () => {
-    const result = classifier.classify({ text: '@Radwerk 🚀 Free BTC giveaway! Claim now before it ends https://x.example/airdrop' });
+  it("answers crypto spam that names the brand's handle as irrelevant, not a positive complaint", () => {
+    const result = classifier.classify({
+      text: '@Radwerk 🚀 Free BTC giveaway! Claim now before it ends https://x.example/airdrop',
+    });
 
     expect(result).toMatchObject({ relevant: false, category: 'other' });
     expect(noiseReason(result.reasons)).toBe('noise: spam words "btc", "giveaway", "claim"');

@@ -58,21 +58,27 @@ describe('normalizeText', () => {
   });
 
   it('drops HTML tags and decodes character references before tokenizing', () => {
-    const result = normalizeText('Das ist &quot;super&quot;<br>Danke &amp; Gr&uuml;&szlig;e, it&#39;s <b>fine</b>&#x21;');
+    const result = normalizeText(
+      'Das ist &quot;super&quot;<br>Danke &amp; Gr&uuml;&szlig;e, it&#39;s <b>fine</b>&#x21;',
+    );
 
     expect(result.tokens).toEqual(['das', 'ist', 'super', 'danke', 'gruesse', 'it', 's', 'fine']);
     expect(result.plain).toBe('Das ist "super" Danke & Grüße, it\'s fine!');
   });
 
   it('keeps a handle whole when Mastodon wraps it in inline tags, and separates block elements', () => {
-    const result = normalizeText('<p>Hallo <span class="h-card"><a href="https://m.example/@radwerk" class="u-url mention">@<span>radwerk</span></a></span></p><p>kaputt</p>');
+    const result = normalizeText(
+      '<p>Hallo <span class="h-card"><a href="https://m.example/@radwerk" class="u-url mention">@<span>radwerk</span></a></span></p><p>kaputt</p>',
+    );
 
     expect(result.tokens).toEqual(['hallo', 'xuser', 'kaputt']);
     expect(result.signals.handles).toBe(1);
   });
 
   it('leaves a "<" or "&" that is no markup as written', () => {
-    expect(stripInvisibleAndMarkup('a < b, x<y and z>w, <3 für AT&T & co; &bogus; &#0; 5 &lt 6')).toBe('a < b, x<y and z>w, <3 für AT&T & co; &bogus; &#0; 5 &lt 6');
+    expect(stripInvisibleAndMarkup('a < b, x<y and z>w, <3 für AT&T & co; &bogus; &#0; 5 &lt 6')).toBe(
+      'a < b, x<y and z>w, <3 für AT&T & co; &bogus; &#0; 5 &lt 6',
+    );
   });
 
   it('returns the same string when there is nothing to remove', () => {
@@ -83,6 +89,14 @@ describe('normalizeText', () => {
 
   it('gives the words of a hashtag-only text, camel-case hashtags split into their words', () => {
     expect(normalizeText('#fail #bahn').tokens).toEqual(['xtag', 'fail', 'xtag', 'bahn']);
-    expect(normalizeText('#NieWieder #iPhone #DBfail').tokens).toEqual(['xtag', 'nie', 'wieder', 'xtag', 'iphone', 'xtag', 'dbfail']);
+    expect(normalizeText('#NieWieder #iPhone #DBfail').tokens).toEqual([
+      'xtag',
+      'nie',
+      'wieder',
+      'xtag',
+      'iphone',
+      'xtag',
+      'dbfail',
+    ]);
   });
 });

@@ -7,8 +7,21 @@ import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier
 import { DEFAULT_FEATURES } from '../../../shared/classifier/features.ts';
 import { importGoEmotions, importPotts } from '../../../shared/classifier/import-real-data.ts';
 import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
-import { goEmotionsSentiment, pottsSentiment, readRealData, REAL_DATA_DIR } from '../../../shared/classifier/real-data.ts';
-import { DEFAULT_HEAD_TRAINING, DEFAULT_TRAINING, labeledFor, trainHead, trainLanguageModel, vectorize, vectorizeTraining } from '../../../shared/classifier/train.ts';
+import {
+  goEmotionsSentiment,
+  pottsSentiment,
+  readRealData,
+  REAL_DATA_DIR,
+} from '../../../shared/classifier/real-data.ts';
+import {
+  DEFAULT_HEAD_TRAINING,
+  DEFAULT_TRAINING,
+  labeledFor,
+  trainHead,
+  trainLanguageModel,
+  vectorize,
+  vectorizeTraining,
+} from '../../../shared/classifier/train.ts';
 import { SENTIMENTS } from '../../../shared/domain/mention.ts';
 
 const TINY = path.resolve(import.meta.dirname, '../../fixtures/classifier/tiny-corpus.jsonl');
@@ -53,7 +66,12 @@ describe('label mapping of the real sources', () => {
   });
 
   it('keeps PotTS positive, negative and neutral and drops mixed', () => {
-    expect(['positive', 'negative', 'neutral', 'mixed'].map(pottsSentiment)).toEqual(['positive', 'negative', 'neutral', undefined]);
+    expect(['positive', 'negative', 'neutral', 'mixed'].map(pottsSentiment)).toEqual([
+      'positive',
+      'negative',
+      'neutral',
+      undefined,
+    ]);
   });
 });
 
@@ -62,7 +80,10 @@ describe('import-real-data', () => {
     // Arrange
     const dir = tempDir();
     writeFileSync(path.join(dir, 'emotions.txt'), 'joy\nsadness\nneutral\n');
-    writeFileSync(path.join(dir, 'train.tsv'), 'Thanks, that worked!\t0\taaa1\nThis is awful\t1\taaa2\nhappy and sad\t0,1\taaa3\nno columns\n');
+    writeFileSync(
+      path.join(dir, 'train.tsv'),
+      'Thanks, that worked!\t0\taaa1\nThis is awful\t1\taaa2\nhappy and sad\t0,1\taaa3\nno columns\n',
+    );
     writeFileSync(path.join(dir, 'dev.tsv'), 'Thanks, that worked!\t0\taaa1\n');
     writeFileSync(path.join(dir, 'test.tsv'), 'It is Tuesday\t2\taaa4\n');
 
@@ -71,7 +92,13 @@ describe('import-real-data', () => {
 
     // Assess
     expect(examples).toEqual([
-      { id: 'goemotions-aaa1', source: 'goemotions', language: 'en', text: 'Thanks, that worked!', sentiment: 'positive' },
+      {
+        id: 'goemotions-aaa1',
+        source: 'goemotions',
+        language: 'en',
+        text: 'Thanks, that worked!',
+        sentiment: 'positive',
+      },
       { id: 'goemotions-aaa2', source: 'goemotions', language: 'en', text: 'This is awful', sentiment: 'negative' },
       { id: 'goemotions-aaa4', source: 'goemotions', language: 'en', text: 'It is Tuesday', sentiment: 'neutral' },
     ]);
@@ -81,7 +108,10 @@ describe('import-real-data', () => {
     // Arrange
     const dir = tempDir();
     for (const folder of ['train', 'dev', 'test']) mkdirSync(path.join(dir, folder));
-    writeFileSync(path.join(dir, 'train', '1.general.tsv'), '101\tpositive\tSuper Tag :)\textra\n102\tmixed\tGut und schlecht\n');
+    writeFileSync(
+      path.join(dir, 'train', '1.general.tsv'),
+      '101\tpositive\tSuper Tag :)\textra\n102\tmixed\tGut und schlecht\n',
+    );
     writeFileSync(path.join(dir, 'dev', '7.general.tsv'), '103\tnegative\tSchon wieder Stau\n');
 
     // Act
@@ -98,7 +128,9 @@ describe('import-real-data', () => {
 describe('the committed real data', () => {
   it('has a SOURCE.md with licence and attribution for every source, each listed in DATA-LICENSES.md', () => {
     // Arrange
-    const sources = readdirSync(REAL_DATA_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const sources = readdirSync(REAL_DATA_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
     const overview = readFileSync(path.join(REAL_DATA_DIR, 'DATA-LICENSES.md'), 'utf8');
 
     // Act
@@ -123,7 +155,10 @@ describe('the committed real data', () => {
   });
 
   it('names file and line of an invalid example', () => {
-    const dir = realDataDir([{ id: 'x-1', source: 'x', language: 'en', text: 'fine', sentiment: 'positive' }, { id: 'x-2', source: 'x', language: 'en', text: 'bad', sentiment: 'furious' }]);
+    const dir = realDataDir([
+      { id: 'x-1', source: 'x', language: 'en', text: 'fine', sentiment: 'positive' },
+      { id: 'x-2', source: 'x', language: 'en', text: 'bad', sentiment: 'furious' },
+    ]);
 
     expect(() => readRealData(dir)).toThrow(CorpusError);
     expect(() => readRealData(dir)).toThrow(/examples\.jsonl:2: sentiment/);
@@ -138,7 +173,10 @@ describe('training on the written corpus plus real data', () => {
       { text: 'Rechnung falsch', relevant: true, sentiment: 'negative' as const, category: 'complaint' as const },
       { text: 'Spam', relevant: false, sentiment: 'neutral' as const, category: 'other' as const },
     ];
-    const vectors = vectorize(examples.map((e) => e.text), FEATURES);
+    const vectors = vectorize(
+      examples.map((e) => e.text),
+      FEATURES,
+    );
 
     // Act
     const category = labeledFor('category', examples, vectors);
@@ -157,10 +195,19 @@ describe('training on the written corpus plus real data', () => {
       { text: 'na super', sentiment: 'positive' as const, weight: 1 },
       { text: 'na super', sentiment: 'negative' as const, weight: 4 },
     ];
-    const { vectors } = vectorizeTraining(examples.map((e) => e.text), { ...FEATURES, idf: false });
+    const { vectors } = vectorizeTraining(
+      examples.map((e) => e.text),
+      { ...FEATURES, idf: false },
+    );
 
     // Act
-    const head = trainHead('sentiment', SENTIMENTS, labeledFor('sentiment', examples, vectors), FEATURES.bits, DEFAULT_TRAINING);
+    const head = trainHead(
+      'sentiment',
+      SENTIMENTS,
+      labeledFor('sentiment', examples, vectors),
+      FEATURES.bits,
+      DEFAULT_TRAINING,
+    );
 
     // Assess
     expect(head.classes[argmax(predict(head, vectors[0]!))]).toBe('negative');
@@ -170,17 +217,31 @@ describe('training on the written corpus plus real data', () => {
     // Arrange
     const corpusDir = tempDir();
     writeFileSync(path.join(corpusDir, 'tiny.jsonl'), readFileSync(TINY));
-    const real = Array.from({ length: 40 }, (_, i) => ({ id: `tiny-${i}`, source: 'tiny-source', language: i % 2 ? 'de' : 'en', text: `text number ${i}`, sentiment: SENTIMENTS[i % 3] }));
+    const real = Array.from({ length: 40 }, (_, i) => ({
+      id: `tiny-${i}`,
+      source: 'tiny-source',
+      language: i % 2 ? 'de' : 'en',
+      text: `text number ${i}`,
+      sentiment: SENTIMENTS[i % 3],
+    }));
     const realDir = realDataDir(real);
     const corpusTrain = splitCorpus(readCorpus([TINY])).train;
     const realTrain = splitCorpus(real).train;
 
     // Act
-    const built = buildModels({ corpusDir, outDir: tempDir(), features: FEATURES, training: TRAINING, realDataDir: realDir, realWeight: 0.5 });
+    const built = buildModels({
+      corpusDir,
+      outDir: tempDir(),
+      features: FEATURES,
+      training: TRAINING,
+      realDataDir: realDir,
+      realWeight: 0.5,
+    });
 
     // Assess
     const count = (language: string) =>
-      corpusTrain.filter((e) => language === 'any' || e.language === language).length + realTrain.filter((e) => language === 'any' || e.language === language).length;
+      corpusTrain.filter((e) => language === 'any' || e.language === language).length +
+      realTrain.filter((e) => language === 'any' || e.language === language).length;
     expect(built.map((m) => [m.language, m.trainExamples])).toEqual([
       ['de', count('de')],
       ['en', count('en')],
@@ -191,14 +252,27 @@ describe('training on the written corpus plus real data', () => {
 
   it("weighs each real source's classes so its sentiment mix counts like the written corpus's, at the given weight on average", () => {
     // Arrange: the corpus is half neutral; the source is three quarters positive.
-    const corpus = readCorpus([TINY]).slice(0, 4).map((e, i) => ({ ...e, language: 'en' as const, sentiment: i < 2 ? ('neutral' as const) : ('positive' as const) }));
-    const real = Array.from({ length: 400 }, (_, i) => ({ id: `r-${i}`, source: 's', language: 'en' as const, text: `t ${i}`, sentiment: i % 4 === 0 ? ('neutral' as const) : ('positive' as const) }));
+    const corpus = readCorpus([TINY])
+      .slice(0, 4)
+      .map((e, i) => ({
+        ...e,
+        language: 'en' as const,
+        sentiment: i < 2 ? ('neutral' as const) : ('positive' as const),
+      }));
+    const real = Array.from({ length: 400 }, (_, i) => ({
+      id: `r-${i}`,
+      source: 's',
+      language: 'en' as const,
+      text: `t ${i}`,
+      sentiment: i % 4 === 0 ? ('neutral' as const) : ('positive' as const),
+    }));
 
     // Act
     const weighted = realTrainingExamples(real, 0.5, corpus);
 
     // Assess
-    const total = (sentiment: string) => weighted.filter((e) => e.sentiment === sentiment).reduce((sum, e) => sum + e.weight!, 0);
+    const total = (sentiment: string) =>
+      weighted.filter((e) => e.sentiment === sentiment).reduce((sum, e) => sum + e.weight!, 0);
     expect(total('neutral')).toBeCloseTo(total('positive'), 6);
     expect(weighted.reduce((sum, e) => sum + e.weight!, 0) / weighted.length).toBeCloseTo(0.5, 6);
     expect(weighted.every((e) => splitCorpus(real).train.some((t) => t.id === e.id))).toBe(true);
@@ -214,8 +288,22 @@ describe('training on the written corpus plus real data', () => {
     const idfTexts = train.map((e) => e.text);
 
     // Act
-    const corpusOnly = trainLanguageModel({ language: 'any', train, heldOut, features: FEATURES, training: TRAINING, idfTexts });
-    const withReal = trainLanguageModel({ language: 'any', train: [...train, ...real], heldOut, features: FEATURES, training: TRAINING, idfTexts });
+    const corpusOnly = trainLanguageModel({
+      language: 'any',
+      train,
+      heldOut,
+      features: FEATURES,
+      training: TRAINING,
+      idfTexts,
+    });
+    const withReal = trainLanguageModel({
+      language: 'any',
+      train: [...train, ...real],
+      heldOut,
+      features: FEATURES,
+      training: TRAINING,
+      idfTexts,
+    });
 
     // Assess
     expect(withReal.heads.category.weights).toEqual(corpusOnly.heads.category.weights);

@@ -6,12 +6,14 @@ import { NgramClassifier } from '../../../shared/classifier/ngram-classifier.ts'
 const classifier = new NgramClassifier();
 
 describe('shipped models on real-text failure modes', () => {
-  it.each(['perfekt, danke für die schnelle Info :)', 'Danke für die schnelle Antwort!', 'Super, hat alles geklappt, danke!', 'Top, danke für die Hilfe 👍'])(
-    'reads the German thanks "%s" as positive',
-    (text) => {
-      expect(classifier.classify({ text })).toMatchObject({ language: 'de', sentiment: 'positive' });
-    },
-  );
+  it.each([
+    'perfekt, danke für die schnelle Info :)',
+    'Danke für die schnelle Antwort!',
+    'Super, hat alles geklappt, danke!',
+    'Top, danke für die Hilfe 👍',
+  ])('reads the German thanks "%s" as positive', (text) => {
+    expect(classifier.classify({ text })).toMatchObject({ language: 'de', sentiment: 'positive' });
+  });
 
   it('reads plain praise of an update as positive', () => {
     expect(classifier.classify({ text: 'love the new app update, works great' }).sentiment).toBe('positive');
@@ -27,6 +29,8 @@ describe('shipped models on real-text failure modes', () => {
   });
 
   it('still reads a complaint about waiting as negative', () => {
-    expect(classifier.classify({ text: 'Why is my order still not here? Its been 2 weeks' }).sentiment).toBe('negative');
+    expect(classifier.classify({ text: 'Why is my order still not here? Its been 2 weeks' }).sentiment).toBe(
+      'negative',
+    );
   });
 });

@@ -8,11 +8,18 @@ const TOKEN = /[\p{L}\p{N}]+|\p{Extended_Pictographic}/gu;
 describe('tokenize', () => {
   it('splits like the letter/digit/emoji regex on any string, surrogate pairs and lone surrogates included', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ maxLength: 200 })), (text) => {
-        const tokens = tokenize(text);
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'grapheme', maxLength: 200 }),
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.string({ maxLength: 200 }),
+        ),
+        (text) => {
+          const tokens = tokenize(text);
 
-        expect(tokens).toEqual(text.match(TOKEN) ?? []);
-      }),
+          expect(tokens).toEqual(text.match(TOKEN) ?? []);
+        },
+      ),
       { numRuns: 3000 },
     );
   });

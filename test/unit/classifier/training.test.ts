@@ -9,7 +9,12 @@ import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
 import { decodeModel, encodeModel, ModelFormatError } from '../../../shared/classifier/model-codec.ts';
 import { NgramClassifier } from '../../../shared/classifier/ngram-classifier.ts';
 import { normalizeText } from '../../../shared/classifier/normalize.ts';
-import { DEFAULT_HEAD_TRAINING, DEFAULT_TRAINING, trainHead, trainLanguageModel } from '../../../shared/classifier/train.ts';
+import {
+  DEFAULT_HEAD_TRAINING,
+  DEFAULT_TRAINING,
+  trainHead,
+  trainLanguageModel,
+} from '../../../shared/classifier/train.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/classifier');
 const TINY = path.join(FIXTURES, 'tiny-corpus.jsonl');
@@ -45,8 +50,20 @@ describe('npm run train (buildModels)', () => {
     const second = tempDir();
 
     // Act
-    const a = buildModels({ corpusDir: corpus, outDir: first, features: FEATURES, training: TRAINING, realDataDir: null });
-    const b = buildModels({ corpusDir: corpus, outDir: second, features: FEATURES, training: TRAINING, realDataDir: null });
+    const a = buildModels({
+      corpusDir: corpus,
+      outDir: first,
+      features: FEATURES,
+      training: TRAINING,
+      realDataDir: null,
+    });
+    const b = buildModels({
+      corpusDir: corpus,
+      outDir: second,
+      features: FEATURES,
+      training: TRAINING,
+      realDataDir: null,
+    });
 
     // Assess
     expect(a.map((m) => m.language)).toEqual(['de', 'en', 'any']);
@@ -61,7 +78,13 @@ describe('npm run train (buildModels)', () => {
   it('produces models that classify their own training texts and report held-out scores', () => {
     const examples = readCorpus([TINY]);
     const { train, heldOut } = splitCorpus(examples);
-    const trained = trainLanguageModel({ language: 'any', train: examples, heldOut, features: FEATURES, training: TRAINING });
+    const trained = trainLanguageModel({
+      language: 'any',
+      train: examples,
+      heldOut,
+      features: FEATURES,
+      training: TRAINING,
+    });
     const model = decodeModel(encodeModel(trained), 'ngram-any@test');
     const classifier = new NgramClassifier({ models: { any: model, de: model, en: model } });
 
@@ -78,7 +101,13 @@ describe('npm run train (buildModels)', () => {
 describe('model codec', () => {
   it('decodes exactly what it encoded', () => {
     const examples = readCorpus([TINY]);
-    const trained = trainLanguageModel({ language: 'de', train: examples, heldOut: [], features: FEATURES, training: TRAINING });
+    const trained = trainLanguageModel({
+      language: 'de',
+      train: examples,
+      heldOut: [],
+      features: FEATURES,
+      training: TRAINING,
+    });
 
     const decoded = decodeModel(encodeModel(trained), 'ngram-de@x');
 
@@ -98,7 +127,10 @@ describe('corpus', () => {
   it('names file and line of an invalid example', () => {
     const dir = tempDir();
     const file = path.join(dir, 'bad.jsonl');
-    writeFileSync(file, `${readFileSync(TINY, 'utf8').split('\n')[0]}\n{"id":"x","language":"fr","text":"salut","relevant":true,"sentiment":"neutral","category":"other","urgency":0}\n`);
+    writeFileSync(
+      file,
+      `${readFileSync(TINY, 'utf8').split('\n')[0]}\n{"id":"x","language":"fr","text":"salut","relevant":true,"sentiment":"neutral","category":"other","urgency":0}\n`,
+    );
 
     expect(() => readCorpus([file])).toThrow(CorpusError);
     expect(() => readCorpus([file])).toThrow(`${file}:2: language`);
@@ -116,7 +148,8 @@ describe('corpus', () => {
 
 describe('trainHead options', () => {
   // Two classes told apart by one word each; "neutral" words occur in both.
-  const words = (text: string) => copyVector(new FeatureExtractor({ ...DEFAULT_FEATURES, bits: 12, idf: false }).extract(normalizeText(text)));
+  const words = (text: string) =>
+    copyVector(new FeatureExtractor({ ...DEFAULT_FEATURES, bits: 12, idf: false }).extract(normalizeText(text)));
   const examples = [
     ...['kaputt und schlecht', 'wieder kaputt heute', 'alles kaputt hier'].map((t) => ({ x: words(t), y: 0 })),
     ...['super und gut', 'wieder super heute', 'alles super hier'].map((t) => ({ x: words(t), y: 1 })),
@@ -128,7 +161,9 @@ describe('trainHead options', () => {
 
     expect(argmax(predict(head, words('kaputt')))).toBe(0);
     expect(argmax(predict(head, words('super')))).toBe(1);
-    expect(trainHead('h', ['bad', 'good'], examples, 12, { ...options, logCountRatio: 1 }).weights).toEqual(head.weights);
+    expect(trainHead('h', ['bad', 'good'], examples, 12, { ...options, logCountRatio: 1 }).weights).toEqual(
+      head.weights,
+    );
   });
 
   it('adds the bias shift to the trained biases and nothing else', () => {

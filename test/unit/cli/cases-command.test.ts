@@ -28,7 +28,12 @@ describe('backchannel cases options', () => {
 
 describe('slaMarks', () => {
   it('marks a case past due without a response as overdue, with the sweep marks', () => {
-    const c = caseFactory({ state: 'assigned', dueAt: '2026-11-30T11:00:00.000Z', breachedAt: '2026-11-30T11:05:00.000Z', escalatedAt: '2026-11-30T11:05:00.000Z' });
+    const c = caseFactory({
+      state: 'assigned',
+      dueAt: '2026-11-30T11:00:00.000Z',
+      breachedAt: '2026-11-30T11:05:00.000Z',
+      escalatedAt: '2026-11-30T11:05:00.000Z',
+    });
 
     expect(slaMarks(c, NOW)).toEqual(['overdue', 'breached', 'escalated']);
   });
@@ -38,7 +43,12 @@ describe('slaMarks', () => {
   });
 
   it('marks a warned case that is not yet due', () => {
-    expect(slaMarks(caseFactory({ state: 'new', dueAt: '2026-11-30T12:20:00.000Z', slaWarnedAt: '2026-11-30T11:50:00.000Z' }), NOW)).toEqual(['warned']);
+    expect(
+      slaMarks(
+        caseFactory({ state: 'new', dueAt: '2026-11-30T12:20:00.000Z', slaWarnedAt: '2026-11-30T11:50:00.000Z' }),
+        NOW,
+      ),
+    ).toEqual(['warned']);
   });
 });
 

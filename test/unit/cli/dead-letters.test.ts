@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { causeInMessage, deadLetterTargets, payloadOf, rerunCommand, resolveDeadLetterQueue } from '../../../bin/commands/dead-letters.ts';
+import {
+  causeInMessage,
+  deadLetterTargets,
+  payloadOf,
+  rerunCommand,
+  resolveDeadLetterQueue,
+} from '../../../bin/commands/dead-letters.ts';
 import { UsageError } from '../../../bin/commands/shared.ts';
 import { buildTopology } from '../../../infra/topology.ts';
 import { demoConfig } from '../../factories/config.ts';
@@ -11,7 +17,12 @@ const onFailureRecord = (payload: unknown) =>
   JSON.stringify({
     version: '1.0',
     timestamp: '2026-12-03T09:00:00.000Z',
-    requestContext: { requestId: 'r-1', functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:bc-demo-check-sla:$LATEST', condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+    requestContext: {
+      requestId: 'r-1',
+      functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:bc-demo-check-sla:$LATEST',
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: 3,
+    },
     requestPayload: payload,
     responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
     responsePayload: { errorType: 'SlaSweepError', errorMessage: 'SLA sweep: 1 change(s) failed', trace: [] },
@@ -23,7 +34,16 @@ describe('deadLetterTargets', () => {
     const ids = deadLetterTargets(topology).map((t) => t.id);
 
     // Assess
-    expect(ids).toEqual(expect.arrayContaining(['intake-dlq', 'dept-press-dlq', 'dept-press-events', 'schedule-sla-sweep-dlq', 'check-sla-failures', 'forward-alarm-failures']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'intake-dlq',
+        'dept-press-dlq',
+        'dept-press-events',
+        'schedule-sla-sweep-dlq',
+        'check-sla-failures',
+        'forward-alarm-failures',
+      ]),
+    );
     expect(ids).toHaveLength(topology.queues.length + topology.deadLetterQueues.length);
   });
 
@@ -32,7 +52,10 @@ describe('deadLetterTargets', () => {
     const byId = new Map(deadLetterTargets(topology).map((t) => [t.id, t]));
 
     // Assess
-    expect(byId.get('dept-press-events')).toMatchObject({ name: 'bc-demo-dept-press-events-dlq', redrivesTo: 'dept-press' });
+    expect(byId.get('dept-press-events')).toMatchObject({
+      name: 'bc-demo-dept-press-events-dlq',
+      redrivesTo: 'dept-press',
+    });
     expect(byId.get('dept-press-events')?.rerunFunction).toBeUndefined();
     expect(byId.get('schedule-sla-sweep-dlq')).toMatchObject({ rerunFunction: 'bc-demo-check-sla' });
     expect(byId.get('check-sla-failures')).toMatchObject({ rerunFunction: 'bc-demo-check-sla' });
@@ -67,7 +90,9 @@ describe('resolveDeadLetterQueue', () => {
 
     // Assess
     expect(act).toThrow(UsageError);
-    expect(act).toThrow(/--queue dept-marketing is not a queue of demo; its queues: intake, dept-press, .*; its other dead-letter queues: dept-press-events, .*check-sla-failures/);
+    expect(act).toThrow(
+      /--queue dept-marketing is not a queue of demo; its queues: intake, dept-press, .*; its other dead-letter queues: dept-press-events, .*check-sla-failures/,
+    );
   });
 });
 
@@ -77,12 +102,22 @@ describe('causeInMessage', () => {
     const cause = causeInMessage(onFailureRecord({ scheduledTime: '2026-12-03T08:55:00Z' }), {});
 
     // Assess
-    expect(cause).toEqual({ errorName: 'SlaSweepError', errorMessage: 'SLA sweep: 1 change(s) failed', functionName: 'bc-demo-check-sla', failedAt: '2026-12-03T09:00:00.000Z', attempts: 3 });
+    expect(cause).toEqual({
+      errorName: 'SlaSweepError',
+      errorMessage: 'SLA sweep: 1 change(s) failed',
+      functionName: 'bc-demo-check-sla',
+      failedAt: '2026-12-03T09:00:00.000Z',
+      attempts: 3,
+    });
   });
 
   it('reads the ERROR_CODE and ERROR_MESSAGE attributes EventBridge writes on an undelivered event', () => {
     // Act
-    const cause = causeInMessage('{"detail-type":"Mention Routed"}', { ERROR_CODE: 'SQSError', ERROR_MESSAGE: 'QueueDoesNotExist: gone', RULE_ARN: 'arn:rule' });
+    const cause = causeInMessage('{"detail-type":"Mention Routed"}', {
+      ERROR_CODE: 'SQSError',
+      ERROR_MESSAGE: 'QueueDoesNotExist: gone',
+      RULE_ARN: 'arn:rule',
+    });
 
     // Assess
     expect(cause).toEqual({ errorName: 'SQSError', errorMessage: 'QueueDoesNotExist: gone' });
@@ -98,7 +133,9 @@ describe('causeInMessage', () => {
 describe('payloadOf and rerunCommand', () => {
   it("takes an on-failure record's requestPayload, and a schedule DLQ message's body as it is", () => {
     // Act & Assess
-    expect(payloadOf(onFailureRecord({ scheduledTime: '2026-12-03T08:55:00Z' }))).toEqual({ scheduledTime: '2026-12-03T08:55:00Z' });
+    expect(payloadOf(onFailureRecord({ scheduledTime: '2026-12-03T08:55:00Z' }))).toEqual({
+      scheduledTime: '2026-12-03T08:55:00Z',
+    });
     expect(payloadOf('{"scheduledTime":"2026-12-03T08:55:00Z"}')).toEqual({ scheduledTime: '2026-12-03T08:55:00Z' });
     expect(payloadOf('not json')).toBeUndefined();
   });

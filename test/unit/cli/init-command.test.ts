@@ -55,7 +55,10 @@ describe('askMissing (init on a terminal)', () => {
 
     // Assess
     const config = parseCompanyConfigYaml(initConfigYaml('isar', checkAnswers(answers)), 'companies/isar.yaml');
-    expect(config.departments.map((d) => [d.id, d.name, d.members?.length ?? 0])).toEqual([['service', 'Kundenservice', 2], ['legal', 'Legal & Compliance', 0]]);
+    expect(config.departments.map((d) => [d.id, d.name, d.members?.length ?? 0])).toEqual([
+      ['service', 'Kundenservice', 2],
+      ['legal', 'Legal & Compliance', 0],
+    ]);
     expect(config.platforms.meta?.pageIds).toEqual(['111', '222']);
     expect(config.platforms.bluesky?.handle).toBe('isar.bsky.social');
     expect(config.calendar?.holidays?.region).toBe('DE-BY');
@@ -66,18 +69,36 @@ describe('askMissing (init on a terminal)', () => {
     const prompt = scriptedPrompt(['Europe/Munich', 'Europe/Berlin']);
 
     // Act
-    const answers = await askMissing({ name: 'Isar', region: 'DE-BY', departments: [{ id: 'service', leads: [], members: [] }], platforms: { x: { accountId: ['1'] } } }, prompt);
+    const answers = await askMissing(
+      {
+        name: 'Isar',
+        region: 'DE-BY',
+        departments: [{ id: 'service', leads: [], members: [] }],
+        platforms: { x: { accountId: ['1'] } },
+      },
+      prompt,
+    );
 
     // Assess
     expect(answers.timezone).toBe('Europe/Berlin');
     expect(prompt.questions).toHaveLength(2);
-    expect(prompt.printed).toEqual(['  "Europe/Munich" is not an IANA timezone; use a name such as Europe/Berlin or America/New_York']);
+    expect(prompt.printed).toEqual([
+      '  "Europe/Munich" is not an IANA timezone; use a name such as Europe/Berlin or America/New_York',
+    ]);
   });
 
   it("offers this machine's timezone, taken on an empty answer", async () => {
     const prompt = scriptedPrompt(['']);
 
-    const answers = await askMissing({ name: 'Isar', region: 'none', departments: [{ id: 'press', leads: [], members: [] }], platforms: { x: { accountId: ['1'] } } }, prompt);
+    const answers = await askMissing(
+      {
+        name: 'Isar',
+        region: 'none',
+        departments: [{ id: 'press', leads: [], members: [] }],
+        platforms: { x: { accountId: ['1'] } },
+      },
+      prompt,
+    );
 
     expect(answers.timezone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(prompt.questions[0]).toContain(`[${Intl.DateTimeFormat().resolvedOptions().timeZone}]`);
@@ -88,9 +109,15 @@ describe('backchannel init (spawned, stdin not a terminal)', () => {
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'bc-init-'));
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
   const run = (...args: string[]) =>
-    promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'init', ...args], { cwd }).then(
+    promisify(execFile)(process.execPath, ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'init', ...args], {
+      cwd,
+    }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({
+        code: error.code,
+        stdout: error.stdout,
+        stderr: error.stderr,
+      }),
     );
 
   it('fails with exit 2 listing the missing answers, and writes nothing', async () => {
@@ -100,7 +127,9 @@ describe('backchannel init (spawned, stdin not a terminal)', () => {
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('stdin is not a terminal');
-    expect(result.stderr).toMatch(/--timezone <IANA zone[\s\S]*--region <holiday region[\s\S]*--department <id>[\s\S]*--platform <platform>/);
+    expect(result.stderr).toMatch(
+      /--timezone <IANA zone[\s\S]*--region <holiday region[\s\S]*--department <id>[\s\S]*--platform <platform>/,
+    );
     expect(existsSync(path.join(cwd, 'companies/acme.yaml'))).toBe(false);
   });
 

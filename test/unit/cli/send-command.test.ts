@@ -9,7 +9,9 @@ describe('the send command npm start suggests', () => {
     const hint = sendHint(demoConfig(), ['meta', 'x'], 'http://127.0.0.1:3000', true);
 
     // Assess
-    expect(hint).toBe('Try: npm run backchannel -- send --platform meta --text "Seit drei Wochen keine Antwort vom Service" --author "Erika Muster" --company demo');
+    expect(hint).toBe(
+      'Try: npm run backchannel -- send --platform meta --text "Seit drei Wochen keine Antwort vom Service" --author "Erika Muster" --company demo',
+    );
   });
 
   it('names the first enabled platform, the runtime URL and the key to pass for an in-memory runtime of an English company', () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CsvParser, CsvTextReader, formatOfFile, jsonRecord, MissingColumnError, readTextRecords, type TextRecord } from '../../../bin/commands/text-records.ts';
+import {
+  CsvParser,
+  CsvTextReader,
+  formatOfFile,
+  jsonRecord,
+  MissingColumnError,
+  readTextRecords,
+  type TextRecord,
+} from '../../../bin/commands/text-records.ts';
 
 /** All rows of a CSV text fed in chunks of `size` characters. */
 function csvRows(text: string, size = text.length) {
@@ -20,7 +28,8 @@ async function records(chunks: (string | Uint8Array)[], format: 'jsonl' | 'csv')
   return out;
 }
 
-const QUOTED = 'id,text,platform\r\n1,"Kaputt, und keiner ""hilft""",x\r\n2,"Zeile eins\r\nZeile zwei",facebook\n\n3,plain text,\n';
+const QUOTED =
+  'id,text,platform\r\n1,"Kaputt, und keiner ""hilft""",x\r\n2,"Zeile eins\r\nZeile zwei",facebook\n\n3,plain text,\n';
 
 describe('CsvParser', () => {
   it('reads quoted fields with commas, doubled quotes and line breaks, each row with the line it starts on', () => {
@@ -103,7 +112,10 @@ describe('CsvTextReader', () => {
     const record = reader.record({ line: 2, fields: ['12000', 'Hallo', 'de', 'x', 'a1', 'zzz'] });
 
     // Assess
-    expect(record).toEqual({ line: 2, input: { text: 'Hallo', id: 'a1', language: 'de', platform: 'x', author: { followers: 12000 } } });
+    expect(record).toEqual({
+      line: 2,
+      input: { text: 'Hallo', id: 'a1', language: 'de', platform: 'x', author: { followers: 12000 } },
+    });
   });
 
   it('skips a row too short to have the text column, and a row with a bad follower count', () => {
@@ -139,10 +151,16 @@ describe('jsonRecord', () => {
 
   it('reads text with the optional fields, a numeric id as a string', () => {
     // Act
-    const record = jsonRecord('{"text": "Hallo", "id": 7, "language": "de", "platform": "x", "author": {"followers": 3}, "extra": true}', 1);
+    const record = jsonRecord(
+      '{"text": "Hallo", "id": 7, "language": "de", "platform": "x", "author": {"followers": 3}, "extra": true}',
+      1,
+    );
 
     // Assess
-    expect(record).toEqual({ line: 1, input: { text: 'Hallo', id: '7', language: 'de', platform: 'x', author: { followers: 3 } } });
+    expect(record).toEqual({
+      line: 1,
+      input: { text: 'Hallo', id: '7', language: 'de', platform: 'x', author: { followers: 3 } },
+    });
   });
 });
 
@@ -179,6 +197,10 @@ describe('readTextRecords', () => {
 
 describe('formatOfFile', () => {
   it('reads .csv as CSV and anything else as JSON Lines', () => {
-    expect([formatOfFile('a.CSV'), formatOfFile('a.jsonl'), formatOfFile('texts.txt')]).toEqual(['csv', 'jsonl', 'jsonl']);
+    expect([formatOfFile('a.CSV'), formatOfFile('a.jsonl'), formatOfFile('texts.txt')]).toEqual([
+      'csv',
+      'jsonl',
+      'jsonl',
+    ]);
   });
 });

@@ -15,10 +15,14 @@ describe('calendarOf', () => {
     expect(press.timezone).toBe('Europe/Berlin');
     expect(press.hours).toEqual([{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '17:00' }]);
     expect(press.holidays).toMatchObject({ own: ['2026-12-24', '2026-12-31'] });
-    expect(['2026-04-03', '2027-10-31', '2026-12-24'].map((day) => (press.holidays as HolidaySet).has(day))).toEqual([true, true, true]);
+    expect(['2026-04-03', '2027-10-31', '2026-12-24'].map((day) => (press.holidays as HolidaySet).has(day))).toEqual([
+      true,
+      true,
+      true,
+    ]);
   });
 
-  it('lets a department\'s own hours win while it keeps the company holidays', () => {
+  it("lets a department's own hours win while it keeps the company holidays", () => {
     // Act
     const service = calendarOf(config, 'service');
 
@@ -30,11 +34,13 @@ describe('calendarOf', () => {
     expect((service.holidays as HolidaySet).has('2026-05-14')).toBe(true);
   });
 
-  it('lets a department\'s own holidays replace the company\'s', () => {
+  it("lets a department's own holidays replace the company's", () => {
     // Arrange
     const custom = {
       ...config,
-      departments: config.departments.map((d) => (d.id === 'legal' ? { ...d, holidays: { dates: [{ date: '2026-12-24', name: 'Heiligabend' }] } } : d)),
+      departments: config.departments.map((d) =>
+        d.id === 'legal' ? { ...d, holidays: { dates: [{ date: '2026-12-24', name: 'Heiligabend' }] } } : d,
+      ),
     };
 
     // Act

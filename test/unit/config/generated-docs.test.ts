@@ -8,9 +8,16 @@ describe('docs generated from the config schema', () => {
   });
 
   it('ship a JSON Schema that an editor can use for the rule language', () => {
-    const schema = JSON.parse(readFileSync(new URL(`../../../${SCHEMA_FILE}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+    const schema = JSON.parse(readFileSync(new URL(`../../../${SCHEMA_FILE}`, import.meta.url), 'utf8')) as Record<
+      string,
+      unknown
+    >;
 
-    expect(schema).toMatchObject({ title: 'Backchannel company config', type: 'object', required: expect.arrayContaining(['company', 'departments', 'routing']) });
+    expect(schema).toMatchObject({
+      title: 'Backchannel company config',
+      type: 'object',
+      required: expect.arrayContaining(['company', 'departments', 'routing']),
+    });
     expect(JSON.stringify(schema)).toContain('"keyAccounts"');
     expect((schema.$defs as Record<string, unknown>).Condition).toBeDefined();
   });
@@ -18,12 +25,19 @@ describe('docs generated from the config schema', () => {
   it('document every setting of a rule with its type and meaning', () => {
     const rows = new Map(referenceRows(configJsonSchema()).map((r) => [r[0], r]));
 
-    expect(rows.get('`routing.rules[].then.cc`')).toEqual(['`routing.rules[].then.cc`', 'string, or a list', '', 'departments that receive a copy']);
+    expect(rows.get('`routing.rules[].then.cc`')).toEqual([
+      '`routing.rules[].then.cc`',
+      'string, or a list',
+      '',
+      'departments that receive a copy',
+    ]);
     expect(rows.get('`departments[].sla.high`')?.[2]).toBe('yes');
     expect(rows.has('`routing.rules[].when.not`')).toBe(true);
   });
 
   it('refuses to write into a README without the markers', () => {
-    expect(() => replaceBetween('# README\n', ['<!-- a -->', '<!-- b -->'], 'x')).toThrow('README.md needs the markers <!-- a --> and <!-- b -->');
+    expect(() => replaceBetween('# README\n', ['<!-- a -->', '<!-- b -->'], 'x')).toThrow(
+      'README.md needs the markers <!-- a --> and <!-- b -->',
+    );
   });
 });

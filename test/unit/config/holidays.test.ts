@@ -39,16 +39,22 @@ describe('holidays of a region', () => {
     const holidays = holidaySetOf({ region: 'DE-BY' });
 
     // Act
-    const days = ['2027-01-06', '2027-05-27', '2031-11-01', '2026-10-31', '2027-12-24', '2027-02-08'].map((day) => holidays.has(day));
+    const days = ['2027-01-06', '2027-05-27', '2031-11-01', '2026-10-31', '2027-12-24', '2027-02-08'].map((day) =>
+      holidays.has(day),
+    );
 
     // Assess: Epiphany, Corpus Christi and All Saints are public in Bavaria; Reformation Day
     // is not, Christmas Eve is a bank holiday and Rosenmontag an observance only.
     expect(days).toEqual([true, true, true, false, false, false]);
   });
 
-  it('adds the company\'s own dates and drops the holidays it works on, by date or by name', () => {
+  it("adds the company's own dates and drops the holidays it works on, by date or by name", () => {
     // Arrange
-    const holidays = holidaySetOf({ region: 'DE-BY', dates: [{ date: '2027-12-24' }], except: ['Fronleichnam', '2027-11-01'] });
+    const holidays = holidaySetOf({
+      region: 'DE-BY',
+      dates: [{ date: '2027-12-24' }],
+      except: ['Fronleichnam', '2027-11-01'],
+    });
 
     // Act
     const days = ['2027-12-24', '2027-05-27', '2028-06-15', '2027-11-01', '2028-11-01'].map((day) => holidays.has(day));
@@ -60,7 +66,11 @@ describe('holidays of a region', () => {
   it('keeps SLA time from running on a library holiday', () => {
     // Arrange: Friday 2027-10-01 17:00 in Berlin, Monday 2027-10-04 is a working day, Sunday 10-03 a holiday anyway;
     // Thursday 2027-05-27 (Corpus Christi in Bavaria) is skipped.
-    const cal = { timezone: 'Europe/Berlin', hours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, from: '08:00', to: '18:00' }], holidays: holidaySetOf({ region: 'DE-BY' }) };
+    const cal = {
+      timezone: 'Europe/Berlin',
+      hours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, from: '08:00', to: '18:00' }],
+      holidays: holidaySetOf({ region: 'DE-BY' }),
+    };
 
     // Act
     const due = addBusinessMinutes(new Date('2027-05-26T15:00:00Z'), 120, cal);
@@ -71,7 +81,11 @@ describe('holidays of a region', () => {
 
   it('accepts a known country and state', () => {
     // Act / Assess
-    expect([regionProblem('DE'), regionProblem('DE-BY'), regionProblem('AT-9')]).toEqual([undefined, undefined, undefined]);
+    expect([regionProblem('DE'), regionProblem('DE-BY'), regionProblem('AT-9')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('refuses an unknown state, suggesting those whose names it begins', () => {
@@ -89,7 +103,9 @@ describe('holidays of a region', () => {
     const messages = messagesOf(configWithHolidays('    region: DX'));
 
     // Assess
-    expect(messages).toEqual(['calendar.holidays.region: "DX" is not a country date-holidays knows; did you mean DE (Germany) or DJ (Djibouti)? Use an ISO 3166 code such as DE or DE-BY']);
+    expect(messages).toEqual([
+      'calendar.holidays.region: "DX" is not a country date-holidays knows; did you mean DE (Germany) or DJ (Djibouti)? Use an ISO 3166 code such as DE or DE-BY',
+    ]);
   });
 
   it('refuses an exception that is no holiday of the region, listing its holidays', () => {

@@ -19,14 +19,20 @@ const answersFactory = (overrides: InitAnswers = {}): InitAnswers => ({
   timezone: 'Europe/Berlin',
   region: 'DE-BY',
   departments: [
-    { id: 'service', name: 'Kundenservice', leads: [{ name: 'Ole Hansen', email: 'ole@isar.example' }], members: [{ name: 'Ada Roth', email: 'ada@isar.example' }] },
+    {
+      id: 'service',
+      name: 'Kundenservice',
+      leads: [{ name: 'Ole Hansen', email: 'ole@isar.example' }],
+      members: [{ name: 'Ada Roth', email: 'ada@isar.example' }],
+    },
     { id: 'press', leads: [], members: [] },
   ],
   platforms: { meta: { pageId: ['104729381726354'] } },
   ...overrides,
 });
 
-const load = (answers: InitAnswers, id = 'isar') => parseCompanyConfigYaml(initConfigYaml(id, checkAnswers(answers)), `companies/${id}.yaml`);
+const load = (answers: InitAnswers, id = 'isar') =>
+  parseCompanyConfigYaml(initConfigYaml(id, checkAnswers(answers)), `companies/${id}.yaml`);
 
 describe('initConfigYaml', () => {
   it('writes a config the real loader accepts, with every answer in it', () => {
@@ -36,7 +42,10 @@ describe('initConfigYaml', () => {
     // Assess
     expect(config.company).toMatchObject({ id: 'isar', name: 'Isar Versicherung AG', timezone: 'Europe/Berlin' });
     expect(config.calendar?.holidays?.region).toBe('DE-BY');
-    expect(config.departments.map((d) => [d.id, d.name])).toEqual([['service', 'Kundenservice'], ['press', 'Press & Communications']]);
+    expect(config.departments.map((d) => [d.id, d.name])).toEqual([
+      ['service', 'Kundenservice'],
+      ['press', 'Press & Communications'],
+    ]);
     expect(config.departments[0]?.leads).toEqual([{ name: 'Ole Hansen', email: 'ole@isar.example' }]);
     expect(config.departments[0]?.members).toEqual([{ name: 'Ada Roth', email: 'ada@isar.example' }]);
     expect(config.departments[0]?.categories).toEqual(['complaint', 'question']);
@@ -50,7 +59,15 @@ describe('initConfigYaml', () => {
     const lines = initConfigYaml('isar', checkAnswers(answersFactory())).split('\n');
 
     // Assess
-    for (const section of ['company:', 'platforms:', 'departments:', 'calendar:', 'routing:', 'keywords:', 'retention:']) {
+    for (const section of [
+      'company:',
+      'platforms:',
+      'departments:',
+      'calendar:',
+      'routing:',
+      'keywords:',
+      'retention:',
+    ]) {
       expect(lines[lines.indexOf(section) - 1], section).toMatch(/^# /);
     }
   });
@@ -60,7 +77,14 @@ describe('initConfigYaml', () => {
     const name = 'Müller: "Die Versicherung" & Co # 1';
 
     // Act
-    const config = load(answersFactory({ name, departments: [{ id: 'legal', name: 'yes', leads: [{ name: "O'Neil: Jr.", email: 'o@x.example' }], members: [] }] }));
+    const config = load(
+      answersFactory({
+        name,
+        departments: [
+          { id: 'legal', name: 'yes', leads: [{ name: "O'Neil: Jr.", email: 'o@x.example' }], members: [] },
+        ],
+      }),
+    );
 
     // Assess
     expect(config.company.name).toBe(name);
@@ -99,7 +123,14 @@ describe('initConfigYaml', () => {
   });
 
   it('routes the rest to the first department when there is no service department', () => {
-    const config = load(answersFactory({ departments: [{ id: 'sales', leads: [], members: [] }, { id: 'legal', leads: [], members: [] }] }));
+    const config = load(
+      answersFactory({
+        departments: [
+          { id: 'sales', leads: [], members: [] },
+          { id: 'legal', leads: [], members: [] },
+        ],
+      }),
+    );
 
     expect(config.routing.fallback).toBe('sales');
   });
@@ -113,13 +144,18 @@ describe('initConfigYaml', () => {
 
 describe('parseDepartmentFlag', () => {
   it('reads the id, the display name and any number of leads and members', () => {
-    const department = parseDepartmentFlag('service:Kundenservice:lead=Ole Hansen <ole@x.de>:member=Ada Roth <ada@x.de>:member=Ben Kurz <ben@x.de>');
+    const department = parseDepartmentFlag(
+      'service:Kundenservice:lead=Ole Hansen <ole@x.de>:member=Ada Roth <ada@x.de>:member=Ben Kurz <ben@x.de>',
+    );
 
     expect(department).toEqual({
       id: 'service',
       name: 'Kundenservice',
       leads: [{ name: 'Ole Hansen', email: 'ole@x.de' }],
-      members: [{ name: 'Ada Roth', email: 'ada@x.de' }, { name: 'Ben Kurz', email: 'ben@x.de' }],
+      members: [
+        { name: 'Ada Roth', email: 'ada@x.de' },
+        { name: 'Ben Kurz', email: 'ben@x.de' },
+      ],
     });
   });
 
@@ -128,11 +164,15 @@ describe('parseDepartmentFlag', () => {
   });
 
   it('rejects a department that init does not offer, naming the choices', () => {
-    expect(() => parseDepartmentFlag('hr:Personal')).toThrow(/"hr" is not a department; choose one of: press, sales, service, product, community, legal/);
+    expect(() => parseDepartmentFlag('hr:Personal')).toThrow(
+      /"hr" is not a department; choose one of: press, sales, service, product, community, legal/,
+    );
   });
 
   it('rejects a person without an e-mail address, showing the format', () => {
-    expect(() => parseDepartmentFlag('press:lead=Jana Reporter')).toThrow(/"Jana Reporter" is not a person; write Name <e-mail>/);
+    expect(() => parseDepartmentFlag('press:lead=Jana Reporter')).toThrow(
+      /"Jana Reporter" is not a person; write Name <e-mail>/,
+    );
   });
 
   it('rejects a second display name', () => {
@@ -142,7 +182,10 @@ describe('parseDepartmentFlag', () => {
 
 describe('parsePlatformFlag', () => {
   it('collects a repeated key into a list', () => {
-    expect(parsePlatformFlag('x:accountId=1,accountId=2')).toEqual({ platform: 'x', fields: { accountId: ['1', '2'] } });
+    expect(parsePlatformFlag('x:accountId=1,accountId=2')).toEqual({
+      platform: 'x',
+      fields: { accountId: ['1', '2'] },
+    });
   });
 
   it('keeps a URL with colons whole', () => {
@@ -153,7 +196,9 @@ describe('parsePlatformFlag', () => {
   });
 
   it('rejects a key the platform does not have, naming the ones it has', () => {
-    expect(() => parsePlatformFlag('meta:page=1')).toThrow(/meta takes pageId=<Facebook Page ids>, instagramAccountId=/);
+    expect(() => parsePlatformFlag('meta:page=1')).toThrow(
+      /meta takes pageId=<Facebook Page ids>, instagramAccountId=/,
+    );
   });
 
   it('rejects an unknown platform', () => {
@@ -170,28 +215,45 @@ describe('missingAnswers and checkAnswers', () => {
 
   it('reports a wrong timezone, an unknown state and a department given twice together', () => {
     // Arrange
-    const answers = answersFactory({ timezone: 'Europe/Munich', region: 'DE-XX', departments: [{ id: 'press', leads: [], members: [] }, { id: 'press', leads: [], members: [] }] });
+    const answers = answersFactory({
+      timezone: 'Europe/Munich',
+      region: 'DE-XX',
+      departments: [
+        { id: 'press', leads: [], members: [] },
+        { id: 'press', leads: [], members: [] },
+      ],
+    });
 
     // Act
     const act = () => checkAnswers(answers);
 
     // Assess
-    expect(act).toThrow(/"Europe\/Munich" is not an IANA timezone[\s\S]*DE has no state "XX"; use one of: .*DE-BY[\s\S]*department "press" is given twice/);
+    expect(act).toThrow(
+      /"Europe\/Munich" is not an IANA timezone[\s\S]*DE has no state "XX"; use one of: .*DE-BY[\s\S]*department "press" is given twice/,
+    );
   });
 
   it('rejects a country the holiday calendar does not know', () => {
-    expect(() => checkAnswers(answersFactory({ region: 'ZZ' }))).toThrow(/"ZZ" is not a country the holiday calendar knows/);
+    expect(() => checkAnswers(answersFactory({ region: 'ZZ' }))).toThrow(
+      /"ZZ" is not a country the holiday calendar knows/,
+    );
   });
 
-  it("rejects a platform without its account id, saying which option gives it", () => {
-    expect(() => checkAnswers(answersFactory({ platforms: { bluesky: {} } }))).toThrow(/platform bluesky needs handle .* --platform bluesky:handle=/);
+  it('rejects a platform without its account id, saying which option gives it', () => {
+    expect(() => checkAnswers(answersFactory({ platforms: { bluesky: {} } }))).toThrow(
+      /platform bluesky needs handle .* --platform bluesky:handle=/,
+    );
   });
 });
 
 describe('nextSteps', () => {
   it('names the local commands and each platform secret to fill in for AWS', () => {
     // Act
-    const text = nextSteps('isar', 'companies/isar.yaml', checkAnswers(answersFactory({ platforms: { meta: { pageId: ['1'] }, x: { accountId: ['2'] } } })));
+    const text = nextSteps(
+      'isar',
+      'companies/isar.yaml',
+      checkAnswers(answersFactory({ platforms: { meta: { pageId: ['1'] }, x: { accountId: ['2'] } } })),
+    );
 
     // Assess
     expect(text).toContain('npm start -- --company isar');
@@ -203,7 +265,10 @@ describe('nextSteps', () => {
 
 describe('brandNames', () => {
   it('adds the name without its legal form', () => {
-    expect(brandNames('Kessler Antriebstechnik GmbH')).toEqual(['Kessler Antriebstechnik GmbH', 'Kessler Antriebstechnik']);
+    expect(brandNames('Kessler Antriebstechnik GmbH')).toEqual([
+      'Kessler Antriebstechnik GmbH',
+      'Kessler Antriebstechnik',
+    ]);
     expect(brandNames('Radwerk Hansen')).toEqual(['Radwerk Hansen']);
   });
 });

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadCompanyConfig, parseCompanyConfigJson, parseCompanyConfigYaml } from '../../../shared/config/load.ts';
+import {
+  ConfigError,
+  loadCompanyConfig,
+  parseCompanyConfigJson,
+  parseCompanyConfigYaml,
+} from '../../../shared/config/load.ts';
 
 const demoYaml = readFileSync(new URL('../../../companies/demo.yaml', import.meta.url), 'utf8');
 
@@ -27,7 +32,13 @@ describe('company config', () => {
 
     const line = demoYaml.split('\n').findIndex((l) => l.includes('timezone: Europe/Berlin')) + 1;
     expect(issues).toEqual([
-      expect.objectContaining({ file: 'companies/x.yaml', line, column: 13, path: 'company.timezone', message: expect.stringContaining('IANA') }),
+      expect.objectContaining({
+        file: 'companies/x.yaml',
+        line,
+        column: 13,
+        path: 'company.timezone',
+        message: expect.stringContaining('IANA'),
+      }),
     ]);
   });
 
@@ -39,12 +50,16 @@ describe('company config', () => {
   });
 
   it('refuses duplicate department ids and a non-positive SLA', () => {
-    const text = demoYaml.replace('- id: sales', '- id: press').replace('sla: { high: 2h, normal: 8h', 'sla: { high: -5, normal: 8h');
+    const text = demoYaml
+      .replace('- id: sales', '- id: press')
+      .replace('sla: { high: 2h, normal: 8h', 'sla: { high: -5, normal: 8h');
 
     const messages = issuesOf(text).map((i) => `${i.path}: ${i.message}`);
 
     expect(messages).toContain('departments.1.id: duplicate department id "press"; every department needs its own id');
-    expect(messages).toContain('departments.1.sla.high: an SLA is a positive duration: minutes as a number (240) or a text such as 30m, 4h, 1d or 1h30m');
+    expect(messages).toContain(
+      'departments.1.sla.high: an SLA is a positive duration: minutes as a number (240) or a text such as 30m, 4h, 1d or 1h30m',
+    );
   });
 
   it('reports YAML syntax errors with their position', () => {
@@ -59,17 +74,24 @@ describe('company config', () => {
     const messages = issuesOf(text).map((i) => `${i.line}: ${i.path}: ${i.message}`);
 
     const line = demoYaml.split('\n').findIndex((l) => l.includes('date: 2026-12-24')) + 1;
-    expect(messages).toEqual([`${line}: calendar.holidays.dates.0.date: use a date YYYY-MM-DD: write 2026-12-24 for 24.12.2026`]);
+    expect(messages).toEqual([
+      `${line}: calendar.holidays.dates.0.date: use a date YYYY-MM-DD: write 2026-12-24 for 24.12.2026`,
+    ]);
   });
 
   it('gives one message for a date that is not in the calendar', () => {
-    const messages = issuesOf(demoYaml.replace('date: 2026-12-24', 'date: 2026-02-30')).map((i) => `${i.path}: ${i.message}`);
+    const messages = issuesOf(demoYaml.replace('date: 2026-12-24', 'date: 2026-02-30')).map(
+      (i) => `${i.path}: ${i.message}`,
+    );
 
     expect(messages).toEqual(['calendar.holidays.dates.0.date: 2026-02-30 is not a calendar date; use YYYY-MM-DD']);
   });
 
   it('suggests the weekday for German and English day names', () => {
-    const text = demoYaml.replace('days: [mon, tue, wed, thu, fri], from: "08:00", to: "17:00"', 'days: [Mo, Di, Mi, Do, Montag, Sunday], from: "08:00", to: "17:00"');
+    const text = demoYaml.replace(
+      'days: [mon, tue, wed, thu, fri], from: "08:00", to: "17:00"',
+      'days: [Mo, Di, Mi, Do, Montag, Sunday], from: "08:00", to: "17:00"',
+    );
 
     const messages = issuesOf(text).map((i) => `${i.path}: ${i.message}`);
 
@@ -85,7 +107,10 @@ describe('company config', () => {
   });
 
   it('suggests the list of weekdays for a range such as Mo-Fr', () => {
-    const text = demoYaml.replace('days: [mon, tue, wed, thu, fri], from: "08:00", to: "17:00"', 'days: [Mo-Fr], from: "08:00", to: "17:00"');
+    const text = demoYaml.replace(
+      'days: [mon, tue, wed, thu, fri], from: "08:00", to: "17:00"',
+      'days: [Mo-Fr], from: "08:00", to: "17:00"',
+    );
 
     const messages = issuesOf(text).map((i) => `${i.path}: ${i.message}`);
 
@@ -111,13 +136,15 @@ describe('company config', () => {
     ]);
   });
 
-  it('names a key that starts between two block columns as bad indentation, suggesting its sibling\'s column', () => {
+  it("names a key that starts between two block columns as bad indentation, suggesting its sibling's column", () => {
     const text = demoYaml.replace('  timezone: Europe/Berlin', ' timezone: Europe/Berlin');
 
     const messages = issuesOf(text).map((i) => `${i.line}:${i.column}: ${i.message}`);
 
     const line = demoYaml.split('\n').indexOf('  timezone: Europe/Berlin') + 1;
-    expect(messages).toEqual([`${line}:2: bad indentation: "timezone" starts at column 2, but no block above starts there; did you mean column 3, as "locale" on line ${line - 1}?`]);
+    expect(messages).toEqual([
+      `${line}:2: bad indentation: "timezone" starts at column 2, but no block above starts there; did you mean column 3, as "locale" on line ${line - 1}?`,
+    ]);
   });
 
   it('advises quoting only for a text that contains ": ", once per line', () => {
@@ -126,7 +153,9 @@ describe('company config', () => {
     const messages = issuesOf(text).map((i) => `${i.line}:${i.column}: ${i.message}`);
 
     const line = demoYaml.split('\n').indexOf('  name: Radwerk Hansen GmbH') + 1;
-    expect(messages).toEqual([`${line}:9: Nested mappings are not allowed in compact mappings; quote a text that contains ": " (a colon and a space)`]);
+    expect(messages).toEqual([
+      `${line}:9: Nested mappings are not allowed in compact mappings; quote a text that contains ": " (a colon and a space)`,
+    ]);
   });
 
   it('says so when the file does not exist', async () => {

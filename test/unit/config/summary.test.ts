@@ -11,7 +11,9 @@ describe('slaSummary', () => {
     const lines = slaSummary(config);
 
     // Assess
-    expect(lines[0]).toBe('sales: first response within 1 business hour (high), 4 business hours (normal), 1 business day (low); hours mon-thu 07:30-16:30, fri 07:30-14:00; holidays DE-BW');
+    expect(lines[0]).toBe(
+      'sales: first response within 1 business hour (high), 4 business hours (normal), 1 business day (low); hours mon-thu 07:30-16:30, fri 07:30-14:00; holidays DE-BW',
+    );
     expect(lines).toHaveLength(6);
   });
 

@@ -42,9 +42,21 @@ function allowed(user: AdminUser, c = pressCase): CaseAccess[] {
 }
 
 /** A press case that copies service and needs press's approval. */
-const pressCase = caseFactory({ department: 'press', category: 'press_inquiry', cc: ['service'], requireApproval: true, approverDepartment: 'press' });
+const pressCase = caseFactory({
+  department: 'press',
+  category: 'press_inquiry',
+  cc: ['service'],
+  requireApproval: true,
+  approverDepartment: 'press',
+});
 /** A legal case whose replies need press's approval, and which was escalated to press and legal. */
-const legalCase = caseFactory({ id: 'case_00000000000000000777', department: 'legal', category: 'legal_risk', requireApproval: true, approverDepartment: 'press' });
+const legalCase = caseFactory({
+  id: 'case_00000000000000000777',
+  department: 'legal',
+  category: 'legal_risk',
+  requireApproval: true,
+  approverDepartment: 'press',
+});
 
 describe('standingOf', () => {
   it('names the departments a person leads or is a member of, matched by e-mail in any case', () => {
@@ -67,7 +79,13 @@ describe('standingOf', () => {
 describe('isCompanyAdmin', () => {
   it('is true for the admins of the config and the account operator, false for a department lead', () => {
     // Act
-    const answers = [ADMIN, { sub: 'x', email: 'BIRTE.HANSEN@radwerk-hansen.example' }, OPERATOR, PRESS_LEAD, { sub: 'birte.hansen@radwerk-hansen.example' }].map((u) => isCompanyAdmin(config, u));
+    const answers = [
+      ADMIN,
+      { sub: 'x', email: 'BIRTE.HANSEN@radwerk-hansen.example' },
+      OPERATOR,
+      PRESS_LEAD,
+      { sub: 'birte.hansen@radwerk-hansen.example' },
+    ].map((u) => isCompanyAdmin(config, u));
 
     // Assess
     expect(answers).toEqual([true, true, true, false, false]);
@@ -89,7 +107,12 @@ describe('readingDepartmentsOf', () => {
 describe('authorizeCase', () => {
   it("lets a member act on the own department's case but not reroute it", () => {
     // Act
-    const actions = allowed(PRESS_MEMBER, { ...pressCase, requireApproval: false, approverDepartment: undefined, cc: [] });
+    const actions = allowed(PRESS_MEMBER, {
+      ...pressCase,
+      requireApproval: false,
+      approverDepartment: undefined,
+      cc: [],
+    });
 
     // Assess (press is also the company's approver)
     expect(actions).toEqual(['read', 'assign', 'transition', 'draft', 'approve', 'mark-sent']);
@@ -175,7 +198,9 @@ describe('authorizeCase', () => {
     const approving = () => authorizeCase(config, LEGAL_MEMBER, legalCase, 'approve');
 
     // Assess
-    expect(assigning).toThrow(`only members and leads of press or an admin may assign case ${pressCase.id}; you may read it (member of service)`);
+    expect(assigning).toThrow(
+      `only members and leads of press or an admin may assign case ${pressCase.id}; you may read it (member of service)`,
+    );
     expect(rerouting).toThrow(`only a lead of service or an admin may reroute case ${pressCase.id}; you are a member`);
     expect(approving).toThrow(`only a member or lead of press may approve replies of case ${legalCase.id}`);
   });
@@ -185,7 +210,9 @@ describe('authorizeCase', () => {
     const reading = () => authorizeCase(config, STRANGER, pressCase, 'read');
 
     // Assess
-    expect(reading).toThrow(/you are neither an admin nor a member or lead of any department \(people are matched by their verified e-mail/);
+    expect(reading).toThrow(
+      /you are neither an admin nor a member or lead of any department \(people are matched by their verified e-mail/,
+    );
   });
 });
 
@@ -197,7 +224,11 @@ describe('authorizeListing', () => {
       [PRESS_LEAD, 'press'],
       [ADMIN, 'legal'],
       [OPERATOR, 'legal'],
-    ].map(([user, department]) => () => authorizeListing(config, user as AdminUser, department as string));
+    ].map(
+      ([user, department]) =>
+        () =>
+          authorizeListing(config, user as AdminUser, department as string),
+    );
 
     // Assess
     for (const list of listing) expect(list).not.toThrow();

@@ -33,7 +33,12 @@ describe('decideAssignment', () => {
     for (let i = 0; i < 4; i++) assignees.push((await decideAssignment(policy(), at, cursor)).assignee);
 
     // Assess
-    expect(assignees).toEqual(['ole.hansen@radwerk-hansen.example', 'mia.schulz@radwerk-hansen.example', 'Deniz Aydin', 'ole.hansen@radwerk-hansen.example']);
+    expect(assignees).toEqual([
+      'ole.hansen@radwerk-hansen.example',
+      'mia.schulz@radwerk-hansen.example',
+      'Deniz Aydin',
+      'ole.hansen@radwerk-hansen.example',
+    ]);
   });
 
   it('says why the member was chosen', async () => {
@@ -74,7 +79,17 @@ describe('decideAssignment', () => {
     await decideAssignment(policy(), at, cursor);
 
     // Act
-    const other = await decideAssignment(policy({ department: 'sales', members: [{ name: 'Sven', email: 'sven@x.example' }, { name: 'Nina', email: 'nina@x.example' }] }), at, cursor);
+    const other = await decideAssignment(
+      policy({
+        department: 'sales',
+        members: [
+          { name: 'Sven', email: 'sven@x.example' },
+          { name: 'Nina', email: 'nina@x.example' },
+        ],
+      }),
+      at,
+      cursor,
+    );
 
     // Assess
     expect(other.assignee).toBe('sven@x.example');

@@ -3,7 +3,7 @@ import { buildDailyReport } from '../../../shared/domain/build-daily-report.ts';
 import { fixedClock, InMemoryMetrics, InMemoryReports } from '../../fakes/in-memory.ts';
 
 describe('buildDailyReport', () => {
-  it('sums the day\'s counters per department and stores a report for every department', async () => {
+  it("sums the day's counters per department and stores a report for every department", async () => {
     const metrics = new InMemoryMetrics();
     const reports = new InMemoryReports();
     await metrics.increment('2026-11-27', 'service', 'complaint', 3);

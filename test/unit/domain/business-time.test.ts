@@ -72,7 +72,7 @@ describe('addBusinessMinutes', () => {
     expect(due.toISOString()).toBe('2026-01-17T09:30:00.000Z'); // Sat 10:30
   });
 
-  it('goes from the service desk\'s Saturday to Monday, skipping Sunday', () => {
+  it("goes from the service desk's Saturday to Monday, skipping Sunday", () => {
     // Act
     const due = addBusinessMinutes(at('2026-01-17T14:30:00Z'), 60, serviceDesk); // Sat 15:30
 
@@ -135,7 +135,11 @@ describe('addBusinessMinutes', () => {
 
   it('throws a clear error when the calendar never works', () => {
     // Arrange
-    const never: BusinessCalendar = { timezone: 'Europe/Berlin', hours: [{ days: [], from: '08:00', to: '17:00' }], holidays: [] };
+    const never: BusinessCalendar = {
+      timezone: 'Europe/Berlin',
+      hours: [{ days: [], from: '08:00', to: '17:00' }],
+      holidays: [],
+    };
 
     // Act / Assess
     expect(() => addBusinessMinutes(at('2026-01-13T08:00:00Z'), 30, never)).toThrow(/no working minute in 400 days/);
@@ -143,8 +147,14 @@ describe('addBusinessMinutes', () => {
 
   it('throws a clear error when every working day is a holiday', () => {
     // Arrange: Mondays only, and every Monday of two years is a holiday
-    const mondays = Array.from({ length: 110 }, (_, i) => new Date(Date.UTC(2026, 0, 5 + 7 * i)).toISOString().slice(0, 10));
-    const closed: BusinessCalendar = { timezone: 'Europe/Berlin', hours: [{ days: ['mon'], from: '08:00', to: '17:00' }], holidays: mondays };
+    const mondays = Array.from({ length: 110 }, (_, i) =>
+      new Date(Date.UTC(2026, 0, 5 + 7 * i)).toISOString().slice(0, 10),
+    );
+    const closed: BusinessCalendar = {
+      timezone: 'Europe/Berlin',
+      hours: [{ days: ['mon'], from: '08:00', to: '17:00' }],
+      holidays: mondays,
+    };
 
     // Act / Assess
     expect(() => addBusinessMinutes(at('2026-01-05T08:00:00Z'), 30, closed)).toThrow(ValidationError);
@@ -152,7 +162,11 @@ describe('addBusinessMinutes', () => {
 
   it('rejects an opening time that is not HH:MM', () => {
     // Arrange
-    const sloppy: BusinessCalendar = { timezone: 'Europe/Berlin', hours: [{ days: ['mon'], from: '8:00', to: '17:00' }], holidays: [] };
+    const sloppy: BusinessCalendar = {
+      timezone: 'Europe/Berlin',
+      hours: [{ days: ['mon'], from: '8:00', to: '17:00' }],
+      holidays: [],
+    };
 
     // Act / Assess
     expect(() => addBusinessMinutes(at('2026-01-05T08:00:00Z'), 30, sloppy)).toThrow(/HH:MM/);
@@ -179,7 +193,11 @@ describe('businessMinutesBetween', () => {
 
   it('counts a window across the spring switch one hour shorter and across the autumn switch one hour longer', () => {
     // Arrange: a night shift on Sundays 00:00-06:00
-    const nightShift: BusinessCalendar = { timezone: 'Europe/Berlin', hours: [{ days: ['sun'], from: '00:00', to: '06:00' }], holidays: [] };
+    const nightShift: BusinessCalendar = {
+      timezone: 'Europe/Berlin',
+      hours: [{ days: ['sun'], from: '00:00', to: '06:00' }],
+      holidays: [],
+    };
 
     // Act
     const spring = businessMinutesBetween(at('2026-03-28T12:00:00Z'), at('2026-03-30T12:00:00Z'), nightShift);
@@ -191,7 +209,10 @@ describe('businessMinutesBetween', () => {
 
   it('counts elapsed minutes without business hours', () => {
     // Act: a day across the autumn switch has 25 hours
-    const minutes = businessMinutesBetween(at('2026-10-24T22:00:00Z'), at('2026-10-25T23:00:00Z'), { timezone: 'Europe/Berlin', holidays: [] });
+    const minutes = businessMinutesBetween(at('2026-10-24T22:00:00Z'), at('2026-10-25T23:00:00Z'), {
+      timezone: 'Europe/Berlin',
+      holidays: [],
+    });
 
     // Assess
     expect(minutes).toBe(1500);
@@ -266,7 +287,7 @@ describe('instantOf (wall clock to instant)', () => {
 });
 
 describe('dueAtFor', () => {
-  it('is the SLA in the department\'s business time', () => {
+  it("is the SLA in the department's business time", () => {
     // Act: a high-priority service complaint (60 min) on Friday evening
     const due = dueAtFor(at('2026-01-16T16:45:00Z'), { days: 0, minutes: 60 }, serviceDesk); // Fri 17:45
 
@@ -303,7 +324,7 @@ describe('addBusinessDuration', () => {
     expect(due.toISOString()).toBe('2026-01-16T10:00:00.000Z');
   });
 
-  it('ends a whole day that starts before opening at that day\'s closing time', () => {
+  it("ends a whole day that starts before opening at that day's closing time", () => {
     // Act: Monday 07:00 Berlin
     const due = addBusinessDuration(at('2026-01-12T06:00:00Z'), oneDay, shortFriday);
 
@@ -337,7 +358,11 @@ describe('addBusinessDuration', () => {
 
   it('counts a day as 24 hours around the clock', () => {
     // Act
-    const due = addBusinessDuration(at('2026-01-12T10:00:00Z'), { days: 2, minutes: 30 }, { timezone: 'Europe/Berlin', holidays: [] });
+    const due = addBusinessDuration(
+      at('2026-01-12T10:00:00Z'),
+      { days: 2, minutes: 30 },
+      { timezone: 'Europe/Berlin', holidays: [] },
+    );
 
     // Assess
     expect(due.toISOString()).toBe('2026-01-14T10:30:00.000Z');
@@ -345,37 +370,53 @@ describe('addBusinessDuration', () => {
 
   it('refuses a part of a day', () => {
     // Act / Assess
-    expect(() => addBusinessDuration(at('2026-01-12T10:00:00Z'), { days: 0.5, minutes: 0 }, shortFriday)).toThrow(ValidationError);
+    expect(() => addBusinessDuration(at('2026-01-12T10:00:00Z'), { days: 0.5, minutes: 0 }, shortFriday)).toThrow(
+      ValidationError,
+    );
   });
 });
 
 describe('business time properties', () => {
   // 2026 with both DST switches and the holidays of the demo config.
-  const instants = fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2026-12-31T00:00:00Z'), noInvalidDate: true });
+  const instants = fc.date({
+    min: new Date('2026-01-01T00:00:00Z'),
+    max: new Date('2026-12-31T00:00:00Z'),
+    noInvalidDate: true,
+  });
 
   it('round-trips: the business minutes up to addBusinessMinutes(start, m) are m', () => {
     fc.assert(
-      fc.property(instants, fc.integer({ min: 0, max: 6000 }), fc.constantFrom(office, serviceDesk, aroundTheClock), (start, minutes, cal) => {
-        // Act
-        const due = addBusinessMinutes(start, minutes, cal);
+      fc.property(
+        instants,
+        fc.integer({ min: 0, max: 6000 }),
+        fc.constantFrom(office, serviceDesk, aroundTheClock),
+        (start, minutes, cal) => {
+          // Act
+          const due = addBusinessMinutes(start, minutes, cal);
 
-        // Assess
-        expect(businessMinutesBetween(start, due, cal)).toBe(minutes);
-      }),
+          // Assess
+          expect(businessMinutesBetween(start, due, cal)).toBe(minutes);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('never puts a due time before its start, and a positive SLA ends in or at the end of a working window', () => {
     fc.assert(
-      fc.property(instants, fc.integer({ min: 1, max: 6000 }), fc.constantFrom(office, serviceDesk), (start, minutes, cal) => {
-        // Act
-        const due = addBusinessMinutes(start, minutes, cal);
+      fc.property(
+        instants,
+        fc.integer({ min: 1, max: 6000 }),
+        fc.constantFrom(office, serviceDesk),
+        (start, minutes, cal) => {
+          // Act
+          const due = addBusinessMinutes(start, minutes, cal);
 
-        // Assess
-        expect(due.getTime()).toBeGreaterThan(start.getTime());
-        expect(isWithinBusinessHours(new Date(due.getTime() - 1), cal)).toBe(true);
-      }),
+          // Assess
+          expect(due.getTime()).toBeGreaterThan(start.getTime());
+          expect(isWithinBusinessHours(new Date(due.getTime() - 1), cal)).toBe(true);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -49,7 +49,8 @@ function setup(...cases: Case[]) {
     events,
     clock: fixedClock(NOW),
     // Four hours of wall-clock time stand in for the department's business-time SLA.
-    dueAt: (department, priority, from) => new Date(from.getTime() + (department === 'legal' && priority === 'high' ? 60 : 240) * 60_000).toISOString(),
+    dueAt: (department, priority, from) =>
+      new Date(from.getTime() + (department === 'legal' && priority === 'high' ? 60 : 240) * 60_000).toISOString(),
     businessMinutes: () => 42,
   };
   return { store, events, deps };
@@ -106,7 +107,11 @@ describe('reply approval', () => {
         sentAt: NOW,
       },
     });
-    expect((await store.get(legalCase.id))?.history?.map((e) => e.action)).toEqual(['draft-reply', 'approve-reply', 'respond']);
+    expect((await store.get(legalCase.id))?.history?.map((e) => e.action)).toEqual([
+      'draft-reply',
+      'approve-reply',
+      'respond',
+    ]);
   });
 
   it('refuses to mark an unapproved reply as sent when the case needs approval', async () => {
@@ -154,7 +159,9 @@ describe('reply approval', () => {
     await draftReply(legalCase.id, 'Antwort', as(JONAS), deps);
 
     // Assess
-    expect(events.published).toEqual([expect.objectContaining({ action: 'draft-reply', recipients: ['press'], actor: `user:${JONAS}` })]);
+    expect(events.published).toEqual([
+      expect.objectContaining({ action: 'draft-reply', recipients: ['press'], actor: `user:${JONAS}` }),
+    ]);
   });
 
   it('refuses to mark the case responded without an approved reply when it needs approval', async () => {
@@ -176,11 +183,24 @@ describe('assignCase', () => {
     const { store, deps } = setup(pressCase);
 
     // Act
-    const outcome = await assignCase(pressCase.id, { assignee: 'Tim.Osterloh@Radwerk-Hansen.example' }, as(JANA, 'abc123='), deps);
+    const outcome = await assignCase(
+      pressCase.id,
+      { assignee: 'Tim.Osterloh@Radwerk-Hansen.example' },
+      as(JANA, 'abc123='),
+      deps,
+    );
 
     // Assess
-    expect(outcome.case).toMatchObject({ state: 'assigned', assignee: TIM, assignedReason: `assigned by user:${JANA}` });
-    expect((await store.get(pressCase.id))?.history?.at(-1)).toMatchObject({ transitionId: 'api:abc123=', actor: `user:${JANA}`, action: 'assign' });
+    expect(outcome.case).toMatchObject({
+      state: 'assigned',
+      assignee: TIM,
+      assignedReason: `assigned by user:${JANA}`,
+    });
+    expect((await store.get(pressCase.id))?.history?.at(-1)).toMatchObject({
+      transitionId: 'api:abc123=',
+      actor: `user:${JANA}`,
+      action: 'assign',
+    });
   });
 
   it('refuses an assignee who is not a member or lead of the department and writes nothing', async () => {
@@ -193,7 +213,9 @@ describe('assignCase', () => {
 
     // Assess
     await expect(assigning).rejects.toThrow(ValidationError);
-    await expect(assigning).rejects.toThrow(`${MALTE} is not a member or lead of press; assign to one of: ${JANA}, ${TIM}`);
+    await expect(assigning).rejects.toThrow(
+      `${MALTE} is not a member or lead of press; assign to one of: ${JANA}, ${TIM}`,
+    );
     expect(store.saves).toEqual([]);
   });
 
@@ -240,7 +262,13 @@ describe('assignCase', () => {
 describe('rerouteCase', () => {
   it('moves the case to the other department with its SLA and stores a correction', async () => {
     // Arrange
-    const serviceCase = caseFactory({ department: 'service', category: 'complaint', priority: 'high', state: 'assigned', assignee: 'aylin.demir@radwerk-hansen.example' });
+    const serviceCase = caseFactory({
+      department: 'service',
+      category: 'complaint',
+      priority: 'high',
+      state: 'assigned',
+      assignee: 'aylin.demir@radwerk-hansen.example',
+    });
     const { store, events, deps } = setup(serviceCase);
 
     // Act
@@ -250,8 +278,12 @@ describe('rerouteCase', () => {
     const stored = await store.get(serviceCase.id);
     expect(stored).toMatchObject({ department: 'legal', state: 'new', dueAt: '2026-11-30T11:30:00.000Z' });
     expect(stored?.assignee).toBeUndefined();
-    expect(stored?.corrections).toEqual([{ from: 'service', to: 'legal', by: `user:${AYLIN}`, at: NOW, reason: 'droht mit Anwalt', category: 'complaint' }]);
-    expect(events.published).toEqual([expect.objectContaining({ action: 'reroute', department: 'legal', recipients: ['legal'] })]);
+    expect(stored?.corrections).toEqual([
+      { from: 'service', to: 'legal', by: `user:${AYLIN}`, at: NOW, reason: 'droht mit Anwalt', category: 'complaint' },
+    ]);
+    expect(events.published).toEqual([
+      expect.objectContaining({ action: 'reroute', department: 'legal', recipients: ['legal'] }),
+    ]);
   });
 
   it('refuses a department the company does not have', async () => {
@@ -263,7 +295,9 @@ describe('rerouteCase', () => {
     const rerouting = rerouteCase(serviceCase.id, { department: 'marketing', reason: 'x' }, as(AYLIN), deps);
 
     // Assess
-    await expect(rerouting).rejects.toThrow('unknown department "marketing"; use one of: press, sales, service, product, community, legal');
+    await expect(rerouting).rejects.toThrow(
+      'unknown department "marketing"; use one of: press, sales, service, product, community, legal',
+    );
   });
 });
 
@@ -321,7 +355,12 @@ describe('authorization in the use cases', () => {
     await rerouteCase(serviceCase.id, { department: 'product', reason: 'Produktidee' }, as(AYLIN, 'req-reroute'), deps);
 
     // Act
-    const retried = await rerouteCase(serviceCase.id, { department: 'product', reason: 'Produktidee' }, as(AYLIN, 'req-reroute'), deps);
+    const retried = await rerouteCase(
+      serviceCase.id,
+      { department: 'product', reason: 'Produktidee' },
+      as(AYLIN, 'req-reroute'),
+      deps,
+    );
 
     // Assess
     expect(retried).toMatchObject({ applied: false, case: { department: 'product' } });
@@ -351,7 +390,11 @@ describe('transitionCase', () => {
     await transitionCase(serviceCase.id, { action: 'wait', note: 'Rückfrage an die Werkstatt' }, as(OLE), deps);
 
     // Assess
-    expect((await store.get(serviceCase.id))?.history?.at(-1)).toMatchObject({ action: 'wait', to: 'waiting', detail: { reason: 'Rückfrage an die Werkstatt' } });
+    expect((await store.get(serviceCase.id))?.history?.at(-1)).toMatchObject({
+      action: 'wait',
+      to: 'waiting',
+      detail: { reason: 'Rückfrage an die Werkstatt' },
+    });
   });
 
   it('marks a case without approval responded without a draft', async () => {
@@ -382,8 +425,16 @@ describe('transitionCase', () => {
 describe('listCases and getCase', () => {
   it('lists the open cases of a department, earliest due first', async () => {
     // Arrange
-    const later = caseFactory({ id: 'case_00000000000000000002', department: 'press', dueAt: '2026-11-30T15:00:00.000Z' });
-    const sooner = caseFactory({ id: 'case_00000000000000000001', department: 'press', dueAt: '2026-11-30T12:00:00.000Z' });
+    const later = caseFactory({
+      id: 'case_00000000000000000002',
+      department: 'press',
+      dueAt: '2026-11-30T15:00:00.000Z',
+    });
+    const sooner = caseFactory({
+      id: 'case_00000000000000000001',
+      department: 'press',
+      dueAt: '2026-11-30T12:00:00.000Z',
+    });
     const resolved = caseFactory({ id: 'case_00000000000000000003', department: 'press', state: 'resolved' });
     const { deps } = setup(later, sooner, resolved);
 

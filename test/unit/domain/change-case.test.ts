@@ -12,7 +12,14 @@ async function setup(overrides: Parameters<typeof caseFactory>[0] = {}, options:
   const cases = new InMemoryCases();
   const events = new InMemoryCaseEvents();
   await cases.ensure(caseFactory({ id: CASE_ID, ...overrides }));
-  const deps: ChangeCaseDeps = { companyId: 'demo', retentionDays: 30, cases, events, clock: fixedClock(NOW), ...options };
+  const deps: ChangeCaseDeps = {
+    companyId: 'demo',
+    retentionDays: 30,
+    cases,
+    events,
+    clock: fixedClock(NOW),
+    ...options,
+  };
   return { cases, events, deps };
 }
 
@@ -24,7 +31,11 @@ function writeBehindTheBack(cases: InMemoryCases, transitionId: string, times = 
     left--;
     const stored = cases.cases.get(next.id);
     if (!stored) return;
-    const { case: other } = applyCaseCommand(stored, { type: 'warn-sla' }, { transitionId: `${transitionId}:${left}`, actor: 'system:check-sla', at: NOW });
+    const { case: other } = applyCaseCommand(
+      stored,
+      { type: 'warn-sla' },
+      { transitionId: `${transitionId}:${left}`, actor: 'system:check-sla', at: NOW },
+    );
     cases.cases.set(other.id, other);
   };
 }
@@ -33,35 +44,73 @@ describe('changeCase', () => {
   it('applies the command, stores the case and publishes its event', async () => {
     const { cases, events, deps } = await setup();
 
-    const outcome = await changeCase(CASE_ID, { type: 'assign', assignee: 'jana@example.de', reason: 'round robin' }, { transitionId: 'assign:1', actor: 'system:handle-department' }, deps);
+    const outcome = await changeCase(
+      CASE_ID,
+      { type: 'assign', assignee: 'jana@example.de', reason: 'round robin' },
+      { transitionId: 'assign:1', actor: 'system:handle-department' },
+      deps,
+    );
 
     expect(outcome.applied).toBe(true);
     expect(await cases.get(CASE_ID)).toMatchObject({ state: 'assigned', assignee: 'jana@example.de', version: 2 });
     expect(events.published).toEqual([
-      expect.objectContaining({ companyId: 'demo', caseId: CASE_ID, transitionId: 'assign:1', action: 'assign', from: 'new', to: 'assigned', at: NOW, assignee: 'jana@example.de', recipients: [] }),
+      expect.objectContaining({
+        companyId: 'demo',
+        caseId: CASE_ID,
+        transitionId: 'assign:1',
+        action: 'assign',
+        from: 'new',
+        to: 'assigned',
+        at: NOW,
+        assignee: 'jana@example.de',
+        recipients: [],
+      }),
     ]);
   });
 
   it('publishes an escalation to its target departments', async () => {
     const { events, deps } = await setup();
 
-    await changeCase(CASE_ID, { type: 'escalate', to: ['press', 'legal'], reason: 'crisis' }, { transitionId: 'sla-escalate:2026-11-30T13:00:00.000Z', actor: 'system:check-sla' }, deps);
+    await changeCase(
+      CASE_ID,
+      { type: 'escalate', to: ['press', 'legal'], reason: 'crisis' },
+      { transitionId: 'sla-escalate:2026-11-30T13:00:00.000Z', actor: 'system:check-sla' },
+      deps,
+    );
 
-    expect(events.published[0]).toMatchObject({ action: 'escalate', department: 'service', recipients: ['press', 'legal'] });
+    expect(events.published[0]).toMatchObject({
+      action: 'escalate',
+      department: 'service',
+      recipients: ['press', 'legal'],
+    });
   });
 
   it('publishes an SLA breach to the case’s department', async () => {
     const { events, deps } = await setup();
 
-    await changeCase(CASE_ID, { type: 'breach-sla' }, { transitionId: 'sla-breach:2026-11-30T13:00:00.000Z', actor: 'system:check-sla' }, deps);
+    await changeCase(
+      CASE_ID,
+      { type: 'breach-sla' },
+      { transitionId: 'sla-breach:2026-11-30T13:00:00.000Z', actor: 'system:check-sla' },
+      deps,
+    );
 
-    expect(events.published[0]).toMatchObject({ action: 'breach-sla', recipients: ['service'], detail: { dueAt: '2026-11-30T13:00:00.000Z' } });
+    expect(events.published[0]).toMatchObject({
+      action: 'breach-sla',
+      recipients: ['service'],
+      detail: { dueAt: '2026-11-30T13:00:00.000Z' },
+    });
   });
 
   it('publishes a draft that needs approval to the approving department', async () => {
     const { events, deps } = await setup({ requireApproval: true, approverDepartment: 'press' });
 
-    await changeCase(CASE_ID, { type: 'draft-reply', replyId: 'reply-1', text: 'Wir prüfen das.' }, { transitionId: 'api:req-1', actor: 'user:tom@example.de' }, deps);
+    await changeCase(
+      CASE_ID,
+      { type: 'draft-reply', replyId: 'reply-1', text: 'Wir prüfen das.' },
+      { transitionId: 'api:req-1', actor: 'user:tom@example.de' },
+      deps,
+    );
 
     expect(events.published[0]).toMatchObject({ action: 'draft-reply', recipients: ['press'] });
   });
@@ -69,7 +118,12 @@ describe('changeCase', () => {
   it('uses the given time for the change instead of the clock', async () => {
     const { cases, deps } = await setup();
 
-    await changeCase(CASE_ID, { type: 'respond', via: 'platform', at: '2026-11-30T09:40:00.000Z' }, { transitionId: 'own-reply:x', actor: 'platform:x', at: '2026-11-30T09:40:00.000Z' }, deps);
+    await changeCase(
+      CASE_ID,
+      { type: 'respond', via: 'platform', at: '2026-11-30T09:40:00.000Z' },
+      { transitionId: 'own-reply:x', actor: 'platform:x', at: '2026-11-30T09:40:00.000Z' },
+      deps,
+    );
 
     expect((await cases.get(CASE_ID))?.history?.[0]?.at).toBe('2026-11-30T09:40:00.000Z');
   });
@@ -94,7 +148,12 @@ describe('changeCase', () => {
     const { cases, events, deps } = await setup();
     writeBehindTheBack(cases, 'sla-warn');
 
-    const outcome = await changeCase(CASE_ID, { type: 'assign', assignee: 'jana@example.de', reason: 'round robin' }, { transitionId: 'assign:1', actor: 'system:handle-department' }, deps);
+    const outcome = await changeCase(
+      CASE_ID,
+      { type: 'assign', assignee: 'jana@example.de', reason: 'round robin' },
+      { transitionId: 'assign:1', actor: 'system:handle-department' },
+      deps,
+    );
 
     expect(outcome.applied).toBe(true);
     expect(cases.saves.map((s) => s.stale)).toEqual([true, false]);
@@ -126,7 +185,12 @@ describe('changeCase', () => {
   it('writes and publishes nothing when the command function finds nothing left to change', async () => {
     const { cases, events, deps } = await setup({ state: 'responded' });
 
-    const outcome = await changeCase(CASE_ID, (current) => (current.state === 'responded' ? null : { type: 'respond', via: 'platform', at: NOW }), { transitionId: 'own-reply:x', actor: 'platform:x' }, deps);
+    const outcome = await changeCase(
+      CASE_ID,
+      (current) => (current.state === 'responded' ? null : { type: 'respond', via: 'platform', at: NOW }),
+      { transitionId: 'own-reply:x', actor: 'platform:x' },
+      deps,
+    );
 
     expect(outcome).toEqual({ case: expect.objectContaining({ state: 'responded', version: 1 }), applied: false });
     expect(cases.saves).toEqual([]);
@@ -137,7 +201,12 @@ describe('changeCase', () => {
     const { cases, events, deps } = await setup({}, { maxAttempts: 3 });
     writeBehindTheBack(cases, 'sla-warn', Number.POSITIVE_INFINITY);
 
-    const changing = changeCase(CASE_ID, { type: 'resolve' }, { transitionId: 'api:req-1', actor: 'user:jana@example.de' }, deps);
+    const changing = changeCase(
+      CASE_ID,
+      { type: 'resolve' },
+      { transitionId: 'api:req-1', actor: 'user:jana@example.de' },
+      deps,
+    );
 
     await expect(changing).rejects.toThrow(StaleCaseError);
     expect(cases.saves).toHaveLength(3);
@@ -149,10 +218,23 @@ describe('changeCase', () => {
     cases.beforeSaveTransition = async (next) => {
       cases.beforeSaveTransition = undefined;
       const stored = cases.cases.get(next.id);
-      if (stored) cases.cases.set(next.id, applyCaseCommand(stored, { type: 'resolve' }, { transitionId: 'api:other', actor: 'user:pia@example.de', at: NOW }).case);
+      if (stored)
+        cases.cases.set(
+          next.id,
+          applyCaseCommand(
+            stored,
+            { type: 'resolve' },
+            { transitionId: 'api:other', actor: 'user:pia@example.de', at: NOW },
+          ).case,
+        );
     };
 
-    const error = await changeCase(CASE_ID, { type: 'wait' }, { transitionId: 'api:req-1', actor: 'user:jana@example.de' }, deps).catch((e: unknown) => e);
+    const error = await changeCase(
+      CASE_ID,
+      { type: 'wait' },
+      { transitionId: 'api:req-1', actor: 'user:jana@example.de' },
+      deps,
+    ).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ConflictError);
     expect(error).not.toBeInstanceOf(StaleCaseError);
@@ -163,7 +245,14 @@ describe('changeCase', () => {
   it('throws a NotFoundError for a case that does not exist', async () => {
     const { deps } = await setup();
 
-    await expect(changeCase('case_missing', { type: 'resolve' }, { transitionId: 'api:req-1', actor: 'user:jana@example.de' }, deps)).rejects.toThrow(NotFoundError);
+    await expect(
+      changeCase(
+        'case_missing',
+        { type: 'resolve' },
+        { transitionId: 'api:req-1', actor: 'user:jana@example.de' },
+        deps,
+      ),
+    ).rejects.toThrow(NotFoundError);
   });
 
   it('keeps the stored change when publishing fails, and publishes it on the retry', async () => {
@@ -176,6 +265,8 @@ describe('changeCase', () => {
 
     expect(retry.applied).toBe(false);
     expect((await cases.get(CASE_ID))?.state).toBe('resolved');
-    expect(events.published).toEqual([expect.objectContaining({ transitionId: 'api:req-1', action: 'resolve', to: 'resolved' })]);
+    expect(events.published).toEqual([
+      expect.objectContaining({ transitionId: 'api:req-1', action: 'resolve', to: 'resolved' }),
+    ]);
   });
 });

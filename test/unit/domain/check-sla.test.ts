@@ -1,6 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Case } from '../../../shared/domain/case.ts';
-import { checkSla, slaChangesFor, SlaSweepError, type CheckSlaDeps, type DepartmentSweep, type SlaFailure } from '../../../shared/domain/check-sla.ts';
+import {
+  checkSla,
+  slaChangesFor,
+  SlaSweepError,
+  type CheckSlaDeps,
+  type DepartmentSweep,
+  type SlaFailure,
+} from '../../../shared/domain/check-sla.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { fixedClock, InMemoryCaseEvents, InMemoryCases } from '../../fakes/in-memory.ts';
 
@@ -46,7 +53,12 @@ describe('checkSla', () => {
     expect(result).toMatchObject({ scanned: 1, warned: 1, breached: 0, escalated: 0, failed: 0 });
     expect(stored('case_soon')?.slaWarnedAt).toBe(NOW);
     expect(events.published).toEqual([
-      expect.objectContaining({ action: 'warn-sla', transitionId: `sla-warn:${dueAt}`, actor: 'system:check-sla', recipients: ['service'] }),
+      expect.objectContaining({
+        action: 'warn-sla',
+        transitionId: `sla-warn:${dueAt}`,
+        actor: 'system:check-sla',
+        recipients: ['service'],
+      }),
     ]);
   });
 
@@ -59,7 +71,9 @@ describe('checkSla', () => {
 
     // Assess
     expect(queries()).toEqual(
-      ['new', 'assigned', 'waiting'].map((state) => expect.objectContaining({ department: 'service', states: [state], dueBefore: minutesFromNow(30) })),
+      ['new', 'assigned', 'waiting'].map((state) =>
+        expect.objectContaining({ department: 'service', states: [state], dueBefore: minutesFromNow(30) }),
+      ),
     );
   });
 
@@ -109,7 +123,9 @@ describe('checkSla', () => {
     expect(stored('case_legal')?.escalatedTo).toEqual(['press', 'legal']);
     const escalation = events.published.find((e) => e.action === 'escalate');
     expect(escalation).toMatchObject({ transitionId: `sla-escalate:${dueAt}`, recipients: ['press', 'legal'] });
-    expect(escalation?.detail?.reason).toBe(`SLA breached: the high-priority SLA of legal ran out at ${dueAt} (category legal_risk)`);
+    expect(escalation?.detail?.reason).toBe(
+      `SLA breached: the high-priority SLA of legal ran out at ${dueAt} (category legal_risk)`,
+    );
   });
 
   it('escalates an overdue case tagged crisis, and not an overdue plain complaint', async () => {
@@ -167,7 +183,9 @@ describe('checkSla', () => {
     // Assess
     expect(error).toBeInstanceOf(SlaSweepError);
     expect((error as SlaSweepError).result).toMatchObject({ breached: 2, failed: 1 });
-    expect(failures).toEqual([expect.objectContaining({ department: 'service', caseId: 'case_b', action: 'breach-sla' })]);
+    expect(failures).toEqual([
+      expect.objectContaining({ department: 'service', caseId: 'case_b', action: 'breach-sla' }),
+    ]);
     expect(stored('case_a')?.breachedAt).toBe(NOW);
     expect(stored('case_c')?.breachedAt).toBe(NOW);
 
@@ -190,7 +208,11 @@ describe('checkSla', () => {
 
     // Assess
     expect(result).toMatchObject({ scanned: 5, warned: 5 });
-    expect(queries().filter((q) => q.states?.[0] === 'new').map((q) => q.cursor)).toEqual([undefined, expect.any(String), expect.any(String)]);
+    expect(
+      queries()
+        .filter((q) => q.states?.[0] === 'new')
+        .map((q) => q.cursor),
+    ).toEqual([undefined, expect.any(String), expect.any(String)]);
   });
 
   it('skips a case the index still lists but that was answered meanwhile', async () => {
@@ -198,7 +220,9 @@ describe('checkSla', () => {
     const { cases, events, deps, put, stored } = setup();
     const listed = caseFactory({ id: 'case_lagging', dueAt: minutesFromNow(-5) });
     put({ ...listed, state: 'responded', version: 2, firstResponseAt: minutesFromNow(-20) });
-    cases.listCases = async (query) => ({ items: query.department === 'service' && query.states?.[0] === 'new' ? [listed] : [] });
+    cases.listCases = async (query) => ({
+      items: query.department === 'service' && query.states?.[0] === 'new' ? [listed] : [],
+    });
 
     // Act
     const result = await checkSla(deps);
@@ -255,7 +279,14 @@ describe('slaChangesFor', () => {
       dueAt,
       reopenedAt: minutesFromNow(-60),
       history: [
-        { transitionId: 'sla-warn:2026-01-12T10:00:00.000Z', at: '2026-01-12T09:40:00.000Z', actor: 'system:check-sla', action: 'warn-sla', from: 'new', to: 'new' },
+        {
+          transitionId: 'sla-warn:2026-01-12T10:00:00.000Z',
+          at: '2026-01-12T09:40:00.000Z',
+          actor: 'system:check-sla',
+          action: 'warn-sla',
+          from: 'new',
+          to: 'new',
+        },
       ],
     });
 

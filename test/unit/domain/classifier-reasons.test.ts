@@ -79,7 +79,9 @@ describe('classifierReasonsOf', () => {
 
   it('cuts a line that quotes a very long word', () => {
     // Arrange
-    const long = classification({ reasons: [{ decision: 'category', feature: `complaint: word "${'a'.repeat(5000)}"`, weight: 2 }] });
+    const long = classification({
+      reasons: [{ decision: 'category', feature: `complaint: word "${'a'.repeat(5000)}"`, weight: 2 }],
+    });
 
     // Act
     const [category] = classifierReasonsOf(long);
@@ -91,7 +93,9 @@ describe('classifierReasonsOf', () => {
 
   it("reads the shipped classifier's reasons: the words that decided a complaint", () => {
     // Arrange
-    const result = new NgramClassifier().classify({ text: 'Mein Fahrrad ist kaputt und niemand antwortet auf meine Reklamation.' });
+    const result = new NgramClassifier().classify({
+      text: 'Mein Fahrrad ist kaputt und niemand antwortet auf meine Reklamation.',
+    });
 
     // Act
     const lines = classifierReasonsOf(result);
@@ -106,7 +110,12 @@ describe('classifierReasonsOf', () => {
 describe("the classifier's reasons in notifications", () => {
   const config = demoConfig();
   const service = config.departments.find((d) => d.id === 'service')!;
-  const routed = mentionRoutedFactory({ classifierReasons: ['category complaint (54%): word "kaputt", word "antwortet"', 'sentiment negative (93%): word "antwortet"'] });
+  const routed = mentionRoutedFactory({
+    classifierReasons: [
+      'category complaint (54%): word "kaputt", word "antwortet"',
+      'sentiment negative (93%): word "antwortet"',
+    ],
+  });
   const n = notificationForMention(routed, caseFactory(), service, { timezone: 'Europe/Berlin' });
 
   it('reach the notification and its plain text (e-mail text part, outbox)', () => {
@@ -115,7 +124,9 @@ describe("the classifier's reasons in notifications", () => {
 
     // Assess
     expect(n.mention?.classifierReasons).toEqual(routed.classifierReasons);
-    expect(text).toContain('What the classifier saw:\n- category complaint (54%): word "kaputt", word "antwortet"\n- sentiment negative (93%): word "antwortet"');
+    expect(text).toContain(
+      'What the classifier saw:\n- category complaint (54%): word "kaputt", word "antwortet"\n- sentiment negative (93%): word "antwortet"',
+    );
   });
 
   it('reach Slack, Teams and the e-mail HTML, escaped for each', () => {

@@ -5,7 +5,13 @@ import { classifyMention, type ClassifyMentionDeps } from '../../../shared/domai
 import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
 import { mentionFactory } from '../../factories/mention.ts';
-import { fixedClock, InMemoryCases, InMemoryMentions, InMemoryMetrics, RecordingPublisher } from '../../fakes/in-memory.ts';
+import {
+  fixedClock,
+  InMemoryCases,
+  InMemoryMentions,
+  InMemoryMetrics,
+  RecordingPublisher,
+} from '../../fakes/in-memory.ts';
 
 const NOW = '2026-11-30T10:00:00.000Z';
 
@@ -40,12 +46,17 @@ function setup(now = NOW) {
 const threadId = mentionFactory().threadId;
 
 describe('classifyMention and the case lifecycle', () => {
-  it('opens version 1 of the case, due in the department\'s business time', async () => {
+  it("opens version 1 of the case, due in the department's business time", async () => {
     const { deps, cases } = setup();
 
     await classifyMention(mentionFactory({ text: 'Mein Rad ist kaputt, das ist eine Frechheit!' }), deps);
 
-    expect(cases.cases.get(caseIdForThread('facebook', threadId))).toMatchObject({ version: 1, generation: 1, state: 'new', dueAt: '2026-11-30T18:00:00.000Z' });
+    expect(cases.cases.get(caseIdForThread('facebook', threadId))).toMatchObject({
+      version: 1,
+      generation: 1,
+      state: 'new',
+      dueAt: '2026-11-30T18:00:00.000Z',
+    });
   });
 
   it('keeps a message within the reopen window on the resolved case (handle-department reopens it)', async () => {
@@ -55,7 +66,10 @@ describe('classifyMention and the case lifecycle', () => {
     await cases.ensure(caseFactory({ id: first, threadId, state: 'resolved', resolvedAt: '2026-11-25T10:00:00.000Z' }));
 
     // Act
-    const outcome = await classifyMention(mentionFactory({ externalId: 'c2', createdAt: '2026-11-30T09:00:00.000Z' }), deps);
+    const outcome = await classifyMention(
+      mentionFactory({ externalId: 'c2', createdAt: '2026-11-30T09:00:00.000Z' }),
+      deps,
+    );
 
     // Assess
     expect(outcome).toMatchObject({ status: 'routed', caseId: first });
@@ -68,7 +82,10 @@ describe('classifyMention and the case lifecycle', () => {
     await cases.ensure(caseFactory({ id: first, threadId, state: 'resolved', resolvedAt: '2026-11-01T10:00:00.000Z' }));
 
     // Act
-    const outcome = await classifyMention(mentionFactory({ externalId: 'c3', createdAt: '2026-11-30T09:00:00.000Z' }), deps);
+    const outcome = await classifyMention(
+      mentionFactory({ externalId: 'c3', createdAt: '2026-11-30T09:00:00.000Z' }),
+      deps,
+    );
 
     // Assess
     const second = caseIdForThread('facebook', threadId, 2);
@@ -84,21 +101,37 @@ describe('classifyMention and the case lifecycle', () => {
       ...base,
       policy: {
         ...base.policy,
-        rules: [{ id: 'legal', when: { keywords: ['Anwalt'] }, then: { department: 'legal', requireApproval: true, tags: ['legal-risk'] } }],
+        rules: [
+          {
+            id: 'legal',
+            when: { keywords: ['Anwalt'] },
+            then: { department: 'legal', requireApproval: true, tags: ['legal-risk'] },
+          },
+        ],
         keywordLists: {},
       },
     };
 
     await classifyMention(mentionFactory({ text: 'Mein Anwalt meldet sich' }), deps);
 
-    expect(cases.cases.get(caseIdForThread('facebook', threadId))).toMatchObject({ requireApproval: true, approverDepartment: 'press', tags: ['legal-risk'] });
+    expect(cases.cases.get(caseIdForThread('facebook', threadId))).toMatchObject({
+      requireApproval: true,
+      approverDepartment: 'press',
+      tags: ['legal-risk'],
+    });
   });
 
   it("marks the case responded when the company's own account replies, with the response time", async () => {
     // Arrange
     const { deps, cases, events, metrics } = setup();
     await classifyMention(mentionFactory({ text: 'Mein Rad ist kaputt!' }), deps);
-    const reply = mentionFactory({ externalId: 'r1', isOwnAccount: true, author: { id: '104729381726354' }, text: 'Das tut uns leid, wir melden uns.', createdAt: '2026-11-30T11:30:00.000Z' });
+    const reply = mentionFactory({
+      externalId: 'r1',
+      isOwnAccount: true,
+      author: { id: '104729381726354' },
+      text: 'Das tut uns leid, wir melden uns.',
+      createdAt: '2026-11-30T11:30:00.000Z',
+    });
 
     // Act
     const outcome = await classifyMention(reply, deps);
@@ -106,8 +139,15 @@ describe('classifyMention and the case lifecycle', () => {
     // Assess
     const caseId = caseIdForThread('facebook', threadId);
     expect(outcome).toEqual({ status: 'own-reply', caseId });
-    expect(cases.cases.get(caseId)).toMatchObject({ state: 'responded', firstResponseAt: '2026-11-30T11:30:00.000Z', responseMinutes: 90, responseBusinessMinutes: 45 });
-    expect(events.caseEvents.map((e) => [e.action, e.actor, e.transitionId])).toEqual([['respond', `platform:${reply.id}`, `own-reply:${reply.id}`]]);
+    expect(cases.cases.get(caseId)).toMatchObject({
+      state: 'responded',
+      firstResponseAt: '2026-11-30T11:30:00.000Z',
+      responseMinutes: 90,
+      responseBusinessMinutes: 45,
+    });
+    expect(events.caseEvents.map((e) => [e.action, e.actor, e.transitionId])).toEqual([
+      ['respond', `platform:${reply.id}`, `own-reply:${reply.id}`],
+    ]);
     expect(await metrics.histogramsOf('2026-11-30')).toEqual([
       expect.objectContaining({ department: 'service', metric: 'response', count: 1, sumMinutes: 90 }),
       expect.objectContaining({ department: 'service', metric: 'response-business', count: 1 }),
@@ -118,10 +158,16 @@ describe('classifyMention and the case lifecycle', () => {
     // Arrange
     const { deps, cases, events } = setup();
     await classifyMention(mentionFactory({ text: 'Mein Rad ist kaputt!' }), deps);
-    await classifyMention(mentionFactory({ externalId: 'r1', isOwnAccount: true, createdAt: '2026-11-30T11:30:00.000Z' }), deps);
+    await classifyMention(
+      mentionFactory({ externalId: 'r1', isOwnAccount: true, createdAt: '2026-11-30T11:30:00.000Z' }),
+      deps,
+    );
 
     // Act
-    await classifyMention(mentionFactory({ externalId: 'r2', isOwnAccount: true, createdAt: '2026-11-30T12:30:00.000Z' }), deps);
+    await classifyMention(
+      mentionFactory({ externalId: 'r2', isOwnAccount: true, createdAt: '2026-11-30T12:30:00.000Z' }),
+      deps,
+    );
 
     // Assess
     expect(cases.cases.get(caseIdForThread('facebook', threadId))?.firstResponseAt).toBe('2026-11-30T11:30:00.000Z');

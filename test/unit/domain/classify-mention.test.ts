@@ -37,9 +37,21 @@ describe('classifyMention', () => {
     // Assess
     const caseId = caseIdForThread('facebook', mention.threadId);
     expect(outcome).toEqual({ status: 'routed', caseId, departments: ['service'] });
-    expect(cases.cases.get(caseId)).toMatchObject({ department: 'service', state: 'new', category: 'complaint', priority: 'normal', dueAt: '2026-11-28T14:00:00.000Z' });
+    expect(cases.cases.get(caseId)).toMatchObject({
+      department: 'service',
+      state: 'new',
+      category: 'complaint',
+      priority: 'normal',
+      dueAt: '2026-11-28T14:00:00.000Z',
+    });
     expect(events.published).toHaveLength(1);
-    expect(events.published[0]).toMatchObject({ department: 'service', role: 'primary', category: 'complaint', mentionId: mention.id, caseId });
+    expect(events.published[0]).toMatchObject({
+      department: 'service',
+      role: 'primary',
+      category: 'complaint',
+      mentionId: mention.id,
+      caseId,
+    });
   });
 
   it("publishes the classifier's reasons beside the routing reasons", async () => {
@@ -98,7 +110,10 @@ describe('classifyMention', () => {
     await classifyMention(mentionFactory({ externalId: 'c1', text: 'Mein Rad ist kaputt!' }), deps);
 
     const outcome = await classifyMention(
-      mentionFactory({ externalId: 'c2', text: 'Ich habe einen Anwalt eingeschaltet und gehe zur Verbraucherzentrale.' }),
+      mentionFactory({
+        externalId: 'c2',
+        text: 'Ich habe einen Anwalt eingeschaltet und gehe zur Verbraucherzentrale.',
+      }),
       deps,
     );
 
@@ -110,9 +125,13 @@ describe('classifyMention', () => {
     ]);
   });
 
-  it('stores the company\'s own reply without opening a case or publishing', async () => {
+  it("stores the company's own reply without opening a case or publishing", async () => {
     const { deps, cases, events, mentions } = setup();
-    const reply = mentionFactory({ isOwnAccount: true, author: { id: '104729381726354' }, text: 'Das tut uns leid, wir melden uns per DM.' });
+    const reply = mentionFactory({
+      isOwnAccount: true,
+      author: { id: '104729381726354' },
+      text: 'Das tut uns leid, wir melden uns per DM.',
+    });
 
     const outcome = await classifyMention(reply, deps);
 

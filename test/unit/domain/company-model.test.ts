@@ -26,7 +26,10 @@ class ScriptedTrainer implements ModelTrainer {
     public quality: number,
     private readonly shipped: number,
   ) {}
-  async train(examples: readonly LabelledExample[], weight: number): Promise<{ artifact: ModelArtifact; baseExamples: number }> {
+  async train(
+    examples: readonly LabelledExample[],
+    weight: number,
+  ): Promise<{ artifact: ModelArtifact; baseExamples: number }> {
     this.trained.push({ ids: examples.map((e) => e.id), weight });
     return { artifact: { format: 1, models: { quality: String(this.quality) } }, baseExamples: 3324 };
   }
@@ -74,7 +77,11 @@ describe('trainCompanyModel', () => {
     const outcome = await trainCompanyModel('schedule:weekly', deps);
 
     // Assess
-    expect(outcome).toMatchObject({ status: 'too-few', corrections: 30, reason: expect.stringContaining(`at least ${MIN_HELD_OUT} held-out corrections`) });
+    expect(outcome).toMatchObject({
+      status: 'too-few',
+      corrections: 30,
+      reason: expect.stringContaining(`at least ${MIN_HELD_OUT} held-out corrections`),
+    });
     expect(trainer.trained).toEqual([]);
     expect(models.records.size).toBe(0);
     expect(models.state).toEqual({ previous: [] });
@@ -122,7 +129,10 @@ describe('trainCompanyModel', () => {
     const outcome = await trainCompanyModel('schedule:weekly', deps);
 
     // Assess
-    expect(outcome).toMatchObject({ status: 'rejected', version: { status: 'rejected', reason: expect.stringContaining('does not beat shipped') } });
+    expect(outcome).toMatchObject({
+      status: 'rejected',
+      version: { status: 'rejected', reason: expect.stringContaining('does not beat shipped') },
+    });
     expect(models.records.size).toBe(1);
     expect(models.state).toEqual({ previous: [] });
   });
@@ -138,8 +148,14 @@ describe('trainCompanyModel', () => {
 
     // Assess
     const firstId = first.status === 'promoted' ? first.version.id : '';
-    expect(second).toMatchObject({ status: 'promoted', version: { scores: { current: { accuracy: 0.9 }, currentModel: firstId } } });
-    expect(models.state).toEqual({ current: second.status === 'promoted' ? second.version.id : '', previous: [firstId] });
+    expect(second).toMatchObject({
+      status: 'promoted',
+      version: { scores: { current: { accuracy: 0.9 }, currentModel: firstId } },
+    });
+    expect(models.state).toEqual({
+      current: second.status === 'promoted' ? second.version.id : '',
+      previous: [firstId],
+    });
   });
 
   it('ignores corrections that only moved a case to another department', async () => {
@@ -170,7 +186,10 @@ describe('rollbackCompanyModel', () => {
     // Assess
     expect(outcome).toEqual({ from: secondId, to: firstId });
     expect(models.state).toEqual({ current: firstId, previous: [] });
-    expect(models.records.get(secondId!)).toMatchObject({ status: 'rolled-back', reason: expect.stringContaining('rolled back by cli:pia') });
+    expect(models.records.get(secondId!)).toMatchObject({
+      status: 'rolled-back',
+      reason: expect.stringContaining('rolled back by cli:pia'),
+    });
   });
 
   it('goes back to the shipped models from the first promoted version', async () => {

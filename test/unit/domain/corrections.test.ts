@@ -25,13 +25,29 @@ async function setup() {
   const mentions = new InMemoryMentions();
   const stored: StoredMention = {
     mention,
-    classification: { language: 'de', relevant: true, sentiment: 'negative', category: 'complaint', urgency: 0.4, confidence: 0.7, reasons: [], model: 'ngram-de@fc481d86' },
+    classification: {
+      language: 'de',
+      relevant: true,
+      sentiment: 'negative',
+      category: 'complaint',
+      urgency: 0.4,
+      confidence: 0.7,
+      reasons: [],
+      model: 'ngram-de@fc481d86',
+    },
     routing: { department: 'service', cc: [], priority: 'normal', reasons: [] },
     caseId: serviceCase.id,
   };
   await mentions.putIfAbsent(stored);
   const corrections = new InMemoryCorrections();
-  const deps: CorrectDeps = { config: demoConfig(), cases, mentions, corrections, clock: fixedClock(NOW), retentionDays: 30 };
+  const deps: CorrectDeps = {
+    config: demoConfig(),
+    cases,
+    mentions,
+    corrections,
+    clock: fixedClock(NOW),
+    retentionDays: 30,
+  };
   return { deps, corrections };
 }
 
@@ -71,7 +87,9 @@ describe('correctCase', () => {
     await correctCase(serviceCase.id, { labels: { sentiment: 'neutral' } }, as(AYLIN), deps);
 
     // Assess
-    expect(await corrections.list()).toEqual([expect.objectContaining({ labels: { category: 'legal_risk', sentiment: 'neutral' }, by: `user:${AYLIN}` })]);
+    expect(await corrections.list()).toEqual([
+      expect.objectContaining({ labels: { category: 'legal_risk', sentiment: 'neutral' }, by: `user:${AYLIN}` }),
+    ]);
   });
 
   it('refuses the lead of another department and stores nothing', async () => {

@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { AssignmentPolicy } from '../../../shared/domain/assignment.ts';
 import type { Case } from '../../../shared/domain/case.ts';
-import { needsAssignment, receiveCaseEvent, receiveRoutedMention, type DepartmentInboxDeps, type DepartmentNotifier } from '../../../shared/domain/department-inbox.ts';
+import {
+  needsAssignment,
+  receiveCaseEvent,
+  receiveRoutedMention,
+  type DepartmentInboxDeps,
+  type DepartmentNotifier,
+} from '../../../shared/domain/department-inbox.ts';
 import { NotFoundError } from '../../../shared/domain/errors.ts';
 import type { CaseEvent, MentionRouted } from '../../../shared/domain/events.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { mentionRoutedFactory } from '../../factories/mention.ts';
-import { fixedClock, InMemoryAssignmentCursor, InMemoryCaseEvents, InMemoryCases, InMemoryMetrics } from '../../fakes/in-memory.ts';
+import {
+  fixedClock,
+  InMemoryAssignmentCursor,
+  InMemoryCaseEvents,
+  InMemoryCases,
+  InMemoryMetrics,
+} from '../../fakes/in-memory.ts';
 
 class RecordingNotifier implements DepartmentNotifier {
   readonly mentions: { event: MentionRouted; kase: Case }[] = [];
@@ -41,7 +53,12 @@ function setup(options: { onDuty?: boolean; mode?: AssignmentPolicy['mode']; now
     metrics: new InMemoryMetrics(),
     clock,
     change: { companyId: 'demo', retentionDays: 30, cases, events, clock },
-    assignment: (department) => ({ department, mode: options.mode ?? 'round-robin', members, onDuty: () => options.onDuty ?? true }),
+    assignment: (department) => ({
+      department,
+      mode: options.mode ?? 'round-robin',
+      members,
+      onDuty: () => options.onDuty ?? true,
+    }),
     cursor: new InMemoryAssignmentCursor(),
     dueAt: (_department, _priority, from) => new Date(from.getTime() + 4 * 3_600_000).toISOString(),
     notifier,
@@ -59,7 +76,12 @@ describe('receiveRoutedMention', () => {
     const outcome = await receiveRoutedMention(mentionRoutedFactory(), deps);
 
     // Assess
-    expect(outcome).toMatchObject({ recorded: true, reopened: false, state: 'assigned', assignee: 'ole.hansen@radwerk-hansen.example' });
+    expect(outcome).toMatchObject({
+      recorded: true,
+      reopened: false,
+      state: 'assigned',
+      assignee: 'ole.hansen@radwerk-hansen.example',
+    });
     const stored = await cases.get(caseFactory().id);
     expect(stored?.assignedReason).toMatch(/^round robin: turn 1 of 2/);
     expect(stored?.history?.map((h) => [h.action, h.actor])).toEqual([['assign', 'system:handle-department']]);
@@ -111,10 +133,19 @@ describe('receiveRoutedMention', () => {
   it('reopens a resolved case when the customer writes again, with a new due time', async () => {
     // Arrange
     const { cases, events, deps } = setup({ now: '2026-12-02T10:00:00Z' });
-    await cases.ensure(caseFactory({ state: 'resolved', resolvedAt: '2026-12-01T09:00:00.000Z', assignee: 'mia.schulz@radwerk-hansen.example' }));
+    await cases.ensure(
+      caseFactory({
+        state: 'resolved',
+        resolvedAt: '2026-12-01T09:00:00.000Z',
+        assignee: 'mia.schulz@radwerk-hansen.example',
+      }),
+    );
 
     // Act
-    const outcome = await receiveRoutedMention(mentionRoutedFactory({ mentionId: 'facebook:1_9', createdAt: '2026-12-02T09:55:00.000Z' }), deps);
+    const outcome = await receiveRoutedMention(
+      mentionRoutedFactory({ mentionId: 'facebook:1_9', createdAt: '2026-12-02T09:55:00.000Z' }),
+      deps,
+    );
 
     // Assess
     expect(outcome).toMatchObject({ reopened: true, state: 'assigned', assignee: 'mia.schulz@radwerk-hansen.example' });
@@ -130,11 +161,23 @@ describe('receiveRoutedMention', () => {
       caseFactory({
         state: 'resolved',
         resolvedAt: '2026-12-01T09:00:00.000Z',
-        history: [{ transitionId: 'assign:facebook:1_2', at: '2026-11-30T09:00:00.000Z', actor: 'system:handle-department', action: 'assign', from: 'new', to: 'new' }],
+        history: [
+          {
+            transitionId: 'assign:facebook:1_2',
+            at: '2026-11-30T09:00:00.000Z',
+            actor: 'system:handle-department',
+            action: 'assign',
+            from: 'new',
+            to: 'new',
+          },
+        ],
       }),
     );
 
-    const outcome = await receiveRoutedMention(mentionRoutedFactory({ mentionId: 'facebook:1_9', createdAt: '2026-12-02T09:55:00.000Z' }), deps);
+    const outcome = await receiveRoutedMention(
+      mentionRoutedFactory({ mentionId: 'facebook:1_9', createdAt: '2026-12-02T09:55:00.000Z' }),
+      deps,
+    );
 
     expect(outcome).toMatchObject({ reopened: true, state: 'assigned', assignee: 'ole.hansen@radwerk-hansen.example' });
   });
@@ -164,7 +207,12 @@ describe('receiveCaseEvent', () => {
     // Arrange
     const { cases, notifier, deps } = setup();
     await cases.ensure(caseFactory({ department: 'legal' }));
-    const event = { caseId: caseFactory().id, transitionId: 'sla-escalate:x', action: 'escalate', recipients: ['press', 'legal'] } as CaseEvent;
+    const event = {
+      caseId: caseFactory().id,
+      transitionId: 'sla-escalate:x',
+      action: 'escalate',
+      recipients: ['press', 'legal'],
+    } as CaseEvent;
 
     // Act
     await receiveCaseEvent(event, 'press', deps);
@@ -177,7 +225,11 @@ describe('receiveCaseEvent', () => {
 describe('needsAssignment', () => {
   it('is true for a new case nobody was assigned to, false once an assignment was made', () => {
     const fresh = caseFactory();
-    const queued = caseFactory({ history: [{ transitionId: 't', at: '2026-11-30T09:00:00.000Z', actor: 'x', action: 'assign', from: 'new', to: 'new' }] });
+    const queued = caseFactory({
+      history: [
+        { transitionId: 't', at: '2026-11-30T09:00:00.000Z', actor: 'x', action: 'assign', from: 'new', to: 'new' },
+      ],
+    });
 
     expect(needsAssignment(fresh)).toBe(true);
     expect(needsAssignment(queued)).toBe(false);

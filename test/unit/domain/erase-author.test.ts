@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { Case } from '../../../shared/domain/case.ts';
-import { eraseAuthor, parseAuthorRef, type AuthorDataStore, type AuthorRef, type ErasureAuditEntry, type PersonalItem } from '../../../shared/domain/erase-author.ts';
-import { eraseFromCase, outboxLineNames, tracesOf, type AuthorTraces, type NotificationOutbox } from '../../../shared/domain/erasure.ts';
+import {
+  eraseAuthor,
+  parseAuthorRef,
+  type AuthorDataStore,
+  type AuthorRef,
+  type ErasureAuditEntry,
+  type PersonalItem,
+} from '../../../shared/domain/erase-author.ts';
+import {
+  eraseFromCase,
+  outboxLineNames,
+  tracesOf,
+  type AuthorTraces,
+  type NotificationOutbox,
+} from '../../../shared/domain/erasure.ts';
 import { ValidationError } from '../../../shared/domain/errors.ts';
 import type { StoredMention } from '../../../shared/domain/ports.ts';
 import { caseFactory } from '../../factories/case.ts';
@@ -11,7 +24,13 @@ import { fixedClock, InMemoryCases } from '../../fakes/in-memory.ts';
 const AUTHOR: AuthorRef = { platform: 'x', authorId: '98765' };
 const stored = (externalId: string, caseId: string, threadId = 'th-1'): StoredMention =>
   ({
-    mention: mentionFactory({ platform: 'x', externalId, threadId, author: { id: '98765', name: 'Rita Beispiel', handle: '@ritab' }, url: `https://x.com/ritab/status/${externalId}` }),
+    mention: mentionFactory({
+      platform: 'x',
+      externalId,
+      threadId,
+      author: { id: '98765', name: 'Rita Beispiel', handle: '@ritab' },
+      url: `https://x.com/ritab/status/${externalId}`,
+    }),
     caseId,
   }) as StoredMention;
 
@@ -49,7 +68,13 @@ class RecordingAudit {
   }
 }
 
-const traces: AuthorTraces = { platform: 'x', authorId: '98765', mentionIds: ['x:111'], externalIds: ['111'], words: ['Rita Beispiel', '@ritab', 'ritab', 'https://x.com/ritab/status/111'] };
+const traces: AuthorTraces = {
+  platform: 'x',
+  authorId: '98765',
+  mentionIds: ['x:111'],
+  externalIds: ['111'],
+  words: ['Rita Beispiel', '@ritab', 'ritab', 'https://x.com/ritab/status/111'],
+};
 
 describe('eraseFromCase', () => {
   it("pseudonymizes the author's case: author, first mention, a thread they started, their name in the reply draft and history", () => {
@@ -59,21 +84,47 @@ describe('eraseFromCase', () => {
       authorId: '98765',
       firstMentionId: 'x:111',
       threadId: '111',
-      reply: { id: 'r1', text: 'Hallo Rita Beispiel (@ritab), wir kümmern uns.', draftedBy: 'user:a@b.example', draftedAt: '2026-11-28T10:00:00.000Z' },
-      history: [{ transitionId: 'assign:x:111', at: '2026-11-28T10:00:00.000Z', actor: 'system:handle-department', action: 'assign', from: 'new', to: 'assigned', detail: { reason: 'Rita Beispiel is a key customer' } }],
+      reply: {
+        id: 'r1',
+        text: 'Hallo Rita Beispiel (@ritab), wir kümmern uns.',
+        draftedBy: 'user:a@b.example',
+        draftedAt: '2026-11-28T10:00:00.000Z',
+      },
+      history: [
+        {
+          transitionId: 'assign:x:111',
+          at: '2026-11-28T10:00:00.000Z',
+          actor: 'system:handle-department',
+          action: 'assign',
+          from: 'new',
+          to: 'assigned',
+          detail: { reason: 'Rita Beispiel is a key customer' },
+        },
+      ],
     });
 
     // Act
     const next = eraseFromCase(kase, traces);
 
     // Assess
-    expect(next).toMatchObject({ authorId: 'erased', firstMentionId: 'erased', threadId: 'erased', reply: { text: 'Hallo [erased] ([erased]), wir kümmern uns.' } });
-    expect(next?.history?.[0]).toMatchObject({ transitionId: 'assign:[erased]', detail: { reason: '[erased] is a key customer' } });
+    expect(next).toMatchObject({
+      authorId: 'erased',
+      firstMentionId: 'erased',
+      threadId: 'erased',
+      reply: { text: 'Hallo [erased] ([erased]), wir kümmern uns.' },
+    });
+    expect(next?.history?.[0]).toMatchObject({
+      transitionId: 'assign:[erased]',
+      detail: { reason: '[erased] is a key customer' },
+    });
   });
 
   it("returns undefined for another author's case that holds nothing of them", () => {
     // Act
-    const next = eraseFromCase(caseFactory({ platform: 'x', authorId: '5550001', firstMentionId: 'x:222', threadId: '222' }), traces);
+    const next = eraseFromCase(
+      caseFactory({ platform: 'x', authorId: '5550001', firstMentionId: 'x:222', threadId: '222' }),
+      traces,
+    );
 
     // Assess
     expect(next).toBeUndefined();
@@ -82,13 +133,22 @@ describe('eraseFromCase', () => {
   it('replaces a short author id only where a whole field is it, never inside times or other ids', () => {
     // Arrange
     const short: AuthorTraces = { platform: 'x', authorId: '42', mentionIds: [], externalIds: [], words: [] };
-    const kase = caseFactory({ platform: 'x', authorId: '42', openedAt: '2026-11-28T10:42:00.000Z', assignedReason: 'round-robin 42' });
+    const kase = caseFactory({
+      platform: 'x',
+      authorId: '42',
+      openedAt: '2026-11-28T10:42:00.000Z',
+      assignedReason: 'round-robin 42',
+    });
 
     // Act
     const next = eraseFromCase(kase, short);
 
     // Assess
-    expect(next).toMatchObject({ authorId: 'erased', openedAt: '2026-11-28T10:42:00.000Z', assignedReason: 'round-robin 42' });
+    expect(next).toMatchObject({
+      authorId: 'erased',
+      openedAt: '2026-11-28T10:42:00.000Z',
+      assignedReason: 'round-robin 42',
+    });
   });
 });
 
@@ -104,13 +164,32 @@ describe('eraseAuthor', () => {
     const outbox: NotificationOutbox = { erase: async () => (order.push('outbox'), 3) };
 
     // Act
-    const outcome = await eraseAuthor(AUTHOR, 'user:greta@example.com', { store, cases, audit, outbox, clock: fixedClock('2026-11-30T08:00:00.000Z'), retentionDays: 365 });
+    const outcome = await eraseAuthor(AUTHOR, 'user:greta@example.com', {
+      store,
+      cases,
+      audit,
+      outbox,
+      clock: fixedClock('2026-11-30T08:00:00.000Z'),
+      retentionDays: 365,
+    });
 
     // Assess
     expect(order).toEqual(['case', 'outbox', 'remove']);
-    expect(outcome).toMatchObject({ erased: true, dryRun: false, counts: { mentions: 2, caseMentions: 2, caseNotes: 0, notificationMarkers: 0, cases: 1, outboxLines: 3 } });
+    expect(outcome).toMatchObject({
+      erased: true,
+      dryRun: false,
+      counts: { mentions: 2, caseMentions: 2, caseNotes: 0, notificationMarkers: 0, cases: 1, outboxLines: 3 },
+    });
     expect(await cases.get('case_a')).toMatchObject({ authorId: 'erased', version: 2 });
-    expect(audit.entries).toEqual([expect.objectContaining({ id: outcome.auditId, actor: 'user:greta@example.com', at: '2026-11-30T08:00:00.000Z', platform: 'x', counts: outcome.counts })]);
+    expect(audit.entries).toEqual([
+      expect.objectContaining({
+        id: outcome.auditId,
+        actor: 'user:greta@example.com',
+        at: '2026-11-30T08:00:00.000Z',
+        platform: 'x',
+        counts: outcome.counts,
+      }),
+    ]);
     expect(JSON.stringify(audit.entries)).not.toContain('98765');
   });
 
@@ -122,7 +201,12 @@ describe('eraseAuthor', () => {
     const audit = new RecordingAudit();
 
     // Act
-    const outcome = await eraseAuthor(AUTHOR, 'cli:ops', { store, cases, audit, clock: fixedClock('2026-11-30T08:00:00.000Z'), retentionDays: 365 }, { dryRun: true });
+    const outcome = await eraseAuthor(
+      AUTHOR,
+      'cli:ops',
+      { store, cases, audit, clock: fixedClock('2026-11-30T08:00:00.000Z'), retentionDays: 365 },
+      { dryRun: true },
+    );
 
     // Assess
     expect(outcome).toMatchObject({ dryRun: true, erased: true, counts: { mentions: 1, cases: 1 } });
@@ -139,11 +223,27 @@ describe('eraseAuthor', () => {
     cases.beforeSaveTransition = () => {
       if (raced) return;
       raced = true;
-      cases.cases.set('case_a', caseFactory({ id: 'case_a', platform: 'x', authorId: '98765', version: 4, state: 'assigned', assignee: 'tim@example.com' }));
+      cases.cases.set(
+        'case_a',
+        caseFactory({
+          id: 'case_a',
+          platform: 'x',
+          authorId: '98765',
+          version: 4,
+          state: 'assigned',
+          assignee: 'tim@example.com',
+        }),
+      );
     };
 
     // Act
-    const outcome = await eraseAuthor(AUTHOR, 'cli:ops', { store: new InMemoryAuthorData([], ['case_a']), cases, audit: new RecordingAudit(), clock: fixedClock('2026-11-30T08:00:00.000Z'), retentionDays: 365 });
+    const outcome = await eraseAuthor(AUTHOR, 'cli:ops', {
+      store: new InMemoryAuthorData([], ['case_a']),
+      cases,
+      audit: new RecordingAudit(),
+      clock: fixedClock('2026-11-30T08:00:00.000Z'),
+      retentionDays: 365,
+    });
 
     // Assess
     expect(outcome.counts.cases).toBe(1);
@@ -174,7 +274,9 @@ describe('outboxLineNames', () => {
 
     // Act / Assess
     expect(outboxLineNames(JSON.stringify({ notification: { id: 'mention:x:111' } }), t)).toBe(true);
-    expect(outboxLineNames(JSON.stringify({ notification: { id: 'mention:x:1110', mention: { authorId: '5550001' } } }), t)).toBe(false);
+    expect(
+      outboxLineNames(JSON.stringify({ notification: { id: 'mention:x:1110', mention: { authorId: '5550001' } } }), t),
+    ).toBe(false);
     expect(outboxLineNames(JSON.stringify({ notification: { mention: { authorId: '98765' } } }), t)).toBe(true);
   });
 });

@@ -25,7 +25,10 @@ const routed = mentionRoutedFactory({
   authorName: 'Erika Mustermann',
   authorHandle: '@erika',
   url: 'https://www.facebook.com/104729381726354/posts/901097836652708?comment_id=903438993085259',
-  reasons: ['category complaint is owned by service', 'rule high-reach-complaint: complaint by an author with 12000 followers'],
+  reasons: [
+    'category complaint is owned by service',
+    'rule high-reach-complaint: complaint by an author with 12000 followers',
+  ],
   urgency: 0.82,
 });
 
@@ -53,14 +56,28 @@ describe('notificationForMention', () => {
       },
     });
     const text = notificationText(n);
-    for (const part of ['Erika Mustermann (@erika) on facebook', '> Mein Stadtflitzer ist kaputt', 'Category: complaint', 'Sentiment: negative', 'Urgency: 82%', '- rule high-reach-complaint', routed.url, 'Case: https://cases.radwerk-hansen.example/cases/case_0123456789abcdef0123']) {
+    for (const part of [
+      'Erika Mustermann (@erika) on facebook',
+      '> Mein Stadtflitzer ist kaputt',
+      'Category: complaint',
+      'Sentiment: negative',
+      'Urgency: 82%',
+      '- rule high-reach-complaint',
+      routed.url,
+      'Case: https://cases.radwerk-hansen.example/cases/case_0123456789abcdef0123',
+    ]) {
       expect(text).toContain(part);
     }
   });
 
   it('shows the due time in the company timezone', () => {
     // Act
-    const n = notificationForMention(routed, caseFactory({ dueAt: '2026-11-30T13:00:00.000Z' }), department('service'), options);
+    const n = notificationForMention(
+      routed,
+      caseFactory({ dueAt: '2026-11-30T13:00:00.000Z' }),
+      department('service'),
+      options,
+    );
 
     // Assess
     expect(n.summary).toContain('due 2026-11-30 14:00 (Europe/Berlin)');
@@ -68,7 +85,12 @@ describe('notificationForMention', () => {
 
   it('is a new-mention when the case was opened by an earlier mention', () => {
     // Act
-    const n = notificationForMention(routed, caseFactory({ firstMentionId: 'facebook:0_1' }), department('service'), options);
+    const n = notificationForMention(
+      routed,
+      caseFactory({ firstMentionId: 'facebook:0_1' }),
+      department('service'),
+      options,
+    );
 
     // Assess
     expect(n.kind).toBe('new-mention');
@@ -76,10 +98,17 @@ describe('notificationForMention', () => {
 
   it('names the assignee with the handle from the department members', () => {
     // Act
-    const n = notificationForMention({ ...routed, department: 'press' }, caseFactory({ department: 'press', assignee: 'tim.osterloh@radwerk-hansen.example' }), department('press'), options);
+    const n = notificationForMention(
+      { ...routed, department: 'press' },
+      caseFactory({ department: 'press', assignee: 'tim.osterloh@radwerk-hansen.example' }),
+      department('press'),
+      options,
+    );
 
     // Assess
-    expect(n.people).toEqual([{ name: 'Tim Osterloh', email: 'tim.osterloh@radwerk-hansen.example', handle: '@tim', role: 'assignee' }]);
+    expect(n.people).toEqual([
+      { name: 'Tim Osterloh', email: 'tim.osterloh@radwerk-hansen.example', handle: '@tim', role: 'assignee' },
+    ]);
     expect(n.summary).toContain('Assigned to Tim Osterloh');
   });
 
@@ -118,7 +147,13 @@ describe('cutText', () => {
 });
 
 describe('keyAccountAlertFor', () => {
-  const keyAccounts = [{ id: 'hochbahn', name: 'Hamburger Hochbahn', owner: { name: 'Malte Brandt', email: 'malte.brandt@radwerk-hansen.example' } }];
+  const keyAccounts = [
+    {
+      id: 'hochbahn',
+      name: 'Hamburger Hochbahn',
+      owner: { name: 'Malte Brandt', email: 'malte.brandt@radwerk-hansen.example' },
+    },
+  ];
 
   it('alerts sales and names the account owner, whichever department the mention went to', () => {
     // Act
@@ -131,9 +166,17 @@ describe('keyAccountAlertFor', () => {
       department: 'sales',
       title: expect.stringContaining('Hamburger Hochbahn'),
       summary: expect.stringContaining('Account owner: Malte Brandt (Hamburger Hochbahn). The case is with service.'),
-      people: [{ name: 'Malte Brandt', email: 'malte.brandt@radwerk-hansen.example', role: 'account owner of Hamburger Hochbahn' }],
+      people: [
+        {
+          name: 'Malte Brandt',
+          email: 'malte.brandt@radwerk-hansen.example',
+          role: 'account owner of Hamburger Hochbahn',
+        },
+      ],
     });
-    expect(notificationText(alert ?? expect.fail('no alert'))).toContain('Attention: Malte Brandt (account owner of Hamburger Hochbahn)');
+    expect(notificationText(alert ?? expect.fail('no alert'))).toContain(
+      'Attention: Malte Brandt (account owner of Hamburger Hochbahn)',
+    );
   });
 
   it('raises nothing for the copy of a mention, so a mention with copies alerts once', () => {
@@ -154,7 +197,9 @@ describe('keyAccountAlertFor', () => {
 
   it('goes to the routed department when the company has no sales department', () => {
     // Arrange
-    const withoutSales = { departments: config.departments.filter((d) => d.id !== 'sales' && !d.categories.includes('sales_lead')) };
+    const withoutSales = {
+      departments: config.departments.filter((d) => d.id !== 'sales' && !d.categories.includes('sales_lead')),
+    };
 
     // Act
     const alert = keyAccountAlertFor({ ...routed, keyAccounts }, caseFactory(), withoutSales, options);
@@ -191,17 +236,33 @@ describe('notificationForCaseEvent', () => {
     });
 
     // Act
-    const n = notificationForCaseEvent(event, caseFactory({ category: 'legal_risk' }), undefined, department('press'), options);
+    const n = notificationForCaseEvent(
+      event,
+      caseFactory({ category: 'legal_risk' }),
+      undefined,
+      department('press'),
+      options,
+    );
 
     // Assess
-    expect(n).toMatchObject({ kind: 'escalation', department: 'press', title: 'Escalated to Presse & Kommunikation: legal risk case case_0123456789abcdef0123' });
+    expect(n).toMatchObject({
+      kind: 'escalation',
+      department: 'press',
+      title: 'Escalated to Presse & Kommunikation: legal risk case case_0123456789abcdef0123',
+    });
     expect(n?.summary).toContain('overdue legal risk case');
     expect(n?.mention).toBeUndefined();
   });
 
   it('asks the approving department to approve a drafted reply', () => {
     // Arrange
-    const event = caseEventFactory({ transitionId: 'draft:r1', action: 'draft-reply', actor: 'user:aylin.demir@radwerk-hansen.example', recipients: ['press'], detail: { replyId: 'r1' } });
+    const event = caseEventFactory({
+      transitionId: 'draft:r1',
+      action: 'draft-reply',
+      actor: 'user:aylin.demir@radwerk-hansen.example',
+      recipients: ['press'],
+      detail: { replyId: 'r1' },
+    });
 
     // Act
     const n = notificationForCaseEvent(event, caseFactory(), undefined, department('press'), options);
@@ -213,7 +274,13 @@ describe('notificationForCaseEvent', () => {
 
   it('tells nothing about a resolved case', () => {
     // Act
-    const n = notificationForCaseEvent(caseEventFactory({ action: 'resolve', to: 'resolved' }), caseFactory(), undefined, department('service'), options);
+    const n = notificationForCaseEvent(
+      caseEventFactory({ action: 'resolve', to: 'resolved' }),
+      caseFactory(),
+      undefined,
+      department('service'),
+      options,
+    );
 
     // Assess
     expect(n).toBeUndefined();

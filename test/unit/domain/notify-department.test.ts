@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Notification, NotificationTarget } from '../../../shared/domain/notification.ts';
-import { NotificationDeliveryError, NotificationHeldError, notifyDepartment, type Notifier } from '../../../shared/domain/notify-department.ts';
+import {
+  NotificationDeliveryError,
+  NotificationHeldError,
+  notifyDepartment,
+  type Notifier,
+} from '../../../shared/domain/notify-department.ts';
 import { fixedClock, InMemoryNotificationLog } from '../../fakes/in-memory.ts';
 import { notificationFactory } from '../../factories/notification.ts';
 
@@ -36,7 +41,10 @@ describe('notifyDepartment', () => {
 
     // Assess
     expect(notifier.delivered.map((d) => d.target)).toEqual([slack, email]);
-    expect(outcome.sent).toEqual(['mention:facebook:1_2#service/slack:#kundenservice', 'mention:facebook:1_2#service/email:service@radwerk-hansen.example']);
+    expect(outcome.sent).toEqual([
+      'mention:facebook:1_2#service/slack:#kundenservice',
+      'mention:facebook:1_2#service/email:service@radwerk-hansen.example',
+    ]);
     expect([...log.sent.keys()]).toEqual(outcome.sent.map((key) => `case_0123456789abcdef0123|${key}`));
   });
 
@@ -50,7 +58,11 @@ describe('notifyDepartment', () => {
 
     // Assess
     expect(notifier.delivered).toHaveLength(2);
-    expect(again).toEqual({ sent: [], held: [], skipped: expect.arrayContaining([expect.stringContaining('slack'), expect.stringContaining('email')]) });
+    expect(again).toEqual({
+      sent: [],
+      held: [],
+      skipped: expect.arrayContaining([expect.stringContaining('slack'), expect.stringContaining('email')]),
+    });
   });
 
   it('still tries the other targets when one fails, then throws naming the failed one', async () => {
@@ -63,7 +75,9 @@ describe('notifyDepartment', () => {
 
     // Assess
     await expect(run).rejects.toThrow(NotificationDeliveryError);
-    await expect(run).rejects.toThrow('notification mention:facebook:1_2 failed for 1 target(s): mention:facebook:1_2#service/teams:backchannel/demo/teams-service (teams answered 503)');
+    await expect(run).rejects.toThrow(
+      'notification mention:facebook:1_2 failed for 1 target(s): mention:facebook:1_2#service/teams:backchannel/demo/teams-service (teams answered 503)',
+    );
     expect(notifier.delivered.map((d) => d.target.type)).toEqual(['slack', 'email']);
     expect(log.sent.size).toBe(2);
   });
@@ -94,7 +108,9 @@ describe('notifyDepartment', () => {
     const run = notifyDepartment(notificationFactory(), [slack], { ...deps, log, markRetryDelaysMs: [0, 0] });
 
     // Assess
-    await expect(run).rejects.toMatchObject({ failures: [{ key: 'mention:facebook:1_2#service/slack:#kundenservice', target: 'slack' }] });
+    await expect(run).rejects.toMatchObject({
+      failures: [{ key: 'mention:facebook:1_2#service/slack:#kundenservice', target: 'slack' }],
+    });
   });
 
   it('writes the sent-marker again when the table throttles the first writes, and counts the target as sent', async () => {
@@ -103,10 +119,15 @@ describe('notifyDepartment', () => {
     const log = new InMemoryNotificationLog();
     const write = log.markSent.bind(log);
     let refusals = 2;
-    log.markSent = async (...args) => (refusals-- > 0 ? Promise.reject(new Error('ProvisionedThroughputExceededException')) : write(...args));
+    log.markSent = async (...args) =>
+      refusals-- > 0 ? Promise.reject(new Error('ProvisionedThroughputExceededException')) : write(...args);
 
     // Act
-    const outcome = await notifyDepartment(notificationFactory(), [slack], { ...deps, log, markRetryDelaysMs: [0, 0, 0] });
+    const outcome = await notifyDepartment(notificationFactory(), [slack], {
+      ...deps,
+      log,
+      markRetryDelaysMs: [0, 0, 0],
+    });
     const again = await notifyDepartment(notificationFactory(), [slack], { ...deps, log });
 
     // Assess
@@ -120,20 +141,35 @@ describe('notifyDepartment', () => {
     const { notifier, deps } = setup();
 
     // Act
-    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => notifyDepartment(notificationFactory(), [slack, email], deps)));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 6 }, () => notifyDepartment(notificationFactory(), [slack, email], deps)),
+    );
     const retried = await notifyDepartment(notificationFactory(), [slack, email], deps);
 
     // Assess: each target sent once; a copy that found a target held fails (its message comes back) and its retry skips
     expect(notifier.delivered.map((d) => d.target.type).sort()).toEqual(['email', 'slack']);
-    expect(outcomes.filter((o) => o.status === 'rejected').every((o) => (o as PromiseRejectedResult).reason instanceof NotificationHeldError)).toBe(true);
-    expect(retried).toEqual({ sent: [], held: [], skipped: expect.arrayContaining([expect.stringContaining('slack'), expect.stringContaining('email')]) });
+    expect(
+      outcomes
+        .filter((o) => o.status === 'rejected')
+        .every((o) => (o as PromiseRejectedResult).reason instanceof NotificationHeldError),
+    ).toBe(true);
+    expect(retried).toEqual({
+      sent: [],
+      held: [],
+      skipped: expect.arrayContaining([expect.stringContaining('slack'), expect.stringContaining('email')]),
+    });
   });
 
   it('sends nothing for a target another sender holds and fails, so the message comes back after the claim is sent or expired', async () => {
     // Arrange
     const { notifier, log, deps } = setup();
     const key = 'mention:facebook:1_2#service/slack:#kundenservice';
-    await log.claim('case_0123456789abcdef0123', key, { owner: 'other-sender', at: '2026-11-30T09:00:00.000Z', leaseUntil: '2026-11-30T09:01:00.000Z', expiresAt: 1 });
+    await log.claim('case_0123456789abcdef0123', key, {
+      owner: 'other-sender',
+      at: '2026-11-30T09:00:00.000Z',
+      leaseUntil: '2026-11-30T09:01:00.000Z',
+      expiresAt: 1,
+    });
 
     // Act
     const run = notifyDepartment(notificationFactory(), [slack], { ...deps, heldRecheckDelaysMs: [1, 1] });
@@ -147,7 +183,12 @@ describe('notifyDepartment', () => {
     // Arrange
     const { notifier, log, deps } = setup();
     const key = 'mention:facebook:1_2#service/slack:#kundenservice';
-    await log.claim('case_0123456789abcdef0123', key, { owner: 'other-sender', at: '2026-11-30T09:00:00.000Z', leaseUntil: '2026-11-30T09:01:00.000Z', expiresAt: 1 });
+    await log.claim('case_0123456789abcdef0123', key, {
+      owner: 'other-sender',
+      at: '2026-11-30T09:00:00.000Z',
+      leaseUntil: '2026-11-30T09:01:00.000Z',
+      expiresAt: 1,
+    });
     setTimeout(() => void log.markSent('case_0123456789abcdef0123', key, '2026-11-30T09:00:01.000Z'), 5);
 
     // Act
@@ -178,7 +219,12 @@ describe('notifyDepartment', () => {
     // Arrange
     const { notifier, log, deps } = setup();
     const key = 'mention:facebook:1_2#service/email:service@radwerk-hansen.example';
-    await log.claim('case_0123456789abcdef0123', key, { owner: 'died', at: '2026-11-30T08:58:00.000Z', leaseUntil: '2026-11-30T08:59:00.000Z', expiresAt: 1 });
+    await log.claim('case_0123456789abcdef0123', key, {
+      owner: 'died',
+      at: '2026-11-30T08:58:00.000Z',
+      leaseUntil: '2026-11-30T08:59:00.000Z',
+      expiresAt: 1,
+    });
 
     // Act
     const outcome = await notifyDepartment(notificationFactory(), [email], deps);
@@ -194,7 +240,11 @@ describe('notifyDepartment', () => {
     await notifyDepartment(notificationFactory(), [slack], deps);
 
     // Act
-    await notifyDepartment(notificationFactory({ department: 'press', departmentName: 'Presse & Kommunikation' }), [slack], deps);
+    await notifyDepartment(
+      notificationFactory({ department: 'press', departmentName: 'Presse & Kommunikation' }),
+      [slack],
+      deps,
+    );
 
     // Assess
     expect(notifier.delivered).toHaveLength(2);

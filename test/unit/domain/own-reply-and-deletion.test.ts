@@ -76,7 +76,10 @@ describe('recordOwnReply', () => {
     const journal = new InMemoryJournal(new Set());
 
     // Act
-    const outcome = await recordOwnReply(mentionFactory({ isOwnAccount: true }), 'case_none', { journal, expiresAt: 1 });
+    const outcome = await recordOwnReply(mentionFactory({ isOwnAccount: true }), 'case_none', {
+      journal,
+      expiresAt: 1,
+    });
 
     // Assess
     expect(outcome).toEqual({ status: 'no-case', caseId: 'case_none' });
@@ -85,24 +88,34 @@ describe('recordOwnReply', () => {
 });
 
 describe('eraseDeletedMention', () => {
-  it("erases the stored mention and notes the deletion on its case", async () => {
+  it('erases the stored mention and notes the deletion on its case', async () => {
     // Arrange
     const stored = { mention: mentionFactory({ platform: 'x', externalId: 't1' }), caseId: 'case_7' } as StoredMention;
     const mentions = new InMemoryErasure(new Map([['x:t1', stored]]));
     const journal = new InMemoryJournal(new Set(['case_7']));
 
     // Act
-    const outcome = await eraseDeletedMention(deletion('t1'), { mentions, journal, clock: fixedClock('2026-11-28T12:00:02.000Z'), retentionDays: 365 });
+    const outcome = await eraseDeletedMention(deletion('t1'), {
+      mentions,
+      journal,
+      clock: fixedClock('2026-11-28T12:00:02.000Z'),
+      retentionDays: 365,
+    });
 
     // Assess
     expect(outcome).toEqual({ status: 'erased', mentionId: 'x:t1', caseId: 'case_7' });
     expect(mentions.erased).toEqual(['x:t1']);
-    expect(await journal.notesOf('case_7')).toEqual([{ kind: 'mention-deleted', mentionId: 'x:t1', at: '2026-11-28T12:00:00.000Z' }]);
+    expect(await journal.notesOf('case_7')).toEqual([
+      { kind: 'mention-deleted', mentionId: 'x:t1', at: '2026-11-28T12:00:00.000Z' },
+    ]);
   });
 
   it('erases the case fields the deleted mention left: its author when it opened the case, and its first-mention id', async () => {
     // Arrange
-    const stored = { mention: mentionFactory({ platform: 'x', externalId: 't1', author: { id: 'u77', name: 'Uwe Beispiel' } }), caseId: 'case_7' } as StoredMention;
+    const stored = {
+      mention: mentionFactory({ platform: 'x', externalId: 't1', author: { id: 'u77', name: 'Uwe Beispiel' } }),
+      caseId: 'case_7',
+    } as StoredMention;
     const cases = new InMemoryCases();
     cases.cases.set('case_7', caseFactory({ id: 'case_7', platform: 'x', authorId: 'u77', firstMentionId: 'x:t1' }));
     cases.cases.set('case_8', caseFactory({ id: 'case_8', platform: 'x', authorId: 'u77', firstMentionId: 'x:t2' }));

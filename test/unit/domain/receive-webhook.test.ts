@@ -300,10 +300,14 @@ describe('receiveWebhook', () => {
     // Arrange
     const { deps } = setup();
     const secrets = new RotatingSecrets(TEST_META_SECRET, TEST_META_SECRET);
-    const request = webhookRequestFactory({ body: metaFixture('page-feed-comment-add.restfb.json'), headers: { 'x-hub-signature-256': 'sha256=zz' } });
+    const request = webhookRequestFactory({
+      body: metaFixture('page-feed-comment-add.restfb.json'),
+      headers: { 'x-hub-signature-256': 'sha256=zz' },
+    });
 
     // Act
-    for (let i = 0; i < 3; i++) await receiveWebhook({ platformId: 'meta', request }, { ...deps, secrets }).catch(() => undefined);
+    for (let i = 0; i < 3; i++)
+      await receiveWebhook({ platformId: 'meta', request }, { ...deps, secrets }).catch(() => undefined);
 
     // Assess
     expect(secrets.mismatches).toBe(0);
@@ -316,14 +320,21 @@ describe('receiveWebhook', () => {
     const body = Buffer.from(
       JSON.stringify({
         for_user_id: '1529483711625383936',
-        tweet_delete_events: [{ status: { id: '1994652037415829505', user_id: '3001969357' }, timestamp_ms: '1795857300000' }],
-        user_event: { revoke: { date_time: '2026-11-28T09:00:00+00:00', target: { app_id: '1' }, source: { user_id: '63046977' } } },
+        tweet_delete_events: [
+          { status: { id: '1994652037415829505', user_id: '3001969357' }, timestamp_ms: '1795857300000' },
+        ],
+        user_event: {
+          revoke: { date_time: '2026-11-28T09:00:00+00:00', target: { app_id: '1' }, source: { user_id: '63046977' } },
+        },
       }),
     );
     const request = webhookRequestFactory({ body, headers: xAdapter.sign(body, xSecret, { now: new Date(NOW) }) });
 
     // Act
-    const outcome = await receiveWebhook({ platformId: 'x', request }, { ...deps, secrets: new RotatingSecrets(xSecret, xSecret) });
+    const outcome = await receiveWebhook(
+      { platformId: 'x', request },
+      { ...deps, secrets: new RotatingSecrets(xSecret, xSecret) },
+    );
 
     // Assess
     expect(outcome).toMatchObject({ enqueued: 0, deleted: 1, revocations: [{ userId: '63046977' }] });
@@ -334,39 +345,58 @@ describe('receiveWebhook', () => {
     // Arrange
     const { deps, queue } = setup();
     const secret = { signingSecret: 'generic-secret' };
-    const body = Buffer.from(JSON.stringify({ id: 'r1', author: { id: 'a' }, text: 'gut', createdAt: '2026-11-28T09:00:00Z' }));
-    const headers = genericAdapter.sign(body, secret, { now: new Date(Date.parse(NOW) - 600_000), params: { source: 'trustpilot' } });
+    const body = Buffer.from(
+      JSON.stringify({ id: 'r1', author: { id: 'a' }, text: 'gut', createdAt: '2026-11-28T09:00:00Z' }),
+    );
+    const headers = genericAdapter.sign(body, secret, {
+      now: new Date(Date.parse(NOW) - 600_000),
+      params: { source: 'trustpilot' },
+    });
     const request = webhookRequestFactory({ body, headers, params: { source: 'trustpilot' } });
 
     // Act
-    const result = receiveWebhook({ platformId: 'generic', request }, { ...deps, secrets: new RotatingSecrets(secret, secret) });
+    const result = receiveWebhook(
+      { platformId: 'generic', request },
+      { ...deps, secrets: new RotatingSecrets(secret, secret) },
+    );
 
     // Assess
     await expect(result).rejects.toThrow('outside the 300 s replay window');
     expect(queue.enqueued).toEqual([]);
   });
 
-  it('fails with a 503-class error naming the fields when the secret is not the adapter\'s shape', async () => {
+  it("fails with a 503-class error naming the fields when the secret is not the adapter's shape", async () => {
     // Arrange
     const { deps } = setup();
     const request = signedMetaRequest(metaFixture('page-feed-comment-add.restfb.json'));
 
     // Act
-    const result = receiveWebhook({ platformId: 'meta', request }, { ...deps, secrets: new RotatingSecrets({ appSecret: 'only' }, {}) });
+    const result = receiveWebhook(
+      { platformId: 'meta', request },
+      { ...deps, secrets: new RotatingSecrets({ appSecret: 'only' }, {}) },
+    );
 
     // Assess
     await expect(result).rejects.toThrow(WebhookSecretIncompleteError);
     await expect(result).rejects.toThrow('(check: verifyToken)');
   });
-  describe('webhooks for accounts that are not the company\'s', () => {
+  describe("webhooks for accounts that are not the company's", () => {
     const otherPage = '990000000000001';
     const signed = (platform: string, body: string, secret: unknown) =>
-      webhookRequestFactory({ body: Buffer.from(body), headers: platformRegistry.get(platform)!.sign(body, secret, { now: new Date(NOW) }) });
+      webhookRequestFactory({
+        body: Buffer.from(body),
+        headers: platformRegistry.get(platform)!.sign(body, secret, { now: new Date(NOW) }),
+      });
 
     it('ignores a correctly signed Meta comment for another Page: 200, nothing enqueued, the account named', async () => {
       // Arrange
       const { deps, queue } = setup();
-      const built = buildWebhook('meta', { config: deps.config, text: 'Hallo', accountId: otherPage, now: new Date(NOW) });
+      const built = buildWebhook('meta', {
+        config: deps.config,
+        text: 'Hallo',
+        accountId: otherPage,
+        now: new Date(NOW),
+      });
 
       // Act
       const outcome = await receiveWebhook({ platformId: 'meta', request: signedMetaRequest(built.body) }, deps);
@@ -387,10 +417,18 @@ describe('receiveWebhook', () => {
     ])('ignores a signed %s webhook for another account and enqueues nothing', async (platform, secret, account) => {
       // Arrange
       const { deps, queue } = setup();
-      const built = buildWebhook(platform, { config: deps.config, text: 'Hallo', accountId: account, now: new Date(NOW) });
+      const built = buildWebhook(platform, {
+        config: deps.config,
+        text: 'Hallo',
+        accountId: account,
+        now: new Date(NOW),
+      });
 
       // Act
-      const outcome = await receiveWebhook({ platformId: platform, request: signed(platform, built.body, secret) }, { ...deps, secrets: new RotatingSecrets(secret, secret) });
+      const outcome = await receiveWebhook(
+        { platformId: platform, request: signed(platform, built.body, secret) },
+        { ...deps, secrets: new RotatingSecrets(secret, secret) },
+      );
 
       // Assess
       expect(outcome.response.statusCode).toBe(200);
@@ -398,11 +436,21 @@ describe('receiveWebhook', () => {
       expect(outcome.foreignAccounts).toEqual([{ accountId: account, items: 1 }]);
     });
 
-    it('enqueues the company\'s items of a body and ignores only those for another account', async () => {
+    it("enqueues the company's items of a body and ignores only those for another account", async () => {
       // Arrange
       const { deps, queue } = setup();
-      const own = JSON.parse(buildWebhook('meta', { config: deps.config, text: 'Eins', now: new Date(NOW), itemId: '1' }).body);
-      const foreign = JSON.parse(buildWebhook('meta', { config: deps.config, text: 'Zwei', accountId: otherPage, now: new Date(NOW), itemId: '2' }).body);
+      const own = JSON.parse(
+        buildWebhook('meta', { config: deps.config, text: 'Eins', now: new Date(NOW), itemId: '1' }).body,
+      );
+      const foreign = JSON.parse(
+        buildWebhook('meta', {
+          config: deps.config,
+          text: 'Zwei',
+          accountId: otherPage,
+          now: new Date(NOW),
+          itemId: '2',
+        }).body,
+      );
       const body = JSON.stringify({ object: 'page', entry: [...own.entry, ...foreign.entry] });
 
       // Act
@@ -416,30 +464,48 @@ describe('receiveWebhook', () => {
     it('accepts a LinkedIn webhook for an organization the config names by its bare id', async () => {
       // Arrange
       const config = demoConfig();
-      const bare: CompanyConfig = { ...config, platforms: { ...config.platforms, linkedin: { ...config.platforms.linkedin!, organizationIds: ['80412573'] } } };
+      const bare: CompanyConfig = {
+        ...config,
+        platforms: { ...config.platforms, linkedin: { ...config.platforms.linkedin!, organizationIds: ['80412573'] } },
+      };
       const { deps, queue } = setup({ config: bare });
       const secret = { clientSecret: 'li-secret' };
       const built = buildWebhook('linkedin', { config: bare, text: 'Angebot?', now: new Date(NOW) });
 
       // Act
-      const outcome = await receiveWebhook({ platformId: 'linkedin', request: signed('linkedin', built.body, secret) }, { ...deps, secrets: new RotatingSecrets(secret, secret) });
+      const outcome = await receiveWebhook(
+        { platformId: 'linkedin', request: signed('linkedin', built.body, secret) },
+        { ...deps, secrets: new RotatingSecrets(secret, secret) },
+      );
 
       // Assess
       expect(outcome.foreignAccounts).toEqual([]);
       expect(queue.enqueued).toEqual([expect.objectContaining({ accountId: 'urn:li:organization:80412573' })]);
     });
 
-    it('ignores a deletion notice for another X account, so another account cannot erase the company\'s mentions', async () => {
+    it("ignores a deletion notice for another X account, so another account cannot erase the company's mentions", async () => {
       // Arrange
       const { deps, queue } = setup();
       const xSecret = { consumerSecret: 'x-secret' };
-      const body = JSON.stringify({ for_user_id: '44196397', tweet_delete_events: [{ status: { id: '1994652037415829505', user_id: '3001969357' }, timestamp_ms: '1795857300000' }] });
+      const body = JSON.stringify({
+        for_user_id: '44196397',
+        tweet_delete_events: [
+          { status: { id: '1994652037415829505', user_id: '3001969357' }, timestamp_ms: '1795857300000' },
+        ],
+      });
 
       // Act
-      const outcome = await receiveWebhook({ platformId: 'x', request: signed('x', body, xSecret) }, { ...deps, secrets: new RotatingSecrets(xSecret, xSecret) });
+      const outcome = await receiveWebhook(
+        { platformId: 'x', request: signed('x', body, xSecret) },
+        { ...deps, secrets: new RotatingSecrets(xSecret, xSecret) },
+      );
 
       // Assess
-      expect(outcome).toMatchObject({ enqueued: 0, deleted: 0, foreignAccounts: [{ accountId: '44196397', items: 1 }] });
+      expect(outcome).toMatchObject({
+        enqueued: 0,
+        deleted: 0,
+        foreignAccounts: [{ accountId: '44196397', items: 1 }],
+      });
       expect(queue.enqueued).toEqual([]);
     });
 
@@ -452,7 +518,10 @@ describe('receiveWebhook', () => {
 
       // Act
       const outcome = await receiveWebhook(
-        { platformId: 'generic', request: webhookRequestFactory({ body: Buffer.from(built.body), headers, params: built.params ?? {} }) },
+        {
+          platformId: 'generic',
+          request: webhookRequestFactory({ body: Buffer.from(built.body), headers, params: built.params ?? {} }),
+        },
         { ...deps, secrets: new RotatingSecrets(secret, secret) },
       );
 

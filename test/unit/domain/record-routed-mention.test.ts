@@ -6,7 +6,11 @@ import { fixedClock, InMemoryCases, InMemoryMetrics } from '../../fakes/in-memor
 function setup() {
   const cases = new InMemoryCases();
   const metrics = new InMemoryMetrics();
-  return { cases, metrics, deps: { timezone: 'Europe/Berlin', retentionDays: 30, cases, metrics, clock: fixedClock('2026-11-28T10:00:00Z') } };
+  return {
+    cases,
+    metrics,
+    deps: { timezone: 'Europe/Berlin', retentionDays: 30, cases, metrics, clock: fixedClock('2026-11-28T10:00:00Z') },
+  };
 }
 
 describe('recordRoutedMention', () => {
@@ -19,7 +23,9 @@ describe('recordRoutedMention', () => {
 
     expect(recorded).toBe(true);
     expect(await cases.mentionsOf(event.caseId)).toEqual([event]);
-    expect(await metrics.countersOf('2026-11-28')).toEqual([{ day: '2026-11-28', department: 'service', category: 'complaint', count: 1 }]);
+    expect(await metrics.countersOf('2026-11-28')).toEqual([
+      { day: '2026-11-28', department: 'service', category: 'complaint', count: 1 },
+    ]);
   });
 
   it('does not count a redelivered event twice', async () => {

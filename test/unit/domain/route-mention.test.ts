@@ -12,7 +12,17 @@ const policy = {
 };
 
 function classification(overrides: Partial<Classification>): Classification {
-  return { language: 'de', relevant: true, sentiment: 'neutral', category: 'question', urgency: 0, confidence: 0.8, reasons: [], model: 'test', ...overrides };
+  return {
+    language: 'de',
+    relevant: true,
+    sentiment: 'neutral',
+    category: 'question',
+    urgency: 0,
+    confidence: 0.8,
+    reasons: [],
+    model: 'test',
+    ...overrides,
+  };
 }
 
 describe('routeMention', () => {

@@ -58,7 +58,8 @@ describe('spike detector', () => {
     // Arrange: 10 mentions every Monday 10:00, 1 at every other hour, for six weeks
     const monday10 = Date.parse('2026-11-30T10:00:00.000Z');
     const series = new Map<number, number>();
-    for (let h = monday10 - 6 * WEEK_HOURS * HOUR_MS; h < monday10; h += HOUR_MS) series.set(h, (monday10 - h) % (WEEK_HOURS * HOUR_MS) === 0 ? 10 : 1);
+    for (let h = monday10 - 6 * WEEK_HOURS * HOUR_MS; h < monday10; h += HOUR_MS)
+      series.set(h, (monday10 - h) % (WEEK_HOURS * HOUR_MS) === 0 ? 10 : 1);
 
     // Act
     const baseline = baselineOf(series, monday10, 0, DEFAULT_SPIKE_PARAMETERS, utcSeason);
@@ -72,11 +73,28 @@ describe('spike detector', () => {
   it('does not call 2 mentions of a value with a baseline of 0.1 per hour a spike, but 12 of them', () => {
     // Arrange: a theme with one mention every ten hours for two weeks
     const hour = '2026-11-30T10:00:00.000Z';
-    const history = Array.from({ length: 2 * WEEK_HOURS / 10 }, (_, i) => ({ dimension: 'theme' as const, value: 'th_a', hour: addHours(hour, -10 * (i + 1)), count: 1 }));
+    const history = Array.from({ length: (2 * WEEK_HOURS) / 10 }, (_, i) => ({
+      dimension: 'theme' as const,
+      value: 'th_a',
+      hour: addHours(hour, -10 * (i + 1)),
+      count: 1,
+    }));
 
     // Act
-    const two = detectSpikes(hour, [...history, { dimension: 'theme', value: 'th_a', hour, count: 2 }], history.at(-1)!.hour, DEFAULT_SPIKE_PARAMETERS, utcSeason);
-    const twelve = detectSpikes(hour, [...history, { dimension: 'theme', value: 'th_a', hour, count: 12 }], history.at(-1)!.hour, DEFAULT_SPIKE_PARAMETERS, utcSeason);
+    const two = detectSpikes(
+      hour,
+      [...history, { dimension: 'theme', value: 'th_a', hour, count: 2 }],
+      history.at(-1)!.hour,
+      DEFAULT_SPIKE_PARAMETERS,
+      utcSeason,
+    );
+    const twelve = detectSpikes(
+      hour,
+      [...history, { dimension: 'theme', value: 'th_a', hour, count: 12 }],
+      history.at(-1)!.hour,
+      DEFAULT_SPIKE_PARAMETERS,
+      utcSeason,
+    );
 
     // Assess
     expect(two[0]).toMatchObject({ value: 'th_a', observed: 2, spike: false });
@@ -162,7 +180,10 @@ describe('evaluateSpikes', () => {
   });
 
   /** Counts mentions straight into the counters (a long history), or records each with its case (what a spike tags). */
-  const play = async (mentions: readonly SyntheticMention[], options: { record?: { department: (i: number) => string } } = {}) => {
+  const play = async (
+    mentions: readonly SyntheticMention[],
+    options: { record?: { department: (i: number) => string } } = {},
+  ) => {
     if (!options.record) {
       for (const m of mentions) {
         rates.add(m.hour, { dimension: 'category', value: m.category }, 1);
@@ -175,10 +196,25 @@ describe('evaluateSpikes', () => {
     for (const [i, m] of mentions.entries()) {
       const n = ++mentionNumber;
       const department = options.record.department(i);
-      const kase = await cases.ensure(caseFactory({ id: `case_${n}`, department, category: m.category as Category, platform: m.platform as Platform }));
+      const kase = await cases.ensure(
+        caseFactory({
+          id: `case_${n}`,
+          department,
+          category: m.category as Category,
+          platform: m.platform as Platform,
+        }),
+      );
       caseIds.push(kase.id);
       await recordMentionRates(
-        { mentionId: `${m.platform}:${n}`, caseId: kase.id, createdAt: addHours(m.hour, 0.5), category: m.category, platform: m.platform, department, ...(m.themeId ? { themeId: m.themeId } : {}) },
+        {
+          mentionId: `${m.platform}:${n}`,
+          caseId: kase.id,
+          createdAt: addHours(m.hour, 0.5),
+          category: m.category,
+          platform: m.platform,
+          department,
+          ...(m.themeId ? { themeId: m.themeId } : {}),
+        },
         { rates, expiresAt: 0 },
       );
     }
@@ -200,7 +236,9 @@ describe('evaluateSpikes', () => {
     spikes.lastHour = addHours(START, -1);
     await runDaily(START, SIX_WEEKS);
     const quiet = { events: events.published.length, spikes: spikes.items.size };
-    const surgeCases = await play(surge({ start: SURGE, hours: 1, perHour: 14 }), { record: { department: (i) => (i < 12 ? 'service' : 'legal') } });
+    const surgeCases = await play(surge({ start: SURGE, hours: 1, perHour: 14 }), {
+      record: { department: (i) => (i < 12 ? 'service' : 'legal') },
+    });
 
     // Act: the next evaluation after the surge's hour
     now = addHours(SURGE, 1.1);
@@ -230,7 +268,8 @@ describe('evaluateSpikes', () => {
     spikes.lastHour = addHours(START, -1);
 
     // Act: runs after 5 h, after 6 h, again at the same time, and after a 30-hour outage
-    for (const through of [addHours(START, 4), addHours(START, 5), addHours(START, 5), addHours(START, 35)]) await evaluateSpikes({ through }, deps);
+    for (const through of [addHours(START, 4), addHours(START, 5), addHours(START, 5), addHours(START, 35)])
+      await evaluateSpikes({ through }, deps);
 
     // Assess
     expect(spikes.cursorMoves).toEqual(Array.from({ length: 36 }, (_, i) => addHours(START, i)));
@@ -249,10 +288,12 @@ describe('evaluateSpikes', () => {
     expect(await spikes.cursor()).toBe(addHours(START, 23));
   });
 
-  it('tags the surge\'s cases, notifies press and the departments\' leads once, and publishes one event when the retry runs again', async () => {
+  it("tags the surge's cases, notifies press and the departments' leads once, and publishes one event when the retry runs again", async () => {
     // Arrange: two weeks of history, a surge in service's cases, and a bus that fails once
     await play(steadyHistory({ start: addHours(SURGE, -2 * WEEK_HOURS), hours: 2 * WEEK_HOURS, seed: 5, timezone }));
-    const surgeCases = await play(surge({ start: SURGE, hours: 1, perHour: 20 }), { record: { department: () => 'service' } });
+    const surgeCases = await play(surge({ start: SURGE, hours: 1, perHour: 20 }), {
+      record: { department: () => 'service' },
+    });
     events.failNext = true;
     now = addHours(SURGE, 1.1);
 
@@ -269,7 +310,9 @@ describe('evaluateSpikes', () => {
     for (const id of surgeCases) {
       const kase = await cases.get(id);
       expect(kase?.tags).toEqual([spikeTag(spikeId)]);
-      expect(kase?.history?.map((e) => [e.action, e.transitionId, e.actor])).toEqual([['tag', `spike:${spikeId}`, 'system:detect-spikes']]);
+      expect(kase?.history?.map((e) => [e.action, e.transitionId, e.actor])).toEqual([
+        ['tag', `spike:${spikeId}`, 'system:detect-spikes'],
+      ]);
     }
     const told = notifier.sent.map((s) => [s.notification.department, s.target.type, s.notification.kind]);
     expect(told).toEqual([
@@ -278,13 +321,21 @@ describe('evaluateSpikes', () => {
       ['service', 'slack', 'spike'],
       ['service', 'teams', 'spike'],
     ]);
-    expect(notifier.sent.find((s) => s.notification.department === 'service')?.notification.people.map((p) => [p.name, p.role])).toEqual([['Aylin Demir', 'lead']]);
-    expect(notifier.sent[0]?.notification.title).toMatch(/^Spike: 20 mentions of "Akku brennt" in one hour \(\d+\.\dx the usual \d\.\d\)$/);
+    expect(
+      notifier.sent
+        .find((s) => s.notification.department === 'service')
+        ?.notification.people.map((p) => [p.name, p.role]),
+    ).toEqual([['Aylin Demir', 'lead']]);
+    expect(notifier.sent[0]?.notification.title).toMatch(
+      /^Spike: 20 mentions of "Akku brennt" in one hour \(\d+\.\dx the usual \d\.\d\)$/,
+    );
   });
 
   it('adds the next surging hours to the spike instead of raising a second alarm', async () => {
     // Arrange
-    await play(steadyHistory({ start: addHours(SURGE, -2 * WEEK_HOURS), hours: 2 * WEEK_HOURS + 3, seed: 9, timezone }));
+    await play(
+      steadyHistory({ start: addHours(SURGE, -2 * WEEK_HOURS), hours: 2 * WEEK_HOURS + 3, seed: 9, timezone }),
+    );
     await play(surge({ start: SURGE, hours: 3, perHour: 15 }), { record: { department: () => 'service' } });
 
     // Act: three hourly runs

@@ -5,7 +5,11 @@ import type { Case } from '../../../shared/domain/case.ts';
 import { caseIdForThread } from '../../../shared/domain/case.ts';
 import { applyCaseCommand, type ApplyRoutingCommand } from '../../../shared/domain/case-lifecycle.ts';
 import { caseEventOf } from '../../../shared/domain/change-case.ts';
-import { classifyMention, type ClassifyMentionDeps, type StoredMention } from '../../../shared/domain/classify-mention.ts';
+import {
+  classifyMention,
+  type ClassifyMentionDeps,
+  type StoredMention,
+} from '../../../shared/domain/classify-mention.ts';
 import { ConflictError } from '../../../shared/domain/errors.ts';
 import { notificationForCaseEvent } from '../../../shared/domain/notification.ts';
 import type { Routing } from '../../../shared/domain/route-mention.ts';
@@ -13,7 +17,13 @@ import { routingCommandFor, type ThreadRoutingPolicy } from '../../../shared/dom
 import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
 import { mentionFactory } from '../../factories/mention.ts';
-import { fixedClock, InMemoryCases, InMemoryMentions, InMemoryMetrics, RecordingPublisher } from '../../fakes/in-memory.ts';
+import {
+  fixedClock,
+  InMemoryCases,
+  InMemoryMentions,
+  InMemoryMetrics,
+  RecordingPublisher,
+} from '../../fakes/in-memory.ts';
 
 const NOW = '2026-11-30T10:00:00.000Z';
 const ctx = { transitionId: 'routing:facebook:9_11', actor: 'system:classify-mention', at: NOW };
@@ -26,10 +36,21 @@ const crisis: Routing = {
   reasons: ['rule crisis: keyword Shitstorm -> department press, stop'],
   tags: ['crisis'],
   requireApproval: true,
-  matched: [{ rule: 'crisis', why: ['keyword Shitstorm'], effects: ['department press', 'cc legal', 'priority high', 'approval required', 'tag crisis'] }],
+  matched: [
+    {
+      rule: 'crisis',
+      why: ['keyword Shitstorm'],
+      effects: ['department press', 'cc legal', 'priority high', 'approval required', 'tag crisis'],
+    },
+  ],
 };
 
-const serviceComplaint: Routing = { department: 'service', cc: [], priority: 'normal', reasons: ['category complaint is owned by service'] };
+const serviceComplaint: Routing = {
+  department: 'service',
+  cc: [],
+  priority: 'normal',
+  reasons: ['category complaint is owned by service'],
+};
 
 const policy: ThreadRoutingPolicy = {
   escalation: { categories: ['legal_risk'], tags: ['crisis', 'legal-risk'], to: ['press', 'legal'] },
@@ -57,7 +78,10 @@ describe('routingCommandFor: a mention that joins an existing case', () => {
       tags: ['crisis'],
       cc: ['press', 'legal'],
       approverDepartment: 'press',
-      escalate: { to: ['press', 'legal'], reason: 'A new message in the thread (facebook:9_11) matched rule crisis: tag crisis' },
+      escalate: {
+        to: ['press', 'legal'],
+        reason: 'A new message in the thread (facebook:9_11) matched rule crisis: tag crisis',
+      },
     });
   });
 
@@ -71,15 +95,27 @@ describe('routingCommandFor: a mention that joins an existing case', () => {
 
   it('escalates a joining mention of an escalating category even without a rule', () => {
     // Act
-    const command = routingCommandFor(caseFactory(), { id: 'facebook:9_12', category: 'legal_risk' }, serviceComplaint, policy);
+    const command = routingCommandFor(
+      caseFactory(),
+      { id: 'facebook:9_12', category: 'legal_risk' },
+      serviceComplaint,
+      policy,
+    );
 
     // Assess
-    expect(command?.escalate).toEqual({ to: ['press', 'legal'], reason: 'A new message in the thread (facebook:9_12): category legal_risk' });
+    expect(command?.escalate).toEqual({
+      to: ['press', 'legal'],
+      reason: 'A new message in the thread (facebook:9_12): category legal_risk',
+    });
   });
 
   it('asks nothing of a case the same crisis already raised', () => {
     // Arrange
-    const raised = applyCaseCommand(caseFactory(), routingCommandFor(caseFactory(), joining, crisis, policy) as ApplyRoutingCommand, ctx).case;
+    const raised = applyCaseCommand(
+      caseFactory(),
+      routingCommandFor(caseFactory(), joining, crisis, policy) as ApplyRoutingCommand,
+      ctx,
+    ).case;
 
     // Act
     const again = routingCommandFor(raised, { id: 'facebook:9_13', category: 'complaint' }, crisis, policy);
@@ -90,14 +126,27 @@ describe('routingCommandFor: a mention that joins an existing case', () => {
 });
 
 describe('applyCaseCommand apply-routing', () => {
-  const command = (overrides: Partial<ApplyRoutingCommand> = {}): ApplyRoutingCommand => ({ type: 'apply-routing', mentionId: 'facebook:9_11', rules: ['crisis'], ...overrides });
+  const command = (overrides: Partial<ApplyRoutingCommand> = {}): ApplyRoutingCommand => ({
+    type: 'apply-routing',
+    mentionId: 'facebook:9_11',
+    rules: ['crisis'],
+    ...overrides,
+  });
 
   it('records one history entry with everything it raised, and keeps the state and department', () => {
     // Arrange
-    const kase = caseFactory({ state: 'assigned', assignee: 'jana@example.de', slaWarnedAt: '2026-11-30T09:50:00.000Z' });
+    const kase = caseFactory({
+      state: 'assigned',
+      assignee: 'jana@example.de',
+      slaWarnedAt: '2026-11-30T09:50:00.000Z',
+    });
 
     // Act
-    const { case: after, entry } = applyCaseCommand(kase, routingCommandFor(kase, joining, crisis, policy) as ApplyRoutingCommand, ctx);
+    const { case: after, entry } = applyCaseCommand(
+      kase,
+      routingCommandFor(kase, joining, crisis, policy) as ApplyRoutingCommand,
+      ctx,
+    );
 
     // Assess
     expect(after).toMatchObject({
@@ -141,7 +190,11 @@ describe('applyCaseCommand apply-routing', () => {
     const kase = caseFactory({ priority: 'high', dueAt: '2026-11-30T10:30:00.000Z' });
 
     // Act
-    const { case: after } = applyCaseCommand(kase, command({ priority: 'low', dueAt: '2026-12-02T10:00:00.000Z', tags: ['spam-suspect'] }), ctx);
+    const { case: after } = applyCaseCommand(
+      kase,
+      command({ priority: 'low', dueAt: '2026-12-02T10:00:00.000Z', tags: ['spam-suspect'] }),
+      ctx,
+    );
 
     // Assess
     expect(after).toMatchObject({ priority: 'high', dueAt: '2026-11-30T10:30:00.000Z', tags: ['spam-suspect'] });
@@ -152,7 +205,11 @@ describe('applyCaseCommand apply-routing', () => {
     const kase = caseFactory({ priority: 'low', dueAt: '2026-11-30T10:30:00.000Z' });
 
     // Act
-    const { case: after, entry } = applyCaseCommand(kase, command({ priority: 'normal', dueAt: '2026-11-30T14:00:00.000Z' }), ctx);
+    const { case: after, entry } = applyCaseCommand(
+      kase,
+      command({ priority: 'normal', dueAt: '2026-11-30T14:00:00.000Z' }),
+      ctx,
+    );
 
     // Assess
     expect(after).toMatchObject({ priority: 'normal', dueAt: '2026-11-30T10:30:00.000Z' });
@@ -172,17 +229,30 @@ describe('applyCaseCommand apply-routing', () => {
 
   it('adds only tags, cc and escalation targets the case does not have yet', () => {
     // Arrange
-    const kase = caseFactory({ tags: ['high-reach'], cc: ['press'], escalatedTo: ['press'], escalatedAt: '2026-11-30T09:30:00.000Z' });
+    const kase = caseFactory({
+      tags: ['high-reach'],
+      cc: ['press'],
+      escalatedTo: ['press'],
+      escalatedAt: '2026-11-30T09:30:00.000Z',
+    });
 
     // Act
     const { case: after, entry } = applyCaseCommand(
       kase,
-      command({ tags: ['high-reach', 'crisis'], cc: ['press', 'legal', 'service'], escalate: { to: ['press', 'legal'], reason: 'tag crisis' } }),
+      command({
+        tags: ['high-reach', 'crisis'],
+        cc: ['press', 'legal', 'service'],
+        escalate: { to: ['press', 'legal'], reason: 'tag crisis' },
+      }),
       ctx,
     );
 
     // Assess
-    expect(after).toMatchObject({ tags: ['high-reach', 'crisis'], cc: ['press', 'legal'], escalatedTo: ['press', 'legal'] });
+    expect(after).toMatchObject({
+      tags: ['high-reach', 'crisis'],
+      cc: ['press', 'legal'],
+      escalatedTo: ['press', 'legal'],
+    });
     expect(entry.detail).toMatchObject({ tags: 'crisis', cc: 'legal', to: 'legal' });
   });
 
@@ -200,15 +270,26 @@ describe('applyCaseCommand apply-routing', () => {
   it('reaches the departments it escalated to, who are told by an escalation notification naming the approval', () => {
     // Arrange
     const kase = caseFactory();
-    const { case: after, entry } = applyCaseCommand(kase, routingCommandFor(kase, joining, crisis, policy) as ApplyRoutingCommand, ctx);
+    const { case: after, entry } = applyCaseCommand(
+      kase,
+      routingCommandFor(kase, joining, crisis, policy) as ApplyRoutingCommand,
+      ctx,
+    );
     const press = demoConfig().departments.find((d) => d.id === 'press');
 
     // Act
     const event = caseEventOf('demo', after, entry);
-    const notification = notificationForCaseEvent(event, after, undefined, press as NonNullable<typeof press>, { timezone: 'Europe/Berlin' });
+    const notification = notificationForCaseEvent(event, after, undefined, press as NonNullable<typeof press>, {
+      timezone: 'Europe/Berlin',
+    });
 
     // Assess
-    expect(event).toMatchObject({ action: 'apply-routing', recipients: ['press', 'legal'], priority: 'high', department: 'service' });
+    expect(event).toMatchObject({
+      action: 'apply-routing',
+      recipients: ['press', 'legal'],
+      priority: 'high',
+      department: 'service',
+    });
     expect(notification).toMatchObject({
       id: 'routing:facebook:9_11',
       kind: 'escalation',
@@ -231,20 +312,37 @@ describe('classifyMention: a crisis message in an existing service thread', () =
       companyId: 'demo',
       classifier: new KeywordClassifier(),
       policy: routingPolicyOf(config),
-      sla: (department, priority) => config.departments.find((d) => d.id === department)?.sla[priority] ?? { days: 1, minutes: 0 },
+      sla: (department, priority) =>
+        config.departments.find((d) => d.id === department)?.sla[priority] ?? { days: 1, minutes: 0 },
       retentionDays: 365,
       mentions,
       cases,
       events,
       clock,
       approverDepartment: () => 'press',
-      escalation: { categories: config.cases.escalate.categories, tags: config.cases.escalate.tags, to: ['press', 'legal'] },
-      caseChanges: { companyId: 'demo', retentionDays: 365, cases, events, clock, metrics: new InMemoryMetrics(), timezone: 'Europe/Berlin' },
+      escalation: {
+        categories: config.cases.escalate.categories,
+        tags: config.cases.escalate.tags,
+        to: ['press', 'legal'],
+      },
+      caseChanges: {
+        companyId: 'demo',
+        retentionDays: 365,
+        cases,
+        events,
+        clock,
+        metrics: new InMemoryMetrics(),
+        timezone: 'Europe/Berlin',
+      },
     };
     return { deps, cases, events };
   }
   const caseId = caseIdForThread('facebook', mentionFactory().threadId);
-  const second = mentionFactory({ externalId: 'c2', text: 'Immer noch keine Antwort? Dann gibt es eben einen Shitstorm!', createdAt: '2026-11-30T09:55:00.000Z' });
+  const second = mentionFactory({
+    externalId: 'c2',
+    text: 'Immer noch keine Antwort? Dann gibt es eben einen Shitstorm!',
+    createdAt: '2026-11-30T09:55:00.000Z',
+  });
 
   it('raises the case, tags it crisis, requires approval and escalates, as one change in the history', async () => {
     // Arrange
@@ -269,9 +367,13 @@ describe('classifyMention: a crisis message in an existing service thread', () =
       escalatedTo: ['press', 'legal'],
       version: 2,
     });
-    expect(cases.cases.get(caseId)?.history?.map((e) => [e.action, e.transitionId])).toEqual([['apply-routing', `routing:${second.id}`]]);
+    expect(cases.cases.get(caseId)?.history?.map((e) => [e.action, e.transitionId])).toEqual([
+      ['apply-routing', `routing:${second.id}`],
+    ]);
     expect(events.caseEvents.map((e) => [e.action, e.recipients])).toEqual([['apply-routing', ['press', 'legal']]]);
-    expect(events.published.filter((e) => e.mentionId === second.id).map((e) => [e.department, e.role, e.priority])).toEqual([
+    expect(
+      events.published.filter((e) => e.mentionId === second.id).map((e) => [e.department, e.role, e.priority]),
+    ).toEqual([
       ['service', 'primary', 'high'],
       ['press', 'cc', 'high'],
       ['legal', 'cc', 'high'],

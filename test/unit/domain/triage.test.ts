@@ -18,14 +18,28 @@ const policy: RoutingPolicy = {
   fallback: 'community',
   rules: [
     { id: 'tenders', when: { keywords: ['ausschreibung'] }, then: { department: 'sales' } },
-    { id: 'negative-complaints', when: { category: ['complaint'], sentiment: ['negative'] }, then: { department: 'service', priority: 'high', cc: ['sales'] } },
+    {
+      id: 'negative-complaints',
+      when: { category: ['complaint'], sentiment: ['negative'] },
+      then: { department: 'service', priority: 'high', cc: ['sales'] },
+    },
     { id: 'sure-leads', when: { category: ['sales_lead'], confidence: { min: 0.2 } }, then: { department: 'sales' } },
   ],
   triage: { belowConfidence: 0.5 },
 };
 
 function classification(overrides: Partial<Classification>): Classification {
-  return { language: 'de', relevant: true, sentiment: 'neutral', category: 'question', urgency: 0, confidence: 0.8, reasons: [], model: 'test', ...overrides };
+  return {
+    language: 'de',
+    relevant: true,
+    sentiment: 'neutral',
+    category: 'question',
+    urgency: 0,
+    confidence: 0.8,
+    reasons: [],
+    model: 'test',
+    ...overrides,
+  };
 }
 
 describe('routing with triage', () => {
@@ -43,7 +57,10 @@ describe('routing with triage', () => {
 
   it("keeps the deciding rule's priority and cc and drops only its department", () => {
     // Act
-    const routing = routeMention(classification({ category: 'complaint', sentiment: 'negative', confidence: 0.2 }), policy);
+    const routing = routeMention(
+      classification({ category: 'complaint', sentiment: 'negative', confidence: 0.2 }),
+      policy,
+    );
 
     // Assess
     expect(routing).toMatchObject({ department: 'community', priority: 'high', cc: ['sales'], tags: [TRIAGE_TAG] });
@@ -60,7 +77,9 @@ describe('routing with triage', () => {
 
   it('leaves a rule on keywords alone: the text decided, not a guess', () => {
     // Act
-    const routing = routeMention(classification({ category: 'other', confidence: 0.1 }), policy, { text: 'Zur Ausschreibung 2027' });
+    const routing = routeMention(classification({ category: 'other', confidence: 0.1 }), policy, {
+      text: 'Zur Ausschreibung 2027',
+    });
 
     // Assess
     expect(routing.department).toBe('sales');
@@ -96,7 +115,10 @@ describe('routing with triage', () => {
 
   it('is off without a triage policy', () => {
     // Act
-    const routing = routeMention(classification({ category: 'question', confidence: 0.05 }), { ...policy, triage: undefined });
+    const routing = routeMention(classification({ category: 'question', confidence: 0.05 }), {
+      ...policy,
+      triage: undefined,
+    });
 
     // Assess
     expect(routing.department).toBe('service');
@@ -126,7 +148,11 @@ describe('corrections clear triage', () => {
     const kase = caseFactory({ department: 'community', tags: ['vip', TRIAGE_TAG] });
 
     // Act
-    const { case: rerouted } = applyCaseCommand(kase, { type: 'reroute', department: 'service', reason: 'a complaint', dueAt: '2026-11-30T15:00:00.000Z' }, { transitionId: 'api:r1', actor: 'user:jana@example.de', at: '2026-11-30T10:00:00.000Z' });
+    const { case: rerouted } = applyCaseCommand(
+      kase,
+      { type: 'reroute', department: 'service', reason: 'a complaint', dueAt: '2026-11-30T15:00:00.000Z' },
+      { transitionId: 'api:r1', actor: 'user:jana@example.de', at: '2026-11-30T10:00:00.000Z' },
+    );
 
     // Assess
     expect(rerouted.department).toBe('service');
@@ -150,7 +176,9 @@ describe('a mention joining a case', () => {
     const routing = routeMention(classification({ category: 'question', confidence: 0.2, urgency: 0.9 }), policy);
 
     // Act
-    const command = routingCommandFor(kase, { id: 'facebook:9', category: 'question' }, routing, { dueAt: () => '2026-11-30T11:00:00.000Z' });
+    const command = routingCommandFor(kase, { id: 'facebook:9', category: 'question' }, routing, {
+      dueAt: () => '2026-11-30T11:00:00.000Z',
+    });
 
     // Assess
     expect(command?.tags).toEqual([]);
@@ -170,7 +198,11 @@ describe('triage after the cloud classifier', () => {
 
   it('routes by the cloud answer when it is sure, so the mention never waits in triage', async () => {
     // Arrange
-    const classifier = new CloudAssistedClassifier(unsureLocal, cloud({ relevant: true, sentiment: 'negative', category: 'complaint', confidence: 0.9 }), { belowConfidence: 0.5, timeoutMs: 1000 });
+    const classifier = new CloudAssistedClassifier(
+      unsureLocal,
+      cloud({ relevant: true, sentiment: 'negative', category: 'complaint', confidence: 0.9 }),
+      { belowConfidence: 0.5, timeoutMs: 1000 },
+    );
 
     // Act
     const routing = routeMention(await classifier.classify({ text: 'Rad kaputt' }), policy);
@@ -182,7 +214,11 @@ describe('triage after the cloud classifier', () => {
 
   it('sends the mention to triage when the cloud fails and the unsure local result stands', async () => {
     // Arrange
-    const classifier = new CloudAssistedClassifier(unsureLocal, cloud(new Error('throttled')), { belowConfidence: 0.5, timeoutMs: 1000, onFallback: () => undefined });
+    const classifier = new CloudAssistedClassifier(unsureLocal, cloud(new Error('throttled')), {
+      belowConfidence: 0.5,
+      timeoutMs: 1000,
+      onFallback: () => undefined,
+    });
 
     // Act
     const routing = routeMention(await classifier.classify({ text: 'Rad kaputt' }), policy);

@@ -17,11 +17,22 @@ async function setup() {
   const clock = fixedClock(NOW);
   const insight = { themes, clock, timezone: 'Europe/Berlin', retentionDays: 365 };
   const complaint = await recordInsight(
-    mentionRoutedFactory({ mentionId: 'facebook:1', text: 'Die Reparatur in der Werkstatt dauert schon Wochen', createdAt: '2026-11-25T10:00:00.000Z' }),
+    mentionRoutedFactory({
+      mentionId: 'facebook:1',
+      text: 'Die Reparatur in der Werkstatt dauert schon Wochen',
+      createdAt: '2026-11-25T10:00:00.000Z',
+    }),
     insight,
   );
   await recordInsight(
-    mentionRoutedFactory({ mentionId: 'facebook:2', department: 'product', category: 'product_idea', sentiment: 'positive', text: 'Bitte einen Kindersitz, der auf den "Stadtflitzer" passt, anbieten', createdAt: '2026-11-26T10:00:00.000Z' }),
+    mentionRoutedFactory({
+      mentionId: 'facebook:2',
+      department: 'product',
+      category: 'product_idea',
+      sentiment: 'positive',
+      text: 'Bitte einen Kindersitz, der auf den "Stadtflitzer" passt, anbieten',
+      createdAt: '2026-11-26T10:00:00.000Z',
+    }),
     insight,
   );
   const deps: AdminApiDeps = {
@@ -37,7 +48,12 @@ async function setup() {
   const call = async (routeKey: string, options: AdminEventOptions = {}) => {
     const response = await adminApi(adminEventFactory(routeKey, options), () => deps);
     const text = response.body ?? 'null';
-    return { status: response.statusCode, headers: response.headers, text, body: (text.startsWith('{') ? JSON.parse(text) : null) as Record<string, unknown> };
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      text,
+      body: (text.startsWith('{') ? JSON.parse(text) : null) as Record<string, unknown>,
+    };
   };
   return { themes, call, themeId: complaint.themeId as string };
 }
@@ -46,17 +62,27 @@ describe('admin API: marking a theme as a defect', () => {
   it('refuses a member of the involved department with 403 and the reason, and stores no mark', async () => {
     const { call, themes, themeId } = await setup();
 
-    const response = await call('PUT /themes/{id}/defect', { pathParameters: { id: themeId }, body: { owner: 'Kai', fixDate: '2026-12-01' }, claims: OLE });
+    const response = await call('PUT /themes/{id}/defect', {
+      pathParameters: { id: themeId },
+      body: { owner: 'Kai', fixDate: '2026-12-01' },
+      claims: OLE,
+    });
 
     expect(response.status).toBe(403);
-    expect(response.body.message).toContain(`only an admin or a lead of a department involved in theme ${themeId} (service)`);
+    expect(response.body.message).toContain(
+      `only an admin or a lead of a department involved in theme ${themeId} (service)`,
+    );
     expect(themes.defectMarks.size).toBe(0);
   });
 
   it('refuses a lead of a department the theme does not involve', async () => {
     const { call, themes, themeId } = await setup();
 
-    const response = await call('PUT /themes/{id}/defect', { pathParameters: { id: themeId }, body: { owner: 'Kai', fixDate: '2026-12-01' }, claims: MALTE });
+    const response = await call('PUT /themes/{id}/defect', {
+      pathParameters: { id: themeId },
+      body: { owner: 'Kai', fixDate: '2026-12-01' },
+      claims: MALTE,
+    });
 
     expect(response.status).toBe(403);
     expect(response.body.message).toContain('you are lead of sales');
@@ -66,10 +92,20 @@ describe('admin API: marking a theme as a defect', () => {
   it('lets a lead of the involved department mark it, recording who and when', async () => {
     const { call, themes, themeId } = await setup();
 
-    const response = await call('PUT /themes/{id}/defect', { pathParameters: { id: themeId }, body: { owner: 'Kai Lüders', fixDate: '2026-12-01', note: 'Ersatzteile' }, claims: AYLIN });
+    const response = await call('PUT /themes/{id}/defect', {
+      pathParameters: { id: themeId },
+      body: { owner: 'Kai Lüders', fixDate: '2026-12-01', note: 'Ersatzteile' },
+      claims: AYLIN,
+    });
 
     expect(response.status).toBe(200);
-    expect(themes.defectMarks.get(themeId)).toEqual({ owner: 'Kai Lüders', fixDate: '2026-12-01', note: 'Ersatzteile', markedAt: NOW, markedBy: `user:${AYLIN.email}` });
+    expect(themes.defectMarks.get(themeId)).toEqual({
+      owner: 'Kai Lüders',
+      fixDate: '2026-12-01',
+      note: 'Ersatzteile',
+      markedAt: NOW,
+      markedBy: `user:${AYLIN.email}`,
+    });
   });
 
   it.each([
@@ -88,8 +124,16 @@ describe('admin API: marking a theme as a defect', () => {
   it('answers 404 for a theme that does not exist and 400 for a malformed id', async () => {
     const { call } = await setup();
 
-    const missing = await call('PUT /themes/{id}/defect', { pathParameters: { id: 'th_complaint_de_000000000000' }, body: { owner: 'Kai', fixDate: '2026-12-01' }, claims: AYLIN });
-    const malformed = await call('PUT /themes/{id}/defect', { pathParameters: { id: 'case_1' }, body: { owner: 'Kai', fixDate: '2026-12-01' }, claims: AYLIN });
+    const missing = await call('PUT /themes/{id}/defect', {
+      pathParameters: { id: 'th_complaint_de_000000000000' },
+      body: { owner: 'Kai', fixDate: '2026-12-01' },
+      claims: AYLIN,
+    });
+    const malformed = await call('PUT /themes/{id}/defect', {
+      pathParameters: { id: 'case_1' },
+      body: { owner: 'Kai', fixDate: '2026-12-01' },
+      claims: AYLIN,
+    });
 
     expect([missing.status, malformed.status]).toEqual([404, 400]);
   });
@@ -111,7 +155,15 @@ describe('admin API: reading themes, ideas and projects', () => {
     const response = await call('GET /themes', { claims: OLE });
 
     expect(response.status).toBe(200);
-    expect(response.body.themes).toEqual([expect.objectContaining({ id: themeId, count: 1, processId: 'repairs', owner: 'Kai Lüders', examples: [expect.objectContaining({ mentionId: 'facebook:1' })] })]);
+    expect(response.body.themes).toEqual([
+      expect.objectContaining({
+        id: themeId,
+        count: 1,
+        processId: 'repairs',
+        owner: 'Kai Lüders',
+        examples: [expect.objectContaining({ mentionId: 'facebook:1' })],
+      }),
+    ]);
   });
 
   it('shows a theme of another department without its quoted examples', async () => {
@@ -134,7 +186,10 @@ describe('admin API: reading themes, ideas and projects', () => {
   it('exports ranked ideas as CSV, quoting fields with quotes and commas', async () => {
     const { call } = await setup();
 
-    const response = await call('GET /ideas', { query: { format: 'csv' }, claims: { sub: 'sub-katrin', email: 'katrin.wulff@radwerk-hansen.example' } });
+    const response = await call('GET /ideas', {
+      query: { format: 'csv' },
+      claims: { sub: 'sub-katrin', email: 'katrin.wulff@radwerk-hansen.example' },
+    });
 
     expect(response.status).toBe(200);
     expect(response.headers?.['content-type']).toBe('text/csv; charset=utf-8');

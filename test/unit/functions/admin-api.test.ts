@@ -53,17 +53,27 @@ describe('admin-api handler', () => {
     const { store, call } = setup(pressCase);
 
     // Act
-    const answer = await call('POST /cases/{id}/assign', { pathParameters: { id }, body: { assignee: TIM }, requestId: 'req-7' });
+    const answer = await call('POST /cases/{id}/assign', {
+      pathParameters: { id },
+      body: { assignee: TIM },
+      requestId: 'req-7',
+    });
 
     // Assess
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ applied: true, case: { id, state: 'assigned', assignee: TIM } });
-    expect((await store.get(id))?.history?.[0]).toMatchObject({ actor: 'user:jana.krueger@radwerk-hansen.example', transitionId: 'api:req-7' });
+    expect((await store.get(id))?.history?.[0]).toMatchObject({
+      actor: 'user:jana.krueger@radwerk-hansen.example',
+      transitionId: 'api:req-7',
+    });
   });
 
   it('lists the cases of a department and state', async () => {
     // Arrange
-    const { call } = setup(pressCase, caseFactory({ id: 'case_00000000000000000009', department: 'press', state: 'waiting' }));
+    const { call } = setup(
+      pressCase,
+      caseFactory({ id: 'case_00000000000000000009', department: 'press', state: 'waiting' }),
+    );
 
     // Act
     const answer = await call('GET /cases', { query: { department: 'press', state: 'new' } });
@@ -77,14 +87,18 @@ describe('admin-api handler', () => {
     // Arrange
     const { store, call } = setup(pressCase);
     const reasons = ['category press_inquiry (88%): word "anfrage", word "redaktion"'];
-    await store.recordMention(mentionRoutedFactory({ caseId: id, department: 'press', category: 'press_inquiry', classifierReasons: reasons }));
+    await store.recordMention(
+      mentionRoutedFactory({ caseId: id, department: 'press', category: 'press_inquiry', classifierReasons: reasons }),
+    );
 
     // Act
     const answer = await call('GET /cases/{id}', { pathParameters: { id } });
 
     // Assess
     expect(answer.status).toBe(200);
-    expect(answer.body.mentions).toEqual([expect.objectContaining({ classifierReasons: reasons, reasons: ['category complaint is owned by service'] })]);
+    expect(answer.body.mentions).toEqual([
+      expect.objectContaining({ classifierReasons: reasons, reasons: ['category complaint is owned by service'] }),
+    ]);
   });
 
   it('answers 400 with every problem of the body', async () => {
@@ -92,10 +106,16 @@ describe('admin-api handler', () => {
     const { store, call } = setup(pressCase);
 
     // Act
-    const answer = await call('POST /cases/{id}/assign', { pathParameters: { id }, body: { assignee: 'tim', extra: 1 } });
+    const answer = await call('POST /cases/{id}/assign', {
+      pathParameters: { id },
+      body: { assignee: 'tim', extra: 1 },
+    });
 
     // Assess
-    expect(answer).toEqual({ status: 400, body: { status: 400, message: expect.stringMatching(/^invalid body: assignee: not an e-mail address; .*extra/) } });
+    expect(answer).toEqual({
+      status: 400,
+      body: { status: 400, message: expect.stringMatching(/^invalid body: assignee: not an e-mail address; .*extra/) },
+    });
     expect(store.saves).toEqual([]);
   });
 
@@ -119,8 +139,13 @@ describe('admin-api handler', () => {
     const byState = await call('GET /cases', { query: { department: 'press', state: 'closed' } });
 
     // Assess
-    expect(byId).toEqual({ status: 400, body: { status: 400, message: 'invalid path: id: not a case id (case_ and 20 hex digits)' } });
-    expect(byState.body.message).toBe('invalid query: state: unknown state "closed"; use open, all or a list of new, assigned, waiting, responded, resolved');
+    expect(byId).toEqual({
+      status: 400,
+      body: { status: 400, message: 'invalid path: id: not a case id (case_ and 20 hex digits)' },
+    });
+    expect(byState.body.message).toBe(
+      'invalid query: state: unknown state "closed"; use open, all or a list of new, assigned, waiting, responded, resolved',
+    );
   });
 
   it('answers 400 to an assignee outside the department', async () => {
@@ -128,7 +153,10 @@ describe('admin-api handler', () => {
     const { call } = setup(pressCase);
 
     // Act
-    const answer = await call('POST /cases/{id}/assign', { pathParameters: { id }, body: { assignee: 'malte.brandt@radwerk-hansen.example' } });
+    const answer = await call('POST /cases/{id}/assign', {
+      pathParameters: { id },
+      body: { assignee: 'malte.brandt@radwerk-hansen.example' },
+    });
 
     // Assess
     expect(answer.status).toBe(400);
@@ -143,7 +171,10 @@ describe('admin-api handler', () => {
     const answer = await call('GET /cases/{id}', { pathParameters: { id: 'case_ffffffffffffffffffff' } });
 
     // Assess
-    expect(answer).toEqual({ status: 404, body: { status: 404, message: 'case case_ffffffffffffffffffff does not exist' } });
+    expect(answer).toEqual({
+      status: 404,
+      body: { status: 404, message: 'case case_ffffffffffffffffffff does not exist' },
+    });
   });
 
   it('answers 409 to a transition the case does not allow', async () => {
@@ -154,7 +185,10 @@ describe('admin-api handler', () => {
     const answer = await call('POST /cases/{id}/transition', { pathParameters: { id }, body: { action: 'resolve' } });
 
     // Assess
-    expect(answer).toEqual({ status: 409, body: { status: 409, message: `cannot resolve case ${id}: it is resolved (reopen it first)` } });
+    expect(answer).toEqual({
+      status: 409,
+      body: { status: 409, message: `cannot resolve case ${id}: it is resolved (reopen it first)` },
+    });
   });
 
   it('answers 403 to an approval by someone outside the approving department', async () => {
@@ -177,7 +211,10 @@ describe('admin-api handler', () => {
 
     // Assess
     expect(drafted.status).toBe(201);
-    expect(answer).toEqual({ status: 403, body: { status: 403, message: `only a member or lead of press may approve replies of case ${id}` } });
+    expect(answer).toEqual({
+      status: 403,
+      body: { status: 403, message: `only a member or lead of press may approve replies of case ${id}` },
+    });
   });
 
   it('answers 401 to a request without identity and changes nothing', async () => {
@@ -185,10 +222,17 @@ describe('admin-api handler', () => {
     const { store, call } = setup(pressCase);
 
     // Act
-    const answer = await call('POST /cases/{id}/assign', { pathParameters: { id }, body: { assignee: TIM }, claims: null });
+    const answer = await call('POST /cases/{id}/assign', {
+      pathParameters: { id },
+      body: { assignee: TIM },
+      claims: null,
+    });
 
     // Assess
-    expect(answer).toEqual({ status: 401, body: { status: 401, message: 'the request carries no identity: send Authorization: Bearer <token>' } });
+    expect(answer).toEqual({
+      status: 401,
+      body: { status: 401, message: 'the request carries no identity: send Authorization: Bearer <token>' },
+    });
     expect(store.saves).toEqual([]);
   });
 
@@ -221,7 +265,13 @@ describe('admin-api handler', () => {
     });
 
     // Assess
-    expect(answer).toEqual({ status: 403, body: { status: 403, message: expect.stringMatching(new RegExp(`^you may not read case ${id}: you may read the cases of service`)) } });
+    expect(answer).toEqual({
+      status: 403,
+      body: {
+        status: 403,
+        message: expect.stringMatching(new RegExp(`^you may not read case ${id}: you may read the cases of service`)),
+      },
+    });
     expect(store.saves).toEqual([]);
   });
 
@@ -231,7 +281,12 @@ describe('admin-api handler', () => {
     vi.spyOn(logger, 'warn');
 
     // Act
-    await call('POST /cases/{id}/reroute', { pathParameters: { id }, body: { department: 'legal', reason: 'x' }, claims: { sub: 'sub-tim', email: TIM }, requestId: 'req-9' });
+    await call('POST /cases/{id}/reroute', {
+      pathParameters: { id },
+      body: { department: 'legal', reason: 'x' },
+      claims: { sub: 'sub-tim', email: TIM },
+      requestId: 'req-9',
+    });
 
     // Assess
     expect(logger.warn).toHaveBeenCalledWith('Request rejected', {
@@ -247,14 +302,29 @@ describe('admin-api handler', () => {
   it('takes a caller the IAM authorizer let in for the account operator, who may act on every case', async () => {
     // Arrange
     const { deps } = setup(pressCase);
-    const event = adminEventFactory('POST /cases/{id}/transition', { pathParameters: { id }, body: { action: 'resolve' }, claims: null });
-    const iam = { ...event, requestContext: { ...event.requestContext, authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/ops' } } } } as typeof event;
+    const event = adminEventFactory('POST /cases/{id}/transition', {
+      pathParameters: { id },
+      body: { action: 'resolve' },
+      claims: null,
+    });
+    const iam = {
+      ...event,
+      requestContext: {
+        ...event.requestContext,
+        authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/ops' } },
+      },
+    } as typeof event;
 
     // Act
     const response = await adminApi(iam, () => deps);
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body ?? '{}')).toMatchObject({ case: { state: 'resolved', history: [expect.objectContaining({ actor: 'user:arn:aws:iam::123456789012:user/ops' })] } });
+    expect(JSON.parse(response.body ?? '{}')).toMatchObject({
+      case: {
+        state: 'resolved',
+        history: [expect.objectContaining({ actor: 'user:arn:aws:iam::123456789012:user/ops' })],
+      },
+    });
   });
 });

@@ -14,7 +14,12 @@ import { contextFactory } from '../../factories/lambda.ts';
 const documents = mockClient(DynamoDBDocumentClient);
 const bus = mockClient(EventBridgeClient);
 const config = demoConfig();
-const env = { COMPANY_CONFIG: JSON.stringify(config), TABLE_NAME: 'bc-demo-data', EVENT_BUS_NAME: 'bc-demo-bus', AWS_REGION: 'eu-central-1' };
+const env = {
+  COMPANY_CONFIG: JSON.stringify(config),
+  TABLE_NAME: 'bc-demo-data',
+  EVENT_BUS_NAME: 'bc-demo-bus',
+  AWS_REGION: 'eu-central-1',
+};
 
 describe('check-sla in the topology', () => {
   const topology = buildTopology(config);
@@ -26,9 +31,16 @@ describe('check-sla in the topology', () => {
     // Assess
     expect(fn).toMatchObject({
       entry: 'functions/check-sla/handler.ts',
-      environment: expect.objectContaining({ COMPANY_CONFIG: { kind: 'companyConfig' }, TABLE_NAME: { kind: 'tableName' }, EVENT_BUS_NAME: { kind: 'busName' } }),
+      environment: expect.objectContaining({
+        COMPANY_CONFIG: { kind: 'companyConfig' },
+        TABLE_NAME: { kind: 'tableName' },
+        EVENT_BUS_NAME: { kind: 'busName' },
+      }),
       triggers: [{ type: 'schedule', schedule: 'sla-sweep' }],
-      grants: [{ resource: 'table', access: 'readWrite' }, { resource: 'bus', access: 'put' }],
+      grants: [
+        { resource: 'table', access: 'readWrite' },
+        { resource: 'bus', access: 'put' },
+      ],
     });
   });
 
@@ -91,7 +103,9 @@ describe('check-sla handler', () => {
   it('marks an overdue case breached and publishes the event on the company bus', async () => {
     // Arrange: a case long past due, listed as new in the service department
     const overdue = caseFactory({ id: 'case_overdue', dueAt: '2026-01-02T09:00:00.000Z' });
-    documents.on(QueryCommand, { ExpressionAttributeValues: { ':pk': keys.casesByState('service', 'new') } }).resolves({ Items: [overdue] });
+    documents
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': keys.casesByState('service', 'new') } })
+      .resolves({ Items: [overdue] });
     documents.on(GetCommand).resolves({ Item: overdue });
 
     // Act
@@ -117,7 +131,9 @@ describe('check-sla handler', () => {
   it('fails the run when a change could not be written, after sweeping the rest', async () => {
     // Arrange
     const overdue = caseFactory({ id: 'case_overdue', dueAt: '2026-01-02T09:00:00.000Z' });
-    documents.on(QueryCommand, { ExpressionAttributeValues: { ':pk': keys.casesByState('service', 'new') } }).resolves({ Items: [overdue] });
+    documents
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': keys.casesByState('service', 'new') } })
+      .resolves({ Items: [overdue] });
     documents.on(GetCommand).resolves({ Item: overdue });
     documents.on(PutCommand).rejects(new Error('ProvisionedThroughputExceededException'));
 

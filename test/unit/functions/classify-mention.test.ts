@@ -30,7 +30,9 @@ describe('classify-mention handler', () => {
 
   it('stores the mention conditionally and publishes Mention Routed to the owning department', async () => {
     const handler = createHandler(env);
-    const mention = mentionFactory({ text: 'Guten Tag, die Redaktion der Kieler Nachrichten bittet um eine Stellungnahme.' });
+    const mention = mentionFactory({
+      text: 'Guten Tag, die Redaktion der Kieler Nachrichten bittet um eine Stellungnahme.',
+    });
 
     const result = await handler(sqsEventFactory([sqsRecordFactory(JSON.stringify(mention))]), contextFactory());
 
@@ -66,12 +68,23 @@ describe('classify-mention handler', () => {
 
   it('skips a duplicate that was already routed without publishing again', async () => {
     const mention = mentionFactory();
-    const conditionFailed = Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+    const conditionFailed = Object.assign(new Error('The conditional request failed'), {
+      name: 'ConditionalCheckFailedException',
+    });
     documents.on(PutCommand).rejects(conditionFailed);
     documents.on(GetCommand).resolves({
       Item: {
         mention,
-        classification: { language: 'de', relevant: true, sentiment: 'negative', category: 'complaint', urgency: 0.2, confidence: 0.6, reasons: [], model: 'keyword@1' },
+        classification: {
+          language: 'de',
+          relevant: true,
+          sentiment: 'negative',
+          category: 'complaint',
+          urgency: 0.2,
+          confidence: 0.6,
+          reasons: [],
+          model: 'keyword@1',
+        },
         routing: { department: 'service', cc: [], priority: 'normal', reasons: [] },
         caseId: 'case_x',
         routedAt: '2026-11-28T09:15:03.000Z',
@@ -86,17 +99,24 @@ describe('classify-mention handler', () => {
   });
 
   it('fails the whole batch when the bus keeps rejecting every event, so SQS redelivers it', async () => {
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
+    eventBridge
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
     const handler = createHandler(env);
 
     const invocation = handler(
-      sqsEventFactory([sqsRecordFactory(JSON.stringify(mentionFactory()), 'm1'), sqsRecordFactory(JSON.stringify(mentionFactory({ externalId: 'other' })), 'm2')]),
+      sqsEventFactory([
+        sqsRecordFactory(JSON.stringify(mentionFactory()), 'm1'),
+        sqsRecordFactory(JSON.stringify(mentionFactory({ externalId: 'other' })), 'm2'),
+      ]),
       contextFactory(),
     );
 
     await expect(invocation).rejects.toThrow('All records failed processing');
     // Resent only the failed entry: 3 attempts per mention.
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 6);
-    expect(documents).not.toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: expect.stringContaining('routedAt') });
+    expect(documents).not.toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: expect.stringContaining('routedAt'),
+    });
   });
 });

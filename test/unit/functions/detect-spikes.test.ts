@@ -14,7 +14,12 @@ import { contextFactory } from '../../factories/lambda.ts';
 const documents = mockClient(DynamoDBDocumentClient);
 const bus = mockClient(EventBridgeClient);
 const config = demoConfig();
-const env = { COMPANY_CONFIG: JSON.stringify(config), TABLE_NAME: 'bc-demo-data', EVENT_BUS_NAME: 'bc-demo-bus', AWS_REGION: 'eu-central-1' };
+const env = {
+  COMPANY_CONFIG: JSON.stringify(config),
+  TABLE_NAME: 'bc-demo-data',
+  EVENT_BUS_NAME: 'bc-demo-bus',
+  AWS_REGION: 'eu-central-1',
+};
 
 describe('detect-spikes in the topology', () => {
   const topology = buildTopology(config);
@@ -33,8 +38,17 @@ describe('detect-spikes in the topology', () => {
       payload: { scheduledTime: '<aws.scheduler.scheduled-time>' },
       deadLetterQueue: 'schedule-spike-check-dlq',
     });
-    expect(fn).toMatchObject({ entry: 'functions/detect-spikes/handler.ts', triggers: [{ type: 'schedule', schedule: 'spike-check' }], asyncInvoke: { onFailure: 'detect-spikes-failures' } });
-    expect(fn?.grants).toEqual(expect.arrayContaining([{ resource: 'table', access: 'readWrite' }, { resource: 'bus', access: 'put' }]));
+    expect(fn).toMatchObject({
+      entry: 'functions/detect-spikes/handler.ts',
+      triggers: [{ type: 'schedule', schedule: 'spike-check' }],
+      asyncInvoke: { onFailure: 'detect-spikes-failures' },
+    });
+    expect(fn?.grants).toEqual(
+      expect.arrayContaining([
+        { resource: 'table', access: 'readWrite' },
+        { resource: 'bus', access: 'put' },
+      ]),
+    );
   });
 
   it('fires locally at 5 past every hour of the wall clock: the repeated hour of the autumn switch once (the cursor makes the next run catch up)', () => {
@@ -69,15 +83,26 @@ describe('detect-spikes handler', () => {
 
     // Assess
     expect(result).toMatchObject({ hours: ['2026-12-03T13:00:00.000Z'], detected: [] });
-    expect(documents).toReceiveCommandWith(QueryCommand, { ExpressionAttributeValues: expect.objectContaining({ ':pk': 'RATE#2026-12-03', ':to': 'COUNT#2026-12-03T13:00:00.000Z' }) });
-    expect(documents).toReceiveCommandWith(PutCommand, { Item: expect.objectContaining({ ...keys.spikeCursor, lastHour: '2026-12-03T13:00:00.000Z' }) });
+    expect(documents).toReceiveCommandWith(QueryCommand, {
+      ExpressionAttributeValues: expect.objectContaining({
+        ':pk': 'RATE#2026-12-03',
+        ':to': 'COUNT#2026-12-03T13:00:00.000Z',
+      }),
+    });
+    expect(documents).toReceiveCommandWith(PutCommand, {
+      Item: expect.objectContaining({ ...keys.spikeCursor, lastHour: '2026-12-03T13:00:00.000Z' }),
+    });
     expect(bus).not.toHaveReceivedCommand(PutEventsCommand);
   });
 
   it('refuses an input that is neither a scheduled run nor an hour, before touching the table', async () => {
     // Act / Assess
-    await expect(createHandler(env)({ report: 'daily' }, contextFactory())).rejects.toThrow('detect-spikes input is neither {scheduledTime}, {hour} nor {from, through}');
-    await expect(createHandler(env)({ from: '2026-12-03T14:00:00Z', through: '2026-12-03T13:00:00Z' }, contextFactory())).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(createHandler(env)({ report: 'daily' }, contextFactory())).rejects.toThrow(
+      'detect-spikes input is neither {scheduledTime}, {hour} nor {from, through}',
+    );
+    await expect(
+      createHandler(env)({ from: '2026-12-03T14:00:00Z', through: '2026-12-03T13:00:00Z' }, contextFactory()),
+    ).rejects.toMatchObject({ name: 'ValidationError' });
     expect(documents).not.toHaveReceivedAnyCommand();
   });
 
@@ -120,7 +145,14 @@ describe('EventBridgePublisher and Spike Detected', () => {
 
     // Assess
     expect(bus).toReceiveCommandWith(PutEventsCommand, {
-      Entries: [{ EventBusName: 'bc-demo-bus', Source: 'backchannel', DetailType: 'Spike Detected', Detail: JSON.stringify(detail) }],
+      Entries: [
+        {
+          EventBusName: 'bc-demo-bus',
+          Source: 'backchannel',
+          DetailType: 'Spike Detected',
+          Detail: JSON.stringify(detail),
+        },
+      ],
     });
   });
 });

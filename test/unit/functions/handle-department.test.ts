@@ -36,7 +36,17 @@ describe('handle-department handler', () => {
     documents
       .on(GetCommand)
       .callsFake((input: { Key: { SK: string } }) =>
-        input.Key.SK === 'CASE' ? { Item: { ...caseFactory({ department: 'legal', state: 'assigned', assignee: 'jonas.meyer@radwerk-hansen.example' }) } } : {},
+        input.Key.SK === 'CASE'
+          ? {
+              Item: {
+                ...caseFactory({
+                  department: 'legal',
+                  state: 'assigned',
+                  assignee: 'jonas.meyer@radwerk-hansen.example',
+                }),
+              },
+            }
+          : {},
       );
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
   });
@@ -48,12 +58,18 @@ describe('handle-department handler', () => {
   it('records the mention on the case and adds one to the day x department x category counter', async () => {
     const event = mentionRoutedFactory({ department: 'legal', category: 'legal_risk' });
 
-    const result = await createHandler(env)(sqsEventFactory([sqsRecordFactory(routedEnvelope(event))]), contextFactory());
+    const result = await createHandler(env)(
+      sqsEventFactory([sqsRecordFactory(routedEnvelope(event))]),
+      contextFactory(),
+    );
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(documents).toReceiveCommandWith(PutCommand, {
       ConditionExpression: 'attribute_not_exists(PK)',
-      Item: expect.objectContaining({ PK: `CASE#${event.caseId}`, SK: expect.stringContaining(`#${event.mentionId}#legal`) }),
+      Item: expect.objectContaining({
+        PK: `CASE#${event.caseId}`,
+        SK: expect.stringContaining(`#${event.mentionId}#legal`),
+      }),
     });
     expect(documents).toReceiveCommandWith(UpdateCommand, {
       Key: { PK: 'METRIC#2026-11-28', SK: 'DEPT#legal#CATEGORY#legal_risk' },
@@ -67,19 +83,31 @@ describe('handle-department handler', () => {
 
     await createHandler(env)(sqsEventFactory([sqsRecordFactory(routedEnvelope(event))]), contextFactory());
 
-    const lines = (await readFile(path.join(outbox, 'legal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await readFile(path.join(outbox, 'legal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.target.type).sort()).toEqual(['email', 'slack']);
-    expect(documents).toReceiveCommandWith(PutCommand, { Item: expect.objectContaining({ SK: expect.stringMatching(/^NOTIFIED#mention:/) }) });
+    expect(documents).toReceiveCommandWith(PutCommand, {
+      Item: expect.objectContaining({ SK: expect.stringMatching(/^NOTIFIED#mention:/) }),
+    });
   });
 
   it('does not count a redelivered event again', async () => {
     documents.on(PutCommand).rejects(Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' }));
     // The notifications went out the first time.
-    documents.on(GetCommand).callsFake((input: { Key: { SK: string } }) =>
-      input.Key.SK === 'CASE' ? { Item: { ...caseFactory({ state: 'assigned', assignee: 'ole.hansen@radwerk-hansen.example' }) } } : { Item: { sentAt: '2026-11-30T10:00:00.000Z' } },
-    );
+    documents
+      .on(GetCommand)
+      .callsFake((input: { Key: { SK: string } }) =>
+        input.Key.SK === 'CASE'
+          ? { Item: { ...caseFactory({ state: 'assigned', assignee: 'ole.hansen@radwerk-hansen.example' }) } }
+          : { Item: { sentAt: '2026-11-30T10:00:00.000Z' } },
+      );
 
-    const result = await createHandler(env)(sqsEventFactory([sqsRecordFactory(routedEnvelope(mentionRoutedFactory()))]), contextFactory());
+    const result = await createHandler(env)(
+      sqsEventFactory([sqsRecordFactory(routedEnvelope(mentionRoutedFactory()))]),
+      contextFactory(),
+    );
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(documents).not.toHaveReceivedCommand(UpdateCommand);
@@ -87,11 +115,16 @@ describe('handle-department handler', () => {
 
   it('fails a record that is not a Mention Routed envelope and keeps the others', async () => {
     const good = sqsRecordFactory(routedEnvelope(mentionRoutedFactory()), 'good');
-    const bad = sqsRecordFactory(JSON.stringify({ 'detail-type': 'Something Else', source: 'backchannel', detail: {} }), 'bad');
+    const bad = sqsRecordFactory(
+      JSON.stringify({ 'detail-type': 'Something Else', source: 'backchannel', detail: {} }),
+      'bad',
+    );
 
     const result = await createHandler(env)(sqsEventFactory([good, bad]), contextFactory());
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
-    expect(documents).toReceiveCommandWith(UpdateCommand, { Key: { PK: 'METRIC#2026-11-28', SK: 'DEPT#service#CATEGORY#complaint' } });
+    expect(documents).toReceiveCommandWith(UpdateCommand, {
+      Key: { PK: 'METRIC#2026-11-28', SK: 'DEPT#service#CATEGORY#complaint' },
+    });
   });
 });

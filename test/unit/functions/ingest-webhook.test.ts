@@ -6,7 +6,11 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -40,7 +44,10 @@ const env: FunctionEnv = {
   AWS_REGION: 'eu-central-1',
 };
 
-async function invoke(event: APIGatewayProxyEventV2, handler = createHandler(env)): Promise<APIGatewayProxyStructuredResultV2> {
+async function invoke(
+  event: APIGatewayProxyEventV2,
+  handler = createHandler(env),
+): Promise<APIGatewayProxyStructuredResultV2> {
   return handler(event, lambdaContextFactory());
 }
 
@@ -54,7 +61,9 @@ describe('ingest-webhook handler', () => {
     sqs.reset();
     secretsManager.reset();
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-    secretsManager.on(GetSecretValueCommand, { SecretId: SECRET_NAME }).resolves({ SecretString: JSON.stringify(TEST_META_SECRET) });
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: SECRET_NAME })
+      .resolves({ SecretString: JSON.stringify(TEST_META_SECRET) });
     vi.spyOn(metrics, 'addMetric');
     vi.spyOn(logger, 'warn');
     vi.spyOn(logger, 'error');
@@ -73,10 +82,18 @@ describe('ingest-webhook handler', () => {
     const response = await invoke(event);
 
     // Assess
-    expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"enqueued":1,"deleted":0,"ignored":0,"revoked":0}' });
+    expect(response).toEqual({
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{"enqueued":1,"deleted":0,"ignored":0,"revoked":0}',
+    });
     expect(sqs).toReceiveCommandWith(SendMessageBatchCommand, {
       QueueUrl: QUEUE_URL,
-      Entries: [expect.objectContaining({ MessageBody: expect.stringContaining('"id":"facebook:901097836652708_903438993085259"') })],
+      Entries: [
+        expect.objectContaining({
+          MessageBody: expect.stringContaining('"id":"facebook:901097836652708_903438993085259"'),
+        }),
+      ],
     });
     expect(metricValue('MentionsEnqueued')).toBe(1);
     expect(metricValue('EventsIgnored')).toBe(0);
@@ -94,18 +111,28 @@ describe('ingest-webhook handler', () => {
     expect(sqs).toReceiveCommandTimes(SendMessageBatchCommand, 3);
   });
 
-  it('answers 200 to a signed webhook for a Page that is not the company\'s, enqueues nothing, and logs and counts its account id', async () => {
+  it("answers 200 to a signed webhook for a Page that is not the company's, enqueues nothing, and logs and counts its account id", async () => {
     // Arrange
-    const event = signedMetaEvent(metaFixture('page-feed-comment-non-ascii.json').toString('utf8').replaceAll('104729381726354', '990000000000001'));
+    const event = signedMetaEvent(
+      metaFixture('page-feed-comment-non-ascii.json').toString('utf8').replaceAll('104729381726354', '990000000000001'),
+    );
 
     // Act
     const response = await invoke(event);
 
     // Assess
-    expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"enqueued":0,"deleted":0,"ignored":1,"revoked":0}' });
+    expect(response).toEqual({
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{"enqueued":0,"deleted":0,"ignored":1,"revoked":0}',
+    });
     expect(sqs).toReceiveCommandTimes(SendMessageBatchCommand, 0);
     expect(metricValue('WebhookForeignAccount')).toBe(1);
-    expect(logger.warn).toHaveBeenCalledWith('Webhook for a foreign account ignored', { platform: 'meta', accountId: '990000000000001', items: 1 });
+    expect(logger.warn).toHaveBeenCalledWith('Webhook for a foreign account ignored', {
+      platform: 'meta',
+      accountId: '990000000000001',
+      items: 1,
+    });
   });
 
   it('decodes a base64-encoded body before verifying it', async () => {
@@ -191,7 +218,10 @@ describe('ingest-webhook handler', () => {
 
     // Assess
     expect(response.statusCode).toBe(404);
-    expect(logger.warn).toHaveBeenCalledWith('Request rejected', expect.objectContaining({ platform: 'friendster', status: 404 }));
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Request rejected',
+      expect.objectContaining({ platform: 'friendster', status: 404 }),
+    );
   });
 
   it("answers Meta's GET handshake with the challenge", async () => {
@@ -202,7 +232,11 @@ describe('ingest-webhook handler', () => {
     const response = await invoke(event);
 
     // Assess
-    expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '1158201444' });
+    expect(response).toEqual({
+      statusCode: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: '1158201444',
+    });
   });
 
   it('answers 403 to a handshake with a wrong verify token and logs why', async () => {
@@ -231,10 +265,18 @@ describe('ingest-webhook handler', () => {
     const response = await invoke(event);
 
     // Assess
-    expect(response).toEqual({ statusCode: 500, headers: { 'content-type': 'application/json' }, body: '{"message":"internal error"}' });
+    expect(response).toEqual({
+      statusCode: 500,
+      headers: { 'content-type': 'application/json' },
+      body: '{"message":"internal error"}',
+    });
     expect(logger.error).toHaveBeenCalledWith(
       'Request failed',
-      expect.objectContaining({ platform: 'meta', status: 500, error: expect.objectContaining({ name: 'EnqueueError' }) }),
+      expect.objectContaining({
+        platform: 'meta',
+        status: 500,
+        error: expect.objectContaining({ name: 'EnqueueError' }),
+      }),
     );
     expect(metricValue('WebhooksFailed')).toBe(1);
   });
@@ -286,7 +328,9 @@ describe('ingest-webhook handler', () => {
     const rotated = { ...TEST_META_SECRET, appSecret: 'rotated-app-secret' };
     const handler = createHandler(env);
     await invoke(signedMetaEvent(metaFixture('page-feed-reaction.json')), handler);
-    secretsManager.on(GetSecretValueCommand, { SecretId: SECRET_NAME }).resolves({ SecretString: JSON.stringify(rotated) });
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: SECRET_NAME })
+      .resolves({ SecretString: JSON.stringify(rotated) });
     const event = signedMetaEvent(metaFixture('page-feed-comment-add.restfb.json'), { appSecret: rotated.appSecret });
     vi.setSystemTime(new Date('2026-11-28T09:01:00Z'));
 
@@ -304,13 +348,31 @@ describe('ingest-webhook handler', () => {
     // Arrange
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-28T09:00:00Z') });
     const genericSecret = { signingSecret: 'generic-test-secret' };
-    secretsManager.on(GetSecretValueCommand, { SecretId: 'backchannel/demo/generic' }).resolves({ SecretString: JSON.stringify(genericSecret) });
-    const body = JSON.stringify({ id: 'r-1', kind: 'review', author: { id: 'c-1' }, text: 'Super Beratung!', createdAt: '2026-11-28T08:00:00Z' });
-    const event = httpEventFactory({ body, headers: genericAdapter.sign(body, genericSecret, { now: new Date(), params: { source: 'trustpilot' } }) });
-    const genericEvent = { ...event, pathParameters: { source: 'trustpilot' }, routeKey: 'POST /webhooks/generic/{source}' };
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'backchannel/demo/generic' })
+      .resolves({ SecretString: JSON.stringify(genericSecret) });
+    const body = JSON.stringify({
+      id: 'r-1',
+      kind: 'review',
+      author: { id: 'c-1' },
+      text: 'Super Beratung!',
+      createdAt: '2026-11-28T08:00:00Z',
+    });
+    const event = httpEventFactory({
+      body,
+      headers: genericAdapter.sign(body, genericSecret, { now: new Date(), params: { source: 'trustpilot' } }),
+    });
+    const genericEvent = {
+      ...event,
+      pathParameters: { source: 'trustpilot' },
+      routeKey: 'POST /webhooks/generic/{source}',
+    };
 
     // Act
-    const response = await invoke(genericEvent, createHandler({ ...env, GENERIC_SECRET_NAME: 'backchannel/demo/generic' }));
+    const response = await invoke(
+      genericEvent,
+      createHandler({ ...env, GENERIC_SECRET_NAME: 'backchannel/demo/generic' }),
+    );
 
     // Assess
     expect(response.statusCode).toBe(200);
@@ -322,8 +384,18 @@ describe('ingest-webhook handler', () => {
   it('logs and counts an X revocation without enqueuing anything', async () => {
     // Arrange
     const xSecret = { consumerSecret: 'x-test-secret' };
-    secretsManager.on(GetSecretValueCommand, { SecretId: 'backchannel/demo/x' }).resolves({ SecretString: JSON.stringify(xSecret) });
-    const body = JSON.stringify({ user_event: { revoke: { date_time: '2026-11-28T09:00:00+00:00', target: { app_id: '13090192' }, source: { user_id: '63046977' } } } });
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'backchannel/demo/x' })
+      .resolves({ SecretString: JSON.stringify(xSecret) });
+    const body = JSON.stringify({
+      user_event: {
+        revoke: {
+          date_time: '2026-11-28T09:00:00+00:00',
+          target: { app_id: '13090192' },
+          source: { user_id: '63046977' },
+        },
+      },
+    });
     const event = httpEventFactory({ platform: 'x', body, headers: xAdapter.sign(body, xSecret, { now: new Date() }) });
     vi.spyOn(logger, 'warn');
 
@@ -333,7 +405,10 @@ describe('ingest-webhook handler', () => {
     // Assess
     expect(response.statusCode).toBe(200);
     expect(metricValue('AuthorizationsRevoked')).toBe(1);
-    expect(logger.warn).toHaveBeenCalledWith('Authorization revoked', expect.objectContaining({ platform: 'x', userId: '63046977' }));
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Authorization revoked',
+      expect.objectContaining({ platform: 'x', userId: '63046977' }),
+    );
     expect(sqs).not.toReceiveCommand(SendMessageBatchCommand);
   });
 
@@ -341,7 +416,9 @@ describe('ingest-webhook handler', () => {
     // Arrange
     secretsManager
       .on(GetSecretValueCommand)
-      .rejects(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} }));
+      .rejects(
+        new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} }),
+      );
     const event = signedMetaEvent(metaFixture('page-feed-comment-add.restfb.json'));
 
     // Act
@@ -351,7 +428,9 @@ describe('ingest-webhook handler', () => {
     expect(response.statusCode).toBe(500);
     expect(logger.error).toHaveBeenCalledWith(
       'Request failed',
-      expect.objectContaining({ error: expect.objectContaining({ message: `secret "${SECRET_NAME}" does not exist` }) }),
+      expect.objectContaining({
+        error: expect.objectContaining({ message: `secret "${SECRET_NAME}" does not exist` }),
+      }),
     );
     expect(sqs).not.toReceiveCommand(SendMessageBatchCommand);
   });
@@ -383,7 +462,10 @@ describe('ingest-webhook handler', () => {
 
     // Assess
     expect(response.statusCode).toBe(503);
-    expect(logger.error).toHaveBeenCalledWith('Request failed', expect.objectContaining({ status: 503, reason: expect.stringContaining('check: verifyToken') }));
+    expect(logger.error).toHaveBeenCalledWith(
+      'Request failed',
+      expect.objectContaining({ status: 503, reason: expect.stringContaining('check: verifyToken') }),
+    );
     expect(metricValue('WebhookSecretIncomplete')).toBe(1);
   });
 
@@ -412,6 +494,9 @@ describe('ingest-webhook handler', () => {
 
     // Assess
     expect(response.statusCode).toBe(500);
-    expect(logger.error).toHaveBeenCalledWith('Request failed', expect.objectContaining({ error: expect.objectContaining({ name: 'ConfigError' }) }));
+    expect(logger.error).toHaveBeenCalledWith(
+      'Request failed',
+      expect.objectContaining({ error: expect.objectContaining({ name: 'ConfigError' }) }),
+    );
   });
 });

@@ -2,7 +2,13 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { authorizerOf, claimsOfAuthorization, createAdminTokens, TOKENS_FILE, tokenHolders } from '../../../infra/local/admin-tokens.ts';
+import {
+  authorizerOf,
+  claimsOfAuthorization,
+  createAdminTokens,
+  TOKENS_FILE,
+  tokenHolders,
+} from '../../../infra/local/admin-tokens.ts';
 import { demoConfig } from '../../factories/config.ts';
 
 const config = demoConfig();
@@ -25,7 +31,11 @@ describe('local admin tokens', () => {
 
     // Assess
     expect(holders.filter((h) => h.email?.toLowerCase() === 'tim.osterloh@radwerk-hansen.example')).toEqual([
-      { sub: 'local:tim.osterloh@radwerk-hansen.example', email: 'tim.osterloh@radwerk-hansen.example', name: 'Tim Osterloh' },
+      {
+        sub: 'local:tim.osterloh@radwerk-hansen.example',
+        email: 'tim.osterloh@radwerk-hansen.example',
+        name: 'Tim Osterloh',
+      },
     ]);
     expect(holders.at(-1)).toEqual({ sub: 'local:admin', name: 'admin' });
   });
@@ -35,7 +45,11 @@ describe('local admin tokens', () => {
     const holders = tokenHolders(config);
 
     // Assess
-    expect(holders).toContainEqual({ sub: 'local:birte.hansen@radwerk-hansen.example', email: 'birte.hansen@radwerk-hansen.example', name: 'Birte Hansen' });
+    expect(holders).toContainEqual({
+      sub: 'local:birte.hansen@radwerk-hansen.example',
+      email: 'birte.hansen@radwerk-hansen.example',
+      name: 'Birte Hansen',
+    });
   });
 
   it("passes the local admin on as the IAM caller and a person as the JWT authorizer's claims", async () => {
@@ -44,7 +58,9 @@ describe('local admin tokens', () => {
     // A person without e-mail named Admin has the sub local:admin too, and must stay a person.
     named.departments[0]?.members?.push({ name: 'Admin' });
     const adminTokens = await createAdminTokens(named);
-    const personToken = Object.entries(adminTokens.tokens).find(([token, claims]) => claims.sub === 'local:admin' && token !== adminTokens.operatorToken)?.[0];
+    const personToken = Object.entries(adminTokens.tokens).find(
+      ([token, claims]) => claims.sub === 'local:admin' && token !== adminTokens.operatorToken,
+    )?.[0];
 
     // Act
     const operator = authorizerOf(adminTokens, `Bearer ${adminTokens.operatorToken}`);
@@ -79,7 +95,9 @@ describe('local admin tokens', () => {
 
     // Act
     const known = claimsOfAuthorization(tokens, `bearer ${token}`);
-    const refused = [undefined, token, `Bearer ${token}x`, 'Bearer toString', `Basic ${token}`].map((h) => claimsOfAuthorization(tokens, h));
+    const refused = [undefined, token, `Bearer ${token}x`, 'Bearer toString', `Basic ${token}`].map((h) =>
+      claimsOfAuthorization(tokens, h),
+    );
 
     // Assess
     expect(known).toEqual(claims);

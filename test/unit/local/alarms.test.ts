@@ -68,12 +68,32 @@ describe('startLocalAlarms', () => {
 
   it.each([
     ['API 5xx', 'bc-demo-api-5xx', (v: ReturnType<typeof metricsFactory>['values']) => void (v.api5xx = 1)],
-    ['function throttles', 'bc-demo-classify-mention-throttles', (v: ReturnType<typeof metricsFactory>['values']) => void (v.functionThrottles['classify-mention'] = 2)],
-    ['function errors', 'bc-demo-handle-department-errors', (v: ReturnType<typeof metricsFactory>['values']) => void (v.functionErrors['handle-department'] = 1)],
-    ['failed rule deliveries', 'bc-demo-notify-legal-failed-invocations', (v: ReturnType<typeof metricsFactory>['values']) => void (v.ruleFailedInvocations['notify-legal'] = 1)],
-    ['the oldest message age', 'bc-demo-dept-press-oldest-age', (v: ReturnType<typeof metricsFactory>['values']) => void (v.oldestMessageAge['dept-press'] = 600)],
-    ['an on-failure queue', 'bc-demo-build-report-failures-depth', (v: ReturnType<typeof metricsFactory>['values']) => void (v.deadLetterDepth['build-report-failures'] = 1)],
-  ])('fires the alarm on %s under the stack\'s name', async (_what, name, fail) => {
+    [
+      'function throttles',
+      'bc-demo-classify-mention-throttles',
+      (v: ReturnType<typeof metricsFactory>['values']) => void (v.functionThrottles['classify-mention'] = 2),
+    ],
+    [
+      'function errors',
+      'bc-demo-handle-department-errors',
+      (v: ReturnType<typeof metricsFactory>['values']) => void (v.functionErrors['handle-department'] = 1),
+    ],
+    [
+      'failed rule deliveries',
+      'bc-demo-notify-legal-failed-invocations',
+      (v: ReturnType<typeof metricsFactory>['values']) => void (v.ruleFailedInvocations['notify-legal'] = 1),
+    ],
+    [
+      'the oldest message age',
+      'bc-demo-dept-press-oldest-age',
+      (v: ReturnType<typeof metricsFactory>['values']) => void (v.oldestMessageAge['dept-press'] = 600),
+    ],
+    [
+      'an on-failure queue',
+      'bc-demo-build-report-failures-depth',
+      (v: ReturnType<typeof metricsFactory>['values']) => void (v.deadLetterDepth['build-report-failures'] = 1),
+    ],
+  ])("fires the alarm on %s under the stack's name", async (_what, name, fail) => {
     // Arrange
     const { values, sources } = metricsFactory();
     const alarms = alarmsFactory(sources);
@@ -83,7 +103,9 @@ describe('startLocalAlarms', () => {
     const transitions = await alarms.evaluate();
 
     // Assess
-    expect(transitions.map((t) => [t.alert.alarmName, t.alert.previousState, t.alert.state])).toEqual([[name, 'OK', 'ALARM']]);
+    expect(transitions.map((t) => [t.alert.alarmName, t.alert.previousState, t.alert.state])).toEqual([
+      [name, 'OK', 'ALARM'],
+    ]);
   });
 
   it('counts a counter per evaluation: the same total a second time recovers the alarm', async () => {
@@ -112,21 +134,36 @@ describe('startLocalAlarms', () => {
     await alarms.evaluate();
 
     // Assess
-    const lines = (await readFile(path.join(outboxDir, 'alerts.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const lines = (await readFile(path.join(outboxDir, 'alerts.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(lines).toEqual([
       {
         writtenAt: NOW.toISOString(),
         target: { type: 'topic', topicName: 'bc-demo-alerts', email: ALERTS.email },
-        alert: expect.objectContaining({ alarmName: 'bc-demo-intake-dlq-depth', state: 'ALARM', previousState: 'OK', at: NOW.toISOString() }),
+        alert: expect.objectContaining({
+          alarmName: 'bc-demo-intake-dlq-depth',
+          state: 'ALARM',
+          previousState: 'OK',
+          at: NOW.toISOString(),
+        }),
       },
     ]);
-    expect(log).toEqual([expect.stringMatching(/^ALARM bc-demo-intake-dlq-depth: Threshold Crossed: 1 datapoint \[2\] was greater than or equal to the threshold \(1\)/)]);
+    expect(log).toEqual([
+      expect.stringMatching(
+        /^ALARM bc-demo-intake-dlq-depth: Threshold Crossed: 1 datapoint \[2\] was greater than or equal to the threshold \(1\)/,
+      ),
+    ]);
     expect(published).toEqual([
       {
         Records: [
           expect.objectContaining({
             EventSource: 'aws:sns',
-            Sns: expect.objectContaining({ TopicArn: 'arn:aws:sns:eu-central-1:000000000000:bc-demo-alerts', Message: expect.stringContaining('"AlarmName":"bc-demo-intake-dlq-depth"') }),
+            Sns: expect.objectContaining({
+              TopicArn: 'arn:aws:sns:eu-central-1:000000000000:bc-demo-alerts',
+              Message: expect.stringContaining('"AlarmName":"bc-demo-intake-dlq-depth"'),
+            }),
           }),
         ],
       },

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { caseLineOf, httpNoteOf, parseLogRecord, peopleNamesOf, shortLineOf, StatusLine, type LogRecord, type StatusSource } from '../../../infra/local/console-log.ts';
+import {
+  caseLineOf,
+  httpNoteOf,
+  parseLogRecord,
+  peopleNamesOf,
+  shortLineOf,
+  StatusLine,
+  type LogRecord,
+  type StatusSource,
+} from '../../../infra/local/console-log.ts';
 import { REPORT_WRITTEN } from '../../../shared/adapters/notify/report-senders.ts';
 import { NOTIFICATION_WRITTEN } from '../../../shared/adapters/notify/outbox.ts';
 import { demoConfig } from '../../factories/config.ts';
@@ -22,7 +31,10 @@ function recordFactory(overrides: Record<string, unknown> = {}): LogRecord {
 }
 
 function caseEventFactory(detailType: string, overrides: Record<string, unknown> = {}) {
-  return { 'detail-type': detailType, detail: { caseId: 'c_123', department: 'service', action: 'assign', from: 'new', to: 'assigned', ...overrides } };
+  return {
+    'detail-type': detailType,
+    detail: { caseId: 'c_123', department: 'service', action: 'assign', from: 'new', to: 'assigned', ...overrides },
+  };
 }
 
 describe('parseLogRecord', () => {
@@ -54,13 +66,20 @@ describe('shortLineOf', () => {
 
   it('turns a report written to the outbox into one line with the path of its HTML file', () => {
     // Arrange
-    const record = recordFactory({ message: REPORT_WRITTEN, key: 'weekly#2026-W48#management', target: 'email', file: '/data/outbox/reports/weekly-2026-W48-management.html' });
+    const record = recordFactory({
+      message: REPORT_WRITTEN,
+      key: 'weekly#2026-W48#management',
+      target: 'email',
+      file: '/data/outbox/reports/weekly-2026-W48-management.html',
+    });
 
     // Act
     const line = shortLineOf(record);
 
     // Assess
-    expect(line).toBe('report weekly#2026-W48#management via email: /data/outbox/reports/weekly-2026-W48-management.html');
+    expect(line).toBe(
+      'report weekly#2026-W48#management via email: /data/outbox/reports/weekly-2026-W48-management.html',
+    );
   });
 
   it('turns a notification record into one notify line with the target, title and outbox file', () => {
@@ -77,18 +96,27 @@ describe('shortLineOf', () => {
     const line = shortLineOf(record);
 
     // Assess
-    expect(line).toBe('notify service via slack #kundenservice: New complaint case for Kundenservice (outbox .backchannel/demo/outbox/service.jsonl)');
+    expect(line).toBe(
+      'notify service via slack #kundenservice: New complaint case for Kundenservice (outbox .backchannel/demo/outbox/service.jsonl)',
+    );
   });
 
   it('turns a warning into one line with the function, its message and its own keys, without the standard keys', () => {
     // Arrange
-    const record = recordFactory({ level: 'WARN', message: 'Cloud classifier failed, local result used', mentionId: 'facebook:1', error: { name: 'TimeoutError', message: 'no answer in 800 ms', stack: 'TimeoutError: no answer\n    at x' } });
+    const record = recordFactory({
+      level: 'WARN',
+      message: 'Cloud classifier failed, local result used',
+      mentionId: 'facebook:1',
+      error: { name: 'TimeoutError', message: 'no answer in 800 ms', stack: 'TimeoutError: no answer\n    at x' },
+    });
 
     // Act
     const line = shortLineOf(record);
 
     // Assess
-    expect(line).toBe('bc-demo-classify-mention WARN Cloud classifier failed, local result used (mentionId=facebook:1, error=TimeoutError: no answer in 800 ms)');
+    expect(line).toBe(
+      'bc-demo-classify-mention WARN Cloud classifier failed, local result used (mentionId=facebook:1, error=TimeoutError: no answer in 800 ms)',
+    );
   });
 
   it('clips a long error to one line of at most 240 characters', () => {
@@ -106,7 +134,9 @@ describe('shortLineOf', () => {
 
   it('leaves a refused request to its HTTP line', () => {
     // Act
-    const line = shortLineOf(recordFactory({ level: 'WARN', message: 'Request rejected', status: 401, reason: 'signature mismatch' }));
+    const line = shortLineOf(
+      recordFactory({ level: 'WARN', message: 'Request rejected', status: 401, reason: 'signature mismatch' }),
+    );
 
     // Assess
     expect(line).toBeUndefined();
@@ -117,8 +147,12 @@ describe('httpNoteOf', () => {
   it('counts the mentions of a webhook, and what was ignored or deleted when there was any', () => {
     // Act
     const notes = [
-      httpNoteOf([recordFactory({ message: 'Webhook received', status: 200, enqueued: 3, deleted: 0, ignored: 0, revoked: 0 })]),
-      httpNoteOf([recordFactory({ message: 'Webhook received', status: 200, enqueued: 1, deleted: 2, ignored: 4, revoked: 0 })]),
+      httpNoteOf([
+        recordFactory({ message: 'Webhook received', status: 200, enqueued: 3, deleted: 0, ignored: 0, revoked: 0 }),
+      ]),
+      httpNoteOf([
+        recordFactory({ message: 'Webhook received', status: 200, enqueued: 1, deleted: 2, ignored: 4, revoked: 0 }),
+      ]),
     ];
 
     // Assess
@@ -127,7 +161,9 @@ describe('httpNoteOf', () => {
 
   it('gives the reason of a refused request', () => {
     // Act
-    const note = httpNoteOf([recordFactory({ level: 'WARN', message: 'Request rejected', status: 401, reason: 'signature mismatch' })]);
+    const note = httpNoteOf([
+      recordFactory({ level: 'WARN', message: 'Request rejected', status: 401, reason: 'signature mismatch' }),
+    ]);
 
     // Assess
     expect(note).toBe('signature mismatch');
@@ -147,7 +183,10 @@ describe('caseLineOf', () => {
 
   it('names the change of state and the assignee by name', () => {
     // Act
-    const line = caseLineOf(caseEventFactory('Case Assigned', { assignee: 'ole.hansen@radwerk-hansen.example' }), nameOf);
+    const line = caseLineOf(
+      caseEventFactory('Case Assigned', { assignee: 'ole.hansen@radwerk-hansen.example' }),
+      nameOf,
+    );
 
     // Assess
     expect(line).toBe('case c_123 service: new -> assigned (Ole Hansen)');
@@ -155,7 +194,14 @@ describe('caseLineOf', () => {
 
   it('says why nobody was assigned when a case stays in the team queue', () => {
     // Act
-    const line = caseLineOf(caseEventFactory('Case Assigned', { from: 'new', to: 'new', detail: { reason: "team queue: outside the department's business hours, nobody is on duty" } }), nameOf);
+    const line = caseLineOf(
+      caseEventFactory('Case Assigned', {
+        from: 'new',
+        to: 'new',
+        detail: { reason: "team queue: outside the department's business hours, nobody is on duty" },
+      }),
+      nameOf,
+    );
 
     // Assess
     expect(line).toBe("case c_123 service: team queue: outside the department's business hours, nobody is on duty");
@@ -163,7 +209,10 @@ describe('caseLineOf', () => {
 
   it('names a change that keeps the state by its event', () => {
     // Act
-    const line = caseLineOf(caseEventFactory('Case SLA Warning', { action: 'warn-sla', from: 'assigned', to: 'assigned' }), nameOf);
+    const line = caseLineOf(
+      caseEventFactory('Case SLA Warning', { action: 'warn-sla', from: 'assigned', to: 'assigned' }),
+      nameOf,
+    );
 
     // Assess
     expect(line).toBe('case c_123 service: sla warning');
@@ -171,7 +220,17 @@ describe('caseLineOf', () => {
 
   it('tells a routed mention on its primary department only', () => {
     // Arrange
-    const routed = (role: string) => ({ 'detail-type': 'Mention Routed', detail: { caseId: 'c_123', department: 'service', role, mentionId: 'facebook:1', category: 'complaint', priority: 'high' } });
+    const routed = (role: string) => ({
+      'detail-type': 'Mention Routed',
+      detail: {
+        caseId: 'c_123',
+        department: 'service',
+        role,
+        mentionId: 'facebook:1',
+        category: 'complaint',
+        priority: 'high',
+      },
+    });
 
     // Act
     const lines = [caseLineOf(routed('primary'), nameOf), caseLineOf(routed('cc'), nameOf)];

@@ -14,7 +14,11 @@ describe('retimeMetaBodies', () => {
     const now = new Date('2026-03-02T14:00:00Z');
 
     // Act
-    const [first, second] = retimeMetaBodies([body(1_764_320_400, 1_764_320_402), body(1_764_320_640, 1_764_320_642)], now, BERLIN);
+    const [first, second] = retimeMetaBodies(
+      [body(1_764_320_400, 1_764_320_402), body(1_764_320_640, 1_764_320_642)],
+      now,
+      BERLIN,
+    );
 
     // Assess
     const nowSeconds = now.getTime() / 1000;
@@ -44,7 +48,11 @@ describe('retimeMetaBodies', () => {
     const now = new Date('2026-03-01T23:05:00Z');
 
     // Act
-    const [first] = retimeMetaBodies([body(1_764_320_400, 1_764_320_400), body(1_764_322_200, 1_764_322_200)], now, BERLIN);
+    const [first] = retimeMetaBodies(
+      [body(1_764_320_400, 1_764_320_400), body(1_764_322_200, 1_764_322_200)],
+      now,
+      BERLIN,
+    );
 
     // Assess
     const created = Number(/"created_time": (\d+)/.exec(first as string)?.[1]);
@@ -87,7 +95,13 @@ describe('reportTimeFor', () => {
 describe('formatTable', () => {
   it('pads columns to their widest cell, counting umlauts as one character', () => {
     // Act
-    const table = formatTable(['a', 'text'], [['Grüße', 'x'], ['b', 'y']]);
+    const table = formatTable(
+      ['a', 'text'],
+      [
+        ['Grüße', 'x'],
+        ['b', 'y'],
+      ],
+    );
 
     // Assess
     expect(table.split('\n')).toEqual(['a      text', '-----  ----', 'Grüße  x', 'b      y']);
@@ -104,16 +118,27 @@ describe('sampleTarget and retimeSampleBody', () => {
     const { sampleTarget } = await import('../../../infra/local/demo.ts');
 
     // Act
-    const targets = ['01-complaint.json', '11-x-mention.json', '14-youtube-new-video.xml', '16-generic-trustpilot-review.json'].map(sampleTarget);
+    const targets = [
+      '01-complaint.json',
+      '11-x-mention.json',
+      '14-youtube-new-video.xml',
+      '16-generic-trustpilot-review.json',
+    ].map(sampleTarget);
 
     // Assess
-    expect(targets).toEqual([{ platform: 'meta' }, { platform: 'x' }, { platform: 'youtube' }, { platform: 'generic', params: { source: 'trustpilot' } }]);
+    expect(targets).toEqual([
+      { platform: 'meta' },
+      { platform: 'x' },
+      { platform: 'youtube' },
+      { platform: 'generic', params: { source: 'trustpilot' } },
+    ]);
   });
 
   it('moves the documented time fields of other platforms to now', async () => {
     const { retimeSampleBody } = await import('../../../infra/local/demo.ts');
     // Arrange
-    const body = '{"created_at": "Sat Nov 28 09:12:41 +0000 2026", "timestamp_ms": "1795857161000", "create_time": 1795857300, "createdAt": "2017-05-20T09:34:44.000Z"}<published>2015-03-06T21:40:57+00:00</published>';
+    const body =
+      '{"created_at": "Sat Nov 28 09:12:41 +0000 2026", "timestamp_ms": "1795857161000", "create_time": 1795857300, "createdAt": "2017-05-20T09:34:44.000Z"}<published>2015-03-06T21:40:57+00:00</published>';
 
     // Act
     const moved = retimeSampleBody(body, new Date('2026-06-15T10:00:00Z'));

@@ -3,7 +3,11 @@
  * and https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevents.html (per-entry failures).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { createLocalEventBus, LOCAL_DELIVERY_RETRIES, type LocalEventBusOptions } from '../../../infra/local/event-bus.ts';
+import {
+  createLocalEventBus,
+  LOCAL_DELIVERY_RETRIES,
+  type LocalEventBusOptions,
+} from '../../../infra/local/event-bus.ts';
 import { AwsServiceError } from '../../../infra/local/json-endpoint.ts';
 import { buildTopology, type BusSpec } from '../../../infra/topology.ts';
 import { demoConfig } from '../../factories/config.ts';
@@ -36,7 +40,19 @@ function entryFactory(overrides: Record<string, unknown> = {}) {
 describe('createLocalEventBus', () => {
   it('refuses a rule with an unsupported operator, naming it', () => {
     // Arrange
-    const bus: BusSpec = { ...BUS, rules: [{ id: 'archive-png', name: 'x', targetQueue: 'intake', deadLetterQueue: 'intake-events', retry: { retryAttempts: 0, maxEventAgeSeconds: 60 }, pattern: { detail: { file: [{ suffix: '.png' } as never] } } }] };
+    const bus: BusSpec = {
+      ...BUS,
+      rules: [
+        {
+          id: 'archive-png',
+          name: 'x',
+          targetQueue: 'intake',
+          deadLetterQueue: 'intake-events',
+          retry: { retryAttempts: 0, maxEventAgeSeconds: 60 },
+          pattern: { detail: { file: [{ suffix: '.png' } as never] } },
+        },
+      ],
+    };
 
     // Act & Assess
     expect(() => busFactory({ bus })).toThrow('event rule "archive-png": unsupported event pattern operator "suffix"');
@@ -126,8 +142,14 @@ describe('putEvents', () => {
       { EventId: expect.any(String) },
       { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' },
       { ErrorCode: 'InvalidArgument', ErrorMessage: expect.stringContaining('Event bus default does not exist') },
-      { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.' },
-      { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' },
+      {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.',
+      },
+      {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+      },
       { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' },
       { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source aws.ec2.' },
     ]);
@@ -146,7 +168,10 @@ describe('putEvents', () => {
     const output = await bus.putEvents({ Entries: [entryFactory()] });
 
     // Assess
-    expect(output).toEqual({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal Service Failure' }] });
+    expect(output).toEqual({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal Service Failure' }],
+    });
   });
 
   it("sends an event it cannot deliver to the rule's DLQ with EventBridge's attributes, counts it and accepts the entry", async () => {
@@ -157,7 +182,8 @@ describe('putEvents', () => {
     });
     const { bus } = busFactory({
       deliver,
-      deadLetter: async (rule, body, attributes) => void deadLettered.push({ rule: rule.id, dlq: rule.deadLetterQueue, body, attributes }),
+      deadLetter: async (rule, body, attributes) =>
+        void deadLettered.push({ rule: rule.id, dlq: rule.deadLetterQueue, body, attributes }),
     });
 
     // Act
@@ -196,7 +222,10 @@ describe('putEvents', () => {
     const output = await bus.putEvents({ Entries: [entryFactory()] });
 
     // Assess
-    expect(output).toEqual({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal Service Failure' }] });
+    expect(output).toEqual({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal Service Failure' }],
+    });
   });
 
   it.each([
@@ -217,12 +246,16 @@ describe('putEvents', () => {
     const detail = JSON.stringify({ department: 'press', text: 'x'.repeat(300 * 1024) });
 
     // Act & Assess
-    await expect(bus.putEvents({ Entries: [entryFactory({ Detail: detail })] })).rejects.toThrow('Total size of the entries');
+    await expect(bus.putEvents({ Entries: [entryFactory({ Detail: detail })] })).rejects.toThrow(
+      'Total size of the entries',
+    );
   });
 
   it('rejects a caller that the authorizer denies', async () => {
     // Arrange
-    const { bus, deliver } = busFactory({ authorize: (caller) => (caller.accessKeyId === 'local-build-report' ? 'no bus grant' : undefined) });
+    const { bus, deliver } = busFactory({
+      authorize: (caller) => (caller.accessKeyId === 'local-build-report' ? 'no bus grant' : undefined),
+    });
 
     // Act
     const act = bus.putEvents({ Entries: [entryFactory()] }, { accessKeyId: 'local-build-report' });

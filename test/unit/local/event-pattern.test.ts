@@ -101,7 +101,12 @@ describe('matchesPattern: values', () => {
     const alert = {
       source: 'aws.macie',
       'detail-type': 'Macie Alert',
-      detail: { 'notification-type': 'ALERT_CREATED', tags: ['Custom_Alert', 'Insider'], 'risk-score': 80, trigger: { 'alert-type': 'basic', risk: 8 } },
+      detail: {
+        'notification-type': 'ALERT_CREATED',
+        tags: ['Custom_Alert', 'Insider'],
+        'risk-score': 80,
+        trigger: { 'alert-type': 'basic', risk: 8 },
+      },
     };
 
     // Act & Assess
@@ -254,7 +259,10 @@ describe('matchesPattern: content filtering', () => {
   it('matches exists: false when the field is absent or not a leaf', () => {
     // Arrange
     const pattern = valid({ detail: { 'c-count': [{ exists: false }] } });
-    const withoutField = { 'detail-type': 'EC2 Instance State-change Notification', detail: { state: ['initializing', 'running'] } };
+    const withoutField = {
+      'detail-type': 'EC2 Instance State-change Notification',
+      detail: { state: ['initializing', 'running'] },
+    };
     const withObject = { ...withoutField, detail: { ...withoutField.detail, 'c-count': { c1: 100 } } };
 
     // Act & Assess
@@ -291,7 +299,10 @@ describe('matchesPattern: content filtering', () => {
         'x-limit': [{ 'anything-but': [100, 200, 300] }],
       },
     });
-    const event = { time: '2017-10-02T18:43:48Z', detail: { state: 'running', 'c-count': 2, 'd-count': 4, 'x-limit': 150 } };
+    const event = {
+      time: '2017-10-02T18:43:48Z',
+      detail: { state: 'running', 'c-count': 2, 'd-count': 4, 'x-limit': 150 },
+    };
 
     // Act & Assess
     expect(matchesPattern(pattern, event)).toBe(true);

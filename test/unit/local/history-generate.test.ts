@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { generateHistory, hourStartsOf, type History, type HistoryMentionEvent } from '../../../infra/local/history/generate.ts';
+import {
+  generateHistory,
+  hourStartsOf,
+  type History,
+  type HistoryMentionEvent,
+} from '../../../infra/local/history/generate.ts';
 import { accountsOf, platformsOf, startHistoryOf } from '../../../infra/local/history/start.ts';
 import { dayIn } from '../../../shared/domain/time.ts';
 import { demoConfig } from '../../factories/config.ts';
@@ -73,7 +78,17 @@ describe('the history generator', () => {
     for (const e of customer) byAuthor.set(e.mention.author.id, (byAuthor.get(e.mention.author.id) ?? 0) + 1);
 
     // Assess
-    expect([...categories].sort()).toEqual(['community_project', 'complaint', 'legal_risk', 'other', 'praise', 'press_inquiry', 'product_idea', 'question', 'sales_lead']);
+    expect([...categories].sort()).toEqual([
+      'community_project',
+      'complaint',
+      'legal_risk',
+      'other',
+      'praise',
+      'press_inquiry',
+      'product_idea',
+      'question',
+      'sales_lead',
+    ]);
     expect([...languages].sort()).toEqual(['de', 'en']);
     expect([...platforms].sort()).toEqual([...PLATFORMS].sort());
     expect(Math.max(...byAuthor.values())).toBeGreaterThanOrEqual(10);
@@ -115,15 +130,20 @@ describe('the history generator', () => {
     // Act
     const ideas = customer.filter((e) => e.truth.theme?.startsWith('idea:'));
     const projects = customer.filter((e) => e.truth.theme?.startsWith('project:'));
-    const authorsOf = (theme: string) => new Set(customer.filter((e) => e.truth.theme === theme).map((e) => e.mention.author.id)).size;
+    const authorsOf = (theme: string) =>
+      new Set(customer.filter((e) => e.truth.theme === theme).map((e) => e.mention.author.id)).size;
 
     // Assess
     for (const key of history.plan.ideas) expect(authorsOf(`idea:${key}`)).toBeGreaterThanOrEqual(3);
     expect(ideas.every((e) => e.reactions >= 0) && ideas.some((e) => e.reactions > 10)).toBe(true);
     for (const project of history.plan.projects) {
-      const texts = customer.filter((e) => e.truth.theme === `project:${project.key}`).map((e) => e.mention.text.toLowerCase());
+      const texts = customer
+        .filter((e) => e.truth.theme === `project:${project.key}`)
+        .map((e) => e.mention.text.toLowerCase());
       expect(texts.length).toBeGreaterThan(0);
-      expect(texts.some((t) => t.includes(project.organisation.toLowerCase()) || t.includes(project.place.toLowerCase()))).toBe(true);
+      expect(
+        texts.some((t) => t.includes(project.organisation.toLowerCase()) || t.includes(project.place.toLowerCase())),
+      ).toBe(true);
     }
     expect(projects.length).toBeGreaterThan(50);
   });
@@ -132,14 +152,22 @@ describe('the history generator', () => {
     // Arrange
     const { surge } = history.plan;
     const start = Date.parse(surge.start);
-    const inHour = (e: HistoryMentionEvent, from: number) => Date.parse(e.at) >= from && Date.parse(e.at) < from + 3_600_000;
+    const inHour = (e: HistoryMentionEvent, from: number) =>
+      Date.parse(e.at) >= from && Date.parse(e.at) < from + 3_600_000;
     const matching = customer.filter((e) => e.mention.platform === surge.platform && e.truth.intent === surge.category);
     // The same hours of the week in the weeks before: the surge's own baseline.
-    const baselineHours = [1, 2, 3, 4, 5].flatMap((weeksBack) => Array.from({ length: surge.hours }, (_, h) => start + h * 3_600_000 - weeksBack * 7 * 86_400_000));
-    const usual = baselineHours.reduce((sum, from) => sum + matching.filter((e) => inHour(e, from)).length, 0) / baselineHours.length;
+    const baselineHours = [1, 2, 3, 4, 5].flatMap((weeksBack) =>
+      Array.from({ length: surge.hours }, (_, h) => start + h * 3_600_000 - weeksBack * 7 * 86_400_000),
+    );
+    const usual =
+      baselineHours.reduce((sum, from) => sum + matching.filter((e) => inHour(e, from)).length, 0) /
+      baselineHours.length;
 
     // Act
-    const surged = Array.from({ length: surge.hours }, (_, h) => matching.filter((e) => inHour(e, start + h * 3_600_000)).length);
+    const surged = Array.from(
+      { length: surge.hours },
+      (_, h) => matching.filter((e) => inHour(e, start + h * 3_600_000)).length,
+    );
 
     // Assess
     expect(Date.parse(surge.start)).toBeGreaterThanOrEqual(Date.parse('2026-11-26T00:00:00Z'));
@@ -149,7 +177,10 @@ describe('the history generator', () => {
 
   it('writes more by day than by night and more on weekdays than on Sundays', () => {
     // Arrange
-    const hourOf = (e: HistoryMentionEvent) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', hourCycle: 'h23' }).format(new Date(e.at)));
+    const hourOf = (e: HistoryMentionEvent) =>
+      Number(
+        new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', hourCycle: 'h23' }).format(new Date(e.at)),
+      );
     const weekdayOf = (e: HistoryMentionEvent) => new Date(`${dayIn(new Date(e.at), TZ)}T12:00:00Z`).getUTCDay();
     const plain = customer.filter((e) => e.truth.theme !== 'surge');
 
@@ -174,7 +205,13 @@ describe('the history generator', () => {
     const answered = new Set(replies.map((r) => r.to));
 
     // Assess
-    expect(replies.every((r) => r.mention.isOwnAccount && r.mention.threadId === mentions.find((m) => m.mention.id === r.to)?.mention.threadId)).toBe(true);
+    expect(
+      replies.every(
+        (r) =>
+          r.mention.isOwnAccount &&
+          r.mention.threadId === mentions.find((m) => m.mention.id === r.to)?.mention.threadId,
+      ),
+    ).toBe(true);
     expect(answered.size / mentions.length).toBeGreaterThan(0.6);
     expect(answered.size / mentions.length).toBeLessThan(0.95);
     expect(delays.filter((d) => d > 1440).length).toBeGreaterThan(20);

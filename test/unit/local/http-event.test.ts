@@ -95,7 +95,13 @@ describe('toApiGatewayEvent', () => {
         accountId: '000000000000',
         apiId: 'local',
         domainName: '127.0.0.1',
-        http: { method: 'POST', path: '/webhooks/meta', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'facebookexternalua' },
+        http: {
+          method: 'POST',
+          path: '/webhooks/meta',
+          protocol: 'HTTP/1.1',
+          sourceIp: '127.0.0.1',
+          userAgent: 'facebookexternalua',
+        },
         requestId: 'JKJaXmPLvHcESHA=',
         routeKey: 'POST /webhooks/{platform}',
         stage: '$default',
@@ -108,7 +114,9 @@ describe('toApiGatewayEvent', () => {
 
   it('lowercases header names and joins repeated headers with commas', () => {
     // Act
-    const event = eventOf(requestFactory({ headers: { 'X-Hub-Signature-256': 'sha256=ab', 'x-forwarded-for': ['1.1.1.1', '2.2.2.2'] } }));
+    const event = eventOf(
+      requestFactory({ headers: { 'X-Hub-Signature-256': 'sha256=ab', 'x-forwarded-for': ['1.1.1.1', '2.2.2.2'] } }),
+    );
 
     // Assess
     expect(event.headers).toEqual({ 'x-hub-signature-256': 'sha256=ab', 'x-forwarded-for': '1.1.1.1,2.2.2.2' });
@@ -126,7 +134,11 @@ describe('toApiGatewayEvent', () => {
   it('keeps the raw query string and decodes the parameters, joining repeats with commas', () => {
     // Act
     const event = eventOf(
-      requestFactory({ method: 'GET', body: Buffer.alloc(0), url: '/webhooks/meta?hub.mode=subscribe&hub.challenge=15%2B7&tag=a&tag=b' }),
+      requestFactory({
+        method: 'GET',
+        body: Buffer.alloc(0),
+        url: '/webhooks/meta?hub.mode=subscribe&hub.challenge=15%2B7&tag=a&tag=b',
+      }),
     );
 
     // Assess
@@ -185,7 +197,11 @@ describe('isTextualContentType', () => {
 describe('toHttpResponse', () => {
   it('writes a structured result as status, headers and body', () => {
     // Act
-    const response = toHttpResponse({ statusCode: 401, headers: { 'Content-Type': 'application/json', 'X-Count': 2 }, body: '{"message":"bad signature"}' });
+    const response = toHttpResponse({
+      statusCode: 401,
+      headers: { 'Content-Type': 'application/json', 'X-Count': 2 },
+      body: '{"message":"bad signature"}',
+    });
 
     // Assess
     expect(response.statusCode).toBe(401);
@@ -195,7 +211,11 @@ describe('toHttpResponse', () => {
 
   it('decodes a base64 body', () => {
     // Act
-    const response = toHttpResponse({ statusCode: 200, body: Buffer.from('hello').toString('base64'), isBase64Encoded: true });
+    const response = toHttpResponse({
+      statusCode: 200,
+      body: Buffer.from('hello').toString('base64'),
+      isBase64Encoded: true,
+    });
 
     // Assess
     expect(response.body.toString()).toBe('hello');

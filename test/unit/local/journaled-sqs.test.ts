@@ -36,7 +36,8 @@ class ControlledJournal implements SqsJournal {
     for (const w of this.waiting.splice(0)) w.resolve();
   }
   fail(): void {
-    for (const w of this.waiting.splice(0)) w.reject(new QueueJournalError('the queue journal cannot be written: ENOSPC'));
+    for (const w of this.waiting.splice(0))
+      w.reject(new QueueJournalError('the queue journal cannot be written: ENOSPC'));
   }
   async untilWaiting(): Promise<void> {
     while (this.waiting.length === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -48,11 +49,21 @@ describe('journalSqs', () => {
   let sqs: SQSClient | undefined;
 
   async function start(journal: SqsJournal, log: (line: string) => void = () => {}) {
-    const local = createRequestHandler({ port: 0, hostname: '127.0.0.1', region: LOCAL_REGION, emulateQueueCreationLifecycle: false });
+    const local = createRequestHandler({
+      port: 0,
+      hostname: '127.0.0.1',
+      region: LOCAL_REGION,
+      emulateQueueCreationLifecycle: false,
+    });
     server = createServer(journalSqs(local, journal, log).requestHandler);
     await listen(server, 0);
     local.service.PORT = (server.address() as AddressInfo).port;
-    sqs = new SQSClient({ region: LOCAL_REGION, endpoint: `http://127.0.0.1:${local.service.PORT}`, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+    sqs = new SQSClient({
+      region: LOCAL_REGION,
+      endpoint: `http://127.0.0.1:${local.service.PORT}`,
+      credentials: LOCAL_CREDENTIALS,
+      maxAttempts: 1,
+    });
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'intake' }));
     return { sqs, url: QueueUrl as string };
   }
@@ -69,17 +80,21 @@ describe('journalSqs', () => {
     const { sqs, url } = await start(journal);
 
     // Act
-    const sending = sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{"mentionId":"meta:1"}' })).then((answer) => {
-      journal.events.push('answered');
-      return answer;
-    });
+    const sending = sqs
+      .send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{"mentionId":"meta:1"}' }))
+      .then((answer) => {
+        journal.events.push('answered');
+        return answer;
+      });
     await journal.untilWaiting();
     journal.sync();
     const { MessageId } = await sending;
 
     // Assess
     expect(journal.events).toEqual(['fsynced', 'answered']);
-    expect(journal.puts).toEqual([expect.objectContaining({ queue: 'intake', id: MessageId, body: '{"mentionId":"meta:1"}', receiveCount: 0 })]);
+    expect(journal.puts).toEqual([
+      expect.objectContaining({ queue: 'intake', id: MessageId, body: '{"mentionId":"meta:1"}', receiveCount: 0 }),
+    ]);
   });
 
   it('answers 500 InternalFailure, never 200, when the journal cannot be written, and logs why', async () => {
@@ -90,7 +105,10 @@ describe('journalSqs', () => {
 
     // Act
     const sending = sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' }));
-    const rejected = expect(sending).rejects.toMatchObject({ name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+    const rejected = expect(sending).rejects.toMatchObject({
+      name: 'InternalFailure',
+      $metadata: { httpStatusCode: 500 },
+    });
     await journal.untilWaiting();
     journal.fail();
 

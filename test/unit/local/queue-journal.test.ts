@@ -7,7 +7,14 @@ import { JOURNAL_FILE, QueueJournal, type JournaledMessage } from '../../../infr
 
 /** A message on the intake queue; `n` makes its id unique. */
 function journaledMessage(n: number, overrides: Partial<JournaledMessage> = {}): JournaledMessage {
-  return { queue: 'bc-demo-intake', id: `msg-${n}`, body: JSON.stringify({ mentionId: `meta:${n}` }), sentAt: 1_764_320_400_000 + n, receiveCount: 0, ...overrides };
+  return {
+    queue: 'bc-demo-intake',
+    id: `msg-${n}`,
+    body: JSON.stringify({ mentionId: `meta:${n}` }),
+    sentAt: 1_764_320_400_000 + n,
+    receiveCount: 0,
+    ...overrides,
+  };
 }
 
 describe('QueueJournal', () => {
@@ -18,7 +25,8 @@ describe('QueueJournal', () => {
     opened.push(result.journal);
     return result;
   };
-  const fileLines = async () => (await readFile(path.join(dir, JOURNAL_FILE), 'utf8')).split('\n').filter((line) => line !== '');
+  const fileLines = async () =>
+    (await readFile(path.join(dir, JOURNAL_FILE), 'utf8')).split('\n').filter((line) => line !== '');
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'bc-journal-'));
@@ -88,7 +96,10 @@ describe('QueueJournal', () => {
   it('skips a torn last line, as a kill in the middle of a write leaves it, and keeps the entries before it', async () => {
     // Arrange
     const whole = `${JSON.stringify({ op: 'put', ...journaledMessage(1) })}\n`;
-    await writeFile(path.join(dir, JOURNAL_FILE), `${whole}${JSON.stringify({ op: 'put', ...journaledMessage(2) }).slice(0, 40)}`);
+    await writeFile(
+      path.join(dir, JOURNAL_FILE),
+      `${whole}${JSON.stringify({ op: 'put', ...journaledMessage(2) }).slice(0, 40)}`,
+    );
 
     // Act
     const { journal, opened: found } = await open();

@@ -168,9 +168,9 @@ describe('compileSchedule: refused expressions', () => {
 
   it('names the schedule when the scheduler refuses to start', () => {
     // Act & Assess
-    expect(() => startScheduler({ schedules: [scheduleSpec({ expression: 'rate(1 hour)' })], invoke: async () => undefined })).toThrow(
-      'schedule "daily-report": cannot use "rate(1 hour)"',
-    );
+    expect(() =>
+      startScheduler({ schedules: [scheduleSpec({ expression: 'rate(1 hour)' })], invoke: async () => undefined }),
+    ).toThrow('schedule "daily-report": cannot use "rate(1 hour)"');
   });
 });
 
@@ -237,7 +237,9 @@ describe('startScheduler', () => {
     await vi.advanceTimersByTimeAsync(24 * 3_600_000);
 
     // Assess
-    expect(invoke.mock.calls.map((call) => (call as unknown[])[1])).toEqual([{ report: 'daily', scheduledTime: '2026-03-03T05:00:00Z' }]);
+    expect(invoke.mock.calls.map((call) => (call as unknown[])[1])).toEqual([
+      { report: 'daily', scheduledTime: '2026-03-03T05:00:00Z' },
+    ]);
   });
 
   it('arms the next day after firing', async () => {
@@ -270,7 +272,9 @@ describe('startScheduler', () => {
 
     // Assess
     expect(invoke).toHaveBeenCalledTimes(2);
-    expect(log).toHaveBeenCalledWith(expect.stringContaining('daily-report -> build-report failed: Error: table missing'));
+    expect(log).toHaveBeenCalledWith(
+      expect.stringContaining('daily-report -> build-report failed: Error: table missing'),
+    );
   });
 
   it('fires a schedule on demand with the given time and returns the result', async () => {
@@ -291,7 +295,9 @@ describe('startScheduler', () => {
     scheduler = startScheduler({ schedules: [scheduleSpec()], invoke: async () => undefined, start: false });
 
     // Act & Assess
-    await expect(scheduler.fireSchedule('weekly-report')).rejects.toThrow('unknown schedule "weekly-report"; the topology has: daily-report');
+    await expect(scheduler.fireSchedule('weekly-report')).rejects.toThrow(
+      'unknown schedule "weekly-report"; the topology has: daily-report',
+    );
   });
 
   it('stops firing once stopped', async () => {

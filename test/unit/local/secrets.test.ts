@@ -2,7 +2,12 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getSecretValueOperation, loadLocalSecrets, parseMetaSecret, SECRETS_FILE } from '../../../infra/local/secrets.ts';
+import {
+  getSecretValueOperation,
+  loadLocalSecrets,
+  parseMetaSecret,
+  SECRETS_FILE,
+} from '../../../infra/local/secrets.ts';
 import type { SecretSpec } from '../../../infra/topology.ts';
 
 const META: SecretSpec = { id: 'meta', name: 'backchannel/demo/meta', platform: 'meta', description: 'Meta' };
@@ -68,7 +73,12 @@ describe('loadLocalSecrets', () => {
 
   it('adds the generated hubSecret to a persisted YouTube secret that lacks it, keeping its other keys', async () => {
     // Arrange
-    const youtube: SecretSpec = { id: 'youtube', name: 'backchannel/demo/youtube', platform: 'youtube', description: 'YouTube' };
+    const youtube: SecretSpec = {
+      id: 'youtube',
+      name: 'backchannel/demo/youtube',
+      platform: 'youtube',
+      description: 'YouTube',
+    };
     await writeFile(path.join(dataDir, SECRETS_FILE), JSON.stringify({ [youtube.name]: '{"apiKey":"api-key-1"}' }));
 
     // Act
@@ -100,7 +110,8 @@ describe('getSecretValueOperation', () => {
     values: { [META.name]: '{"appSecret":"s","verifyToken":"t"}' },
     region: 'eu-central-1',
     accountId: '000000000000',
-    authorize: (caller, secretId, requested) => (caller.accessKeyId === 'local-build-report' ? `no grant for ${secretId ?? requested}` : undefined),
+    authorize: (caller, secretId, requested) =>
+      caller.accessKeyId === 'local-build-report' ? `no grant for ${secretId ?? requested}` : undefined,
   });
 
   it('answers a secret by name with its SecretString', async () => {
@@ -108,7 +119,11 @@ describe('getSecretValueOperation', () => {
     const output = await operation({ SecretId: META.name }, { accessKeyId: 'local-ingest-webhook' });
 
     // Assess
-    expect(output).toMatchObject({ Name: META.name, SecretString: '{"appSecret":"s","verifyToken":"t"}', VersionStages: ['AWSCURRENT'] });
+    expect(output).toMatchObject({
+      Name: META.name,
+      SecretString: '{"appSecret":"s","verifyToken":"t"}',
+      VersionStages: ['AWSCURRENT'],
+    });
   });
 
   it('answers ResourceNotFoundException for a secret the topology does not have', async () => {
@@ -120,7 +135,9 @@ describe('getSecretValueOperation', () => {
 
   it('asks authorize before the lookup: a refused caller gets AccessDeniedException for a secret the topology does not have', async () => {
     // Act & Assess
-    await expect(operation({ SecretId: 'backchannel/demo/x' }, { accessKeyId: 'local-build-report' })).rejects.toMatchObject({
+    await expect(
+      operation({ SecretId: 'backchannel/demo/x' }, { accessKeyId: 'local-build-report' }),
+    ).rejects.toMatchObject({
       type: 'AccessDeniedException',
       message: 'no grant for backchannel/demo/x',
     });

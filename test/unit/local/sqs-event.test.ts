@@ -107,7 +107,11 @@ describe('batchOutcome', () => {
     const outcome = batchOutcome([first, second], { error: new Error('table missing') });
 
     // Assess
-    expect(outcome).toMatchObject({ done: [], failed: [first, second], batchFailure: 'the handler threw: Error: table missing' });
+    expect(outcome).toMatchObject({
+      done: [],
+      failed: [first, second],
+      batchFailure: 'the handler threw: Error: table missing',
+    });
   });
 
   it('fails the whole batch when a failure names a message outside it', () => {

@@ -11,7 +11,11 @@ const TEXT = 'Seit drei Wochen keine Antwort vom Service – enttäuschend!';
 function parsed(config: CompanyConfig, built: ReturnType<typeof buildWebhook>) {
   const adapter = platformRegistry.get(built.platform);
   if (!adapter) throw new Error(`no adapter ${built.platform}`);
-  return adapter.parse(Buffer.from(built.body, 'utf8'), { config, receivedAt: NOW, ...(built.params ? { params: built.params } : {}) });
+  return adapter.parse(Buffer.from(built.body, 'utf8'), {
+    config,
+    receivedAt: NOW,
+    ...(built.params ? { params: built.params } : {}),
+  });
 }
 
 describe('buildWebhook', () => {
@@ -23,26 +27,55 @@ describe('buildWebhook', () => {
     ['x', 'x', '1529483711625383936', 'Erika Muster'],
     ['linkedin', 'linkedin', 'urn:li:organization:80412573', undefined],
     ['generic', 'generic', 'trustpilot', 'Erika Muster'],
-  ])('builds a %s envelope that its adapter parses into one %s mention with the text, for the company account', (platform, mentionPlatform, account, authorName) => {
-    // Act
-    const built = buildWebhook(platform, { config, text: TEXT, author: 'Erika Muster', now: NOW, itemId: '1795857300000123' });
-    const result = parsed(config, built);
+  ])(
+    'builds a %s envelope that its adapter parses into one %s mention with the text, for the company account',
+    (platform, mentionPlatform, account, authorName) => {
+      // Act
+      const built = buildWebhook(platform, {
+        config,
+        text: TEXT,
+        author: 'Erika Muster',
+        now: NOW,
+        itemId: '1795857300000123',
+      });
+      const result = parsed(config, built);
 
-    // Assess
-    expect(result.ignored).toEqual([]);
-    expect(result.mentions).toHaveLength(1);
-    expect(result.mentions[0]).toMatchObject({ id: built.mentionId, platform: mentionPlatform, accountId: account, text: TEXT, isOwnAccount: false });
-    expect(result.mentions[0]?.author.name).toBe(authorName);
-  });
+      // Assess
+      expect(result.ignored).toEqual([]);
+      expect(result.mentions).toHaveLength(1);
+      expect(result.mentions[0]).toMatchObject({
+        id: built.mentionId,
+        platform: mentionPlatform,
+        accountId: account,
+        text: TEXT,
+        isOwnAccount: false,
+      });
+      expect(result.mentions[0]?.author.name).toBe(authorName);
+    },
+  );
 
   it('builds a YouTube video notification whose title is the text and a TikTok publish event of the company account', () => {
     // Act
-    const video = parsed(config, buildWebhook('youtube', { config, text: 'Probefahrt <Stadtflitzer> & mehr', now: NOW }));
-    const post = parsed(config, buildWebhook('tiktok', { config, text: TEXT, now: NOW, itemId: '7441234567890123999' }));
+    const video = parsed(
+      config,
+      buildWebhook('youtube', { config, text: 'Probefahrt <Stadtflitzer> & mehr', now: NOW }),
+    );
+    const post = parsed(
+      config,
+      buildWebhook('tiktok', { config, text: TEXT, now: NOW, itemId: '7441234567890123999' }),
+    );
 
     // Assess
-    expect(video.mentions).toEqual([expect.objectContaining({ platform: 'youtube', accountId: 'UCRadwerkHansenDemo12345', text: 'Probefahrt <Stadtflitzer> & mehr' })]);
-    expect(post.mentions).toEqual([expect.objectContaining({ id: 'tiktok:7441234567890123999', accountId: 'act.radwerkhansen0demo0000000000000' })]);
+    expect(video.mentions).toEqual([
+      expect.objectContaining({
+        platform: 'youtube',
+        accountId: 'UCRadwerkHansenDemo12345',
+        text: 'Probefahrt <Stadtflitzer> & mehr',
+      }),
+    ]);
+    expect(post.mentions).toEqual([
+      expect.objectContaining({ id: 'tiktok:7441234567890123999', accountId: 'act.radwerkhansen0demo0000000000000' }),
+    ]);
   });
 
   it.each([
@@ -57,13 +90,21 @@ describe('buildWebhook', () => {
     const result = parsed(config, built);
 
     // Assess
-    expect(result.mentions).toEqual([expect.objectContaining({ id: built.mentionId, platform: replyTo.platform, threadId: replyTo.threadId })]);
+    expect(result.mentions).toEqual([
+      expect.objectContaining({ id: built.mentionId, platform: replyTo.platform, threadId: replyTo.threadId }),
+    ]);
   });
 
   it('gives the same author the same id, and a handle as the handle', () => {
     // Act
-    const a = parsed(config, buildWebhook('x', { config, text: 'eins', author: '@kiel_radlerin', now: NOW, itemId: '1' }));
-    const b = parsed(config, buildWebhook('x', { config, text: 'zwei', author: '@kiel_radlerin', now: NOW, itemId: '2' }));
+    const a = parsed(
+      config,
+      buildWebhook('x', { config, text: 'eins', author: '@kiel_radlerin', now: NOW, itemId: '1' }),
+    );
+    const b = parsed(
+      config,
+      buildWebhook('x', { config, text: 'zwei', author: '@kiel_radlerin', now: NOW, itemId: '2' }),
+    );
 
     // Assess
     expect(a.mentions[0]?.author).toMatchObject({ handle: 'kiel_radlerin' });
@@ -72,7 +113,10 @@ describe('buildWebhook', () => {
 
   it('refuses a platform the company has not enabled, naming the enabled ones', () => {
     // Arrange
-    const noX: CompanyConfig = { ...config, platforms: { ...config.platforms, x: { ...config.platforms.x!, enabled: false } } };
+    const noX: CompanyConfig = {
+      ...config,
+      platforms: { ...config.platforms, x: { ...config.platforms.x!, enabled: false } },
+    };
 
     // Act
     const act = () => buildWebhook('x', { config: noX, text: TEXT, now: NOW });
@@ -84,8 +128,10 @@ describe('buildWebhook', () => {
 
   it('refuses a reply on another platform than the case, and a reply on YouTube', () => {
     // Act
-    const acrossPlatforms = () => buildWebhook('x', { config, text: TEXT, replyTo: { platform: 'facebook', threadId: '1_2' }, now: NOW });
-    const onYouTube = () => buildWebhook('youtube', { config, text: TEXT, replyTo: { platform: 'youtube', threadId: 'v1' }, now: NOW });
+    const acrossPlatforms = () =>
+      buildWebhook('x', { config, text: TEXT, replyTo: { platform: 'facebook', threadId: '1_2' }, now: NOW });
+    const onYouTube = () =>
+      buildWebhook('youtube', { config, text: TEXT, replyTo: { platform: 'youtube', threadId: 'v1' }, now: NOW });
 
     // Assess
     expect(acrossPlatforms).toThrow("the case is on facebook, not x: a reply goes to the case's platform");
@@ -94,7 +140,10 @@ describe('buildWebhook', () => {
 
   it('refuses a platform for which the company config names no account', () => {
     // Arrange
-    const noPages: CompanyConfig = { ...config, platforms: { ...config.platforms, meta: { ...config.platforms.meta!, pageIds: [] } } };
+    const noPages: CompanyConfig = {
+      ...config,
+      platforms: { ...config.platforms, meta: { ...config.platforms.meta!, pageIds: [] } },
+    };
 
     // Act
     const act = () => buildWebhook('meta', { config: noPages, text: TEXT, now: NOW });

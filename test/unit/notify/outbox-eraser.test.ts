@@ -5,7 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutboxEraser } from '../../../shared/adapters/notify/outbox.ts';
 import type { AuthorTraces } from '../../../shared/domain/erasure.ts';
 
-const traces: AuthorTraces = { platform: 'x', authorId: '98765', mentionIds: ['x:111'], externalIds: ['111'], words: ['Rita Beispiel', '@ritab', 'ritab'] };
+const traces: AuthorTraces = {
+  platform: 'x',
+  authorId: '98765',
+  mentionIds: ['x:111'],
+  externalIds: ['111'],
+  words: ['Rita Beispiel', '@ritab', 'ritab'],
+};
 const line = (notification: unknown) => `${JSON.stringify({ writtenAt: '2026-11-28T10:00:00.000Z', notification })}\n`;
 const about = line({ id: 'mention:x:111', mention: { id: 'x:111', authorId: '98765', authorName: 'Rita Beispiel' } });
 const keyAccount = line({ id: 'key-account:x:111', title: 'Key account named' });

@@ -12,11 +12,20 @@ const handler = (topology: Topology): FunctionSpec => {
 };
 
 /** The demo config with other notification targets for service and press. */
-function withTargets(service: NonNullable<CompanyConfig['departments'][number]['notify']>, press = service): CompanyConfig {
+function withTargets(
+  service: NonNullable<CompanyConfig['departments'][number]['notify']>,
+  press = service,
+): CompanyConfig {
   const config = demoConfig();
   return {
     ...config,
-    departments: config.departments.map((d) => (d.id === 'service' ? { ...d, notify: service } : d.id === 'press' ? { ...d, notify: press } : { ...d, notify: [] })),
+    departments: config.departments.map((d) =>
+      d.id === 'service'
+        ? { ...d, notify: service }
+        : d.id === 'press'
+          ? { ...d, notify: press }
+          : { ...d, notify: [] },
+    ),
   };
 }
 
@@ -31,8 +40,15 @@ describe('notifications in the topology', () => {
       ['notify-backchannel-demo-slack', 'backchannel/demo/slack', 'notify-slack'],
       ['notify-backchannel-demo-teams-service', 'backchannel/demo/teams-service', 'notify-teams'],
     ]);
-    expect(handler(topology).environment.NOTIFY_BACKCHANNEL_DEMO_SLACK_SECRET_NAME).toEqual({ kind: 'secretName', secret: 'notify-backchannel-demo-slack' });
-    expect(handler(topology).grants).toContainEqual({ resource: 'secret', secret: 'notify-backchannel-demo-slack', access: 'read' });
+    expect(handler(topology).environment.NOTIFY_BACKCHANNEL_DEMO_SLACK_SECRET_NAME).toEqual({
+      kind: 'secretName',
+      secret: 'notify-backchannel-demo-slack',
+    });
+    expect(handler(topology).grants).toContainEqual({
+      resource: 'secret',
+      secret: 'notify-backchannel-demo-slack',
+      access: 'read',
+    });
   });
 
   it('lets handle-department send e-mail when a department has an e-mail target', () => {
@@ -46,12 +62,19 @@ describe('notifications in the topology', () => {
   it('grants no e-mail without an e-mail target, and a secret per distinct Teams or Slack secret', () => {
     // Arrange
     const config = withTargets(
-      [{ type: 'teams', secretName: 'bc/demo/teams-service' }, { type: 'slack', channel: '#kundenservice', secretName: 'bc/demo/slack-service' }],
+      [
+        { type: 'teams', secretName: 'bc/demo/teams-service' },
+        { type: 'slack', channel: '#kundenservice', secretName: 'bc/demo/slack-service' },
+      ],
       [{ type: 'teams', secretName: 'bc/demo/teams-service' }],
     );
 
     // Act (without alerts.chat, whose default Slack secret would come on top)
-    const topology = buildTopology({ ...config, alerts: { email: [], chat: [] }, reports: { ...config.reports, management: [] } });
+    const topology = buildTopology({
+      ...config,
+      alerts: { email: [], chat: [] },
+      reports: { ...config.reports, management: [] },
+    });
 
     // Assess
     expect(topology.secrets.filter((s) => s.platform.startsWith('notify-')).map((s) => [s.id, s.platform])).toEqual([
@@ -66,7 +89,10 @@ describe('notifications in the topology', () => {
     const topology = buildTopology({ ...demoConfig(), notifications: { from: 'backchannel@radwerk-hansen.example' } });
 
     // Assess
-    expect(handler(topology).environment.NOTIFY_FROM_EMAIL).toEqual({ kind: 'literal', value: 'backchannel@radwerk-hansen.example' });
+    expect(handler(topology).environment.NOTIFY_FROM_EMAIL).toEqual({
+      kind: 'literal',
+      value: 'backchannel@radwerk-hansen.example',
+    });
   });
 
   it('gives detect-spikes the same notification secrets as handle-department (it tells press and the leads of a spike)', () => {
@@ -74,7 +100,10 @@ describe('notifications in the topology', () => {
     const topology = buildTopology(demoConfig());
 
     // Assess
-    const grantsOf = (id: string) => topology.functions.find((f) => f.id === id)?.grants.filter((g) => g.resource === 'secret' || g.resource === 'email');
+    const grantsOf = (id: string) =>
+      topology.functions
+        .find((f) => f.id === id)
+        ?.grants.filter((g) => g.resource === 'secret' || g.resource === 'email');
     expect(grantsOf('detect-spikes')).toEqual(grantsOf('handle-department'));
     expect(grantsOf('detect-spikes')?.length).toBeGreaterThan(0);
   });
@@ -85,9 +114,17 @@ describe('notifications in the topology', () => {
 
     // Assess
     const forwarder = topology.functions.find((f) => f.id === 'forward-alarm');
-    expect(forwarder?.grants).toEqual([{ resource: 'secret', secret: 'notify-backchannel-demo-slack', access: 'read' }]);
-    const others = topology.functions.filter((f) => !['handle-department', 'detect-spikes', 'build-report', 'forward-alarm'].includes(f.id));
-    expect(others.flatMap((f) => f.grants).filter((g) => (g.resource === 'secret' && g.secret.startsWith('notify-')) || g.resource === 'email')).toEqual([]);
+    expect(forwarder?.grants).toEqual([
+      { resource: 'secret', secret: 'notify-backchannel-demo-slack', access: 'read' },
+    ]);
+    const others = topology.functions.filter(
+      (f) => !['handle-department', 'detect-spikes', 'build-report', 'forward-alarm'].includes(f.id),
+    );
+    expect(
+      others
+        .flatMap((f) => f.grants)
+        .filter((g) => (g.resource === 'secret' && g.secret.startsWith('notify-')) || g.resource === 'email'),
+    ).toEqual([]);
   });
 });
 
@@ -96,10 +133,21 @@ describe('notifications in the local runtime', () => {
     // Arrange
     const config = demoConfig();
     const topology = buildTopology(config);
-    const endpoints = { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:2', eventBridge: 'http://127.0.0.1:3', secretsManager: 'http://127.0.0.1:4' };
+    const endpoints = {
+      dynamodb: 'http://127.0.0.1:1',
+      sqs: 'http://127.0.0.1:2',
+      eventBridge: 'http://127.0.0.1:3',
+      secretsManager: 'http://127.0.0.1:4',
+    };
 
     // Act
-    const env = resolveEnv(handler(topology), topology, config, {}, { region: 'eu-central-1', endpoints, outboxDir: '/data/demo/outbox' });
+    const env = resolveEnv(
+      handler(topology),
+      topology,
+      config,
+      {},
+      { region: 'eu-central-1', endpoints, outboxDir: '/data/demo/outbox' },
+    );
 
     // Assess
     expect(env.NOTIFY_OUTBOX_DIR).toBe('/data/demo/outbox');

@@ -1,7 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../../../shared/domain/errors.ts';
-import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, genericAdapter, type GenericSecret } from '../../../shared/platforms/generic.ts';
+import {
+  GENERIC_SIGNATURE_HEADER,
+  GENERIC_TIMESTAMP_HEADER,
+  genericAdapter,
+  type GenericSecret,
+} from '../../../shared/platforms/generic.ts';
 import { SignatureMismatchError } from '../../../shared/platforms/platform-adapter.ts';
 import { adapterContext, fixture, parseContext, signatureError, signedRequest, TEST_NOW } from './support.ts';
 
@@ -29,9 +34,14 @@ describe('genericAdapter.verify', () => {
     expect(run).not.toThrow();
   });
 
-  it("checks a source with its own key against that key, not the shared one", () => {
+  it('checks a source with its own key against that key, not the shared one', () => {
     // Arrange
-    const request = signedRequest(genericAdapter, body, { signingSecret: 'test-generic-secret' }, { params: { source: 'kontaktformular' } });
+    const request = signedRequest(
+      genericAdapter,
+      body,
+      { signingSecret: 'test-generic-secret' },
+      { params: { source: 'kontaktformular' } },
+    );
 
     // Act
     const error = signatureError(() => genericAdapter.verify(request, SECRET, adapterContext()));
@@ -42,7 +52,10 @@ describe('genericAdapter.verify', () => {
 
   it('rejects a stale timestamp, even correctly signed', () => {
     // Arrange
-    const request = signedRequest(genericAdapter, body, SECRET, { params: TRUSTPILOT, now: new Date(TEST_NOW.getTime() - 6 * 60_000) });
+    const request = signedRequest(genericAdapter, body, SECRET, {
+      params: TRUSTPILOT,
+      now: new Date(TEST_NOW.getTime() - 6 * 60_000),
+    });
 
     // Act
     const error = signatureError(() => genericAdapter.verify(request, SECRET, adapterContext()));
@@ -53,7 +66,10 @@ describe('genericAdapter.verify', () => {
 
   it('rejects a tampered body', () => {
     // Arrange
-    const request = { ...signedRequest(genericAdapter, body, SECRET, { params: TRUSTPILOT }), body: Buffer.from(body.toString().replace('excellent', 'terrible')) };
+    const request = {
+      ...signedRequest(genericAdapter, body, SECRET, { params: TRUSTPILOT }),
+      body: Buffer.from(body.toString().replace('excellent', 'terrible')),
+    };
 
     // Act
     const error = signatureError(() => genericAdapter.verify(request, SECRET, adapterContext()));
@@ -76,11 +92,19 @@ describe('genericAdapter.verify', () => {
   it.each([
     [{ [GENERIC_SIGNATURE_HEADER]: 'sha256=00' }, 'missing X-Backchannel-Timestamp header'],
     [{ [GENERIC_TIMESTAMP_HEADER]: String(nowSeconds) }, 'missing X-Backchannel-Signature header'],
-    [{ [GENERIC_TIMESTAMP_HEADER]: String(nowSeconds), [GENERIC_SIGNATURE_HEADER]: 'md5=00' }, 'X-Backchannel-Signature does not start with sha256='],
-    [{ [GENERIC_TIMESTAMP_HEADER]: '2026-11-28', [GENERIC_SIGNATURE_HEADER]: 'sha256=00' }, 'X-Backchannel-Signature timestamp is not a unix timestamp in seconds'],
+    [
+      { [GENERIC_TIMESTAMP_HEADER]: String(nowSeconds), [GENERIC_SIGNATURE_HEADER]: 'md5=00' },
+      'X-Backchannel-Signature does not start with sha256=',
+    ],
+    [
+      { [GENERIC_TIMESTAMP_HEADER]: '2026-11-28', [GENERIC_SIGNATURE_HEADER]: 'sha256=00' },
+      'X-Backchannel-Signature timestamp is not a unix timestamp in seconds',
+    ],
   ])('rejects headers %j', (headers, reason) => {
     // Act
-    const error = signatureError(() => genericAdapter.verify({ method: 'POST', headers, query: {}, body, params: TRUSTPILOT }, SECRET, adapterContext()));
+    const error = signatureError(() =>
+      genericAdapter.verify({ method: 'POST', headers, query: {}, body, params: TRUSTPILOT }, SECRET, adapterContext()),
+    );
 
     // Assess
     expect(error.message).toBe(reason);
@@ -127,7 +151,10 @@ describe('genericAdapter.parse', () => {
 
   it("reads a list, with the company's own reply threaded under the customer's message", () => {
     // Act
-    const result = genericAdapter.parse(fixture('generic', 'kontaktformular-batch.json'), parseContext({ params: { source: 'kontaktformular' } }));
+    const result = genericAdapter.parse(
+      fixture('generic', 'kontaktformular-batch.json'),
+      parseContext({ params: { source: 'kontaktformular' } }),
+    );
 
     // Assess
     expect(result.mentions.map((m) => [m.threadId, m.isOwnAccount, m.createdAt])).toEqual([
@@ -155,7 +182,11 @@ describe('genericAdapter.parse', () => {
 
   it('answers a GET with 405: generic sources have no handshake', () => {
     // Act
-    const response = genericAdapter.handshake({ method: 'GET', headers: {}, query: {}, body: Buffer.alloc(0) }, SECRET, adapterContext());
+    const response = genericAdapter.handshake(
+      { method: 'GET', headers: {}, query: {}, body: Buffer.alloc(0) },
+      SECRET,
+      adapterContext(),
+    );
 
     // Assess
     expect(response.statusCode).toBe(405);

@@ -48,7 +48,9 @@ describe('linkedInAdapter.verify', () => {
 
   it('accepts X-LI-Signature = hex HMAC-SHA256 of "hmacsha256=" + body', () => {
     // Arrange
-    const signature = createHmac('sha256', SECRET.clientSecret).update(Buffer.concat([Buffer.from('hmacsha256='), body])).digest('hex');
+    const signature = createHmac('sha256', SECRET.clientSecret)
+      .update(Buffer.concat([Buffer.from('hmacsha256='), body]))
+      .digest('hex');
     const request = { method: 'POST', headers: { [LINKEDIN_SIGNATURE_HEADER]: signature }, query: {}, body };
 
     // Act
@@ -60,7 +62,10 @@ describe('linkedInAdapter.verify', () => {
 
   it('rejects a tampered body', () => {
     // Arrange
-    const request = { ...signedRequest(linkedInAdapter, body, SECRET), body: Buffer.from(body.toString().replace('Commenting', 'Kommentar')) };
+    const request = {
+      ...signedRequest(linkedInAdapter, body, SECRET),
+      body: Buffer.from(body.toString().replace('Commenting', 'Kommentar')),
+    };
 
     // Act
     const error = signatureError(() => linkedInAdapter.verify(request, SECRET, adapterContext()));
@@ -85,7 +90,9 @@ describe('linkedInAdapter.verify', () => {
     [{ [LINKEDIN_SIGNATURE_HEADER]: 'hmacsha256=abcd' }, 'X-LI-Signature is not 64 hex digits'],
   ])('rejects headers %j: %s', (headers, reason) => {
     // Act
-    const error = signatureError(() => linkedInAdapter.verify({ method: 'POST', headers, query: {}, body }, SECRET, adapterContext()));
+    const error = signatureError(() =>
+      linkedInAdapter.verify({ method: 'POST', headers, query: {}, body }, SECRET, adapterContext()),
+    );
 
     // Assess
     expect(error.message).toBe(reason);
@@ -131,7 +138,10 @@ describe('linkedInAdapter.parse', () => {
     expect(result.mentions[1]?.threadId).toBe('urn:li:share:7269012345678901248');
     expect(result.ignored).toEqual([expect.objectContaining({ reason: 'a like is not a mention', action: 'LIKE' })]);
     expect(result.deletions).toEqual([
-      expect.objectContaining({ externalId: 'urn:li:comment:(urn:li:share:7269012345678901248,7269200000000000001)', authorId: 'urn:li:person:z9x8c7v6b5' }),
+      expect.objectContaining({
+        externalId: 'urn:li:comment:(urn:li:share:7269012345678901248,7269200000000000001)',
+        authorId: 'urn:li:person:z9x8c7v6b5',
+      }),
     ]);
   });
 

@@ -8,7 +8,13 @@ describe('metaAdapter.parse: Instagram direct messages', () => {
   it("turns a customer's message and the company's echo into one conversation, the echo as the company's own", () => {
     // Assess
     expect(result.mentions.map((m) => [m.platform, m.kind, m.threadId, m.isOwnAccount, m.text])).toEqual([
-      ['instagram', 'message', 'dm:1122334455667788', false, 'Hallo! Habt ihr den Stadtflitzer auch in Größe S auf Lager?'],
+      [
+        'instagram',
+        'message',
+        'dm:1122334455667788',
+        false,
+        'Hallo! Habt ihr den Stadtflitzer auch in Größe S auf Lager?',
+      ],
       ['instagram', 'message', 'dm:1122334455667788', true, 'Ja, in Kiel und Lübeck vorrätig!'],
     ]);
   });
@@ -26,6 +32,8 @@ describe('metaAdapter.parse: Instagram direct messages', () => {
 
   it('ignores a read receipt with its reason', () => {
     // Assess
-    expect(result.ignored).toEqual([expect.objectContaining({ reason: "messaging event 'read' is not a message", item: 'read' })]);
+    expect(result.ignored).toEqual([
+      expect.objectContaining({ reason: "messaging event 'read' is not a message", item: 'read' }),
+    ]);
   });
 });

@@ -273,7 +273,13 @@ describe('metaAdapter.parse: Facebook Page', () => {
     // Arrange
     const body = JSON.stringify({
       object: 'page',
-      entry: [{ id: DEMO_PAGE_ID, time: 1764322000, changes: [{ field: 'feed', value: { verb: 'add' } }, metaFeedCommentChange(2)] }],
+      entry: [
+        {
+          id: DEMO_PAGE_ID,
+          time: 1764322000,
+          changes: [{ field: 'feed', value: { verb: 'add' } }, metaFeedCommentChange(2)],
+        },
+      ],
     });
 
     // Act
@@ -281,7 +287,9 @@ describe('metaAdapter.parse: Facebook Page', () => {
 
     // Assess
     expect(mentions).toHaveLength(1);
-    expect(ignored).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^unexpected page feed value: item /) })]);
+    expect(ignored).toEqual([
+      expect.objectContaining({ reason: expect.stringMatching(/^unexpected page feed value: item /) }),
+    ]);
   });
 });
 
@@ -382,7 +390,17 @@ describe('metaAdapter.parse: Instagram', () => {
         {
           id: DEMO_IG_ID,
           time: 1764321300,
-          changes: [{ field: 'comments', value: { id: '1789', from: { id: DEMO_IG_ID, username: 'radwerkhansen' }, text: 'Danke!', media: { id: '1791' } } }],
+          changes: [
+            {
+              field: 'comments',
+              value: {
+                id: '1789',
+                from: { id: DEMO_IG_ID, username: 'radwerkhansen' },
+                text: 'Danke!',
+                media: { id: '1791' },
+              },
+            },
+          ],
         },
       ],
     });
@@ -409,13 +427,23 @@ describe('metaAdapter.parse: Instagram', () => {
 
   it('ignores an unknown Instagram field with its reason', () => {
     // Arrange
-    const body = JSON.stringify({ object: 'instagram', entry: [{ id: DEMO_IG_ID, time: 1, changes: [{ field: 'story_insights', value: {} }] }] });
+    const body = JSON.stringify({
+      object: 'instagram',
+      entry: [{ id: DEMO_IG_ID, time: 1, changes: [{ field: 'story_insights', value: {} }] }],
+    });
 
     // Act
     const { ignored } = parse(body);
 
     // Assess
-    expect(ignored).toEqual([{ reason: "instagram field 'story_insights' is not handled", object: 'instagram', entryId: DEMO_IG_ID, field: 'story_insights' }]);
+    expect(ignored).toEqual([
+      {
+        reason: "instagram field 'story_insights' is not handled",
+        object: 'instagram',
+        entryId: DEMO_IG_ID,
+        field: 'story_insights',
+      },
+    ]);
   });
 });
 
@@ -432,7 +460,9 @@ describe('metaAdapter.parse: what is not a mention or not a body', () => {
       mentions: [],
       deletions: [],
       revocations: [],
-      ignored: [{ reason: "object 'user' is not handled", object: 'user', entryId: '10210299214172187', field: 'photos' }],
+      ignored: [
+        { reason: "object 'user' is not handled", object: 'user', entryId: '10210299214172187', field: 'photos' },
+      ],
     });
   });
 

@@ -77,7 +77,10 @@ describe('metaAdapter.verify', () => {
   it('rejects a body changed after signing', () => {
     // Arrange
     const signed = signedMetaRequest(body);
-    const tampered = { ...signed, body: Buffer.from(body.toString('utf8').replace('and the next one', 'and the NEXT one')) };
+    const tampered = {
+      ...signed,
+      body: Buffer.from(body.toString('utf8').replace('and the next one', 'and the NEXT one')),
+    };
 
     // Act
     const error = verifyError(() => metaAdapter.verify(tampered, TEST_META_SECRET, adapterContext()));
@@ -187,12 +190,19 @@ describe('metaAdapter.handshake', () => {
     const response = metaAdapter.handshake(request, TEST_META_SECRET, adapterContext());
 
     // Assess
-    expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '1158201444' });
+    expect(response).toEqual({
+      statusCode: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: '1158201444',
+    });
   });
 
   it('refuses a wrong verify token with 403 and a reason', () => {
     // Arrange
-    const request = webhookRequestFactory({ method: 'GET', query: metaHandshakeQuery({ 'hub.verify_token': 'guess' }) });
+    const request = webhookRequestFactory({
+      method: 'GET',
+      query: metaHandshakeQuery({ 'hub.verify_token': 'guess' }),
+    });
 
     // Act
     const response = metaAdapter.handshake(request, TEST_META_SECRET, adapterContext());

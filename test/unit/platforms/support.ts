@@ -6,7 +6,12 @@ import type { CompanyConfig } from '../../../shared/config/schema.ts';
 import { DomainError, SignatureError, ValidationError } from '../../../shared/domain/errors.ts';
 import { MentionSchema } from '../../../shared/domain/mention.ts';
 import { MentionDeletionSchema } from '../../../shared/domain/mention-deletion.ts';
-import type { AdapterContext, ParseContext, PlatformAdapter, WebhookRequest } from '../../../shared/platforms/platform-adapter.ts';
+import type {
+  AdapterContext,
+  ParseContext,
+  PlatformAdapter,
+  WebhookRequest,
+} from '../../../shared/platforms/platform-adapter.ts';
 import { demoConfig } from '../../factories/config.ts';
 
 /** The time every platform test runs at, unless it is about time. */
@@ -35,7 +40,10 @@ export function signedRequest<S>(
   options: { now?: Date; params?: Record<string, string> } = {},
 ): WebhookRequest {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-  const headers = adapter.sign(bytes, secret, { now: options.now ?? TEST_NOW, ...(options.params ? { params: options.params } : {}) });
+  const headers = adapter.sign(bytes, secret, {
+    now: options.now ?? TEST_NOW,
+    ...(options.params ? { params: options.params } : {}),
+  });
   return { method: 'POST', headers, query: {}, body: bytes, ...(options.params ? { params: options.params } : {}) };
 }
 
@@ -55,14 +63,20 @@ export function signatureError(run: () => void): SignatureError {
  * The property every adapter keeps: any bytes parse into valid mentions and deletions, or
  * throw a typed error; never anything else.
  */
-export function assertParsesOrThrowsTyped(adapter: PlatformAdapter, body: Buffer, context: ParseContext = parseContext()): void {
+export function assertParsesOrThrowsTyped(
+  adapter: PlatformAdapter,
+  body: Buffer,
+  context: ParseContext = parseContext(),
+): void {
   try {
     const result = adapter.parse(body, context);
     for (const mention of result.mentions) expect(MentionSchema.safeParse(mention).success).toBe(true);
     for (const deletion of result.deletions) expect(MentionDeletionSchema.safeParse(deletion).success).toBe(true);
     for (const event of result.ignored) expect(typeof event.reason).toBe('string');
   } catch (error) {
-    expect(error instanceof ValidationError || error instanceof SignatureError || error instanceof DomainError).toBe(true);
+    expect(error instanceof ValidationError || error instanceof SignatureError || error instanceof DomainError).toBe(
+      true,
+    );
   }
 }
 
@@ -76,6 +90,10 @@ export const anyBody = fc.oneof(
 export function envelopeLike(keys: readonly string[]): fc.Arbitrary<Buffer> {
   const value = fc.jsonValue();
   return fc
-    .dictionary(fc.constantFrom(...keys), fc.oneof(value, fc.array(fc.dictionary(fc.string(), value), { maxLength: 3 })), { maxKeys: keys.length })
+    .dictionary(
+      fc.constantFrom(...keys),
+      fc.oneof(value, fc.array(fc.dictionary(fc.string(), value), { maxLength: 3 })),
+      { maxKeys: keys.length },
+    )
     .map((o) => Buffer.from(JSON.stringify(o), 'utf8'));
 }

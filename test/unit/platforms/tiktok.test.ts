@@ -51,7 +51,10 @@ describe('tikTokAdapter.verify', () => {
 
   it('rejects a tampered body', () => {
     // Arrange
-    const request = { ...signedRequest(tikTokAdapter, body, SECRET), body: Buffer.from(body.toString().replace('7441', '7442')) };
+    const request = {
+      ...signedRequest(tikTokAdapter, body, SECRET),
+      body: Buffer.from(body.toString().replace('7441', '7442')),
+    };
 
     // Act
     const error = signatureError(() => tikTokAdapter.verify(request, SECRET, adapterContext()));
@@ -74,11 +77,19 @@ describe('tikTokAdapter.verify', () => {
   it.each([
     [{}, 'missing TikTok-Signature header'],
     [{ [TIKTOK_SIGNATURE_HEADER]: 's=abc' }, 'TikTok-Signature is not t=<timestamp>,s=<signature>'],
-    [{ [TIKTOK_SIGNATURE_HEADER]: 't=yesterday,s=abc' }, 'TikTok-Signature timestamp is not a unix timestamp in seconds'],
-    [{ [TIKTOK_SIGNATURE_HEADER]: `t=${Math.floor(TEST_NOW.getTime() / 1000)},s=xyz` }, 'TikTok-Signature signature is not 64 hex digits'],
+    [
+      { [TIKTOK_SIGNATURE_HEADER]: 't=yesterday,s=abc' },
+      'TikTok-Signature timestamp is not a unix timestamp in seconds',
+    ],
+    [
+      { [TIKTOK_SIGNATURE_HEADER]: `t=${Math.floor(TEST_NOW.getTime() / 1000)},s=xyz` },
+      'TikTok-Signature signature is not 64 hex digits',
+    ],
   ])('rejects headers %j', (headers, reason) => {
     // Act
-    const error = signatureError(() => tikTokAdapter.verify({ method: 'POST', headers, query: {}, body }, SECRET, adapterContext()));
+    const error = signatureError(() =>
+      tikTokAdapter.verify({ method: 'POST', headers, query: {}, body }, SECRET, adapterContext()),
+    );
 
     // Assess
     expect(error.message).toBe(reason);
@@ -88,10 +99,17 @@ describe('tikTokAdapter.verify', () => {
 describe('tikTokAdapter.handshake', () => {
   it('answers a GET with 405: TikTok has no handshake', () => {
     // Act
-    const response = tikTokAdapter.handshake({ method: 'GET', headers: {}, query: {}, body: Buffer.alloc(0) }, SECRET, adapterContext());
+    const response = tikTokAdapter.handshake(
+      { method: 'GET', headers: {}, query: {}, body: Buffer.alloc(0) },
+      SECRET,
+      adapterContext(),
+    );
 
     // Assess
-    expect(response).toMatchObject({ statusCode: 405, rejection: 'TikTok has no GET verification; webhooks are POSTed' });
+    expect(response).toMatchObject({
+      statusCode: 405,
+      rejection: 'TikTok has no GET verification; webhooks are POSTed',
+    });
   });
 });
 
@@ -121,7 +139,10 @@ describe('tikTokAdapter.parse', () => {
 
   it('turns a post no longer publicly available into a deletion notice', () => {
     // Act
-    const result = tikTokAdapter.parse(fixture('tiktok', 'post-publish-no-longer-publicly-available.json'), parseContext());
+    const result = tikTokAdapter.parse(
+      fixture('tiktok', 'post-publish-no-longer-publicly-available.json'),
+      parseContext(),
+    );
 
     // Assess
     expect(result.deletions).toEqual([expect.objectContaining({ id: 'tiktok:7441234567890123456' })]);
@@ -136,7 +157,14 @@ describe('tikTokAdapter.parse', () => {
       mentions: [],
       ignored: [],
       deletions: [],
-      revocations: [{ platform: 'tiktok', userId: 'act.example12345Example12345Example', rawType: 'authorization.removed', at: '2021-03-10T01:10:10.000Z' }],
+      revocations: [
+        {
+          platform: 'tiktok',
+          userId: 'act.example12345Example12345Example',
+          rawType: 'authorization.removed',
+          at: '2021-03-10T01:10:10.000Z',
+        },
+      ],
     });
   });
 
@@ -145,7 +173,9 @@ describe('tikTokAdapter.parse', () => {
     const result = tikTokAdapter.parse(fixture('tiktok', 'video-upload-failed.json'), parseContext());
 
     // Assess
-    expect(result.ignored).toEqual([expect.objectContaining({ reason: "event 'video.upload.failed' is not a mention" })]);
+    expect(result.ignored).toEqual([
+      expect.objectContaining({ reason: "event 'video.upload.failed' is not a mention" }),
+    ]);
   });
 
   it('throws ValidationError for a body without event and user_openid', () => {

@@ -22,7 +22,7 @@ describe('xAdapter.handshake (CRC)', () => {
     expect(JSON.parse(response.body)).toEqual({ response_token: `sha256=${expected}` });
   });
 
-  it('gives a different token with a different secret, so a wrong secret fails X\'s check', () => {
+  it("gives a different token with a different secret, so a wrong secret fails X's check", () => {
     // Arrange
     const request = { method: 'GET', headers: {}, query: { crc_token: 'challenge-123' }, body: Buffer.alloc(0) };
 
@@ -36,7 +36,11 @@ describe('xAdapter.handshake (CRC)', () => {
 
   it('refuses a GET without crc_token with 400 and its reason', () => {
     // Act
-    const response = xAdapter.handshake({ method: 'GET', headers: {}, query: {}, body: Buffer.alloc(0) }, SECRET, adapterContext());
+    const response = xAdapter.handshake(
+      { method: 'GET', headers: {}, query: {}, body: Buffer.alloc(0) },
+      SECRET,
+      adapterContext(),
+    );
 
     // Assess
     expect(response).toMatchObject({ statusCode: 400, rejection: 'crc_token is missing' });
@@ -59,7 +63,10 @@ describe('xAdapter.verify', () => {
 
   it('rejects a tampered body as a mismatch', () => {
     // Arrange
-    const request = { ...signedRequest(xAdapter, body, SECRET), body: Buffer.from(body.toString().replace('timing out', 'TIMING OUT')) };
+    const request = {
+      ...signedRequest(xAdapter, body, SECRET),
+      body: Buffer.from(body.toString().replace('timing out', 'TIMING OUT')),
+    };
 
     // Act
     const error = signatureError(() => xAdapter.verify(request, SECRET, adapterContext()));
@@ -150,9 +157,18 @@ describe('xAdapter.parse: Account Activity', () => {
 
     // Assess
     expect(result.mentions).toEqual([
-      expect.objectContaining({ isOwnAccount: true, kind: 'comment', threadId: '1994651002114248704', inReplyTo: '1994651002114248704', language: 'de' }),
+      expect.objectContaining({
+        isOwnAccount: true,
+        kind: 'comment',
+        threadId: '1994651002114248704',
+        inReplyTo: '1994651002114248704',
+        language: 'de',
+      }),
     ]);
-    expect(result.ignored.map((i) => i.reason)).toEqual(['a retweet is not a mention', 'favorite_events are not mentions']);
+    expect(result.ignored.map((i) => i.reason)).toEqual([
+      'a retweet is not a mention',
+      'favorite_events are not mentions',
+    ]);
   });
 
   it('turns a direct message into a message in the conversation with its sender', () => {
@@ -178,7 +194,11 @@ describe('xAdapter.parse: Account Activity', () => {
     const [mention] = parse('aaa-direct-message-own.json').mentions;
 
     // Assess
-    expect(mention).toMatchObject({ isOwnAccount: true, threadId: 'dm:845120336', author: { handle: 'radwerkhansen' } });
+    expect(mention).toMatchObject({
+      isOwnAccount: true,
+      threadId: 'dm:845120336',
+      author: { handle: 'radwerkhansen' },
+    });
   });
 
   it('turns tweet_delete_events into deletion notices of the stored mention', () => {
@@ -208,7 +228,9 @@ describe('xAdapter.parse: Account Activity', () => {
 
     // Assess
     expect(result.mentions).toEqual([]);
-    expect(result.revocations).toEqual([{ platform: 'x', userId: '63046977', rawType: 'user_event.revoke', at: '2018-05-24T09:48:12.000Z' }]);
+    expect(result.revocations).toEqual([
+      { platform: 'x', userId: '63046977', rawType: 'user_event.revoke', at: '2018-05-24T09:48:12.000Z' },
+    ]);
   });
 
   it('throws ValidationError for JSON that is no X payload', () => {
@@ -259,6 +281,8 @@ describe('xAdapter.parse: X Activity API', () => {
     const result = xAdapter.parse(body, parseContext());
 
     // Assess
-    expect(result.ignored).toEqual([expect.objectContaining({ reason: "X Activity event 'follow.follow' is not handled" })]);
+    expect(result.ignored).toEqual([
+      expect.objectContaining({ reason: "X Activity event 'follow.follow' is not handled" }),
+    ]);
   });
 });

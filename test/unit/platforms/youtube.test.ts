@@ -12,16 +12,34 @@ const hub = (query: Record<string, string>) => ({ method: 'GET', headers: {}, qu
 describe('youTubeAdapter.handshake (WebSub)', () => {
   it.each(['subscribe', 'unsubscribe'])('echoes hub.challenge for %s of a company channel', (mode) => {
     // Act
-    const response = youTubeAdapter.handshake(hub({ 'hub.mode': mode, 'hub.topic': youtubeTopic(CHANNEL), 'hub.challenge': 'ch4llenge', 'hub.lease_seconds': '432000' }), SECRET, adapterContext());
+    const response = youTubeAdapter.handshake(
+      hub({
+        'hub.mode': mode,
+        'hub.topic': youtubeTopic(CHANNEL),
+        'hub.challenge': 'ch4llenge',
+        'hub.lease_seconds': '432000',
+      }),
+      SECRET,
+      adapterContext(),
+    );
 
     // Assess
     expect(response).toMatchObject({ statusCode: 200, body: 'ch4llenge' });
   });
 
   it.each([
-    [{ 'hub.mode': 'subscribe', 'hub.topic': youtubeTopic('UCsomeoneElse0000000000'), 'hub.challenge': 'c' }, "hub.topic is not the feed of one of the company's channels"],
-    [{ 'hub.mode': 'subscribe', 'hub.topic': 'https://evil.example/?channel_id=' + CHANNEL, 'hub.challenge': 'c' }, "hub.topic is not the feed of one of the company's channels"],
-    [{ 'hub.mode': 'denied', 'hub.topic': youtubeTopic(CHANNEL), 'hub.challenge': 'c' }, "hub.mode is 'denied', not subscribe or unsubscribe"],
+    [
+      { 'hub.mode': 'subscribe', 'hub.topic': youtubeTopic('UCsomeoneElse0000000000'), 'hub.challenge': 'c' },
+      "hub.topic is not the feed of one of the company's channels",
+    ],
+    [
+      { 'hub.mode': 'subscribe', 'hub.topic': 'https://evil.example/?channel_id=' + CHANNEL, 'hub.challenge': 'c' },
+      "hub.topic is not the feed of one of the company's channels",
+    ],
+    [
+      { 'hub.mode': 'denied', 'hub.topic': youtubeTopic(CHANNEL), 'hub.challenge': 'c' },
+      "hub.mode is 'denied', not subscribe or unsubscribe",
+    ],
     [{ 'hub.mode': 'subscribe', 'hub.topic': youtubeTopic(CHANNEL) }, 'hub.challenge is missing'],
   ])('answers 404 to %j', (query, reason) => {
     // Act
@@ -40,7 +58,12 @@ describe('youTubeAdapter.verify', () => {
     const signature = `${algorithm}=${createHmac(algorithm, SECRET.hubSecret).update(body).digest('hex')}`;
 
     // Act
-    const run = () => youTubeAdapter.verify({ method: 'POST', headers: { [YOUTUBE_SIGNATURE_HEADER]: signature }, query: {}, body }, SECRET, adapterContext());
+    const run = () =>
+      youTubeAdapter.verify(
+        { method: 'POST', headers: { [YOUTUBE_SIGNATURE_HEADER]: signature }, query: {}, body },
+        SECRET,
+        adapterContext(),
+      );
 
     // Assess
     expect(run).not.toThrow();
@@ -48,7 +71,10 @@ describe('youTubeAdapter.verify', () => {
 
   it('rejects a tampered feed', () => {
     // Arrange
-    const request = { ...signedRequest(youTubeAdapter, body, SECRET), body: Buffer.from(body.toString().replace('Probefahrt', 'Pannenfahrt')) };
+    const request = {
+      ...signedRequest(youTubeAdapter, body, SECRET),
+      body: Buffer.from(body.toString().replace('Probefahrt', 'Pannenfahrt')),
+    };
 
     // Act
     const error = signatureError(() => youTubeAdapter.verify(request, SECRET, adapterContext()));
@@ -74,7 +100,9 @@ describe('youTubeAdapter.verify', () => {
     [{ [YOUTUBE_SIGNATURE_HEADER]: 'sha1=abc' }, 'X-Hub-Signature is not 40 hex digits'],
   ])('rejects headers %j', (headers, reason) => {
     // Act
-    const error = signatureError(() => youTubeAdapter.verify({ method: 'POST', headers, query: {}, body }, SECRET, adapterContext()));
+    const error = signatureError(() =>
+      youTubeAdapter.verify({ method: 'POST', headers, query: {}, body }, SECRET, adapterContext()),
+    );
 
     // Assess
     expect(error.message).toBe(reason);
@@ -119,7 +147,14 @@ describe('youTubeAdapter.parse', () => {
     const result = youTubeAdapter.parse(fixture('youtube', 'push-notification-video.verbatim.xml'), parseContext());
 
     // Assess
-    expect(result.mentions).toEqual([expect.objectContaining({ externalId: 'VIDEO_ID', accountId: 'CHANNEL_ID', isOwnAccount: false, text: 'Video title' })]);
+    expect(result.mentions).toEqual([
+      expect.objectContaining({
+        externalId: 'VIDEO_ID',
+        accountId: 'CHANNEL_ID',
+        isOwnAccount: false,
+        text: 'Video title',
+      }),
+    ]);
   });
 
   it('turns a deleted-entry into a deletion notice of the video', () => {
@@ -127,7 +162,13 @@ describe('youTubeAdapter.parse', () => {
     const result = youTubeAdapter.parse(fixture('youtube', 'push-notification-deleted.xml'), parseContext());
 
     // Assess
-    expect(result.deletions).toEqual([expect.objectContaining({ id: 'youtube:dQ7rWk2Hn5c', deletedAt: '2026-11-28T12:00:00.000Z', rawType: 'youtube.feed.deleted-entry' })]);
+    expect(result.deletions).toEqual([
+      expect.objectContaining({
+        id: 'youtube:dQ7rWk2Hn5c',
+        deletedAt: '2026-11-28T12:00:00.000Z',
+        rawType: 'youtube.feed.deleted-entry',
+      }),
+    ]);
   });
 
   it.each([
@@ -146,7 +187,10 @@ describe('youTubeAdapter.parse', () => {
 
   it('ignores a feed without entries with its reason', () => {
     // Act
-    const result = youTubeAdapter.parse(Buffer.from('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>'), parseContext());
+    const result = youTubeAdapter.parse(
+      Buffer.from('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>'),
+      parseContext(),
+    );
 
     // Assess
     expect(result.ignored).toEqual([{ reason: 'feed without entries' }]);

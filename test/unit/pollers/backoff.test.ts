@@ -47,17 +47,20 @@ describe('normalizers on arbitrary input', () => {
     bluesky: (body: unknown) => blueskyPage(body, { ownDid: 'did:plc:x', receivedAt: now }),
   };
 
-  it.each(Object.entries(contexts))('%s yields a page or a PlatformRequestError for any JSON value, never another exception', (_, parse) => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (body) => {
-        try {
-          const page = parse(body);
-          expect(Array.isArray(page.items)).toBe(true);
-        } catch (error) {
-          expect(error).toBeInstanceOf(PlatformRequestError);
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
+  it.each(Object.entries(contexts))(
+    '%s yields a page or a PlatformRequestError for any JSON value, never another exception',
+    (_, parse) => {
+      fc.assert(
+        fc.property(fc.jsonValue(), (body) => {
+          try {
+            const page = parse(body);
+            expect(Array.isArray(page.items)).toBe(true);
+          } catch (error) {
+            expect(error).toBeInstanceOf(PlatformRequestError);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 });

@@ -44,7 +44,10 @@ export class RecordingQueue implements IntakeQueue {
 
 /** A feed item at `at` with one mention whose external id is `id`. */
 export function itemAt(at: string, id: string): FeedItem {
-  return { position: { at, id }, mentions: [mentionFactory({ platform: 'mastodon', externalId: id, id: `mastodon:${id}`, createdAt: at })] };
+  return {
+    position: { at, id },
+    mentions: [mentionFactory({ platform: 'mastodon', externalId: id, id: `mastodon:${id}`, createdAt: at })],
+  };
 }
 
 /**

@@ -7,7 +7,8 @@ import { htmlToText } from '../../../shared/pollers/html-text.ts';
 import { mastodonPage } from '../../../shared/pollers/mastodon.ts';
 import { youtubePage } from '../../../shared/pollers/youtube.ts';
 
-const fixture = (path: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8'));
+const fixture = (path: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8'));
 const receivedAt = new Date('2025-11-28T12:00:00Z');
 const CHANNEL = 'UCq7dZ8r2W5kPjB0Xh3mQ9sA';
 const OWN_DID = 'did:plc:rdwk4hansen7demo2xq3vbnm';
@@ -15,7 +16,11 @@ const OWN_DID = 'did:plc:rdwk4hansen7demo2xq3vbnm';
 describe('youtubePage', () => {
   it('turns each comment thread into its top-level comment and included replies, valid Mentions', () => {
     // Act
-    const page = youtubePage(fixture('youtube/comment-threads-page-1.json'), { channelId: CHANNEL, ownChannelIds: [CHANNEL], receivedAt });
+    const page = youtubePage(fixture('youtube/comment-threads-page-1.json'), {
+      channelId: CHANNEL,
+      ownChannelIds: [CHANNEL],
+      receivedAt,
+    });
 
     // Assess
     const mentions = page.items.flatMap((i) => i.mentions);
@@ -47,7 +52,11 @@ describe('youtubePage', () => {
 
   it("marks the company channel's reply as its own, in reply to the top-level comment", () => {
     // Act
-    const page = youtubePage(fixture('youtube/comment-threads-page-1.json'), { channelId: CHANNEL, ownChannelIds: [CHANNEL], receivedAt });
+    const page = youtubePage(fixture('youtube/comment-threads-page-1.json'), {
+      channelId: CHANNEL,
+      ownChannelIds: [CHANNEL],
+      receivedAt,
+    });
 
     // Assess
     expect(page.items[0]?.mentions[1]).toMatchObject({
@@ -61,11 +70,17 @@ describe('youtubePage', () => {
 
   it('refuses a body that is not a commentThreadListResponse with a permanent PlatformRequestError', () => {
     // Act
-    const parse = () => youtubePage({ kind: 'youtube#videoListResponse', items: [] }, { channelId: CHANNEL, ownChannelIds: [], receivedAt });
+    const parse = () =>
+      youtubePage(
+        { kind: 'youtube#videoListResponse', items: [] },
+        { channelId: CHANNEL, ownChannelIds: [], receivedAt },
+      );
 
     // Assess
     expect(parse).toThrow(PlatformRequestError);
-    expect(parse).toThrow('youtube: commentThreads.list answered a body that is not the documented shape (check: kind)');
+    expect(parse).toThrow(
+      'youtube: commentThreads.list answered a body that is not the documented shape (check: kind)',
+    );
   });
 });
 
@@ -102,7 +117,11 @@ describe('mastodonPage', () => {
 
   it('keeps the content warning, the reply, the language and the follower count; ignores a favourite; marks the own status', () => {
     // Act
-    const page = mastodonPage(fixture('mastodon/notifications-page-1.json'), { ownAccountId: '109999000000000001', accountId: '109999000000000001', receivedAt });
+    const page = mastodonPage(fixture('mastodon/notifications-page-1.json'), {
+      ownAccountId: '109999000000000001',
+      accountId: '109999000000000001',
+      receivedAt,
+    });
 
     // Assess
     const [reply, favourite, own] = page.items;
@@ -146,8 +165,15 @@ describe('blueskyPage', () => {
       url: 'https://bsky.app/profile/mia.velo.bsky.social/post/3lbyrep1ly2x',
     });
     expect(like).toMatchObject({ mentions: [], ignoredReason: 'reason "like" is not a mention' });
-    expect(mention?.mentions[0]).toMatchObject({ kind: 'mention', rawType: 'bluesky.notification.mention', threadId: mention?.position.id });
-    expect(second.items[0]?.mentions[0]).toMatchObject({ kind: 'mention', inReplyTo: `at://${OWN_DID}/app.bsky.feed.post/3lbxownpost2a` });
+    expect(mention?.mentions[0]).toMatchObject({
+      kind: 'mention',
+      rawType: 'bluesky.notification.mention',
+      threadId: mention?.position.id,
+    });
+    expect(second.items[0]?.mentions[0]).toMatchObject({
+      kind: 'mention',
+      inReplyTo: `at://${OWN_DID}/app.bsky.feed.post/3lbxownpost2a`,
+    });
     expect(first.nextPageToken).toBe('2025-11-28T09:41:10.654Z');
   });
 

@@ -38,7 +38,11 @@ describe('pollFeed', () => {
     await pollFeed(feed, deps);
     queue.batches.length = 0;
     feed.calls.length = 0;
-    feed.items = [itemAt('2025-11-28T11:40:00.000Z', 'new2'), itemAt('2025-11-28T11:20:00.000Z', 'new1'), ...sixItems()];
+    feed.items = [
+      itemAt('2025-11-28T11:40:00.000Z', 'new2'),
+      itemAt('2025-11-28T11:20:00.000Z', 'new1'),
+      ...sixItems(),
+    ];
 
     // Act
     const outcome = await pollFeed(feed, deps);
@@ -79,17 +83,29 @@ describe('pollFeed', () => {
 
     // Assess
     expect(first).toMatchObject({ stoppedBy: 'time', pages: 2, enqueued: 4 });
-    expect(stored?.sweep).toEqual({ pageToken: '4', top: { at: new Date(NOW - 3_600_000).toISOString(), ids: ['i1'] } });
+    expect(stored?.sweep).toEqual({
+      pageToken: '4',
+      top: { at: new Date(NOW - 3_600_000).toISOString(), ids: ['i1'] },
+    });
     expect(second).toMatchObject({ stoppedBy: 'caught-up', pages: 1, enqueued: 2 });
     expect(ids(queue.mentions)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5', 'i6']);
-    expect(second.cursor).toEqual({ newest: { at: new Date(NOW - 3_600_000).toISOString(), ids: ['i1'] }, updatedAt: expect.any(String) });
+    expect(second.cursor).toEqual({
+      newest: { at: new Date(NOW - 3_600_000).toISOString(), ids: ['i1'] },
+      updatedAt: expect.any(String),
+    });
   });
 
   it('waits the Retry-After of a 429 plus jitter, then reads the page', async () => {
     // Arrange
     const clock = new ManualClock(NOW);
     const feed = new ScriptedFeed(sixItems(), 10, clock);
-    feed.script.push(new PlatformRequestError('mastodon', 'GET /api/v1/notifications answered 429', { status: 429, transient: true, retryAfterMs: 3_000 }));
+    feed.script.push(
+      new PlatformRequestError('mastodon', 'GET /api/v1/notifications answered 429', {
+        status: 429,
+        transient: true,
+        retryAfterMs: 3_000,
+      }),
+    );
     const { deps, sleeps, queue } = pollDeps(clock, { backoff: { baseMs: 400 }, random: () => 0.5 });
 
     // Act
@@ -124,7 +140,10 @@ describe('pollFeed', () => {
     // Arrange
     const clock = new ManualClock(NOW);
     const feed = new ScriptedFeed(sixItems(), 2, clock);
-    feed.script.push(undefined, new PlatformRequestError('mastodon', 'answered 429', { status: 429, transient: true, retryAfterMs: 120_000 }));
+    feed.script.push(
+      undefined,
+      new PlatformRequestError('mastodon', 'answered 429', { status: 429, transient: true, retryAfterMs: 120_000 }),
+    );
     const { deps, sleeps, cursors } = pollDeps(clock, { deadline: NOW + 30_000 });
 
     // Act
@@ -141,9 +160,17 @@ describe('pollFeed', () => {
     const clock = new ManualClock(NOW);
     const feed = new ScriptedFeed(sixItems(), 2, clock);
     const { deps, queue, cursors } = pollDeps(clock);
-    await cursors.put('mastodon', feed.source, { newest: { at: '2025-11-28T05:00:00.000Z', ids: ['x'] }, updatedAt: '2025-11-28T05:00:00.000Z' });
+    await cursors.put('mastodon', feed.source, {
+      newest: { at: '2025-11-28T05:00:00.000Z', ids: ['x'] },
+      updatedAt: '2025-11-28T05:00:00.000Z',
+    });
     const before = await cursors.get('mastodon', feed.source);
-    feed.script.push(new PlatformRequestError('mastodon', 'GET /api/v1/notifications answered 401: The access token is invalid', { status: 401, transient: false }));
+    feed.script.push(
+      new PlatformRequestError('mastodon', 'GET /api/v1/notifications answered 401: The access token is invalid', {
+        status: 401,
+        transient: false,
+      }),
+    );
 
     // Act
     const run = pollFeed(feed, deps);
@@ -193,7 +220,11 @@ describe('pollFeed', () => {
   it('counts items that are not mentions by reason and enqueues nothing for them', async () => {
     // Arrange
     const clock = new ManualClock(NOW);
-    const like = { position: { at: '2025-11-28T11:30:00.000Z', id: 'like1' }, mentions: [], ignoredReason: 'reason "like" is not a mention' };
+    const like = {
+      position: { at: '2025-11-28T11:30:00.000Z', id: 'like1' },
+      mentions: [],
+      ignoredReason: 'reason "like" is not a mention',
+    };
     const feed = new ScriptedFeed([like, ...sixItems()], 10, clock);
     const { deps, queue } = pollDeps(clock);
 
@@ -216,7 +247,9 @@ describe('pollFeed', () => {
     const outcome = await pollFeed(feed, deps);
 
     // Assess
-    expect(outcome.ignored).toEqual({ 'externalId of 600 bytes is over the limit of 512 bytes, so the mention could never be stored': 1 });
+    expect(outcome.ignored).toEqual({
+      'externalId of 600 bytes is over the limit of 512 bytes, so the mention could never be stored': 1,
+    });
     expect(ids(queue.mentions)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5', 'i6']);
   });
 

@@ -7,7 +7,8 @@ import { PollerConfigError } from '../../../shared/pollers/errors.ts';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const schema = z.object({ accessToken: z.string().min(1) });
-const secretOf = () => new PollerSecret(new SecretsManagerClient({}), 'backchannel/demo/mastodon', schema, '{"accessToken": "..."}');
+const secretOf = () =>
+  new PollerSecret(new SecretsManagerClient({}), 'backchannel/demo/mastodon', schema, '{"accessToken": "..."}');
 
 describe('PollerSecret', () => {
   afterEach(() => secretsManager.reset());
@@ -25,7 +26,9 @@ describe('PollerSecret', () => {
 
     // Assess
     expect(first).toEqual({ accessToken: 'tok-1' });
-    expect(secretsManager.commandCalls(GetSecretValueCommand, { SecretId: 'backchannel/demo/mastodon' })).toHaveLength(2);
+    expect(secretsManager.commandCalls(GetSecretValueCommand, { SecretId: 'backchannel/demo/mastodon' })).toHaveLength(
+      2,
+    );
   });
 
   it('names the missing field of a secret of another shape, without its value', async () => {
@@ -37,7 +40,9 @@ describe('PollerSecret', () => {
 
     // Assess
     await expect(read).rejects.toBeInstanceOf(PollerConfigError);
-    await expect(read).rejects.toThrow('secret "backchannel/demo/mastodon" is not {"accessToken": "..."} (check: accessToken)');
+    await expect(read).rejects.toThrow(
+      'secret "backchannel/demo/mastodon" is not {"accessToken": "..."} (check: accessToken)',
+    );
     await expect(read).rejects.not.toThrow('s3cr3t-value');
   });
 

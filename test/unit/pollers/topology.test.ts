@@ -14,7 +14,9 @@ describe('poller topology', () => {
     // Assess
     expect(topology.functions.filter((f) => f.id.startsWith('poll-'))).toEqual([]);
     expect(topology.schedules.filter((s) => s.targetFunction.startsWith('poll-'))).toEqual([]);
-    expect(topology.schedules.map((s) => s.id)).toEqual(expect.arrayContaining(['daily-report', 'weekly-report', 'sla-sweep', 'spike-check', 'train-model']));
+    expect(topology.schedules.map((s) => s.id)).toEqual(
+      expect.arrayContaining(['daily-report', 'weekly-report', 'sla-sweep', 'spike-check', 'train-model']),
+    );
   });
 
   it('adds a function, a 5-minute schedule in the company timezone and a secret per enabled poller', () => {
@@ -27,7 +29,10 @@ describe('poller topology', () => {
       expect(fn).toMatchObject({
         entry: `functions/poll-${platform}/handler.ts`,
         triggers: [{ type: 'schedule', schedule: `poll-${platform}` }],
-        environment: { POLLER_SECRET_NAME: { kind: 'secretName', secret: platform }, POWERTOOLS_SERVICE_NAME: { kind: 'literal', value: `poll-${platform}` } },
+        environment: {
+          POLLER_SECRET_NAME: { kind: 'secretName', secret: platform },
+          POWERTOOLS_SERVICE_NAME: { kind: 'literal', value: `poll-${platform}` },
+        },
       });
       expect(fn?.grants).toEqual([
         { resource: 'table', access: 'readWrite' },
@@ -44,8 +49,13 @@ describe('poller topology', () => {
         deadLetterQueue: `schedule-poll-${platform}-dlq`,
         retry: { retryAttempts: 3, maxEventAgeSeconds: 3600 },
       });
-      expect(fn?.asyncInvoke).toEqual({ onFailure: `poll-${platform}-failures`, retry: { retryAttempts: 2, maxEventAgeSeconds: 3600 } });
-      expect(topology.secrets.filter((s) => s.id === platform)).toEqual([expect.objectContaining({ name: `backchannel/demo/${platform}` })]);
+      expect(fn?.asyncInvoke).toEqual({
+        onFailure: `poll-${platform}-failures`,
+        retry: { retryAttempts: 2, maxEventAgeSeconds: 3600 },
+      });
+      expect(topology.secrets.filter((s) => s.id === platform)).toEqual([
+        expect.objectContaining({ name: `backchannel/demo/${platform}` }),
+      ]);
     }
   });
 
@@ -69,7 +79,10 @@ describe('poller topology', () => {
 
     // Assess
     expect(pollers.secrets.map((s) => s.id)).toEqual(['mastodon', 'bluesky']);
-    expect(pollers.functions.find((f) => f.id === 'poll-youtube')?.environment.POLLER_SECRET_NAME).toEqual({ kind: 'secretName', secret: 'youtube' });
+    expect(pollers.functions.find((f) => f.id === 'poll-youtube')?.environment.POLLER_SECRET_NAME).toEqual({
+      kind: 'secretName',
+      secret: 'youtube',
+    });
   });
 
   it("fires the default poll schedule every 5 minutes on the local scheduler, in the company's timezone", () => {
@@ -87,10 +100,16 @@ describe('poller topology', () => {
 
   it('refuses a poll schedule that is not a cron expression with a clear config error', () => {
     // Act
-    const parsed = CompanyConfigSchema.safeParse({ ...demoConfig(), platforms: { mastodon: { instanceUrl: 'https://m.example', pollSchedule: 'rate(5 minutes)' } } });
+    const parsed = CompanyConfigSchema.safeParse({
+      ...demoConfig(),
+      platforms: { mastodon: { instanceUrl: 'https://m.example', pollSchedule: 'rate(5 minutes)' } },
+    });
 
     // Assess
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]).toMatchObject({ path: ['platforms', 'mastodon', 'pollSchedule'], message: 'use a cron(...) expression' });
+    expect(parsed.error?.issues[0]).toMatchObject({
+      path: ['platforms', 'mastodon', 'pollSchedule'],
+      message: 'use a cron(...) expression',
+    });
   });
 });

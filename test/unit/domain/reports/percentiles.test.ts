@@ -17,6 +17,9 @@ describe('percentiles from histogram buckets', () => {
   });
 
   it('merges the histograms of several days bucket by bucket', () => {
-    expect(mergeBuckets([{ buckets: { le_15: 1, le_60: 2 } }, { buckets: { le_15: 3 } }])).toEqual({ le_15: 4, le_60: 2 });
+    expect(mergeBuckets([{ buckets: { le_15: 1, le_60: 2 } }, { buckets: { le_15: 3 } }])).toEqual({
+      le_15: 4,
+      le_60: 2,
+    });
   });
 });

@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../../shared/domain/errors.ts';
-import { isIsoWeek, isoWeekOf, MAX_PERIODS_PER_RUN, periodOf, periodsToReport, previousPeriod } from '../../../../shared/domain/reports/period.ts';
+import {
+  isIsoWeek,
+  isoWeekOf,
+  MAX_PERIODS_PER_RUN,
+  periodOf,
+  periodsToReport,
+  previousPeriod,
+} from '../../../../shared/domain/reports/period.ts';
 
 describe('report periods', () => {
   it('gives an ISO week as Monday to Sunday', () => {
-    expect(periodOf('weekly', '2026-W48')).toEqual({ kind: 'weekly', id: '2026-W48', from: '2026-11-23', to: '2026-11-29' });
+    expect(periodOf('weekly', '2026-W48')).toEqual({
+      kind: 'weekly',
+      id: '2026-W48',
+      from: '2026-11-23',
+      to: '2026-11-29',
+    });
   });
 
   it('puts the first days of January into the last week of the year before when Thursday says so', () => {
@@ -37,7 +49,11 @@ describe('report periods', () => {
 
   it('reports Friday, Saturday and Sunday on Monday when a Mon-Fri schedule last ran on Friday', () => {
     // Friday's run reported Thursday 2026-11-26; Monday 2026-11-30 is the next run.
-    expect(periodsToReport('daily', '2026-11-26', '2026-11-30').map((p) => p.id)).toEqual(['2026-11-27', '2026-11-28', '2026-11-29']);
+    expect(periodsToReport('daily', '2026-11-26', '2026-11-30').map((p) => p.id)).toEqual([
+      '2026-11-27',
+      '2026-11-28',
+      '2026-11-29',
+    ]);
   });
 
   it('reports nothing when the last period is already reported', () => {
@@ -47,7 +63,11 @@ describe('report periods', () => {
 
   it('reports every week since the last one, and the last complete week on a first run', () => {
     expect(periodsToReport('weekly', undefined, '2026-11-30').map((p) => p.id)).toEqual(['2026-W48']);
-    expect(periodsToReport('weekly', '2026-W45', '2026-11-30').map((p) => p.id)).toEqual(['2026-W46', '2026-W47', '2026-W48']);
+    expect(periodsToReport('weekly', '2026-W45', '2026-11-30').map((p) => p.id)).toEqual([
+      '2026-W46',
+      '2026-W47',
+      '2026-W48',
+    ]);
   });
 
   it('catches up on at most the latest periods after a long pause', () => {

@@ -2,10 +2,26 @@ import { describe, expect, it } from 'vitest';
 import type { NotificationTarget } from '../../../../shared/domain/notification.ts';
 import { recordRoutedMention } from '../../../../shared/domain/record-routed-mention.ts';
 import type { ChartRenderer } from '../../../../shared/domain/reports/charts.ts';
-import { ReportDeliveryError, runScheduledReports, type RunReportsDeps } from '../../../../shared/domain/reports/run-reports.ts';
+import {
+  ReportDeliveryError,
+  runScheduledReports,
+  type RunReportsDeps,
+} from '../../../../shared/domain/reports/run-reports.ts';
 import { mentionRoutedFactory } from '../../../factories/mention.ts';
-import { fixedClock, InMemoryCases, InMemoryMetrics, InMemoryNotificationLog, InMemoryReports } from '../../../fakes/in-memory.ts';
-import { FakeThemeInsights, InMemoryReportStore, InMemoryTallies, RecordingReportSender, themeFactory } from '../../../fakes/reports.ts';
+import {
+  fixedClock,
+  InMemoryCases,
+  InMemoryMetrics,
+  InMemoryNotificationLog,
+  InMemoryReports,
+} from '../../../fakes/in-memory.ts';
+import {
+  FakeThemeInsights,
+  InMemoryReportStore,
+  InMemoryTallies,
+  RecordingReportSender,
+  themeFactory,
+} from '../../../fakes/reports.ts';
 
 const TZ = 'Europe/Berlin';
 const SERVICE_SLACK: NotificationTarget = { type: 'slack', channel: '#service' };
@@ -23,7 +39,10 @@ function setup() {
   const summaries = new InMemoryReports();
   const deps: RunReportsDeps = {
     company: { id: 'demo', name: 'Radwerk Hansen', timezone: TZ },
-    departments: [{ id: 'service', name: 'Kundenservice' }, { id: 'press', name: 'Presse' }],
+    departments: [
+      { id: 'service', name: 'Kundenservice' },
+      { id: 'press', name: 'Presse' },
+    ],
     tallies,
     histograms: metrics,
     clock: fixedClock('2026-11-30T06:00:00.000Z'),
@@ -45,7 +64,10 @@ describe('runScheduledReports', () => {
     const { deps, store, sender, record } = setup();
     await store.markReported('daily', '2026-11-26');
     for (const [i, day] of ['2026-11-27', '2026-11-28', '2026-11-29'].entries()) {
-      await recordRoutedMention(mentionRoutedFactory({ mentionId: `x:${i}`, createdAt: `${day}T10:00:00.000Z` }), record);
+      await recordRoutedMention(
+        mentionRoutedFactory({ mentionId: `x:${i}`, createdAt: `${day}T10:00:00.000Z` }),
+        record,
+      );
     }
 
     // Act: Monday's run
@@ -77,7 +99,11 @@ describe('runScheduledReports', () => {
 
     // Assess
     expect(sender.sent).toHaveLength(2);
-    expect(again[0]).toMatchObject({ period: '2026-11-29', sent: [], skipped: ['daily#2026-11-29#management@email:board@example.de', 'daily#2026-11-29#service@slack:#service'] });
+    expect(again[0]).toMatchObject({
+      period: '2026-11-29',
+      sent: [],
+      skipped: ['daily#2026-11-29#management@email:board@example.de', 'daily#2026-11-29#service@slack:#service'],
+    });
   });
 
   it('keeps the cursor when a delivery failed, and the retry sends only what is missing', async () => {
@@ -116,13 +142,17 @@ describe('runScheduledReports', () => {
   it('stores reports without the mentions they quote, so erasing an author touches no report', async () => {
     // Arrange: a theme with an example mention
     const { deps, store, sender } = setup();
-    const insights = new FakeThemeInsights({ themes: [themeFactory({ days: { '2026-11-29': 2 }, departments: ['service'] })] });
+    const insights = new FakeThemeInsights({
+      themes: [themeFactory({ days: { '2026-11-29': 2 }, departments: ['service'] })],
+    });
 
     // Act
     await runScheduledReports('daily', '2026-11-30', { ...deps, insights });
 
     // Assess
-    expect((await store.getReport('daily', '2026-11-29', 'management'))?.themes).toEqual([expect.not.objectContaining({ example: expect.anything() })]);
+    expect((await store.getReport('daily', '2026-11-29', 'management'))?.themes).toEqual([
+      expect.not.objectContaining({ example: expect.anything() }),
+    ]);
     expect(sender.sent[0]?.message.report.themes[0]?.example).toBe('Seit drei Wochen in der Reparatur!');
   });
 
@@ -130,12 +160,18 @@ describe('runScheduledReports', () => {
     // Arrange: a complaint to service with a cc to press
     const { deps, summaries, record } = setup();
     await recordRoutedMention(mentionRoutedFactory({ createdAt: '2026-11-29T10:00:00.000Z' }), record);
-    await recordRoutedMention(mentionRoutedFactory({ department: 'press', role: 'cc', createdAt: '2026-11-29T10:00:00.000Z' }), record);
+    await recordRoutedMention(
+      mentionRoutedFactory({ department: 'press', role: 'cc', createdAt: '2026-11-29T10:00:00.000Z' }),
+      record,
+    );
 
     // Act
     await runScheduledReports('daily', '2026-11-30', deps);
 
     // Assess
-    expect((await summaries.dailyReports('2026-11-29')).map((r) => [r.department, r.total])).toEqual([['service', 1], ['press', 0]]);
+    expect((await summaries.dailyReports('2026-11-29')).map((r) => [r.department, r.total])).toEqual([
+      ['service', 1],
+      ['press', 0],
+    ]);
   });
 });

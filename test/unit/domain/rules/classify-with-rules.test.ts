@@ -28,7 +28,16 @@ keywords:
 );
 
 const complaint: Classifier = {
-  classify: (): Classification => ({ language: 'de', relevant: true, sentiment: 'negative', category: 'complaint', urgency: 0.4, confidence: 0.8, reasons: [], model: 'stub' }),
+  classify: (): Classification => ({
+    language: 'de',
+    relevant: true,
+    sentiment: 'negative',
+    category: 'complaint',
+    urgency: 0.4,
+    confidence: 0.8,
+    reasons: [],
+    model: 'stub',
+  }),
 };
 
 function setup() {
@@ -53,7 +62,10 @@ describe('classifyMention with routing rules', () => {
   it('publishes one Mention Routed per receiving department, primary first, each with the reasons', async () => {
     const { deps, events } = setup();
 
-    const outcome = await classifyMention(mentionFactory({ text: 'Nordwerk wartet seit Wochen auf Ersatzteile!' }), deps);
+    const outcome = await classifyMention(
+      mentionFactory({ text: 'Nordwerk wartet seit Wochen auf Ersatzteile!' }),
+      deps,
+    );
 
     expect(outcome).toMatchObject({ status: 'routed', departments: ['sales', 'support', 'press'] });
     expect(events.published.map((e) => [e.department, e.role])).toEqual([
@@ -79,12 +91,28 @@ describe('classifyMention with routing rules', () => {
 
     const outcome = await classifyMention(mention, deps);
 
-    expect(cases.cases.get(outcome.caseId)).toMatchObject({ department: 'sales', cc: ['support', 'press'], dueAt: '2026-11-28T10:30:00.000Z' });
+    expect(cases.cases.get(outcome.caseId)).toMatchObject({
+      department: 'sales',
+      cc: ['support', 'press'],
+      dueAt: '2026-11-28T10:30:00.000Z',
+    });
     expect(mentions.items.get(mention.id)?.routing.matched).toEqual([
       {
         rule: 'key-account-complaint',
-        why: ['category complaint is one of complaint', 'key account Nordwerk AG ("Nordwerk" in the text), account owner Jonas Berg'],
-        effects: ['department sales', 'cc support', 'cc press', 'priority high', 'tag key-account', 'SLA 30 business minutes', 'approval required before replying', 'stop'],
+        why: [
+          'category complaint is one of complaint',
+          'key account Nordwerk AG ("Nordwerk" in the text), account owner Jonas Berg',
+        ],
+        effects: [
+          'department sales',
+          'cc support',
+          'cc press',
+          'priority high',
+          'tag key-account',
+          'SLA 30 business minutes',
+          'approval required before replying',
+          'stop',
+        ],
       },
     ]);
   });

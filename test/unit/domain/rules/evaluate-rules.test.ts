@@ -4,7 +4,17 @@ import { evaluateRules, type Condition, type RoutingPolicy, type Rule } from '..
 import { mentionFactory } from '../../../factories/mention.ts';
 
 function classification(overrides: Partial<Classification> = {}): Classification {
-  return { language: 'de', relevant: true, sentiment: 'neutral', category: 'question', urgency: 0.1, confidence: 0.8, reasons: [], model: 'test', ...overrides };
+  return {
+    language: 'de',
+    relevant: true,
+    sentiment: 'neutral',
+    category: 'question',
+    urgency: 0.1,
+    confidence: 0.8,
+    reasons: [],
+    model: 'test',
+    ...overrides,
+  };
 }
 
 const departments = [
@@ -21,7 +31,15 @@ function policyWith(rules: Rule[], extra: Partial<RoutingPolicy> = {}): RoutingP
     fallback: 'community',
     rules,
     keywordLists: { stores: ['Filiale Altona', 'Ottensen'], competitors: ['Velomarkt'] },
-    keyAccounts: [{ id: 'nordwerk', name: 'Nordwerk AG', terms: ['Nordwerk'], handles: ['@nordwerk_ag'], owner: { name: 'Jonas Berg', email: 'jonas@example.com' } }],
+    keyAccounts: [
+      {
+        id: 'nordwerk',
+        name: 'Nordwerk AG',
+        terms: ['Nordwerk'],
+        handles: ['@nordwerk_ag'],
+        owner: { name: 'Jonas Berg', email: 'jonas@example.com' },
+      },
+    ],
     ...extra,
   };
 }
@@ -36,7 +54,13 @@ describe('evaluateRules: each condition', () => {
     text: 'Ist die Filiale Altona samstags offen? Bei Velomarkt ist alles teurer. Bestellnummer A-12345',
     author: { id: 'u1', handle: 'Erika_M', followers: 25_000 },
   });
-  const facts = classification({ category: 'question', sentiment: 'negative', urgency: 0.75, confidence: 0.62, language: 'de' });
+  const facts = classification({
+    category: 'question',
+    sentiment: 'negative',
+    urgency: 0.75,
+    confidence: 0.62,
+    language: 'de',
+  });
 
   it.each<[string, Condition, boolean]>([
     ['category in the list', { category: ['question', 'complaint'] }, true],
@@ -90,7 +114,11 @@ describe('evaluateRules: combinations', () => {
     ['keys of one condition are and-ed', { category: ['complaint'], sentiment: ['positive'] }, false],
     ['nested', { any: [{ all: [{ sentiment: ['negative'] }, { not: { keywords: ['Rechnung'] } }] }] }, true],
   ])('%s', (_name, when, matches) => {
-    const routing = evaluateRules(classification({ category: 'complaint', sentiment: 'negative' }), mention, onlyRule(when));
+    const routing = evaluateRules(
+      classification({ category: 'complaint', sentiment: 'negative' }),
+      mention,
+      onlyRule(when),
+    );
 
     expect(routing.department).toBe(matches ? 'press' : 'service');
   });
@@ -113,7 +141,11 @@ describe('evaluateRules: order, stop and continue', () => {
 
   it('keeps evaluating after a rule that continues, adding its tags and cc', () => {
     const policy = policyWith([
-      { id: 'competitor', when: { keywordLists: ['competitors'] }, then: { tags: ['competitor'], cc: ['press'], continue: true } },
+      {
+        id: 'competitor',
+        when: { keywordLists: ['competitors'] },
+        then: { tags: ['competitor'], cc: ['press'], continue: true },
+      },
       { id: 'questions', when: { category: ['question'] }, then: { department: 'sales', tags: ['q'] } },
     ]);
 
@@ -128,7 +160,11 @@ describe('evaluateRules: order, stop and continue', () => {
 
   it('keeps the department, priority and SLA of the first rule that set them and says so', () => {
     const policy = policyWith([
-      { id: 'a', when: { category: ['question'] }, then: { department: 'sales', priority: 'high', sla: { days: 0, minutes: 30 }, continue: true } },
+      {
+        id: 'a',
+        when: { category: ['question'] },
+        then: { department: 'sales', priority: 'high', sla: { days: 0, minutes: 30 }, continue: true },
+      },
       { id: 'b', when: {}, then: { department: 'press', priority: 'low', sla: { days: 1, minutes: 0 } } },
     ]);
 
@@ -143,8 +179,10 @@ describe('evaluateRules: order, stop and continue', () => {
     ]);
   });
 
-  it('evaluates the explicit rules before the departments\' categories', () => {
-    const policy = policyWith([{ id: 'questions-to-sales', when: { category: ['question'] }, then: { department: 'sales' } }]);
+  it("evaluates the explicit rules before the departments' categories", () => {
+    const policy = policyWith([
+      { id: 'questions-to-sales', when: { category: ['question'] }, then: { department: 'sales' } },
+    ]);
 
     expect(evaluateRules(classification(), mention, policy).department).toBe('sales');
   });
@@ -153,7 +191,9 @@ describe('evaluateRules: order, stop and continue', () => {
     const routing = evaluateRules(classification({ category: 'sales_lead' }), mention, policyWith([]));
 
     expect(routing.department).toBe('sales');
-    expect(routing.reasons[0]).toBe('rule sales.categories: relevant to the company; category sales_lead is one of sales_lead -> department sales, stop');
+    expect(routing.reasons[0]).toBe(
+      'rule sales.categories: relevant to the company; category sales_lead is one of sales_lead -> department sales, stop',
+    );
   });
 });
 
@@ -166,7 +206,11 @@ describe('evaluateRules: fallback', () => {
   });
 
   it('does not route an irrelevant mention by category ownership', () => {
-    const routing = evaluateRules(classification({ relevant: false, category: 'complaint' }), mentionFactory(), policyWith([]));
+    const routing = evaluateRules(
+      classification({ relevant: false, category: 'complaint' }),
+      mentionFactory(),
+      policyWith([]),
+    );
 
     expect(routing.department).toBe('community');
     expect(routing.reasons[0]).toContain('not relevant to the company');
@@ -183,17 +227,30 @@ describe('evaluateRules: fallback', () => {
 
 describe('evaluateRules: actions', () => {
   it('copies cc departments but never the primary one', () => {
-    const policy = policyWith([{ id: 'r', when: {}, then: { department: 'service', cc: ['press', 'service', 'legal'] } }]);
+    const policy = policyWith([
+      { id: 'r', when: {}, then: { department: 'service', cc: ['press', 'service', 'legal'] } },
+    ]);
 
     expect(evaluateRules(classification(), mentionFactory(), policy).cc).toEqual(['press', 'legal']);
   });
 
   it('sets priority, SLA and approval from the rule', () => {
-    const policy = policyWith([{ id: 'r', when: {}, then: { department: 'legal', priority: 'high', sla: { days: 0, minutes: 45 }, requireApproval: true } }]);
+    const policy = policyWith([
+      {
+        id: 'r',
+        when: {},
+        then: { department: 'legal', priority: 'high', sla: { days: 0, minutes: 45 }, requireApproval: true },
+      },
+    ]);
 
     const routing = evaluateRules(classification(), mentionFactory(), policy);
 
-    expect(routing).toMatchObject({ department: 'legal', priority: 'high', sla: { days: 0, minutes: 45 }, requireApproval: true });
+    expect(routing).toMatchObject({
+      department: 'legal',
+      priority: 'high',
+      sla: { days: 0, minutes: 45 },
+      requireApproval: true,
+    });
     expect(routing.reasons).toContain('priority high from rule r');
   });
 
@@ -215,21 +272,32 @@ describe('evaluateRules: key accounts and explanations', () => {
     const routing = evaluateRules(classification({ category: 'complaint' }), mention, policy);
 
     expect(routing.department).toBe('sales');
-    expect(routing.keyAccounts).toEqual([{ id: 'nordwerk', name: 'Nordwerk AG', owner: { name: 'Jonas Berg', email: 'jonas@example.com' } }]);
-    expect(routing.matched?.[0]?.why).toEqual(['key account Nordwerk AG ("Nordwerk" in the text), account owner Jonas Berg']);
+    expect(routing.keyAccounts).toEqual([
+      { id: 'nordwerk', name: 'Nordwerk AG', owner: { name: 'Jonas Berg', email: 'jonas@example.com' } },
+    ]);
+    expect(routing.matched?.[0]?.why).toEqual([
+      'key account Nordwerk AG ("Nordwerk" in the text), account owner Jonas Berg',
+    ]);
     expect(routing.reasons).toContain('key account Nordwerk AG ("Nordwerk" in the text): account owner Jonas Berg');
   });
 
   it('recognizes a key account by its author handle', () => {
     const policy = policyWith([{ id: 'key', when: { keyAccount: ['nordwerk'] }, then: { department: 'sales' } }]);
-    const mention = mentionFactory({ text: 'Danke für den schnellen Support', author: { id: '9', handle: '@Nordwerk_AG' } });
+    const mention = mentionFactory({
+      text: 'Danke für den schnellen Support',
+      author: { id: '9', handle: '@Nordwerk_AG' },
+    });
 
     expect(evaluateRules(classification({ category: 'praise' }), mention, policy).department).toBe('sales');
   });
 
   it('explains a matched rule with every part of its condition and its effects', () => {
     const policy = policyWith([
-      { id: 'store', when: { category: ['question'], keywordLists: ['stores'], not: { sentiment: ['negative'] } }, then: { department: 'service', tags: ['store'] } },
+      {
+        id: 'store',
+        when: { category: ['question'], keywordLists: ['stores'], not: { sentiment: ['negative'] } },
+        then: { department: 'service', tags: ['store'] },
+      },
     ]);
     const mention = mentionFactory({ text: 'Hat die Filiale Altona heute offen?' });
 
@@ -238,13 +306,17 @@ describe('evaluateRules: key accounts and explanations', () => {
     expect(routing.matched).toEqual([
       {
         rule: 'store',
-        why: ['category question is one of question', 'text contains "Filiale Altona" (keyword list stores)', 'not: sentiment neutral is not one of negative'],
+        why: [
+          'category question is one of question',
+          'text contains "Filiale Altona" (keyword list stores)',
+          'not: sentiment neutral is not one of negative',
+        ],
         effects: ['department service', 'tag store', 'stop'],
       },
     ]);
   });
 
-  it('uses the mention\'s language when the classifier could not tell', () => {
+  it("uses the mention's language when the classifier could not tell", () => {
     const mention = mentionFactory({ language: 'en', text: 'where is my order' });
 
     const routing = evaluateRules(classification({ language: 'und' }), mention, onlyRule({ language: ['en'] }));
@@ -253,7 +325,13 @@ describe('evaluateRules: key accounts and explanations', () => {
   });
 
   it('gives the same decision and words for the same input', () => {
-    const policy = policyWith([{ id: 'r', when: { any: [{ keywords: ['zu'] }, { regex: ['\\d'] }] }, then: { department: 'press', cc: ['legal'] } }]);
+    const policy = policyWith([
+      {
+        id: 'r',
+        when: { any: [{ keywords: ['zu'] }, { regex: ['\\d'] }] },
+        then: { department: 'press', cc: ['legal'] },
+      },
+    ]);
     const mention = mentionFactory({ text: 'Frage zu 3 Rädern' });
 
     expect(evaluateRules(classification(), mention, policy)).toEqual(evaluateRules(classification(), mention, policy));

@@ -6,13 +6,27 @@ import { mentionFactory, mentionRoutedFactory } from '../../../factories/mention
 import { fixedClock, InMemoryThemes } from '../../../fakes/in-memory.ts';
 
 /** A stored mention as erasure reads it (only the mention matters here). */
-const storedOf = (id: string, authorId: string) => ({ mention: mentionFactory({ id, author: { id: authorId } }), caseId: 'case_0123456789abcdef0123' }) as unknown as StoredMention;
+const storedOf = (id: string, authorId: string) =>
+  ({
+    mention: mentionFactory({ id, author: { id: authorId } }),
+    caseId: 'case_0123456789abcdef0123',
+  }) as unknown as StoredMention;
 
 async function setup() {
   const themes = new InMemoryThemes();
   const deps = { themes, clock: fixedClock('2026-11-28T10:00:00Z'), timezone: 'Europe/Berlin', retentionDays: 365 };
-  const erased = await recordInsight(mentionRoutedFactory({ mentionId: 'facebook:e1', authorId: 'erika', text: 'Reparatur dauert Wochen, Erika Muster aus Kiel' }), deps);
-  await recordInsight(mentionRoutedFactory({ mentionId: 'facebook:e2', authorId: 'max', text: 'Reparatur dauert schon Wochen' }), deps);
+  const erased = await recordInsight(
+    mentionRoutedFactory({
+      mentionId: 'facebook:e1',
+      authorId: 'erika',
+      text: 'Reparatur dauert Wochen, Erika Muster aus Kiel',
+    }),
+    deps,
+  );
+  await recordInsight(
+    mentionRoutedFactory({ mentionId: 'facebook:e2', authorId: 'max', text: 'Reparatur dauert schon Wochen' }),
+    deps,
+  );
   return { themes, themeId: erased.themeId as string };
 }
 

@@ -12,27 +12,52 @@ const GERMAN = {
     'Seit Wochen warte ich auf die Reparatur, unfassbar',
     'Reperatur dauert ewig, jetzt 4 Wochen und nix passiert',
   ],
-  invoice: ['Meine Rechnung ist falsch, der Betrag stimmt nicht', 'Falsche Rechnung bekommen, viel zu hoher Betrag', 'Rechnungsbetrag falsch und doppelt abgebucht!!'],
-  login: ['Login in der App geht seit dem Update nicht mehr', 'Kann mich in der App nicht mehr einloggen, Login Fehler', 'App Login kaputt seit Update'],
+  invoice: [
+    'Meine Rechnung ist falsch, der Betrag stimmt nicht',
+    'Falsche Rechnung bekommen, viel zu hoher Betrag',
+    'Rechnungsbetrag falsch und doppelt abgebucht!!',
+  ],
+  login: [
+    'Login in der App geht seit dem Update nicht mehr',
+    'Kann mich in der App nicht mehr einloggen, Login Fehler',
+    'App Login kaputt seit Update',
+  ],
 };
 const ENGLISH = {
-  repair: ['The repair of my bike has taken three weeks already', 'Still waiting for my repair after weeks', 'Repairs take weeks, nobody tells me anything'],
-  invoice: ['My invoice is wrong, the amount does not match', 'Wrong invoice again, charged twice', 'Invoice amount is wrong and I was charged twice'],
-  login: ['Cannot log in to the app since the update', 'App login fails after the update', 'Login in the app broken since update'],
+  repair: [
+    'The repair of my bike has taken three weeks already',
+    'Still waiting for my repair after weeks',
+    'Repairs take weeks, nobody tells me anything',
+  ],
+  invoice: [
+    'My invoice is wrong, the amount does not match',
+    'Wrong invoice again, charged twice',
+    'Invoice amount is wrong and I was charged twice',
+  ],
+  login: [
+    'Cannot log in to the app since the update',
+    'App login fails after the update',
+    'Login in the app broken since update',
+  ],
 };
 
 describe('incremental theme grouping', () => {
   it.each([
     ['de', GERMAN],
     ['en', ENGLISH],
-  ] as const)('puts paraphrases of one complaint in one theme and different complaints in different themes (%s)', (language, fixture) => {
-    const clusterer = new ThemeClusterer();
+  ] as const)(
+    'puts paraphrases of one complaint in one theme and different complaints in different themes (%s)',
+    (language, fixture) => {
+      const clusterer = new ThemeClusterer();
 
-    const themes = Object.fromEntries(Object.entries(fixture).map(([label, texts]) => [label, texts.map((t) => clusterer.add(t, language))]));
+      const themes = Object.fromEntries(
+        Object.entries(fixture).map(([label, texts]) => [label, texts.map((t) => clusterer.add(t, language))]),
+      );
 
-    for (const ids of Object.values(themes)) expect(new Set(ids).size).toBe(1);
-    expect(new Set(Object.values(themes).map((ids) => ids[0])).size).toBe(3);
-  });
+      for (const ids of Object.values(themes)) expect(new Set(ids).size).toBe(1);
+      expect(new Set(Object.values(themes).map((ids) => ids[0])).size).toBe(3);
+    },
+  );
 
   it('gives the same themes for the same texts in the same order', () => {
     const texts = [...GERMAN.repair, ...GERMAN.invoice, ...GERMAN.login];
@@ -82,7 +107,11 @@ describe('labels', () => {
   });
 
   it('leaves invoice numbers, amounts and dates out of a label', () => {
-    const texts = ['Rechnung RE-2026-05561 doppelt abgebucht', 'RE-2026-05561: Rechnung doppelt, 49,90 zu viel', 'Schon wieder RE-2026-05561 doppelt berechnet'];
+    const texts = [
+      'Rechnung RE-2026-05561 doppelt abgebucht',
+      'RE-2026-05561: Rechnung doppelt, 49,90 zu viel',
+      'Schon wieder RE-2026-05561 doppelt berechnet',
+    ];
     const invoice = texts.reduce((v, t) => addTerms(v, termsOf(t, 'de')), EMPTY_VECTOR);
     const repair = GERMAN.repair.reduce((v, t) => addTerms(v, termsOf(t, 'de')), EMPTY_VECTOR);
 

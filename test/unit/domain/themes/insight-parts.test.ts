@@ -57,7 +57,9 @@ describe('project details', () => {
 
 describe('support', () => {
   it('ranks many people asking once above one person asking many times', () => {
-    expect(supportScore({ mentions: 5, authors: 5, reactions: 0 })).toBeGreaterThan(supportScore({ mentions: 10, authors: 1, reactions: 0 }));
+    expect(supportScore({ mentions: 5, authors: 5, reactions: 0 })).toBeGreaterThan(
+      supportScore({ mentions: 10, authors: 1, reactions: 0 }),
+    );
   });
 });
 
@@ -75,7 +77,12 @@ describe('process link', () => {
   });
 
   it('links a theme to the process whose terms its mentions use', () => {
-    expect(processOf(theme('th_complaint_de_aaaaaaaaaaaa', ['Reparaturen dauern ewig', 'Die Reparatur ist nicht fertig']), processes)?.id).toBe('repairs');
+    expect(
+      processOf(
+        theme('th_complaint_de_aaaaaaaaaaaa', ['Reparaturen dauern ewig', 'Die Reparatur ist nicht fertig']),
+        processes,
+      )?.id,
+    ).toBe('repairs');
   });
 
   it('links a theme to the process that names it, whatever its words', () => {
@@ -83,7 +90,19 @@ describe('process link', () => {
   });
 
   it('links no process when too few mentions use its terms', () => {
-    expect(processOf(theme('th_complaint_de_bbbbbbbbbbbb', ['Lieferung zu spät', 'Paket fehlt', 'Lieferung fehlt', 'Versand dauert', 'Rechnung kam auch nicht', 'Paket weg']), processes)).toBeUndefined();
+    expect(
+      processOf(
+        theme('th_complaint_de_bbbbbbbbbbbb', [
+          'Lieferung zu spät',
+          'Paket fehlt',
+          'Lieferung fehlt',
+          'Versand dauert',
+          'Rechnung kam auch nicht',
+          'Paket weg',
+        ]),
+        processes,
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -91,7 +110,12 @@ describe('defect effect', () => {
   it('compares equal windows before and after the fix day, at most 28 days each', () => {
     const windows = effectWindows('2026-01-01', '2026-03-01', '2026-06-01');
 
-    expect([windows.before.length, windows.after.length, windows.before[0], windows.after[0]]).toEqual([28, 28, '2026-02-01', '2026-03-01']);
+    expect([windows.before.length, windows.after.length, windows.before[0], windows.after[0]]).toEqual([
+      28,
+      28,
+      '2026-02-01',
+      '2026-03-01',
+    ]);
   });
 
   it('shortens both windows to the days known after the fix', () => {
@@ -108,8 +132,20 @@ describe('defect effect', () => {
       ['2026-03-01', 2],
     ]);
 
-    const effect = defectEffectOf({ id: 't', label: 'x' }, { owner: 'Kai', fixDate: '2026-03-01', markedAt: '2026-03-01T08:00:00Z', markedBy: 'user:kai' }, windows, counts);
+    const effect = defectEffectOf(
+      { id: 't', label: 'x' },
+      { owner: 'Kai', fixDate: '2026-03-01', markedAt: '2026-03-01T08:00:00Z', markedBy: 'user:kai' },
+      windows,
+      counts,
+    );
 
-    expect(effect).toMatchObject({ perDayBefore: 5, perDayAfter: 1, change: -0.8, daysBefore: 2, daysAfter: 2, owner: 'Kai' });
+    expect(effect).toMatchObject({
+      perDayBefore: 5,
+      perDayAfter: 1,
+      change: -0.8,
+      daysBefore: 2,
+      daysAfter: 2,
+      owner: 'Kai',
+    });
   });
 });

@@ -20,9 +20,21 @@ describe('recordInsight', () => {
 
     const outcome = await recordInsight(detail, deps);
 
-    expect(outcome).toMatchObject({ counted: true, created: true, observation: { mentionId: detail.mentionId, caseId: detail.caseId, department: 'service', category: 'complaint', themeId: outcome.themeId } });
+    expect(outcome).toMatchObject({
+      counted: true,
+      created: true,
+      observation: {
+        mentionId: detail.mentionId,
+        caseId: detail.caseId,
+        department: 'service',
+        category: 'complaint',
+        themeId: outcome.themeId,
+      },
+    });
     expect(outcome.themeId).toMatch(/^th_complaint_de_[0-9a-f]{12}$/);
-    expect(deps.themes.stored.get(outcome.themeId as string)?.examples.map((e) => e.text)).toEqual(['Die Reparatur dauert schon drei Wochen']);
+    expect(deps.themes.stored.get(outcome.themeId as string)?.examples.map((e) => e.text)).toEqual([
+      'Die Reparatur dauert schon drei Wochen',
+    ]);
   });
 
   it('counts a redelivered mention once and leaves its theme unchanged', async () => {
@@ -49,7 +61,10 @@ describe('recordInsight', () => {
   });
 
   it('groups a question asked in anger as a complaint', async () => {
-    const outcome = await recordInsight(mention('Warum ist meine Rechnung schon wieder falsch?', { category: 'question', sentiment: 'negative' }), depsOf());
+    const outcome = await recordInsight(
+      mention('Warum ist meine Rechnung schon wieder falsch?', { category: 'question', sentiment: 'negative' }),
+      depsOf(),
+    );
 
     expect(outcome.themeId).toMatch(/^th_complaint_/);
   });
@@ -57,7 +72,10 @@ describe('recordInsight', () => {
   it('groups no praise, and still returns its rate observation', async () => {
     const deps = depsOf();
 
-    const outcome = await recordInsight(mention('Super Service, danke!', { category: 'praise', sentiment: 'positive' }), deps);
+    const outcome = await recordInsight(
+      mention('Super Service, danke!', { category: 'praise', sentiment: 'positive' }),
+      deps,
+    );
 
     expect(outcome).toMatchObject({ counted: false, observation: { category: 'praise' } });
     expect(outcome.themeId).toBeUndefined();
@@ -97,13 +115,27 @@ describe('ThemeInsights', () => {
   it('lists complaint themes with counts, the previous week, trend, label, process and owner', async () => {
     const deps = depsOf();
     for (const day of ['2026-11-17', '2026-11-24', '2026-11-25', '2026-11-26']) {
-      await recordInsight(mention('Die Reparatur in der Werkstatt dauert Wochen', { createdAt: `${day}T10:00:00.000Z` }), deps);
+      await recordInsight(
+        mention('Die Reparatur in der Werkstatt dauert Wochen', { createdAt: `${day}T10:00:00.000Z` }),
+        deps,
+      );
     }
-    const insights = new ThemeInsights({ themes: deps.themes, processes: [{ id: 'repairs', name: 'Werkstatt', owner: { name: 'Kai Lüders' }, terms: ['Reparatur'] }] });
+    const insights = new ThemeInsights({
+      themes: deps.themes,
+      processes: [{ id: 'repairs', name: 'Werkstatt', owner: { name: 'Kai Lüders' }, terms: ['Reparatur'] }],
+    });
 
     const [theme] = await insights.themes(week);
 
-    expect(theme).toMatchObject({ count: 3, previousCount: 1, trend: 'rising', processId: 'repairs', owner: 'Kai Lüders', departments: ['service'], support: { mentions: 3, authors: 3 } });
+    expect(theme).toMatchObject({
+      count: 3,
+      previousCount: 1,
+      trend: 'rising',
+      processId: 'repairs',
+      owner: 'Kai Lüders',
+      departments: ['service'],
+      support: { mentions: 3, authors: 3 },
+    });
     expect(theme?.label).toContain('Reparatur');
     expect(theme?.daily).toHaveLength(7);
   });
@@ -118,8 +150,25 @@ describe('ThemeInsights', () => {
 
   it('ranks ideas by support: many authors before many mentions of one author', async () => {
     const deps = depsOf();
-    for (let i = 0; i < 4; i++) await recordInsight(mention('Bitte eine Gepäckträger Halterung für Kindersitze anbieten', { category: 'product_idea', sentiment: 'positive', authorId: 'same', createdAt: '2026-11-24T10:00:00.000Z' }), deps);
-    for (let i = 0; i < 3; i++) await recordInsight(mention('Ein Akku mit mehr Reichweite für das Lastenrad wäre super', { category: 'product_idea', sentiment: 'positive', createdAt: '2026-11-25T10:00:00.000Z' }), deps);
+    for (let i = 0; i < 4; i++)
+      await recordInsight(
+        mention('Bitte eine Gepäckträger Halterung für Kindersitze anbieten', {
+          category: 'product_idea',
+          sentiment: 'positive',
+          authorId: 'same',
+          createdAt: '2026-11-24T10:00:00.000Z',
+        }),
+        deps,
+      );
+    for (let i = 0; i < 3; i++)
+      await recordInsight(
+        mention('Ein Akku mit mehr Reichweite für das Lastenrad wäre super', {
+          category: 'product_idea',
+          sentiment: 'positive',
+          createdAt: '2026-11-25T10:00:00.000Z',
+        }),
+        deps,
+      );
     const insights = new ThemeInsights({ themes: deps.themes, processes: [] });
 
     const ideas = await insights.ideas(week);
@@ -132,7 +181,14 @@ describe('ThemeInsights', () => {
 
   it('shows the organisation and place of a project theme', async () => {
     const deps = depsOf();
-    await recordInsight(mention('Sponsert doch den TSV Grünwald in Harburg mit Rädern', { category: 'community_project', sentiment: 'positive', createdAt: '2026-11-24T10:00:00.000Z' }), deps);
+    await recordInsight(
+      mention('Sponsert doch den TSV Grünwald in Harburg mit Rädern', {
+        category: 'community_project',
+        sentiment: 'positive',
+        createdAt: '2026-11-24T10:00:00.000Z',
+      }),
+      deps,
+    );
     const insights = new ThemeInsights({ themes: deps.themes, processes: [] });
 
     const [project] = await insights.communityProjects(week);
@@ -144,12 +200,27 @@ describe('ThemeInsights', () => {
     const deps = depsOf();
     const days = ['2026-11-20', '2026-11-21', '2026-11-21', '2026-11-22', '2026-11-22', '2026-11-24'];
     let themeId = '';
-    for (const day of days) themeId = (await recordInsight(mention('Reparatur dauert Wochen', { createdAt: `${day}T10:00:00.000Z` }), deps)).themeId as string;
-    await deps.themes.markDefect(themeId, { owner: 'Kai', fixDate: '2026-11-23', markedAt: '2026-11-23T08:00:00Z', markedBy: 'user:kai' });
+    for (const day of days)
+      themeId = (await recordInsight(mention('Reparatur dauert Wochen', { createdAt: `${day}T10:00:00.000Z` }), deps))
+        .themeId as string;
+    await deps.themes.markDefect(themeId, {
+      owner: 'Kai',
+      fixDate: '2026-11-23',
+      markedAt: '2026-11-23T08:00:00Z',
+      markedBy: 'user:kai',
+    });
     const insights = new ThemeInsights({ themes: deps.themes, processes: [] });
 
     const [effect] = await insights.defectEffects('2026-11-25');
 
-    expect(effect).toMatchObject({ themeId, owner: 'Kai', daysBefore: 3, daysAfter: 3, perDayBefore: 1.667, perDayAfter: 0.333, change: -0.8 });
+    expect(effect).toMatchObject({
+      themeId,
+      owner: 'Kai',
+      daysBefore: 3,
+      daysAfter: 3,
+      perDayBefore: 1.667,
+      perDayAfter: 0.333,
+      change: -0.8,
+    });
   });
 });
