@@ -179,8 +179,8 @@ async function seed() {
           if (rnd() < 0.06)
             await changeCase(
               caseId,
-              { type: 'reopen', mentionId: `x${n}`, dueAt: addDays(day, 2) + 'T12:00:00.000Z' },
-              { transitionId: `re:${caseId}`, actor: 'platform:x', at: addDays(day, 1) + 'T09:00:00.000Z' },
+              { type: 'reopen', mentionId: `x${n}`, dueAt: `${addDays(day, 2)}T12:00:00.000Z` },
+              { transitionId: `re:${caseId}`, actor: 'platform:x', at: `${addDays(day, 1)}T09:00:00.000Z` },
               change,
             );
         }

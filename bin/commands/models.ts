@@ -139,13 +139,13 @@ async function trainRun(args: string[]): Promise<number> {
     }
     const v = outcome.version;
     process.stdout.write(
-      [
+      `${[
         `${v.id}: ${v.status === 'promoted' ? 'promoted' : 'not promoted'} (${v.reason})`,
         `  trained on ${v.training.baseExamples} base examples + ${v.training.trainCorrections} corrections x${v.training.correctionWeight} in ${v.training.seconds} s`,
         `  held-out corrections: ${v.training.heldOutCorrections}`,
         `  new model      ${score(v.scores.candidate)}`,
         `  ${v.scores.currentModel.padEnd(14)} ${score(v.scores.current)}`,
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     return 0;
   });

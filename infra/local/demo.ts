@@ -349,7 +349,7 @@ export async function runDemo(options: {
     for (const [index, sample] of samples.entries()) {
       const target = sampleTarget(sample.file);
       const adapter = platformRegistry.get(target.platform);
-      if (!adapter || !adapter.isEnabled(config))
+      if (!adapter?.isEnabled(config))
         throw new DemoError(`${sample.file}: ${config.company.id} has no ${target.platform} webhook enabled`);
       const secret = parsePlatformSecret(adapter.id, runtime.secrets[platformSecretName(config, adapter.id)]);
       const body = retimeSampleBody(bodies[index] as string, now);

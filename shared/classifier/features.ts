@@ -60,7 +60,7 @@ export interface SparseVector {
   readonly values: Float32Array;
 }
 
-const enum Kind {
+enum Kind {
   Word = 1,
   Bigram = 2,
   Char = 3,

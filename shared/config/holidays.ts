@@ -130,17 +130,17 @@ export interface HolidayConfigIssue {
 export function holidayConfigIssues(config: unknown): HolidayConfigIssue[] {
   const root = asRecord(config);
   const blocks: { path: (string | number)[]; holidays: Record<string, unknown> }[] = [];
-  const calendarHolidays = asRecord(asRecord(root?.['calendar'])?.['holidays']);
+  const calendarHolidays = asRecord(asRecord(root?.calendar)?.holidays);
   if (calendarHolidays) blocks.push({ path: ['calendar', 'holidays'], holidays: calendarHolidays });
-  const departments = root?.['departments'];
+  const departments = root?.departments;
   for (const [index, department] of (Array.isArray(departments) ? departments : []).entries()) {
-    const holidays = asRecord(asRecord(department)?.['holidays']);
+    const holidays = asRecord(asRecord(department)?.holidays);
     if (holidays) blocks.push({ path: ['departments', index, 'holidays'], holidays });
   }
   const issues: HolidayConfigIssue[] = [];
   for (const { path, holidays } of blocks) {
-    const region = holidays['region'];
-    const except = Array.isArray(holidays['except']) ? holidays['except'] : [];
+    const region = holidays.region;
+    const except = Array.isArray(holidays.except) ? holidays.except : [];
     // A region the schema refuses (not a code at all) is reported by the schema alone.
     const known =
       typeof region === 'string' && /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/.test(region) ? regionProblem(region) : 'not a code';

@@ -82,7 +82,7 @@ export function findIndentationProblems(text: string): IndentationProblem[] {
     const childIndent = item ? indent + (item[1]?.length ?? 0) : undefined;
     const opensBlock = /:$/.test(code) || /^-$/.test(code) || /(?:^|\s)-$/.test(code);
     previous = { indent, line: lineNo, key, opensBlock, ...(childIndent !== undefined ? { childIndent } : {}) };
-    if (/[:\-]\s*[|>][+-]?\d*$/.test(code)) blockScalarIndent = indent;
+    if (/[:-]\s*[|>][+-]?\d*$/.test(code)) blockScalarIndent = indent;
     flowDepth = Math.max(0, bracketBalance(code));
   }
   return problems;

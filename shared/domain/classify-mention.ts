@@ -187,7 +187,7 @@ async function currentCaseOfThread(
   for (let generation = 1; generation <= MAX_GENERATIONS; generation++) {
     const caseId = caseIdForThread(mention.platform, mention.threadId, generation);
     const existing = await deps.cases.get(caseId);
-    if (!existing || existing.state !== 'resolved' || existing.resolvedAt === undefined) return { caseId, generation };
+    if (existing?.state !== 'resolved' || existing.resolvedAt === undefined) return { caseId, generation };
     const closedFor = (Date.parse(mention.createdAt) - Date.parse(existing.resolvedAt)) / 60_000;
     // Within the window the customer's message reopens this case (handle-department does it).
     if (closedFor <= window) return { caseId, generation };

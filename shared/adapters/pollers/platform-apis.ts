@@ -2,7 +2,7 @@ import type { BlueskyApi } from '../../pollers/bluesky.ts';
 import { PlatformRequestError } from '../../pollers/errors.ts';
 import type { MastodonApi } from '../../pollers/mastodon.ts';
 import type { YouTubeApi } from '../../pollers/youtube.ts';
-import { HttpJsonClient } from '../http-json.ts';
+import type { HttpJsonClient } from '../http-json.ts';
 import { z } from 'zod';
 
 /**

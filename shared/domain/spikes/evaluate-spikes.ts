@@ -276,7 +276,7 @@ async function notifySpike(spike: StoredSpike, deps: EvaluateSpikesDeps): Promis
   const expiresAt = expiresAtEpochSeconds(deps.clock.now(), deps.retentionDays);
   for (const id of recipients) {
     const department = deps.departments.find((d) => d.id === id);
-    if (!department || !department.notify || department.notify.length === 0) continue;
+    if (!department?.notify || department.notify.length === 0) continue;
     await notifyDepartment(notificationForSpike(spike, department, deps.notificationOptions), department.notify, {
       ...deps.notify,
       clock: deps.clock,

@@ -9,7 +9,7 @@ function field(value: string | number | undefined): string {
 }
 
 function csv(header: readonly string[], rows: readonly (readonly (string | number | undefined)[])[]): string {
-  return [header, ...rows].map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((row) => row.map(field).join(',')).join('\r\n')}\r\n`;
 }
 
 /** Ranked ideas as CSV (RFC 4180, CRLF): rank, id, label, score, support, trend, departments, first example. */

@@ -25,7 +25,7 @@ export async function eraseThemeTraces(
     if (!themeId) continue;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const theme = await themes.theme(themeId);
-      if (!theme || !theme.examples.some((e) => e.mentionId === stored.mention.id)) break;
+      if (!theme?.examples.some((e) => e.mentionId === stored.mention.id)) break;
       if (options.dryRun) {
         removed++;
         break;

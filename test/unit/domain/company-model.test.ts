@@ -14,7 +14,7 @@ import {
 } from '../../../shared/domain/company-model.ts';
 import type { Correction } from '../../../shared/domain/corrections.ts';
 import { ConflictError } from '../../../shared/domain/errors.ts';
-import { fixedClock, InMemoryCorrections, InMemoryModelStore } from '../../fakes/in-memory.ts';
+import { InMemoryCorrections, InMemoryModelStore } from '../../fakes/in-memory.ts';
 
 const NOW = '2026-12-06T03:00:00.000Z';
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Case } from '../../../shared/domain/case.ts';
 import {
   eraseAuthor,
   parseAuthorRef,

@@ -33,7 +33,7 @@ describe('youTubeAdapter.handshake (WebSub)', () => {
       "hub.topic is not the feed of one of the company's channels",
     ],
     [
-      { 'hub.mode': 'subscribe', 'hub.topic': 'https://evil.example/?channel_id=' + CHANNEL, 'hub.challenge': 'c' },
+      { 'hub.mode': 'subscribe', 'hub.topic': `https://evil.example/?channel_id=${CHANNEL}`, 'hub.challenge': 'c' },
       "hub.topic is not the feed of one of the company's channels",
     ],
     [
