@@ -93,8 +93,7 @@ export function germEvalSection(): string {
   const { dev, testSyn } = data;
   const goldRel = testSyn.map((d) => (d.relevant ? 1 : 0));
   const goldSen = testSyn.map((d) => SENTIMENTS.indexOf(d.sentiment));
-  const majority = (labels: number[]) =>
-    argmax(labels.reduce((acc, l) => ((acc[l] = (acc[l] ?? 0) + 1), acc), [] as number[]));
+  const majority = (labels: number[]) => argmax(tally(labels, []));
   const majRel = majority(dev.map((d) => (d.relevant ? 1 : 0)));
   const majSen = majority(dev.map((d) => SENTIMENTS.indexOf(d.sentiment)));
 
@@ -478,7 +477,7 @@ export function realTextSection(): string {
     language: 'de' | 'en',
     target: string,
   ) => {
-    const majority = argmax(trainLabels.reduce((acc, l) => ((acc[l] = (acc[l] ?? 0) + 1), acc), [0, 0, 0]));
+    const majority = argmax(tally(trainLabels, [0, 0, 0]));
     const cell = (s: { accuracy: number; macroF1: number; negative: number }, bold = false) => {
       const b = (x: string) => (bold ? `**${x}**` : x);
       return [b(f3(s.accuracy)), f3(s.macroF1), f3(s.negative)];
@@ -496,7 +495,7 @@ export function realTextSection(): string {
       '-',
     ]);
     // The test set's own majority class: a baseline no zero-shot model knows, reported because the issue does.
-    const testMajority = argmax(gold.reduce((acc, l) => ((acc[l] = (acc[l] ?? 0) + 1), acc), [0, 0, 0]));
+    const testMajority = argmax(tally(gold, [0, 0, 0]));
     if (testMajority !== majority)
       rows.push([
         `${label}: majority class of the test set (${SENTIMENTS[testMajority]})`,
@@ -748,4 +747,11 @@ export function calibrationSection(sets: readonly LabelledSet[] = heldOutSets())
     ),
     '',
   ].join('\n');
+}
+
+/** Counts of each label index, added onto `start`. */
+function tally(labels: readonly number[], start: number[]): number[] {
+  const counts = start;
+  for (const l of labels) counts[l] = (counts[l] ?? 0) + 1;
+  return counts;
 }

@@ -46,7 +46,9 @@ function foldsOf(count: number, seed: number): number[] {
     [order[i], order[j]] = [order[j] as number, order[i] as number];
   }
   const folds = new Array<number>(count);
-  order.forEach((doc, position) => (folds[doc] = position % FOLDS));
+  order.forEach((doc, position) => {
+    folds[doc] = position % FOLDS;
+  });
   return folds;
 }
 

@@ -90,7 +90,10 @@ async function seed() {
   const pick = <T>(list: readonly T[], w?: (x: T) => number): T => {
     const total = list.reduce((a, x) => a + (w ? w(x) : 1), 0);
     let r = rnd() * total;
-    for (const x of list) if ((r -= w ? w(x) : 1) <= 0) return x;
+    for (const x of list) {
+      r -= w ? w(x) : 1;
+      if (r <= 0) return x;
+    }
     return list[list.length - 1] as T;
   };
   const days = [...daysOf(periodOf('weekly', '2026-W47')), ...daysOf(WEEK)];

@@ -206,7 +206,9 @@ function judge(
         Date.parse(a.hour) < start + SURGE_HOURS * HOUR_MS &&
         s.values.some((v) => seriesKey(v.dimension, v.value) === seriesKey(a.dimension, a.value)),
     );
-    hits.forEach((a) => explained.add(a));
+    hits.forEach((a) => {
+      explained.add(a);
+    });
     const first = Math.min(...hits.map((a) => Date.parse(a.hour)));
     // Detected in hour h: the evaluation at h + 1 h 05 min raises it.
     return { detector, scale, surge: s, ...(hits.length > 0 ? { delay: (first - start) / HOUR_MS + 1 + 5 / 60 } : {}) };

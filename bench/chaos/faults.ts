@@ -135,7 +135,9 @@ function injectorFor(
   secretKeyOf: (keyId: string) => string | undefined,
 ): Injector {
   let injected = 0;
-  const count = (n = 1) => void (injected += n);
+  const count = (n = 1): void => {
+    injected += n;
+  };
   const none: Injector = { intercept: {}, slackFailuresPerNotification: 0, injected: () => injected };
   switch (name) {
     case 'baseline':

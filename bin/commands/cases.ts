@@ -65,7 +65,10 @@ const PAGE_SIZE = 100;
 export function parseStates(value: string): CaseState[] | undefined {
   const states = new Set<CaseState>();
   for (const part of value.split(',').map((s) => s.trim())) {
-    if (part === 'open') OPEN_STATES.forEach((s) => states.add(s));
+    if (part === 'open')
+      OPEN_STATES.forEach((s) => {
+        states.add(s);
+      });
     else if ((CASE_STATES as readonly string[]).includes(part)) states.add(part as CaseState);
     else return undefined;
   }

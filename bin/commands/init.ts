@@ -212,17 +212,18 @@ export async function askMissing(answers: InitAnswers, prompt: Prompt): Promise<
       return [...new Set(chosen)] as T[];
     };
   const next = { ...answers };
-  next.name ??= await ask('Company name', undefined, (a) => (problem(a ? undefined : 'give a name'), a));
-  next.timezone ??= await ask(
-    'Timezone (IANA)',
-    Intl.DateTimeFormat().resolvedOptions().timeZone,
-    (a) => (problem(config.timezoneProblem(a)), a),
-  );
-  next.region ??= await ask(
-    'Public holidays: country or state code (e.g. DE, DE-BY; none)',
-    undefined,
-    (a) => (problem(config.regionProblem(a)), a),
-  );
+  next.name ??= await ask('Company name', undefined, (a) => {
+    problem(a ? undefined : 'give a name');
+    return a;
+  });
+  next.timezone ??= await ask('Timezone (IANA)', Intl.DateTimeFormat().resolvedOptions().timeZone, (a) => {
+    problem(config.timezoneProblem(a));
+    return a;
+  });
+  next.region ??= await ask('Public holidays: country or state code (e.g. DE, DE-BY; none)', undefined, (a) => {
+    problem(config.regionProblem(a));
+    return a;
+  });
   if (!next.departments?.length) {
     const ids = await ask(
       `Departments (comma-separated: ${config.DEPARTMENT_IDS.join(', ')})`,
@@ -256,7 +257,10 @@ export async function askMissing(answers: InitAnswers, prompt: Prompt): Promise<
         const value = await ask(
           `  ${platform}: ${field.key} (${field.help}${field.list ? ', comma-separated' : ''}${field.required ? '' : ', optional'})`,
           undefined,
-          (a) => (problem(field.required && !a ? `${platform} needs ${field.key}` : undefined), a),
+          (a) => {
+            problem(field.required && !a ? `${platform} needs ${field.key}` : undefined);
+            return a;
+          },
         );
         if (value)
           fields[field.key] = field.list

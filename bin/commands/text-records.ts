@@ -302,8 +302,7 @@ export async function* readTextRecords(
   for await (const chunk of input) {
     rest += text(chunk);
     let start = 0;
-    let at: number;
-    while ((at = rest.indexOf('\n', start)) >= 0) {
+    for (let at = rest.indexOf('\n', start); at >= 0; at = rest.indexOf('\n', start)) {
       line++;
       const record = jsonRecord(rest.slice(start, at).replace(/\r$/, ''), line);
       start = at + 1;

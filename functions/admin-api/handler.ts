@@ -39,7 +39,7 @@ import type { ChangeCaseOutcome } from '../../shared/domain/change-case.ts';
 import { correctCase } from '../../shared/domain/corrections.ts';
 import { isCompanyAdmin } from '../../shared/domain/access-policy.ts';
 import { eraseAuthor, parseAuthorRef, type EraseAuthorDeps } from '../../shared/domain/erase-author.ts';
-import { AuthenticationError, ForbiddenError, NotFoundError, } from '../../shared/domain/errors.ts';
+import { AuthenticationError, ForbiddenError, NotFoundError } from '../../shared/domain/errors.ts';
 import { CATEGORIES, PLATFORMS, SENTIMENTS } from '../../shared/domain/mention.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse } from '../../shared/observability/http-errors.ts';

@@ -47,7 +47,9 @@ function validateObject(pattern: Record<string, unknown>, rule: string, path: st
     if (Array.isArray(value)) {
       if (value.length === 0)
         throw new EventPatternError(rule, here.join('.'), 'a list of match values must not be empty');
-      value.forEach((matcher) => validateMatcher(matcher, rule, here));
+      value.forEach((matcher) => {
+        validateMatcher(matcher, rule, here);
+      });
     } else if (isPlainObject(value)) {
       if (Object.keys(value).length === 0)
         throw new EventPatternError(rule, here.join('.'), 'a nested pattern must not be empty');
@@ -84,12 +86,14 @@ function validateMatcher(matcher: unknown, rule: string, path: string[]): void {
       if (isPlainObject(argument)) throw unsupported(rule, path, `prefix/${Object.keys(argument).join(',')}`);
       throw new EventPatternError(rule, where, '"prefix" takes a string');
     case 'anything-but':
-      return validateAnythingBut(argument, rule, path);
+      validateAnythingBut(argument, rule, path);
+      return;
     case 'exists':
       if (typeof argument === 'boolean') return;
       throw new EventPatternError(rule, where, '"exists" takes true or false');
     case 'numeric':
-      return validateNumeric(argument, rule, where);
+      validateNumeric(argument, rule, where);
+      return;
     default:
       throw unsupported(rule, path, operator);
   }

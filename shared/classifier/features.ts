@@ -231,7 +231,8 @@ export class FeatureExtractor {
     const tokenCount = this.tokens.length;
     const size = 2 * tokenCount + SIGNAL_NAMES.length;
     const keep = limit * 4;
-    const top = this.topGroups.length >= keep ? this.topGroups : (this.topGroups = new Int32Array(keep));
+    if (this.topGroups.length < keep) this.topGroups = new Int32Array(keep);
+    const top = this.topGroups;
     let count = 0;
     for (let g = 0; g < size; g++) {
       const weight = groups[g]!;

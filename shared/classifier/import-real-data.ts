@@ -108,10 +108,10 @@ function write(source: string, examples: readonly RealExample[]): void {
   mkdirSync(dir, { recursive: true });
   const sorted = [...examples].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   writeFileSync(path.join(dir, 'examples.jsonl'), `${sorted.map((e) => JSON.stringify(e)).join('\n')}\n`);
-  const counts = sorted.reduce<Record<string, number>>(
-    (acc, e) => ((acc[e.sentiment ?? '-'] = (acc[e.sentiment ?? '-'] ?? 0) + 1), acc),
-    {},
-  );
+  const counts = sorted.reduce<Record<string, number>>((acc, e) => {
+    acc[e.sentiment ?? '-'] = (acc[e.sentiment ?? '-'] ?? 0) + 1;
+    return acc;
+  }, {});
   process.stdout.write(`${source}: ${sorted.length} examples ${JSON.stringify(counts)}\n`);
 }
 

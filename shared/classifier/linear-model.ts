@@ -149,7 +149,11 @@ export function fuseHeads(heads: readonly LinearHead[], idf?: Float32Array): Fus
     for (let j = 0; j < dimension; j++) codes[j * stride + classes] = idfCodes.codes[j]!;
   }
   const rowScales = new Float64Array(classes);
-  heads.forEach((h, n) => h.scales.forEach((scale, c) => (rowScales[offsets[n]! + c] = scale)));
+  heads.forEach((h, n) => {
+    h.scales.forEach((scale, c) => {
+      rowScales[offsets[n]! + c] = scale;
+    });
+  });
   return {
     heads,
     offsets,

@@ -131,9 +131,11 @@ export function spamCuesOf(tokens: readonly string[]): SpamCues {
     const kind = CUES.get(token);
     if (kind === undefined) continue;
     if (kind & STRONG) {
-      if (!(strong ??= []).includes(token)) strong.push(token);
+      strong ??= [];
+      if (!strong.includes(token)) strong.push(token);
     } else if (kind & WEAK) {
-      if (!(weak ??= []).includes(token)) weak.push(token);
+      weak ??= [];
+      if (!weak.includes(token)) weak.push(token);
     }
     if (followBait === undefined && kind & PHRASE_START) followBait = followBaitAt(tokens, i);
   }

@@ -60,7 +60,10 @@ export class CorrelatedLogger extends Logger {
 
   protected override processLogItem(logLevel: number, input: LogItemMessage, extraInput: LogItemExtraInput): void {
     const sink = sinks.getStore();
-    if (!sink) return super.processLogItem(logLevel, input, extraInput);
+    if (!sink) {
+      super.processLogItem(logLevel, input, extraInput);
+      return;
+    }
     const item = this.createAndPopulateLogItem(logLevel, input, extraInput);
     item.prepareForPrint();
     sink(JSON.stringify(item.getAttributes(), this.getJsonReplacer()), logLevel >= this.level);

@@ -123,15 +123,26 @@ function accountActivity(envelope: XAccountActivity, context: XContext): ParseRe
   (envelope.tweet_create_events ?? []).forEach((event, index) => {
     const where = { ...forUser, type: 'tweet_create_events', index };
     const tweet = XTweetSchema.safeParse(event);
-    if (!tweet.success) return result.ignored.push(ignored('unexpected tweet object', where));
+    if (!tweet.success) {
+      result.ignored.push(ignored('unexpected tweet object', where));
+      return;
+    }
     const t = tweet.data;
     const id = t.id_str ?? t.id;
-    if (!id) return result.ignored.push(ignored('tweet without id', where));
-    if (t.retweeted_status !== undefined)
-      return result.ignored.push(ignored('a retweet is not a mention', { ...where, id }));
+    if (!id) {
+      result.ignored.push(ignored('tweet without id', where));
+      return;
+    }
+    if (t.retweeted_status !== undefined) {
+      result.ignored.push(ignored('a retweet is not a mention', { ...where, id }));
+      return;
+    }
     const user = t.user;
     const authorId = user ? (user.id_str ?? user.id) : undefined;
-    if (!authorId) return result.ignored.push(ignored('tweet without user', { ...where, id }));
+    if (!authorId) {
+      result.ignored.push(ignored('tweet without user', { ...where, id }));
+      return;
+    }
     const replyTo = t.in_reply_to_status_id_str ?? undefined;
     const text =
       t.truncated && t.extended_tweet?.full_text ? t.extended_tweet.full_text : (t.full_text ?? t.text ?? '');
@@ -161,17 +172,27 @@ function accountActivity(envelope: XAccountActivity, context: XContext): ParseRe
   (envelope.direct_message_events ?? []).forEach((event, index) => {
     const where = { ...forUser, type: 'direct_message_events', index };
     const dm = XDirectMessageSchema.safeParse(event);
-    if (!dm.success) return result.ignored.push(ignored('unexpected direct message event', where));
+    if (!dm.success) {
+      result.ignored.push(ignored('unexpected direct message event', where));
+      return;
+    }
     const m = dm.data;
     if (m.type !== 'message_create' || !m.message_create) {
-      return result.ignored.push(ignored(`direct message event '${m.type}' is not a message`, where));
+      result.ignored.push(ignored(`direct message event '${m.type}' is not a message`, where));
+      return;
     }
     const senderId = m.message_create.sender_id;
     const recipientId = m.message_create.target?.recipient_id;
-    if (!senderId) return result.ignored.push(ignored('direct message without sender_id', { ...where, id: m.id }));
+    if (!senderId) {
+      result.ignored.push(ignored('direct message without sender_id', { ...where, id: m.id }));
+      return;
+    }
     const own = isOwn(senderId, context);
     const customerId = own ? recipientId : senderId;
-    if (!customerId) return result.ignored.push(ignored('direct message without recipient_id', { ...where, id: m.id }));
+    if (!customerId) {
+      result.ignored.push(ignored('direct message without recipient_id', { ...where, id: m.id }));
+      return;
+    }
     const sender = XUserSchema.safeParse(envelope.users?.[senderId]);
     push(
       result,
@@ -197,7 +218,10 @@ function accountActivity(envelope: XAccountActivity, context: XContext): ParseRe
   (envelope.tweet_delete_events ?? []).forEach((event, index) => {
     const where = { ...forUser, type: 'tweet_delete_events', index };
     const parsed = XTweetDeleteSchema.safeParse(event);
-    if (!parsed.success) return result.ignored.push(ignored('unexpected tweet delete event', where));
+    if (!parsed.success) {
+      result.ignored.push(ignored('unexpected tweet delete event', where));
+      return;
+    }
     const d = parsed.data;
     const deletion = deletionOf(
       {

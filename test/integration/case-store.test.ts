@@ -360,9 +360,10 @@ describe('case store against dynalite', () => {
     it('queries the index and never scans', async () => {
       const sent: string[] = [];
       const spy = {
-        send: (command: { constructor: { name: string } }) => (
-          sent.push(command.constructor.name), local.documents.send(command as never)
-        ),
+        send: (command: { constructor: { name: string } }) => {
+          sent.push(command.constructor.name);
+          return local.documents.send(command as never);
+        },
       };
       const spied = new DynamoCaseRepository(spy as never, tableName);
 

@@ -25,7 +25,10 @@ function virtualTime() {
   return {
     sleeps,
     now: () => now,
-    sleep: async (ms: number) => void (sleeps.push(ms), (now += ms)),
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      now += ms;
+    },
     random: () => 0.5,
   };
 }

@@ -56,13 +56,11 @@ describe('redriveMessages and peekMessages against local-aws-sqs', () => {
       const { Successful = [] } = await sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: url,
-          Entries: bodies
-            .slice(i, i + 10)
-            .map((body, j) => ({
-              Id: `m${i + j}`,
-              MessageBody: body,
-              ...(attributes ? { MessageAttributes: attributes } : {}),
-            })),
+          Entries: bodies.slice(i, i + 10).map((body, j) => ({
+            Id: `m${i + j}`,
+            MessageBody: body,
+            ...(attributes ? { MessageAttributes: attributes } : {}),
+          })),
         }),
       );
       ids.push(...Successful.map((s) => s.MessageId as string));

@@ -91,14 +91,12 @@ export class HandlerPipeline {
       const routed = this.publisher.published
         .slice(this.fedRouted)
         .map((e, i) => sqsRecordFactory(routedEnvelope(e), `routed-${this.fedRouted + i}`));
-      const changes = this.publisher.caseEvents
-        .slice(this.fedCaseEvents)
-        .flatMap((e, i) =>
-          e.recipients.map((d) => ({
-            ...sqsRecordFactory(caseEnvelope(e), `case-${this.fedCaseEvents + i}-${d}`),
-            eventSourceARN: `arn:aws:sqs:eu-central-1:123456789012:${this.queueOf(d)}`,
-          })),
-        );
+      const changes = this.publisher.caseEvents.slice(this.fedCaseEvents).flatMap((e, i) =>
+        e.recipients.map((d) => ({
+          ...sqsRecordFactory(caseEnvelope(e), `case-${this.fedCaseEvents + i}-${d}`),
+          eventSourceARN: `arn:aws:sqs:eu-central-1:123456789012:${this.queueOf(d)}`,
+        })),
+      );
       this.fedRouted = this.publisher.published.length;
       this.fedCaseEvents = this.publisher.caseEvents.length;
       const result = await handleDepartmentBatch(sqsEventFactory([...routed, ...changes]), contextFactory(), deps);

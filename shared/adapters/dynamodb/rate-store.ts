@@ -52,7 +52,9 @@ export class DynamoRateStore implements RateStore {
 
   async addToCounters(hour: string, values: readonly DimensionValue[], expiresAt: number): Promise<void> {
     const names: Record<string, string> = { '#type': 'type', '#hour': 'hour' };
-    values.forEach((v, i) => (names[`#v${i}`] = `${COUNTER_PREFIX}${v.dimension}#${v.value}`));
+    values.forEach((v, i) => {
+      names[`#v${i}`] = `${COUNTER_PREFIX}${v.dimension}#${v.value}`;
+    });
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,

@@ -236,7 +236,10 @@ export function seriesOf(counts: readonly RateCount[]): Map<string, Map<number, 
   for (const c of counts) {
     const key = seriesKey(c.dimension, c.value);
     let s = series.get(key);
-    if (!s) series.set(key, (s = new Map()));
+    if (!s) {
+      s = new Map();
+      series.set(key, s);
+    }
     const hourMs = Date.parse(c.hour);
     s.set(hourMs, (s.get(hourMs) ?? 0) + c.count);
   }

@@ -34,12 +34,10 @@ describe('redriveMessages', () => {
       .on(ReceiveMessageCommand)
       .resolvesOnce({ Messages: messages('m1', 'm2') })
       .resolves({ Messages: messages('m2') });
-    sqs
-      .on(SendMessageBatchCommand)
-      .resolves({
-        Successful: [{ Id: '0', MessageId: 'n1', MD5OfMessageBody: '' }],
-        Failed: [{ Id: '1', Code: 'InvalidParameterValue', SenderFault: true, Message: 'too big' }],
-      });
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [{ Id: '0', MessageId: 'n1', MD5OfMessageBody: '' }],
+      Failed: [{ Id: '1', Code: 'InvalidParameterValue', SenderFault: true, Message: 'too big' }],
+    });
 
     // Act
     const result = await redriveMessages(new SQSClient({}), { dlqUrl: DLQ_URL, targetUrl: TARGET_URL });
@@ -93,12 +91,10 @@ describe('redriveMessages', () => {
         { Id: '1', MessageId: 'n2', MD5OfMessageBody: '' },
       ],
     });
-    sqs
-      .on(DeleteMessageBatchCommand)
-      .resolves({
-        Successful: [{ Id: '0' }],
-        Failed: [{ Id: '1', Code: 'ReceiptHandleIsInvalid', SenderFault: true }],
-      });
+    sqs.on(DeleteMessageBatchCommand).resolves({
+      Successful: [{ Id: '0' }],
+      Failed: [{ Id: '1', Code: 'ReceiptHandleIsInvalid', SenderFault: true }],
+    });
 
     // Act
     const result = await redriveMessages(new SQSClient({}), { dlqUrl: DLQ_URL, targetUrl: TARGET_URL });

@@ -57,7 +57,9 @@ describe('classification fast path', () => {
           heads.forEach((head, n) => {
             const expected = predict(head, x);
             expect(argmax(actual[n]!)).toBe(argmax(expected));
-            actual[n]!.forEach((p, c) => expect(p).toBeCloseTo(expected[c]!, 6));
+            actual[n]!.forEach((p, c) => {
+              expect(p).toBeCloseTo(expected[c]!, 6);
+            });
           });
         },
       ),
@@ -82,7 +84,9 @@ describe('classification fast path', () => {
 
     expect(two.classes).toBe(5);
     [model.heads.relevance, model.heads.sentiment].forEach((head, n) => {
-      predict(head, x).forEach((p, c) => expect(actual[n]![c]).toBeCloseTo(p, 6));
+      predict(head, x).forEach((p, c) => {
+        expect(actual[n]![c]).toBeCloseTo(p, 6);
+      });
     });
   });
 
@@ -121,7 +125,9 @@ describe('classification fast path', () => {
         const actual = inference.strongestOf(groups, 3);
 
         expect(actual.map((r) => r.name)).toEqual(expected.map((r) => r.name));
-        actual.forEach((r, i) => expect(r.weight).toBeCloseTo(expected[i]!.weight, 6));
+        actual.forEach((r, i) => {
+          expect(r.weight).toBeCloseTo(expected[i]!.weight, 6);
+        });
       });
     }
   });

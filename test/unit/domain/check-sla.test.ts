@@ -33,7 +33,9 @@ function setup(overrides: Partial<CheckSlaDeps> = {}) {
     onFailure: (f) => failures.push(f),
     ...overrides,
   };
-  const put = (...list: Case[]) => list.forEach((c) => cases.cases.set(c.id, c));
+  const put = (...list: Case[]) => {
+    for (const c of list) cases.cases.set(c.id, c);
+  };
   const stored = (id: string) => cases.cases.get(id);
   const queries = () => listings.mock.calls.map(([query]) => query);
   return { cases, events, progress, failures, deps, put, stored, queries };

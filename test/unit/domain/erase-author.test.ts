@@ -160,7 +160,12 @@ describe('eraseAuthor', () => {
     cases.beforeSaveTransition = () => void order.push('case');
     const store = new InMemoryAuthorData([stored('111', 'case_a'), stored('112', 'case_a')], ['case_a'], order);
     const audit = new RecordingAudit();
-    const outbox: NotificationOutbox = { erase: async () => (order.push('outbox'), 3) };
+    const outbox: NotificationOutbox = {
+      erase: async () => {
+        order.push('outbox');
+        return 3;
+      },
+    };
 
     // Act
     const outcome = await eraseAuthor(AUTHOR, 'user:greta@example.com', {

@@ -33,21 +33,19 @@ describe('handle-department handler', () => {
     documents.on(UpdateCommand).resolves({ Attributes: { n: 1 } });
     documents.on(QueryCommand).resolves({ Items: [] });
     // The case is already assigned: this test is about recording and counting.
-    documents
-      .on(GetCommand)
-      .callsFake((input: { Key: { SK: string } }) =>
-        input.Key.SK === 'CASE'
-          ? {
-              Item: {
-                ...caseFactory({
-                  department: 'legal',
-                  state: 'assigned',
-                  assignee: 'jonas.meyer@radwerk-hansen.example',
-                }),
-              },
-            }
-          : {},
-      );
+    documents.on(GetCommand).callsFake((input: { Key: { SK: string } }) =>
+      input.Key.SK === 'CASE'
+        ? {
+            Item: {
+              ...caseFactory({
+                department: 'legal',
+                state: 'assigned',
+                assignee: 'jonas.meyer@radwerk-hansen.example',
+              }),
+            },
+          }
+        : {},
+    );
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
   });
 

@@ -447,7 +447,7 @@ describe('ingest-webhook handler', () => {
     expect(response.statusCode).toBe(500);
     const logged = vi.mocked(logger.error).mock.calls;
     expect(logged).toHaveLength(1);
-    const error = (logged[0]?.[1] as { error: Error }).error;
+    const error = (logged[0]![1] as { error: Error }).error;
     expect(error.message).toMatch(/is not JSON/);
     expect(`${error.message} ${String(error.cause)}`).not.toContain('hunter2');
   });

@@ -67,31 +67,47 @@ describe('startLocalAlarms', () => {
   });
 
   it.each([
-    ['API 5xx', 'bc-demo-api-5xx', (v: ReturnType<typeof metricsFactory>['values']) => void (v.api5xx = 1)],
+    [
+      'API 5xx',
+      'bc-demo-api-5xx',
+      (v: ReturnType<typeof metricsFactory>['values']) => {
+        v.api5xx = 1;
+      },
+    ],
     [
       'function throttles',
       'bc-demo-classify-mention-throttles',
-      (v: ReturnType<typeof metricsFactory>['values']) => void (v.functionThrottles['classify-mention'] = 2),
+      (v: ReturnType<typeof metricsFactory>['values']) => {
+        v.functionThrottles['classify-mention'] = 2;
+      },
     ],
     [
       'function errors',
       'bc-demo-handle-department-errors',
-      (v: ReturnType<typeof metricsFactory>['values']) => void (v.functionErrors['handle-department'] = 1),
+      (v: ReturnType<typeof metricsFactory>['values']) => {
+        v.functionErrors['handle-department'] = 1;
+      },
     ],
     [
       'failed rule deliveries',
       'bc-demo-notify-legal-failed-invocations',
-      (v: ReturnType<typeof metricsFactory>['values']) => void (v.ruleFailedInvocations['notify-legal'] = 1),
+      (v: ReturnType<typeof metricsFactory>['values']) => {
+        v.ruleFailedInvocations['notify-legal'] = 1;
+      },
     ],
     [
       'the oldest message age',
       'bc-demo-dept-press-oldest-age',
-      (v: ReturnType<typeof metricsFactory>['values']) => void (v.oldestMessageAge['dept-press'] = 600),
+      (v: ReturnType<typeof metricsFactory>['values']) => {
+        v.oldestMessageAge['dept-press'] = 600;
+      },
     ],
     [
       'an on-failure queue',
       'bc-demo-build-report-failures-depth',
-      (v: ReturnType<typeof metricsFactory>['values']) => void (v.deadLetterDepth['build-report-failures'] = 1),
+      (v: ReturnType<typeof metricsFactory>['values']) => {
+        v.deadLetterDepth['build-report-failures'] = 1;
+      },
     ],
   ])("fires the alarm on %s under the stack's name", async (_what, name, fail) => {
     // Arrange
