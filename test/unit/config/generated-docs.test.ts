@@ -37,7 +37,7 @@ describe('docs generated from the config schema', () => {
 
   it('refuses to write into a README without the markers', () => {
     expect(() => replaceBetween('# README\n', ['<!-- a -->', '<!-- b -->'], 'x')).toThrow(
-      'README.md needs the markers <!-- a --> and <!-- b -->',
+      'docs/configuration.md needs the markers <!-- a --> and <!-- b -->',
     );
   });
 });
