@@ -172,28 +172,36 @@ const HolidaysSchema = z
           'ISO 3166 country or state, e.g. DE or DE-BY: its public holidays of every year count (from the date-holidays library)',
       }),
     dates: z
-      .array(z.strictObject({ date: day, name: z.string().min(1) }))
+      .array(
+        z.strictObject({
+          date: day.meta({ description: 'the day, YYYY-MM-DD' }),
+          name: z.string().min(1).meta({ description: "the holiday's name" }),
+        }),
+      )
       .default([])
       .meta({ description: "the company's own holidays on top of the region's: `{ date: YYYY-MM-DD, name }`" }),
-    except: z
-      .array(z.string().min(1))
-      .optional()
-      .meta({
-        description:
-          "holidays of the region the company works on: a date YYYY-MM-DD, or a holiday's name as the region spells it (every year), e.g. Mariä Himmelfahrt",
-      }),
+    except: z.array(z.string().min(1)).optional().meta({
+      description:
+        "holidays of the region the company works on: a date YYYY-MM-DD, or a holiday's name as the region spells it (every year), e.g. Mariä Himmelfahrt",
+    }),
   })
   .meta({ description: 'public holidays: no SLA time runs on them' });
 
 const PersonSchema = z.strictObject({
-  name: z.string().min(1),
-  email: z.email('not an e-mail address').optional(),
+  name: z.string().min(1).meta({ description: 'full name, as shown in notifications and case history' }),
+  email: z
+    .email('not an e-mail address')
+    .optional()
+    .meta({ description: 'e-mail address: who the person is when they sign in, and where e-mail goes' }),
   handle: z.string().min(1).optional().meta({ description: 'chat handle, e.g. @jana (Slack/Teams)' }),
 });
 
 const SlackTargetSchema = z.strictObject({
   type: z.literal('slack'),
-  channel: z.string().regex(/^#[a-z0-9._-]+$/, 'use a Slack channel such as #presse'),
+  channel: z
+    .string()
+    .regex(/^#[a-z0-9._-]+$/, 'use a Slack channel such as #presse')
+    .meta({ description: 'the Slack channel, e.g. #presse' }),
   secretName: z
     .string()
     .min(1)
@@ -211,7 +219,10 @@ const NotificationTargetSchema = z
     TeamsTargetSchema,
     z.strictObject({
       type: z.literal('email'),
-      to: z.array(z.email('not an e-mail address')).min(1),
+      to: z
+        .array(z.email('not an e-mail address'))
+        .min(1)
+        .meta({ description: 'the addresses that receive the e-mail (sent through Amazon SES)' }),
     }),
   ])
   .meta({ description: 'where a department is told about new and overdue cases: slack, teams or email' });
@@ -219,13 +230,10 @@ const NotificationTargetSchema = z
 export const DepartmentSchema = z.strictObject({
   id: id.meta({ description: 'short id used in rules, queue and rule names (`bc-<company>-dept-<id>`)' }),
   name: z.string().min(1).meta({ description: 'display name' }),
-  categories: z
-    .array(z.enum(CATEGORIES))
-    .default([])
-    .meta({
-      description:
-        'categories this department owns: a relevant mention of one is routed here when no rule decided before',
-    }),
+  categories: z.array(z.enum(CATEGORIES)).default([]).meta({
+    description:
+      'categories this department owns: a relevant mention of one is routed here when no rule decided before',
+  }),
   sla: z
     .strictObject({ high: slaDuration, normal: slaDuration, low: slaDuration })
     .meta({ description: 'business time until a case is due, per priority (high, normal, low)' }),
@@ -234,20 +242,22 @@ export const DepartmentSchema = z.strictObject({
     .optional()
     .meta({ description: 'people who lead the department (escalations go to them)' }),
   members: z.array(PersonSchema).optional().meta({ description: "people who work the department's cases" }),
-  notify: z.array(NotificationTargetSchema).optional(),
-  assignment: z
-    .enum(['round-robin', 'team-queue'])
-    .optional()
-    .meta({
-      description:
-        '(default round-robin) round-robin: new cases go in turn to the members on duty (business hours); team-queue: they stay unassigned for the team',
-    }),
+  notify: z.array(NotificationTargetSchema).optional().meta({
+    description: 'where the department is told about its cases and gets its reports: Slack, Teams or e-mail targets',
+  }),
+  assignment: z.enum(['round-robin', 'team-queue']).optional().meta({
+    description:
+      '(default round-robin) round-robin: new cases go in turn to the members on duty (business hours); team-queue: they stay unassigned for the team',
+  }),
   businessHours: BusinessHoursSchema.optional(),
   holidays: HolidaysSchema.optional(),
 });
 
 const range = z
-  .strictObject({ min: z.number().min(0).max(1).optional(), max: z.number().min(0).max(1).optional() })
+  .strictObject({
+    min: z.number().min(0).max(1).optional().meta({ description: 'lowest value that holds, 0..1' }),
+    max: z.number().min(0).max(1).optional().meta({ description: 'highest value that holds, 0..1' }),
+  })
   .refine((r) => r.min !== undefined || r.max !== undefined, { message: 'give min, max or both (numbers 0..1)' })
   .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, {
     message: 'min must not be above max',
@@ -260,23 +270,37 @@ const AuthorConditionSchema = z
       .min(1)
       .optional()
       .meta({ description: 'handles, with or without @, case-insensitive' }),
-    ids: z.array(z.string().min(1)).min(1).optional(),
-    minFollowers: z.number().int().nonnegative().optional(),
-    maxFollowers: z.number().int().nonnegative().optional(),
+    ids: z.array(z.string().min(1)).min(1).optional().meta({ description: "the platforms' author ids" }),
+    minFollowers: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .meta({ description: 'the author has at least this many followers' }),
+    maxFollowers: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .meta({ description: 'the author has at most this many followers' }),
   })
   .refine((a) => Object.keys(a).length > 0, { message: 'give handles, ids, minFollowers or maxFollowers' });
 
 /** A rule condition: every key present must hold; lists mean "any of"; any/all/not combine. */
 export const ConditionSchema = z
   .strictObject({
-    category: oneOrMany(z.enum(CATEGORIES)).optional(),
-    sentiment: oneOrMany(z.enum(SENTIMENTS)).optional(),
+    category: oneOrMany(z.enum(CATEGORIES)).optional().meta({ description: "the classifier's category" }),
+    sentiment: oneOrMany(z.enum(SENTIMENTS)).optional().meta({ description: "the classifier's sentiment" }),
     urgency: range.optional().meta({ description: '`{ min, max }` between 0 and 1' }),
     confidence: range.optional().meta({ description: "the classifier's confidence in its category, `{ min, max }`" }),
-    relevant: z.boolean().optional(),
-    language: oneOrMany(z.string().regex(/^[a-z]{2,3}$/, 'use a language code such as de or en')).optional(),
-    platform: oneOrMany(z.enum(PLATFORMS)).optional(),
-    kind: oneOrMany(z.enum(MENTION_KINDS)).optional(),
+    relevant: z.boolean().optional().meta({ description: 'whether the mention is about the company at all' }),
+    language: oneOrMany(z.string().regex(/^[a-z]{2,3}$/, 'use a language code such as de or en'))
+      .optional()
+      .meta({ description: 'the detected language (ISO 639-1 code such as de or en)' }),
+    platform: oneOrMany(z.enum(PLATFORMS)).optional().meta({ description: 'where the mention was written' }),
+    kind: oneOrMany(z.enum(MENTION_KINDS))
+      .optional()
+      .meta({ description: 'what it is on the platform: comment, post, mention, message, review or video' }),
     keywords: oneOrMany(z.string().min(1))
       .optional()
       .meta({ description: 'words or phrases, case-insensitive, at a word start' }),
@@ -286,12 +310,14 @@ export const ConditionSchema = z
     regex: oneOrMany(regexPattern)
       .optional()
       .meta({ description: 'JavaScript regular expressions over the text, case-insensitive' }),
-    author: AuthorConditionSchema.optional(),
+    author: AuthorConditionSchema.optional().meta({ description: 'who wrote it: handles, ids or follower counts' }),
     keyAccount: z
       .union([z.boolean(), oneOrMany(z.string().min(1))])
       .optional()
       .meta({ description: '`true`: any key account is named; ids: one of these' }),
-    risk: oneOrMany(z.enum(RISK_FLAGS)).optional(),
+    risk: oneOrMany(z.enum(RISK_FLAGS))
+      .optional()
+      .meta({ description: 'risk flags the classifier and the key accounts raise' }),
     get any() {
       return z.array(ConditionSchema).min(1).optional().meta({ description: 'holds when one of these holds' });
     },
@@ -306,7 +332,7 @@ export const ConditionSchema = z
 
 export const RuleSchema = z.strictObject({
   id: ruleId.meta({ description: 'unique name, shown in every decision the rule takes part in' }),
-  description: z.string().optional(),
+  description: z.string().optional().meta({ description: 'what the rule is for, for the people who read the config' }),
   when: ConditionSchema.optional().meta({
     description: 'absent: every mention (put such a rule last, or use routing.fallback)',
   }),
@@ -316,8 +342,13 @@ export const RuleSchema = z.strictObject({
         .optional()
         .meta({ description: 'the receiving department; the first matching rule that names one decides' }),
       cc: oneOrMany(id).optional().meta({ description: 'departments that receive a copy' }),
-      priority: z.enum(PRIORITIES).optional(),
-      tags: oneOrMany(z.string().min(1)).optional(),
+      priority: z
+        .enum(PRIORITIES)
+        .optional()
+        .meta({ description: "the case's priority, which picks its SLA (default normal)" }),
+      tags: oneOrMany(z.string().min(1))
+        .optional()
+        .meta({ description: 'tags added to the case (cases.escalate.tags name some)' }),
       sla: slaDuration.optional().meta({ description: "business time until due, instead of the department's SLA" }),
       requireApproval: z
         .boolean()
@@ -327,12 +358,13 @@ export const RuleSchema = z.strictObject({
     })
     .refine((t) => Object.keys(t).some((k) => k !== 'continue'), {
       message: 'a rule needs an action: department, cc, priority, tags, sla or requireApproval',
-    }),
+    })
+    .meta({ description: 'what happens to a matching mention' }),
 });
 
 const KeyAccountSchema = z.strictObject({
-  id,
-  name: z.string().min(1),
+  id: id.meta({ description: 'short id of the account, used in rules (`keyAccount: [<id>]`)' }),
+  name: z.string().min(1).meta({ description: "the account's display name" }),
   terms: z.array(z.string().min(1)).min(1).meta({ description: 'names and words that identify the account in a text' }),
   handles: z.array(z.string().min(1)).optional().meta({ description: "the account's own social handles" }),
   owner: PersonSchema.meta({ description: 'the account owner, named in every decision about the account' }),
@@ -345,14 +377,10 @@ const ProcessSchema = z
     owner: PersonSchema.meta({
       description: 'who owns the process: named beside its themes in reports, the CLI and the admin API',
     }),
-    terms: z
-      .array(z.string().min(1))
-      .min(1)
-      .optional()
-      .meta({
-        description:
-          "words or phrases whose use in a theme's mentions points to the process (a theme points to the process whose terms at least a fifth of its mentions use, the most used first)",
-      }),
+    terms: z.array(z.string().min(1)).min(1).optional().meta({
+      description:
+        "words or phrases whose use in a theme's mentions points to the process (a theme points to the process whose terms at least a fifth of its mentions use, the most used first)",
+    }),
     themes: z
       .array(
         z
@@ -381,39 +409,59 @@ const cron = z
 
 export const CompanyConfigSchema = z
   .strictObject({
-    company: z.strictObject({
-      id: id.meta({ description: 'the company id: stack Backchannel-<id>, names prefixed bc-<id>-' }),
-      name: z.string().min(1),
-      locale: z.string().min(2).default('de-DE'),
-      timezone: timezone.meta({ description: 'IANA timezone of the company: days, reports and business hours' }),
-    }),
+    company: z
+      .strictObject({
+        id: id.meta({ description: 'the company id: stack Backchannel-<id>, names prefixed bc-<id>-' }),
+        name: z.string().min(1).meta({ description: "the company's display name" }),
+        locale: z
+          .string()
+          .min(2)
+          .default('de-DE')
+          .meta({ description: 'BCP 47 locale: the language of reports and notifications, and a classifier language' }),
+        timezone: timezone.meta({ description: 'IANA timezone of the company: days, reports and business hours' }),
+      })
+      .meta({ description: 'who the company is: its id, name, locale and timezone' }),
     platforms: PlatformsSchema,
-    departments: z.array(DepartmentSchema).min(1, 'a company needs at least one department'),
+    departments: z
+      .array(DepartmentSchema)
+      .min(1, 'a company needs at least one department')
+      .meta({ description: 'the departments that receive mentions as cases' }),
     calendar: z
       .strictObject({ businessHours: BusinessHoursSchema.optional(), holidays: HolidaysSchema.optional() })
       .optional()
       .meta({ description: "the company's business hours and public holidays; a department may give its own" }),
-    routing: z.strictObject({
-      fallback: id.meta({ description: 'department that receives what no rule routes' }),
-      rules: z
-        .array(RuleSchema)
-        .default([])
-        .meta({ description: "ordered rules, evaluated before the departments' categories" }),
-      highReachFollowers: z
-        .number()
-        .int()
-        .positive()
-        .optional()
-        .meta({ description: 'followers from which an author is high reach (risk high_reach); default 10000' }),
-    }),
+    routing: z
+      .strictObject({
+        fallback: id.meta({ description: 'department that receives what no rule routes' }),
+        rules: z
+          .array(RuleSchema)
+          .default([])
+          .meta({ description: "ordered rules, evaluated before the departments' categories" }),
+        highReachFollowers: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .meta({ description: 'followers from which an author is high reach (risk high_reach); default 10000' }),
+      })
+      .meta({
+        description:
+          "how mentions reach departments: ordered rules, then the departments' categories, then the fallback",
+      }),
     keywords: z
       .strictObject({
         brand: z
           .array(z.string().min(1))
           .default([])
           .meta({ description: "the company's names: make a mention relevant" }),
-        products: z.array(z.string().min(1)).default([]),
-        competitors: z.array(z.string().min(1)).default([]),
+        products: z.array(z.string().min(1)).default([]).meta({
+          description:
+            "the company's product names: make a mention relevant (rules use them as keywordLists: [products])",
+        }),
+        competitors: z
+          .array(z.string().min(1))
+          .default([])
+          .meta({ description: 'competitor names (rules use them as keywordLists: [competitors])' }),
         keyAccounts: z
           .array(KeyAccountSchema)
           .default([])
@@ -426,76 +474,62 @@ export const CompanyConfigSchema = z
           .default({})
           .meta({ description: 'more named keyword lists for rules (`keywordLists: [<name>]`)' }),
       })
-      .default({ brand: [], products: [], competitors: [], keyAccounts: [], lists: {} }),
-    processes: z
-      .array(ProcessSchema)
-      .default([])
-      .meta({
-        description:
-          "the company's internal processes, each with its owner: a complaint theme that points to one shows the process and its owner (themes, reports)",
-      }),
+      .default({ brand: [], products: [], competitors: [], keyAccounts: [], lists: {} })
+      .meta({ description: 'the words that make a mention relevant and the lists rules match on' }),
+    processes: z.array(ProcessSchema).default([]).meta({
+      description:
+        "the company's internal processes, each with its owner: a complaint theme that points to one shows the process and its owner (themes, reports)",
+    }),
     reports: z
       .strictObject({
-        daily: cron
-          .default('cron(0 6 * * ? *)')
-          .meta({
-            description:
-              'when the daily report runs, in the company timezone; a run reports every day since the last one reported',
-          }),
-        weekly: cron
-          .optional()
-          .meta({
-            description:
-              'when the weekly report runs (ISO weeks Monday..Sunday, company timezone); absent: no weekly report',
-          }),
-        management: z
-          .array(NotificationTargetSchema)
-          .default([])
-          .meta({
-            description:
-              "who receives the management report (every department); each department's report goes to its own notify targets",
-          }),
+        daily: cron.default('cron(0 6 * * ? *)').meta({
+          description:
+            'when the daily report runs, in the company timezone; a run reports every day since the last one reported',
+        }),
+        weekly: cron.optional().meta({
+          description:
+            'when the weekly report runs (ISO weeks Monday..Sunday, company timezone); absent: no weekly report',
+        }),
+        management: z.array(NotificationTargetSchema).default([]).meta({
+          description:
+            "who receives the management report (every department); each department's report goes to its own notify targets",
+        }),
       })
-      .default({ daily: 'cron(0 6 * * ? *)', management: [] }),
+      .default({ daily: 'cron(0 6 * * ? *)', management: [] })
+      .meta({ description: 'when the daily and weekly reports run, and who gets the management report' }),
     cases: z
       .strictObject({
-        reopenWindow: duration
-          .default(10080)
-          .meta({
-            description:
-              'a customer who writes within this time after resolution reopens the case; later, a new case starts (default 7d)',
-          }),
+        reopenWindow: duration.default(10080).meta({
+          description:
+            'a customer who writes within this time after resolution reopens the case; later, a new case starts (default 7d)',
+        }),
         slaWarning: duration
           .default(30)
           .meta({ description: 'the department lead is warned this long before a case is due (default 30m)' }),
-        slaSweep: cron
-          .default('cron(0/5 * * * ? *)')
-          .meta({
-            description: 'when check-sla looks for cases past or near their due time (default every 5 minutes)',
-          }),
+        slaSweep: cron.default('cron(0/5 * * * ? *)').meta({
+          description: 'when check-sla looks for cases past or near their due time (default every 5 minutes)',
+        }),
         escalate: z
           .strictObject({
-            categories: z.array(z.enum(CATEGORIES)).default(['legal_risk']),
+            categories: z
+              .array(z.enum(CATEGORIES))
+              .default(['legal_risk'])
+              .meta({ description: 'categories whose overdue cases are escalated' }),
             tags: z
               .array(z.string().min(1))
               .default(['crisis', 'legal-risk'])
               .meta({ description: 'routing tags that make a case escalate too' }),
-            to: z
-              .array(id)
-              .optional()
-              .meta({
-                description:
-                  'departments an overdue case of these categories or tags is escalated to (default: press and legal, those the company has)',
-              }),
+            to: z.array(id).optional().meta({
+              description:
+                'departments an overdue case of these categories or tags is escalated to (default: press and legal, those the company has)',
+            }),
           })
           .default({ categories: ['legal_risk'], tags: ['crisis', 'legal-risk'] })
           .meta({ description: 'overdue cases of these categories or tags go to these departments too' }),
-        approver: id
-          .optional()
-          .meta({
-            description:
-              "department whose members approve replies when a rule requires approval (default: press, if the company has it, else the case's department)",
-          }),
+        approver: id.optional().meta({
+          description:
+            "department whose members approve replies when a rule requires approval (default: press, if the company has it, else the case's department)",
+        }),
         baseUrl: z
           .url()
           .optional()
@@ -512,11 +546,9 @@ export const CompanyConfigSchema = z
       .strictObject({
         auth: z
           .strictObject({
-            issuer: z
-              .url()
-              .meta({
-                description: "JWT issuer of the company's identity provider (e.g. a Cognito user pool or Entra ID URL)",
-              }),
+            issuer: z.url().meta({
+              description: "JWT issuer of the company's identity provider (e.g. a Cognito user pool or Entra ID URL)",
+            }),
             audience: z.array(z.string().min(1)).min(1).meta({ description: 'accepted audiences (client ids)' }),
           })
           .optional()
@@ -524,23 +556,18 @@ export const CompanyConfigSchema = z
             description:
               "the admin API's JWT authorizer in AWS; without it the routes require AWS IAM (SigV4) credentials instead",
           }),
-        admins: z
-          .array(PersonSchema)
-          .default([])
-          .meta({
-            description:
-              'people who may act on every case of every department and erase personal data (matched by e-mail)',
-          }),
+        admins: z.array(PersonSchema).default([]).meta({
+          description:
+            'people who may act on every case of every department and erase personal data (matched by e-mail)',
+        }),
       })
       .default({ admins: [] })
       .meta({ description: 'the admin API (cases): who may call it, and who may do everything' }),
     notifications: z
       .strictObject({
-        from: z
-          .email('not an e-mail address')
-          .meta({
-            description: 'sender of e-mail notifications: an address (or one of a domain) verified in Amazon SES',
-          }),
+        from: z.email('not an e-mail address').meta({
+          description: 'sender of e-mail notifications: an address (or one of a domain) verified in Amazon SES',
+        }),
       })
       .optional()
       .meta({
@@ -549,13 +576,10 @@ export const CompanyConfigSchema = z
       }),
     alerts: z
       .strictObject({
-        email: z
-          .array(z.email('not an e-mail address'))
-          .default([])
-          .meta({
-            description:
-              "addresses subscribed to the alarm topic (AWS asks each to confirm once; locally alerts go to the outbox's alerts.jsonl)",
-          }),
+        email: z.array(z.email('not an e-mail address')).default([]).meta({
+          description:
+            "addresses subscribed to the alarm topic (AWS asks each to confirm once; locally alerts go to the outbox's alerts.jsonl)",
+        }),
         chat: z
           .array(z.discriminatedUnion('type', [SlackTargetSchema, TeamsTargetSchema]))
           .default([])
@@ -571,30 +595,17 @@ export const CompanyConfigSchema = z
       }),
     spikes: z
       .strictObject({
-        schedule: cron
-          .default('cron(5 * * * ? *)')
-          .meta({
-            description:
-              'when detect-spikes evaluates the hours since its last run, in the company timezone (default 5 minutes past every hour)',
-          }),
-        weeks: z
-          .number()
-          .int()
-          .min(1)
-          .max(12)
-          .default(6)
-          .meta({
-            description: 'weeks of history an hour is compared with: the same hour of the week in each (default 6)',
-          }),
-        alpha: z
-          .number()
-          .gt(0)
-          .max(0.01)
-          .default(1e-5)
-          .meta({
-            description:
-              "largest probability of the hour's count under its baseline that is still a spike (default 0.00001)",
-          }),
+        schedule: cron.default('cron(5 * * * ? *)').meta({
+          description:
+            'when detect-spikes evaluates the hours since its last run, in the company timezone (default 5 minutes past every hour)',
+        }),
+        weeks: z.number().int().min(1).max(12).default(6).meta({
+          description: 'weeks of history an hour is compared with: the same hour of the week in each (default 6)',
+        }),
+        alpha: z.number().gt(0).max(0.01).default(1e-5).meta({
+          description:
+            "largest probability of the hour's count under its baseline that is still a spike (default 0.00001)",
+        }),
         minCount: z
           .number()
           .int()
@@ -606,16 +617,10 @@ export const CompanyConfigSchema = z
           .min(1)
           .default(3)
           .meta({ description: "smallest ratio of the hour's count to its baseline (default 3)" }),
-        cooldownHours: z
-          .number()
-          .int()
-          .min(0)
-          .max(24)
-          .default(6)
-          .meta({
-            description:
-              'a surge of the same value within this many hours continues the spike instead of raising a new alarm (default 6)',
-          }),
+        cooldownHours: z.number().int().min(0).max(24).default(6).meta({
+          description:
+            'a surge of the same value within this many hours continues the spike instead of raising a new alarm (default 6)',
+        }),
       })
       .default({ schedule: 'cron(5 * * * ? *)', weeks: 6, alpha: 1e-5, minCount: 5, minRatio: 3, cooldownHours: 6 })
       .meta({
@@ -626,8 +631,12 @@ export const CompanyConfigSchema = z
       .strictObject({
         days: z.number().int().positive().meta({ description: 'days personal data is kept (DynamoDB TTL)' }),
       })
-      .default({ days: 365 }),
-    classifier: ClassifierConfigSchema,
+      .default({ days: 365 })
+      .meta({ description: 'how long personal data is kept' }),
+    classifier: ClassifierConfigSchema.meta({
+      description:
+        "the company's keyword rules on top of the model, its languages, the optional cloud classifier and triage",
+    }),
   })
   .check((payload) => crossCheck(payload));
 
