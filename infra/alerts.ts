@@ -1,6 +1,5 @@
 import type { CompanyConfig } from '../shared/config/schema.ts';
-import { notificationSecretName } from '../shared/domain/notification.ts';
-import { CHAT_SECRET_DESCRIPTIONS, notificationSecretId } from './notifications.ts';
+import { chatSecretSpec } from './notifications.ts';
 import { COMPANY_CONFIG_ENV, type FunctionSpec, type SecretSpec } from './topology.ts';
 
 /**
@@ -28,15 +27,9 @@ export function alertsTopology(
   const secrets: SecretSpec[] = [];
   const readable: SecretSpec[] = [];
   for (const target of config.alerts.chat) {
-    const name = notificationSecretName(config.company.id, target);
-    const known = [...context.secrets, ...secrets].find((s) => s.name === name);
-    const platform = target.type === 'slack' ? 'notify-slack' : 'notify-teams';
-    const secret = known ?? {
-      id: notificationSecretId(name),
-      name,
-      platform,
-      description: CHAT_SECRET_DESCRIPTIONS[platform],
-    };
+    const spec = chatSecretSpec(config.company.id, target);
+    const known = [...context.secrets, ...secrets].find((s) => s.name === spec.name);
+    const secret = known ?? spec;
     if (!known) secrets.push(secret);
     if (!readable.includes(secret)) readable.push(secret);
   }
@@ -46,15 +39,8 @@ export function alertsTopology(
     entry: `functions/${FORWARD_ALARM_FUNCTION}/handler.ts`,
     memoryMb: 256,
     timeoutSeconds: 30,
-    environment: {
-      [COMPANY_CONFIG_ENV]: { kind: 'companyConfig' },
-      ...Object.fromEntries(
-        readable.map((s) => [
-          `${s.id.toUpperCase().replace(/-/g, '_')}_SECRET_NAME`,
-          { kind: 'secretName', secret: s.id } as const,
-        ]),
-      ),
-    },
+    // The secrets' names come from the config: the forwarder needs only the config and the grants.
+    environment: { [COMPANY_CONFIG_ENV]: { kind: 'companyConfig' } },
     triggers: [{ type: 'alerts' }],
     grants: readable.map((s) => ({ resource: 'secret', secret: s.id, access: 'read' }) as const),
   };

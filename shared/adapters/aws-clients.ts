@@ -1,3 +1,4 @@
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -8,7 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FunctionEnv } from '../config/runtime-env.ts';
 import { tracer } from '../observability/powertools.ts';
 
-type Service = 'DYNAMODB' | 'SQS' | 'EVENTBRIDGE' | 'SECRETS_MANAGER' | 'SESV2' | 'S3';
+type Service = 'DYNAMODB' | 'SQS' | 'EVENTBRIDGE' | 'SECRETS_MANAGER' | 'SESV2' | 'S3' | 'BEDROCK_RUNTIME';
 
 /**
  * Client settings from a function's environment. The endpoint variables are the SDK's own
@@ -71,4 +72,13 @@ export function createSesClient(env: FunctionEnv): SESv2Client {
 export function createS3Client(env: FunctionEnv): S3Client {
   const config = clientConfig(env, 'S3');
   return traced(new S3Client({ ...config, ...('endpoint' in config ? { forcePathStyle: true } : {}) }));
+}
+
+/**
+ * Amazon Bedrock Runtime, for the optional cloud classifier. No SDK retries: the classifier's
+ * timeout is short and the local result is the fallback. The local runtime points
+ * `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` at a closed port, as it has no Bedrock.
+ */
+export function createBedrockClient(env: FunctionEnv): BedrockRuntimeClient {
+  return traced(new BedrockRuntimeClient({ ...clientConfig(env, 'BEDROCK_RUNTIME'), maxAttempts: 1 }));
 }

@@ -8,6 +8,7 @@ import {
   type SpikeDetected,
 } from '../domain/events.ts';
 import type { CaseEventPublisher, EventPublisher } from '../domain/ports.ts';
+import { retry } from '../domain/retry.ts';
 import type { SpikeEventPublisher } from '../domain/spikes/ports.ts';
 
 /** PutEvents takes at most 10 entries per call. */
@@ -80,22 +81,23 @@ export class EventBridgePublisher implements EventPublisher, CaseEventPublisher,
 
   private async putChunk(chunk: PutEventsRequestEntry[]): Promise<void> {
     let pending = chunk;
-    let lastErrorCode: string | undefined;
-    for (let attempt = 1; attempt <= this.attempts; attempt++) {
-      const result = await this.client.send(new PutEventsCommand({ Entries: pending }));
-      if (!result.FailedEntryCount) return;
-      // Result entries are in request order; a failed one carries an ErrorCode.
-      const results = result.Entries ?? [];
-      lastErrorCode = results.find((r) => r.ErrorCode)?.ErrorCode;
-      const failed = pending.filter((_, index) => results[index]?.ErrorCode !== undefined);
-      // A count without per-entry codes says nothing about which: resend them all.
-      if (failed.length > 0) pending = failed;
-      if (attempt < this.attempts) await sleep(this.backoffMs * 2 ** (attempt - 1));
-    }
-    throw new PublishError(pending.length, lastErrorCode);
+    await retry(
+      async () => {
+        const result = await this.client.send(new PutEventsCommand({ Entries: pending }));
+        if (!result.FailedEntryCount) return;
+        // Result entries are in request order; a failed one carries an ErrorCode.
+        const results = result.Entries ?? [];
+        const failed = pending.filter((_, index) => results[index]?.ErrorCode !== undefined);
+        // A count without per-entry codes says nothing about which: resend them all.
+        if (failed.length > 0) pending = failed;
+        throw new PublishError(pending.length, results.find((r) => r.ErrorCode)?.ErrorCode);
+      },
+      {
+        maxAttempts: this.attempts,
+        delayMs: (attempt) => this.backoffMs * 2 ** (attempt - 1),
+        // An error of the call itself was already retried by the SDK.
+        retryable: (error) => error instanceof PublishError,
+      },
+    );
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

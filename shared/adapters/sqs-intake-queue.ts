@@ -2,6 +2,7 @@ import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSCli
 import type { Mention } from '../domain/mention.ts';
 import { isDeletion, type IntakeMessage } from '../domain/mention-deletion.ts';
 import type { IntakeQueue } from '../domain/ports.ts';
+import { retry, sleep } from '../domain/retry.ts';
 import { logger } from '../observability/powertools.ts';
 
 /** SendMessageBatch takes at most 10 entries. */
@@ -77,7 +78,7 @@ export class SqsIntakeQueue implements IntakeQueue {
     this.backoffMs = options.backoffMs ?? 50;
     this.maxMessageBytes = options.maxMessageBytes ?? SQS_MAX_MESSAGE_BYTES;
     this.concurrency = Math.max(1, options.concurrency ?? 5);
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? sleep;
   }
 
   /**
@@ -98,14 +99,20 @@ export class SqsIntakeQueue implements IntakeQueue {
     let pending = entries;
     const permanent: Failure[] = [];
     let last: Failure[] = [];
-    for (let attempt = 1; attempt <= this.attempts && pending.length > 0; attempt++) {
-      if (attempt > 1) await this.sleep(this.backoffMs * 2 ** (attempt - 2));
-      last = await this.send(pending);
-      // A sender fault (an entry SQS refuses) fails the same way again: it is not resent.
-      permanent.push(...last.filter((f) => f.senderFault));
-      last = last.filter((f) => !f.senderFault);
-      pending = last.map((f) => f.entry);
-    }
+    await retry(
+      async () => {
+        last = await this.send(pending);
+        // A sender fault (an entry SQS refuses) fails the same way again: it is not resent.
+        permanent.push(...last.filter((f) => f.senderFault));
+        last = last.filter((f) => !f.senderFault);
+        pending = last.map((f) => f.entry);
+        if (pending.length > 0) throw new EnqueueError(pending.length, entries.length, []);
+      },
+      { maxAttempts: this.attempts, delayMs: (attempt) => this.backoffMs * 2 ** (attempt - 1), sleep: this.sleep },
+    ).catch((error: unknown) => {
+      // The signal of a try that left entries behind: what still failed is in `last`.
+      if (!(error instanceof EnqueueError)) throw error;
+    });
     return [...permanent, ...last];
   }
 

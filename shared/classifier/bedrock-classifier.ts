@@ -1,8 +1,6 @@
-import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { type BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { z } from 'zod';
 import { CATEGORIES, SENTIMENTS } from '../domain/mention.ts';
-import type { FunctionEnv } from '../config/runtime-env.ts';
-import { traced } from '../adapters/aws-clients.ts';
 
 /**
  * The optional cloud classifier: one Amazon Bedrock Converse call (a small model such as
@@ -103,29 +101,4 @@ export function parseCloudAnswer(answer: string): CloudAnswer {
     );
   }
   return parsed.data;
-}
-
-/** The Bedrock Runtime client of a function, created once per cold start; no retries: the timeout is short. */
-export function createBedrockClient(env: FunctionEnv): BedrockRuntimeClient {
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  // The SDK's own variable, read from the given environment: the local runtime points it
-  // at a closed port, as it has no Bedrock.
-  const endpoint = env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  const client = new BedrockRuntimeClient({
-    ...(region ? { region } : {}),
-    ...(endpoint ? { endpoint } : {}),
-    ...(accessKeyId && secretAccessKey
-      ? {
-          credentials: {
-            accessKeyId,
-            secretAccessKey,
-            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-          },
-        }
-      : {}),
-    maxAttempts: 1,
-  });
-  return traced(client);
 }

@@ -1,7 +1,8 @@
 import type { ClassifierConfig } from '../config/classifier.ts';
 import type { FunctionEnv } from '../config/runtime-env.ts';
 import type { Classifier } from '../domain/classification.ts';
-import { BedrockConverseModel, createBedrockClient, type CloudModel } from './bedrock-classifier.ts';
+import { createBedrockClient } from '../adapters/aws-clients.ts';
+import { BedrockConverseModel, type CloudModel } from './bedrock-classifier.ts';
 import { CloudAssistedClassifier } from './cloud-assisted-classifier.ts';
 import type { LanguageModel, ModelLanguage } from './model-codec.ts';
 import { NgramClassifier } from './ngram-classifier.ts';

@@ -6,17 +6,24 @@ import { CATEGORIES } from '../domain/mention.ts';
  * model, and the optional cloud classifier for low-confidence mentions.
  */
 export const KeywordRuleSchema = z.strictObject({
-  id: z.string().min(1),
-  /** Words or phrases (case-insensitive, matched at word starts). */
-  keywords: z.array(z.string().min(1)).min(1),
-  category: z.enum(CATEGORIES),
-  /** `force` replaces the model's category; `add` lists the category beside it. */
-  mode: z.enum(['force', 'add']).default('add'),
+  id: z.string().min(1).meta({ description: 'unique name, shown in the classifier reasons of a mention' }),
+  keywords: z
+    .array(z.string().min(1))
+    .min(1)
+    .meta({ description: 'Words or phrases (case-insensitive, matched at word starts).' }),
+  category: z.enum(CATEGORIES).meta({ description: 'the category a mention with one of the keywords gets' }),
+  mode: z
+    .enum(['force', 'add'])
+    .default('add')
+    .meta({ description: "`force` replaces the model's category; `add` lists the category beside it." }),
 });
 
 export const ClassifierConfigSchema = z
   .strictObject({
-    keywordRules: z.array(KeywordRuleSchema).default([]),
+    keywordRules: z
+      .array(KeywordRuleSchema)
+      .default([])
+      .meta({ description: "the company's keyword rules, on top of the model" }),
     languages: z
       .array(z.string().regex(/^[a-z]{2}$/, 'use an ISO 639-1 language code such as de or en'))
       .min(1)
@@ -27,13 +34,30 @@ export const ClassifierConfigSchema = z
       }),
     cloud: z
       .strictObject({
-        enabled: z.boolean().default(false),
-        modelId: z.string().min(1).default('amazon.nova-micro-v1:0'),
-        /** Only mentions whose local confidence is below this are sent. */
-        belowConfidence: z.number().min(0).max(1).default(0.5),
-        timeoutMs: z.number().int().positive().default(1500),
+        enabled: z.boolean().default(false).meta({ description: 'ask Amazon Bedrock about low-confidence mentions' }),
+        modelId: z
+          .string()
+          .min(1)
+          .default('amazon.nova-micro-v1:0')
+          .meta({ description: 'the Bedrock model that is asked (Converse API)' }),
+        belowConfidence: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .meta({ description: 'Only mentions whose local confidence is below this are sent.' }),
+        timeoutMs: z
+          .number()
+          .int()
+          .positive()
+          .default(1500)
+          .meta({ description: 'after this the local result is used' }),
       })
-      .default({ enabled: false, modelId: 'amazon.nova-micro-v1:0', belowConfidence: 0.5, timeoutMs: 1500 }),
+      .default({ enabled: false, modelId: 'amazon.nova-micro-v1:0', belowConfidence: 0.5, timeoutMs: 1500 })
+      .meta({
+        description:
+          'the optional cloud classifier (Amazon Bedrock) for low-confidence mentions, with the local result as fallback',
+      }),
     triage: z
       .strictObject({
         belowConfidence: z.number().gt(0).max(1).meta({

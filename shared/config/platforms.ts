@@ -10,57 +10,63 @@ import { z } from 'zod';
  */
 const secretName = z.string().min(1).optional();
 const ids = z.array(z.string().min(1)).default([]);
+const enabled = z
+  .boolean()
+  .default(true)
+  .meta({ description: 'false keeps the entry (and its secret) but takes no mentions from the platform' });
 
 export const MetaPlatformSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** Facebook Page ids the company owns: comments written by these are the company's own. */
-  pageIds: ids,
-  /** Instagram professional account ids the company owns. */
-  instagramAccountIds: ids,
-  /** Secret `{"appSecret": "...", "verifyToken": "..."}`. */
-  secretName,
+  enabled,
+  pageIds: ids.meta({
+    description: "Facebook Page ids the company owns: comments written by these are the company's own.",
+  }),
+  instagramAccountIds: ids.meta({ description: 'Instagram professional account ids the company owns.' }),
+  secretName: secretName.meta({ description: 'Secret `{"appSecret": "...", "verifyToken": "..."}`.' }),
 });
 
 export const XPlatformSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** X user ids of the company's accounts (the Account Activity `for_user_id`s). */
-  accountIds: ids,
-  /** Secret `{"consumerSecret": "..."}`: the X app's API key secret. */
-  secretName,
+  enabled,
+  accountIds: ids.meta({ description: "X user ids of the company's accounts (the Account Activity `for_user_id`s)." }),
+  secretName: secretName.meta({ description: 'Secret `{"consumerSecret": "..."}`: the X app\'s API key secret.' }),
 });
 
 export const LinkedInPlatformSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** The company's organization URNs (`urn:li:organization:<id>`) or bare ids. */
-  organizationIds: ids,
-  /** Secret `{"clientSecret": "..."}`: the LinkedIn app's client secret. */
-  secretName,
+  enabled,
+  organizationIds: ids.meta({
+    description: "The company's organization URNs (`urn:li:organization:<id>`) or bare ids.",
+  }),
+  secretName: secretName.meta({ description: 'Secret `{"clientSecret": "..."}`: the LinkedIn app\'s client secret.' }),
 });
 
-/** How often a poller runs: an EventBridge Scheduler cron expression in the company's timezone. */
 const pollSchedule = z
   .string()
   .regex(/^cron\(.+\)$/, 'use a cron(...) expression')
-  .default('cron(0/5 * * * ? *)');
-/** On its first run a poller reads back this many hours; later runs resume from the stored cursor. */
-const backfillHours = z.number().int().min(0).max(720).default(24);
+  .default('cron(0/5 * * * ? *)')
+  .meta({
+    description: "How often the poller runs: an EventBridge Scheduler cron expression in the company's timezone.",
+  });
+const backfillHours = z.number().int().min(0).max(720).default(24).meta({
+  description: 'On its first run the poller reads back this many hours; later runs resume from the stored cursor.',
+});
 
 export const YouTubePlatformSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** The company's channel ids (`UC...`): the only WebSub topics the handshake accepts. */
-  channelIds: ids,
-  /** Secret `{"hubSecret": "..."}` (optional key): the `hub.secret` of the subscription. */
-  secretName,
-  /**
-   * Comments are not pushed by YouTube: with `pollComments` the poll-youtube function reads
-   * the comment threads of `channelIds` (`commentThreads.list`, `allThreadsRelatedToChannelId`)
-   * with the API key in the same secret's `apiKey`.
-   */
-  pollComments: z.boolean().default(false),
+  enabled,
+  channelIds: ids.meta({
+    description: "The company's channel ids (`UC...`): the only WebSub topics the handshake accepts.",
+  }),
+  secretName: secretName.meta({
+    description: 'Secret `{"hubSecret": "..."}` (optional key): the `hub.secret` of the subscription.',
+  }),
+  pollComments: z.boolean().default(false).meta({
+    description:
+      "Comments are not pushed by YouTube: with `pollComments` the poll-youtube function reads the comment threads of `channelIds` (`commentThreads.list`, `allThreadsRelatedToChannelId`) with the API key in the same secret's `apiKey`.",
+  }),
   pollSchedule,
   backfillHours,
-  /** The Data API base URL; only tests point it elsewhere. */
-  apiBaseUrl: z.url().default('https://www.googleapis.com/youtube/v3'),
+  apiBaseUrl: z
+    .url()
+    .default('https://www.googleapis.com/youtube/v3')
+    .meta({ description: 'The Data API base URL; only tests point it elsewhere.' }),
 });
 
 /**
@@ -69,13 +75,14 @@ export const YouTubePlatformSchema = z.strictObject({
  * (scope `read:notifications`).
  */
 export const MastodonPlatformSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** The company's instance, e.g. `https://mastodon.social`. */
-  instanceUrl: z.url(),
-  /** The company's account id on that instance: statuses it wrote are its own. */
-  accountId: z.string().min(1).optional(),
-  /** Secret `{"accessToken": "..."}`. */
-  secretName,
+  enabled,
+  instanceUrl: z.url().meta({ description: "The company's instance, e.g. `https://mastodon.social`." }),
+  accountId: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "The company's account id on that instance: statuses it wrote are its own." }),
+  secretName: secretName.meta({ description: 'Secret `{"accessToken": "..."}`.' }),
   pollSchedule,
   backfillHours,
 });
@@ -86,51 +93,68 @@ export const MastodonPlatformSchema = z.strictObject({
  * (reasons mention, reply, quote).
  */
 export const BlueskyPlatformSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** The company's handle (`radwerk.bsky.social`), used to sign in. */
-  handle: z.string().min(1),
-  /** The company's DID; defaults to the one the session reports. Posts by it are its own. */
-  did: z.string().startsWith('did:').optional(),
-  /** The account's PDS (or entryway): it serves the session and proxies to the AppView. */
-  serviceUrl: z.url().default('https://bsky.social'),
-  /** Secret `{"appPassword": "..."}`. */
-  secretName,
+  enabled,
+  handle: z.string().min(1).meta({ description: "The company's handle (`radwerk.bsky.social`), used to sign in." }),
+  did: z
+    .string()
+    .startsWith('did:')
+    .optional()
+    .meta({ description: "The company's DID; defaults to the one the session reports. Posts by it are its own." }),
+  serviceUrl: z
+    .url()
+    .default('https://bsky.social')
+    .meta({ description: "The account's PDS (or entryway): it serves the session and proxies to the AppView." }),
+  secretName: secretName.meta({ description: 'Secret `{"appPassword": "..."}`.' }),
   pollSchedule,
   backfillHours,
 });
 
 export const TikTokPlatformSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** The `user_openid`s of the company's TikTok accounts. */
-  accountOpenIds: ids,
-  /** Secret `{"clientSecret": "..."}`: the TikTok app's client secret. */
-  secretName,
+  enabled,
+  accountOpenIds: ids.meta({ description: "The `user_openid`s of the company's TikTok accounts." }),
+  secretName: secretName.meta({ description: 'Secret `{"clientSecret": "..."}`: the TikTok app\'s client secret.' }),
 });
 
 export const GenericSourceSchema = z.strictObject({
-  /** The `{source}` of `POST /webhooks/generic/{source}`. */
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'use 1-40 lowercase letters, digits or dashes'),
-  name: z.string().min(1).optional(),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'use 1-40 lowercase letters, digits or dashes')
+    .meta({ description: 'The `{source}` of `POST /webhooks/generic/{source}`.' }),
+  name: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'A readable name of the source (reports show it); defaults to the id.' }),
 });
 
 export const GenericPlatformSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** Review sites, forms and the company's own tools that POST signed mentions. */
-  sources: z.array(GenericSourceSchema).default([]),
-  /** Secret `{"signingSecret": "...", "sources": {"<source>": "..."}}` (per-source keys optional). */
-  secretName,
+  enabled,
+  sources: z
+    .array(GenericSourceSchema)
+    .default([])
+    .meta({ description: "Review sites, forms and the company's own tools that POST signed mentions." }),
+  secretName: secretName.meta({
+    description: 'Secret `{"signingSecret": "...", "sources": {"<source>": "..."}}` (per-source keys optional).',
+  }),
 });
 
 export const PlatformsSchema = z
   .strictObject({
-    meta: MetaPlatformSchema.optional(),
-    x: XPlatformSchema.optional(),
-    linkedin: LinkedInPlatformSchema.optional(),
-    youtube: YouTubePlatformSchema.optional(),
-    tiktok: TikTokPlatformSchema.optional(),
-    generic: GenericPlatformSchema.optional(),
-    mastodon: MastodonPlatformSchema.optional(),
-    bluesky: BlueskyPlatformSchema.optional(),
+    meta: MetaPlatformSchema.optional().meta({ description: 'Facebook Pages and Instagram accounts (Meta webhooks)' }),
+    x: XPlatformSchema.optional().meta({ description: 'X accounts (Account Activity webhooks)' }),
+    linkedin: LinkedInPlatformSchema.optional().meta({ description: 'LinkedIn organization pages (webhooks)' }),
+    youtube: YouTubePlatformSchema.optional().meta({
+      description: 'YouTube channels: new videos by WebSub, comments by polling',
+    }),
+    tiktok: TikTokPlatformSchema.optional().meta({ description: 'TikTok accounts (webhooks)' }),
+    generic: GenericPlatformSchema.optional().meta({
+      description: 'Signed JSON from review sites, forms and own tools (`POST /webhooks/generic/{source}`)',
+    }),
+    mastodon: MastodonPlatformSchema.optional().meta({ description: 'A Mastodon account (polled)' }),
+    bluesky: BlueskyPlatformSchema.optional().meta({ description: 'A Bluesky account (polled)' }),
   })
-  .default({});
+  .default({})
+  .meta({
+    description: 'the platforms the company is on, one entry each; a platform without an entry is refused (404)',
+  });
 export type PlatformsConfig = z.infer<typeof PlatformsSchema>;

@@ -172,7 +172,12 @@ const HolidaysSchema = z
           'ISO 3166 country or state, e.g. DE or DE-BY: its public holidays of every year count (from the date-holidays library)',
       }),
     dates: z
-      .array(z.strictObject({ date: day, name: z.string().min(1) }))
+      .array(
+        z.strictObject({
+          date: day.meta({ description: 'the day, YYYY-MM-DD' }),
+          name: z.string().min(1).meta({ description: "the holiday's name" }),
+        }),
+      )
       .default([])
       .meta({ description: "the company's own holidays on top of the region's: `{ date: YYYY-MM-DD, name }`" }),
     except: z.array(z.string().min(1)).optional().meta({
@@ -183,14 +188,20 @@ const HolidaysSchema = z
   .meta({ description: 'public holidays: no SLA time runs on them' });
 
 const PersonSchema = z.strictObject({
-  name: z.string().min(1),
-  email: z.email('not an e-mail address').optional(),
+  name: z.string().min(1).meta({ description: 'full name, as shown in notifications and case history' }),
+  email: z
+    .email('not an e-mail address')
+    .optional()
+    .meta({ description: 'e-mail address: who the person is when they sign in, and where e-mail goes' }),
   handle: z.string().min(1).optional().meta({ description: 'chat handle, e.g. @jana (Slack/Teams)' }),
 });
 
 const SlackTargetSchema = z.strictObject({
   type: z.literal('slack'),
-  channel: z.string().regex(/^#[a-z0-9._-]+$/, 'use a Slack channel such as #presse'),
+  channel: z
+    .string()
+    .regex(/^#[a-z0-9._-]+$/, 'use a Slack channel such as #presse')
+    .meta({ description: 'the Slack channel, e.g. #presse' }),
   secretName: z
     .string()
     .min(1)
@@ -208,7 +219,10 @@ const NotificationTargetSchema = z
     TeamsTargetSchema,
     z.strictObject({
       type: z.literal('email'),
-      to: z.array(z.email('not an e-mail address')).min(1),
+      to: z
+        .array(z.email('not an e-mail address'))
+        .min(1)
+        .meta({ description: 'the addresses that receive the e-mail (sent through Amazon SES)' }),
     }),
   ])
   .meta({ description: 'where a department is told about new and overdue cases: slack, teams or email' });
@@ -228,7 +242,9 @@ export const DepartmentSchema = z.strictObject({
     .optional()
     .meta({ description: 'people who lead the department (escalations go to them)' }),
   members: z.array(PersonSchema).optional().meta({ description: "people who work the department's cases" }),
-  notify: z.array(NotificationTargetSchema).optional(),
+  notify: z.array(NotificationTargetSchema).optional().meta({
+    description: 'where the department is told about its cases and gets its reports: Slack, Teams or e-mail targets',
+  }),
   assignment: z.enum(['round-robin', 'team-queue']).optional().meta({
     description:
       '(default round-robin) round-robin: new cases go in turn to the members on duty (business hours); team-queue: they stay unassigned for the team',
@@ -238,7 +254,10 @@ export const DepartmentSchema = z.strictObject({
 });
 
 const range = z
-  .strictObject({ min: z.number().min(0).max(1).optional(), max: z.number().min(0).max(1).optional() })
+  .strictObject({
+    min: z.number().min(0).max(1).optional().meta({ description: 'lowest value that holds, 0..1' }),
+    max: z.number().min(0).max(1).optional().meta({ description: 'highest value that holds, 0..1' }),
+  })
   .refine((r) => r.min !== undefined || r.max !== undefined, { message: 'give min, max or both (numbers 0..1)' })
   .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, {
     message: 'min must not be above max',
@@ -251,23 +270,37 @@ const AuthorConditionSchema = z
       .min(1)
       .optional()
       .meta({ description: 'handles, with or without @, case-insensitive' }),
-    ids: z.array(z.string().min(1)).min(1).optional(),
-    minFollowers: z.number().int().nonnegative().optional(),
-    maxFollowers: z.number().int().nonnegative().optional(),
+    ids: z.array(z.string().min(1)).min(1).optional().meta({ description: "the platforms' author ids" }),
+    minFollowers: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .meta({ description: 'the author has at least this many followers' }),
+    maxFollowers: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .meta({ description: 'the author has at most this many followers' }),
   })
   .refine((a) => Object.keys(a).length > 0, { message: 'give handles, ids, minFollowers or maxFollowers' });
 
 /** A rule condition: every key present must hold; lists mean "any of"; any/all/not combine. */
 export const ConditionSchema = z
   .strictObject({
-    category: oneOrMany(z.enum(CATEGORIES)).optional(),
-    sentiment: oneOrMany(z.enum(SENTIMENTS)).optional(),
+    category: oneOrMany(z.enum(CATEGORIES)).optional().meta({ description: "the classifier's category" }),
+    sentiment: oneOrMany(z.enum(SENTIMENTS)).optional().meta({ description: "the classifier's sentiment" }),
     urgency: range.optional().meta({ description: '`{ min, max }` between 0 and 1' }),
     confidence: range.optional().meta({ description: "the classifier's confidence in its category, `{ min, max }`" }),
-    relevant: z.boolean().optional(),
-    language: oneOrMany(z.string().regex(/^[a-z]{2,3}$/, 'use a language code such as de or en')).optional(),
-    platform: oneOrMany(z.enum(PLATFORMS)).optional(),
-    kind: oneOrMany(z.enum(MENTION_KINDS)).optional(),
+    relevant: z.boolean().optional().meta({ description: 'whether the mention is about the company at all' }),
+    language: oneOrMany(z.string().regex(/^[a-z]{2,3}$/, 'use a language code such as de or en'))
+      .optional()
+      .meta({ description: 'the detected language (ISO 639-1 code such as de or en)' }),
+    platform: oneOrMany(z.enum(PLATFORMS)).optional().meta({ description: 'where the mention was written' }),
+    kind: oneOrMany(z.enum(MENTION_KINDS))
+      .optional()
+      .meta({ description: 'what it is on the platform: comment, post, mention, message, review or video' }),
     keywords: oneOrMany(z.string().min(1))
       .optional()
       .meta({ description: 'words or phrases, case-insensitive, at a word start' }),
@@ -277,12 +310,14 @@ export const ConditionSchema = z
     regex: oneOrMany(regexPattern)
       .optional()
       .meta({ description: 'JavaScript regular expressions over the text, case-insensitive' }),
-    author: AuthorConditionSchema.optional(),
+    author: AuthorConditionSchema.optional().meta({ description: 'who wrote it: handles, ids or follower counts' }),
     keyAccount: z
       .union([z.boolean(), oneOrMany(z.string().min(1))])
       .optional()
       .meta({ description: '`true`: any key account is named; ids: one of these' }),
-    risk: oneOrMany(z.enum(RISK_FLAGS)).optional(),
+    risk: oneOrMany(z.enum(RISK_FLAGS))
+      .optional()
+      .meta({ description: 'risk flags the classifier and the key accounts raise' }),
     get any() {
       return z.array(ConditionSchema).min(1).optional().meta({ description: 'holds when one of these holds' });
     },
@@ -297,7 +332,7 @@ export const ConditionSchema = z
 
 export const RuleSchema = z.strictObject({
   id: ruleId.meta({ description: 'unique name, shown in every decision the rule takes part in' }),
-  description: z.string().optional(),
+  description: z.string().optional().meta({ description: 'what the rule is for, for the people who read the config' }),
   when: ConditionSchema.optional().meta({
     description: 'absent: every mention (put such a rule last, or use routing.fallback)',
   }),
@@ -307,8 +342,13 @@ export const RuleSchema = z.strictObject({
         .optional()
         .meta({ description: 'the receiving department; the first matching rule that names one decides' }),
       cc: oneOrMany(id).optional().meta({ description: 'departments that receive a copy' }),
-      priority: z.enum(PRIORITIES).optional(),
-      tags: oneOrMany(z.string().min(1)).optional(),
+      priority: z
+        .enum(PRIORITIES)
+        .optional()
+        .meta({ description: "the case's priority, which picks its SLA (default normal)" }),
+      tags: oneOrMany(z.string().min(1))
+        .optional()
+        .meta({ description: 'tags added to the case (cases.escalate.tags name some)' }),
       sla: slaDuration.optional().meta({ description: "business time until due, instead of the department's SLA" }),
       requireApproval: z
         .boolean()
@@ -318,12 +358,13 @@ export const RuleSchema = z.strictObject({
     })
     .refine((t) => Object.keys(t).some((k) => k !== 'continue'), {
       message: 'a rule needs an action: department, cc, priority, tags, sla or requireApproval',
-    }),
+    })
+    .meta({ description: 'what happens to a matching mention' }),
 });
 
 const KeyAccountSchema = z.strictObject({
-  id,
-  name: z.string().min(1),
+  id: id.meta({ description: 'short id of the account, used in rules (`keyAccount: [<id>]`)' }),
+  name: z.string().min(1).meta({ description: "the account's display name" }),
   terms: z.array(z.string().min(1)).min(1).meta({ description: 'names and words that identify the account in a text' }),
   handles: z.array(z.string().min(1)).optional().meta({ description: "the account's own social handles" }),
   owner: PersonSchema.meta({ description: 'the account owner, named in every decision about the account' }),
@@ -368,39 +409,59 @@ const cron = z
 
 export const CompanyConfigSchema = z
   .strictObject({
-    company: z.strictObject({
-      id: id.meta({ description: 'the company id: stack Backchannel-<id>, names prefixed bc-<id>-' }),
-      name: z.string().min(1),
-      locale: z.string().min(2).default('de-DE'),
-      timezone: timezone.meta({ description: 'IANA timezone of the company: days, reports and business hours' }),
-    }),
+    company: z
+      .strictObject({
+        id: id.meta({ description: 'the company id: stack Backchannel-<id>, names prefixed bc-<id>-' }),
+        name: z.string().min(1).meta({ description: "the company's display name" }),
+        locale: z
+          .string()
+          .min(2)
+          .default('de-DE')
+          .meta({ description: 'BCP 47 locale: the language of reports and notifications, and a classifier language' }),
+        timezone: timezone.meta({ description: 'IANA timezone of the company: days, reports and business hours' }),
+      })
+      .meta({ description: 'who the company is: its id, name, locale and timezone' }),
     platforms: PlatformsSchema,
-    departments: z.array(DepartmentSchema).min(1, 'a company needs at least one department'),
+    departments: z
+      .array(DepartmentSchema)
+      .min(1, 'a company needs at least one department')
+      .meta({ description: 'the departments that receive mentions as cases' }),
     calendar: z
       .strictObject({ businessHours: BusinessHoursSchema.optional(), holidays: HolidaysSchema.optional() })
       .optional()
       .meta({ description: "the company's business hours and public holidays; a department may give its own" }),
-    routing: z.strictObject({
-      fallback: id.meta({ description: 'department that receives what no rule routes' }),
-      rules: z
-        .array(RuleSchema)
-        .default([])
-        .meta({ description: "ordered rules, evaluated before the departments' categories" }),
-      highReachFollowers: z
-        .number()
-        .int()
-        .positive()
-        .optional()
-        .meta({ description: 'followers from which an author is high reach (risk high_reach); default 10000' }),
-    }),
+    routing: z
+      .strictObject({
+        fallback: id.meta({ description: 'department that receives what no rule routes' }),
+        rules: z
+          .array(RuleSchema)
+          .default([])
+          .meta({ description: "ordered rules, evaluated before the departments' categories" }),
+        highReachFollowers: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .meta({ description: 'followers from which an author is high reach (risk high_reach); default 10000' }),
+      })
+      .meta({
+        description:
+          "how mentions reach departments: ordered rules, then the departments' categories, then the fallback",
+      }),
     keywords: z
       .strictObject({
         brand: z
           .array(z.string().min(1))
           .default([])
           .meta({ description: "the company's names: make a mention relevant" }),
-        products: z.array(z.string().min(1)).default([]),
-        competitors: z.array(z.string().min(1)).default([]),
+        products: z.array(z.string().min(1)).default([]).meta({
+          description:
+            "the company's product names: make a mention relevant (rules use them as keywordLists: [products])",
+        }),
+        competitors: z
+          .array(z.string().min(1))
+          .default([])
+          .meta({ description: 'competitor names (rules use them as keywordLists: [competitors])' }),
         keyAccounts: z
           .array(KeyAccountSchema)
           .default([])
@@ -413,7 +474,8 @@ export const CompanyConfigSchema = z
           .default({})
           .meta({ description: 'more named keyword lists for rules (`keywordLists: [<name>]`)' }),
       })
-      .default({ brand: [], products: [], competitors: [], keyAccounts: [], lists: {} }),
+      .default({ brand: [], products: [], competitors: [], keyAccounts: [], lists: {} })
+      .meta({ description: 'the words that make a mention relevant and the lists rules match on' }),
     processes: z.array(ProcessSchema).default([]).meta({
       description:
         "the company's internal processes, each with its owner: a complaint theme that points to one shows the process and its owner (themes, reports)",
@@ -433,7 +495,8 @@ export const CompanyConfigSchema = z
             "who receives the management report (every department); each department's report goes to its own notify targets",
         }),
       })
-      .default({ daily: 'cron(0 6 * * ? *)', management: [] }),
+      .default({ daily: 'cron(0 6 * * ? *)', management: [] })
+      .meta({ description: 'when the daily and weekly reports run, and who gets the management report' }),
     cases: z
       .strictObject({
         reopenWindow: duration.default(10080).meta({
@@ -448,7 +511,10 @@ export const CompanyConfigSchema = z
         }),
         escalate: z
           .strictObject({
-            categories: z.array(z.enum(CATEGORIES)).default(['legal_risk']),
+            categories: z
+              .array(z.enum(CATEGORIES))
+              .default(['legal_risk'])
+              .meta({ description: 'categories whose overdue cases are escalated' }),
             tags: z
               .array(z.string().min(1))
               .default(['crisis', 'legal-risk'])
@@ -565,8 +631,12 @@ export const CompanyConfigSchema = z
       .strictObject({
         days: z.number().int().positive().meta({ description: 'days personal data is kept (DynamoDB TTL)' }),
       })
-      .default({ days: 365 }),
-    classifier: ClassifierConfigSchema,
+      .default({ days: 365 })
+      .meta({ description: 'how long personal data is kept' }),
+    classifier: ClassifierConfigSchema.meta({
+      description:
+        "the company's keyword rules on top of the model, its languages, the optional cloud classifier and triage",
+    }),
   })
   .check((payload) => crossCheck(payload));
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { deliveryKey, type Notification, type NotificationTarget } from './notification.ts';
 import type { Clock, NotificationLog } from './ports.ts';
+import { retry } from './retry.ts';
 
 /**
  * How long a claim on a delivery keeps other senders away (60 s). It is longer than any
@@ -183,16 +184,10 @@ export class NotificationHeldError extends Error {
 }
 
 /** Writes the sent-marker, again after each pause of `markRetryDelaysMs` while it fails; throws the last error. */
-async function markSent(deps: NotifyDepartmentDeps, caseId: string, key: string): Promise<void> {
+function markSent(deps: NotifyDepartmentDeps, caseId: string, key: string): Promise<void> {
   const delays = deps.markRetryDelaysMs ?? MARK_RETRY_DELAYS_MS;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await deps.log.markSent(caseId, key, deps.clock.now().toISOString(), deps.expiresAt);
-      return;
-    } catch (error) {
-      const delay = delays[attempt];
-      if (delay === undefined) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
+  return retry(() => deps.log.markSent(caseId, key, deps.clock.now().toISOString(), deps.expiresAt), {
+    maxAttempts: delays.length + 1,
+    delayMs: (attempt) => delays[attempt - 1],
+  });
 }

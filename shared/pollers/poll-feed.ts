@@ -1,6 +1,7 @@
 import type { Mention } from '../domain/mention.ts';
 import { limitMention } from '../domain/mention-limits.ts';
 import type { Clock, IntakeQueue } from '../domain/ports.ts';
+import { retry } from '../domain/retry.ts';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { PlatformRequestError, PlatformUnavailableError } from './errors.ts';
 import type { CursorRepository, FeedItem, FeedPage, MentionFeed, PollCursor } from './ports.ts';
@@ -106,21 +107,44 @@ export async function pollFeed(feed: MentionFeed, deps: PollFeedDeps): Promise<P
   const timeLeft = () => deps.deadline - deps.clock.now().getTime();
 
   const fetchPage = async (): Promise<FeedPage | typeof OUT_OF_TIME> => {
-    for (let attempt = 1; ; attempt++) {
-      if (timeLeft() < deps.pageReserveMs) return OUT_OF_TIME;
-      try {
-        return await feed.fetchPage(pageToken);
-      } catch (error) {
-        if (!(error instanceof PlatformRequestError) || !error.transient) throw error;
-        if (attempt >= backoff.maxAttempts)
-          throw new PlatformUnavailableError(feed.platform, attempt, { cause: error });
-        const delayMs = backoffDelayMs(attempt, error.details.retryAfterMs, backoff, deps.random);
-        // Waiting past the budget would leave no time to use the answer: stop, resume next run.
-        if (timeLeft() - delayMs < deps.pageReserveMs) return OUT_OF_TIME;
-        deps.onRetry?.({ attempt, delayMs, error });
-        retries++;
-        await deps.sleep(delayMs);
-      }
+    let outOfTime = false;
+    let attempts = 0;
+    try {
+      return await retry(
+        (attempt) => {
+          attempts = attempt;
+          if (timeLeft() < deps.pageReserveMs) {
+            outOfTime = true;
+            throw new Error('out of time');
+          }
+          return feed.fetchPage(pageToken);
+        },
+        {
+          maxAttempts: backoff.maxAttempts,
+          retryable: (error) => !outOfTime && error instanceof PlatformRequestError && error.transient,
+          delayMs: (attempt, error) => {
+            const delayMs = backoffDelayMs(
+              attempt,
+              (error as PlatformRequestError).details.retryAfterMs,
+              backoff,
+              deps.random,
+            );
+            // Waiting past the budget would leave no time to use the answer: stop, resume next run.
+            outOfTime = timeLeft() - delayMs < deps.pageReserveMs;
+            return outOfTime ? undefined : delayMs;
+          },
+          onRetry: ({ attempt, delayMs, error }) => {
+            deps.onRetry?.({ attempt, delayMs, error: error as PlatformRequestError });
+            retries++;
+          },
+          sleep: deps.sleep,
+        },
+      );
+    } catch (error) {
+      if (outOfTime) return OUT_OF_TIME;
+      if (error instanceof PlatformRequestError && error.transient)
+        throw new PlatformUnavailableError(feed.platform, attempts, { cause: error });
+      throw error;
     }
   };
 

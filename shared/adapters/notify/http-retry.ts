@@ -1,3 +1,4 @@
+import { retry, sleep as timerSleep } from '../../domain/retry.ts';
 import { backoffDelayMs, parseRetryAfter } from '../../pollers/backoff.ts';
 
 /**
@@ -59,7 +60,7 @@ export async function postJsonWithRetry(
   options: PostJsonOptions,
 ): Promise<{ status: number; attempts: number }> {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? timerSleep;
   const random = options.random ?? Math.random;
   const doFetch = options.fetch ?? globalThis.fetch;
   const budgetMs = options.budgetMs ?? DEFAULT_POST_BUDGET_MS;
@@ -69,23 +70,47 @@ export async function postJsonWithRetry(
   const deadline = now() + budgetMs;
   const payload = JSON.stringify(body);
 
-  for (let attempt = 1; ; attempt++) {
-    const remaining = deadline - now();
-    const outcome = await postOnce(doFetch, url, payload, Math.max(1, Math.min(options.timeoutMs ?? 5_000, remaining)));
-    if (outcome.ok) return { status: outcome.status, attempts: attempt };
+  try {
+    return await retry(
+      async (attempt) => {
+        const remaining = deadline - now();
+        const timeoutMs = Math.max(1, Math.min(options.timeoutMs ?? 5_000, remaining));
+        const outcome = await postOnce(doFetch, url, payload, timeoutMs);
+        if (outcome.ok) return { status: outcome.status, attempts: attempt };
+        throw new AttemptFailedError(outcome, attempt);
+      },
+      {
+        maxAttempts,
+        retryable: (error) => error instanceof AttemptFailedError && error.outcome.transient,
+        delayMs: (attempt, error) => {
+          const { retryAfterMs } = (error as AttemptFailedError).outcome;
+          const retryAfter = retryAfterMs !== undefined ? Math.min(retryAfterMs, maxRetryAfterMs) : undefined;
+          const wait = backoffDelayMs(attempt, retryAfter, backoff, random);
+          return now() + wait >= deadline ? undefined : wait;
+        },
+        sleep,
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof AttemptFailedError)) throw error;
+    const { outcome, attempt } = error;
     const failure = `${options.target}: ${outcome.reason}`;
-    if (!outcome.transient)
-      throw new WebhookDeliveryError(failure, { ...statusOf(outcome), transient: false, attempts: attempt });
-    const retryAfter = outcome.retryAfterMs !== undefined ? Math.min(outcome.retryAfterMs, maxRetryAfterMs) : undefined;
-    const wait = backoffDelayMs(attempt, retryAfter, backoff, random);
-    if (attempt >= maxAttempts || now() + wait >= deadline) {
-      throw new WebhookDeliveryError(`${failure} (gave up after ${attempt} attempt(s) within ${budgetMs} ms)`, {
-        ...statusOf(outcome),
-        transient: true,
-        attempts: attempt,
-      });
-    }
-    await sleep(wait);
+    const details = { ...statusOf(outcome), transient: outcome.transient, attempts: attempt };
+    throw new WebhookDeliveryError(
+      outcome.transient ? `${failure} (gave up after ${attempt} attempt(s) within ${budgetMs} ms)` : failure,
+      details,
+    );
+  }
+}
+
+/** One failed POST, carried from a try to the retry policy and the final error. */
+class AttemptFailedError extends Error {
+  constructor(
+    readonly outcome: Extract<Outcome, { ok: false }>,
+    readonly attempt: number,
+  ) {
+    super(outcome.reason);
+    this.name = 'AttemptFailedError';
   }
 }
 

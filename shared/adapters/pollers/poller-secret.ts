@@ -1,52 +1,55 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { z } from 'zod';
 import { PollerConfigError } from '../../pollers/errors.ts';
+import { SecretCache, SecretUnavailableError } from '../secret-cache.ts';
 
 /**
- * A poller's credentials from its platform's Secrets Manager secret (JSON), read on first
- * use and kept for the process; `invalidate()` after the platform refused them, so a
- * rotated secret is read again on the next run.
+ * A poller's credentials from its platform's Secrets Manager secret (JSON), kept in the
+ * process's {@link SecretCache} (Powertools Parameters); `invalidate()` after the platform
+ * refused them, so the next read fetches the rotated secret.
  */
 export class PollerSecret<T> {
-  private value: Promise<T> | undefined;
+  private readonly cache: SecretCache;
+  private forceFetch = false;
 
   constructor(
-    private readonly client: SecretsManagerClient,
+    client: SecretsManagerClient,
     private readonly secretName: string,
     private readonly schema: z.ZodType<T>,
     /** The expected JSON, for the error message: `{"apiKey": "..."}`. */
     private readonly shape: string,
-  ) {}
+  ) {
+    this.cache = new SecretCache({ client });
+  }
 
   /** @throws PollerConfigError naming the secret and the missing fields, never the value */
-  get(): Promise<T> {
-    if (!this.value) {
-      const read = this.read();
-      this.value = read;
-      read.catch(() => {
-        if (this.value === read) this.value = undefined;
-      });
+  async get(): Promise<T> {
+    const forceFetch = this.forceFetch;
+    this.forceFetch = false;
+    let text: string;
+    try {
+      text = await this.cache.text(this.secretName, { forceFetch });
+    } catch (error) {
+      if (!(error instanceof SecretUnavailableError)) throw error;
+      throw new PollerConfigError(error.message, { cause: error.cause });
     }
-    return this.value;
+    try {
+      return this.parse(text);
+    } catch (error) {
+      // A secret of the wrong shape is read again next time: the operator may have fixed it.
+      this.forceFetch = true;
+      throw error;
+    }
   }
 
   invalidate(): void {
-    this.value = undefined;
+    this.forceFetch = true;
   }
 
-  private async read(): Promise<T> {
-    let text: string | undefined;
-    try {
-      const output = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretName }));
-      text = output.SecretString;
-    } catch (error) {
-      const reason =
-        error instanceof Error && error.name === 'ResourceNotFoundException' ? 'does not exist' : 'cannot be read';
-      throw new PollerConfigError(`secret "${this.secretName}" ${reason}`, { cause: error });
-    }
+  private parse(text: string): T {
     let json: unknown;
     try {
-      json = JSON.parse(text ?? '');
+      json = JSON.parse(text);
     } catch {
       // No cause: JSON.parse's message quotes the text, which is the secret.
       throw new PollerConfigError(`secret "${this.secretName}" is not JSON; expected ${this.shape}`);
