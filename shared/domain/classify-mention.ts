@@ -140,7 +140,7 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
         );
 
   if (kase.firstMentionId !== mention.id && deps.caseChanges) {
-    kase = await applyThreadRouting(kase.id, mention, stored, now, deps, deps.caseChanges);
+    kase = await applyThreadRouting(kase, mention, stored, now, deps, deps.caseChanges);
   }
 
   const departments = unique([kase.department, decided.department, ...decided.cc]);
@@ -240,7 +240,7 @@ async function respondOnPlatform(
  * @returns the case as it is now
  */
 async function applyThreadRouting(
-  caseId: string,
+  known: Case,
   mention: Mention,
   stored: StoredMention,
   now: Date,
@@ -249,7 +249,7 @@ async function applyThreadRouting(
 ): Promise<Case> {
   const decided = stored.routing;
   const outcome = await changeCase(
-    caseId,
+    known.id,
     (current) =>
       routingCommandFor(current, { id: mention.id, category: stored.classification.category }, decided, {
         ...(deps.escalation ? { escalation: deps.escalation } : {}),
@@ -266,6 +266,7 @@ async function applyThreadRouting(
       }),
     { transitionId: `routing:${mention.id}`, actor: 'system:classify-mention' },
     changes,
+    known,
   );
   return outcome.case;
 }
