@@ -59,6 +59,8 @@ export class RequestCounter {
   readonly units = new Map<string, Units>();
   /** Entries sent with PutEvents (EventBridge bills each entry as an event). */
   events = 0;
+  /** While false, requests pass uncounted (the middleware stays on the clients it was added to). */
+  counting = true;
 
   constructor(private readonly table: TableModel) {}
 
@@ -101,6 +103,7 @@ export class RequestCounter {
   }
 
   private async handle(next: Next, context: Context, args: Args): Promise<unknown> {
+    if (!this.counting) return next(args);
     const service = (context.clientName ?? 'Unknown').replace(/Client$/, '');
     const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
     this.requests.set(`${service} ${operation}`, (this.requests.get(`${service} ${operation}`) ?? 0) + 1);

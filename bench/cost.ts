@@ -60,12 +60,28 @@ const ISSUE_12 = {
   costPerMillion: 15,
 } as const;
 
+/**
+ * The same bench on the code before this round (commit 8ba1e90, main when it began: indexes
+ * projecting ALL, the whole classification stored, a joining mention's failed case put),
+ * 200 mentions on 2026-12-03: not runnable in the same process, so printed as measured.
+ */
+const BEFORE = {
+  label: 'before (8ba1e90, this bench, 2026-12-03)',
+  dynamoRequests: 19.94,
+  writeUnits: 32.31,
+  indexWriteUnits: 10.56,
+  readUnits: 4.73,
+  costPerMillion: 35.01,
+} as const;
+
 /** Bytes Lambda itself logs per invocation (START, END and REPORT lines): an estimate, they are not run locally. */
 const PLATFORM_LOG_BYTES = 330;
 /** One EMF metrics record per invocation (Powertools logMetrics), about this long: an estimate. */
 const METRICS_LOG_BYTES = 400;
 /** Share of invocations X-Ray records at volume (the default rule: 1 a second, then 5 %). */
 const XRAY_SAMPLED = 0.05;
+/** Mentions sent one at a time after the run, each waited for, to time invocations that run alone. */
+const ALONE = 20;
 
 interface Invocations {
   count: number;
@@ -79,7 +95,8 @@ function tableModel(topology: Topology): TableModel {
   return {
     partitionKey: topology.table.partitionKey,
     sortKey: topology.table.sortKey,
-    indexes: topology.table.indexes,
+    // A topology from before index projections were chosen projects everything.
+    indexes: topology.table.indexes.map((index) => ({ ...index, projection: index.projection ?? 'ALL' })),
   };
 }
 
@@ -123,8 +140,10 @@ async function main(): Promise<void> {
   const topology = buildTopology(config);
   const counter = new RequestCounter(tableModel(topology));
   const unhook = observeClients(counter.hook);
-  const invocations = new Map<string, Invocations>();
-  let counting = false;
+  const loaded = new Map<string, Invocations>();
+  // Durations of invocations that ran alone (one mention in the pipeline at a time).
+  const alone = new Map<string, Invocations>();
+  let invocations: Map<string, Invocations> | undefined;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'backchannel-cost-'));
   const runtime = await startRuntime({
     config,
@@ -135,7 +154,7 @@ async function main(): Promise<void> {
     alarmIntervalSeconds: 0,
     log: () => {},
     onInvocation: (functionId, ms, failed, event) => {
-      if (!counting) return;
+      if (!invocations) return;
       const entry = invocations.get(functionId) ?? { count: 0, failed: 0, records: 0, totalMs: 0, durations: [] };
       entry.count++;
       entry.failed += failed ? 1 : 0;
@@ -176,7 +195,7 @@ async function main(): Promise<void> {
     await send(Array.from({ length: 20 }, (_, n) => webhookOf(n, 'w', texts, warmThreads)));
     await runtime.waitForIdle(120_000);
     counter.reset();
-    counting = true;
+    invocations = loaded;
     const logsBefore = await logBytes();
 
     const threads: string[] = [];
@@ -185,9 +204,20 @@ async function main(): Promise<void> {
     const rejected = await send(bodies);
     await runtime.waitForIdle(600_000);
     const seconds = (performance.now() - started) / 1000;
-    counting = false;
+    invocations = undefined;
+    counter.counting = false;
     unhook();
     const logsAfter = await logBytes();
+
+    // Durations: under load the invocations share one process and two cores with each other
+    // and with dynalite, so their wall-clock time is mostly waiting. Lambda gives each its
+    // own environment: what it bills is closer to an invocation that runs alone.
+    invocations = alone;
+    for (let i = 0; i < ALONE; i++) {
+      await send([webhookOf(i, 'a', texts, [])]);
+      await runtime.waitForIdle(60_000);
+    }
+    invocations = undefined;
 
     // What arrived: every mention stored once and routed, one case per thread.
     const documents = createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb));
@@ -221,6 +251,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${formatTable(['AWS requests (functions)', 'count', 'per mention'], requestRows)}\n` +
         `EventBridge entries (events billed): ${counter.events} (${f2(per(counter.events))} per mention)\n` +
+        `${BEFORE.label}: DynamoDB ${BEFORE.dynamoRequests} requests per mention\n` +
         `issue 12 measurement (code before this round): DynamoDB ${ISSUE_12.dynamoRequests} requests per mention ` +
         `(GetItem ${ISSUE_12.getItem}, PutItem ${ISSUE_12.putItem}, UpdateItem ${ISSUE_12.updateItem}), ` +
         `SQS ${ISSUE_12.sqsRequests}, PutEvents ${ISSUE_12.putEventsCalls} calls of one entry each\n\n`,
@@ -244,6 +275,7 @@ async function main(): Promise<void> {
       f2(per(capacity.read)),
       String([...counter.units.values()].reduce((a, u) => a + u.conditionFailed, 0)),
     ]);
+    unitRows.push([BEFORE.label, f2(BEFORE.writeUnits), f2(BEFORE.indexWriteUnits), f2(BEFORE.readUnits), '']);
     unitRows.push([
       'issue 12 measurement',
       `${ISSUE_12.tableWriteUnits} + ~${ISSUE_12.indexWriteUnitsEstimated}`,
@@ -253,47 +285,52 @@ async function main(): Promise<void> {
     ]);
     process.stdout.write(
       `${formatTable(['DynamoDB item (PK/SK)', 'write units/mention', 'of which GSI', 'read units/mention', 'failed conditions'], unitRows)}\n` +
-        `indexes: ${topology.table.indexes.map((i) => `${i.name} ${i.projection}`).join(', ')}; ` +
+        `indexes: ${tableModel(topology)
+          .indexes.map((i) => `${i.name} ${i.projection}`)
+          .join(', ')}; ` +
         `GSI write units by index: ${Object.entries(capacity.byIndex)
           .map(([k, v]) => `${k} ${f2(per(v))}`)
           .join(', ')}\n\n`,
     );
 
-    // Lambda.
+    // Lambda: invocations and records from the run; billed time from the invocations that ran
+    // alone, per record for batches (a batch of n takes about n records' time: an upper bound,
+    // as the records of a batch run concurrently).
     const memory = new Map(topology.functions.map((fn) => [fn.id, fn.memoryMb]));
     let gbSeconds = 0;
     let lambdaInvocations = 0;
-    const lambdaRows = [...invocations]
+    const lambdaRows = [...loaded]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([id, inv]) => {
         const mb = memory.get(id) ?? 0;
-        const gbs = (inv.totalMs / 1000) * (mb / 1024);
+        const calm = alone.get(id);
+        const units = inv.records > 0 ? inv.records : inv.count;
+        const msPerUnit = calm ? calm.totalMs / (calm.records > 0 ? calm.records : calm.count) : inv.totalMs / units;
+        const gbs = ((units * msPerUnit) / 1000) * (mb / 1024);
         gbSeconds += gbs;
         lambdaInvocations += inv.count;
-        const sorted = [...inv.durations].sort((a, b) => a - b);
-        const p50 = sorted[Math.floor(sorted.length / 2)] ?? 0;
         return [
           id,
           String(inv.count),
           f2(per(inv.count)),
           inv.records > 0 ? (inv.records / inv.count).toFixed(1) : '-',
-          p50.toFixed(0),
           (inv.totalMs / inv.count).toFixed(0),
+          calm ? `${msPerUnit.toFixed(0)} (${calm.count})` : '-',
           String(mb),
           (gbs / n).toFixed(4),
         ];
       });
     process.stdout.write(
-      `${formatTable(['function', 'invocations', 'per mention', 'records/batch', 'p50 ms', 'mean ms', 'MB', 'GB-s/mention'], lambdaRows)}\n` +
-        `durations are wall-clock in one local process (2 shared cores, invocations overlapping): an upper bound of Lambda's billed time.\n` +
+      `${formatTable(['function', 'invocations', 'per mention', 'records/batch', 'mean ms under load', `ms per record alone (n)`, 'MB', 'GB-s/mention'], lambdaRows)}\n` +
+        `GB-s = records (or requests) x ms per record alone x memory: under load the invocations wait on each other and on dynalite in one process on 2 shared cores.\n` +
         `issue 12 measurement: ${ISSUE_12.lambdaInvocations} invocations per mention\n\n`,
     );
 
     // SQS: the functions' own requests, plus what AWS does on their behalf: EventBridge sends each
     // delivered event to its rule's queue, and the event source mapping receives and deletes per batch.
-    const sqsRecords = [...invocations].filter(([id]) => id !== 'ingest-webhook' && id !== 'classify-mention');
+    const sqsRecords = [...loaded].filter(([id]) => id !== 'ingest-webhook' && id !== 'classify-mention');
     const busDeliveries = sqsRecords.reduce((sum, [, inv]) => sum + inv.records, 0);
-    const sqsBatches = [...invocations]
+    const sqsBatches = [...loaded]
       .filter(([id]) => topology.functions.find((f) => f.id === id)?.triggers.some((t) => t.type === 'sqs'))
       .reduce((sum, [, inv]) => sum + inv.count, 0);
     const sqsFunctions = counter.total('SQS');
@@ -320,12 +357,15 @@ async function main(): Promise<void> {
       return [
         what,
         `${quantity < 0.01 ? quantity.toPrecision(3) : quantity.toFixed(3)} ${unit}`,
-        `$${(price * 1e6).toPrecision(6).replace(/\.?0+$/, '')} per 1M ${unit}`,
+        price < 0.01
+          ? `$${(price * 1e6).toPrecision(6).replace(/\.?0+$/, '')} per 1M ${unit}`
+          : `$${price.toFixed(2)} per ${unit}`,
         `$${perMillion.toFixed(2)}`,
       ];
     });
     costRows.push(['total', '', '', `$${total.toFixed(2)}`]);
-    costRows.push(['issue 12 measurement', '', '', `~$${ISSUE_12.costPerMillion} (before index copies)`]);
+    costRows.push([BEFORE.label, '', '', `$${BEFORE.costPerMillion.toFixed(2)}`]);
+    costRows.push(['issue 12 measurement', '', '', `~$${ISSUE_12.costPerMillion} (no index copies, logs or X-Ray)`]);
     process.stdout.write(
       `${formatTable(['cost per 1M mentions', 'per mention', `list price (${PRICES_REGION}, ${PRICES_DATE})`, 'per 1M mentions'], costRows)}\n` +
         `SQS = ${f2(per(sqsFunctions))} sent by the functions + ${f2(per(busDeliveries))} delivered by EventBridge rules + ` +
