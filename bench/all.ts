@@ -22,6 +22,11 @@ const PARTS: readonly { readonly name: string; readonly script: string; readonly
   },
   { name: 'report', script: 'bench:report', what: 'weekly report build time for 100,000 mentions, bundle sizes' },
   { name: 'history', script: 'bench:history', what: 'how long the history of `npm start -- --history` takes to play' },
+  {
+    name: 'cost',
+    script: 'bench:cost',
+    what: 'AWS requests, capacity units and cost per 1M mentions, counted in a local run of 300 mentions',
+  },
 ];
 
 const wanted = process.argv.slice(2);

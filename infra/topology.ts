@@ -38,8 +38,20 @@ export interface TableSpec {
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey: string;
-  readonly indexes: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey: string }[];
+  readonly indexes: readonly IndexSpec[];
   readonly ttlAttribute: string;
+}
+
+/**
+ * A global secondary index. Every write of an item in an index writes the index too, 1 unit
+ * per KB of what it projects: KEYS_ONLY indexes cost 1 unit per entry and none when an
+ * item changes only attributes they do not hold, so readers fetch the items they find.
+ */
+export interface IndexSpec {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly projection: 'KEYS_ONLY' | 'ALL';
 }
 
 /**
@@ -746,8 +758,10 @@ export function buildTopology(config: CompanyConfig): Topology {
       partitionKey: 'PK',
       sortKey: 'SK',
       indexes: [
-        { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-        { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+        // Keys only: a case's entry moves with each transition, and erasure is rare; the
+        // readers (case listings, the SLA sweep, erasure) fetch the items they find.
+        { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'KEYS_ONLY' },
+        { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'KEYS_ONLY' },
       ],
       ttlAttribute: 'expiresAt',
     },

@@ -109,6 +109,8 @@ export interface RuntimeOptions {
    * posted to the URLs of the secrets, for tests against a local webhook server.
    */
   readonly notifications?: 'outbox' | 'webhooks';
+  /** Told of every invocation when it ends: its wall-clock duration, whether it threw, its event (bench/cost counts them). */
+  readonly onInvocation?: (functionId: string, durationMs: number, failed: boolean, event: unknown) => void;
 }
 
 export interface Runtime {
@@ -426,17 +428,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const fn = functions.get(functionId);
       if (!fn) throw new Error(`unknown function "${functionId}"`);
       invocations++;
+      const started = performance.now();
+      let failed = false;
       try {
         return await withLogSink(
           (json, printed) => onRecord(json, printed, records),
           () => invokeFunction(fn, event, { region, accountId }),
         );
       } catch (error) {
+        failed = true;
         functionErrors.set(functionId, (functionErrors.get(functionId) ?? 0) + 1);
         throw error;
       } finally {
         invocations--;
         idleGc.activity();
+        options.onInvocation?.(functionId, performance.now() - started, failed, event);
       }
     };
     const invokeAsync = createAsyncInvoker({

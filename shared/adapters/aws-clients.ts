@@ -36,11 +36,27 @@ function clientConfig(env: FunctionEnv, service: Service) {
   };
 }
 
+/** A hook that sees every SDK client the factories below build (its middleware stack). */
+export type ClientHook = (client: { readonly middlewareStack: { add: (...args: never[]) => unknown } }) => void;
+
+/** None in the functions: `bench/cost.ts` adds one that counts every request by service and operation. */
+const clientHooks = new Set<ClientHook>();
+
+/**
+ * Lets `hook` see (and add middleware to) every client built from now on, in this process.
+ * @returns a function that removes the hook again
+ */
+export function observeClients(hook: ClientHook): () => void {
+  clientHooks.add(hook);
+  return () => clientHooks.delete(hook);
+}
+
 /**
  * An SDK client whose calls become X-Ray subsegments (the one place every client passes).
  * Outside Lambda the tracer is off and the client is returned as it is.
  */
 export function traced<T>(client: T): T {
+  for (const hook of clientHooks) hook(client as Parameters<ClientHook>[0]);
   return tracer.captureAWSv3Client(client);
 }
 

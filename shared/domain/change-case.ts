@@ -62,10 +62,16 @@ export async function changeCase(
   command: CommandFor,
   ctx: Omit<TransitionContext, 'at'> & { readonly at?: string },
   deps: ChangeCaseDeps,
+  /**
+   * The case as the caller just read or wrote it: the first attempt starts from it instead
+   * of reading it again (the versioned write still refuses it when it is stale, and the
+   * next attempt reads).
+   */
+  known?: Case,
 ): Promise<ChangeCaseOutcome> {
   const maxAttempts = deps.maxAttempts ?? 4;
   for (let attempt = 1; ; attempt++) {
-    const current = await deps.cases.get(caseId);
+    const current = attempt === 1 && known?.id === caseId ? known : await deps.cases.get(caseId);
     if (!current) throw new NotFoundError(`case ${caseId} does not exist`);
     const done = appliedTransition(current, ctx.transitionId);
     if (done) {

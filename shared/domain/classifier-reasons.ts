@@ -76,3 +76,30 @@ function strongest(
 function percent(p: number): string {
   return `${Math.round(p * 100)}%`;
 }
+
+/**
+ * What is stored of a classification with its mention (written once, read back only by a
+ * redelivery, what-if, corrections and erasure): the decisions, their probabilities, and of
+ * its features only those `classifierReasonsOf` shows (the strongest per decision, the
+ * company's rules and brand terms, the notes), so the stored mention reads the same reasons
+ * as the first delivery did. The full feature list and every category's probability stay
+ * out: they were two thirds of the mention item, which costs a write unit per KB.
+ */
+export function storedClassificationOf(classification: Classification): Classification {
+  const { categories: _all, ...kept } = classification;
+  const byDecision = new Map<Reason['decision'], Reason[]>();
+  for (const reason of classification.reasons) {
+    byDecision.set(reason.decision, [...(byDecision.get(reason.decision) ?? []), reason]);
+  }
+  const reasons = [...byDecision.values()].flatMap((mine) => {
+    const isCompany = (r: Reason) => /^(rule |brand term )/.test(r.feature);
+    const strongestPositive = new Set(
+      mine
+        .filter((r) => r.weight > 0 && !isCompany(r))
+        .sort((a, b) => b.weight - a.weight)
+        .slice(0, FEATURES_PER_DECISION),
+    );
+    return mine.filter((r) => isCompany(r) || r.weight === 0 || strongestPositive.has(r));
+  });
+  return { ...kept, reasons };
+}

@@ -1,5 +1,5 @@
 import { caseIdForThread, type Case } from './case.ts';
-import { classifierReasonsOf } from './classifier-reasons.ts';
+import { classifierReasonsOf, storedClassificationOf } from './classifier-reasons.ts';
 import { isAllowed } from './case-lifecycle.ts';
 import { changeCase, type ChangeCaseDeps } from './change-case.ts';
 import type { EscalationPolicy } from './check-sla.ts';
@@ -76,7 +76,7 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
   const thread = await currentCaseOfThread(mention, deps);
   const caseId = thread.caseId;
 
-  const classification = await deps.classifier.classify(mention);
+  const classification = storedClassificationOf(await deps.classifier.classify(mention));
   const routing = routeMention(classification, deps.policy, mention);
   const { created, stored } = await deps.mentions.putIfAbsent({ mention, classification, routing, caseId }, expiresAt);
   if (!created && stored.routedAt) return { status: 'duplicate', caseId: stored.caseId };
@@ -103,39 +103,44 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
 
   const decided = stored.routing;
   const sla = decided.sla ?? deps.sla(decided.department, decided.priority);
-  let kase: Case = await deps.cases.ensure(
-    {
-      id: stored.caseId,
-      platform: mention.platform,
-      threadId: mention.threadId,
-      department: decided.department,
-      cc: decided.cc,
-      state: 'new',
-      priority: decided.priority,
-      category: stored.classification.category,
-      openedAt: now.toISOString(),
-      // A rule's SLA overrides the department's for this case; it runs in business time.
-      dueAt: (deps.addSlaTime
-        ? deps.addSlaTime(decided.department, now, sla)
-        : addMinutes(now, sla.days * 1440 + sla.minutes)
-      ).toISOString(),
-      firstMentionId: mention.id,
-      authorId: mention.author.id,
-      version: 1,
-      generation: thread.generation,
-      ...(decided.tags && decided.tags.length > 0 ? { tags: [...decided.tags] } : {}),
-      ...(decided.requireApproval
-        ? {
-            requireApproval: true,
-            approverDepartment: deps.approverDepartment?.(decided.department) ?? decided.department,
-          }
-        : {}),
-    },
-    expiresAt,
-  );
+  // The thread's case was read a moment ago: a mention joining it writes no new case (a
+  // failed conditional put is charged as a write) and reads it no second time.
+  let kase: Case =
+    thread.existing?.id === stored.caseId
+      ? thread.existing
+      : await deps.cases.ensure(
+          {
+            id: stored.caseId,
+            platform: mention.platform,
+            threadId: mention.threadId,
+            department: decided.department,
+            cc: decided.cc,
+            state: 'new',
+            priority: decided.priority,
+            category: stored.classification.category,
+            openedAt: now.toISOString(),
+            // A rule's SLA overrides the department's for this case; it runs in business time.
+            dueAt: (deps.addSlaTime
+              ? deps.addSlaTime(decided.department, now, sla)
+              : addMinutes(now, sla.days * 1440 + sla.minutes)
+            ).toISOString(),
+            firstMentionId: mention.id,
+            authorId: mention.author.id,
+            version: 1,
+            generation: thread.generation,
+            ...(decided.tags && decided.tags.length > 0 ? { tags: [...decided.tags] } : {}),
+            ...(decided.requireApproval
+              ? {
+                  requireApproval: true,
+                  approverDepartment: deps.approverDepartment?.(decided.department) ?? decided.department,
+                }
+              : {}),
+          },
+          expiresAt,
+        );
 
   if (kase.firstMentionId !== mention.id && deps.caseChanges) {
-    kase = await applyThreadRouting(kase.id, mention, stored, now, deps, deps.caseChanges);
+    kase = await applyThreadRouting(kase, mention, stored, now, deps, deps.caseChanges);
   }
 
   const departments = unique([kase.department, decided.department, ...decided.cc]);
@@ -182,15 +187,16 @@ const MAX_GENERATIONS = 50;
 async function currentCaseOfThread(
   mention: Mention,
   deps: ClassifyMentionDeps,
-): Promise<{ caseId: string; generation: number }> {
+): Promise<{ caseId: string; generation: number; existing?: Case }> {
   const window = deps.reopenWindowMinutes ?? DEFAULT_REOPEN_WINDOW_MINUTES;
   for (let generation = 1; generation <= MAX_GENERATIONS; generation++) {
     const caseId = caseIdForThread(mention.platform, mention.threadId, generation);
     const existing = await deps.cases.get(caseId);
-    if (existing?.state !== 'resolved' || existing.resolvedAt === undefined) return { caseId, generation };
+    if (!existing) return { caseId, generation };
+    if (existing.state !== 'resolved' || existing.resolvedAt === undefined) return { caseId, generation, existing };
     const closedFor = (Date.parse(mention.createdAt) - Date.parse(existing.resolvedAt)) / 60_000;
     // Within the window the customer's message reopens this case (handle-department does it).
-    if (closedFor <= window) return { caseId, generation };
+    if (closedFor <= window) return { caseId, generation, existing };
   }
   throw new ConflictError(`thread ${mention.threadId} on ${mention.platform} has more than ${MAX_GENERATIONS} cases`);
 }
@@ -234,7 +240,7 @@ async function respondOnPlatform(
  * @returns the case as it is now
  */
 async function applyThreadRouting(
-  caseId: string,
+  known: Case,
   mention: Mention,
   stored: StoredMention,
   now: Date,
@@ -243,7 +249,7 @@ async function applyThreadRouting(
 ): Promise<Case> {
   const decided = stored.routing;
   const outcome = await changeCase(
-    caseId,
+    known.id,
     (current) =>
       routingCommandFor(current, { id: mention.id, category: stored.classification.category }, decided, {
         ...(deps.escalation ? { escalation: deps.escalation } : {}),
@@ -260,6 +266,7 @@ async function applyThreadRouting(
       }),
     { transitionId: `routing:${mention.id}`, actor: 'system:classify-mention' },
     changes,
+    known,
   );
   return outcome.case;
 }

@@ -63,6 +63,7 @@ export async function receiveRoutedMention(event: MentionRouted, deps: Departmen
         { type: 'reopen', mentionId: event.mentionId, dueAt },
         { transitionId: `reopen:${event.mentionId}`, actor: ACTOR },
         deps.change,
+        kase,
       );
       kase = outcome.case;
       reopened = outcome.applied;
@@ -78,6 +79,7 @@ export async function receiveRoutedMention(event: MentionRouted, deps: Departmen
             : null,
         { transitionId: `assign:${event.mentionId}`, actor: ACTOR },
         deps.change,
+        kase,
       );
       kase = outcome.case;
     }

@@ -13,7 +13,7 @@ import { DynamoThemeRepository } from './theme-repository.ts';
 import { DynamoCaseRepository } from './case-repository.ts';
 import { GSI2, keys } from './keys.ts';
 import { storedMentionOf } from './mention-repository.ts';
-import { queryAll } from './query-all.ts';
+import { itemsOfEntries, queryAll } from './query-all.ts';
 
 /** DynamoDB takes at most 25 requests per BatchWriteItem. */
 const BATCH_SIZE = 25;
@@ -34,13 +34,14 @@ export class DynamoAuthorErasure implements AuthorDataStore {
   ) {}
 
   async mentionsOfAuthor(author: AuthorRef): Promise<StoredMention[]> {
-    const items = await this.ofAuthor(author, 'MENTION#');
-    return items.map(storedMentionOf);
+    // The author index holds keys only: the mentions are read from the table.
+    const entries = await this.ofAuthor(author, 'MENTION#');
+    return (await itemsOfEntries(this.client, this.tableName, entries)).map(storedMentionOf);
   }
 
   async caseIdsOfAuthor(author: AuthorRef): Promise<string[]> {
-    const items = await this.ofAuthor(author, 'CASE#');
-    return items.map((item) => String(item.id));
+    const entries = await this.ofAuthor(author, 'CASE#');
+    return entries.map((entry) => String(entry.PK).slice(keys.case('').PK.length));
   }
 
   /** The corrections of the author's mentions (`CORRECTION#<mentionId>` in the author index). */

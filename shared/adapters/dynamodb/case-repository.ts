@@ -12,7 +12,7 @@ import { StaleCaseError, ValidationError } from '../../domain/errors.ts';
 import type { MentionRouted } from '../../domain/events.ts';
 import type { CaseJournal, CaseNote, CasePage, CaseQuery, CaseRepository } from '../../domain/ports.ts';
 import { GSI1, isConditionFailed, keys } from './keys.ts';
-import { queryAll } from './query-all.ts';
+import { itemsOfEntries, queryAll } from './query-all.ts';
 
 /** Page size of listCases when the query names none. */
 const DEFAULT_PAGE_SIZE = 50;
@@ -207,11 +207,20 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
         ),
       ),
     );
-    return pages
+    const found = pages
       .flatMap((page) => page.Items ?? [])
       .sort((a, b) => String(a.GSI1SK).localeCompare(String(b.GSI1SK)))
-      .slice(0, limit)
-      .map(toCase);
+      .slice(0, limit);
+    return this.casesOf(found);
+  }
+
+  /**
+   * The cases of index entries, in their order: the index holds only keys (a case's entry
+   * moves with every transition, so copying the whole case there would double each write).
+   * A case deleted since the index was read is left out.
+   */
+  private async casesOf(entries: readonly Record<string, unknown>[]): Promise<Case[]> {
+    return (await itemsOfEntries(this.client, this.tableName, entries)).map(toCase);
   }
 
   /**
@@ -248,9 +257,9 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
       );
       // Cases in triage sort before every due time (keys.caseDue): the bound reads them all, their due time decides.
       items.push(
-        ...(page.Items ?? [])
-          .map(toCase)
-          .filter((c) => dueBound === undefined || !isInTriage(c) || `${c.dueAt}~` <= dueBound),
+        ...(await this.casesOf(page.Items ?? [])).filter(
+          (c) => dueBound === undefined || !isInTriage(c) || `${c.dueAt}~` <= dueBound,
+        ),
       );
       position = page.LastEvaluatedKey
         ? { state: position.state, key: page.LastEvaluatedKey }

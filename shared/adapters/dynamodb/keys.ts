@@ -31,6 +31,9 @@
  * | theme author     | THEMEAUTHOR#<themeId>      | <day>#<author hash>                    |                                             |                                              |
  * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |                                              |
  *
+ * Both indexes project keys only (infra/topology.ts): an index entry costs one write unit,
+ * and a write that changes none of its keys writes nothing there; whoever queries an index
+ * reads the items it found by key (query-all.ts `itemsOfEntries`).
  * The case item carries `version` (optimistic lock: every transition writes version + 1 on
  * the condition that the stored one is unchanged) and its `history` (appended in the same
  * write). Its GSI1 entry follows its department, state and due time, so "the department's

@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -10,10 +9,7 @@ import type { ThemeDefect, ThemeExample, ThemeKind } from '../../domain/insights
 import type { StoredTheme, ThemeCount, ThemeDayCount, ThemeRepository } from '../../domain/themes/ports.ts';
 import { parseThemeId } from '../../domain/themes/theme-id.ts';
 import { isConditionFailed, keys } from './keys.ts';
-import { queryAll } from './query-all.ts';
-
-/** Keys BatchGetItem reads per call at most. */
-const BATCH_GET_KEYS = 100;
+import { getAll, queryAll } from './query-all.ts';
 
 /**
  * Themes in the company table (keys.ts: THEME*). Idempotent per mention: the mention's theme
@@ -188,27 +184,13 @@ export class DynamoThemeRepository implements ThemeRepository {
 
   async themeDays(themeId: string, days: readonly string[]): Promise<Map<string, number>> {
     const counts = new Map<string, number>(days.map((d) => [d, 0]));
-    for (let i = 0; i < days.length; i += BATCH_GET_KEYS) {
-      let request: Record<string, unknown>[] | undefined = days
-        .slice(i, i + BATCH_GET_KEYS)
-        .map((day) => keys.themeDay(day, themeId));
-      // Unprocessed keys (throttling) are asked again until none are left.
-      while (request && request.length > 0) {
-        const { Responses, UnprocessedKeys } = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: request,
-                ProjectionExpression: '#day, #count',
-                ExpressionAttributeNames: { '#day': 'day', '#count': 'count' },
-              },
-            },
-          }),
-        );
-        for (const item of Responses?.[this.tableName] ?? []) counts.set(String(item.day), Number(item.count ?? 0));
-        request = UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
-    }
+    const items = await getAll(
+      this.client,
+      this.tableName,
+      days.map((day) => keys.themeDay(day, themeId)),
+      { ProjectionExpression: '#day, #count', ExpressionAttributeNames: { '#day': 'day', '#count': 'count' } },
+    );
+    for (const item of items) counts.set(String(item.day), Number(item.count ?? 0));
     return counts;
   }
 

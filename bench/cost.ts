@@ -1,0 +1,387 @@
+/**
+ * `npm run bench:cost [-- --mentions 300 --replies 0.3 --concurrency 4]`: what one mention
+ * costs in AWS, counted in a real local run. The demo company's runtime (`npm start`'s, on
+ * a data directory) takes N distinct, correctly signed Meta webhooks of one mention each
+ * (texts of the classifier corpus; a share of them comments in an earlier mention's thread),
+ * all the way through: ingest, classify, the bus, the departments, the insight layer. Every
+ * SDK client the functions build counts its requests by service and operation and the
+ * DynamoDB capacity units each one costs, table and indexes apart (bench/aws-requests.ts);
+ * the runtime reports each invocation's duration. From those counts, the topology's memory
+ * settings and the list prices of bench/prices.ts it prints `cost per 1M mentions` with its
+ * arithmetic.
+ *
+ * Baseline: the code before this round cannot run in the same process, so the baseline rows
+ * are the figures issue 12 measured on it (200 mentions end to end), labelled as such.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { adminEnv } from '../infra/local/demo.ts';
+import { startRuntime } from '../infra/local/runtime.ts';
+import { parseMetaSecret } from '../infra/local/secrets.ts';
+import { formatTable } from '../infra/local/text-table.ts';
+import { buildTopology, platformSecretName, type Topology } from '../infra/topology.ts';
+import { createDocumentClient, observeClients } from '../shared/adapters/aws-clients.ts';
+import { parseCompanyConfigYaml } from '../shared/config/load.ts';
+import { signMetaBody } from '../shared/platforms/meta.ts';
+import { RequestCounter, type TableModel } from './aws-requests.ts';
+import { DEMO_PAGE_ID, metaFeedWebhook } from './meta-webhook.ts';
+import { PRICES, PRICES_DATE, PRICES_REGION } from './prices.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+const { values: args } = parseArgs({
+  options: {
+    mentions: { type: 'string', default: '300' },
+    replies: { type: 'string', default: '0.3' },
+    concurrency: { type: 'string', default: '4' },
+  },
+});
+const MENTIONS = Number(args.mentions);
+const REPLY_SHARE = Number(args.replies);
+const CONCURRENCY = Number(args.concurrency);
+
+/** Issue 12's measurement of the code before this round: 200 mentions end to end (per mention). */
+const ISSUE_12 = {
+  dynamoRequests: 13.2,
+  getItem: 4.67,
+  putItem: 5.67,
+  updateItem: 2.89,
+  tableWriteUnits: 12.56,
+  indexWriteUnitsEstimated: 11,
+  sqsRequests: 2.9,
+  putEventsCalls: 2,
+  events: 2,
+  lambdaInvocations: 1.45,
+  costPerMillion: 15,
+} as const;
+
+/**
+ * The same bench on the code before this round (commit 8ba1e90, main when it began: indexes
+ * projecting ALL, the whole classification stored, a joining mention's failed case put),
+ * 200 mentions on 2026-12-03: not runnable in the same process, so printed as measured.
+ */
+const BEFORE = {
+  label: 'before (8ba1e90, this bench, 2026-12-03)',
+  dynamoRequests: 19.94,
+  writeUnits: 32.31,
+  indexWriteUnits: 10.56,
+  readUnits: 4.73,
+  costPerMillion: 35.01,
+} as const;
+
+/** Bytes Lambda itself logs per invocation (START, END and REPORT lines): an estimate, they are not run locally. */
+const PLATFORM_LOG_BYTES = 330;
+/** One EMF metrics record per invocation (Powertools logMetrics), about this long: an estimate. */
+const METRICS_LOG_BYTES = 400;
+/** Share of invocations X-Ray records at volume (the default rule: 1 a second, then 5 %). */
+const XRAY_SAMPLED = 0.05;
+/** Mentions sent one at a time after the run, each waited for, to time invocations that run alone. */
+const ALONE = 20;
+
+interface Invocations {
+  count: number;
+  failed: number;
+  records: number;
+  totalMs: number;
+  durations: number[];
+}
+
+function tableModel(topology: Topology): TableModel {
+  return {
+    partitionKey: topology.table.partitionKey,
+    sortKey: topology.table.sortKey,
+    // A topology from before index projections were chosen projects everything.
+    indexes: topology.table.indexes.map((index) => ({ ...index, projection: index.projection ?? 'ALL' })),
+  };
+}
+
+/** Texts of the German corpus (the demo company writes German): its complaints, questions, leads, ideas, ... */
+function corpusTexts(): string[] {
+  const texts: string[] = [];
+  for (const file of ['de-a.jsonl', 'de-b.jsonl']) {
+    for (const line of readFileSync(path.join(ROOT, 'shared/classifier/corpus', file), 'utf8').split('\n')) {
+      if (line.trim()) texts.push((JSON.parse(line) as { text: string }).text);
+    }
+  }
+  return texts;
+}
+
+/**
+ * The n-th webhook: a new post on the page, or (`replies` of them) a comment on an earlier
+ * post, which joins that post's thread and case.
+ */
+function webhookOf(n: number, runId: string, texts: readonly string[], threads: string[]): string {
+  const text = texts[(n * 7919) % texts.length] as string;
+  const from = { id: `${7_000_000_000 + (n % 150)}`, name: `Kundin ${n % 150}` };
+  const earlier = threads.length > 0 && (n * 37) % 100 < REPLY_SHARE * 100;
+  if (earlier) {
+    const postId = threads[(n * 13) % threads.length] as string;
+    return metaFeedWebhook({
+      item: 'comment',
+      comment_id: `${postId}_c${n}`,
+      post_id: postId,
+      parent_id: postId,
+      from,
+      message: text,
+    });
+  }
+  const postId = `${DEMO_PAGE_ID}_${runId}${String(n).padStart(6, '0')}`;
+  threads.push(postId);
+  return metaFeedWebhook({ item: 'status', post_id: postId, from, message: text, published: 1 });
+}
+
+async function main(): Promise<void> {
+  const config = parseCompanyConfigYaml(readFileSync(path.join(ROOT, 'companies/demo.yaml'), 'utf8'), 'demo.yaml');
+  const topology = buildTopology(config);
+  const counter = new RequestCounter(tableModel(topology));
+  const unhook = observeClients(counter.hook);
+  const loaded = new Map<string, Invocations>();
+  // Durations of invocations that ran alone (one mention in the pipeline at a time).
+  const alone = new Map<string, Invocations>();
+  let invocations: Map<string, Invocations> | undefined;
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'backchannel-cost-'));
+  const runtime = await startRuntime({
+    config,
+    port: 0,
+    dataDir,
+    startScheduler: false,
+    statusIntervalSeconds: 0,
+    alarmIntervalSeconds: 0,
+    log: () => {},
+    onInvocation: (functionId, ms, failed, event) => {
+      if (!invocations) return;
+      const entry = invocations.get(functionId) ?? { count: 0, failed: 0, records: 0, totalMs: 0, durations: [] };
+      entry.count++;
+      entry.failed += failed ? 1 : 0;
+      entry.totalMs += ms;
+      entry.durations.push(ms);
+      const records = (event as { Records?: unknown[] } | undefined)?.Records;
+      entry.records += Array.isArray(records) ? records.length : 0;
+      invocations.set(functionId, entry);
+    },
+  });
+  const logFile = runtime.functionLogFile as string;
+  const logBytes = async () => (await stat(logFile).catch(() => ({ size: 0 }))).size;
+  try {
+    const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
+    const url = runtime.webhookUrls.meta as string;
+    const texts = corpusTexts();
+    const send = async (bodies: readonly string[]) => {
+      let next = 0;
+      let failed = 0;
+      const worker = async () => {
+        while (next < bodies.length) {
+          const body = bodies[next++] as string;
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(body, appSecret) },
+            body,
+          });
+          await response.arrayBuffer();
+          if (response.status !== 200) failed++;
+        }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      return failed;
+    };
+
+    // Warm-up: cold starts load models and clients once per process; what is measured is the steady state.
+    const warmThreads: string[] = [];
+    await send(Array.from({ length: 20 }, (_, n) => webhookOf(n, 'w', texts, warmThreads)));
+    await runtime.waitForIdle(120_000);
+    counter.reset();
+    invocations = loaded;
+    const logsBefore = await logBytes();
+
+    const threads: string[] = [];
+    const bodies = Array.from({ length: MENTIONS }, (_, n) => webhookOf(n, 'r', texts, threads));
+    const started = performance.now();
+    const rejected = await send(bodies);
+    await runtime.waitForIdle(600_000);
+    const seconds = (performance.now() - started) / 1000;
+    invocations = undefined;
+    counter.counting = false;
+    unhook();
+    const logsAfter = await logBytes();
+
+    // Durations: under load the invocations share one process and two cores with each other
+    // and with dynalite, so their wall-clock time is mostly waiting. Lambda gives each its
+    // own environment: what it bills is closer to an invocation that runs alone.
+    invocations = alone;
+    for (let i = 0; i < ALONE; i++) {
+      await send([webhookOf(i, 'a', texts, [])]);
+      await runtime.waitForIdle(60_000);
+    }
+    invocations = undefined;
+
+    // What arrived: every mention stored once and routed, one case per thread.
+    const documents = createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb));
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await documents.send(
+        new ScanCommand({ TableName: runtime.tableName, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const mentions = items.filter((i) => String(i.PK).startsWith('MENTION#') && i.SK === 'MENTION');
+    const measured = mentions.filter((i) => String((i.mention as { threadId?: string })?.threadId).includes('_r'));
+    const routed = measured.filter((i) => i.routedAt !== undefined || i.routed !== undefined).length;
+    const cases = items.filter((i) => String(i.PK).startsWith('CASE#') && i.SK === 'CASE');
+    const measuredCases = cases.filter((c) => String(c.threadId).includes('_r')).length;
+
+    const n = MENTIONS;
+    const per = (x: number) => x / n;
+    const f2 = (x: number) => x.toFixed(2);
+    process.stdout.write(
+      `\ncost: ${n} mentions (${threads.length} threads, ${n - threads.length} comments joining one) through the demo runtime in ${seconds.toFixed(1)} s; ` +
+        `${rejected} webhooks refused, ${measured.length} mentions stored, ${routed} routed, ${measuredCases} cases\n\n`,
+    );
+
+    // Requests by service and operation.
+    const requestRows = [...counter.requests]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, count]) => [key, String(count), f2(per(count))]);
+    process.stdout.write(
+      `${formatTable(['AWS requests (functions)', 'count', 'per mention'], requestRows)}\n` +
+        `EventBridge entries (events billed): ${counter.events} (${f2(per(counter.events))} per mention)\n` +
+        `${BEFORE.label}: DynamoDB ${BEFORE.dynamoRequests} requests per mention\n` +
+        `issue 12 measurement (code before this round): DynamoDB ${ISSUE_12.dynamoRequests} requests per mention ` +
+        `(GetItem ${ISSUE_12.getItem}, PutItem ${ISSUE_12.putItem}, UpdateItem ${ISSUE_12.updateItem}), ` +
+        `SQS ${ISSUE_12.sqsRequests}, PutEvents ${ISSUE_12.putEventsCalls} calls of one entry each\n\n`,
+    );
+
+    // Capacity by kind of item.
+    const capacity = counter.capacity();
+    const unitRows = [...counter.units]
+      .sort(([, a], [, b]) => b.write + b.read - (a.write + a.read))
+      .map(([kind, u]) => [
+        kind,
+        f2(per(u.write)),
+        f2(per(Object.values(u.indexWrite).reduce((a, b) => a + b, 0))),
+        f2(per(u.read)),
+        String(u.conditionFailed),
+      ]);
+    unitRows.push([
+      'total',
+      f2(per(capacity.write)),
+      f2(per(capacity.indexWrite)),
+      f2(per(capacity.read)),
+      String([...counter.units.values()].reduce((a, u) => a + u.conditionFailed, 0)),
+    ]);
+    unitRows.push([BEFORE.label, f2(BEFORE.writeUnits), f2(BEFORE.indexWriteUnits), f2(BEFORE.readUnits), '']);
+    unitRows.push([
+      'issue 12 measurement',
+      `${ISSUE_12.tableWriteUnits} + ~${ISSUE_12.indexWriteUnitsEstimated}`,
+      `~${ISSUE_12.indexWriteUnitsEstimated} (est.)`,
+      '',
+      '',
+    ]);
+    process.stdout.write(
+      `${formatTable(['DynamoDB item (PK/SK)', 'write units/mention', 'of which GSI', 'read units/mention', 'failed conditions'], unitRows)}\n` +
+        `indexes: ${tableModel(topology)
+          .indexes.map((i) => `${i.name} ${i.projection}`)
+          .join(', ')}; ` +
+        `GSI write units by index: ${Object.entries(capacity.byIndex)
+          .map(([k, v]) => `${k} ${f2(per(v))}`)
+          .join(', ')}\n\n`,
+    );
+
+    // Lambda: invocations and records from the run; billed time from the invocations that ran
+    // alone, per record for batches (a batch of n takes about n records' time: an upper bound,
+    // as the records of a batch run concurrently).
+    const memory = new Map(topology.functions.map((fn) => [fn.id, fn.memoryMb]));
+    let gbSeconds = 0;
+    let lambdaInvocations = 0;
+    const lambdaRows = [...loaded]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([id, inv]) => {
+        const mb = memory.get(id) ?? 0;
+        const calm = alone.get(id);
+        const units = inv.records > 0 ? inv.records : inv.count;
+        const msPerUnit = calm ? calm.totalMs / (calm.records > 0 ? calm.records : calm.count) : inv.totalMs / units;
+        const gbs = ((units * msPerUnit) / 1000) * (mb / 1024);
+        gbSeconds += gbs;
+        lambdaInvocations += inv.count;
+        return [
+          id,
+          String(inv.count),
+          f2(per(inv.count)),
+          inv.records > 0 ? (inv.records / inv.count).toFixed(1) : '-',
+          (inv.totalMs / inv.count).toFixed(0),
+          calm ? `${msPerUnit.toFixed(0)} (${calm.count})` : '-',
+          String(mb),
+          (gbs / n).toFixed(4),
+        ];
+      });
+    process.stdout.write(
+      `${formatTable(['function', 'invocations', 'per mention', 'records/batch', 'mean ms under load', `ms per record alone (n)`, 'MB', 'GB-s/mention'], lambdaRows)}\n` +
+        `GB-s = records (or requests) x ms per record alone x memory: under load the invocations wait on each other and on dynalite in one process on 2 shared cores.\n` +
+        `issue 12 measurement: ${ISSUE_12.lambdaInvocations} invocations per mention\n\n`,
+    );
+
+    // SQS: the functions' own requests, plus what AWS does on their behalf: EventBridge sends each
+    // delivered event to its rule's queue, and the event source mapping receives and deletes per batch.
+    const sqsRecords = [...loaded].filter(([id]) => id !== 'ingest-webhook' && id !== 'classify-mention');
+    const busDeliveries = sqsRecords.reduce((sum, [, inv]) => sum + inv.records, 0);
+    const sqsBatches = [...loaded]
+      .filter(([id]) => topology.functions.find((f) => f.id === id)?.triggers.some((t) => t.type === 'sqs'))
+      .reduce((sum, [, inv]) => sum + inv.count, 0);
+    const sqsFunctions = counter.total('SQS');
+    const sqsTotal = sqsFunctions + busDeliveries + 2 * sqsBatches;
+
+    const appLogBytes = logsAfter - logsBefore;
+    const logBytesTotal = appLogBytes + lambdaInvocations * (PLATFORM_LOG_BYTES + METRICS_LOG_BYTES);
+    const webhooks = n;
+    const lines: [string, number, string, number][] = [
+      ['API Gateway HTTP API', per(webhooks), 'requests', PRICES.httpApiRequest.usd],
+      ['Lambda requests', per(lambdaInvocations), 'invocations', PRICES.lambdaRequest.usd],
+      ['Lambda duration (arm64)', per(gbSeconds), 'GB-s', PRICES.lambdaArmGbSecond.usd],
+      ['SQS', per(sqsTotal), 'requests', PRICES.sqsRequest.usd],
+      ['EventBridge', per(counter.events), 'events', PRICES.eventBridgeEvent.usd],
+      ['DynamoDB writes', per(capacity.write), 'write units', PRICES.dynamoWriteUnit.usd],
+      ['DynamoDB reads', per(capacity.read), 'read units', PRICES.dynamoReadUnit.usd],
+      ['CloudWatch Logs', per(logBytesTotal) / 1024 ** 3, 'GB', PRICES.logsIngestGb.usd],
+      ['X-Ray', per(lambdaInvocations) * XRAY_SAMPLED, 'traces', PRICES.xrayTrace.usd],
+    ];
+    let total = 0;
+    const costRows = lines.map(([what, quantity, unit, price]) => {
+      const perMillion = quantity * price * 1e6;
+      total += perMillion;
+      return [
+        what,
+        `${quantity < 0.01 ? quantity.toPrecision(3) : quantity.toFixed(3)} ${unit}`,
+        price < 0.01
+          ? `$${(price * 1e6).toPrecision(6).replace(/\.?0+$/, '')} per 1M ${unit}`
+          : `$${price.toFixed(2)} per ${unit}`,
+        `$${perMillion.toFixed(2)}`,
+      ];
+    });
+    costRows.push(['total', '', '', `$${total.toFixed(2)}`]);
+    costRows.push([BEFORE.label, '', '', `$${BEFORE.costPerMillion.toFixed(2)}`]);
+    costRows.push(['issue 12 measurement', '', '', `~$${ISSUE_12.costPerMillion} (no index copies, logs or X-Ray)`]);
+    process.stdout.write(
+      `${formatTable(['cost per 1M mentions', 'per mention', `list price (${PRICES_REGION}, ${PRICES_DATE})`, 'per 1M mentions'], costRows)}\n` +
+        `SQS = ${f2(per(sqsFunctions))} sent by the functions + ${f2(per(busDeliveries))} delivered by EventBridge rules + ` +
+        `2 x ${f2(per(sqsBatches))} batches (the event source mapping's ReceiveMessage and DeleteMessageBatch; its idle long polls are a fixed monthly cost).\n` +
+        `Logs = ${Math.round(per(appLogBytes))} bytes of the functions' records + ${PLATFORM_LOG_BYTES} (Lambda's START/END/REPORT) + ${METRICS_LOG_BYTES} (EMF metrics) per invocation (estimates).\n` +
+        `X-Ray = ${XRAY_SAMPLED * 100} % of invocations recorded at volume. Not per mention: storage ($${PRICES.dynamoStorageGbMonth.usd}/GB-month + PITR $${PRICES.dynamoPitrGbMonth.usd}/GB-month for the retention), KMS key, alarms, idle queue polls.\n`,
+    );
+    process.stdout.write(`cost per 1M mentions: $${total.toFixed(2)}\n`);
+    if (measured.length !== n || routed !== n) {
+      process.stderr.write(`cost: ${n - routed} of ${n} mentions not stored and routed\n`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await runtime.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
