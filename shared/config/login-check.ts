@@ -37,5 +37,12 @@ export function loginIssues(config: CompanyConfig): LoginIssue[] {
         "admin.auth: cognito needs admin.consoleUrl, the console's address (such as https://cases.example.com/console): the user pool sends people back to <consoleUrl>/callback after they sign in",
     });
   }
+  const consoleUrl = config.admin.consoleUrl;
+  if (consoleUrl && !new URL(consoleUrl).pathname.replace(/\/+$/, '').endsWith('/console')) {
+    issues.push({
+      path: ['admin', 'consoleUrl'],
+      message: `the console is served under /console: end the address with it (such as ${new URL(consoleUrl).origin}/console), so that the login's callback <consoleUrl>/callback is the console's /console/callback`,
+    });
+  }
   return issues;
 }

@@ -541,7 +541,7 @@ export const CompanyConfigSchema = z
           .optional()
           .meta({
             description:
-              "the admin API's JWT authorizer in AWS: `cognito` (the stack's own user pool) or the company's OIDC issuer; without it the routes require AWS IAM (SigV4) credentials instead, and nobody can sign in to the console",
+              "the admin API's JWT authorizer in AWS: `cognito` (the stack's own user pool) or the company's OIDC issuer `{ issuer, audience, clientId?, authorizeUrl?, tokenUrl? }` (the console signs in there when both endpoints are given); without it the routes require AWS IAM (SigV4) credentials instead, and nobody can sign in to the console",
           }),
         consoleUrl: z
           .url()

@@ -7,7 +7,7 @@
  * (a list claim flattened to `[a b]`).
  */
 import { describe, expect, it } from 'vitest';
-import { adminApi } from '../../functions/admin-api/handler.ts';
+import { adminApi, groupsOfClaim } from '../../functions/admin-api/handler.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { CaseAdminDeps } from '../../shared/domain/case-admin.ts';
 import { adminEventFactory } from '../factories/admin-api.ts';
@@ -79,5 +79,14 @@ describe('a cognito:groups claim from any other issuer', () => {
 
     expect(await readLegalCase(oidc, poolToken('[admins]'))).toBe(403);
     expect(await readLegalCase(oidc, poolToken('[legal-lead]'))).toBe(403);
+  });
+});
+
+describe("API Gateway's flattened cognito:groups claim", () => {
+  it('reads the list from `[a b]`, from a JSON list and from a single name', () => {
+    expect(groupsOfClaim('[press-member sales-lead]')).toEqual(['press-member', 'sales-lead']);
+    expect(groupsOfClaim(['admins'])).toEqual(['admins']);
+    expect(groupsOfClaim('legal-member')).toEqual(['legal-member']);
+    expect(groupsOfClaim(undefined)).toEqual([]);
   });
 });

@@ -56,8 +56,8 @@ export class ConsoleUsers extends Construct {
     });
     acknowledgeFinding(
       this.userPool,
-      'AwsSolutions-COG3',
-      "Threat protection (advanced security) needs Cognito's Plus feature plan, priced per active user; the pool has no self sign-up, requires TOTP and a 12-character password, and an admin can enable threat protection on the pool without a code change.",
+      'AwsSolutions-COG8',
+      "Threat protection (compromised-credential and adaptive sign-in checks) needs Cognito's Plus feature plan, priced per monthly active user; the pool has no self sign-up, requires TOTP and a 12-character password, and an admin can enable threat protection on the pool without a code change.",
     );
 
     this.groups = spec.groups.map(
@@ -88,6 +88,10 @@ export class ConsoleUsers extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
+
+    // Without ExplicitAuthFlows Cognito allows SRP and custom sign-in with the client id alone:
+    // the console signs in only through the hosted login, and renews with its refresh token.
+    (this.client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
 
     this.domain = this.userPool.addDomain('LoginDomain', {
       cognitoDomain: { domainPrefix: Fn.join('-', [spec.domainPrefix, Aws.ACCOUNT_ID]) },
