@@ -1,4 +1,6 @@
+import { CONSOLE_SCOPES } from '../shared/config/console-config.ts';
 import type { CompanyConfig } from '../shared/config/schema.ts';
+import { departmentGroupsOf } from '../shared/domain/department-groups.ts';
 import { CASE_DETAIL_TYPES, DETAIL_TYPES, EVENT_SOURCE } from '../shared/domain/events.ts';
 import { platformRegistry } from '../shared/platforms/registry.ts';
 import { alertsTopology } from './alerts.ts';
@@ -152,7 +154,13 @@ export type EnvValue =
   | { readonly kind: 'queueUrl'; readonly queue: string }
   /** The bucket's name in AWS; locally `file:<its folder>` (shared/adapters/models reads both). */
   | { readonly kind: 'bucket'; readonly bucket: string }
-  | { readonly kind: 'secretName'; readonly secret: string };
+  | { readonly kind: 'secretName'; readonly secret: string }
+  /**
+   * Where the console's login happens (ConsoleLoginSchema, JSON): locally the runtime's own
+   * login page; in AWS the stack's Cognito user pool (its ids are known only once it exists),
+   * else whatever `admin.auth` says.
+   */
+  | { readonly kind: 'consoleLogin' };
 
 export type Grant =
   | { readonly resource: 'table'; readonly access: 'read' | 'readWrite' }
@@ -187,6 +195,11 @@ export interface HttpRoute {
    * open, as the webhooks are (platforms sign their bodies, the function checks them).
    */
   readonly auth?: 'admin';
+  /**
+   * Why a route that is not a webhook has no authorizer (cdk-nag AwsSolutions-APIG4), and
+   * what keeps it harmless. Webhook routes have none: their function checks signatures.
+   */
+  readonly openReason?: string;
 }
 
 /**
@@ -195,7 +208,24 @@ export interface HttpRoute {
  */
 export type AdminAuthSpec =
   | { readonly type: 'jwt'; readonly issuer: string; readonly audience: readonly string[] }
-  | { readonly type: 'iam' };
+  | { readonly type: 'iam' }
+  | CognitoAuthSpec;
+
+/**
+ * `admin.auth: cognito`: the stack's own user pool is the identity provider. Its groups are the
+ * only ones that give a role (shared/domain/department-groups.ts); its app client is the
+ * console's (authorization code grant with PKCE, no client secret).
+ */
+export interface CognitoAuthSpec {
+  readonly type: 'cognito';
+  readonly userPoolName: string;
+  /** The hosted login's domain prefix; the stack appends the account id (a prefix is unique per region). */
+  readonly domainPrefix: string;
+  readonly groups: readonly { readonly name: string; readonly description: string; readonly precedence: number }[];
+  readonly callbackUrls: readonly string[];
+  readonly logoutUrls: readonly string[];
+  readonly scopes: readonly string[];
+}
 
 export interface FunctionSpec {
   readonly id: string;
@@ -345,6 +375,14 @@ export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/ideas', auth: 'admin' },
   { method: 'GET', path: '/projects', auth: 'admin' },
 ];
+
+/** The console's settings before login (functions/console-config): open, it holds nothing reusable. */
+export const CONSOLE_CONFIG_ROUTE: HttpRoute = {
+  method: 'GET',
+  path: '/console/config.json',
+  openReason:
+    "The console must read how to sign in before anyone has signed in, so no authorizer applies. The answer is the login page's public settings (issuer, the public client id of a PKCE client without secret, the API's address, the company's name and language); its function has no grant on any table, secret or queue.",
+};
 
 /** The secret id of a platform, and its physical name. */
 export function platformSecretName(config: CompanyConfig, platform: string): string {
@@ -640,6 +678,18 @@ export function buildTopology(config: CompanyConfig): Topology {
         { resource: 'bus', access: 'put' },
       ],
     },
+    {
+      // The console reads how to sign in before anyone has: an open route of its own function,
+      // which may touch nothing (no table, no secret), so it can give away nothing.
+      id: 'console-config',
+      name: `${prefix}-console-config`,
+      entry: 'functions/console-config/handler.ts',
+      memoryMb: 256,
+      timeoutSeconds: 5,
+      environment: { [COMPANY_CONFIG_ENV]: configEnv, CONSOLE_LOGIN: { kind: 'consoleLogin' } },
+      triggers: [{ type: 'http', routes: [CONSOLE_CONFIG_ROUTE] }],
+      grants: [],
+    },
   ];
 
   functions.push({
@@ -791,9 +841,7 @@ export function buildTopology(config: CompanyConfig): Topology {
       name: `${prefix}-api`,
       throttle: { rateLimit: 200, burstLimit: 400 },
       maxBodyBytes: MAX_BODY_BYTES,
-      adminAuth: config.admin.auth
-        ? { type: 'jwt', issuer: config.admin.auth.issuer, audience: config.admin.auth.audience }
-        : { type: 'iam' },
+      adminAuth: adminAuthOf(config, prefix),
     },
     alerts: {
       topicName: `${prefix}-alerts`,
@@ -801,6 +849,24 @@ export function buildTopology(config: CompanyConfig): Topology {
       ...(alerts.forwarder ? { forwarder: alerts.forwarder } : {}),
       alarms: alarmsOf({ prefix, queues, deadLetterQueues, rules, functions: asyncFunctions }),
     },
+  };
+}
+
+/** Who may call the admin routes: the stack's user pool, the company's issuer, or IAM without either. */
+function adminAuthOf(config: CompanyConfig, prefix: string): AdminAuthSpec {
+  const auth = config.admin.auth;
+  if (auth === undefined) return { type: 'iam' };
+  if (auth !== 'cognito') return { type: 'jwt', issuer: auth.issuer, audience: auth.audience };
+  // login-check.ts refuses cognito without a console URL; a config built in code may still lack it.
+  const consoleUrl = config.admin.consoleUrl?.replace(/\/+$/, '');
+  return {
+    type: 'cognito',
+    userPoolName: `${prefix}-users`,
+    domainPrefix: prefix,
+    groups: departmentGroupsOf(config).map(({ name, description, precedence }) => ({ name, description, precedence })),
+    callbackUrls: consoleUrl ? [`${consoleUrl}/callback`] : [],
+    logoutUrls: consoleUrl ? [`${consoleUrl}/`] : [],
+    scopes: [...CONSOLE_SCOPES],
   };
 }
 

@@ -98,10 +98,14 @@ export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () =>
   try {
     const route = ROUTES[event.routeKey];
     if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
-    const request: AdminRequest = { user: userOf(event), requestId: event.requestContext.requestId };
+    const deps = resolveDeps();
+    const request: AdminRequest = {
+      user: userOf(event, deps.config.admin.auth === 'cognito'),
+      requestId: event.requestContext.requestId,
+    };
     // Who was refused (or failed) is part of the reason: the actor, never the token.
     attributes.actor = actorOf(request.user);
-    return await route(event, request, resolveDeps());
+    return await route(event, request, deps);
   } catch (error) {
     if (event.pathParameters?.id)
       attributes[event.routeKey.includes('/themes/') ? 'themeId' : 'caseId'] = event.pathParameters.id;
@@ -328,7 +332,19 @@ const ClaimsSchema = z.object({
   // Some identity providers send booleans as strings in the authorizer's claims.
   email_verified: z.union([z.boolean(), z.string()]).optional(),
   name: z.string().optional(),
+  // API Gateway's JWT authorizer flattens a list claim into one string, `[press-member sales-lead]`.
+  'cognito:groups': z.union([z.array(z.string()), z.string()]).optional(),
 });
+
+/** The groups of a `cognito:groups` claim, as a list or as API Gateway's `[a b]` text. */
+export function groupsOfClaim(claim: string | readonly string[] | undefined): string[] {
+  if (claim === undefined) return [];
+  if (typeof claim !== 'string') return [...claim];
+  return claim
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter((g) => g !== '');
+}
 
 /**
  * The person behind a request: the claims of the JWT authorizer (in AWS, or the local
@@ -343,7 +359,7 @@ const ClaimsSchema = z.object({
  *
  * @throws AuthenticationError when the request carries no usable identity
  */
-function userOf(event: APIGatewayProxyEventV2): AdminUser {
+function userOf(event: APIGatewayProxyEventV2, cognitoPool: boolean): AdminUser {
   const authorizer = (
     event.requestContext as { authorizer?: { jwt?: { claims?: unknown }; iam?: { userArn?: unknown } } }
   ).authorizer;
@@ -352,7 +368,14 @@ function userOf(event: APIGatewayProxyEventV2): AdminUser {
     if (!claims.success) throw new AuthenticationError('the token carries no subject (sub)');
     const { sub, email, email_verified: verified, name } = claims.data;
     const trusted = email !== undefined && verified !== false && verified !== 'false';
-    return { sub, ...(trusted ? { email } : {}), ...(name ? { name } : {}) };
+    // Only the stack's own pool's groups: with another issuer the claim means nothing here.
+    const groups = cognitoPool ? groupsOfClaim(claims.data['cognito:groups']) : [];
+    return {
+      sub,
+      ...(trusted ? { email } : {}),
+      ...(name ? { name } : {}),
+      ...(groups.length > 0 ? { groups } : {}),
+    };
   }
   if (typeof authorizer?.iam?.userArn === 'string') return { sub: authorizer.iam.userArn, operator: true };
   throw new AuthenticationError('the request carries no identity: send Authorization: Bearer <token>');

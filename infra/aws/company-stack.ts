@@ -7,6 +7,7 @@ import { webhookPaths } from '../webhook-paths.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { Buckets } from './constructs/buckets.ts';
+import { ConsoleUsers } from './constructs/console-users.ts';
 import { DataStore } from './constructs/data-store.ts';
 import { EventRouting } from './constructs/event-routing.ts';
 import { Functions } from './constructs/functions.ts';
@@ -42,6 +43,8 @@ export class CompanyStack extends Stack {
   readonly schedules: Schedules;
   readonly alerts: Alerts;
   readonly alarms: Alarms;
+  /** The console's user pool (`admin.auth: cognito`). */
+  readonly users: ConsoleUsers | undefined;
 
   constructor(scope: Construct, id: string, props: CompanyStackProps) {
     super(scope, id, props);
@@ -57,6 +60,8 @@ export class CompanyStack extends Stack {
       deadLetterQueues: topology.deadLetterQueues,
     });
     this.events = new EventRouting(this, 'Events', { bus: topology.bus, queues: this.queues });
+    const adminAuth = topology.http.adminAuth;
+    this.users = adminAuth.type === 'cognito' ? new ConsoleUsers(this, 'ConsoleUsers', { spec: adminAuth }) : undefined;
     this.functions = new Functions(this, 'Functions', {
       functions: topology.functions,
       config: props.config,
@@ -68,12 +73,14 @@ export class CompanyStack extends Stack {
       secrets: this.secrets,
       logRetention,
       logLevel: props.logLevel ?? 'INFO',
+      ...(this.users ? { consoleLogin: this.users.consoleLoginJson() } : {}),
     });
     this.webhooks = new WebhookApi(this, 'Webhooks', {
       http: topology.http,
       functions: topology.functions,
       handlers: this.functions,
       logRetention,
+      ...(this.users ? { users: this.users } : {}),
     });
     this.schedules = new Schedules(this, 'Schedules', {
       schedules: topology.schedules,
@@ -119,6 +126,17 @@ export class CompanyStack extends Stack {
       description: 'The admin API: GET <url>?department=<id> lists cases (JWT of admin.auth, or AWS IAM)',
       value: `${this.webhooks.url}cases`,
     });
+    if (this.users) {
+      new CfnOutput(this, 'UserPoolId', {
+        description:
+          'The console users: add each person and put them into <department>-lead, <department>-member or admins',
+        value: this.users.userPool.userPoolId,
+      });
+      new CfnOutput(this, 'ConsoleLoginUrl', {
+        description: "The user pool's hosted login (the console sends people there)",
+        value: this.users.domain.baseUrl(),
+      });
+    }
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'ModelBucketName', {
       description: 'The company classifier models (backchannel train/model --bucket <name>)',

@@ -114,6 +114,9 @@ export function resolveEnv(
         if (!secret) throw new FunctionEnvError(`${spec.id}: ${name} names unknown secret ${value.secret}`);
         return secret.name;
       }
+      case 'consoleLogin':
+        // On a laptop people sign in on the runtime's own login page (console-login.ts), whatever admin.auth says.
+        return JSON.stringify({ auth: 'local' });
     }
   };
   const platform = platformEnv(spec, where);

@@ -24,18 +24,44 @@ export function matchRoute<R extends HttpRoute>(
   rawPath: string,
 ): RouteMatch<R> | undefined {
   const segments = rawPath.split('/').slice(1);
+  let best: { match: RouteMatch<R>; rank: number[] } | undefined;
   for (const route of routes) {
     if (route.method !== method.toUpperCase()) continue;
     const parameters = matchPath(route.path.split('/').slice(1), segments);
-    if (parameters) {
-      return {
+    if (!parameters) continue;
+    const rank = specificityOf(route.path);
+    if (best && !moreSpecific(rank, best.rank)) continue;
+    best = {
+      match: {
         route,
         routeKey: `${route.method} ${route.path}`,
         pathParameters: Object.keys(parameters).length > 0 ? parameters : undefined,
-      };
-    }
+      },
+      rank,
+    };
   }
-  return undefined;
+  return best?.match;
+}
+
+/**
+ * API Gateway takes the most specific route that matches, whatever the order they were added
+ * in (`GET /console/config.json` before `GET /console/{proxy+}`): per segment, a literal beats
+ * a `{name}`, which beats a `{name+}`.
+ */
+function specificityOf(path: string): number[] {
+  return path
+    .split('/')
+    .slice(1)
+    .map((part) => (/^\{.+\+\}$/.test(part) ? 0 : /^\{.+\}$/.test(part) ? 1 : 2));
+}
+
+function moreSpecific(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? -1;
+    const y = b[i] ?? -1;
+    if (x !== y) return x > y;
+  }
+  return false;
 }
 
 function matchPath(template: readonly string[], segments: readonly string[]): Record<string, string> | undefined {

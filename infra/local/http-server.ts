@@ -38,7 +38,15 @@ export interface HttpServerOptions {
   readonly describe?: (result: unknown) => string | undefined;
   /** Timeouts and the connection bound; default DEFAULT_CONNECTION_LIMITS. */
   readonly limits?: Partial<ConnectionLimits>;
+  /**
+   * Routes only the laptop has (the console's local login): asked in order before the
+   * topology's routes; each answers and resolves true, or resolves false to pass.
+   */
+  readonly localRoutes?: readonly LocalRoute[];
 }
+
+/** A route outside the topology, answered by the local server itself. */
+export type LocalRoute = (req: IncomingMessage, res: ServerResponse, log: (line: string) => void) => Promise<boolean>;
 
 export interface LocalHttpServer {
   readonly url: string;
@@ -65,6 +73,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
     res.setHeader('apigw-requestid', requestId);
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
+    for (const local of options.localRoutes ?? []) if (await local(req, res, log)) return;
     const match = matchRoute(options.routes, method, url.split('?')[0] ?? '/');
     if (!match) {
       req.resume();

@@ -33,6 +33,7 @@ import { createLocalEventBus } from './event-bus.ts';
 import { validatePattern } from './event-pattern.ts';
 import type { ConnectionLimits } from './connection-limits.ts';
 import { createLocalCredentials, resolveEnv, type LocalEndpoints } from './function-env.ts';
+import { consoleLoginRoute } from './console-login.ts';
 import { startHttpServer, type BoundRoute, type LocalHttpServer } from './http-server.ts';
 import { startJsonEndpoint, type Caller, type JsonEndpoint } from './json-endpoint.ts';
 import { startIdleGc } from './idle-gc.ts';
@@ -519,6 +520,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       accountId,
       log,
       adminAuthorizer,
+      // The console's login page hands out the tokens above: on the laptop only (console-login.ts).
+      localRoutes: [consoleLoginRoute(options.config, adminTokens)],
       ...(options.httpLimits ? { limits: options.httpLimits } : {}),
     }).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;

@@ -4,6 +4,7 @@ import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } fr
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
 import { holidayConfigIssues } from './holidays.ts';
+import { loginIssues } from './login-check.ts';
 import { CompanyConfigSchema, type CompanyConfig } from './schema.ts';
 import { findIndentationProblems } from './yaml-indentation.ts';
 
@@ -27,8 +28,19 @@ export function parseCompanyConfigYaml(text: string, file: string): CompanyConfi
   const holidayIssues = holidayConfigIssues(raw).map(
     (i) => ({ code: 'custom', path: [...i.path], message: i.message, input: undefined }) as z.core.$ZodIssue,
   );
-  if (!result.success || holidayIssues.length > 0) {
-    const issues = locate([...(result.success ? [] : result.error.issues), ...holidayIssues], doc, lineCounter, file);
+  // Who can sign in is judged on a valid config only (it reads the parsed rules and admin section).
+  const loginProblems = result.success
+    ? loginIssues(result.data).map(
+        (i) => ({ code: 'custom', path: [...i.path], message: i.message, input: undefined }) as z.core.$ZodIssue,
+      )
+    : [];
+  if (!result.success || holidayIssues.length > 0 || loginProblems.length > 0) {
+    const issues = locate(
+      [...(result.success ? [] : result.error.issues), ...holidayIssues, ...loginProblems],
+      doc,
+      lineCounter,
+      file,
+    );
     throw new ConfigError(issues.sort((a, b) => a.line - b.line || a.column - b.column));
   }
   return result.data;

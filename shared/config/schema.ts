@@ -407,6 +407,26 @@ const cron = z
     'use an EventBridge Scheduler cron(minutes hours day-of-month month day-of-week year) expression with six fields',
   );
 
+/** The company's own OIDC issuer (`admin.auth` as an object): the admin API's JWT authorizer and the console's login. */
+const OidcAuthSchema = z.strictObject({
+  issuer: z
+    .url()
+    .meta({
+      description: "JWT issuer of the company's identity provider (e.g. a Cognito user pool or Entra ID URL)",
+    }),
+  audience: z.array(z.string().min(1)).min(1).meta({ description: 'accepted audiences (client ids)' }),
+  clientId: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "the console's public client id at the issuer (default: the first audience)" }),
+  authorizeUrl: z
+    .url()
+    .optional()
+    .meta({ description: "the issuer's authorization endpoint, for the console's login (authorization code + PKCE)" }),
+  tokenUrl: z.url().optional().meta({ description: "the issuer's token endpoint, for the console's login" }),
+});
+
 export const CompanyConfigSchema = z
   .strictObject({
     company: z
@@ -545,16 +565,24 @@ export const CompanyConfigSchema = z
     admin: z
       .strictObject({
         auth: z
-          .strictObject({
-            issuer: z.url().meta({
-              description: "JWT issuer of the company's identity provider (e.g. a Cognito user pool or Entra ID URL)",
+          .union([
+            z.literal('cognito').meta({
+              description:
+                'the stack creates a Cognito user pool: groups <department>-lead, <department>-member and admins, an app client for the console (authorization code flow with PKCE) and a hosted login domain',
             }),
-            audience: z.array(z.string().min(1)).min(1).meta({ description: 'accepted audiences (client ids)' }),
-          })
+            OidcAuthSchema,
+          ])
           .optional()
           .meta({
             description:
-              "the admin API's JWT authorizer in AWS; without it the routes require AWS IAM (SigV4) credentials instead",
+              "the admin API's JWT authorizer in AWS: `cognito` (the stack's own user pool) or the company's OIDC issuer `{ issuer, audience, clientId?, authorizeUrl?, tokenUrl? }` (the console signs in there when both endpoints are given); without it the routes require AWS IAM (SigV4) credentials instead, and nobody can sign in to the console",
+          }),
+        consoleUrl: z
+          .url()
+          .optional()
+          .meta({
+            description:
+              "the console's public address, ending in /console (such as https://cases.example.com/console): Cognito's callback <consoleUrl>/callback and logout URL; needed with auth: cognito",
           }),
         admins: z.array(PersonSchema).default([]).meta({
           description:

@@ -1,12 +1,15 @@
 import { approverDepartment, type CompanyConfig } from '../config/schema.ts';
 import type { Case } from './case.ts';
 import type { AdminUser } from './case-admin.ts';
+import { grantsOfGroups } from './department-groups.ts';
 import { ForbiddenError } from './errors.ts';
 
 /**
  * Who may read or act on what: one policy for the admin API, the console and the CLI.
  * A person is matched to the company config by e-mail (case-insensitive): the e-mail of a
- * token is only used when the identity provider has verified it (functions/admin-api).
+ * token is only used when the identity provider has verified it (functions/admin-api). With
+ * `admin.auth: cognito` the groups of the stack's user pool give roles too (an access token of
+ * the pool carries groups but no e-mail); a role from either source counts, a lead wins.
  *
  * - admins (`admin.admins`, and the account's operator: see `AdminUser.operator`) may do all;
  * - members and leads of a case's department read it and act on it: assign, transition,
@@ -37,6 +40,7 @@ export type CaseAccess = 'read' | 'assign' | 'transition' | 'draft' | 'approve' 
 /** Whether the person is one of the company's `admin.admins`, or the account's operator, who may do everything. */
 export function isCompanyAdmin(config: CompanyConfig, user: AdminUser): boolean {
   if (user.operator === true) return true;
+  if (poolGrantsOf(config, user)?.admin) return true;
   const email = user.email?.toLowerCase();
   if (!email) return false;
   return config.admin.admins.some((person) => person.email?.toLowerCase() === email);
@@ -54,7 +58,20 @@ export function standingOf(config: CompanyConfig, user: AdminUser): Standing {
       else if (is(department.members)) departments.set(department.id, 'member');
     }
   }
+  for (const [department, role] of poolGrantsOf(config, user)?.departments ?? []) {
+    if (departments.get(department) !== 'lead') departments.set(department, role);
+  }
   return { admin: isCompanyAdmin(config, user), departments };
+}
+
+/**
+ * What the person's user-pool groups give, when the admin API's identity provider is the
+ * stack's own pool; undefined otherwise (an OIDC issuer's `cognito:groups`-named claim is
+ * whatever that issuer lets be written, so it gives nothing).
+ */
+function poolGrantsOf(config: CompanyConfig, user: AdminUser): ReturnType<typeof grantsOfGroups> | undefined {
+  if (config.admin.auth !== 'cognito' || !user.groups || user.groups.length === 0) return undefined;
+  return grantsOfGroups(config, user.groups);
 }
 
 /**

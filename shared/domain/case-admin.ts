@@ -31,6 +31,13 @@ export interface AdminUser {
    * token's claims: an identity provider may let its users set claims of their own.
    */
   readonly operator?: boolean;
+  /**
+   * The person's groups in the stack's own Cognito user pool (the token's `cognito:groups`),
+   * set only by the admin API when `admin.auth` is `cognito`: then every token comes from that
+   * pool, whose groups only its admins assign. Only the groups the stack created give a role
+   * (department-groups.ts).
+   */
+  readonly groups?: readonly string[];
 }
 
 /** Who asks, and the id of the request (API Gateway's `requestContext.requestId`). */

@@ -31,10 +31,12 @@ function physicalNames(template: Template): string[] {
   const resources = template.toJSON().Resources as Resources;
   return Object.values(resources).flatMap((r) =>
     Object.entries(r.Properties ?? {})
-      // Policy and stage names are scoped to their role and API, not to the account.
+      // Policy, stage and group names are scoped to their role, API and user pool, not to the account.
       .filter(
         ([key, value]) =>
-          /Name$/.test(key) && typeof value === 'string' && !['MetricName', 'PolicyName', 'StageName'].includes(key),
+          /Name$/.test(key) &&
+          typeof value === 'string' &&
+          !['MetricName', 'PolicyName', 'StageName', 'GroupName'].includes(key),
       )
       .map(([, value]) => value as string),
   );

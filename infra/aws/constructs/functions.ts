@@ -27,6 +27,8 @@ export interface FunctionsProps {
   readonly logRetention: logs.RetentionDays;
   /** POWERTOOLS_LOG_LEVEL of every function. */
   readonly logLevel: string;
+  /** The console's login settings as JSON (`consoleLogin` values): the stack's user pool; absent: `admin.auth` of the config. */
+  readonly consoleLogin?: string;
 }
 
 /**
@@ -110,6 +112,8 @@ export class Functions extends Construct {
         // The topology's name, not `secret.secretName`: CDK derives that from the ARN by
         // cutting at the first '-', which breaks for company ids with a dash.
         return this.props.secrets.get(value.secret, where).spec.name;
+      case 'consoleLogin':
+        return this.props.consoleLogin ?? JSON.stringify({ auth: 'config' });
       default:
         return assertNever(value);
     }

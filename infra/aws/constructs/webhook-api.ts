@@ -1,12 +1,18 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  HttpIamAuthorizer,
+  HttpJwtAuthorizer,
+  type HttpUserPoolAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AdminAuthSpec, FunctionSpec, HttpRoute, HttpSpec } from '../../topology.ts';
 import { acknowledgeFinding } from '../nag.ts';
+import { TopologyMismatchError } from '../topology-mismatch-error.ts';
+import type { ConsoleUsers } from './console-users.ts';
 import type { Functions } from './functions.ts';
 
 /**
@@ -23,6 +29,8 @@ export interface WebhookApiProps {
   readonly functions: readonly FunctionSpec[];
   readonly handlers: Functions;
   readonly logRetention: logs.RetentionDays;
+  /** The stack's user pool, when the admin routes' authorizer is it (`admin.auth: cognito`). */
+  readonly users?: ConsoleUsers;
 }
 
 /** One JSON line per request; HTTP API `$context` variables. */
@@ -88,7 +96,7 @@ export class WebhookApi extends Construct {
       },
     });
 
-    const adminAuthorizer = adminAuthorizerOf(spec.adminAuth, `${spec.name}-admin`);
+    const adminAuthorizer = adminAuthorizerOf(spec.adminAuth, `${spec.name}-admin`, props.users);
     const paths: string[] = [];
     for (const fnSpec of props.functions) {
       const routes = fnSpec.triggers.flatMap((t) => (t.type === 'http' ? t.routes : []));
@@ -111,10 +119,11 @@ export class WebhookApi extends Construct {
           acknowledgeFinding(
             added.node.defaultChild!,
             'AwsSolutions-APIG4',
-            route.method === 'GET' ? OPEN_GET_REASON : OPEN_POST_REASON,
+            route.openReason ?? (route.method === 'GET' ? OPEN_GET_REASON : OPEN_POST_REASON),
           );
         }
-        paths.push(route.path);
+        // Only webhook routes make the webhook base URL; an open route with its own reason is none.
+        if (!route.openReason) paths.push(route.path);
       }
     }
     this.routePaths = paths;
@@ -126,9 +135,17 @@ export class WebhookApi extends Construct {
   }
 }
 
-/** The authorizer of the admin routes: the company's identity provider, or IAM without one. */
-function adminAuthorizerOf(auth: AdminAuthSpec, name: string): HttpJwtAuthorizer | HttpIamAuthorizer {
+/** The authorizer of the admin routes: the stack's user pool, the company's identity provider, or IAM without one. */
+function adminAuthorizerOf(
+  auth: AdminAuthSpec,
+  name: string,
+  users: ConsoleUsers | undefined,
+): HttpJwtAuthorizer | HttpIamAuthorizer | HttpUserPoolAuthorizer {
   if (auth.type === 'iam') return new HttpIamAuthorizer();
+  if (auth.type === 'cognito') {
+    if (!users) throw new TopologyMismatchError('admin.auth is cognito, but the stack has no user pool');
+    return users.authorizer(name);
+  }
   return new HttpJwtAuthorizer('AdminAuthorizer', auth.issuer, {
     authorizerName: name,
     jwtAudience: [...auth.audience],
