@@ -189,6 +189,14 @@ const PersonSchema = z.strictObject({
   name: z.string().min(1),
   email: z.email('not an e-mail address').optional(),
   handle: z.string().min(1).optional().meta({ description: 'chat handle, e.g. @jana (Slack/Teams)' }),
+  skills: z.array(z.string().min(1)).optional().meta({
+    description:
+      'what the person handles best, as categories (complaint, sales_lead, ...) or routing tags; `assignment: skill` gives them the cases whose category or tags name one',
+  }),
+  languages: z
+    .array(z.string().regex(/^[a-z]{2,3}$/, 'use a language code such as de or en'))
+    .optional()
+    .meta({ description: 'languages the person answers in; `assignment: language` gives them the cases in one' }),
 });
 
 const SlackTargetSchema = z.strictObject({
@@ -227,7 +235,15 @@ export const DepartmentSchema = z.strictObject({
         'categories this department owns: a relevant mention of one is routed here when no rule decided before',
     }),
   sla: z
-    .strictObject({ high: slaDuration, normal: slaDuration, low: slaDuration })
+    .strictObject({
+      high: slaDuration,
+      normal: slaDuration,
+      low: slaDuration,
+      pauseWhileWaiting: z.boolean().optional().meta({
+        description:
+          "(default true) a case waiting for the customer stops its SLA clock until the customer's next message; its due time moves by the paused business time",
+      }),
+    })
     .meta({ description: 'business time until a case is due, per priority (high, normal, low)' }),
   leads: z
     .array(PersonSchema)
@@ -236,11 +252,11 @@ export const DepartmentSchema = z.strictObject({
   members: z.array(PersonSchema).optional().meta({ description: "people who work the department's cases" }),
   notify: z.array(NotificationTargetSchema).optional(),
   assignment: z
-    .enum(['round-robin', 'team-queue'])
+    .enum(['round-robin', 'team-queue', 'skill', 'language'])
     .optional()
     .meta({
       description:
-        '(default round-robin) round-robin: new cases go in turn to the members on duty (business hours); team-queue: they stay unassigned for the team',
+        "(default round-robin) round-robin: new cases go in turn to the members on duty (business hours); team-queue: they stay unassigned for the team; skill: in turn among the members whose `skills` name the case's category or a tag; language: among those whose `languages` hold the case's language (both fall back to round robin over all members when nobody fits)",
     }),
   businessHours: BusinessHoursSchema.optional(),
   holidays: HolidaysSchema.optional(),
@@ -524,6 +540,13 @@ export const CompanyConfigSchema = z
             description:
               "the admin API's JWT authorizer in AWS; without it the routes require AWS IAM (SigV4) credentials instead",
           }),
+        consoleUrl: z
+          .url()
+          .optional()
+          .meta({
+            description:
+              "the web console's address; notification links open <consoleUrl>/cases/<id> (default: cases.baseUrl; locally http://localhost:<port>/console)",
+          }),
         admins: z
           .array(PersonSchema)
           .default([])
@@ -806,6 +829,14 @@ export function classifierLanguagesOf(config: CompanyConfig): string[] {
 /** Departments an overdue escalating case goes to: `cases.escalate.to`, or press and legal where the company has them. */
 export function escalationTargets(config: CompanyConfig): string[] {
   return config.cases.escalate.to ?? config.departments.map((d) => d.id).filter((d) => d === 'press' || d === 'legal');
+}
+
+/**
+ * The base of case links in notifications: the console (`admin.consoleUrl`, where
+ * `<base>/cases/<id>` is the case's page), else `cases.baseUrl`; undefined: no link.
+ */
+export function caseLinkBaseOf(config: CompanyConfig): string | undefined {
+  return config.admin.consoleUrl ?? config.cases.baseUrl;
 }
 
 /** The department whose members approve replies of a case that needs approval. */
