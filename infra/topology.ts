@@ -359,6 +359,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The admin API's routes (functions/admin-api routes on `routeKey`, `METHOD path`). */
 export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
+  { method: 'GET', path: '/me', auth: 'admin' },
   { method: 'GET', path: '/cases', auth: 'admin' },
   { method: 'GET', path: '/cases/{id}', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/assign', auth: 'admin' },
@@ -374,6 +375,9 @@ export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
   { method: 'PUT', path: '/themes/{id}/defect', auth: 'admin' },
   { method: 'GET', path: '/ideas', auth: 'admin' },
   { method: 'GET', path: '/projects', auth: 'admin' },
+  { method: 'GET', path: '/approvals', auth: 'admin' },
+  { method: 'GET', path: '/reports', auth: 'admin' },
+  { method: 'GET', path: '/reports/{id}', auth: 'admin' },
 ];
 
 /** The console's settings before login (functions/console-config): open, it holds nothing reusable. */

@@ -140,10 +140,12 @@ function distinctMentions(mentions: readonly MentionRouted[]): MentionRouted[] {
     .filter((m) => !seen.has(m.mentionId) && seen.add(m.mentionId));
 }
 
-/** SLA marks of a case at `now`: overdue (due and no response yet), warned, breached, escalated. */
+/** SLA marks of a case at `now`: paused (waiting for the customer), overdue (due and no response yet), warned, breached, escalated. */
 export function slaMarks(c: Case, now: Date): string[] {
   const marks: string[] = [];
-  const awaiting = (AWAITING_RESPONSE_STATES as readonly CaseState[]).includes(c.state);
+  const paused = c.state === 'waiting' && c.slaPausedAt !== undefined;
+  const awaiting = !paused && (AWAITING_RESPONSE_STATES as readonly CaseState[]).includes(c.state);
+  if (paused) marks.push('sla paused');
   if (awaiting && Date.parse(c.dueAt) < now.getTime()) marks.push('overdue');
   else if (awaiting && c.slaWarnedAt) marks.push('warned');
   if (c.breachedAt) marks.push('breached');

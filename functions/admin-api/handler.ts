@@ -12,6 +12,7 @@ import {
   DynamoCorrectionRepository,
   DynamoMentionRepository,
   DynamoMetricRepository,
+  DynamoReportRepository,
   DynamoThemeRepository,
   dynamoErasurePorts,
 } from '../../shared/adapters/dynamodb/index.ts';
@@ -26,7 +27,6 @@ import {
   assignCase,
   draftReply,
   getCase,
-  listCases,
   markReplySent,
   rerouteCase,
   transitionCase,
@@ -40,7 +40,11 @@ import { correctCase } from '../../shared/domain/corrections.ts';
 import { isCompanyAdmin } from '../../shared/domain/access-policy.ts';
 import { eraseAuthor, parseAuthorRef, type EraseAuthorDeps } from '../../shared/domain/erase-author.ts';
 import { AuthenticationError, ForbiddenError, NotFoundError } from '../../shared/domain/errors.ts';
-import { CATEGORIES, PLATFORMS, SENTIMENTS } from '../../shared/domain/mention.ts';
+import { CATEGORIES, PLATFORMS, PRIORITIES, SENTIMENTS } from '../../shared/domain/mention.ts';
+import { listApprovals, listCaseSummaries, whoAmI } from '../../shared/domain/case-queries.ts';
+import { reportHtml } from '../../shared/domain/reports/render.ts';
+import { getStoredReport, listReports, type ReportQueryDeps } from '../../shared/domain/reports/report-queries.ts';
+import type { ReportStore } from '../../shared/domain/reports/run-reports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse } from '../../shared/observability/http-errors.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
@@ -51,7 +55,17 @@ import type { ThemeRepository } from '../../shared/domain/themes/index.ts';
 type Result = APIGatewayProxyStructuredResultV2;
 
 /** The case use cases' dependencies, and erasure's (an author's data, the audit trail, locally the outbox). */
-export type AdminApiDeps = CaseAdminDeps & { readonly erasure?: EraseAuthorDeps; readonly themes?: ThemeRepository };
+export type AdminApiDeps = CaseAdminDeps & {
+  readonly erasure?: EraseAuthorDeps;
+  readonly themes?: ThemeRepository;
+  /** The stored reports (build-report writes them); absent: the report routes answer 500. */
+  readonly reports?: Pick<ReportStore, 'getReport'>;
+};
+
+function reportDepsOf(deps: AdminApiDeps): ReportQueryDeps {
+  if (!deps.reports) throw new Error('the admin API was built without the report store');
+  return { config: deps.config, reports: deps.reports, clock: deps.clock };
+}
 
 /** Builds the use cases' dependencies from the function's environment, once per cold start. */
 export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
@@ -76,6 +90,9 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
     timezone: config.company.timezone,
     dueAt: policy.dueAt,
     businessMinutes: policy.businessMinutes,
+    addSlaTime: policy.addSlaTime,
+    pauseWhileWaiting: policy.pauseWhileWaiting,
+    reports: new DynamoReportRepository(documents, tableName),
     corrections: new DynamoCorrectionRepository(documents, tableName),
     mentions: new DynamoMentionRepository(documents, tableName),
     erasure: {
@@ -108,7 +125,9 @@ export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () =>
     return await route(event, request, deps);
   } catch (error) {
     if (event.pathParameters?.id)
-      attributes[event.routeKey.includes('/themes/') ? 'themeId' : 'caseId'] = event.pathParameters.id;
+      attributes[
+        event.routeKey.includes('/themes/') ? 'themeId' : event.routeKey.includes('/reports/') ? 'reportId' : 'caseId'
+      ] = event.pathParameters.id;
     return errorResponse(error, attributes, { statusInBody: true }).response;
   }
 }
@@ -164,8 +183,14 @@ const StatesSchema = z.string().transform((text, ctx): readonly CaseState[] => {
 });
 
 const ListQuerySchema = z.strictObject({
-  department: z.string({ error: 'give the department: ?department=<id>' }).min(1),
+  department: z.string().min(1).optional(),
+  role: z.enum(['owner', 'cc', 'approver'], { error: 'role is owner, cc or approver' }).optional(),
   state: StatesSchema.optional(),
+  mine: z.enum(['1', 'true', '0', 'false'], { error: 'mine is 1 or 0' }).optional(),
+  assignee: z.union([z.literal('none'), z.email('assignee is an e-mail address or none')]).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  platform: z.enum(PLATFORMS).optional(),
+  due: z.enum(['overdue', 'today'], { error: 'due is overdue or today' }).optional(),
   dueBefore: z.iso.datetime({ offset: true, error: 'use an ISO date-time such as 2026-11-28T12:00:00Z' }).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
   cursor: z.string().min(1).max(4096).optional(),
@@ -178,8 +203,16 @@ const AssignBodySchema = z.strictObject({
   reason: reason.optional(),
 });
 
+const ReportListQuerySchema = z.strictObject({
+  scope: z.string().min(1).max(64).optional(),
+  period: z.enum(['day', 'week'], { error: 'period is day or week' }).optional(),
+  limit: z.coerce.number().int().min(1).max(60).optional(),
+});
+const ReportPathSchema = z.object({ id: z.string().min(1).max(200) });
+const ReportFormatSchema = z.strictObject({ format: z.enum(['json', 'html']).optional() });
+
 const TransitionBodySchema = z.strictObject({
-  action: z.enum(['wait', 'resolve', 'respond']),
+  action: z.enum(['wait', 'resolve', 'respond', 'reopen']),
   note: z.string().trim().min(1).max(2000).optional(),
 });
 
@@ -204,15 +237,18 @@ const NoBodySchema = z.strictObject({});
 
 /** The routes of ADMIN_API_ROUTES (infra/topology.ts), by API Gateway route key. */
 export const ROUTES: Readonly<Record<string, RouteHandler>> = {
+  'GET /me': async (event, request, deps) => {
+    parse(z.strictObject({}), event.queryStringParameters ?? {}, 'query');
+    return json(200, whoAmI(deps.config, request.user));
+  },
   'GET /cases': async (event, request, deps) => {
-    const query = parse(ListQuerySchema, event.queryStringParameters ?? {}, 'query');
-    const page = await listCases(
+    const { state, mine, dueBefore, ...query } = parse(ListQuerySchema, event.queryStringParameters ?? {}, 'query');
+    const page = await listCaseSummaries(
       {
-        department: query.department,
-        ...(query.state ? { states: query.state } : {}),
-        ...(query.dueBefore ? { dueBefore: new Date(query.dueBefore).toISOString() } : {}),
-        ...(query.limit ? { limit: query.limit } : {}),
-        ...(query.cursor ? { cursor: query.cursor } : {}),
+        ...query,
+        ...(state ? { states: state } : {}),
+        ...(mine === '1' || mine === 'true' ? { mine: true } : {}),
+        ...(dueBefore ? { dueBefore: new Date(dueBefore).toISOString() } : {}),
       },
       request.user,
       deps,
@@ -221,6 +257,30 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
   },
   'GET /cases/{id}': async (event, request, deps) =>
     json(200, await getCase(parse(CasePathSchema, event.pathParameters, 'path').id, request.user, deps)),
+  'GET /approvals': async (event, request, deps) => {
+    parse(z.strictObject({}), event.queryStringParameters ?? {}, 'query');
+    return json(200, await listApprovals(request.user, deps));
+  },
+  'GET /reports': async (event, request, deps) => {
+    const query = parse(ReportListQuerySchema, event.queryStringParameters ?? {}, 'query');
+    return json(200, await listReports(query, request.user, reportDepsOf(deps)));
+  },
+  'GET /reports/{id}': async (event, request, deps) => {
+    const { id } = parse(ReportPathSchema, event.pathParameters, 'path');
+    const { format } = parse(ReportFormatSchema, event.queryStringParameters ?? {}, 'query');
+    const report = await getStoredReport(id, request.user, reportDepsOf(deps));
+    if (format !== 'html') return json(200, report);
+    return {
+      statusCode: 200,
+      // The report's text is escaped; the policy keeps anything else from running or loading.
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+        'x-content-type-options': 'nosniff',
+      },
+      body: reportHtml(report, []),
+    };
+  },
   'POST /cases/{id}/assign': async (event, request, deps) => {
     const { id } = parse(CasePathSchema, event.pathParameters, 'path');
     const body = parseBody(event, AssignBodySchema);

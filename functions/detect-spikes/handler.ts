@@ -16,7 +16,7 @@ import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publishe
 import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import type { CompanyConfig } from '../../shared/config/schema.ts';
+import { caseLinkBaseOf, type CompanyConfig } from '../../shared/config/schema.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import {
   addHours,
@@ -100,7 +100,7 @@ export function dependenciesFrom(env: FunctionEnv): EvaluateSpikesDeps {
     },
     departments: config.departments,
     ...(press ? { press } : {}),
-    notificationOptions: { timezone: config.company.timezone, caseBaseUrl: config.cases.baseUrl },
+    notificationOptions: { timezone: config.company.timezone, caseBaseUrl: caseLinkBaseOf(config) },
     notify: { notifier: createNotifier(env, config), log: new DynamoNotificationLog(documents, tableName) },
   };
 }

@@ -18,6 +18,7 @@ import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
+import { caseLinkBaseOf } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import {
   receiveCaseEvent,
@@ -73,7 +74,7 @@ export function dependenciesFrom(env: FunctionEnv): HandleDepartmentDeps {
     dueAt: policy.dueAt,
     notifier: createDepartmentNotifier({
       departments: config.departments,
-      options: { timezone: config.company.timezone, caseBaseUrl: config.cases.baseUrl },
+      options: { timezone: config.company.timezone, caseBaseUrl: caseLinkBaseOf(config) },
       cases,
       notifier: createNotifier(env, config),
       log: new DynamoNotificationLog(documents, tableName),

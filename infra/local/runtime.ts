@@ -34,6 +34,7 @@ import { validatePattern } from './event-pattern.ts';
 import type { ConnectionLimits } from './connection-limits.ts';
 import { createLocalCredentials, resolveEnv, type LocalEndpoints } from './function-env.ts';
 import { consoleLoginRoute } from './console-login.ts';
+import { withLocalConsoleUrl } from './console-url.ts';
 import { startHttpServer, type BoundRoute, type LocalHttpServer } from './http-server.ts';
 import { startJsonEndpoint, type Caller, type JsonEndpoint } from './json-endpoint.ts';
 import { startIdleGc } from './idle-gc.ts';
@@ -408,7 +409,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Functions: each built once with its own environment, as a cold start would.
     const functions = new Map<string, LocalFunction>();
     for (const spec of topology.functions) {
-      const env = resolveEnv(spec, topology, options.config, queues.urls, {
+      const env = resolveEnv(spec, topology, withLocalConsoleUrl(options.config, options.port ?? 3000), queues.urls, {
         region,
         endpoints: functionEndpoints,
         credentials,

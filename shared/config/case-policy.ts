@@ -24,6 +24,8 @@ export interface CasePolicy {
   dueAt(department: string, priority: Priority, from: Date): string;
   assignment(department: string): AssignmentPolicy;
   approverDepartment(department: string): string;
+  /** Whether a case of the department stops its SLA clock while it waits (`sla.pauseWhileWaiting`, default true). */
+  pauseWhileWaiting(department: string): boolean;
   readonly reopenWindowMinutes: number;
   /** `cases.escalate` with its targets resolved: what escalates, and to whom. */
   readonly escalation: EscalationPolicy;
@@ -56,6 +58,7 @@ export function casePolicyOf(config: CompanyConfig): CasePolicy {
       };
     },
     approverDepartment: (id) => approverDepartment(config, id),
+    pauseWhileWaiting: (id) => department(id).sla.pauseWhileWaiting ?? true,
     reopenWindowMinutes: config.cases.reopenWindow,
     escalation: {
       categories: config.cases.escalate.categories,

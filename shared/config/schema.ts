@@ -194,6 +194,14 @@ const PersonSchema = z.strictObject({
     .optional()
     .meta({ description: 'e-mail address: who the person is when they sign in, and where e-mail goes' }),
   handle: z.string().min(1).optional().meta({ description: 'chat handle, e.g. @jana (Slack/Teams)' }),
+  skills: z.array(z.string().min(1)).optional().meta({
+    description:
+      'what the person handles best, as categories (complaint, sales_lead, ...) or routing tags; `assignment: skill` gives them the cases whose category or tags name one',
+  }),
+  languages: z
+    .array(z.string().regex(/^[a-z]{2,3}$/, 'use a language code such as de or en'))
+    .optional()
+    .meta({ description: 'languages the person answers in; `assignment: language` gives them the cases in one' }),
 });
 
 const SlackTargetSchema = z.strictObject({
@@ -235,7 +243,15 @@ export const DepartmentSchema = z.strictObject({
       'categories this department owns: a relevant mention of one is routed here when no rule decided before',
   }),
   sla: z
-    .strictObject({ high: slaDuration, normal: slaDuration, low: slaDuration })
+    .strictObject({
+      high: slaDuration,
+      normal: slaDuration,
+      low: slaDuration,
+      pauseWhileWaiting: z.boolean().optional().meta({
+        description:
+          "(default true) a case waiting for the customer stops its SLA clock until the customer's next message; its due time moves by the paused business time",
+      }),
+    })
     .meta({ description: 'business time until a case is due, per priority (high, normal, low)' }),
   leads: z
     .array(PersonSchema)
@@ -245,9 +261,9 @@ export const DepartmentSchema = z.strictObject({
   notify: z.array(NotificationTargetSchema).optional().meta({
     description: 'where the department is told about its cases and gets its reports: Slack, Teams or e-mail targets',
   }),
-  assignment: z.enum(['round-robin', 'team-queue']).optional().meta({
+  assignment: z.enum(['round-robin', 'team-queue', 'skill', 'language']).optional().meta({
     description:
-      '(default round-robin) round-robin: new cases go in turn to the members on duty (business hours); team-queue: they stay unassigned for the team',
+      "(default round-robin) round-robin: new cases go in turn to the members on duty (business hours); team-queue: they stay unassigned for the team; skill: in turn among the members whose `skills` name the case's category or a tag; language: among those whose `languages` hold the case's language (both fall back to round robin over all members when nobody fits)",
   }),
   businessHours: BusinessHoursSchema.optional(),
   holidays: HolidaysSchema.optional(),
@@ -409,11 +425,9 @@ const cron = z
 
 /** The company's own OIDC issuer (`admin.auth` as an object): the admin API's JWT authorizer and the console's login. */
 const OidcAuthSchema = z.strictObject({
-  issuer: z
-    .url()
-    .meta({
-      description: "JWT issuer of the company's identity provider (e.g. a Cognito user pool or Entra ID URL)",
-    }),
+  issuer: z.url().meta({
+    description: "JWT issuer of the company's identity provider (e.g. a Cognito user pool or Entra ID URL)",
+  }),
   audience: z.array(z.string().min(1)).min(1).meta({ description: 'accepted audiences (client ids)' }),
   clientId: z
     .string()
@@ -577,13 +591,10 @@ export const CompanyConfigSchema = z
             description:
               "the admin API's JWT authorizer in AWS: `cognito` (the stack's own user pool) or the company's OIDC issuer `{ issuer, audience, clientId?, authorizeUrl?, tokenUrl? }` (the console signs in there when both endpoints are given); without it the routes require AWS IAM (SigV4) credentials instead, and nobody can sign in to the console",
           }),
-        consoleUrl: z
-          .url()
-          .optional()
-          .meta({
-            description:
-              "the console's public address, ending in /console (such as https://cases.example.com/console): Cognito's callback <consoleUrl>/callback and logout URL; needed with auth: cognito",
-          }),
+        consoleUrl: z.url().optional().meta({
+          description:
+            "the console's public address, ending in /console (such as https://cases.example.com/console): notification links open <consoleUrl>/cases/<id> (default: cases.baseUrl; locally http://localhost:<port>/console); with auth: cognito also the callback <consoleUrl>/callback and logout URL",
+        }),
         admins: z.array(PersonSchema).default([]).meta({
           description:
             'people who may act on every case of every department and erase personal data (matched by e-mail)',
@@ -851,6 +862,14 @@ export function classifierLanguagesOf(config: CompanyConfig): string[] {
 /** Departments an overdue escalating case goes to: `cases.escalate.to`, or press and legal where the company has them. */
 export function escalationTargets(config: CompanyConfig): string[] {
   return config.cases.escalate.to ?? config.departments.map((d) => d.id).filter((d) => d === 'press' || d === 'legal');
+}
+
+/**
+ * The base of case links in notifications: the console (`admin.consoleUrl`, where
+ * `<base>/cases/<id>` is the case's page), else `cases.baseUrl`; undefined: no link.
+ */
+export function caseLinkBaseOf(config: CompanyConfig): string | undefined {
+  return config.admin.consoleUrl ?? config.cases.baseUrl;
 }
 
 /** The department whose members approve replies of a case that needs approval. */

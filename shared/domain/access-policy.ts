@@ -19,8 +19,13 @@ import { ForbiddenError } from './errors.ts';
  * - approving follows its own rule: a member or lead of the approving department (or an
  *   admin), never the reply's author (the lifecycle checks the author);
  * - leads reroute cases out of their department; members do not;
- * - listing a department's cases is for its members and leads (and admins): cc, approver
- *   and escalation departments are told the case id by the notification and read it by id;
+ * - listing a department's cases is for its members and leads (and admins); so is listing
+ *   the cases that name the department as cc or wait for its approval (they read those
+ *   cases anyway); a listing without a department covers the person's own departments
+ *   (every department for an admin);
+ * - reopening is a change of state: the case's department (and admins), not cc;
+ * - a department's reports are read by its members and leads, the management report by
+ *   leads of any department (and admins);
  * - anyone else, however valid their token, may do nothing.
  */
 
@@ -35,7 +40,16 @@ export interface Standing {
 }
 
 /** What can be done to a case; `approve` has its own department (see `mayApprove`). */
-export type CaseAccess = 'read' | 'assign' | 'transition' | 'draft' | 'approve' | 'mark-sent' | 'reroute' | 'correct';
+export type CaseAccess =
+  | 'read'
+  | 'assign'
+  | 'transition'
+  | 'reopen'
+  | 'draft'
+  | 'approve'
+  | 'mark-sent'
+  | 'reroute'
+  | 'correct';
 
 /** Whether the person is one of the company's `admin.admins`, or the account's operator, who may do everything. */
 export function isCompanyAdmin(config: CompanyConfig, user: AdminUser): boolean {
@@ -98,6 +112,34 @@ export function authorizeListing(config: CompanyConfig, user: AdminUser, departm
   const standing = standingOf(config, user);
   if (standing.admin || standing.departments.has(department)) return;
   throw new ForbiddenError(`you may not list the cases of ${department}: ${listableBy(standing)}`);
+}
+
+/**
+ * The departments whose cases a person may list: every one for an admin, else their own.
+ * @throws ForbiddenError for a person in no department
+ */
+export function listableDepartmentsOf(config: CompanyConfig, user: AdminUser): string[] {
+  const standing = standingOf(config, user);
+  if (standing.admin) return config.departments.map((d) => d.id);
+  if (standing.departments.size === 0) throw new ForbiddenError(`you may not list cases: ${NOBODY}`);
+  return [...standing.departments.keys()];
+}
+
+/**
+ * Refuses a person who may not read the reports of `audience` (`management` or a department id).
+ * @throws ForbiddenError with the reason
+ */
+export function authorizeReportReading(config: CompanyConfig, user: AdminUser, audience: string): void {
+  const standing = standingOf(config, user);
+  if (standing.admin) return;
+  if (audience === 'management') {
+    if ([...standing.departments.values()].includes('lead')) return;
+    throw new ForbiddenError(
+      `only admins and department leads may read the management report; you are ${standing.departments.size === 0 ? 'in no department' : rolesOf(standing)}`,
+    );
+  }
+  if (standing.departments.has(audience)) return;
+  throw new ForbiddenError(`you may not read the reports of ${audience}: ${listableBy(standing)}`);
 }
 
 /**
@@ -185,6 +227,7 @@ export function authorizeThemeDefect(
 const VERBS: Readonly<Record<Exclude<CaseAccess, 'read' | 'approve' | 'reroute'>, string>> = {
   assign: 'assign',
   transition: 'change the state of',
+  reopen: 'reopen',
   draft: 'draft replies on',
   'mark-sent': 'mark replies sent on',
   correct: 'correct the classification of',

@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { MentionRouted } from './events.ts';
 import type { Category, Priority } from './mention.ts';
 import type { CasePage, CaseRepository, MentionRepository } from './ports.ts';
+import { resumedDueAt, slaStatusOf, type SlaCalendar, type SlaStatus } from './sla-clock.ts';
 
 /**
  * What people do with cases through the admin API: list, read, assign, move through the
@@ -53,6 +54,10 @@ export interface CaseAdminDeps extends ChangeCaseDeps {
   readonly dueAt: (department: string, priority: Priority, from: Date) => string;
   /** Business minutes of a response time in a department; absent: the case stores wall-clock minutes only. */
   readonly businessMinutes?: (department: string, from: Date, to: Date) => number;
+  /** Business time of a department after an instant (CasePolicy.addSlaTime): moves a paused case's due time. */
+  readonly addSlaTime?: SlaCalendar['addSlaTime'];
+  /** Whether waiting stops a department's SLA clock (`sla.pauseWhileWaiting`); absent: it never does. */
+  readonly pauseWhileWaiting?: (department: string) => boolean;
   /** Where a reroute stores its labelled example (corrections.ts); absent: none is stored. */
   readonly corrections?: CorrectionStore;
   /** The stored mentions, for the text and model of a correction. */
@@ -102,24 +107,74 @@ export async function listCases(
 export interface CaseView {
   readonly case: Omit<Case, 'history'>;
   readonly history: readonly CaseHistoryEntry[];
+  /** The thread: each mention with author, platform link, text, classification reasons and routing reasons. */
   readonly mentions: readonly MentionRouted[];
+  /** The SLA clock in the department's business time. */
+  readonly sla: SlaStatus;
+  /** The routing rules that matched the case's mentions, and why. */
+  readonly matchedRules: readonly MatchedRuleView[];
+  readonly replies: readonly ReplyView[];
+}
+
+/** A routing rule that matched a mention of the case. */
+export interface MatchedRuleView {
+  readonly rule: string;
+  readonly mentionId: string;
+  /** The rule's reason line as routing wrote it (`rule <id>: ... -> department ...`). */
+  readonly why: string;
+}
+
+/** A reply on the case as the console lists it. */
+export interface ReplyView extends ReplyDraft {
+  readonly state: 'draft' | 'approved' | 'sent-elsewhere';
 }
 
 /**
- * A case with its mentions and history.
+ * A case with its mentions, history, SLA clock, matched rules and replies.
  * @throws NotFoundError when there is no such case
  * @throws ForbiddenError when the person may not read it (access-policy.ts)
  */
 export async function getCase(
   caseId: string,
   user: AdminUser,
-  deps: Pick<CaseAdminDeps, 'config' | 'cases'>,
+  deps: Pick<CaseAdminDeps, 'config' | 'cases'> & Partial<Pick<CaseAdminDeps, 'clock' | 'businessMinutes'>>,
 ): Promise<CaseView> {
   const found = await deps.cases.get(caseId);
   if (!found) throw new NotFoundError(`case ${caseId} does not exist`);
   authorizeCase(deps.config, user, found, 'read');
   const { history, ...rest } = found;
-  return { case: rest, history: history ?? [], mentions: await deps.cases.mentionsOf(caseId) };
+  const mentions = await deps.cases.mentionsOf(caseId);
+  const businessMinutes =
+    deps.businessMinutes ?? ((_: string, from: Date, to: Date) => (to.getTime() - from.getTime()) / 60_000);
+  return {
+    case: rest,
+    history: history ?? [],
+    mentions,
+    sla: slaStatusOf(found, deps.clock?.now() ?? new Date(), businessMinutes),
+    // A mention is recorded once per department it reached: its rules count once.
+    matchedRules: [
+      ...new Map(
+        mentions.flatMap((m) =>
+          (m.matchedRules ?? []).map((rule): [string, MatchedRuleView] => [
+            `${m.mentionId}\u0000${rule}`,
+            {
+              rule,
+              mentionId: m.mentionId,
+              why: m.reasons.find((line) => line.startsWith(`rule ${rule}:`)) ?? `rule ${rule}`,
+            },
+          ]),
+        ),
+      ).values(),
+    ],
+    replies: found.reply
+      ? [
+          {
+            ...found.reply,
+            state: found.reply.sentAt ? 'sent-elsewhere' : found.reply.approvedAt ? 'approved' : 'draft',
+          },
+        ]
+      : [],
+  };
 }
 
 export interface AssignInput {
@@ -159,7 +214,7 @@ export async function assignCase(
   });
 }
 
-export type TransitionAction = 'wait' | 'resolve' | 'respond';
+export type TransitionAction = 'wait' | 'resolve' | 'respond' | 'reopen';
 
 export interface TransitionInput {
   readonly action: TransitionAction;
@@ -167,8 +222,10 @@ export interface TransitionInput {
 }
 
 /**
- * Moves a case: `wait` (for the customer or a colleague), `resolve`, or `respond` (the
- * company answered outside the API's drafts; refused when the case needs an approved reply).
+ * Moves a case: `wait` (for the customer or a colleague; with the department's
+ * `sla.pauseWhileWaiting` its SLA clock stops), `resolve`, `respond` (the company answered
+ * outside the API's drafts; refused when the case needs an approved reply), or `reopen`
+ * (a resolved, responded or waiting case is worked again: see `reopenCommand`).
  *
  * @throws ValidationError when a note is given to `respond` (nothing would keep it)
  * @throws NotFoundError, ConflictError (from changeCase: not allowed in the case's state)
@@ -181,10 +238,13 @@ export async function transitionCase(
 ): Promise<ChangeCaseOutcome> {
   switch (input.action) {
     case 'wait':
-      return change(caseId, 'transition', request, deps, {
+      return change(caseId, 'transition', request, deps, (current) => ({
         type: 'wait',
         ...(input.note ? { reason: input.note } : {}),
-      });
+        ...(deps.pauseWhileWaiting?.(current.department) ? { pauseSla: true } : {}),
+      }));
+    case 'reopen':
+      return change(caseId, 'reopen', request, deps, (current) => reopenCommand(current, input.note, deps));
     case 'resolve':
       return change(caseId, 'transition', request, deps, {
         type: 'resolve',
@@ -195,6 +255,22 @@ export async function transitionCase(
         throw new ValidationError('respond takes no note: the history records who marked the case responded and when');
       return respond(caseId, 'transition', undefined, request, deps);
   }
+}
+
+/**
+ * A person reopens a case. Resolved or responded: due by the department's SLA from now.
+ * Waiting: the clock runs on from where it stood (a paused clock moves the due time by
+ * the paused business time; sla-clock.ts).
+ */
+function reopenCommand(current: Case, note: string | undefined, deps: CaseAdminDeps): CaseCommand {
+  const now = deps.clock.now();
+  const dueAt =
+    current.state !== 'waiting'
+      ? deps.dueAt(current.department, current.priority, now)
+      : deps.businessMinutes && deps.addSlaTime
+        ? resumedDueAt(current, now, { businessMinutes: deps.businessMinutes, addSlaTime: deps.addSlaTime }).dueAt
+        : current.dueAt;
+  return { type: 'reopen', dueAt, ...(note ? { note } : {}) };
 }
 
 /**

@@ -19,8 +19,11 @@ import { withoutTriage } from './triage.ts';
 export type CaseCommand =
   /** To a person, or (no assignee) back to the department's team queue. */
   | { readonly type: 'assign'; readonly assignee?: string; readonly reason: string }
-  /** The department waits for the customer or a colleague. */
-  | { readonly type: 'wait'; readonly reason?: string }
+  /**
+   * The department waits for the customer or a colleague; `pauseSla`: the SLA clock stops
+   * until the customer writes again (`resume`) or a person reopens the case.
+   */
+  | { readonly type: 'wait'; readonly reason?: string; readonly pauseSla?: boolean }
   /**
    * The company answered: seen on the platform (its own account replied in the thread) or
    * marked through the API. `businessMinutes` is the response time in the department's
@@ -35,8 +38,17 @@ export type CaseCommand =
       readonly businessMinutes?: number;
     }
   | { readonly type: 'resolve'; readonly note?: string }
-  /** The customer wrote again after resolution, within the reopen window; `dueAt` is the new SLA. */
-  | { readonly type: 'reopen'; readonly mentionId: string; readonly dueAt: string }
+  /**
+   * Work on the case starts again: the customer wrote after resolution, within the reopen
+   * window (`mentionId`), or a person reopened a resolved, responded or waiting case (`note`).
+   * `dueAt` is the new SLA.
+   */
+  | { readonly type: 'reopen'; readonly mentionId?: string; readonly note?: string; readonly dueAt: string }
+  /**
+   * The customer answered a case that waited with its SLA clock paused: it is worked again,
+   * due `pausedMinutes` business minutes later than before (`dueAt`, computed by the caller).
+   */
+  | { readonly type: 'resume'; readonly mentionId: string; readonly dueAt: string; readonly pausedMinutes: number }
   | { readonly type: 'escalate'; readonly to: readonly string[]; readonly reason: string }
   | { readonly type: 'warn-sla' }
   | { readonly type: 'breach-sla' }
@@ -88,12 +100,15 @@ export interface Transition {
 }
 
 /** The states each state-changing action may start from. */
-const ALLOWED_FROM: Readonly<Record<'assign' | 'wait' | 'respond' | 'resolve' | 'reopen', readonly CaseState[]>> = {
+const ALLOWED_FROM: Readonly<
+  Record<'assign' | 'wait' | 'respond' | 'resolve' | 'reopen' | 'resume', readonly CaseState[]>
+> = {
   assign: ['new', 'assigned', 'waiting', 'responded'],
   wait: ['assigned', 'responded'],
   respond: AWAITING_RESPONSE_STATES,
   resolve: ['new', 'assigned', 'waiting', 'responded'],
-  reopen: ['resolved'],
+  reopen: ['resolved', 'responded', 'waiting'],
+  resume: ['waiting'],
 };
 
 /** Actions that note something on a case in any state: a mention may join a resolved case within its reopen window. */
@@ -114,9 +129,10 @@ export function appliedTransition(c: Case, transitionId: string): CaseHistoryEnt
 /**
  * Applies a command to a case: the pure state machine of the case lifecycle.
  *
- * new -> assigned -> waiting -> responded -> resolved, and resolved -> new (or assigned,
- * when it has an assignee) on reopen. Every change raises the version by one and appends
- * a history entry (who, when, what).
+ * new -> assigned -> waiting -> responded -> resolved, and resolved, responded or waiting
+ * -> new (or assigned, when it has an assignee) on reopen; waiting -> new or assigned on
+ * resume. Leaving `waiting` ends a paused SLA clock. Every change raises the version by one
+ * and appends a history entry (who, when, what).
  *
  * @throws ConflictError when the command is not allowed in the case's state (e.g. resolving
  *   a resolved case, marking an unapproved reply as sent when approval is required)
@@ -129,7 +145,9 @@ export function applyCaseCommand(c: Case, command: CaseCommand, ctx: TransitionC
       `cannot ${command.type} case ${c.id}: it is ${c.state}${c.state === 'resolved' ? ' (reopen it first)' : ''}`,
     );
   }
-  const { changes, to, detail } = changesOf(c, command, ctx);
+  const { changes: made, to, detail } = changesOf(c, command, ctx);
+  // The clock is paused only while the case waits.
+  const changes = to !== 'waiting' && c.slaPausedAt !== undefined ? { ...made, slaPausedAt: undefined } : made;
   const entry: CaseHistoryEntry = {
     transitionId: ctx.transitionId,
     at: ctx.at,
@@ -167,7 +185,14 @@ function changesOf(c: Case, command: CaseCommand, ctx: TransitionContext): Chang
             detail: { reason: command.reason },
           };
     case 'wait':
-      return { changes: {}, to: 'waiting', detail: command.reason ? { reason: command.reason } : {} };
+      return {
+        changes: command.pauseSla ? { slaPausedAt: c.slaPausedAt ?? ctx.at } : {},
+        to: 'waiting',
+        detail: {
+          ...(command.reason ? { reason: command.reason } : {}),
+          ...(command.pauseSla ? { sla: 'paused' } : {}),
+        },
+      };
     case 'respond':
       return respond(c, command, ctx);
     case 'resolve':
@@ -181,7 +206,20 @@ function changesOf(c: Case, command: CaseCommand, ctx: TransitionContext): Chang
         // A new due time, and the SLA marks of the old one no longer apply.
         changes: { reopenedAt: ctx.at, dueAt: command.dueAt, slaWarnedAt: undefined, breachedAt: undefined },
         to: c.assignee ? 'assigned' : 'new',
-        detail: { mentionId: command.mentionId, dueAt: command.dueAt },
+        detail: {
+          ...(command.mentionId ? { mentionId: command.mentionId } : {}),
+          ...(command.note ? { note: command.note } : {}),
+          dueAt: command.dueAt,
+        },
+      };
+    case 'resume':
+      return {
+        changes: {
+          dueAt: command.dueAt,
+          ...(command.dueAt !== c.dueAt ? { slaWarnedAt: undefined, breachedAt: undefined } : {}),
+        },
+        to: c.assignee ? 'assigned' : 'new',
+        detail: { mentionId: command.mentionId, pausedMinutes: String(command.pausedMinutes), dueAt: command.dueAt },
       };
     case 'escalate':
       return {

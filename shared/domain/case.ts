@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Category, Platform, Priority } from './mention.ts';
+import type { Category, Platform, Priority, Sentiment } from './mention.ts';
 
 export const CASE_STATES = ['new', 'assigned', 'waiting', 'responded', 'resolved'] as const;
 export type CaseState = (typeof CASE_STATES)[number];
@@ -78,6 +78,17 @@ export interface Case {
   readonly resolvedAt?: string;
   readonly resolutionMinutes?: number;
   readonly reopenedAt?: string;
+  /**
+   * Set while the case waits for the customer with its department's SLA clock paused
+   * (`sla.pauseWhileWaiting`): the due time moves by the paused business time when the
+   * customer writes again (`resume`) or a person reopens it.
+   */
+  readonly slaPausedAt?: string;
+  /** The first words of the mention that opened the case (for lists; erased with the mention). */
+  readonly title?: string;
+  /** Sentiment and language of the mention that opened the case (lists, assignment by language). */
+  readonly sentiment?: Sentiment;
+  readonly language?: string;
   /** Set by the SLA sweep: the warning before the due time, and the breach after it. */
   readonly slaWarnedAt?: string;
   readonly breachedAt?: string;
@@ -89,13 +100,14 @@ export interface Case {
   readonly history?: readonly CaseHistoryEntry[];
 }
 
-/** Everything that can happen to a case; `assign`, `wait`, `respond`, `resolve` and `reopen` change its state. */
+/** Everything that can happen to a case; `assign`, `wait`, `respond`, `resolve`, `reopen` and `resume` change its state. */
 export const CASE_ACTIONS = [
   'assign',
   'wait',
   'respond',
   'resolve',
   'reopen',
+  'resume',
   'escalate',
   'warn-sla',
   'breach-sla',
@@ -121,4 +133,9 @@ export function caseIdForThread(platform: Platform, threadId: string, generation
   // Generation 1 keeps the id of the releases before the lifecycle; later ones are new cases of the same thread.
   const key = generation === 1 ? `${platform}\u0000${threadId}` : `${platform}\u0000${threadId}\u0000${generation}`;
   return `case_${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
+}
+
+/** Whether a case has a reply drafted that waits for approval (the approving department's queue). */
+export function waitingForApproval(c: Pick<Case, 'requireApproval' | 'reply' | 'state'>): boolean {
+  return c.requireApproval === true && c.reply !== undefined && !c.reply.approvedAt && c.state !== 'resolved';
 }

@@ -87,6 +87,7 @@ export async function changeCase(
         transition.case,
         current.version ?? 0,
         expiresAtEpochSeconds(now, deps.retentionDays),
+        current,
       );
     } catch (error) {
       if (error instanceof StaleCaseError && attempt < maxAttempts) continue;

@@ -99,11 +99,13 @@ export interface SlaChange {
  * - due, of an escalating category or tag, and not escalated to every target since its
  *   current SLA started: `escalate` (`sla-escalate:<dueAt>`)
  *
- * Only cases still awaiting a response (new, assigned, waiting) are due for anything; each
+ * Only cases still awaiting a response (new, assigned, waiting without a paused clock) are due for anything; each
  * change happens once per due time (a reopened or rerouted case has a new one).
  */
 export function slaChangesFor(c: Case, now: Date, warningMinutes: number, escalation: EscalationPolicy): SlaChange[] {
   if (!(AWAITING_RESPONSE_STATES as readonly string[]).includes(c.state)) return [];
+  // Waiting for the customer with the clock paused: nothing is due until it runs again.
+  if (c.state === 'waiting' && c.slaPausedAt !== undefined) return [];
   const due = Date.parse(c.dueAt);
   if (Number.isNaN(due)) return [];
   const done = new Set((c.history ?? []).map((entry) => entry.transitionId));

@@ -10,6 +10,7 @@ import type { Mention, Priority } from './mention.ts';
 import { recordOwnReply } from './own-reply.ts';
 import type { CaseJournal, CaseRepository, Clock, EventPublisher, MentionRepository, StoredMention } from './ports.ts';
 import { routeMention, type RoutingPolicy } from './route-mention.ts';
+import { resumeCommandFor } from './sla-clock.ts';
 import { routingCommandFor } from './thread-routing.ts';
 import type { SlaDuration } from './business-time.ts';
 import { addMinutes, expiresAtEpochSeconds } from './time.ts';
@@ -126,6 +127,9 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
             ).toISOString(),
             firstMentionId: mention.id,
             authorId: mention.author.id,
+            title: titleOf(mention.text),
+            sentiment: stored.classification.sentiment,
+            language: stored.classification.language,
             version: 1,
             generation: thread.generation,
             ...(decided.tags && decided.tags.length > 0 ? { tags: [...decided.tags] } : {}),
@@ -141,6 +145,7 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
 
   if (kase.firstMentionId !== mention.id && deps.caseChanges) {
     kase = await applyThreadRouting(kase, mention, stored, now, deps, deps.caseChanges);
+    kase = await resumePausedClock(kase, mention, now, deps, deps.caseChanges);
   }
 
   const departments = unique([kase.department, decided.department, ...decided.cc]);
@@ -269,6 +274,45 @@ async function applyThreadRouting(
     known,
   );
   return outcome.case;
+}
+
+/**
+ * The customer (the case's author) wrote in a thread whose case waits with its SLA clock paused: the case is
+ * worked again, due later by the paused business time (sla-clock.ts), once per mention
+ * (`resume:<mentionId>`). Without the department's calendar the clock counts wall-clock time.
+ * @returns the case as it is now
+ */
+async function resumePausedClock(
+  kase: Case,
+  mention: Mention,
+  now: Date,
+  deps: ClassifyMentionDeps,
+  changes: ChangeCaseDeps,
+): Promise<Case> {
+  // Someone else joining the public thread is not the answer the case waits for.
+  if (kase.state !== 'waiting' || kase.slaPausedAt === undefined || kase.authorId !== mention.author.id) return kase;
+  const calendar = {
+    businessMinutes:
+      deps.businessMinutes ?? ((_: string, from: Date, to: Date) => (to.getTime() - from.getTime()) / 60_000),
+    addSlaTime:
+      deps.addSlaTime ?? ((_: string, from: Date, sla: SlaDuration) => addMinutes(from, sla.days * 1440 + sla.minutes)),
+  };
+  const outcome = await changeCase(
+    kase.id,
+    (current) => resumeCommandFor(current, mention, now, calendar),
+    { transitionId: `resume:${mention.id}`, actor: 'system:classify-mention' },
+    changes,
+  );
+  return outcome.case;
+}
+
+/** The first words of a mention, for case lists: at most 80 characters, cut at a word. */
+export function titleOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= 80) return flat;
+  const cut = flat.slice(0, 80);
+  const space = cut.lastIndexOf(' ');
+  return `${space > 40 ? cut.slice(0, space) : cut}…`;
 }
 
 /** The decision's tags, approval, rules and key accounts, for the event (stored decisions of older releases lack them). */

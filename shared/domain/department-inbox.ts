@@ -69,7 +69,12 @@ export async function receiveRoutedMention(event: MentionRouted, deps: Departmen
       reopened = outcome.applied;
     }
     if (needsAssignment(kase)) {
-      const decision = await decideAssignment(deps.assignment(kase.department), deps.clock.now(), deps.cursor);
+      const decision = await decideAssignment(deps.assignment(kase.department), deps.clock.now(), deps.cursor, {
+        category: kase.category,
+        ...(kase.tags ? { tags: kase.tags } : {}),
+        // Cases stored before they carried their language take the routed mention's.
+        language: kase.language ?? event.language,
+      });
       const outcome = await changeCase(
         kase.id,
         // Another writer may have assigned it meanwhile: then this turn changes nothing.

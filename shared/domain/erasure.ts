@@ -93,6 +93,10 @@ export function eraseFromCase(kase: Case, traces: AuthorTraces): Case | undefine
     ...(traces.mentionIds.includes(kase.firstMentionId) ? { firstMentionId: ERASED } : {}),
     ...(isTrace(kase.threadId) ? { threadId: ERASED } : {}),
     ...(kase.assignedReason !== undefined ? { assignedReason: scrub(kase.assignedReason, traces) } : {}),
+    // The title quotes the first mention: gone with it, else without the author's traces.
+    ...(kase.title !== undefined
+      ? { title: traces.mentionIds.includes(kase.firstMentionId) ? ERASED_TEXT : scrub(kase.title, traces) }
+      : {}),
     ...(kase.reply ? { reply: { ...kase.reply, text: scrub(kase.reply.text, traces) } } : {}),
     ...(kase.corrections
       ? { corrections: kase.corrections.map((c) => ({ ...c, reason: scrub(c.reason, traces) })) }

@@ -18,6 +18,7 @@ export const CASE_DETAIL_TYPES = {
   respond: 'Case Responded',
   resolve: 'Case Resolved',
   reopen: 'Case Reopened',
+  resume: 'Case Resumed',
   escalate: 'Case Escalated',
   'warn-sla': 'Case SLA Warning',
   'breach-sla': 'Case SLA Breached',

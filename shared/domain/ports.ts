@@ -57,16 +57,23 @@ export interface CaseRepository {
   /**
    * Writes a case changed by a transition (applyCaseCommand), on the condition that the
    * stored version is still `expectedVersion` (0: a case stored before versions existed).
-   * The index entry follows the case's department, state and due time.
+   * The index entry follows the case's department, state and due time; so do the entries of
+   * the departments it names (cc, approver), changed only where they differ from `previous`
+   * (the case as read) when it is given.
    * @throws StaleCaseError when another writer changed the case since it was read
    */
-  saveTransition(next: Case, expectedVersion: number, expiresAt: number): Promise<void>;
+  saveTransition(next: Case, expectedVersion: number, expiresAt: number, previous?: Case): Promise<void>;
   /** Cases of a department in the given states, earliest due first, one page at a time (an index query, never a scan). */
   listCases(query: CaseQuery): Promise<CasePage>;
 }
 
 export interface CaseQuery {
   readonly department: string;
+  /**
+   * Whose listing: `owner` (default) the department's own cases; `cc` the cases that name
+   * it as cc; `approver` those whose draft waits for its approval (states ignored).
+   */
+  readonly role?: 'owner' | 'cc' | 'approver';
   /** Default: the open states (new, assigned, waiting, responded). */
   readonly states?: readonly CaseState[];
   /** Only cases due at or before this ISO time. */

@@ -56,7 +56,7 @@ describe('admin API on the local runtime', () => {
     if (answer.status !== 200) throw new Error(`the webhook was refused: ${answer.status} ${answer.body}`);
     await runtime.waitForIdle(30_000);
     const stored = await api('GET', '/cases?department=service&state=open', { as: AYLIN });
-    caseId = ((stored.body.items as Case[])[0] as Case).id;
+    caseId = ((stored.body.cases as Case[])[0] as Case).id;
   });
 
   afterAll(async () => {
@@ -84,7 +84,7 @@ describe('admin API on the local runtime', () => {
 
     // Assess
     expect(answer.status).toBe(200);
-    expect(answer.body.items).toEqual([
+    expect(answer.body.cases).toEqual([
       expect.objectContaining({ id: caseId, department: 'service', category: 'praise' }),
     ]);
   });

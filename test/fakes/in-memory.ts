@@ -1,6 +1,6 @@
 import { histogramBucketOf, HISTOGRAM_BUCKETS } from '../../shared/adapters/dynamodb/metric-repository.ts';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
-import { OPEN_STATES, type Case } from '../../shared/domain/case.ts';
+import { OPEN_STATES, waitingForApproval, type Case } from '../../shared/domain/case.ts';
 import { isInTriage } from '../../shared/domain/triage.ts';
 import type { ModelArtifact, ModelStore, ModelVersion, PromotionState } from '../../shared/domain/company-model.ts';
 import type { Correction, CorrectionStore } from '../../shared/domain/corrections.ts';
@@ -113,14 +113,24 @@ export class InMemoryCases implements CaseRepository {
     const offset = query.cursor === undefined ? 0 : Number(Buffer.from(query.cursor, 'base64url').toString('utf8'));
     if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('cursor is not a cursor of this listing');
     const dueBefore = query.dueBefore === undefined ? undefined : new Date(query.dueBefore).toISOString();
-    const all = states.flatMap((state) =>
-      [...this.cases.values()]
-        .filter(
-          (c) =>
-            c.department === query.department && c.state === state && (dueBefore === undefined || c.dueAt <= dueBefore),
-        )
-        .sort(byDue),
-    );
+    const role = query.role ?? 'owner';
+    // As the table's ref items list them (case-refs.ts): cc per state, approvals by draft time.
+    const listed = (c: Case, state: string) =>
+      role === 'owner'
+        ? c.department === query.department && c.state === state
+        : role === 'cc'
+          ? c.cc.includes(query.department) && c.department !== query.department && c.state === state
+          : waitingForApproval(c) && (c.approverDepartment ?? c.department) === query.department;
+    const all =
+      role === 'approver'
+        ? [...this.cases.values()]
+            .filter((c) => listed(c, c.state))
+            .sort((a, b) => (a.reply?.draftedAt ?? '').localeCompare(b.reply?.draftedAt ?? ''))
+        : states.flatMap((state) =>
+            [...this.cases.values()]
+              .filter((c) => listed(c, state) && (dueBefore === undefined || c.dueAt <= dueBefore))
+              .sort(byDue),
+          );
     const items = all.slice(offset, offset + limit).map((c) => structuredClone(c));
     const end = offset + items.length;
     return end < all.length ? { items, cursor: Buffer.from(String(end)).toString('base64url') } : { items };

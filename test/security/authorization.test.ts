@@ -114,7 +114,7 @@ describe('authorization by department and role (finding 3)', () => {
   /** The webhook's open case of a department, read as the operator. */
   const webhookCaseOf = async (department: string): Promise<Case> => {
     const page = await api('GET', `/cases?department=${department}`, OPERATOR);
-    const found = (page.body.items as Case[]).find((c) => !c.threadId.startsWith('seeded-'));
+    const found = (page.body.cases as Case[]).find((c) => !c.threadId.startsWith('seeded-'));
     if (!found) throw new Error(`no webhook case in ${department}`);
     return found;
   };
@@ -178,7 +178,7 @@ describe('authorization by department and role (finding 3)', () => {
 
       // Assess
       expect(listed.status).toBe(200);
-      expect((listed.body.items as Case[]).map((c) => c.id)).toContain(pressCase.id);
+      expect((listed.body.cases as Case[]).map((c) => c.id)).toContain(pressCase.id);
       expect(read.status).toBe(200);
       expect([assigned.status, drafted.status, sent.status, resolved.status]).toEqual([200, 201, 200, 200]);
       expect(await cases.get(pressCase.id)).toMatchObject({
@@ -404,13 +404,146 @@ describe('authorization by department and role (finding 3)', () => {
           pathParameters: { id, replyId: 'reply_0000000000000000' },
         }),
         await call('POST /cases/{id}/reroute', { pathParameters: { id }, body: { department: 'legal', reason: 'x' } }),
+        await call('POST /cases/{id}/transition', { pathParameters: { id }, body: { action: 'reopen' } }),
+        await call('GET /cases'),
+        await call('GET /approvals'),
+        await call('GET /reports'),
       ];
+      const me = await call('GET /me');
 
       // Assess
-      expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 403]);
+      expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
+      // Who they are, as their own token says: nothing of the company.
+      expect(me).toEqual({
+        status: 200,
+        body: {
+          actor: 'user:mallory@example.com',
+          name: 'mallory@example.com',
+          email: 'mallory@example.com',
+          admin: false,
+          departments: [],
+          language: 'de',
+        },
+      });
       for (const answer of answers)
-        expect(answer.body.message).toMatch(/you are neither an admin nor a member or lead of any department/);
+        expect(answer.body.message).toMatch(
+          /you are neither an admin nor a member or lead of any department|in any department/,
+        );
       expect(await cases.get(id)).toEqual(pressCase);
+    });
+  });
+
+  describe('the console routes (issue 14): who may list, read and reopen', () => {
+    it('a member of another department can neither list a department as cc or approver nor reopen its case', async () => {
+      // Arrange: a resolved press case that names legal as cc
+      const pressCase = await seed({
+        department: 'press',
+        state: 'resolved',
+        cc: ['legal'],
+        resolvedAt: new Date().toISOString(),
+      });
+      const before = await cases.get(pressCase.id);
+
+      // Act
+      const answers = [
+        await api('GET', '/cases?department=press', OLE),
+        await api('GET', '/cases?department=legal&role=cc', OLE),
+        await api('GET', '/cases?department=press&role=approver', OLE),
+        await api('POST', `/cases/${pressCase.id}/transition`, OLE, { action: 'reopen' }),
+      ];
+      const mine = await api('GET', '/cases?mine=1&state=all', OLE);
+      const everything = await api('GET', '/cases?state=all&limit=100', OLE);
+
+      // Assess
+      expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 403]);
+      expect(answers[3]?.body.message).toBe(
+        `you may not read case ${pressCase.id}: you may read the cases of service and those that name them as cc, approver or escalation (member of service)`,
+      );
+      expect(await cases.get(pressCase.id)).toEqual(before);
+      // Without a department the listing covers only the caller's own.
+      for (const listing of [mine, everything]) {
+        expect(listing.status).toBe(200);
+        expect((listing.body.cases as Case[]).every((c) => c.department === 'service')).toBe(true);
+      }
+    });
+
+    it('a cc department lists and reads the case that names it, but may not reopen it', async () => {
+      // Arrange
+      const pressCase = await seed({
+        department: 'press',
+        state: 'resolved',
+        cc: ['legal'],
+        resolvedAt: new Date().toISOString(),
+      });
+
+      // Act
+      const listed = await api('GET', '/cases?department=legal&role=cc&state=resolved', JONAS);
+      const read = await api('GET', `/cases/${pressCase.id}`, JONAS);
+      const reopened = await api('POST', `/cases/${pressCase.id}/transition`, JONAS, { action: 'reopen' });
+
+      // Assess
+      expect((listed.body.cases as Case[]).map((c) => c.id)).toContain(pressCase.id);
+      expect(read.status).toBe(200);
+      expect(read.body.sla).toMatchObject({ dueAt: pressCase.dueAt, paused: false });
+      expect(reopened).toEqual({
+        status: 403,
+        body: {
+          status: 403,
+          message: `only members and leads of press or an admin may reopen case ${pressCase.id}; you may read it (member of legal)`,
+        },
+      });
+      expect((await cases.get(pressCase.id))?.state).toBe('resolved');
+    });
+
+    it("the case's department reopens it, with the history entry", async () => {
+      // Arrange
+      const pressCase = await seed({ department: 'press', state: 'resolved', resolvedAt: new Date().toISOString() });
+
+      // Act
+      const reopened = await api('POST', `/cases/${pressCase.id}/transition`, TIM, {
+        action: 'reopen',
+        note: 'Nachfrage',
+      });
+
+      // Assess
+      expect(reopened.status).toBe(200);
+      expect((await cases.get(pressCase.id))?.history?.at(-1)).toMatchObject({
+        action: 'reopen',
+        from: 'resolved',
+        to: 'new',
+        actor: `user:${TIM}`,
+        detail: { note: 'Nachfrage' },
+      });
+    });
+
+    it("only the approving department sees a draft in its approvals, and never the drafter's own", async () => {
+      // Arrange: service drafted a reply that press must approve
+      const serviceCase = await seed({ department: 'service', requireApproval: true, approverDepartment: 'press' });
+      const drafted = await api('POST', `/cases/${serviceCase.id}/replies`, OLE, { text: 'Wir kümmern uns.' });
+      const replyId = (drafted.body.reply as { id: string }).id;
+
+      // Act
+      const forTim = await api('GET', '/approvals', TIM);
+      const forOle = await api('GET', '/approvals', OLE);
+      const forJonas = await api('GET', '/approvals', JONAS);
+
+      // Assess
+      const ids = (answer: Answer) => (answer.body.replies as { replyId: string }[]).map((r) => r.replyId);
+      expect(ids(forTim)).toContain(replyId);
+      expect(ids(forOle)).not.toContain(replyId);
+      expect(ids(forJonas)).not.toContain(replyId);
+    });
+
+    it("a member reads their own department's reports but not the management report or another department's", async () => {
+      // Act
+      const management = await api('GET', '/reports?scope=management', OLE);
+      const press = await api('GET', '/reports?scope=press', OLE);
+      const byId = await api('GET', '/reports/weekly:2026-W48:press', OLE);
+      const own = await api('GET', '/reports?scope=service', OLE);
+
+      // Assess
+      expect([management.status, press.status, byId.status, own.status]).toEqual([403, 403, 403, 200]);
+      expect(byId.body.message).toMatch(/you may not read the reports of press/);
     });
   });
 });

@@ -11,6 +11,7 @@ import { isInTriage } from '../../domain/triage.ts';
 import { StaleCaseError, ValidationError } from '../../domain/errors.ts';
 import type { MentionRouted } from '../../domain/events.ts';
 import type { CaseJournal, CaseNote, CasePage, CaseQuery, CaseRepository } from '../../domain/ports.ts';
+import { casesByIds, namesIn, syncRefs } from './case-refs.ts';
 import { GSI1, isConditionFailed, keys } from './keys.ts';
 import { itemsOfEntries, queryAll } from './query-all.ts';
 
@@ -41,6 +42,7 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
+      await syncRefs(this.client, this.tableName, undefined, created, expiresAt);
       return created;
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
@@ -53,10 +55,12 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
   /**
    * Writes the whole case as a transition left it (history included, so the entry is
    * stored atomically with the change), moving its index entry to its department, state
-   * and due time, on the condition that nobody wrote the case since it was read.
+   * and due time, on the condition that nobody wrote the case since it was read; then the
+   * refs of the departments it names follow (case-refs.ts: only the changed ones, when
+   * `previous`, the case as read, is given).
    * @throws StaleCaseError when the stored version is not `expectedVersion` any more, or the case is gone
    */
-  async saveTransition(next: Case, expectedVersion: number, expiresAt: number): Promise<void> {
+  async saveTransition(next: Case, expectedVersion: number, expiresAt: number, previous?: Case): Promise<void> {
     // A write that does not raise the version would let a concurrent writer's change slip past the lock.
     if ((next.version ?? 0) <= expectedVersion) {
       throw new Error(
@@ -83,6 +87,7 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
       }
       throw error;
     }
+    await syncRefs(this.client, this.tableName, previous, next, expiresAt);
   }
 
   async get(caseId: string): Promise<Case | undefined> {
@@ -226,7 +231,9 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
   /**
    * One page of a department's cases in the given states (default: the open ones), each
    * state's cases earliest due first, the states in the order given. An index query per
-   * state (`GSI1SK <= <dueBefore>~`), never a scan. The cursor says where the page ended:
+   * state (`GSI1SK <= <dueBefore>~`), never a scan. With `role: cc` the cases that name the
+   * department as cc (same order), with `role: approver` those whose draft waits for its
+   * approval (oldest draft first, states ignored): their ref items, then one BatchGetItem. The cursor says where the page ended:
    * the state and the index's LastEvaluatedKey. Like a DynamoDB query, a full page may
    * hand out a cursor whose next page is empty.
    * @throws ValidationError for an unknown state, a bad `dueBefore`, `limit` or `cursor`
@@ -240,11 +247,12 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
       throw new ValidationError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
     }
     const dueBound = query.dueBefore === undefined ? undefined : sortKeyBound(query.dueBefore);
-    let position = query.cursor === undefined ? { state: 0 } : decodeCursor(query.cursor, query.department, states);
+    const partitions = partitionsOf(query.department, query.role ?? 'owner', states);
+    let position = query.cursor === undefined ? { state: 0 } : decodeCursor(query.cursor, partitions);
 
     const items: Case[] = [];
-    while (position.state < states.length) {
-      const pk = keys.casesByState(query.department, states[position.state] as CaseState);
+    while (position.state < partitions.length) {
+      const pk = partitions[position.state] as string;
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -255,19 +263,33 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
           ...(position.key ? { ExclusiveStartKey: position.key } : {}),
         }),
       );
+      const found =
+        (query.role ?? 'owner') === 'owner'
+          ? await this.casesOf(page.Items ?? [])
+          : (await this.refCases(page.Items ?? [])).filter((c) => namesIn(c, pk));
       // Cases in triage sort before every due time (keys.caseDue): the bound reads them all, their due time decides.
-      items.push(
-        ...(await this.casesOf(page.Items ?? [])).filter(
-          (c) => dueBound === undefined || !isInTriage(c) || `${c.dueAt}~` <= dueBound,
-        ),
-      );
+      items.push(...found.filter((c) => dueBound === undefined || !isInTriage(c) || `${c.dueAt}~` <= dueBound));
       position = page.LastEvaluatedKey
         ? { state: position.state, key: page.LastEvaluatedKey }
         : { state: position.state + 1 };
       if (items.length >= limit) break;
     }
-    return position.state < states.length ? { items, cursor: encodeCursor(position) } : { items };
+    return position.state < partitions.length ? { items, cursor: encodeCursor(position) } : { items };
   }
+
+  /** The cases that ref items point at, in their order. */
+  private async refCases(refs: readonly Record<string, unknown>[]): Promise<Case[]> {
+    const ids = refs.map((ref) => String(ref.PK).slice('CASE#'.length));
+    return (await casesByIds(this.client, this.tableName, ids)).map(toCase);
+  }
+}
+
+/** The GSI1 partitions a listing reads, in order: one per state, or the department's approval queue. */
+function partitionsOf(department: string, role: 'owner' | 'cc' | 'approver', states: readonly CaseState[]): string[] {
+  if (role === 'approver') return [keys.casesNaming(department, 'approver')];
+  return states.map((state) =>
+    role === 'cc' ? keys.casesNaming(department, 'cc', state) : keys.casesByState(department, state),
+  );
 }
 
 /** The stored item of a case: its keys, its index entries and every field it has. */
@@ -300,6 +322,10 @@ const OPTIONAL_FIELDS = [
   'resolvedAt',
   'resolutionMinutes',
   'reopenedAt',
+  'slaPausedAt',
+  'title',
+  'sentiment',
+  'language',
   'slaWarnedAt',
   'breachedAt',
   'escalatedAt',
@@ -354,8 +380,8 @@ function encodeCursor(position: ListPosition): string {
   );
 }
 
-/** Reads a cursor of listCases, checking it belongs to this department and these states. */
-function decodeCursor(cursor: string, department: string, states: readonly CaseState[]): ListPosition {
+/** Reads a cursor of listCases, checking it belongs to this listing's partitions (department, role, states). */
+function decodeCursor(cursor: string, partitions: readonly string[]): ListPosition {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -363,7 +389,7 @@ function decodeCursor(cursor: string, department: string, states: readonly CaseS
     throw new ValidationError('cursor is not a cursor of this listing', [], { cause: error });
   }
   const { s, k } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { s?: unknown; k?: unknown };
-  if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s >= states.length) {
+  if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s >= partitions.length) {
     throw new ValidationError('cursor is not a cursor of this listing');
   }
   if (k === undefined) return { state: s };
@@ -372,7 +398,7 @@ function decodeCursor(cursor: string, department: string, states: readonly CaseS
     typeof k === 'object' &&
     k !== null &&
     Object.values(key).every((value) => typeof value === 'string') &&
-    key.GSI1PK === keys.casesByState(department, states[s] as CaseState);
+    key.GSI1PK === partitions[s];
   if (!isKey) throw new ValidationError('cursor is not a cursor of this listing');
   return { state: s, key };
 }

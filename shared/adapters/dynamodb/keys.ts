@@ -8,6 +8,7 @@
  * | case             | CASE#<caseId>              | CASE                                   | DEPT#<dept>#<state> / [!]<dueAt>#<caseId>   | AUTHOR#<platform>#<id> / CASE#<openedAt>     |
  * | case mention     | CASE#<caseId>              | MENTION#<createdAt>#<mentionId>#<dept> |                                             |                                              |
  * | case note        | CASE#<caseId>              | NOTE#<at>#<kind>#<mentionId>           |                                             |                                              |
+ * | case ref         | CASE#<caseId>              | REF#<cc or approver>#<dept>            | DEPT#<dept>#cc#<state> / [!]<dueAt>#<caseId>, DEPT#<dept>#approver / <draftedAt>#<caseId> |   |
  * | notification log | CASE#<caseId>              | NOTIFIED#<notification id>#<target>    |                                             |                                              |
  * | round-robin      | RR#<dept>                  | RR                                     |                                             |                                              |
  * | counter          | METRIC#<day>               | DEPT#<dept>#CATEGORY#<category>        |                                             |                                              |
@@ -34,6 +35,12 @@
  * Both indexes project keys only (infra/topology.ts): an index entry costs one write unit,
  * and a write that changes none of its keys writes nothing there; whoever queries an index
  * reads the items it found by key (query-all.ts `itemsOfEntries`).
+ * A case that names other departments has one small ref item per named department
+ * (`CASE#<id>` / `REF#cc#<dept>` or `REF#approver#<dept>`), written only when that
+ * department's listing of it changes: its GSI1 entry is `DEPT#<dept>#cc#<state>` /
+ * `<dueAt>#<caseId>` (cc), or `DEPT#<dept>#approver` / `<draftedAt>#<caseId>` while a draft
+ * waits for that department's approval. A cc or approver listing is one query on the
+ * department's partition and one BatchGetItem of the cases; cases naming nobody cost nothing.
  * The case item carries `version` (optimistic lock: every transition writes version + 1 on
  * the condition that the stored one is unchanged) and its `history` (appended in the same
  * write). Its GSI1 entry follows its department, state and due time, so "the department's
@@ -90,6 +97,15 @@ export const keys = {
     `${inTriage ? TRIAGE_SORT_PREFIX : ''}${dueAt}#${caseId}`,
   /** GSI1 partition of the open cases written before the lifecycle (state `new`, no version). */
   legacyOpenCasesOf: (department: string) => `DEPT#${department}#OPEN`,
+  /** A department a case names as cc or approver (case-refs.ts): listed on GSI1 under that department. */
+  caseRef: (caseId: string, role: string, department: string) => ({
+    PK: `CASE#${caseId}`,
+    SK: `REF#${role}#${department}`,
+  }),
+  caseRefPrefix: 'REF#',
+  /** GSI1 partition of the cases naming a department as cc (per state) or waiting for its approval. */
+  casesNaming: (department: string, role: 'cc' | 'approver', state?: string) =>
+    role === 'cc' ? `DEPT#${department}#cc#${state}` : `DEPT#${department}#approver`,
   notification: (caseId: string, key: string) => ({ PK: `CASE#${caseId}`, SK: `NOTIFIED#${key}` }),
   assignmentCursor: (department: string) => ({ PK: `RR#${department}`, SK: 'RR' }),
   histograms: (day: string) => `HIST#${day}`,

@@ -80,7 +80,7 @@ describe('admin-api handler', () => {
 
     // Assess
     expect(answer.status).toBe(200);
-    expect((answer.body.items as Case[]).map((c) => c.id)).toEqual([id]);
+    expect((answer.body.cases as Case[]).map((c) => c.id)).toEqual([id]);
   });
 
   it("shows in the case detail why each mention is there: the classifier's words beside the routing reasons", async () => {
