@@ -197,7 +197,7 @@ async function startCommand(args: string[]): Promise<number> {
 
   const config = await loadConfig(company);
   // The console's build is what /console/ serves: made (or remade after an edit) before the start.
-  const { ensureConsoleBuilt } = await import('../infra/local/console-build.ts');
+  const { ensureConsoleBuilt } = await import('../infra/console-build.ts');
   await ensureConsoleBuilt((line) => process.stderr.write(`${timestamped(line)}\n`));
   const { startRuntime } = await import('../infra/local/runtime.ts');
   const { parseMetaSecret } = await import('../infra/local/secrets.ts');

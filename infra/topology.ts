@@ -175,6 +175,11 @@ export interface HttpRoute {
    * open, as the webhooks are (platforms sign their bodies, the function checks them).
    */
   readonly auth?: 'admin';
+  /**
+   * Why an open route needs no authorizer (cdk-nag AwsSolutions-APIG4), for open routes that
+   * are not a platform's webhook; absent on webhooks, whose reasons the API construct knows.
+   */
+  readonly openReason?: string;
 }
 
 /**
@@ -315,6 +320,9 @@ const WEBHOOK_PATH = '/webhooks/{platform}';
 export const GENERIC_WEBHOOK_PATH = '/webhooks/generic/{source}';
 const MAX_BODY_BYTES = 1024 * 1024;
 
+const CONSOLE_OPEN_REASON =
+  "The web console's static files (HTML, script, style of the public build) hold no data and no secret: a browser must load them before anyone signs in. Every call the page makes to the admin routes carries the person's token and meets the admin authorizer; the function serves only files inside the build, read-only.";
+
 /**
  * The web console's routes (functions/serve-console): its page and every client route, its
  * hashed assets. Open: the page holds no data; the API calls it makes carry the person's token.
@@ -322,8 +330,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * the greedy one, in API Gateway and locally.
  */
 export const CONSOLE_ROUTES: readonly HttpRoute[] = [
-  { method: 'GET', path: '/console' },
-  { method: 'GET', path: '/console/{proxy+}' },
+  { method: 'GET', path: '/console', openReason: CONSOLE_OPEN_REASON },
+  { method: 'GET', path: '/console/{proxy+}', openReason: CONSOLE_OPEN_REASON },
 ];
 
 /** The admin API's routes (functions/admin-api routes on `routeKey`, `METHOD path`). */

@@ -111,10 +111,11 @@ export class WebhookApi extends Construct {
           acknowledgeFinding(
             added.node.defaultChild!,
             'AwsSolutions-APIG4',
-            route.method === 'GET' ? OPEN_GET_REASON : OPEN_POST_REASON,
+            route.openReason ?? (route.method === 'GET' ? OPEN_GET_REASON : OPEN_POST_REASON),
           );
         }
-        paths.push(route.path);
+        // An open route with its own reason (the console) is no webhook: it stays out of the webhook base URL.
+        if (!route.openReason) paths.push(route.path);
       }
     }
     this.routePaths = paths;

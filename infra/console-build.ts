@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The console app (Vite) and its build output, served at /console/ by functions/serve-console. */
-export const CONSOLE_DIR = fileURLToPath(new URL('../../console/', import.meta.url));
+export const CONSOLE_DIR = fileURLToPath(new URL('../console/', import.meta.url));
 export const CONSOLE_DIST = path.join(CONSOLE_DIR, 'dist');
 
 /** The newest modification time of the console's sources (src, index.html, vite.config.ts). */
