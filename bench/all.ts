@@ -22,6 +22,11 @@ const PARTS: readonly { readonly name: string; readonly script: string; readonly
   },
   { name: 'report', script: 'bench:report', what: 'weekly report build time for 100,000 mentions, bundle sizes' },
   { name: 'history', script: 'bench:history', what: 'how long the history of `npm start -- --history` takes to play' },
+  {
+    name: 'console',
+    script: 'bench:console',
+    what: 'web console bundle size (gzip), first render of a 500-case queue, API calls per page',
+  },
 ];
 
 const wanted = process.argv.slice(2);
