@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     setupFiles: ['test/setup.ts'],
+    // The console's Vite build, once per run (when missing or older than its sources).
+    globalSetup: ['test/support/console-build-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     env: {
       POWERTOOLS_LOG_LEVEL: 'SILENT',

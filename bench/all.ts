@@ -27,6 +27,11 @@ const PARTS: readonly { readonly name: string; readonly script: string; readonly
     script: 'bench:cost',
     what: 'AWS requests, capacity units and cost per 1M mentions, counted in a local run of 300 mentions',
   },
+  {
+    name: 'console',
+    script: 'bench:console',
+    what: 'web console bundle size (gzip), first render of a 500-case queue, API calls per page',
+  },
 ];
 
 const wanted = process.argv.slice(2);

@@ -196,6 +196,9 @@ async function startCommand(args: string[]): Promise<number> {
   }
 
   const config = await loadConfig(company);
+  // The console's build is what /console/ serves: made (or remade after an edit) before the start.
+  const { ensureConsoleBuilt } = await import('../infra/console-build.ts');
+  await ensureConsoleBuilt((line) => process.stderr.write(`${timestamped(line)}\n`));
   const { startRuntime } = await import('../infra/local/runtime.ts');
   const { parseMetaSecret } = await import('../infra/local/secrets.ts');
   const { platformSecretName } = await import('../infra/topology.ts');
@@ -252,6 +255,7 @@ async function startCommand(args: string[]): Promise<number> {
     `Data:              ${dataDir ? `${path.relative(process.cwd(), dataDir)}/ (table ${runtime.tableName}${queueJournal ? '; queued messages journaled in queues/, kept across restarts' : ''})` : 'in memory'}`,
     // In memory there is no token file to look in: show the admin's token of this run.
     `Admin API:         ${runtime.url}/cases, ${runtime.tokensFile ? `tokens in ${path.relative(process.cwd(), runtime.tokensFile)}` : `admin token ${Object.entries(runtime.adminTokens).find(([, c]) => c.sub === 'local:admin')?.[0] ?? '(none)'} (in memory, this run only)`}`,
+    `Console:           ${runtime.url}/console/`,
     `Notifications:     ${shownPath(runtime.outboxDir)}/<department>.jsonl (Slack, Teams and e-mail stay on this machine)`,
     `Alerts:            ${shownPath(runtime.outboxDir)}/alerts.jsonl (the stack's alarms, evaluated every minute)`,
     ...(history

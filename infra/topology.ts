@@ -357,6 +357,20 @@ const WEBHOOK_PATH = '/webhooks/{platform}';
 export const GENERIC_WEBHOOK_PATH = '/webhooks/generic/{source}';
 const MAX_BODY_BYTES = 1024 * 1024;
 
+const CONSOLE_OPEN_REASON =
+  "The web console's static files (HTML, script, style of the public build) hold no data and no secret: a browser must load them before anyone signs in. Every call the page makes to the admin routes carries the person's token and meets the admin authorizer; the function serves only files inside the build, read-only.";
+
+/**
+ * The web console's routes (functions/serve-console): its page and every client route, its
+ * hashed assets. Open: the page holds no data; the API calls it makes carry the person's token.
+ * More specific routes under /console (the login part's config.json and local login) win over
+ * the greedy one, in API Gateway and locally.
+ */
+export const CONSOLE_ROUTES: readonly HttpRoute[] = [
+  { method: 'GET', path: '/console', openReason: CONSOLE_OPEN_REASON },
+  { method: 'GET', path: '/console/{proxy+}', openReason: CONSOLE_OPEN_REASON },
+];
+
 /** The admin API's routes (functions/admin-api routes on `routeKey`, `METHOD path`). */
 export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/me', auth: 'admin' },
@@ -693,6 +707,21 @@ export function buildTopology(config: CompanyConfig): Topology {
       environment: { [COMPANY_CONFIG_ENV]: configEnv, CONSOLE_LOGIN: { kind: 'consoleLogin' } },
       triggers: [{ type: 'http', routes: [CONSOLE_CONFIG_ROUTE] }],
       grants: [],
+    },
+    {
+      // The web console's static files (console/dist, built by `npm run console:build`) behind
+      // the same HTTP API as the admin routes: one origin, so the console calls the API
+      // without CORS and its CSP allows 'self' only. Hashed assets are cached for a year.
+      id: 'serve-console',
+      name: `${prefix}-serve-console`,
+      entry: 'functions/serve-console/handler.ts',
+      memoryMb: 256,
+      timeoutSeconds: 5,
+      environment: { [COMPANY_CONFIG_ENV]: configEnv },
+      triggers: [{ type: 'http', routes: CONSOLE_ROUTES }],
+      // It reads only its own files.
+      grants: [],
+      assets: [{ from: 'console/dist', to: 'console' }],
     },
   ];
 

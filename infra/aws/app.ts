@@ -10,7 +10,11 @@
  * the same `file:line:column: path: message` lines as `backchannel validate`.
  */
 import { ConfigError, loadAllCompanyConfigs, loadCompanyConfig } from '../../shared/config/load.ts';
+import { ensureConsoleBuilt } from '../console-build.ts';
 import { ALL_COMPANIES, PROJECT_ROOT, addCompanyStack, createApp, requestedCompanies } from './build-app.ts';
+
+// serve-console bundles the console's build (console/dist): make it, or remake it after an edit.
+await ensureConsoleBuilt((line) => process.stderr.write(`${line}\n`));
 
 const app = createApp();
 const requested = requestedCompanies(app.node.tryGetContext('company'));

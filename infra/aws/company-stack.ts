@@ -122,6 +122,10 @@ export class CompanyStack extends Stack {
         });
       }
     }
+    new CfnOutput(this, 'ConsoleUrl', {
+      description: 'The web console (functions/serve-console on the same HTTP API as the admin routes)',
+      value: `${this.webhooks.url}console/`,
+    });
     new CfnOutput(this, 'AdminApiUrl', {
       description: 'The admin API: GET <url>?department=<id> lists cases (JWT of admin.auth, or AWS IAM)',
       value: `${this.webhooks.url}cases`,

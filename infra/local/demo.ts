@@ -318,6 +318,33 @@ export function formatDailyReports(reports: readonly DailyReport[]): string {
  * Runs the demo and prints what happened.
  * @returns the process exit code: 0 when every webhook was accepted and the pipeline went idle
  */
+/**
+ * Posts the sample webhooks, signed as their platforms sign, one after the other as they would
+ * arrive over a morning (a reply finds its case). Answers: file, platform, status, body.
+ * @throws DemoError when a sample's platform is not enabled in the config
+ */
+export async function playSampleWebhooks(
+  runtime: Runtime,
+  config: CompanyConfig,
+  samples: readonly SampleWebhook[],
+  bodies: readonly string[],
+  now: Date,
+): Promise<string[][]> {
+  const answers: string[][] = [];
+  for (const [index, sample] of samples.entries()) {
+    const target = sampleTarget(sample.file);
+    const adapter = platformRegistry.get(target.platform);
+    if (!adapter?.isEnabled(config))
+      throw new DemoError(`${sample.file}: ${config.company.id} has no ${target.platform} webhook enabled`);
+    const secret = parsePlatformSecret(adapter.id, runtime.secrets[platformSecretName(config, adapter.id)]);
+    const body = retimeSampleBody(bodies[index] as string, now);
+    const answer = await postWebhook(runtime.url, { platform: target.platform, body, params: target.params }, secret);
+    await runtime.waitForIdle(60_000);
+    answers.push([sample.file, target.platform, String(answer.status), answer.body]);
+  }
+  return answers;
+}
+
 export async function runDemo(options: {
   readonly config: CompanyConfig;
   readonly print: (text: string) => void;
@@ -344,21 +371,8 @@ export async function runDemo(options: {
   const runtime = await startRuntime({ config, port: options.port ?? 0, log: options.log, startScheduler: false });
   try {
     print(`Posting ${samples.length} signed sample webhooks to ${runtime.url}/webhooks/<platform>\n`);
-    let failures = 0;
-    const answers: string[][] = [];
-    for (const [index, sample] of samples.entries()) {
-      const target = sampleTarget(sample.file);
-      const adapter = platformRegistry.get(target.platform);
-      if (!adapter?.isEnabled(config))
-        throw new DemoError(`${sample.file}: ${config.company.id} has no ${target.platform} webhook enabled`);
-      const secret = parsePlatformSecret(adapter.id, runtime.secrets[platformSecretName(config, adapter.id)]);
-      const body = retimeSampleBody(bodies[index] as string, now);
-      const answer = await postWebhook(runtime.url, { platform: target.platform, body, params: target.params }, secret);
-      if (answer.status >= 300) failures++;
-      // One after the other, as they would arrive over a morning: a reply finds its case.
-      await runtime.waitForIdle(60_000);
-      answers.push([sample.file, target.platform, String(answer.status), answer.body]);
-    }
+    const answers = await playSampleWebhooks(runtime, config, samples, bodies, now);
+    const failures = answers.filter((a) => Number(a[2]) >= 300).length;
     print(`${formatTable(['webhook', 'platform', 'status', 'answer'], answers)}\n`);
 
     await runtime.waitForIdle(60_000);

@@ -17,8 +17,25 @@ export interface RouteMatch<R extends HttpRoute = HttpRoute> {
   readonly pathParameters: Readonly<Record<string, string>> | undefined;
 }
 
-/** Finds the route of a method and path; `{name}` matches one segment, `{name+}` the rest. */
+/**
+ * Finds the route of a method and path; `{name}` matches one segment, `{name+}` the rest.
+ * As in API Gateway, the most specific route wins whatever the order: a greedy route
+ * (`/console/{proxy+}`) only takes what no other route matches, and a path with a trailing
+ * slash (`/console/`) that matches nothing is matched without it.
+ */
 export function matchRoute<R extends HttpRoute>(
+  routes: readonly R[],
+  method: string,
+  rawPath: string,
+): RouteMatch<R> | undefined {
+  const isGreedy = (route: R) => route.path.includes('+}');
+  const ordered = [...routes.filter((r) => !isGreedy(r)), ...routes.filter(isGreedy)];
+  const match = firstMatch(ordered, method, rawPath);
+  if (match || rawPath.length <= 1 || !rawPath.endsWith('/')) return match;
+  return firstMatch(ordered, method, rawPath.slice(0, -1));
+}
+
+function firstMatch<R extends HttpRoute>(
   routes: readonly R[],
   method: string,
   rawPath: string,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPANY_TAG, PROJECT_ROOT } from '../../infra/aws/build-app.ts';
 import {
   ADMIN_API_ROUTES,
+  CONSOLE_ROUTES,
   allDeadLetterQueues,
   buildTopology,
   REPORT_FONT_DIR,
@@ -997,6 +998,49 @@ describe('company stack of the demo config', () => {
       expect(getReason).not.toMatch(/GET handshake by the verify token/);
       expect(postReason).toMatch(/HMAC signature over the raw body/);
     });
+  });
+});
+
+describe('web console in the company stack', () => {
+  it("routes the console's page and assets to serve-console, open, with the console's reason", () => {
+    const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')) as {
+      Properties: { RouteKey: string; AuthorizationType?: string; Target: unknown };
+      Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } };
+    }[];
+    const consoleRoutes = routes.filter((r) => r.Properties.RouteKey.startsWith('GET /console'));
+
+    expect(consoleRoutes.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      CONSOLE_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+    for (const route of consoleRoutes) {
+      expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+      expect(route.Metadata?.cdk_nag?.rules_to_suppress.find((a) => a.id === 'AwsSolutions-APIG4')?.reason).toMatch(
+        /hold no data and no secret/,
+      );
+    }
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: arnOf(synth.stack.functions.get('serve-console', 'test').function),
+    });
+  });
+
+  it('bundles the console build beside serve-console, which may touch nothing else', () => {
+    const spec = functionSpec('serve-console');
+
+    expect(spec.assets).toEqual([{ from: 'console/dist', to: 'console' }]);
+    expect(spec.grants).toEqual([]);
+    expect(
+      permissionsOfFunction('serve-console').filter(
+        (p) => !p.action.startsWith('xray:') && !p.action.startsWith('logs:'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('keeps the console out of the webhook base URL and prints its own URL', () => {
+    const outputs = synth.template.findOutputs('*');
+
+    expect(JSON.stringify(outputs.WebhookBaseUrl?.Value)).toContain('webhooks');
+    expect(JSON.stringify(outputs.ConsoleUrl?.Value)).toContain('console/');
   });
 });
 

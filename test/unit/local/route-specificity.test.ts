@@ -2,23 +2,54 @@ import { describe, expect, it } from 'vitest';
 import { matchRoute } from '../../../infra/local/http-event.ts';
 import type { HttpRoute } from '../../../infra/topology.ts';
 
-describe('the local route match (API Gateway: the most specific route wins)', () => {
-  it('takes a literal path before a greedy one, whatever the order the routes come in', () => {
-    const routes: HttpRoute[] = [
-      { method: 'GET', path: '/console/{proxy+}' },
-      { method: 'GET', path: '/console/config.json' },
-    ];
+/** The console's greedy route before a more specific one, as two functions may list them. */
+const ROUTES: readonly HttpRoute[] = [
+  { method: 'GET', path: '/console' },
+  { method: 'GET', path: '/console/{proxy+}' },
+  { method: 'GET', path: '/console/config.json' },
+];
 
-    expect(matchRoute(routes, 'GET', '/console/config.json')?.routeKey).toBe('GET /console/config.json');
-    expect(matchRoute(routes, 'GET', '/console/cases/case_1')?.routeKey).toBe('GET /console/{proxy+}');
+describe('local route matching like API Gateway', () => {
+  it('prefers a static route over a greedy one listed before it', () => {
+    // Act
+    const match = matchRoute(ROUTES, 'GET', '/console/config.json');
+
+    // Assess
+    expect(match?.routeKey).toBe('GET /console/config.json');
+  });
+
+  it('gives the greedy route the rest of the path', () => {
+    // Act
+    const match = matchRoute(ROUTES, 'GET', '/console/cases/case_1');
+
+    // Assess
+    expect(match).toMatchObject({ routeKey: 'GET /console/{proxy+}', pathParameters: { proxy: 'cases/case_1' } });
+  });
+
+  it('matches a trailing slash that no route has to the route without it', () => {
+    // Act
+    const match = matchRoute(ROUTES, 'GET', '/console/');
+
+    // Assess
+    expect(match?.routeKey).toBe('GET /console');
+  });
+
+  it('still finds no route for a path no route names', () => {
+    // Act
+    const match = matchRoute(ROUTES, 'GET', '/consoles/');
+
+    // Assess
+    expect(match).toBeUndefined();
   });
 
   it('takes a literal segment before a parameter', () => {
+    // Arrange
     const routes: HttpRoute[] = [
       { method: 'POST', path: '/webhooks/{platform}' },
       { method: 'POST', path: '/webhooks/generic' },
     ];
 
+    // Act / Assess
     expect(matchRoute(routes, 'POST', '/webhooks/generic')?.routeKey).toBe('POST /webhooks/generic');
     expect(matchRoute(routes, 'POST', '/webhooks/meta')?.pathParameters).toEqual({ platform: 'meta' });
   });
