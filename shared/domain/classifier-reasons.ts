@@ -83,7 +83,7 @@ function percent(p: number): string {
  * its features only those `classifierReasonsOf` shows (the strongest per decision, the
  * company's rules and brand terms, the notes), so the stored mention reads the same reasons
  * as the first delivery did. The full feature list and every category's probability stay
- * out: they were two thirds of the mention item, which costs a write unit per KB.
+ * out: about a third of the classification, on an item that costs a write unit per KB.
  */
 export function storedClassificationOf(classification: Classification): Classification {
   const { categories: _all, ...kept } = classification;

@@ -163,6 +163,33 @@ describe('changeCase', () => {
     expect(events.published.map((e) => e.transitionId)).toEqual(['assign:1']);
   });
 
+  it('starts from the case its caller knows without reading it, and reads again when that one is stale', async () => {
+    // Arrange
+    const { cases, deps } = await setup();
+    const known = await cases.get(CASE_ID);
+    const reads: string[] = [];
+    const get = (id: string) => {
+      reads.push(id);
+      return cases.get(id);
+    };
+    writeBehindTheBack(cases, 'sla-warn');
+
+    // Act
+    const outcome = await changeCase(
+      CASE_ID,
+      { type: 'assign', assignee: 'jana@example.de', reason: 'round robin' },
+      { transitionId: 'assign:1', actor: 'system:handle-department' },
+      { ...deps, cases: { get, saveTransition: cases.saveTransition.bind(cases) } },
+      known,
+    );
+
+    // Assess: the known case went stale behind its back, so only the second attempt read it.
+    expect(outcome.applied).toBe(true);
+    expect(reads).toEqual([CASE_ID]);
+    expect(cases.saves.map((s) => s.stale)).toEqual([true, false]);
+    expect((await cases.get(CASE_ID))?.history?.map((e) => e.action)).toEqual(['warn-sla', 'assign']);
+  });
+
   it('decides the command again on the fresh case when given a function', async () => {
     const { cases, deps } = await setup();
     writeBehindTheBack(cases, 'sla-warn');

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { emailHtml, slackMessage, teamsMessage } from '../../../shared/adapters/notify/index.ts';
 import { NgramClassifier } from '../../../shared/classifier/ngram-classifier.ts';
 import type { Classification } from '../../../shared/domain/classification.ts';
-import { CLASSIFIER_REASON_CHARS, classifierReasonsOf } from '../../../shared/domain/classifier-reasons.ts';
+import {
+  CLASSIFIER_REASON_CHARS,
+  classifierReasonsOf,
+  storedClassificationOf,
+} from '../../../shared/domain/classifier-reasons.ts';
 import { notificationForMention, notificationText } from '../../../shared/domain/notification.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
@@ -104,6 +108,48 @@ describe('classifierReasonsOf', () => {
     expect(lines[0]).toMatch(new RegExp(`^category ${result.category} \\(\\d+%\\): (word|chars|signal|bigram)`));
     expect(lines.length).toBeLessThanOrEqual(5);
     expect(lines.every((line) => line.length < 200)).toBe(true);
+  });
+});
+
+describe('storedClassificationOf', () => {
+  it('keeps the decisions and the features the reasons name, and drops the rest', () => {
+    // Arrange
+    const full = new NgramClassifier().classify({
+      text: 'Mein Fahrrad ist kaputt und niemand antwortet auf meine Reklamation. Seit drei Wochen!',
+    });
+
+    // Act
+    const stored = storedClassificationOf(full);
+
+    // Assess
+    expect(classifierReasonsOf(stored)).toEqual(classifierReasonsOf(full));
+    expect(stored).toMatchObject({
+      category: full.category,
+      sentiment: full.sentiment,
+      confidence: full.confidence,
+      urgency: full.urgency,
+      relevant: full.relevant,
+      model: full.model,
+    });
+    expect(stored.categories).toBeUndefined();
+    expect(stored.reasons.length).toBeLessThan(full.reasons.length);
+    expect(JSON.stringify(stored).length).toBeLessThan(JSON.stringify(full).length * 0.8);
+  });
+
+  it("keeps the company's rules and brand terms however weak", () => {
+    // Arrange
+    const full = classification();
+
+    // Act
+    const stored = storedClassificationOf(full);
+
+    // Assess
+    expect(stored.reasons).toContainEqual({
+      decision: 'category',
+      feature: 'rule warranty: "garantie" adds legal_risk',
+      weight: 1,
+    });
+    expect(stored.reasons).not.toContainEqual(expect.objectContaining({ feature: 'relevant: word "meine"' }));
   });
 });
 
