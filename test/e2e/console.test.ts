@@ -186,6 +186,8 @@ describe('web console in Chromium on the local runtime', () => {
       .filter((el) => !(el.labels?.length > 0 || el.getAttribute('aria-label') || el.textContent.trim()))
       .map((el) => el.outerHTML.slice(0, 80))`);
     await page.goto(`${consoleUrl}?department=service`);
+    // The page renders after its config and list have loaded: Tab only then.
+    await page.locator(`a[href="/console/cases/${caseId}"]`).waitFor();
     await page.keyboard.press('Tab'); // the skip link
     const skip = await page.evaluate<string>('document.activeElement.textContent');
     let reached = false;

@@ -331,6 +331,7 @@ describe('startRuntime with the demo config, in memory', () => {
       'handle-department',
       'ingest-webhook',
       'record-insights',
+      'serve-console',
       'train-model',
     ]);
     expect(env['ingest-webhook']).toMatchObject({
