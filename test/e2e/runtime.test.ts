@@ -326,6 +326,7 @@ describe('startRuntime with the demo config, in memory', () => {
       'build-report',
       'check-sla',
       'classify-mention',
+      'console-config',
       'detect-spikes',
       'forward-alarm',
       'handle-department',
@@ -344,6 +345,8 @@ describe('startRuntime with the demo config, in memory', () => {
     expect(env['classify-mention']).toMatchObject({ TABLE_NAME: runtime.tableName, EVENT_BUS_NAME: runtime.busName });
     expect(JSON.parse(env['classify-mention']?.COMPANY_CONFIG as string)).toEqual(config);
     expect(env['build-report']?.INTAKE_QUEUE_URL).toBeUndefined();
+    // People sign in on the runtime's own login page here, whatever admin.auth says.
+    expect(env['console-config']?.CONSOLE_LOGIN).toBe('{"auth":"local"}');
     // The models bucket is a folder here (temporary in memory); classify-mention reads it, train-model writes it.
     expect(env['train-model']?.MODEL_BUCKET).toMatch(/^file:.*models/);
     expect(env['classify-mention']?.MODEL_BUCKET).toBe(env['train-model']?.MODEL_BUCKET);

@@ -23,6 +23,9 @@ routing:
 keywords:
   keyAccounts:
     - { id: nordwerk, name: Nordwerk AG, terms: [Nordwerk], owner: { name: Jonas Berg } }
+# Someone must be able to sign in to approve (validate refuses approval rules otherwise).
+admin:
+  auth: { issuer: "https://login.example.com", audience: [console] }
 `,
   'acme.yaml',
 );
