@@ -8,6 +8,7 @@ import {
   type Rule,
 } from '../domain/rules/index.ts';
 import type { SlaDuration } from '../domain/business-time.ts';
+import { CapacitySchema } from './capacity.ts';
 import { ClassifierConfigSchema } from './classifier.ts';
 import { PlatformsSchema } from './platforms.ts';
 
@@ -628,6 +629,7 @@ export const CompanyConfigSchema = z
       })
       .default({ days: 365 }),
     classifier: ClassifierConfigSchema,
+    capacity: CapacitySchema,
   })
   .check((payload) => crossCheck(payload));
 
