@@ -22,6 +22,11 @@ const PARTS: readonly { readonly name: string; readonly script: string; readonly
   },
   { name: 'report', script: 'bench:report', what: 'weekly report build time for 100,000 mentions, bundle sizes' },
   { name: 'history', script: 'bench:history', what: 'how long the history of `npm start -- --history` takes to play' },
+  {
+    name: 'throughput',
+    script: 'bench:throughput',
+    what: 'ack latency against bare servers, end-to-end mentions/s with lost and duplicates, a surge',
+  },
 ];
 
 const wanted = process.argv.slice(2);
