@@ -32,6 +32,11 @@ const PARTS: readonly { readonly name: string; readonly script: string; readonly
     script: 'bench:console',
     what: 'web console bundle size (gzip), first render of a 500-case queue, API calls per page',
   },
+  {
+    name: 'throughput',
+    script: 'bench:throughput',
+    what: 'ack latency against bare servers, end-to-end mentions/s with lost and duplicates, a surge',
+  },
 ];
 
 const wanted = process.argv.slice(2);

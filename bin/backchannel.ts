@@ -206,11 +206,17 @@ async function startCommand(args: string[]): Promise<number> {
   const dataDir = values.memory ? undefined : dataDirOf(company);
   // Only the chaos bench's baseline switches the queue journal off, to measure what it saves.
   const queueJournal = process.env.BACKCHANNEL_QUEUE_JOURNAL !== 'off';
+  // Only the throughput bench's baseline caps the parallel batches per queue (1: one at a time).
+  const maxConcurrency = Number(process.env.BACKCHANNEL_POLLER_CONCURRENCY ?? Number.NaN);
+  // Queue-triggered invocations at once across all functions (infra/local/invocation-slots.ts).
+  const localConcurrency = Number(process.env.BACKCHANNEL_LOCAL_CONCURRENCY ?? Number.NaN);
   const runtime = await startRuntime({
     config,
     port: port ?? 3000,
     ...(dataDir ? { dataDir } : {}),
     ...(queueJournal ? {} : { queueJournal: false }),
+    ...(maxConcurrency >= 1 ? { maxConcurrency } : {}),
+    ...(localConcurrency >= 1 ? { localConcurrency } : {}),
     ...(values['json-logs'] ? { logFormat: 'json' as const } : {}),
     // The schedules wait for the history: an SLA sweep at today's time would breach its cases midway.
     ...(values.history ? { startScheduler: false } : {}),

@@ -181,6 +181,11 @@ export type Trigger =
       readonly batchSize: number;
       readonly maxBatchingWindowSeconds: number;
       readonly reportBatchItemFailures: true;
+      /**
+       * Most batches of this queue processed at once: Lambda's event source maximum
+       * concurrency (2-1,000); locally the poller's parallel batches.
+       */
+      readonly maxConcurrency: number;
     }
   | { readonly type: 'schedule'; readonly schedule: string }
   /** Subscribed to the company's alert topic: invoked (asynchronously) with each alarm's SNS notification. */
@@ -234,6 +239,11 @@ export interface FunctionSpec {
   readonly entry: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  /**
+   * Concurrency reserved for the function out of the account's pool, which is also its
+   * ceiling (config `capacity.concurrency`); absent: it shares the account's pool.
+   */
+  readonly reservedConcurrency?: number;
   readonly environment: Readonly<Record<string, EnvValue>>;
   readonly triggers: readonly Trigger[];
   readonly grants: readonly Grant[];
@@ -501,6 +511,8 @@ export function buildTopology(config: CompanyConfig): Topology {
   });
 
   const configEnv = { kind: 'companyConfig' } as const;
+  // The API throttle and each consumer's concurrency (docs/capacity.md).
+  const { capacity } = config;
   // Slack/Teams webhook secrets, the e-mail sender and SES for handle-department (infra/notifications.ts).
   const notifications = notificationTopology(config);
 
@@ -511,6 +523,7 @@ export function buildTopology(config: CompanyConfig): Topology {
       entry: 'functions/ingest-webhook/handler.ts',
       memoryMb: 512,
       timeoutSeconds: 10,
+      ...(capacity.concurrency.ingest ? { reservedConcurrency: capacity.concurrency.ingest } : {}),
       environment: {
         [COMPANY_CONFIG_ENV]: configEnv,
         INTAKE_QUEUE_URL: { kind: 'queueUrl', queue: INTAKE_QUEUE },
@@ -550,7 +563,14 @@ export function buildTopology(config: CompanyConfig): Topology {
         MODEL_BUCKET: { kind: 'bucket', bucket: MODELS_BUCKET },
       },
       triggers: [
-        { type: 'sqs', queue: INTAKE_QUEUE, batchSize: 10, maxBatchingWindowSeconds: 1, reportBatchItemFailures: true },
+        {
+          type: 'sqs',
+          queue: INTAKE_QUEUE,
+          batchSize: 10,
+          maxBatchingWindowSeconds: 1,
+          reportBatchItemFailures: true,
+          maxConcurrency: capacity.concurrency.classify,
+        },
       ],
       grants: [
         { resource: 'queue', queue: INTAKE_QUEUE, access: 'consume' },
@@ -581,6 +601,7 @@ export function buildTopology(config: CompanyConfig): Topology {
         batchSize: 10,
         maxBatchingWindowSeconds: 1,
         reportBatchItemFailures: true,
+        maxConcurrency: capacity.concurrency.departments,
       })),
       grants: [
         ...departments.map((id) => ({ resource: 'queue', queue: departmentQueueId(id), access: 'consume' }) as const),
@@ -607,6 +628,7 @@ export function buildTopology(config: CompanyConfig): Topology {
           batchSize: 10,
           maxBatchingWindowSeconds: 1,
           reportBatchItemFailures: true,
+          maxConcurrency: capacity.concurrency.insights,
         },
       ],
       grants: [
@@ -872,7 +894,7 @@ export function buildTopology(config: CompanyConfig): Topology {
     secrets: [...knownSecrets, ...alerts.secrets],
     http: {
       name: `${prefix}-api`,
-      throttle: { rateLimit: 200, burstLimit: 400 },
+      throttle: { rateLimit: capacity.api.rateLimit, burstLimit: capacity.api.burstLimit },
       maxBodyBytes: MAX_BODY_BYTES,
       adminAuth: adminAuthOf(config, prefix),
     },

@@ -239,7 +239,7 @@ export function formatSigkillRows(rows: readonly SigkillRow[]): string {
   );
 }
 
-interface RuntimeProcess {
+export interface RuntimeProcess {
   readonly child: ChildProcess;
   readonly record: RuntimeRecord;
   readonly exit: Promise<void>;
@@ -249,8 +249,16 @@ interface RuntimeProcess {
   stop(): Promise<void>;
 }
 
-/** `backchannel start --port 0` in `cwd`; resolves once its runtime record names it. */
-async function startRuntimeProcess(cwd: string, dataDir: string, journal: boolean): Promise<RuntimeProcess> {
+/**
+ * `backchannel start --port 0` in `cwd`; resolves once its runtime record names it. `env`
+ * adds to its environment (bench/throughput caps the pollers' concurrency with it).
+ */
+export async function startRuntimeProcess(
+  cwd: string,
+  dataDir: string,
+  journal: boolean,
+  env: Readonly<Record<string, string>> = {},
+): Promise<RuntimeProcess> {
   const child = spawn(
     process.execPath,
     ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'start', '--port', '0'],
@@ -262,6 +270,7 @@ async function startRuntimeProcess(cwd: string, dataDir: string, journal: boolea
         POWERTOOLS_METRICS_DISABLED: 'true',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...(journal ? {} : { BACKCHANNEL_QUEUE_JOURNAL: 'off' }),
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -354,7 +363,11 @@ async function burst(
 }
 
 /** Until every queue of the topology is empty (in flight included) twice in a row. */
-async function waitForIdle(record: RuntimeRecord, queueNames: readonly string[], timeoutMs: number): Promise<void> {
+export async function waitForIdle(
+  record: RuntimeRecord,
+  queueNames: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
   const sqs = new SQSClient({ region: record.region, endpoint: record.endpoints.sqs, credentials: LOCAL_CREDENTIALS });
   try {
     const urls = await Promise.all(
@@ -374,7 +387,7 @@ async function waitForIdle(record: RuntimeRecord, queueNames: readonly string[],
   }
 }
 
-interface TableCount {
+export interface TableCount {
   /** Mention items by external id. */
   readonly mentions: Map<string, number>;
   readonly unrouted: number;
@@ -383,7 +396,7 @@ interface TableCount {
 }
 
 /** Scans the table: mentions by external id, cases by thread. */
-async function countTable(record: RuntimeRecord): Promise<TableCount> {
+export async function countTable(record: RuntimeRecord): Promise<TableCount> {
   const client = createDocumentClient(adminEnv(record.region, record.endpoints.dynamodb));
   const mentions = new Map<string, number>();
   const casesByThread = new Map<string, number>();
@@ -426,12 +439,12 @@ async function duplicateNotifications(outboxDir: string): Promise<number> {
 }
 
 /** The external id (Meta comment id) of webhook `n` of a run. */
-function externalIdOf(runId: string, n: number): string {
+export function externalIdOf(runId: string, n: number): string {
   return `${runId}_${n}`;
 }
 
 /** A Page feed comment by a customer on a post of its own, so each webhook is its own thread. */
-function metaCommentBody(pageId: string, runId: string, n: number): string {
+export function metaCommentBody(pageId: string, runId: string, n: number): string {
   const postId = `${pageId}_${runId}${String(n).padStart(6, '0')}`;
   return metaFeedWebhook(
     {

@@ -38,6 +38,7 @@ import { withLocalConsoleUrl } from './console-url.ts';
 import { startHttpServer, type BoundRoute, type LocalHttpServer } from './http-server.ts';
 import { startJsonEndpoint, type Caller, type JsonEndpoint } from './json-endpoint.ts';
 import { startIdleGc } from './idle-gc.ts';
+import { createInvocationSlots } from './invocation-slots.ts';
 import { invokeFunction, type HandlerModule, type LocalFunction } from './lambda.ts';
 import { createQueues, queueDepth } from './queues.ts';
 import { claimDataDir, RUNTIME_RECORD_FILE, type RuntimeRecord } from './runtime-record.ts';
@@ -66,6 +67,17 @@ export interface RuntimeOptions {
    * that accepted messages survive a kill. Off only to measure what it saves.
    */
   readonly queueJournal?: boolean;
+  /**
+   * Caps every queue trigger's parallel batches (default: each trigger's maxConcurrency
+   * from the topology). 1 processes one batch at a time per queue, as the runtime did before;
+   * only to measure what the parallel batches gain (`npm run bench:throughput`).
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Queue-triggered invocations at once across all functions (default
+   * DEFAULT_LOCAL_CONCURRENCY): the local account's concurrency, see invocation-slots.ts.
+   */
+  readonly localConcurrency?: number;
   /** SecretString by secret name; overrides persisted and generated values. */
   readonly secrets?: Readonly<Record<string, string>>;
   /** Overrides every queue's visibility timeout, so tests see retries within seconds. */
@@ -463,6 +475,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     cleanup.push(async () => {
       await Promise.all(pollers.map((p) => p.stop()));
     });
+    const slots = createInvocationSlots(options.localConcurrency);
     for (const spec of topology.functions) {
       for (const trigger of spec.triggers) {
         if (trigger.type !== 'sqs') continue;
@@ -474,6 +487,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           queueName: queue.spec.name,
           region,
           batchSize: trigger.batchSize,
+          maxConcurrency: Math.min(trigger.maxConcurrency, options.maxConcurrency ?? Number.POSITIVE_INFINITY),
+          slots,
           maxReceiveCount: queue.spec.dlq.maxReceiveCount,
           functionName: spec.name,
           invoke: (event) => invoke(spec.id, event),

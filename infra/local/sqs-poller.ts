@@ -1,5 +1,6 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
+import type { InvocationSlots } from './invocation-slots.ts';
 import { batchOutcome, toSqsEvent } from './sqs-event.ts';
 
 /**
@@ -10,6 +11,10 @@ import { batchOutcome, toSqsEvent } from './sqs-event.ts';
  * It short-polls with a growing pause when the queue is empty: local-aws-sqs holds a long
  * poll open for its whole wait even when messages are waiting, which would add seconds to
  * every hop. It never calls ChangeMessageVisibility, which local-aws-sqs counts as a receive.
+ *
+ * Like Lambda's pollers it keeps receiving while batches are being processed, up to the
+ * trigger's maximum concurrency: a queue with a backlog is worked on by that many
+ * invocations at once, not one batch after the other.
  */
 export interface SqsPollerOptions {
   readonly sqs: SQSClient;
@@ -18,6 +23,10 @@ export interface SqsPollerOptions {
   readonly queueName: string;
   readonly region: string;
   readonly batchSize: number;
+  /** Most batches processed at once (the trigger's maxConcurrency). Default 1. */
+  readonly maxConcurrency?: number;
+  /** The runtime's slots shared by every poller: each batch takes one. Absent: no bound but maxConcurrency. */
+  readonly slots?: InvocationSlots;
   /** The queue's maxReceiveCount, only to say in the log when a message is about to move to the DLQ. */
   readonly maxReceiveCount?: number;
   readonly functionName: string;
@@ -30,6 +39,10 @@ export interface SqsPollerOptions {
 export interface SqsPoller {
   /** Whether a batch is being processed right now. */
   busy(): boolean;
+  /** Batches being processed right now. */
+  inFlight(): number;
+  /** The most batches that were processed at once since start. */
+  peakInFlight(): number;
   /**
    * The age in seconds of the oldest message received since the last call (its
    * SentTimestamp), or of the batch still being processed: what the poller sees of
@@ -38,20 +51,21 @@ export interface SqsPoller {
   takeOldestMessageAge(now?: number): number;
   /** Messages finished (deleted) and messages that failed (left for a retry or the DLQ) since start. */
   processed(): { readonly done: number; readonly failed: number };
-  /** Stops receiving; resolves once the current batch is finished. */
+  /** Stops receiving; resolves once the batches in hand are finished. */
   stop(): Promise<void>;
 }
 
 export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const log = options.log ?? (() => {});
   const { min, max } = options.idleDelayMs ?? { min: 20, max: 250 };
+  const maxConcurrency = Math.max(1, options.maxConcurrency ?? 1);
   let stopped = false;
-  let busy = false;
   let done = 0;
   let failed = 0;
-  // Oldest SentTimestamp received since the last takeOldestMessageAge, and of the batch in hand.
+  let peak = 0;
+  // Oldest SentTimestamp received since the last takeOldestMessageAge, and of each batch in hand.
   let oldestSeen: number | undefined;
-  let oldestInHand: number | undefined;
+  const inHand = new Map<Promise<void>, number>();
   let wake: (() => void) | undefined;
 
   const sleep = (ms: number) =>
@@ -112,6 +126,12 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const loop = async (): Promise<void> => {
     let delay = min;
     while (!stopped) {
+      // A slot before the receive: messages are never held invisible while waiting for one.
+      const release = (await options.slots?.acquire()) ?? (() => {});
+      if (stopped) {
+        release();
+        break;
+      }
       let messages: Message[];
       try {
         const response = await options.sqs.send(
@@ -126,37 +146,44 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         );
         messages = response.Messages ?? [];
       } catch (error) {
+        release();
         if (stopped) break;
         log(`receiving from ${options.queueName} failed: ${(error as Error).message}`);
         await sleep(max);
         continue;
       }
       if (messages.length === 0) {
+        release();
         await sleep(delay);
         delay = Math.min(delay * 2, max);
         continue;
       }
       delay = min;
-      busy = true;
       const sent = Math.min(...messages.map((m) => Number(m.Attributes?.SentTimestamp ?? Date.now())));
-      oldestInHand = sent;
       oldestSeen = Math.min(oldestSeen ?? sent, sent);
-      try {
-        await processBatch(messages);
-      } catch (error) {
-        log(`poller of ${options.queueName} failed: ${(error as Error).stack ?? String(error)}`);
-      } finally {
-        busy = false;
-        oldestInHand = undefined;
-      }
+      const batch: Promise<void> = processBatch(messages)
+        .catch((error: unknown) => {
+          log(`poller of ${options.queueName} failed: ${(error as Error).stack ?? String(error)}`);
+        })
+        .finally(() => {
+          inHand.delete(batch);
+          release();
+        });
+      inHand.set(batch, sent);
+      peak = Math.max(peak, inHand.size);
+      // At the maximum concurrency the next receive waits for a batch to finish.
+      if (inHand.size >= maxConcurrency) await Promise.race(inHand.keys());
     }
+    await Promise.all(inHand.keys());
   };
 
   const running = loop();
   return {
-    busy: () => busy,
+    busy: () => inHand.size > 0,
+    inFlight: () => inHand.size,
+    peakInFlight: () => peak,
     takeOldestMessageAge: (now = Date.now()) => {
-      const oldest = Math.min(oldestSeen ?? Infinity, oldestInHand ?? Infinity);
+      const oldest = Math.min(oldestSeen ?? Infinity, ...inHand.values());
       oldestSeen = undefined;
       return Number.isFinite(oldest) ? Math.max(0, Math.floor((now - oldest) / 1000)) : 0;
     },

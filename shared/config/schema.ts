@@ -8,6 +8,7 @@ import {
   type Rule,
 } from '../domain/rules/index.ts';
 import type { SlaDuration } from '../domain/business-time.ts';
+import { CapacitySchema } from './capacity.ts';
 import { ClassifierConfigSchema } from './classifier.ts';
 import { PlatformsSchema } from './platforms.ts';
 
@@ -676,6 +677,7 @@ export const CompanyConfigSchema = z
       description:
         "the company's keyword rules on top of the model, its languages, the optional cloud classifier and triage",
     }),
+    capacity: CapacitySchema,
   })
   .check((payload) => crossCheck(payload));
 

@@ -1,3 +1,5 @@
+// First: it decides how the X-Ray SDK starts, before the tracer below loads it.
+import './xray-mode.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogItem } from '@aws-lambda-powertools/logger';

@@ -273,6 +273,7 @@ describe('company stack of the demo config', () => {
           BatchSize: trigger.batchSize,
           MaximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ScalingConfig: { MaximumConcurrency: trigger.maxConcurrency },
         });
       }
     });
@@ -1091,6 +1092,11 @@ describe('company stack with one more department', () => {
           sla: { high: { days: 0, minutes: 120 }, normal: { days: 1, minutes: 0 }, low: { days: 2, minutes: 0 } },
         },
       ],
+      // A company of its own size (docs/capacity.md): the same synthesis checks that it is taken.
+      capacity: {
+        api: { rateLimit: 2500, burstLimit: 5000 },
+        concurrency: { ingest: 100, classify: 60, departments: 8, insights: 3 },
+      },
     };
     extra = synthCompany(config);
   });
@@ -1110,6 +1116,30 @@ describe('company stack with one more department', () => {
       RedrivePolicy: { deadLetterTargetArn: arnOf(dlq), maxReceiveCount: 5 },
     });
     extra.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'bc-demo-dept-marketing-dlq' });
+  });
+
+  it("takes the company's capacity: the API throttle, ingest's reserved concurrency, each queue's maximum concurrency", () => {
+    const queueOf = (id: string) => arnOf(extra.stack.queues.get(id, 'test').queue);
+
+    extra.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 2500, ThrottlingBurstLimit: 5000 },
+    });
+    extra.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'bc-demo-ingest-webhook',
+      ReservedConcurrentExecutions: 100,
+    });
+    extra.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: queueOf('intake'),
+      ScalingConfig: { MaximumConcurrency: 60 },
+    });
+    extra.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: queueOf(departmentQueueId('marketing')),
+      ScalingConfig: { MaximumConcurrency: 8 },
+    });
+    extra.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: queueOf('insights'),
+      ScalingConfig: { MaximumConcurrency: 3 },
+    });
   });
 
   it("adds the department's rule, targeting its queue", () => {

@@ -271,6 +271,7 @@ export class Functions extends Construct {
           batchSize: trigger.batchSize,
           maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
           reportBatchItemFailures: trigger.reportBatchItemFailures,
+          maxConcurrency: trigger.maxConcurrency,
         }),
       );
     }

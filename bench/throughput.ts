@@ -1,0 +1,407 @@
+/**
+ * `npm run bench:throughput`: how fast `npm start` acknowledges webhooks and works through
+ * them, each figure beside a baseline measured in the same run.
+ *
+ * 1. Ack latency: p50/p99 and 200s per second at concurrency 10 and 50 for a bare node:http
+ *    server that verifies Meta's HMAC, the same plus one SDK SendMessage to local-aws-sqs
+ *    (journaled, as the runtime's), and the runtime (`backchannel start`, pipeline running).
+ * 2. End to end: distinct mentions POSTed to the runtime until every queue is empty, with
+ *    lost (answered 200, not stored) and duplicate (mention or case) counts; the baseline is
+ *    the same runtime processing one batch at a time per queue (BACKCHANNEL_POLLER_CONCURRENCY=1).
+ * 3. Surge (docs/capacity.md at scale-down): webhooks at a fixed rate above what the
+ *    pipeline drains, then until idle; the measured backlog and drain time beside what the
+ *    capacity model predicts from part 2's rate.
+ *
+ *   npm run bench:throughput
+ *   npm run bench:throughput -- --requests 500 --mentions 1000 --surge-seconds 10
+ *
+ * Function logs at ERROR, metrics off (as the chaos bench). Every process is started here
+ * on port 0 and stopped here.
+ */
+import { spawn } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { LOCAL_CREDENTIALS } from '../infra/local/backends.ts';
+import { queueDepth } from '../infra/local/queues.ts';
+import { parseMetaSecret, SECRETS_FILE } from '../infra/local/secrets.ts';
+import { formatTable } from '../infra/local/text-table.ts';
+import { buildTopology, platformSecretName } from '../infra/topology.ts';
+import { loadCompanyConfig } from '../shared/config/load.ts';
+import { signMetaBody } from '../shared/platforms/meta.ts';
+import {
+  countTable,
+  externalIdOf,
+  metaCommentBody,
+  startRuntimeProcess,
+  waitForIdle,
+  type RuntimeProcess,
+} from './chaos/sigkill.ts';
+import { closedLoop, openLoop, perSecond, quantile, type LoadResult, type SignedRequest } from './throughput/load.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+const COMPANY = 'demo';
+const WARM_UP = 100;
+
+type ServerKind = 'bare HMAC' | 'bare HMAC + SQS' | 'runtime';
+
+interface Server {
+  /** The webhook URL of Meta. */
+  readonly url: string;
+  readonly appSecret: string;
+  stop(): Promise<void>;
+}
+
+interface AckRow {
+  readonly server: ServerKind;
+  readonly concurrency: number;
+  readonly result: LoadResult;
+}
+
+interface EndToEndRow {
+  readonly pipeline: string;
+  readonly mentions: number;
+  readonly acknowledged: number;
+  readonly ackPerSecond: number;
+  readonly seconds: number;
+  readonly mentionsPerSecond: number;
+  readonly lost: number;
+  readonly duplicateMentions: number;
+  readonly duplicateCases: number;
+  readonly unrouted: number;
+}
+
+interface SurgeRow {
+  readonly seconds: number;
+  readonly offeredPerSecond: number;
+  readonly result: LoadResult;
+  readonly peakDepth: number;
+  readonly peakIntakeDepth: number;
+  /** From the end of the surge until every queue was empty. */
+  readonly drainSeconds: number;
+  readonly predictedDrainSeconds: number;
+  readonly predictedPeakDepth: number;
+  readonly lost: number;
+  readonly duplicates: number;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      requests: { type: 'string' },
+      mentions: { type: 'string' },
+      'baseline-mentions': { type: 'string' },
+      'surge-seconds': { type: 'string' },
+      'surge-rate': { type: 'string' },
+    },
+  });
+  const requests = Number(values.requests ?? 1000);
+  const mentions = Number(values.mentions ?? 2000);
+  const baselineMentions = Number(values['baseline-mentions'] ?? 500);
+  const surgeSeconds = Number(values['surge-seconds'] ?? 20);
+
+  const cwd = await mkdtemp(path.join(os.tmpdir(), 'bc-bench-throughput-'));
+  try {
+    await mkdir(path.join(cwd, 'companies'));
+    await cp(path.join(ROOT, 'companies', `${COMPANY}.yaml`), path.join(cwd, 'companies', `${COMPANY}.yaml`));
+    const config = await loadCompanyConfig(COMPANY, cwd);
+    const pageId = config.platforms.meta?.pageIds[0] as string;
+    const topology = buildTopology(config);
+    let runs = 0;
+    const bodiesFor = (count: number) => {
+      const runId = `${Date.now() % 1_000_000_000}${++runs}`;
+      return { runId, bodies: Array.from({ length: count }, (_, n) => metaCommentBody(pageId, runId, n)) };
+    };
+
+    // Each runtime in a folder of its own: `backchannel start` keeps its data in <cwd>/.backchannel/<company>.
+    const startRuntime = async (env: Record<string, string> = {}) => {
+      const runtimeCwd = path.join(cwd, `runtime-${++runs}`);
+      await mkdir(path.join(runtimeCwd, 'companies'), { recursive: true });
+      await cp(path.join(cwd, 'companies'), path.join(runtimeCwd, 'companies'), { recursive: true });
+      const dataDir = path.join(runtimeCwd, '.backchannel', COMPANY);
+      const runtime = await startRuntimeProcess(runtimeCwd, dataDir, true, env);
+      const secrets = JSON.parse(await readFile(path.join(dataDir, SECRETS_FILE), 'utf8'));
+      const appSecret = parseMetaSecret(secrets[platformSecretName(config, 'meta')]).appSecret;
+      return { runtime, appSecret, url: `${runtime.record.url}/webhooks/meta` };
+    };
+    const startServer = async (kind: ServerKind): Promise<Server> => {
+      if (kind === 'runtime') {
+        const { runtime, appSecret, url } = await startRuntime();
+        return { url, appSecret, stop: () => runtime.stop() };
+      }
+      return startBareServer(kind === 'bare HMAC' ? 'hmac' : 'hmac+sqs');
+    };
+
+    // 1. Ack latency, each server fresh, the baselines first at each concurrency.
+    const ackRows: AckRow[] = [];
+    for (const concurrency of [10, 50]) {
+      for (const kind of ['bare HMAC', 'bare HMAC + SQS', 'runtime'] as const) {
+        const server = await startServer(kind);
+        try {
+          const { bodies } = bodiesFor(WARM_UP + requests);
+          const signed = sign(bodies, server.appSecret);
+          await closedLoop(server.url, signed.slice(0, WARM_UP), concurrency);
+          const result = await closedLoop(server.url, signed.slice(WARM_UP), concurrency);
+          log(
+            `ack ${kind} c=${concurrency}: ${perSecond(result).toFixed(0)} req/s p99 ${quantile(result.latenciesMs, 0.99).toFixed(0)} ms`,
+          );
+          ackRows.push({ server: kind, concurrency, result });
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+    process.stdout.write(`## Ack latency (${requests} signed Meta webhooks per row, after ${WARM_UP} to warm up)\n\n`);
+    process.stdout.write(`${formatAckRows(ackRows)}\n\n`);
+
+    // 2. End to end: one batch at a time per queue (baseline), then the topology's concurrency.
+    const endToEnd = async (pipeline: string, count: number, env: Record<string, string>): Promise<EndToEndRow> => {
+      const { runtime, appSecret, url } = await startRuntime(env);
+      try {
+        const { runId, bodies } = bodiesFor(count);
+        const started = performance.now();
+        const result = await closedLoop(url, sign(bodies, appSecret), 50);
+        await waitForIdle(
+          runtime.record,
+          topology.queues.map((q) => q.name),
+          900_000,
+        );
+        const seconds = (performance.now() - started) / 1000;
+        const table = await countTable(runtime.record);
+        const stored = [...result.acknowledged].filter((n) => table.mentions.has(externalIdOf(runId, n))).length;
+        const row: EndToEndRow = {
+          pipeline,
+          mentions: count,
+          acknowledged: result.acknowledged.size,
+          ackPerSecond: perSecond(result),
+          seconds,
+          mentionsPerSecond: stored / seconds,
+          lost: result.acknowledged.size - stored,
+          duplicateMentions: table.duplicateMentions,
+          duplicateCases: table.duplicateCases,
+          unrouted: table.unrouted,
+        };
+        log(`end to end ${pipeline}: ${row.mentionsPerSecond.toFixed(1)} mentions/s, ${row.lost} lost`);
+        return row;
+      } finally {
+        await runtime.stop();
+      }
+    };
+    const e2eRows = [
+      await endToEnd('one batch at a time per queue (baseline)', baselineMentions, {
+        BACKCHANNEL_POLLER_CONCURRENCY: '1',
+      }),
+      await endToEnd('parallel batches up to the topology concurrency', mentions, {}),
+    ];
+    process.stdout.write(
+      '## End to end (`backchannel start`, journaled queues; 50 webhooks in flight; until every queue is empty)\n\n',
+    );
+    process.stdout.write(`${formatEndToEndRows(e2eRows)}\n\n`);
+
+    // 3. Surge above the drain rate of part 2.
+    const drainRate = (e2eRows[1] as EndToEndRow).mentionsPerSecond;
+    const surgeRate = Number(values['surge-rate'] ?? Math.max(20, Math.round(drainRate * 2)));
+    const surge = await runSurge({ startRuntime, bodiesFor, sign, topology, surgeRate, surgeSeconds, drainRate });
+    process.stdout.write(
+      `## Surge at scale-down (${surgeRate} webhooks/s offered for ${surgeSeconds} s, open loop; model: drain rate ${drainRate.toFixed(1)} mentions/s from the end-to-end row)\n\n`,
+    );
+    process.stdout.write(`${formatSurge(surge)}\n`);
+
+    const failed = e2eRows.some((r) => r.lost > 0 || r.duplicateMentions > 0 || r.duplicateCases > 0);
+    if (failed || surge.lost > 0 || surge.duplicates > 0) {
+      process.stderr.write('FAILED: mentions answered 200 were lost or duplicated\n');
+      process.exitCode = 1;
+    }
+  } finally {
+    await rm(cwd, { recursive: true, force: true });
+  }
+}
+
+function sign(bodies: readonly string[], appSecret: string): SignedRequest[] {
+  return bodies.map((body) => ({ body, headers: { 'x-hub-signature-256': signMetaBody(body, appSecret) } }));
+}
+
+async function runSurge(options: {
+  startRuntime: () => Promise<{ runtime: RuntimeProcess; appSecret: string; url: string }>;
+  bodiesFor: (count: number) => { runId: string; bodies: string[] };
+  sign: typeof sign;
+  topology: ReturnType<typeof buildTopology>;
+  surgeRate: number;
+  surgeSeconds: number;
+  drainRate: number;
+}): Promise<SurgeRow> {
+  const { runtime, appSecret, url } = await options.startRuntime();
+  const sqs = new SQSClient({
+    region: runtime.record.region,
+    endpoint: runtime.record.endpoints.sqs,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  try {
+    const queueUrls = await Promise.all(
+      options.topology.queues.map(
+        async (q) => (await sqs.send(new GetQueueUrlCommand({ QueueName: q.name }))).QueueUrl as string,
+      ),
+    );
+    const intakeUrl = queueUrls[0] as string;
+    let peakDepth = 0;
+    let peakIntakeDepth = 0;
+    const sample = async () => {
+      const depths = await Promise.all(queueUrls.map((u) => queueDepth(sqs, u)));
+      peakDepth = Math.max(
+        peakDepth,
+        depths.reduce((a, b) => a + b, 0),
+      );
+      peakIntakeDepth = Math.max(peakIntakeDepth, depths[queueUrls.indexOf(intakeUrl)] ?? 0);
+    };
+    const { runId, bodies } = options.bodiesFor(Math.round(options.surgeRate * options.surgeSeconds));
+    const sampling: Promise<void>[] = [];
+    const result = await openLoop(url, options.sign(bodies, appSecret), {
+      ratePerSecond: options.surgeRate,
+      onTick: () => sampling.push(sample().catch(() => {})),
+    });
+    await Promise.all(sampling);
+    const surgeEnded = performance.now();
+    const drainSampler = setInterval(() => sampling.push(sample().catch(() => {})), 500);
+    try {
+      await waitForIdle(
+        runtime.record,
+        options.topology.queues.map((q) => q.name),
+        900_000,
+      );
+    } finally {
+      clearInterval(drainSampler);
+    }
+    await Promise.all(sampling);
+    const drainSeconds = (performance.now() - surgeEnded) / 1000;
+    const table = await countTable(runtime.record);
+    const stored = [...result.acknowledged].filter((n) => table.mentions.has(externalIdOf(runId, n))).length;
+    // The model (docs/capacity.md): what arrives above the drain rate waits, and drains at that rate.
+    const acceptedRate = perSecond(result);
+    const predictedPeak = Math.max(0, (acceptedRate - options.drainRate) * (result.elapsedMs / 1000));
+    return {
+      seconds: result.elapsedMs / 1000,
+      offeredPerSecond: options.surgeRate,
+      result,
+      peakDepth,
+      peakIntakeDepth,
+      drainSeconds,
+      predictedPeakDepth: predictedPeak,
+      predictedDrainSeconds: predictedPeak / options.drainRate,
+      lost: result.acknowledged.size - stored,
+      duplicates: table.duplicateMentions + table.duplicateCases,
+    };
+  } finally {
+    sqs.destroy();
+    await runtime.stop();
+  }
+}
+
+/** A baseline server (bare-server.ts) in its own process, as the runtime runs in its own. */
+async function startBareServer(mode: 'hmac' | 'hmac+sqs'): Promise<Server> {
+  const appSecret = randomBytes(16).toString('hex');
+  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'bench/throughput/bare-server.ts'), mode], {
+    env: { ...process.env, BENCH_APP_SECRET: appSecret, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => reject(new Error(`bare server ${mode} exited with ${code} before it listened`)));
+  });
+  return {
+    url: `${url}/webhooks/meta`,
+    appSecret,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+function formatAckRows(rows: readonly AckRow[]): string {
+  const baselineOf = (row: AckRow) =>
+    rows.find((r) => r.server === 'bare HMAC + SQS' && r.concurrency === row.concurrency) as AckRow;
+  return formatTable(
+    ['server', 'concurrency', '200/s', 'p50', 'p99', 'p99 / bare+SQS p99', 'refused'],
+    rows.map((row) => [
+      row.server,
+      String(row.concurrency),
+      perSecond(row.result).toFixed(0),
+      ms(quantile(row.result.latenciesMs, 0.5)),
+      ms(quantile(row.result.latenciesMs, 0.99)),
+      `${(quantile(row.result.latenciesMs, 0.99) / quantile(baselineOf(row).result.latenciesMs, 0.99)).toFixed(2)}x`,
+      String(Object.values(row.result.refused).reduce((a, b) => a + b, 0)),
+    ]),
+  );
+}
+
+function formatEndToEndRows(rows: readonly EndToEndRow[]): string {
+  const baseline = rows[0] as EndToEndRow;
+  return formatTable(
+    [
+      'pipeline',
+      'mentions',
+      'answered 200',
+      '200/s',
+      'until idle',
+      'mentions/s',
+      'vs baseline',
+      'lost',
+      'duplicate mentions',
+      'duplicate cases',
+      'unrouted',
+    ],
+    rows.map((r) => [
+      r.pipeline,
+      String(r.mentions),
+      String(r.acknowledged),
+      r.ackPerSecond.toFixed(0),
+      `${r.seconds.toFixed(1)} s`,
+      r.mentionsPerSecond.toFixed(1),
+      `${(r.mentionsPerSecond / baseline.mentionsPerSecond).toFixed(2)}x`,
+      String(r.lost),
+      String(r.duplicateMentions),
+      String(r.duplicateCases),
+      String(r.unrouted),
+    ]),
+  );
+}
+
+function formatSurge(row: SurgeRow): string {
+  const refused = Object.entries(row.result.refused)
+    .map(([status, count]) => `${count} ${status}`)
+    .join(', ');
+  return formatTable(
+    ['', 'measured', 'model'],
+    [
+      ['webhooks offered', String(row.result.sent), `${row.offeredPerSecond}/s for ${row.seconds.toFixed(1)} s`],
+      ['answered 200', `${row.result.acknowledged.size} (${perSecond(row.result).toFixed(0)}/s)`, '-'],
+      ['refused', refused || '0', '0 (no throttle locally)'],
+      [
+        'ack p50 / p99',
+        `${ms(quantile(row.result.latenciesMs, 0.5))} / ${ms(quantile(row.result.latenciesMs, 0.99))}`,
+        'independent of the backlog',
+      ],
+      ['peak messages queued (all queues)', String(row.peakDepth), '-'],
+      ['peak intake backlog', String(row.peakIntakeDepth), row.predictedPeakDepth.toFixed(0)],
+      ['drain after the surge', `${row.drainSeconds.toFixed(1)} s`, `${row.predictedDrainSeconds.toFixed(1)} s`],
+      ['lost / duplicates', `${row.lost} / ${row.duplicates}`, '0 / 0'],
+    ],
+  );
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
