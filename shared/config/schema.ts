@@ -175,13 +175,10 @@ const HolidaysSchema = z
       .array(z.strictObject({ date: day, name: z.string().min(1) }))
       .default([])
       .meta({ description: "the company's own holidays on top of the region's: `{ date: YYYY-MM-DD, name }`" }),
-    except: z
-      .array(z.string().min(1))
-      .optional()
-      .meta({
-        description:
-          "holidays of the region the company works on: a date YYYY-MM-DD, or a holiday's name as the region spells it (every year), e.g. Mariä Himmelfahrt",
-      }),
+    except: z.array(z.string().min(1)).optional().meta({
+      description:
+        "holidays of the region the company works on: a date YYYY-MM-DD, or a holiday's name as the region spells it (every year), e.g. Mariä Himmelfahrt",
+    }),
   })
   .meta({ description: 'public holidays: no SLA time runs on them' });
 
@@ -219,13 +216,10 @@ const NotificationTargetSchema = z
 export const DepartmentSchema = z.strictObject({
   id: id.meta({ description: 'short id used in rules, queue and rule names (`bc-<company>-dept-<id>`)' }),
   name: z.string().min(1).meta({ description: 'display name' }),
-  categories: z
-    .array(z.enum(CATEGORIES))
-    .default([])
-    .meta({
-      description:
-        'categories this department owns: a relevant mention of one is routed here when no rule decided before',
-    }),
+  categories: z.array(z.enum(CATEGORIES)).default([]).meta({
+    description:
+      'categories this department owns: a relevant mention of one is routed here when no rule decided before',
+  }),
   sla: z
     .strictObject({ high: slaDuration, normal: slaDuration, low: slaDuration })
     .meta({ description: 'business time until a case is due, per priority (high, normal, low)' }),
@@ -235,13 +229,10 @@ export const DepartmentSchema = z.strictObject({
     .meta({ description: 'people who lead the department (escalations go to them)' }),
   members: z.array(PersonSchema).optional().meta({ description: "people who work the department's cases" }),
   notify: z.array(NotificationTargetSchema).optional(),
-  assignment: z
-    .enum(['round-robin', 'team-queue'])
-    .optional()
-    .meta({
-      description:
-        '(default round-robin) round-robin: new cases go in turn to the members on duty (business hours); team-queue: they stay unassigned for the team',
-    }),
+  assignment: z.enum(['round-robin', 'team-queue']).optional().meta({
+    description:
+      '(default round-robin) round-robin: new cases go in turn to the members on duty (business hours); team-queue: they stay unassigned for the team',
+  }),
   businessHours: BusinessHoursSchema.optional(),
   holidays: HolidaysSchema.optional(),
 });
@@ -345,14 +336,10 @@ const ProcessSchema = z
     owner: PersonSchema.meta({
       description: 'who owns the process: named beside its themes in reports, the CLI and the admin API',
     }),
-    terms: z
-      .array(z.string().min(1))
-      .min(1)
-      .optional()
-      .meta({
-        description:
-          "words or phrases whose use in a theme's mentions points to the process (a theme points to the process whose terms at least a fifth of its mentions use, the most used first)",
-      }),
+    terms: z.array(z.string().min(1)).min(1).optional().meta({
+      description:
+        "words or phrases whose use in a theme's mentions points to the process (a theme points to the process whose terms at least a fifth of its mentions use, the most used first)",
+    }),
     themes: z
       .array(
         z
@@ -427,52 +414,38 @@ export const CompanyConfigSchema = z
           .meta({ description: 'more named keyword lists for rules (`keywordLists: [<name>]`)' }),
       })
       .default({ brand: [], products: [], competitors: [], keyAccounts: [], lists: {} }),
-    processes: z
-      .array(ProcessSchema)
-      .default([])
-      .meta({
-        description:
-          "the company's internal processes, each with its owner: a complaint theme that points to one shows the process and its owner (themes, reports)",
-      }),
+    processes: z.array(ProcessSchema).default([]).meta({
+      description:
+        "the company's internal processes, each with its owner: a complaint theme that points to one shows the process and its owner (themes, reports)",
+    }),
     reports: z
       .strictObject({
-        daily: cron
-          .default('cron(0 6 * * ? *)')
-          .meta({
-            description:
-              'when the daily report runs, in the company timezone; a run reports every day since the last one reported',
-          }),
-        weekly: cron
-          .optional()
-          .meta({
-            description:
-              'when the weekly report runs (ISO weeks Monday..Sunday, company timezone); absent: no weekly report',
-          }),
-        management: z
-          .array(NotificationTargetSchema)
-          .default([])
-          .meta({
-            description:
-              "who receives the management report (every department); each department's report goes to its own notify targets",
-          }),
+        daily: cron.default('cron(0 6 * * ? *)').meta({
+          description:
+            'when the daily report runs, in the company timezone; a run reports every day since the last one reported',
+        }),
+        weekly: cron.optional().meta({
+          description:
+            'when the weekly report runs (ISO weeks Monday..Sunday, company timezone); absent: no weekly report',
+        }),
+        management: z.array(NotificationTargetSchema).default([]).meta({
+          description:
+            "who receives the management report (every department); each department's report goes to its own notify targets",
+        }),
       })
       .default({ daily: 'cron(0 6 * * ? *)', management: [] }),
     cases: z
       .strictObject({
-        reopenWindow: duration
-          .default(10080)
-          .meta({
-            description:
-              'a customer who writes within this time after resolution reopens the case; later, a new case starts (default 7d)',
-          }),
+        reopenWindow: duration.default(10080).meta({
+          description:
+            'a customer who writes within this time after resolution reopens the case; later, a new case starts (default 7d)',
+        }),
         slaWarning: duration
           .default(30)
           .meta({ description: 'the department lead is warned this long before a case is due (default 30m)' }),
-        slaSweep: cron
-          .default('cron(0/5 * * * ? *)')
-          .meta({
-            description: 'when check-sla looks for cases past or near their due time (default every 5 minutes)',
-          }),
+        slaSweep: cron.default('cron(0/5 * * * ? *)').meta({
+          description: 'when check-sla looks for cases past or near their due time (default every 5 minutes)',
+        }),
         escalate: z
           .strictObject({
             categories: z.array(z.enum(CATEGORIES)).default(['legal_risk']),
@@ -480,22 +453,17 @@ export const CompanyConfigSchema = z
               .array(z.string().min(1))
               .default(['crisis', 'legal-risk'])
               .meta({ description: 'routing tags that make a case escalate too' }),
-            to: z
-              .array(id)
-              .optional()
-              .meta({
-                description:
-                  'departments an overdue case of these categories or tags is escalated to (default: press and legal, those the company has)',
-              }),
+            to: z.array(id).optional().meta({
+              description:
+                'departments an overdue case of these categories or tags is escalated to (default: press and legal, those the company has)',
+            }),
           })
           .default({ categories: ['legal_risk'], tags: ['crisis', 'legal-risk'] })
           .meta({ description: 'overdue cases of these categories or tags go to these departments too' }),
-        approver: id
-          .optional()
-          .meta({
-            description:
-              "department whose members approve replies when a rule requires approval (default: press, if the company has it, else the case's department)",
-          }),
+        approver: id.optional().meta({
+          description:
+            "department whose members approve replies when a rule requires approval (default: press, if the company has it, else the case's department)",
+        }),
         baseUrl: z
           .url()
           .optional()
@@ -512,11 +480,9 @@ export const CompanyConfigSchema = z
       .strictObject({
         auth: z
           .strictObject({
-            issuer: z
-              .url()
-              .meta({
-                description: "JWT issuer of the company's identity provider (e.g. a Cognito user pool or Entra ID URL)",
-              }),
+            issuer: z.url().meta({
+              description: "JWT issuer of the company's identity provider (e.g. a Cognito user pool or Entra ID URL)",
+            }),
             audience: z.array(z.string().min(1)).min(1).meta({ description: 'accepted audiences (client ids)' }),
           })
           .optional()
@@ -524,23 +490,18 @@ export const CompanyConfigSchema = z
             description:
               "the admin API's JWT authorizer in AWS; without it the routes require AWS IAM (SigV4) credentials instead",
           }),
-        admins: z
-          .array(PersonSchema)
-          .default([])
-          .meta({
-            description:
-              'people who may act on every case of every department and erase personal data (matched by e-mail)',
-          }),
+        admins: z.array(PersonSchema).default([]).meta({
+          description:
+            'people who may act on every case of every department and erase personal data (matched by e-mail)',
+        }),
       })
       .default({ admins: [] })
       .meta({ description: 'the admin API (cases): who may call it, and who may do everything' }),
     notifications: z
       .strictObject({
-        from: z
-          .email('not an e-mail address')
-          .meta({
-            description: 'sender of e-mail notifications: an address (or one of a domain) verified in Amazon SES',
-          }),
+        from: z.email('not an e-mail address').meta({
+          description: 'sender of e-mail notifications: an address (or one of a domain) verified in Amazon SES',
+        }),
       })
       .optional()
       .meta({
@@ -549,13 +510,10 @@ export const CompanyConfigSchema = z
       }),
     alerts: z
       .strictObject({
-        email: z
-          .array(z.email('not an e-mail address'))
-          .default([])
-          .meta({
-            description:
-              "addresses subscribed to the alarm topic (AWS asks each to confirm once; locally alerts go to the outbox's alerts.jsonl)",
-          }),
+        email: z.array(z.email('not an e-mail address')).default([]).meta({
+          description:
+            "addresses subscribed to the alarm topic (AWS asks each to confirm once; locally alerts go to the outbox's alerts.jsonl)",
+        }),
         chat: z
           .array(z.discriminatedUnion('type', [SlackTargetSchema, TeamsTargetSchema]))
           .default([])
@@ -571,30 +529,17 @@ export const CompanyConfigSchema = z
       }),
     spikes: z
       .strictObject({
-        schedule: cron
-          .default('cron(5 * * * ? *)')
-          .meta({
-            description:
-              'when detect-spikes evaluates the hours since its last run, in the company timezone (default 5 minutes past every hour)',
-          }),
-        weeks: z
-          .number()
-          .int()
-          .min(1)
-          .max(12)
-          .default(6)
-          .meta({
-            description: 'weeks of history an hour is compared with: the same hour of the week in each (default 6)',
-          }),
-        alpha: z
-          .number()
-          .gt(0)
-          .max(0.01)
-          .default(1e-5)
-          .meta({
-            description:
-              "largest probability of the hour's count under its baseline that is still a spike (default 0.00001)",
-          }),
+        schedule: cron.default('cron(5 * * * ? *)').meta({
+          description:
+            'when detect-spikes evaluates the hours since its last run, in the company timezone (default 5 minutes past every hour)',
+        }),
+        weeks: z.number().int().min(1).max(12).default(6).meta({
+          description: 'weeks of history an hour is compared with: the same hour of the week in each (default 6)',
+        }),
+        alpha: z.number().gt(0).max(0.01).default(1e-5).meta({
+          description:
+            "largest probability of the hour's count under its baseline that is still a spike (default 0.00001)",
+        }),
         minCount: z
           .number()
           .int()
@@ -606,16 +551,10 @@ export const CompanyConfigSchema = z
           .min(1)
           .default(3)
           .meta({ description: "smallest ratio of the hour's count to its baseline (default 3)" }),
-        cooldownHours: z
-          .number()
-          .int()
-          .min(0)
-          .max(24)
-          .default(6)
-          .meta({
-            description:
-              'a surge of the same value within this many hours continues the spike instead of raising a new alarm (default 6)',
-          }),
+        cooldownHours: z.number().int().min(0).max(24).default(6).meta({
+          description:
+            'a surge of the same value within this many hours continues the spike instead of raising a new alarm (default 6)',
+        }),
       })
       .default({ schedule: 'cron(5 * * * ? *)', weeks: 6, alpha: 1e-5, minCount: 5, minRatio: 3, cooldownHours: 6 })
       .meta({
@@ -808,7 +747,5 @@ export function escalationTargets(config: CompanyConfig): string[] {
   return config.cases.escalate.to ?? config.departments.map((d) => d.id).filter((d) => d === 'press' || d === 'legal');
 }
 
-/** The department whose members approve replies of a case that needs approval. */
-export function approverDepartment(config: CompanyConfig, caseDepartment: string): string {
-  return config.cases.approver ?? (config.departments.some((d) => d.id === 'press') ? 'press' : caseDepartment);
-}
+// The domain owns the rule (access decisions use it); the config layer offers it beside its other policies.
+export { approverDepartment } from '../domain/company-directory.ts';

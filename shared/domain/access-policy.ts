@@ -1,4 +1,4 @@
-import { approverDepartment, type CompanyConfig } from '../config/schema.ts';
+import { approverDepartment, type CompanyDirectory } from './company-directory.ts';
 import type { Case } from './case.ts';
 import type { AdminUser } from './case-admin.ts';
 import { ForbiddenError } from './errors.ts';
@@ -35,7 +35,7 @@ export interface Standing {
 export type CaseAccess = 'read' | 'assign' | 'transition' | 'draft' | 'approve' | 'mark-sent' | 'reroute' | 'correct';
 
 /** Whether the person is one of the company's `admin.admins`, or the account's operator, who may do everything. */
-export function isCompanyAdmin(config: CompanyConfig, user: AdminUser): boolean {
+export function isCompanyAdmin(config: CompanyDirectory, user: AdminUser): boolean {
   if (user.operator === true) return true;
   const email = user.email?.toLowerCase();
   if (!email) return false;
@@ -43,7 +43,7 @@ export function isCompanyAdmin(config: CompanyConfig, user: AdminUser): boolean 
 }
 
 /** Who the person is in the company: admin, and lead or member of which departments (by e-mail). */
-export function standingOf(config: CompanyConfig, user: AdminUser): Standing {
+export function standingOf(config: CompanyDirectory, user: AdminUser): Standing {
   const departments = new Map<string, DepartmentRole>();
   const email = user.email?.trim().toLowerCase();
   if (email) {
@@ -77,7 +77,7 @@ export function readingDepartmentsOf(
  * Refuses a person who may not list the cases of `department`.
  * @throws ForbiddenError unless the person is an admin or a member or lead of the department
  */
-export function authorizeListing(config: CompanyConfig, user: AdminUser, department: string): void {
+export function authorizeListing(config: CompanyDirectory, user: AdminUser, department: string): void {
   const standing = standingOf(config, user);
   if (standing.admin || standing.departments.has(department)) return;
   throw new ForbiddenError(`you may not list the cases of ${department}: ${listableBy(standing)}`);
@@ -95,7 +95,7 @@ export function authorizeListing(config: CompanyConfig, user: AdminUser, departm
  * authorizeCase(config, request.user, current, 'assign'); // throws for a member of another department
  * ```
  */
-export function authorizeCase(config: CompanyConfig, user: AdminUser, c: Case, access: CaseAccess): void {
+export function authorizeCase(config: CompanyDirectory, user: AdminUser, c: Case, access: CaseAccess): void {
   const standing = standingOf(config, user);
   if (standing.admin) return;
   const own = standing.departments.get(c.department);
@@ -127,7 +127,7 @@ export function authorizeCase(config: CompanyConfig, user: AdminUser, c: Case, a
 
 /** The department whose members and leads approve replies of a case: the one the case names, else the company's approver. */
 export function approvingDepartmentOf(
-  config: CompanyConfig,
+  config: CompanyDirectory,
   c: Pick<Case, 'approverDepartment' | 'department'>,
 ): string {
   return c.approverDepartment ?? approverDepartment(config, c.department);
@@ -138,7 +138,7 @@ export function approvingDepartmentOf(
  * for everyone who works a department (and admins), since a theme spans departments.
  * @throws ForbiddenError for a person who is neither an admin nor in any department
  */
-export function authorizeInsightReading(config: CompanyConfig, user: AdminUser): void {
+export function authorizeInsightReading(config: CompanyDirectory, user: AdminUser): void {
   const standing = standingOf(config, user);
   if (standing.admin || standing.departments.size > 0) return;
   throw new ForbiddenError(`you may not read themes: ${NOBODY}`);
@@ -150,7 +150,7 @@ export function authorizeInsightReading(config: CompanyConfig, user: AdminUser):
  * @throws ForbiddenError with the reason
  */
 export function authorizeThemeDefect(
-  config: CompanyConfig,
+  config: CompanyDirectory,
   user: AdminUser,
   theme: { readonly id: string; readonly departments: readonly string[] },
 ): void {

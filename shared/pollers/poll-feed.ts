@@ -3,7 +3,7 @@ import { limitMention } from '../domain/mention-limits.ts';
 import type { Clock, IntakeQueue } from '../domain/ports.ts';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { PlatformRequestError, PlatformUnavailableError } from './errors.ts';
-import type { CursorRepository, FeedItem, FeedPage, MentionFeed, PollCursor } from './ports.ts';
+import type { CursorRepository, FeedItem, FeedPage, MentionFeed, PollCursor } from '../domain/pollers/ports.ts';
 
 export interface PollFeedDeps {
   readonly queue: IntakeQueue;
