@@ -22,6 +22,11 @@ const PARTS: readonly { readonly name: string; readonly script: string; readonly
   },
   { name: 'report', script: 'bench:report', what: 'weekly report build time for 100,000 mentions, bundle sizes' },
   { name: 'history', script: 'bench:history', what: 'how long the history of `npm start -- --history` takes to play' },
+  {
+    name: 'bundles',
+    script: 'bench:bundles',
+    what: 'function bundle bytes and cold import beside a client-sqs + middy + logger baseline',
+  },
 ];
 
 const wanted = process.argv.slice(2);
