@@ -5,7 +5,7 @@
  *
  * - bytes of `index.mjs`, raw and gzip;
  * - cold import: milliseconds for `await import()` of the bundle in a fresh Node process
- *   with the environment the stack gives the function (NODE_OPTIONS included), median of
+ *   with the environment the stack gives the function, median of
  *   RUNS processes, the functions taking turns so that a busy moment hits all alike;
  * - the heaviest packages inside each bundle.
  *
@@ -55,9 +55,9 @@ function coldImportMs(file: string, env: Readonly<Record<string, string>>): numb
 }
 
 /** The environment of a function in the cloud, with placeholder values for its resources (nothing is called at import). */
-function environmentOf(spec: FunctionSpec | undefined): Record<string, string> {
+function environmentOf(spec: FunctionSpec | undefined, sourceMaps = false): Record<string, string> {
   const env: Record<string, string> = {
-    ...lambdaBaseEnvironment('INFO'),
+    ...lambdaBaseEnvironment('INFO', sourceMaps),
     AWS_REGION: 'eu-central-1',
     AWS_LAMBDA_FUNCTION_NAME: spec?.name ?? 'baseline',
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -112,9 +112,14 @@ async function main(): Promise<void> {
     }
 
     const times = new Map<string, number[]>(entries.map((e) => [e.id, []]));
+    // The same with NODE_OPTIONS=--enable-source-maps (`-c sourceMaps=true`), to show what it costs.
+    const mapped = new Map<string, number[]>(entries.map((e) => [e.id, []]));
     for (let run = 0; run < RUNS; run++) {
       const order = run % 2 === 0 ? entries : [...entries].reverse();
-      for (const e of order) times.get(e.id)!.push(coldImportMs(e.bundle.file, environmentOf(e.spec)));
+      for (const e of order) {
+        times.get(e.id)!.push(coldImportMs(e.bundle.file, environmentOf(e.spec)));
+        mapped.get(e.id)!.push(coldImportMs(e.bundle.file, environmentOf(e.spec, true)));
+      }
     }
 
     const base = entries[0]!;
@@ -142,6 +147,7 @@ async function main(): Promise<void> {
         isBase ? '1.00x' : `${bytesRatio.toFixed(2)}x`,
         ms.toFixed(0),
         isBase ? '1.00x' : `${msRatio.toFixed(2)}x`,
+        `+${(median(mapped.get(e.id)!) - ms).toFixed(0)}`,
         target,
         heaviest(e.bundle, 4),
       ];
@@ -150,10 +156,10 @@ async function main(): Promise<void> {
       `## Function bundles and cold import (Node ${process.versions.node}, median of ${RUNS} fresh processes each)\n\n`,
     );
     process.stdout.write(
-      `${formatTable(['function', 'KiB', 'KiB gzip', 'size', 'import ms', 'import', 'target', 'heaviest inside (KiB)'], rows)}\n`,
+      `${formatTable(['function', 'KiB', 'KiB gzip', 'size', 'import ms', 'import', 'source maps ms', 'target', 'heaviest inside (KiB)'], rows)}\n`,
     );
     process.stdout.write(
-      '\nBuilt with infra/bundling.ts (the settings the stack gives NodejsFunction); import ms is `await import()` of index.mjs with the environment the stack sets, NODE_OPTIONS included.\n',
+      '\nBuilt with infra/bundling.ts (the settings the stack gives NodejsFunction); import ms is `await import()` of index.mjs with the environment the stack sets; source maps ms is what NODE_OPTIONS=--enable-source-maps (`-c sourceMaps=true`) adds to it.\n',
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LAMBDA_BUNDLE } from '../../bundling.ts';
+import { bundleAlias, LAMBDA_BUNDLE } from '../../bundling.ts';
 import type { FunctionSpec } from '../../topology.ts';
 import { acknowledgeFinding, defaultPolicyOf } from '../nag.ts';
 
@@ -99,6 +99,9 @@ export class BackchannelFunction extends Construct {
               },
             }
           : {}),
+        esbuildArgs: Object.fromEntries(
+          Object.entries(bundleAlias(props.projectRoot)).map(([name, to]) => [`--alias:${name}`, to]),
+        ),
         minify: LAMBDA_BUNDLE.minify,
         sourceMap: LAMBDA_BUNDLE.sourceMap,
         define: { ...props.define },

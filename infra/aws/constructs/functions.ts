@@ -28,6 +28,8 @@ export interface FunctionsProps {
   readonly logRetention: logs.RetentionDays;
   /** POWERTOOLS_LOG_LEVEL of every function. */
   readonly logLevel: string;
+  /** NODE_OPTIONS=--enable-source-maps in every function (lambdaBaseEnvironment). */
+  readonly sourceMaps: boolean;
 }
 
 /**
@@ -77,7 +79,7 @@ export class Functions extends Construct {
     environment: Record<string, string>;
     define: Record<string, string>;
   } {
-    const environment = lambdaBaseEnvironment(this.props.logLevel);
+    const environment = lambdaBaseEnvironment(this.props.logLevel, this.props.sourceMaps);
     for (const [name, value] of Object.entries(spec.environment)) {
       // The company config is not a variable: esbuild inlines it (bundleDefine).
       if (value.kind !== 'companyConfig') environment[name] = this.resolveValue(spec, value);
