@@ -42,6 +42,7 @@ export const handler = middy(async (event) => {
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const kib = (bytes: number) => (bytes / 1024).toFixed(0);
+const signed = (ms: number) => `${ms >= 0 ? '+' : ''}${ms.toFixed(0)}`;
 
 /** Milliseconds of `await import(bundle)` in a fresh process with this environment. */
 function coldImportMs(file: string, env: Readonly<Record<string, string>>): number {
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
         isBase ? '1.00x' : `${bytesRatio.toFixed(2)}x`,
         ms.toFixed(0),
         isBase ? '1.00x' : `${msRatio.toFixed(2)}x`,
-        `+${(median(mapped.get(e.id)!) - ms).toFixed(0)}`,
+        signed(median(mapped.get(e.id)!) - ms),
         target,
         heaviest(e.bundle, 4),
       ];
