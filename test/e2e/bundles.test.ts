@@ -101,7 +101,7 @@ function eventFor(spec: FunctionSpec): unknown {
         ? signedMetaEvent(metaFixture('page-feed-comment-non-ascii.json'), {
             appSecret: parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret,
           })
-        : adminEventFactory('GET /cases', { query: { department: 'service' } });
+        : adminEventFactory('GET /cases', { query: { department: 'press' } });
     case 'sqs':
       return sqsEventFactory([
         sqsRecordFactory(
