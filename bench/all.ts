@@ -37,6 +37,11 @@ const PARTS: readonly { readonly name: string; readonly script: string; readonly
     script: 'bench:throughput',
     what: 'ack latency against bare servers, end-to-end mentions/s with lost and duplicates, a surge',
   },
+  {
+    name: 'bundles',
+    script: 'bench:bundles',
+    what: 'function bundle bytes and cold import beside a client-sqs + middy + logger baseline',
+  },
 ];
 
 const wanted = process.argv.slice(2);

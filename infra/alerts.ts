@@ -1,13 +1,14 @@
 import type { CompanyConfig } from '../shared/config/schema.ts';
 import { chatSecretSpec } from './notifications.ts';
-import { COMPANY_CONFIG_ENV, type FunctionSpec, type SecretSpec } from './topology.ts';
+import type { FunctionSpec, SecretSpec } from './topology.ts';
+import { COMPANY_CONFIG_ENV } from './topology-constants.ts';
 
 /**
  * The alarm forwarder of a company: when `alerts.chat` names Slack or Teams targets, the
  * `forward-alarm` function, subscribed to the alert topic, posts each alarm there. It reads
  * the targets' webhook secrets (shared with department targets of the same name).
- * buildTopology adds it. (Only functions are used from topology.ts at call time: the two
- * modules import each other.)
+ * buildTopology adds it. Only types come from topology.ts, so the two modules
+ * form no cycle at run time.
  */
 export interface AlertsTopology {
   readonly functions: readonly FunctionSpec[];

@@ -1,18 +1,12 @@
 import type { CompanyConfig } from '../shared/config/schema.ts';
-import {
-  COMPANY_CONFIG_ENV,
-  INTAKE_QUEUE,
-  type FunctionSpec,
-  type PlannedSchedule,
-  type SecretSpec,
-} from './topology.ts';
+import type { FunctionSpec, PlannedSchedule, SecretSpec } from './topology.ts';
+import { COMPANY_CONFIG_ENV, INTAKE_QUEUE } from './topology-constants.ts';
 
 /**
  * The pollers of a company: for each platform without webhooks that the config enables,
  * a `poll-<platform>` function, the schedule that runs it in the company's timezone and the
  * platform's secret. buildTopology adds them, so both backends run them with no code of
- * their own. (Only functions are used from topology.ts at call time: the two modules
- * import each other.)
+ * their own. Only types come from topology.ts, so the two modules form no cycle at run time.
  */
 export interface PollerTopology {
   readonly functions: readonly FunctionSpec[];

@@ -6,6 +6,18 @@ import { platformRegistry } from '../shared/platforms/registry.ts';
 import { alertsTopology } from './alerts.ts';
 import { notificationTopology } from './notifications.ts';
 import { pollerTopology } from './pollers.ts';
+import {
+  COMPANY_CONFIG_ENV,
+  departmentQueueId,
+  INSIGHTS_QUEUE,
+  INTAKE_QUEUE,
+  MAX_WEBHOOK_BODY_BYTES,
+  METRICS_NAMESPACE,
+  MODELS_BUCKET,
+  REPORT_FONT_DIR,
+  REPORT_FONT_PACKAGE_FILE,
+  TRAIN_MODEL_SCHEDULE,
+} from './topology-constants.ts';
 
 /**
  * The one description of a company's stack. The CDK app (infra/aws) and the local
@@ -345,27 +357,23 @@ export type AlarmMetric =
 /** A schedule before buildTopology gives it its DLQ and retries. */
 export type PlannedSchedule = Omit<ScheduleSpec, 'deadLetterQueue' | 'retry'>;
 
-/** Environment variable that carries the validated company config to every function. */
-export const COMPANY_CONFIG_ENV = 'COMPANY_CONFIG';
-
-export const INTAKE_QUEUE = 'intake';
-/** The bucket of the company's trained classifier models. */
-export const MODELS_BUCKET = 'models';
-/** When the company model is retrained: Sundays at 03:00 in the company's timezone. */
-export const TRAIN_MODEL_SCHEDULE = 'cron(0 3 ? * SUN *)';
-/** The font the report charts are drawn with, shipped beside the build-report bundle (DejaVu Sans, free licence). */
-export const REPORT_FONT_PACKAGE_FILE = 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf';
-export const REPORT_FONT_DIR = 'fonts';
-
-/** The queue of the insight layer: every routed mention once (its primary department). */
-export const INSIGHTS_QUEUE = 'insights';
-export const METRICS_NAMESPACE = 'Backchannel';
-export const departmentQueueId = (departmentId: string): string => `dept-${departmentId}`;
+// Code that the functions run imports these from topology-constants.ts; the rest of infra may take them from here.
+export {
+  COMPANY_CONFIG_ENV,
+  departmentQueueId,
+  INSIGHTS_QUEUE,
+  INTAKE_QUEUE,
+  MAX_WEBHOOK_BODY_BYTES,
+  METRICS_NAMESPACE,
+  MODELS_BUCKET,
+  REPORT_FONT_DIR,
+  REPORT_FONT_PACKAGE_FILE,
+  TRAIN_MODEL_SCHEDULE,
+};
 
 const WEBHOOK_PATH = '/webhooks/{platform}';
 /** Generic sources post to their own path; the platform is the literal `generic`. */
 export const GENERIC_WEBHOOK_PATH = '/webhooks/generic/{source}';
-const MAX_BODY_BYTES = 1024 * 1024;
 
 const CONSOLE_OPEN_REASON =
   "The web console's static files (HTML, script, style of the public build) hold no data and no secret: a browser must load them before anyone signs in. Every call the page makes to the admin routes carries the person's token and meets the admin authorizer; the function serves only files inside the build, read-only.";
@@ -895,7 +903,7 @@ export function buildTopology(config: CompanyConfig): Topology {
     http: {
       name: `${prefix}-api`,
       throttle: { rateLimit: capacity.api.rateLimit, burstLimit: capacity.api.burstLimit },
-      maxBodyBytes: MAX_BODY_BYTES,
+      maxBodyBytes: MAX_WEBHOOK_BODY_BYTES,
       adminAuth: adminAuthOf(config, prefix),
     },
     alerts: {

@@ -5,7 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { COMPANY_CONFIG_ENV } from '../../infra/topology.ts';
+import { COMPANY_CONFIG_ENV } from '../../infra/topology-constants.ts';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoCaseRepository,
@@ -20,6 +20,7 @@ import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import {
   actorOf,
@@ -54,8 +55,12 @@ import type { ThemeRepository } from '../../shared/domain/themes/index.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
-/** The case use cases' dependencies, and erasure's (an author's data, the audit trail, locally the outbox). */
+/**
+ * The case use cases' dependencies, and erasure's (an author's data, the audit trail, locally the outbox).
+ * The use cases read only the company directory; the routes get the whole config.
+ */
 export type AdminApiDeps = CaseAdminDeps & {
+  readonly config: CompanyConfig;
   readonly erasure?: EraseAuthorDeps;
   readonly themes?: ThemeRepository;
   /** The stored reports (build-report writes them); absent: the report routes answer 500. */

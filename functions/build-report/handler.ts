@@ -8,7 +8,7 @@ import path from 'node:path';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { VegaChartRenderer } from '../../shared/adapters/charts/vega-chart-renderer.ts';
-import { REPORT_FONT_DIR, REPORT_FONT_PACKAGE_FILE } from '../../infra/topology.ts';
+import { REPORT_FONT_DIR, REPORT_FONT_PACKAGE_FILE } from '../../infra/topology-constants.ts';
 import { createDocumentClient, createSecretsClient, createSesClient } from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoCaseRepository,

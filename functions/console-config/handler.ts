@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { COMPANY_CONFIG_ENV } from '../../infra/topology.ts';
+import { COMPANY_CONFIG_ENV } from '../../infra/topology-constants.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { consoleConfigOf, ConsoleLoginSchema, type ConsoleConfig } from '../../shared/config/console-config.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';

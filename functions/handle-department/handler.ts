@@ -30,7 +30,7 @@ import { ValidationError } from '../../shared/domain/errors.ts';
 import { DepartmentEnvelopeSchema, DETAIL_TYPES } from '../../shared/domain/events.ts';
 import type { RecordFailureLog } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
-import { departmentQueueId } from '../../infra/topology.ts';
+import { departmentQueueId } from '../../infra/topology-constants.ts';
 import { bodyOf, observeRecords } from '../../shared/observability/observe-records.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 

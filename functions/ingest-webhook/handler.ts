@@ -4,11 +4,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { COMPANY_CONFIG_ENV, buildTopology } from '../../infra/topology.ts';
+import { COMPANY_CONFIG_ENV, MAX_WEBHOOK_BODY_BYTES } from '../../infra/topology-constants.ts';
 import { createSecretsClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { SecretsManagerWebhookSecrets } from '../../shared/adapters/secrets-store.ts';
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-intake-queue.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import {
   receiveWebhook,
@@ -28,7 +29,7 @@ type Result = APIGatewayProxyStructuredResultV2;
 const TIMEOUT_MARGIN_MS = 500;
 
 /** Builds the use case's dependencies from the function's environment, once per cold start. */
-export function dependenciesFrom(env: FunctionEnv): ReceiveWebhookDeps {
+export function dependenciesFrom(env: FunctionEnv): ReceiveWebhookDeps<CompanyConfig> {
   const config = parseCompanyConfigJson(env[COMPANY_CONFIG_ENV]);
   return {
     registry: platformRegistry,
@@ -40,7 +41,7 @@ export function dependenciesFrom(env: FunctionEnv): ReceiveWebhookDeps {
     queue: new SqsIntakeQueue(createSqsClient(env), requireEnv(env, 'INTAKE_QUEUE_URL')),
     clock: systemClock,
     config,
-    maxBodyBytes: buildTopology(config).http.maxBodyBytes,
+    maxBodyBytes: MAX_WEBHOOK_BODY_BYTES,
   };
 }
 
@@ -50,7 +51,7 @@ export function dependenciesFrom(env: FunctionEnv): ReceiveWebhookDeps {
  */
 export async function ingestWebhook(
   event: APIGatewayProxyEventV2,
-  resolveDeps: () => ReceiveWebhookDeps,
+  resolveDeps: () => ReceiveWebhookDeps<CompanyConfig>,
 ): Promise<Result> {
   const platform = platformOf(event);
   try {
@@ -70,7 +71,7 @@ export async function ingestWebhook(
 
 /** The Lambda handler of an environment; dependencies are built on the first invocation. */
 export function createHandler(env: FunctionEnv) {
-  let deps: ReceiveWebhookDeps | undefined;
+  let deps: ReceiveWebhookDeps<CompanyConfig> | undefined;
   const resolveDeps = () => (deps ??= dependenciesFrom(env));
   return (
     middy<APIGatewayProxyEventV2, Result>({

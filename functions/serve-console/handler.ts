@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { COMPANY_CONFIG_ENV } from '../../infra/topology.ts';
+import { COMPANY_CONFIG_ENV } from '../../infra/topology-constants.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, type FunctionEnv } from '../../shared/config/runtime-env.ts';

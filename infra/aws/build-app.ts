@@ -40,6 +40,7 @@ export function addCompanyStack(app: App, config: CompanyConfig): CompanyStack {
     tags: { [COMPANY_TAG]: companyId },
     config,
     projectRoot: PROJECT_ROOT,
+    sourceMaps: String(app.node.tryGetContext('sourceMaps')) === 'true',
   });
 }
 

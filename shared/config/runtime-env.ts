@@ -1,4 +1,4 @@
-import { COMPANY_CONFIG_ENV } from '../../infra/topology.ts';
+import { COMPANY_CONFIG_ENV } from '../../infra/topology-constants.ts';
 
 /** A function's environment: the variables the topology gives it. */
 export type FunctionEnv = Readonly<Record<string, string | undefined>>;

@@ -874,7 +874,5 @@ export function caseLinkBaseOf(config: CompanyConfig): string | undefined {
   return config.admin.consoleUrl ?? config.cases.baseUrl;
 }
 
-/** The department whose members approve replies of a case that needs approval. */
-export function approverDepartment(config: CompanyConfig, caseDepartment: string): string {
-  return config.cases.approver ?? (config.departments.some((d) => d.id === 'press') ? 'press' : caseDepartment);
-}
+// The domain owns the rule (access decisions use it); the config layer offers it beside its other policies.
+export { approverDepartment } from '../domain/company-directory.ts';

@@ -1,4 +1,4 @@
-import { approverDepartment, type CompanyConfig } from '../config/schema.ts';
+import { approverDepartment, type CompanyDirectory } from './company-directory.ts';
 import type { Case } from './case.ts';
 import type { AdminUser } from './case-admin.ts';
 import { grantsOfGroups } from './department-groups.ts';
@@ -52,7 +52,7 @@ export type CaseAccess =
   | 'correct';
 
 /** Whether the person is one of the company's `admin.admins`, or the account's operator, who may do everything. */
-export function isCompanyAdmin(config: CompanyConfig, user: AdminUser): boolean {
+export function isCompanyAdmin(config: CompanyDirectory, user: AdminUser): boolean {
   if (user.operator === true) return true;
   if (poolGrantsOf(config, user)?.admin) return true;
   const email = user.email?.toLowerCase();
@@ -61,7 +61,7 @@ export function isCompanyAdmin(config: CompanyConfig, user: AdminUser): boolean 
 }
 
 /** Who the person is in the company: admin, and lead or member of which departments (by e-mail). */
-export function standingOf(config: CompanyConfig, user: AdminUser): Standing {
+export function standingOf(config: CompanyDirectory, user: AdminUser): Standing {
   const departments = new Map<string, DepartmentRole>();
   const email = user.email?.trim().toLowerCase();
   if (email) {
@@ -83,7 +83,7 @@ export function standingOf(config: CompanyConfig, user: AdminUser): Standing {
  * stack's own pool; undefined otherwise (an OIDC issuer's `cognito:groups`-named claim is
  * whatever that issuer lets be written, so it gives nothing).
  */
-function poolGrantsOf(config: CompanyConfig, user: AdminUser): ReturnType<typeof grantsOfGroups> | undefined {
+function poolGrantsOf(config: CompanyDirectory, user: AdminUser): ReturnType<typeof grantsOfGroups> | undefined {
   if (config.admin.auth !== 'cognito' || !user.groups || user.groups.length === 0) return undefined;
   return grantsOfGroups(config, user.groups);
 }
@@ -108,7 +108,7 @@ export function readingDepartmentsOf(
  * Refuses a person who may not list the cases of `department`.
  * @throws ForbiddenError unless the person is an admin or a member or lead of the department
  */
-export function authorizeListing(config: CompanyConfig, user: AdminUser, department: string): void {
+export function authorizeListing(config: CompanyDirectory, user: AdminUser, department: string): void {
   const standing = standingOf(config, user);
   if (standing.admin || standing.departments.has(department)) return;
   throw new ForbiddenError(`you may not list the cases of ${department}: ${listableBy(standing)}`);
@@ -118,7 +118,7 @@ export function authorizeListing(config: CompanyConfig, user: AdminUser, departm
  * The departments whose cases a person may list: every one for an admin, else their own.
  * @throws ForbiddenError for a person in no department
  */
-export function listableDepartmentsOf(config: CompanyConfig, user: AdminUser): string[] {
+export function listableDepartmentsOf(config: CompanyDirectory, user: AdminUser): string[] {
   const standing = standingOf(config, user);
   if (standing.admin) return config.departments.map((d) => d.id);
   if (standing.departments.size === 0) throw new ForbiddenError(`you may not list cases: ${NOBODY}`);
@@ -129,7 +129,7 @@ export function listableDepartmentsOf(config: CompanyConfig, user: AdminUser): s
  * Refuses a person who may not read the reports of `audience` (`management` or a department id).
  * @throws ForbiddenError with the reason
  */
-export function authorizeReportReading(config: CompanyConfig, user: AdminUser, audience: string): void {
+export function authorizeReportReading(config: CompanyDirectory, user: AdminUser, audience: string): void {
   const standing = standingOf(config, user);
   if (standing.admin) return;
   if (audience === 'management') {
@@ -154,7 +154,7 @@ export function authorizeReportReading(config: CompanyConfig, user: AdminUser, a
  * authorizeCase(config, request.user, current, 'assign'); // throws for a member of another department
  * ```
  */
-export function authorizeCase(config: CompanyConfig, user: AdminUser, c: Case, access: CaseAccess): void {
+export function authorizeCase(config: CompanyDirectory, user: AdminUser, c: Case, access: CaseAccess): void {
   const standing = standingOf(config, user);
   if (standing.admin) return;
   const own = standing.departments.get(c.department);
@@ -186,7 +186,7 @@ export function authorizeCase(config: CompanyConfig, user: AdminUser, c: Case, a
 
 /** The department whose members and leads approve replies of a case: the one the case names, else the company's approver. */
 export function approvingDepartmentOf(
-  config: CompanyConfig,
+  config: CompanyDirectory,
   c: Pick<Case, 'approverDepartment' | 'department'>,
 ): string {
   return c.approverDepartment ?? approverDepartment(config, c.department);
@@ -197,7 +197,7 @@ export function approvingDepartmentOf(
  * for everyone who works a department (and admins), since a theme spans departments.
  * @throws ForbiddenError for a person who is neither an admin nor in any department
  */
-export function authorizeInsightReading(config: CompanyConfig, user: AdminUser): void {
+export function authorizeInsightReading(config: CompanyDirectory, user: AdminUser): void {
   const standing = standingOf(config, user);
   if (standing.admin || standing.departments.size > 0) return;
   throw new ForbiddenError(`you may not read themes: ${NOBODY}`);
@@ -209,7 +209,7 @@ export function authorizeInsightReading(config: CompanyConfig, user: AdminUser):
  * @throws ForbiddenError with the reason
  */
 export function authorizeThemeDefect(
-  config: CompanyConfig,
+  config: CompanyDirectory,
   user: AdminUser,
   theme: { readonly id: string; readonly departments: readonly string[] },
 ): void {

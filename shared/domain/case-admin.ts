@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { CompanyConfig, DepartmentConfig } from '../config/schema.ts';
+import { actorOf, type AdminRequest, type AdminUser } from './admin-user.ts';
+import type { CompanyDirectory, DirectoryDepartment } from './company-directory.ts';
 import { authorizeCase, authorizeListing, type CaseAccess } from './access-policy.ts';
 import { OPEN_STATES, type Case, type CaseHistoryEntry, type CaseState, type ReplyDraft } from './case.ts';
 import type { CaseCommand } from './case-lifecycle.ts';
@@ -20,35 +21,11 @@ import { resumedDueAt, slaStatusOf, type SlaCalendar, type SlaStatus } from './s
  * applied, and refuses with ForbiddenError.
  */
 
-/** The person behind a request, as the identity provider (or the local token file) names them. */
-export interface AdminUser {
-  readonly sub: string;
-  readonly email?: string;
-  readonly name?: string;
-  /**
-   * The AWS account's operator: a caller the API Gateway IAM authorizer let in (SigV4-signed
-   * with the account's credentials), or the local runtime's `admin` token, which stands for
-   * those credentials on a laptop. Set only from the authorizer's IAM context, never from a
-   * token's claims: an identity provider may let its users set claims of their own.
-   */
-  readonly operator?: boolean;
-  /**
-   * The person's groups in the stack's own Cognito user pool (the token's `cognito:groups`),
-   * set only by the admin API when `admin.auth` is `cognito`: then every token comes from that
-   * pool, whose groups only its admins assign. Only the groups the stack created give a role
-   * (department-groups.ts).
-   */
-  readonly groups?: readonly string[];
-}
-
-/** Who asks, and the id of the request (API Gateway's `requestContext.requestId`). */
-export interface AdminRequest {
-  readonly user: AdminUser;
-  readonly requestId: string;
-}
+// Who acts lives in admin-user.ts (corrections.ts and themes/ use it without importing the case use cases).
+export { actorOf, type AdminRequest, type AdminUser } from './admin-user.ts';
 
 export interface CaseAdminDeps extends ChangeCaseDeps {
-  readonly config: CompanyConfig;
+  readonly config: CompanyDirectory;
   readonly cases: Pick<CaseRepository, 'get' | 'saveTransition' | 'listCases' | 'mentionsOf'>;
   /** When (ISO) a case of this priority is due in a department, counted from `from` (its SLA in business time; CasePolicy.dueAt). */
   readonly dueAt: (department: string, priority: Priority, from: Date) => string;
@@ -62,11 +39,6 @@ export interface CaseAdminDeps extends ChangeCaseDeps {
   readonly corrections?: CorrectionStore;
   /** The stored mentions, for the text and model of a correction. */
   readonly mentions?: Pick<MentionRepository, 'get'>;
-}
-
-/** The actor string of a person: `user:<email or sub>`. */
-export function actorOf(user: AdminUser): string {
-  return `user:${user.email ?? user.sub}`;
 }
 
 /** The transition id of a request: the same request retried is the same change. */
@@ -429,7 +401,7 @@ async function change(
 }
 
 /** @throws ValidationError naming the company's departments when there is no such department */
-function departmentOf(config: CompanyConfig, id: string): DepartmentConfig {
+function departmentOf(config: CompanyDirectory, id: string): DirectoryDepartment {
   const found = config.departments.find((d) => d.id === id);
   if (!found)
     throw new ValidationError(
@@ -439,13 +411,13 @@ function departmentOf(config: CompanyConfig, id: string): DepartmentConfig {
 }
 
 /** The configured e-mail of a member or lead of a department, matched case-insensitively; undefined for anyone else. */
-function personOf(config: CompanyConfig, departmentId: string, email: string): string | undefined {
+function personOf(config: CompanyDirectory, departmentId: string, email: string): string | undefined {
   const department = config.departments.find((d) => d.id === departmentId);
   if (!department) return undefined;
   const wanted = email.trim().toLowerCase();
   return emailsOf(department).find((e) => e.toLowerCase() === wanted);
 }
 
-function emailsOf(department: DepartmentConfig): string[] {
+function emailsOf(department: DirectoryDepartment): string[] {
   return [...(department.leads ?? []), ...(department.members ?? [])].flatMap((p) => (p.email ? [p.email] : []));
 }

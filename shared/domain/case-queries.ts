@@ -1,4 +1,4 @@
-import { approverDepartment, type CompanyConfig } from '../config/schema.ts';
+import { approverDepartment, type CompanyDirectory } from './company-directory.ts';
 import {
   approvingDepartmentOf,
   authorizeCase,
@@ -42,7 +42,7 @@ export interface Me {
 }
 
 /** Who the caller is in the company: what the console shows and offers them. */
-export function whoAmI(config: CompanyConfig, user: AdminUser): Me {
+export function whoAmI(config: CompanyDirectory, user: AdminUser): Me {
   const standing = standingOf(config, user);
   const approving = new Set(config.departments.map((d) => approverDepartment(config, d.id)));
   const email = user.email?.toLowerCase();
@@ -66,7 +66,7 @@ export function whoAmI(config: CompanyConfig, user: AdminUser): Me {
 }
 
 /** The console's language by the company's locale: German for de-*, else English. */
-export function consoleLanguageOf(config: CompanyConfig): 'de' | 'en' {
+export function consoleLanguageOf(config: CompanyDirectory): 'de' | 'en' {
   return config.company.locale.toLowerCase().startsWith('de') ? 'de' : 'en';
 }
 
@@ -308,7 +308,7 @@ export async function listApprovals(
   return { replies: replies.sort((a, b) => a.draftedAt.localeCompare(b.draftedAt)) };
 }
 
-function mayApprove(config: CompanyConfig, user: AdminUser, c: Case): boolean {
+function mayApprove(config: CompanyDirectory, user: AdminUser, c: Case): boolean {
   try {
     authorizeCase(config, user, c, 'approve');
     return true;

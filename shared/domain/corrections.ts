@@ -1,7 +1,7 @@
-import type { CompanyConfig } from '../config/schema.ts';
+import type { CompanyDirectory } from './company-directory.ts';
 import { authorizeCase } from './access-policy.ts';
-import type { AdminRequest } from './case-admin.ts';
-import { actorOf } from './case-admin.ts';
+import type { AdminRequest } from './admin-user.ts';
+import { actorOf } from './admin-user.ts';
 import type { Actor } from './case.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import type { Category, Platform, Sentiment } from './mention.ts';
@@ -63,7 +63,7 @@ export interface CorrectionStore {
 }
 
 export interface CorrectDeps {
-  readonly config: CompanyConfig;
+  readonly config: CompanyDirectory;
   readonly cases: Pick<CaseRepository, 'get' | 'mentionsOf'>;
   /** The stored mentions: text, language and the model that classified them. */
   readonly mentions?: Pick<MentionRepository, 'get'>;

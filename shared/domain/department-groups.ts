@@ -1,4 +1,4 @@
-import type { CompanyConfig } from '../config/schema.ts';
+import type { CompanyDirectory } from './company-directory.ts';
 import type { DepartmentRole } from './access-policy.ts';
 
 /**
@@ -30,7 +30,7 @@ export interface DepartmentGroup {
 export const groupName = (department: string, role: DepartmentRole): string => `${department}-${role}`;
 
 /** Every group the stack creates for a company, admins first. */
-export function departmentGroupsOf(config: CompanyConfig): DepartmentGroup[] {
+export function departmentGroupsOf(config: CompanyDirectory): DepartmentGroup[] {
   const groups: DepartmentGroup[] = [
     {
       name: ADMINS_GROUP,
@@ -57,7 +57,7 @@ export function departmentGroupsOf(config: CompanyConfig): DepartmentGroup[] {
  * Names the config's groups do not list are ignored.
  */
 export function grantsOfGroups(
-  config: CompanyConfig,
+  config: CompanyDirectory,
   groups: readonly string[],
 ): { readonly admin: boolean; readonly departments: ReadonlyMap<string, DepartmentRole> } {
   const known = new Map(departmentGroupsOf(config).map((g) => [g.name, g.grants]));

@@ -1,4 +1,3 @@
-import type { CompanyConfig } from '../config/schema.ts';
 import {
   jsonResponse,
   SignatureMismatchError,
@@ -9,7 +8,7 @@ import {
   type Revocation,
   type WebhookRequest,
   type WebhookResponse,
-} from '../platforms/platform-adapter.ts';
+} from './platform-adapter.ts';
 import type { MentionDeletion } from './mention-deletion.ts';
 import type { Mention } from './mention.ts';
 import { NotFoundError, PayloadTooLargeError, UnavailableError, ValidationError } from './errors.ts';
@@ -49,12 +48,13 @@ export class WebhookSecretIncompleteError extends UnavailableError {
   }
 }
 
-export interface ReceiveWebhookDeps {
-  readonly registry: PlatformRegistry;
+/** `C` is the company config, handed to the platform adapters as it is (see platform-adapter.ts). */
+export interface ReceiveWebhookDeps<C> {
+  readonly registry: PlatformRegistry<C>;
   readonly secrets: WebhookSecretProvider;
   readonly queue: IntakeQueue;
   readonly clock: Clock;
-  readonly config: CompanyConfig;
+  readonly config: C;
   /** Largest body accepted, in bytes (the topology's `http.maxBodyBytes`). */
   readonly maxBodyBytes: number;
 }
@@ -113,7 +113,10 @@ export const FOREIGN_ACCOUNT_REASON = 'for an account that is not in the company
  *   lacks a key: 503); any error of the secret provider or the queue propagates, so the
  *   request fails and the platform delivers it again
  */
-export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWebhookDeps): Promise<WebhookOutcome> {
+export async function receiveWebhook<C>(
+  input: ReceiveWebhookInput,
+  deps: ReceiveWebhookDeps<C>,
+): Promise<WebhookOutcome> {
   const adapter = deps.registry.get(input.platformId);
   if (!adapter) throw new NotFoundError(`no webhook for platform "${input.platformId.slice(0, 40)}"`);
   if (!adapter.isEnabled(deps.config))
@@ -122,7 +125,7 @@ export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWe
   const { request } = input;
   if (request.body.length > deps.maxBodyBytes) throw new PayloadTooLargeError(deps.maxBodyBytes, request.body.length);
   const now = deps.clock.now();
-  const context: AdapterContext = { config: deps.config, now };
+  const context: AdapterContext<C> = { config: deps.config, now };
 
   if (request.method === 'GET') {
     const secret = secretOf(adapter, await deps.secrets.secretFor(adapter.id));
@@ -177,9 +180,9 @@ export async function receiveWebhook(input: ReceiveWebhookInput, deps: ReceiveWe
  * Splits off the items addressed to accounts that are not the company's: each becomes an
  * ignored event naming its account. A platform without `isCompanyAccount` keeps every item.
  */
-function withoutForeignAccounts(
-  adapter: PlatformAdapter,
-  config: CompanyConfig,
+function withoutForeignAccounts<C>(
+  adapter: PlatformAdapter<unknown, C>,
+  config: C,
   parsed: {
     readonly mentions: readonly Mention[];
     readonly deletions: readonly MentionDeletion[];
@@ -206,10 +209,10 @@ function withoutForeignAccounts(
   };
 }
 
-async function verifyWithRotation(
-  adapter: PlatformAdapter,
+async function verifyWithRotation<C>(
+  adapter: PlatformAdapter<unknown, C>,
   request: WebhookRequest,
-  context: AdapterContext,
+  context: AdapterContext<C>,
   secrets: WebhookSecretProvider,
 ): Promise<void> {
   try {
@@ -227,7 +230,7 @@ async function verifyWithRotation(
  * The secret JSON checked against the adapter's shape.
  * @throws WebhookSecretIncompleteError naming the missing or malformed fields
  */
-function secretOf(adapter: PlatformAdapter, json: unknown): unknown {
+function secretOf<C>(adapter: PlatformAdapter<unknown, C>, json: unknown): unknown {
   const parsed = adapter.secretShape.safeParse(json);
   if (!parsed.success) {
     throw new WebhookSecretIncompleteError(adapter.id, adapter.secretDescription, [

@@ -3,7 +3,7 @@ import { mentionId, type Mention } from '../domain/mention.ts';
 import type { Clock } from '../domain/ports.ts';
 import { httpUrl, toUtcIso } from './html-text.ts';
 import { parseResponse } from './parse-response.ts';
-import type { FeedItem, FeedPage, MentionFeed } from './ports.ts';
+import type { FeedItem, FeedPage, MentionFeed } from '../domain/pollers/ports.ts';
 
 /**
  * Bluesky mentions, read with `app.bsky.notification.listNotifications`

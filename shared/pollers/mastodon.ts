@@ -3,7 +3,7 @@ import { mentionId, type Mention } from '../domain/mention.ts';
 import type { Clock } from '../domain/ports.ts';
 import { htmlToText, httpUrl, toUtcIso } from './html-text.ts';
 import { parseResponse } from './parse-response.ts';
-import type { FeedItem, FeedPage, MentionFeed } from './ports.ts';
+import type { FeedItem, FeedPage, MentionFeed } from '../domain/pollers/ports.ts';
 
 /**
  * Mastodon mentions, read with `GET /api/v1/notifications?types[]=mention`

@@ -4,7 +4,7 @@ import type { Clock, IntakeQueue } from '../domain/ports.ts';
 import { retry } from '../domain/retry.ts';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { PlatformRequestError, PlatformUnavailableError } from './errors.ts';
-import type { CursorRepository, FeedItem, FeedPage, MentionFeed, PollCursor } from './ports.ts';
+import type { CursorRepository, FeedItem, FeedPage, MentionFeed, PollCursor } from '../domain/pollers/ports.ts';
 
 export interface PollFeedDeps {
   readonly queue: IntakeQueue;

@@ -3,7 +3,7 @@ import { ValidationError } from '../domain/errors.ts';
 import type { Platform } from '../domain/mention.ts';
 import { PlatformRequestError } from './errors.ts';
 import { pollFeed, type PollFeedDeps, type PollOutcome } from './poll-feed.ts';
-import type { MentionFeed } from './ports.ts';
+import type { MentionFeed } from '../domain/pollers/ports.ts';
 
 /** A poller schedule's input: which platform, and Scheduler's `<aws.scheduler.scheduled-time>`. */
 export const PollInputSchema = z.strictObject({

@@ -236,7 +236,6 @@ describe('company stack of the demo config', () => {
             POWERTOOLS_SERVICE_NAME: 'ingest-webhook',
             POWERTOOLS_METRICS_NAMESPACE: 'Backchannel',
             POWERTOOLS_LOG_LEVEL: 'INFO',
-            NODE_OPTIONS: '--enable-source-maps',
             INTAKE_QUEUE_URL: ref(synth.stack.queues.get('intake', 'test').queue),
             META_SECRET_NAME: 'backchannel/demo/meta',
           },
@@ -246,6 +245,8 @@ describe('company stack of the demo config', () => {
         synth.template.toJSON() as { Resources: Record<string, { Properties: { Environment: { Variables: object } } }> }
       ).Resources[logicalId(fn)]?.Properties.Environment.Variables;
       expect(variables).not.toHaveProperty('COMPANY_CONFIG');
+      // Source maps at run time cost cold-start time; on only with -c sourceMaps=true.
+      expect(variables).not.toHaveProperty('NODE_OPTIONS');
     });
 
     it('resolves the table and bus names of classify-mention', () => {

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { adminApi, groupsOfClaim } from '../../functions/admin-api/handler.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
-import type { CaseAdminDeps } from '../../shared/domain/case-admin.ts';
+import type { AdminApiDeps } from '../../functions/admin-api/handler.ts';
 import { adminEventFactory } from '../factories/admin-api.ts';
 import { caseFactory } from '../factories/case.ts';
 import { demoConfig } from '../factories/config.ts';
@@ -29,7 +29,7 @@ function withAuth(auth: CompanyConfig['admin']['auth']): CompanyConfig {
 async function readLegalCase(config: CompanyConfig, claims: Record<string, string>): Promise<number> {
   const store = new InMemoryCases();
   store.cases.set(legalCase.id, legalCase);
-  const deps: CaseAdminDeps = {
+  const deps: AdminApiDeps = {
     companyId: 'demo',
     retentionDays: 365,
     config,

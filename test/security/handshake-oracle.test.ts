@@ -17,6 +17,7 @@ import { mentionId } from '../../shared/domain/mention.ts';
 import type { IntakeMessage } from '../../shared/domain/mention-deletion.ts';
 import type { IntakeQueue } from '../../shared/domain/ports.ts';
 import { receiveWebhook, type ReceiveWebhookDeps, type WebhookOutcome } from '../../shared/domain/receive-webhook.ts';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { statusOf as httpStatusOf } from '../../shared/observability/http-errors.ts';
 import { HANDSHAKE_TOKENS } from '../../shared/platforms/handshake-tokens.ts';
 import { LINKEDIN_SIGNATURE_HEADER, linkedInChallengeResponse } from '../../shared/platforms/linkedin.ts';
@@ -45,7 +46,7 @@ class RecordingQueue implements IntakeQueue {
   }
 }
 
-function depsWith(queue: IntakeQueue): ReceiveWebhookDeps {
+function depsWith(queue: IntakeQueue): ReceiveWebhookDeps<CompanyConfig> {
   return {
     registry: platformRegistry,
     secrets: { secretFor: async (platformId) => SECRETS[platformId] },

@@ -23,6 +23,7 @@ import { jsonBytes, limitMention, MENTION_LIMITS, OVER_LIMIT, utf8Bytes } from '
 import { deliveryKey } from '../../shared/domain/notification.ts';
 import type { IntakeQueue } from '../../shared/domain/ports.ts';
 import { receiveWebhook, type ReceiveWebhookDeps } from '../../shared/domain/receive-webhook.ts';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { genericAdapter, signGenericBody } from '../../shared/platforms/generic.ts';
 import { deletionOf, finishMention, type MentionFields } from '../../shared/platforms/normalize.ts';
 import { platformRegistry } from '../../shared/platforms/registry.ts';
@@ -263,7 +264,7 @@ describe('receiveWebhook with mentions over the limits', () => {
   function send(body: unknown) {
     const queue = new RecordingQueue();
     const text = JSON.stringify(body);
-    const deps: ReceiveWebhookDeps = {
+    const deps: ReceiveWebhookDeps<CompanyConfig> = {
       registry: platformRegistry,
       secrets: { secretFor: async () => secret },
       queue,

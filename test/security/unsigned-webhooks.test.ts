@@ -15,6 +15,7 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { mentionId } from '../../shared/domain/mention.ts';
 import type { IntakeMessage } from '../../shared/domain/mention-deletion.ts';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { IntakeQueue } from '../../shared/domain/ports.ts';
 import {
   receiveWebhook,
@@ -73,7 +74,7 @@ function unsignedRequest(entry: (typeof UNSIGNED)[number]): WebhookRequest {
   };
 }
 
-function depsWith(queue: IntakeQueue, secret: (platformId: string) => unknown): ReceiveWebhookDeps {
+function depsWith(queue: IntakeQueue, secret: (platformId: string) => unknown): ReceiveWebhookDeps<CompanyConfig> {
   return {
     registry: platformRegistry,
     secrets: { secretFor: async (platformId) => secret(platformId) },
@@ -84,7 +85,11 @@ function depsWith(queue: IntakeQueue, secret: (platformId: string) => unknown): 
   };
 }
 
-async function statusOfReceive(request: WebhookRequest, platformId: string, deps: ReceiveWebhookDeps): Promise<number> {
+async function statusOfReceive(
+  request: WebhookRequest,
+  platformId: string,
+  deps: ReceiveWebhookDeps<CompanyConfig>,
+): Promise<number> {
   try {
     return (await receiveWebhook({ platformId, request }, deps)).response.statusCode;
   } catch (error) {

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { bundleAlias, LAMBDA_BUNDLE } from '../../bundling.ts';
 import type { FunctionSpec } from '../../topology.ts';
 import { acknowledgeFinding, defaultPolicyOf } from '../nag.ts';
 
@@ -75,10 +76,10 @@ export class BackchannelFunction extends Construct {
       environment: { ...props.environment },
       bundling: {
         forceDockerBundling: false,
+        // The settings bench/bundles.ts and the bundle smoke test build with (infra/bundling.ts).
         format: OutputFormat.ESM,
-        // Bundled CommonJS dependencies call require(); an ES module has none of its own.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        mainFields: ['module', 'main'],
+        banner: LAMBDA_BUNDLE.banner,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
         // The SDK is bundled, pinned by the lockfile, rather than taken from the runtime.
         bundleAwsSDK: true,
         externalModules: [],
@@ -99,8 +100,11 @@ export class BackchannelFunction extends Construct {
               },
             }
           : {}),
-        minify: true,
-        sourceMap: true,
+        esbuildArgs: Object.fromEntries(
+          Object.entries(bundleAlias(props.projectRoot)).map(([name, to]) => [`--alias:${name}`, to]),
+        ),
+        minify: LAMBDA_BUNDLE.minify,
+        sourceMap: LAMBDA_BUNDLE.sourceMap,
         define: { ...props.define },
         ...(props.assets && props.assets.length > 0
           ? {

@@ -5,6 +5,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import type { CompanyConfig } from '../../../shared/config/schema.ts';
+import { bundleDefine, lambdaBaseEnvironment } from '../../bundling.ts';
 import type { EnvValue, FunctionSpec, Grant } from '../../topology.ts';
 import { TopologyMismatchError } from '../topology-mismatch-error.ts';
 import { acknowledgeFinding, defaultPolicyOf, nagRef } from '../nag.ts';
@@ -29,6 +30,8 @@ export interface FunctionsProps {
   readonly logLevel: string;
   /** The console's login settings as JSON (`consoleLogin` values): the stack's user pool; absent: `admin.auth` of the config. */
   readonly consoleLogin?: string;
+  /** NODE_OPTIONS=--enable-source-maps in every function (lambdaBaseEnvironment). */
+  readonly sourceMaps: boolean;
 }
 
 /**
@@ -78,21 +81,12 @@ export class Functions extends Construct {
     environment: Record<string, string>;
     define: Record<string, string>;
   } {
-    const environment: Record<string, string> = {
-      POWERTOOLS_LOG_LEVEL: this.props.logLevel,
-      // The bundle ships its source map; without this flag stack traces show minified code.
-      NODE_OPTIONS: '--enable-source-maps',
-    };
-    const define: Record<string, string> = {};
+    const environment = lambdaBaseEnvironment(this.props.logLevel, this.props.sourceMaps);
     for (const [name, value] of Object.entries(spec.environment)) {
-      if (value.kind === 'companyConfig') {
-        // esbuild replaces the expression `process.env.<name>` with this string literal.
-        define[`process.env.${name}`] = JSON.stringify(JSON.stringify(this.props.config));
-      } else {
-        environment[name] = this.resolveValue(spec, value);
-      }
+      // The company config is not a variable: esbuild inlines it (bundleDefine).
+      if (value.kind !== 'companyConfig') environment[name] = this.resolveValue(spec, value);
     }
-    return { environment, define };
+    return { environment, define: bundleDefine(spec, this.props.config) };
   }
 
   private resolveValue(spec: FunctionSpec, value: Exclude<EnvValue, { kind: 'companyConfig' }>): string {

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Platform } from '../../domain/mention.ts';
-import type { CursorRepository, PollCursor } from '../../pollers/ports.ts';
+import type { CursorRepository, PollCursor } from '../../domain/pollers/ports.ts';
 import { keys } from './keys.ts';
 
 const MarkSchema = z.object({ at: z.string(), ids: z.array(z.string()) });

@@ -10,7 +10,7 @@ import type { CompanyConfig } from '../../config/schema.ts';
 import type { Platform } from '../../domain/mention.ts';
 import { systemClock } from '../../domain/system-clock.ts';
 import type { PollFeedDeps } from '../../pollers/poll-feed.ts';
-import type { MentionFeed } from '../../pollers/ports.ts';
+import type { MentionFeed } from '../../domain/pollers/ports.ts';
 import { isCredentialError, PollRunError, runPollers, type PollRun } from '../../pollers/run-pollers.ts';
 import { logger, metrics, tracer } from '../../observability/powertools.ts';
 import { createDocumentClient, createSecretsClient, createSqsClient } from '../aws-clients.ts';

@@ -1,4 +1,4 @@
-import type { CompanyConfig } from '../../config/schema.ts';
+import type { CompanyDirectory } from '../company-directory.ts';
 import { authorizeReportReading, standingOf } from '../access-policy.ts';
 import type { AdminUser } from '../case-admin.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
@@ -16,7 +16,7 @@ import type { ReportStore } from './run-reports.ts';
  */
 
 export interface ReportQueryDeps {
-  readonly config: CompanyConfig;
+  readonly config: CompanyDirectory;
   readonly reports: Pick<ReportStore, 'getReport'>;
   readonly clock: Clock;
 }
@@ -117,7 +117,7 @@ export async function getStoredReport(id: string, user: AdminUser, deps: ReportQ
 }
 
 /** The audiences a person may read: management for admins and leads, and their own departments. */
-function readableScopesOf(config: CompanyConfig, user: AdminUser): string[] {
+function readableScopesOf(config: CompanyDirectory, user: AdminUser): string[] {
   const standing = standingOf(config, user);
   const departments = standing.admin ? config.departments.map((d) => d.id) : [...standing.departments.keys()];
   const management = standing.admin || [...standing.departments.values()].includes('lead');
@@ -126,7 +126,7 @@ function readableScopesOf(config: CompanyConfig, user: AdminUser): string[] {
   return [...(management ? [MANAGEMENT] : []), ...departments];
 }
 
-function checkedScope(config: CompanyConfig, scope: string): string {
+function checkedScope(config: CompanyDirectory, scope: string): string {
   if (scope === MANAGEMENT || config.departments.some((d) => d.id === scope)) return scope;
   throw new ValidationError(
     `unknown scope "${scope}"; use ${MANAGEMENT} or a department: ${config.departments.map((d) => d.id).join(', ')}`,

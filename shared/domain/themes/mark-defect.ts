@@ -1,7 +1,7 @@
-import type { CompanyConfig } from '../../config/schema.ts';
+import type { CompanyDirectory } from '../company-directory.ts';
 import { authorizeThemeDefect } from '../access-policy.ts';
-import type { AdminUser } from '../case-admin.ts';
-import { actorOf } from '../case-admin.ts';
+import type { AdminUser } from '../admin-user.ts';
+import { actorOf } from '../admin-user.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { ThemeDefect } from '../insights.ts';
 import type { Clock } from '../ports.ts';
@@ -9,7 +9,7 @@ import { isDay } from '../time.ts';
 import type { ThemeRepository } from './ports.ts';
 
 export interface MarkDefectDeps {
-  readonly config: CompanyConfig;
+  readonly config: CompanyDirectory;
   readonly themes: ThemeRepository;
   readonly clock: Clock;
 }

@@ -1,4 +1,4 @@
-import { normalizeText } from '../../classifier/normalize.ts';
+import { normalizeText } from '../text/normalize.ts';
 import { MARKERS, STOPWORDS } from './stopwords.ts';
 
 /** The languages themes are grouped in; any other language is grouped with the English rules. */

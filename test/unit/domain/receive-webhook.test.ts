@@ -77,7 +77,7 @@ const NOW = '2026-11-28T09:15:02.000Z';
 function setup(overrides: { config?: CompanyConfig; maxBodyBytes?: number } = {}) {
   const queue = new RecordingQueue();
   const secrets = new StaticSecrets();
-  const deps: ReceiveWebhookDeps = {
+  const deps: ReceiveWebhookDeps<CompanyConfig> = {
     registry: platformRegistry,
     secrets,
     queue,

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { adminApi, ROUTES } from '../../../functions/admin-api/handler.ts';
+import { adminApi, ROUTES, type AdminApiDeps } from '../../../functions/admin-api/handler.ts';
 import { ADMIN_API_ROUTES } from '../../../infra/topology.ts';
-import type { CaseAdminDeps } from '../../../shared/domain/case-admin.ts';
 import type { Case } from '../../../shared/domain/case.ts';
 import { logger } from '../../../shared/observability/powertools.ts';
 import { adminEventFactory, type AdminEventOptions } from '../../factories/admin-api.ts';
@@ -16,7 +15,7 @@ const TIM = 'tim.osterloh@radwerk-hansen.example';
 function setup(...cases: Case[]) {
   const store = new InMemoryCases();
   for (const c of cases) store.cases.set(c.id, c);
-  const deps: CaseAdminDeps = {
+  const deps: AdminApiDeps = {
     companyId: 'demo',
     retentionDays: 365,
     config: demoConfig(),

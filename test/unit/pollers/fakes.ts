@@ -1,7 +1,13 @@
 import type { Mention, Platform } from '../../../shared/domain/mention.ts';
 import type { Clock, IntakeQueue } from '../../../shared/domain/ports.ts';
 import type { PollFeedDeps } from '../../../shared/pollers/poll-feed.ts';
-import type { CursorRepository, FeedItem, FeedPage, MentionFeed, PollCursor } from '../../../shared/pollers/ports.ts';
+import type {
+  CursorRepository,
+  FeedItem,
+  FeedPage,
+  MentionFeed,
+  PollCursor,
+} from '../../../shared/domain/pollers/ports.ts';
 import { mentionFactory } from '../../factories/mention.ts';
 
 /** A clock that only moves when told to, or when a fake sleep or a fake request takes time. */

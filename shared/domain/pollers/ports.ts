@@ -1,4 +1,4 @@
-import type { Mention, Platform } from '../domain/mention.ts';
+import type { Mention, Platform } from '../mention.ts';
 
 /**
  * Ports of the pollers: a platform's listing as pages of normalized items, and the store

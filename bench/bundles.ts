@@ -1,0 +1,170 @@
+/**
+ * `npm run bench:bundles` (issue 12): every function's bundle, built exactly as the stack
+ * builds it (infra/bundling.ts), beside a baseline bundle of only @aws-sdk/client-sqs,
+ * @middy/core and the Powertools logger built with the same settings, in one run:
+ *
+ * - bytes of `index.mjs`, raw and gzip;
+ * - cold import: milliseconds for `await import()` of the bundle in a fresh Node process
+ *   with the environment the stack gives the function, median of
+ *   RUNS processes, the functions taking turns so that a busy moment hits all alike;
+ * - the heaviest packages inside each bundle.
+ *
+ * Targets: every function but classify-mention within 1.3x the baseline in bytes and cold
+ * import; classify-mention's cold import within 2x.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { buildLambdaBundle, type BuiltBundle, lambdaBaseEnvironment } from '../infra/bundling.ts';
+import { formatTable } from '../infra/local/text-table.ts';
+import { buildTopology, type FunctionSpec } from '../infra/topology.ts';
+import { demoConfig } from '../test/factories/config.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const BUNDLE_TARGET = 1.3;
+const CLASSIFY_IMPORT_TARGET = 2;
+
+/** The baseline: the least a Backchannel function carries (an SQS client, middy, a logger), used once so nothing is shaken out. */
+const BASELINE_SOURCE = `
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+const logger = new Logger({ serviceName: 'baseline' });
+const sqs = new SQSClient({});
+export const handler = middy(async (event) => {
+  logger.info('received', { records: event.Records?.length });
+  await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: '{}' }));
+  return { batchItemFailures: [] };
+});
+`;
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const kib = (bytes: number) => (bytes / 1024).toFixed(0);
+const signed = (ms: number) => `${ms >= 0 ? '+' : ''}${ms.toFixed(0)}`;
+
+/** Milliseconds of `await import(bundle)` in a fresh process with this environment. */
+function coldImportMs(file: string, env: Readonly<Record<string, string>>): number {
+  const script =
+    'const t = performance.now(); await import(process.env.BUNDLE_FILE); process.stdout.write(String(performance.now() - t));';
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH ?? '', ...env, BUNDLE_FILE: file },
+    encoding: 'utf8',
+  });
+  return Number(output.trim());
+}
+
+/** The environment of a function in the cloud, with placeholder values for its resources (nothing is called at import). */
+function environmentOf(spec: FunctionSpec | undefined, sourceMaps = false): Record<string, string> {
+  const env: Record<string, string> = {
+    ...lambdaBaseEnvironment('INFO', sourceMaps),
+    AWS_REGION: 'eu-central-1',
+    AWS_LAMBDA_FUNCTION_NAME: spec?.name ?? 'baseline',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  for (const [name, value] of Object.entries(spec?.environment ?? {})) {
+    if (value.kind === 'literal') env[name] = value.value;
+    else if (value.kind !== 'companyConfig') env[name] = `bench-${name.toLowerCase()}`;
+  }
+  return env;
+}
+
+/** The largest packages (or source folders) inside a bundle, by bytes in the output. */
+function heaviest(bundle: BuiltBundle, count: number): string {
+  const byPackage = new Map<string, number>();
+  for (const [input, bytes] of Object.entries(bundle.inputs)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    const key = match ? match[1]! : input.split('/').slice(0, 2).join('/');
+    byPackage.set(key, (byPackage.get(key) ?? 0) + bytes);
+  }
+  return [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, bytes]) => `${name} ${kib(bytes)}`)
+    .join(', ');
+}
+
+async function main(): Promise<void> {
+  const config = demoConfig();
+  const functions = buildTopology(config).functions;
+  // Inside the project, so that native modules (left external as in the stack) resolve.
+  mkdirSync(path.join(ROOT, '.backchannel'), { recursive: true });
+  const dir = mkdtempSync(path.join(ROOT, '.backchannel', 'bench-bundles-'));
+  try {
+    const baselineEntry = path.join(dir, 'baseline-entry.ts');
+    writeFileSync(baselineEntry, BASELINE_SOURCE);
+    const entries: { readonly id: string; readonly spec: FunctionSpec | undefined; readonly bundle: BuiltBundle }[] = [
+      {
+        id: 'baseline (client-sqs + middy + logger)',
+        spec: undefined,
+        bundle: await buildLambdaBundle(
+          { entry: path.relative(ROOT, baselineEntry), environment: {} },
+          config,
+          ROOT,
+          path.join(dir, 'baseline'),
+        ),
+      },
+    ];
+    for (const spec of functions) {
+      entries.push({ id: spec.id, spec, bundle: await buildLambdaBundle(spec, config, ROOT, path.join(dir, spec.id)) });
+    }
+
+    const times = new Map<string, number[]>(entries.map((e) => [e.id, []]));
+    // The same with NODE_OPTIONS=--enable-source-maps (`-c sourceMaps=true`), to show what it costs.
+    const mapped = new Map<string, number[]>(entries.map((e) => [e.id, []]));
+    for (let run = 0; run < RUNS; run++) {
+      const order = run % 2 === 0 ? entries : [...entries].reverse();
+      for (const e of order) {
+        times.get(e.id)!.push(coldImportMs(e.bundle.file, environmentOf(e.spec)));
+        mapped.get(e.id)!.push(coldImportMs(e.bundle.file, environmentOf(e.spec, true)));
+      }
+    }
+
+    const base = entries[0]!;
+    const baseBytes = readFileSync(base.bundle.file).length;
+    const baseMs = median(times.get(base.id)!);
+    const rows = entries.map((e) => {
+      const code = readFileSync(e.bundle.file);
+      const ms = median(times.get(e.id)!);
+      const bytesRatio = code.length / baseBytes;
+      const msRatio = ms / baseMs;
+      const isBase = e === base;
+      const target = isBase
+        ? '-'
+        : e.id === 'classify-mention'
+          ? msRatio <= CLASSIFY_IMPORT_TARGET
+            ? `ok (import <= ${CLASSIFY_IMPORT_TARGET}x)`
+            : `MISSED (import <= ${CLASSIFY_IMPORT_TARGET}x)`
+          : bytesRatio <= BUNDLE_TARGET && msRatio <= BUNDLE_TARGET
+            ? `ok (<= ${BUNDLE_TARGET}x)`
+            : `MISSED (<= ${BUNDLE_TARGET}x)`;
+      return [
+        e.id,
+        kib(code.length),
+        kib(gzipSync(code).length),
+        isBase ? '1.00x' : `${bytesRatio.toFixed(2)}x`,
+        ms.toFixed(0),
+        isBase ? '1.00x' : `${msRatio.toFixed(2)}x`,
+        signed(median(mapped.get(e.id)!) - ms),
+        target,
+        heaviest(e.bundle, 4),
+      ];
+    });
+    process.stdout.write(
+      `## Function bundles and cold import (Node ${process.versions.node}, median of ${RUNS} fresh processes each)\n\n`,
+    );
+    process.stdout.write(
+      `${formatTable(['function', 'KiB', 'KiB gzip', 'size', 'import ms', 'import', 'source maps ms', 'target', 'heaviest inside (KiB)'], rows)}\n`,
+    );
+    process.stdout.write(
+      '\nBuilt with infra/bundling.ts (the settings the stack gives NodejsFunction); import ms is `await import()` of index.mjs with the environment the stack sets; source maps ms is what NODE_OPTIONS=--enable-source-maps (`-c sourceMaps=true`) adds to it.\n',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,26 @@
+/**
+ * The names and sizes that the topology shares with the code it runs: functions and shared/
+ * may import this module (dependency-cruiser allows it), never topology.ts itself, which
+ * pulls in every platform adapter, poller and notifier (issue 16, issue 12: bundle size).
+ * topology.ts re-exports all of it.
+ */
+
+/** Environment variable that carries the validated company config to every function. */
+export const COMPANY_CONFIG_ENV = 'COMPANY_CONFIG';
+
+export const INTAKE_QUEUE = 'intake';
+/** The bucket of the company's trained classifier models. */
+export const MODELS_BUCKET = 'models';
+/** When the company model is retrained: Sundays at 03:00 in the company's timezone. */
+export const TRAIN_MODEL_SCHEDULE = 'cron(0 3 ? * SUN *)';
+/** The font the report charts are drawn with, shipped beside the build-report bundle (DejaVu Sans, free licence). */
+export const REPORT_FONT_PACKAGE_FILE = 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf';
+export const REPORT_FONT_DIR = 'fonts';
+
+/** The queue of the insight layer: every routed mention once (its primary department). */
+export const INSIGHTS_QUEUE = 'insights';
+export const METRICS_NAMESPACE = 'Backchannel';
+export const departmentQueueId = (departmentId: string): string => `dept-${departmentId}`;
+
+/** Largest webhook body accepted, in bytes (the topology's `http.maxBodyBytes`): 1 MiB. */
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;

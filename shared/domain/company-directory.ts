@@ -1,0 +1,34 @@
+/**
+ * Who is who in a company, as the domain sees its config: the admins, each department's
+ * leads and members (matched by e-mail) and who approves replies. The company config
+ * (shared/config/schema.ts) has this shape, so callers pass their `CompanyConfig` as it is;
+ * the domain names only what it reads and imports nothing from the config layer.
+ */
+
+/** A person named in the config; only the e-mail matters for access. */
+export interface DirectoryPerson {
+  readonly email?: string | undefined;
+  readonly name?: string | undefined;
+}
+
+/** A department with its people. */
+export interface DirectoryDepartment {
+  readonly id: string;
+  readonly name: string;
+  readonly leads?: readonly DirectoryPerson[] | undefined;
+  readonly members?: readonly DirectoryPerson[] | undefined;
+}
+
+/** The part of the company config that access decisions and case administration read. */
+export interface CompanyDirectory {
+  readonly company: { readonly locale: string; readonly timezone: string };
+  /** `auth` is `cognito` when the stack's own user pool signs people in (its groups then give roles). */
+  readonly admin: { readonly admins: readonly DirectoryPerson[]; readonly auth?: unknown };
+  readonly departments: readonly DirectoryDepartment[];
+  readonly cases: { readonly approver?: string | undefined };
+}
+
+/** The department whose members approve replies of a case that needs approval. */
+export function approverDepartment(directory: CompanyDirectory, caseDepartment: string): string {
+  return directory.cases.approver ?? (directory.departments.some((d) => d.id === 'press') ? 'press' : caseDepartment);
+}

@@ -1,0 +1,28 @@
+// Invokes a built function bundle once, in its own process, as Lambda would: imports
+// BUNDLE_FILE with the environment it was given, calls `handler(event, context)` with the
+// JSON of EVENT_FILE and writes `{ result }` or `{ error }` to RESULT_FILE (stdout belongs
+// to the function's logs). Used by test/e2e/bundles.test.ts.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const { BUNDLE_FILE, EVENT_FILE, RESULT_FILE, FUNCTION_NAME } = process.env;
+const started = Date.now();
+const context = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: FUNCTION_NAME,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:eu-central-1:000000000000:function:${FUNCTION_NAME}`,
+  memoryLimitInMB: '512',
+  awsRequestId: 'bundle-smoke-1',
+  logGroupName: `/aws/lambda/${FUNCTION_NAME}`,
+  logStreamName: 'bundle-smoke',
+  getRemainingTimeInMillis: () => Math.max(0, 60_000 - (Date.now() - started)),
+};
+try {
+  const { handler } = await import(BUNDLE_FILE);
+  const result = await handler(JSON.parse(readFileSync(EVENT_FILE, 'utf8')), context);
+  writeFileSync(RESULT_FILE, JSON.stringify({ result: result ?? null }));
+} catch (error) {
+  // A batch that failed whole carries each record's error: name them, they say why.
+  const records = (error?.recordErrors ?? []).map((e) => String(e?.stack ?? e));
+  writeFileSync(RESULT_FILE, JSON.stringify({ error: [String(error?.stack ?? error), ...records].join('\n') }));
+}
