@@ -1,6 +1,7 @@
 import type { CompanyConfig } from '../shared/config/schema.ts';
 import { CASE_DETAIL_TYPES, DETAIL_TYPES, EVENT_SOURCE } from '../shared/domain/events.ts';
 import { platformRegistry } from '../shared/platforms/registry.ts';
+import { REPLY_SECRET_FIELDS } from '../shared/platforms/outbound/secret-fields.ts';
 import { alertsTopology } from './alerts.ts';
 import { notificationTopology } from './notifications.ts';
 import { pollerTopology } from './pollers.ts';
@@ -324,6 +325,9 @@ export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/cases/{id}/replies', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/replies/{replyId}/approve', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/replies/{replyId}/sent', auth: 'admin' },
+  { method: 'POST', path: '/cases/{id}/replies/{replyId}/send', auth: 'admin' },
+  { method: 'GET', path: '/accounts', auth: 'admin' },
+  { method: 'GET', path: '/accounts/{id}/timeline', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/reroute', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/corrections', auth: 'admin' },
   { method: 'POST', path: '/authors/{platform}/{authorId}/erase', auth: 'admin' },
@@ -661,6 +665,19 @@ export function buildTopology(config: CompanyConfig): Topology {
   functions.push(...pollers.functions);
   // The alarm forwarder to the config's chat targets (infra/alerts.ts), when it has any.
   const knownSecrets = [...secrets, ...pollers.secrets, ...notifications.secrets];
+  // The admin API posts replies with the tokens in the platforms' secrets (send-reply.ts).
+  const replySecrets = knownSecrets.filter((s) => Object.hasOwn(REPLY_SECRET_FIELDS, s.id));
+  const adminApi = functions.findIndex((f) => f.id === 'admin-api');
+  const adminSpec = functions[adminApi];
+  if (adminSpec && replySecrets.length > 0) {
+    functions[adminApi] = {
+      ...adminSpec,
+      grants: [
+        ...adminSpec.grants,
+        ...replySecrets.map((s) => ({ resource: 'secret', secret: s.id, access: 'read' }) as const),
+      ],
+    };
+  }
   const alerts = alertsTopology(config, { prefix, secrets: knownSecrets });
   functions.push(...alerts.functions);
 

@@ -5,11 +5,16 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { COMPANY_CONFIG_ENV } from '../../infra/topology.ts';
-import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
+import { COMPANY_CONFIG_ENV, platformSecretName } from '../../infra/topology.ts';
+import {
+  createDocumentClient,
+  createEventBridgeClient,
+  createSecretsClient,
+} from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoCaseRepository,
   DynamoCorrectionRepository,
+  DynamoKeyAccountTimeline,
   DynamoMentionRepository,
   DynamoMetricRepository,
   DynamoThemeRepository,
@@ -22,7 +27,6 @@ import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import {
   actorOf,
-  approveReply,
   assignCase,
   draftReply,
   getCase,
@@ -39,19 +43,28 @@ import type { ChangeCaseOutcome } from '../../shared/domain/change-case.ts';
 import { correctCase } from '../../shared/domain/corrections.ts';
 import { isCompanyAdmin } from '../../shared/domain/access-policy.ts';
 import { eraseAuthor, parseAuthorRef, type EraseAuthorDeps } from '../../shared/domain/erase-author.ts';
-import { AuthenticationError, ForbiddenError, NotFoundError, } from '../../shared/domain/errors.ts';
+import { AuthenticationError, ForbiddenError, NotFoundError } from '../../shared/domain/errors.ts';
 import { CATEGORIES, PLATFORMS, SENTIMENTS } from '../../shared/domain/mention.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse } from '../../shared/observability/http-errors.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 import { json, parse, parseBody } from './request.ts';
 import { THEME_ROUTES } from './theme-routes.ts';
+import { REPLY_ROUTES, type ReplyRouteDeps } from './reply-routes.ts';
+import { approveReplyAsDepartmentOrOwner } from '../../shared/domain/approve-reply.ts';
+import { SecretReplyToken } from '../../shared/adapters/reply-tokens.ts';
+import { REPLY_SECRET_FIELDS, replyPublishersFor } from '../../shared/platforms/outbound/index.ts';
 import type { ThemeRepository } from '../../shared/domain/themes/index.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
 /** The case use cases' dependencies, and erasure's (an author's data, the audit trail, locally the outbox). */
-export type AdminApiDeps = CaseAdminDeps & { readonly erasure?: EraseAuthorDeps; readonly themes?: ThemeRepository };
+export type AdminApiDeps = CaseAdminDeps & {
+  readonly erasure?: EraseAuthorDeps;
+  readonly themes?: ThemeRepository;
+  /** Replies posted on the platforms and key account timelines (reply-routes.ts). */
+  readonly replies?: Pick<ReplyRouteDeps, 'publishers' | 'timeline'>;
+};
 
 /** Builds the use cases' dependencies from the function's environment, once per cold start. */
 export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
@@ -62,6 +75,7 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
   const outbox = createOutboxEraser(env);
   const cases = new DynamoCaseRepository(documents, tableName);
   const counters = new DynamoMetricRepository(documents, tableName);
+  const secrets = createSecretsClient(env);
   return {
     companyId: config.company.id,
     retentionDays: config.retention.days,
@@ -85,6 +99,13 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
       retentionDays: config.retention.days,
     },
     themes: new DynamoThemeRepository(documents, tableName),
+    replies: {
+      publishers: replyPublishersFor(config, {
+        tokenOf: (platform) =>
+          new SecretReplyToken(secrets, platformSecretName(config, platform), platform, REPLY_SECRET_FIELDS[platform]),
+      }),
+      timeline: new DynamoKeyAccountTimeline(documents, tableName),
+    },
   };
 }
 
@@ -104,7 +125,9 @@ export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () =>
     return await route(event, request, resolveDeps());
   } catch (error) {
     if (event.pathParameters?.id)
-      attributes[event.routeKey.includes('/themes/') ? 'themeId' : 'caseId'] = event.pathParameters.id;
+      attributes[
+        event.routeKey.includes('/themes/') ? 'themeId' : event.routeKey.includes('/accounts/') ? 'accountId' : 'caseId'
+      ] = event.pathParameters.id;
     return errorResponse(error, attributes, { statusInBody: true }).response;
   }
 }
@@ -249,7 +272,8 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
   'POST /cases/{id}/replies/{replyId}/approve': async (event, request, deps) => {
     const { id, replyId } = parse(ReplyPathSchema, event.pathParameters, 'path');
     parseBody(event, NoBodySchema);
-    return changed(await approveReply(id, replyId, request, deps));
+    // The approving department's members, or a key account's owner where a rule asks for them.
+    return changed(await approveReplyAsDepartmentOrOwner(id, replyId, request, deps));
   },
   'POST /cases/{id}/replies/{replyId}/sent': async (event, request, deps) => {
     const { id, replyId } = parse(ReplyPathSchema, event.pathParameters, 'path');
@@ -281,6 +305,16 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
     return json(200, { correction });
   },
   'POST /authors/{platform}/{authorId}/erase': eraseAuthorRoute,
+  // Sending replies on the platforms, approval by key account owners, key accounts (reply-routes.ts).
+  ...Object.fromEntries(
+    Object.entries(REPLY_ROUTES).map(([key, route]): [string, RouteHandler] => [
+      key,
+      (event, request, deps) => {
+        if (!deps.replies || !deps.mentions) throw new Error('the admin API was built without reply publishers');
+        return route(event, request, { ...deps, ...deps.replies, mentions: deps.mentions });
+      },
+    ]),
+  ),
   // Themes, ideas, projects and defect marks (theme-routes.ts).
   ...Object.fromEntries(
     Object.entries(THEME_ROUTES).map(([key, route]): [string, RouteHandler] => [

@@ -30,6 +30,7 @@
  * | theme day        | THEMEDAY#<day>             | <themeId>                              |                                             |                                              |
  * | theme author     | THEMEAUTHOR#<themeId>      | <day>#<author hash>                    |                                             |                                              |
  * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |                                              |
+ * | account timeline | KEYACCOUNT#<accountId>     | <at>#<mention or reply>#<item id>      |                                             |                                              |
  *
  * The case item carries `version` (optimistic lock: every transition writes version + 1 on
  * the condition that the stored one is unchanged) and its `history` (appended in the same
@@ -137,6 +138,11 @@ export const keys = {
   }),
   themeDefects: 'THEMEDEFECT',
   themeDefect: (themeId: string) => ({ PK: 'THEMEDEFECT', SK: themeId }),
+  keyAccountTimeline: (accountId: string) => `KEYACCOUNT#${accountId}`,
+  keyAccountItem: (accountId: string, at: string, kind: string, itemId: string) => ({
+    PK: `KEYACCOUNT#${accountId}`,
+    SK: `${at}#${kind}#${itemId}`,
+  }),
   /** One erasure request's audit entry; the partition lists them all by time. */
   erasureAudit: (at: string, id: string) => ({ PK: 'AUDIT#ERASURE', SK: `${at}#${id}` }),
   /** The labelled example of one mention; the partition holds every correction of the company. */
