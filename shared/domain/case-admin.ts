@@ -138,7 +138,7 @@ export async function assignCase(
   deps: CaseAdminDeps,
 ): Promise<ChangeCaseOutcome> {
   const actor = actorOf(request.user);
-  return changeAsPerson(caseId, 'assign', request, deps, (current): CaseCommand => {
+  return change(caseId, 'assign', request, deps, (current): CaseCommand => {
     if (input.assignee === undefined || input.assignee === null) {
       return { type: 'assign', reason: input.reason ?? `returned to the team queue by ${actor}` };
     }
@@ -174,12 +174,12 @@ export async function transitionCase(
 ): Promise<ChangeCaseOutcome> {
   switch (input.action) {
     case 'wait':
-      return changeAsPerson(caseId, 'transition', request, deps, {
+      return change(caseId, 'transition', request, deps, {
         type: 'wait',
         ...(input.note ? { reason: input.note } : {}),
       });
     case 'resolve':
-      return changeAsPerson(caseId, 'transition', request, deps, {
+      return change(caseId, 'transition', request, deps, {
         type: 'resolve',
         ...(input.note ? { note: input.note } : {}),
       });
@@ -201,7 +201,7 @@ export async function draftReply(
   request: AdminRequest,
   deps: CaseAdminDeps,
 ): Promise<ChangeCaseOutcome & { readonly reply: ReplyDraft }> {
-  const outcome = await changeAsPerson(caseId, 'draft', request, deps, {
+  const outcome = await change(caseId, 'draft', request, deps, {
     type: 'draft-reply',
     replyId: replyIdOf(request),
     text,
@@ -227,7 +227,7 @@ export async function approveReply(
   deps: CaseAdminDeps,
 ): Promise<ChangeCaseOutcome> {
   // change() has refused everyone the policy does not let approve.
-  return changeAsPerson(caseId, 'approve', request, deps, { type: 'approve-reply', replyId, approverIsMember: true });
+  return change(caseId, 'approve', request, deps, { type: 'approve-reply', replyId, approverIsMember: true });
 }
 
 /**
@@ -267,7 +267,7 @@ export async function rerouteCase(
   deps: CaseAdminDeps,
 ): Promise<ChangeCaseOutcome> {
   departmentOf(deps.config, input.department);
-  const outcome = await changeAsPerson(
+  const outcome = await change(
     caseId,
     'reroute',
     request,
@@ -305,7 +305,7 @@ function respond(
   deps: CaseAdminDeps,
 ): Promise<ChangeCaseOutcome> {
   const at = deps.clock.now();
-  return changeAsPerson(caseId, access, request, deps, (current): CaseCommand => {
+  return change(caseId, access, request, deps, (current): CaseCommand => {
     const businessMinutes = deps.businessMinutes?.(current.department, new Date(current.openedAt), at);
     return {
       type: 'respond',
@@ -322,7 +322,7 @@ function respond(
  * as it is then (read again after a lost race: a reroute in between changes who may act).
  * @throws ForbiddenError when the policy refuses
  */
-export async function changeAsPerson(
+async function change(
   caseId: string,
   access: CaseAccess,
   request: AdminRequest,
@@ -366,3 +366,6 @@ function personOf(config: CompanyConfig, departmentId: string, email: string): s
 function emailsOf(department: DepartmentConfig): string[] {
   return [...(department.leads ?? []), ...(department.members ?? [])].flatMap((p) => (p.email ? [p.email] : []));
 }
+
+/** The same change path for use cases beside these (send-reply.ts): the policy asked on the case as it is then. */
+export { change as changeAsPerson };
