@@ -24,3 +24,17 @@ export const departmentQueueId = (departmentId: string): string => `dept-${depar
 
 /** Largest webhook body accepted, in bytes (the topology's `http.maxBodyBytes`): 1 MiB. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+/** The secret id of a platform, and its physical name. */
+export function platformSecretName(
+  config: {
+    readonly company: { readonly id: string };
+    readonly platforms: object;
+  },
+  platform: string,
+): string {
+  const entry = (
+    config.platforms as Readonly<Record<string, { readonly secretName?: string | undefined } | undefined>>
+  )[platform];
+  return entry?.secretName ?? `backchannel/${config.company.id}/${platform}`;
+}

@@ -3,6 +3,7 @@ import type { CompanyConfig } from '../shared/config/schema.ts';
 import { departmentGroupsOf } from '../shared/domain/department-groups.ts';
 import { CASE_DETAIL_TYPES, DETAIL_TYPES, EVENT_SOURCE } from '../shared/domain/events.ts';
 import { platformRegistry } from '../shared/platforms/registry.ts';
+import { REPLY_SECRET_FIELDS } from '../shared/platforms/outbound/secret-fields.ts';
 import { alertsTopology } from './alerts.ts';
 import { notificationTopology } from './notifications.ts';
 import { pollerTopology } from './pollers.ts';
@@ -16,6 +17,7 @@ import {
   MODELS_BUCKET,
   REPORT_FONT_DIR,
   REPORT_FONT_PACKAGE_FILE,
+  platformSecretName,
   TRAIN_MODEL_SCHEDULE,
 } from './topology-constants.ts';
 
@@ -368,6 +370,7 @@ export {
   MODELS_BUCKET,
   REPORT_FONT_DIR,
   REPORT_FONT_PACKAGE_FILE,
+  platformSecretName,
   TRAIN_MODEL_SCHEDULE,
 };
 
@@ -399,6 +402,9 @@ export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/cases/{id}/replies', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/replies/{replyId}/approve', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/replies/{replyId}/sent', auth: 'admin' },
+  { method: 'POST', path: '/cases/{id}/replies/{replyId}/send', auth: 'admin' },
+  { method: 'GET', path: '/accounts', auth: 'admin' },
+  { method: 'GET', path: '/accounts/{id}/timeline', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/reroute', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/corrections', auth: 'admin' },
   { method: 'POST', path: '/authors/{platform}/{authorId}/erase', auth: 'admin' },
@@ -419,14 +425,6 @@ export const CONSOLE_CONFIG_ROUTE: HttpRoute = {
   openReason:
     "The console must read how to sign in before anyone has signed in, so no authorizer applies. The answer is the login page's public settings (issuer, the public client id of a PKCE client without secret, the API's address, the company's name and language); its function has no grant on any table, secret or queue.",
 };
-
-/** The secret id of a platform, and its physical name. */
-export function platformSecretName(config: CompanyConfig, platform: string): string {
-  const entry = (
-    config.platforms as Readonly<Record<string, { readonly secretName?: string | undefined } | undefined>>
-  )[platform];
-  return entry?.secretName ?? `backchannel/${config.company.id}/${platform}`;
-}
 
 /**
  * Builds the topology of one company's stack from its validated config.
@@ -786,6 +784,19 @@ export function buildTopology(config: CompanyConfig): Topology {
   functions.push(...pollers.functions);
   // The alarm forwarder to the config's chat targets (infra/alerts.ts), when it has any.
   const knownSecrets = [...secrets, ...pollers.secrets, ...notifications.secrets];
+  // The admin API posts replies with the tokens in the platforms' secrets (send-reply.ts).
+  const replySecrets = knownSecrets.filter((s) => Object.hasOwn(REPLY_SECRET_FIELDS, s.id));
+  const adminApi = functions.findIndex((f) => f.id === 'admin-api');
+  const adminSpec = functions[adminApi];
+  if (adminSpec && replySecrets.length > 0) {
+    functions[adminApi] = {
+      ...adminSpec,
+      grants: [
+        ...adminSpec.grants,
+        ...replySecrets.map((s) => ({ resource: 'secret', secret: s.id, access: 'read' }) as const),
+      ],
+    };
+  }
   const alerts = alertsTopology(config, { prefix, secrets: knownSecrets });
   functions.push(...alerts.functions);
 

@@ -5,11 +5,16 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { COMPANY_CONFIG_ENV } from '../../infra/topology-constants.ts';
-import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
+import { COMPANY_CONFIG_ENV, platformSecretName } from '../../infra/topology-constants.ts';
+import {
+  createDocumentClient,
+  createEventBridgeClient,
+  createSecretsClient,
+} from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoCaseRepository,
   DynamoCorrectionRepository,
+  DynamoKeyAccountTimeline,
   DynamoMentionRepository,
   DynamoMetricRepository,
   DynamoReportRepository,
@@ -24,7 +29,6 @@ import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import {
   actorOf,
-  approveReply,
   assignCase,
   draftReply,
   getCase,
@@ -51,6 +55,10 @@ import { errorResponse } from '../../shared/observability/http-errors.ts';
 import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
 import { json, parse, parseBody } from './request.ts';
 import { THEME_ROUTES } from './theme-routes.ts';
+import { REPLY_ROUTES, type ReplyRouteDeps } from './reply-routes.ts';
+import { approveReplyAsDepartmentOrOwner } from '../../shared/domain/approve-reply.ts';
+import { SecretReplyToken } from '../../shared/adapters/reply-tokens.ts';
+import { REPLY_SECRET_FIELDS, replyPublishersFor } from '../../shared/platforms/outbound/index.ts';
 import type { ThemeRepository } from '../../shared/domain/themes/index.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;
@@ -65,6 +73,8 @@ export type AdminApiDeps = CaseAdminDeps & {
   readonly themes?: ThemeRepository;
   /** The stored reports (build-report writes them); absent: the report routes answer 500. */
   readonly reports?: Pick<ReportStore, 'getReport'>;
+  /** Replies posted on the platforms and key account timelines (reply-routes.ts). */
+  readonly replies?: Pick<ReplyRouteDeps, 'publishers' | 'timeline'>;
 };
 
 function reportDepsOf(deps: AdminApiDeps): ReportQueryDeps {
@@ -81,6 +91,7 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
   const outbox = createOutboxEraser(env);
   const cases = new DynamoCaseRepository(documents, tableName);
   const counters = new DynamoMetricRepository(documents, tableName);
+  const secrets = createSecretsClient(env);
   return {
     companyId: config.company.id,
     retentionDays: config.retention.days,
@@ -107,6 +118,13 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
       retentionDays: config.retention.days,
     },
     themes: new DynamoThemeRepository(documents, tableName),
+    replies: {
+      publishers: replyPublishersFor(config, {
+        tokenOf: (platform) =>
+          new SecretReplyToken(secrets, platformSecretName(config, platform), platform, REPLY_SECRET_FIELDS[platform]),
+      }),
+      timeline: new DynamoKeyAccountTimeline(documents, tableName),
+    },
   };
 }
 
@@ -131,7 +149,13 @@ export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () =>
   } catch (error) {
     if (event.pathParameters?.id)
       attributes[
-        event.routeKey.includes('/themes/') ? 'themeId' : event.routeKey.includes('/reports/') ? 'reportId' : 'caseId'
+        event.routeKey.includes('/themes/')
+          ? 'themeId'
+          : event.routeKey.includes('/reports/')
+            ? 'reportId'
+            : event.routeKey.includes('/accounts/')
+              ? 'accountId'
+              : 'caseId'
       ] = event.pathParameters.id;
     return errorResponse(error, attributes, { statusInBody: true }).response;
   }
@@ -318,7 +342,8 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
   'POST /cases/{id}/replies/{replyId}/approve': async (event, request, deps) => {
     const { id, replyId } = parse(ReplyPathSchema, event.pathParameters, 'path');
     parseBody(event, NoBodySchema);
-    return changed(await approveReply(id, replyId, request, deps));
+    // The approving department's members, or a key account's owner where a rule asks for them.
+    return changed(await approveReplyAsDepartmentOrOwner(id, replyId, request, deps));
   },
   'POST /cases/{id}/replies/{replyId}/sent': async (event, request, deps) => {
     const { id, replyId } = parse(ReplyPathSchema, event.pathParameters, 'path');
@@ -350,6 +375,16 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
     return json(200, { correction });
   },
   'POST /authors/{platform}/{authorId}/erase': eraseAuthorRoute,
+  // Sending replies on the platforms, approval by key account owners, key accounts (reply-routes.ts).
+  ...Object.fromEntries(
+    Object.entries(REPLY_ROUTES).map(([key, route]): [string, RouteHandler] => [
+      key,
+      (event, request, deps) => {
+        if (!deps.replies || !deps.mentions) throw new Error('the admin API was built without reply publishers');
+        return route(event, request, { ...deps, ...deps.replies, mentions: deps.mentions });
+      },
+    ]),
+  ),
   // Themes, ideas, projects and defect marks (theme-routes.ts).
   ...Object.fromEntries(
     Object.entries(THEME_ROUTES).map(([key, route]): [string, RouteHandler] => [

@@ -8,6 +8,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoCaseRepository,
+  DynamoKeyAccountTimeline,
   DynamoMentionRepository,
   DynamoMetricRepository,
   DynamoRecordFailureLog,
@@ -23,6 +24,7 @@ import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { classifierLanguagesOf, routingPolicyOf } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { classifyMention, type ClassifyMentionDeps } from '../../shared/domain/classify-mention.ts';
+import { ownerNoticeOf } from '../../shared/domain/key-accounts.ts';
 import { eraseDeletedMention } from '../../shared/domain/erase-deleted-mention.ts';
 import type { NotificationOutbox } from '../../shared/domain/erasure.ts';
 import { IntakeMessageSchema, isDeletion } from '../../shared/domain/mention-deletion.ts';
@@ -87,6 +89,11 @@ export function dependenciesFrom(
     reopenWindowMinutes: policy.reopenWindowMinutes,
     approverDepartment: policy.approverDepartment,
     escalation: policy.escalation,
+    keyAccounts: {
+      timeline: new DynamoKeyAccountTimeline(documents, tableName),
+      notice: (accounts) => ownerNoticeOf(config, accounts),
+      companyName: config.company.name,
+    },
     caseChanges: {
       companyId: config.company.id,
       retentionDays: config.retention.days,

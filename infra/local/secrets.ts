@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { REPLY_SECRET_FIELDS } from '../../shared/platforms/outbound/secret-fields.ts';
 import { platformRegistry } from '../../shared/platforms/registry.ts';
 import type { SecretSpec } from '../topology.ts';
 import { AwsServiceError, type Caller } from './json-endpoint.ts';
@@ -14,8 +15,19 @@ import { AwsServiceError, type Caller } from './json-endpoint.ts';
 
 export const SECRETS_FILE = 'secrets.json';
 
-/** A random value of the shape the platform's secret has (see SecretSpec.description). */
+/**
+ * A random value of the shape the platform's secret has (see SecretSpec.description), with a
+ * random reply credential beside it (REPLY_SECRET_FIELDS): locally replies go to a replay
+ * server (`replies.apiBaseUrl`), and a real platform refuses the token with a clear 401.
+ */
 export function generateSecretValue(spec: SecretSpec): string {
+  const value = JSON.parse(generateWebhookSecretValue(spec)) as Record<string, unknown>;
+  const field = (REPLY_SECRET_FIELDS as Readonly<Record<string, string>>)[spec.platform];
+  if (field && value[field] === undefined) value[field] = randomBytes(24).toString('base64url');
+  return JSON.stringify(value);
+}
+
+function generateWebhookSecretValue(spec: SecretSpec): string {
   if (spec.platform === 'meta') {
     return JSON.stringify({
       appSecret: randomBytes(16).toString('hex'),

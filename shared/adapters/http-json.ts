@@ -1,4 +1,4 @@
-import { parseRetryAfter } from '../pollers/backoff.ts';
+import { parseRetryAfter } from '../domain/backoff.ts';
 import { PlatformRequestError } from '../pollers/errors.ts';
 
 /** Wait for a platform's answer before giving up on a request (transient: retried). */
@@ -18,6 +18,8 @@ export interface HttpJsonRequest {
   readonly operation: string;
   readonly url: URL;
   readonly method?: 'GET' | 'POST';
+  /** A form-encoded request body (the Graph API's parameters), instead of `json`. */
+  readonly form?: Readonly<Record<string, string>>;
   /** Sent as they are; credentials belong here, never in the URL. */
   readonly headers?: Readonly<Record<string, string>>;
   /** A JSON request body. */
@@ -47,6 +49,15 @@ export class HttpJsonClient {
    * @throws PlatformRequestError
    */
   async request(request: HttpJsonRequest): Promise<unknown> {
+    return (await this.exchange(request)).body;
+  }
+
+  /**
+   * Like {@link request}, with the answer's status and headers (LinkedIn names a created
+   * comment in `x-restli-id`).
+   * @throws PlatformRequestError
+   */
+  async exchange(request: HttpJsonRequest): Promise<{ status: number; headers: Headers; body: unknown }> {
     const { platform } = this.options;
     let response: Response;
     try {
@@ -55,9 +66,11 @@ export class HttpJsonClient {
         headers: {
           accept: 'application/json',
           ...(request.json !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(request.form !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
           ...request.headers,
         },
         ...(request.json !== undefined ? { body: JSON.stringify(request.json) } : {}),
+        ...(request.form !== undefined ? { body: new URLSearchParams(request.form).toString() } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
         redirect: 'error',
       });
@@ -95,15 +108,15 @@ export class HttpJsonClient {
         `${request.operation} answered ${response.status} with a body that is not JSON`,
         { status: response.status, transient: false },
       );
-    return body;
+    return { status: response.status, headers: response.headers, body };
   }
 
   private retryAfterOf(headers: Headers): number | undefined {
     const now = this.now();
     const retryAfter = parseRetryAfter(headers.get('retry-after'), now);
     if (retryAfter !== undefined) return retryAfter;
-    // Bluesky's rate limit headers: ratelimit-reset is the epoch second the window resets.
-    const reset = headers.get('ratelimit-reset');
+    // Bluesky's ratelimit-reset and X's x-rate-limit-reset: the epoch second the window resets.
+    const reset = headers.get('ratelimit-reset') ?? headers.get('x-rate-limit-reset');
     if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now.getTime());
     return undefined;
   }
@@ -130,5 +143,11 @@ function apiError(body: unknown): { code?: string; message?: string } {
       ? { code: b.error, ...(clip(b.message) ? { message: clip(b.message) } : {}) }
       : { message: clip(b.error) as string };
   }
+  // LinkedIn: {"status": 401, "code": "REVOKED_ACCESS_TOKEN", "message": "..."}
+  if (typeof b.code === 'string' && /^[A-Z_]+$/.test(b.code))
+    return { code: b.code, ...(clip(b.message) ? { message: clip(b.message) } : {}) };
+  // X API v2 problems: {"title": "Unauthorized", "detail": "...", "status": 401}
+  if (typeof b.title === 'string')
+    return { code: b.title.replace(/\s+/g, ''), ...(clip(b.detail) ? { message: clip(b.detail) } : {}) };
   return {};
 }

@@ -371,10 +371,14 @@ export const RuleSchema = z.strictObject({
         .boolean()
         .optional()
         .meta({ description: 'nobody replies publicly before someone approves the answer' }),
+      ownerApproval: z.boolean().optional().meta({
+        description:
+          "a reply to a mention that names a key account is sent only after the account's owner approved it too",
+      }),
       continue: z.boolean().optional().meta({ description: 'keep evaluating the next rules (default: stop here)' }),
     })
     .refine((t) => Object.keys(t).some((k) => k !== 'continue'), {
-      message: 'a rule needs an action: department, cc, priority, tags, sla or requireApproval',
+      message: 'a rule needs an action: department, cc, priority, tags, sla, requireApproval or ownerApproval',
     })
     .meta({ description: 'what happens to a matching mention' }),
 });
@@ -384,7 +388,14 @@ const KeyAccountSchema = z.strictObject({
   name: z.string().min(1).meta({ description: "the account's display name" }),
   terms: z.array(z.string().min(1)).min(1).meta({ description: 'names and words that identify the account in a text' }),
   handles: z.array(z.string().min(1)).optional().meta({ description: "the account's own social handles" }),
-  owner: PersonSchema.meta({ description: 'the account owner, named in every decision about the account' }),
+  platformHandles: z.partialRecord(z.enum(PLATFORMS), z.string().min(1)).optional().meta({
+    description:
+      "the account's handle on each platform (`x: '@hochbahn'`): matched like `handles`, and shown per platform in the console",
+  }),
+  owner: PersonSchema.meta({
+    description:
+      'the account owner, named in every decision about the account, told of every public reply to it, and the approver where a rule says ownerApproval',
+  }),
 });
 
 const ProcessSchema = z
@@ -667,6 +678,18 @@ export const CompanyConfigSchema = z
         description:
           'spikes: each hour, every category, theme and platform is compared with its own baseline for that hour of the week; a surge publishes Spike Detected, tells press and the leads of the departments involved, and tags the cases spike:<id>',
       }),
+    replies: z
+      .strictObject({
+        apiBaseUrl: z.url().optional().meta({
+          description:
+            "one base URL for every platform's reply API instead of the real ones (a local replay server; tests and demos only)",
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "replies posted through the platforms' APIs (the tokens are in each platform's secret: see docs/replies.md)",
+      }),
     retention: z
       .strictObject({
         days: z.number().int().positive().meta({ description: 'days personal data is kept (DynamoDB TTL)' }),
@@ -843,7 +866,12 @@ export function routingPolicyOf(config: CompanyConfig): RoutingPolicy {
     fallback: config.routing.fallback,
     rules: config.routing.rules as readonly Rule[],
     keywordLists: { brand, products, competitors, ...lists },
-    keyAccounts,
+    // A platform's handle is matched like the others.
+    keyAccounts: keyAccounts.map((k) =>
+      k.platformHandles
+        ? { ...k, handles: [...(k.handles ?? []), ...Object.values(k.platformHandles).filter((h) => h !== undefined)] }
+        : k,
+    ),
     ...(config.routing.highReachFollowers !== undefined
       ? { highReachFollowers: config.routing.highReachFollowers }
       : {}),

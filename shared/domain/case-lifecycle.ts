@@ -36,6 +36,8 @@ export type CaseCommand =
       readonly mentionId?: string;
       readonly replyId?: string;
       readonly businessMinutes?: number;
+      /** The case names key accounts: their owners are told (key-accounts.ts ownerNoticeOf). */
+      readonly notice?: OwnerNotice;
     }
   | { readonly type: 'resolve'; readonly note?: string }
   /**
@@ -53,8 +55,34 @@ export type CaseCommand =
   | { readonly type: 'warn-sla' }
   | { readonly type: 'breach-sla' }
   | { readonly type: 'draft-reply'; readonly replyId: string; readonly text: string }
-  /** `approverIsMember`: the caller checked that the actor is a member of the approving department. */
-  | { readonly type: 'approve-reply'; readonly replyId: string; readonly approverIsMember: boolean }
+  /**
+   * `approverIsMember`: the caller checked that the actor is a member of the approving department
+   * (or, `as: 'owner'`, the owner of a key account the case names whose approval a rule requires).
+   */
+  | {
+      readonly type: 'approve-reply';
+      readonly replyId: string;
+      readonly approverIsMember: boolean;
+      readonly as?: 'department' | 'owner';
+    }
+  /**
+   * Claims the send of an approved reply through the platform's API: the conditional write
+   * of this change is what keeps two sends of one reply from both posting. `ownerApproval`:
+   * the caller found that a rule requires the key account owner's approval.
+   */
+  | { readonly type: 'send-reply'; readonly replyId: string; readonly ownerApproval?: boolean }
+  /** The platform took the claimed reply: the case is responded (response time in business minutes, as for `respond`). */
+  | {
+      readonly type: 'publish-reply';
+      readonly replyId: string;
+      readonly platformPostId: string;
+      readonly url?: string;
+      readonly attempts: number;
+      readonly businessMinutes?: number;
+      readonly notice?: OwnerNotice;
+    }
+  /** The platform refused the claimed reply, or kept failing: the claim is released with the reason. */
+  | { readonly type: 'fail-reply'; readonly replyId: string; readonly error: string; readonly attempts: number }
   /** A person moves the case to another department (stored as a correction); `dueAt` is that department's SLA. */
   | { readonly type: 'reroute'; readonly department: string; readonly reason: string; readonly dueAt: string }
   /**
@@ -66,6 +94,12 @@ export type CaseCommand =
   | ApplyRoutingCommand
   /** Tags the case (a spike it belongs to: `spike:<id>`), in any state; the tags it has already are left as they are. */
   | { readonly type: 'tag'; readonly tags: readonly string[]; readonly reason: string };
+
+/** A public reply to a key account: the department that tells the owners, and the accounts with their owners in words. */
+export interface OwnerNotice {
+  readonly notify: string;
+  readonly keyAccounts: string;
+}
 
 /** See {@link CaseCommand}: the `apply-routing` command. */
 export interface ApplyRoutingCommand {
@@ -112,7 +146,7 @@ const ALLOWED_FROM: Readonly<
 };
 
 /** Actions that note something on a case in any state: a mention may join a resolved case within its reopen window. */
-const ANY_STATE: readonly CaseAction[] = ['apply-routing', 'tag'];
+const ANY_STATE: readonly CaseAction[] = ['apply-routing', 'tag', 'publish-reply', 'fail-reply'];
 
 /** Whether a state-changing action may start from a state (the notes need a case that is not resolved). */
 export function isAllowed(action: CaseAction, from: CaseState): boolean {
@@ -232,11 +266,34 @@ function changesOf(c: Case, command: CaseCommand, ctx: TransitionContext): Chang
     case 'breach-sla':
       return { changes: { breachedAt: ctx.at }, to: c.state, detail: { dueAt: c.dueAt } };
     case 'draft-reply': {
+      if (c.reply?.sendingAt)
+        throw new ConflictError(
+          `the reply ${c.reply.id} of case ${c.id} is being sent; draft again when it is sent or failed`,
+        );
       const reply: ReplyDraft = { id: command.replyId, text: command.text, draftedBy: ctx.actor, draftedAt: ctx.at };
       return { changes: { reply }, to: c.state, detail: { replyId: command.replyId } };
     }
     case 'approve-reply':
-      return approve(c, command, ctx);
+      return command.as === 'owner' ? approveAsOwner(c, command, ctx) : approve(c, command, ctx);
+    case 'send-reply':
+      return claimSend(c, command, ctx);
+    case 'publish-reply':
+      return publish(c, command, ctx);
+    case 'fail-reply': {
+      const reply = sendingReply(c, command.replyId);
+      return {
+        changes: {
+          reply: {
+            ...withoutSending(reply),
+            sendError: command.error,
+            failedAt: ctx.at,
+            sendAttempts: (reply.sendAttempts ?? 0) + command.attempts,
+          },
+        },
+        to: c.state,
+        detail: { replyId: reply.id, error: command.error, attempts: String(command.attempts) },
+      };
+    }
     case 'apply-routing':
       return applyRouting(c, command, ctx);
     case 'tag': {
@@ -359,6 +416,7 @@ function respond(c: Case, command: Extract<CaseCommand, { type: 'respond' }>, ct
   const detail: Record<string, string> = { via: command.via };
   if (command.mentionId) detail.mentionId = command.mentionId;
   if (command.replyId) detail.replyId = command.replyId;
+  if (command.notice) Object.assign(detail, command.notice);
   // A reply seen on the platform has happened: it is recorded, and flagged when nobody approved it.
   if (command.via === 'platform' && c.requireApproval && !c.reply?.approvedAt) detail.unapproved = 'true';
   return {
@@ -394,6 +452,112 @@ function approve(c: Case, command: Extract<CaseCommand, { type: 'approve-reply' 
     changes: { reply: { ...reply, approvedBy: ctx.actor, approvedAt: ctx.at } },
     to: c.state,
     detail: { replyId: reply.id },
+  };
+}
+
+/** The case's draft `replyId`, which must be claimed for sending. */
+function sendingReply(c: Case, replyId: string): ReplyDraft {
+  const reply = c.reply;
+  if (!reply || reply.id !== replyId) throw new ConflictError(`case ${c.id} has no reply ${replyId}`);
+  if (!reply.sendingAt) throw new ConflictError(`the reply ${replyId} of case ${c.id} is not being sent`);
+  return reply;
+}
+
+function withoutSending(reply: ReplyDraft): ReplyDraft {
+  const { sendingAt: _claimed, ...rest } = reply;
+  return rest;
+}
+
+/**
+ * The claim before posting. Refused for a reply that is not the case's current one, already
+ * posted or marked sent, being sent (its outcome is not known yet), or missing an approval
+ * it needs: the press office's (`requireApproval`) or the key account owner's.
+ */
+function claimSend(c: Case, command: Extract<CaseCommand, { type: 'send-reply' }>, ctx: TransitionContext): Changes {
+  const reply = c.reply;
+  if (!reply || reply.id !== command.replyId)
+    throw new ConflictError(
+      `case ${c.id} has no reply ${command.replyId} to send (only its current draft can be sent)`,
+    );
+  if (reply.platformPostId || reply.sentAt)
+    throw new ConflictError(`the reply ${reply.id} of case ${c.id} was sent already`);
+  if (reply.sendingAt)
+    throw new ConflictError(
+      `the reply ${reply.id} of case ${c.id} is being sent since ${reply.sendingAt}; if that send never finished, check the platform and mark the reply sent elsewhere`,
+    );
+  if (c.requireApproval && !reply.approvedAt)
+    throw new ConflictError(`the reply ${reply.id} of case ${c.id} needs approval before it is sent`);
+  if (command.ownerApproval && !reply.ownerApprovedAt)
+    throw new ConflictError(
+      `the reply ${reply.id} of case ${c.id} needs the key account owner's approval before it is sent`,
+    );
+  const { sendError: _error, failedAt: _failed, ...rest } = reply;
+  return { changes: { reply: { ...rest, sendingAt: ctx.at } }, to: c.state, detail: { replyId: reply.id } };
+}
+
+/** The platform took the reply: it is sent (by whoever claimed it), kept in `publishedReplies`, and the case is responded. */
+function publish(c: Case, command: Extract<CaseCommand, { type: 'publish-reply' }>, ctx: TransitionContext): Changes {
+  const reply = sendingReply(c, command.replyId);
+  const sent: ReplyDraft = {
+    ...withoutSending(reply),
+    sentBy: ctx.actor,
+    sentAt: ctx.at,
+    platformPostId: command.platformPostId,
+    ...(command.url ? { url: command.url } : {}),
+    sendAttempts: (reply.sendAttempts ?? 0) + command.attempts,
+  };
+  const record = {
+    replyId: reply.id,
+    platformPostId: command.platformPostId,
+    ...(command.url ? { url: command.url } : {}),
+    at: ctx.at,
+    by: ctx.actor,
+    text: reply.text,
+  };
+  const first = c.firstResponseAt === undefined || ctx.at < c.firstResponseAt;
+  return {
+    changes: {
+      reply: sent,
+      publishedReplies: [...(c.publishedReplies ?? []), record],
+      ...(first
+        ? {
+            firstResponseAt: ctx.at,
+            responseMinutes: minutesBetween(c.openedAt, ctx.at),
+            ...(command.businessMinutes !== undefined ? { responseBusinessMinutes: command.businessMinutes } : {}),
+          }
+        : {}),
+    },
+    // A case resolved while its reply was on the way stays resolved.
+    to: c.state === 'resolved' ? 'resolved' : 'responded',
+    detail: {
+      replyId: reply.id,
+      platformPostId: command.platformPostId,
+      ...(command.url ? { url: command.url } : {}),
+      attempts: String(command.attempts),
+      ...(command.notice ? { ...command.notice } : {}),
+    },
+  };
+}
+
+/** The key account owner approves (four eyes too: not the reply's author). */
+function approveAsOwner(
+  c: Case,
+  command: Extract<CaseCommand, { type: 'approve-reply' }>,
+  ctx: TransitionContext,
+): Changes {
+  const reply = c.reply;
+  if (!reply || reply.id !== command.replyId)
+    throw new ConflictError(`case ${c.id} has no draft ${command.replyId} to approve`);
+  if (reply.ownerApprovedAt)
+    throw new ConflictError(`the reply ${reply.id} of case ${c.id} is already approved by the account owner`);
+  if (!command.approverIsMember)
+    throw new ConflictError(`only the key account's owner may approve replies of case ${c.id} as owner`);
+  if (reply.draftedBy === ctx.actor)
+    throw new ConflictError(`the reply ${reply.id} must be approved by someone other than its author`);
+  return {
+    changes: { reply: { ...reply, ownerApprovedBy: ctx.actor, ownerApprovedAt: ctx.at } },
+    to: c.state,
+    detail: { replyId: reply.id, as: 'owner' },
   };
 }
 

@@ -30,6 +30,41 @@ export interface ReplyDraft {
   readonly approvedAt?: string;
   readonly sentBy?: Actor;
   readonly sentAt?: string;
+  /** A send through the platform's API is under way since then (the claim: nobody else posts it meanwhile). */
+  readonly sendingAt?: string;
+  /** Requests made to the platform for this reply, over all its sends. */
+  readonly sendAttempts?: number;
+  /** The platform's id of the posted reply: set once the platform took it (then `sentAt` is set too). */
+  readonly platformPostId?: string;
+  readonly url?: string;
+  /** Why the last send failed (the platform's status and message, never a token), and when. */
+  readonly sendError?: string;
+  readonly failedAt?: string;
+  /** The key account owner's approval, when a rule requires it (`ownerApproval`). */
+  readonly ownerApprovedBy?: Actor;
+  readonly ownerApprovedAt?: string;
+}
+
+/** Where a reply is, as the console shows it. */
+export type ReplyState = 'draft' | 'approved' | 'sending' | 'sent' | 'failed' | 'sent-elsewhere';
+
+/** The state of a reply: posted through the platform's API, marked sent elsewhere, being sent, failed, approved or a draft. */
+export function replyStateOf(reply: ReplyDraft): ReplyState {
+  if (reply.platformPostId) return 'sent';
+  if (reply.sentAt) return 'sent-elsewhere';
+  if (reply.sendingAt) return 'sending';
+  if (reply.sendError) return 'failed';
+  return reply.approvedAt ? 'approved' : 'draft';
+}
+
+/** A reply the platform took: kept on the case after later drafts replace `reply`, so the platform's echo of it is recognised. */
+export interface PublishedReplyRecord {
+  readonly replyId: string;
+  readonly platformPostId: string;
+  readonly url?: string;
+  readonly at: string;
+  readonly by: Actor;
+  readonly text: string;
 }
 
 /** A department change made by a person: training data for the classifier and an audit trail. */
@@ -95,6 +130,8 @@ export interface Case {
   readonly escalatedAt?: string;
   readonly escalatedTo?: readonly string[];
   readonly reply?: ReplyDraft;
+  /** Every reply posted through the platform's API, oldest first. */
+  readonly publishedReplies?: readonly PublishedReplyRecord[];
   readonly corrections?: readonly RoutingCorrection[];
   /** Every transition, oldest first (stored on the case item, so it is written atomically with it). */
   readonly history?: readonly CaseHistoryEntry[];
@@ -113,6 +150,9 @@ export const CASE_ACTIONS = [
   'breach-sla',
   'draft-reply',
   'approve-reply',
+  'send-reply',
+  'publish-reply',
+  'fail-reply',
   'reroute',
   'apply-routing',
   'tag',

@@ -147,7 +147,7 @@ async function tallyChange(before: Case, after: Case, entry: CaseHistoryEntry, d
     await tallies.tally(dayOf(after.firstResponseAt), after.department, {
       [TALLY.responded]: 1,
       [after.firstResponseAt <= before.dueAt ? TALLY.slaMet : TALLY.slaMissed]: 1,
-      ...(entry.detail?.via === 'platform' ? { [TALLY.answeredPublicly]: 1 } : {}),
+      ...(entry.detail?.via === 'platform' || entry.action === 'publish-reply' ? { [TALLY.answeredPublicly]: 1 } : {}),
     });
   }
   if (after.resolvedAt && after.resolvedAt !== before.resolvedAt)
@@ -183,6 +183,10 @@ export function recipientsOf(c: Case, entry: CaseHistoryEntry): string[] {
       return [c.department];
     case 'draft-reply':
       return c.requireApproval ? [c.approverDepartment ?? c.department] : [];
+    case 'respond':
+    case 'publish-reply':
+      // A public reply to a key account reaches the department that tells its owner.
+      return entry.detail?.notify ? [entry.detail.notify] : [];
     default:
       return [];
   }

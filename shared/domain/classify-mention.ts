@@ -8,6 +8,14 @@ import type { Classifier } from './classification.ts';
 import type { MentionRouted } from './events.ts';
 import type { Mention, Priority } from './mention.ts';
 import { recordOwnReply } from './own-reply.ts';
+import {
+  keyAccountsOfCase,
+  mentionTimelineItems,
+  replyTimelineItems,
+  type CaseKeyAccount,
+  type KeyAccountTimeline,
+} from './key-accounts.ts';
+import type { OwnerNotice } from './case-lifecycle.ts';
 import type { CaseJournal, CaseRepository, Clock, EventPublisher, MentionRepository, StoredMention } from './ports.ts';
 import { routeMention, type RoutingPolicy } from './route-mention.ts';
 import { resumeCommandFor } from './sla-clock.ts';
@@ -47,12 +55,23 @@ export interface ClassifyMentionDeps {
   readonly caseChanges?: ChangeCaseDeps;
   /** `cases.escalate`: a joining mention of these categories or tags escalates its case. */
   readonly escalation?: EscalationPolicy;
+  /**
+   * Key accounts: their mentions and the company's replies go on each account's timeline, and
+   * a reply seen on the platform tells the owners (`notice`, key-accounts.ts ownerNoticeOf).
+   */
+  readonly keyAccounts?: {
+    readonly timeline: Pick<KeyAccountTimeline, 'add'>;
+    readonly notice: (accounts: readonly CaseKeyAccount[]) => OwnerNotice | undefined;
+    /** The company's name: the author of its replies on the timeline. */
+    readonly companyName: string;
+  };
 }
 
 export type ClassifyOutcome =
   | { readonly status: 'routed'; readonly caseId: string; readonly departments: readonly string[] }
   | { readonly status: 'duplicate'; readonly caseId: string }
-  | { readonly status: 'own-reply'; readonly caseId: string };
+  /** `echoOf`: the platform's echo of a reply sent through the API (send-reply.ts), recognised by its post id. */
+  | { readonly status: 'own-reply'; readonly caseId: string; readonly echoOf?: string };
 
 /**
  * Classifies one mention, routes it, threads it into its conversation's case and
@@ -85,9 +104,31 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
   // The company's own reply belongs to the thread but is nobody's new work: it is recorded
   // on the thread's case, where the first one timestamps the response time.
   if (mention.isOwnAccount) {
+    const echoOf = (await deps.cases.get(stored.caseId))?.publishedReplies?.find(
+      (r) => r.platformPostId === mention.externalId,
+    );
+    if (echoOf) {
+      // Our reply sent through the API, coming back: it responded the case and went on the
+      // timeline when it was sent; counting it again would make two replies of one.
+      await deps.mentions.markRouted(mention.id, now.toISOString());
+      return { status: 'own-reply', caseId: stored.caseId, echoOf: echoOf.replyId };
+    }
+    const accounts = deps.keyAccounts ? keyAccountsOfCase(await deps.cases.mentionsOf(stored.caseId)) : [];
+    if (deps.keyAccounts && accounts.length > 0) {
+      const items = replyTimelineItems(accounts, {
+        caseId: stored.caseId,
+        at: mention.createdAt,
+        platform: mention.platform,
+        text: mention.text,
+        ...(mention.url ? { url: mention.url } : {}),
+        itemId: mention.externalId,
+        author: deps.keyAccounts.companyName,
+      });
+      for (const item of items) await deps.keyAccounts.timeline.add(item, expiresAt);
+    }
     if (deps.caseChanges) {
       // The lifecycle records the response time on the case; the note keeps every reply.
-      await respondOnPlatform(mention, stored.caseId, deps, deps.caseChanges);
+      await respondOnPlatform(mention, stored.caseId, deps, deps.caseChanges, deps.keyAccounts?.notice(accounts));
       if (deps.journal && (await deps.cases.get(stored.caseId))) {
         await deps.journal.addNote(
           stored.caseId,
@@ -174,6 +215,9 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
     ...routingDetailOf(decided),
   }));
   await deps.events.publishMentionRouted(events);
+  if (deps.keyAccounts) {
+    for (const item of events.flatMap(mentionTimelineItems)) await deps.keyAccounts.timeline.add(item, expiresAt);
+  }
   await deps.mentions.markRouted(mention.id, now.toISOString());
   return { status: 'routed', caseId: kase.id, departments };
 }
@@ -216,6 +260,7 @@ async function respondOnPlatform(
   caseId: string,
   deps: ClassifyMentionDeps,
   changes: ChangeCaseDeps,
+  notice: OwnerNotice | undefined,
 ): Promise<void> {
   const kase = await deps.cases.get(caseId);
   if (!kase || !isAllowed('respond', kase.state)) return;
@@ -229,6 +274,7 @@ async function respondOnPlatform(
             via: 'platform',
             at,
             mentionId: mention.id,
+            ...(notice ? { notice } : {}),
             ...(deps.businessMinutes
               ? { businessMinutes: deps.businessMinutes(current.department, new Date(current.openedAt), new Date(at)) }
               : {}),

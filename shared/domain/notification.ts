@@ -18,6 +18,7 @@ export const NOTIFICATION_KINDS = [
   'approval-requested',
   'rerouted',
   'key-account',
+  'key-account-reply',
   'spike',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -240,7 +241,9 @@ export interface KeyAccountPolicy {
  * The department told about key accounts: `sales` when the company has it, else the one
  * that owns the `sales_lead` category, else none (then the routed department is told).
  */
-export function keyAccountDepartment(policy: KeyAccountPolicy): NotifiedDepartment | undefined {
+export function keyAccountDepartment<
+  D extends { readonly id: string; readonly categories?: readonly Category[] },
+>(policy: { readonly departments: readonly D[] }): D | undefined {
   return (
     policy.departments.find((d) => d.id === 'sales') ??
     policy.departments.find((d) => d.categories?.includes('sales_lead'))
@@ -319,7 +322,11 @@ export function notificationForCaseEvent(
   department: NotifiedDepartment,
   options: NotificationOptions,
 ): Notification | undefined {
-  const kind = KIND_OF_ACTION[event.action];
+  // A public reply (posted through the API, or seen on the platform) on a case naming key accounts.
+  const kind: NotificationKind | undefined =
+    (event.action === 'publish-reply' || event.action === 'respond') && event.detail?.keyAccounts
+      ? 'key-account-reply'
+      : KIND_OF_ACTION[event.action];
   if (!kind) return undefined;
   const caseUrl = caseUrlOf(options.caseBaseUrl, kase.id);
   const due = formatTime(event.dueAt, options.timezone);
@@ -370,6 +377,16 @@ export function notificationForCaseEvent(
           summary: `${event.actor.replace(/^user:/, '')} drafted a reply that needs the approval of a member of ${department.name} before it is sent.`,
           people: leads,
         };
+      case 'key-account-reply':
+        return {
+          title: `Public reply to key account ${detail.keyAccounts?.replace(/ \(owner [^)]*\)/g, '') ?? ''}: ${subject}`,
+          summary: `The company replied in public on ${event.platform}${
+            event.action === 'publish-reply'
+              ? ` (sent by ${event.actor.replace(/^user:/, '')}${detail.url ? `: ${detail.url}` : ''})`
+              : ' (seen on the platform)'
+          }. Account: ${detail.keyAccounts}.`,
+          people: ownersIn(detail.keyAccounts ?? ''),
+        };
       case 'rerouted':
         return {
           title: `Rerouted to ${department.name}: ${subject}`,
@@ -397,6 +414,15 @@ export function notificationForCaseEvent(
     people: content.people,
     at: event.at,
   };
+}
+
+/** The owners named in an owner notice (`Name (owner Jana Berg <jana@example.de>)`; key-accounts.ts ownerNoticeOf). */
+function ownersIn(keyAccounts: string): NotifiedPerson[] {
+  return [...keyAccounts.matchAll(/([^;]+?) \(owner ([^<)]+?)(?: <([^>]+)>)?\)/g)].map((m) => ({
+    name: (m[2] ?? '').trim(),
+    ...(m[3] ? { email: m[3] } : {}),
+    role: `account owner of ${(m[1] ?? '').trim()}`,
+  }));
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Mention } from '../domain/mention.ts';
 import { limitMention } from '../domain/mention-limits.ts';
 import type { Clock, IntakeQueue } from '../domain/ports.ts';
 import { retry } from '../domain/retry.ts';
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from '../domain/backoff.ts';
 import { PlatformRequestError, PlatformUnavailableError } from './errors.ts';
 import type { CursorRepository, FeedItem, FeedPage, MentionFeed, PollCursor } from '../domain/pollers/ports.ts';
 

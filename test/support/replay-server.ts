@@ -80,3 +80,21 @@ export class ReplayServer {
     if (this.server) await closeGracefully(this.server, 100);
   }
 }
+
+/**
+ * A started replay server with these routes: `{ 'POST /2/tweets': [{ status: 201, json: ... }] }`
+ * (method and path, each answered by its replays in turn, the last one repeating). Every
+ * request is recorded in `requests`; `stop()` it after the test. The console's browser test
+ * points `replies.apiBaseUrl` at `url` and counts the posts.
+ */
+export async function startReplayServer(
+  routes: Readonly<Record<string, readonly Replay[]>> = {},
+): Promise<ReplayServer> {
+  const server = new ReplayServer();
+  for (const [key, replays] of Object.entries(routes)) {
+    const [method, path] = key.split(' ');
+    server.on((r) => r.method === method && r.path === path, ...replays);
+  }
+  await server.start();
+  return server;
+}

@@ -14,3 +14,4 @@ export { GSI1, GSI2, keys } from './keys.ts';
 export { DynamoRateStore } from './rate-store.ts';
 export { DynamoSpikeRepository } from './spike-repository.ts';
 export { DynamoThemeRepository } from './theme-repository.ts';
+export { DynamoKeyAccountTimeline } from './key-account-timeline.ts';

@@ -31,6 +31,7 @@
  * | theme day        | THEMEDAY#<day>             | <themeId>                              |                                             |                                              |
  * | theme author     | THEMEAUTHOR#<themeId>      | <day>#<author hash>                    |                                             |                                              |
  * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |                                              |
+ * | account timeline | KEYACCOUNT#<accountId>     | <at>#<mention or reply>#<item id>      |                                             |                                              |
  *
  * Both indexes project keys only (infra/topology.ts): an index entry costs one write unit,
  * and a write that changes none of its keys writes nothing there; whoever queries an index
@@ -156,6 +157,11 @@ export const keys = {
   }),
   themeDefects: 'THEMEDEFECT',
   themeDefect: (themeId: string) => ({ PK: 'THEMEDEFECT', SK: themeId }),
+  keyAccountTimeline: (accountId: string) => `KEYACCOUNT#${accountId}`,
+  keyAccountItem: (accountId: string, at: string, kind: string, itemId: string) => ({
+    PK: `KEYACCOUNT#${accountId}`,
+    SK: `${at}#${kind}#${itemId}`,
+  }),
   /** One erasure request's audit entry; the partition lists them all by time. */
   erasureAudit: (at: string, id: string) => ({ PK: 'AUDIT#ERASURE', SK: `${at}#${id}` }),
   /** The labelled example of one mention; the partition holds every correction of the company. */

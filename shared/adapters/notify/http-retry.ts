@@ -1,5 +1,5 @@
 import { retry, sleep as timerSleep } from '../../domain/retry.ts';
-import { backoffDelayMs, parseRetryAfter } from '../../pollers/backoff.ts';
+import { backoffDelayMs, parseRetryAfter } from '../../domain/backoff.ts';
 
 /**
  * POSTing JSON to a chat webhook (Slack, Teams) with retries inside a time budget. What

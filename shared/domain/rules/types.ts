@@ -70,6 +70,8 @@ export interface RuleAction {
   readonly sla?: SlaDuration;
   /** Nobody replies publicly before someone approves the answer. */
   readonly requireApproval?: boolean;
+  /** Replies to a mention naming a key account need its owner's approval too (checked when sending: send-reply.ts). */
+  readonly ownerApproval?: boolean;
   /** Keep evaluating the rules after this one (default: stop). */
   readonly continue?: boolean;
 }

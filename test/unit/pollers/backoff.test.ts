@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfter } from '../../../shared/pollers/backoff.ts';
+import { backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfter } from '../../../shared/domain/backoff.ts';
 import { blueskyPage } from '../../../shared/pollers/bluesky.ts';
 import { PlatformRequestError } from '../../../shared/pollers/errors.ts';
 import { mastodonPage } from '../../../shared/pollers/mastodon.ts';

@@ -1,0 +1,50 @@
+import type { HttpJsonClient } from '../../adapters/http-json.ts';
+import type { OutgoingReply, PublishedReply, ReplyPublisher, ReplyTarget } from '../../domain/reply-publisher.ts';
+import { field, idFrom, replyRequest, urlUnder, type ReplyToken } from './reply-http.ts';
+
+/**
+ * Replies on Mastodon with the account's access token (scope `write:statuses`; secret field
+ * `accessToken`): `POST /api/v1/statuses` `{ status, in_reply_to_id, visibility }` with an
+ * `Idempotency-Key` header (the reply id: the instance answers a repeated key with the status
+ * it made the first time, for an hour) -> the Status (`id`, `url`). The status starts with
+ * the author's `@handle`, or it would not reach them. The visibility follows the mention's:
+ * a direct message is answered directly, anything else unlisted (in the thread, not on the
+ * public timelines).
+ */
+export class MastodonReplyPublisher implements ReplyPublisher {
+  constructor(
+    private readonly http: HttpJsonClient,
+    private readonly options: { readonly instanceUrl: string; readonly token: ReplyToken },
+  ) {}
+
+  async publish(target: ReplyTarget, reply: OutgoingReply): Promise<PublishedReply> {
+    const handle = target.authorHandle ? `@${target.authorHandle.replace(/^@/, '')}` : undefined;
+    const status = handle && !reply.text.includes(handle) ? `${handle} ${reply.text}` : reply.text;
+    const operation = 'POST /api/v1/statuses';
+    const { body } = await replyRequest(
+      this.http,
+      'mastodon',
+      {
+        operation,
+        method: 'POST',
+        url: urlUnder(this.options.instanceUrl, 'api/v1/statuses'),
+        headers: {
+          authorization: `Bearer ${await this.options.token.get()}`,
+          'idempotency-key': reply.idempotencyKey,
+        },
+        json: {
+          status,
+          in_reply_to_id: target.externalId,
+          visibility: target.kind === 'message' ? 'direct' : 'unlisted',
+        },
+      },
+      // The key makes a repeated post after a lost answer return the same status.
+      { token: this.options.token, idempotent: true },
+    );
+    const url = field(body, 'url');
+    return {
+      platformPostId: idFrom('mastodon', operation, field(body, 'id')),
+      ...(typeof url === 'string' ? { url } : {}),
+    };
+  }
+}
