@@ -69,6 +69,8 @@ export function consoleLoginRoute(
     const path = (req.url ?? '/').split('?')[0];
     if (path !== LOGIN_PATH && path !== MEMBERS_PATH) return false;
     const method = req.method ?? 'GET';
+    // GET /console/login is the console's own login page (serve-console); only POST signs in here.
+    if (path === LOGIN_PATH && (method === 'GET' || method === 'HEAD')) return false;
     const refuse = (status: number, message: string): true => {
       req.resume();
       log(`${method} ${path} -> ${status} (${message})`);

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { actorOf, type AdminRequest, type AdminUser } from './admin-user.ts';
 import type { CompanyDirectory, DirectoryDepartment } from './company-directory.ts';
 import { authorizeCase, authorizeListing, type CaseAccess } from './access-policy.ts';
-import { OPEN_STATES, type Case, type CaseHistoryEntry, type CaseState, type ReplyDraft } from './case.ts';
+import {
+  OPEN_STATES,
+  replyStateOf,
+  type Case,
+  type CaseHistoryEntry,
+  type CaseState,
+  type ReplyDraft,
+  type ReplyState,
+} from './case.ts';
 import type { CaseCommand } from './case-lifecycle.ts';
 import { changeCase, type ChangeCaseDeps, type ChangeCaseOutcome } from './change-case.ts';
 import { recordCorrection, type CorrectionStore } from './corrections.ts';
@@ -98,7 +106,7 @@ export interface MatchedRuleView {
 
 /** A reply on the case as the console lists it. */
 export interface ReplyView extends ReplyDraft {
-  readonly state: 'draft' | 'approved' | 'sent-elsewhere';
+  readonly state: ReplyState;
 }
 
 /**
@@ -138,14 +146,7 @@ export async function getCase(
         ),
       ).values(),
     ],
-    replies: found.reply
-      ? [
-          {
-            ...found.reply,
-            state: found.reply.sentAt ? 'sent-elsewhere' : found.reply.approvedAt ? 'approved' : 'draft',
-          },
-        ]
-      : [],
+    replies: found.reply ? [{ ...found.reply, state: replyStateOf(found.reply) }] : [],
   };
 }
 

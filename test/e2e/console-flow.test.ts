@@ -36,8 +36,7 @@ const ISSUE_14_ROUTES_MERGED =
  * config/env"); this is the one place the merge adapts to it.
  */
 function withPlatformApisAt(config: CompanyConfig, url: string): CompanyConfig {
-  process.env.BACKCHANNEL_PLATFORM_API_URL = url;
-  return config;
+  return { ...config, replies: { ...config.replies, apiBaseUrl: url } };
 }
 
 const AYLIN = 'aylin.demir@radwerk-hansen.example'; // leads service, where the case lands

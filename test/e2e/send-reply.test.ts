@@ -62,7 +62,7 @@ describe('sending a reply through the local runtime', () => {
   it('drafted by press, approved by another member, sent once; the case is responded', async () => {
     // Arrange
     const listed = await api('GET', '/cases?department=press', JANA);
-    const kase = (listed.body.items as Case[])[0] as Case;
+    const kase = (listed.body.cases as Case[])[0] as Case;
     const drafted = await api('POST', `/cases/${kase.id}/replies`, TIM, { text: 'Gern, wir melden uns heute.' });
     const replyId = (drafted.body.reply as { id: string }).id;
     await api('POST', `/cases/${kase.id}/replies/${replyId}/approve`, JANA);

@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHandler, dependenciesFrom } from '../../../functions/check-sla/handler.ts';
@@ -103,9 +103,13 @@ describe('check-sla handler', () => {
   it('marks an overdue case breached and publishes the event on the company bus', async () => {
     // Arrange: a case long past due, listed as new in the service department
     const overdue = caseFactory({ id: 'case_overdue', dueAt: '2026-01-02T09:00:00.000Z' });
+    // The index holds keys only; the sweep reads the case it found by key.
     documents
       .on(QueryCommand, { ExpressionAttributeValues: { ':pk': keys.casesByState('service', 'new') } })
-      .resolves({ Items: [overdue] });
+      .resolves({ Items: [keys.case(overdue.id)] });
+    documents
+      .on(BatchGetCommand)
+      .resolves({ Responses: { 'bc-demo-data': [{ ...overdue, ...keys.case(overdue.id) }] } });
     documents.on(GetCommand).resolves({ Item: overdue });
 
     // Act
@@ -131,9 +135,13 @@ describe('check-sla handler', () => {
   it('fails the run when a change could not be written, after sweeping the rest', async () => {
     // Arrange
     const overdue = caseFactory({ id: 'case_overdue', dueAt: '2026-01-02T09:00:00.000Z' });
+    // The index holds keys only; the sweep reads the case it found by key.
     documents
       .on(QueryCommand, { ExpressionAttributeValues: { ':pk': keys.casesByState('service', 'new') } })
-      .resolves({ Items: [overdue] });
+      .resolves({ Items: [keys.case(overdue.id)] });
+    documents
+      .on(BatchGetCommand)
+      .resolves({ Responses: { 'bc-demo-data': [{ ...overdue, ...keys.case(overdue.id) }] } });
     documents.on(GetCommand).resolves({ Item: overdue });
     documents.on(PutCommand).rejects(new Error('ProvisionedThroughputExceededException'));
 
