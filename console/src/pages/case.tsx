@@ -260,11 +260,11 @@ function SlaClock(props: { detail: CaseDetail }) {
 type Act = (label: string, run: () => Promise<unknown>) => Promise<boolean>;
 
 function ReplyItem(props: { reply: Reply; caseId: string; requireApproval: boolean; act: Act; busy: boolean }) {
-  const { t, language } = useConsole();
+  const { t, language, me } = useConsole();
   const { reply } = props;
   const base = `/cases/${encodeURIComponent(props.caseId)}/replies/${encodeURIComponent(reply.id)}`;
-  // Any draft can be approved (four eyes: the API refuses its author); one that needs approval is sent only after.
-  const canApprove = reply.state === 'draft';
+  // Four eyes: the API refuses a draft's author as its approver, so the author is not offered the button.
+  const canApprove = reply.state === 'draft' && reply.draftedBy !== me?.actor;
   const needsApproval = props.requireApproval || reply.needsOwnerApproval === true;
   const canSend = reply.state === 'approved' || reply.state === 'failed' || (reply.state === 'draft' && !needsApproval);
   return (
