@@ -360,19 +360,8 @@ export type AlarmMetric =
 export type PlannedSchedule = Omit<ScheduleSpec, 'deadLetterQueue' | 'retry'>;
 
 // Code that the functions run imports these from topology-constants.ts; the rest of infra may take them from here.
-export {
-  COMPANY_CONFIG_ENV,
-  departmentQueueId,
-  INSIGHTS_QUEUE,
-  INTAKE_QUEUE,
-  MAX_WEBHOOK_BODY_BYTES,
-  METRICS_NAMESPACE,
-  MODELS_BUCKET,
-  REPORT_FONT_DIR,
-  REPORT_FONT_PACKAGE_FILE,
-  platformSecretName,
-  TRAIN_MODEL_SCHEDULE,
-};
+// Functions import these from topology-constants.ts (the layer rules); infra code may take them from here.
+export * from './topology-constants.ts';
 
 const WEBHOOK_PATH = '/webhooks/{platform}';
 /** Generic sources post to their own path; the platform is the literal `generic`. */
