@@ -1,11 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import middy from '@middy/core';
 import { z } from 'zod';
 import { VegaChartRenderer } from '../../shared/adapters/charts/vega-chart-renderer.ts';
 import { REPORT_FONT_DIR, REPORT_FONT_PACKAGE_FILE } from '../../infra/topology-constants.ts';
@@ -45,7 +41,8 @@ import {
 import { ThemeInsights } from '../../shared/domain/themes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { dayIn, isDay } from '../../shared/domain/time.ts';
-import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+import { observedHandler } from '../../shared/observability/lambda-handler.ts';
+import { logger, metrics } from '../../shared/observability/powertools.ts';
 
 /**
  * The schedule's input. `scheduledTime` is the Scheduler's `<aws.scheduler.scheduled-time>`:
@@ -199,15 +196,10 @@ export async function buildReport(event: unknown, deps: BuildReportDeps): Promis
 }
 
 export function createHandler(env: FunctionEnv) {
-  let deps: BuildReportDeps | undefined;
-  return middy<unknown, BuildReportResult>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler(async (event) => {
-      deps ??= dependenciesFrom(env);
-      return buildReport(event, deps);
-    });
+  return observedHandler(
+    () => dependenciesFrom(env),
+    (event: unknown, deps) => buildReport(event, deps),
+  );
 }
 
 export const handler = createHandler(lambdaEnvironment());

@@ -1,8 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import { z } from 'zod';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
@@ -13,7 +9,8 @@ import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/co
 import { checkSla, SlaSweepError, type CheckSlaDeps, type SlaSweepResult } from '../../shared/domain/check-sla.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
-import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+import { observedHandler } from '../../shared/observability/lambda-handler.ts';
+import { logger, metrics } from '../../shared/observability/powertools.ts';
 
 /**
  * The schedule's input: `scheduledTime` is the Scheduler's `<aws.scheduler.scheduled-time>`
@@ -83,15 +80,10 @@ function summary(result: SlaSweepResult) {
 }
 
 export function createHandler(env: FunctionEnv) {
-  let deps: CheckSlaDeps | undefined;
-  return middy<unknown, SlaSweepResult>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler(async (event) => {
-      deps ??= dependenciesFrom(env);
-      return runCheckSla(event, deps);
-    });
+  return observedHandler(
+    () => dependenciesFrom(env),
+    (event: unknown, deps) => runCheckSla(event, deps),
+  );
 }
 
 export const handler = createHandler(lambdaEnvironment());

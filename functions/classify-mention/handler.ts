@@ -1,9 +1,4 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import {
@@ -31,8 +26,9 @@ import { IntakeMessageSchema, isDeletion } from '../../shared/domain/mention-del
 import type { MentionErasure, RecordFailureLog } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { appendCorrelation } from '../../shared/observability/correlation.ts';
-import { bodyOf, observeRecords } from '../../shared/observability/observe-records.ts';
-import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+import { observedHandler } from '../../shared/observability/lambda-handler.ts';
+import { bodyOf, processObservedBatch } from '../../shared/observability/observe-records.ts';
+import { logger, metrics } from '../../shared/observability/powertools.ts';
 
 /** What the batch handler needs: the use case's ports, the erasure, and where failure causes go. */
 export type ClassifyBatchDeps = ClassifyHandlerDeps & { readonly failures?: RecordFailureLog };
@@ -158,14 +154,12 @@ export async function classifyBatch(
   context: Context,
   deps: ClassifyBatchDeps,
 ): Promise<SQSBatchResponse> {
-  const processor = new BatchProcessor(EventType.SQS);
-  const handle = observeRecords((record) => processRecord(record, deps), {
+  return processObservedBatch(event, context, (record) => processRecord(record, deps), {
     functionName: 'classify-mention',
     correlate: correlateIntake,
-    ...(deps.failures ? { failures: deps.failures } : {}),
+    failures: deps.failures,
     clock: deps.clock,
   });
-  return processPartialResponse(event, handle, processor, { context });
 }
 
 /**
@@ -185,15 +179,10 @@ export async function loadCompanyModels(env: FunctionEnv): Promise<PromotedModel
 }
 
 export function createHandler(env: FunctionEnv) {
-  let deps: ReturnType<typeof dependenciesFrom> | undefined;
-  return middy<SQSEvent, SQSBatchResponse>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler(async (event, context) => {
-      deps ??= dependenciesFrom(env, await loadCompanyModels(env));
-      return classifyBatch(event, context, deps);
-    });
+  return observedHandler(
+    async () => dependenciesFrom(env, await loadCompanyModels(env)),
+    (event: SQSEvent, deps, context) => classifyBatch(event, context, deps),
+  );
 }
 
 export const handler = createHandler(lambdaEnvironment());

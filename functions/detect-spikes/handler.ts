@@ -1,8 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import { z } from 'zod';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import {
@@ -29,7 +25,8 @@ import {
 } from '../../shared/domain/spikes/index.ts';
 import { labelOf } from '../../shared/domain/themes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
-import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+import { observedHandler } from '../../shared/observability/lambda-handler.ts';
+import { logger, metrics } from '../../shared/observability/powertools.ts';
 
 const isHourStart = (value: string) => Date.parse(value) % 3_600_000 === 0;
 const hourStart = z.iso
@@ -158,15 +155,10 @@ export async function detectSpikes(event: unknown, deps: EvaluateSpikesDeps): Pr
 }
 
 export function createHandler(env: FunctionEnv) {
-  let deps: EvaluateSpikesDeps | undefined;
-  return middy<unknown, EvaluateSpikesResult>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler(async (event) => {
-      deps ??= dependenciesFrom(env);
-      return detectSpikes(event, deps);
-    });
+  return observedHandler(
+    () => dependenciesFrom(env),
+    (event: unknown, deps) => detectSpikes(event, deps),
+  );
 }
 
 export const handler = createHandler(lambdaEnvironment());

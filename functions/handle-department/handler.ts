@@ -1,9 +1,4 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import {
@@ -31,8 +26,9 @@ import { DepartmentEnvelopeSchema, DETAIL_TYPES } from '../../shared/domain/even
 import type { RecordFailureLog } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { departmentQueueId } from '../../infra/topology-constants.ts';
-import { bodyOf, observeRecords } from '../../shared/observability/observe-records.ts';
-import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+import { observedHandler } from '../../shared/observability/lambda-handler.ts';
+import { correlateDetail, processObservedBatch } from '../../shared/observability/observe-records.ts';
+import { logger, metrics } from '../../shared/observability/powertools.ts';
 
 export interface HandleDepartmentDeps extends DepartmentInboxDeps {
   /** The department a queue belongs to, from the queue's name (`bc-<company>-dept-<id>`). */
@@ -129,38 +125,26 @@ export async function processRecord(record: SQSRecord, deps: HandleDepartmentDep
 }
 
 /** The correlation keys of a department message: the routed mention's id and its case's id. */
-export function correlateDepartment(record: SQSRecord): { mentionId?: string; caseId?: string } {
-  const detail = bodyOf(record)?.detail;
-  if (typeof detail !== 'object' || detail === null) return {};
-  const { mentionId, caseId } = detail as Record<string, unknown>;
-  return { ...(typeof mentionId === 'string' ? { mentionId } : {}), ...(typeof caseId === 'string' ? { caseId } : {}) };
-}
+export const correlateDepartment = correlateDetail;
 
 export async function handleDepartmentBatch(
   event: SQSEvent,
   context: Context,
   deps: HandleDepartmentDeps,
 ): Promise<SQSBatchResponse> {
-  const processor = new BatchProcessor(EventType.SQS);
-  const handle = observeRecords((record) => processRecord(record, deps), {
+  return processObservedBatch(event, context, (record) => processRecord(record, deps), {
     functionName: 'handle-department',
     correlate: correlateDepartment,
-    ...(deps.failures ? { failures: deps.failures } : {}),
+    failures: deps.failures,
     clock: deps.clock,
   });
-  return processPartialResponse(event, handle, processor, { context });
 }
 
 export function createHandler(env: FunctionEnv) {
-  let deps: HandleDepartmentDeps | undefined;
-  return middy<SQSEvent, SQSBatchResponse>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler(async (event, context) => {
-      deps ??= dependenciesFrom(env);
-      return handleDepartmentBatch(event, context, deps);
-    });
+  return observedHandler(
+    () => dependenciesFrom(env),
+    (event: SQSEvent, deps, context) => handleDepartmentBatch(event, context, deps),
+  );
 }
 
 export const handler = createHandler(lambdaEnvironment());

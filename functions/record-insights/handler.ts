@@ -1,9 +1,4 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import {
@@ -21,8 +16,9 @@ import { RATE_RETENTION_DAYS, recordMentionRates, type RateStore } from '../../s
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { expiresAtEpochSeconds } from '../../shared/domain/time.ts';
 import { recordInsight, type RecordInsightDeps, type RecordInsightOutcome } from '../../shared/domain/themes/index.ts';
-import { bodyOf, observeRecords } from '../../shared/observability/observe-records.ts';
-import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+import { observedHandler } from '../../shared/observability/lambda-handler.ts';
+import { correlateDetail, processObservedBatch } from '../../shared/observability/observe-records.ts';
+import { logger, metrics } from '../../shared/observability/powertools.ts';
 
 export interface RecordInsightsDeps extends RecordInsightDeps {
   /** The hourly rate counters the spike detection reads. */
@@ -94,45 +90,29 @@ export async function recordRoutedInsight(
 }
 
 /** The correlation keys of a routed mention: its id and its case's id. */
-export function correlateInsight(record: SQSRecord): { mentionId?: string; caseId?: string } {
-  const detail = bodyOf(record)?.detail;
-  if (typeof detail !== 'object' || detail === null) return {};
-  const { mentionId, caseId } = detail as Record<string, unknown>;
-  return { ...(typeof mentionId === 'string' ? { mentionId } : {}), ...(typeof caseId === 'string' ? { caseId } : {}) };
-}
+export const correlateInsight = correlateDetail;
 
 export async function recordInsightsBatch(
   event: SQSEvent,
   context: Context,
   deps: RecordInsightsDeps,
 ): Promise<SQSBatchResponse> {
-  const processor = new BatchProcessor(EventType.SQS);
-  const handle = observeRecords(
-    async (record) => {
-      await processRecord(record, deps);
-    },
-    {
-      functionName: 'record-insights',
-      correlate: correlateInsight,
-      ...(deps.failures ? { failures: deps.failures } : {}),
-      clock: deps.clock,
-    },
-  );
-  // One record after the other: similar mentions of one batch then meet the theme the first
-  // one started, instead of each starting its own, and one theme has one writer per batch.
-  return processPartialResponse(event, handle, processor, { context, processInParallel: false });
+  return processObservedBatch(event, context, (record) => processRecord(record, deps), {
+    functionName: 'record-insights',
+    correlate: correlateInsight,
+    failures: deps.failures,
+    clock: deps.clock,
+    // One record after the other: similar mentions of one batch then meet the theme the first
+    // one started, instead of each starting its own, and one theme has one writer per batch.
+    processInParallel: false,
+  });
 }
 
 export function createHandler(env: FunctionEnv) {
-  let deps: RecordInsightsDeps | undefined;
-  return middy<SQSEvent, SQSBatchResponse>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler(async (event, context) => {
-      deps ??= dependenciesFrom(env);
-      return recordInsightsBatch(event, context, deps);
-    });
+  return observedHandler(
+    () => dependenciesFrom(env),
+    (event: SQSEvent, deps, context) => recordInsightsBatch(event, context, deps),
+  );
 }
 
 export const handler = createHandler(lambdaEnvironment());

@@ -1,8 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import { z } from 'zod';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCorrectionRepository } from '../../shared/adapters/dynamodb/index.ts';
@@ -13,7 +9,8 @@ import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/co
 import { trainCompanyModel, type CompanyModelDeps, type TrainOutcome } from '../../shared/domain/company-model.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
-import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+import { observedHandler } from '../../shared/observability/lambda-handler.ts';
+import { logger, metrics } from '../../shared/observability/powertools.ts';
 
 /**
  * The weekly schedule's input: `scheduledTime` is logged only. An empty object trains by hand
@@ -71,15 +68,10 @@ export async function runTrainModel(event: unknown, deps: CompanyModelDeps): Pro
 }
 
 export function createHandler(env: FunctionEnv) {
-  let deps: CompanyModelDeps | undefined;
-  return middy<unknown, TrainOutcome>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler(async (event) => {
-      deps ??= dependenciesFrom(env);
-      return runTrainModel(event, deps);
-    });
+  return observedHandler(
+    () => dependenciesFrom(env),
+    (event: unknown, deps) => runTrainModel(event, deps),
+  );
 }
 
 export const handler = createHandler(lambdaEnvironment());

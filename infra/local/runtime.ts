@@ -9,6 +9,7 @@ import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { withLogSink } from '../../shared/observability/powertools.ts';
 import { allDeadLetterQueues, buildTopology, type FunctionSpec, type Topology } from '../topology.ts';
+import { webhookPaths } from '../webhook-paths.ts';
 import {
   LOCAL_ACCOUNT_ID,
   LOCAL_CREDENTIALS,
@@ -605,7 +606,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       cleanup.push(async () => clearInterval(timer));
     }
 
-    const webhookUrls = webhookUrlsOf(topology, routes, http.url);
+    const webhookUrls = webhookUrlsOf(topology, http.url);
     if (options.dataDir) {
       const record: RuntimeRecord = {
         pid: process.pid,
@@ -729,24 +730,12 @@ async function loadHandlerModule(spec: FunctionSpec): Promise<HandlerModule> {
   return module as HandlerModule;
 }
 
-/** One URL per enabled platform and webhook route with a `{platform}` parameter. */
-function webhookUrlsOf(topology: Topology, routes: readonly BoundRoute[], base: string): Record<string, string> {
-  // Webhook platforms are those whose secret an HTTP-triggered function may read; a
-  // poller's secret (Mastodon, Bluesky) has no webhook URL.
-  const httpFunctions = new Set(routes.map((r) => r.functionId));
-  const readable = new Set(
-    topology.functions
-      .filter((f) => httpFunctions.has(f.id))
-      .flatMap((f) => f.grants.flatMap((g) => (g.resource === 'secret' ? [g.secret] : []))),
+/** The webhook URL of each enabled webhook platform: the paths the stack outputs too, under the runtime's URL. */
+function webhookUrlsOf(topology: Topology, base: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(webhookPaths(topology)).map(([platform, path]) => [
+      platform,
+      `${base}${path.replace('{source}', '<source>')}`,
+    ]),
   );
-  const byPlatform = routes.find((r) => r.path.includes('{platform}'));
-  const bySource = routes.find((r) => r.path.includes('{source}'));
-  const urls: Record<string, string> = {};
-  for (const secret of topology.secrets.filter((s) => readable.has(s.id))) {
-    if (bySource && secret.platform === 'generic')
-      urls[secret.platform] = `${base}${bySource.path.replace('{source}', '<source>')}`;
-    else if (byPlatform)
-      urls[secret.platform] = `${base}${byPlatform.path.replace('{platform}', encodeURIComponent(secret.platform))}`;
-  }
-  return urls;
 }

@@ -35,18 +35,9 @@ export function verifySigV4(
   secretKeyOf: (accessKeyId: string) => string | undefined,
   now = new Date(),
 ): SignatureCheck {
-  const authorization = request.headers.authorization;
-  const match = authorization ? AUTHORIZATION.exec(authorization) : null;
-  if (!match) return { ok: false, reason: 'the request carries no AWS4-HMAC-SHA256 signature' };
-  const [, accessKeyId, day, region, service, signedHeaderList, signature] = match as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  const parsed = authorizationOf(request);
+  if (!parsed) return { ok: false, reason: 'the request carries no AWS4-HMAC-SHA256 signature' };
+  const { accessKeyId, day, region, service, signedHeaderList, signature } = parsed;
   const secretKey = secretKeyOf(accessKeyId);
   if (secretKey === undefined) return { ok: false, reason: "the access key id is not one of this runtime's functions" };
   const amzDate = String(request.headers['x-amz-date'] ?? '');
@@ -104,16 +95,9 @@ function signatureOf(request: SignedRequest, scope: Scope): string {
  * @throws Error when the request carries no SigV4 signature
  */
 export function resignedHeaders(request: SignedRequest, secretKey: string): IncomingHttpHeaders {
-  const match = AUTHORIZATION.exec(String(request.headers.authorization ?? ''));
-  if (!match) throw new Error('the request carries no AWS4-HMAC-SHA256 signature');
-  const [, accessKeyId, day, region, service, signedHeaderList] = match as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  const parsed = authorizationOf(request);
+  if (!parsed) throw new Error('the request carries no AWS4-HMAC-SHA256 signature');
+  const { accessKeyId, day, region, service, signedHeaderList } = parsed;
   const headers: IncomingHttpHeaders = { ...request.headers, 'content-length': String(request.body.length) };
   if (headers['x-amz-content-sha256'] !== undefined) headers['x-amz-content-sha256'] = sha256(request.body);
   const signedHeaders = signedHeaderList.split(';');
@@ -153,4 +137,22 @@ function sha256(data: string | Buffer): string {
 
 function hmac(key: string | Buffer, data: string): Buffer {
   return createHmac('sha256', key).update(data, 'utf8').digest();
+}
+
+/** The parts of a request's AWS4-HMAC-SHA256 Authorization header, or undefined when it has none. */
+function authorizationOf(request: SignedRequest):
+  | {
+      accessKeyId: string;
+      day: string;
+      region: string;
+      service: string;
+      signedHeaderList: string;
+      signature: string;
+    }
+  | undefined {
+  const authorization = request.headers.authorization;
+  const match = authorization ? AUTHORIZATION.exec(authorization) : null;
+  if (!match) return undefined;
+  const [, accessKeyId = '', day = '', region = '', service = '', signedHeaderList = '', signature = ''] = match;
+  return { accessKeyId, day, region, service, signedHeaderList, signature };
 }

@@ -10,7 +10,7 @@ import {
   type FeatureOptions,
   type SparseVector,
 } from './features.ts';
-import { argmax, predict, quantizeHead, scoresOf, type LinearHead } from './linear-model.ts';
+import { argmax, predict, quantizeHead, scoresOf, softmaxInPlace, type LinearHead } from './linear-model.ts';
 import {
   HEAD_NAMES,
   type HeadName,
@@ -236,7 +236,7 @@ function trainFloat(
         if (ratios) for (let c = 0; c < k; c++) probs[c]! += v * weights[row + c]! * ratios[row + c]!;
         else for (let c = 0; c < k; c++) probs[c]! += v * weights[row + c]!;
       }
-      softmax(probs);
+      softmaxInPlace(probs);
       // L2 shrinks every weight by (1 - lr * lambda): kept in `scale`, O(1) per step.
       scale *= 1 - lr * lambda;
       const step = lr / scale;
@@ -442,17 +442,6 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
 
 function round(s: { accuracy: number; macroF1: number }): { accuracy: number; macroF1: number } {
   return { accuracy: Math.round(s.accuracy * 1e4) / 1e4, macroF1: Math.round(s.macroF1 * 1e4) / 1e4 };
-}
-
-function softmax(scores: Float64Array): void {
-  let max = -Infinity;
-  for (const s of scores) if (s > max) max = s;
-  let sum = 0;
-  for (let c = 0; c < scores.length; c++) {
-    scores[c] = Math.exp(scores[c]! - max);
-    sum += scores[c]!;
-  }
-  for (let c = 0; c < scores.length; c++) scores[c] = scores[c]! / sum;
 }
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same shuffles everywhere. */

@@ -103,29 +103,14 @@ export async function changeCase(
 /** A first response and a resolution add to the day's histograms (once: only the write that made them does). */
 async function observeDurations(before: Case, after: Case, deps: ChangeCaseDeps): Promise<void> {
   if (!deps.metrics || !deps.timezone) return;
-  if (
-    after.responseMinutes !== undefined &&
-    after.firstResponseAt !== before.firstResponseAt &&
-    after.firstResponseAt
-  ) {
-    await deps.metrics.observe(
-      dayIn(new Date(after.firstResponseAt), deps.timezone),
-      after.department,
-      'response',
-      after.responseMinutes,
-    );
-  }
-  if (
-    after.responseBusinessMinutes !== undefined &&
-    after.firstResponseAt !== before.firstResponseAt &&
-    after.firstResponseAt
-  ) {
-    await deps.metrics.observe(
-      dayIn(new Date(after.firstResponseAt), deps.timezone),
-      after.department,
-      'response-business',
-      after.responseBusinessMinutes,
-    );
+  if (after.firstResponseAt && after.firstResponseAt !== before.firstResponseAt) {
+    const day = dayIn(new Date(after.firstResponseAt), deps.timezone);
+    for (const [metric, minutes] of [
+      ['response', after.responseMinutes],
+      ['response-business', after.responseBusinessMinutes],
+    ] as const) {
+      if (minutes !== undefined) await deps.metrics.observe(day, after.department, metric, minutes);
+    }
   }
   if (after.resolutionMinutes !== undefined && after.resolvedAt !== before.resolvedAt && after.resolvedAt) {
     await deps.metrics.observe(

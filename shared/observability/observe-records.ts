@@ -1,5 +1,6 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Clock, RecordFailureLog } from '../domain/ports.ts';
 import { correlationKeys, withCorrelation, type CorrelationKeys } from './correlation.ts';
 import { logger, metrics } from './powertools.ts';
@@ -58,6 +59,43 @@ export function observeRecords(
       }
       metrics.addMetric('RecordsProcessed', MetricUnit.Count, 1);
     });
+}
+
+/** What {@link processObservedBatch} needs besides the record handler. */
+export interface ObservedBatchOptions extends Omit<ObserveRecordsOptions, 'failures'> {
+  readonly failures?: RecordFailureLog | undefined;
+  /** One record after the other instead of all at once (the batch processor's default). */
+  readonly processInParallel?: boolean;
+}
+
+/**
+ * The raw handler of an SQS batch function: every record handled on its own through
+ * {@link observeRecords}, failures reported per record (Powertools' partial batch response),
+ * so one bad record never fails the whole batch.
+ *
+ * @example
+ * ```ts
+ * return processObservedBatch(event, context, (record) => processRecord(record, deps), {
+ *   functionName: 'handle-department', correlate: correlateDetail, failures: deps.failures, clock: deps.clock,
+ * });
+ * ```
+ */
+export function processObservedBatch(
+  event: SQSEvent,
+  context: Context,
+  handle: (record: SQSRecord) => Promise<unknown>,
+  { failures, processInParallel, ...options }: ObservedBatchOptions,
+): Promise<SQSBatchResponse> {
+  const observed = observeRecords(
+    async (record) => {
+      await handle(record);
+    },
+    { ...options, ...(failures ? { failures } : {}) },
+  );
+  return processPartialResponse(event, observed, new BatchProcessor(EventType.SQS), {
+    context,
+    ...(processInParallel === undefined ? {} : { processInParallel }),
+  });
 }
 
 async function reportFailure(record: SQSRecord, error: unknown, options: ObserveRecordsOptions): Promise<void> {
@@ -151,4 +189,15 @@ export function bodyOf(record: SQSRecord): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The correlation keys of an EventBridge envelope on a queue (a routed mention, a case
+ * event): the mentionId and caseId of its `detail`.
+ */
+export function correlateDetail(record: SQSRecord): { mentionId?: string; caseId?: string } {
+  const detail = bodyOf(record)?.detail;
+  if (typeof detail !== 'object' || detail === null) return {};
+  const { mentionId, caseId } = detail as Record<string, unknown>;
+  return { ...(typeof mentionId === 'string' ? { mentionId } : {}), ...(typeof caseId === 'string' ? { caseId } : {}) };
 }

@@ -1,7 +1,8 @@
-import { BatchGetCommand, DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { waitingForApproval, type Case } from '../../domain/case.ts';
 import { isInTriage } from '../../domain/triage.ts';
 import { keys } from './keys.ts';
+import { itemsOfEntries } from './query-all.ts';
 
 /**
  * The ref items of the departments a case names (cc, and the approver while a draft waits
@@ -72,27 +73,15 @@ export async function syncRefs(
     await client.send(new DeleteCommand({ TableName: tableName, Key: { PK: pk, SK: gone.SK } }));
 }
 
-/** BatchGetItem's limit of keys per request. */
-const BATCH_GET_KEYS = 100;
-
 /** The cases of these ids that exist, in the order of the ids (missing ones left out). */
-export async function casesByIds(
+export function casesByIds(
   client: DynamoDBDocumentClient,
   tableName: string,
   ids: readonly string[],
 ): Promise<Record<string, unknown>[]> {
-  const found = new Map<string, Record<string, unknown>>();
-  for (let start = 0; start < ids.length; start += BATCH_GET_KEYS) {
-    let pending: Record<string, unknown>[] = ids.slice(start, start + BATCH_GET_KEYS).map((id) => keys.case(id));
-    // Keys DynamoDB left unprocessed (throttling) are asked for again.
-    while (pending.length > 0) {
-      const answer = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }));
-      for (const item of answer.Responses?.[tableName] ?? []) found.set(String(item.id), item);
-      pending = (answer.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-    }
-  }
-  return ids.flatMap((id) => {
-    const item = found.get(id);
-    return item ? [item] : [];
-  });
+  return itemsOfEntries(
+    client,
+    tableName,
+    ids.map((id) => keys.case(id)),
+  );
 }

@@ -12,7 +12,7 @@ import { StaleCaseError, ValidationError } from '../../domain/errors.ts';
 import type { MentionRouted } from '../../domain/events.ts';
 import type { CaseJournal, CaseNote, CasePage, CaseQuery, CaseRepository } from '../../domain/ports.ts';
 import { casesByIds, namesIn, syncRefs } from './case-refs.ts';
-import { GSI1, isConditionFailed, keys } from './keys.ts';
+import { conditionalWrite, GSI1, isConditionFailed, keys } from './keys.ts';
 import { itemsOfEntries, queryAll } from './query-all.ts';
 
 /** Page size of listCases when the query names none. */
@@ -98,8 +98,8 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
   }
 
   async recordMention(event: MentionRouted, expiresAt: number): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -110,12 +110,8 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
           },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async mentionsOf(caseId: string): Promise<MentionRouted[]> {
@@ -168,19 +164,15 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
   }
 
   async addNote(caseId: string, note: CaseNote, expiresAt: number): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...keys.caseNote(caseId, note.at, note.kind, note.mentionId), type: 'case-note', note, expiresAt },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async notesOf(caseId: string): Promise<CaseNote[]> {

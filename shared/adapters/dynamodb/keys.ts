@@ -181,3 +181,22 @@ export const GSI2 = 'GSI2';
 export function isConditionFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
+
+/**
+ * Awaits a conditional write: true when it was made, false when DynamoDB refused it for its
+ * condition (an item already there, a version moved on). Any other error is thrown.
+ *
+ * @example
+ * ```ts
+ * return conditionalWrite(client.send(new PutCommand({ TableName, Item, ConditionExpression: 'attribute_not_exists(PK)' })));
+ * ```
+ */
+export async function conditionalWrite(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}

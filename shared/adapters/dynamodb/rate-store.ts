@@ -4,7 +4,7 @@ import { SPIKE_DIMENSIONS } from '../../domain/insights.ts';
 import type { RateCount } from '../../domain/spikes/detector.ts';
 import type { DimensionValue, RateMember, RateStore } from '../../domain/spikes/ports.ts';
 import { queryAll } from './query-all.ts';
-import { isConditionFailed, keys } from './keys.ts';
+import { conditionalWrite, keys } from './keys.ts';
 
 /** Prefix of a counter attribute: `n#<dimension>#<value>`. */
 const COUNTER_PREFIX = 'n#';
@@ -24,8 +24,8 @@ export class DynamoRateStore implements RateStore {
   ) {}
 
   async claimMention(hour: string, o: RateObservation, expiresAt: number): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -42,12 +42,8 @@ export class DynamoRateStore implements RateStore {
           },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async addToCounters(hour: string, values: readonly DimensionValue[], expiresAt: number): Promise<void> {

@@ -4,7 +4,7 @@ import type { Period, SpikeSummary } from '../../domain/insights.ts';
 import type { SpikeRepository, StoredSpike } from '../../domain/spikes/ports.ts';
 import { SPIKE_CASE_LIMIT } from '../../domain/spikes/evaluate-spikes.ts';
 import { queryAll } from './query-all.ts';
-import { isConditionFailed, keys } from './keys.ts';
+import { conditionalWrite, isConditionFailed, keys } from './keys.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -63,8 +63,8 @@ export class DynamoSpikeRepository implements SpikeRepository {
 
   async extend(spike: StoredSpike, hour: string, observed: number, caseIds: readonly string[]): Promise<boolean> {
     const room = Math.max(0, SPIKE_CASE_LIMIT - spike.caseIds.length);
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.spike(spike.hour, spike.id),
@@ -79,12 +79,8 @@ export class DynamoSpikeRepository implements SpikeRepository {
             ':observed': observed,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async markPublished(spike: StoredSpike, at: string): Promise<void> {

@@ -8,7 +8,7 @@ import {
 import type { ThemeDefect, ThemeExample, ThemeKind } from '../../domain/insights.ts';
 import type { StoredTheme, ThemeCount, ThemeDayCount, ThemeRepository } from '../../domain/themes/ports.ts';
 import { parseThemeId } from '../../domain/themes/theme-id.ts';
-import { isConditionFailed, keys } from './keys.ts';
+import { conditionalWrite, isConditionFailed, keys } from './keys.ts';
 import { getAll, queryAll } from './query-all.ts';
 
 /**
@@ -68,41 +68,33 @@ export class DynamoThemeRepository implements ThemeRepository {
   }
 
   async createTheme(theme: StoredTheme): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: itemOf(theme),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async saveTheme(theme: StoredTheme, expectedVersion: number): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: itemOf(theme),
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': expectedVersion },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async countMention(count: ThemeCount): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.themeDay(count.day, count.themeId),
@@ -121,12 +113,8 @@ export class DynamoThemeRepository implements ThemeRepository {
             ':themeId': count.themeId,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async markAuthor(themeId: string, day: string, authorHash: string, expiresAt: number): Promise<void> {

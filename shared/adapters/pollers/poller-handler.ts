@@ -1,9 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
 import { parseCompanyConfigJson } from '../../config/config-json.ts';
 import { requireEnv, type FunctionEnv } from '../../config/runtime-env.ts';
 import type { CompanyConfig } from '../../config/schema.ts';
@@ -12,7 +7,8 @@ import { systemClock } from '../../domain/system-clock.ts';
 import type { PollFeedDeps } from '../../pollers/poll-feed.ts';
 import type { MentionFeed } from '../../domain/pollers/ports.ts';
 import { isCredentialError, PollRunError, runPollers, type PollRun } from '../../pollers/run-pollers.ts';
-import { logger, metrics, tracer } from '../../observability/powertools.ts';
+import { observedHandler } from '../../observability/lambda-handler.ts';
+import { logger, metrics } from '../../observability/powertools.ts';
 import { createDocumentClient, createSecretsClient, createSqsClient } from '../aws-clients.ts';
 import { DynamoCursorRepository } from '../dynamodb/cursor-repository.ts';
 import { DEFAULT_HTTP_TIMEOUT_MS } from '../http-json.ts';
@@ -129,13 +125,9 @@ export function createPollerHandler(
   env: FunctionEnv,
   dependenciesFrom: (env: FunctionEnv) => PollerDeps,
 ) {
-  let deps: PollerDeps | undefined;
-  return middy<unknown, PollRun>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler(async (event: unknown, context: Context) => {
-      deps ??= dependenciesFrom(env);
-      return runPollerFunction(platform, event, context.getRemainingTimeInMillis(), deps);
-    });
+  return observedHandler(
+    () => dependenciesFrom(env),
+    (event: unknown, deps, context): Promise<PollRun> =>
+      runPollerFunction(platform, event, context.getRemainingTimeInMillis(), deps),
+  );
 }

@@ -113,6 +113,10 @@ export function reportText(r: Report): string {
     `Previous period ${r.previous.period.id}. Every mention counts once, in its primary department (cc copies apart); response times in business minutes.`,
     '',
   ];
+  /** A table of the items, when there are any. */
+  const textTable = <T>(items: readonly T[], header: readonly string[], row: (item: T) => readonly string[]) => {
+    if (items.length > 0) out.push(table(header, items.map(row)), '');
+  };
   out.push(`Mentions: ${withChange(r.total, r.previous.total)}${r.cc > 0 ? `, cc copies ${r.cc}` : ''}`, '');
   out.push(
     table(
@@ -129,79 +133,47 @@ export function reportText(r: Report): string {
     const rows = counts(now, before);
     if (rows.length > 0) out.push(table([title, 'mentions', 'previous'], rows), '');
   }
-  if (r.backlog.length > 0)
-    out.push(
-      table(
-        ['open cases', ...BACKLOG_AGES, 'total'],
-        r.backlog.map((b) => [
-          nameOf(r, b.department),
-          ...BACKLOG_AGES.map((a) => String(b.byAge[a])),
-          String(b.total),
-        ]),
-      ),
-      '',
-    );
-  if (r.themes.length > 0)
-    out.push(
-      table(
-        ['theme', 'count', 'previous', 'trend', 'owner'],
-        r.themes.map((t) => [t.label, String(t.count), String(t.previousCount), t.trend, t.owner ?? '-']),
-      ),
-      '',
-    );
-  if (r.defects.length > 0) {
-    out.push(
-      table(
-        ['known defect', 'owner', 'fixed', 'per day before', 'after', 'change'],
-        r.defects.map((d) => [
-          d.label,
-          d.owner,
-          d.fixDate,
-          d.perDayBefore.toFixed(1),
-          d.perDayAfter.toFixed(1),
-          `${Math.round(d.change * 100)} %`,
-        ]),
-      ),
-      '',
-    );
-  }
-  if (r.ideas.length > 0)
-    out.push(
-      table(
-        ['product idea', 'score', 'mentions', 'authors', 'reactions'],
-        r.ideas.map((i) => [i.label, i.score.toFixed(1), String(i.mentions), String(i.authors), String(i.reactions)]),
-      ),
-      '',
-    );
-  if (r.communityProjects.length > 0) {
-    out.push(
-      table(
-        ['community project', 'organisation', 'place', 'mentions', 'authors'],
-        r.communityProjects.map((p) => [
-          p.label,
-          p.organisation ?? '-',
-          p.place ?? '-',
-          String(p.mentions),
-          String(p.authors),
-        ]),
-      ),
-      '',
-    );
-  }
-  if (r.spikes.length > 0)
-    out.push(
-      table(
-        ['spike', 'hour (UTC)', 'observed', 'expected', 'departments'],
-        r.spikes.map((s) => [
-          `${s.dimension} ${s.label}`,
-          s.hour.slice(0, 16),
-          String(s.observed),
-          s.expected.toFixed(1),
-          s.departments.join(', '),
-        ]),
-      ),
-      '',
-    );
+  textTable(r.backlog, ['open cases', ...BACKLOG_AGES, 'total'], (b) => [
+    nameOf(r, b.department),
+    ...BACKLOG_AGES.map((a) => String(b.byAge[a])),
+    String(b.total),
+  ]);
+  textTable(r.themes, ['theme', 'count', 'previous', 'trend', 'owner'], (t) => [
+    t.label,
+    String(t.count),
+    String(t.previousCount),
+    t.trend,
+    t.owner ?? '-',
+  ]);
+  textTable(r.defects, ['known defect', 'owner', 'fixed', 'per day before', 'after', 'change'], (d) => [
+    d.label,
+    d.owner,
+    d.fixDate,
+    d.perDayBefore.toFixed(1),
+    d.perDayAfter.toFixed(1),
+    `${Math.round(d.change * 100)} %`,
+  ]);
+  textTable(r.ideas, ['product idea', 'score', 'mentions', 'authors', 'reactions'], (i) => [
+    i.label,
+    i.score.toFixed(1),
+    String(i.mentions),
+    String(i.authors),
+    String(i.reactions),
+  ]);
+  textTable(r.communityProjects, ['community project', 'organisation', 'place', 'mentions', 'authors'], (p) => [
+    p.label,
+    p.organisation ?? '-',
+    p.place ?? '-',
+    String(p.mentions),
+    String(p.authors),
+  ]);
+  textTable(r.spikes, ['spike', 'hour (UTC)', 'observed', 'expected', 'departments'], (s) => [
+    `${s.dimension} ${s.label}`,
+    s.hour.slice(0, 16),
+    String(s.observed),
+    s.expected.toFixed(1),
+    s.departments.join(', '),
+  ]);
   if (r.unavailable.length > 0)
     out.push(`Not available in this deployment: ${r.unavailable.map((s) => NOT_AVAILABLE[s]).join(', ')}.`);
   return out.join('\n').trimEnd();
@@ -284,103 +256,71 @@ export function reportHtml(r: Report, charts: readonly ChartImage[]): string {
     if (unavailable.has(key)) parts.push(h2(title), note('Not available in this deployment.'));
     else parts.push(h2(title), body() || note(empty));
   };
-  section(
+  /** A section that is a table of its items, or a note when there are none. */
+  const tableSection = <T>(
+    key: InsightSection,
+    title: string,
+    items: readonly T[],
+    header: readonly string[],
+    row: (item: T) => readonly string[],
+    empty: string,
+  ) => section(key, title, () => (items.length === 0 ? '' : htmlTable(header, items.map(row))), empty);
+  tableSection(
     'themes',
     'Top complaint themes',
-    () =>
-      r.themes.length === 0
-        ? ''
-        : htmlTable(
-            ['theme', 'mentions', 'previous', 'trend', 'owner', 'departments'],
-            r.themes.map((t) => [
-              t.label,
-              String(t.count),
-              String(t.previousCount),
-              t.trend,
-              t.owner ?? '-',
-              t.departments.join(', '),
-            ]),
-          ),
+    r.themes,
+    ['theme', 'mentions', 'previous', 'trend', 'owner', 'departments'],
+    (t) => [t.label, String(t.count), String(t.previousCount), t.trend, t.owner ?? '-', t.departments.join(', ')],
     'No recurring complaint theme in this period.',
   );
-  section(
+  tableSection(
     'defects',
     'Known defects: before and after the fix',
-    () =>
-      r.defects.length === 0
-        ? ''
-        : htmlTable(
-            ['defect', 'owner', 'fix date', 'per day before', 'per day after', 'change'],
-            r.defects.map((d) => [
-              d.label,
-              d.owner,
-              d.fixDate,
-              d.perDayBefore.toFixed(1),
-              d.perDayAfter.toFixed(1),
-              `${d.change > 0 ? '+' : ''}${Math.round(d.change * 100)} %`,
-            ]),
-          ),
+    r.defects,
+    ['defect', 'owner', 'fix date', 'per day before', 'per day after', 'change'],
+    (d) => [
+      d.label,
+      d.owner,
+      d.fixDate,
+      d.perDayBefore.toFixed(1),
+      d.perDayAfter.toFixed(1),
+      `${d.change > 0 ? '+' : ''}${Math.round(d.change * 100)} %`,
+    ],
     'No theme is marked as a fixed defect.',
   );
   if (r.audience === 'management' || r.ideas.length > 0 || unavailable.has('ideas')) {
-    section(
+    tableSection(
       'ideas',
       'Top product ideas',
-      () =>
-        r.ideas.length === 0
-          ? ''
-          : htmlTable(
-              ['idea', 'score', 'mentions', 'authors', 'reactions', 'example'],
-              r.ideas.map((i) => [
-                i.label,
-                i.score.toFixed(1),
-                String(i.mentions),
-                String(i.authors),
-                String(i.reactions),
-                i.example ?? '',
-              ]),
-            ),
+      r.ideas,
+      ['idea', 'score', 'mentions', 'authors', 'reactions', 'example'],
+      (i) => [i.label, i.score.toFixed(1), String(i.mentions), String(i.authors), String(i.reactions), i.example ?? ''],
       'No product idea in this period.',
     );
   }
   if (r.audience === 'management' || r.communityProjects.length > 0 || unavailable.has('communityProjects')) {
-    section(
+    tableSection(
       'communityProjects',
       'Community projects shortlist',
-      () =>
-        r.communityProjects.length === 0
-          ? ''
-          : htmlTable(
-              ['project', 'organisation', 'place', 'mentions', 'authors', 'example'],
-              r.communityProjects.map((p) => [
-                p.label,
-                p.organisation ?? '-',
-                p.place ?? '-',
-                String(p.mentions),
-                String(p.authors),
-                p.example ?? '',
-              ]),
-            ),
+      r.communityProjects,
+      ['project', 'organisation', 'place', 'mentions', 'authors', 'example'],
+      (p) => [p.label, p.organisation ?? '-', p.place ?? '-', String(p.mentions), String(p.authors), p.example ?? ''],
       'No community project suggested in this period.',
     );
   }
-  section(
+  tableSection(
     'spikes',
     'Spikes',
-    () =>
-      r.spikes.length === 0
-        ? ''
-        : htmlTable(
-            ['what', 'hour (UTC)', 'observed', 'expected', 'departments', 'cases'],
-            r.spikes.map((s) => [
-              `${s.dimension}: ${s.label}`,
-              s.hour.slice(0, 16).replace('T', ' '),
-              String(s.observed),
-              s.expected.toFixed(1),
-              s.departments.join(', '),
-              String(s.caseIds.length),
-            ]),
-          ),
+    r.spikes,
+    ['what', 'hour (UTC)', 'observed', 'expected', 'departments', 'cases'],
+    (s) => [
+      `${s.dimension}: ${s.label}`,
+      s.hour.slice(0, 16).replace('T', ' '),
+      String(s.observed),
+      s.expected.toFixed(1),
+      s.departments.join(', '),
+      String(s.caseIds.length),
+    ],
     'No spike in this period.',
   );
   parts.push(note(`Built ${r.generatedAt} for ${r.company.name} (${r.company.timezone}).`));

@@ -37,6 +37,25 @@ type Check = { holds: true; why: string } | { holds: false; why: string };
 const yes = (why: string): Check => ({ holds: true, why });
 const no = (why: string): Check => ({ holds: false, why });
 
+/** That a fact is one of the listed values; `named` is the reason when it is (`category legal_risk`). */
+function oneOf<T extends string>(
+  name: string,
+  value: T | undefined,
+  values: readonly T[],
+  named = `${name} ${value}`,
+): Check {
+  return value !== undefined && values.includes(value)
+    ? yes(named)
+    : no(`${name} ${value ?? 'unknown'} is not one of ${list(values)}`);
+}
+
+/** That a score lies in a range (`urgency 0.80 >= 0.7`). */
+function inRangeCheck(name: string, value: number, range: Range): Check {
+  return inRange(value, range)
+    ? yes(`${name} ${value.toFixed(2)} ${describeRange(range)}`)
+    : no(`${name} ${value.toFixed(2)} is not ${describeRange(range)}`);
+}
+
 /**
  * Evaluates a condition against the facts of a mention. Pure and deterministic: the same
  * facts and condition always give the same answer and the same words.
@@ -63,59 +82,31 @@ function checksOf(c: Condition, f: RoutingFacts, policy: RoutingPolicy): (() => 
   }
   if (c.category) {
     const values = c.category;
-    checks.push(() =>
-      values.includes(f.category)
-        ? yes(`category ${f.category} is one of ${list(values)}`)
-        : no(`category ${f.category} is not one of ${list(values)}`),
-    );
+    checks.push(() => oneOf('category', f.category, values, `category ${f.category} is one of ${list(values)}`));
   }
   if (c.sentiment) {
     const values = c.sentiment;
-    checks.push(() =>
-      values.includes(f.sentiment)
-        ? yes(`sentiment ${f.sentiment}`)
-        : no(`sentiment ${f.sentiment} is not one of ${list(values)}`),
-    );
+    checks.push(() => oneOf('sentiment', f.sentiment, values));
   }
   if (c.urgency) {
     const range = c.urgency;
-    checks.push(() =>
-      inRange(f.urgency, range)
-        ? yes(`urgency ${f.urgency.toFixed(2)} ${describeRange(range)}`)
-        : no(`urgency ${f.urgency.toFixed(2)} is not ${describeRange(range)}`),
-    );
+    checks.push(() => inRangeCheck('urgency', f.urgency, range));
   }
   if (c.confidence) {
     const range = c.confidence;
-    checks.push(() =>
-      inRange(f.confidence, range)
-        ? yes(`confidence ${f.confidence.toFixed(2)} ${describeRange(range)}`)
-        : no(`confidence ${f.confidence.toFixed(2)} is not ${describeRange(range)}`),
-    );
+    checks.push(() => inRangeCheck('confidence', f.confidence, range));
   }
   if (c.language) {
     const values = c.language.map((l) => l.toLowerCase());
-    checks.push(() =>
-      f.language !== undefined && values.includes(f.language)
-        ? yes(`language ${f.language}`)
-        : no(`language ${f.language ?? 'unknown'} is not one of ${list(values)}`),
-    );
+    checks.push(() => oneOf('language', f.language, values));
   }
   if (c.platform) {
     const values = c.platform;
-    checks.push(() =>
-      f.platform !== undefined && values.includes(f.platform)
-        ? yes(`platform ${f.platform}`)
-        : no(`platform ${f.platform ?? 'unknown'} is not one of ${list(values)}`),
-    );
+    checks.push(() => oneOf('platform', f.platform, values));
   }
   if (c.kind) {
     const values = c.kind;
-    checks.push(() =>
-      f.kind !== undefined && values.includes(f.kind)
-        ? yes(`a ${f.kind}`)
-        : no(`kind ${f.kind ?? 'unknown'} is not one of ${list(values)}`),
-    );
+    checks.push(() => oneOf('kind', f.kind, values, `a ${f.kind}`));
   }
   if (c.author) {
     const author = c.author;

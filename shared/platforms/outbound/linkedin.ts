@@ -1,7 +1,7 @@
 import type { HttpJsonClient } from '../../adapters/http-json.ts';
 import type { OutgoingReply, PublishedReply, ReplyPublisher, ReplyTarget } from '../../domain/reply-publisher.ts';
 import { ReplyPublishError } from '../../domain/reply-publisher.ts';
-import { field, idFrom, replyRequest, urlUnder, type ReplyToken } from './reply-http.ts';
+import { BearerReplyApi, field, idFrom, type ReplyToken } from './reply-http.ts';
 
 export const LINKEDIN_API_BASE_URL = 'https://api.linkedin.com/rest';
 /** The Marketing API version the requests name (`LinkedIn-Version`, YYYYMM). */
@@ -16,10 +16,11 @@ export const LINKEDIN_VERSION = '202510';
  * LinkedIn takes no idempotency key.
  */
 export class LinkedInReplyPublisher implements ReplyPublisher {
-  constructor(
-    private readonly http: HttpJsonClient,
-    private readonly options: { readonly baseUrl: string; readonly token: ReplyToken },
-  ) {}
+  private readonly api: BearerReplyApi;
+
+  constructor(http: HttpJsonClient, options: { readonly baseUrl: string; readonly token: ReplyToken }) {
+    this.api = new BearerReplyApi(http, 'linkedin', options);
+  }
 
   async publish(target: ReplyTarget, reply: OutgoingReply): Promise<PublishedReply> {
     const organization = target.accountId.startsWith('urn:li:')
@@ -29,27 +30,17 @@ export class LinkedInReplyPublisher implements ReplyPublisher {
     if (!target.threadId.startsWith('urn:li:'))
       throw new ReplyPublishError('linkedin', `the thread ${target.threadId} is no LinkedIn URN`, { transient: false });
     const operation = 'POST /rest/socialActions/{urn}/comments';
-    const { headers, body } = await replyRequest(
-      this.http,
-      'linkedin',
-      {
-        operation,
-        method: 'POST',
-        url: urlUnder(this.options.baseUrl, `socialActions/${encodeURIComponent(target.threadId)}/comments`),
-        headers: {
-          authorization: `Bearer ${await this.options.token.get()}`,
-          'linkedin-version': LINKEDIN_VERSION,
-          'x-restli-protocol-version': '2.0.0',
-        },
-        json: {
-          actor: organization,
-          object: target.threadId,
-          message: { text: reply.text },
-          ...(onComment ? { parentComment: target.externalId } : {}),
-        },
+    const { headers, body } = await this.api.post({
+      operation,
+      path: `socialActions/${encodeURIComponent(target.threadId)}/comments`,
+      headers: { 'linkedin-version': LINKEDIN_VERSION, 'x-restli-protocol-version': '2.0.0' },
+      json: {
+        actor: organization,
+        object: target.threadId,
+        message: { text: reply.text },
+        ...(onComment ? { parentComment: target.externalId } : {}),
       },
-      { token: this.options.token, idempotent: false },
-    );
+    });
     const urn = idFrom('linkedin', operation, headers.get('x-restli-id') ?? field(body, '$URN'));
     return { platformPostId: urn, url: `https://www.linkedin.com/feed/update/${target.threadId}/` };
   }

@@ -1,6 +1,6 @@
 import type { HttpJsonClient } from '../../adapters/http-json.ts';
 import type { OutgoingReply, PublishedReply, ReplyPublisher, ReplyTarget } from '../../domain/reply-publisher.ts';
-import { field, idFrom, replyRequest, urlUnder, type ReplyToken } from './reply-http.ts';
+import { BearerReplyApi, field, idFrom, type ReplyToken } from './reply-http.ts';
 
 /**
  * Replies on Mastodon with the account's access token (scope `write:statuses`; secret field
@@ -12,35 +12,31 @@ import { field, idFrom, replyRequest, urlUnder, type ReplyToken } from './reply-
  * public timelines).
  */
 export class MastodonReplyPublisher implements ReplyPublisher {
-  constructor(
-    private readonly http: HttpJsonClient,
-    private readonly options: { readonly instanceUrl: string; readonly token: ReplyToken },
-  ) {}
+  private readonly api: BearerReplyApi;
+
+  constructor(http: HttpJsonClient, options: { readonly instanceUrl: string; readonly token: ReplyToken }) {
+    // The key makes a repeated post after a lost answer return the same status.
+    this.api = new BearerReplyApi(http, 'mastodon', {
+      baseUrl: options.instanceUrl,
+      token: options.token,
+      idempotent: true,
+    });
+  }
 
   async publish(target: ReplyTarget, reply: OutgoingReply): Promise<PublishedReply> {
     const handle = target.authorHandle ? `@${target.authorHandle.replace(/^@/, '')}` : undefined;
     const status = handle && !reply.text.includes(handle) ? `${handle} ${reply.text}` : reply.text;
     const operation = 'POST /api/v1/statuses';
-    const { body } = await replyRequest(
-      this.http,
-      'mastodon',
-      {
-        operation,
-        method: 'POST',
-        url: urlUnder(this.options.instanceUrl, 'api/v1/statuses'),
-        headers: {
-          authorization: `Bearer ${await this.options.token.get()}`,
-          'idempotency-key': reply.idempotencyKey,
-        },
-        json: {
-          status,
-          in_reply_to_id: target.externalId,
-          visibility: target.kind === 'message' ? 'direct' : 'unlisted',
-        },
+    const { body } = await this.api.post({
+      operation,
+      path: 'api/v1/statuses',
+      headers: { 'idempotency-key': reply.idempotencyKey },
+      json: {
+        status,
+        in_reply_to_id: target.externalId,
+        visibility: target.kind === 'message' ? 'direct' : 'unlisted',
       },
-      // The key makes a repeated post after a lost answer return the same status.
-      { token: this.options.token, idempotent: true },
-    );
+    });
     const url = field(body, 'url');
     return {
       platformPostId: idFrom('mastodon', operation, field(body, 'id')),

@@ -1,6 +1,6 @@
 import type { HttpJsonClient } from '../../adapters/http-json.ts';
 import type { OutgoingReply, PublishedReply, ReplyPublisher, ReplyTarget } from '../../domain/reply-publisher.ts';
-import { field, idFrom, replyRequest, urlUnder, type ReplyToken } from './reply-http.ts';
+import { BearerReplyApi, field, idFrom, type ReplyToken } from './reply-http.ts';
 
 export const GRAPH_API_BASE_URL = 'https://graph.facebook.com/v21.0';
 
@@ -14,46 +14,33 @@ export const GRAPH_API_BASE_URL = 'https://graph.facebook.com/v21.0';
  * The Graph API takes no idempotency key.
  */
 export class MetaReplyPublisher implements ReplyPublisher {
-  constructor(
-    private readonly http: HttpJsonClient,
-    private readonly options: { readonly baseUrl: string; readonly token: ReplyToken },
-  ) {}
+  private readonly api: BearerReplyApi;
+
+  constructor(http: HttpJsonClient, options: { readonly baseUrl: string; readonly token: ReplyToken }) {
+    this.api = new BearerReplyApi(http, 'meta', options);
+  }
 
   async publish(target: ReplyTarget, reply: OutgoingReply): Promise<PublishedReply> {
     const platform = target.platform;
-    const authorization = { authorization: `Bearer ${await this.options.token.get()}` };
-    const send = { token: this.options.token, idempotent: false };
     if (target.kind === 'message') {
       const operation = 'POST /me/messages';
-      const { body } = await replyRequest(
-        this.http,
+      const { body } = await this.api.post({
         platform,
-        {
-          operation,
-          method: 'POST',
-          url: urlUnder(this.options.baseUrl, 'me/messages'),
-          headers: authorization,
-          json: { recipient: { id: target.authorId }, messaging_type: 'RESPONSE', message: { text: reply.text } },
-        },
-        send,
-      );
+        operation,
+        path: 'me/messages',
+        json: { recipient: { id: target.authorId }, messaging_type: 'RESPONSE', message: { text: reply.text } },
+      });
       return { platformPostId: idFrom(platform, operation, field(body, 'message_id')) };
     }
     const edge = platform === 'instagram' ? 'replies' : 'comments';
     // An Instagram reply answers a comment; a Facebook one the comment, or the post itself.
     const operation = `POST /{id}/${edge}`;
-    const { body } = await replyRequest(
-      this.http,
+    const { body } = await this.api.post({
       platform,
-      {
-        operation,
-        method: 'POST',
-        url: urlUnder(this.options.baseUrl, `${encodeURIComponent(target.externalId)}/${edge}`),
-        headers: authorization,
-        form: { message: reply.text },
-      },
-      send,
-    );
+      operation,
+      path: `${encodeURIComponent(target.externalId)}/${edge}`,
+      form: { message: reply.text },
+    });
     const id = idFrom(platform, operation, field(body, 'id'));
     return { platformPostId: id, ...(platform === 'facebook' ? { url: `https://www.facebook.com/${id}` } : {}) };
   }

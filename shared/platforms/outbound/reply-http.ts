@@ -101,3 +101,59 @@ export function field(body: unknown, ...path: string[]): unknown {
   }
   return value;
 }
+
+/** One POST of a reply client, under its API's base URL. */
+export interface ReplyPost {
+  /** Names the call in errors and in `idFrom` (`POST /2/tweets`). */
+  readonly operation: string;
+  /** The path under the base URL, its ids already encoded. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string>>;
+  /** Headers besides the bearer token (an API version, an idempotency key). */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly json?: unknown;
+  readonly form?: Readonly<Record<string, string>>;
+  /** The platform named in errors, when one client answers for several (Meta: facebook, instagram). */
+  readonly platform?: string;
+}
+
+/**
+ * A platform's reply API at a base URL, posting with the bearer token of the platform's
+ * secret through {@link replyRequest} (its failures sorted the same way for every client).
+ *
+ * @example
+ * ```ts
+ * const api = new BearerReplyApi(http, 'x', { baseUrl, token });
+ * const { body } = await api.post({ operation: 'POST /2/tweets', path: '2/tweets', json: { text } });
+ * ```
+ */
+export class BearerReplyApi {
+  constructor(
+    private readonly http: HttpJsonClient,
+    private readonly platform: string,
+    private readonly options: {
+      readonly baseUrl: string;
+      readonly token: ReplyToken;
+      /** Whether a repeated post is harmless (the platform takes an idempotency key). */
+      readonly idempotent?: boolean;
+    },
+  ) {}
+
+  /** @throws ReplyPublishError */
+  async post(post: ReplyPost): Promise<{ headers: Headers; body: unknown }> {
+    const { headers, body } = await replyRequest(
+      this.http,
+      post.platform ?? this.platform,
+      {
+        operation: post.operation,
+        method: 'POST',
+        url: urlUnder(this.options.baseUrl, post.path, post.query),
+        headers: { authorization: `Bearer ${await this.options.token.get()}`, ...post.headers },
+        ...(post.json === undefined ? {} : { json: post.json }),
+        ...(post.form ? { form: post.form } : {}),
+      },
+      { token: this.options.token, idempotent: this.options.idempotent ?? false },
+    );
+    return { headers, body };
+  }
+}

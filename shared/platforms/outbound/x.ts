@@ -1,6 +1,6 @@
 import type { HttpJsonClient } from '../../adapters/http-json.ts';
 import type { OutgoingReply, PublishedReply, ReplyPublisher, ReplyTarget } from '../../domain/reply-publisher.ts';
-import { field, idFrom, replyRequest, urlUnder, type ReplyToken } from './reply-http.ts';
+import { BearerReplyApi, field, idFrom, type ReplyToken } from './reply-http.ts';
 
 export const X_API_BASE_URL = 'https://api.x.com';
 
@@ -13,46 +13,28 @@ export const X_API_BASE_URL = 'https://api.x.com';
  * 429 answers carry `x-rate-limit-reset` (epoch seconds). X takes no idempotency key.
  */
 export class XReplyPublisher implements ReplyPublisher {
-  constructor(
-    private readonly http: HttpJsonClient,
-    private readonly options: { readonly baseUrl: string; readonly token: ReplyToken },
-  ) {}
+  private readonly api: BearerReplyApi;
+
+  constructor(http: HttpJsonClient, options: { readonly baseUrl: string; readonly token: ReplyToken }) {
+    this.api = new BearerReplyApi(http, 'x', options);
+  }
 
   async publish(target: ReplyTarget, reply: OutgoingReply): Promise<PublishedReply> {
-    const headers = { authorization: `Bearer ${await this.options.token.get()}` };
-    const send = { token: this.options.token, idempotent: false };
     if (target.kind === 'message') {
       const operation = 'POST /2/dm_conversations/with/{participant_id}/messages';
-      const { body } = await replyRequest(
-        this.http,
-        'x',
-        {
-          operation,
-          method: 'POST',
-          url: urlUnder(
-            this.options.baseUrl,
-            `2/dm_conversations/with/${encodeURIComponent(target.authorId)}/messages`,
-          ),
-          headers,
-          json: { text: reply.text },
-        },
-        send,
-      );
+      const { body } = await this.api.post({
+        operation,
+        path: `2/dm_conversations/with/${encodeURIComponent(target.authorId)}/messages`,
+        json: { text: reply.text },
+      });
       return { platformPostId: idFrom('x', operation, field(body, 'data', 'dm_event_id')) };
     }
     const operation = 'POST /2/tweets';
-    const { body } = await replyRequest(
-      this.http,
-      'x',
-      {
-        operation,
-        method: 'POST',
-        url: urlUnder(this.options.baseUrl, '2/tweets'),
-        headers,
-        json: { text: reply.text, reply: { in_reply_to_tweet_id: target.externalId } },
-      },
-      send,
-    );
+    const { body } = await this.api.post({
+      operation,
+      path: '2/tweets',
+      json: { text: reply.text, reply: { in_reply_to_tweet_id: target.externalId } },
+    });
     const id = idFrom('x', operation, field(body, 'data', 'id'));
     return { platformPostId: id, url: `https://x.com/i/web/status/${id}` };
   }

@@ -1,6 +1,6 @@
 import type { HttpJsonClient } from '../../adapters/http-json.ts';
 import type { OutgoingReply, PublishedReply, ReplyPublisher, ReplyTarget } from '../../domain/reply-publisher.ts';
-import { field, idFrom, replyRequest, urlUnder, type ReplyToken } from './reply-http.ts';
+import { BearerReplyApi, field, idFrom, type ReplyToken } from './reply-http.ts';
 
 /**
  * Replies on YouTube through the Data API v3 with an OAuth access token of the channel
@@ -11,47 +11,34 @@ import { field, idFrom, replyRequest, urlUnder, type ReplyToken } from './reply-
  * Replies nest under the top-level comment (YouTube threads are one level deep). No idempotency key.
  */
 export class YouTubeReplyPublisher implements ReplyPublisher {
-  constructor(
-    private readonly http: HttpJsonClient,
-    private readonly options: { readonly baseUrl: string; readonly token: ReplyToken },
-  ) {}
+  private readonly api: BearerReplyApi;
+
+  constructor(http: HttpJsonClient, options: { readonly baseUrl: string; readonly token: ReplyToken }) {
+    this.api = new BearerReplyApi(http, 'youtube', options);
+  }
 
   async publish(target: ReplyTarget, reply: OutgoingReply): Promise<PublishedReply> {
-    const headers = { authorization: `Bearer ${await this.options.token.get()}` };
-    const send = { token: this.options.token, idempotent: false };
     const videoId = target.threadId;
     if (target.kind === 'video') {
       const operation = 'commentThreads.insert';
-      const { body } = await replyRequest(
-        this.http,
-        'youtube',
-        {
-          operation,
-          method: 'POST',
-          url: urlUnder(this.options.baseUrl, 'commentThreads', { part: 'snippet' }),
-          headers,
-          json: { snippet: { videoId, topLevelComment: { snippet: { textOriginal: reply.text } } } },
-        },
-        send,
-      );
+      const { body } = await this.api.post({
+        operation,
+        path: 'commentThreads',
+        query: { part: 'snippet' },
+        json: { snippet: { videoId, topLevelComment: { snippet: { textOriginal: reply.text } } } },
+      });
       const id = idFrom('youtube', operation, field(body, 'snippet', 'topLevelComment', 'id') ?? field(body, 'id'));
       return { platformPostId: id, url: commentUrl(videoId, id) };
     }
     const operation = 'comments.insert';
     // A reply's id is `<parent>.<reply>`: the top-level comment is the part before the dot.
     const parentId = target.externalId.split('.')[0] ?? target.externalId;
-    const { body } = await replyRequest(
-      this.http,
-      'youtube',
-      {
-        operation,
-        method: 'POST',
-        url: urlUnder(this.options.baseUrl, 'comments', { part: 'snippet' }),
-        headers,
-        json: { snippet: { parentId, textOriginal: reply.text } },
-      },
-      send,
-    );
+    const { body } = await this.api.post({
+      operation,
+      path: 'comments',
+      query: { part: 'snippet' },
+      json: { snippet: { parentId, textOriginal: reply.text } },
+    });
     const id = idFrom('youtube', operation, field(body, 'id'));
     return { platformPostId: id, url: commentUrl(videoId, id) };
   }
