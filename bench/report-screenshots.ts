@@ -16,7 +16,8 @@ import { VegaChartRenderer } from '../shared/adapters/charts/vega-chart-renderer
 import { reportFileHtml } from '../shared/adapters/notify/report-senders.ts';
 import { caseIdForThread } from '../shared/domain/case.ts';
 import { changeCase } from '../shared/domain/change-case.ts';
-import { CATEGORIES, PLATFORMS } from '../shared/domain/mention.ts';
+import { CATEGORIES } from '../shared/domain/mention.ts';
+import { MENTION_PLATFORMS } from '../shared/platforms/registry.ts';
 import { recordRoutedMention } from '../shared/domain/record-routed-mention.ts';
 import { buildReports, MANAGEMENT } from '../shared/domain/reports/build-reports.ts';
 import { addDays, daysOf, periodOf } from '../shared/domain/reports/period.ts';
@@ -113,7 +114,7 @@ async function seed() {
         youtube: 1,
         tiktok: 2,
       };
-      const platform = pick(PLATFORMS.slice(0, 6), (p) => shares[p] ?? 1);
+      const platform = pick(MENTION_PLATFORMS.slice(0, 6), (p) => shares[p] ?? 1);
       const createdAt = `${day}T${String(6 + Math.floor(rnd() * 13)).padStart(2, '0')}:${String(Math.floor(rnd() * 60)).padStart(2, '0')}:00.000Z`;
       const department = owner[category] as string;
       const caseId = caseIdForThread(platform, `t${n}`);

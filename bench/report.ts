@@ -26,7 +26,8 @@ import {
 import { VegaChartRenderer } from '../shared/adapters/charts/vega-chart-renderer.ts';
 import { buildDailyReport } from '../shared/domain/build-daily-report.ts';
 import type { MentionRouted } from '../shared/domain/events.ts';
-import { CATEGORIES, PLATFORMS, SENTIMENTS } from '../shared/domain/mention.ts';
+import { CATEGORIES, SENTIMENTS } from '../shared/domain/mention.ts';
+import { MENTION_PLATFORMS } from '../shared/platforms/registry.ts';
 import { recordRoutedMention } from '../shared/domain/record-routed-mention.ts';
 import { buildReports, MANAGEMENT } from '../shared/domain/reports/build-reports.ts';
 import { daysOf, periodOf } from '../shared/domain/reports/period.ts';
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
         companyId: config.company.id,
         mentionId: `bench:${i}`,
         caseId: `case_bench${Math.floor(i / 3)}`,
-        platform: pick(PLATFORMS),
+        platform: pick(MENTION_PLATFORMS),
         category: pick(CATEGORIES),
         sentiment: pick(SENTIMENTS),
         priority: 'normal',

@@ -57,10 +57,11 @@ async function run(args: string[]): Promise<number> {
   noPositionals(positionals, 'erase');
   if (!values.author) throw new UsageError('--author <platform>:<id> is required, e.g. --author x:1234567890', 'erase');
   const { parseAuthorRef, eraseAuthor } = await import('../../shared/domain/erase-author.ts');
+  const { MENTION_PLATFORMS } = await import('../../shared/platforms/registry.ts');
   const { ValidationError } = await import('../../shared/domain/errors.ts');
   let author;
   try {
-    author = parseAuthorRef(values.author);
+    author = parseAuthorRef(values.author, MENTION_PLATFORMS);
   } catch (error) {
     if (error instanceof ValidationError) throw new UsageError(error.message, 'erase');
     throw error;

@@ -6,7 +6,8 @@
  * is an error record with that line, never the end of the reading.
  */
 import { z } from 'zod';
-import { PLATFORMS, type Platform } from '../../shared/domain/mention.ts';
+import type { Platform } from '../../shared/domain/mention.ts';
+import { MENTION_PLATFORMS } from '../../shared/platforms/registry.ts';
 
 /** One text to classify, with what the classifier also reads where given. */
 export interface TextInput {
@@ -38,7 +39,7 @@ const TextInputSchema = z.object({
     .refine((t) => t.trim().length > 0, 'text is empty: nothing to classify'),
   id: z.union([z.string(), z.number()]).transform(String).optional(),
   language: z.string().min(1).optional(),
-  platform: z.enum(PLATFORMS, { error: `platform must be one of ${PLATFORMS.join(', ')}` }).optional(),
+  platform: z.enum(MENTION_PLATFORMS, { error: `platform must be one of ${MENTION_PLATFORMS.join(', ')}` }).optional(),
   author: z.object({ followers: z.number().int().min(0).optional() }).optional(),
 });
 

@@ -45,7 +45,7 @@ import { correctCase } from '../../shared/domain/corrections.ts';
 import { isCompanyAdmin } from '../../shared/domain/access-policy.ts';
 import { eraseAuthor, parseAuthorRef, type EraseAuthorDeps } from '../../shared/domain/erase-author.ts';
 import { AuthenticationError, ForbiddenError, NotFoundError } from '../../shared/domain/errors.ts';
-import { CATEGORIES, PLATFORMS, PRIORITIES, SENTIMENTS } from '../../shared/domain/mention.ts';
+import { CATEGORIES, PRIORITIES, SENTIMENTS } from '../../shared/domain/mention.ts';
 import { listApprovals, listCaseSummaries, whoAmI } from '../../shared/domain/case-queries.ts';
 import { reportHtml } from '../../shared/domain/reports/render.ts';
 import { getStoredReport, listReports, type ReportQueryDeps } from '../../shared/domain/reports/report-queries.ts';
@@ -59,6 +59,7 @@ import { REPLY_ROUTES, type ReplyRouteDeps } from './reply-routes.ts';
 import { approveReplyAsDepartmentOrOwner } from '../../shared/domain/approve-reply.ts';
 import { SecretReplyToken } from '../../shared/adapters/reply-tokens.ts';
 import { REPLY_SECRET_FIELDS, replyPublishersFor } from '../../shared/platforms/outbound/index.ts';
+import { MENTION_PLATFORMS } from '../../shared/platforms/registry.ts';
 import type { ThemeRepository } from '../../shared/domain/themes/index.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;
@@ -218,7 +219,7 @@ const ListQuerySchema = z.strictObject({
   mine: z.enum(['1', 'true', '0', 'false'], { error: 'mine is 1 or 0' }).optional(),
   assignee: z.union([z.literal('none'), z.email('assignee is an e-mail address or none')]).optional(),
   priority: z.enum(PRIORITIES).optional(),
-  platform: z.enum(PLATFORMS).optional(),
+  platform: z.enum(MENTION_PLATFORMS).optional(),
   due: z.enum(['overdue', 'today'], { error: 'due is overdue or today' }).optional(),
   dueBefore: z.iso.datetime({ offset: true, error: 'use an ISO date-time such as 2026-11-28T12:00:00Z' }).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
@@ -397,7 +398,7 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
   ),
 };
 
-const ErasePathSchema = z.object({ platform: z.enum(PLATFORMS), authorId: z.string().min(1).max(512) });
+const ErasePathSchema = z.object({ platform: z.enum(MENTION_PLATFORMS), authorId: z.string().min(1).max(512) });
 const EraseBodySchema = z.strictObject({ dryRun: z.boolean().optional() });
 
 /**
@@ -413,7 +414,7 @@ async function eraseAuthorRoute(
   if (!isCompanyAdmin(deps.config, request.user))
     throw new ForbiddenError('only an admin (admin.admins, or the account operator) may erase an author');
   const path = parse(ErasePathSchema, event.pathParameters, 'path');
-  const author = parseAuthorRef(`${path.platform}:${path.authorId}`);
+  const author = parseAuthorRef(`${path.platform}:${path.authorId}`, MENTION_PLATFORMS);
   const { dryRun } = parseBody(event, EraseBodySchema);
   if (!deps.erasure) throw new Error('the admin API was built without erasure dependencies');
   const outcome = await eraseAuthor(author, actorOf(request.user), deps.erasure, { dryRun: dryRun === true });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CATEGORIES, MENTION_KINDS, PLATFORMS, PRIORITIES, SENTIMENTS } from '../domain/mention.ts';
+import { CATEGORIES, MENTION_KINDS, PRIORITIES, SENTIMENTS } from '../domain/mention.ts';
+import { MENTION_PLATFORMS } from '../platforms/registry.ts';
 import {
   findUnreachableRules,
   firstStoppingCatchAll,
@@ -314,7 +315,7 @@ export const ConditionSchema = z
     language: oneOrMany(z.string().regex(/^[a-z]{2,3}$/, 'use a language code such as de or en'))
       .optional()
       .meta({ description: 'the detected language (ISO 639-1 code such as de or en)' }),
-    platform: oneOrMany(z.enum(PLATFORMS)).optional().meta({ description: 'where the mention was written' }),
+    platform: oneOrMany(z.enum(MENTION_PLATFORMS)).optional().meta({ description: 'where the mention was written' }),
     kind: oneOrMany(z.enum(MENTION_KINDS))
       .optional()
       .meta({ description: 'what it is on the platform: comment, post, mention, message, review or video' }),
@@ -388,7 +389,7 @@ const KeyAccountSchema = z.strictObject({
   name: z.string().min(1).meta({ description: "the account's display name" }),
   terms: z.array(z.string().min(1)).min(1).meta({ description: 'names and words that identify the account in a text' }),
   handles: z.array(z.string().min(1)).optional().meta({ description: "the account's own social handles" }),
-  platformHandles: z.partialRecord(z.enum(PLATFORMS), z.string().min(1)).optional().meta({
+  platformHandles: z.partialRecord(z.enum(MENTION_PLATFORMS), z.string().min(1)).optional().meta({
     description:
       "the account's handle on each platform (`x: '@hochbahn'`): matched like `handles`, and shown per platform in the console",
   }),

@@ -8,7 +8,7 @@ import {
   type NotificationOutbox,
 } from './erasure.ts';
 import { ValidationError } from './errors.ts';
-import { PLATFORMS, type Platform } from './mention.ts';
+import type { Platform } from './mention.ts';
 import type { CaseRepository, Clock, StoredMention } from './ports.ts';
 import { expiresAtEpochSeconds } from './time.ts';
 import { eraseThemeTraces } from './themes/erase-theme-traces.ts';
@@ -165,20 +165,21 @@ export async function eraseAuthor(
 
 /**
  * Reads `<platform>:<authorId>` (the author id as the platform gives it, e.g. X's numeric
- * user id, a Bluesky DID, a YouTube channel id).
+ * user id, a Bluesky DID, a YouTube channel id), with a platform of `platforms` (the
+ * callers pass `MENTION_PLATFORMS`, which the domain cannot import).
  * @throws ValidationError for an unknown platform or an empty or erased id
  */
-export function parseAuthorRef(text: string): AuthorRef {
+export function parseAuthorRef(text: string, platforms: readonly Platform[]): AuthorRef {
   const colon = text.indexOf(':');
   const platform = colon < 0 ? '' : text.slice(0, colon);
   const authorId = colon < 0 ? '' : text.slice(colon + 1);
-  if (!(PLATFORMS as readonly string[]).includes(platform)) {
+  if (!platforms.includes(platform)) {
     throw new ValidationError(
-      `not an author: "${text}"; use <platform>:<authorId> with a platform of ${PLATFORMS.join(', ')}`,
+      `not an author: "${text}"; use <platform>:<authorId> with a platform of ${platforms.join(', ')}`,
     );
   }
   if (authorId.trim() === '' || authorId.length > 512)
     throw new ValidationError('the author id is empty or longer than 512 characters');
   if (authorId === ERASED) throw new ValidationError(`"${ERASED}" is what erasure leaves, not an author`);
-  return { platform: platform as Platform, authorId };
+  return { platform, authorId };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CASE_ACTIONS, CASE_STATES, type CaseAction } from './case.ts';
 import { SPIKE_DIMENSIONS } from './insights.ts';
-import { CATEGORIES, PLATFORMS, PRIORITIES, SENTIMENTS } from './mention.ts';
+import { CATEGORIES, PlatformSchema, PRIORITIES, SENTIMENTS } from './mention.ts';
 
 /** The `source` of every event Backchannel puts on a company's bus. */
 export const EVENT_SOURCE = 'backchannel';
@@ -43,7 +43,7 @@ export const MentionRoutedSchema = z.object({
   caseId: z.string(),
   department: z.string(),
   role: z.enum(['primary', 'cc']),
-  platform: z.enum(PLATFORMS),
+  platform: PlatformSchema,
   category: z.enum(CATEGORIES),
   sentiment: z.enum(SENTIMENTS),
   priority: z.enum(PRIORITIES),
@@ -110,7 +110,7 @@ export const CaseEventSchema = z.object({
   /** The case's department after the change. */
   department: z.string(),
   recipients: z.array(z.string()),
-  platform: z.enum(PLATFORMS),
+  platform: PlatformSchema,
   category: z.enum(CATEGORIES),
   priority: z.enum(PRIORITIES),
   dueAt: z.iso.datetime(),

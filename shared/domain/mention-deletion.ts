@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MentionSchema, PLATFORMS, type Mention } from './mention.ts';
+import { MentionSchema, PlatformSchema, type Mention } from './mention.ts';
 
 /**
  * A platform's notice that a mention was deleted by its author (X `tweet_delete_events`,
@@ -11,7 +11,7 @@ export const MentionDeletionSchema = z.strictObject({
   type: z.literal('deletion'),
   /** The id of the deleted mention: `<platform>:<externalId>`. */
   id: z.string().min(3),
-  platform: z.enum(PLATFORMS),
+  platform: PlatformSchema,
   externalId: z.string().min(1),
   /** The company's account the platform notified us for. */
   accountId: z.string().min(1).optional(),

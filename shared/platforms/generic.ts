@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { enabled, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { NotFoundError, SignatureError, ValidationError } from '../domain/errors.ts';
 import { WebhookSecretIncompleteError } from '../domain/receive-webhook.ts';
@@ -46,12 +47,41 @@ export function signGenericBody(body: string | Buffer, key: string, now: Date): 
   };
 }
 
+/** The `platforms.generic` entry of a company config. */
+export const GenericSourceSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'use 1-40 lowercase letters, digits or dashes')
+    .meta({ description: 'The `{source}` of `POST /webhooks/generic/{source}`.' }),
+  name: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'A readable name of the source (reports show it); defaults to the id.' }),
+});
+
+export const GenericPlatformSchema = z.strictObject({
+  enabled,
+  sources: z
+    .array(GenericSourceSchema)
+    .default([])
+    .meta({ description: "Review sites, forms and the company's own tools that POST signed mentions." }),
+  secretName: secretName.meta({
+    description: 'Secret `{"signingSecret": "...", "sources": {"<source>": "..."}}` (per-source keys optional).',
+  }),
+});
+
 /**
  * Generic signed JSON: `POST /webhooks/generic/<source>` from review sites, forms and a
  * company's own tools, with the body documented in docs/generic-mention.schema.json.
  */
-export const genericAdapter: PlatformAdapter<GenericSecret> = {
+export const genericAdapter: PlatformAdapter<GenericSecret, 'generic', typeof GenericPlatformSchema> = {
   id: 'generic',
+  config: {
+    schema: GenericPlatformSchema,
+    description: 'Signed JSON from review sites, forms and own tools (`POST /webhooks/generic/{source}`)',
+  },
+  mentionPlatforms: ['generic'],
   secretShape: GenericSecretSchema,
   secretDescription:
     'Signing secret of generic sources: {"signingSecret": "...", "sources": {"<source>": "..."}} (per-source keys optional)',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { enabled, ids, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError } from '../domain/errors.ts';
 import type { MentionKind } from '../domain/mention.ts';
@@ -76,13 +77,24 @@ const MENTION_ACTIONS: Readonly<Record<string, MentionKind>> = {
   SHARE: 'post',
 };
 
+/** The `platforms.linkedin` entry of a company config. */
+export const LinkedInPlatformSchema = z.strictObject({
+  enabled,
+  organizationIds: ids.meta({
+    description: "The company's organization URNs (`urn:li:organization:<id>`) or bare ids.",
+  }),
+  secretName: secretName.meta({ description: 'Secret `{"clientSecret": "..."}`: the LinkedIn app\'s client secret.' }),
+});
+
 /**
  * LinkedIn: webhook validation (`challengeCode`), `X-LI-Signature`, and organization
  * social action notifications (comments, mentions, shares; likes are ignored; comment
  * deletions erase the stored comment).
  */
-export const linkedInAdapter: PlatformAdapter<LinkedInSecret> = {
+export const linkedInAdapter: PlatformAdapter<LinkedInSecret, 'linkedin', typeof LinkedInPlatformSchema> = {
   id: 'linkedin',
+  config: { schema: LinkedInPlatformSchema, description: 'LinkedIn organization pages (webhooks)' },
+  mentionPlatforms: ['linkedin'],
   secretShape: LinkedInSecretSchema,
   secretDescription: 'LinkedIn app client secret: {"clientSecret": "..."}',
   generateSecret: () => ({ clientSecret: randomSecret() }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { enabled, ids, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError } from '../domain/errors.ts';
 import { bytesEqual, hexBytes, hmacSha256, randomSecret, stringsEqual } from './crypto.ts';
@@ -39,13 +40,25 @@ export function signMetaBody(body: string | Buffer, appSecret: string): string {
   return `${SIGNATURE_PREFIX}${hmacSha256(appSecret, body).toString('hex')}`;
 }
 
+/** The `platforms.meta` entry of a company config. */
+export const MetaPlatformSchema = z.strictObject({
+  enabled,
+  pageIds: ids.meta({
+    description: "Facebook Page ids the company owns: comments written by these are the company's own.",
+  }),
+  instagramAccountIds: ids.meta({ description: 'Instagram professional account ids the company owns.' }),
+  secretName: secretName.meta({ description: 'Secret `{"appSecret": "...", "verifyToken": "..."}`.' }),
+});
+
 /**
  * Meta Webhooks (Facebook Pages, Instagram professional accounts, Messenger and Instagram
  * direct messages): handshake, signature and normalization of `page` and `instagram`
  * notifications.
  */
-export const metaAdapter: PlatformAdapter<MetaSecret> = {
+export const metaAdapter: PlatformAdapter<MetaSecret, 'meta', typeof MetaPlatformSchema> = {
   id: 'meta',
+  config: { schema: MetaPlatformSchema, description: 'Facebook Pages and Instagram accounts (Meta webhooks)' },
+  mentionPlatforms: ['facebook', 'instagram'],
   secretShape: MetaSecretSchema,
   secretDescription: 'Meta app secret and webhook verify token: {"appSecret": "...", "verifyToken": "..."}',
 

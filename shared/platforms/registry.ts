@@ -1,7 +1,9 @@
+import { blueskyPlatform } from './bluesky.ts';
 import { genericAdapter } from './generic.ts';
 import { linkedInAdapter } from './linkedin.ts';
+import { mastodonPlatform } from './mastodon.ts';
 import { metaAdapter } from './meta.ts';
-import type { PlatformAdapter, PlatformRegistry } from './platform-adapter.ts';
+import type { PlatformAdapter, PlatformDefinition, PlatformRegistry } from './platform-adapter.ts';
 import { tikTokAdapter } from './tiktok.ts';
 import { xAdapter } from './x.ts';
 import { youTubeAdapter } from './youtube.ts';
@@ -23,12 +25,47 @@ export function createPlatformRegistry(adapters: readonly PlatformAdapter[]): Pl
   };
 }
 
-/** Every platform Backchannel receives webhooks from. Register a new adapter here. */
-export const platformRegistry: PlatformRegistry = createPlatformRegistry([
+/**
+ * Every platform, one line each: a webhook adapter (`PlatformAdapter`) or a platform
+ * without webhooks (`PlatformDefinition`, polled). The company config's `platforms`
+ * section and `MENTION_PLATFORMS` are built from this list, the webhook routes, secrets
+ * and grants from the adapters among them. Register a new platform here.
+ */
+export const platformDefinitions = [
   metaAdapter,
   xAdapter,
   linkedInAdapter,
   youTubeAdapter,
   tikTokAdapter,
   genericAdapter,
-] as readonly PlatformAdapter[]);
+  mastodonPlatform,
+  blueskyPlatform,
+] as const;
+
+function isWebhookAdapter(definition: PlatformDefinition): definition is PlatformAdapter {
+  return 'parse' in definition;
+}
+
+/** Every platform Backchannel receives webhooks from: the adapters of `platformDefinitions`. */
+export const platformRegistry: PlatformRegistry = createPlatformRegistry(
+  (platformDefinitions as readonly PlatformDefinition[]).filter(isWebhookAdapter),
+);
+
+/**
+ * The `platform` values the mentions of `definitions` carry, in registry order.
+ * @throws Error when two platforms declare the same value, or none is given
+ */
+export function mentionPlatformsOf(definitions: readonly PlatformDefinition[]): readonly [string, ...string[]] {
+  const values = definitions.flatMap((definition) => definition.mentionPlatforms);
+  const repeated = values.find((value, index) => values.indexOf(value) !== index);
+  if (repeated !== undefined) throw new Error(`two platforms declare the mention platform "${repeated}"`);
+  const [first, ...rest] = values;
+  if (first === undefined) throw new Error('no platform is registered');
+  return [first, ...rest];
+}
+
+/**
+ * The `platform` values mentions carry, from every platform's declaration: the edges
+ * (config, API, CLI) check values against this list; the domain checks the form only.
+ */
+export const MENTION_PLATFORMS = mentionPlatformsOf(platformDefinitions);

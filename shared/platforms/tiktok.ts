@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { enabled, ids, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError } from '../domain/errors.ts';
 import { randomSecret } from './crypto.ts';
@@ -45,14 +46,23 @@ const PublishContentSchema = z.looseObject({
     .optional(),
 });
 
+/** The `platforms.tiktok` entry of a company config. */
+export const TikTokPlatformSchema = z.strictObject({
+  enabled,
+  accountOpenIds: ids.meta({ description: "The `user_openid`s of the company's TikTok accounts." }),
+  secretName: secretName.meta({ description: 'Secret `{"clientSecret": "..."}`: the TikTok app\'s client secret.' }),
+});
+
 /**
  * TikTok (developer webhooks): `TikTok-Signature` with its 5-minute replay window;
  * `authorization.removed` is a revocation, a post that became publicly available is the
  * company's own video (the thread its comments belong to) and one that no longer is, a
  * deletion. TikTok has no verification handshake.
  */
-export const tikTokAdapter: PlatformAdapter<TikTokSecret> = {
+export const tikTokAdapter: PlatformAdapter<TikTokSecret, 'tiktok', typeof TikTokPlatformSchema> = {
   id: 'tiktok',
+  config: { schema: TikTokPlatformSchema, description: 'TikTok accounts (webhooks)' },
+  mentionPlatforms: ['tiktok'],
   secretShape: TikTokSecretSchema,
   secretDescription: 'TikTok app client secret: {"clientSecret": "..."}',
   generateSecret: () => ({ clientSecret: randomSecret() }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { enabled, ids, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError, ValidationError } from '../domain/errors.ts';
 import { bytesEqual, hmacSha256, randomSecret } from './crypto.ts';
@@ -52,13 +53,22 @@ interface XContext {
   readonly receivedAt: Date;
 }
 
+/** The `platforms.x` entry of a company config. */
+export const XPlatformSchema = z.strictObject({
+  enabled,
+  accountIds: ids.meta({ description: "X user ids of the company's accounts (the Account Activity `for_user_id`s)." }),
+  secretName: secretName.meta({ description: 'Secret `{"consumerSecret": "..."}`: the X app\'s API key secret.' }),
+});
+
 /**
  * X: Account Activity API webhooks (CRC handshake, `x-twitter-webhooks-signature`,
  * `tweet_create_events`, `direct_message_events`, `tweet_delete_events`, `user_event`)
  * and the X Activity API's `post.mention.create` events.
  */
-export const xAdapter: PlatformAdapter<XSecret> = {
+export const xAdapter: PlatformAdapter<XSecret, 'x', typeof XPlatformSchema> = {
   id: 'x',
+  config: { schema: XPlatformSchema, description: 'X accounts (Account Activity webhooks)' },
+  mentionPlatforms: ['x'],
   secretShape: XSecretSchema,
   secretDescription: 'X app consumer secret (API key secret): {"consumerSecret": "..."}',
   generateSecret: () => ({ consumerSecret: randomSecret() }),

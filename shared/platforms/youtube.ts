@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
+import { backfillHours, enabled, ids, pollSchedule, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError, ValidationError } from '../domain/errors.ts';
 import { bytesEqual, hexBytes, hmac, randomSecret } from './crypto.ts';
@@ -68,13 +69,36 @@ const FeedSchema = z.looseObject({
   feed: z.looseObject({ entry: z.array(z.unknown()).optional(), 'deleted-entry': z.array(z.unknown()).optional() }),
 });
 
+/** The `platforms.youtube` entry of a company config. */
+export const YouTubePlatformSchema = z.strictObject({
+  enabled,
+  channelIds: ids.meta({
+    description: "The company's channel ids (`UC...`): the only WebSub topics the handshake accepts.",
+  }),
+  secretName: secretName.meta({
+    description: 'Secret `{"hubSecret": "..."}` (optional key): the `hub.secret` of the subscription.',
+  }),
+  pollComments: z.boolean().default(false).meta({
+    description:
+      "Comments are not pushed by YouTube: with `pollComments` the poll-youtube function reads the comment threads of `channelIds` (`commentThreads.list`, `allThreadsRelatedToChannelId`) with the API key in the same secret's `apiKey`.",
+  }),
+  pollSchedule,
+  backfillHours,
+  apiBaseUrl: z
+    .url()
+    .default('https://www.googleapis.com/youtube/v3')
+    .meta({ description: 'The Data API base URL; only tests point it elsewhere.' }),
+});
+
 /**
  * YouTube push notifications (WebSub / PubSubHubbub): the hub's subscription handshake
  * for the company's channels, `X-Hub-Signature` (always required), and the Atom feed of
  * new, updated and deleted videos. Comments are not pushed: a poller reads them.
  */
-export const youTubeAdapter: PlatformAdapter<YouTubeSecret> = {
+export const youTubeAdapter: PlatformAdapter<YouTubeSecret, 'youtube', typeof YouTubePlatformSchema> = {
   id: 'youtube',
+  config: { schema: YouTubePlatformSchema, description: 'YouTube channels: new videos by WebSub, comments by polling' },
+  mentionPlatforms: ['youtube'],
   secretShape: YouTubeSecretSchema,
   secretDescription: 'YouTube WebSub hub.secret: {"hubSecret": "..."}',
   generateSecret: () => ({ hubSecret: randomSecret() }),

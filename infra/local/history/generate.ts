@@ -192,7 +192,8 @@ export function generateHistory(options: HistoryOptions): History {
   const tz = options.timezone;
   const platformOf = (weights: Partial<Record<Platform, number>> | undefined): Platform => {
     const choices = options.platforms
-      .map((p) => [p, weights?.[p] ?? DEFAULT_PLATFORMS[p]] as const)
+      // A platform added since these weights were chosen gets a small share of its own.
+      .map((p) => [p, weights?.[p] ?? DEFAULT_PLATFORMS[p] ?? 1] as const)
       .filter(([, w]) => w > 0);
     // A stream none of whose platforms the company has still arrives, on its first platform.
     return choices.length > 0 ? random.weighted(choices) : (options.platforms[0] as Platform);
@@ -668,7 +669,7 @@ function urlOf(platform: Platform, externalId: string): string {
     bluesky: 'https://bsky.app/profile/radwerkhansen/post/',
     generic: 'https://www.trustpilot.com/reviews/',
   };
-  return `${host[platform]}${externalId}`;
+  return `${host[platform] ?? `https://${platform}.example/`}${externalId}`;
 }
 
 /**

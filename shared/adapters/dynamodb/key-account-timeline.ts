@@ -1,14 +1,14 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { KeyAccountTimeline, TimelineItem } from '../../domain/key-accounts.ts';
-import { PLATFORMS } from '../../domain/mention.ts';
+import { PlatformSchema } from '../../domain/mention.ts';
 import { keys } from './keys.ts';
 
 const ItemSchema = z.object({
   accountId: z.string(),
   at: z.string(),
   kind: z.enum(['mention', 'reply']),
-  platform: z.enum(PLATFORMS),
+  platform: PlatformSchema,
   author: z.string(),
   text: z.string(),
   url: z.string().optional(),

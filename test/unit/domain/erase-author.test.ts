@@ -16,6 +16,7 @@ import {
 } from '../../../shared/domain/erasure.ts';
 import { ValidationError } from '../../../shared/domain/errors.ts';
 import type { StoredMention } from '../../../shared/domain/ports.ts';
+import { MENTION_PLATFORMS } from '../../../shared/platforms/registry.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { mentionFactory } from '../../factories/mention.ts';
 import { fixedClock, InMemoryCases } from '../../fakes/in-memory.ts';
@@ -259,7 +260,7 @@ describe('eraseAuthor', () => {
 describe('parseAuthorRef', () => {
   it('reads a platform and an id that itself holds colons (a Bluesky DID)', () => {
     // Act
-    const ref = parseAuthorRef('bluesky:did:plc:abc123');
+    const ref = parseAuthorRef('bluesky:did:plc:abc123', MENTION_PLATFORMS);
 
     // Assess
     expect(ref).toEqual({ platform: 'bluesky', authorId: 'did:plc:abc123' });
@@ -267,7 +268,7 @@ describe('parseAuthorRef', () => {
 
   it.each(['myspace:1', '12345', 'x:', 'x:erased'])('refuses %s with a ValidationError', (text) => {
     // Act / Assess
-    expect(() => parseAuthorRef(text)).toThrow(ValidationError);
+    expect(() => parseAuthorRef(text, MENTION_PLATFORMS)).toThrow(ValidationError);
   });
 });
 

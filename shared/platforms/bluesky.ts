@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { backfillHours, enabled, pollSchedule, secretName } from '../config/platform-fields.ts';
+import type { PlatformDefinition } from './platform-adapter.ts';
+
+/**
+ * Bluesky (polled): poll-bluesky signs in as `handle` with the secret's `appPassword`
+ * (`com.atproto.server.createSession`) and reads `app.bsky.notification.listNotifications`
+ * (reasons mention, reply, quote).
+ */
+export const BlueskyPlatformSchema = z.strictObject({
+  enabled,
+  handle: z.string().min(1).meta({ description: "The company's handle (`radwerk.bsky.social`), used to sign in." }),
+  did: z
+    .string()
+    .startsWith('did:')
+    .optional()
+    .meta({ description: "The company's DID; defaults to the one the session reports. Posts by it are its own." }),
+  serviceUrl: z
+    .url()
+    .default('https://bsky.social')
+    .meta({ description: "The account's PDS (or entryway): it serves the session and proxies to the AppView." }),
+  secretName: secretName.meta({ description: 'Secret `{"appPassword": "..."}`.' }),
+  pollSchedule,
+  backfillHours,
+});
+
+/** Bluesky account: no webhooks; its poller (functions/poll-bluesky, infra/pollers.ts) and reply client (outbound/bluesky.ts) are capabilities of their own. */
+export const blueskyPlatform: PlatformDefinition<'bluesky', typeof BlueskyPlatformSchema> = {
+  id: 'bluesky',
+  config: { schema: BlueskyPlatformSchema, description: 'A Bluesky account (polled)' },
+  mentionPlatforms: ['bluesky'],
+};
