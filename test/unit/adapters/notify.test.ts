@@ -222,11 +222,11 @@ describe('registrySenders', () => {
     const notifier = sesNotifier('backchannel@radwerk-hansen.example');
 
     // Act
-    const run = notifier.send(notificationFactory(), { type: 'webex', secretName: 'backchannel/demo/teams' });
+    const run = notifier.send(notificationFactory(), { type: 'pigeon', secretName: 'backchannel/demo/teams' });
 
     // Assess
     await expect(run).rejects.toThrow(
-      new NotifierConfigError('no notifier for webex targets: it is not a registered type'),
+      new NotifierConfigError('no notifier for pigeon targets: it is not a registered type'),
     );
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
@@ -257,10 +257,10 @@ describe('createNotifier', () => {
     const notifier = createNotifier({ AWS_REGION: 'eu-central-1' }, demoConfig());
 
     // Act
-    const run = notifier.send(notificationFactory(), { type: 'webex', secretName: 'x' });
+    const run = notifier.send(notificationFactory(), { type: 'pigeon', secretName: 'x' });
 
     // Assess
     expect(notifier).not.toBeInstanceOf(OutboxNotifier);
-    await expect(run).rejects.toThrow('no notifier for webex targets');
+    await expect(run).rejects.toThrow('no notifier for pigeon targets');
   });
 });
