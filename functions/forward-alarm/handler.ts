@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { createAlertSender } from '../../shared/adapters/notify/index.ts';
+import { createAlertSender } from '../../shared/adapters/notify/alert-senders.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import {

@@ -1,6 +1,12 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { CompanyConfig } from '../../config/schema.ts';
+import type { FunctionEnv } from '../../config/runtime-env.ts';
 import type { AlarmAlert, AlertChatTarget, AlertSender } from '../../domain/alarm-alert.ts';
+import { NotifierConfigError } from './errors.ts';
+import { NOTIFY_OUTBOX_DIR_ENV } from './outbox.ts';
+import { secretsManagerWebhookUrls } from './secret-webhook-urls.ts';
+import { registrySenders } from './senders.ts';
 
 /** One line of the outbox's `alerts.jsonl`. */
 export interface AlertOutboxLine {
@@ -31,4 +37,24 @@ export class OutboxAlertSender implements AlertSender {
     await mkdir(this.options.dir, { recursive: true });
     await appendFile(this.file, `${JSON.stringify(line)}\n`, 'utf8');
   }
+}
+
+/**
+ * Where alerts go: the outbox's alerts.jsonl under `npm start`, else the registered chat
+ * types (`alerts.chat`). No mail transport: the alert topic e-mails `alerts.email` itself,
+ * so forward-alarm's bundle carries no SES client.
+ */
+export function createAlertSender(env: FunctionEnv, config: CompanyConfig): AlertSender {
+  const outboxDir = env[NOTIFY_OUTBOX_DIR_ENV];
+  if (outboxDir) return new OutboxAlertSender({ dir: outboxDir });
+  return registrySenders({
+    companyId: config.company.id,
+    companyName: config.company.name,
+    urls: secretsManagerWebhookUrls(env),
+    mail: {
+      send: async () => {
+        throw new NotifierConfigError('forward-alarm sends no e-mail: the alert topic e-mails alerts.email');
+      },
+    },
+  }).alerts;
 }

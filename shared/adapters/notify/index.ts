@@ -1,16 +1,13 @@
-import type { AlertSender } from '../../domain/alarm-alert.ts';
 import type { CompanyConfig } from '../../config/schema.ts';
 import type { FunctionEnv } from '../../config/runtime-env.ts';
 import type { Notifier } from '../../domain/notify-department.ts';
 import type { ReportSender } from '../../domain/reports/run-reports.ts';
-import { createSecretsClient, createSesClient } from '../aws-clients.ts';
-import { SecretsManagerWebhookSecrets } from '../secrets-store.ts';
-import { OutboxAlertSender } from './alert-senders.ts';
+import { createSesClient } from '../aws-clients.ts';
 import { NOTIFY_OUTBOX_DIR_ENV, OutboxNotifier } from './outbox.ts';
 import { OutboxReportSender } from './report-senders.ts';
 import { registrySenders, type RegistrySenders } from './senders.ts';
+import { secretsManagerWebhookUrls } from './secret-webhook-urls.ts';
 import { SesMailTransport } from './ses-email.ts';
-import { WebhookUrls } from './webhook-urls.ts';
 
 export { NotifierConfigError } from './errors.ts';
 export { DEFAULT_POST_BUDGET_MS, postJsonWithRetry, WebhookDeliveryError, type PostJsonOptions } from './http-retry.ts';
@@ -22,6 +19,7 @@ export {
   type OutboxLine,
   type OutboxNotifierOptions,
 } from './outbox.ts';
+export { createAlertSender } from './alert-senders.ts';
 export { emailHtml } from './email.ts';
 export { registrySenders, type RegistrySenders } from './senders.ts';
 export { SesMailTransport, type SesMailTransportOptions } from './ses-email.ts';
@@ -37,17 +35,10 @@ export const NOTIFY_FROM_EMAIL_ENV = 'NOTIFY_FROM_EMAIL';
  * (read on first use, cached), e-mail through Amazon SES.
  */
 function awsSenders(env: FunctionEnv, config: CompanyConfig): RegistrySenders {
-  const urls = new WebhookUrls(
-    new SecretsManagerWebhookSecrets({
-      client: createSecretsClient(env),
-      secretNameOf: (name) => name,
-      allowPlainText: true,
-    }),
-  );
   return registrySenders({
     companyId: config.company.id,
     companyName: config.company.name,
-    urls,
+    urls: secretsManagerWebhookUrls(env),
     mail: new SesMailTransport({
       client: createSesClient(env),
       from: env[NOTIFY_FROM_EMAIL_ENV] ?? config.notifications?.from,
@@ -69,10 +60,4 @@ export function createNotifier(env: FunctionEnv, config: CompanyConfig): Notifie
 export function createReportSender(env: FunctionEnv, config: CompanyConfig): ReportSender {
   const outboxDir = env[NOTIFY_OUTBOX_DIR_ENV];
   return outboxDir ? new OutboxReportSender({ dir: outboxDir }) : awsSenders(env, config).reports;
-}
-
-/** Where alerts go: the outbox's alerts.jsonl under `npm start`, else the registered chat types. */
-export function createAlertSender(env: FunctionEnv, config: CompanyConfig): AlertSender {
-  const outboxDir = env[NOTIFY_OUTBOX_DIR_ENV];
-  return outboxDir ? new OutboxAlertSender({ dir: outboxDir }) : awsSenders(env, config).alerts;
 }
