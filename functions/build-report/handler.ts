@@ -5,7 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { VegaChartRenderer } from '../../shared/adapters/charts/vega-chart-renderer.ts';
 import { REPORT_FONT_DIR, REPORT_FONT_PACKAGE_FILE } from '../../infra/topology-constants.ts';
-import { createDocumentClient, createSecretsClient, createSesClient } from '../../shared/adapters/aws-clients.ts';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoCaseRepository,
   DynamoMetricRepository,
@@ -15,17 +15,8 @@ import {
   DynamoThemeRepository,
   keys,
 } from '../../shared/adapters/dynamodb/index.ts';
-import { NOTIFY_FROM_EMAIL_ENV, NOTIFY_OUTBOX_DIR_ENV, WebhookUrls } from '../../shared/adapters/notify/index.ts';
-import {
-  CompositeReportSender,
-  OutboxReportSender,
-  SesReportSender,
-  SlackReportSender,
-  TeamsReportSender,
-} from '../../shared/adapters/notify/report-senders.ts';
-import { SecretsManagerWebhookSecrets } from '../../shared/adapters/secrets-store.ts';
+import { createReportSender } from '../../shared/adapters/notify/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
-import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import type { SpikeSource, ThemeInsightSource } from '../../shared/domain/insights.ts';
@@ -35,7 +26,6 @@ import {
   deliverPeriod,
   runScheduledReports,
   type PeriodOutcome,
-  type ReportSender,
   type RunReportsDeps,
 } from '../../shared/domain/reports/run-reports.ts';
 import { ThemeInsights } from '../../shared/domain/themes/index.ts';
@@ -72,28 +62,6 @@ export type BuildReportDeps = RunReportsDeps;
 export interface InsightSources {
   readonly insights?: ThemeInsightSource;
   readonly spikes?: SpikeSource;
-}
-
-/** Where reports go: the local outbox under `npm start`, else SES, Slack and Teams. */
-export function createReportSender(env: FunctionEnv, config: CompanyConfig): ReportSender {
-  const outboxDir = env[NOTIFY_OUTBOX_DIR_ENV];
-  if (outboxDir) return new OutboxReportSender({ dir: outboxDir });
-  const urls = new WebhookUrls(
-    new SecretsManagerWebhookSecrets({
-      client: createSecretsClient(env),
-      secretNameOf: (name) => name,
-      allowPlainText: true,
-    }),
-    config.company.id,
-  );
-  return new CompositeReportSender({
-    slack: new SlackReportSender(urls),
-    teams: new TeamsReportSender(urls),
-    email: new SesReportSender({
-      client: createSesClient(env),
-      from: env[NOTIFY_FROM_EMAIL_ENV] ?? config.notifications?.from,
-    }),
-  });
 }
 
 /**

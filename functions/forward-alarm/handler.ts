@@ -4,11 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { createSecretsClient } from '../../shared/adapters/aws-clients.ts';
-import { ChatAlertSender, OutboxAlertSender } from '../../shared/adapters/notify/alert-senders.ts';
-import { NOTIFY_OUTBOX_DIR_ENV } from '../../shared/adapters/notify/index.ts';
-import { WebhookUrls } from '../../shared/adapters/notify/webhook-urls.ts';
-import { SecretsManagerWebhookSecrets } from '../../shared/adapters/secrets-store.ts';
+import { createAlertSender } from '../../shared/adapters/notify/alert-senders.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import {
@@ -113,20 +109,7 @@ export async function runForwardAlarm(event: unknown, deps: ForwardAlarmDeps): P
 /** Chat through the webhooks in Secrets Manager; under `npm start` the outbox's alerts.jsonl. */
 export function dependenciesFrom(env: FunctionEnv): ForwardAlarmDeps {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
-  const outboxDir = env[NOTIFY_OUTBOX_DIR_ENV];
-  const sender: AlertSender = outboxDir
-    ? new OutboxAlertSender({ dir: outboxDir })
-    : new ChatAlertSender(
-        config.company.name,
-        new WebhookUrls(
-          new SecretsManagerWebhookSecrets({
-            client: createSecretsClient(env),
-            secretNameOf: (name) => name,
-            allowPlainText: true,
-          }),
-          config.company.id,
-        ),
-      );
+  const sender = createAlertSender(env, config);
   return { targets: config.alerts.chat, sender };
 }
 

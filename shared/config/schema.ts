@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertTargetSchemas, targetSchemas, targetTypeList } from '../adapters/notify/registry.ts';
 import { CATEGORIES, MENTION_KINDS, PRIORITIES, SENTIMENTS } from '../domain/mention.ts';
 import { MENTION_PLATFORMS } from '../platforms/registry.ts';
 import {
@@ -206,36 +207,10 @@ const PersonSchema = z.strictObject({
     .meta({ description: 'languages the person answers in; `assignment: language` gives them the cases in one' }),
 });
 
-const SlackTargetSchema = z.strictObject({
-  type: z.literal('slack'),
-  channel: z
-    .string()
-    .regex(/^#[a-z0-9._-]+$/, 'use a Slack channel such as #presse')
-    .meta({ description: 'the Slack channel, e.g. #presse' }),
-  secretName: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({ description: 'secret with the incoming-webhook URL; default backchannel/<company>/slack' }),
-});
-const TeamsTargetSchema = z.strictObject({
-  type: z.literal('teams'),
-  secretName: z.string().min(1).meta({ description: 'secret with the Teams workflow URL' }),
-});
-
+/** Every registered notification target type (shared/adapters/notify/registry.ts): a new type adds itself here. */
 const NotificationTargetSchema = z
-  .discriminatedUnion('type', [
-    SlackTargetSchema,
-    TeamsTargetSchema,
-    z.strictObject({
-      type: z.literal('email'),
-      to: z
-        .array(z.email('not an e-mail address'))
-        .min(1)
-        .meta({ description: 'the addresses that receive the e-mail (sent through Amazon SES)' }),
-    }),
-  ])
-  .meta({ description: 'where a department is told about new and overdue cases: slack, teams or email' });
+  .discriminatedUnion('type', targetSchemas)
+  .meta({ description: `where a department is told about new and overdue cases: ${targetTypeList()}` });
 
 export const DepartmentSchema = z.strictObject({
   id: id.meta({ description: 'short id used in rules, queue and rule names (`bc-<company>-dept-<id>`)' }),
@@ -633,11 +608,10 @@ export const CompanyConfigSchema = z
             "addresses subscribed to the alarm topic (AWS asks each to confirm once; locally alerts go to the outbox's alerts.jsonl)",
         }),
         chat: z
-          .array(z.discriminatedUnion('type', [SlackTargetSchema, TeamsTargetSchema]))
+          .array(z.discriminatedUnion('type', alertTargetSchemas))
           .default([])
           .meta({
-            description:
-              'Slack or Teams webhooks that the forward-alarm function posts each alarm and recovery to (same secrets as department targets)',
+            description: `chat webhooks (${targetTypeList('alerts')}) that the forward-alarm function posts each alarm and recovery to (same secrets as department targets)`,
           }),
       })
       .default({ email: [], chat: [] })

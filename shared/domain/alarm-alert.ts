@@ -1,4 +1,4 @@
-import type { NotificationTarget } from './notification.ts';
+import { targetLabel, type NotificationTarget } from './notification.ts';
 
 /**
  * An alarm that changed its state, as the alert topic carries it (CloudWatch in AWS, the
@@ -19,8 +19,8 @@ export interface AlarmAlert {
   readonly at: string;
 }
 
-/** A Slack or Teams target of the config's `alerts.chat`. */
-export type AlertChatTarget = Exclude<NotificationTarget, { type: 'email' }>;
+/** A chat target of the config's `alerts.chat`: a registered target type that carries alerts (slack, teams, ...). */
+export type AlertChatTarget = NotificationTarget;
 
 /** Port: delivers one alert to one chat target. */
 export interface AlertSender {
@@ -71,10 +71,7 @@ export async function forwardAlarm(
     try {
       await sender.send(alert, target);
     } catch (error) {
-      failures.push({
-        target: target.type === 'slack' ? `slack ${target.channel}` : `teams ${target.secretName}`,
-        error,
-      });
+      failures.push({ target: targetLabel(target), error });
     }
   }
   if (failures.length > 0) throw new AlertForwardingError(failures);

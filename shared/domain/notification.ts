@@ -88,11 +88,18 @@ export interface Notification {
   readonly at: string;
 }
 
-/** Where a department is told, as the company config describes it (`departments[].notify`). */
-export type NotificationTarget =
-  | { readonly type: 'slack'; readonly channel: string; readonly secretName?: string | undefined }
-  | { readonly type: 'teams'; readonly secretName: string }
-  | { readonly type: 'email'; readonly to: readonly string[] };
+/**
+ * Where a department is told, as the company config describes it (`departments[].notify`):
+ * a target type registered with the notifiers (shared/adapters/notify/registry.ts: slack,
+ * teams, email, ...) and that type's own fields. The domain reads no field of a particular
+ * type: it names targets with {@link targetIdentity}.
+ */
+export interface NotificationTarget {
+  readonly type: string;
+  /** The secret holding the target's webhook URL, for the types that post to one. */
+  readonly secretName?: string | undefined;
+  readonly [field: string]: unknown;
+}
 
 /** What a builder needs of a department's config (structurally the config's DepartmentConfig). */
 export interface NotifiedDepartment {
@@ -117,33 +124,45 @@ export interface NotificationOptions {
 }
 
 /**
- * The secret that holds the webhook URL of a Slack or Teams target: its `secretName`, for
- * Slack by default `backchannel/<company>/slack`. The topology creates one secret per name.
+ * Where a target delivers, within its type, never a secret: its destination fields (a Slack
+ * channel, e-mail addresses lowercased and sorted), everything but its type and the name of
+ * the secret that holds its webhook URL. A target whose destination lives wholly in its
+ * secret (a Teams workflow URL) is named by that secret's name. Keys and labels of every
+ * target type come from this one rule, so a new type needs no code here.
+ *
+ * @example
+ * targetIdentity({ type: 'slack', channel: '#presse', secretName: 'bc/slack' }) // '#presse'
+ * targetIdentity({ type: 'teams', secretName: 'bc/teams-service' }) // 'bc/teams-service'
  */
-export function notificationSecretName(
-  companyId: string,
-  target: Exclude<NotificationTarget, { type: 'email' }>,
-): string {
-  return target.secretName ?? `backchannel/${companyId}/slack`;
+export function targetIdentity(target: NotificationTarget): string {
+  const fields = Object.entries(target)
+    .filter(([name, value]) => name !== 'type' && name !== 'secretName' && value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (fields.length === 0) return target.secretName ?? '';
+  return fields
+    .map(([, value]) =>
+      Array.isArray(value)
+        ? value
+            .map((v) => String(v).toLowerCase())
+            .sort()
+            .join(',')
+        : String(value),
+    )
+    .join(' ');
+}
+
+/** A target in logs and errors: `slack #presse`, `teams bc/teams-service`, `email a@x.example`. */
+export function targetLabel(target: NotificationTarget): string {
+  return `${target.type} ${targetIdentity(target)}`;
 }
 
 /**
  * A target's identity within its department, stable across deploys: `<department>/slack:#presse`,
- * `<department>/teams:<secretName>`, `<department>/email:<to, sorted>`. The department is
+ * `<department>/teams:<secretName>`, `<department>/email:<to, lowercased, sorted>`. The department is
  * part of it, so two departments posting to one channel each get their own sent-marker.
  */
 export function targetKey(department: string, target: NotificationTarget): string {
-  switch (target.type) {
-    case 'slack':
-      return `${department}/slack:${target.channel}`;
-    case 'teams':
-      return `${department}/teams:${target.secretName}`;
-    case 'email':
-      return `${department}/email:${[...target.to]
-        .map((a) => a.toLowerCase())
-        .sort()
-        .join(',')}`;
-  }
+  return `${department}/${target.type}:${targetIdentity(target)}`;
 }
 
 /** The sent-marker key of one notification at one target: `<notification id>#<target key>`. */

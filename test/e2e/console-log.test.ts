@@ -17,6 +17,7 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import type { OutboxLine } from '../../shared/adapters/notify/outbox.ts';
 import { mentionId } from '../../shared/domain/mention.ts';
+import { targetLabel } from '../../shared/domain/notification.ts';
 import { demoConfig } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
 import { raiseLogLevel } from '../support/captured-logs.ts';
@@ -47,13 +48,7 @@ async function expectedLines(runtime: Runtime): Promise<string[]> {
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as OutboxLine)
     .map(({ target, notification }) => {
-      const via =
-        target.type === 'slack'
-          ? `slack ${target.channel}`
-          : target.type === 'teams'
-            ? `teams ${target.secretName}`
-            : `email ${target.to.join(', ')}`;
-      return `notify service via ${via}: ${notification.title}${notification.caseUrl ? ` ${notification.caseUrl}` : ''} (outbox ${outboxFile})`;
+      return `notify service via ${targetLabel(target)}: ${notification.title}${notification.caseUrl ? ` ${notification.caseUrl}` : ''} (outbox ${outboxFile})`;
     });
   return [
     'POST /webhooks/meta -> 200, 1 mention',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { snsEventOf, type AlarmMessage } from '../../infra/local/alarms.ts';
 import { runForwardAlarm } from '../../functions/forward-alarm/handler.ts';
-import { ChatAlertSender } from '../../shared/adapters/notify/alert-senders.ts';
+import { registrySenders } from '../../shared/adapters/notify/senders.ts';
 import { WebhookUrls } from '../../shared/adapters/notify/webhook-urls.ts';
 import { AlertForwardingError } from '../../shared/domain/alarm-alert.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
@@ -27,11 +27,13 @@ function sender(base: string) {
     'backchannel/demo/teams-ops': `${base}${TEAMS_PATH}`,
   };
   const noWait = { sleep: async () => undefined, random: () => 0.5, maxAttempts: 2 };
-  return new ChatAlertSender(
-    'Radwerk Hansen',
-    new WebhookUrls({ secretFor: async (name: string) => secrets[name] }, 'demo'),
-    noWait,
-  );
+  return registrySenders({
+    companyId: 'demo',
+    companyName: 'Radwerk Hansen',
+    urls: new WebhookUrls({ secretFor: async (name: string) => secrets[name] }),
+    mail: { send: async () => expect.fail('alerts are not e-mailed by the forwarder') },
+    http: noWait,
+  }).alerts;
 }
 
 function alarmEvent(overrides: Partial<AlarmMessage> = {}) {

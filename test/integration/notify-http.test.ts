@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CompositeNotifier } from '../../shared/adapters/notify/composite.ts';
-import { postJsonWithRetry, WebhookDeliveryError } from '../../shared/adapters/notify/http-retry.ts';
-import { SlackNotifier } from '../../shared/adapters/notify/slack.ts';
-import { TeamsNotifier } from '../../shared/adapters/notify/teams.ts';
+import {
+  postJsonWithRetry,
+  WebhookDeliveryError,
+  type PostJsonOptions,
+} from '../../shared/adapters/notify/http-retry.ts';
+import { registrySenders } from '../../shared/adapters/notify/senders.ts';
 import { WebhookUrls } from '../../shared/adapters/notify/webhook-urls.ts';
 import { notifyDepartment } from '../../shared/domain/notify-department.ts';
 import { fixedClock, InMemoryNotificationLog } from '../fakes/in-memory.ts';
@@ -38,7 +40,18 @@ function urls(base: string) {
     'backchannel/demo/slack': { channels: { '#kundenservice': `${base}${SLACK_PATH}` } },
     'backchannel/demo/teams-service': `${base}${TEAMS_PATH}`,
   };
-  return new WebhookUrls({ secretFor: async (name: string) => secrets[name] }, 'demo');
+  return new WebhookUrls({ secretFor: async (name: string) => secrets[name] });
+}
+
+/** The registered senders (slack, teams) posting to the recording server; no e-mail here. */
+function webhookNotifier(base: string, http: Omit<PostJsonOptions, 'target'>) {
+  return registrySenders({
+    companyId: 'demo',
+    companyName: 'Radwerk Hansen',
+    urls: urls(base),
+    mail: { send: async () => expect.fail('no e-mail in these tests') },
+    http,
+  }).notifier;
 }
 
 beforeAll(async () => {
@@ -53,7 +66,7 @@ describe('Slack incoming webhook', () => {
   it('receives the notification as text and blocks, with the mention escaped and a case button', async () => {
     // Arrange
     server.on((r) => r.path === SLACK_PATH, { status: 200 });
-    const slack = new SlackNotifier(urls(server.url), virtualTime());
+    const slack = webhookNotifier(server.url, virtualTime());
 
     // Act
     await slack.send(notificationFactory(), { type: 'slack', channel: '#kundenservice' });
@@ -87,7 +100,7 @@ describe('Teams workflow webhook', () => {
   it('receives an Adaptive Card 1.4 in a message envelope that @-mentions people with an e-mail', async () => {
     // Arrange
     server.on((r) => r.path === TEAMS_PATH, { status: 202 });
-    const teams = new TeamsNotifier(urls(server.url), virtualTime());
+    const teams = webhookNotifier(server.url, virtualTime());
     const notification = notificationFactory({
       people: [{ name: 'Aylin Demir', email: 'aylin.demir@radwerk-hansen.example', role: 'lead' }],
     });
@@ -225,10 +238,7 @@ describe('notifyDepartment over the webhooks', () => {
     server.on((r) => r.path === SLACK_PATH, { status: 200 });
     server.on((r) => r.path === TEAMS_PATH, { status: 503 });
     const time = virtualTime();
-    const notifier = new CompositeNotifier({
-      slack: new SlackNotifier(urls(server.url), { ...time, maxAttempts: 2 }),
-      teams: new TeamsNotifier(urls(server.url), { ...time, maxAttempts: 2 }),
-    });
+    const notifier = webhookNotifier(server.url, { ...time, maxAttempts: 2 });
     const deps = {
       notifier,
       log: new InMemoryNotificationLog(),

@@ -1,69 +1,12 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  alertText,
-  alertTitle,
-  type AlarmAlert,
-  type AlertChatTarget,
-  type AlertSender,
-} from '../../domain/alarm-alert.ts';
-import { ChatWebhookNotifier } from './chat-webhook-notifier.ts';
-import type { PostJsonOptions } from './http-retry.ts';
-import { slackEscape } from './slack.ts';
-import { adaptiveCard, teamsCardMessage } from './teams.ts';
-import type { WebhookUrls } from './webhook-urls.ts';
-
-/** An alert with the company it belongs to, as the chat renderers need it. */
-interface CompanyAlert {
-  readonly alert: AlarmAlert;
-  readonly companyName: string;
-}
-
-/** The Slack message of an alert: a short text, the title in bold. */
-export function slackAlertMessage({ alert, companyName }: CompanyAlert): { text: string } {
-  return { text: `*${slackEscape(alertTitle(alert, companyName))}*\n${slackEscape(alertText(alert))}` };
-}
-
-/** The Teams message of an alert: an Adaptive Card with the title and the text. */
-export function teamsAlertMessage({ alert, companyName }: CompanyAlert): Record<string, unknown> {
-  return teamsCardMessage(
-    adaptiveCard([
-      {
-        type: 'TextBlock',
-        text: alertTitle(alert, companyName),
-        weight: 'Bolder',
-        wrap: true,
-        style: 'heading',
-        color: alert.state === 'ALARM' ? 'Attention' : 'Good',
-      },
-      { type: 'TextBlock', text: alertText(alert), wrap: true },
-    ]),
-  );
-}
-
-/**
- * Posts alerts to Slack and Teams webhooks through the same notifier as department
- * notifications (URL from the target's secret, retries within a budget).
- */
-export class ChatAlertSender implements AlertSender {
-  private readonly slack: ChatWebhookNotifier<Extract<AlertChatTarget, { type: 'slack' }>, CompanyAlert>;
-  private readonly teams: ChatWebhookNotifier<Extract<AlertChatTarget, { type: 'teams' }>, CompanyAlert>;
-
-  constructor(
-    private readonly companyName: string,
-    urls: Pick<WebhookUrls, 'urlFor'>,
-    http: Omit<PostJsonOptions, 'target'> = {},
-  ) {
-    this.slack = new ChatWebhookNotifier(slackAlertMessage, (t) => `slack ${t.channel}`, urls, http);
-    this.teams = new ChatWebhookNotifier(teamsAlertMessage, (t) => `teams ${t.secretName}`, urls, http);
-  }
-
-  async send(alert: AlarmAlert, target: AlertChatTarget): Promise<void> {
-    const message = { alert, companyName: this.companyName };
-    if (target.type === 'slack') await this.slack.send(message, target);
-    else await this.teams.send(message, target);
-  }
-}
+import type { CompanyConfig } from '../../config/schema.ts';
+import type { FunctionEnv } from '../../config/runtime-env.ts';
+import type { AlarmAlert, AlertChatTarget, AlertSender } from '../../domain/alarm-alert.ts';
+import { NotifierConfigError } from './errors.ts';
+import { NOTIFY_OUTBOX_DIR_ENV } from './outbox.ts';
+import { secretsManagerWebhookUrls } from './secret-webhook-urls.ts';
+import { registrySenders } from './senders.ts';
 
 /** One line of the outbox's `alerts.jsonl`. */
 export interface AlertOutboxLine {
@@ -94,4 +37,24 @@ export class OutboxAlertSender implements AlertSender {
     await mkdir(this.options.dir, { recursive: true });
     await appendFile(this.file, `${JSON.stringify(line)}\n`, 'utf8');
   }
+}
+
+/**
+ * Where alerts go: the outbox's alerts.jsonl under `npm start`, else the registered chat
+ * types (`alerts.chat`). No mail transport: the alert topic e-mails `alerts.email` itself,
+ * so forward-alarm's bundle carries no SES client.
+ */
+export function createAlertSender(env: FunctionEnv, config: CompanyConfig): AlertSender {
+  const outboxDir = env[NOTIFY_OUTBOX_DIR_ENV];
+  if (outboxDir) return new OutboxAlertSender({ dir: outboxDir });
+  return registrySenders({
+    companyId: config.company.id,
+    companyName: config.company.name,
+    urls: secretsManagerWebhookUrls(env),
+    mail: {
+      send: async () => {
+        throw new NotifierConfigError('forward-alarm sends no e-mail: the alert topic e-mails alerts.email');
+      },
+    },
+  }).alerts;
 }

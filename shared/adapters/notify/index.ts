@@ -1,16 +1,14 @@
 import type { CompanyConfig } from '../../config/schema.ts';
 import type { FunctionEnv } from '../../config/runtime-env.ts';
 import type { Notifier } from '../../domain/notify-department.ts';
-import { createSecretsClient, createSesClient } from '../aws-clients.ts';
-import { SecretsManagerWebhookSecrets } from '../secrets-store.ts';
-import { CompositeNotifier } from './composite.ts';
+import type { ReportSender } from '../../domain/reports/run-reports.ts';
+import { createSesClient } from '../aws-clients.ts';
 import { NOTIFY_OUTBOX_DIR_ENV, OutboxNotifier } from './outbox.ts';
-import { SesEmailNotifier } from './ses-email.ts';
-import { SlackNotifier } from './slack.ts';
-import { TeamsNotifier } from './teams.ts';
-import { WebhookUrls } from './webhook-urls.ts';
+import { OutboxReportSender } from './report-senders.ts';
+import { registrySenders, type RegistrySenders } from './senders.ts';
+import { secretsManagerWebhookUrls } from './secret-webhook-urls.ts';
+import { SesMailTransport } from './ses-email.ts';
 
-export { CompositeNotifier, type NotifiersByType } from './composite.ts';
 export { NotifierConfigError } from './errors.ts';
 export { DEFAULT_POST_BUDGET_MS, postJsonWithRetry, WebhookDeliveryError, type PostJsonOptions } from './http-retry.ts';
 export {
@@ -21,36 +19,45 @@ export {
   type OutboxLine,
   type OutboxNotifierOptions,
 } from './outbox.ts';
-export { emailHtml, SesEmailNotifier, type SesEmailNotifierOptions } from './ses-email.ts';
-export { slackMessage, SlackNotifier } from './slack.ts';
-export { teamsCard, teamsMessage, TeamsNotifier } from './teams.ts';
-export { WebhookUrls, type ChatTarget } from './webhook-urls.ts';
+export { createAlertSender } from './alert-senders.ts';
+export { emailHtml } from './email.ts';
+export { registrySenders, type RegistrySenders } from './senders.ts';
+export { SesMailTransport, type SesMailTransportOptions } from './ses-email.ts';
+export { slackMessage } from './slack.ts';
+export { teamsCard, teamsMessage } from './teams.ts';
+export { WebhookUrls } from './webhook-urls.ts';
 
 /** The e-mail sender (the topology sets it from `notifications.from`). */
 export const NOTIFY_FROM_EMAIL_ENV = 'NOTIFY_FROM_EMAIL';
 
 /**
- * The notifier of a function, built once per cold start: the local outbox when
- * NOTIFY_OUTBOX_DIR is set (`npm start`: nothing leaves the machine), else Slack and Teams
- * webhooks (URLs from Secrets Manager) and Amazon SES.
+ * The senders of every registered target type in AWS: webhook URLs from Secrets Manager
+ * (read on first use, cached), e-mail through Amazon SES.
  */
-export function createNotifier(env: FunctionEnv, config: CompanyConfig): Notifier {
-  const outboxDir = env[NOTIFY_OUTBOX_DIR_ENV];
-  if (outboxDir) return new OutboxNotifier({ dir: outboxDir });
-  const urls = new WebhookUrls(
-    new SecretsManagerWebhookSecrets({
-      client: createSecretsClient(env),
-      secretNameOf: (name) => name,
-      allowPlainText: true,
-    }),
-    config.company.id,
-  );
-  return new CompositeNotifier({
-    slack: new SlackNotifier(urls),
-    teams: new TeamsNotifier(urls),
-    email: new SesEmailNotifier({
+function awsSenders(env: FunctionEnv, config: CompanyConfig): RegistrySenders {
+  return registrySenders({
+    companyId: config.company.id,
+    companyName: config.company.name,
+    urls: secretsManagerWebhookUrls(env),
+    mail: new SesMailTransport({
       client: createSesClient(env),
       from: env[NOTIFY_FROM_EMAIL_ENV] ?? config.notifications?.from,
     }),
   });
+}
+
+/**
+ * The notifier of a function, built once per cold start: the local outbox when
+ * NOTIFY_OUTBOX_DIR is set (`npm start`: nothing leaves the machine), else the registered
+ * target types (registry.ts).
+ */
+export function createNotifier(env: FunctionEnv, config: CompanyConfig): Notifier {
+  const outboxDir = env[NOTIFY_OUTBOX_DIR_ENV];
+  return outboxDir ? new OutboxNotifier({ dir: outboxDir }) : awsSenders(env, config).notifier;
+}
+
+/** Where reports go: the local outbox under `npm start`, else the registered target types. */
+export function createReportSender(env: FunctionEnv, config: CompanyConfig): ReportSender {
+  const outboxDir = env[NOTIFY_OUTBOX_DIR_ENV];
+  return outboxDir ? new OutboxReportSender({ dir: outboxDir }) : awsSenders(env, config).reports;
 }

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { outboxLineNames, type AuthorTraces, type NotificationOutbox } from '../../domain/erasure.ts';
-import type { Notification, NotificationTarget } from '../../domain/notification.ts';
+import { targetLabel, type Notification, type NotificationTarget } from '../../domain/notification.ts';
 import type { Notifier } from '../../domain/notify-department.ts';
 import { logger } from '../../observability/powertools.ts';
 
@@ -57,7 +57,7 @@ export class OutboxNotifier implements Notifier {
     if (!this.log) {
       logger.info(NOTIFICATION_WRITTEN, {
         department: notification.department,
-        target: describe(target),
+        target: targetLabel(target),
         title: notification.title,
         caseUrl: notification.caseUrl,
         file,
@@ -65,19 +65,8 @@ export class OutboxNotifier implements Notifier {
       return;
     }
     this.log(
-      `notify ${notification.department} via ${describe(target)}: ${notification.title}${notification.caseUrl ? ` ${notification.caseUrl}` : ''} (outbox ${file})`,
+      `notify ${notification.department} via ${targetLabel(target)}: ${notification.title}${notification.caseUrl ? ` ${notification.caseUrl}` : ''} (outbox ${file})`,
     );
-  }
-}
-
-function describe(target: NotificationTarget): string {
-  switch (target.type) {
-    case 'slack':
-      return `slack ${target.channel}`;
-    case 'teams':
-      return `teams ${target.secretName}`;
-    case 'email':
-      return `email ${target.to.join(', ')}`;
   }
 }
 

@@ -1,17 +1,14 @@
-import type { Notifier } from '../../domain/notify-department.ts';
-import {
-  formatTime,
-  label,
-  mentionAuthor,
-  personLabel,
-  type Notification,
-  type NotificationTarget,
-} from '../../domain/notification.ts';
-import { ChatWebhookNotifier } from './chat-webhook-notifier.ts';
-import type { PostJsonOptions } from './http-retry.ts';
-import type { WebhookUrls } from './webhook-urls.ts';
+import { z } from 'zod';
+import { alertText, alertTitle } from '../../domain/alarm-alert.ts';
+import { formatTime, label, mentionAuthor, personLabel, type Notification } from '../../domain/notification.ts';
+import type { ReportMessage } from '../../domain/reports/run-reports.ts';
+import { chatTarget, type CompanyAlert } from './target-type.ts';
 
-type SlackTarget = Extract<NotificationTarget, { type: 'slack' }>;
+/**
+ * Slack: department notifications, reports and alerts through incoming webhooks, the URL
+ * read from the target's secret (by default one secret for all channels,
+ * `backchannel/<company>/slack`, with a URL per channel).
+ */
 
 /** Slack caps a section's text at 3000 characters. */
 const SECTION_LIMIT = 3000;
@@ -94,9 +91,52 @@ export function slackMessage(n: Notification): { text: string; blocks: unknown[]
   return { text: slackEscape(`${n.title}: ${n.summary}`), blocks };
 }
 
-/** Posts notifications to Slack incoming webhooks, the URL read from the target's secret. */
-export class SlackNotifier extends ChatWebhookNotifier<SlackTarget> implements Notifier {
-  constructor(urls: Pick<WebhookUrls, 'urlFor'>, http: Omit<PostJsonOptions, 'target'> = {}) {
-    super(slackMessage, (t) => `slack ${t.channel}`, urls, http);
-  }
+/** The Slack incoming-webhook payload of a report: its title and the short summary. */
+export function slackReportMessage(message: ReportMessage): { text: string; blocks: unknown[] } {
+  return {
+    text: slackEscape(`${message.title}: ${message.summary[0] ?? ''}`),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: message.title.slice(0, 150), emoji: true } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: message.summary
+            .map((l) => `• ${slackEscape(l)}`)
+            .join('\n')
+            .slice(0, SECTION_LIMIT),
+        },
+      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'The full report with charts goes out by e-mail.' }] },
+    ],
+  };
 }
+
+/** The Slack message of an alert: a short text, the title in bold. */
+export function slackAlertMessage({ alert, companyName }: CompanyAlert): { text: string } {
+  return { text: `*${slackEscape(alertTitle(alert, companyName))}*\n${slackEscape(alertText(alert))}` };
+}
+
+export const slack = chatTarget({
+  type: 'slack',
+  schema: z.strictObject({
+    type: z.literal('slack'),
+    channel: z
+      .string()
+      .regex(/^#[a-z0-9._-]+$/, 'use a Slack channel such as #presse')
+      .meta({ description: 'the Slack channel, e.g. #presse' }),
+    secretName: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'secret with the incoming-webhook URL; default backchannel/<company>/slack' }),
+  }),
+  secret: {
+    platform: 'notify-slack',
+    description:
+      'Slack incoming-webhook URL(s) for department notifications: the URL, {"webhookUrl": "https://hooks.slack.com/services/..."} or {"channels": {"#channel": "https://hooks.slack.com/services/..."}}',
+    nameOf: (companyId, target) => target.secretName ?? `backchannel/${companyId}/slack`,
+    channelOf: (target) => target.channel,
+  },
+  render: { notification: slackMessage, report: slackReportMessage, alert: slackAlertMessage },
+});

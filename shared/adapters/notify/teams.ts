@@ -1,16 +1,14 @@
-import type { Notifier } from '../../domain/notify-department.ts';
-import {
-  formatTime,
-  label,
-  mentionAuthor,
-  type Notification,
-  type NotificationTarget,
-} from '../../domain/notification.ts';
-import { ChatWebhookNotifier } from './chat-webhook-notifier.ts';
-import type { PostJsonOptions } from './http-retry.ts';
-import type { WebhookUrls } from './webhook-urls.ts';
+import { z } from 'zod';
+import { alertText, alertTitle } from '../../domain/alarm-alert.ts';
+import { formatTime, label, mentionAuthor, type Notification } from '../../domain/notification.ts';
+import type { ReportMessage } from '../../domain/reports/run-reports.ts';
+import { chatTarget, type CompanyAlert } from './target-type.ts';
 
-type TeamsTarget = Extract<NotificationTarget, { type: 'teams' }>;
+/**
+ * Microsoft Teams: department notifications, reports and alerts as Adaptive Cards, posted
+ * to a Teams workflow ("When a Teams webhook request is received") or incoming webhook
+ * whose URL is in the target's secret.
+ */
 
 /**
  * The Adaptive Card (1.4) of a notification. People with an e-mail address are @-mentioned
@@ -116,9 +114,44 @@ export function teamsMessage(n: Notification): ReturnType<typeof teamsCardMessag
   return teamsCardMessage(teamsCard(n));
 }
 
-/** Posts notifications to a Teams workflow or incoming webhook, the URL read from the target's secret. */
-export class TeamsNotifier extends ChatWebhookNotifier<TeamsTarget> implements Notifier {
-  constructor(urls: Pick<WebhookUrls, 'urlFor'>, http: Omit<PostJsonOptions, 'target'> = {}) {
-    super(teamsMessage, (t) => `teams ${t.secretName}`, urls, http);
-  }
+/** The Teams payload of a report: an Adaptive Card with the title and summary. */
+export function teamsReportMessage(message: ReportMessage): ReturnType<typeof teamsCardMessage> {
+  return teamsCardMessage(
+    adaptiveCard([
+      { type: 'TextBlock', size: 'Medium', weight: 'Bolder', text: message.title, wrap: true },
+      ...message.summary.map((line) => ({ type: 'TextBlock', text: line, wrap: true, spacing: 'Small' })),
+    ]),
+  );
 }
+
+/** The Teams message of an alert: an Adaptive Card with the title and the text. */
+export function teamsAlertMessage({ alert, companyName }: CompanyAlert): ReturnType<typeof teamsCardMessage> {
+  return teamsCardMessage(
+    adaptiveCard([
+      {
+        type: 'TextBlock',
+        text: alertTitle(alert, companyName),
+        weight: 'Bolder',
+        wrap: true,
+        style: 'heading',
+        color: alert.state === 'ALARM' ? 'Attention' : 'Good',
+      },
+      { type: 'TextBlock', text: alertText(alert), wrap: true },
+    ]),
+  );
+}
+
+export const teams = chatTarget({
+  type: 'teams',
+  schema: z.strictObject({
+    type: z.literal('teams'),
+    secretName: z.string().min(1).meta({ description: 'secret with the Teams workflow URL' }),
+  }),
+  secret: {
+    platform: 'notify-teams',
+    description:
+      'Microsoft Teams workflow (or incoming webhook) URL for department notifications: the URL or {"webhookUrl": "https://..."}',
+    nameOf: (_companyId, target) => target.secretName,
+  },
+  render: { notification: teamsMessage, report: teamsReportMessage, alert: teamsAlertMessage },
+});

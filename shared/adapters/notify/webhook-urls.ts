@@ -1,18 +1,20 @@
 import { z } from 'zod';
-import { notificationSecretName, type NotificationTarget } from '../../domain/notification.ts';
 import type { WebhookSecretProvider } from '../../domain/receive-webhook.ts';
 import { NotifierConfigError } from './errors.ts';
 
 /**
- * Where the webhook URLs of Slack and Teams targets come from: Secrets Manager, through the
- * cached secret store. A secret holds the plain URL, `{"webhookUrl": "https://..."}`, or
- * (for one Slack secret shared by several channels, as the default
- * `backchannel/<company>/slack` is) `{"channels": {"#presse": "https://...", ...}}` with an
- * optional `webhookUrl` for the other channels: a Slack incoming webhook posts to the one
- * channel it was created for.
+ * Where the webhook URLs of chat targets come from: Secrets Manager, through the cached
+ * secret store. A secret holds the plain URL, `{"webhookUrl": "https://..."}`, or (for one
+ * secret shared by several channels, as the default `backchannel/<company>/slack` is)
+ * `{"channels": {"#presse": "https://...", ...}}` with an optional `webhookUrl` for the
+ * other channels: a Slack incoming webhook posts to the one channel it was created for.
  */
 
-export type ChatTarget = Exclude<NotificationTarget, { type: 'email' }>;
+/** A secret's name and, for a secret shared by several destinations, the entry of one. */
+export interface SecretRef {
+  readonly name: string;
+  readonly channel?: string;
+}
 
 const url = z.url({ protocol: /^https?$/ });
 const SecretShape = z.union([
@@ -21,18 +23,16 @@ const SecretShape = z.union([
 ]);
 
 export class WebhookUrls {
-  constructor(
-    private readonly secrets: Pick<WebhookSecretProvider, 'secretFor'>,
-    private readonly companyId: string,
-  ) {}
+  constructor(private readonly secrets: Pick<WebhookSecretProvider, 'secretFor'>) {}
 
   /**
    * The URL to post a target's messages to.
+   * @param label names the target in errors (`slack #presse`)
    * @throws NotifierConfigError when the secret has no usable URL for the target (the message names the secret, not its value)
    * @throws SecretUnavailableError when the secret cannot be read
    */
-  async urlFor(target: ChatTarget): Promise<string> {
-    const name = notificationSecretName(this.companyId, target);
+  async urlFor(secret: SecretRef, label: string): Promise<string> {
+    const { name, channel } = secret;
     const parsed = SecretShape.safeParse(await this.secrets.secretFor(name));
     if (!parsed.success) {
       throw new NotifierConfigError(
@@ -41,12 +41,10 @@ export class WebhookUrls {
     }
     const value = parsed.data;
     if (typeof value === 'string') return value;
-    const byChannel = target.type === 'slack' ? value.channels?.[target.channel] : undefined;
-    const found = byChannel ?? value.webhookUrl;
+    const found = (channel !== undefined ? value.channels?.[channel] : undefined) ?? value.webhookUrl;
     if (!found) {
-      const what = target.type === 'slack' ? `channel ${target.channel}` : 'the Teams workflow';
       throw new NotifierConfigError(
-        `secret "${name}" has no webhook URL for ${what}: add it under "channels" or as "webhookUrl"`,
+        `secret "${name}" has no webhook URL for ${label}: add it ${channel !== undefined ? 'under "channels" or ' : ''}as "webhookUrl"`,
       );
     }
     return found;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NotificationTarget } from '../notification.ts';
+import { targetIdentity, type NotificationTarget } from '../notification.ts';
 import type { NotificationLog, ReportRepository } from '../ports.ts';
 import { expiresAtEpochSeconds } from '../time.ts';
 import { buildReports, type BuildReportsDeps } from './build-reports.ts';
@@ -71,16 +71,9 @@ export class ReportDeliveryError extends Error {
   }
 }
 
-/** The delivery key of a target: its type and where, never a secret (webhook URLs live in secrets). */
+/** The delivery key of a target: its type and where ({@link targetIdentity}), never a secret (webhook URLs live in secrets). */
 export function targetKey(target: NotificationTarget): string {
-  switch (target.type) {
-    case 'email':
-      return `email:${[...target.to].sort().join(',')}`;
-    case 'slack':
-      return `slack:${target.channel}`;
-    case 'teams':
-      return `teams:${target.secretName}`;
-  }
+  return `${target.type}:${targetIdentity(target)}`;
 }
 
 /**

@@ -5,11 +5,11 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CompositeNotifier } from '../../../shared/adapters/notify/composite.ts';
 import { NotifierConfigError } from '../../../shared/adapters/notify/errors.ts';
 import { createNotifier } from '../../../shared/adapters/notify/index.ts';
 import { OutboxNotifier, type OutboxLine } from '../../../shared/adapters/notify/outbox.ts';
-import { SesEmailNotifier } from '../../../shared/adapters/notify/ses-email.ts';
+import { registrySenders } from '../../../shared/adapters/notify/senders.ts';
+import { SesMailTransport } from '../../../shared/adapters/notify/ses-email.ts';
 import { WebhookUrls } from '../../../shared/adapters/notify/webhook-urls.ts';
 import { SecretsManagerWebhookSecrets } from '../../../shared/adapters/secrets-store.ts';
 import { demoConfig } from '../../factories/config.ts';
@@ -19,13 +19,23 @@ const ses = mockClient(SESv2Client);
 const secretsManager = mockClient(SecretsManagerClient);
 const email = { type: 'email', to: ['presse@radwerk-hansen.example'] } as const;
 
-describe('SesEmailNotifier', () => {
+/** The registered senders with e-mail through SES from `from`; no webhook is reachable. */
+function sesNotifier(from: string | undefined) {
+  return registrySenders({
+    companyId: 'demo',
+    companyName: 'Radwerk Hansen',
+    urls: { urlFor: async () => expect.fail('no webhook in these tests') },
+    mail: new SesMailTransport({ client: new SESv2Client({}), from }),
+  }).notifier;
+}
+
+describe('the email target type through SES', () => {
   beforeEach(() => ses.reset());
 
   it('sends one e-mail with a text and an HTML part from the configured sender', async () => {
     // Arrange
     ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
-    const notifier = new SesEmailNotifier({ client: new SESv2Client({}), from: 'backchannel@radwerk-hansen.example' });
+    const notifier = sesNotifier('backchannel@radwerk-hansen.example');
 
     // Act
     await notifier.send(notificationFactory(), email);
@@ -60,7 +70,7 @@ describe('SesEmailNotifier', () => {
   it('links the case and the mention in the HTML part', async () => {
     // Arrange
     ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
-    const notifier = new SesEmailNotifier({ client: new SESv2Client({}), from: 'backchannel@radwerk-hansen.example' });
+    const notifier = sesNotifier('backchannel@radwerk-hansen.example');
 
     // Act
     await notifier.send(notificationFactory(), email);
@@ -76,7 +86,7 @@ describe('SesEmailNotifier', () => {
 
   it('refuses to send without a sender, saying what to configure', async () => {
     // Arrange
-    const notifier = new SesEmailNotifier({ client: new SESv2Client({}), from: undefined });
+    const notifier = sesNotifier(undefined);
 
     // Act
     const run = notifier.send(notificationFactory(), email);
@@ -84,7 +94,7 @@ describe('SesEmailNotifier', () => {
     // Assess
     await expect(run).rejects.toThrow(
       new NotifierConfigError(
-        'no sender for e-mail notifications: set notifications.from in the company config (an address verified in Amazon SES)',
+        'no sender for e-mails: set notifications.from in the company config (an address verified in Amazon SES)',
       ),
     );
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
@@ -133,20 +143,23 @@ describe('OutboxNotifier', () => {
 });
 
 describe('WebhookUrls', () => {
-  const fromSecret = (value: unknown) => new WebhookUrls({ secretFor: async () => value }, 'demo');
+  const fromSecret = (value: unknown) => new WebhookUrls({ secretFor: async () => value });
 
   it('reads a plain URL, a webhookUrl and a per-channel URL', async () => {
     // Act
     const urls = await Promise.all([
-      fromSecret('https://hooks.slack.com/services/A/B/C').urlFor({ type: 'slack', channel: '#presse' }),
-      fromSecret({ webhookUrl: 'https://prod.example/teams' }).urlFor({
-        type: 'teams',
-        secretName: 'backchannel/demo/teams',
-      }),
+      fromSecret('https://hooks.slack.com/services/A/B/C').urlFor(
+        { name: 'backchannel/demo/slack', channel: '#presse' },
+        'slack #presse',
+      ),
+      fromSecret({ webhookUrl: 'https://prod.example/teams' }).urlFor(
+        { name: 'backchannel/demo/teams' },
+        'teams backchannel/demo/teams',
+      ),
       fromSecret({
         webhookUrl: 'https://hooks.slack.com/services/A/B/other',
         channels: { '#presse': 'https://hooks.slack.com/services/A/B/presse' },
-      }).urlFor({ type: 'slack', channel: '#presse' }),
+      }).urlFor({ name: 'backchannel/demo/slack', channel: '#presse' }, 'slack #presse'),
     ]);
 
     // Assess
@@ -159,23 +172,23 @@ describe('WebhookUrls', () => {
 
   it('names the secret, never its value, when a channel has no URL', async () => {
     // Act
-    const run = fromSecret({ channels: { '#presse': 'https://hooks.slack.com/services/A/B/secretpath' } }).urlFor({
-      type: 'slack',
-      channel: '#kundenservice',
-    });
+    const run = fromSecret({ channels: { '#presse': 'https://hooks.slack.com/services/A/B/secretpath' } }).urlFor(
+      { name: 'backchannel/demo/slack', channel: '#kundenservice' },
+      'slack #kundenservice',
+    );
 
     // Assess
     await expect(run).rejects.toThrow(
-      'secret "backchannel/demo/slack" has no webhook URL for channel #kundenservice: add it under "channels" or as "webhookUrl"',
+      'secret "backchannel/demo/slack" has no webhook URL for slack #kundenservice: add it under "channels" or as "webhookUrl"',
     );
   });
 
   it('refuses a secret without a URL', async () => {
     // Act
-    const run = fromSecret({ verifyToken: 'generated' }).urlFor({
-      type: 'teams',
-      secretName: 'backchannel/demo/teams',
-    });
+    const run = fromSecret({ verifyToken: 'generated' }).urlFor(
+      { name: 'backchannel/demo/teams' },
+      'teams backchannel/demo/teams',
+    );
 
     // Assess
     await expect(run).rejects.toBeInstanceOf(NotifierConfigError);
@@ -203,16 +216,30 @@ describe('SecretsManagerWebhookSecrets with plain text allowed', () => {
   });
 });
 
-describe('CompositeNotifier', () => {
-  it('fails a target type it has no notifier for', async () => {
+describe('registrySenders', () => {
+  it('fails a target whose type no module registers, never handing it to another type', async () => {
     // Arrange
-    const notifier = new CompositeNotifier({});
+    const notifier = sesNotifier('backchannel@radwerk-hansen.example');
 
     // Act
-    const run = notifier.send(notificationFactory(), { type: 'teams', secretName: 'x' });
+    const run = notifier.send(notificationFactory(), { type: 'pigeon', secretName: 'backchannel/demo/teams' });
 
     // Assess
-    await expect(run).rejects.toThrow('no notifier for teams targets in this environment');
+    await expect(run).rejects.toThrow(
+      new NotifierConfigError('no notifier for pigeon targets: it is not a registered type'),
+    );
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it("refuses a target that does not match its type's schema", async () => {
+    // Act
+    const run = sesNotifier('backchannel@radwerk-hansen.example').send(notificationFactory(), {
+      type: 'email',
+      to: 'presse@radwerk-hansen.example',
+    });
+
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(NotifierConfigError);
   });
 });
 
@@ -225,11 +252,15 @@ describe('createNotifier', () => {
     expect(notifier).toBeInstanceOf(OutboxNotifier);
   });
 
-  it('uses the real senders otherwise', () => {
-    // Act
+  it('uses the registered senders otherwise', async () => {
+    // Arrange
     const notifier = createNotifier({ AWS_REGION: 'eu-central-1' }, demoConfig());
 
+    // Act
+    const run = notifier.send(notificationFactory(), { type: 'pigeon', secretName: 'x' });
+
     // Assess
-    expect(notifier).toBeInstanceOf(CompositeNotifier);
+    expect(notifier).not.toBeInstanceOf(OutboxNotifier);
+    await expect(run).rejects.toThrow('no notifier for pigeon targets');
   });
 });

@@ -7,11 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fontFilesOf } from '../../../functions/build-report/handler.ts';
 import { VegaChartRenderer } from '../../../shared/adapters/charts/vega-chart-renderer.ts';
 import { NotifierConfigError } from '../../../shared/adapters/notify/errors.ts';
-import {
-  OutboxReportSender,
-  SesReportSender,
-  slackReportMessage,
-} from '../../../shared/adapters/notify/report-senders.ts';
+import { OutboxReportSender } from '../../../shared/adapters/notify/report-senders.ts';
+import { registrySenders } from '../../../shared/adapters/notify/senders.ts';
+import { SesMailTransport } from '../../../shared/adapters/notify/ses-email.ts';
+import { slackReportMessage } from '../../../shared/adapters/notify/slack.ts';
 import { buildReports } from '../../../shared/domain/reports/build-reports.ts';
 import { chartsOf } from '../../../shared/domain/reports/charts.ts';
 import { periodOf } from '../../../shared/domain/reports/period.ts';
@@ -21,6 +20,16 @@ import { InMemoryTallies } from '../../fakes/reports.ts';
 
 const ses = mockClient(SESv2Client);
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+
+/** The registered report senders with e-mail through SES from `from`; no webhook is reachable. */
+function sesReports(from: string | undefined) {
+  return registrySenders({
+    companyId: 'demo',
+    companyName: 'Radwerk Hansen',
+    urls: { urlFor: async () => expect.fail('no webhook in these tests') },
+    mail: new SesMailTransport({ client: new SESv2Client({}), from }),
+  }).reports;
+}
 
 async function weeklyMessage(): Promise<ReportMessage> {
   const tallies = new InMemoryTallies();
@@ -86,10 +95,7 @@ describe('report charts and senders', () => {
     const message = await weeklyMessage();
 
     // Act
-    await new SesReportSender({ client: new SESv2Client({}), from: 'backchannel@radwerk-hansen.example' }).send(
-      message,
-      { type: 'email', to: ['board@example.de'] },
-    );
+    await sesReports('backchannel@radwerk-hansen.example').send(message, { type: 'email', to: ['board@example.de'] });
 
     // Assess
     expect(ses).toReceiveCommandWith(SendEmailCommand, {
@@ -116,7 +122,7 @@ describe('report charts and senders', () => {
     const message = await weeklyMessage();
 
     await expect(
-      new SesReportSender({ client: new SESv2Client({}), from: undefined }).send(message, {
+      sesReports(undefined).send(message, {
         type: 'email',
         to: ['a@example.de'],
       }),
