@@ -13,12 +13,12 @@
  *
  *   XED_DIR=... GERMEVAL_DIR=... npm run bench:real-sources -- ['{"de": [...], "en": [...]}']
  *
- * A mix is `{ "sources": { "<source>": <weight factor> }, "biasShift"?: [neg, neu, pos] }`;
+ * A mix is `{ "sources": { "<source>": <weight factor> }, "biasShift"?: [neg, neu, pos], "features"?: {...} }`;
  * the factor multiplies `REAL_DATA_WEIGHT`.
  */
 import { corpusFiles, REAL_DATA_WEIGHT, realTrainingExamples } from '../shared/classifier/build-models.ts';
 import { readCorpus, splitCorpus } from '../shared/classifier/corpus.ts';
-import { DEFAULT_FEATURES } from '../shared/classifier/features.ts';
+import { DEFAULT_FEATURES, type FeatureOptions, type SparseVector } from '../shared/classifier/features.ts';
 import { argmax, predict } from '../shared/classifier/linear-model.ts';
 import { importXed } from '../shared/classifier/import-real-data.ts';
 import { readRealData } from '../shared/classifier/real-data.ts';
@@ -37,6 +37,8 @@ import { loadGermEval } from './germeval.ts';
 interface Mix {
   readonly sources: Readonly<Record<string, number>>;
   readonly biasShift?: readonly number[];
+  /** Feature options over the shipped ones (e.g. `{ "negationScope": 3 }`). */
+  readonly features?: Partial<FeatureOptions>;
 }
 
 const DEFAULT_MIXES: Readonly<Record<'de' | 'en', readonly Mix[]>> = {
@@ -68,11 +70,29 @@ for (const language of ['en', 'de'] as const) {
   const corpusTrain = corpusSplit.train.filter((e) => e.language === language);
   const mine = realTrain.filter((e) => e.language === language);
   const train = [...corpusTrain, ...mine];
-  const { vectors, idf } = vectorizeWithIdfOf(
-    train.map((e) => e.text),
-    corpusTrain.map((e) => e.text),
-    DEFAULT_FEATURES,
-  );
+  // Vectors per feature set (a mix may change the features), computed once each.
+  const vectorized = new Map<string, { vectors: SparseVector[]; test: SparseVector[][] }>();
+  const vectorsFor = (features: FeatureOptions) => {
+    const key = JSON.stringify(features);
+    let v = vectorized.get(key);
+    if (!v) {
+      const { vectors, idf } = vectorizeWithIdfOf(
+        train.map((e) => e.text),
+        corpusTrain.map((e) => e.text),
+        features,
+      );
+      const test = testSets.map(([, set]) =>
+        vectorize(
+          set.map((e) => e.text),
+          features,
+          idf,
+        ),
+      );
+      v = { vectors, test };
+      vectorized.set(key, v);
+    }
+    return v;
+  };
   const testSets: [string, { readonly text: string; readonly sentiment?: Sentiment }[]][] = [
     [`corpus ${language}`, corpusSplit.heldOut.filter((e) => e.language === language)],
     ...[...new Set(real.filter((e) => e.language === language).map((e) => e.source))]
@@ -80,13 +100,6 @@ for (const language of ['en', 'de'] as const) {
       .map((source): [string, typeof realHeldOut] => [source, realHeldOut.filter((e) => e.source === source)]),
     ...(language === 'de' && germEval ? [['GermEval test_syn', germEval.testSyn] as [string, typeof realHeldOut]] : []),
   ];
-  const testVectors = testSets.map(([, set]) =>
-    vectorize(
-      set.map((e) => e.text),
-      DEFAULT_FEATURES,
-      idf,
-    ),
-  );
   process.stdout.write(
     `| ${language}: sources x weight factor | ${testSets.map(([name, set]) => `${name} (${set.length})`).join(' | ')} | positive share on GermEval |\n`,
   );
@@ -102,11 +115,13 @@ for (const language of ['en', 'de'] as const) {
       ...corpusTrain,
       ...mine.map((e) => ({ ...e, weight: (e.weight ?? 1) * (mix.sources[e.source] ?? 0) })),
     ];
+    const features = { ...DEFAULT_FEATURES, ...mix.features };
+    const { vectors, test: testVectors } = vectorsFor(features);
     const head = trainHead(
       'sentiment',
       SENTIMENTS,
       labeledFor('sentiment', examples, vectors).filter((e) => e.weight !== 0),
-      DEFAULT_FEATURES.bits,
+      features.bits,
       { ...DEFAULT_HEAD_TRAINING.sentiment, ...(mix.biasShift ? { biasShift: mix.biasShift } : {}) },
     );
     let positiveShare = '-';
@@ -125,7 +140,7 @@ for (const language of ['en', 'de'] as const) {
       .map(([s, w]) => `${s} x${w}`)
       .join(' + ');
     process.stdout.write(
-      `| ${name}${mix.biasShift ? ` bias ${mix.biasShift.join(',')}` : ''} | ${cells.join(' | ')} | ${positiveShare} |\n`,
+      `| ${name}${mix.biasShift ? ` bias ${mix.biasShift.join(',')}` : ''}${mix.features ? ` ${JSON.stringify(mix.features)}` : ''} | ${cells.join(' | ')} | ${positiveShare} |\n`,
     );
   }
   process.stdout.write('\n');
