@@ -21,13 +21,6 @@ export interface FeatureOptions {
   readonly charWeight: number;
   /** Scale features by inverse document frequency (learned from the training texts, shipped with the model). */
   readonly idf?: boolean;
-  /**
-   * Negation scope: a word up to this many words after a negation ("not", "n't", "never",
-   * "nicht", "kein", ...; a marker such as "!" or ":)" ends the scope) also yields a
-   * "negated word" feature, so "not good" and "good" can pull different ways beyond the
-   * bigram. Undefined or 0: off (models trained without it are read and scored as before).
-   */
-  readonly negationScope?: number;
 }
 
 /**
@@ -145,21 +138,11 @@ export class FeatureExtractor {
     const { tokens, signals } = normalized;
     this.tokens = tokens;
     const { charMin, charMax, wordBigrams } = this.options;
-    const negationScope = this.options.negationScope ?? 0;
     const tokenCount = tokens.length;
-    let negatedLeft = 0;
 
     for (let t = 0; t < tokenCount; t++) {
       const token = tokens[t]!;
       this.add(hashString(FNV_OFFSET ^ Kind.Word, token, 0, token.length), Kind.Word, t);
-      if (negationScope > 0) {
-        if (NEGATIONS.has(token)) negatedLeft = negationScope;
-        else if (isMarker(token)) negatedLeft = 0;
-        else if (negatedLeft > 0) {
-          negatedLeft--;
-          this.add(hashString(NEGATED_SEED, token, 0, token.length), Kind.Word, t);
-        }
-      }
       if (wordBigrams && t + 1 < tokens.length) {
         const next = tokens[t + 1]!;
         let h = hashString(FNV_OFFSET ^ Kind.Bigram, token, 0, token.length);
@@ -402,29 +385,6 @@ export function copyVector(v: SparseVector): SparseVector {
 }
 
 const SIGNAL_HASHES = SIGNAL_NAMES.map((name) => hashString(FNV_OFFSET ^ Kind.Signal, name, 0, name.length));
-
-/** Words that open a negation scope (after normalization: "don't" is "don", "t"). */
-const NEGATIONS = new Set([
-  'not',
-  'no',
-  'never',
-  't',
-  'cannot',
-  'nothing',
-  'nobody',
-  'without',
-  'nicht',
-  'kein',
-  'keine',
-  'keinen',
-  'keinem',
-  'keiner',
-  'nie',
-  'niemals',
-  'nichts',
-  'ohne',
-]);
-const NEGATED_SEED = (FNV_OFFSET ^ Kind.Word ^ 0x6e656700) >>> 0;
 
 const MARKERS = new Set(['xurl', 'xuser', 'xtag', 'xsmile', 'xfrown', 'xbang', 'xquestion']);
 function isMarker(token: string): boolean {
