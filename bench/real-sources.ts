@@ -42,13 +42,12 @@ interface Mix {
 }
 
 const DEFAULT_MIXES: Readonly<Record<'de' | 'en', readonly Mix[]>> = {
-  en: [
-    { sources: { goemotions: 1 } },
-    { sources: { goemotions: 1, xed: 1 } },
-    { sources: { goemotions: 1, xed: 2 } },
-    { sources: { goemotions: 2, xed: 2 } },
+  en: [0, 0.2, 0.5, 1, 2].map((xed): Mix => ({ sources: xed ? { goemotions: 1, xed } : { goemotions: 1 } })),
+  de: [
+    ...[0, 0.25, 1].map((xed): Mix => ({ sources: xed ? { potts: 1, 'xed-de': xed } : { potts: 1 } })),
+    // "The German head almost never says positive" (issue 15): a prior towards positive.
+    { sources: { potts: 1 }, biasShift: [0, 0, 0.5] },
   ],
-  de: [{ sources: { potts: 1 } }, { sources: { potts: 1, 'xed-de': 1 } }, { sources: { potts: 1, 'xed-de': 2 } }],
 };
 
 const [mixArg] = process.argv.slice(2);
