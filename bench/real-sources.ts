@@ -21,7 +21,7 @@ import { readCorpus, splitCorpus } from '../shared/classifier/corpus.ts';
 import { DEFAULT_FEATURES, type FeatureOptions, type SparseVector } from '../shared/classifier/features.ts';
 import { argmax, predict } from '../shared/classifier/linear-model.ts';
 import { importXed } from '../shared/classifier/import-real-data.ts';
-import { readRealData } from '../shared/classifier/real-data.ts';
+import { type RealExample, readRealData } from '../shared/classifier/real-data.ts';
 import {
   DEFAULT_HEAD_TRAINING,
   labeledFor,
@@ -56,7 +56,12 @@ const mixes = { ...DEFAULT_MIXES, ...(mixArg ? (JSON.parse(mixArg) as Partial<ty
 const f3 = (x: number) => x.toFixed(3);
 
 const corpusSplit = splitCorpus(readCorpus(corpusFiles()));
-const real = [...readRealData(), ...(xedDir ? [...importXed(xedDir, 'en'), ...importXed(xedDir, 'de')] : [])];
+// In id order, as `import-real-data` writes a source's examples.jsonl: the same order trains the same head.
+const byId = (a: RealExample, b: RealExample) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const real = [
+  ...readRealData(),
+  ...(xedDir ? [...importXed(xedDir, 'en').sort(byId), ...importXed(xedDir, 'de').sort(byId)] : []),
+];
 const present = new Set(real.map((e) => e.source));
 const realTrain = realTrainingExamples(real, REAL_DATA_WEIGHT, corpusSplit.train);
 const realHeldOut = splitCorpus(real).heldOut;
