@@ -550,6 +550,22 @@ export function realTextSection(): string {
       language,
       language === 'en' ? '>= 0.750 / >= 0.700' : '',
     );
+    // With more than one source per language, each source's held-out part on its own too:
+    // a row comparable with the runs before a source was added.
+    const mySources = [...new Set(mine.map((e) => e.source))].sort();
+    if (mySources.length > 1)
+      for (const source of mySources) {
+        const part = mine.filter((e) => e.source === source);
+        block(
+          `${language} held-out real, ${source} only`,
+          part.length,
+          part.map((e) => e.text),
+          part.map((e) => SENTIMENTS.indexOf(e.sentiment!)),
+          trainLabels,
+          language,
+          '',
+        );
+      }
   }
   const germEval = loadGermEval();
   if (germEval) {

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unitHash } from './corpus.ts';
-import { goEmotionsSentiment, pottsSentiment, REAL_DATA_DIR, type RealExample } from './real-data.ts';
+import { goEmotionsSentiment, pottsSentiment, REAL_DATA_DIR, type RealExample, xedSentiment } from './real-data.ts';
 
 /**
  * Rebuilds shared/classifier/data/<source>/examples.jsonl from snapshots of the sources
@@ -11,7 +12,8 @@ import { goEmotionsSentiment, pottsSentiment, REAL_DATA_DIR, type RealExample } 
  *
  *   tsx shared/classifier/import-real-data.ts \
  *     --goemotions <folder with train.tsv, dev.tsv, test.tsv, emotions.txt | bare-git-dir:path> \
- *     --potts <folder with train/, dev/, test/ of PotTS not-preprocessed | bare-git-dir:path>
+ *     --potts <folder with train/, dev/, test/ of PotTS not-preprocessed | bare-git-dir:path> \
+ *     --xed <folder with AnnotatedData/ and Projections/ of XED | bare-git-dir:>
  *
  * Same snapshots, same bytes.
  */
@@ -103,6 +105,46 @@ export function importPotts(spec: string): RealExample[] {
   return out;
 }
 
+/**
+ * XED's subtitle lines (`text \t emotion numbers`), English annotated by people
+ * (`AnnotatedData/en-annotated.tsv`, neutral lines in `AnnotatedData/neu_en.txt` as
+ * `9 \t text`) or German projected from them (`Projections/de-projections.tsv`, no neutral
+ * lines). XED has no line ids: the id is a hash of the text, and a text that comes with two
+ * different sentiments is dropped. Lines without a letter, or that are not `text \t labels`
+ * (the German file holds alignment rows too), are skipped.
+ */
+export function importXed(spec: string, language: 'en' | 'de'): RealExample[] {
+  const source = language === 'en' ? 'xed' : 'xed-de';
+  const labelled: [string, RealExample['sentiment']][] = [];
+  const lines = (file: string) => snapshotFile(spec, file).split(/\r?\n/);
+  const annotated = language === 'en' ? 'AnnotatedData/en-annotated.tsv' : 'Projections/de-projections.tsv';
+  for (const line of lines(annotated)) {
+    const columns = line.split('\t');
+    if (columns.length !== 2 || !/^\d+(, *\d+)*$/.test(columns[1]!.trim())) continue;
+    labelled.push([columns[0]!, xedSentiment(columns[1]!.split(',').map(Number))]);
+  }
+  if (language === 'en')
+    for (const line of lines('AnnotatedData/neu_en.txt')) {
+      const [label, text] = line.split('\t');
+      if (label?.trim() === '9' && text) labelled.push([text, 'neutral']);
+    }
+  const byText = new Map<string, RealExample['sentiment'] | null>();
+  for (const [raw, sentiment] of labelled) {
+    const text = raw.trim();
+    if (!/\p{L}/u.test(text)) continue;
+    const before = byText.get(text);
+    // null marks a text seen with two different labels (or one without a side): dropped.
+    byText.set(text, before === undefined ? (sentiment ?? null) : before === sentiment ? before : null);
+  }
+  const out: RealExample[] = [];
+  for (const [text, sentiment] of byText) {
+    if (!sentiment) continue;
+    const id = `${source}-${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
+    out.push({ id, source, language, text, sentiment });
+  }
+  return out;
+}
+
 function write(source: string, examples: readonly RealExample[]): void {
   const dir = path.join(REAL_DATA_DIR, source);
   mkdirSync(dir, { recursive: true });
@@ -118,12 +160,17 @@ function write(source: string, examples: readonly RealExample[]): void {
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const goemotions = argument('goemotions');
   const potts = argument('potts');
-  if (!goemotions && !potts) {
+  const xed = argument('xed');
+  if (!goemotions && !potts && !xed) {
     process.stderr.write(
-      'Usage: tsx shared/classifier/import-real-data.ts [--goemotions <snapshot>] [--potts <snapshot>]\n',
+      'Usage: tsx shared/classifier/import-real-data.ts [--goemotions <snapshot>] [--potts <snapshot>] [--xed <snapshot>]\n',
     );
     process.exit(2);
   }
   if (goemotions) write('goemotions', importGoEmotions(goemotions));
   if (potts) write('potts', importPotts(potts));
+  if (xed) {
+    write('xed', importXed(xed, 'en'));
+    write('xed-de', importXed(xed, 'de'));
+  }
 }

@@ -91,3 +91,24 @@ export function goEmotionsSentiment(emotions: readonly string[]): Sentiment | un
 export function pottsSentiment(label: string): Sentiment | undefined {
   return (SENTIMENTS as readonly string[]).includes(label) ? (label as Sentiment) : undefined;
 }
+
+/** XED's emotion numbers (README: "ascending alphabetical order", 1-8) and the sentiment each leans to. */
+const XED_EMOTIONS = ['anger', 'anticipation', 'disgust', 'fear', 'joy', 'sadness', 'surprise', 'trust'] as const;
+const XED_POSITIVE = new Set(['joy', 'trust']);
+const XED_NEGATIVE = new Set(['anger', 'disgust', 'fear', 'sadness']);
+
+/**
+ * The sentiment of an XED subtitle line from its Plutchik emotion numbers (1-8, as in XED's
+ * files): positive when its emotions include joy or trust and none of anger, disgust, fear,
+ * sadness; negative the other way round; undefined (dropped) when it mixes both, when it has
+ * only anticipation or surprise (an emotion without a side: "Was ist mit dir passiert?"), or
+ * a number outside 1-8. XED's neutral lines come from a file of their own (`neu_en.txt`).
+ */
+export function xedSentiment(numbers: readonly number[]): Sentiment | undefined {
+  const emotions = numbers.map((n) => XED_EMOTIONS[n - 1]);
+  if (emotions.length === 0 || emotions.some((e) => e === undefined)) return undefined;
+  const positive = emotions.some((e) => XED_POSITIVE.has(e!));
+  const negative = emotions.some((e) => XED_NEGATIVE.has(e!));
+  if (positive === negative) return undefined;
+  return positive ? 'positive' : 'negative';
+}

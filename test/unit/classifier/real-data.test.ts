@@ -5,13 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildModels, realTrainingExamples } from '../../../shared/classifier/build-models.ts';
 import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier/corpus.ts';
 import { DEFAULT_FEATURES } from '../../../shared/classifier/features.ts';
-import { importGoEmotions, importPotts } from '../../../shared/classifier/import-real-data.ts';
+import { importGoEmotions, importPotts, importXed } from '../../../shared/classifier/import-real-data.ts';
 import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
 import {
   goEmotionsSentiment,
   pottsSentiment,
   readRealData,
   REAL_DATA_DIR,
+  xedSentiment,
 } from '../../../shared/classifier/real-data.ts';
 import {
   DEFAULT_HEAD_TRAINING,
@@ -73,6 +74,23 @@ describe('label mapping of the real sources', () => {
       undefined,
     ]);
   });
+
+  it.each([
+    [[5], 'positive'],
+    [[8, 2], 'positive'],
+    [[1], 'negative'],
+    [[6, 7], 'negative'],
+  ] as const)('maps XED emotions %j to %s', (numbers, sentiment) => {
+    expect(xedSentiment(numbers)).toBe(sentiment);
+  });
+
+  it.each([
+    ['mix joy and anger', [5, 1]],
+    ['have only anticipation or surprise', [2, 7]],
+    ['carry a number outside 1-8', [9]],
+  ])('drops XED lines that %s', (_, numbers) => {
+    expect(xedSentiment(numbers)).toBeUndefined();
+  });
 });
 
 describe('import-real-data', () => {
@@ -121,6 +139,39 @@ describe('import-real-data', () => {
     expect(examples.map((e) => [e.id, e.sentiment, e.language])).toEqual([
       ['potts-101', 'positive', 'de'],
       ['potts-103', 'negative', 'de'],
+    ]);
+  });
+});
+
+describe('import-real-data for XED', () => {
+  it('turns XED subtitle lines into sentiment examples with ids from the text, dropping conflicts and alignment rows', () => {
+    // Arrange
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'AnnotatedData'));
+    mkdirSync(path.join(dir, 'Projections'));
+    writeFileSync(
+      path.join(dir, 'AnnotatedData', 'en-annotated.tsv'),
+      'Thank you, my friend.\t8, 5\r\nGet out !\t1\r\nWhat was that?\t7\r\nYeah.\t5\r\n, ...\t1\r\n',
+    );
+    writeFileSync(path.join(dir, 'AnnotatedData', 'neu_en.txt'), '9\tTwo pair tens.\n9\tYeah.\n');
+    writeFileSync(
+      path.join(dir, 'Projections', 'de-projections.tsv'),
+      'Raus hier!\t1\r\nen/1.xml.gz\tde/1.xml.gz\t1\t2\tNo.\tNein.\r\n',
+    );
+
+    // Act
+    const en = importXed(dir, 'en');
+    const de = importXed(dir, 'de');
+
+    // Assess
+    expect(en.map((e) => [e.text, e.sentiment])).toEqual([
+      ['Thank you, my friend.', 'positive'],
+      ['Get out !', 'negative'],
+      ['Two pair tens.', 'neutral'],
+    ]);
+    expect(en.every((e) => /^xed-[0-9a-f]{12}$/.test(e.id) && e.language === 'en')).toBe(true);
+    expect(de.map((e) => [e.source, e.language, e.text, e.sentiment])).toEqual([
+      ['xed-de', 'de', 'Raus hier!', 'negative'],
     ]);
   });
 });
