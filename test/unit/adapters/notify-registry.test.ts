@@ -31,6 +31,17 @@ describe('the notifier registry', () => {
     expect(check).toThrow('notifier slack is registered twice');
   });
 
+  it("refuses a type whose schema's type literal names another type", () => {
+    // Arrange
+    const misnamed = { ...chatType('webex', 'notify-webex'), schema: z.strictObject({ type: z.literal('teams') }) };
+
+    // Act
+    const check = () => checkRegistry([slack, teams, misnamed]);
+
+    // Assess
+    expect(check).toThrow(`notifier webex: its schema's "type" must be z.literal('webex')`);
+  });
+
   it("refuses a type that would read another type's secret platform", () => {
     // Act
     const check = () => checkRegistry([slack, teams, chatType('webex', 'notify-teams')]);
