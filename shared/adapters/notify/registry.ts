@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { NotificationTarget } from '../../domain/notification.ts';
 import { email } from './email.ts';
 import { NotifierConfigError } from './errors.ts';
@@ -35,15 +35,18 @@ export type TargetTypeId = Registered['type'];
 export type ConfiguredTarget = z.output<Registered['schema']>;
 
 /**
- * Refuses a registry in which two types share an id or a secret platform: a target must
- * never be delivered by another type's sender or read another type's secret.
+ * Refuses a registry in which two types share an id or a secret platform, or a type's schema
+ * reads another `type`: a target must never be delivered by another type's sender or read
+ * another type's secret.
  * @throws Error naming the duplicate
  */
 export function checkRegistry(types: readonly TargetType[]): void {
   const ids = new Set<string>();
   const platforms = new Set<string>();
   for (const t of types) {
-    if (t.schema.shape.type === undefined) throw new Error(`notifier ${t.type}: its schema has no "type" field`);
+    const literal = t.schema.shape.type;
+    if (!(literal instanceof z.ZodLiteral) || !literal.values.has(t.type))
+      throw new Error(`notifier ${t.type}: its schema's "type" must be z.literal('${t.type}')`);
     if (ids.has(t.type)) throw new Error(`notifier ${t.type} is registered twice`);
     ids.add(t.type);
     if (t.secret) {

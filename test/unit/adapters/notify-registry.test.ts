@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { chatSecretSpec, notificationTopology } from '../../../infra/notifications.ts';
+import { createAlertSender, OutboxAlertSender } from '../../../shared/adapters/notify/alert-senders.ts';
 import { NotifierConfigError } from '../../../shared/adapters/notify/errors.ts';
 import { checkRegistry, TARGET_TYPES, targetTypeOf } from '../../../shared/adapters/notify/registry.ts';
 import { slack } from '../../../shared/adapters/notify/slack.ts';
 import { chatTarget } from '../../../shared/adapters/notify/target-type.ts';
 import { teams } from '../../../shared/adapters/notify/teams.ts';
 import { CompanyConfigSchema } from '../../../shared/config/schema.ts';
+import { targetKey as notificationTargetKey, targetLabel } from '../../../shared/domain/notification.ts';
+import { targetKey as reportTargetKey } from '../../../shared/domain/reports/run-reports.ts';
 import { demoConfig } from '../../factories/config.ts';
 
 /** A chat type as a contributor would add one, with the given secret platform. */
@@ -26,6 +29,17 @@ describe('the notifier registry', () => {
 
     // Assess
     expect(check).toThrow('notifier slack is registered twice');
+  });
+
+  it("refuses a type whose schema's type literal names another type", () => {
+    // Arrange
+    const misnamed = { ...chatType('webex', 'notify-webex'), schema: z.strictObject({ type: z.literal('teams') }) };
+
+    // Act
+    const check = () => checkRegistry([slack, teams, misnamed]);
+
+    // Assess
+    expect(check).toThrow(`notifier webex: its schema's "type" must be z.literal('webex')`);
   });
 
   it("refuses a type that would read another type's secret platform", () => {
@@ -121,5 +135,68 @@ describe('the config and the topology derived from the registry', () => {
     expect(() => chatSecretSpec('demo', { type: 'email', to: ['a@radwerk-hansen.example'] })).toThrow(
       'email targets have no webhook secret',
     );
+  });
+});
+
+describe('targets named by the domain without knowing their type', () => {
+  const targets = [
+    { type: 'slack', channel: '#presse', secretName: 'backchannel/demo/slack-press' },
+    { type: 'teams', secretName: 'backchannel/demo/teams-service' },
+    { type: 'email', to: ['Presse@Radwerk-Hansen.example', 'ceo@radwerk-hansen.example'] },
+  ];
+
+  it('keeps the delivery keys that sent-markers were written with before the registry', () => {
+    // Act
+    const keys = targets.map((t) => notificationTargetKey('press', t));
+
+    // Assess
+    expect(keys).toEqual([
+      'press/slack:#presse',
+      'press/teams:backchannel/demo/teams-service',
+      'press/email:ceo@radwerk-hansen.example,presse@radwerk-hansen.example',
+    ]);
+  });
+
+  it('keys reports by type and destination and labels targets without a secret value', () => {
+    // Act
+    const keys = targets.map(reportTargetKey);
+    const labels = targets.map(targetLabel);
+
+    // Assess
+    expect(keys).toEqual([
+      'slack:#presse',
+      'teams:backchannel/demo/teams-service',
+      'email:ceo@radwerk-hansen.example,presse@radwerk-hansen.example',
+    ]);
+    expect(labels[0]).toBe('slack #presse');
+  });
+});
+
+describe('createAlertSender', () => {
+  const alert = {
+    alarmName: 'bc-demo-intake-dlq-depth',
+    state: 'ALARM',
+    previousState: 'OK',
+    reason: 'r',
+    at: 'now',
+  } as const;
+
+  it('writes to the outbox under npm start', () => {
+    // Act
+    const sender = createAlertSender({ NOTIFY_OUTBOX_DIR: '/tmp/outbox' }, demoConfig());
+
+    // Assess
+    expect(sender).toBeInstanceOf(OutboxAlertSender);
+  });
+
+  it('refuses to send an alert to a type that carries none, before reading any secret', async () => {
+    // Arrange
+    const sender = createAlertSender({ AWS_REGION: 'eu-central-1' }, demoConfig());
+
+    // Act
+    const run = sender.send(alert, { type: 'email', to: ['ops@radwerk-hansen.example'] });
+
+    // Assess
+    await expect(run).rejects.toThrow(new NotifierConfigError('email targets carry no alerts'));
   });
 });
