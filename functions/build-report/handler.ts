@@ -18,7 +18,6 @@ import {
 import { createReportSender } from '../../shared/adapters/notify/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { ValidationError } from '../../shared/domain/errors.ts';
 import type { SpikeSource, ThemeInsightSource } from '../../shared/domain/insights.ts';
 import { MANAGEMENT } from '../../shared/domain/reports/build-reports.ts';
 import { isIsoWeek, periodOf, type ReportKind } from '../../shared/domain/reports/period.ts';
@@ -31,6 +30,7 @@ import {
 import { ThemeInsights } from '../../shared/domain/themes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { dayIn, isDay } from '../../shared/domain/time.ts';
+import { parseEventInput } from '../../shared/adapters/event-input.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 
@@ -126,14 +126,7 @@ export function dependenciesFrom(env: FunctionEnv, given?: InsightSources): Buil
  *   schedule's retries and DLQ see it); ReportDeliveryError when a delivery failed (the retry sends what is missing)
  */
 export async function buildReport(event: unknown, deps: BuildReportDeps): Promise<BuildReportResult> {
-  const parsed = BuildReportInputSchema.safeParse(event);
-  if (!parsed.success) {
-    throw new ValidationError(
-      'build-report input is not a report request',
-      parsed.error.issues.map((i) => i.message),
-    );
-  }
-  const input = parsed.data;
+  const input = parseEventInput(BuildReportInputSchema, event, 'build-report input is not a report request');
   let periods: PeriodOutcome[];
   if ('scheduledTime' in input) {
     periods = await runScheduledReports(
@@ -164,10 +157,7 @@ export async function buildReport(event: unknown, deps: BuildReportDeps): Promis
 }
 
 export function createHandler(env: FunctionEnv) {
-  return observedHandler(
-    () => dependenciesFrom(env),
-    (event: unknown, deps) => buildReport(event, deps),
-  );
+  return observedHandler(() => dependenciesFrom(env), buildReport);
 }
 
 export const handler = createHandler(lambdaEnvironment());

@@ -7,8 +7,8 @@ import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { checkSla, SlaSweepError, type CheckSlaDeps, type SlaSweepResult } from '../../shared/domain/check-sla.ts';
-import { ValidationError } from '../../shared/domain/errors.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
+import { parseEventInput } from '../../shared/adapters/event-input.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 
@@ -48,13 +48,7 @@ export function dependenciesFrom(env: FunctionEnv): CheckSlaDeps {
  *   the whole sweep) when a change failed, so the schedule's retry runs it again
  */
 export async function runCheckSla(event: unknown, deps: CheckSlaDeps): Promise<SlaSweepResult> {
-  const parsed = CheckSlaInputSchema.safeParse(event ?? {});
-  if (!parsed.success) {
-    throw new ValidationError(
-      'check-sla input is not an SLA sweep request',
-      parsed.error.issues.map((i) => i.message),
-    );
-  }
+  const input = parseEventInput(CheckSlaInputSchema, event ?? {}, 'check-sla input is not an SLA sweep request');
   let result: SlaSweepResult;
   try {
     result = await checkSla(deps);
@@ -63,7 +57,7 @@ export async function runCheckSla(event: unknown, deps: CheckSlaDeps): Promise<S
     throw error;
   }
   record(result);
-  logger.info('SLA sweep done', { scheduledTime: parsed.data.scheduledTime, ...summary(result) });
+  logger.info('SLA sweep done', { scheduledTime: input.scheduledTime, ...summary(result) });
   return result;
 }
 
@@ -80,10 +74,7 @@ function summary(result: SlaSweepResult) {
 }
 
 export function createHandler(env: FunctionEnv) {
-  return observedHandler(
-    () => dependenciesFrom(env),
-    (event: unknown, deps) => runCheckSla(event, deps),
-  );
+  return observedHandler(() => dependenciesFrom(env), runCheckSla);
 }
 
 export const handler = createHandler(lambdaEnvironment());

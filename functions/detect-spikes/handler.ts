@@ -13,7 +13,6 @@ import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { caseLinkBaseOf, type CompanyConfig } from '../../shared/config/schema.ts';
-import { ValidationError } from '../../shared/domain/errors.ts';
 import {
   addHours,
   DEFAULT_SPIKE_PARAMETERS,
@@ -25,6 +24,7 @@ import {
 } from '../../shared/domain/spikes/index.ts';
 import { labelOf } from '../../shared/domain/themes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
+import { parseEventInput } from '../../shared/adapters/event-input.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 
@@ -108,15 +108,11 @@ export function dependenciesFrom(env: FunctionEnv): EvaluateSpikesDeps {
  *   step failed with (the cursor stays before the failed hour, so the retry does it again)
  */
 export async function detectSpikes(event: unknown, deps: EvaluateSpikesDeps): Promise<EvaluateSpikesResult> {
-  const parsed = DetectSpikesInputSchema.safeParse(event);
-  if (!parsed.success) {
-    // A bad schedule input is a deployment error: fail loudly so the schedule's retries and DLQ see it.
-    throw new ValidationError(
-      'detect-spikes input is neither {scheduledTime}, {hour} nor {from, through}',
-      parsed.error.issues.map((i) => i.message),
-    );
-  }
-  const input = parsed.data;
+  const input = parseEventInput(
+    DetectSpikesInputSchema,
+    event,
+    'detect-spikes input is neither {scheduledTime}, {hour} nor {from, through}',
+  );
   const iso = (value: string) => new Date(value).toISOString();
   const request =
     'hour' in input
@@ -155,10 +151,7 @@ export async function detectSpikes(event: unknown, deps: EvaluateSpikesDeps): Pr
 }
 
 export function createHandler(env: FunctionEnv) {
-  return observedHandler(
-    () => dependenciesFrom(env),
-    (event: unknown, deps) => detectSpikes(event, deps),
-  );
+  return observedHandler(() => dependenciesFrom(env), detectSpikes);
 }
 
 export const handler = createHandler(lambdaEnvironment());

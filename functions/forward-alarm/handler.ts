@@ -14,6 +14,7 @@ import {
   type AlertSender,
 } from '../../shared/domain/alarm-alert.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
+import { parseEventInput } from '../../shared/adapters/event-input.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 
 /**
@@ -49,13 +50,8 @@ export interface ForwardAlarmDeps {
  * @throws ValidationError naming the SNS message that is not a CloudWatch alarm notification
  */
 export function parseAlarmEvent(event: unknown): AlarmAlert[] {
-  const parsed = SnsEventSchema.safeParse(event);
-  if (!parsed.success)
-    throw new ValidationError(
-      'forward-alarm input is not an SNS event',
-      parsed.error.issues.map((i) => i.message),
-    );
-  return parsed.data.Records.map(({ Sns }) => {
+  const sns = parseEventInput(SnsEventSchema, event, 'forward-alarm input is not an SNS event');
+  return sns.Records.map(({ Sns }) => {
     let json: unknown;
     try {
       json = JSON.parse(Sns.Message);

@@ -7,8 +7,8 @@ import { NgramModelTrainer } from '../../shared/classifier/company-model.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { trainCompanyModel, type CompanyModelDeps, type TrainOutcome } from '../../shared/domain/company-model.ts';
-import { ValidationError } from '../../shared/domain/errors.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
+import { parseEventInput } from '../../shared/adapters/event-input.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 
@@ -38,23 +38,18 @@ export function dependenciesFrom(env: FunctionEnv): CompanyModelDeps {
  * @throws ValidationError for an input that is not a training request
  */
 export async function runTrainModel(event: unknown, deps: CompanyModelDeps): Promise<TrainOutcome> {
-  const parsed = TrainModelInputSchema.safeParse(event ?? {});
-  if (!parsed.success)
-    throw new ValidationError(
-      'train-model input is not a training request',
-      parsed.error.issues.map((i) => i.message),
-    );
+  const input = parseEventInput(TrainModelInputSchema, event ?? {}, 'train-model input is not a training request');
   const outcome = await trainCompanyModel(SCHEDULE_ACTOR, deps);
   if (outcome.status === 'too-few') {
     logger.info('Company model not trained: too few corrections', {
-      scheduledTime: parsed.data.scheduledTime,
+      scheduledTime: input.scheduledTime,
       reason: outcome.reason,
       corrections: outcome.corrections,
     });
   } else {
     const { id, scores, training, reason } = outcome.version;
     logger.info(outcome.status === 'promoted' ? 'Company model promoted' : 'Company model trained, not promoted', {
-      scheduledTime: parsed.data.scheduledTime,
+      scheduledTime: input.scheduledTime,
       versionId: id,
       reason,
       candidate: scores.candidate,
@@ -68,10 +63,7 @@ export async function runTrainModel(event: unknown, deps: CompanyModelDeps): Pro
 }
 
 export function createHandler(env: FunctionEnv) {
-  return observedHandler(
-    () => dependenciesFrom(env),
-    (event: unknown, deps) => runTrainModel(event, deps),
-  );
+  return observedHandler(() => dependenciesFrom(env), runTrainModel);
 }
 
 export const handler = createHandler(lambdaEnvironment());

@@ -98,29 +98,16 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
   }
 
   async recordMention(event: MentionRouted, expiresAt: number): Promise<boolean> {
-    return conditionalWrite(
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.caseMention(event.caseId, event.createdAt, event.mentionId, event.department),
-            type: 'case-mention',
-            event,
-            expiresAt,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      ),
-    );
+    return this.putNew({
+      ...keys.caseMention(event.caseId, event.createdAt, event.mentionId, event.department),
+      type: 'case-mention',
+      event,
+      expiresAt,
+    });
   }
 
   async mentionsOf(caseId: string): Promise<MentionRouted[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':prefix': keys.caseMentionPrefix },
-    });
-    return items.map((item) => item.event as MentionRouted);
+    return (await this.itemsOfCase(caseId, keys.caseMentionPrefix)).map((item) => item.event as MentionRouted);
   }
 
   /**
@@ -164,24 +151,34 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
   }
 
   async addNote(caseId: string, note: CaseNote, expiresAt: number): Promise<boolean> {
+    return this.putNew({
+      ...keys.caseNote(caseId, note.at, note.kind, note.mentionId),
+      type: 'case-note',
+      note,
+      expiresAt,
+    });
+  }
+
+  async notesOf(caseId: string): Promise<CaseNote[]> {
+    return (await this.itemsOfCase(caseId, keys.caseNotePrefix)).map((item) => item.note as CaseNote);
+  }
+
+  /** Writes an item beside a case unless it is there already (a redelivery): whether it was written. */
+  private putNew(item: Record<string, unknown>): Promise<boolean> {
     return conditionalWrite(
       this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.caseNote(caseId, note.at, note.kind, note.mentionId), type: 'case-note', note, expiresAt },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
+        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }),
       ),
     );
   }
 
-  async notesOf(caseId: string): Promise<CaseNote[]> {
-    const items = await queryAll(this.client, {
+  /** The items in a case's partition whose sort key starts with `prefix` (its mentions, its notes). */
+  private itemsOfCase(caseId: string, prefix: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':prefix': keys.caseNotePrefix },
+      ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':prefix': prefix },
     });
-    return items.map((item) => item.note as CaseNote);
   }
 
   /** Open cases of a department (new, assigned, waiting, responded), earliest due first. */
