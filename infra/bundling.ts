@@ -1,6 +1,8 @@
 import { cpSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import type { HolidayTable } from '../shared/config/holiday-table.ts';
+import { holidayTableOf } from '../shared/config/holidays.ts';
 import type { CompanyConfig } from '../shared/config/schema.ts';
 import type { FunctionSpec } from './topology.ts';
 
@@ -44,9 +46,28 @@ export function bundleAlias(projectRoot: string): Record<string, string> {
 export function bundleDefine(spec: Pick<FunctionSpec, 'environment'>, config: CompanyConfig): Record<string, string> {
   const define: Record<string, string> = {};
   for (const [name, value] of Object.entries(spec.environment)) {
-    if (value.kind === 'companyConfig') define[`process.env.${name}`] = JSON.stringify(JSON.stringify(config));
+    if (value.kind === 'companyConfig') {
+      define[`process.env.${name}`] = JSON.stringify(JSON.stringify(config));
+      // The public holidays of the config's regions, resolved now: a bundle that keeps an SLA
+      // clock then carries a few KB of days instead of date-holidays (1.3 MiB).
+      define[`process.env.${HOLIDAY_TABLE_ENV}`] = JSON.stringify(JSON.stringify(cachedHolidayTable(config)));
+    }
   }
   return define;
+}
+
+/** The variable (replaced at bundle time) whose value is the config's holiday table (shared/config/holiday-table.ts). */
+export const HOLIDAY_TABLE_ENV = 'BACKCHANNEL_HOLIDAYS';
+
+const holidayTables = new WeakMap<CompanyConfig, HolidayTable>();
+/** One table per config object: computing it costs about 8 ms per region and year, and every function of a stack asks. */
+function cachedHolidayTable(config: CompanyConfig): HolidayTable {
+  let table = holidayTables.get(config);
+  if (!table) {
+    table = holidayTableOf(config);
+    holidayTables.set(config, table);
+  }
+  return table;
 }
 
 /**
