@@ -13,7 +13,7 @@
  * import; classify-mention's cold import within 2x.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildLambdaBundle, type BuiltBundle, lambdaBaseEnvironment } from '../infra/bundling.ts';
@@ -70,6 +70,19 @@ function environmentOf(spec: FunctionSpec | undefined, sourceMaps = false): Reco
     else if (value.kind !== 'companyConfig') env[name] = `bench-${name.toLowerCase()}`;
   }
   return env;
+}
+
+/**
+ * Bytes of the files shipped beside the bundle (models, eld, fonts, corpus, console), not
+ * counting its source map: read at first use, not at import, but still in the package.
+ */
+function besideBytes(bundle: BuiltBundle): number {
+  let bytes = 0;
+  for (const entry of readdirSync(bundle.dir, { recursive: true, withFileTypes: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() && file !== bundle.file && !file.endsWith('.map')) bytes += statSync(file).size;
+  }
+  return bytes;
 }
 
 /** The largest packages (or source folders) inside a bundle, by bytes in the output. */
@@ -150,6 +163,7 @@ async function main(): Promise<void> {
         isBase ? '1.00x' : `${msRatio.toFixed(2)}x`,
         signed(median(mapped.get(e.id)!) - ms),
         target,
+        kib(besideBytes(e.bundle)),
         heaviest(e.bundle, 4),
       ];
     });
@@ -157,10 +171,10 @@ async function main(): Promise<void> {
       `## Function bundles and cold import (Node ${process.versions.node}, median of ${RUNS} fresh processes each)\n\n`,
     );
     process.stdout.write(
-      `${formatTable(['function', 'KiB', 'KiB gzip', 'size', 'import ms', 'import', 'source maps ms', 'target', 'heaviest inside (KiB)'], rows)}\n`,
+      `${formatTable(['function', 'KiB', 'KiB gzip', 'size', 'import ms', 'import', 'source maps ms', 'target', 'KiB beside', 'heaviest inside (KiB)'], rows)}\n`,
     );
     process.stdout.write(
-      '\nBuilt with infra/bundling.ts (the settings the stack gives NodejsFunction); import ms is `await import()` of index.mjs with the environment the stack sets; source maps ms is what NODE_OPTIONS=--enable-source-maps (`-c sourceMaps=true`) adds to it.\n',
+      '\nBuilt with infra/bundling.ts (the settings the stack gives NodejsFunction); import ms is `await import()` of index.mjs with the environment the stack sets; source maps ms is what NODE_OPTIONS=--enable-source-maps (`-c sourceMaps=true`) adds to it; KiB beside: files shipped beside index.mjs and read at first use (the models of the configured languages, eld, fonts, corpus, console), source map not counted.\n',
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
