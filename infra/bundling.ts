@@ -1,7 +1,14 @@
-import { cpSync, mkdirSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BuildOptions } from 'esbuild';
-import type { CompanyConfig } from '../shared/config/schema.ts';
+import { type BuildOptions, buildSync } from 'esbuild';
+import type { HolidayTable } from '../shared/config/holiday-table.ts';
+import { holidayTableOf } from '../shared/config/holidays.ts';
+import { MODEL_LANGUAGES } from '../shared/classifier/language.ts';
+import type { ModelLanguage } from '../shared/classifier/model-codec.ts';
+import { SHIPPED_MODELS } from '../shared/classifier/models/index.ts';
+import { MODEL_MANIFEST } from '../shared/classifier/shipped-models.ts';
+import { classifierLanguagesOf, type CompanyConfig } from '../shared/config/schema.ts';
+import { MODELS_BUCKET } from './topology-constants.ts';
 import type { FunctionSpec } from './topology.ts';
 
 /**
@@ -23,9 +30,11 @@ export const LAMBDA_BUNDLE = {
   sourceMap: true,
   /**
    * Packages replaced in the bundle by a module of the project (relative to its root):
-   * zod without its 64 locale files (infra/zod-lean/), 444 KB of every function.
+   * zod without its 64 locale files (infra/zod-lean/), 444 KB of every function; node-fetch
+   * (vega-loader's HTTP loader) as Node's own fetch (infra/node-fetch-global/), 300 KB of
+   * build-report.
    */
-  alias: { zod: 'infra/zod-lean/index.ts' },
+  alias: { zod: 'infra/zod-lean/index.ts', 'node-fetch': 'infra/node-fetch-global/index.cjs' },
   /** The bundle's file name inside the asset (NodejsFunction's name for an ESM bundle). */
   outputFile: 'index.mjs',
 } as const;
@@ -44,9 +53,124 @@ export function bundleAlias(projectRoot: string): Record<string, string> {
 export function bundleDefine(spec: Pick<FunctionSpec, 'environment'>, config: CompanyConfig): Record<string, string> {
   const define: Record<string, string> = {};
   for (const [name, value] of Object.entries(spec.environment)) {
-    if (value.kind === 'companyConfig') define[`process.env.${name}`] = JSON.stringify(JSON.stringify(config));
+    if (value.kind === 'companyConfig') {
+      define[`process.env.${name}`] = JSON.stringify(JSON.stringify(config));
+      // The public holidays of the config's regions, resolved now: a bundle that keeps an SLA
+      // clock then carries a few KB of days instead of date-holidays (1.3 MiB).
+      define[`process.env.${HOLIDAY_TABLE_ENV}`] = JSON.stringify(JSON.stringify(cachedHolidayTable(config)));
+    }
+  }
+  // The shipped models are files beside the bundle (bundleAssets), not string literals in it.
+  if (loadsModels(spec)) {
+    define[`process.env.${MODEL_FILES_ENV}`] = JSON.stringify(SHIPPED_MODEL_DIR);
+    define[`process.env.${ELD_FILE_ENV}`] = JSON.stringify(ELD_FILE);
   }
   return define;
+}
+
+/** The variable (replaced at bundle time) naming the folder, beside the bundle, of the shipped models (shared/classifier/shipped-models.ts). */
+export const MODEL_FILES_ENV = 'BACKCHANNEL_MODEL_FILES';
+/** That folder, relative to the bundle's root. */
+const SHIPPED_MODEL_DIR = 'models';
+/** The variable (replaced at bundle time) naming eld's own bundle beside the function's (shared/classifier/language.ts). */
+export const ELD_FILE_ENV = 'BACKCHANNEL_ELD_FILE';
+const ELD_FILE = 'eld.mjs';
+
+/**
+ * Whether a function loads classifier models: it reads the models bucket (the company's
+ * promoted models), and the shipped models are what it falls back to.
+ */
+export function loadsModels(spec: Pick<FunctionSpec, 'environment'>): boolean {
+  return Object.values(spec.environment).some((v) => v.kind === 'bucket' && v.bucket === MODELS_BUCKET);
+}
+
+/**
+ * The models a company's bundles ship: those of its configured languages
+ * (`classifierLanguagesOf`) that have a model, and the language-agnostic `any` that every
+ * other language takes.
+ */
+export function shippedModelLanguages(config: CompanyConfig): ModelLanguage[] {
+  const configured = new Set(classifierLanguagesOf(config));
+  return [...MODEL_LANGUAGES.filter((language) => configured.has(language)), 'any'];
+}
+
+/**
+ * A function's files beside its bundle: the topology's assets, and for a function that
+ * loads models, the shipped models of the company's languages (written under
+ * `.backchannel/` of the project, the same base64 text as the modules `npm run train`
+ * writes, with a manifest of their ids), so that the stack's afterBundling copy and
+ * `buildLambdaBundle` put them into `models/`.
+ */
+export function bundleAssets(
+  spec: Pick<FunctionSpec, 'environment' | 'assets'>,
+  config: CompanyConfig,
+  projectRoot: string,
+): { readonly from: string; readonly to: string }[] {
+  const assets = [...(spec.assets ?? [])];
+  if (loadsModels(spec)) {
+    assets.push({ from: writeShippedModels(config, projectRoot), to: SHIPPED_MODEL_DIR });
+    assets.push({ from: writeEldBundle(projectRoot), to: '.' });
+  }
+  return assets;
+}
+
+/**
+ * eld's extra-small detector bundled on its own (ESM, minified) under `.backchannel/` of the
+ * project, once per process: the function imports it on the first text its function words
+ * do not decide, so its 950 KB are neither in the function's bundle nor parsed at cold start.
+ */
+function writeEldBundle(projectRoot: string): string {
+  const file = path.join('.backchannel', 'shipped-eld', ELD_FILE);
+  if (!eldWritten.has(projectRoot)) {
+    buildSync({
+      stdin: { contents: "export { eld } from 'eld/extrasmall';", resolveDir: projectRoot, loader: 'js' },
+      outfile: path.join(projectRoot, file),
+      bundle: true,
+      platform: LAMBDA_BUNDLE.platform,
+      target: LAMBDA_BUNDLE.target,
+      format: LAMBDA_BUNDLE.format,
+      minify: LAMBDA_BUNDLE.minify,
+      absWorkingDir: projectRoot,
+      logLevel: 'error',
+    });
+    eldWritten.add(projectRoot);
+  }
+  return file;
+}
+const eldWritten = new Set<string>();
+
+/** Writes the shipped models of a company's languages once per process and folder; returns the folder relative to the project. */
+function writeShippedModels(config: CompanyConfig, projectRoot: string): string {
+  const languages = shippedModelLanguages(config);
+  const dir = path.join('.backchannel', 'shipped-models', languages.join('-'));
+  const absolute = path.join(projectRoot, dir);
+  if (!writtenModelDirs.has(absolute)) {
+    rmSync(absolute, { recursive: true, force: true });
+    mkdirSync(absolute, { recursive: true });
+    const manifest: Partial<Record<ModelLanguage, string>> = {};
+    for (const language of languages) {
+      writeFileSync(path.join(absolute, `${language}.b64`), SHIPPED_MODELS[language].base64);
+      manifest[language] = SHIPPED_MODELS[language].id;
+    }
+    writeFileSync(path.join(absolute, MODEL_MANIFEST), JSON.stringify(manifest));
+    writtenModelDirs.add(absolute);
+  }
+  return dir;
+}
+const writtenModelDirs = new Set<string>();
+
+/** The variable (replaced at bundle time) whose value is the config's holiday table (shared/config/holiday-table.ts). */
+export const HOLIDAY_TABLE_ENV = 'BACKCHANNEL_HOLIDAYS';
+
+const holidayTables = new WeakMap<CompanyConfig, HolidayTable>();
+/** One table per config object: computing it costs about 8 ms per region and year, and every function of a stack asks. */
+function cachedHolidayTable(config: CompanyConfig): HolidayTable {
+  let table = holidayTables.get(config);
+  if (!table) {
+    table = holidayTableOf(config);
+    holidayTables.set(config, table);
+  }
+  return table;
 }
 
 /**
@@ -106,7 +230,7 @@ export async function buildLambdaBundle(
 ): Promise<BuiltBundle> {
   const { build } = await import('esbuild');
   const result = await build(lambdaBuildOptions(spec, config, projectRoot, outdir));
-  for (const asset of spec.assets ?? []) {
+  for (const asset of bundleAssets(spec, config, projectRoot)) {
     const from = path.join(projectRoot, asset.from);
     const to = path.join(outdir, asset.to);
     mkdirSync(to, { recursive: true });

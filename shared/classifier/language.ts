@@ -1,8 +1,11 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 /**
  * Language identification: German and English function words first, eld for the rest, the
  * company's configured languages as the prior for short and uncertain texts.
- * eld's extra-small n-gram database is the smallest it ships (about 1 MB of code, bundled by
- * esbuild). It is not imported when this module is: evaluating it took 338-585 ms per cold
+ * eld's extra-small n-gram database is the smallest it ships (about 1 MB of code; a function
+ * carries it as a file of its own beside its bundle, infra/bundling.ts). It is not imported when this module is: evaluating it took 338-585 ms per cold
  * start. `loadEld` imports it on the first text that the function words do not decide, and
  * classification does not wait: texts that need it before it has loaded take the prior, and
  * say so. (eld exports only an ES module, which loads asynchronously, and classification is
@@ -237,7 +240,14 @@ let loadingEld: Promise<EldDetector> | undefined;
  * @throws what the import throws (eld missing from the bundle); a later call tries again
  */
 export function loadEld(): Promise<EldDetector> {
-  loadingEld ??= import('eld/extrasmall').then(
+  // A bundle carries eld as its own file beside the code (infra/bundling.ts defines the
+  // variable): the 950 KB database is then not even parsed at cold start. The expression is
+  // spelled out so that esbuild drops the other branch, and eld with it.
+  loadingEld ??= (
+    (process.env.BACKCHANNEL_ELD_FILE
+      ? import(pathToFileURL(path.join(import.meta.dirname, process.env.BACKCHANNEL_ELD_FILE)).href)
+      : import('eld/extrasmall')) as Promise<{ eld: EldDetector }>
+  ).then(
     (module) => (loadedEld = module.eld),
     (error: unknown) => {
       loadingEld = undefined;

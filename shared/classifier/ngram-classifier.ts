@@ -12,8 +12,8 @@ import {
   probabilitiesFused,
   type FusedHeads,
 } from './linear-model.ts';
-import { decodeModel, type LanguageModel, type ModelLanguage } from './model-codec.ts';
-import { SHIPPED_MODELS } from './models/index.ts';
+import { decodeModel, ModelFormatError, type LanguageModel, type ModelLanguage } from './model-codec.ts';
+import { shippedModel, type ShippedModel } from './shipped-models.ts';
 import { noiseOf } from './noise.ts';
 import { MAX_TEXT_CHARS, normalizeText, type NormalizedText } from './normalize.ts';
 import { urgencyOf } from './urgency.ts';
@@ -111,7 +111,14 @@ export class NgramClassifier implements Classifier {
     let model = this.loaded.get(language);
     if (!model) {
       const injected = this.injected[language] ?? this.injected.any ?? Object.values(this.injected)[0];
-      model = injected ?? decodeModel(SHIPPED_MODELS[language].base64, SHIPPED_MODELS[language].id);
+      const shipped = injected ? undefined : shippedModel(language);
+      if (!injected && !shipped && language !== 'any') {
+        // A bundle ships the configured languages' models only: the others take the fallback.
+        model = this.model('any');
+        this.loaded.set(language, model);
+        return model;
+      }
+      model = injected ?? decodeShipped(language, shipped);
       this.fusedFor(model);
       this.extractorFor(model);
       this.loaded.set(language, model);
@@ -268,7 +275,15 @@ export class NgramClassifier implements Classifier {
   private germanLean(normalized: NormalizedText): number {
     const de = this.model('de');
     const en = this.model('en');
-    if (de === en || !de.idf || !en.idf || de.features.bits !== en.features.bits) return 0;
+    if (
+      de === en ||
+      de.language === 'any' ||
+      en.language === 'any' ||
+      !de.idf ||
+      !en.idf ||
+      de.features.bits !== en.features.bits
+    )
+      return 0;
     const collected = this.extractorFor(de).collect(normalized);
     let sum = 0;
     let count = 0;
@@ -315,6 +330,12 @@ export class NgramClassifier implements Classifier {
       reasons.push({ decision, feature: `${label}: ${c.name}`, weight: round(c.weight) });
     }
   }
+}
+
+/** A shipped model decoded; `any` must be there (a bundle always ships it). */
+function decodeShipped(language: ModelLanguage, shipped: ShippedModel | undefined): LanguageModel {
+  if (!shipped) throw new ModelFormatError(`the shipped model "${language}" is missing from this build`);
+  return decodeModel(shipped.base64, shipped.id);
 }
 
 function ranked<T extends string>(labels: readonly T[], probs: Float64Array): Scored<T>[] {

@@ -1,5 +1,7 @@
 import Holidays from 'date-holidays';
 import type { HolidaySet } from '../domain/business-time.ts';
+import { HOLIDAY_TABLE_YEARS, holidaySourceKey, type HolidayTable, type TableSource } from './holiday-table.ts';
+import type { CompanyConfig } from './schema.ts';
 
 /**
  * Public holidays of a region from date-holidays (maintained data for about 200 countries
@@ -67,23 +69,54 @@ export function holidaySetOf(source: HolidaySource | undefined): HolidaySet & { 
   const ownSet = new Set(own);
   const region = source?.region;
   if (!region) return { own, has: (day) => ownSet.has(day) };
-  const except = new Set((source.except ?? []).map((e) => e.toLowerCase()));
-  const holidays = holidaysOf(region);
   const years = new Map<number, ReadonlySet<string>>();
   const yearOf = (year: number): ReadonlySet<string> => {
     let days = years.get(year);
     if (!days) {
-      const found = new Set<string>();
-      for (const h of holidays.getHolidays(year)) {
-        const day = h.date.slice(0, 10);
-        if (h.type === 'public' && !except.has(day) && !except.has(h.name.toLowerCase())) found.add(day);
-      }
-      days = found;
+      days = new Set(publicDaysOf({ region, except: source.except }, year));
       years.set(year, days);
     }
     return days;
   };
   return { own, has: (day) => ownSet.has(day) || yearOf(Number(day.slice(0, 4))).has(day) };
+}
+
+/** A region's public holidays of a year (`YYYY-MM-DD`, ascending), minus `except`. */
+function publicDaysOf(source: TableSource & { readonly region: string }, year: number): string[] {
+  const except = new Set((source.except ?? []).map((e) => e.toLowerCase()));
+  const found = new Set<string>();
+  for (const h of holidaysOf(source.region).getHolidays(year)) {
+    const day = h.date.slice(0, 10);
+    if (h.type === 'public' && !except.has(day) && !except.has(h.name.toLowerCase())) found.add(day);
+  }
+  return [...found].sort();
+}
+
+/**
+ * The public holidays of every region a config names (company calendar and departments),
+ * for the years `years` covers, as the compact table a bundle carries instead of
+ * date-holidays (shared/config/holiday-table.ts). About 8 ms per region and year.
+ */
+export function holidayTableOf(
+  config: Pick<CompanyConfig, 'calendar' | 'departments'>,
+  years: { readonly from: number; readonly to: number } = HOLIDAY_TABLE_YEARS,
+): HolidayTable {
+  const sources = [config.calendar?.holidays, ...config.departments.map((d) => d.holidays)];
+  const regions: Record<string, Record<string, string>> = {};
+  for (const source of sources) {
+    const region = source?.region;
+    if (!region) continue;
+    const key = holidaySourceKey({ region, except: source.except });
+    if (regions[key]) continue;
+    const byYear: Record<string, string> = {};
+    for (let year = years.from; year <= years.to; year++) {
+      byYear[String(year)] = publicDaysOf({ region, except: source.except }, year)
+        .map((day) => day.slice(5, 7) + day.slice(8, 10))
+        .join(' ');
+    }
+    regions[key] = byYear;
+  }
+  return { from: years.from, to: years.to, regions };
 }
 
 const byRegion = new Map<string, Holidays>();

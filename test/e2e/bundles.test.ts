@@ -55,7 +55,8 @@ beforeAll(async () => {
     STORED_CASE,
     expiresAtEpochSeconds(new Date(), 30),
   );
-}, 120_000);
+  // Twelve esbuild runs and the local backends: minutes on a busy 2-core machine.
+}, 300_000);
 
 afterAll(async () => {
   await runtime?.stop();

@@ -5,7 +5,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import type { CompanyConfig } from '../../../shared/config/schema.ts';
-import { bundleDefine, lambdaBaseEnvironment } from '../../bundling.ts';
+import { bundleAssets, bundleDefine, lambdaBaseEnvironment } from '../../bundling.ts';
 import type { EnvValue, FunctionSpec, Grant } from '../../topology.ts';
 import { TopologyMismatchError } from '../topology-mismatch-error.ts';
 import { acknowledgeFinding, defaultPolicyOf, nagRef } from '../nag.ts';
@@ -47,10 +47,11 @@ export class Functions extends Construct {
     this.props = props;
     for (const spec of props.functions) {
       const { environment, define } = this.resolveEnvironment(spec);
+      const assets = bundleAssets(spec, props.config, props.projectRoot);
       const fn = new BackchannelFunction(this, spec.id, {
         spec,
         projectRoot: props.projectRoot,
-        ...(spec.assets ? { assets: spec.assets } : {}),
+        ...(assets.length > 0 ? { assets } : {}),
         environment,
         define,
         logRetention: props.logRetention,
