@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignatureError } from '../domain/errors.ts';
+import { SignatureMismatchError } from '../domain/platform-adapter.ts';
 
 /** HMAC-SHA256 of raw bytes (a string is taken as UTF-8). */
 export function hmacSha256(key: string, data: string | Buffer): Buffer {
@@ -56,4 +57,18 @@ export function checkTimestamp(value: string, now: Date, what: string): void {
 /** Decodes lower- or upper-case hex of an exact byte length, or undefined. */
 export function hexBytes(value: string, length: number): Buffer | undefined {
   return new RegExp(`^[0-9a-fA-F]{${length * 2}}$`).test(value) ? Buffer.from(value, 'hex') : undefined;
+}
+
+/**
+ * Checks a hex signature against the digest computed over the raw body, in constant time:
+ * the one comparison Meta, YouTube, LinkedIn, TikTok and generic signatures share.
+ * @param header - the header named in the reasons
+ * @param what - what the "not hex" reason names; defaults to the header
+ * @throws SignatureError when it is not hex of the digest's length; SignatureMismatchError
+ *   when it differs (only the secret can explain that)
+ */
+export function verifyHexDigest(hex: string, expected: Buffer, header: string, what = header): void {
+  const signature = hexBytes(hex, expected.length);
+  if (!signature) throw new SignatureError(`${what} is not ${expected.length * 2} hex digits`);
+  if (!bytesEqual(signature, expected)) throw new SignatureMismatchError(`${header} does not match the body`);
 }

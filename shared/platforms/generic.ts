@@ -15,6 +15,7 @@ import {
   type PlatformAdapter,
   type WebhookRequest,
   type WebhookResponse,
+  entryEnabled,
 } from './platform-adapter.ts';
 import { timestampedSignature, verifyTimestamped } from './signed-timestamp.ts';
 
@@ -88,9 +89,7 @@ export const genericAdapter: PlatformAdapter<GenericSecret, 'generic', typeof Ge
   generateSecret: () => ({ signingSecret: randomSecret() }),
   generatedSecretKey: 'signingSecret',
 
-  isEnabled(config: CompanyConfig): boolean {
-    return config.platforms.generic?.enabled === true;
-  },
+  isEnabled: entryEnabled('generic'),
 
   handshake(): WebhookResponse {
     return noHandshake('generic sources have no GET verification; POST to /webhooks/generic/<source>');

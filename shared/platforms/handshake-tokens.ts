@@ -1,3 +1,5 @@
+import { jsonResponse, type WebhookResponse } from '../domain/platform-adapter.ts';
+
 /**
  * The documented formats of the values a platform's GET handshake carries, in one place.
  *
@@ -75,4 +77,14 @@ export function tokenRejection(token: HandshakeToken, value: string | undefined)
   if (value === undefined || value === '') return `${token.parameter} is missing`;
   if (!token.pattern.test(value)) return `${token.parameter} is not ${token.description}`;
   return undefined;
+}
+
+/**
+ * The answer of a handshake that echoes its challenge (Meta, WebSub): the challenge as text
+ * when it has the platform's format, else a 400 whose reason never quotes it.
+ */
+export function echoChallenge(token: HandshakeToken, challenge: string): WebhookResponse {
+  const refused = tokenRejection(token, challenge);
+  if (refused !== undefined) return jsonResponse(400, { message: refused }, refused);
+  return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: challenge };
 }

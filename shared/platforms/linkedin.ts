@@ -3,18 +3,18 @@ import { enabled, ids, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError } from '../domain/errors.ts';
 import type { MentionKind } from '../domain/mention.ts';
-import { bytesEqual, hexBytes, hmacSha256, randomSecret } from './crypto.ts';
+import { hmacSha256, randomSecret, verifyHexDigest } from './crypto.ts';
 import { LINKEDIN_CHALLENGE_CODE, tokenRejection } from './handshake-tokens.ts';
 import { deletionOf, finishMention, ignored, isoTime, parseEnvelope, parseJsonBody } from './normalize.ts';
 import {
   jsonResponse,
   emptyParseResult,
-  SignatureMismatchError,
   type ParseContext,
   type ParseResult,
   type PlatformAdapter,
   type WebhookRequest,
   type WebhookResponse,
+  entryEnabled,
 } from './platform-adapter.ts';
 
 /** The header carrying LinkedIn's signature of a POST body (lower case, as requests hold it). */
@@ -99,9 +99,7 @@ export const linkedInAdapter: PlatformAdapter<LinkedInSecret, 'linkedin', typeof
   secretDescription: 'LinkedIn app client secret: {"clientSecret": "..."}',
   generateSecret: () => ({ clientSecret: randomSecret() }),
 
-  isEnabled(config: CompanyConfig): boolean {
-    return config.platforms.linkedin?.enabled === true;
-  },
+  isEnabled: entryEnabled('linkedin'),
 
   isCompanyAccount(accountId: string, config: CompanyConfig): boolean {
     // The config may give bare ids; the notifications name URNs.
@@ -128,11 +126,8 @@ export const linkedInAdapter: PlatformAdapter<LinkedInSecret, 'linkedin', typeof
   verify(request: WebhookRequest, secret: LinkedInSecret): void {
     const header = request.headers[LINKEDIN_SIGNATURE_HEADER];
     if (!header) throw new SignatureError('missing X-LI-Signature header');
-    const signature = hexBytes(header.trim(), 32);
-    if (!signature) throw new SignatureError('X-LI-Signature is not 64 hex digits');
-    if (!bytesEqual(signature, Buffer.from(signLinkedInBody(request.body, secret.clientSecret), 'hex'))) {
-      throw new SignatureMismatchError('X-LI-Signature does not match the body');
-    }
+    const expected = Buffer.from(signLinkedInBody(request.body, secret.clientSecret), 'hex');
+    verifyHexDigest(header.trim(), expected, 'X-LI-Signature');
   },
 
   parse(body: Buffer, context: ParseContext): ParseResult {

@@ -2,19 +2,19 @@ import { z } from 'zod';
 import { enabled, ids, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError } from '../domain/errors.ts';
-import { bytesEqual, hexBytes, hmacSha256, randomSecret, stringsEqual } from './crypto.ts';
-import { META_CHALLENGE, tokenRejection } from './handshake-tokens.ts';
+import { hmacSha256, randomSecret, stringsEqual, verifyHexDigest } from './crypto.ts';
+import { echoChallenge, META_CHALLENGE } from './handshake-tokens.ts';
 import { normalizeMetaEnvelopes } from './meta-normalize.ts';
 import { MetaBodySchema } from './meta-payload.ts';
 import { parseEnvelope, parseJsonBody } from './normalize.ts';
 import {
   jsonResponse,
-  SignatureMismatchError,
   type ParseContext,
   type ParseResult,
   type PlatformAdapter,
   type WebhookRequest,
   type WebhookResponse,
+  entryEnabled,
 } from './platform-adapter.ts';
 
 /** The header carrying Meta's signature of a POST body (lower case, as requests hold it). */
@@ -65,9 +65,7 @@ export const metaAdapter: PlatformAdapter<MetaSecret, 'meta', typeof MetaPlatfor
   generateSecret: () => ({ appSecret: randomSecret(16), verifyToken: randomSecret(18) }),
   generatedSecretKey: 'verifyToken',
 
-  isEnabled(config: CompanyConfig): boolean {
-    return config.platforms.meta?.enabled === true;
-  },
+  isEnabled: entryEnabled('meta'),
 
   isCompanyAccount(accountId: string, config: CompanyConfig): boolean {
     const meta = config.platforms.meta;
@@ -85,9 +83,7 @@ export const metaAdapter: PlatformAdapter<MetaSecret, 'meta', typeof MetaPlatfor
     }
     if (!challenge) return forbidden('hub.challenge is missing');
     // Meta's challenge is an int: nothing else is echoed (see handshake-tokens.ts).
-    const refused = tokenRejection(META_CHALLENGE, challenge);
-    if (refused !== undefined) return jsonResponse(400, { message: refused }, refused);
-    return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: challenge };
+    return echoChallenge(META_CHALLENGE, challenge);
   },
 
   verify(request: WebhookRequest, secret: MetaSecret): void {
@@ -95,12 +91,9 @@ export const metaAdapter: PlatformAdapter<MetaSecret, 'meta', typeof MetaPlatfor
     if (!header) throw new SignatureError('missing X-Hub-Signature-256 header');
     if (!header.startsWith(SIGNATURE_PREFIX))
       throw new SignatureError('X-Hub-Signature-256 does not start with sha256=');
-    const signature = hexBytes(header.slice(SIGNATURE_PREFIX.length), 32);
-    if (!signature) throw new SignatureError('X-Hub-Signature-256 is not 64 hex digits');
     // Over the raw bytes: Meta escapes non-ASCII as \uXXXX, so a re-serialized body would not match.
-    if (!bytesEqual(signature, hmacSha256(secret.appSecret, request.body))) {
-      throw new SignatureMismatchError('X-Hub-Signature-256 does not match the body');
-    }
+    const expected = hmacSha256(secret.appSecret, request.body);
+    verifyHexDigest(header.slice(SIGNATURE_PREFIX.length), expected, 'X-Hub-Signature-256');
   },
 
   parse(body: Buffer, context: ParseContext): ParseResult {

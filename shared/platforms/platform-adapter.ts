@@ -56,5 +56,15 @@ export type PlatformAdapter<
   Id extends string = string,
   Config extends z.ZodType = z.ZodType,
 > = Port.PlatformAdapter<S, PlatformConfigView<Id, Config>> & PlatformDefinition<Id, Config>;
+/**
+ * The `isEnabled` of a platform whose entry is `platforms.<id>`: the entry is there and not
+ * switched off (`enabled: false`).
+ */
+export function entryEnabled<Id extends string>(
+  id: Id,
+): (config: { readonly platforms: { readonly [K in Id]?: { readonly enabled: boolean } } }) => boolean {
+  return (config) => config.platforms[id]?.enabled === true;
+}
+
 /** Webhook platform ids mapped to their adapters. */
 export type PlatformRegistry = Port.PlatformRegistry<CompanyConfig>;

@@ -1,6 +1,4 @@
-import { SignatureError } from '../domain/errors.ts';
-import { bytesEqual, checkTimestamp, hexBytes, hmacSha256 } from './crypto.ts';
-import { SignatureMismatchError } from './platform-adapter.ts';
+import { checkTimestamp, hmacSha256, verifyHexDigest } from './crypto.ts';
 
 /**
  * The scheme TikTok and Backchannel's generic webhooks share: hex HMAC-SHA256 over
@@ -27,8 +25,6 @@ export function verifyTimestamped(options: {
   readonly header: string;
 }): void {
   checkTimestamp(options.timestamp, options.now, `${options.header} timestamp`);
-  const signature = hexBytes(options.signatureHex, 32);
-  if (!signature) throw new SignatureError(`${options.header} signature is not 64 hex digits`);
   const expected = Buffer.from(timestampedSignature(options.timestamp, options.body, options.secret), 'hex');
-  if (!bytesEqual(signature, expected)) throw new SignatureMismatchError(`${options.header} does not match the body`);
+  verifyHexDigest(options.signatureHex, expected, options.header, `${options.header} signature`);
 }

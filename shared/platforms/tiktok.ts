@@ -13,6 +13,7 @@ import {
   type PlatformAdapter,
   type WebhookRequest,
   type WebhookResponse,
+  entryEnabled,
 } from './platform-adapter.ts';
 import { timestampedSignature, verifyTimestamped } from './signed-timestamp.ts';
 
@@ -67,9 +68,7 @@ export const tikTokAdapter: PlatformAdapter<TikTokSecret, 'tiktok', typeof TikTo
   secretDescription: 'TikTok app client secret: {"clientSecret": "..."}',
   generateSecret: () => ({ clientSecret: randomSecret() }),
 
-  isEnabled(config: CompanyConfig): boolean {
-    return config.platforms.tiktok?.enabled === true;
-  },
+  isEnabled: entryEnabled('tiktok'),
 
   isCompanyAccount(accountId: string, config: CompanyConfig): boolean {
     return (config.platforms.tiktok?.accountOpenIds ?? []).includes(accountId);

@@ -14,6 +14,7 @@ import {
   type PlatformAdapter,
   type WebhookRequest,
   type WebhookResponse,
+  entryEnabled,
 } from './platform-adapter.ts';
 import {
   XAccountActivitySchema,
@@ -73,9 +74,7 @@ export const xAdapter: PlatformAdapter<XSecret, 'x', typeof XPlatformSchema> = {
   secretDescription: 'X app consumer secret (API key secret): {"consumerSecret": "..."}',
   generateSecret: () => ({ consumerSecret: randomSecret() }),
 
-  isEnabled(config: CompanyConfig): boolean {
-    return config.platforms.x?.enabled === true;
-  },
+  isEnabled: entryEnabled('x'),
 
   isCompanyAccount(accountId: string, config: CompanyConfig): boolean {
     return (config.platforms.x?.accountIds ?? []).includes(accountId);

@@ -3,19 +3,19 @@ import { z } from 'zod';
 import { backfillHours, enabled, ids, pollSchedule, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError, ValidationError } from '../domain/errors.ts';
-import { bytesEqual, hexBytes, hmac, randomSecret } from './crypto.ts';
-import { WEBSUB_CHALLENGE, tokenRejection } from './handshake-tokens.ts';
+import { hmac, randomSecret, verifyHexDigest } from './crypto.ts';
+import { echoChallenge, WEBSUB_CHALLENGE } from './handshake-tokens.ts';
 import { deletionOf, finishMention, ignored, isoTime } from './normalize.ts';
 import {
   jsonResponse,
   emptyParseResult,
-  SignatureMismatchError,
   type AdapterContext,
   type ParseContext,
   type ParseResult,
   type PlatformAdapter,
   type WebhookRequest,
   type WebhookResponse,
+  entryEnabled,
 } from './platform-adapter.ts';
 
 /** The header carrying the hub's signature of a POST body, when the subscription has a secret. */
@@ -38,8 +38,6 @@ export type YouTubeSecret = z.infer<typeof YouTubeSecretSchema>;
 export function signWebSub(body: string | Buffer, hubSecret: string, algorithm: 'sha1' | 'sha256' = 'sha1'): string {
   return `${algorithm}=${hmac(algorithm, hubSecret, body).toString('hex')}`;
 }
-
-const DIGEST_BYTES = { sha1: 20, sha256: 32 } as const;
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -104,9 +102,7 @@ export const youTubeAdapter: PlatformAdapter<YouTubeSecret, 'youtube', typeof Yo
   generateSecret: () => ({ hubSecret: randomSecret() }),
   generatedSecretKey: 'hubSecret',
 
-  isEnabled(config: CompanyConfig): boolean {
-    return config.platforms.youtube?.enabled === true;
-  },
+  isEnabled: entryEnabled('youtube'),
 
   isCompanyAccount(accountId: string, config: CompanyConfig): boolean {
     return (config.platforms.youtube?.channelIds ?? []).includes(accountId);
@@ -124,9 +120,7 @@ export const youTubeAdapter: PlatformAdapter<YouTubeSecret, 'youtube', typeof Yo
       return notFound("hub.topic is not the feed of one of the company's channels");
     if (!challenge) return notFound('hub.challenge is missing');
     // Only the hub's random-string format is echoed (see handshake-tokens.ts).
-    const refused = tokenRejection(WEBSUB_CHALLENGE, challenge);
-    if (refused !== undefined) return jsonResponse(400, { message: refused }, refused);
-    return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: challenge };
+    return echoChallenge(WEBSUB_CHALLENGE, challenge);
   },
 
   verify(request: WebhookRequest, secret: YouTubeSecret): void {
@@ -135,11 +129,7 @@ export const youTubeAdapter: PlatformAdapter<YouTubeSecret, 'youtube', typeof Yo
     const match = /^(sha1|sha256)=(.*)$/.exec(header.trim());
     if (!match) throw new SignatureError('X-Hub-Signature is not sha1=<hex> or sha256=<hex>');
     const algorithm = match[1] as 'sha1' | 'sha256';
-    const signature = hexBytes(match[2] as string, DIGEST_BYTES[algorithm]);
-    if (!signature) throw new SignatureError(`X-Hub-Signature is not ${DIGEST_BYTES[algorithm] * 2} hex digits`);
-    if (!bytesEqual(signature, hmac(algorithm, secret.hubSecret, request.body))) {
-      throw new SignatureMismatchError('X-Hub-Signature does not match the body');
-    }
+    verifyHexDigest(match[2] as string, hmac(algorithm, secret.hubSecret, request.body), 'X-Hub-Signature');
   },
 
   parse(body: Buffer, context: ParseContext): ParseResult {
