@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { fileURLToPath } from 'node:url';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { CompanyStack } from './company-stack.ts';
+import { LEGACY_NAMES_CONTEXT, legacyNamesRequested } from './physical-names.ts';
 
 /** The repository root: function entries, package-lock.json and companies/ live there. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,6 +42,7 @@ export function addCompanyStack(app: App, config: CompanyConfig): CompanyStack {
     config,
     projectRoot: PROJECT_ROOT,
     sourceMaps: String(app.node.tryGetContext('sourceMaps')) === 'true',
+    legacyNames: legacyNamesRequested(app.node.tryGetContext(LEGACY_NAMES_CONTEXT)),
   });
 }
 
