@@ -463,6 +463,8 @@ main(process.argv.slice(2)).then(
         'ScheduleExpressionError',
         'FunctionEnvError',
         'DemoError',
+        'StackNotFoundError',
+        'StackNamesError',
       ].includes((error as Error).name);
     process.stderr.write(
       `backchannel: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`,

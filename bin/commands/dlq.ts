@@ -105,19 +105,25 @@ async function run(args: string[]): Promise<number> {
 
   const { buildTopology } = await import('../../infra/topology.ts');
   const { causeInMessage, deadLetterTargets, localAwsOf, resolveDeadLetterQueue } = await import('./dead-letters.ts');
-  const topology = buildTopology(config);
-  const target = values.queue === undefined ? undefined : resolveDeadLetterQueue(topology, values.queue, 'dlq');
+  const { deployedTopology } = await import('./stack-names.ts');
+  const local = buildTopology(config);
+  const resolved = values.queue === undefined ? undefined : resolveDeadLetterQueue(local, values.queue, 'dlq');
 
   let env: Record<string, string>;
-  let tableName = topology.table.name;
+  let topology = local;
+  let tableName = local.table.name;
   if (values.region !== undefined) {
     // The SDK's default credential chain: your profile, environment or SSO session.
     env = { AWS_REGION: regionOf(values.region, 'dlq') };
+    // CloudFormation named the queues and the table: their names are in the stack's outputs.
+    ({ topology } = await deployedTopology(local, env.AWS_REGION as string));
+    tableName = topology.table.name;
   } else {
-    const local = await localAwsOf(company);
-    if (!local) return 1;
-    ({ env, tableName } = local);
+    const runtime = await localAwsOf(company);
+    if (!runtime) return 1;
+    ({ env, tableName } = runtime);
   }
+  const target = resolved && deadLetterTargets(topology).find((t) => t.id === resolved.id);
 
   const { createDocumentClient, createSqsClient } = await import('../../shared/adapters/aws-clients.ts');
   const sqs = createSqsClient(env);

@@ -76,20 +76,25 @@ async function run(args: string[]): Promise<number> {
   const config = await loadConfig(company);
 
   const { buildTopology } = await import('../../infra/topology.ts');
-  const { localAwsOf, resolveDeadLetterQueue } = await import('./dead-letters.ts');
-  const topology = buildTopology(config);
-  const target = resolveDeadLetterQueue(topology, values.queue, 'redrive');
+  const { deadLetterTargets, localAwsOf, resolveDeadLetterQueue } = await import('./dead-letters.ts');
+  const local = buildTopology(config);
+  const resolved = resolveDeadLetterQueue(local, values.queue, 'redrive');
 
   const { createSqsClient } = await import('../../shared/adapters/aws-clients.ts');
   let env: Record<string, string>;
+  let topology = local;
   if (values.region !== undefined) {
     // The SDK's default credential chain: your profile, environment or SSO session.
     env = { AWS_REGION: regionOf(values.region, 'redrive') };
+    // CloudFormation named the queues and functions: their names are in the stack's outputs.
+    const { deployedTopology } = await import('./stack-names.ts');
+    ({ topology } = await deployedTopology(local, env.AWS_REGION as string));
   } else {
-    const local = await localAwsOf(company);
-    if (!local) return 1;
-    env = local.env;
+    const runtime = await localAwsOf(company);
+    if (!runtime) return 1;
+    env = runtime.env;
   }
+  const target = deadLetterTargets(topology).find((t) => t.id === resolved.id) ?? resolved;
 
   const sqs = createSqsClient(env);
   try {

@@ -5,6 +5,9 @@
  * outputs are where their names are found. Free of aws-cdk-lib, so the CLI loads it cheaply.
  */
 
+/** The stack of a company: `Backchannel-<company id>`. */
+export const stackName = (companyId: string): string => `Backchannel-${companyId}`;
+
 export const STACK_OUTPUTS = {
   tableName: 'TableName',
   eventBusName: 'EventBusName',

@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IConstruct } from 'constructs';
 import { COMPANY_TAG, PROJECT_ROOT } from '../../infra/aws/build-app.ts';
+import { STACK_OUTPUTS, functionOutputKey, queueOutputKey } from '../../infra/aws/stack-outputs.ts';
 import {
   ADMIN_API_ROUTES,
   CONSOLE_ROUTES,
@@ -675,6 +677,26 @@ describe('company stack of the demo config', () => {
       });
       synth.template.hasOutput('TableName', { Value: ref(synth.stack.data.table) });
       synth.template.hasOutput('EventBusName', { Value: ref(synth.stack.events.bus) });
+    });
+
+    it('outputs the physical name of the table, every queue, DLQ and function under the key the CLI reads (--region)', () => {
+      const getAtt = (construct: IConstruct, attribute: string) => ({
+        'Fn::GetAtt': [logicalId(construct), attribute],
+      });
+
+      synth.template.hasOutput(STACK_OUTPUTS.tableName, { Value: ref(synth.stack.data.table) });
+      for (const { spec, queue, dlq } of synth.stack.queues.all) {
+        synth.template.hasOutput(queueOutputKey(spec.id), { Value: getAtt(queue, 'QueueName') });
+        synth.template.hasOutput(queueOutputKey(spec.dlq.id), { Value: getAtt(dlq, 'QueueName') });
+      }
+      for (const spec of topology.deadLetterQueues) {
+        synth.template.hasOutput(queueOutputKey(spec.id), {
+          Value: getAtt(synth.stack.queues.deadLetter(spec.id, 'test'), 'QueueName'),
+        });
+      }
+      for (const { spec, fn } of synth.stack.functions.all) {
+        synth.template.hasOutput(functionOutputKey(spec.id), { Value: ref(fn.function) });
+      }
     });
 
     it('outputs the whole webhook URL of each enabled webhook platform and generic source, and none for pollers', () => {
