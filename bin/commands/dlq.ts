@@ -4,16 +4,7 @@
  * delivered and its mention, without moving or deleting anything.
  */
 import type { RecordedFailure } from '../../shared/domain/ports.ts';
-import {
-  DEFAULT_COMPANY,
-  UsageError,
-  helpShown,
-  loadConfig,
-  noPositionals,
-  parse,
-  regionOf,
-  type Command,
-} from './shared.ts';
+import { DEFAULT_COMPANY, UsageError, loadConfig, parseCommand, regionOf, type Command } from './shared.ts';
 
 const USAGE = `Usage: backchannel dlq [--queue <name>] [--json] [--max <n>] [--company <id>]
        backchannel dlq [--queue <name>] --region <r> [--json] [--max <n>] [--company <id>]
@@ -84,7 +75,7 @@ export interface DlqEntry {
 }
 
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
     {
       queue: { type: 'string' },
@@ -94,9 +85,10 @@ async function run(args: string[]): Promise<number> {
       region: { type: 'string' },
     },
     'dlq',
+    USAGE,
   );
-  if (helpShown(values, USAGE)) return 0;
-  noPositionals(positionals, 'dlq');
+  if (!parsed) return 0;
+  const { values } = parsed;
   const max = values.max === undefined ? undefined : Number(values.max);
   if (max !== undefined && !(Number.isInteger(max) && max > 0))
     throw new UsageError(`--max takes a whole number above 0, got "${values.max}"`, 'dlq');

@@ -4,16 +4,7 @@
  * DLQ and of an on-failure destination are not queue work: for those it prints how to run
  * the function again with each message's payload.
  */
-import {
-  DEFAULT_COMPANY,
-  UsageError,
-  helpShown,
-  loadConfig,
-  noPositionals,
-  parse,
-  regionOf,
-  type Command,
-} from './shared.ts';
+import { DEFAULT_COMPANY, UsageError, loadConfig, parseCommand, regionOf, type Command } from './shared.ts';
 
 const USAGE = `Usage: backchannel redrive --queue <name> [--dry-run] [--max <n>] [--company <id>]
        backchannel redrive --queue <name> --region <r> [--dry-run] [--max <n>] [--company <id>]
@@ -51,7 +42,7 @@ stay in the DLQ) or no runtime, 2 usage error.`;
 const PEEK = 5;
 
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
     {
       queue: { type: 'string' },
@@ -61,9 +52,10 @@ async function run(args: string[]): Promise<number> {
       region: { type: 'string' },
     },
     'redrive',
+    USAGE,
   );
-  if (helpShown(values, USAGE)) return 0;
-  noPositionals(positionals, 'redrive');
+  if (!parsed) return 0;
+  const { values } = parsed;
   if (!values.queue)
     throw new UsageError(
       '--queue <name> is required, e.g. --queue intake or --queue dept-press-events; `backchannel dlq` lists every DLQ',
