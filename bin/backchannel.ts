@@ -25,7 +25,8 @@ import {
   loadConfig,
   noPositionals,
   parse,
-  withLocalTable,
+  withTable,
+  TABLE_OPTIONS_HELP,
   type Command,
 } from './commands/shared.ts';
 
@@ -72,7 +73,7 @@ Options:
   whatif: {
     summary: 'show where stored mentions would go with new rules',
     usage: `Usage: backchannel whatif --company <id> --rules <file> [--since 30d] [--examples 3]
-       backchannel whatif --company <id> --rules <file> --table <name> [--region <r>]
+       backchannel whatif --company <id> --rules <file> --region <r> | --table <name> [--region <r>]
 
 Replays the company's stored mentions through the routing rules of <file> (a complete
 company config, e.g. an edited copy of companies/<id>.yaml) and prints how many would move
@@ -80,16 +81,15 @@ from which department to which, with examples and why. The stored classification
 mention is reused. It reads page by page, shows progress, and writes nothing.
 
 Locally it reads the table of .backchannel/<company>/ (through the running runtime, or by
-opening the data directory). With --table it reads a deployed stack's table with your AWS
-credentials.
+opening the data directory). With --region it reads the deployed stack's table with your
+AWS credentials.
 
 Options:
   --company <id>   the company (default: ${DEFAULT_COMPANY})
   --rules <file>   the new company config
   --since <age>    only mentions created within this age: 30d, 12h (default: 30d) or a date YYYY-MM-DD
   --examples <n>   examples per move (default: 3)
-  --table <name>   a deployed table, e.g. bc-acme-data
-  --region <r>     its region (default: AWS_REGION)
+${TABLE_OPTIONS_HELP.split('\n').slice(1).join('\n')}
   -h, --help       show this help`,
     run: whatIfCommand,
   },
@@ -391,7 +391,6 @@ async function whatIfCommand(args: string[]): Promise<number> {
   noPositionals(positionals, 'whatif');
   if (!values.rules)
     throw new UsageError('--rules <file> is required: the company config with the new rules', 'whatif');
-  if (values.region && !values.table) throw new UsageError('--region goes with --table', 'whatif');
   const company = values.company ?? DEFAULT_COMPANY;
   const since = sinceTime(values.since ?? '30d', new Date());
   if (!since)
@@ -432,13 +431,7 @@ async function whatIfCommand(args: string[]): Promise<number> {
     return 0;
   };
 
-  if (values.table) {
-    const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-    if (!region) throw new UsageError('--region is required (or set AWS_REGION)', 'whatif');
-    // The SDK's default credential chain: your profile, environment or SSO session.
-    return replay({ AWS_REGION: region }, values.table);
-  }
-  return withLocalTable(await loadConfig(company), replay);
+  return withTable(await loadConfig(company), values, 'whatif', replay);
 }
 
 main(process.argv.slice(2)).then(
@@ -463,6 +456,8 @@ main(process.argv.slice(2)).then(
         'ScheduleExpressionError',
         'FunctionEnvError',
         'DemoError',
+        'StackNotFoundError',
+        'StackNamesError',
       ].includes((error as Error).name);
     process.stderr.write(
       `backchannel: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`,

@@ -21,6 +21,14 @@ export const REPORT_FONT_DIR = 'fonts';
 export const INSIGHTS_QUEUE = 'insights';
 export const METRICS_NAMESPACE = 'Backchannel';
 export const departmentQueueId = (departmentId: string): string => `dept-${departmentId}`;
+/**
+ * `press` -> `QUEUE_URL_DEPT_PRESS`: the variable with the URL of a department's queue, from
+ * which handle-department knows which department a message's queue is (in AWS the queue's
+ * name is CloudFormation's, not the topology's). Department ids are lowercase letters,
+ * digits and dashes, so the variable names never collide.
+ */
+export const departmentQueueUrlEnv = (departmentId: string): string =>
+  `QUEUE_URL_${departmentQueueId(departmentId).toUpperCase().replace(/-/g, '_')}`;
 
 /** Largest webhook body accepted, in bytes (the topology's `http.maxBodyBytes`): 1 MiB. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;

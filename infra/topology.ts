@@ -10,6 +10,7 @@ import { pollerTopology } from './pollers.ts';
 import {
   COMPANY_CONFIG_ENV,
   departmentQueueId,
+  departmentQueueUrlEnv,
   INSIGHTS_QUEUE,
   INTAKE_QUEUE,
   MAX_WEBHOOK_BODY_BYTES,
@@ -588,6 +589,12 @@ export function buildTopology(config: CompanyConfig): Topology {
         [COMPANY_CONFIG_ENV]: configEnv,
         TABLE_NAME: { kind: 'tableName' },
         EVENT_BUS_NAME: { kind: 'busName' },
+        ...Object.fromEntries(
+          departments.map((id) => [
+            departmentQueueUrlEnv(id),
+            { kind: 'queueUrl', queue: departmentQueueId(id) } as const,
+          ]),
+        ),
         ...notifications.environment,
       },
       triggers: departments.map((id) => ({

@@ -15,28 +15,26 @@ import type { MentionRouted } from '../../shared/domain/events.ts';
 import type { CaseRepository } from '../../shared/domain/ports.ts';
 import {
   DEFAULT_COMPANY,
+  TABLE_OPTIONS,
+  TABLE_OPTIONS_HELP,
+  type TableWhere,
   UsageError,
-  helpShown,
   loadConfig,
-  parse,
-  noPositionals,
-  regionOf,
-  withLocalTable,
+  parseCommand,
+  withDocuments,
   type Command,
 } from './shared.ts';
 
-const TABLE_OPTIONS = `  --company <id>   the company (default: ${DEFAULT_COMPANY})
-  --table <name>   a deployed table, e.g. bc-acme-data (default: the local runtime's table)
-  --region <r>     its region (default: AWS_REGION)
+const TABLE_HELP = `${TABLE_OPTIONS_HELP}
   -h, --help       show this help`;
 
 const CASES_USAGE = `Usage: backchannel cases [--department <id>] [--state open] [--due-before <time>] [--limit <n>] [--company <id>]
-       backchannel cases ... --table <name> [--region <r>]
+       backchannel cases ... --region <r> | --table <name> [--region <r>]
 
 Lists cases with state, priority, assignee, due time (in the company timezone), SLA marks
 and the first mention, earliest due first. Without --department: every department of the
 config. Locally it reads the table of .backchannel/<company>/ (through the running runtime,
-or by opening the data directory); with --table a deployed stack's table.
+or by opening the data directory); with --region the deployed stack's table.
 
 Options:
   --department <id>  the department (default: all)
@@ -45,17 +43,17 @@ Options:
   --due-before <t>   only cases due by then: an ISO time (2026-05-04T12:00:00Z), or a
                      time from now: 30m, 2h, 1d (0m: overdue now)
   --limit <n>        cases per department (default: 50)
-${TABLE_OPTIONS}`;
+${TABLE_HELP}`;
 
 const CASE_USAGE = `Usage: backchannel case <id> [--company <id>]
-       backchannel case <id> --table <name> [--region <r>]
+       backchannel case <id> --region <r> | --table <name> [--region <r>]
 
 Shows a case: state, department, assignee and why, due time and SLA marks, first response
 and response time, resolution, reply and approval, corrections; then its mentions (oldest
 first) and its history (who, when, what).
 
 Options:
-${TABLE_OPTIONS}`;
+${TABLE_HELP}`;
 
 const DEFAULT_LIMIT = 50;
 /** Cases read per index query; a larger --limit reads page after page. */
@@ -90,23 +88,14 @@ export function parseDueBefore(value: string, now: Date): string | undefined {
 /** Reads a deployed table (--table) or the local one, and hands the repository to `use`. */
 async function withCases(
   config: CompanyConfig,
-  values: { table?: string | undefined; region?: string | undefined },
+  where: TableWhere,
   command: string,
   use: (cases: CaseRepository, tableName: string) => Promise<number>,
 ): Promise<number> {
-  const { createDocumentClient } = await import('../../shared/adapters/aws-clients.ts');
   const { DynamoCaseRepository } = await import('../../shared/adapters/dynamodb/index.ts');
-  const open = async (env: Record<string, string | undefined>, tableName: string) => {
-    const client = createDocumentClient(env);
-    try {
-      return await use(new DynamoCaseRepository(client, tableName), tableName);
-    } finally {
-      client.destroy();
-    }
-  };
-  // The SDK's default credential chain for a deployed table: your profile, environment or SSO session.
-  if (values.table) return open({ AWS_REGION: regionOf(values.region, command) }, values.table);
-  return withLocalTable(config, open);
+  return withDocuments(config, where, command, (client, tableName) =>
+    use(new DynamoCaseRepository(client, tableName), tableName),
+  );
 }
 
 async function listUpTo(
@@ -180,21 +169,20 @@ export function duration(minutes: number): string {
 }
 
 async function casesRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
     {
       department: { type: 'string' },
       state: { type: 'string' },
       'due-before': { type: 'string' },
       limit: { type: 'string' },
-      company: { type: 'string' },
-      table: { type: 'string' },
-      region: { type: 'string' },
+      ...TABLE_OPTIONS,
     },
     'cases',
+    CASES_USAGE,
   );
-  if (helpShown(values, CASES_USAGE)) return 0;
-  noPositionals(positionals, 'cases');
+  if (!parsed) return 0;
+  const { values } = parsed;
   const now = new Date();
   const stateOption = values.state ?? 'open';
   const states = parseStates(stateOption);
@@ -213,7 +201,6 @@ async function casesRun(args: string[]): Promise<number> {
   const limit = values.limit === undefined ? DEFAULT_LIMIT : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1)
     throw new UsageError(`--limit takes a whole number above 0, got "${values.limit}"`, 'cases');
-  if (values.region && !values.table) throw new UsageError('--region goes with --table', 'cases');
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
   const ids = config.departments.map((d) => d.id);
   if (values.department !== undefined && !ids.includes(values.department)) {
@@ -323,19 +310,15 @@ function caseFields(c: Case, config: CompanyConfig, now: Date): [string, string]
 }
 
 async function caseRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    args,
-    { company: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } },
-    'case',
-  );
-  if (helpShown(values, CASE_USAGE)) return 0;
+  const parsed = parseCommand(args, TABLE_OPTIONS, 'case', CASE_USAGE, { positionals: true });
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1)
     throw new UsageError(
       positionals.length === 0 ? 'give the case id, e.g. backchannel case case_3f2a...' : 'give exactly one case id',
       'case',
     );
   const id = positionals[0] as string;
-  if (values.region && !values.table) throw new UsageError('--region goes with --table', 'case');
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
 
   return withCases(config, values, 'case', async (cases, tableName) => {

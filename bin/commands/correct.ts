@@ -7,17 +7,17 @@ import { randomUUID } from 'node:crypto';
 import { CATEGORIES, SENTIMENTS, type Category, type Sentiment } from '../../shared/domain/mention.ts';
 import {
   DEFAULT_COMPANY,
+  TABLE_OPTIONS,
+  TABLE_OPTIONS_HELP,
   UsageError,
-  helpShown,
   loadConfig,
-  parse,
-  regionOf,
-  withLocalTable,
+  parseCommand,
+  withDocuments,
   type Command,
 } from './shared.ts';
 
 const USAGE = `Usage: backchannel correct <case> [--category <c>] [--sentiment <s>] [--relevant true|false] [--mention <id>] [--company <id>]
-       backchannel correct <case> ... --table <name> [--region <r>]
+       backchannel correct <case> ... --region <r> | --table <name> [--region <r>]
 
 Stores what the classifier should have said about a case's mention (by default its first)
 as a labelled example for the company model (\`backchannel train\`). Labels left out keep
@@ -29,28 +29,27 @@ Options:
   --sentiment <s>  ${SENTIMENTS.join(', ')}
   --relevant <b>   true or false: whether the mention is about the company at all
   --mention <id>   the mention of the case to correct (default: the case's first)
-  --company <id>   the company (default: ${DEFAULT_COMPANY})
-  --table <name>   a deployed table, e.g. bc-acme-data (default: the local runtime's table)
-  --region <r>     its region (default: AWS_REGION)
+${TABLE_OPTIONS_HELP}
   -h, --help       show this help
 
 Exit codes: 0 stored, 1 failed (no such case or mention), 2 usage error.`;
 
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
     {
       category: { type: 'string' },
       sentiment: { type: 'string' },
       relevant: { type: 'string' },
       mention: { type: 'string' },
-      company: { type: 'string' },
-      table: { type: 'string' },
-      region: { type: 'string' },
+      ...TABLE_OPTIONS,
     },
     'correct',
+    USAGE,
+    { positionals: true },
   );
-  if (helpShown(values, USAGE)) return 0;
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   const [caseId, ...rest] = positionals;
   if (!caseId) throw new UsageError('name the case: backchannel correct <case> --category ...', 'correct');
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`, 'correct');
@@ -69,15 +68,13 @@ async function run(args: string[]): Promise<number> {
     throw new UsageError('give at least one of --category, --sentiment, --relevant', 'correct');
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
 
-  const { createDocumentClient } = await import('../../shared/adapters/aws-clients.ts');
   const { DynamoCaseRepository, DynamoCorrectionRepository, DynamoMentionRepository } = await import(
     '../../shared/adapters/dynamodb/index.ts'
   );
   const { correctCase } = await import('../../shared/domain/corrections.ts');
   const { NotFoundError } = await import('../../shared/domain/errors.ts');
   const { systemClock } = await import('../../shared/domain/system-clock.ts');
-  const store = async (env: Record<string, string | undefined>, tableName: string) => {
-    const client = createDocumentClient(env);
+  return withDocuments(config, values, 'correct', async (client, tableName) => {
     try {
       const correction = await correctCase(
         caseId,
@@ -102,12 +99,8 @@ async function run(args: string[]): Promise<number> {
       if (!(error instanceof NotFoundError)) throw error;
       process.stderr.write(`backchannel correct: ${error.message}\n`);
       return 1;
-    } finally {
-      client.destroy();
     }
-  };
-  if (values.table) return store({ AWS_REGION: regionOf(values.region, 'correct') }, values.table);
-  return withLocalTable(config, store);
+  });
 }
 
 export const correctCommand: Command = {

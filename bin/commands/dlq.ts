@@ -4,16 +4,7 @@
  * delivered and its mention, without moving or deleting anything.
  */
 import type { RecordedFailure } from '../../shared/domain/ports.ts';
-import {
-  DEFAULT_COMPANY,
-  UsageError,
-  helpShown,
-  loadConfig,
-  noPositionals,
-  parse,
-  regionOf,
-  type Command,
-} from './shared.ts';
+import { DEFAULT_COMPANY, UsageError, loadConfig, parseCommand, regionOf, type Command } from './shared.ts';
 
 const USAGE = `Usage: backchannel dlq [--queue <name>] [--json] [--max <n>] [--company <id>]
        backchannel dlq [--queue <name>] --region <r> [--json] [--max <n>] [--company <id>]
@@ -84,7 +75,7 @@ export interface DlqEntry {
 }
 
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
     {
       queue: { type: 'string' },
@@ -94,9 +85,10 @@ async function run(args: string[]): Promise<number> {
       region: { type: 'string' },
     },
     'dlq',
+    USAGE,
   );
-  if (helpShown(values, USAGE)) return 0;
-  noPositionals(positionals, 'dlq');
+  if (!parsed) return 0;
+  const { values } = parsed;
   const max = values.max === undefined ? undefined : Number(values.max);
   if (max !== undefined && !(Number.isInteger(max) && max > 0))
     throw new UsageError(`--max takes a whole number above 0, got "${values.max}"`, 'dlq');
@@ -105,19 +97,25 @@ async function run(args: string[]): Promise<number> {
 
   const { buildTopology } = await import('../../infra/topology.ts');
   const { causeInMessage, deadLetterTargets, localAwsOf, resolveDeadLetterQueue } = await import('./dead-letters.ts');
-  const topology = buildTopology(config);
-  const target = values.queue === undefined ? undefined : resolveDeadLetterQueue(topology, values.queue, 'dlq');
+  const { deployedTopology } = await import('./stack-names.ts');
+  const local = buildTopology(config);
+  const resolved = values.queue === undefined ? undefined : resolveDeadLetterQueue(local, values.queue, 'dlq');
 
   let env: Record<string, string>;
-  let tableName = topology.table.name;
+  let topology = local;
+  let tableName = local.table.name;
   if (values.region !== undefined) {
     // The SDK's default credential chain: your profile, environment or SSO session.
     env = { AWS_REGION: regionOf(values.region, 'dlq') };
+    // CloudFormation named the queues and the table: their names are in the stack's outputs.
+    ({ topology } = await deployedTopology(local, env.AWS_REGION as string));
+    tableName = topology.table.name;
   } else {
-    const local = await localAwsOf(company);
-    if (!local) return 1;
-    ({ env, tableName } = local);
+    const runtime = await localAwsOf(company);
+    if (!runtime) return 1;
+    ({ env, tableName } = runtime);
   }
+  const target = resolved && deadLetterTargets(topology).find((t) => t.id === resolved.id);
 
   const { createDocumentClient, createSqsClient } = await import('../../shared/adapters/aws-clients.ts');
   const sqs = createSqsClient(env);

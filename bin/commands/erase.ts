@@ -7,19 +7,18 @@ import path from 'node:path';
 import type { EraseAuthorOutcome } from '../../shared/domain/erase-author.ts';
 import {
   DEFAULT_COMPANY,
+  TABLE_OPTIONS,
+  TABLE_OPTIONS_HELP,
   UsageError,
   dataDirOf,
-  helpShown,
   loadConfig,
-  noPositionals,
-  parse,
-  regionOf,
-  withLocalTable,
+  parseCommand,
+  withDocuments,
   type Command,
 } from './shared.ts';
 
 const USAGE = `Usage: backchannel erase --author <platform>:<id> [--dry-run] [--company <id>]
-       backchannel erase --author <platform>:<id> --table <name> [--region <r>] [--dry-run]
+       backchannel erase --author <platform>:<id> --region <r> | --table <name> [--region <r>] [--dry-run]
 
 Erases everything the company holds of one author: their mentions (text, name, handle,
 link, classification and routing reasons) are deleted with their records, notes and
@@ -34,27 +33,20 @@ Options:
   --author <p:id>  the author: platform and the platform's author id, e.g. x:1234567890,
                    bluesky:did:plc:abc, youtube:UC... (required)
   --dry-run        erase nothing: print what would be erased
-  --company <id>   the company (default: ${DEFAULT_COMPANY})
-  --table <name>   a deployed table, e.g. bc-acme-data (default: the local runtime's table)
-  --region <r>     its region (default: AWS_REGION)
+${TABLE_OPTIONS_HELP}
   -h, --help       show this help
 
 Exit codes: 0 done (also when nothing was found), 1 failed, 2 usage error.`;
 
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
-    {
-      author: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      company: { type: 'string' },
-      table: { type: 'string' },
-      region: { type: 'string' },
-    },
+    { author: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...TABLE_OPTIONS },
     'erase',
+    USAGE,
   );
-  if (helpShown(values, USAGE)) return 0;
-  noPositionals(positionals, 'erase');
+  if (!parsed) return 0;
+  const { values } = parsed;
   if (!values.author) throw new UsageError('--author <platform>:<id> is required, e.g. --author x:1234567890', 'erase');
   const { parseAuthorRef, eraseAuthor } = await import('../../shared/domain/erase-author.ts');
   const { MENTION_PLATFORMS } = await import('../../shared/platforms/registry.ts');
@@ -70,33 +62,26 @@ async function run(args: string[]): Promise<number> {
   const config = await loadConfig(company);
   const dryRun = values['dry-run'] === true;
 
-  const { createDocumentClient } = await import('../../shared/adapters/aws-clients.ts');
   const { dynamoErasurePorts } = await import('../../shared/adapters/dynamodb/index.ts');
   const { OutboxEraser } = await import('../../shared/adapters/notify/outbox.ts');
   const { systemClock } = await import('../../shared/domain/system-clock.ts');
-  const erase = async (env: Record<string, string | undefined>, tableName: string, outboxDir: string | undefined) => {
-    const client = createDocumentClient(env);
-    try {
-      const outcome = await eraseAuthor(
-        author,
-        `cli:${os.userInfo().username}`,
-        {
-          ...dynamoErasurePorts(client, tableName),
-          ...(outboxDir ? { outbox: new OutboxEraser(outboxDir) } : {}),
-          clock: systemClock,
-          retentionDays: config.retention.days,
-        },
-        { dryRun },
-      );
-      process.stdout.write(`${describe(values.author as string, tableName, outcome)}\n`);
-      return 0;
-    } finally {
-      client.destroy();
-    }
-  };
-  // The SDK's default credential chain for a deployed table: your profile, environment or SSO session.
-  if (values.table) return erase({ AWS_REGION: regionOf(values.region, 'erase') }, values.table, undefined);
-  return withLocalTable(config, (env, tableName) => erase(env, tableName, path.join(dataDirOf(company), 'outbox')));
+  // A deployed stack's notifications left the account: only the local outbox can be erased.
+  return withDocuments(config, values, 'erase', async (client, tableName, deployed) => {
+    const outboxDir = deployed ? undefined : path.join(dataDirOf(company), 'outbox');
+    const outcome = await eraseAuthor(
+      author,
+      `cli:${os.userInfo().username}`,
+      {
+        ...dynamoErasurePorts(client, tableName),
+        ...(outboxDir ? { outbox: new OutboxEraser(outboxDir) } : {}),
+        clock: systemClock,
+        retentionDays: config.retention.days,
+      },
+      { dryRun },
+    );
+    process.stdout.write(`${describe(values.author as string, tableName, outcome)}\n`);
+    return 0;
+  });
 }
 
 /** The outcome as a person reads it: what was (or would be) erased, per kind. */

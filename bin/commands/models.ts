@@ -18,7 +18,7 @@ import {
   noPositionals,
   parse,
   regionOf,
-  withLocalTable,
+  withDocuments,
   type Command,
 } from './shared.ts';
 
@@ -96,18 +96,11 @@ async function withCorrections(
   command: string,
   use: (corrections: CorrectionStore) => Promise<number>,
 ): Promise<number> {
-  const { createDocumentClient } = await import('../../shared/adapters/aws-clients.ts');
   const { DynamoCorrectionRepository } = await import('../../shared/adapters/dynamodb/index.ts');
-  const open = async (env: Record<string, string | undefined>, tableName: string) => {
-    const client = createDocumentClient(env);
-    try {
-      return await use(new DynamoCorrectionRepository(client, tableName));
-    } finally {
-      client.destroy();
-    }
-  };
-  if (values.table) return open({ AWS_REGION: regionOf(values.region, command) }, values.table);
-  return withLocalTable(config, open);
+  // --table goes with --bucket (where()): --region alone stays on the local table and models.
+  return withDocuments(config, values.table ? values : {}, command, (client, tableName) =>
+    use(new DynamoCorrectionRepository(client, tableName)),
+  );
 }
 
 function where(values: { table?: string | undefined; bucket?: string | undefined }, command: string): void {

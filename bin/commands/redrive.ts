@@ -4,16 +4,7 @@
  * DLQ and of an on-failure destination are not queue work: for those it prints how to run
  * the function again with each message's payload.
  */
-import {
-  DEFAULT_COMPANY,
-  UsageError,
-  helpShown,
-  loadConfig,
-  noPositionals,
-  parse,
-  regionOf,
-  type Command,
-} from './shared.ts';
+import { DEFAULT_COMPANY, UsageError, loadConfig, parseCommand, regionOf, type Command } from './shared.ts';
 
 const USAGE = `Usage: backchannel redrive --queue <name> [--dry-run] [--max <n>] [--company <id>]
        backchannel redrive --queue <name> --region <r> [--dry-run] [--max <n>] [--company <id>]
@@ -51,7 +42,7 @@ stay in the DLQ) or no runtime, 2 usage error.`;
 const PEEK = 5;
 
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
     {
       queue: { type: 'string' },
@@ -61,9 +52,10 @@ async function run(args: string[]): Promise<number> {
       region: { type: 'string' },
     },
     'redrive',
+    USAGE,
   );
-  if (helpShown(values, USAGE)) return 0;
-  noPositionals(positionals, 'redrive');
+  if (!parsed) return 0;
+  const { values } = parsed;
   if (!values.queue)
     throw new UsageError(
       '--queue <name> is required, e.g. --queue intake or --queue dept-press-events; `backchannel dlq` lists every DLQ',
@@ -76,20 +68,25 @@ async function run(args: string[]): Promise<number> {
   const config = await loadConfig(company);
 
   const { buildTopology } = await import('../../infra/topology.ts');
-  const { localAwsOf, resolveDeadLetterQueue } = await import('./dead-letters.ts');
-  const topology = buildTopology(config);
-  const target = resolveDeadLetterQueue(topology, values.queue, 'redrive');
+  const { deadLetterTargets, localAwsOf, resolveDeadLetterQueue } = await import('./dead-letters.ts');
+  const local = buildTopology(config);
+  const resolved = resolveDeadLetterQueue(local, values.queue, 'redrive');
 
   const { createSqsClient } = await import('../../shared/adapters/aws-clients.ts');
   let env: Record<string, string>;
+  let topology = local;
   if (values.region !== undefined) {
     // The SDK's default credential chain: your profile, environment or SSO session.
     env = { AWS_REGION: regionOf(values.region, 'redrive') };
+    // CloudFormation named the queues and functions: their names are in the stack's outputs.
+    const { deployedTopology } = await import('./stack-names.ts');
+    ({ topology } = await deployedTopology(local, env.AWS_REGION as string));
   } else {
-    const local = await localAwsOf(company);
-    if (!local) return 1;
-    env = local.env;
+    const runtime = await localAwsOf(company);
+    if (!runtime) return 1;
+    env = runtime.env;
   }
+  const target = deadLetterTargets(topology).find((t) => t.id === resolved.id) ?? resolved;
 
   const sqs = createSqsClient(env);
   try {

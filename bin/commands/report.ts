@@ -10,14 +10,12 @@ import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { Report } from '../../shared/domain/reports/report.ts';
 import {
   DEFAULT_COMPANY,
+  TABLE_OPTIONS,
   UsageError,
   dataDirOf,
-  helpShown,
   loadConfig,
-  noPositionals,
-  parse,
-  regionOf,
-  withLocalTable,
+  parseCommand,
+  withTable,
   type Command,
 } from './shared.ts';
 
@@ -27,7 +25,7 @@ type Format = (typeof FORMATS)[number];
 const USAGE = `Usage: backchannel report (--day YYYY-MM-DD | --week YYYY-Www | --week latest)
                           [--department <id>] [--format text|html|json] [--out <file>]
                           [--company <id>] [--build]
-       backchannel report ... --table <name> [--region <region>]
+       backchannel report ... --region <r> | --table <name> [--region <r>]
 
 Builds the report of a day or an ISO week (Monday..Sunday, company timezone) from the
 counts stored in the table: mentions by category, platform and sentiment (each mention
@@ -52,8 +50,9 @@ Options:
                        goes to .backchannel/<company>/reports/)
   --company <id>       the company (default: ${DEFAULT_COMPANY})
   --build              build, store and send the period's reports as the schedule does (local only)
-  --table <name>       a deployed table, e.g. bc-acme-data
-  --region <r>         its region (default: AWS_REGION)
+  --table <name>       a deployed table by its name (default: with --region the table of
+                       the company's deployed stack, from its outputs; else the local one)
+  --region <r>         the region of the deployed stack or table (default: AWS_REGION)
   -h, --help           show this help
 
 Exit codes: 0 printed or written, 1 no local data, 2 usage error.`;
@@ -65,7 +64,7 @@ export const reportCommand: Command = {
 };
 
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
     {
       day: { type: 'string' },
@@ -73,15 +72,14 @@ async function run(args: string[]): Promise<number> {
       department: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
-      company: { type: 'string' },
-      table: { type: 'string' },
-      region: { type: 'string' },
+      ...TABLE_OPTIONS,
       build: { type: 'boolean' },
     },
     'report',
+    USAGE,
   );
-  if (helpShown(values, USAGE)) return 0;
-  noPositionals(positionals, 'report');
+  if (!parsed) return 0;
+  const { values } = parsed;
   const { isIsoWeek, latestCompletePeriod, periodOf } = await import('../../shared/domain/reports/period.ts');
   const { isDay, dayIn } = await import('../../shared/domain/time.ts');
   if ((values.day === undefined) === (values.week === undefined))
@@ -96,8 +94,7 @@ async function run(args: string[]): Promise<number> {
   const format = (values.format ?? 'text') as Format;
   if (!FORMATS.includes(format))
     throw new UsageError(`--format takes text, html or json, got "${values.format}"`, 'report');
-  if (values.region && !values.table) throw new UsageError('--region goes with --table', 'report');
-  if (values.build && values.table)
+  if (values.build && (values.table || values.region))
     throw new UsageError(
       '--build works on the local runtime only; a deployed stack builds and sends its reports on its schedules',
       'report',
@@ -143,11 +140,7 @@ async function run(args: string[]): Promise<number> {
     return 0;
   };
 
-  if (values.table) {
-    // The SDK's default credential chain: your profile, environment or SSO session.
-    return produce({ AWS_REGION: regionOf(values.region, 'report') }, values.table);
-  }
-  return withLocalTable(config, produce);
+  return withTable(config, values, 'report', produce);
 }
 
 async function output(report: Report, format: Format, out: string | undefined, config: CompanyConfig): Promise<void> {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 
 /** Wrong options or arguments: the CLI prints the message and the command's usage, exit 2. */
@@ -45,6 +46,88 @@ export function parse<const O extends Record<string, { type: 'string' | 'boolean
   } catch (error) {
     throw new UsageError((error as Error).message, command);
   }
+}
+
+type OptionSpecs = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/**
+ * A command's preamble: its options parsed strictly (with `--help`), the usage printed for
+ * `--help` (then undefined: the command returns 0), and no positional argument unless the
+ * command takes some.
+ * @throws UsageError for an unknown option, a missing value or an unexpected argument
+ */
+export function parseCommand<const O extends OptionSpecs>(
+  args: string[],
+  options: O,
+  command: string,
+  usage: string,
+  { positionals = false }: { positionals?: boolean } = {},
+): ReturnType<typeof parse<O>> | undefined {
+  const parsed = parse(args, options, command);
+  if (helpShown(parsed.values, usage)) return undefined;
+  if (!positionals) noPositionals(parsed.positionals, command);
+  return parsed;
+}
+
+/** `--company`, `--table` and `--region`: the options of every command that reads the company's table. */
+export const TABLE_OPTIONS = {
+  company: { type: 'string' },
+  table: { type: 'string' },
+  region: { type: 'string' },
+} as const;
+
+/** The help lines of TABLE_OPTIONS. */
+export const TABLE_OPTIONS_HELP = `  --company <id>   the company (default: ${DEFAULT_COMPANY})
+  --table <name>   a deployed table by its name (default: with --region the table of the
+                   company's deployed stack, from its outputs; else the local runtime's)
+  --region <r>     the region of the deployed stack or table (default: AWS_REGION)`;
+
+/** Where a command's table is: `--table` and `--region` of TABLE_OPTIONS. */
+export interface TableWhere {
+  readonly table?: string | undefined;
+  readonly region?: string | undefined;
+}
+
+/**
+ * Runs `use` against the company's table: `--table <name>` a deployed table by name;
+ * `--region` alone the table of the company's deployed stack (CloudFormation named it:
+ * the name is in the stack's outputs, bin/commands/stack-names.ts); neither the local
+ * runtime's table (withLocalTable). Deployed tables are reached with the SDK's default
+ * credentials: your profile, environment or SSO session.
+ */
+export async function withTable(
+  config: CompanyConfig,
+  where: TableWhere,
+  command: string,
+  use: (env: Record<string, string | undefined>, tableName: string, deployed: boolean) => Promise<number>,
+): Promise<number> {
+  if (where.table) return use({ AWS_REGION: regionOf(where.region, command) }, where.table, true);
+  if (where.region !== undefined) {
+    const region = regionOf(where.region, command);
+    const { buildTopology } = await import('../../infra/topology.ts');
+    const { deployedTopology } = await import('./stack-names.ts');
+    const { topology } = await deployedTopology(buildTopology(config), region);
+    return use({ AWS_REGION: region }, topology.table.name, true);
+  }
+  return withLocalTable(config, (env, tableName) => use(env, tableName, false));
+}
+
+/** withTable with a DynamoDB document client on the table, destroyed when `use` is done. */
+export async function withDocuments(
+  config: CompanyConfig,
+  where: TableWhere,
+  command: string,
+  use: (documents: DynamoDBDocumentClient, tableName: string, deployed: boolean) => Promise<number>,
+): Promise<number> {
+  const { createDocumentClient } = await import('../../shared/adapters/aws-clients.ts');
+  return withTable(config, where, command, async (env, tableName, deployed) => {
+    const client = createDocumentClient(env);
+    try {
+      return await use(client, tableName, deployed);
+    } finally {
+      client.destroy();
+    }
+  });
 }
 
 /** Prints the usage when `--help` was given; the command then returns 0. */

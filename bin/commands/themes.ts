@@ -11,13 +11,13 @@ import type { ThemeRepository } from '../../shared/domain/themes/ports.ts';
 import { dayIn, isDay } from '../../shared/domain/time.ts';
 import {
   DEFAULT_COMPANY,
+  TABLE_OPTIONS,
+  TABLE_OPTIONS_HELP,
+  type TableWhere,
   UsageError,
-  helpShown,
   loadConfig,
-  noPositionals,
-  parse,
-  regionOf,
-  withLocalTable,
+  parseCommand,
+  withDocuments,
   type Command,
 } from './shared.ts';
 
@@ -25,15 +25,13 @@ import {
 const DEFAULT_DAYS = 28;
 const THEME_ID = /^th_(complaint|idea|project)_[a-z]{2,3}_[0-9a-f]{12}$/;
 
-const TABLE_OPTIONS = `  --company <id>   the company (default: ${DEFAULT_COMPANY})
-  --table <name>   a deployed table, e.g. bc-acme-data (default: the local runtime's table)
-  --region <r>     its region (default: AWS_REGION)
+const TABLE_HELP = `${TABLE_OPTIONS_HELP}
   -h, --help       show this help
 
 Exit codes: 0 done, 1 failed (no local data, no such theme), 2 usage error.`;
 
 const THEMES_USAGE = `Usage: backchannel themes [--kind complaint|idea|project] [--department <id>] [--since YYYY-MM-DD] [--limit <n>]
-       backchannel themes ... --table <name> [--region <r>]
+       backchannel themes ... --region <r> | --table <name> [--region <r>]
 
 Lists the recurring themes of the period from --since to today (default: the last ${DEFAULT_DAYS}
 days), most mentioned first: id, label (its salient words), mentions in the period and
@@ -46,11 +44,11 @@ Options:
   --department <id>  only themes with mentions routed to this department
   --since <day>      first day of the period, YYYY-MM-DD
   --limit <n>        themes at most (default: 30)
-${TABLE_OPTIONS}`;
+${TABLE_HELP}`;
 
 const THEME_USAGE = `Usage: backchannel theme <id> [--since YYYY-MM-DD]
        backchannel theme <id> --defect --owner <name> --fix-date YYYY-MM-DD [--note <text>]
-       backchannel theme <id> ... --table <name> [--region <r>]
+       backchannel theme <id> ... --region <r> | --table <name> [--region <r>]
 
 Shows a theme: label, terms, mentions per day, trend, process and owner, departments,
 examples, and when it is marked as a known defect, its daily rate in equal windows
@@ -64,12 +62,12 @@ Options:
   --fix-date <day>   the day the fix took effect (or will), YYYY-MM-DD
   --note <text>      what was done
   --since <day>      first day of the period shown (default: ${DEFAULT_DAYS} days ago)
-${TABLE_OPTIONS}`;
+${TABLE_HELP}`;
 
 const rankedUsage = (
   name: 'ideas' | 'projects',
 ) => `Usage: backchannel ${name} [--format text|csv|json] [--out <file>] [--since YYYY-MM-DD] [--limit <n>]
-       backchannel ${name} ... --table <name> [--region <r>]
+       backchannel ${name} ... --region <r> | --table <name> [--region <r>]
 
 Lists the ${name === 'ideas' ? 'product ideas' : 'suggested community projects (with the organisation and place their texts name)'} of the period (default: the last ${DEFAULT_DAYS}
 days), ranked by support: score = 3 x distinct authors + mentions + log2(1 + reactions).
@@ -79,33 +77,19 @@ Options:
   --out <file>     write there instead of to the terminal
   --since <day>    first day of the period, YYYY-MM-DD
   --limit <n>      entries at most (default: 30)
-${TABLE_OPTIONS}`;
-
-interface TableValues {
-  company?: string | undefined;
-  table?: string | undefined;
-  region?: string | undefined;
-}
+${TABLE_HELP}`;
 
 /** Reads a deployed table (--table) or the local one, and hands the theme repository to `use`. */
 async function withThemes(
   config: CompanyConfig,
-  values: TableValues,
+  where: TableWhere,
   command: string,
   use: (themes: ThemeRepository, tableName: string) => Promise<number>,
 ): Promise<number> {
-  const { createDocumentClient } = await import('../../shared/adapters/aws-clients.ts');
   const { DynamoThemeRepository } = await import('../../shared/adapters/dynamodb/index.ts');
-  const open = async (env: Record<string, string | undefined>, tableName: string) => {
-    const client = createDocumentClient(env);
-    try {
-      return await use(new DynamoThemeRepository(client, tableName), tableName);
-    } finally {
-      client.destroy();
-    }
-  };
-  if (values.table) return open({ AWS_REGION: regionOf(values.region, command) }, values.table);
-  return withLocalTable(config, open);
+  return withDocuments(config, where, command, (client, tableName) =>
+    use(new DynamoThemeRepository(client, tableName), tableName),
+  );
 }
 
 function periodOf(since: string | undefined, config: CompanyConfig, command: string): Period {
@@ -128,32 +112,26 @@ function limitOf(value: string | undefined, command: string): number {
   return limit;
 }
 
-function checkTable(values: TableValues, command: string): void {
-  if (values.region && !values.table) throw new UsageError('--region goes with --table', command);
-}
-
 async function insightsOf(themes: ThemeRepository, config: CompanyConfig) {
   const { ThemeInsights } = await import('../../shared/domain/themes/theme-insights.ts');
   return new ThemeInsights({ themes, processes: config.processes });
 }
 
-const TABLE_VALUES = { company: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } } as const;
-
 async function themesRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
     {
-      ...TABLE_VALUES,
+      ...TABLE_OPTIONS,
       kind: { type: 'string' },
       department: { type: 'string' },
       since: { type: 'string' },
       limit: { type: 'string' },
     },
     'themes',
+    THEMES_USAGE,
   );
-  if (helpShown(values, THEMES_USAGE)) return 0;
-  noPositionals(positionals, 'themes');
-  checkTable(values, 'themes');
+  if (!parsed) return 0;
+  const { values } = parsed;
   if (values.kind !== undefined && !(THEME_KINDS as readonly string[]).includes(values.kind))
     throw new UsageError(`--kind takes ${THEME_KINDS.join(', ')}; got "${values.kind}"`, 'themes');
   const limit = limitOf(values.limit, 'themes');
@@ -202,10 +180,10 @@ async function themesRun(args: string[]): Promise<number> {
 }
 
 async function themeRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
+  const parsed = parseCommand(
     args,
     {
-      ...TABLE_VALUES,
+      ...TABLE_OPTIONS,
       defect: { type: 'boolean' },
       owner: { type: 'string' },
       'fix-date': { type: 'string' },
@@ -213,8 +191,11 @@ async function themeRun(args: string[]): Promise<number> {
       since: { type: 'string' },
     },
     'theme',
+    THEME_USAGE,
+    { positionals: true },
   );
-  if (helpShown(values, THEME_USAGE)) return 0;
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1)
     throw new UsageError(
       positionals.length === 0
@@ -228,7 +209,6 @@ async function themeRun(args: string[]): Promise<number> {
       `"${id}" is not a theme id (th_<kind>_<language>_<12 hex digits>, from backchannel themes)`,
       'theme',
     );
-  checkTable(values, 'theme');
   const marking = values.defect === true;
   if (!marking && (values.owner !== undefined || values['fix-date'] !== undefined || values.note !== undefined))
     throw new UsageError('--owner, --fix-date and --note go with --defect', 'theme');
@@ -327,20 +307,20 @@ function rankedCommand(name: 'ideas' | 'projects'): Command {
         : 'suggested community projects ranked by support',
     usage,
     async run(args: string[]): Promise<number> {
-      const { values, positionals } = parse(
+      const parsed = parseCommand(
         args,
         {
-          ...TABLE_VALUES,
+          ...TABLE_OPTIONS,
           format: { type: 'string' },
           out: { type: 'string' },
           since: { type: 'string' },
           limit: { type: 'string' },
         },
         name,
+        usage,
       );
-      if (helpShown(values, usage)) return 0;
-      noPositionals(positionals, name);
-      checkTable(values, name);
+      if (!parsed) return 0;
+      const { values } = parsed;
       const format = values.format ?? 'text';
       if (!['text', 'csv', 'json'].includes(format))
         throw new UsageError(`--format takes text, csv or json; got "${format}"`, name);

@@ -25,13 +25,13 @@ import { ValidationError } from '../../shared/domain/errors.ts';
 import { DepartmentEnvelopeSchema, DETAIL_TYPES } from '../../shared/domain/events.ts';
 import type { RecordFailureLog } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
-import { departmentQueueId } from '../../infra/topology-constants.ts';
+import { departmentQueueUrlEnv } from '../../infra/topology-constants.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
 import { correlateDetail, processObservedBatch } from '../../shared/observability/observe-records.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 
 export interface HandleDepartmentDeps extends DepartmentInboxDeps {
-  /** The department a queue belongs to, from the queue's name (`bc-<company>-dept-<id>`). */
+  /** The department a queue belongs to, from the queue's name (the last part of its URL in `QUEUE_URL_DEPT_<ID>`). */
   readonly departmentOfQueue: (queueName: string) => string | undefined;
   /** Where the causes of failed records go, for `backchannel dlq`. */
   readonly failures?: RecordFailureLog;
@@ -56,7 +56,10 @@ export function dependenciesFrom(env: FunctionEnv): HandleDepartmentDeps {
     caseMentions: cases,
     timezone: config.company.timezone,
   };
-  const queues = new Map(config.departments.map((d) => [`bc-${config.company.id}-${departmentQueueId(d.id)}`, d.id]));
+  // In AWS CloudFormation names the queues: the topology hands each department's queue URL over.
+  const queues = new Map(
+    config.departments.map((d) => [requireEnv(env, departmentQueueUrlEnv(d.id)).split('/').at(-1) ?? '', d.id]),
+  );
   return {
     timezone: config.company.timezone,
     retentionDays: config.retention.days,

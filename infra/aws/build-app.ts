@@ -3,6 +3,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { fileURLToPath } from 'node:url';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { CompanyStack } from './company-stack.ts';
+import { LEGACY_NAMES_CONTEXT, legacyNamesRequested } from './physical-names.ts';
+import { stackName } from './stack-outputs.ts';
 
 /** The repository root: function entries, package-lock.json and companies/ live there. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -10,7 +12,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Tag on the stack (and so, by CloudFormation, on every resource) naming the company. */
 export const COMPANY_TAG = 'backchannel:company';
 
-export const stackName = (companyId: string): string => `Backchannel-${companyId}`;
+export { stackName } from './stack-outputs.ts';
 
 export interface BuildAppOptions {
   /** Context for a new App (feature flags, `aws:cdk:bundling-stacks`); the CLI passes its own. */
@@ -41,6 +43,7 @@ export function addCompanyStack(app: App, config: CompanyConfig): CompanyStack {
     config,
     projectRoot: PROJECT_ROOT,
     sourceMaps: String(app.node.tryGetContext('sourceMaps')) === 'true',
+    legacyNames: legacyNamesRequested(app.node.tryGetContext(LEGACY_NAMES_CONTEXT)),
   });
 }
 

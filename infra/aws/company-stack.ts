@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { buildTopology, type Topology } from '../topology.ts';
 import { webhookPaths } from '../webhook-paths.ts';
+import { STACK_OUTPUTS, functionOutputKey, pascalCase, queueOutputKey } from './stack-outputs.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { Buckets } from './constructs/buckets.ts';
@@ -30,6 +31,13 @@ export interface CompanyStackProps extends StackProps {
    * `npx cdk deploy -c sourceMaps=true`): readable traces for 14-75 ms more per cold start. @default false
    */
   readonly sourceMaps?: boolean;
+  /**
+   * Give every resource the name of the releases before issue 16 (`bc-<company>-<id>`,
+   * `npx cdk deploy -c legacyNames=true`), so that a stack deployed before is updated in
+   * place instead of having its table, queues and functions replaced (physical-names.ts,
+   * docs/operations.md). @default false: CloudFormation names them
+   */
+  readonly legacyNames?: boolean;
 }
 
 /**
@@ -56,17 +64,23 @@ export class CompanyStack extends Stack {
     const topology = buildTopology(props.config);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.topology = topology;
+    const legacyNames = props.legacyNames ?? false;
 
-    this.data = new DataStore(this, 'Data', { table: topology.table });
+    this.data = new DataStore(this, 'Data', { table: topology.table, legacyNames });
     this.buckets = new Buckets(this, 'Buckets', { buckets: topology.buckets });
+    // The secrets keep their fixed names (physical-names.ts): configs name them, admins fill them in.
     this.secrets = new PlatformSecrets(this, 'Secrets', { secrets: topology.secrets });
     this.queues = new WorkQueues(this, 'Queues', {
       queues: topology.queues,
       deadLetterQueues: topology.deadLetterQueues,
+      legacyNames,
     });
-    this.events = new EventRouting(this, 'Events', { bus: topology.bus, queues: this.queues });
+    this.events = new EventRouting(this, 'Events', { bus: topology.bus, queues: this.queues, legacyNames });
     const adminAuth = topology.http.adminAuth;
-    this.users = adminAuth.type === 'cognito' ? new ConsoleUsers(this, 'ConsoleUsers', { spec: adminAuth }) : undefined;
+    this.users =
+      adminAuth.type === 'cognito'
+        ? new ConsoleUsers(this, 'ConsoleUsers', { spec: adminAuth, legacyNames })
+        : undefined;
     this.functions = new Functions(this, 'Functions', {
       functions: topology.functions,
       config: props.config,
@@ -80,6 +94,7 @@ export class CompanyStack extends Stack {
       logLevel: props.logLevel ?? 'INFO',
       ...(this.users ? { consoleLogin: this.users.consoleLoginJson() } : {}),
       sourceMaps: props.sourceMaps ?? false,
+      legacyNames,
     });
     this.webhooks = new WebhookApi(this, 'Webhooks', {
       http: topology.http,
@@ -87,17 +102,20 @@ export class CompanyStack extends Stack {
       handlers: this.functions,
       logRetention,
       ...(this.users ? { users: this.users } : {}),
+      legacyNames,
     });
     this.schedules = new Schedules(this, 'Schedules', {
       schedules: topology.schedules,
       functions: topology.functions,
       handlers: this.functions,
       queues: this.queues,
+      legacyNames,
     });
     this.alerts = new Alerts(this, 'Alerts', {
       alerts: topology.alerts,
       functions: topology.functions,
       handlers: this.functions,
+      legacyNames,
     });
     this.alarms = new Alarms(this, 'Alarms', {
       alarms: topology.alerts.alarms,
@@ -106,6 +124,7 @@ export class CompanyStack extends Stack {
       functions: this.functions,
       events: this.events,
       api: this.webhooks,
+      legacyNames,
     });
 
     new CfnOutput(this, 'WebhookBaseUrl', {
@@ -147,7 +166,27 @@ export class CompanyStack extends Stack {
         value: this.users.domain.baseUrl(),
       });
     }
-    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, STACK_OUTPUTS.tableName, {
+      description: 'The company table (backchannel dlq, cases, erase ... --region read it from here)',
+      value: this.data.table.tableName,
+    });
+    // The CLI finds every queue and DLQ by its topology id here (bin/commands/stack-names.ts).
+    for (const { spec, queue, dlq } of this.queues.all) {
+      new CfnOutput(this, queueOutputKey(spec.id), { description: `Queue ${spec.id}`, value: queue.queueName });
+      new CfnOutput(this, queueOutputKey(spec.dlq.id), { description: `Queue ${spec.dlq.id}`, value: dlq.queueName });
+    }
+    for (const spec of topology.deadLetterQueues) {
+      new CfnOutput(this, queueOutputKey(spec.id), {
+        description: `Queue ${spec.id}`,
+        value: this.queues.deadLetter(spec.id, 'the stack outputs').queueName,
+      });
+    }
+    for (const { spec, fn } of this.functions.all) {
+      new CfnOutput(this, functionOutputKey(spec.id), {
+        description: `Function ${spec.id}`,
+        value: fn.function.functionName,
+      });
+    }
     new CfnOutput(this, 'ModelBucketName', {
       description: 'The company classifier models (backchannel train/model --bucket <name>)',
       value: this.buckets.get('models', 'the stack outputs').bucket.bucketName,
@@ -158,15 +197,6 @@ export class CompanyStack extends Stack {
       value: this.alerts.topic.topicArn,
     });
   }
-}
-
-/** `linkedin` -> `Linkedin`, `press-form` -> `PressForm`: an output id part (letters and digits only). */
-function pascalCase(id: string): string {
-  return id
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
 }
 
 /** `/webhooks/{platform}` -> `webhooks`: the static part the routes share. */

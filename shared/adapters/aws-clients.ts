@@ -1,4 +1,5 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -9,7 +10,15 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FunctionEnv } from '../config/runtime-env.ts';
 import { tracer } from '../observability/powertools.ts';
 
-type Service = 'DYNAMODB' | 'SQS' | 'EVENTBRIDGE' | 'SECRETS_MANAGER' | 'SESV2' | 'S3' | 'BEDROCK_RUNTIME';
+type Service =
+  | 'DYNAMODB'
+  | 'SQS'
+  | 'EVENTBRIDGE'
+  | 'SECRETS_MANAGER'
+  | 'SESV2'
+  | 'S3'
+  | 'BEDROCK_RUNTIME'
+  | 'CLOUDFORMATION';
 
 /**
  * Client settings from a function's environment. The endpoint variables are the SDK's own
@@ -97,4 +106,12 @@ export function createS3Client(env: FunctionEnv): S3Client {
  */
 export function createBedrockClient(env: FunctionEnv): BedrockRuntimeClient {
   return traced(new BedrockRuntimeClient({ ...clientConfig(env, 'BEDROCK_RUNTIME'), maxAttempts: 1 }));
+}
+
+/**
+ * AWS CloudFormation, for the CLI: the physical names of a deployed stack's queues, table
+ * and functions are in its outputs (CloudFormation chooses them, infra/aws/physical-names.ts).
+ */
+export function createCloudFormationClient(env: FunctionEnv): CloudFormationClient {
+  return traced(new CloudFormationClient(clientConfig(env, 'CLOUDFORMATION')));
 }

@@ -12,6 +12,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { queueOutputKey } from '../../infra/aws/stack-outputs.ts';
+import { departmentQueueId } from '../../infra/topology-constants.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -125,13 +127,16 @@ describe('Deploying a company, as the README says', () => {
     // Assess 3: the company's own stack, with a queue per department it chose
     const template = JSON.parse(readFileSync(path.join(outdir, `Backchannel-${company}.template.json`), 'utf8')) as {
       Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+      Outputs: Record<string, { Value: unknown }>;
     };
-    const queues = Object.values(template.Resources)
-      .filter((r) => r.Type === 'AWS::SQS::Queue')
-      .map((r) => r.Properties?.QueueName);
-    expect(queues).toEqual(
-      expect.arrayContaining([`bc-${company}-dept-service`, `bc-${company}-dept-press`, `bc-${company}-dept-legal`]),
+    // CloudFormation names the queues; the stack outputs each one's name for the CLI.
+    const queueOutputs = Object.keys(template.Outputs).filter((key) => /^QueueDept[A-Za-z]+$/.test(key));
+    expect(queueOutputs).toEqual(
+      expect.arrayContaining(['service', 'press', 'legal'].map((d) => queueOutputKey(departmentQueueId(d)))),
     );
+    expect(
+      Object.values(template.Resources).filter((r) => r.Type === 'AWS::SQS::Queue' && r.Properties?.QueueName),
+    ).toEqual([]);
 
     // Act 4: npm start -- --company <id>
     const started = await start();

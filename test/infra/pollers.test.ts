@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopology, type Topology } from '../../infra/topology.ts';
 import { configWithPollers } from '../factories/pollers.ts';
-import { logicalId, permissionsOf, synthCompany, type SynthesizedCompany } from './synth.ts';
+import { hasProperties, logicalId, permissionsOf, synthCompany, type SynthesizedCompany } from './synth.ts';
 
 // One synthesis with every poller enabled: the CDK app builds them from the topology alone.
 let topology: Topology;
@@ -30,8 +30,10 @@ describe('company stack with the pollers enabled', () => {
   it.each(POLLERS)('schedules poll-%s every 5 minutes in the company timezone with its payload', (platform) => {
     const fn = synth.stack.functions.get(`poll-${platform}`, 'test').function;
 
-    synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      Name: `bc-demo-poll-${platform}`,
+    const schedule = synth.stack.schedules.schedules.get(`poll-${platform}`);
+    if (!schedule) throw new Error(`no schedule poll-${platform}`);
+
+    hasProperties(synth, schedule, {
       ScheduleExpression: 'cron(0/5 * * * ? *)',
       ScheduleExpressionTimezone: 'Europe/Berlin',
       Target: Match.objectLike({

@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IConstruct } from 'constructs';
 import { COMPANY_TAG, PROJECT_ROOT } from '../../infra/aws/build-app.ts';
+import { STACK_OUTPUTS, functionOutputKey, queueOutputKey } from '../../infra/aws/stack-outputs.ts';
 import {
   ADMIN_API_ROUTES,
   CONSOLE_ROUTES,
@@ -14,6 +16,7 @@ import {
   REPORT_FONT_DIR,
   REPORT_FONT_PACKAGE_FILE,
   departmentQueueId,
+  eventsDlqId,
   type FunctionSpec,
   type Grant,
   type Topology,
@@ -22,9 +25,11 @@ import { loadCompanyConfig } from '../../shared/config/load.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import {
   arnOf,
+  hasProperties,
   logicalId,
   permissionsOf,
   ref,
+  resourceOf,
   synthCompany,
   type Permission,
   type SynthesizedCompany,
@@ -74,17 +79,21 @@ describe('company stack of the demo config', () => {
     });
 
     it("redrives every non-DLQ queue to its DLQ after the topology's maxReceiveCount", () => {
-      const queues = Object.values(synth.template.findResources('AWS::SQS::Queue')) as {
-        Properties: { QueueName: string; RedrivePolicy?: { maxReceiveCount: number } };
-      }[];
-      const dlqNames = new Set(allDeadLetterQueues(topology).map((q) => q.name));
+      const queues = synth.template.findResources('AWS::SQS::Queue') as Record<
+        string,
+        { Properties: { RedrivePolicy?: { maxReceiveCount: number } } }
+      >;
+      const dlqIds = new Set(
+        allDeadLetterQueues(topology).map((q) => logicalId(synth.stack.queues.deadLetter(q.id, 'test'))),
+      );
+      const idOf = new Map(synth.stack.queues.all.map((q) => [logicalId(q.queue), q.spec.id]));
 
-      const redrives = queues
-        .filter((q) => !dlqNames.has(q.Properties.QueueName))
-        .map((q) => [q.Properties.QueueName, q.Properties.RedrivePolicy?.maxReceiveCount]);
+      const redrives = Object.entries(queues)
+        .filter(([id]) => !dlqIds.has(id))
+        .map(([id, q]) => [idOf.get(id) ?? id, q.Properties.RedrivePolicy?.maxReceiveCount]);
 
       expect(Object.fromEntries(redrives)).toEqual(
-        Object.fromEntries(topology.queues.map((q) => [q.name, q.dlq.maxReceiveCount])),
+        Object.fromEntries(topology.queues.map((q) => [q.id, q.dlq.maxReceiveCount])),
       );
     });
 
@@ -93,15 +102,13 @@ describe('company stack of the demo config', () => {
       (queueId) => {
         const { spec, dlq } = synth.stack.queues.get(queueId, 'test');
 
-        synth.template.hasResourceProperties('AWS::SQS::Queue', {
-          QueueName: spec.name,
+        hasProperties(synth, synth.stack.queues.get(queueId, 'test').queue, {
           VisibilityTimeout: spec.visibilityTimeoutSeconds,
           MessageRetentionPeriod: spec.retentionDays * 86_400,
           SqsManagedSseEnabled: true,
           RedrivePolicy: { deadLetterTargetArn: arnOf(dlq), maxReceiveCount: spec.dlq.maxReceiveCount },
         });
-        synth.template.hasResourceProperties('AWS::SQS::Queue', {
-          QueueName: spec.dlq.name,
+        hasProperties(synth, dlq, {
           MessageRetentionPeriod: spec.dlq.retentionDays * 86_400,
           SqsManagedSseEnabled: true,
           RedrivePolicy: Match.absent(),
@@ -133,11 +140,9 @@ describe('company stack of the demo config', () => {
     it('has exactly one rule per topology rule, on the company bus', () => {
       const rules = synth.template.findResources('AWS::Events::Rule');
 
-      expect(
-        Object.values(rules)
-          .map((r) => (r as { Properties: { Name: string } }).Properties.Name)
-          .sort(),
-      ).toEqual(topology.bus.rules.map((r) => r.name).sort());
+      expect(Object.keys(rules).sort()).toEqual(
+        topology.bus.rules.map((r) => logicalId(synth.stack.events.rules.get(r.id)!)).sort(),
+      );
       for (const rule of Object.values(rules)) {
         expect((rule as { Properties: { EventBusName: unknown } }).Properties.EventBusName).toEqual(
           ref(synth.stack.events.bus),
@@ -146,12 +151,11 @@ describe('company stack of the demo config', () => {
     });
 
     it("gives each rule exactly the topology's event pattern and its queue as the only target", () => {
-      const rules = Object.values(synth.template.findResources('AWS::Events::Rule')) as {
-        Properties: { Name: string; EventPattern: unknown; Targets: { Arn: unknown }[] };
-      }[];
-
       for (const spec of topology.bus.rules) {
-        const rule = rules.find((r) => r.Properties.Name === spec.name);
+        const rule = resourceOf<{ EventPattern: unknown; Targets: { Arn: unknown }[] }>(
+          synth,
+          synth.stack.events.rules.get(spec.id)!,
+        );
         const target = synth.stack.queues.get(spec.targetQueue, 'test').queue;
         expect(rule?.Properties.EventPattern).toStrictEqual(spec.pattern);
         expect(rule?.Properties.Targets.map((t) => t.Arn)).toEqual([arnOf(target)]);
@@ -181,15 +185,10 @@ describe('company stack of the demo config', () => {
     });
 
     it('sends every primary Mention Routed, and no cc copy, to the insights queue, with its own events DLQ', () => {
-      const rules = Object.values(synth.template.findResources('AWS::Events::Rule')) as {
-        Properties: {
-          Name: string;
-          EventPattern: unknown;
-          Targets: { Arn: unknown; DeadLetterConfig?: { Arn: unknown } }[];
-        };
-      }[];
-
-      const rule = rules.find((r) => r.Properties.Name === 'bc-demo-insights');
+      const rule = resourceOf<{
+        EventPattern: unknown;
+        Targets: { Arn: unknown; DeadLetterConfig?: { Arn: unknown } }[];
+      }>(synth, synth.stack.events.rules.get('insights')!);
 
       expect(rule?.Properties.EventPattern).toStrictEqual({
         source: ['backchannel'],
@@ -199,9 +198,12 @@ describe('company stack of the demo config', () => {
       expect(rule?.Properties.Targets.map((t) => t.Arn)).toEqual([
         arnOf(synth.stack.queues.get('insights', 'test').queue),
       ]);
-      expect(rule?.Properties.Targets[0]?.DeadLetterConfig).toBeDefined();
-      synth.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'bc-demo-insights-events-dlq' });
-      synth.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'bc-demo-insights-dlq' });
+      expect(rule?.Properties.Targets[0]?.DeadLetterConfig).toEqual({
+        Arn: arnOf(synth.stack.queues.deadLetter(eventsDlqId('insights'), 'test')),
+      });
+      expect(synth.stack.queues.get('insights', 'test').dlq).toBe(
+        synth.stack.queues.deadLetter('insights-dlq', 'test'),
+      );
     });
 
     it("archives the bus for the topology's retention", () => {
@@ -215,8 +217,7 @@ describe('company stack of the demo config', () => {
   describe('functions', () => {
     it("runs every function on Node.js 22, arm64, with active tracing and the topology's size", () => {
       for (const spec of topology.functions) {
-        synth.template.hasResourceProperties('AWS::Lambda::Function', {
-          FunctionName: spec.name,
+        hasProperties(synth, synth.stack.functions.get(spec.id, 'test').function, {
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
           TracingConfig: { Mode: 'Active' },
@@ -229,8 +230,7 @@ describe('company stack of the demo config', () => {
     it('resolves the environment of ingest-webhook, without the company config (inlined at bundle time)', () => {
       const fn = synth.stack.functions.get('ingest-webhook', 'test').function;
 
-      synth.template.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: functionSpec('ingest-webhook').name,
+      hasProperties(synth, fn, {
         Environment: {
           Variables: {
             POWERTOOLS_SERVICE_NAME: 'ingest-webhook',
@@ -250,8 +250,7 @@ describe('company stack of the demo config', () => {
     });
 
     it('resolves the table and bus names of classify-mention', () => {
-      synth.template.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: functionSpec('classify-mention').name,
+      hasProperties(synth, synth.stack.functions.get('classify-mention', 'test').function, {
         Environment: {
           Variables: Match.objectLike({
             TABLE_NAME: ref(synth.stack.data.table),
@@ -285,9 +284,8 @@ describe('company stack of the demo config', () => {
         { Properties: { RetentionInDays?: number } }
       >;
 
-      for (const { spec, fn } of synth.stack.functions.all) {
-        synth.template.hasResourceProperties('AWS::Lambda::Function', {
-          FunctionName: spec.name,
+      for (const { fn } of synth.stack.functions.all) {
+        hasProperties(synth, fn.function, {
           LoggingConfig: { LogGroup: ref(fn.logGroup) },
         });
         expect(resources[logicalId(fn.logGroup)]?.Properties.RetentionInDays).toBe(30);
@@ -424,8 +422,7 @@ describe('company stack of the demo config', () => {
     });
 
     it('gives train-model 2 GB, 15 minutes, the bucket name and the base corpus bundled beside its code', () => {
-      synth.template.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: functionSpec('train-model').name,
+      hasProperties(synth, synth.stack.functions.get('train-model', 'test').function, {
         MemorySize: 2048,
         Timeout: 900,
         Environment: {
@@ -458,7 +455,7 @@ describe('company stack of the demo config', () => {
 
       synth.template.hasResource('AWS::DynamoDB::Table', {
         Properties: Match.objectLike({
-          TableName: topology.table.name,
+          TableName: Match.absent(),
           SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: arnOf(key) },
         }),
         DeletionPolicy: 'Retain',
@@ -570,8 +567,7 @@ describe('company stack of the demo config', () => {
       const spec = topology.schedules[0];
       if (!spec) throw new Error('no schedule in the topology');
 
-      synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
-        Name: spec.name,
+      hasProperties(synth, synth.stack.schedules.schedules.get(spec.id)!, {
         ScheduleExpression: demo.reports.daily,
         ScheduleExpressionTimezone: 'Europe/Berlin',
         Target: Match.objectLike({
@@ -588,8 +584,7 @@ describe('company stack of the demo config', () => {
       if (!weekly) throw new Error('the demo config has no weekly report');
 
       // Assess
-      synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
-        Name: 'bc-demo-weekly-report',
+      hasProperties(synth, synth.stack.schedules.schedules.get('weekly-report')!, {
         ScheduleExpression: weekly,
         ScheduleExpressionTimezone: 'Europe/Berlin',
         Target: Match.objectLike({
@@ -618,15 +613,13 @@ describe('company stack of the demo config', () => {
           expect.objectContaining({ resource: 'secret', access: 'read' }),
         ]),
       );
-      synth.template.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: 'bc-demo-build-report',
+      hasProperties(synth, synth.stack.functions.get('build-report', 'test').function, {
         Environment: { Variables: Match.objectLike({ NOTIFY_FROM_EMAIL: demo.notifications?.from }) },
       });
     });
 
     it('runs the SLA sweep every 5 minutes in Europe/Berlin against check-sla', () => {
-      synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
-        Name: 'bc-demo-sla-sweep',
+      hasProperties(synth, synth.stack.schedules.schedules.get('sla-sweep')!, {
         ScheduleExpression: 'cron(0/5 * * * ? *)',
         ScheduleExpressionTimezone: 'Europe/Berlin',
         Target: Match.objectLike({
@@ -637,8 +630,7 @@ describe('company stack of the demo config', () => {
     });
 
     it('evaluates spikes at 5 past every hour in Europe/Berlin with detect-spikes, which may put on the bus', () => {
-      synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
-        Name: 'bc-demo-spike-check',
+      hasProperties(synth, synth.stack.schedules.schedules.get('spike-check')!, {
         ScheduleExpression: 'cron(5 * * * ? *)',
         ScheduleExpressionTimezone: 'Europe/Berlin',
         Target: Match.objectLike({
@@ -647,8 +639,7 @@ describe('company stack of the demo config', () => {
           DeadLetterConfig: { Arn: arnOf(synth.stack.queues.deadLetter('schedule-spike-check-dlq', 'test')) },
         }),
       });
-      synth.template.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: 'bc-demo-detect-spikes',
+      hasProperties(synth, synth.stack.functions.get('detect-spikes', 'test').function, {
         Timeout: 300,
         Environment: {
           Variables: Match.objectLike({ EVENT_BUS_NAME: Match.anyValue(), TABLE_NAME: Match.anyValue() }),
@@ -688,6 +679,26 @@ describe('company stack of the demo config', () => {
       synth.template.hasOutput('EventBusName', { Value: ref(synth.stack.events.bus) });
     });
 
+    it('outputs the physical name of the table, every queue, DLQ and function under the key the CLI reads (--region)', () => {
+      const getAtt = (construct: IConstruct, attribute: string) => ({
+        'Fn::GetAtt': [logicalId(construct), attribute],
+      });
+
+      synth.template.hasOutput(STACK_OUTPUTS.tableName, { Value: ref(synth.stack.data.table) });
+      for (const { spec, queue, dlq } of synth.stack.queues.all) {
+        synth.template.hasOutput(queueOutputKey(spec.id), { Value: getAtt(queue, 'QueueName') });
+        synth.template.hasOutput(queueOutputKey(spec.dlq.id), { Value: getAtt(dlq, 'QueueName') });
+      }
+      for (const spec of topology.deadLetterQueues) {
+        synth.template.hasOutput(queueOutputKey(spec.id), {
+          Value: getAtt(synth.stack.queues.deadLetter(spec.id, 'test'), 'QueueName'),
+        });
+      }
+      for (const { spec, fn } of synth.stack.functions.all) {
+        synth.template.hasOutput(functionOutputKey(spec.id), { Value: ref(fn.function) });
+      }
+    });
+
     it('outputs the whole webhook URL of each enabled webhook platform and generic source, and none for pollers', () => {
       const urlEnding = (tail: string) => ({
         Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`/${tail}$`)])] },
@@ -724,14 +735,11 @@ describe('company stack of the demo config', () => {
     const topicRef = () => ref(synth.stack.alerts.topic);
 
     it('gives every bus rule target a DLQ of the topology and its retry policy', () => {
-      const rules = resources<{
-        Name: string;
-        Targets: { Arn: unknown; DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: unknown }[];
-      }>('AWS::Events::Rule');
-
-      expect(rules.length).toBe(topology.bus.rules.length);
+      expect(resources('AWS::Events::Rule').length).toBe(topology.bus.rules.length);
       for (const spec of topology.bus.rules) {
-        const rule = rules.find((r) => r.Properties.Name === spec.name);
+        const rule = resourceOf<{
+          Targets: { Arn: unknown; DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: unknown }[];
+        }>(synth, synth.stack.events.rules.get(spec.id)!);
         expect(rule?.Properties.Targets).toEqual([
           expect.objectContaining({
             DeadLetterConfig: { Arn: arnOf(synth.stack.queues.deadLetter(spec.deadLetterQueue, 'test')) },
@@ -766,14 +774,12 @@ describe('company stack of the demo config', () => {
     });
 
     it('gives every schedule a DLQ and a retry policy', () => {
-      const schedules = resources<{
-        Name: string;
-        Target: { DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: unknown };
-      }>('AWS::Scheduler::Schedule');
-
-      expect(schedules.length).toBe(topology.schedules.length);
+      expect(resources('AWS::Scheduler::Schedule').length).toBe(topology.schedules.length);
       for (const spec of topology.schedules) {
-        const schedule = schedules.find((s) => s.Properties.Name === spec.name);
+        const schedule = resourceOf<{ Target: { DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: unknown } }>(
+          synth,
+          synth.stack.schedules.schedules.get(spec.id)!,
+        );
         expect(schedule?.Properties.Target.DeadLetterConfig).toEqual({
           Arn: arnOf(synth.stack.queues.deadLetter(spec.deadLetterQueue, 'test')),
         });
@@ -812,8 +818,7 @@ describe('company stack of the demo config', () => {
     });
 
     it('encrypts the alert topic with its own rotating key that CloudWatch may use, and denies it without TLS', () => {
-      synth.template.hasResourceProperties('AWS::SNS::Topic', {
-        TopicName: 'bc-demo-alerts',
+      hasProperties(synth, synth.stack.alerts.topic, {
         KmsMasterKeyId: arnOf(synth.stack.alerts.key),
       });
       synth.template.hasResourceProperties('AWS::KMS::Key', {
@@ -863,16 +868,17 @@ describe('company stack of the demo config', () => {
     });
 
     it('sends every alarm to the alert topic when it fires and when it recovers', () => {
-      const alarms = resources<{ AlarmName: string; AlarmActions?: unknown[]; OKActions?: unknown[] }>(
-        'AWS::CloudWatch::Alarm',
-      );
+      const alarms = synth.template.findResources('AWS::CloudWatch::Alarm') as Record<
+        string,
+        Resource<{ AlarmActions?: unknown[]; OKActions?: unknown[] }>
+      >;
 
-      expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(
-        topology.alerts.alarms.map((a) => a.name).sort(),
+      expect(Object.keys(alarms).sort()).toEqual(
+        topology.alerts.alarms.map((a) => logicalId(synth.stack.alarms.byId.get(a.id)!)).sort(),
       );
-      for (const alarm of alarms) {
-        expect([alarm.Properties.AlarmName, alarm.Properties.AlarmActions, alarm.Properties.OKActions]).toEqual([
-          alarm.Properties.AlarmName,
+      for (const [id, alarm] of Object.entries(alarms)) {
+        expect([id, alarm.Properties.AlarmActions, alarm.Properties.OKActions]).toEqual([
+          id,
           [topicRef()],
           [topicRef()],
         ]);
@@ -881,8 +887,7 @@ describe('company stack of the demo config', () => {
 
     it('alarms on the depth of every dead-letter queue', () => {
       for (const dlq of allDeadLetterQueues(topology)) {
-        synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-          AlarmName: `${dlq.name}-depth`,
+        hasProperties(synth, synth.stack.alarms.byId.get(`${dlq.id}-depth`)!, {
           Namespace: 'AWS/SQS',
           MetricName: 'ApproximateNumberOfMessagesVisible',
           Dimensions: [
@@ -930,8 +935,7 @@ describe('company stack of the demo config', () => {
     });
 
     it('alarms on 5xx answers of the HTTP API', () => {
-      synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        AlarmName: 'bc-demo-api-5xx',
+      hasProperties(synth, synth.stack.alarms.byId.get('api-5xx')!, {
         Namespace: 'AWS/ApiGateway',
         MetricName: '5xx',
         Dimensions: [{ Name: 'ApiId', Value: ref(synth.stack.webhooks.api) }],
@@ -1112,14 +1116,12 @@ describe('company stack with one more department', () => {
       'AWS::SQS::Queue',
       2 * (2 + config.departments.length) + buildTopology(config).deadLetterQueues.length,
     );
-    extra.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'bc-demo-dept-marketing-events-dlq' });
-    const { dlq } = extra.stack.queues.get(departmentQueueId('marketing'), 'test');
+    const events = extra.stack.queues.deadLetter(eventsDlqId(departmentQueueId('marketing')), 'test');
+    const { queue, dlq } = extra.stack.queues.get(departmentQueueId('marketing'), 'test');
 
-    extra.template.hasResourceProperties('AWS::SQS::Queue', {
-      QueueName: 'bc-demo-dept-marketing',
-      RedrivePolicy: { deadLetterTargetArn: arnOf(dlq), maxReceiveCount: 5 },
-    });
-    extra.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'bc-demo-dept-marketing-dlq' });
+    hasProperties(extra, queue, { RedrivePolicy: { deadLetterTargetArn: arnOf(dlq), maxReceiveCount: 5 } });
+    hasProperties(extra, dlq, { RedrivePolicy: Match.absent() });
+    hasProperties(extra, events, { RedrivePolicy: Match.absent() });
   });
 
   it("takes the company's capacity: the API throttle, ingest's reserved concurrency, each queue's maximum concurrency", () => {
@@ -1128,8 +1130,7 @@ describe('company stack with one more department', () => {
     extra.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 2500, ThrottlingBurstLimit: 5000 },
     });
-    extra.template.hasResourceProperties('AWS::Lambda::Function', {
-      FunctionName: 'bc-demo-ingest-webhook',
+    hasProperties(extra, extra.stack.functions.get('ingest-webhook', 'test').function, {
       ReservedConcurrentExecutions: 100,
     });
     extra.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -1147,8 +1148,7 @@ describe('company stack with one more department', () => {
   });
 
   it("adds the department's rule, targeting its queue", () => {
-    extra.template.hasResourceProperties('AWS::Events::Rule', {
-      Name: 'bc-demo-route-marketing',
+    hasProperties(extra, extra.stack.events.rules.get('route-marketing')!, {
       EventPattern: {
         source: ['backchannel'],
         'detail-type': ['Mention Routed'],
@@ -1159,8 +1159,7 @@ describe('company stack with one more department', () => {
   });
 
   it("adds the alarm on the department's DLQ", () => {
-    extra.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'bc-demo-dept-marketing-dlq-depth',
+    hasProperties(extra, extra.stack.alarms.byId.get(`${departmentQueueId('marketing')}-dlq-depth`)!, {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [
         {

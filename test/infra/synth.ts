@@ -1,5 +1,5 @@
 import { Stack, type App, type CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -105,4 +105,37 @@ function resourceName(resource: unknown): string {
   const found = JSON.stringify(resource).match(/"(?:Ref|Fn::GetAtt)":\s*\[?"([^"]+)"/);
   if (!found?.[1]) throw new Error(`unexpected policy resource ${JSON.stringify(resource)}`);
   return found[1];
+}
+
+/** The template's resource of a construct (by its logical id): its type and properties. */
+export function resourceOf<P = Record<string, unknown>>(
+  s: Pick<SynthesizedCompany, 'template'>,
+  construct: IConstruct,
+): { readonly Type: string; readonly Properties: P } {
+  const id = logicalId(construct);
+  const resource = (s.template.toJSON() as { Resources: Record<string, { Type: string; Properties: P }> }).Resources[
+    id
+  ];
+  if (!resource) throw new Error(`the template has no resource ${id}`);
+  return resource;
+}
+
+/**
+ * Asserts that the resource of one construct has these properties (deeply, as
+ * `hasResourceProperties` matches them): resources are found by logical id, not by a
+ * physical name, since CloudFormation names them (infra/aws/physical-names.ts).
+ */
+export function hasProperties(
+  s: Pick<SynthesizedCompany, 'template'>,
+  construct: IConstruct,
+  properties: Record<string, unknown>,
+): void {
+  const id = logicalId(construct);
+  const { Type } = resourceOf(s, construct);
+  const matching = s.template.findResources(Type, { Properties: Match.objectLike(properties) });
+  if (!(id in matching)) {
+    throw new Error(
+      `${Type} ${id} does not have ${JSON.stringify(properties)}; it has ${JSON.stringify(resourceOf(s, construct).Properties)}`,
+    );
+  }
 }

@@ -19,6 +19,7 @@ import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
 import { mentionFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
 import { RecordingPublisher } from '../fakes/in-memory.ts';
 import { startLocalTable } from '../support/local-table.ts';
+import { departmentQueueUrls } from '../support/department-queues.ts';
 
 /**
  * Handlers against a real dynalite table with real SDK clients. The bus is a recorder
@@ -109,6 +110,7 @@ describe('classify-mention and handle-department against dynalite', () => {
       ...local.env,
       COMPANY_CONFIG: JSON.stringify(config),
       EVENT_BUS_NAME: topology.bus.name,
+      ...departmentQueueUrls(config),
       NOTIFY_OUTBOX_DIR: outbox,
     });
     const departmentDeps = { ...base, change: { ...base.change, events: publisher } };

@@ -32,6 +32,7 @@ import { mentionFactory, routedEnvelope, sqsRecordFactory } from '../factories/m
 import { RecordingPublisher } from '../fakes/in-memory.ts';
 import { captureLogs, type CapturedLogs } from '../support/captured-logs.ts';
 import { startLocalTable } from '../support/local-table.ts';
+import { departmentQueueUrls } from '../support/department-queues.ts';
 
 /** A record as SQS delivers it on its third receive, from the named queue. */
 function deliveredRecord(body: string, messageId: string, queue: string, receiveCount = 3): SQSRecord {
@@ -213,6 +214,7 @@ describe('failed queue records are never silent', () => {
       ...local.env,
       COMPANY_CONFIG: JSON.stringify(config),
       EVENT_BUS_NAME: topology.bus.name,
+      ...departmentQueueUrls(config),
       NOTIFY_OUTBOX_DIR: notADirectory,
     });
     const departmentDeps = { ...base, change: { ...base.change, events: publisher } };

@@ -21,6 +21,7 @@ import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
 import { routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
 import { RecordingPublisher } from '../fakes/in-memory.ts';
 import { startLocalTable } from './local-table.ts';
+import { departmentQueueUrls } from './department-queues.ts';
 
 /**
  * The pipeline's handlers (classify-mention, handle-department, admin-api) against a real
@@ -53,6 +54,7 @@ export class HandlerPipeline {
       ...local.env,
       COMPANY_CONFIG: JSON.stringify(config),
       EVENT_BUS_NAME: topology.bus.name,
+      ...departmentQueueUrls(config),
       NOTIFY_OUTBOX_DIR: outboxDir,
     };
     return new HandlerPipeline(

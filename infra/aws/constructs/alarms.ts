@@ -4,6 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { AlarmMetric, AlarmSpec } from '../../topology.ts';
+import { physicalName } from '../physical-names.ts';
 import { TopologyMismatchError } from '../topology-mismatch-error.ts';
 import type { EventRouting } from './event-routing.ts';
 import type { Functions } from './functions.ts';
@@ -18,6 +19,8 @@ export interface AlarmsProps {
   readonly functions: Functions;
   readonly events: EventRouting;
   readonly api: WebhookApi;
+  /** Give each alarm the topology's name (physical-names.ts); else CloudFormation names it. */
+  readonly legacyNames: boolean;
 }
 
 /**
@@ -34,7 +37,7 @@ export class Alarms extends Construct {
     const byId = new Map<string, cloudwatch.Alarm>();
     for (const spec of props.alarms) {
       const alarm = new cloudwatch.Alarm(this, spec.id, {
-        alarmName: spec.name,
+        alarmName: physicalName(spec.name, props.legacyNames),
         alarmDescription: spec.description,
         metric: this.metricOf(spec.metric, Duration.seconds(spec.periodSeconds), props, `alarm "${spec.id}"`),
         threshold: spec.threshold,

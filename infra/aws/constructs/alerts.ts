@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { AlertsSpec, FunctionSpec } from '../../topology.ts';
+import { physicalName } from '../physical-names.ts';
 import { TopologyMismatchError } from '../topology-mismatch-error.ts';
 import type { Functions } from './functions.ts';
 
@@ -12,6 +13,8 @@ export interface AlertsProps {
   readonly alerts: AlertsSpec;
   readonly functions: readonly FunctionSpec[];
   readonly handlers: Functions;
+  /** Give the topic the topology's name (physical-names.ts); else CloudFormation names it. */
+  readonly legacyNames: boolean;
 }
 
 /**
@@ -43,8 +46,8 @@ export class Alerts extends Construct {
     );
 
     this.topic = new sns.Topic(this, 'Topic', {
-      topicName: spec.topicName,
-      // The sender name of the e-mails.
+      topicName: physicalName(spec.topicName, props.legacyNames),
+      // The sender name of the e-mails (a display name, not a physical name).
       displayName: spec.topicName,
       masterKey: this.key,
       enforceSSL: true,

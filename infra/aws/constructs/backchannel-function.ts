@@ -9,6 +9,7 @@ import path from 'node:path';
 import { bundleAlias, LAMBDA_BUNDLE } from '../../bundling.ts';
 import type { FunctionSpec } from '../../topology.ts';
 import { acknowledgeFinding, defaultPolicyOf } from '../nag.ts';
+import { physicalName } from '../physical-names.ts';
 
 /** The installed version of a package (its binary package is published at the same version). */
 function versionOf(projectRoot: string, module: string): string {
@@ -29,6 +30,8 @@ export interface BackchannelFunctionProps {
   readonly logRetention: logs.RetentionDays;
   /** Folders copied beside the bundle (`to` relative to its root), e.g. the classifier's base corpus. */
   readonly assets?: readonly { readonly from: string; readonly to: string }[];
+  /** Give the function the topology's name (physical-names.ts); else CloudFormation names it. */
+  readonly legacyNames: boolean;
 }
 
 /**
@@ -60,7 +63,7 @@ export class BackchannelFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      functionName: spec.name,
+      functionName: physicalName(spec.name, props.legacyNames),
       entry: path.join(props.projectRoot, spec.entry),
       handler: 'handler',
       projectRoot: props.projectRoot,

@@ -4,9 +4,12 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { CognitoAuthSpec } from '../../topology.ts';
 import { acknowledgeFinding } from '../nag.ts';
+import { physicalName } from '../physical-names.ts';
 
 export interface ConsoleUsersProps {
   readonly spec: CognitoAuthSpec;
+  /** Give the pool and its client the topology's names (physical-names.ts); else CloudFormation names them. */
+  readonly legacyNames: boolean;
 }
 
 /**
@@ -34,7 +37,7 @@ export class ConsoleUsers extends Construct {
     const { spec } = props;
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
-      userPoolName: spec.userPoolName,
+      userPoolName: physicalName(spec.userPoolName, props.legacyNames),
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       autoVerify: { email: true },
@@ -71,7 +74,7 @@ export class ConsoleUsers extends Construct {
     );
 
     this.client = this.userPool.addClient('ConsoleClient', {
-      userPoolClientName: `${spec.userPoolName}-console`,
+      userPoolClientName: physicalName(`${spec.userPoolName}-console`, props.legacyNames),
       generateSecret: false,
       // Only the hosted login: no password, SRP or custom flows from the browser.
       authFlows: {},
@@ -93,6 +96,7 @@ export class ConsoleUsers extends Construct {
     // the console signs in only through the hosted login, and renews with its refresh token.
     (this.client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
 
+    // A fixed name (physical-names.ts): the hosted login's URL is the prefix, which has no generated form.
     this.domain = this.userPool.addDomain('LoginDomain', {
       cognitoDomain: { domainPrefix: Fn.join('-', [spec.domainPrefix, Aws.ACCOUNT_ID]) },
     });

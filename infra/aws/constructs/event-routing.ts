@@ -3,11 +3,14 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import type { BusSpec, EventPattern } from '../../topology.ts';
+import { physicalName } from '../physical-names.ts';
 import type { WorkQueues } from './work-queues.ts';
 
 export interface EventRoutingProps {
   readonly bus: BusSpec;
   readonly queues: WorkQueues;
+  /** Give the bus, archive and rules the topology's names (physical-names.ts); else CDK and CloudFormation name them. */
+  readonly legacyNames: boolean;
 }
 
 /**
@@ -22,13 +25,14 @@ export class EventRouting extends Construct {
     super(scope, id);
     const spec = props.bus;
 
-    this.bus = new events.EventBus(this, 'Bus', { eventBusName: spec.name });
+    // Without a name CDK gives the bus one from its construct path (unique per stack and company).
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: physicalName(spec.name, props.legacyNames) });
 
     // An empty pattern archives every event on the bus, including those of other consumers.
     new events.Archive(this, 'Archive', {
       sourceEventBus: this.bus,
-      archiveName: `${spec.name}-archive`,
-      description: `Every event on ${spec.name}, for replay`,
+      archiveName: physicalName(`${spec.name}-archive`, props.legacyNames),
+      description: 'Every event on the company bus, for replay',
       eventPattern: {},
       retention: Duration.days(spec.archiveRetentionDays),
     });
@@ -41,7 +45,7 @@ export class EventRouting extends Construct {
         rule.id,
         new events.Rule(this, rule.id, {
           eventBus: this.bus,
-          ruleName: rule.name,
+          ruleName: physicalName(rule.name, props.legacyNames),
           eventPattern: toCdkPattern(rule.pattern),
           // Adds the queue policy statements that let exactly this rule send to the queue
           // and, once the retries are spent, to its DLQ.

@@ -32,6 +32,8 @@ export interface FunctionsProps {
   readonly consoleLogin?: string;
   /** NODE_OPTIONS=--enable-source-maps in every function (lambdaBaseEnvironment). */
   readonly sourceMaps: boolean;
+  /** Give each function the topology's name (physical-names.ts); else CloudFormation names it. */
+  readonly legacyNames: boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export class Functions extends Construct {
         environment,
         define,
         logRetention: props.logRetention,
+        legacyNames: props.legacyNames,
       });
       for (const grant of spec.grants) this.applyGrant(spec, fn, grant);
       this.addQueueTriggers(spec, fn);

@@ -4,6 +4,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import type { FunctionSpec, ScheduleSpec } from '../../topology.ts';
+import { physicalName } from '../physical-names.ts';
 import { TopologyMismatchError } from '../topology-mismatch-error.ts';
 import { acknowledgeFinding, defaultPolicyOf, nagRef } from '../nag.ts';
 import type { Functions } from './functions.ts';
@@ -15,6 +16,8 @@ export interface SchedulesProps {
   readonly handlers: Functions;
   /** Where each schedule's DLQ is. */
   readonly queues: WorkQueues;
+  /** Give each schedule the topology's name (physical-names.ts); else CloudFormation names it. */
+  readonly legacyNames: boolean;
 }
 
 /**
@@ -46,7 +49,7 @@ export class Schedules extends Construct {
       });
 
       const schedule = new scheduler.Schedule(this, spec.id, {
-        scheduleName: spec.name,
+        scheduleName: physicalName(spec.name, props.legacyNames),
         description: `Runs ${spec.targetFunction} (${spec.expression}, ${spec.timezone})`,
         schedule: scheduler.ScheduleExpression.expression(spec.expression, TimeZone.of(spec.timezone)),
         target: new LambdaInvoke(fn, {

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AdminAuthSpec, FunctionSpec, HttpRoute, HttpSpec } from '../../topology.ts';
 import { acknowledgeFinding } from '../nag.ts';
+import { physicalName } from '../physical-names.ts';
 import { TopologyMismatchError } from '../topology-mismatch-error.ts';
 import type { ConsoleUsers } from './console-users.ts';
 import type { Functions } from './functions.ts';
@@ -31,6 +32,8 @@ export interface WebhookApiProps {
   readonly logRetention: logs.RetentionDays;
   /** The stack's user pool, when the admin routes' authorizer is it (`admin.auth: cognito`). */
   readonly users?: ConsoleUsers;
+  /** Give the API the topology's name (physical-names.ts); else it is named after the stack. */
+  readonly legacyNames: boolean;
 }
 
 /** One JSON line per request; HTTP API `$context` variables. */
@@ -74,7 +77,8 @@ export class WebhookApi extends Construct {
     const spec = props.http;
 
     this.api = new apigw.HttpApi(this, 'Api', {
-      apiName: spec.name,
+      // An HTTP API needs a name, though not a unique one: the stack's own, unless legacyNames.
+      apiName: physicalName(spec.name, props.legacyNames) ?? `${Stack.of(this).stackName}-api`,
       description: 'Webhooks and verification handshakes of the social platforms, and the admin API of the cases',
       // The stage is created below, with throttling and access logs.
       createDefaultStage: false,
@@ -96,6 +100,7 @@ export class WebhookApi extends Construct {
       },
     });
 
+    // The authorizer's name is unique within the API only: not an account-wide physical name.
     const adminAuthorizer = adminAuthorizerOf(spec.adminAuth, `${spec.name}-admin`, props.users);
     const paths: string[] = [];
     for (const fnSpec of props.functions) {

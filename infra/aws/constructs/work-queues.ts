@@ -4,11 +4,14 @@ import { Construct } from 'constructs';
 import type { DeadLetterQueueSpec, QueueSpec } from '../../topology.ts';
 import { TopologyMismatchError } from '../topology-mismatch-error.ts';
 import { acknowledgeFinding } from '../nag.ts';
+import { physicalName } from '../physical-names.ts';
 
 export interface WorkQueuesProps {
   readonly queues: readonly QueueSpec[];
   /** The DLQs of rule targets, schedules and on-failure destinations. */
   readonly deadLetterQueues: readonly DeadLetterQueueSpec[];
+  /** Give each queue the topology's name (physical-names.ts); else CloudFormation names it. */
+  readonly legacyNames: boolean;
 }
 
 /** A topology queue with its dead-letter queue. */
@@ -33,13 +36,13 @@ export class WorkQueues extends Construct {
     for (const spec of props.queues) {
       const group = new Construct(this, spec.id);
       const dlq = new sqs.Queue(group, 'Dlq', {
-        queueName: spec.dlq.name,
+        queueName: physicalName(spec.dlq.name, props.legacyNames),
         retentionPeriod: Duration.days(spec.dlq.retentionDays),
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
       });
       const queue = new sqs.Queue(group, 'Queue', {
-        queueName: spec.name,
+        queueName: physicalName(spec.name, props.legacyNames),
         visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
         retentionPeriod: Duration.days(spec.retentionDays),
         // SQS-managed keys: EventBridge can deliver to the queue without a key policy.
@@ -52,7 +55,7 @@ export class WorkQueues extends Construct {
     }
     for (const spec of props.deadLetterQueues) {
       const dlq = new sqs.Queue(this, spec.id, {
-        queueName: spec.name,
+        queueName: physicalName(spec.name, props.legacyNames),
         retentionPeriod: Duration.days(spec.retentionDays),
         // SQS-managed keys: EventBridge, Scheduler and Lambda destinations can send without a key policy.
         encryption: sqs.QueueEncryption.SQS_MANAGED,

@@ -10,6 +10,7 @@ import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../../factories/lambda.ts';
 import { mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../../factories/mention.ts';
+import { departmentQueueUrls } from '../../support/department-queues.ts';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const eventBridge = mockClient(EventBridgeClient);
@@ -24,6 +25,7 @@ describe('handle-department handler', () => {
       COMPANY_CONFIG: JSON.stringify(demoConfig()),
       TABLE_NAME: 'bc-demo-data',
       EVENT_BUS_NAME: 'bc-demo-bus',
+      ...departmentQueueUrls(demoConfig()),
       AWS_REGION: 'eu-central-1',
       NOTIFY_OUTBOX_DIR: outbox,
     };

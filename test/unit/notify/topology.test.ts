@@ -142,12 +142,14 @@ describe('notifications in the local runtime', () => {
       handler(topology),
       topology,
       config,
-      {},
+      Object.fromEntries(topology.queues.map((q) => [q.id, `${endpoints.sqs}/000000000000/${q.name}`])),
       { region: 'eu-central-1', endpoints, outboxDir: '/data/demo/outbox' },
     );
 
     // Assess
     expect(env.NOTIFY_OUTBOX_DIR).toBe('/data/demo/outbox');
+    // Which department a queue is comes from its URL (CloudFormation names the queues in AWS).
+    expect(env.QUEUE_URL_DEPT_PRESS).toBe('http://127.0.0.1:2/000000000000/bc-demo-dept-press');
   });
 
   it('generates a local value for the notification secrets with the platform secrets', async () => {
