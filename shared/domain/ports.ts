@@ -2,7 +2,7 @@ import type { Case, CaseState } from './case.ts';
 import type { Classification } from './classification.ts';
 import type { Mention } from './mention.ts';
 import type { IntakeMessage } from './mention-deletion.ts';
-import type { CaseEvent, MentionRouted } from './events.ts';
+import type { CaseEvent, MentionRouted, MentionsRouted } from './events.ts';
 import type { Routing } from './route-mention.ts';
 
 /** A mention as stored, with what was decided about it. */
@@ -184,6 +184,18 @@ export interface ReportRepository {
 export interface EventPublisher {
   /** Publishes every event or throws; entries that failed once are resent. */
   publishMentionRouted(events: readonly MentionRouted[]): Promise<void>;
+  /**
+   * Publishes `Mentions Routed` details (routed-batch.ts), resending entries that failed.
+   * Does not throw for a refused entry: it returns the details the bus still refused after
+   * every attempt (all of them when the call itself failed), with the last cause.
+   */
+  publishMentionsRouted(batches: readonly MentionsRouted[]): Promise<PublishOutcome<MentionsRouted>>;
+}
+
+/** What a publisher could not publish after every attempt, and why (the last error). */
+export interface PublishOutcome<T> {
+  readonly failed: readonly T[];
+  readonly cause?: Error;
 }
 
 /** Port: publishes case changes (detail-type from CASE_DETAIL_TYPES by the event's action). */

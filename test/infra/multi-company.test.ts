@@ -113,14 +113,18 @@ describe('two companies side by side', () => {
       t.resourceCountIs('AWS::Events::Rule', 2 * config.departments.length + 1);
       t.hasResourceProperties('AWS::Events::Rule', {
         Name: `bc-${config.company.id}-insights`,
-        EventPattern: { source: ['backchannel'], 'detail-type': ['Mention Routed'], detail: { role: ['primary'] } },
+        EventPattern: {
+          source: ['backchannel'],
+          'detail-type': ['Mention Routed', 'Mentions Routed'],
+          detail: { role: ['primary'] },
+        },
       });
       for (const department of config.departments) {
         t.hasResourceProperties('AWS::Events::Rule', {
           Name: `bc-${config.company.id}-route-${department.id}`,
           EventPattern: {
             source: ['backchannel'],
-            'detail-type': ['Mention Routed'],
+            'detail-type': ['Mention Routed', 'Mentions Routed'],
             detail: { department: [department.id] },
           },
         });

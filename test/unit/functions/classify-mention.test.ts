@@ -28,7 +28,7 @@ describe('classify-mention handler', () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
   });
 
-  it('stores the mention conditionally and publishes Mention Routed to the owning department', async () => {
+  it('stores the mention conditionally and publishes Mentions Routed to the owning department', async () => {
     const handler = createHandler(env);
     const mention = mentionFactory({
       text: 'Guten Tag, die Redaktion der Kieler Nachrichten bittet um eine Stellungnahme.',
@@ -47,8 +47,8 @@ describe('classify-mention handler', () => {
         expect.objectContaining({
           EventBusName: 'bc-demo-bus',
           Source: 'backchannel',
-          DetailType: 'Mention Routed',
-          Detail: expect.stringContaining('"department":"press"'),
+          DetailType: 'Mentions Routed',
+          Detail: expect.stringContaining(`"department":"press","role":"primary","mentions":[{`),
         }),
       ],
     });
@@ -98,7 +98,7 @@ describe('classify-mention handler', () => {
     expect(eventBridge).not.toHaveReceivedCommand(PutEventsCommand);
   });
 
-  it('fails the whole batch when the bus keeps rejecting every event, so SQS redelivers it', async () => {
+  it('fails the whole batch, unmarked, when the bus keeps rejecting its entry, so SQS redelivers it', async () => {
     eventBridge
       .on(PutEventsCommand)
       .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
@@ -113,8 +113,8 @@ describe('classify-mention handler', () => {
     );
 
     await expect(invocation).rejects.toThrow('All records failed processing');
-    // Resent only the failed entry: 3 attempts per mention.
-    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 6);
+    // Both mentions in one entry for their department, resent: 3 attempts.
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 3);
     expect(documents).not.toHaveReceivedCommandWith(UpdateCommand, {
       UpdateExpression: expect.stringContaining('routedAt'),
     });
