@@ -130,7 +130,7 @@ export async function prepareMention(mention: Mention, deps: ClassifyMentionDeps
     if (echoOf) {
       // Our reply sent through the API, coming back: it responded the case and went on the
       // timeline when it was sent; counting it again would make two replies of one.
-      await deps.mentions.markRouted(mention.id, now.toISOString());
+      await deps.mentions.markRouted(mention.id, now.toISOString(), expiresAt);
       return { outcome: { status: 'own-reply', caseId: stored.caseId, echoOf: echoOf.replyId }, routed: [] };
     }
     const accounts = deps.keyAccounts ? keyAccountsOfCase(await deps.cases.mentionsOf(stored.caseId)) : [];
@@ -159,7 +159,7 @@ export async function prepareMention(mention: Mention, deps: ClassifyMentionDeps
     } else if (deps.journal) {
       await recordOwnReply(mention, stored.caseId, { journal: deps.journal, expiresAt });
     }
-    await deps.mentions.markRouted(mention.id, now.toISOString());
+    await deps.mentions.markRouted(mention.id, now.toISOString(), expiresAt);
     return { outcome: { status: 'own-reply', caseId: stored.caseId }, routed: [] };
   }
 
@@ -249,11 +249,11 @@ export async function finishRouted(
 ): Promise<void> {
   const first = routed[0];
   if (!first) return;
+  const expiresAt = expiresAtEpochSeconds(deps.clock.now(), deps.retentionDays);
   if (deps.keyAccounts) {
-    const expiresAt = expiresAtEpochSeconds(deps.clock.now(), deps.retentionDays);
     for (const item of routed.flatMap(mentionTimelineItems)) await deps.keyAccounts.timeline.add(item, expiresAt);
   }
-  await deps.mentions.markRouted(mentionId, first.routedAt);
+  await deps.mentions.markRouted(mentionId, first.routedAt, expiresAt);
 }
 
 /** Days a resolved case can be reopened by default (`cases.reopenWindow`). */

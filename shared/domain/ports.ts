@@ -22,8 +22,11 @@ export interface MentionRepository {
    * @returns the stored mention: the new one, or the one that was there before.
    */
   putIfAbsent(stored: StoredMention, expiresAt: number): Promise<{ created: boolean; stored: StoredMention }>;
-  /** Marks the mention as fully published, so a later duplicate is skipped. */
-  markRouted(mentionId: string, routedAt: string): Promise<void>;
+  /**
+   * Marks the mention as fully published, so a later duplicate is skipped; the first mark
+   * stays. `expiresAt` (epoch seconds): when the mark may go, with the mention.
+   */
+  markRouted(mentionId: string, routedAt: string, expiresAt: number): Promise<void>;
   get(mentionId: string): Promise<StoredMention | undefined>;
 }
 

@@ -41,7 +41,7 @@ export class InMemoryMentions implements MentionRepository {
     return { created: true, stored };
   }
 
-  async markRouted(mentionId: string, routedAt: string): Promise<void> {
+  async markRouted(mentionId: string, routedAt: string, _expiresAt?: number): Promise<void> {
     const existing = this.items.get(mentionId);
     if (!existing) throw new Error(`no mention ${mentionId}`);
     this.items.set(mentionId, { ...existing, routedAt: existing.routedAt ?? routedAt });

@@ -1,5 +1,5 @@
 import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/classify-mention/handler.ts';
@@ -72,23 +72,27 @@ describe('classify-mention handler', () => {
       name: 'ConditionalCheckFailedException',
     });
     documents.on(PutCommand).rejects(conditionFailed);
-    documents.on(GetCommand).resolves({
-      Item: {
-        mention,
-        classification: {
-          language: 'de',
-          relevant: true,
-          sentiment: 'negative',
-          category: 'complaint',
-          urgency: 0.2,
-          confidence: 0.6,
-          reasons: [],
-          model: 'keyword@1',
-        },
-        routing: { department: 'service', cc: [], priority: 'normal', reasons: [] },
-        caseId: 'case_x',
-        routedAt: '2026-11-28T09:15:03.000Z',
+    const stored = {
+      mention,
+      classification: {
+        language: 'de',
+        relevant: true,
+        sentiment: 'negative',
+        category: 'complaint',
+        urgency: 0.2,
+        confidence: 0.6,
+        reasons: [],
+        model: 'keyword@1',
       },
+      routing: { department: 'service', cc: [], priority: 'normal', reasons: [] },
+      caseId: 'case_x',
+    };
+    // The mention item and its routed mark, read together.
+    documents.on(QueryCommand).resolves({
+      Items: [
+        { PK: `MENTION#${mention.id}`, SK: 'MENTION', ...stored },
+        { PK: `MENTION#${mention.id}`, SK: 'ROUTED', routedAt: '2026-11-28T09:15:03.000Z' },
+      ],
     });
     const handler = createHandler(env);
 
@@ -115,8 +119,8 @@ describe('classify-mention handler', () => {
     await expect(invocation).rejects.toThrow('All records failed processing');
     // Both mentions in one entry for their department, resent: 3 attempts.
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 3);
-    expect(documents).not.toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: expect.stringContaining('routedAt'),
+    expect(documents).not.toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ SK: 'ROUTED' }),
     });
   });
 });
