@@ -17,7 +17,9 @@
  *   ReturnConsumedCapacity INDEXES: 1 unit per started 4 KB read, half for eventually
  *   consistent reads.
  */
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { ClientHook } from '../shared/adapters/aws-clients.ts';
+import { entrySize } from '../shared/adapters/eventbridge-publisher.ts';
 
 /** What a global secondary index copies of an item. */
 export type Projection = 'ALL' | 'KEYS_ONLY' | { readonly include: readonly string[] };
@@ -57,7 +59,7 @@ export class RequestCounter {
   readonly requests = new Map<string, number>();
   /** Capacity units by kind of item. */
   readonly units = new Map<string, Units>();
-  /** Entries sent with PutEvents (EventBridge bills each entry as an event). */
+  /** Events billed for PutEvents entries: one per started 64 KB of each entry (a batched entry may be more than one). */
   events = 0;
   /** While false, requests pass uncounted (the middleware stays on the clients it was added to). */
   counting = true;
@@ -108,7 +110,9 @@ export class RequestCounter {
     const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
     this.requests.set(`${service} ${operation}`, (this.requests.get(`${service} ${operation}`) ?? 0) + 1);
     if (service === 'EventBridge' && operation === 'PutEvents') {
-      this.events += ((args.input.Entries as unknown[] | undefined) ?? []).length;
+      // EventBridge bills each entry per started 64 KB chunk of its size.
+      const entries = (args.input.Entries as PutEventsRequestEntry[] | undefined) ?? [];
+      this.events += entries.reduce((n, entry) => n + Math.max(1, Math.ceil(entrySize(entry) / 65_536)), 0);
     }
     if (service !== 'DynamoDB') return next(args);
     return this.dynamo(next, operation, args);

@@ -61,17 +61,20 @@ const ISSUE_12 = {
 } as const;
 
 /**
- * The same bench on the code before this round (commit 8ba1e90, main when it began: indexes
- * projecting ALL, the whole classification stored, a joining mention's failed case put),
- * 200 mentions on 2026-12-03: not runnable in the same process, so printed as measured.
+ * The same bench on the code before this round (commit 6cf63b5, main when it began: one
+ * `Mention Routed` entry per mention and department, the mention item rewritten by
+ * markRouted), 200 mentions on 2026-12-03 in this worktree: not runnable in the same
+ * process, so printed as measured. Its Lambda duration is the noisiest figure ($2.67 in
+ * that run, $6.29 in the session before).
  */
 const BEFORE = {
-  label: 'before (8ba1e90, this bench, 2026-12-03)',
-  dynamoRequests: 19.94,
-  writeUnits: 32.31,
-  indexWriteUnits: 10.56,
-  readUnits: 4.73,
-  costPerMillion: 35.01,
+  label: 'before (6cf63b5, this bench, 2026-12-03)',
+  dynamoRequests: 18.3,
+  writeUnits: 23.59,
+  indexWriteUnits: 3.21,
+  readUnits: 3.48,
+  events: 2.13,
+  costPerMillion: 25.89,
 } as const;
 
 /** Bytes Lambda itself logs per invocation (START, END and REPORT lines): an estimate, they are not run locally. */
@@ -232,7 +235,9 @@ async function main(): Promise<void> {
     } while (start);
     const mentions = items.filter((i) => String(i.PK).startsWith('MENTION#') && i.SK === 'MENTION');
     const measured = mentions.filter((i) => String((i.mention as { threadId?: string })?.threadId).includes('_r'));
-    const routed = measured.filter((i) => i.routedAt !== undefined || i.routed !== undefined).length;
+    // Marked routed by the ROUTED item beside the mention (older code: routedAt on the mention item).
+    const marked = new Set(items.filter((i) => i.SK === 'ROUTED' && i.routedAt !== undefined).map((i) => String(i.PK)));
+    const routed = measured.filter((i) => i.routedAt !== undefined || marked.has(String(i.PK))).length;
     const cases = items.filter((i) => String(i.PK).startsWith('CASE#') && i.SK === 'CASE');
     const measuredCases = cases.filter((c) => String(c.threadId).includes('_r')).length;
 
@@ -250,8 +255,8 @@ async function main(): Promise<void> {
       .map(([key, count]) => [key, String(count), f2(per(count))]);
     process.stdout.write(
       `${formatTable(['AWS requests (functions)', 'count', 'per mention'], requestRows)}\n` +
-        `EventBridge entries (events billed): ${counter.events} (${f2(per(counter.events))} per mention)\n` +
-        `${BEFORE.label}: DynamoDB ${BEFORE.dynamoRequests} requests per mention\n` +
+        `EventBridge events billed (per 64 KB of each entry): ${counter.events} (${f2(per(counter.events))} per mention)\n` +
+        `${BEFORE.label}: DynamoDB ${BEFORE.dynamoRequests} requests, ${BEFORE.events} EventBridge events per mention\n` +
         `issue 12 measurement (code before this round): DynamoDB ${ISSUE_12.dynamoRequests} requests per mention ` +
         `(GetItem ${ISSUE_12.getItem}, PutItem ${ISSUE_12.putItem}, UpdateItem ${ISSUE_12.updateItem}), ` +
         `SQS ${ISSUE_12.sqsRequests}, PutEvents ${ISSUE_12.putEventsCalls} calls of one entry each\n\n`,

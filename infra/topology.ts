@@ -467,7 +467,7 @@ export function buildTopology(config: CompanyConfig): Topology {
     name: `${prefix}-route-${id}`,
     pattern: {
       source: [EVENT_SOURCE],
-      'detail-type': [DETAIL_TYPES.mentionRouted],
+      'detail-type': [DETAIL_TYPES.mentionRouted, DETAIL_TYPES.mentionsRouted],
       detail: { department: [id] },
     },
     targetQueue: departmentQueueId(id),
@@ -498,7 +498,7 @@ export function buildTopology(config: CompanyConfig): Topology {
     name: `${prefix}-insights`,
     pattern: {
       source: [EVENT_SOURCE],
-      'detail-type': [DETAIL_TYPES.mentionRouted],
+      'detail-type': [DETAIL_TYPES.mentionRouted, DETAIL_TYPES.mentionsRouted],
       detail: { role: ['primary'] },
     },
     targetQueue: INSIGHTS_QUEUE,

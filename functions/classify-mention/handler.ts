@@ -1,3 +1,4 @@
+import { BatchProcessor, EventType, FullBatchFailureError, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
@@ -18,7 +19,14 @@ import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { classifierLanguagesOf, routingPolicyOf } from '../../shared/config/schema.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { classifyMention, type ClassifyMentionDeps } from '../../shared/domain/classify-mention.ts';
+import {
+  finishRouted,
+  prepareMention,
+  type ClassifyMentionDeps,
+  type ClassifyOutcome,
+  type PreparedMention,
+} from '../../shared/domain/classify-mention.ts';
+import { publishRoutedBatch } from '../../shared/domain/routed-batch.ts';
 import { ownerNoticeOf } from '../../shared/domain/key-accounts.ts';
 import { eraseDeletedMention } from '../../shared/domain/erase-deleted-mention.ts';
 import type { NotificationOutbox } from '../../shared/domain/erasure.ts';
@@ -26,8 +34,9 @@ import { IntakeMessageSchema, isDeletion } from '../../shared/domain/mention-del
 import type { MentionErasure, RecordFailureLog } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { appendCorrelation } from '../../shared/observability/correlation.ts';
+import { withCorrelation } from '../../shared/observability/correlation.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
-import { bodyOf, processObservedBatch } from '../../shared/observability/observe-records.ts';
+import { bodyOf, observeRecords, reportFailure } from '../../shared/observability/observe-records.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 
 /** What the batch handler needs: the use case's ports, the erasure, and where failure causes go. */
@@ -110,8 +119,15 @@ function outboxOf(env: FunctionEnv): { readonly outbox?: NotificationOutbox } {
   return outbox ? { outbox } : {};
 }
 
-/** Handles one intake message; a throw marks only this record as failed. */
-export async function processRecord(record: SQSRecord, deps: ClassifyHandlerDeps): Promise<void> {
+/**
+ * Handles one intake message up to the publish: a deletion is applied, a mention classified,
+ * stored and threaded (prepareMention). Returns the events the mention still needs
+ * published; a throw marks only this record as failed.
+ */
+export async function processRecord(
+  record: SQSRecord,
+  deps: ClassifyHandlerDeps,
+): Promise<PreparedMention | undefined> {
   const message = parseRecordBody(record, IntakeMessageSchema, 'a Mention or a deletion notice');
   if (isDeletion(message)) {
     // Without the ports the notice cannot be applied: failing keeps it for a retry and the DLQ.
@@ -127,11 +143,17 @@ export async function processRecord(record: SQSRecord, deps: ClassifyHandlerDeps
     });
     logger.info('Mention deletion applied', { ...outcome });
     metrics.addMetric('DeletionsApplied', MetricUnit.Count, 1);
-    return;
+    return undefined;
   }
-  const outcome = await classifyMention(message, deps);
-  appendCorrelation({ caseId: outcome.caseId });
-  logger.info('Mention classified', { mentionId: message.id, ...outcome });
+  const prepared = await prepareMention(message, deps);
+  appendCorrelation({ caseId: prepared.outcome.caseId });
+  // A routed mention is logged once it is published (classifyBatch); the others are done here.
+  if (prepared.routed.length === 0) logOutcome(message.id, prepared.outcome);
+  return prepared;
+}
+
+function logOutcome(mentionId: string, outcome: ClassifyOutcome): void {
+  logger.info('Mention classified', { mentionId, ...outcome });
   metrics.addMetric(OUTCOME_METRICS[outcome.status], MetricUnit.Count, 1);
 }
 
@@ -148,18 +170,68 @@ export function correlateIntake(record: SQSRecord): { mentionId?: string } {
   return typeof id === 'string' ? { mentionId: id } : {};
 }
 
-/** The raw batch handler: every record on its own, failures reported per record. */
+/**
+ * The raw batch handler.
+ *
+ * 1. every record on its own up to the publish (processRecord); a failure fails that record
+ * 2. the batch's routed mentions published together: one `Mentions Routed` entry per
+ *    department and role (publishRoutedBatch), not one entry per mention and department
+ * 3. each record whose events were all published is finished (finishRouted: marked routed);
+ *    a record with an entry the bus still refused fails, unmarked, so SQS delivers it again
+ *    and it is published again (the consumers are idempotent per mention)
+ */
 export async function classifyBatch(
   event: SQSEvent,
   context: Context,
   deps: ClassifyBatchDeps,
 ): Promise<SQSBatchResponse> {
-  return processObservedBatch(event, context, (record) => processRecord(record, deps), {
+  const processor = new BatchProcessor(EventType.SQS);
+  const options = {
     functionName: 'classify-mention',
     correlate: correlateIntake,
-    failures: deps.failures,
+    ...(deps.failures ? { failures: deps.failures } : {}),
     clock: deps.clock,
-  });
+  };
+  const prepared = new Map<string, { readonly record: SQSRecord; readonly mention: PreparedMention; id: string }>();
+  const handle = observeRecords(async (record) => {
+    const mention = await processRecord(record, deps);
+    if (mention && mention.routed.length > 0)
+      prepared.set(record.messageId, { record, mention, id: mention.routed[0]?.mentionId ?? '' });
+  }, options);
+  const response = await processPartialResponse(event, handle, processor, { context });
+
+  const published = await publishRoutedBatch(
+    [...prepared].map(([key, p]) => ({ key, routed: p.mention.routed })),
+    deps,
+  );
+  const failures = [...response.batchItemFailures];
+  for (const [key, entry] of prepared) {
+    await withCorrelation(correlateIntake(entry.record), async () => {
+      try {
+        if (published.failed.has(key))
+          throw new RoutedEventsRefusedError(`the bus refused the routed events of mention ${entry.id}`, {
+            cause: published.cause,
+          });
+        await finishRouted(entry.id, entry.mention.routed, deps);
+        logOutcome(entry.id, entry.mention.outcome);
+      } catch (error) {
+        await reportFailure(entry.record, error, options);
+        failures.push({ itemIdentifier: key });
+      }
+    });
+  }
+  // As processPartialResponse does: a batch that failed whole is thrown, and Lambda retries it whole.
+  if (failures.length > 0 && failures.length === event.Records.length)
+    throw new FullBatchFailureError([published.cause ?? new Error('every record failed')]);
+  return { batchItemFailures: failures };
+}
+
+/** The bus still refused a record's routed events after every attempt: the record fails and is delivered again. */
+export class RoutedEventsRefusedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RoutedEventsRefusedError';
+  }
 }
 
 /**

@@ -22,13 +22,14 @@ import {
 } from '../../shared/domain/department-inbox.ts';
 import { createDepartmentNotifier } from '../../shared/domain/department-notifier.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
-import { DepartmentEnvelopeSchema, DETAIL_TYPES } from '../../shared/domain/events.ts';
+import { DepartmentEnvelopeSchema, DETAIL_TYPES, type MentionRouted } from '../../shared/domain/events.ts';
 import type { RecordFailureLog } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { departmentQueueUrlEnv } from '../../infra/topology-constants.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
 import { correlateDetail, processObservedBatch } from '../../shared/observability/observe-records.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
+import { withCorrelation } from '../../shared/observability/correlation.ts';
 
 export interface HandleDepartmentDeps extends DepartmentInboxDeps {
   /** The department a queue belongs to, from the queue's name (the last part of its URL in `QUEUE_URL_DEPT_<ID>`). */
@@ -92,18 +93,12 @@ export function dependenciesFrom(env: FunctionEnv): HandleDepartmentDeps {
  */
 export async function processRecord(record: SQSRecord, deps: HandleDepartmentDeps): Promise<void> {
   const envelope = parseRecordBody(record, DepartmentEnvelopeSchema, 'a Mention Routed or case event');
+  if (envelope['detail-type'] === DETAIL_TYPES.mentionsRouted && 'mentions' in envelope.detail) {
+    await receiveAll(envelope.detail.mentions, deps);
+    return;
+  }
   if (envelope['detail-type'] === DETAIL_TYPES.mentionRouted && 'mentionId' in envelope.detail) {
-    const detail = envelope.detail;
-    const outcome = await receiveRoutedMention(detail, deps);
-    logger.info(outcome.recorded ? 'Mention recorded on case' : 'Mention already recorded, rest finished', {
-      mentionId: detail.mentionId,
-      caseId: detail.caseId,
-      department: detail.department,
-      state: outcome.state,
-      reopened: outcome.reopened,
-      assigned: outcome.assignee !== undefined,
-    });
-    metrics.addMetric(outcome.recorded ? 'MentionsRecorded' : 'MentionsRecordedBefore', MetricUnit.Count, 1);
+    await receiveOne(envelope.detail, deps);
     return;
   }
   const detail = envelope.detail;
@@ -125,6 +120,38 @@ export async function processRecord(record: SQSRecord, deps: HandleDepartmentDep
     department,
   });
   metrics.addMetric('CaseEventsNotified', MetricUnit.Count, 1);
+}
+
+/**
+ * The mentions of a `Mentions Routed` batch, each on its own: one that fails does not keep
+ * the others from being recorded; then the record fails with the first error, and its
+ * redelivery repeats nothing that was done (every step is keyed by the mention).
+ */
+async function receiveAll(mentions: readonly MentionRouted[], deps: HandleDepartmentDeps): Promise<void> {
+  const errors: unknown[] = [];
+  for (const mention of mentions) {
+    await withCorrelation({ mentionId: mention.mentionId, caseId: mention.caseId }, () =>
+      receiveOne(mention, deps),
+    ).catch((error: unknown) => {
+      errors.push(error);
+    });
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1)
+    throw new Error(`${errors.length} of ${mentions.length} routed mentions failed; the first:`, { cause: errors[0] });
+}
+
+async function receiveOne(detail: MentionRouted, deps: HandleDepartmentDeps): Promise<void> {
+  const outcome = await receiveRoutedMention(detail, deps);
+  logger.info(outcome.recorded ? 'Mention recorded on case' : 'Mention already recorded, rest finished', {
+    mentionId: detail.mentionId,
+    caseId: detail.caseId,
+    department: detail.department,
+    state: outcome.state,
+    reopened: outcome.reopened,
+    assigned: outcome.assignee !== undefined,
+  });
+  metrics.addMetric(outcome.recorded ? 'MentionsRecorded' : 'MentionsRecordedBefore', MetricUnit.Count, 1);
 }
 
 /** The correlation keys of a department message: the routed mention's id and its case's id. */

@@ -9,7 +9,7 @@ import {
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { MentionRoutedEnvelopeSchema, type MentionRouted } from '../../shared/domain/events.ts';
+import { RoutedEnvelopeSchema, routedMentionsOf, type MentionRouted } from '../../shared/domain/events.ts';
 import type { RateObservation } from '../../shared/domain/insights.ts';
 import type { RecordFailureLog } from '../../shared/domain/ports.ts';
 import { RATE_RETENTION_DAYS, recordMentionRates, type RateStore } from '../../shared/domain/spikes/index.ts';
@@ -19,6 +19,7 @@ import { recordInsight, type RecordInsightDeps, type RecordInsightOutcome } from
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
 import { correlateDetail, processObservedBatch } from '../../shared/observability/observe-records.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
+import { withCorrelation } from '../../shared/observability/correlation.ts';
 
 export interface RecordInsightsDeps extends RecordInsightDeps {
   /** The hourly rate counters the spike detection reads. */
@@ -43,13 +44,32 @@ export function dependenciesFrom(env: FunctionEnv): RecordInsightsDeps {
 }
 
 /**
- * Groups one routed mention (the `insights` queue receives only the primary department's
- * `Mention Routed`, so a mention copied to two departments counts once) into its theme,
- * and adds it to the hourly rate counters that spike detection reads (both idempotent per
- * mention, so a redelivered record counts nowhere twice).
+ * Groups the routed mentions of one message (the `insights` queue receives only the primary
+ * department's `Mention Routed` or `Mentions Routed`, so a mention copied to two departments
+ * counts once) into their themes, and adds them to the hourly rate counters that spike
+ * detection reads (both idempotent per mention, so a redelivered record counts nowhere
+ * twice). The mentions of a batch go one after the other; the first failure fails the
+ * record after the rest were tried.
  */
-export async function processRecord(record: SQSRecord, deps: RecordInsightsDeps): Promise<RateObservation | undefined> {
-  const { detail } = parseRecordBody(record, MentionRoutedEnvelopeSchema, 'a Mention Routed event');
+export async function processRecord(record: SQSRecord, deps: RecordInsightsDeps): Promise<RateObservation[]> {
+  const envelope = parseRecordBody(record, RoutedEnvelopeSchema, 'a Mention Routed or Mentions Routed event');
+  const observations: RateObservation[] = [];
+  let failure: unknown;
+  for (const detail of routedMentionsOf(envelope)) {
+    try {
+      const observation = await withCorrelation({ mentionId: detail.mentionId, caseId: detail.caseId }, () =>
+        recordOne(detail, deps),
+      );
+      if (observation) observations.push(observation);
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined) throw failure;
+  return observations;
+}
+
+async function recordOne(detail: MentionRouted, deps: RecordInsightsDeps): Promise<RateObservation | undefined> {
   if (detail.role !== 'primary') {
     // The rule sends only primary events; a cc copy that arrives anyway must not count twice.
     logger.warn('Mention Routed for a cc department skipped', {

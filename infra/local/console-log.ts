@@ -141,6 +141,21 @@ export function caseLineOf(
   return `case ${caseId} ${department}: ${change}${text('action') === 'assign' && assignee ? ` (${nameOf(assignee)})` : ''}`;
 }
 
+/**
+ * The console lines of an event on the bus: caseLineOf's line, or one per mention of a
+ * `Mentions Routed` batch (each as its own `Mention Routed` would print).
+ */
+export function caseLinesOf(
+  event: Pick<EventEnvelope, 'detail-type' | 'detail'>,
+  nameOf: (assignee: string) => string = (a) => a,
+): string[] {
+  const mentions = event['detail-type'] === 'Mentions Routed' ? event.detail.mentions : undefined;
+  const events = Array.isArray(mentions)
+    ? mentions.map((detail) => ({ 'detail-type': 'Mention Routed', detail: detail as Record<string, unknown> }))
+    : [event];
+  return events.map((e) => caseLineOf(e, nameOf)).filter((line): line is string => line !== undefined);
+}
+
 /** What the status line counts. */
 export interface StatusSource {
   /** Messages waiting in the work queues. */

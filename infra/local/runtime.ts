@@ -22,7 +22,7 @@ import { authorizerOf, createAdminTokens, type TokenClaims } from './admin-token
 import { startLocalAlarms, type AlarmTransition, type LocalAlarms } from './alarms.ts';
 import { createAsyncInvoker } from './async-invoke.ts';
 import {
-  caseLineOf,
+  caseLinesOf,
   httpNoteOf,
   parseLogRecord,
   peopleNamesOf,
@@ -362,8 +362,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       debug,
       // Every routed mention and case change passes the bus: one line each.
       observe: (event) => {
-        const line = caseLineOf(event, nameOf);
-        if (line) log(line);
+        for (const line of caseLinesOf(event, nameOf)) log(line);
       },
       deliver: async (queueId, body) => {
         await sqs.send(new SendMessageCommand({ QueueUrl: queues.urls[queueId], MessageBody: body }));

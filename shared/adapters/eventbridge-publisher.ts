@@ -5,14 +5,17 @@ import {
   EVENT_SOURCE,
   type CaseEvent,
   type MentionRouted,
+  type MentionsRouted,
   type SpikeDetected,
 } from '../domain/events.ts';
-import type { CaseEventPublisher, EventPublisher } from '../domain/ports.ts';
+import type { CaseEventPublisher, EventPublisher, PublishOutcome } from '../domain/ports.ts';
 import { retry } from '../domain/retry.ts';
 import type { SpikeEventPublisher } from '../domain/spikes/ports.ts';
 
 /** PutEvents takes at most 10 entries per call. */
 const MAX_ENTRIES = 10;
+/** And at most 256 KB per call, counted as EventBridge counts an entry (entrySize). */
+const MAX_REQUEST_BYTES = 256 * 1024;
 
 export interface EventBridgePublisherOptions {
   readonly attempts?: number;
@@ -54,6 +57,26 @@ export class EventBridgePublisher implements EventPublisher, CaseEventPublisher,
     await this.putAll(entries);
   }
 
+  /**
+   * Publishes `Mentions Routed` details, one entry each, in as few calls as the limits
+   * allow; entries that failed are resent. Never throws for what the bus refused: returns it.
+   */
+  async publishMentionsRouted(batches: readonly MentionsRouted[]): Promise<PublishOutcome<MentionsRouted>> {
+    const entries = new Map<PutEventsRequestEntry, MentionsRouted>(
+      batches.map((detail) => [
+        {
+          EventBusName: this.busName,
+          Source: EVENT_SOURCE,
+          DetailType: DETAIL_TYPES.mentionsRouted,
+          Detail: JSON.stringify(detail),
+        },
+        detail,
+      ]),
+    );
+    const { failed, cause } = await this.tryAll([...entries.keys()]);
+    return { failed: failed.map((entry) => entries.get(entry) as MentionsRouted), ...(cause ? { cause } : {}) };
+  }
+
   /** Publishes case changes, each with the detail-type of its action (`Case Assigned`, ...). */
   async publishCaseEvents(events: readonly CaseEvent[]): Promise<void> {
     const entries: PutEventsRequestEntry[] = events.map((detail) => ({
@@ -76,21 +99,45 @@ export class EventBridgePublisher implements EventPublisher, CaseEventPublisher,
   }
 
   private async putAll(entries: readonly PutEventsRequestEntry[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += MAX_ENTRIES) await this.putChunk(entries.slice(i, i + MAX_ENTRIES));
+    for (const chunk of chunksOf(entries)) await this.putChunk(chunk);
   }
 
-  private async putChunk(chunk: PutEventsRequestEntry[]): Promise<void> {
-    let pending = chunk;
+  /** Puts every chunk; what still failed after every attempt is returned with the last error, not thrown. */
+  private async tryAll(
+    entries: readonly PutEventsRequestEntry[],
+  ): Promise<{ failed: PutEventsRequestEntry[]; cause?: Error }> {
+    const failed: PutEventsRequestEntry[] = [];
+    let cause: Error | undefined;
+    for (const chunk of chunksOf(entries)) {
+      const pending = { entries: chunk };
+      try {
+        await this.putChunk(chunk, pending);
+      } catch (error) {
+        // A PublishError leaves the entries still refused in `pending`; a failed call, all of them.
+        failed.push(...pending.entries);
+        cause = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    return { failed, ...(cause ? { cause } : {}) };
+  }
+
+  private async putChunk(
+    chunk: PutEventsRequestEntry[],
+    state: { entries: PutEventsRequestEntry[] } = { entries: chunk },
+  ): Promise<void> {
     await retry(
       async () => {
-        const result = await this.client.send(new PutEventsCommand({ Entries: pending }));
-        if (!result.FailedEntryCount) return;
+        const result = await this.client.send(new PutEventsCommand({ Entries: state.entries }));
+        if (!result.FailedEntryCount) {
+          state.entries = [];
+          return;
+        }
         // Result entries are in request order; a failed one carries an ErrorCode.
         const results = result.Entries ?? [];
-        const failed = pending.filter((_, index) => results[index]?.ErrorCode !== undefined);
+        const failed = state.entries.filter((_, index) => results[index]?.ErrorCode !== undefined);
         // A count without per-entry codes says nothing about which: resend them all.
-        if (failed.length > 0) pending = failed;
-        throw new PublishError(pending.length, results.find((r) => r.ErrorCode)?.ErrorCode);
+        if (failed.length > 0) state.entries = failed;
+        throw new PublishError(state.entries.length, results.find((r) => r.ErrorCode)?.ErrorCode);
       },
       {
         maxAttempts: this.attempts,
@@ -100,4 +147,38 @@ export class EventBridgePublisher implements EventPublisher, CaseEventPublisher,
       },
     );
   }
+}
+
+/**
+ * An entry's size as EventBridge counts it against the limits: the UTF-8 bytes of its
+ * source, detail-type, detail and resources, plus 14 for the time.
+ */
+export function entrySize(entry: PutEventsRequestEntry): number {
+  const bytes = (text: string | undefined) => (text ? Buffer.byteLength(text) : 0);
+  return (
+    14 +
+    bytes(entry.Source) +
+    bytes(entry.DetailType) +
+    bytes(entry.Detail) +
+    (entry.Resources ?? []).reduce((n, r) => n + bytes(r), 0)
+  );
+}
+
+/** Entries in calls of at most 10 entries and 256 KB (an entry larger than that alone in its call: the bus refuses it). */
+function chunksOf(entries: readonly PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
+  const chunks: PutEventsRequestEntry[][] = [];
+  let current: PutEventsRequestEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = entrySize(entry);
+    if (current.length > 0 && (current.length === MAX_ENTRIES || bytes + size > MAX_REQUEST_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }

@@ -91,6 +91,26 @@ export type ClassifyOutcome =
  * Every step is idempotent, so a redelivered message yields the same single case.
  */
 export async function classifyMention(mention: Mention, deps: ClassifyMentionDeps): Promise<ClassifyOutcome> {
+  const prepared = await prepareMention(mention, deps);
+  if (prepared.routed.length === 0) return prepared.outcome;
+  await deps.events.publishMentionRouted(prepared.routed);
+  await finishRouted(mention.id, prepared.routed, deps);
+  return prepared.outcome;
+}
+
+/** A mention classified, routed and threaded (steps 1-3): the events still to publish, none when it needs none. */
+export interface PreparedMention {
+  readonly outcome: ClassifyOutcome;
+  /** `Mention Routed` per receiving department; empty for a duplicate or the company's own reply (already finished). */
+  readonly routed: readonly MentionRouted[];
+}
+
+/**
+ * Steps 1-3 of classifyMention: the mention stored, its case ensured and changed, and the
+ * events of step 4 returned instead of published, so that a batch's events can be
+ * published together (routed-batch.ts). After they are published, finishRouted does step 5.
+ */
+export async function prepareMention(mention: Mention, deps: ClassifyMentionDeps): Promise<PreparedMention> {
   const now = deps.clock.now();
   const expiresAt = expiresAtEpochSeconds(now, deps.retentionDays);
   const thread = await currentCaseOfThread(mention, deps);
@@ -99,7 +119,7 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
   const classification = storedClassificationOf(await deps.classifier.classify(mention));
   const routing = routeMention(classification, deps.policy, mention);
   const { created, stored } = await deps.mentions.putIfAbsent({ mention, classification, routing, caseId }, expiresAt);
-  if (!created && stored.routedAt) return { status: 'duplicate', caseId: stored.caseId };
+  if (!created && stored.routedAt) return { outcome: { status: 'duplicate', caseId: stored.caseId }, routed: [] };
 
   // The company's own reply belongs to the thread but is nobody's new work: it is recorded
   // on the thread's case, where the first one timestamps the response time.
@@ -110,8 +130,8 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
     if (echoOf) {
       // Our reply sent through the API, coming back: it responded the case and went on the
       // timeline when it was sent; counting it again would make two replies of one.
-      await deps.mentions.markRouted(mention.id, now.toISOString());
-      return { status: 'own-reply', caseId: stored.caseId, echoOf: echoOf.replyId };
+      await deps.mentions.markRouted(mention.id, now.toISOString(), expiresAt);
+      return { outcome: { status: 'own-reply', caseId: stored.caseId, echoOf: echoOf.replyId }, routed: [] };
     }
     const accounts = deps.keyAccounts ? keyAccountsOfCase(await deps.cases.mentionsOf(stored.caseId)) : [];
     if (deps.keyAccounts && accounts.length > 0) {
@@ -139,8 +159,8 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
     } else if (deps.journal) {
       await recordOwnReply(mention, stored.caseId, { journal: deps.journal, expiresAt });
     }
-    await deps.mentions.markRouted(mention.id, now.toISOString());
-    return { status: 'own-reply', caseId: stored.caseId };
+    await deps.mentions.markRouted(mention.id, now.toISOString(), expiresAt);
+    return { outcome: { status: 'own-reply', caseId: stored.caseId }, routed: [] };
   }
 
   const decided = stored.routing;
@@ -214,12 +234,26 @@ export async function classifyMention(mention: Mention, deps: ClassifyMentionDep
     classifierReasons: classifierReasonsOf(stored.classification),
     ...routingDetailOf(decided),
   }));
-  await deps.events.publishMentionRouted(events);
+  return { outcome: { status: 'routed', caseId: kase.id, departments }, routed: events };
+}
+
+/**
+ * Step 5, after the mention's events were published: its key-account timeline entries, then
+ * the mark that makes a redelivery a duplicate (last, so a crash before it publishes again
+ * rather than never).
+ */
+export async function finishRouted(
+  mentionId: string,
+  routed: readonly MentionRouted[],
+  deps: Pick<ClassifyMentionDeps, 'mentions' | 'keyAccounts' | 'clock' | 'retentionDays'>,
+): Promise<void> {
+  const first = routed[0];
+  if (!first) return;
+  const expiresAt = expiresAtEpochSeconds(deps.clock.now(), deps.retentionDays);
   if (deps.keyAccounts) {
-    for (const item of events.flatMap(mentionTimelineItems)) await deps.keyAccounts.timeline.add(item, expiresAt);
+    for (const item of routed.flatMap(mentionTimelineItems)) await deps.keyAccounts.timeline.add(item, expiresAt);
   }
-  await deps.mentions.markRouted(mention.id, now.toISOString());
-  return { status: 'routed', caseId: kase.id, departments };
+  await deps.mentions.markRouted(mentionId, first.routedAt, expiresAt);
 }
 
 /** Days a resolved case can be reopened by default (`cases.reopenWindow`). */

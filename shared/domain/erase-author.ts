@@ -19,6 +19,8 @@ export type { AuthorRef };
 /** The kinds of stored items that hold a mention's words or its author. */
 export const PERSONAL_ITEM_KINDS = [
   'mention',
+  /** The mark that a mention was routed: only its id (the platform's post id), erased with it. */
+  'mention-mark',
   'case-mention',
   'case-note',
   'notification-marker',

@@ -8,6 +8,8 @@ export const EVENT_SOURCE = 'backchannel';
 
 export const DETAIL_TYPES = {
   mentionRouted: 'Mention Routed',
+  /** The routed mentions of one intake batch for one department and role (MentionsRoutedSchema). */
+  mentionsRouted: 'Mentions Routed',
   spikeDetected: 'Spike Detected',
 } as const;
 
@@ -92,6 +94,43 @@ export const MentionRoutedEnvelopeSchema = z.object({
 });
 
 /**
+ * Detail of `Mentions Routed`: the mentions one intake batch routed to one department in
+ * one role, each exactly as a `Mention Routed` detail would carry it. classify-mention
+ * publishes one per department and role per batch (split when a detail would grow past
+ * the entry limit) instead of one `Mention Routed` per mention: EventBridge bills every
+ * entry. `department` and `role` are on top, so the department rules and the insights
+ * rule filter it as they filter `Mention Routed`. Public contract.
+ */
+export const MentionsRoutedSchema = z
+  .object({
+    companyId: z.string(),
+    department: z.string(),
+    role: z.enum(['primary', 'cc']),
+    mentions: z.array(MentionRoutedSchema).min(1),
+  })
+  .refine((d) => d.mentions.every((m) => m.department === d.department && m.role === d.role), {
+    message: 'every mention must name the batch department and role',
+    path: ['mentions'],
+  });
+export type MentionsRouted = z.infer<typeof MentionsRoutedSchema>;
+
+/** `Mentions Routed` as it arrives in a department queue or the insights queue. */
+export const MentionsRoutedEnvelopeSchema = z.object({
+  'detail-type': z.literal(DETAIL_TYPES.mentionsRouted),
+  source: z.literal(EVENT_SOURCE),
+  detail: MentionsRoutedSchema,
+});
+
+/** A routed-mention message of either shape: one mention (still draining, or replayed from the archive) or a batch. */
+export const RoutedEnvelopeSchema = z.union([MentionRoutedEnvelopeSchema, MentionsRoutedEnvelopeSchema]);
+export type RoutedEnvelope = z.infer<typeof RoutedEnvelopeSchema>;
+
+/** The routed mentions a message carries, in order: one for `Mention Routed`, the batch's for `Mentions Routed`. */
+export function routedMentionsOf(envelope: RoutedEnvelope): readonly MentionRouted[] {
+  return 'mentions' in envelope.detail ? envelope.detail.mentions : [envelope.detail];
+}
+
+/**
  * Detail of every case change (`Case Assigned`, `Case Responded`, `Case Resolved`,
  * `Case Escalated`, ... see CASE_DETAIL_TYPES). Public contract, like `Mention Routed`.
  * `recipients` are the departments to notify: each department's bus rule forwards the
@@ -131,7 +170,11 @@ export const CaseEventEnvelopeSchema = z.object({
 });
 
 /** What a department queue carries: a routed mention or a case change that names the department. */
-export const DepartmentEnvelopeSchema = z.union([MentionRoutedEnvelopeSchema, CaseEventEnvelopeSchema]);
+export const DepartmentEnvelopeSchema = z.union([
+  MentionRoutedEnvelopeSchema,
+  MentionsRoutedEnvelopeSchema,
+  CaseEventEnvelopeSchema,
+]);
 export type DepartmentEnvelope = z.infer<typeof DepartmentEnvelopeSchema>;
 
 /**

@@ -2,7 +2,7 @@ import type { Case, CaseState } from './case.ts';
 import type { Classification } from './classification.ts';
 import type { Mention } from './mention.ts';
 import type { IntakeMessage } from './mention-deletion.ts';
-import type { CaseEvent, MentionRouted } from './events.ts';
+import type { CaseEvent, MentionRouted, MentionsRouted } from './events.ts';
 import type { Routing } from './route-mention.ts';
 
 /** A mention as stored, with what was decided about it. */
@@ -22,8 +22,11 @@ export interface MentionRepository {
    * @returns the stored mention: the new one, or the one that was there before.
    */
   putIfAbsent(stored: StoredMention, expiresAt: number): Promise<{ created: boolean; stored: StoredMention }>;
-  /** Marks the mention as fully published, so a later duplicate is skipped. */
-  markRouted(mentionId: string, routedAt: string): Promise<void>;
+  /**
+   * Marks the mention as fully published, so a later duplicate is skipped; the first mark
+   * stays. `expiresAt` (epoch seconds): when the mark may go, with the mention.
+   */
+  markRouted(mentionId: string, routedAt: string, expiresAt: number): Promise<void>;
   get(mentionId: string): Promise<StoredMention | undefined>;
 }
 
@@ -184,6 +187,18 @@ export interface ReportRepository {
 export interface EventPublisher {
   /** Publishes every event or throws; entries that failed once are resent. */
   publishMentionRouted(events: readonly MentionRouted[]): Promise<void>;
+  /**
+   * Publishes `Mentions Routed` details (routed-batch.ts), resending entries that failed.
+   * Does not throw for a refused entry: it returns the details the bus still refused after
+   * every attempt (all of them when the call itself failed), with the last cause.
+   */
+  publishMentionsRouted(batches: readonly MentionsRouted[]): Promise<PublishOutcome<MentionsRouted>>;
+}
+
+/** What a publisher could not publish after every attempt, and why (the last error). */
+export interface PublishOutcome<T> {
+  readonly failed: readonly T[];
+  readonly cause?: Error;
 }
 
 /** Port: publishes case changes (detail-type from CASE_DETAIL_TYPES by the event's action). */

@@ -98,7 +98,12 @@ export function processObservedBatch(
   });
 }
 
-async function reportFailure(record: SQSRecord, error: unknown, options: ObserveRecordsOptions): Promise<void> {
+/**
+ * What observeRecords does with a failed record (log at ERROR, count, record its cause),
+ * for a record that fails after its handler returned: classify-mention's records whose
+ * batched events the bus refused. Call it inside the record's correlation scope.
+ */
+export async function reportFailure(record: SQSRecord, error: unknown, options: ObserveRecordsOptions): Promise<void> {
   const queue = queueNameOf(record);
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
   const cause = loggableError(error);

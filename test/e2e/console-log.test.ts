@@ -179,7 +179,7 @@ describe("the local runtime's console with logFormat json, and the function log 
         'Notification written to outbox',
       ]),
     );
-    expect(log).toContainEqual(expect.stringMatching(/^event "Mention Routed" from backchannel -> /));
+    expect(log).toContainEqual(expect.stringMatching(/^event "Mentions Routed" from backchannel -> /));
     const filed = (await readFile(runtime.functionLogFile as string, 'utf8')).split('\n').filter((line) => line !== '');
     expect(runtime.functionLogFile).toBe(path.join(dataDir, 'logs', 'functions.jsonl'));
     expect(filed).toEqual(log.filter((line) => parseLogRecord(line) !== undefined));

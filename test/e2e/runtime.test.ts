@@ -371,7 +371,7 @@ describe('the bus of a running runtime', () => {
     runtime = undefined;
   });
 
-  it('delivers a Mention Routed event to the queue of its department’s rule, as the EventBridge envelope', async () => {
+  it('delivers a Mentions Routed event to the queue of its department’s rule, as the EventBridge envelope', async () => {
     // Arrange: the same topology with the department queues left unconsumed, to look into them
     const full = buildTopology(config);
     const topology: Topology = {
@@ -397,11 +397,15 @@ describe('the bus of a running runtime', () => {
     // Assess
     expect(JSON.parse(message.Body as string)).toMatchObject({
       version: '0',
-      'detail-type': 'Mention Routed',
+      'detail-type': 'Mentions Routed',
       source: 'backchannel',
       account: expect.any(String),
       region: runtime.region,
-      detail: { department: 'service', platform: 'facebook', category: 'praise' },
+      detail: {
+        department: 'service',
+        role: 'primary',
+        mentions: [expect.objectContaining({ department: 'service', platform: 'facebook', category: 'praise' })],
+      },
     });
     for (const other of config.departments.filter((d) => d.id !== 'service')) {
       const attributes = await sqs.send(

@@ -1,5 +1,5 @@
 import { mentionId, type Mention } from '../../shared/domain/mention.ts';
-import type { MentionRouted } from '../../shared/domain/events.ts';
+import type { MentionRouted, MentionsRouted } from '../../shared/domain/events.ts';
 import type { SQSRecord } from 'aws-lambda';
 
 /** A valid Facebook comment mention; override what the test is about. */
@@ -74,6 +74,21 @@ export function routedEnvelope(detail: MentionRouted): string {
     source: 'backchannel',
     account: '123456789012',
     time: detail.routedAt,
+    region: 'eu-central-1',
+    resources: [],
+    detail,
+  });
+}
+
+/** The EventBridge envelope of a `Mentions Routed` batch, as a rule delivers it to a queue. */
+export function routedBatchEnvelope(detail: MentionsRouted): string {
+  return JSON.stringify({
+    version: '0',
+    id: '0d4b8c1e-5f0a-4a53-9d0e-3c2b7f1a9e64',
+    'detail-type': 'Mentions Routed',
+    source: 'backchannel',
+    account: '123456789012',
+    time: detail.mentions[0]?.routedAt,
     region: 'eu-central-1',
     resources: [],
     detail,

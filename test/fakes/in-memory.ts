@@ -5,7 +5,7 @@ import { isInTriage } from '../../shared/domain/triage.ts';
 import type { ModelArtifact, ModelStore, ModelVersion, PromotionState } from '../../shared/domain/company-model.ts';
 import type { Correction, CorrectionStore } from '../../shared/domain/corrections.ts';
 import { StaleCaseError, ValidationError } from '../../shared/domain/errors.ts';
-import type { CaseEvent, MentionRouted } from '../../shared/domain/events.ts';
+import type { CaseEvent, MentionRouted, MentionsRouted } from '../../shared/domain/events.ts';
 import type {
   AssignmentCursor,
   CaseEventPublisher,
@@ -23,6 +23,7 @@ import type {
   MentionRepository,
   MetricRepository,
   NotificationLog,
+  PublishOutcome,
   ReportRepository,
   StoredMention,
 } from '../../shared/domain/ports.ts';
@@ -40,7 +41,7 @@ export class InMemoryMentions implements MentionRepository {
     return { created: true, stored };
   }
 
-  async markRouted(mentionId: string, routedAt: string): Promise<void> {
+  async markRouted(mentionId: string, routedAt: string, _expiresAt?: number): Promise<void> {
     const existing = this.items.get(mentionId);
     if (!existing) throw new Error(`no mention ${mentionId}`);
     this.items.set(mentionId, { ...existing, routedAt: existing.routedAt ?? routedAt });
@@ -248,13 +249,31 @@ export class InMemoryNotificationLog implements NotificationLog {
 
 /** Records published events; `failNext` makes the next publish throw, like a bus outage. */
 export class RecordingPublisher implements EventPublisher, CaseEventPublisher {
+  /** Every routed mention published, one by one or in batches (flattened, in order). */
   readonly published: MentionRouted[] = [];
+  /** The `Mentions Routed` details published. */
+  readonly batches: MentionsRouted[] = [];
+  /** What the bus would deliver, in order: each `Mention Routed` detail and each `Mentions Routed` batch. */
+  readonly messages: (MentionRouted | MentionsRouted)[] = [];
   readonly caseEvents: CaseEvent[] = [];
   failNext = false;
 
   async publishMentionRouted(events: readonly MentionRouted[]): Promise<void> {
     this.failIfAsked();
     this.published.push(...events);
+    this.messages.push(...events);
+  }
+
+  /** `failNext` refuses every detail of this call (returned as failed, as the adapter does). */
+  async publishMentionsRouted(batches: readonly MentionsRouted[]): Promise<PublishOutcome<MentionsRouted>> {
+    if (this.failNext) {
+      this.failNext = false;
+      return { failed: [...batches], cause: new Error('bus unavailable') };
+    }
+    this.batches.push(...batches);
+    this.messages.push(...batches);
+    this.published.push(...batches.flatMap((b) => b.mentions));
+    return { failed: [] };
   }
 
   async publishCaseEvents(events: readonly CaseEvent[]): Promise<void> {

@@ -161,13 +161,17 @@ describe('two companies side by side', () => {
       // and the insights rule for every primary routed mention.
       t.resourceCountIs('AWS::Events::Rule', 2 * config.departments.length + 1);
       t.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: { source: ['backchannel'], 'detail-type': ['Mention Routed'], detail: { role: ['primary'] } },
+        EventPattern: {
+          source: ['backchannel'],
+          'detail-type': ['Mention Routed', 'Mentions Routed'],
+          detail: { role: ['primary'] },
+        },
       });
       for (const department of config.departments) {
         t.hasResourceProperties('AWS::Events::Rule', {
           EventPattern: {
             source: ['backchannel'],
-            'detail-type': ['Mention Routed'],
+            'detail-type': ['Mention Routed', 'Mentions Routed'],
             detail: { department: [department.id] },
           },
         });

@@ -184,7 +184,7 @@ describe('company stack of the demo config', () => {
       }
     });
 
-    it('sends every primary Mention Routed, and no cc copy, to the insights queue, with its own events DLQ', () => {
+    it('sends every primary Mention Routed or Mentions Routed, and no cc copy, to the insights queue, with its own events DLQ', () => {
       const rule = resourceOf<{
         EventPattern: unknown;
         Targets: { Arn: unknown; DeadLetterConfig?: { Arn: unknown } }[];
@@ -192,7 +192,7 @@ describe('company stack of the demo config', () => {
 
       expect(rule?.Properties.EventPattern).toStrictEqual({
         source: ['backchannel'],
-        'detail-type': ['Mention Routed'],
+        'detail-type': ['Mention Routed', 'Mentions Routed'],
         detail: { role: ['primary'] },
       });
       expect(rule?.Properties.Targets.map((t) => t.Arn)).toEqual([
@@ -1151,7 +1151,7 @@ describe('company stack with one more department', () => {
     hasProperties(extra, extra.stack.events.rules.get('route-marketing')!, {
       EventPattern: {
         source: ['backchannel'],
-        'detail-type': ['Mention Routed'],
+        'detail-type': ['Mention Routed', 'Mentions Routed'],
         detail: { department: ['marketing'] },
       },
       Targets: [Match.objectLike({ Arn: arnOf(extra.stack.queues.get(departmentQueueId('marketing'), 'test').queue) })],

@@ -78,7 +78,10 @@ describe('classify-mention and handle-department against dynalite', () => {
     expect(mentions).toHaveLength(1);
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({ department: 'service', category: 'question', state: 'new' });
-    expect(mentions[0]?.routedAt).toBeDefined();
+    // Marked routed by a small item beside the mention, once.
+    const marks = (await itemsOfType('mention-routed')).filter((m) => m.PK === `MENTION#${mention.id}`);
+    expect(marks).toHaveLength(1);
+    expect(marks[0]?.routedAt).toBeDefined();
   });
 
   it('reports the record that throws in batchItemFailures while the others are stored', async () => {

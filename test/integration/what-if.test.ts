@@ -124,7 +124,7 @@ describe('whatIf against a seeded dynalite table', () => {
         { mention, classification: c, routing: routeMention(c, policy, mention), caseId: 'case_1' },
         4_102_444_800,
       );
-      await mentions.markRouted(mention.id, mention.createdAt);
+      await mentions.markRouted(mention.id, mention.createdAt, 4_102_444_800);
     }
     reader = new DynamoStoredMentionReader(local.documents, topology.table.name);
   });

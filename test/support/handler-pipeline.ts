@@ -18,7 +18,7 @@ import { CASE_DETAIL_TYPES, EVENT_SOURCE, type CaseEvent } from '../../shared/do
 import type { IntakeMessage } from '../../shared/domain/mention-deletion.ts';
 import { adminEventFactory, type AdminEventOptions } from '../factories/admin-api.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
-import { routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
+import { routedBatchEnvelope, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
 import { RecordingPublisher } from '../fakes/in-memory.ts';
 import { startLocalTable } from './local-table.ts';
 import { departmentQueueUrls } from './department-queues.ts';
@@ -89,17 +89,23 @@ export class HandlerPipeline {
   /** Feeds the recorded events to handle-department until it publishes nothing new. */
   private async drainBus(): Promise<void> {
     const deps = { ...this.department, change: { ...this.department.change, events: this.publisher } };
-    while (this.fedRouted < this.publisher.published.length || this.fedCaseEvents < this.publisher.caseEvents.length) {
-      const routed = this.publisher.published
+    while (this.fedRouted < this.publisher.messages.length || this.fedCaseEvents < this.publisher.caseEvents.length) {
+      // A batch goes as the bus delivers it: one message per `Mentions Routed` detail.
+      const routed = this.publisher.messages
         .slice(this.fedRouted)
-        .map((e, i) => sqsRecordFactory(routedEnvelope(e), `routed-${this.fedRouted + i}`));
+        .map((e, i) =>
+          sqsRecordFactory(
+            'mentions' in e ? routedBatchEnvelope(e) : routedEnvelope(e),
+            `routed-${this.fedRouted + i}`,
+          ),
+        );
       const changes = this.publisher.caseEvents.slice(this.fedCaseEvents).flatMap((e, i) =>
         e.recipients.map((d) => ({
           ...sqsRecordFactory(caseEnvelope(e), `case-${this.fedCaseEvents + i}-${d}`),
           eventSourceARN: `arn:aws:sqs:eu-central-1:123456789012:${this.queueOf(d)}`,
         })),
       );
-      this.fedRouted = this.publisher.published.length;
+      this.fedRouted = this.publisher.messages.length;
       this.fedCaseEvents = this.publisher.caseEvents.length;
       const result = await handleDepartmentBatch(sqsEventFactory([...routed, ...changes]), contextFactory(), deps);
       if (result.batchItemFailures.length > 0)

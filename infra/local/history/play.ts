@@ -20,8 +20,8 @@ import { checkSla, type CheckSlaDeps } from '../../../shared/domain/check-sla.ts
 import { classifyMention, type ClassifyMentionDeps } from '../../../shared/domain/classify-mention.ts';
 import { receiveRoutedMention, type DepartmentInboxDeps } from '../../../shared/domain/department-inbox.ts';
 import { ConflictError } from '../../../shared/domain/errors.ts';
-import type { CaseEvent, MentionRouted } from '../../../shared/domain/events.ts';
-import type { CaseEventPublisher, Clock, EventPublisher } from '../../../shared/domain/ports.ts';
+import type { CaseEvent, MentionRouted, MentionsRouted } from '../../../shared/domain/events.ts';
+import type { CaseEventPublisher, Clock, EventPublisher, PublishOutcome } from '../../../shared/domain/ports.ts';
 import { instantOf } from '../../../shared/domain/business-time.ts';
 import type { History, HistoryEvent, HistoryMentionEvent } from './generate.ts';
 import type { HistoryHooks, HookContext, PlayTotals } from './hooks.ts';
@@ -101,6 +101,10 @@ class CollectingPublisher implements EventPublisher, CaseEventPublisher {
   readonly caseEvents: CaseEvent[] = [];
   async publishMentionRouted(events: readonly MentionRouted[]): Promise<void> {
     this.routed.push(...events);
+  }
+  async publishMentionsRouted(batches: readonly MentionsRouted[]): Promise<PublishOutcome<MentionsRouted>> {
+    this.routed.push(...batches.flatMap((b) => b.mentions));
+    return { failed: [] };
   }
   async publishCaseEvents(events: readonly CaseEvent[]): Promise<void> {
     this.caseEvents.push(...events);

@@ -78,7 +78,13 @@ export class DynamoAuthorErasure implements AuthorDataStore {
       keysOf(keys.caseNotePrefix, 'case-note', (sk) => sk.endsWith(`#${mention.id}`)),
       keysOf('NOTIFIED#', 'notification-marker', (sk) => sk.includes(`:${mention.id}#`)),
     ]);
-    return [{ kind: 'mention', key: keys.mention(mention.id) }, ...records, ...notes, ...markers];
+    return [
+      { kind: 'mention', key: keys.mention(mention.id) },
+      { kind: 'mention-mark', key: keys.mentionRouted(mention.id) },
+      ...records,
+      ...notes,
+      ...markers,
+    ];
   }
 
   /** Deletes in batches of 25, resending what DynamoDB left unprocessed. */

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ERASED } from '../../domain/erasure.ts';
 import type { MentionErasure, MentionRepository, StoredMention } from '../../domain/ports.ts';
 import { isConditionFailed, keys } from './keys.ts';
@@ -43,24 +43,40 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
     }
   }
 
-  async markRouted(mentionId: string, routedAt: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.mention(mentionId),
-        UpdateExpression: 'SET routedAt = if_not_exists(routedAt, :routedAt)',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':routedAt': routedAt },
-      }),
-    );
+  /**
+   * A `ROUTED` item beside the mention (1 write unit) instead of an update of the mention
+   * item, which DynamoDB charges by the whole item's size (2-3 KB with its classification).
+   * The first mark stays: a second is a failed condition, ignored.
+   */
+  async markRouted(mentionId: string, routedAt: string, expiresAt: number): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.mentionRouted(mentionId), type: 'mention-routed', routedAt, expiresAt },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
   }
 
+  /** The mention and its routed mark, in one strongly consistent read of its partition. */
   async get(mentionId: string): Promise<StoredMention | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.mention(mentionId), ConsistentRead: true }),
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.mention(mentionId).PK },
+        ConsistentRead: true,
+      }),
     );
-    if (!Item) return undefined;
-    return storedMentionOf(Item);
+    const item = Items.find((i) => i.SK === keys.mention(mentionId).SK);
+    if (!item) return undefined;
+    const mark = Items.find((i) => i.SK === keys.mentionRouted(mentionId).SK);
+    // Mentions routed before the mark existed carry routedAt on the item itself.
+    return storedMentionOf(mark?.routedAt ? { ...item, routedAt: item.routedAt ?? mark.routedAt } : item);
   }
 
   /**

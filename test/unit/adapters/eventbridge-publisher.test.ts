@@ -1,10 +1,10 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EventBridgePublisher, PublishError } from '../../../shared/adapters/eventbridge-publisher.ts';
+import { EventBridgePublisher, entrySize, PublishError } from '../../../shared/adapters/eventbridge-publisher.ts';
 import { CASE_ACTIONS, type CaseAction } from '../../../shared/domain/case.ts';
 import { caseEventOf } from '../../../shared/domain/change-case.ts';
-import { CASE_DETAIL_TYPES, type CaseEvent } from '../../../shared/domain/events.ts';
+import { CASE_DETAIL_TYPES, type CaseEvent, type MentionsRouted } from '../../../shared/domain/events.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { mentionRoutedFactory } from '../../factories/mention.ts';
 
@@ -126,5 +126,83 @@ describe('EventBridgePublisher.publishCaseEvents', () => {
     await publisher.publishCaseEvents([]);
 
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+  });
+});
+
+describe('EventBridgePublisher.publishMentionsRouted', () => {
+  beforeEach(() => eventBridge.reset());
+
+  const batchOf = (department: string, count: number, text = 'kaputt'): MentionsRouted => ({
+    companyId: 'demo',
+    department,
+    role: 'primary',
+    mentions: Array.from({ length: count }, (_, i) =>
+      mentionRoutedFactory({ mentionId: `facebook:${department}-${i}`, department, text }),
+    ),
+  });
+
+  it('puts one Mentions Routed entry per detail, the detail as published', async () => {
+    // Arrange
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'a' }, { EventId: 'b' }] });
+    const publisher = new EventBridgePublisher(new EventBridgeClient({}), 'bus', { backoffMs: 0 });
+    const batches = [batchOf('service', 7), batchOf('sales', 3)];
+
+    // Act
+    const outcome = await publisher.publishMentionsRouted(batches);
+
+    // Assess
+    expect(outcome.failed).toEqual([]);
+    const entries = eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? [];
+    expect(entries.map((e) => e.DetailType)).toEqual(['Mentions Routed', 'Mentions Routed']);
+    expect(entries.map((e) => JSON.parse(e.Detail ?? '{}'))).toEqual(batches);
+  });
+
+  it('returns the detail the bus still refused after every attempt instead of throwing, having resent only it', async () => {
+    // Arrange
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: 'a' }, { ErrorCode: 'InternalFailure' }] })
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
+    const publisher = new EventBridgePublisher(new EventBridgeClient({}), 'bus', { backoffMs: 0, attempts: 3 });
+    const batches = [batchOf('service', 2), batchOf('sales', 2)];
+
+    // Act
+    const outcome = await publisher.publishMentionsRouted(batches);
+
+    // Assess
+    expect(outcome.failed).toEqual([batches[1]]);
+    expect(outcome.cause).toBeInstanceOf(PublishError);
+    expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length)).toEqual([2, 1, 1]);
+  });
+
+  it('returns every detail of a call that failed itself', async () => {
+    eventBridge.on(PutEventsCommand).rejects(new Error('socket hang up'));
+    const publisher = new EventBridgePublisher(new EventBridgeClient({}), 'bus', { backoffMs: 0 });
+    const batches = [batchOf('service', 1)];
+
+    const outcome = await publisher.publishMentionsRouted(batches);
+
+    expect(outcome.failed).toEqual(batches);
+    expect(outcome.cause?.message).toBe('socket hang up');
+  });
+
+  it('keeps every call under 256 KB, counted as EventBridge counts entries', async () => {
+    // Arrange
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+      FailedEntryCount: 0,
+      Entries: input.Entries.map(() => ({ EventId: 'e' })),
+    }));
+    const publisher = new EventBridgePublisher(new EventBridgeClient({}), 'bus', { backoffMs: 0 });
+    // Four details of about 100 KB each.
+    const batches = ['a', 'b', 'c', 'd'].map((d) => batchOf(d, 20, 'x'.repeat(5_000)));
+
+    // Act
+    await publisher.publishMentionsRouted(batches);
+
+    // Assess
+    const calls = eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries ?? []);
+    expect(calls.flat()).toHaveLength(4);
+    for (const entries of calls) expect(entries.reduce((n, e) => n + entrySize(e), 0)).toBeLessThanOrEqual(256 * 1024);
+    expect(calls.length).toBeGreaterThan(1);
   });
 });

@@ -1,5 +1,5 @@
 import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/classify-mention/handler.ts';
@@ -28,7 +28,7 @@ describe('classify-mention handler', () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
   });
 
-  it('stores the mention conditionally and publishes Mention Routed to the owning department', async () => {
+  it('stores the mention conditionally and publishes Mentions Routed to the owning department', async () => {
     const handler = createHandler(env);
     const mention = mentionFactory({
       text: 'Guten Tag, die Redaktion der Kieler Nachrichten bittet um eine Stellungnahme.',
@@ -47,8 +47,8 @@ describe('classify-mention handler', () => {
         expect.objectContaining({
           EventBusName: 'bc-demo-bus',
           Source: 'backchannel',
-          DetailType: 'Mention Routed',
-          Detail: expect.stringContaining('"department":"press"'),
+          DetailType: 'Mentions Routed',
+          Detail: expect.stringContaining(`"department":"press","role":"primary","mentions":[{`),
         }),
       ],
     });
@@ -72,23 +72,27 @@ describe('classify-mention handler', () => {
       name: 'ConditionalCheckFailedException',
     });
     documents.on(PutCommand).rejects(conditionFailed);
-    documents.on(GetCommand).resolves({
-      Item: {
-        mention,
-        classification: {
-          language: 'de',
-          relevant: true,
-          sentiment: 'negative',
-          category: 'complaint',
-          urgency: 0.2,
-          confidence: 0.6,
-          reasons: [],
-          model: 'keyword@1',
-        },
-        routing: { department: 'service', cc: [], priority: 'normal', reasons: [] },
-        caseId: 'case_x',
-        routedAt: '2026-11-28T09:15:03.000Z',
+    const stored = {
+      mention,
+      classification: {
+        language: 'de',
+        relevant: true,
+        sentiment: 'negative',
+        category: 'complaint',
+        urgency: 0.2,
+        confidence: 0.6,
+        reasons: [],
+        model: 'keyword@1',
       },
+      routing: { department: 'service', cc: [], priority: 'normal', reasons: [] },
+      caseId: 'case_x',
+    };
+    // The mention item and its routed mark, read together.
+    documents.on(QueryCommand).resolves({
+      Items: [
+        { PK: `MENTION#${mention.id}`, SK: 'MENTION', ...stored },
+        { PK: `MENTION#${mention.id}`, SK: 'ROUTED', routedAt: '2026-11-28T09:15:03.000Z' },
+      ],
     });
     const handler = createHandler(env);
 
@@ -98,7 +102,7 @@ describe('classify-mention handler', () => {
     expect(eventBridge).not.toHaveReceivedCommand(PutEventsCommand);
   });
 
-  it('fails the whole batch when the bus keeps rejecting every event, so SQS redelivers it', async () => {
+  it('fails the whole batch, unmarked, when the bus keeps rejecting its entry, so SQS redelivers it', async () => {
     eventBridge
       .on(PutEventsCommand)
       .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
@@ -113,10 +117,10 @@ describe('classify-mention handler', () => {
     );
 
     await expect(invocation).rejects.toThrow('All records failed processing');
-    // Resent only the failed entry: 3 attempts per mention.
-    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 6);
-    expect(documents).not.toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: expect.stringContaining('routedAt'),
+    // Both mentions in one entry for their department, resent: 3 attempts.
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 3);
+    expect(documents).not.toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ SK: 'ROUTED' }),
     });
   });
 });

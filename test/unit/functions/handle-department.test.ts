@@ -9,7 +9,12 @@ import { createHandler } from '../../../functions/handle-department/handler.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../../factories/lambda.ts';
-import { mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../../factories/mention.ts';
+import {
+  mentionRoutedFactory,
+  routedBatchEnvelope,
+  routedEnvelope,
+  sqsRecordFactory,
+} from '../../factories/mention.ts';
 import { departmentQueueUrls } from '../../support/department-queues.ts';
 
 const documents = mockClient(DynamoDBDocumentClient);
@@ -76,6 +81,52 @@ describe('handle-department handler', () => {
       UpdateExpression: expect.stringContaining('ADD #count :by'),
       ExpressionAttributeValues: expect.objectContaining({ ':by': 1 }),
     });
+  });
+
+  it('records every mention of a Mentions Routed batch on its case', async () => {
+    // Arrange
+    const mentions = ['a', 'b', 'c'].map((id) =>
+      mentionRoutedFactory({ mentionId: `facebook:${id}`, department: 'legal', category: 'legal_risk' }),
+    );
+    const batch = { companyId: 'demo', department: 'legal', role: 'primary' as const, mentions };
+
+    // Act
+    const result = await createHandler(env)(
+      sqsEventFactory([sqsRecordFactory(routedBatchEnvelope(batch))]),
+      contextFactory(),
+    );
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    for (const mention of mentions) {
+      expect(documents).toReceiveCommandWith(PutCommand, {
+        ConditionExpression: 'attribute_not_exists(PK)',
+        Item: expect.objectContaining({ SK: expect.stringContaining(`#${mention.mentionId}#legal`) }),
+      });
+    }
+  });
+
+  it('refuses a batch whose mention names another department than the batch, recording nothing of it', async () => {
+    // Arrange: a message that would slip a sales mention into legal's queue.
+    const batch = {
+      companyId: 'demo',
+      department: 'legal',
+      role: 'primary' as const,
+      mentions: [
+        mentionRoutedFactory({ mentionId: 'facebook:ok', department: 'legal' }),
+        mentionRoutedFactory({ mentionId: 'facebook:smuggled', department: 'sales' }),
+      ],
+    };
+
+    // Act
+    const run = createHandler(env)(
+      sqsEventFactory([sqsRecordFactory(routedBatchEnvelope(batch), 'forged')]),
+      contextFactory(),
+    );
+
+    // Assess
+    await expect(run).rejects.toThrow('All records failed processing');
+    expect(documents).not.toHaveReceivedCommand(PutCommand);
   });
 
   it('notifies the department through its targets, locally into the outbox', async () => {

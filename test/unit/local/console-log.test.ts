@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   caseLineOf,
+  caseLinesOf,
   httpNoteOf,
   parseLogRecord,
   peopleNamesOf,
@@ -296,5 +297,30 @@ describe('StatusLine', () => {
 
     // Assess
     expect(lines).toEqual(['queued 0 · in flight 0 · done 7 · failed 0', undefined]);
+  });
+
+  it('prints one line per mention of a Mentions Routed batch', () => {
+    // Arrange
+    const mention = (id: string) => ({
+      caseId: `c_${id}`,
+      department: 'service',
+      role: 'primary',
+      mentionId: `facebook:${id}`,
+      category: 'question',
+      priority: 'normal',
+    });
+    const batch = {
+      'detail-type': 'Mentions Routed',
+      detail: { companyId: 'demo', department: 'service', role: 'primary', mentions: [mention('1'), mention('2')] },
+    };
+
+    // Act
+    const lines = caseLinesOf(batch, peopleNamesOf(demoConfig()));
+
+    // Assess
+    expect(lines).toEqual([
+      'case c_1 service: mention facebook:1 (question, normal)',
+      'case c_2 service: mention facebook:2 (question, normal)',
+    ]);
   });
 });
