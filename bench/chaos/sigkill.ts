@@ -400,7 +400,9 @@ export async function countTable(record: RuntimeRecord): Promise<TableCount> {
   const client = createDocumentClient(adminEnv(record.region, record.endpoints.dynamodb));
   const mentions = new Map<string, number>();
   const casesByThread = new Map<string, number>();
-  let unrouted = 0;
+  // A mention is routed when its `ROUTED` marker item exists beside it (MENTION#<id> / ROUTED).
+  const mentionKeys = new Set<string>();
+  const routedKeys = new Set<string>();
   try {
     let start: Record<string, unknown> | undefined;
     do {
@@ -409,7 +411,11 @@ export async function countTable(record: RuntimeRecord): Promise<TableCount> {
         if (item.SK === 'MENTION' && item.type === 'mention') {
           const externalId = String(item.mention?.externalId);
           mentions.set(externalId, (mentions.get(externalId) ?? 0) + 1);
-          if (!item.routedAt) unrouted++;
+          mentionKeys.add(String(item.PK));
+          // Mentions stored before the marker carry `routedAt` on the item itself.
+          if (item.routedAt) routedKeys.add(String(item.PK));
+        } else if (item.SK === 'ROUTED') {
+          routedKeys.add(String(item.PK));
         } else if (item.SK === 'CASE' && typeof item.threadId === 'string') {
           casesByThread.set(item.threadId, (casesByThread.get(item.threadId) ?? 0) + 1);
         }
@@ -420,6 +426,7 @@ export async function countTable(record: RuntimeRecord): Promise<TableCount> {
     client.destroy();
   }
   const extra = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
+  const unrouted = [...mentionKeys].filter((key) => !routedKeys.has(key)).length;
   return { mentions, unrouted, duplicateCases: extra(casesByThread), duplicateMentions: extra(mentions) };
 }
 

@@ -4,6 +4,7 @@ import { dependenciesFrom as classifyDependencies } from '../../../functions/cla
 import { dependenciesFrom as departmentDependencies } from '../../../functions/handle-department/handler.ts';
 import { DynamoCaseRepository, DynamoMentionRepository } from '../../../shared/adapters/dynamodb/index.ts';
 import { createDocumentClient } from '../../../shared/adapters/aws-clients.ts';
+import { departmentQueueUrlEnv } from '../../topology-constants.ts';
 import type { CompanyConfig } from '../../../shared/config/schema.ts';
 import type { FunctionEnv } from '../../../shared/config/runtime-env.ts';
 import {
@@ -136,6 +137,14 @@ export async function playHistory(options: PlayOptions): Promise<PlayResult> {
     TABLE_NAME: options.tableName,
     EVENT_BUS_NAME: `bc-${config.company.id}-history`,
     COMPANY_CONFIG: JSON.stringify(config),
+    // handle-department maps a queue to its department by these URLs; the history calls the
+    // use case directly and reads no queue, so the URLs only have to be the departments' own.
+    ...Object.fromEntries(
+      config.departments.map((d) => [
+        departmentQueueUrlEnv(d.id),
+        `local://history/bc-${config.company.id}-dept-${d.id}`,
+      ]),
+    ),
   };
   const documents = createDocumentClient(env);
   const mentions = new DynamoMentionRepository(documents, options.tableName);
