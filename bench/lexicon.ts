@@ -61,7 +61,13 @@ function cell(s: Scored): string {
 }
 
 /** Runs the comparison and returns the Markdown tables. */
-export function lexiconSection(variantNames: readonly string[], folds: number, languages: readonly ('de' | 'en')[]) {
+export function lexiconSection(
+  variantNames: readonly string[],
+  folds: number,
+  languages: readonly ('de' | 'en')[],
+  /** Called with each row as soon as it is measured (a run takes minutes). */
+  progress: (line: string) => void = () => {},
+) {
   const corpusTrain = splitCorpus(readCorpus(corpusFiles())).train;
   const corpusHeldOut = splitCorpus(readCorpus(corpusFiles())).heldOut;
   const real = readRealData();
@@ -174,9 +180,9 @@ export function lexiconSection(variantNames: readonly string[], folds: number, l
               gold(germEval.testSyn),
             )
           : undefined;
-      lines.push(
-        `| ${language} | ${name} | ${cell(cvWritten)} | ${cell(cvReal)} | ${f3((cvWritten.accuracy + cvReal.accuracy) / 2)} | ${cell(heldWritten)} | ${cell(heldReal)} | ${ge ? cell(ge) : '-'} |`,
-      );
+      const row = `| ${language} | ${name} | ${cell(cvWritten)} | ${cell(cvReal)} | ${f3((cvWritten.accuracy + cvReal.accuracy) / 2)} | ${cell(heldWritten)} | ${cell(heldReal)} | ${ge ? cell(ge) : '-'} |`;
+      progress(row);
+      lines.push(row);
       if (language === 'de') {
         // Class prior: a shift of the neutral and positive log-odds chosen on the out-of-fold
         // scores of the training parts (never GermEval): the one with the best mean of written
@@ -261,6 +267,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   process.stdout.write(
-    `${lexiconSection(variantList.split(','), folds, languageList.split(',') as ('de' | 'en')[])}\n`,
+    `${lexiconSection(variantList.split(','), folds, languageList.split(',') as ('de' | 'en')[], (line) =>
+      process.stderr.write(`${line}\n`),
+    )}\n`,
   );
 }

@@ -55,6 +55,21 @@ export const DEFAULT_FEATURES: FeatureOptions = {
 };
 
 /**
+ * The shipped (and company) models' features per language: DEFAULT_FEATURES plus the
+ * sentiment options that `npm run bench:lexicon` kept, by 4-fold cross-validation of the
+ * sentiment head on the training parts (see docs/classifier.md): English gains 0.014 mean
+ * out-of-fold accuracy with the lexicon, negation scope and emoji classes; German gains
+ * nothing from negation scope or emoji classes (within 0.001), and no German lexicon may be
+ * shipped (DATA-LICENSES.md). The language-agnostic model reads German too, where English
+ * valences lie ("Gift", "hell"): it keeps the defaults.
+ */
+export const SHIPPED_FEATURES: Readonly<Record<'de' | 'en' | 'any', FeatureOptions>> = {
+  de: DEFAULT_FEATURES,
+  en: { ...DEFAULT_FEATURES, negationScope: 3, emojiClasses: true, lexicon: 'en' },
+  any: DEFAULT_FEATURES,
+};
+
+/**
  * Features of one text before weighting: bucket, count, kind (CHAR_KIND for character
  * n-grams) and reason group of each (see `FeatureExtractor.strongest`).
  */
