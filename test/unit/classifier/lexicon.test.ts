@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FEATURES, FeatureExtractor } from '../../../shared/classifier/features.ts';
+import {
+  copyVector,
+  DEFAULT_FEATURES,
+  FeatureExtractor,
+  SHIPPED_FEATURES,
+} from '../../../shared/classifier/features.ts';
 import { lexiconOf, lexiconScore, markNegationScopes } from '../../../shared/classifier/lexicon/index.ts';
+import { accumulateFused, fuseHeads, predict, probabilitiesFused } from '../../../shared/classifier/linear-model.ts';
 import { normalizeText } from '../../../shared/classifier/normalize.ts';
+import { trainHead, vectorize } from '../../../shared/classifier/train.ts';
+import { SENTIMENTS } from '../../../shared/domain/mention.ts';
 
 /** The tokens of a text, those in a negation scope written NEG_word. */
 function marked(text: string, maxTokens = 3): string {
@@ -177,5 +185,46 @@ describe('FeatureExtractor with the sentiment options', () => {
       ]),
     );
     expect(names).not.toContain('signal lexicon positive');
+  });
+});
+
+describe('the English features on the inference fast path', () => {
+  it('scores a model with lexicon, negation and emoji features as the training path does', () => {
+    const features = { ...SHIPPED_FEATURES.en, bits: 12, idf: false };
+    const train = [
+      ['great service, thank you 😍', 2],
+      ['not good at all, terrible delay 😡', 0],
+      ['where is my parcel', 1],
+      ["I don't like it", 0],
+      ['very helpful staff', 2],
+      ['what time do you open', 1],
+    ] as const;
+    const vectors = vectorize(
+      train.map(([text]) => text),
+      features,
+    );
+    const head = trainHead(
+      'sentiment',
+      SENTIMENTS,
+      train.map(([, y], i) => ({ x: vectors[i]!, y })),
+      features.bits,
+    );
+    const fused = fuseHeads([head]);
+    const extractor = new FeatureExtractor(features);
+    const sums = new Float64Array(1 << 16);
+    const out = [new Float64Array(3)];
+
+    for (const text of ['not great, but the staff was very nice 👍', "isn't helpful 🤬", 'Terrible!!! never again']) {
+      const normalized = normalizeText(text);
+      const expected = predict(head, copyVector(new FeatureExtractor(features).extract(normalized)));
+      const collected = extractor.collect(normalized);
+      const scale = accumulateFused(fused, collected, features, sums);
+
+      const [actual] = probabilitiesFused(fused, sums, collected.groupCount, scale, out);
+
+      actual!.forEach((p, c) => {
+        expect(p).toBeCloseTo(expected[c]!, 6);
+      });
+    }
   });
 });
