@@ -72,8 +72,26 @@ const SCOPE_BREAKERS: ReadonlySet<string> = new Set([
 /** Markers that normalization inserts (URL, handle, ...): never negated, and they end a scope. */
 const MARKERS: ReadonlySet<string> = new Set(['xurl', 'xuser', 'xtag', 'xsmile', 'xfrown', 'xbang', 'xquestion']);
 
-/** Characters of the normalized text that end a negation scope. */
-const CLAUSE_END = /[.,;:!?()"\n]/;
+/** Whether `text` between `from` and `to` holds a character that ends a negation scope: . , ; : ! ? ( ) " or a line break. */
+function hasClauseEnd(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (
+      c === 46 ||
+      c === 44 ||
+      c === 59 ||
+      c === 58 ||
+      c === 33 ||
+      c === 63 ||
+      c === 40 ||
+      c === 41 ||
+      c === 34 ||
+      c === 10
+    )
+      return true;
+  }
+  return false;
+}
 
 function isNegator(tokens: readonly string[], t: number): boolean {
   const token = tokens[t]!;
@@ -114,7 +132,7 @@ export function markNegationScopes(
     const token = tokens[t]!;
     const at = text.indexOf(token, cursor);
     const start = at < 0 ? cursor : at;
-    if (remaining > 0 && t > 0 && CLAUSE_END.test(text.slice(cursor, start))) remaining = 0;
+    if (remaining > 0 && t > 0 && hasClauseEnd(text, cursor, start)) remaining = 0;
     cursor = start + token.length;
     if (t < first) continue;
     if (isNegator(tokens, t)) {
