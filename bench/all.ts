@@ -17,6 +17,16 @@ const PARTS: readonly { readonly name: string; readonly script: string; readonly
     script: 'bench:real-sources',
     what: 'sentiment head per mix of real-data sources (XED_DIR adds XED), held-out and GermEval',
   },
+  {
+    name: 'lexicon',
+    script: 'bench:lexicon',
+    what: 'sentiment features (negation scope, VADER lexicon, emoji classes, German class prior) beside the shipped ones',
+  },
+  {
+    name: 'lexicon-speed',
+    script: 'bench:lexicon-speed',
+    what: "the English sentiment features' CPU cost per mention beside the same model without them",
+  },
   { name: 'language', script: 'bench:language', what: "eld's cold-start cost and language accuracy of short texts" },
   { name: 'learning', script: 'bench:learning', what: 'a company model after 0, 100, 300 and 1,000 corrections' },
   { name: 'themes', script: 'bench:themes', what: 'theme grouping against the labelled theme sets (ARI, purity)' },

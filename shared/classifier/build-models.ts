@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCorpus, splitCorpus, type CorpusExample } from './corpus.ts';
-import { DEFAULT_FEATURES, type FeatureOptions } from './features.ts';
+import { SHIPPED_FEATURES, type FeatureOptions } from './features.ts';
 import { contentHash, encodeModel, type HeadName, type HeldOutScores, type ModelLanguage } from './model-codec.ts';
 import { readRealData, REAL_DATA_DIR, type RealExample } from './real-data.ts';
 import { DEFAULT_HEAD_TRAINING, trainLanguageModel, type TrainingExample, type TrainOptions } from './train.ts';
@@ -119,7 +119,7 @@ function writeModel(
     train: [...train, ...real],
     idfTexts: train.map((e) => e.text),
     heldOut,
-    features: options.features ?? DEFAULT_FEATURES,
+    features: options.features ?? SHIPPED_FEATURES[language],
     training: options.training ?? DEFAULT_HEAD_TRAINING,
   });
   const base64 = encodeModel(model);

@@ -1,5 +1,6 @@
 import type { LabelledExample, ModelArtifact, ModelScore, ModelStore, ModelTrainer } from '../domain/company-model.ts';
 import { corpusFiles } from './build-models.ts';
+import { SHIPPED_FEATURES } from './features.ts';
 import { readCorpus, type CorpusExample } from './corpus.ts';
 import {
   contentHash,
@@ -62,7 +63,12 @@ export function trainCompanyArtifact(
   for (const language of languages) {
     const fromBase = language === 'any' ? base : base.filter((e) => e.language === language);
     const fromCorrections = language === 'any' ? extra : weightedExamples(own(language), weight);
-    const model = trainLanguageModel({ language, train: [...fromBase, ...fromCorrections], heldOut: [] });
+    const model = trainLanguageModel({
+      language,
+      train: [...fromBase, ...fromCorrections],
+      heldOut: [],
+      features: SHIPPED_FEATURES[language],
+    });
     models[language] = encodeModel(model);
   }
   return { format: 1, models };

@@ -1,3 +1,4 @@
+import { lexiconOf, lexiconScore, markNegationScopes, type LexiconName } from './lexicon/index.ts';
 import type { NormalizedText } from './normalize.ts';
 
 /**
@@ -21,6 +22,21 @@ export interface FeatureOptions {
   readonly charWeight: number;
   /** Scale features by inverse document frequency (learned from the training texts, shipped with the model). */
   readonly idf?: boolean;
+  /**
+   * Negation scope marking: a word within this many tokens after "not", "never", "no", "n't",
+   * "nicht", "kein", "nie", ... (and before punctuation, "but"/"aber", a marker or an emoji)
+   * is a different word feature ("not good" is not "good"); its character n-grams stay.
+   * Undefined (models trained before): off.
+   */
+  readonly negationScope?: number;
+  /**
+   * A sentiment lexicon whose VADER-style score (valences with degree adverbs, negation and
+   * "but", see `lexicon/index.ts`) adds a few binned signals (`lexicon positive >= 2`,
+   * `lexicon very negative`, `negated positive word`, ...). Undefined: none.
+   */
+  readonly lexicon?: LexiconName;
+  /** Signals for emojis of the positive and negative classes (`emoji positive`). Undefined: off. */
+  readonly emojiClasses?: boolean;
 }
 
 /**
@@ -36,6 +52,22 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   wordWeight: 2,
   charWeight: 1,
   idf: true,
+};
+
+/**
+ * The shipped (and company) models' features per language: DEFAULT_FEATURES plus the
+ * sentiment options that `npm run bench:lexicon` kept, by 4-fold cross-validation of the
+ * sentiment head on the training parts (see docs/classifier.md): English gains 0.014 mean
+ * out-of-fold accuracy with the lexicon (0.703 -> 0.718), nothing more with negation scope
+ * word features or emoji classes on top (0.717), so they stay off; German gains
+ * nothing from negation scope or emoji classes (within 0.001), and no German lexicon may be
+ * shipped (DATA-LICENSES.md). The language-agnostic model reads German too, where English
+ * valences lie ("Gift", "hell"): it keeps the defaults.
+ */
+export const SHIPPED_FEATURES: Readonly<Record<'de' | 'en' | 'any', FeatureOptions>> = {
+  de: DEFAULT_FEATURES,
+  en: { ...DEFAULT_FEATURES, lexicon: 'en' },
+  any: DEFAULT_FEATURES,
 };
 
 /**
@@ -65,6 +97,8 @@ enum Kind {
   Bigram = 2,
   Char = 3,
   Signal = 4,
+  /** A word inside a negation scope (FeatureOptions.negationScope). */
+  NegatedWord = 5,
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -81,7 +115,28 @@ export const SIGNAL_NAMES = [
   'handle',
   'no letters',
   'spam words',
+  // FeatureOptions.lexicon: positive and negative valence sums as thresholds, the compound score in five bins.
+  'lexicon positive',
+  'lexicon positive >= 2',
+  'lexicon positive >= 4',
+  'lexicon negative',
+  'lexicon negative >= 2',
+  'lexicon negative >= 4',
+  'lexicon very negative',
+  'lexicon negative overall',
+  'lexicon balanced',
+  'lexicon positive overall',
+  'lexicon very positive',
+  'negated positive word',
+  'negated negative word',
+  // FeatureOptions.emojiClasses
+  'emoji positive',
+  'emoji negative',
 ] as const;
+
+const LEXICON_SIGNAL = SIGNAL_NAMES.indexOf('lexicon positive');
+const EMOJI_SIGNAL = SIGNAL_NAMES.indexOf('emoji positive');
+const NO_LEXICON: ReadonlyMap<string, number> = new Map();
 
 /** Turns normalized texts into sparse vectors. One instance reuses its buffers; it is not re-entrant. */
 export class FeatureExtractor {
@@ -104,6 +159,10 @@ export class FeatureExtractor {
   private groups = new Float64Array(256);
   private tokens: readonly string[] = [];
   private readonly signalIds: number[] = [];
+  /** Per token of the last text: 1 when it stands in a negation scope. */
+  private negated = new Uint8Array(256);
+  private negatedCount = 0;
+  private readonly lexicon: ReadonlyMap<string, number> | undefined;
 
   private readonly idf: Float32Array | undefined;
 
@@ -112,6 +171,7 @@ export class FeatureExtractor {
     this.options = options;
     this.idf = idf;
     this.mask = (1 << options.bits) - 1;
+    this.lexicon = options.lexicon ? lexiconOf(options.lexicon) : options.emojiClasses ? NO_LEXICON : undefined;
   }
 
   get dimension(): number {
@@ -139,10 +199,19 @@ export class FeatureExtractor {
     this.tokens = tokens;
     const { charMin, charMax, wordBigrams } = this.options;
     const tokenCount = tokens.length;
+    const { negationScope } = this.options;
+    if (this.negated.length < tokenCount) this.negated = new Uint8Array(tokenCount * 2);
+    const negated = this.negated;
+    this.negatedCount =
+      negationScope !== undefined || this.lexicon !== undefined
+        ? markNegationScopes(normalized.text, tokens, negationScope ?? 3, negated)
+        : 0;
+    const markNegated = negationScope !== undefined && this.negatedCount > 0;
 
     for (let t = 0; t < tokenCount; t++) {
       const token = tokens[t]!;
-      this.add(hashString(FNV_OFFSET ^ Kind.Word, token, 0, token.length), Kind.Word, t);
+      const wordKind = markNegated && negated[t] === 1 ? Kind.NegatedWord : Kind.Word;
+      this.add(hashString(FNV_OFFSET ^ wordKind, token, 0, token.length), Kind.Word, t);
       if (wordBigrams && t + 1 < tokens.length) {
         const next = tokens[t + 1]!;
         let h = hashString(FNV_OFFSET ^ Kind.Bigram, token, 0, token.length);
@@ -175,6 +244,7 @@ export class FeatureExtractor {
     // Follow-bait, or two spam cues ("giveaway", "btc"): rare in one customer's message.
     if (signals.spam.followBait !== undefined || signals.spam.strong.length + signals.spam.weak.length >= 2)
       signalIds.push(8);
+    if (this.lexicon) this.lexiconSignals(tokens, signalIds);
     for (const id of signalIds) this.add(SIGNAL_HASHES[id]!, Kind.Signal, 2 * tokenCount + id);
 
     return {
@@ -184,6 +254,31 @@ export class FeatureExtractor {
       groups: this.originGroup.subarray(0, this.size),
       groupCount: 2 * tokenCount + SIGNAL_NAMES.length,
     };
+  }
+
+  /**
+   * The lexicon's and emoji classes' signals of a text (see FeatureOptions.lexicon): the
+   * score is VADER's, but binned, so the model weighs each range and needs no new arithmetic.
+   */
+  private lexiconSignals(tokens: readonly string[], signalIds: number[]): void {
+    const score = lexiconScore(tokens, this.negated, this.lexicon!);
+    if (score.hits === 0) return;
+    if (this.options.emojiClasses) {
+      if (score.emojiPositive > 0) signalIds.push(EMOJI_SIGNAL);
+      if (score.emojiNegative > 0) signalIds.push(EMOJI_SIGNAL + 1);
+    }
+    if (!this.options.lexicon) return;
+    const { positive, negative, compound } = score;
+    if (positive > 0) signalIds.push(LEXICON_SIGNAL);
+    if (positive >= 2) signalIds.push(LEXICON_SIGNAL + 1);
+    if (positive >= 4) signalIds.push(LEXICON_SIGNAL + 2);
+    if (negative > 0) signalIds.push(LEXICON_SIGNAL + 3);
+    if (negative >= 2) signalIds.push(LEXICON_SIGNAL + 4);
+    if (negative >= 4) signalIds.push(LEXICON_SIGNAL + 5);
+    const bin = compound <= -0.5 ? 0 : compound < -0.05 ? 1 : compound <= 0.05 ? 2 : compound < 0.5 ? 3 : 4;
+    signalIds.push(LEXICON_SIGNAL + 6 + bin);
+    if (score.negatedPositive > 0) signalIds.push(LEXICON_SIGNAL + 11);
+    if (score.negatedNegative > 0) signalIds.push(LEXICON_SIGNAL + 12);
   }
 
   /**
@@ -261,7 +356,10 @@ export class FeatureExtractor {
   private topGroups = new Int32Array(16);
 
   private groupName(group: number, tokenCount: number): string {
-    if (group < tokenCount) return `word "${this.tokens[group]}"`;
+    if (group < tokenCount)
+      return this.options.negationScope !== undefined && this.negatedCount > 0 && this.negated[group] === 1
+        ? `word "${this.tokens[group]}" (negated)`
+        : `word "${this.tokens[group]}"`;
     if (group < 2 * tokenCount)
       return `words "${this.tokens[group - tokenCount]} ${this.tokens[group - tokenCount + 1]}"`;
     return `signal ${SIGNAL_NAMES[group - 2 * tokenCount]}`;

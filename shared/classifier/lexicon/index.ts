@@ -1,0 +1,275 @@
+import { VADER_EN } from './vader-en.ts';
+
+/**
+ * Sentiment cues beside the hashed n-grams (issue 15): which tokens stand in a negation's
+ * scope, a VADER-style lexicon score, and emoji classes. Pure: tokens in, numbers out. The
+ * feature extractor turns them into a few binned features (see `features.ts`), so a model
+ * learns how much to trust them, and a word the training data never showed still counts
+ * through its lexicon valence.
+ */
+
+/** Lexicons by name, as `FeatureOptions.lexicon` names them. Only English: see DATA-LICENSES.md. */
+export type LexiconName = 'en';
+
+/** Words that open a negation scope (after normalization: lower case, umlauts folded, no apostrophes). */
+const NEGATORS: ReadonlySet<string> = new Set([
+  // English; "n't" is tokenized as "...n" "t" and caught in `isNegator`.
+  'not',
+  'no',
+  'never',
+  'nor',
+  'neither',
+  'cannot',
+  'nothing',
+  'nobody',
+  'none',
+  'nowhere',
+  'without',
+  'aint',
+  'arent',
+  'cant',
+  'couldnt',
+  'didnt',
+  'doesnt',
+  'dont',
+  'hadnt',
+  'hasnt',
+  'havent',
+  'isnt',
+  'shouldnt',
+  'wasnt',
+  'werent',
+  'wont',
+  'wouldnt',
+  // German
+  'nicht',
+  'kein',
+  'keine',
+  'keinen',
+  'keinem',
+  'keiner',
+  'keines',
+  'keinerlei',
+  'nie',
+  'niemals',
+  'nichts',
+  'nix',
+  'weder',
+  'ohne',
+]);
+
+/** Words that end a negation scope like punctuation does ("not cheap but good"). */
+const SCOPE_BREAKERS: ReadonlySet<string> = new Set([
+  'but',
+  'however',
+  'although',
+  'aber',
+  'sondern',
+  'doch',
+  'jedoch',
+]);
+
+/** Markers that normalization inserts (URL, handle, ...): never negated, and they end a scope. */
+const MARKERS: ReadonlySet<string> = new Set(['xurl', 'xuser', 'xtag', 'xsmile', 'xfrown', 'xbang', 'xquestion']);
+
+/** Whether `text` between `from` and `to` holds a character that ends a negation scope: . , ; : ! ? ( ) " or a line break. */
+function hasClauseEnd(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (
+      c === 46 ||
+      c === 44 ||
+      c === 59 ||
+      c === 58 ||
+      c === 33 ||
+      c === 63 ||
+      c === 40 ||
+      c === 41 ||
+      c === 34 ||
+      c === 10
+    )
+      return true;
+  }
+  return false;
+}
+
+function isNegator(tokens: readonly string[], t: number): boolean {
+  const token = tokens[t]!;
+  if (NEGATORS.has(token)) return true;
+  // don't, isn't, can't: "don" "t"
+  return token === 't' && t > 0 && tokens[t - 1]!.endsWith('n');
+}
+
+/**
+ * Marks the tokens in a negation's scope: the tokens after a negator ("not", "never", "no",
+ * "n't", "nicht", "kein", "nie", ...) up to the next punctuation, "but"/"aber", marker or
+ * emoji, at most `maxTokens` of them. `text` is the normalized text the tokens were cut from
+ * (its punctuation ends scopes). Writes 1 to `out[t]` for each negated token and 0 for the
+ * others; returns the number negated (0 without a negator, after one cheap pass).
+ */
+export function markNegationScopes(
+  text: string,
+  tokens: readonly string[],
+  maxTokens: number,
+  out: Uint8Array,
+): number {
+  const n = tokens.length;
+  out.fill(0, 0, n);
+  let first = -1;
+  for (let t = 0; t < n; t++) {
+    if (isNegator(tokens, t)) {
+      first = t;
+      break;
+    }
+  }
+  if (first < 0) return 0;
+  // Where each token starts in `text`: tokens are cut from it in order, and what lies between
+  // two tokens is never part of a token, so the next occurrence from the cursor is the token.
+  let cursor = 0;
+  let remaining = 0;
+  let negated = 0;
+  for (let t = 0; t < n; t++) {
+    const token = tokens[t]!;
+    const at = text.indexOf(token, cursor);
+    const start = at < 0 ? cursor : at;
+    if (remaining > 0 && t > 0 && hasClauseEnd(text, cursor, start)) remaining = 0;
+    cursor = start + token.length;
+    if (t < first) continue;
+    if (isNegator(tokens, t)) {
+      remaining = maxTokens;
+      continue;
+    }
+    if (SCOPE_BREAKERS.has(token) || MARKERS.has(token) || token.codePointAt(0)! > 0x2000) {
+      remaining = 0;
+      continue;
+    }
+    if (remaining > 0) {
+      out[t] = 1;
+      negated++;
+      remaining--;
+    }
+  }
+  return negated;
+}
+
+/** VADER's empirically derived constants (Hutto & Gilbert 2014). */
+const BOOST = 0.293;
+const NEGATION_SCALAR = -0.74;
+/** VADER's normalization constant of the compound score. */
+const ALPHA = 15;
+
+/** Degree adverbs (VADER's booster list, single words, plus German ones): raise or lower the next word's valence. */
+const BOOSTERS: ReadonlyMap<string, number> = new Map([
+  ...'absolutely amazingly awfully completely considerably decidedly deeply effing enormously entirely especially exceptionally extremely fabulously flipping fricking frigging fully fucking greatly hella highly hugely incredibly intensely majorly more most particularly purely quite really remarkably so substantially thoroughly totally tremendously uber unbelievably unusually utterly very sehr total voll echt extrem absolut wirklich richtig super mega'
+    .split(' ')
+    .map((w): [string, number] => [w, BOOST]),
+  ...'almost barely hardly kinda less little marginally occasionally partly scarcely slightly somewhat sorta kaum etwas bisschen wenig'
+    .split(' ')
+    .map((w): [string, number] => [w, -BOOST]),
+]);
+
+/**
+ * Emoji classes: the faces and hands people use to say they are pleased or annoyed. Written
+ * for this project (no lexicon licence involved); valences on VADER's scale. Variation
+ * selectors are removed by normalization, so `❤️` is `❤`.
+ */
+const EMOJI_VALENCE: ReadonlyMap<string, number> = new Map([
+  ...'😀 😃 😄 😁 😆 😊 🙂 😍 🥰 😘 😻 🤩 😎 🥳 👍 👏 🙌 🙏 💪 ❤ 💕 💖 💗 💙 💚 💛 💜 🧡 💯 🎉 🥇 🏆 ✨ 🌟 ⭐ ✅ 👌 😂 🤣 😅 😉 🤗'
+    .split(' ')
+    .map((e): [string, number] => [e, 2]),
+  ...'😠 😡 🤬 😤 😞 😢 😭 😩 😫 😖 😣 😟 😕 🙁 ☹ 😒 🙄 🤦 🤮 🤢 💩 👎 💔 😱 😨 😰 🖕 ❌ 🚫 ⚠ 😓 😪'
+    .split(' ')
+    .map((e): [string, number] => [e, -2]),
+]);
+
+let vaderEn: ReadonlyMap<string, number> | undefined;
+
+/** The lexicon's valences (-4 to +4) by normalized word, built once on first use. */
+export function lexiconOf(name: LexiconName): ReadonlyMap<string, number> {
+  if (name !== 'en') throw new Error(`unknown lexicon ${String(name)}`);
+  if (!vaderEn) {
+    const map = new Map<string, number>();
+    for (const [tenths, words] of VADER_EN) for (const word of words.split(' ')) map.set(word, tenths / 10);
+    vaderEn = map;
+  }
+  return vaderEn;
+}
+
+/** What the lexicon says about a text. */
+export interface LexiconScore {
+  /** Sum of the positive valences after boosters, negation and "but" (VADER's scale, 0 when none). */
+  readonly positive: number;
+  /** Sum of the negative valences' magnitudes, likewise. */
+  readonly negative: number;
+  /** VADER's compound score, (positive - negative) normalized to -1..1. */
+  readonly compound: number;
+  /** Lexicon words found (emojis included). */
+  readonly hits: number;
+  /** Lexicon words inside a negation scope, by their valence before negation. */
+  readonly negatedPositive: number;
+  readonly negatedNegative: number;
+  /** Emojis of the positive and negative classes. */
+  readonly emojiPositive: number;
+  readonly emojiNegative: number;
+}
+
+/**
+ * A VADER-style score of a normalized text's tokens: each lexicon word's valence, raised or
+ * lowered by a degree adverb before it ("very good", "kinda bad"), times -0.74 inside a
+ * negation scope (`negated[t]` from `markNegationScopes`), halved before "but" and times 1.5
+ * after it; emojis of the classes count with their own valence. Capitals and punctuation
+ * emphasis are left to the other features.
+ */
+export function lexiconScore(
+  tokens: readonly string[],
+  negated: Uint8Array,
+  lexicon: ReadonlyMap<string, number>,
+): LexiconScore {
+  let positive = 0;
+  let negative = 0;
+  let hits = 0;
+  let negatedPositive = 0;
+  let negatedNegative = 0;
+  let emojiPositive = 0;
+  let emojiNegative = 0;
+  let butAt = -1;
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t]!;
+    if (token === 'but' || token === 'aber') butAt = t;
+  }
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t]!;
+    let valence = lexicon.get(token);
+    if (valence === undefined) {
+      const emoji = token.codePointAt(0)! > 0x2000 ? EMOJI_VALENCE.get(token) : undefined;
+      if (emoji === undefined) continue;
+      if (emoji >= 2) emojiPositive++;
+      else if (emoji <= -2) emojiNegative++;
+      valence = emoji;
+    }
+    hits++;
+    for (let back = 1; back <= 2 && t - back >= 0; back++) {
+      const boost = BOOSTERS.get(tokens[t - back]!);
+      if (boost !== undefined) valence += Math.sign(valence) * boost * (back === 1 ? 1 : 0.95);
+    }
+    if (negated[t] === 1) {
+      if (valence > 0) negatedPositive++;
+      else negatedNegative++;
+      valence *= NEGATION_SCALAR;
+    }
+    if (butAt >= 0) valence *= t < butAt ? 0.5 : t > butAt ? 1.5 : 1;
+    if (valence > 0) positive += valence;
+    else negative -= valence;
+  }
+  const sum = positive - negative;
+  return {
+    positive,
+    negative,
+    compound: sum / Math.sqrt(sum * sum + ALPHA),
+    hits,
+    negatedPositive,
+    negatedNegative,
+    emojiPositive,
+    emojiNegative,
+  };
+}

@@ -1,0 +1,230 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  copyVector,
+  DEFAULT_FEATURES,
+  FeatureExtractor,
+  SHIPPED_FEATURES,
+} from '../../../shared/classifier/features.ts';
+import { lexiconOf, lexiconScore, markNegationScopes } from '../../../shared/classifier/lexicon/index.ts';
+import { accumulateFused, fuseHeads, predict, probabilitiesFused } from '../../../shared/classifier/linear-model.ts';
+import { normalizeText } from '../../../shared/classifier/normalize.ts';
+import { trainHead, vectorize } from '../../../shared/classifier/train.ts';
+import { SENTIMENTS } from '../../../shared/domain/mention.ts';
+
+/** The tokens of a text, those in a negation scope written NEG_word. */
+function marked(text: string, maxTokens = 3): string {
+  const { text: normalized, tokens } = normalizeText(text);
+  const out = new Uint8Array(tokens.length);
+  markNegationScopes(normalized, tokens, maxTokens, out);
+  return tokens.map((t, i) => (out[i] === 1 ? `NEG_${t}` : t)).join(' ');
+}
+
+function score(text: string) {
+  const { text: normalized, tokens } = normalizeText(text);
+  const negated = new Uint8Array(tokens.length);
+  markNegationScopes(normalized, tokens, 3, negated);
+  return lexiconScore(tokens, negated, lexiconOf('en'));
+}
+
+describe('markNegationScopes', () => {
+  it('marks the words after not, never, no and n\u2019t up to the next punctuation', () => {
+    expect(marked('This is not good, the staff was nice')).toBe('this is not NEG_good the staff was nice');
+    expect(marked("I don't like it. Great app")).toBe('i don t NEG_like NEG_it great app');
+    expect(marked('never again!!! worst airline')).toBe('never NEG_again worst airline xbang');
+    expect(marked('no help at all')).toBe('no NEG_help NEG_at NEG_all');
+  });
+
+  it('marks German scopes after nicht, kein and nie', () => {
+    expect(marked('Das ist nicht gut. Danke!')).toBe('das ist nicht NEG_gut danke');
+    expect(marked('kein Service, nie wieder')).toBe('kein NEG_service nie NEG_wieder');
+  });
+
+  it('ends a scope at "but"/"aber", at a marker, at an emoji, and after maxTokens words', () => {
+    expect(marked('not cheap but good')).toBe('not NEG_cheap but good');
+    expect(marked('nicht billig aber gut')).toBe('nicht NEG_billig aber gut');
+    expect(marked('not working 😡 great')).toBe('not NEG_working 😡 great');
+    expect(marked('not working @DB_Bahn great')).toBe('not NEG_working xuser great');
+    expect(marked('not one two three four five', 3)).toBe('not NEG_one NEG_two NEG_three four five');
+  });
+
+  it('marks nothing in a text without a negator, and never a negator itself', () => {
+    expect(marked('Great service, thank you')).toBe('great service thank you');
+    expect(marked('not not good')).toBe('not not NEG_good');
+  });
+
+  it('marks at most maxTokens words per negator, never the first token, on any text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 120 }), fc.integer({ min: 1, max: 6 }), (raw, maxTokens) => {
+        const { text, tokens } = normalizeText(raw);
+        const out = new Uint8Array(tokens.length);
+
+        const count = markNegationScopes(text, tokens, maxTokens, out);
+
+        expect(count).toBe(out.reduce((a, b) => a + b, 0));
+        expect(out[0] ?? 0).toBe(0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('marks nothing when no negator occurs (letters a-f cannot spell one)', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-f ,.!]{0,80}$/), (raw) => {
+        const { text, tokens } = normalizeText(raw);
+
+        expect(markNegationScopes(text, tokens, 3, new Uint8Array(tokens.length))).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('lexiconScore', () => {
+  it('sums positive and negative valences and gives a compound score of their sign', () => {
+    const good = score('The staff was helpful and friendly');
+    const bad = score('Terrible service, awful delay');
+
+    expect(good.positive).toBeGreaterThan(2);
+    expect(good.negative).toBe(0);
+    expect(good.compound).toBeGreaterThan(0.5);
+    expect(bad.negative).toBeGreaterThan(2);
+    expect(bad.compound).toBeLessThan(-0.5);
+  });
+
+  it('flips and damps a negated word by VADER\u2019s -0.74', () => {
+    const plain = score('good');
+    const negated = score('not good');
+
+    expect(negated.positive).toBe(0);
+    expect(negated.negative).toBeCloseTo(plain.positive * 0.74, 6);
+    expect(negated.negatedPositive).toBe(1);
+  });
+
+  it('raises a word after a degree adverb and weighs the clause after "but" more', () => {
+    expect(score('very good').positive).toBeGreaterThan(score('good').positive);
+    expect(score('kinda good').positive).toBeLessThan(score('good').positive);
+    expect(score('the food was good but the service was terrible').compound).toBeLessThan(0);
+  });
+
+  it('counts emojis of the positive and negative classes', () => {
+    const s = score('ok 😍 👍 😡');
+
+    expect(s.emojiPositive).toBe(2);
+    expect(s.emojiNegative).toBe(1);
+  });
+
+  it('knows nothing of a text without lexicon words', () => {
+    const s = score('Wann faehrt der naechste Zug nach Berlin');
+
+    expect(s).toMatchObject({ positive: 0, negative: 0, compound: 0, hits: 0 });
+  });
+});
+
+describe('FeatureExtractor with the sentiment options', () => {
+  const bits = 16;
+
+  it('reads texts exactly as before when the options are absent (models trained before)', () => {
+    const text = "I don't like it 😡 not good at all";
+    const before = new FeatureExtractor({ ...DEFAULT_FEATURES, bits, idf: false }).extract(normalizeText(text));
+    const indices = [...before.indices];
+
+    const again = new FeatureExtractor({ ...DEFAULT_FEATURES, bits, idf: false }).extract(normalizeText(text));
+
+    expect([...again.indices]).toEqual(indices);
+    expect(before.indices.length).toBeGreaterThan(0);
+  });
+
+  it('gives a negated word another word feature but keeps its character n-grams', () => {
+    const plain = new FeatureExtractor({ ...DEFAULT_FEATURES, bits, idf: false });
+    const negating = new FeatureExtractor({ ...DEFAULT_FEATURES, bits, idf: false, negationScope: 3 });
+    const text = 'not good';
+
+    const a = new Set(plain.extract(normalizeText(text)).indices);
+    const b = new Set(negating.extract(normalizeText(text)).indices);
+
+    const onlyA = [...a].filter((i) => !b.has(i));
+    const onlyB = [...b].filter((i) => !a.has(i));
+    expect(onlyA).toHaveLength(1);
+    expect(onlyB).toHaveLength(1);
+  });
+
+  it('names a negated word as negated in the reasons', () => {
+    const extractor = new FeatureExtractor({ ...DEFAULT_FEATURES, bits, idf: false, negationScope: 3 });
+    const collected = extractor.collect(normalizeText('not good'));
+    const groups = new Float64Array(collected.groupCount);
+    groups[1] = 1;
+
+    const [strongest] = extractor.strongestOf(groups, 1);
+
+    expect(strongest?.name).toBe('word "good" (negated)');
+  });
+
+  it('adds the lexicon and emoji signals, named in the reasons', () => {
+    const extractor = new FeatureExtractor({
+      ...DEFAULT_FEATURES,
+      bits,
+      idf: false,
+      lexicon: 'en',
+      emojiClasses: true,
+    });
+    const collected = extractor.collect(normalizeText('Terrible, awful, horrible service 😡'));
+    const tokenCount = normalizeText('Terrible, awful, horrible service 😡').tokens.length;
+    const signalGroups = [...collected.groups].filter((g) => g >= 2 * tokenCount);
+    const groups = new Float64Array(collected.groupCount);
+    for (const g of signalGroups) groups[g] = 1;
+
+    const names = extractor.strongestOf(groups, 20).map((r) => r.name);
+
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'signal lexicon negative',
+        'signal lexicon negative >= 4',
+        'signal lexicon very negative',
+        'signal emoji negative',
+      ]),
+    );
+    expect(names).not.toContain('signal lexicon positive');
+  });
+});
+
+describe('the English features on the inference fast path', () => {
+  it('scores a model with lexicon, negation and emoji features as the training path does', () => {
+    const features = { ...SHIPPED_FEATURES.en, bits: 12, idf: false };
+    const train = [
+      ['great service, thank you 😍', 2],
+      ['not good at all, terrible delay 😡', 0],
+      ['where is my parcel', 1],
+      ["I don't like it", 0],
+      ['very helpful staff', 2],
+      ['what time do you open', 1],
+    ] as const;
+    const vectors = vectorize(
+      train.map(([text]) => text),
+      features,
+    );
+    const head = trainHead(
+      'sentiment',
+      SENTIMENTS,
+      train.map(([, y], i) => ({ x: vectors[i]!, y })),
+      features.bits,
+    );
+    const fused = fuseHeads([head]);
+    const extractor = new FeatureExtractor(features);
+    const sums = new Float64Array(1 << 16);
+    const out = [new Float64Array(3)];
+
+    for (const text of ['not great, but the staff was very nice 👍', "isn't helpful 🤬", 'Terrible!!! never again']) {
+      const normalized = normalizeText(text);
+      const expected = predict(head, copyVector(new FeatureExtractor(features).extract(normalized)));
+      const collected = extractor.collect(normalized);
+      const scale = accumulateFused(fused, collected, features, sums);
+
+      const [actual] = probabilitiesFused(fused, sums, collected.groupCount, scale, out);
+
+      actual!.forEach((p, c) => {
+        expect(p).toBeCloseTo(expected[c]!, 6);
+      });
+    }
+  });
+});
