@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  copyVector,
-  DEFAULT_FEATURES,
-  FeatureExtractor,
-  SHIPPED_FEATURES,
-} from '../../../shared/classifier/features.ts';
+import { copyVector, DEFAULT_FEATURES, FeatureExtractor } from '../../../shared/classifier/features.ts';
 import { lexiconOf, lexiconScore, markNegationScopes } from '../../../shared/classifier/lexicon/index.ts';
 import { accumulateFused, fuseHeads, predict, probabilitiesFused } from '../../../shared/classifier/linear-model.ts';
 import { normalizeText } from '../../../shared/classifier/normalize.ts';
@@ -190,7 +185,14 @@ describe('FeatureExtractor with the sentiment options', () => {
 
 describe('the English features on the inference fast path', () => {
   it('scores a model with lexicon, negation and emoji features as the training path does', () => {
-    const features = { ...SHIPPED_FEATURES.en, bits: 12, idf: false };
+    const features = {
+      ...DEFAULT_FEATURES,
+      lexicon: 'en',
+      negationScope: 3,
+      emojiClasses: true,
+      bits: 12,
+      idf: false,
+    } as const;
     const train = [
       ['great service, thank you 😍', 2],
       ['not good at all, terrible delay 😡', 0],
