@@ -1,10 +1,9 @@
 /**
- * The values the filters offer. The server's lists (shared/domain/mention.ts, case.ts) sit
- * behind zod in modules that would pull the schema library into the bundle; the API
- * validates every value, so a list here that falls behind only hides a choice.
+ * The values the filters offer: the domain's own lists (shared/domain/vocabulary.ts has no
+ * zod, so the bundle stays small); the platforms are the registry's, which sits behind zod,
+ * so they are listed here (the API checks every value against the registry).
  */
-export const STATES = ['new', 'assigned', 'waiting', 'responded', 'resolved'] as const;
-export const PRIORITIES = ['high', 'normal', 'low'] as const;
+export { CASE_STATES as STATES, CATEGORIES, PRIORITIES } from '../../shared/domain/vocabulary.ts';
 export const PLATFORMS = [
   'facebook',
   'instagram',
@@ -15,15 +14,4 @@ export const PLATFORMS = [
   'mastodon',
   'bluesky',
   'generic',
-] as const;
-export const CATEGORIES = [
-  'complaint',
-  'question',
-  'sales_lead',
-  'press_inquiry',
-  'product_idea',
-  'praise',
-  'community_project',
-  'legal_risk',
-  'other',
 ] as const;

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Category, Platform, Priority, Sentiment } from './mention.ts';
 
-export const CASE_STATES = ['new', 'assigned', 'waiting', 'responded', 'resolved'] as const;
+import { CASE_STATES } from './vocabulary.ts';
+
+export { CASE_STATES };
 export type CaseState = (typeof CASE_STATES)[number];
 
 /** Who did something to a case: a person (`user:<email or sub>`), a function (`system:<id>`) or the platform (`platform:<mentionId>`). */

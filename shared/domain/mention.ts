@@ -1,23 +1,10 @@
 import { z } from 'zod';
 
-/** What a mention is about; each category is owned by at most one department. */
-export const CATEGORIES = [
-  'complaint',
-  'question',
-  'sales_lead',
-  'press_inquiry',
-  'product_idea',
-  'praise',
-  'community_project',
-  'legal_risk',
-  'other',
-] as const;
+import { CATEGORIES, PRIORITIES, SENTIMENTS } from './vocabulary.ts';
+
+export { CATEGORIES, PRIORITIES, SENTIMENTS };
 export type Category = (typeof CATEGORIES)[number];
-
-export const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
 export type Sentiment = (typeof SENTIMENTS)[number];
-
-export const PRIORITIES = ['high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
 /**
