@@ -34,6 +34,7 @@ import {
 } from '../shared/classifier/train.ts';
 import { SENTIMENTS } from '../shared/domain/mention.ts';
 import { loadGermEval } from './germeval.ts';
+import { foldOf as foldVectors, scoresOfPart } from './sentiment-folds.ts';
 
 /** The variants, as changes to the shipped features (`base` is the shipped features themselves). */
 export const LEXICON_VARIANTS: Readonly<Record<string, Partial<FeatureOptions>>> = {
@@ -105,13 +106,7 @@ export function lexiconSection(
       const predicted = new Array<number>(all.length);
       const oofProbs = new Array<Float64Array>(all.length);
       for (let k = 0; k < folds; k++) {
-        const trainAt = all.flatMap((e, i) => (foldOf(e.id) !== k ? [i] : []));
-        const testAt = all.flatMap((e, i) => (foldOf(e.id) === k ? [i] : []));
-        const { vectors, idf } = vectorizeWithIdfOf(
-          trainAt.map((i) => all[i]!.text),
-          trainAt.filter((i) => !all[i]!.real).map((i) => all[i]!.text),
-          features,
-        );
+        const { trainAt, testAt, vectors, testVectors } = foldVectors(all, (e) => foldOf(e.id) === k, features);
         const head = trainHead(
           'sentiment',
           SENTIMENTS,
@@ -123,25 +118,19 @@ export function lexiconSection(
           features.bits,
           DEFAULT_HEAD_TRAINING.sentiment,
         );
-        const testVectors = vectorize(
-          testAt.map((i) => all[i]!.text),
-          features,
-          idf,
-        );
         testAt.forEach((i, t) => {
           const p = predict(head, testVectors[t]!);
           oofProbs[i] = scoresOf(head, testVectors[t]!);
           predicted[i] = argmax(p);
         });
       }
-      const part = (isReal: boolean) => {
-        const at = all.flatMap((e, i) => (e.real === isReal ? [i] : []));
-        return scores(
-          at.map((i) => SENTIMENTS.indexOf(all[i]!.sentiment!)),
-          at.map((i) => predicted[i]!),
-          3,
+      const part = (isReal: boolean) =>
+        scoresOfPart(
+          all,
+          isReal,
+          (i) => SENTIMENTS.indexOf(all[i]!.sentiment!),
+          (i) => predicted[i]!,
         );
-      };
       const cvWritten = part(false);
       const cvReal = part(true);
 

@@ -15,13 +15,11 @@ import { readCorpus, splitCorpus, unitHash } from '../shared/classifier/corpus.t
 import { DEFAULT_FEATURES } from '../shared/classifier/features.ts';
 import { argmax, predict } from '../shared/classifier/linear-model.ts';
 import { readRealData } from '../shared/classifier/real-data.ts';
+import { foldOf as foldVectors, scoresOfPart } from './sentiment-folds.ts';
 import {
   DEFAULT_HEAD_TRAINING,
   labeledFor,
-  scores,
   trainHead,
-  vectorize,
-  vectorizeWithIdfOf,
   type TrainingExample,
   type TrainOptions,
 } from '../shared/classifier/train.ts';
@@ -59,19 +57,7 @@ for (const language of ['de', 'en'] as const) {
     predicted.set(w, new Array(all.length));
   }
   for (let k = 0; k < folds; k++) {
-    const trainAt = all.flatMap((e, i) => (foldOf(e.id) !== k ? [i] : []));
-    const testAt = all.flatMap((e, i) => (foldOf(e.id) === k ? [i] : []));
-    // The idf from the written corpus's texts only, as the shipped training learns it.
-    const { vectors, idf } = vectorizeWithIdfOf(
-      trainAt.map((i) => all[i]!.text),
-      trainAt.filter((i) => !all[i]!.real).map((i) => all[i]!.text),
-      DEFAULT_FEATURES,
-    );
-    const testVectors = vectorize(
-      testAt.map((i) => all[i]!.text),
-      DEFAULT_FEATURES,
-      idf,
-    );
+    const { trainAt, testAt, vectors, testVectors } = foldVectors(all, (e) => foldOf(e.id) === k, DEFAULT_FEATURES);
     for (const w of weights) {
       const examples = trainAt.map((i) => (all[i]!.real ? { ...all[i]!, weight: w * (all[i]!.weight ?? 1) } : all[i]!));
       const head = trainHead(
@@ -88,14 +74,13 @@ for (const language of ['de', 'en'] as const) {
     }
   }
   for (const w of weights) {
-    const part = (isReal: boolean) => {
-      const at = all.flatMap((e, i) => (e.real === isReal ? [i] : []));
-      return scores(
-        at.map((i) => gold.get(w)![i]!),
-        at.map((i) => predicted.get(w)![i]!),
-        3,
+    const part = (isReal: boolean) =>
+      scoresOfPart(
+        all,
+        isReal,
+        (i) => gold.get(w)![i]!,
+        (i) => predicted.get(w)![i]!,
       );
-    };
     const c = part(false);
     const r = part(true);
     process.stdout.write(

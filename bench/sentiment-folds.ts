@@ -1,0 +1,53 @@
+/**
+ * The cross-validation step the sentiment benches share (bench:real-weight, bench:lexicon):
+ * one fold's training and test indexes and vectors, with the idf learned from the written
+ * corpus's training texts only, as the shipped training learns it.
+ */
+import type { FeatureOptions, SparseVector } from '../shared/classifier/features.ts';
+import { scores, vectorize, vectorizeWithIdfOf } from '../shared/classifier/train.ts';
+
+export interface FoldExample {
+  readonly text: string;
+  /** A real-data example (true) or one of the written corpus (false). */
+  readonly real: boolean;
+}
+
+export interface Fold {
+  /** Indexes into the examples of the fold's training part, and of its test part. */
+  readonly trainAt: readonly number[];
+  readonly testAt: readonly number[];
+  readonly vectors: SparseVector[];
+  readonly testVectors: SparseVector[];
+}
+
+/** The fold in which `isTest` holds for the test part and fails for the training part. */
+export function foldOf<E extends FoldExample>(
+  all: readonly E[],
+  isTest: (example: E) => boolean,
+  features: FeatureOptions,
+): Fold {
+  const trainAt = all.flatMap((e, i) => (isTest(e) ? [] : [i]));
+  const testAt = all.flatMap((e, i) => (isTest(e) ? [i] : []));
+  const { vectors, idf } = vectorizeWithIdfOf(
+    trainAt.map((i) => all[i]!.text),
+    trainAt.filter((i) => !all[i]!.real).map((i) => all[i]!.text),
+    features,
+  );
+  const testVectors = vectorize(
+    testAt.map((i) => all[i]!.text),
+    features,
+    idf,
+  );
+  return { trainAt, testAt, vectors, testVectors };
+}
+
+/** Accuracy and macro-F1 over the real (or the written) examples, from gold and predicted class indexes. */
+export function scoresOfPart<E extends FoldExample>(
+  all: readonly E[],
+  real: boolean,
+  gold: (index: number) => number,
+  predicted: (index: number) => number,
+): ReturnType<typeof scores> {
+  const at = all.flatMap((e, i) => (e.real === real ? [i] : []));
+  return scores(at.map(gold), at.map(predicted), 3);
+}
