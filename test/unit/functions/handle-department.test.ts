@@ -60,7 +60,7 @@ describe('handle-department handler', () => {
     await rm(outbox, { recursive: true, force: true });
   });
 
-  it('records the mention on the case and adds one to the day x department x category counter', async () => {
+  it("records the mention on the case and adds it to the department's tally of the day", async () => {
     const event = mentionRoutedFactory({ department: 'legal', category: 'legal_risk' });
 
     const result = await createHandler(env)(
@@ -77,10 +77,36 @@ describe('handle-department handler', () => {
       }),
     });
     expect(documents).toReceiveCommandWith(UpdateCommand, {
-      Key: { PK: 'METRIC#2026-11-28', SK: 'DEPT#legal#CATEGORY#legal_risk' },
-      UpdateExpression: expect.stringContaining('ADD #count :by'),
-      ExpressionAttributeValues: expect.objectContaining({ ':by': 1 }),
+      Key: { PK: 'TALLY#2026-11-28', SK: 'DEPT#legal' },
+      ExpressionAttributeNames: expect.objectContaining({ '#f0': 'mentions', '#f1': 'category.legal_risk' }),
+      ExpressionAttributeValues: expect.objectContaining({ ':f0': 1, ':f1': 1 }),
     });
+    expect(documents).not.toReceiveCommandWith(UpdateCommand, {
+      Key: expect.objectContaining({ PK: 'METRIC#2026-11-28' }),
+    });
+  });
+
+  it("adds the mentions of a batch's records to each tally item in one write", async () => {
+    // Arrange: two messages, three legal mentions of one day.
+    const mentions = ['a', 'b', 'c'].map((id) =>
+      mentionRoutedFactory({ mentionId: `facebook:${id}`, department: 'legal', category: 'legal_risk' }),
+    );
+    const batch = { companyId: 'demo', department: 'legal', role: 'primary' as const, mentions: mentions.slice(0, 2) };
+    const records = [
+      sqsRecordFactory(routedBatchEnvelope(batch), 'm1'),
+      sqsRecordFactory(routedEnvelope(mentions[2] as (typeof mentions)[number]), 'm2'),
+    ];
+
+    // Act
+    const result = await createHandler(env)(sqsEventFactory(records), contextFactory());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    const tallyWrites = documents
+      .commandCalls(UpdateCommand)
+      .filter((call) => String(call.args[0].input.Key?.PK).startsWith('TALLY#'));
+    expect(tallyWrites).toHaveLength(1);
+    expect(tallyWrites[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({ ':f0': 3, ':f1': 3 });
   });
 
   it('records every mention of a Mentions Routed batch on its case', async () => {
@@ -175,7 +201,7 @@ describe('handle-department handler', () => {
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
     expect(documents).toReceiveCommandWith(UpdateCommand, {
-      Key: { PK: 'METRIC#2026-11-28', SK: 'DEPT#service#CATEGORY#complaint' },
+      Key: { PK: 'TALLY#2026-11-28', SK: 'DEPT#service' },
     });
   });
 });
