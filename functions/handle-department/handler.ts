@@ -5,7 +5,7 @@ import {
   DynamoAssignmentCursor,
   DynamoCaseRepository,
   DynamoMetricRepository,
-  DynamoNotificationLog,
+  DynamoNotificationClaims,
   DynamoRecordFailureLog,
 } from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
@@ -77,7 +77,7 @@ export function dependenciesFrom(env: FunctionEnv): HandleDepartmentDeps {
       options: { timezone: config.company.timezone, caseBaseUrl: caseLinkBaseOf(config) },
       cases,
       notifier: createNotifier(env, config),
-      log: new DynamoNotificationLog(documents, tableName),
+      log: new DynamoNotificationClaims(documents, tableName),
       clock: systemClock,
       retentionDays: config.retention.days,
     }),

@@ -165,29 +165,38 @@ describe('handle-department handler', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.target.type).sort()).toEqual(['email', 'slack']);
-    expect(documents).toReceiveCommandWith(PutCommand, {
-      Item: expect.objectContaining({ SK: expect.stringMatching(/^NOTIFIED#mention:/) }),
+    expect(documents).toReceiveCommandWith(UpdateCommand, {
+      Key: { PK: `CASE#${event.caseId}`, SK: `NOTIFIED#mention:${event.mentionId}#legal#targets` },
+      ConditionExpression: expect.stringContaining('attribute_not_exists(PK)'),
     });
   });
 
-  it('does not count a redelivered event again', async () => {
-    documents.on(PutCommand).rejects(Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' }));
-    // The notifications went out the first time.
+  it('does not count or notify a redelivered event again', async () => {
+    // Arrange
+    const exists = Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' });
+    documents.on(PutCommand).rejects(exists);
+    documents.on(UpdateCommand).rejects(exists);
+    // The notifications went out the first time: their claim is settled complete.
     documents
       .on(GetCommand)
       .callsFake((input: { Key: { SK: string } }) =>
         input.Key.SK === 'CASE'
           ? { Item: { ...caseFactory({ state: 'assigned', assignee: 'ole.hansen@radwerk-hansen.example' }) } }
-          : { Item: { sentAt: '2026-11-30T10:00:00.000Z' } },
+          : { Item: { complete: true, sent: new Set(['mention:facebook:1_2#service/slack:#kundenservice']) } },
       );
 
+    // Act
     const result = await createHandler(env)(
       sqsEventFactory([sqsRecordFactory(routedEnvelope(mentionRoutedFactory()))]),
       contextFactory(),
     );
 
+    // Assess
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(documents).not.toHaveReceivedCommand(UpdateCommand);
+    expect(documents).not.toReceiveCommandWith(UpdateCommand, {
+      Key: expect.objectContaining({ PK: 'TALLY#2026-11-28' }),
+    });
+    await expect(readFile(path.join(outbox, 'service.jsonl'), 'utf8')).rejects.toThrow('ENOENT');
   });
 
   it('fails a record that is not a Mention Routed envelope and keeps the others', async () => {
