@@ -30,7 +30,7 @@ import {
 import type { Notification, NotificationTarget } from '../shared/domain/notification.ts';
 import type { SpikeDimension } from '../shared/domain/insights.ts';
 import { demoConfig } from '../test/factories/config.ts';
-import { InMemoryCaseEvents, InMemoryCases, InMemoryNotificationLog } from '../test/fakes/in-memory.ts';
+import { InMemoryCaseEvents, InMemoryCases, InMemoryNotificationClaims } from '../test/fakes/in-memory.ts';
 import { InMemoryRateStore, InMemorySpikeRepository, RecordingSpikeEvents } from '../test/fakes/spikes.ts';
 import { seededRandom, steadyHistory, surge, type SyntheticMention } from '../test/support/rate-history.ts';
 
@@ -124,7 +124,7 @@ async function seasonalAlarms(
     notificationOptions: { timezone: TIMEZONE },
     notify: {
       notifier: { send: async (_n: Notification, _t: NotificationTarget) => undefined },
-      log: new InMemoryNotificationLog(),
+      log: new InMemoryNotificationClaims(),
       heldRecheckDelaysMs: [],
       markRetryDelaysMs: [],
     },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoCaseRepository,
-  DynamoNotificationLog,
+  DynamoNotificationClaims,
   DynamoRateStore,
   DynamoSpikeRepository,
   DynamoThemeRepository,
@@ -98,7 +98,7 @@ export function dependenciesFrom(env: FunctionEnv): EvaluateSpikesDeps {
     departments: config.departments,
     ...(press ? { press } : {}),
     notificationOptions: { timezone: config.company.timezone, caseBaseUrl: caseLinkBaseOf(config) },
-    notify: { notifier: createNotifier(env, config), log: new DynamoNotificationLog(documents, tableName) },
+    notify: { notifier: createNotifier(env, config), log: new DynamoNotificationClaims(documents, tableName) },
   };
 }
 

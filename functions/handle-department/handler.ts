@@ -5,7 +5,7 @@ import {
   DynamoAssignmentCursor,
   DynamoCaseRepository,
   DynamoMetricRepository,
-  DynamoNotificationLog,
+  DynamoNotificationClaims,
   DynamoRecordFailureLog,
 } from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
@@ -21,6 +21,7 @@ import {
   type DepartmentInboxDeps,
 } from '../../shared/domain/department-inbox.ts';
 import { createDepartmentNotifier } from '../../shared/domain/department-notifier.ts';
+import { TallyBatch } from '../../shared/domain/reports/tally-batch.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { DepartmentEnvelopeSchema, DETAIL_TYPES, type MentionRouted } from '../../shared/domain/events.ts';
 import type { RecordFailureLog } from '../../shared/domain/ports.ts';
@@ -65,7 +66,6 @@ export function dependenciesFrom(env: FunctionEnv): HandleDepartmentDeps {
     timezone: config.company.timezone,
     retentionDays: config.retention.days,
     cases,
-    metrics,
     tallies: metrics,
     clock: systemClock,
     change,
@@ -77,7 +77,7 @@ export function dependenciesFrom(env: FunctionEnv): HandleDepartmentDeps {
       options: { timezone: config.company.timezone, caseBaseUrl: caseLinkBaseOf(config) },
       cases,
       notifier: createNotifier(env, config),
-      log: new DynamoNotificationLog(documents, tableName),
+      log: new DynamoNotificationClaims(documents, tableName),
       clock: systemClock,
       retentionDays: config.retention.days,
     }),
@@ -157,17 +157,32 @@ async function receiveOne(detail: MentionRouted, deps: HandleDepartmentDeps): Pr
 /** The correlation keys of a department message: the routed mention's id and its case's id. */
 export const correlateDepartment = correlateDetail;
 
+/**
+ * Handles a batch of department messages. The tallies its mentions and case changes add to
+ * are summed over the batch and written at the end, one `ADD` per day and department
+ * (TallyBatch): counted once, by the record that recorded the mention or made the change.
+ */
 export async function handleDepartmentBatch(
   event: SQSEvent,
   context: Context,
   deps: HandleDepartmentDeps,
 ): Promise<SQSBatchResponse> {
-  return processObservedBatch(event, context, (record) => processRecord(record, deps), {
+  const tallies = new TallyBatch();
+  const batchDeps: HandleDepartmentDeps = { ...deps, tallies, change: { ...deps.change, tallies } };
+  const response = await processObservedBatch(event, context, (record) => processRecord(record, batchDeps), {
     functionName: 'handle-department',
     correlate: correlateDepartment,
     failures: deps.failures,
     clock: deps.clock,
   });
+  const writes = tallies.pending;
+  await tallies.flush(deps.tallies).catch((error: unknown) => {
+    // The batch's records are done (failing them would count nothing again: their mentions
+    // are recorded), so the counts that could not be written are logged, not retried.
+    logger.error('Tallies of the batch not written', { error, writes });
+    metrics.addMetric('TallyWritesFailed', MetricUnit.Count, 1);
+  });
+  return response;
 }
 
 export function createHandler(env: FunctionEnv) {

@@ -11,7 +11,7 @@ import {
   type NotifiedDepartment,
 } from './notification.ts';
 import { notifyDepartment, type Notifier } from './notify-department.ts';
-import type { CaseRepository, Clock, NotificationLog } from './ports.ts';
+import type { CaseRepository, Clock, NotificationClaims } from './ports.ts';
 import { expiresAtEpochSeconds } from './time.ts';
 
 export interface DepartmentNotifierDeps {
@@ -19,7 +19,7 @@ export interface DepartmentNotifierDeps {
   readonly options: NotificationOptions;
   readonly cases: Pick<CaseRepository, 'mentionsOf'>;
   readonly notifier: Notifier;
-  readonly log: NotificationLog;
+  readonly log: NotificationClaims;
   readonly clock: Clock;
   readonly retentionDays: number;
 }

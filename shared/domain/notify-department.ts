@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deliveryKey, type Notification, type NotificationTarget } from './notification.ts';
-import type { Clock, NotificationLog } from './ports.ts';
+import type { Clock, NotificationClaims } from './ports.ts';
 import { retry } from './retry.ts';
 
 /**
@@ -23,25 +23,26 @@ export interface Notifier {
 
 export interface NotifyDepartmentDeps {
   readonly notifier: Notifier;
-  readonly log: NotificationLog;
+  /** One claim per notification for all its targets. */
+  readonly log: NotificationClaims;
   readonly clock: Clock;
-  /** Epoch seconds when the sent-markers expire (the company's retention). */
+  /** Epoch seconds when the claims expire (the company's retention). */
   readonly expiresAt: number;
   /** How long a claim holds (default DELIVERY_LEASE_MS). */
   readonly leaseMs?: number;
-  /** Pauses before the further attempts to write a sent-marker (default MARK_RETRY_DELAYS_MS). */
+  /** Pauses before the further attempts to settle a claim (default MARK_RETRY_DELAYS_MS). */
   readonly markRetryDelaysMs?: readonly number[];
   /** Pauses before looking again at a target another sender holds (default HELD_RECHECK_DELAYS_MS). */
   readonly heldRecheckDelaysMs?: readonly number[];
 }
 
 /**
- * Pauses before writing a sent-marker again (0.2 s, 1 s, 3 s: 4.2 s in all, well inside
- * the function timeout and the lease). Once the notification is out, a lost marker is the
+ * Pauses before settling a claim again (0.2 s, 1 s, 3 s: 4.2 s in all, well inside the
+ * function timeout and the lease). Once the notification is out, a lost settlement is the
  * one way to a duplicate: the claim's lease runs out and a redelivery sends it again. A
  * throttled table refuses single writes for a while, and the SDK stops retrying once its
- * retry quota is spent (bench/chaos/retry-quota.ts), so the marker, an idempotent put, is
- * written again here before the target counts as failed.
+ * retry quota is spent (bench/chaos/retry-quota.ts), so the settlement, idempotent (it adds
+ * to a set), is written again here before its targets count as failed.
  */
 export const MARK_RETRY_DELAYS_MS: readonly number[] = [200, 1_000, 3_000];
 
@@ -91,79 +92,86 @@ export class NotificationDeliveryError extends Error {
  * Tells a department through each of its targets, once per notification and target, under
  * redelivery, concurrent duplicates and retries.
  *
- * For each target (all at once, independently):
- * 1. claim its delivery key (`<notification id>#<target key>`) in the log, atomically:
- *    `sent` before -> skip; `held` by another sender -> not sent here; the message fails and comes back (below)
- * 2. send it
- * 3. mark it sent; when the send failed, release the claim so a retry can send it
+ * 1. claim the notification, all its targets at once, in the log (atomically): `done`
+ *    before -> skip every target; `held` by another sender -> send nothing here, the
+ *    message fails and comes back (below); `claimed` -> the answer names the targets sent before
+ * 2. send each target not sent before (all at once, independently)
+ * 3. settle: record the targets sent now and give the claim up, `complete` when none failed
  *
- * A failing target does not stop the others. When any failed, it throws at the end, so
- * the queue message fails and comes back; then only the failed targets are sent.
+ * Two writes per notification, whatever the number of targets. A failing target does not
+ * stop the others; when any failed, it throws at the end, so the queue message fails and
+ * comes back; then only the failed targets are sent.
  *
- * The one window left: a sender that dies (or cannot write the marker) after the send and
- * before the mark. Then its claim expires after the lease and the retry sends that target
- * once more: at most one duplicate per such crash, never a lost notification.
+ * The one window left: a sender that dies (or cannot settle) after a send and before the
+ * settlement. Then its claim expires after the lease and the retry sends those targets once
+ * more: at most one duplicate per such crash, never a lost notification.
  *
  * @throws NotificationDeliveryError listing the targets that failed
+ * @throws NotificationHeldError when another sender holds the notification
  */
 export async function notifyDepartment(
   notification: Notification,
   targets: readonly NotificationTarget[],
   deps: NotifyDepartmentDeps,
 ): Promise<NotifyOutcome> {
-  const sent: string[] = [];
-  const skipped: string[] = [];
-  const held: string[] = [];
-  const failures: DeliveryFailure[] = [];
+  const keyed = targets.map((target) => ({ target, key: deliveryKey(notification, target) }));
+  if (keyed.length === 0) return { sent: [], skipped: [], held: [] };
+  const owner = randomUUID();
   const leaseMs = deps.leaseMs ?? DELIVERY_LEASE_MS;
+  const claimId = claimIdOf(notification);
+  const claimOnce = () => {
+    const now = deps.clock.now();
+    return deps.log.claimTargets(notification.caseId, claimId, {
+      owner,
+      at: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+      expiresAt: deps.expiresAt,
+    });
+  };
+  let claim = await claimOnce();
+  // A concurrent copy (a duplicate in the same batch, a republished event) usually
+  // finishes within milliseconds: look again a few times before giving the message back.
+  for (const delay of deps.heldRecheckDelaysMs ?? HELD_RECHECK_DELAYS_MS) {
+    if (claim.claim !== 'held') break;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    claim = await claimOnce();
+  }
+  // A held notification is not done yet: its sender may have died after claiming (locally
+  // the queue journal puts a killed runtime's messages back at once, within the lease). So
+  // the message must come back: after the visibility timeout the claim is settled (skip) or
+  // expired (this copy sends it). Dropping it here would lose that notification.
+  if (claim.claim === 'held')
+    throw new NotificationHeldError(
+      notification.id,
+      keyed.map((k) => k.key),
+    );
+  const before = new Set(claim.sent);
+  if (claim.claim === 'done') return { sent: [], skipped: keyed.map((k) => k.key), held: [] };
+  const skipped = keyed.filter((k) => before.has(k.key)).map((k) => k.key);
+  const sent: string[] = [];
+  const failures: DeliveryFailure[] = [];
   await Promise.all(
-    targets.map(async (target) => {
-      const key = deliveryKey(notification, target);
-      const owner = randomUUID();
-      try {
-        const claimOnce = () => {
-          const now = deps.clock.now();
-          return deps.log.claim(notification.caseId, key, {
-            owner,
-            at: now.toISOString(),
-            leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-            expiresAt: deps.expiresAt,
-          });
-        };
-        let claim = await claimOnce();
-        // A concurrent copy (a duplicate in the same batch, a republished event) usually
-        // finishes within milliseconds: look again a few times before giving the message back.
-        for (const delay of deps.heldRecheckDelaysMs ?? HELD_RECHECK_DELAYS_MS) {
-          if (claim !== 'held') break;
-          await new Promise((resolve) => setTimeout(resolve, delay));
-          claim = await claimOnce();
-        }
-        if (claim !== 'claimed') {
-          (claim === 'sent' ? skipped : held).push(key);
-          return;
-        }
+    keyed
+      .filter((k) => !before.has(k.key))
+      .map(async ({ target, key }) => {
         try {
           await deps.notifier.send(notification, target);
+          sent.push(key);
         } catch (error) {
-          // Free it for the retry now; if even that fails, the lease runs out before the retry comes.
-          await deps.log.release(notification.caseId, key, owner).catch(() => undefined);
-          throw error;
+          // Collected, not thrown: the other targets still get their turn.
+          failures.push({ key, target: target.type, error });
         }
-        await markSent(deps, notification.caseId, key);
-        sent.push(key);
-      } catch (error) {
-        // Collected, not thrown: the other targets still get their turn.
-        failures.push({ key, target: target.type, error });
-      }
-    }),
+      }),
   );
+  try {
+    await settle(deps, notification.caseId, claimId, { owner, sent, complete: failures.length === 0 });
+  } catch (error) {
+    // The sends went out but are not recorded: count them as failed, so the message comes back.
+    for (const { key, target } of keyed) if (sent.includes(key)) failures.push({ key, target: target.type, error });
+    throw new NotificationDeliveryError(notification.id, failures);
+  }
   if (failures.length > 0) throw new NotificationDeliveryError(notification.id, failures);
-  // A held target is not done yet: its sender may have died after claiming (locally the
-  // queue journal puts a killed runtime's messages back at once, within the lease). So the
-  // message must come back: after the visibility timeout the claim is `sent` (skip) or
-  // expired (this copy sends it). Dropping it here would lose that notification.
-  if (held.length > 0) throw new NotificationHeldError(notification.id, held);
-  return { sent, skipped, held };
+  return { sent, skipped, held: [] };
 }
 
 /**
@@ -183,11 +191,29 @@ export class NotificationHeldError extends Error {
   }
 }
 
-/** Writes the sent-marker, again after each pause of `markRetryDelaysMs` while it fails; throws the last error. */
-function markSent(deps: NotifyDepartmentDeps, caseId: string, key: string): Promise<void> {
+/**
+ * The key of a notification's claim: its id and its department, as each delivery key names
+ * both (one notification id can go to several departments, each at its own targets).
+ */
+export function claimIdOf(notification: Pick<Notification, 'id' | 'department'>): string {
+  return `${notification.id}#${notification.department}`;
+}
+
+/** Settles the claim, again after each pause of `markRetryDelaysMs` while it fails; throws the last error. */
+function settle(
+  deps: NotifyDepartmentDeps,
+  caseId: string,
+  claimId: string,
+  settlement: { owner: string; sent: readonly string[]; complete: boolean },
+): Promise<void> {
   const delays = deps.markRetryDelaysMs ?? MARK_RETRY_DELAYS_MS;
-  return retry(() => deps.log.markSent(caseId, key, deps.clock.now().toISOString(), deps.expiresAt), {
-    maxAttempts: delays.length + 1,
-    delayMs: (attempt) => delays[attempt - 1],
-  });
+  return retry(
+    () =>
+      deps.log.settle(caseId, claimId, {
+        ...settlement,
+        at: deps.clock.now().toISOString(),
+        expiresAt: deps.expiresAt,
+      }),
+    { maxAttempts: delays.length + 1, delayMs: (attempt) => delays[attempt - 1] },
+  );
 }

@@ -135,6 +135,44 @@ export interface NotificationLog {
   release(caseId: string, key: string, owner: string): Promise<void>;
 }
 
+/**
+ * The answer to a claim on all the targets of one notification: `claimed` (send the
+ * targets not in `sent`, then settle), `held` by another live sender, or `done` (a sender
+ * settled it with every target sent).
+ */
+export type NotificationClaim =
+  | { readonly claim: 'claimed'; readonly sent: readonly string[] }
+  | { readonly claim: 'held' }
+  | { readonly claim: 'done'; readonly sent: readonly string[] };
+
+/**
+ * Port: one claim per notification for all of its targets, so that a delivery costs two
+ * writes (the claim, then the settlement) whatever the number of targets, where a claim and
+ * a sent-marker per target cost two per target.
+ *
+ * The claim is the only check-and-set (two concurrent claimers never both get `claimed`);
+ * it answers the delivery keys sent before. `settle` adds the keys sent now and gives the
+ * claim up: `complete` when every target is sent (every later claim answers `done`),
+ * otherwise free for the retry of the failed targets.
+ */
+export interface NotificationClaims {
+  claimTargets(caseId: string, notificationId: string, request: DeliveryClaimRequest): Promise<NotificationClaim>;
+  /** Records `sent` (delivery keys) and gives up this owner's claim; a claim another owner took over stays, the keys are added anyway. */
+  settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void>;
+}
+
+export interface NotificationSettlement {
+  readonly owner: string;
+  /** Delivery keys sent by this owner. */
+  readonly sent: readonly string[];
+  /** Whether every target of the notification is sent now. */
+  readonly complete: boolean;
+  /** ISO time of the settlement. */
+  readonly at: string;
+  /** Epoch seconds when the item expires (the company's retention). */
+  readonly expiresAt: number;
+}
+
 /** A counter of one day and one set of dimensions. */
 export interface Counter {
   readonly day: string;

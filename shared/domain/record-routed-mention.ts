@@ -1,5 +1,5 @@
 import type { MentionRouted } from './events.ts';
-import type { CaseRepository, Clock, MetricRepository } from './ports.ts';
+import type { CaseRepository, Clock } from './ports.ts';
 import { routedMentionFields, type ReportTallies } from './reports/tallies.ts';
 import { dayIn, expiresAtEpochSeconds } from './time.ts';
 
@@ -7,19 +7,23 @@ export interface RecordRoutedMentionDeps {
   readonly timezone: string;
   readonly retentionDays: number;
   readonly cases: CaseRepository;
-  readonly metrics: MetricRepository;
   readonly clock: Clock;
-  /** The reports' tallies (primary vs cc, platform, sentiment); without it only the category counter is kept. */
-  readonly tallies?: Pick<ReportTallies, 'tally'>;
+  /**
+   * The reports' tallies (primary vs cc, by category, platform and sentiment); they also
+   * give the day x department x category counts (`countersOfTally`). handle-department
+   * passes a `TallyBatch`, which writes them once per SQS batch.
+   */
+  readonly tallies: Pick<ReportTallies, 'tally'>;
 }
 
 /**
  * A department receives a routed mention.
  *
  * 1. record the mention on the department's case (conditional: once per mention and department)
- * 2. only if it was new, add one to the day x department x category counter, so a
- *    redelivered event is not counted twice, and to the reports' tally (one more write:
- *    primary mentions by category, platform and sentiment; cc copies apart)
+ * 2. only if it was new, add it to the department's tally of the day (primary mentions by
+ *    category, platform and sentiment; cc copies apart), so a redelivered event is not
+ *    counted twice. The tally replaces the day x department x category counter items,
+ *    which held the same counts in one more write per mention.
  *
  * @returns false when the mention had been recorded before (a redelivery)
  */
@@ -28,7 +32,6 @@ export async function recordRoutedMention(event: MentionRouted, deps: RecordRout
   const recorded = await deps.cases.recordMention(event, expiresAt);
   if (!recorded) return false;
   const day = dayIn(new Date(event.createdAt), deps.timezone);
-  await deps.metrics.increment(day, event.department, event.category, 1);
-  await deps.tallies?.tally(day, event.department, routedMentionFields(event));
+  await deps.tallies.tally(day, event.department, routedMentionFields(event));
   return true;
 }

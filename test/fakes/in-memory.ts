@@ -22,7 +22,10 @@ import type {
   Histogram,
   MentionRepository,
   MetricRepository,
+  NotificationClaim,
+  NotificationClaims,
   NotificationLog,
+  NotificationSettlement,
   PublishOutcome,
   ReportRepository,
   StoredMention,
@@ -244,6 +247,63 @@ export class InMemoryNotificationLog implements NotificationLog {
     const id = `${caseId}|${key}`;
     const item = this.items.get(id);
     if (item?.state === 'sending' && item.owner === owner) this.items.delete(id);
+  }
+}
+
+/** One claim per notification for all its targets, with the table's conditions (DynamoNotificationClaims). */
+export class InMemoryNotificationClaims implements NotificationClaims {
+  readonly items = new Map<
+    string,
+    { sent: Set<string>; complete: boolean; owner?: string; leaseUntil?: string; settledAt?: string }
+  >();
+  /** Every claim with its answer, in call order. */
+  readonly claims: { readonly key: string; readonly answer: NotificationClaim['claim'] }[] = [];
+  /** Writes made (claims that won, settlements). */
+  writes = 0;
+
+  /** The delivery keys sent: `<caseId>|<delivery key>` -> settledAt. */
+  get sent(): Map<string, string> {
+    return new Map(
+      [...this.items].flatMap(([id, item]) =>
+        [...item.sent].map((key) => [`${id.split('|')[0]}|${key}`, item.settledAt ?? ''] as const),
+      ),
+    );
+  }
+
+  async claimTargets(
+    caseId: string,
+    notificationId: string,
+    request: DeliveryClaimRequest,
+  ): Promise<NotificationClaim> {
+    const id = `${caseId}|${notificationId}`;
+    const item = this.items.get(id);
+    let answer: NotificationClaim;
+    if (item?.complete) answer = { claim: 'done', sent: [...item.sent] };
+    else if (item?.leaseUntil !== undefined && item.leaseUntil >= request.at) answer = { claim: 'held' };
+    else {
+      this.writes++;
+      this.items.set(id, {
+        sent: item?.sent ?? new Set(),
+        complete: false,
+        owner: request.owner,
+        leaseUntil: request.leaseUntil,
+      });
+      answer = { claim: 'claimed', sent: [...(item?.sent ?? [])] };
+    }
+    this.claims.push({ key: id, answer: answer.claim });
+    return answer;
+  }
+
+  async settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void> {
+    this.writes++;
+    const item = this.items.get(`${caseId}|${notificationId}`);
+    if (!item) throw new Error(`no claim of ${notificationId}`);
+    for (const key of settlement.sent) item.sent.add(key);
+    if (item.owner !== settlement.owner) return;
+    item.complete = settlement.complete;
+    item.settledAt = settlement.at;
+    delete item.owner;
+    delete item.leaseUntil;
   }
 }
 

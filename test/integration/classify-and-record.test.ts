@@ -10,7 +10,11 @@ import {
   handleDepartmentBatch,
 } from '../../functions/handle-department/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
-import { DynamoCaseRepository, DynamoReportRepository } from '../../shared/adapters/dynamodb/index.ts';
+import {
+  DynamoCaseRepository,
+  DynamoMetricRepository,
+  DynamoReportRepository,
+} from '../../shared/adapters/dynamodb/index.ts';
 import type { ClassifyMentionDeps } from '../../shared/domain/classify-mention.ts';
 import { TRIAGE_TAG } from '../../shared/domain/triage.ts';
 import { caseFactory } from '../factories/case.ts';
@@ -131,8 +135,11 @@ describe('classify-mention and handle-department against dynalite', () => {
     expect(await cases.mentionsOf(routed[0]!.caseId)).toHaveLength(1);
     // Racing deliveries of one mention may both publish; downstream counts it once.
     const distinct = new Set(routed.map((e) => `${e.mentionId}|${e.department}`)).size;
-    const counted = (await itemsOfType('counter')).reduce((sum, c) => sum + Number(c.count), 0);
+    const metrics = new DynamoMetricRepository(local.documents, topology.table.name);
+    const counted = (await metrics.countersOf('2026-11-28')).reduce((sum, c) => sum + c.count, 0);
     expect(counted).toBe(distinct);
+    // The tallies carry the counts now: no counter items, one tally write per department of the batch.
+    expect(await itemsOfType('counter')).toEqual([]);
 
     await buildReport(
       { report: 'daily', day: '2026-11-28' },

@@ -7,7 +7,7 @@ import {
 import { registrySenders } from '../../shared/adapters/notify/senders.ts';
 import { WebhookUrls } from '../../shared/adapters/notify/webhook-urls.ts';
 import { notifyDepartment } from '../../shared/domain/notify-department.ts';
-import { fixedClock, InMemoryNotificationLog } from '../fakes/in-memory.ts';
+import { fixedClock, InMemoryNotificationClaims } from '../fakes/in-memory.ts';
 import { notificationFactory } from '../factories/notification.ts';
 import { ReplayServer } from '../support/replay-server.ts';
 
@@ -241,7 +241,7 @@ describe('notifyDepartment over the webhooks', () => {
     const notifier = webhookNotifier(server.url, { ...time, maxAttempts: 2 });
     const deps = {
       notifier,
-      log: new InMemoryNotificationLog(),
+      log: new InMemoryNotificationClaims(),
       clock: fixedClock('2026-11-30T09:00:05.000Z'),
       expiresAt: 1_800_000_000,
     };

@@ -128,14 +128,25 @@ describe('retention of personal data (TTL on every personal item)', () => {
         'case',
         'case-mention',
         'case-note',
-        'counter',
         'daily-report',
         'erasure-audit',
         'histogram',
         'mention',
-        'notification-sent',
+        'notification-claim',
+        'tally',
       ]),
     );
+  });
+
+  it("erases the notification claims of the erased author's mention and keeps the others'", async () => {
+    // Act
+    const claims = (await pipeline.items())
+      .filter((item) => item.type === 'notification-claim')
+      .map((item) => String(item.SK));
+
+    // Assess: the press inquiry of author 3330003 (513_1) was erased; the complaint's (511_1) claim stays.
+    expect(claims).toContainEqual(expect.stringMatching(/^NOTIFIED#mention:facebook:.*511_1#service#targets$/));
+    expect(claims.filter((sk) => sk.includes('513_1'))).toEqual([]);
   });
 
   it(`gives every item holding personal data a TTL of retention.days (${RETENTION_DAYS}) from its write`, async () => {

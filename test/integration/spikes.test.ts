@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopology } from '../../infra/topology.ts';
 import {
   DynamoCaseRepository,
-  DynamoNotificationLog,
+  DynamoNotificationClaims,
   DynamoRateStore,
   DynamoSpikeRepository,
 } from '../../shared/adapters/dynamodb/index.ts';
@@ -102,7 +102,7 @@ describe('spikes against dynalite', () => {
       notificationOptions: { timezone: config.company.timezone },
       notify: {
         notifier,
-        log: new DynamoNotificationLog(local.documents, table),
+        log: new DynamoNotificationClaims(local.documents, table),
         heldRecheckDelaysMs: [],
         markRetryDelaysMs: [],
       },

@@ -192,7 +192,9 @@ describe('erasure by author (GDPR)', () => {
       ).length,
       caseNotes: 0,
       notificationMarkers: before.filter(
-        (i) => i.type === 'notification-sent' && ids.some((id) => String(i.key).includes(`:${id}#`)),
+        (i) =>
+          (i.type === 'notification-sent' && ids.some((id) => String(i.key).includes(`:${id}#`))) ||
+          (i.type === 'notification-claim' && ids.some((id) => String(i.notificationId).includes(`:${id}#`))),
       ).length,
       cases: 1,
       outboxLines: (await pipeline.outboxLines()).filter((l) => l.includes(`"authorId":"${HEIKE.id}"`)).length,

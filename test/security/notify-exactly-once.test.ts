@@ -20,7 +20,7 @@ import { createDocumentClient, createEventBridgeClient } from '../../shared/adap
 import {
   DynamoCaseRepository,
   DynamoMentionRepository,
-  DynamoNotificationLog,
+  DynamoNotificationClaims,
 } from '../../shared/adapters/dynamodb/index.ts';
 import type { OutboxLine } from '../../shared/adapters/notify/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
@@ -220,7 +220,7 @@ describe('delivery claims in the real table under concurrent senders (finding 6)
     const notifier = new FlakyNotifier();
     const deps = {
       notifier,
-      log: new DynamoNotificationLog(local.documents, topology.table.name),
+      log: new DynamoNotificationClaims(local.documents, topology.table.name),
       clock: fixedClock('2026-11-30T09:00:05.000Z'),
       expiresAt: 1_900_000_000,
     };

@@ -11,6 +11,7 @@ import { isInTriage } from '../../domain/triage.ts';
 import { StaleCaseError, ValidationError } from '../../domain/errors.ts';
 import type { MentionRouted } from '../../domain/events.ts';
 import type { CaseJournal, CaseNote, CasePage, CaseQuery, CaseRepository } from '../../domain/ports.ts';
+import { caseMentionItem, eventOfCaseMention } from './case-mention-record.ts';
 import { casesByIds, namesIn, syncRefs } from './case-refs.ts';
 import { conditionalWrite, GSI1, isConditionFailed, keys } from './keys.ts';
 import { itemsOfEntries, queryAll } from './query-all.ts';
@@ -98,16 +99,11 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
   }
 
   async recordMention(event: MentionRouted, expiresAt: number): Promise<boolean> {
-    return this.putNew({
-      ...keys.caseMention(event.caseId, event.createdAt, event.mentionId, event.department),
-      type: 'case-mention',
-      event,
-      expiresAt,
-    });
+    return this.putNew(caseMentionItem(event, expiresAt));
   }
 
   async mentionsOf(caseId: string): Promise<MentionRouted[]> {
-    return (await this.itemsOfCase(caseId, keys.caseMentionPrefix)).map((item) => item.event as MentionRouted);
+    return (await this.itemsOfCase(caseId, keys.caseMentionPrefix)).map(eventOfCaseMention);
   }
 
   /**

@@ -8,6 +8,7 @@ export { DynamoRecordFailureLog } from './failure-log.ts';
 export { DynamoMentionRepository } from './mention-repository.ts';
 export { DynamoMetricRepository, HISTOGRAM_BUCKETS, histogramBucketOf } from './metric-repository.ts';
 export { DynamoNotificationLog } from './notification-log.ts';
+export { DynamoNotificationClaims } from './notification-claims.ts';
 export { DynamoReportRepository } from './report-repository.ts';
 export { DynamoStoredMentionReader } from './stored-mention-reader.ts';
 export { GSI1, GSI2, keys } from './keys.ts';

@@ -9,7 +9,7 @@
  * | case mention     | CASE#<caseId>              | MENTION#<createdAt>#<mentionId>#<dept> |                                             |                                              |
  * | case note        | CASE#<caseId>              | NOTE#<at>#<kind>#<mentionId>           |                                             |                                              |
  * | case ref         | CASE#<caseId>              | REF#<cc or approver>#<dept>            | DEPT#<dept>#cc#<state> / [!]<dueAt>#<caseId>, DEPT#<dept>#approver / <draftedAt>#<caseId> |   |
- * | notification log | CASE#<caseId>              | NOTIFIED#<notification id>#<target>    |                                             |                                              |
+ * | notification log | CASE#<caseId>              | NOTIFIED#<notification id>#targets (per-target `#<target>` before) |                                             |                                              |
  * | round-robin      | RR#<dept>                  | RR                                     |                                             |                                              |
  * | counter          | METRIC#<day>               | DEPT#<dept>#CATEGORY#<category>        |                                             |                                              |
  * | histogram        | HIST#<day>                 | DEPT#<dept>#<response or resolution>   |                                             |                                              |
@@ -110,6 +110,11 @@ export const keys = {
   casesNaming: (department: string, role: 'cc' | 'approver', state?: string) =>
     role === 'cc' ? `DEPT#${department}#cc#${state}` : `DEPT#${department}#approver`,
   notification: (caseId: string, key: string) => ({ PK: `CASE#${caseId}`, SK: `NOTIFIED#${key}` }),
+  /** One notification's claim on all its targets; `#targets` ends it as a target key ends a per-target marker, so erasure finds both. */
+  notificationClaim: (caseId: string, notificationId: string) => ({
+    PK: `CASE#${caseId}`,
+    SK: `NOTIFIED#${notificationId}#targets`,
+  }),
   assignmentCursor: (department: string) => ({ PK: `RR#${department}`, SK: 'RR' }),
   histograms: (day: string) => `HIST#${day}`,
   histogram: (day: string, department: string, metric: string) => ({

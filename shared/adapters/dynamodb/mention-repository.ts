@@ -1,6 +1,7 @@
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ERASED } from '../../domain/erasure.ts';
 import type { MentionErasure, MentionRepository, StoredMention } from '../../domain/ports.ts';
+import { erasedCaseMentionItem, isDeflatedCaseMention } from './case-mention-record.ts';
 import { isConditionFailed, keys } from './keys.ts';
 import { queryAll } from './query-all.ts';
 
@@ -119,6 +120,16 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
       },
     });
     for (const record of records) {
+      if (isDeflatedCaseMention(record)) {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: erasedCaseMentionItem(record, ERASED_AUTHOR_ID),
+            ConditionExpression: 'attribute_exists(PK)',
+          }),
+        );
+        continue;
+      }
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,

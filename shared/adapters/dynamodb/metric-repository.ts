@@ -7,7 +7,7 @@ import {
   type Histogram,
   type MetricRepository,
 } from '../../domain/ports.ts';
-import type { ReportTallies, Tally } from '../../domain/reports/tallies.ts';
+import { countersOfTally, type ReportTallies, type Tally } from '../../domain/reports/tallies.ts';
 import { queryAll } from './query-all.ts';
 import { keys } from './keys.ts';
 
@@ -60,18 +60,31 @@ export class DynamoMetricRepository implements MetricRepository, ReportTallies {
     );
   }
 
+  /**
+   * The day's counts per department and category: from the department's tally (primary
+   * `category.<c>` plus cc `ccCategory.<c>`, what the counter items counted), and from the
+   * counter items of a department that has no tally that day (written by a release before
+   * the tallies, which no longer writes counter items: the tally holds the same figures).
+   */
   async countersOf(day: string): Promise<Counter[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.counters(day) },
-    });
-    return items.map((item) => ({
-      day: String(item.day),
-      department: String(item.department),
-      category: String(item.category),
-      count: Number(item.count),
-    }));
+    const [tallies, items] = await Promise.all([
+      this.talliesOf(day),
+      queryAll(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.counters(day) },
+      }),
+    ]);
+    const tallied = new Set(tallies.map((t) => t.department));
+    const stored = items
+      .map((item) => ({
+        day: String(item.day),
+        department: String(item.department),
+        category: String(item.category),
+        count: Number(item.count),
+      }))
+      .filter((counter) => !tallied.has(counter.department));
+    return [...tallies.flatMap(countersOfTally), ...stored];
   }
 
   /** Counts one response or resolution time in its bucket, and in the count and sum. */

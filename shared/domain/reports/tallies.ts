@@ -1,4 +1,5 @@
 import type { MentionRouted } from '../events.ts';
+import type { Counter } from '../ports.ts';
 
 /**
  * The figures a report needs that the category counters cannot give (platform, sentiment,
@@ -63,4 +64,18 @@ export function fieldsWithPrefix(fields: Readonly<Record<string, number>>, prefi
     if (name.startsWith(prefix) && value !== 0) out[name.slice(prefix.length)] = value;
   }
   return out;
+}
+
+/**
+ * The day x department x category counts a tally holds: every routed mention by category,
+ * primary (`category.<c>`) and cc (`ccCategory.<c>`) together, zeros left out. These are the
+ * figures the counter items (`METRIC#<day>`) held before the tallies replaced them.
+ */
+export function countersOfTally(tally: Tally): Counter[] {
+  const byCategory = fieldsWithPrefix(tally.fields, 'category.');
+  for (const [category, count] of Object.entries(fieldsWithPrefix(tally.fields, 'ccCategory.')))
+    byCategory[category] = (byCategory[category] ?? 0) + count;
+  return Object.entries(byCategory)
+    .filter(([, count]) => count !== 0)
+    .map(([category, count]) => ({ day: tally.day, department: tally.department, category, count }));
 }

@@ -12,13 +12,8 @@ import { NotFoundError } from '../../../shared/domain/errors.ts';
 import type { CaseEvent, MentionRouted } from '../../../shared/domain/events.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { mentionRoutedFactory } from '../../factories/mention.ts';
-import {
-  fixedClock,
-  InMemoryAssignmentCursor,
-  InMemoryCaseEvents,
-  InMemoryCases,
-  InMemoryMetrics,
-} from '../../fakes/in-memory.ts';
+import { fixedClock, InMemoryAssignmentCursor, InMemoryCaseEvents, InMemoryCases } from '../../fakes/in-memory.ts';
+import { InMemoryTallies } from '../../fakes/reports.ts';
 
 class RecordingNotifier implements DepartmentNotifier {
   readonly mentions: { event: MentionRouted; kase: Case }[] = [];
@@ -50,7 +45,7 @@ function setup(options: { onDuty?: boolean; mode?: AssignmentPolicy['mode']; now
     timezone: 'Europe/Berlin',
     retentionDays: 30,
     cases,
-    metrics: new InMemoryMetrics(),
+    tallies: new InMemoryTallies(),
     clock,
     change: { companyId: 'demo', retentionDays: 30, cases, events, clock },
     assignment: (department) => ({

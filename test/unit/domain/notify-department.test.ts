@@ -6,7 +6,7 @@ import {
   notifyDepartment,
   type Notifier,
 } from '../../../shared/domain/notify-department.ts';
-import { fixedClock, InMemoryNotificationLog } from '../../fakes/in-memory.ts';
+import { fixedClock, InMemoryNotificationClaims } from '../../fakes/in-memory.ts';
 import { notificationFactory } from '../../factories/notification.ts';
 
 /** Records deliveries; targets whose type is in `failing` throw, as a down webhook would. */
@@ -26,7 +26,7 @@ const email: NotificationTarget = { type: 'email', to: ['service@radwerk-hansen.
 
 function setup() {
   const notifier = new RecordingNotifier();
-  const log = new InMemoryNotificationLog();
+  const log = new InMemoryNotificationClaims();
   const deps = { notifier, log, clock: fixedClock('2026-11-30T09:00:05.000Z'), expiresAt: 1_800_000_000 };
   return { notifier, log, deps };
 }
@@ -46,6 +46,17 @@ describe('notifyDepartment', () => {
       'mention:facebook:1_2#service/email:service@radwerk-hansen.example',
     ]);
     expect([...log.sent.keys()]).toEqual(outcome.sent.map((key) => `case_0123456789abcdef0123|${key}`));
+  });
+
+  it('claims and settles a notification in two writes, whatever the number of its targets', async () => {
+    // Arrange
+    const { log, deps } = setup();
+
+    // Act
+    await notifyDepartment(notificationFactory(), [slack, teams, email], deps);
+
+    // Assess
+    expect(log.writes).toBe(2);
   });
 
   it('sends nothing again for a notification delivered before', async () => {
@@ -98,11 +109,11 @@ describe('notifyDepartment', () => {
     expect(outcome.skipped).toHaveLength(2);
   });
 
-  it('counts a target as failed when its sent-marker cannot be written', async () => {
+  it('counts a target as failed when its claim cannot be settled', async () => {
     // Arrange
     const { deps } = setup();
-    const log = new InMemoryNotificationLog();
-    log.markSent = async () => Promise.reject(new Error('table unavailable'));
+    const log = new InMemoryNotificationClaims();
+    log.settle = async () => Promise.reject(new Error('table unavailable'));
 
     // Act
     const run = notifyDepartment(notificationFactory(), [slack], { ...deps, log, markRetryDelaysMs: [0, 0] });
@@ -113,13 +124,13 @@ describe('notifyDepartment', () => {
     });
   });
 
-  it('writes the sent-marker again when the table throttles the first writes, and counts the target as sent', async () => {
+  it('settles the claim again when the table throttles the first writes, and counts the target as sent', async () => {
     // Arrange
     const { notifier, deps } = setup();
-    const log = new InMemoryNotificationLog();
-    const write = log.markSent.bind(log);
+    const log = new InMemoryNotificationClaims();
+    const write = log.settle.bind(log);
     let refusals = 2;
-    log.markSent = async (...args) =>
+    log.settle = async (...args: Parameters<typeof write>) =>
       refusals-- > 0 ? Promise.reject(new Error('ProvisionedThroughputExceededException')) : write(...args);
 
     // Act
@@ -164,7 +175,7 @@ describe('notifyDepartment', () => {
     // Arrange
     const { notifier, log, deps } = setup();
     const key = 'mention:facebook:1_2#service/slack:#kundenservice';
-    await log.claim('case_0123456789abcdef0123', key, {
+    await log.claimTargets('case_0123456789abcdef0123', 'mention:facebook:1_2#service', {
       owner: 'other-sender',
       at: '2026-11-30T09:00:00.000Z',
       leaseUntil: '2026-11-30T09:01:00.000Z',
@@ -183,13 +194,20 @@ describe('notifyDepartment', () => {
     // Arrange
     const { notifier, log, deps } = setup();
     const key = 'mention:facebook:1_2#service/slack:#kundenservice';
-    await log.claim('case_0123456789abcdef0123', key, {
+    await log.claimTargets('case_0123456789abcdef0123', 'mention:facebook:1_2#service', {
       owner: 'other-sender',
       at: '2026-11-30T09:00:00.000Z',
       leaseUntil: '2026-11-30T09:01:00.000Z',
       expiresAt: 1,
     });
-    setTimeout(() => void log.markSent('case_0123456789abcdef0123', key, '2026-11-30T09:00:01.000Z'), 5);
+    const settlement = {
+      owner: 'other-sender',
+      sent: [key],
+      complete: true,
+      at: '2026-11-30T09:00:01.000Z',
+      expiresAt: 1,
+    };
+    setTimeout(() => void log.settle('case_0123456789abcdef0123', 'mention:facebook:1_2#service', settlement), 5);
 
     // Act
     const outcome = await notifyDepartment(notificationFactory(), [slack], { ...deps, heldRecheckDelaysMs: [20, 20] });
@@ -219,7 +237,7 @@ describe('notifyDepartment', () => {
     // Arrange
     const { notifier, log, deps } = setup();
     const key = 'mention:facebook:1_2#service/email:service@radwerk-hansen.example';
-    await log.claim('case_0123456789abcdef0123', key, {
+    await log.claimTargets('case_0123456789abcdef0123', 'mention:facebook:1_2#service', {
       owner: 'died',
       at: '2026-11-30T08:58:00.000Z',
       leaseUntil: '2026-11-30T08:59:00.000Z',

@@ -19,7 +19,7 @@ import {
 import { SpikeDetectedSchema } from '../../../shared/domain/events.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
-import { InMemoryCaseEvents, InMemoryCases, InMemoryNotificationLog } from '../../fakes/in-memory.ts';
+import { InMemoryCaseEvents, InMemoryCases, InMemoryNotificationClaims } from '../../fakes/in-memory.ts';
 import { InMemoryRateStore, InMemorySpikeRepository, RecordingSpikeEvents } from '../../fakes/spikes.ts';
 import { steadyHistory, surge, type SyntheticMention } from '../../support/rate-history.ts';
 
@@ -147,7 +147,7 @@ describe('evaluateSpikes', () => {
   let cases: InMemoryCases;
   let caseEvents: InMemoryCaseEvents;
   let notifier: RecordingNotifier;
-  let log: InMemoryNotificationLog;
+  let log: InMemoryNotificationClaims;
   let deps: EvaluateSpikesDeps;
   let mentionNumber = 0;
 
@@ -159,7 +159,7 @@ describe('evaluateSpikes', () => {
     cases = new InMemoryCases();
     caseEvents = new InMemoryCaseEvents();
     notifier = new RecordingNotifier();
-    log = new InMemoryNotificationLog();
+    log = new InMemoryNotificationClaims();
     const clock = { now: () => new Date(now) };
     deps = {
       companyId: config.company.id,

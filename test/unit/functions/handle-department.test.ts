@@ -60,7 +60,7 @@ describe('handle-department handler', () => {
     await rm(outbox, { recursive: true, force: true });
   });
 
-  it('records the mention on the case and adds one to the day x department x category counter', async () => {
+  it("records the mention on the case and adds it to the department's tally of the day", async () => {
     const event = mentionRoutedFactory({ department: 'legal', category: 'legal_risk' });
 
     const result = await createHandler(env)(
@@ -77,10 +77,36 @@ describe('handle-department handler', () => {
       }),
     });
     expect(documents).toReceiveCommandWith(UpdateCommand, {
-      Key: { PK: 'METRIC#2026-11-28', SK: 'DEPT#legal#CATEGORY#legal_risk' },
-      UpdateExpression: expect.stringContaining('ADD #count :by'),
-      ExpressionAttributeValues: expect.objectContaining({ ':by': 1 }),
+      Key: { PK: 'TALLY#2026-11-28', SK: 'DEPT#legal' },
+      ExpressionAttributeNames: expect.objectContaining({ '#f0': 'mentions', '#f1': 'category.legal_risk' }),
+      ExpressionAttributeValues: expect.objectContaining({ ':f0': 1, ':f1': 1 }),
     });
+    expect(documents).not.toReceiveCommandWith(UpdateCommand, {
+      Key: expect.objectContaining({ PK: 'METRIC#2026-11-28' }),
+    });
+  });
+
+  it("adds the mentions of a batch's records to each tally item in one write", async () => {
+    // Arrange: two messages, three legal mentions of one day.
+    const mentions = ['a', 'b', 'c'].map((id) =>
+      mentionRoutedFactory({ mentionId: `facebook:${id}`, department: 'legal', category: 'legal_risk' }),
+    );
+    const batch = { companyId: 'demo', department: 'legal', role: 'primary' as const, mentions: mentions.slice(0, 2) };
+    const records = [
+      sqsRecordFactory(routedBatchEnvelope(batch), 'm1'),
+      sqsRecordFactory(routedEnvelope(mentions[2] as (typeof mentions)[number]), 'm2'),
+    ];
+
+    // Act
+    const result = await createHandler(env)(sqsEventFactory(records), contextFactory());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    const tallyWrites = documents
+      .commandCalls(UpdateCommand)
+      .filter((call) => String(call.args[0].input.Key?.PK).startsWith('TALLY#'));
+    expect(tallyWrites).toHaveLength(1);
+    expect(tallyWrites[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({ ':f0': 3, ':f1': 3 });
   });
 
   it('records every mention of a Mentions Routed batch on its case', async () => {
@@ -139,29 +165,38 @@ describe('handle-department handler', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.target.type).sort()).toEqual(['email', 'slack']);
-    expect(documents).toReceiveCommandWith(PutCommand, {
-      Item: expect.objectContaining({ SK: expect.stringMatching(/^NOTIFIED#mention:/) }),
+    expect(documents).toReceiveCommandWith(UpdateCommand, {
+      Key: { PK: `CASE#${event.caseId}`, SK: `NOTIFIED#mention:${event.mentionId}#legal#targets` },
+      ConditionExpression: expect.stringContaining('attribute_not_exists(PK)'),
     });
   });
 
-  it('does not count a redelivered event again', async () => {
-    documents.on(PutCommand).rejects(Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' }));
-    // The notifications went out the first time.
+  it('does not count or notify a redelivered event again', async () => {
+    // Arrange
+    const exists = Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' });
+    documents.on(PutCommand).rejects(exists);
+    documents.on(UpdateCommand).rejects(exists);
+    // The notifications went out the first time: their claim is settled complete.
     documents
       .on(GetCommand)
       .callsFake((input: { Key: { SK: string } }) =>
         input.Key.SK === 'CASE'
           ? { Item: { ...caseFactory({ state: 'assigned', assignee: 'ole.hansen@radwerk-hansen.example' }) } }
-          : { Item: { sentAt: '2026-11-30T10:00:00.000Z' } },
+          : { Item: { complete: true, sent: new Set(['mention:facebook:1_2#service/slack:#kundenservice']) } },
       );
 
+    // Act
     const result = await createHandler(env)(
       sqsEventFactory([sqsRecordFactory(routedEnvelope(mentionRoutedFactory()))]),
       contextFactory(),
     );
 
+    // Assess
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(documents).not.toHaveReceivedCommand(UpdateCommand);
+    expect(documents).not.toReceiveCommandWith(UpdateCommand, {
+      Key: expect.objectContaining({ PK: 'TALLY#2026-11-28' }),
+    });
+    await expect(readFile(path.join(outbox, 'service.jsonl'), 'utf8')).rejects.toThrow('ENOENT');
   });
 
   it('fails a record that is not a Mention Routed envelope and keeps the others', async () => {
@@ -175,7 +210,7 @@ describe('handle-department handler', () => {
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
     expect(documents).toReceiveCommandWith(UpdateCommand, {
-      Key: { PK: 'METRIC#2026-11-28', SK: 'DEPT#service#CATEGORY#complaint' },
+      Key: { PK: 'TALLY#2026-11-28', SK: 'DEPT#service' },
     });
   });
 });

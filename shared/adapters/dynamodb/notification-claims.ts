@@ -1,0 +1,113 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type {
+  DeliveryClaimRequest,
+  NotificationClaim,
+  NotificationClaims,
+  NotificationSettlement,
+} from '../../domain/ports.ts';
+import { isConditionFailed, keys } from './keys.ts';
+
+/** Claims tried before giving up: only a claim settled between our write and our read needs a second one. */
+const MAX_CLAIM_ATTEMPTS = 3;
+
+/**
+ * One item per notification for all of its targets (`CASE#<id>` / `NOTIFIED#<notification id>#targets`,
+ * expiring with the case): `sent`, the set of delivery keys sent; `complete` once every target
+ * is; `owner` and `leaseUntil` while a sender holds it. A delivery writes it twice (claim,
+ * settle) whatever the number of targets; the item stays well under 1 KB (1 write unit).
+ *
+ * The claim is one conditional update (absent, or not complete and no live lease), so of
+ * concurrent claimers exactly one wins; it returns the old item, whose `sent` says what not
+ * to send again.
+ */
+export class DynamoNotificationClaims implements NotificationClaims {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claimTargets(
+    caseId: string,
+    notificationId: string,
+    request: DeliveryClaimRequest,
+  ): Promise<NotificationClaim> {
+    const Key = keys.notificationClaim(caseId, notificationId);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { Attributes } = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key,
+            UpdateExpression:
+              'SET #type = :type, caseId = :caseId, notificationId = :id, #owner = :owner, claimedAt = :at, leaseUntil = :lease, complete = :false, expiresAt = :expiresAt',
+            // ISO times of one format compare as strings; a settled claim has no lease.
+            ConditionExpression:
+              'attribute_not_exists(PK) OR (complete = :false AND (attribute_not_exists(leaseUntil) OR leaseUntil < :at))',
+            ExpressionAttributeNames: { '#type': 'type', '#owner': 'owner' },
+            ExpressionAttributeValues: {
+              ':type': 'notification-claim',
+              ':caseId': caseId,
+              ':id': notificationId,
+              ':owner': request.owner,
+              ':at': request.at,
+              ':lease': request.leaseUntil,
+              ':false': false,
+              ':expiresAt': request.expiresAt,
+            },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        return { claim: 'claimed', sent: sentOf(Attributes) };
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+      }
+      // Consistent: a settlement written right before must be seen.
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }));
+      if (Item?.complete === true) return { claim: 'done', sent: sentOf(Item) };
+      if (Item && typeof Item.leaseUntil === 'string' && Item.leaseUntil >= request.at) return { claim: 'held' };
+      // Settled incomplete (or its lease ran out) between our write and our read: claim again.
+      if (attempt >= MAX_CLAIM_ATTEMPTS) return { claim: 'held' };
+    }
+  }
+
+  async settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void> {
+    const Key = keys.notificationClaim(caseId, notificationId);
+    const add = settlement.sent.length > 0 ? ' ADD sent :sent' : '';
+    const sent = settlement.sent.length > 0 ? { ':sent': new Set(settlement.sent) } : {};
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: `SET complete = :complete, settledAt = :at, expiresAt = :expiresAt REMOVE #owner, leaseUntil${add}`,
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':complete': settlement.complete,
+            ':at': settlement.at,
+            ':expiresAt': settlement.expiresAt,
+            ':owner': settlement.owner,
+            ...sent,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      // Another sender took over after our lease ran out: what we sent is still sent.
+      if (settlement.sent.length === 0) return;
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'ADD sent :sent',
+          ExpressionAttributeValues: sent,
+        }),
+      );
+    }
+  }
+}
+
+function sentOf(item: Record<string, unknown> | undefined): string[] {
+  const sent = item?.sent;
+  return sent instanceof Set ? [...sent].map(String).sort() : [];
+}

@@ -1,0 +1,66 @@
+import { retry } from '../retry.ts';
+import type { ReportTallies } from './tallies.ts';
+
+/**
+ * Pauses before adding a batch's tallies again (0.2 s, 1 s, 3 s), like a sent-marker's:
+ * the mentions they count are recorded already, so a redelivery would not count them
+ * again, and a write given up is a count lost.
+ */
+export const TALLY_FLUSH_DELAYS_MS: readonly number[] = [200, 1_000, 3_000];
+
+/**
+ * The tally fields of one SQS batch, summed per day and department, so that each tally item
+ * gets one `ADD` per batch instead of one per mention.
+ *
+ * It stands in for the tallies while the batch's records are handled (`tally` only adds up
+ * in memory) and `flush` writes the sums at the end. Idempotency stays where it was: a
+ * mention is added only by the record that first recorded it on its case (the conditional
+ * case-mention write), so a redelivered record adds nothing here.
+ */
+export class TallyBatch implements Pick<ReportTallies, 'tally'> {
+  private readonly sums = new Map<string, { day: string; department: string; fields: Record<string, number> }>();
+
+  async tally(day: string, department: string, fields: Readonly<Record<string, number>>): Promise<void> {
+    const key = `${day}\u0000${department}`;
+    const entry = this.sums.get(key) ?? { day, department, fields: {} };
+    for (const [name, value] of Object.entries(fields)) entry.fields[name] = (entry.fields[name] ?? 0) + value;
+    this.sums.set(key, entry);
+  }
+
+  /** How many tally writes `flush` makes (one per day and department with a field that is not zero). */
+  get pending(): number {
+    return [...this.sums.values()].filter((e) => nonZero(e.fields).length > 0).length;
+  }
+
+  /**
+   * Writes each day and department's sums in one `tally` call (fields that sum to zero left
+   * out), each retried after the pauses of `delaysMs`, and empties the batch. Every write
+   * is tried even when one failed.
+   *
+   * @throws AggregateError of the writes that failed after their last try (their counts are lost)
+   */
+  async flush(
+    tallies: Pick<ReportTallies, 'tally'>,
+    delaysMs: readonly number[] = TALLY_FLUSH_DELAYS_MS,
+    sleep?: (ms: number) => Promise<void>,
+  ): Promise<void> {
+    const entries = [...this.sums.values()];
+    this.sums.clear();
+    const failures: unknown[] = [];
+    for (const { day, department, fields } of entries) {
+      const added = Object.fromEntries(nonZero(fields));
+      if (Object.keys(added).length === 0) continue;
+      await retry(() => tallies.tally(day, department, added), {
+        maxAttempts: delaysMs.length + 1,
+        delayMs: (attempt) => delaysMs[attempt - 1],
+        ...(sleep ? { sleep } : {}),
+      }).catch((error: unknown) => failures.push(error));
+    }
+    if (failures.length > 0)
+      throw new AggregateError(failures, `${failures.length} of ${entries.length} tally writes failed`);
+  }
+}
+
+function nonZero(fields: Readonly<Record<string, number>>): [string, number][] {
+  return Object.entries(fields).filter(([, value]) => value !== 0);
+}
