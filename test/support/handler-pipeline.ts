@@ -13,6 +13,7 @@ import {
   handleDepartmentBatch,
 } from '../../functions/handle-department/handler.ts';
 import { buildTopology, departmentQueueId } from '../../infra/topology.ts';
+import { decodeMentionDetail } from '../../shared/adapters/dynamodb/mention-detail.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { CASE_DETAIL_TYPES, EVENT_SOURCE, type CaseEvent } from '../../shared/domain/events.ts';
 import type { IntakeMessage } from '../../shared/domain/mention-deletion.ts';
@@ -137,7 +138,12 @@ export class HandlerPipeline {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.local.documents.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey }));
-      items.push(...(page.Items ?? []));
+      // A mention's compressed detail is decoded: a search for an author's words must see inside it.
+      items.push(
+        ...(page.Items ?? []).map((item) =>
+          item.detail instanceof Uint8Array ? { ...item, detail: decodeMentionDetail(item.detail) } : item,
+        ),
+      );
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
