@@ -18,9 +18,12 @@ export class BatchCaseCache implements CaseRepository {
 
   constructor(private readonly cases: CaseRepository) {}
 
-  async get(caseId: string): Promise<Case | undefined> {
-    if (this.known.has(caseId)) return this.known.get(caseId);
-    const found = await this.cases.get(caseId, { consistent: this.stale.has(caseId) });
+  /** `consistent: true` reads the table strongly consistent whatever the batch holds (and keeps what it read). */
+  async get(caseId: string, options: { readonly consistent?: boolean } = {}): Promise<Case | undefined> {
+    if (this.known.has(caseId) && options.consistent !== true) return this.known.get(caseId);
+    const found = await this.cases.get(caseId, {
+      consistent: options.consistent === true || this.stale.has(caseId),
+    });
     // A miss is not kept: another writer may create the case before this batch asks again.
     if (found) this.known.set(caseId, found);
     return found;

@@ -151,7 +151,8 @@ export async function prepareMention(mention: Mention, deps: ClassifyMentionDeps
   // The company's own reply belongs to the thread but is nobody's new work: it is recorded
   // on the thread's case, where the first one timestamps the response time.
   if (mention.isOwnAccount) {
-    const echoOf = (await deps.cases.get(stored.caseId))?.publishedReplies?.find(
+    // Strongly consistent: the reply may have been marked published a moment ago.
+    const echoOf = (await deps.cases.get(stored.caseId, { consistent: true }))?.publishedReplies?.find(
       (r) => r.platformPostId === mention.externalId,
     );
     if (echoOf) {

@@ -156,6 +156,17 @@ describe('BatchCaseCache', () => {
     expect(reads).toEqual([{ id: 'c2', consistent: false }]);
   });
 
+  it('reads a case strongly consistent when asked to, even when the batch holds it', async () => {
+    const { cases, reads } = counting();
+    await cases.ensure(caseFactoryOf('c1'));
+    const cache = new BatchCaseCache(cases);
+    await cache.get('c1');
+
+    await cache.get('c1', { consistent: true });
+
+    expect(reads.map((r) => r.consistent)).toEqual([false, true]);
+  });
+
   it('reads a case strongly consistent after its cached version turned out stale', async () => {
     // Arrange: someone else changed c1 after the batch read it.
     const { cases, reads } = counting();
