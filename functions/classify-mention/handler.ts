@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import {
+  DynamoAssignmentCursor,
   DynamoCaseRepository,
   DynamoKeyAccountTimeline,
   DynamoMentionRepository,
@@ -27,6 +28,7 @@ import {
   type PreparedMention,
 } from '../../shared/domain/classify-mention.ts';
 import { publishRoutedBatch } from '../../shared/domain/routed-batch.ts';
+import { BatchCaseCache } from '../../shared/domain/batch-case-cache.ts';
 import { ownerNoticeOf } from '../../shared/domain/key-accounts.ts';
 import { eraseDeletedMention } from '../../shared/domain/erase-deleted-mention.ts';
 import type { NotificationOutbox } from '../../shared/domain/erasure.ts';
@@ -91,6 +93,7 @@ export function dependenciesFrom(
     clock: systemClock,
     addSlaTime: policy.addSlaTime,
     businessMinutes: policy.businessMinutes,
+    assignment: { policy: policy.assignment, cursor: new DynamoAssignmentCursor(documents, tableName) },
     reopenWindowMinutes: policy.reopenWindowMinutes,
     approverDepartment: policy.approverDepartment,
     escalation: policy.escalation,
@@ -174,8 +177,10 @@ export function correlateIntake(record: SQSRecord): { mentionId?: string } {
  * The raw batch handler.
  *
  * 1. every record on its own up to the publish (processRecord); a failure fails that record
- * 2. the batch's routed mentions published together: one `Mentions Routed` entry per
- *    department and role (publishRoutedBatch), not one entry per mention and department
+ *    (the cases it reads and writes cached for the batch: BatchCaseCache)
+ * 2. the batch's routed mentions and case changes published together: one `Mentions
+ *    Routed` entry per department and role, one entry per case change, in calls of up to
+ *    10 entries (publishRoutedBatch), not one call per mention or change
  * 3. each record whose events were all published is finished (finishRouted: marked routed);
  *    a record with an entry the bus still refused fails, unmarked, so SQS delivers it again
  *    and it is published again (the consumers are idempotent per mention)
@@ -193,15 +198,16 @@ export async function classifyBatch(
     clock: deps.clock,
   };
   const prepared = new Map<string, { readonly record: SQSRecord; readonly mention: PreparedMention; id: string }>();
+  const batchDeps = withBatchCache(deps);
   const handle = observeRecords(async (record) => {
-    const mention = await processRecord(record, deps);
+    const mention = await processRecord(record, batchDeps);
     if (mention && mention.routed.length > 0)
       prepared.set(record.messageId, { record, mention, id: mention.routed[0]?.mentionId ?? '' });
   }, options);
   const response = await processPartialResponse(event, handle, processor, { context });
 
   const published = await publishRoutedBatch(
-    [...prepared].map(([key, p]) => ({ key, routed: p.mention.routed })),
+    [...prepared].map(([key, p]) => ({ key, routed: p.mention.routed, caseEvents: p.mention.caseEvents })),
     deps,
   );
   const failures = [...response.batchItemFailures];
@@ -224,6 +230,12 @@ export async function classifyBatch(
   if (failures.length > 0 && failures.length === event.Records.length)
     throw new FullBatchFailureError([published.cause ?? new Error('every record failed')]);
   return { batchItemFailures: failures };
+}
+
+/** The dependencies for one batch: the same, with the batch's own case cache in front of the case repository. */
+function withBatchCache(deps: ClassifyBatchDeps): ClassifyBatchDeps {
+  const cases = new BatchCaseCache(deps.cases);
+  return { ...deps, cases, ...(deps.caseChanges ? { caseChanges: { ...deps.caseChanges, cases } } : {}) };
 }
 
 /** The bus still refused a record's routed events after every attempt: the record fails and is delivered again. */

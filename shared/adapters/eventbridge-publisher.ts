@@ -58,11 +58,16 @@ export class EventBridgePublisher implements EventPublisher, CaseEventPublisher,
   }
 
   /**
-   * Publishes `Mentions Routed` details, one entry each, in as few calls as the limits
-   * allow; entries that failed are resent. Never throws for what the bus refused: returns it.
+   * Publishes `Mentions Routed` details and case changes (`caseEvents`), one entry each, in
+   * as few calls as the limits allow (the case changes first); entries that failed are
+   * resent. Never throws for what the bus refused: returns it.
    */
-  async publishMentionsRouted(batches: readonly MentionsRouted[]): Promise<PublishOutcome<MentionsRouted>> {
-    const entries = new Map<PutEventsRequestEntry, MentionsRouted>(
+  async publishMentionsRouted(
+    batches: readonly MentionsRouted[],
+    caseEvents: readonly CaseEvent[] = [],
+  ): Promise<PublishOutcome<MentionsRouted> & { readonly failedCaseEvents: readonly CaseEvent[] }> {
+    const changes = new Map(caseEvents.map((detail) => [this.caseEntry(detail), detail]));
+    const routed = new Map<PutEventsRequestEntry, MentionsRouted>(
       batches.map((detail) => [
         {
           EventBusName: this.busName,
@@ -73,19 +78,26 @@ export class EventBridgePublisher implements EventPublisher, CaseEventPublisher,
         detail,
       ]),
     );
-    const { failed, cause } = await this.tryAll([...entries.keys()]);
-    return { failed: failed.map((entry) => entries.get(entry) as MentionsRouted), ...(cause ? { cause } : {}) };
+    const { failed, cause } = await this.tryAll([...changes.keys(), ...routed.keys()]);
+    return {
+      failed: failed.flatMap((entry) => routed.get(entry) ?? []),
+      failedCaseEvents: failed.flatMap((entry) => changes.get(entry) ?? []),
+      ...(cause ? { cause } : {}),
+    };
   }
 
   /** Publishes case changes, each with the detail-type of its action (`Case Assigned`, ...). */
   async publishCaseEvents(events: readonly CaseEvent[]): Promise<void> {
-    const entries: PutEventsRequestEntry[] = events.map((detail) => ({
+    await this.putAll(events.map((detail) => this.caseEntry(detail)));
+  }
+
+  private caseEntry(detail: CaseEvent): PutEventsRequestEntry {
+    return {
       EventBusName: this.busName,
       Source: EVENT_SOURCE,
       DetailType: CASE_DETAIL_TYPES[detail.action],
       Detail: JSON.stringify(detail),
-    }));
-    await this.putAll(entries);
+    };
   }
 
   async publishSpikeDetected(events: readonly SpikeDetected[]): Promise<void> {

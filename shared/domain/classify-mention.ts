@@ -1,11 +1,13 @@
+import { decideAssignment, type AssignmentPolicy } from './assignment.ts';
 import { caseIdForThread, type Case } from './case.ts';
+import { CaseEventBuffer } from './case-event-buffer.ts';
 import { classifierReasonsOf, storedClassificationOf } from './classifier-reasons.ts';
-import { isAllowed } from './case-lifecycle.ts';
-import { changeCase, type ChangeCaseDeps } from './change-case.ts';
+import { applyCaseCommand, appliedTransition, isAllowed } from './case-lifecycle.ts';
+import { caseEventOf, changeCase, type ChangeCaseDeps } from './change-case.ts';
 import type { EscalationPolicy } from './check-sla.ts';
 import { ConflictError } from './errors.ts';
 import type { Classifier } from './classification.ts';
-import type { MentionRouted } from './events.ts';
+import type { CaseEvent, MentionRouted } from './events.ts';
 import type { Mention, Priority } from './mention.ts';
 import { recordOwnReply } from './own-reply.ts';
 import {
@@ -16,7 +18,15 @@ import {
   type KeyAccountTimeline,
 } from './key-accounts.ts';
 import type { OwnerNotice } from './case-lifecycle.ts';
-import type { CaseJournal, CaseRepository, Clock, EventPublisher, MentionRepository, StoredMention } from './ports.ts';
+import type {
+  AssignmentCursor,
+  CaseJournal,
+  CaseRepository,
+  Clock,
+  EventPublisher,
+  MentionRepository,
+  StoredMention,
+} from './ports.ts';
 import { routeMention, type RoutingPolicy } from './route-mention.ts';
 import { resumeCommandFor } from './sla-clock.ts';
 import { routingCommandFor } from './thread-routing.ts';
@@ -53,6 +63,15 @@ export interface ClassifyMentionDeps {
    * routing to it (`apply-routing`); without it, the reply is only recorded.
    */
   readonly caseChanges?: ChangeCaseDeps;
+  /**
+   * How each department hands out new cases: with it (and `caseChanges`), a new case is
+   * assigned as it is opened, in the same write (`assign:<mentionId>`, `Case Assigned`),
+   * instead of being written again by handle-department. Without it handle-department assigns.
+   */
+  readonly assignment?: {
+    readonly policy: (department: string) => AssignmentPolicy;
+    readonly cursor: AssignmentCursor;
+  };
   /** `cases.escalate`: a joining mention of these categories or tags escalates its case. */
   readonly escalation?: EscalationPolicy;
   /**
@@ -93,6 +112,7 @@ export type ClassifyOutcome =
 export async function classifyMention(mention: Mention, deps: ClassifyMentionDeps): Promise<ClassifyOutcome> {
   const prepared = await prepareMention(mention, deps);
   if (prepared.routed.length === 0) return prepared.outcome;
+  if (prepared.caseEvents.length > 0) await deps.caseChanges?.events.publishCaseEvents(prepared.caseEvents);
   await deps.events.publishMentionRouted(prepared.routed);
   await finishRouted(mention.id, prepared.routed, deps);
   return prepared.outcome;
@@ -103,6 +123,12 @@ export interface PreparedMention {
   readonly outcome: ClassifyOutcome;
   /** `Mention Routed` per receiving department; empty for a duplicate or the company's own reply (already finished). */
   readonly routed: readonly MentionRouted[];
+  /**
+   * The case changes the mention made, to publish with `routed` (`Case Assigned` of the case
+   * it opened, `Case Routing Applied` when it joined one, ...); a redelivery returns the
+   * same events again. Empty when `routed` is.
+   */
+  readonly caseEvents: readonly CaseEvent[];
 }
 
 /**
@@ -119,19 +145,25 @@ export async function prepareMention(mention: Mention, deps: ClassifyMentionDeps
   const classification = storedClassificationOf(await deps.classifier.classify(mention));
   const routing = routeMention(classification, deps.policy, mention);
   const { created, stored } = await deps.mentions.putIfAbsent({ mention, classification, routing, caseId }, expiresAt);
-  if (!created && stored.routedAt) return { outcome: { status: 'duplicate', caseId: stored.caseId }, routed: [] };
+  if (!created && stored.routedAt)
+    return { outcome: { status: 'duplicate', caseId: stored.caseId }, routed: [], caseEvents: [] };
 
   // The company's own reply belongs to the thread but is nobody's new work: it is recorded
   // on the thread's case, where the first one timestamps the response time.
   if (mention.isOwnAccount) {
-    const echoOf = (await deps.cases.get(stored.caseId))?.publishedReplies?.find(
+    // Strongly consistent: the reply may have been marked published a moment ago.
+    const echoOf = (await deps.cases.get(stored.caseId, { consistent: true }))?.publishedReplies?.find(
       (r) => r.platformPostId === mention.externalId,
     );
     if (echoOf) {
       // Our reply sent through the API, coming back: it responded the case and went on the
       // timeline when it was sent; counting it again would make two replies of one.
       await deps.mentions.markRouted(mention.id, now.toISOString(), expiresAt);
-      return { outcome: { status: 'own-reply', caseId: stored.caseId, echoOf: echoOf.replyId }, routed: [] };
+      return {
+        outcome: { status: 'own-reply', caseId: stored.caseId, echoOf: echoOf.replyId },
+        routed: [],
+        caseEvents: [],
+      };
     }
     const accounts = deps.keyAccounts ? keyAccountsOfCase(await deps.cases.mentionsOf(stored.caseId)) : [];
     if (deps.keyAccounts && accounts.length > 0) {
@@ -160,18 +192,21 @@ export async function prepareMention(mention: Mention, deps: ClassifyMentionDeps
       await recordOwnReply(mention, stored.caseId, { journal: deps.journal, expiresAt });
     }
     await deps.mentions.markRouted(mention.id, now.toISOString(), expiresAt);
-    return { outcome: { status: 'own-reply', caseId: stored.caseId }, routed: [] };
+    return { outcome: { status: 'own-reply', caseId: stored.caseId }, routed: [], caseEvents: [] };
   }
 
   const decided = stored.routing;
   const sla = decided.sla ?? deps.sla(decided.department, decided.priority);
+  // The case changes of a routed mention go out with its routed events, after the batch.
+  const buffer = new CaseEventBuffer();
+  const changes = deps.caseChanges ? { ...deps.caseChanges, events: buffer } : undefined;
   // The thread's case was read a moment ago: a mention joining it writes no new case (a
   // failed conditional put is charged as a write) and reads it no second time.
   let kase: Case =
     thread.existing?.id === stored.caseId
       ? thread.existing
       : await deps.cases.ensure(
-          {
+          await assignedAtOpening(mention, now, deps, {
             id: stored.caseId,
             platform: mention.platform,
             threadId: mention.threadId,
@@ -200,13 +235,17 @@ export async function prepareMention(mention: Mention, deps: ClassifyMentionDeps
                   approverDepartment: deps.approverDepartment?.(decided.department) ?? decided.department,
                 }
               : {}),
-          },
+          }),
           expiresAt,
         );
 
-  if (kase.firstMentionId !== mention.id && deps.caseChanges) {
-    kase = await applyThreadRouting(kase, mention, stored, now, deps, deps.caseChanges);
-    kase = await resumePausedClock(kase, mention, now, deps, deps.caseChanges);
+  if (kase.firstMentionId === mention.id) {
+    // The case this mention opened: its assignment's event, the same one on a redelivery.
+    const assigned = appliedTransition(kase, assignTransitionId(mention.id));
+    if (assigned) buffer.events.push(caseEventOf(deps.companyId, kase, assigned));
+  } else if (changes) {
+    kase = await applyThreadRouting(kase, mention, stored, now, deps, changes);
+    kase = await resumePausedClock(kase, mention, now, deps, changes);
   }
 
   const departments = unique([kase.department, decided.department, ...decided.cc]);
@@ -234,8 +273,35 @@ export async function prepareMention(mention: Mention, deps: ClassifyMentionDeps
     classifierReasons: classifierReasonsOf(stored.classification),
     ...routingDetailOf(decided),
   }));
-  return { outcome: { status: 'routed', caseId: kase.id, departments }, routed: events };
+  return { outcome: { status: 'routed', caseId: kase.id, departments }, routed: events, caseEvents: buffer.events };
 }
+
+/** The idempotency key of the assignment of the case a mention opened (handle-department's, when it assigns). */
+function assignTransitionId(mentionId: string): string {
+  return `assign:${mentionId}`;
+}
+
+/**
+ * A new case as it is opened: assigned by its department's policy (round robin over the
+ * members on duty, or the team queue) in the same write, when `assignment` is configured;
+ * version 2, its history the assignment. Else the case as given (handle-department assigns it).
+ */
+async function assignedAtOpening(mention: Mention, now: Date, deps: ClassifyMentionDeps, opened: Case): Promise<Case> {
+  if (!deps.assignment || !deps.caseChanges) return opened;
+  const decision = await decideAssignment(deps.assignment.policy(opened.department), now, deps.assignment.cursor, {
+    category: opened.category,
+    ...(opened.tags ? { tags: opened.tags } : {}),
+    ...(opened.language ? { language: opened.language } : {}),
+  });
+  return applyCaseCommand(
+    opened,
+    { type: 'assign', reason: decision.reason, ...(decision.assignee ? { assignee: decision.assignee } : {}) },
+    { transitionId: assignTransitionId(mention.id), actor: ACTOR, at: now.toISOString() },
+  ).case;
+}
+
+/** Who changes cases here, in their history. */
+const ACTOR = 'system:classify-mention';
 
 /**
  * Step 5, after the mention's events were published: its key-account timeline entries, then
@@ -349,7 +415,7 @@ async function applyThreadRouting(
           ).toISOString();
         },
       }),
-    { transitionId: `routing:${mention.id}`, actor: 'system:classify-mention' },
+    { transitionId: `routing:${mention.id}`, actor: ACTOR },
     changes,
     known,
   );
@@ -380,7 +446,7 @@ async function resumePausedClock(
   const outcome = await changeCase(
     kase.id,
     (current) => resumeCommandFor(current, mention, now, calendar),
-    { transitionId: `resume:${mention.id}`, actor: 'system:classify-mention' },
+    { transitionId: `resume:${mention.id}`, actor: ACTOR },
     changes,
   );
   return outcome.case;

@@ -52,7 +52,10 @@ const ACTOR = 'system:handle-department';
  */
 export async function receiveRoutedMention(event: MentionRouted, deps: DepartmentInboxDeps): Promise<InboxOutcome> {
   const recorded = await recordRoutedMention(event, deps);
-  let kase = await deps.cases.get(event.caseId);
+  // classify-mention wrote the case before it published the event: an eventually consistent
+  // read (half the units) finds it but in the moment right after, when a strongly consistent
+  // one does. A stale copy is no risk: every change is a versioned write that reads again.
+  let kase = (await deps.cases.get(event.caseId, { consistent: false })) ?? (await deps.cases.get(event.caseId));
   if (!kase) throw new NotFoundError(`case ${event.caseId} of mention ${event.mentionId} does not exist`);
   let reopened = false;
   if (event.role === 'primary' && kase.department === event.department) {

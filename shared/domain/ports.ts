@@ -47,7 +47,8 @@ export interface StoredMentionReader {
 export interface CaseRepository {
   /** Creates the case unless it exists; returns the case as stored. */
   ensure(c: Case, expiresAt: number): Promise<Case>;
-  get(caseId: string): Promise<Case | undefined>;
+  /** The case; read strongly consistent unless `consistent: false` (half the read units, may be a moment old). */
+  get(caseId: string, options?: { readonly consistent?: boolean }): Promise<Case | undefined>;
   /**
    * Records a routed mention on a department's case.
    * @returns false when this mention was already recorded for this department (a redelivery).
@@ -226,11 +227,15 @@ export interface EventPublisher {
   /** Publishes every event or throws; entries that failed once are resent. */
   publishMentionRouted(events: readonly MentionRouted[]): Promise<void>;
   /**
-   * Publishes `Mentions Routed` details (routed-batch.ts), resending entries that failed.
+   * Publishes `Mentions Routed` details (routed-batch.ts) and, in the same calls, case
+   * changes (one entry each, detail-type by action), resending entries that failed.
    * Does not throw for a refused entry: it returns the details the bus still refused after
    * every attempt (all of them when the call itself failed), with the last cause.
    */
-  publishMentionsRouted(batches: readonly MentionsRouted[]): Promise<PublishOutcome<MentionsRouted>>;
+  publishMentionsRouted(
+    batches: readonly MentionsRouted[],
+    caseEvents?: readonly CaseEvent[],
+  ): Promise<PublishOutcome<MentionsRouted> & { readonly failedCaseEvents?: readonly CaseEvent[] }>;
 }
 
 /** What a publisher could not publish after every attempt, and why (the last error). */

@@ -1,4 +1,4 @@
-import type { MentionRouted, MentionsRouted } from './events.ts';
+import type { CaseEvent, MentionRouted, MentionsRouted } from './events.ts';
 import type { EventPublisher } from './ports.ts';
 
 /**
@@ -8,10 +8,12 @@ import type { EventPublisher } from './ports.ts';
  */
 export const MAX_ROUTED_DETAIL_BYTES = 240 * 1024;
 
-/** The routed mentions one intake record produced, under the key that names the record. */
+/** The routed mentions and case changes one intake record produced, under the key that names the record. */
 export interface RoutedOfRecord {
   readonly key: string;
   readonly routed: readonly MentionRouted[];
+  /** `Case Assigned`, `Case Routing Applied`, ...: one entry each, as the case lifecycle made them. */
+  readonly caseEvents?: readonly CaseEvent[];
 }
 
 /**
@@ -51,13 +53,15 @@ export function routedBatchesOf(
 }
 
 /**
- * Publishes the routed mentions of one intake batch as `Mentions Routed` entries (one per
- * department and role instead of one per mention and department: EventBridge bills each
- * entry), and says which records could not be published.
+ * Publishes what one intake batch produced: its routed mentions as `Mentions Routed` entries
+ * (one per department and role instead of one per mention and department: EventBridge bills
+ * each entry) and its case changes one entry each (a change delivered twice in the batch
+ * once), all in the same PutEvents calls of up to 10 entries; and says which records could
+ * not be published.
  *
- * @returns the keys of the records with at least one mention in an entry the bus still
- *   refused after the publisher's retries (they must fail, so SQS delivers them again),
- *   and the last cause
+ * @returns the keys of the records with a mention or a case change in an entry the bus
+ *   still refused after the publisher's retries (they must fail, so SQS delivers them
+ *   again), and the last cause
  */
 export async function publishRoutedBatch(
   records: readonly RoutedOfRecord[],
@@ -67,11 +71,24 @@ export async function publishRoutedBatch(
     deps.companyId,
     records.flatMap((r) => r.routed),
   );
-  if (batches.length === 0) return { failed: new Set() };
-  const outcome = await deps.events.publishMentionsRouted(batches);
+  const caseEvents = [...new Map(records.flatMap((r) => r.caseEvents ?? []).map((e) => [caseEventKey(e), e])).values()];
+  if (batches.length === 0 && caseEvents.length === 0) return { failed: new Set() };
+  const outcome = await deps.events.publishMentionsRouted(batches, caseEvents);
   const refused = new Set(outcome.failed.flatMap((b) => b.mentions.map((m) => `${m.department}\u0000${m.mentionId}`)));
+  const refusedChanges = new Set((outcome.failedCaseEvents ?? []).map(caseEventKey));
   const failed = new Set(
-    records.filter((r) => r.routed.some((m) => refused.has(`${m.department}\u0000${m.mentionId}`))).map((r) => r.key),
+    records
+      .filter(
+        (r) =>
+          r.routed.some((m) => refused.has(`${m.department}\u0000${m.mentionId}`)) ||
+          (r.caseEvents ?? []).some((e) => refusedChanges.has(caseEventKey(e))),
+      )
+      .map((r) => r.key),
   );
   return { failed, ...(outcome.cause ? { cause: outcome.cause } : {}) };
+}
+
+/** A case change is one transition of one case. */
+function caseEventKey(event: CaseEvent): string {
+  return `${event.caseId}\u0000${event.transitionId}`;
 }

@@ -132,7 +132,8 @@ describe('a complaint through the case lifecycle, in the local runtime', () => {
     expect(kase?.breachedAt).toBe(later.toISOString());
     expect(kase?.escalatedTo).toEqual(['press', 'legal']);
     expect(kase?.history?.map((h) => [h.action, h.actor])).toEqual([
-      ['assign', 'system:handle-department'],
+      // classify-mention opens the case assigned, in one write.
+      ['assign', 'system:classify-mention'],
       ['breach-sla', 'system:check-sla'],
       ['escalate', 'system:check-sla'],
     ]);

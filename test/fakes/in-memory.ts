@@ -316,6 +316,8 @@ export class RecordingPublisher implements EventPublisher, CaseEventPublisher {
   /** What the bus would deliver, in order: each `Mention Routed` detail and each `Mentions Routed` batch. */
   readonly messages: (MentionRouted | MentionsRouted)[] = [];
   readonly caseEvents: CaseEvent[] = [];
+  /** Calls of publishMentionsRouted (each a batch's publish). */
+  calls = 0;
   failNext = false;
 
   async publishMentionRouted(events: readonly MentionRouted[]): Promise<void> {
@@ -325,15 +327,20 @@ export class RecordingPublisher implements EventPublisher, CaseEventPublisher {
   }
 
   /** `failNext` refuses every detail of this call (returned as failed, as the adapter does). */
-  async publishMentionsRouted(batches: readonly MentionsRouted[]): Promise<PublishOutcome<MentionsRouted>> {
+  async publishMentionsRouted(
+    batches: readonly MentionsRouted[],
+    caseEvents: readonly CaseEvent[] = [],
+  ): Promise<PublishOutcome<MentionsRouted> & { failedCaseEvents: readonly CaseEvent[] }> {
+    this.calls += 1;
     if (this.failNext) {
       this.failNext = false;
-      return { failed: [...batches], cause: new Error('bus unavailable') };
+      return { failed: [...batches], failedCaseEvents: [...caseEvents], cause: new Error('bus unavailable') };
     }
+    this.caseEvents.push(...caseEvents);
     this.batches.push(...batches);
     this.messages.push(...batches);
     this.published.push(...batches.flatMap((b) => b.mentions));
-    return { failed: [] };
+    return { failed: [], failedCaseEvents: [] };
   }
 
   async publishCaseEvents(events: readonly CaseEvent[]): Promise<void> {

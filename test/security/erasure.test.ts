@@ -343,8 +343,7 @@ describe('erasure after a platform deletion', () => {
     const mention = items.find((i) => i.type === 'mention')!;
     expect(mention).toMatchObject({
       mention: { text: '', author: { id: 'erased' } },
-      classification: { reasons: [] },
-      routing: { reasons: [] },
+      detail: { classification: { reasons: [] }, routing: { reasons: [] } },
     });
     expect(mention.GSI2PK).toBeUndefined();
     const kase = items.find((i) => i.type === 'case')!;

@@ -14,6 +14,7 @@ import {
   handleDepartmentBatch,
 } from '../../functions/handle-department/handler.ts';
 import { buildTopology, departmentQueueId } from '../../infra/topology.ts';
+import { decodeMentionDetail } from '../../shared/adapters/dynamodb/mention-detail.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { CASE_DETAIL_TYPES, EVENT_SOURCE, type CaseEvent } from '../../shared/domain/events.ts';
 import type { IntakeMessage } from '../../shared/domain/mention-deletion.ts';
@@ -142,9 +143,14 @@ export class HandlerPipeline {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.local.documents.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey }));
+      // Compressed parts are decoded: a search for an author's words must see inside them.
       items.push(
         ...(page.Items ?? []).map((item) =>
-          isDeflatedCaseMention(item) ? { ...item, event: eventOfCaseMention(item) } : item,
+          isDeflatedCaseMention(item)
+            ? { ...item, event: eventOfCaseMention(item) }
+            : item.detail instanceof Uint8Array
+              ? { ...item, detail: decodeMentionDetail(item.detail) }
+              : item,
         ),
       );
       ExclusiveStartKey = page.LastEvaluatedKey;

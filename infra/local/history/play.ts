@@ -103,7 +103,11 @@ class CollectingPublisher implements EventPublisher, CaseEventPublisher {
   async publishMentionRouted(events: readonly MentionRouted[]): Promise<void> {
     this.routed.push(...events);
   }
-  async publishMentionsRouted(batches: readonly MentionsRouted[]): Promise<PublishOutcome<MentionsRouted>> {
+  async publishMentionsRouted(
+    batches: readonly MentionsRouted[],
+    caseEvents: readonly CaseEvent[] = [],
+  ): Promise<PublishOutcome<MentionsRouted>> {
+    this.caseEvents.push(...caseEvents);
     this.routed.push(...batches.flatMap((b) => b.mentions));
     return { failed: [] };
   }

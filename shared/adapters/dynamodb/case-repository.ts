@@ -91,9 +91,9 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
     await syncRefs(this.client, this.tableName, previous, next, expiresAt);
   }
 
-  async get(caseId: string): Promise<Case | undefined> {
+  async get(caseId: string, options: { readonly consistent?: boolean } = {}): Promise<Case | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: options.consistent ?? true }),
     );
     return Item ? toCase(Item) : undefined;
   }

@@ -3,6 +3,7 @@ import { ERASED } from '../../domain/erasure.ts';
 import type { MentionErasure, MentionRepository, StoredMention } from '../../domain/ports.ts';
 import { erasedCaseMentionItem, isDeflatedCaseMention } from './case-mention-record.ts';
 import { isConditionFailed, keys } from './keys.ts';
+import { decodeMentionDetail, encodeMentionDetail } from './mention-detail.ts';
 import { queryAll } from './query-all.ts';
 
 /** The author id an erased mention keeps: the Mention schema needs one. */
@@ -27,8 +28,7 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
             GSI2SK: `MENTION#${mention.createdAt}`,
             type: 'mention',
             mention,
-            classification: stored.classification,
-            routing: stored.routing,
+            detail: encodeMentionDetail(stored),
             caseId: stored.caseId,
             expiresAt,
           },
@@ -65,6 +65,10 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
 
   /** The mention and its routed mark, in one strongly consistent read of its partition. */
   async get(mentionId: string): Promise<StoredMention | undefined> {
+    return (await this.read(mentionId))?.stored;
+  }
+
+  private async read(mentionId: string): Promise<{ item: Record<string, unknown>; stored: StoredMention } | undefined> {
     const { Items = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -77,7 +81,10 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
     if (!item) return undefined;
     const mark = Items.find((i) => i.SK === keys.mentionRouted(mentionId).SK);
     // Mentions routed before the mark existed carry routedAt on the item itself.
-    return storedMentionOf(mark?.routedAt ? { ...item, routedAt: item.routedAt ?? mark.routedAt } : item);
+    return {
+      item,
+      stored: storedMentionOf(mark?.routedAt ? { ...item, routedAt: item.routedAt ?? mark.routedAt } : item),
+    };
   }
 
   /**
@@ -88,28 +95,41 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
    * data, so a redelivery is still a duplicate. Idempotent.
    */
   async erase(mentionId: string, erasedAt: string): Promise<StoredMention | undefined> {
-    const before = await this.get(mentionId);
-    if (!before) return undefined;
+    const found = await this.read(mentionId);
+    if (!found) return undefined;
+    const before = found.stored;
+    const common = {
+      TableName: this.tableName,
+      Key: keys.mention(mentionId),
+      ConditionExpression: 'attribute_exists(PK)',
+    };
+    const mentionNames = { '#mention': 'mention', '#text': 'text', '#author': 'author', '#url': 'url' };
+    const erasedMention = { ':empty': '', ':author': { id: ERASED_AUTHOR_ID }, ':at': erasedAt };
     await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.mention(mentionId),
-        UpdateExpression:
-          'SET #mention.#text = :empty, #mention.#author = :author, #classification.#reasons = :none, #routing.#reasons = :none, erasedAt = if_not_exists(erasedAt, :at) ' +
-          'REMOVE #mention.#url, #routing.#matched, GSI2PK, GSI2SK',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: {
-          '#mention': 'mention',
-          '#text': 'text',
-          '#author': 'author',
-          '#url': 'url',
-          '#classification': 'classification',
-          '#routing': 'routing',
-          '#reasons': 'reasons',
-          '#matched': 'matched',
-        },
-        ExpressionAttributeValues: { ':empty': '', ':author': { id: ERASED_AUTHOR_ID }, ':none': [], ':at': erasedAt },
-      }),
+      found.item.detail === undefined
+        ? // Written before the detail was compressed: the reasons are attributes of their own.
+          new UpdateCommand({
+            ...common,
+            UpdateExpression:
+              'SET #mention.#text = :empty, #mention.#author = :author, #classification.#reasons = :none, #routing.#reasons = :none, erasedAt = if_not_exists(erasedAt, :at) ' +
+              'REMOVE #mention.#url, #routing.#matched, GSI2PK, GSI2SK',
+            ExpressionAttributeNames: {
+              ...mentionNames,
+              '#classification': 'classification',
+              '#routing': 'routing',
+              '#reasons': 'reasons',
+              '#matched': 'matched',
+            },
+            ExpressionAttributeValues: { ...erasedMention, ':none': [] },
+          })
+        : new UpdateCommand({
+            ...common,
+            UpdateExpression:
+              'SET #mention.#text = :empty, #mention.#author = :author, detail = :detail, erasedAt = if_not_exists(erasedAt, :at) ' +
+              'REMOVE #mention.#url, GSI2PK, GSI2SK',
+            ExpressionAttributeNames: mentionNames,
+            ExpressionAttributeValues: { ...erasedMention, ':detail': encodeMentionDetail(withoutQuotes(before)) },
+          }),
     );
     const records = await queryAll(this.client, {
       TableName: this.tableName,
@@ -145,12 +165,25 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
   }
 }
 
-/** A mention item of the table (by its key, a scan or the author index) as the domain reads it. */
+/** The classification and routing without what quotes the mention's words (an erased mention's). */
+function withoutQuotes(stored: StoredMention): Pick<StoredMention, 'classification' | 'routing'> {
+  const { matched: _matched, ...routing } = stored.routing;
+  return { classification: { ...stored.classification, reasons: [] }, routing: { ...routing, reasons: [] } };
+}
+
+/**
+ * A mention item of the table (by its key, a scan or the author index) as the domain reads
+ * it: its classification and routing from the compressed `detail` (mention-detail.ts; the
+ * item keeps `mention` as attributes: the replay's scan filters on `mention.createdAt`, a
+ * deletion erases its text and author in place), or, written before that, from attributes
+ * of their own.
+ */
 export function storedMentionOf(item: Record<string, unknown>): StoredMention {
+  const detail: Record<string, unknown> = item.detail instanceof Uint8Array ? decodeMentionDetail(item.detail) : item;
   return {
     mention: item.mention,
-    classification: item.classification,
-    routing: item.routing,
+    classification: detail.classification,
+    routing: detail.routing,
     caseId: item.caseId,
     ...(item.routedAt ? { routedAt: item.routedAt } : {}),
   } as StoredMention;

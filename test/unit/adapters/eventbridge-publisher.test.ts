@@ -7,6 +7,7 @@ import { caseEventOf } from '../../../shared/domain/change-case.ts';
 import { CASE_DETAIL_TYPES, type CaseEvent, type MentionsRouted } from '../../../shared/domain/events.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { mentionRoutedFactory } from '../../factories/mention.ts';
+import { caseEventFactory } from '../../factories/notification.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
 
@@ -204,5 +205,32 @@ describe('EventBridgePublisher.publishMentionsRouted', () => {
     expect(calls.flat()).toHaveLength(4);
     for (const entries of calls) expect(entries.reduce((n, e) => n + entrySize(e), 0)).toBeLessThanOrEqual(256 * 1024);
     expect(calls.length).toBeGreaterThan(1);
+  });
+
+  it('puts case changes in the same calls, one entry each with its detail-type, and returns the refused ones apart', async () => {
+    // Arrange: 12 case changes and one detail make two calls; the bus refuses the last change every time.
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: { Detail?: string }[] }) => {
+      const refused = input.Entries.map((e) => (e.Detail ?? '').includes('"transitionId":"assign:x:11"'));
+      return {
+        FailedEntryCount: refused.filter(Boolean).length,
+        Entries: refused.map((r) => (r ? { ErrorCode: 'InternalFailure' } : { EventId: 'e' })),
+      };
+    });
+    const publisher = new EventBridgePublisher(new EventBridgeClient({}), 'bus', { backoffMs: 0, attempts: 2 });
+    const changes = Array.from({ length: 12 }, (_, i) =>
+      caseEventFactory({ caseId: `case-${i}`, transitionId: `assign:x:${i}`, action: 'assign' }),
+    );
+    const batches = [batchOf('service', 2)];
+
+    // Act
+    const outcome = await publisher.publishMentionsRouted(batches, changes);
+
+    // Assess
+    const calls = eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries ?? []);
+    expect(calls.map((entries) => entries.length)).toEqual([10, 3, 1]);
+    expect(calls[0]?.every((e) => e.DetailType === 'Case Assigned')).toBe(true);
+    expect(calls[1]?.map((e) => e.DetailType)).toEqual(['Case Assigned', 'Case Assigned', 'Mentions Routed']);
+    expect(outcome.failed).toEqual([]);
+    expect(outcome.failedCaseEvents).toEqual([changes[11]]);
   });
 });

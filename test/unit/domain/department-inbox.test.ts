@@ -190,6 +190,25 @@ describe('receiveRoutedMention', () => {
     expect(notifier.mentions.map((m) => m.event.department)).toEqual(['press']);
   });
 
+  it('reads the case eventually consistent, and strongly consistent when that read does not find it yet', async () => {
+    // Arrange: the first, eventually consistent read comes too early for the case just written.
+    const { cases, deps, notifier } = setup();
+    await cases.ensure(caseFactory());
+    const reads: (boolean | undefined)[] = [];
+    const get = cases.get.bind(cases);
+    cases.get = async (id: string, options?: { consistent?: boolean }) => {
+      reads.push(options?.consistent);
+      return reads.length === 1 ? undefined : get(id);
+    };
+
+    // Act
+    await receiveRoutedMention(mentionRoutedFactory({ caseId: caseFactory().id }), deps);
+
+    // Assess
+    expect(reads.slice(0, 2)).toEqual([false, undefined]);
+    expect(notifier.mentions).toHaveLength(1);
+  });
+
   it('throws NotFoundError when the case does not exist', async () => {
     const { deps } = setup();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MentionsRoutedSchema, type MentionsRouted } from '../../../shared/domain/events.ts';
+import { MentionsRoutedSchema, type CaseEvent, type MentionsRouted } from '../../../shared/domain/events.ts';
 import type { PublishOutcome } from '../../../shared/domain/ports.ts';
 import { publishRoutedBatch, routedBatchesOf } from '../../../shared/domain/routed-batch.ts';
 import { mentionRoutedFactory } from '../../factories/mention.ts';
@@ -93,4 +93,50 @@ describe('publishRoutedBatch', () => {
     expect(calls).toEqual([]);
     expect(outcome.failed.size).toBe(0);
   });
+
+  it('publishes the case changes with the mentions, a change delivered twice once, and fails the record of a refused one', async () => {
+    // Arrange
+    const assigned = caseEventOf('case-1', 'assign:x:1');
+    const routing = caseEventOf('case-2', 'routing:x:2');
+    const seen: { batches: number; changes: CaseEvent[] }[] = [];
+    const events = {
+      async publishMentionsRouted(batches: readonly MentionsRouted[], caseEvents: readonly CaseEvent[] = []) {
+        seen.push({ batches: batches.length, changes: [...caseEvents] });
+        return { failed: [], failedCaseEvents: caseEvents.filter((e) => e.caseId === 'case-2') };
+      },
+    };
+
+    // Act
+    const outcome = await publishRoutedBatch(
+      [
+        { key: 'r1', routed: [mentionRoutedFactory({ mentionId: 'x:1' })], caseEvents: [assigned] },
+        { key: 'r1-again', routed: [mentionRoutedFactory({ mentionId: 'x:1' })], caseEvents: [assigned] },
+        { key: 'r2', routed: [mentionRoutedFactory({ mentionId: 'x:2' })], caseEvents: [routing] },
+      ],
+      { companyId: 'demo', events },
+    );
+
+    // Assess
+    expect(seen).toEqual([{ batches: 1, changes: [assigned, routing] }]);
+    expect([...outcome.failed]).toEqual(['r2']);
+  });
 });
+
+function caseEventOf(caseId: string, transitionId: string): CaseEvent {
+  return {
+    companyId: 'demo',
+    caseId,
+    transitionId,
+    action: transitionId.startsWith('assign') ? 'assign' : 'apply-routing',
+    from: 'new',
+    to: 'assigned',
+    at: '2026-11-30T10:00:00.000Z',
+    actor: 'system:classify-mention',
+    department: 'service',
+    recipients: [],
+    platform: 'facebook',
+    category: 'complaint',
+    priority: 'normal',
+    dueAt: '2026-11-30T14:00:00.000Z',
+  };
+}

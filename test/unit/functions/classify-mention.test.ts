@@ -28,7 +28,7 @@ describe('classify-mention handler', () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
   });
 
-  it('stores the mention conditionally and publishes Mentions Routed to the owning department', async () => {
+  it('stores the mention conditionally and publishes the case it opened and Mentions Routed in one call', async () => {
     const handler = createHandler(env);
     const mention = mentionFactory({
       text: 'Guten Tag, die Redaktion der Kieler Nachrichten bittet um eine Stellungnahme.',
@@ -42,8 +42,15 @@ describe('classify-mention handler', () => {
       ConditionExpression: 'attribute_not_exists(PK)',
       Item: expect.objectContaining({ PK: `MENTION#${mention.id}`, SK: 'MENTION' }),
     });
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
     expect(eventBridge).toReceiveCommandWith(PutEventsCommand, {
       Entries: [
+        expect.objectContaining({
+          EventBusName: 'bc-demo-bus',
+          Source: 'backchannel',
+          DetailType: 'Case Assigned',
+          Detail: expect.stringContaining(`"transitionId":"assign:${mention.id}"`),
+        }),
         expect.objectContaining({
           EventBusName: 'bc-demo-bus',
           Source: 'backchannel',
@@ -103,9 +110,10 @@ describe('classify-mention handler', () => {
   });
 
   it('fails the whole batch, unmarked, when the bus keeps rejecting its entry, so SQS redelivers it', async () => {
-    eventBridge
-      .on(PutEventsCommand)
-      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+      FailedEntryCount: input.Entries.length,
+      Entries: input.Entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'x' })),
+    }));
     const handler = createHandler(env);
 
     const invocation = handler(
@@ -117,7 +125,7 @@ describe('classify-mention handler', () => {
     );
 
     await expect(invocation).rejects.toThrow('All records failed processing');
-    // Both mentions in one entry for their department, resent: 3 attempts.
+    // The case's assignment and both mentions (one entry for their department) in one call, resent: 3 attempts.
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 3);
     expect(documents).not.toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({ SK: 'ROUTED' }),

@@ -1,0 +1,167 @@
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyBatch, dependenciesFrom as classifyDependencies } from '../../functions/classify-mention/handler.ts';
+import { buildTopology } from '../../infra/topology.ts';
+import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { caseIdForThread } from '../../shared/domain/case.ts';
+import { demoConfig } from '../factories/config.ts';
+import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
+import { mentionFactory, sqsRecordFactory } from '../factories/mention.ts';
+import { RecordingPublisher } from '../fakes/in-memory.ts';
+import { startLocalTable } from '../support/local-table.ts';
+import { itemSize } from '../../bench/aws-requests.ts';
+
+/** What classify-mention stores and publishes per intake batch, against a real dynalite table. */
+describe('classify-mention batch items and events against dynalite', () => {
+  const config = demoConfig();
+  const topology = buildTopology(config);
+  let local: Awaited<ReturnType<typeof startLocalTable>>;
+  let publisher: RecordingPublisher;
+  let deps: ReturnType<typeof classifyDependencies>;
+  let mentions: DynamoMentionRepository;
+  let cases: DynamoCaseRepository;
+
+  beforeAll(async () => {
+    local = await startLocalTable(topology.table);
+    publisher = new RecordingPublisher();
+    const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name };
+    const base = classifyDependencies(env);
+    deps = {
+      ...base,
+      events: publisher,
+      ...(base.caseChanges ? { caseChanges: { ...base.caseChanges, events: publisher } } : {}),
+    };
+    mentions = new DynamoMentionRepository(local.documents, topology.table.name);
+    cases = new DynamoCaseRepository(local.documents, topology.table.name);
+  });
+
+  afterAll(async () => {
+    await local.backend.stop();
+  });
+
+  const deliver = (...bodies: unknown[]) =>
+    classifyBatch(
+      sqsEventFactory(bodies.map((b, i) => sqsRecordFactory(JSON.stringify(b), `m${i}`))),
+      contextFactory(),
+      deps,
+    );
+
+  it('stores the mention in about 1 KB with its classification compressed, and reads it back whole', async () => {
+    // Arrange
+    const mention = mentionFactory({
+      externalId: 'size-1',
+      threadId: 'size-thread',
+      text: 'Mein Fahrrad ist seit drei Wochen in der Werkstatt und niemand meldet sich. Das ist eine Frechheit!',
+    });
+
+    // Act
+    await deliver(mention);
+
+    // Assess
+    const { Item } = await local.documents.send(
+      new GetCommand({ TableName: topology.table.name, Key: { PK: `MENTION#${mention.id}`, SK: 'MENTION' } }),
+    );
+    expect(Item?.detail).toBeInstanceOf(Uint8Array);
+    expect(Item?.classification).toBeUndefined();
+    expect(itemSize(Item ?? {})).toBeLessThanOrEqual(1024);
+    const stored = await mentions.get(mention.id);
+    expect(stored?.classification).toMatchObject({ category: expect.any(String), reasons: expect.any(Array) });
+    expect(stored?.classification.reasons.length).toBeGreaterThan(0);
+    expect(stored?.routing).toMatchObject({ department: expect.any(String), reasons: expect.any(Array) });
+  });
+
+  it('reads and erases a mention item written before the classification was compressed', async () => {
+    // Arrange: the previous release's item shape.
+    const mention = mentionFactory({ externalId: 'legacy-1', threadId: 'legacy-thread' });
+    const classification = {
+      language: 'de',
+      relevant: true,
+      sentiment: 'negative',
+      category: 'complaint',
+      urgency: 0.2,
+      confidence: 0.8,
+      reasons: [{ decision: 'category', feature: 'complaint: word "kaputt"', weight: 1 }],
+      model: 'ngram-de@1',
+    };
+    const routing = {
+      department: 'service',
+      cc: [],
+      priority: 'normal',
+      reasons: ['rule r: word "kaputt"'],
+      matched: [{ rule: 'r', why: ['word "kaputt"'], effects: ['department service'] }],
+    };
+    await local.documents.send(
+      new PutCommand({
+        TableName: topology.table.name,
+        Item: {
+          PK: `MENTION#${mention.id}`,
+          SK: 'MENTION',
+          type: 'mention',
+          mention,
+          classification,
+          routing,
+          caseId: 'c-legacy',
+          expiresAt: 2_000_000_000,
+        },
+      }),
+    );
+
+    // Act
+    const read = await mentions.get(mention.id);
+    await mentions.erase(mention.id, '2026-12-01T00:00:00.000Z');
+    const erased = await mentions.get(mention.id);
+
+    // Assess
+    expect(read).toMatchObject({ classification, routing, caseId: 'c-legacy' });
+    expect(erased?.classification.reasons).toEqual([]);
+    expect(erased?.routing.reasons).toEqual([]);
+    expect(erased?.routing.matched).toBeUndefined();
+  });
+
+  it('erases the reasons inside the compressed classification of a deleted mention', async () => {
+    // Arrange
+    const mention = mentionFactory({ externalId: 'erase-1', threadId: 'erase-thread', text: 'Mein Rad ist kaputt!' });
+    await deliver(mention);
+
+    // Act
+    await mentions.erase(mention.id, '2026-12-01T00:00:00.000Z');
+
+    // Assess
+    const erased = await mentions.get(mention.id);
+    expect(erased?.mention).toMatchObject({ text: '', author: { id: 'erased' } });
+    expect(erased?.classification.reasons).toEqual([]);
+    expect(erased?.classification.category).toEqual(expect.any(String));
+    expect(erased?.routing.reasons).toEqual([]);
+    expect(erased?.routing.matched).toBeUndefined();
+  });
+
+  it('fails a record whose events the bus refused, and its redelivery opens no second case and publishes the same case event', async () => {
+    // Arrange: the bus refuses the first publish of the batch.
+    const mention = mentionFactory({ externalId: 'redeliver-1', threadId: 'redeliver-thread', text: 'Kaputt!' });
+    publisher.failNext = true;
+    const first = await deliver(mention).catch((error: unknown) => error);
+    const refusedCalls = publisher.calls;
+
+    // Act
+    const second = await deliver(mention);
+
+    // Assess
+    expect(first).toBeInstanceOf(Error);
+    expect(second.batchItemFailures).toEqual([]);
+    expect(publisher.calls).toBe(refusedCalls + 1);
+    const caseId = caseIdForThread(mention.platform, 'redeliver-thread');
+    const assigned = publisher.caseEvents.filter((e) => e.caseId === caseId);
+    expect(assigned.map((e) => [e.action, e.transitionId, e.actor])).toEqual([
+      ['assign', `assign:${mention.id}`, 'system:classify-mention'],
+    ]);
+    expect((await cases.get(caseId))?.history?.map((h) => h.transitionId)).toEqual([`assign:${mention.id}`]);
+    const { Items = [] } = await local.documents.send(
+      new ScanCommand({
+        TableName: topology.table.name,
+        FilterExpression: 'SK = :sk AND threadId = :thread',
+        ExpressionAttributeValues: { ':sk': 'CASE', ':thread': 'redeliver-thread' },
+      }),
+    );
+    expect(Items).toHaveLength(1);
+  });
+});
