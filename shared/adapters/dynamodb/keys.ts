@@ -68,8 +68,8 @@
  * the report cursor the id of the last period whose reports all went out; a report-sent
  * item is the claim and sent-marker of one report at one target (as notifications have).
  * Rate counters hold one number attribute per dimension value (`n#category#complaint`,
- * `n#platform#x`, `n#theme#<id>`) in one item per UTC hour, so a mention adds to all of its
- * values in one write; the rate mention beside it is the mention's once-only claim and says
+ * `n#platform#x`, `n#theme#<id>`) in one item per UTC hour, so the mentions of one SQS batch
+ * add to all of their values in one write per hour; the rate mention beside it is the mention's once-only claim and says
  * which case and department it belongs to (what a spike tags). Both expire after 14 weeks.
  * Spikes sit in one partition by their first hour: a company has a few a week.
  * A correction is a person's labelled example of one mention (text, corrected labels, who,
