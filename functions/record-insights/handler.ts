@@ -22,7 +22,12 @@ import {
 } from '../../shared/domain/spikes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { expiresAtEpochSeconds } from '../../shared/domain/time.ts';
-import { recordInsight, type RecordInsightDeps, type RecordInsightOutcome } from '../../shared/domain/themes/index.ts';
+import {
+  BatchThemes,
+  recordInsight,
+  type RecordInsightDeps,
+  type RecordInsightOutcome,
+} from '../../shared/domain/themes/index.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
 import {
   correlateDetail,
@@ -138,8 +143,8 @@ export async function recordRoutedInsight(
 export const correlateInsight = correlateDetail;
 
 /**
- * The batch: every record through {@link processRecord} (themes, and the notes of its
- * mentions in their hours' rates), then the noted mentions' counts added in one write per
+ * The batch: every record through {@link processRecord} (themes, read once per batch through
+ * {@link BatchThemes}, and the notes of its mentions in their hours' rates), then the noted mentions' counts added in one write per
  * hour for the whole batch instead of one per mention. A counter write that fails releases
  * its mentions' notes and fails their records, so SQS delivers them again and they count then.
  */
@@ -155,12 +160,14 @@ export async function recordInsightsBatch(
     clock: deps.clock,
   };
   const noted: NotedRate[] = [];
+  // The batch's view of the themes: candidates queried once, no re-read of its own writes.
+  const batchDeps: RecordInsightsDeps = { ...deps, themes: new BatchThemes(deps.themes) };
   let response: SQSBatchResponse;
   try {
     response = await processObservedBatch(
       event,
       context,
-      (record) => processRecord(record, deps, (observation) => noted.push({ record, observation })),
+      (record) => processRecord(record, batchDeps, (observation) => noted.push({ record, observation })),
       {
         ...options,
         // One record after the other: similar mentions of one batch then meet the theme the first
