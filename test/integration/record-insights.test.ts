@@ -1,10 +1,11 @@
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordInsightsBatch, type RecordInsightsDeps } from '../../functions/record-insights/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { markThemeDefect } from '../../shared/domain/themes/mark-defect.ts';
+import { authorHashOf } from '../../shared/domain/themes/theme-id.ts';
 import { ThemeInsights } from '../../shared/domain/themes/theme-insights.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
@@ -207,5 +208,25 @@ describe('record-insights against dynalite', () => {
     expect(redelivered.batchItemFailures).toEqual([]);
     const hourly = await rates.counts('2026-11-26T08:00:00.000Z', '2026-11-26T08:00:00.000Z');
     expect(hourly.find((c) => c.dimension === 'category' && c.value === 'complaint')?.count).toBe(2);
+  });
+  it('counts authors on the theme day and the marks an earlier release wrote as items, and erases both', async () => {
+    const detail = routed('Kundenkarte wird an der Kasse abgelehnt', { createdAt: '2026-11-27T23:30:00.000Z' });
+    await batch([detail]);
+    const themeId = (await themes.assignmentOf(detail.mentionId)) as string;
+    // A mark as the release before this one wrote it: one item per theme, day and author.
+    await local.documents.send(
+      new PutCommand({
+        TableName: topology.table.name,
+        Item: { PK: `THEMEAUTHOR#${themeId}`, SK: '2026-11-28#oldhash', type: 'themeAuthor', expiresAt: 2_000_000_000 },
+      }),
+    );
+    const before = await themes.authorsOf(themeId, '2026-11-27', '2026-11-28');
+
+    await themes.removeAuthorMarks(themeId, authorHashOf(detail.platform, detail.authorId), detail.createdAt);
+    await themes.removeAuthorMarks(themeId, 'oldhash', '2026-11-28T09:00:00.000Z');
+
+    expect(before).toBe(2);
+    expect(await themes.authorsOf(themeId, '2026-11-27', '2026-11-28')).toBe(0);
+    expect((await themes.dayCounts(['2026-11-28'])).find((c) => c.themeId === themeId)?.count).toBe(1);
   });
 });

@@ -29,7 +29,7 @@
  * | theme            | THEME#<kind>#<language>    | <themeId>                              |                                             |                                              |
  * | theme of mention | THEMEMENTION#<mentionId>   | THEMEMENTION                           |                                             |                                              |
  * | theme day        | THEMEDAY#<day>             | <themeId>                              |                                             |                                              |
- * | theme author     | THEMEAUTHOR#<themeId>      | <day>#<author hash>                    |                                             |                                              |
+ * | theme author (old)| THEMEAUTHOR#<themeId>     | <day>#<author hash>                    |                                             |                                              |
  * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |                                              |
  * | account timeline | KEYACCOUNT#<accountId>     | <at>#<mention or reply>#<item id>      |                                             |                                              |
  *
@@ -56,7 +56,9 @@
  * candidates. A theme day counts with `ADD` on the condition that its `mentionIds` set does
  * not hold the mention yet, so a redelivery never counts twice (one theme's day holds up to
  * about 10,000 mention ids within the 400 KB item limit). Theme authors are pseudonymous
- * hashes, counted by a query over the days of a period.
+ * hashes in the same day item's `authors` set, added by the same write, counted over the days
+ * of a period; the one-item-per-author marks written before are still read and erased until
+ * they expire.
  * Histograms count observations per bucket (`le_15`, ..., `le_10080`, `gt_10080`) with
  * `count` and `sumMinutes`, all added with `ADD`; metrics are `response` (wall-clock),
  * `response-business` (business minutes, the reports' percentiles) and `resolution`.

@@ -11,8 +11,7 @@ import { parseThemeId } from './theme-id.ts';
  *   that the query did not bring;
  * - a write refused for its version marks the theme stale, so the next attempt reads it again
  *   from the table (consistently): a theme served from memory may be stale, but a stale
- *   version can never be written, because every theme write is conditional on its version;
- * - an author marked once in the batch for a theme and day is not marked again.
+ *   version can never be written, because every theme write is conditional on its version.
  *
  * Made per batch: nothing is kept between invocations.
  */
@@ -23,7 +22,6 @@ export class BatchThemes implements ThemeRepository {
   private readonly known = new Map<string, StoredTheme>();
   /** Themes whose write was refused: read again from the table before the next attempt. */
   private readonly stale = new Set<string>();
-  private readonly authorsMarked = new Set<string>();
 
   constructor(private readonly table: ThemeRepository) {}
 
@@ -76,15 +74,8 @@ export class BatchThemes implements ThemeRepository {
     return this.table.countMention(count);
   }
 
-  async markAuthor(themeId: string, day: string, authorHash: string, expiresAt: number): Promise<void> {
-    const key = `${themeId}#${day}#${authorHash}`;
-    if (this.authorsMarked.has(key)) return;
-    await this.table.markAuthor(themeId, day, authorHash, expiresAt);
-    this.authorsMarked.add(key);
-  }
-
-  removeAuthorMarks(themeId: string, authorHash: string): Promise<void> {
-    return this.table.removeAuthorMarks(themeId, authorHash);
+  removeAuthorMarks(themeId: string, authorHash: string, createdAt: string): Promise<void> {
+    return this.table.removeAuthorMarks(themeId, authorHash, createdAt);
   }
 
   authorsOf(themeId: string, from: string, to: string): Promise<number> {

@@ -46,7 +46,7 @@ export interface RecordInsightOutcome {
  *    (first writer wins: a redelivery gets the theme recorded before);
  * 3. its terms, example, department (and for projects the organisation and place) added to
  *    the theme under the theme's version, retried when another writer came first;
- * 4. counted on the theme's day once, and its author marked.
+ * 4. counted on the theme's day once, its author marked on the same day (one write).
  *
  * @throws ConflictError when the theme kept changing under every attempt (SQS retries the message)
  */
@@ -83,8 +83,8 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
     mentionId: detail.mentionId,
     department: detail.department,
     reactions: reactionsOf(detail),
+    authorHash: authorHashOf(detail.platform, detail.authorId),
   });
-  await deps.themes.markAuthor(themeId, day, authorHashOf(detail.platform, detail.authorId), expiresAt);
   return { observation: { ...observation, themeId }, themeId, counted, created };
 }
 

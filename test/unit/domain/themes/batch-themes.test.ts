@@ -5,10 +5,9 @@ import { recordInsight, type RecordInsightDeps } from '../../../../shared/domain
 import { mentionRoutedFactory } from '../../../factories/mention.ts';
 import { fixedClock, InMemoryThemes } from '../../../fakes/in-memory.ts';
 
-/** The in-memory themes, counting the reads and author marks that reach them. */
+/** The in-memory themes, counting the reads that reach them. */
 class CountingThemes extends InMemoryThemes {
   readonly reads = { themesOf: 0, theme: 0, assignmentOf: 0 };
-  authorMarks = 0;
 
   override async themesOf(kind: ThemeKind, language: string) {
     this.reads.themesOf++;
@@ -21,10 +20,6 @@ class CountingThemes extends InMemoryThemes {
   override async assignmentOf(mentionId: string) {
     this.reads.assignmentOf++;
     return super.assignmentOf(mentionId);
-  }
-  override async markAuthor(themeId: string, day: string, authorHash: string) {
-    this.authorMarks++;
-    return super.markAuthor(themeId, day, authorHash);
   }
 }
 
@@ -91,19 +86,5 @@ describe('BatchThemes', () => {
     // Assess
     expect(again).toMatchObject({ themeId: first.themeId, counted: false, created: false });
     expect(table.stored.get(first.themeId as string)?.mentions).toBe(1);
-  });
-
-  it('marks an author once per theme and day within a batch', async () => {
-    // Arrange
-    const table = new CountingThemes();
-    const deps = batchOf(table);
-
-    // Act
-    await recordInsight(mention('Die Reparatur dauert schon drei Wochen', { authorId: 'same' }), deps);
-    await recordInsight(mention('Reparatur dauert Wochen, unmöglich', { authorId: 'same' }), deps);
-
-    // Assess
-    expect(table.authorMarks).toBe(1);
-    expect([...table.authors.values()].map((marks) => marks.size)).toEqual([1]);
   });
 });
