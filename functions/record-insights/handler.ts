@@ -177,25 +177,29 @@ export async function recordInsightsBatch(
     );
   } catch (error) {
     // Every record failed, but a record's mentions before its failing one are noted: count them.
-    await countNoted(noted, deps, options);
+    await countNoted(noted, deps, options, new Set(event.Records.map((r) => r.messageId)));
     throw error;
   }
   const failures = [...response.batchItemFailures];
-  for (const record of await countNoted(noted, deps, options)) {
-    if (!failures.some((f) => f.itemIdentifier === record.messageId))
-      failures.push({ itemIdentifier: record.messageId });
-  }
+  const failedBefore = new Set(failures.map((f) => f.itemIdentifier));
+  for (const record of await countNoted(noted, deps, options, failedBefore))
+    failures.push({ itemIdentifier: record.messageId });
   // As processPartialResponse does: a batch that failed whole is thrown, and Lambda retries it whole.
   if (failures.length > 0 && failures.length === event.Records.length)
     throw new FullBatchFailureError([new RatesNotCountedError('no record of the batch was counted')]);
   return { batchItemFailures: failures };
 }
 
-/** Adds the noted mentions to their hours' counters; returns the records whose mentions could not be counted (reported). */
+/**
+ * Adds the noted mentions to their hours' counters (those of failed records too: their
+ * redelivery finds them noted). Returns the other records whose mentions could not be
+ * counted, each reported as failed once; `failedBefore` were reported already.
+ */
 async function countNoted(
   noted: readonly NotedRate[],
   deps: RecordInsightsDeps,
   options: ObserveRecordsOptions,
+  failedBefore: ReadonlySet<string>,
 ): Promise<SQSRecord[]> {
   if (noted.length === 0) return [];
   const recordOf = new Map(noted.map((n) => [n.observation, n.record]));
@@ -207,7 +211,7 @@ async function countNoted(
   for (const hour of uncounted) {
     for (const observation of hour.observations) {
       const record = recordOf.get(observation);
-      if (!record || failed.has(record.messageId)) continue;
+      if (!record || failed.has(record.messageId) || failedBefore.has(record.messageId)) continue;
       failed.set(record.messageId, record);
       await withCorrelation(correlateInsight(record), () =>
         reportFailure(
