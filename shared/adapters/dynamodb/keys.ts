@@ -55,7 +55,8 @@
  * lock, like a case); the kind's and language's themes are one query, the clusterer's
  * candidates. A theme day counts with `ADD` on the condition that its `mentionIds` set does
  * not hold the mention yet, so a redelivery never counts twice (one theme's day holds up to
- * about 10,000 mention ids within the 400 KB item limit). Theme authors are pseudonymous
+ * about 7,500 mentions of as many authors within the 400 KB item limit: a mention id and a
+ * 20-character author hash each). Theme authors are pseudonymous
  * hashes in the same day item's `authors` set, added by the same write, counted over the days
  * of a period; the one-item-per-author marks written before are still read and erased until
  * they expire.
