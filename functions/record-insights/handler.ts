@@ -1,3 +1,4 @@
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
@@ -12,12 +13,28 @@ import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/co
 import { RoutedEnvelopeSchema, routedMentionsOf, type MentionRouted } from '../../shared/domain/events.ts';
 import type { RateObservation } from '../../shared/domain/insights.ts';
 import type { RecordFailureLog } from '../../shared/domain/ports.ts';
-import { RATE_RETENTION_DAYS, recordMentionRates, type RateStore } from '../../shared/domain/spikes/index.ts';
+import {
+  countNotedRates,
+  noteMentionRate,
+  RATE_RETENTION_DAYS,
+  recordMentionRates,
+  type RateStore,
+} from '../../shared/domain/spikes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { expiresAtEpochSeconds } from '../../shared/domain/time.ts';
-import { recordInsight, type RecordInsightDeps, type RecordInsightOutcome } from '../../shared/domain/themes/index.ts';
+import {
+  BatchThemes,
+  recordInsight,
+  type RecordInsightDeps,
+  type RecordInsightOutcome,
+} from '../../shared/domain/themes/index.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
-import { correlateDetail, processObservedBatch } from '../../shared/observability/observe-records.ts';
+import {
+  correlateDetail,
+  processObservedBatch,
+  reportFailure,
+  type ObserveRecordsOptions,
+} from '../../shared/observability/observe-records.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 import { withCorrelation } from '../../shared/observability/correlation.ts';
 
@@ -43,32 +60,41 @@ export function dependenciesFrom(env: FunctionEnv): RecordInsightsDeps {
   };
 }
 
+/** A mention noted in its hour's rates by this invocation, with the record that carried it. */
+interface NotedRate {
+  readonly record: SQSRecord;
+  readonly observation: RateObservation;
+}
+
 /**
  * Groups the routed mentions of one message (the `insights` queue receives only the primary
  * department's `Mention Routed` or `Mentions Routed`, so a mention copied to two departments
- * counts once) into their themes, and adds them to the hourly rate counters that spike
- * detection reads (both idempotent per mention, so a redelivered record counts nowhere
- * twice). The mentions of a batch go one after the other; the first failure fails the
- * record after the rest were tried.
+ * counts once) into their themes, and notes each in its hour's rates (both idempotent per
+ * mention, so a redelivered record counts nowhere twice); `noted` receives every mention noted
+ * now, whose counts the batch then adds in one write per hour. The mentions of a batch go one
+ * after the other; the first failure fails the record after the rest were tried.
  */
-export async function processRecord(record: SQSRecord, deps: RecordInsightsDeps): Promise<RateObservation[]> {
+export async function processRecord(
+  record: SQSRecord,
+  deps: RecordInsightsDeps,
+  noted: (observation: RateObservation) => void,
+): Promise<void> {
   const envelope = parseRecordBody(record, RoutedEnvelopeSchema, 'a Mention Routed or Mentions Routed event');
-  const observations: RateObservation[] = [];
   let failure: unknown;
   for (const detail of routedMentionsOf(envelope)) {
     try {
       const observation = await withCorrelation({ mentionId: detail.mentionId, caseId: detail.caseId }, () =>
         recordOne(detail, deps),
       );
-      if (observation) observations.push(observation);
+      if (observation) noted(observation);
     } catch (error) {
       failure ??= error;
     }
   }
   if (failure !== undefined) throw failure;
-  return observations;
 }
 
+/** Groups one mention into its theme and notes it in its hour's rates; returns its observation when noted now. */
 async function recordOne(detail: MentionRouted, deps: RecordInsightsDeps): Promise<RateObservation | undefined> {
   if (detail.role !== 'primary') {
     // The rule sends only primary events; a cc copy that arrives anyway must not count twice.
@@ -78,7 +104,8 @@ async function recordOne(detail: MentionRouted, deps: RecordInsightsDeps): Promi
     });
     return undefined;
   }
-  const outcome = await recordRoutedInsight(detail, deps);
+  const outcome = await recordInsight(detail, deps);
+  const notedNow = await noteMentionRate(outcome.observation, { rates: deps.rates, expiresAt: rateExpiry(deps) });
   if (outcome.themeId === undefined) {
     logger.info('Mention feeds no theme', { mentionId: detail.mentionId, category: detail.category });
     metrics.addMetric('MentionsWithoutTheme', MetricUnit.Count, 1);
@@ -91,7 +118,11 @@ async function recordOne(detail: MentionRouted, deps: RecordInsightsDeps): Promi
     metrics.addMetric(outcome.counted ? 'MentionsGrouped' : 'MentionsGroupedBefore', MetricUnit.Count, 1);
     if (outcome.created) metrics.addMetric('ThemesCreated', MetricUnit.Count, 1);
   }
-  return outcome.observation;
+  return notedNow ? outcome.observation : undefined;
+}
+
+function rateExpiry(deps: Pick<RecordInsightsDeps, 'clock'>): number {
+  return expiresAtEpochSeconds(deps.clock.now(), RATE_RETENTION_DAYS);
 }
 
 /**
@@ -104,28 +135,104 @@ export async function recordRoutedInsight(
   deps: Pick<RecordInsightsDeps, 'themes' | 'rates' | 'clock' | 'timezone' | 'retentionDays' | 'joinThreshold'>,
 ): Promise<RecordInsightOutcome> {
   const outcome = await recordInsight(detail, deps);
-  const expiresAt = expiresAtEpochSeconds(deps.clock.now(), RATE_RETENTION_DAYS);
-  await recordMentionRates(outcome.observation, { rates: deps.rates, expiresAt });
+  await recordMentionRates(outcome.observation, { rates: deps.rates, expiresAt: rateExpiry(deps) });
   return outcome;
 }
 
 /** The correlation keys of a routed mention: its id and its case's id. */
 export const correlateInsight = correlateDetail;
 
+/**
+ * The batch: every record through {@link processRecord} (themes, read once per batch through
+ * {@link BatchThemes}, and the notes of its mentions in their hours' rates), then the noted mentions' counts added in one write per
+ * hour for the whole batch instead of one per mention. A counter write that fails releases
+ * its mentions' notes and fails their records, so SQS delivers them again and they count then.
+ */
 export async function recordInsightsBatch(
   event: SQSEvent,
   context: Context,
   deps: RecordInsightsDeps,
 ): Promise<SQSBatchResponse> {
-  return processObservedBatch(event, context, (record) => processRecord(record, deps), {
+  const options = {
     functionName: 'record-insights',
     correlate: correlateInsight,
     failures: deps.failures,
     clock: deps.clock,
-    // One record after the other: similar mentions of one batch then meet the theme the first
-    // one started, instead of each starting its own, and one theme has one writer per batch.
-    processInParallel: false,
-  });
+  };
+  const noted: NotedRate[] = [];
+  // The batch's view of the themes: candidates queried once, no re-read of its own writes.
+  const batchDeps: RecordInsightsDeps = { ...deps, themes: new BatchThemes(deps.themes) };
+  let response: SQSBatchResponse;
+  try {
+    response = await processObservedBatch(
+      event,
+      context,
+      (record) => processRecord(record, batchDeps, (observation) => noted.push({ record, observation })),
+      {
+        ...options,
+        // One record after the other: similar mentions of one batch then meet the theme the first
+        // one started, instead of each starting its own, and one theme has one writer per batch.
+        processInParallel: false,
+      },
+    );
+  } catch (error) {
+    // Every record failed, but a record's mentions before its failing one are noted: count them.
+    await countNoted(noted, deps, options, new Set(event.Records.map((r) => r.messageId)));
+    throw error;
+  }
+  const failures = [...response.batchItemFailures];
+  const failedBefore = new Set(failures.map((f) => f.itemIdentifier));
+  for (const record of await countNoted(noted, deps, options, failedBefore))
+    failures.push({ itemIdentifier: record.messageId });
+  // As processPartialResponse does: a batch that failed whole is thrown, and Lambda retries it whole.
+  if (failures.length > 0 && failures.length === event.Records.length)
+    throw new FullBatchFailureError([new RatesNotCountedError('no record of the batch was counted')]);
+  return { batchItemFailures: failures };
+}
+
+/**
+ * Adds the noted mentions to their hours' counters (those of failed records too: their
+ * redelivery finds them noted). Returns the other records whose mentions could not be
+ * counted, each reported as failed once; `failedBefore` were reported already.
+ */
+async function countNoted(
+  noted: readonly NotedRate[],
+  deps: RecordInsightsDeps,
+  options: ObserveRecordsOptions,
+  failedBefore: ReadonlySet<string>,
+): Promise<SQSRecord[]> {
+  if (noted.length === 0) return [];
+  const recordOf = new Map(noted.map((n) => [n.observation, n.record]));
+  const uncounted = await countNotedRates(
+    noted.map((n) => n.observation),
+    { rates: deps.rates, expiresAt: rateExpiry(deps) },
+  );
+  const failed = new Map<string, SQSRecord>();
+  for (const hour of uncounted) {
+    for (const observation of hour.observations) {
+      const record = recordOf.get(observation);
+      if (!record || failed.has(record.messageId) || failedBefore.has(record.messageId)) continue;
+      failed.set(record.messageId, record);
+      await withCorrelation(correlateInsight(record), () =>
+        reportFailure(
+          record,
+          new RatesNotCountedError(`the rate counters of ${hour.hour} refused the batch's counts`, {
+            cause: hour.error,
+          }),
+          options,
+        ),
+      );
+    }
+  }
+  return [...failed.values()];
+}
+
+/** A batch's counts could not be added to an hour's rate counters: its records fail and are delivered again. */
+export class RatesNotCountedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RatesNotCountedError';
+  }
 }
 
 export function createHandler(env: FunctionEnv) {

@@ -470,16 +470,17 @@ export class InMemoryThemes implements ThemeRepository {
     day.count++;
     day.reactions += count.reactions;
     day.departments.add(count.department);
+    const authors = this.authors.get(count.themeId) ?? new Set<string>();
+    authors.add(`${count.day}#${count.authorHash}`);
+    this.authors.set(count.themeId, authors);
     return true;
   }
-  async markAuthor(themeId: string, day: string, authorHash: string): Promise<void> {
-    const set = this.authors.get(themeId) ?? new Set<string>();
-    set.add(`${day}#${authorHash}`);
-    this.authors.set(themeId, set);
-  }
-  async removeAuthorMarks(themeId: string, authorHash: string): Promise<void> {
+  async removeAuthorMarks(themeId: string, authorHash: string, createdAt: string): Promise<void> {
+    const utc = Date.parse(createdAt.slice(0, 10));
+    const around = [-1, 0, 1].map((d) => new Date(utc + d * 86_400_000).toISOString().slice(0, 10));
     for (const mark of [...(this.authors.get(themeId) ?? [])])
-      if (mark.endsWith(`#${authorHash}`)) this.authors.get(themeId)?.delete(mark);
+      if (mark.endsWith(`#${authorHash}`) && around.includes(mark.slice(0, 10)))
+        this.authors.get(themeId)?.delete(mark);
   }
   async authorsOf(themeId: string, from: string, to: string): Promise<number> {
     const marks = [...(this.authors.get(themeId) ?? [])].filter((m) => m.slice(0, 10) >= from && m.slice(0, 10) <= to);

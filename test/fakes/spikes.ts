@@ -2,6 +2,7 @@ import type { RateObservation, Period, SpikeSummary } from '../../shared/domain/
 import type { SpikeDetected } from '../../shared/domain/events.ts';
 import type { RateCount } from '../../shared/domain/spikes/detector.ts';
 import type {
+  DimensionCount,
   DimensionValue,
   RateMember,
   RateStore,
@@ -17,6 +18,8 @@ export class InMemoryRateStore implements RateStore {
   /** `<hour>|<dimension>|<value>` -> count. */
   readonly counters = new Map<string, number>();
   writes = 0;
+  /** Makes the next addToCounters throw, like a refused write. */
+  failNextAdd = false;
 
   async claimMention(hour: string, observation: RateObservation): Promise<boolean> {
     this.writes++;
@@ -26,9 +29,18 @@ export class InMemoryRateStore implements RateStore {
     return true;
   }
 
-  async addToCounters(hour: string, values: readonly DimensionValue[]): Promise<void> {
+  async releaseMention(hour: string, mentionId: string): Promise<void> {
     this.writes++;
-    for (const v of values) this.add(hour, v, 1);
+    this.noted.delete(`${hour}|${mentionId}`);
+  }
+
+  async addToCounters(hour: string, values: readonly DimensionCount[]): Promise<void> {
+    this.writes++;
+    if (this.failNextAdd) {
+      this.failNextAdd = false;
+      throw new Error('counter write refused');
+    }
+    for (const v of values) this.add(hour, v, v.count ?? 1);
   }
 
   /** Sets counts directly, for histories too long to play mention by mention. */

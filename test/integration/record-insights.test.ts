@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordInsightsBatch, type RecordInsightsDeps } from '../../functions/record-insights/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { markThemeDefect } from '../../shared/domain/themes/mark-defect.ts';
+import { authorHashOf } from '../../shared/domain/themes/theme-id.ts';
 import { ThemeInsights } from '../../shared/domain/themes/theme-insights.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
@@ -159,5 +162,71 @@ describe('record-insights against dynalite', () => {
         change: -1,
       }),
     ]);
+  });
+
+  it('adds the counts of a whole batch to an hour with one counter write, and a redelivery adds nothing', async () => {
+    const details = ['Paket kam beschädigt an', 'Hotline legt einfach auf', 'Kundennummer wird nicht erkannt'].map(
+      (text, i) => routed(text, { createdAt: `2026-11-25T09:0${i}:00.000Z`, category: 'complaint' }),
+    );
+    const send = vi.spyOn(local.documents, 'send');
+
+    const first = await batch(details);
+    const counterWrites = send.mock.calls.filter(
+      ([command]) => command instanceof UpdateCommand && String(command.input.Key?.SK).startsWith('COUNT#'),
+    ).length;
+    const again = await batch(details);
+    send.mockRestore();
+
+    expect([first.batchItemFailures, again.batchItemFailures]).toEqual([[], []]);
+    expect(counterWrites).toBe(1);
+    const hourly = await rates.counts('2026-11-25T09:00:00.000Z', '2026-11-25T09:00:00.000Z');
+    expect(hourly.find((c) => c.dimension === 'category' && c.value === 'complaint')?.count).toBe(3);
+  });
+
+  it('fails the records whose counts the counters refused, and counts them once when they come again', async () => {
+    const details = [
+      routed('Rechnung kam doppelt', { createdAt: '2026-11-26T08:10:00.000Z' }),
+      routed('Zweimal abgebucht diesen Monat', { createdAt: '2026-11-26T08:20:00.000Z' }),
+    ];
+    let refuse = true;
+    const refusing: RecordInsightsDeps = {
+      ...deps,
+      rates: Object.assign(Object.create(rates) as DynamoRateStore, {
+        addToCounters: async (...args: Parameters<DynamoRateStore['addToCounters']>) => {
+          if (refuse) throw new Error('ProvisionedThroughputExceededException');
+          return rates.addToCounters(...args);
+        },
+      }),
+    };
+    const event = sqsEventFactory(details.map((d, i) => sqsRecordFactory(routedEnvelope(d), `refused-${i}`)));
+
+    const refused = await recordInsightsBatch(event, contextFactory(), refusing).catch((error: unknown) => error);
+    refuse = false;
+    const redelivered = await recordInsightsBatch(event, contextFactory(), refusing);
+
+    expect(refused).toBeInstanceOf(FullBatchFailureError);
+    expect(redelivered.batchItemFailures).toEqual([]);
+    const hourly = await rates.counts('2026-11-26T08:00:00.000Z', '2026-11-26T08:00:00.000Z');
+    expect(hourly.find((c) => c.dimension === 'category' && c.value === 'complaint')?.count).toBe(2);
+  });
+  it('counts authors on the theme day and the marks an earlier release wrote as items, and erases both', async () => {
+    const detail = routed('Kundenkarte wird an der Kasse abgelehnt', { createdAt: '2026-11-27T23:30:00.000Z' });
+    await batch([detail]);
+    const themeId = (await themes.assignmentOf(detail.mentionId)) as string;
+    // A mark as the release before this one wrote it: one item per theme, day and author.
+    await local.documents.send(
+      new PutCommand({
+        TableName: topology.table.name,
+        Item: { PK: `THEMEAUTHOR#${themeId}`, SK: '2026-11-28#oldhash', type: 'themeAuthor', expiresAt: 2_000_000_000 },
+      }),
+    );
+    const before = await themes.authorsOf(themeId, '2026-11-27', '2026-11-28');
+
+    await themes.removeAuthorMarks(themeId, authorHashOf(detail.platform, detail.authorId), detail.createdAt);
+    await themes.removeAuthorMarks(themeId, 'oldhash', '2026-11-28T09:00:00.000Z');
+
+    expect(before).toBe(2);
+    expect(await themes.authorsOf(themeId, '2026-11-27', '2026-11-28')).toBe(0);
+    expect((await themes.dayCounts(['2026-11-28'])).find((c) => c.themeId === themeId)?.count).toBe(1);
   });
 });

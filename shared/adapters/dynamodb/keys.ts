@@ -29,7 +29,7 @@
  * | theme            | THEME#<kind>#<language>    | <themeId>                              |                                             |                                              |
  * | theme of mention | THEMEMENTION#<mentionId>   | THEMEMENTION                           |                                             |                                              |
  * | theme day        | THEMEDAY#<day>             | <themeId>                              |                                             |                                              |
- * | theme author     | THEMEAUTHOR#<themeId>      | <day>#<author hash>                    |                                             |                                              |
+ * | theme author (old)| THEMEAUTHOR#<themeId>     | <day>#<author hash>                    |                                             |                                              |
  * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |                                              |
  * | account timeline | KEYACCOUNT#<accountId>     | <at>#<mention or reply>#<item id>      |                                             |                                              |
  *
@@ -55,8 +55,11 @@
  * lock, like a case); the kind's and language's themes are one query, the clusterer's
  * candidates. A theme day counts with `ADD` on the condition that its `mentionIds` set does
  * not hold the mention yet, so a redelivery never counts twice (one theme's day holds up to
- * about 10,000 mention ids within the 400 KB item limit). Theme authors are pseudonymous
- * hashes, counted by a query over the days of a period.
+ * about 7,500 mentions of as many authors within the 400 KB item limit: a mention id and a
+ * 20-character author hash each). Theme authors are pseudonymous
+ * hashes in the same day item's `authors` set, added by the same write, counted over the days
+ * of a period; the one-item-per-author marks written before are still read and erased until
+ * they expire.
  * Histograms count observations per bucket (`le_15`, ..., `le_10080`, `gt_10080`) with
  * `count` and `sumMinutes`, all added with `ADD`; metrics are `response` (wall-clock),
  * `response-business` (business minutes, the reports' percentiles) and `resolution`.
@@ -68,8 +71,8 @@
  * the report cursor the id of the last period whose reports all went out; a report-sent
  * item is the claim and sent-marker of one report at one target (as notifications have).
  * Rate counters hold one number attribute per dimension value (`n#category#complaint`,
- * `n#platform#x`, `n#theme#<id>`) in one item per UTC hour, so a mention adds to all of its
- * values in one write; the rate mention beside it is the mention's once-only claim and says
+ * `n#platform#x`, `n#theme#<id>`) in one item per UTC hour, so the mentions of one SQS batch
+ * add to all of their values in one write per hour; the rate mention beside it is the mention's once-only claim and says
  * which case and department it belongs to (what a spike tags). Both expire after 14 weeks.
  * Spikes sit in one partition by their first hour: a company has a few a week.
  * A correction is a person's labelled example of one mention (text, corrected labels, who,

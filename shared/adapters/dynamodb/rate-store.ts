@@ -1,8 +1,14 @@
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { RateObservation, SpikeDimension } from '../../domain/insights.ts';
 import { SPIKE_DIMENSIONS } from '../../domain/insights.ts';
 import type { RateCount } from '../../domain/spikes/detector.ts';
-import type { DimensionValue, RateMember, RateStore } from '../../domain/spikes/ports.ts';
+import type { DimensionCount, DimensionValue, RateMember, RateStore } from '../../domain/spikes/ports.ts';
 import { queryAll } from './query-all.ts';
 import { conditionalWrite, keys } from './keys.ts';
 
@@ -14,8 +20,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Hourly rate counters and the rate mentions behind them (keys.ts): per mention one
- * conditional put (the claim) and one `ADD` to its hour's counter item, which holds every
- * dimension value's count of the hour as its own attribute.
+ * conditional put (the claim); per batch and hour one `ADD` to the hour's counter item, which
+ * holds every dimension value's count of the hour as its own attribute.
  */
 export class DynamoRateStore implements RateStore {
   constructor(
@@ -46,18 +52,24 @@ export class DynamoRateStore implements RateStore {
     );
   }
 
-  async addToCounters(hour: string, values: readonly DimensionValue[], expiresAt: number): Promise<void> {
+  async releaseMention(hour: string, mentionId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.rateMention(hour, mentionId) }));
+  }
+
+  async addToCounters(hour: string, values: readonly DimensionCount[], expiresAt: number): Promise<void> {
     const names: Record<string, string> = { '#type': 'type', '#hour': 'hour' };
+    const amounts: Record<string, number> = {};
     values.forEach((v, i) => {
       names[`#v${i}`] = `${COUNTER_PREFIX}${v.dimension}#${v.value}`;
+      amounts[`:n${i}`] = v.count ?? 1;
     });
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.rateCounters(hour),
-        UpdateExpression: `ADD ${values.map((_, i) => `#v${i} :one`).join(', ')} SET #type = :type, #hour = :hour, expiresAt = :expiresAt`,
+        UpdateExpression: `ADD ${values.map((_, i) => `#v${i} :n${i}`).join(', ')} SET #type = :type, #hour = :hour, expiresAt = :expiresAt`,
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':one': 1, ':type': 'rate-counters', ':hour': hour, ':expiresAt': expiresAt },
+        ExpressionAttributeValues: { ...amounts, ':type': 'rate-counters', ':hour': hour, ':expiresAt': expiresAt },
       }),
     );
   }

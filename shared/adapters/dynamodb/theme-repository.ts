@@ -7,14 +7,18 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ThemeDefect, ThemeExample, ThemeKind } from '../../domain/insights.ts';
 import type { StoredTheme, ThemeCount, ThemeDayCount, ThemeRepository } from '../../domain/themes/ports.ts';
+import { daysBetween } from '../../domain/themes/defect-effect.ts';
 import { parseThemeId } from '../../domain/themes/theme-id.ts';
 import { conditionalWrite, isConditionFailed, keys } from './keys.ts';
 import { getAll, queryAll } from './query-all.ts';
 
+const DAY_MS = 86_400_000;
+
 /**
  * Themes in the company table (keys.ts: THEME*). Idempotent per mention: the mention's theme
  * is claimed once, the theme's vector remembers its recent mentions, a day counts a mention
- * once by its id set, an author mark is a put of the same item.
+ * once by its id set and holds its authors' marks (a set of pseudonymous hashes) in the same
+ * write. Author marks of the release before, one item each, are still read and erased.
  */
 export class DynamoThemeRepository implements ThemeRepository {
   constructor(
@@ -99,7 +103,7 @@ export class DynamoThemeRepository implements ThemeRepository {
           TableName: this.tableName,
           Key: keys.themeDay(count.day, count.themeId),
           UpdateExpression:
-            'ADD #count :one, reactions :reactions, mentionIds :ids, departments :departments SET #type = :type, #day = :day, themeId = :themeId',
+            'ADD #count :one, reactions :reactions, mentionIds :ids, departments :departments, authors :authors SET #type = :type, #day = :day, themeId = :themeId',
           ConditionExpression: 'attribute_not_exists(mentionIds) OR NOT contains(mentionIds, :mentionId)',
           ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#day': 'day' },
           ExpressionAttributeValues: {
@@ -107,6 +111,7 @@ export class DynamoThemeRepository implements ThemeRepository {
             ':reactions': count.reactions,
             ':ids': new Set([count.mentionId]),
             ':departments': new Set([count.department]),
+            ':authors': new Set([count.authorHash]),
             ':mentionId': count.mentionId,
             ':type': 'themeDay',
             ':day': count.day,
@@ -117,35 +122,53 @@ export class DynamoThemeRepository implements ThemeRepository {
     );
   }
 
-  async markAuthor(themeId: string, day: string, authorHash: string, expiresAt: number): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.themeAuthor(themeId, day, authorHash), type: 'themeAuthor', expiresAt },
-      }),
-    );
-  }
-
-  async removeAuthorMarks(themeId: string, authorHash: string): Promise<void> {
-    const items = await queryAll(this.client, {
+  async removeAuthorMarks(themeId: string, authorHash: string, createdAt: string): Promise<void> {
+    const utc = Date.parse(createdAt.slice(0, 10));
+    for (const offset of [-1, 0, 1]) {
+      const day = new Date(utc + offset * DAY_MS).toISOString().slice(0, 10);
+      await conditionalWrite(
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.themeDay(day, themeId),
+            UpdateExpression: 'DELETE authors :author',
+            // Only where the author is marked: an update of a missing day would create it.
+            ConditionExpression: 'contains(authors, :hash)',
+            ExpressionAttributeValues: { ':author': new Set([authorHash]), ':hash': authorHash },
+          }),
+        ),
+      );
+    }
+    // Marks written before they moved onto the theme day: one item per theme, day and author (until they expire).
+    const legacy = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.themeAuthors(themeId) },
       ProjectionExpression: 'PK, SK',
     });
-    for (const item of items.filter((i) => String(i.SK).endsWith(`#${authorHash}`))) {
+    for (const item of legacy.filter((i) => String(i.SK).endsWith(`#${authorHash}`))) {
       await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: item.PK, SK: item.SK } }));
     }
   }
 
   async authorsOf(themeId: string, from: string, to: string): Promise<number> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': keys.themeAuthors(themeId), ':from': `${from}#`, ':to': `${to}#~` },
-      ProjectionExpression: 'SK',
-    });
-    return new Set(items.map((item) => String(item.SK).split('#')[1])).size;
+    const [days, legacy] = await Promise.all([
+      getAll(
+        this.client,
+        this.tableName,
+        daysBetween(from, to).map((day) => keys.themeDay(day, themeId)),
+        { ProjectionExpression: 'authors' },
+      ),
+      queryAll(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.themeAuthors(themeId), ':from': `${from}#`, ':to': `${to}#~` },
+        ProjectionExpression: 'SK',
+      }),
+    ]);
+    const authors = new Set(legacy.map((item) => String(item.SK).split('#')[1]));
+    for (const item of days) for (const author of (item.authors as Set<string> | undefined) ?? []) authors.add(author);
+    return authors.size;
   }
 
   async dayCounts(days: readonly string[]): Promise<ThemeDayCount[]> {

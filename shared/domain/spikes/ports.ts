@@ -8,6 +8,11 @@ export interface DimensionValue {
   readonly value: string;
 }
 
+/** A dimension value and how many mentions add to it (1 when absent). */
+export interface DimensionCount extends DimensionValue {
+  readonly count?: number;
+}
+
 /** A mention as its hour's rate counters remember it: what a spike tags. */
 export interface RateMember {
   readonly mentionId: string;
@@ -25,8 +30,10 @@ export interface RateStore {
    * @returns false when it was noted before (a redelivery): then it must not be counted again
    */
   claimMention(hour: string, observation: RateObservation, expiresAt: number): Promise<boolean>;
-  /** Adds one to the hour's counter of each value (one write for all of them). */
-  addToCounters(hour: string, values: readonly DimensionValue[], expiresAt: number): Promise<void>;
+  /** Withdraws a note whose count could not be added, so that a redelivery counts the mention. */
+  releaseMention(hour: string, mentionId: string): Promise<void>;
+  /** Adds each value's count (1 when it has none) to the hour's counters (one write for all of them). */
+  addToCounters(hour: string, values: readonly DimensionCount[], expiresAt: number): Promise<void>;
   /** Counts of every value in the hours from `fromHour` up to and including `toHour`; hours without mentions are absent. */
   counts(fromHour: string, toHour: string): Promise<RateCount[]>;
   /** Mentions of a value in an hour, at most `limit` distinct cases. */

@@ -1,6 +1,6 @@
 import type { RateObservation } from '../insights.ts';
 import { hourOf } from './detector.ts';
-import type { DimensionValue, RateStore } from './ports.ts';
+import type { DimensionCount, DimensionValue, RateStore } from './ports.ts';
 
 export interface RecordMentionRatesDeps {
   readonly rates: RateStore;
@@ -24,20 +24,79 @@ export function dimensionValuesOf(observation: RateObservation): DimensionValue[
 }
 
 /**
- * Counts a routed mention (primary department) in the hourly rates of its category, platform
- * and theme, keyed by the UTC hour of its `createdAt`.
+ * Notes a routed mention (primary department) in the UTC hour of its `createdAt`, once
+ * (a conditional write): the first step of counting it, see {@link countNotedRates}.
  *
- * 1. note the mention in its hour (a conditional write): noted before -> a redelivery, stop
- * 2. add one to the hour's counters of its dimension values (one write)
+ * @returns false when it was noted before (a redelivery): then it must not be counted again
+ */
+export async function noteMentionRate(observation: RateObservation, deps: RecordMentionRatesDeps): Promise<boolean> {
+  return deps.rates.claimMention(hourOf(observation.createdAt), observation, deps.expiresAt);
+}
+
+/** The mentions of one hour whose count could not be added (their notes were released where possible). */
+export interface UncountedRates {
+  readonly hour: string;
+  readonly observations: readonly RateObservation[];
+  readonly error: unknown;
+}
+
+/**
+ * The values the noted mentions count toward, summed per UTC hour: a batch's mentions add to
+ * each hour's counters in one write instead of one write each.
+ */
+export function hourlyCountsOf(observations: readonly RateObservation[]): Map<string, DimensionCount[]> {
+  const byHour = new Map<string, Map<string, DimensionCount>>();
+  for (const observation of observations) {
+    const hour = hourOf(observation.createdAt);
+    const counts = byHour.get(hour) ?? new Map<string, DimensionCount>();
+    byHour.set(hour, counts);
+    for (const v of dimensionValuesOf(observation)) {
+      const key = `${v.dimension}#${v.value}`;
+      counts.set(key, { ...v, count: (counts.get(key)?.count ?? 0) + 1 });
+    }
+  }
+  return new Map([...byHour].map(([hour, counts]) => [hour, [...counts.values()]]));
+}
+
+/**
+ * Adds mentions noted by {@link noteMentionRate} (all of one SQS batch) to their hours'
+ * counters: one write per hour, whatever the number of mentions.
  *
- * Two writes per mention. A crash between them loses that one mention's count (the retry
- * finds it noted); it never counts a mention twice.
+ * A write that fails releases the notes of that hour's mentions, so their redelivery counts
+ * them; only a crash between the notes and the write (or a failed release) loses those
+ * mentions' counts. A mention is never counted twice.
  *
- * @returns whether the mention was counted now
+ * @returns the hours whose counts were not added, with their mentions (empty when all were)
+ */
+export async function countNotedRates(
+  noted: readonly RateObservation[],
+  deps: RecordMentionRatesDeps,
+): Promise<UncountedRates[]> {
+  const uncounted: UncountedRates[] = [];
+  for (const [hour, counts] of hourlyCountsOf(noted)) {
+    try {
+      await deps.rates.addToCounters(hour, counts, deps.expiresAt);
+    } catch (error) {
+      const observations = noted.filter((o) => hourOf(o.createdAt) === hour);
+      // Best effort: a note that stays loses its mention's count, as a crash here would.
+      await Promise.allSettled(observations.map((o) => deps.rates.releaseMention(hour, o.mentionId)));
+      uncounted.push({ hour, observations, error });
+    }
+  }
+  return uncounted;
+}
+
+/**
+ * Counts one routed mention (primary department) in the hourly rates of its category,
+ * platform and theme, keyed by the UTC hour of its `createdAt`: {@link noteMentionRate}, then
+ * {@link countNotedRates} for it alone (record-insights does the second step once per batch).
+ *
+ * @returns whether the mention was counted now (false: a redelivery)
+ * @throws the counter write's error (the note is released, so a retry counts the mention)
  */
 export async function recordMentionRates(observation: RateObservation, deps: RecordMentionRatesDeps): Promise<boolean> {
-  const hour = hourOf(observation.createdAt);
-  if (!(await deps.rates.claimMention(hour, observation, deps.expiresAt))) return false;
-  await deps.rates.addToCounters(hour, dimensionValuesOf(observation), deps.expiresAt);
+  if (!(await noteMentionRate(observation, deps))) return false;
+  const [uncounted] = await countNotedRates([observation], deps);
+  if (uncounted) throw uncounted.error;
   return true;
 }

@@ -37,7 +37,11 @@ export async function eraseThemeTraces(
       }
     }
     if (!options.dryRun)
-      await themes.removeAuthorMarks(themeId, authorHashOf(stored.mention.platform, stored.mention.author.id));
+      await themes.removeAuthorMarks(
+        themeId,
+        authorHashOf(stored.mention.platform, stored.mention.author.id),
+        stored.mention.createdAt,
+      );
   }
   return removed;
 }

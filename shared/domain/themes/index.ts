@@ -1,3 +1,4 @@
+export { BatchThemes } from './batch-themes.ts';
 export { chooseTheme, DEFAULT_JOIN_THRESHOLD, type ClusterCandidate, type ClusterChoice } from './cluster.ts';
 export { daysBetween, defectEffectOf, effectWindows, MAX_EFFECT_DAYS, shiftDay } from './defect-effect.ts';
 export { eraseThemeTraces } from './erase-theme-traces.ts';

@@ -40,6 +40,8 @@ export interface ThemeCount {
   readonly mentionId: string;
   readonly department: string;
   readonly reactions: number;
+  /** The mention's author (pseudonymous hash, see authorHashOf), among the theme's distinct authors of the day. */
+  readonly authorHash: string;
 }
 
 /**
@@ -58,12 +60,16 @@ export interface ThemeRepository {
   createTheme(theme: StoredTheme): Promise<boolean>;
   /** Writes the theme when its stored version is `expectedVersion`; false when another writer came first. */
   saveTheme(theme: StoredTheme, expectedVersion: number): Promise<boolean>;
-  /** Counts the mention on its theme's day (once, however often it is called); true when it counted now. */
+  /**
+   * Counts the mention on its theme's day and notes its author there (once, however often it
+   * is called; one write); true when it counted now.
+   */
   countMention(count: ThemeCount): Promise<boolean>;
-  /** Notes that an author (pseudonymous hash) wrote about the theme on a day. */
-  markAuthor(themeId: string, day: string, authorHash: string, expiresAt: number): Promise<void>;
-  /** Removes every mark of an author (pseudonymous hash) on a theme: erasure. */
-  removeAuthorMarks(themeId: string, authorHash: string): Promise<void>;
+  /**
+   * Removes an author's (pseudonymous hash) marks on a theme around a mention's time (its
+   * UTC day and the days either side, whatever the company's timezone): erasure.
+   */
+  removeAuthorMarks(themeId: string, authorHash: string, createdAt: string): Promise<void>;
   /** Distinct authors of a theme between two days (inclusive). */
   authorsOf(themeId: string, from: string, to: string): Promise<number>;
   /** Every theme's counts on each of the days. */

@@ -42,11 +42,11 @@ export interface RecordInsightOutcome {
 /**
  * Groups one routed mention (primary department) into its theme:
  * 1. its kind (complaint, question in anger, idea, project) and terms; none: nothing to group;
- * 2. the theme it was grouped into before (a redelivery), else the most similar theme of its
- *    kind and language or a new one, recorded for the mention (first writer wins);
+ * 2. the most similar theme of its kind and language or a new one, recorded for the mention
+ *    (first writer wins: a redelivery gets the theme recorded before);
  * 3. its terms, example, department (and for projects the organisation and place) added to
  *    the theme under the theme's version, retried when another writer came first;
- * 4. counted on the theme's day once, and its author marked.
+ * 4. counted on the theme's day once, its author marked on the same day (one write).
  *
  * @throws ConflictError when the theme kept changing under every attempt (SQS retries the message)
  */
@@ -64,17 +64,16 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
   const terms = kind ? termsOf(detail.text, language) : new Map<string, string>();
   if (!kind || terms.size === 0) return { observation, counted: false, created: false };
 
-  let themeId = await deps.themes.assignmentOf(detail.mentionId);
   const expiresAt = expiresAtEpochSeconds(deps.clock.now(), deps.retentionDays);
-  if (themeId === undefined) {
-    const candidates = await deps.themes.themesOf(kind, language);
-    const choice = chooseTheme(terms, candidates, deps.joinThreshold ?? DEFAULT_JOIN_THRESHOLD);
-    themeId = await deps.themes.claimAssignment(
-      detail.mentionId,
-      choice.join ?? themeIdOf(kind, language, detail.mentionId),
-      expiresAt,
-    );
-  }
+  // No read of an earlier assignment first: the claim is conditional and answers with the
+  // theme recorded before when there is one (a redelivery), which is rare.
+  const candidates = await deps.themes.themesOf(kind, language);
+  const choice = chooseTheme(terms, candidates, deps.joinThreshold ?? DEFAULT_JOIN_THRESHOLD);
+  const themeId = await deps.themes.claimAssignment(
+    detail.mentionId,
+    choice.join ?? themeIdOf(kind, language, detail.mentionId),
+    expiresAt,
+  );
 
   const created = await applyToTheme(themeId, detail, terms, deps);
   const day = dayIn(new Date(detail.createdAt), deps.timezone);
@@ -84,8 +83,8 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
     mentionId: detail.mentionId,
     department: detail.department,
     reactions: reactionsOf(detail),
+    authorHash: authorHashOf(detail.platform, detail.authorId),
   });
-  await deps.themes.markAuthor(themeId, day, authorHashOf(detail.platform, detail.authorId), expiresAt);
   return { observation: { ...observation, themeId }, themeId, counted, created };
 }
 

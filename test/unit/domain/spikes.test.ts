@@ -5,10 +5,12 @@ import type { Category, Platform } from '../../../shared/domain/mention.ts';
 import {
   addHours,
   baselineOf,
+  countNotedRates,
   DEFAULT_SPIKE_PARAMETERS,
   detectSpikes,
   evaluateSpikes,
   HOUR_MS,
+  noteMentionRate,
   recordMentionRates,
   spikeTag,
   upperTailProbability,
@@ -129,6 +131,67 @@ describe('recordMentionRates', () => {
       { hour: '2026-12-03T10:00:00.000Z', dimension: 'theme', value: 'th_repair_weeks', count: 1 },
     ]);
     expect(rates.writes).toBe(3);
+  });
+});
+
+describe('countNotedRates', () => {
+  const observationAt = (n: number, createdAt: string, themeId?: string) => ({
+    mentionId: `x:${n}`,
+    caseId: `case_${n}`,
+    createdAt,
+    category: 'complaint' as const,
+    platform: 'x' as const,
+    department: 'service',
+    ...(themeId ? { themeId } : {}),
+  });
+  const batch = [
+    observationAt(1, '2026-12-03T10:05:00.000Z', 'th_a'),
+    observationAt(2, '2026-12-03T10:40:00.000Z', 'th_a'),
+    observationAt(3, '2026-12-03T10:59:00.000Z'),
+    observationAt(4, '2026-12-03T11:01:00.000Z', 'th_b'),
+  ];
+
+  it('adds the mentions of a batch to each hour in one counter write per hour', async () => {
+    // Arrange
+    const rates = new InMemoryRateStore();
+    for (const o of batch) await noteMentionRate(o, { rates, expiresAt: 0 });
+    const notes = rates.writes;
+
+    // Act
+    const uncounted = await countNotedRates(batch, { rates, expiresAt: 0 });
+
+    // Assess
+    expect(uncounted).toEqual([]);
+    expect(rates.writes - notes).toBe(2);
+    expect(await rates.counts('2026-12-03T10:00:00.000Z', '2026-12-03T11:00:00.000Z')).toEqual([
+      { hour: '2026-12-03T10:00:00.000Z', dimension: 'category', value: 'complaint', count: 3 },
+      { hour: '2026-12-03T10:00:00.000Z', dimension: 'platform', value: 'x', count: 3 },
+      { hour: '2026-12-03T10:00:00.000Z', dimension: 'theme', value: 'th_a', count: 2 },
+      { hour: '2026-12-03T11:00:00.000Z', dimension: 'category', value: 'complaint', count: 1 },
+      { hour: '2026-12-03T11:00:00.000Z', dimension: 'platform', value: 'x', count: 1 },
+      { hour: '2026-12-03T11:00:00.000Z', dimension: 'theme', value: 'th_b', count: 1 },
+    ]);
+  });
+
+  it('releases the notes of an hour whose counter write fails, so that their redelivery counts them once', async () => {
+    // Arrange
+    const rates = new InMemoryRateStore();
+    const tenOClock = batch.slice(0, 3);
+    for (const o of tenOClock) await noteMentionRate(o, { rates, expiresAt: 0 });
+    rates.failNextAdd = true;
+
+    // Act
+    const [uncounted] = await countNotedRates(tenOClock, { rates, expiresAt: 0 });
+    const renoted = [];
+    for (const o of tenOClock) if (await noteMentionRate(o, { rates, expiresAt: 0 })) renoted.push(o);
+    await countNotedRates(renoted, { rates, expiresAt: 0 });
+
+    // Assess
+    expect(uncounted?.hour).toBe('2026-12-03T10:00:00.000Z');
+    expect(uncounted?.observations.map((o) => o.mentionId)).toEqual(['x:1', 'x:2', 'x:3']);
+    expect(renoted).toHaveLength(3);
+    const counts = await rates.counts('2026-12-03T10:00:00.000Z', '2026-12-03T10:00:00.000Z');
+    expect(counts.find((c) => c.dimension === 'category')?.count).toBe(3);
   });
 });
 
