@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildLambdaBundle, type BuiltBundle, lambdaBaseEnvironment } from '../infra/bundling.ts';
+import { buildLambdaBundle, type BuiltBundle } from '../infra/bundling.ts';
 import { startRuntime, type Runtime } from '../infra/local/runtime.ts';
 import { formatTable } from '../infra/local/text-table.ts';
 import { buildTopology, INTAKE_QUEUE, type FunctionSpec } from '../infra/topology.ts';
@@ -29,25 +29,12 @@ import { demoConfig } from '../test/factories/config.ts';
 import { sqsEventFactory } from '../test/factories/lambda.ts';
 import { sqsRecordFactory } from '../test/factories/mention.ts';
 import { bundleEvent, invokeBundle, storeBundleCase } from '../test/support/bundle-invocation.ts';
+import { BASELINE_SOURCE, environmentOf } from './bundle-env.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BUNDLE_TARGET = 1.3;
 const CLASSIFY_IMPORT_TARGET = 2;
-
-/** The baseline: the least a Backchannel function carries (an SQS client, middy, a logger), used once so nothing is shaken out. */
-const BASELINE_SOURCE = `
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { Logger } from '@aws-lambda-powertools/logger';
-import middy from '@middy/core';
-const logger = new Logger({ serviceName: 'baseline' });
-const sqs = new SQSClient({});
-export const handler = middy(async (event) => {
-  logger.info('received', { records: event.Records?.length });
-  await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: '{}' }));
-  return { batchItemFailures: [] };
-});
-`;
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const kib = (bytes: number) => (bytes / 1024).toFixed(0);
@@ -66,23 +53,6 @@ function coldImport(file: string, env: Readonly<Record<string, string>>): { wall
     encoding: 'utf8',
   });
   return JSON.parse(output.trim()) as { wall: number; cpu: number };
-}
-
-/** The environment of a function in the cloud, with placeholder values for its resources (nothing is called at import). */
-function environmentOf(spec: FunctionSpec | undefined, sourceMaps = false): Record<string, string> {
-  const env: Record<string, string> = {
-    ...lambdaBaseEnvironment('INFO', sourceMaps),
-    AWS_REGION: 'eu-central-1',
-    AWS_LAMBDA_FUNCTION_NAME: spec?.name ?? 'baseline',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-  for (const [name, value] of Object.entries(spec?.environment ?? {})) {
-    if (value.kind === 'literal') env[name] = value.value;
-    else if (value.kind !== 'companyConfig') env[name] = `bench-${name.toLowerCase()}`;
-  }
-  return env;
 }
 
 /**
