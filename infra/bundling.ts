@@ -58,6 +58,9 @@ export function bundleDefine(spec: Pick<FunctionSpec, 'environment'>, config: Co
       // The public holidays of the config's regions, resolved now: a bundle that keeps an SLA
       // clock then carries a few KB of days instead of date-holidays (1.3 MiB).
       define[`process.env.${HOLIDAY_TABLE_ENV}`] = JSON.stringify(JSON.stringify(cachedHolidayTable(config)));
+      // The config was validated by the schema at synth: the bundle reads it with a small
+      // check and without the schema (shared/config/config-json.ts).
+      define[`process.env.${CONFIG_CHECKED_ENV}`] = JSON.stringify('synth');
     }
   }
   // The shipped models are files beside the bundle (bundleAssets), not string literals in it.
@@ -67,6 +70,9 @@ export function bundleDefine(spec: Pick<FunctionSpec, 'environment'>, config: Co
   }
   return define;
 }
+
+/** The variable (replaced at bundle time) saying that the bundled config passed the schema at synth (shared/config/config-json.ts). */
+export const CONFIG_CHECKED_ENV = 'BACKCHANNEL_CONFIG_CHECKED';
 
 /** The variable (replaced at bundle time) naming the folder, beside the bundle, of the shipped models (shared/classifier/shipped-models.ts). */
 export const MODEL_FILES_ENV = 'BACKCHANNEL_MODEL_FILES';

@@ -18,7 +18,7 @@ import { loadPromotedModels, type PromotedModels } from '../../shared/classifier
 import { createClassifier } from '../../shared/classifier/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
-import { classifierLanguagesOf, routingPolicyOf } from '../../shared/config/schema.ts';
+import { classifierLanguagesOf, routingPolicyOf } from '../../shared/config/config-views.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import {
   finishRouted,

@@ -12,7 +12,8 @@ import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publishe
 import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
-import { caseLinkBaseOf, type CompanyConfig } from '../../shared/config/schema.ts';
+import { caseLinkBaseOf } from '../../shared/config/config-views.ts';
+import type { CompanyConfig } from '../../shared/config/schema.ts';
 import {
   addHours,
   DEFAULT_SPIKE_PARAMETERS,

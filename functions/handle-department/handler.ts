@@ -13,7 +13,7 @@ import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
-import { caseLinkBaseOf } from '../../shared/config/schema.ts';
+import { caseLinkBaseOf } from '../../shared/config/config-views.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import {
   receiveCaseEvent,

@@ -9,7 +9,8 @@ import {
 } from '../domain/business-time.ts';
 import type { Priority } from '../domain/mention.ts';
 import { calendarOf } from './calendar.ts';
-import { approverDepartment, escalationTargets, type CompanyConfig } from './schema.ts';
+import { approverDepartment, escalationTargets } from './config-views.ts';
+import type { CompanyConfig } from './schema.ts';
 
 /**
  * The company config's case rules as the domain reads them: SLA time in each department's

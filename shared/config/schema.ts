@@ -2,13 +2,7 @@ import { z } from 'zod';
 import { alertTargetSchemas, targetSchemas, targetTypeList } from '../adapters/notify/registry.ts';
 import { CATEGORIES, MENTION_KINDS, PRIORITIES, SENTIMENTS } from '../domain/mention.ts';
 import { MENTION_PLATFORMS } from '../platforms/registry.ts';
-import {
-  findUnreachableRules,
-  firstStoppingCatchAll,
-  RISK_FLAGS,
-  type RoutingPolicy,
-  type Rule,
-} from '../domain/rules/index.ts';
+import { findUnreachableRules, firstStoppingCatchAll, RISK_FLAGS, type Rule } from '../domain/rules/index.ts';
 import type { SlaDuration } from '../domain/business-time.ts';
 import { CapacitySchema } from './capacity.ts';
 import { ClassifierConfigSchema } from './classifier.ts';
@@ -828,54 +822,12 @@ function checkCondition(
   if (condition.not) checkCondition(condition.not, [...path, 'not'], known);
 }
 
-/**
- * The routing policy of a validated config, as the rules engine reads it.
- *
- * @example
- * const routing = routeMention(classification, routingPolicyOf(config), mention);
- */
-export function routingPolicyOf(config: CompanyConfig): RoutingPolicy {
-  const { brand, products, competitors, lists, keyAccounts } = config.keywords;
-  return {
-    departments: config.departments,
-    fallback: config.routing.fallback,
-    rules: config.routing.rules as readonly Rule[],
-    keywordLists: { brand, products, competitors, ...lists },
-    // A platform's handle is matched like the others.
-    keyAccounts: keyAccounts.map((k) =>
-      k.platformHandles
-        ? { ...k, handles: [...(k.handles ?? []), ...Object.values(k.platformHandles).filter((h) => h !== undefined)] }
-        : k,
-    ),
-    ...(config.routing.highReachFollowers !== undefined
-      ? { highReachFollowers: config.routing.highReachFollowers }
-      : {}),
-    ...(config.classifier.triage ? { triage: config.classifier.triage } : {}),
-  };
-}
-
-/**
- * The languages the classifier takes as the company's (`classifier.languages`), by default
- * the language of `company.locale` and English: `de-DE` gives `['de', 'en']`.
- */
-export function classifierLanguagesOf(config: CompanyConfig): string[] {
-  if (config.classifier.languages) return [...config.classifier.languages];
-  const own = config.company.locale.slice(0, 2).toLowerCase();
-  return /^[a-z]{2}$/.test(own) && own !== 'en' ? [own, 'en'] : ['en'];
-}
-
-/** Departments an overdue escalating case goes to: `cases.escalate.to`, or press and legal where the company has them. */
-export function escalationTargets(config: CompanyConfig): string[] {
-  return config.cases.escalate.to ?? config.departments.map((d) => d.id).filter((d) => d === 'press' || d === 'legal');
-}
-
-/**
- * The base of case links in notifications: the console (`admin.consoleUrl`, where
- * `<base>/cases/<id>` is the case's page), else `cases.baseUrl`; undefined: no link.
- */
-export function caseLinkBaseOf(config: CompanyConfig): string | undefined {
-  return config.admin.consoleUrl ?? config.cases.baseUrl;
-}
-
-// The domain owns the rule (access decisions use it); the config layer offers it beside its other policies.
-export { approverDepartment } from '../domain/company-directory.ts';
+// Views of a validated config that a function reads at run time live in a zod-free module,
+// so that a bundle reading its (synth-validated) config does not carry this schema.
+export {
+  approverDepartment,
+  caseLinkBaseOf,
+  classifierLanguagesOf,
+  escalationTargets,
+  routingPolicyOf,
+} from './config-views.ts';

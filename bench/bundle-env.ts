@@ -1,0 +1,37 @@
+import { lambdaBaseEnvironment } from '../infra/bundling.ts';
+import type { FunctionSpec } from '../infra/topology.ts';
+
+/**
+ * The environment of a function in the cloud, with placeholder values for its resources
+ * (nothing is called at import): what bench:bundles and bench:bundle-profile import a
+ * bundle with. Without a spec: the baseline bundle's.
+ */
+export function environmentOf(spec: FunctionSpec | undefined, sourceMaps = false): Record<string, string> {
+  const env: Record<string, string> = {
+    ...lambdaBaseEnvironment('INFO', sourceMaps),
+    AWS_REGION: 'eu-central-1',
+    AWS_LAMBDA_FUNCTION_NAME: spec?.name ?? 'baseline',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  for (const [name, value] of Object.entries(spec?.environment ?? {})) {
+    if (value.kind === 'literal') env[name] = value.value;
+    else if (value.kind !== 'companyConfig') env[name] = `bench-${name.toLowerCase()}`;
+  }
+  return env;
+}
+
+/** The baseline: the least a Backchannel function carries (an SQS client, middy, a logger), used once so nothing is shaken out. */
+export const BASELINE_SOURCE = `
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+const logger = new Logger({ serviceName: 'baseline' });
+const sqs = new SQSClient({});
+export const handler = middy(async (event) => {
+  logger.info('received', { records: event.Records?.length });
+  await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: '{}' }));
+  return { batchItemFailures: [] };
+});
+`;
