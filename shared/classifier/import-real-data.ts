@@ -14,6 +14,7 @@ import { goEmotionsSentiment, pottsSentiment, REAL_DATA_DIR, type RealExample, x
  *     --goemotions <folder with train.tsv, dev.tsv, test.tsv, emotions.txt | bare-git-dir:path> \
  *     --potts <folder with train/, dev/, test/ of PotTS not-preprocessed | bare-git-dir:path> \
  *     --xed <folder with AnnotatedData/ and Projections/ of XED | bare-git-dir:>
+ *     --uci-sentences <folder with {amazon_cells,yelp,imdb}_labelled.txt | bare-git-dir:path>
  *
  * Same snapshots, same bytes.
  */
@@ -145,6 +146,41 @@ export function importXed(spec: string, language: 'en' | 'de'): RealExample[] {
   return out;
 }
 
+/** The three sites of UCI's "Sentiment Labelled Sentences" and the file each is in. */
+export const UCI_SENTENCE_SITES = {
+  amazon: 'amazon_cells_labelled.txt',
+  yelp: 'yelp_labelled.txt',
+  imdb: 'imdb_labelled.txt',
+} as const;
+
+/**
+ * UCI's "Sentiment Labelled Sentences" (Kotzias et al., KDD 2015): review sentences as
+ * `sentence \t 0|1`, 1,000 per site (Amazon products, Yelp restaurants, IMDb films), picked
+ * by its authors to be clearly positive (1) or negative (0); no neutral sentences. The source
+ * is `uci-<site>`, the id `uci-<site>-<line number>`; a sentence repeated within a site is
+ * kept once (its first line), and one repeated with the other label is dropped.
+ */
+export function importUciSentences(spec: string): RealExample[] {
+  const out: RealExample[] = [];
+  for (const [site, file] of Object.entries(UCI_SENTENCE_SITES)) {
+    const byText = new Map<string, { id: string; sentiment: RealExample['sentiment'] | null }>();
+    snapshotFile(spec, file)
+      .split(/\r?\n/)
+      .forEach((line, index) => {
+        const match = /^(.*\S)\s*\t\s*([01])\s*$/.exec(line);
+        if (!match || !/\p{L}/u.test(match[1]!)) return;
+        const text = match[1]!.trim();
+        const sentiment = match[2] === '1' ? 'positive' : 'negative';
+        const before = byText.get(text);
+        if (!before) byText.set(text, { id: `uci-${site}-${String(index + 1).padStart(4, '0')}`, sentiment });
+        else if (before.sentiment !== sentiment) before.sentiment = null;
+      });
+    for (const [text, { id, sentiment }] of byText)
+      if (sentiment) out.push({ id, source: `uci-${site}`, language: 'en', text, sentiment });
+  }
+  return out;
+}
+
 function write(source: string, examples: readonly RealExample[]): void {
   const dir = path.join(REAL_DATA_DIR, source);
   mkdirSync(dir, { recursive: true });
@@ -161,9 +197,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   const goemotions = argument('goemotions');
   const potts = argument('potts');
   const xed = argument('xed');
-  if (!goemotions && !potts && !xed) {
+  const uciSentences = argument('uci-sentences');
+  if (!goemotions && !potts && !xed && !uciSentences) {
     process.stderr.write(
-      'Usage: tsx shared/classifier/import-real-data.ts [--goemotions <snapshot>] [--potts <snapshot>] [--xed <snapshot>]\n',
+      'Usage: tsx shared/classifier/import-real-data.ts [--goemotions <snapshot>] [--potts <snapshot>] [--xed <snapshot>] [--uci-sentences <snapshot>]\n',
     );
     process.exit(2);
   }
@@ -173,4 +210,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
     write('xed', importXed(xed, 'en'));
     write('xed-de', importXed(xed, 'de'));
   }
+  if (uciSentences) write('uci-sentences', importUciSentences(uciSentences));
 }

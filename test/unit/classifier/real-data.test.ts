@@ -5,7 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildModels, realTrainingExamples } from '../../../shared/classifier/build-models.ts';
 import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier/corpus.ts';
 import { DEFAULT_FEATURES } from '../../../shared/classifier/features.ts';
-import { importGoEmotions, importPotts, importXed } from '../../../shared/classifier/import-real-data.ts';
+import {
+  importGoEmotions,
+  importPotts,
+  importUciSentences,
+  importXed,
+} from '../../../shared/classifier/import-real-data.ts';
 import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
 import {
   goEmotionsSentiment,
@@ -172,6 +177,33 @@ describe('import-real-data for XED', () => {
     expect(en.every((e) => /^xed-[0-9a-f]{12}$/.test(e.id) && e.language === 'en')).toBe(true);
     expect(de.map((e) => [e.source, e.language, e.text, e.sentiment])).toEqual([
       ['xed-de', 'de', 'Raus hier!', 'negative'],
+    ]);
+  });
+});
+
+describe('import-real-data for the UCI sentiment labelled sentences', () => {
+  it('turns each site into its own source, 1 positive and 0 negative, keeping a repeated sentence once and dropping one with both labels', () => {
+    // Arrange
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'amazon_cells_labelled.txt'),
+      'Good case, Excellent value.\t1\nBattery died after a week.  \t0\nGood case, Excellent value.\t1\n',
+    );
+    writeFileSync(
+      path.join(dir, 'yelp_labelled.txt'),
+      'Service was slow.\t0\r\nIt was ok.\t1\r\nIt was ok.\t0\r\n:)\t1\r\n',
+    );
+    writeFileSync(path.join(dir, 'imdb_labelled.txt'), 'A very, very, very slow-moving film.  \t0\nno label here\n');
+
+    // Act
+    const examples = importUciSentences(dir);
+
+    // Assess
+    expect(examples.map((e) => [e.id, e.source, e.language, e.text, e.sentiment])).toEqual([
+      ['uci-amazon-0001', 'uci-amazon', 'en', 'Good case, Excellent value.', 'positive'],
+      ['uci-amazon-0002', 'uci-amazon', 'en', 'Battery died after a week.', 'negative'],
+      ['uci-yelp-0001', 'uci-yelp', 'en', 'Service was slow.', 'negative'],
+      ['uci-imdb-0001', 'uci-imdb', 'en', 'A very, very, very slow-moving film.', 'negative'],
     ]);
   });
 });
