@@ -91,6 +91,11 @@ export const SENTIMENT_VARIANTS: Readonly<Record<string, Variant>> = {
     ],
   },
   'base+margin': { what: 'shipped training, neutral margin chosen by CV', members: one({}), margin: true },
+  l2div10: { what: 'L2 1e-6', members: one({ lambda: 1e-6 }) },
+  'l2div3+nb1': { what: 'L2 3e-6, NB alpha 1', members: one({ lambda: 3e-6, logCountRatio: 1 }) },
+  'l2div3+avg': { what: 'L2 3e-6, averaged over the second half', members: one({ lambda: 3e-6, averageFrom: 0.5 }) },
+  'l2div3+balanced': { what: 'L2 3e-6, class-balanced loss', members: one({ lambda: 3e-6, classBalanced: true }) },
+  'l2div3+margin': { what: 'L2 3e-6, neutral margin chosen by CV', members: one({ lambda: 3e-6 }), margin: true },
 };
 
 /** Log-odds added to the neutral score that the margin search tries. */
