@@ -1,6 +1,6 @@
 /**
  * Which sentiment model on the same data (issue 15, "a better model on the same data"): the
- * shipped sentiment head beside variants of its training (L2, epochs, averaging, NB-SVM
+ * sentiment head beside variants of its training (L2, epochs, averaging, NB-SVM
  * log-count-ratio scaling, a class-balanced loss), an ensemble of a word model and a
  * character model, and a neutral decision margin, each beside the majority class and a plain
  * LR over hashed word unigrams measured in the same run. Every variant is measured twice:
@@ -71,7 +71,7 @@ const one = (training: Partial<TrainOptions>, features: FeatureOptions = DEFAULT
 ];
 
 export const SENTIMENT_VARIANTS: Readonly<Record<string, Variant>> = {
-  base: { what: 'shipped training (30 epochs, L2 1e-5)', members: one({}) },
+  base: { what: 'default training (30 epochs, L2 1e-5; shipped before)', members: one({}) },
   plain: { what: 'plain LR, hashed word unigrams (baseline)', members: one({}, WORDS_ONLY) },
   l2x3: { what: 'L2 3e-5', members: one({ lambda: 3e-5 }) },
   l2x10: { what: 'L2 1e-4', members: one({ lambda: 1e-4 }) },
@@ -81,7 +81,7 @@ export const SENTIMENT_VARIANTS: Readonly<Record<string, Variant>> = {
   nb1: { what: 'NB log-count-ratio scaling, alpha 1', members: one({ logCountRatio: 1 }) },
   nb025: { what: 'NB log-count-ratio scaling, alpha 0.25', members: one({ logCountRatio: 0.25 }) },
   'nb1+l2x3': { what: 'NB alpha 1, L2 3e-5', members: one({ logCountRatio: 1, lambda: 3e-5 }) },
-  balanced: { what: 'class-balanced loss', members: one({ classBalanced: true }) },
+  balanced: { what: 'class-balanced loss (shipped)', members: one({ classBalanced: true }) },
   'nb1+balanced': { what: 'NB alpha 1, class-balanced loss', members: one({ logCountRatio: 1, classBalanced: true }) },
   'word+char': {
     what: 'ensemble: word model + character model, probabilities averaged',
@@ -90,7 +90,7 @@ export const SENTIMENT_VARIANTS: Readonly<Record<string, Variant>> = {
       { features: CHARS, training: {} },
     ],
   },
-  'base+margin': { what: 'shipped training, neutral margin chosen by CV', members: one({}), margin: true },
+  'base+margin': { what: 'default training, neutral margin chosen by CV', members: one({}), margin: true },
   l2div10: { what: 'L2 1e-6', members: one({ lambda: 1e-6 }) },
   'l2div3+nb1': { what: 'L2 3e-6, NB alpha 1', members: one({ lambda: 3e-6, logCountRatio: 1 }) },
   'l2div3+avg': { what: 'L2 3e-6, averaged over the second half', members: one({ lambda: 3e-6, averageFrom: 0.5 }) },
