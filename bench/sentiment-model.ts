@@ -12,7 +12,7 @@
  *    out-of-fold scores.
  * 2. Trained on all training parts, scored on the held-out parts (never trained on) and, for
  *    German, on GermEval 2017 test_syn zero-shot (never trained on; read only when
- *    GERMEVAL_DIR or ../shared/data/germeval2017 holds it). This is what reports.
+ *    GERMEVAL_DIR or the data folder beside the repository holds it). This is what reports.
  *
  * The sentiment head alone, without language detection (the held-out rows of
  * `npm run bench:classifier` are end to end). Accuracies are counts, not timings: the load
