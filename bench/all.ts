@@ -23,6 +23,11 @@ const PARTS: readonly { readonly name: string; readonly script: string; readonly
     what: 'sentiment features (negation scope, VADER lexicon, emoji classes, German class prior) beside the shipped ones',
   },
   {
+    name: 'sentiment-model',
+    script: 'bench:sentiment-model',
+    what: 'sentiment head training variants (L2, NB log-count ratios, class-balanced loss, word+char ensemble, neutral margin)',
+  },
+  {
     name: 'lexicon-speed',
     script: 'bench:lexicon-speed',
     what: "the English sentiment features' CPU cost per mention beside the same model without them",

@@ -55,6 +55,12 @@ export interface TrainOptions {
    * class when its probability is at least t). Undefined: none.
    */
   readonly biasShift?: readonly number[];
+  /**
+   * Reweigh the examples so that every class carries the same total weight (each example's
+   * own weight times total / (classes * its class's total)): a class-balanced loss, for
+   * macro-F1 when one class is rare. Undefined: the examples' weights as given.
+   */
+  readonly classBalanced?: boolean;
 }
 
 export const DEFAULT_TRAINING: TrainOptions = { epochs: 30, lambda: 1e-5, learningRate: 0.5, seed: 20170915 };
@@ -139,18 +145,27 @@ export function trainHead(
 ): LinearHead {
   const runs = options.runs ?? 1;
   const k = classes.length;
+  const data = options.classBalanced ? balanceClasses(k, examples) : examples;
   const weights = new Float64Array((1 << bits) * k);
   const bias = new Float64Array(k);
-  const ratios =
-    options.logCountRatio === undefined ? undefined : logCountRatios(k, examples, bits, options.logCountRatio);
+  const ratios = options.logCountRatio === undefined ? undefined : logCountRatios(k, data, bits, options.logCountRatio);
   for (let run = 0; run < runs; run++) {
-    const one = trainFloat(classes.length, examples, bits, { ...options, seed: options.seed + run }, ratios);
+    const one = trainFloat(classes.length, data, bits, { ...options, seed: options.seed + run }, ratios);
     for (let j = 0; j < weights.length; j++) weights[j]! += one.weights[j]! / runs;
     for (let c = 0; c < k; c++) bias[c]! += one.bias[c]! / runs;
   }
   if (ratios) for (let j = 0; j < weights.length; j++) weights[j]! *= ratios[j]!;
   if (options.biasShift) for (let c = 0; c < k; c++) bias[c]! += options.biasShift[c] ?? 0;
   return quantizeHead(name, classes, weights, bias);
+}
+
+/** The examples reweighed so that every class that occurs carries the same total weight. */
+export function balanceClasses(k: number, examples: readonly LabeledVector[]): LabeledVector[] {
+  const totals = new Float64Array(k);
+  for (const e of examples) totals[e.y]! += e.weight ?? 1;
+  const sum = totals.reduce((a, b) => a + b, 0);
+  const present = totals.filter((t) => t > 0).length;
+  return examples.map((e) => ({ ...e, weight: ((e.weight ?? 1) * sum) / (present * totals[e.y]!) }));
 }
 
 /**

@@ -10,6 +10,7 @@ import { decodeModel, encodeModel, ModelFormatError } from '../../../shared/clas
 import { NgramClassifier } from '../../../shared/classifier/ngram-classifier.ts';
 import { normalizeText } from '../../../shared/classifier/normalize.ts';
 import {
+  balanceClasses,
   DEFAULT_HEAD_TRAINING,
   DEFAULT_TRAINING,
   trainHead,
@@ -174,5 +175,38 @@ describe('trainHead options', () => {
     expect(shifted.weights).toEqual(plain.weights);
     expect(shifted.bias[1]).toBeCloseTo(plain.bias[1]! - 5, 5);
     expect(shifted.bias[0]).toBeCloseTo(plain.bias[0]!, 6);
+  });
+
+  it('balances the classes: each class carries the same total weight, the total stays', () => {
+    const skewed = [
+      { x: words('kaputt'), y: 0, weight: 2 },
+      { x: words('kaputt heute'), y: 0 },
+      { x: words('super'), y: 1 },
+      { x: words('gut'), y: 1, weight: 0.5 },
+      { x: words('toll'), y: 1, weight: 0.5 },
+    ];
+
+    const balanced = balanceClasses(3, skewed);
+
+    const total = (y: number) => balanced.filter((e) => e.y === y).reduce((sum, e) => sum + e.weight!, 0);
+    expect(total(0)).toBeCloseTo(2.5, 9);
+    expect(total(1)).toBeCloseTo(2.5, 9);
+    // Within a class the examples keep their proportions.
+    expect(balanced[0]!.weight! / balanced[1]!.weight!).toBeCloseTo(2, 9);
+  });
+
+  it('with a class-balanced loss a rare class is learned that the plain loss drowns', () => {
+    // One "bad" text against many "good" ones that share its other words.
+    const rare = [
+      { x: words('heute kaputt'), y: 0 },
+      ...Array.from({ length: 12 }, (_, i) => ({ x: words(`heute ${['gut', 'super', 'toll'][i % 3]}`), y: 1 })),
+    ];
+    const plain = predict(trainHead('h', ['bad', 'good'], rare, 12, { ...options, epochs: 3 }), words('heute'));
+    const balanced = predict(
+      trainHead('h', ['bad', 'good'], rare, 12, { ...options, epochs: 3, classBalanced: true }),
+      words('heute'),
+    );
+
+    expect(balanced[0]!).toBeGreaterThan(plain[0]!);
   });
 });
