@@ -25,6 +25,7 @@ import { expectedCalibrationError, type Prediction } from '../shared/classifier/
 import type { Classification } from '../shared/domain/classification.ts';
 import { CATEGORIES, SENTIMENTS, type Category, type Sentiment } from '../shared/domain/mention.ts';
 import { GERMEVAL_DIR, loadGermEval, type GermEvalDocument } from './germeval.ts';
+import { WORDS_ONLY } from './sentiment-folds.ts';
 
 /**
  * `npm run bench:classifier`: every number side by side with its baselines, measured in
@@ -76,16 +77,6 @@ export const GERMEVAL_FEATURES: Readonly<Record<'relevance' | 'sentiment', Featu
 };
 
 const PLAIN_RELEVANCE_TRAINING: TrainOptions = { ...DEFAULT_TRAINING, lambda: 4e-5, epochs: 15 };
-
-/** Word unigrams only, no character n-grams: the "plain" hashed logistic regression. */
-const WORDS_ONLY: FeatureOptions = {
-  ...DEFAULT_FEATURES,
-  charMin: 6,
-  charMax: 5,
-  wordBigrams: false,
-  wordWeight: 1,
-  idf: false,
-};
 
 export function germEvalSection(): string {
   const data = loadGermEval();

@@ -34,7 +34,7 @@ import {
 } from '../shared/classifier/train.ts';
 import { SENTIMENTS } from '../shared/domain/mention.ts';
 import { loadGermEval } from './germeval.ts';
-import { foldOf as foldVectors, scoresOfPart } from './sentiment-folds.ts';
+import { foldOf as foldVectors, runVariantBench, scoresOfPart } from './sentiment-folds.ts';
 
 /** The variants, as changes to the shipped features (`base` is the shipped features themselves). */
 export const LEXICON_VARIANTS: Readonly<Record<string, Partial<FeatureOptions>>> = {
@@ -247,17 +247,5 @@ export function lexiconSection(
   return lines.join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const [variantList = Object.keys(LEXICON_VARIANTS).join(','), foldArg = '4', languageList = 'en,de'] =
-    process.argv.slice(2);
-  const folds = Number(foldArg);
-  if (!Number.isInteger(folds) || folds < 2) {
-    process.stderr.write('Usage: npm run bench:lexicon -- [variants] [folds >= 2] [languages]\n');
-    process.exit(2);
-  }
-  process.stdout.write(
-    `${lexiconSection(variantList.split(','), folds, languageList.split(',') as ('de' | 'en')[], (line) =>
-      process.stderr.write(`${line}\n`),
-    )}\n`,
-  );
-}
+if (import.meta.url === `file://${process.argv[1]}`)
+  runVariantBench('bench:lexicon', Object.keys(LEXICON_VARIANTS), lexiconSection);

@@ -37,17 +37,8 @@ import {
 } from '../shared/classifier/train.ts';
 import { SENTIMENTS } from '../shared/domain/mention.ts';
 import { loadGermEval } from './germeval.ts';
-import { foldOf as foldVectors, scoresOfPart } from './sentiment-folds.ts';
+import { foldOf as foldVectors, runVariantBench, scoresOfPart, WORDS_ONLY } from './sentiment-folds.ts';
 
-/** Hashed word unigrams only, no idf: the plain-LR baseline (as bench:classifier's). */
-const WORDS_ONLY: FeatureOptions = {
-  ...DEFAULT_FEATURES,
-  charMin: 6,
-  charMax: 5,
-  wordBigrams: false,
-  wordWeight: 1,
-  idf: false,
-};
 /** Words and word pairs, no character n-grams: the word member of the ensemble. */
 const WORDS: FeatureOptions = { ...DEFAULT_FEATURES, charMin: 6, charMax: 5 };
 /** Character n-grams (and signals) only: the character member of the ensemble. */
@@ -268,17 +259,5 @@ export function sentimentModelSection(
   return lines.join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const [variantList = Object.keys(SENTIMENT_VARIANTS).join(','), foldArg = '4', languageList = 'en,de'] =
-    process.argv.slice(2);
-  const folds = Number(foldArg);
-  if (!Number.isInteger(folds) || folds < 2) {
-    process.stderr.write('Usage: npm run bench:sentiment-model -- [variants] [folds >= 2] [languages]\n');
-    process.exit(2);
-  }
-  process.stdout.write(
-    `${sentimentModelSection(variantList.split(','), folds, languageList.split(',') as ('de' | 'en')[], (line) =>
-      process.stderr.write(`${line}\n`),
-    )}\n`,
-  );
-}
+if (import.meta.url === `file://${process.argv[1]}`)
+  runVariantBench('bench:sentiment-model', Object.keys(SENTIMENT_VARIANTS), sentimentModelSection);
