@@ -27,7 +27,11 @@ const DAY = 86_400_000;
 describe('backchannel themes, theme, ideas and projects on the persisted local table', () => {
   const config = demoConfig();
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'bc-themes-'));
-  const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString();
+  // Noon UTC of past days: the same calendar day in UTC and in the company's zone
+  // (Europe/Berlin), so a run between 23:00 and 24:00 UTC counts the same days as any other.
+  const noonToday = new Date();
+  noonToday.setUTCHours(12, 0, 0, 0);
+  const daysAgo = (n: number) => new Date(noonToday.getTime() - n * DAY).toISOString();
   const fixDate = daysAgo(3).slice(0, 10);
   let repairTheme = '';
 
