@@ -1,6 +1,9 @@
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyBatch, dependenciesFrom as classifyDependencies } from '../../functions/classify-mention/handler.ts';
+import {
+  classifyBatch,
+  type dependenciesFrom as classifyDependencies,
+} from '../../functions/classify-mention/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { caseIdForThread } from '../../shared/domain/case.ts';
@@ -8,6 +11,7 @@ import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
 import { mentionFactory, sqsRecordFactory } from '../factories/mention.ts';
 import { RecordingPublisher } from '../fakes/in-memory.ts';
+import { classifyDependenciesRecordingTo } from '../support/classify-dependencies.ts';
 import { startLocalTable } from '../support/local-table.ts';
 import { itemSize } from '../../bench/aws-requests.ts';
 
@@ -25,12 +29,7 @@ describe('classify-mention batch items and events against dynalite', () => {
     local = await startLocalTable(topology.table);
     publisher = new RecordingPublisher();
     const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name };
-    const base = classifyDependencies(env);
-    deps = {
-      ...base,
-      events: publisher,
-      ...(base.caseChanges ? { caseChanges: { ...base.caseChanges, events: publisher } } : {}),
-    };
+    deps = classifyDependenciesRecordingTo(env, publisher);
     mentions = new DynamoMentionRepository(local.documents, topology.table.name);
     cases = new DynamoCaseRepository(local.documents, topology.table.name);
   });

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyBatch, dependenciesFrom as classifyDependencies } from '../../functions/classify-mention/handler.ts';
+import {
+  classifyBatch,
+  type dependenciesFrom as classifyDependencies,
+} from '../../functions/classify-mention/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { caseIdForThread } from '../../shared/domain/case.ts';
@@ -8,6 +11,7 @@ import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
 import { mentionFactory, mentionRoutedFactory, sqsRecordFactory } from '../factories/mention.ts';
 import { RecordingPublisher } from '../fakes/in-memory.ts';
+import { classifyDependenciesRecordingTo } from '../support/classify-dependencies.ts';
 import { startLocalTable } from '../support/local-table.ts';
 
 /** Own replies and deletion notices through classify-mention, against a real dynalite table. */
@@ -22,13 +26,8 @@ describe('own replies and deletions against dynalite', () => {
   beforeAll(async () => {
     local = await startLocalTable(topology.table);
     const env = { ...local.env, COMPANY_CONFIG: JSON.stringify(config), EVENT_BUS_NAME: topology.bus.name };
-    const base = classifyDependencies(env);
     const publisher = new RecordingPublisher();
-    deps = {
-      ...base,
-      events: publisher,
-      ...(base.caseChanges ? { caseChanges: { ...base.caseChanges, events: publisher } } : {}),
-    };
+    deps = classifyDependenciesRecordingTo(env, publisher);
     cases = new DynamoCaseRepository(local.documents, topology.table.name);
     mentions = new DynamoMentionRepository(local.documents, topology.table.name);
   });
