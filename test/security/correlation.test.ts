@@ -47,7 +47,8 @@ describe('one correlation id from ingest to the department handler, through the 
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      // Long enough that a slow, loaded machine never redelivers: a redelivery logs a mention twice.
+      visibilityTimeoutSeconds: 30,
       startScheduler: false,
       logFormat: 'json',
       log,
