@@ -13,6 +13,12 @@ export interface StoredMention {
   readonly caseId: string;
   /** Set once every `Mention Routed` event of this mention was published. */
   readonly routedAt?: string;
+  /**
+   * The routed mark of the batch that stored the mention (classifyBatch): the mention is
+   * routed once its id is in that mark, which one write per batch fills. Without it, the
+   * mention's own mark (markRouted) says so.
+   */
+  readonly routeMark?: string;
 }
 
 /** Port: mentions, deduplicated by `(platform, externalId)`. */
@@ -27,6 +33,11 @@ export interface MentionRepository {
    * stays. `expiresAt` (epoch seconds): when the mark may go, with the mention.
    */
   markRouted(mentionId: string, routedAt: string, expiresAt: number): Promise<void>;
+  /**
+   * Marks mentions stored with the routed mark `mark` as fully published, in one write: it
+   * adds their ids to the mark (a mention in it is routed; adding one twice changes nothing).
+   */
+  markRoutedTogether(mark: string, mentionIds: readonly string[], routedAt: string, expiresAt: number): Promise<void>;
   get(mentionId: string): Promise<StoredMention | undefined>;
 }
 
