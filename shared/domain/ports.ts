@@ -64,7 +64,12 @@ export interface CaseRepository {
    * Records a routed mention on a department's case.
    * @returns false when this mention was already recorded for this department (a redelivery).
    */
-  recordMention(event: MentionRouted, expiresAt: number): Promise<boolean>;
+  /**
+   * `claim`: the new record is written holding the claim of the mention's notification for
+   * its department (NotificationClaims.onRecordOf), in the same write; a record that existed
+   * holds none of this call's.
+   */
+  recordMention(event: MentionRouted, expiresAt: number, claim?: DeliveryClaimRequest): Promise<boolean>;
   /** The mentions recorded on a case, oldest first. */
   mentionsOf(caseId: string): Promise<MentionRouted[]>;
   /** Open cases of a department, earliest due first. */
@@ -171,6 +176,13 @@ export interface NotificationClaims {
   claimTargets(caseId: string, notificationId: string, request: DeliveryClaimRequest): Promise<NotificationClaim>;
   /** Records `sent` (delivery keys) and gives up this owner's claim; a claim another owner took over stays, the keys are added anyway. */
   settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void>;
+  /**
+   * The claims of the notification of a routed mention for its department kept on the
+   * mention's record on its case (recordMention with a claim), instead of an item of their
+   * own: the record's write is the claim, the settlement its one further write. A record
+   * written without a claim (before, or by another writer) keeps them on their own item.
+   */
+  onRecordOf?(event: MentionRouted): NotificationClaims;
 }
 
 export interface NotificationSettlement {
