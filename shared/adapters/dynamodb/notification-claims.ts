@@ -119,7 +119,8 @@ export class DynamoNotificationClaims implements NotificationClaims {
  * handle-department writes the record holding the first claim (`complete: false`, `owner`,
  * `leaseUntil`; caseMentionItem), so a delivery costs the settlement's one write beside the
  * record's instead of two on an item of its own. The same conditions as the item's: a claim
- * is one conditional update (not complete and no live lease); the settlement adds `sent`.
+ * is one conditional update (not complete and no live lease); a settlement with a failed
+ * target adds `sent` for the retry (a complete one needs no list: `done` skips every target).
  * A record without `complete` was written without a claim (before this, or by another
  * writer): its notification's claims stay on their own item (`fallback`), for every sender alike.
  */
@@ -167,8 +168,12 @@ export class RecordNotificationClaims implements NotificationClaims {
   }
 
   async settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void> {
-    const add = settlement.sent.length > 0 ? ' ADD sent :sent' : '';
     const sent = settlement.sent.length > 0 ? { ':sent': new Set(settlement.sent) } : {};
+    // A complete claim answers `done`, which skips every target: it needs no list of them,
+    // and without it the settled record is no larger than the record written (one write unit
+    // where the list would take a record past 1 KB).
+    const keep = settlement.sent.length > 0 && !settlement.complete;
+    const add = keep ? ' ADD sent :sent' : '';
     try {
       await this.client.send(
         new UpdateCommand({
@@ -177,7 +182,11 @@ export class RecordNotificationClaims implements NotificationClaims {
           UpdateExpression: `SET complete = :complete REMOVE #owner, leaseUntil${add}`,
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':complete': settlement.complete, ':owner': settlement.owner, ...sent },
+          ExpressionAttributeValues: {
+            ':complete': settlement.complete,
+            ':owner': settlement.owner,
+            ...(keep ? sent : {}),
+          },
         }),
       );
     } catch (error) {
