@@ -6,6 +6,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ERASED } from '../../domain/erasure.ts';
+import { mentionId, type Mention } from '../../domain/mention.ts';
 import type { MentionErasure, MentionRepository, StoredMention } from '../../domain/ports.ts';
 import { erasedCaseMentionItem, isDeflatedCaseMention } from './case-mention-record.ts';
 import { isConditionFailed, keys } from './keys.ts';
@@ -33,7 +34,7 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
             GSI2PK: keys.author(mention.platform, mention.author.id),
             GSI2SK: `MENTION#${mention.createdAt}`,
             type: 'mention',
-            mention,
+            mention: packedMention(mention),
             detail: encodeMentionDetail(stored),
             caseId: stored.caseId,
             // Its batch's routed mark, under a short name: the item is close to 1 KB.
@@ -215,6 +216,27 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
   }
 }
 
+/**
+ * The mention as the item stores it: without its id, platform and external id when the key
+ * says them (`MENTION#<platform>:<externalId>`), about 70 bytes of an item that is often
+ * just under or over 1 KB (1 or 2 write units, and its author-index entry).
+ */
+function packedMention(mention: Mention): Partial<Mention> {
+  if (mention.id !== mentionId(mention.platform, mention.externalId)) return mention;
+  const { id: _id, platform: _platform, externalId: _externalId, ...rest } = mention;
+  return rest;
+}
+
+/** The stored mention whole: what packedMention left out, from the item's key. */
+function unpackedMention(item: Record<string, unknown>): Mention {
+  const stored = item.mention as Mention;
+  if (!stored || stored.id !== undefined) return stored;
+  const id = String(item.PK).slice(keys.mention('').PK.length);
+  const colon = id.indexOf(':');
+  const rest: Omit<Mention, 'id' | 'platform' | 'externalId'> = stored;
+  return { id, platform: id.slice(0, colon) as Mention['platform'], externalId: id.slice(colon + 1), ...rest };
+}
+
 /** The classification and routing without what quotes the mention's words (an erased mention's). */
 function withoutQuotes(stored: StoredMention): Pick<StoredMention, 'classification' | 'routing'> {
   const { matched: _matched, ...routing } = stored.routing;
@@ -231,7 +253,7 @@ function withoutQuotes(stored: StoredMention): Pick<StoredMention, 'classificati
 export function storedMentionOf(item: Record<string, unknown>): StoredMention {
   const detail: Record<string, unknown> = item.detail instanceof Uint8Array ? decodeMentionDetail(item.detail) : item;
   return {
-    mention: item.mention,
+    mention: unpackedMention(item),
     classification: detail.classification,
     routing: detail.routing,
     caseId: item.caseId,
