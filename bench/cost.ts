@@ -235,9 +235,14 @@ async function main(): Promise<void> {
     } while (start);
     const mentions = items.filter((i) => String(i.PK).startsWith('MENTION#') && i.SK === 'MENTION');
     const measured = mentions.filter((i) => String((i.mention as { threadId?: string })?.threadId).includes('_r'));
-    // Marked routed by the ROUTED item beside the mention (older code: routedAt on the mention item).
+    // Marked routed by its batch's ROUTED mark (the mention names it), or the ROUTED item beside the mention
+    // (older code), or routedAt on the mention item (older still).
     const marked = new Set(items.filter((i) => i.SK === 'ROUTED' && i.routedAt !== undefined).map((i) => String(i.PK)));
-    const routed = measured.filter((i) => i.routedAt !== undefined || marked.has(String(i.PK))).length;
+    const inMark = (i: Record<string, unknown>) => {
+      const mark = items.find((m) => m.PK === `ROUTED#${String(i.mark)}` && m.SK === 'ROUTED');
+      return mark?.mentions instanceof Set && mark.mentions.has(String(i.PK).slice('MENTION#'.length));
+    };
+    const routed = measured.filter((i) => i.routedAt !== undefined || marked.has(String(i.PK)) || inMark(i)).length;
     const cases = items.filter((i) => String(i.PK).startsWith('CASE#') && i.SK === 'CASE');
     const measuredCases = cases.filter((c) => String(c.threadId).includes('_r')).length;
 

@@ -28,6 +28,7 @@ import { parseMetaSecret, SECRETS_FILE } from '../../infra/local/secrets.ts';
 import { formatTable } from '../../infra/local/text-table.ts';
 import { buildTopology, platformSecretName } from '../../infra/topology.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { storedMentionOf } from '../../shared/adapters/dynamodb/mention-repository.ts';
 import { loadCompanyConfig } from '../../shared/config/load.ts';
 import { signMetaBody } from '../../shared/platforms/meta.ts';
 import { metaFeedWebhook } from '../meta-webhook.ts';
@@ -400,20 +401,26 @@ export async function countTable(record: RuntimeRecord): Promise<TableCount> {
   const client = createDocumentClient(adminEnv(record.region, record.endpoints.dynamodb));
   const mentions = new Map<string, number>();
   const casesByThread = new Map<string, number>();
-  // A mention is routed when its `ROUTED` marker item exists beside it (MENTION#<id> / ROUTED).
+  // A mention is routed when its id is in the batch mark its item names (`mark` -> ROUTED#<mark>),
+  // or (written before) its `ROUTED` marker item exists beside it (MENTION#<id> / ROUTED).
   const mentionKeys = new Set<string>();
   const routedKeys = new Set<string>();
+  const markOf = new Map<string, string>();
+  const marks = new Map<string, Set<string>>();
   try {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await client.send(new ScanCommand({ TableName: record.tableName, ExclusiveStartKey: start }));
       for (const item of page.Items ?? []) {
         if (item.SK === 'MENTION' && item.type === 'mention') {
-          const externalId = String(item.mention?.externalId);
+          const externalId = storedMentionOf(item).mention.externalId;
+          if (typeof item.mark === 'string') markOf.set(String(item.PK), item.mark);
           mentions.set(externalId, (mentions.get(externalId) ?? 0) + 1);
           mentionKeys.add(String(item.PK));
           // Mentions stored before the marker carry `routedAt` on the item itself.
           if (item.routedAt) routedKeys.add(String(item.PK));
+        } else if (item.SK === 'ROUTED' && String(item.PK).startsWith('ROUTED#')) {
+          if (item.mentions instanceof Set) marks.set(String(item.PK).slice('ROUTED#'.length), item.mentions);
         } else if (item.SK === 'ROUTED') {
           routedKeys.add(String(item.PK));
         } else if (item.SK === 'CASE' && typeof item.threadId === 'string') {
@@ -425,6 +432,7 @@ export async function countTable(record: RuntimeRecord): Promise<TableCount> {
   } finally {
     client.destroy();
   }
+  for (const [key, mark] of markOf) if (marks.get(mark)?.has(key.slice('MENTION#'.length))) routedKeys.add(key);
   const extra = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
   const unrouted = [...mentionKeys].filter((key) => !routedKeys.has(key)).length;
   return { mentions, unrouted, duplicateCases: extra(casesByThread), duplicateMentions: extra(mentions) };

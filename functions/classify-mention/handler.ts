@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, FullBatchFailureError, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { randomBytes } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import {
@@ -21,7 +22,8 @@ import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { classifierLanguagesOf, routingPolicyOf } from '../../shared/config/config-views.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import {
-  finishRouted,
+  addToTimelines,
+  markRoutedTogether,
   prepareMention,
   type ClassifyMentionDeps,
   type ClassifyOutcome,
@@ -181,9 +183,11 @@ export function correlateIntake(record: SQSRecord): { mentionId?: string } {
  * 2. the batch's routed mentions and case changes published together: one `Mentions
  *    Routed` entry per department and role, one entry per case change, in calls of up to
  *    10 entries (publishRoutedBatch), not one call per mention or change
- * 3. each record whose events were all published is finished (finishRouted: marked routed);
- *    a record with an entry the bus still refused fails, unmarked, so SQS delivers it again
- *    and it is published again (the consumers are idempotent per mention)
+ * 3. each record whose events were all published is finished: its key-account timeline
+ *    entries, then the batch's routed mark with all of them in one write (markRoutedTogether;
+ *    the mentions were stored naming it); a record with an entry the bus still refused fails,
+ *    unmarked, so SQS delivers it again and it is published again (the consumers are
+ *    idempotent per mention); if the mark cannot be written, every record it would mark fails
  */
 export async function classifyBatch(
   event: SQSEvent,
@@ -198,7 +202,9 @@ export async function classifyBatch(
     clock: deps.clock,
   };
   const prepared = new Map<string, { readonly record: SQSRecord; readonly mention: PreparedMention; id: string }>();
-  const batchDeps = withBatchCache(deps);
+  // The batch's routed mark: its new mentions are stored naming it, and marked routed in it together.
+  // Two batches drawing the same 48 bits would share one mark item: still right (it holds mention ids).
+  const batchDeps = withBatchCache({ ...deps, routeMark: randomBytes(6).toString('base64url') });
   const handle = observeRecords(async (record) => {
     const mention = await processRecord(record, batchDeps);
     if (mention && mention.routed.length > 0)
@@ -211,20 +217,32 @@ export async function classifyBatch(
     deps,
   );
   const failures = [...response.batchItemFailures];
+  const fail = async (key: string, entry: { readonly record: SQSRecord }, error: unknown) => {
+    await withCorrelation(correlateIntake(entry.record), () => reportFailure(entry.record, error, options));
+    failures.push({ itemIdentifier: key });
+  };
+  const finished: [string, { readonly record: SQSRecord; readonly mention: PreparedMention; id: string }][] = [];
   for (const [key, entry] of prepared) {
-    await withCorrelation(correlateIntake(entry.record), async () => {
-      try {
-        if (published.failed.has(key))
-          throw new RoutedEventsRefusedError(`the bus refused the routed events of mention ${entry.id}`, {
-            cause: published.cause,
-          });
-        await finishRouted(entry.id, entry.mention.routed, deps);
-        logOutcome(entry.id, entry.mention.outcome);
-      } catch (error) {
-        await reportFailure(entry.record, error, options);
-        failures.push({ itemIdentifier: key });
-      }
-    });
+    try {
+      if (published.failed.has(key))
+        throw new RoutedEventsRefusedError(`the bus refused the routed events of mention ${entry.id}`, {
+          cause: published.cause,
+        });
+      await withCorrelation(correlateIntake(entry.record), () => addToTimelines(entry.mention.routed, deps));
+      finished.push([key, entry]);
+    } catch (error) {
+      await fail(key, entry, error);
+    }
+  }
+  try {
+    await markRoutedTogether(
+      finished.map(([, entry]) => entry.mention),
+      deps,
+    );
+    for (const [, entry] of finished)
+      await withCorrelation(correlateIntake(entry.record), async () => logOutcome(entry.id, entry.mention.outcome));
+  } catch (error) {
+    for (const [key, entry] of finished) await fail(key, entry, error);
   }
   // As processPartialResponse does: a batch that failed whole is thrown, and Lambda retries it whole.
   if (failures.length > 0 && failures.length === event.Records.length)

@@ -1,7 +1,7 @@
 import type { Case } from './case.ts';
 import { StaleCaseError } from './errors.ts';
 import type { MentionRouted } from './events.ts';
-import type { CasePage, CaseQuery, CaseRepository } from './ports.ts';
+import type { CasePage, CaseQuery, CaseRepository, DeliveryClaimRequest } from './ports.ts';
 
 /**
  * The cases one intake batch read or wrote, in front of the case repository: a case the
@@ -48,8 +48,8 @@ export class BatchCaseCache implements CaseRepository {
     this.known.set(next.id, next);
   }
 
-  recordMention(event: MentionRouted, expiresAt: number): Promise<boolean> {
-    return this.cases.recordMention(event, expiresAt);
+  recordMention(event: MentionRouted, expiresAt: number, claim?: DeliveryClaimRequest): Promise<boolean> {
+    return this.cases.recordMention(event, expiresAt, claim);
   }
 
   mentionsOf(caseId: string): Promise<MentionRouted[]> {

@@ -72,6 +72,12 @@ export interface ClassifyMentionDeps {
     readonly policy: (department: string) => AssignmentPolicy;
     readonly cursor: AssignmentCursor;
   };
+  /**
+   * The routed mark of the batch this mention is handled in (classifyBatch): stored with a
+   * new mention, so that finishRoutedTogether marks the batch routed in one write.
+   * Without it, each mention is marked on its own (markRouted).
+   */
+  readonly routeMark?: string;
   /** `cases.escalate`: a joining mention of these categories or tags escalates its case. */
   readonly escalation?: EscalationPolicy;
   /**
@@ -129,6 +135,8 @@ export interface PreparedMention {
    * same events again. Empty when `routed` is.
    */
   readonly caseEvents: readonly CaseEvent[];
+  /** The routed mark the stored mention counts in (the one it was first stored with), if any. */
+  readonly routeMark?: string;
 }
 
 /**
@@ -144,7 +152,10 @@ export async function prepareMention(mention: Mention, deps: ClassifyMentionDeps
 
   const classification = storedClassificationOf(await deps.classifier.classify(mention));
   const routing = routeMention(classification, deps.policy, mention);
-  const { created, stored } = await deps.mentions.putIfAbsent({ mention, classification, routing, caseId }, expiresAt);
+  const { created, stored } = await deps.mentions.putIfAbsent(
+    { mention, classification, routing, caseId, ...(deps.routeMark ? { routeMark: deps.routeMark } : {}) },
+    expiresAt,
+  );
   if (!created && stored.routedAt)
     return { outcome: { status: 'duplicate', caseId: stored.caseId }, routed: [], caseEvents: [] };
 
@@ -273,7 +284,12 @@ export async function prepareMention(mention: Mention, deps: ClassifyMentionDeps
     classifierReasons: classifierReasonsOf(stored.classification),
     ...routingDetailOf(decided),
   }));
-  return { outcome: { status: 'routed', caseId: kase.id, departments }, routed: events, caseEvents: buffer.events };
+  return {
+    outcome: { status: 'routed', caseId: kase.id, departments },
+    routed: events,
+    caseEvents: buffer.events,
+    ...(stored.routeMark ? { routeMark: stored.routeMark } : {}),
+  };
 }
 
 /** The idempotency key of the assignment of the case a mention opened (handle-department's, when it assigns). */
@@ -315,11 +331,50 @@ export async function finishRouted(
 ): Promise<void> {
   const first = routed[0];
   if (!first) return;
+  await addToTimelines(routed, deps);
+  await deps.mentions.markRouted(
+    mentionId,
+    first.routedAt,
+    expiresAtEpochSeconds(deps.clock.now(), deps.retentionDays),
+  );
+}
+
+/**
+ * Step 5 for the mentions of one batch whose events were all published: their key-account
+ * timeline entries (finishTimeline, per mention, before), then one write per routed mark
+ * (normally the batch's one) instead of one per mention; a mention stored without a mark
+ * (before marks existed) is marked on its own. A crash before the write leaves them all
+ * unmarked: a redelivery publishes them again rather than never.
+ */
+export async function markRoutedTogether(
+  finished: readonly Pick<PreparedMention, 'routed' | 'routeMark'>[],
+  deps: Pick<ClassifyMentionDeps, 'mentions' | 'clock' | 'retentionDays'>,
+): Promise<void> {
   const expiresAt = expiresAtEpochSeconds(deps.clock.now(), deps.retentionDays);
-  if (deps.keyAccounts) {
-    for (const item of routed.flatMap(mentionTimelineItems)) await deps.keyAccounts.timeline.add(item, expiresAt);
+  const byMark = new Map<string, { ids: string[]; routedAt: string }>();
+  for (const { routed, routeMark } of finished) {
+    const first = routed[0];
+    if (!first) continue;
+    if (!routeMark) {
+      await deps.mentions.markRouted(first.mentionId, first.routedAt, expiresAt);
+      continue;
+    }
+    const group = byMark.get(routeMark) ?? { ids: [], routedAt: first.routedAt };
+    if (!group.ids.includes(first.mentionId)) group.ids.push(first.mentionId);
+    byMark.set(routeMark, group);
   }
-  await deps.mentions.markRouted(mentionId, first.routedAt, expiresAt);
+  for (const [mark, { ids, routedAt }] of byMark)
+    await deps.mentions.markRoutedTogether(mark, ids, routedAt, expiresAt);
+}
+
+/** The key-account timeline entries of a routed mention (finishRouted's first part). */
+export async function addToTimelines(
+  routed: readonly MentionRouted[],
+  deps: Pick<ClassifyMentionDeps, 'keyAccounts' | 'clock' | 'retentionDays'>,
+): Promise<void> {
+  if (!deps.keyAccounts || routed.length === 0) return;
+  const expiresAt = expiresAtEpochSeconds(deps.clock.now(), deps.retentionDays);
+  for (const item of routed.flatMap(mentionTimelineItems)) await deps.keyAccounts.timeline.add(item, expiresAt);
 }
 
 /** Days a resolved case can be reopened by default (`cases.reopenWindow`). */

@@ -4,13 +4,22 @@ import { changeCase, type ChangeCaseDeps } from './change-case.ts';
 import { NotFoundError } from './errors.ts';
 import type { CaseEvent, MentionRouted } from './events.ts';
 import type { Priority } from './mention.ts';
-import type { AssignmentCursor, CaseRepository } from './ports.ts';
+import type { AssignmentCursor, CaseRepository, DeliveryClaimRequest } from './ports.ts';
 import { recordRoutedMention, type RecordRoutedMentionDeps } from './record-routed-mention.ts';
 
 /** Tells a department about a mention or a case change (shared/domain/notify-department.ts does the sending). */
 export interface DepartmentNotifier {
-  /** A routed mention arrived for the department: a new case, a new message on a case, a reopening. */
-  mention(event: MentionRouted, kase: Case): Promise<void>;
+  /**
+   * A routed mention arrived for the department: a new case, a new message on a case, a
+   * reopening. `claimed`: the claim of its notification that the record of the mention was
+   * written holding (claimFor), so it is not claimed again.
+   */
+  mention(event: MentionRouted, kase: Case, claimed?: DeliveryClaimRequest): Promise<void>;
+  /**
+   * The claim of the mention's notification to write with its record, when the department
+   * has targets and the claims can be kept on the record; else none.
+   */
+  claimFor?(event: MentionRouted): DeliveryClaimRequest | undefined;
   /** A case change names the department among its recipients. */
   caseEvent(event: CaseEvent, kase: Case, department: string): Promise<void>;
 }
@@ -51,7 +60,9 @@ const ACTOR = 'system:handle-department';
  * @throws NotFoundError when the case does not exist (classify-mention creates it before publishing)
  */
 export async function receiveRoutedMention(event: MentionRouted, deps: DepartmentInboxDeps): Promise<InboxOutcome> {
-  const recorded = await recordRoutedMention(event, deps);
+  // The record's write claims the notification too (one write instead of a claim item's).
+  const claim = deps.notifier.claimFor?.(event);
+  const recorded = await recordRoutedMention(event, deps, claim);
   // classify-mention wrote the case before it published the event: an eventually consistent
   // read (half the units) finds it but in the moment right after, when a strongly consistent
   // one does. A stale copy is no risk: every change is a versioned write that reads again.
@@ -92,7 +103,7 @@ export async function receiveRoutedMention(event: MentionRouted, deps: Departmen
       kase = outcome.case;
     }
   }
-  await deps.notifier.mention(event, kase);
+  await deps.notifier.mention(event, kase, recorded ? claim : undefined);
   return { recorded, reopened, state: kase.state, ...(kase.assignee ? { assignee: kase.assignee } : {}) };
 }
 

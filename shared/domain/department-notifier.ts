@@ -10,8 +10,9 @@ import {
   type NotificationOptions,
   type NotifiedDepartment,
 } from './notification.ts';
-import { notifyDepartment, type Notifier } from './notify-department.ts';
-import type { CaseRepository, Clock, NotificationClaims } from './ports.ts';
+import { randomBytes } from 'node:crypto';
+import { DELIVERY_LEASE_MS, notifyDepartment, type Notifier } from './notify-department.ts';
+import type { CaseRepository, Clock, DeliveryClaimRequest, NotificationClaims } from './ports.ts';
 import { expiresAtEpochSeconds } from './time.ts';
 
 export interface DepartmentNotifierDeps {
@@ -39,16 +40,24 @@ export function createDepartmentNotifier(deps: DepartmentNotifierDeps): Departme
     if (!found) throw new Error(`unknown department "${id}"`);
     return found;
   };
-  const send = async (items: readonly { notification: Notification; to: NotifiedDepartment }[]): Promise<void> => {
+  const send = async (
+    items: readonly {
+      notification: Notification;
+      to: NotifiedDepartment;
+      log?: NotificationClaims;
+      claimed?: DeliveryClaimRequest;
+    }[],
+  ): Promise<void> => {
     const expiresAt = expiresAtEpochSeconds(deps.clock.now(), deps.retentionDays);
     const failures: unknown[] = [];
-    for (const { notification, to } of items) {
+    for (const { notification, to, log, claimed } of items) {
       try {
         await notifyDepartment(notification, to.notify ?? [], {
           notifier: deps.notifier,
-          log: deps.log,
+          log: log ?? deps.log,
           clock: deps.clock,
           expiresAt,
+          ...(claimed ? { claimed } : {}),
         });
       } catch (error) {
         failures.push(error);
@@ -57,9 +66,28 @@ export function createDepartmentNotifier(deps: DepartmentNotifierDeps): Departme
     if (failures.length > 0) throw failures[0];
   };
   return {
-    async mention(event: MentionRouted, kase: Case): Promise<void> {
+    claimFor(event: MentionRouted): DeliveryClaimRequest | undefined {
+      if (!deps.log.onRecordOf || (department(event.department).notify ?? []).length === 0) return undefined;
+      const now = deps.clock.now();
+      return {
+        // Short: it is written on the mention's record, which stays under 1 KB.
+        owner: randomBytes(9).toString('base64url'),
+        at: now.toISOString(),
+        leaseUntil: new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString(),
+        expiresAt: expiresAtEpochSeconds(now, deps.retentionDays),
+      };
+    },
+    async mention(event: MentionRouted, kase: Case, claimed?: DeliveryClaimRequest): Promise<void> {
       const to = department(event.department);
-      const items = [{ notification: notificationForMention(event, kase, to, deps.options), to }];
+      // The mention's notification is claimed on its record (which says where, for one written before).
+      const items: Parameters<typeof send>[0][number][] = [
+        {
+          notification: notificationForMention(event, kase, to, deps.options),
+          to,
+          ...(deps.log.onRecordOf ? { log: deps.log.onRecordOf(event) } : {}),
+          ...(claimed ? { claimed } : {}),
+        },
+      ];
       const alert = keyAccountAlertFor(event, kase, { departments: deps.departments }, deps.options);
       if (alert) items.push({ notification: alert, to: department(alert.department) });
       await send(items);

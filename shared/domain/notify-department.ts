@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deliveryKey, type Notification, type NotificationTarget } from './notification.ts';
-import type { Clock, NotificationClaims } from './ports.ts';
+import type { Clock, DeliveryClaimRequest, NotificationClaim, NotificationClaims } from './ports.ts';
 import { retry } from './retry.ts';
 
 /**
@@ -34,6 +34,11 @@ export interface NotifyDepartmentDeps {
   readonly markRetryDelaysMs?: readonly number[];
   /** Pauses before looking again at a target another sender holds (default HELD_RECHECK_DELAYS_MS). */
   readonly heldRecheckDelaysMs?: readonly number[];
+  /**
+   * The claim this sender already holds on the notification, taken by another write (the
+   * mention's record, recordMention): it is not claimed again, and nothing was sent before.
+   */
+  readonly claimed?: DeliveryClaimRequest;
 }
 
 /**
@@ -116,7 +121,7 @@ export async function notifyDepartment(
 ): Promise<NotifyOutcome> {
   const keyed = targets.map((target) => ({ target, key: deliveryKey(notification, target) }));
   if (keyed.length === 0) return { sent: [], skipped: [], held: [] };
-  const owner = randomUUID();
+  const owner = deps.claimed?.owner ?? randomUUID();
   const leaseMs = deps.leaseMs ?? DELIVERY_LEASE_MS;
   const claimId = claimIdOf(notification);
   const claimOnce = () => {
@@ -128,7 +133,7 @@ export async function notifyDepartment(
       expiresAt: deps.expiresAt,
     });
   };
-  let claim = await claimOnce();
+  let claim: NotificationClaim = deps.claimed ? { claim: 'claimed', sent: [] } : await claimOnce();
   // A concurrent copy (a duplicate in the same batch, a republished event) usually
   // finishes within milliseconds: look again a few times before giving the message back.
   for (const delay of deps.heldRecheckDelaysMs ?? HELD_RECHECK_DELAYS_MS) {

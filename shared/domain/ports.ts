@@ -13,6 +13,12 @@ export interface StoredMention {
   readonly caseId: string;
   /** Set once every `Mention Routed` event of this mention was published. */
   readonly routedAt?: string;
+  /**
+   * The routed mark of the batch that stored the mention (classifyBatch): the mention is
+   * routed once its id is in that mark, which one write per batch fills. Without it, the
+   * mention's own mark (markRouted) says so.
+   */
+  readonly routeMark?: string;
 }
 
 /** Port: mentions, deduplicated by `(platform, externalId)`. */
@@ -27,6 +33,11 @@ export interface MentionRepository {
    * stays. `expiresAt` (epoch seconds): when the mark may go, with the mention.
    */
   markRouted(mentionId: string, routedAt: string, expiresAt: number): Promise<void>;
+  /**
+   * Marks mentions stored with the routed mark `mark` as fully published, in one write: it
+   * adds their ids to the mark (a mention in it is routed; adding one twice changes nothing).
+   */
+  markRoutedTogether(mark: string, mentionIds: readonly string[], routedAt: string, expiresAt: number): Promise<void>;
   get(mentionId: string): Promise<StoredMention | undefined>;
 }
 
@@ -53,7 +64,12 @@ export interface CaseRepository {
    * Records a routed mention on a department's case.
    * @returns false when this mention was already recorded for this department (a redelivery).
    */
-  recordMention(event: MentionRouted, expiresAt: number): Promise<boolean>;
+  /**
+   * `claim`: the new record is written holding the claim of the mention's notification for
+   * its department (NotificationClaims.onRecordOf), in the same write; a record that existed
+   * holds none of this call's.
+   */
+  recordMention(event: MentionRouted, expiresAt: number, claim?: DeliveryClaimRequest): Promise<boolean>;
   /** The mentions recorded on a case, oldest first. */
   mentionsOf(caseId: string): Promise<MentionRouted[]>;
   /** Open cases of a department, earliest due first. */
@@ -160,6 +176,13 @@ export interface NotificationClaims {
   claimTargets(caseId: string, notificationId: string, request: DeliveryClaimRequest): Promise<NotificationClaim>;
   /** Records `sent` (delivery keys) and gives up this owner's claim; a claim another owner took over stays, the keys are added anyway. */
   settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void>;
+  /**
+   * The claims of the notification of a routed mention for its department kept on the
+   * mention's record on its case (recordMention with a claim), instead of an item of their
+   * own: the record's write is the claim, the settlement its one further write. A record
+   * written without a claim (before, or by another writer) keeps them on their own item.
+   */
+  onRecordOf?(event: MentionRouted): NotificationClaims;
 }
 
 export interface NotificationSettlement {

@@ -1,5 +1,5 @@
 import type { MentionRouted } from './events.ts';
-import type { CaseRepository, Clock } from './ports.ts';
+import type { CaseRepository, Clock, DeliveryClaimRequest } from './ports.ts';
 import { routedMentionFields, type ReportTallies } from './reports/tallies.ts';
 import { dayIn, expiresAtEpochSeconds } from './time.ts';
 
@@ -25,11 +25,17 @@ export interface RecordRoutedMentionDeps {
  *    counted twice. The tally replaces the day x department x category counter items,
  *    which held the same counts in one more write per mention.
  *
+ * `claim`: the record is written holding the claim of the mention's notification (recordMention).
+ *
  * @returns false when the mention had been recorded before (a redelivery)
  */
-export async function recordRoutedMention(event: MentionRouted, deps: RecordRoutedMentionDeps): Promise<boolean> {
+export async function recordRoutedMention(
+  event: MentionRouted,
+  deps: RecordRoutedMentionDeps,
+  claim?: DeliveryClaimRequest,
+): Promise<boolean> {
   const expiresAt = expiresAtEpochSeconds(deps.clock.now(), deps.retentionDays);
-  const recorded = await deps.cases.recordMention(event, expiresAt);
+  const recorded = await deps.cases.recordMention(event, expiresAt, claim);
   if (!recorded) return false;
   const day = dayIn(new Date(event.createdAt), deps.timezone);
   await deps.tallies.tally(day, event.department, routedMentionFields(event));

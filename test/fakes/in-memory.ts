@@ -50,6 +50,15 @@ export class InMemoryMentions implements MentionRepository {
     this.items.set(mentionId, { ...existing, routedAt: existing.routedAt ?? routedAt });
   }
 
+  async markRoutedTogether(
+    _mark: string,
+    mentionIds: readonly string[],
+    routedAt: string,
+    expiresAt?: number,
+  ): Promise<void> {
+    for (const id of mentionIds) await this.markRouted(id, routedAt, expiresAt);
+  }
+
   async get(mentionId: string): Promise<StoredMention | undefined> {
     return this.items.get(mentionId);
   }

@@ -81,10 +81,12 @@ describe('classify-mention and handle-department against dynalite', () => {
     const cases = (await itemsOfType('case')).filter((c) => c.threadId === 'thread-dup');
     expect(mentions).toHaveLength(1);
     expect(cases).toHaveLength(1);
-    expect(cases[0]).toMatchObject({ department: 'service', category: 'question', state: 'new' });
-    // Marked routed by a small item beside the mention, once.
-    const marks = (await itemsOfType('mention-routed')).filter((m) => m.PK === `MENTION#${mention.id}`);
+    expect(cases[0]).toMatchObject({ department: 'service', category: 'question', state: 'assigned' });
+    // Marked routed in the routed mark of the batch that stored it (the mention names it), once.
+    expect(await itemsOfType('mention-routed')).toEqual([]);
+    const marks = (await itemsOfType('mention-routed-batch')).filter((m) => m.PK === `ROUTED#${mentions[0]?.mark}`);
     expect(marks).toHaveLength(1);
+    expect([...(marks[0]?.mentions ?? [])]).toEqual([mention.id]);
     expect(marks[0]?.routedAt).toBeDefined();
   });
 

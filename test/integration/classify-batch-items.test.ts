@@ -163,4 +163,41 @@ describe('classify-mention batch items and events against dynalite', () => {
     );
     expect(Items).toHaveLength(1);
   });
+  it('marks a batch routed in one mark item; mentions a crash left unmarked are routed once by later batches, then duplicates', async () => {
+    // Arrange: a batch of two whose publish the bus refuses (as a crash before the mark would).
+    const a = mentionFactory({ externalId: 'mark-a', threadId: 'mark-thread-a', text: 'Kaputt!' });
+    const b = mentionFactory({ externalId: 'mark-b', threadId: 'mark-thread-b', text: 'Wo bleibt meine Lieferung?' });
+    publisher.failNext = true;
+    await deliver(a, b).catch((error: unknown) => error);
+    const afterCrash = publisher.calls;
+
+    // Act: a alone, then both, then both again (each delivered in a batch of its own).
+    const onlyA = await deliver(a);
+    const routedA = publisher.calls;
+    const both = await deliver(a, b);
+    const routedB = publisher.calls;
+    const again = await deliver(b, a);
+
+    // Assess: each published once more after the crash, then skipped.
+    expect([onlyA, both, again].map((r) => r.batchItemFailures)).toEqual([[], [], []]);
+    expect(routedA).toBe(afterCrash + 1);
+    expect(routedB).toBe(routedA + 1);
+    expect(publisher.calls).toBe(routedB);
+    const { Items = [] } = await local.documents.send(
+      new ScanCommand({
+        TableName: topology.table.name,
+        FilterExpression: 'begins_with(PK, :mark) OR PK IN (:a, :b)',
+        ExpressionAttributeValues: { ':mark': 'ROUTED#', ':a': `MENTION#${a.id}`, ':b': `MENTION#${b.id}` },
+      }),
+    );
+    const stored = Items.filter((i) => i.SK === 'MENTION');
+    expect(stored).toHaveLength(2);
+    // Both were stored naming the first batch's mark, and both are routed in it, with no mark of their own.
+    expect(new Set(stored.map((i) => i.mark)).size).toBe(1);
+    const mark = Items.find((i) => i.PK === `ROUTED#${stored[0]?.mark}`);
+    expect([...(mark?.mentions ?? [])].sort()).toEqual([a.id, b.id].sort());
+    expect(Items.filter((i) => i.SK === 'ROUTED' && String(i.PK).startsWith('MENTION#'))).toEqual([]);
+    expect((await mentions.get(a.id))?.routedAt).toBe(mark?.routedAt);
+    expect((await mentions.get(b.id))?.routedAt).toBe(mark?.routedAt);
+  });
 });

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopology } from '../../infra/topology.ts';
-import { DynamoNotificationClaims } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCaseRepository, DynamoNotificationClaims } from '../../shared/adapters/dynamodb/index.ts';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../shared/adapters/dynamodb/keys.ts';
+import { mentionRoutedFactory } from '../factories/mention.ts';
 import type { DeliveryClaimRequest } from '../../shared/domain/ports.ts';
 import { demoConfig } from '../factories/config.ts';
 import { startLocalTable } from '../support/local-table.ts';
@@ -97,5 +100,96 @@ describe('notification claims against dynalite', () => {
     // Assess
     expect(third).toEqual({ claim: 'held' });
     expect(done).toEqual({ claim: 'done', sent: ['n1#service/email:b', 'n1#service/slack:#a'] });
+  });
+  describe('kept on the mention’s record', () => {
+    const recordOf = (id: string) =>
+      mentionRoutedFactory({ caseId: `case_${id}`, mentionId: `facebook:${id}`, department: 'service' });
+    const claimId = (id: string) => `mention:facebook:${id}#service`;
+
+    it('is held by the record’s writer; of ten concurrent senders after it none claims, and once settled every later one is done', async () => {
+      // Arrange: the record written holding the first claim (handle-department's one write).
+      const event = recordOf('r1');
+      const cases = new DynamoCaseRepository(local.documents, topology.table.name);
+      expect(await cases.recordMention(event, EXPIRES, claimAt('writer'))).toBe(true);
+      const onRecord = claims.onRecordOf(event);
+
+      // Act
+      const during = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => onRecord.claimTargets(event.caseId, claimId('r1'), claimAt(`s${i}`))),
+      );
+      await onRecord.settle(event.caseId, claimId('r1'), settlement('writer', ['k/slack:#a'], true));
+      const after = await onRecord.claimTargets(
+        event.caseId,
+        claimId('r1'),
+        claimAt('late', '2026-11-30T12:00:00.000Z'),
+      );
+
+      // Assess
+      expect(during.every((a) => a.claim === 'held')).toBe(true);
+      // Complete: done, without the list of what was sent (every target was).
+      expect(after).toEqual({ claim: 'done', sent: [] });
+      const { Item } = await local.documents.send(
+        new GetCommand({
+          TableName: topology.table.name,
+          Key: keys.caseMention(event.caseId, event.createdAt, event.mentionId, 'service'),
+        }),
+      );
+      expect(Item).toMatchObject({ complete: true, type: 'case-mention' });
+      expect(Item?.owner).toBeUndefined();
+      const { Items = [] } = await local.documents.send(
+        new ScanCommand({
+          TableName: topology.table.name,
+          FilterExpression: 'PK = :pk AND begins_with(SK, :n)',
+          ExpressionAttributeValues: { ':pk': `CASE#${event.caseId}`, ':n': 'NOTIFIED#' },
+        }),
+      );
+      expect(Items).toEqual([]);
+    });
+
+    it('lets one of ten concurrent senders take over a dead writer’s claim once its lease ran out', async () => {
+      const event = recordOf('r2');
+      const cases = new DynamoCaseRepository(local.documents, topology.table.name);
+      await cases.recordMention(event, EXPIRES, claimAt('dead', NOW, 1_000));
+      const later = '2026-11-30T10:05:00.000Z';
+
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          claims.onRecordOf(event).claimTargets(event.caseId, claimId('r2'), claimAt(`s${i}`, later)),
+        ),
+      );
+
+      expect(answers.filter((a) => a.claim === 'claimed')).toEqual([{ claim: 'claimed', sent: [] }]);
+      expect(answers.filter((a) => a.claim === 'held')).toHaveLength(9);
+    });
+
+    it('frees a record claim settled with a failed target, naming what was sent, for the retry', async () => {
+      const event = recordOf('r4');
+      const cases = new DynamoCaseRepository(local.documents, topology.table.name);
+      await cases.recordMention(event, EXPIRES, claimAt('writer'));
+
+      await claims.onRecordOf(event).settle(event.caseId, claimId('r4'), settlement('writer', ['k/a'], false));
+      const retry = await claims.onRecordOf(event).claimTargets(event.caseId, claimId('r4'), claimAt('retry'));
+
+      expect(retry).toEqual({ claim: 'claimed', sent: ['k/a'] });
+    });
+
+    it('keeps the claims of a record written without one on their own item, for every sender alike', async () => {
+      const event = recordOf('r3');
+      const cases = new DynamoCaseRepository(local.documents, topology.table.name);
+      await cases.recordMention(event, EXPIRES);
+
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          claims.onRecordOf(event).claimTargets(event.caseId, claimId('r3'), claimAt(`s${i}`)),
+        ),
+      );
+      const winner = answers.findIndex((a) => a.claim === 'claimed');
+      await claims.onRecordOf(event).settle(event.caseId, claimId('r3'), settlement(`s${winner}`, ['k/x'], true));
+
+      expect(answers.filter((a) => a.claim === 'claimed')).toHaveLength(1);
+      expect(
+        await claims.claimTargets(event.caseId, claimId('r3'), claimAt('late', '2026-11-30T12:00:00.000Z')),
+      ).toEqual({ claim: 'done', sent: ['k/x'] });
+    });
   });
 });

@@ -23,6 +23,7 @@ import { startRuntime } from '../../infra/local/runtime.ts';
 import { getSecretValueOperation } from '../../infra/local/secrets.ts';
 import { buildTopology, type Topology } from '../../infra/topology.ts';
 import { DynamoCursorRepository } from '../../shared/adapters/dynamodb/cursor-repository.ts';
+import { storedMentionOf } from '../../shared/adapters/dynamodb/mention-repository.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { MentionSchema, type Mention } from '../../shared/domain/mention.ts';
 import { PollRunError } from '../../shared/pollers/run-pollers.ts';
@@ -340,7 +341,11 @@ describe('a poller on the local runtime', () => {
           Key: { PK: 'MENTION#mastodon:108914343542683797', SK: 'MENTION' },
         }),
       );
-      expect(stored.Item?.mention).toMatchObject({ platform: 'mastodon', kind: 'mention', text: '@trwnh test' });
+      expect(storedMentionOf(stored.Item ?? {}).mention).toMatchObject({
+        platform: 'mastodon',
+        kind: 'mention',
+        text: '@trwnh test',
+      });
     } finally {
       await runtime.stop();
       await api.stop();

@@ -1,5 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { MentionRouted } from '../../domain/events.ts';
+import type { DeliveryClaimRequest } from '../../domain/ports.ts';
 import { keys } from './keys.ts';
 
 /**
@@ -12,12 +13,19 @@ import { keys } from './keys.ts';
  *
  * Records written before hold the event as a map (`event`); both are read.
  */
-export function caseMentionItem(event: MentionRouted, expiresAt: number): Record<string, unknown> {
+export function caseMentionItem(
+  event: MentionRouted,
+  expiresAt: number,
+  claim?: DeliveryClaimRequest,
+): Record<string, unknown> {
   return {
     ...keys.caseMention(event.caseId, event.createdAt, event.mentionId, event.department),
     type: 'case-mention',
     eventZ: deflateRawSync(JSON.stringify(event)),
     expiresAt,
+    // The claim of the mention's notification (notification-claims.ts RecordNotificationClaims):
+    // `complete` says the record keeps it; `owner` and `leaseUntil` while a sender holds it.
+    ...(claim ? { complete: false, owner: claim.owner, leaseUntil: claim.leaseUntil } : {}),
   };
 }
 

@@ -10,7 +10,14 @@ import { ERASED } from '../../domain/erasure.ts';
 import { isInTriage } from '../../domain/triage.ts';
 import { StaleCaseError, ValidationError } from '../../domain/errors.ts';
 import type { MentionRouted } from '../../domain/events.ts';
-import type { CaseJournal, CaseNote, CasePage, CaseQuery, CaseRepository } from '../../domain/ports.ts';
+import type {
+  CaseJournal,
+  CaseNote,
+  CasePage,
+  CaseQuery,
+  CaseRepository,
+  DeliveryClaimRequest,
+} from '../../domain/ports.ts';
 import { caseMentionItem, eventOfCaseMention } from './case-mention-record.ts';
 import { casesByIds, namesIn, syncRefs } from './case-refs.ts';
 import { conditionalWrite, GSI1, isConditionFailed, keys } from './keys.ts';
@@ -98,8 +105,8 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
     return Item ? toCase(Item) : undefined;
   }
 
-  async recordMention(event: MentionRouted, expiresAt: number): Promise<boolean> {
-    return this.putNew(caseMentionItem(event, expiresAt));
+  async recordMention(event: MentionRouted, expiresAt: number, claim?: DeliveryClaimRequest): Promise<boolean> {
+    return this.putNew(caseMentionItem(event, expiresAt, claim));
   }
 
   async mentionsOf(caseId: string): Promise<MentionRouted[]> {

@@ -83,6 +83,8 @@ export const keys = {
   mention: (mentionId: string) => ({ PK: `MENTION#${mentionId}`, SK: 'MENTION' }),
   /** The mark that a mention's events were all published: a small item beside it, not a rewrite of it. */
   mentionRouted: (mentionId: string) => ({ PK: `MENTION#${mentionId}`, SK: 'ROUTED' }),
+  /** The routed mark of one intake batch: the ids of its mentions whose events were all published (one write per batch). */
+  routedMark: (mark: string) => ({ PK: `ROUTED#${mark}`, SK: 'ROUTED' }),
   case: (caseId: string) => ({ PK: `CASE#${caseId}`, SK: 'CASE' }),
   caseMention: (caseId: string, createdAt: string, mentionId: string, department: string) => ({
     PK: `CASE#${caseId}`,

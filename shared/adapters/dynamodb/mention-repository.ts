@@ -1,5 +1,12 @@
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { ERASED } from '../../domain/erasure.ts';
+import { mentionId, type Mention } from '../../domain/mention.ts';
 import type { MentionErasure, MentionRepository, StoredMention } from '../../domain/ports.ts';
 import { erasedCaseMentionItem, isDeflatedCaseMention } from './case-mention-record.ts';
 import { isConditionFailed, keys } from './keys.ts';
@@ -27,9 +34,11 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
             GSI2PK: keys.author(mention.platform, mention.author.id),
             GSI2SK: `MENTION#${mention.createdAt}`,
             type: 'mention',
-            mention,
+            mention: packedMention(mention),
             detail: encodeMentionDetail(stored),
             caseId: stored.caseId,
+            // Its batch's routed mark, under a short name: the item is close to 1 KB.
+            ...(stored.routeMark ? { mark: stored.routeMark } : {}),
             expiresAt,
           },
           ConditionExpression: 'attribute_not_exists(PK)',
@@ -63,7 +72,41 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
     }
   }
 
-  /** The mention and its routed mark, in one strongly consistent read of its partition. */
+  /**
+   * Adds the mentions to their batch's routed mark (`ROUTED#<mark>`, a string set of ids
+   * under 1 KB for a batch of 10: 1 write unit for the batch instead of one per mention).
+   * ADD is idempotent and atomic, so a redelivery in another batch, or two batches racing,
+   * only add ids; the first `routedAt` stays.
+   */
+  async markRoutedTogether(
+    mark: string,
+    mentionIds: readonly string[],
+    routedAt: string,
+    expiresAt: number,
+  ): Promise<void> {
+    if (mentionIds.length === 0) return;
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.routedMark(mark),
+        UpdateExpression:
+          'SET #type = :type, routedAt = if_not_exists(routedAt, :at), expiresAt = :expiresAt ADD mentions :ids',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':type': 'mention-routed-batch',
+          ':at': routedAt,
+          ':expiresAt': expiresAt,
+          ':ids': new Set(mentionIds),
+        },
+      }),
+    );
+  }
+
+  /**
+   * The mention and its routed mark, in one strongly consistent read of its partition, and,
+   * when it was stored with a batch's mark and has no mark of its own, a consistent read of
+   * that mark (only a redelivery or a duplicate reads it).
+   */
   async get(mentionId: string): Promise<StoredMention | undefined> {
     return (await this.read(mentionId))?.stored;
   }
@@ -79,12 +122,20 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
     );
     const item = Items.find((i) => i.SK === keys.mention(mentionId).SK);
     if (!item) return undefined;
-    const mark = Items.find((i) => i.SK === keys.mentionRouted(mentionId).SK);
+    const own = Items.find((i) => i.SK === keys.mentionRouted(mentionId).SK)?.routedAt;
     // Mentions routed before the mark existed carry routedAt on the item itself.
-    return {
-      item,
-      stored: storedMentionOf(mark?.routedAt ? { ...item, routedAt: item.routedAt ?? mark.routedAt } : item),
-    };
+    const routedAt = item.routedAt ?? own ?? (await this.routedInMark(item.mark, mentionId));
+    return { item, stored: storedMentionOf(routedAt ? { ...item, routedAt } : item) };
+  }
+
+  /** When the batch mark `mark` holds the mention: its routedAt. */
+  private async routedInMark(mark: unknown, mentionId: string): Promise<string | undefined> {
+    if (typeof mark !== 'string') return undefined;
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.routedMark(mark), ConsistentRead: true }),
+    );
+    const ids = Item?.mentions;
+    return ids instanceof Set && ids.has(mentionId) && typeof Item?.routedAt === 'string' ? Item.routedAt : undefined;
   }
 
   /**
@@ -165,6 +216,27 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
   }
 }
 
+/**
+ * The mention as the item stores it: without its id, platform and external id when the key
+ * says them (`MENTION#<platform>:<externalId>`), about 70 bytes of an item that is often
+ * just under or over 1 KB (1 or 2 write units, and its author-index entry).
+ */
+function packedMention(mention: Mention): Partial<Mention> {
+  if (mention.id !== mentionId(mention.platform, mention.externalId)) return mention;
+  const { id: _id, platform: _platform, externalId: _externalId, ...rest } = mention;
+  return rest;
+}
+
+/** The stored mention whole: what packedMention left out, from the item's key. */
+function unpackedMention(item: Record<string, unknown>): Mention {
+  const stored = item.mention as Mention;
+  if (!stored || stored.id !== undefined) return stored;
+  const id = String(item.PK).slice(keys.mention('').PK.length);
+  const colon = id.indexOf(':');
+  const rest: Omit<Mention, 'id' | 'platform' | 'externalId'> = stored;
+  return { id, platform: id.slice(0, colon) as Mention['platform'], externalId: id.slice(colon + 1), ...rest };
+}
+
 /** The classification and routing without what quotes the mention's words (an erased mention's). */
 function withoutQuotes(stored: StoredMention): Pick<StoredMention, 'classification' | 'routing'> {
   const { matched: _matched, ...routing } = stored.routing;
@@ -181,10 +253,11 @@ function withoutQuotes(stored: StoredMention): Pick<StoredMention, 'classificati
 export function storedMentionOf(item: Record<string, unknown>): StoredMention {
   const detail: Record<string, unknown> = item.detail instanceof Uint8Array ? decodeMentionDetail(item.detail) : item;
   return {
-    mention: item.mention,
+    mention: unpackedMention(item),
     classification: detail.classification,
     routing: detail.routing,
     caseId: item.caseId,
     ...(item.routedAt ? { routedAt: item.routedAt } : {}),
+    ...(typeof item.mark === 'string' ? { routeMark: item.mark } : {}),
   } as StoredMention;
 }

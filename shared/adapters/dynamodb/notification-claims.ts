@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MentionRouted } from '../../domain/events.ts';
 import type {
   DeliveryClaimRequest,
   NotificationClaim,
@@ -70,6 +71,11 @@ export class DynamoNotificationClaims implements NotificationClaims {
     }
   }
 
+  onRecordOf(event: MentionRouted): NotificationClaims {
+    const record = keys.caseMention(event.caseId, event.createdAt, event.mentionId, event.department);
+    return new RecordNotificationClaims(this.client, this.tableName, record, this);
+  }
+
   async settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void> {
     const Key = keys.notificationClaim(caseId, notificationId);
     const add = settlement.sent.length > 0 ? ' ADD sent :sent' : '';
@@ -104,6 +110,109 @@ export class DynamoNotificationClaims implements NotificationClaims {
         }),
       );
     }
+  }
+}
+
+/**
+ * The claims of a routed mention's notification for its department kept on the mention's
+ * record on its case (`CASE#<id>` / `MENTION#<createdAt>#<mentionId>#<dept>`, under 1 KB):
+ * handle-department writes the record holding the first claim (`complete: false`, `owner`,
+ * `leaseUntil`; caseMentionItem), so a delivery costs the settlement's one write beside the
+ * record's instead of two on an item of its own. The same conditions as the item's: a claim
+ * is one conditional update (not complete and no live lease); a settlement with a failed
+ * target adds `sent` for the retry (a complete one needs no list: `done` skips every target).
+ * A record without `complete` was written without a claim (before this, or by another
+ * writer): its notification's claims stay on their own item (`fallback`), for every sender alike.
+ */
+export class RecordNotificationClaims implements NotificationClaims {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly Key: { PK: string; SK: string },
+    private readonly fallback: NotificationClaims,
+  ) {}
+
+  async claimTargets(
+    caseId: string,
+    notificationId: string,
+    request: DeliveryClaimRequest,
+  ): Promise<NotificationClaim> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { Attributes } = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: this.Key,
+            UpdateExpression: 'SET #owner = :owner, leaseUntil = :lease',
+            ConditionExpression: 'complete = :false AND (attribute_not_exists(leaseUntil) OR leaseUntil < :at)',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: {
+              ':owner': request.owner,
+              ':at': request.at,
+              ':lease': request.leaseUntil,
+              ':false': false,
+            },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        return { claim: 'claimed', sent: sentOf(Attributes) };
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+      }
+      const Item = await this.record();
+      if (typeof Item?.complete !== 'boolean') return this.fallback.claimTargets(caseId, notificationId, request);
+      if (Item.complete) return { claim: 'done', sent: sentOf(Item) };
+      if (typeof Item.leaseUntil === 'string' && Item.leaseUntil >= request.at) return { claim: 'held' };
+      if (attempt >= MAX_CLAIM_ATTEMPTS) return { claim: 'held' };
+    }
+  }
+
+  async settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void> {
+    const sent = settlement.sent.length > 0 ? { ':sent': new Set(settlement.sent) } : {};
+    // A complete claim answers `done`, which skips every target: it needs no list of them,
+    // and without it the settled record is no larger than the record written (one write unit
+    // where the list would take a record past 1 KB).
+    const keep = settlement.sent.length > 0 && !settlement.complete;
+    const add = keep ? ' ADD sent :sent' : '';
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.Key,
+          UpdateExpression: `SET complete = :complete REMOVE #owner, leaseUntil${add}`,
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':complete': settlement.complete,
+            ':owner': settlement.owner,
+            ...(keep ? sent : {}),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      const Item = await this.record();
+      if (typeof Item?.complete !== 'boolean') return this.fallback.settle(caseId, notificationId, settlement);
+      // Another sender took over after our lease ran out: what we sent is still sent.
+      if (settlement.sent.length === 0) return;
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.Key,
+          UpdateExpression: 'ADD sent :sent',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: sent,
+        }),
+      );
+    }
+  }
+
+  /** Consistent: a settlement written right before must be seen. */
+  private async record(): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: this.Key, ConsistentRead: true }),
+    );
+    return Item;
   }
 }
 

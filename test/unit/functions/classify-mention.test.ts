@@ -22,7 +22,8 @@ describe('classify-mention handler', () => {
     documents.reset();
     eventBridge.reset();
     documents.on(PutCommand).resolves({});
-    documents.on(UpdateCommand).resolves({});
+    // The round-robin cursor answers its new count; other updates ignore the answer.
+    documents.on(UpdateCommand).resolves({ Attributes: { n: 1 } });
     // No case of the thread yet.
     documents.on(GetCommand).resolves({});
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
@@ -41,6 +42,13 @@ describe('classify-mention handler', () => {
       TableName: 'bc-demo-data',
       ConditionExpression: 'attribute_not_exists(PK)',
       Item: expect.objectContaining({ PK: `MENTION#${mention.id}`, SK: 'MENTION' }),
+    });
+    // Marked routed in the batch's mark, which the stored mention names.
+    const mark = (documents.commandCalls(PutCommand)[0]?.args[0].input.Item as { mark?: string })?.mark;
+    expect(mark).toEqual(expect.any(String));
+    expect(documents).toReceiveCommandWith(UpdateCommand, {
+      Key: { PK: `ROUTED#${mark}`, SK: 'ROUTED' },
+      ExpressionAttributeValues: expect.objectContaining({ ':ids': new Set([mention.id]) }),
     });
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
     expect(eventBridge).toReceiveCommandWith(PutEventsCommand, {
@@ -129,6 +137,9 @@ describe('classify-mention handler', () => {
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 3);
     expect(documents).not.toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({ SK: 'ROUTED' }),
+    });
+    expect(documents).not.toHaveReceivedCommandWith(UpdateCommand, {
+      Key: expect.objectContaining({ SK: 'ROUTED' }),
     });
   });
 });

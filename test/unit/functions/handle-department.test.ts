@@ -165,9 +165,19 @@ describe('handle-department handler', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.target.type).sort()).toEqual(['email', 'slack']);
-    expect(documents).toReceiveCommandWith(UpdateCommand, {
-      Key: { PK: `CASE#${event.caseId}`, SK: `NOTIFIED#mention:${event.mentionId}#legal#targets` },
+    // The mention's record is written holding the notification's claim, and settled: no claim item.
+    const record = { PK: `CASE#${event.caseId}`, SK: `MENTION#${event.createdAt}#${event.mentionId}#legal` };
+    expect(documents).toReceiveCommandWith(PutCommand, {
+      Item: expect.objectContaining({ ...record, complete: false, owner: expect.any(String) }),
       ConditionExpression: expect.stringContaining('attribute_not_exists(PK)'),
+    });
+    expect(documents).toReceiveCommandWith(UpdateCommand, {
+      Key: record,
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeValues: expect.objectContaining({ ':complete': true }),
+    });
+    expect(documents).not.toReceiveCommandWith(UpdateCommand, {
+      Key: expect.objectContaining({ SK: expect.stringMatching(/^NOTIFIED#/) }),
     });
   });
 
