@@ -49,11 +49,15 @@ const DEFAULT_MIXES: Readonly<Record<'de' | 'en', readonly Mix[]>> = {
     // The shipped mix without the UCI review sentences: the row they were judged against.
     { sources: { goemotions: 1 } },
     ...[0, 0.2, 0.5, 1, 2].map((xed): Mix => ({ sources: xed ? { ...SHIPPED_EN, xed } : SHIPPED_EN })),
+    // The neutral margin (round w8; -0.25 is shipped: ENGLISH_NEUTRAL_MARGIN).
+    ...[-0.25, -0.5].map((neutral): Mix => ({ sources: SHIPPED_EN, biasShift: [0, neutral, 0] })),
   ],
   de: [
     ...[0, 0.25, 1].map((xed): Mix => ({ sources: xed ? { potts: 1, 'xed-de': xed } : { potts: 1 } })),
     // "The German head almost never says positive" (issue 15): a prior towards positive.
     { sources: { potts: 1 }, biasShift: [0, 0, 0.5] },
+    // UD German PUD's neutral sentences (round w8); x3 is shipped (REAL_SOURCE_FACTORS).
+    ...[1, 3, 5, 10].map((pud): Mix => ({ sources: { potts: 1, 'ud-german-pud': pud } })),
   ],
 };
 
@@ -70,7 +74,8 @@ const real = [
   ...(xedDir ? [...importXed(xedDir, 'en').sort(byId), ...importXed(xedDir, 'de').sort(byId)] : []),
 ];
 const present = new Set(real.map((e) => e.source));
-const realTrain = realTrainingExamples(real, REAL_DATA_WEIGHT, corpusSplit.train);
+// No shipped source factors (REAL_SOURCE_FACTORS): a mix's factors are the whole story.
+const realTrain = realTrainingExamples(real, REAL_DATA_WEIGHT, corpusSplit.train, {});
 const realHeldOut = splitCorpus(real).heldOut;
 const germEval = loadGermEval();
 

@@ -15,6 +15,7 @@ import { goEmotionsSentiment, pottsSentiment, REAL_DATA_DIR, type RealExample, x
  *     --potts <folder with train/, dev/, test/ of PotTS not-preprocessed | bare-git-dir:path> \
  *     --xed <folder with AnnotatedData/ and Projections/ of XED | bare-git-dir:>
  *     --uci-sentences <folder with {amazon_cells,yelp,imdb}_labelled.txt | bare-git-dir:path>
+ *     --ud-german-pud <folder with de_pud-ud-test.conllu | bare-git-dir:>
  *
  * Same snapshots, same bytes.
  */
@@ -181,6 +182,185 @@ export function importUciSentences(spec: string): RealExample[] {
   return out;
 }
 
+/**
+ * Stems of German words that carry an opinion or an emotion (praise, blame, fear, surprise),
+ * the project's own list: a UD German PUD sentence with a word that starts with one of them
+ * is not taken as neutral. Matched after lower-casing; over-matching ("Gutachten") only drops
+ * a sentence.
+ */
+export const GERMAN_OPINION_STEMS = [
+  'gut',
+  'best',
+  'besser',
+  'schlecht',
+  'schlimm',
+  'toll',
+  'super',
+  'schön',
+  'wunderbar',
+  'herrlich',
+  'großartig',
+  'fantastisch',
+  'perfekt',
+  'hervorragend',
+  'ausgezeichnet',
+  'prima',
+  'klasse',
+  'genial',
+  'liebe',
+  'lieb',
+  'hass',
+  'freu',
+  'froh',
+  'glück',
+  'dank',
+  'lob',
+  'stolz',
+  'begeister',
+  'erfolg',
+  'leider',
+  'ärger',
+  'wut',
+  'wütend',
+  'zorn',
+  'enttäusch',
+  'traurig',
+  'trauer',
+  'angst',
+  'ängst',
+  'furcht',
+  'fürcht',
+  'schreck',
+  'sorge',
+  'besorg',
+  'katastroph',
+  'kritik',
+  'kritisier',
+  'beschwer',
+  'klage',
+  'klagt',
+  'vorwurf',
+  'vorwürf',
+  'schuld',
+  'fehler',
+  'falsch',
+  'versag',
+  'unglaublich',
+  'furchtbar',
+  'entsetz',
+  'schock',
+  'empör',
+  'tragisch',
+  'tragöd',
+  'gefahr',
+  'gefähr',
+  'bedroh',
+  'drohung',
+  'dumm',
+  'blöd',
+  'böse',
+  'übel',
+  'hässlich',
+  'widerlich',
+  'ekel',
+  'peinlich',
+  'lächerlich',
+  'schade',
+  'scheiß',
+  'mist',
+  'verdammt',
+  'leid',
+  'schmerz',
+  'elend',
+  'verlier',
+  'verlor',
+  'verlust',
+  'niederlage',
+  'sieg',
+  'gewinn',
+  'gewann',
+  'feier',
+  'spaß',
+  'beliebt',
+  'berühmt',
+  'einsam',
+  'schwierig',
+  'tot',
+  'töt',
+  'sterb',
+  'starb',
+  'gestorben',
+  'verletz',
+  'erschoss',
+  'schieß',
+] as const;
+
+/** Stems of violence, death and crisis, also matched inside a word ("Terroranschlag", "Selbstmord"). */
+export const GERMAN_GRIEVANCE_PARTS = [
+  'mord',
+  'mörd',
+  'opfer',
+  'gewalt',
+  'angriff',
+  'anschlag',
+  'terror',
+  'krieg',
+  'kampf',
+  'kämpf',
+  'waffe',
+  'bombe',
+  'explosion',
+  'unfall',
+  'verbrech',
+  'krise',
+  'skandal',
+  'problem',
+  'tod',
+  'todes',
+] as const;
+
+const OPINION_WORD = new RegExp(
+  `(?:^|[^\\p{L}])(?:${GERMAN_OPINION_STEMS.join('|')})|${GERMAN_GRIEVANCE_PARTS.join('|')}`,
+  'u',
+);
+
+/**
+ * Whether a UD German PUD sentence may be taken as neutral: no word starting with an opinion
+ * stem (`GERMAN_OPINION_STEMS`), no violence or crisis part anywhere (`GERMAN_GRIEVANCE_PARTS`),
+ * no "!" or emoji, and no quotation (a quoted speaker states an opinion more often than the
+ * reporter does).
+ */
+export function isNeutralNewsSentence(text: string): boolean {
+  if (/[!„“"»«]|\p{Extended_Pictographic}/u.test(text)) return false;
+  return !OPINION_WORD.test(text.toLowerCase());
+}
+
+/**
+ * UD German PUD (news and Wikipedia sentences, translated to German for the CoNLL 2017 shared
+ * task): the `# text =` line of each sentence, as a neutral German example when
+ * `isNeutralNewsSentence` allows it; the id is `ud-german-pud-<sent_id>`.
+ */
+export function importUdGermanPud(spec: string): RealExample[] {
+  const out: RealExample[] = [];
+  let sentId: string | undefined;
+  for (const line of snapshotFile(spec, 'de_pud-ud-test.conllu').split(/\r?\n/)) {
+    const id = /^# sent_id = (\S+)/.exec(line);
+    if (id) sentId = id[1];
+    const text = /^# text = (.*\S)/.exec(line);
+    if (!text || !sentId) continue;
+    if (isNeutralNewsSentence(text[1]!))
+      out.push({
+        id: `ud-german-pud-${sentId}`,
+        source: 'ud-german-pud',
+        language: 'de',
+        text: text[1]!,
+        sentiment: 'neutral',
+      });
+    sentId = undefined;
+  }
+  return out;
+}
+
 function write(source: string, examples: readonly RealExample[]): void {
   const dir = path.join(REAL_DATA_DIR, source);
   mkdirSync(dir, { recursive: true });
@@ -198,9 +378,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   const potts = argument('potts');
   const xed = argument('xed');
   const uciSentences = argument('uci-sentences');
-  if (!goemotions && !potts && !xed && !uciSentences) {
+  const udGermanPud = argument('ud-german-pud');
+  if (!goemotions && !potts && !xed && !uciSentences && !udGermanPud) {
     process.stderr.write(
-      'Usage: tsx shared/classifier/import-real-data.ts [--goemotions <snapshot>] [--potts <snapshot>] [--xed <snapshot>] [--uci-sentences <snapshot>]\n',
+      'Usage: tsx shared/classifier/import-real-data.ts [--goemotions <snapshot>] [--potts <snapshot>] [--xed <snapshot>] [--uci-sentences <snapshot>] [--ud-german-pud <snapshot>]\n',
     );
     process.exit(2);
   }
@@ -211,4 +392,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
     write('xed-de', importXed(xed, 'de'));
   }
   if (uciSentences) write('uci-sentences', importUciSentences(uciSentences));
+  if (udGermanPud) write('ud-german-pud', importUdGermanPud(udGermanPud));
 }

@@ -9,7 +9,9 @@ import {
   importGoEmotions,
   importPotts,
   importUciSentences,
+  importUdGermanPud,
   importXed,
+  isNeutralNewsSentence,
 } from '../../../shared/classifier/import-real-data.ts';
 import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
 import {
@@ -208,6 +210,53 @@ describe('import-real-data for the UCI sentiment labelled sentences', () => {
   });
 });
 
+describe('import-real-data for UD German PUD', () => {
+  it('takes plain news and Wikipedia sentences as neutral and drops those with opinion or violence words, "!", emojis or quotations', () => {
+    expect(isNeutralNewsSentence('Die neuen Ausgaben werden über ein Bankkonto finanziert.')).toBe(true);
+    expect(isNeutralNewsSentence('5.000 $ pro Person, das erlaubte Maximum.')).toBe(true);
+    expect(isNeutralNewsSentence('Was sie sagt und was sie tut - eigentlich ist es unglaublich.')).toBe(false);
+    expect(isNeutralNewsSentence('Das Essen war gut.')).toBe(false);
+    expect(isNeutralNewsSentence('Bei dem Terroranschlag starben drei Menschen.')).toBe(false);
+    expect(isNeutralNewsSentence('Ein Zeuge berichtete von einem Selbstmordversuch.')).toBe(false);
+    expect(isNeutralNewsSentence('Der Zug fährt um acht!')).toBe(false);
+    expect(isNeutralNewsSentence('Der Zug fährt um acht 🚆')).toBe(false);
+    expect(isNeutralNewsSentence('„Wir fahren um acht“, sagte er.')).toBe(false);
+  });
+
+  it('reads the text lines of the CoNLL-U file with the sentence id as id, keeping only the neutral ones', () => {
+    // Arrange
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'de_pud-ud-test.conllu'),
+      [
+        '# newdoc id = n01001',
+        '# sent_id = n01001011',
+        '# text = Leider war alles schlecht.',
+        '1\tLeider\tleider\tADV\t_\t_\t0\troot\t_\t_',
+        '',
+        '# sent_id = w01002003',
+        '# text = Die Brücke ist 300 Meter lang.',
+        '1\tDie\tder\tDET\t_\t_\t2\tdet\t_\t_',
+        '',
+      ].join('\n'),
+    );
+
+    // Act
+    const examples = importUdGermanPud(dir);
+
+    // Assess
+    expect(examples).toEqual([
+      {
+        id: 'ud-german-pud-w01002003',
+        source: 'ud-german-pud',
+        language: 'de',
+        text: 'Die Brücke ist 300 Meter lang.',
+        sentiment: 'neutral',
+      },
+    ]);
+  });
+});
+
 describe('the committed real data', () => {
   it('has a SOURCE.md with licence and attribution for every source, each listed in DATA-LICENSES.md', () => {
     // Arrange
@@ -359,6 +408,27 @@ describe('training on the written corpus plus real data', () => {
     expect(total('neutral')).toBeCloseTo(total('positive'), 6);
     expect(weighted.reduce((sum, e) => sum + e.weight!, 0) / weighted.length).toBeCloseTo(0.5, 6);
     expect(weighted.every((e) => splitCorpus(real).train.some((t) => t.id === e.id))).toBe(true);
+  });
+
+  it("multiplies a source's weight by its factor, on top of the class-mix matching", () => {
+    // Arrange
+    const corpus = readCorpus([TINY])
+      .slice(0, 2)
+      .map((e) => ({ ...e, language: 'de' as const, sentiment: 'neutral' as const }));
+    const real = Array.from({ length: 100 }, (_, i) => ({
+      id: `r-${i}`,
+      source: i % 2 ? 'plain' : 'heavy',
+      language: 'de' as const,
+      text: `t ${i}`,
+      sentiment: 'neutral' as const,
+    }));
+
+    // Act
+    const weighted = realTrainingExamples(real, 0.5, corpus, { heavy: 3 });
+
+    // Assess
+    expect(new Set(weighted.filter((e) => e.source === 'plain').map((e) => e.weight))).toEqual(new Set([0.5]));
+    expect(new Set(weighted.filter((e) => e.source === 'heavy').map((e) => e.weight))).toEqual(new Set([1.5]));
   });
 
   it('leaves the relevance and category heads exactly as the written corpus trains them when real texts label only sentiment', () => {
