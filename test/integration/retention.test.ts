@@ -132,21 +132,21 @@ describe('retention of personal data (TTL on every personal item)', () => {
         'erasure-audit',
         'histogram',
         'mention',
-        'notification-claim',
+        'mention-routed-batch',
         'tally',
       ]),
     );
   });
 
   it("erases the notification claims of the erased author's mention and keeps the others'", async () => {
-    // Act
-    const claims = (await pipeline.items())
-      .filter((item) => item.type === 'notification-claim')
-      .map((item) => String(item.SK));
+    // Act: a notification's claim is held on the mention's record on its case (case-mention)
+    const records = (await pipeline.items()).filter((item) => item.type === 'case-mention');
+    const claimed = records.filter((item) => 'complete' in item).map((item) => String(item.SK));
 
-    // Assess: the press inquiry of author 3330003 (513_1) was erased; the complaint's (511_1) claim stays.
-    expect(claims).toContainEqual(expect.stringMatching(/^NOTIFIED#mention:facebook:.*511_1#service#targets$/));
-    expect(claims.filter((sk) => sk.includes('513_1'))).toEqual([]);
+    // Assess: the press inquiry of author 3330003 (513_1) was erased with its record and claim;
+    // the complaint's (511_1) record keeps its claim.
+    expect(claimed).toContainEqual(expect.stringMatching(/^MENTION#.*511_1#service$/));
+    expect(records.filter((item) => String(item.SK).includes('513_1'))).toEqual([]);
   });
 
   it(`gives every item holding personal data a TTL of retention.days (${RETENTION_DAYS}) from its write`, async () => {
