@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from '../../shared/domain/zod-mini.ts';
+import * as z from '../../shared/domain/zod-mini.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCorrectionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { createModelStore } from '../../shared/adapters/models/index.ts';

@@ -1,6 +1,6 @@
 import type { $ZodType, output } from 'zod/v4/core';
 import { ValidationError } from '../domain/errors.ts';
-import { z } from '../domain/zod-mini.ts';
+import * as z from '../domain/zod-mini.ts';
 
 /**
  * Parses the input event of a function that is not fed by a queue (a schedule's payload,

@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { $ZodType } from 'zod/v4/core';
 import { ValidationError } from '../domain/errors.ts';
-import { z } from '../domain/zod-mini.ts';
+import * as z from '../domain/zod-mini.ts';
 
 /**
  * Parses and validates the JSON body of a queue message against a zod schema, classic or

@@ -1,5 +1,5 @@
 import { type BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { z } from '../domain/zod-mini.ts';
+import * as z from '../domain/zod-mini.ts';
 import { CATEGORIES, SENTIMENTS } from '../domain/mention.ts';
 
 /**

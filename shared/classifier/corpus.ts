@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from '../domain/zod-mini.ts';
+import * as z from '../domain/zod-mini.ts';
 import { CATEGORIES, SENTIMENTS } from '../domain/mention.ts';
 
 /**

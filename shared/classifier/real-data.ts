@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { z } from '../domain/zod-mini.ts';
+import * as z from '../domain/zod-mini.ts';
 import { CATEGORIES, SENTIMENTS, type Sentiment } from '../domain/mention.ts';
 import { readJsonl } from './corpus.ts';
 

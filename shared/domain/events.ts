@@ -1,4 +1,4 @@
-import { z } from './zod-mini.ts';
+import * as z from './zod-mini.ts';
 import { CASE_ACTIONS, CASE_STATES, type CaseAction } from './case.ts';
 import { SPIKE_DIMENSIONS } from './insights.ts';
 import { CATEGORIES, PlatformSchema, PRIORITIES, SENTIMENTS } from './mention.ts';

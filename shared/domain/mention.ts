@@ -1,4 +1,4 @@
-import { z } from './zod-mini.ts';
+import * as z from './zod-mini.ts';
 
 import { CATEGORIES, PRIORITIES, SENTIMENTS } from './vocabulary.ts';
 

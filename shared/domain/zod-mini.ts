@@ -4,13 +4,17 @@
  * classic zod in its bundle (issue 12, bundle size and cold import). Checks are functions
  * (`z.optional(s)`, `s.check(z.minLength(1))`) instead of methods.
  *
+ * Import it as a namespace, `import * as z from '.../zod-mini.ts'`: esbuild then keeps only
+ * the functions a bundle calls. A namespace object passed on as a value (`export { z }`)
+ * would keep all of zod's core (JSON Schema, compile) in every bundle.
+ *
  * zod/mini registers no messages of its own; English is registered here, so that a rejected
  * input says what is wrong ("Invalid input: expected string, received number"), as classic
- * zod does. Every module that declares a mini schema imports `z` from here.
+ * zod does.
  */
-import * as z from 'zod/mini';
+import { config } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 
-z.config(en());
+config(en());
 
-export { z };
+export * from 'zod/mini';

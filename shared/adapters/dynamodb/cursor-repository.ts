@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from '../../domain/zod-mini.ts';
+import * as z from '../../domain/zod-mini.ts';
 import type { Platform } from '../../domain/mention.ts';
 import type { CursorRepository, PollCursor } from '../../domain/pollers/ports.ts';
 import { keys } from './keys.ts';

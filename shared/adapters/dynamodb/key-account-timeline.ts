@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from '../../domain/zod-mini.ts';
+import * as z from '../../domain/zod-mini.ts';
 import type { KeyAccountTimeline, TimelineItem } from '../../domain/key-accounts.ts';
 import { PlatformSchema } from '../../domain/mention.ts';
 import { keys } from './keys.ts';
