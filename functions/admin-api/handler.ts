@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
@@ -52,7 +51,7 @@ import { getStoredReport, listReports, type ReportQueryDeps } from '../../shared
 import type { ReportStore } from '../../shared/domain/reports/run-reports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse } from '../../shared/observability/http-errors.ts';
-import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+import { logger, metrics } from '../../shared/observability/powertools.ts';
 import { json, parse, parseBody } from './request.ts';
 import { THEME_ROUTES } from './theme-routes.ts';
 import { REPLY_ROUTES, type ReplyRouteDeps } from './reply-routes.ts';
@@ -166,23 +165,19 @@ export async function adminApi(event: APIGatewayProxyEventV2, resolveDeps: () =>
 export function createHandler(env: FunctionEnv) {
   let deps: AdminApiDeps | undefined;
   const resolveDeps = () => (deps ??= dependenciesFrom(env));
-  return (
-    middy<APIGatewayProxyEventV2, Result>()
-      // No response in the trace: it holds cases, that is personal data.
-      .use(captureLambdaHandler(tracer, { captureResponse: false }))
-      .use(injectLambdaContext(logger))
-      .use(logMetrics(metrics))
-      .handler(async (event) => {
-        const result = await adminApi(event, resolveDeps);
-        const status = typeof result.statusCode === 'number' ? result.statusCode : 200;
-        metrics.addMetric(
-          status >= 500 ? 'AdminRequestsFailed' : status >= 400 ? 'AdminRequestsRejected' : 'AdminRequestsServed',
-          MetricUnit.Count,
-          1,
-        );
-        return result;
-      })
-  );
+  return middy<APIGatewayProxyEventV2, Result>()
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .handler(async (event) => {
+      const result = await adminApi(event, resolveDeps);
+      const status = typeof result.statusCode === 'number' ? result.statusCode : 200;
+      metrics.addMetric(
+        status >= 500 ? 'AdminRequestsFailed' : status >= 400 ? 'AdminRequestsRejected' : 'AdminRequestsServed',
+        MetricUnit.Count,
+        1,
+      );
+      return result;
+    });
 }
 
 export const handler = createHandler(lambdaEnvironment());

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from '../../shared/domain/zod-mini.ts';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
@@ -17,7 +17,7 @@ import { logger, metrics } from '../../shared/observability/powertools.ts';
  * (logged only: the sweep judges due times by the clock, so a late or retried run is right
  * too). An empty object runs a sweep by hand.
  */
-export const CheckSlaInputSchema = z.strictObject({ scheduledTime: z.iso.datetime({ offset: true }).optional() });
+export const CheckSlaInputSchema = z.strictObject({ scheduledTime: z.optional(z.iso.datetime({ offset: true })) });
 
 export function dependenciesFrom(env: FunctionEnv): CheckSlaDeps {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);

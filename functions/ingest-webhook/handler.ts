@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { COMPANY_CONFIG_ENV, MAX_WEBHOOK_BODY_BYTES } from '../../infra/topology-constants.ts';
@@ -19,7 +18,7 @@ import {
 } from '../../shared/domain/receive-webhook.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse, logRejection } from '../../shared/observability/http-errors.ts';
-import { logger, metrics, tracer } from '../../shared/observability/powertools.ts';
+import { logger, metrics } from '../../shared/observability/powertools.ts';
 import type { WebhookRequest } from '../../shared/platforms/platform-adapter.ts';
 import { platformRegistry } from '../../shared/platforms/registry.ts';
 
@@ -73,20 +72,16 @@ export async function ingestWebhook(
 export function createHandler(env: FunctionEnv) {
   let deps: ReceiveWebhookDeps<CompanyConfig> | undefined;
   const resolveDeps = () => (deps ??= dependenciesFrom(env));
-  return (
-    middy<APIGatewayProxyEventV2, Result>({
-      timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
-      timeoutEarlyResponse: () => {
-        metrics.addMetric('WebhooksFailed', MetricUnit.Count, 1);
-        return errorResponse(new Error('the webhook was not handled before the function timeout')).response;
-      },
-    })
-      // No response in the trace: it is the platform's answer, and a handshake's echoes a token.
-      .use(captureLambdaHandler(tracer, { captureResponse: false }))
-      .use(injectLambdaContext(logger))
-      .use(logMetrics(metrics, { captureColdStartMetric: true }))
-      .handler((event) => ingestWebhook(event, resolveDeps))
-  );
+  return middy<APIGatewayProxyEventV2, Result>({
+    timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
+    timeoutEarlyResponse: () => {
+      metrics.addMetric('WebhooksFailed', MetricUnit.Count, 1);
+      return errorResponse(new Error('the webhook was not handled before the function timeout')).response;
+    },
+  })
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .handler((event) => ingestWebhook(event, resolveDeps));
 }
 
 export const handler = createHandler(lambdaEnvironment());

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from '../../shared/domain/zod-mini.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCorrectionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { createModelStore } from '../../shared/adapters/models/index.ts';
@@ -16,7 +16,7 @@ import { logger, metrics } from '../../shared/observability/powertools.ts';
  * The weekly schedule's input: `scheduledTime` is logged only. An empty object trains by hand
  * (`backchannel train` runs the same use case from the CLI).
  */
-export const TrainModelInputSchema = z.strictObject({ scheduledTime: z.iso.datetime({ offset: true }).optional() });
+export const TrainModelInputSchema = z.strictObject({ scheduledTime: z.optional(z.iso.datetime({ offset: true })) });
 
 /** The actor of scheduled trainings in the version records. */
 export const SCHEDULE_ACTOR = 'schedule:train-model';

@@ -8,7 +8,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FunctionEnv } from '../config/runtime-env.ts';
-import { tracer } from '../observability/powertools.ts';
 
 type Service =
   | 'DYNAMODB'
@@ -61,42 +60,43 @@ export function observeClients(hook: ClientHook): () => void {
 }
 
 /**
- * An SDK client whose calls become X-Ray subsegments (the one place every client passes).
- * Outside Lambda the tracer is off and the client is returned as it is.
+ * An SDK client with the hooks of {@link observeClients} applied (the one place every client
+ * passes). No X-Ray SDK in the bundle: Lambda's active tracing records each invocation
+ * without it (issue 12, bundle size and cold import).
  */
-export function traced<T>(client: T): T {
+function observed<T>(client: T): T {
   for (const hook of clientHooks) hook(client as Parameters<ClientHook>[0]);
-  return tracer.captureAWSv3Client(client);
+  return client;
 }
 
 export function createDocumentClient(env: FunctionEnv): DynamoDBDocumentClient {
-  // The base client is traced: the document client sends through its middleware stack.
-  return DynamoDBDocumentClient.from(traced(new DynamoDBClient(clientConfig(env, 'DYNAMODB'))), {
+  // The base client is observed: the document client sends through its middleware stack.
+  return DynamoDBDocumentClient.from(observed(new DynamoDBClient(clientConfig(env, 'DYNAMODB'))), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }
 
 export function createSqsClient(env: FunctionEnv): SQSClient {
-  return traced(new SQSClient(clientConfig(env, 'SQS')));
+  return observed(new SQSClient(clientConfig(env, 'SQS')));
 }
 
 export function createEventBridgeClient(env: FunctionEnv): EventBridgeClient {
-  return traced(new EventBridgeClient(clientConfig(env, 'EVENTBRIDGE')));
+  return observed(new EventBridgeClient(clientConfig(env, 'EVENTBRIDGE')));
 }
 
 export function createSecretsClient(env: FunctionEnv): SecretsManagerClient {
-  return traced(new SecretsManagerClient(clientConfig(env, 'SECRETS_MANAGER')));
+  return observed(new SecretsManagerClient(clientConfig(env, 'SECRETS_MANAGER')));
 }
 
 /** Amazon SES (API v2), for e-mail notifications. */
 export function createSesClient(env: FunctionEnv): SESv2Client {
-  return traced(new SESv2Client(clientConfig(env, 'SESV2')));
+  return observed(new SESv2Client(clientConfig(env, 'SESV2')));
 }
 
 /** Amazon S3, for the company's trained models. An endpoint of its own (an S3-compatible server) is addressed path-style. */
 export function createS3Client(env: FunctionEnv): S3Client {
   const config = clientConfig(env, 'S3');
-  return traced(new S3Client({ ...config, ...('endpoint' in config ? { forcePathStyle: true } : {}) }));
+  return observed(new S3Client({ ...config, ...('endpoint' in config ? { forcePathStyle: true } : {}) }));
 }
 
 /**
@@ -105,7 +105,7 @@ export function createS3Client(env: FunctionEnv): S3Client {
  * `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` at a closed port, as it has no Bedrock.
  */
 export function createBedrockClient(env: FunctionEnv): BedrockRuntimeClient {
-  return traced(new BedrockRuntimeClient({ ...clientConfig(env, 'BEDROCK_RUNTIME'), maxAttempts: 1 }));
+  return observed(new BedrockRuntimeClient({ ...clientConfig(env, 'BEDROCK_RUNTIME'), maxAttempts: 1 }));
 }
 
 /**
@@ -113,5 +113,5 @@ export function createBedrockClient(env: FunctionEnv): BedrockRuntimeClient {
  * and functions are in its outputs (CloudFormation chooses them, infra/aws/physical-names.ts).
  */
 export function createCloudFormationClient(env: FunctionEnv): CloudFormationClient {
-  return traced(new CloudFormationClient(clientConfig(env, 'CLOUDFORMATION')));
+  return observed(new CloudFormationClient(clientConfig(env, 'CLOUDFORMATION')));
 }

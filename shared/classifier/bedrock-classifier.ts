@@ -1,5 +1,5 @@
 import { type BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { z } from 'zod';
+import * as z from '../domain/zod-mini.ts';
 import { CATEGORIES, SENTIMENTS } from '../domain/mention.ts';
 
 /**
@@ -13,7 +13,7 @@ export const CloudAnswerSchema = z.strictObject({
   relevant: z.boolean(),
   sentiment: z.enum(SENTIMENTS),
   category: z.enum(CATEGORIES),
-  confidence: z.number().min(0).max(1),
+  confidence: z.number().check(z.gte(0), z.lte(1)),
 });
 export type CloudAnswer = z.infer<typeof CloudAnswerSchema>;
 

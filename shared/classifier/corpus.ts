@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from '../domain/zod-mini.ts';
 import { CATEGORIES, SENTIMENTS } from '../domain/mention.ts';
 
 /**
@@ -8,13 +8,13 @@ import { CATEGORIES, SENTIMENTS } from '../domain/mention.ts';
  * non-commercial).
  */
 export const CorpusExampleSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   language: z.enum(['de', 'en']),
   text: z.string(),
   relevant: z.boolean(),
   sentiment: z.enum(SENTIMENTS),
   category: z.enum(CATEGORIES),
-  urgency: z.number().min(0).max(1),
+  urgency: z.number().check(z.gte(0), z.lte(1)),
 });
 export type CorpusExample = z.infer<typeof CorpusExampleSchema>;
 
@@ -38,7 +38,7 @@ export function readCorpus(files: readonly string[]): CorpusExample[] {
  * Reads JSONL files of examples of one schema, in the given order; blank lines are skipped.
  * @throws CorpusError naming file and line of the first invalid example, or a duplicate id
  */
-export function readJsonl<T extends { readonly id: string }>(files: readonly string[], schema: z.ZodType<T>): T[] {
+export function readJsonl<T extends { readonly id: string }>(files: readonly string[], schema: z.ZodMiniType<T>): T[] {
   const examples: T[] = [];
   const seen = new Set<string>();
   for (const file of files) {
@@ -51,7 +51,7 @@ export function readJsonl<T extends { readonly id: string }>(files: readonly str
       } catch (error) {
         throw new CorpusError(`${file}:${i + 1}: not JSON (${(error as Error).message})`);
       }
-      const parsed = schema.safeParse(json);
+      const parsed = z.safeParse(schema, json);
       if (!parsed.success) {
         throw new CorpusError(
           `${file}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`,

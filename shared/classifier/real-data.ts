@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from '../domain/zod-mini.ts';
 import { CATEGORIES, SENTIMENTS, type Sentiment } from '../domain/mention.ts';
 import { readJsonl } from './corpus.ts';
 
@@ -13,13 +13,13 @@ import { readJsonl } from './corpus.ts';
 export const REAL_DATA_DIR = path.resolve(import.meta.dirname, 'data');
 
 export const RealExampleSchema = z.object({
-  id: z.string().min(1),
-  source: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  source: z.string().check(z.minLength(1)),
   language: z.enum(['de', 'en']),
-  text: z.string().min(1),
-  relevant: z.boolean().optional(),
-  sentiment: z.enum(SENTIMENTS).optional(),
-  category: z.enum(CATEGORIES).optional(),
+  text: z.string().check(z.minLength(1)),
+  relevant: z.optional(z.boolean()),
+  sentiment: z.optional(z.enum(SENTIMENTS)),
+  category: z.optional(z.enum(CATEGORIES)),
 });
 export type RealExample = z.infer<typeof RealExampleSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod-mini.ts';
 import { CASE_ACTIONS, CASE_STATES, type CaseAction } from './case.ts';
 import { SPIKE_DIMENSIONS } from './insights.ts';
 import { CATEGORIES, PlatformSchema, PRIORITIES, SENTIMENTS } from './mention.ts';
@@ -49,13 +49,13 @@ export const MentionRoutedSchema = z.object({
   category: z.enum(CATEGORIES),
   sentiment: z.enum(SENTIMENTS),
   priority: z.enum(PRIORITIES),
-  urgency: z.number().min(0).max(1),
+  urgency: z.number().check(z.gte(0), z.lte(1)),
   language: z.string(),
   authorId: z.string(),
   /** The author's display name and handle, and the mention's link on the platform, when known (for notifications). */
-  authorName: z.string().optional(),
-  authorHandle: z.string().optional(),
-  url: z.string().optional(),
+  authorName: z.optional(z.string()),
+  authorHandle: z.optional(z.string()),
+  url: z.optional(z.string()),
   text: z.string(),
   createdAt: z.iso.datetime(),
   routedAt: z.iso.datetime(),
@@ -64,25 +64,25 @@ export const MentionRoutedSchema = z.object({
    * What the classifier saw, one short line per decision (`category complaint (54%): word
    * "kaputt", ...`; shared/domain/classifier-reasons.ts). They quote the text: erased with it.
    */
-  classifierReasons: z.array(z.string()).optional(),
+  classifierReasons: z.optional(z.array(z.string())),
   /** Tags the routing rules added. */
-  tags: z.array(z.string()).optional(),
+  tags: z.optional(z.array(z.string())),
   /** Nobody replies in public before someone approves the answer. */
-  requireApproval: z.boolean().optional(),
+  requireApproval: z.optional(z.boolean()),
   /** Ids of the routing rules that matched, in order (the reasons say why). */
-  matchedRules: z.array(z.string()).optional(),
+  matchedRules: z.optional(z.array(z.string())),
   /** Likes, shares and replies the platform reported with the mention, where it reports them (insights rank ideas and projects by them). */
-  reactions: z.number().int().nonnegative().optional(),
+  reactions: z.optional(z.int().check(z.nonnegative())),
   /** Key accounts the mention names, each with its account owner. */
-  keyAccounts: z
-    .array(
+  keyAccounts: z.optional(
+    z.array(
       z.object({
         id: z.string(),
         name: z.string(),
-        owner: z.object({ name: z.string(), email: z.string().optional() }),
+        owner: z.object({ name: z.string(), email: z.optional(z.string()) }),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 export type MentionRouted = z.infer<typeof MentionRoutedSchema>;
 
@@ -106,12 +106,14 @@ export const MentionsRoutedSchema = z
     companyId: z.string(),
     department: z.string(),
     role: z.enum(['primary', 'cc']),
-    mentions: z.array(MentionRoutedSchema).min(1),
+    mentions: z.array(MentionRoutedSchema).check(z.minLength(1)),
   })
-  .refine((d) => d.mentions.every((m) => m.department === d.department && m.role === d.role), {
-    message: 'every mention must name the batch department and role',
-    path: ['mentions'],
-  });
+  .check(
+    z.refine((d) => d.mentions.every((m) => m.department === d.department && m.role === d.role), {
+      message: 'every mention must name the batch department and role',
+      path: ['mentions'],
+    }),
+  );
 export type MentionsRouted = z.infer<typeof MentionsRoutedSchema>;
 
 /** `Mentions Routed` as it arrives in a department queue or the insights queue. */
@@ -153,12 +155,12 @@ export const CaseEventSchema = z.object({
   category: z.enum(CATEGORIES),
   priority: z.enum(PRIORITIES),
   dueAt: z.iso.datetime(),
-  assignee: z.string().optional(),
-  firstResponseAt: z.iso.datetime().optional(),
-  responseMinutes: z.number().optional(),
-  resolutionMinutes: z.number().optional(),
+  assignee: z.optional(z.string()),
+  firstResponseAt: z.optional(z.iso.datetime()),
+  responseMinutes: z.optional(z.number()),
+  resolutionMinutes: z.optional(z.number()),
   /** The history entry's detail: reason, target departments, reply id, ... */
-  detail: z.record(z.string(), z.string()).optional(),
+  detail: z.optional(z.record(z.string(), z.string())),
 });
 export type CaseEvent = z.infer<typeof CaseEventSchema>;
 
@@ -194,10 +196,10 @@ export const SpikeDetectedSchema = z.object({
   hour: z.iso.datetime(),
   detectedAt: z.iso.datetime(),
   /** Mentions in the hour, and how many its baseline expected. */
-  observed: z.number().int().nonnegative(),
-  expected: z.number().nonnegative(),
+  observed: z.int().check(z.nonnegative()),
+  expected: z.number().check(z.nonnegative()),
   /** Probability of at least `observed` mentions under the baseline. */
-  probability: z.number().min(0).max(1),
+  probability: z.number().check(z.gte(0), z.lte(1)),
   /** Departments whose cases hold the surge's mentions (primary department). */
   departments: z.array(z.string()),
   /** Cases of the surge's mentions (at most 200), each tagged `spike:<spikeId>`. */

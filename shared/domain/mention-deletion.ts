@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod-mini.ts';
 import { MentionSchema, PlatformSchema, type Mention } from './mention.ts';
 
 /**
@@ -10,17 +10,17 @@ import { MentionSchema, PlatformSchema, type Mention } from './mention.ts';
 export const MentionDeletionSchema = z.strictObject({
   type: z.literal('deletion'),
   /** The id of the deleted mention: `<platform>:<externalId>`. */
-  id: z.string().min(3),
+  id: z.string().check(z.minLength(3)),
   platform: PlatformSchema,
-  externalId: z.string().min(1),
+  externalId: z.string().check(z.minLength(1)),
   /** The company's account the platform notified us for. */
-  accountId: z.string().min(1).optional(),
+  accountId: z.optional(z.string().check(z.minLength(1))),
   /** Who deleted it, when the platform says. */
-  authorId: z.string().min(1).optional(),
+  authorId: z.optional(z.string().check(z.minLength(1))),
   deletedAt: z.iso.datetime(),
   receivedAt: z.iso.datetime(),
   /** The platform's event type (`tweet_delete_events`, ...). */
-  rawType: z.string().min(1),
+  rawType: z.string().check(z.minLength(1)),
 });
 export type MentionDeletion = z.infer<typeof MentionDeletionSchema>;
 

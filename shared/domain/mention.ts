@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod-mini.ts';
 
 import { CATEGORIES, PRIORITIES, SENTIMENTS } from './vocabulary.ts';
 
@@ -16,7 +16,7 @@ export type Priority = (typeof PRIORITIES)[number];
  */
 export const PlatformSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'a platform is 1-40 lowercase letters, digits or dashes');
+  .check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a platform is 1-40 lowercase letters, digits or dashes'));
 export type Platform = string;
 
 export const MENTION_KINDS = ['comment', 'post', 'mention', 'message', 'review', 'video'] as const;
@@ -28,53 +28,53 @@ export type MentionKind = (typeof MENTION_KINDS)[number];
  */
 export const MentionSchema = z.strictObject({
   /** `<platform>:<externalId>`: the dedupe key and the mention's id. */
-  id: z.string().min(3),
+  id: z.string().check(z.minLength(3)),
   platform: PlatformSchema,
   kind: z.enum(MENTION_KINDS),
   /** The platform's id of the comment or post. */
-  externalId: z.string().min(1),
+  externalId: z.string().check(z.minLength(1)),
   /** The conversation this mention belongs to (the post a comment is under). */
-  threadId: z.string().min(1),
-  inReplyTo: z.string().min(1).optional(),
+  threadId: z.string().check(z.minLength(1)),
+  inReplyTo: z.optional(z.string().check(z.minLength(1))),
   /** The company's page or account the platform notified us for. */
-  accountId: z.string().min(1),
+  accountId: z.string().check(z.minLength(1)),
   author: z.strictObject({
-    id: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
     /** Display name. */
-    name: z.string().optional(),
-    handle: z.string().optional(),
+    name: z.optional(z.string()),
+    handle: z.optional(z.string()),
     /** Follower count, when the platform gives it. */
-    followers: z.number().int().nonnegative().optional(),
+    followers: z.optional(z.int().check(z.nonnegative())),
   }),
   /** May be empty: Instagram mention notifications carry only ids, the text is fetched later. */
   text: z.string(),
   /** Language code when the platform says (e.g. X's `lang`); the classifier detects its own. */
-  language: z.string().min(2).optional(),
+  language: z.optional(z.string().check(z.minLength(2))),
   /** True when the company's own page or account wrote it (a reply, not a customer mention). */
   isOwnAccount: z.boolean(),
   /** The platform's event type this came from (`page.feed.comment`, `tweet_create_events`, ...). */
-  rawType: z.string().min(1),
+  rawType: z.string().check(z.minLength(1)),
   createdAt: z.iso.datetime(),
   receivedAt: z.iso.datetime(),
-  url: z.url().optional(),
+  url: z.optional(z.url()),
   /** Likes, shares and replies the platform reported with the mention (Mastodon favourites + reblogs + replies, YouTube likes); absent where it reports none. */
-  reactions: z.number().int().nonnegative().optional(),
+  reactions: z.optional(z.int().check(z.nonnegative())),
   /** For `generic` mentions: the configured source that sent it (`POST /webhooks/generic/<source>`). */
-  source: z.string().min(1).optional(),
+  source: z.optional(z.string().check(z.minLength(1))),
   /**
    * Fields cut (text, names, raw type) or dropped (url, language) at ingest to fit what can be
    * stored and published (mention-limits.ts), each with its original length in characters.
    */
-  truncated: z
-    .strictObject({
-      text: z.number().int().nonnegative().optional(),
-      authorName: z.number().int().nonnegative().optional(),
-      authorHandle: z.number().int().nonnegative().optional(),
-      rawType: z.number().int().nonnegative().optional(),
-      url: z.number().int().nonnegative().optional(),
-      language: z.number().int().nonnegative().optional(),
-    })
-    .optional(),
+  truncated: z.optional(
+    z.strictObject({
+      text: z.optional(z.int().check(z.nonnegative())),
+      authorName: z.optional(z.int().check(z.nonnegative())),
+      authorHandle: z.optional(z.int().check(z.nonnegative())),
+      rawType: z.optional(z.int().check(z.nonnegative())),
+      url: z.optional(z.int().check(z.nonnegative())),
+      language: z.optional(z.int().check(z.nonnegative())),
+    }),
+  ),
 });
 export type Mention = z.infer<typeof MentionSchema>;
 

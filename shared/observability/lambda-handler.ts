@@ -1,12 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger, metrics, tracer } from './powertools.ts';
+import { logger, metrics } from './powertools.ts';
 
 /**
- * The Lambda handler of a function that is traced, logs with the invocation's context and
+ * The Lambda handler of a function that logs with the invocation's context and
  * flushes its metrics: the one middy stack the queue, schedule and poller functions share.
  * Its dependencies are built on the first invocation and kept for the process (a cold
  * start); when building them throws, the invocation fails and the next one builds again.
@@ -23,7 +22,6 @@ export function observedHandler<TEvent, TResult, TDeps>(
 ): MiddyfiedHandler<TEvent, TResult> {
   let deps: TDeps | undefined;
   return middy<TEvent, TResult>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async (event, context) => {

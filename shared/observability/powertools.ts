@@ -1,15 +1,12 @@
-// First: it decides how the X-Ray SDK starts, before the tracer below loads it.
-import './xray-mode.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogItem } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions, LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { correlationKeys } from './correlation.ts';
 
 /**
- * Logger, metrics and tracer, created once per process and imported where needed.
+ * Logger and metrics, created once per process and imported where needed.
  * Service name and log level come from POWERTOOLS_SERVICE_NAME / POWERTOOLS_LOG_LEVEL,
  * which each backend sets per function.
  */
@@ -101,10 +98,3 @@ export const metrics = new Metrics({
   serviceName,
   logger: metricsLogger,
 });
-
-/**
- * X-Ray tracing of the SDK clients and handlers. Powertools switches it off outside Lambda
- * (no AWS_EXECUTION_ENV: tests, `npm start`) and with POWERTOOLS_TRACE_ENABLED=false, so
- * the local runtime sends no segments anywhere.
- */
-export const tracer = new Tracer({ serviceName });

@@ -62,7 +62,48 @@ function answerOf(spec: FunctionSpec): unknown {
   return expect.anything();
 }
 
+/** Input paths of a bundle that belong to a package (or a folder of it) matching `pattern`. */
+function inputsMatching(bundle: BuiltBundle, pattern: RegExp): string[] {
+  return Object.entries(bundle.inputs)
+    .filter(([input, bytes]) => bytes > 0 && pattern.test(input))
+    .map(([input]) => input);
+}
+
+/**
+ * Functions whose schemas are all zod/mini (shared/domain/zod-mini.ts): classic zod is 40 KB
+ * more of their bundle and its schemas more of their cold import (round w8, issue 12).
+ */
+const WITHOUT_CLASSIC_ZOD = ['classify-mention', 'record-insights', 'check-sla', 'train-model', 'serve-console'];
+
 describe('function bundles, built as the stack builds them', () => {
+  it.each(topology.functions.map((spec) => [spec.id] as const))(
+    '%s carries no X-Ray SDK: Lambda active tracing needs none in the bundle',
+    (id) => {
+      const bundle = bundles.get(id);
+      if (!bundle) throw new Error(`no bundle of ${id}`);
+
+      expect(
+        inputsMatching(bundle, /node_modules\/(aws-xray-sdk[^/]*|cls-hooked|@aws-lambda-powertools\/tracer)\//),
+      ).toEqual([]);
+    },
+  );
+
+  it.each(WITHOUT_CLASSIC_ZOD.map((id) => [id] as const))('%s carries no classic zod, only zod/mini', (id) => {
+    const bundle = bundles.get(id);
+    if (!bundle) throw new Error(`no bundle of ${id}`);
+
+    expect(inputsMatching(bundle, /node_modules\/zod\/v4\/classic\//)).toEqual([]);
+  });
+
+  it('keeps zod locales other than English out of every bundle', () => {
+    for (const [id, bundle] of bundles) {
+      expect({ id, locales: inputsMatching(bundle, /node_modules\/zod\/v4\/locales\/(?!en\.js$)/) }).toEqual({
+        id,
+        locales: [],
+      });
+    }
+  });
+
   it.each(topology.functions.map((spec) => [spec.id, spec] as const))(
     '%s loads and handles one event against the local backends',
     async (_id, spec) => {

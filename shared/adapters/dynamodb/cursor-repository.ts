@@ -1,13 +1,13 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import type { Platform } from '../../domain/mention.ts';
 import type { CursorRepository, PollCursor } from '../../domain/pollers/ports.ts';
 import { keys } from './keys.ts';
 
 const MarkSchema = z.object({ at: z.string(), ids: z.array(z.string()) });
 const PollCursorSchema = z.object({
-  newest: MarkSchema.optional(),
-  sweep: z.object({ pageToken: z.string().min(1), top: MarkSchema }).optional(),
+  newest: z.optional(MarkSchema),
+  sweep: z.optional(z.object({ pageToken: z.string().check(z.minLength(1)), top: MarkSchema })),
   updatedAt: z.string(),
 });
 

@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import type { KeyAccountTimeline, TimelineItem } from '../../domain/key-accounts.ts';
 import { PlatformSchema } from '../../domain/mention.ts';
 import { keys } from './keys.ts';
@@ -11,7 +11,7 @@ const ItemSchema = z.object({
   platform: PlatformSchema,
   author: z.string(),
   text: z.string(),
-  url: z.string().optional(),
+  url: z.optional(z.string()),
   caseId: z.string(),
   itemId: z.string(),
 });

@@ -46,4 +46,23 @@ describe('observeClients', () => {
     expect(operations).toEqual(['GetQueueUrlCommand']);
     sqs.destroy();
   });
+
+  it('adds no X-Ray middleware: tracing is Lambda active tracing, with no X-Ray SDK in the bundle', () => {
+    // Act
+    const sqs = createSqsClient({ AWS_REGION: 'eu-central-1' });
+
+    // Assess
+    expect(sqs.middlewareStack.identify().some((name) => /xray|segment/i.test(name))).toBe(false);
+    sqs.destroy();
+  });
+
+  it('builds the clients of a function with the endpoint of its environment', async () => {
+    // Act
+    const client = createSqsClient({ AWS_REGION: 'eu-central-1', AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324' });
+
+    // Assess
+    const endpoint = await client.config.endpoint?.();
+    expect(endpoint?.hostname).toBe('127.0.0.1');
+    client.destroy();
+  });
 });
