@@ -262,7 +262,17 @@ export async function startRuntimeProcess(
 ): Promise<RuntimeProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', TSX, path.join(ROOT, 'bin/backchannel.ts'), 'start', '--port', '0'],
+    [
+      // BENCH_CPU_PROF_DIR: each runtime writes a CPU profile there when it stops (node --cpu-prof
+      // is not allowed in NODE_OPTIONS), to see where the time of a bench run goes.
+      ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []),
+      '--import',
+      TSX,
+      path.join(ROOT, 'bin/backchannel.ts'),
+      'start',
+      '--port',
+      '0',
+    ],
     {
       cwd,
       env: {

@@ -39,6 +39,18 @@ const STANDARD_KEYS = new Set([
 /** Longest short line made from a warning or error record; the JSON keeps the rest. */
 const MAX_LINE = 240;
 
+/** Messages below the warnings that make a console line (shortLineOf, httpNoteOf). */
+const CONSOLE_MESSAGES = new Set([NOTIFICATION_WRITTEN, REPORT_WRITTEN, WEBHOOK_RECEIVED, REQUEST_REJECTED]);
+
+/**
+ * Whether the console needs a record that the log level does not print: warnings and worse,
+ * and the few informational messages its short lines are made of. The runtime's log sink
+ * passes this to withLogSink, so the other records are not built at all.
+ */
+export function consoleNeeds(message: string, warningOrWorse: boolean): boolean {
+  return warningOrWorse || CONSOLE_MESSAGES.has(message);
+}
+
 /** Parses one JSON line of the Powertools logger; undefined for anything else. */
 export function parseLogRecord(json: string): LogRecord | undefined {
   try {

@@ -23,6 +23,7 @@ import { startLocalAlarms, type AlarmTransition, type LocalAlarms } from './alar
 import { createAsyncInvoker } from './async-invoke.ts';
 import {
   caseLinesOf,
+  consoleNeeds,
   httpNoteOf,
   parseLogRecord,
   peopleNamesOf,
@@ -448,6 +449,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         return await withLogSink(
           (json, printed) => onRecord(json, printed, records),
           () => invokeFunction(fn, event, { region, accountId }),
+          consoleNeeds,
         );
       } catch (error) {
         failed = true;

@@ -3,10 +3,21 @@
  * kept per day of the company, not per UTC day.
  */
 export function dayIn(instant: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
+  return dayFormat(timeZone).format(instant);
+}
+
+// Building an Intl.DateTimeFormat costs far more than formatting with one (about 0.3 ms of
+// CPU per call, several calls per mention): one per timezone, kept for the process.
+const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = DAY_FORMATS.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    DAY_FORMATS.set(timeZone, format);
+  }
+  return format;
 }
 
 /** The day before `day` (`YYYY-MM-DD`), by the calendar. */

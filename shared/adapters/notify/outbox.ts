@@ -38,6 +38,8 @@ export class OutboxNotifier implements Notifier {
   private readonly log: ((line: string) => void) | undefined;
   private readonly now: () => Date;
 
+  private madeDir = false;
+
   constructor(private readonly options: OutboxNotifierOptions) {
     this.log = options.log;
     this.now = options.now ?? (() => new Date());
@@ -51,9 +53,20 @@ export class OutboxNotifier implements Notifier {
 
   async send(notification: Notification, target: NotificationTarget): Promise<void> {
     const line: OutboxLine = { writtenAt: this.now().toISOString(), target, notification };
-    await mkdir(this.options.dir, { recursive: true });
     const file = this.fileOf(notification.department);
-    await appendFile(file, `${JSON.stringify(line)}\n`, 'utf8');
+    const text = `${JSON.stringify(line)}\n`;
+    // The folder is made once per notifier, and again only if it went away since.
+    if (!this.madeDir) {
+      await mkdir(this.options.dir, { recursive: true });
+      this.madeDir = true;
+    }
+    try {
+      await appendFile(file, text, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(this.options.dir, { recursive: true });
+      await appendFile(file, text, 'utf8');
+    }
     if (!this.log) {
       logger.info(NOTIFICATION_WRITTEN, {
         department: notification.department,

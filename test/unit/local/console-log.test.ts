@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   caseLineOf,
   caseLinesOf,
+  consoleNeeds,
   httpNoteOf,
   parseLogRecord,
   peopleNamesOf,
@@ -13,6 +14,7 @@ import {
 import { REPORT_WRITTEN } from '../../../shared/adapters/notify/report-senders.ts';
 import { NOTIFICATION_WRITTEN } from '../../../shared/adapters/notify/outbox.ts';
 import { demoConfig } from '../../factories/config.ts';
+import { logger, withLogSink } from '../../../shared/observability/powertools.ts';
 
 /** A Powertools record as the logger writes it inside a Lambda invocation (injectLambdaContext). */
 function recordFactory(overrides: Record<string, unknown> = {}): LogRecord {
@@ -141,6 +143,42 @@ describe('shortLineOf', () => {
 
     // Assess
     expect(line).toBeUndefined();
+  });
+});
+
+describe('consoleNeeds', () => {
+  it('asks for warnings and the records of console lines, not other informational records', () => {
+    expect(consoleNeeds('Mention classified', false)).toBe(false);
+    expect(consoleNeeds('Mention classified', true)).toBe(true);
+    expect(consoleNeeds(NOTIFICATION_WRITTEN, false)).toBe(true);
+    expect(consoleNeeds(REPORT_WRITTEN, false)).toBe(true);
+    expect(consoleNeeds('Webhook received', false)).toBe(true);
+    expect(consoleNeeds('Request rejected', false)).toBe(true);
+  });
+
+  it('as the filter of a log sink, drops the unprinted records it does not need and keeps the rest', () => {
+    const level = logger.getLevelName();
+    logger.setLogLevel('ERROR');
+    try {
+      const seen: { message: string; printed: boolean }[] = [];
+      withLogSink(
+        (json, printed) => seen.push({ message: (JSON.parse(json) as { message: string }).message, printed }),
+        () => {
+          logger.info('Mention classified');
+          logger.info(NOTIFICATION_WRITTEN, { department: 'support' });
+          logger.warn('Slow');
+          logger.error('Broken');
+        },
+        consoleNeeds,
+      );
+      expect(seen).toEqual([
+        { message: NOTIFICATION_WRITTEN, printed: false },
+        { message: 'Slow', printed: false },
+        { message: 'Broken', printed: true },
+      ]);
+    } finally {
+      logger.setLogLevel(level);
+    }
   });
 });
 
