@@ -4,7 +4,13 @@ import { readCorpus, splitCorpus, type CorpusExample } from './corpus.ts';
 import { SHIPPED_FEATURES, type FeatureOptions } from './features.ts';
 import { contentHash, encodeModel, type HeadName, type HeldOutScores, type ModelLanguage } from './model-codec.ts';
 import { readRealData, REAL_DATA_DIR, type RealExample } from './real-data.ts';
-import { DEFAULT_HEAD_TRAINING, trainLanguageModel, type TrainingExample, type TrainOptions } from './train.ts';
+import {
+  DEFAULT_HEAD_TRAINING,
+  DEFAULT_TRAINING,
+  trainLanguageModel,
+  type TrainingExample,
+  type TrainOptions,
+} from './train.ts';
 
 /**
  * `npm run train`: reads every `*.jsonl` under the corpus folder (in name order) and the real
@@ -28,6 +34,28 @@ export const MODEL_LANGUAGES: readonly ModelLanguage[] = ['de', 'en', 'any'];
 export const REAL_DATA_WEIGHT = 0.25;
 
 /**
+ * The weight of a real example that labels the category only (BANKING77): small, so that
+ * about 8,000 banking messages teach the category head how complaints and questions are
+ * phrased without outvoting the 2,600 written mentions on the other seven categories.
+ */
+export const CATEGORY_DATA_WEIGHT = 0.05;
+
+/**
+ * The category head of the models that read English (en, any) with the BANKING77 messages:
+ * class-balanced (complaint and question would otherwise crowd out the rare categories),
+ * less regularized (the banking messages are many and short), and calibrated on the written
+ * corpus only (its temperature says how sure the head should be on mentions, not on banking
+ * messages). Measured by `npm run bench:classifier` (real section, complaint F1) and
+ * docs/classifier.md "Round w8: category on real text".
+ */
+export const REAL_CATEGORY_TRAINING: TrainOptions = {
+  ...DEFAULT_TRAINING,
+  lambda: 1.3e-6,
+  classBalanced: true,
+  calibrateOnUnweighted: true,
+};
+
+/**
  * The shipped models' training per language and head: `DEFAULT_HEAD_TRAINING` everywhere.
  * The class-balanced sentiment loss (`TrainOptions.classBalanced`) wins 4-fold
  * cross-validation on the training parts (`npm run bench:sentiment-model`: en 0.703 -> 0.720,
@@ -37,8 +65,8 @@ export const REAL_DATA_WEIGHT = 0.25;
  */
 export const SHIPPED_TRAINING: Readonly<Record<ModelLanguage, Readonly<Record<HeadName, TrainOptions>>>> = {
   de: DEFAULT_HEAD_TRAINING,
-  en: DEFAULT_HEAD_TRAINING,
-  any: DEFAULT_HEAD_TRAINING,
+  en: { ...DEFAULT_HEAD_TRAINING, category: REAL_CATEGORY_TRAINING },
+  any: { ...DEFAULT_HEAD_TRAINING, category: REAL_CATEGORY_TRAINING },
 };
 
 export interface BuiltModel {
@@ -60,6 +88,8 @@ export interface BuildOptions {
   readonly realDataDir?: string | null;
   /** See `REAL_DATA_WEIGHT`. */
   readonly realWeight?: number;
+  /** See `CATEGORY_DATA_WEIGHT`. */
+  readonly categoryWeight?: number;
 }
 
 /** The corpus files of a folder, in name order. */
@@ -76,7 +106,12 @@ export function buildModels(options: BuildOptions = {}): BuiltModel[] {
   const outDir = options.outDir ?? MODELS_DIR;
   const corpus = readCorpus(corpusFiles(corpusDir));
   const real = options.realDataDir === null ? [] : readRealData(options.realDataDir ?? REAL_DATA_DIR);
-  const realTrain = realTrainingExamples(real, options.realWeight ?? REAL_DATA_WEIGHT, splitCorpus(corpus).train);
+  const realTrain = realTrainingExamples(
+    real,
+    options.realWeight ?? REAL_DATA_WEIGHT,
+    splitCorpus(corpus).train,
+    options.categoryWeight ?? CATEGORY_DATA_WEIGHT,
+  );
   mkdirSync(outDir, { recursive: true });
   const built: BuiltModel[] = [];
   for (const language of MODEL_LANGUAGES) {
@@ -92,12 +127,14 @@ export function buildModels(options: BuildOptions = {}): BuiltModel[] {
  * `weight` on average, and per class so that each source's sentiment mix matches the written
  * corpus's in that language. A source's mix says what its collectors sampled (PotTS: 46%
  * positive election and conclave tweets), not what a company's mentions are like; without
- * this, "Heute ist Dienstag" came out positive.
+ * this, "Heute ist Dienstag" came out positive. An example that labels the category and not
+ * the sentiment weighs `categoryWeight`.
  */
 export function realTrainingExamples(
   real: readonly RealExample[],
   weight: number,
   corpusTrain: readonly CorpusExample[],
+  categoryWeight: number = CATEGORY_DATA_WEIGHT,
 ): (RealExample & TrainingExample)[] {
   const train = splitCorpus(real).train;
   const shares = (examples: readonly { readonly sentiment?: string }[]) => {
@@ -116,7 +153,11 @@ export function realTrainingExamples(
   }
   return train.map((e) => ({
     ...e,
-    weight: e.sentiment ? weight * factors.get(`${e.source}\t${e.language}\t${e.sentiment}`)! : weight,
+    weight: e.sentiment
+      ? weight * factors.get(`${e.source}\t${e.language}\t${e.sentiment}`)!
+      : e.category
+        ? categoryWeight
+        : weight,
   }));
 }
 

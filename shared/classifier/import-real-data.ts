@@ -279,7 +279,11 @@ export function importNluppHotels(spec: string): RealExample[] {
   return out;
 }
 
-function write(source: string, examples: readonly RealExample[], file = path.join(REAL_DATA_DIR, source, 'examples.jsonl')): void {
+function write(
+  source: string,
+  examples: readonly RealExample[],
+  file = path.join(REAL_DATA_DIR, source, 'examples.jsonl'),
+): void {
   const dir = path.dirname(file);
   mkdirSync(dir, { recursive: true });
   const sorted = [...examples].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
