@@ -75,7 +75,7 @@ const real = [
 ];
 const present = new Set(real.map((e) => e.source));
 // No shipped source factors (REAL_SOURCE_FACTORS): a mix's factors are the whole story.
-const realTrain = realTrainingExamples(real, REAL_DATA_WEIGHT, corpusSplit.train, {});
+const realTrain = realTrainingExamples(real, REAL_DATA_WEIGHT, corpusSplit.train, { sourceFactors: {} });
 const realHeldOut = splitCorpus(real).heldOut;
 const germEval = loadGermEval();
 

@@ -61,6 +61,28 @@ export const REAL_SOURCE_FACTORS: Readonly<Record<string, number>> = { 'ud-germa
 export const ENGLISH_NEUTRAL_MARGIN: readonly number[] = [0, -0.25, 0];
 
 /**
+ * The weight of a real example that labels the category only (BANKING77): small, so that
+ * about 8,000 banking messages teach the category head how complaints and questions are
+ * phrased without outvoting the 2,600 written mentions on the other seven categories.
+ */
+export const CATEGORY_DATA_WEIGHT = 0.05;
+
+/**
+ * The category head of the models that read English (en, any) with the BANKING77 messages:
+ * class-balanced (complaint and question would otherwise crowd out the rare categories),
+ * less regularized (the banking messages are many and short), and calibrated on the written
+ * corpus only (its temperature says how sure the head should be on mentions, not on banking
+ * messages). Measured by `npm run bench:classifier` (real section, complaint F1) and
+ * docs/classifier.md "Round w8: category on real text".
+ */
+export const REAL_CATEGORY_TRAINING: TrainOptions = {
+  ...DEFAULT_TRAINING,
+  lambda: 1.3e-6,
+  classBalanced: true,
+  calibrateOnUnweighted: true,
+};
+
+/**
  * The shipped models' training per language and head: `DEFAULT_HEAD_TRAINING` everywhere.
  * The class-balanced sentiment loss (`TrainOptions.classBalanced`) wins 4-fold
  * cross-validation on the training parts (`npm run bench:sentiment-model`: en 0.703 -> 0.720,
@@ -70,8 +92,12 @@ export const ENGLISH_NEUTRAL_MARGIN: readonly number[] = [0, -0.25, 0];
  */
 export const SHIPPED_TRAINING: Readonly<Record<ModelLanguage, Readonly<Record<HeadName, TrainOptions>>>> = {
   de: DEFAULT_HEAD_TRAINING,
-  en: { ...DEFAULT_HEAD_TRAINING, sentiment: { ...DEFAULT_TRAINING, biasShift: ENGLISH_NEUTRAL_MARGIN } },
-  any: DEFAULT_HEAD_TRAINING,
+  en: {
+    ...DEFAULT_HEAD_TRAINING,
+    sentiment: { ...DEFAULT_TRAINING, biasShift: ENGLISH_NEUTRAL_MARGIN },
+    category: REAL_CATEGORY_TRAINING,
+  },
+  any: { ...DEFAULT_HEAD_TRAINING, category: REAL_CATEGORY_TRAINING },
 };
 
 export interface BuiltModel {
@@ -93,6 +119,8 @@ export interface BuildOptions {
   readonly realDataDir?: string | null;
   /** See `REAL_DATA_WEIGHT`. */
   readonly realWeight?: number;
+  /** See `CATEGORY_DATA_WEIGHT`. */
+  readonly categoryWeight?: number;
 }
 
 /** The corpus files of a folder, in name order. */
@@ -109,7 +137,9 @@ export function buildModels(options: BuildOptions = {}): BuiltModel[] {
   const outDir = options.outDir ?? MODELS_DIR;
   const corpus = readCorpus(corpusFiles(corpusDir));
   const real = options.realDataDir === null ? [] : readRealData(options.realDataDir ?? REAL_DATA_DIR);
-  const realTrain = realTrainingExamples(real, options.realWeight ?? REAL_DATA_WEIGHT, splitCorpus(corpus).train);
+  const realTrain = realTrainingExamples(real, options.realWeight ?? REAL_DATA_WEIGHT, splitCorpus(corpus).train, {
+    categoryWeight: options.categoryWeight ?? CATEGORY_DATA_WEIGHT,
+  });
   mkdirSync(outDir, { recursive: true });
   const built: BuiltModel[] = [];
   for (const language of MODEL_LANGUAGES) {
@@ -120,18 +150,27 @@ export function buildModels(options: BuildOptions = {}): BuiltModel[] {
   return built;
 }
 
+/** How `realTrainingExamples` weighs the real examples beyond the average weight. */
+export interface RealWeighting {
+  /** A factor per source; `REAL_SOURCE_FACTORS` when not given, `{}` for none. */
+  readonly sourceFactors?: Readonly<Record<string, number>>;
+  /** The weight of an example that labels the category and not the sentiment; `CATEGORY_DATA_WEIGHT` when not given. */
+  readonly categoryWeight?: number;
+}
+
 /**
  * The training part of the real data (its held-out part is only ever measured), weighted:
  * `weight` on average, and per class so that each source's sentiment mix matches the written
- * corpus's in that language, times the source's factor (`sourceFactors`). A source's mix says what its collectors sampled (PotTS: 46%
+ * corpus's in that language, times the source's factor (`options.sourceFactors`). A source's mix says what its collectors sampled (PotTS: 46%
  * positive election and conclave tweets), not what a company's mentions are like; without
- * this, "Heute ist Dienstag" came out positive.
+ * this, "Heute ist Dienstag" came out positive. An example that labels the category and not
+ * the sentiment weighs `options.categoryWeight`.
  */
 export function realTrainingExamples(
   real: readonly RealExample[],
   weight: number,
   corpusTrain: readonly CorpusExample[],
-  sourceFactors: Readonly<Record<string, number>> = REAL_SOURCE_FACTORS,
+  options: RealWeighting = {},
 ): (RealExample & TrainingExample)[] {
   const train = splitCorpus(real).train;
   const shares = (examples: readonly { readonly sentiment?: string }[]) => {
@@ -148,9 +187,17 @@ export function realTrainingExamples(
     for (const [sentiment, share] of mine)
       factors.set(`${key}\t${sentiment}`, (target.get(sentiment) ?? share) / share);
   }
+  const { sourceFactors = REAL_SOURCE_FACTORS, categoryWeight = CATEGORY_DATA_WEIGHT } = options;
   return train.map((e) => {
     const base = weight * (sourceFactors[e.source] ?? 1);
-    return { ...e, weight: e.sentiment ? base * factors.get(`${e.source}\t${e.language}\t${e.sentiment}`)! : base };
+    return {
+      ...e,
+      weight: e.sentiment
+        ? base * factors.get(`${e.source}\t${e.language}\t${e.sentiment}`)!
+        : e.category
+          ? categoryWeight
+          : base,
+    };
   });
 }
 

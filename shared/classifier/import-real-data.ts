@@ -3,7 +3,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unitHash } from './corpus.ts';
-import { goEmotionsSentiment, pottsSentiment, REAL_DATA_DIR, type RealExample, xedSentiment } from './real-data.ts';
+import {
+  BANKING77_CATEGORY,
+  goEmotionsSentiment,
+  nluppCategory,
+  pottsSentiment,
+  REAL_DATA_DIR,
+  type RealExample,
+  xedSentiment,
+} from './real-data.ts';
 
 /**
  * Rebuilds shared/classifier/data/<source>/examples.jsonl from snapshots of the sources
@@ -16,6 +24,11 @@ import { goEmotionsSentiment, pottsSentiment, REAL_DATA_DIR, type RealExample, x
  *     --xed <folder with AnnotatedData/ and Projections/ of XED | bare-git-dir:>
  *     --uci-sentences <folder with {amazon_cells,yelp,imdb}_labelled.txt | bare-git-dir:path>
  *     --ud-german-pud <folder with de_pud-ud-test.conllu | bare-git-dir:>
+ *     --banking77 <folder with train.csv, test.csv of BANKING77 | bare-git-dir:banking_data>
+ *     --nlupp-hotels <folder with fold0.json ... fold19.json of NLU++ hotels | bare-git-dir:nlupp/data/hotels>
+ *
+ * NLU++ hotels is a test set only: it is written to bench/data/nlupp-hotels, outside the
+ * folders training reads.
  *
  * Same snapshots, same bytes.
  */
@@ -361,13 +374,103 @@ export function importUdGermanPud(spec: string): RealExample[] {
   return out;
 }
 
-function write(source: string, examples: readonly RealExample[]): void {
-  const dir = path.join(REAL_DATA_DIR, source);
+/** The rows of a CSV with a header (RFC 4180 quoting: `"` around a field, `""` inside one). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      if (row.some((f) => f !== '')) rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  row.push(field);
+  if (row.some((f) => f !== '')) rows.push(row);
+  return rows.slice(1);
+}
+
+/**
+ * BANKING77 (PolyAI, Casanueva et al. 2020): online-banking customer messages as
+ * `text,category` in train.csv and test.csv, one of 77 intents each, mapped to complaint or
+ * question by `BANKING77_CATEGORY` (intents it drops are left out). The id is
+ * `banking77-<file>-<row number>`; a text that occurs twice is kept once (its first row), and
+ * dropped when its two rows map to different categories. Only the category head learns from
+ * it (no sentiment or relevance label is guessed).
+ */
+export function importBanking77(spec: string): RealExample[] {
+  const byText = new Map<string, { id: string; category: 'complaint' | 'question' | null }>();
+  for (const file of ['train', 'test']) {
+    parseCsv(snapshotFile(spec, `${file}.csv`)).forEach(([text, intent], index) => {
+      const category = BANKING77_CATEGORY[intent?.trim() ?? ''];
+      if (!text?.trim() || category === undefined) {
+        if (text?.trim()) throw new Error(`banking77 ${file}.csv row ${index + 2}: unknown intent ${intent}`);
+        return;
+      }
+      const key = text.trim();
+      const before = byText.get(key);
+      if (!before) byText.set(key, { id: `banking77-${file}-${String(index + 1).padStart(5, '0')}`, category });
+      else if (before.category !== category) before.category = null;
+    });
+  }
+  const out: RealExample[] = [];
+  for (const [text, { id, category }] of byText)
+    if (category) out.push({ id, source: 'banking77', language: 'en', text, category });
+  return out;
+}
+
+/** Where the test-only NLU++ hotels set is written (never read by training). */
+export const NLUPP_HOTELS_FILE = path.resolve(import.meta.dirname, '../../bench/data/nlupp-hotels/examples.jsonl');
+
+/**
+ * NLU++ hotels (PolyAI, Casanueva et al. 2022): `fold0.json` ... `fold19.json`, each a JSON
+ * array of `{ text, intents?, slots? }`; a text is a complaint or a question by
+ * `nluppCategory`, the rest is left out. The id is `nlupp-hotels-<fold>-<index>`; a repeated
+ * text is kept once. A test set only.
+ */
+export function importNluppHotels(spec: string): RealExample[] {
+  const out: RealExample[] = [];
+  const seen = new Set<string>();
+  for (let fold = 0; fold < 20; fold++) {
+    const items = JSON.parse(snapshotFile(spec, `fold${fold}.json`)) as { text: string; intents?: string[] }[];
+    items.forEach((item, index) => {
+      const category = nluppCategory(item.intents ?? []);
+      const text = item.text.trim();
+      if (!category || !text || seen.has(text)) return;
+      seen.add(text);
+      out.push({ id: `nlupp-hotels-${fold}-${index}`, source: 'nlupp-hotels', language: 'en', text, category });
+    });
+  }
+  return out;
+}
+
+function write(
+  source: string,
+  examples: readonly RealExample[],
+  file = path.join(REAL_DATA_DIR, source, 'examples.jsonl'),
+): void {
+  const dir = path.dirname(file);
   mkdirSync(dir, { recursive: true });
   const sorted = [...examples].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  writeFileSync(path.join(dir, 'examples.jsonl'), `${sorted.map((e) => JSON.stringify(e)).join('\n')}\n`);
+  writeFileSync(file, `${sorted.map((e) => JSON.stringify(e)).join('\n')}\n`);
   const counts = sorted.reduce<Record<string, number>>((acc, e) => {
-    acc[e.sentiment ?? '-'] = (acc[e.sentiment ?? '-'] ?? 0) + 1;
+    const label = e.sentiment ?? e.category ?? '-';
+    acc[label] = (acc[label] ?? 0) + 1;
     return acc;
   }, {});
   process.stdout.write(`${source}: ${sorted.length} examples ${JSON.stringify(counts)}\n`);
@@ -379,9 +482,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   const xed = argument('xed');
   const uciSentences = argument('uci-sentences');
   const udGermanPud = argument('ud-german-pud');
-  if (!goemotions && !potts && !xed && !uciSentences && !udGermanPud) {
+  const banking77 = argument('banking77');
+  const nluppHotels = argument('nlupp-hotels');
+  if (!goemotions && !potts && !xed && !uciSentences && !udGermanPud && !banking77 && !nluppHotels) {
     process.stderr.write(
-      'Usage: tsx shared/classifier/import-real-data.ts [--goemotions <snapshot>] [--potts <snapshot>] [--xed <snapshot>] [--uci-sentences <snapshot>] [--ud-german-pud <snapshot>]\n',
+      'Usage: tsx shared/classifier/import-real-data.ts [--goemotions <snapshot>] [--potts <snapshot>] [--xed <snapshot>] [--uci-sentences <snapshot>] [--ud-german-pud <snapshot>] [--banking77 <snapshot>] [--nlupp-hotels <snapshot>]\n',
     );
     process.exit(2);
   }
@@ -393,4 +498,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   }
   if (uciSentences) write('uci-sentences', importUciSentences(uciSentences));
   if (udGermanPud) write('ud-german-pud', importUdGermanPud(udGermanPud));
+  if (banking77) write('banking77', importBanking77(banking77));
+  if (nluppHotels) write('nlupp-hotels', importNluppHotels(nluppHotels), NLUPP_HOTELS_FILE);
 }

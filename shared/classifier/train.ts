@@ -61,6 +61,12 @@ export interface TrainOptions {
    * macro-F1 when one class is rare. Undefined: the examples' weights as given.
    */
   readonly classBalanced?: boolean;
+  /**
+   * Fit the calibration temperature on the fold's examples without a weight (the written
+   * corpus) only: real examples train the head, but the head's confidence is fitted to the
+   * mentions it will see. Undefined: on every example of the fold.
+   */
+  readonly calibrateOnUnweighted?: boolean;
 }
 
 export const DEFAULT_TRAINING: TrainOptions = { epochs: 30, lambda: 1e-5, learningRate: 0.5, seed: 20170915 };
@@ -351,7 +357,9 @@ function labelOf(head: HeadName, example: TrainingExample): number | undefined {
     case 'category':
       // The category head learns from relevant mentions only: spam and unrelated chatter are
       // the relevance head's business, and would otherwise teach "other" every everyday word.
-      return example.category === undefined || example.relevant !== true
+      // A real source that labels the category only (BANKING77: messages to a bank) has no
+      // relevance label and counts as relevant.
+      return example.category === undefined || example.relevant === false
         ? undefined
         : CATEGORIES.indexOf(example.category);
   }
@@ -418,7 +426,7 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
   const calibrate = input.calibrate ?? true;
   for (const name of HEAD_NAMES) {
     // Each head learns from the examples that carry its label (labelOf: the category head
-    // from relevant mentions only; real texts label sentiment only), weighted where given.
+    // from relevant mentions only; real texts label sentiment or category only), weighted where given.
     const labeledAt = input.train.flatMap((e, i) => {
       const y = labelOf(name, e);
       if (y === undefined) return [];
@@ -432,7 +440,8 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
     if (calibrate) {
       // Out of fold: a head trained without the calibration fold scores it, and the
       // temperature that makes those scores honest is applied to the head trained on all.
-      const { fit, calibrate: fold } = calibrationFold(labeledAt);
+      const { fit, calibrate: all } = calibrationFold(labeledAt);
+      const fold = training[name].calibrateOnUnweighted ? all.filter((e) => e.weight === undefined) : all;
       const probe = trainHead(name, CLASSES[name], fit, features.bits, training[name]);
       temperatures[name] = fitTemperature(
         fold.map((e) => scoresOf(probe, e.x)),

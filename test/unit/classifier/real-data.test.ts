@@ -6,7 +6,9 @@ import { buildModels, realTrainingExamples } from '../../../shared/classifier/bu
 import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier/corpus.ts';
 import { DEFAULT_FEATURES } from '../../../shared/classifier/features.ts';
 import {
+  importBanking77,
   importGoEmotions,
+  importNluppHotels,
   importPotts,
   importUciSentences,
   importUdGermanPud,
@@ -15,7 +17,9 @@ import {
 } from '../../../shared/classifier/import-real-data.ts';
 import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
 import {
+  BANKING77_CATEGORY,
   goEmotionsSentiment,
+  nluppCategory,
   pottsSentiment,
   readRealData,
   REAL_DATA_DIR,
@@ -257,6 +261,85 @@ describe('import-real-data for UD German PUD', () => {
   });
 });
 
+describe('BANKING77 and NLU++ as complaint and question', () => {
+  it('maps 25 of the 77 BANKING77 intents to complaint, 35 to question and drops 17', () => {
+    const values = Object.values(BANKING77_CATEGORY);
+
+    expect(values).toHaveLength(77);
+    expect(values.filter((v) => v === 'complaint')).toHaveLength(25);
+    expect(values.filter((v) => v === 'question')).toHaveLength(35);
+    expect(values.filter((v) => v === null)).toHaveLength(17);
+    expect(BANKING77_CATEGORY.declined_card_payment).toBe('complaint');
+    expect(BANKING77_CATEGORY.exchange_rate).toBe('question');
+    expect(BANKING77_CATEGORY.card_arrival).toBeNull();
+  });
+
+  it('turns BANKING77 csv rows into category examples, reading quoted commas, keeping a repeated text once and dropping one with two categories', () => {
+    // Arrange
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'train.csv'),
+      'text,category\n"My card got declined, why?",declined_card_payment\nWhat is the exchange rate?,exchange_rate\nWhere is my card?,card_arrival\nHelp me,card_not_working\n',
+    );
+    writeFileSync(
+      path.join(dir, 'test.csv'),
+      'text,category\r\nWhat is the exchange rate?,exchange_rate\r\nHelp me,exchange_rate\r\n"He said ""no""",card_swallowed\r\n',
+    );
+
+    // Act
+    const examples = importBanking77(dir);
+
+    // Assess
+    expect(examples.map((e) => [e.id, e.source, e.language, e.text, e.category, e.sentiment])).toEqual([
+      ['banking77-train-00001', 'banking77', 'en', 'My card got declined, why?', 'complaint', undefined],
+      ['banking77-train-00002', 'banking77', 'en', 'What is the exchange rate?', 'question', undefined],
+      ['banking77-test-00003', 'banking77', 'en', 'He said "no"', 'complaint', undefined],
+    ]);
+  });
+
+  it('refuses a BANKING77 intent the mapping does not know', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'train.csv'), 'text,category\nhello,new_intent\n');
+    writeFileSync(path.join(dir, 'test.csv'), 'text,category\n');
+
+    expect(() => importBanking77(dir)).toThrow(/unknown intent new_intent/);
+  });
+
+  it('calls an NLU++ message a complaint when something is wrong, a question when it asks, and leaves the rest out', () => {
+    expect(nluppCategory(['why', 'spa', 'wrong_notworking_notshowing'])).toBe('complaint');
+    expect(nluppCategory(['request_info', 'pets'])).toBe('question');
+    expect(nluppCategory(['booking', 'make_open_apply_setup_get_activate'])).toBeUndefined();
+    expect(nluppCategory([])).toBeUndefined();
+  });
+
+  it('reads the NLU++ folds into a test set, keeping a repeated text once', () => {
+    // Arrange
+    const dir = tempDir();
+    for (let fold = 0; fold < 20; fold++)
+      writeFileSync(
+        path.join(dir, `fold${fold}.json`),
+        JSON.stringify(
+          fold === 0
+            ? [
+                { text: 'wifi is broken', intents: ['wrong_notworking_notshowing', 'wifi'] },
+                { text: 'tomorrow', slots: {} },
+                { text: 'is there a gym?', intents: ['request_info', 'gym'] },
+              ]
+            : [{ text: 'wifi is broken', intents: ['wrong_notworking_notshowing'] }],
+        ),
+      );
+
+    // Act
+    const examples = importNluppHotels(dir);
+
+    // Assess
+    expect(examples.map((e) => [e.id, e.text, e.category])).toEqual([
+      ['nlupp-hotels-0-0', 'wifi is broken', 'complaint'],
+      ['nlupp-hotels-0-2', 'is there a gym?', 'question'],
+    ]);
+  });
+});
+
 describe('the committed real data', () => {
   it('has a SOURCE.md with licence and attribution for every source, each listed in DATA-LICENSES.md', () => {
     // Arrange
@@ -278,11 +361,14 @@ describe('the committed real data', () => {
     }
   });
 
-  it('reads as examples that each label sentiment and name their source folder', () => {
+  it('reads as examples that each label sentiment or category and name their source folder', () => {
     const examples = readRealData();
 
     expect(examples.length).toBeGreaterThan(10_000);
-    expect(examples.every((e) => e.sentiment !== undefined && e.id.startsWith(`${e.source}-`))).toBe(true);
+    expect(
+      examples.every((e) => (e.sentiment !== undefined || e.category !== undefined) && e.id.startsWith(`${e.source}-`)),
+    ).toBe(true);
+    expect(examples.filter((e) => e.category !== undefined).every((e) => e.source === 'banking77')).toBe(true);
     expect(new Set(examples.map((e) => e.language))).toEqual(new Set(['de', 'en']));
   });
 
@@ -319,6 +405,39 @@ describe('training on the written corpus plus real data', () => {
     expect(category.map((e) => e.x)).toEqual([vectors[1]]);
     expect(relevance.map((e) => e.y)).toEqual([1, 0]);
     expect(sentiment.map((e) => e.y)).toEqual([2, 0, 1]);
+  });
+
+  it('trains the category head, and only it, on a real example that labels only the category', () => {
+    // Arrange
+    const examples = [{ text: 'my card was declined', category: 'complaint' as const }];
+    const vectors = vectorize(
+      examples.map((e) => e.text),
+      FEATURES,
+    );
+
+    // Act / Assess
+    expect(labeledFor('category', examples, vectors)).toHaveLength(1);
+    expect(labeledFor('relevance', examples, vectors)).toHaveLength(0);
+    expect(labeledFor('sentiment', examples, vectors)).toHaveLength(0);
+  });
+
+  it('weighs a real example that labels only the category at the category weight', () => {
+    // Arrange
+    const corpus = readCorpus([TINY]).slice(0, 4);
+    const real = Array.from({ length: 40 }, (_, i) => ({
+      id: `b-${i}`,
+      source: 'b',
+      language: 'en' as const,
+      text: `card ${i}`,
+      category: i % 2 ? ('complaint' as const) : ('question' as const),
+    }));
+
+    // Act
+    const weighted = realTrainingExamples(real, 0.25, corpus, { categoryWeight: 0.05 });
+
+    // Assess
+    expect(weighted.length).toBeGreaterThan(0);
+    expect(weighted.every((e) => e.weight === 0.05)).toBe(true);
   });
 
   it('lets a heavier example outweigh a lighter one with the opposite label', () => {
@@ -424,7 +543,7 @@ describe('training on the written corpus plus real data', () => {
     }));
 
     // Act
-    const weighted = realTrainingExamples(real, 0.5, corpus, { heavy: 3 });
+    const weighted = realTrainingExamples(real, 0.5, corpus, { sourceFactors: { heavy: 3 } });
 
     // Assess
     expect(new Set(weighted.filter((e) => e.source === 'plain').map((e) => e.weight))).toEqual(new Set([0.5]));
