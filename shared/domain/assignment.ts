@@ -49,7 +49,8 @@ export interface AssignmentFacts {
  * shares its cases evenly); when nobody fits, round robin over all members.
  *
  * The turn is an atomic counter per department (and group), so two cases assigned at once
- * go to two different members.
+ * go to two different members. A group of one member has no turn to take: its case goes
+ * to that member without touching the counter (a write saved per case).
  */
 export async function decideAssignment(
   policy: AssignmentPolicy,
@@ -63,6 +64,8 @@ export async function decideAssignment(
   if (!policy.onDuty(at)) return { reason: "team queue: outside the department's business hours, nobody is on duty" };
   const group = fittingGroup(policy, facts);
   if (group) {
+    const only = onlyMember(group.members);
+    if (only) return { assignee: memberId(only), reason: `${group.why}: the only member on duty (${only.name})` };
     const turn = await cursor.next(`${policy.department}#${group.key}`);
     const member = group.members[(turn - 1) % group.members.length] as Member;
     return {
@@ -70,14 +73,22 @@ export async function decideAssignment(
       reason: `${group.why}: turn ${turn} of ${group.members.length} members on duty (${member.name})`,
     };
   }
-  const turn = await cursor.next(policy.department);
-  const member = policy.members[(turn - 1) % policy.members.length] as Member;
   const fallback =
     policy.mode === 'round-robin' ? '' : ` (nobody's ${policy.mode === 'skill' ? 'skills' : 'languages'} fit the case)`;
+  const only = onlyMember(policy.members);
+  if (only)
+    return { assignee: memberId(only), reason: `round robin${fallback}: the only member on duty (${only.name})` };
+  const turn = await cursor.next(policy.department);
+  const member = policy.members[(turn - 1) % policy.members.length] as Member;
   return {
     assignee: memberId(member),
     reason: `round robin${fallback}: turn ${turn} of ${policy.members.length} members on duty (${member.name})`,
   };
+}
+
+/** The member of a group of one (nobody to take turns with), else undefined. */
+function onlyMember(members: readonly Member[]): Member | undefined {
+  return members.length === 1 ? members[0] : undefined;
 }
 
 /** The members who fit a case by skill or language, with the counter key and the reason; undefined when nobody fits. */

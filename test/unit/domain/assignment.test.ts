@@ -47,6 +47,28 @@ describe('decideAssignment', () => {
     expect(decision.reason).toBe('round robin: turn 1 of 3 members on duty (Ole Hansen)');
   });
 
+  it('gives the case to the only member without taking a turn (no counter write)', async () => {
+    // Arrange
+    const calls: string[] = [];
+    const cursor: AssignmentCursor = {
+      next: async (department) => {
+        calls.push(department);
+        return 1;
+      },
+    };
+    const [ole] = members;
+
+    // Act
+    const decision = await decideAssignment(policy({ members: ole ? [ole] : [] }), at, cursor);
+
+    // Assess
+    expect(decision).toEqual({
+      assignee: 'ole.hansen@radwerk-hansen.example',
+      reason: 'round robin: the only member on duty (Ole Hansen)',
+    });
+    expect(calls).toEqual([]);
+  });
+
   it('leaves the case in the team queue outside business hours, without using a turn', async () => {
     // Arrange
     const cursor = new CountingCursor();

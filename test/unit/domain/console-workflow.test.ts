@@ -289,7 +289,7 @@ describe('assignment by skill or language', () => {
     // Assess
     expect(decision).toEqual({
       assignee: 'mia@x.example',
-      reason: 'by language en: turn 1 of 1 members on duty (Mia)',
+      reason: 'by language en: the only member on duty (Mia)',
     });
   });
 
