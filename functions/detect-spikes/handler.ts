@@ -1,5 +1,4 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoCaseRepository,
@@ -28,11 +27,12 @@ import { systemClock } from '../../shared/domain/system-clock.ts';
 import { parseEventInput } from '../../shared/adapters/event-input.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
+import * as z from '../../shared/domain/zod-mini.ts';
 
 const isHourStart = (value: string) => Date.parse(value) % 3_600_000 === 0;
 const hourStart = z.iso
   .datetime({ offset: true })
-  .refine(isHourStart, 'use the start of an hour, e.g. 2026-12-03T10:00:00Z');
+  .check(z.refine(isHourStart, 'use the start of an hour, e.g. 2026-12-03T10:00:00Z'));
 
 /**
  * The schedule's input: `scheduledTime` is the Scheduler's `<aws.scheduler.scheduled-time>`;
@@ -46,7 +46,7 @@ export const DetectSpikesInputSchema = z.union([
   z.strictObject({ hour: hourStart }),
   z
     .strictObject({ from: hourStart, through: hourStart })
-    .refine((r) => Date.parse(r.from) <= Date.parse(r.through), 'from must not be after through'),
+    .check(z.refine((r) => Date.parse(r.from) <= Date.parse(r.through), 'from must not be after through')),
 ]);
 export type DetectSpikesInput = z.infer<typeof DetectSpikesInputSchema>;
 

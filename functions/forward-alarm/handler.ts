@@ -3,7 +3,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
 import { createAlertSender } from '../../shared/adapters/notify/alert-senders.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, type FunctionEnv } from '../../shared/config/runtime-env.ts';
@@ -14,6 +13,7 @@ import {
   type AlertSender,
 } from '../../shared/domain/alarm-alert.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
+import * as z from '../../shared/domain/zod-mini.ts';
 import { parseEventInput } from '../../shared/adapters/event-input.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 
@@ -28,16 +28,16 @@ const State = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 
 /** What CloudWatch publishes on an alarm's state change (other fields are ignored). */
 export const AlarmMessageSchema = z.object({
-  AlarmName: z.string().min(1),
-  AlarmDescription: z.string().nullish(),
+  AlarmName: z.string().check(z.minLength(1)),
+  AlarmDescription: z.nullish(z.string()),
   NewStateValue: State,
   OldStateValue: State,
   NewStateReason: z.string(),
-  StateChangeTime: z.string().min(1),
+  StateChangeTime: z.string().check(z.minLength(1)),
 });
 
 const SnsEventSchema = z.object({
-  Records: z.array(z.object({ Sns: z.object({ MessageId: z.string(), Message: z.string() }) })).min(1),
+  Records: z.array(z.object({ Sns: z.object({ MessageId: z.string(), Message: z.string() }) })).check(z.minLength(1)),
 });
 
 export interface ForwardAlarmDeps {
@@ -58,7 +58,7 @@ export function parseAlarmEvent(event: unknown): AlarmAlert[] {
     } catch {
       throw new ValidationError(`SNS message ${Sns.MessageId} is not JSON`);
     }
-    const message = AlarmMessageSchema.safeParse(json);
+    const message = z.safeParse(AlarmMessageSchema, json);
     if (!message.success) {
       throw new ValidationError(
         `SNS message ${Sns.MessageId} is not a CloudWatch alarm notification`,

@@ -73,7 +73,17 @@ function inputsMatching(bundle: BuiltBundle, pattern: RegExp): string[] {
  * Functions whose schemas are all zod/mini (shared/domain/zod-mini.ts): classic zod is 40 KB
  * more of their bundle and its schemas more of their cold import (round w8, issue 12).
  */
-const WITHOUT_CLASSIC_ZOD = ['classify-mention', 'record-insights', 'check-sla', 'train-model', 'serve-console'];
+const WITHOUT_CLASSIC_ZOD = [
+  'classify-mention',
+  'record-insights',
+  'check-sla',
+  'train-model',
+  'serve-console',
+  // the notifier target schemas (shared/adapters/notify) are zod/mini too
+  'handle-department',
+  'detect-spikes',
+  'forward-alarm',
+];
 
 describe('function bundles, built as the stack builds them', () => {
   it.each(topology.functions.map((spec) => [spec.id] as const))(

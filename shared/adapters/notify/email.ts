@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import {
   formatTime,
   label,
@@ -67,8 +67,7 @@ const schema = z.strictObject({
   type: z.literal('email'),
   to: z
     .array(z.email('not an e-mail address'))
-    .min(1)
-    .meta({ description: 'the addresses that receive the e-mail (sent through Amazon SES)' }),
+    .check(z.minLength(1), z.meta({ description: 'the addresses that receive the e-mail (sent through Amazon SES)' })),
 });
 
 export const email: TargetType<'email', typeof schema> = {

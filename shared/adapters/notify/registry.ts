@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type * as z from 'zod/v4/core';
 import type { NotificationTarget } from '../../domain/notification.ts';
 import { email } from './email.ts';
 import { NotifierConfigError } from './errors.ts';
@@ -44,8 +44,9 @@ export function checkRegistry(types: readonly TargetType[]): void {
   const ids = new Set<string>();
   const platforms = new Set<string>();
   for (const t of types) {
-    const literal = t.schema.shape.type;
-    if (!(literal instanceof z.ZodLiteral) || !literal.values.has(t.type))
+    // The schema is a zod/mini or a classic object: its `type` field is read through zod's core.
+    const literal = (t.schema._zod.def.shape as Record<string, z.$ZodType | undefined>).type;
+    if (literal?._zod.def.type !== 'literal' || !(literal as z.$ZodLiteral)._zod.values?.has(t.type))
       throw new Error(`notifier ${t.type}: its schema's "type" must be z.literal('${t.type}')`);
     if (ids.has(t.type)) throw new Error(`notifier ${t.type} is registered twice`);
     ids.add(t.type);

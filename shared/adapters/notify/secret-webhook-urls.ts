@@ -1,5 +1,5 @@
 import type { FunctionEnv } from '../../config/runtime-env.ts';
-import { createSecretsClient } from '../aws-clients.ts';
+import { createSecretsClient } from '../secrets-client.ts';
 import { SecretsManagerWebhookSecrets } from '../secrets-store.ts';
 import { WebhookUrls } from './webhook-urls.ts';
 

@@ -2,6 +2,7 @@ import type { AlarmAlert, AlertSender } from '../../domain/alarm-alert.ts';
 import type { Notification, NotificationTarget } from '../../domain/notification.ts';
 import type { Notifier } from '../../domain/notify-department.ts';
 import type { ReportMessage, ReportSender } from '../../domain/reports/run-reports.ts';
+import * as z from '../../domain/zod-mini.ts';
 import { NotifierConfigError } from './errors.ts';
 import { TARGET_TYPES } from './registry.ts';
 import type { SenderContext, TargetSenders, TargetType } from './target-type.ts';
@@ -24,7 +25,7 @@ export function registrySenders(context: SenderContext, types: readonly TargetTy
   const sendersOf = (target: NotificationTarget): { senders: TargetSenders<NotificationTarget>; target: never } => {
     const type = types.find((t) => t.type === target.type);
     if (!type) throw new NotifierConfigError(`no notifier for ${target.type} targets: it is not a registered type`);
-    const parsed = type.schema.safeParse(target);
+    const parsed = z.safeParse(type.schema, target);
     if (!parsed.success)
       throw new NotifierConfigError(`a ${target.type} target does not match its schema: ${parsed.error.message}`);
     let senders = built.get(type.type);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import { alertText, alertTitle } from '../../domain/alarm-alert.ts';
 import { formatTime, label, mentionAuthor, personLabel, type Notification } from '../../domain/notification.ts';
 import type { ReportMessage } from '../../domain/reports/run-reports.ts';
@@ -123,13 +123,13 @@ export const slack = chatTarget({
     type: z.literal('slack'),
     channel: z
       .string()
-      .regex(/^#[a-z0-9._-]+$/, 'use a Slack channel such as #presse')
-      .meta({ description: 'the Slack channel, e.g. #presse' }),
+      .check(
+        z.regex(/^#[a-z0-9._-]+$/, 'use a Slack channel such as #presse'),
+        z.meta({ description: 'the Slack channel, e.g. #presse' }),
+      ),
     secretName: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({ description: 'secret with the incoming-webhook URL; default backchannel/<company>/slack' }),
+      .optional(z.string().check(z.minLength(1)))
+      .check(z.meta({ description: 'secret with the incoming-webhook URL; default backchannel/<company>/slack' })),
   }),
   secret: {
     platform: 'notify-slack',

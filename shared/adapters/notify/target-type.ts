@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/v4/core';
 import type { AlarmAlert } from '../../domain/alarm-alert.ts';
 import type { Notification, NotificationTarget } from '../../domain/notification.ts';
 import type { ReportMessage } from '../../domain/reports/run-reports.ts';
@@ -77,10 +77,14 @@ export interface WebhookSecret<T> {
   channelOf?(target: T): string;
 }
 
-/** One target type. `S` is its config schema, a strict object with `type: z.literal(<type>)`. */
-export interface TargetType<Id extends string = string, S extends z.ZodObject = z.ZodObject> {
+/**
+ * One target type. `S` is its config schema, a strict object with `type: z.literal(<type>)`,
+ * declared with zod/mini (shared/domain/zod-mini.ts) so that the functions that send carry no
+ * classic zod; the classic company-config schema takes it as one of its options.
+ */
+export interface TargetType<Id extends string = string, S extends z.$ZodObject = z.$ZodObject> {
   readonly type: Id;
-  /** The target's config fields, each with `.meta({ description })` (they become the config reference). */
+  /** The target's config fields, each with `.check(z.meta({ description }))` (they become the config reference). */
   readonly schema: S;
   /** Set for types whose targets post to a webhook whose URL is in a secret. */
   readonly secret?: WebhookSecret<z.output<S>>;
@@ -106,7 +110,7 @@ export interface ChatRenderers {
  * @example
  * export const webex = chatTarget({ type: 'webex', schema, secret, render: { notification, report, alert } });
  */
-export function chatTarget<const Id extends string, S extends z.ZodObject>(spec: {
+export function chatTarget<const Id extends string, S extends z.$ZodObject>(spec: {
   readonly type: Id;
   readonly schema: S;
   readonly secret: WebhookSecret<z.output<S>>;

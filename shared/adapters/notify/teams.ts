@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import { alertText, alertTitle } from '../../domain/alarm-alert.ts';
 import { formatTime, label, mentionAuthor, type Notification } from '../../domain/notification.ts';
 import type { ReportMessage } from '../../domain/reports/run-reports.ts';
@@ -145,7 +145,7 @@ export const teams = chatTarget({
   type: 'teams',
   schema: z.strictObject({
     type: z.literal('teams'),
-    secretName: z.string().min(1).meta({ description: 'secret with the Teams workflow URL' }),
+    secretName: z.string().check(z.minLength(1), z.meta({ description: 'secret with the Teams workflow URL' })),
   }),
   secret: {
     platform: 'notify-teams',

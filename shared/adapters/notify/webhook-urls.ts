@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../domain/zod-mini.ts';
 import type { WebhookSecretProvider } from '../../domain/receive-webhook.ts';
 import { NotifierConfigError } from './errors.ts';
 
@@ -19,7 +19,7 @@ export interface SecretRef {
 const url = z.url({ protocol: /^https?$/ });
 const SecretShape = z.union([
   url,
-  z.object({ webhookUrl: url.optional(), channels: z.record(z.string(), url).optional() }),
+  z.object({ webhookUrl: z.optional(url), channels: z.optional(z.record(z.string(), url)) }),
 ]);
 
 export class WebhookUrls {
