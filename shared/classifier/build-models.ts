@@ -142,7 +142,8 @@ export function buildModels(options: BuildOptions = {}): BuiltModel[] {
   const realTrain = realTrainingExamples(real, options.realWeight ?? REAL_DATA_WEIGHT, splitCorpus(corpus).train, {
     categoryWeight: options.categoryWeight ?? CATEGORY_DATA_WEIGHT,
   });
-  const categoryOnly = options.categoryOnlyDir === null
+  const categoryOnly =
+    options.categoryOnlyDir === null
       ? []
       : readCategoryOnly(options.categoryOnlyDir ?? path.join(corpusDir, 'category-only'));
   mkdirSync(outDir, { recursive: true });
@@ -166,7 +167,12 @@ export const CATEGORY_ONLY_DIR = path.join(CORPUS_DIR, 'category-only');
 /** The category-only examples: id, language, text and category of each line (every `*.jsonl` of the folder). */
 export function readCategoryOnly(dir: string = CATEGORY_ONLY_DIR): (TrainingExample & { readonly language: string })[] {
   if (!existsSync(dir)) return [];
-  return readCorpus(corpusFiles(dir)).map((e) => ({ id: e.id, language: e.language, text: e.text, category: e.category }));
+  return readCorpus(corpusFiles(dir)).map((e) => ({
+    id: e.id,
+    language: e.language,
+    text: e.text,
+    category: e.category,
+  }));
 }
 
 /** How `realTrainingExamples` weighs the real examples beyond the average weight. */

@@ -424,7 +424,9 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
         features,
       );
   if (input.categoryOnlyWithoutLength) {
-    const lengths = new Set((['length:short', 'length:medium', 'length:long'] as const).map((n) => signalIndex(n, features.bits)));
+    const lengths = new Set(
+      (['length:short', 'length:medium', 'length:long'] as const).map((n) => signalIndex(n, features.bits)),
+    );
     input.train.forEach((e, i) => {
       if (e.category !== undefined && e.relevant === undefined && e.sentiment === undefined)
         trainVectors[i] = withoutIndices(trainVectors[i]!, lengths);
