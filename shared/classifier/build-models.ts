@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCorpus, splitCorpus, type CorpusExample } from './corpus.ts';
 import { SHIPPED_FEATURES, type FeatureOptions } from './features.ts';
@@ -121,6 +121,8 @@ export interface BuildOptions {
   readonly realWeight?: number;
   /** See `CATEGORY_DATA_WEIGHT`. */
   readonly categoryWeight?: number;
+  /** Folder of category-only written examples (`CATEGORY_ONLY_DIR`); `null` for none. */
+  readonly categoryOnlyDir?: string | null;
 }
 
 /** The corpus files of a folder, in name order. */
@@ -140,14 +142,37 @@ export function buildModels(options: BuildOptions = {}): BuiltModel[] {
   const realTrain = realTrainingExamples(real, options.realWeight ?? REAL_DATA_WEIGHT, splitCorpus(corpus).train, {
     categoryWeight: options.categoryWeight ?? CATEGORY_DATA_WEIGHT,
   });
+  const categoryOnly =
+    options.categoryOnlyDir === null
+      ? []
+      : readCategoryOnly(options.categoryOnlyDir ?? path.join(corpusDir, 'category-only'));
   mkdirSync(outDir, { recursive: true });
   const built: BuiltModel[] = [];
   for (const language of MODEL_LANGUAGES) {
     const mine = <T extends { readonly language: string }>(all: readonly T[]) =>
       language === 'any' ? all : all.filter((e) => e.language === language);
-    built.push(writeModel(language, mine(corpus), mine(realTrain), outDir, options));
+    built.push(writeModel(language, mine(corpus), mine(realTrain), outDir, options, mine(categoryOnly)));
   }
   return built;
+}
+
+/**
+ * Written short mentions that teach the category head only (corpus/category-only, in the
+ * corpus format). Short praise, complaints and questions in the main corpus moved the English
+ * sentiment head on real text (uci rows -0.05 to -0.08); as category-only examples they leave
+ * sentiment and relevance exactly as before. See docs/classifier.md "Round w8: short texts".
+ */
+export const CATEGORY_ONLY_DIR = path.join(CORPUS_DIR, 'category-only');
+
+/** The category-only examples: id, language, text and category of each line (every `*.jsonl` of the folder). */
+export function readCategoryOnly(dir: string = CATEGORY_ONLY_DIR): (TrainingExample & { readonly language: string })[] {
+  if (!existsSync(dir)) return [];
+  return readCorpus(corpusFiles(dir)).map((e) => ({
+    id: e.id,
+    language: e.language,
+    text: e.text,
+    category: e.category,
+  }));
 }
 
 /** How `realTrainingExamples` weighs the real examples beyond the average weight. */
@@ -207,15 +232,17 @@ function writeModel(
   real: readonly TrainingExample[],
   outDir: string,
   options: BuildOptions,
+  categoryOnly: readonly TrainingExample[] = [],
 ): BuiltModel {
   const { train, heldOut } = splitCorpus(examples);
   const model = trainLanguageModel({
     language,
-    train: [...train, ...real],
+    train: [...train, ...categoryOnly, ...real],
     idfTexts: train.map((e) => e.text),
     heldOut,
     features: options.features ?? SHIPPED_FEATURES[language],
     training: options.training ?? SHIPPED_TRAINING[language],
+    categoryOnlyWithoutLength: true,
   });
   const base64 = encodeModel(model);
   const id = `ngram-${language}@${contentHash(base64)}`;

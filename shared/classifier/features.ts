@@ -485,6 +485,11 @@ export function copyVector(v: SparseVector): SparseVector {
 
 const SIGNAL_HASHES = SIGNAL_NAMES.map((name) => hashString(FNV_OFFSET ^ Kind.Signal, name, 0, name.length));
 
+/** The vector index of a signal feature (`SIGNAL_NAMES`) in a model of `bits` hash bits. */
+export function signalIndex(name: (typeof SIGNAL_NAMES)[number], bits: number): number {
+  return SIGNAL_HASHES[SIGNAL_NAMES.indexOf(name)]! & ((1 << bits) - 1);
+}
+
 const MARKERS = new Set(['xurl', 'xuser', 'xtag', 'xsmile', 'xfrown', 'xbang', 'xquestion']);
 function isMarker(token: string): boolean {
   return token.charCodeAt(0) === 120 /* x */ && MARKERS.has(token);

@@ -7,6 +7,7 @@ import {
   DEFAULT_FEATURES,
   FeatureExtractor,
   inverseDocumentFrequencies,
+  signalIndex,
   type FeatureOptions,
   type SparseVector,
 } from './features.ts';
@@ -396,6 +397,13 @@ export interface TrainModelInput {
    * each head once more on 80 % of the examples.
    */
   readonly calibrate?: boolean;
+  /**
+   * Leave the length signals (`length:short`, `length:medium`, `length:long`) out of the
+   * vectors of examples that label the category only (BANKING77). Those messages are all
+   * short and never praise, so with their length the category head learned "short means
+   * not praise": "Love the new update, great job!" came out complaint. Default false.
+   */
+  readonly categoryOnlyWithoutLength?: boolean;
 }
 
 /**
@@ -415,6 +423,15 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
         input.train.map((e) => e.text),
         features,
       );
+  if (input.categoryOnlyWithoutLength) {
+    const lengths = new Set(
+      (['length:short', 'length:medium', 'length:long'] as const).map((n) => signalIndex(n, features.bits)),
+    );
+    input.train.forEach((e, i) => {
+      if (e.category !== undefined && e.relevant === undefined && e.sentiment === undefined)
+        trainVectors[i] = withoutIndices(trainVectors[i]!, lengths);
+    });
+  }
   const heldOutVectors = vectorize(
     input.heldOut.map((e) => e.text),
     features,
@@ -462,6 +479,13 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
     ...(heldOut ? { heldOut } : {}),
     ...(calibrate ? { temperatures } : {}),
   };
+}
+
+/** A copy of `v` without the entries at `drop`. */
+function withoutIndices(v: SparseVector, drop: ReadonlySet<number>): SparseVector {
+  const keep: number[] = [];
+  for (let i = 0; i < v.indices.length; i++) if (!drop.has(v.indices[i]!)) keep.push(i);
+  return { indices: Int32Array.from(keep, (i) => v.indices[i]!), values: Float32Array.from(keep, (i) => v.values[i]!) };
 }
 
 function round(s: { accuracy: number; macroF1: number }): { accuracy: number; macroF1: number } {

@@ -19,6 +19,26 @@ describe('shipped models on real-text failure modes', () => {
     expect(classifier.classify({ text: 'love the new app update, works great' }).sentiment).toBe('positive');
   });
 
+  // Short texts (docs/classifier.md "Round w8: short texts"): the BANKING77 messages are all short
+  // and never praise, and once taught the category head that a short text is not praise.
+  it.each(['Love the new update, great job!', 'Love the new design, great job!', 'great job'])(
+    'reads the short praise "%s" as praise',
+    (text) => {
+      expect(classifier.classify({ text })).toMatchObject({
+        language: 'en',
+        category: 'praise',
+        sentiment: 'positive',
+      });
+    },
+  );
+
+  it.each(['The new update broke everything', 'app keeps crashing', 'still no refund'])(
+    'still reads the short complaint "%s" as complaint',
+    (text) => {
+      expect(classifier.classify({ text }).category).toBe('complaint');
+    },
+  );
+
   it('does not let the single word "said" make a text negative', () => {
     expect(classifier.classify({ text: 'said' }).sentiment).not.toBe('negative');
     expect(classifier.classify({ text: 'She said they would call back tomorrow' }).sentiment).toBe('neutral');

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildModels } from '../../../shared/classifier/build-models.ts';
+import { buildModels, readCategoryOnly } from '../../../shared/classifier/build-models.ts';
 import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier/corpus.ts';
-import { copyVector, DEFAULT_FEATURES, FeatureExtractor } from '../../../shared/classifier/features.ts';
+import { copyVector, DEFAULT_FEATURES, FeatureExtractor, signalIndex } from '../../../shared/classifier/features.ts';
 import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
 import { decodeModel, encodeModel, ModelFormatError } from '../../../shared/classifier/model-codec.ts';
 import { NgramClassifier } from '../../../shared/classifier/ngram-classifier.ts';
@@ -96,6 +96,41 @@ describe('npm run train (buildModels)', () => {
     const categoryHits = results.filter((r, i) => r.category === relevant[i]!.category).length;
     expect(categoryHits / relevant.length).toBeGreaterThan(0.9);
     expect(trained.heldOut?.examples).toBe(heldOut.length);
+  });
+});
+
+describe('category-only examples', () => {
+  // BANKING77 messages are all short complaints or questions; without their length they cannot
+  // teach the category head that a short text is a complaint (docs/classifier.md "Round w8: short texts").
+  it('leave the length signals out of their vectors when asked', () => {
+    const examples = readCorpus([TINY]);
+    const banking = Array.from({ length: 40 }, (_, i) => ({
+      id: `b-${i}`,
+      text: i % 2 ? `card ${i} declined` : `refund ${i} missing`,
+      category: 'complaint' as const,
+    }));
+    const shortWeight = (categoryOnlyWithoutLength: boolean) => {
+      const trained = trainLanguageModel({
+        language: 'any',
+        train: [...examples, ...banking],
+        heldOut: [],
+        features: FEATURES,
+        training: TRAINING,
+        calibrate: false,
+        categoryOnlyWithoutLength,
+      });
+      const head = trained.heads.category;
+      const c = head.classes.indexOf('complaint');
+      return head.weights[signalIndex('length:short', FEATURES.bits) * head.classes.length + c]! * head.scales[c]!;
+    };
+
+    expect(shortWeight(true)).toBeLessThan(shortWeight(false));
+  });
+
+  it('come from the category-only folder beside the corpus, in the corpus format', () => {
+    const examples = readCategoryOnly();
+    expect(examples.length).toBeGreaterThan(0);
+    for (const e of examples) expect(Object.keys(e).sort()).toEqual(['category', 'id', 'language', 'text']);
   });
 });
 
