@@ -35,9 +35,10 @@ describe('finding 4: a mention answered 200 survives the death of npm start', ()
     // Arrange + Act
     const [row] = await runSigkill({ mentions: MENTIONS, concurrency: 8, signal: 'SIGINT', idleTimeoutMs: 180_000 });
 
-    // Assess
+    // Assess: no replay count is asserted here. A Ctrl-C lets running batches finish, and on a
+    // run where processing keeps up with the burst the queues are empty when it stops (CI's
+    // Node 22 run once replayed 0); what must hold is that nothing acknowledged is lost or doubled.
     expect(row?.acknowledged).toBeGreaterThanOrEqual(MENTIONS / 2);
-    expect(row?.replayed).toBeGreaterThan(0);
     expect(row).toMatchObject({
       lost: 0,
       stored: row?.acknowledged,
