@@ -12,6 +12,7 @@ import { caseIdForThread } from '../../shared/domain/case.ts';
 import { mentionId } from '../../shared/domain/mention.ts';
 import { demoConfig } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
 const AYLIN = 'aylin.demir@radwerk-hansen.example'; // leads service
@@ -43,7 +44,7 @@ describe('admin API on the local runtime', () => {
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => {},
     });

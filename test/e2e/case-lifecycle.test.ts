@@ -19,6 +19,7 @@ import { caseIdForThread } from '../../shared/domain/case.ts';
 import { dayIn } from '../../shared/domain/time.ts';
 import { demoConfig } from '../factories/config.ts';
 import { DEMO_PAGE_ID, escapeNonAscii, metaFeedCommentChange } from '../factories/http.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 /**
  * The demo company, with the service desk on duty around the clock (so the round robin
@@ -72,7 +73,7 @@ describe('a complaint through the case lifecycle, in the local runtime', () => {
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => {},
     });

@@ -12,6 +12,7 @@ import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
 import { allDeadLetterQueues, buildTopology } from '../../infra/topology.ts';
 import { demoConfig } from '../factories/config.ts';
 import { mentionFactory } from '../factories/mention.ts';
+import { REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 /**
  * `backchannel dlq` as a user runs it against `npm start`: a persisted runtime in a temporary
@@ -49,7 +50,8 @@ describe('backchannel dlq against the local runtime', () => {
       config,
       port: 0,
       dataDir: path.join(cwd, '.backchannel/demo'),
-      visibilityTimeoutSeconds: 1,
+      // Five failed receives reach the DLQ within seconds.
+      visibilityTimeoutSeconds: REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => undefined,
     });

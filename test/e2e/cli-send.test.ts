@@ -14,6 +14,7 @@ import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { platformRegistry } from '../../shared/platforms/registry.ts';
 import type { Case } from '../../shared/domain/case.ts';
 import { demoConfig } from '../factories/config.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 /**
  * `backchannel send --text` as a user runs it against `npm start`: a persisted runtime in a
@@ -57,7 +58,7 @@ describe('backchannel send --text against the local runtime', () => {
       config,
       port: 0,
       dataDir: path.join(cwd, '.backchannel/demo'),
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => undefined,
     });

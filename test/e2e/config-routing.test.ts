@@ -14,6 +14,7 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { parseCompanyConfigYaml } from '../../shared/config/load.ts';
 import { mentionId } from '../../shared/domain/mention.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const demoYaml = readFileSync(new URL('../../companies/demo.yaml', import.meta.url), 'utf8');
 const config = parseCompanyConfigYaml(
@@ -39,7 +40,7 @@ describe('routing by a rule added in the config, on the local runtime', () => {
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => {},
     });

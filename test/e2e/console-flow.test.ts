@@ -21,6 +21,7 @@ import { metaFixture } from '../factories/http.ts';
 import { collectPageProblems, launchChromium } from '../support/browser.ts';
 import { signIn, signOut } from '../support/console-session.ts';
 import { ReplayServer } from '../support/replay-server.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const routeExists = (method: string, path: string) =>
   ADMIN_API_ROUTES.some((r) => r.method === method && r.path === path);
@@ -57,7 +58,7 @@ describe.skipIf(!ISSUE_14_ROUTES_MERGED)('console: draft, approve, send on the p
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => {},
     });

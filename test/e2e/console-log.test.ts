@@ -21,6 +21,7 @@ import { targetLabel } from '../../shared/domain/notification.ts';
 import { demoConfig } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
 import { raiseLogLevel } from '../support/captured-logs.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
 /** One praise comment on the demo page: one mention, one case of customer service. */
@@ -66,7 +67,7 @@ describe("the local runtime's console, short lines (the default)", () => {
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       statusIntervalSeconds: 0,
       log: (line) => log.push(line),
@@ -156,7 +157,7 @@ describe("the local runtime's console with logFormat json, and the function log 
       config,
       dataDir,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       statusIntervalSeconds: 0,
       logFormat: 'json',

@@ -14,6 +14,7 @@ import { serviceRepliesNeedPress } from '../factories/console.ts';
 import { metaFixture } from '../factories/http.ts';
 import { collectPageProblems, launchChromium } from '../support/browser.ts';
 import { signIn, signOut } from '../support/console-session.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = serviceRepliesNeedPress(demoConfig());
 const AYLIN = 'aylin.demir@radwerk-hansen.example'; // leads service, where the case lands
@@ -42,7 +43,7 @@ describe('web console in Chromium on the local runtime', () => {
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => {},
     });

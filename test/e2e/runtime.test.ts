@@ -30,6 +30,7 @@ import { dayIn } from '../../shared/domain/time.ts';
 import { demoConfig } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
 import { mentionRoutedFactory } from '../factories/mention.ts';
+import { NO_REDELIVERY_SECONDS, REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
 const TZ = config.company.timezone;
@@ -83,7 +84,8 @@ describe('startRuntime with the demo config, in memory', () => {
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      // The DLQ case below needs its five failed receives within seconds.
+      visibilityTimeoutSeconds: REDELIVERY_SECONDS,
       startScheduler: false,
       log: (line) => log.push(line),
     });
@@ -484,7 +486,7 @@ describe('startRuntime with a data directory', () => {
       config,
       dataDir,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => {},
     });

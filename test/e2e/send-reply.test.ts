@@ -13,6 +13,7 @@ import { platformSecretName } from '../../infra/topology.ts';
 import type { Case } from '../../shared/domain/case.ts';
 import { demoConfig } from '../factories/config.ts';
 import { startReplayServer, type ReplayServer } from '../support/replay-server.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const TIM = 'tim.osterloh@radwerk-hansen.example'; // member of press
 const JANA = 'jana.krueger@radwerk-hansen.example'; // leads press
@@ -42,7 +43,7 @@ describe('sending a reply through the local runtime', () => {
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => {},
     });

@@ -19,6 +19,7 @@ import { caseIdForThread, type Case } from '../../shared/domain/case.ts';
 import { adminEventFactory } from '../factories/admin-api.ts';
 import { caseFactory } from '../factories/case.ts';
 import { demoConfig } from '../factories/config.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
 
@@ -88,7 +89,7 @@ describe('authorization by department and role (finding 3)', () => {
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => {},
     });

@@ -19,6 +19,7 @@ import { demoConfigWithPages } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
 import { sqsRecordFactory } from '../factories/mention.ts';
 import { captureLogs, raiseLogLevel, type LogLine } from '../support/captured-logs.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 /** What ingest-webhook logs: per webhook (several mentions) and per enqueued mention. */
 const INGEST_MESSAGES = new Set(['Mention enqueued', 'Events ignored', 'Webhook received']);
@@ -47,8 +48,8 @@ describe('one correlation id from ingest to the department handler, through the 
     runtime = await startRuntime({
       config,
       port: 0,
-      // Long enough that a slow, loaded machine never redelivers: a redelivery logs a mention twice.
-      visibilityTimeoutSeconds: 30,
+      // A redelivery would log a mention twice.
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       logFormat: 'json',
       log,

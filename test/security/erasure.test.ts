@@ -11,6 +11,7 @@ import { metaFixture } from '../factories/http.ts';
 import { mentionFactory } from '../factories/mention.ts';
 import { HandlerPipeline } from '../support/handler-pipeline.ts';
 import { storedMentionOf } from '../../shared/adapters/dynamodb/mention-repository.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 /**
  * Finding 8 of issue 10: after a platform deletion the case still held the author's name,
@@ -390,7 +391,7 @@ describe('erasure over HTTP on the local runtime', () => {
     runtime = await startRuntime({
       config: { ...config, admin: { ...config.admin, admins: [{ name: 'Tim Osterloh', email: TIM }] } },
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => {},
     });

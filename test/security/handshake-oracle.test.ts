@@ -29,6 +29,7 @@ import { YOUTUBE_SIGNATURE_HEADER, youtubeTopic } from '../../shared/platforms/y
 import { demoConfig } from '../factories/config.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
 import { fixture } from '../unit/platforms/support.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
 const CHANNEL = config.platforms.youtube?.channelIds[0] as string;
@@ -328,7 +329,7 @@ describe('the signing-oracle attack against npm start', () => {
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => {},
     });

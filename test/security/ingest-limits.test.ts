@@ -29,6 +29,7 @@ import { deletionOf, finishMention, type MentionFields } from '../../shared/plat
 import { platformRegistry } from '../../shared/platforms/registry.ts';
 import { demoConfig } from '../factories/config.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
 const NOW = new Date('2026-11-28T09:15:02.000Z');
@@ -315,7 +316,7 @@ describe('mentions over the limits against npm start', () => {
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => {},
     });

@@ -35,6 +35,7 @@ import { metaFixture } from '../factories/http.ts';
 import { notificationFactory } from '../factories/notification.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
 import { startLocalTable } from '../support/local-table.ts';
+import { REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
 
@@ -66,7 +67,8 @@ describe('notifications go out exactly once per target (finding 6)', () => {
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      // A concurrent sender that finds a target claimed fails (NotificationHeldError); its message must be back within seconds.
+      visibilityTimeoutSeconds: REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => undefined,
     });

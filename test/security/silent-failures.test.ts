@@ -23,6 +23,7 @@ import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
 import { buildTopology, departmentQueueId, eventsDlqId, type Topology } from '../../infra/topology.ts';
 import type { AlertOutboxLine } from '../../shared/adapters/notify/alert-senders.ts';
 import { demoConfig } from '../factories/config.ts';
+import { REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
 
@@ -63,7 +64,8 @@ describe('a message that fails into a DLQ', () => {
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      // Five failed receives reach the DLQ within seconds.
+      visibilityTimeoutSeconds: REDELIVERY_SECONDS,
       startScheduler: false,
       alarmIntervalSeconds: 0,
       log: (line) => log.push(line),

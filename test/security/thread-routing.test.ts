@@ -18,6 +18,7 @@ import { caseIdForThread, type Case, type CaseHistoryEntry } from '../../shared/
 import { mentionId } from '../../shared/domain/mention.ts';
 import { demoConfig } from '../factories/config.ts';
 import { DEMO_PAGE_ID, escapeNonAscii, metaFeedCommentChange } from '../factories/http.ts';
+import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
 const AYLIN = 'aylin.demir@radwerk-hansen.example'; // leads service
@@ -63,7 +64,7 @@ describe('a crisis message in an existing thread raises its case (finding 7)', (
     runtime = await startRuntime({
       config,
       port: 0,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: NO_REDELIVERY_SECONDS,
       startScheduler: false,
       log: () => undefined,
     });
