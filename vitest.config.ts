@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Integration and e2e tests start real local backends; infra tests synthesize stacks.
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // A beforeAll that starts the runtime took over 60 s on CI's loaded 2 cores (a test's own work stays within 60 s).
+    hookTimeout: 120_000,
     setupFiles: ['test/setup.ts'],
     // The console's Vite build, once per run (when missing or older than its sources).
     globalSetup: ['test/support/console-build-setup.ts'],

@@ -116,7 +116,8 @@ describe('backchannel send --text against the local runtime', () => {
     expect(replyId).toMatch(/^facebook:\d+_\d+$/);
     expect(after?.case.id).toBe(opened?.case.id);
     expect(after?.mentions.sort()).toEqual([mentionId, replyId].sort());
-  }, 60_000);
+    // Two CLI processes (tsx) and two pipelines: over 60 s on CI's loaded 2 cores.
+  }, 120_000);
 
   describe('refusals, in this process', () => {
     const other = mkdtempSync(path.join(os.tmpdir(), 'bc-send-stopped-'));

@@ -184,5 +184,6 @@ describe("the local runtime's console with logFormat json, and the function log 
     const filed = (await readFile(runtime.functionLogFile as string, 'utf8')).split('\n').filter((line) => line !== '');
     expect(runtime.functionLogFile).toBe(path.join(dataDir, 'logs', 'functions.jsonl'));
     expect(filed).toEqual(log.filter((line) => parseLogRecord(line) !== undefined));
-  });
+    // It starts and stops a runtime itself, as a beforeAll would (see hookTimeout).
+  }, 120_000);
 });

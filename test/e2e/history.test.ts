@@ -88,7 +88,8 @@ describe('playing a history into the local table', () => {
       cases: new DynamoCaseRepository(documents, table.name),
       metrics: new DynamoMetricRepository(documents, table.name),
     };
-  });
+    // A week of mentions through the domain code: over the 60 s hook timeout on a loaded CI machine.
+  }, 180_000);
 
   afterAll(async () => {
     await backend?.stop();
