@@ -4,7 +4,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { COMPANY_CONFIG_ENV, MAX_WEBHOOK_BODY_BYTES } from '../../infra/topology-constants.ts';
-import { createSecretsClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
+// One module per client: aws-clients.ts would bring DynamoDB's client, which this function never calls.
+import { createSecretsClient } from '../../shared/adapters/secrets-client.ts';
+import { createSqsClient } from '../../shared/adapters/sqs-client.ts';
 import { SecretsManagerWebhookSecrets } from '../../shared/adapters/secrets-store.ts';
 import { SqsIntakeQueue } from '../../shared/adapters/sqs-intake-queue.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';

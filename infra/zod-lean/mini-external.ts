@@ -5,31 +5,7 @@ export * from '../../node_modules/zod/v4/mini/schemas.js';
 export * from '../../node_modules/zod/v4/mini/checks.js';
 export { deepPartial } from '../../node_modules/zod/v4/mini/deep-partial.js';
 export { input, output } from '../../node_modules/zod/v4/mini/in-out.js';
-export {
-  globalRegistry,
-  registry,
-  config,
-  memoizer,
-  $output,
-  $input,
-  $brand,
-  clone,
-  regexes,
-  treeifyError,
-  prettifyError,
-  formatError,
-  flattenError,
-  TimePrecision,
-  util,
-  NEVER,
-  INVALID,
-  toZod,
-  compile,
-  withParser,
-  ZodCompileAsyncError,
-  ZodCompileUnsupportedError,
-  getDiscriminatedOption,
-} from './core.ts';
+export * from './core-api.ts';
 export { toJSONSchema } from '../../node_modules/zod/v4/core/json-schema-processors.js';
 export * as iso from '../../node_modules/zod/v4/mini/iso.js';
 export {

@@ -5,22 +5,18 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FunctionEnv } from '../config/runtime-env.ts';
 import { clientConfig, observed } from './aws-client-config.ts';
 
 export { type ClientHook, observeClients } from './aws-client-config.ts';
 export { createSecretsClient } from './secrets-client.ts';
+export { createSqsClient } from './sqs-client.ts';
 
 export function createDocumentClient(env: FunctionEnv): DynamoDBDocumentClient {
   // The base client is observed: the document client sends through its middleware stack.
   return DynamoDBDocumentClient.from(observed(new DynamoDBClient(clientConfig(env, 'DYNAMODB'))), {
     marshallOptions: { removeUndefinedValues: true },
   });
-}
-
-export function createSqsClient(env: FunctionEnv): SQSClient {
-  return observed(new SQSClient(clientConfig(env, 'SQS')));
 }
 
 export function createEventBridgeClient(env: FunctionEnv): EventBridgeClient {

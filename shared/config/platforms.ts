@@ -12,10 +12,12 @@ import { platformDefinitions } from '../platforms/registry.ts';
 type Definition = (typeof platformDefinitions)[number];
 type PlatformsShape = { [D in Definition as D['id']]: z.ZodOptional<D['config']['schema']> };
 
+// The platforms declare their entries with zod/mini (no classic methods): classic's
+// `z.optional` takes any zod schema, classic or mini, since both share zod's core.
 const shape = Object.fromEntries(
   platformDefinitions.map((definition) => [
     definition.id,
-    definition.config.schema.optional().meta({ description: definition.config.description }),
+    z.optional(definition.config.schema).meta({ description: definition.config.description }),
   ]),
 ) as PlatformsShape;
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from './zod-mini.ts';
 import { SignatureError } from './errors.ts';
 import type { Mention } from './mention.ts';
 import type { MentionDeletion } from './mention-deletion.ts';
@@ -134,7 +134,7 @@ export interface PlatformAdapter<S, C> {
   /** The `{platform}` path segment of `/webhooks/{platform}`, and the secret's platform id. */
   readonly id: string;
   /** The secret JSON, validated before use; unknown keys are allowed (the stack adds `verifyToken`). */
-  readonly secretShape: z.ZodType<S>;
+  readonly secretShape: z.ZodMiniType<S>;
   /** The secret JSON in words, for the topology's secret description and errors. */
   readonly secretDescription: string;
   /** A random secret of this shape, for the local runtime. */

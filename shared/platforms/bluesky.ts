@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../domain/zod-mini.ts';
 import { backfillHours, enabled, pollSchedule, secretName } from '../config/platform-fields.ts';
 import type { PlatformDefinition } from './platform-adapter.ts';
 
@@ -9,17 +9,21 @@ import type { PlatformDefinition } from './platform-adapter.ts';
  */
 export const BlueskyPlatformSchema = z.strictObject({
   enabled,
-  handle: z.string().min(1).meta({ description: "The company's handle (`radwerk.bsky.social`), used to sign in." }),
-  did: z
+  handle: z
     .string()
-    .startsWith('did:')
-    .optional()
-    .meta({ description: "The company's DID; defaults to the one the session reports. Posts by it are its own." }),
+    .check(z.minLength(1))
+    .check(z.meta({ description: "The company's handle (`radwerk.bsky.social`), used to sign in." })),
+  did: z
+    .optional(z.string().check(z.startsWith('did:')))
+    .check(
+      z.meta({ description: "The company's DID; defaults to the one the session reports. Posts by it are its own." }),
+    ),
   serviceUrl: z
-    .url()
-    .default('https://bsky.social')
-    .meta({ description: "The account's PDS (or entryway): it serves the session and proxies to the AppView." }),
-  secretName: secretName.meta({ description: 'Secret `{"appPassword": "..."}`.' }),
+    ._default(z.url(), 'https://bsky.social')
+    .check(
+      z.meta({ description: "The account's PDS (or entryway): it serves the session and proxies to the AppView." }),
+    ),
+  secretName: secretName.check(z.meta({ description: 'Secret `{"appPassword": "..."}`.' })),
   pollSchedule,
   backfillHours,
 });

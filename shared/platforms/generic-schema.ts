@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../domain/zod-mini.ts';
 import { MENTION_KINDS } from '../domain/mention.ts';
 
 /**
@@ -11,50 +11,59 @@ import { MENTION_KINDS } from '../domain/mention.ts';
 /** Most mentions one request may carry. */
 export const GENERIC_MAX_MENTIONS = 100;
 
-const id = z.string().min(1).max(200);
+const id = z.string().check(z.minLength(1), z.maxLength(200));
 
 export const GenericMentionInputSchema = z
   .strictObject({
-    id: id.describe("The source's own id of this mention; with the source it is the dedupe key."),
-    kind: z.enum(MENTION_KINDS).default('mention').describe('What it is; default mention.'),
-    threadId: id.optional().describe('The conversation it belongs to (a review and its replies); default: its own id.'),
-    inReplyTo: id.optional().describe('The id of the mention it answers, if any.'),
-    url: z.url().optional().describe('Where a person can read it.'),
+    id: id.check(z.describe("The source's own id of this mention; with the source it is the dedupe key.")),
+    kind: z._default(z.enum(MENTION_KINDS), 'mention').check(z.describe('What it is; default mention.')),
+    threadId: z
+      .optional(id)
+      .check(z.describe('The conversation it belongs to (a review and its replies); default: its own id.')),
+    inReplyTo: z.optional(id).check(z.describe('The id of the mention it answers, if any.')),
+    url: z.optional(z.url()).check(z.describe('Where a person can read it.')),
     author: z
       .strictObject({
-        id: id.describe("The source's id of the author."),
-        name: z.string().max(200).optional().describe('Display name.'),
-        handle: z.string().max(200).optional(),
-        followers: z.number().int().nonnegative().optional().describe('Follower count, when known.'),
+        id: id.check(z.describe("The source's id of the author.")),
+        name: z.optional(z.string().check(z.maxLength(200))).check(z.describe('Display name.')),
+        handle: z.optional(z.string().check(z.maxLength(200))),
+        followers: z
+          .optional(z.number().check(z.int(), z.nonnegative()))
+          .check(z.describe('Follower count, when known.')),
       })
-      .describe('Who wrote it.'),
-    text: z.string().max(50_000).describe('What they wrote; may be empty.'),
-    language: z.string().min(2).max(35).optional().describe('Language code (de, en, ...) when the source knows it.'),
-    createdAt: z.iso.datetime({ offset: true }).describe('When it was written, ISO 8601 with Z or an offset.'),
+      .check(z.describe('Who wrote it.')),
+    text: z.string().check(z.maxLength(50_000), z.describe('What they wrote; may be empty.')),
+    language: z
+      .optional(z.string().check(z.minLength(2), z.maxLength(35)))
+      .check(z.describe('Language code (de, en, ...) when the source knows it.')),
+    createdAt: z.iso.datetime({ offset: true }).check(z.describe('When it was written, ISO 8601 with Z or an offset.')),
     isOwnAccount: z
-      .boolean()
-      .default(false)
-      .describe(
-        "True when the company itself wrote it (a reply): it is recorded as the company's response, not a new case.",
+      ._default(z.boolean(), false)
+      .check(
+        z.describe(
+          "True when the company itself wrote it (a reply): it is recorded as the company's response, not a new case.",
+        ),
       ),
     type: z
-      .string()
-      .min(1)
-      .max(100)
-      .optional()
-      .describe("The source's event type, kept as the mention's rawType; default generic.<source>."),
+      .optional(z.string().check(z.minLength(1), z.maxLength(100)))
+      .check(z.describe("The source's event type, kept as the mention's rawType; default generic.<source>.")),
   })
-  .describe('One mention sent by a generic source.');
+  .check(z.describe('One mention sent by a generic source.'));
 export type GenericMentionInput = z.output<typeof GenericMentionInputSchema>;
 
 export const GenericBodySchema = z
-  .union([GenericMentionInputSchema, z.array(GenericMentionInputSchema).min(1).max(GENERIC_MAX_MENTIONS)])
-  .meta({
-    $id: 'https://backchannel.example/schemas/generic-mention.schema.json',
-    title: 'Backchannel generic webhook body',
-    description:
-      'POST /webhooks/generic/<source> with X-Backchannel-Timestamp: <unix seconds> and X-Backchannel-Signature: sha256=<hex HMAC-SHA256 of timestamp + "." + body>. One mention or a list of up to 100.',
-  });
+  .union([
+    GenericMentionInputSchema,
+    z.array(GenericMentionInputSchema).check(z.minLength(1), z.maxLength(GENERIC_MAX_MENTIONS)),
+  ])
+  .check(
+    z.meta({
+      $id: 'https://backchannel.example/schemas/generic-mention.schema.json',
+      title: 'Backchannel generic webhook body',
+      description:
+        'POST /webhooks/generic/<source> with X-Backchannel-Timestamp: <unix seconds> and X-Backchannel-Signature: sha256=<hex HMAC-SHA256 of timestamp + "." + body>. One mention or a list of up to 100.',
+    }),
+  );
 
 /** The JSON Schema of the generic body, as shipped in docs/generic-mention.schema.json. */
 export function genericBodyJsonSchema(): string {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../domain/zod-mini.ts';
 import { enabled, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { NotFoundError, SignatureError, ValidationError } from '../domain/errors.ts';
@@ -29,8 +29,8 @@ const PREFIX = 'sha256=';
  * (so a leaked key of one review site cannot post as the company's form).
  */
 export const GenericSecretSchema = z.object({
-  signingSecret: z.string().min(1).optional(),
-  sources: z.record(z.string(), z.string().min(1)).optional(),
+  signingSecret: z.optional(z.string().check(z.minLength(1))),
+  sources: z.optional(z.record(z.string(), z.string().check(z.minLength(1)))),
 });
 export type GenericSecret = z.infer<typeof GenericSecretSchema>;
 
@@ -52,24 +52,23 @@ export function signGenericBody(body: string | Buffer, key: string, now: Date): 
 export const GenericSourceSchema = z.strictObject({
   id: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'use 1-40 lowercase letters, digits or dashes')
-    .meta({ description: 'The `{source}` of `POST /webhooks/generic/{source}`.' }),
+    .check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'use 1-40 lowercase letters, digits or dashes'))
+    .check(z.meta({ description: 'The `{source}` of `POST /webhooks/generic/{source}`.' })),
   name: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({ description: 'A readable name of the source (reports show it); defaults to the id.' }),
+    .optional(z.string().check(z.minLength(1)))
+    .check(z.meta({ description: 'A readable name of the source (reports show it); defaults to the id.' })),
 });
 
 export const GenericPlatformSchema = z.strictObject({
   enabled,
   sources: z
-    .array(GenericSourceSchema)
-    .default([])
-    .meta({ description: "Review sites, forms and the company's own tools that POST signed mentions." }),
-  secretName: secretName.meta({
-    description: 'Secret `{"signingSecret": "...", "sources": {"<source>": "..."}}` (per-source keys optional).',
-  }),
+    ._default(z.array(GenericSourceSchema), [])
+    .check(z.meta({ description: "Review sites, forms and the company's own tools that POST signed mentions." })),
+  secretName: secretName.check(
+    z.meta({
+      description: 'Secret `{"signingSecret": "...", "sources": {"<source>": "..."}}` (per-source keys optional).',
+    }),
+  ),
 });
 
 /**
@@ -123,7 +122,7 @@ export const genericAdapter: PlatformAdapter<GenericSecret, 'generic', typeof Ge
     const source = sourceOf(context.params, context.config);
     const json = parseJsonBody(body);
     // One branch of the body schema at a time, so the issues name the fields, not the union.
-    const schema = Array.isArray(json) ? GenericBodySchema.options[1] : GenericBodySchema.options[0];
+    const schema = Array.isArray(json) ? GenericBodySchema.def.options[1] : GenericBodySchema.def.options[0];
     const parsed = parseEnvelope(
       schema,
       json,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../domain/zod-mini.ts';
 import { enabled, ids, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError } from '../domain/errors.ts';
@@ -21,7 +21,7 @@ import {
 export const LINKEDIN_SIGNATURE_HEADER = 'x-li-signature';
 
 /** LinkedIn's secret: the app's client secret keys the challenge and the signatures. */
-export const LinkedInSecretSchema = z.object({ clientSecret: z.string().min(1) });
+export const LinkedInSecretSchema = z.object({ clientSecret: z.string().check(z.minLength(1)) });
 export type LinkedInSecret = z.infer<typeof LinkedInSecretSchema>;
 
 /** Hex HMAC-SHA256 of the challenge code with the client secret: LinkedIn's `challengeResponse`. */
@@ -35,33 +35,33 @@ export function signLinkedInBody(body: string | Buffer, clientSecret: string): s
   return hmacSha256(clientSecret, Buffer.concat([Buffer.from('hmacsha256=', 'utf8'), bytes])).toString('hex');
 }
 
-const urn = z.string().min(1);
+const urn = z.string().check(z.minLength(1));
 const activity = z.looseObject({
-  owner: urn.optional(),
-  text: z.string().optional(),
-  entity: urn.optional(),
-  object: urn.optional(),
+  owner: z.optional(urn),
+  text: z.optional(z.string()),
+  entity: z.optional(urn),
+  object: z.optional(urn),
 });
 
 /** One element of `notifications[]` (OrganizationSocialActionNotification). */
 export const LinkedInNotificationSchema = z.looseObject({
-  notificationId: z.union([z.number(), z.string()]).transform(String),
-  organizationalEntity: urn.optional(),
+  notificationId: z.pipe(z.union([z.number(), z.string()]), z.transform(String)),
+  organizationalEntity: z.optional(urn),
   action: z.string(),
-  sourcePost: urn.optional(),
-  decoratedSourcePost: activity.optional(),
-  lastModifiedAt: z.union([z.number(), z.string()]).optional(),
-  generatedActivity: urn.optional(),
-  decoratedGeneratedActivity: z
-    .looseObject({ comment: activity.optional(), share: activity.optional(), mention: activity.optional() })
-    .optional(),
-  subscriber: urn.optional(),
+  sourcePost: z.optional(urn),
+  decoratedSourcePost: z.optional(activity),
+  lastModifiedAt: z.optional(z.union([z.number(), z.string()])),
+  generatedActivity: z.optional(urn),
+  decoratedGeneratedActivity: z.optional(
+    z.looseObject({ comment: z.optional(activity), share: z.optional(activity), mention: z.optional(activity) }),
+  ),
+  subscriber: z.optional(urn),
 });
 type Notification = z.infer<typeof LinkedInNotificationSchema>;
 
 /** The push body: `{"type": "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS", "notifications": [...]}`. */
 export const LinkedInEnvelopeSchema = z.looseObject({
-  type: z.string().optional(),
+  type: z.optional(z.string()),
   notifications: z.array(z.unknown()),
 });
 
@@ -80,10 +80,14 @@ const MENTION_ACTIONS: Readonly<Record<string, MentionKind>> = {
 /** The `platforms.linkedin` entry of a company config. */
 export const LinkedInPlatformSchema = z.strictObject({
   enabled,
-  organizationIds: ids.meta({
-    description: "The company's organization URNs (`urn:li:organization:<id>`) or bare ids.",
-  }),
-  secretName: secretName.meta({ description: 'Secret `{"clientSecret": "..."}`: the LinkedIn app\'s client secret.' }),
+  organizationIds: ids.check(
+    z.meta({
+      description: "The company's organization URNs (`urn:li:organization:<id>`) or bare ids.",
+    }),
+  ),
+  secretName: secretName.check(
+    z.meta({ description: 'Secret `{"clientSecret": "..."}`: the LinkedIn app\'s client secret.' }),
+  ),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../domain/zod-mini.ts';
 import { backfillHours, enabled, pollSchedule, secretName } from '../config/platform-fields.ts';
 import type { PlatformDefinition } from './platform-adapter.ts';
 
@@ -9,13 +9,11 @@ import type { PlatformDefinition } from './platform-adapter.ts';
  */
 export const MastodonPlatformSchema = z.strictObject({
   enabled,
-  instanceUrl: z.url().meta({ description: "The company's instance, e.g. `https://mastodon.social`." }),
+  instanceUrl: z.url().check(z.meta({ description: "The company's instance, e.g. `https://mastodon.social`." })),
   accountId: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({ description: "The company's account id on that instance: statuses it wrote are its own." }),
-  secretName: secretName.meta({ description: 'Secret `{"accessToken": "..."}`.' }),
+    .optional(z.string().check(z.minLength(1)))
+    .check(z.meta({ description: "The company's account id on that instance: statuses it wrote are its own." })),
+  secretName: secretName.check(z.meta({ description: 'Secret `{"accessToken": "..."}`.' })),
   pollSchedule,
   backfillHours,
 });

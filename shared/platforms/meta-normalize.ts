@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../domain/zod-mini.ts';
 import { MentionSchema, mentionId, type Mention, type Platform } from '../domain/mention.ts';
 import type { MentionDeletion } from '../domain/mention-deletion.ts';
 import {
@@ -256,7 +256,7 @@ function mention(
   return { mention: checked.data };
 }
 
-function withValue<S extends z.ZodType>(
+function withValue<S extends z.ZodMiniType>(
   at: Located,
   schema: S,
   value: unknown,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../domain/zod-mini.ts';
 
 /**
  * The shapes of Meta's Webhooks payloads that Backchannel reads. Objects are loose:
@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 
 /** Meta sends ids as strings; a number is accepted and made a string. */
-const id = z.union([z.string().min(1), z.number()]).transform(String);
+const id = z.pipe(z.union([z.string().check(z.minLength(1)), z.number()]), z.transform(String));
 
 /** Unix seconds (feed), milliseconds (Messenger) or an ISO string. */
 export const metaTime = z.union([z.number(), z.string()]);
@@ -15,9 +15,9 @@ const change = z.looseObject({ field: z.string(), value: z.unknown() });
 
 const entry = z.looseObject({
   id,
-  time: metaTime.optional(),
-  changes: z.array(change).optional(),
-  messaging: z.array(z.unknown()).optional(),
+  time: z.optional(metaTime),
+  changes: z.optional(z.array(change)),
+  messaging: z.optional(z.array(z.unknown())),
 });
 
 const envelope = z.looseObject({ object: z.string(), entry: z.array(entry) });
@@ -26,26 +26,26 @@ const envelope = z.looseObject({ object: z.string(), entry: z.array(entry) });
  * A webhook body: one envelope, as Meta sends it, or a list of envelopes, as the examples
  * of Meta's Instagram documentation show it.
  */
-export const MetaBodySchema = z.union([envelope, z.array(envelope).min(1)]);
+export const MetaBodySchema = z.union([envelope, z.array(envelope).check(z.minLength(1))]);
 export type MetaEnvelope = z.infer<typeof envelope>;
 export type MetaEntry = z.infer<typeof entry>;
 export type MetaChange = z.infer<typeof change>;
 
-const actor = z.looseObject({ id: id.optional(), name: z.string().optional() });
+const actor = z.looseObject({ id: z.optional(id), name: z.optional(z.string()) });
 
 /** `value` of a Page's `feed` and `mention` changes. */
 export const PageChangeValueSchema = z.looseObject({
   item: z.string(),
   verb: z.string(),
-  from: actor.optional(),
+  from: z.optional(actor),
   /** Who mentioned the Page (`mention` field). */
-  sender_id: id.optional(),
-  sender_name: z.string().optional(),
-  post_id: id.optional(),
-  comment_id: id.optional(),
-  parent_id: id.optional(),
-  message: z.string().optional(),
-  created_time: metaTime.optional(),
+  sender_id: z.optional(id),
+  sender_name: z.optional(z.string()),
+  post_id: z.optional(id),
+  comment_id: z.optional(id),
+  parent_id: z.optional(id),
+  message: z.optional(z.string()),
+  created_time: z.optional(metaTime),
 });
 export type PageChangeValue = z.infer<typeof PageChangeValueSchema>;
 
@@ -53,13 +53,13 @@ export type PageChangeValue = z.infer<typeof PageChangeValueSchema>;
 export const PageRatingValueSchema = z.looseObject({
   item: z.string(),
   verb: z.string(),
-  reviewer_id: id.optional(),
-  reviewer_name: z.string().optional(),
-  review_text: z.string().optional(),
-  rating: z.number().optional(),
-  recommendation_type: z.string().optional(),
-  open_graph_story_id: id.optional(),
-  created_time: metaTime.optional(),
+  reviewer_id: z.optional(id),
+  reviewer_name: z.optional(z.string()),
+  review_text: z.optional(z.string()),
+  rating: z.optional(z.number()),
+  recommendation_type: z.optional(z.string()),
+  open_graph_story_id: z.optional(id),
+  created_time: z.optional(metaTime),
 });
 export type PageRatingValue = z.infer<typeof PageRatingValueSchema>;
 
@@ -68,19 +68,19 @@ export type PageRatingValue = z.infer<typeof PageRatingValueSchema>;
  * comment's id as `id`, Facebook Login for Business as `comment_id`.
  */
 export const InstagramCommentValueSchema = z.looseObject({
-  id: id.optional(),
-  comment_id: id.optional(),
-  from: z.looseObject({ id: id.optional(), username: z.string().optional() }).optional(),
-  text: z.string().optional(),
-  parent_id: id.optional(),
-  media: z.looseObject({ id: id.optional() }).optional(),
+  id: z.optional(id),
+  comment_id: z.optional(id),
+  from: z.optional(z.looseObject({ id: z.optional(id), username: z.optional(z.string()) })),
+  text: z.optional(z.string()),
+  parent_id: z.optional(id),
+  media: z.optional(z.looseObject({ id: z.optional(id) })),
 });
 export type InstagramCommentValue = z.infer<typeof InstagramCommentValueSchema>;
 
 /** `value` of an Instagram `mentions` change: only ids, no text and no author. */
 export const InstagramMentionValueSchema = z.looseObject({
   media_id: id,
-  comment_id: id.optional(),
+  comment_id: z.optional(id),
 });
 export type InstagramMentionValue = z.infer<typeof InstagramMentionValueSchema>;
 
@@ -89,19 +89,19 @@ export type InstagramMentionValue = z.infer<typeof InstagramMentionValueSchema>;
  * `message` events are mentions; deliveries, reads, reactions and postbacks are not.
  */
 export const MessagingEventSchema = z.looseObject({
-  sender: z.looseObject({ id: id.optional() }).optional(),
-  recipient: z.looseObject({ id: id.optional() }).optional(),
-  timestamp: metaTime.optional(),
-  message: z
-    .looseObject({
-      mid: id.optional(),
-      text: z.string().optional(),
+  sender: z.optional(z.looseObject({ id: z.optional(id) })),
+  recipient: z.optional(z.looseObject({ id: z.optional(id) })),
+  timestamp: z.optional(metaTime),
+  message: z.optional(
+    z.looseObject({
+      mid: z.optional(id),
+      text: z.optional(z.string()),
       /** The Page's or account's own message, echoed back. */
-      is_echo: z.boolean().optional(),
+      is_echo: z.optional(z.boolean()),
       /** Instagram: the sender deleted the message. */
-      is_deleted: z.boolean().optional(),
-      reply_to: z.looseObject({ mid: id.optional() }).optional(),
-    })
-    .optional(),
+      is_deleted: z.optional(z.boolean()),
+      reply_to: z.optional(z.looseObject({ mid: z.optional(id) })),
+    }),
+  ),
 });
 export type MessagingEvent = z.infer<typeof MessagingEventSchema>;

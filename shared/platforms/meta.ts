@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../domain/zod-mini.ts';
 import { enabled, ids, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError } from '../domain/errors.ts';
@@ -23,7 +23,10 @@ export const META_SIGNATURE_HEADER = 'x-hub-signature-256';
 const SIGNATURE_PREFIX = 'sha256=';
 
 /** Meta's secret: the app secret signs bodies, the verify token answers the handshake. */
-export const MetaSecretSchema = z.object({ appSecret: z.string().min(1), verifyToken: z.string().min(1) });
+export const MetaSecretSchema = z.object({
+  appSecret: z.string().check(z.minLength(1)),
+  verifyToken: z.string().check(z.minLength(1)),
+});
 export type MetaSecret = z.infer<typeof MetaSecretSchema>;
 
 /**
@@ -43,11 +46,13 @@ export function signMetaBody(body: string | Buffer, appSecret: string): string {
 /** The `platforms.meta` entry of a company config. */
 export const MetaPlatformSchema = z.strictObject({
   enabled,
-  pageIds: ids.meta({
-    description: "Facebook Page ids the company owns: comments written by these are the company's own.",
-  }),
-  instagramAccountIds: ids.meta({ description: 'Instagram professional account ids the company owns.' }),
-  secretName: secretName.meta({ description: 'Secret `{"appSecret": "...", "verifyToken": "..."}`.' }),
+  pageIds: ids.check(
+    z.meta({
+      description: "Facebook Page ids the company owns: comments written by these are the company's own.",
+    }),
+  ),
+  instagramAccountIds: ids.check(z.meta({ description: 'Instagram professional account ids the company owns.' })),
+  secretName: secretName.check(z.meta({ description: 'Secret `{"appSecret": "...", "verifyToken": "..."}`.' })),
 });
 
 /**

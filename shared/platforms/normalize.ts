@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../domain/zod-mini.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { MentionSchema, mentionId, type Mention, type Platform } from '../domain/mention.ts';
 import { MentionDeletionSchema, type MentionDeletion } from '../domain/mention-deletion.ts';
@@ -26,14 +26,14 @@ export function parseJsonBody(body: Buffer): unknown {
  * Validates a body against an envelope schema.
  * @throws ValidationError naming `what` and every issue's path
  */
-export function parseEnvelope<S extends z.ZodType>(schema: S, json: unknown, what: string): z.infer<S> {
+export function parseEnvelope<S extends z.ZodMiniType>(schema: S, json: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new ValidationError(`body is not ${what}`, issuesOf(parsed.error));
   return parsed.data;
 }
 
 /** The issues of a zod error as `path: message` lines. */
-export function issuesOf(error: z.ZodError): string[] {
+export function issuesOf(error: z.core.$ZodError): string[] {
   return error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
 }
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../domain/zod-mini.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import type * as Port from '../domain/platform-adapter.ts';
 
@@ -29,7 +29,7 @@ export type ParseContext = Port.ParseContext<CompanyConfig>;
  * `platforms` section (shared/config/platforms.ts) and the known mention platforms
  * (`MENTION_PLATFORMS`) are built from these, through shared/platforms/registry.ts.
  */
-export interface PlatformDefinition<Id extends string = string, Config extends z.ZodType = z.ZodType> {
+export interface PlatformDefinition<Id extends string = string, Config extends z.ZodMiniType = z.ZodMiniType> {
   /** The key of its entry under `platforms` in the company config (for webhooks also `/webhooks/{id}`). */
   readonly id: Id;
   /** Its config entry: the schema (each field with a `.meta` description) and what the entry is. */
@@ -43,7 +43,7 @@ export interface PlatformDefinition<Id extends string = string, Config extends z
  * against this view, not the whole `CompanyConfig`, because the config's type is built from
  * the adapters' declarations (a cycle TypeScript would resolve to `any`).
  */
-export interface PlatformConfigView<Id extends string, Config extends z.ZodType> {
+export interface PlatformConfigView<Id extends string, Config extends z.ZodMiniType> {
   readonly platforms: { readonly [K in Id]?: z.output<Config> };
 }
 
@@ -54,7 +54,7 @@ export interface PlatformConfigView<Id extends string, Config extends z.ZodType>
 export type PlatformAdapter<
   S = unknown,
   Id extends string = string,
-  Config extends z.ZodType = z.ZodType,
+  Config extends z.ZodMiniType = z.ZodMiniType,
 > = Port.PlatformAdapter<S, PlatformConfigView<Id, Config>> & PlatformDefinition<Id, Config>;
 /**
  * The `isEnabled` of a platform whose entry is `platforms.<id>`: the entry is there and not

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../domain/zod-mini.ts';
 import { enabled, ids, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError } from '../domain/errors.ts';
@@ -21,7 +21,7 @@ import { timestampedSignature, verifyTimestamped } from './signed-timestamp.ts';
 export const TIKTOK_SIGNATURE_HEADER = 'tiktok-signature';
 
 /** TikTok's secret: the app's client secret. */
-export const TikTokSecretSchema = z.object({ clientSecret: z.string().min(1) });
+export const TikTokSecretSchema = z.object({ clientSecret: z.string().check(z.minLength(1)) });
 export type TikTokSecret = z.infer<typeof TikTokSecretSchema>;
 
 /** `TikTok-Signature: t=<unix seconds>,s=<hex HMAC-SHA256 of t + "." + body>`. */
@@ -32,26 +32,25 @@ export function signTikTokBody(body: string | Buffer, clientSecret: string, now:
 
 /** The webhook body; `content` is a JSON string of the event's own fields. */
 export const TikTokEventSchema = z.looseObject({
-  client_key: z.string().optional(),
-  event: z.string().min(1),
-  create_time: z.union([z.number(), z.string()]).optional(),
-  user_openid: z.string().min(1),
-  content: z.string().optional(),
+  client_key: z.optional(z.string()),
+  event: z.string().check(z.minLength(1)),
+  create_time: z.optional(z.union([z.number(), z.string()])),
+  user_openid: z.string().check(z.minLength(1)),
+  content: z.optional(z.string()),
 });
 
 const PublishContentSchema = z.looseObject({
-  publish_id: z.string().optional(),
-  post_id: z
-    .union([z.string().min(1), z.number()])
-    .transform(String)
-    .optional(),
+  publish_id: z.optional(z.string()),
+  post_id: z.optional(z.pipe(z.union([z.string().check(z.minLength(1)), z.number()]), z.transform(String))),
 });
 
 /** The `platforms.tiktok` entry of a company config. */
 export const TikTokPlatformSchema = z.strictObject({
   enabled,
-  accountOpenIds: ids.meta({ description: "The `user_openid`s of the company's TikTok accounts." }),
-  secretName: secretName.meta({ description: 'Secret `{"clientSecret": "..."}`: the TikTok app\'s client secret.' }),
+  accountOpenIds: ids.check(z.meta({ description: "The `user_openid`s of the company's TikTok accounts." })),
+  secretName: secretName.check(
+    z.meta({ description: 'Secret `{"clientSecret": "..."}`: the TikTok app\'s client secret.' }),
+  ),
 });
 
 /**

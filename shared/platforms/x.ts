@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../domain/zod-mini.ts';
 import { enabled, ids, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError, ValidationError } from '../domain/errors.ts';
@@ -37,7 +37,7 @@ const PREFIX = 'sha256=';
 const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/;
 
 /** X's secret: the app's consumer (API key) secret keys both the CRC and the signatures. */
-export const XSecretSchema = z.object({ consumerSecret: z.string().min(1) });
+export const XSecretSchema = z.object({ consumerSecret: z.string().check(z.minLength(1)) });
 export type XSecret = z.infer<typeof XSecretSchema>;
 
 /** `sha256=` + base64 HMAC-SHA256 of `data` with the consumer secret: X's CRC token and signature form. */
@@ -57,8 +57,12 @@ interface XContext {
 /** The `platforms.x` entry of a company config. */
 export const XPlatformSchema = z.strictObject({
   enabled,
-  accountIds: ids.meta({ description: "X user ids of the company's accounts (the Account Activity `for_user_id`s)." }),
-  secretName: secretName.meta({ description: 'Secret `{"consumerSecret": "..."}`: the X app\'s API key secret.' }),
+  accountIds: ids.check(
+    z.meta({ description: "X user ids of the company's accounts (the Account Activity `for_user_id`s)." }),
+  ),
+  secretName: secretName.check(
+    z.meta({ description: 'Secret `{"consumerSecret": "..."}`: the X app\'s API key secret.' }),
+  ),
 });
 
 /**

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { z } from 'zod';
+import * as z from '../domain/zod-mini.ts';
 import { backfillHours, enabled, ids, pollSchedule, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
 import { SignatureError, ValidationError } from '../domain/errors.ts';
@@ -31,7 +31,7 @@ export function youtubeTopic(channelId: string): string {
  * hub would sign nothing and anyone could post a feed, so a secret without it is incomplete
  * (503) and the stack and `npm start` generate it.
  */
-export const YouTubeSecretSchema = z.object({ hubSecret: z.string().min(1) });
+export const YouTubeSecretSchema = z.object({ hubSecret: z.string().check(z.minLength(1)) });
 export type YouTubeSecret = z.infer<typeof YouTubeSecretSchema>;
 
 /** `X-Hub-Signature` as a WebSub hub computes it: `<algorithm>=<hex HMAC of the body>`. */
@@ -50,42 +50,48 @@ const parser = new XMLParser({
   isArray: (name) => name === 'entry' || name === 'link' || name === 'deleted-entry',
 });
 
-const text = z
-  .union([z.string(), z.looseObject({ '#text': z.string().optional() })])
-  .transform((v) => (typeof v === 'string' ? v : (v['#text'] ?? '')));
+const text = z.pipe(
+  z.union([z.string(), z.looseObject({ '#text': z.optional(z.string()) })]),
+  z.transform((v) => (typeof v === 'string' ? v : (v['#text'] ?? ''))),
+);
 const EntrySchema = z.looseObject({
   videoId: text,
-  channelId: text.optional(),
-  title: text.optional(),
-  link: z.array(z.looseObject({ '@_rel': z.string().optional(), '@_href': z.string().optional() })).optional(),
-  author: z.looseObject({ name: text.optional(), uri: text.optional() }).optional(),
-  published: text.optional(),
-  updated: text.optional(),
+  channelId: z.optional(text),
+  title: z.optional(text),
+  link: z.optional(z.array(z.looseObject({ '@_rel': z.optional(z.string()), '@_href': z.optional(z.string()) }))),
+  author: z.optional(z.looseObject({ name: z.optional(text), uri: z.optional(text) })),
+  published: z.optional(text),
+  updated: z.optional(text),
 });
-const DeletedEntrySchema = z.looseObject({ '@_ref': z.string(), '@_when': z.string().optional() });
+const DeletedEntrySchema = z.looseObject({ '@_ref': z.string(), '@_when': z.optional(z.string()) });
 const FeedSchema = z.looseObject({
-  feed: z.looseObject({ entry: z.array(z.unknown()).optional(), 'deleted-entry': z.array(z.unknown()).optional() }),
+  feed: z.looseObject({ entry: z.optional(z.array(z.unknown())), 'deleted-entry': z.optional(z.array(z.unknown())) }),
 });
 
 /** The `platforms.youtube` entry of a company config. */
 export const YouTubePlatformSchema = z.strictObject({
   enabled,
-  channelIds: ids.meta({
-    description: "The company's channel ids (`UC...`): the only WebSub topics the handshake accepts.",
-  }),
-  secretName: secretName.meta({
-    description: 'Secret `{"hubSecret": "..."}` (optional key): the `hub.secret` of the subscription.',
-  }),
-  pollComments: z.boolean().default(false).meta({
-    description:
-      "Comments are not pushed by YouTube: with `pollComments` the poll-youtube function reads the comment threads of `channelIds` (`commentThreads.list`, `allThreadsRelatedToChannelId`) with the API key in the same secret's `apiKey`.",
-  }),
+  channelIds: ids.check(
+    z.meta({
+      description: "The company's channel ids (`UC...`): the only WebSub topics the handshake accepts.",
+    }),
+  ),
+  secretName: secretName.check(
+    z.meta({
+      description: 'Secret `{"hubSecret": "..."}` (optional key): the `hub.secret` of the subscription.',
+    }),
+  ),
+  pollComments: z._default(z.boolean(), false).check(
+    z.meta({
+      description:
+        "Comments are not pushed by YouTube: with `pollComments` the poll-youtube function reads the comment threads of `channelIds` (`commentThreads.list`, `allThreadsRelatedToChannelId`) with the API key in the same secret's `apiKey`.",
+    }),
+  ),
   pollSchedule,
   backfillHours,
   apiBaseUrl: z
-    .url()
-    .default('https://www.googleapis.com/youtube/v3')
-    .meta({ description: 'The Data API base URL; only tests point it elsewhere.' }),
+    ._default(z.url(), 'https://www.googleapis.com/youtube/v3')
+    .check(z.meta({ description: 'The Data API base URL; only tests point it elsewhere.' })),
 });
 
 /**
