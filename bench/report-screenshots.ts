@@ -1,6 +1,6 @@
 /**
  * `npm run screenshots:report`: renders the weekly management report and one department's
- * report as HTML (charts as PNG by vega + resvg, as the e-mail has them) and photographs
+ * report as HTML (charts as PNG by the SVG chart renderer + resvg, as the e-mail has them) and photographs
  * them in Debian's headless Chromium: docs/report-weekly.png, docs/report-department.png.
  *
  * The figures come from the real use cases (recordRoutedMention and changeCase on in-memory
@@ -12,7 +12,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { VegaChartRenderer } from '../shared/adapters/charts/vega-chart-renderer.ts';
+import { SvgChartRenderer } from '../shared/adapters/charts/svg-chart-renderer.ts';
 import { reportFileHtml } from '../shared/adapters/notify/report-senders.ts';
 import { caseIdForThread } from '../shared/domain/case.ts';
 import { changeCase } from '../shared/domain/change-case.ts';
@@ -347,7 +347,7 @@ async function main(): Promise<void> {
   }
   const deps = await seed();
   const reports = await buildReports(WEEK, deps, [MANAGEMENT, 'service']);
-  const renderer = new VegaChartRenderer();
+  const renderer = new SvgChartRenderer();
   await mkdir(OUT, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
   try {

@@ -23,7 +23,7 @@ import {
   DynamoMetricRepository,
   DynamoReportRepository,
 } from '../shared/adapters/dynamodb/index.ts';
-import { VegaChartRenderer } from '../shared/adapters/charts/vega-chart-renderer.ts';
+import { SvgChartRenderer } from '../shared/adapters/charts/svg-chart-renderer.ts';
 import { buildDailyReport } from '../shared/domain/build-daily-report.ts';
 import type { MentionRouted } from '../shared/domain/events.ts';
 import { CATEGORIES, SENTIMENTS } from '../shared/domain/mention.ts';
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
     const newMs = ms(newStart);
     const management = built.find((r) => r.audience === MANAGEMENT)!;
     const renderStart = process.hrtime.bigint();
-    const message = await messageOf('bench', management, new VegaChartRenderer());
+    const message = await messageOf('bench', management, new SvgChartRenderer());
     const renderMs = ms(renderStart);
 
     out(`## Report build, ${MENTIONS.toLocaleString('en')} mentions in ${WEEK.id} (local table, dynalite in memory)\n`);
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
       metafile: true,
     });
     const code = result.outputFiles[0]!.contents;
-    const charting = Object.keys(result.metafile.inputs).some((p) => /node_modules\/(vega|@resvg)/.test(p));
+    const charting = Object.keys(result.metafile.inputs).some((p) => /node_modules\/@resvg\//.test(p));
     rows.push([
       fn.id,
       (code.length / 1024).toFixed(0),
@@ -258,7 +258,7 @@ async function main(): Promise<void> {
     ]);
   }
   out('## Function bundles (esbuild as the stack bundles them)\n');
-  out(formatTable(['function', 'KiB', 'KiB gzip', 'vega/resvg inside', 'installed beside the bundle'], rows));
+  out(formatTable(['function', 'KiB', 'KiB gzip', 'resvg inside', 'installed beside the bundle'], rows));
 }
 
 await main();

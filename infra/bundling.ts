@@ -30,9 +30,7 @@ export const LAMBDA_BUNDLE = {
   sourceMap: true,
   /**
    * Packages replaced in the bundle by a module of the project (relative to its root):
-   * zod and zod/mini without their 64 locale files (infra/zod-lean/), 444 KB of every function; node-fetch
-   * (vega-loader's HTTP loader) as Node's own fetch (infra/node-fetch-global/), 300 KB of
-   * build-report.
+   * zod and zod/mini without their 64 locale files (infra/zod-lean/), 444 KB of every function.
    */
   alias: {
     zod: 'infra/zod-lean/index.ts',
@@ -40,7 +38,6 @@ export const LAMBDA_BUNDLE = {
     // (an alias of `zod` alone would turn these paths into paths below infra/zod-lean/index.ts).
     'zod/mini': 'infra/zod-lean/mini.ts',
     'zod/v4/locales/en.js': 'node_modules/zod/v4/locales/en.js',
-    'node-fetch': 'infra/node-fetch-global/index.cjs',
   },
   /** The bundle's file name inside the asset (NodejsFunction's name for an ESM bundle). */
   outputFile: 'index.mjs',

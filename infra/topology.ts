@@ -642,7 +642,7 @@ export function buildTopology(config: CompanyConfig): Topology {
       id: 'build-report',
       name: `${prefix}-build-report`,
       entry: 'functions/build-report/handler.ts',
-      // Chart rendering (vega, resvg) wants memory; a run may catch up on several periods.
+      // Chart rendering (resvg) wants memory; a run may catch up on several periods.
       memoryMb: 1024,
       timeoutSeconds: 300,
       environment: {
@@ -656,7 +656,7 @@ export function buildTopology(config: CompanyConfig): Topology {
       ],
       // Reports go to the departments' targets and the management list: the same secrets and SES.
       grants: [{ resource: 'table', access: 'readWrite' }, ...notifications.grants],
-      // Charts: resvg-js renders SVG to PNG with a prebuilt Rust binary; only this function bundles vega and resvg.
+      // Charts: resvg-js renders SVG to PNG with a prebuilt Rust binary; only this function bundles resvg.
       nativeModules: [{ module: '@resvg/resvg-js', lambdaBinary: '@resvg/resvg-js-linux-arm64-gnu' }],
       // The Lambda runtime has no fonts: without one, resvg draws the charts without any text.
       assets: [{ from: REPORT_FONT_PACKAGE_FILE, to: REPORT_FONT_DIR }],

@@ -151,13 +151,13 @@ async function output(report: Report, format: Format, out: string | undefined, c
     const { reportText } = await import('../../shared/domain/reports/render.ts');
     content = `${reportText(report)}\n`;
   } else {
-    const { VegaChartRenderer } = await import('../../shared/adapters/charts/vega-chart-renderer.ts');
+    const { SvgChartRenderer } = await import('../../shared/adapters/charts/svg-chart-renderer.ts');
     const { messageOf } = await import('../../shared/domain/reports/run-reports.ts');
     const { reportFileHtml, reportFileName } = await import('../../shared/adapters/notify/report-senders.ts');
     const message = await messageOf(
       `${report.kind}#${report.period.id}#${report.audience}`,
       report,
-      new VegaChartRenderer(),
+      new SvgChartRenderer(),
     );
     content = reportFileHtml(message);
     file ??= path.join(dataDirOf(config.company.id), 'reports', reportFileName(message));

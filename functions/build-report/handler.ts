@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
-import { VegaChartRenderer } from '../../shared/adapters/charts/vega-chart-renderer.ts';
+import { SvgChartRenderer } from '../../shared/adapters/charts/svg-chart-renderer.ts';
 import { REPORT_FONT_DIR, REPORT_FONT_PACKAGE_FILE } from '../../infra/topology-constants.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import {
@@ -110,7 +110,7 @@ export function dependenciesFrom(env: FunctionEnv, given?: InsightSources): Buil
     dailySummaries: reports,
     sent: new DynamoNotificationLog(documents, tableName, keys.reportSent),
     sender: createReportSender(env, config),
-    charts: new VegaChartRenderer(fontFilesOf(env) ?? {}),
+    charts: new SvgChartRenderer(fontFilesOf(env) ?? {}),
     targetsOf: (audience) =>
       audience === MANAGEMENT ? (config.reports.management ?? []) : (departments.get(audience)?.notify ?? []),
     retentionDays: config.retention.days,

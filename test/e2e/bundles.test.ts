@@ -107,6 +107,14 @@ describe('function bundles, built as the stack builds them', () => {
     expect(inputsMatching(bundle, /node_modules\/zod\/v4\/classic\//)).toEqual([]);
   });
 
+  it('draws the report charts without vega, vega-lite or node-fetch: its own SVG renderer and resvg', () => {
+    const bundle = bundles.get('build-report');
+    if (!bundle) throw new Error('no bundle of build-report');
+
+    expect(inputsMatching(bundle, /node_modules\/(vega[^/]*|node-fetch|d3-[^/]+)\//)).toEqual([]);
+    expect(inputsMatching(bundle, /shared\/adapters\/charts\/svg-chart-renderer\.ts$/)).toHaveLength(1);
+  });
+
   it('keeps zod locales other than English out of every bundle', () => {
     for (const [id, bundle] of bundles) {
       expect({ id, locales: inputsMatching(bundle, /node_modules\/zod\/v4\/locales\/(?!en\.js$)/) }).toEqual({

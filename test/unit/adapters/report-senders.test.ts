@@ -5,7 +5,7 @@ import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fontFilesOf } from '../../../functions/build-report/handler.ts';
-import { VegaChartRenderer } from '../../../shared/adapters/charts/vega-chart-renderer.ts';
+import { SvgChartRenderer } from '../../../shared/adapters/charts/svg-chart-renderer.ts';
 import { NotifierConfigError } from '../../../shared/adapters/notify/errors.ts';
 import { OutboxReportSender } from '../../../shared/adapters/notify/report-senders.ts';
 import { registrySenders } from '../../../shared/adapters/notify/senders.ts';
@@ -51,7 +51,7 @@ async function weeklyMessage(): Promise<ReportMessage> {
     },
     ['management'],
   );
-  return messageOf('weekly#2026-W48#management', report!, new VegaChartRenderer());
+  return messageOf('weekly#2026-W48#management', report!, new SvgChartRenderer());
 }
 
 describe('report charts and senders', () => {
@@ -66,10 +66,10 @@ describe('report charts and senders', () => {
     for (const chart of message.charts) expect([...chart.png.slice(0, 4)]).toEqual(PNG_SIGNATURE);
   });
 
-  it("renders the Vega-Lite spec to SVG with the chart's labels as text", async () => {
+  it("renders the chart to SVG with the chart's labels as text", async () => {
     const [chart] = chartsOf((await weeklyMessage()).report);
 
-    const svg = await new VegaChartRenderer().svg(chart!.spec);
+    const svg = new SvgChartRenderer().svg(chart!.spec);
 
     expect(svg).toMatch(/^<svg/);
     expect(svg).toContain('complaint');
@@ -81,8 +81,8 @@ describe('report charts and senders', () => {
     const fonts = fontFilesOf({ LAMBDA_TASK_ROOT: '/nonexistent' });
 
     // Act
-    const withFont = await new VegaChartRenderer(fonts).png(chart!.spec);
-    const withoutAnyFont = await new VegaChartRenderer({ fontFiles: [] }).png(chart!.spec);
+    const withFont = await new SvgChartRenderer(fonts).png(chart!.spec);
+    const withoutAnyFont = await new SvgChartRenderer({ fontFiles: [] }).png(chart!.spec);
 
     // Assess: a font was found, and the text it draws changes the picture
     expect(fonts?.fontFiles[0]).toMatch(/DejaVuSans\.ttf$/);
