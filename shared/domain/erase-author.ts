@@ -40,6 +40,12 @@ export interface AuthorDataStore {
   mentionsOfAuthor(author: AuthorRef): Promise<StoredMention[]>;
   /** The ids of the cases the author opened. */
   caseIdsOfAuthor(author: AuthorRef): Promise<string[]>;
+  /**
+   * Makes the mentions findable without the cases they were found through (`throughCase`:
+   * found through the case they opened), before those cases are pseudonymized; absent: the
+   * store finds every mention on its own.
+   */
+  keepFindable?(mentions: readonly StoredMention[]): Promise<void>;
   /** The items of one mention: its own, and on its case its records, notes and sent-markers. */
   itemsOfMention(stored: StoredMention): Promise<PersonalItem[]>;
   /** The author's corrections (labelled examples of their mentions, corrections.ts); absent: the store keeps none. */
@@ -106,7 +112,8 @@ export interface EraseAuthorOutcome {
  * Erases an author on request (GDPR art. 17): their mentions go, their cases stay as
  * pseudonymized work records.
  *
- * 1. find the author's mentions and cases through the author index
+ * 1. find the author's mentions and cases through the author index (a mention that opened
+ *    its case through the case), and give those found only through a case a way of their own
  * 2. scrub every case they opened or wrote on: author id, first mention, a thread they
  *    started, and their name, handle and links in reply drafts, history and reasons
  * 3. remove the outbox lines that name them (locally), the examples themes quote from their
@@ -130,6 +137,10 @@ export async function eraseAuthor(
   const mentions = await deps.store.mentionsOfAuthor(author);
   const traces = tracesOf(author, mentions);
   const caseIds = [...new Set([...(await deps.store.caseIdsOfAuthor(author)), ...mentions.map((m) => m.caseId)])];
+
+  // A mention found through the case it opened loses that path when the case is
+  // pseudonymized below: it gets its own way first, so a crash midway leaves it findable.
+  if (!dryRun) await deps.store.keepFindable?.(mentions.filter((m) => m.throughCase));
 
   let cases = 0;
   const expiresAt = expiresAtEpochSeconds(now, deps.retentionDays);

@@ -12,8 +12,8 @@ import type { StoredMention } from '../../domain/ports.ts';
 import { DynamoThemeRepository } from './theme-repository.ts';
 import { DynamoCaseRepository } from './case-repository.ts';
 import { GSI2, keys } from './keys.ts';
-import { storedMentionOf } from './mention-repository.ts';
-import { itemsOfEntries, queryAll } from './query-all.ts';
+import { DynamoMentionRepository, storedMentionOf } from './mention-repository.ts';
+import { getAll, itemsOfEntries, queryAll } from './query-all.ts';
 
 /** DynamoDB takes at most 25 requests per BatchWriteItem. */
 const BATCH_SIZE = 25;
@@ -23,8 +23,8 @@ const MAX_BATCH_ROUNDS = 8;
 /**
  * What the company table holds of an author, found through the author index (GSI2,
  * `AUTHOR#<platform>#<authorId>`), never a scan: their mentions (`MENTION#<createdAt>`),
- * the cases they opened (`CASE#<openedAt>`) and the corrections of their mentions
- * (`CORRECTION#<mentionId>`). Items written before the author index existed carry no GSI2
+ * the cases they opened (`CASE#<openedAt>`) and through them the mentions that opened them,
+ * and the corrections of their mentions (`CORRECTION#<mentionId>`). Items written before the author index existed carry no GSI2
  * key and are not found; they expire with the retention.
  */
 export class DynamoAuthorErasure implements AuthorDataStore {
@@ -33,15 +33,51 @@ export class DynamoAuthorErasure implements AuthorDataStore {
     private readonly tableName: string,
   ) {}
 
+  /**
+   * The author's mentions with an entry of their own (`MENTION#<createdAt>`), and the first
+   * mentions of the cases they opened (`CASE#<openedAt>`): a mention that opens its case is
+   * stored without an entry (`throughCase`), the case's entry finds it. A case's first
+   * mention of another author (erased, or a case an earlier release wrote otherwise) is
+   * left out; one found both ways is returned once.
+   */
   async mentionsOfAuthor(author: AuthorRef): Promise<StoredMention[]> {
     // The author index holds keys only: the mentions are read from the table.
-    const entries = await this.ofAuthor(author, 'MENTION#');
-    return (await itemsOfEntries(this.client, this.tableName, entries)).map(storedMentionOf);
+    const [mentionEntries, caseEntries] = await Promise.all([
+      this.ofAuthor(author, 'MENTION#'),
+      this.ofAuthor(author, 'CASE#'),
+    ]);
+    const indexed = (await itemsOfEntries(this.client, this.tableName, mentionEntries)).map(storedMentionOf);
+    const cases = await getAll(
+      this.client,
+      this.tableName,
+      caseEntries.map((entry) => ({ PK: entry.PK, SK: entry.SK })),
+      { ProjectionExpression: 'firstMentionId' },
+    );
+    const seen = new Set(indexed.map((stored) => stored.mention.id));
+    const firstMentionKeys = [
+      ...new Set(cases.map((c) => c.firstMentionId).filter((id): id is string => typeof id === 'string')),
+    ]
+      .filter((id) => !seen.has(id))
+      .map((id) => keys.mention(id));
+    const opening = (await getAll(this.client, this.tableName, firstMentionKeys))
+      .map(storedMentionOf)
+      .filter(({ mention }) => mention.platform === author.platform && mention.author.id === author.authorId);
+    return [...indexed, ...opening];
   }
 
   async caseIdsOfAuthor(author: AuthorRef): Promise<string[]> {
     const entries = await this.ofAuthor(author, 'CASE#');
     return entries.map((entry) => String(entry.PK).slice(keys.case('').PK.length));
+  }
+
+  /**
+   * Gives each mention found only through its case an author-index entry of its own
+   * before the cases are pseudonymized (which drops their entries): a crash after that
+   * leaves the mention findable for the next run.
+   */
+  async keepFindable(mentions: readonly StoredMention[]): Promise<void> {
+    const repository = new DynamoMentionRepository(this.client, this.tableName);
+    for (const stored of mentions) if (stored.throughCase) await repository.indexAuthor(stored);
   }
 
   /** The corrections of the author's mentions (`CORRECTION#<mentionId>` in the author index). */
