@@ -14,6 +14,7 @@
  *
  *   npm run bench:throughput
  *   npm run bench:throughput -- --requests 500 --mentions 1000 --surge-seconds 10
+ *   npm run bench:throughput -- --ack-only --requests 400   # part 1 only
  *
  * Function logs at ERROR, metrics off (as the chaos bench). Every process is started here
  * on port 0 and stopped here.
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
       'baseline-mentions': { type: 'string' },
       'surge-seconds': { type: 'string' },
       'surge-rate': { type: 'string' },
+      'ack-only': { type: 'boolean' },
     },
   });
   const requests = Number(values.requests ?? 1000);
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`## Ack latency (${requests} signed Meta webhooks per row, after ${WARM_UP} to warm up)\n\n`);
     process.stdout.write(`${formatAckRows(ackRows)}\n\n`);
+    if (values['ack-only']) return;
 
     // 2. End to end: one batch at a time per queue (baseline), then the topology's concurrency.
     const endToEnd = async (pipeline: string, count: number, env: Record<string, string>): Promise<EndToEndRow> => {
