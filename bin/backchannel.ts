@@ -210,6 +210,8 @@ async function startCommand(args: string[]): Promise<number> {
   const maxConcurrency = Number(process.env.BACKCHANNEL_POLLER_CONCURRENCY ?? Number.NaN);
   // Queue-triggered invocations at once across all functions (infra/local/invocation-slots.ts).
   const localConcurrency = Number(process.env.BACKCHANNEL_LOCAL_CONCURRENCY ?? Number.NaN);
+  // Only the throughput bench's diagnostic row runs without the pipeline (the acks alone).
+  const pollers = process.env.BACKCHANNEL_POLLERS !== 'off';
   const runtime = await startRuntime({
     config,
     port: port ?? 3000,
@@ -217,6 +219,7 @@ async function startCommand(args: string[]): Promise<number> {
     ...(queueJournal ? {} : { queueJournal: false }),
     ...(maxConcurrency >= 1 ? { maxConcurrency } : {}),
     ...(localConcurrency >= 1 ? { localConcurrency } : {}),
+    ...(pollers ? {} : { pollers: false }),
     ...(values['json-logs'] ? { logFormat: 'json' as const } : {}),
     // The schedules wait for the history: an SLA sweep at today's time would breach its cases midway.
     ...(values.history ? { startScheduler: false } : {}),
