@@ -4,7 +4,8 @@
  *
  * 1. Ack latency: p50/p99 and 200s per second at concurrency 10 and 50 for a bare node:http
  *    server that verifies Meta's HMAC, the same plus one SDK SendMessage to local-aws-sqs
- *    (journaled, as the runtime's), and the runtime (`backchannel start`, pipeline running).
+ *    (journaled, as the runtime's), and the runtime (`backchannel start`, pipeline running);
+ *    beside it, as a diagnostic, the runtime with its queue pollers off (the acks alone).
  * 2. End to end: distinct mentions POSTed to the runtime until every queue is empty, with
  *    lost (answered 200, not stored) and duplicate (mention or case) counts; the baseline is
  *    the same runtime processing one batch at a time per queue (BACKCHANNEL_POLLER_CONCURRENCY=1).
@@ -14,6 +15,7 @@
  *
  *   npm run bench:throughput
  *   npm run bench:throughput -- --requests 500 --mentions 1000 --surge-seconds 10
+ *   npm run bench:throughput -- --ack-only --requests 400   # part 1 only
  *
  * Function logs at ERROR, metrics off (as the chaos bench). Every process is started here
  * on port 0 and stopped here.
@@ -48,7 +50,11 @@ const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).h
 const COMPANY = 'demo';
 const WARM_UP = 100;
 
-type ServerKind = 'bare HMAC' | 'bare HMAC + SQS' | 'runtime';
+/**
+ * 'runtime, no pipeline' is a diagnostic: the runtime with its queue pollers off
+ * (BACKCHANNEL_POLLERS=off), so the acks do not share the thread with the pipeline.
+ */
+type ServerKind = 'bare HMAC' | 'bare HMAC + SQS' | 'runtime, no pipeline' | 'runtime';
 
 interface Server {
   /** The webhook URL of Meta. */
@@ -100,6 +106,7 @@ async function main(): Promise<void> {
       'baseline-mentions': { type: 'string' },
       'surge-seconds': { type: 'string' },
       'surge-rate': { type: 'string' },
+      'ack-only': { type: 'boolean' },
     },
   });
   const requests = Number(values.requests ?? 1000);
@@ -132,8 +139,10 @@ async function main(): Promise<void> {
       return { runtime, appSecret, url: `${runtime.record.url}/webhooks/meta` };
     };
     const startServer = async (kind: ServerKind): Promise<Server> => {
-      if (kind === 'runtime') {
-        const { runtime, appSecret, url } = await startRuntime();
+      if (kind === 'runtime' || kind === 'runtime, no pipeline') {
+        const { runtime, appSecret, url } = await startRuntime(
+          kind === 'runtime' ? {} : { BACKCHANNEL_POLLERS: 'off' },
+        );
         return { url, appSecret, stop: () => runtime.stop() };
       }
       return startBareServer(kind === 'bare HMAC' ? 'hmac' : 'hmac+sqs');
@@ -142,7 +151,7 @@ async function main(): Promise<void> {
     // 1. Ack latency, each server fresh, the baselines first at each concurrency.
     const ackRows: AckRow[] = [];
     for (const concurrency of [10, 50]) {
-      for (const kind of ['bare HMAC', 'bare HMAC + SQS', 'runtime'] as const) {
+      for (const kind of ['bare HMAC', 'bare HMAC + SQS', 'runtime, no pipeline', 'runtime'] as const) {
         const server = await startServer(kind);
         try {
           const { bodies } = bodiesFor(WARM_UP + requests);
@@ -160,6 +169,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`## Ack latency (${requests} signed Meta webhooks per row, after ${WARM_UP} to warm up)\n\n`);
     process.stdout.write(`${formatAckRows(ackRows)}\n\n`);
+    if (values['ack-only']) return;
 
     // 2. End to end: one batch at a time per queue (baseline), then the topology's concurrency.
     const endToEnd = async (pipeline: string, count: number, env: Record<string, string>): Promise<EndToEndRow> => {

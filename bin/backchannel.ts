@@ -200,6 +200,7 @@ async function startCommand(args: string[]): Promise<number> {
   const { ensureConsoleBuilt } = await import('../infra/console-build.ts');
   await ensureConsoleBuilt((line) => process.stderr.write(`${timestamped(line)}\n`));
   const { startRuntime } = await import('../infra/local/runtime.ts');
+  const { coalescedLines } = await import('../infra/local/coalesced-lines.ts');
   const { parseMetaSecret } = await import('../infra/local/secrets.ts');
   const { platformSecretName } = await import('../infra/topology.ts');
   const { platformRegistry } = await import('../shared/platforms/registry.ts');
@@ -210,6 +211,11 @@ async function startCommand(args: string[]): Promise<number> {
   const maxConcurrency = Number(process.env.BACKCHANNEL_POLLER_CONCURRENCY ?? Number.NaN);
   // Queue-triggered invocations at once across all functions (infra/local/invocation-slots.ts).
   const localConcurrency = Number(process.env.BACKCHANNEL_LOCAL_CONCURRENCY ?? Number.NaN);
+  // Only the throughput bench's diagnostic row runs without the pipeline (the acks alone).
+  const pollers = process.env.BACKCHANNEL_POLLERS !== 'off';
+  // The runtime's lines (one per request, more per mention) in one write per turn of the event loop.
+  const runtimeLog = coalescedLines((text) => process.stderr.write(text));
+  process.once('exit', () => runtimeLog.flush());
   const runtime = await startRuntime({
     config,
     port: port ?? 3000,
@@ -217,11 +223,12 @@ async function startCommand(args: string[]): Promise<number> {
     ...(queueJournal ? {} : { queueJournal: false }),
     ...(maxConcurrency >= 1 ? { maxConcurrency } : {}),
     ...(localConcurrency >= 1 ? { localConcurrency } : {}),
+    ...(pollers ? {} : { pollers: false }),
     ...(values['json-logs'] ? { logFormat: 'json' as const } : {}),
     // The schedules wait for the history: an SLA sweep at today's time would breach its cases midway.
     ...(values.history ? { startScheduler: false } : {}),
     // A JSON record carries its own timestamp and stays a JSON line, for jq.
-    log: (line) => process.stderr.write(`${line.startsWith('{') ? line : timestamped(line)}\n`),
+    log: (line) => runtimeLog.line(line.startsWith('{') ? line : timestamped(line)),
   });
 
   let history: string | undefined;
@@ -282,6 +289,7 @@ async function startCommand(args: string[]): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
     const shutdown = (signal: NodeJS.Signals) => {
+      runtimeLog.flush();
       if (stopping) {
         process.stderr.write(`${signal} again: exiting without waiting\n`);
         process.exit(1);
@@ -291,6 +299,7 @@ async function startCommand(args: string[]): Promise<number> {
       runtime.stop().then(
         () => resolve(0),
         (error: unknown) => {
+          runtimeLog.flush();
           process.stderr.write(`stopping failed: ${(error as Error).stack ?? String(error)}\n`);
           resolve(1);
         },

@@ -126,8 +126,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
       log(`${match.routeKey} -> ${match.route.functionId} failed: ${(error as Error).stack ?? String(error)}`);
       response = gatewayError(500, 'Internal Server Error');
     }
-    log(`${method} ${url.split('?')[0]} -> ${response.statusCode}${note ? `, ${note}` : ''}`);
+    // The answer first: the line is for a person, the ack is what the platform waits for.
     write(res, response);
+    log(`${method} ${url.split('?')[0]} -> ${response.statusCode}${note ? `, ${note}` : ''}`);
   };
 
   const server = createLimitedServer(

@@ -80,6 +80,11 @@ export interface RuntimeOptions {
    * DEFAULT_LOCAL_CONCURRENCY): the local account's concurrency, see invocation-slots.ts.
    */
   readonly localConcurrency?: number;
+  /**
+   * Starts the queue pollers (default true). Off, messages stay on their queues: only for
+   * the throughput bench's diagnostic row, the ack path without the pipeline sharing its thread.
+   */
+  readonly pollers?: boolean;
   /** SecretString by secret name; overrides persisted and generated values. */
   readonly secrets?: Readonly<Record<string, string>>;
   /** Overrides every queue's visibility timeout, so tests see retries within seconds. */
@@ -480,7 +485,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const slots = createInvocationSlots(options.localConcurrency);
     for (const spec of topology.functions) {
       for (const trigger of spec.triggers) {
-        if (trigger.type !== 'sqs') continue;
+        if (trigger.type !== 'sqs' || options.pollers === false) continue;
         const queue = queues.byId(trigger.queue);
         const poller = startSqsPoller({
           sqs,

@@ -422,6 +422,37 @@ describe('the bus of a running runtime', () => {
   });
 });
 
+describe("a runtime started with its pollers off (the throughput bench's diagnostic)", () => {
+  let runtime: Runtime | undefined;
+
+  afterEach(async () => {
+    await runtime?.stop();
+    runtime = undefined;
+  });
+
+  it('answers a signed webhook with 200 and leaves its mention on the intake queue', async () => {
+    // Arrange
+    runtime = await startRuntime({ config, port: 0, startScheduler: false, pollers: false, log: () => {} });
+    const sqs = sqsOf(runtime);
+
+    // Act
+    const answer = await postSignedMeta(
+      runtime.webhookUrls.meta as string,
+      metaFixture('page-feed-comment-non-ascii.json'),
+      appSecretOf(runtime),
+    );
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: runtime.queueUrls.intake, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    sqs.destroy();
+
+    // Assess: nothing took the message off the queue
+    expect(answer.status).toBe(200);
+    expect(received.Messages).toHaveLength(1);
+    expect(JSON.parse(received.Messages?.[0]?.Body as string)).toMatchObject({ platform: 'facebook' });
+  });
+});
+
 describe('startRuntime refuses to start', () => {
   it('when a rule uses an event pattern operator the local bus lacks, naming operator and rule', async () => {
     // Arrange
