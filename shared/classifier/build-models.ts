@@ -123,6 +123,10 @@ export interface BuildOptions {
   readonly categoryWeight?: number;
   /** Folder of category-only written examples (`CATEGORY_ONLY_DIR`); `null` for none. */
   readonly categoryOnlyDir?: string | null;
+  /** Folder of short written examples (`SHORT_TEXTS_DIR`); `null` for none. */
+  readonly shortTextsDir?: string | null;
+  /** See `SHORT_TEXTS_WEIGHT`. */
+  readonly shortTextsWeight?: number;
 }
 
 /** The corpus files of a folder, in name order. */
@@ -146,12 +150,24 @@ export function buildModels(options: BuildOptions = {}): BuiltModel[] {
     options.categoryOnlyDir === null
       ? []
       : readCategoryOnly(options.categoryOnlyDir ?? path.join(corpusDir, 'category-only'));
+  const shortTexts =
+    options.shortTextsDir === null
+      ? []
+      : readShortTexts(
+          options.shortTextsDir ?? path.join(corpusDir, 'short'),
+          options.shortTextsWeight ?? SHORT_TEXTS_WEIGHT,
+        );
   mkdirSync(outDir, { recursive: true });
   const built: BuiltModel[] = [];
   for (const language of MODEL_LANGUAGES) {
     const mine = <T extends { readonly language: string }>(all: readonly T[]) =>
       language === 'any' ? all : all.filter((e) => e.language === language);
-    built.push(writeModel(language, mine(corpus), mine(realTrain), outDir, options, mine(categoryOnly)));
+    built.push(
+      writeModel(language, mine(corpus), mine(realTrain), outDir, options, [
+        ...mine(categoryOnly),
+        ...mine(shortTexts),
+      ]),
+    );
   }
   return built;
 }
@@ -172,6 +188,38 @@ export function readCategoryOnly(dir: string = CATEGORY_ONLY_DIR): (TrainingExam
     language: e.language,
     text: e.text,
     category: e.category,
+  }));
+}
+
+/**
+ * Written short mentions (corpus/short, in the corpus format): short complaints, swear words,
+ * hashtags ("#fail") and "nie wieder" in English and German, with a few short praise and
+ * neutral texts beside them so that shortness alone says nothing. They teach the sentiment
+ * head, and the category head for the complaints and praise (the neutral ones are there for
+ * the sentiment head only), never relevance; their vectors carry no length signals
+ * (`TrainingExample.withoutLength`). In the main corpus such texts moved the English
+ * sentiment head on real text (docs/classifier.md "Round w8: short texts"). See
+ * docs/classifier.md "Round w9: short negative texts".
+ */
+export const SHORT_TEXTS_DIR = path.join(CORPUS_DIR, 'short');
+
+/** The weight of a short written example against a main-corpus example (1). */
+export const SHORT_TEXTS_WEIGHT = 1;
+
+/** The short written examples: id, language, text, sentiment and (complaint or praise only) category, without length signals. */
+export function readShortTexts(
+  dir: string = SHORT_TEXTS_DIR,
+  weight: number = SHORT_TEXTS_WEIGHT,
+): (TrainingExample & { readonly language: string })[] {
+  if (!existsSync(dir)) return [];
+  return readCorpus(corpusFiles(dir)).map((e) => ({
+    id: e.id,
+    language: e.language,
+    text: e.text,
+    sentiment: e.sentiment,
+    ...(e.category === 'complaint' || e.category === 'praise' ? { category: e.category } : {}),
+    withoutLength: true,
+    ...(weight === 1 ? {} : { weight }),
   }));
 }
 
@@ -232,12 +280,12 @@ function writeModel(
   real: readonly TrainingExample[],
   outDir: string,
   options: BuildOptions,
-  categoryOnly: readonly TrainingExample[] = [],
+  writtenOnly: readonly TrainingExample[] = [],
 ): BuiltModel {
   const { train, heldOut } = splitCorpus(examples);
   const model = trainLanguageModel({
     language,
-    train: [...train, ...categoryOnly, ...real],
+    train: [...train, ...writtenOnly, ...real],
     idfTexts: train.map((e) => e.text),
     heldOut,
     features: options.features ?? SHIPPED_FEATURES[language],

@@ -105,6 +105,11 @@ export interface TrainingExample {
   readonly category?: Category;
   /** See `LabeledVector.weight`. */
   readonly weight?: number;
+  /**
+   * Leave the length signals out of this example's vector: a set of written short texts
+   * (corpus/short) would otherwise teach that a short text has their label.
+   */
+  readonly withoutLength?: boolean;
 }
 
 /** Vectors of texts, each an owned copy. */
@@ -430,6 +435,14 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
     input.train.forEach((e, i) => {
       if (e.category !== undefined && e.relevant === undefined && e.sentiment === undefined)
         trainVectors[i] = withoutIndices(trainVectors[i]!, lengths);
+    });
+  }
+  if (input.train.some((e) => e.withoutLength)) {
+    const lengths = new Set(
+      (['length:short', 'length:medium', 'length:long'] as const).map((n) => signalIndex(n, features.bits)),
+    );
+    input.train.forEach((e, i) => {
+      if (e.withoutLength) trainVectors[i] = withoutIndices(trainVectors[i]!, lengths);
     });
   }
   const heldOutVectors = vectorize(

@@ -39,6 +39,48 @@ describe('shipped models on real-text failure modes', () => {
     },
   );
 
+  // Round w9 (docs/classifier.md "Round w9: short negative texts"): nine of these came out
+  // neutral. The written short texts (shared/classifier/corpus/short) now teach the sentiment
+  // head; none of these probes is one of them.
+  it.each([
+    ['en', 'app keeps crashing'],
+    ['en', 'app crashes constantly'],
+    ['en', 'The new update broke everything'],
+    ['en', '#fail'],
+    ['en', 'this sucks'],
+    ['en', 'total crap'],
+    ['en', 'wtf is this shit'],
+    ['de', 'Das neue Update ist Mist'],
+    ['de', 'das ist doch Mist'],
+    ['de', 'App stürzt ständig ab'],
+    ['de', 'funktioniert nicht'],
+    ['de', 'Funktioniert nicht mehr'],
+    ['de', 'geht nicht'],
+    ['de', 'nie wieder'],
+    ['de', 'nie wieder bei euch bestellen'],
+    ['de', 'Scheiß App'],
+  ])('reads the short %s complaint "%s" as negative', (_language, text) => {
+    expect(classifier.classify({ text }).sentiment).toBe('negative');
+  });
+
+  // These came out praise (or legal risk): the complaints among the short texts teach the category head
+  // too. "so unhelpful" is issue 15's probe; the short texts hold "so unhelpful, you guys".
+  it.each(['this sucks', 'worst service ever', 'so unhelpful', 'Das neue Update ist Mist', 'das ist doch Mist'])(
+    'reads the short complaint "%s" as a complaint',
+    (text) => {
+      expect(classifier.classify({ text })).toMatchObject({ category: 'complaint', sentiment: 'negative' });
+    },
+  );
+
+  it.each([
+    ['en', 'great update'],
+    ['en', 'thanks, works now'],
+    ['de', 'Klappt wieder, danke'],
+    ['de', 'Der Laden ist top'],
+  ])('keeps the short %s praise "%s" positive', (_language, text) => {
+    expect(classifier.classify({ text }).sentiment).toBe('positive');
+  });
+
   it('does not let the single word "said" make a text negative', () => {
     expect(classifier.classify({ text: 'said' }).sentiment).not.toBe('negative');
     expect(classifier.classify({ text: 'She said they would call back tomorrow' }).sentiment).toBe('neutral');

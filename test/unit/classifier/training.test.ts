@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildModels, readCategoryOnly } from '../../../shared/classifier/build-models.ts';
+import { buildModels, readCategoryOnly, readShortTexts } from '../../../shared/classifier/build-models.ts';
 import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier/corpus.ts';
 import { copyVector, DEFAULT_FEATURES, FeatureExtractor, signalIndex } from '../../../shared/classifier/features.ts';
 import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
@@ -131,6 +131,47 @@ describe('category-only examples', () => {
     const examples = readCategoryOnly();
     expect(examples.length).toBeGreaterThan(0);
     for (const e of examples) expect(Object.keys(e).sort()).toEqual(['category', 'id', 'language', 'text']);
+  });
+});
+
+describe('short written examples', () => {
+  // Written short negatives (corpus/short) teach the sentiment head what "#fail" or
+  // "nie wieder" says, not that a short text is negative (docs/classifier.md "Round w9").
+  it('leave the length signals out of their vectors', () => {
+    const examples = readCorpus([TINY]);
+    const shortNegatives = Array.from({ length: 40 }, (_, i) => ({
+      id: `s-${i}`,
+      text: i % 2 ? `app ${i} broken` : `nie wieder ${i}`,
+      sentiment: 'negative' as const,
+    }));
+    const shortWeight = (withoutLength: boolean) => {
+      const trained = trainLanguageModel({
+        language: 'any',
+        train: [...examples, ...shortNegatives.map((e) => ({ ...e, withoutLength }))],
+        heldOut: [],
+        features: FEATURES,
+        training: TRAINING,
+        calibrate: false,
+      });
+      const head = trained.heads.sentiment;
+      const c = head.classes.indexOf('negative');
+      return head.weights[signalIndex('length:short', FEATURES.bits) * head.classes.length + c]! * head.scales[c]!;
+    };
+
+    expect(shortWeight(true)).toBeLessThan(shortWeight(false));
+  });
+
+  it('come from the short folder beside the corpus, never label relevance, and label the category of complaints and praise only', () => {
+    const examples = readShortTexts();
+
+    expect(examples.length).toBeGreaterThan(0);
+    for (const e of examples) {
+      expect(e).not.toHaveProperty('relevant');
+      expect(e.withoutLength).toBe(true);
+      expect([undefined, 'complaint', 'praise']).toContain(e.category);
+    }
+    expect(new Set(examples.map((e) => e.sentiment))).toEqual(new Set(['negative', 'neutral', 'positive']));
+    expect(examples.filter((e) => e.sentiment === 'neutral').every((e) => e.category === undefined)).toBe(true);
   });
 });
 
