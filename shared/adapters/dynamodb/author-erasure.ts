@@ -24,8 +24,9 @@ const MAX_BATCH_ROUNDS = 8;
  * What the company table holds of an author, found through the author index (GSI2,
  * `AUTHOR#<platform>#<authorId>`), never a scan: their mentions (`MENTION#<createdAt>`),
  * the cases they opened (`CASE#<openedAt>`) and through them the mentions that opened them,
- * and the corrections of their mentions (`CORRECTION#<mentionId>`). Items written before the author index existed carry no GSI2
- * key and are not found; they expire with the retention.
+ * and the corrections of their mentions (`CORRECTION#<mentionId>`). Items written before
+ * the author index existed carry no GSI2 key and are not found; they expire with the
+ * retention.
  */
 export class DynamoAuthorErasure implements AuthorDataStore {
   constructor(

@@ -4,7 +4,7 @@
  *
  * | item             | PK                         | SK                                     | GSI1 (dept view)                            | GSI2 (author)                                |
  * |------------------|----------------------------|----------------------------------------|---------------------------------------------|----------------------------------------------|
- * | mention          | MENTION#<mentionId>        | MENTION                                |                                             | AUTHOR#<platform>#<id> / MENTION#<createdAt> |
+ * | mention          | MENTION#<mentionId>        | MENTION                                |                                             | AUTHOR#<platform>#<id> / MENTION#<createdAt>, not when it opened its case |
  * | case             | CASE#<caseId>              | CASE                                   | DEPT#<dept>#<state> / [!]<dueAt>#<caseId>   | AUTHOR#<platform>#<id> / CASE#<openedAt>     |
  * | case mention     | CASE#<caseId>              | MENTION#<createdAt>#<mentionId>#<dept> |                                             |                                              |
  * | case note        | CASE#<caseId>              | NOTE#<at>#<kind>#<mentionId>           |                                             |                                              |
@@ -33,6 +33,9 @@
  * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |                                              |
  * | account timeline | KEYACCOUNT#<accountId>     | <at>#<mention or reply>#<item id>      |                                             |                                              |
  *
+ * The author index holds a mention only when it did not open its case: the mention that
+ * opened one is found through the case's entry (its `firstMentionId`), one write unit less
+ * per case (author-erasure.ts); a case never expires before its first mention.
  * Both indexes project keys only (infra/topology.ts): an index entry costs one write unit,
  * and a write that changes none of its keys writes nothing there; whoever queries an index
  * reads the items it found by key (query-all.ts `itemsOfEntries`).
