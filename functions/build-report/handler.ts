@@ -2,7 +2,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { z } from 'zod';
 import { SvgChartRenderer } from '../../shared/adapters/charts/svg-chart-renderer.ts';
 import { REPORT_FONT_DIR, REPORT_FONT_PACKAGE_FILE } from '../../infra/topology-constants.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
@@ -28,6 +27,7 @@ import {
   type RunReportsDeps,
 } from '../../shared/domain/reports/run-reports.ts';
 import { ThemeInsights } from '../../shared/domain/themes/index.ts';
+import * as z from '../../shared/domain/zod-mini.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { dayIn, isDay } from '../../shared/domain/time.ts';
 import { parseEventInput } from '../../shared/adapters/event-input.ts';
@@ -41,8 +41,14 @@ import { logger, metrics } from '../../shared/observability/powertools.ts';
  */
 export const BuildReportInputSchema = z.union([
   z.strictObject({ report: z.enum(['daily', 'weekly']), scheduledTime: z.iso.datetime({ offset: true }) }),
-  z.strictObject({ report: z.literal('daily'), day: z.string().refine(isDay, 'use a calendar day YYYY-MM-DD') }),
-  z.strictObject({ report: z.literal('weekly'), week: z.string().refine(isIsoWeek, 'use an ISO week YYYY-Www') }),
+  z.strictObject({
+    report: z.literal('daily'),
+    day: z.string().check(z.refine(isDay, 'use a calendar day YYYY-MM-DD')),
+  }),
+  z.strictObject({
+    report: z.literal('weekly'),
+    week: z.string().check(z.refine(isIsoWeek, 'use an ISO week YYYY-Www')),
+  }),
 ]);
 export type BuildReportInput = z.infer<typeof BuildReportInputSchema>;
 
