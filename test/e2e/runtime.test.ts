@@ -13,7 +13,7 @@ import { LOCAL_CREDENTIALS } from '../../infra/local/backends.ts';
 import { adminEnv, postSignedMeta } from '../../infra/local/demo.ts';
 import { EventPatternError } from '../../infra/local/event-pattern.ts';
 import { DataDirInUseError, RUNTIME_RECORD_FILE } from '../../infra/local/runtime-record.ts';
-import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
+import { RuntimeNotIdleError, startRuntime, type Runtime } from '../../infra/local/runtime.ts';
 import { ScheduleExpressionError } from '../../infra/local/scheduler.ts';
 import { parseMetaSecret, SECRETS_FILE } from '../../infra/local/secrets.ts';
 import { buildTopology, departmentQueueId, platformSecretName, type Topology } from '../../infra/topology.ts';
@@ -450,6 +450,43 @@ describe("a runtime started with its pollers off (the throughput bench's diagnos
     expect(answer.status).toBe(200);
     expect(received.Messages).toHaveLength(1);
     expect(JSON.parse(received.Messages?.[0]?.Body as string)).toMatchObject({ platform: 'facebook' });
+  });
+});
+
+describe('waitForIdle at its deadline (pollers off, so what is queued stays queued)', () => {
+  let runtime: Runtime | undefined;
+
+  afterEach(async () => {
+    await runtime?.stop();
+    runtime = undefined;
+  });
+
+  it('resolves for an idle runtime even when the deadline has passed at its first check', async () => {
+    // Arrange
+    runtime = await startRuntime({ config, port: 0, startScheduler: false, pollers: false, log: () => {} });
+
+    // Act
+    const idle = runtime.waitForIdle(0);
+
+    // Assess
+    await expect(idle).resolves.toBeUndefined();
+  });
+
+  it('rejects with what is still busy when the runtime is not idle at the deadline', async () => {
+    // Arrange
+    runtime = await startRuntime({ config, port: 0, startScheduler: false, pollers: false, log: () => {} });
+    await postSignedMeta(
+      runtime.webhookUrls.meta as string,
+      metaFixture('page-feed-comment-non-ascii.json'),
+      appSecretOf(runtime),
+    );
+
+    // Act
+    const idle = runtime.waitForIdle(0);
+
+    // Assess
+    await expect(idle).rejects.toBeInstanceOf(RuntimeNotIdleError);
+    await expect(idle).rejects.toMatchObject({ busy: ['bc-demo-intake holds 1 message(s)'] });
   });
 });
 
