@@ -12,6 +12,7 @@ import { caseIdForThread } from '../../shared/domain/case.ts';
 import { mentionId } from '../../shared/domain/mention.ts';
 import { demoConfig } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
@@ -55,7 +56,7 @@ describe('admin API on the local runtime', () => {
       appSecret,
     );
     if (answer.status !== 200) throw new Error(`the webhook was refused: ${answer.status} ${answer.body}`);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
     const stored = await api('GET', '/cases?department=service&state=open', { as: AYLIN });
     caseId = ((stored.body.cases as Case[])[0] as Case).id;
   });
@@ -116,7 +117,7 @@ describe('admin API on the local runtime', () => {
     const refused = await api('POST', `/cases/${caseId}/replies/${replyId}/approve`, { as: AYLIN });
     const approved = await api('POST', `/cases/${caseId}/replies/${replyId}/approve`, { as: TIM });
     const sent = await api('POST', `/cases/${caseId}/replies/${replyId}/sent`, { as: AYLIN });
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(assigned).toMatchObject({ status: 200, body: { case: { state: 'assigned', assignee: AYLIN } } });

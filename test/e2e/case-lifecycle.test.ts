@@ -19,6 +19,7 @@ import { caseIdForThread } from '../../shared/domain/case.ts';
 import { dayIn } from '../../shared/domain/time.ts';
 import { demoConfig } from '../factories/config.ts';
 import { DEMO_PAGE_ID, escapeNonAscii, metaFeedCommentChange } from '../factories/http.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 /**
@@ -95,7 +96,7 @@ describe('a complaint through the case lifecycle, in the local runtime', () => {
       created_time: Math.floor(openedAround.getTime() / 1000),
     });
     const answer = await postSignedMeta(runtime.webhookUrls.meta as string, metaBody(complaint), appSecret);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(answer.status).toBe(200);
@@ -125,7 +126,7 @@ describe('a complaint through the case lifecycle, in the local runtime', () => {
 
     // Act
     const result = await runCheckSla({}, deps);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(result).toMatchObject({ breached: 1, escalated: 1, failed: 0 });
@@ -156,7 +157,7 @@ describe('a complaint through the case lifecycle, in the local runtime', () => {
     };
 
     const result = await runCheckSla({}, deps);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     expect(result).toMatchObject({ breached: 0, escalated: 0, failed: 0 });
     expect((await cases.get(caseId))?.version).toBe(4);
@@ -173,7 +174,7 @@ describe('a complaint through the case lifecycle, in the local runtime', () => {
 
     // Act
     const answer = await postSignedMeta(runtime.webhookUrls.meta as string, metaBody(reply), appSecret);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(answer.status).toBe(200);

@@ -14,6 +14,7 @@ import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { platformRegistry } from '../../shared/platforms/registry.ts';
 import type { Case } from '../../shared/domain/case.ts';
 import { demoConfig } from '../factories/config.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 /**
@@ -84,7 +85,7 @@ describe('backchannel send --text against the local runtime', () => {
     // Act: the suggested mention, then a reply in its case
     const first = await run(...hinted);
     const mentionId = /^Mention (\S+)/m.exec(first.stdout)?.[1] as string;
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
     const opened = await caseOf(mentionId);
     const second = await run(
       '--reply-to',
@@ -95,7 +96,7 @@ describe('backchannel send --text against the local runtime', () => {
       'Melanie Krüger',
     );
     const replyId = /^Mention (\S+)/m.exec(second.stdout)?.[1] as string;
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
     const after = await caseOf(replyId);
 
     // Assess
@@ -116,8 +117,8 @@ describe('backchannel send --text against the local runtime', () => {
     expect(replyId).toMatch(/^facebook:\d+_\d+$/);
     expect(after?.case.id).toBe(opened?.case.id);
     expect(after?.mentions.sort()).toEqual([mentionId, replyId].sort());
-    // Two CLI processes (tsx) and two pipelines: over 60 s on CI's loaded 2 cores.
-  }, 120_000);
+    // Two CLI processes (tsx, 15-30 s each under load) and two idle waits (IDLE_TIMEOUT_MS each).
+  }, 150_000);
 
   describe('refusals, in this process', () => {
     const other = mkdtempSync(path.join(os.tmpdir(), 'bc-send-stopped-'));

@@ -14,6 +14,7 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { parseCompanyConfigYaml } from '../../shared/config/load.ts';
 import { mentionId } from '../../shared/domain/mention.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const demoYaml = readFileSync(new URL('../../companies/demo.yaml', import.meta.url), 'utf8');
@@ -56,7 +57,7 @@ describe('routing by a rule added in the config, on the local runtime', () => {
 
     // Act
     const answer = await postSignedMeta(runtime.webhookUrls.meta as string, praise, appSecret);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(answer.status).toBe(200);

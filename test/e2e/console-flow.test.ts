@@ -21,6 +21,7 @@ import { metaFixture } from '../factories/http.ts';
 import { collectPageProblems, launchChromium } from '../support/browser.ts';
 import { signIn, signOut } from '../support/console-session.ts';
 import { ReplayServer } from '../support/replay-server.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const routeExists = (method: string, path: string) =>
@@ -70,7 +71,7 @@ describe.skipIf(!ISSUE_14_ROUTES_MERGED)('console: draft, approve, send on the p
       appSecret,
     );
     if (answer.status !== 200) throw new Error(`the webhook was refused: ${answer.status} ${answer.body}`);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
     const token = Object.entries(runtime.adminTokens).find(([, c]) => c.email === AYLIN)?.[0];
     const listed = (await (
       await fetch(`${runtime.url}/cases?department=service`, { headers: { authorization: `Bearer ${token}` } })

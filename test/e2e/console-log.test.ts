@@ -21,6 +21,7 @@ import { targetLabel } from '../../shared/domain/notification.ts';
 import { demoConfig } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
 import { raiseLogLevel } from '../support/captured-logs.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
@@ -84,7 +85,7 @@ describe("the local runtime's console, short lines (the default)", () => {
 
     // Act
     const answer = await postSignedMeta(runtime.webhookUrls.meta as string, metaFixture(FIXTURE), appSecretOf(runtime));
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(answer.status).toBe(200);
@@ -97,7 +98,7 @@ describe("the local runtime's console, short lines (the default)", () => {
 
     // Act
     const answer = await postSignedMeta(runtime.webhookUrls.meta as string, metaFixture(FIXTURE), 'not-the-app-secret');
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(answer.status).toBe(401);
@@ -106,7 +107,7 @@ describe("the local runtime's console, short lines (the default)", () => {
 
   it('prints nothing for an SLA sweep that changed nothing', async () => {
     // Arrange: nothing is overdue
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
     log.length = 0;
 
     // Act
@@ -118,7 +119,7 @@ describe("the local runtime's console, short lines (the default)", () => {
 
   it('prints a status line once after work was done, then nothing while idle', async () => {
     // Arrange: the first test's mention was done by classify-mention and handle-department
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
     log.length = 0;
 
     // Act
@@ -167,7 +168,7 @@ describe("the local runtime's console with logFormat json, and the function log 
 
     // Act
     await postSignedMeta(runtime.webhookUrls.meta as string, metaFixture(FIXTURE), appSecretOf(runtime));
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
     await runtime.stop();
 
     // Assess

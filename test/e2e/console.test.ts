@@ -14,6 +14,7 @@ import { serviceRepliesNeedPress } from '../factories/console.ts';
 import { metaFixture } from '../factories/http.ts';
 import { collectPageProblems, launchChromium } from '../support/browser.ts';
 import { signIn, signOut } from '../support/console-session.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = serviceRepliesNeedPress(demoConfig());
@@ -55,7 +56,7 @@ describe('web console in Chromium on the local runtime', () => {
       appSecret,
     );
     if (answer.status !== 200) throw new Error(`the webhook was refused: ${answer.status} ${answer.body}`);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
     const token = Object.entries(runtime.adminTokens).find(([, c]) => c.email === AYLIN)?.[0];
     const listed = (await (
       await fetch(`${runtime.url}/cases?department=service`, { headers: { authorization: `Bearer ${token}` } })

@@ -30,6 +30,7 @@ import { dayIn } from '../../shared/domain/time.ts';
 import { demoConfig } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
 import { mentionRoutedFactory } from '../factories/mention.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS, REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
@@ -101,7 +102,7 @@ describe('startRuntime with the demo config, in memory', () => {
 
     // Act
     const answer = await postSignedMeta(runtime.webhookUrls.meta as string, body, appSecretOf(runtime));
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(answer).toEqual({ status: 200, body: '{"enqueued":1,"deleted":0,"ignored":0,"revoked":0}' });
@@ -122,7 +123,7 @@ describe('startRuntime with the demo config, in memory', () => {
 
     // Act
     const answer = await postSignedMeta(runtime.webhookUrls.meta as string, body, 'not-the-app-secret');
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(answer.status).toBe(401);
@@ -169,6 +170,7 @@ describe('startRuntime with the demo config, in memory', () => {
     expect(await response.json()).toEqual({ message: 'Request Entity Too Large' });
   });
 
+  // Its timeout holds the DLQ poll's 30 s deadline, an idle wait (IDLE_TIMEOUT_MS) and 30 s.
   it('moves a message the function cannot process to the DLQ after maxReceiveCount receives', async () => {
     // Arrange
     const sqs = sqsOf(runtime);
@@ -186,7 +188,7 @@ describe('startRuntime with the demo config, in memory', () => {
       const depth = Number(attributes.Attributes?.ApproximateNumberOfMessages);
       return depth > 0 ? depth : undefined;
     }, 30_000);
-    await runtime.waitForIdle(10_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(dlqDepth).toBe(1);
@@ -198,7 +200,7 @@ describe('startRuntime with the demo config, in memory', () => {
       ),
     );
     sqs.destroy();
-  });
+  }, 105_000);
 
   it('answers PutEvents from the real EventBridgeClient per entry', async () => {
     // Arrange
@@ -548,6 +550,7 @@ describe('startRuntime with a data directory', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  // Its timeout holds two runtime starts, an idle wait (IDLE_TIMEOUT_MS) and 60 s.
   it('keeps the table and the secrets across restarts and records itself while running', async () => {
     // Arrange
     const first = await startRuntime({
@@ -564,7 +567,7 @@ describe('startRuntime with a data directory', () => {
       metaFixture('page-feed-comment-non-ascii.json'),
       appSecretOf(first),
     );
-    await first.waitForIdle(30_000);
+    await first.waitForIdle(IDLE_TIMEOUT_MS);
     const record = JSON.parse(await readFile(path.join(dataDir, RUNTIME_RECORD_FILE), 'utf8'));
     await first.stop();
     started.pop();
@@ -579,7 +582,7 @@ describe('startRuntime with a data directory', () => {
     expect(second.secretsFile).toBe(path.join(dataDir, SECRETS_FILE));
     expect((await stat(path.join(dataDir, SECRETS_FILE))).mode & 0o777).toBe(0o600);
     expect(await tableOf(second).mentions.get(mentionId('facebook', '1223334445556667_7001'))).toBeDefined();
-  });
+  }, 105_000);
 
   it('removes its record when stopped', async () => {
     // Arrange

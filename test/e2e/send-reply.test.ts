@@ -13,6 +13,7 @@ import { platformSecretName } from '../../infra/topology.ts';
 import type { Case } from '../../shared/domain/case.ts';
 import { demoConfig } from '../factories/config.ts';
 import { startReplayServer, type ReplayServer } from '../support/replay-server.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const TIM = 'tim.osterloh@radwerk-hansen.example'; // member of press
@@ -53,7 +54,7 @@ describe('sending a reply through the local runtime', () => {
     );
     const answer = await postSignedMeta(runtime.webhookUrls.meta as string, sample?.body ?? '', appSecret);
     if (answer.status !== 200) throw new Error(`the sample was refused: ${answer.status}`);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
   });
   afterAll(async () => {
     await runtime?.stop();

@@ -29,6 +29,7 @@ import { MentionSchema, type Mention } from '../../shared/domain/mention.ts';
 import { PollRunError } from '../../shared/pollers/run-pollers.ts';
 import { contextFactory } from '../factories/lambda.ts';
 import { configWithPollers, DEMO_BLUESKY_DID, DEMO_CHANNEL_ID } from '../factories/pollers.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { startLocalTable } from '../support/local-table.ts';
 import { ReplayServer } from '../support/replay-server.ts';
 
@@ -303,6 +304,7 @@ describe('pollers against a replayed platform API, dynalite and local SQS', () =
 });
 
 describe('a poller on the local runtime', () => {
+  // Its timeout holds a runtime start, an idle wait (IDLE_TIMEOUT_MS) and 30 s.
   it('runs poll-mastodon from its schedule and the mention goes through classification into the table', async () => {
     // Arrange
     const api = new ReplayServer();
@@ -331,7 +333,7 @@ describe('a poller on the local runtime', () => {
 
       // Act
       const run = await runtime.fireSchedule('poll-mastodon');
-      await runtime.waitForIdle();
+      await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
       // Assess
       expect(run).toMatchObject({ outcomes: [{ stoppedBy: 'caught-up', enqueued: 1 }] });
@@ -350,7 +352,7 @@ describe('a poller on the local runtime', () => {
       await runtime.stop();
       await api.stop();
     }
-  });
+  }, 75_000);
 });
 
 /** A document client on the runtime's dynalite. */

@@ -19,6 +19,7 @@ import { caseIdForThread, type Case } from '../../shared/domain/case.ts';
 import { adminEventFactory } from '../factories/admin-api.ts';
 import { caseFactory } from '../factories/case.ts';
 import { demoConfig } from '../factories/config.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
@@ -105,7 +106,7 @@ describe('authorization by department and role (finding 3)', () => {
       const answer = await postSignedMeta(runtime.webhookUrls.meta as string, sample?.body ?? '', appSecret);
       if (answer.status !== 200) throw new Error(`${file} was refused: ${answer.status} ${answer.body}`);
     }
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
   });
 
   afterAll(async () => {

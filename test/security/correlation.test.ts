@@ -19,6 +19,7 @@ import { demoConfigWithPages } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
 import { sqsRecordFactory } from '../factories/mention.ts';
 import { captureLogs, raiseLogLevel, type LogLine } from '../support/captured-logs.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 /** What ingest-webhook logs: per webhook (several mentions) and per enqueued mention. */
@@ -63,7 +64,7 @@ describe('one correlation id from ingest to the department handler, through the 
       metaFixture('page-batch-mixed.json'),
       appSecret,
     );
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
     restoreLevel();
     lines = [...records];
     expect(answer.status).toBe(200);

@@ -11,6 +11,7 @@ import { metaFixture } from '../factories/http.ts';
 import { mentionFactory } from '../factories/mention.ts';
 import { HandlerPipeline } from '../support/handler-pipeline.ts';
 import { storedMentionOf } from '../../shared/adapters/dynamodb/mention-repository.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 /**
@@ -402,7 +403,7 @@ describe('erasure over HTTP on the local runtime', () => {
       appSecret,
     );
     if (answer.status !== 200) throw new Error(`the webhook was refused: ${answer.status} ${answer.body}`);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
   });
 
   afterAll(async () => {

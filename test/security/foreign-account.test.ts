@@ -16,6 +16,7 @@ import { platformSecretName } from '../../infra/topology.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { metrics } from '../../shared/observability/powertools.ts';
 import { demoConfig } from '../factories/config.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 
 /**
  * Issue 13: a webhook for a Page or account id that is not in the company's config was
@@ -43,7 +44,7 @@ describe("webhooks for accounts that are not the company's, on the local runtime
     const built = buildWebhook(platform, { config, text, now: new Date(), ...(accountId ? { accountId } : {}) });
     const secret = parsePlatformSecret(platform, runtime.secrets[platformSecretName(config, platform)]);
     const answer = await postWebhook(runtime.url, built, secret);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
     return { ...answer, mentionId: built.mentionId };
   };
   const counted = (name: string) =>
@@ -65,6 +66,7 @@ describe("webhooks for accounts that are not the company's, on the local runtime
     await runtime?.stop();
   });
 
+  // Its timeout holds 2 idle waits (IDLE_TIMEOUT_MS), one after each webhook, and 30 s.
   it('answers 200 to a correctly signed Meta comment for another Page, stores nothing of it and counts it', async () => {
     // Act
     const foreign = await send('meta', '990000000000001', 'Ein Kommentar auf einer fremden Seite');
@@ -77,7 +79,7 @@ describe("webhooks for accounts that are not the company's, on the local runtime
     const items = await storedItems();
     expect(items.some((item) => item.includes(foreign.mentionId) || item.includes('fremden Seite'))).toBe(false);
     expect(items.some((item) => item.includes(own.mentionId))).toBe(true);
-  });
+  }, 120_000);
 
   it('does the same for a signed X mention for another account', async () => {
     // Act

@@ -29,6 +29,7 @@ import { YOUTUBE_SIGNATURE_HEADER, youtubeTopic } from '../../shared/platforms/y
 import { demoConfig } from '../factories/config.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
 import { fixture } from '../unit/platforms/support.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
@@ -357,7 +358,7 @@ describe('the signing-oracle attack against npm start', () => {
       },
       body: forgedTweet,
     });
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(crc.status).toBe(400);
@@ -387,7 +388,7 @@ describe('the signing-oracle attack against npm start', () => {
       },
       body: forgedLinkedIn,
     });
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(challenge.status).toBe(400);

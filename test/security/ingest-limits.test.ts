@@ -29,6 +29,7 @@ import { deletionOf, finishMention, type MentionFields } from '../../shared/plat
 import { platformRegistry } from '../../shared/platforms/registry.ts';
 import { demoConfig } from '../factories/config.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
@@ -344,7 +345,7 @@ describe('mentions over the limits against npm start', () => {
 
     // Act
     const response = await post(body);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(response.status).toBe(200);
@@ -368,7 +369,7 @@ describe('mentions over the limits against npm start', () => {
 
     // Act
     const response = await post(body);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(response.status).toBe(400);

@@ -35,6 +35,7 @@ import { metaFixture } from '../factories/http.ts';
 import { notificationFactory } from '../factories/notification.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
 import { startLocalTable } from '../support/local-table.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
@@ -94,7 +95,7 @@ describe('notifications go out exactly once per target (finding 6)', () => {
     const answers = await Promise.all(
       Array.from({ length: 6 }, () => postSignedMeta(runtime.webhookUrls.meta as string, body, appSecret)),
     );
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
@@ -129,7 +130,7 @@ describe('notifications go out exactly once per target (finding 6)', () => {
         ),
       ),
     );
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(routed?.mentionId).toBe(commentMention);
@@ -163,7 +164,7 @@ describe('notifications go out exactly once per target (finding 6)', () => {
     // Act
     const first = await escalate();
     const retries = await Promise.all([escalate(), escalate(), escalate()]);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(first.applied).toBe(true);

@@ -18,6 +18,7 @@ import { caseIdForThread, type Case, type CaseHistoryEntry } from '../../shared/
 import { mentionId } from '../../shared/domain/mention.ts';
 import { demoConfig } from '../factories/config.ts';
 import { DEMO_PAGE_ID, escapeNonAscii, metaFeedCommentChange } from '../factories/http.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
@@ -56,7 +57,7 @@ describe('a crisis message in an existing thread raises its case (finding 7)', (
   const post = async (body: string) => {
     const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
     const answer = await postSignedMeta(runtime.webhookUrls.meta as string, body, appSecret);
-    await runtime.waitForIdle(30_000);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
     return answer;
   };
 

@@ -30,6 +30,7 @@ import { demoConfig } from '../factories/config.ts';
 import { httpEventFactory } from '../factories/http.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
 import { fixture } from '../unit/platforms/support.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 
 const config = demoConfig();
 
@@ -264,7 +265,7 @@ describe('unsigned webhooks against npm start', () => {
       headers: { 'content-type': youtube.contentType },
       body: youtube.body,
     });
-    await withoutHubSecret.waitForIdle(30_000);
+    await withoutHubSecret.waitForIdle(IDLE_TIMEOUT_MS);
 
     // Assess
     expect(response.status).toBe(503);
