@@ -3,7 +3,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { COMPANY_CONFIG_ENV, platformSecretName } from '../../infra/topology-constants.ts';
 import {
   createDocumentClient,
@@ -50,6 +49,7 @@ import { reportHtml } from '../../shared/domain/reports/render.ts';
 import { getStoredReport, listReports, type ReportQueryDeps } from '../../shared/domain/reports/report-queries.ts';
 import type { ReportStore } from '../../shared/domain/reports/run-reports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
+import * as z from '../../shared/domain/zod-mini.ts';
 import { errorResponse } from '../../shared/observability/http-errors.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 import { json, parse, parseBody } from './request.ts';
@@ -184,77 +184,91 @@ export const handler = createHandler(lambdaEnvironment());
 
 type RouteHandler = (event: APIGatewayProxyEventV2, request: AdminRequest, deps: AdminApiDeps) => Promise<Result>;
 
-const CaseIdSchema = z.string().regex(/^case_[0-9a-f]{20}$/, 'not a case id (case_ and 20 hex digits)');
+const CaseIdSchema = z.string().check(z.regex(/^case_[0-9a-f]{20}$/, 'not a case id (case_ and 20 hex digits)'));
 const CasePathSchema = z.object({ id: CaseIdSchema });
 const ReplyPathSchema = z.object({
   id: CaseIdSchema,
-  replyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a reply id'),
+  replyId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a reply id')),
 });
 
-/** `open` (default), `all`, or states separated by commas: `new,assigned`. */
-const StatesSchema = z.string().transform((text, ctx): readonly CaseState[] => {
-  if (text === 'open') return OPEN_STATES;
-  if (text === 'all') return CASE_STATES;
-  const states = text.split(',').map((s) => s.trim());
-  const unknown = states.filter((s) => !(CASE_STATES as readonly string[]).includes(s));
-  if (unknown.length > 0) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `unknown state ${unknown.map((s) => `"${s}"`).join(', ')}; use open, all or a list of ${CASE_STATES.join(', ')}`,
-    });
-    return z.NEVER;
-  }
-  return states as CaseState[];
-});
+/**
+ * `open` (default), `all`, or states separated by commas: `new,assigned`. zod/mini's
+ * transform has no `addIssue`: the issue goes onto the parse payload, as classic zod's does.
+ */
+const StatesSchema = z.pipe(
+  z.string(),
+  z.transform((text: string, payload): readonly CaseState[] => {
+    if (text === 'open') return OPEN_STATES;
+    if (text === 'all') return CASE_STATES;
+    const states = text.split(',').map((s) => s.trim());
+    const unknown = states.filter((s) => !(CASE_STATES as readonly string[]).includes(s));
+    if (unknown.length > 0) {
+      payload.issues.push({
+        code: 'custom',
+        input: text,
+        message: `unknown state ${unknown.map((s) => `"${s}"`).join(', ')}; use open, all or a list of ${CASE_STATES.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return states as CaseState[];
+  }),
+);
+
+/** Classic zod's `.min(min).max(max)`, `.trim().min(1).max(max)` and `.int().min(1).max(max)`, check for check. */
+const sized = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+const positiveInt = (max: number) => z.coerce.number().check(z.int(), z.gte(1), z.lte(max));
 
 const ListQuerySchema = z.strictObject({
-  department: z.string().min(1).optional(),
-  role: z.enum(['owner', 'cc', 'approver'], { error: 'role is owner, cc or approver' }).optional(),
-  state: StatesSchema.optional(),
-  mine: z.enum(['1', 'true', '0', 'false'], { error: 'mine is 1 or 0' }).optional(),
-  assignee: z.union([z.literal('none'), z.email('assignee is an e-mail address or none')]).optional(),
-  priority: z.enum(PRIORITIES).optional(),
-  platform: z.enum(MENTION_PLATFORMS).optional(),
-  due: z.enum(['overdue', 'today'], { error: 'due is overdue or today' }).optional(),
-  dueBefore: z.iso.datetime({ offset: true, error: 'use an ISO date-time such as 2026-11-28T12:00:00Z' }).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-  cursor: z.string().min(1).max(4096).optional(),
+  department: z.optional(z.string().check(z.minLength(1))),
+  role: z.optional(z.enum(['owner', 'cc', 'approver'], { error: 'role is owner, cc or approver' })),
+  state: z.optional(StatesSchema),
+  mine: z.optional(z.enum(['1', 'true', '0', 'false'], { error: 'mine is 1 or 0' })),
+  assignee: z.optional(z.union([z.literal('none'), z.email('assignee is an e-mail address or none')])),
+  priority: z.optional(z.enum(PRIORITIES)),
+  platform: z.optional(z.enum(MENTION_PLATFORMS)),
+  due: z.optional(z.enum(['overdue', 'today'], { error: 'due is overdue or today' })),
+  dueBefore: z.optional(z.iso.datetime({ offset: true, error: 'use an ISO date-time such as 2026-11-28T12:00:00Z' })),
+  limit: z.optional(positiveInt(100)),
+  cursor: z.optional(sized(1, 4096)),
 });
 
-const reason = z.string().trim().min(1).max(1000);
+const reason = trimmed(1000);
 
 const AssignBodySchema = z.strictObject({
-  assignee: z.email('not an e-mail address').nullable().optional(),
-  reason: reason.optional(),
+  assignee: z.optional(z.nullable(z.email('not an e-mail address'))),
+  reason: z.optional(reason),
 });
 
 const ReportListQuerySchema = z.strictObject({
-  scope: z.string().min(1).max(64).optional(),
-  period: z.enum(['day', 'week'], { error: 'period is day or week' }).optional(),
-  limit: z.coerce.number().int().min(1).max(60).optional(),
+  scope: z.optional(sized(1, 64)),
+  period: z.optional(z.enum(['day', 'week'], { error: 'period is day or week' })),
+  limit: z.optional(positiveInt(60)),
 });
-const ReportPathSchema = z.object({ id: z.string().min(1).max(200) });
-const ReportFormatSchema = z.strictObject({ format: z.enum(['json', 'html']).optional() });
+const ReportPathSchema = z.object({ id: sized(1, 200) });
+const ReportFormatSchema = z.strictObject({ format: z.optional(z.enum(['json', 'html'])) });
 
 const TransitionBodySchema = z.strictObject({
   action: z.enum(['wait', 'resolve', 'respond', 'reopen']),
-  note: z.string().trim().min(1).max(2000).optional(),
+  note: z.optional(trimmed(2000)),
 });
 
-const DraftBodySchema = z.strictObject({ text: z.string().trim().min(1, 'the reply has no text').max(10_000) });
+const DraftBodySchema = z.strictObject({
+  text: z.string().check(z.trim(), z.minLength(1, 'the reply has no text'), z.maxLength(10_000)),
+});
 
 const RerouteBodySchema = z.strictObject({
-  department: z.string().min(1),
+  department: z.string().check(z.minLength(1)),
   reason,
-  category: z.enum(CATEGORIES).optional(),
+  category: z.optional(z.enum(CATEGORIES)),
 });
 
 /** A correction names at least one label (checked by the use case, which says which). */
 const CorrectionBodySchema = z.strictObject({
-  mentionId: z.string().min(1).max(512).optional(),
-  category: z.enum(CATEGORIES).optional(),
-  sentiment: z.enum(SENTIMENTS).optional(),
-  relevant: z.boolean().optional(),
+  mentionId: z.optional(sized(1, 512)),
+  category: z.optional(z.enum(CATEGORIES)),
+  sentiment: z.optional(z.enum(SENTIMENTS)),
+  relevant: z.optional(z.boolean()),
 });
 
 /** Approve and sent carry everything in the path; a body, if any, must be empty JSON. */
@@ -393,8 +407,8 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
   ),
 };
 
-const ErasePathSchema = z.object({ platform: z.enum(MENTION_PLATFORMS), authorId: z.string().min(1).max(512) });
-const EraseBodySchema = z.strictObject({ dryRun: z.boolean().optional() });
+const ErasePathSchema = z.object({ platform: z.enum(MENTION_PLATFORMS), authorId: sized(1, 512) });
+const EraseBodySchema = z.strictObject({ dryRun: z.optional(z.boolean()) });
 
 /**
  * GDPR erasure of an author, for company admins only (`admin.admins`): deletes their
@@ -423,13 +437,13 @@ async function eraseAuthorRoute(
 }
 
 const ClaimsSchema = z.object({
-  sub: z.string().min(1),
-  email: z.string().optional(),
+  sub: z.string().check(z.minLength(1)),
+  email: z.optional(z.string()),
   // Some identity providers send booleans as strings in the authorizer's claims.
-  email_verified: z.union([z.boolean(), z.string()]).optional(),
-  name: z.string().optional(),
+  email_verified: z.optional(z.union([z.boolean(), z.string()])),
+  name: z.optional(z.string()),
   // API Gateway's JWT authorizer flattens a list claim into one string, `[press-member sales-lead]`.
-  'cognito:groups': z.union([z.array(z.string()), z.string()]).optional(),
+  'cognito:groups': z.optional(z.union([z.array(z.string()), z.string()])),
 });
 
 /** The groups of a `cognito:groups` claim, as a list or as API Gateway's `[a b]` text. */
@@ -460,7 +474,7 @@ function userOf(event: APIGatewayProxyEventV2, cognitoPool: boolean): AdminUser 
     event.requestContext as { authorizer?: { jwt?: { claims?: unknown }; iam?: { userArn?: unknown } } }
   ).authorizer;
   if (authorizer?.jwt) {
-    const claims = ClaimsSchema.safeParse(authorizer.jwt.claims);
+    const claims = z.safeParse(ClaimsSchema, authorizer.jwt.claims);
     if (!claims.success) throw new AuthenticationError('the token carries no subject (sub)');
     const { sub, email, email_verified: verified, name } = claims.data;
     const trusted = email !== undefined && verified !== false && verified !== 'false';

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AdminRequest } from '../../shared/domain/case-admin.ts';
 import { keyAccountTimeline, listKeyAccounts, type KeyAccountTimeline } from '../../shared/domain/key-accounts.ts';
 import { sendReply, type SendReplyDeps } from '../../shared/domain/send-reply.ts';
+import * as z from '../../shared/domain/zod-mini.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 import { json, parse, parseBody } from './request.ts';
 
@@ -13,13 +13,15 @@ type Result = APIGatewayProxyStructuredResultV2;
 export type ReplyRouteDeps = SendReplyDeps & { readonly timeline: KeyAccountTimeline };
 
 const CaseReplyPathSchema = z.object({
-  id: z.string().regex(/^case_[0-9a-f]{20}$/, 'not a case id (case_ and 20 hex digits)'),
-  replyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a reply id'),
+  id: z.string().check(z.regex(/^case_[0-9a-f]{20}$/, 'not a case id (case_ and 20 hex digits)')),
+  replyId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a reply id')),
 });
 const AccountPathSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'not a key account id'),
+  id: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/, 'not a key account id')),
 });
-const TimelineQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).optional() });
+const TimelineQuerySchema = z.strictObject({
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(500))),
+});
 /** Send and approve carry everything in the path; a body, if any, must be empty JSON. */
 const NoBodySchema = z.strictObject({});
 

@@ -1,18 +1,22 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type { $ZodType, output } from 'zod/v4/core';
 import { ValidationError } from '../../shared/domain/errors.ts';
+import * as z from '../../shared/domain/zod-mini.ts';
 
-/** What the admin API's request parsing and responses share across its routes. */
+/**
+ * What the admin API's request parsing and responses share across its routes. The route
+ * schemas are zod/mini (shared/domain/zod-mini.ts), so that admin-api carries no classic zod.
+ */
 
 /** @throws ValidationError listing every problem, `where` naming the part (path, query, body) */
-export function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
-  const parsed = schema.safeParse(value ?? {});
+export function parse<T extends $ZodType>(schema: T, value: unknown, where: string): output<T> {
+  const parsed = z.safeParse(schema, value ?? {});
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
   throw new ValidationError(`invalid ${where}: ${issues.join('; ')}`, issues);
 }
 
-export function parseBody<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.output<T> {
+export function parseBody<T extends $ZodType>(event: APIGatewayProxyEventV2, schema: T): output<T> {
   const text =
     event.body === undefined
       ? ''

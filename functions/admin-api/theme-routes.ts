@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { authorizeInsightReading, standingOf } from '../../shared/domain/access-policy.ts';
 import type { AdminRequest } from '../../shared/domain/case-admin.ts';
 import { THEME_KINDS, type Period, type ThemeSummary } from '../../shared/domain/insights.ts';
 import type { Clock } from '../../shared/domain/ports.ts';
 import { dayIn, isDay } from '../../shared/domain/time.ts';
+import * as z from '../../shared/domain/zod-mini.ts';
 import {
   ideasCsv,
   markThemeDefect,
@@ -29,28 +29,36 @@ export interface ThemeRouteDeps {
 /** Days a listing covers when `since` is not given. */
 export const DEFAULT_DAYS = 28;
 
-const day = z.string().refine(isDay, 'use a day YYYY-MM-DD');
+const day = z.string().check(z.refine(isDay, 'use a day YYYY-MM-DD'));
 const ThemeIdSchema = z.object({
   id: z
     .string()
-    .regex(
-      /^th_(complaint|idea|project)_[a-z]{2,3}_[0-9a-f]{12}$/,
-      'not a theme id (th_<kind>_<language>_<12 hex digits>)',
+    .check(
+      z.regex(
+        /^th_(complaint|idea|project)_[a-z]{2,3}_[0-9a-f]{12}$/,
+        'not a theme id (th_<kind>_<language>_<12 hex digits>)',
+      ),
     ),
 });
-const limit = z.coerce.number().int().min(1).max(200).optional();
+const limit = z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)));
 const ThemesQuerySchema = z.strictObject({
-  department: z.string().min(1).optional(),
-  kind: z.enum(THEME_KINDS).optional(),
-  since: day.optional(),
+  department: z.optional(z.string().check(z.minLength(1))),
+  kind: z.optional(z.enum(THEME_KINDS)),
+  since: z.optional(day),
   limit,
 });
-const ThemeQuerySchema = z.strictObject({ since: day.optional() });
-const RankedQuerySchema = z.strictObject({ since: day.optional(), limit, format: z.enum(['json', 'csv']).optional() });
+const ThemeQuerySchema = z.strictObject({ since: z.optional(day) });
+const RankedQuerySchema = z.strictObject({
+  since: z.optional(day),
+  limit,
+  format: z.optional(z.enum(['json', 'csv'])),
+});
 const DefectBodySchema = z.strictObject({
-  owner: z.string({ error: 'give the owner: who fixes it' }).trim().min(1, 'give the owner: who fixes it').max(200),
+  owner: z
+    .string({ error: 'give the owner: who fixes it' })
+    .check(z.trim(), z.minLength(1, 'give the owner: who fixes it'), z.maxLength(200)),
   fixDate: day,
-  note: z.string().trim().max(2000).optional(),
+  note: z.optional(z.string().check(z.trim(), z.maxLength(2000))),
 });
 
 /** From `since` (default DEFAULT_DAYS ago) to today, in the company's days. */

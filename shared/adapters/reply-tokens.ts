@@ -1,6 +1,7 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import type { $ZodType } from 'zod/v4/core';
 import { ReplyPublishError } from '../domain/reply-publisher.ts';
+import * as z from '../domain/zod-mini.ts';
 import { PollerConfigError } from '../pollers/errors.ts';
 import type { ReplyToken } from '../platforms/outbound/reply-http.ts';
 import { PollerSecret } from './pollers/poller-secret.ts';
@@ -23,7 +24,7 @@ export class SecretReplyToken implements ReplyToken {
     this.secret = new PollerSecret(
       client,
       secretName,
-      z.object({ [field]: z.string().min(1) }) as unknown as z.ZodType<Record<string, string>>,
+      z.object({ [field]: z.string().check(z.minLength(1)) }) as unknown as $ZodType<Record<string, string>>,
       `{"${field}": "..."} (beside the webhook keys)`,
     );
   }

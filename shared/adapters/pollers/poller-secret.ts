@@ -1,12 +1,15 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { z } from 'zod';
+import type { $ZodType } from 'zod/v4/core';
 import { PollerConfigError } from '../../pollers/errors.ts';
+import * as z from '../../domain/zod-mini.ts';
 import { SecretCache, SecretUnavailableError } from '../secret-cache.ts';
 
 /**
  * A poller's credentials from its platform's Secrets Manager secret (JSON), kept in the
  * process's {@link SecretCache} (Powertools Parameters); `invalidate()` after the platform
- * refused them, so the next read fetches the rotated secret.
+ * refused them, so the next read fetches the rotated secret. The schema may be classic zod
+ * or zod/mini: it is run with zod/mini's `safeParse`, so a function whose schemas are all
+ * mini (admin-api's reply tokens) carries no classic zod.
  */
 export class PollerSecret<T> {
   private readonly cache: SecretCache;
@@ -15,7 +18,7 @@ export class PollerSecret<T> {
   constructor(
     client: SecretsManagerClient,
     private readonly secretName: string,
-    private readonly schema: z.ZodType<T>,
+    private readonly schema: $ZodType<T>,
     /** The expected JSON, for the error message: `{"apiKey": "..."}`. */
     private readonly shape: string,
   ) {
@@ -54,7 +57,7 @@ export class PollerSecret<T> {
       // No cause: JSON.parse's message quotes the text, which is the secret.
       throw new PollerConfigError(`secret "${this.secretName}" is not JSON; expected ${this.shape}`);
     }
-    const parsed = this.schema.safeParse(json);
+    const parsed = z.safeParse(this.schema, json);
     if (!parsed.success) {
       const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'value'))].join(', ');
       throw new PollerConfigError(`secret "${this.secretName}" is not ${this.shape} (check: ${fields})`);
