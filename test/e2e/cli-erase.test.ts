@@ -12,11 +12,11 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from '../../infra/loca
 import { createTable } from '../../infra/local/table.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
-import type { Classification } from '../../shared/domain/classification.ts';
 import type { Routing } from '../../shared/domain/route-mention.ts';
 import { caseFactory } from '../factories/case.ts';
 import { demoConfig } from '../factories/config.ts';
 import { mentionFactory, mentionRoutedFactory } from '../factories/mention.ts';
+import { classificationFactory } from '../factories/classification.ts';
 
 /**
  * `backchannel erase` as an admin runs it on a laptop: the runtime is stopped, so the CLI
@@ -85,16 +85,9 @@ describe('backchannel erase on the persisted local table', () => {
       });
       await createTable(client, table);
       const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-      const classification = {
-        language: 'de',
-        relevant: true,
-        sentiment: 'negative',
-        category: 'complaint',
-        urgency: 0.4,
-        confidence: 0.8,
+      const classification = classificationFactory({
         reasons: [{ decision: 'category', feature: 'w:zwirbelrad', weight: 1.2 }],
-        model: 'test@1',
-      } as Classification;
+      });
       const routing: Routing = {
         department: 'service',
         cc: [],

@@ -15,12 +15,12 @@ import {
   DynamoCorrectionRepository,
   DynamoMentionRepository,
 } from '../../shared/adapters/dynamodb/index.ts';
-import type { Classification } from '../../shared/domain/classification.ts';
 import type { Correction } from '../../shared/domain/corrections.ts';
 import type { Routing } from '../../shared/domain/route-mention.ts';
 import { caseFactory } from '../factories/case.ts';
 import { demoConfig } from '../factories/config.ts';
 import { mentionFactory, mentionRoutedFactory } from '../factories/mention.ts';
+import { classificationFactory } from '../factories/classification.ts';
 
 /**
  * `backchannel correct`, `train` and `model list|rollback` as an admin runs them on a laptop:
@@ -96,16 +96,7 @@ describe('backchannel correct, train and model on the persisted local data', () 
       .map((l) => JSON.parse(l) as Labelled);
     await withTable(async (documents) => {
       await createTable(documents, table);
-      const classification = {
-        language: 'de',
-        relevant: true,
-        sentiment: 'negative',
-        category: 'complaint',
-        urgency: 0.4,
-        confidence: 0.8,
-        reasons: [],
-        model: 'ngram-de@test',
-      } as Classification;
+      const classification = classificationFactory({ model: 'ngram-de@test' });
       const routing: Routing = { department: 'service', cc: [], priority: 'normal', reasons: [] };
       await new DynamoMentionRepository(documents, table.name).putIfAbsent(
         { mention, classification, routing, caseId: kase.id },

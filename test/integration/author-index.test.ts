@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoAuthorErasure, dynamoErasurePorts } from '../../shared/adapters/dynamodb/author-erasure.ts';
 import { DynamoCaseRepository, DynamoMentionRepository, GSI2, keys } from '../../shared/adapters/dynamodb/index.ts';
-import type { Classification } from '../../shared/domain/classification.ts';
 import { eraseAuthor, type PersonalItem } from '../../shared/domain/erase-author.ts';
 import type { Mention } from '../../shared/domain/mention.ts';
 import type { StoredMention } from '../../shared/domain/ports.ts';
@@ -14,6 +13,7 @@ import { mentionFactory } from '../factories/mention.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
 import { HandlerPipeline } from '../support/handler-pipeline.ts';
 import { startLocalTable } from '../support/local-table.ts';
+import { classificationFactory } from '../factories/classification.ts';
 
 /**
  * The author index (GSI2) without an entry per opening mention: a mention that opens its
@@ -25,16 +25,7 @@ import { startLocalTable } from '../support/local-table.ts';
 const EXPIRES = 4_102_444_800;
 const ADMIN = { sub: 'sub-greta', email: 'greta.voss@radwerk-hansen.example', name: 'Greta Voss' };
 const NINA = { id: '8880001', name: 'Nina Beispielfrau', handle: '@ninab' };
-const classification = {
-  language: 'de',
-  relevant: true,
-  sentiment: 'negative',
-  category: 'complaint',
-  urgency: 0.4,
-  confidence: 0.8,
-  reasons: [],
-  model: 'test@1',
-} as Classification;
+const classification = classificationFactory();
 const routing: Routing = { department: 'service', cc: [], priority: 'normal', reasons: ['complaint: service'] };
 
 function ninaSays(externalId: string, threadId: string, createdAt: string): Mention {
