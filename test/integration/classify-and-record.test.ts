@@ -66,14 +66,17 @@ describe('classify-mention and handle-department against dynalite', () => {
       text: 'Wann öffnet ihr am Samstag?',
     });
     const body = JSON.stringify(mention);
+    // A Tuesday, 11:00 in Berlin: the service desk is on duty, so the case opens assigned
+    // whatever the hour the suite runs at (after 18:00 nobody is, and it would stay new).
+    const onDuty = { ...deps, clock: { now: () => new Date('2026-12-01T10:00:00.000Z') } };
 
     // Two deliveries in one batch race each other; a third comes later.
     const first = await classifyBatch(
       sqsEventFactory([sqsRecordFactory(body, 'a'), sqsRecordFactory(body, 'b')]),
       contextFactory(),
-      deps,
+      onDuty,
     );
-    const again = await classifyBatch(sqsEventFactory([sqsRecordFactory(body, 'c')]), contextFactory(), deps);
+    const again = await classifyBatch(sqsEventFactory([sqsRecordFactory(body, 'c')]), contextFactory(), onDuty);
 
     expect(first.batchItemFailures).toEqual([]);
     expect(again.batchItemFailures).toEqual([]);
