@@ -21,7 +21,7 @@ import { caseFactory } from '../factories/case.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
 import { mentionFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
-import { RecordingPublisher } from '../fakes/in-memory.ts';
+import { fixedClock, RecordingPublisher } from '../fakes/in-memory.ts';
 import { startLocalTable } from '../support/local-table.ts';
 import { departmentQueueUrls } from '../support/department-queues.ts';
 
@@ -68,7 +68,7 @@ describe('classify-mention and handle-department against dynalite', () => {
     const body = JSON.stringify(mention);
     // A Tuesday, 11:00 in Berlin: the service desk is on duty, so the case opens assigned
     // whatever the hour the suite runs at (after 18:00 nobody is, and it would stay new).
-    const onDuty = { ...deps, clock: { now: () => new Date('2026-12-01T10:00:00.000Z') } };
+    const onDuty = { ...deps, clock: fixedClock('2026-12-01T10:00:00.000Z') };
 
     // Two deliveries in one batch race each other; a third comes later.
     const first = await classifyBatch(

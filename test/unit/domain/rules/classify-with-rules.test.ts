@@ -4,6 +4,7 @@ import { routingPolicyOf } from '../../../../shared/config/schema.ts';
 import type { Classification, Classifier } from '../../../../shared/domain/classification.ts';
 import { classifyMention, type ClassifyMentionDeps } from '../../../../shared/domain/classify-mention.ts';
 import { MentionRoutedSchema } from '../../../../shared/domain/events.ts';
+import { classificationFactory } from '../../../factories/classification.ts';
 import { mentionFactory } from '../../../factories/mention.ts';
 import { fixedClock, InMemoryCases, InMemoryMentions, RecordingPublisher } from '../../../fakes/in-memory.ts';
 
@@ -31,16 +32,7 @@ admin:
 );
 
 const complaint: Classifier = {
-  classify: (): Classification => ({
-    language: 'de',
-    relevant: true,
-    sentiment: 'negative',
-    category: 'complaint',
-    urgency: 0.4,
-    confidence: 0.8,
-    reasons: [],
-    model: 'stub',
-  }),
+  classify: (): Classification => classificationFactory({ model: 'stub' }),
 };
 
 function setup() {
