@@ -119,6 +119,22 @@ describe('function bundles, built as the stack builds them', () => {
     expect(inputsMatching(bundle, /shared\/adapters\/charts\/svg-chart-renderer\.ts$/)).toHaveLength(1);
   });
 
+  it('builds the DynamoDB endpoint cache on the Map of infra/sdk-lean, without mnemonist or obliterator', () => {
+    const withDynamoDb = [...bundles].filter(
+      ([, bundle]) => inputsMatching(bundle, /@aws-sdk\/endpoint-cache\//).length,
+    );
+
+    // record-insights, check-sla, handle-department, ... (round w10): each client builds an endpoint cache.
+    expect(withDynamoDb.map(([id]) => id)).toEqual(expect.arrayContaining(['record-insights', 'check-sla']));
+    for (const [id, bundle] of withDynamoDb) {
+      expect({
+        id,
+        mnemonist: inputsMatching(bundle, /node_modules\/(mnemonist|obliterator)\//),
+        lean: inputsMatching(bundle, /infra\/sdk-lean\/lru-cache\.ts$/).length,
+      }).toEqual({ id, mnemonist: [], lean: 1 });
+    }
+  });
+
   it('keeps zod locales other than English out of every bundle', () => {
     for (const [id, bundle] of bundles) {
       expect({ id, locales: inputsMatching(bundle, /node_modules\/zod\/v4\/locales\/(?!en\.js$)/) }).toEqual({
