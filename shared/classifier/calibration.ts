@@ -23,9 +23,17 @@ export const CALIBRATION_SHARE = 0.2;
  * Without examples: 1, the head as trained.
  * @param scores each example's raw class scores (before the softmax)
  * @param gold each example's class index
+ * @param weights each example's weight in the likelihood (1 each when not given), e.g. the
+ *   weights the head was trained with
  */
-export function fitTemperature(scores: readonly Float64Array[], gold: readonly number[]): number {
+export function fitTemperature(
+  scores: readonly Float64Array[],
+  gold: readonly number[],
+  weights?: readonly number[],
+): number {
   if (scores.length === 0) return 1;
+  const totalWeight = weights ? weights.reduce((a, b) => a + b, 0) : scores.length;
+  if (!(totalWeight > 0)) return 1;
   const loss = (logT: number) => {
     const t = Math.exp(logT);
     let sum = 0;
@@ -34,9 +42,9 @@ export function fitTemperature(scores: readonly Float64Array[], gold: readonly n
       for (const v of s) if (v / t > max) max = v / t;
       let z = 0;
       for (const v of s) z += Math.exp(v / t - max);
-      sum += max + Math.log(z) - s[gold[i]!]! / t;
+      sum += (weights ? weights[i]! : 1) * (max + Math.log(z) - s[gold[i]!]! / t);
     });
-    return sum / scores.length;
+    return sum / totalWeight;
   };
   const ratio = (Math.sqrt(5) - 1) / 2;
   let a = MIN_LOG_T;

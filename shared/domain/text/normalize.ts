@@ -56,6 +56,16 @@ const EMOTICON_SAD = /(?:^|\s)[:;=]'?-?[(/]+(?=\s|$)/g;
 // After lower-casing and folding, letters are mostly a-z: a plain regex is much faster than \p{L}.
 const REPEATED = /([a-z\u00e0-\u024f])\1{2,}/g;
 const DIGITS = /[0-9]+/g;
+/**
+ * The apostrophe of an English negation ("doesn't", "doesn’t", "can't"; straight, curly,
+ * modifier letter, grave and acute): dropped, so that "doesn't" and the apostrophe-less "doesnt"
+ * people type on phones are one token. Without this, "doesn't" was the tokens "doesn" "t", which
+ * the training data knows, and "doesnt" a word it had barely seen ("doesnt work" read neutral).
+ * Only "n't": dropping every apostrophe between letters also joined German "geht's" and
+ * "gibt's", and cost the GermEval-dev benchmark 0.001 (docs/classifier.md, round w10).
+ */
+const NEGATION_APOSTROPHE = /n['\u2018\u2019\u02bc`\u00b4]t\b/g;
+const APOSTROPHE = /['\u2018\u2019\u02bc`\u00b4]/;
 const SURROGATE = /[\uD800-\uDFFF]/;
 const COMBINING = /\p{M}+/gu;
 const FOLD: Readonly<Record<string, string>> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
@@ -122,6 +132,7 @@ export function normalizeText(input: string): NormalizedText {
   if (questionMarks > 0) text += ' xquestion';
 
   text = fold(text.toLowerCase()).replace(REPEATED, '$1$1').replace(DIGITS, '0');
+  if (APOSTROPHE.test(text)) text = text.replace(NEGATION_APOSTROPHE, 'nt');
   const tokens = tokenize(text);
 
   return {

@@ -60,6 +60,29 @@ describe('fitTemperature', () => {
     expect(after).toBeLessThan(before / 2);
   });
 
+  it('fits the examples by their weights: a weight of 0 leaves an example out, a weight of 2 counts it twice', () => {
+    // Arrange: a sure head; half of the examples are right, half wrong (their gold is the other class)
+    const scores = [
+      new Float64Array([2, 0]),
+      new Float64Array([2, 0]),
+      new Float64Array([2, 0]),
+      new Float64Array([2, 0]),
+    ];
+    const gold = [0, 0, 1, 1];
+
+    // Act
+    const unweighted = fitTemperature(scores, gold);
+    const rightOnly = fitTemperature(scores, gold, [1, 1, 0, 0]);
+    const doubled = fitTemperature([...scores, ...scores.slice(0, 2)], [...gold, 0, 0]);
+    const weighted = fitTemperature(scores, gold, [2, 2, 1, 1]);
+
+    // Assess: half right wants no confidence at all (a very high temperature); right only, a very low one
+    expect(rightOnly).toBeLessThan(0.1);
+    expect(unweighted).toBeGreaterThan(10);
+    expect(weighted).toBeCloseTo(doubled, 3);
+    expect(weighted).toBeLessThan(unweighted);
+  });
+
   it('answers 1 without examples', () => {
     // Act
     const temperature = fitTemperature([], []);

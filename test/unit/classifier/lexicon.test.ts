@@ -25,7 +25,9 @@ function score(text: string) {
 describe('markNegationScopes', () => {
   it('marks the words after not, never, no and n\u2019t up to the next punctuation', () => {
     expect(marked('This is not good, the staff was nice')).toBe('this is not NEG_good the staff was nice');
-    expect(marked("I don't like it. Great app")).toBe('i don t NEG_like NEG_it great app');
+    expect(marked("I don't like it. Great app")).toBe('i dont NEG_like NEG_it great app');
+    expect(marked('I don\u2019t like it. Great app')).toBe('i dont NEG_like NEG_it great app');
+    expect(marked('doesnt work at all')).toBe('doesnt NEG_work NEG_at NEG_all');
     expect(marked('never again!!! worst airline')).toBe('never NEG_again worst airline xbang');
     expect(marked('no help at all')).toBe('no NEG_help NEG_at NEG_all');
   });

@@ -21,6 +21,19 @@ describe('normalizeText', () => {
     expect(normalizeText('Suuuuper!!! sooo gut').tokens).toEqual(['suuper', 'soo', 'gut', 'xbang']);
   });
 
+  it('reads a negation contraction as one word, with a straight, curly or no apostrophe', () => {
+    const expected = ['it', 'doesnt', 'work', 'and', 'i', 'cant', 'log', 'in'];
+
+    expect(normalizeText("It doesn't work and I can't log in").tokens).toEqual(expected);
+    expect(normalizeText('It doesn\u2019t work and I can\u2019t log in').tokens).toEqual(expected);
+    expect(normalizeText('It doesnt work and I cant log in').tokens).toEqual(expected);
+    expect(normalizeText("Wie geht's? It's fine").tokens).toEqual(['wie', 'geht', 's', 'it', 's', 'fine', 'xquestion']);
+  });
+
+  it('keeps quotes around words and the apostrophe of an emoticon as separators', () => {
+    expect(normalizeText("they call it 'support' :'(").tokens).toEqual(['they', 'call', 'it', 'support', 'xfrown']);
+  });
+
   it('keeps emojis as tokens and counts them', () => {
     const result = normalizeText('Danke❤️😍');
 

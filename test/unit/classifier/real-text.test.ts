@@ -81,6 +81,33 @@ describe('shipped models on real-text failure modes', () => {
     expect(classifier.classify({ text }).sentiment).toBe('positive');
   });
 
+  // Round w10 (docs/classifier.md "Round w10: contractions without apostrophes"): people type
+  // "doesnt" on phones; it was a word the training data had barely seen, while "doesn't" was
+  // "doesn" "t". Normalization now makes all three spellings one token.
+  it.each([
+    'doesnt work',
+    "doesn't work",
+    'doesn\u2019t work',
+    'the app doesnt work',
+    'dont like it',
+    'don\u2019t like it',
+    'isnt working',
+    'didnt arrive',
+    'my order didnt arrive',
+  ])('reads "%s" as negative', (text) => {
+    expect(classifier.classify({ text }).sentiment).toBe('negative');
+  });
+
+  it('reads a contraction with and without its apostrophe alike', () => {
+    for (const [without, withApostrophe] of [
+      ['doesnt work', "doesn't work"],
+      ['cant log in', "can't log in"],
+      ['wont load', 'won\u2019t load'],
+    ]) {
+      expect(classifier.classify({ text: without! })).toEqual(classifier.classify({ text: withApostrophe! }));
+    }
+  });
+
   it('does not let the single word "said" make a text negative', () => {
     expect(classifier.classify({ text: 'said' }).sentiment).not.toBe('negative');
     expect(classifier.classify({ text: 'She said they would call back tomorrow' }).sentiment).toBe('neutral');
