@@ -294,7 +294,12 @@ async function main(): Promise<void> {
       .map(([key, count]) => [key, String(count), f2(per(count))]);
     process.stdout.write(
       `${formatTable(['AWS requests (functions)', 'count', 'per mention'], requestRows)}\n` +
-        `EventBridge events billed (per 64 KB of each entry): ${counter.events} (${f2(per(counter.events))} per mention)\n` +
+        `EventBridge events billed (per 64 KB of each entry): ${counter.events} (${f2(per(counter.events))} per mention: ${[
+          ...counter.eventsByType,
+        ]
+          .sort(([, a], [, b]) => b - a)
+          .map(([type, count]) => `${type} ${f2(per(count))}`)
+          .join(', ')})\n` +
         `${BEFORE.label}: DynamoDB ${BEFORE.dynamoRequests} requests, ${BEFORE.events} EventBridge events per mention\n` +
         `issue 12 measurement (code before this round): DynamoDB ${ISSUE_12.dynamoRequests} requests per mention ` +
         `(GetItem ${ISSUE_12.getItem}, PutItem ${ISSUE_12.putItem}, UpdateItem ${ISSUE_12.updateItem}), ` +
