@@ -61,6 +61,8 @@ export class RequestCounter {
   readonly units = new Map<string, Units>();
   /** Events billed for PutEvents entries: one per started 64 KB of each entry (a batched entry may be more than one). */
   events = 0;
+  /** The same events by the entry's detail-type. */
+  readonly eventsByType = new Map<string, number>();
   /** While false, requests pass uncounted (the middleware stays on the clients it was added to). */
   counting = true;
 
@@ -102,6 +104,7 @@ export class RequestCounter {
     this.requests.clear();
     this.units.clear();
     this.events = 0;
+    this.eventsByType.clear();
   }
 
   private async handle(next: Next, context: Context, args: Args): Promise<unknown> {
@@ -112,7 +115,12 @@ export class RequestCounter {
     if (service === 'EventBridge' && operation === 'PutEvents') {
       // EventBridge bills each entry per started 64 KB chunk of its size.
       const entries = (args.input.Entries as PutEventsRequestEntry[] | undefined) ?? [];
-      this.events += entries.reduce((n, entry) => n + Math.max(1, Math.ceil(entrySize(entry) / 65_536)), 0);
+      for (const entry of entries) {
+        const billed = Math.max(1, Math.ceil(entrySize(entry) / 65_536));
+        this.events += billed;
+        const type = entry.DetailType ?? '(none)';
+        this.eventsByType.set(type, (this.eventsByType.get(type) ?? 0) + billed);
+      }
     }
     if (service !== 'DynamoDB') return next(args);
     return this.dynamo(next, operation, args);

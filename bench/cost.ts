@@ -14,7 +14,7 @@
  * are the figures issue 12 measured on it (200 mentions end to end), labelled as such.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ const { values: args } = parseArgs({
     mentions: { type: 'string', default: '300' },
     replies: { type: 'string', default: '0.3' },
     concurrency: { type: 'string', default: '4' },
+    'log-samples': { type: 'boolean', default: false },
   },
 });
 const MENTIONS = Number(args.mentions);
@@ -136,6 +137,39 @@ function webhookOf(n: number, runId: string, texts: readonly string[], threads: 
   const postId = `${DEMO_PAGE_ID}_${runId}${String(n).padStart(6, '0')}`;
   threads.push(postId);
   return metaFeedWebhook({ item: 'status', post_id: postId, from, message: text, published: 1 });
+}
+
+/**
+ * The function log's lines between two byte offsets, grouped by service and message: how
+ * many and how many bytes (with the newline), the most bytes first.
+ */
+async function logLinesBetween(
+  file: string,
+  from: number,
+  to: number,
+): Promise<[string, { count: number; bytes: number; sample: string }][]> {
+  if (to <= from) return [];
+  const handle = await open(file, 'r');
+  const buffer = Buffer.alloc(to - from);
+  try {
+    await handle.read(buffer, 0, buffer.length, from);
+  } finally {
+    await handle.close();
+  }
+  const groups = new Map<string, { count: number; bytes: number; sample: string }>();
+  for (const line of buffer.toString('utf8').split('\n')) {
+    if (line === '') continue;
+    let key = '(not JSON)';
+    try {
+      const record = JSON.parse(line) as { service?: unknown; message?: unknown; level?: unknown };
+      key = `${String(record.service)}: ${String(record.level)} ${String(record.message).slice(0, 60)}`;
+    } catch {}
+    const group = groups.get(key) ?? { count: 0, bytes: 0, sample: line };
+    group.count++;
+    group.bytes += Buffer.byteLength(line) + 1;
+    groups.set(key, group);
+  }
+  return [...groups].sort(([, a], [, b]) => b.bytes - a.bytes);
 }
 
 async function main(): Promise<void> {
@@ -260,7 +294,12 @@ async function main(): Promise<void> {
       .map(([key, count]) => [key, String(count), f2(per(count))]);
     process.stdout.write(
       `${formatTable(['AWS requests (functions)', 'count', 'per mention'], requestRows)}\n` +
-        `EventBridge events billed (per 64 KB of each entry): ${counter.events} (${f2(per(counter.events))} per mention)\n` +
+        `EventBridge events billed (per 64 KB of each entry): ${counter.events} (${f2(per(counter.events))} per mention: ${[
+          ...counter.eventsByType,
+        ]
+          .sort(([, a], [, b]) => b - a)
+          .map(([type, count]) => `${type} ${f2(per(count))}`)
+          .join(', ')})\n` +
         `${BEFORE.label}: DynamoDB ${BEFORE.dynamoRequests} requests, ${BEFORE.events} EventBridge events per mention\n` +
         `issue 12 measurement (code before this round): DynamoDB ${ISSUE_12.dynamoRequests} requests per mention ` +
         `(GetItem ${ISSUE_12.getItem}, PutItem ${ISSUE_12.putItem}, UpdateItem ${ISSUE_12.updateItem}), ` +
@@ -347,6 +386,18 @@ async function main(): Promise<void> {
     const sqsTotal = sqsFunctions + busDeliveries + 2 * sqsBatches;
 
     const appLogBytes = logsAfter - logsBefore;
+    // Which lines those bytes are: by function (the service name) and message, the largest first.
+    const logGroups = await logLinesBetween(logFile, logsBefore, logsAfter);
+    const logRows = logGroups.map(([key, { count, bytes }]) => [
+      key,
+      f2(per(count)),
+      String(Math.round(bytes / count)),
+      String(Math.round(per(bytes))),
+    ]);
+    process.stdout.write(
+      `${formatTable(['log line (service: message)', 'lines/mention', 'bytes/line', 'bytes/mention'], logRows)}\n\n`,
+    );
+    if (args['log-samples']) for (const [key, { sample }] of logGroups) process.stdout.write(`${key}:\n  ${sample}\n`);
     const logBytesTotal = appLogBytes + lambdaInvocations * (PLATFORM_LOG_BYTES + METRICS_LOG_BYTES);
     const webhooks = n;
     const lines: [string, number, string, number][] = [

@@ -40,6 +40,7 @@ import { systemClock } from '../../shared/domain/system-clock.ts';
 import { appendCorrelation } from '../../shared/observability/correlation.ts';
 import { withCorrelation } from '../../shared/observability/correlation.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
+import { BatchSummary } from '../../shared/observability/batch-summary.ts';
 import { bodyOf, observeRecords, reportFailure } from '../../shared/observability/observe-records.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 
@@ -50,6 +51,8 @@ export type ClassifyBatchDeps = ClassifyHandlerDeps & { readonly failures?: Reco
 export type ClassifyHandlerDeps = ClassifyMentionDeps & {
   readonly erasure?: MentionErasure;
   readonly outbox?: NotificationOutbox;
+  /** The batch's line, which a mention that needs no publishing joins as it is done. */
+  readonly summary?: BatchSummary;
 };
 
 /**
@@ -153,13 +156,22 @@ export async function processRecord(
   const prepared = await prepareMention(message, deps);
   appendCorrelation({ caseId: prepared.outcome.caseId });
   // A routed mention is logged once it is published (classifyBatch); the others are done here.
-  if (prepared.routed.length === 0) logOutcome(message.id, prepared.outcome);
+  if (prepared.routed.length === 0) logOutcome(message.id, prepared.outcome, deps.summary);
   return prepared;
 }
 
-function logOutcome(mentionId: string, outcome: ClassifyOutcome): void {
-  logger.info('Mention classified', { mentionId, ...outcome });
+/**
+ * A mention done: its own line at DEBUG, its count, and its place in the batch's line
+ * (`Mentions classified`: its case, prefixed with the status unless it was routed).
+ */
+function logOutcome(mentionId: string, outcome: ClassifyOutcome, summary?: BatchSummary): void {
+  logger.debug('Mention classified', { mentionId, ...outcome });
   metrics.addMetric(OUTCOME_METRICS[outcome.status], MetricUnit.Count, 1);
+  summary?.add(
+    outcome.status,
+    mentionId,
+    outcome.status === 'routed' ? outcome.caseId : `${outcome.status} ${outcome.caseId}`,
+  );
 }
 
 /** The count of each outcome: routed, a redelivered duplicate, the company's own reply. */
@@ -204,9 +216,11 @@ export async function classifyBatch(
   const prepared = new Map<string, { readonly record: SQSRecord; readonly mention: PreparedMention; id: string }>();
   // The batch's routed mark: its new mentions are stored naming it, and marked routed in it together.
   // Two batches drawing the same 48 bits would share one mark item: still right (it holds mention ids).
-  const batchDeps = withBatchCache({ ...deps, routeMark: randomBytes(6).toString('base64url') });
+  const summary = new BatchSummary();
+  const batchDeps = withBatchCache({ ...deps, routeMark: randomBytes(6).toString('base64url'), summary });
   const handle = observeRecords(async (record) => {
     const mention = await processRecord(record, batchDeps);
+    if (!mention) summary.add('deletion');
     if (mention && mention.routed.length > 0)
       prepared.set(record.messageId, { record, mention, id: mention.routed[0]?.mentionId ?? '' });
   }, options);
@@ -240,10 +254,15 @@ export async function classifyBatch(
       deps,
     );
     for (const [, entry] of finished)
-      await withCorrelation(correlateIntake(entry.record), async () => logOutcome(entry.id, entry.mention.outcome));
+      await withCorrelation(correlateIntake(entry.record), async () =>
+        logOutcome(entry.id, entry.mention.outcome, summary),
+      );
   } catch (error) {
     for (const [key, entry] of finished) await fail(key, entry, error);
   }
+  // A failed record has its own ERROR line (`Record failed`): here only its count.
+  for (const _ of failures) summary.add('failed');
+  summary.log('Mentions classified', { records: event.Records.length });
   // As processPartialResponse does: a batch that failed whole is thrown, and Lambda retries it whole.
   if (failures.length > 0 && failures.length === event.Records.length)
     throw new FullBatchFailureError([published.cause ?? new Error('every record failed')]);

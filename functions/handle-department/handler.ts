@@ -28,6 +28,7 @@ import type { RecordFailureLog } from '../../shared/domain/ports.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { departmentQueueUrlEnv } from '../../infra/topology-constants.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
+import { BatchSummary } from '../../shared/observability/batch-summary.ts';
 import { correlateDetail, processObservedBatch } from '../../shared/observability/observe-records.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 import { withCorrelation } from '../../shared/observability/correlation.ts';
@@ -37,6 +38,8 @@ export interface HandleDepartmentDeps extends DepartmentInboxDeps {
   readonly departmentOfQueue: (queueName: string) => string | undefined;
   /** Where the causes of failed records go, for `backchannel dlq`. */
   readonly failures?: RecordFailureLog;
+  /** The batch's line (`Department batch handled`), which each mention and case event joins as it is done. */
+  readonly summary?: BatchSummary;
 }
 
 /** Builds the dependencies from the function's environment, once per cold start. */
@@ -120,6 +123,7 @@ export async function processRecord(record: SQSRecord, deps: HandleDepartmentDep
     department,
   });
   metrics.addMetric('CaseEventsNotified', MetricUnit.Count, 1);
+  deps.summary?.add('caseEvent');
 }
 
 /**
@@ -143,7 +147,7 @@ async function receiveAll(mentions: readonly MentionRouted[], deps: HandleDepart
 
 async function receiveOne(detail: MentionRouted, deps: HandleDepartmentDeps): Promise<void> {
   const outcome = await receiveRoutedMention(detail, deps);
-  logger.info(outcome.recorded ? 'Mention recorded on case' : 'Mention already recorded, rest finished', {
+  logger.debug(outcome.recorded ? 'Mention recorded on case' : 'Mention already recorded, rest finished', {
     mentionId: detail.mentionId,
     caseId: detail.caseId,
     department: detail.department,
@@ -152,6 +156,7 @@ async function receiveOne(detail: MentionRouted, deps: HandleDepartmentDeps): Pr
     assigned: outcome.assignee !== undefined,
   });
   metrics.addMetric(outcome.recorded ? 'MentionsRecorded' : 'MentionsRecordedBefore', MetricUnit.Count, 1);
+  deps.summary?.add(outcome.recorded ? 'recorded' : 'recordedBefore', detail.mentionId, detail.caseId);
 }
 
 /** The correlation keys of a department message: the routed mention's id and its case's id. */
@@ -168,7 +173,8 @@ export async function handleDepartmentBatch(
   deps: HandleDepartmentDeps,
 ): Promise<SQSBatchResponse> {
   const tallies = new TallyBatch();
-  const batchDeps: HandleDepartmentDeps = { ...deps, tallies, change: { ...deps.change, tallies } };
+  const summary = new BatchSummary();
+  const batchDeps: HandleDepartmentDeps = { ...deps, tallies, change: { ...deps.change, tallies }, summary };
   const response = await processObservedBatch(event, context, (record) => processRecord(record, batchDeps), {
     functionName: 'handle-department',
     correlate: correlateDepartment,
@@ -181,6 +187,13 @@ export async function handleDepartmentBatch(
     // are recorded), so the counts that could not be written are logged, not retried.
     logger.error('Tallies of the batch not written', { error, writes });
     metrics.addMetric('TallyWritesFailed', MetricUnit.Count, 1);
+  });
+  // A failed record has its own ERROR line (`Record failed`): here only its count.
+  for (const _ of response.batchItemFailures) summary.add('failed');
+  const queueName = event.Records[0]?.eventSourceARN.split(':').at(-1) ?? '';
+  summary.log('Department batch handled', {
+    department: deps.departmentOfQueue(queueName),
+    records: event.Records.length,
   });
   return response;
 }

@@ -99,7 +99,7 @@ function platformOf(event: APIGatewayProxyEventV2): string {
 }
 
 function record(platform: string, outcome: WebhookOutcome): void {
-  const { response, enqueued, deleted, ignored, revocations, foreignAccounts } = outcome;
+  const { response, enqueued, enqueuedIds, deleted, ignored, revocations, foreignAccounts } = outcome;
   if (response.statusCode >= 400) {
     logRejection(response.statusCode, response.rejection ?? 'refused by the platform adapter', { platform });
     metrics.addMetric('WebhooksRejected', MetricUnit.Count, 1);
@@ -135,6 +135,8 @@ function record(platform: string, outcome: WebhookOutcome): void {
     deleted,
     ignored: ignored.length,
     revoked: revocations.length,
+    // The one INFO line of a webhook names its mentions: a mention's trace starts here.
+    mentionIds: enqueuedIds,
   });
 }
 

@@ -28,6 +28,7 @@ import {
   type RecordInsightDeps,
   type RecordInsightOutcome,
 } from '../../shared/domain/themes/index.ts';
+import { BatchSummary } from '../../shared/observability/batch-summary.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
 import {
   correlateDetail,
@@ -43,6 +44,8 @@ export interface RecordInsightsDeps extends RecordInsightDeps {
   readonly rates: RateStore;
   /** Where the causes of failed records go, for `backchannel dlq`. */
   readonly failures?: RecordFailureLog;
+  /** The batch's line (`Insights recorded`), which each mention joins with its theme as it is done. */
+  readonly summary?: BatchSummary;
 }
 
 /** Builds the dependencies from the function's environment, once per cold start. */
@@ -107,16 +110,19 @@ async function recordOne(detail: MentionRouted, deps: RecordInsightsDeps): Promi
   const outcome = await recordInsight(detail, deps);
   const notedNow = await noteMentionRate(outcome.observation, { rates: deps.rates, expiresAt: rateExpiry(deps) });
   if (outcome.themeId === undefined) {
-    logger.info('Mention feeds no theme', { mentionId: detail.mentionId, category: detail.category });
+    logger.debug('Mention feeds no theme', { mentionId: detail.mentionId, category: detail.category });
     metrics.addMetric('MentionsWithoutTheme', MetricUnit.Count, 1);
+    deps.summary?.add('noTheme');
   } else {
-    logger.info(outcome.counted ? 'Mention grouped into theme' : 'Mention grouped before, not counted again', {
+    logger.debug(outcome.counted ? 'Mention grouped into theme' : 'Mention grouped before, not counted again', {
       mentionId: detail.mentionId,
       themeId: outcome.themeId,
       created: outcome.created,
     });
     metrics.addMetric(outcome.counted ? 'MentionsGrouped' : 'MentionsGroupedBefore', MetricUnit.Count, 1);
     if (outcome.created) metrics.addMetric('ThemesCreated', MetricUnit.Count, 1);
+    deps.summary?.add(outcome.counted ? 'grouped' : 'groupedBefore', detail.mentionId, outcome.themeId);
+    if (outcome.created) deps.summary?.add('themesCreated');
   }
   return notedNow ? outcome.observation : undefined;
 }
@@ -161,7 +167,8 @@ export async function recordInsightsBatch(
   };
   const noted: NotedRate[] = [];
   // The batch's view of the themes: candidates queried once, no re-read of its own writes.
-  const batchDeps: RecordInsightsDeps = { ...deps, themes: new BatchThemes(deps.themes) };
+  const summary = new BatchSummary();
+  const batchDeps: RecordInsightsDeps = { ...deps, themes: new BatchThemes(deps.themes), summary };
   let response: SQSBatchResponse;
   try {
     response = await processObservedBatch(
@@ -184,6 +191,9 @@ export async function recordInsightsBatch(
   const failedBefore = new Set(failures.map((f) => f.itemIdentifier));
   for (const record of await countNoted(noted, deps, options, failedBefore))
     failures.push({ itemIdentifier: record.messageId });
+  // A failed record has its own ERROR line (`Record failed`): here only its count.
+  for (const _ of failures) summary.add('failed');
+  summary.log('Insights recorded', { records: event.Records.length });
   // As processPartialResponse does: a batch that failed whole is thrown, and Lambda retries it whole.
   if (failures.length > 0 && failures.length === event.Records.length)
     throw new FullBatchFailureError([new RatesNotCountedError('no record of the batch was counted')]);

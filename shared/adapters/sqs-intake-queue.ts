@@ -124,8 +124,9 @@ export class SqsIntakeQueue implements IntakeQueue {
       const failed = new Map((output.Failed ?? []).map((f) => [f.Id, f]));
       const byId = new Map(entries.map((e) => [e.request.Id, e]));
       for (const sent of output.Successful ?? []) {
-        // The correlation from ingest on: the mention's id beside the message id SQS gave it.
-        logger.info('Mention enqueued', { mentionId: byId.get(sent.Id)?.mentionId, messageId: sent.MessageId });
+        // The mention's id beside the message id SQS gave it, at DEBUG: the webhook's (or the
+        // poller's) one INFO line names the mentions, and every later line of a mention its id.
+        logger.debug('Mention enqueued', { mentionId: byId.get(sent.Id)?.mentionId, messageId: sent.MessageId });
       }
       return entries.flatMap((entry) => {
         const f = failed.get(entry.request.Id);

@@ -70,6 +70,8 @@ export interface WebhookOutcome {
   readonly response: WebhookResponse;
   /** Mentions sent to the intake queue. */
   readonly enqueued: number;
+  /** The ids of the mentions and deletion notices sent to the intake queue: the caller logs them. */
+  readonly enqueuedIds: readonly string[];
   /** Deletion notices sent to the intake queue. */
   readonly deleted: number;
   /** Events that are not mentions, with their reasons: the caller logs and counts them. */
@@ -132,6 +134,7 @@ export async function receiveWebhook<C>(
     return {
       response: adapter.handshake(request, secret, context),
       enqueued: 0,
+      enqueuedIds: [],
       deleted: 0,
       ignored: [],
       revocations: [],
@@ -169,6 +172,7 @@ export async function receiveWebhook<C>(
       revoked: revocations.length,
     }),
     enqueued: mentions.length,
+    enqueuedIds: [...mentions, ...deletions].map((item) => item.id),
     deleted: deletions.length,
     ignored,
     revocations,

@@ -4,6 +4,7 @@ import type { LogItem } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions, LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { correlationKeys } from './correlation.ts';
+import { CompactLogFormatter } from './log-formatter.ts';
 
 /**
  * Logger and metrics, created once per process and imported where needed.
@@ -89,7 +90,7 @@ export class CorrelatedLogger extends Logger {
   }
 }
 
-export const logger = new CorrelatedLogger({ serviceName });
+export const logger = new CorrelatedLogger({ serviceName, logFormatter: new CompactLogFormatter() });
 
 /** Metrics' "nothing to publish" notice after an invocation that counted nothing. */
 const NO_METRICS_NOTICE = /^No application metrics to publish/;

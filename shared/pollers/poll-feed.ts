@@ -44,6 +44,8 @@ export interface PollOutcome {
   readonly stoppedBy: PollStop;
   readonly pages: number;
   readonly enqueued: number;
+  /** The ids of the mentions enqueued, in order: the run's log line names them. */
+  readonly enqueuedIds: readonly string[];
   /** Items that are not mentions, counted by reason. */
   readonly ignored: Readonly<Record<string, number>>;
   /** Transient errors that were retried. */
@@ -87,6 +89,7 @@ export async function pollFeed(feed: MentionFeed, deps: PollFeedDeps): Promise<P
   let cursor: PollCursor = stored ?? { newest: floor, updatedAt: deps.clock.now().toISOString() };
   let pages = 0;
   let enqueued = 0;
+  const enqueuedIds: string[] = [];
   let retries = 0;
   const ignored: Record<string, number> = {};
 
@@ -96,6 +99,7 @@ export async function pollFeed(feed: MentionFeed, deps: PollFeedDeps): Promise<P
     stoppedBy,
     pages,
     enqueued,
+    enqueuedIds,
     ignored,
     retries,
     cursor,
@@ -180,6 +184,7 @@ export async function pollFeed(feed: MentionFeed, deps: PollFeedDeps): Promise<P
     }
     if (mentions.length > 0) await deps.queue.enqueue(mentions);
     enqueued += mentions.length;
+    enqueuedIds.push(...mentions.map((mention) => mention.id));
 
     if (reachedFloor || !page.nextPageToken || page.items.length === 0) {
       await store({ newest: top ? later(top, floor) : floor });

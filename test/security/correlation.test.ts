@@ -22,8 +22,10 @@ import { captureLogs, raiseLogLevel, type LogLine } from '../support/captured-lo
 import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
-/** What ingest-webhook logs: per webhook (several mentions) and per enqueued mention. */
-const INGEST_MESSAGES = new Set(['Mention enqueued', 'Events ignored', 'Webhook received']);
+/** What ingest-webhook logs: per webhook (naming its mentions), and per reason events were ignored. */
+const INGEST_MESSAGES = new Set(['Events ignored', 'Webhook received']);
+/** The one INFO line per batch of the queue functions: it names its mentions in `mentions` (id -> case or theme). */
+const BATCH_MESSAGES = new Set(['Mentions classified', 'Department batch handled', 'Insights recorded']);
 
 describe('one correlation id from ingest to the department handler, through the local runtime', () => {
   // Every mention goes to the cloud classifier, which has no endpoint here: its fallback
@@ -75,21 +77,37 @@ describe('one correlation id from ingest to the department handler, through the 
     await runtime?.stop();
   });
 
-  const enqueuedIds = () => new Set(lines.filter((l) => l.message === 'Mention enqueued').map((l) => l.mentionId));
+  const enqueuedIds = () =>
+    new Set(lines.filter((l) => l.message === 'Webhook received').flatMap((l) => l.mentionIds as unknown[]));
+  /** Mention id -> what it led to, from the batch lines with `message`. */
+  const namedIn = (message: string) =>
+    new Map(
+      lines
+        .filter((l) => l.message === message)
+        .flatMap((l) => Object.entries((l.mentions ?? {}) as Record<string, string>)),
+    );
 
-  it('logs each enqueued mention with its id and its SQS message id at ingest', () => {
-    const enqueued = lines.filter((l) => l.message === 'Mention enqueued');
+  it("names each enqueued mention in the webhook's one line at ingest", () => {
+    const received = lines.filter((l) => l.message === 'Webhook received');
 
-    expect(enqueued).toHaveLength(6);
-    expect(enqueued.every((l) => typeof l.mentionId === 'string' && typeof l.messageId === 'string')).toBe(true);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.enqueued).toBe(6);
     expect(enqueuedIds().size).toBe(6);
   });
 
-  it('tags every line of classify-mention and handle-department with the id of an enqueued mention', () => {
-    const processing = lines.filter((l) => !INGEST_MESSAGES.has(l.message));
+  it('tags every other line of classify-mention and handle-department with the id of an enqueued mention', () => {
+    const processing = lines.filter((l) => !INGEST_MESSAGES.has(l.message) && !BATCH_MESSAGES.has(l.message));
 
-    expect(processing.length).toBeGreaterThan(6);
+    expect(processing.length).toBeGreaterThanOrEqual(5);
     expect(processing.filter((l) => !enqueuedIds().has(l.mentionId))).toEqual([]);
+  });
+
+  it('names every enqueued mention, and only those, in the batch lines of classify-mention and handle-department', () => {
+    const classified = namedIn('Mentions classified');
+    const recorded = namedIn('Department batch handled');
+
+    expect(new Set(classified.keys())).toEqual(enqueuedIds());
+    expect([...recorded.keys()].filter((id) => !enqueuedIds().has(id))).toEqual([]);
   });
 
   it('tags the lines of code that does not know the mention, such as the cloud classifier fallback', () => {
@@ -101,13 +119,11 @@ describe('one correlation id from ingest to the department handler, through the 
   });
 
   it('carries the same case id from classification to the department for each mention', () => {
-    const classified = new Map(
-      lines.filter((l) => l.message === 'Mention classified').map((l) => [l.mentionId, l.caseId]),
-    );
-    const recorded = lines.filter((l) => l.message === 'Mention recorded on case');
+    const classified = namedIn('Mentions classified');
+    const recorded = namedIn('Department batch handled');
 
-    expect(recorded.length).toBeGreaterThanOrEqual(4);
-    for (const line of recorded) expect(line.caseId).toBe(classified.get(line.mentionId));
+    expect(recorded.size).toBeGreaterThanOrEqual(4);
+    for (const [mentionId, caseId] of recorded) expect(caseId).toBe(classified.get(mentionId));
   });
 });
 

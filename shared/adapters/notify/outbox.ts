@@ -68,7 +68,9 @@ export class OutboxNotifier implements Notifier {
       await appendFile(file, text, 'utf8');
     }
     if (!this.log) {
-      logger.info(NOTIFICATION_WRITTEN, {
+      // DEBUG: the outbox line itself is the record of the notification (and the console's
+      // short line is made from this record at any log level: consoleNeeds).
+      logger.debug(NOTIFICATION_WRITTEN, {
         department: notification.department,
         target: targetLabel(target),
         title: notification.title,

@@ -104,6 +104,8 @@ function record(run: PollRun): void {
       ignored: o.ignored,
       newest: o.cursor.newest?.at,
       sweeping: o.cursor.sweep !== undefined,
+      // The run's one INFO line names its mentions: a polled mention's trace starts here.
+      mentionIds: o.enqueuedIds,
     });
   }
   // Zeros included: a dashboard tells "nothing came" from "no data".

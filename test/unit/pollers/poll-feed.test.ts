@@ -24,6 +24,7 @@ describe('pollFeed', () => {
     expect(ids(queue.mentions)).toEqual(['i1', 'i2', 'i3', 'i4', 'i5', 'i6']);
     expect(feed.calls).toEqual([undefined, '2', '4', '6']);
     expect(outcome).toMatchObject({ stoppedBy: 'caught-up', pages: 4, enqueued: 6 });
+    expect(outcome.enqueuedIds).toEqual(queue.mentions.map((mention) => mention.id));
     expect(await cursors.get('mastodon', feed.source)).toEqual({
       newest: { at: new Date(NOW - 3_600_000).toISOString(), ids: ['i1'] },
       updatedAt: expect.any(String),
