@@ -10,14 +10,8 @@ import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { withLogSink } from '../../shared/observability/powertools.ts';
 import { allDeadLetterQueues, buildTopology, type FunctionSpec, type Topology } from '../topology.ts';
 import { webhookPaths } from '../webhook-paths.ts';
-import {
-  LOCAL_ACCOUNT_ID,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  startDynamoDb,
-  startSqs,
-  type LocalBackend,
-} from './backends.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalBackend } from './backends.ts';
+import { startDynamoDbThread, startSqsThread } from './backend-thread.ts';
 import { authorizerOf, createAdminTokens, type TokenClaims } from './admin-tokens.ts';
 import { startLocalAlarms, type AlarmTransition, type LocalAlarms } from './alarms.ts';
 import { createAsyncInvoker } from './async-invoke.ts';
@@ -220,7 +214,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * @throws EventPatternError when a rule uses an operator the local bus lacks (nothing is started)
  * @throws ScheduleExpressionError when a schedule is not a cron(...) expression (nothing is started)
  * @throws DataDirInUseError when another live runtime uses the data directory
- * @throws RuntimeStartError when a handler module is unusable or the port is taken
+ * @throws RuntimeStartError when a handler module is unusable, the port is taken or a local backend does not start
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -310,15 +304,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       `made admin API tokens for ${Object.keys(adminTokens.tokens).length} people${adminTokens.file ? ` in ${adminTokens.file}` : ' (in memory)'}`,
     );
 
-    const dynamo = await startBackend(cleanup, () =>
-      startDynamoDb(options.dataDir ? { dataDir: path.join(options.dataDir, 'dynamodb') } : {}),
-    );
     // With a data directory the queues keep a journal beside the table: a message SQS
     // accepted (a webhook answered 200) survives a kill and is put back at the next start.
     const journalDir =
       options.dataDir && options.queueJournal !== false ? path.join(options.dataDir, 'queues') : undefined;
-    const sqsBackend = await startBackend(cleanup, () =>
-      startSqs({ region, accountId, ...(journalDir ? { journalDir, log } : {}) }),
+    // Each emulated backend in a worker thread of its own, started side by side: their CPU
+    // runs beside the HTTP API and the functions instead of between them (backend-thread.ts).
+    const [dynamo, sqsBackend] = await startBackends(
+      cleanup,
+      startDynamoDbThread(options.dataDir ? { dataDir: path.join(options.dataDir, 'dynamodb') } : {}),
+      startSqsThread({ region, accountId, log, ...(journalDir ? { journalDir } : {}) }),
     );
     const adminConfig = { region, credentials: LOCAL_CREDENTIALS };
     const dynamoClient = new DynamoDBClient({ ...adminConfig, endpoint: dynamo.endpoint });
@@ -338,7 +333,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       );
     }
     const queues = await createQueues(sqs, topology, options.visibilityTimeoutSeconds);
-    const replay = sqsBackend.replayJournal();
+    const replay = await sqsBackend.replayJournal();
     if (sqsBackend.journal && replay.replayed + replay.movedToDlq + replay.expired > 0) {
       log(
         `put ${replay.replayed} queued message(s) back from ${sqsBackend.journal.file}` +
@@ -687,13 +682,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 }
 
-async function startBackend<B extends LocalBackend>(
+/**
+ * Waits for both backends; each one that started is stopped with the runtime, also when the
+ * other failed (then the start fails with the failed one's message).
+ */
+async function startBackends<A extends LocalBackend, B extends LocalBackend>(
   cleanup: (() => Promise<void>)[],
-  start: () => Promise<B>,
-): Promise<B> {
-  const backend = await start();
-  cleanup.push(() => backend.stop());
-  return backend;
+  first: Promise<A>,
+  second: Promise<B>,
+): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  for (const started of [a, b]) {
+    if (started.status === 'fulfilled') cleanup.push(() => started.value.stop());
+  }
+  if (a.status === 'rejected' || b.status === 'rejected') {
+    const error = (a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason) as Error;
+    // The thread's error names the backend and what it said ("... did not start: ...").
+    throw new RuntimeStartError(error.message, { cause: error });
+  }
+  return [a.value, b.value];
 }
 
 /** Cross-references the local backend relies on; the topology's own tests cover the rest. */
