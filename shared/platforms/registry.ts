@@ -51,21 +51,5 @@ export const platformRegistry: PlatformRegistry = createPlatformRegistry(
   (platformDefinitions as readonly PlatformDefinition[]).filter(isWebhookAdapter),
 );
 
-/**
- * The `platform` values the mentions of `definitions` carry, in registry order.
- * @throws Error when two platforms declare the same value, or none is given
- */
-export function mentionPlatformsOf(definitions: readonly PlatformDefinition[]): readonly [string, ...string[]] {
-  const values = definitions.flatMap((definition) => definition.mentionPlatforms);
-  const repeated = values.find((value, index) => values.indexOf(value) !== index);
-  if (repeated !== undefined) throw new Error(`two platforms declare the mention platform "${repeated}"`);
-  const [first, ...rest] = values;
-  if (first === undefined) throw new Error('no platform is registered');
-  return [first, ...rest];
-}
-
-/**
- * The `platform` values mentions carry, from every platform's declaration: the edges
- * (config, API, CLI) check values against this list; the domain checks the form only.
- */
-export const MENTION_PLATFORMS = mentionPlatformsOf(platformDefinitions);
+/** The `platform` values mentions carry (shared/platforms/mention-platforms.ts, which needs no adapter). */
+export { MENTION_PLATFORMS, mentionPlatformsOf } from './mention-platforms.ts';

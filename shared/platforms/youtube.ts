@@ -17,6 +17,7 @@ import {
   type WebhookResponse,
   entryEnabled,
 } from './platform-adapter.ts';
+import { MENTION_PLATFORMS_OF } from './mention-platforms.ts';
 
 /** The header carrying the hub's signature of a POST body, when the subscription has a secret. */
 export const YOUTUBE_SIGNATURE_HEADER = 'x-hub-signature';
@@ -102,7 +103,7 @@ export const YouTubePlatformSchema = z.strictObject({
 export const youTubeAdapter: PlatformAdapter<YouTubeSecret, 'youtube', typeof YouTubePlatformSchema> = {
   id: 'youtube',
   config: { schema: YouTubePlatformSchema, description: 'YouTube channels: new videos by WebSub, comments by polling' },
-  mentionPlatforms: ['youtube'],
+  mentionPlatforms: MENTION_PLATFORMS_OF.youtube,
   secretShape: YouTubeSecretSchema,
   secretDescription: 'YouTube WebSub hub.secret: {"hubSecret": "..."}',
   generateSecret: () => ({ hubSecret: randomSecret() }),
