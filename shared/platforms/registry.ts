@@ -3,27 +3,11 @@ import { genericAdapter } from './generic.ts';
 import { linkedInAdapter } from './linkedin.ts';
 import { mastodonPlatform } from './mastodon.ts';
 import { metaAdapter } from './meta.ts';
+import { createPlatformRegistry } from './create-registry.ts';
 import type { PlatformAdapter, PlatformDefinition, PlatformRegistry } from './platform-adapter.ts';
 import { tikTokAdapter } from './tiktok.ts';
 import { xAdapter } from './x.ts';
 import { youTubeAdapter } from './youtube.ts';
-
-/**
- * Builds a registry of webhook platforms.
- * @throws Error when two adapters claim the same id
- */
-export function createPlatformRegistry(adapters: readonly PlatformAdapter[]): PlatformRegistry {
-  const byId = new Map<string, PlatformAdapter>();
-  for (const adapter of adapters) {
-    if (byId.has(adapter.id)) throw new Error(`two platform adapters claim the id "${adapter.id}"`);
-    byId.set(adapter.id, adapter);
-  }
-  return {
-    get: (platformId) => byId.get(platformId),
-    ids: [...byId.keys()],
-    adapters: [...byId.values()],
-  };
-}
 
 /**
  * Every platform, one line each: a webhook adapter (`PlatformAdapter`) or a platform
@@ -50,6 +34,9 @@ function isWebhookAdapter(definition: PlatformDefinition): definition is Platfor
 export const platformRegistry: PlatformRegistry = createPlatformRegistry(
   (platformDefinitions as readonly PlatformDefinition[]).filter(isWebhookAdapter),
 );
+
+/** Builds a registry of webhook platforms (shared/platforms/create-registry.ts, which imports no adapter). */
+export { createPlatformRegistry } from './create-registry.ts';
 
 /** The `platform` values mentions carry (shared/platforms/mention-platforms.ts, which needs no adapter). */
 export { MENTION_PLATFORMS, mentionPlatformsOf } from './mention-platforms.ts';
