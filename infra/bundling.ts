@@ -8,8 +8,10 @@ import type { ModelLanguage } from '../shared/classifier/model-codec.ts';
 import { SHIPPED_MODELS } from '../shared/classifier/models/index.ts';
 import { MODEL_MANIFEST } from '../shared/classifier/shipped-models.ts';
 import { classifierLanguagesOf, type CompanyConfig } from '../shared/config/schema.ts';
+import { platformRegistry } from '../shared/platforms/registry.ts';
+import { youTubeAdapter } from '../shared/platforms/youtube.ts';
 import { MODELS_BUCKET } from './topology-constants.ts';
-import type { FunctionSpec } from './topology.ts';
+import { WEBHOOK_PATH, type FunctionSpec } from './topology.ts';
 
 /**
  * How every function is bundled: the one source of the esbuild settings that the CDK stack
@@ -58,7 +60,7 @@ export function bundleAlias(projectRoot: string): Record<string, string> {
  * esbuild `define` replacements of a function: the company config, too large for Lambda's
  * 4 KB environment, replaces the expression `process.env.<name>` as a string literal.
  */
-export function bundleDefine(spec: Pick<FunctionSpec, 'environment'>, config: CompanyConfig): Record<string, string> {
+export function bundleDefine(spec: BundledSpec, config: CompanyConfig): Record<string, string> {
   const define: Record<string, string> = {};
   for (const [name, value] of Object.entries(spec.environment)) {
     if (value.kind === 'companyConfig') {
@@ -76,7 +78,33 @@ export function bundleDefine(spec: Pick<FunctionSpec, 'environment'>, config: Co
     define[`process.env.${MODEL_FILES_ENV}`] = JSON.stringify(SHIPPED_MODEL_DIR);
     define[`process.env.${ELD_FILE_ENV}`] = JSON.stringify(ELD_FILE);
   }
+  if (receivesWebhooks(spec)) {
+    // Only the adapters of the platforms the config enables (shared/platforms/configured-registry.ts).
+    for (const adapter of platformRegistry.adapters) {
+      if (!adapter.isEnabled(config)) define[`process.env.${webhookOffEnv(adapter.id)}`] = JSON.stringify('off');
+    }
+    // YouTube's XML parser is a file beside the bundle, required on the first feed.
+    if (readsXmlFeeds(spec, config)) define[`process.env.${XML_PARSER_FILE_ENV}`] = JSON.stringify(XML_PARSER_FILE);
+  }
   return define;
+}
+
+/** What the bundle settings read of a function's spec (the baseline of the benches has no triggers). */
+type BundledSpec = Pick<FunctionSpec, 'environment'> & Partial<Pick<FunctionSpec, 'triggers'>>;
+
+/** The variable (replaced at bundle time) that leaves a webhook platform's adapter out of the bundle (shared/platforms/configured-registry.ts). */
+export function webhookOffEnv(platformId: string): string {
+  return `BACKCHANNEL_WEBHOOK_OFF_${platformId.toUpperCase()}`;
+}
+
+/** Whether a function parses YouTube's Atom feeds: it receives webhooks and the config enables YouTube. */
+function readsXmlFeeds(spec: BundledSpec, config: CompanyConfig): boolean {
+  return receivesWebhooks(spec) && youTubeAdapter.isEnabled(config);
+}
+
+/** Whether a function answers the platforms' webhooks (`/webhooks/{platform}`): it runs the inbound adapters. */
+export function receivesWebhooks(spec: BundledSpec): boolean {
+  return (spec.triggers ?? []).some((t) => t.type === 'http' && t.routes.some((r) => r.path === WEBHOOK_PATH));
 }
 
 /** The variable (replaced at bundle time) saying that the bundled config passed the schema at synth (shared/config/config-json.ts). */
@@ -89,6 +117,9 @@ const SHIPPED_MODEL_DIR = 'models';
 /** The variable (replaced at bundle time) naming eld's own bundle beside the function's (shared/classifier/language.ts). */
 export const ELD_FILE_ENV = 'BACKCHANNEL_ELD_FILE';
 const ELD_FILE = 'eld.mjs';
+/** The variable (replaced at bundle time) naming fast-xml-parser's own bundle beside the function's (shared/platforms/youtube.ts). */
+export const XML_PARSER_FILE_ENV = 'BACKCHANNEL_XML_PARSER_FILE';
+const XML_PARSER_FILE = 'xml-parser.cjs';
 
 /**
  * Whether a function loads classifier models: it reads the models bucket (the company's
@@ -116,7 +147,7 @@ export function shippedModelLanguages(config: CompanyConfig): ModelLanguage[] {
  * `buildLambdaBundle` put them into `models/`.
  */
 export function bundleAssets(
-  spec: Pick<FunctionSpec, 'environment' | 'assets'>,
+  spec: BundledSpec & Pick<FunctionSpec, 'assets'>,
   config: CompanyConfig,
   projectRoot: string,
 ): { readonly from: string; readonly to: string }[] {
@@ -125,6 +156,7 @@ export function bundleAssets(
     assets.push({ from: writeShippedModels(config, projectRoot), to: SHIPPED_MODEL_DIR });
     assets.push({ from: writeEldBundle(projectRoot), to: '.' });
   }
+  if (readsXmlFeeds(spec, config)) assets.push({ from: writeXmlParserBundle(projectRoot), to: '.' });
   return assets;
 }
 
@@ -152,6 +184,36 @@ function writeEldBundle(projectRoot: string): string {
   return file;
 }
 const eldWritten = new Set<string>();
+
+/**
+ * fast-xml-parser (the two exports YouTube's adapter uses) bundled on its own as CommonJS
+ * under `.backchannel/` of the project, once per process: the adapter requires it on the
+ * first feed, synchronously (`parse` is synchronous), so the 55 KiB of the parser and the
+ * packages under it are not read at the cold start of a function that may never see a feed.
+ */
+function writeXmlParserBundle(projectRoot: string): string {
+  const file = path.join('.backchannel', 'shipped-xml-parser', XML_PARSER_FILE);
+  if (!xmlParserWritten.has(projectRoot)) {
+    buildSync({
+      stdin: {
+        contents: "export { XMLParser, XMLValidator } from 'fast-xml-parser';",
+        resolveDir: projectRoot,
+        loader: 'js',
+      },
+      outfile: path.join(projectRoot, file),
+      bundle: true,
+      platform: LAMBDA_BUNDLE.platform,
+      target: LAMBDA_BUNDLE.target,
+      format: 'cjs',
+      minify: LAMBDA_BUNDLE.minify,
+      absWorkingDir: projectRoot,
+      logLevel: 'error',
+    });
+    xmlParserWritten.add(projectRoot);
+  }
+  return file;
+}
+const xmlParserWritten = new Set<string>();
 
 /** Writes the shipped models of a company's languages once per process and folder; returns the folder relative to the project. */
 function writeShippedModels(config: CompanyConfig, projectRoot: string): string {
@@ -195,7 +257,7 @@ function cachedHolidayTable(config: CompanyConfig): HolidayTable {
  * @param outdir where `index.mjs` (and its source map) are written
  */
 export function lambdaBuildOptions(
-  spec: Pick<FunctionSpec, 'entry' | 'environment' | 'nativeModules'>,
+  spec: BundledSpec & Pick<FunctionSpec, 'entry' | 'nativeModules'>,
   config: CompanyConfig,
   projectRoot: string,
   outdir: string,
@@ -237,7 +299,7 @@ export interface BuiltBundle {
  * directory is inside the project.
  */
 export async function buildLambdaBundle(
-  spec: Pick<FunctionSpec, 'entry' | 'environment' | 'nativeModules' | 'assets'>,
+  spec: BundledSpec & Pick<FunctionSpec, 'entry' | 'nativeModules' | 'assets'>,
   config: CompanyConfig,
   projectRoot: string,
   outdir: string,

@@ -364,7 +364,7 @@ export type PlannedSchedule = Omit<ScheduleSpec, 'deadLetterQueue' | 'retry'>;
 // Functions import these from topology-constants.ts (the layer rules); infra code may take them from here.
 export * from './topology-constants.ts';
 
-const WEBHOOK_PATH = '/webhooks/{platform}';
+export const WEBHOOK_PATH = '/webhooks/{platform}';
 /** Generic sources post to their own path; the platform is the literal `generic`. */
 export const GENERIC_WEBHOOK_PATH = '/webhooks/generic/{source}';
 

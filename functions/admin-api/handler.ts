@@ -58,7 +58,7 @@ import { REPLY_ROUTES, type ReplyRouteDeps } from './reply-routes.ts';
 import { approveReplyAsDepartmentOrOwner } from '../../shared/domain/approve-reply.ts';
 import { SecretReplyToken } from '../../shared/adapters/reply-tokens.ts';
 import { REPLY_SECRET_FIELDS, replyPublishersFor } from '../../shared/platforms/outbound/index.ts';
-import { MENTION_PLATFORMS } from '../../shared/platforms/registry.ts';
+import { MENTION_PLATFORMS } from '../../shared/platforms/mention-platforms.ts';
 import type { ThemeRepository } from '../../shared/domain/themes/index.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;

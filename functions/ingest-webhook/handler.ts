@@ -22,7 +22,7 @@ import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse, logRejection } from '../../shared/observability/http-errors.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 import type { WebhookRequest } from '../../shared/platforms/platform-adapter.ts';
-import { platformRegistry } from '../../shared/platforms/registry.ts';
+import { configuredPlatformRegistry } from '../../shared/platforms/configured-registry.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -33,7 +33,7 @@ const TIMEOUT_MARGIN_MS = 500;
 export function dependenciesFrom(env: FunctionEnv): ReceiveWebhookDeps<CompanyConfig> {
   const config = parseCompanyConfigJson(env[COMPANY_CONFIG_ENV]);
   return {
-    registry: platformRegistry,
+    registry: configuredPlatformRegistry,
     // The topology names each platform's secret variable `<PLATFORM>_SECRET_NAME`.
     secrets: new SecretsManagerWebhookSecrets({
       client: createSecretsClient(env),

@@ -1,6 +1,7 @@
 import * as z from '../domain/zod-mini.ts';
 import { backfillHours, enabled, pollSchedule, secretName } from '../config/platform-fields.ts';
 import type { PlatformDefinition } from './platform-adapter.ts';
+import { MENTION_PLATFORMS_OF } from './mention-platforms.ts';
 
 /**
  * Bluesky (polled): poll-bluesky signs in as `handle` with the secret's `appPassword`
@@ -32,5 +33,5 @@ export const BlueskyPlatformSchema = z.strictObject({
 export const blueskyPlatform: PlatformDefinition<'bluesky', typeof BlueskyPlatformSchema> = {
   id: 'bluesky',
   config: { schema: BlueskyPlatformSchema, description: 'A Bluesky account (polled)' },
-  mentionPlatforms: ['bluesky'],
+  mentionPlatforms: MENTION_PLATFORMS_OF.bluesky,
 };

@@ -18,6 +18,7 @@ import {
   entryEnabled,
 } from './platform-adapter.ts';
 import { timestampedSignature, verifyTimestamped } from './signed-timestamp.ts';
+import { MENTION_PLATFORMS_OF } from './mention-platforms.ts';
 
 export const GENERIC_SIGNATURE_HEADER = 'x-backchannel-signature';
 export const GENERIC_TIMESTAMP_HEADER = 'x-backchannel-timestamp';
@@ -81,7 +82,7 @@ export const genericAdapter: PlatformAdapter<GenericSecret, 'generic', typeof Ge
     schema: GenericPlatformSchema,
     description: 'Signed JSON from review sites, forms and own tools (`POST /webhooks/generic/{source}`)',
   },
-  mentionPlatforms: ['generic'],
+  mentionPlatforms: MENTION_PLATFORMS_OF.generic,
   secretShape: GenericSecretSchema,
   secretDescription:
     'Signing secret of generic sources: {"signingSecret": "...", "sources": {"<source>": "..."}} (per-source keys optional)',

@@ -16,6 +16,7 @@ import {
   type WebhookResponse,
   entryEnabled,
 } from './platform-adapter.ts';
+import { MENTION_PLATFORMS_OF } from './mention-platforms.ts';
 
 /** The header carrying LinkedIn's signature of a POST body (lower case, as requests hold it). */
 export const LINKEDIN_SIGNATURE_HEADER = 'x-li-signature';
@@ -98,7 +99,7 @@ export const LinkedInPlatformSchema = z.strictObject({
 export const linkedInAdapter: PlatformAdapter<LinkedInSecret, 'linkedin', typeof LinkedInPlatformSchema> = {
   id: 'linkedin',
   config: { schema: LinkedInPlatformSchema, description: 'LinkedIn organization pages (webhooks)' },
-  mentionPlatforms: ['linkedin'],
+  mentionPlatforms: MENTION_PLATFORMS_OF.linkedin,
   secretShape: LinkedInSecretSchema,
   secretDescription: 'LinkedIn app client secret: {"clientSecret": "..."}',
   generateSecret: () => ({ clientSecret: randomSecret() }),

@@ -1,6 +1,7 @@
 import * as z from '../domain/zod-mini.ts';
 import { backfillHours, enabled, pollSchedule, secretName } from '../config/platform-fields.ts';
 import type { PlatformDefinition } from './platform-adapter.ts';
+import { MENTION_PLATFORMS_OF } from './mention-platforms.ts';
 
 /**
  * Mastodon (polled): poll-mastodon reads the mentions of the company's account
@@ -22,5 +23,5 @@ export const MastodonPlatformSchema = z.strictObject({
 export const mastodonPlatform: PlatformDefinition<'mastodon', typeof MastodonPlatformSchema> = {
   id: 'mastodon',
   config: { schema: MastodonPlatformSchema, description: 'A Mastodon account (polled)' },
-  mentionPlatforms: ['mastodon'],
+  mentionPlatforms: MENTION_PLATFORMS_OF.mastodon,
 };

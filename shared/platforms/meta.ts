@@ -16,6 +16,7 @@ import {
   type WebhookResponse,
   entryEnabled,
 } from './platform-adapter.ts';
+import { MENTION_PLATFORMS_OF } from './mention-platforms.ts';
 
 /** The header carrying Meta's signature of a POST body (lower case, as requests hold it). */
 export const META_SIGNATURE_HEADER = 'x-hub-signature-256';
@@ -63,7 +64,7 @@ export const MetaPlatformSchema = z.strictObject({
 export const metaAdapter: PlatformAdapter<MetaSecret, 'meta', typeof MetaPlatformSchema> = {
   id: 'meta',
   config: { schema: MetaPlatformSchema, description: 'Facebook Pages and Instagram accounts (Meta webhooks)' },
-  mentionPlatforms: ['facebook', 'instagram'],
+  mentionPlatforms: MENTION_PLATFORMS_OF.meta,
   secretShape: MetaSecretSchema,
   secretDescription: 'Meta app secret and webhook verify token: {"appSecret": "...", "verifyToken": "..."}',
 

@@ -3,27 +3,11 @@ import { genericAdapter } from './generic.ts';
 import { linkedInAdapter } from './linkedin.ts';
 import { mastodonPlatform } from './mastodon.ts';
 import { metaAdapter } from './meta.ts';
+import { createPlatformRegistry } from './create-registry.ts';
 import type { PlatformAdapter, PlatformDefinition, PlatformRegistry } from './platform-adapter.ts';
 import { tikTokAdapter } from './tiktok.ts';
 import { xAdapter } from './x.ts';
 import { youTubeAdapter } from './youtube.ts';
-
-/**
- * Builds a registry of webhook platforms.
- * @throws Error when two adapters claim the same id
- */
-export function createPlatformRegistry(adapters: readonly PlatformAdapter[]): PlatformRegistry {
-  const byId = new Map<string, PlatformAdapter>();
-  for (const adapter of adapters) {
-    if (byId.has(adapter.id)) throw new Error(`two platform adapters claim the id "${adapter.id}"`);
-    byId.set(adapter.id, adapter);
-  }
-  return {
-    get: (platformId) => byId.get(platformId),
-    ids: [...byId.keys()],
-    adapters: [...byId.values()],
-  };
-}
 
 /**
  * Every platform, one line each: a webhook adapter (`PlatformAdapter`) or a platform
@@ -51,21 +35,8 @@ export const platformRegistry: PlatformRegistry = createPlatformRegistry(
   (platformDefinitions as readonly PlatformDefinition[]).filter(isWebhookAdapter),
 );
 
-/**
- * The `platform` values the mentions of `definitions` carry, in registry order.
- * @throws Error when two platforms declare the same value, or none is given
- */
-export function mentionPlatformsOf(definitions: readonly PlatformDefinition[]): readonly [string, ...string[]] {
-  const values = definitions.flatMap((definition) => definition.mentionPlatforms);
-  const repeated = values.find((value, index) => values.indexOf(value) !== index);
-  if (repeated !== undefined) throw new Error(`two platforms declare the mention platform "${repeated}"`);
-  const [first, ...rest] = values;
-  if (first === undefined) throw new Error('no platform is registered');
-  return [first, ...rest];
-}
+/** Builds a registry of webhook platforms (shared/platforms/create-registry.ts, which imports no adapter). */
+export { createPlatformRegistry } from './create-registry.ts';
 
-/**
- * The `platform` values mentions carry, from every platform's declaration: the edges
- * (config, API, CLI) check values against this list; the domain checks the form only.
- */
-export const MENTION_PLATFORMS = mentionPlatformsOf(platformDefinitions);
+/** The `platform` values mentions carry (shared/platforms/mention-platforms.ts, which needs no adapter). */
+export { MENTION_PLATFORMS, mentionPlatformsOf } from './mention-platforms.ts';

@@ -16,6 +16,7 @@ import {
   entryEnabled,
 } from './platform-adapter.ts';
 import { timestampedSignature, verifyTimestamped } from './signed-timestamp.ts';
+import { MENTION_PLATFORMS_OF } from './mention-platforms.ts';
 
 /** The header carrying TikTok's signature (lower case, as requests hold it). */
 export const TIKTOK_SIGNATURE_HEADER = 'tiktok-signature';
@@ -62,7 +63,7 @@ export const TikTokPlatformSchema = z.strictObject({
 export const tikTokAdapter: PlatformAdapter<TikTokSecret, 'tiktok', typeof TikTokPlatformSchema> = {
   id: 'tiktok',
   config: { schema: TikTokPlatformSchema, description: 'TikTok accounts (webhooks)' },
-  mentionPlatforms: ['tiktok'],
+  mentionPlatforms: MENTION_PLATFORMS_OF.tiktok,
   secretShape: TikTokSecretSchema,
   secretDescription: 'TikTok app client secret: {"clientSecret": "..."}',
   generateSecret: () => ({ clientSecret: randomSecret() }),

@@ -28,6 +28,7 @@ import {
   type XAccountActivity,
   type XUser,
 } from './x-payload.ts';
+import { MENTION_PLATFORMS_OF } from './mention-platforms.ts';
 
 /** The header carrying X's signature of a POST body (lower case, as requests hold it). */
 export const X_SIGNATURE_HEADER = 'x-twitter-webhooks-signature';
@@ -73,7 +74,7 @@ export const XPlatformSchema = z.strictObject({
 export const xAdapter: PlatformAdapter<XSecret, 'x', typeof XPlatformSchema> = {
   id: 'x',
   config: { schema: XPlatformSchema, description: 'X accounts (Account Activity webhooks)' },
-  mentionPlatforms: ['x'],
+  mentionPlatforms: MENTION_PLATFORMS_OF.x,
   secretShape: XSecretSchema,
   secretDescription: 'X app consumer secret (API key secret): {"consumerSecret": "..."}',
   generateSecret: () => ({ consumerSecret: randomSecret() }),

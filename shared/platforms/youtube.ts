@@ -1,4 +1,6 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type * as FastXmlParser from 'fast-xml-parser';
 import * as z from '../domain/zod-mini.ts';
 import { backfillHours, enabled, ids, pollSchedule, secretName } from '../config/platform-fields.ts';
 import type { CompanyConfig } from '../config/schema.ts';
@@ -17,6 +19,7 @@ import {
   type WebhookResponse,
   entryEnabled,
 } from './platform-adapter.ts';
+import { MENTION_PLATFORMS_OF } from './mention-platforms.ts';
 
 /** The header carrying the hub's signature of a POST body, when the subscription has a secret. */
 export const YOUTUBE_SIGNATURE_HEADER = 'x-hub-signature';
@@ -39,16 +42,39 @@ export function signWebSub(body: string | Buffer, hubSecret: string, algorithm: 
   return `${algorithm}=${hmac(algorithm, hubSecret, body).toString('hex')}`;
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  // Prefixes are the sender's choice (yt:, at:); the local names are what the feed means.
-  removeNSPrefix: true,
-  // Ids and titles stay strings: "007" is a title, not the number 7.
-  parseTagValue: false,
-  parseAttributeValue: false,
-  isArray: (name) => name === 'entry' || name === 'link' || name === 'deleted-entry',
-});
+/**
+ * fast-xml-parser and the parser of YouTube's feeds, loaded on the first feed (once per
+ * process): no other platform reads XML, and the parser with the packages under it is about
+ * 55 KiB that every cold start of ingest-webhook would otherwise read and compile. A bundle
+ * carries it as its own CommonJS file beside the code (infra/bundling.ts defines the variable
+ * and writes the file), so it loads synchronously and `parse` stays synchronous; from source it
+ * is the package. The expression is spelled out so that esbuild drops the other branch.
+ * @throws what the require throws (the file missing beside the bundle)
+ */
+function xmlLibrary(): { parser: FastXmlParser.XMLParser; validator: typeof FastXmlParser.XMLValidator } {
+  if (loadedXml) return loadedXml;
+  const requireModule = createRequire(import.meta.url);
+  const library = (
+    process.env.BACKCHANNEL_XML_PARSER_FILE
+      ? requireModule(path.join(import.meta.dirname, process.env.BACKCHANNEL_XML_PARSER_FILE))
+      : requireModule('fast-xml-parser')
+  ) as typeof FastXmlParser;
+  loadedXml = {
+    parser: new library.XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '@_',
+      // Prefixes are the sender's choice (yt:, at:); the local names are what the feed means.
+      removeNSPrefix: true,
+      // Ids and titles stay strings: "007" is a title, not the number 7.
+      parseTagValue: false,
+      parseAttributeValue: false,
+      isArray: (name) => name === 'entry' || name === 'link' || name === 'deleted-entry',
+    }),
+    validator: library.XMLValidator,
+  };
+  return loadedXml;
+}
+let loadedXml: ReturnType<typeof xmlLibrary> | undefined;
 
 const text = z.pipe(
   z.union([z.string(), z.looseObject({ '#text': z.optional(z.string()) })]),
@@ -102,7 +128,7 @@ export const YouTubePlatformSchema = z.strictObject({
 export const youTubeAdapter: PlatformAdapter<YouTubeSecret, 'youtube', typeof YouTubePlatformSchema> = {
   id: 'youtube',
   config: { schema: YouTubePlatformSchema, description: 'YouTube channels: new videos by WebSub, comments by polling' },
-  mentionPlatforms: ['youtube'],
+  mentionPlatforms: MENTION_PLATFORMS_OF.youtube,
   secretShape: YouTubeSecretSchema,
   secretDescription: 'YouTube WebSub hub.secret: {"hubSecret": "..."}',
   generateSecret: () => ({ hubSecret: randomSecret() }),
@@ -139,14 +165,15 @@ export const youTubeAdapter: PlatformAdapter<YouTubeSecret, 'youtube', typeof Yo
   },
 
   parse(body: Buffer, context: ParseContext): ParseResult {
-    const xml = body.toString('utf8');
+    const feedXml = body.toString('utf8');
     // An Atom feed from the hub has no DTD; one here could only expand entities.
-    if (/<!DOCTYPE/i.test(xml)) throw new ValidationError('body has a DOCTYPE; an Atom feed has none');
-    const valid = XMLValidator.validate(xml);
+    if (/<!DOCTYPE/i.test(feedXml)) throw new ValidationError('body has a DOCTYPE; an Atom feed has none');
+    const { parser, validator } = xmlLibrary();
+    const valid = validator.validate(feedXml);
     if (valid !== true) throw new ValidationError(`body is not XML: ${valid.err.msg} (line ${valid.err.line})`);
     let document: unknown;
     try {
-      document = parser.parse(xml);
+      document = parser.parse(feedXml);
     } catch {
       throw new ValidationError('body is not XML');
     }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PlatformsSchema } from '../../../shared/config/platforms.ts';
 import { PlatformSchema } from '../../../shared/domain/mention.ts';
 import { metaAdapter } from '../../../shared/platforms/meta.ts';
+import { MENTION_PLATFORMS_OF } from '../../../shared/platforms/mention-platforms.ts';
 import type { PlatformDefinition } from '../../../shared/platforms/platform-adapter.ts';
 import {
   MENTION_PLATFORMS,
@@ -58,6 +59,15 @@ describe('platform declarations', () => {
     );
     expect(new Set(MENTION_PLATFORMS).size).toBe(MENTION_PLATFORMS.length);
     for (const platform of MENTION_PLATFORMS) expect(PlatformSchema.safeParse(platform).success).toBe(true);
+  });
+
+  it('take their mention platforms from the adapter-free list, one entry per registered platform in registry order', () => {
+    // Act
+    const declared = platformDefinitions.map((definition) => [definition.id, definition.mentionPlatforms]);
+
+    // Assess
+    expect(declared).toEqual(Object.entries(MENTION_PLATFORMS_OF));
+    expect(MENTION_PLATFORMS).toEqual(mentionPlatformsOf(platformDefinitions));
   });
 
   it('refuse two platforms declaring the same mention platform', () => {
