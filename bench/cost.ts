@@ -29,6 +29,7 @@ import { createDocumentClient, observeClients } from '../shared/adapters/aws-cli
 import { parseCompanyConfigYaml } from '../shared/config/load.ts';
 import { signMetaBody } from '../shared/platforms/meta.ts';
 import { RequestCounter, type TableModel } from './aws-requests.ts';
+import { demoCorpusTexts } from './demo-texts.ts';
 import { DEMO_PAGE_ID, metaFeedWebhook } from './meta-webhook.ts';
 import { PRICES, PRICES_DATE, PRICES_REGION } from './prices.ts';
 
@@ -102,17 +103,6 @@ function tableModel(topology: Topology): TableModel {
     // A topology from before index projections were chosen projects everything.
     indexes: topology.table.indexes.map((index) => ({ ...index, projection: index.projection ?? 'ALL' })),
   };
-}
-
-/** Texts of the German corpus (the demo company writes German): its complaints, questions, leads, ideas, ... */
-function corpusTexts(): string[] {
-  const texts: string[] = [];
-  for (const file of ['de-a.jsonl', 'de-b.jsonl']) {
-    for (const line of readFileSync(path.join(ROOT, 'shared/classifier/corpus', file), 'utf8').split('\n')) {
-      if (line.trim()) texts.push((JSON.parse(line) as { text: string }).text);
-    }
-  }
-  return texts;
 }
 
 /**
@@ -207,7 +197,7 @@ async function main(): Promise<void> {
   try {
     const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
     const url = runtime.webhookUrls.meta as string;
-    const texts = corpusTexts();
+    const texts = demoCorpusTexts();
     const send = async (bodies: readonly string[]) => {
       let next = 0;
       let failed = 0;

@@ -58,17 +58,6 @@ type ChildInput = {
   readonly texts: readonly string[];
 };
 
-/** Texts of the German corpus (the demo company writes German), as bench/cost.ts sends them. */
-function corpusTexts(): string[] {
-  const texts: string[] = [];
-  for (const file of ['de-a.jsonl', 'de-b.jsonl']) {
-    for (const line of readFileSync(path.join(ROOT, 'shared/classifier/corpus', file), 'utf8').split('\n')) {
-      if (line.trim()) texts.push((JSON.parse(line) as { text: string }).text);
-    }
-  }
-  return texts;
-}
-
 // ---- child side -------------------------------------------------------------------------
 
 let lastCpu = process.cpuUsage();
@@ -190,6 +179,7 @@ async function main(): Promise<void> {
   const { platformSecretName } = await import('../infra/topology.ts');
   const { parseCompanyConfigYaml } = await import('../shared/config/load.ts');
   const { formatTable } = await import('../infra/local/text-table.ts');
+  const { demoCorpusTexts } = await import('./demo-texts.ts');
   const config = parseCompanyConfigYaml(readFileSync(path.join(ROOT, 'companies/demo.yaml'), 'utf8'), 'demo.yaml');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'backchannel-function-memory-'));
   const runtime = await startRuntime({
@@ -203,7 +193,7 @@ async function main(): Promise<void> {
   });
   try {
     const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
-    const texts = corpusTexts();
+    const texts = demoCorpusTexts();
     for (let n = 0; n < mentions; n++) {
       const postId = `${DEMO_PAGE_ID}_fill${String(n).padStart(6, '0')}`;
       const body = metaFeedWebhook({
