@@ -162,58 +162,61 @@ export function bundleAssets(
 
 /**
  * eld's extra-small detector bundled on its own (ESM, minified) under `.backchannel/` of the
- * project, once per process: the function imports it on the first text its function words
- * do not decide, so its 950 KB are neither in the function's bundle nor parsed at cold start.
+ * project: the function imports it on the first text its function words do not decide, so
+ * its 950 KB are neither in the function's bundle nor parsed at cold start.
  */
 function writeEldBundle(projectRoot: string): string {
-  const file = path.join('.backchannel', 'shipped-eld', ELD_FILE);
-  if (!eldWritten.has(projectRoot)) {
-    buildSync({
-      stdin: { contents: "export { eld } from 'eld/extrasmall';", resolveDir: projectRoot, loader: 'js' },
-      outfile: path.join(projectRoot, file),
-      bundle: true,
-      platform: LAMBDA_BUNDLE.platform,
-      target: LAMBDA_BUNDLE.target,
-      format: LAMBDA_BUNDLE.format,
-      minify: LAMBDA_BUNDLE.minify,
-      absWorkingDir: projectRoot,
-      logLevel: 'error',
-    });
-    eldWritten.add(projectRoot);
-  }
-  return file;
+  return writeBesideBundle(
+    projectRoot,
+    'shipped-eld',
+    ELD_FILE,
+    "export { eld } from 'eld/extrasmall';",
+    LAMBDA_BUNDLE.format,
+  );
 }
-const eldWritten = new Set<string>();
 
 /**
  * fast-xml-parser (the two exports YouTube's adapter uses) bundled on its own as CommonJS
- * under `.backchannel/` of the project, once per process: the adapter requires it on the
- * first feed, synchronously (`parse` is synchronous), so the 55 KiB of the parser and the
- * packages under it are not read at the cold start of a function that may never see a feed.
+ * under `.backchannel/` of the project: the adapter requires it on the first feed,
+ * synchronously (`parse` is synchronous), so the 55 KiB of the parser and the packages under
+ * it are not read at the cold start of a function that may never see a feed.
  */
 function writeXmlParserBundle(projectRoot: string): string {
-  const file = path.join('.backchannel', 'shipped-xml-parser', XML_PARSER_FILE);
-  if (!xmlParserWritten.has(projectRoot)) {
+  const exports = "export { XMLParser, XMLValidator } from 'fast-xml-parser';";
+  return writeBesideBundle(projectRoot, 'shipped-xml-parser', XML_PARSER_FILE, exports, 'cjs');
+}
+
+/**
+ * A module shipped beside a function's bundle and loaded at its first use (eld, the XML
+ * parser): `source` bundled on its own with the functions' settings, once per process and
+ * project, into `.backchannel/<folder>/<file>`; returns that path relative to the project.
+ */
+function writeBesideBundle(
+  projectRoot: string,
+  folder: string,
+  file: string,
+  source: string,
+  format: 'esm' | 'cjs',
+): string {
+  const relative = path.join('.backchannel', folder, file);
+  const key = path.join(projectRoot, relative);
+  if (!besideWritten.has(key)) {
     buildSync({
-      stdin: {
-        contents: "export { XMLParser, XMLValidator } from 'fast-xml-parser';",
-        resolveDir: projectRoot,
-        loader: 'js',
-      },
-      outfile: path.join(projectRoot, file),
+      stdin: { contents: source, resolveDir: projectRoot, loader: 'js' },
+      outfile: key,
       bundle: true,
       platform: LAMBDA_BUNDLE.platform,
       target: LAMBDA_BUNDLE.target,
-      format: 'cjs',
+      format,
       minify: LAMBDA_BUNDLE.minify,
       absWorkingDir: projectRoot,
       logLevel: 'error',
     });
-    xmlParserWritten.add(projectRoot);
+    besideWritten.add(key);
   }
-  return file;
+  return relative;
 }
-const xmlParserWritten = new Set<string>();
+const besideWritten = new Set<string>();
 
 /** Writes the shipped models of a company's languages once per process and folder; returns the folder relative to the project. */
 function writeShippedModels(config: CompanyConfig, projectRoot: string): string {
