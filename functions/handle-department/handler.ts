@@ -29,7 +29,7 @@ import { systemClock } from '../../shared/domain/system-clock.ts';
 import { departmentQueueUrlEnv } from '../../infra/topology-constants.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
 import { BatchSummary } from '../../shared/observability/batch-summary.ts';
-import { correlateDetail, processObservedBatch } from '../../shared/observability/observe-records.ts';
+import { correlateDetail, processObservedBatch, queueNameOf } from '../../shared/observability/observe-records.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 import { withCorrelation } from '../../shared/observability/correlation.ts';
 
@@ -108,7 +108,7 @@ export async function processRecord(record: SQSRecord, deps: HandleDepartmentDep
   if (!('transitionId' in detail))
     throw new ValidationError(`message ${record.messageId} is neither a routed mention nor a case event`);
   // The queue the message came from says which of the recipients this is.
-  const queueName = record.eventSourceARN.split(':').at(-1) ?? '';
+  const queueName = queueNameOf(record);
   const department = deps.departmentOfQueue(queueName);
   if (!department || !detail.recipients.includes(department)) {
     throw new ValidationError(
@@ -190,9 +190,9 @@ export async function handleDepartmentBatch(
   });
   // A failed record has its own ERROR line (`Record failed`): here only its count.
   for (const _ of response.batchItemFailures) summary.add('failed');
-  const queueName = event.Records[0]?.eventSourceARN.split(':').at(-1) ?? '';
+  const first = event.Records[0];
   summary.log('Department batch handled', {
-    department: deps.departmentOfQueue(queueName),
+    department: first ? deps.departmentOfQueue(queueNameOf(first)) : undefined,
     records: event.Records.length,
   });
   return response;

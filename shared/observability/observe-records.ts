@@ -174,7 +174,8 @@ function shorten(text: string, max = MAX_ERROR_MESSAGE_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function queueNameOf(record: SQSRecord): string {
+/** The name of the queue a record came from (the last part of its source ARN). */
+export function queueNameOf(record: Pick<SQSRecord, 'eventSourceARN'>): string {
   return record.eventSourceARN?.split(':').at(-1) ?? '';
 }
 
