@@ -13,13 +13,7 @@ import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/co
 import { RoutedEnvelopeSchema, routedMentionsOf, type MentionRouted } from '../../shared/domain/events.ts';
 import type { RateObservation } from '../../shared/domain/insights.ts';
 import type { RecordFailureLog } from '../../shared/domain/ports.ts';
-import {
-  countNotedRates,
-  noteMentionRate,
-  RATE_RETENTION_DAYS,
-  recordMentionRates,
-  type RateStore,
-} from '../../shared/domain/spikes/index.ts';
+import { countNotedRates, RATE_RETENTION_DAYS, type RateStore } from '../../shared/domain/spikes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { expiresAtEpochSeconds } from '../../shared/domain/time.ts';
 import {
@@ -40,7 +34,7 @@ import { logger, metrics } from '../../shared/observability/powertools.ts';
 import { withCorrelation } from '../../shared/observability/correlation.ts';
 
 export interface RecordInsightsDeps extends RecordInsightDeps {
-  /** The hourly rate counters the spike detection reads. */
+  /** The hourly rate counters the spike detection reads (and the notes that claim each mention and its theme). */
   readonly rates: RateStore;
   /** Where the causes of failed records go, for `backchannel dlq`. */
   readonly failures?: RecordFailureLog;
@@ -86,10 +80,9 @@ export async function processRecord(
   let failure: unknown;
   for (const detail of routedMentionsOf(envelope)) {
     try {
-      const observation = await withCorrelation({ mentionId: detail.mentionId, caseId: detail.caseId }, () =>
-        recordOne(detail, deps),
+      await withCorrelation({ mentionId: detail.mentionId, caseId: detail.caseId }, () =>
+        recordOne(detail, deps, noted),
       );
-      if (observation) noted(observation);
     } catch (error) {
       failure ??= error;
     }
@@ -97,18 +90,23 @@ export async function processRecord(
   if (failure !== undefined) throw failure;
 }
 
-/** Groups one mention into its theme and notes it in its hour's rates; returns its observation when noted now. */
-async function recordOne(detail: MentionRouted, deps: RecordInsightsDeps): Promise<RateObservation | undefined> {
+/** Notes one mention in its hour's rates (passed to `noted` when noted now) and groups it into its theme. */
+async function recordOne(
+  detail: MentionRouted,
+  deps: RecordInsightsDeps,
+  noted: (observation: RateObservation) => void,
+): Promise<void> {
   if (detail.role !== 'primary') {
     // The rule sends only primary events; a cc copy that arrives anyway must not count twice.
     logger.warn('Mention Routed for a cc department skipped', {
       mentionId: detail.mentionId,
       department: detail.department,
     });
-    return undefined;
+    return;
   }
-  const outcome = await recordInsight(detail, deps);
-  const notedNow = await noteMentionRate(outcome.observation, { rates: deps.rates, expiresAt: rateExpiry(deps) });
+  // The note (with the theme) is written before the theme: once noted, the mention is counted
+  // with the batch even if a later step fails this record.
+  const outcome = await recordInsight(detail, { ...deps, onNoted: noted });
   if (outcome.themeId === undefined) {
     logger.debug('Mention feeds no theme', { mentionId: detail.mentionId, category: detail.category });
     metrics.addMetric('MentionsWithoutTheme', MetricUnit.Count, 1);
@@ -124,7 +122,6 @@ async function recordOne(detail: MentionRouted, deps: RecordInsightsDeps): Promi
     deps.summary?.add(outcome.counted ? 'grouped' : 'groupedBefore', detail.mentionId, outcome.themeId);
     if (outcome.created) deps.summary?.add('themesCreated');
   }
-  return notedNow ? outcome.observation : undefined;
 }
 
 function rateExpiry(deps: Pick<RecordInsightsDeps, 'clock'>): number {
@@ -140,8 +137,14 @@ export async function recordRoutedInsight(
   detail: MentionRouted,
   deps: Pick<RecordInsightsDeps, 'themes' | 'rates' | 'clock' | 'timezone' | 'retentionDays' | 'joinThreshold'>,
 ): Promise<RecordInsightOutcome> {
-  const outcome = await recordInsight(detail, deps);
-  await recordMentionRates(outcome.observation, { rates: deps.rates, expiresAt: rateExpiry(deps) });
+  const noted: RateObservation[] = [];
+  // Noted means counted here, whether or not the theme step failed after the note.
+  const outcome = await recordInsight(detail, { ...deps, onNoted: (o) => noted.push(o) }).catch((error: unknown) => ({
+    error,
+  }));
+  const [uncounted] = await countNotedRates(noted, { rates: deps.rates, expiresAt: rateExpiry(deps) });
+  if ('error' in outcome) throw outcome.error;
+  if (uncounted) throw uncounted.error;
   return outcome;
 }
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from '../../infra/local/backends.ts';
 import { createTable } from '../../infra/local/table.ts';
 import { buildTopology } from '../../infra/topology.ts';
-import { DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { recordInsight } from '../../shared/domain/themes/record-insight.ts';
 import { demoConfig } from '../factories/config.ts';
 import { mentionRoutedFactory } from '../factories/mention.ts';
@@ -60,11 +60,16 @@ describe('backchannel themes, theme, ideas and projects on the persisted local t
       });
       const table = buildTopology(config).table;
       await createTable(client, table);
-      const themes = new DynamoThemeRepository(
-        DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-        table.name,
-      );
-      const deps = { themes, clock: { now: () => new Date() }, timezone: config.company.timezone, retentionDays: 365 };
+      const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+      const themes = new DynamoThemeRepository(documents, table.name);
+      const rates = new DynamoRateStore(documents, table.name);
+      const deps = {
+        themes,
+        rates,
+        clock: { now: () => new Date() },
+        timezone: config.company.timezone,
+        retentionDays: 365,
+      };
       const mentions = [
         mentionRoutedFactory({
           mentionId: 'facebook:r1',
@@ -110,7 +115,7 @@ describe('backchannel themes, theme, ideas and projects on the persisted local t
         }),
       ];
       for (const m of mentions) repairTheme = (await recordInsight(m, deps)).themeId ?? repairTheme;
-      repairTheme = (await themes.assignmentOf('facebook:r1')) as string;
+      repairTheme = (await themes.assignmentOf('facebook:r1', mentions[0]?.createdAt as string)) as string;
       client.destroy();
     } finally {
       await backend.stop();

@@ -266,7 +266,7 @@ describe('startRuntime with the demo config, in memory', () => {
         })),
       }),
     );
-    const themeId = await eventually(() => themes.assignmentOf(primary.mentionId));
+    const themeId = await eventually(() => themes.assignmentOf(primary.mentionId, primary.createdAt));
 
     // Assess
     expect(themeId).toMatch(/^th_complaint_de_/);

@@ -32,6 +32,8 @@ import type {
 } from '../../shared/domain/ports.ts';
 import type { ThemeDefect, ThemeKind } from '../../shared/domain/insights.ts';
 import type { StoredTheme, ThemeCount, ThemeDayCount, ThemeRepository } from '../../shared/domain/themes/ports.ts';
+import { hourOf } from '../../shared/domain/spikes/detector.ts';
+import { InMemoryRateStore } from './spikes.ts';
 
 /** In-memory fakes of the domain's ports, with the same conditional semantics as the table. */
 export class InMemoryMentions implements MentionRepository {
@@ -438,6 +440,7 @@ export class InMemoryModelStore implements ModelStore {
  */
 export class InMemoryThemes implements ThemeRepository {
   readonly stored = new Map<string, StoredTheme>();
+  /** Theme claims as an earlier release kept them, apart from the rate notes: read, never written. */
   readonly assignments = new Map<string, string>();
   readonly days = new Map<
     string,
@@ -455,12 +458,10 @@ export class InMemoryThemes implements ThemeRepository {
   async theme(id: string): Promise<StoredTheme | undefined> {
     return this.stored.get(id);
   }
-  async assignmentOf(mentionId: string): Promise<string | undefined> {
-    return this.assignments.get(mentionId);
-  }
-  async claimAssignment(mentionId: string, themeId: string): Promise<string> {
-    if (!this.assignments.has(mentionId)) this.assignments.set(mentionId, themeId);
-    return this.assignments.get(mentionId) as string;
+  /** @param rates where recordInsight's claims (the rate notes with their themes) go: pass it as `rates`. */
+  constructor(readonly rates = new InMemoryRateStore()) {}
+  async assignmentOf(mentionId: string, createdAt: string): Promise<string | undefined> {
+    return this.rates.themeOf(hourOf(createdAt), mentionId) ?? this.assignments.get(mentionId);
   }
   async createTheme(theme: StoredTheme): Promise<boolean> {
     if (this.stored.has(theme.id)) return false;

@@ -4,6 +4,7 @@ import type { RateCount } from '../../shared/domain/spikes/detector.ts';
 import type {
   DimensionCount,
   DimensionValue,
+  RateClaim,
   RateMember,
   RateStore,
   SpikeEventPublisher,
@@ -13,25 +14,39 @@ import type {
 
 /** Hourly counters and noted mentions in memory, with the table adapter's semantics. */
 export class InMemoryRateStore implements RateStore {
-  /** `<hour>|<mentionId>` -> the observation. */
+  /** `<hour>|<mentionId>` -> the observation (with the theme recorded for it). */
   readonly noted = new Map<string, RateObservation>();
+  /** Released notes (`<hour>|<mentionId>`): kept with their themes, not counted, not members. */
+  readonly uncounted = new Set<string>();
   /** `<hour>|<dimension>|<value>` -> count. */
   readonly counters = new Map<string, number>();
   writes = 0;
   /** Makes the next addToCounters throw, like a refused write. */
   failNextAdd = false;
 
-  async claimMention(hour: string, observation: RateObservation): Promise<boolean> {
+  async claimMention(hour: string, observation: RateObservation): Promise<RateClaim> {
     this.writes++;
     const key = `${hour}|${observation.mentionId}`;
-    if (this.noted.has(key)) return false;
-    this.noted.set(key, observation);
-    return true;
+    const before = this.noted.get(key);
+    if (!before) {
+      this.noted.set(key, observation);
+      return { noted: true, ...(observation.themeId ? { themeId: observation.themeId } : {}) };
+    }
+    const themeId = before.themeId ?? observation.themeId;
+    if (themeId !== before.themeId) this.noted.set(key, { ...before, themeId });
+    const noted = this.uncounted.delete(key);
+    return { noted, ...(themeId ? { themeId } : {}) };
   }
 
   async releaseMention(hour: string, mentionId: string): Promise<void> {
     this.writes++;
-    this.noted.delete(`${hour}|${mentionId}`);
+    const key = `${hour}|${mentionId}`;
+    if (this.noted.has(key)) this.uncounted.add(key);
+  }
+
+  /** The theme recorded on a mention's note in its hour, if any. */
+  themeOf(hour: string, mentionId: string): string | undefined {
+    return this.noted.get(`${hour}|${mentionId}`)?.themeId;
   }
 
   async addToCounters(hour: string, values: readonly DimensionCount[]): Promise<void> {
@@ -62,7 +77,7 @@ export class InMemoryRateStore implements RateStore {
     const members: RateMember[] = [];
     const cases = new Set<string>();
     for (const [key, o] of this.noted) {
-      if (!key.startsWith(`${hour}|`)) continue;
+      if (!key.startsWith(`${hour}|`) || this.uncounted.has(key)) continue;
       const matches =
         value.dimension === 'category'
           ? o.category === value.value

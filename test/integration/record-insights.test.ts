@@ -95,7 +95,7 @@ describe('record-insights against dynalite', () => {
     ]);
 
     expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
-    const themeId = await themes.assignmentOf(seed.mentionId);
+    const themeId = await themes.assignmentOf(seed.mentionId, seed.createdAt);
     expect((await themes.theme(themeId as string))?.mentions).toBe(13);
     expect((await themes.themeDays(themeId as string, ['2026-11-24'])).get('2026-11-24')).toBe(13);
   });
@@ -110,7 +110,7 @@ describe('record-insights against dynalite', () => {
     const result = await recordInsightsBatch(event, contextFactory(), deps);
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad-1' }]);
-    expect(await themes.assignmentOf(good.mentionId)).toMatch(/^th_complaint_de_/);
+    expect(await themes.assignmentOf(good.mentionId, good.createdAt)).toMatch(/^th_complaint_de_/);
   });
 
   it('reads themes, ideas, projects and a marked defect back from the table', async () => {
@@ -128,7 +128,7 @@ describe('record-insights against dynalite', () => {
     ]);
     const seed = routed('Reparatur in der Werkstatt dauert Wochen', { createdAt: '2026-11-20T10:00:00.000Z' });
     await batch([seed, routed('Werkstatt Reparatur dauert schon Wochen', { createdAt: '2026-11-21T10:00:00.000Z' })]);
-    const themeId = (await themes.assignmentOf(seed.mentionId)) as string;
+    const themeId = (await themes.assignmentOf(seed.mentionId, seed.createdAt)) as string;
     const admin = { sub: 'admin', operator: true };
     await markThemeDefect(
       themeId,
@@ -212,7 +212,7 @@ describe('record-insights against dynalite', () => {
   it('counts authors on the theme day and the marks an earlier release wrote as items, and erases both', async () => {
     const detail = routed('Kundenkarte wird an der Kasse abgelehnt', { createdAt: '2026-11-27T23:30:00.000Z' });
     await batch([detail]);
-    const themeId = (await themes.assignmentOf(detail.mentionId)) as string;
+    const themeId = (await themes.assignmentOf(detail.mentionId, detail.createdAt)) as string;
     // A mark as the release before this one wrote it: one item per theme, day and author.
     await local.documents.send(
       new PutCommand({

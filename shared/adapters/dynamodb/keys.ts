@@ -22,12 +22,12 @@
  * | record failure   | FAIL#<SQS message id>      | FAIL                                   |                                             |                                              |
  * | erasure audit    | AUDIT#ERASURE              | <at>#<erasure id>                      |                                             |                                              |
  * | rate counters    | RATE#<UTC day>             | COUNT#<hour>                           |                                             |                                              |
- * | rate mention     | RATE#<UTC day>             | MENTION#<hour>#<mentionId>             |                                             |                                              |
+ * | rate mention (+ theme claim) | RATE#<UTC day> | MENTION#<hour>#<mentionId>             |                                             |                                              |
  * | spike            | SPIKE                      | <hour>#<spike id>                      |                                             |                                              |
  * | spike cursor     | SPIKE#CURSOR               | CURSOR                                 |                                             |                                              |
  * | correction       | CORRECTION                 | MENTION#<mentionId>                    |                                             | AUTHOR#<platform>#<id> / CORRECTION#<mentionId> |
  * | theme            | THEME#<kind>#<language>    | <themeId>                              |                                             |                                              |
- * | theme of mention | THEMEMENTION#<mentionId>   | THEMEMENTION                           |                                             |                                              |
+ * | theme of mention (old, read only) | THEMEMENTION#<mentionId> | THEMEMENTION                 |                                             |                                              |
  * | theme day        | THEMEDAY#<day>             | <themeId>                              |                                             |                                              |
  * | theme author (old)| THEMEAUTHOR#<themeId>     | <day>#<author hash>                    |                                             |                                              |
  * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |                                              |

@@ -1,5 +1,5 @@
 import {
-  DeleteCommand,
+  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -8,9 +8,9 @@ import {
 import type { RateObservation, SpikeDimension } from '../../domain/insights.ts';
 import { SPIKE_DIMENSIONS } from '../../domain/insights.ts';
 import type { RateCount } from '../../domain/spikes/detector.ts';
-import type { DimensionCount, DimensionValue, RateMember, RateStore } from '../../domain/spikes/ports.ts';
+import type { DimensionCount, DimensionValue, RateClaim, RateMember, RateStore } from '../../domain/spikes/ports.ts';
 import { queryAll } from './query-all.ts';
-import { conditionalWrite, keys } from './keys.ts';
+import { conditionalWrite, isConditionFailed, keys } from './keys.ts';
 
 /** Prefix of a counter attribute: `n#<dimension>#<value>`. */
 const COUNTER_PREFIX = 'n#';
@@ -20,8 +20,10 @@ const DAY_MS = 86_400_000;
 
 /**
  * Hourly rate counters and the rate mentions behind them (keys.ts): per mention one
- * conditional put (the claim); per batch and hour one `ADD` to the hour's counter item, which
- * holds every dimension value's count of the hour as its own attribute.
+ * conditional put (the claim, which records the mention's theme too: no theme claim of its
+ * own); per batch and hour one `ADD` to the hour's counter item, which holds every dimension
+ * value's count of the hour as its own attribute. A note whose count was refused is marked
+ * `uncounted` (not deleted, so its theme stays); the redelivery notes it again.
  */
 export class DynamoRateStore implements RateStore {
   constructor(
@@ -29,9 +31,12 @@ export class DynamoRateStore implements RateStore {
     private readonly tableName: string,
   ) {}
 
-  async claimMention(hour: string, o: RateObservation, expiresAt: number): Promise<boolean> {
-    return conditionalWrite(
-      this.client.send(
+  async claimMention(hour: string, o: RateObservation, expiresAt: number): Promise<RateClaim> {
+    // An earlier release kept the theme claim apart (`THEMEMENTION#<id>`) and deleted a note
+    // whose count was refused: its redelivery finds no note here but that claim's theme.
+    const themeId = o.themeId === undefined ? undefined : ((await this.legacyThemeOf(o.mentionId)) ?? o.themeId);
+    try {
+      await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -43,17 +48,92 @@ export class DynamoRateStore implements RateStore {
             department: o.department,
             category: o.category,
             platform: o.platform,
-            ...(o.themeId ? { themeId: o.themeId } : {}),
+            ...(themeId ? { themeId } : {}),
             expiresAt,
           },
           ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return { noted: true, ...(themeId ? { themeId } : {}) };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.rateMention(hour, o.mentionId),
+        ProjectionExpression: 'themeId, uncounted',
+        ConsistentRead: true,
+      }),
+    );
+    const recorded =
+      typeof Item?.themeId === 'string' ? Item.themeId : await this.recordTheme(hour, o.mentionId, themeId);
+    const noted = Item?.uncounted === true ? await this.noteAgain(hour, o.mentionId) : false;
+    return { noted, ...(recorded ? { themeId: recorded } : {}) };
+  }
+
+  async releaseMention(hour: string, mentionId: string): Promise<void> {
+    // Only the count goes: the theme the note records stays for the redelivery (and erasure).
+    await conditionalWrite(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.rateMention(hour, mentionId),
+          UpdateExpression: 'SET uncounted = :true',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':true': true },
         }),
       ),
     );
   }
 
-  async releaseMention(hour: string, mentionId: string): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.rateMention(hour, mentionId) }));
+  /** The theme claim an earlier release wrote for the mention, if any (read eventually: it is old). */
+  private async legacyThemeOf(mentionId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.themeOfMention(mentionId),
+        ProjectionExpression: 'themeId',
+      }),
+    );
+    return typeof Item?.themeId === 'string' ? Item.themeId : undefined;
+  }
+
+  /** Records a theme on a note written without one (the mention fed no theme then); returns the one recorded. */
+  private async recordTheme(hour: string, mentionId: string, themeId: string | undefined): Promise<string | undefined> {
+    if (themeId === undefined) return undefined;
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.rateMention(hour, mentionId),
+          UpdateExpression: 'SET themeId = if_not_exists(themeId, :themeId)',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':themeId': themeId },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return typeof Attributes?.themeId === 'string' ? Attributes.themeId : themeId;
+    } catch (error) {
+      // Gone meanwhile (it expired): nothing recorded, the proposed theme stands.
+      if (isConditionFailed(error)) return themeId;
+      throw error;
+    }
+  }
+
+  /** Notes a released note again; false when another delivery did first. */
+  private noteAgain(hour: string, mentionId: string): Promise<boolean> {
+    return conditionalWrite(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.rateMention(hour, mentionId),
+          UpdateExpression: 'REMOVE uncounted',
+          ConditionExpression: 'uncounted = :true',
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      ),
+    );
   }
 
   async addToCounters(hour: string, values: readonly DimensionCount[], expiresAt: number): Promise<void> {
@@ -108,7 +188,8 @@ export class DynamoRateStore implements RateStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          FilterExpression: '#attribute = :value',
+          // A released note's mention is not counted (yet): not a member either.
+          FilterExpression: '#attribute = :value AND attribute_not_exists(uncounted)',
           ExpressionAttributeNames: { '#attribute': attribute },
           ExpressionAttributeValues: {
             ':pk': keys.rates(hour),

@@ -7,16 +7,18 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ThemeDefect, ThemeExample, ThemeKind } from '../../domain/insights.ts';
 import type { StoredTheme, ThemeCount, ThemeDayCount, ThemeRepository } from '../../domain/themes/ports.ts';
+import { hourOf } from '../../domain/spikes/detector.ts';
 import { daysBetween } from '../../domain/themes/defect-effect.ts';
 import { parseThemeId } from '../../domain/themes/theme-id.ts';
-import { conditionalWrite, isConditionFailed, keys } from './keys.ts';
+import { conditionalWrite, keys } from './keys.ts';
 import { getAll, queryAll } from './query-all.ts';
 
 const DAY_MS = 86_400_000;
 
 /**
  * Themes in the company table (keys.ts: THEME*). Idempotent per mention: the mention's theme
- * is claimed once, the theme's vector remembers its recent mentions, a day counts a mention
+ * is claimed once (on its note in its hour's rates, DynamoRateStore.claimMention; an earlier
+ * release's `THEMEMENTION` claims are still read), the theme's vector remembers its recent mentions, a day counts a mention
  * once by its id set and holds its authors' marks (a set of pseudonymous hashes) in the same
  * write. Author marks of the release before, one item each, are still read and erased.
  */
@@ -48,27 +50,21 @@ export class DynamoThemeRepository implements ThemeRepository {
     return Item ? themeOf(Item) : undefined;
   }
 
-  async assignmentOf(mentionId: string): Promise<string | undefined> {
+  async assignmentOf(mentionId: string, createdAt: string): Promise<string | undefined> {
     const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.rateMention(hourOf(createdAt), mentionId),
+        ProjectionExpression: 'themeId',
+        ConsistentRead: true,
+      }),
+    );
+    if (typeof Item?.themeId === 'string') return Item.themeId;
+    // An earlier release's theme claim (its note deleted, or expired after 98 days).
+    const legacy = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.themeOfMention(mentionId), ConsistentRead: true }),
     );
-    return typeof Item?.themeId === 'string' ? Item.themeId : undefined;
-  }
-
-  async claimAssignment(mentionId: string, themeId: string, expiresAt: number): Promise<string> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.themeOfMention(mentionId), type: 'themeOfMention', mentionId, themeId, expiresAt },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return themeId;
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      return (await this.assignmentOf(mentionId)) ?? themeId;
-    }
+    return typeof legacy.Item?.themeId === 'string' ? legacy.Item.themeId : undefined;
   }
 
   async createTheme(theme: StoredTheme): Promise<boolean> {

@@ -20,17 +20,30 @@ export interface RateMember {
   readonly department: string;
 }
 
+/** What a mention's note in its hour says after {@link RateStore.claimMention}. */
+export interface RateClaim {
+  /** True when this call noted the mention (or a released note again): the caller must count it. */
+  readonly noted: boolean;
+  /** The theme recorded for the mention (the first claim's), when it has one. */
+  readonly themeId?: string;
+}
+
 /**
  * Port: hourly mention counters per dimension value, and the mentions behind them.
  * Hours are UTC hour starts (ISO).
  */
 export interface RateStore {
   /**
-   * Notes the mention in its hour, once.
-   * @returns false when it was noted before (a redelivery): then it must not be counted again
+   * Notes the mention in its hour, once, with its theme (`observation.themeId`): the note is
+   * also the mention's theme claim, so the first claim's theme stays (a redelivery gets it
+   * back, as does a theme claim an earlier release kept apart). A released note is noted again.
+   * @returns `noted` false when it was noted before (a redelivery): then it must not be counted again
    */
-  claimMention(hour: string, observation: RateObservation, expiresAt: number): Promise<boolean>;
-  /** Withdraws a note whose count could not be added, so that a redelivery counts the mention. */
+  claimMention(hour: string, observation: RateObservation, expiresAt: number): Promise<RateClaim>;
+  /**
+   * Marks a note whose count could not be added as uncounted (its theme stays), so that a
+   * redelivery counts the mention and joins the same theme.
+   */
   releaseMention(hour: string, mentionId: string): Promise<void>;
   /** Adds each value's count (1 when it has none) to the hour's counters (one write for all of them). */
   addToCounters(hour: string, values: readonly DimensionCount[], expiresAt: number): Promise<void>;

@@ -30,10 +30,10 @@ export function dimensionValuesOf(observation: RateObservation): DimensionValue[
  * @returns false when it was noted before (a redelivery): then it must not be counted again
  */
 export async function noteMentionRate(observation: RateObservation, deps: RecordMentionRatesDeps): Promise<boolean> {
-  return deps.rates.claimMention(hourOf(observation.createdAt), observation, deps.expiresAt);
+  return (await deps.rates.claimMention(hourOf(observation.createdAt), observation, deps.expiresAt)).noted;
 }
 
-/** The mentions of one hour whose count could not be added (their notes were released where possible). */
+/** The mentions of one hour whose count could not be added (their notes were released where possible: marked uncounted, their themes kept). */
 export interface UncountedRates {
   readonly hour: string;
   readonly observations: readonly RateObservation[];
@@ -62,8 +62,8 @@ export function hourlyCountsOf(observations: readonly RateObservation[]): Map<st
  * Adds mentions noted by {@link noteMentionRate} (all of one SQS batch) to their hours'
  * counters: one write per hour, whatever the number of mentions.
  *
- * A write that fails releases the notes of that hour's mentions, so their redelivery counts
- * them; only a crash between the notes and the write (or a failed release) loses those
+ * A write that fails releases the notes of that hour's mentions (marks them uncounted; the
+ * theme each records stays), so their redelivery counts them and joins the same themes; only a crash between the notes and the write (or a failed release) loses those
  * mentions' counts. A mention is never counted twice.
  *
  * @returns the hours whose counts were not added, with their mentions (empty when all were)

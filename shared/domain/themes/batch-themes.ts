@@ -54,12 +54,8 @@ export class BatchThemes implements ThemeRepository {
     return stored;
   }
 
-  assignmentOf(mentionId: string): Promise<string | undefined> {
-    return this.table.assignmentOf(mentionId);
-  }
-
-  claimAssignment(mentionId: string, themeId: string, expiresAt: number): Promise<string> {
-    return this.table.claimAssignment(mentionId, themeId, expiresAt);
+  assignmentOf(mentionId: string, createdAt: string): Promise<string | undefined> {
+    return this.table.assignmentOf(mentionId, createdAt);
   }
 
   async createTheme(theme: StoredTheme): Promise<boolean> {

@@ -10,7 +10,7 @@ const MAX_ATTEMPTS = 8;
  * pseudonymous marks (the counts stay: they name nobody). Returns the examples removed (or,
  * dry, that would be).
  *
- * 1. find each mention's theme (the mention's theme record);
+ * 1. find each mention's theme (its note in the rates of its hour, or an earlier release's theme claim);
  * 2. drop its example from the theme under the theme's version, retried on a conflict;
  * 3. remove the author's marks on the theme.
  */
@@ -21,7 +21,7 @@ export async function eraseThemeTraces(
 ): Promise<number> {
   let removed = 0;
   for (const stored of mentions) {
-    const themeId = await themes.assignmentOf(stored.mention.id);
+    const themeId = await themes.assignmentOf(stored.mention.id, stored.mention.createdAt);
     if (!themeId) continue;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const theme = await themes.theme(themeId);

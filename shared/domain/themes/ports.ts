@@ -52,10 +52,12 @@ export interface ThemeRepository {
   /** The themes of one kind and language, oldest first (the clusterer's candidates). */
   themesOf(kind: ThemeKind, language: string): Promise<StoredTheme[]>;
   theme(id: string): Promise<StoredTheme | undefined>;
-  /** The theme a mention was grouped into, when it was. */
-  assignmentOf(mentionId: string): Promise<string | undefined>;
-  /** Records the mention's theme unless one is recorded already; returns the recorded one. */
-  claimAssignment(mentionId: string, themeId: string, expiresAt: number): Promise<string>;
+  /**
+   * The theme a mention was grouped into, when it was: recorded on its note in the rates of
+   * the UTC hour of its `createdAt` (RateStore.claimMention), or by an earlier release in a
+   * theme claim of its own.
+   */
+  assignmentOf(mentionId: string, createdAt: string): Promise<string | undefined>;
   /** Writes a new theme; false when the id exists already. */
   createTheme(theme: StoredTheme): Promise<boolean>;
   /** Writes the theme when its stored version is `expectedVersion`; false when another writer came first. */

@@ -2,6 +2,9 @@ import { ConflictError } from '../errors.ts';
 import type { MentionRouted } from '../events.ts';
 import type { RateObservation, ThemeExample } from '../insights.ts';
 import type { Clock } from '../ports.ts';
+import { hourOf } from '../spikes/detector.ts';
+import type { RateStore } from '../spikes/ports.ts';
+import { RATE_RETENTION_DAYS } from '../spikes/record-mention-rates.ts';
 import { dayIn, expiresAtEpochSeconds } from '../time.ts';
 import { chooseTheme, DEFAULT_JOIN_THRESHOLD } from './cluster.ts';
 import { themeKindOf } from './kind.ts';
@@ -22,6 +25,14 @@ const MAX_ATTEMPTS = 8;
 
 export interface RecordInsightDeps {
   readonly themes: ThemeRepository;
+  /** Where the mention's claim goes: its note in its hour's rates, which records its theme too. */
+  readonly rates: RateStore;
+  /**
+   * Called once this call noted the mention in its hour's rates, before the theme is written:
+   * the caller adds it to the counters (or releases the note) even when a later step throws,
+   * since a redelivery finds it noted and would not count it.
+   */
+  readonly onNoted?: (observation: RateObservation) => void;
   readonly clock: Clock;
   readonly timezone: string;
   readonly retentionDays: number;
@@ -35,15 +46,19 @@ export interface RecordInsightOutcome {
   readonly themeId?: string;
   /** True when this call counted the mention; false when it was counted before (a redelivery) or feeds no theme. */
   readonly counted: boolean;
+  /** True when this call noted the mention in its hour's rates (passed to `onNoted`); false for a redelivery. */
+  readonly noted: boolean;
   /** True when the mention started a new theme. */
   readonly created: boolean;
 }
 
 /**
- * Groups one routed mention (primary department) into its theme:
- * 1. its kind (complaint, question in anger, idea, project) and terms; none: nothing to group;
- * 2. the most similar theme of its kind and language or a new one, recorded for the mention
- *    (first writer wins: a redelivery gets the theme recorded before);
+ * Groups one routed mention (primary department) into its theme and notes it in its hour's rates:
+ * 1. its kind (complaint, question in anger, idea, project) and terms; none: the mention is
+ *    only noted in its hour's rates;
+ * 2. the most similar theme of its kind and language or a new one, recorded with the mention's
+ *    note in its hour's rates, one conditional write for both (first writer wins: a redelivery
+ *    gets the theme recorded before and is not noted again, unless its note was released);
  * 3. its terms, example, department (and for projects the organisation and place) added to
  *    the theme under the theme's version, retried when another writer came first;
  * 4. counted on the theme's day once, its author marked on the same day (one write).
@@ -62,18 +77,26 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
   const kind = themeKindOf(detail.category, detail.sentiment);
   const language = themeLanguageOf(detail.language);
   const terms = kind ? termsOf(detail.text, language) : new Map<string, string>();
-  if (!kind || terms.size === 0) return { observation, counted: false, created: false };
+  const hour = hourOf(detail.createdAt);
+  if (!kind || terms.size === 0) {
+    const expiresAt = expiresAtEpochSeconds(deps.clock.now(), RATE_RETENTION_DAYS);
+    const { noted } = await deps.rates.claimMention(hour, observation, expiresAt);
+    if (noted) deps.onNoted?.(observation);
+    return { observation, counted: false, created: false, noted };
+  }
 
-  const expiresAt = expiresAtEpochSeconds(deps.clock.now(), deps.retentionDays);
   // No read of an earlier assignment first: the claim is conditional and answers with the
   // theme recorded before when there is one (a redelivery), which is rare.
   const candidates = await deps.themes.themesOf(kind, language);
   const choice = chooseTheme(terms, candidates, deps.joinThreshold ?? DEFAULT_JOIN_THRESHOLD);
-  const themeId = await deps.themes.claimAssignment(
-    detail.mentionId,
-    choice.join ?? themeIdOf(kind, language, detail.mentionId),
-    expiresAt,
-  );
+  const proposed = choice.join ?? themeIdOf(kind, language, detail.mentionId);
+  // The note is the theme claim too: it lives as long as the longer of the two needs (the
+  // detector's look-back, and the retention within which an erasure must find the theme).
+  const expiresAt = expiresAtEpochSeconds(deps.clock.now(), Math.max(deps.retentionDays, RATE_RETENTION_DAYS));
+  const claim = await deps.rates.claimMention(hour, { ...observation, themeId: proposed }, expiresAt);
+  const themeId = claim.themeId ?? proposed;
+  const themed: RateObservation = { ...observation, themeId };
+  if (claim.noted) deps.onNoted?.(themed);
 
   const created = await applyToTheme(themeId, detail, terms, deps);
   const day = dayIn(new Date(detail.createdAt), deps.timezone);
@@ -85,7 +108,7 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
     reactions: reactionsOf(detail),
     authorHash: authorHashOf(detail.platform, detail.authorId),
   });
-  return { observation: { ...observation, themeId }, themeId, counted, created };
+  return { observation: themed, themeId, counted, created, noted: claim.noted };
 }
 
 /** Adds the mention to the theme (creating it when it is new); true when this call created it. */

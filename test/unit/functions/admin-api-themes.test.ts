@@ -15,7 +15,7 @@ const STRANGER = { sub: 'sub-eve', email: 'eve@example.org' };
 async function setup() {
   const themes = new InMemoryThemes();
   const clock = fixedClock(NOW);
-  const insight = { themes, clock, timezone: 'Europe/Berlin', retentionDays: 365 };
+  const insight = { themes, rates: themes.rates, clock, timezone: 'Europe/Berlin', retentionDays: 365 };
   const complaint = await recordInsight(
     mentionRoutedFactory({
       mentionId: 'facebook:1',

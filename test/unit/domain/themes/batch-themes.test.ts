@@ -17,9 +17,9 @@ class CountingThemes extends InMemoryThemes {
     this.reads.theme++;
     return super.theme(id);
   }
-  override async assignmentOf(mentionId: string) {
+  override async assignmentOf(mentionId: string, createdAt: string) {
     this.reads.assignmentOf++;
-    return super.assignmentOf(mentionId);
+    return super.assignmentOf(mentionId, createdAt);
   }
 }
 
@@ -30,6 +30,7 @@ const mention = (text: string, overrides: Parameters<typeof mentionRoutedFactory
 function batchOf(table: CountingThemes): RecordInsightDeps {
   return {
     themes: new BatchThemes(table),
+    rates: table.rates,
     clock: fixedClock('2026-11-28T10:00:00Z'),
     timezone: 'Europe/Berlin',
     retentionDays: 365,

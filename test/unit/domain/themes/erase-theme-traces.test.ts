@@ -14,7 +14,13 @@ const storedOf = (id: string, authorId: string) =>
 
 async function setup() {
   const themes = new InMemoryThemes();
-  const deps = { themes, clock: fixedClock('2026-11-28T10:00:00Z'), timezone: 'Europe/Berlin', retentionDays: 365 };
+  const deps = {
+    themes,
+    rates: themes.rates,
+    clock: fixedClock('2026-11-28T10:00:00Z'),
+    timezone: 'Europe/Berlin',
+    retentionDays: 365,
+  };
   const erased = await recordInsight(
     mentionRoutedFactory({
       mentionId: 'facebook:e1',

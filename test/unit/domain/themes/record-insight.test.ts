@@ -6,7 +6,13 @@ import { mentionRoutedFactory } from '../../../factories/mention.ts';
 import { fixedClock, InMemoryThemes } from '../../../fakes/in-memory.ts';
 
 function depsOf(themes = new InMemoryThemes()): RecordInsightDeps & { themes: InMemoryThemes } {
-  return { themes, clock: fixedClock('2026-11-28T10:00:00Z'), timezone: 'Europe/Berlin', retentionDays: 365 };
+  return {
+    themes,
+    rates: themes.rates,
+    clock: fixedClock('2026-11-28T10:00:00Z'),
+    timezone: 'Europe/Berlin',
+    retentionDays: 365,
+  };
 }
 
 let sequence = 0;
@@ -98,6 +104,37 @@ describe('recordInsight', () => {
     deps.themes.conflictsBeforeSave = 100;
 
     await expect(recordInsight(mention('Reparatur dauert Wochen'), deps)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('hands the mention over to be counted when its note is written, even when the theme step then fails', async () => {
+    const deps = depsOf();
+    const first = await recordInsight(mention('Die Reparatur dauert schon drei Wochen'), deps);
+    deps.themes.conflictsBeforeSave = 100;
+    const noted: string[] = [];
+    const detail = mention('Reparatur dauert Wochen');
+
+    const failed = await recordInsight(detail, { ...deps, onNoted: (o) => noted.push(`${o.mentionId}>${o.themeId}`) })
+      .then(() => undefined)
+      .catch((error: unknown) => error);
+    deps.themes.conflictsBeforeSave = 0;
+    const again = await recordInsight(detail, { ...deps, onNoted: (o) => noted.push(`again ${o.mentionId}`) });
+
+    expect(failed).toBeInstanceOf(ConflictError);
+    expect(noted).toEqual([`${detail.mentionId}>${first.themeId}`]);
+    expect(again).toMatchObject({ themeId: first.themeId, noted: false, counted: true });
+  });
+
+  it('records the theme on the note and gives a released note back to be counted with the same theme', async () => {
+    const deps = depsOf();
+    const detail = mention('Die Reparatur dauert schon drei Wochen');
+    const first = await recordInsight(detail, deps);
+    await deps.rates.releaseMention('2026-11-28T09:00:00.000Z', detail.mentionId);
+
+    const again = await recordInsight(detail, { ...deps, joinThreshold: 2 });
+
+    expect(await deps.themes.assignmentOf(detail.mentionId, detail.createdAt)).toBe(first.themeId);
+    expect(again).toMatchObject({ themeId: first.themeId, noted: true, counted: false });
+    expect(deps.themes.assignments.size).toBe(0);
   });
 
   it('counts a mention on its company day (Europe/Berlin), not its UTC day', async () => {
