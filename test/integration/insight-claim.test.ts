@@ -167,6 +167,30 @@ describe('the insight claim (rate note with the theme) against dynalite', () => 
     expect((await themes.themeDays(seedTheme, ['2026-11-24'])).get('2026-11-24')).toBe(2);
   });
 
+  it('counts a mention noted before its theme step failed with the batch, and its redelivery only joins the theme', async () => {
+    const seed = routed('Ersatzteil seit Wochen nicht lieferbar', '2026-11-24T16:01:00.000Z');
+    await recordInsightsBatch(eventOf([seed], 'conflict-seed'), contextFactory(), deps);
+    const seedTheme = (await themes.assignmentOf(seed.mentionId, seed.createdAt)) as string;
+    const detail = routed('Ersatzteil nicht lieferbar, seit Wochen', '2026-11-24T16:10:00.000Z');
+    const event = eventOf([detail], 'conflict');
+    // Every theme write refused, as if another writer always came first.
+    const contended: RecordInsightsDeps = {
+      ...deps,
+      themes: Object.assign(Object.create(themes) as DynamoThemeRepository, { saveTheme: async () => false }),
+    };
+
+    const failed = await recordInsightsBatch(event, contextFactory(), contended).catch((e: unknown) => e);
+    const countedWhileFailed = await hourly('2026-11-24T16:00:00.000Z', 'theme', seedTheme);
+    const redelivered = await recordInsightsBatch(event, contextFactory(), deps);
+
+    expect(failed).toBeInstanceOf(FullBatchFailureError);
+    expect(countedWhileFailed).toBe(2);
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect(await hourly('2026-11-24T16:00:00.000Z', 'theme', seedTheme)).toBe(2);
+    expect((await themes.theme(seedTheme))?.mentions).toBe(2);
+    expect((await themes.themeDays(seedTheme, ['2026-11-24'])).get('2026-11-24')).toBe(2);
+  });
+
   it("lists a theme's spike members from the notes, one per mention", async () => {
     const details = [
       routed('Kundennummer wird nicht erkannt beim Login', '2026-11-24T13:01:00.000Z'),
