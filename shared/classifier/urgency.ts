@@ -122,7 +122,9 @@ export function urgencyOf(input: UrgencyInput): { urgency: number; reasons: Reas
     const stems = STEMS_BY_PREFIX.get(prefixKey(token));
     if (!stems) continue;
     for (const stem of stems) {
-      if (token.startsWith(stem) && (stem.length >= 4 || token === stem)) (hits ??= new Set()).add(stem);
+      if (!token.startsWith(stem) || (stem.length < 4 && token !== stem)) continue;
+      hits ??= new Set();
+      hits.add(stem);
     }
   }
   let escalation = 0;
