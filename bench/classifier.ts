@@ -328,11 +328,19 @@ function textsOfLength(source: readonly string[], length: number, count: number)
   return out;
 }
 
-export function speedSection(eldLoadMs: number): string {
+/**
+ * The speed table's texts: `count` texts of `length` characters cut from consecutive corpus
+ * lines, alternately German and English (so many mix both languages).
+ */
+export function speedTexts(length: number, count = 400): string[] {
   const corpus = readCorpus(corpusFiles());
   const de = corpus.filter((e) => e.language === 'de').map((e) => e.text);
   const en = corpus.filter((e) => e.language === 'en').map((e) => e.text);
   const mixed = de.flatMap((t, i) => [t, en[i % Math.max(1, en.length)] ?? t]);
+  return textsOfLength(mixed, length, count);
+}
+
+export function speedSection(eldLoadMs: number): string {
   const ngram = new NgramClassifier();
   const keyword = new KeywordClassifier();
   ngram.model('de');
@@ -340,7 +348,7 @@ export function speedSection(eldLoadMs: number): string {
   ngram.model('any');
   const rows: (string | number)[][] = [];
   for (const length of [280, 2000]) {
-    const texts = textsOfLength(mixed, length, 400);
+    const texts = speedTexts(length);
     rows.push([
       `${length} characters`,
       throughput((text) => ngram.classify({ text }), texts).toFixed(0),

@@ -327,20 +327,27 @@ export class FeatureExtractor {
     const tokenCount = this.tokens.length;
     const size = 2 * tokenCount + SIGNAL_NAMES.length;
     const keep = limit * 4;
-    if (this.topGroups.length < keep) this.topGroups = new Int32Array(keep);
+    if (this.topGroups.length < keep) {
+      this.topGroups = new Int32Array(keep);
+      this.topMagnitudes = new Float64Array(keep);
+    }
     const top = this.topGroups;
+    // The kept groups' absolute weights beside them: the comparisons read no group twice.
+    const magnitudes = this.topMagnitudes;
     let count = 0;
     for (let g = 0; g < size; g++) {
       const weight = groups[g]!;
       if (weight === 0) continue;
       const magnitude = Math.abs(weight);
-      if (count === keep && magnitude <= Math.abs(groups[top[keep - 1]!]!)) continue;
+      if (count === keep && magnitude <= magnitudes[keep - 1]!) continue;
       let at = count < keep ? count++ : keep - 1;
-      while (at > 0 && Math.abs(groups[top[at - 1]!]!) < magnitude) {
+      while (at > 0 && magnitudes[at - 1]! < magnitude) {
         top[at] = top[at - 1]!;
+        magnitudes[at] = magnitudes[at - 1]!;
         at--;
       }
       top[at] = g;
+      magnitudes[at] = magnitude;
     }
     const out: { name: string; weight: number }[] = [];
     const taken: string[] = [];
@@ -355,6 +362,7 @@ export class FeatureExtractor {
   }
 
   private topGroups = new Int32Array(16);
+  private topMagnitudes = new Float64Array(16);
 
   private groupName(group: number, tokenCount: number): string {
     if (group < tokenCount)

@@ -338,10 +338,24 @@ function decodeShipped(language: ModelLanguage, shipped: ShippedModel | undefine
   return decodeModel(shipped.base64, shipped.id);
 }
 
+/**
+ * The labels with their rounded probabilities, most probable first, ties in label order (what
+ * a stable sort gives): an insertion sort of at most 9 entries, without the callbacks and the
+ * intermediate array of map and sort.
+ */
 function ranked<T extends string>(labels: readonly T[], probs: Float64Array): Scored<T>[] {
-  return labels
-    .map((label, i) => ({ label, probability: round(probs[i]!) }))
-    .sort((a, b) => b.probability - a.probability);
+  const out: Scored<T>[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    const entry = { label: labels[i]!, probability: round(probs[i]!) };
+    let at = out.length;
+    out.push(entry);
+    while (at > 0 && out[at - 1]!.probability < entry.probability) {
+      out[at] = out[at - 1]!;
+      at--;
+    }
+    out[at] = entry;
+  }
+  return out;
 }
 
 function round(x: number): number {

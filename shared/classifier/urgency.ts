@@ -78,9 +78,13 @@ export const ESCALATION_STEMS: readonly string[] = [
   'cancel',
 ];
 
-/** The first three UTF-16 code units of a string as one number (no string is built per token). */
+/**
+ * The first three UTF-16 code units of a string as one small integer (no string is built per
+ * token, and a small integer is a Map key that allocates nothing, unlike a 48-bit one). Other
+ * letters than a-z may share a key; every stem found under it is still compared in full.
+ */
 function prefixKey(s: string): number {
-  return s.charCodeAt(0) * 4294967296 + s.charCodeAt(1) * 65536 + s.charCodeAt(2);
+  return ((s.charCodeAt(0) << 20) ^ (s.charCodeAt(1) << 10) ^ s.charCodeAt(2)) & 0x3fffffff;
 }
 
 /** Stems by their first three letters: a token is compared only with stems it could start with. */
@@ -111,17 +115,20 @@ export function urgencyOf(input: UrgencyInput): { urgency: number; reasons: Reas
   u += part('legal risk or crisis', 0.3 * input.legalRisk);
   u += part('complaint', 0.1 * input.complaint);
 
-  const hits = new Set<string>();
+  // Built on the first hit only: most mentions name no escalation word.
+  let hits: Set<string> | undefined;
   for (const token of input.tokens) {
     if (token.length < 3) continue;
     const stems = STEMS_BY_PREFIX.get(prefixKey(token));
     if (!stems) continue;
     for (const stem of stems) {
-      if (token.startsWith(stem) && (stem.length >= 4 || token === stem)) hits.add(stem);
+      if (!token.startsWith(stem) || (stem.length < 4 && token !== stem)) continue;
+      hits ??= new Set();
+      hits.add(stem);
     }
   }
   let escalation = 0;
-  for (const stem of [...hits].sort()) {
+  for (const stem of hits ? [...hits].sort() : []) {
     if (escalation >= 0.45) break;
     escalation += part(`escalation word "${stem}"`, Math.min(0.2, 0.45 - escalation));
   }

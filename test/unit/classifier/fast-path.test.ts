@@ -67,6 +67,28 @@ describe('classification fast path', () => {
     );
   });
 
+  it('sums the same bits whether the weights of a row are read as bytes or as four 32-bit words', () => {
+    const extractor = new FeatureExtractor(model.features);
+    const bytewise = { ...fused, quads: undefined };
+    const words = new Float64Array(200_000);
+    const bytes = new Float64Array(200_000);
+
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom(...texts), fc.string({ maxLength: 600 })), (text) => {
+        const collected = extractor.collect(normalizeText(text));
+        const size = collected.groupCount * fused.classes;
+
+        const scaleWords = accumulateFused(fused, collected, model.features, words);
+        const scaleBytes = accumulateFused(bytewise, collected, model.features, bytes);
+
+        expect(fused.quads).toBeDefined();
+        expect(scaleWords).toBe(scaleBytes);
+        expect(Array.from(words.subarray(0, size))).toEqual(Array.from(bytes.subarray(0, size)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('scores heads of any other class count (the generic loop) as the training path does', () => {
     const two = fuseHeads([model.heads.relevance, model.heads.sentiment], model.idf);
     const training = new FeatureExtractor(model.features, model.idf);

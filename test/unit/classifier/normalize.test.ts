@@ -47,6 +47,22 @@ describe('normalizeText', () => {
     expect(result.signals).toMatchObject({ capsWords: 2, exclamationRuns: 2 });
   });
 
+  it('counts letters and capitals of any script, the same on a character seen before', () => {
+    // Greek capitals, a Latin-1 letter, an ordinal indicator (U+00AA, a letter below U+00C0), ×, a digit.
+    const text = 'ΝΕΟ ΠΡΟΪΟΝ Ωραίο ÜBER 1ª × 2';
+
+    const first = normalizeText(text).signals;
+    const again = normalizeText(text).signals;
+
+    expect(first).toMatchObject({ letters: 19, capsWords: 3 });
+    expect(first.capsRatio).toBeCloseTo(14 / 18, 10);
+    expect(again).toEqual(first);
+  });
+
+  it('shortens a repeated non-ASCII letter (ø does not fold), and leaves a pair of letters and repeated digits alone', () => {
+    expect(normalizeText('nøøø! boot 1000').tokens).toEqual(['nøø', 'boot', '0']);
+  });
+
   it('replaces unpaired surrogates instead of failing on invalid UTF-16', () => {
     const result = normalizeText('kaputt \uD800 und \uDFFF ok');
 
