@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
+import { runInInvocation } from '../../shared/observability/invocation-context.ts';
 import type { FunctionSpec } from '../topology.ts';
 
 /**
@@ -59,6 +60,9 @@ export function createLambdaContext(
   };
 }
 
+/** Functions invoked at least once in this process: their next invocation is not a cold start. */
+const warm = new WeakSet<LocalFunction>();
+
 /**
  * Invokes a function as Lambda would: with a fresh context, failing with
  * LambdaTimeoutError when the handler runs past the function's timeout. (The handler's
@@ -75,8 +79,11 @@ export async function invokeFunction(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new LambdaTimeoutError(fn.spec.name, fn.spec.timeoutSeconds)), timeoutMs);
   });
+  // Its log lines name this function and request, though all functions share one logger.
+  const invocation = { functionName: fn.spec.name, awsRequestId: context.awsRequestId, coldStart: !warm.has(fn) };
+  warm.add(fn);
   try {
-    return await Promise.race([fn.handler(event, context), timeout]);
+    return await Promise.race([runInInvocation(invocation, () => fn.handler(event, context)), timeout]);
   } finally {
     clearTimeout(timer);
   }
