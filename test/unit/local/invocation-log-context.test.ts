@@ -104,4 +104,23 @@ describe('the log context of a local invocation', () => {
       ['ingest', false],
     ]);
   });
+
+  it('gives each invocation its own request id and each function one log stream, as an execution environment', async () => {
+    // Arrange
+    const contexts: [string, Context][] = [];
+    const ingest = localFunction('ingest-webhook', async (context) => void contexts.push(['ingest', context]));
+    const classify = localFunction('classify-mention', async (context) => void contexts.push(['classify', context]));
+
+    // Act
+    await invokeFunction(ingest, {}, WHERE);
+    await invokeFunction(ingest, {}, WHERE);
+    await invokeFunction(classify, {}, WHERE);
+
+    // Assess
+    const [first, second, other] = contexts.map(([, context]) => context);
+    expect(first?.logStreamName).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+    expect(second?.logStreamName).toBe(first?.logStreamName);
+    expect(second?.awsRequestId).not.toBe(first?.awsRequestId);
+    expect(other?.logStreamName).not.toBe(first?.logStreamName);
+  });
 });
