@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
+import { runInInvocation } from '../../shared/observability/invocation-context.ts';
 import type { FunctionSpec } from '../topology.ts';
 
 /**
@@ -33,13 +34,16 @@ export class LambdaTimeoutError extends Error {
   }
 }
 
-/** Builds the context of one invocation; the remaining time counts down from `deadline`. */
+/**
+ * Builds the context of one invocation; the remaining time counts down from `deadline`.
+ * `logStreamName` is the execution environment's (see invokeFunction); default: a new one.
+ */
 export function createLambdaContext(
   spec: FunctionSpec,
   where: { region: string; accountId: string },
   deadline: number,
+  logStreamName = newLogStreamName(),
 ): Context {
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
   const unsupported = (name: string) => () => {
     throw new Error(`context.${name}() is not supported: handlers return a promise`);
   };
@@ -51,13 +55,25 @@ export function createLambdaContext(
     memoryLimitInMB: String(spec.memoryMb),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${spec.name}`,
-    logStreamName: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
+    logStreamName,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: unsupported('done'),
     fail: unsupported('fail'),
     succeed: unsupported('succeed'),
   };
 }
+
+/** A log stream as Lambda names one per execution environment: `2026/12/04/[$LATEST]<32 hex>`. */
+function newLogStreamName(): string {
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
+  return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
+}
+
+/**
+ * What Lambda keeps per execution environment, not per invocation; locally one environment
+ * per function and process. A function without one has not been invoked yet: cold start.
+ */
+const environments = new WeakMap<LocalFunction, { readonly logStreamName: string }>();
 
 /**
  * Invokes a function as Lambda would: with a fresh context, failing with
@@ -70,13 +86,18 @@ export async function invokeFunction(
   where: { region: string; accountId: string },
 ): Promise<unknown> {
   const timeoutMs = fn.spec.timeoutSeconds * 1000;
-  const context = createLambdaContext(fn.spec, where, Date.now() + timeoutMs);
+  const known = environments.get(fn);
+  const environment = known ?? { logStreamName: newLogStreamName() };
+  if (!known) environments.set(fn, environment);
+  const context = createLambdaContext(fn.spec, where, Date.now() + timeoutMs, environment.logStreamName);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new LambdaTimeoutError(fn.spec.name, fn.spec.timeoutSeconds)), timeoutMs);
   });
+  // Its log lines name this function and request, though all functions share one logger.
+  const invocation = { functionName: fn.spec.name, awsRequestId: context.awsRequestId, coldStart: !known };
   try {
-    return await Promise.race([fn.handler(event, context), timeout]);
+    return await Promise.race([runInInvocation(invocation, () => fn.handler(event, context)), timeout]);
   } finally {
     clearTimeout(timer);
   }

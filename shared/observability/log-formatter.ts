@@ -1,5 +1,6 @@
 import { LogFormatter, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
+import { currentInvocation } from './invocation-context.ts';
 
 /**
  * Powertools' record without the keys that repeat on every line what the log stream already
@@ -9,10 +10,14 @@ import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertool
  * and CloudWatch Logs bills ingestion by the byte. The rest is Powertools' own record, in its
  * order: level, message, timestamp, service, cold_start, function_name, function_request_id,
  * xray_trace_id, then the line's own keys.
+ *
+ * The function and request come from the local runtime's invocation when there is one
+ * (runInInvocation): there all functions share this process's logger, whose own context is
+ * the last invoked function's. In AWS there is none, and Powertools' context is used.
  */
 export class CompactLogFormatter extends LogFormatter {
   public override formatAttributes(attributes: UnformattedAttributes, additionalLogAttributes: LogAttributes): LogItem {
-    const context = attributes.lambdaContext;
+    const context = currentInvocation() ?? attributes.lambdaContext;
     return new LogItem({
       attributes: {
         level: attributes.logLevel,

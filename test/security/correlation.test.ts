@@ -10,7 +10,7 @@ import { parseLogRecord } from '../../infra/local/console-log.ts';
 import { postSignedMeta } from '../../infra/local/demo.ts';
 import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
 import { parseMetaSecret } from '../../infra/local/secrets.ts';
-import { platformSecretName } from '../../infra/topology.ts';
+import { buildTopology, platformSecretName } from '../../infra/topology.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { bodyOf, observeRecords } from '../../shared/observability/observe-records.ts';
@@ -116,6 +116,20 @@ describe('one correlation id from ingest to the department handler, through the 
     expect(fallbacks.length).toBeGreaterThanOrEqual(5);
     expect(new Set(fallbacks.map((l) => l.mentionId)).size).toBe(fallbacks.length);
     expect(fallbacks.every((l) => enqueuedIds().has(l.mentionId))).toBe(true);
+  });
+
+  it('names on each line the function that logged it, though all share one logger in the runtime', () => {
+    const nameOf = new Map(buildTopology(config).functions.map((fn) => [fn.id, fn.name]));
+    const loggedBy: Record<string, string> = {
+      'Webhook received': 'ingest-webhook',
+      'Mentions classified': 'classify-mention',
+      'Department batch handled': 'handle-department',
+      'Insights recorded': 'record-insights',
+    };
+    const named = lines.filter((l) => loggedBy[l.message] !== undefined);
+
+    expect(new Set(named.map((l) => l.message))).toEqual(new Set(Object.keys(loggedBy)));
+    expect(named.filter((l) => l.function_name !== nameOf.get(loggedBy[l.message] as string))).toEqual([]);
   });
 
   it('carries the same case id from classification to the department for each mention', () => {
