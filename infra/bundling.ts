@@ -13,6 +13,9 @@ import { youTubeAdapter } from '../shared/platforms/youtube.ts';
 import { MODELS_BUCKET } from './topology-constants.ts';
 import { WEBHOOK_PATH, type FunctionSpec } from './topology.ts';
 
+/** The package of the SDK clients' default credential chain (every client's runtime config imports it). */
+export const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
+
 /**
  * How every function is bundled: the one source of the esbuild settings that the CDK stack
  * (constructs/backchannel-function.ts, through NodejsFunction), the bundle bench
@@ -33,7 +36,8 @@ export const LAMBDA_BUNDLE = {
   /**
    * Packages replaced in the bundle by a module of the project (relative to its root):
    * zod and zod/mini without their 64 locale files (infra/zod-lean/), 444 KB of every function;
-   * mnemonist's LRU cache by a Map (infra/sdk-lean/).
+   * mnemonist's LRU cache by a Map, the SDK's default credential chain by the links that serve
+   * Lambda (infra/sdk-lean/).
    */
   alias: {
     zod: 'infra/zod-lean/index.ts',
@@ -44,15 +48,25 @@ export const LAMBDA_BUNDLE = {
     // DynamoDB's endpoint cache (every DynamoDB client builds one) on a Map instead of
     // mnemonist's LRU cache and its helpers: 7.5 KB of each bundle with a DynamoDB client.
     'mnemonist/lru-cache': 'infra/sdk-lean/lru-cache.ts',
+    // Every client's default credential chain, without the profile, SSO, process and web
+    // identity links and the STS / SSO OIDC clients they bring: the environment (Lambda's
+    // execution role) and the container endpoint only; anything else fails with a clear error.
+    [SDK_CREDENTIAL_CHAIN]: 'infra/sdk-lean/credential-provider.ts',
   },
   /** The bundle's file name inside the asset (NodejsFunction's name for an ESM bundle). */
   outputFile: 'index.mjs',
 } as const;
 
-/** LAMBDA_BUNDLE.alias with absolute paths (esbuild resolves an alias in its working directory). */
-export function bundleAlias(projectRoot: string): Record<string, string> {
+/**
+ * LAMBDA_BUNDLE.alias with absolute paths (esbuild resolves an alias in its working
+ * directory), but for the packages named in `without` (the bundle benches' baseline keeps
+ * the SDK's own credential chain, as issue 12 defines it).
+ */
+export function bundleAlias(projectRoot: string, without: readonly string[] = []): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(LAMBDA_BUNDLE.alias).map(([name, to]) => [name, path.join(projectRoot, to)]),
+    Object.entries(LAMBDA_BUNDLE.alias)
+      .filter(([name]) => !without.includes(name))
+      .map(([name, to]) => [name, path.join(projectRoot, to)]),
   );
 }
 
@@ -258,12 +272,14 @@ function cachedHolidayTable(config: CompanyConfig): HolidayTable {
  *
  * @param projectRoot entries are relative to it
  * @param outdir where `index.mjs` (and its source map) are written
+ * @param options.withoutAliases packages of LAMBDA_BUNDLE.alias bundled as they are (the benches' baseline)
  */
 export function lambdaBuildOptions(
   spec: BundledSpec & Pick<FunctionSpec, 'entry' | 'nativeModules'>,
   config: CompanyConfig,
   projectRoot: string,
   outdir: string,
+  options: BundleOptions = {},
 ): BuildOptions {
   return {
     entryPoints: { index: `${projectRoot}/${spec.entry}` },
@@ -279,11 +295,16 @@ export function lambdaBuildOptions(
     banner: { js: LAMBDA_BUNDLE.banner },
     external: (spec.nativeModules ?? []).map((m) => m.module),
     define: bundleDefine(spec, config),
-    alias: bundleAlias(projectRoot),
+    alias: bundleAlias(projectRoot, options.withoutAliases),
     absWorkingDir: projectRoot,
     logLevel: 'error',
     metafile: true,
   };
+}
+
+/** How a bundle departs from the stack's settings: only the benches' baseline does. */
+export interface BundleOptions {
+  readonly withoutAliases?: readonly string[];
 }
 
 /** One built function bundle: where it is and what esbuild put into it. */
@@ -306,9 +327,10 @@ export async function buildLambdaBundle(
   config: CompanyConfig,
   projectRoot: string,
   outdir: string,
+  options: BundleOptions = {},
 ): Promise<BuiltBundle> {
   const { build } = await import('esbuild');
-  const result = await build(lambdaBuildOptions(spec, config, projectRoot, outdir));
+  const result = await build(lambdaBuildOptions(spec, config, projectRoot, outdir, options));
   for (const asset of bundleAssets(spec, config, projectRoot)) {
     const from = path.join(projectRoot, asset.from);
     const to = path.join(outdir, asset.to);
