@@ -57,14 +57,34 @@ export const LAMBDA_BUNDLE = {
   outputFile: 'index.mjs',
 } as const;
 
+/** The SDK's event-stream codec, which HttpProtocol imports with `import()` and S3 and Bedrock statically. */
+export const SDK_EVENT_STREAMS = '@smithy/core/event-streams';
+
 /**
- * LAMBDA_BUNDLE.alias with absolute paths (esbuild resolves an alias in its working
- * directory), but for the packages named in `without` (the bundle benches' baseline keeps
- * the SDK's own credential chain, as issue 12 defines it).
+ * Whether a function may call a client with event-stream operations: S3 (a bucket) or
+ * Bedrock Runtime (a model). The others' bundles take SDK_EVENT_STREAMS from
+ * infra/sdk-lean/event-streams.ts: IAM lets a function reach only what it is granted.
  */
-export function bundleAlias(projectRoot: string, without: readonly string[] = []): Record<string, string> {
+export function usesEventStreams(spec: Partial<Pick<FunctionSpec, 'grants'>>): boolean {
+  return (spec.grants ?? []).some((g) => g.resource === 'bucket' || g.resource === 'model');
+}
+
+/**
+ * A function's aliases with absolute paths (esbuild resolves an alias in its working
+ * directory): LAMBDA_BUNDLE.alias, and the event-stream codec where the function has no
+ * client that streams events (`usesEventStreams`); but for the packages named in `without`
+ * (the bundle benches' baseline keeps the SDK's own credential chain and codec, as issue 12
+ * defines it).
+ */
+export function bundleAlias(
+  projectRoot: string,
+  spec: Partial<Pick<FunctionSpec, 'grants'>>,
+  without: readonly string[] = [],
+): Record<string, string> {
+  const aliases: Record<string, string> = { ...LAMBDA_BUNDLE.alias };
+  if (!usesEventStreams(spec)) aliases[SDK_EVENT_STREAMS] = 'infra/sdk-lean/event-streams.ts';
   return Object.fromEntries(
-    Object.entries(LAMBDA_BUNDLE.alias)
+    Object.entries(aliases)
       .filter(([name]) => !without.includes(name))
       .map(([name, to]) => [name, path.join(projectRoot, to)]),
   );
@@ -275,7 +295,7 @@ function cachedHolidayTable(config: CompanyConfig): HolidayTable {
  * @param options.withoutAliases packages of LAMBDA_BUNDLE.alias bundled as they are (the benches' baseline)
  */
 export function lambdaBuildOptions(
-  spec: BundledSpec & Pick<FunctionSpec, 'entry' | 'nativeModules'>,
+  spec: BundledSpec & Pick<FunctionSpec, 'entry' | 'nativeModules'> & Partial<Pick<FunctionSpec, 'grants'>>,
   config: CompanyConfig,
   projectRoot: string,
   outdir: string,
@@ -295,7 +315,7 @@ export function lambdaBuildOptions(
     banner: { js: LAMBDA_BUNDLE.banner },
     external: (spec.nativeModules ?? []).map((m) => m.module),
     define: bundleDefine(spec, config),
-    alias: bundleAlias(projectRoot, options.withoutAliases),
+    alias: bundleAlias(projectRoot, spec, options.withoutAliases),
     absWorkingDir: projectRoot,
     logLevel: 'error',
     metafile: true,
@@ -323,7 +343,7 @@ export interface BuiltBundle {
  * directory is inside the project.
  */
 export async function buildLambdaBundle(
-  spec: BundledSpec & Pick<FunctionSpec, 'entry' | 'nativeModules' | 'assets'>,
+  spec: BundledSpec & Pick<FunctionSpec, 'entry' | 'nativeModules' | 'assets'> & Partial<Pick<FunctionSpec, 'grants'>>,
   config: CompanyConfig,
   projectRoot: string,
   outdir: string,

@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLambdaBundle, type BuiltBundle } from '../../infra/bundling.ts';
+import { buildLambdaBundle, type BuiltBundle, usesEventStreams } from '../../infra/bundling.ts';
 import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
 import { buildTopology, INTAKE_QUEUE, platformSecretName, type FunctionSpec } from '../../infra/topology.ts';
 import { signWebSub } from '../../shared/platforms/youtube.ts';
@@ -146,6 +146,18 @@ describe('function bundles, built as the stack builds them', () => {
           /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients\/dist-es\/submodules\/(sts|sso|signin))\//,
         ),
       }).toEqual({ id, chain: [] });
+    }
+  });
+
+  it('carries the SDK’s event-stream codec only in the functions whose S3 or Bedrock client streams events', () => {
+    for (const spec of topology.functions) {
+      const bundle = bundles.get(spec.id);
+      if (!bundle) throw new Error(`no bundle of ${spec.id}`);
+
+      expect({
+        id: spec.id,
+        codec: inputsMatching(bundle, /node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//).length > 0,
+      }).toEqual({ id: spec.id, codec: usesEventStreams(spec) });
     }
   });
 
