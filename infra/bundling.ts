@@ -10,6 +10,7 @@ import { MODEL_MANIFEST } from '../shared/classifier/shipped-models.ts';
 import { classifierLanguagesOf, type CompanyConfig } from '../shared/config/schema.ts';
 import { platformRegistry } from '../shared/platforms/registry.ts';
 import { youTubeAdapter } from '../shared/platforms/youtube.ts';
+import { LEAN_SCHEMA_CLIENTS, leanClientCopy } from './sdk-lean/client-schemas.ts';
 import { MODELS_BUCKET } from './topology-constants.ts';
 import { WEBHOOK_PATH, type FunctionSpec } from './topology.ts';
 
@@ -83,11 +84,16 @@ export function bundleAlias(
 ): Record<string, string> {
   const aliases: Record<string, string> = { ...LAMBDA_BUNDLE.alias };
   if (!usesEventStreams(spec)) aliases[SDK_EVENT_STREAMS] = 'infra/sdk-lean/event-streams.ts';
-  return Object.fromEntries(
+  const absolute = Object.fromEntries(
     Object.entries(aliases)
       .filter(([name]) => !without.includes(name))
       .map(([name, to]) => [name, path.join(projectRoot, to)]),
   );
+  // The clients with shakeable schemas: copies written now, under .backchannel/ (infra/sdk-lean/client-schemas.ts).
+  for (const pkg of LEAN_SCHEMA_CLIENTS) {
+    if (!without.includes(pkg)) absolute[pkg] = leanClientCopy(projectRoot, pkg);
+  }
+  return absolute;
 }
 
 /**

@@ -161,6 +161,22 @@ describe('function bundles, built as the stack builds them', () => {
     }
   });
 
+  it('takes SES v2 and S3 from the copies with shakeable schemas (infra/sdk-lean/client-schemas.ts)', () => {
+    for (const [id, client] of [
+      ['handle-department', 'client-sesv2'],
+      ['train-model', 'client-s3'],
+    ] as const) {
+      const bundle = bundles.get(id);
+      if (!bundle) throw new Error(`no bundle of ${id}`);
+
+      expect({
+        id,
+        published: inputsMatching(bundle, new RegExp(`node_modules/@aws-sdk/${client}/`)),
+        copy: inputsMatching(bundle, new RegExp(`\\.backchannel/sdk-lean/@aws-sdk\\+${client}@`)).length > 0,
+      }).toEqual({ id, published: [], copy: true });
+    }
+  });
+
   it('signs with the environment’s credentials through infra/sdk-lean, and says what is missing without them', async () => {
     // Arrange: a client without credentials of its own (the SDK's default chain), built as the functions are.
     const entry = path.join(dir, 'credentials-entry.ts');

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleAlias, SDK_EVENT_STREAMS, usesEventStreams } from '../../infra/bundling.ts';
 import * as leanEventStreams from '../../infra/sdk-lean/event-streams.ts';
@@ -11,6 +12,8 @@ import { demoConfig } from '../factories/config.ts';
  * stream would be encoded or decoded, and the functions granted a bucket (S3) or a model
  * (Bedrock Runtime) keep the SDK's codec.
  */
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
 describe('the bundles’ event-stream codec (in place of @smithy/core/event-streams)', () => {
   const topology = buildTopology(demoConfig());
 
@@ -28,7 +31,7 @@ describe('the bundles’ event-stream codec (in place of @smithy/core/event-stre
 
   it('keeps the SDK’s codec for the functions granted a bucket or a model, and only for them', () => {
     // Act
-    const keeping = topology.functions.filter((spec) => bundleAlias('/project', spec)[SDK_EVENT_STREAMS] === undefined);
+    const keeping = topology.functions.filter((spec) => bundleAlias(ROOT, spec)[SDK_EVENT_STREAMS] === undefined);
 
     // Assess
     expect(keeping.map((spec) => spec.id).sort()).toEqual(
@@ -43,11 +46,11 @@ describe('the bundles’ event-stream codec (in place of @smithy/core/event-stre
 
   it('leaves the SDK’s codec and credential chain to a bundle built without those aliases (the benches’ baseline)', () => {
     // Act
-    const alias = bundleAlias('/project', {}, [SDK_EVENT_STREAMS, '@aws-sdk/credential-provider-node']);
+    const alias = bundleAlias(ROOT, {}, [SDK_EVENT_STREAMS, '@aws-sdk/credential-provider-node']);
 
     // Assess
     expect(alias[SDK_EVENT_STREAMS]).toBeUndefined();
     expect(alias['@aws-sdk/credential-provider-node']).toBeUndefined();
-    expect(alias['mnemonist/lru-cache']).toBe('/project/infra/sdk-lean/lru-cache.ts');
+    expect(alias['mnemonist/lru-cache']).toBe(path.join(ROOT, 'infra/sdk-lean/lru-cache.ts'));
   });
 });
