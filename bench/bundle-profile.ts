@@ -21,7 +21,7 @@ import { lambdaBuildOptions } from '../infra/bundling.ts';
 import { formatTable } from '../infra/local/text-table.ts';
 import { buildTopology, type FunctionSpec } from '../infra/topology.ts';
 import { demoConfig } from '../test/factories/config.ts';
-import { BASELINE_SOURCE, environmentOf } from './bundle-env.ts';
+import { BASELINE_BUNDLE_OPTIONS, BASELINE_SOURCE, environmentOf } from './bundle-env.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -85,6 +85,7 @@ async function main(): Promise<void> {
         config,
         ROOT,
         path.join(dir, id),
+        spec ? {} : BASELINE_BUNDLE_OPTIONS,
       );
       const banner = `${(options.banner as { js: string }).js} globalThis.__bundleMarks ??= [];`;
       await build({ ...options, sourcemap: false, plugins: [markModules], banner: { js: banner } });

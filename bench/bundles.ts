@@ -29,7 +29,7 @@ import { demoConfig } from '../test/factories/config.ts';
 import { sqsEventFactory } from '../test/factories/lambda.ts';
 import { sqsRecordFactory } from '../test/factories/mention.ts';
 import { bundleEvent, invokeBundle, storeBundleCase } from '../test/support/bundle-invocation.ts';
-import { BASELINE_SOURCE, environmentOf } from './bundle-env.ts';
+import { BASELINE_BUNDLE_OPTIONS, BASELINE_SOURCE, environmentOf } from './bundle-env.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -128,6 +128,7 @@ async function main(): Promise<void> {
           config,
           ROOT,
           path.join(dir, 'baseline'),
+          BASELINE_BUNDLE_OPTIONS,
         ),
       },
     ];

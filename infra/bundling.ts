@@ -10,8 +10,12 @@ import { MODEL_MANIFEST } from '../shared/classifier/shipped-models.ts';
 import { classifierLanguagesOf, type CompanyConfig } from '../shared/config/schema.ts';
 import { platformRegistry } from '../shared/platforms/registry.ts';
 import { youTubeAdapter } from '../shared/platforms/youtube.ts';
+import { LEAN_SCHEMA_CLIENTS, leanClientCopy } from './sdk-lean/client-schemas.ts';
 import { MODELS_BUCKET } from './topology-constants.ts';
 import { WEBHOOK_PATH, type FunctionSpec } from './topology.ts';
+
+/** The package of the SDK clients' default credential chain (every client's runtime config imports it). */
+export const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
 
 /**
  * How every function is bundled: the one source of the esbuild settings that the CDK stack
@@ -33,7 +37,8 @@ export const LAMBDA_BUNDLE = {
   /**
    * Packages replaced in the bundle by a module of the project (relative to its root):
    * zod and zod/mini without their 64 locale files (infra/zod-lean/), 444 KB of every function;
-   * mnemonist's LRU cache by a Map (infra/sdk-lean/).
+   * mnemonist's LRU cache by a Map, the SDK's default credential chain by the links that serve
+   * Lambda (infra/sdk-lean/).
    */
   alias: {
     zod: 'infra/zod-lean/index.ts',
@@ -44,16 +49,51 @@ export const LAMBDA_BUNDLE = {
     // DynamoDB's endpoint cache (every DynamoDB client builds one) on a Map instead of
     // mnemonist's LRU cache and its helpers: 7.5 KB of each bundle with a DynamoDB client.
     'mnemonist/lru-cache': 'infra/sdk-lean/lru-cache.ts',
+    // Every client's default credential chain, without the profile, SSO, process and web
+    // identity links and the STS / SSO OIDC clients they bring: the environment (Lambda's
+    // execution role) and the container endpoint only; anything else fails with a clear error.
+    [SDK_CREDENTIAL_CHAIN]: 'infra/sdk-lean/credential-provider.ts',
   },
   /** The bundle's file name inside the asset (NodejsFunction's name for an ESM bundle). */
   outputFile: 'index.mjs',
 } as const;
 
-/** LAMBDA_BUNDLE.alias with absolute paths (esbuild resolves an alias in its working directory). */
-export function bundleAlias(projectRoot: string): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(LAMBDA_BUNDLE.alias).map(([name, to]) => [name, path.join(projectRoot, to)]),
+/** The SDK's event-stream codec, which HttpProtocol imports with `import()` and S3 and Bedrock statically. */
+export const SDK_EVENT_STREAMS = '@smithy/core/event-streams';
+
+/**
+ * Whether a function may call a client with event-stream operations: S3 (a bucket) or
+ * Bedrock Runtime (a model). The others' bundles take SDK_EVENT_STREAMS from
+ * infra/sdk-lean/event-streams.ts: IAM lets a function reach only what it is granted.
+ */
+export function usesEventStreams(spec: Partial<Pick<FunctionSpec, 'grants'>>): boolean {
+  return (spec.grants ?? []).some((g) => g.resource === 'bucket' || g.resource === 'model');
+}
+
+/**
+ * A function's aliases with absolute paths (esbuild resolves an alias in its working
+ * directory): LAMBDA_BUNDLE.alias, and the event-stream codec where the function has no
+ * client that streams events (`usesEventStreams`); but for the packages named in `without`
+ * (the bundle benches' baseline keeps the SDK's own credential chain and codec, as issue 12
+ * defines it).
+ */
+export function bundleAlias(
+  projectRoot: string,
+  spec: Partial<Pick<FunctionSpec, 'grants'>>,
+  without: readonly string[] = [],
+): Record<string, string> {
+  const aliases: Record<string, string> = { ...LAMBDA_BUNDLE.alias };
+  if (!usesEventStreams(spec)) aliases[SDK_EVENT_STREAMS] = 'infra/sdk-lean/event-streams.ts';
+  const absolute = Object.fromEntries(
+    Object.entries(aliases)
+      .filter(([name]) => !without.includes(name))
+      .map(([name, to]) => [name, path.join(projectRoot, to)]),
   );
+  // The clients with shakeable schemas: copies written now, under .backchannel/ (infra/sdk-lean/client-schemas.ts).
+  for (const pkg of LEAN_SCHEMA_CLIENTS) {
+    if (!without.includes(pkg)) absolute[pkg] = leanClientCopy(projectRoot, pkg);
+  }
+  return absolute;
 }
 
 /**
@@ -258,12 +298,14 @@ function cachedHolidayTable(config: CompanyConfig): HolidayTable {
  *
  * @param projectRoot entries are relative to it
  * @param outdir where `index.mjs` (and its source map) are written
+ * @param options.withoutAliases packages of LAMBDA_BUNDLE.alias bundled as they are (the benches' baseline)
  */
 export function lambdaBuildOptions(
-  spec: BundledSpec & Pick<FunctionSpec, 'entry' | 'nativeModules'>,
+  spec: BundledSpec & Pick<FunctionSpec, 'entry' | 'nativeModules'> & Partial<Pick<FunctionSpec, 'grants'>>,
   config: CompanyConfig,
   projectRoot: string,
   outdir: string,
+  options: BundleOptions = {},
 ): BuildOptions {
   return {
     entryPoints: { index: `${projectRoot}/${spec.entry}` },
@@ -279,11 +321,16 @@ export function lambdaBuildOptions(
     banner: { js: LAMBDA_BUNDLE.banner },
     external: (spec.nativeModules ?? []).map((m) => m.module),
     define: bundleDefine(spec, config),
-    alias: bundleAlias(projectRoot),
+    alias: bundleAlias(projectRoot, spec, options.withoutAliases),
     absWorkingDir: projectRoot,
     logLevel: 'error',
     metafile: true,
   };
+}
+
+/** How a bundle departs from the stack's settings: only the benches' baseline does. */
+export interface BundleOptions {
+  readonly withoutAliases?: readonly string[];
 }
 
 /** One built function bundle: where it is and what esbuild put into it. */
@@ -302,13 +349,14 @@ export interface BuiltBundle {
  * directory is inside the project.
  */
 export async function buildLambdaBundle(
-  spec: BundledSpec & Pick<FunctionSpec, 'entry' | 'nativeModules' | 'assets'>,
+  spec: BundledSpec & Pick<FunctionSpec, 'entry' | 'nativeModules' | 'assets'> & Partial<Pick<FunctionSpec, 'grants'>>,
   config: CompanyConfig,
   projectRoot: string,
   outdir: string,
+  options: BundleOptions = {},
 ): Promise<BuiltBundle> {
   const { build } = await import('esbuild');
-  const result = await build(lambdaBuildOptions(spec, config, projectRoot, outdir));
+  const result = await build(lambdaBuildOptions(spec, config, projectRoot, outdir, options));
   for (const asset of bundleAssets(spec, config, projectRoot)) {
     const from = path.join(projectRoot, asset.from);
     const to = path.join(outdir, asset.to);

@@ -7,12 +7,12 @@
  * require esbuild cannot follow, a missing asset, a module that runs too much at import)
  * fails here rather than in Lambda.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLambdaBundle, type BuiltBundle } from '../../infra/bundling.ts';
+import { buildLambdaBundle, type BuiltBundle, usesEventStreams } from '../../infra/bundling.ts';
 import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
-import { buildTopology, platformSecretName, type FunctionSpec } from '../../infra/topology.ts';
+import { buildTopology, INTAKE_QUEUE, platformSecretName, type FunctionSpec } from '../../infra/topology.ts';
 import { signWebSub } from '../../shared/platforms/youtube.ts';
 import { demoConfig } from '../factories/config.ts';
 import { httpEventFactory } from '../factories/http.ts';
@@ -135,6 +135,84 @@ describe('function bundles, built as the stack builds them', () => {
         lean: inputsMatching(bundle, /infra\/sdk-lean\/lru-cache\.ts$/).length,
       }).toEqual({ id, mnemonist: [], lean: 1 });
     }
+  });
+
+  it('carries only the environment and container links of the SDK’s credential chain, without STS or SSO clients', () => {
+    for (const [id, bundle] of bundles) {
+      expect({
+        id,
+        chain: inputsMatching(
+          bundle,
+          /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients\/dist-es\/submodules\/(sts|sso|signin))\//,
+        ),
+      }).toEqual({ id, chain: [] });
+    }
+  });
+
+  it('carries the SDK’s event-stream codec only in the functions whose S3 or Bedrock client streams events', () => {
+    for (const spec of topology.functions) {
+      const bundle = bundles.get(spec.id);
+      if (!bundle) throw new Error(`no bundle of ${spec.id}`);
+
+      expect({
+        id: spec.id,
+        codec: inputsMatching(bundle, /node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//).length > 0,
+      }).toEqual({ id: spec.id, codec: usesEventStreams(spec) });
+    }
+  });
+
+  it('takes SES v2 and S3 from the copies with shakeable schemas (infra/sdk-lean/client-schemas.ts)', () => {
+    for (const [id, client] of [
+      ['handle-department', 'client-sesv2'],
+      ['train-model', 'client-s3'],
+    ] as const) {
+      const bundle = bundles.get(id);
+      if (!bundle) throw new Error(`no bundle of ${id}`);
+
+      expect({
+        id,
+        published: inputsMatching(bundle, new RegExp(`node_modules/@aws-sdk/${client}/`)),
+        copy: inputsMatching(bundle, new RegExp(`\\.backchannel/sdk-lean/@aws-sdk\\+${client}@`)).length > 0,
+      }).toEqual({ id, published: [], copy: true });
+    }
+  });
+
+  it('signs with the environment’s credentials through infra/sdk-lean, and says what is missing without them', async () => {
+    // Arrange: a client without credentials of its own (the SDK's default chain), built as the functions are.
+    const entry = path.join(dir, 'credentials-entry.ts');
+    writeFileSync(
+      entry,
+      [
+        "import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';",
+        'const sqs = new SQSClient({});',
+        'export const handler = async () => {',
+        "  const sent = await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: '{}' }));",
+        '  return { messageId: sent.MessageId };',
+        '};',
+      ].join('\n'),
+    );
+    const bundle = await buildLambdaBundle(
+      { entry: path.relative(ROOT, entry), environment: {} },
+      config,
+      ROOT,
+      path.join(dir, 'credentials'),
+    );
+    // ingest-webhook's credentials (the local endpoints check its SigV4 signature), to a queue no function polls.
+    const ingestEnv = runtime.env['ingest-webhook'];
+    if (!ingestEnv) throw new Error('no environment of ingest-webhook');
+    const env: Record<string, string | undefined> = { ...ingestEnv, QUEUE_URL: runtime.dlqUrls[INTAKE_QUEUE] };
+    const withoutCredentials = { ...env, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined };
+
+    // Act
+    const sent = await invokeBundle(bundle, 'credentials', env, {});
+    const refused = invokeBundle(bundle, 'credentials', withoutCredentials, {});
+
+    // Assess
+    expect(sent.result).toEqual({ messageId: expect.any(String) });
+    await expect(refused).rejects.toThrow(
+      /CredentialsProviderError: Lambda bundle credentials .*no credentials in the environment/,
+    );
+    expect(inputsMatching(bundle, /infra\/sdk-lean\/credential-provider\.ts$/)).toHaveLength(1);
   });
 
   it('keeps zod locales other than English out of every bundle', () => {

@@ -104,7 +104,7 @@ export class BackchannelFunction extends Construct {
             }
           : {}),
         esbuildArgs: Object.fromEntries(
-          Object.entries(bundleAlias(props.projectRoot)).map(([name, to]) => [`--alias:${name}`, to]),
+          Object.entries(bundleAlias(props.projectRoot, spec)).map(([name, to]) => [`--alias:${name}`, to]),
         ),
         minify: LAMBDA_BUNDLE.minify,
         sourceMap: LAMBDA_BUNDLE.sourceMap,
