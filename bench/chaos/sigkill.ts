@@ -50,7 +50,12 @@ export interface SigkillOptions {
   readonly killAt?: number | readonly number[];
   /** Run with the queue journal (default) or without it (the baseline). */
   readonly journal?: boolean;
-  /** How long to wait for the pipeline to become idle after the restart. Default 120 s. */
+  /**
+   * How long to wait for the pipeline to become idle after the restart. Default: the longest
+   * visibility timeout of the topology's queues plus 120 s. A message whose notification the
+   * killed runtime had claimed fails with NotificationHeldError after the restart and comes
+   * back only after its queue's visibility timeout (180 s), so a shorter wait fails such a run.
+   */
   readonly idleTimeoutMs?: number;
   /** Progress lines. */
   readonly log?: (line: string) => void;
@@ -106,6 +111,8 @@ async function runOnce(run: number, options: SigkillOptions): Promise<SigkillRow
     const dataDir = path.join(cwd, '.backchannel', COMPANY);
     const config = await loadCompanyConfig(COMPANY, cwd);
     const topology = buildTopology(config);
+    const idleTimeoutMs =
+      options.idleTimeoutMs ?? Math.max(...topology.queues.map((q) => q.visibilityTimeoutSeconds)) * 1000 + 120_000;
     const pageId = config.platforms.meta?.pageIds[0] ?? '104729381726354';
     const runId = `${Date.now() % 1_000_000_000}${run}`;
     const bodies = Array.from({ length: options.mentions }, (_, n) => metaCommentBody(pageId, runId, n));
@@ -143,7 +150,7 @@ async function runOnce(run: number, options: SigkillOptions): Promise<SigkillRow
     await waitForIdle(
       second.record,
       topology.queues.map((q) => q.name),
-      options.idleTimeoutMs ?? 120_000,
+      idleTimeoutMs,
     );
     const afterRestart = await countTable(second.record);
     const stored = [...acknowledged].filter((n) => afterRestart.mentions.has(externalIdOf(runId, n))).length;
@@ -162,7 +169,7 @@ async function runOnce(run: number, options: SigkillOptions): Promise<SigkillRow
     await waitForIdle(
       second.record,
       topology.queues.map((q) => q.name),
-      options.idleTimeoutMs ?? 120_000,
+      idleTimeoutMs,
     );
     const recoveryMs = performance.now() - restartedAt;
     const atEnd = await countTable(second.record);

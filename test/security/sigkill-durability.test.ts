@@ -15,7 +15,9 @@ describe('finding 4: a mention answered 200 survives the death of npm start', ()
 
   it('stores every acknowledged mention exactly once after a SIGKILL midway through a burst', async () => {
     // Arrange + Act: a burst, SIGKILL after half of it is acknowledged, a restart
-    const [row] = await runSigkill({ mentions: MENTIONS, concurrency: 8, signal: 'SIGKILL', idleTimeoutMs: 180_000 });
+    // (the wait for idle covers a queue's visibility timeout: a notification the killed sender
+    // had claimed is held until its lease ends, and its message comes back only after 180 s)
+    const [row] = await runSigkill({ mentions: MENTIONS, concurrency: 8, signal: 'SIGKILL' });
 
     // Assess
     expect(row?.acknowledged).toBeGreaterThanOrEqual(MENTIONS / 2);
@@ -29,11 +31,11 @@ describe('finding 4: a mention answered 200 survives the death of npm start', ()
       duplicateCases: 0,
       duplicateMentions: 0,
     });
-  }, 400_000);
+  }, 600_000);
 
   it('stores every acknowledged mention exactly once after a Ctrl-C (SIGINT) midway through a burst', async () => {
     // Arrange + Act
-    const [row] = await runSigkill({ mentions: MENTIONS, concurrency: 8, signal: 'SIGINT', idleTimeoutMs: 180_000 });
+    const [row] = await runSigkill({ mentions: MENTIONS, concurrency: 8, signal: 'SIGINT' });
 
     // Assess: no replay count is asserted here. A Ctrl-C lets running batches finish, and on a
     // run where processing keeps up with the burst the queues are empty when it stops (CI's
@@ -47,5 +49,5 @@ describe('finding 4: a mention answered 200 survives the death of npm start', ()
       duplicateCases: 0,
       duplicateMentions: 0,
     });
-  }, 400_000);
+  }, 600_000);
 });
