@@ -1,3 +1,4 @@
+import type { CaseEventSubscription } from '../domain/case-event-publishing.ts';
 import type { RoutingPolicy, Rule } from '../domain/rules/index.ts';
 import type { CompanyConfig } from './schema.ts';
 
@@ -56,6 +57,14 @@ export function escalationTargets(config: CompanyConfig): string[] {
  */
 export function caseLinkBaseOf(config: CompanyConfig): string | undefined {
   return config.admin.consoleUrl ?? config.cases.baseUrl;
+}
+
+/**
+ * The case events the company's own integrations consume (`events.caseEvents`), by default
+ * none: only the case events that notify a department go on the bus (isCaseEventConsumed).
+ */
+export function caseEventSubscriptionOf(config: CompanyConfig): CaseEventSubscription {
+  return config.events?.caseEvents ?? [];
 }
 
 // The domain owns the rule (access decisions use it); the config layer offers it beside its other policies.

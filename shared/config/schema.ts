@@ -4,6 +4,8 @@ import { CATEGORIES, MENTION_KINDS, PRIORITIES, SENTIMENTS } from '../domain/men
 import { MENTION_PLATFORMS } from '../platforms/registry.ts';
 import { findUnreachableRules, firstStoppingCatchAll, RISK_FLAGS, type Rule } from '../domain/rules/index.ts';
 import type { SlaDuration } from '../domain/business-time.ts';
+import { CASE_EVENT_DETAIL_TYPES, isCaseDetailType } from '../domain/case-event-publishing.ts';
+import type { CaseDetailType } from '../domain/events.ts';
 import { CapacitySchema } from './capacity.ts';
 import { ClassifierConfigSchema } from './classifier.ts';
 import { PlatformsSchema } from './platforms.ts';
@@ -423,6 +425,42 @@ const OidcAuthSchema = z.strictObject({
   tokenUrl: z.url().optional().meta({ description: "the issuer's token endpoint, for the console's login" }),
 });
 
+const CASE_EVENTS_HELP = `use "all" or a list of case event detail-types: ${CASE_EVENT_DETAIL_TYPES.join(', ')}`;
+
+/**
+ * `events.caseEvents`: `all`, or case event detail-types, each named once. A text that is
+ * no case detail-type is named in its error (a `Mentions Routed` is always published).
+ */
+const caseEvents = z
+  .union([z.string(), z.array(z.string())])
+  .superRefine((value, ctx) => {
+    if (typeof value === 'string') {
+      if (value !== 'all')
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a setting; ${CASE_EVENTS_HELP}` });
+      return;
+    }
+    const seen = new Set<string>();
+    value.forEach((type, index) => {
+      if (!isCaseDetailType(type))
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message: ['Mentions Routed', 'Mention Routed', 'Spike Detected'].includes(type)
+            ? `"${type}" is not a case event: it is always published; list only case events`
+            : `unknown case event "${type}"; ${CASE_EVENTS_HELP}`,
+        });
+      else if (seen.has(type)) ctx.addIssue({ code: 'custom', path: [index], message: `"${type}" is listed twice` });
+      seen.add(type);
+    });
+  })
+  .transform((value) => value as 'all' | CaseDetailType[])
+  .meta({
+    // Editors and the reference show the values an admin may write.
+    anyOf: [{ const: 'all' }, { type: 'array', items: { enum: [...CASE_EVENT_DETAIL_TYPES] } }],
+    description:
+      'case events your own integrations consume on the bus: "all", or a list of detail-types (Case Assigned, Case Resolved, ...); default none. A case event that notifies a department (it has recipients: escalations, SLA marks, reopenings, reroutes, replies to approve) is always published',
+  });
+
 export const CompanyConfigSchema = z
   .strictObject({
     company: z
@@ -646,6 +684,13 @@ export const CompanyConfigSchema = z
       .meta({
         description:
           'spikes: each hour, every category, theme and platform is compared with its own baseline for that hour of the week; a surge publishes Spike Detected, tells press and the leads of the departments involved, and tags the cases spike:<id>',
+      }),
+    events: z
+      .strictObject({ caseEvents: caseEvents.default([]) })
+      .optional()
+      .meta({
+        description:
+          "which case events go on the company's bus besides those that notify a department (docs/events-and-data.md); Mentions Routed and Spike Detected always do",
       }),
     replies: z
       .strictObject({

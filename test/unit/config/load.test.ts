@@ -6,6 +6,7 @@ import {
   parseCompanyConfigJson,
   parseCompanyConfigYaml,
 } from '../../../shared/config/load.ts';
+import { caseEventSubscriptionOf } from '../../../shared/config/config-views.ts';
 
 const demoYaml = readFileSync(new URL('../../../companies/demo.yaml', import.meta.url), 'utf8');
 
@@ -164,5 +165,60 @@ describe('company config', () => {
 
   it('refuses a missing config in a function environment', () => {
     expect(() => parseCompanyConfigJson(undefined)).toThrow('the company config is not set');
+  });
+
+  it('lists no case events of its own for the demo company: only those that notify go on the bus', async () => {
+    // Act
+    const config = await loadCompanyConfig('demo');
+
+    // Assess
+    expect(config.events).toBeUndefined();
+    expect(caseEventSubscriptionOf(config)).toEqual([]);
+  });
+
+  it.each([
+    ['[Case Assigned, Case Resolved]', ['Case Assigned', 'Case Resolved']],
+    ['all', 'all'],
+    ['[]', []],
+  ])('accepts events.caseEvents: %s', (value, expected) => {
+    // Act
+    const config = parseCompanyConfigYaml(`${demoYaml}\nevents:\n  caseEvents: ${value}\n`, 'companies/x.yaml');
+
+    // Assess
+    expect(caseEventSubscriptionOf(config)).toEqual(expected);
+  });
+
+  it('refuses an unknown case event at config load, naming it, its line and the known ones', () => {
+    // Arrange
+    const text = `${demoYaml}\nevents:\n  caseEvents:\n    - Case Assigned\n    - Case Asigned\n`;
+
+    // Act
+    const issues = issuesOf(text);
+
+    // Assess
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: 'events.caseEvents.1',
+        line: text.split('\n').indexOf('    - Case Asigned') + 1,
+        message: expect.stringMatching(
+          /^unknown case event "Case Asigned"; use "all" or a list of case event detail-types: Case Assigned, .*Case Tagged$/,
+        ),
+      }),
+    ]);
+  });
+
+  it('refuses a routed-mention event and any other word than all in events.caseEvents, each with its reason', () => {
+    // Act
+    const listed = issuesOf(`${demoYaml}\nevents:\n  caseEvents: [Mentions Routed]\n`);
+    const word = issuesOf(`${demoYaml}\nevents:\n  caseEvents: everything\n`);
+
+    // Assess
+    expect(listed.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'events.caseEvents.0: "Mentions Routed" is not a case event: it is always published; list only case events',
+    ]);
+    expect(word.map((i) => i.path)).toEqual(['events.caseEvents']);
+    expect(word[0]?.message).toMatch(
+      /^"everything" is not a setting; use "all" or a list of case event detail-types: /,
+    );
   });
 });
