@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, FullBatchFailureError, processPartialRespons
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { randomBytes } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoAssignmentCursor,
   DynamoCaseRepository,
@@ -11,7 +11,7 @@ import {
   DynamoMetricRepository,
   DynamoRecordFailureLog,
 } from '../../shared/adapters/dynamodb/index.ts';
-import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { companyEventPublisher } from '../../shared/adapters/company-event-publisher.ts';
 import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { createModelStore } from '../../shared/adapters/models/index.ts';
@@ -71,7 +71,7 @@ export function dependenciesFrom(
   const counters = new DynamoMetricRepository(documents, tableName);
   const sla = new Map(config.departments.map((d) => [d.id, d.sla]));
   const policy = casePolicyOf(config);
-  const events = new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME'));
+  const events = companyEventPublisher(env, config);
   return {
     companyId: config.company.id,
     classifier: createClassifier(
@@ -193,8 +193,9 @@ export function correlateIntake(record: SQSRecord): { mentionId?: string } {
  * 1. every record on its own up to the publish (processRecord); a failure fails that record
  *    (the cases it reads and writes cached for the batch: BatchCaseCache)
  * 2. the batch's routed mentions and case changes published together: one `Mentions
- *    Routed` entry per department and role, one entry per case change, in calls of up to
- *    10 entries (publishRoutedBatch), not one call per mention or change
+ *    Routed` entry per department and role, one entry per case change that something
+ *    consumes (the others counted on the batch line), in calls of up to 10 entries
+ *    (publishRoutedBatch), not one call per mention or change
  * 3. each record whose events were all published is finished: its key-account timeline
  *    entries, then the batch's routed mark with all of them in one write (markRoutedTogether;
  *    the mentions were stored naming it); a record with an entry the bus still refused fails,
@@ -262,7 +263,11 @@ export async function classifyBatch(
   }
   // A failed record has its own ERROR line (`Record failed`): here only its count.
   for (const _ of failures) summary.add('failed');
-  summary.log('Mentions classified', { records: event.Records.length });
+  // Case changes nothing consumes were not put on the bus (case-event-publishing.ts): their count, not one line each.
+  summary.log('Mentions classified', {
+    records: event.Records.length,
+    ...(published.withheldCaseEvents > 0 ? { caseEventsWithheld: published.withheldCaseEvents } : {}),
+  });
   // As processPartialResponse does: a batch that failed whole is thrown, and Lambda retries it whole.
   if (failures.length > 0 && failures.length === event.Records.length)
     throw new FullBatchFailureError([published.cause ?? new Error('every record failed')]);

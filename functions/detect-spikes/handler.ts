@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoCaseRepository,
   DynamoNotificationClaims,
@@ -7,7 +7,7 @@ import {
   DynamoSpikeRepository,
   DynamoThemeRepository,
 } from '../../shared/adapters/dynamodb/index.ts';
-import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { companyEventPublisher } from '../../shared/adapters/company-event-publisher.ts';
 import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
@@ -68,7 +68,7 @@ export function dependenciesFrom(env: FunctionEnv): EvaluateSpikesDeps {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
   const tableName = requireEnv(env, 'TABLE_NAME');
   const documents = createDocumentClient(env);
-  const events = new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME'));
+  const events = companyEventPublisher(env, config);
   const press = pressDepartmentOf(config);
   const themes = new DynamoThemeRepository(documents, tableName);
   return {

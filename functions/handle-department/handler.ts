@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoAssignmentCursor,
   DynamoCaseRepository,
@@ -8,7 +8,7 @@ import {
   DynamoNotificationClaims,
   DynamoRecordFailureLog,
 } from '../../shared/adapters/dynamodb/index.ts';
-import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { companyEventPublisher } from '../../shared/adapters/company-event-publisher.ts';
 import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
@@ -54,7 +54,7 @@ export function dependenciesFrom(env: FunctionEnv): HandleDepartmentDeps {
     companyId: config.company.id,
     retentionDays: config.retention.days,
     cases,
-    events: new EventBridgePublisher(createEventBridgeClient(env), requireEnv(env, 'EVENT_BUS_NAME')),
+    events: companyEventPublisher(env, config),
     clock: systemClock,
     metrics,
     tallies: metrics,

@@ -8,6 +8,7 @@ import {
   type MentionsRouted,
   type SpikeDetected,
 } from '../domain/events.ts';
+import { consumedCaseEvents, type CaseEventSubscription } from '../domain/case-event-publishing.ts';
 import type { CaseEventPublisher, EventPublisher, PublishOutcome } from '../domain/ports.ts';
 import { retry } from '../domain/retry.ts';
 import type { SpikeEventPublisher } from '../domain/spikes/ports.ts';
@@ -20,6 +21,15 @@ const MAX_REQUEST_BYTES = 256 * 1024;
 export interface EventBridgePublisherOptions {
   readonly attempts?: number;
   readonly backoffMs?: number;
+  /**
+   * The case events the company's own integrations consume (config `events.caseEvents`,
+   * caseEventSubscriptionOf): a case event without recipients is put only when subscribed
+   * (isCaseEventConsumed). Default `'all'`: a publisher built without the company's
+   * setting puts every case event it is given.
+   */
+  readonly caseEvents?: CaseEventSubscription;
+  /** Told how many case events of a call nobody consumes, so they were not put (a count, for a metric). */
+  readonly onWithheld?: (count: number) => void;
 }
 
 /** Thrown when some events could still not be published after every attempt. */
@@ -37,6 +47,8 @@ export class PublishError extends Error {
 export class EventBridgePublisher implements EventPublisher, CaseEventPublisher, SpikeEventPublisher {
   private readonly attempts: number;
   private readonly backoffMs: number;
+  private readonly caseEvents: CaseEventSubscription;
+  private readonly onWithheld: (count: number) => void;
 
   constructor(
     private readonly client: EventBridgeClient,
@@ -45,6 +57,8 @@ export class EventBridgePublisher implements EventPublisher, CaseEventPublisher,
   ) {
     this.attempts = options.attempts ?? 3;
     this.backoffMs = options.backoffMs ?? 100;
+    this.caseEvents = options.caseEvents ?? 'all';
+    this.onWithheld = options.onWithheld ?? (() => {});
   }
 
   async publishMentionRouted(events: readonly MentionRouted[]): Promise<void> {
@@ -58,15 +72,22 @@ export class EventBridgePublisher implements EventPublisher, CaseEventPublisher,
   }
 
   /**
-   * Publishes `Mentions Routed` details and case changes (`caseEvents`), one entry each, in
-   * as few calls as the limits allow (the case changes first); entries that failed are
-   * resent. Never throws for what the bus refused: returns it.
+   * Publishes `Mentions Routed` details and the case changes (`caseEvents`) something
+   * consumes, one entry each, in as few calls as the limits allow (the case changes first);
+   * entries that failed are resent. Never throws for what the bus refused: returns it, and
+   * how many case changes were withheld because nothing consumes them.
    */
   async publishMentionsRouted(
     batches: readonly MentionsRouted[],
     caseEvents: readonly CaseEvent[] = [],
-  ): Promise<PublishOutcome<MentionsRouted> & { readonly failedCaseEvents: readonly CaseEvent[] }> {
-    const changes = new Map(caseEvents.map((detail) => [this.caseEntry(detail), detail]));
+  ): Promise<
+    PublishOutcome<MentionsRouted> & {
+      readonly failedCaseEvents: readonly CaseEvent[];
+      readonly withheldCaseEvents: number;
+    }
+  > {
+    const { consumed, withheld } = this.consumed(caseEvents);
+    const changes = new Map(consumed.map((detail) => [this.caseEntry(detail), detail]));
     const routed = new Map<PutEventsRequestEntry, MentionsRouted>(
       batches.map((detail) => [
         {
@@ -82,13 +103,24 @@ export class EventBridgePublisher implements EventPublisher, CaseEventPublisher,
     return {
       failed: failed.flatMap((entry) => routed.get(entry) ?? []),
       failedCaseEvents: failed.flatMap((entry) => changes.get(entry) ?? []),
+      withheldCaseEvents: withheld,
       ...(cause ? { cause } : {}),
     };
   }
 
-  /** Publishes case changes, each with the detail-type of its action (`Case Assigned`, ...). */
+  /**
+   * Publishes the case changes something consumes (isCaseEventConsumed), each with the
+   * detail-type of its action (`Case Assigned`, ...); the others are counted (`onWithheld`).
+   */
   async publishCaseEvents(events: readonly CaseEvent[]): Promise<void> {
-    await this.putAll(events.map((detail) => this.caseEntry(detail)));
+    await this.putAll(this.consumed(events).consumed.map((detail) => this.caseEntry(detail)));
+  }
+
+  /** The case events to put, the company's subscription applied; the count of the others goes to `onWithheld`. */
+  private consumed(events: readonly CaseEvent[]): ReturnType<typeof consumedCaseEvents> {
+    const outcome = consumedCaseEvents(events, this.caseEvents);
+    if (outcome.withheld > 0) this.onWithheld(outcome.withheld);
+    return outcome;
   }
 
   private caseEntry(detail: CaseEvent): PutEventsRequestEntry {

@@ -266,12 +266,19 @@ export interface EventPublisher {
    * Publishes `Mentions Routed` details (routed-batch.ts) and, in the same calls, case
    * changes (one entry each, detail-type by action), resending entries that failed.
    * Does not throw for a refused entry: it returns the details the bus still refused after
-   * every attempt (all of them when the call itself failed), with the last cause.
+   * every attempt (all of them when the call itself failed), with the last cause. A case
+   * change that nothing consumes (case-event-publishing.ts) may be withheld instead of put:
+   * it is counted in `withheldCaseEvents`, and is not a failure.
    */
   publishMentionsRouted(
     batches: readonly MentionsRouted[],
     caseEvents?: readonly CaseEvent[],
-  ): Promise<PublishOutcome<MentionsRouted> & { readonly failedCaseEvents?: readonly CaseEvent[] }>;
+  ): Promise<
+    PublishOutcome<MentionsRouted> & {
+      readonly failedCaseEvents?: readonly CaseEvent[];
+      readonly withheldCaseEvents?: number;
+    }
+  >;
 }
 
 /** What a publisher could not publish after every attempt, and why (the last error). */
@@ -282,7 +289,10 @@ export interface PublishOutcome<T> {
 
 /** Port: publishes case changes (detail-type from CASE_DETAIL_TYPES by the event's action). */
 export interface CaseEventPublisher {
-  /** Publishes every event or throws; entries that failed once are resent. */
+  /**
+   * Publishes every event or throws; entries that failed once are resent. A publisher may
+   * withhold a change that nothing consumes (case-event-publishing.ts): that is no failure.
+   */
   publishCaseEvents(events: readonly CaseEvent[]): Promise<void>;
 }
 

@@ -61,18 +61,19 @@ export function routedBatchesOf(
  *
  * @returns the keys of the records with a mention or a case change in an entry the bus
  *   still refused after the publisher's retries (they must fail, so SQS delivers them
- *   again), and the last cause
+ *   again), the last cause, and how many case changes the publisher withheld because
+ *   nothing consumes them (case-event-publishing.ts: no failure, for the batch line)
  */
 export async function publishRoutedBatch(
   records: readonly RoutedOfRecord[],
   deps: { readonly companyId: string; readonly events: Pick<EventPublisher, 'publishMentionsRouted'> },
-): Promise<{ readonly failed: ReadonlySet<string>; readonly cause?: Error }> {
+): Promise<{ readonly failed: ReadonlySet<string>; readonly cause?: Error; readonly withheldCaseEvents: number }> {
   const batches = routedBatchesOf(
     deps.companyId,
     records.flatMap((r) => r.routed),
   );
   const caseEvents = [...new Map(records.flatMap((r) => r.caseEvents ?? []).map((e) => [caseEventKey(e), e])).values()];
-  if (batches.length === 0 && caseEvents.length === 0) return { failed: new Set() };
+  if (batches.length === 0 && caseEvents.length === 0) return { failed: new Set(), withheldCaseEvents: 0 };
   const outcome = await deps.events.publishMentionsRouted(batches, caseEvents);
   const refused = new Set(outcome.failed.flatMap((b) => b.mentions.map((m) => `${m.department}\u0000${m.mentionId}`)));
   const refusedChanges = new Set((outcome.failedCaseEvents ?? []).map(caseEventKey));
@@ -85,7 +86,11 @@ export async function publishRoutedBatch(
       )
       .map((r) => r.key),
   );
-  return { failed, ...(outcome.cause ? { cause: outcome.cause } : {}) };
+  return {
+    failed,
+    withheldCaseEvents: outcome.withheldCaseEvents ?? 0,
+    ...(outcome.cause ? { cause: outcome.cause } : {}),
+  };
 }
 
 /** A case change is one transition of one case. */

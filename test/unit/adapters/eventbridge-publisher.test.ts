@@ -128,6 +128,51 @@ describe('EventBridgePublisher.publishCaseEvents', () => {
 
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
   });
+
+  it('puts only the case events something consumes under the company setting, and counts the others', async () => {
+    // Arrange: an assignment and a resolution notify nobody; the company takes resolutions itself
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+    const withheld: number[] = [];
+    const publisher = new EventBridgePublisher(new EventBridgeClient({}), 'bus', {
+      caseEvents: ['Case Resolved'],
+      onWithheld: (count) => withheld.push(count),
+    });
+    const escalated = caseEventFactory({ action: 'escalate', transitionId: 'escalate:1', recipients: ['press'] });
+    const resolved = caseEventFactory({ action: 'resolve', transitionId: 'resolve:1', recipients: [] });
+
+    // Act
+    await publisher.publishCaseEvents([
+      caseEventFactory({ action: 'assign', transitionId: 'assign:1', recipients: [] }),
+      escalated,
+      resolved,
+    ]);
+
+    // Assess
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    expect(eventBridge).toReceiveCommandWith(PutEventsCommand, {
+      Entries: [
+        expect.objectContaining({ DetailType: 'Case Escalated', Detail: JSON.stringify(escalated) }),
+        expect.objectContaining({ DetailType: 'Case Resolved', Detail: JSON.stringify(resolved) }),
+      ],
+    });
+    expect(withheld).toEqual([1]);
+  });
+
+  it('makes no call when no case event is consumed', async () => {
+    // Arrange
+    const withheld: number[] = [];
+    const publisher = new EventBridgePublisher(new EventBridgeClient({}), 'bus', {
+      caseEvents: [],
+      onWithheld: (count) => withheld.push(count),
+    });
+
+    // Act
+    await publisher.publishCaseEvents([caseEventFactory({ action: 'assign', recipients: [] })]);
+
+    // Assess
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+    expect(withheld).toEqual([1]);
+  });
 });
 
 describe('EventBridgePublisher.publishMentionsRouted', () => {
@@ -232,5 +277,23 @@ describe('EventBridgePublisher.publishMentionsRouted', () => {
     expect(calls[1]?.map((e) => e.DetailType)).toEqual(['Case Assigned', 'Case Assigned', 'Mentions Routed']);
     expect(outcome.failed).toEqual([]);
     expect(outcome.failedCaseEvents).toEqual([changes[11]]);
+  });
+  it('withholds the case changes nobody consumes from the batch calls, counted in the outcome, not failed', async () => {
+    // Arrange: the company lists no case events; an assignment notifies nobody, an escalation press
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+    const publisher = new EventBridgePublisher(new EventBridgeClient({}), 'bus', { backoffMs: 0, caseEvents: [] });
+    const escalated = caseEventFactory({ action: 'escalate', transitionId: 'routing:x:2', recipients: ['press'] });
+    const assigned = caseEventFactory({ action: 'assign', transitionId: 'assign:x:1', recipients: [] });
+
+    // Act
+    const outcome = await publisher.publishMentionsRouted([batchOf('service', 2)], [assigned, escalated]);
+
+    // Assess
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    expect(eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.map((e) => e.DetailType)).toEqual([
+      'Case Escalated',
+      'Mentions Routed',
+    ]);
+    expect(outcome).toEqual({ failed: [], failedCaseEvents: [], withheldCaseEvents: 1 });
   });
 });

@@ -120,6 +120,30 @@ describe('publishRoutedBatch', () => {
     expect(seen).toEqual([{ batches: 1, changes: [assigned, routing] }]);
     expect([...outcome.failed]).toEqual(['r2']);
   });
+
+  it('passes on how many case changes the publisher withheld, failing no record for them', async () => {
+    // Arrange: the publisher withholds the assignment nothing consumes
+    const events = {
+      async publishMentionsRouted(_: readonly MentionsRouted[], caseEvents: readonly CaseEvent[] = []) {
+        return { failed: [], failedCaseEvents: [], withheldCaseEvents: caseEvents.length };
+      },
+    };
+
+    // Act
+    const outcome = await publishRoutedBatch(
+      [
+        {
+          key: 'r1',
+          routed: [mentionRoutedFactory({ mentionId: 'x:1' })],
+          caseEvents: [caseEventOf('case-1', 'assign:x:1')],
+        },
+      ],
+      { companyId: 'demo', events },
+    );
+
+    // Assess
+    expect(outcome).toEqual({ failed: new Set(), withheldCaseEvents: 1 });
+  });
 });
 
 function caseEventOf(caseId: string, transitionId: string): CaseEvent {

@@ -6,6 +6,7 @@ import { createHandler } from '../../../functions/classify-mention/handler.ts';
 import { demoConfig } from '../../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../../factories/lambda.ts';
 import { mentionFactory, sqsRecordFactory } from '../../factories/mention.ts';
+import { captureLogs } from '../../support/captured-logs.ts';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const eventBridge = mockClient(EventBridgeClient);
@@ -29,14 +30,19 @@ describe('classify-mention handler', () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
   });
 
-  it('stores the mention conditionally and publishes the case it opened and Mentions Routed in one call', async () => {
+  it('stores the mention conditionally and puts Mentions Routed, not the Case Assigned nothing consumes, counted on the batch line', async () => {
+    // Arrange: the demo company lists no case events of its own
     const handler = createHandler(env);
     const mention = mentionFactory({
       text: 'Guten Tag, die Redaktion der Kieler Nachrichten bittet um eine Stellungnahme.',
     });
+    const logs = captureLogs('INFO');
 
+    // Act
     const result = await handler(sqsEventFactory([sqsRecordFactory(JSON.stringify(mention))]), contextFactory());
 
+    // Assess
+    logs.restore();
     expect(result).toEqual({ batchItemFailures: [] });
     expect(documents).toReceiveCommandWith(PutCommand, {
       TableName: 'bc-demo-data',
@@ -50,15 +56,16 @@ describe('classify-mention handler', () => {
       Key: { PK: `ROUTED#${mark}`, SK: 'ROUTED' },
       ExpressionAttributeValues: expect.objectContaining({ ':ids': new Set([mention.id]) }),
     });
+    // The case was opened assigned (its history has the change), but its event notifies nobody.
+    expect(documents).toReceiveCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        SK: 'CASE',
+        history: [expect.objectContaining({ transitionId: `assign:${mention.id}` })],
+      }),
+    });
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
     expect(eventBridge).toReceiveCommandWith(PutEventsCommand, {
       Entries: [
-        expect.objectContaining({
-          EventBusName: 'bc-demo-bus',
-          Source: 'backchannel',
-          DetailType: 'Case Assigned',
-          Detail: expect.stringContaining(`"transitionId":"assign:${mention.id}"`),
-        }),
         expect.objectContaining({
           EventBusName: 'bc-demo-bus',
           Source: 'backchannel',
@@ -67,7 +74,50 @@ describe('classify-mention handler', () => {
         }),
       ],
     });
+    expect(logs.lines().filter((l) => l.message === 'Mentions classified')).toEqual([
+      expect.objectContaining({ records: 1, caseEventsWithheld: 1, counts: { routed: 1 } }),
+    ]);
   });
+
+  it.each([
+    ['lists Case Assigned', ['Case Assigned']],
+    ['takes all case events', 'all'],
+  ] as const)(
+    'puts the Case Assigned of the case it opened with Mentions Routed in one call when the company %s',
+    async (_, caseEvents) => {
+      // Arrange
+      const handler = createHandler({
+        ...env,
+        COMPANY_CONFIG: JSON.stringify({ ...demoConfig(), events: { caseEvents } }),
+      });
+      const mention = mentionFactory({
+        text: 'Guten Tag, die Redaktion der Kieler Nachrichten bittet um eine Stellungnahme.',
+      });
+
+      // Act
+      const result = await handler(sqsEventFactory([sqsRecordFactory(JSON.stringify(mention))]), contextFactory());
+
+      // Assess
+      expect(result).toEqual({ batchItemFailures: [] });
+      expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+      expect(eventBridge).toReceiveCommandWith(PutEventsCommand, {
+        Entries: [
+          expect.objectContaining({
+            EventBusName: 'bc-demo-bus',
+            Source: 'backchannel',
+            DetailType: 'Case Assigned',
+            Detail: expect.stringContaining(`"transitionId":"assign:${mention.id}"`),
+          }),
+          expect.objectContaining({
+            EventBusName: 'bc-demo-bus',
+            Source: 'backchannel',
+            DetailType: 'Mentions Routed',
+            Detail: expect.stringContaining(`"department":"press","role":"primary","mentions":[{`),
+          }),
+        ],
+      });
+    },
+  );
 
   it('reports only the malformed record as failed while the valid one is routed', async () => {
     const handler = createHandler(env);
@@ -133,7 +183,7 @@ describe('classify-mention handler', () => {
     );
 
     await expect(invocation).rejects.toThrow('All records failed processing');
-    // The case's assignment and both mentions (one entry for their department) in one call, resent: 3 attempts.
+    // Both mentions (one entry for their department; the case's assignment notifies nobody) in one call, resent: 3 attempts.
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 3);
     expect(documents).not.toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({ SK: 'ROUTED' }),
