@@ -25,6 +25,7 @@ import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
+const AYLIN = 'aylin.demir@radwerk-hansen.example'; // leads service
 
 /** A Page webhook with one customer comment on the demo post (every comment is in the same thread). */
 function commentWebhook(n: number, message: string): string {
@@ -61,6 +62,17 @@ describe('case events on the bus: only those something consumes (issue 12)', () 
       .slice(from)
       .flatMap((line) => parseLogRecord(line) ?? [])
       .filter((record) => record.message === 'Mentions classified');
+
+  const api = async (method: 'POST', route: string, body: unknown) => {
+    const token = Object.entries(runtime.adminTokens).find(([, claims]) => claims.email === AYLIN)?.[0];
+    const response = await fetch(`${runtime.url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
+    return { status: response.status, body: (await response.json()) as { case?: { state?: string } } };
+  };
 
   beforeAll(async () => {
     runtime = await startRuntime({
@@ -124,5 +136,17 @@ describe('case events on the bus: only those something consumes (issue 12)', () 
     expect(await notified('press')).toContain('escalation');
     expect(await notified('legal')).toContain('escalation');
     expect(batchLines(from)).toEqual([expect.not.objectContaining({ caseEventsWithheld: expect.anything() })]);
+  });
+
+  it('resolves the case through the admin API without putting its Case Resolved, which nothing consumes', async () => {
+    // Arrange
+    const from = log.length;
+
+    // Act
+    const answer = await api('POST', `/cases/${caseId}/transition`, { action: 'resolve' });
+
+    // Assess
+    expect(answer).toMatchObject({ status: 200, body: { case: { state: 'resolved' } } });
+    expect(busEvents(log, from)).toEqual([]);
   });
 });
