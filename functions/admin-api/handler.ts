@@ -4,7 +4,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { COMPANY_CONFIG_ENV, platformSecretName } from '../../infra/topology-constants.ts';
-import { createDocumentClient, createSecretsClient } from '../../shared/adapters/aws-clients.ts';
+import {
+  createDocumentClient,
+  createEventBridgeClient,
+  createSecretsClient,
+} from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoCaseRepository,
   DynamoCorrectionRepository,
@@ -16,7 +20,8 @@ import {
   dynamoErasurePorts,
 } from '../../shared/adapters/dynamodb/index.ts';
 import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
-import { companyEventPublisher } from '../../shared/adapters/company-event-publisher.ts';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { caseEventPublishing } from '../../shared/adapters/company-event-publisher.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
@@ -93,7 +98,11 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
     retentionDays: config.retention.days,
     config,
     cases,
-    events: companyEventPublisher(env, config),
+    events: new EventBridgePublisher(
+      createEventBridgeClient(env),
+      requireEnv(env, 'EVENT_BUS_NAME'),
+      caseEventPublishing(config),
+    ),
     clock: systemClock,
     // Responses, resolutions, reopenings and reroutes made here count in the reports.
     metrics: counters,

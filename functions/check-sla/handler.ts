@@ -1,8 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../../shared/domain/zod-mini.ts';
-import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
-import { companyEventPublisher } from '../../shared/adapters/company-event-publisher.ts';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
+import { caseEventPublishing } from '../../shared/adapters/company-event-publisher.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
@@ -26,7 +27,11 @@ export function dependenciesFrom(env: FunctionEnv): CheckSlaDeps {
     companyId: config.company.id,
     retentionDays: config.retention.days,
     cases: new DynamoCaseRepository(createDocumentClient(env), tableName),
-    events: companyEventPublisher(env, config),
+    events: new EventBridgePublisher(
+      createEventBridgeClient(env),
+      requireEnv(env, 'EVENT_BUS_NAME'),
+      caseEventPublishing(config),
+    ),
     clock: systemClock,
     departments: config.departments.map((d) => d.id),
     slaWarningMinutes: config.cases.slaWarning,

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, FullBatchFailureError, processPartialRespons
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { randomBytes } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoAssignmentCursor,
   DynamoCaseRepository,
@@ -11,12 +11,13 @@ import {
   DynamoMetricRepository,
   DynamoRecordFailureLog,
 } from '../../shared/adapters/dynamodb/index.ts';
-import { companyEventPublisher } from '../../shared/adapters/company-event-publisher.ts';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
 import { createModelStore } from '../../shared/adapters/models/index.ts';
 import { loadPromotedModels, type PromotedModels } from '../../shared/classifier/company-model.ts';
 import { createClassifier } from '../../shared/classifier/index.ts';
+import { caseEventPublishing } from '../../shared/adapters/company-event-publisher.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { classifierLanguagesOf, routingPolicyOf } from '../../shared/config/config-views.ts';
@@ -71,7 +72,11 @@ export function dependenciesFrom(
   const counters = new DynamoMetricRepository(documents, tableName);
   const sla = new Map(config.departments.map((d) => [d.id, d.sla]));
   const policy = casePolicyOf(config);
-  const events = companyEventPublisher(env, config);
+  const events = new EventBridgePublisher(
+    createEventBridgeClient(env),
+    requireEnv(env, 'EVENT_BUS_NAME'),
+    caseEventPublishing(config),
+  );
   return {
     companyId: config.company.id,
     classifier: createClassifier(

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoCaseRepository,
   DynamoNotificationClaims,
@@ -7,8 +7,9 @@ import {
   DynamoSpikeRepository,
   DynamoThemeRepository,
 } from '../../shared/adapters/dynamodb/index.ts';
-import { companyEventPublisher } from '../../shared/adapters/company-event-publisher.ts';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { createNotifier } from '../../shared/adapters/notify/index.ts';
+import { caseEventPublishing } from '../../shared/adapters/company-event-publisher.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { caseLinkBaseOf } from '../../shared/config/config-views.ts';
@@ -68,7 +69,11 @@ export function dependenciesFrom(env: FunctionEnv): EvaluateSpikesDeps {
   const config = parseCompanyConfigJson(env.COMPANY_CONFIG);
   const tableName = requireEnv(env, 'TABLE_NAME');
   const documents = createDocumentClient(env);
-  const events = companyEventPublisher(env, config);
+  const events = new EventBridgePublisher(
+    createEventBridgeClient(env),
+    requireEnv(env, 'EVENT_BUS_NAME'),
+    caseEventPublishing(config),
+  );
   const press = pressDepartmentOf(config);
   const themes = new DynamoThemeRepository(documents, tableName);
   return {

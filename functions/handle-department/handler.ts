@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
 import {
   DynamoAssignmentCursor,
   DynamoCaseRepository,
@@ -8,9 +8,10 @@ import {
   DynamoNotificationClaims,
   DynamoRecordFailureLog,
 } from '../../shared/adapters/dynamodb/index.ts';
-import { companyEventPublisher } from '../../shared/adapters/company-event-publisher.ts';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
+import { caseEventPublishing } from '../../shared/adapters/company-event-publisher.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { caseLinkBaseOf } from '../../shared/config/config-views.ts';
@@ -54,7 +55,11 @@ export function dependenciesFrom(env: FunctionEnv): HandleDepartmentDeps {
     companyId: config.company.id,
     retentionDays: config.retention.days,
     cases,
-    events: companyEventPublisher(env, config),
+    events: new EventBridgePublisher(
+      createEventBridgeClient(env),
+      requireEnv(env, 'EVENT_BUS_NAME'),
+      caseEventPublishing(config),
+    ),
     clock: systemClock,
     metrics,
     tallies: metrics,

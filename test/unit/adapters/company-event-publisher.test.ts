@@ -1,19 +1,19 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { companyEventPublisher } from '../../../shared/adapters/company-event-publisher.ts';
+import { caseEventPublishing } from '../../../shared/adapters/company-event-publisher.ts';
+import { EventBridgePublisher } from '../../../shared/adapters/eventbridge-publisher.ts';
 import { metrics } from '../../../shared/observability/powertools.ts';
 import { demoConfig } from '../../factories/config.ts';
 import { caseEventFactory } from '../../factories/notification.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
-const env = { EVENT_BUS_NAME: 'bc-demo-bus', AWS_REGION: 'eu-central-1' };
 /** A lead resolved the case through the API: nobody to notify. */
 const resolved = caseEventFactory({ action: 'resolve', transitionId: 'api:req-1', recipients: [], actor: 'user:a@x' });
 /** A lead rerouted the case to sales: sales is told. */
 const rerouted = caseEventFactory({ action: 'reroute', transitionId: 'api:req-2', recipients: ['sales'] });
 
-describe('companyEventPublisher', () => {
+describe('caseEventPublishing', () => {
   beforeEach(() => {
     eventBridge.reset();
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
@@ -25,7 +25,11 @@ describe('companyEventPublisher', () => {
   it("puts a change with recipients on the company's bus and counts the one nothing consumes in CaseEventsWithheld", async () => {
     // Arrange: the demo company lists no case events of its own
     const added = vi.spyOn(metrics, 'addMetric');
-    const publisher = companyEventPublisher(env, demoConfig());
+    const publisher = new EventBridgePublisher(
+      new EventBridgeClient({}),
+      'bc-demo-bus',
+      caseEventPublishing(demoConfig()),
+    );
 
     // Act
     await publisher.publishCaseEvents([resolved, rerouted]);
@@ -48,7 +52,11 @@ describe('companyEventPublisher', () => {
   it('puts the changes the company lists in events.caseEvents', async () => {
     // Arrange
     const added = vi.spyOn(metrics, 'addMetric');
-    const publisher = companyEventPublisher(env, { ...demoConfig(), events: { caseEvents: ['Case Resolved'] } });
+    const publisher = new EventBridgePublisher(
+      new EventBridgeClient({}),
+      'bc-demo-bus',
+      caseEventPublishing({ ...demoConfig(), events: { caseEvents: ['Case Resolved'] } }),
+    );
 
     // Act
     await publisher.publishCaseEvents([resolved, rerouted]);
