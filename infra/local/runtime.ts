@@ -8,6 +8,8 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-s
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { withLogSink } from '../../shared/observability/powertools.ts';
+import { observeWithheldCaseEvents } from '../../shared/adapters/company-event-publisher.ts';
+import { CASE_DETAIL_TYPES } from '../../shared/domain/events.ts';
 import { allDeadLetterQueues, buildTopology, type FunctionSpec, type Topology } from '../topology.ts';
 import { webhookPaths } from '../webhook-paths.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalBackend } from './backends.ts';
@@ -16,6 +18,7 @@ import { authorizerOf, createAdminTokens, type TokenClaims } from './admin-token
 import { startLocalAlarms, type AlarmTransition, type LocalAlarms } from './alarms.ts';
 import { createAsyncInvoker } from './async-invoke.ts';
 import {
+  caseLineOf,
   caseLinesOf,
   consoleNeeds,
   httpNoteOf,
@@ -362,7 +365,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       accountId,
       log,
       debug,
-      // Every routed mention and case change passes the bus: one line each.
+      // Every routed mention and case change something consumes passes the bus: one line each.
       observe: (event) => {
         for (const line of caseLinesOf(event, nameOf)) log(line);
       },
@@ -388,6 +391,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           ? `${fn.name} is not authorized to perform: events:PutEvents on ${topology.bus.name} (the topology grants it no bus access)`
           : undefined;
       },
+    });
+    // A case change nobody consumes is not put on the bus (events.caseEvents), but the
+    // console shows it as before: a new case's `new -> assigned (<name>)` tells who has it.
+    const stopWithheldLines = observeWithheldCaseEvents((events) => {
+      for (const detail of events) {
+        if (detail.companyId !== topology.companyId) continue;
+        const line = caseLineOf({ 'detail-type': CASE_DETAIL_TYPES[detail.action], detail }, nameOf);
+        if (line) log(line);
+      }
+    });
+    cleanup.push(async () => {
+      stopWithheldLines();
     });
     const endpoint: JsonEndpoint = await startJsonEndpoint({
       log,

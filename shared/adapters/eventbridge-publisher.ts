@@ -28,8 +28,8 @@ export interface EventBridgePublisherOptions {
    * setting puts every case event it is given.
    */
   readonly caseEvents?: CaseEventSubscription;
-  /** Told how many case events of a call nobody consumes, so they were not put (a count, for a metric). */
-  readonly onWithheld?: (count: number) => void;
+  /** Told the case events of a call that nobody consumes, so they were not put (for a metric; the local console prints them). */
+  readonly onWithheld?: (withheld: readonly CaseEvent[]) => void;
 }
 
 /** Thrown when some events could still not be published after every attempt. */
@@ -48,7 +48,7 @@ export class EventBridgePublisher implements EventPublisher, CaseEventPublisher,
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly caseEvents: CaseEventSubscription;
-  private readonly onWithheld: (count: number) => void;
+  private readonly onWithheld: (withheld: readonly CaseEvent[]) => void;
 
   constructor(
     private readonly client: EventBridgeClient,
@@ -110,16 +110,19 @@ export class EventBridgePublisher implements EventPublisher, CaseEventPublisher,
 
   /**
    * Publishes the case changes something consumes (isCaseEventConsumed), each with the
-   * detail-type of its action (`Case Assigned`, ...); the others are counted (`onWithheld`).
+   * detail-type of its action (`Case Assigned`, ...); the others go to `onWithheld`.
    */
   async publishCaseEvents(events: readonly CaseEvent[]): Promise<void> {
     await this.putAll(this.consumed(events).consumed.map((detail) => this.caseEntry(detail)));
   }
 
-  /** The case events to put, the company's subscription applied; the count of the others goes to `onWithheld`. */
+  /** The case events to put, the company's subscription applied; the others go to `onWithheld`. */
   private consumed(events: readonly CaseEvent[]): ReturnType<typeof consumedCaseEvents> {
     const outcome = consumedCaseEvents(events, this.caseEvents);
-    if (outcome.withheld > 0) this.onWithheld(outcome.withheld);
+    if (outcome.withheld > 0) {
+      const put = new Set(outcome.consumed);
+      this.onWithheld(events.filter((event) => !put.has(event)));
+    }
     return outcome;
   }
 

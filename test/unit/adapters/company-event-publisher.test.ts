@@ -1,8 +1,9 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { caseEventPublishing } from '../../../shared/adapters/company-event-publisher.ts';
+import { caseEventPublishing, observeWithheldCaseEvents } from '../../../shared/adapters/company-event-publisher.ts';
 import { EventBridgePublisher } from '../../../shared/adapters/eventbridge-publisher.ts';
+import type { CaseEvent } from '../../../shared/domain/events.ts';
 import { metrics } from '../../../shared/observability/powertools.ts';
 import { demoConfig } from '../../factories/config.ts';
 import { caseEventFactory } from '../../factories/notification.ts';
@@ -66,5 +67,24 @@ describe('caseEventPublishing', () => {
       eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries?.map((e) => e.DetailType)),
     ).toEqual(['Case Resolved', 'Case Rerouted']);
     expect(added).not.toHaveBeenCalledWith('CaseEventsWithheld', expect.anything(), expect.anything());
+  });
+
+  it('shows the withheld changes to the hooks of observeWithheldCaseEvents until they are removed', async () => {
+    // Arrange: a hook as the local runtime sets one
+    const seen: CaseEvent[] = [];
+    const remove = observeWithheldCaseEvents((events) => seen.push(...events));
+    const publisher = new EventBridgePublisher(
+      new EventBridgeClient({}),
+      'bc-demo-bus',
+      caseEventPublishing(demoConfig()),
+    );
+
+    // Act
+    await publisher.publishCaseEvents([resolved, rerouted]);
+    remove();
+    await publisher.publishCaseEvents([resolved]);
+
+    // Assess: the resolution once, the reroute (put on the bus) never
+    expect(seen).toEqual([resolved]);
   });
 });

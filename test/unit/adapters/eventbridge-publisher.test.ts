@@ -132,20 +132,17 @@ describe('EventBridgePublisher.publishCaseEvents', () => {
   it('puts only the case events something consumes under the company setting, and counts the others', async () => {
     // Arrange: an assignment and a resolution notify nobody; the company takes resolutions itself
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
-    const withheld: number[] = [];
+    const withheld: CaseEvent[][] = [];
     const publisher = new EventBridgePublisher(new EventBridgeClient({}), 'bus', {
       caseEvents: ['Case Resolved'],
-      onWithheld: (count) => withheld.push(count),
+      onWithheld: (events) => withheld.push([...events]),
     });
+    const assigned = caseEventFactory({ action: 'assign', transitionId: 'assign:1', recipients: [] });
     const escalated = caseEventFactory({ action: 'escalate', transitionId: 'escalate:1', recipients: ['press'] });
     const resolved = caseEventFactory({ action: 'resolve', transitionId: 'resolve:1', recipients: [] });
 
     // Act
-    await publisher.publishCaseEvents([
-      caseEventFactory({ action: 'assign', transitionId: 'assign:1', recipients: [] }),
-      escalated,
-      resolved,
-    ]);
+    await publisher.publishCaseEvents([assigned, escalated, resolved]);
 
     // Assess
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
@@ -155,23 +152,24 @@ describe('EventBridgePublisher.publishCaseEvents', () => {
         expect.objectContaining({ DetailType: 'Case Resolved', Detail: JSON.stringify(resolved) }),
       ],
     });
-    expect(withheld).toEqual([1]);
+    expect(withheld).toEqual([[assigned]]);
   });
 
   it('makes no call when no case event is consumed', async () => {
     // Arrange
-    const withheld: number[] = [];
+    const withheld: CaseEvent[][] = [];
     const publisher = new EventBridgePublisher(new EventBridgeClient({}), 'bus', {
       caseEvents: [],
-      onWithheld: (count) => withheld.push(count),
+      onWithheld: (events) => withheld.push([...events]),
     });
+    const assigned = caseEventFactory({ action: 'assign', recipients: [] });
 
     // Act
-    await publisher.publishCaseEvents([caseEventFactory({ action: 'assign', recipients: [] })]);
+    await publisher.publishCaseEvents([assigned]);
 
     // Assess
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
-    expect(withheld).toEqual([1]);
+    expect(withheld).toEqual([[assigned]]);
   });
 });
 
