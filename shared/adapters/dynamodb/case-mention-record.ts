@@ -24,8 +24,16 @@ export function caseMentionItem(
     eventZ: deflateRawSync(JSON.stringify(event)),
     expiresAt,
     // The claim of the mention's notification (notification-claims.ts RecordNotificationClaims):
-    // `complete` says the record keeps it; `owner` and `leaseUntil` while a sender holds it.
-    ...(claim ? { complete: false, owner: claim.owner, leaseUntil: claim.leaseUntil } : {}),
+    // `complete` says the record keeps it; `owner` and `leaseUntil` while a sender holds it;
+    // `mark`: the sender's batch settles it in that settlement mark (settlement-mark.ts).
+    ...(claim
+      ? {
+          complete: false,
+          owner: claim.owner,
+          leaseUntil: claim.leaseUntil,
+          ...(claim.mark ? { mark: claim.mark } : {}),
+        }
+      : {}),
   };
 }
 
