@@ -47,6 +47,26 @@ export interface Units {
   conditionFailed: number;
 }
 
+/** One DynamoDB write as charged, for the breakdown by operation (`--detail` of bench:cost). */
+export interface WriteRecord {
+  /** Kind of item (`CASE/CASE`). */
+  readonly kind: string;
+  /** Operation and what tells its callers apart: the condition, or the update expression. */
+  readonly operation: string;
+  /** Units charged, the index part included. */
+  readonly units: number;
+  /** Of `units`, the index entries. */
+  readonly indexUnits: number;
+  /** The item's size (the new image; for an update, the image after it), bytes. */
+  readonly bytes: number;
+  /** The old image's size where known (PutItem, DeleteItem), bytes. */
+  readonly oldBytes?: number;
+  /** Whether the condition failed. */
+  readonly failed?: boolean;
+  /** Attribute sizes of the new image, bytes by name (only with `attributes`). */
+  readonly attributes?: Record<string, number>;
+}
+
 type Item = Record<string, unknown>;
 type Args = { input: Record<string, unknown> };
 type Next = (args: Args) => Promise<{ output: Record<string, unknown> }>;
@@ -65,6 +85,8 @@ export class RequestCounter {
   readonly eventsByType = new Map<string, number>();
   /** While false, requests pass uncounted (the middleware stays on the clients it was added to). */
   counting = true;
+  /** Every write as charged, when set (bench:cost `--detail`). */
+  writes: WriteRecord[] | undefined;
 
   constructor(private readonly table: TableModel) {}
 
@@ -162,7 +184,16 @@ export class RequestCounter {
     const item = (input.Item ?? input.Key ?? {}) as Item;
     const u = this.unitsOf(kindOf(item, this.table));
     u.conditionFailed += 1;
-    u.write += operation === 'PutItem' ? writeUnits(itemSize(item)) : 1;
+    const units = operation === 'PutItem' ? writeUnits(itemSize(item)) : 1;
+    u.write += units;
+    this.writes?.push({
+      kind: kindOf(item, this.table),
+      operation: labelOf(operation, input),
+      units,
+      indexUnits: 0,
+      bytes: itemSize(item),
+      failed: true,
+    });
   }
 
   private account(operation: string, input: Item, output: Item): void {
@@ -187,8 +218,11 @@ export class RequestCounter {
         const item = input.Item as Item;
         const old = output.Attributes as Item | undefined;
         const u = this.unitsOf(kindOf(item, this.table));
-        u.write += Math.max(writeUnits(itemSize(item)), old ? writeUnits(itemSize(old)) : 0);
+        const before = u.write;
+        const table = Math.max(writeUnits(itemSize(item)), old ? writeUnits(itemSize(old)) : 0);
+        u.write += table;
         this.indexWrites(u, old, item, undefined);
+        this.log(operation, input, u.write - before, u.write - before - table, item, old);
         return;
       }
       case 'DeleteItem': {
@@ -201,8 +235,16 @@ export class RequestCounter {
       case 'UpdateItem': {
         const after = (input.ReturnValues === 'ALL_NEW' ? output.Attributes : undefined) as Item | undefined;
         const u = this.unitsOf(kindOf(input.Key as Item, this.table));
+        const before = u.write;
         u.write += tableUnits || 1;
         if (after) this.indexWrites(u, undefined, after, namesIn(input));
+        this.log(
+          operation,
+          input,
+          u.write - before,
+          u.write - before - (tableUnits || 1),
+          after ?? (input.Key as Item),
+        );
         return;
       }
       case 'BatchWriteItem': {
@@ -219,6 +261,19 @@ export class RequestCounter {
       default:
         this.unitsOf(`other ${operation}`).write += tableUnits;
     }
+  }
+
+  private log(operation: string, input: Item, units: number, indexUnits: number, item: Item, old?: Item): void {
+    if (!this.writes) return;
+    this.writes.push({
+      kind: kindOf(item, this.table),
+      operation: labelOf(operation, input),
+      units,
+      indexUnits,
+      bytes: itemSize(item),
+      ...(old ? { oldBytes: itemSize(old) } : {}),
+      attributes: Object.fromEntries(Object.entries(item).map(([name, value]) => [name, itemSize({ [name]: value })])),
+    });
   }
 
   /**
@@ -255,6 +310,12 @@ export class RequestCounter {
       if (inAfter) add(writeUnits(projectedSize(after as Item, index, this.table)));
     }
   }
+}
+
+/** An operation with what tells its callers apart: its condition (Put, Delete) or update expression (Update). */
+function labelOf(operation: string, input: Item): string {
+  const text = String((operation === 'UpdateItem' ? input.UpdateExpression : input.ConditionExpression) ?? '-');
+  return `${operation} ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
 }
 
 /** `PK prefix/SK prefix` of an item: the kind of item, for the table of units by kind. */

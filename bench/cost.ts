@@ -14,7 +14,7 @@
  * are the figures issue 12 measured on it (200 mentions end to end), labelled as such.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,7 @@ import { buildTopology, platformSecretName, type Topology } from '../infra/topol
 import { createDocumentClient, observeClients } from '../shared/adapters/aws-clients.ts';
 import { parseCompanyConfigYaml } from '../shared/config/load.ts';
 import { signMetaBody } from '../shared/platforms/meta.ts';
-import { RequestCounter, type TableModel } from './aws-requests.ts';
+import { RequestCounter, type TableModel, type WriteRecord } from './aws-requests.ts';
 import { demoCorpusTexts } from './demo-texts.ts';
 import { DEMO_PAGE_ID, metaFeedWebhook } from './meta-webhook.ts';
 import { PRICES, PRICES_DATE, PRICES_REGION } from './prices.ts';
@@ -41,6 +41,10 @@ const { values: args } = parseArgs({
     replies: { type: 'string', default: '0.3' },
     concurrency: { type: 'string', default: '4' },
     'log-samples': { type: 'boolean', default: false },
+    // Every write by kind of item and operation (condition or update expression), with item sizes.
+    detail: { type: 'boolean', default: false },
+    // Every write as charged, one JSON line each (kind, operation, units, sizes, attribute sizes).
+    dump: { type: 'string' },
   },
 });
 const MENTIONS = Number(args.mentions);
@@ -162,6 +166,40 @@ async function logLinesBetween(
   return [...groups].sort(([, a], [, b]) => b.bytes - a.bytes);
 }
 
+/**
+ * Writes by kind of item and operation (`--detail`): count, units and index units per
+ * mention, the item's median and largest size and how many were over 1 KB (charged 2 or more).
+ */
+function writeBreakdown(writes: readonly WriteRecord[], mentions: number): string {
+  const groups = new Map<string, WriteRecord[]>();
+  for (const w of writes) {
+    const key = `${w.kind}\t${w.failed ? `${w.operation} (failed)` : w.operation}`;
+    groups.set(key, [...(groups.get(key) ?? []), w]);
+  }
+  const rows = [...groups]
+    .map(([key, group]) => {
+      const [kind, operation] = key.split('\t') as [string, string];
+      const sizes = group.map((w) => Math.max(w.bytes, w.oldBytes ?? 0)).sort((a, b) => a - b);
+      const units = group.reduce((a, w) => a + w.units, 0);
+      const index = group.reduce((a, w) => a + w.indexUnits, 0);
+      return { kind, operation, count: group.length, units, index, sizes };
+    })
+    .sort((a, b) => a.kind.localeCompare(b.kind) || b.units - a.units);
+  return formatTable(
+    ['item', 'operation', 'writes', 'W/mention', 'of which GSI', 'median bytes', 'max bytes', 'over 1 KB'],
+    rows.map((r) => [
+      r.kind,
+      r.operation,
+      String(r.count),
+      (r.units / mentions).toFixed(2),
+      (r.index / mentions).toFixed(2),
+      String(r.sizes[Math.floor(r.sizes.length / 2)] ?? 0),
+      String(r.sizes.at(-1) ?? 0),
+      String(r.sizes.filter((b) => b > 1024).length),
+    ]),
+  );
+}
+
 async function main(): Promise<void> {
   const config = parseCompanyConfigYaml(readFileSync(path.join(ROOT, 'companies/demo.yaml'), 'utf8'), 'demo.yaml');
   const topology = buildTopology(config);
@@ -222,6 +260,7 @@ async function main(): Promise<void> {
     await send(Array.from({ length: 20 }, (_, n) => webhookOf(n, 'w', texts, warmThreads)));
     await runtime.waitForIdle(120_000);
     counter.reset();
+    if (args.detail || args.dump) counter.writes = [];
     invocations = loaded;
     const logsBefore = await logBytes();
 
@@ -331,6 +370,11 @@ async function main(): Promise<void> {
           .map(([k, v]) => `${k} ${f2(per(v))}`)
           .join(', ')}\n\n`,
     );
+
+    if (counter.writes && args.detail) process.stdout.write(`${writeBreakdown(counter.writes, n)}\n\n`);
+    if (counter.writes && args.dump) {
+      await writeFile(args.dump, counter.writes.map((w) => JSON.stringify(w)).join('\n'));
+    }
 
     // Lambda: invocations and records from the run; billed time from the invocations that ran
     // alone, per record for batches (a batch of n takes about n records' time: an upper bound,

@@ -171,6 +171,8 @@ export const correlateDepartment = correlateDetail;
  * Handles a batch of department messages. The tallies its mentions and case changes add to
  * are summed over the batch and written at the end, one `ADD` per day and department
  * (TallyBatch): counted once, by the record that recorded the mention or made the change.
+ * The notifications its mentions sent to every target are settled at the end too, in one
+ * settlement mark (the notifier's `batch`), instead of one update of each mention's record.
  */
 export async function handleDepartmentBatch(
   event: SQSEvent,
@@ -179,12 +181,27 @@ export async function handleDepartmentBatch(
 ): Promise<SQSBatchResponse> {
   const tallies = new TallyBatch();
   const summary = new BatchSummary();
-  const batchDeps: HandleDepartmentDeps = { ...deps, tallies, change: { ...deps.change, tallies }, summary };
+  // The batch's complete notification settlements are one write at the end (a settlement mark).
+  const notifying = deps.notifier.batch?.();
+  const batchDeps: HandleDepartmentDeps = {
+    ...deps,
+    tallies,
+    change: { ...deps.change, tallies },
+    summary,
+    ...(notifying ? { notifier: notifying.notifier } : {}),
+  };
   const response = await processObservedBatch(event, context, (record) => processRecord(record, batchDeps), {
     functionName: 'handle-department',
     correlate: correlateDepartment,
     failures: deps.failures,
     clock: deps.clock,
+  });
+  // Before the messages are acknowledged and within the function's timeout (shorter than a
+  // claim's lease): a settlement lost here, its notification already out, is sent again only
+  // if its message comes back after the lease (as a lost settlement of a record was).
+  await notifying?.flush().catch((error: unknown) => {
+    logger.error('Notification settlements of the batch not written', { error });
+    metrics.addMetric('SettlementWritesFailed', MetricUnit.Count, 1);
   });
   const writes = tallies.pending;
   await tallies.flush(deps.tallies).catch((error: unknown) => {

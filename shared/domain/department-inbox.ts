@@ -22,6 +22,11 @@ export interface DepartmentNotifier {
   claimFor?(event: MentionRouted): DeliveryClaimRequest | undefined;
   /** A case change names the department among its recipients. */
   caseEvent(event: CaseEvent, kase: Case, department: string): Promise<void>;
+  /**
+   * A notifier for one batch of messages whose settlements are written together by
+   * `flush` (BatchNotificationClaims), when the claims can be; else none.
+   */
+  batch?(): { readonly notifier: DepartmentNotifier; flush(): Promise<void> } | undefined;
 }
 
 export interface DepartmentInboxDeps extends RecordRoutedMentionDeps {

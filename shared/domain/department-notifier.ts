@@ -35,6 +35,11 @@ export interface DepartmentNotifierDeps {
  * only what is still missing is sent.
  */
 export function createDepartmentNotifier(deps: DepartmentNotifierDeps): DepartmentNotifier {
+  return notifierOf(deps);
+}
+
+/** The notifier; with `mark`, the one of a batch whose record claims name that settlement mark. */
+function notifierOf(deps: DepartmentNotifierDeps, mark?: string): DepartmentNotifier {
   const department = (id: string): NotifiedDepartment => {
     const found = deps.departments.find((d) => d.id === id);
     if (!found) throw new Error(`unknown department "${id}"`);
@@ -75,6 +80,7 @@ export function createDepartmentNotifier(deps: DepartmentNotifierDeps): Departme
         at: now.toISOString(),
         leaseUntil: new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString(),
         expiresAt: expiresAtEpochSeconds(now, deps.retentionDays),
+        ...(mark ? { mark } : {}),
       };
     },
     async mention(event: MentionRouted, kase: Case, claimed?: DeliveryClaimRequest): Promise<void> {
@@ -97,6 +103,11 @@ export function createDepartmentNotifier(deps: DepartmentNotifierDeps): Departme
       const mentions = await deps.cases.mentionsOf(kase.id);
       const notification = notificationForCaseEvent(event, kase, mentions.at(-1), to, deps.options);
       if (notification) await send([{ notification, to }]);
+    },
+    batch() {
+      const log = deps.log.batch?.();
+      if (!log) return undefined;
+      return { notifier: notifierOf({ ...deps, log }, log.mark), flush: () => log.flush() };
     },
   };
 }

@@ -146,6 +146,12 @@ export interface DeliveryClaimRequest {
   readonly leaseUntil: string;
   /** Epoch seconds when the item expires (the company's retention). */
   readonly expiresAt: number;
+  /**
+   * The settlement mark of the sender's batch (BatchNotificationClaims), written with a
+   * claim kept on a mention's record: a complete settlement goes into the mark's one write
+   * per batch instead of an update of the record.
+   */
+  readonly mark?: string;
 }
 
 /**
@@ -196,6 +202,28 @@ export interface NotificationClaims {
    * written without a claim (before, or by another writer) keeps them on their own item.
    */
   onRecordOf?(event: MentionRouted): NotificationClaims;
+  /**
+   * Claims for one batch of messages whose complete settlements of claims kept on records
+   * are written together, once, by `flush` (a settlement mark) instead of one update per record.
+   */
+  batch?(): BatchNotificationClaims;
+}
+
+/**
+ * The claims of one batch (NotificationClaims.batch): the records claimed through
+ * `onRecordOf` name `mark`; a complete settlement of such a claim is kept until `flush`,
+ * which writes them all in one write. Until then a claim of the same record in this batch
+ * answers `done` from memory; after it every sender reads the mark. Call `flush` before the
+ * batch's messages are acknowledged, within the function's timeout (shorter than a claim's
+ * lease, so no sender takes a settled claim over meanwhile).
+ */
+export interface BatchNotificationClaims extends NotificationClaims {
+  readonly mark: string;
+  /**
+   * Writes the batch's settlements.
+   * @throws Error when neither the mark nor (then) each record's own settlement could be written
+   */
+  flush(): Promise<void>;
 }
 
 export interface NotificationSettlement {

@@ -1,8 +1,14 @@
+import { deflateRawSync } from 'node:zlib';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopology } from '../../infra/topology.ts';
 import { itemSize, writeUnits } from '../../bench/aws-requests.ts';
 import { DynamoCaseRepository, keys } from '../../shared/adapters/dynamodb/index.ts';
+import {
+  erasedCaseMentionItem,
+  eventOfCaseMention,
+  isDeflatedCaseMention,
+} from '../../shared/adapters/dynamodb/case-mention-record.ts';
 import { demoConfig } from '../factories/config.ts';
 import { mentionRoutedFactory } from '../factories/mention.ts';
 import { startLocalTable } from '../support/local-table.ts';
@@ -93,5 +99,57 @@ describe('case-mention records against dynalite', () => {
     // Assess
     expect(again).toBe(false);
     expect(await cases.mentionsOf(complaint.caseId)).toHaveLength(1);
+  });
+
+  it('packs the event with its dictionary, well under what plain deflate took, so a long mention stays in one write unit', async () => {
+    // Arrange: the complaint with a second paragraph and its key account.
+    const long = {
+      ...complaint,
+      caseId: 'case_records00000000000003',
+      text: `${complaint.text} Letzte Woche habe ich zweimal angerufen, beide Male hieß es, jemand ruft zurück. Passiert ist nichts, und die Werkstatt in der Innenstadt hat erst im Januar einen Termin frei. Ich überlege ernsthaft, das Rad zurückzugeben und mir ein anderes Modell zu kaufen.`,
+      keyAccounts: [{ id: 'stadtwerke', name: 'Stadtwerke Hansen', owner: { name: 'Ole Hansen' } }],
+    };
+    const key = keys.caseMention(long.caseId, long.createdAt, long.mentionId, long.department);
+
+    // Act
+    await cases.recordMention(long, EXPIRES, {
+      owner: 'abcdefghijkl',
+      at: '2026-11-28T09:15:03.000Z',
+      leaseUntil: '2026-11-28T09:16:03.000Z',
+      expiresAt: EXPIRES,
+      mark: 'abcdefgh',
+    });
+    const { Item = {} } = await local.documents.send(new GetCommand({ TableName: tableName, Key: key }));
+
+    // Assess
+    expect(await cases.mentionsOf(long.caseId)).toEqual([long]);
+    expect(Item.eventZ).toBeUndefined();
+    expect(writeUnits(itemSize(Item))).toBe(1);
+    const { eventD: _packed, ...rest } = Item;
+    expect(writeUnits(itemSize({ ...rest, eventZ: deflateRawSync(JSON.stringify(long)) }))).toBe(2);
+  });
+
+  it('reads a record an earlier release wrote deflated without a dictionary, and erases its author from it', async () => {
+    // Arrange
+    const old = mentionRoutedFactory({
+      caseId: 'case_records00000000000004',
+      mentionId: 'facebook:old_2',
+      authorName: 'Paula Probe',
+      text: 'Kette kaputt',
+    });
+    const key = keys.caseMention(old.caseId, old.createdAt, old.mentionId, old.department);
+    const item = { ...key, type: 'case-mention', eventZ: deflateRawSync(JSON.stringify(old)), expiresAt: EXPIRES };
+    await local.documents.send(new PutCommand({ TableName: tableName, Item: item }));
+
+    // Act
+    const read = await cases.mentionsOf(old.caseId);
+    const erased = erasedCaseMentionItem(item, 'erased');
+
+    // Assess
+    expect(read).toEqual([old]);
+    expect(isDeflatedCaseMention(item)).toBe(true);
+    expect(erased.eventZ).toBeUndefined();
+    expect(eventOfCaseMention(erased)).toMatchObject({ text: '', authorId: 'erased', reasons: [] });
+    expect(eventOfCaseMention(erased).authorName).toBeUndefined();
   });
 });

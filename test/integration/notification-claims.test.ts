@@ -3,6 +3,7 @@ import { buildTopology } from '../../infra/topology.ts';
 import { DynamoCaseRepository, DynamoNotificationClaims } from '../../shared/adapters/dynamodb/index.ts';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
+import { settledEntryOf } from '../../shared/adapters/dynamodb/settlement-mark.ts';
 import { mentionRoutedFactory } from '../factories/mention.ts';
 import type { DeliveryClaimRequest } from '../../shared/domain/ports.ts';
 import { demoConfig } from '../factories/config.ts';
@@ -190,6 +191,140 @@ describe('notification claims against dynalite', () => {
       expect(
         await claims.claimTargets(event.caseId, claimId('r3'), claimAt('late', '2026-11-30T12:00:00.000Z')),
       ).toEqual({ claim: 'done', sent: ['k/x'] });
+    });
+  });
+
+  describe('settled by a batch’s settlement mark', () => {
+    const recordOf = (id: string) =>
+      mentionRoutedFactory({ caseId: `case_${id}`, mentionId: `facebook:${id}`, department: 'service' });
+    const claimId = (id: string) => `mention:facebook:${id}#service`;
+    const LATER = '2026-11-30T12:00:00.000Z';
+    const cases = () => new DynamoCaseRepository(local.documents, topology.table.name);
+    const record = async (event: ReturnType<typeof recordOf>) =>
+      (
+        await local.documents.send(
+          new GetCommand({
+            TableName: topology.table.name,
+            Key: keys.caseMention(event.caseId, event.createdAt, event.mentionId, 'service'),
+          }),
+        )
+      ).Item;
+
+    it('settles the records of a batch in one write, after which a redelivery is done and the records stay as written', async () => {
+      // Arrange: a batch writes three records holding their claims, naming its mark, and sends each.
+      const batch = claims.batch();
+      const events = ['b1', 'b2', 'b3'].map(recordOf);
+      for (const event of events) {
+        expect(await cases().recordMention(event, EXPIRES, { ...claimAt('writer'), mark: batch.mark })).toBe(true);
+        await batch
+          .onRecordOf?.(event)
+          .settle(event.caseId, claimId(event.mentionId.slice(9)), settlement('writer', ['k/a'], true));
+      }
+      const before = await Promise.all(events.map(record));
+
+      // Act
+      await batch.flush();
+      const redelivered = await Promise.all(
+        events.map((event) =>
+          claims
+            .batch()
+            .onRecordOf?.(event)
+            .claimTargets(event.caseId, claimId(event.mentionId.slice(9)), claimAt('redelivery', LATER)),
+        ),
+      );
+
+      // Assess: the lease ran out long ago, yet the mark says every notification went out.
+      expect(redelivered).toEqual(events.map(() => ({ claim: 'done', sent: [] })));
+      expect(await Promise.all(events.map(record))).toEqual(before);
+      expect(before.every((item) => item?.mark === batch.mark && item?.complete === false)).toBe(true);
+      const { Item: mark } = await local.documents.send(
+        new GetCommand({ TableName: topology.table.name, Key: keys.settlementMark(batch.mark) }),
+      );
+      expect(mark).toMatchObject({ type: 'notification-settlement', expiresAt: EXPIRES });
+      expect(mark?.settled).toEqual(
+        new Set(events.map((e) => settledEntryOf(keys.caseMention(e.caseId, e.createdAt, e.mentionId, 'service')))),
+      );
+    });
+
+    it('answers done to a second copy in the same batch before the mark is written', async () => {
+      // Arrange
+      const batch = claims.batch();
+      const event = recordOf('b4');
+      await cases().recordMention(event, EXPIRES, { ...claimAt('writer'), mark: batch.mark });
+      await batch.onRecordOf?.(event).settle(event.caseId, claimId('b4'), settlement('writer', ['k/a'], true));
+
+      // Act
+      const copy = await batch.onRecordOf?.(event).claimTargets(event.caseId, claimId('b4'), claimAt('copy'));
+
+      // Assess
+      expect(copy).toEqual({ claim: 'done', sent: [] });
+    });
+
+    it('lets exactly one of ten redeliveries take over a record whose batch died before its mark was written', async () => {
+      // Arrange: claimed and (perhaps) sent, but neither settled nor in a mark; the lease ran out.
+      const dead = claims.batch();
+      const event = recordOf('b5');
+      await cases().recordMention(event, EXPIRES, { ...claimAt('dead', NOW, 1_000), mark: dead.mark });
+
+      // Act
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          claims
+            .batch()
+            .onRecordOf?.(event)
+            .claimTargets(event.caseId, claimId('b5'), claimAt(`s${i}`, LATER)),
+        ),
+      );
+
+      // Assess
+      expect(answers.filter((a) => a?.claim === 'claimed')).toEqual([{ claim: 'claimed', sent: [] }]);
+      expect(answers.filter((a) => a?.claim === 'held')).toHaveLength(9);
+      expect((await record(event))?.mark).not.toBe(dead.mark);
+    });
+
+    it('does not let a takeover through once the record names another mark than the one read', async () => {
+      // Arrange: a takeover by a second batch moved the record to its mark and settled it there.
+      const first = claims.batch();
+      const event = recordOf('b6');
+      await cases().recordMention(event, EXPIRES, { ...claimAt('first', NOW, 1_000), mark: first.mark });
+      const second = claims.batch();
+      const taken = await second
+        .onRecordOf?.(event)
+        .claimTargets(event.caseId, claimId('b6'), claimAt('second', LATER));
+      await second.onRecordOf?.(event).settle(event.caseId, claimId('b6'), settlement('second', ['k/a'], true));
+      await second.flush();
+
+      // Act: a third sender, much later, with the lease of the second long gone.
+      const third = await claims
+        .batch()
+        .onRecordOf?.(event)
+        .claimTargets(event.caseId, claimId('b6'), claimAt('third', '2026-11-30T18:00:00.000Z'));
+
+      // Assess
+      expect(taken).toEqual({ claim: 'claimed', sent: [] });
+      expect(third).toEqual({ claim: 'done', sent: [] });
+    });
+
+    it('settles a record with a failed target on the record, for the retry of that target', async () => {
+      // Arrange
+      const batch = claims.batch();
+      const event = recordOf('b7');
+      await cases().recordMention(event, EXPIRES, { ...claimAt('writer'), mark: batch.mark });
+
+      // Act
+      await batch.onRecordOf?.(event).settle(event.caseId, claimId('b7'), settlement('writer', ['k/a'], false));
+      await batch.flush();
+      const retry = await claims
+        .batch()
+        .onRecordOf?.(event)
+        .claimTargets(event.caseId, claimId('b7'), claimAt('retry'));
+
+      // Assess
+      expect(retry).toEqual({ claim: 'claimed', sent: ['k/a'] });
+      const { Item } = await local.documents.send(
+        new GetCommand({ TableName: topology.table.name, Key: keys.settlementMark(batch.mark) }),
+      );
+      expect(Item).toBeUndefined();
     });
   });
 });

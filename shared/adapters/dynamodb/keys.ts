@@ -88,6 +88,8 @@ export const keys = {
   mentionRouted: (mentionId: string) => ({ PK: `MENTION#${mentionId}`, SK: 'ROUTED' }),
   /** The routed mark of one intake batch: the ids of its mentions whose events were all published (one write per batch). */
   routedMark: (mark: string) => ({ PK: `ROUTED#${mark}`, SK: 'ROUTED' }),
+  /** The settlement mark of one handle-department batch: the records whose notification it settled (one write per batch). */
+  settlementMark: (mark: string) => ({ PK: `SETTLED#${mark}`, SK: 'SETTLED' }),
   case: (caseId: string) => ({ PK: `CASE#${caseId}`, SK: 'CASE' }),
   caseMention: (caseId: string, createdAt: string, mentionId: string, department: string) => ({
     PK: `CASE#${caseId}`,

@@ -1,12 +1,14 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MentionRouted } from '../../domain/events.ts';
 import type {
+  BatchNotificationClaims,
   DeliveryClaimRequest,
   NotificationClaim,
   NotificationClaims,
   NotificationSettlement,
 } from '../../domain/ports.ts';
 import { isConditionFailed, keys } from './keys.ts';
+import { settledEntryOf, settledIn, SettlementMark } from './settlement-mark.ts';
 
 /** Claims tried before giving up: only a claim settled between our write and our read needs a second one. */
 const MAX_CLAIM_ATTEMPTS = 3;
@@ -76,6 +78,10 @@ export class DynamoNotificationClaims implements NotificationClaims {
     return new RecordNotificationClaims(this.client, this.tableName, record, this);
   }
 
+  batch(): BatchNotificationClaims {
+    return new BatchRecordClaims(this.client, this.tableName, this);
+  }
+
   async settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void> {
     const Key = keys.notificationClaim(caseId, notificationId);
     const add = settlement.sent.length > 0 ? ' ADD sent :sent' : '';
@@ -123,13 +129,23 @@ export class DynamoNotificationClaims implements NotificationClaims {
  * target adds `sent` for the retry (a complete one needs no list: `done` skips every target).
  * A record without `complete` was written without a claim (before this, or by another
  * writer): its notification's claims stay on their own item (`fallback`), for every sender alike.
+ *
+ * With a batch's settlement mark (`mark`, settlement-mark.ts) the record is claimed naming
+ * it, and a complete settlement is kept for the mark's one write per batch instead of an
+ * update of the record. A record that names a mark is settled when the mark holds it: a
+ * claim reads the mark before it takes the record over (its condition: the mark it read is
+ * still the record's), so a notification settled in a mark is never sent again.
  */
 export class RecordNotificationClaims implements NotificationClaims {
+  /** Whether the claims went to `fallback` (a record written without a claim): so must the settlement. */
+  private fellBack = false;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly Key: { PK: string; SK: string },
     private readonly fallback: NotificationClaims,
+    private readonly mark?: SettlementMark,
   ) {}
 
   async claimTargets(
@@ -137,20 +153,26 @@ export class RecordNotificationClaims implements NotificationClaims {
     notificationId: string,
     request: DeliveryClaimRequest,
   ): Promise<NotificationClaim> {
+    // The mark the record named when last read: the claim holds only while it still does.
+    let seen: string | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
         const { Attributes } = await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: this.Key,
-            UpdateExpression: 'SET #owner = :owner, leaseUntil = :lease',
-            ConditionExpression: 'complete = :false AND (attribute_not_exists(leaseUntil) OR leaseUntil < :at)',
+            UpdateExpression: `SET #owner = :owner, leaseUntil = :lease${this.mark ? ', mark = :mark' : ' REMOVE mark'}`,
+            ConditionExpression: `complete = :false AND (attribute_not_exists(leaseUntil) OR leaseUntil < :at) AND ${
+              seen === undefined ? 'attribute_not_exists(mark)' : 'mark = :seen'
+            }`,
             ExpressionAttributeNames: { '#owner': 'owner' },
             ExpressionAttributeValues: {
               ':owner': request.owner,
               ':at': request.at,
               ':lease': request.leaseUntil,
               ':false': false,
+              ...(this.mark ? { ':mark': this.mark.id } : {}),
+              ...(seen === undefined ? {} : { ':seen': seen }),
             },
             ReturnValues: 'ALL_OLD',
           }),
@@ -160,51 +182,34 @@ export class RecordNotificationClaims implements NotificationClaims {
         if (!isConditionFailed(error)) throw error;
       }
       const Item = await this.record();
-      if (typeof Item?.complete !== 'boolean') return this.fallback.claimTargets(caseId, notificationId, request);
+      if (typeof Item?.complete !== 'boolean') {
+        this.fellBack = true;
+        return this.fallback.claimTargets(caseId, notificationId, request);
+      }
       if (Item.complete) return { claim: 'done', sent: sentOf(Item) };
+      const mark = typeof Item.mark === 'string' ? Item.mark : undefined;
+      if (mark !== undefined && (await this.settledIn(mark))) return { claim: 'done', sent: sentOf(Item) };
       if (typeof Item.leaseUntil === 'string' && Item.leaseUntil >= request.at) return { claim: 'held' };
       if (attempt >= MAX_CLAIM_ATTEMPTS) return { claim: 'held' };
+      seen = mark;
     }
   }
 
   async settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void> {
-    const sent = settlement.sent.length > 0 ? { ':sent': new Set(settlement.sent) } : {};
-    // A complete claim answers `done`, which skips every target: it needs no list of them,
-    // and without it the settled record is no larger than the record written (one write unit
-    // where the list would take a record past 1 KB).
-    const keep = settlement.sent.length > 0 && !settlement.complete;
-    const add = keep ? ' ADD sent :sent' : '';
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.Key,
-          UpdateExpression: `SET complete = :complete REMOVE #owner, leaseUntil${add}`,
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: {
-            ':complete': settlement.complete,
-            ':owner': settlement.owner,
-            ...(keep ? sent : {}),
-          },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      const Item = await this.record();
-      if (typeof Item?.complete !== 'boolean') return this.fallback.settle(caseId, notificationId, settlement);
-      // Another sender took over after our lease ran out: what we sent is still sent.
-      if (settlement.sent.length === 0) return;
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.Key,
-          UpdateExpression: 'ADD sent :sent',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: sent,
-        }),
-      );
+    if (this.mark && settlement.complete && !this.fellBack) {
+      // The record names this batch's mark (written or taken over with it): the mark's write settles it.
+      this.mark.add(this.Key, settlement.owner, settlement.expiresAt);
+      return;
     }
+    return settleRecord(this.client, this.tableName, this.Key, settlement, () => this.record(), this.fallback, {
+      caseId,
+      notificationId,
+    });
+  }
+
+  private settledIn(mark: string): Promise<boolean> {
+    if (this.mark) return this.mark.holds(mark, this.Key);
+    return settledIn(this.client, this.tableName, mark, settledEntryOf(this.Key));
   }
 
   /** Consistent: a settlement written right before must be seen. */
@@ -213,6 +218,123 @@ export class RecordNotificationClaims implements NotificationClaims {
       new GetCommand({ TableName: this.tableName, Key: this.Key, ConsistentRead: true }),
     );
     return Item;
+  }
+}
+
+/**
+ * Settles a claim kept on a record with an update of the record: `complete`, the lease given
+ * up, `sent` when a target failed; a claim another sender took over gets what was sent added.
+ */
+async function settleRecord(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  Key: { PK: string; SK: string },
+  settlement: NotificationSettlement,
+  read: () => Promise<Record<string, unknown> | undefined>,
+  fallback: NotificationClaims | undefined,
+  of: { readonly caseId: string; readonly notificationId: string },
+): Promise<void> {
+  const sent = settlement.sent.length > 0 ? { ':sent': new Set(settlement.sent) } : {};
+  // A complete claim answers `done`, which skips every target: it needs no list of them,
+  // and without it the settled record is no larger than the record written (one write unit
+  // where the list would take a record past 1 KB).
+  const keep = settlement.sent.length > 0 && !settlement.complete;
+  const add = keep ? ' ADD sent :sent' : '';
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key,
+        UpdateExpression: `SET complete = :complete REMOVE #owner, leaseUntil${add}`,
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: {
+          ':complete': settlement.complete,
+          ':owner': settlement.owner,
+          ...(keep ? sent : {}),
+        },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    const Item = await read();
+    if (typeof Item?.complete !== 'boolean') return fallback?.settle(of.caseId, of.notificationId, settlement);
+    // Another sender took over after our lease ran out: what we sent is still sent.
+    if (settlement.sent.length === 0) return;
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key,
+        UpdateExpression: 'ADD sent :sent',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: sent,
+      }),
+    );
+  }
+}
+
+/**
+ * The claims of one handle-department batch (NotificationClaims.batch): claims kept on
+ * records name the batch's settlement mark, their complete settlements are written by
+ * `flush` in one update of the mark. If the mark cannot be written, each record is settled
+ * by its own update, as without a mark.
+ */
+class BatchRecordClaims implements BatchNotificationClaims {
+  private readonly settlements: SettlementMark;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly items: DynamoNotificationClaims,
+  ) {
+    this.settlements = new SettlementMark(client, tableName);
+  }
+
+  get mark(): string {
+    return this.settlements.id;
+  }
+
+  claimTargets(caseId: string, notificationId: string, request: DeliveryClaimRequest): Promise<NotificationClaim> {
+    return this.items.claimTargets(caseId, notificationId, request);
+  }
+
+  settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void> {
+    return this.items.settle(caseId, notificationId, settlement);
+  }
+
+  onRecordOf(event: MentionRouted): NotificationClaims {
+    const record = keys.caseMention(event.caseId, event.createdAt, event.mentionId, event.department);
+    return new RecordNotificationClaims(this.client, this.tableName, record, this.items, this.settlements);
+  }
+
+  async flush(): Promise<void> {
+    try {
+      await this.settlements.write();
+      return;
+    } catch (markError) {
+      // Each record on its own, as without a mark: a settlement lost here sends it again after the lease.
+      const failed: unknown[] = [];
+      const at = new Date().toISOString();
+      for (const { key, owner, expiresAt } of this.settlements.settlements) {
+        const read = async () =>
+          (await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item;
+        await settleRecord(
+          this.client,
+          this.tableName,
+          key,
+          { owner, sent: [], complete: true, at, expiresAt },
+          read,
+          undefined,
+          { caseId: '', notificationId: '' },
+        ).catch((error: unknown) => failed.push(error));
+      }
+      if (failed.length > 0) {
+        throw new Error(
+          `settlement mark ${this.settlements.id} not written, and ${failed.length} record settlement(s) neither`,
+          { cause: new AggregateError([markError, ...failed]) },
+        );
+      }
+    }
   }
 }
 

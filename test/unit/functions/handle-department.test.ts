@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/handle-department/handler.ts';
+import { settledEntryOf } from '../../../shared/adapters/dynamodb/settlement-mark.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../../factories/lambda.ts';
@@ -165,17 +166,26 @@ describe('handle-department handler', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.target.type).sort()).toEqual(['email', 'slack']);
-    // The mention's record is written holding the notification's claim, and settled: no claim item.
+    // The mention's record is written holding the notification's claim and naming the batch's
+    // settlement mark, which settles it in one write at the end: no claim item, no update of the record.
     const record = { PK: `CASE#${event.caseId}`, SK: `MENTION#${event.createdAt}#${event.mentionId}#legal` };
     expect(documents).toReceiveCommandWith(PutCommand, {
-      Item: expect.objectContaining({ ...record, complete: false, owner: expect.any(String) }),
+      Item: expect.objectContaining({
+        ...record,
+        complete: false,
+        owner: expect.any(String),
+        mark: expect.any(String),
+      }),
       ConditionExpression: expect.stringContaining('attribute_not_exists(PK)'),
     });
+    const written = documents.commandCalls(PutCommand).find((call) => call.args[0].input.Item?.SK === record.SK);
+    const mark = written?.args[0].input.Item?.mark;
     expect(documents).toReceiveCommandWith(UpdateCommand, {
-      Key: record,
-      ConditionExpression: '#owner = :owner',
-      ExpressionAttributeValues: expect.objectContaining({ ':complete': true }),
+      Key: { PK: `SETTLED#${mark}`, SK: 'SETTLED' },
+      UpdateExpression: expect.stringContaining('ADD settled :settled'),
+      ExpressionAttributeValues: expect.objectContaining({ ':settled': new Set([settledEntryOf(record)]) }),
     });
+    expect(documents).not.toReceiveCommandWith(UpdateCommand, { Key: record });
     expect(documents).not.toReceiveCommandWith(UpdateCommand, {
       Key: expect.objectContaining({ SK: expect.stringMatching(/^NOTIFIED#/) }),
     });
