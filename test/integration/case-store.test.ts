@@ -1,6 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itemSize, writeUnits } from '../../bench/aws-requests.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import {
   DynamoAssignmentCursor,
@@ -157,101 +156,6 @@ describe('case store against dynalite', () => {
       await cases.ensure(full, EXPIRES);
 
       expect(await cases.get('case_full')).toEqual(full);
-    });
-  });
-
-  describe('the history, packed', () => {
-    /** A case as classify-mention opens it (assigned by round robin), then a comment joining it raises its priority. */
-    function openedAndJoined() {
-      const opened = caseFactory({
-        id: 'case_packed00000000000001',
-        firstMentionId: 'facebook:104729381726354_901097836652708',
-        title: 'Mein Lastenrad Hanse ist schon wieder kaputt, die Kette springt ständig ab und der Se',
-        sentiment: 'negative',
-        language: 'de',
-        assignee: 'jana.kruse@radwerk-hansen.de',
-        assignedReason: 'round robin: turn 7 of 3 members on duty (Jana Kruse)',
-        state: 'assigned',
-        history: [
-          {
-            transitionId: 'assign:facebook:104729381726354_901097836652708',
-            at: '2026-11-30T09:00:01.000Z',
-            actor: 'system:classify-mention',
-            action: 'assign',
-            from: 'new',
-            to: 'assigned',
-            detail: {
-              assignee: 'jana.kruse@radwerk-hansen.de',
-              reason: 'round robin: turn 7 of 3 members on duty (Jana Kruse)',
-            },
-          },
-        ],
-      });
-      const { case: joined } = applyCaseCommand(
-        opened,
-        {
-          type: 'apply-routing',
-          mentionId: 'facebook:104729381726354_901097836652709',
-          rules: ['vip-customers', 'cargo-bikes'],
-          priority: 'high',
-          dueAt: '2026-11-30T11:00:00.000Z',
-          tags: ['key-account'],
-          cc: ['sales'],
-        },
-        { transitionId: 'routing:facebook:104729381726354_901097836652709', actor: 'system:classify-mention', at: NOW },
-      );
-      return { opened, joined };
-    }
-
-    it("keeps a case with a joining mention's routing entry under 1 KB (one write unit) and reads its history back", async () => {
-      // Arrange
-      const { opened, joined } = openedAndJoined();
-      await cases.ensure(opened, EXPIRES);
-
-      // Act
-      await cases.saveTransition(joined, 1, EXPIRES, opened);
-      const item = (await rawItem(joined.id)) ?? {};
-
-      // Assess
-      expect(await cases.get(joined.id)).toEqual(joined);
-      expect(joined.history).toHaveLength(2);
-      expect(item.history).toBeUndefined();
-      expect(item.historyZ).toBeInstanceOf(Uint8Array);
-      expect(writeUnits(itemSize(item))).toBe(1);
-      // The same case with its history as a list, as an earlier release wrote it: two write units.
-      const { historyZ: _packed, ...unpacked } = item;
-      expect(writeUnits(itemSize({ ...unpacked, history: joined.history }))).toBe(2);
-    });
-
-    it('reads a case an earlier release wrote with its history as a list, and packs it on its next transition', async () => {
-      // Arrange
-      const { opened, joined } = openedAndJoined();
-      const old = { ...opened, id: 'case_packed00000000000002' };
-      await local.documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            ...old,
-            ...keys.case(old.id),
-            GSI1PK: keys.casesByState(old.department, old.state),
-            GSI1SK: keys.caseDue(old.dueAt, old.id, false),
-            type: 'case',
-            expiresAt: EXPIRES,
-          },
-        }),
-      );
-
-      // Act
-      const read = await cases.get(old.id);
-      const next = { ...joined, id: old.id };
-      await cases.saveTransition(next, 1, EXPIRES, read);
-
-      // Assess
-      expect(read).toEqual(old);
-      expect(await cases.get(old.id)).toEqual(next);
-      const item = (await rawItem(old.id)) ?? {};
-      expect(item.history).toBeUndefined();
-      expect(item.historyZ).toBeInstanceOf(Uint8Array);
     });
   });
 

@@ -18,7 +18,6 @@ import type {
   CaseRepository,
   DeliveryClaimRequest,
 } from '../../domain/ports.ts';
-import { decodeCaseHistory, encodeCaseHistory } from './case-history.ts';
 import { caseMentionItem, eventOfCaseMention } from './case-mention-record.ts';
 import { casesByIds, namesIn, syncRefs } from './case-refs.ts';
 import { conditionalWrite, GSI1, isConditionFailed, keys } from './keys.ts';
@@ -285,14 +284,11 @@ function partitionsOf(department: string, role: 'owner' | 'cc' | 'approver', sta
   );
 }
 
-/** The stored item of a case: its keys, its index entries and every field it has, the history packed. */
+/** The stored item of a case: its keys, its index entries and every field it has. */
 function caseItem(c: Case, expiresAt: number): Record<string, unknown> {
-  const { history, ...rest } = c;
-  const fields = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+  const fields = Object.fromEntries(Object.entries(c).filter(([, value]) => value !== undefined));
   return {
     ...fields,
-    // Packed (case-history.ts): it keeps a case with a few entries under 1 KB, one write unit per transition.
-    ...(history ? { historyZ: encodeCaseHistory(history) } : {}),
     ...keys.case(c.id),
     GSI1PK: keys.casesByState(c.department, c.state),
     GSI1SK: keys.caseDue(c.dueAt, c.id, isInTriage(c)),
@@ -335,8 +331,6 @@ function toCase(item: Record<string, unknown>): Case {
   const optional = Object.fromEntries(
     OPTIONAL_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]),
   );
-  // A case written before keeps `history` as a list (in OPTIONAL_FIELDS); one written since packs it.
-  const packed = item.historyZ instanceof Uint8Array ? { history: decodeCaseHistory(item.historyZ) } : {};
   return {
     id: item.id,
     platform: item.platform,
@@ -351,7 +345,6 @@ function toCase(item: Record<string, unknown>): Case {
     firstMentionId: item.firstMentionId,
     authorId: item.authorId,
     ...optional,
-    ...packed,
   } as Case;
 }
 
