@@ -215,18 +215,27 @@ function foldWord(word: string): string {
 /** How many distinct tokens a stem lexicon remembers the answer for before it starts over. */
 const STEM_MEMO_LIMIT = 50_000;
 
+/** What a stem lexicon knows of one token: its valence, and the phrases it ends (by first word). */
+export interface LexiconEntry {
+  readonly valence: number | undefined;
+  readonly firsts: ReadonlyMap<string, number> | undefined;
+}
+
+const NO_ENTRY: LexiconEntry = { valence: undefined, firsts: undefined };
+
 /**
  * A lexicon of full words, stems (`verspät*`: every word that starts so) and compound heads
  * (`*ausfall`: every word that ends so), read like a map: `get(token)` is the full word's
  * valence, else the longest matching stem's, else the longest matching head's. Answers are
- * remembered per token (bounded), so a token's stems are searched once.
+ * remembered per token (bounded), with the phrases the token ends, so that scoring a token is
+ * one lookup (`entryOf`) once the token has been seen.
  */
 export class StemLexicon extends Map<string, number> {
   /** By second word, then first word: the phrase's valence. */
   readonly phrases: ReadonlyMap<string, ReadonlyMap<string, number>>;
   private readonly prefixes = new Map<string, number>();
   private readonly suffixes = new Map<string, number>();
-  private readonly memo = new Map<string, number | null>();
+  private readonly memo = new Map<string, LexiconEntry>();
   private longestStem = 0;
 
   constructor(
@@ -255,18 +264,23 @@ export class StemLexicon extends Map<string, number> {
   }
 
   override get(token: string): number | undefined {
-    const word = super.get(token);
-    if (word !== undefined) return word;
-    const known = this.memo.get(token);
-    if (known !== undefined) return known ?? undefined;
-    const found = this.stemValence(token);
-    if (this.memo.size >= STEM_MEMO_LIMIT) this.memo.clear();
-    this.memo.set(token, found ?? null);
-    return found;
+    return this.entryOf(token).valence;
   }
 
   override has(token: string): boolean {
     return this.get(token) !== undefined;
+  }
+
+  /** The token's valence (full word, else stem, else compound head) and the phrases it ends. */
+  entryOf(token: string): LexiconEntry {
+    const known = this.memo.get(token);
+    if (known !== undefined) return known;
+    const valence = super.get(token) ?? this.stemValence(token);
+    const firsts = this.phrases.get(token);
+    const entry = valence === undefined && firsts === undefined ? NO_ENTRY : { valence, firsts };
+    if (this.memo.size >= STEM_MEMO_LIMIT) this.memo.clear();
+    this.memo.set(token, entry);
+    return entry;
   }
 
   private addStem(stems: Map<string, number>, stem: string, valence: number): void {
@@ -330,14 +344,19 @@ export function lexiconScore(
     const token = tokens[t]!;
     if (token === 'but' || token === 'aber') butAt = t;
   }
-  const phrases = lexicon instanceof StemLexicon ? lexicon.phrases : undefined;
+  const stems = lexicon instanceof StemLexicon ? lexicon : undefined;
   // The previous token's contribution, taken back when a phrase ends at this token.
   let previousAt = -1;
   let previousValue = 0;
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t]!;
-    const phrase = phrases !== undefined && t > 0 ? phrases.get(token)?.get(tokens[t - 1]!) : undefined;
-    let valence = phrase ?? lexicon.get(token);
+    let valence: number | undefined;
+    let phrase: number | undefined;
+    if (stems !== undefined) {
+      const entry = stems.entryOf(token);
+      if (entry.firsts !== undefined && t > 0) phrase = entry.firsts.get(tokens[t - 1]!);
+      valence = phrase ?? entry.valence;
+    } else valence = lexicon.get(token);
     if (phrase !== undefined && previousAt === t - 1) {
       if (previousValue > 0) positive -= previousValue;
       else negative += previousValue;
