@@ -97,11 +97,11 @@ export function lexiconSection(
     for (const name of variantNames) {
       const change = LEXICON_VARIANTS[name];
       if (!change) throw new Error(`unknown variant ${name}; known: ${Object.keys(LEXICON_VARIANTS).join(', ')}`);
-      // The lexicon is English: the German head never gets it (no commercially usable German lexicon).
+      // Each language's head reads its own lexicon: VADER for English, the project's own for German (lexicon/de.ts).
       const features: FeatureOptions = {
         ...DEFAULT_FEATURES,
         ...change,
-        ...(language === 'de' && change.lexicon ? { lexicon: undefined } : {}),
+        ...(change.lexicon ? { lexicon: language } : {}),
       };
       const predicted = new Array<number>(all.length);
       const oofProbs = new Array<Float64Array>(all.length);

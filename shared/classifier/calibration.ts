@@ -78,7 +78,12 @@ export function fitTemperature(
 export function calibrateHead(head: LinearHead, temperature: number): LinearHead {
   if (temperature === 1) return head;
   return {
-    ...head,
+    name: head.name,
+    classes: head.classes,
+    // Read through: a decoded model builds its dense weights on first read only (model-codec.ts).
+    get weights() {
+      return head.weights;
+    },
     scales: head.scales.map((s) => s / temperature),
     bias: head.bias.map((b) => b / temperature),
   };

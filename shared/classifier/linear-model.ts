@@ -126,20 +126,10 @@ export interface FusedHeads {
 }
 
 export function fuseHeads(heads: readonly LinearHead[], idf?: Float32Array): FusedHeads {
-  const classes = heads.reduce((sum, h) => sum + h.classes.length, 0);
-  const offsets: number[] = [];
-  let offset = 0;
-  for (const h of heads) {
-    offsets.push(offset);
-    offset += h.classes.length;
-  }
-  const dimension = heads[0] ? heads[0].weights.length / heads[0].classes.length : 0;
   // The idf values are quantized (at most 256 distinct ones): coded in one byte of the row.
   const idfCodes = idf ? codeValues(idf) : undefined;
-  const coded = idfCodes !== undefined;
-  const used = classes + (coded ? 1 : 0);
-  let stride = used;
-  if (used <= 64) for (stride = 1; stride < used; stride *= 2);
+  const { classes, offsets, stride } = fusedLayout(heads, idfCodes !== undefined);
+  const dimension = heads[0] ? heads[0].weights.length / heads[0].classes.length : 0;
   const weights = new Int8Array(dimension * stride);
   const codes = new Uint8Array(weights.buffer, weights.byteOffset, weights.length);
   heads.forEach((h, n) => {
@@ -149,10 +139,88 @@ export function fuseHeads(heads: readonly LinearHead[], idf?: Float32Array): Fus
       for (let c = 0; c < k; c++) weights[j * stride + at + c] = h.weights[j * k + c]!;
     }
   });
-  const idfValues = idfCodes ? idfCodes.values : new Float32Array(0);
   if (idfCodes) {
     for (let j = 0; j < dimension; j++) codes[j * stride + classes] = idfCodes.codes[j]!;
   }
+  return fusedOf(heads, offsets, stride, weights, idfCodes ? idfCodes.values : undefined, idfCodes ? undefined : idf);
+}
+
+/** One head's non-zero rows as a model file stores them: ascending buckets, and their weights row after row. */
+export interface PackedRows {
+  readonly rows: Int32Array;
+  /** `rows.length * classes` weights: `values[r * classes + c]` is bucket `rows[r]`'s weight of class `c`. */
+  readonly values: Int8Array;
+}
+
+/** Quantized idf as a model file stores it: one byte per bucket, idf = byte * scale (see `dequantizeIdf`). */
+export interface PackedIdf {
+  readonly bytes: Uint8Array;
+  readonly scale: number;
+}
+
+/**
+ * `fuseHeads` straight from a model file's rows (model load, issue 15): only the non-zero
+ * rows are written, and the stored idf bytes are the rows' idf codes, so neither the dense
+ * per-head weights nor a per-bucket Float32Array idf is built. `heads` give classes, scales
+ * and biases (their `weights` are not read); `packed[n]` holds `heads[n]`'s rows over
+ * `dimension` buckets. The same rows and the same idf values as `fuseHeads` of the decoded
+ * heads, so the same results to the bit (only the codes' numbering differs: code = byte).
+ */
+export function fusePacked(
+  heads: readonly LinearHead[],
+  packed: readonly PackedRows[],
+  dimension: number,
+  idf?: PackedIdf,
+): FusedHeads {
+  const { classes, offsets, stride } = fusedLayout(heads, idf !== undefined);
+  const weights = new Int8Array(dimension * stride);
+  for (let n = 0; n < heads.length; n++) {
+    const k = heads[n]!.classes.length;
+    const at = offsets[n]!;
+    const { rows, values } = packed[n]!;
+    for (let r = 0, v = 0; r < rows.length; r++) {
+      const base = rows[r]! * stride + at;
+      for (let c = 0; c < k; c++) weights[base + c] = values[v++]!;
+    }
+  }
+  let idfValues: Float32Array | undefined;
+  if (idf) {
+    const codes = new Uint8Array(weights.buffer, weights.byteOffset, weights.length);
+    const bytes = idf.bytes;
+    for (let j = 0, at = classes; j < dimension; j++, at += stride) codes[at] = bytes[j]!;
+    // What `dequantizeIdf` gives each byte: float64 product, stored as float32.
+    idfValues = new Float32Array(256);
+    for (let b = 0; b < 256; b++) idfValues[b] = b * idf.scale;
+  }
+  return fusedOf(heads, offsets, stride, weights, idfValues, undefined);
+}
+
+/** Where each head's classes sit in a fused row, and the row's length (a power of two up to 64). */
+function fusedLayout(
+  heads: readonly LinearHead[],
+  coded: boolean,
+): { classes: number; offsets: number[]; stride: number } {
+  const offsets: number[] = [];
+  let classes = 0;
+  for (const h of heads) {
+    offsets.push(classes);
+    classes += h.classes.length;
+  }
+  const used = classes + (coded ? 1 : 0);
+  let stride = used;
+  if (used <= 64) for (stride = 1; stride < used; stride *= 2);
+  return { classes, offsets, stride };
+}
+
+function fusedOf(
+  heads: readonly LinearHead[],
+  offsets: readonly number[],
+  stride: number,
+  weights: Int8Array,
+  idfValues: Float32Array | undefined,
+  idf: Float32Array | undefined,
+): FusedHeads {
+  const classes = offsets.length === 0 ? 0 : offsets[offsets.length - 1]! + heads[heads.length - 1]!.classes.length;
   const rowScales = new Float64Array(classes);
   heads.forEach((h, n) => {
     h.scales.forEach((scale, c) => {
@@ -164,14 +232,14 @@ export function fuseHeads(heads: readonly LinearHead[], idf?: Float32Array): Fus
     offsets,
     stride,
     weights,
-    codes,
+    codes: new Uint8Array(weights.buffer, weights.byteOffset, weights.length),
     quads:
       stride === 16 && LITTLE_ENDIAN
         ? new Int32Array(weights.buffer, weights.byteOffset, weights.length >> 2)
         : undefined,
-    idfAt: coded ? classes : -1,
-    idfValues,
-    idf: coded ? undefined : idf,
+    idfAt: idfValues ? classes : -1,
+    idfValues: idfValues ?? new Float32Array(0),
+    idf,
     rowScales,
     classes,
     totals: new Float64Array(classes),

@@ -1,6 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { dequantizeIdf, quantizeIdf, type FeatureOptions } from './features.ts';
-import type { LinearHead } from './linear-model.ts';
+import type { LinearHead, PackedIdf, PackedRows } from './linear-model.ts';
 
 /**
  * The shipped form of a language model: a small JSON header (feature options, classes,
@@ -114,7 +114,10 @@ export function encodeModel(model: Omit<LanguageModel, 'id'>): string {
 }
 
 /**
- * Decodes a model encoded by `encodeModel`.
+ * Decodes a model encoded by `encodeModel`. The heads' dense weights and the per-bucket idf
+ * are built on first read (training, tests, a company model's merge); classification builds
+ * its fused rows from the stored rows instead (`packedModelOf`), which is most of what a cold
+ * start saves.
  * @throws ModelFormatError when the bytes are not a model of this format
  */
 export function decodeModel(base64: string, id: string): LanguageModel {
@@ -133,18 +136,19 @@ export function decodeModel(base64: string, id: string): LanguageModel {
   const dimension = 1 << header.features.bits;
   let offset = 0;
   const heads = {} as Record<HeadName, LinearHead>;
+  const packedHeads = {} as Record<HeadName, PackedRows>;
   for (const h of header.heads) {
     const k = h.classes.length;
     const rows = new Int32Array(h.rows);
     let previous = 0;
     for (let r = 0; r < h.rows; r++) {
       let value = 0;
-      let shift = 0;
+      let scale = 1;
       for (;;) {
         const byte = bytes[offset++];
         if (byte === undefined) throw new ModelFormatError(`model ${id} is truncated`);
-        value += (byte & 0x7f) * 2 ** shift;
-        shift += 7;
+        value += (byte & 0x7f) * scale;
+        scale *= 128;
         if (byte < 0x80) break;
       }
       previous += value;
@@ -153,32 +157,20 @@ export function decodeModel(base64: string, id: string): LanguageModel {
     if (offset + h.rows * k > bytes.length || (h.rows > 0 && rows[h.rows - 1]! >= dimension)) {
       throw new ModelFormatError(`model ${id} is truncated or has rows outside its ${dimension} features`);
     }
-    const weights = new Int8Array(dimension * k);
-    const values = new Int8Array(bytes.buffer, bytes.byteOffset + offset, h.rows * k);
-    for (let r = 0, v = 0; r < h.rows; r++) {
-      const base = rows[r]! * k;
-      for (let c = 0; c < k; c++) weights[base + c] = values[v++]!;
-    }
+    const packed: PackedRows = { rows, values: new Int8Array(bytes.buffer, bytes.byteOffset + offset, h.rows * k) };
     offset += h.rows * k;
-    heads[h.name] = {
-      name: h.name,
-      classes: h.classes,
-      weights,
-      scales: Float32Array.from(h.scales),
-      bias: Float32Array.from(h.bias),
-    };
+    packedHeads[h.name] = packed;
+    heads[h.name] = lazyHead(h.name, h.classes, Float32Array.from(h.scales), Float32Array.from(h.bias), () =>
+      denseWeights(packed, dimension, k),
+    );
   }
-  let idf: Float32Array | undefined;
+  let idf: PackedIdf | undefined;
   if (header.idfScale !== undefined) {
     if (offset + dimension > bytes.length) throw new ModelFormatError(`model ${id} is truncated (idf)`);
-    idf = dequantizeIdf({
-      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset + offset, dimension),
-      scale: header.idfScale,
-    });
+    idf = { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset + offset, dimension), scale: header.idfScale };
   }
-  return {
+  const model: LanguageModel = {
     id,
-    ...(idf ? { idf } : {}),
     language: header.language,
     features: header.features,
     heads,
@@ -186,6 +178,65 @@ export function decodeModel(base64: string, id: string): LanguageModel {
     ...(header.heldOut ? { heldOut: header.heldOut } : {}),
     ...(header.temperatures ? { temperatures: header.temperatures } : {}),
   };
+  if (idf) {
+    const stored = idf;
+    let dequantized: Float32Array | undefined;
+    Object.defineProperty(model, 'idf', {
+      enumerable: true,
+      get: () => (dequantized ??= dequantizeIdf(stored)),
+    });
+  }
+  packedModels.set(model, { heads: packedHeads, dimension, ...(idf ? { idf } : {}) });
+  return model;
+}
+
+/** A decoded model's rows as its file stores them (views into the inflated bytes). */
+export interface PackedModel {
+  readonly heads: Readonly<Record<HeadName, PackedRows>>;
+  /** Buckets per head: 2^bits. */
+  readonly dimension: number;
+  readonly idf?: PackedIdf;
+}
+
+const packedModels = new WeakMap<LanguageModel, PackedModel>();
+
+/**
+ * The stored rows of a model that `decodeModel` returned (undefined for a model built in
+ * memory, e.g. by training): what `fusePacked` builds the classifier's rows from.
+ */
+export function packedModelOf(model: LanguageModel): PackedModel | undefined {
+  return packedModels.get(model);
+}
+
+/** A head whose dense weights are built on their first read, then kept. */
+function lazyHead(
+  name: string,
+  classes: readonly string[],
+  scales: Float32Array,
+  bias: Float32Array,
+  build: () => Int8Array,
+): LinearHead {
+  let weights: Int8Array | undefined;
+  return {
+    name,
+    classes,
+    get weights() {
+      weights ??= build();
+      return weights;
+    },
+    scales,
+    bias,
+  };
+}
+
+function denseWeights(packed: PackedRows, dimension: number, k: number): Int8Array {
+  const weights = new Int8Array(dimension * k);
+  const { rows, values } = packed;
+  for (let r = 0, v = 0; r < rows.length; r++) {
+    const base = rows[r]! * k;
+    for (let c = 0; c < k; c++) weights[base + c] = values[v++]!;
+  }
+  return weights;
 }
 
 /** A short content hash for model ids (FNV-1a over the encoded text). */

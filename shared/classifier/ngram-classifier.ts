@@ -8,11 +8,12 @@ import {
   accumulateFused,
   argmax,
   fuseHeads,
+  fusePacked,
   groupWeightsFused,
   probabilitiesFused,
   type FusedHeads,
 } from './linear-model.ts';
-import { decodeModel, ModelFormatError, type LanguageModel, type ModelLanguage } from './model-codec.ts';
+import { decodeModel, ModelFormatError, packedModelOf, type LanguageModel, type ModelLanguage } from './model-codec.ts';
 import { shippedModel, type ShippedModel } from './shipped-models.ts';
 import { noiseOf } from './noise.ts';
 import { MAX_TEXT_CHARS, normalizeText, type NormalizedText } from './normalize.ts';
@@ -303,7 +304,16 @@ export class NgramClassifier implements Classifier {
     let fused = this.fused.get(model);
     if (!fused) {
       const heads = calibratedHeads(model);
-      fused = fuseHeads([heads.relevance, heads.sentiment, heads.category], model.idf);
+      const packed = packedModelOf(model);
+      const ordered = [heads.relevance, heads.sentiment, heads.category];
+      fused = packed
+        ? fusePacked(
+            ordered,
+            [packed.heads.relevance, packed.heads.sentiment, packed.heads.category],
+            packed.dimension,
+            packed.idf,
+          )
+        : fuseHeads(ordered, model.idf);
       this.fused.set(model, fused);
     }
     return fused;

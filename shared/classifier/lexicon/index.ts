@@ -1,3 +1,4 @@
+import { GERMAN_LEXICON, GERMAN_PHRASES } from './de.ts';
 import { VADER_EN } from './vader-en.ts';
 
 /**
@@ -8,8 +9,11 @@ import { VADER_EN } from './vader-en.ts';
  * through its lexicon valence.
  */
 
-/** Lexicons by name, as `FeatureOptions.lexicon` names them. Only English: see DATA-LICENSES.md. */
-export type LexiconName = 'en';
+/**
+ * Lexicons by name, as `FeatureOptions.lexicon` names them: VADER's English one, and the
+ * German one this project wrote (`de.ts`; see DATA-LICENSES.md).
+ */
+export type LexiconName = 'en' | 'de';
 
 /** Words that open a negation scope (after normalization: lower case, umlauts folded, no apostrophes). */
 const NEGATORS: ReadonlySet<string> = new Set([
@@ -183,9 +187,17 @@ const EMOJI_VALENCE: ReadonlyMap<string, number> = new Map([
 ]);
 
 let vaderEn: ReadonlyMap<string, number> | undefined;
+let german: StemLexicon | undefined;
 
-/** The lexicon's valences (-4 to +4) by normalized word, built once on first use. */
+/**
+ * The lexicon's valences (-4 to +4) by normalized word, built once on first use. The German
+ * one also matches stems and compound heads, and knows two-word phrases (`StemLexicon`).
+ */
 export function lexiconOf(name: LexiconName): ReadonlyMap<string, number> {
+  if (name === 'de') {
+    german ??= new StemLexicon(GERMAN_LEXICON, GERMAN_PHRASES);
+    return german;
+  }
   if (name !== 'en') throw new Error(`unknown lexicon ${String(name)}`);
   if (!vaderEn) {
     const map = new Map<string, number>();
@@ -193,6 +205,101 @@ export function lexiconOf(name: LexiconName): ReadonlyMap<string, number> {
     vaderEn = map;
   }
   return vaderEn;
+}
+
+/** A word as normalization folds it: lower case, umlauts as ae/oe/ue, ß as ss. */
+function foldWord(word: string): string {
+  return word.toLowerCase().replaceAll('ä', 'ae').replaceAll('ö', 'oe').replaceAll('ü', 'ue').replaceAll('ß', 'ss');
+}
+
+/** How many distinct tokens a stem lexicon remembers the answer for before it starts over. */
+const STEM_MEMO_LIMIT = 50_000;
+
+/** What a stem lexicon knows of one token: its valence, and the phrases it ends (by first word). */
+export interface LexiconEntry {
+  readonly valence: number | undefined;
+  readonly firsts: ReadonlyMap<string, number> | undefined;
+}
+
+const NO_ENTRY: LexiconEntry = { valence: undefined, firsts: undefined };
+
+/**
+ * A lexicon of full words, stems (`verspät*`: every word that starts so) and compound heads
+ * (`*ausfall`: every word that ends so), read like a map: `get(token)` is the full word's
+ * valence, else the longest matching stem's, else the longest matching head's. Answers are
+ * remembered per token (bounded), with the phrases the token ends, so that scoring a token is
+ * one lookup (`entryOf`) once the token has been seen.
+ */
+export class StemLexicon extends Map<string, number> {
+  /** By second word, then first word: the phrase's valence. */
+  readonly phrases: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  private readonly prefixes = new Map<string, number>();
+  private readonly suffixes = new Map<string, number>();
+  private readonly memo = new Map<string, LexiconEntry>();
+  private longestStem = 0;
+
+  constructor(
+    entries: readonly (readonly [number, string])[],
+    phrases: readonly (readonly [number, readonly string[]])[] = [],
+  ) {
+    super();
+    for (const [tenths, words] of entries) {
+      for (const entry of words.split(' ')) {
+        const valence = tenths / 10;
+        if (entry.endsWith('*')) this.addStem(this.prefixes, foldWord(entry.slice(0, -1)), valence);
+        else if (entry.startsWith('*')) this.addStem(this.suffixes, foldWord(entry.slice(1)), valence);
+        else super.set(foldWord(entry), valence);
+      }
+    }
+    const byLast = new Map<string, Map<string, number>>();
+    for (const [tenths, list] of phrases) {
+      for (const phrase of list) {
+        const [first, second] = phrase.split(' ').map(foldWord) as [string, string];
+        const firsts = byLast.get(second) ?? new Map<string, number>();
+        firsts.set(first, tenths / 10);
+        byLast.set(second, firsts);
+      }
+    }
+    this.phrases = byLast;
+  }
+
+  override get(token: string): number | undefined {
+    return this.entryOf(token).valence;
+  }
+
+  override has(token: string): boolean {
+    return this.get(token) !== undefined;
+  }
+
+  /** The token's valence (full word, else stem, else compound head) and the phrases it ends. */
+  entryOf(token: string): LexiconEntry {
+    const known = this.memo.get(token);
+    if (known !== undefined) return known;
+    const valence = super.get(token) ?? this.stemValence(token);
+    const firsts = this.phrases.get(token);
+    const entry = valence === undefined && firsts === undefined ? NO_ENTRY : { valence, firsts };
+    if (this.memo.size >= STEM_MEMO_LIMIT) this.memo.clear();
+    this.memo.set(token, entry);
+    return entry;
+  }
+
+  private addStem(stems: Map<string, number>, stem: string, valence: number): void {
+    stems.set(stem, valence);
+    this.longestStem = Math.max(this.longestStem, stem.length);
+  }
+
+  private stemValence(token: string): number | undefined {
+    // Stems shorter than 3 letters would match too much; numbers and markers are no words.
+    for (let n = Math.min(token.length, this.longestStem); n >= 3; n--) {
+      const valence = this.prefixes.get(token.slice(0, n));
+      if (valence !== undefined) return valence;
+    }
+    for (let n = Math.min(token.length - 1, this.longestStem); n >= 4; n--) {
+      const valence = this.suffixes.get(token.slice(token.length - n));
+      if (valence !== undefined) return valence;
+    }
+    return undefined;
+  }
 }
 
 /** What the lexicon says about a text. */
@@ -237,9 +344,24 @@ export function lexiconScore(
     const token = tokens[t]!;
     if (token === 'but' || token === 'aber') butAt = t;
   }
+  const stems = lexicon instanceof StemLexicon ? lexicon : undefined;
+  // The previous token's contribution, taken back when a phrase ends at this token.
+  let previousAt = -1;
+  let previousValue = 0;
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t]!;
-    let valence = lexicon.get(token);
+    let valence: number | undefined;
+    let phrase: number | undefined;
+    if (stems !== undefined) {
+      const entry = stems.entryOf(token);
+      if (entry.firsts !== undefined && t > 0) phrase = entry.firsts.get(tokens[t - 1]!);
+      valence = phrase ?? entry.valence;
+    } else valence = lexicon.get(token);
+    if (phrase !== undefined && previousAt === t - 1) {
+      if (previousValue > 0) positive -= previousValue;
+      else negative += previousValue;
+      hits--;
+    }
     if (valence === undefined) {
       const emoji = token.codePointAt(0)! > 0x2000 ? EMOJI_VALENCE.get(token) : undefined;
       if (emoji === undefined) continue;
@@ -252,7 +374,8 @@ export function lexiconScore(
       const boost = BOOSTERS.get(tokens[t - back]!);
       if (boost !== undefined) valence += Math.sign(valence) * boost * (back === 1 ? 1 : 0.95);
     }
-    if (negated[t] === 1) {
+    // A phrase that starts with its negator ("keine Antwort") already says what it means.
+    if (negated[t] === 1 && (phrase === undefined || !isNegator(tokens, t - 1))) {
       if (valence > 0) negatedPositive++;
       else negatedNegative++;
       valence *= NEGATION_SCALAR;
@@ -260,6 +383,8 @@ export function lexiconScore(
     if (butAt >= 0) valence *= t < butAt ? 0.5 : t > butAt ? 1.5 : 1;
     if (valence > 0) positive += valence;
     else negative -= valence;
+    previousAt = t;
+    previousValue = valence;
   }
   const sum = positive - negative;
   return {

@@ -7,11 +7,12 @@ import {
   argmax,
   contributions,
   fuseHeads,
+  fusePacked,
   groupWeightsFused,
   predict,
   probabilitiesFused,
 } from '../../../shared/classifier/linear-model.ts';
-import { decodeModel } from '../../../shared/classifier/model-codec.ts';
+import { decodeModel, packedModelOf } from '../../../shared/classifier/model-codec.ts';
 import { SHIPPED_MODELS } from '../../../shared/classifier/models/index.ts';
 import { normalizeText } from '../../../shared/classifier/normalize.ts';
 
@@ -87,6 +88,52 @@ describe('classification fast path', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('builds the same fused rows from the stored rows as from the dense heads (model load)', () => {
+    const packed = packedModelOf(decodeModel(SHIPPED_MODELS.de.base64, SHIPPED_MODELS.de.id))!;
+
+    const fromFile = fusePacked(
+      heads,
+      [packed.heads.relevance, packed.heads.sentiment, packed.heads.category],
+      packed.dimension,
+      packed.idf,
+    );
+
+    expect(fromFile.stride).toBe(fused.stride);
+    expect(fromFile.idfAt).toBe(fused.idfAt);
+    expect(fromFile.idf).toBeUndefined();
+    const rows = packed.dimension;
+    let differing = 0;
+    for (let j = 0; j < rows; j++) {
+      const at = j * fused.stride;
+      for (let c = 0; c < fused.classes; c++) if (fromFile.weights[at + c] !== fused.weights[at + c]) differing++;
+      const idfPacked = fromFile.idfValues[fromFile.codes[at + fromFile.idfAt]!];
+      const idfDense = fused.idfValues[fused.codes[at + fused.idfAt]!];
+      if (idfPacked !== idfDense || idfPacked !== model.idf![j]) differing++;
+    }
+    expect(differing).toBe(0);
+  });
+
+  it('decodes a model without building its dense weights until they are read', () => {
+    const decoded = decodeModel(SHIPPED_MODELS.en.base64, SHIPPED_MODELS.en.id);
+    const packed = packedModelOf(decoded)!;
+    const { rows, values } = packed.heads.sentiment;
+    const k = decoded.heads.sentiment.classes.length;
+
+    const dense = decoded.heads.sentiment.weights;
+
+    expect(dense).toBe(decoded.heads.sentiment.weights);
+    expect(dense.length).toBe(packed.dimension * k);
+    const last = rows.length - 1;
+    expect(Array.from(dense.subarray(rows[last]! * k, rows[last]! * k + k))).toEqual(
+      Array.from(values.subarray(last * k, last * k + k)),
+    );
+    let nonZero = 0;
+    for (const w of dense) if (w !== 0) nonZero++;
+    let stored = 0;
+    for (const w of values) if (w !== 0) stored++;
+    expect(nonZero).toBe(stored);
   });
 
   it('scores heads of any other class count (the generic loop) as the training path does', () => {

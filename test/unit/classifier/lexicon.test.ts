@@ -15,12 +15,14 @@ function marked(text: string, maxTokens = 3): string {
   return tokens.map((t, i) => (out[i] === 1 ? `NEG_${t}` : t)).join(' ');
 }
 
-function score(text: string) {
+function score(text: string, lexicon: 'en' | 'de' = 'en') {
   const { text: normalized, tokens } = normalizeText(text);
   const negated = new Uint8Array(tokens.length);
   markNegationScopes(normalized, tokens, 3, negated);
-  return lexiconScore(tokens, negated, lexiconOf('en'));
+  return lexiconScore(tokens, negated, lexiconOf(lexicon));
 }
+
+const de = (text: string) => score(text, 'de');
 
 describe('markNegationScopes', () => {
   it('marks the words after not, never, no and n\u2019t up to the next punctuation', () => {
@@ -115,6 +117,46 @@ describe('lexiconScore', () => {
     const s = score('Wann faehrt der naechste Zug nach Berlin');
 
     expect(s).toMatchObject({ positive: 0, negative: 0, compound: 0, hits: 0 });
+  });
+});
+
+describe('lexiconScore with the German lexicon', () => {
+  it('flips and damps a negated word: "nicht gut" is negative', () => {
+    const plain = de('gut');
+    const negated = de('nicht gut');
+
+    expect(plain.positive).toBeGreaterThan(0);
+    expect(negated.positive).toBe(0);
+    expect(negated.negative).toBeCloseTo(plain.positive * 0.74, 6);
+    expect(negated.negatedPositive).toBe(1);
+  });
+
+  it('raises a word after a German degree adverb: "sehr schlecht" is more negative than "schlecht"', () => {
+    expect(de('sehr schlecht').negative).toBeGreaterThan(de('schlecht').negative);
+    expect(de('sehr schlecht').compound).toBeLessThan(de('schlecht').compound);
+    expect(de('kaum gut').positive).toBeLessThan(de('gut').positive);
+  });
+
+  it('matches stems and compound heads through umlaut folding', () => {
+    expect(de('Die Lieferung hat sich verspätet').negative).toBeGreaterThan(0);
+    expect(de('Verspätung').negative).toBe(de('verspaetet').negative);
+    expect(de('Zugausfall in Köln').negative).toBeGreaterThan(0);
+    expect(de('kaputt angekommen').compound).toBeLessThan(-0.3);
+  });
+
+  it('reads a two-word phrase instead of its first word: "funktioniert nicht" is a complaint', () => {
+    expect(de('funktioniert').compound).toBeGreaterThan(0);
+    expect(de('Die App funktioniert nicht').positive).toBe(0);
+    expect(de('Die App funktioniert nicht').negative).toBeGreaterThan(0);
+    expect(de('Zug schon wieder ausgefallen').negative).toBeGreaterThan(de('Zug ausgefallen').negative);
+    // The negator opens the phrase: it is not negated back to positive.
+    expect(de('Keine Antwort seit Tagen').compound).toBeLessThan(0);
+  });
+
+  it('scores praise and thanks positive, and plain statements and neutral compounds not at all', () => {
+    expect(de('super schnell geliefert, danke').compound).toBeGreaterThan(0.5);
+    expect(de('Heute ist Dienstag')).toMatchObject({ positive: 0, negative: 0, hits: 0 });
+    expect(de('Der Supermarkt um die Ecke').hits).toBe(0);
   });
 });
 
