@@ -9,16 +9,14 @@ import {
   createEventBridgeClient,
   createSecretsClient,
 } from '../../shared/adapters/aws-clients.ts';
-import {
-  DynamoCaseRepository,
-  DynamoCorrectionRepository,
-  DynamoKeyAccountTimeline,
-  DynamoMentionRepository,
-  DynamoMetricRepository,
-  DynamoReportRepository,
-  DynamoThemeRepository,
-  dynamoErasurePorts,
-} from '../../shared/adapters/dynamodb/index.ts';
+import { dynamoErasurePorts } from '../../shared/adapters/dynamodb/author-erasure.ts';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository.ts';
+import { DynamoCorrectionRepository } from '../../shared/adapters/dynamodb/correction-repository.ts';
+import { DynamoKeyAccountTimeline } from '../../shared/adapters/dynamodb/key-account-timeline.ts';
+import { DynamoMentionRepository } from '../../shared/adapters/dynamodb/mention-repository.ts';
+import { DynamoMetricRepository } from '../../shared/adapters/dynamodb/metric-repository.ts';
+import { DynamoReportRepository } from '../../shared/adapters/dynamodb/report-repository.ts';
+import { DynamoThemeRepository } from '../../shared/adapters/dynamodb/theme-repository.ts';
 import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { caseEventPublishing } from '../../shared/adapters/company-event-publisher.ts';

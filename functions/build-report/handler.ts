@@ -5,15 +5,13 @@ import path from 'node:path';
 import { SvgChartRenderer } from '../../shared/adapters/charts/svg-chart-renderer.ts';
 import { REPORT_FONT_DIR, REPORT_FONT_PACKAGE_FILE } from '../../infra/topology-constants.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
-import {
-  DynamoCaseRepository,
-  DynamoMetricRepository,
-  DynamoNotificationLog,
-  DynamoReportRepository,
-  DynamoSpikeRepository,
-  DynamoThemeRepository,
-  keys,
-} from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository.ts';
+import { keys } from '../../shared/adapters/dynamodb/keys.ts';
+import { DynamoMetricRepository } from '../../shared/adapters/dynamodb/metric-repository.ts';
+import { DynamoNotificationLog } from '../../shared/adapters/dynamodb/notification-log.ts';
+import { DynamoReportRepository } from '../../shared/adapters/dynamodb/report-repository.ts';
+import { DynamoSpikeRepository } from '../../shared/adapters/dynamodb/spike-repository.ts';
+import { DynamoThemeRepository } from '../../shared/adapters/dynamodb/theme-repository.ts';
 import { createReportSender } from '../../shared/adapters/notify/index.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';

@@ -1,13 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createEventBridgeClient } from '../../shared/adapters/aws-clients.ts';
-import {
-  DynamoAssignmentCursor,
-  DynamoCaseRepository,
-  DynamoMetricRepository,
-  DynamoNotificationClaims,
-  DynamoRecordFailureLog,
-} from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoAssignmentCursor } from '../../shared/adapters/dynamodb/assignment-cursor.ts';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository.ts';
+import { DynamoRecordFailureLog } from '../../shared/adapters/dynamodb/failure-log.ts';
+import { DynamoMetricRepository } from '../../shared/adapters/dynamodb/metric-repository.ts';
+import { DynamoNotificationClaims } from '../../shared/adapters/dynamodb/notification-claims.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '../../shared/domain/zod-mini.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCorrectionRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCorrectionRepository } from '../../shared/adapters/dynamodb/correction-repository.ts';
 import { createModelStore } from '../../shared/adapters/models/index.ts';
 import { NgramModelTrainer } from '../../shared/classifier/company-model.ts';
 import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';

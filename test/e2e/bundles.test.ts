@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambdaBundle, type BuiltBundle, usesEventStreams } from '../../infra/bundling.ts';
 import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
+import { LEAN_CLIENT_OPERATIONS, LEAN_SCHEMA_CLIENTS } from '../../infra/sdk-lean/client-schemas.ts';
 import { buildTopology, INTAKE_QUEUE, platformSecretName, type FunctionSpec } from '../../infra/topology.ts';
 import { signWebSub } from '../../shared/platforms/youtube.ts';
 import { demoConfig } from '../factories/config.ts';
@@ -161,10 +162,13 @@ describe('function bundles, built as the stack builds them', () => {
     }
   });
 
-  it('takes SES v2 and S3 from the copies with shakeable schemas (infra/sdk-lean/client-schemas.ts)', () => {
+  it('takes SES v2, S3, DynamoDB, EventBridge and Secrets Manager from the lean copies (infra/sdk-lean/client-schemas.ts)', () => {
     for (const [id, client] of [
       ['handle-department', 'client-sesv2'],
       ['train-model', 'client-s3'],
+      ['handle-department', 'client-dynamodb'],
+      ['admin-api', 'client-eventbridge'],
+      ['admin-api', 'client-secrets-manager'],
     ] as const) {
       const bundle = bundles.get(id);
       if (!bundle) throw new Error(`no bundle of ${id}`);
@@ -174,6 +178,40 @@ describe('function bundles, built as the stack builds them', () => {
         published: inputsMatching(bundle, new RegExp(`node_modules/@aws-sdk/${client}/`)),
         copy: inputsMatching(bundle, new RegExp(`\\.backchannel/sdk-lean/@aws-sdk\\+${client}@`)).length > 0,
       }).toEqual({ id, published: [], copy: true });
+    }
+  });
+
+  it('carries of the lean clients’ package.json only name, version and sideEffects', () => {
+    for (const [id, bundle] of bundles) {
+      const manifests = Object.entries(bundle.inputs).filter(
+        ([input, bytes]) =>
+          bytes > 0 &&
+          LEAN_SCHEMA_CLIENTS.some((pkg) => input.includes(`${pkg.replace('/', '+')}@`)) &&
+          input.endsWith('/package.json'),
+      );
+
+      expect({ id, large: manifests.filter(([, bytes]) => bytes > 120).map(([input]) => input) }).toEqual({
+        id,
+        large: [],
+      });
+    }
+  });
+
+  it('calls no operation of a lean client but those whose errors its copy registers (LEAN_CLIENT_OPERATIONS)', () => {
+    for (const [id, bundle] of bundles) {
+      const called = Object.entries(bundle.inputs)
+        .filter(([, bytes]) => bytes > 0)
+        .map(([input]) => /sdk-lean\/(@aws-sdk)\+([^@]+)@[^/]+\/dist-es\/commands\/(\w+)Command\.js$/.exec(input))
+        .filter((match) => match !== null)
+        .map(([, scope, client, operation]) => `${scope}/${client} ${operation}`);
+
+      expect({
+        id,
+        unlisted: called.filter((c) => !LEAN_CLIENT_OPERATIONS[c.split(' ')[0]!]?.includes(c.split(' ')[1]!)),
+      }).toEqual({
+        id,
+        unlisted: [],
+      });
     }
   });
 

@@ -1,17 +1,34 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as dynamodb from '@aws-sdk/client-dynamodb';
+import * as eventbridge from '@aws-sdk/client-eventbridge';
 import * as s3 from '@aws-sdk/client-s3';
+import * as secretsManager from '@aws-sdk/client-secrets-manager';
 import * as sesv2 from '@aws-sdk/client-sesv2';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leanClientCopy, literalSchemaKeys } from '../../infra/sdk-lean/client-schemas.ts';
+import { LAMBDA_BUNDLE } from '../../infra/bundling.ts';
+import {
+  leanClientCopy,
+  leanPackageJson,
+  literalSchemaKeys,
+  withoutErrorsBut,
+} from '../../infra/sdk-lean/client-schemas.ts';
 
 /*
- * The bundles take SES v2 and S3 from a copy whose schema module has literal keys instead of
- * computed ones (infra/sdk-lean/client-schemas.ts), so that esbuild can leave out the schemas
- * of the operations nobody calls. The copy must send and read exactly what the package does.
+ * The bundles take SES v2, S3, DynamoDB, EventBridge and Secrets Manager from a copy whose
+ * schema module has literal keys instead of computed ones and whose package.json holds only
+ * what a bundle reads (infra/sdk-lean/client-schemas.ts), so that esbuild can leave out the
+ * schemas of the operations nobody calls and the package's metadata. The copy must send and
+ * read exactly what the package does.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
 
 /** One request as the endpoint saw it, without what changes with the clock or per call (date, signature, ids). */
 interface SeenRequest {
@@ -31,6 +48,26 @@ const PER_CALL = new Set([
   'x-amz-user-agent',
 ]);
 
+/** The answers of the JSON-RPC operations the functions call, by X-Amz-Target. */
+const JSON_RPC_ANSWERS: Readonly<Record<string, object>> = {
+  'DynamoDB_20120810.GetItem': { Item: { pk: { S: 'CASE#c-1' }, sk: { S: 'CASE' }, version: { N: '3' } } },
+  'DynamoDB_20120810.UpdateItem': { Attributes: { version: { N: '4' } } },
+  'AWSEvents.PutEvents': { FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] },
+  'secretsmanager.GetSecretValue': { Name: 'slack', SecretString: '{"url":"https://hooks.example.com/x"}' },
+};
+
+/** Errors by X-Amz-Target: one an operation of the functions throws, one only a backup operation does. */
+const JSON_RPC_ERRORS: Readonly<Record<string, object>> = {
+  'DynamoDB_20120810.DeleteItem': {
+    __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+    message: 'The conditional request failed',
+  },
+  'DynamoDB_20120810.DeleteBackup': {
+    __type: 'com.amazonaws.dynamodb.v20120810#BackupInUseException',
+    message: 'Backup is in use',
+  },
+};
+
 let server: Server;
 let endpoint: string;
 const seen: SeenRequest[] = [];
@@ -42,7 +79,16 @@ beforeAll(async () => {
     request.on('end', () => {
       const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !PER_CALL.has(name)));
       seen.push({ method: request.method, url: request.url, headers, body: Buffer.concat(chunks).toString('utf8') });
-      if (request.url?.startsWith('/v2/email/outbound-emails')) {
+      const target = JSON_RPC_ANSWERS[String(request.headers['x-amz-target'])];
+      const failure = JSON_RPC_ERRORS[String(request.headers['x-amz-target'])];
+      if (failure) {
+        response.statusCode = 400;
+        response.setHeader('content-type', 'application/x-amz-json-1.0');
+        response.end(JSON.stringify(failure));
+      } else if (target) {
+        response.setHeader('content-type', 'application/x-amz-json-1.1');
+        response.end(JSON.stringify(target));
+      } else if (request.url?.startsWith('/v2/email/outbound-emails')) {
         response.setHeader('content-type', 'application/json');
         response.end(JSON.stringify({ MessageId: 'message-1' }));
       } else if (request.method === 'PUT') {
@@ -77,7 +123,191 @@ async function observe(call: () => Promise<object>): Promise<{ requests: SeenReq
   return { requests: seen.slice(from), output };
 }
 
-describe('the bundles’ copies of SES v2 and S3 with literal schema keys', () => {
+describe('the bundles’ copies of the SDK clients with literal schema keys and a lean package.json', () => {
+  it('keeps name, version and sideEffects of a client’s package.json, and drops the rest', () => {
+    // Arrange
+    const published = readFileSync(path.join(ROOT, 'node_modules/@aws-sdk/client-dynamodb/package.json'), 'utf8');
+
+    // Act
+    const lean = JSON.parse(leanPackageJson(published)) as unknown;
+
+    // Assess
+    const { name, version, sideEffects } = JSON.parse(published) as Record<string, unknown>;
+    expect(lean).toEqual({ name, version, sideEffects });
+  });
+
+  it('writes the lean package.json beside the copy’s modules', () => {
+    // Act
+    const entry = leanClientCopy(ROOT, '@aws-sdk/client-eventbridge');
+
+    // Assess
+    const copied = JSON.parse(readFileSync(path.join(entry, '../../package.json'), 'utf8')) as unknown;
+    expect(copied).toEqual({ name: '@aws-sdk/client-eventbridge', version: expect.any(String), sideEffects: false });
+  });
+
+  it('sends GetItem and a conditional UpdateItem as the published DynamoDB client does', async () => {
+    // Arrange
+    const lean = (await import(leanClientCopy(ROOT, '@aws-sdk/client-dynamodb'))) as typeof dynamodb;
+    const calls = (client: typeof dynamodb) => {
+      const made = new client.DynamoDBClient(settings());
+      return [
+        () =>
+          made.send(new client.GetItemCommand({ TableName: 't', Key: { pk: { S: 'CASE#c-1' }, sk: { S: 'CASE' } } })),
+        () =>
+          made.send(
+            new client.UpdateItemCommand({
+              TableName: 't',
+              Key: { pk: { S: 'CASE#c-1' }, sk: { S: 'CASE' } },
+              UpdateExpression: 'SET version = :next',
+              ConditionExpression: 'version = :current',
+              ExpressionAttributeValues: { ':next': { N: '4' }, ':current': { N: '3' } },
+              ReturnValues: 'UPDATED_NEW',
+            }),
+          ),
+      ];
+    };
+
+    // Act
+    const published = [];
+    for (const call of calls(dynamodb)) published.push(await observe(call));
+    const copy = [];
+    for (const call of calls(lean)) copy.push(await observe(call));
+
+    // Assess
+    expect(copy).toEqual(published);
+    expect(published.map((p) => p.output)).toEqual([
+      { Item: { pk: { S: 'CASE#c-1' }, sk: { S: 'CASE' }, version: { N: '3' } } },
+      { Attributes: { version: { N: '4' } } },
+    ]);
+  });
+
+  it('registers only the errors of the operations the functions call, but the service’s base exception', () => {
+    // Arrange
+    const source = [
+      '_s_registry.registerError(DynamoDBServiceException$, DynamoDBServiceException);',
+      'n0_registry.registerError(BackupInUseException$, BackupInUseException);',
+      'n0_registry.registerError(ConditionalCheckFailedException$, ConditionalCheckFailedException);',
+      '',
+    ].join('\n');
+
+    // Act
+    const { text, dropped } = withoutErrorsBut(source, new Set(['ConditionalCheckFailedException']));
+
+    // Assess
+    expect(dropped).toBe(1);
+    expect(text).not.toContain('BackupInUseException');
+    expect(text).toContain('registerError(DynamoDBServiceException$');
+    expect(text).toContain('registerError(ConditionalCheckFailedException$');
+  });
+
+  it('throws a failed condition as the published DynamoDB client does, class and all', async () => {
+    // Arrange
+    const lean = (await import(leanClientCopy(ROOT, '@aws-sdk/client-dynamodb'))) as typeof dynamodb;
+    const input = { TableName: 't', Key: { pk: { S: 'CASE#c-1' } }, ConditionExpression: 'attribute_exists(pk)' };
+
+    // Act
+    const published = await new dynamodb.DynamoDBClient(settings())
+      .send(new dynamodb.DeleteItemCommand(input))
+      .catch((error: unknown) => error);
+    const copy = await new lean.DynamoDBClient(settings())
+      .send(new lean.DeleteItemCommand(input))
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(published).toBeInstanceOf(dynamodb.ConditionalCheckFailedException);
+    expect(copy).toBeInstanceOf(lean.ConditionalCheckFailedException);
+    expect({ ...(copy as object), $metadata: undefined }).toEqual({ ...(published as object), $metadata: undefined });
+  });
+
+  it('throws an error of an operation no function calls as the service exception with its name', async () => {
+    // Arrange: the copy bundled alone and run in a process of its own, as a function's bundle
+    // is: the published client imported here registers every error of its namespace in
+    // @smithy/core's shared registry.
+    const dir = mkdtempSync(path.join(tmpdir(), 'lean-dynamodb-'));
+    const bundle = path.join(dir, 'dynamodb.mjs');
+    await build({
+      stdin: {
+        contents: `export * from ${JSON.stringify(leanClientCopy(ROOT, '@aws-sdk/client-dynamodb'))};`,
+        resolveDir: ROOT,
+      },
+      outfile: bundle,
+      bundle: true,
+      platform: LAMBDA_BUNDLE.platform,
+      format: LAMBDA_BUNDLE.format,
+      mainFields: [...LAMBDA_BUNDLE.mainFields],
+      banner: { js: LAMBDA_BUNDLE.banner },
+      logLevel: 'error',
+    });
+    const script = [
+      'const lean = await import(process.env.COPY);',
+      'const client = new lean.DynamoDBClient(JSON.parse(process.env.SETTINGS));',
+      "const input = { BackupArn: 'arn:aws:dynamodb:eu-central-1:1:table/t/backup/b' };",
+      'const error = await client.send(new lean.DeleteBackupCommand(input)).catch((e) => e);',
+      'const { name, message, $fault } = error;',
+      'const classes = { service: error instanceof lean.DynamoDBServiceException, own: error instanceof lean.BackupInUseException };',
+      'process.stdout.write(JSON.stringify({ name, message, $fault, ...classes }));',
+    ].join('\n');
+
+    // Act
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        COPY: bundle,
+        SETTINGS: JSON.stringify(settings()),
+      },
+    });
+
+    rmSync(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(JSON.parse(stdout)).toEqual({
+      name: 'BackupInUseException',
+      message: 'Backup is in use',
+      $fault: 'client',
+      service: true,
+      own: false,
+    });
+  });
+
+  it('sends PutEvents as the published EventBridge client does', async () => {
+    // Arrange
+    const lean = (await import(leanClientCopy(ROOT, '@aws-sdk/client-eventbridge'))) as typeof eventbridge;
+    const input: eventbridge.PutEventsCommandInput = {
+      Entries: [
+        { EventBusName: 'bus', Source: 'backchannel', DetailType: 'Case Resolved', Detail: '{"caseId":"c-1"}' },
+      ],
+    };
+
+    // Act
+    const published = await observe(() =>
+      new eventbridge.EventBridgeClient(settings()).send(new eventbridge.PutEventsCommand(input)),
+    );
+    const copy = await observe(() => new lean.EventBridgeClient(settings()).send(new lean.PutEventsCommand(input)));
+
+    // Assess
+    expect(copy).toEqual(published);
+    expect(published.output).toEqual({ FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] });
+  });
+
+  it('reads a secret as the published Secrets Manager client does', async () => {
+    // Arrange
+    const lean = (await import(leanClientCopy(ROOT, '@aws-sdk/client-secrets-manager'))) as typeof secretsManager;
+
+    // Act
+    const published = await observe(() =>
+      new secretsManager.SecretsManagerClient(settings()).send(
+        new secretsManager.GetSecretValueCommand({ SecretId: 'slack' }),
+      ),
+    );
+    const copy = await observe(() =>
+      new lean.SecretsManagerClient(settings()).send(new lean.GetSecretValueCommand({ SecretId: 'slack' })),
+    );
+
+    // Assess
+    expect(copy).toEqual(published);
+    expect(published.output).toEqual({ Name: 'slack', SecretString: '{"url":"https://hooks.example.com/x"}' });
+  });
+
   it('writes a computed key named by a string constant as that string, and leaves other keys', () => {
     // Arrange
     const source = ['const _e = "error";', 'const _c = "client";', 'export var A$ = [{ [_e]: _c, [other]: 1 }];'].join(

@@ -1,4 +1,3 @@
-import { Resvg } from '@resvg/resvg-js';
 import type { BarChart, ChartRenderer } from '../../domain/reports/charts.ts';
 import { escapeHtml as escapeXml } from '../../domain/reports/render.ts';
 
@@ -8,6 +7,18 @@ export interface SvgChartRendererOptions {
   /** Pixel width of the PNG: twice the SVG's, sharp on high-density screens. */
   readonly scale?: number;
 }
+
+/**
+ * resvg-js, loaded at the first chart to draw and then kept: loading it is 30 ms of CPU (its
+ * platform check reads `process.report.getReport()`, then it opens a 4 MB native binary),
+ * which build-report's import spent at every cold start, also in runs with nothing to send
+ * (every report of the period sent already, or no chart in it).
+ */
+let resvg: Promise<typeof import('@resvg/resvg-js')> | undefined;
+const loadResvg = () => {
+  resvg ??= import('@resvg/resvg-js');
+  return resvg;
+};
 
 const FONT = 'DejaVu Sans, Arial, sans-serif';
 const FONT_SIZE = 11;
@@ -270,12 +281,13 @@ export class SvgChartRenderer implements ChartRenderer {
 
   async png(chart: BarChart): Promise<Uint8Array> {
     const fonts = this.options.fontFiles;
-    const resvg = new Resvg(this.svg(chart), {
+    const { Resvg } = await loadResvg();
+    const renderer = new Resvg(this.svg(chart), {
       fitTo: { mode: 'zoom', value: this.options.scale ?? 2 },
       font: fonts
         ? { fontFiles: [...fonts], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' }
         : { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
     });
-    return new Uint8Array(resvg.render().asPng());
+    return new Uint8Array(renderer.render().asPng());
   }
 }
