@@ -5,6 +5,7 @@ import type { HolidayTable } from '../shared/config/holiday-table.ts';
 import { holidayTableOf } from '../shared/config/holidays.ts';
 import { MODEL_LANGUAGES } from '../shared/classifier/language.ts';
 import type { ModelLanguage } from '../shared/classifier/model-codec.ts';
+import { SHIPPED_FEATURES } from '../shared/classifier/features.ts';
 import { SHIPPED_MODELS } from '../shared/classifier/models/index.ts';
 import { MODEL_MANIFEST } from '../shared/classifier/shipped-models.ts';
 import { classifierLanguagesOf, type CompanyConfig } from '../shared/config/schema.ts';
@@ -113,6 +114,8 @@ export function bundleDefine(spec: BundledSpec, config: CompanyConfig): Record<s
       define[`process.env.${CONFIG_CHECKED_ENV}`] = JSON.stringify('synth');
     }
   }
+  // VADER's English lexicon only where a shipped feature set reads it (shared/classifier/lexicon/index.ts).
+  if (!shippedLexicons().includes('en')) define[`process.env.${LEXICON_OFF_EN_ENV}`] = JSON.stringify('off');
   // The shipped models are files beside the bundle (bundleAssets), not string literals in it.
   if (loadsModels(spec)) {
     define[`process.env.${MODEL_FILES_ENV}`] = JSON.stringify(SHIPPED_MODEL_DIR);
@@ -277,6 +280,16 @@ function writeShippedModels(config: CompanyConfig, projectRoot: string): string 
   return dir;
 }
 const writtenModelDirs = new Set<string>();
+
+/** The variable (replaced at bundle time) that leaves VADER's English lexicon out of a bundle (shared/classifier/lexicon/index.ts). */
+export const LEXICON_OFF_EN_ENV = 'BACKCHANNEL_LEXICON_OFF_EN';
+
+/** The sentiment lexicons the shipped feature sets read: the shipped and company models are trained with them. */
+export function shippedLexicons(): string[] {
+  return [
+    ...new Set(Object.values(SHIPPED_FEATURES).flatMap((features) => (features.lexicon ? [features.lexicon] : []))),
+  ];
+}
 
 /** The variable (replaced at bundle time) whose value is the config's holiday table (shared/config/holiday-table.ts). */
 export const HOLIDAY_TABLE_ENV = 'BACKCHANNEL_HOLIDAYS';

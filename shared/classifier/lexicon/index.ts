@@ -1,5 +1,13 @@
 import { GERMAN_LEXICON, GERMAN_PHRASES } from './de.ts';
-import { VADER_EN } from './vader-en.ts';
+
+/*
+ * VADER's English lexicon (70 KB of source) is in a Lambda bundle only when a shipped feature
+ * set reads it (SHIPPED_FEATURES, features.ts): otherwise infra/bundling.ts defines
+ * `process.env.BACKCHANNEL_LEXICON_OFF_EN`, esbuild folds the condition and drops the
+ * `import()` with the lexicon. Without the variable (npm start, tests, the CLI, the benches)
+ * it loads. test/infra/lexicon-bundling.test.ts holds a bundle to it.
+ */
+const VADER_EN = process.env.BACKCHANNEL_LEXICON_OFF_EN ? undefined : (await import('./vader-en.ts')).VADER_EN;
 
 /**
  * Sentiment cues beside the hashed n-grams (issue 15): which tokens stand in a negation's
@@ -186,6 +194,20 @@ const EMOJI_VALENCE: ReadonlyMap<string, number> = new Map([
     .map((e): [string, number] => [e, -2]),
 ]);
 
+/**
+ * A model reads a lexicon its Lambda bundle was built without: the bundle keeps only the
+ * lexicons of the shipped feature sets (infra/bundling.ts), and a model trained with another
+ * one (not one the project ships) cannot be served by it.
+ */
+export class LexiconNotBundledError extends Error {
+  constructor(readonly lexicon: LexiconName) {
+    super(
+      `The "${lexicon}" sentiment lexicon is not in this bundle: infra/bundling.ts bundles only the lexicons of SHIPPED_FEATURES (shared/classifier/features.ts); ship a feature set that reads it, or retrain the model with the shipped features`,
+    );
+    this.name = 'LexiconNotBundledError';
+  }
+}
+
 let vaderEn: ReadonlyMap<string, number> | undefined;
 let german: StemLexicon | undefined;
 
@@ -199,6 +221,7 @@ export function lexiconOf(name: LexiconName): ReadonlyMap<string, number> {
     return german;
   }
   if (name !== 'en') throw new Error(`unknown lexicon ${String(name)}`);
+  if (!VADER_EN) throw new LexiconNotBundledError(name);
   if (!vaderEn) {
     const map = new Map<string, number>();
     for (const [tenths, words] of VADER_EN) for (const word of words.split(' ')) map.set(word, tenths / 10);
