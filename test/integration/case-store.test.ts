@@ -178,6 +178,26 @@ describe('case store against dynalite', () => {
       });
     });
 
+    it('keeps the replies the platform took through a later transition (the echo of each is recognised by them)', async () => {
+      const published = {
+        replyId: 'reply_00000000000000aa',
+        platformPostId: '901_777',
+        url: 'https://www.facebook.com/901_777',
+        at: NOW,
+        by: 'user:jana@example.de',
+        text: 'Danke, wir kümmern uns!',
+      };
+      const c = await cases.ensure(caseFactory({ id: 'case_published', publishedReplies: [published] }), EXPIRES);
+      expect(c.publishedReplies).toEqual([published]);
+      expect((await cases.get('case_published'))?.publishedReplies).toEqual([published]);
+
+      const { case: next } = applyCaseCommand(c, { type: 'resolve' }, ctx);
+      await cases.saveTransition(next, 1, EXPIRES);
+
+      expect((await cases.get('case_published', { consistent: true }))?.publishedReplies).toEqual([published]);
+      expect((await rawItem('case_published'))?.publishedReplies).toEqual([published]);
+    });
+
     it('throws a StaleCaseError and keeps the stored case when the version moved on', async () => {
       const c = await cases.ensure(caseFactory({ id: 'case_stale' }), EXPIRES);
       const { case: first } = applyCaseCommand(c, { type: 'warn-sla' }, ctx);

@@ -82,6 +82,48 @@ describe('own replies and deletions against dynalite', () => {
     ]);
   });
 
+  it('recognises the platform echo of a reply the company published through the API: no second reply noted', async () => {
+    // Arrange: the case of the thread, with a reply the platform took (as send-reply stores it)
+    const thread = 'x-thread-echo';
+    const customer = mentionFactory({
+      platform: 'x',
+      externalId: 'c-echo',
+      threadId: thread,
+      createdAt: '2026-11-28T09:00:00.000Z',
+    });
+    await deliver(customer);
+    const caseId = caseIdForThread('x', thread);
+    const opened = await cases.get(caseId, { consistent: true });
+    if (!opened) throw new Error('the customer mention opened no case');
+    const published = {
+      replyId: 'reply_00000000000000ec',
+      platformPostId: 'r-echo',
+      at: '2026-11-28T09:30:00.000Z',
+      by: 'user:jana@example.de',
+      text: 'Danke, wir kümmern uns!',
+    };
+    await cases.saveTransition(
+      { ...opened, version: (opened.version ?? 0) + 1, publishedReplies: [published] },
+      opened.version ?? 0,
+      1_900_000_000,
+    );
+    const echo = mentionFactory({
+      platform: 'x',
+      externalId: 'r-echo',
+      threadId: thread,
+      isOwnAccount: true,
+      createdAt: '2026-11-28T09:30:05.000Z',
+    });
+
+    // Act
+    const result = await deliver(echo);
+
+    // Assess: routed (not redelivered), and not counted as a reply of its own
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await cases.notesOf(caseId)).toEqual([]);
+    expect((await mentions.get(echo.id))?.routedAt).toBeDefined();
+  });
+
   // A reply processed after the case became responded is noted, and changes no state, even
   // when the platform dates it earlier: the first reply processed stands as the first response.
   it('keeps the first processed reply as first response when a reply arrives out of order', async () => {

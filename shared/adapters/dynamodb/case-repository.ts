@@ -323,9 +323,21 @@ const OPTIONAL_FIELDS = [
   'escalatedAt',
   'escalatedTo',
   'reply',
+  'publishedReplies',
   'corrections',
   'history',
 ] as const satisfies readonly (keyof Case)[];
+
+/** Keys of `T` whose value may be missing. */
+type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T];
+/**
+ * Fails to compile when a Case field is not read back: `publishedReplies` once was not, so
+ * a case lost its published replies at its next transition and their echoes were not recognised.
+ */
+const EVERY_OPTIONAL_FIELD_READ: [Exclude<OptionalKeys<Case>, (typeof OPTIONAL_FIELDS)[number]>] extends [never]
+  ? true
+  : never = true;
+void EVERY_OPTIONAL_FIELD_READ;
 
 function toCase(item: Record<string, unknown>): Case {
   const optional = Object.fromEntries(
