@@ -46,6 +46,9 @@ export const LEXICON_VARIANTS: Readonly<Record<string, Partial<FeatureOptions>>>
   'lex+neg3': { lexicon: 'en', negationScope: 3 },
   'lex+neg3+emoji': { lexicon: 'en', negationScope: 3, emojiClasses: true },
   'neg3+emoji': { negationScope: 3, emojiClasses: true },
+  // The project's English customer lexicon (lexicon/en-cx.ts, round w13); English only.
+  cx: { lexicon: 'en-cx' },
+  'cx+neg3': { lexicon: 'en-cx', negationScope: 3 },
 };
 
 type Example = TrainingExample & { readonly id: string; readonly language: string; readonly real: boolean };
@@ -97,11 +100,12 @@ export function lexiconSection(
     for (const name of variantNames) {
       const change = LEXICON_VARIANTS[name];
       if (!change) throw new Error(`unknown variant ${name}; known: ${Object.keys(LEXICON_VARIANTS).join(', ')}`);
-      // Each language's head reads its own lexicon: VADER for English, the project's own for German (lexicon/de.ts).
+      // `lex`: each language's head reads its own lexicon, VADER for English, the project's own for German
+      // (lexicon/de.ts); `cx` names the project's English one (lexicon/en-cx.ts) as it is.
       const features: FeatureOptions = {
         ...DEFAULT_FEATURES,
         ...change,
-        ...(change.lexicon ? { lexicon: language } : {}),
+        ...(change.lexicon === 'en' ? { lexicon: language } : {}),
       };
       const predicted = new Array<number>(all.length);
       const oofProbs = new Array<Float64Array>(all.length);

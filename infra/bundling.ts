@@ -114,8 +114,11 @@ export function bundleDefine(spec: BundledSpec, config: CompanyConfig): Record<s
       define[`process.env.${CONFIG_CHECKED_ENV}`] = JSON.stringify('synth');
     }
   }
-  // VADER's English lexicon only where a shipped feature set reads it (shared/classifier/lexicon/index.ts).
-  if (!shippedLexicons().includes('en')) define[`process.env.${LEXICON_OFF_EN_ENV}`] = JSON.stringify('off');
+  // The English lexicons (VADER's, the project's customer one) only where a shipped feature set
+  // reads them (shared/classifier/lexicon/index.ts).
+  for (const [lexicon, variable] of Object.entries(OPTIONAL_LEXICON_ENV)) {
+    if (!shippedLexicons().includes(lexicon)) define[`process.env.${variable}`] = JSON.stringify('off');
+  }
   // The shipped models are files beside the bundle (bundleAssets), not string literals in it.
   if (loadsModels(spec)) {
     define[`process.env.${MODEL_FILES_ENV}`] = JSON.stringify(SHIPPED_MODEL_DIR);
@@ -283,6 +286,13 @@ const writtenModelDirs = new Set<string>();
 
 /** The variable (replaced at bundle time) that leaves VADER's English lexicon out of a bundle (shared/classifier/lexicon/index.ts). */
 export const LEXICON_OFF_EN_ENV = 'BACKCHANNEL_LEXICON_OFF_EN';
+/** Likewise for the project's English customer lexicon (`en-cx`). */
+export const LEXICON_OFF_EN_CX_ENV = 'BACKCHANNEL_LEXICON_OFF_EN_CX';
+/** The lexicons a bundle may leave out, by name, with the variable that leaves each out. German is small and always in. */
+export const OPTIONAL_LEXICON_ENV: Readonly<Record<string, string>> = {
+  en: LEXICON_OFF_EN_ENV,
+  'en-cx': LEXICON_OFF_EN_CX_ENV,
+};
 
 /** The sentiment lexicons the shipped feature sets read: the shipped and company models are trained with them. */
 export function shippedLexicons(): string[] {

@@ -1,7 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildLambdaBundle, bundleDefine, LEXICON_OFF_EN_ENV, shippedLexicons } from '../../infra/bundling.ts';
+import {
+  buildLambdaBundle,
+  bundleDefine,
+  LEXICON_OFF_EN_CX_ENV,
+  LEXICON_OFF_EN_ENV,
+  shippedLexicons,
+} from '../../infra/bundling.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { SHIPPED_FEATURES } from '../../shared/classifier/features.ts';
 import { demoConfig } from '../factories/config.ts';
@@ -25,16 +31,16 @@ describe('sentiment lexicons in the Lambda bundles', () => {
     const lexicons = shippedLexicons();
     const define = bundleDefine(specOf('train-model'), demoConfig());
 
-    // Assess: German reads its lexicon, no shipped set reads VADER's English one
-    expect(lexicons).toEqual(
+    // Assess: German reads its lexicon; no shipped set reads VADER's or the project's English one
+    expect(lexicons.sort()).toEqual(
       [...new Set(Object.values(SHIPPED_FEATURES).flatMap((f) => (f.lexicon ? [f.lexicon] : [])))].sort(),
     );
-    expect(lexicons).toContain('de');
-    expect(lexicons).not.toContain('en');
+    expect(lexicons).toEqual(['de']);
     expect(define[`process.env.${LEXICON_OFF_EN_ENV}`]).toBe('"off"');
+    expect(define[`process.env.${LEXICON_OFF_EN_CX_ENV}`]).toBe('"off"');
   });
 
-  it('builds train-model and classify-mention with the German lexicon and without VADER', async () => {
+  it('builds train-model and classify-mention with the German lexicon and without either English one', async () => {
     // Arrange
     mkdirSync(path.join(ROOT, '.backchannel'), { recursive: true });
     const dir = mkdtempSync(path.join(ROOT, '.backchannel', 'lexicon-bundling-'));
@@ -66,6 +72,19 @@ describe('sentiment lexicons in the Lambda bundles', () => {
         lexicon: 'en',
         message: expect.stringContaining('"en"'),
       }),
+    );
+    expect(lexiconOf('de').get('kaputt')).toBeLessThan(0);
+  });
+
+  it('refuses the English customer lexicon by name when a bundle leaves it out', async () => {
+    // Arrange: the module as a bundle without the project's English lexicon evaluates it
+    vi.stubEnv(LEXICON_OFF_EN_CX_ENV, 'off');
+    vi.resetModules();
+    const { lexiconOf } = await import('../../shared/classifier/lexicon/index.ts');
+
+    // Act and assess
+    expect(() => lexiconOf('en-cx')).toThrow(
+      expect.objectContaining({ name: 'LexiconNotBundledError', lexicon: 'en-cx' }),
     );
     expect(lexiconOf('de').get('kaputt')).toBeLessThan(0);
   });

@@ -1,5 +1,6 @@
 /**
- * A German sentiment lexicon of customer-facing words, written for this project (round w12,
+ * A German sentiment lexicon of customer-facing words, written for this project (round w12;
+ * second pass in round w13: billing, app and login words, colloquial spellings;
  * issue 15; licence: the project's own, see DATA-LICENSES.md). No other lexicon, corpus or
  * benchmark was read to choose its words or valences: they are one writer's judgement of how
  * a customer means the word to a company, on VADER's scale (-4 .. +4).
@@ -42,8 +43,19 @@ export const GERMAN_LEXICON: readonly (readonly [number, string])[] = [
   // Billing and contracts.
   [-18, 'mahnung* mahngebühr* inkasso* strafgebühr* nachzahlung*'],
   [-12, 'kündig* gekündigt* widerruf* widerspruch* abgebucht* preiserhöhung* zusatzkosten* gebühren'],
+  [-20, 'überhöht* fehlbuchung* falschbuchung* doppelbuchung* rücklastschrift*'],
+  [-10, 'abbuchung* lastschrift* mahnstufe* vertragsstrafe* bearbeitungsgebühr*'],
   // App and online service.
   [-15, 'abgeschmiert* eingefroren* fehlermeldung* fehlercode* ausgeloggt* gesperrt*'],
+  // Round w13, second pass: app and login words.
+  [-18, 'abstürz* hängengeblieben* aufgehängt* fehlgeschlagen* verbuggt* unbenutzbar* funktionslos*'],
+  [-12, 'ladebildschirm* wartungsarbeiten* netzausfall* funkloch* verbindungsabbr* abgebrochen*'],
+  // Round w13, second pass: colloquial spellings and words.
+  [-26, 'kacke kackladen saftladen drecksladen scheissladen bullshit wtf'],
+  [-18, 'nervtötend* stressig* bescheuert* vollidiot* idioten* kundenunfreundlich*'],
+  [-14, 'ugh menno boah seufz unfassbar*'],
+  [20, 'geil geile geiler geiles hammer nice cool cooler coole lässig* hammermäßig* wow'],
+  [16, 'funzt läuft merci thx thanks'],
   // Mild: doubt, questions that usually complain.
   [-8, 'komisch* seltsam* merkwürdig* fragwürdig* zweifel* unsicher* trotzdem dennoch'],
   [-6, 'warum wieso weshalb eigentlich hoffentlich'],
@@ -73,7 +85,7 @@ export const GERMAN_LEXICON: readonly (readonly [number, string])[] = [
   [12, 'willkommen gerne gern okay ok passt praktisch* übersichtlich* intuitiv*'],
   [10, 'ordentlich* solide* vernünftig* brauchbar* akzeptabel* fein'],
   // Thanks.
-  [25, 'danke dankeschön* dankbar* bedanke* bedanken* bedankt*'],
+  [25, 'danke danke* dankeschön* dankbar* bedanke* bedanken* bedankt*'],
 ];
 
 /**
@@ -98,5 +110,56 @@ export const GERMAN_PHRASES: readonly (readonly [number, readonly string[]])[] =
     ],
   ],
   [-14, ['doppelt abgebucht', 'nicht bekommen', 'nicht erhalten', 'nicht geliefert']],
+  // Round w13, second pass.
+  [
+    -18,
+    [
+      'funzt nicht',
+      'läuft nicht',
+      'gehts nicht',
+      'geht gar',
+      'nicht einloggen',
+      'nicht anmelden',
+      'nicht erreichen',
+      'nicht möglich',
+      'kein zugang',
+      'kein netz',
+      'kein empfang',
+      'kein internet',
+      'kein signal',
+      'hängt sich',
+      'falsch berechnet',
+      'zu viel',
+      'versteckte kosten',
+      'doppelt berechnet',
+      'nicht gutgeschrieben',
+      'nicht erstattet',
+    ],
+  ],
+  [
+    -14,
+    [
+      'seit wochen',
+      'seit tagen',
+      'seit monaten',
+      'seit stunden',
+      'warte seit',
+      'warten seit',
+      'noch nicht',
+      'geld zurück',
+    ],
+  ],
+  [
+    18,
+    [
+      'kein problem',
+      'keine probleme',
+      'alles gut',
+      'alles bestens',
+      'läuft wieder',
+      'geht wieder',
+      'funktioniert wieder',
+    ],
+  ],
   [25, ['vielen dank', 'herzlichen dank', 'besten dank', 'tausend dank', 'weiter so', 'hut ab', 'daumen hoch']],
 ];

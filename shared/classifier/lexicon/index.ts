@@ -8,6 +8,8 @@ import { GERMAN_LEXICON, GERMAN_PHRASES } from './de.ts';
  * it loads. test/infra/lexicon-bundling.test.ts holds a bundle to it.
  */
 const VADER_EN = process.env.BACKCHANNEL_LEXICON_OFF_EN ? undefined : (await import('./vader-en.ts')).VADER_EN;
+/* The project's English customer lexicon (en-cx.ts), likewise: `BACKCHANNEL_LEXICON_OFF_EN_CX` drops it. */
+const CUSTOMER_EN = process.env.BACKCHANNEL_LEXICON_OFF_EN_CX ? undefined : await import('./en-cx.ts');
 
 /**
  * Sentiment cues beside the hashed n-grams (issue 15): which tokens stand in a negation's
@@ -18,10 +20,11 @@ const VADER_EN = process.env.BACKCHANNEL_LEXICON_OFF_EN ? undefined : (await imp
  */
 
 /**
- * Lexicons by name, as `FeatureOptions.lexicon` names them: VADER's English one, and the
- * German one this project wrote (`de.ts`; see DATA-LICENSES.md).
+ * Lexicons by name, as `FeatureOptions.lexicon` names them: VADER's English one (`en`), and
+ * the two this project wrote (see DATA-LICENSES.md): German (`de`, `de.ts`) and English
+ * customer sentiment (`en-cx`, `en-cx.ts`).
  */
-export type LexiconName = 'en' | 'de';
+export type LexiconName = 'en' | 'de' | 'en-cx';
 
 /** Words that open a negation scope (after normalization: lower case, umlauts folded, no apostrophes). */
 const NEGATORS: ReadonlySet<string> = new Set([
@@ -210,6 +213,7 @@ export class LexiconNotBundledError extends Error {
 
 let vaderEn: ReadonlyMap<string, number> | undefined;
 let german: StemLexicon | undefined;
+let customerEn: StemLexicon | undefined;
 
 /**
  * The lexicon's valences (-4 to +4) by normalized word, built once on first use. The German
@@ -219,6 +223,11 @@ export function lexiconOf(name: LexiconName): ReadonlyMap<string, number> {
   if (name === 'de') {
     german ??= new StemLexicon(GERMAN_LEXICON, GERMAN_PHRASES);
     return german;
+  }
+  if (name === 'en-cx') {
+    if (!CUSTOMER_EN) throw new LexiconNotBundledError(name);
+    customerEn ??= new StemLexicon(CUSTOMER_EN.CUSTOMER_LEXICON_EN, CUSTOMER_EN.CUSTOMER_PHRASES_EN);
+    return customerEn;
   }
   if (name !== 'en') throw new Error(`unknown lexicon ${String(name)}`);
   if (!VADER_EN) throw new LexiconNotBundledError(name);

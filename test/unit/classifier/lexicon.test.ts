@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { copyVector, DEFAULT_FEATURES, FeatureExtractor } from '../../../shared/classifier/features.ts';
-import { lexiconOf, lexiconScore, markNegationScopes } from '../../../shared/classifier/lexicon/index.ts';
+import {
+  type LexiconName,
+  lexiconOf,
+  lexiconScore,
+  markNegationScopes,
+} from '../../../shared/classifier/lexicon/index.ts';
 import { accumulateFused, fuseHeads, predict, probabilitiesFused } from '../../../shared/classifier/linear-model.ts';
 import { normalizeText } from '../../../shared/classifier/normalize.ts';
 import { trainHead, vectorize } from '../../../shared/classifier/train.ts';
@@ -15,7 +20,7 @@ function marked(text: string, maxTokens = 3): string {
   return tokens.map((t, i) => (out[i] === 1 ? `NEG_${t}` : t)).join(' ');
 }
 
-function score(text: string, lexicon: 'en' | 'de' = 'en') {
+function score(text: string, lexicon: LexiconName = 'en') {
   const { text: normalized, tokens } = normalizeText(text);
   const negated = new Uint8Array(tokens.length);
   markNegationScopes(normalized, tokens, 3, negated);
@@ -23,6 +28,7 @@ function score(text: string, lexicon: 'en' | 'de' = 'en') {
 }
 
 const de = (text: string) => score(text, 'de');
+const cx = (text: string) => score(text, 'en-cx');
 
 describe('markNegationScopes', () => {
   it('marks the words after not, never, no and n\u2019t up to the next punctuation', () => {
@@ -157,6 +163,44 @@ describe('lexiconScore with the German lexicon', () => {
     expect(de('super schnell geliefert, danke').compound).toBeGreaterThan(0.5);
     expect(de('Heute ist Dienstag')).toMatchObject({ positive: 0, negative: 0, hits: 0 });
     expect(de('Der Supermarkt um die Ecke').hits).toBe(0);
+  });
+
+  it('reads billing, app and colloquial complaints of the second pass, and "kein Problem" as no complaint', () => {
+    for (const text of ['App funzt nicht', 'Ich kann mich nicht einloggen', 'doppelt berechnet', 'warte seit Wochen'])
+      expect(de(text).compound, text).toBeLessThan(-0.3);
+    expect(de('Kein Problem, alles gut').compound).toBeGreaterThan(0.5);
+    // "mega" raises the next word; it is no praise of its own
+    expect(de('mega schlecht').positive).toBe(0);
+    expect(de('mega schlecht').negative).toBeGreaterThan(de('schlecht').negative);
+  });
+});
+
+describe('lexiconScore with the English customer lexicon', () => {
+  it('reads login, app and delivery failures as complaints, with and without the apostrophe', () => {
+    for (const text of ['cant log in', "can't log in", 'the app doesnt work', 'wont load', 'my parcel never arrived']) {
+      expect(cx(text).compound, text).toBeLessThan(-0.3);
+      expect(cx(text).positive, text).toBe(0);
+    }
+    expect(cx("can't log in")).toEqual(cx('cant log in'));
+  });
+
+  it('reads a phrase that opens with its negator as meant: "no problem" is not a complaint, "doesnt work" not praise', () => {
+    expect(cx('no problem, thanks').compound).toBeGreaterThan(0.3);
+    expect(cx('doesnt work').negatedNegative + cx('doesnt work').negatedPositive).toBe(0);
+    expect(cx('cant wait for the new release').compound).toBeGreaterThan(0);
+  });
+
+  it('counts waiting and billing trouble, and flips a negated complaint word', () => {
+    expect(cx('still waiting for my refund').negative).toBeGreaterThan(cx('waiting for my refund').negative);
+    expect(cx('I was charged twice').compound).toBeLessThan(0);
+    expect(cx('not broken')).toMatchObject({ negative: 0, negatedNegative: 1 });
+    expect(cx('thank you for the quick fix').compound).toBeGreaterThan(0.3);
+  });
+
+  it('knows nothing of plain statements or of praise words, which the n-grams read well', () => {
+    expect(cx('The store opens at nine on Tuesday')).toMatchObject({ positive: 0, negative: 0, hits: 0 });
+    expect(cx('great, love it').hits).toBe(0);
+    expect(cx('annoying').negative).toBe(cx('annoyed').negative);
   });
 });
 
