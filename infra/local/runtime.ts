@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { withLogSink } from '../../shared/observability/powertools.ts';
@@ -371,6 +371,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       },
       deliver: async (queueId, body) => {
         await sqs.send(new SendMessageCommand({ QueueUrl: queues.urls[queueId], MessageBody: body }));
+      },
+      // A PutEvents call's events for one queue in one request (each entry's result is its own).
+      deliverBatch: async (queueId, bodies) => {
+        const { Failed = [] } = await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queues.urls[queueId],
+            Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body })),
+          }),
+        );
+        const errors: unknown[] = bodies.map(() => undefined);
+        for (const failed of Failed) {
+          const error = new Error(failed.Message ?? 'SendMessageBatch refused the message');
+          error.name = failed.Code ?? 'SendMessageBatchEntryFailed';
+          errors[Number(failed.Id)] = error;
+        }
+        return errors;
       },
       deadLetter: async (rule, body, attributes) => {
         const target = { ...attributes, TARGET_ARN: queues.byId(rule.targetQueue).arn };
