@@ -17,12 +17,20 @@ import type { JournalOpened } from './queue-journal.ts';
 /** What a backend thread starts (its workerData). */
 export type BackendThreadStart =
   | { readonly backend: 'dynamodb'; readonly dataDir?: string }
-  | { readonly backend: 'sqs'; readonly region: string; readonly accountId: string; readonly journalDir?: string };
+  | {
+      readonly backend: 'sqs';
+      readonly region: string;
+      readonly accountId: string;
+      readonly journalDir?: string;
+      /** Whether the thread names the queues it was sent messages to (a `puts` reply per event-loop turn). */
+      readonly notifyPuts?: boolean;
+    };
 
 export type BackendThreadRequest = { readonly type: 'replay'; readonly now?: number } | { readonly type: 'stop' };
 
 export type BackendThreadReply =
   | { readonly type: 'log'; readonly line: string }
+  | { readonly type: 'puts'; readonly queues: readonly string[] }
   | {
       readonly type: 'started';
       readonly endpoint: string;
@@ -59,6 +67,8 @@ interface ThreadOptions {
    * for). Default: thrown on the main thread, as the backend's own error was when it ran there.
    */
   readonly onFailure?: (error: BackendThreadError) => void;
+  /** The queues named by the thread's `puts` replies. */
+  readonly onPuts?: (queueNames: readonly string[]) => void;
 }
 
 /**
@@ -80,13 +90,24 @@ export async function startDynamoDbThread(options: { dataDir?: string } & Thread
  * @throws BackendThreadError when it does not start, with the backend's message
  */
 export async function startSqsThread(
-  options: { region: string; accountId: string; journalDir?: string } & ThreadOptions,
+  options: {
+    region: string;
+    accountId: string;
+    journalDir?: string;
+    /** Told which queues were sent messages, at most once per turn of the thread's event loop (startSqs's onPuts). */
+    onPuts?: (queueNames: readonly string[]) => void;
+  } & ThreadOptions,
 ): Promise<ThreadedSqsBackend> {
-  const { log, onFailure, ...start } = options;
-  const thread = await startThread({ backend: 'sqs', ...start }, 'local SQS (local-aws-sqs)', {
-    ...(log ? { log } : {}),
-    ...(onFailure ? { onFailure } : {}),
-  });
+  const { log, onFailure, onPuts, ...start } = options;
+  const thread = await startThread(
+    { backend: 'sqs', ...start, ...(onPuts ? { notifyPuts: true } : {}) },
+    'local SQS (local-aws-sqs)',
+    {
+      ...(log ? { log } : {}),
+      ...(onFailure ? { onFailure } : {}),
+      ...(onPuts ? { onPuts } : {}),
+    },
+  );
   return {
     endpoint: thread.endpoint,
     journal: thread.journal,
@@ -134,6 +155,10 @@ async function startThread(start: BackendThreadStart, label: string, options: Th
   worker.on('message', (reply: BackendThreadReply) => {
     if (reply.type === 'log') {
       options.log?.(reply.line);
+      return;
+    }
+    if (reply.type === 'puts') {
+      options.onPuts?.(reply.queues);
       return;
     }
     const current = waiting;

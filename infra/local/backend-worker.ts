@@ -31,6 +31,7 @@ function startBackend(): Promise<LocalBackend | LocalSqsBackend> {
         region: start.region,
         accountId: start.accountId,
         ...(start.journalDir ? { journalDir: start.journalDir, log } : {}),
+        ...(start.notifyPuts ? { onPuts: (queues) => reply({ type: 'puts', queues }) } : {}),
       });
 }
 

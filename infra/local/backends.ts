@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import dynalite from 'dynalite';
 import { createRequestHandler } from 'local-aws-sqs';
@@ -61,6 +61,11 @@ export async function startSqs(
     accountId?: string;
     journalDir?: string;
     log?: (line: string) => void;
+    /**
+     * Told which queues were sent messages (SendMessage, SendMessageBatch, a redrive), at
+     * most once per event-loop turn: the runtime wakes those queues' pollers with it.
+     */
+    onPuts?: (queueNames: readonly string[]) => void;
   } = {},
 ): Promise<LocalSqsBackend> {
   const local = createRequestHandler({
@@ -75,7 +80,9 @@ export async function startSqs(
     ? await QueueJournal.open({ dir: options.journalDir, ...(options.log ? { log: options.log } : {}) })
     : undefined;
   const journaled = opened ? journalSqs(local, opened.journal, options.log) : undefined;
-  const server = createServer(journaled?.requestHandler ?? local.requestHandler);
+  const handler = journaled?.requestHandler ?? local.requestHandler;
+  const onPuts = options.onPuts;
+  const server = createServer(onPuts ? notifyingPuts(local.service, handler, onPuts) : handler);
   try {
     await listen(server, options.port ?? 0);
   } catch (error) {
@@ -92,6 +99,48 @@ export async function startSqs(
       await close(server);
       await opened?.journal.close();
     },
+  };
+}
+
+type SqsService = ReturnType<typeof createRequestHandler>['service'];
+type SqsQueue = SqsService['Queues'][number];
+
+/**
+ * Wraps `handler` so that every message put on a queue of `service` (a send, a redrive, a
+ * journal replay) names its queue to `onPuts`, collected over one event-loop turn. Queues
+ * are hooked as journaled-sqs.ts hooks them: before each request, those created since too.
+ */
+function notifyingPuts(
+  service: SqsService,
+  handler: RequestListener,
+  onPuts: (queueNames: readonly string[]) => void,
+): RequestListener {
+  const hooked = new WeakSet<SqsQueue>();
+  const pending = new Set<string>();
+  const flush = () => {
+    const names = [...pending];
+    pending.clear();
+    onPuts(names);
+  };
+  const hookAll = () => {
+    for (const queue of service.Queues) {
+      if (hooked.has(queue)) continue;
+      hooked.add(queue);
+      const name = queue.QueueName;
+      const setRecord = queue.setRecord;
+      queue.setRecord = ((...args: Parameters<SqsQueue['setRecord']>) => {
+        const result = setRecord(...args);
+        if (pending.size === 0) setImmediate(flush);
+        pending.add(name);
+        return result;
+      }) as SqsQueue['setRecord'];
+    }
+  };
+  return (req, res) => {
+    hookAll();
+    // A CreateQueue has just made a queue: hook it before anyone can send to it.
+    res.once('finish', hookAll);
+    handler(req, res);
   };
 }
 

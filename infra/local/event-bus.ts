@@ -54,6 +54,12 @@ export interface LocalEventBusOptions {
   readonly accountId: string;
   /** Sends an event envelope (JSON) to a topology queue. */
   readonly deliver: (queueId: string, body: string) => Promise<void>;
+  /**
+   * Sends up to {@link MAX_BATCH_ENTRIES} envelopes to one topology queue in one request
+   * (SendMessageBatch) and resolves to each body's error, undefined where it was delivered;
+   * a throw means none was. Without it each body goes through `deliver`, one after another.
+   */
+  readonly deliverBatch?: (queueId: string, bodies: readonly string[]) => Promise<readonly unknown[]>;
   /** Sends an event a rule could not deliver to the rule's dead-letter queue (`rule.deadLetterQueue`). */
   readonly deadLetter?: (rule: RuleSpec, body: string, attributes: DeadLetterAttributes) => Promise<void>;
   /** Returns why the caller may not put events on the bus, or undefined when it may. */
@@ -77,6 +83,20 @@ export interface LocalEventBus {
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
 const MAX_ENTRIES = 10;
 const MAX_REQUEST_SIZE = 256 * 1024;
+
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html
+/** Envelopes for one queue per {@link LocalEventBusOptions.deliverBatch} call, at most (SendMessageBatch's limit). */
+export const MAX_BATCH_ENTRIES = 10;
+/** The payload of one SendMessageBatch, at most (the smaller of SQS's old and new limits). */
+const MAX_BATCH_BYTES = 256 * 1024;
+
+/** One event for one rule's target queue; `entry` is its index in the request. */
+interface Delivery {
+  readonly entry: number;
+  readonly rule: RuleSpec;
+  readonly body: string;
+  readonly eventId: string;
+}
 
 /**
  * Creates the bus of a topology.
@@ -106,42 +126,102 @@ export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBu
     if (requestSize(entries) > MAX_REQUEST_SIZE) {
       throw new AwsServiceError('ValidationException', 'Total size of the entries in the request is over the limit.');
     }
+    // Every entry is checked and routed first, then the deliveries of the whole request go
+    // out together, grouped by target queue: one SendMessageBatch per queue and up to ten
+    // events, not one SendMessage per event and rule (each a full SDK round trip on the
+    // runtime's one thread). Each delivery that fails is retried alone, then dead-lettered.
     const results: PutEventsResultEntry[] = [];
-    for (const entry of entries) results.push(await putEntry(entry));
+    const deliveries: Delivery[] = [];
+    for (const [index, entry] of entries.entries()) {
+      const parsed = parseEntry(entry, bus.name, now);
+      if ('ErrorCode' in parsed) {
+        log(`PutEvents entry refused: ${parsed.ErrorCode} ${parsed.ErrorMessage}`);
+        results.push(parsed);
+        continue;
+      }
+      const envelope: EventEnvelope = { version: '0', id: randomUUID(), account: accountId, region, ...parsed };
+      const matched = bus.rules.filter((rule) => matchesPattern(rule.pattern, envelope));
+      // An event that no rule wants (a case change with nobody to tell) is normal: a debug line.
+      debug(
+        `event "${envelope['detail-type']}" from ${envelope.source} -> ${matched.length ? matched.map((r) => r.id).join(', ') : 'no matching rule'}`,
+      );
+      options.observe?.(envelope);
+      results.push({ EventId: envelope.id });
+      if (matched.length === 0) continue;
+      const body = JSON.stringify(envelope);
+      for (const rule of matched) deliveries.push({ entry: index, rule, body, eventId: envelope.id });
+    }
+    for (const [index, { eventId, error }] of await deliverAll(deliveries)) {
+      // Locally delivery happens before the answer, so a delivery that reached neither the
+      // queue nor the DLQ fails the entry and the publisher resends it.
+      log(`delivery of event ${eventId} failed: ${(error as Error).message}`);
+      results[index] = { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal Service Failure' };
+    }
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   };
 
-  const putEntry = async (entry: unknown): Promise<PutEventsResultEntry> => {
-    const parsed = parseEntry(entry, bus.name, now);
-    if ('ErrorCode' in parsed) {
-      log(`PutEvents entry refused: ${parsed.ErrorCode} ${parsed.ErrorMessage}`);
-      return parsed;
-    }
-    const envelope: EventEnvelope = { version: '0', id: randomUUID(), account: accountId, region, ...parsed };
-    const matched = bus.rules.filter((rule) => matchesPattern(rule.pattern, envelope));
-    // An event that no rule wants (a case change with nobody to tell) is normal: a debug line.
-    debug(
-      `event "${envelope['detail-type']}" from ${envelope.source} -> ${matched.length ? matched.map((r) => r.id).join(', ') : 'no matching rule'}`,
+  const deliverBatch =
+    options.deliverBatch ??
+    (async (queueId: string, bodies: readonly string[]) => {
+      const errors: unknown[] = [];
+      for (const body of bodies)
+        errors.push(
+          await options.deliver(queueId, body).then(
+            () => undefined,
+            (e) => e,
+          ),
+        );
+      return errors;
+    });
+
+  /**
+   * Sends the deliveries in batches per target queue; a delivery its batch did not deliver
+   * is retried alone and then dead-lettered (deliverOrDeadLetter). Resolves to the entries
+   * with a delivery that reached neither its queue nor the DLQ, by entry index.
+   */
+  const deliverAll = async (
+    deliveries: readonly Delivery[],
+  ): Promise<Map<number, { readonly eventId: string; readonly error: unknown }>> => {
+    const undelivered = new Map<number, { readonly eventId: string; readonly error: unknown }>();
+    await Promise.all(
+      batchesByQueue(deliveries).map(async (batch) => {
+        const queueId = batch[0]?.rule.targetQueue as string;
+        let errors: readonly unknown[];
+        try {
+          errors = await deliverBatch(
+            queueId,
+            batch.map((d) => d.body),
+          );
+        } catch (error) {
+          errors = batch.map(() => error);
+        }
+        await Promise.all(
+          batch.map(async (delivery, i) => {
+            const error = errors[i];
+            if (error === undefined) return;
+            try {
+              await deliverOrDeadLetter(delivery.rule, delivery.body, delivery.eventId, error);
+            } catch (lastError) {
+              undelivered.set(delivery.entry, { eventId: delivery.eventId, error: lastError });
+            }
+          }),
+        );
+      }),
     );
-    options.observe?.(envelope);
-    try {
-      await Promise.all(
-        matched.map((rule: RuleSpec) => deliverOrDeadLetter(rule, JSON.stringify(envelope), envelope.id)),
-      );
-    } catch (error) {
-      // Locally delivery happens before the answer, so a delivery that reached neither the
-      // queue nor the DLQ fails the entry and the publisher resends it.
-      log(`delivery of event ${envelope.id} failed: ${(error as Error).message}`);
-      return { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal Service Failure' };
-    }
-    return { EventId: envelope.id };
+    return undelivered;
   };
 
   const failed = new Map<string, number>();
-  const deliverOrDeadLetter = async (rule: RuleSpec, body: string, eventId: string): Promise<void> => {
-    let lastError: unknown;
+  /** The retries of a delivery whose first attempt (in its batch) failed with `firstError`, then the rule's DLQ. */
+  const deliverOrDeadLetter = async (
+    rule: RuleSpec,
+    body: string,
+    eventId: string,
+    firstError: unknown,
+  ): Promise<void> => {
+    let lastError: unknown = firstError;
     const attempts = 1 + Math.min(rule.retry.retryAttempts, LOCAL_DELIVERY_RETRIES);
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    for (let attempt = 2; attempt <= attempts; attempt++) {
       try {
         await options.deliver(rule.targetQueue, body);
         return;
@@ -163,6 +243,27 @@ export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBu
   };
 
   return { arn, putEvents, failedInvocations: () => Object.fromEntries(failed) };
+}
+
+/**
+ * The deliveries grouped by target queue, in request order, in batches of at most
+ * {@link MAX_BATCH_ENTRIES} envelopes and {@link MAX_BATCH_BYTES}.
+ */
+function batchesByQueue(deliveries: readonly Delivery[]): Delivery[][] {
+  const open = new Map<string, { batch: Delivery[]; bytes: number }>();
+  const batches: Delivery[][] = [];
+  for (const delivery of deliveries) {
+    const bytes = Buffer.byteLength(delivery.body);
+    let current = open.get(delivery.rule.targetQueue);
+    if (!current || current.batch.length >= MAX_BATCH_ENTRIES || current.bytes + bytes > MAX_BATCH_BYTES) {
+      current = { batch: [], bytes: 0 };
+      open.set(delivery.rule.targetQueue, current);
+      batches.push(current.batch);
+    }
+    current.batch.push(delivery);
+    current.bytes += bytes;
+  }
+  return batches;
 }
 
 type ParsedEntry = Pick<EventEnvelope, 'detail-type' | 'source' | 'time' | 'resources' | 'detail'>;

@@ -32,7 +32,11 @@ export interface SqsPollerOptions {
   readonly functionName: string;
   readonly invoke: (event: SQSEvent) => Promise<unknown>;
   readonly log?: (line: string) => void;
-  /** Pause after an empty receive, doubling from min to max. */
+  /**
+   * Pause after an empty receive, doubling from min to max (default 20 to 250 ms). A runtime
+   * that calls {@link SqsPoller.wake} when its queue is sent a message can pause longer: the
+   * pause then only bounds how late a message that became visible again is seen.
+   */
   readonly idleDelayMs?: { readonly min: number; readonly max: number };
 }
 
@@ -51,6 +55,11 @@ export interface SqsPoller {
   takeOldestMessageAge(now?: number): number;
   /** Messages finished (deleted) and messages that failed (left for a retry or the DLQ) since start. */
   processed(): { readonly done: number; readonly failed: number };
+  /**
+   * Its queue was sent a message: ends the pause after an empty receive now (or makes the
+   * next pause none when it is receiving), so the message is not left waiting for the pause.
+   */
+  wake(): void;
   /** Stops receiving; resolves once the batches in hand are finished. */
   stop(): Promise<void>;
 }
@@ -67,13 +76,25 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   let oldestSeen: number | undefined;
   const inHand = new Map<Promise<void>, number>();
   let wake: (() => void) | undefined;
+  // A wake that came while no pause was running: the next pause is skipped.
+  let woken = false;
 
+  /** Resolves to whether a wake (or stop) ended the pause before its time. */
   const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
+    new Promise<boolean>((resolve) => {
+      if (woken) {
+        woken = false;
+        resolve(true);
+        return;
+      }
+      const timer = setTimeout(() => {
+        wake = undefined;
+        resolve(false);
+      }, ms);
       wake = () => {
+        wake = undefined;
         clearTimeout(timer);
-        resolve();
+        resolve(true);
       };
     });
 
@@ -154,8 +175,8 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       }
       if (messages.length === 0) {
         release();
-        await sleep(delay);
-        delay = Math.min(delay * 2, max);
+        // Woken: a message was just sent, so the next empty receive pauses briefly again.
+        delay = (await sleep(delay)) ? min : Math.min(delay * 2, max);
         continue;
       }
       delay = min;
@@ -188,6 +209,10 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       return Number.isFinite(oldest) ? Math.max(0, Math.floor((now - oldest) / 1000)) : 0;
     },
     processed: () => ({ done, failed }),
+    wake: () => {
+      if (wake) wake();
+      else woken = true;
+    },
     stop: async () => {
       stopped = true;
       wake?.();

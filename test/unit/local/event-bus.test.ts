@@ -228,6 +228,89 @@ describe('putEvents', () => {
     });
   });
 
+  it("sends a request's events for one queue in one batch, each entry with its own result", async () => {
+    // Arrange
+    const deliverBatch = vi.fn(async (_queueId: string, bodies: readonly string[]) => bodies.map(() => undefined));
+    const { bus, deliver } = busFactory({ deliverBatch });
+    const detail = (department: string, id: number) =>
+      entryFactory({ Detail: JSON.stringify({ department, mentionId: `facebook:${id}` }) });
+
+    // Act
+    const output = await bus.putEvents({
+      Entries: [detail('press', 1), detail('sales', 2), detail('press', 3), entryFactory({ Source: '' })],
+    });
+
+    // Assess
+    expect(output.FailedEntryCount).toBe(1);
+    expect(output.Entries.map((e) => 'EventId' in e)).toEqual([true, true, true, false]);
+    expect(deliver).not.toHaveBeenCalled();
+    const calls = deliverBatch.mock.calls.map(([queueId, bodies]) => [
+      queueId,
+      bodies.map((b) => (JSON.parse(b) as { id: string; detail: { mentionId: string } }).detail.mentionId),
+    ]);
+    expect(calls).toEqual([
+      ['dept-press', ['facebook:1', 'facebook:3']],
+      ['dept-sales', ['facebook:2']],
+    ]);
+    const ids = deliverBatch.mock.calls.flatMap(([, bodies]) =>
+      bodies.map((b) => (JSON.parse(b) as { id: string }).id),
+    );
+    expect(ids.sort()).toEqual([0, 1, 2].map((i) => (output.Entries[i] as { EventId: string }).EventId).sort());
+  });
+
+  it('sends at most ten events per batch', async () => {
+    // Arrange
+    const deliverBatch = vi.fn(async (_queueId: string, bodies: readonly string[]) => bodies.map(() => undefined));
+    const { bus } = busFactory({ deliverBatch });
+
+    // Act
+    const first = await bus.putEvents({ Entries: Array.from({ length: 10 }, () => entryFactory()) });
+
+    // Assess
+    expect(first.FailedEntryCount).toBe(0);
+    expect(deliverBatch.mock.calls.map(([queueId, bodies]) => [queueId, bodies.length])).toEqual([['dept-press', 10]]);
+  });
+
+  it('retries alone an event its batch did not deliver, and fails only its entry when that fails too', async () => {
+    // Arrange
+    const deliverBatch = vi.fn(async (_queueId: string, bodies: readonly string[]) =>
+      bodies.map((b) => (b.includes('facebook:2') ? new Error('throttled') : undefined)),
+    );
+    const deliver = vi.fn(async (_queueId: string, body: string) => {
+      if (body.includes('facebook:2')) throw new Error('still throttled');
+    });
+    const { bus } = busFactory({ deliver, deliverBatch });
+    const entries = [1, 2, 3].map((id) =>
+      entryFactory({ Detail: JSON.stringify({ department: 'press', mentionId: `facebook:${id}` }) }),
+    );
+
+    // Act
+    const output = await bus.putEvents({ Entries: entries });
+
+    // Assess
+    expect(output.FailedEntryCount).toBe(1);
+    expect(output.Entries[1]).toEqual({ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal Service Failure' });
+    expect(deliverBatch).toHaveBeenCalledTimes(1);
+    expect(deliver).toHaveBeenCalledTimes(LOCAL_DELIVERY_RETRIES);
+    expect(deliver.mock.calls.every(([, body]) => body.includes('facebook:2'))).toBe(true);
+  });
+
+  it('retries each event alone when the whole batch request fails, and accepts those delivered then', async () => {
+    // Arrange
+    const deliverBatch = vi.fn(async () => {
+      throw new Error('connection reset');
+    });
+    const deliver = vi.fn(async (_queueId: string, _body: string) => undefined);
+    const { bus } = busFactory({ deliver, deliverBatch });
+
+    // Act
+    const output = await bus.putEvents({ Entries: [entryFactory(), entryFactory()] });
+
+    // Assess
+    expect(output.FailedEntryCount).toBe(0);
+    expect(deliver).toHaveBeenCalledTimes(2);
+  });
+
   it.each([
     ['no entries', []],
     ['more than ten entries', Array.from({ length: 11 }, () => entryFactory())],
