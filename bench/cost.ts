@@ -134,7 +134,10 @@ function webhookOf(n: number, runId: string, texts: readonly string[], threads: 
 
 /**
  * The function log's lines between two byte offsets, grouped by service and message: how
- * many and how many bytes (with the newline), the most bytes first.
+ * many and how many bytes (with the newline) as AWS ingests them, the most bytes first. The
+ * local log is one file for all functions, so its lines name the function (`function_name`);
+ * in AWS each function has its own log group and the formatter leaves the key out
+ * (shared/observability/log-formatter.ts), so it is not counted.
  */
 async function logLinesBetween(
   file: string,
@@ -153,13 +156,16 @@ async function logLinesBetween(
   for (const line of buffer.toString('utf8').split('\n')) {
     if (line === '') continue;
     let key = '(not JSON)';
+    let inAws = line;
     try {
       const record = JSON.parse(line) as { service?: unknown; message?: unknown; level?: unknown };
       key = `${String(record.service)}: ${String(record.level)} ${String(record.message).slice(0, 60)}`;
+      const { function_name: _local, ...rest } = record as Record<string, unknown>;
+      inAws = JSON.stringify(rest);
     } catch {}
-    const group = groups.get(key) ?? { count: 0, bytes: 0, sample: line };
+    const group = groups.get(key) ?? { count: 0, bytes: 0, sample: inAws };
     group.count++;
-    group.bytes += Buffer.byteLength(line) + 1;
+    group.bytes += Buffer.byteLength(inAws) + 1;
     groups.set(key, group);
   }
   return [...groups].sort(([, a], [, b]) => b.bytes - a.bytes);
@@ -418,9 +424,9 @@ async function main(): Promise<void> {
     const sqsFunctions = counter.total('SQS');
     const sqsTotal = sqsFunctions + busDeliveries + 2 * sqsBatches;
 
-    const appLogBytes = logsAfter - logsBefore;
-    // Which lines those bytes are: by function (the service name) and message, the largest first.
+    // Which lines the function log got: by function (the service name) and message, the largest first.
     const logGroups = await logLinesBetween(logFile, logsBefore, logsAfter);
+    const appLogBytes = logGroups.reduce((sum, [, group]) => sum + group.bytes, 0);
     const logRows = logGroups.map(([key, { count, bytes }]) => [
       key,
       f2(per(count)),
