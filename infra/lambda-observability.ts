@@ -15,9 +15,12 @@ export type LambdaApplicationLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'E
  * format Lambda sets AWS_LAMBDA_LOG_LEVEL, and Powertools then takes that level over
  * POWERTOOLS_LOG_LEVEL, so a stack deployed with DEBUG would silently log at Lambda's
  * default INFO; and a Lambda level above the logger's would drop lines the logger printed.
- * Powertools' CRITICAL (and SILENT, which prints nothing) is Lambda's FATAL.
  *
- * @throws Error when the level is not one Powertools knows
+ * Nothing above INFO: Lambda filters every JSON line on stdout by its `level`, and one
+ * without (the EMF metrics records Powertools Metrics prints) counts as INFO, so at WARN
+ * Lambda would drop every metric, silently.
+ *
+ * @throws Error when the level is above INFO or not one Powertools knows
  */
 export function lambdaApplicationLogLevel(powertoolsLogLevel: string): LambdaApplicationLogLevel {
   const level = powertoolsLogLevel.toUpperCase();
@@ -25,12 +28,14 @@ export function lambdaApplicationLogLevel(powertoolsLogLevel: string): LambdaApp
     case 'TRACE':
     case 'DEBUG':
     case 'INFO':
+      return level;
     case 'WARN':
     case 'ERROR':
-      return level;
     case 'CRITICAL':
     case 'SILENT':
-      return 'FATAL';
+      throw new Error(
+        `log level ${level}: Lambda's application log level would be ${level === 'WARN' || level === 'ERROR' ? level : 'FATAL'}, and Lambda drops the EMF metrics records below it (they carry no level, which Lambda reads as INFO); use INFO, DEBUG or TRACE`,
+      );
     default:
       throw new Error(
         `log level "${powertoolsLogLevel}" is not a Powertools log level (TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT)`,

@@ -5,13 +5,17 @@ describe('lambdaApplicationLogLevel', () => {
   it.each([
     ['INFO', 'INFO'],
     ['debug', 'DEBUG'],
-    ['WARN', 'WARN'],
-    ['ERROR', 'ERROR'],
-    ['CRITICAL', 'FATAL'],
-    ['SILENT', 'FATAL'],
+    ['TRACE', 'TRACE'],
   ])('gives Lambda the level the logger runs at: %s -> %s', (powertools, lambda) => {
     expect(lambdaApplicationLogLevel(powertools)).toBe(lambda);
   });
+
+  it.each(['WARN', 'ERROR', 'CRITICAL', 'SILENT'])(
+    'refuses %s, at which Lambda would drop the EMF metrics records (no level: INFO to Lambda)',
+    (powertools) => {
+      expect(() => lambdaApplicationLogLevel(powertools)).toThrow(/drops the EMF metrics records/);
+    },
+  );
 
   it('refuses a level Powertools does not know, rather than letting Lambda fall back to INFO', () => {
     expect(() => lambdaApplicationLogLevel('VERBOSE')).toThrow(/not a Powertools log level/);
