@@ -1,6 +1,7 @@
 import {
   type BundleOptions,
   lambdaBaseEnvironment,
+  SDK_CHECKSUM,
   SDK_CREDENTIAL_CHAIN,
   SDK_EVENT_STREAMS,
 } from '../infra/bundling.ts';
@@ -43,9 +44,12 @@ export const handler = middy(async (event) => {
 
 /**
  * How the baseline is built: the functions' settings, but with the SDK's own default
- * credential chain (nested STS / SSO OIDC clients and all) and event-stream codec, which the
- * functions replace by infra/sdk-lean/credential-provider.ts and event-streams.ts. Issue 12 defines the baseline as client-sqs + middy +
- * the logger as they come (335 KiB): it is the reference the functions are held to, not
- * something to shrink with them.
+ * credential chain (nested STS / SSO OIDC clients and all), event-stream codec and checksum
+ * module (SHA-256 with its pure JavaScript fallback), which the functions replace by
+ * infra/sdk-lean/credential-provider.ts, event-streams.ts and checksum.ts. Issue 12 defines the
+ * baseline as client-sqs + middy + the logger as they come (335 KiB): it is the reference the
+ * functions are held to, not something to shrink with them.
  */
-export const BASELINE_BUNDLE_OPTIONS: BundleOptions = { withoutAliases: [SDK_CREDENTIAL_CHAIN, SDK_EVENT_STREAMS] };
+export const BASELINE_BUNDLE_OPTIONS: BundleOptions = {
+  withoutAliases: [SDK_CREDENTIAL_CHAIN, SDK_EVENT_STREAMS, SDK_CHECKSUM],
+};

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { adminEnv } from '../infra/local/demo.ts';
+import { platformLogBytesPerInvocation } from '../infra/lambda-observability.ts';
 import { startRuntime } from '../infra/local/runtime.ts';
 import { parseMetaSecret } from '../infra/local/secrets.ts';
 import { formatTable } from '../infra/local/text-table.ts';
@@ -83,8 +84,6 @@ const BEFORE = {
   costPerMillion: 25.89,
 } as const;
 
-/** Bytes Lambda itself logs per invocation (START, END and REPORT lines): an estimate, they are not run locally. */
-const PLATFORM_LOG_BYTES = 330;
 /** One EMF metrics record per invocation (Powertools logMetrics), about this long: an estimate. */
 const METRICS_LOG_BYTES = 400;
 /** Share of invocations X-Ray records at volume (the default rule: 1 a second, then 5 %). */
@@ -135,7 +134,10 @@ function webhookOf(n: number, runId: string, texts: readonly string[], threads: 
 
 /**
  * The function log's lines between two byte offsets, grouped by service and message: how
- * many and how many bytes (with the newline), the most bytes first.
+ * many and how many bytes (with the newline) as AWS ingests them, the most bytes first. The
+ * local log is one file for all functions, so its lines name the function (`function_name`);
+ * in AWS each function has its own log group and the formatter leaves the key out
+ * (shared/observability/log-formatter.ts), so it is not counted.
  */
 async function logLinesBetween(
   file: string,
@@ -154,13 +156,16 @@ async function logLinesBetween(
   for (const line of buffer.toString('utf8').split('\n')) {
     if (line === '') continue;
     let key = '(not JSON)';
+    let inAws = line;
     try {
       const record = JSON.parse(line) as { service?: unknown; message?: unknown; level?: unknown };
       key = `${String(record.service)}: ${String(record.level)} ${String(record.message).slice(0, 60)}`;
+      const { function_name: _local, ...rest } = record as Record<string, unknown>;
+      inAws = JSON.stringify(rest);
     } catch {}
-    const group = groups.get(key) ?? { count: 0, bytes: 0, sample: line };
+    const group = groups.get(key) ?? { count: 0, bytes: 0, sample: inAws };
     group.count++;
-    group.bytes += Buffer.byteLength(line) + 1;
+    group.bytes += Buffer.byteLength(inAws) + 1;
     groups.set(key, group);
   }
   return [...groups].sort(([, a], [, b]) => b.bytes - a.bytes);
@@ -419,9 +424,9 @@ async function main(): Promise<void> {
     const sqsFunctions = counter.total('SQS');
     const sqsTotal = sqsFunctions + busDeliveries + 2 * sqsBatches;
 
-    const appLogBytes = logsAfter - logsBefore;
-    // Which lines those bytes are: by function (the service name) and message, the largest first.
+    // Which lines the function log got: by function (the service name) and message, the largest first.
     const logGroups = await logLinesBetween(logFile, logsBefore, logsAfter);
+    const appLogBytes = logGroups.reduce((sum, [, group]) => sum + group.bytes, 0);
     const logRows = logGroups.map(([key, { count, bytes }]) => [
       key,
       f2(per(count)),
@@ -432,7 +437,11 @@ async function main(): Promise<void> {
       `${formatTable(['log line (service: message)', 'lines/mention', 'bytes/line', 'bytes/mention'], logRows)}\n\n`,
     );
     if (args['log-samples']) for (const [key, { sample }] of logGroups) process.stdout.write(`${key}:\n  ${sample}\n`);
-    const logBytesTotal = appLogBytes + lambdaInvocations * (PLATFORM_LOG_BYTES + METRICS_LOG_BYTES);
+    // What Lambda writes itself follows the topology's log settings (the stack sets the same).
+    const platformLogBytes = platformLogBytesPerInvocation(topology.observability);
+    const logBytesTotal = appLogBytes + lambdaInvocations * (platformLogBytes + METRICS_LOG_BYTES);
+    const traced = topology.observability.tracing === 'active';
+    const xrayTraces = per(lambdaInvocations) * XRAY_SAMPLED;
     const webhooks = n;
     const lines: [string, number, string, number][] = [
       ['API Gateway HTTP API', per(webhooks), 'requests', PRICES.httpApiRequest.usd],
@@ -443,7 +452,7 @@ async function main(): Promise<void> {
       ['DynamoDB writes', per(capacity.write), 'write units', PRICES.dynamoWriteUnit.usd],
       ['DynamoDB reads', per(capacity.read), 'read units', PRICES.dynamoReadUnit.usd],
       ['CloudWatch Logs', per(logBytesTotal) / 1024 ** 3, 'GB', PRICES.logsIngestGb.usd],
-      ['X-Ray', per(lambdaInvocations) * XRAY_SAMPLED, 'traces', PRICES.xrayTrace.usd],
+      ['X-Ray', traced ? xrayTraces : 0, 'traces', PRICES.xrayTrace.usd],
     ];
     let total = 0;
     const costRows = lines.map(([what, quantity, unit, price]) => {
@@ -459,14 +468,27 @@ async function main(): Promise<void> {
       ];
     });
     costRows.push(['total', '', '', `$${total.toFixed(2)}`]);
+    // Tracing is the company's choice (observability.tracing): what turning it on adds, beside the total.
+    const tracingOn = {
+      ...topology.observability,
+      tracing: 'active' as const,
+    };
+    const tracingAdds =
+      xrayTraces * PRICES.xrayTrace.usd * 1e6 +
+      (per(lambdaInvocations) *
+        (platformLogBytesPerInvocation(tracingOn) - platformLogBytesPerInvocation({ ...tracingOn, tracing: 'off' })) *
+        PRICES.logsIngestGb.usd *
+        1e6) /
+        1024 ** 3;
+    if (!traced) costRows.push(['  with observability.tracing: active', '', '', `+$${tracingAdds.toFixed(2)}`]);
     costRows.push([BEFORE.label, '', '', `$${BEFORE.costPerMillion.toFixed(2)}`]);
     costRows.push(['issue 12 measurement', '', '', `~$${ISSUE_12.costPerMillion} (no index copies, logs or X-Ray)`]);
     process.stdout.write(
       `${formatTable(['cost per 1M mentions', 'per mention', `list price (${PRICES_REGION}, ${PRICES_DATE})`, 'per 1M mentions'], costRows)}\n` +
         `SQS = ${f2(per(sqsFunctions))} sent by the functions + ${f2(per(busDeliveries))} delivered by EventBridge rules + ` +
         `2 x ${f2(per(sqsBatches))} batches (the event source mapping's ReceiveMessage and DeleteMessageBatch; its idle long polls are a fixed monthly cost).\n` +
-        `Logs = ${Math.round(per(appLogBytes))} bytes of the functions' records + ${PLATFORM_LOG_BYTES} (Lambda's START/END/REPORT) + ${METRICS_LOG_BYTES} (EMF metrics) per invocation (estimates).\n` +
-        `X-Ray = ${XRAY_SAMPLED * 100} % of invocations recorded at volume. Not per mention: storage ($${PRICES.dynamoStorageGbMonth.usd}/GB-month + PITR $${PRICES.dynamoPitrGbMonth.usd}/GB-month for the retention), KMS key, alarms, idle queue polls.\n`,
+        `Logs = ${Math.round(per(appLogBytes))} bytes of the functions' records + ${platformLogBytes} (Lambda's own records at system log level ${topology.observability.systemLogLevel}, ${topology.observability.logFormat} format) + ${METRICS_LOG_BYTES} (EMF metrics) per invocation (estimates).\n` +
+        `X-Ray = tracing ${topology.observability.tracing} (the config's observability.tracing); when active, ${XRAY_SAMPLED * 100} % of invocations recorded at volume. Not per mention: storage ($${PRICES.dynamoStorageGbMonth.usd}/GB-month + PITR $${PRICES.dynamoPitrGbMonth.usd}/GB-month for the retention), KMS key, alarms, idle queue polls.\n`,
     );
     process.stdout.write(`cost per 1M mentions: $${total.toFixed(2)}\n`);
     if (measured.length !== n || routed !== n) {

@@ -17,6 +17,8 @@ import { WEBHOOK_PATH, type FunctionSpec } from './topology.ts';
 
 /** The package of the SDK clients' default credential chain (every client's runtime config imports it). */
 export const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
+/** The SDK's checksum module (every client's runtime config imports its Sha256). */
+export const SDK_CHECKSUM = '@smithy/core/checksum';
 
 /**
  * How every function is bundled: the one source of the esbuild settings that the CDK stack
@@ -39,7 +41,7 @@ export const LAMBDA_BUNDLE = {
    * Packages replaced in the bundle by a module of the project (relative to its root):
    * zod and zod/mini without their 64 locale files (infra/zod-lean/), 444 KB of every function;
    * mnemonist's LRU cache by a Map, the SDK's default credential chain by the links that serve
-   * Lambda (infra/sdk-lean/).
+   * Lambda, its SHA-256 by node:crypto alone (infra/sdk-lean/).
    */
   alias: {
     zod: 'infra/zod-lean/index.ts',
@@ -54,6 +56,9 @@ export const LAMBDA_BUNDLE = {
     // identity links and the STS / SSO OIDC clients they bring: the environment (Lambda's
     // execution role) and the container endpoint only; anything else fails with a clear error.
     [SDK_CREDENTIAL_CHAIN]: 'infra/sdk-lean/credential-provider.ts',
+    // SHA-256 on node:crypto without the SDK's pure JavaScript fallback (Sha256Js, 3.3 KiB
+    // of every bundle with a client); the module's other exports are the SDK's own.
+    [SDK_CHECKSUM]: 'infra/sdk-lean/checksum.ts',
   },
   /** The bundle's file name inside the asset (NodejsFunction's name for an ESM bundle). */
   outputFile: 'index.mjs',

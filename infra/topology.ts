@@ -49,6 +49,26 @@ export interface Topology {
   readonly http: HttpSpec;
   /** The one SNS topic every alarm notifies, its subscribers, and the alarms. */
   readonly alerts: AlertsSpec;
+  /** How Lambda logs and traces every function (AWS only). */
+  readonly observability: ObservabilitySpec;
+}
+
+/**
+ * What Lambda itself writes and records for every function, in AWS. The local runtime
+ * writes its own log and traces nothing, whatever this says.
+ *
+ * - `logFormat` JSON: Lambda's advanced logging controls, which filter by level. The
+ *   application log level is the stack's POWERTOOLS_LOG_LEVEL (the construct sets both from
+ *   one value, so Lambda never drops a line the logger printed).
+ * - `systemLogLevel` WARN: Lambda's own START, END and REPORT records (INFO) are not
+ *   ingested; their figures are in the AWS/Lambda metrics (Duration, Errors, Throttles,
+ *   ConcurrentExecutions), and the alarms read those.
+ * - `tracing`: the company's `observability.tracing` (default off).
+ */
+export interface ObservabilitySpec {
+  readonly logFormat: 'JSON';
+  readonly systemLogLevel: 'DEBUG' | 'INFO' | 'WARN';
+  readonly tracing: 'active' | 'off';
 }
 
 export interface TableSpec {
@@ -926,6 +946,7 @@ export function buildTopology(config: CompanyConfig): Topology {
       ...(alerts.forwarder ? { forwarder: alerts.forwarder } : {}),
       alarms: alarmsOf({ prefix, queues, deadLetterQueues, rules, functions: asyncFunctions }),
     },
+    observability: { logFormat: 'JSON', systemLogLevel: 'WARN', tracing: config.observability.tracing },
   };
 }
 

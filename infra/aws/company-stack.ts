@@ -92,6 +92,7 @@ export class CompanyStack extends Stack {
       secrets: this.secrets,
       logRetention,
       logLevel: props.logLevel ?? 'INFO',
+      observability: topology.observability,
       ...(this.users ? { consoleLogin: this.users.consoleLoginJson() } : {}),
       sourceMaps: props.sourceMaps ?? false,
       legacyNames,

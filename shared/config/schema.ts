@@ -651,6 +651,15 @@ export const CompanyConfigSchema = z
         description:
           'who hears of failures: every alarm (DLQ depth, oldest message age, function errors and throttles, failed event deliveries, API 5xx) goes to one SNS topic, and from it to these subscribers',
       }),
+    observability: z
+      .strictObject({
+        tracing: z.enum(['active', 'off']).default('off').meta({
+          description:
+            "X-Ray active tracing of every function in AWS: `off` (default: alarms, logs and metrics are the failure evidence) or `active` (a diagnosis aid an admin turns on: X-Ray records a share of invocations, about $5 per million traces, and the functions' roles may write traces). The local runtime ignores it: it traces nothing",
+        }),
+      })
+      .default({ tracing: 'off' })
+      .meta({ description: 'what the functions report beyond their logs, metrics and alarms' }),
     spikes: z
       .strictObject({
         schedule: cron.default('cron(5 * * * ? *)').meta({

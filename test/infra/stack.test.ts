@@ -215,14 +215,33 @@ describe('company stack of the demo config', () => {
   });
 
   describe('functions', () => {
-    it("runs every function on Node.js 22, arm64, with active tracing and the topology's size", () => {
+    it("runs every function on Node.js 22, arm64, untraced (the config's default), with the topology's size", () => {
+      const functions = synth.template.toJSON().Resources as Record<string, { Properties: object }>;
+
       for (const spec of topology.functions) {
-        hasProperties(synth, synth.stack.functions.get(spec.id, 'test').function, {
+        const fn = synth.stack.functions.get(spec.id, 'test').function;
+        hasProperties(synth, fn, {
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
-          TracingConfig: { Mode: 'Active' },
           MemorySize: spec.memoryMb,
           Timeout: spec.timeoutSeconds,
+        });
+        expect(functions[logicalId(fn)]?.Properties).not.toHaveProperty('TracingConfig');
+      }
+    });
+
+    it("logs in Lambda's JSON format without its START/END/REPORT records, at the logger's own level", () => {
+      expect(topology.observability).toEqual({ logFormat: 'JSON', systemLogLevel: 'WARN', tracing: 'off' });
+      for (const { fn } of synth.stack.functions.all) {
+        hasProperties(synth, fn.function, {
+          LoggingConfig: {
+            LogFormat: 'JSON',
+            SystemLogLevel: 'WARN',
+            // POWERTOOLS_LOG_LEVEL's value: Powertools takes Lambda's level over its own.
+            ApplicationLogLevel: 'INFO',
+            LogGroup: ref(fn.logGroup),
+          },
+          Environment: { Variables: Match.objectLike({ POWERTOOLS_LOG_LEVEL: 'INFO' }) },
         });
       }
     });
@@ -351,10 +370,10 @@ describe('company stack of the demo config', () => {
     });
 
     it.each(['ingest-webhook', 'classify-mention', 'handle-department', 'build-report', 'admin-api', 'train-model'])(
-      'grants %s nothing beyond its topology grants, its log group and X-Ray',
+      'grants %s nothing beyond its topology grants and its log group (no X-Ray while tracing is off)',
       (id) => {
         const allowed = [
-          ...logAndTracePermissions(id),
+          ...logPermissions(id),
           ...onFailurePermissions(id),
           ...functionSpec(id).grants.flatMap((g) => grantedPermissions(g)),
         ];
@@ -1100,6 +1119,8 @@ describe('company stack with one more department', () => {
           sla: { high: { days: 0, minutes: 120 }, normal: { days: 1, minutes: 0 }, low: { days: 2, minutes: 0 } },
         },
       ],
+      // An admin who turned tracing on: the same synthesis checks that X-Ray comes with it.
+      observability: { tracing: 'active' },
       // A company of its own size (docs/capacity.md): the same synthesis checks that it is taken.
       capacity: {
         api: { rateLimit: 2500, burstLimit: 5000 },
@@ -1110,6 +1131,15 @@ describe('company stack with one more department', () => {
   });
 
   afterAll(() => extra?.dispose());
+
+  it('traces every function when the config turns tracing on, and lets each role write traces (X-Ray has no resource ARNs)', () => {
+    for (const { fn } of extra.stack.functions.all) {
+      hasProperties(extra, fn.function, { TracingConfig: { Mode: 'Active' } });
+      const actions = permissionsOf(extra.template, fn.role).map((p) => `${p.action} ${p.resource}`);
+      expect(actions).toEqual(expect.arrayContaining(['xray:PutTraceSegments *', 'xray:PutTelemetryRecords *']));
+    }
+    expect(extra.violations.filter((v) => v.ruleName.startsWith('AwsSolutions-IAM5'))).toEqual([]);
+  });
 
   it("adds the department's queue, its DLQ and the DLQ of its rules", () => {
     extra.template.resourceCountIs(
@@ -1220,14 +1250,12 @@ describe('cdk app', () => {
   });
 });
 
-/** Every function may write its own log group and send traces (X-Ray has no resource ARNs). */
-function logAndTracePermissions(functionId: string): Permission[] {
+/** Every function may write its own log group. */
+function logPermissions(functionId: string): Permission[] {
   const fn = synth.stack.functions.get(functionId, 'test');
   return [
     { action: 'logs:CreateLogStream', resource: logicalId(fn.logGroup) },
     { action: 'logs:PutLogEvents', resource: logicalId(fn.logGroup) },
-    { action: 'xray:PutTraceSegments', resource: '*' },
-    { action: 'xray:PutTelemetryRecords', resource: '*' },
   ];
 }
 

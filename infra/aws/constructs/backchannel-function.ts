@@ -7,7 +7,8 @@ import { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleAlias, LAMBDA_BUNDLE } from '../../bundling.ts';
-import type { FunctionSpec } from '../../topology.ts';
+import { lambdaApplicationLogLevel } from '../../lambda-observability.ts';
+import type { FunctionSpec, ObservabilitySpec } from '../../topology.ts';
 import { acknowledgeFinding, defaultPolicyOf } from '../nag.ts';
 import { physicalName } from '../physical-names.ts';
 
@@ -28,6 +29,10 @@ export interface BackchannelFunctionProps {
   /** esbuild `define` replacements, for values too large for Lambda's 4 KB environment. */
   readonly define: Readonly<Record<string, string>>;
   readonly logRetention: logs.RetentionDays;
+  /** POWERTOOLS_LOG_LEVEL of the function: Lambda's application log level is the same. */
+  readonly logLevel: string;
+  /** Lambda's log format, system log level and tracing (the topology's `observability`). */
+  readonly observability: ObservabilitySpec;
   /** Folders copied beside the bundle (`to` relative to its root), e.g. the classifier's base corpus. */
   readonly assets?: readonly { readonly from: string; readonly to: string }[];
   /** Give the function the topology's name (physical-names.ts); else CloudFormation names it. */
@@ -36,8 +41,10 @@ export interface BackchannelFunctionProps {
 
 /**
  * One Lambda function the way Backchannel builds them all: Node.js 22 on arm64, bundled
- * locally by esbuild into one ESM file with the AWS SDK inside, X-Ray tracing, its own log
- * group, and its own role that starts with nothing but writing that log group and traces.
+ * locally by esbuild into one ESM file with the AWS SDK inside, its own log group in
+ * Lambda's JSON log format (Lambda's own START/END/REPORT records left out), X-Ray tracing
+ * when the company turns it on, and its own role that starts with nothing but writing that
+ * log group (and traces, when traced).
  */
 export class BackchannelFunction extends Construct {
   readonly function: NodejsFunction;
@@ -75,7 +82,16 @@ export class BackchannelFunction extends Construct {
       ...(spec.reservedConcurrency ? { reservedConcurrentExecutions: spec.reservedConcurrency } : {}),
       role: this.role,
       logGroup: this.logGroup,
-      tracing: lambda.Tracing.ACTIVE,
+      // Advanced logging controls: the records Lambda writes itself at INFO (START, END,
+      // REPORT: 330+ bytes per invocation, their figures are in the AWS/Lambda metrics the
+      // alarms read) are not ingested; its WARN records are. The application level equals
+      // POWERTOOLS_LOG_LEVEL: under this format Powertools takes Lambda's level
+      // (AWS_LAMBDA_LOG_LEVEL) over its own, and Lambda filters our JSON lines by `level`.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      systemLogLevelV2: lambda.SystemLogLevel[props.observability.systemLogLevel],
+      applicationLogLevelV2: lambda.ApplicationLogLevel[lambdaApplicationLogLevel(props.logLevel)],
+      // DISABLED leaves TracingConfig out of the template and the X-Ray actions out of the role.
+      tracing: props.observability.tracing === 'active' ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environment: { ...props.environment },
       bundling: {
         forceDockerBundling: false,
@@ -128,11 +144,13 @@ export class BackchannelFunction extends Construct {
       },
     });
 
-    acknowledgeFinding(
-      defaultPolicyOf(this.role),
-      'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource-level permissions; every other statement names its resource.',
-    );
+    if (props.observability.tracing === 'active') {
+      acknowledgeFinding(
+        defaultPolicyOf(this.role),
+        'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource-level permissions; every other statement names its resource.',
+      );
+    }
     acknowledgeFinding(
       this.function.node.defaultChild!,
       'AwsSolutions-L1',

@@ -6,7 +6,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import type { CompanyConfig } from '../../../shared/config/schema.ts';
 import { bundleAssets, bundleDefine, lambdaBaseEnvironment } from '../../bundling.ts';
-import type { EnvValue, FunctionSpec, Grant } from '../../topology.ts';
+import type { EnvValue, FunctionSpec, Grant, ObservabilitySpec } from '../../topology.ts';
 import { TopologyMismatchError } from '../topology-mismatch-error.ts';
 import { acknowledgeFinding, defaultPolicyOf, nagRef } from '../nag.ts';
 import { BackchannelFunction } from './backchannel-function.ts';
@@ -26,8 +26,10 @@ export interface FunctionsProps {
   readonly events: EventRouting;
   readonly secrets: PlatformSecrets;
   readonly logRetention: logs.RetentionDays;
-  /** POWERTOOLS_LOG_LEVEL of every function. */
+  /** POWERTOOLS_LOG_LEVEL of every function (and Lambda's application log level). */
   readonly logLevel: string;
+  /** Lambda's log format, system log level and tracing of every function. */
+  readonly observability: ObservabilitySpec;
   /** The console's login settings as JSON (`consoleLogin` values): the stack's user pool; absent: `admin.auth` of the config. */
   readonly consoleLogin?: string;
   /** NODE_OPTIONS=--enable-source-maps in every function (lambdaBaseEnvironment). */
@@ -57,6 +59,8 @@ export class Functions extends Construct {
         environment,
         define,
         logRetention: props.logRetention,
+        logLevel: props.logLevel,
+        observability: props.observability,
         legacyNames: props.legacyNames,
       });
       for (const grant of spec.grants) this.applyGrant(spec, fn, grant);

@@ -3,7 +3,7 @@
  * without the keys that repeat the log stream (CompactLogFormatter). CloudWatch Logs bills
  * each byte, so these lines are what a mention costs in logs (docs/performance.md).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BatchSummary } from '../../../shared/observability/batch-summary.ts';
 import { logger } from '../../../shared/observability/powertools.ts';
 import { captureLogs, type CapturedLogs } from '../../support/captured-logs.ts';
@@ -98,7 +98,6 @@ describe('the log record', () => {
     expect(line).toMatchObject({
       level: 'INFO',
       message: 'Mentions classified',
-      function_name: 'bc-demo-classify-mention',
       function_request_id: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
       records: 1,
     });
@@ -106,5 +105,26 @@ describe('the log record', () => {
     expect(line).not.toHaveProperty('function_arn');
     expect(line).not.toHaveProperty('function_memory_size');
     expect(line).not.toHaveProperty('sampling_rate');
+    // In AWS the function's own log group and `service` name it.
+    expect(line).not.toHaveProperty('function_name');
+  });
+
+  it.each([
+    ['Sampled=1', '1-5759e988-bd862e3fe1be46a994272793'],
+    ['Sampled=0', undefined],
+  ])('carries the X-Ray trace id only of a trace X-Ray records (%s)', (sampled, expected) => {
+    // Arrange
+    logs = captureLogs('INFO');
+    vi.stubEnv('_X_AMZN_TRACE_ID', `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=557abcec3ee5a047;${sampled}`);
+
+    // Act
+    try {
+      logger.info('Mentions classified', { records: 1 });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+
+    // Assess
+    expect(logs.lines()[0]?.xray_trace_id).toBe(expected);
   });
 });
