@@ -1,5 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { dequantizeIdf, quantizeIdf, type FeatureOptions } from './features.ts';
+import { assertLexiconServable } from './lexicon/index.ts';
 import type { LinearHead, PackedIdf, PackedRows } from './linear-model.ts';
 
 /**
@@ -133,6 +134,13 @@ export function decodeModel(base64: string, id: string): LanguageModel {
   }
   if (header.format !== 1 || header.heads.length !== HEAD_NAMES.length)
     throw new ModelFormatError(`model ${id} has an unknown format`);
+  if (header.features.lexicon !== undefined) {
+    try {
+      assertLexiconServable(header.features.lexicon);
+    } catch (error) {
+      throw new ModelFormatError(`model ${id} cannot be served here: ${(error as Error).message}`, { cause: error });
+    }
+  }
   const dimension = 1 << header.features.bits;
   let offset = 0;
   const heads = {} as Record<HeadName, LinearHead>;

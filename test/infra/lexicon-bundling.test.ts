@@ -9,7 +9,11 @@ import {
   shippedLexicons,
 } from '../../infra/bundling.ts';
 import { buildTopology } from '../../infra/topology.ts';
-import { SHIPPED_FEATURES } from '../../shared/classifier/features.ts';
+import { DEFAULT_FEATURES, SHIPPED_FEATURES } from '../../shared/classifier/features.ts';
+import { encodeModel } from '../../shared/classifier/model-codec.ts';
+import { readCorpus } from '../../shared/classifier/corpus.ts';
+import { DEFAULT_HEAD_TRAINING, trainLanguageModel } from '../../shared/classifier/train.ts';
+import type { ModelStore } from '../../shared/domain/company-model.ts';
 import { demoConfig } from '../factories/config.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -87,6 +91,65 @@ describe('sentiment lexicons in the Lambda bundles', () => {
       expect.objectContaining({ name: 'LexiconNotBundledError', lexicon: 'en-cx' }),
     );
     expect(lexiconOf('de').get('kaputt')).toBeLessThan(0);
+  });
+
+  it('refuses a company model that reads a lexicon the bundle lacks when it loads, so classify-mention falls back to the shipped models', async () => {
+    // Arrange: a company model trained (in a process that has every lexicon) with the English customer lexicon
+    const quick = { epochs: 5 };
+    const trained = trainLanguageModel({
+      language: 'en',
+      train: readCorpus([path.join(ROOT, 'test/fixtures/classifier/tiny-corpus.jsonl')]),
+      heldOut: [],
+      features: { ...DEFAULT_FEATURES, bits: 12, lexicon: 'en-cx' },
+      training: {
+        relevance: { ...DEFAULT_HEAD_TRAINING.relevance, ...quick },
+        sentiment: { ...DEFAULT_HEAD_TRAINING.sentiment, ...quick },
+        category: { ...DEFAULT_HEAD_TRAINING.category, ...quick },
+      },
+    });
+    const base64 = encodeModel(trained);
+    const store: ModelStore = {
+      versions: async () => [],
+      save: async () => {},
+      artifact: async () => ({ format: 1, models: { de: base64, en: base64, any: base64 } }),
+      promotion: async () => ({ current: 'company-20261205T040000-000', previous: [] }),
+      setPromotion: async () => {},
+    };
+    // ... and the modules as a bundle without that lexicon evaluates them
+    vi.stubEnv(LEXICON_OFF_EN_CX_ENV, 'off');
+    vi.resetModules();
+    const codec = await import('../../shared/classifier/model-codec.ts');
+    const { loadPromotedModels } = await import('../../shared/classifier/company-model.ts');
+
+    // Act and assess: refused at decoding, by name, not at the first classification
+    expect(() => codec.decodeModel(base64, 'company/en@x')).toThrow(
+      expect.objectContaining({ name: 'ModelFormatError', message: expect.stringContaining('"en-cx"') }),
+    );
+    const promoted = await loadPromotedModels(store);
+    expect(promoted.version).toBe('shipped');
+    expect(promoted.models).toBeUndefined();
+    expect(promoted.error?.message).toMatch(/company model company-20261205T040000-000 could not be loaded: .*"en-cx"/);
+  });
+
+  it('refuses a model that names a lexicon this code does not know, when it is decoded', async () => {
+    const trained = trainLanguageModel({
+      language: 'de',
+      train: readCorpus([path.join(ROOT, 'test/fixtures/classifier/tiny-corpus.jsonl')]),
+      heldOut: [],
+      features: { ...DEFAULT_FEATURES, bits: 12 },
+      training: {
+        relevance: { ...DEFAULT_HEAD_TRAINING.relevance, epochs: 2 },
+        sentiment: { ...DEFAULT_HEAD_TRAINING.sentiment, epochs: 2 },
+        category: { ...DEFAULT_HEAD_TRAINING.category, epochs: 2 },
+      },
+    });
+    // A later release's lexicon name, as an older release would read it
+    const base64 = encodeModel({ ...trained, features: { ...trained.features, lexicon: 'fr' as never } });
+    const { decodeModel } = await import('../../shared/classifier/model-codec.ts');
+
+    expect(() => decodeModel(base64, 'company/de@y')).toThrow(
+      expect.objectContaining({ name: 'ModelFormatError', message: expect.stringContaining('unknown lexicon fr') }),
+    );
   });
 
   it('loads VADER from source (npm start, tests, the CLI)', async () => {

@@ -216,24 +216,46 @@ let german: StemLexicon | undefined;
 let customerEn: StemLexicon | undefined;
 
 /**
+ * Throws unless this process can serve the lexicon: a name this code knows, bundled here. Checked
+ * when a model is decoded (model-codec.ts), so a company model that reads a lexicon its bundle
+ * lacks, or a later release's lexicon, is refused at load, where classify-mention falls back
+ * to the shipped models, not at its first classification. Builds nothing.
+ * @throws LexiconNotBundledError when the bundle was built without it; Error when the name is unknown
+ */
+export function assertLexiconServable(name: string): asserts name is LexiconName {
+  if (name === 'en-cx') customerEnSource();
+  else if (name === 'en') vaderEnSource();
+  else if (name !== 'de') throw new Error(`unknown lexicon ${name}`);
+}
+
+function customerEnSource(): NonNullable<typeof CUSTOMER_EN> {
+  if (!CUSTOMER_EN) throw new LexiconNotBundledError('en-cx');
+  return CUSTOMER_EN;
+}
+
+function vaderEnSource(): NonNullable<typeof VADER_EN> {
+  if (!VADER_EN) throw new LexiconNotBundledError('en');
+  return VADER_EN;
+}
+
+/**
  * The lexicon's valences (-4 to +4) by normalized word, built once on first use. The German
  * one also matches stems and compound heads, and knows two-word phrases (`StemLexicon`).
  */
 export function lexiconOf(name: LexiconName): ReadonlyMap<string, number> {
+  assertLexiconServable(name);
   if (name === 'de') {
     german ??= new StemLexicon(GERMAN_LEXICON, GERMAN_PHRASES);
     return german;
   }
   if (name === 'en-cx') {
-    if (!CUSTOMER_EN) throw new LexiconNotBundledError(name);
-    customerEn ??= new StemLexicon(CUSTOMER_EN.CUSTOMER_LEXICON_EN, CUSTOMER_EN.CUSTOMER_PHRASES_EN);
+    const source = customerEnSource();
+    customerEn ??= new StemLexicon(source.CUSTOMER_LEXICON_EN, source.CUSTOMER_PHRASES_EN);
     return customerEn;
   }
-  if (name !== 'en') throw new Error(`unknown lexicon ${String(name)}`);
-  if (!VADER_EN) throw new LexiconNotBundledError(name);
   if (!vaderEn) {
     const map = new Map<string, number>();
-    for (const [tenths, words] of VADER_EN) for (const word of words.split(' ')) map.set(word, tenths / 10);
+    for (const [tenths, words] of vaderEnSource()) for (const word of words.split(' ')) map.set(word, tenths / 10);
     vaderEn = map;
   }
   return vaderEn;
