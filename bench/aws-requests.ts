@@ -74,6 +74,16 @@ type Context = { clientName?: string; commandName?: string };
 
 const KB = 1024;
 
+/** How many mentions an entry's detail carries: a `Mentions Routed` detail's list, else 0. */
+function mentionsIn(detail: string | undefined): number {
+  try {
+    const mentions = (JSON.parse(detail ?? '{}') as { mentions?: unknown }).mentions;
+    return Array.isArray(mentions) ? mentions.length : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export class RequestCounter {
   /** Requests by `Service Operation` (`DynamoDB PutItem`, `SQS SendMessageBatch`, ...). */
   readonly requests = new Map<string, number>();
@@ -83,6 +93,8 @@ export class RequestCounter {
   events = 0;
   /** The same events by the entry's detail-type. */
   readonly eventsByType = new Map<string, number>();
+  /** Every PutEvents call: its entries' detail-types, sizes (entrySize) and mentions (a `Mentions Routed` detail's). */
+  readonly putEvents: { type: string; bytes: number; mentions: number }[][] = [];
   /** While false, requests pass uncounted (the middleware stays on the clients it was added to). */
   counting = true;
   /** Every write as charged, when set (bench:cost `--detail`). */
@@ -127,6 +139,7 @@ export class RequestCounter {
     this.units.clear();
     this.events = 0;
     this.eventsByType.clear();
+    this.putEvents.length = 0;
   }
 
   private async handle(next: Next, context: Context, args: Args): Promise<unknown> {
@@ -137,12 +150,16 @@ export class RequestCounter {
     if (service === 'EventBridge' && operation === 'PutEvents') {
       // EventBridge bills each entry per started 64 KB chunk of its size.
       const entries = (args.input.Entries as PutEventsRequestEntry[] | undefined) ?? [];
+      const call: { type: string; bytes: number; mentions: number }[] = [];
       for (const entry of entries) {
-        const billed = Math.max(1, Math.ceil(entrySize(entry) / 65_536));
+        const bytes = entrySize(entry);
+        const billed = Math.max(1, Math.ceil(bytes / 65_536));
         this.events += billed;
         const type = entry.DetailType ?? '(none)';
         this.eventsByType.set(type, (this.eventsByType.get(type) ?? 0) + billed);
+        call.push({ type, bytes, mentions: mentionsIn(entry.Detail) });
       }
+      this.putEvents.push(call);
     }
     if (service !== 'DynamoDB') return next(args);
     return this.dynamo(next, operation, args);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:cost [-- --mentions 300 --replies 0.3 --concurrency 4]`: what one mention
+ * `npm run bench:cost [-- --mentions 300 --replies 0.3 --rate 36 --concurrency 4]`: what one mention
  * costs in AWS, counted in a real local run. The demo company's runtime (`npm start`'s, on
  * a data directory) takes N distinct, correctly signed Meta webhooks of one mention each
  * (texts of the classifier corpus; a share of them comments in an earlier mention's thread),
@@ -9,6 +9,11 @@
  * the runtime reports each invocation's duration. From those counts, the topology's memory
  * settings and the list prices of bench/prices.ts it prints `cost per 1M mentions` with its
  * arithmetic.
+ *
+ * The webhooks arrive at `--rate` mentions per second (open loop, sent by `--concurrency`
+ * senders; 0: as fast as they go), because batch sizes, and with them the requests per
+ * mention, depend on it: a batch fills up to its size or for its batching window. After the
+ * run, mentions sent one at a time give the latency at low volume (ack to department).
  *
  * Baseline: the code before this round cannot run in the same process, so the baseline rows
  * are the figures issue 12 measured on it (200 mentions end to end), labelled as such.
@@ -41,6 +46,9 @@ const { values: args } = parseArgs({
     mentions: { type: 'string', default: '300' },
     replies: { type: 'string', default: '0.3' },
     concurrency: { type: 'string', default: '4' },
+    // Mentions per second offered (open loop). 36/s is what 4 senders reached before the flag
+    // existed (200 mentions in ~5.6 s); 0 sends as fast as the senders go.
+    rate: { type: 'string', default: '36' },
     'log-samples': { type: 'boolean', default: false },
     // Every write by kind of item and operation (condition or update expression), with item sizes.
     detail: { type: 'boolean', default: false },
@@ -51,6 +59,7 @@ const { values: args } = parseArgs({
 const MENTIONS = Number(args.mentions);
 const REPLY_SHARE = Number(args.replies);
 const CONCURRENCY = Number(args.concurrency);
+const RATE = Number(args.rate);
 
 /** Issue 12's measurement of the code before this round: 200 mentions end to end (per mention). */
 const ISSUE_12 = {
@@ -95,8 +104,35 @@ interface Invocations {
   count: number;
   failed: number;
   records: number;
+  /** Routed mentions the records carried (a `Mentions Routed` message carries several, any other record 1). */
+  mentions: number;
   totalMs: number;
   durations: number[];
+  /** Bytes of the records' bodies (SQS triggers). */
+  bodyBytes: number;
+  /** SQS requests billed per 64 KB chunk for delivering the records (one per started chunk of each). */
+  bodyChunks: number;
+  /**
+   * The event source mapping's requests for the batches, at least: ReceiveMessage returns at
+   * most 10 messages (and is billed per started 64 KB of what it returns), DeleteMessageBatch
+   * deletes at most 10. A batch of 10 or fewer: one each.
+   */
+  receives: number;
+  deletes: number;
+  /** When each invocation ended (performance.now()). */
+  ended: number[];
+}
+
+const SQS_CHUNK = 65_536;
+
+/** The routed mentions one SQS record carries: a `Mentions Routed` event's list, else 1. */
+function mentionsOf(body: string | undefined): number {
+  try {
+    const mentions = (JSON.parse(body ?? '{}') as { detail?: { mentions?: unknown } }).detail?.mentions;
+    return Array.isArray(mentions) ? mentions.length : 1;
+  } catch {
+    return 1;
+  }
 }
 
 function tableModel(topology: Topology): TableModel {
@@ -225,13 +261,35 @@ async function main(): Promise<void> {
     log: () => {},
     onInvocation: (functionId, ms, failed, event) => {
       if (!invocations) return;
-      const entry = invocations.get(functionId) ?? { count: 0, failed: 0, records: 0, totalMs: 0, durations: [] };
+      const entry = invocations.get(functionId) ?? {
+        count: 0,
+        failed: 0,
+        records: 0,
+        mentions: 0,
+        totalMs: 0,
+        durations: [],
+        bodyBytes: 0,
+        bodyChunks: 0,
+        receives: 0,
+        deletes: 0,
+        ended: [],
+      };
       entry.count++;
       entry.failed += failed ? 1 : 0;
       entry.totalMs += ms;
       entry.durations.push(ms);
-      const records = (event as { Records?: unknown[] } | undefined)?.Records;
-      entry.records += Array.isArray(records) ? records.length : 0;
+      entry.ended.push(performance.now());
+      const records = (event as { Records?: { body?: string }[] } | undefined)?.Records;
+      if (Array.isArray(records)) {
+        entry.records += records.length;
+        entry.mentions += records.reduce((sum, r) => sum + mentionsOf(r.body), 0);
+        const sizes = records.map((r) => Buffer.byteLength(r.body ?? ''));
+        const bytes = sizes.reduce((a, b) => a + b, 0);
+        entry.bodyBytes += bytes;
+        entry.bodyChunks += sizes.reduce((a, b) => a + Math.max(1, Math.ceil(b / SQS_CHUNK)), 0);
+        entry.receives += Math.max(1, Math.ceil(records.length / 10), Math.ceil(bytes / SQS_CHUNK));
+        entry.deletes += Math.max(1, Math.ceil(records.length / 10));
+      }
       invocations.set(functionId, entry);
     },
   });
@@ -241,12 +299,17 @@ async function main(): Promise<void> {
     const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
     const url = runtime.webhookUrls.meta as string;
     const texts = demoCorpusTexts();
-    const send = async (bodies: readonly string[]) => {
+    /** Sends the bodies with `CONCURRENCY` senders, the n-th not before n / `rate` s (0: no pacing); the number refused. */
+    const send = async (bodies: readonly string[], rate = 0) => {
       let next = 0;
       let failed = 0;
+      const begun = performance.now();
       const worker = async () => {
         while (next < bodies.length) {
-          const body = bodies[next++] as string;
+          const n = next++;
+          const body = bodies[n] as string;
+          const due = begun + (rate > 0 ? (n / rate) * 1000 : 0);
+          if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
           const response = await fetch(url, {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(body, appSecret) },
@@ -272,7 +335,8 @@ async function main(): Promise<void> {
     const threads: string[] = [];
     const bodies = Array.from({ length: MENTIONS }, (_, n) => webhookOf(n, 'r', texts, threads));
     const started = performance.now();
-    const rejected = await send(bodies);
+    const rejected = await send(bodies, RATE);
+    const sendSeconds = (performance.now() - started) / 1000;
     await runtime.waitForIdle(600_000);
     const seconds = (performance.now() - started) / 1000;
     invocations = undefined;
@@ -283,10 +347,21 @@ async function main(): Promise<void> {
     // Durations: under load the invocations share one process and two cores with each other
     // and with dynalite, so their wall-clock time is mostly waiting. Lambda gives each its
     // own environment: what it bills is closer to an invocation that runs alone.
+    // The same mentions give the latency at low volume: from the webhook's 200 to the end of
+    // classify-mention's and of the (last) handle-department invocation.
     invocations = alone;
+    const toClassified: number[] = [];
+    const toDepartment: number[] = [];
     for (let i = 0; i < ALONE; i++) {
+      const endedBefore = (id: string) => alone.get(id)?.ended.length ?? 0;
+      const [c0, d0] = [endedBefore('classify-mention'), endedBefore('handle-department')];
       await send([webhookOf(i, 'a', texts, [])]);
+      const acked = performance.now();
       await runtime.waitForIdle(60_000);
+      const classified = alone.get('classify-mention')?.ended.slice(c0) ?? [];
+      const handled = alone.get('handle-department')?.ended.slice(d0) ?? [];
+      if (classified.length > 0) toClassified.push(Math.max(...classified) - acked);
+      if (handled.length > 0) toDepartment.push(Math.max(...handled) - acked);
     }
     invocations = undefined;
 
@@ -317,9 +392,17 @@ async function main(): Promise<void> {
     const n = MENTIONS;
     const per = (x: number) => x / n;
     const f2 = (x: number) => x.toFixed(2);
+    const intake = topology.functions.find((f) => f.id === 'classify-mention')?.triggers.find((t) => t.type === 'sqs');
+    const departmentTrigger = topology.functions
+      .find((f) => f.id === 'handle-department')
+      ?.triggers.find((t) => t.type === 'sqs');
     process.stdout.write(
       `\ncost: ${n} mentions (${threads.length} threads, ${n - threads.length} comments joining one) through the demo runtime in ${seconds.toFixed(1)} s; ` +
-        `${rejected} webhooks refused, ${measured.length} mentions stored, ${routed} routed, ${measuredCases} cases\n\n`,
+        `${rejected} webhooks refused, ${measured.length} mentions stored, ${routed} routed, ${measuredCases} cases\n` +
+        `arrival: ${RATE > 0 ? `${RATE} mentions/s offered` : 'as fast as the senders go'} (${CONCURRENCY} senders), ` +
+        `${(n / sendSeconds).toFixed(1)}/s achieved (${n} sent in ${sendSeconds.toFixed(1)} s); ` +
+        `intake trigger batch size ${intake?.batchSize}, window ${intake?.maxBatchingWindowSeconds} s; ` +
+        `department triggers ${departmentTrigger?.batchSize}, window ${departmentTrigger?.maxBatchingWindowSeconds} s\n\n`,
     );
 
     // Requests by service and operation.
@@ -338,6 +421,21 @@ async function main(): Promise<void> {
         `issue 12 measurement (code before this round): DynamoDB ${ISSUE_12.dynamoRequests} requests per mention ` +
         `(GetItem ${ISSUE_12.getItem}, PutItem ${ISSUE_12.putItem}, UpdateItem ${ISSUE_12.updateItem}), ` +
         `SQS ${ISSUE_12.sqsRequests}, PutEvents ${ISSUE_12.putEventsCalls} calls of one entry each\n\n`,
+    );
+
+    // Where the events and department messages come from: the entries of each PutEvents call.
+    const calls = counter.putEvents;
+    const routedEntries = calls.flat().filter((e) => e.type === 'Mentions Routed');
+    const entrySizes = routedEntries.map((e) => e.bytes).sort((a, b) => a - b);
+    const perEntry = routedEntries.map((e) => e.mentions);
+    const classifyRun = loaded.get('classify-mention');
+    process.stdout.write(
+      `PutEvents: ${calls.length} calls of ${f2(calls.length > 0 ? calls.flat().length / calls.length : 0)} entries; ` +
+        `${routedEntries.length} Mentions Routed entries (${f2(per(routedEntries.length))} per mention, ` +
+        `${f2(routedEntries.length / Math.max(1, classifyRun?.count ?? 1))} per classify batch of ${f2((classifyRun?.records ?? 0) / Math.max(1, classifyRun?.count ?? 1))} records), ` +
+        `${f2(perEntry.reduce((a, b) => a + b, 0) / Math.max(1, perEntry.length))} mentions per entry (max ${Math.max(0, ...perEntry)}), ` +
+        `entry bytes median ${entrySizes[Math.floor(entrySizes.length / 2)] ?? 0}, max ${entrySizes.at(-1) ?? 0} ` +
+        `(${f2(perEntry.length > 0 ? entrySizes.reduce((a, b) => a + b, 0) / perEntry.reduce((a, b) => a + b, 0) : 0)} bytes per routed mention; billed per 64 KB, at most 256 KB)\n\n`,
     );
 
     // Capacity by kind of item.
@@ -382,8 +480,9 @@ async function main(): Promise<void> {
     }
 
     // Lambda: invocations and records from the run; billed time from the invocations that ran
-    // alone, per record for batches (a batch of n takes about n records' time: an upper bound,
-    // as the records of a batch run concurrently).
+    // alone, per routed mention for batches (a batch of n takes about n mentions' time: an upper
+    // bound, as the records of a batch run concurrently). Per mention, not per record: alone, a
+    // department message carries one mention; in the run, a Mentions Routed message several.
     const memory = new Map(topology.functions.map((fn) => [fn.id, fn.memoryMb]));
     let gbSeconds = 0;
     let lambdaInvocations = 0;
@@ -392,8 +491,8 @@ async function main(): Promise<void> {
       .map(([id, inv]) => {
         const mb = memory.get(id) ?? 0;
         const calm = alone.get(id);
-        const units = inv.records > 0 ? inv.records : inv.count;
-        const msPerUnit = calm ? calm.totalMs / (calm.records > 0 ? calm.records : calm.count) : inv.totalMs / units;
+        const units = inv.mentions > 0 ? inv.mentions : inv.count;
+        const msPerUnit = calm ? calm.totalMs / (calm.mentions > 0 ? calm.mentions : calm.count) : inv.totalMs / units;
         const gbs = ((units * msPerUnit) / 1000) * (mb / 1024);
         gbSeconds += gbs;
         lambdaInvocations += inv.count;
@@ -401,7 +500,9 @@ async function main(): Promise<void> {
           id,
           String(inv.count),
           f2(per(inv.count)),
-          inv.records > 0 ? (inv.records / inv.count).toFixed(1) : '-',
+          inv.records > 0
+            ? `${(inv.records / inv.count).toFixed(1)}${inv.mentions !== inv.records ? ` (${(inv.mentions / inv.count).toFixed(1)} mentions)` : ''}`
+            : '-',
           (inv.totalMs / inv.count).toFixed(0),
           calm ? `${msPerUnit.toFixed(0)} (${calm.count})` : '-',
           String(mb),
@@ -409,20 +510,25 @@ async function main(): Promise<void> {
         ];
       });
     process.stdout.write(
-      `${formatTable(['function', 'invocations', 'per mention', 'records/batch', 'mean ms under load', `ms per record alone (n)`, 'MB', 'GB-s/mention'], lambdaRows)}\n` +
-        `GB-s = records (or requests) x ms per record alone x memory: under load the invocations wait on each other and on dynalite in one process on 2 shared cores.\n` +
+      `${formatTable(['function', 'invocations', 'per mention', 'records/batch', 'mean ms under load', `ms per mention alone (n)`, 'MB', 'GB-s/mention'], lambdaRows)}\n` +
+        `GB-s = mentions (or requests) x ms per mention alone x memory: under load the invocations wait on each other and on dynalite in one process on 2 shared cores.\n` +
         `issue 12 measurement: ${ISSUE_12.lambdaInvocations} invocations per mention\n\n`,
     );
 
     // SQS: the functions' own requests, plus what AWS does on their behalf: EventBridge sends each
     // delivered event to its rule's queue, and the event source mapping receives and deletes per batch.
     const sqsRecords = [...loaded].filter(([id]) => id !== 'ingest-webhook' && id !== 'classify-mention');
-    const busDeliveries = sqsRecords.reduce((sum, [, inv]) => sum + inv.records, 0);
-    const sqsBatches = [...loaded]
-      .filter(([id]) => topology.functions.find((f) => f.id === id)?.triggers.some((t) => t.type === 'sqs'))
-      .reduce((sum, [, inv]) => sum + inv.count, 0);
+    // Each delivered message is billed per started 64 KB (a Mentions Routed entry may be larger).
+    const busDeliveries = sqsRecords.reduce((sum, [, inv]) => sum + inv.bodyChunks, 0);
+    const busMessages = sqsRecords.reduce((sum, [, inv]) => sum + inv.records, 0);
+    const sqsTriggered = [...loaded].filter(([id]) =>
+      topology.functions.find((f) => f.id === id)?.triggers.some((t) => t.type === 'sqs'),
+    );
+    const sqsBatches = sqsTriggered.reduce((sum, [, inv]) => sum + inv.count, 0);
+    const esmReceives = sqsTriggered.reduce((sum, [, inv]) => sum + inv.receives, 0);
+    const esmDeletes = sqsTriggered.reduce((sum, [, inv]) => sum + inv.deletes, 0);
     const sqsFunctions = counter.total('SQS');
-    const sqsTotal = sqsFunctions + busDeliveries + 2 * sqsBatches;
+    const sqsTotal = sqsFunctions + busDeliveries + esmReceives + esmDeletes;
 
     // Which lines the function log got: by function (the service name) and message, the largest first.
     const logGroups = await logLinesBetween(logFile, logsBefore, logsAfter);
@@ -485,10 +591,19 @@ async function main(): Promise<void> {
     costRows.push(['issue 12 measurement', '', '', `~$${ISSUE_12.costPerMillion} (no index copies, logs or X-Ray)`]);
     process.stdout.write(
       `${formatTable(['cost per 1M mentions', 'per mention', `list price (${PRICES_REGION}, ${PRICES_DATE})`, 'per 1M mentions'], costRows)}\n` +
-        `SQS = ${f2(per(sqsFunctions))} sent by the functions + ${f2(per(busDeliveries))} delivered by EventBridge rules + ` +
-        `2 x ${f2(per(sqsBatches))} batches (the event source mapping's ReceiveMessage and DeleteMessageBatch; its idle long polls are a fixed monthly cost).\n` +
+        `SQS = ${f2(per(sqsFunctions))} sent by the functions + ${f2(per(busDeliveries))} delivered by EventBridge rules (${f2(per(busMessages))} messages, billed per 64 KB) + ` +
+        `${f2(per(esmReceives))} ReceiveMessage + ${f2(per(esmDeletes))} DeleteMessageBatch of the event source mappings for ${f2(per(sqsBatches))} batches ` +
+        `(at least one each per 10 records of a batch, receives also per 64 KB; its idle long polls, and receives that return fewer than 10 at low volume, are not counted).\n` +
         `Logs = ${Math.round(per(appLogBytes))} bytes of the functions' records + ${platformLogBytes} (Lambda's own records at system log level ${topology.observability.systemLogLevel}, ${topology.observability.logFormat} format) + ${METRICS_LOG_BYTES} (EMF metrics) per invocation (estimates).\n` +
         `X-Ray = tracing ${topology.observability.tracing} (the config's observability.tracing); when active, ${XRAY_SAMPLED * 100} % of invocations recorded at volume. Not per mention: storage ($${PRICES.dynamoStorageGbMonth.usd}/GB-month + PITR $${PRICES.dynamoPitrGbMonth.usd}/GB-month for the retention), KMS key, alarms, idle queue polls.\n`,
+    );
+    const ms = (values: number[], q: number) =>
+      values.length === 0
+        ? '-'
+        : `${[...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]?.toFixed(0)} ms`;
+    process.stdout.write(
+      `latency at low volume (${ALONE} mentions one at a time, from the webhook's 200): to classified p50 ${ms(toClassified, 0.5)}, max ${ms(toClassified, 1)}; ` +
+        `to the department handled p50 ${ms(toDepartment, 0.5)}, max ${ms(toDepartment, 1)} (the local pollers; in AWS each hop also waits up to its batching window)\n`,
     );
     process.stdout.write(`cost per 1M mentions: $${total.toFixed(2)}\n`);
     if (measured.length !== n || routed !== n) {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:function-memory [-- --mentions 200 --batches 10]`: how much memory one
+ * `npm run bench:function-memory [-- --mentions 200 --batches 10 --batch-size 50]`: how much memory one
  * function needs, to size its `memoryMb` in infra/topology.ts. The demo company's runtime
  * (`npm start`'s, on a temporary data directory) takes N correctly signed Meta webhooks, so
  * the table holds a realistic day of cases, counters and themes. Then each measured function
@@ -7,7 +7,7 @@
  * the handler from the environment the runtime built for it (the same endpoints, table, bus
  * and buckets) and invokes it with realistic events:
  *
- * - classify-mention: batches of 10 intake messages (the queue's batch size), distinct
+ * - classify-mention: batches of the intake trigger's batch size (or `--batch-size`), distinct
  *   mentions of the classifier corpus's texts; the first is the cold start (models loaded);
  * - build-report: the daily and the weekly run of every department and management (charts
  *   rendered with resvg), over the table the webhooks filled.
@@ -54,6 +54,7 @@ type ChildInput = {
   readonly id: Measured;
   readonly env: FunctionEnv;
   readonly batches: number;
+  readonly batchSize: number;
   readonly region: string;
   readonly texts: readonly string[];
 };
@@ -102,7 +103,7 @@ async function child(input: ChildInput): Promise<ChildResult> {
     if (input.id === 'classify-mention') {
       let n = 0;
       const batch = (): SQSEvent => ({
-        Records: Array.from({ length: 10 }, () => {
+        Records: Array.from({ length: input.batchSize }, () => {
           n++;
           const mention = mentionFactory({
             externalId: `${DEMO_PAGE_ID}_mem${String(n).padStart(6, '0')}`,
@@ -168,7 +169,12 @@ function runChild(input: ChildInput): Promise<ChildResult> {
 
 async function main(): Promise<void> {
   const { values: args } = parseArgs({
-    options: { mentions: { type: 'string', default: '200' }, batches: { type: 'string', default: '10' } },
+    options: {
+      mentions: { type: 'string', default: '200' },
+      batches: { type: 'string', default: '10' },
+      // Default: the intake trigger's batch size in the topology.
+      'batch-size': { type: 'string' },
+    },
   });
   const mentions = Number(args.mentions);
   const batches = Number(args.batches);
@@ -181,6 +187,11 @@ async function main(): Promise<void> {
   const { formatTable } = await import('../infra/local/text-table.ts');
   const { demoCorpusTexts } = await import('./demo-texts.ts');
   const config = parseCompanyConfigYaml(readFileSync(path.join(ROOT, 'companies/demo.yaml'), 'utf8'), 'demo.yaml');
+  const intake = (await import('../infra/topology.ts'))
+    .buildTopology(config)
+    .functions.find((f) => f.id === 'classify-mention')
+    ?.triggers.find((t) => t.type === 'sqs');
+  const batchSize = args['batch-size'] ? Number(args['batch-size']) : (intake?.batchSize ?? 10);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'backchannel-function-memory-'));
   const runtime = await startRuntime({
     config,
@@ -214,7 +225,7 @@ async function main(): Promise<void> {
     const rows: string[][] = [];
     for (const id of MEASURED) {
       const env = id === 'bare' ? {} : (runtime.env[id] as FunctionEnv);
-      const result = await runChild({ id, env, batches, region: runtime.region, texts });
+      const result = await runChild({ id, env, batches, batchSize, region: runtime.region, texts });
       for (const s of result.samples)
         rows.push([
           id,
@@ -238,7 +249,7 @@ async function main(): Promise<void> {
       ]);
     }
     process.stdout.write(
-      `\nfunction memory: ${mentions} mentions in the table, classify-mention ${batches} batches of 10, build-report daily + weekly\n\n` +
+      `\nfunction memory: ${mentions} mentions in the table, classify-mention ${batches} batches of ${batchSize}, build-report daily + weekly\n\n` +
         `${formatTable(['function', 'stage', 'RSS MB', 'heap used MB', 'external MB', 'CPU ms / wall ms', 'configured MB', 'failures'], rows)}\n` +
         `bare = node with the tsx loader and nothing imported: locally every function's RSS includes it (a bundled Lambda has no loader).\n` +
         `CPU ms / wall ms = the child's own CPU time and the elapsed time since the stage before (the table is served by the parent process: the rest is waiting).\n`,
