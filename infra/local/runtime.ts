@@ -540,6 +540,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           queueName: queue.spec.name,
           region,
           batchSize: trigger.batchSize,
+          maxBatchingWindowMs: trigger.maxBatchingWindowSeconds * 1000,
           maxConcurrency: Math.min(trigger.maxConcurrency, options.maxConcurrency ?? Number.POSITIVE_INFINITY),
           slots,
           maxReceiveCount: queue.spec.dlq.maxReceiveCount,

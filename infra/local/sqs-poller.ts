@@ -15,7 +15,22 @@ import { batchOutcome, toSqsEvent } from './sqs-event.ts';
  * Like Lambda's pollers it keeps receiving while batches are being processed, up to the
  * trigger's maximum concurrency: a queue with a backlog is worked on by that many
  * invocations at once, not one batch after the other.
+ *
+ * A batch size above 10 (SQS returns at most 10 messages per receive) is gathered as Lambda
+ * gathers it: after a first receive that brought messages, further receives join the batch
+ * until it is full, its batching window (counted from that first receive) has passed, or its
+ * bodies reach {@link GATHER_PAYLOAD_BYTES}. Up to 10 the batch is what one receive returns, as
+ * before: locally the window then adds no wait.
  */
+
+/** SQS returns at most this many messages per ReceiveMessage. */
+const RECEIVE_MAX = 10;
+/**
+ * A gathered batch stops growing when its bodies reach this: the next receive adds at most
+ * 10 messages of 256 KB, which keeps the event within Lambda's 6 MB invocation payload.
+ */
+export const GATHER_PAYLOAD_BYTES = 3 * 1024 * 1024;
+
 export interface SqsPollerOptions {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
@@ -23,6 +38,11 @@ export interface SqsPollerOptions {
   readonly queueName: string;
   readonly region: string;
   readonly batchSize: number;
+  /**
+   * The trigger's maximum batching window: how long a batch above 10 messages keeps
+   * gathering after its first receive. Default 0 (a batch is one receive).
+   */
+  readonly maxBatchingWindowMs?: number;
   /** Most batches processed at once (the trigger's maxConcurrency). Default 1. */
   readonly maxConcurrency?: number;
   /** The runtime's slots shared by every poller: each batch takes one. Absent: no bound but maxConcurrency. */
@@ -68,6 +88,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const log = options.log ?? (() => {});
   const { min, max } = options.idleDelayMs ?? { min: 20, max: 250 };
   const maxConcurrency = Math.max(1, options.maxConcurrency ?? 1);
+  const windowMs = options.batchSize > RECEIVE_MAX ? (options.maxBatchingWindowMs ?? 0) : 0;
   let stopped = false;
   let done = 0;
   let failed = 0;
@@ -144,6 +165,49 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     }
   };
 
+  const receive = async (most: number): Promise<Message[]> => {
+    const response = await options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: Math.min(RECEIVE_MAX, most),
+        WaitTimeSeconds: 0,
+        AttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    return response.Messages ?? [];
+  };
+
+  /**
+   * Adds receives to a batch until it is full, the window since its first receive has passed
+   * or its bodies reach GATHER_PAYLOAD_BYTES. Between empty receives it pauses (a send to the
+   * queue wakes it) for at most the idle maximum and never past the window. A receive that
+   * fails ends the gathering: the batch goes with what it has.
+   */
+  const gather = async (messages: Message[]): Promise<Message[]> => {
+    const deadline = Date.now() + windowMs;
+    let bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m.Body ?? ''), 0);
+    while (!stopped && messages.length < options.batchSize && bytes < GATHER_PAYLOAD_BYTES) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      let more: Message[];
+      try {
+        more = await receive(options.batchSize - messages.length);
+      } catch (error) {
+        log(`receiving from ${options.queueName} failed while gathering a batch: ${(error as Error).message}`);
+        break;
+      }
+      if (more.length === 0) {
+        await sleep(Math.min(max, left));
+        continue;
+      }
+      messages.push(...more);
+      bytes += more.reduce((sum, m) => sum + Buffer.byteLength(m.Body ?? ''), 0);
+    }
+    return messages;
+  };
+
   const loop = async (): Promise<void> => {
     let delay = min;
     while (!stopped) {
@@ -155,17 +219,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       }
       let messages: Message[];
       try {
-        const response = await options.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: options.queueUrl,
-            MaxNumberOfMessages: options.batchSize,
-            WaitTimeSeconds: 0,
-            AttributeNames: ['All'],
-            MessageSystemAttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
-          }),
-        );
-        messages = response.Messages ?? [];
+        messages = await receive(options.batchSize);
       } catch (error) {
         release();
         if (stopped) break;
@@ -180,6 +234,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         continue;
       }
       delay = min;
+      if (windowMs > 0) messages = await gather(messages);
       const sent = Math.min(...messages.map((m) => Number(m.Attributes?.SentTimestamp ?? Date.now())));
       oldestSeen = Math.min(oldestSeen ?? sent, sent);
       const batch: Promise<void> = processBatch(messages)
