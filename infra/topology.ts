@@ -586,7 +586,9 @@ export function buildTopology(config: CompanyConfig): Topology {
         {
           type: 'sqs',
           queue: INTAKE_QUEUE,
-          batchSize: 10,
+          // Larger batches: fewer Mentions Routed entries, department messages and invocations
+          // per mention (config capacity.batchSize, docs/performance.md Round w14).
+          batchSize: capacity.batchSize.classify,
           maxBatchingWindowSeconds: 1,
           reportBatchItemFailures: true,
           maxConcurrency: capacity.concurrency.classify,
@@ -624,7 +626,7 @@ export function buildTopology(config: CompanyConfig): Topology {
       triggers: departments.map((id) => ({
         type: 'sqs',
         queue: departmentQueueId(id),
-        batchSize: 10,
+        batchSize: capacity.batchSize.departments,
         maxBatchingWindowSeconds: 1,
         reportBatchItemFailures: true,
         maxConcurrency: capacity.concurrency.departments,
@@ -651,7 +653,7 @@ export function buildTopology(config: CompanyConfig): Topology {
         {
           type: 'sqs',
           queue: INSIGHTS_QUEUE,
-          batchSize: 10,
+          batchSize: capacity.batchSize.insights,
           maxBatchingWindowSeconds: 1,
           reportBatchItemFailures: true,
           maxConcurrency: capacity.concurrency.insights,

@@ -2,18 +2,28 @@ import { z } from 'zod';
 
 /**
  * How much of the account one company's stack may take, and how fast its webhooks may come:
- * the HTTP API's throttle and the concurrency of each consumer. Both backends read it
- * through the topology: the CDK stack as the stage throttle, SQS event source maximum
- * concurrency and reserved concurrency; the local runtime as parallel batches per queue.
- * docs/capacity.md explains the defaults and when to change them.
+ * the HTTP API's throttle, the concurrency of each consumer and the batch size of each SQS
+ * trigger. Both backends read it through the topology: the CDK stack as the stage throttle,
+ * SQS event source maximum concurrency, batch size and reserved concurrency; the local
+ * runtime as parallel batches per queue and its pollers' batches. docs/capacity.md explains
+ * the defaults and when to change them.
  */
 
 /** Lambda's SQS event source takes a maximum concurrency of 2 to 1,000. */
 const eventSourceConcurrency = z.number().int().min(2).max(1000);
 
+/**
+ * Lambda's SQS event source takes 1 to 10,000 records per batch (above 10 only with a
+ * batching window of at least 1 s, which every trigger has). Bounded at 100 here: a department
+ * message carries up to an intake batch's mentions, handled one after the other within
+ * handle-department's 30 s timeout (docs/capacity.md), and a batch's records are processed at once.
+ */
+const eventSourceBatchSize = z.number().int().min(1).max(100);
+
 export const DEFAULT_CAPACITY = {
   api: { rateLimit: 200, burstLimit: 400 },
   concurrency: { classify: 20, departments: 5, insights: 5 },
+  batchSize: { classify: 50, departments: 10, insights: 10 },
 } as const;
 
 export const CapacitySchema = z
@@ -56,8 +66,29 @@ export const CapacitySchema = z
         description:
           "how many Lambda instances each consumer may use at once: a crisis at this company cannot take the account's whole concurrency from others",
       }),
+    batchSize: z
+      .strictObject({
+        classify: eventSourceBatchSize.default(DEFAULT_CAPACITY.batchSize.classify).meta({
+          description:
+            'most intake messages per classify-mention batch (its window is 1 s). classify-mention publishes one Mentions Routed entry per department and role per batch, so a batch of 50 at 36 mentions/s cut EventBridge events, department messages and invocations per mention (docs/performance.md, Round w14); each routed mention adds ~1.2 KB to its entry, billed per 64 KB. Above 50 a department message could hold more mentions than handle-department safely handles one after the other in its 30 s',
+        }),
+        departments: eventSourceBatchSize.default(DEFAULT_CAPACITY.batchSize.departments).meta({
+          description:
+            "most messages per handle-department batch of each department's queue: below ~10 messages per queue and second a larger size changes nothing (measured batches hold ~1-2); at a crisis it saves invocations, not SQS requests (a receive returns at most 10)",
+        }),
+        insights: eventSourceBatchSize
+          .default(DEFAULT_CAPACITY.batchSize.insights)
+          .meta({ description: 'most messages per record-insights batch of the insights queue' }),
+      })
+      .default(DEFAULT_CAPACITY.batchSize)
+      .meta({
+        description:
+          'how many messages each SQS trigger hands its function at once (the event source batch size; locally the pollers gather them the same way, up to the 1 s window)',
+      }),
   })
   .default(DEFAULT_CAPACITY)
-  .meta({ description: 'throughput limits of the stack: the API throttle and the concurrency per function' });
+  .meta({
+    description: 'throughput limits of the stack: the API throttle, the concurrency per function and the batch sizes',
+  });
 
 export type CapacityConfig = z.infer<typeof CapacitySchema>;

@@ -1125,6 +1125,7 @@ describe('company stack with one more department', () => {
       capacity: {
         api: { rateLimit: 2500, burstLimit: 5000 },
         concurrency: { ingest: 100, classify: 60, departments: 8, insights: 3 },
+        batchSize: { classify: 80, departments: 20, insights: 30 },
       },
     };
     extra = synthCompany(config);
@@ -1154,7 +1155,7 @@ describe('company stack with one more department', () => {
     hasProperties(extra, events, { RedrivePolicy: Match.absent() });
   });
 
-  it("takes the company's capacity: the API throttle, ingest's reserved concurrency, each queue's maximum concurrency", () => {
+  it("takes the company's capacity: the API throttle, ingest's reserved concurrency, each queue's maximum concurrency and batch size", () => {
     const queueOf = (id: string) => arnOf(extra.stack.queues.get(id, 'test').queue);
 
     extra.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
@@ -1166,14 +1167,18 @@ describe('company stack with one more department', () => {
     extra.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: queueOf('intake'),
       ScalingConfig: { MaximumConcurrency: 60 },
+      BatchSize: 80,
+      MaximumBatchingWindowInSeconds: 1,
     });
     extra.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: queueOf(departmentQueueId('marketing')),
       ScalingConfig: { MaximumConcurrency: 8 },
+      BatchSize: 20,
     });
     extra.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: queueOf('insights'),
       ScalingConfig: { MaximumConcurrency: 3 },
+      BatchSize: 30,
     });
   });
 
