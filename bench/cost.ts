@@ -124,6 +124,8 @@ interface Invocations {
 }
 
 const SQS_CHUNK = 65_536;
+/** Batches Lambda's SQS event source processes at once to begin with (it adds more under a backlog). */
+const LAMBDA_POLLERS = 5;
 
 /** The routed mentions one SQS record carries: a `Mentions Routed` event's list, else 1. */
 function mentionsOf(body: string | undefined): number {
@@ -402,7 +404,12 @@ async function main(): Promise<void> {
         `arrival: ${RATE > 0 ? `${RATE} mentions/s offered` : 'as fast as the senders go'} (${CONCURRENCY} senders), ` +
         `${(n / sendSeconds).toFixed(1)}/s achieved (${n} sent in ${sendSeconds.toFixed(1)} s); ` +
         `intake trigger batch size ${intake?.batchSize}, window ${intake?.maxBatchingWindowSeconds} s; ` +
-        `department triggers ${departmentTrigger?.batchSize}, window ${departmentTrigger?.maxBatchingWindowSeconds} s\n\n`,
+        `department triggers ${departmentTrigger?.batchSize}, window ${departmentTrigger?.maxBatchingWindowSeconds} s\n` +
+        // Locally one poller gathers each trigger's batches; Lambda starts with five batches at once, each
+        // gathering for the window: at this rate a batch there holds about rate x window / 5, at most its size.
+        `in AWS (five pollers gathering at once) intake batches at ${(n / sendSeconds).toFixed(1)}/s would hold about ` +
+        `${Math.min(intake?.batchSize ?? 10, ((n / sendSeconds) * (intake?.maxBatchingWindowSeconds ?? 0)) / LAMBDA_POLLERS).toFixed(1)} records ` +
+        `(min(batch size, rate x window / ${LAMBDA_POLLERS})); locally ${f2((loaded.get('classify-mention')?.records ?? 0) / Math.max(1, loaded.get('classify-mention')?.count ?? 1))}\n\n`,
     );
 
     // Requests by service and operation.
