@@ -70,7 +70,7 @@ export const CapacitySchema = z
       .strictObject({
         classify: eventSourceBatchSize.default(DEFAULT_CAPACITY.batchSize.classify).meta({
           description:
-            'most intake messages per classify-mention batch (its window is 1 s). classify-mention publishes one Mentions Routed entry per department and role per batch, so a batch of 50 at 36 mentions/s cut EventBridge events, department messages and invocations per mention (docs/performance.md, Round w14); each routed mention adds ~1.2 KB to its entry, billed per 64 KB. Above 50 a department message could hold more mentions than handle-department safely handles one after the other in its 30 s',
+            "most intake messages per classify-mention batch (its window is 1 s). classify-mention publishes one Mentions Routed entry per department and role per batch: batches of ~40 instead of ~9 cut EventBridge events per mention from 0.66 to 0.27, SQS requests from 3.35 to 1.97 and invocations from 1.6 to 1.18 (bench:cost, docs/performance.md Round w14). Batches fill above ~250 mentions/s in AWS (five pollers gather at once); 50 keeps an entry near one 64 KB billing chunk (~1.2 KB per mention) and a department message's mentions, handled one after the other, near 10 s of handle-department's 30 s timeout",
         }),
         departments: eventSourceBatchSize.default(DEFAULT_CAPACITY.batchSize.departments).meta({
           description:
