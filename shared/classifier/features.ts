@@ -37,6 +37,14 @@ export interface FeatureOptions {
   readonly lexicon?: LexiconName;
   /** Signals for emojis of the positive and negative classes (`emoji positive`). Undefined: off. */
   readonly emojiClasses?: boolean;
+  /**
+   * The heads that read the lexicon's and emoji classes' signals (`LEXICON_SIGNAL_NAMES`);
+   * undefined: all three (models trained before round w14). The other heads are trained
+   * without those signals' buckets, so their weights there are zero and classification
+   * needs nothing else: the vector and its norm are the same for every head, and a release
+   * that does not know this field scores such a model exactly as one that does.
+   */
+  readonly lexiconHeads?: readonly ('relevance' | 'sentiment' | 'category')[];
 }
 
 /**
@@ -140,6 +148,9 @@ export const SIGNAL_NAMES = [
 ] as const;
 
 const LEXICON_SIGNAL = SIGNAL_NAMES.indexOf('lexicon positive');
+
+/** The signals that `FeatureOptions.lexicon` and `emojiClasses` add (what `lexiconHeads` scopes). */
+export const LEXICON_SIGNAL_NAMES = SIGNAL_NAMES.slice(LEXICON_SIGNAL);
 const EMOJI_SIGNAL = SIGNAL_NAMES.indexOf('emoji positive');
 const NO_LEXICON: ReadonlyMap<string, number> = new Map();
 
@@ -496,6 +507,15 @@ export function copyVector(v: SparseVector): SparseVector {
 }
 
 const SIGNAL_HASHES = SIGNAL_NAMES.map((name) => hashString(FNV_OFFSET ^ Kind.Signal, name, 0, name.length));
+
+/**
+ * The buckets of the lexicon's and emoji classes' signals (`LEXICON_SIGNAL_NAMES`) in a model
+ * of `bits` hash bits: what a head outside `FeatureOptions.lexiconHeads` is trained without.
+ * A word or character n-gram that shares one of these buckets is left out with them (hashing).
+ */
+export function lexiconSignalBuckets(bits: number): ReadonlySet<number> {
+  return new Set(LEXICON_SIGNAL_NAMES.map((name) => signalIndex(name, bits)));
+}
 
 /** The vector index of a signal feature (`SIGNAL_NAMES`) in a model of `bits` hash bits. */
 export function signalIndex(name: (typeof SIGNAL_NAMES)[number], bits: number): number {
