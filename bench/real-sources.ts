@@ -49,7 +49,7 @@ const DEFAULT_MIXES: Readonly<Record<'de' | 'en', readonly Mix[]>> = {
     // The shipped mix without the UCI review sentences: the row they were judged against.
     { sources: { goemotions: 1 } },
     ...[0, 0.2, 0.5, 1, 2].map((xed): Mix => ({ sources: xed ? { ...SHIPPED_EN, xed } : SHIPPED_EN })),
-    // The neutral margin (round w8; -0.25 is shipped: ENGLISH_NEUTRAL_MARGIN).
+    // The neutral margin (round w8; -0.25 was shipped until round w14, -0.5 since: ENGLISH_NEUTRAL_MARGIN).
     ...[-0.25, -0.5].map((neutral): Mix => ({ sources: SHIPPED_EN, biasShift: [0, neutral, 0] })),
   ],
   de: [

@@ -141,6 +141,12 @@ export function decodeModel(base64: string, id: string): LanguageModel {
       throw new ModelFormatError(`model ${id} cannot be served here: ${(error as Error).message}`, { cause: error });
     }
   }
+  const { lexiconHeads } = header.features;
+  if (
+    lexiconHeads !== undefined &&
+    !(Array.isArray(lexiconHeads) && lexiconHeads.every((name) => HEAD_NAMES.includes(name)))
+  )
+    throw new ModelFormatError(`model ${id} names unknown lexicon heads ${JSON.stringify(lexiconHeads)}`);
   const dimension = 1 << header.features.bits;
   let offset = 0;
   const heads = {} as Record<HeadName, LinearHead>;

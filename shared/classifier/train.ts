@@ -7,6 +7,7 @@ import {
   DEFAULT_FEATURES,
   FeatureExtractor,
   inverseDocumentFrequencies,
+  lexiconSignalBuckets,
   signalIndex,
   type FeatureOptions,
   type SparseVector,
@@ -457,11 +458,21 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
     features,
     idf,
   );
+  // Heads outside `features.lexiconHeads` learn without the lexicon's signals: their weights
+  // there stay zero, so the shipped vector (signals included) scores them as trained.
+  const readsLexicon = (name: HeadName) => features.lexiconHeads === undefined || features.lexiconHeads.includes(name);
+  const lexiconBuckets =
+    features.lexiconHeads !== undefined && (features.lexicon !== undefined || features.emojiClasses)
+      ? lexiconSignalBuckets(features.bits)
+      : undefined;
+  const withoutLexicon = lexiconBuckets ? trainVectors.map((v) => withoutIndices(v, lexiconBuckets)) : undefined;
   const heads = {} as Record<HeadName, LinearHead>;
   const measured = {} as Record<HeadName, { accuracy: number; macroF1: number }>;
   const temperatures = {} as Record<HeadName, number>;
   const calibrate = input.calibrate ?? true;
   for (const name of HEAD_NAMES) {
+    const masked = withoutLexicon !== undefined && !readsLexicon(name);
+    const headVectors = masked ? withoutLexicon : trainVectors;
     // Each head learns from the examples that carry its label (labelOf: the category head
     // from relevant mentions only; real texts label sentiment or category only), weighted where given.
     const labeledAt = input.train.flatMap((e, i) => {
@@ -469,8 +480,8 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
       if (y === undefined) return [];
       return [
         e.weight === undefined
-          ? { id: e.id ?? e.text, x: trainVectors[i]!, y }
-          : { id: e.id ?? e.text, x: trainVectors[i]!, y, weight: e.weight },
+          ? { id: e.id ?? e.text, x: headVectors[i]!, y }
+          : { id: e.id ?? e.text, x: headVectors[i]!, y, weight: e.weight },
       ];
     });
     heads[name] = trainHead(name, CLASSES[name], labeledAt, features.bits, training[name]);

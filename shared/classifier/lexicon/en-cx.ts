@@ -6,9 +6,10 @@
  * waiting, refunds), on VADER's scale (-4 .. +4). Spellings as people type them on phones are
  * entries of their own ("cant login", "doesnt work").
  *
- * Not read by a shipped model (round w13: the retrained English model lost 0.024 written
- * held-out sentiment and 0.020 category; `FeatureOptions.lexicon: 'en-cx'` and `npm run bench:lexicon
- * -- cx 4 en` try it), so no Lambda bundle carries it (infra/bundling.ts).
+ * Read by the shipped English model's sentiment head only (round w14, `SHIPPED_FEATURES.en`
+ * with `lexiconHeads: ['sentiment']`; fed to all three heads in round w13 it cost the written
+ * held-out category 0.020), so classify-mention and train-model bundle it (infra/bundling.ts).
+ * `npm run bench:lexicon -- cx 4 en` measures it in the sentiment head alone.
  *
  * Words: complaints only. Praise words ("great", "love", "thanks") were in the first draft
  * and cost the written held-out sentiment 0.025 (docs/classifier.md, round w13): the n-grams

@@ -4,7 +4,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModels, readCategoryOnly, readShortTexts } from '../../../shared/classifier/build-models.ts';
 import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier/corpus.ts';
-import { copyVector, DEFAULT_FEATURES, FeatureExtractor, signalIndex } from '../../../shared/classifier/features.ts';
+import {
+  copyVector,
+  DEFAULT_FEATURES,
+  FeatureExtractor,
+  lexiconSignalBuckets,
+  signalIndex,
+} from '../../../shared/classifier/features.ts';
 import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
 import { decodeModel, encodeModel, ModelFormatError } from '../../../shared/classifier/model-codec.ts';
 import { NgramClassifier } from '../../../shared/classifier/ngram-classifier.ts';
@@ -172,6 +178,61 @@ describe('short written examples', () => {
     }
     expect(new Set(examples.map((e) => e.sentiment))).toEqual(new Set(['negative', 'neutral', 'positive']));
     expect(examples.filter((e) => e.sentiment === 'neutral').every((e) => e.category === undefined)).toBe(true);
+  });
+});
+
+describe('lexicon heads (FeatureOptions.lexiconHeads)', () => {
+  // Round w14: the English customer lexicon should move the sentiment head only.
+  const weightsAtLexiconSignals = (head: { weights: Int8Array; classes: readonly string[] }) =>
+    [...lexiconSignalBuckets(FEATURES.bits)].flatMap((bucket) =>
+      head.classes.map((_, c) => head.weights[bucket * head.classes.length + c]!),
+    );
+  const train = (lexiconHeads?: readonly ('relevance' | 'sentiment' | 'category')[]) =>
+    trainLanguageModel({
+      language: 'de',
+      train: readCorpus([TINY]),
+      heldOut: [],
+      features: { ...FEATURES, lexicon: 'de', ...(lexiconHeads ? { lexiconHeads } : {}) },
+      training: TRAINING,
+      calibrate: false,
+    });
+
+  it('trains the other heads without the lexicon signals: their weights there are zero, the reading head has some', () => {
+    const trained = train(['sentiment']);
+
+    expect(weightsAtLexiconSignals(trained.heads.relevance).every((w) => w === 0)).toBe(true);
+    expect(weightsAtLexiconSignals(trained.heads.category).every((w) => w === 0)).toBe(true);
+    expect(weightsAtLexiconSignals(trained.heads.sentiment).some((w) => w !== 0)).toBe(true);
+  });
+
+  it('lets every head read the lexicon when the field is absent (models trained before)', () => {
+    const trained = train();
+
+    expect(weightsAtLexiconSignals(trained.heads.category).some((w) => w !== 0)).toBe(true);
+  });
+
+  it('names lexicon signals among the sentiment reasons only', () => {
+    const model = decodeModel(encodeModel(train(['sentiment'])), 'ngram-de@lexheads');
+    // The same model for every language: the test is about heads, not language detection.
+    const models = { de: model, en: model, any: model };
+    const classifier = new NgramClassifier({ models, reasonsPerDecision: 100, languages: ['de'] });
+
+    const result = classifier.classify({ text: 'Schon wieder kaputt, eine Katastrophe und eine Frechheit' });
+
+    const lexiconReasons = result.reasons.filter((r) => r.feature.includes('signal lexicon'));
+    expect(lexiconReasons.length).toBeGreaterThan(0);
+    expect(new Set(lexiconReasons.map((r) => r.decision))).toEqual(new Set(['sentiment']));
+  });
+
+  it('keeps the field through encoding, and refuses a model that names an unknown head', () => {
+    const trained = train(['sentiment']);
+    expect(decodeModel(encodeModel(trained), 'ngram-de@x').features.lexiconHeads).toEqual(['sentiment']);
+
+    const foreign = encodeModel({
+      ...trained,
+      features: { ...trained.features, lexiconHeads: ['urgency'] as unknown as readonly 'sentiment'[] },
+    });
+    expect(() => decodeModel(foreign, 'ngram-de@y')).toThrow(ModelFormatError);
   });
 });
 
