@@ -35,16 +35,16 @@ describe('sentiment lexicons in the Lambda bundles', () => {
     const lexicons = shippedLexicons();
     const define = bundleDefine(specOf('train-model'), demoConfig());
 
-    // Assess: German reads its lexicon, English the project's customer one (round w14); no shipped set reads VADER's
+    // Assess: German reads its lexicon; no shipped set reads VADER's or the project's English one
     expect(lexicons.sort()).toEqual(
       [...new Set(Object.values(SHIPPED_FEATURES).flatMap((f) => (f.lexicon ? [f.lexicon] : [])))].sort(),
     );
-    expect(lexicons.sort()).toEqual(['de', 'en-cx']);
+    expect(lexicons).toEqual(['de']);
     expect(define[`process.env.${LEXICON_OFF_EN_ENV}`]).toBe('"off"');
-    expect(define).not.toHaveProperty(`process.env.${LEXICON_OFF_EN_CX_ENV}`);
+    expect(define[`process.env.${LEXICON_OFF_EN_CX_ENV}`]).toBe('"off"');
   });
 
-  it("builds train-model and classify-mention with the German and the customer English lexicon, without VADER's", async () => {
+  it('builds train-model and classify-mention with the German lexicon and without either English one', async () => {
     // Arrange
     mkdirSync(path.join(ROOT, '.backchannel'), { recursive: true });
     const dir = mkdtempSync(path.join(ROOT, '.backchannel', 'lexicon-bundling-'));
@@ -56,11 +56,7 @@ describe('sentiment lexicons in the Lambda bundles', () => {
 
         // Assess
         const lexicons = Object.keys(bundle.inputs).filter((input) => input.startsWith('shared/classifier/lexicon/'));
-        expect(lexicons.sort(), id).toEqual([
-          'shared/classifier/lexicon/de.ts',
-          'shared/classifier/lexicon/en-cx.ts',
-          'shared/classifier/lexicon/index.ts',
-        ]);
+        expect(lexicons.sort(), id).toEqual(['shared/classifier/lexicon/de.ts', 'shared/classifier/lexicon/index.ts']);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -98,8 +94,8 @@ describe('sentiment lexicons in the Lambda bundles', () => {
   });
 
   it('refuses a company model that reads a lexicon the bundle lacks when it loads, so classify-mention falls back to the shipped models', async () => {
-    // Arrange: a company model trained (in a process that has every lexicon) with the English customer lexicon,
-    // as this release trains one, read by a bundle without that lexicon (a release before w14, during a deployment)
+    // Arrange: a company model trained (in a process that has every lexicon) with the English customer lexicon
+    // in its sentiment head, read by a bundle without that lexicon
     const quick = { epochs: 5 };
     const trained = trainLanguageModel({
       language: 'en',

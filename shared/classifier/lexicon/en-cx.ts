@@ -6,10 +6,11 @@
  * waiting, refunds), on VADER's scale (-4 .. +4). Spellings as people type them on phones are
  * entries of their own ("cant login", "doesnt work").
  *
- * Read by the shipped English model's sentiment head only (round w14, `SHIPPED_FEATURES.en`
- * with `lexiconHeads: ['sentiment']`; fed to all three heads in round w13 it cost the written
- * held-out category 0.020), so classify-mention and train-model bundle it (infra/bundling.ts).
- * `npm run bench:lexicon -- cx 4 en` measures it in the sentiment head alone.
+ * Not read by a shipped model (round w13: the retrained English model lost 0.024 written
+ * held-out sentiment and 0.020 category; `FeatureOptions.lexicon: 'en-cx'` and `npm run bench:lexicon
+ * -- cx 4 en` try it), so no Lambda bundle carries it (infra/bundling.ts). Round w14 fed it to the
+ * sentiment head only (`lexiconHeads`): +0.005 real held-out, -0.018 written, and 4 KB that put
+ * train-model over its bundle line, so it stays out (docs/classifier.md, round w14).
  *
  * Words: complaints only. Praise words ("great", "love", "thanks") were in the first draft
  * and cost the written held-out sentiment 0.025 (docs/classifier.md, round w13): the n-grams
