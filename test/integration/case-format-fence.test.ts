@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemSize, writeUnits } from '../../bench/aws-requests.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoCaseRepository, keys } from '../../shared/adapters/dynamodb/index.ts';
 import type { Case } from '../../shared/domain/case.ts';
@@ -18,7 +19,7 @@ const NOW = '2026-11-30T10:00:00.000Z';
 
 /**
  * The case's format fence (shared/adapters/dynamodb/case-format.ts) against dynalite: a case
- * written by this release (format 2: the lock in `lock2`, `version` NULL)
+ * written by this release (format 2: the history packed, the lock in `lock2`, `version` NULL)
  * refuses every write of the previous release (test/support/previous-release-case-store.ts:
  * its exact commands), so nothing of the case is lost while both releases run; a case that
  * release wrote (format 1) is read, written and upgraded by this one.
@@ -100,7 +101,7 @@ describe('the case format fence against dynalite', () => {
   }
 
   describe("the previous release's writes of a case this release wrote", () => {
-    it('refuses its transition (the case read with a NULL version): StaleCaseError, the history kept', async () => {
+    it('refuses its transition (the case read with no history and a NULL version): StaleCaseError, the history kept', async () => {
       // Arrange: this release opens the case and a joining mention adds a second history entry.
       const { opened, joined } = openedAndJoined('case_fence_transition');
       await cases.ensure(opened, EXPIRES);
@@ -117,6 +118,7 @@ describe('the case format fence against dynalite', () => {
       );
 
       // Assess
+      expect(asOldReadsIt?.history).toBeUndefined();
       expect(asOldReadsIt?.version).toBeNull();
       await expect(attempt).rejects.toThrow(StaleCaseError);
       expect(await rawItem(joined.id)).toEqual(before);
@@ -188,7 +190,7 @@ describe('the case format fence against dynalite', () => {
   });
 
   describe('a case the previous release wrote (format 1)', () => {
-    it('is read as it was and upgraded by its next transition: lock2, the NULL version, the history whole', async () => {
+    it('is read as it was and upgraded by its next transition: lock2, the NULL version, the history packed and whole', async () => {
       // Arrange
       const { opened, joined } = openedAndJoined('case_fence_upgrade');
       await previous.create(opened, EXPIRES);
@@ -206,6 +208,8 @@ describe('the case format fence against dynalite', () => {
       expect(read).toEqual(opened);
       const item = await rawItem(opened.id);
       expect(item).toMatchObject({ lock2: 2, version: null, state: 'resolved' });
+      expect(item.history).toBeUndefined();
+      expect(item.historyZ).toBeInstanceOf(Uint8Array);
       expect((await cases.get(opened.id))?.history?.map((e) => e.transitionId)).toEqual([
         joined.history?.[0]?.transitionId,
         'api:new-release',
@@ -261,5 +265,21 @@ describe('the case format fence against dynalite', () => {
       firstResponseMentionId: 'facebook:own-2',
     });
     expect((await cases.get(opened.id))?.version).toBe(2);
+  });
+
+  it("keeps a case with a joining mention's routing entry under 1 KB (one write unit) where the list took two", async () => {
+    // Arrange
+    const { opened, joined } = openedAndJoined('case_fence_size');
+    await cases.ensure(opened, EXPIRES);
+
+    // Act
+    await cases.saveTransition(joined, 1, EXPIRES, opened);
+    const item = await rawItem(joined.id);
+
+    // Assess
+    expect(await cases.get(joined.id)).toEqual(joined);
+    expect(writeUnits(itemSize(item))).toBe(1);
+    const { historyZ: _packed, lock2: _lock, ...unpacked } = item;
+    expect(writeUnits(itemSize({ ...unpacked, version: joined.version, history: joined.history }))).toBe(2);
   });
 });

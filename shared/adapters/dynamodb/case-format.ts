@@ -1,3 +1,6 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { CaseHistoryEntry } from '../../domain/case.ts';
+
 /**
  * The case item's format, and the fence that keeps a previous release from writing over a
  * case of a newer format (docs/events-and-data.md, "Changing an item's format").
@@ -5,8 +8,9 @@
  * Every write of a case is conditional on its optimistic lock. A release before format 2
  * writes on `version = :expected`, or, for a case that has no `version`, on
  * `attribute_not_exists(version)`; its transitions are a PutItem of the whole case as it
- * read it, so it would drop every attribute it does not know (a packed history: it would
- * write the case back with only its own new entry). So a format-2 case keeps its lock in `lock2` and holds `version` as NULL, which neither of the old conditions matches
+ * read it. Format 2 packs the history (`historyZ`), which such a release does not read: its
+ * PutItem would write the case back with only its own new entry. So a format-2 case keeps its
+ * lock in `lock2` and holds `version` as NULL, which neither of the old conditions matches
  * (`NULL = 4` is false; a NULL attribute exists), and the old release's `ADD version :one`
  * (a first response) is refused for its type. Every old write of a format-2 case fails before
  * it changes anything, and its message is retried until an instance of this release takes it.
@@ -62,4 +66,42 @@ export function lockCondition(expectedVersion: number): {
     ConditionExpression: `${LOCK} = :expected OR version = :expected`,
     ExpressionAttributeValues: { ':expected': expectedVersion },
   };
+}
+
+/**
+ * The history as one binary attribute (`historyZ`): a version byte, then the deflate of the
+ * entries' JSON with a preset dictionary of their usual skeleton. As a list of maps the
+ * history was a quarter of a new case's item (about 230 of 920 bytes) and half of it after a
+ * joining mention's `apply-routing` entry (530 of 1,170), which took every such transition
+ * past 1 KB: 2 write units, where the packed history keeps the case under 1 KB (1 unit).
+ *
+ * The dictionary of a version byte never changes (items written with it must stay readable);
+ * a better dictionary is a new version byte beside the old one.
+ */
+const HISTORY_V1 = 1;
+
+/** The JSON a history usually holds, with its values' common beginnings: what deflate may refer back to. */
+const HISTORY_DICTIONARY_V1 = Buffer.from(
+  '[{"transitionId":"routing:facebook:","at":"2026-12-0","actor":"system:handle-department","action":"apply-routing",' +
+    '"from":"assigned","to":"assigned","detail":{"mentionId":"facebook:","rules":"","priority":"normal -> high","dueAt":"2026-12-0","tags":"","cc":""}},' +
+    '{"transitionId":"reopen:","actor":"user:","action":"reopen","from":"resolved","to":"new","detail":{"mentionId":"","note":""}},' +
+    '{"transitionId":"own-reply:","actor":"platform:","action":"respond","from":"waiting","to":"responded"},' +
+    '{"transitionId":"sla-breach:","actor":"system:check-sla","action":"breach-sla","from":"new","to":"new","detail":{"dueAt":""}},' +
+    '{"transitionId":"assign:facebook:","at":"2026-12-0","actor":"system:classify-mention","action":"assign","from":"new",' +
+    '"to":"assigned","detail":{"assignee":"","reason":"round robin: the only member on duty ("}}]',
+);
+
+/** The `historyZ` attribute of a case item. */
+export function encodeCaseHistory(history: readonly CaseHistoryEntry[]): Uint8Array {
+  const packed = deflateRawSync(JSON.stringify(history), { dictionary: HISTORY_DICTIONARY_V1 });
+  return Buffer.concat([Buffer.of(HISTORY_V1), packed]);
+}
+
+/**
+ * The history entries of a `historyZ` attribute.
+ * @throws Error for a version byte this release does not know (an item of a newer release)
+ */
+export function decodeCaseHistory(bytes: Uint8Array): CaseHistoryEntry[] {
+  if (bytes[0] !== HISTORY_V1) throw new Error(`case history of unknown version ${bytes[0]}`);
+  return JSON.parse(inflateRawSync(bytes.subarray(1), { dictionary: HISTORY_DICTIONARY_V1 }).toString('utf8'));
 }

@@ -18,7 +18,7 @@ import type {
   CaseRepository,
   DeliveryClaimRequest,
 } from '../../domain/ports.ts';
-import { LOCK, lockAttributes, lockCondition, lockOf } from './case-format.ts';
+import { decodeCaseHistory, encodeCaseHistory, LOCK, lockAttributes, lockCondition, lockOf } from './case-format.ts';
 import { caseMentionItem, eventOfCaseMention } from './case-mention-record.ts';
 import { casesByIds, namesIn, syncRefs } from './case-refs.ts';
 import { conditionalWrite, GSI1, isConditionFailed, keys } from './keys.ts';
@@ -306,14 +306,16 @@ function partitionsOf(department: string, role: 'owner' | 'cc' | 'approver', sta
 
 /**
  * The stored item of a case in the current format (case-format.ts): its keys, its index
- * entries, every field it has, the lock in `lock2` behind the fence.
+ * entries, every field it has, the lock in `lock2` behind the fence, the history packed.
  */
 function caseItem(c: Case, expiresAt: number): Record<string, unknown> {
-  const { version, ...rest } = c;
+  const { version, history, ...rest } = c;
   const fields = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
   return {
     ...fields,
     ...lockAttributes(version),
+    // Packed: it keeps a case with a few entries under 1 KB, one write unit per transition.
+    ...(history ? { historyZ: encodeCaseHistory(history) } : {}),
     ...keys.case(c.id),
     GSI1PK: keys.casesByState(c.department, c.state),
     GSI1SK: keys.caseDue(c.dueAt, c.id, isInTriage(c)),
@@ -373,6 +375,8 @@ function toCase(item: Record<string, unknown>): Case {
     ]),
   );
   const version = lockOf(item);
+  // Format 1 keeps `history` as a list (in OPTIONAL_FIELDS); format 2 packs it.
+  const packed = item.historyZ instanceof Uint8Array ? { history: decodeCaseHistory(item.historyZ) } : {};
   return {
     id: item.id,
     platform: item.platform,
@@ -388,6 +392,7 @@ function toCase(item: Record<string, unknown>): Case {
     authorId: item.authorId,
     ...optional,
     ...(version === undefined ? {} : { version }),
+    ...packed,
   } as Case;
 }
 
