@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemSize, writeUnits } from '../../bench/aws-requests.ts';
 import { buildTopology } from '../../infra/topology.ts';
+import { downgradeCases } from '../../shared/adapters/dynamodb/case-format-rollback.ts';
 import { DynamoCaseRepository, keys } from '../../shared/adapters/dynamodb/index.ts';
 import type { Case } from '../../shared/domain/case.ts';
 import { applyCaseCommand } from '../../shared/domain/case-lifecycle.ts';
@@ -241,6 +242,42 @@ describe('the case format fence against dynalite', () => {
       expect((await rawItem(opened.id)).lock2).toBeUndefined();
       await expect(cases.saveTransition(next, 1, EXPIRES)).rejects.toThrow(StaleCaseError);
       expect(await cases.firstResponseAt(opened.id)).toBe(NOW);
+    });
+  });
+
+  describe('a rollback past the fence (downgradeCases)', () => {
+    it('writes format-2 cases back as format 1, after which the previous release reads their whole history and writes them', async () => {
+      // Arrange: a case this release opened and joined (two history entries, packed).
+      const { opened, joined } = openedAndJoined('case_fence_rollback');
+      await cases.ensure(opened, EXPIRES);
+      await cases.saveTransition(joined, 1, EXPIRES, opened);
+      const dryRun = await downgradeCases(local.documents, tableName, { dryRun: true });
+      const untouched = await rawItem(joined.id);
+
+      // Act
+      const outcome = await downgradeCases(local.documents, tableName);
+      const resolved = await changeCase(
+        joined.id,
+        { type: 'resolve' },
+        { transitionId: 'api:old-release-after-rollback', actor: 'user:jana@example.de' },
+        deps(previous),
+      );
+
+      // Assess
+      expect(untouched.historyZ).toBeInstanceOf(Uint8Array);
+      expect(outcome.found).toBe(dryRun.found);
+      expect(outcome).toMatchObject({ converted: outcome.found, changed: 0 });
+      expect(resolved.applied).toBe(true);
+      const item = await rawItem(joined.id);
+      expect(item).toMatchObject({ version: 3, state: 'resolved' });
+      expect(item.lock2).toBeUndefined();
+      expect(item.historyZ).toBeUndefined();
+      expect((item.history as { transitionId: string }[]).map((e) => e.transitionId)).toEqual([
+        ...(joined.history ?? []).map((e) => e.transitionId),
+        'api:old-release-after-rollback',
+      ]);
+      expect((await downgradeCases(local.documents, tableName)).found).toBe(0);
+      expect((await cases.get(joined.id))?.history).toHaveLength(3);
     });
   });
 

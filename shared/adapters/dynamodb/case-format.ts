@@ -105,3 +105,18 @@ export function decodeCaseHistory(bytes: Uint8Array): CaseHistoryEntry[] {
   if (bytes[0] !== HISTORY_V1) throw new Error(`case history of unknown version ${bytes[0]}`);
   return JSON.parse(inflateRawSync(bytes.subarray(1), { dictionary: HISTORY_DICTIONARY_V1 }).toString('utf8'));
 }
+
+/**
+ * A format-2 case item as format 1 wrote it (the history as a list, the lock in `version`):
+ * what a rollback to a release before the fence needs, since that release refuses to write
+ * (and cannot read the history of) a case of format 2. An item of format 1 is returned as it is.
+ */
+export function toFormat1(item: Record<string, unknown>): Record<string, unknown> {
+  const { [LOCK]: lock, historyZ, ...rest } = item;
+  if (typeof lock !== 'number') return item;
+  return {
+    ...rest,
+    version: lock,
+    ...(historyZ instanceof Uint8Array ? { history: decodeCaseHistory(historyZ) } : {}),
+  };
+}
