@@ -10,6 +10,7 @@ import { caseCommand, casesCommand } from './commands/cases.ts';
 import { classifyCommand } from './commands/classify.ts';
 import { correctCommand } from './commands/correct.ts';
 import { dlqCommand } from './commands/dlq.ts';
+import { caseFormatCommand } from './commands/case-format.ts';
 import { eraseCommand } from './commands/erase.ts';
 import { initCommand } from './commands/init.ts';
 import { modelCommand, trainCommand } from './commands/models.ts';
@@ -100,6 +101,7 @@ ${TABLE_OPTIONS_HELP.split('\n').slice(1).join('\n')}
   redrive: redriveCommand,
   dlq: dlqCommand,
   erase: eraseCommand,
+  'case-format': caseFormatCommand,
   correct: correctCommand,
   train: trainCommand,
   model: modelCommand,

@@ -73,7 +73,9 @@ describe('case store against dynalite', () => {
 
       expect(stored.version).toBe(1);
       expect(await rawItem('case_ensure')).toMatchObject({
-        version: 1,
+        // Format 2 (case-format.ts): the lock in lock2, `version` held as NULL (the fence).
+        lock2: 1,
+        version: null,
         GSI1PK: 'DEPT#service#new',
         GSI1SK: '2026-11-30T13:00:00.000Z#case_ensure',
         GSI2PK: 'AUTHOR#facebook#5550001',
@@ -172,7 +174,8 @@ describe('case store against dynalite', () => {
 
       expect(await cases.get('case_save')).toEqual(next);
       expect(await rawItem('case_save')).toMatchObject({
-        version: 2,
+        lock2: 2,
+        version: null,
         GSI1PK: 'DEPT#service#assigned',
         expiresAt: EXPIRES,
       });

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeCaseHistory } from '../../shared/adapters/dynamodb/case-format.ts';
 import { eventOfCaseMention, isDeflatedCaseMention } from '../../shared/adapters/dynamodb/case-mention-record.ts';
 import {
   adminApi,
@@ -150,7 +151,9 @@ export class HandlerPipeline {
             ? { ...item, event: eventOfCaseMention(item) }
             : item.detail instanceof Uint8Array
               ? { ...item, detail: decodeMentionDetail(item.detail) }
-              : item,
+              : item.historyZ instanceof Uint8Array
+                ? { ...item, history: decodeCaseHistory(item.historyZ) }
+                : item,
         ),
       );
       ExclusiveStartKey = page.LastEvaluatedKey;

@@ -18,6 +18,7 @@ import type {
   CaseRepository,
   DeliveryClaimRequest,
 } from '../../domain/ports.ts';
+import { decodeCaseHistory, encodeCaseHistory, LOCK, lockAttributes, lockCondition, lockOf } from './case-format.ts';
 import { caseMentionItem, eventOfCaseMention } from './case-mention-record.ts';
 import { casesByIds, namesIn, syncRefs } from './case-refs.ts';
 import { conditionalWrite, GSI1, isConditionFailed, keys } from './keys.ts';
@@ -79,11 +80,10 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
+          // Written in the current format (case-format.ts): a case read in an older one is upgraded.
           Item: caseItem(next, expiresAt),
           // Cases from before the lifecycle have no version: the first transition claims it.
-          ConditionExpression:
-            expectedVersion === 0 ? 'attribute_exists(PK) AND attribute_not_exists(version)' : 'version = :expected',
-          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          ...lockCondition(expectedVersion),
         }),
       );
     } catch (error) {
@@ -116,29 +116,49 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
   /**
    * Sets `firstResponseAt` when the reply is the earliest so far (replies may arrive out of
    * order). It raises the case's version too: a transition that read the case before would
-   * otherwise write its whole item back without this response time.
+   * otherwise write its whole item back without this response time. The version is raised
+   * in the lock the case has (case-format.ts): `lock2`, or for a case still in format 1 (not
+   * transitioned since this release) its `version`, which the next transition carries over.
    */
   async recordResponse(
     caseId: string,
     reply: { readonly mentionId: string; readonly at: string },
     _expiresAt: number,
   ): Promise<string | undefined> {
-    try {
-      await this.client.send(
+    if (await this.raiseFirstResponse(caseId, reply, LOCK)) return reply.at;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.case(caseId),
+        ConsistentRead: true,
+        ProjectionExpression: `firstResponseAt, ${LOCK}`,
+      }),
+    );
+    // A current-format case (or none): the reply was not the earliest.
+    if (!Item || Item[LOCK] !== undefined)
+      return typeof Item?.firstResponseAt === 'string' ? Item.firstResponseAt : undefined;
+    if (await this.raiseFirstResponse(caseId, reply, 'version')) return reply.at;
+    return this.firstResponseAt(caseId);
+  }
+
+  /** The first-response update on the case's lock `lock`, conditional on the case having it: whether it was written. */
+  private raiseFirstResponse(
+    caseId: string,
+    reply: { readonly mentionId: string; readonly at: string },
+    lock: typeof LOCK | 'version',
+  ): Promise<boolean> {
+    return conditionalWrite(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.case(caseId),
-          UpdateExpression: 'SET firstResponseAt = :at, firstResponseMentionId = :mentionId ADD version :one',
-          ConditionExpression:
-            'attribute_exists(PK) AND (attribute_not_exists(firstResponseAt) OR firstResponseAt > :at)',
+          UpdateExpression: `SET firstResponseAt = :at, firstResponseMentionId = :mentionId ADD ${lock} :one`,
+          // Format 1 (or a case from before the lifecycle): no lock2; `version` is a number or absent.
+          ConditionExpression: `${lock === LOCK ? `attribute_exists(${LOCK})` : `attribute_exists(PK) AND attribute_not_exists(${LOCK})`} AND (attribute_not_exists(firstResponseAt) OR firstResponseAt > :at)`,
           ExpressionAttributeValues: { ':at': reply.at, ':mentionId': reply.mentionId, ':one': 1 },
         }),
-      );
-      return reply.at;
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      return this.firstResponseAt(caseId);
-    }
+      ),
+    );
   }
 
   async firstResponseAt(caseId: string): Promise<string | undefined> {
@@ -284,11 +304,18 @@ function partitionsOf(department: string, role: 'owner' | 'cc' | 'approver', sta
   );
 }
 
-/** The stored item of a case: its keys, its index entries and every field it has. */
+/**
+ * The stored item of a case in the current format (case-format.ts): its keys, its index
+ * entries, every field it has, the lock in `lock2` behind the fence, the history packed.
+ */
 function caseItem(c: Case, expiresAt: number): Record<string, unknown> {
-  const fields = Object.fromEntries(Object.entries(c).filter(([, value]) => value !== undefined));
+  const { version, history, ...rest } = c;
+  const fields = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
   return {
     ...fields,
+    ...lockAttributes(version),
+    // Packed: it keeps a case with a few entries under 1 KB, one write unit per transition.
+    ...(history ? { historyZ: encodeCaseHistory(history) } : {}),
     ...keys.case(c.id),
     GSI1PK: keys.casesByState(c.department, c.state),
     GSI1SK: keys.caseDue(c.dueAt, c.id, isInTriage(c)),
@@ -339,10 +366,17 @@ const EVERY_OPTIONAL_FIELD_READ: [Exclude<OptionalKeys<Case>, (typeof OPTIONAL_F
   : never = true;
 void EVERY_OPTIONAL_FIELD_READ;
 
+/** A case item of either format (case-format.ts) as the domain's Case. */
 function toCase(item: Record<string, unknown>): Case {
   const optional = Object.fromEntries(
-    OPTIONAL_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]),
+    OPTIONAL_FIELDS.filter((field) => item[field] !== undefined && item[field] !== null).map((field) => [
+      field,
+      item[field],
+    ]),
   );
+  const version = lockOf(item);
+  // Format 1 keeps `history` as a list (in OPTIONAL_FIELDS); format 2 packs it.
+  const packed = item.historyZ instanceof Uint8Array ? { history: decodeCaseHistory(item.historyZ) } : {};
   return {
     id: item.id,
     platform: item.platform,
@@ -357,6 +391,8 @@ function toCase(item: Record<string, unknown>): Case {
     firstMentionId: item.firstMentionId,
     authorId: item.authorId,
     ...optional,
+    ...(version === undefined ? {} : { version }),
+    ...packed,
   } as Case;
 }
 
