@@ -13,8 +13,12 @@ const COUNTER_PREFIX = 'n#';
 const CONCURRENT_DAYS = 6;
 const DAY_MS = 86_400_000;
 
-/** Hours whose claims a store keeps in memory (the newest); an hour dropped is read again when needed. */
-const CACHED_HOURS = 48;
+/**
+ * Hours whose claims a store keeps in memory (those read last; mentions arrive for the latest
+ * hours): about 150 bytes per mention, so a few hours of even a busy company stay small. An
+ * hour dropped is read again, whole, when needed.
+ */
+const CACHED_HOURS = 6;
 /** Claims of one hour tried before giving up (each refusal means another batch claimed first). */
 const MAX_CLAIM_ATTEMPTS = 25;
 
@@ -38,16 +42,17 @@ interface HourClaims {
  * claiming the same number: one write wins, the other reads the winner's claim and claims
  * what is left under the next number, so concurrent copies of a mention count once.
  *
- * The counters hold `applied`, the last claim whose mentions they count: a claim is added
- * by one conditional `ADD` (`applied` moves from n-1 to n in the same write), so it is added
- * exactly once, by the batch that made it or by any later batch of the hour should the first
+ * The counters hold `applied`, the last claim whose mentions they count: claims are added in
+ * order, each by one `ADD` on the condition that `applied` is below its number (set to it in
+ * the same write), so each is added exactly once, by the batch that made it or by any later batch of the hour should the first
  * fail or die after claiming (a redelivery of its records makes such a call). Counts lag a
  * claim whose batch died until the hour is counted again; they never count it twice.
  *
  * Claims, once written, never change: a store keeps those it read in memory and reads only
  * newer ones. Old notes (one item per mention, the claims of releases before w13; a note
- * marked `uncounted` was released and counts again) are read in the same query until they
- * expire, and erasure and spike members read both.
+ * marked `uncounted` was released and counts again) are read in the same query (on an hour's
+ * first read: while a deployment runs, a note an old instance writes after it is not seen)
+ * until they expire, and erasure and spike members read both.
  */
 export class DynamoRateStore implements RateStore {
   private readonly hours = new Map<string, HourClaims>();
@@ -188,11 +193,11 @@ export class DynamoRateStore implements RateStore {
   private async refresh(hour: string): Promise<HourClaims> {
     let known = this.hours.get(hour);
     const first = !known;
-    if (!known) {
-      known = { last: 0, entries: new Map(), claims: new Map() };
-      this.hours.set(hour, known);
-      while (this.hours.size > CACHED_HOURS) this.hours.delete(this.hours.keys().next().value as string);
-    }
+    if (known) this.hours.delete(hour);
+    known ??= { last: 0, entries: new Map(), claims: new Map() };
+    // Re-inserted: the map's order is the order of use, the first key the one used longest ago.
+    this.hours.set(hour, known);
+    while (this.hours.size > CACHED_HOURS) this.hours.delete(this.hours.keys().next().value as string);
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
