@@ -4,6 +4,7 @@ import type { Notifier } from '../../../shared/domain/notify-department.ts';
 import type { Category, Platform } from '../../../shared/domain/mention.ts';
 import {
   addHours,
+  BatchRates,
   baselineOf,
   countNotedRates,
   DEFAULT_SPIKE_PARAMETERS,
@@ -190,6 +191,42 @@ describe('countNotedRates', () => {
     expect([again, twice]).toEqual([[], []]);
     const counts = await rates.counts('2026-12-03T10:00:00.000Z', '2026-12-03T10:00:00.000Z');
     expect(counts.find((c) => c.dimension === 'category')?.count).toBe(3);
+  });
+});
+
+describe('BatchRates', () => {
+  it("reads an hour's claims once per batch and counts through the store", async () => {
+    // Arrange
+    const store = new InMemoryRateStore();
+    const observation = {
+      mentionId: 'x:9',
+      caseId: 'case_9',
+      createdAt: '2026-12-03T10:42:00.000Z',
+      category: 'complaint' as const,
+      platform: 'x' as const,
+      department: 'service',
+      themeId: 'th_a',
+    };
+    await store.countOnce('2026-12-03T10:00:00.000Z', [observation]);
+    let reads = 0;
+    const counting = Object.assign(Object.create(store) as InMemoryRateStore, {
+      claimsOf: (hour: string) => {
+        reads++;
+        return store.claimsOf(hour);
+      },
+    });
+    const batch = new BatchRates(counting);
+
+    // Act
+    const first = await batch.claimsOf('2026-12-03T10:00:00.000Z');
+    const second = await batch.claimsOf('2026-12-03T10:00:00.000Z');
+    const counted = await batch.countOnce('2026-12-03T10:00:00.000Z', [observation], 0);
+
+    // Assess
+    expect(reads).toBe(1);
+    expect(first.get('x:9')).toEqual({ counted: true, themeId: 'th_a' });
+    expect(second).toBe(first);
+    expect(counted).toEqual([]);
   });
 });
 
