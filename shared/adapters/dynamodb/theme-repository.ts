@@ -17,8 +17,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Themes in the company table (keys.ts: THEME*). Idempotent per mention: the mention's theme
- * is claimed once (on its note in its hour's rates, DynamoRateStore.claimMention; an earlier
- * release's `THEMEMENTION` claims are still read), the theme's vector remembers its recent mentions, a day counts a mention
+ * is claimed once (with its batch's claim in its hour's rates, DynamoRateStore.countOnce; the
+ * notes and `THEMEMENTION` claims of earlier releases are still read), the theme's vector remembers its recent mentions, a day counts a mention
  * once by its id set and holds its authors' marks (a set of pseudonymous hashes) in the same
  * write. Author marks of the release before, one item each, are still read and erased.
  */
@@ -51,15 +51,23 @@ export class DynamoThemeRepository implements ThemeRepository {
   }
 
   async assignmentOf(mentionId: string, createdAt: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.rateMention(hourOf(createdAt), mentionId),
-        ProjectionExpression: 'themeId',
-        ConsistentRead: true,
-      }),
-    );
-    if (typeof Item?.themeId === 'string') return Item.themeId;
+    const hour = hourOf(createdAt);
+    // The hour's rate claims (one item per batch) and old notes (one per mention) in one query.
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.rates(hour), ':prefix': keys.rateMentionsOf(hour) },
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      if (item.type === 'rate-mention' && item.mentionId === mentionId && typeof item.themeId === 'string')
+        return item.themeId;
+      if (item.type !== 'rate-claim' || !Array.isArray(item.entries)) continue;
+      const entry = (item.entries as unknown[]).find((e) => Array.isArray(e) && e[0] === mentionId) as
+        | string[]
+        | undefined;
+      if (entry?.[5]) return entry[5];
+    }
     // An earlier release's theme claim (its note deleted, or expired after 98 days).
     const legacy = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.themeOfMention(mentionId), ConsistentRead: true }),
