@@ -16,6 +16,7 @@ import type { RecordFailureLog } from '../../shared/domain/ports.ts';
 import {
   BatchRates,
   countNotedRates,
+  hourOf,
   RATE_RETENTION_DAYS,
   type RateStore,
   type RecordMentionRatesDeps,
@@ -190,7 +191,7 @@ export async function recordInsightsBatch(
   const batchDeps: RecordInsightsDeps = {
     ...deps,
     themes: new BatchThemes(deps.themes),
-    rates: new BatchRates(deps.rates),
+    rates: new BatchRates(deps.rates, mentionsByHour(event)),
     summary,
   };
   let response: SQSBatchResponse;
@@ -222,6 +223,29 @@ export async function recordInsightsBatch(
   if (failures.length > 0 && failures.length === event.Records.length)
     throw new FullBatchFailureError([new RatesNotCountedError('no record of the batch was counted')]);
   return { batchItemFailures: failures };
+}
+
+/**
+ * The primary mentions of the batch by UTC hour, read together by {@link BatchRates} (one read
+ * of their notes per hour, not one per mention). A record that does not parse is left out here
+ * and fails in {@link processRecord}.
+ */
+function mentionsByHour(event: SQSEvent): Map<string, string[]> {
+  const byHour = new Map<string, string[]>();
+  for (const record of event.Records) {
+    let details: readonly MentionRouted[];
+    try {
+      details = routedMentionsOf(parseRecordBody(record, RoutedEnvelopeSchema, 'a routed mention'));
+    } catch {
+      continue;
+    }
+    for (const d of details) {
+      if (d.role !== 'primary') continue;
+      const hour = hourOf(d.createdAt);
+      byHour.set(hour, [...(byHour.get(hour) ?? []), d.mentionId]);
+    }
+  }
+  return byHour;
 }
 
 /**

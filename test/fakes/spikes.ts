@@ -26,11 +26,12 @@ export class InMemoryRateStore implements RateStore {
   /** Makes the next counter write throw, like a refused write (the claim stays). */
   failNextAdd = false;
 
-  async claimsOf(hour: string): Promise<ReadonlyMap<string, RateClaim>> {
+  async claimsOf(hour: string, mentionIds: readonly string[]): Promise<ReadonlyMap<string, RateClaim>> {
     const claims = new Map<string, RateClaim>();
-    for (const [key, o] of this.noted)
-      if (key.startsWith(`${hour}|`))
-        claims.set(o.mentionId, { counted: true, ...(o.themeId ? { themeId: o.themeId } : {}) });
+    for (const id of mentionIds) {
+      const o = this.noted.get(`${hour}|${id}`);
+      if (o) claims.set(id, { counted: true, ...(o.themeId ? { themeId: o.themeId } : {}) });
+    }
     return claims;
   }
 

@@ -1,10 +1,16 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { RateObservation, SpikeDimension } from '../../domain/insights.ts';
 import { SPIKE_DIMENSIONS } from '../../domain/insights.ts';
 import type { RateCount } from '../../domain/spikes/detector.ts';
 import type { DimensionValue, RateClaim, RateMember, RateStore } from '../../domain/spikes/ports.ts';
 import { hourlyCountsOf } from '../../domain/spikes/record-mention-rates.ts';
-import { queryAll } from './query-all.ts';
+import { getAll, queryAll } from './query-all.ts';
 import { conditionalWrite, keys } from './keys.ts';
 
 /** Prefix of a counter attribute: `n#<dimension>#<value>`. */
@@ -15,12 +21,29 @@ const DAY_MS = 86_400_000;
 
 /**
  * Hours whose claims a store keeps in memory (those read last; mentions arrive for the latest
- * hours): about 150 bytes per mention, so a few hours of even a busy company stay small. An
- * hour dropped is read again, whole, when needed.
+ * hours): at most {@link RATE_CLAIMS_PER_HOUR} claims each. An hour dropped is read again (its
+ * claims' key range only) when needed.
  */
 const CACHED_HOURS = 6;
 /** Claims of one hour tried before giving up (each refusal means another batch claimed first). */
 const MAX_CLAIM_ATTEMPTS = 25;
+/** The first wait after a lost claim number (at most, random below it), doubled after each loss. */
+const CLAIM_BACKOFF_MS = 5;
+/** The longest wait between two attempts: 25 attempts stay within a few seconds of the 30 s timeout. */
+const MAX_CLAIM_BACKOFF_MS = 200;
+
+/**
+ * Claims an hour holds at most; its later mentions are noted one item each (note mode), as
+ * before round w13. Why 256: a quiet or busy hour of a company fits (the bench's 200 mentions
+ * make 18 claims; 2,000 mentions an hour in batches of about 10 make about 200), so it keeps
+ * the saving of one write per batch instead of one per mention; and it bounds what the claims
+ * cost at crisis volume (docs/capacity.md: 2,000 mentions/s, 10 instances): an instance new
+ * to an hour reads at most 256 claims (about 1.2 KB each at 11 mentions: about 300 KB, 75 read
+ * units, one or two query pages) and keeps at most 256 per cached hour, and the batches racing
+ * for the next number race only until the 256th claim is written (seconds into a crisis
+ * hour), after which there is nothing left to race for: a note is one item per mention.
+ */
+export const RATE_CLAIMS_PER_HOUR = 256;
 
 /** A claim's entry for one mention: [mentionId, caseId, department, category, platform, themeId or '']. */
 type ClaimEntry = readonly [string, string, string, string, string, string];
@@ -30,29 +53,40 @@ interface HourClaims {
   last: number;
   /** Entries of each claim, by its number (kept to add them to the counters). */
   readonly entries: Map<number, ClaimEntry[]>;
-  /** By mention id: the claims of the batches, and the old notes (rate mentions). */
+  /** By mention id: what the claims hold (counted, with the theme). */
   readonly claims: Map<string, RateClaim>;
+  /** The hour is capped and its counters hold every claim: nothing of the claims is left to read or add. */
+  settled: boolean;
 }
 
 /**
  * Hourly rate counters and the claims behind them (keys.ts). A batch's mentions of one hour
  * are claimed in one item, numbered per hour and written on the condition that its number is
  * free (`attribute_not_exists`): the hour's claims form a log that every batch reads before it
- * claims, and a mention found there (or in an old note) is not claimed again. Two batches
- * claiming the same number: one write wins, the other reads the winner's claim and claims
- * what is left under the next number, so concurrent copies of a mention count once.
+ * claims, and a mention found there (or in a note) is not claimed again. Two batches claiming
+ * the same number: one write wins, the other reads the winner's claim and claims what is left
+ * under the next number, so concurrent copies of a mention count once.
+ *
+ * The log is capped at {@link RATE_CLAIMS_PER_HOUR}: a batch that finds the cap reached (it has
+ * then read the whole log, and no claim is written after it) notes each of its mentions not
+ * claimed there in an item of its own with a conditional put (note mode, the rate mention of
+ * releases before w13), then adds the noted ones to the counters. So neither mode counts a
+ * mention the other counted: a claim is written only below the cap, before any note-mode
+ * note, and a note-mode batch leaves out every mention the complete log holds.
  *
  * The counters hold `applied`, the last claim whose mentions they count: claims are added in
  * order, each by one `ADD` on the condition that `applied` is below its number (set to it in
- * the same write), so each is added exactly once, by the batch that made it or by any later batch of the hour should the first
- * fail or die after claiming (a redelivery of its records makes such a call). Counts lag a
- * claim whose batch died until the hour is counted again; they never count it twice.
+ * the same write), so each is added exactly once, by the batch that made it or by any later
+ * batch of the hour should the first fail or die after claiming. Notes are added by a plain
+ * `ADD` (as releases before w13 did): a note whose count was refused is marked `uncounted`
+ * and noted again by its redelivery; a batch that dies between its notes and that `ADD` loses
+ * those counts (the crash window of releases before w13, now only in an hour past the cap).
  *
- * Claims, once written, never change: a store keeps those it read in memory and reads only
- * newer ones. Old notes (one item per mention, the claims of releases before w13; a note
- * marked `uncounted` was released and counts again) are read in the same query (on an hour's
- * first read: while a deployment runs, a note an old instance writes after it is not seen)
- * until they expire, and erasure and spike members read both.
+ * Reads are bounded by the cap: an hour's first read is the claims' key range (at most 256
+ * items), later reads only the claims after those known (none once capped). Notes (note mode,
+ * and those an earlier release wrote) are found per mention: one consistent query of one
+ * item tells whether the hour holds any note, and only then a consistent BatchGetItem of the
+ * batch's own note keys; never a query of the hour's notes.
  */
 export class DynamoRateStore implements RateStore {
   private readonly hours = new Map<string, HourClaims>();
@@ -62,8 +96,17 @@ export class DynamoRateStore implements RateStore {
     private readonly tableName: string,
   ) {}
 
-  async claimsOf(hour: string): Promise<ReadonlyMap<string, RateClaim>> {
-    return new Map((await this.refresh(hour)).claims);
+  async claimsOf(hour: string, mentionIds: readonly string[]): Promise<ReadonlyMap<string, RateClaim>> {
+    const known = await this.refresh(hour);
+    const result = new Map<string, RateClaim>();
+    const unclaimed: string[] = [];
+    for (const id of new Set(mentionIds)) {
+      const claim = known.claims.get(id);
+      if (claim) result.set(id, claim);
+      else unclaimed.push(id);
+    }
+    for (const [id, note] of await this.notesOf(hour, unclaimed)) result.set(id, note);
+    return result;
   }
 
   /** The theme claim an earlier release wrote for the mention, if any (read eventually: it is old). */
@@ -84,16 +127,23 @@ export class DynamoRateStore implements RateStore {
     expiresAt: number,
     claimsExpireAt = expiresAt,
   ): Promise<RateObservation[]> {
+    let known = await this.refresh(hour);
+    const seen = new Set<string>();
+    let fresh = observations.filter((o) => {
+      if (seen.has(o.mentionId) || known.claims.get(o.mentionId)?.counted) return false;
+      seen.add(o.mentionId);
+      return true;
+    });
     let counted: RateObservation[] = [];
-    for (let attempt = 0; ; attempt++) {
-      const known = await this.refresh(hour);
-      const seen = new Set<string>();
-      const fresh = observations.filter((o) => {
-        if (seen.has(o.mentionId) || known.claims.get(o.mentionId)?.counted) return false;
-        seen.add(o.mentionId);
-        return true;
-      });
-      if (fresh.length === 0) break;
+    if (fresh.length > 0 && known.last < RATE_CLAIMS_PER_HOUR) {
+      // Below the cap only an earlier release writes notes (note mode needs the cap reached first).
+      const notes = await this.notesOf(
+        hour,
+        fresh.map((o) => o.mentionId),
+      );
+      fresh = fresh.filter((o) => !notes.get(o.mentionId)?.counted);
+    }
+    for (let attempt = 0; fresh.length > 0 && known.last < RATE_CLAIMS_PER_HOUR; attempt++) {
       if (attempt >= MAX_CLAIM_ATTEMPTS)
         throw new Error(`the rate claims of ${hour} changed under ${MAX_CLAIM_ATTEMPTS} attempts`);
       const seq = known.last + 1;
@@ -118,16 +168,140 @@ export class DynamoRateStore implements RateStore {
         // Only when nobody wrote it first: a refused number is read from the table.
         if (known.last === seq - 1) remember(known, seq, entries);
         counted = fresh;
+        fresh = [];
         break;
       }
+      // Lost the number to another batch: wait a random while (longer after each loss) so that racing
+      // batches spread out instead of meeting again in lock-step (seen in the crisis test: one batch
+      // lost 25 times in a row to three others without it), then read the winner's claim.
+      await sleep(Math.random() * Math.min(MAX_CLAIM_BACKOFF_MS, CLAIM_BACKOFF_MS * 2 ** attempt));
+      known = await this.refresh(hour);
+      const claims = known.claims;
+      fresh = fresh.filter((o) => !claims.get(o.mentionId)?.counted);
     }
     await this.addClaims(hour, expiresAt);
+    // Left over only when the cap is reached: the complete log was read, the rest is noted.
+    if (fresh.length > 0) counted = await this.noteEach(hour, fresh, expiresAt, claimsExpireAt);
     return counted;
+  }
+
+  /**
+   * Note mode: notes each mention in an item of its own (a conditional put; a note released
+   * before is noted again), then adds those noted now to the counters in one write. A refused
+   * counter write releases the notes (`uncounted`: the redelivery notes them again) and throws.
+   */
+  private async noteEach(
+    hour: string,
+    observations: readonly RateObservation[],
+    expiresAt: number,
+    notesExpireAt: number,
+  ): Promise<RateObservation[]> {
+    const noted = await Promise.all(observations.map((o) => this.note(hour, o, notesExpireAt)));
+    const fresh = observations.filter((_, i) => noted[i]);
+    if (fresh.length === 0) return [];
+    try {
+      await this.addToCounters(hour, fresh, expiresAt);
+    } catch (error) {
+      await Promise.all(fresh.map((o) => this.release(hour, o.mentionId)));
+      throw error;
+    }
+    return fresh;
+  }
+
+  /** Writes a mention's note; false when it was noted (and not released) before. */
+  private async note(hour: string, o: RateObservation, expiresAt: number): Promise<boolean> {
+    const put = await conditionalWrite(
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.rateMention(hour, o.mentionId),
+            type: 'rate-mention',
+            hour,
+            mentionId: o.mentionId,
+            caseId: o.caseId,
+            department: o.department,
+            category: o.category,
+            platform: o.platform,
+            ...(o.themeId ? { themeId: o.themeId } : {}),
+            expiresAt,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+    if (put) return true;
+    // Noted before: counted, unless its count was refused then (released, `uncounted`).
+    return conditionalWrite(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.rateMention(hour, o.mentionId),
+          UpdateExpression: 'REMOVE uncounted',
+          ConditionExpression: 'uncounted = :true',
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      ),
+    );
+  }
+
+  /** Marks a note whose count was refused: its theme stays, its redelivery notes it again. */
+  private async release(hour: string, mentionId: string): Promise<void> {
+    await conditionalWrite(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.rateMention(hour, mentionId),
+          UpdateExpression: 'SET uncounted = :true',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * The notes of these mentions in the hour, by mention id: one consistent query of one item
+   * says whether the hour holds any note (most hours below the cap hold none), and only then
+   * one consistent BatchGetItem of their keys (100 a call).
+   */
+  private async notesOf(hour: string, mentionIds: readonly string[]): Promise<Map<string, RateClaim>> {
+    const notes = new Map<string, RateClaim>();
+    if (mentionIds.length === 0) return notes;
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        // Notes sort before the claims (`~`): the range up to `~` holds notes only.
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.rates(hour),
+          ':from': keys.rateMentionsOf(hour),
+          ':to': keys.rateClaimsOf(hour),
+        },
+        ProjectionExpression: 'SK',
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    if (!Items?.length) return notes;
+    const items = await getAll(
+      this.client,
+      this.tableName,
+      mentionIds.map((id) => keys.rateMention(hour, id)),
+      { ProjectionExpression: 'mentionId, themeId, uncounted', ConsistentRead: true },
+    );
+    for (const item of items)
+      notes.set(String(item.mentionId), {
+        counted: item.uncounted !== true,
+        ...(typeof item.themeId === 'string' ? { themeId: item.themeId } : {}),
+      });
+    return notes;
   }
 
   /** Adds every claim of the hour that the counters do not hold yet, in order, each once. */
   private async addClaims(hour: string, expiresAt: number): Promise<void> {
     const known = await this.refresh(hour);
+    if (known.settled || known.last === 0) return;
     let applied = await this.appliedOf(hour);
     for (let next = applied + 1; next <= known.last; next = applied + 1) {
       const entries = known.entries.get(next);
@@ -136,9 +310,16 @@ export class DynamoRateStore implements RateStore {
         applied = next;
         continue;
       }
-      const added = await this.addClaim(hour, next, entries, expiresAt);
+      const added = await this.addToCounters(
+        hour,
+        entries.map((e) => observationOf(e, hour)),
+        expiresAt,
+        next,
+      );
       applied = added ? next : Math.max(applied, await this.appliedOf(hour));
     }
+    // Capped and all added: no claim will come, none is left to add (no more reads of `applied`).
+    if (known.last >= RATE_CLAIMS_PER_HOUR && applied >= RATE_CLAIMS_PER_HOUR) known.settled = true;
   }
 
   /** The last claim the hour's counters hold (0: none; counters of releases before w13 hold none). */
@@ -154,72 +335,83 @@ export class DynamoRateStore implements RateStore {
     return typeof Item?.applied === 'number' ? Item.applied : 0;
   }
 
-  /** Adds one claim's mentions to the counters if the claim before it is the last they hold; false when another batch added it. */
-  private addClaim(hour: string, seq: number, entries: readonly ClaimEntry[], expiresAt: number): Promise<boolean> {
+  /**
+   * Adds mentions to the hour's counters in one write. With `seq` (a claim's mentions) only if
+   * the claim before it is the last they hold; false when another batch added it. Without
+   * (notes), unconditionally, leaving `applied` alone.
+   */
+  private addToCounters(
+    hour: string,
+    observations: readonly RateObservation[],
+    expiresAt: number,
+    seq?: number,
+  ): Promise<boolean> {
     const names: Record<string, string> = { '#type': 'type', '#hour': 'hour' };
     const amounts: Record<string, number> = {};
-    const counts = hourlyCountsOf(entries.map((e) => observationOf(e, hour))).get(hour) ?? [];
+    const counts = hourlyCountsOf(observations.map((o) => ({ ...o, createdAt: hour }))).get(hour) ?? [];
     counts.forEach((v, i) => {
       names[`#v${i}`] = `${COUNTER_PREFIX}${v.dimension}#${v.value}`;
       amounts[`:n${i}`] = v.count ?? 1;
     });
     const adds = Object.keys(amounts).map((_, i) => `#v${i} :n${i}`);
+    const values = { ...amounts, ':type': 'rate-counters', ':hour': hour, ':expiresAt': expiresAt };
+    const set = 'SET #type = :type, #hour = :hour, expiresAt = :expiresAt';
+    if (seq === undefined)
+      return this.client
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.rateCounters(hour),
+            UpdateExpression: `ADD ${adds.join(', ')} ${set}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        )
+        .then(() => true);
     return conditionalWrite(
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.rateCounters(hour),
-          UpdateExpression: `ADD ${adds.join(', ')} SET #type = :type, #hour = :hour, expiresAt = :expiresAt, applied = :seq`,
+          UpdateExpression: `ADD ${adds.join(', ')} ${set}, applied = :seq`,
           // Claims are added in order, so the counters hold claim n-1 when n is added. A counter item
           // that expired took its `applied` with it: the claims left of its hour are added again.
           ConditionExpression: 'attribute_not_exists(applied) OR applied < :seq',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: {
-            ...amounts,
-            ':type': 'rate-counters',
-            ':hour': hour,
-            ':expiresAt': expiresAt,
-            ':seq': seq,
-          },
+          ExpressionAttributeValues: { ...values, ':seq': seq },
         }),
       ),
     );
   }
 
   /**
-   * The hour's claims as stored now: what this store read before, and the claims after it
-   * (one consistent query; on the first read of an hour, its old notes too).
+   * The hour's claims as stored now: what this store read before, and the claims after it (one
+   * consistent query of the claims' key range, at most {@link RATE_CLAIMS_PER_HOUR} items on an
+   * hour's first read; none once the cap is known to be reached: no claim comes after it).
    */
   private async refresh(hour: string): Promise<HourClaims> {
     let known = this.hours.get(hour);
-    const first = !known;
     if (known) this.hours.delete(hour);
-    known ??= { last: 0, entries: new Map(), claims: new Map() };
+    known ??= { last: 0, entries: new Map(), claims: new Map(), settled: false };
     // Re-inserted: the map's order is the order of use, the first key the one used longest ago.
     this.hours.set(hour, known);
     while (this.hours.size > CACHED_HOURS) this.hours.delete(this.hours.keys().next().value as string);
+    if (known.last >= RATE_CLAIMS_PER_HOUR) return known;
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': keys.rates(hour),
-        ':from': first ? keys.rateMentionsOf(hour) : keys.rateClaim(hour, known.last + 1).SK,
-        ':to': `${keys.rateClaimsOf(hour)}~`,
+        ':from': keys.rateClaim(hour, known.last + 1).SK,
+        ':to': keys.rateClaim(hour, RATE_CLAIMS_PER_HOUR).SK,
       },
       ConsistentRead: true,
     });
-    for (const item of items) {
-      if (item.type === 'rate-claim') {
-        const seq = Number(item.seq);
-        if (seq > known.last) remember(known, seq, entriesOf(item));
-      } else if (item.type === 'rate-mention' && typeof item.mentionId === 'string') {
-        if (known.claims.get(item.mentionId)?.counted) continue;
-        known.claims.set(item.mentionId, {
-          counted: item.uncounted !== true,
-          ...(typeof item.themeId === 'string' ? { themeId: item.themeId } : {}),
-        });
-      }
-    }
+    const read = items
+      .filter((item) => item.type === 'rate-claim')
+      .map((item) => ({ seq: Number(item.seq), entries: entriesOf(item) }))
+      .sort((a, b) => a.seq - b.seq);
+    for (const { seq, entries } of read) if (seq > known.last) remember(known, seq, entries);
     return known;
   }
 
@@ -248,13 +440,6 @@ export class DynamoRateStore implements RateStore {
   }
 
   async membersOf(hour: string, value: DimensionValue, limit: number): Promise<RateMember[]> {
-    // The hour's claims and old notes (a released note's mention is not counted: not a member);
-    // read whole: an hour's claims are a few items of about 100 bytes per mention.
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.rates(hour), ':prefix': keys.rateMentionsOf(hour) },
-    });
     const members: RateMember[] = [];
     const mentions = new Set<string>();
     const cases = new Set<string>();
@@ -265,12 +450,48 @@ export class DynamoRateStore implements RateStore {
       cases.add(o.caseId);
       members.push({ mentionId: o.mentionId, caseId: o.caseId, department: o.department });
     };
-    for (const item of items) {
+    // The claims (at most RATE_CLAIMS_PER_HOUR items), then the notes of the value (note mode and
+    // earlier releases; a released note's mention is not counted: not a member) page by page
+    // until `limit` cases are found, as releases before w13 read them.
+    const claims = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.rates(hour),
+        ':from': keys.rateClaim(hour, 1).SK,
+        ':to': keys.rateClaim(hour, RATE_CLAIMS_PER_HOUR).SK,
+      },
+    });
+    for (const item of claims)
       if (item.type === 'rate-claim') for (const entry of entriesOf(item)) consider(observationOf(entry, hour));
-      else if (item.type === 'rate-mention' && item.uncounted !== true) consider(noteObservationOf(item));
+    const attribute = value.dimension === 'theme' ? 'themeId' : value.dimension;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    while (cases.size < limit) {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+          FilterExpression: '#attribute = :value AND attribute_not_exists(uncounted)',
+          ExpressionAttributeNames: { '#attribute': attribute },
+          ExpressionAttributeValues: {
+            ':pk': keys.rates(hour),
+            ':from': keys.rateMentionsOf(hour),
+            ':to': keys.rateClaimsOf(hour),
+            ':value': value.value,
+          },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) if (item.type === 'rate-mention') consider(noteObservationOf(item));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+      if (!ExclusiveStartKey) break;
     }
     return members;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Whether a mention counts toward the value. */
@@ -324,11 +545,9 @@ function remember(known: HourClaims, seq: number, entries: ClaimEntry[]): void {
   known.last = seq;
   known.entries.set(seq, entries);
   for (const [mentionId, , , , , themeId] of entries) {
-    const before = known.claims.get(mentionId);
-    if (before?.counted) continue;
-    // A released old note's theme stays the mention's theme.
-    const theme = before?.themeId ?? (themeId || undefined);
-    known.claims.set(mentionId, { counted: true, ...(theme ? { themeId: theme } : {}) });
+    // The first claim of a mention holds its theme (a later one is a copy that raced it).
+    if (known.claims.has(mentionId)) continue;
+    known.claims.set(mentionId, { counted: true, ...(themeId ? { themeId } : {}) });
   }
 }
 

@@ -2,28 +2,55 @@ import type { RateObservation } from '../insights.ts';
 import type { RateCount } from './detector.ts';
 import type { DimensionValue, RateClaim, RateMember, RateStore } from './ports.ts';
 
+/** What one batch asked of an hour's rates: the mention ids, and the answer. */
+interface AskedHour {
+  readonly ids: ReadonlySet<string>;
+  readonly claims: Promise<ReadonlyMap<string, RateClaim>>;
+}
+
 /**
- * The rates as one batch (one invocation of record-insights) sees them: an hour's claims are
- * read once per batch, not once per mention. A claim made by another batch meanwhile is not
- * seen here, which is safe: `countOnce` reads the hour's claims again before it claims, so a
- * mention is still counted once (only its theme is then chosen without the other's claim).
+ * The rates as one batch (one invocation of record-insights) sees them: an hour's claims (and
+ * the notes of the batch's mentions) are read once per batch, not once per mention: the first
+ * mention of an hour asks for every mention of the batch in that hour (`expected`). A claim
+ * made by another batch meanwhile is not seen here, which is safe: `countOnce` reads the
+ * hour's claims again before it claims, so a mention is still counted once (only its theme is
+ * then chosen without the other's claim).
  *
  * Made per batch: nothing is kept between invocations.
  */
 export class BatchRates implements RateStore {
-  private readonly claims = new Map<string, Promise<ReadonlyMap<string, RateClaim>>>();
+  private readonly asked = new Map<string, AskedHour[]>();
 
-  constructor(private readonly table: RateStore) {}
+  /**
+   * @param expected the batch's mention ids by hour (read together on the hour's first ask);
+   *   a mention not listed is read when it is asked for
+   */
+  constructor(
+    private readonly table: RateStore,
+    private readonly expected: ReadonlyMap<string, readonly string[]> = new Map(),
+  ) {}
 
-  claimsOf(hour: string): Promise<ReadonlyMap<string, RateClaim>> {
-    let claims = this.claims.get(hour);
-    if (!claims) {
-      claims = this.table.claimsOf(hour);
+  async claimsOf(hour: string, mentionIds: readonly string[]): Promise<ReadonlyMap<string, RateClaim>> {
+    const asked = this.asked.get(hour) ?? [];
+    this.asked.set(hour, asked);
+    const missing = mentionIds.filter((id) => !asked.some((a) => a.ids.has(id)));
+    if (missing.length > 0) {
+      const ids = new Set(asked.length === 0 ? [...(this.expected.get(hour) ?? []), ...missing] : missing);
+      const entry: AskedHour = { ids, claims: this.table.claimsOf(hour, [...ids]) };
+      asked.push(entry);
       // A failed read is not kept: the next mention of the hour reads again.
-      claims.catch(() => this.claims.delete(hour));
-      this.claims.set(hour, claims);
+      entry.claims.catch(() => asked.splice(asked.indexOf(entry), 1));
     }
-    return claims;
+    const result = new Map<string, RateClaim>();
+    for (const a of asked) {
+      if (!mentionIds.some((id) => a.ids.has(id))) continue;
+      const claims = await a.claims;
+      for (const id of mentionIds) {
+        const claim = claims.get(id);
+        if (claim && !result.has(id)) result.set(id, claim);
+      }
+    }
+    return result;
   }
 
   legacyThemeOf(mentionId: string): Promise<string | undefined> {

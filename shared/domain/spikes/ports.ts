@@ -37,14 +37,17 @@ export interface RateClaim {
 /**
  * Port: hourly mention counters per dimension value, and the mentions behind them.
  * Hours are UTC hour starts (ISO). A mention is counted once: a batch's mentions of one hour
- * are claimed together (one write per batch and hour, not one per mention) and then added.
+ * are claimed together (one write per batch and hour, not one per mention, up to a cap of
+ * claims per hour; past it, one note per mention) and then added.
  */
 export interface RateStore {
   /**
-   * The mentions claimed in the hour, by mention id, as stored now (with their themes): a
-   * redelivery finds its mention here and keeps the theme recorded for it.
+   * What the hour's rates hold of these mentions, by mention id (those found only): the hour's
+   * claims, and the notes of an hour past the claim cap or of an earlier release (with their
+   * themes). A redelivery finds its mention here and keeps the theme recorded for it. Bounded:
+   * the hour's claims are capped, notes are read by key, never by a query of the hour.
    */
-  claimsOf(hour: string): Promise<ReadonlyMap<string, RateClaim>>;
+  claimsOf(hour: string, mentionIds: readonly string[]): Promise<ReadonlyMap<string, RateClaim>>;
   /** The theme an earlier release claimed for a mention in an item of its own (read only). */
   legacyThemeOf(mentionId: string): Promise<string | undefined>;
   /**

@@ -79,7 +79,7 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
   const language = themeLanguageOf(detail.language);
   const terms = kind ? termsOf(detail.text, language) : new Map<string, string>();
   const hour = hourOf(detail.createdAt);
-  const earlier = (await deps.rates.claimsOf(hour)).get(detail.mentionId);
+  const earlier = (await deps.rates.claimsOf(hour, [detail.mentionId])).get(detail.mentionId);
   const noted = earlier?.counted !== true;
   if (!kind || terms.size === 0) {
     deps.onNoted?.(observation);

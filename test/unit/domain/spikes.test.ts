@@ -195,7 +195,7 @@ describe('countNotedRates', () => {
 });
 
 describe('BatchRates', () => {
-  it("reads an hour's claims once per batch and counts through the store", async () => {
+  it("reads an hour's claims once per batch, for every mention of the batch in that hour, and counts through the store", async () => {
     // Arrange
     const store = new InMemoryRateStore();
     const observation = {
@@ -210,22 +210,25 @@ describe('BatchRates', () => {
     await store.countOnce('2026-12-03T10:00:00.000Z', [observation]);
     let reads = 0;
     const counting = Object.assign(Object.create(store) as InMemoryRateStore, {
-      claimsOf: (hour: string) => {
+      claimsOf: (hour: string, mentionIds: readonly string[]) => {
         reads++;
-        return store.claimsOf(hour);
+        asked.push([...mentionIds]);
+        return store.claimsOf(hour, mentionIds);
       },
     });
-    const batch = new BatchRates(counting);
+    const asked: string[][] = [];
+    const batch = new BatchRates(counting, new Map([['2026-12-03T10:00:00.000Z', ['x:9', 'x:10']]]));
 
     // Act
-    const first = await batch.claimsOf('2026-12-03T10:00:00.000Z');
-    const second = await batch.claimsOf('2026-12-03T10:00:00.000Z');
+    const first = await batch.claimsOf('2026-12-03T10:00:00.000Z', ['x:9']);
+    const second = await batch.claimsOf('2026-12-03T10:00:00.000Z', ['x:10']);
     const counted = await batch.countOnce('2026-12-03T10:00:00.000Z', [observation], 0);
 
     // Assess
     expect(reads).toBe(1);
+    expect(asked).toEqual([['x:9', 'x:10']]);
     expect(first.get('x:9')).toEqual({ counted: true, themeId: 'th_a' });
-    expect(second).toBe(first);
+    expect(second.has('x:10')).toBe(false);
     expect(counted).toEqual([]);
   });
 });
