@@ -273,6 +273,26 @@ describe("the cap on an hour's rate claims, against dynalite", () => {
     expect(await complaints(past)).toBe(RATE_CLAIMS_PER_HOUR);
   });
 
+  it("looks a batch's notes up again for each batch: an earlier release's note written between two batches of one instance counts once", async () => {
+    // Arrange: one instance; its first batch asks for the mention and stops before counting it.
+    const hour = '2026-12-01T19:00:00.000Z';
+    const store = instance();
+    await store.countOnce(hour, [observation(hour)], EXPIRES);
+    const m = observation(hour);
+    const asked = await store.claimsOf(hour, [m.mentionId]);
+    await oldNote(hour, m);
+
+    // Act: the redelivery, on the same instance.
+    const again = await store.claimsOf(hour, [m.mentionId]);
+    const counted = await store.countOnce(hour, [m], EXPIRES);
+
+    // Assess
+    expect(asked.has(m.mentionId)).toBe(false);
+    expect(again.get(m.mentionId)).toEqual({ counted: true });
+    expect(counted).toEqual([]);
+    expect(await complaints(hour)).toBe(1);
+  });
+
   it("reads at most the cap's claims on a cold instance's first read, never the hour's notes", async () => {
     // Arrange: a crisis hour, scaled down: the cap reached and 300 notes after it.
     const hour = '2026-12-01T16:00:00.000Z';

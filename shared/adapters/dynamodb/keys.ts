@@ -23,7 +23,7 @@
  * | erasure audit    | AUDIT#ERASURE              | <at>#<erasure id>                      |                                             |                                              |
  * | rate counters    | RATE#<UTC day>             | COUNT#<hour>                           |                                             |                                              |
  * | rate claim (+ themes) | RATE#<UTC day>     | MENTION#<hour>#~<000001..>             |                                             |                                              |
- * | rate mention (old: claims before w13) | RATE#<UTC day> | MENTION#<hour>#<mentionId>  |                                             |                                              |
+ * | rate mention (past the claim cap; before w13) | RATE#<UTC day> | MENTION#<hour>#<mentionId> |                                             |                                              |
  * | spike            | SPIKE                      | <hour>#<spike id>                      |                                             |                                              |
  * | spike cursor     | SPIKE#CURSOR               | CURSOR                                 |                                             |                                              |
  * | correction       | CORRECTION                 | MENTION#<mentionId>                    |                                             | AUTHOR#<platform>#<id> / CORRECTION#<mentionId> |
@@ -80,8 +80,9 @@
  * rate claims they hold. A rate claim is one batch's mentions of the hour (each with its case,
  * department, category, platform and theme: what a spike tags, what a redelivery and erasure
  * look up), numbered 1, 2, ... per hour and written once on the condition that its number is
- * free: that write is each of its mentions' once-only claim (rate-store.ts). The rate mention
- * (one item per mention) was that claim before round w13: read until it expires. Counters
+ * free: that write is each of its mentions' once-only claim (rate-store.ts). An hour holds at
+ * most 256 claims; past them each mention is claimed by a rate mention (one item per mention,
+ * as every mention was before round w13), read by key, not by a query of the hour. Counters
  * expire after 14 weeks, claims with the longer of that and the company's retention.
  * Spikes sit in one partition by their first hour: a company has a few a week.
  * A correction is a person's labelled example of one mention (text, corrected labels, who,

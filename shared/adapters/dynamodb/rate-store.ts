@@ -57,7 +57,15 @@ interface HourClaims {
   readonly claims: Map<string, RateClaim>;
   /** The hour is capped and its counters hold every claim: nothing of the claims is left to read or add. */
   settled: boolean;
+  /**
+   * Notes looked up by `claimsOf` (a note, or null: none) and not yet used by `countOnce`: the
+   * batch's count then needs no second look (a batch asks for its mentions first, then counts).
+   */
+  readonly checked: Map<string, RateClaim | null>;
 }
+
+/** Looked-up notes an hour keeps for its count at most (a batch whose count never came leaves its own). */
+const MAX_CHECKED_NOTES = 10_000;
 
 /**
  * Hourly rate counters and the claims behind them (keys.ts). A batch's mentions of one hour
@@ -105,7 +113,13 @@ export class DynamoRateStore implements RateStore {
       if (claim) result.set(id, claim);
       else unclaimed.push(id);
     }
-    for (const [id, note] of await this.notesOf(hour, unclaimed)) result.set(id, note);
+    const notes = await this.notesOf(hour, unclaimed);
+    if (known.checked.size + unclaimed.length > MAX_CHECKED_NOTES) known.checked.clear();
+    for (const id of unclaimed) {
+      const note = notes.get(id);
+      known.checked.set(id, note ?? null);
+      if (note) result.set(id, note);
+    }
     return result;
   }
 
@@ -136,13 +150,15 @@ export class DynamoRateStore implements RateStore {
     });
     let counted: RateObservation[] = [];
     if (fresh.length > 0 && known.last < RATE_CLAIMS_PER_HOUR) {
-      // Below the cap only an earlier release writes notes (note mode needs the cap reached first).
-      const notes = await this.notesOf(
-        hour,
-        fresh.map((o) => o.mentionId),
-      );
+      // Below the cap only an earlier release writes notes (note mode needs the cap reached first);
+      // looked up by this batch's claimsOf a moment ago, or now.
+      const ids = fresh.map((o) => o.mentionId);
+      const notes = ids.every((id) => known.checked.has(id))
+        ? new Map(ids.map((id) => [id, known.checked.get(id)]))
+        : await this.notesOf(hour, ids);
       fresh = fresh.filter((o) => !notes.get(o.mentionId)?.counted);
     }
+    for (const o of observations) known.checked.delete(o.mentionId);
     for (let attempt = 0; fresh.length > 0 && known.last < RATE_CLAIMS_PER_HOUR; attempt++) {
       if (attempt >= MAX_CLAIM_ATTEMPTS)
         throw new Error(`the rate claims of ${hour} changed under ${MAX_CLAIM_ATTEMPTS} attempts`);
@@ -179,7 +195,7 @@ export class DynamoRateStore implements RateStore {
       const claims = known.claims;
       fresh = fresh.filter((o) => !claims.get(o.mentionId)?.counted);
     }
-    await this.addClaims(hour, expiresAt);
+    await this.addClaims(known, hour, expiresAt);
     // Left over only when the cap is reached: the complete log was read, the rest is noted.
     if (fresh.length > 0) counted = await this.noteEach(hour, fresh, expiresAt, claimsExpireAt);
     return counted;
@@ -298,9 +314,11 @@ export class DynamoRateStore implements RateStore {
     return notes;
   }
 
-  /** Adds every claim of the hour that the counters do not hold yet, in order, each once. */
-  private async addClaims(hour: string, expiresAt: number): Promise<void> {
-    const known = await this.refresh(hour);
+  /**
+   * Adds every claim of the hour up to the last one known (read or written by this call; a later
+   * one is added by its own batch or the next) that the counters do not hold yet, in order, each once.
+   */
+  private async addClaims(known: HourClaims, hour: string, expiresAt: number): Promise<void> {
     if (known.settled || known.last === 0) return;
     let applied = await this.appliedOf(hour);
     for (let next = applied + 1; next <= known.last; next = applied + 1) {
@@ -392,7 +410,7 @@ export class DynamoRateStore implements RateStore {
   private async refresh(hour: string): Promise<HourClaims> {
     let known = this.hours.get(hour);
     if (known) this.hours.delete(hour);
-    known ??= { last: 0, entries: new Map(), claims: new Map(), settled: false };
+    known ??= { last: 0, entries: new Map(), claims: new Map(), settled: false, checked: new Map() };
     // Re-inserted: the map's order is the order of use, the first key the one used longest ago.
     this.hours.set(hour, known);
     while (this.hours.size > CACHED_HOURS) this.hours.delete(this.hours.keys().next().value as string);
