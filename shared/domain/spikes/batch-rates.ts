@@ -39,7 +39,10 @@ export class BatchRates implements RateStore {
       const entry: AskedHour = { ids, claims: this.table.claimsOf(hour, [...ids]) };
       asked.push(entry);
       // A failed read is not kept: the next mention of the hour reads again.
-      entry.claims.catch(() => asked.splice(asked.indexOf(entry), 1));
+      entry.claims.catch(() => {
+        const at = asked.indexOf(entry);
+        if (at >= 0) asked.splice(at, 1);
+      });
     }
     const result = new Map<string, RateClaim>();
     for (const a of asked) {

@@ -233,6 +233,43 @@ describe('BatchRates', () => {
   });
 });
 
+describe('BatchRates after a failed read', () => {
+  it("asks the table again for an hour whose first read failed, and keeps the batch's other reads", async () => {
+    // Arrange
+    const store = new InMemoryRateStore();
+    const hour = '2026-12-03T11:00:00.000Z';
+    await store.countOnce(hour, [
+      {
+        mentionId: 'x:11',
+        caseId: 'case_11',
+        createdAt: '2026-12-03T11:05:00.000Z',
+        category: 'complaint',
+        platform: 'x',
+        department: 'service',
+      },
+    ]);
+    let calls = 0;
+    const flaky = Object.assign(Object.create(store) as InMemoryRateStore, {
+      claimsOf: (h: string, ids: readonly string[]) => {
+        calls++;
+        return calls === 1 ? Promise.reject(new Error('throttled')) : store.claimsOf(h, ids);
+      },
+    });
+    const batch = new BatchRates(flaky, new Map([[hour, ['x:11', 'x:12']]]));
+
+    // Act
+    const failed = await batch.claimsOf(hour, ['x:11']).catch((e: unknown) => e);
+    const again = await batch.claimsOf(hour, ['x:11']);
+    const other = await batch.claimsOf(hour, ['x:12']);
+
+    // Assess
+    expect(failed).toBeInstanceOf(Error);
+    expect(again.get('x:11')).toEqual({ counted: true });
+    expect(other.size).toBe(0);
+    expect(calls).toBe(2);
+  });
+});
+
 describe('evaluateSpikes', () => {
   const config = demoConfig();
   const timezone = config.company.timezone;
