@@ -13,7 +13,14 @@ import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/co
 import { RoutedEnvelopeSchema, routedMentionsOf, type MentionRouted } from '../../shared/domain/events.ts';
 import type { RateObservation } from '../../shared/domain/insights.ts';
 import type { RecordFailureLog } from '../../shared/domain/ports.ts';
-import { countNotedRates, RATE_RETENTION_DAYS, type RateStore } from '../../shared/domain/spikes/index.ts';
+import {
+  BatchRates,
+  countNotedRates,
+  hourOf,
+  RATE_RETENTION_DAYS,
+  type RateStore,
+  type RecordMentionRatesDeps,
+} from '../../shared/domain/spikes/index.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { expiresAtEpochSeconds } from '../../shared/domain/time.ts';
 import {
@@ -34,7 +41,7 @@ import { logger, metrics } from '../../shared/observability/powertools.ts';
 import { withCorrelation } from '../../shared/observability/correlation.ts';
 
 export interface RecordInsightsDeps extends RecordInsightDeps {
-  /** The hourly rate counters the spike detection reads (and the notes that claim each mention and its theme). */
+  /** The hourly rate counters the spike detection reads (and the claims that count each mention once, with its theme). */
   readonly rates: RateStore;
   /** Where the causes of failed records go, for `backchannel dlq`. */
   readonly failures?: RecordFailureLog;
@@ -57,7 +64,7 @@ export function dependenciesFrom(env: FunctionEnv): RecordInsightsDeps {
   };
 }
 
-/** A mention noted in its hour's rates by this invocation, with the record that carried it. */
+/** A mention of this invocation to count in its hour's rates, with the record that carried it. */
 interface NotedRate {
   readonly record: SQSRecord;
   readonly observation: RateObservation;
@@ -66,9 +73,9 @@ interface NotedRate {
 /**
  * Groups the routed mentions of one message (the `insights` queue receives only the primary
  * department's `Mention Routed` or `Mentions Routed`, so a mention copied to two departments
- * counts once) into their themes, and notes each in its hour's rates (both idempotent per
- * mention, so a redelivered record counts nowhere twice); `noted` receives every mention noted
- * now, whose counts the batch then adds in one write per hour. The mentions of a batch go one
+ * counts once) into their themes; `noted` receives every mention with its theme, which the
+ * batch then counts in its hour's rates once (one claim and one counter write per hour; a
+ * mention claimed before, a redelivery, counts nowhere twice). The mentions of a batch go one
  * after the other; the first failure fails the record after the rest were tried.
  */
 export async function processRecord(
@@ -90,7 +97,7 @@ export async function processRecord(
   if (failure !== undefined) throw failure;
 }
 
-/** Notes one mention in its hour's rates (passed to `noted` when noted now) and groups it into its theme. */
+/** Groups one mention into its theme and passes it to `noted` (for its hour's rates). */
 async function recordOne(
   detail: MentionRouted,
   deps: RecordInsightsDeps,
@@ -104,8 +111,8 @@ async function recordOne(
     });
     return;
   }
-  // The note (with the theme) is written before the theme: once noted, the mention is counted
-  // with the batch even if a later step fails this record.
+  // Passed to `noted` before the theme is written: counted with the batch even if a later step
+  // fails this record (its redelivery then finds it claimed, with its theme).
   const outcome = await recordInsight(detail, { ...deps, onNoted: noted });
   if (outcome.themeId === undefined) {
     logger.debug('Mention feeds no theme', { mentionId: detail.mentionId, category: detail.category });
@@ -124,8 +131,17 @@ async function recordOne(
   }
 }
 
-function rateExpiry(deps: Pick<RecordInsightsDeps, 'clock'>): number {
-  return expiresAtEpochSeconds(deps.clock.now(), RATE_RETENTION_DAYS);
+/**
+ * When the counters and the claims expire: the claims record each mention's theme, which an
+ * erasure looks up within the company's retention, so they live as long as the longer of the two.
+ */
+function rateExpiry(deps: Pick<RecordInsightsDeps, 'clock' | 'rates' | 'retentionDays'>): RecordMentionRatesDeps {
+  const now = deps.clock.now();
+  return {
+    rates: deps.rates,
+    expiresAt: expiresAtEpochSeconds(now, RATE_RETENTION_DAYS),
+    claimsExpireAt: expiresAtEpochSeconds(now, Math.max(deps.retentionDays, RATE_RETENTION_DAYS)),
+  };
 }
 
 /**
@@ -138,11 +154,11 @@ export async function recordRoutedInsight(
   deps: Pick<RecordInsightsDeps, 'themes' | 'rates' | 'clock' | 'timezone' | 'retentionDays' | 'joinThreshold'>,
 ): Promise<RecordInsightOutcome> {
   const noted: RateObservation[] = [];
-  // Noted means counted here, whether or not the theme step failed after the note.
+  // Counted here, whether or not the theme step failed after it was handed over.
   const outcome = await recordInsight(detail, { ...deps, onNoted: (o) => noted.push(o) }).catch((error: unknown) => ({
     error,
   }));
-  const [uncounted] = await countNotedRates(noted, { rates: deps.rates, expiresAt: rateExpiry(deps) });
+  const [uncounted] = await countNotedRates(noted, rateExpiry(deps));
   if ('error' in outcome) throw outcome.error;
   if (uncounted) throw uncounted.error;
   return outcome;
@@ -153,9 +169,10 @@ export const correlateInsight = correlateDetail;
 
 /**
  * The batch: every record through {@link processRecord} (themes, read once per batch through
- * {@link BatchThemes}, and the notes of its mentions in their hours' rates), then the noted mentions' counts added in one write per
- * hour for the whole batch instead of one per mention. A counter write that fails releases
- * its mentions' notes and fails their records, so SQS delivers them again and they count then.
+ * {@link BatchThemes}; each hour's claims read once through {@link BatchRates}), then the
+ * mentions counted in their hours' rates: one claim and one counter write per hour for the
+ * whole batch instead of one claim per mention. A write that fails fails the hour's records,
+ * so SQS delivers them again; their claims made stay and are added by the redelivery.
  */
 export async function recordInsightsBatch(
   event: SQSEvent,
@@ -171,7 +188,12 @@ export async function recordInsightsBatch(
   const noted: NotedRate[] = [];
   // The batch's view of the themes: candidates queried once, no re-read of its own writes.
   const summary = new BatchSummary();
-  const batchDeps: RecordInsightsDeps = { ...deps, themes: new BatchThemes(deps.themes), summary };
+  const batchDeps: RecordInsightsDeps = {
+    ...deps,
+    themes: new BatchThemes(deps.themes),
+    rates: new BatchRates(deps.rates, mentionsByHour(event)),
+    summary,
+  };
   let response: SQSBatchResponse;
   try {
     response = await processObservedBatch(
@@ -186,7 +208,7 @@ export async function recordInsightsBatch(
       },
     );
   } catch (error) {
-    // Every record failed, but a record's mentions before its failing one are noted: count them.
+    // Every record failed, but a record's mentions before its failing one are themed: count them.
     await countNoted(noted, deps, options, new Set(event.Records.map((r) => r.messageId)));
     throw error;
   }
@@ -204,8 +226,31 @@ export async function recordInsightsBatch(
 }
 
 /**
- * Adds the noted mentions to their hours' counters (those of failed records too: their
- * redelivery finds them noted). Returns the other records whose mentions could not be
+ * The primary mentions of the batch by UTC hour, read together by {@link BatchRates} (one read
+ * of their notes per hour, not one per mention). A record that does not parse is left out here
+ * and fails in {@link processRecord}.
+ */
+function mentionsByHour(event: SQSEvent): Map<string, string[]> {
+  const byHour = new Map<string, string[]>();
+  for (const record of event.Records) {
+    let details: readonly MentionRouted[];
+    try {
+      details = routedMentionsOf(parseRecordBody(record, RoutedEnvelopeSchema, 'a routed mention'));
+    } catch {
+      continue;
+    }
+    for (const d of details) {
+      if (d.role !== 'primary') continue;
+      const hour = hourOf(d.createdAt);
+      byHour.set(hour, [...(byHour.get(hour) ?? []), d.mentionId]);
+    }
+  }
+  return byHour;
+}
+
+/**
+ * Counts the batch's mentions in their hours' rates (those of failed records too: their
+ * redelivery finds them claimed). Returns the other records whose mentions could not be
  * counted, each reported as failed once; `failedBefore` were reported already.
  */
 async function countNoted(
@@ -218,7 +263,7 @@ async function countNoted(
   const recordOf = new Map(noted.map((n) => [n.observation, n.record]));
   const uncounted = await countNotedRates(
     noted.map((n) => n.observation),
-    { rates: deps.rates, expiresAt: rateExpiry(deps) },
+    rateExpiry(deps),
   );
   const failed = new Map<string, SQSRecord>();
   for (const hour of uncounted) {

@@ -11,7 +11,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from '../../infra/loca
 import { createTable } from '../../infra/local/table.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
-import { recordInsight } from '../../shared/domain/themes/record-insight.ts';
+import { recordRoutedInsight } from '../../functions/record-insights/handler.ts';
 import { demoConfig } from '../factories/config.ts';
 import { mentionRoutedFactory } from '../factories/mention.ts';
 
@@ -114,7 +114,8 @@ describe('backchannel themes, theme, ideas and projects on the persisted local t
           createdAt: daysAgo(2),
         }),
       ];
-      for (const m of mentions) repairTheme = (await recordInsight(m, deps)).themeId ?? repairTheme;
+      // As record-insights does: the theme, then the mention's claim and count in its hour's rates.
+      for (const m of mentions) repairTheme = (await recordRoutedInsight(m, deps)).themeId ?? repairTheme;
       repairTheme = (await themes.assignmentOf('facebook:r1', mentions[0]?.createdAt as string)) as string;
       client.destroy();
     } finally {

@@ -1,8 +1,8 @@
 import type { RateObservation, Period, SpikeSummary } from '../../shared/domain/insights.ts';
 import type { SpikeDetected } from '../../shared/domain/events.ts';
 import type { RateCount } from '../../shared/domain/spikes/detector.ts';
+import { dimensionValuesOf } from '../../shared/domain/spikes/record-mention-rates.ts';
 import type {
-  DimensionCount,
   DimensionValue,
   RateClaim,
   RateMember,
@@ -12,50 +12,63 @@ import type {
   StoredSpike,
 } from '../../shared/domain/spikes/ports.ts';
 
-/** Hourly counters and noted mentions in memory, with the table adapter's semantics. */
+/** Hourly counters and claimed mentions in memory, with the table adapter's semantics. */
 export class InMemoryRateStore implements RateStore {
-  /** `<hour>|<mentionId>` -> the observation (with the theme recorded for it). */
+  /** `<hour>|<mentionId>` -> the observation as claimed (with the theme recorded for it). */
   readonly noted = new Map<string, RateObservation>();
-  /** Released notes (`<hour>|<mentionId>`): kept with their themes, not counted, not members. */
+  /** Claims not added to the counters yet (`<hour>|<mentionId>`): their batch's counter write failed. */
   readonly uncounted = new Set<string>();
   /** `<hour>|<dimension>|<value>` -> count. */
   readonly counters = new Map<string, number>();
+  /** Themes an earlier release claimed in items of their own, by mention id. */
+  readonly legacyThemes = new Map<string, string>();
   writes = 0;
-  /** Makes the next addToCounters throw, like a refused write. */
+  /** Makes the next counter write throw, like a refused write (the claim stays). */
   failNextAdd = false;
 
-  async claimMention(hour: string, observation: RateObservation): Promise<RateClaim> {
-    this.writes++;
-    const key = `${hour}|${observation.mentionId}`;
-    const before = this.noted.get(key);
-    if (!before) {
-      this.noted.set(key, observation);
-      return { noted: true, ...(observation.themeId ? { themeId: observation.themeId } : {}) };
+  async claimsOf(hour: string, mentionIds: readonly string[]): Promise<ReadonlyMap<string, RateClaim>> {
+    const claims = new Map<string, RateClaim>();
+    for (const id of mentionIds) {
+      const o = this.noted.get(`${hour}|${id}`);
+      if (o) claims.set(id, { counted: true, ...(o.themeId ? { themeId: o.themeId } : {}) });
     }
-    const themeId = before.themeId ?? observation.themeId;
-    if (themeId !== before.themeId) this.noted.set(key, { ...before, themeId });
-    const noted = this.uncounted.delete(key);
-    return { noted, ...(themeId ? { themeId } : {}) };
+    return claims;
   }
 
-  async releaseMention(hour: string, mentionId: string): Promise<void> {
-    this.writes++;
-    const key = `${hour}|${mentionId}`;
-    if (this.noted.has(key)) this.uncounted.add(key);
+  async legacyThemeOf(mentionId: string): Promise<string | undefined> {
+    return this.legacyThemes.get(mentionId);
   }
 
-  /** The theme recorded on a mention's note in its hour, if any. */
-  themeOf(hour: string, mentionId: string): string | undefined {
-    return this.noted.get(`${hour}|${mentionId}`)?.themeId;
-  }
-
-  async addToCounters(hour: string, values: readonly DimensionCount[]): Promise<void> {
+  async countOnce(hour: string, observations: readonly RateObservation[]): Promise<RateObservation[]> {
+    const fresh = observations.filter(
+      (o, i) =>
+        !this.noted.has(`${hour}|${o.mentionId}`) && observations.findIndex((x) => x.mentionId === o.mentionId) === i,
+    );
+    if (fresh.length > 0) {
+      this.writes++;
+      for (const o of fresh) {
+        this.noted.set(`${hour}|${o.mentionId}`, o);
+        this.uncounted.add(`${hour}|${o.mentionId}`);
+      }
+    }
+    const pending = [...this.uncounted].filter((k) => k.startsWith(`${hour}|`));
+    if (pending.length === 0) return fresh;
     this.writes++;
     if (this.failNextAdd) {
       this.failNextAdd = false;
       throw new Error('counter write refused');
     }
-    for (const v of values) this.add(hour, v, v.count ?? 1);
+    for (const key of pending) {
+      const o = this.noted.get(key) as RateObservation;
+      for (const v of dimensionValuesOf(o)) this.add(hour, v, 1);
+      this.uncounted.delete(key);
+    }
+    return fresh;
+  }
+
+  /** The theme recorded with a mention's claim in its hour, if any. */
+  themeOf(hour: string, mentionId: string): string | undefined {
+    return this.noted.get(`${hour}|${mentionId}`)?.themeId;
   }
 
   /** Sets counts directly, for histories too long to play mention by mention. */
@@ -77,7 +90,7 @@ export class InMemoryRateStore implements RateStore {
     const members: RateMember[] = [];
     const cases = new Set<string>();
     for (const [key, o] of this.noted) {
-      if (!key.startsWith(`${hour}|`) || this.uncounted.has(key)) continue;
+      if (!key.startsWith(`${hour}|`)) continue;
       const matches =
         value.dimension === 'category'
           ? o.category === value.value

@@ -12,6 +12,7 @@ import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
 import { mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
 import { startLocalTable } from '../support/local-table.ts';
+import { refusingWrites } from '../support/refusing-writes.ts';
 
 /**
  * record-insights against a real dynalite table with real SDK clients: the conditional
@@ -191,12 +192,13 @@ describe('record-insights against dynalite', () => {
     let refuse = true;
     const refusing: RecordInsightsDeps = {
       ...deps,
-      rates: Object.assign(Object.create(rates) as DynamoRateStore, {
-        addToCounters: async (...args: Parameters<DynamoRateStore['addToCounters']>) => {
-          if (refuse) throw new Error('ProvisionedThroughputExceededException');
-          return rates.addToCounters(...args);
-        },
-      }),
+      rates: new DynamoRateStore(
+        refusingWrites(
+          local.documents,
+          (command) => refuse && command instanceof UpdateCommand && String(command.input.Key?.SK).startsWith('COUNT#'),
+        ),
+        topology.table.name,
+      ),
     };
     const event = sqsEventFactory(details.map((d, i) => sqsRecordFactory(routedEnvelope(d), `refused-${i}`)));
 

@@ -22,7 +22,8 @@
  * | record failure   | FAIL#<SQS message id>      | FAIL                                   |                                             |                                              |
  * | erasure audit    | AUDIT#ERASURE              | <at>#<erasure id>                      |                                             |                                              |
  * | rate counters    | RATE#<UTC day>             | COUNT#<hour>                           |                                             |                                              |
- * | rate mention (+ theme claim) | RATE#<UTC day> | MENTION#<hour>#<mentionId>             |                                             |                                              |
+ * | rate claim (+ themes) | RATE#<UTC day>     | MENTION#<hour>#~<000001..>             |                                             |                                              |
+ * | rate mention (past the claim cap; before w13) | RATE#<UTC day> | MENTION#<hour>#<mentionId> |                                             |                                              |
  * | spike            | SPIKE                      | <hour>#<spike id>                      |                                             |                                              |
  * | spike cursor     | SPIKE#CURSOR               | CURSOR                                 |                                             |                                              |
  * | correction       | CORRECTION                 | MENTION#<mentionId>                    |                                             | AUTHOR#<platform>#<id> / CORRECTION#<mentionId> |
@@ -75,8 +76,14 @@
  * item is the claim and sent-marker of one report at one target (as notifications have).
  * Rate counters hold one number attribute per dimension value (`n#category#complaint`,
  * `n#platform#x`, `n#theme#<id>`) in one item per UTC hour, so the mentions of one SQS batch
- * add to all of their values in one write per hour; the rate mention beside it is the mention's once-only claim and says
- * which case and department it belongs to (what a spike tags). Both expire after 14 weeks.
+ * add to all of their values in one write per hour, and `applied` says up to which of the hour's
+ * rate claims they hold. A rate claim is one batch's mentions of the hour (each with its case,
+ * department, category, platform and theme: what a spike tags, what a redelivery and erasure
+ * look up), numbered 1, 2, ... per hour and written once on the condition that its number is
+ * free: that write is each of its mentions' once-only claim (rate-store.ts). An hour holds at
+ * most 256 claims; past them each mention is claimed by a rate mention (one item per mention,
+ * as every mention was before round w13), read by key, not by a query of the hour. Counters
+ * expire after 14 weeks, claims with the longer of that and the company's retention.
  * Spikes sit in one partition by their first hour: a company has a few a week.
  * A correction is a person's labelled example of one mention (text, corrected labels, who,
  * when): personal data, so it carries `expiresAt` like the mention and the author index
@@ -158,6 +165,15 @@ export const keys = {
     SK: `MENTION#${hour}#${mentionId}`,
   }),
   rateMentionsOf: (hour: string) => `MENTION#${hour}#`,
+  /**
+   * The claim of one batch's mentions in an hour, numbered from 1 per hour (rate-claims.ts):
+   * `~` sorts after every mention id, so an hour's claims follow its old notes in one query.
+   */
+  rateClaim: (hour: string, seq: number) => ({
+    PK: `RATE#${hour.slice(0, 10)}`,
+    SK: `MENTION#${hour}#~${String(seq).padStart(RATE_CLAIM_DIGITS, '0')}`,
+  }),
+  rateClaimsOf: (hour: string) => `MENTION#${hour}#~`,
   spikes: 'SPIKE',
   spike: (hour: string, spikeId: string) => ({ PK: 'SPIKE', SK: `${hour}#${spikeId}` }),
   spikeCursor: { PK: 'SPIKE#CURSOR', SK: 'CURSOR' },
@@ -187,6 +203,9 @@ export const keys = {
   /** GSI2 sort key prefix of an author's corrections. */
   correctionPrefix: 'CORRECTION#',
 } as const;
+
+/** Digits of a rate claim's number (an hour holds at most 999,999 batches' claims). */
+export const RATE_CLAIM_DIGITS = 6;
 
 /** Sorts before the digits of every due time (see `caseDue`). */
 const TRIAGE_SORT_PREFIX = '!';

@@ -19,7 +19,7 @@ export async function queryAll(
 const BATCH_GET_KEYS = 100;
 
 /**
- * Reads the items of `keys` with BatchGetItem (eventually consistent), 100 keys a call,
+ * Reads the items of `keys` with BatchGetItem (eventually consistent unless `ConsistentRead`), 100 keys a call,
  * asking again for what DynamoDB left unprocessed. Items that do not exist are missing
  * from the answer; the order of the answer is not the order of the keys.
  * @param projection ProjectionExpression and its names, when only some attributes are wanted
@@ -31,6 +31,7 @@ export async function getAll(
   projection: {
     readonly ProjectionExpression?: string;
     readonly ExpressionAttributeNames?: Record<string, string>;
+    readonly ConsistentRead?: boolean;
   } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];

@@ -12,13 +12,15 @@ import { daysBetween } from '../../domain/themes/defect-effect.ts';
 import { parseThemeId } from '../../domain/themes/theme-id.ts';
 import { conditionalWrite, keys } from './keys.ts';
 import { getAll, queryAll } from './query-all.ts';
+import { RATE_CLAIMS_PER_HOUR } from './rate-store.ts';
 
 const DAY_MS = 86_400_000;
 
 /**
  * Themes in the company table (keys.ts: THEME*). Idempotent per mention: the mention's theme
- * is claimed once (on its note in its hour's rates, DynamoRateStore.claimMention; an earlier
- * release's `THEMEMENTION` claims are still read), the theme's vector remembers its recent mentions, a day counts a mention
+ * is claimed once (with its batch's claim in its hour's rates, DynamoRateStore.countOnce, or
+ * its note past the hour's claim cap; the notes and `THEMEMENTION` claims of earlier releases
+ * are still read), the theme's vector remembers its recent mentions, a day counts a mention
  * once by its id set and holds its authors' marks (a set of pseudonymous hashes) in the same
  * write. Author marks of the release before, one item each, are still read and erased.
  */
@@ -51,15 +53,35 @@ export class DynamoThemeRepository implements ThemeRepository {
   }
 
   async assignmentOf(mentionId: string, createdAt: string): Promise<string | undefined> {
+    const hour = hourOf(createdAt);
+    // Its note (an hour past the claim cap, or an earlier release), by key.
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: keys.rateMention(hourOf(createdAt), mentionId),
+        Key: keys.rateMention(hour, mentionId),
         ProjectionExpression: 'themeId',
         ConsistentRead: true,
       }),
     );
     if (typeof Item?.themeId === 'string') return Item.themeId;
+    // The hour's rate claims (one item per batch, at most RATE_CLAIMS_PER_HOUR): never the hour's notes.
+    const claims = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.rates(hour),
+        ':from': keys.rateClaim(hour, 1).SK,
+        ':to': keys.rateClaim(hour, RATE_CLAIMS_PER_HOUR).SK,
+      },
+      ConsistentRead: true,
+    });
+    for (const item of claims) {
+      if (item.type !== 'rate-claim' || !Array.isArray(item.entries)) continue;
+      const entry = (item.entries as unknown[]).find((e) => Array.isArray(e) && e[0] === mentionId) as
+        | string[]
+        | undefined;
+      if (entry?.[5]) return entry[5];
+    }
     // An earlier release's theme claim (its note deleted, or expired after 98 days).
     const legacy = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.themeOfMention(mentionId), ConsistentRead: true }),

@@ -20,33 +20,51 @@ export interface RateMember {
   readonly department: string;
 }
 
-/** What a mention's note in its hour says after {@link RateStore.claimMention}. */
+/**
+ * What its hour's rates say of a mention counted (or being counted) there: the claim of the
+ * batch that counts it, or of an earlier release's note.
+ */
 export interface RateClaim {
-  /** True when this call noted the mention (or a released note again): the caller must count it. */
-  readonly noted: boolean;
+  /**
+   * False only for a note an earlier release released (its count refused, the theme kept):
+   * that mention must be counted again.
+   */
+  readonly counted: boolean;
   /** The theme recorded for the mention (the first claim's), when it has one. */
   readonly themeId?: string;
 }
 
 /**
  * Port: hourly mention counters per dimension value, and the mentions behind them.
- * Hours are UTC hour starts (ISO).
+ * Hours are UTC hour starts (ISO). A mention is counted once: a batch's mentions of one hour
+ * are claimed together (one write per batch and hour, not one per mention, up to a cap of
+ * claims per hour; past it, one note per mention) and then added.
  */
 export interface RateStore {
   /**
-   * Notes the mention in its hour, once, with its theme (`observation.themeId`): the note is
-   * also the mention's theme claim, so the first claim's theme stays (a redelivery gets it
-   * back, as does a theme claim an earlier release kept apart). A released note is noted again.
-   * @returns `noted` false when it was noted before (a redelivery): then it must not be counted again
+   * What the hour's rates hold of these mentions, by mention id (those found only): the hour's
+   * claims, and the notes of an hour past the claim cap or of an earlier release (with their
+   * themes). A redelivery finds its mention here and keeps the theme recorded for it. Bounded:
+   * the hour's claims are capped, notes are read by key, never by a query of the hour.
    */
-  claimMention(hour: string, observation: RateObservation, expiresAt: number): Promise<RateClaim>;
+  claimsOf(hour: string, mentionIds: readonly string[]): Promise<ReadonlyMap<string, RateClaim>>;
+  /** The theme an earlier release claimed for a mention in an item of its own (read only). */
+  legacyThemeOf(mentionId: string): Promise<string | undefined>;
   /**
-   * Marks a note whose count could not be added as uncounted (its theme stays), so that a
-   * redelivery counts the mention and joins the same theme.
+   * Counts the mentions of one hour once each, however often and however concurrently they are
+   * delivered: those not claimed yet are claimed together (with the theme each carries), then
+   * added to the hour's counters together with every earlier claim not added yet.
+   * @param expiresAt when the hour's counters expire (epoch seconds)
+   * @param claimsExpireAt when the claims expire (they record the themes erasure looks up; default `expiresAt`)
+   * @returns the observations counted by this call (not those claimed before)
+   * @throws the write's error: the claims made stay and are added by the next call for the hour
    */
-  releaseMention(hour: string, mentionId: string): Promise<void>;
-  /** Adds each value's count (1 when it has none) to the hour's counters (one write for all of them). */
-  addToCounters(hour: string, values: readonly DimensionCount[], expiresAt: number): Promise<void>;
+  countOnce(
+    hour: string,
+    observations: readonly RateObservation[],
+    expiresAt: number,
+    claimsExpireAt?: number,
+  ): Promise<RateObservation[]>;
   /** Counts of every value in the hours from `fromHour` up to and including `toHour`; hours without mentions are absent. */
   counts(fromHour: string, toHour: string): Promise<RateCount[]>;
   /** Mentions of a value in an hour, at most `limit` distinct cases. */

@@ -4,8 +4,10 @@ import type { DimensionCount, DimensionValue, RateStore } from './ports.ts';
 
 export interface RecordMentionRatesDeps {
   readonly rates: RateStore;
-  /** Epoch seconds when the counters and the mention's note expire (see RATE_RETENTION_DAYS). */
+  /** Epoch seconds when the counters expire (see RATE_RETENTION_DAYS). */
   readonly expiresAt: number;
+  /** Epoch seconds when the mentions' claims (with their themes) expire; default `expiresAt`. */
+  readonly claimsExpireAt?: number;
 }
 
 /**
@@ -23,17 +25,7 @@ export function dimensionValuesOf(observation: RateObservation): DimensionValue[
   ];
 }
 
-/**
- * Notes a routed mention (primary department) in the UTC hour of its `createdAt`, once
- * (a conditional write): the first step of counting it, see {@link countNotedRates}.
- *
- * @returns false when it was noted before (a redelivery): then it must not be counted again
- */
-export async function noteMentionRate(observation: RateObservation, deps: RecordMentionRatesDeps): Promise<boolean> {
-  return (await deps.rates.claimMention(hourOf(observation.createdAt), observation, deps.expiresAt)).noted;
-}
-
-/** The mentions of one hour whose count could not be added (their notes were released where possible: marked uncounted, their themes kept). */
+/** The mentions of one hour whose count could not be added now (their claims stay: the next count of the hour adds them). */
 export interface UncountedRates {
   readonly hour: string;
   readonly observations: readonly RateObservation[];
@@ -41,8 +33,8 @@ export interface UncountedRates {
 }
 
 /**
- * The values the noted mentions count toward, summed per UTC hour: a batch's mentions add to
- * each hour's counters in one write instead of one write each.
+ * The values the mentions count toward, summed per UTC hour: a batch's mentions add to each
+ * hour's counters in one write instead of one write each.
  */
 export function hourlyCountsOf(observations: readonly RateObservation[]): Map<string, DimensionCount[]> {
   const byHour = new Map<string, Map<string, DimensionCount>>();
@@ -59,28 +51,32 @@ export function hourlyCountsOf(observations: readonly RateObservation[]): Map<st
 }
 
 /**
- * Adds mentions noted by {@link noteMentionRate} (all of one SQS batch) to their hours'
- * counters: one write per hour, whatever the number of mentions.
+ * Counts the routed mentions of one SQS batch (primary department) in the hourly rates of
+ * their UTC hours, once each ({@link RateStore.countOnce}: one claim and one counter write
+ * per hour, whatever the number of mentions). Mentions counted before (a redelivery) are
+ * passed too: they count nowhere again, and their hour's claims not added yet are added.
  *
- * A write that fails releases the notes of that hour's mentions (marks them uncounted; the
- * theme each records stays), so their redelivery counts them and joins the same themes; only a crash between the notes and the write (or a failed release) loses those
- * mentions' counts. A mention is never counted twice.
+ * A write that fails leaves the hour's claims to the next count of the hour (the redelivery of
+ * the failed records makes one): a mention is never counted twice, and a claimed one is added
+ * once some later call for its hour succeeds.
  *
  * @returns the hours whose counts were not added, with their mentions (empty when all were)
  */
 export async function countNotedRates(
-  noted: readonly RateObservation[],
+  observations: readonly RateObservation[],
   deps: RecordMentionRatesDeps,
 ): Promise<UncountedRates[]> {
+  const byHour = new Map<string, RateObservation[]>();
+  for (const o of observations) {
+    const hour = hourOf(o.createdAt);
+    byHour.set(hour, [...(byHour.get(hour) ?? []), o]);
+  }
   const uncounted: UncountedRates[] = [];
-  for (const [hour, counts] of hourlyCountsOf(noted)) {
+  for (const [hour, ofHour] of byHour) {
     try {
-      await deps.rates.addToCounters(hour, counts, deps.expiresAt);
+      await deps.rates.countOnce(hour, ofHour, deps.expiresAt, deps.claimsExpireAt);
     } catch (error) {
-      const observations = noted.filter((o) => hourOf(o.createdAt) === hour);
-      // Best effort: a note that stays loses its mention's count, as a crash here would.
-      await Promise.allSettled(observations.map((o) => deps.rates.releaseMention(hour, o.mentionId)));
-      uncounted.push({ hour, observations, error });
+      uncounted.push({ hour, observations: ofHour, error });
     }
   }
   return uncounted;
@@ -88,15 +84,18 @@ export async function countNotedRates(
 
 /**
  * Counts one routed mention (primary department) in the hourly rates of its category,
- * platform and theme, keyed by the UTC hour of its `createdAt`: {@link noteMentionRate}, then
- * {@link countNotedRates} for it alone (record-insights does the second step once per batch).
+ * platform and theme, keyed by the UTC hour of its `createdAt`, once
+ * ({@link countNotedRates} for it alone; record-insights counts a whole batch at once).
  *
  * @returns whether the mention was counted now (false: a redelivery)
- * @throws the counter write's error (the note is released, so a retry counts the mention)
+ * @throws the write's error (a retry counts the mention)
  */
 export async function recordMentionRates(observation: RateObservation, deps: RecordMentionRatesDeps): Promise<boolean> {
-  if (!(await noteMentionRate(observation, deps))) return false;
-  const [uncounted] = await countNotedRates([observation], deps);
-  if (uncounted) throw uncounted.error;
-  return true;
+  const counted = await deps.rates.countOnce(
+    hourOf(observation.createdAt),
+    [observation],
+    deps.expiresAt,
+    deps.claimsExpireAt,
+  );
+  return counted.length > 0;
 }

@@ -53,9 +53,9 @@ export interface ThemeRepository {
   themesOf(kind: ThemeKind, language: string): Promise<StoredTheme[]>;
   theme(id: string): Promise<StoredTheme | undefined>;
   /**
-   * The theme a mention was grouped into, when it was: recorded on its note in the rates of
-   * the UTC hour of its `createdAt` (RateStore.claimMention), or by an earlier release in a
-   * theme claim of its own.
+   * The theme a mention was grouped into, when it was: recorded with its claim in the rates of
+   * the UTC hour of its `createdAt` (RateStore.countOnce), or by an earlier release on its note
+   * there or in a theme claim of its own.
    */
   assignmentOf(mentionId: string, createdAt: string): Promise<string | undefined>;
   /** Writes a new theme; false when the id exists already. */

@@ -4,8 +4,7 @@ import type { RateObservation, ThemeExample } from '../insights.ts';
 import type { Clock } from '../ports.ts';
 import { hourOf } from '../spikes/detector.ts';
 import type { RateStore } from '../spikes/ports.ts';
-import { RATE_RETENTION_DAYS } from '../spikes/record-mention-rates.ts';
-import { dayIn, expiresAtEpochSeconds } from '../time.ts';
+import { dayIn } from '../time.ts';
 import { chooseTheme, DEFAULT_JOIN_THRESHOLD } from './cluster.ts';
 import { themeKindOf } from './kind.ts';
 import type { StoredTheme, ThemeRepository } from './ports.ts';
@@ -25,12 +24,12 @@ const MAX_ATTEMPTS = 8;
 
 export interface RecordInsightDeps {
   readonly themes: ThemeRepository;
-  /** Where the mention's claim goes: its note in its hour's rates, which records its theme too. */
+  /** Where the mention's claim is read: its hour's rates, which record its theme too. */
   readonly rates: RateStore;
   /**
-   * Called once this call noted the mention in its hour's rates, before the theme is written:
-   * the caller adds it to the counters (or releases the note) even when a later step throws,
-   * since a redelivery finds it noted and would not count it.
+   * Called with every mention (with its theme), before the theme is written: the caller counts
+   * them in their hours' rates once per batch (RateStore.countOnce), which counts each mention
+   * once and passes over those counted before; called even when a later step throws.
    */
   readonly onNoted?: (observation: RateObservation) => void;
   readonly clock: Clock;
@@ -46,21 +45,23 @@ export interface RecordInsightOutcome {
   readonly themeId?: string;
   /** True when this call counted the mention; false when it was counted before (a redelivery) or feeds no theme. */
   readonly counted: boolean;
-  /** True when this call noted the mention in its hour's rates (passed to `onNoted`); false for a redelivery. */
+  /** False when the mention was claimed in its hour's rates before (a redelivery): it is not counted again. */
   readonly noted: boolean;
   /** True when the mention started a new theme. */
   readonly created: boolean;
 }
 
 /**
- * Groups one routed mention (primary department) into its theme and notes it in its hour's rates:
+ * Groups one routed mention (primary department) into its theme and hands it to its hour's rates:
  * 1. its kind (complaint, question in anger, idea, project) and terms; none: the mention is
- *    only noted in its hour's rates;
- * 2. the most similar theme of its kind and language or a new one, recorded with the mention's
- *    note in its hour's rates, one conditional write for both (first writer wins: a redelivery
- *    gets the theme recorded before and is not noted again, unless its note was released);
+ *    only handed to its hour's rates;
+ * 2. the theme recorded for it before (a redelivery: its claim in its hour's rates, an
+ *    earlier release's theme claim, or a candidate theme that remembers it), else the most
+ *    similar theme of its kind and language or a new one; handed to `onNoted` with it (the
+ *    batch's claim in its hour, written with the counts, records the theme);
  * 3. its terms, example, department (and for projects the organisation and place) added to
- *    the theme under the theme's version, retried when another writer came first;
+ *    the theme under the theme's version, retried when another writer came first (a theme
+ *    that remembers the mention is left as it is);
  * 4. counted on the theme's day once, its author marked on the same day (one write).
  *
  * @throws ConflictError when the theme kept changing under every attempt (SQS retries the message)
@@ -78,25 +79,25 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
   const language = themeLanguageOf(detail.language);
   const terms = kind ? termsOf(detail.text, language) : new Map<string, string>();
   const hour = hourOf(detail.createdAt);
+  const earlier = (await deps.rates.claimsOf(hour, [detail.mentionId])).get(detail.mentionId);
+  const noted = earlier?.counted !== true;
   if (!kind || terms.size === 0) {
-    const expiresAt = expiresAtEpochSeconds(deps.clock.now(), RATE_RETENTION_DAYS);
-    const { noted } = await deps.rates.claimMention(hour, observation, expiresAt);
-    if (noted) deps.onNoted?.(observation);
+    deps.onNoted?.(observation);
     return { observation, counted: false, created: false, noted };
   }
 
-  // No read of an earlier assignment first: the claim is conditional and answers with the
-  // theme recorded before when there is one (a redelivery), which is rare.
   const candidates = await deps.themes.themesOf(kind, language);
-  const choice = chooseTheme(terms, candidates, deps.joinThreshold ?? DEFAULT_JOIN_THRESHOLD);
-  const proposed = choice.join ?? themeIdOf(kind, language, detail.mentionId);
-  // The note is the theme claim too: it lives as long as the longer of the two needs (the
-  // detector's look-back, and the retention within which an erasure must find the theme).
-  const expiresAt = expiresAtEpochSeconds(deps.clock.now(), Math.max(deps.retentionDays, RATE_RETENTION_DAYS));
-  const claim = await deps.rates.claimMention(hour, { ...observation, themeId: proposed }, expiresAt);
-  const themeId = claim.themeId ?? proposed;
+  const recorded =
+    earlier?.themeId ??
+    (earlier ? undefined : await deps.rates.legacyThemeOf(detail.mentionId)) ??
+    // Claimed nowhere but remembered by a theme: an earlier delivery that stopped before its claim.
+    candidates.find((t) => t.recentMentionIds.includes(detail.mentionId))?.id;
+  const themeId =
+    recorded ??
+    chooseTheme(terms, candidates, deps.joinThreshold ?? DEFAULT_JOIN_THRESHOLD).join ??
+    themeIdOf(kind, language, detail.mentionId);
   const themed: RateObservation = { ...observation, themeId };
-  if (claim.noted) deps.onNoted?.(themed);
+  deps.onNoted?.(themed);
 
   const created = await applyToTheme(themeId, detail, terms, deps);
   const day = dayIn(new Date(detail.createdAt), deps.timezone);
@@ -108,7 +109,7 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
     reactions: reactionsOf(detail),
     authorHash: authorHashOf(detail.platform, detail.authorId),
   });
-  return { observation: themed, themeId, counted, created, noted: claim.noted };
+  return { observation: themed, themeId, counted, created, noted };
 }
 
 /** Adds the mention to the theme (creating it when it is new); true when this call created it. */

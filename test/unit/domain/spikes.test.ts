@@ -4,13 +4,13 @@ import type { Notifier } from '../../../shared/domain/notify-department.ts';
 import type { Category, Platform } from '../../../shared/domain/mention.ts';
 import {
   addHours,
+  BatchRates,
   baselineOf,
   countNotedRates,
   DEFAULT_SPIKE_PARAMETERS,
   detectSpikes,
   evaluateSpikes,
   HOUR_MS,
-  noteMentionRate,
   recordMentionRates,
   spikeTag,
   upperTailProbability,
@@ -130,7 +130,8 @@ describe('recordMentionRates', () => {
       { hour: '2026-12-03T10:00:00.000Z', dimension: 'platform', value: 'x', count: 1 },
       { hour: '2026-12-03T10:00:00.000Z', dimension: 'theme', value: 'th_repair_weeks', count: 1 },
     ]);
-    expect(rates.writes).toBe(3);
+    // One claim and one counter write; the redelivery writes nothing.
+    expect(rates.writes).toBe(2);
   });
 });
 
@@ -151,18 +152,16 @@ describe('countNotedRates', () => {
     observationAt(4, '2026-12-03T11:01:00.000Z', 'th_b'),
   ];
 
-  it('adds the mentions of a batch to each hour in one counter write per hour', async () => {
+  it('counts the mentions of a batch in each hour with one claim and one counter write per hour', async () => {
     // Arrange
     const rates = new InMemoryRateStore();
-    for (const o of batch) await noteMentionRate(o, { rates, expiresAt: 0 });
-    const notes = rates.writes;
 
     // Act
     const uncounted = await countNotedRates(batch, { rates, expiresAt: 0 });
 
     // Assess
     expect(uncounted).toEqual([]);
-    expect(rates.writes - notes).toBe(2);
+    expect(rates.writes).toBe(4);
     expect(await rates.counts('2026-12-03T10:00:00.000Z', '2026-12-03T11:00:00.000Z')).toEqual([
       { hour: '2026-12-03T10:00:00.000Z', dimension: 'category', value: 'complaint', count: 3 },
       { hour: '2026-12-03T10:00:00.000Z', dimension: 'platform', value: 'x', count: 3 },
@@ -173,25 +172,101 @@ describe('countNotedRates', () => {
     ]);
   });
 
-  it('releases the notes of an hour whose counter write fails, so that their redelivery counts them once', async () => {
+  it('keeps the claims of an hour whose counter write fails, and their redelivery adds them once', async () => {
     // Arrange
     const rates = new InMemoryRateStore();
     const tenOClock = batch.slice(0, 3);
-    for (const o of tenOClock) await noteMentionRate(o, { rates, expiresAt: 0 });
     rates.failNextAdd = true;
 
     // Act
     const [uncounted] = await countNotedRates(tenOClock, { rates, expiresAt: 0 });
-    const renoted = [];
-    for (const o of tenOClock) if (await noteMentionRate(o, { rates, expiresAt: 0 })) renoted.push(o);
-    await countNotedRates(renoted, { rates, expiresAt: 0 });
+    const countedWhileRefused = await rates.counts('2026-12-03T10:00:00.000Z', '2026-12-03T10:00:00.000Z');
+    const again = await countNotedRates(tenOClock, { rates, expiresAt: 0 });
+    const twice = await countNotedRates(tenOClock, { rates, expiresAt: 0 });
 
     // Assess
     expect(uncounted?.hour).toBe('2026-12-03T10:00:00.000Z');
     expect(uncounted?.observations.map((o) => o.mentionId)).toEqual(['x:1', 'x:2', 'x:3']);
-    expect(renoted).toHaveLength(3);
+    expect(countedWhileRefused).toEqual([]);
+    expect([again, twice]).toEqual([[], []]);
     const counts = await rates.counts('2026-12-03T10:00:00.000Z', '2026-12-03T10:00:00.000Z');
     expect(counts.find((c) => c.dimension === 'category')?.count).toBe(3);
+  });
+});
+
+describe('BatchRates', () => {
+  it("reads an hour's claims once per batch, for every mention of the batch in that hour, and counts through the store", async () => {
+    // Arrange
+    const store = new InMemoryRateStore();
+    const observation = {
+      mentionId: 'x:9',
+      caseId: 'case_9',
+      createdAt: '2026-12-03T10:42:00.000Z',
+      category: 'complaint' as const,
+      platform: 'x' as const,
+      department: 'service',
+      themeId: 'th_a',
+    };
+    await store.countOnce('2026-12-03T10:00:00.000Z', [observation]);
+    let reads = 0;
+    const counting = Object.assign(Object.create(store) as InMemoryRateStore, {
+      claimsOf: (hour: string, mentionIds: readonly string[]) => {
+        reads++;
+        asked.push([...mentionIds]);
+        return store.claimsOf(hour, mentionIds);
+      },
+    });
+    const asked: string[][] = [];
+    const batch = new BatchRates(counting, new Map([['2026-12-03T10:00:00.000Z', ['x:9', 'x:10']]]));
+
+    // Act
+    const first = await batch.claimsOf('2026-12-03T10:00:00.000Z', ['x:9']);
+    const second = await batch.claimsOf('2026-12-03T10:00:00.000Z', ['x:10']);
+    const counted = await batch.countOnce('2026-12-03T10:00:00.000Z', [observation], 0);
+
+    // Assess
+    expect(reads).toBe(1);
+    expect(asked).toEqual([['x:9', 'x:10']]);
+    expect(first.get('x:9')).toEqual({ counted: true, themeId: 'th_a' });
+    expect(second.has('x:10')).toBe(false);
+    expect(counted).toEqual([]);
+  });
+});
+
+describe('BatchRates after a failed read', () => {
+  it("asks the table again for an hour whose first read failed, and keeps the batch's other reads", async () => {
+    // Arrange
+    const store = new InMemoryRateStore();
+    const hour = '2026-12-03T11:00:00.000Z';
+    await store.countOnce(hour, [
+      {
+        mentionId: 'x:11',
+        caseId: 'case_11',
+        createdAt: '2026-12-03T11:05:00.000Z',
+        category: 'complaint',
+        platform: 'x',
+        department: 'service',
+      },
+    ]);
+    let calls = 0;
+    const flaky = Object.assign(Object.create(store) as InMemoryRateStore, {
+      claimsOf: (h: string, ids: readonly string[]) => {
+        calls++;
+        return calls === 1 ? Promise.reject(new Error('throttled')) : store.claimsOf(h, ids);
+      },
+    });
+    const batch = new BatchRates(flaky, new Map([[hour, ['x:11', 'x:12']]]));
+
+    // Act
+    const failed = await batch.claimsOf(hour, ['x:11']).catch((e: unknown) => e);
+    const again = await batch.claimsOf(hour, ['x:11']);
+    const other = await batch.claimsOf(hour, ['x:12']);
+
+    // Assess
+    expect(failed).toBeInstanceOf(Error);
+    expect(again.get('x:11')).toEqual({ counted: true });
+    expect(other.size).toBe(0);
+    expect(calls).toBe(2);
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { RateObservation } from '../../../../shared/domain/insights.ts';
 import type { StoredMention } from '../../../../shared/domain/ports.ts';
+import { countNotedRates } from '../../../../shared/domain/spikes/record-mention-rates.ts';
 import { eraseThemeTraces } from '../../../../shared/domain/themes/erase-theme-traces.ts';
 import { recordInsight } from '../../../../shared/domain/themes/record-insight.ts';
 import { mentionFactory, mentionRoutedFactory } from '../../../factories/mention.ts';
@@ -21,17 +23,22 @@ async function setup() {
     timezone: 'Europe/Berlin',
     retentionDays: 365,
   };
-  const erased = await recordInsight(
+  // As record-insights does: the theme, then the batch's claim in the hour's rates.
+  const record = async (detail: ReturnType<typeof mentionRoutedFactory>) => {
+    const noted: RateObservation[] = [];
+    const outcome = await recordInsight(detail, { ...deps, onNoted: (o) => noted.push(o) });
+    await countNotedRates(noted, { rates: deps.rates, expiresAt: 0 });
+    return outcome;
+  };
+  const erased = await record(
     mentionRoutedFactory({
       mentionId: 'facebook:e1',
       authorId: 'erika',
       text: 'Reparatur dauert Wochen, Erika Muster aus Kiel',
     }),
-    deps,
   );
-  await recordInsight(
+  await record(
     mentionRoutedFactory({ mentionId: 'facebook:e2', authorId: 'max', text: 'Reparatur dauert schon Wochen' }),
-    deps,
   );
   return { themes, themeId: erased.themeId as string };
 }

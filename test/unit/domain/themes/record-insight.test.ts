@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../../shared/domain/errors.ts';
+import type { RateObservation } from '../../../../shared/domain/insights.ts';
+import { countNotedRates } from '../../../../shared/domain/spikes/record-mention-rates.ts';
 import { recordInsight, type RecordInsightDeps } from '../../../../shared/domain/themes/record-insight.ts';
 import { ThemeInsights } from '../../../../shared/domain/themes/theme-insights.ts';
 import { mentionRoutedFactory } from '../../../factories/mention.ts';
@@ -106,35 +108,35 @@ describe('recordInsight', () => {
     await expect(recordInsight(mention('Reparatur dauert Wochen'), deps)).rejects.toBeInstanceOf(ConflictError);
   });
 
-  it('hands the mention over to be counted when its note is written, even when the theme step then fails', async () => {
+  it('hands the mention over to be counted with its theme before the theme step, and its redelivery keeps that theme', async () => {
     const deps = depsOf();
     const first = await recordInsight(mention('Die Reparatur dauert schon drei Wochen'), deps);
     deps.themes.conflictsBeforeSave = 100;
-    const noted: string[] = [];
+    const noted: RateObservation[] = [];
     const detail = mention('Reparatur dauert Wochen');
 
-    const failed = await recordInsight(detail, { ...deps, onNoted: (o) => noted.push(`${o.mentionId}>${o.themeId}`) })
+    const failed = await recordInsight(detail, { ...deps, onNoted: (o) => noted.push(o) })
       .then(() => undefined)
       .catch((error: unknown) => error);
+    await countNotedRates(noted, { rates: deps.rates, expiresAt: 0 });
     deps.themes.conflictsBeforeSave = 0;
-    const again = await recordInsight(detail, { ...deps, onNoted: (o) => noted.push(`again ${o.mentionId}`) });
+    const again = await recordInsight(detail, { ...deps, joinThreshold: 2 });
 
     expect(failed).toBeInstanceOf(ConflictError);
-    expect(noted).toEqual([`${detail.mentionId}>${first.themeId}`]);
+    expect(noted.map((o) => `${o.mentionId}>${o.themeId}`)).toEqual([`${detail.mentionId}>${first.themeId}`]);
     expect(again).toMatchObject({ themeId: first.themeId, noted: false, counted: true });
   });
 
-  it('records the theme on the note and gives a released note back to be counted with the same theme', async () => {
+  it('rejoins the theme that remembers a mention whose batch stopped before claiming it', async () => {
     const deps = depsOf();
     const detail = mention('Die Reparatur dauert schon drei Wochen');
     const first = await recordInsight(detail, deps);
-    await deps.rates.releaseMention('2026-11-28T09:00:00.000Z', detail.mentionId);
 
+    // Delivered again with a threshold no theme reaches: only the theme's memory makes it join.
     const again = await recordInsight(detail, { ...deps, joinThreshold: 2 });
 
-    expect(await deps.themes.assignmentOf(detail.mentionId, detail.createdAt)).toBe(first.themeId);
-    expect(again).toMatchObject({ themeId: first.themeId, noted: true, counted: false });
-    expect(deps.themes.assignments.size).toBe(0);
+    expect(again).toMatchObject({ themeId: first.themeId, noted: true, counted: false, created: false });
+    expect(deps.themes.stored.size).toBe(1);
   });
 
   it('counts a mention on its company day (Europe/Berlin), not its UTC day', async () => {
