@@ -200,4 +200,44 @@ describe('classify-mention batch items and events against dynalite', () => {
     expect((await mentions.get(a.id))?.routedAt).toBe(mark?.routedAt);
     expect((await mentions.get(b.id))?.routedAt).toBe(mark?.routedAt);
   });
+
+  it("opens a thread's case once when several of its mentions arrive in one batch: no creation lost to a sibling", async () => {
+    // Arrange: four comments of one new thread and one of another, in one batch (intake batches hold up
+    // to 50 since round w14, so a thread's comments often share one); every case creation is recorded
+    const thread = [1, 2, 3, 4].map((n) =>
+      mentionFactory({
+        externalId: `sibling-${n}`,
+        threadId: 'sibling-thread',
+        text: `Meine Bestellung ${n} fehlt noch`,
+      }),
+    );
+    const other = mentionFactory({ externalId: 'sibling-other', threadId: 'sibling-other-thread' });
+    const creations: string[] = [];
+    const counted = new Proxy(deps.cases, {
+      get(target, property, receiver) {
+        if (property === 'ensure')
+          return (c: Parameters<typeof target.ensure>[0], expiresAt: number) => {
+            creations.push(c.id);
+            return target.ensure(c, expiresAt);
+          };
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+
+    // Act
+    const response = await classifyBatch(
+      sqsEventFactory([...thread, other].map((m, i) => sqsRecordFactory(JSON.stringify(m), `s${i}`))),
+      contextFactory(),
+      { ...deps, cases: counted },
+    );
+
+    // Assess: one creation per thread (a sibling that raced would have tried its own and lost it:
+    // a failed conditional put and a moved author index), and every comment on the thread's case
+    expect(response.batchItemFailures).toEqual([]);
+    const threadCase = caseIdForThread(thread[0]!.platform, 'sibling-thread');
+    expect(creations.filter((id) => id === threadCase)).toHaveLength(1);
+    expect(creations).toHaveLength(2);
+    for (const m of thread) expect((await mentions.get(m.id))?.caseId).toBe(threadCase);
+  });
 });

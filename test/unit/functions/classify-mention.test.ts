@@ -2,7 +2,7 @@ import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createHandler } from '../../../functions/classify-mention/handler.ts';
+import { createHandler, oneThreadAtATime } from '../../../functions/classify-mention/handler.ts';
 import { decodeCaseHistory } from '../../../shared/adapters/dynamodb/case-format.ts';
 import { demoConfig } from '../../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../../factories/lambda.ts';
@@ -194,5 +194,41 @@ describe('classify-mention handler', () => {
     expect(documents).not.toHaveReceivedCommandWith(UpdateCommand, {
       Key: expect.objectContaining({ SK: 'ROUTED' }),
     });
+  });
+});
+
+describe('oneThreadAtATime', () => {
+  it("runs a thread's records one after the other and other threads beside them, and goes on after a failure", async () => {
+    // Arrange: the first record of thread t1 waits on a gate, then fails
+    const order: string[] = [];
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const handle = oneThreadAtATime(async (record) => {
+      order.push(`start ${record.messageId}`);
+      if (record.messageId === 'a1') {
+        await gate;
+        throw new Error('a1 failed');
+      }
+      order.push(`end ${record.messageId}`);
+    });
+    const recordOf = (id: string, threadId: string) =>
+      sqsRecordFactory(JSON.stringify({ platform: 'x', threadId }), id);
+
+    // Act
+    const a1 = handle(recordOf('a1', 't1'));
+    const a2 = handle(recordOf('a2', 't1'));
+    const b1 = handle(recordOf('b1', 't2'));
+    const notice = handle(sqsRecordFactory('not json', 'n1'));
+    await Promise.all([b1, notice]);
+    const whileA1Waits = [...order];
+    open();
+
+    // Assess: t2 and the unreadable body did not wait for t1; a2 ran after a1, although a1 failed
+    expect(whileA1Waits.sort()).toEqual(['end b1', 'end n1', 'start a1', 'start b1', 'start n1']);
+    await expect(a1).rejects.toThrow('a1 failed');
+    await a2;
+    expect(order.slice(whileA1Waits.length)).toEqual(['start a2', 'end a2']);
   });
 });
