@@ -118,8 +118,10 @@ describe('check-sla handler', () => {
     // Assess
     expect(result).toMatchObject({ scanned: 1, breached: 1 });
     expect(documents).toReceiveCommandWith(PutCommand, {
-      Item: expect.objectContaining({ id: 'case_overdue', breachedAt: expect.any(String), version: 2 }),
-      ConditionExpression: 'version = :expected',
+      // Format 2 (the format fence, round w14): the lock in lock2, version kept as NULL; either lock it was read with
+      Item: expect.objectContaining({ id: 'case_overdue', breachedAt: expect.any(String), lock2: 2, version: null }),
+      ConditionExpression: 'lock2 = :expected OR version = :expected',
+      ExpressionAttributeValues: { ':expected': 1 },
     });
     expect(bus).toReceiveCommandWith(PutEventsCommand, {
       Entries: [expect.objectContaining({ EventBusName: 'bc-demo-bus', DetailType: 'Case SLA Breached' })],
