@@ -46,7 +46,7 @@ const MAX_CLAIM_BACKOFF_MS = 200;
 export const RATE_CLAIMS_PER_HOUR = 256;
 
 /** A claim's entry for one mention: [mentionId, caseId, department, category, platform, themeId or '']. */
-type ClaimEntry = readonly [string, string, string, string, string, string];
+export type ClaimEntry = readonly [string, string, string, string, string, string];
 
 /** What a store knows of an hour's claims: every claim up to `last`, read from the table. */
 interface HourClaims {
@@ -415,16 +415,7 @@ export class DynamoRateStore implements RateStore {
     this.hours.set(hour, known);
     while (this.hours.size > CACHED_HOURS) this.hours.delete(this.hours.keys().next().value as string);
     if (known.last >= RATE_CLAIMS_PER_HOUR) return known;
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: {
-        ':pk': keys.rates(hour),
-        ':from': keys.rateClaim(hour, known.last + 1).SK,
-        ':to': keys.rateClaim(hour, RATE_CLAIMS_PER_HOUR).SK,
-      },
-      ConsistentRead: true,
-    });
+    const items = await hourClaims(this.client, this.tableName, hour, { from: known.last + 1, consistent: true });
     const read = items
       .filter((item) => item.type === 'rate-claim')
       .map((item) => ({ seq: Number(item.seq), entries: entriesOf(item) }))
@@ -471,15 +462,7 @@ export class DynamoRateStore implements RateStore {
     // The claims (at most RATE_CLAIMS_PER_HOUR items), then the notes of the value (note mode and
     // earlier releases; a released note's mention is not counted: not a member) page by page
     // until `limit` cases are found, as releases before w13 read them.
-    const claims = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: {
-        ':pk': keys.rates(hour),
-        ':from': keys.rateClaim(hour, 1).SK,
-        ':to': keys.rateClaim(hour, RATE_CLAIMS_PER_HOUR).SK,
-      },
-    });
+    const claims = await hourClaims(this.client, this.tableName, hour);
     for (const item of claims)
       if (item.type === 'rate-claim') for (const entry of entriesOf(item)) consider(observationOf(entry, hour));
     const attribute = value.dimension === 'theme' ? 'themeId' : value.dimension;
@@ -522,7 +505,30 @@ function entryOf(o: RateObservation): ClaimEntry {
   return [o.mentionId, o.caseId, o.department, o.category, o.platform, o.themeId ?? ''];
 }
 
-function entriesOf(item: Record<string, unknown>): ClaimEntry[] {
+/**
+ * An hour's rate claim items from number `from` (default 1) on: a key range of at most
+ * RATE_CLAIMS_PER_HOUR items, never the hour's notes. `consistent` reads strongly consistent.
+ */
+export function hourClaims(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  hour: string,
+  options: { readonly from?: number; readonly consistent?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
+  return queryAll(client, {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': keys.rates(hour),
+      ':from': keys.rateClaim(hour, options.from ?? 1).SK,
+      ':to': keys.rateClaim(hour, RATE_CLAIMS_PER_HOUR).SK,
+    },
+    ...(options.consistent ? { ConsistentRead: true } : {}),
+  });
+}
+
+/** A claim item's entries, `[mentionId, caseId, department, category, platform, themeId | ""]` each. */
+export function entriesOf(item: Record<string, unknown>): ClaimEntry[] {
   return Array.isArray(item.entries)
     ? item.entries
         .filter((e): e is ClaimEntry => Array.isArray(e) && e.length === 6)

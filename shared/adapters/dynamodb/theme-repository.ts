@@ -12,7 +12,7 @@ import { daysBetween } from '../../domain/themes/defect-effect.ts';
 import { parseThemeId } from '../../domain/themes/theme-id.ts';
 import { conditionalWrite, keys } from './keys.ts';
 import { getAll, queryAll } from './query-all.ts';
-import { RATE_CLAIMS_PER_HOUR } from './rate-store.ts';
+import { entriesOf, hourClaims } from './rate-store.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -65,21 +65,10 @@ export class DynamoThemeRepository implements ThemeRepository {
     );
     if (typeof Item?.themeId === 'string') return Item.themeId;
     // The hour's rate claims (one item per batch, at most RATE_CLAIMS_PER_HOUR): never the hour's notes.
-    const claims = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: {
-        ':pk': keys.rates(hour),
-        ':from': keys.rateClaim(hour, 1).SK,
-        ':to': keys.rateClaim(hour, RATE_CLAIMS_PER_HOUR).SK,
-      },
-      ConsistentRead: true,
-    });
+    const claims = await hourClaims(this.client, this.tableName, hour, { consistent: true });
     for (const item of claims) {
-      if (item.type !== 'rate-claim' || !Array.isArray(item.entries)) continue;
-      const entry = (item.entries as unknown[]).find((e) => Array.isArray(e) && e[0] === mentionId) as
-        | string[]
-        | undefined;
+      if (item.type !== 'rate-claim') continue;
+      const entry = entriesOf(item).find(([id]) => id === mentionId);
       if (entry?.[5]) return entry[5];
     }
     // An earlier release's theme claim (its note deleted, or expired after 98 days).
