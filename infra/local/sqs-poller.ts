@@ -20,7 +20,8 @@ import { batchOutcome, toSqsEvent } from './sqs-event.ts';
  * gathers it: after a first receive that brought messages, further receives join the batch
  * until it is full, its batching window (counted from that first receive) has passed, or its
  * bodies reach {@link GATHER_PAYLOAD_BYTES}. Up to 10 the batch is what one receive returns, as
- * before: locally the window then adds no wait.
+ * before: locally the window then adds no wait. A message received again while its batch
+ * gathers (its visibility timeout ran out first) is held once, by its newest receive.
  */
 
 /** SQS returns at most this many messages per ReceiveMessage. */
@@ -202,8 +203,17 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         await sleep(Math.min(max, left));
         continue;
       }
-      messages.push(...more);
-      bytes += more.reduce((sum, m) => sum + Buffer.byteLength(m.Body ?? ''), 0);
+      for (const message of more) {
+        // Back from its visibility timeout while the batch gathers (a timeout shorter than the
+        // window): the newer receive replaces the one in hand, whose receipt handle is stale.
+        const held = messages.findIndex((m) => m.MessageId === message.MessageId);
+        if (held >= 0) {
+          messages[held] = message;
+          continue;
+        }
+        messages.push(message);
+        bytes += Buffer.byteLength(message.Body ?? '');
+      }
     }
     return messages;
   };

@@ -27,8 +27,9 @@ describe('the local SQS poller with batches above 10', () => {
   });
 
   /** A queue holding `count` messages with bodies 0..count-1. */
-  async function queueWith(name: string, count: number) {
-    const url = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl as string;
+  async function queueWith(name: string, count: number, attributes?: Record<string, string>) {
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes })))
+      .QueueUrl as string;
     for (let i = 0; i < count; i += 10) {
       await sqs.send(
         new SendMessageBatchCommand({
@@ -100,5 +101,18 @@ describe('the local SQS poller with batches above 10', () => {
 
     expect(batches.map((b) => b.length).sort((a, b) => b - a)).toEqual([10, 5]);
     expect(poller.processed()).toEqual({ done: 15, failed: 0 });
+  });
+
+  it('holds a message once when it comes back from its visibility timeout while its batch is still gathering', async () => {
+    // A visibility timeout (1 s) shorter than the batching window (2.5 s): the one message is
+    // received, becomes visible again while the batch waits for more, and is received again.
+    const queue = await queueWith('revisible', 1, { VisibilityTimeout: '1' });
+
+    const { poller, batches } = poll(queue, 'revisible', 50, 2500);
+    await drained(queue.url, poller);
+
+    // Once in its batch, deleted with its newest receipt: not handed over twice, not back.
+    expect(batches).toEqual([['0']]);
+    expect(poller.processed()).toEqual({ done: 1, failed: 0 });
   });
 });
