@@ -15,6 +15,23 @@ describe('shipped models on real-text failure modes', () => {
     expect(classifier.classify({ text })).toMatchObject({ language: 'de', sentiment: 'positive' });
   });
 
+  // Round w15 (corpus/de-c.jsonl): reports of a fact that is bad for the customer, in plain words
+  // without emotion words, and plain plans or notices. These texts are in no corpus file.
+  it.each([
+    'Bus kam nicht, nächster in 40 Minuten.',
+    'Flug annulliert, Ersatz erst morgen Abend.',
+    'Rechnung doppelt abgebucht.',
+  ])('reads the German report in plain words "%s" as negative', (text) => {
+    expect(classifier.classify({ text })).toMatchObject({ language: 'de', sentiment: 'negative' });
+  });
+
+  it.each(['Fahre morgen mit dem Zug nach Leipzig.', 'Habe gestern den Zählerstand gemeldet.'])(
+    'keeps the German plan or notice "%s" neutral',
+    (text) => {
+      expect(classifier.classify({ text })).toMatchObject({ language: 'de', sentiment: 'neutral' });
+    },
+  );
+
   it('reads plain praise of an update as positive', () => {
     expect(classifier.classify({ text: 'love the new app update, works great' }).sentiment).toBe('positive');
   });
