@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Sentiment } from '../domain/mention.ts';
 import { unitHash } from './corpus.ts';
 import {
   BANKING77_CATEGORY,
-  clothingReviewSentiment,
   goEmotionsSentiment,
   nluppCategory,
   pottsSentiment,
@@ -29,8 +29,10 @@ import {
  *     --nlupp-hotels <folder with fold0.json ... fold19.json of NLU++ hotels | bare-git-dir:nlupp/data/hotels>
  *     --clothing-reviews <folder with "Womens Clothing E-Commerce Reviews.csv" | bare-git-dir:path>
  *
- * NLU++ hotels is a test set only: it is written to bench/data/nlupp-hotels, outside the
- * folders training reads.
+ * NLU++ hotels and the clothing reviews are test sets only: they are written to
+ * bench/data/nlupp-hotels and bench/data/clothing-reviews, outside the folders training reads
+ * (the clothing reviews were measured as training data in round w15 and not shipped:
+ * docs/classifier.md).
  *
  * Same snapshots, same bytes.
  */
@@ -436,6 +438,22 @@ export function importBanking77(spec: string): RealExample[] {
   return out;
 }
 
+/**
+ * The sentiment of a Women's E-Commerce Clothing Review from its writer's own star rating
+ * (1-5) and "recommended" flag (1 or 0): a weak label, not a rater's. 1-2 stars is negative
+ * and 4-5 positive, but only when the flag agrees (a 2-star review that still recommends the
+ * dress, or a 5-star one that does not, says the stars are not the text's sentiment: dropped).
+ * 3 stars is dropped: such reviews are mostly mixed ("love the colour, runs small"), not
+ * neutral in the sense of a mention without an opinion. Anything else is dropped too.
+ */
+export function clothingReviewSentiment(rating: string, recommended: string): Sentiment | undefined {
+  const stars = rating.trim();
+  const recommends = recommended.trim();
+  if ((stars === '1' || stars === '2') && recommends === '0') return 'negative';
+  if ((stars === '4' || stars === '5') && recommends === '1') return 'positive';
+  return undefined;
+}
+
 /** The file of the Women's E-Commerce Clothing Reviews (Kaggle, nicapotato) and the columns it must start with. */
 export const CLOTHING_REVIEWS_FILE = 'Womens Clothing E-Commerce Reviews.csv';
 const CLOTHING_REVIEWS_HEADER = ',Clothing ID,Age,Title,Review Text,Rating,Recommended IND,';
@@ -500,6 +518,12 @@ export function importClothingReviews(spec: string, positiveSample = CLOTHING_PO
     if (sentiment) out.push({ id, source: 'clothing-reviews', language: 'en', text, sentiment });
   return out;
 }
+
+/** Where the test-only clothing reviews are written (never read by training; see its SOURCE.md). */
+export const CLOTHING_REVIEWS_TEST_FILE = path.resolve(
+  import.meta.dirname,
+  '../../bench/data/clothing-reviews/examples.jsonl',
+);
 
 /** Where the test-only NLU++ hotels set is written (never read by training). */
 export const NLUPP_HOTELS_FILE = path.resolve(import.meta.dirname, '../../bench/data/nlupp-hotels/examples.jsonl');
@@ -577,5 +601,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   if (udGermanPud) write('ud-german-pud', importUdGermanPud(udGermanPud));
   if (banking77) write('banking77', importBanking77(banking77));
   if (nluppHotels) write('nlupp-hotels', importNluppHotels(nluppHotels), NLUPP_HOTELS_FILE);
-  if (clothingReviews) write('clothing-reviews', importClothingReviews(clothingReviews));
+  if (clothingReviews) write('clothing-reviews', importClothingReviews(clothingReviews), CLOTHING_REVIEWS_TEST_FILE);
 }

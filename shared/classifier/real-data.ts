@@ -218,19 +218,3 @@ export function nluppCategory(intents: readonly string[]): 'complaint' | 'questi
   return undefined;
 }
 const NLUPP_QUESTION = new Set(['request_info', 'how', 'why', 'when', 'how_much', 'how_long']);
-
-/**
- * The sentiment of a Women's E-Commerce Clothing Review from its writer's own star rating
- * (1-5) and "recommended" flag (1 or 0): a weak label, not a rater's. 1-2 stars is negative
- * and 4-5 positive, but only when the flag agrees (a 2-star review that still recommends the
- * dress, or a 5-star one that does not, says the stars are not the text's sentiment: dropped).
- * 3 stars is dropped: such reviews are mostly mixed ("love the colour, runs small"), not
- * neutral in the sense of a mention without an opinion. Anything else is dropped too.
- */
-export function clothingReviewSentiment(rating: string, recommended: string): Sentiment | undefined {
-  const stars = rating.trim();
-  const recommends = recommended.trim();
-  if ((stars === '1' || stars === '2') && recommends === '0') return 'negative';
-  if ((stars === '4' || stars === '5') && recommends === '1') return 'positive';
-  return undefined;
-}

@@ -7,6 +7,7 @@ import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier
 import { DEFAULT_FEATURES } from '../../../shared/classifier/features.ts';
 import {
   CLOTHING_REVIEWS_FILE,
+  clothingReviewSentiment,
   importBanking77,
   importClothingReviews,
   importGoEmotions,
@@ -21,7 +22,6 @@ import {
 import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
 import {
   BANKING77_CATEGORY,
-  clothingReviewSentiment,
   goEmotionsSentiment,
   nluppCategory,
   pottsSentiment,
