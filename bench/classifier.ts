@@ -465,6 +465,17 @@ function baselineHeads(
  * models never see GermEval), each beside the majority class, a plain LR on the same
  * training data and the written-corpus-only model, all measured in this run.
  */
+/**
+ * Per language, real sources added to the pooled held-out row most recently: when one of
+ * them is in the pool, `realTextSection` prints the pool with and without it. Round w15
+ * measured the clothing reviews in the pool (docs/classifier.md) and left them out of
+ * training; if they move to shared/classifier/data, this row appears.
+ */
+export const POOL_ADDED_SOURCES: Readonly<Record<'de' | 'en', readonly string[]>> = {
+  en: ['clothing-reviews'],
+  de: [],
+};
+
 export function realTextSection(): string {
   const real = readRealData();
   const { train: realTrainAll, heldOut } = splitCorpus(real);
@@ -566,6 +577,22 @@ export function realTextSection(): string {
       language,
       language === 'en' ? '>= 0.750 / >= 0.700' : '',
     );
+    // The pool without the sources added last (round w15: the clothing reviews): the row
+    // comparable with the pooled row of the rounds before, so that a change of the pool's
+    // make-up is not read as a better model.
+    const added = POOL_ADDED_SOURCES[language].filter((source) => mine.some((e) => e.source === source));
+    if (added.length > 0) {
+      const before = mine.filter((e) => !added.includes(e.source));
+      block(
+        `${language} held-out real without ${added.join(', ')} (the pool before: ${[...new Set(before.map((e) => e.source))].join(', ')})`,
+        before.length,
+        before.map((e) => e.text),
+        before.map((e) => SENTIMENTS.indexOf(e.sentiment!)),
+        trainLabels,
+        language,
+        language === 'en' ? '>= 0.750 / >= 0.700' : '',
+      );
+    }
     // With more than one source per language, each source's held-out part on its own too:
     // a row comparable with the runs before a source was added.
     const mySources = [...new Set(mine.map((e) => e.source))].sort();
@@ -582,6 +609,30 @@ export function realTextSection(): string {
           '',
         );
       }
+  }
+  // The clothing reviews (bench/data/clothing-reviews): customer reviews no shipped model is
+  // trained on (round w15 measured them as training data and did not ship them). All of them,
+  // and the 20% a model trained on them would be measured on (by the same id hash), so that
+  // the rows compare with docs/classifier.md "Round w15".
+  const clothing = readClothingReviews();
+  if (clothing.length > 0) {
+    const trainLabels = [
+      ...corpusTrain.filter((e) => e.language === 'en'),
+      ...realTrainAll.filter((e: RealExample) => e.language === 'en' && e.sentiment),
+    ].map((e) => SENTIMENTS.indexOf(e.sentiment!));
+    for (const [label, part] of [
+      ['clothing reviews (test set, never trained on), all', clothing],
+      ['clothing reviews, the 20% held-out part', splitCorpus(clothing).heldOut],
+    ] as const)
+      block(
+        label,
+        part.length,
+        part.map((e) => e.text),
+        part.map((e) => SENTIMENTS.indexOf(e.sentiment!)),
+        trainLabels,
+        'en',
+        '',
+      );
   }
   const germEval = loadGermEval();
   if (germEval) {
@@ -740,6 +791,12 @@ export function realCategoryBlock(
     ),
     '',
   ].join('\n');
+}
+
+/** The clothing reviews test set (bench/data/clothing-reviews; see its SOURCE.md). */
+function readClothingReviews(): RealExample[] {
+  const file = path.resolve(import.meta.dirname, 'data/clothing-reviews/examples.jsonl');
+  return existsSync(file) ? readJsonl([file], RealExampleSchema) : [];
 }
 
 /** The NLU++ hotels test set (bench/data/nlupp-hotels; see its SOURCE.md). */

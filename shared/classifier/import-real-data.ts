@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Sentiment } from '../domain/mention.ts';
 import { unitHash } from './corpus.ts';
 import {
   BANKING77_CATEGORY,
@@ -26,9 +27,12 @@ import {
  *     --ud-german-pud <folder with de_pud-ud-test.conllu | bare-git-dir:>
  *     --banking77 <folder with train.csv, test.csv of BANKING77 | bare-git-dir:banking_data>
  *     --nlupp-hotels <folder with fold0.json ... fold19.json of NLU++ hotels | bare-git-dir:nlupp/data/hotels>
+ *     --clothing-reviews <folder with "Womens Clothing E-Commerce Reviews.csv" | bare-git-dir:path>
  *
- * NLU++ hotels is a test set only: it is written to bench/data/nlupp-hotels, outside the
- * folders training reads.
+ * NLU++ hotels and the clothing reviews are test sets only: they are written to
+ * bench/data/nlupp-hotels and bench/data/clothing-reviews, outside the folders training reads
+ * (the clothing reviews were measured as training data in round w15 and not shipped:
+ * docs/classifier.md).
  *
  * Same snapshots, same bytes.
  */
@@ -434,6 +438,93 @@ export function importBanking77(spec: string): RealExample[] {
   return out;
 }
 
+/**
+ * The sentiment of a Women's E-Commerce Clothing Review from its writer's own star rating
+ * (1-5) and "recommended" flag (1 or 0): a weak label, not a rater's. 1-2 stars is negative
+ * and 4-5 positive, but only when the flag agrees (a 2-star review that still recommends the
+ * dress, or a 5-star one that does not, says the stars are not the text's sentiment: dropped).
+ * 3 stars is dropped: such reviews are mostly mixed ("love the colour, runs small"), not
+ * neutral in the sense of a mention without an opinion. Anything else is dropped too.
+ */
+export function clothingReviewSentiment(rating: string, recommended: string): Sentiment | undefined {
+  const stars = rating.trim();
+  const recommends = recommended.trim();
+  if ((stars === '1' || stars === '2') && recommends === '0') return 'negative';
+  if ((stars === '4' || stars === '5') && recommends === '1') return 'positive';
+  return undefined;
+}
+
+/** The file of the Women's E-Commerce Clothing Reviews (Kaggle, nicapotato) and the columns it must start with. */
+export const CLOTHING_REVIEWS_FILE = 'Womens Clothing E-Commerce Reviews.csv';
+const CLOTHING_REVIEWS_HEADER = ',Clothing ID,Age,Title,Review Text,Rating,Recommended IND,';
+
+/** A review is cut to this many characters (whole sentences where they fit): mentions are short. */
+export const CLOTHING_REVIEW_MAX_CHARS = 300;
+
+/**
+ * The share of the positive reviews kept (chosen by a hash of the id, as GoEmotions' sample):
+ * 89% of the usable reviews are positive, so all negative ones are kept and a quarter of the
+ * positive ones, which keeps the folder near 2 MB. Training matches each source's class mix
+ * to the written corpus's anyway (`realTrainingExamples`).
+ */
+export const CLOTHING_POSITIVE_SAMPLE = 0.25;
+
+/**
+ * A review's title and body as one short text: the title (a full stop added when it ends
+ * without one), then the body, spaces collapsed; longer than `max`, it keeps the whole
+ * sentences that fit, or, when the first sentence alone is longer, its words up to `max`.
+ */
+export function shortReview(title: string, body: string, max = CLOTHING_REVIEW_MAX_CHARS): string {
+  const head = title.replace(/\s+/g, ' ').trim();
+  const text = `${head && !/[.!?]$/.test(head) ? `${head}.` : head} ${body.replace(/\s+/g, ' ').trim()}`.trim();
+  if (text.length <= max) return text;
+  let kept = '';
+  for (const sentence of text.split(/(?<=[.!?])\s+/)) {
+    const next = kept ? `${kept} ${sentence}` : sentence;
+    if (next.length > max) break;
+    kept = next;
+  }
+  if (kept) return kept;
+  const cut = text.slice(0, max + 1);
+  return cut.slice(0, Math.max(cut.lastIndexOf(' '), 1)).trim();
+}
+
+/**
+ * Women's E-Commerce Clothing Reviews (Kaggle, nicapotato, CC0): one row per review with an
+ * index, Title, Review Text, Rating (1-5) and Recommended IND (1/0). Sentiment from the
+ * writer's stars and flag (`clothingReviewSentiment`), the text from title and body
+ * (`shortReview`); reviews without a body are skipped, every negative review is kept and a
+ * `positiveSample` share of the positive ones. The id is `clothing-reviews-<row index>`; a
+ * text that occurs twice is kept once, and dropped when its rows disagree.
+ * @throws Error when the file does not start with the columns of the Kaggle CSV
+ */
+export function importClothingReviews(spec: string, positiveSample = CLOTHING_POSITIVE_SAMPLE): RealExample[] {
+  const csv = snapshotFile(spec, CLOTHING_REVIEWS_FILE);
+  if (!csv.replace(/^\uFEFF/, '').startsWith(CLOTHING_REVIEWS_HEADER))
+    throw new Error(`${CLOTHING_REVIEWS_FILE}: not the Kaggle columns (${CLOTHING_REVIEWS_HEADER}...)`);
+  const byText = new Map<string, { id: string; sentiment: RealExample['sentiment'] | null }>();
+  for (const [index, , , title = '', body = '', rating = '', recommended = ''] of parseCsv(csv)) {
+    const sentiment = clothingReviewSentiment(rating, recommended);
+    if (!sentiment || !/\p{L}/u.test(body) || !/^\d+$/.test(index?.trim() ?? '')) continue;
+    const id = `clothing-reviews-${index!.trim().padStart(5, '0')}`;
+    if (sentiment === 'positive' && unitHash(`sample:${id}`) >= positiveSample) continue;
+    const text = shortReview(title, body);
+    const before = byText.get(text);
+    if (!before) byText.set(text, { id, sentiment });
+    else if (before.sentiment !== sentiment) before.sentiment = null;
+  }
+  const out: RealExample[] = [];
+  for (const [text, { id, sentiment }] of byText)
+    if (sentiment) out.push({ id, source: 'clothing-reviews', language: 'en', text, sentiment });
+  return out;
+}
+
+/** Where the test-only clothing reviews are written (never read by training; see its SOURCE.md). */
+export const CLOTHING_REVIEWS_TEST_FILE = path.resolve(
+  import.meta.dirname,
+  '../../bench/data/clothing-reviews/examples.jsonl',
+);
+
 /** Where the test-only NLU++ hotels set is written (never read by training). */
 export const NLUPP_HOTELS_FILE = path.resolve(import.meta.dirname, '../../bench/data/nlupp-hotels/examples.jsonl');
 
@@ -484,9 +575,19 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   const udGermanPud = argument('ud-german-pud');
   const banking77 = argument('banking77');
   const nluppHotels = argument('nlupp-hotels');
-  if (!goemotions && !potts && !xed && !uciSentences && !udGermanPud && !banking77 && !nluppHotels) {
+  const clothingReviews = argument('clothing-reviews');
+  if (
+    !goemotions &&
+    !potts &&
+    !xed &&
+    !uciSentences &&
+    !udGermanPud &&
+    !banking77 &&
+    !nluppHotels &&
+    !clothingReviews
+  ) {
     process.stderr.write(
-      'Usage: tsx shared/classifier/import-real-data.ts [--goemotions <snapshot>] [--potts <snapshot>] [--xed <snapshot>] [--uci-sentences <snapshot>] [--ud-german-pud <snapshot>] [--banking77 <snapshot>] [--nlupp-hotels <snapshot>]\n',
+      'Usage: tsx shared/classifier/import-real-data.ts [--goemotions <snapshot>] [--potts <snapshot>] [--xed <snapshot>] [--uci-sentences <snapshot>] [--ud-german-pud <snapshot>] [--banking77 <snapshot>] [--nlupp-hotels <snapshot>] [--clothing-reviews <snapshot>]\n',
     );
     process.exit(2);
   }
@@ -500,4 +601,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   if (udGermanPud) write('ud-german-pud', importUdGermanPud(udGermanPud));
   if (banking77) write('banking77', importBanking77(banking77));
   if (nluppHotels) write('nlupp-hotels', importNluppHotels(nluppHotels), NLUPP_HOTELS_FILE);
+  if (clothingReviews) write('clothing-reviews', importClothingReviews(clothingReviews), CLOTHING_REVIEWS_TEST_FILE);
 }

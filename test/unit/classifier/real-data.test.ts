@@ -6,7 +6,10 @@ import { buildModels, realTrainingExamples } from '../../../shared/classifier/bu
 import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier/corpus.ts';
 import { DEFAULT_FEATURES } from '../../../shared/classifier/features.ts';
 import {
+  CLOTHING_REVIEWS_FILE,
+  clothingReviewSentiment,
   importBanking77,
+  importClothingReviews,
   importGoEmotions,
   importNluppHotels,
   importPotts,
@@ -14,6 +17,7 @@ import {
   importUdGermanPud,
   importXed,
   isNeutralNewsSentence,
+  shortReview,
 } from '../../../shared/classifier/import-real-data.ts';
 import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
 import {
@@ -211,6 +215,67 @@ describe('import-real-data for the UCI sentiment labelled sentences', () => {
       ['uci-yelp-0001', 'uci-yelp', 'en', 'Service was slow.', 'negative'],
       ['uci-imdb-0001', 'uci-imdb', 'en', 'A very, very, very slow-moving film.', 'negative'],
     ]);
+  });
+});
+
+describe("import-real-data for the Women's E-Commerce Clothing Reviews", () => {
+  it.each([
+    ['1', '0', 'negative'],
+    ['2', '0', 'negative'],
+    ['4', '1', 'positive'],
+    ['5', '1', 'positive'],
+    ['3', '1', undefined],
+    ['3', '0', undefined],
+    ['2', '1', undefined],
+    ['5', '0', undefined],
+    ['', '1', undefined],
+  ] as const)('maps %s stars with recommended %s to %s', (rating, recommended, sentiment) => {
+    expect(clothingReviewSentiment(rating, recommended)).toBe(sentiment);
+  });
+
+  it('joins title and body and cuts a long review after the last whole sentence that fits', () => {
+    expect(shortReview('Runs small', 'Ordered my  usual size.')).toBe('Runs small. Ordered my usual size.');
+    expect(shortReview('Love it!', 'Great colour.')).toBe('Love it! Great colour.');
+    expect(shortReview('', 'Great colour.')).toBe('Great colour.');
+    expect(shortReview('Meh', 'First part. Second part that is long.', 20)).toBe('Meh. First part.');
+    expect(shortReview('', 'one two three four five six', 12)).toBe('one two');
+  });
+
+  it('reads the Kaggle CSV: stars and flag as sentiment, all negative and a sample of positive reviews, a repeated text once', () => {
+    // Arrange
+    const dir = tempDir();
+    const header =
+      ',Clothing ID,Age,Title,Review Text,Rating,Recommended IND,Positive Feedback Count,Division Name,Department Name,Class Name';
+    writeFileSync(
+      path.join(dir, CLOTHING_REVIEWS_FILE),
+      [
+        header,
+        '0,767,33,,Absolutely wonderful,5,1,0,Initmates,Intimate,Intimates',
+        '1,1080,34,Returned it,"Too tight, cheap fabric.",1,0,4,General,Dresses,Dresses',
+        '2,1077,60,So-so,"Nice colour, runs large.",3,1,0,General,Dresses,Dresses',
+        '3,1049,50,,,2,0,0,General,Bottoms,Pants',
+        '4,847,47,Returned it,"Too tight, cheap fabric.",2,0,0,General,Tops,Blouses',
+        '5,1080,49,Odd,Love the print.,2,1,0,General,Dresses,Dresses',
+      ].join('\r\n'),
+    );
+
+    // Act
+    const all = importClothingReviews(dir, 1);
+    const negativeOnly = importClothingReviews(dir, 0);
+
+    // Assess
+    expect(all.map((e) => [e.id, e.source, e.language, e.text, e.sentiment])).toEqual([
+      ['clothing-reviews-00000', 'clothing-reviews', 'en', 'Absolutely wonderful', 'positive'],
+      ['clothing-reviews-00001', 'clothing-reviews', 'en', 'Returned it. Too tight, cheap fabric.', 'negative'],
+    ]);
+    expect(negativeOnly.map((e) => e.id)).toEqual(['clothing-reviews-00001']);
+  });
+
+  it('refuses a file without the Kaggle columns', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, CLOTHING_REVIEWS_FILE), 'Title,Review Text,Rating\nA,B,5\n');
+
+    expect(() => importClothingReviews(dir)).toThrow(/not the Kaggle columns/);
   });
 });
 
