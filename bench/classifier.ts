@@ -467,9 +467,9 @@ function baselineHeads(
  */
 /**
  * Per language, real sources added to the pooled held-out row most recently: when one of
- * them is in the pool, `realTextSection` prints the pool with and without it. Round w15
- * measured the clothing reviews in the pool (docs/classifier.md) and left them out of
- * training; if they move to shared/classifier/data, this row appears.
+ * them is in the pool, `realTextSection` prints the pool with and without it: round w15
+ * added the clothing reviews (docs/classifier.md), and the pool without them is the one the
+ * rounds before measured.
  */
 export const POOL_ADDED_SOURCES: Readonly<Record<'de' | 'en', readonly string[]>> = {
   en: ['clothing-reviews'],
@@ -609,30 +609,6 @@ export function realTextSection(): string {
           '',
         );
       }
-  }
-  // The clothing reviews (bench/data/clothing-reviews): customer reviews no shipped model is
-  // trained on (round w15 measured them as training data and did not ship them). All of them,
-  // and the 20% a model trained on them would be measured on (by the same id hash), so that
-  // the rows compare with docs/classifier.md "Round w15".
-  const clothing = readClothingReviews();
-  if (clothing.length > 0) {
-    const trainLabels = [
-      ...corpusTrain.filter((e) => e.language === 'en'),
-      ...realTrainAll.filter((e: RealExample) => e.language === 'en' && e.sentiment),
-    ].map((e) => SENTIMENTS.indexOf(e.sentiment!));
-    for (const [label, part] of [
-      ['clothing reviews (test set, never trained on), all', clothing],
-      ['clothing reviews, the 20% held-out part', splitCorpus(clothing).heldOut],
-    ] as const)
-      block(
-        label,
-        part.length,
-        part.map((e) => e.text),
-        part.map((e) => SENTIMENTS.indexOf(e.sentiment!)),
-        trainLabels,
-        'en',
-        '',
-      );
   }
   const germEval = loadGermEval();
   if (germEval) {
@@ -791,12 +767,6 @@ export function realCategoryBlock(
     ),
     '',
   ].join('\n');
-}
-
-/** The clothing reviews test set (bench/data/clothing-reviews; see its SOURCE.md). */
-function readClothingReviews(): RealExample[] {
-  const file = path.resolve(import.meta.dirname, 'data/clothing-reviews/examples.jsonl');
-  return existsSync(file) ? readJsonl([file], RealExampleSchema) : [];
 }
 
 /** The NLU++ hotels test set (bench/data/nlupp-hotels; see its SOURCE.md). */

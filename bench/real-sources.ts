@@ -42,14 +42,20 @@ interface Mix {
 }
 
 /** The English sources `npm run train` uses, each at factor 1. */
-const SHIPPED_EN: Readonly<Record<string, number>> = { goemotions: 1, 'uci-amazon': 1, 'uci-imdb': 1, 'uci-yelp': 1 };
+const SHIPPED_EN: Readonly<Record<string, number>> = {
+  goemotions: 1,
+  'uci-amazon': 1,
+  'uci-imdb': 1,
+  'uci-yelp': 1,
+  'clothing-reviews': 1,
+};
 
 const DEFAULT_MIXES: Readonly<Record<'de' | 'en', readonly Mix[]>> = {
   en: [
     // The shipped mix without the UCI review sentences: the row they were judged against.
     { sources: { goemotions: 1 } },
     ...[0, 0.2, 0.5, 1, 2].map((xed): Mix => ({ sources: xed ? { ...SHIPPED_EN, xed } : SHIPPED_EN })),
-    // The neutral margin (round w8; -0.25 was shipped until round w14, -0.5 since: ENGLISH_NEUTRAL_MARGIN).
+    // The neutral margin (round w8; -0.25 shipped until round w14, -0.5 in w14, -0.25 again since w15: ENGLISH_NEUTRAL_MARGIN).
     ...[-0.25, -0.5].map((neutral): Mix => ({ sources: SHIPPED_EN, biasShift: [0, neutral, 0] })),
   ],
   de: [

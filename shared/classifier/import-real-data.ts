@@ -29,10 +29,9 @@ import {
  *     --nlupp-hotels <folder with fold0.json ... fold19.json of NLU++ hotels | bare-git-dir:nlupp/data/hotels>
  *     --clothing-reviews <folder with "Womens Clothing E-Commerce Reviews.csv" | bare-git-dir:path>
  *
- * NLU++ hotels and the clothing reviews are test sets only: they are written to
- * bench/data/nlupp-hotels and bench/data/clothing-reviews, outside the folders training reads
- * (the clothing reviews were measured as training data in round w15 and not shipped:
- * docs/classifier.md).
+ * NLU++ hotels is a test set only: it is written to bench/data/nlupp-hotels, outside the
+ * folders training reads. The clothing reviews train the English sentiment head since
+ * round w15 (docs/classifier.md).
  *
  * Same snapshots, same bytes.
  */
@@ -519,12 +518,6 @@ export function importClothingReviews(spec: string, positiveSample = CLOTHING_PO
   return out;
 }
 
-/** Where the test-only clothing reviews are written (never read by training; see its SOURCE.md). */
-export const CLOTHING_REVIEWS_TEST_FILE = path.resolve(
-  import.meta.dirname,
-  '../../bench/data/clothing-reviews/examples.jsonl',
-);
-
 /** Where the test-only NLU++ hotels set is written (never read by training). */
 export const NLUPP_HOTELS_FILE = path.resolve(import.meta.dirname, '../../bench/data/nlupp-hotels/examples.jsonl');
 
@@ -601,5 +594,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   if (udGermanPud) write('ud-german-pud', importUdGermanPud(udGermanPud));
   if (banking77) write('banking77', importBanking77(banking77));
   if (nluppHotels) write('nlupp-hotels', importNluppHotels(nluppHotels), NLUPP_HOTELS_FILE);
-  if (clothingReviews) write('clothing-reviews', importClothingReviews(clothingReviews), CLOTHING_REVIEWS_TEST_FILE);
+  if (clothingReviews) write('clothing-reviews', importClothingReviews(clothingReviews));
 }
