@@ -33,10 +33,12 @@ import { formatTable } from '../infra/local/text-table.ts';
 import { buildTopology, platformSecretName, type Topology } from '../infra/topology.ts';
 import { createDocumentClient, observeClients } from '../shared/adapters/aws-clients.ts';
 import { parseCompanyConfigYaml } from '../shared/config/load.ts';
+import { currentInvocation } from '../shared/observability/invocation-context.ts';
 import { signMetaBody } from '../shared/platforms/meta.ts';
 import { RequestCounter, type TableModel, type WriteRecord } from './aws-requests.ts';
 import { demoCorpusTexts } from './demo-texts.ts';
 import { DEMO_PAGE_ID, metaFeedWebhook } from './meta-webhook.ts';
+import { cpuByCode, cpuByFunction, monotonicUs, type ProfiledInvocation, startCpuProfile } from './cpu-profile.ts';
 import { PRICES, PRICES_DATE, PRICES_REGION } from './prices.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -54,6 +56,9 @@ const { values: args } = parseArgs({
     detail: { type: 'boolean', default: false },
     // Every write as charged, one JSON line each (kind, operation, units, sizes, attribute sizes).
     dump: { type: 'string' },
+    // A CPU profile of the main thread (the functions; the backends run in threads of their own)
+    // while the mentions run alone and at the AWS batch: written to this file, summarized in the output.
+    'cpu-profile': { type: 'string' },
   },
 });
 const MENTIONS = Number(args.mentions);
@@ -126,6 +131,19 @@ interface Invocations {
 const SQS_CHUNK = 65_536;
 /** Batches Lambda's SQS event source processes at once to begin with (it adds more under a backlog). */
 const LAMBDA_POLLERS = 5;
+
+/** The time the invocations covered, overlaps counted once (ms). */
+function unionMs(invocations: readonly ProfiledInvocation[]): number {
+  const sorted = [...invocations].sort((a, b) => a.startUs - b.startUs);
+  let total = 0;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const inv of sorted) {
+    if (inv.endUs <= end) continue;
+    total += inv.endUs - Math.max(inv.startUs, end);
+    end = inv.endUs;
+  }
+  return total / 1000;
+}
 
 /** The routed mentions one SQS record carries: a `Mentions Routed` event's list, else 1. */
 function mentionsOf(body: string | undefined): number {
@@ -246,12 +264,44 @@ function writeBreakdown(writes: readonly WriteRecord[], mentions: number): strin
 async function main(): Promise<void> {
   const config = parseCompanyConfigYaml(readFileSync(path.join(ROOT, 'companies/demo.yaml'), 'utf8'), 'demo.yaml');
   const topology = buildTopology(config);
+  const intakeTrigger = topology.functions
+    .find((f) => f.id === 'classify-mention')
+    ?.triggers.find((t) => t.type === 'sqs');
   const counter = new RequestCounter(tableModel(topology));
   const unhook = observeClients(counter.hook);
+  // Requests by function and operation while the mentions run alone and at the AWS batch (what each
+  // invocation waits on besides its CPU): the invocation a request belongs to is the one its async context runs.
+  let phaseRequests: Map<string, number> | undefined;
+  const unhookPhase = observeClients((client) => {
+    const stack = client.middlewareStack as unknown as {
+      add(
+        middleware: (
+          next: (args: unknown) => Promise<unknown>,
+          context: { commandName?: string },
+        ) => (args: unknown) => Promise<unknown>,
+        options: object,
+      ): void;
+    };
+    stack.add(
+      (next, context) => (input) => {
+        if (phaseRequests) {
+          const fn = (currentInvocation()?.functionName ?? '(none)').replace(/^backchannel-[^-]+-/, '');
+          const key = `${fn}\t${(context.commandName ?? '?').replace(/Command$/, '')}`;
+          phaseRequests.set(key, (phaseRequests.get(key) ?? 0) + 1);
+        }
+        return next(input);
+      },
+      { step: 'initialize', name: 'benchPhaseRequests' },
+    );
+  });
   const loaded = new Map<string, Invocations>();
   // Durations of invocations that ran alone (one mention in the pipeline at a time).
   const alone = new Map<string, Invocations>();
+  // Durations of invocations at the batch size Lambda would see at the run's rate (intake batches of that many mentions).
+  const atBatch = new Map<string, Invocations>();
   let invocations: Map<string, Invocations> | undefined;
+  // Each invocation's interval while profiling (`--cpu-profile`), by phase.
+  let profiled: ProfiledInvocation[] | undefined;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'backchannel-cost-'));
   const runtime = await startRuntime({
     config,
@@ -262,6 +312,7 @@ async function main(): Promise<void> {
     alarmIntervalSeconds: 0,
     log: () => {},
     onInvocation: (functionId, ms, failed, event) => {
+      profiled?.push({ functionId, startUs: monotonicUs() - ms * 1000, endUs: monotonicUs() });
       if (!invocations) return;
       const entry = invocations.get(functionId) ?? {
         count: 0,
@@ -344,6 +395,8 @@ async function main(): Promise<void> {
     invocations = undefined;
     counter.counting = false;
     unhook();
+    const requestsAlone = new Map<string, number>();
+    const requestsAtBatch = new Map<string, number>();
     const logsAfter = await logBytes();
 
     // Durations: under load the invocations share one process and two cores with each other
@@ -351,6 +404,10 @@ async function main(): Promise<void> {
     // own environment: what it bills is closer to an invocation that runs alone.
     // The same mentions give the latency at low volume: from the webhook's 200 to the end of
     // classify-mention's and of the (last) handle-department invocation.
+    const profiler = args['cpu-profile'] ? await startCpuProfile() : undefined;
+    const profiledAlone: ProfiledInvocation[] = [];
+    profiled = profiler ? profiledAlone : undefined;
+    phaseRequests = requestsAlone;
     invocations = alone;
     const toClassified: number[] = [];
     const toDepartment: number[] = [];
@@ -366,6 +423,44 @@ async function main(): Promise<void> {
       if (handled.length > 0) toDepartment.push(Math.max(...handled) - acked);
     }
     invocations = undefined;
+
+    // The same at the intake batch Lambda would make at the offered rate (min(batch size, rate x
+    // window / pollers), below; the offered rate, not the achieved one, so that runs on a loaded
+    // machine measure the same batch): groups of that many mentions sent at once, each group waited
+    // for, so that the local poller gathers one intake batch of them, and the departments and
+    // the insights get what one such batch routes. Measured, not extrapolated from alone: per-
+    // batch work (the rate claim's reads, the batch's writes) is shared by the group's mentions.
+    const awsIntakeBatch = Math.max(
+      1,
+      Math.round(
+        Math.min(
+          intakeTrigger?.batchSize ?? 10,
+          ((RATE > 0 ? RATE : MENTIONS / sendSeconds) * (intakeTrigger?.maxBatchingWindowSeconds ?? 0)) /
+            LAMBDA_POLLERS,
+        ),
+      ),
+    );
+    const batchGroups = Math.max(3, Math.ceil(ALONE / awsIntakeBatch));
+    const profiledBatch: ProfiledInvocation[] = [];
+    // Recorded with or without a profile: concurrent invocations of one function share the thread here.
+    profiled = profiledBatch;
+    phaseRequests = requestsAtBatch;
+    invocations = atBatch;
+    for (let g = 0; g < batchGroups; g++) {
+      const groupThreads: string[] = [];
+      await send(
+        Array.from({ length: awsIntakeBatch }, (_, i) =>
+          webhookOf(g * awsIntakeBatch + i, `b${String.fromCharCode(97 + (g % 26))}`, texts, groupThreads),
+        ),
+      );
+      await runtime.waitForIdle(60_000);
+    }
+    invocations = undefined;
+    profiled = undefined;
+    phaseRequests = undefined;
+    unhookPhase();
+    const profile = await profiler?.stop();
+    if (profile && args['cpu-profile']) await writeFile(args['cpu-profile'], JSON.stringify(profile));
 
     // What arrived: every mention stored once and routed, one case per thread.
     const documents = createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb));
@@ -394,7 +489,7 @@ async function main(): Promise<void> {
     const n = MENTIONS;
     const per = (x: number) => x / n;
     const f2 = (x: number) => x.toFixed(2);
-    const intake = topology.functions.find((f) => f.id === 'classify-mention')?.triggers.find((t) => t.type === 'sqs');
+    const intake = intakeTrigger;
     const departmentTrigger = topology.functions
       .find((f) => f.id === 'handle-department')
       ?.triggers.find((t) => t.type === 'sqs');
@@ -492,6 +587,15 @@ async function main(): Promise<void> {
     // department message carries one mention; in the run, a Mentions Routed message several.
     const memory = new Map(topology.functions.map((fn) => [fn.id, fn.memoryMb]));
     let gbSeconds = 0;
+    // The same from the ms per mention at the AWS batch estimate (SQS-triggered functions; the others as alone).
+    let gbSecondsAtBatch = 0;
+    const cpuAlone = profile ? cpuByFunction(profile, profiledAlone) : undefined;
+    const cpuAtBatch = profile ? cpuByFunction(profile, profiledBatch) : undefined;
+    /** Main-thread CPU per mention (or request) of a phase's invocations of one function. */
+    const cpuPerUnit = (cpu: typeof cpuAlone, id: string, inv: Invocations | undefined) => {
+      const c = cpu?.get(id);
+      return c && inv ? ` cpu ${(c.cpuMs / (inv.mentions > 0 ? inv.mentions : inv.count)).toFixed(0)}` : '';
+    };
     let lambdaInvocations = 0;
     const lambdaRows = [...loaded]
       .sort(([a], [b]) => a.localeCompare(b))
@@ -502,6 +606,18 @@ async function main(): Promise<void> {
         const msPerUnit = calm ? calm.totalMs / (calm.mentions > 0 ? calm.mentions : calm.count) : inv.totalMs / units;
         const gbs = ((units * msPerUnit) / 1000) * (mb / 1024);
         gbSeconds += gbs;
+        const batched = atBatch.get(id);
+        const sqsTriggered = topology.functions.find((f) => f.id === id)?.triggers.some((t) => t.type === 'sqs');
+        // Wall time of the function's invocations with their overlaps counted once: locally the six
+        // department queues' pollers invoke at once on one thread, each waiting on the others' CPU,
+        // where Lambda gives each its own environment.
+        const msAtBatch =
+          batched && sqsTriggered
+            ? unionMs(profiledBatch.filter((p) => p.functionId === id)) /
+              (batched.mentions > 0 ? batched.mentions : batched.count)
+            : msPerUnit;
+        const gbsAtBatch = ((units * msAtBatch) / 1000) * (mb / 1024);
+        gbSecondsAtBatch += gbsAtBatch;
         lambdaInvocations += inv.count;
         return [
           id,
@@ -511,14 +627,21 @@ async function main(): Promise<void> {
             ? `${(inv.records / inv.count).toFixed(1)}${inv.mentions !== inv.records ? ` (${(inv.mentions / inv.count).toFixed(1)} mentions)` : ''}`
             : '-',
           (inv.totalMs / inv.count).toFixed(0),
-          calm ? `${msPerUnit.toFixed(0)} (${calm.count})` : '-',
+          calm ? `${msPerUnit.toFixed(0)} (${calm.count})${cpuPerUnit(cpuAlone, id, calm)}` : '-',
+          batched && sqsTriggered
+            ? `${msAtBatch.toFixed(0)} (${batched.count}; ${(batched.records / batched.count).toFixed(1)} records)${cpuPerUnit(cpuAtBatch, id, batched)}`
+            : '(as alone)',
           String(mb),
           (gbs / n).toFixed(4),
+          (gbsAtBatch / n).toFixed(4),
         ];
       });
     process.stdout.write(
-      `${formatTable(['function', 'invocations', 'per mention', 'records/batch', 'mean ms under load', `ms per mention alone (n)`, 'MB', 'GB-s/mention'], lambdaRows)}\n` +
+      `${formatTable(['function', 'invocations', 'per mention', 'records/batch', 'mean ms under load', `ms per mention alone (n)`, `ms per mention at the AWS batch (n)`, 'MB', 'GB-s/mention', 'GB-s at the AWS batch'], lambdaRows)}\n` +
         `GB-s = mentions (or requests) x ms per mention alone x memory: under load the invocations wait on each other and on dynalite in one process on 2 shared cores.\n` +
+        `At the AWS batch: ${batchGroups} groups of ${awsIntakeBatch} mentions sent at once (the intake batch Lambda would make at the offered rate), each group waited for; ` +
+        `ms per mention of the SQS-triggered functions measured there (per-batch work shared as at volume; a function's overlapping invocations counted once), the others as alone.` +
+        `${profile ? ` cpu: main-thread CPU sampled during the invocations (ms per mention; the backends run in their own threads, so the rest is waiting on them)` : ''}\n` +
         `issue 12 measurement: ${ISSUE_12.lambdaInvocations} invocations per mention\n\n`,
     );
 
@@ -581,6 +704,15 @@ async function main(): Promise<void> {
       ];
     });
     costRows.push(['total', '', '', `$${total.toFixed(2)}`]);
+    // The duration line again from the ms per mention at the AWS batch estimate, and the total with it.
+    const durationAtBatch = per(gbSecondsAtBatch) * PRICES.lambdaArmGbSecond.usd * 1e6;
+    const durationAlone = per(gbSeconds) * PRICES.lambdaArmGbSecond.usd * 1e6;
+    costRows.push([
+      `  Lambda duration at the AWS batch (${awsIntakeBatch} mentions)`,
+      `${per(gbSecondsAtBatch).toFixed(3)} GB-s`,
+      '',
+      `$${durationAtBatch.toFixed(2)} (total $${(total - durationAlone + durationAtBatch).toFixed(2)})`,
+    ]);
     // Tracing is the company's choice (observability.tracing): what turning it on adds, beside the total.
     const tracingOn = {
       ...topology.observability,
@@ -612,6 +744,37 @@ async function main(): Promise<void> {
       `latency at low volume (${ALONE} mentions one at a time, from the webhook's 200): to classified p50 ${ms(toClassified, 0.5)}, max ${ms(toClassified, 1)}; ` +
         `to the department handled p50 ${ms(toDepartment, 0.5)}, max ${ms(toDepartment, 1)} (the local pollers; in AWS each hop also waits up to its batching window)\n`,
     );
+    // Requests per mention of each function alone and at the AWS batch.
+    const phaseRows = [...new Set([...requestsAlone.keys(), ...requestsAtBatch.keys()])].sort().map((key) => {
+      const [fn, op] = key.split('\t') as [string, string];
+      return [
+        fn,
+        op,
+        ((requestsAlone.get(key) ?? 0) / ALONE).toFixed(2),
+        ((requestsAtBatch.get(key) ?? 0) / (batchGroups * awsIntakeBatch)).toFixed(2),
+      ];
+    });
+    process.stdout.write(
+      `\n${formatTable(['function', 'request', `per mention alone (${ALONE})`, `per mention at the AWS batch (${batchGroups} x ${awsIntakeBatch})`], phaseRows)}\n`,
+    );
+    if (profile) {
+      const top = (m: Map<string, number>, k: number, ms: number) =>
+        [...m]
+          .sort(([, a], [, b]) => b - a)
+          .slice(0, k)
+          .map(([key, v]) => [key, v.toFixed(0), `${((100 * v) / Math.max(ms, 1e-9)).toFixed(1)} %`]);
+      for (const [label, within] of [
+        ['alone', profiledAlone],
+        [`at the AWS batch (${awsIntakeBatch})`, profiledBatch],
+      ] as const) {
+        const code = cpuByCode(profile, within);
+        process.stdout.write(
+          `\nmain-thread CPU ${label}: ${code.totalMs.toFixed(0)} ms sampled during the invocations\n` +
+            `${formatTable(['code that ran (self)', 'ms', 'share'], top(code.self, 15, code.totalMs))}\n` +
+            `${formatTable(['innermost project frame (with what it called)', 'ms', 'share'], top(code.project, 25, code.totalMs))}\n`,
+        );
+      }
+    }
     process.stdout.write(`cost per 1M mentions: $${total.toFixed(2)}\n`);
     if (measured.length !== n || routed !== n) {
       process.stderr.write(`cost: ${n - routed} of ${n} mentions not stored and routed\n`);

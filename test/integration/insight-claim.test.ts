@@ -183,6 +183,33 @@ describe("the insight claim (a batch's rate claim with the themes) against dynal
     expect(onDays.reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(3);
   });
 
+  it("adds a batch's own claim without reading the counters when every earlier claim of the hour is added", async () => {
+    // Arrange: the hour's first batch, claimed and added; a second instance's batch, whose reads of the counters are recorded.
+    const hour = '2026-11-18T05:00:00.000Z';
+    const first = routed('Fahrradträger passt nicht auf die Anhängerkupplung', '2026-11-18T05:05:00.000Z');
+    const second = routed('Dachbox klappert bei jeder Fahrt laut', '2026-11-18T05:15:00.000Z');
+    await recordInsightsBatch(eventOf([first], 'own-1'), contextFactory(), instance());
+    const counterReads: string[] = [];
+    const recording = {
+      send: (command: Parameters<typeof local.documents.send>[0]) => {
+        if (command instanceof GetCommand && String(command.input.Key?.SK).startsWith('COUNT#'))
+          counterReads.push(String(command.input.Key?.SK));
+        return local.documents.send(command as never);
+      },
+    } as unknown as typeof local.documents;
+
+    // Act
+    await recordInsightsBatch(eventOf([second], 'own-2'), contextFactory(), {
+      ...deps,
+      rates: new DynamoRateStore(recording, table),
+    });
+
+    // Assess
+    expect(counterReads).toEqual([]);
+    expect(await claimed(hour)).toEqual([first.mentionId, second.mentionId].sort());
+    expect(await hourly(hour, 'category', 'complaint')).toBe(2);
+  });
+
   it('adds the claim of a batch that died after claiming with the next batch of its hour, once', async () => {
     const died = routed('Zähler falsch abgelesen, Nachzahlung viel zu hoch', '2026-11-24T19:05:00.000Z');
     const next = routed('Abschlag verdoppelt ohne Grund', '2026-11-24T19:15:00.000Z');

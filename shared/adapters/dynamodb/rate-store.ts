@@ -149,6 +149,8 @@ export class DynamoRateStore implements RateStore {
       return true;
     });
     let counted: RateObservation[] = [];
+    /** The claim this call wrote, if any. */
+    let own: number | undefined;
     if (fresh.length > 0 && known.last < RATE_CLAIMS_PER_HOUR) {
       // Below the cap only an earlier release writes notes (note mode needs the cap reached first);
       // looked up by this batch's claimsOf a moment ago, or now.
@@ -183,6 +185,7 @@ export class DynamoRateStore implements RateStore {
       if (claimed) {
         // Only when nobody wrote it first: a refused number is read from the table.
         if (known.last === seq - 1) remember(known, seq, entries);
+        own = seq;
         counted = fresh;
         fresh = [];
         break;
@@ -195,7 +198,7 @@ export class DynamoRateStore implements RateStore {
       const claims = known.claims;
       fresh = fresh.filter((o) => !claims.get(o.mentionId)?.counted);
     }
-    await this.addClaims(known, hour, expiresAt);
+    await this.addClaims(known, hour, expiresAt, own);
     // Left over only when the cap is reached: the complete log was read, the rest is noted.
     if (fresh.length > 0) counted = await this.noteEach(hour, fresh, expiresAt, claimsExpireAt);
     return counted;
@@ -317,9 +320,23 @@ export class DynamoRateStore implements RateStore {
   /**
    * Adds every claim of the hour up to the last one known (read or written by this call; a later
    * one is added by its own batch or the next) that the counters do not hold yet, in order, each once.
+   *
+   * `own`, the claim this call wrote, when it is the last known: usually every claim before it
+   * was added by its own batch, so it is added on the condition that the counters hold exactly
+   * the claim before it, without reading `applied` first (one consistent read less per batch and
+   * hour). Refused (a claim before it not added yet, or added by another batch), `applied` is read
+   * and the claims are added in order as without it.
    */
-  private async addClaims(known: HourClaims, hour: string, expiresAt: number): Promise<void> {
+  private async addClaims(known: HourClaims, hour: string, expiresAt: number, own?: number): Promise<void> {
     if (known.settled || known.last === 0) return;
+    const ownEntries = own === known.last && own !== undefined ? known.entries.get(own) : undefined;
+    if (own !== undefined && ownEntries) {
+      const observations = ownEntries.map((e) => observationOf(e, hour));
+      if (await this.addToCounters(hour, observations, expiresAt, own, true)) {
+        if (own >= RATE_CLAIMS_PER_HOUR) known.settled = true;
+        return;
+      }
+    }
     let applied = await this.appliedOf(hour);
     for (let next = applied + 1; next <= known.last; next = applied + 1) {
       const entries = known.entries.get(next);
@@ -355,14 +372,15 @@ export class DynamoRateStore implements RateStore {
 
   /**
    * Adds mentions to the hour's counters in one write. With `seq` (a claim's mentions) only if
-   * the claim before it is the last they hold; false when another batch added it. Without
-   * (notes), unconditionally, leaving `applied` alone.
+   * the counters hold no later claim (with `next`: only if they hold exactly the claim before it);
+   * false when refused. Without (notes), unconditionally, leaving `applied` alone.
    */
   private addToCounters(
     hour: string,
     observations: readonly RateObservation[],
     expiresAt: number,
     seq?: number,
+    next = false,
   ): Promise<boolean> {
     const names: Record<string, string> = { '#type': 'type', '#hour': 'hour' };
     const amounts: Record<string, number> = {};
@@ -394,9 +412,13 @@ export class DynamoRateStore implements RateStore {
           UpdateExpression: `ADD ${adds.join(', ')} ${set}, applied = :seq`,
           // Claims are added in order, so the counters hold claim n-1 when n is added. A counter item
           // that expired took its `applied` with it: the claims left of its hour are added again.
-          ConditionExpression: 'attribute_not_exists(applied) OR applied < :seq',
+          ConditionExpression: next
+            ? seq === 1
+              ? 'attribute_not_exists(applied)'
+              : 'applied = :previous'
+            : 'attribute_not_exists(applied) OR applied < :seq',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':seq': seq },
+          ExpressionAttributeValues: { ...values, ':seq': seq, ...(next && seq > 1 ? { ':previous': seq - 1 } : {}) },
         }),
       ),
     );
