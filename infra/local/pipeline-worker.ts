@@ -7,9 +7,8 @@ import { LOCAL_CREDENTIALS } from './backends.ts';
 import { consoleNeeds } from './console-log.ts';
 import { startIdleGc } from './idle-gc.ts';
 import { createInvocationSlots } from './invocation-slots.ts';
-import { invokeFunction, type LocalFunction } from './lambda.ts';
+import { importHandlerModule, invokeFunction, type LocalFunction } from './lambda.ts';
 import type { PipelineThreadReply, PipelineThreadRequest, PipelineThreadStart } from './pipeline-thread.ts';
-import { loadHandlerModule } from './runtime.ts';
 import { startSqsPoller, type SqsPoller } from './sqs-poller.ts';
 
 /**
@@ -50,7 +49,7 @@ async function startPipeline(): Promise<{
 }> {
   const functions = new Map<string, LocalFunction>();
   for (const { spec, env } of start.functions) {
-    const handler = await withLogSink(onRecord, async () => (await loadHandlerModule(spec)).createHandler(env));
+    const handler = await withLogSink(onRecord, async () => (await importHandlerModule(spec)).createHandler(env));
     functions.set(spec.id, { spec, env, handler });
   }
   // This thread's functions print their withheld case events as the main thread's do.

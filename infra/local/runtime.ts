@@ -2,7 +2,6 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
@@ -38,7 +37,13 @@ import { startHttpServer, type BoundRoute, type LocalHttpServer } from './http-s
 import { startJsonEndpoint, type Caller, type JsonEndpoint } from './json-endpoint.ts';
 import { startIdleGc } from './idle-gc.ts';
 import { createInvocationSlots } from './invocation-slots.ts';
-import { invokeFunction, type HandlerModule, type LocalFunction } from './lambda.ts';
+import {
+  HandlerModuleError,
+  importHandlerModule,
+  invokeFunction,
+  type HandlerModule,
+  type LocalFunction,
+} from './lambda.ts';
 import { createQueues, queueDepth } from './queues.ts';
 import { claimDataDir, RUNTIME_RECORD_FILE, type RuntimeRecord } from './runtime-record.ts';
 import { compileSchedules, startScheduler, type LocalScheduler } from './scheduler.ts';
@@ -222,9 +227,6 @@ export class RuntimeNotIdleError extends Error {
     this.name = 'RuntimeNotIdleError';
   }
 }
-
-/** The repository root: function entries in the topology are relative to it. */
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * The pollers' pause after an empty receive: a message sent to a queue wakes its poller at
@@ -876,24 +878,13 @@ function onlyQueueTriggered(spec: FunctionSpec, topology: Topology): boolean {
   );
 }
 
-/**
- * Imports a function's handler module (the runtime's and the pipeline thread's).
- * @throws RuntimeStartError when it does not load or exports no createHandler
- */
-export async function loadHandlerModule(spec: FunctionSpec): Promise<HandlerModule> {
-  const file = path.join(ROOT, spec.entry);
-  let module: Partial<HandlerModule>;
+async function loadHandlerModule(spec: FunctionSpec): Promise<HandlerModule> {
   try {
-    module = (await import(pathToFileURL(file).href)) as Partial<HandlerModule>;
+    return await importHandlerModule(spec);
   } catch (error) {
-    throw new RuntimeStartError(`cannot load ${spec.entry} for ${spec.id}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    if (!(error instanceof HandlerModuleError)) throw error;
+    throw new RuntimeStartError(error.message, { cause: error.cause ?? error });
   }
-  if (typeof module.createHandler !== 'function') {
-    throw new RuntimeStartError(`${spec.entry} does not export createHandler(env)`);
-  }
-  return module as HandlerModule;
 }
 
 /** The webhook URL of each enabled webhook platform: the paths the stack outputs too, under the runtime's URL. */
