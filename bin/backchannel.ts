@@ -215,6 +215,8 @@ async function startCommand(args: string[]): Promise<number> {
   const localConcurrency = Number(process.env.BACKCHANNEL_LOCAL_CONCURRENCY ?? Number.NaN);
   // Only the throughput bench's diagnostic row runs without the pipeline (the acks alone).
   const pollers = process.env.BACKCHANNEL_POLLERS !== 'off';
+  // The queue pollers and their functions in a worker thread of their own (infra/local/pipeline-thread.ts).
+  const pipelineThread = process.env.BACKCHANNEL_PIPELINE_THREAD === 'on';
   // The runtime's lines (one per request, more per mention) in one write per turn of the event loop.
   const runtimeLog = coalescedLines((text) => process.stderr.write(text));
   process.once('exit', () => runtimeLog.flush());
@@ -226,6 +228,7 @@ async function startCommand(args: string[]): Promise<number> {
     ...(maxConcurrency >= 1 ? { maxConcurrency } : {}),
     ...(localConcurrency >= 1 ? { localConcurrency } : {}),
     ...(pollers ? {} : { pollers: false }),
+    ...(pipelineThread ? { pipelineThread: true } : {}),
     ...(values['json-logs'] ? { logFormat: 'json' as const } : {}),
     // The schedules wait for the history: an SLA sweep at today's time would breach its cases midway.
     ...(values.history ? { startScheduler: false } : {}),

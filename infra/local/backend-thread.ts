@@ -227,17 +227,18 @@ function throwLater(error: Error): void {
 
 /**
  * The worker's entry: registers tsx in the new thread (a worker does not inherit the
- * parent's loader hooks on Node 20), then loads backend-worker.ts. Under `tsx` and under
- * vitest alike.
+ * parent's loader hooks on Node 20), then loads `entry` (a module beside this one). Under
+ * `tsx` and under vitest alike.
  */
-const BOOTSTRAP = (() => {
+export function tsxWorkerSource(entry: URL): string {
   const tsxApi = createRequire(import.meta.url)
     .resolve('tsx/esm/api')
     .replace(/index\.cjs$/, 'index.mjs');
-  const entry = new URL('./backend-worker.ts', import.meta.url).href;
   return [
     `import { register } from ${JSON.stringify(pathToFileURL(tsxApi).href)};`,
     'register();',
-    `await import(${JSON.stringify(entry)});`,
+    `await import(${JSON.stringify(entry.href)});`,
   ].join('\n');
-})();
+}
+
+const BOOTSTRAP = tsxWorkerSource(new URL('./backend-worker.ts', import.meta.url));

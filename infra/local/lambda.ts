@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { runInInvocation } from '../../shared/observability/invocation-context.ts';
@@ -15,6 +17,36 @@ export interface HandlerModule {
 }
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** A function's handler module cannot be loaded, or exports no createHandler. */
+export class HandlerModuleError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HandlerModuleError';
+  }
+}
+
+/** The repository root: function entries in the topology are relative to it. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Imports a function's handler module (the runtime's thread and the pipeline thread's).
+ * @throws HandlerModuleError when it does not load or exports no createHandler
+ */
+export async function importHandlerModule(spec: FunctionSpec): Promise<HandlerModule> {
+  let module: Partial<HandlerModule>;
+  try {
+    module = (await import(pathToFileURL(path.join(ROOT, spec.entry)).href)) as Partial<HandlerModule>;
+  } catch (error) {
+    throw new HandlerModuleError(`cannot load ${spec.entry} for ${spec.id}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (typeof module.createHandler !== 'function') {
+    throw new HandlerModuleError(`${spec.entry} does not export createHandler(env)`);
+  }
+  return module as HandlerModule;
+}
 
 /** A function of the topology, built for local invocation. */
 export interface LocalFunction {

@@ -2,14 +2,13 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { withLogSink } from '../../shared/observability/powertools.ts';
 import { observeWithheldCaseEvents } from '../../shared/adapters/company-event-publisher.ts';
-import { CASE_DETAIL_TYPES } from '../../shared/domain/events.ts';
+import { CASE_DETAIL_TYPES, type CaseEvent } from '../../shared/domain/events.ts';
 import { allDeadLetterQueues, buildTopology, type FunctionSpec, type Topology } from '../topology.ts';
 import { webhookPaths } from '../webhook-paths.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalBackend } from './backends.ts';
@@ -38,12 +37,24 @@ import { startHttpServer, type BoundRoute, type LocalHttpServer } from './http-s
 import { startJsonEndpoint, type Caller, type JsonEndpoint } from './json-endpoint.ts';
 import { startIdleGc } from './idle-gc.ts';
 import { createInvocationSlots } from './invocation-slots.ts';
-import { invokeFunction, type HandlerModule, type LocalFunction } from './lambda.ts';
+import {
+  HandlerModuleError,
+  importHandlerModule,
+  invokeFunction,
+  type HandlerModule,
+  type LocalFunction,
+} from './lambda.ts';
 import { createQueues, queueDepth } from './queues.ts';
 import { claimDataDir, RUNTIME_RECORD_FILE, type RuntimeRecord } from './runtime-record.ts';
 import { compileSchedules, startScheduler, type LocalScheduler } from './scheduler.ts';
 import { getSecretValueOperation, loadLocalSecrets } from './secrets.ts';
 import { startSqsPoller, type SqsPoller } from './sqs-poller.ts';
+import {
+  startPipelineThread,
+  type PipelinePollerStart,
+  type PipelineThread,
+  type PollerView,
+} from './pipeline-thread.ts';
 import { createTable, enableTimeToLive } from './table.ts';
 import { startTtlSweeper, TTL_SWEEP_INTERVAL_MS } from './ttl-sweeper.ts';
 
@@ -82,6 +93,14 @@ export interface RuntimeOptions {
    * the throughput bench's diagnostic row, the ack path without the pipeline sharing its thread.
    */
   readonly pollers?: boolean;
+  /**
+   * Runs the queue pollers and the functions they invoke in a worker thread of their own
+   * (pipeline-thread.ts), so that the HTTP API's acks do not queue behind the pipeline's CPU.
+   * Default false. The functions the runtime invokes itself (HTTP routes, schedules, the
+   * alarms' topic) stay on this thread. Process-wide hooks do not see the thread's functions:
+   * `observeClients` (bench:cost's request counter) sees only this thread's clients.
+   */
+  readonly pipelineThread?: boolean;
   /** SecretString by secret name; overrides persisted and generated values. */
   readonly secrets?: Readonly<Record<string, string>>;
   /** Overrides every queue's visibility timeout, so tests see retries within seconds. */
@@ -209,9 +228,6 @@ export class RuntimeNotIdleError extends Error {
   }
 }
 
-/** The repository root: function entries in the topology are relative to it. */
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
 /**
  * The pollers' pause after an empty receive: a message sent to a queue wakes its poller at
  * once (the SQS thread names the queue), so the pause only bounds how late a message that
@@ -324,6 +340,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // sent a message (onPuts): an idle poller then pauses up to a second between receives
     // instead of a quarter, and each pause costs a whole SDK round trip on this thread.
     const pollersByQueueName = new Map<string, SqsPoller[]>();
+    // With the pipeline in its thread, the wake-ups go there (pipeline-thread.ts).
+    let pipeline: PipelineThread | undefined;
     const [dynamo, sqsBackend] = await startBackends(
       cleanup,
       startDynamoDbThread(options.dataDir ? { dataDir: path.join(options.dataDir, 'dynamodb') } : {}),
@@ -333,6 +351,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         log,
         ...(journalDir ? { journalDir } : {}),
         onPuts: (names) => {
+          pipeline?.wake(names);
           for (const name of names) for (const poller of pollersByQueueName.get(name) ?? []) poller.wake();
         },
       }),
@@ -429,13 +448,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
     // A case change nobody consumes is not put on the bus (events.caseEvents), but the
     // console shows it as before: a new case's `new -> assigned (<name>)` tells who has it.
-    const stopWithheldLines = observeWithheldCaseEvents((events) => {
+    const withheldLines = (events: readonly CaseEvent[]) => {
       for (const detail of events) {
         if (detail.companyId !== topology.companyId) continue;
         const line = caseLineOf({ 'detail-type': CASE_DETAIL_TYPES[detail.action], detail }, nameOf);
         if (line) log(line);
       }
-    });
+    };
+    const stopWithheldLines = observeWithheldCaseEvents(withheldLines);
     cleanup.push(async () => {
       stopWithheldLines();
     });
@@ -470,8 +490,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
 
     const functionEndpoints = options.functionEndpoints ? await options.functionEndpoints(endpoints) : endpoints;
-    // Functions: each built once with its own environment, as a cold start would.
+    const runPollers = options.pollers !== false;
+    const inPipelineThread = runPollers && options.pipelineThread === true;
+    // Functions: each built once with its own environment, as a cold start would. With the
+    // pipeline in its thread, one that only queues trigger is built there instead.
     const functions = new Map<string, LocalFunction>();
+    const envs = new Map<string, FunctionEnv>();
     for (const spec of topology.functions) {
       const env = resolveEnv(spec, topology, withLocalConsoleUrl(options.config, options.port ?? 3000), queues.urls, {
         region,
@@ -480,6 +504,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         bucketDirs,
         ...(options.notifications === 'webhooks' ? {} : { outboxDir }),
       });
+      envs.set(spec.id, env);
+      if (inPipelineThread && onlyQueueTriggered(spec, topology)) continue;
       const handler = await withLogSink(onRecord, async () => (await loadHandlerModule(spec)).createHandler(env));
       functions.set(spec.id, { spec, env, handler });
     }
@@ -523,16 +549,36 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       },
     });
 
-    const pollers: SqsPoller[] = [];
-    const pollersByQueue = new Map<string, SqsPoller[]>();
+    const pollers: PollerView[] = [];
+    const pollersByQueue = new Map<string, PollerView[]>();
+    const localPollers: SqsPoller[] = [];
     cleanup.push(async () => {
-      await Promise.all(pollers.map((p) => p.stop()));
+      await Promise.all(localPollers.map((p) => p.stop()));
     });
     const slots = createInvocationSlots(options.localConcurrency);
+    // Each queue trigger: polled here, or described for the pipeline thread.
+    const remote: { queueId: string; start: PipelinePollerStart }[] = [];
     for (const spec of topology.functions) {
       for (const trigger of spec.triggers) {
-        if (trigger.type !== 'sqs' || options.pollers === false) continue;
+        if (trigger.type !== 'sqs' || !runPollers) continue;
         const queue = queues.byId(trigger.queue);
+        const maxConcurrency = Math.min(trigger.maxConcurrency, options.maxConcurrency ?? Number.POSITIVE_INFINITY);
+        if (inPipelineThread) {
+          remote.push({
+            queueId: trigger.queue,
+            start: {
+              functionId: spec.id,
+              queueUrl: queue.url,
+              queueArn: queue.arn,
+              queueName: queue.spec.name,
+              batchSize: trigger.batchSize,
+              maxBatchingWindowMs: trigger.maxBatchingWindowSeconds * 1000,
+              maxConcurrency,
+              maxReceiveCount: queue.spec.dlq.maxReceiveCount,
+            },
+          });
+          continue;
+        }
         const poller = startSqsPoller({
           sqs,
           queueUrl: queue.url,
@@ -541,7 +587,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           region,
           batchSize: trigger.batchSize,
           maxBatchingWindowMs: trigger.maxBatchingWindowSeconds * 1000,
-          maxConcurrency: Math.min(trigger.maxConcurrency, options.maxConcurrency ?? Number.POSITIVE_INFINITY),
+          maxConcurrency,
           slots,
           maxReceiveCount: queue.spec.dlq.maxReceiveCount,
           functionName: spec.name,
@@ -550,9 +596,49 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           idleDelayMs: WOKEN_POLLER_IDLE_DELAY_MS,
         });
         pollers.push(poller);
+        localPollers.push(poller);
         pollersByQueueName.set(queue.spec.name, [...(pollersByQueueName.get(queue.spec.name) ?? []), poller]);
         pollersByQueue.set(trigger.queue, [...(pollersByQueue.get(trigger.queue) ?? []), poller]);
       }
+    }
+
+    if (remote.length > 0) {
+      const pipelineIds = new Set(remote.map((r) => r.start.functionId));
+      const thread = await startPipelineThread({
+        start: {
+          region,
+          accountId,
+          sqsEndpoint: sqsBackend.endpoint,
+          functions: topology.functions
+            .filter((spec) => pipelineIds.has(spec.id))
+            .map((spec) => ({ spec, env: envs.get(spec.id) as FunctionEnv })),
+          pollers: remote.map((r) => r.start),
+          ...(options.localConcurrency === undefined ? {} : { localConcurrency: options.localConcurrency }),
+          idleDelayMs: WOKEN_POLLER_IDLE_DELAY_MS,
+          reportEvents: options.onInvocation !== undefined,
+        },
+        log,
+        onRecord: (json, printed) => onRecord(json, printed),
+        onWithheld: withheldLines,
+        onInvocationStart: () => {
+          invocations++;
+        },
+        onInvocationEnd: (functionId, durationMs, failed, event) => {
+          invocations--;
+          if (failed) functionErrors.set(functionId, (functionErrors.get(functionId) ?? 0) + 1);
+          idleGc.activity();
+          options.onInvocation?.(functionId, durationMs, failed, event);
+        },
+      }).catch((error: unknown) => {
+        throw new RuntimeStartError((error as Error).message, { cause: error });
+      });
+      cleanup.push(() => thread.stop());
+      pipeline = thread;
+      remote.forEach((r, index) => {
+        const view = thread.pollers[index] as PollerView;
+        pollers.push(view);
+        pollersByQueue.set(r.queueId, [...(pollersByQueue.get(r.queueId) ?? []), view]);
+      });
     }
 
     const scheduler: LocalScheduler = startScheduler({
@@ -692,7 +778,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     return {
       url: http.url,
       webhookUrls,
-      env: Object.fromEntries([...functions].map(([id, fn]) => [id, fn.env])),
+      env: Object.fromEntries(envs),
       endpoints,
       region,
       tableName: topology.table.name,
@@ -783,20 +869,22 @@ function checkTopology(topology: Topology): void {
   }
 }
 
+/** Whether only queues trigger the function: nothing but a poller invokes it (schedules and alarms target theirs). */
+function onlyQueueTriggered(spec: FunctionSpec, topology: Topology): boolean {
+  return (
+    spec.triggers.length > 0 &&
+    spec.triggers.every((trigger) => trigger.type === 'sqs') &&
+    !topology.schedules.some((schedule) => schedule.targetFunction === spec.id)
+  );
+}
+
 async function loadHandlerModule(spec: FunctionSpec): Promise<HandlerModule> {
-  const file = path.join(ROOT, spec.entry);
-  let module: Partial<HandlerModule>;
   try {
-    module = (await import(pathToFileURL(file).href)) as Partial<HandlerModule>;
+    return await importHandlerModule(spec);
   } catch (error) {
-    throw new RuntimeStartError(`cannot load ${spec.entry} for ${spec.id}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    if (!(error instanceof HandlerModuleError)) throw error;
+    throw new RuntimeStartError(error.message, { cause: error.cause ?? error });
   }
-  if (typeof module.createHandler !== 'function') {
-    throw new RuntimeStartError(`${spec.entry} does not export createHandler(env)`);
-  }
-  return module as HandlerModule;
 }
 
 /** The webhook URL of each enabled webhook platform: the paths the stack outputs too, under the runtime's URL. */

@@ -59,6 +59,12 @@ export interface SqsPollerOptions {
    * pause then only bounds how late a message that became visible again is seen.
    */
   readonly idleDelayMs?: { readonly min: number; readonly max: number };
+  /**
+   * Told when a batch is handed to the function (`sent`: its oldest SentTimestamp) and when it
+   * is settled (deleted or left for a retry), with the counts of {@link SqsPoller.processed}:
+   * what a poller in another thread reports to the runtime (pipeline-thread.ts).
+   */
+  readonly onBatch?: (phase: 'start' | 'end', sent: number, processed: { done: number; failed: number }) => void;
 }
 
 export interface SqsPoller {
@@ -247,6 +253,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       if (windowMs > 0) messages = await gather(messages);
       const sent = Math.min(...messages.map((m) => Number(m.Attributes?.SentTimestamp ?? Date.now())));
       oldestSeen = Math.min(oldestSeen ?? sent, sent);
+      options.onBatch?.('start', sent, { done, failed });
       const batch: Promise<void> = processBatch(messages)
         .catch((error: unknown) => {
           log(`poller of ${options.queueName} failed: ${(error as Error).stack ?? String(error)}`);
@@ -254,6 +261,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         .finally(() => {
           inHand.delete(batch);
           release();
+          options.onBatch?.('end', sent, { done, failed });
         });
       inHand.set(batch, sent);
       peak = Math.max(peak, inHand.size);

@@ -1,0 +1,242 @@
+import { Worker } from 'node:worker_threads';
+import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
+import type { CaseEvent } from '../../shared/domain/events.ts';
+import type { FunctionSpec } from '../topology.ts';
+import { BackendThreadError, tsxWorkerSource } from './backend-thread.ts';
+import type { SqsPoller } from './sqs-poller.ts';
+
+/**
+ * The SQS-triggered pipeline (the queue pollers and the invocations they make) in a worker
+ * thread of its own, so that the main thread's event loop serves HTTP (the webhooks' acks,
+ * the admin API, the console), the local EventBridge/Secrets Manager endpoint, the scheduler
+ * and the alarms without queueing behind classify-mention's and handle-department's CPU
+ * (Round w15). The functions the main thread invokes itself (HTTP routes, schedules, the
+ * alarms' SNS) stay there.
+ *
+ * What crosses the thread: the start (function specs with their resolved environments, the
+ * pollers' queues, all plain data), the SQS thread's wake-ups, stop; back come the
+ * functions' log records (to the runtime's onRecord), the pollers' lines, the withheld case
+ * events (their console lines), each invocation's start and end, and each batch's start and
+ * end (the pollers' state: busy, processed, oldest message age). A worker thread ends with
+ * its process, SIGKILL included: nothing outlives the runtime.
+ */
+
+/** One queue trigger of a function, as the pipeline thread polls it. */
+export interface PipelinePollerStart {
+  readonly functionId: string;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly queueName: string;
+  readonly batchSize: number;
+  readonly maxBatchingWindowMs: number;
+  readonly maxConcurrency: number;
+  readonly maxReceiveCount: number;
+}
+
+/** What the pipeline thread starts (its workerData). */
+export interface PipelineThreadStart {
+  readonly region: string;
+  readonly accountId: string;
+  /** The SQS endpoint the pollers receive from and delete on (the runtime's own, not a function's). */
+  readonly sqsEndpoint: string;
+  readonly functions: readonly { readonly spec: FunctionSpec; readonly env: FunctionEnv }[];
+  readonly pollers: readonly PipelinePollerStart[];
+  /** Queue-triggered invocations at once (invocation-slots.ts); absent: its default. */
+  readonly localConcurrency?: number;
+  readonly idleDelayMs: { readonly min: number; readonly max: number };
+  /** Whether each invocation's end carries its event (only when the runtime has an onInvocation). */
+  readonly reportEvents: boolean;
+}
+
+export type PipelineThreadRequest =
+  | { readonly type: 'wake'; readonly queues: readonly string[] }
+  | { readonly type: 'stop' };
+
+export type PipelineThreadReply =
+  | { readonly type: 'started' }
+  | { readonly type: 'failed'; readonly error: { name: string; message: string; stack?: string } }
+  | { readonly type: 'stopped' }
+  | { readonly type: 'log'; readonly line: string }
+  | { readonly type: 'record'; readonly json: string; readonly printed: boolean }
+  | { readonly type: 'withheld'; readonly events: readonly CaseEvent[] }
+  | { readonly type: 'invocation-start'; readonly functionId: string }
+  | {
+      readonly type: 'invocation-end';
+      readonly functionId: string;
+      readonly durationMs: number;
+      readonly failed: boolean;
+      readonly event?: unknown;
+    }
+  | {
+      readonly type: 'batch';
+      readonly poller: number;
+      readonly phase: 'start' | 'end';
+      readonly sent: number;
+      readonly done: number;
+      readonly failed: number;
+    };
+
+/** What the runtime sees of a poller that runs in the pipeline thread. */
+export type PollerView = Pick<SqsPoller, 'busy' | 'processed' | 'takeOldestMessageAge'>;
+
+export interface PipelineThreadOptions {
+  readonly start: PipelineThreadStart;
+  /** The pollers' lines. */
+  readonly log: (line: string) => void;
+  /** The functions' Powertools records, as withLogSink gives them. */
+  readonly onRecord: (json: string, printed: boolean) => void;
+  /** Case events a function withheld from the bus (observeWithheldCaseEvents). */
+  readonly onWithheld: (events: readonly CaseEvent[]) => void;
+  readonly onInvocationStart: (functionId: string) => void;
+  readonly onInvocationEnd: (functionId: string, durationMs: number, failed: boolean, event: unknown) => void;
+  /** The thread failed while running (default: thrown on the main thread). */
+  readonly onFailure?: (error: BackendThreadError) => void;
+}
+
+export interface PipelineThread {
+  /** One view per `start.pollers` entry, in that order. */
+  readonly pollers: readonly PollerView[];
+  /** The SQS thread named these queues as sent a message: their pollers end their pause. */
+  wake(queueNames: readonly string[]): void;
+  /** Stops receiving; resolves once the batches in hand are finished and the thread ended. */
+  stop(): Promise<void>;
+}
+
+const LABEL = 'the pipeline thread';
+
+/**
+ * Starts the pollers of `start.pollers` and the functions they invoke in a worker thread.
+ * @throws BackendThreadError when a function does not load or the thread does not start
+ */
+export async function startPipelineThread(options: PipelineThreadOptions): Promise<PipelineThread> {
+  const worker = new Worker(BOOTSTRAP, {
+    eval: true,
+    workerData: options.start,
+    execArgv: process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),
+  });
+  const pollers = options.start.pollers.map(() => createPollerView());
+  let starting: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  let stopped: (() => void) | undefined;
+  let stopping = false;
+  let exited = false;
+  const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const fail = (error: BackendThreadError) => {
+    if (starting) {
+      const { reject } = starting;
+      starting = undefined;
+      reject(error);
+    } else if (!stopping) {
+      (options.onFailure ?? throwLater)(error);
+    }
+  };
+  const started = new Promise<void>((resolve, reject) => {
+    starting = { resolve, reject };
+  });
+  worker.on('message', (reply: PipelineThreadReply) => {
+    switch (reply.type) {
+      case 'record':
+        options.onRecord(reply.json, reply.printed);
+        return;
+      case 'log':
+        options.log(reply.line);
+        return;
+      case 'withheld':
+        options.onWithheld(reply.events);
+        return;
+      case 'invocation-start':
+        options.onInvocationStart(reply.functionId);
+        return;
+      case 'invocation-end':
+        options.onInvocationEnd(reply.functionId, reply.durationMs, reply.failed, reply.event);
+        return;
+      case 'batch':
+        pollers[reply.poller]?.update(reply);
+        return;
+      case 'started': {
+        const current = starting;
+        starting = undefined;
+        current?.resolve();
+        return;
+      }
+      case 'stopped':
+        stopped?.();
+        return;
+      case 'failed':
+        fail(new BackendThreadError(`${LABEL} ${starting ? 'did not start' : 'failed'}: ${reply.error.message}`));
+        return;
+    }
+  });
+  worker.on('error', (error) => fail(new BackendThreadError(`${LABEL} failed: ${error.message}`, { cause: error })));
+  worker.on('exit', (code) => {
+    exited = true;
+    stopped?.();
+    fail(new BackendThreadError(`${LABEL} did not start or stopped unexpectedly (thread exit code ${code})`));
+  });
+  try {
+    await started;
+  } catch (error) {
+    stopping = true;
+    await worker.terminate();
+    throw error;
+  }
+  return {
+    pollers,
+    wake: (queues) => {
+      if (!exited && !stopping) worker.postMessage({ type: 'wake', queues } satisfies PipelineThreadRequest);
+    },
+    stop: async () => {
+      if (stopping) return exit;
+      stopping = true;
+      try {
+        if (!exited) {
+          const done = new Promise<void>((resolve) => {
+            stopped = resolve;
+          });
+          worker.postMessage({ type: 'stop' } satisfies PipelineThreadRequest);
+          await done;
+        }
+      } finally {
+        await worker.terminate();
+        await exit;
+      }
+    },
+  };
+}
+
+/** A poller's state as its thread reports it, batch by batch: what SqsPoller answers in-thread. */
+function createPollerView(): PollerView & {
+  update(batch: Extract<PipelineThreadReply, { type: 'batch' }>): void;
+} {
+  // The SentTimestamp of each batch in hand (a batch's start and end name the same one).
+  const inHand: number[] = [];
+  let oldestSeen: number | undefined;
+  let processed = { done: 0, failed: 0 };
+  return {
+    update: (batch) => {
+      if (batch.phase === 'start') {
+        inHand.push(batch.sent);
+        oldestSeen = Math.min(oldestSeen ?? batch.sent, batch.sent);
+      } else {
+        const at = inHand.indexOf(batch.sent);
+        if (at >= 0) inHand.splice(at, 1);
+      }
+      processed = { done: batch.done, failed: batch.failed };
+    },
+    busy: () => inHand.length > 0,
+    processed: () => processed,
+    takeOldestMessageAge: (now = Date.now()) => {
+      const oldest = Math.min(oldestSeen ?? Infinity, ...inHand);
+      oldestSeen = undefined;
+      return Number.isFinite(oldest) ? Math.max(0, Math.floor((now - oldest) / 1000)) : 0;
+    },
+  };
+}
+
+function throwLater(error: Error): void {
+  // As an uncaught error of a poller was when it ran on the main thread.
+  setImmediate(() => {
+    throw error;
+  });
+}
+
+const BOOTSTRAP = tsxWorkerSource(new URL('./pipeline-worker.ts', import.meta.url));

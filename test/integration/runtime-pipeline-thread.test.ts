@@ -1,0 +1,122 @@
+/**
+ * The runtime with its queue pollers and their functions in a worker thread of their own
+ * (`pipelineThread`, infra/local/pipeline-thread.ts): what the main thread reports of the
+ * thread's work (the status line's counts, each invocation with its event, the pollers'
+ * lines) and what the pipeline stores, driven from the outside as the e2e tests drive it.
+ */
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../infra/local/backends.ts';
+import { adminEnv, postSignedMeta } from '../../infra/local/demo.ts';
+import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
+import { parseMetaSecret } from '../../infra/local/secrets.ts';
+import { buildTopology, platformSecretName } from '../../infra/topology.ts';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { mentionId } from '../../shared/domain/mention.ts';
+import { demoConfig } from '../factories/config.ts';
+import { metaFixture } from '../factories/http.ts';
+import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
+import { REDELIVERY_SECONDS } from '../support/visibility.ts';
+
+const config = demoConfig();
+
+interface Invocation {
+  readonly functionId: string;
+  readonly failed: boolean;
+  readonly event: unknown;
+}
+
+describe('startRuntime with the pipeline in a worker thread', () => {
+  let runtime: Runtime;
+  const log: string[] = [];
+  const invocations: Invocation[] = [];
+
+  beforeAll(async () => {
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      pipelineThread: true,
+      // The DLQ case below needs its failed receives within seconds.
+      visibilityTimeoutSeconds: REDELIVERY_SECONDS,
+      startScheduler: false,
+      statusIntervalSeconds: 0,
+      alarmIntervalSeconds: 0,
+      log: (line) => log.push(line),
+      onInvocation: (functionId, _ms, failed, event) => invocations.push({ functionId, failed, event }),
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('turns a signed Meta comment into a mention and a case, and reports the invocations and counts of the thread', async () => {
+    // Arrange
+    const body = metaFixture('page-feed-comment-non-ascii.json');
+    const { appSecret } = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]);
+
+    // Act
+    const answer = await postSignedMeta(runtime.webhookUrls.meta as string, body, appSecret);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
+    const status = await runtime.reportStatus();
+
+    // Assess
+    expect(answer.status).toBe(200);
+    const documents = createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb));
+    const stored = await new DynamoMentionRepository(documents, runtime.tableName).get(
+      mentionId('facebook', '1223334445556667_7001'),
+    );
+    expect(stored?.mention.text).toBe('Grüße aus Köln 🚲 — tolle Räder!');
+    expect(await new DynamoCaseRepository(documents, runtime.tableName).get(stored?.caseId as string)).toMatchObject({
+      department: 'service',
+      category: 'praise',
+    });
+    // The HTTP route ran on the main thread, classify-mention in the pipeline thread: both are reported.
+    expect(invocations.map((i) => i.functionId)).toEqual(
+      expect.arrayContaining(['ingest-webhook', 'classify-mention']),
+    );
+    const classified = invocations.find((i) => i.functionId === 'classify-mention')?.event as SQSEvent;
+    expect(classified.Records[0]?.eventSourceARN).toMatch(/:bc-demo-intake$/);
+    expect(classified.Records[0]?.body).toContain('1223334445556667_7001');
+    expect(status).toMatch(/done [1-9]/);
+  });
+
+  it('moves a message the function cannot process to the DLQ, with the poller lines of the thread on the log', async () => {
+    // Arrange
+    const sqs = new SQSClient({
+      region: runtime.region,
+      endpoint: runtime.endpoints.sqs,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const maxReceiveCount = buildTopology(config).queues.find((q) => q.id === 'intake')?.dlq.maxReceiveCount as number;
+
+    // Act
+    await sqs.send(new SendMessageCommand({ QueueUrl: runtime.queueUrls.intake, MessageBody: '{"not":"a mention"}' }));
+    const deadline = Date.now() + 60_000;
+    let depth = 0;
+    while (depth === 0 && Date.now() < deadline) {
+      const attributes = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: runtime.dlqUrls.intake,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
+      );
+      depth = Number(attributes.Attributes?.ApproximateNumberOfMessages);
+      if (depth === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
+    const moved = await sqs.send(new ReceiveMessageCommand({ QueueUrl: runtime.dlqUrls.intake }));
+    sqs.destroy();
+
+    // Assess
+    expect(depth).toBe(1);
+    expect(moved.Messages?.[0]?.Body).toBe('{"not":"a mention"}');
+    expect(log).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`of bc-demo-intake failed \\(receive ${maxReceiveCount}/${maxReceiveCount}\\); it moves to the DLQ`),
+      ),
+    );
+  }, 120_000);
+});
