@@ -782,8 +782,9 @@ export function buildTopology(config: CompanyConfig): Topology {
     id: 'train-model',
     name: `${prefix}-train-model`,
     entry: 'functions/train-model/handler.ts',
-    // Training the three language models on the base corpus (3,324 examples) plus 1,000
-    // corrections took 35 s to 150 s and 310 MB on one core of a busy 2-core machine
+    // Training the three language models on the base corpus (3,324 examples then; 3,851 since
+    // round w15, about 13 % more time) plus 1,000 corrections took 35 s to 150 s and 310 MB
+    // on one core of a busy 2-core machine
     // (`npm run bench:learning`). Training is single-threaded: 2 GB gives one full vCPU
     // (1,769 MB and up), more would not help. Lambda's longest timeout leaves room for a
     // larger base corpus; the run is weekly, so the time costs little.
