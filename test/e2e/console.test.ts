@@ -120,6 +120,9 @@ describe('web console in Chromium on the local runtime', () => {
 
     // Assess
     await page.getByRole('status').filter({ hasText: 'Erledigt: Zuweisen' }).waitFor();
+    // The page says done, then reloads the case: the new assignee shows once the reload is in
+    // (the state already read "zugewiesen" before, from the case's first assignment).
+    await page.locator('.facts').filter({ hasText: MIA }).waitFor();
     await page.getByTestId('case-state').filter({ hasText: 'zugewiesen' }).waitFor();
     expect(await page.locator('.facts').textContent()).toContain(MIA);
     await page.close();
