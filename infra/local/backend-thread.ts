@@ -129,13 +129,7 @@ interface RunningThread {
 }
 
 async function startThread(start: BackendThreadStart, label: string, options: ThreadOptions): Promise<RunningThread> {
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    workerData: start,
-    // Not the parent's tsx flags (the bootstrap registers tsx once); a CPU profile, when
-    // the runtime writes one, covers the backend's thread too.
-    execArgv: process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),
-  });
+  const worker = startTsxWorker(BACKEND_WORKER, start);
   // One request at a time: start, then replay, then stop, each awaited by the runtime.
   let waiting:
     | { phase: string; resolve: (reply: BackendThreadReply) => void; reject: (error: Error) => void }
@@ -218,27 +212,34 @@ async function startThread(start: BackendThreadStart, label: string, options: Th
   };
 }
 
-function throwLater(error: Error): void {
-  // As an uncaught error of the backend was when it ran on the main thread.
+/** A thread's failure after its start: thrown as an uncaught error, as it was on the main thread. */
+export function throwLater(error: Error): void {
   setImmediate(() => {
     throw error;
   });
 }
 
 /**
- * The worker's entry: registers tsx in the new thread (a worker does not inherit the
- * parent's loader hooks on Node 20), then loads `entry` (a module beside this one). Under
- * `tsx` and under vitest alike.
+ * Starts `entry` (a module beside this one) in a worker thread with `workerData`: the
+ * bootstrap registers tsx in the new thread (a worker does not inherit the parent's loader
+ * hooks on Node 20), under `tsx` and under vitest alike. Not the parent's tsx flags (the
+ * bootstrap registers tsx once); a CPU profile, when the runtime writes one, covers the
+ * thread too.
  */
-export function tsxWorkerSource(entry: URL): string {
+export function startTsxWorker(entry: URL, workerData: unknown): Worker {
   const tsxApi = createRequire(import.meta.url)
     .resolve('tsx/esm/api')
     .replace(/index\.cjs$/, 'index.mjs');
-  return [
+  const bootstrap = [
     `import { register } from ${JSON.stringify(pathToFileURL(tsxApi).href)};`,
     'register();',
     `await import(${JSON.stringify(entry.href)});`,
   ].join('\n');
+  return new Worker(bootstrap, {
+    eval: true,
+    workerData,
+    execArgv: process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),
+  });
 }
 
-const BOOTSTRAP = tsxWorkerSource(new URL('./backend-worker.ts', import.meta.url));
+const BACKEND_WORKER = new URL('./backend-worker.ts', import.meta.url);

@@ -1,9 +1,8 @@
-import { Worker } from 'node:worker_threads';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import type { CaseEvent } from '../../shared/domain/events.ts';
 import type { FunctionSpec } from '../topology.ts';
-import { BackendThreadError, tsxWorkerSource } from './backend-thread.ts';
-import type { SqsPoller } from './sqs-poller.ts';
+import { BackendThreadError, startTsxWorker, throwLater } from './backend-thread.ts';
+import { oldestMessageAge, type SqsPoller } from './sqs-poller.ts';
 
 /**
  * The SQS-triggered pipeline (the queue pollers and the invocations they make) in a worker
@@ -109,11 +108,7 @@ const LABEL = 'the pipeline thread';
  * @throws BackendThreadError when a function does not load or the thread does not start
  */
 export async function startPipelineThread(options: PipelineThreadOptions): Promise<PipelineThread> {
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    workerData: options.start,
-    execArgv: process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),
-  });
+  const worker = startTsxWorker(PIPELINE_WORKER, options.start);
   const pollers = options.start.pollers.map(() => createPollerView());
   let starting: { resolve: () => void; reject: (error: Error) => void } | undefined;
   let stopped: (() => void) | undefined;
@@ -225,18 +220,11 @@ function createPollerView(): PollerView & {
     busy: () => inHand.length > 0,
     processed: () => processed,
     takeOldestMessageAge: (now = Date.now()) => {
-      const oldest = Math.min(oldestSeen ?? Infinity, ...inHand);
+      const age = oldestMessageAge(oldestSeen, inHand, now);
       oldestSeen = undefined;
-      return Number.isFinite(oldest) ? Math.max(0, Math.floor((now - oldest) / 1000)) : 0;
+      return age;
     },
   };
 }
 
-function throwLater(error: Error): void {
-  // As an uncaught error of a poller was when it ran on the main thread.
-  setImmediate(() => {
-    throw error;
-  });
-}
-
-const BOOTSTRAP = tsxWorkerSource(new URL('./pipeline-worker.ts', import.meta.url));
+const PIPELINE_WORKER = new URL('./pipeline-worker.ts', import.meta.url);

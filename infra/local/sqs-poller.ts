@@ -277,9 +277,9 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     inFlight: () => inHand.size,
     peakInFlight: () => peak,
     takeOldestMessageAge: (now = Date.now()) => {
-      const oldest = Math.min(oldestSeen ?? Infinity, ...inHand.values());
+      const age = oldestMessageAge(oldestSeen, inHand.values(), now);
       oldestSeen = undefined;
-      return Number.isFinite(oldest) ? Math.max(0, Math.floor((now - oldest) / 1000)) : 0;
+      return age;
     },
     processed: () => ({ done, failed }),
     wake: () => {
@@ -292,4 +292,13 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       await running;
     },
   };
+}
+
+/**
+ * Seconds since the oldest of `seen` (the oldest SentTimestamp received since the last
+ * reading) and the batches still in hand; 0 when there is none.
+ */
+export function oldestMessageAge(seen: number | undefined, inHand: Iterable<number>, now: number): number {
+  const oldest = Math.min(seen ?? Infinity, ...inHand);
+  return Number.isFinite(oldest) ? Math.max(0, Math.floor((now - oldest) / 1000)) : 0;
 }

@@ -12,7 +12,7 @@ import { adminEnv, postSignedMeta } from '../../infra/local/demo.ts';
 import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
 import { parseMetaSecret } from '../../infra/local/secrets.ts';
 import { buildTopology, platformSecretName } from '../../infra/topology.ts';
-import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
+import { createDocumentClient, observeClients } from '../../shared/adapters/aws-clients.ts';
 import { DynamoCaseRepository, DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { mentionId } from '../../shared/domain/mention.ts';
 import { demoConfig } from '../factories/config.ts';
@@ -32,8 +32,23 @@ describe('startRuntime with the pipeline in a worker thread', () => {
   let runtime: Runtime;
   const log: string[] = [];
   const invocations: Invocation[] = [];
+  // Every AWS operation of an SDK client built on this (the main) thread.
+  const mainThreadOperations: string[] = [];
+  let unobserve: (() => void) | undefined;
 
   beforeAll(async () => {
+    unobserve = observeClients((client) => {
+      const stack = client.middlewareStack as unknown as {
+        add(m: (next: (args: unknown) => unknown, context: { commandName?: string }) => unknown, o: object): void;
+      };
+      stack.add(
+        (next, context) => (args: unknown) => {
+          mainThreadOperations.push(context.commandName ?? '');
+          return next(args);
+        },
+        { step: 'initialize', name: 'mainThreadOperations' },
+      );
+    });
     runtime = await startRuntime({
       config,
       port: 0,
@@ -49,6 +64,7 @@ describe('startRuntime with the pipeline in a worker thread', () => {
   });
 
   afterAll(async () => {
+    unobserve?.();
     await runtime?.stop();
   });
 
@@ -56,6 +72,8 @@ describe('startRuntime with the pipeline in a worker thread', () => {
     // Arrange
     const body = metaFixture('page-feed-comment-non-ascii.json');
     const { appSecret } = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]);
+
+    mainThreadOperations.length = 0;
 
     // Act
     const answer = await postSignedMeta(runtime.webhookUrls.meta as string, body, appSecret);
@@ -81,6 +99,10 @@ describe('startRuntime with the pipeline in a worker thread', () => {
     expect(classified.Records[0]?.eventSourceARN).toMatch(/:bc-demo-intake$/);
     expect(classified.Records[0]?.body).toContain('1223334445556667_7001');
     expect(status).toMatch(/done [1-9]/);
+    // ingest-webhook sent the mention from this thread; classify-mention stored it from the other
+    // one, whose clients this thread's hook never saw.
+    expect(mainThreadOperations).toContain('SendMessageBatchCommand');
+    expect(mainThreadOperations).not.toContain('PutItemCommand');
   });
 
   it('moves a message the function cannot process to the DLQ, with the poller lines of the thread on the log', async () => {
