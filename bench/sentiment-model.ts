@@ -55,6 +55,8 @@ interface Variant {
   readonly members: readonly Member[];
   /** Choose a neutral margin on the out-of-fold scores. */
   readonly margin?: boolean;
+  /** Real examples weighted without the class-mix matching (`RealWeighting.matchClassMix` false). */
+  readonly unmatched?: boolean;
 }
 
 const one = (training: Partial<TrainOptions>, features: FeatureOptions = DEFAULT_FEATURES): Member[] => [
@@ -87,6 +89,24 @@ export const SENTIMENT_VARIANTS: Readonly<Record<string, Variant>> = {
   'l2div3+avg': { what: 'L2 3e-6, averaged over the second half', members: one({ lambda: 3e-6, averageFrom: 0.5 }) },
   'l2div3+balanced': { what: 'L2 3e-6, class-balanced loss', members: one({ lambda: 3e-6, classBalanced: true }) },
   'l2div3+margin': { what: 'L2 3e-6, neutral margin chosen by CV', members: one({ lambda: 3e-6 }), margin: true },
+  priors: { what: 'per-source class priors (round w16)', members: one({ sourcePriors: true }) },
+  'priors+margin': {
+    what: 'per-source class priors, neutral margin chosen by CV',
+    members: one({ sourcePriors: true }),
+    margin: true,
+  },
+  'base+unmatched': { what: 'default training, no class-mix matching', members: one({}), unmatched: true },
+  'priors+unmatched': {
+    what: 'per-source class priors, no class-mix matching',
+    members: one({ sourcePriors: true }),
+    unmatched: true,
+  },
+  'priors+unmatched+margin': {
+    what: 'per-source class priors, no class-mix matching, neutral margin chosen by CV',
+    members: one({ sourcePriors: true }),
+    unmatched: true,
+    margin: true,
+  },
 };
 
 /** Log-odds added to the neutral score that the margin search tries. */
@@ -143,6 +163,8 @@ export function sentimentModelSection(
   const real = readRealData();
   const realHeldOut = splitCorpus(real).heldOut;
   const realTrain = realTrainingExamples(real, REAL_DATA_WEIGHT, corpus.train);
+  // Same examples in the same order, weighted without the class-mix matching (`unmatched` variants).
+  const realTrainUnmatched = realTrainingExamples(real, REAL_DATA_WEIGHT, corpus.train, { matchClassMix: false });
   const foldOf = (id: string) => Math.floor(unitHash(`fold:${id}`) * folds);
   const germEval = loadGermEval();
   const gold = (examples: readonly { sentiment?: string }[]) =>
@@ -161,6 +183,10 @@ export function sentimentModelSection(
     const all: Example[] = [
       ...corpus.train.map((e) => ({ ...e, real: false })),
       ...realTrain.map((e) => ({ ...e, real: true })),
+    ].filter((e) => e.language === language && e.sentiment !== undefined);
+    const allUnmatched: Example[] = [
+      ...corpus.train.map((e) => ({ ...e, real: false })),
+      ...realTrainUnmatched.map((e) => ({ ...e, real: true })),
     ].filter((e) => e.language === language && e.sentiment !== undefined);
     const allGold = gold(all);
     const idfTexts = all.filter((e) => !e.real).map((e) => e.text);
@@ -209,6 +235,7 @@ export function sentimentModelSection(
     for (const name of variantNames) {
       const variant = SENTIMENT_VARIANTS[name];
       if (!variant) throw new Error(`unknown variant ${name}; known: ${Object.keys(SENTIMENT_VARIANTS).join(', ')}`);
+      const trainOn = variant.unmatched ? allUnmatched : all;
       const oof = new Array<Float64Array>(all.length);
       for (let k = 0; k < folds; k++) {
         const fold = (features: FeatureOptions) => foldsOf(features)[k]!;
@@ -216,7 +243,7 @@ export function sentimentModelSection(
         const testAt = fold(variant.members[0]!.features).testAt;
         const model = trainVariant(
           variant,
-          trainAt.map((i) => all[i]!),
+          trainAt.map((i) => trainOn[i]!),
           (f) => fold(f).vectors,
         );
         model((f) => fold(f).testVectors).forEach((logp, t) => {
@@ -243,7 +270,7 @@ export function sentimentModelSection(
         }
       }
       const cv = cvAt(margin);
-      const model = trainVariant(variant, all, (f) => fullOf(f).vectors);
+      const model = trainVariant(variant, trainOn, (f) => fullOf(f).vectors);
       const held = (examples: readonly { text: string; sentiment?: string }[]) => {
         if (examples.length === 0) return '-';
         const texts = examples.map((e) => e.text);

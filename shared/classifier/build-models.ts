@@ -256,6 +256,8 @@ export interface RealWeighting {
   readonly sourceFactors?: Readonly<Record<string, number>>;
   /** The weight of an example that labels the category and not the sentiment; `CATEGORY_DATA_WEIGHT` when not given. */
   readonly categoryWeight?: number;
+  /** Match each source's sentiment mix to the written corpus's (default true); false: `weight` times the factor only. */
+  readonly matchClassMix?: boolean;
 }
 
 /**
@@ -287,13 +289,13 @@ export function realTrainingExamples(
     for (const [sentiment, share] of mine)
       factors.set(`${key}\t${sentiment}`, (target.get(sentiment) ?? share) / share);
   }
-  const { sourceFactors = REAL_SOURCE_FACTORS, categoryWeight = CATEGORY_DATA_WEIGHT } = options;
+  const { sourceFactors = REAL_SOURCE_FACTORS, categoryWeight = CATEGORY_DATA_WEIGHT, matchClassMix = true } = options;
   return train.map((e) => {
     const base = weight * (sourceFactors[e.source] ?? 1);
     return {
       ...e,
       weight: e.sentiment
-        ? base * factors.get(`${e.source}\t${e.language}\t${e.sentiment}`)!
+        ? base * (matchClassMix ? factors.get(`${e.source}\t${e.language}\t${e.sentiment}`)! : 1)
         : e.category
           ? categoryWeight
           : base,

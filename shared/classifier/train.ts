@@ -76,6 +76,16 @@ export interface TrainOptions {
    * (weight 0.25 on average) outnumber the written ones by five to one. Undefined: 1 each.
    */
   readonly calibrateWeighted?: boolean;
+  /**
+   * Per-source class priors: besides the weights and the bias, training learns a bias offset
+   * per class for each source other than the reference (examples without a `source`: the
+   * written corpus and the corrections). An example's scores add its source's offsets, so a
+   * source's label mix and labelling convention (the reviews have no neutral class, PotTS is
+   * 46 % positive) land in its offsets and the weights learn the words. The offsets are
+   * dropped after training: the shipped head carries the reference bias only, so inference
+   * costs nothing more. Undefined: one bias for all sources.
+   */
+  readonly sourcePriors?: boolean;
 }
 
 export const DEFAULT_TRAINING: TrainOptions = { epochs: 30, lambda: 1e-5, learningRate: 0.5, seed: 20170915 };
@@ -98,6 +108,8 @@ export interface LabeledVector {
   readonly y: number;
   /** Scales this example's gradient (1 when undefined): how much a source counts against the others. */
   readonly weight?: number;
+  /** Where the example comes from, for `TrainOptions.sourcePriors` (undefined: the reference source). */
+  readonly source?: string;
 }
 
 /**
@@ -113,6 +125,8 @@ export interface TrainingExample {
   readonly category?: Category;
   /** See `LabeledVector.weight`. */
   readonly weight?: number;
+  /** See `LabeledVector.source`: a real-data source; undefined for the written corpus and corrections. */
+  readonly source?: string;
   /**
    * Leave the length signals out of this example's vector: a set of written short texts
    * (corpus/short) would otherwise teach that a short text has their label.
@@ -163,20 +177,41 @@ export function trainHead(
   bits: number,
   options: TrainOptions = DEFAULT_TRAINING,
 ): LinearHead {
+  return trainHeadWithOffsets(name, classes, examples, bits, options).head;
+}
+
+/**
+ * `trainHead`, and the per-source class offsets it learned beside the head
+ * (`TrainOptions.sourcePriors`; empty without it). The offsets are not part of the head:
+ * they say how each source's labels lean, for benches and docs.
+ */
+export function trainHeadWithOffsets(
+  name: string,
+  classes: readonly string[],
+  examples: readonly LabeledVector[],
+  bits: number,
+  options: TrainOptions = DEFAULT_TRAINING,
+): { head: LinearHead; offsets: ReadonlyMap<string, Float64Array> } {
   const runs = options.runs ?? 1;
   const k = classes.length;
   const data = options.classBalanced ? balanceClasses(k, examples) : examples;
   const weights = new Float64Array((1 << bits) * k);
   const bias = new Float64Array(k);
+  const offsets = new Map<string, Float64Array>();
   const ratios = options.logCountRatio === undefined ? undefined : logCountRatios(k, data, bits, options.logCountRatio);
   for (let run = 0; run < runs; run++) {
     const one = trainFloat(classes.length, data, bits, { ...options, seed: options.seed + run }, ratios);
     for (let j = 0; j < weights.length; j++) weights[j]! += one.weights[j]! / runs;
     for (let c = 0; c < k; c++) bias[c]! += one.bias[c]! / runs;
+    for (const [source, offset] of one.offsets) {
+      const sum = offsets.get(source) ?? new Float64Array(k);
+      for (let c = 0; c < k; c++) sum[c]! += offset[c]! / runs;
+      offsets.set(source, sum);
+    }
   }
   if (ratios) for (let j = 0; j < weights.length; j++) weights[j]! *= ratios[j]!;
   if (options.biasShift) for (let c = 0; c < k; c++) bias[c]! += options.biasShift[c] ?? 0;
-  return quantizeHead(name, classes, weights, bias);
+  return { head: quantizeHead(name, classes, weights, bias), offsets };
 }
 
 /** The examples reweighed so that every class that occurs carries the same total weight. */
@@ -243,7 +278,7 @@ function trainFloat(
   bits: number,
   options: TrainOptions,
   ratios?: Float64Array,
-): { weights: Float64Array; bias: Float64Array } {
+): { weights: Float64Array; bias: Float64Array; offsets: Map<string, Float64Array> } {
   const weights = new Float64Array((1 << bits) * k);
   const bias = new Float64Array(k);
   const order = examples.map((_, i) => i);
@@ -257,14 +292,18 @@ function trainFloat(
   const averagedBias = averaged ? new Float64Array(k) : undefined;
   let snapshots = 0;
   const probs = new Float64Array(k);
+  // Per-source class offsets (TrainOptions.sourcePriors): learned beside the bias, never returned.
+  const sourceIndex = options.sourcePriors ? sourceIndices(examples) : undefined;
+  const offsets = new Float64Array((sourceIndex?.size ?? 0) * k);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     shuffle(order, random);
     for (const i of order) {
-      const { x, y, weight = 1 } = examples[i]!;
+      const { x, y, weight = 1, source } = examples[i]!;
       const lr = learningRate / (1 + learningRate * lambda * t);
       t++;
+      const at = source === undefined || !sourceIndex ? -1 : sourceIndex.get(source)! * k;
       // Scores with the current (scaled) weights.
-      for (let c = 0; c < k; c++) probs[c] = bias[c]!;
+      for (let c = 0; c < k; c++) probs[c] = at < 0 ? bias[c]! : bias[c]! + offsets[at + c]!;
       for (let f = 0; f < x.indices.length; f++) {
         const row = x.indices[f]! * k;
         const v = x.values[f]! * scale;
@@ -279,6 +318,7 @@ function trainFloat(
         const g = (probs[c]! - (c === y ? 1 : 0)) * weight;
         if (g === 0) continue;
         bias[c]! -= lr * g;
+        if (at >= 0) offsets[at + c]! -= lr * g;
         if (ratios) {
           for (let f = 0; f < x.indices.length; f++) {
             const at = x.indices[f]! * k + c;
@@ -303,10 +343,25 @@ function trainFloat(
   if (averaged && snapshots > 0) {
     for (let j = 0; j < weights.length; j++) averaged[j]! /= snapshots;
     for (let c = 0; c < k; c++) averagedBias![c]! /= snapshots;
-    return { weights: averaged, bias: averagedBias! };
+    return { weights: averaged, bias: averagedBias!, offsets: offsetsBySource(sourceIndex, offsets, k) };
   }
   for (let j = 0; j < weights.length; j++) weights[j]! *= scale;
-  return { weights, bias };
+  return { weights, bias, offsets: offsetsBySource(sourceIndex, offsets, k) };
+}
+
+/** An index per source that occurs (the reference source, undefined, has none), in order of first occurrence. */
+function sourceIndices(examples: readonly LabeledVector[]): Map<string, number> {
+  const index = new Map<string, number>();
+  for (const { source } of examples) if (source !== undefined && !index.has(source)) index.set(source, index.size);
+  return index;
+}
+
+function offsetsBySource(
+  index: ReadonlyMap<string, number> | undefined,
+  offsets: Float64Array,
+  k: number,
+): Map<string, Float64Array> {
+  return new Map([...(index ?? [])].map(([source, at]) => [source, offsets.slice(at * k, at * k + k)]));
 }
 
 /** Accuracy and macro-F1 of a head on labeled vectors. */
@@ -388,7 +443,14 @@ export function labeledFor(
   return examples.flatMap((e, i) => {
     const y = labelOf(head, e);
     if (y === undefined) return [];
-    return [e.weight === undefined ? { x: vectors[i]!, y } : { x: vectors[i]!, y, weight: e.weight }];
+    return [
+      {
+        x: vectors[i]!,
+        y,
+        ...(e.weight === undefined ? {} : { weight: e.weight }),
+        ...(e.source === undefined ? {} : { source: e.source }),
+      },
+    ];
   });
 }
 
@@ -479,9 +541,13 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
       const y = labelOf(name, e);
       if (y === undefined) return [];
       return [
-        e.weight === undefined
-          ? { id: e.id ?? e.text, x: headVectors[i]!, y }
-          : { id: e.id ?? e.text, x: headVectors[i]!, y, weight: e.weight },
+        {
+          id: e.id ?? e.text,
+          x: headVectors[i]!,
+          y,
+          ...(e.weight === undefined ? {} : { weight: e.weight }),
+          ...(e.source === undefined ? {} : { source: e.source }),
+        },
       ];
     });
     heads[name] = trainHead(name, CLASSES[name], labeledAt, features.bits, training[name]);

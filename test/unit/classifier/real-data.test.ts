@@ -615,6 +615,60 @@ describe('training on the written corpus plus real data', () => {
     expect(new Set(weighted.filter((e) => e.source === 'heavy').map((e) => e.weight))).toEqual(new Set([1.5]));
   });
 
+  it('weighs every sentiment example at the source weight when the class-mix matching is off', () => {
+    // Arrange
+    const corpus = readCorpus([TINY])
+      .slice(0, 2)
+      .map((e) => ({ ...e, language: 'de' as const, sentiment: 'neutral' as const }));
+    const real = Array.from({ length: 100 }, (_, i) => ({
+      id: `r-${i}`,
+      source: 'skewed',
+      language: 'de' as const,
+      text: `t ${i}`,
+      sentiment: i % 10 === 0 ? ('neutral' as const) : ('positive' as const),
+    }));
+
+    // Act
+    const weighted = realTrainingExamples(real, 0.5, corpus, { matchClassMix: false, sourceFactors: { skewed: 2 } });
+
+    // Assess
+    expect(new Set(weighted.map((e) => e.weight))).toEqual(new Set([1]));
+    expect(new Set(weighted.map((e) => e.source))).toEqual(new Set(['skewed']));
+  });
+
+  it("carries each real example's source into the sentiment head's training (sourcePriors)", () => {
+    // Arrange: a one-sided real source whose texts share no word with the corpus
+    const { train, heldOut } = splitCorpus(readCorpus([TINY]));
+    const real = Array.from({ length: 40 }, (_, i) => ({
+      text: `lovely parcel number ${i}`,
+      sentiment: 'positive' as const,
+      source: 'one-sided',
+    }));
+    const priors = { ...TRAINING, sentiment: { ...TRAINING.sentiment, sourcePriors: true } };
+    const input = {
+      language: 'any' as const,
+      train: [...train, ...real],
+      heldOut,
+      features: FEATURES,
+      calibrate: false,
+    };
+
+    // Act
+    const plain = trainLanguageModel({ ...input, training: TRAINING });
+    const withPriors = trainLanguageModel({ ...input, training: priors });
+    const unsourced = trainLanguageModel({
+      ...input,
+      train: [...train, ...real.map(({ source: _, ...e }) => e)],
+      training: priors,
+    });
+
+    // Assess: the source's offset takes its positive lean off the shipped bias
+    const lean = (bias: ArrayLike<number>) => bias[2]! - bias[0]!;
+    expect(lean(withPriors.heads.sentiment.bias)).toBeLessThan(lean(plain.heads.sentiment.bias));
+    expect(unsourced.heads.sentiment).toEqual(plain.heads.sentiment);
+    expect(withPriors.heads.relevance).toEqual(plain.heads.relevance);
+  });
+
   it('leaves the relevance and category heads exactly as the written corpus trains them when real texts label only sentiment', () => {
     // Arrange
     const { train, heldOut } = splitCorpus(readCorpus([TINY]));

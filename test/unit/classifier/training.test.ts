@@ -20,6 +20,7 @@ import {
   DEFAULT_HEAD_TRAINING,
   DEFAULT_TRAINING,
   trainHead,
+  trainHeadWithOffsets,
   trainLanguageModel,
 } from '../../../shared/classifier/train.ts';
 
@@ -330,6 +331,69 @@ describe('trainHead options', () => {
     expect(total(1)).toBeCloseTo(2.5, 9);
     // Within a class the examples keep their proportions.
     expect(balanced[0]!.weight! / balanced[1]!.weight!).toBeCloseTo(2, 9);
+  });
+
+  describe('per-source class priors (sourcePriors)', () => {
+    // Two sources with opposite mixes of the same words: "praising" 18 good to 2 bad,
+    // "moaning" 18 bad to 2 good; the reference (no source) is balanced.
+    const mixed = (source: string, good: number, bad: number) => [
+      ...Array.from({ length: good }, (_, i) => ({ x: words(`super ${['gut', 'toll'][i % 2]}`), y: 1, source })),
+      ...Array.from({ length: bad }, (_, i) => ({ x: words(`kaputt ${['heute', 'hier'][i % 2]}`), y: 0, source })),
+    ];
+    const twoSources = [...examples, ...mixed('praising', 18, 2), ...mixed('moaning', 2, 18)];
+    const skewed = [...examples, ...mixed('praising', 30, 0)];
+
+    it('learns an offset per source that leans towards its own mix', () => {
+      const { offsets } = trainHeadWithOffsets('h', ['bad', 'good'], twoSources, 12, {
+        ...options,
+        sourcePriors: true,
+      });
+
+      const lean = (source: string) => offsets.get(source)![1]! - offsets.get(source)![0]!;
+      expect([...offsets.keys()].sort()).toEqual(['moaning', 'praising']);
+      expect(lean('praising')).toBeGreaterThan(0);
+      expect(lean('moaning')).toBeLessThan(0);
+    });
+
+    it('keeps a one-sided source out of the shipped bias: the offsets stay out of the head', () => {
+      const plain = trainHead('h', ['bad', 'good'], skewed, 12, options);
+
+      const { head, offsets } = trainHeadWithOffsets('h', ['bad', 'good'], skewed, 12, {
+        ...options,
+        sourcePriors: true,
+      });
+
+      const lean = (bias: ArrayLike<number>) => bias[1]! - bias[0]!;
+      expect(head.bias).toHaveLength(2);
+      expect(lean(offsets.get('praising')!)).toBeGreaterThan(0);
+      expect(Math.abs(lean(head.bias))).toBeLessThan(Math.abs(lean(plain.bias)));
+      expect(argmax(predict(head, words('kaputt')))).toBe(0);
+      expect(argmax(predict(head, words('super')))).toBe(1);
+    });
+
+    it('trains exactly the plain head when no example names a source', () => {
+      const plain = trainHead('h', ['bad', 'good'], examples, 12, options);
+
+      const withPriors = trainHeadWithOffsets('h', ['bad', 'good'], examples, 12, { ...options, sourcePriors: true });
+
+      expect(withPriors.head).toEqual(plain);
+      expect(withPriors.offsets.size).toBe(0);
+    });
+
+    it('ignores the sources without the option', () => {
+      const { head, offsets } = trainHeadWithOffsets('h', ['bad', 'good'], skewed, 12, options);
+
+      expect(head).toEqual(
+        trainHead(
+          'h',
+          ['bad', 'good'],
+          skewed.map(({ x, y }) => ({ x, y })),
+          12,
+          options,
+        ),
+      );
+      expect(offsets.size).toBe(0);
+    });
   });
 
   it('with a class-balanced loss a rare class is learned that the plain loss drowns', () => {
