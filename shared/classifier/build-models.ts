@@ -2,7 +2,14 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCorpus, splitCorpus, type CorpusExample } from './corpus.ts';
 import { SHIPPED_FEATURES, type FeatureOptions } from './features.ts';
-import { contentHash, encodeModel, type HeadName, type HeldOutScores, type ModelLanguage } from './model-codec.ts';
+import {
+  contentHash,
+  encodeModel,
+  encodeShippedModel,
+  type HeadName,
+  type HeldOutScores,
+  type ModelLanguage,
+} from './model-codec.ts';
 import { readRealData, REAL_DATA_DIR, type RealExample } from './real-data.ts';
 import {
   DEFAULT_HEAD_TRAINING,
@@ -321,7 +328,7 @@ function writeModel(
   });
   // Shipped with their fused rows (format 2: loads without a loop over the weights); the id
   // hashes the model's rows encoding (format 1), so it names the model whatever its layout.
-  const base64 = encodeModel(model, { layout: 'fused' });
+  const base64 = encodeShippedModel(model);
   const id = `ngram-${language}@${contentHash(encodeModel(model))}`;
   const file = path.join(outDir, `${language}.ts`);
   const source = [

@@ -72,12 +72,6 @@ interface Header {
 /** Where a format 2 model's rows start in its inflated bytes: a multiple of this. */
 const ROW_ALIGNMENT = 16;
 
-/** How `encodeModel` lays out the weights (see the module's comment). */
-export interface EncodeOptions {
-  /** `rows` (format 1, the default: what every release reads) or `fused` (format 2, for the shipped models). */
-  readonly layout?: 'rows' | 'fused';
-}
-
 /** Thrown when a model's bytes cannot be read: a corrupt or foreign file, never user input. */
 export class ModelFormatError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -87,22 +81,16 @@ export class ModelFormatError extends Error {
 }
 
 /**
- * Encodes a model to base64; the same model gives the same bytes. Company models keep the
- * default layout (format 1): an instance of the previous release may read them while a
- * deployment runs.
+ * Encodes a model to base64 in format 1 (its non-zero rows); the same model gives the same
+ * bytes. Company models are stored so: an instance of the previous release may read them
+ * while a deployment runs.
  */
-export function encodeModel(model: Omit<LanguageModel, 'id'>, options: EncodeOptions = {}): string {
+export function encodeModel(model: Omit<LanguageModel, 'id'>): string {
   const dimension = 1 << model.features.bits;
-  const fused = options.layout === 'fused';
   const bodies: Buffer[] = [];
   const headers: Header['heads'][number][] = [];
   for (const name of HEAD_NAMES) {
     const head = model.heads[name];
-    const common = { name, classes: head.classes, scales: [...head.scales], bias: [...head.bias] };
-    if (fused) {
-      headers.push(common);
-      continue;
-    }
     const k = head.classes.length;
     const rows: number[] = [];
     for (let j = 0; j < dimension; j++) {
@@ -124,54 +112,68 @@ export function encodeModel(model: Omit<LanguageModel, 'id'>, options: EncodeOpt
       for (let c = 0; c < k; c++) values.writeInt8(head.weights[j * k + c]!, r * k + c);
     });
     bodies.push(Buffer.from(indexBytes), values);
-    headers.push({ ...common, rows: rows.length });
+    headers.push({ name, classes: head.classes, scales: [...head.scales], bias: [...head.bias], rows: rows.length });
   }
-  const idf = model.idf ? storedIdf(model as LanguageModel) : undefined;
-  let stride: number | undefined;
-  if (fused) {
-    const layout = fusedLayout(
-      HEAD_NAMES.map((name) => model.heads[name]),
-      idf !== undefined,
-    );
-    stride = layout.stride;
-    const rows = Buffer.alloc(dimension * layout.stride);
-    HEAD_NAMES.forEach((name, n) => {
-      const { weights, classes } = model.heads[name];
-      const k = classes.length;
-      for (let j = 0; j < dimension; j++)
-        for (let c = 0; c < k; c++) rows.writeInt8(weights[j * k + c]!, j * layout.stride + layout.offsets[n]! + c);
-    });
-    if (idf) for (let j = 0; j < dimension; j++) rows[j * layout.stride + layout.classes] = idf.bytes[j]!;
-    bodies.push(rows);
-  } else if (idf) bodies.push(Buffer.from(idf.bytes));
+  const idf = model.idf ? quantizeIdf(model.idf) : undefined;
+  if (idf) bodies.push(Buffer.from(idf.bytes));
+  return encoded({ format: 1, ...headerOf(model, idf), heads: headers }, bodies);
+}
+
+/**
+ * Encodes a model to base64 in format 2 (its fused rows, see the module's comment): what
+ * `npm run train` ships. A decoded model keeps its stored idf bytes, so a format 1 model
+ * re-encoded in format 2 decodes to the same model.
+ */
+export function encodeShippedModel(model: Omit<LanguageModel, 'id'>): string {
+  const dimension = 1 << model.features.bits;
+  const heads = HEAD_NAMES.map((name) => model.heads[name]);
+  const packed = packedModels.get(model as LanguageModel);
+  const idf = model.idf ? (packed ? idfBytesOf(packed) : quantizeIdf(model.idf)) : undefined;
+  const { stride, offsets, classes } = fusedLayout(heads, idf !== undefined);
+  const rows = Buffer.alloc(dimension * stride);
+  heads.forEach(({ weights, classes: { length: k } }, n) => {
+    for (let j = 0; j < dimension; j++)
+      for (let c = 0; c < k; c++) rows.writeInt8(weights[j * k + c]!, j * stride + offsets[n]! + c);
+  });
+  if (idf) for (let j = 0; j < dimension; j++) rows[j * stride + classes] = idf.bytes[j]!;
   const header: Header = {
-    format: fused ? 2 : 1,
+    format: 2,
+    ...headerOf(model, idf),
+    stride,
+    heads: heads.map((h, n) => ({
+      name: HEAD_NAMES[n]!,
+      classes: h.classes,
+      scales: [...h.scales],
+      bias: [...h.bias],
+    })),
+  };
+  // The rows start at a multiple of 16 bytes, so that no 16-byte row straddles two cache
+  // lines (the classifier reads one row per feature, four bytes at a time).
+  const json = JSON.stringify(header);
+  return encoded(
+    header,
+    [rows],
+    (ROW_ALIGNMENT - ((4 + Buffer.byteLength(json, 'utf8')) % ROW_ALIGNMENT)) % ROW_ALIGNMENT,
+  );
+}
+
+function headerOf(model: Omit<LanguageModel, 'id'>, idf: PackedIdf | undefined) {
+  return {
     ...(idf ? { idfScale: idf.scale } : {}),
     language: model.language,
     features: model.features,
     trainExamples: model.trainExamples,
     ...(model.heldOut ? { heldOut: model.heldOut } : {}),
     ...(model.temperatures ? { temperatures: model.temperatures } : {}),
-    ...(stride !== undefined ? { stride } : {}),
-    heads: headers,
   };
-  const json = JSON.stringify(header);
-  // Format 2: the rows start at a multiple of 16 bytes, so that no 16-byte row straddles two
-  // cache lines (the classifier reads one row per feature, four bytes at a time).
-  const padding = fused ? (ROW_ALIGNMENT - ((4 + Buffer.byteLength(json, 'utf8')) % ROW_ALIGNMENT)) % ROW_ALIGNMENT : 0;
-  const headerBytes = Buffer.from(json + ' '.repeat(padding), 'utf8');
+}
+
+/** The header's length, the header (JSON, then `padding` spaces) and the bodies, deflated, in base64. */
+function encoded(header: Header, bodies: readonly Buffer[], padding = 0): string {
+  const headerBytes = Buffer.from(JSON.stringify(header) + ' '.repeat(padding), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(headerBytes.length);
   return deflateRawSync(Buffer.concat([length, headerBytes, ...bodies]), { level: 9 }).toString('base64');
-}
-
-/**
- * The idf as a model file stores it: a decoded model's own bytes (so that re-encoding a
- * decoded model gives its bytes back), else the model's idf quantized.
- */
-function storedIdf(model: LanguageModel): PackedIdf {
-  const packed = packedModels.get(model);
-  return packed && (packed.idf || packed.fused?.idfScale !== undefined) ? idfBytesOf(packed) : quantizeIdf(model.idf!);
 }
 
 /** A decoded model's idf bytes: format 1 stores them as they are, format 2 in its rows. */

@@ -13,7 +13,12 @@ import {
   signalIndex,
 } from '../../../shared/classifier/features.ts';
 import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
-import { decodeModel, encodeModel, ModelFormatError } from '../../../shared/classifier/model-codec.ts';
+import {
+  decodeModel,
+  encodeModel,
+  encodeShippedModel,
+  ModelFormatError,
+} from '../../../shared/classifier/model-codec.ts';
 import { NgramClassifier } from '../../../shared/classifier/ngram-classifier.ts';
 import { normalizeText } from '../../../shared/classifier/normalize.ts';
 import {
@@ -274,7 +279,7 @@ describe('model codec', () => {
 
     it('decodes to the model it encoded, which encodes back to its rows bytes (format 1)', () => {
       const rows = encodeModel(trained);
-      const fused = encodeModel(trained, { layout: 'fused' });
+      const fused = encodeShippedModel(trained);
 
       const decoded = decodeModel(fused, 'ngram-de@f');
 
@@ -293,7 +298,7 @@ describe('model codec', () => {
     it('classifies every text exactly as the same model stored in rows does', () => {
       const fromRows = new NgramClassifier({ models: { de: decodeModel(encodeModel(trained), 'ngram-de@x') } });
       const fromFused = new NgramClassifier({
-        models: { de: decodeModel(encodeModel(trained, { layout: 'fused' }), 'ngram-de@x') },
+        models: { de: decodeModel(encodeShippedModel(trained), 'ngram-de@x') },
       });
 
       const texts = [...examples.map((e) => e.text), '', '😀', 'Straße 12 ist toll :) https://t.co/x @radwerk'];
@@ -304,7 +309,7 @@ describe('model codec', () => {
     });
 
     it('rejects a truncated one with ModelFormatError', () => {
-      const bytes = inflateRawSync(Buffer.from(encodeModel(trained, { layout: 'fused' }), 'base64'));
+      const bytes = inflateRawSync(Buffer.from(encodeShippedModel(trained), 'base64'));
       const truncated = deflateRawSync(bytes.subarray(0, bytes.length - 16)).toString('base64');
 
       expect(() => decodeModel(truncated, 'ngram-de@t')).toThrow(/truncated/);
