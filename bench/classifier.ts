@@ -375,10 +375,13 @@ export function speedSection(eldLoadMs: number): string {
     const bytes = statSync(file).size;
     const model = decodeModel(SHIPPED_MODELS[language].base64, SHIPPED_MODELS[language].id);
     // What a loaded model holds (round w12): its fused rows (16 bytes per bucket) and the
-    // inflated file its stored rows are views of, plus the decoded rows' indices.
+    // inflated file its stored rows are views of, plus the decoded rows' indices; a model
+    // stored with its fused rows (format 2, round w16) holds only the inflated file.
     const packed = packedModelOf(model)!;
-    const rows = Object.values(packed.heads).reduce((sum, h) => sum + h.rows.byteLength, 0);
-    const memory = packed.dimension * 16 + packed.heads.relevance.values.buffer.byteLength + rows;
+    const rows = Object.values(packed.heads ?? {}).reduce((sum, h) => sum + h.rows.byteLength, 0);
+    const memory = packed.fused
+      ? packed.fused.weights.buffer.byteLength
+      : packed.dimension * 16 + packed.heads!.relevance.values.buffer.byteLength + rows;
     return [
       language,
       `${times[2]!.toFixed(1)} (best ${times[0]!.toFixed(1)})`,

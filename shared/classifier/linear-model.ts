@@ -195,9 +195,31 @@ export function fusePacked(
   return fusedOf(heads, offsets, stride, weights, idfValues, undefined);
 }
 
-/** Where each head's classes sit in a fused row, and the row's length (a power of two up to 64). */
-function fusedLayout(
+/**
+ * `fuseHeads` of a model stored with its fused rows (model-codec.ts, format 2): the stored
+ * rows are the fused weights, used as they are (no copy); the idf byte of a row is its code,
+ * as in `fusePacked`. `heads` give classes, scales and biases; `rows.weights` must start at a
+ * multiple of 4 bytes and hold `fusedLayout(heads, idf)`'s rows.
+ * @throws Error when the rows are not laid out for these heads
+ */
+export function fuseStored(
   heads: readonly LinearHead[],
+  rows: { readonly stride: number; readonly weights: Int8Array; readonly idfScale?: number },
+): FusedHeads {
+  const { classes, offsets, stride } = fusedLayout(heads, rows.idfScale !== undefined);
+  if (stride !== rows.stride || rows.weights.length % stride !== 0)
+    throw new Error(`fused rows of ${rows.stride} bytes do not fit heads of ${classes} classes`);
+  let idfValues: Float32Array | undefined;
+  if (rows.idfScale !== undefined) {
+    idfValues = new Float32Array(256);
+    for (let b = 0; b < 256; b++) idfValues[b] = b * rows.idfScale;
+  }
+  return fusedOf(heads, offsets, stride, rows.weights, idfValues, undefined);
+}
+
+/** Where each head's classes sit in a fused row, and the row's length (a power of two up to 64). */
+export function fusedLayout(
+  heads: readonly { readonly classes: readonly string[] }[],
   coded: boolean,
 ): { classes: number; offsets: number[]; stride: number } {
   const offsets: number[] = [];

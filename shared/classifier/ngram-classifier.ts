@@ -9,6 +9,7 @@ import {
   argmax,
   fuseHeads,
   fusePacked,
+  fuseStored,
   groupWeightsFused,
   probabilitiesFused,
   type FusedHeads,
@@ -306,14 +307,16 @@ export class NgramClassifier implements Classifier {
       const heads = calibratedHeads(model);
       const packed = packedModelOf(model);
       const ordered = [heads.relevance, heads.sentiment, heads.category];
-      fused = packed
-        ? fusePacked(
-            ordered,
-            [packed.heads.relevance, packed.heads.sentiment, packed.heads.category],
-            packed.dimension,
-            packed.idf,
-          )
-        : fuseHeads(ordered, model.idf);
+      fused = packed?.fused
+        ? fuseStored(ordered, packed.fused)
+        : packed?.heads
+          ? fusePacked(
+              ordered,
+              [packed.heads.relevance, packed.heads.sentiment, packed.heads.category],
+              packed.dimension,
+              packed.idf,
+            )
+          : fuseHeads(ordered, model.idf);
       this.fused.set(model, fused);
     }
     return fused;

@@ -8,11 +8,12 @@ import {
   contributions,
   fuseHeads,
   fusePacked,
+  fuseStored,
   groupWeightsFused,
   predict,
   probabilitiesFused,
 } from '../../../shared/classifier/linear-model.ts';
-import { decodeModel, packedModelOf } from '../../../shared/classifier/model-codec.ts';
+import { decodeModel, encodeModel, packedModelOf } from '../../../shared/classifier/model-codec.ts';
 import { SHIPPED_MODELS } from '../../../shared/classifier/models/index.ts';
 import { normalizeText } from '../../../shared/classifier/normalize.ts';
 
@@ -90,20 +91,37 @@ describe('classification fast path', () => {
     );
   });
 
-  it('builds the same fused rows from the stored rows as from the dense heads (model load)', () => {
-    const packed = packedModelOf(decodeModel(SHIPPED_MODELS.de.base64, SHIPPED_MODELS.de.id))!;
+  // The shipped models store their fused rows (format 2); a company model its non-zero rows (format 1).
+  const rowsFormat = (base64: string, id: string) => decodeModel(encodeModel(decodeModel(base64, id)), id);
+
+  it('builds the same fused rows from the stored rows as from the dense heads (model load, format 1)', () => {
+    const packed = packedModelOf(rowsFormat(SHIPPED_MODELS.de.base64, SHIPPED_MODELS.de.id))!;
 
     const fromFile = fusePacked(
       heads,
-      [packed.heads.relevance, packed.heads.sentiment, packed.heads.category],
+      [packed.heads!.relevance, packed.heads!.sentiment, packed.heads!.category],
       packed.dimension,
       packed.idf,
     );
 
+    expectSameRows(fromFile, packed.dimension);
+  });
+
+  it('runs on the stored fused rows of a format 2 model as they are, the same rows as from the dense heads', () => {
+    const packed = packedModelOf(decodeModel(SHIPPED_MODELS.de.base64, SHIPPED_MODELS.de.id))!;
+    expect(packed.heads).toBeUndefined();
+
+    const fromFile = fuseStored(heads, packed.fused!);
+
+    expect(fromFile.weights).toBe(packed.fused!.weights);
+    expect(fromFile.quads).toBeDefined();
+    expectSameRows(fromFile, packed.dimension);
+  });
+
+  function expectSameRows(fromFile: ReturnType<typeof fuseHeads>, rows: number): void {
     expect(fromFile.stride).toBe(fused.stride);
     expect(fromFile.idfAt).toBe(fused.idfAt);
     expect(fromFile.idf).toBeUndefined();
-    const rows = packed.dimension;
     let differing = 0;
     for (let j = 0; j < rows; j++) {
       const at = j * fused.stride;
@@ -113,12 +131,12 @@ describe('classification fast path', () => {
       if (idfPacked !== idfDense || idfPacked !== model.idf![j]) differing++;
     }
     expect(differing).toBe(0);
-  });
+  }
 
   it('decodes a model without building its dense weights until they are read', () => {
-    const decoded = decodeModel(SHIPPED_MODELS.en.base64, SHIPPED_MODELS.en.id);
+    const decoded = rowsFormat(SHIPPED_MODELS.en.base64, SHIPPED_MODELS.en.id);
     const packed = packedModelOf(decoded)!;
-    const { rows, values } = packed.heads.sentiment;
+    const { rows, values } = packed.heads!.sentiment;
     const k = decoded.heads.sentiment.classes.length;
 
     const dense = decoded.heads.sentiment.weights;

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModels, readCategoryOnly, readShortTexts } from '../../../shared/classifier/build-models.ts';
 import { CorpusError, readCorpus, splitCorpus } from '../../../shared/classifier/corpus.ts';
@@ -12,7 +13,12 @@ import {
   signalIndex,
 } from '../../../shared/classifier/features.ts';
 import { argmax, predict } from '../../../shared/classifier/linear-model.ts';
-import { decodeModel, encodeModel, ModelFormatError } from '../../../shared/classifier/model-codec.ts';
+import {
+  decodeModel,
+  encodeModel,
+  encodeShippedModel,
+  ModelFormatError,
+} from '../../../shared/classifier/model-codec.ts';
 import { NgramClassifier } from '../../../shared/classifier/ngram-classifier.ts';
 import { normalizeText } from '../../../shared/classifier/normalize.ts';
 import {
@@ -255,6 +261,60 @@ describe('model codec', () => {
       expect(decoded.heads[head].classes).toEqual(trained.heads[head].classes);
     }
     expect(decoded.features).toEqual(FEATURES);
+  });
+
+  describe('with its fused rows (format 2, the shipped models)', () => {
+    const examples = readCorpus([TINY]);
+    const trained = trainLanguageModel({
+      language: 'de',
+      train: examples,
+      idfTexts: examples.map((e) => e.text),
+      heldOut: examples.slice(0, 20),
+      features: { ...FEATURES, idf: true },
+      training: TRAINING,
+    });
+    const layoutOf = (base64: string) => {
+      const bytes = inflateRawSync(Buffer.from(base64, 'base64'));
+      return (JSON.parse(bytes.subarray(4, 4 + bytes.readUInt32LE(0)).toString('utf8')) as { format: number }).format;
+    };
+
+    it('decodes to the model it encoded, which encodes back to its rows bytes (format 1)', () => {
+      const rows = encodeModel(trained);
+      const fused = encodeShippedModel(trained);
+
+      const decoded = decodeModel(fused, 'ngram-de@f');
+
+      expect([layoutOf(rows), layoutOf(fused)]).toEqual([1, 2]);
+      for (const head of ['relevance', 'sentiment', 'category'] as const) {
+        expect(decoded.heads[head].weights).toEqual(trained.heads[head].weights);
+        expect(decoded.heads[head].scales).toEqual(trained.heads[head].scales);
+        expect(decoded.heads[head].bias).toEqual(trained.heads[head].bias);
+      }
+      expect(decoded.idf).toEqual(decodeModel(rows, 'ngram-de@r').idf);
+      expect(decoded.temperatures).toEqual(trained.temperatures);
+      expect(decoded.heldOut).toEqual(trained.heldOut);
+      expect(encodeModel(decoded)).toBe(rows);
+    });
+
+    it('classifies every text exactly as the same model stored in rows does', () => {
+      const fromRows = new NgramClassifier({ models: { de: decodeModel(encodeModel(trained), 'ngram-de@x') } });
+      const fromFused = new NgramClassifier({
+        models: { de: decodeModel(encodeShippedModel(trained), 'ngram-de@x') },
+      });
+
+      const texts = [...examples.map((e) => e.text), '', '😀', 'Straße 12 ist toll :) https://t.co/x @radwerk'];
+
+      expect(texts.map((text) => fromFused.classify({ text }))).toEqual(
+        texts.map((text) => fromRows.classify({ text })),
+      );
+    });
+
+    it('rejects a truncated one with ModelFormatError', () => {
+      const bytes = inflateRawSync(Buffer.from(encodeShippedModel(trained), 'base64'));
+      const truncated = deflateRawSync(bytes.subarray(0, bytes.length - 16)).toString('base64');
+
+      expect(() => decodeModel(truncated, 'ngram-de@t')).toThrow(/truncated/);
+    });
   });
 
   it('rejects bytes that are not a model with ModelFormatError', () => {
