@@ -12,6 +12,7 @@ import {
   departmentQueueId,
   departmentQueueUrlEnv,
   INSIGHTS_QUEUE,
+  GENERIC_WEBHOOK_PATH,
   INTAKE_QUEUE,
   MAX_WEBHOOK_BODY_BYTES,
   METRICS_NAMESPACE,
@@ -20,6 +21,7 @@ import {
   REPORT_FONT_PACKAGE_FILE,
   platformSecretName,
   TRAIN_MODEL_SCHEDULE,
+  WEBHOOK_PATH,
 } from './topology-constants.ts';
 
 /**
@@ -210,6 +212,15 @@ export type Grant =
 
 export type Trigger =
   | { readonly type: 'http'; readonly routes: readonly HttpRoute[] }
+  /**
+   * A Lambda function URL (auth NONE, buffered responses): every method and path reach the
+   * function, which answers `paths` (API Gateway route templates, matched against `rawPath`)
+   * and 404 for any other. No API in front: no per-request price, no stage throttle; the
+   * function's reserved concurrency is the throttle (429 above it). Locally the server
+   * dispatches these paths to the function with the function URL's event (`routeKey`
+   * `$default`, no `pathParameters`).
+   */
+  | { readonly type: 'url'; readonly paths: readonly string[] }
   | {
       readonly type: 'sqs';
       readonly queue: string;
@@ -384,10 +395,6 @@ export type PlannedSchedule = Omit<ScheduleSpec, 'deadLetterQueue' | 'retry'>;
 // Functions import these from topology-constants.ts (the layer rules); infra code may take them from here.
 export * from './topology-constants.ts';
 
-export const WEBHOOK_PATH = '/webhooks/{platform}';
-/** Generic sources post to their own path; the platform is the literal `generic`. */
-export const GENERIC_WEBHOOK_PATH = '/webhooks/generic/{source}';
-
 const CONSOLE_OPEN_REASON =
   "The web console's static files (HTML, script, style of the public build) hold no data and no secret: a browser must load them before anyone signs in. Every call the page makes to the admin routes carries the person's token and meets the admin authorizer; the function serves only files inside the build, read-only.";
 
@@ -539,7 +546,9 @@ export function buildTopology(config: CompanyConfig): Topology {
       entry: 'functions/ingest-webhook/handler.ts',
       memoryMb: 512,
       timeoutSeconds: 10,
-      ...(capacity.concurrency.ingest ? { reservedConcurrency: capacity.concurrency.ingest } : {}),
+      // Always reserved: with no API stage throttle in front of the function URL, this cap is
+      // what keeps a flood of webhooks from taking the account's concurrency (docs/capacity.md).
+      reservedConcurrency: capacity.concurrency.ingest,
       environment: {
         [COMPANY_CONFIG_ENV]: configEnv,
         INTAKE_QUEUE_URL: { kind: 'queueUrl', queue: INTAKE_QUEUE },
@@ -551,6 +560,11 @@ export function buildTopology(config: CompanyConfig): Topology {
         ),
       },
       triggers: [
+        // The webhooks' entry point (Round w16): no API Gateway request price; the reserved
+        // concurrency above is its throttle. The first trigger: what the platforms are told.
+        { type: 'url', paths: [WEBHOOK_PATH, ...(config.platforms.generic?.enabled ? [GENERIC_WEBHOOK_PATH] : [])] },
+        // The HTTP API's routes of the releases before: platforms registered there keep
+        // working while their registrations move to the function URL (docs/operations.md).
         {
           type: 'http',
           routes: [
