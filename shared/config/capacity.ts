@@ -22,7 +22,7 @@ const eventSourceBatchSize = z.number().int().min(1).max(100);
 
 export const DEFAULT_CAPACITY = {
   api: { rateLimit: 200, burstLimit: 400 },
-  concurrency: { ingest: 10, classify: 20, departments: 5, insights: 5 },
+  concurrency: { ingest: 20, classify: 20, departments: 5, insights: 5 },
   batchSize: { classify: 50, departments: 10, insights: 10 },
 } as const;
 
@@ -51,7 +51,7 @@ export const CapacitySchema = z
       .strictObject({
         ingest: z.number().int().min(1).max(1000).default(DEFAULT_CAPACITY.concurrency.ingest).meta({
           description:
-            "reserved concurrency of ingest-webhook: kept free for this company's webhooks whatever else the account runs, and its ceiling. Webhooks reach ingest through its function URL, with no API throttle in front: above this many requests at once the URL answers 429 and the platforms retry. At ~30 ms per webhook, 10 take ~330 webhooks/s; a company that can see a crisis raises it (docs/capacity.md)",
+            "reserved concurrency of ingest-webhook: kept free for this company's webhooks whatever else the account runs, and its ceiling. Webhooks reach ingest through its function URL, with no API throttle in front: Lambda answers 429 (the platforms retry) above this many requests at once or above 10 times this many requests per second. 20 lets 200 webhooks/s through, the HTTP API stage's old default; a company that can see a crisis raises it (docs/capacity.md)",
         }),
         classify: eventSourceConcurrency.default(DEFAULT_CAPACITY.concurrency.classify).meta({
           description:

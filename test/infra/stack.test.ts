@@ -561,9 +561,9 @@ describe('company stack of the demo config', () => {
       expect(open).toHaveLength(2);
     });
 
-    it('caps ingest-webhook with reserved concurrency (10 by default): the throttle of its function URL', () => {
+    it('caps ingest-webhook with reserved concurrency (20 by default: 200 requests/s): the throttle of its function URL', () => {
       hasProperties(synth, synth.stack.functions.get('ingest-webhook', 'test').function, {
-        ReservedConcurrentExecutions: 10,
+        ReservedConcurrentExecutions: 20,
       });
     });
 

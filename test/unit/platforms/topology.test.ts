@@ -42,7 +42,7 @@ describe('the topology of the webhook platforms', () => {
     ]);
   });
 
-  it("caps ingest-webhook's concurrency by default (10), and by the company's capacity.concurrency.ingest", () => {
+  it("caps ingest-webhook's concurrency by default (20), and by the company's capacity.concurrency.ingest", () => {
     // Arrange
     const raised = {
       ...config,
@@ -53,7 +53,7 @@ describe('the topology of the webhook platforms', () => {
     const ingestOf = (t: typeof topology) => t.functions.find((f) => f.id === 'ingest-webhook');
 
     // Assess
-    expect(ingestOf(topology)?.reservedConcurrency).toBe(10);
+    expect(ingestOf(topology)?.reservedConcurrency).toBe(20);
     expect(ingestOf(buildTopology(raised))?.reservedConcurrency).toBe(100);
   });
 
