@@ -561,6 +561,20 @@ describe('company stack of the demo config', () => {
       expect(open).toHaveLength(2);
     });
 
+    it("keeps the HTTP API's webhook routes to ingest-webhook for platforms registered before w16 (the deployment window)", () => {
+      const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map(
+        (r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey,
+      );
+
+      expect(routes).toEqual(
+        expect.arrayContaining([
+          'GET /webhooks/{platform}',
+          'POST /webhooks/{platform}',
+          'POST /webhooks/generic/{source}',
+        ]),
+      );
+    });
+
     it('caps ingest-webhook with reserved concurrency (20 by default: 200 requests/s): the throttle of its function URL', () => {
       hasProperties(synth, synth.stack.functions.get('ingest-webhook', 'test').function, {
         ReservedConcurrentExecutions: 20,
