@@ -386,7 +386,9 @@ export type AlarmMetric =
   /** Events a bus rule could not deliver to its target (sum; they went to the target's DLQ). */
   | { readonly kind: 'ruleFailedInvocations'; readonly rule: string }
   /** Requests the HTTP API answered with a 5xx status (sum). */
-  | { readonly kind: 'api5xx' };
+  | { readonly kind: 'api5xx' }
+  /** Requests a function's URL answered with a 5xx status (sum; AWS/Lambda Url5xxCount). */
+  | { readonly kind: 'url5xx'; readonly function: string };
 
 /** A schedule before buildTopology gives it its DLQ and retries. */
 export type PlannedSchedule = Omit<ScheduleSpec, 'deadLetterQueue' | 'retry'>;
@@ -1081,6 +1083,18 @@ function alarmsOf(parts: {
       name: `${rule.name}-failed-invocations`,
       description: `Rule ${rule.name} could not deliver events to its queue; they are in its DLQ.`,
       metric: { kind: 'ruleFailedInvocations', rule: rule.id },
+      threshold: 1,
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+    });
+  }
+  // The webhooks' entry point since Round w16: the API's 5xx alarm no longer sees their failures.
+  for (const fn of parts.functions.filter((f) => f.triggers.some((t) => t.type === 'url'))) {
+    alarms.push({
+      id: `${fn.id}-url-5xx`,
+      name: `${fn.name}-url-5xx`,
+      description: `The function URL of ${fn.name} answered requests with 5xx: the function failed, timed out or found a secret incomplete, so a platform's webhook may be retried or lost.`,
+      metric: { kind: 'url5xx', function: fn.id },
       threshold: 1,
       periodSeconds: 300,
       evaluationPeriods: 1,

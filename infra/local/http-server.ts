@@ -67,8 +67,10 @@ export interface LocalHttpServer {
   readonly port: number;
   /** Requests being handled. */
   inFlight(): number;
-  /** Requests answered with a 5xx status since start (the API's `5xx` metric). */
+  /** Requests to the routes answered with a 5xx status since start (the API's `5xx` metric). */
   serverErrors(): number;
+  /** Requests to a function's URL answered with a 5xx status since start (its `Url5xxCount`). */
+  functionUrlErrors(functionId: string): number;
   stop(): Promise<void>;
 }
 
@@ -83,6 +85,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
   const log = options.log ?? (() => {});
   let inFlight = 0;
   let serverErrors = 0;
+  const urlErrors = new Map<string, number>();
+  /** The function behind each response a function URL answers: its 5xx count there, not the API's. */
+  const urlResponses = new WeakMap<ServerResponse, string>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomBytes(10).toString('base64').replace(/=+$/, '=');
@@ -91,7 +96,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
     const method = req.method ?? 'GET';
     for (const local of options.localRoutes ?? []) if (await local(req, res, log)) return;
     const functionUrl = matchFunctionUrl(options.functionUrls ?? [], url.split('?')[0] ?? '/');
-    if (functionUrl) return handleFunctionUrl(req, res, functionUrl, requestId);
+    if (functionUrl) {
+      urlResponses.set(res, functionUrl.functionId);
+      return handleFunctionUrl(req, res, functionUrl, requestId);
+    }
     const match = matchRoute(options.routes, method, url.split('?')[0] ?? '/');
     if (!match) {
       req.resume();
@@ -202,7 +210,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
       inFlight++;
       res.once('close', () => inFlight--);
       res.once('finish', () => {
-        if (res.statusCode >= 500) serverErrors++;
+        if (res.statusCode < 500) return;
+        const functionId = urlResponses.get(res);
+        if (functionId === undefined) serverErrors++;
+        else urlErrors.set(functionId, (urlErrors.get(functionId) ?? 0) + 1);
       });
       handle(req, res).catch((error: unknown) => {
         if (error instanceof RequestAbortedError) {
@@ -226,6 +237,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
     port,
     inFlight: () => inFlight,
     serverErrors: () => serverErrors,
+    functionUrlErrors: (functionId) => urlErrors.get(functionId) ?? 0,
     stop: () => closeGracefully(server),
   };
 }

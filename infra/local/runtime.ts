@@ -718,6 +718,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         functionThrottles: () => 0,
         ruleFailedInvocations: (id) => bus.failedInvocations()[id] ?? 0,
         api5xx: () => http.serverErrors(),
+        url5xx: (functionId) => http.functionUrlErrors(functionId),
       },
       // The topic's function subscribers (the alarm forwarder), invoked as SNS does: asynchronously.
       publish: async (snsEvent) => {

@@ -733,6 +733,17 @@ describe('company stack of the demo config', () => {
       }
     });
 
+    it("alarms on the 5xx answers of ingest-webhook's function URL (the API's 5xx alarm no longer sees the webhooks)", () => {
+      synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Url5xxCount',
+        Statistic: 'Sum',
+        Dimensions: [
+          { Name: 'FunctionName', Value: ref(synth.stack.functions.get('ingest-webhook', 'test').function) },
+        ],
+      });
+    });
+
     it('alarms on errors of every function', () => {
       for (const { fn } of synth.stack.functions.all) {
         synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {

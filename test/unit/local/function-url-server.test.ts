@@ -19,7 +19,8 @@ describe('the local server dispatches function URL paths with the function URL e
       functionUrls: [{ functionId: 'ingest-webhook', paths: [WEBHOOK_PATH, GENERIC_WEBHOOK_PATH] }],
       invoke: async (functionId, event) => {
         invoked.push({ functionId, event: event as APIGatewayProxyEventV2 });
-        return { statusCode: 200, body: 'ok' };
+        const failing = (event as APIGatewayProxyEventV2).rawPath === '/webhooks/failing';
+        return { statusCode: failing ? 503 : 200, body: failing ? 'secret incomplete' : 'ok' };
       },
       accountId: '000000000000',
     });
@@ -60,6 +61,16 @@ describe('the local server dispatches function URL paths with the function URL e
     expect(response.status).toBe(200);
     expect(invoked.at(-1)?.event.requestContext.http.method).toBe('DELETE');
     expect(invoked.at(-1)?.event.rawPath).toBe('/webhooks/generic/trustpilot');
+  });
+
+  it("counts the URL's 5xx answers for its function (its Url5xxCount alarm), not as the API's", async () => {
+    // Act
+    const response = await fetch(`${server.url}/webhooks/failing`, { method: 'POST', body: '{}' });
+
+    // Assess
+    expect(response.status).toBe(503);
+    expect(server.functionUrlErrors('ingest-webhook')).toBe(1);
+    expect(server.serverErrors()).toBe(0);
   });
 
   it('answers a path that neither the URL nor a route serves with 404, invoking nothing', async () => {
