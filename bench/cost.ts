@@ -679,8 +679,13 @@ async function main(): Promise<void> {
     const traced = topology.observability.tracing === 'active';
     const xrayTraces = per(lambdaInvocations) * XRAY_SAMPLED;
     const webhooks = n;
+    // The webhooks' entry point is ingest's first trigger: its function URL (Round w16) or the HTTP API.
+    const viaFunctionUrl = topology.functions.find((f) => f.id === 'ingest-webhook')?.triggers[0]?.type === 'url';
+    const entry = viaFunctionUrl
+      ? (['Lambda function URL (webhooks)', PRICES.functionUrlRequest.usd] as const)
+      : (['API Gateway HTTP API', PRICES.httpApiRequest.usd] as const);
     const lines: [string, number, string, number][] = [
-      ['API Gateway HTTP API', per(webhooks), 'requests', PRICES.httpApiRequest.usd],
+      [entry[0], per(webhooks), 'requests', entry[1]],
       ['Lambda requests', per(lambdaInvocations), 'invocations', PRICES.lambdaRequest.usd],
       ['Lambda duration (arm64)', per(gbSeconds), 'GB-s', PRICES.lambdaArmGbSecond.usd],
       ['SQS', per(sqsTotal), 'requests', PRICES.sqsRequest.usd],
@@ -704,6 +709,16 @@ async function main(): Promise<void> {
       ];
     });
     costRows.push(['total', '', '', `$${total.toFixed(2)}`]);
+    // The same webhooks through the HTTP API's routes (the entry point before Round w16, still served).
+    if (viaFunctionUrl) {
+      const viaApi = per(webhooks) * PRICES.httpApiRequest.usd * 1e6;
+      costRows.push([
+        '  webhooks via the HTTP API instead (before w16)',
+        `${per(webhooks).toFixed(3)} requests`,
+        `$${(PRICES.httpApiRequest.usd * 1e6).toFixed(2)} per 1M requests`,
+        `+$${viaApi.toFixed(2)} (total $${(total + viaApi).toFixed(2)})`,
+      ]);
+    }
     // The duration line again from the ms per mention at the AWS batch estimate, and the total with it.
     const durationAtBatch = per(gbSecondsAtBatch) * PRICES.lambdaArmGbSecond.usd * 1e6;
     const durationAlone = per(gbSeconds) * PRICES.lambdaArmGbSecond.usd * 1e6;

@@ -21,6 +21,15 @@ export const PRICES = {
     per: 'request',
     source: 'https://aws.amazon.com/api-gateway/pricing/ (HTTP APIs)',
   },
+  /**
+   * A request to a Lambda function URL: nothing beyond the invocation (its Lambda request and
+   * duration, counted on their own lines); the webhooks' entry point since Round w16.
+   */
+  functionUrlRequest: {
+    usd: 0,
+    per: 'request',
+    source: 'https://aws.amazon.com/lambda/pricing/ (function URLs: no additional charge)',
+  },
   /** Lambda requests (invocations), any architecture. */
   lambdaRequest: { usd: 0.2 / 1e6, per: 'invocation', source: 'https://aws.amazon.com/lambda/pricing/' },
   /** Lambda duration on arm64 (Graviton), first 7.5 billion GB-s a month. */

@@ -155,7 +155,11 @@ function readsXmlFeeds(spec: BundledSpec, config: CompanyConfig): boolean {
 
 /** Whether a function answers the platforms' webhooks (`/webhooks/{platform}`): it runs the inbound adapters. */
 export function receivesWebhooks(spec: BundledSpec): boolean {
-  return (spec.triggers ?? []).some((t) => t.type === 'http' && t.routes.some((r) => r.path === WEBHOOK_PATH));
+  return (spec.triggers ?? []).some(
+    (t) =>
+      (t.type === 'url' && t.paths.includes(WEBHOOK_PATH)) ||
+      (t.type === 'http' && t.routes.some((r) => r.path === WEBHOOK_PATH)),
+  );
 }
 
 /** The variable (replaced at bundle time) saying that the bundled config passed the schema at synth (shared/config/config-json.ts). */

@@ -30,6 +30,15 @@ export const departmentQueueId = (departmentId: string): string => `dept-${depar
 export const departmentQueueUrlEnv = (departmentId: string): string =>
   `QUEUE_URL_${departmentQueueId(departmentId).toUpperCase().replace(/-/g, '_')}`;
 
+/**
+ * The webhook paths, as API Gateway route templates. Both entry points serve them: the HTTP
+ * API's routes (with `pathParameters`) and ingest's function URL (the same paths in `rawPath`,
+ * which ingest matches against these itself).
+ */
+export const WEBHOOK_PATH = '/webhooks/{platform}';
+/** Generic sources post to their own path; the platform is the literal `generic`. */
+export const GENERIC_WEBHOOK_PATH = '/webhooks/generic/{source}';
+
 /** Largest webhook body accepted, in bytes (the topology's `http.maxBodyBytes`): 1 MiB. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 

@@ -12,6 +12,7 @@ import {
   departmentQueueId,
   departmentQueueUrlEnv,
   INSIGHTS_QUEUE,
+  GENERIC_WEBHOOK_PATH,
   INTAKE_QUEUE,
   MAX_WEBHOOK_BODY_BYTES,
   METRICS_NAMESPACE,
@@ -20,6 +21,7 @@ import {
   REPORT_FONT_PACKAGE_FILE,
   platformSecretName,
   TRAIN_MODEL_SCHEDULE,
+  WEBHOOK_PATH,
 } from './topology-constants.ts';
 
 /**
@@ -210,6 +212,15 @@ export type Grant =
 
 export type Trigger =
   | { readonly type: 'http'; readonly routes: readonly HttpRoute[] }
+  /**
+   * A Lambda function URL (auth NONE, buffered responses): every method and path reach the
+   * function, which answers `paths` (API Gateway route templates, matched against `rawPath`)
+   * and 404 for any other. No API in front: no per-request price, no stage throttle; the
+   * function's reserved concurrency is the throttle (429 above it). Locally the server
+   * dispatches these paths to the function with the function URL's event (`routeKey`
+   * `$default`, no `pathParameters`).
+   */
+  | { readonly type: 'url'; readonly paths: readonly string[] }
   | {
       readonly type: 'sqs';
       readonly queue: string;
@@ -375,7 +386,9 @@ export type AlarmMetric =
   /** Events a bus rule could not deliver to its target (sum; they went to the target's DLQ). */
   | { readonly kind: 'ruleFailedInvocations'; readonly rule: string }
   /** Requests the HTTP API answered with a 5xx status (sum). */
-  | { readonly kind: 'api5xx' };
+  | { readonly kind: 'api5xx' }
+  /** Requests a function's URL answered with a 5xx status (sum; AWS/Lambda Url5xxCount). */
+  | { readonly kind: 'url5xx'; readonly function: string };
 
 /** A schedule before buildTopology gives it its DLQ and retries. */
 export type PlannedSchedule = Omit<ScheduleSpec, 'deadLetterQueue' | 'retry'>;
@@ -383,10 +396,6 @@ export type PlannedSchedule = Omit<ScheduleSpec, 'deadLetterQueue' | 'retry'>;
 // Code that the functions run imports these from topology-constants.ts; the rest of infra may take them from here.
 // Functions import these from topology-constants.ts (the layer rules); infra code may take them from here.
 export * from './topology-constants.ts';
-
-export const WEBHOOK_PATH = '/webhooks/{platform}';
-/** Generic sources post to their own path; the platform is the literal `generic`. */
-export const GENERIC_WEBHOOK_PATH = '/webhooks/generic/{source}';
 
 const CONSOLE_OPEN_REASON =
   "The web console's static files (HTML, script, style of the public build) hold no data and no secret: a browser must load them before anyone signs in. Every call the page makes to the admin routes carries the person's token and meets the admin authorizer; the function serves only files inside the build, read-only.";
@@ -539,7 +548,9 @@ export function buildTopology(config: CompanyConfig): Topology {
       entry: 'functions/ingest-webhook/handler.ts',
       memoryMb: 512,
       timeoutSeconds: 10,
-      ...(capacity.concurrency.ingest ? { reservedConcurrency: capacity.concurrency.ingest } : {}),
+      // Always reserved: with no API stage throttle in front of the function URL, this cap is
+      // what keeps a flood of webhooks from taking the account's concurrency (docs/capacity.md).
+      reservedConcurrency: capacity.concurrency.ingest,
       environment: {
         [COMPANY_CONFIG_ENV]: configEnv,
         INTAKE_QUEUE_URL: { kind: 'queueUrl', queue: INTAKE_QUEUE },
@@ -551,6 +562,11 @@ export function buildTopology(config: CompanyConfig): Topology {
         ),
       },
       triggers: [
+        // The webhooks' entry point (Round w16): no API Gateway request price; the reserved
+        // concurrency above is its throttle. The first trigger: what the platforms are told.
+        { type: 'url', paths: [WEBHOOK_PATH, ...(config.platforms.generic?.enabled ? [GENERIC_WEBHOOK_PATH] : [])] },
+        // The HTTP API's routes of the releases before: platforms registered there keep
+        // working while their registrations move to the function URL (docs/operations.md).
         {
           type: 'http',
           routes: [
@@ -1067,6 +1083,18 @@ function alarmsOf(parts: {
       name: `${rule.name}-failed-invocations`,
       description: `Rule ${rule.name} could not deliver events to its queue; they are in its DLQ.`,
       metric: { kind: 'ruleFailedInvocations', rule: rule.id },
+      threshold: 1,
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+    });
+  }
+  // The webhooks' entry point since Round w16: the API's 5xx alarm no longer sees their failures.
+  for (const fn of parts.functions.filter((f) => f.triggers.some((t) => t.type === 'url'))) {
+    alarms.push({
+      id: `${fn.id}-url-5xx`,
+      name: `${fn.name}-url-5xx`,
+      description: `The function URL of ${fn.name} answered requests with 5xx: the function failed, timed out or found a secret incomplete, so a platform's webhook may be retried or lost.`,
+      metric: { kind: 'url5xx', function: fn.id },
       threshold: 1,
       periodSeconds: 300,
       evaluationPeriods: 1,

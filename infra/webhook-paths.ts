@@ -1,7 +1,8 @@
 import type { Topology } from './topology.ts';
 
 /**
- * The webhook path of each enabled webhook platform, as both backends serve it: `meta` ->
+ * The webhook path of each enabled webhook platform, as both backends and both entry points
+ * (ingest's function URL, the HTTP API's old routes) serve it: `meta` ->
  * `/webhooks/meta`; the generic platform keeps its `{source}` parameter
  * (`/webhooks/generic/{source}`). The local runtime prints these after its URL, the stack
  * outputs them after the API's (`WebhookUrl<Platform>`), so nobody assembles a URL by hand.
@@ -10,11 +11,15 @@ import type { Topology } from './topology.ts';
  * secret (Mastodon, Bluesky) has no webhook URL.
  */
 export function webhookPaths(topology: Pick<Topology, 'functions' | 'secrets'>): Record<string, string> {
+  // The function URL's paths and the HTTP API's open routes are the same paths (`/webhooks/...`);
+  // only the base in front of them differs (the stack outputs both, the local runtime has one).
   const routes = topology.functions.flatMap((f) =>
     f.triggers.flatMap((t) =>
-      t.type === 'http'
-        ? t.routes.filter((r) => r.auth !== 'admin').map((r) => ({ functionId: f.id, path: r.path }))
-        : [],
+      t.type === 'url'
+        ? t.paths.map((path) => ({ functionId: f.id, path }))
+        : t.type === 'http'
+          ? t.routes.filter((r) => r.auth !== 'admin' && !r.openReason).map((r) => ({ functionId: f.id, path: r.path }))
+          : [],
     ),
   );
   const httpFunctions = new Set(routes.map((r) => r.functionId));

@@ -18,13 +18,19 @@ import {
   type ReceiveWebhookDeps,
   type WebhookOutcome,
 } from '../../shared/domain/receive-webhook.ts';
+import { NotFoundError } from '../../shared/domain/errors.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { errorResponse, logRejection } from '../../shared/observability/http-errors.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 import type { WebhookRequest } from '../../shared/platforms/platform-adapter.ts';
 import { configuredPlatformRegistry } from '../../shared/platforms/configured-registry.ts';
+import { webhookRouteOf } from './webhook-route.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;
+
+/** The 404 of a path that is no webhook's (the function URL passes every path); the path itself is not echoed. */
+export const NO_WEBHOOK_PATH =
+  'no webhook at this path: platforms post to /webhooks/<platform> or /webhooks/generic/<source>';
 
 /** Answer before Lambda's own timeout so the platform gets a status it retries on. */
 const TIMEOUT_MARGIN_MS = 500;
@@ -47,21 +53,31 @@ export function dependenciesFrom(env: FunctionEnv): ReceiveWebhookDeps<CompanyCo
 }
 
 /**
- * The raw handler: API Gateway v2 event -> receive use case -> response. Every path,
- * a failure to build the dependencies included, ends in a response.
+ * The raw handler: payload 2.0 event (the function URL's or the HTTP API's) -> receive use
+ * case -> response. Every path, a failure to build the dependencies included, ends in a response.
  */
 export async function ingestWebhook(
   event: APIGatewayProxyEventV2,
   resolveDeps: () => ReceiveWebhookDeps<CompanyConfig>,
 ): Promise<Result> {
-  const platform = platformOf(event);
+  const route = webhookRouteOf(event);
+  const platform = route?.platform ?? '';
   try {
-    const outcome = await receiveWebhook({ platformId: platform, request: toWebhookRequest(event) }, resolveDeps());
+    // The function URL hands over every path; only the webhook paths have a platform.
+    if (!route) throw new NotFoundError(NO_WEBHOOK_PATH);
+    const outcome = await receiveWebhook(
+      { platformId: platform, request: toWebhookRequest(event, route.params) },
+      resolveDeps(),
+    );
     record(platform, outcome);
     const { statusCode, headers, body } = outcome.response;
     return { statusCode, headers: { ...headers }, body };
   } catch (error) {
-    const { statusCode, response } = errorResponse(error, { platform });
+    // A path that is no webhook's is logged (cut short: it is the caller's text), never echoed.
+    const { statusCode, response } = errorResponse(
+      error,
+      route ? { platform } : { path: event.rawPath?.slice(0, 120) },
+    );
     metrics.addMetric(statusCode >= 500 ? 'WebhooksFailed' : 'WebhooksRejected', MetricUnit.Count, 1);
     // Its own metric, so an alarm tells "a key is missing" from the platform's 5xx retries.
     if (error instanceof WebhookSecretIncompleteError)
@@ -87,16 +103,6 @@ export function createHandler(env: FunctionEnv) {
 }
 
 export const handler = createHandler(lambdaEnvironment());
-
-/**
- * The platform of a request: the `{platform}` segment, or `generic` for the
- * `/webhooks/generic/{source}` route, whose platform is a literal segment.
- */
-function platformOf(event: APIGatewayProxyEventV2): string {
-  const parameters = event.pathParameters ?? {};
-  if (parameters.platform !== undefined) return parameters.platform;
-  return parameters.source !== undefined ? 'generic' : '';
-}
 
 function record(platform: string, outcome: WebhookOutcome): void {
   const { response, enqueued, enqueuedIds, deleted, ignored, revocations, foreignAccounts } = outcome;
@@ -142,7 +148,7 @@ function record(platform: string, outcome: WebhookOutcome): void {
   });
 }
 
-function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
+function toWebhookRequest(event: APIGatewayProxyEventV2, params: Readonly<Record<string, string>>): WebhookRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     if (value === undefined) continue;
@@ -157,7 +163,5 @@ function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
   const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
   // requestContext may be thin when a caller other than API Gateway builds the event.
   const method = event.requestContext?.http?.method?.toUpperCase() ?? '';
-  const { platform: _platform, ...params } = event.pathParameters ?? {};
-  const defined = Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
-  return { method, headers, query, body, ...(Object.keys(defined).length > 0 ? { params: defined } : {}) };
+  return { method, headers, query, body, ...(Object.keys(params).length > 0 ? { params: { ...params } } : {}) };
 }

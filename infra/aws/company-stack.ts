@@ -11,11 +11,13 @@ import { Buckets } from './constructs/buckets.ts';
 import { ConsoleUsers } from './constructs/console-users.ts';
 import { DataStore } from './constructs/data-store.ts';
 import { EventRouting } from './constructs/event-routing.ts';
+import { FunctionUrls } from './constructs/function-urls.ts';
 import { Functions } from './constructs/functions.ts';
 import { PlatformSecrets } from './constructs/platform-secrets.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { WebhookApi } from './constructs/webhook-api.ts';
 import { WorkQueues } from './constructs/work-queues.ts';
+import { TopologyMismatchError } from './topology-mismatch-error.ts';
 
 export interface CompanyStackProps extends StackProps {
   /** The validated company config; the stack is built from its topology alone. */
@@ -53,6 +55,8 @@ export class CompanyStack extends Stack {
   readonly events: EventRouting;
   readonly functions: Functions;
   readonly webhooks: WebhookApi;
+  /** Ingest's function URL: the webhooks' entry point. */
+  readonly functionUrls: FunctionUrls;
   readonly schedules: Schedules;
   readonly alerts: Alerts;
   readonly alarms: Alarms;
@@ -105,6 +109,10 @@ export class CompanyStack extends Stack {
       ...(this.users ? { users: this.users } : {}),
       legacyNames,
     });
+    this.functionUrls = new FunctionUrls(this, 'FunctionUrls', {
+      functions: topology.functions,
+      handlers: this.functions,
+    });
     this.schedules = new Schedules(this, 'Schedules', {
       schedules: topology.schedules,
       functions: topology.functions,
@@ -128,23 +136,32 @@ export class CompanyStack extends Stack {
       legacyNames,
     });
 
+    // The webhooks' entry point is ingest's function URL (Round w16); its URL ends with `/`.
+    const webhookUrl = this.functionUrls.all[0];
+    if (!webhookUrl) throw new TopologyMismatchError('no function has a url trigger: the webhooks have no entry point');
+    const webhookBase = webhookUrl.url.url;
     new CfnOutput(this, 'WebhookBaseUrl', {
-      description: 'Base URL of the webhooks; a platform calls <base>/<platform>',
+      description: "Base URL of the webhooks (ingest's function URL); a platform calls <base>/<platform>",
+      value: `${webhookBase}${webhookBasePath(webhookUrl.paths)}`,
+    });
+    new CfnOutput(this, 'ApiWebhookBaseUrl', {
+      description:
+        "The webhooks' old base URL on the HTTP API (releases before w16): still served, so platforms registered there lose nothing; move each to its WebhookUrl<Platform>, then the old routes can go (docs/operations.md)",
       value: `${this.webhooks.url}${webhookBasePath(this.webhooks.routePaths)}`,
     });
-    // The URL to register on each platform's side, whole (`<api>/webhooks/meta`): nothing to assemble.
+    // The URL to register on each platform's side, whole (`<function url>/webhooks/meta`): nothing to assemble.
     for (const [platform, path] of Object.entries(webhookPaths(topology))) {
       const sources = platform === 'generic' ? (props.config.platforms.generic?.sources ?? []) : [];
       if (sources.length === 0) {
         new CfnOutput(this, `WebhookUrl${pascalCase(platform)}`, {
           description: `Webhook URL to register on ${platform}'s side`,
-          value: `${this.webhooks.url}${path.slice(1).replace('{source}', '<source>')}`,
+          value: `${webhookBase}${path.slice(1).replace('{source}', '<source>')}`,
         });
       }
       for (const source of sources) {
         new CfnOutput(this, `WebhookUrl${pascalCase(platform)}${pascalCase(source.id)}`, {
           description: `Webhook URL of the generic source ${source.id}${source.name ? ` (${source.name})` : ''}`,
-          value: `${this.webhooks.url}${path.slice(1).replace('{source}', encodeURIComponent(source.id))}`,
+          value: `${webhookBase}${path.slice(1).replace('{source}', encodeURIComponent(source.id))}`,
         });
       }
     }

@@ -27,8 +27,10 @@ export interface LocalMetricSources {
   functionThrottles(functionId: string): number;
   /** Events a rule could not deliver since start. */
   ruleFailedInvocations(ruleId: string): number;
-  /** 5xx answers of the HTTP API since start. */
+  /** 5xx answers of the HTTP API since start (its routes; not the function URLs'). */
   api5xx(): number;
+  /** 5xx answers of a function's URL since start. */
+  url5xx(functionId: string): number;
 }
 
 /** CloudWatch's SNS message of an alarm's state change (the fields the forwarder reads, and a few more). */
@@ -105,6 +107,8 @@ export function startLocalAlarms(options: LocalAlarmsOptions): LocalAlarms {
         return counted(options.metrics.ruleFailedInvocations(metric.rule));
       case 'api5xx':
         return counted(options.metrics.api5xx());
+      case 'url5xx':
+        return counted(options.metrics.url5xx(metric.function));
     }
   };
 

@@ -218,6 +218,34 @@ export function toApiGatewayEvent(
   };
 }
 
+/**
+ * The event a Lambda function URL delivers: payload format 2.0 as the HTTP API's, but with
+ * the sentinel `routeKey` `$default` (in `requestContext` too), no `pathParameters` (the
+ * function reads `rawPath`) and, with auth NONE, the `accountId` `anonymous`, as in
+ * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-payloads
+ */
+export function toFunctionUrlEvent(request: HttpRequestInfo): APIGatewayProxyEventV2 {
+  const route: HttpRoute = { method: 'POST', path: '/{proxy+}' };
+  return toApiGatewayEvent(
+    { ...request, accountId: 'anonymous' },
+    { route, routeKey: '$default', pathParameters: undefined },
+  );
+}
+
+/** The function whose URL serves a path, when one does: its paths are route templates, any method. */
+export function matchFunctionUrl<U extends { readonly paths: readonly string[] }>(
+  urls: readonly U[],
+  rawPath: string,
+): U | undefined {
+  return urls.find((url) =>
+    matchRoute(
+      url.paths.map((path) => ({ method: 'GET', path }) as const),
+      'GET',
+      rawPath,
+    ),
+  );
+}
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** `12/Mar/2020:19:03:58 +0000`, the format of `requestContext.time`. */
@@ -268,7 +296,7 @@ export function toHttpResponse(result: unknown): HttpResponse {
 }
 
 /** The JSON error responses API Gateway itself sends. */
-export function gatewayError(statusCode: 401 | 404 | 413 | 500 | 503, message: string): HttpResponse {
+export function gatewayError(statusCode: 401 | 404 | 413 | 500 | 502 | 503, message: string): HttpResponse {
   return {
     statusCode,
     headers: { 'content-type': 'application/json' },

@@ -6,8 +6,10 @@ import { closeGracefully, listen } from './backends.ts';
 import { createLimitedServer, RequestAbortedError, type ConnectionLimits } from './connection-limits.ts';
 import {
   gatewayError,
+  matchFunctionUrl,
   matchRoute,
   toApiGatewayEvent,
+  toFunctionUrlEvent,
   toHttpResponse,
   type HttpResponse,
   type RequestAuthorizer,
@@ -18,8 +20,20 @@ export interface BoundRoute extends HttpRoute {
   readonly functionId: string;
 }
 
+/** A function URL of the topology: the paths it answers, with the function URL's event. */
+export interface BoundFunctionUrl {
+  readonly functionId: string;
+  readonly paths: readonly string[];
+}
+
 export interface HttpServerOptions {
   readonly routes: readonly BoundRoute[];
+  /**
+   * Function URLs, asked before the routes: in AWS a function URL has its own host and takes
+   * every method; here it shares the server, so its paths (any method) go to its function
+   * with the function URL's event, and an HTTP API route of the same path is not reached.
+   */
+  readonly functionUrls?: readonly BoundFunctionUrl[];
   /** Invokes a function with an API Gateway v2 event and resolves with its result. */
   readonly invoke: (functionId: string, event: unknown) => Promise<unknown>;
   readonly port?: number;
@@ -53,13 +67,17 @@ export interface LocalHttpServer {
   readonly port: number;
   /** Requests being handled. */
   inFlight(): number;
-  /** Requests answered with a 5xx status since start (the API's `5xx` metric). */
+  /** Requests to the routes answered with a 5xx status since start (the API's `5xx` metric). */
   serverErrors(): number;
+  /** Requests to a function's URL answered with a 5xx status since start (its `Url5xxCount`). */
+  functionUrlErrors(functionId: string): number;
   stop(): Promise<void>;
 }
 
 /** API Gateway accepts request payloads of up to 10 MB. */
 export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** A function URL accepts request payloads of up to 6 MB (Lambda's synchronous invocation limit). */
+export const FUNCTION_URL_MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 /** Starts the local HTTP API: node:http in front of the topology's routes. */
 export async function startHttpServer(options: HttpServerOptions): Promise<LocalHttpServer> {
@@ -67,6 +85,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
   const log = options.log ?? (() => {});
   let inFlight = 0;
   let serverErrors = 0;
+  const urlErrors = new Map<string, number>();
+  /** The function behind each response a function URL answers: its 5xx count there, not the API's. */
+  const urlResponses = new WeakMap<ServerResponse, string>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomBytes(10).toString('base64').replace(/=+$/, '=');
@@ -74,6 +95,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
     for (const local of options.localRoutes ?? []) if (await local(req, res, log)) return;
+    const functionUrl = matchFunctionUrl(options.functionUrls ?? [], url.split('?')[0] ?? '/');
+    if (functionUrl) {
+      urlResponses.set(res, functionUrl.functionId);
+      return handleFunctionUrl(req, res, functionUrl, requestId);
+    }
     const match = matchRoute(options.routes, method, url.split('?')[0] ?? '/');
     if (!match) {
       req.resume();
@@ -131,13 +157,63 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
     log(`${method} ${url.split('?')[0]} -> ${response.statusCode}${note ? `, ${note}` : ''}`);
   };
 
+  /** A request to a function URL: no authorizer, the URL's payload limit, the URL's event and its 502 on a failed invocation. */
+  const handleFunctionUrl = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    functionUrl: BoundFunctionUrl,
+    requestId: string,
+  ): Promise<void> => {
+    const url = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    const path = url.split('?')[0];
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > FUNCTION_URL_MAX_BODY_BYTES) {
+      log(`${method} ${path} -> 413 (${declared} bytes)`);
+      return refuseTooLarge(req, res);
+    }
+    const body = await readBody(req, FUNCTION_URL_MAX_BODY_BYTES);
+    if (!body) {
+      log(`${method} ${path} -> 413 (over ${FUNCTION_URL_MAX_BODY_BYTES} bytes)`);
+      return refuseTooLarge(req, res);
+    }
+    const event = toFunctionUrlEvent({
+      method,
+      url,
+      headers: req.headersDistinct,
+      body,
+      sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+      protocol: `HTTP/${req.httpVersion}`,
+      requestId,
+      time: new Date(),
+      accountId: options.accountId,
+      apiId: 'local-url',
+    });
+    let response: HttpResponse;
+    let note: string | undefined;
+    try {
+      const result = await options.invoke(functionUrl.functionId, event);
+      note = options.describe?.(result);
+      response = toHttpResponse(result);
+    } catch (error) {
+      // A function URL answers a failed invocation with 502; the error stays in the log.
+      log(`${method} ${path} -> ${functionUrl.functionId} failed: ${(error as Error).stack ?? String(error)}`);
+      response = gatewayError(502, 'Internal Server Error');
+    }
+    write(res, response);
+    log(`${method} ${path} -> ${response.statusCode}${note ? `, ${note}` : ''}`);
+  };
+
   const server = createLimitedServer(
     options.limits,
     (req, res) => {
       inFlight++;
       res.once('close', () => inFlight--);
       res.once('finish', () => {
-        if (res.statusCode >= 500) serverErrors++;
+        if (res.statusCode < 500) return;
+        const functionId = urlResponses.get(res);
+        if (functionId === undefined) serverErrors++;
+        else urlErrors.set(functionId, (urlErrors.get(functionId) ?? 0) + 1);
       });
       handle(req, res).catch((error: unknown) => {
         if (error instanceof RequestAbortedError) {
@@ -161,6 +237,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
     port,
     inFlight: () => inFlight,
     serverErrors: () => serverErrors,
+    functionUrlErrors: (functionId) => urlErrors.get(functionId) ?? 0,
     stop: () => closeGracefully(server),
   };
 }

@@ -33,7 +33,7 @@ import type { ConnectionLimits } from './connection-limits.ts';
 import { createLocalCredentials, resolveEnv, type LocalEndpoints } from './function-env.ts';
 import { consoleLoginRoute } from './console-login.ts';
 import { withLocalConsoleUrl } from './console-url.ts';
-import { startHttpServer, type BoundRoute, type LocalHttpServer } from './http-server.ts';
+import { startHttpServer, type BoundFunctionUrl, type BoundRoute, type LocalHttpServer } from './http-server.ts';
 import { startJsonEndpoint, type Caller, type JsonEndpoint } from './json-endpoint.ts';
 import { startIdleGc } from './idle-gc.ts';
 import { createInvocationSlots } from './invocation-slots.ts';
@@ -655,6 +655,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         trigger.type === 'http' ? trigger.routes.map((route) => ({ ...route, functionId: spec.id })) : [],
       ),
     );
+    // Ingest's function URL: the webhook paths reach it with the function URL's event, so a
+    // local run parses them as AWS does (the old HTTP API routes of the same paths are AWS-only).
+    const functionUrls: BoundFunctionUrl[] = topology.functions.flatMap((spec) =>
+      spec.triggers.flatMap((trigger) =>
+        trigger.type === 'url' ? [{ functionId: spec.id, paths: trigger.paths }] : [],
+      ),
+    );
     const port = options.port ?? 3000;
     // The admin routes' authorizer: a known token becomes what AWS's authorizer passes on
     // (a person's JWT claims; the local admin as the IAM caller, see admin-tokens.ts).
@@ -672,6 +679,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       typeof result === 'object' && result !== null ? httpNotes.get(result) : undefined;
     const http: LocalHttpServer = await startHttpServer({
       routes,
+      functionUrls,
       invoke: invokeHttp,
       describe,
       port,
@@ -710,6 +718,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         functionThrottles: () => 0,
         ruleFailedInvocations: (id) => bus.failedInvocations()[id] ?? 0,
         api5xx: () => http.serverErrors(),
+        url5xx: (functionId) => http.functionUrlErrors(functionId),
       },
       // The topic's function subscribers (the alarm forwarder), invoked as SNS does: asynchronously.
       publish: async (snsEvent) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * How much of the account one company's stack may take, and how fast its webhooks may come:
- * the HTTP API's throttle, the concurrency of each consumer and the batch size of each SQS
+ * the HTTP API's throttle, ingest's reserved concurrency (the webhooks' throttle), the concurrency of each consumer and the batch size of each SQS
  * trigger. Both backends read it through the topology: the CDK stack as the stage throttle,
  * SQS event source maximum concurrency, batch size and reserved concurrency; the local
  * runtime as parallel batches per queue and its pollers' batches. docs/capacity.md explains
@@ -22,7 +22,7 @@ const eventSourceBatchSize = z.number().int().min(1).max(100);
 
 export const DEFAULT_CAPACITY = {
   api: { rateLimit: 200, burstLimit: 400 },
-  concurrency: { classify: 20, departments: 5, insights: 5 },
+  concurrency: { ingest: 20, classify: 20, departments: 5, insights: 5 },
   batchSize: { classify: 50, departments: 10, insights: 10 },
 } as const;
 
@@ -43,12 +43,15 @@ export const CapacitySchema = z
           .meta({ description: 'requests the HTTP API takes at once above the rate (token bucket size)' }),
       })
       .default(DEFAULT_CAPACITY.api)
-      .meta({ description: 'the throttle of the HTTP API stage (webhooks and admin API)' }),
+      .meta({
+        description:
+          "the throttle of the HTTP API stage: the admin API, the console and the webhooks' old routes (webhooks now come through ingest's function URL, throttled by concurrency.ingest)",
+      }),
     concurrency: z
       .strictObject({
-        ingest: z.number().int().min(1).optional().meta({
+        ingest: z.number().int().min(1).default(DEFAULT_CAPACITY.concurrency.ingest).meta({
           description:
-            "reserved concurrency of ingest-webhook: kept free for this company's webhooks whatever else the account runs, and its ceiling (default none: the account's shared pool)",
+            "reserved concurrency of ingest-webhook: kept free for this company's webhooks whatever else the account runs, and its ceiling. Webhooks reach ingest through its function URL, with no API throttle in front: Lambda answers 429 (the platforms retry) above this many requests at once or above 10 times this many requests per second. 20 lets 200 webhooks/s through, the HTTP API stage's old default; a company that can see a crisis raises it (docs/capacity.md)",
         }),
         classify: eventSourceConcurrency.default(DEFAULT_CAPACITY.concurrency.classify).meta({
           description:

@@ -60,7 +60,7 @@ const ANSWERS: Readonly<Record<string, unknown>> = {
 function answerOf(spec: FunctionSpec): unknown {
   const trigger = spec.triggers[0]?.type;
   if (ANSWERS[spec.id] !== undefined) return ANSWERS[spec.id];
-  if (trigger === 'http') return expect.objectContaining({ statusCode: 200 });
+  if (trigger === 'http' || trigger === 'url') return expect.objectContaining({ statusCode: 200 });
   if (trigger === 'sqs') return { batchItemFailures: [] };
   return expect.anything();
 }

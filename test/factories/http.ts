@@ -98,6 +98,33 @@ export function httpEventFactory(options: HttpEventOptions = {}): APIGatewayProx
   };
 }
 
+/**
+ * The event ingest's function URL delivers for the same request: payload 2.0 with the
+ * sentinel `routeKey` `$default`, no `pathParameters` (the path only in `rawPath`), the
+ * URL's host and, with auth NONE, the account `anonymous` (the function URL invocation
+ * docs, "Request and response payloads"). `rawPath` replaces the event's path when given.
+ */
+export function asFunctionUrlEvent(event: APIGatewayProxyEventV2, rawPath = event.rawPath): APIGatewayProxyEventV2 {
+  const { pathParameters: _pathParameters, ...rest } = event;
+  const host = 'x3kq7v2mzjf5hp4a6wubn5rw4e0ryahc.lambda-url.eu-central-1.on.aws';
+  return {
+    ...rest,
+    routeKey: '$default',
+    rawPath,
+    headers: { ...event.headers, host, 'x-forwarded-proto': 'https' },
+    requestContext: {
+      ...event.requestContext,
+      accountId: 'anonymous',
+      apiId: 'x3kq7v2mzjf5hp4a6wubn5rw4e0ryahc',
+      domainName: host,
+      domainPrefix: 'x3kq7v2mzjf5hp4a6wubn5rw4e0ryahc',
+      http: { ...event.requestContext.http, path: rawPath },
+      routeKey: '$default',
+      stage: '$default',
+    },
+  };
+}
+
 /** A POST event signed with the test secret (or `appSecret`). */
 export function signedMetaEvent(
   body: Buffer | string,

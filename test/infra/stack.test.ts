@@ -528,6 +528,59 @@ describe('company stack of the demo config', () => {
   });
 
   describe('webhooks and schedules', () => {
+    it('gives ingest-webhook, and no other function, a function URL: auth NONE, buffered, no CORS', () => {
+      const ingest = synth.stack.functions.get('ingest-webhook', 'test').function;
+
+      synth.template.resourceCountIs('AWS::Lambda::Url', 1);
+      synth.template.hasResourceProperties('AWS::Lambda::Url', {
+        AuthType: 'NONE',
+        InvokeMode: 'BUFFERED',
+        TargetFunctionArn: arnOf(ingest),
+        Cors: Match.absent(),
+      });
+    });
+
+    it('lets anyone invoke ingest-webhook through its URL only (InvokeFunctionUrl, and InvokeFunction via the URL)', () => {
+      const ingest = synth.stack.functions.get('ingest-webhook', 'test').function;
+
+      synth.template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunctionUrl',
+        FunctionName: arnOf(ingest),
+        Principal: '*',
+        FunctionUrlAuthType: 'NONE',
+      });
+      synth.template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: arnOf(ingest),
+        Principal: '*',
+        InvokedViaFunctionUrl: true,
+      });
+      const open = Object.values(synth.template.findResources('AWS::Lambda::Permission')).filter(
+        (r) => (r as { Properties: { Principal: string } }).Properties.Principal === '*',
+      );
+      expect(open).toHaveLength(2);
+    });
+
+    it("keeps the HTTP API's webhook routes to ingest-webhook for platforms registered before w16 (the deployment window)", () => {
+      const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map(
+        (r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey,
+      );
+
+      expect(routes).toEqual(
+        expect.arrayContaining([
+          'GET /webhooks/{platform}',
+          'POST /webhooks/{platform}',
+          'POST /webhooks/generic/{source}',
+        ]),
+      );
+    });
+
+    it('caps ingest-webhook with reserved concurrency (20 by default: 200 requests/s): the throttle of its function URL', () => {
+      hasProperties(synth, synth.stack.functions.get('ingest-webhook', 'test').function, {
+        ReservedConcurrentExecutions: 20,
+      });
+    });
+
     it("routes the topology's webhook routes to ingest-webhook", () => {
       const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map(
         (r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey,
@@ -680,6 +733,17 @@ describe('company stack of the demo config', () => {
       }
     });
 
+    it("alarms on the 5xx answers of ingest-webhook's function URL (the API's 5xx alarm no longer sees the webhooks)", () => {
+      synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Url5xxCount',
+        Statistic: 'Sum',
+        Dimensions: [
+          { Name: 'FunctionName', Value: ref(synth.stack.functions.get('ingest-webhook', 'test').function) },
+        ],
+      });
+    });
+
     it('alarms on errors of every function', () => {
       for (const { fn } of synth.stack.functions.all) {
         synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -690,8 +754,13 @@ describe('company stack of the demo config', () => {
       }
     });
 
-    it('outputs the webhook base URL, the table name and the bus name', () => {
+    it("outputs the webhook base URL (ingest's function URL), the old one on the HTTP API, the table name and the bus name", () => {
+      const functionUrl = synth.stack.functionUrls.get('ingest-webhook')?.url as IConstruct;
+
       synth.template.hasOutput('WebhookBaseUrl', {
+        Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(functionUrl), 'FunctionUrl'] }, 'webhooks']] },
+      });
+      synth.template.hasOutput('ApiWebhookBaseUrl', {
         Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/webhooks$')])] },
       });
       synth.template.hasOutput('TableName', { Value: ref(synth.stack.data.table) });
@@ -719,8 +788,10 @@ describe('company stack of the demo config', () => {
     });
 
     it('outputs the whole webhook URL of each enabled webhook platform and generic source, and none for pollers', () => {
+      // The function URL ends with `/`: `<url>` + `webhooks/meta`.
+      const functionUrl = synth.stack.functionUrls.get('ingest-webhook')?.url as IConstruct;
       const urlEnding = (tail: string) => ({
-        Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`/${tail}$`)])] },
+        Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(functionUrl), 'FunctionUrl'] }, tail]] },
       });
 
       const outputs = Object.keys(synth.template.findOutputs('*'))

@@ -20,7 +20,7 @@ import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { expiresAtEpochSeconds } from '../../shared/domain/time.ts';
 import { adminEventFactory } from '../factories/admin-api.ts';
 import { caseFactory } from '../factories/case.ts';
-import { metaFixture, signedMetaEvent } from '../factories/http.ts';
+import { asFunctionUrlEvent, metaFixture, signedMetaEvent } from '../factories/http.ts';
 import { sqsEventFactory } from '../factories/lambda.ts';
 import { mentionFactory, mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
 
@@ -89,6 +89,13 @@ export async function invokeBundle(
 export function bundleEvent(spec: FunctionSpec, topology: Topology, config: CompanyConfig, runtime: Runtime): unknown {
   const trigger = spec.triggers[0];
   switch (trigger?.type) {
+    // Ingest's webhooks come through its function URL: the event has no pathParameters, only rawPath.
+    case 'url':
+      return asFunctionUrlEvent(
+        signedMetaEvent(metaFixture('page-feed-comment-non-ascii.json'), {
+          appSecret: parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret,
+        }),
+      );
     case 'http':
       return spec.id === 'ingest-webhook'
         ? signedMetaEvent(metaFixture('page-feed-comment-non-ascii.json'), {

@@ -84,6 +84,15 @@ export class Alarms extends Construct {
       }
       case 'api5xx':
         return props.api.api.metricServerError({ period, statistic: cloudwatch.Stats.SUM });
+      case 'url5xx':
+        // Lambda publishes a function URL's metrics by function name (its $LATEST URL here).
+        return new cloudwatch.Metric({
+          namespace: 'AWS/Lambda',
+          metricName: 'Url5xxCount',
+          dimensionsMap: { FunctionName: props.functions.get(metric.function, where).function.functionName },
+          period,
+          statistic: cloudwatch.Stats.SUM,
+        });
       default:
         throw new TopologyMismatchError(`${where} has an unknown metric ${JSON.stringify(metric)}`);
     }

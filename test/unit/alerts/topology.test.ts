@@ -50,6 +50,7 @@ describe('failure path in the topology', () => {
         { kind: 'functionThrottles', function: f.id } as const,
       ]),
       ...topology.bus.rules.map((r) => ({ kind: 'ruleFailedInvocations', rule: r.id }) as const),
+      { kind: 'url5xx', function: 'ingest-webhook' },
       { kind: 'api5xx' },
     ];
     expect(metrics).toEqual(expect.arrayContaining(expected));

@@ -21,7 +21,7 @@ const generated = (id: string) => `Backchannel-demo-${id.replace(/-/g, '')}-1A2B
 /** The outputs the stack of this release writes (infra/aws/company-stack.ts), with generated names. */
 const outputs = (of: Topology = topology): Record<string, string> => ({
   [STACK_OUTPUTS.tableName]: 'Backchannel-demo-DataTable1234-XYZ',
-  WebhookBaseUrl: 'https://abc.execute-api.eu-central-1.amazonaws.com/webhooks',
+  WebhookBaseUrl: 'https://x3kq7v2mzjf5hp4a6wubn5rw4e0ryahc.lambda-url.eu-central-1.on.aws/webhooks',
   ...Object.fromEntries(allDeadLetterQueues(of).map((q) => [queueOutputKey(q.id), generated(q.id)])),
   ...Object.fromEntries(of.queues.map((q) => [queueOutputKey(q.id), generated(q.id)])),
   ...Object.fromEntries(of.functions.map((f) => [functionOutputKey(f.id), generated(f.id)])),

@@ -19,7 +19,7 @@ function withoutCapacity(): unknown {
 }
 
 describe('the capacity of a company (config capacity -> topology)', () => {
-  it('gives a config without a capacity section the default throttle and concurrency, and reserves none', () => {
+  it('gives a config without a capacity section the default throttle and concurrency, and reserves 20 for ingest only (its function URL has no API throttle)', () => {
     const config = CompanyConfigSchema.parse(withoutCapacity());
 
     const topology = buildTopology(config);
@@ -29,7 +29,9 @@ describe('the capacity of a company (config capacity -> topology)', () => {
     expect(concurrencyOf(topology.functions, 'classify-mention')).toEqual([20]);
     expect(concurrencyOf(topology.functions, 'record-insights')).toEqual([5]);
     expect(new Set(concurrencyOf(topology.functions, 'handle-department'))).toEqual(new Set([5]));
-    expect(topology.functions.some((f) => f.reservedConcurrency !== undefined)).toBe(false);
+    expect(
+      topology.functions.filter((f) => f.reservedConcurrency !== undefined).map((f) => [f.id, f.reservedConcurrency]),
+    ).toEqual([['ingest-webhook', 20]]);
   });
 
   it('gives a config without a capacity section intake batches of 50 and department and insights batches of 10, each with a 1 s window', () => {

@@ -18,6 +18,7 @@ function metricsFactory() {
     functionThrottles: {} as Record<string, number>,
     ruleFailedInvocations: {} as Record<string, number>,
     api5xx: 0,
+    url5xx: {} as Record<string, number>,
   };
   const sources: LocalMetricSources = {
     deadLetterDepth: async (id) => values.deadLetterDepth[id] ?? 0,
@@ -26,6 +27,7 @@ function metricsFactory() {
     functionThrottles: (id) => values.functionThrottles[id] ?? 0,
     ruleFailedInvocations: (id) => values.ruleFailedInvocations[id] ?? 0,
     api5xx: () => values.api5xx,
+    url5xx: (id) => values.url5xx[id] ?? 0,
   };
   return { values, sources };
 }

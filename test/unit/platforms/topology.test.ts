@@ -31,6 +31,32 @@ describe('the topology of the webhook platforms', () => {
     ]);
   });
 
+  it("serves /webhooks/{platform} and /webhooks/generic/{source} on ingest-webhook's function URL, its first trigger", () => {
+    // Act
+    const ingest = topology.functions.find((f) => f.id === 'ingest-webhook');
+
+    // Assess
+    expect(ingest?.triggers[0]).toEqual({ type: 'url', paths: ['/webhooks/{platform}', GENERIC_WEBHOOK_PATH] });
+    expect(topology.functions.filter((f) => f.triggers.some((t) => t.type === 'url')).map((f) => f.id)).toEqual([
+      'ingest-webhook',
+    ]);
+  });
+
+  it("caps ingest-webhook's concurrency by default (20), and by the company's capacity.concurrency.ingest", () => {
+    // Arrange
+    const raised = {
+      ...config,
+      capacity: { ...config.capacity, concurrency: { ...config.capacity.concurrency, ingest: 100 } },
+    };
+
+    // Act
+    const ingestOf = (t: typeof topology) => t.functions.find((f) => f.id === 'ingest-webhook');
+
+    // Assess
+    expect(ingestOf(topology)?.reservedConcurrency).toBe(20);
+    expect(ingestOf(buildTopology(raised))?.reservedConcurrency).toBe(100);
+  });
+
   it('gives ingest-webhook each platform secret name and the right to read it', () => {
     // Act
     const ingest = topology.functions.find((f) => f.id === 'ingest-webhook');
