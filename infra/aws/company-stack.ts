@@ -12,6 +12,7 @@ import { ConsoleUsers } from './constructs/console-users.ts';
 import { DataStore } from './constructs/data-store.ts';
 import { EventRouting } from './constructs/event-routing.ts';
 import { FunctionUrls } from './constructs/function-urls.ts';
+import { acknowledgeFinding } from './nag.ts';
 import { Functions } from './constructs/functions.ts';
 import { PlatformSecrets } from './constructs/platform-secrets.ts';
 import { Schedules } from './constructs/schedules.ts';
@@ -139,10 +140,22 @@ export class CompanyStack extends Stack {
     // The webhooks' entry point is ingest's function URL (Round w16); its URL ends with `/`.
     const webhookUrl = this.functionUrls.all[0];
     if (!webhookUrl) throw new TopologyMismatchError('no function has a url trigger: the webhooks have no entry point');
-    const webhookBase = webhookUrl.url.url;
+    // In a region without function URLs (REGIONS_WITHOUT_FUNCTION_URLS) the outputs name the HTTP API's routes:
+    // each value is a whole Fn::If, so nothing reads the URL where the condition leaves it out.
+    const webhook = (tail: string) =>
+      this.functionUrls.choose(`${webhookUrl.url.url}${tail}`, `${this.webhooks.url}${tail}`);
+    // W1001 (a reference to a conditional resource) is reported for each of these outputs although the URL is read only
+    // in the Fn::If branch of the URL's own condition; the URL and its two permissions are the stack's only conditional
+    // resources, so no other reference can be meant.
+    acknowledgeFinding(
+      this,
+      'CloudFormation Validate::W1001',
+      "the webhook outputs read ingest's function URL only inside Fn::If on the URL's own condition (FunctionUrls/Supported)",
+    );
     new CfnOutput(this, 'WebhookBaseUrl', {
-      description: "Base URL of the webhooks (ingest's function URL); a platform calls <base>/<platform>",
-      value: `${webhookBase}${webhookBasePath(webhookUrl.paths)}`,
+      description:
+        "Base URL of the webhooks (ingest's function URL; the HTTP API where the region has no function URLs); a platform calls <base>/<platform>",
+      value: webhook(webhookBasePath(webhookUrl.paths)),
     });
     new CfnOutput(this, 'ApiWebhookBaseUrl', {
       description:
@@ -155,13 +168,13 @@ export class CompanyStack extends Stack {
       if (sources.length === 0) {
         new CfnOutput(this, `WebhookUrl${pascalCase(platform)}`, {
           description: `Webhook URL to register on ${platform}'s side`,
-          value: `${webhookBase}${path.slice(1).replace('{source}', '<source>')}`,
+          value: webhook(path.slice(1).replace('{source}', '<source>')),
         });
       }
       for (const source of sources) {
         new CfnOutput(this, `WebhookUrl${pascalCase(platform)}${pascalCase(source.id)}`, {
           description: `Webhook URL of the generic source ${source.id}${source.name ? ` (${source.name})` : ''}`,
-          value: `${webhookBase}${path.slice(1).replace('{source}', encodeURIComponent(source.id))}`,
+          value: webhook(path.slice(1).replace('{source}', encodeURIComponent(source.id))),
         });
       }
     }
