@@ -14,7 +14,10 @@ import type { CorpusExample } from '../shared/classifier/corpus.ts';
 import { decodeModel } from '../shared/classifier/model-codec.ts';
 import { SHIPPED_MODELS } from '../shared/classifier/models/index.ts';
 import { NgramClassifier } from '../shared/classifier/ngram-classifier.ts';
+import { readRealData } from '../shared/classifier/real-data.ts';
+import { splitCorpus } from '../shared/classifier/corpus.ts';
 import { mulberry32 } from '../shared/classifier/train.ts';
+import { SENTIMENTS } from '../shared/domain/mention.ts';
 import {
   CORRECTION_WEIGHT,
   splitByHash,
@@ -36,6 +39,10 @@ import {
  * The bench trains the German and English models (the language-agnostic one stays the
  * shipped one) to keep the run short; `backchannel train` trains all three.
  * `npm run bench:learning -- --weights` also compares correction weights at 100 corrections.
+ * On real text: the same company models (0, 100 and 1,000 corrections) beside the shipped
+ * models on the held-out part of the real data (never trained on): the English pool and
+ * German PotTS, sentiment accuracy / macro-F1 end to end. A company model must learn the
+ * company's corrections without forgetting what the shipped models read right.
  * It then measures what the functions pay: training all three models as train-model does
  * (time and peak memory), and classify-mention's cold-start load of a promoted model from
  * the data-directory store beside decoding the shipped models.
@@ -77,10 +84,37 @@ function measure(artifact: ModelArtifact | undefined) {
   return scoreClassifier(classifierOf(artifact), heldOut);
 }
 
+// The real held-out pools: what the shipped models are measured on (bench/classifier.ts "real").
+const realHeldOut = splitCorpus(readRealData()).heldOut.filter((e) => e.sentiment !== undefined);
+const REAL_POOLS = [
+  { label: 'en held-out real (all sources)', examples: realHeldOut.filter((e) => e.language === 'en') },
+  { label: 'de PotTS held out', examples: realHeldOut.filter((e) => e.source === 'potts') },
+];
+
+/** Sentiment accuracy / macro-F1 of a classifier on a real pool, end to end. */
+function realCell(classifier: NgramClassifier, examples: readonly { text: string; sentiment?: string }[]): string {
+  const k = SENTIMENTS.length;
+  const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (const e of examples) {
+    const predicted = SENTIMENTS.indexOf(classifier.classify({ text: e.text }).sentiment);
+    confusion[SENTIMENTS.indexOf(e.sentiment as (typeof SENTIMENTS)[number])]![predicted]!++;
+  }
+  const right = confusion.reduce((sum, row, i) => sum + row[i]!, 0);
+  const f1s = confusion.map((row, i) => {
+    const tp = row[i]!;
+    const predictedAs = confusion.reduce((sum, r) => sum + r[i]!, 0);
+    const actual = row.reduce((a, b) => a + b, 0);
+    return tp === 0 ? 0 : (2 * tp) / (predictedAs + actual);
+  });
+  return `${f3(right / examples.length)} / ${f3(f1s.reduce((a, b) => a + b, 0) / k)}`;
+}
+
 const cell = (s: { categoryAccuracy: number; accuracy: number }) => `${f3(s.categoryAccuracy)} / ${f3(s.accuracy)}`;
 const rows: string[][] = [];
 let trainSeconds = 0;
 const shipped = measure(undefined);
+const realModels = new Map<string, ModelArtifact | undefined>([['shipped models', undefined]]);
+realModels.set('company model, 0 corrections', trainCompanyArtifact(base, [], CORRECTION_WEIGHT, LANGUAGES));
 for (const n of STEPS) {
   const corrections = order.slice(0, n);
   if (n === 0) {
@@ -90,6 +124,7 @@ for (const n of STEPS) {
   const started = performance.now();
   const company = trainCompanyArtifact(base, corrections, CORRECTION_WEIGHT, LANGUAGES);
   trainSeconds = (performance.now() - started) / 1000;
+  if (n === 100 || n === 1000) realModels.set(`company model, ${n} corrections`, company);
   const alone = trainCompanyArtifact([], corrections, 1, LANGUAGES);
   rows.push([String(n), cell(measure(company)), cell(measure(alone)), cell(shipped)]);
   process.stderr.write(`  ${n} corrections done (company model trained in ${trainSeconds.toFixed(1)} s)\n`);
@@ -106,6 +141,22 @@ process.stdout.write(
 );
 process.stdout.write(
   `Training the German and English models on base + 1,000 corrections took ${trainSeconds.toFixed(1)} s in this run.\n`,
+);
+
+const realRows = [...realModels].map(([label, artifact]) => [
+  label,
+  ...REAL_POOLS.map((p) => realCell(classifierOf(artifact), p.examples)),
+  cell(measure(artifact)),
+]);
+process.stdout.write(
+  `### On real text (held out, never trained on): sentiment accuracy / macro-F1\n\n${table(
+    [
+      'model (de, en trained; any shipped)',
+      ...REAL_POOLS.map((p) => `${p.label} (${p.examples.length})`),
+      'Rahmenwerk held out (category / all)',
+    ],
+    realRows,
+  )}\n\n`,
 );
 
 if (process.argv.includes('--weights')) {
