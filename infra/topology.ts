@@ -783,10 +783,10 @@ export function buildTopology(config: CompanyConfig): Topology {
     name: `${prefix}-train-model`,
     entry: 'functions/train-model/handler.ts',
     // Training the three language models as `npm run train` trains the shipped ones (since
-    // round w16: the written corpus plus the real texts of shared/classifier/data, about 38,000
-    // training examples for the language-agnostic model) plus 1,000 corrections: about 90 s of
-    // CPU (user time) and 370-450 MB resident on this project's 2-core machine; wall time there
-    // is several times longer only because four jobs share its cores (`npm run bench:learning`).
+    // round w16: the written corpus plus the real texts of shared/classifier/data, 38,213 base
+    // examples) plus 1,000 corrections: 114 s of CPU and 376 MB resident (57 s and 253 MB on
+    // the written corpus alone), measured on a shared 2-core machine where the wall time was
+    // 4-5x the CPU time (docs/classifier.md "Round w16"); one vCPU needs about the CPU time.
     // Training is single-threaded: 2 GB gives one full vCPU (1,769 MB and up), more would not
     // help. Lambda's longest timeout leaves room for a larger base; the run is weekly, so the
     // time costs little.
