@@ -798,12 +798,14 @@ export function buildTopology(config: CompanyConfig): Topology {
     id: 'train-model',
     name: `${prefix}-train-model`,
     entry: 'functions/train-model/handler.ts',
-    // Training the three language models on the base corpus (3,324 examples then; 3,851 since
-    // round w15, about 13 % more time) plus 1,000 corrections took 35 s to 150 s and 310 MB
-    // on one core of a busy 2-core machine
-    // (`npm run bench:learning`). Training is single-threaded: 2 GB gives one full vCPU
-    // (1,769 MB and up), more would not help. Lambda's longest timeout leaves room for a
-    // larger base corpus; the run is weekly, so the time costs little.
+    // Training the three language models as `npm run train` trains the shipped ones (since
+    // round w16: the written corpus plus the real texts of shared/classifier/data, 38,213 base
+    // examples) plus 1,000 corrections: 114 s of CPU and 376 MB resident (57 s and 253 MB on
+    // the written corpus alone), measured on a shared 2-core machine where the wall time was
+    // 4-5x the CPU time (docs/classifier.md "Round w16"); one vCPU needs about the CPU time.
+    // Training is single-threaded: 2 GB gives one full vCPU (1,769 MB and up), more would not
+    // help. Lambda's longest timeout leaves room for a larger base; the run is weekly, so the
+    // time costs little.
     memoryMb: 2048,
     timeoutSeconds: 900,
     environment: {
@@ -817,8 +819,12 @@ export function buildTopology(config: CompanyConfig): Topology {
       { resource: 'table', access: 'read' },
       { resource: 'bucket', bucket: MODELS_BUCKET, access: 'readWrite' },
     ],
-    // The base corpus the shipped models learn from (corpus.ts reads it beside the code).
-    assets: [{ from: 'shared/classifier/corpus', to: 'corpus' }],
+    // The base data the shipped models learn from, read beside the code at the first training:
+    // the written corpus (corpus.ts) and the real texts with their licences (real-data.ts).
+    assets: [
+      { from: 'shared/classifier/corpus', to: 'corpus' },
+      { from: 'shared/classifier/data', to: 'data' },
+    ],
   });
 
   // Scheduled pollers of platforms without webhooks (infra/pollers.ts), with their own secrets.

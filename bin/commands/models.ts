@@ -31,8 +31,9 @@ const WHERE_OPTIONS = `  --company <id>   the company (default: ${DEFAULT_COMPAN
 const TRAIN_USAGE = `Usage: backchannel train [--company <id>] [--base <dir>]
        backchannel train --company <id> --table <name> --bucket <name> [--region <r>]
 
-Trains a company model from the base corpus (shared/classifier/corpus, what the shipped
-models learn from) plus the company's corrections, each counted 5 times. A quarter of the
+Trains a company model from the base data the shipped models learn from (the written corpus
+in shared/classifier/corpus and the real texts in shared/classifier/data, their held-out parts
+left out, trained as \`npm run train\` trains) plus the company's corrections, each counted 5 times. A quarter of the
 corrections (chosen by a hash of the mention id) is held out: the new model and the one in
 use (the promoted version, else the shipped models) are both scored on them, and the new
 one is promoted only when it scores higher. Both scores are recorded with the version.
@@ -42,7 +43,8 @@ newly promoted model when it is started again (as a Lambda does at its next cold
 The weekly train-model schedule does the same in AWS.
 
 Options:
-  --base <dir>     train on the *.jsonl corpus files of this folder instead of the shipped corpus
+  --base <dir>     train on this folder instead of the shipped base: its *.jsonl corpus files,
+                   category-only/ and short/ (corpus format), data/<source>/examples.jsonl
 ${WHERE_OPTIONS}
 
 Exit codes: 0 done (also when too few corrections), 1 failed, 2 usage error.`;
@@ -117,11 +119,13 @@ async function trainRun(args: string[]): Promise<number> {
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
   const { trainCompanyModel } = await import('../../shared/domain/company-model.ts');
   const { NgramModelTrainer, loadBaseExamples } = await import('../../shared/classifier/company-model.ts');
-  const { corpusFiles } = await import('../../shared/classifier/build-models.ts');
   const { systemClock } = await import('../../shared/domain/system-clock.ts');
   const models = await modelStoreOf(config, values, 'train');
   const base = values.base ? path.resolve(values.base) : undefined;
-  const trainer = new NgramModelTrainer(() => loadBaseExamples(base ? corpusFiles(base) : undefined));
+  // A --base folder is laid out as the shipped base: corpus files, category-only/, short/, data/<source>/.
+  const trainer = new NgramModelTrainer(() =>
+    loadBaseExamples(base ? { corpusDir: base, realDataDir: path.join(base, 'data') } : {}),
+  );
   return withCorrections(config, values, 'train', async (corrections) => {
     const deps: CompanyModelDeps = { corrections, models, trainer, clock: systemClock };
     process.stderr.write(`Training the ${config.company.id} model (a minute or so)...\n`);

@@ -8,6 +8,7 @@ import {
   encodeShippedModel,
   type HeadName,
   type HeldOutScores,
+  type LanguageModel,
   type ModelLanguage,
 } from './model-codec.ts';
 import { readRealData, REAL_DATA_DIR, type RealExample } from './real-data.ts';
@@ -171,13 +172,25 @@ export function corpusFiles(corpusDir: string = CORPUS_DIR): string[] {
     .map((f) => path.join(corpusDir, f));
 }
 
-/** Trains and writes all models; returns what was written. */
-export function buildModels(options: BuildOptions = {}): BuiltModel[] {
+/**
+ * The base data the shipped models learn from, read once: the written corpus (both languages,
+ * its held-out part included: `trainShippedLanguageModel` keeps it out of training), the
+ * training part of the real data weighted by `realTrainingExamples` (its held-out part is
+ * never returned), and the written examples that teach some heads only (category-only, short).
+ * `npm run train` and company models (company-model.ts) both train from it.
+ */
+export interface BaseData {
+  readonly corpus: readonly CorpusExample[];
+  readonly real: readonly (TrainingExample & { readonly language: string })[];
+  readonly writtenOnly: readonly (TrainingExample & { readonly language: string })[];
+}
+
+/** The base data of `options` (the shipped corpus and real data by default). */
+export function loadBaseData(options: BuildOptions = {}): BaseData {
   const corpusDir = options.corpusDir ?? CORPUS_DIR;
-  const outDir = options.outDir ?? MODELS_DIR;
   const corpus = readCorpus(corpusFiles(corpusDir));
-  const real = options.realDataDir === null ? [] : readRealData(options.realDataDir ?? REAL_DATA_DIR);
-  const realTrain = realTrainingExamples(real, options.realWeight ?? REAL_DATA_WEIGHT, splitCorpus(corpus).train, {
+  const realData = options.realDataDir === null ? [] : readRealData(options.realDataDir ?? REAL_DATA_DIR);
+  const real = realTrainingExamples(realData, options.realWeight ?? REAL_DATA_WEIGHT, splitCorpus(corpus).train, {
     categoryWeight: options.categoryWeight ?? CATEGORY_DATA_WEIGHT,
   });
   const categoryOnly =
@@ -191,19 +204,60 @@ export function buildModels(options: BuildOptions = {}): BuiltModel[] {
           options.shortTextsDir ?? path.join(corpusDir, 'short'),
           options.shortTextsWeight ?? SHORT_TEXTS_WEIGHT,
         );
+  return { corpus, real, writtenOnly: [...categoryOnly, ...shortTexts] };
+}
+
+/** How many examples of the base data a model of `language` trains on (the corpus's held-out part left out). */
+export function baseTrainingExamples(base: BaseData, language: ModelLanguage): number {
+  const mine = <T extends { readonly language: string }>(all: readonly T[]) =>
+    language === 'any' ? all : all.filter((e) => e.language === language);
+  return splitCorpus(mine(base.corpus)).train.length + mine(base.real).length + mine(base.writtenOnly).length;
+}
+
+export interface ShippedTrainingOptions {
+  readonly features?: FeatureOptions;
+  readonly training?: Readonly<Record<HeadName, TrainOptions>>;
+  /**
+   * Written examples beyond the base data (a company's corrections), already in this model's
+   * language: trained after the base data, and their texts (each once) join the written
+   * corpus's in the idf. None: exactly the shipped model.
+   */
+  readonly extra?: readonly TrainingExample[];
+}
+
+/**
+ * Trains one language model the way `npm run train` does: the written corpus's training part,
+ * the written-only examples and the weighted real texts (plus `options.extra`), with the
+ * language's shipped features and per-head training (`SHIPPED_TRAINING`), idf from the written
+ * texts only, and held-out scores on the corpus's held-out part. Deterministic: the same base
+ * data and extra examples give the same bytes.
+ */
+export function trainShippedLanguageModel(
+  language: ModelLanguage,
+  base: BaseData,
+  options: ShippedTrainingOptions = {},
+): Omit<LanguageModel, 'id'> {
+  const mine = <T extends { readonly language: string }>(all: readonly T[]) =>
+    language === 'any' ? all : all.filter((e) => e.language === language);
+  const { train, heldOut } = splitCorpus(mine(base.corpus));
+  const extra = options.extra ?? [];
+  return trainLanguageModel({
+    language,
+    train: [...train, ...mine(base.writtenOnly), ...mine(base.real), ...extra],
+    idfTexts: [...train.map((e) => e.text), ...new Set(extra.map((e) => e.text))],
+    heldOut,
+    features: options.features ?? SHIPPED_FEATURES[language],
+    training: options.training ?? SHIPPED_TRAINING[language],
+    categoryOnlyWithoutLength: true,
+  });
+}
+
+/** Trains and writes all models; returns what was written. */
+export function buildModels(options: BuildOptions = {}): BuiltModel[] {
+  const outDir = options.outDir ?? MODELS_DIR;
+  const base = loadBaseData(options);
   mkdirSync(outDir, { recursive: true });
-  const built: BuiltModel[] = [];
-  for (const language of MODEL_LANGUAGES) {
-    const mine = <T extends { readonly language: string }>(all: readonly T[]) =>
-      language === 'any' ? all : all.filter((e) => e.language === language);
-    built.push(
-      writeModel(language, mine(corpus), mine(realTrain), outDir, options, [
-        ...mine(categoryOnly),
-        ...mine(shortTexts),
-      ]),
-    );
-  }
-  return built;
+  return MODEL_LANGUAGES.map((language) => writeModel(language, base, outDir, options));
 }
 
 /**
@@ -310,24 +364,13 @@ export function realTrainingExamples(
   });
 }
 
-function writeModel(
-  language: ModelLanguage,
-  examples: readonly CorpusExample[],
-  real: readonly TrainingExample[],
-  outDir: string,
-  options: BuildOptions,
-  writtenOnly: readonly TrainingExample[] = [],
-): BuiltModel {
-  const { train, heldOut } = splitCorpus(examples);
-  const model = trainLanguageModel({
-    language,
-    train: [...train, ...writtenOnly, ...real],
-    idfTexts: train.map((e) => e.text),
-    heldOut,
-    features: options.features ?? SHIPPED_FEATURES[language],
-    training: options.training ?? SHIPPED_TRAINING[language],
-    categoryOnlyWithoutLength: true,
+function writeModel(language: ModelLanguage, base: BaseData, outDir: string, options: BuildOptions): BuiltModel {
+  const model = trainShippedLanguageModel(language, base, {
+    ...(options.features ? { features: options.features } : {}),
+    ...(options.training ? { training: options.training } : {}),
   });
+  const real = language === 'any' ? base.real : base.real.filter((e) => e.language === language);
+  const heldOut = model.heldOut?.examples ?? 0;
   // Shipped with their fused rows (format 2: loads without a loop over the weights); the id
   // hashes the model's rows encoding (format 1), so it names the model whatever its layout.
   const base64 = encodeShippedModel(model);
@@ -335,7 +378,7 @@ function writeModel(
   const file = path.join(outDir, `${language}.ts`);
   const source = [
     '// Generated by `npm run train` from shared/classifier/corpus and shared/classifier/data. Do not edit.',
-    `// ${model.trainExamples} training examples (${real.length} of them real texts), ${heldOut.length} held out.`,
+    `// ${model.trainExamples} training examples (${real.length} of them real texts), ${heldOut} held out.`,
     `export const MODEL_ID = '${id}';`,
     `export const MODEL_BASE64 =\n  '${base64}';`,
     '',

@@ -1,7 +1,12 @@
 import type { LabelledExample, ModelArtifact, ModelScore, ModelStore, ModelTrainer } from '../domain/company-model.ts';
-import { corpusFiles } from './build-models.ts';
-import { SHIPPED_FEATURES } from './features.ts';
-import { readCorpus, type CorpusExample } from './corpus.ts';
+import {
+  baseTrainingExamples,
+  loadBaseData,
+  trainShippedLanguageModel,
+  type BaseData,
+  type BuildOptions,
+} from './build-models.ts';
+import type { CorpusExample } from './corpus.ts';
 import {
   contentHash,
   decodeModel,
@@ -11,21 +16,25 @@ import {
   type ModelLanguage,
 } from './model-codec.ts';
 import { NgramClassifier } from './ngram-classifier.ts';
-import { trainLanguageModel } from './train.ts';
 
 /**
  * The n-gram classifier's side of company models: trains the three language models
- * (German, English, any) on the shipped base corpus plus a company's corrections, encodes
- * them as one artifact, and scores artifacts through the same classifier classify-mention
+ * (German, English, any) the way `npm run train` trains the shipped ones (the same base data:
+ * written corpus, real texts, written-only examples; the same per-head training), plus a
+ * company's corrections, encodes them as one artifact, and scores artifacts through the same classifier classify-mention
  * runs (language detection included, keyword rules and brand terms left out: they are the
  * same for both models compared).
  */
 
 export const COMPANY_MODEL_LANGUAGES: readonly ModelLanguage[] = ['de', 'en', 'any'];
 
-/** The base examples a company model starts from: the corpus the shipped models learn from. */
-export function loadBaseExamples(files: readonly string[] = corpusFiles()): CorpusExample[] {
-  return readCorpus(files);
+/**
+ * The base data a company model starts from: what the shipped models learn from (the corpus
+ * and shared/classifier/data, beside the code; train-model ships both as assets), their
+ * held-out parts kept out of training. `options` point at other folders (`backchannel train --base`).
+ */
+export function loadBaseExamples(options: BuildOptions = {}): BaseData {
+  return loadBaseData(options);
 }
 
 /** Corrections as corpus examples, each repeated `weight` times (SGD sees a weight-w example w times per epoch). */
@@ -48,27 +57,21 @@ export function weightedExamples(examples: readonly LabelledExample[], weight: n
 }
 
 /**
- * Trains one model per language on base + weighted corrections. Corrections in another
- * language than German or English teach the `any` model only.
+ * Trains one model per language on the base data plus weighted corrections, through the
+ * shipped models' own build (`trainShippedLanguageModel`): with no corrections, each model
+ * has the bytes of the shipped one. Corrections in another language than German or English
+ * teach the `any` model only.
  */
 export function trainCompanyArtifact(
-  base: readonly CorpusExample[],
+  base: BaseData,
   examples: readonly LabelledExample[],
   weight: number,
   languages = COMPANY_MODEL_LANGUAGES,
 ): ModelArtifact {
-  const extra = weightedExamples(examples, weight);
   const own = (l: string) => examples.filter((e) => (l === 'any' ? true : e.language === l));
   const models: Record<string, string> = {};
   for (const language of languages) {
-    const fromBase = language === 'any' ? base : base.filter((e) => e.language === language);
-    const fromCorrections = language === 'any' ? extra : weightedExamples(own(language), weight);
-    const model = trainLanguageModel({
-      language,
-      train: [...fromBase, ...fromCorrections],
-      heldOut: [],
-      features: SHIPPED_FEATURES[language],
-    });
+    const model = trainShippedLanguageModel(language, base, { extra: weightedExamples(own(language), weight) });
     models[language] = encodeModel(model);
   }
   return { format: 1, models };
@@ -117,18 +120,21 @@ export function scoreClassifier(classifier: NgramClassifier, examples: readonly 
   };
 }
 
-/** The ModelTrainer of the n-gram classifier; the base corpus is read once, on first use. */
+/** The ModelTrainer of the n-gram classifier; the base data is read once, on first use. */
 export class NgramModelTrainer implements ModelTrainer {
-  private base?: CorpusExample[];
+  private base?: BaseData;
 
-  constructor(private readonly loadBase: () => CorpusExample[] = () => loadBaseExamples()) {}
+  constructor(private readonly loadBase: () => BaseData = () => loadBaseExamples()) {}
 
   async train(
     examples: readonly LabelledExample[],
     weight: number,
   ): Promise<{ artifact: ModelArtifact; baseExamples: number }> {
     this.base ??= this.loadBase();
-    return { artifact: trainCompanyArtifact(this.base, examples, weight), baseExamples: this.base.length };
+    return {
+      artifact: trainCompanyArtifact(this.base, examples, weight),
+      baseExamples: baseTrainingExamples(this.base, 'any'),
+    };
   }
 
   async score(artifact: ModelArtifact | undefined, examples: readonly LabelledExample[]): Promise<ModelScore> {

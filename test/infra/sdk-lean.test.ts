@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleAlias, SDK_CHECKSUM } from '../../infra/bundling.ts';
 import LRUCache from '../../infra/sdk-lean/lru-cache.ts';
-import { Sha256 } from '../../infra/sdk-lean/sha256.ts';
+import { Sha1, Sha256 } from '../../infra/sdk-lean/sha256.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -175,5 +175,40 @@ describe('the bundles’ SHA-256 (in place of @smithy/core/checksum’s, without
     // Assess
     expect(functions[SDK_CHECKSUM]).toBe(path.join(ROOT, 'infra/sdk-lean/checksum.ts'));
     expect(baseline[SDK_CHECKSUM]).toBeUndefined();
+  });
+});
+
+describe('the bundles’ SHA-1 (in place of @aws-sdk/checksums/sha’s, without its JavaScript fallback)', () => {
+  const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+  it('computes node:crypto’s SHA-1 and HMAC-SHA-1, 20 bytes, and starts over after reset', async () => {
+    // Arrange
+    const payload = randomBytes(700);
+    const hash = new Sha1();
+    const hmac = new Sha1('key');
+
+    // Act
+    hash.update('Grüße, ');
+    hash.update(payload.subarray(0, 300));
+    hash.update(payload.subarray(300));
+    const digest = await hash.digest();
+    hash.reset();
+    hash.update('again');
+    const again = hex(await hash.digest());
+    hmac.update(payload);
+
+    // Assess
+    expect(hash.digestLength).toBe(20);
+    expect(hex(digest)).toBe(createHash('sha1').update('Grüße, ').update(payload).digest('hex'));
+    expect(again).toBe(createHash('sha1').update('again').digest('hex'));
+    expect(hex(await hmac.digest())).toBe(createHmac('sha1', 'key').update(payload).digest('hex'));
+  });
+
+  it('is what the functions’ bundles take for the SDK’s SHA module', () => {
+    // Act
+    const functions = bundleAlias(ROOT, {});
+
+    // Assess
+    expect(functions['@aws-sdk/checksums/sha']).toBe(path.join(ROOT, 'infra/sdk-lean/checksums-sha.ts'));
   });
 });

@@ -441,7 +441,7 @@ describe('company stack of the demo config', () => {
       });
     });
 
-    it('gives train-model 2 GB, 15 minutes, the bucket name and the base corpus bundled beside its code', () => {
+    it('gives train-model 2 GB, 15 minutes, the bucket name and the base data (corpus, real texts) bundled beside its code', () => {
       hasProperties(synth, synth.stack.functions.get('train-model', 'test').function, {
         MemorySize: 2048,
         Timeout: 900,
@@ -449,7 +449,10 @@ describe('company stack of the demo config', () => {
           Variables: Match.objectLike({ MODEL_BUCKET: ref(synth.stack.buckets.get('models', 'test').bucket) }),
         },
       });
-      expect(functionSpec('train-model').assets).toEqual([{ from: 'shared/classifier/corpus', to: 'corpus' }]);
+      expect(functionSpec('train-model').assets).toEqual([
+        { from: 'shared/classifier/corpus', to: 'corpus' },
+        { from: 'shared/classifier/data', to: 'data' },
+      ]);
     });
 
     it('lets train-model read the table (no writes) and read and write the bucket; classify-mention only reads the bucket', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,9 +7,9 @@ import { runTrainModel } from '../../functions/train-model/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoCorrectionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { fileBucketValue, fileModelStore } from '../../shared/adapters/models/index.ts';
+import { buildModels, type BaseData } from '../../shared/classifier/build-models.ts';
 import { loadBaseExamples, NgramModelTrainer, trainCompanyArtifact } from '../../shared/classifier/company-model.ts';
-import type { CorpusExample } from '../../shared/classifier/corpus.ts';
-import { decodeModel } from '../../shared/classifier/model-codec.ts';
+import { contentHash, decodeModel } from '../../shared/classifier/model-codec.ts';
 import { NgramClassifier } from '../../shared/classifier/ngram-classifier.ts';
 import type { LabelledExample, ModelVersion } from '../../shared/domain/company-model.ts';
 import type { Correction } from '../../shared/domain/corrections.ts';
@@ -28,8 +28,18 @@ const labelled: LabelledExample[] = readFileSync(path.join(ROOT, 'bench/data/rah
   .split('\n')
   .filter(Boolean)
   .map((l) => JSON.parse(l) as LabelledExample);
-/** A slice of the base corpus: training in seconds instead of a minute. */
-const smallBase = (): CorpusExample[] => loadBaseExamples().filter((_, i) => i % 10 === 0);
+/** A slice of the base data (written corpus, real texts, written-only examples): training in seconds instead of minutes. */
+let small: BaseData | undefined;
+const smallBase = (): BaseData => {
+  if (small) return small;
+  const full = loadBaseExamples();
+  small = {
+    corpus: full.corpus.filter((_, i) => i % 10 === 0),
+    real: full.real.filter((_, i) => i % 100 === 0),
+    writtenOnly: full.writtenOnly.filter((_, i) => i % 10 === 0),
+  };
+  return small;
+};
 
 const version = (id: string): ModelVersion => ({
   id,
@@ -185,6 +195,42 @@ describe('company models on the local backends', () => {
 });
 
 describe('trainCompanyArtifact', () => {
+  it('builds the shipped models byte for byte from the same base data and no corrections', () => {
+    // Arrange: a tiny base laid out as the shipped one (corpus files, a real source under data/)
+    const baseDir = mkdtempSync(path.join(os.tmpdir(), 'bc-base-'));
+    const corpus = readFileSync(path.join(ROOT, 'test/fixtures/classifier/tiny-corpus.jsonl'), 'utf8');
+    writeFileSync(path.join(baseDir, 'tiny.jsonl'), corpus);
+    mkdirSync(path.join(baseDir, 'data', 'tiny-source'), { recursive: true });
+    const real = [
+      ...labelled.filter((e) => e.language === 'de').slice(0, 40),
+      ...labelled.filter((e) => e.language === 'en').slice(0, 40),
+    ].map((e) => ({
+      id: `real-${e.id}`,
+      source: 'tiny-source',
+      language: e.language,
+      text: e.text,
+      sentiment: e.sentiment,
+    }));
+    writeFileSync(
+      path.join(baseDir, 'data', 'tiny-source', 'examples.jsonl'),
+      real.map((l) => JSON.stringify(l)).join('\n'),
+    );
+    const options = { corpusDir: baseDir, realDataDir: path.join(baseDir, 'data') };
+
+    // Act
+    const shipped = buildModels({ ...options, outDir: path.join(baseDir, 'models') });
+    const company = trainCompanyArtifact(loadBaseExamples(options), [], 5);
+    const writtenOnly = trainCompanyArtifact(loadBaseExamples({ ...options, realDataDir: null }), [], 5);
+    rmSync(baseDir, { recursive: true, force: true });
+
+    // Assess: the same bytes, so the same id (`npm run train` names a model by its bytes' hash)
+    expect(shipped.map((m) => m.language)).toEqual(['de', 'en', 'any']);
+    for (const model of shipped)
+      expect(`ngram-${model.language}@${contentHash(company.models[model.language]!)}`).toBe(model.id);
+    // and the real texts are part of it: without them every model differs
+    for (const language of ['de', 'en', 'any']) expect(writtenOnly.models[language]).not.toBe(company.models[language]);
+  });
+
   it('learns a label the base corpus does not teach from weighted corrections', () => {
     // Arrange: Rahmenwerk files job applications under other; the generic corpus does not
     const jobs = labelled.filter((e) => e.category === 'other' && e.relevant && e.language === 'en').slice(0, 20);
