@@ -548,9 +548,10 @@ export function buildTopology(config: CompanyConfig): Topology {
       entry: 'functions/ingest-webhook/handler.ts',
       memoryMb: 512,
       timeoutSeconds: 10,
-      // Always reserved: with no API stage throttle in front of the function URL, this cap is
-      // what keeps a flood of webhooks from taking the account's concurrency (docs/capacity.md).
-      reservedConcurrency: capacity.concurrency.ingest,
+      // Reserved (20 by default): with no API stage throttle in front of the function URL, this cap
+      // is what keeps a flood of webhooks from taking the account's concurrency (docs/capacity.md).
+      // 0 reserves nothing, for an account whose quota cannot hold a reservation.
+      ...(capacity.concurrency.ingest > 0 ? { reservedConcurrency: capacity.concurrency.ingest } : {}),
       environment: {
         [COMPANY_CONFIG_ENV]: configEnv,
         INTAKE_QUEUE_URL: { kind: 'queueUrl', queue: INTAKE_QUEUE },

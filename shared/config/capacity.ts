@@ -49,9 +49,9 @@ export const CapacitySchema = z
       }),
     concurrency: z
       .strictObject({
-        ingest: z.number().int().min(1).default(DEFAULT_CAPACITY.concurrency.ingest).meta({
+        ingest: z.number().int().min(0).default(DEFAULT_CAPACITY.concurrency.ingest).meta({
           description:
-            "reserved concurrency of ingest-webhook: kept free for this company's webhooks whatever else the account runs, and its ceiling. Webhooks reach ingest through its function URL, with no API throttle in front: Lambda answers 429 (the platforms retry) above this many requests at once or above 10 times this many requests per second. 20 lets 200 webhooks/s through, the HTTP API stage's old default; a company that can see a crisis raises it (docs/capacity.md)",
+            "reserved concurrency of ingest-webhook: kept free for this company's webhooks whatever else the account runs, and its ceiling. Webhooks reach ingest through its function URL, with no API throttle in front: Lambda answers 429 (the platforms retry) above this many requests at once or above 10 times this many requests per second. 20 lets 200 webhooks/s through, the HTTP API stage's old default; a company that can see a crisis raises it (docs/capacity.md). 0 reserves nothing and leaves the webhooks uncapped in the account's shared pool: for an account whose concurrency quota cannot hold a reservation (new accounts may start at 10)",
         }),
         classify: eventSourceConcurrency.default(DEFAULT_CAPACITY.concurrency.classify).meta({
           description:

@@ -47,8 +47,10 @@ export interface BoundFunctionUrl {
  *   HTTP API's open webhook routes carry, webhook-api.ts).
  * - No CORS: browsers never call it; a platform's server does.
  * - BUFFERED: the function answers with one response (a status and a short body).
- * - No API in front, so no stage throttle: the function's reserved concurrency (the topology
- *   always sets one for a URL-triggered function) is its ceiling, and Lambda answers 429 above it.
+ * - No API in front, so no stage throttle: the function's reserved concurrency
+ *   (`capacity.concurrency.ingest`, 20 by default) is its ceiling, and Lambda answers 429 above
+ *   it; a company that sets 0 (an account whose quota cannot hold a reservation) has no cap but
+ *   the account's pool.
  */
 export class FunctionUrls extends Construct {
   readonly all: readonly BoundFunctionUrl[];
@@ -62,10 +64,6 @@ export class FunctionUrls extends Construct {
     for (const spec of props.functions) {
       const paths = spec.triggers.flatMap((t) => (t.type === 'url' ? t.paths : []));
       if (paths.length === 0) continue;
-      if (spec.reservedConcurrency === undefined)
-        throw new TopologyMismatchError(
-          `function "${spec.id}" has a function URL but no reserved concurrency: nothing would throttle it`,
-        );
       const fn = props.handlers.get(spec.id, 'the function URLs').function;
       const url = fn.addFunctionUrl({
         authType: lambda.FunctionUrlAuthType.NONE,

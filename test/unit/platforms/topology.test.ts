@@ -57,6 +57,22 @@ describe('the topology of the webhook platforms', () => {
     expect(ingestOf(buildTopology(raised))?.reservedConcurrency).toBe(100);
   });
 
+  it('reserves nothing for ingest-webhook with capacity.concurrency.ingest 0 (an account whose quota holds no reservation), and keeps its URL', () => {
+    // Arrange: a new AWS account may start with a concurrency quota of 10, and Lambda keeps 10 unreserved.
+    const none = {
+      ...config,
+      capacity: { ...config.capacity, concurrency: { ...config.capacity.concurrency, ingest: 0 } },
+    };
+
+    // Act
+    const ingest = buildTopology(none).functions.find((f) => f.id === 'ingest-webhook');
+
+    // Assess
+    expect(ingest).toBeDefined();
+    expect(ingest).not.toHaveProperty('reservedConcurrency');
+    expect(ingest?.triggers.some((t) => t.type === 'url')).toBe(true);
+  });
+
   it('gives ingest-webhook each platform secret name and the right to read it', () => {
     // Act
     const ingest = topology.functions.find((f) => f.id === 'ingest-webhook');
