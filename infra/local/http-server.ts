@@ -11,6 +11,7 @@ import {
   toApiGatewayEvent,
   toFunctionUrlEvent,
   toHttpResponse,
+  type HttpRequestInfo,
   type HttpResponse,
   type RequestAuthorizer,
 } from './http-event.ts';
@@ -115,32 +116,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
         return write(res, gatewayError(401, 'Unauthorized'));
       }
     }
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > maxBodyBytes) {
-      log(`${method} ${url.split('?')[0]} -> 413 (${declared} bytes)`);
-      return refuseTooLarge(req, res);
-    }
-    const body = await readBody(req, maxBodyBytes);
-    if (!body) {
-      log(`${method} ${url.split('?')[0]} -> 413 (over ${maxBodyBytes} bytes)`);
-      return refuseTooLarge(req, res);
-    }
-    const event = toApiGatewayEvent(
-      {
-        method,
-        url,
-        headers: req.headersDistinct,
-        body,
-        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
-        protocol: `HTTP/${req.httpVersion}`,
-        requestId,
-        time: new Date(),
-        accountId: options.accountId,
-        apiId: 'local',
-      },
-      match,
-      authorizer,
-    );
+    const request = await readRequest(req, res, maxBodyBytes, requestId, 'local');
+    if (!request) return;
+    const event = toApiGatewayEvent(request, match, authorizer);
     let response: HttpResponse;
     let note: string | undefined;
     try {
@@ -157,27 +135,32 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
     log(`${method} ${url.split('?')[0]} -> ${response.statusCode}${note ? `, ${note}` : ''}`);
   };
 
-  /** A request to a function URL: no authorizer, the URL's payload limit, the URL's event and its 502 on a failed invocation. */
-  const handleFunctionUrl = async (
+  /**
+   * The request as an event reads it, its body read up to `limit` bytes; undefined once a body over
+   * the limit (declared or sent) has been answered with 413.
+   */
+  const readRequest = async (
     req: IncomingMessage,
     res: ServerResponse,
-    functionUrl: BoundFunctionUrl,
+    limit: number,
     requestId: string,
-  ): Promise<void> => {
+    apiId: string,
+  ): Promise<HttpRequestInfo | undefined> => {
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
-    const path = url.split('?')[0];
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > FUNCTION_URL_MAX_BODY_BYTES) {
-      log(`${method} ${path} -> 413 (${declared} bytes)`);
-      return refuseTooLarge(req, res);
+    if (declared > limit) {
+      log(`${method} ${url.split('?')[0]} -> 413 (${declared} bytes)`);
+      refuseTooLarge(req, res);
+      return undefined;
     }
-    const body = await readBody(req, FUNCTION_URL_MAX_BODY_BYTES);
+    const body = await readBody(req, limit);
     if (!body) {
-      log(`${method} ${path} -> 413 (over ${FUNCTION_URL_MAX_BODY_BYTES} bytes)`);
-      return refuseTooLarge(req, res);
+      log(`${method} ${url.split('?')[0]} -> 413 (over ${limit} bytes)`);
+      refuseTooLarge(req, res);
+      return undefined;
     }
-    const event = toFunctionUrlEvent({
+    return {
       method,
       url,
       headers: req.headersDistinct,
@@ -187,8 +170,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
       requestId,
       time: new Date(),
       accountId: options.accountId,
-      apiId: 'local-url',
-    });
+      apiId,
+    };
+  };
+
+  /** A request to a function URL: no authorizer, the URL's payload limit, the URL's event and its 502 on a failed invocation. */
+  const handleFunctionUrl = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    functionUrl: BoundFunctionUrl,
+    requestId: string,
+  ): Promise<void> => {
+    const request = await readRequest(req, res, FUNCTION_URL_MAX_BODY_BYTES, requestId, 'local-url');
+    if (!request) return;
+    const { method } = request;
+    const path = request.url.split('?')[0];
+    const event = toFunctionUrlEvent(request);
     let response: HttpResponse;
     let note: string | undefined;
     try {

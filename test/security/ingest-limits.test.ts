@@ -18,10 +18,8 @@ import { SQS_MAX_MESSAGE_BYTES } from '../../shared/adapters/sqs-intake-queue.ts
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { DETAIL_TYPES, EVENT_SOURCE, MentionRoutedSchema, type MentionRouted } from '../../shared/domain/events.ts';
 import { MentionSchema, mentionId, type Mention } from '../../shared/domain/mention.ts';
-import type { IntakeMessage } from '../../shared/domain/mention-deletion.ts';
 import { jsonBytes, limitMention, MENTION_LIMITS, OVER_LIMIT, utf8Bytes } from '../../shared/domain/mention-limits.ts';
 import { deliveryKey } from '../../shared/domain/notification.ts';
-import type { IntakeQueue } from '../../shared/domain/ports.ts';
 import { receiveWebhook, type ReceiveWebhookDeps } from '../../shared/domain/receive-webhook.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { genericAdapter, signGenericBody } from '../../shared/platforms/generic.ts';
@@ -31,6 +29,7 @@ import { demoConfig } from '../factories/config.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
 import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
+import { RecordingQueue } from './webhook-support.ts';
 
 const config = demoConfig();
 const NOW = new Date('2026-11-28T09:15:02.000Z');
@@ -245,14 +244,6 @@ describe('limitMention', () => {
     expect('mention' in outcome && outcome.mention.truncated).toEqual({ url: 3020 });
   });
 });
-
-class RecordingQueue implements IntakeQueue {
-  readonly enqueued: IntakeMessage[] = [];
-
-  async enqueue(messages: readonly IntakeMessage[]): Promise<void> {
-    this.enqueued.push(...messages);
-  }
-}
 
 describe('receiveWebhook with mentions over the limits', () => {
   const secret = { signingSecret: 'test-generic-signing-secret' };

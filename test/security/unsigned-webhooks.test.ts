@@ -14,7 +14,6 @@ import { platformSecretName } from '../../infra/topology.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { mentionId } from '../../shared/domain/mention.ts';
-import type { IntakeMessage } from '../../shared/domain/mention-deletion.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { IntakeQueue } from '../../shared/domain/ports.ts';
 import {
@@ -31,16 +30,9 @@ import { httpEventFactory } from '../factories/http.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
 import { fixture } from '../unit/platforms/support.ts';
 import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
+import { RecordingQueue } from './webhook-support.ts';
 
 const config = demoConfig();
-
-class RecordingQueue implements IntakeQueue {
-  readonly enqueued: IntakeMessage[] = [];
-
-  async enqueue(messages: readonly IntakeMessage[]): Promise<void> {
-    this.enqueued.push(...messages);
-  }
-}
 
 /** A valid body of each platform, sent without any signature header. */
 const UNSIGNED: readonly { platform: string; body: Buffer; contentType: string; params?: Record<string, string> }[] = [
