@@ -8,30 +8,17 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ingestWebhook, NO_WEBHOOK_PATH } from '../../functions/ingest-webhook/handler.ts';
-import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { IntakeQueue } from '../../shared/domain/ports.ts';
-import type { ReceiveWebhookDeps } from '../../shared/domain/receive-webhook.ts';
 import { signMetaBody } from '../../shared/platforms/meta.ts';
-import { platformRegistry } from '../../shared/platforms/registry.ts';
 import { X_SIGNATURE_HEADER } from '../../shared/platforms/x.ts';
 import { demoConfig } from '../factories/config.ts';
 import { asFunctionUrlEvent, httpEventFactory, metaFixture } from '../factories/http.ts';
-import { fixedClock } from '../fakes/in-memory.ts';
 import { fixture } from '../unit/platforms/support.ts';
-import { GENERATED_SECRETS, RecordingQueue } from './webhook-support.ts';
+import { GENERATED_SECRETS, RecordingQueue, UNSIGNED, webhookDeps } from './webhook-support.ts';
 
-const config = demoConfig();
+const _config = demoConfig();
 
-function depsWith(queue: IntakeQueue): () => ReceiveWebhookDeps<CompanyConfig> {
-  return () => ({
-    registry: platformRegistry,
-    secrets: { secretFor: async (platformId) => GENERATED_SECRETS[platformId] },
-    queue,
-    clock: fixedClock('2026-11-28T09:15:02.000Z'),
-    config,
-    maxBodyBytes: 1024 * 1024,
-  });
-}
+const depsWith = (queue: IntakeQueue) => () => webhookDeps(queue);
 
 /** A request to the function URL: the HTTP API's event for the same request, reshaped, at `path`. */
 function urlEvent(
@@ -48,26 +35,11 @@ const metaHeaders = (appSecret: string) => ({
 });
 
 /** A valid body of each platform, at its function URL path, sent without any signature header. */
-const UNSIGNED = [
-  { path: '/webhooks/meta', body: fixture('meta', 'page-feed-comment-add.restfb.json'), type: 'application/json' },
-  { path: '/webhooks/x', body: fixture('x', 'aaa-tweet-create-events-mention.json'), type: 'application/json' },
-  {
-    path: '/webhooks/linkedin',
-    body: fixture('linkedin', 'org-social-action-comment.json'),
-    type: 'application/json',
-  },
-  { path: '/webhooks/youtube', body: fixture('youtube', 'push-notification-video.xml'), type: 'application/atom+xml' },
-  {
-    path: '/webhooks/tiktok',
-    body: fixture('tiktok', 'post-publish-publicly-available.json'),
-    type: 'application/json',
-  },
-  {
-    path: '/webhooks/generic/trustpilot',
-    body: fixture('generic', 'trustpilot-service-review.json'),
-    type: 'application/json',
-  },
-] as const;
+const UNSIGNED_AT_PATHS = UNSIGNED.map(({ platform, body, contentType, params }) => ({
+  path: platform === 'generic' ? `/webhooks/generic/${params?.source}` : `/webhooks/${platform}`,
+  body,
+  type: contentType,
+}));
 
 describe('signatures through the function URL', () => {
   it('accepts a Meta body signed with the company secret: 200, and its mention is enqueued', async () => {
@@ -85,7 +57,7 @@ describe('signatures through the function URL', () => {
     expect(queue.enqueued.length).toBeGreaterThan(0);
   });
 
-  it.each(UNSIGNED)('$path: refuses an unsigned POST with 401 and enqueues nothing', async (entry) => {
+  it.each(UNSIGNED_AT_PATHS)('$path: refuses an unsigned POST with 401 and enqueues nothing', async (entry) => {
     // Arrange
     const queue = new RecordingQueue();
 

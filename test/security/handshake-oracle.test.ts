@@ -14,9 +14,7 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { mentionId } from '../../shared/domain/mention.ts';
-import type { IntakeQueue } from '../../shared/domain/ports.ts';
-import { receiveWebhook, type ReceiveWebhookDeps, type WebhookOutcome } from '../../shared/domain/receive-webhook.ts';
-import type { CompanyConfig } from '../../shared/config/schema.ts';
+import { receiveWebhook, type WebhookOutcome } from '../../shared/domain/receive-webhook.ts';
 import { statusOf as httpStatusOf } from '../../shared/observability/http-errors.ts';
 import { HANDSHAKE_TOKENS } from '../../shared/platforms/handshake-tokens.ts';
 import { LINKEDIN_SIGNATURE_HEADER, linkedInChallengeResponse } from '../../shared/platforms/linkedin.ts';
@@ -26,25 +24,13 @@ import { platformRegistry } from '../../shared/platforms/registry.ts';
 import { signX, X_SIGNATURE_HEADER } from '../../shared/platforms/x.ts';
 import { YOUTUBE_SIGNATURE_HEADER, youtubeTopic } from '../../shared/platforms/youtube.ts';
 import { demoConfig } from '../factories/config.ts';
-import { fixedClock } from '../fakes/in-memory.ts';
 import { fixture } from '../unit/platforms/support.ts';
 import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
 import { NO_REDELIVERY_SECONDS } from '../support/visibility.ts';
-import { GENERATED_SECRETS, RecordingQueue } from './webhook-support.ts';
+import { GENERATED_SECRETS, RecordingQueue, webhookDeps } from './webhook-support.ts';
 
 const config = demoConfig();
 const CHANNEL = config.platforms.youtube?.channelIds[0] as string;
-
-function depsWith(queue: IntakeQueue): ReceiveWebhookDeps<CompanyConfig> {
-  return {
-    registry: platformRegistry,
-    secrets: { secretFor: async (platformId) => GENERATED_SECRETS[platformId] },
-    queue,
-    clock: fixedClock('2026-11-28T09:15:02.000Z'),
-    config,
-    maxBodyBytes: 1024 * 1024,
-  };
-}
 
 /** The HTTP status an outcome or a thrown error ends in, mapped where the handler maps it. */
 async function statusOf(run: Promise<WebhookOutcome>): Promise<number> {
@@ -166,7 +152,7 @@ describe('handshakes are no signing oracle', () => {
       // Act
       const outcome = await receiveWebhook(
         { platformId: attack.platform, request: { ...get(attack.handshake(attack.body)), ...params } },
-        depsWith(queue),
+        webhookDeps(queue),
       );
 
       // Assess
@@ -183,7 +169,7 @@ describe('handshakes are no signing oracle', () => {
     async (attack) => {
       // Arrange
       const queue = new RecordingQueue();
-      const deps = depsWith(queue);
+      const deps = webhookDeps(queue);
       const params = attack.platform === 'generic' ? { params: { source: 'trustpilot' } } : {};
       const answer = await receiveWebhook(
         { platformId: attack.platform, request: { ...get(attack.handshake(attack.body)), ...params } },
@@ -214,7 +200,7 @@ describe('handshakes are no signing oracle', () => {
     // Act
     const outcome = await receiveWebhook(
       { platformId: 'x', request: get({ crc_token: token }) },
-      depsWith(new RecordingQueue()),
+      webhookDeps(new RecordingQueue()),
     );
 
     // Assess
@@ -231,7 +217,7 @@ describe('handshakes are no signing oracle', () => {
     // Act
     const outcome = await receiveWebhook(
       { platformId: 'linkedin', request: get({ challengeCode: code }) },
-      depsWith(new RecordingQueue()),
+      webhookDeps(new RecordingQueue()),
     );
 
     // Assess
@@ -285,7 +271,7 @@ describe('no token a handshake accepts is a body the platform accepts (property)
         fc.asyncProperty(fc.oneof(fc.stringMatching(token.pattern), fc.string(), fc.json()), async (text) => {
           // Arrange
           const queue = new RecordingQueue();
-          const deps = depsWith(queue);
+          const deps = webhookDeps(queue);
           const answer = await receiveWebhook(
             { platformId: attack.platform, request: get(attack.handshake(text)) },
             deps,

@@ -15,7 +15,6 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
 import { DynamoMentionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { mentionId } from '../../shared/domain/mention.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
-import type { IntakeQueue } from '../../shared/domain/ports.ts';
 import {
   receiveWebhook,
   WebhookSecretIncompleteError,
@@ -27,35 +26,10 @@ import type { WebhookRequest } from '../../shared/platforms/platform-adapter.ts'
 import { platformRegistry } from '../../shared/platforms/registry.ts';
 import { demoConfig } from '../factories/config.ts';
 import { httpEventFactory } from '../factories/http.ts';
-import { fixedClock } from '../fakes/in-memory.ts';
-import { fixture } from '../unit/platforms/support.ts';
 import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
-import { RecordingQueue } from './webhook-support.ts';
+import { RecordingQueue, UNSIGNED, webhookDeps } from './webhook-support.ts';
 
 const config = demoConfig();
-
-/** A valid body of each platform, sent without any signature header. */
-const UNSIGNED: readonly { platform: string; body: Buffer; contentType: string; params?: Record<string, string> }[] = [
-  { platform: 'meta', body: fixture('meta', 'page-feed-comment-add.restfb.json'), contentType: 'application/json' },
-  { platform: 'x', body: fixture('x', 'aaa-tweet-create-events-mention.json'), contentType: 'application/json' },
-  {
-    platform: 'linkedin',
-    body: fixture('linkedin', 'org-social-action-comment.json'),
-    contentType: 'application/json',
-  },
-  { platform: 'youtube', body: fixture('youtube', 'push-notification-video.xml'), contentType: 'application/atom+xml' },
-  {
-    platform: 'tiktok',
-    body: fixture('tiktok', 'post-publish-publicly-available.json'),
-    contentType: 'application/json',
-  },
-  {
-    platform: 'generic',
-    body: fixture('generic', 'trustpilot-service-review.json'),
-    contentType: 'application/json',
-    params: { source: 'trustpilot' },
-  },
-];
 
 function unsignedRequest(entry: (typeof UNSIGNED)[number]): WebhookRequest {
   return {
@@ -64,17 +38,6 @@ function unsignedRequest(entry: (typeof UNSIGNED)[number]): WebhookRequest {
     query: {},
     body: entry.body,
     ...(entry.params ? { params: entry.params } : {}),
-  };
-}
-
-function depsWith(queue: IntakeQueue, secret: (platformId: string) => unknown): ReceiveWebhookDeps<CompanyConfig> {
-  return {
-    registry: platformRegistry,
-    secrets: { secretFor: async (platformId) => secret(platformId) },
-    queue,
-    clock: fixedClock('2026-11-28T09:15:02.000Z'),
-    config,
-    maxBodyBytes: 1024 * 1024,
   };
 }
 
@@ -102,7 +65,7 @@ describe('unsigned webhooks are refused on every platform', () => {
       const status = await statusOfReceive(
         unsignedRequest(entry),
         entry.platform,
-        depsWith(queue, () => secret),
+        webhookDeps(queue, () => secret),
       );
 
       // Assess
@@ -137,7 +100,7 @@ describe('unsigned webhooks are refused on every platform', () => {
           const status = await statusOfReceive(
             unsignedRequest(entry),
             entry.platform,
-            depsWith(queue, () => secret),
+            webhookDeps(queue, () => secret),
           );
 
           // Assess
@@ -157,7 +120,7 @@ describe('unsigned webhooks are refused on every platform', () => {
     // Act
     const result = receiveWebhook(
       { platformId: 'youtube', request: unsignedRequest(entry) },
-      depsWith(queue, () => ({ verifyToken: 'generated-by-an-old-stack' })),
+      webhookDeps(queue, () => ({ verifyToken: 'generated-by-an-old-stack' })),
     );
 
     // Assess
@@ -189,7 +152,7 @@ describe('ingest-webhook answers 503 with a reason and a metric while a secret i
       : event;
 
     // Act
-    const response = await ingestWebhook(withParams, () => depsWith(queue, () => ({})));
+    const response = await ingestWebhook(withParams, () => webhookDeps(queue, () => ({})));
 
     // Assess
     expect(response.statusCode).toBe(503);

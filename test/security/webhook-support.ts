@@ -1,6 +1,11 @@
+import type { CompanyConfig } from '../../shared/config/schema.ts';
 import type { IntakeMessage } from '../../shared/domain/mention-deletion.ts';
 import type { IntakeQueue } from '../../shared/domain/ports.ts';
+import type { ReceiveWebhookDeps } from '../../shared/domain/receive-webhook.ts';
 import { platformRegistry } from '../../shared/platforms/registry.ts';
+import { demoConfig } from '../factories/config.ts';
+import { fixedClock } from '../fakes/in-memory.ts';
+import { fixture } from '../unit/platforms/support.ts';
 
 /** The intake queue of the webhook attack tests: keeps what would have been queued, so a test can say nothing was. */
 export class RecordingQueue implements IntakeQueue {
@@ -15,3 +20,47 @@ export class RecordingQueue implements IntakeQueue {
 export const GENERATED_SECRETS: Readonly<Record<string, Record<string, string>>> = Object.fromEntries(
   platformRegistry.adapters.map((adapter) => [adapter.id, adapter.generateSecret() as Record<string, string>]),
 );
+
+/** What receiveWebhook runs with in the attack tests: the demo config, real adapters, `secret` per platform (the generated ones by default). */
+export function webhookDeps(
+  queue: IntakeQueue,
+  secret: (platformId: string) => unknown = (platformId) => GENERATED_SECRETS[platformId],
+  config: CompanyConfig = demoConfig(),
+): ReceiveWebhookDeps<CompanyConfig> {
+  return {
+    registry: platformRegistry,
+    secrets: { secretFor: async (platformId) => secret(platformId) },
+    queue,
+    clock: fixedClock('2026-11-28T09:15:02.000Z'),
+    config,
+    maxBodyBytes: 1024 * 1024,
+  };
+}
+
+/** A valid body of each webhook platform (the generic one from its source `trustpilot`), sent without any signature header. */
+export const UNSIGNED: readonly {
+  platform: string;
+  body: Buffer;
+  contentType: string;
+  params?: Record<string, string>;
+}[] = [
+  { platform: 'meta', body: fixture('meta', 'page-feed-comment-add.restfb.json'), contentType: 'application/json' },
+  { platform: 'x', body: fixture('x', 'aaa-tweet-create-events-mention.json'), contentType: 'application/json' },
+  {
+    platform: 'linkedin',
+    body: fixture('linkedin', 'org-social-action-comment.json'),
+    contentType: 'application/json',
+  },
+  { platform: 'youtube', body: fixture('youtube', 'push-notification-video.xml'), contentType: 'application/atom+xml' },
+  {
+    platform: 'tiktok',
+    body: fixture('tiktok', 'post-publish-publicly-available.json'),
+    contentType: 'application/json',
+  },
+  {
+    platform: 'generic',
+    body: fixture('generic', 'trustpilot-service-review.json'),
+    contentType: 'application/json',
+    params: { source: 'trustpilot' },
+  },
+];
