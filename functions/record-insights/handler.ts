@@ -25,9 +25,13 @@ import { systemClock } from '../../shared/domain/system-clock.ts';
 import { expiresAtEpochSeconds } from '../../shared/domain/time.ts';
 import {
   BatchThemes,
+  planInsight,
   recordInsight,
+  ThemeBatch,
   type RecordInsightDeps,
   type RecordInsightOutcome,
+  type ThemedMention,
+  type ThemedOutcome,
 } from '../../shared/domain/themes/index.ts';
 import { BatchSummary } from '../../shared/observability/batch-summary.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
@@ -73,22 +77,24 @@ interface NotedRate {
 /**
  * Groups the routed mentions of one message (the `insights` queue receives only the primary
  * department's `Mention Routed` or `Mentions Routed`, so a mention copied to two departments
- * counts once) into their themes; `noted` receives every mention with its theme, which the
- * batch then counts in its hour's rates once (one claim and one counter write per hour; a
- * mention claimed before, a redelivery, counts nowhere twice). The mentions of a batch go one
- * after the other; the first failure fails the record after the rest were tried.
+ * counts once) into their themes, staged in the batch's `themes` (written once per theme when
+ * the batch is done); `noted` receives every mention with its theme, which the batch then
+ * counts in its hour's rates once (one claim and one counter write per hour; a mention claimed
+ * before, a redelivery, counts nowhere twice). The mentions of a batch go one after the other;
+ * the first failure fails the record after the rest were tried.
  */
 export async function processRecord(
   record: SQSRecord,
   deps: RecordInsightsDeps,
   noted: (observation: RateObservation) => void,
+  themes: ThemeBatch<SQSRecord>,
 ): Promise<void> {
   const envelope = parseRecordBody(record, RoutedEnvelopeSchema, 'a Mention Routed or Mentions Routed event');
   let failure: unknown;
   for (const detail of routedMentionsOf(envelope)) {
     try {
       await withCorrelation({ mentionId: detail.mentionId, caseId: detail.caseId }, () =>
-        recordOne(detail, deps, noted),
+        stageOne(detail, deps, noted, (mention) => themes.stage(mention, record)),
       );
     } catch (error) {
       failure ??= error;
@@ -97,11 +103,12 @@ export async function processRecord(
   if (failure !== undefined) throw failure;
 }
 
-/** Groups one mention into its theme and passes it to `noted` (for its hour's rates). */
-async function recordOne(
+/** Chooses one mention's theme, passes it to `noted` (for its hour's rates) and stages it for its theme's write. */
+async function stageOne(
   detail: MentionRouted,
   deps: RecordInsightsDeps,
   noted: (observation: RateObservation) => void,
+  stage: (mention: ThemedMention) => Promise<void>,
 ): Promise<void> {
   if (detail.role !== 'primary') {
     // The rule sends only primary events; a cc copy that arrives anyway must not count twice.
@@ -113,22 +120,30 @@ async function recordOne(
   }
   // Passed to `noted` before the theme is written: counted with the batch even if a later step
   // fails this record (its redelivery then finds it claimed, with its theme).
-  const outcome = await recordInsight(detail, { ...deps, onNoted: noted });
-  if (outcome.themeId === undefined) {
+  const plan = await planInsight(detail, { ...deps, onNoted: noted });
+  if (plan.theme === undefined) {
     logger.debug('Mention feeds no theme', { mentionId: detail.mentionId, category: detail.category });
     metrics.addMetric('MentionsWithoutTheme', MetricUnit.Count, 1);
     deps.summary?.add('noTheme');
-  } else {
-    logger.debug(outcome.counted ? 'Mention grouped into theme' : 'Mention grouped before, not counted again', {
-      mentionId: detail.mentionId,
-      themeId: outcome.themeId,
-      created: outcome.created,
-    });
-    metrics.addMetric(outcome.counted ? 'MentionsGrouped' : 'MentionsGroupedBefore', MetricUnit.Count, 1);
-    if (outcome.created) metrics.addMetric('ThemesCreated', MetricUnit.Count, 1);
-    deps.summary?.add(outcome.counted ? 'grouped' : 'groupedBefore', detail.mentionId, outcome.themeId);
-    if (outcome.created) deps.summary?.add('themesCreated');
+    return;
   }
+  await stage(plan.theme);
+}
+
+/** Logs and counts what the batch's theme writes did for one mention. */
+function reportThemed({ mention, counted, created }: ThemedOutcome<SQSRecord>, summary: BatchSummary): void {
+  const { mentionId, caseId } = mention.detail;
+  withCorrelation({ mentionId, caseId }, () =>
+    logger.debug(counted ? 'Mention grouped into theme' : 'Mention grouped before, not counted again', {
+      mentionId,
+      themeId: mention.themeId,
+      created,
+    }),
+  );
+  metrics.addMetric(counted ? 'MentionsGrouped' : 'MentionsGroupedBefore', MetricUnit.Count, 1);
+  if (created) metrics.addMetric('ThemesCreated', MetricUnit.Count, 1);
+  summary.add(counted ? 'grouped' : 'groupedBefore', mentionId, mention.themeId);
+  if (created) summary.add('themesCreated');
 }
 
 /**
@@ -169,10 +184,12 @@ export const correlateInsight = correlateDetail;
 
 /**
  * The batch: every record through {@link processRecord} (themes, read once per batch through
- * {@link BatchThemes}; each hour's claims read once through {@link BatchRates}), then the
- * mentions counted in their hours' rates: one claim and one counter write per hour for the
- * whole batch instead of one claim per mention. A write that fails fails the hour's records,
- * so SQS delivers them again; their claims made stay and are added by the redelivery.
+ * {@link BatchThemes}; each hour's claims read once through {@link BatchRates}), then each
+ * theme written once with all of the batch's mentions and counted on its days
+ * ({@link ThemeBatch}), then the mentions counted in their hours' rates: one claim and one
+ * counter write per hour for the whole batch instead of one claim per mention. A write that
+ * fails fails the records of its theme or hour, so SQS delivers them again; what was written
+ * stays and is recognised by the redelivery.
  */
 export async function recordInsightsBatch(
   event: SQSEvent,
@@ -188,9 +205,11 @@ export async function recordInsightsBatch(
   const noted: NotedRate[] = [];
   // The batch's view of the themes: candidates queried once, no re-read of its own writes.
   const summary = new BatchSummary();
+  const themes = new BatchThemes(deps.themes);
+  const staged = new ThemeBatch<SQSRecord>(themes);
   const batchDeps: RecordInsightsDeps = {
     ...deps,
-    themes: new BatchThemes(deps.themes),
+    themes,
     rates: new BatchRates(deps.rates, mentionsByHour(event)),
     summary,
   };
@@ -199,7 +218,7 @@ export async function recordInsightsBatch(
     response = await processObservedBatch(
       event,
       context,
-      (record) => processRecord(record, batchDeps, (observation) => noted.push({ record, observation })),
+      (record) => processRecord(record, batchDeps, (observation) => noted.push({ record, observation }), staged),
       {
         ...options,
         // One record after the other: similar mentions of one batch then meet the theme the first
@@ -208,12 +227,18 @@ export async function recordInsightsBatch(
       },
     );
   } catch (error) {
-    // Every record failed, but a record's mentions before its failing one are themed: count them.
-    await countNoted(noted, deps, options, new Set(event.Records.map((r) => r.messageId)));
+    // Every record failed, but a record's mentions before its failing one are themed: write and count them.
+    const all = new Set(event.Records.map((r) => r.messageId));
+    await writeThemes(staged, summary, options, all);
+    await countNoted(noted, deps, options, all);
     throw error;
   }
   const failures = [...response.batchItemFailures];
   const failedBefore = new Set(failures.map((f) => f.itemIdentifier));
+  for (const record of await writeThemes(staged, summary, options, failedBefore)) {
+    failures.push({ itemIdentifier: record.messageId });
+    failedBefore.add(record.messageId);
+  }
   for (const record of await countNoted(noted, deps, options, failedBefore))
     failures.push({ itemIdentifier: record.messageId });
   // A failed record has its own ERROR line (`Record failed`): here only its count.
@@ -246,6 +271,30 @@ function mentionsByHour(event: SQSEvent): Map<string, string[]> {
     }
   }
   return byHour;
+}
+
+/**
+ * Writes the batch's staged themes (once each) and their day counts. Returns the other
+ * records with a mention whose theme could not be written, each reported as failed once;
+ * `failedBefore` were reported already.
+ */
+async function writeThemes(
+  staged: ThemeBatch<SQSRecord>,
+  summary: BatchSummary,
+  options: ObserveRecordsOptions,
+  failedBefore: ReadonlySet<string>,
+): Promise<SQSRecord[]> {
+  const { outcomes, failures } = await staged.flush();
+  for (const outcome of outcomes) reportThemed(outcome, summary);
+  const failed = new Map<string, SQSRecord>();
+  for (const { keys: records, error } of failures) {
+    for (const record of records) {
+      if (failed.has(record.messageId) || failedBefore.has(record.messageId)) continue;
+      failed.set(record.messageId, record);
+      await withCorrelation(correlateInsight(record), () => reportFailure(record, error, options));
+    }
+  }
+  return [...failed.values()];
 }
 
 /**

@@ -449,6 +449,8 @@ export class InMemoryThemes implements ThemeRepository {
   readonly authors = new Map<string, Set<string>>();
   readonly defectMarks = new Map<string, ThemeDefect>();
   conflictsBeforeSave = 0;
+  /** The id of each theme write that succeeded, in order. */
+  readonly themeWrites: string[] = [];
 
   async themesOf(kind: ThemeKind, language: string): Promise<StoredTheme[]> {
     return [...this.stored.values()]
@@ -466,6 +468,7 @@ export class InMemoryThemes implements ThemeRepository {
   async createTheme(theme: StoredTheme): Promise<boolean> {
     if (this.stored.has(theme.id)) return false;
     this.stored.set(theme.id, theme);
+    this.themeWrites.push(theme.id);
     return true;
   }
   async saveTheme(theme: StoredTheme, expectedVersion: number): Promise<boolean> {
@@ -475,9 +478,15 @@ export class InMemoryThemes implements ThemeRepository {
     }
     if (this.stored.get(theme.id)?.version !== expectedVersion) return false;
     this.stored.set(theme.id, theme);
+    this.themeWrites.push(theme.id);
     return true;
   }
-  async countMention(count: ThemeCount): Promise<boolean> {
+  async countMentions(counts: readonly ThemeCount[]): Promise<Set<string>> {
+    const counted = new Set<string>();
+    for (const count of counts) if (this.countOne(count)) counted.add(count.mentionId);
+    return counted;
+  }
+  private countOne(count: ThemeCount): boolean {
     const key = `${count.day}#${count.themeId}`;
     const day = this.days.get(key) ?? {
       count: 0,

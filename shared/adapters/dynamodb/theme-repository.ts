@@ -15,6 +15,11 @@ import { getAll, queryAll } from './query-all.ts';
 import { entriesOf, hourClaims } from './rate-store.ts';
 
 const DAY_MS = 86_400_000;
+/**
+ * Mentions counted on a theme day by one write at most: its condition names each of them
+ * (`contains(mentionIds, :mN)`), and a condition expression may be at most 4 KB long.
+ */
+const COUNTS_PER_WRITE = 50;
 
 /**
  * Themes in the company table (keys.ts: THEME*). Idempotent per mention: the mention's theme
@@ -103,26 +108,41 @@ export class DynamoThemeRepository implements ThemeRepository {
     );
   }
 
-  async countMention(count: ThemeCount): Promise<boolean> {
+  async countMentions(counts: readonly ThemeCount[]): Promise<Set<string>> {
+    const counted = new Set<string>();
+    for (const group of themeDayGroups(counts)) {
+      // One write for the group; refused when any of them was counted before (a redelivery):
+      // then each on its own, so the others still count once.
+      if (await this.addToDay(group)) for (const c of group) counted.add(c.mentionId);
+      else for (const c of group) if (await this.addToDay([c])) counted.add(c.mentionId);
+    }
+    return counted;
+  }
+
+  /** Adds the mentions (of one theme day) on the condition that the day holds none of them yet. */
+  private addToDay(group: readonly ThemeCount[]): Promise<boolean> {
+    const [first] = group;
+    if (!first) return Promise.resolve(true);
+    const ids = group.map((c, i) => [`:m${i}`, c.mentionId] as const);
     return conditionalWrite(
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.themeDay(count.day, count.themeId),
+          Key: keys.themeDay(first.day, first.themeId),
           UpdateExpression:
-            'ADD #count :one, reactions :reactions, mentionIds :ids, departments :departments, authors :authors SET #type = :type, #day = :day, themeId = :themeId',
-          ConditionExpression: 'attribute_not_exists(mentionIds) OR NOT contains(mentionIds, :mentionId)',
+            'ADD #count :count, reactions :reactions, mentionIds :ids, departments :departments, authors :authors SET #type = :type, #day = :day, themeId = :themeId',
+          ConditionExpression: `attribute_not_exists(mentionIds) OR NOT (${ids.map(([name]) => `contains(mentionIds, ${name})`).join(' OR ')})`,
           ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#day': 'day' },
           ExpressionAttributeValues: {
-            ':one': 1,
-            ':reactions': count.reactions,
-            ':ids': new Set([count.mentionId]),
-            ':departments': new Set([count.department]),
-            ':authors': new Set([count.authorHash]),
-            ':mentionId': count.mentionId,
+            ':count': group.length,
+            ':reactions': group.reduce((sum, c) => sum + c.reactions, 0),
+            ':ids': new Set(group.map((c) => c.mentionId)),
+            ':departments': new Set(group.map((c) => c.department)),
+            ':authors': new Set(group.map((c) => c.authorHash)),
+            ...Object.fromEntries(ids),
             ':type': 'themeDay',
-            ':day': count.day,
-            ':themeId': count.themeId,
+            ':day': first.day,
+            ':themeId': first.themeId,
           },
         }),
       ),
@@ -240,6 +260,23 @@ export class DynamoThemeRepository implements ThemeRepository {
       ]),
     );
   }
+}
+
+/** The counts by theme day, each mention once, in writes of at most COUNTS_PER_WRITE. */
+function themeDayGroups(counts: readonly ThemeCount[]): ThemeCount[][] {
+  const byDay = new Map<string, Map<string, ThemeCount>>();
+  for (const count of counts) {
+    const key = `${count.day}#${count.themeId}`;
+    const day = byDay.get(key) ?? new Map<string, ThemeCount>();
+    if (!day.has(count.mentionId)) day.set(count.mentionId, count);
+    byDay.set(key, day);
+  }
+  const groups: ThemeCount[][] = [];
+  for (const day of byDay.values()) {
+    const all = [...day.values()];
+    for (let i = 0; i < all.length; i += COUNTS_PER_WRITE) groups.push(all.slice(i, i + COUNTS_PER_WRITE));
+  }
+  return groups;
 }
 
 function itemOf(theme: StoredTheme): Record<string, unknown> {

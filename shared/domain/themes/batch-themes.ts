@@ -66,8 +66,8 @@ export class BatchThemes implements ThemeRepository {
     return this.afterWrite(theme, await this.table.saveTheme(theme, expectedVersion));
   }
 
-  countMention(count: ThemeCount): Promise<boolean> {
-    return this.table.countMention(count);
+  countMentions(counts: readonly ThemeCount[]): Promise<Set<string>> {
+    return this.table.countMentions(counts);
   }
 
   removeAuthorMarks(themeId: string, authorHash: string, createdAt: string): Promise<void> {
@@ -92,6 +92,15 @@ export class BatchThemes implements ThemeRepository {
 
   defects(): Promise<Map<string, ThemeDefect>> {
     return this.table.defects();
+  }
+
+  /**
+   * Serves a theme this batch changed but has not written yet (ThemeBatch stages it): the
+   * next mentions of the batch are grouped against it. Its write, later, is conditional on the
+   * version the table held, so a staged theme is never taken for a stored one.
+   */
+  stage(theme: StoredTheme): void {
+    this.remember(theme);
   }
 
   private afterWrite(theme: StoredTheme, written: boolean): boolean {

@@ -8,7 +8,18 @@ export { markThemeDefect, type DefectMark, type MarkDefectDeps } from './mark-de
 export type { StoredTheme, ThemeCount, ThemeDayCount, ThemeRepository } from './ports.ts';
 export { processOf, type ProcessRef } from './process-link.ts';
 export { mostNamed, organisationOf, placeOf } from './project-details.ts';
-export { recordInsight, withMention, type RecordInsightDeps, type RecordInsightOutcome } from './record-insight.ts';
+export {
+  applyToTheme,
+  planInsight,
+  recordInsight,
+  withMention,
+  withMentions,
+  type PlannedInsight,
+  type RecordInsightDeps,
+  type RecordInsightOutcome,
+  type ThemedMention,
+} from './record-insight.ts';
+export { ThemeBatch, type ThemedOutcome, type ThemeFailure } from './theme-batch.ts';
 export { supportScore } from './support.ts';
 export { ThemeClusterer } from './theme-clusterer.ts';
 export { authorHashOf, parseThemeId, themeIdOf, themeLanguageOf } from './theme-id.ts';

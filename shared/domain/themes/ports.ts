@@ -63,10 +63,11 @@ export interface ThemeRepository {
   /** Writes the theme when its stored version is `expectedVersion`; false when another writer came first. */
   saveTheme(theme: StoredTheme, expectedVersion: number): Promise<boolean>;
   /**
-   * Counts the mention on its theme's day and notes its author there (once, however often it
-   * is called; one write); true when it counted now.
+   * Counts each mention on its theme's day and notes its author there (each once, however
+   * often it is called; one write per theme day for all of its mentions where none of them
+   * was counted before); returns the ids of the mentions counted now.
    */
-  countMention(count: ThemeCount): Promise<boolean>;
+  countMentions(counts: readonly ThemeCount[]): Promise<Set<string>>;
   /**
    * Removes an author's (pseudonymous hash) marks on a theme around a mention's time (its
    * UTC day and the days either side, whatever the company's timezone): erasure.

@@ -7,7 +7,7 @@ import type { RateStore } from '../spikes/ports.ts';
 import { dayIn } from '../time.ts';
 import { chooseTheme, DEFAULT_JOIN_THRESHOLD } from './cluster.ts';
 import { themeKindOf } from './kind.ts';
-import type { StoredTheme, ThemeRepository } from './ports.ts';
+import type { StoredTheme, ThemeCount, ThemeRepository } from './ports.ts';
 import { organisationOf, placeOf } from './project-details.ts';
 import { termsOf, type MentionTerms } from './terms.ts';
 import { authorHashOf, themeIdOf, themeLanguageOf } from './theme-id.ts';
@@ -51,22 +51,29 @@ export interface RecordInsightOutcome {
   readonly created: boolean;
 }
 
+/** A mention with its theme chosen (and handed to `onNoted`), before the theme is written. */
+export interface PlannedInsight {
+  readonly observation: RateObservation;
+  /** False when the mention was claimed in its hour's rates before (a redelivery). */
+  readonly noted: boolean;
+  /** The theme's part, absent when the mention feeds no theme (no kind or no terms). */
+  readonly theme?: ThemedMention;
+}
+
+/** What one mention adds to its theme and to its theme's day. */
+export interface ThemedMention {
+  readonly themeId: string;
+  readonly detail: MentionRouted;
+  readonly terms: MentionTerms;
+  readonly count: ThemeCount;
+}
+
 /**
- * Groups one routed mention (primary department) into its theme and hands it to its hour's rates:
- * 1. its kind (complaint, question in anger, idea, project) and terms; none: the mention is
- *    only handed to its hour's rates;
- * 2. the theme recorded for it before (a redelivery: its claim in its hour's rates, an
- *    earlier release's theme claim, or a candidate theme that remembers it), else the most
- *    similar theme of its kind and language or a new one; handed to `onNoted` with it (the
- *    batch's claim in its hour, written with the counts, records the theme);
- * 3. its terms, example, department (and for projects the organisation and place) added to
- *    the theme under the theme's version, retried when another writer came first (a theme
- *    that remembers the mention is left as it is);
- * 4. counted on the theme's day once, its author marked on the same day (one write).
- *
- * @throws ConflictError when the theme kept changing under every attempt (SQS retries the message)
+ * Steps 1 and 2 of {@link recordInsight}: the mention's kind, terms and theme (the one
+ * recorded for it before, else the most similar candidate or a new one), handed to `onNoted`.
+ * Nothing of the theme is written here.
  */
-export async function recordInsight(detail: MentionRouted, deps: RecordInsightDeps): Promise<RecordInsightOutcome> {
+export async function planInsight(detail: MentionRouted, deps: RecordInsightDeps): Promise<PlannedInsight> {
   const observation: RateObservation = {
     mentionId: detail.mentionId,
     caseId: detail.caseId,
@@ -83,7 +90,7 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
   const noted = earlier?.counted !== true;
   if (!kind || terms.size === 0) {
     deps.onNoted?.(observation);
-    return { observation, counted: false, created: false, noted };
+    return { observation, noted };
   }
 
   const candidates = await deps.themes.themesOf(kind, language);
@@ -98,55 +105,102 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
     themeIdOf(kind, language, detail.mentionId);
   const themed: RateObservation = { ...observation, themeId };
   deps.onNoted?.(themed);
-
-  const created = await applyToTheme(themeId, detail, terms, deps);
-  const day = dayIn(new Date(detail.createdAt), deps.timezone);
-  const counted = await deps.themes.countMention({
+  const count: ThemeCount = {
     themeId,
-    day,
+    day: dayIn(new Date(detail.createdAt), deps.timezone),
     mentionId: detail.mentionId,
     department: detail.department,
     reactions: reactionsOf(detail),
     authorHash: authorHashOf(detail.platform, detail.authorId),
-  });
-  return { observation: themed, themeId, counted, created, noted };
+  };
+  return { observation: themed, noted, theme: { themeId, detail, terms, count } };
 }
 
-/** Adds the mention to the theme (creating it when it is new); true when this call created it. */
-async function applyToTheme(
+/**
+ * Groups one routed mention (primary department) into its theme and hands it to its hour's rates:
+ * 1. its kind (complaint, question in anger, idea, project) and terms; none: the mention is
+ *    only handed to its hour's rates;
+ * 2. the theme recorded for it before (a redelivery: its claim in its hour's rates, an
+ *    earlier release's theme claim, or a candidate theme that remembers it), else the most
+ *    similar theme of its kind and language or a new one; handed to `onNoted` with it (the
+ *    batch's claim in its hour, written with the counts, records the theme);
+ * 3. its terms, example, department (and for projects the organisation and place) added to
+ *    the theme under the theme's version, retried when another writer came first (a theme
+ *    that remembers the mention is left as it is);
+ * 4. counted on the theme's day once, its author marked on the same day (one write).
+ * A batch does steps 3 and 4 once per theme for all of its mentions (ThemeBatch).
+ *
+ * @throws ConflictError when the theme kept changing under every attempt (SQS retries the message)
+ */
+export async function recordInsight(detail: MentionRouted, deps: RecordInsightDeps): Promise<RecordInsightOutcome> {
+  const plan = await planInsight(detail, deps);
+  if (!plan.theme) return { observation: plan.observation, counted: false, created: false, noted: plan.noted };
+  const { themeId, count } = plan.theme;
+  const created = await applyToTheme(themeId, [plan.theme], deps.themes);
+  const counted = (await deps.themes.countMentions([count])).has(detail.mentionId);
+  return { observation: plan.observation, themeId, counted, created, noted: plan.noted };
+}
+
+/**
+ * Adds the mentions to their theme (creating it when it is new) in one write, retried when
+ * another writer came first; mentions the theme remembers are left out. True when this call
+ * created the theme. `known` is the theme as the caller last read it (undefined: new), used
+ * for the first attempt instead of a read.
+ *
+ * @throws ConflictError when the theme kept changing under every attempt
+ */
+export async function applyToTheme(
   themeId: string,
-  detail: MentionRouted,
-  terms: MentionTerms,
-  deps: RecordInsightDeps,
+  mentions: readonly ThemedMention[],
+  themes: ThemeRepository,
+  known?: { readonly theme: StoredTheme | undefined },
 ): Promise<boolean> {
-  const language = themeLanguageOf(detail.language);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = await deps.themes.theme(themeId);
-    if (current?.recentMentionIds.includes(detail.mentionId)) return false;
+    const current = attempt === 0 && known ? known.theme : await themes.theme(themeId);
+    const added = withMentions(current, mentions);
+    if (!added) return false;
     if (!current) {
-      const kind = themeKindOf(detail.category, detail.sentiment) ?? 'complaint';
-      const fresh: StoredTheme = withMention(
-        {
-          id: themeId,
-          kind,
-          language,
-          vector: EMPTY_VECTOR,
-          mentions: 0,
-          version: 0,
-          createdAt: detail.createdAt,
-          examples: [],
-          departments: [],
-          recentMentionIds: [],
-        },
-        detail,
-        terms,
-      );
-      if (await deps.themes.createTheme(fresh)) return true;
+      if (await themes.createTheme(added)) return true;
       continue;
     }
-    if (await deps.themes.saveTheme(withMention(current, detail, terms), current.version)) return false;
+    if (await themes.saveTheme(added, current.version)) return false;
   }
-  throw new ConflictError(`theme ${themeId} changed under ${MAX_ATTEMPTS} attempts to add mention ${detail.mentionId}`);
+  const ids = mentions.map((m) => m.detail.mentionId).join(', ');
+  throw new ConflictError(`theme ${themeId} changed under ${MAX_ATTEMPTS} attempts to add mentions ${ids}`);
+}
+
+/**
+ * The theme (a new one when undefined) with the mentions it does not remember yet added, one
+ * after the other; undefined when it remembers them all.
+ */
+export function withMentions(
+  theme: StoredTheme | undefined,
+  mentions: readonly ThemedMention[],
+): StoredTheme | undefined {
+  let result = theme;
+  let changed = false;
+  for (const { themeId, detail, terms } of mentions) {
+    if (result?.recentMentionIds.includes(detail.mentionId)) continue;
+    result = withMention(result ?? newTheme(themeId, detail), detail, terms);
+    changed = true;
+  }
+  return changed ? result : undefined;
+}
+
+/** An empty theme, started by the mention (which withMention then adds). */
+function newTheme(themeId: string, detail: MentionRouted): StoredTheme {
+  return {
+    id: themeId,
+    kind: themeKindOf(detail.category, detail.sentiment) ?? 'complaint',
+    language: themeLanguageOf(detail.language),
+    vector: EMPTY_VECTOR,
+    mentions: 0,
+    version: 0,
+    createdAt: detail.createdAt,
+    examples: [],
+    departments: [],
+    recentMentionIds: [],
+  };
 }
 
 /** The theme with one more mention: terms, example, department, recent id, organisation and place. */
