@@ -1,5 +1,5 @@
 /**
- * `npm run bench:cost [-- --mentions 300 --replies 0.3 --rate 36 --concurrency 4]`: what one mention
+ * `npm run bench:cost [-- --mentions 300 --replies 0.3 --rate 36 --concurrency 4 --texts 0]`: what one mention
  * costs in AWS, counted in a real local run. The demo company's runtime (`npm start`'s, on
  * a data directory) takes N distinct, correctly signed Meta webhooks of one mention each
  * (texts of the classifier corpus; a share of them comments in an earlier mention's thread),
@@ -14,6 +14,10 @@
  * senders; 0: as fast as they go), because batch sizes, and with them the requests per
  * mention, depend on it: a batch fills up to its size or for its batching window. After the
  * run, mentions sent one at a time give the latency at low volume (ack to department).
+ *
+ * `--texts N` sends the texts of N complaints of the corpus only, over and over (a crisis:
+ * many mentions of a few themes, so the mentions of one batch share their themes); 0, the
+ * default, every text of the corpus.
  *
  * Baseline: the code before this round cannot run in the same process, so the baseline rows
  * are the figures issue 12 measured on it (200 mentions end to end), labelled as such.
@@ -51,6 +55,8 @@ const { values: args } = parseArgs({
     // Mentions per second offered (open loop). 36/s is what 4 senders reached before the flag
     // existed (200 mentions in ~5.6 s); 0 sends as fast as the senders go.
     rate: { type: 'string', default: '36' },
+    // The complaints whose texts are sent, over and over (0: every text of the corpus).
+    texts: { type: 'string', default: '0' },
     'log-samples': { type: 'boolean', default: false },
     // Every write by kind of item and operation (condition or update expression), with item sizes.
     detail: { type: 'boolean', default: false },
@@ -65,6 +71,7 @@ const MENTIONS = Number(args.mentions);
 const REPLY_SHARE = Number(args.replies);
 const CONCURRENCY = Number(args.concurrency);
 const RATE = Number(args.rate);
+const TEXTS = Number(args.texts);
 
 /** Issue 12's measurement of the code before this round: 200 mentions end to end (per mention). */
 const ISSUE_12 = {
@@ -351,7 +358,7 @@ async function main(): Promise<void> {
   try {
     const appSecret = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]).appSecret;
     const url = runtime.webhookUrls.meta as string;
-    const texts = demoCorpusTexts();
+    const texts = TEXTS > 0 ? demoCorpusTexts('complaint').slice(0, TEXTS) : demoCorpusTexts();
     /** Sends the bodies with `CONCURRENCY` senders, the n-th not before n / `rate` s (0: no pacing); the number refused. */
     const send = async (bodies: readonly string[], rate = 0) => {
       let next = 0;

@@ -5,7 +5,7 @@ import { recordInsightsBatch, type RecordInsightsDeps } from '../../functions/re
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { markThemeDefect } from '../../shared/domain/themes/mark-defect.ts';
-import { authorHashOf } from '../../shared/domain/themes/theme-id.ts';
+import { authorHashOf, themeIdOf } from '../../shared/domain/themes/theme-id.ts';
 import { ThemeInsights } from '../../shared/domain/themes/theme-insights.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
@@ -211,6 +211,109 @@ describe('record-insights against dynalite', () => {
     const hourly = await rates.counts('2026-11-26T08:00:00.000Z', '2026-11-26T08:00:00.000Z');
     expect(hourly.find((c) => c.dimension === 'category' && c.value === 'complaint')?.count).toBe(2);
   });
+  /** The theme item and theme day writes among the commands a spy saw. */
+  const themeWrites = (send: { mock: { calls: unknown[][] } }) => {
+    const keys = send.mock.calls.map(([command]) =>
+      command instanceof PutCommand
+        ? String(command.input.Item?.PK)
+        : command instanceof UpdateCommand
+          ? String(command.input.Key?.PK)
+          : '',
+    );
+    return {
+      themes: keys.filter((pk) => pk.startsWith('THEME#')).length,
+      days: keys.filter((pk) => pk.startsWith('THEMEDAY#')).length,
+    };
+  };
+
+  it('writes each theme and its day once for all of its mentions in a batch of two themes', async () => {
+    const createdAt = '2026-11-23T11:00:00.000Z';
+    const details = [
+      routed('Kündigung wird seit Monaten ignoriert', { createdAt }),
+      routed('Parkhaus Schranke öffnet nicht, Ticket klemmt', { createdAt }),
+      routed('Meine Kündigung wird ignoriert, seit Monaten', { createdAt }),
+      routed('Schranke im Parkhaus öffnet nicht, Ticket klemmt wieder', { createdAt }),
+    ];
+    const send = vi.spyOn(local.documents, 'send');
+
+    const result = await batch(details);
+    const writes = themeWrites(send);
+    send.mockRestore();
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(writes).toEqual({ themes: 2, days: 2 });
+    const ids = await Promise.all(details.map((d) => themes.assignmentOf(d.mentionId, d.createdAt)));
+    expect(new Set(ids).size).toBe(2);
+    const counts = (await themes.dayCounts(['2026-11-23'])).filter((c) => ids.includes(c.themeId));
+    expect(counts.map((c) => c.count)).toEqual([2, 2]);
+    for (const id of new Set(ids)) expect((await themes.theme(id as string))?.mentions).toBe(2);
+  });
+
+  it('counts a redelivered mention once when it comes again in a batch with new mentions of its theme', async () => {
+    const createdAt = '2026-11-22T11:00:00.000Z';
+    const early = routed('Stromzähler falsch abgelesen, Nachzahlung viel zu hoch', { createdAt });
+    const later = [
+      routed('Zähler falsch abgelesen, Nachzahlung zu hoch', { createdAt }),
+      routed('Nachzahlung viel zu hoch, Stromzähler falsch abgelesen', { createdAt }),
+    ];
+    await batch([early]);
+
+    const result = await batch([...later, early]);
+
+    expect(result.batchItemFailures).toEqual([]);
+    const themeId = (await themes.assignmentOf(early.mentionId, early.createdAt)) as string;
+    expect(await Promise.all(later.map((d) => themes.assignmentOf(d.mentionId, d.createdAt)))).toEqual([
+      themeId,
+      themeId,
+    ]);
+    expect((await themes.theme(themeId))?.mentions).toBe(3);
+    expect((await themes.themeDays(themeId, ['2026-11-22'])).get('2026-11-22')).toBe(3);
+    expect(await themes.authorsOf(themeId, '2026-11-22', '2026-11-22')).toBe(3);
+  });
+
+  it('fails only the records of a theme whose write failed, and counts them once when they come again', async () => {
+    const createdAt = '2026-11-21T11:00:00.000Z';
+    const details = [
+      routed('Gutschein wird im Shop nicht angenommen', { createdAt }),
+      routed('Heizung im Mietshaus seit Tagen kalt', { createdAt }),
+      routed('Shop nimmt den Gutschein nicht an', { createdAt }),
+    ];
+    const event = sqsEventFactory(details.map((d, i) => sqsRecordFactory(routedEnvelope(d), `theme-fail-${i}`)));
+    // The voucher theme's write is refused (its id is made of its first mention's); the heating one's is not.
+    const voucher = themeIdOf('complaint', 'de', details[0]?.mentionId as string);
+    let refuse = true;
+    const refusing: RecordInsightsDeps = {
+      ...deps,
+      themes: new DynamoThemeRepository(
+        refusingWrites(
+          local.documents,
+          (command) => refuse && command instanceof PutCommand && command.input.Item?.id === voucher,
+        ),
+        topology.table.name,
+      ),
+    };
+
+    const first = await recordInsightsBatch(event, contextFactory(), refusing);
+    refuse = false;
+    const again = await recordInsightsBatch(
+      sqsEventFactory(first.batchItemFailures.map((f) => event.Records.find((r) => r.messageId === f.itemIdentifier)!)),
+      contextFactory(),
+      deps,
+    );
+
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'theme-fail-0' }, { itemIdentifier: 'theme-fail-2' }]);
+    expect(again.batchItemFailures).toEqual([]);
+    const [voucherTheme, heating] = await Promise.all(
+      details.slice(0, 2).map((d) => themes.assignmentOf(d.mentionId, d.createdAt)),
+    );
+    expect(voucherTheme).toBe(voucher);
+    expect((await themes.themeDays(heating as string, ['2026-11-21'])).get('2026-11-21')).toBe(1);
+    expect((await themes.theme(voucherTheme as string))?.mentions).toBe(2);
+    expect((await themes.themeDays(voucherTheme as string, ['2026-11-21'])).get('2026-11-21')).toBe(2);
+    const hourly = await rates.counts('2026-11-21T11:00:00.000Z', '2026-11-21T11:00:00.000Z');
+    expect(hourly.find((c) => c.dimension === 'category' && c.value === 'complaint')?.count).toBe(3);
+  });
+
   it('counts authors on the theme day and the marks an earlier release wrote as items, and erases both', async () => {
     const detail = routed('Kundenkarte wird an der Kasse abgelehnt', { createdAt: '2026-11-27T23:30:00.000Z' });
     await batch([detail]);
