@@ -57,8 +57,12 @@
  * lifecycle sit under `DEPT#<dept>#OPEN` until their first transition moves them.
  * A theme item holds its term vector, examples and departments under `version` (optimistic
  * lock, like a case); the kind's and language's themes are one query, the clusterer's
- * candidates. A theme day counts with `ADD` on the condition that its `mentionIds` set does
- * not hold the mention yet, so a redelivery never counts twice (one theme's day holds up to
+ * candidates. record-insights writes a theme once per SQS batch with all of the batch's
+ * mentions of it (since w17; the version then grows by the number of mentions added, as it
+ * did by one write per mention before, so items of either release read and lock alike).
+ * A theme day counts with `ADD` (of all of a batch's mentions of the theme and day in one
+ * write) on the condition that its `mentionIds` set holds none of them yet; refused, each is
+ * counted on its own under the same condition, so a redelivery never counts twice (one theme's day holds up to
  * about 7,500 mentions of as many authors within the 400 KB item limit: a mention id and a
  * 20-character author hash each). Theme authors are pseudonymous
  * hashes in the same day item's `authors` set, added by the same write, counted over the days
