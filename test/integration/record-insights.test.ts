@@ -271,6 +271,27 @@ describe('record-insights against dynalite', () => {
     expect(await themes.authorsOf(themeId, '2026-11-22', '2026-11-22')).toBe(3);
   });
 
+  it('counts more mentions of a theme day than one write takes, and a redelivery among new ones once', async () => {
+    const count = (n: number) => ({
+      themeId: 'th_complaint_de_000000000060',
+      day: '2026-11-20',
+      mentionId: `facebook:many${n}`,
+      department: 'service',
+      reactions: 1,
+      authorHash: `author${n % 7}`,
+    });
+    const first = Array.from({ length: 60 }, (_, n) => count(n));
+
+    const counted = await themes.countMentions(first);
+    const again = await themes.countMentions([count(59), count(60), count(0)]);
+
+    expect(counted.size).toBe(60);
+    expect([...again]).toEqual(['facebook:many60']);
+    const days = await themes.dayCounts(['2026-11-20']);
+    expect(days.find((d) => d.themeId === 'th_complaint_de_000000000060')).toMatchObject({ count: 61, reactions: 61 });
+    expect(await themes.authorsOf('th_complaint_de_000000000060', '2026-11-20', '2026-11-20')).toBe(7);
+  });
+
   it('fails only the records of a theme whose write failed, and counts them once when they come again', async () => {
     const createdAt = '2026-11-21T11:00:00.000Z';
     const details = [
