@@ -17,7 +17,7 @@
 export class EventStreamsNotBundledError extends Error {
   constructor() {
     super(
-      'An SDK operation with an event stream was called in a Lambda bundle built without @smithy/core/event-streams (infra/sdk-lean/event-streams.ts): add the operation to LEAN_CLIENT_OPERATIONS and let infra/bundling.ts `usesEventStreams` keep the codec for its function',
+      'An SDK operation with an event stream was called in a Lambda bundle built without @smithy/core/event-streams: see usesEventStreams in infra/bundling.ts',
     );
     this.name = 'EventStreamsNotBundledError';
   }
