@@ -1,11 +1,16 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import {
+  type BuiltBundle,
   type BundleOptions,
+  buildLambdaBundle,
   lambdaBaseEnvironment,
   SDK_CHECKSUM,
   SDK_CREDENTIAL_CHAIN,
   SDK_EVENT_STREAMS,
 } from '../infra/bundling.ts';
 import type { FunctionSpec } from '../infra/topology.ts';
+import type { CompanyConfig } from '../shared/config/schema.ts';
 
 /**
  * The environment of a function in the cloud, with placeholder values for its resources
@@ -53,3 +58,23 @@ export const handler = middy(async (event) => {
 export const BASELINE_BUNDLE_OPTIONS: BundleOptions = {
   withoutAliases: [SDK_CREDENTIAL_CHAIN, SDK_EVENT_STREAMS, SDK_CHECKSUM],
 };
+
+/** Issue 12's target: every function but classify-mention within this many times the baseline, in bytes and cold import. */
+export const BUNDLE_TARGET = 1.3;
+
+/** Builds the baseline bundle (BASELINE_SOURCE with BASELINE_BUNDLE_OPTIONS) into `<dir>/baseline`; its entry is written into `dir`. */
+export async function buildBaselineBundle(
+  config: CompanyConfig,
+  projectRoot: string,
+  dir: string,
+): Promise<BuiltBundle> {
+  const entry = path.join(dir, 'baseline-entry.ts');
+  writeFileSync(entry, BASELINE_SOURCE);
+  return buildLambdaBundle(
+    { entry: path.relative(projectRoot, entry), environment: {} },
+    config,
+    projectRoot,
+    path.join(dir, 'baseline'),
+    BASELINE_BUNDLE_OPTIONS,
+  );
+}

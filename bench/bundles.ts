@@ -18,7 +18,7 @@
  * import; classify-mention's cold import within 2x (cold import judged on CPU time).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildLambdaBundle, type BuiltBundle } from '../infra/bundling.ts';
@@ -29,11 +29,10 @@ import { demoConfig } from '../test/factories/config.ts';
 import { sqsEventFactory } from '../test/factories/lambda.ts';
 import { sqsRecordFactory } from '../test/factories/mention.ts';
 import { bundleEvent, invokeBundle, storeBundleCase } from '../test/support/bundle-invocation.ts';
-import { BASELINE_BUNDLE_OPTIONS, BASELINE_SOURCE, environmentOf } from './bundle-env.ts';
+import { BUNDLE_TARGET, buildBaselineBundle, environmentOf } from './bundle-env.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const BUNDLE_TARGET = 1.3;
 const CLASSIFY_IMPORT_TARGET = 2;
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -117,19 +116,11 @@ async function main(): Promise<void> {
   });
   try {
     await storeBundleCase(runtime);
-    const baselineEntry = path.join(dir, 'baseline-entry.ts');
-    writeFileSync(baselineEntry, BASELINE_SOURCE);
     const entries: { readonly id: string; readonly spec: FunctionSpec | undefined; readonly bundle: BuiltBundle }[] = [
       {
         id: 'baseline (client-sqs + middy + logger)',
         spec: undefined,
-        bundle: await buildLambdaBundle(
-          { entry: path.relative(ROOT, baselineEntry), environment: {} },
-          config,
-          ROOT,
-          path.join(dir, 'baseline'),
-          BASELINE_BUNDLE_OPTIONS,
-        ),
+        bundle: await buildBaselineBundle(config, ROOT, dir),
       },
     ];
     for (const spec of functions) {

@@ -70,18 +70,21 @@ export const LAMBDA_BUNDLE = {
 export const SDK_EVENT_STREAMS = '@smithy/core/event-streams';
 
 /**
- * Whether a function may call a client with event-stream operations: S3 (a bucket) or
- * Bedrock Runtime (a model). The others' bundles take SDK_EVENT_STREAMS from
- * infra/sdk-lean/event-streams.ts: IAM lets a function reach only what it is granted.
+ * Whether a function may call an operation that streams events: it is granted a model (Bedrock
+ * Runtime's streaming Converse and InvokeModel). The others' bundles take SDK_EVENT_STREAMS
+ * from infra/sdk-lean/event-streams.ts, whose marshaller throws when used: IAM lets a function
+ * reach only what it is granted, and the S3 operations the functions call
+ * (LEAN_CLIENT_OPERATIONS) stream none (S3's only one, SelectObjectContent, is not among them;
+ * test/infra/sdk-lean-event-streams.test.ts holds the list to that).
  */
 export function usesEventStreams(spec: Partial<Pick<FunctionSpec, 'grants'>>): boolean {
-  return (spec.grants ?? []).some((g) => g.resource === 'bucket' || g.resource === 'model');
+  return (spec.grants ?? []).some((g) => g.resource === 'model');
 }
 
 /**
  * A function's aliases with absolute paths (esbuild resolves an alias in its working
- * directory): LAMBDA_BUNDLE.alias, and the event-stream codec where the function has no
- * client that streams events (`usesEventStreams`); but for the packages named in `without`
+ * directory): LAMBDA_BUNDLE.alias, and the event-stream codec where the function calls no
+ * operation that streams events (`usesEventStreams`); but for the packages named in `without`
  * (the bundle benches' baseline keeps the SDK's own credential chain and codec, as issue 12
  * defines it).
  */

@@ -12,7 +12,7 @@ import { ConsoleUsers } from './constructs/console-users.ts';
 import { DataStore } from './constructs/data-store.ts';
 import { EventRouting } from './constructs/event-routing.ts';
 import { FunctionUrls } from './constructs/function-urls.ts';
-import { acknowledgeFinding } from './nag.ts';
+import { acknowledgeStackFinding } from './nag.ts';
 import { Functions } from './constructs/functions.ts';
 import { PlatformSecrets } from './constructs/platform-secrets.ts';
 import { Schedules } from './constructs/schedules.ts';
@@ -146,8 +146,9 @@ export class CompanyStack extends Stack {
       this.functionUrls.choose(`${webhookUrl.url.url}${tail}`, `${this.webhooks.url}${tail}`);
     // W1001 (a reference to a conditional resource) is reported for each of these outputs although the URL is read only
     // in the Fn::If branch of the URL's own condition; the URL and its two permissions are the stack's only conditional
-    // resources, so no other reference can be meant.
-    acknowledgeFinding(
+    // resources, so no other reference can be meant. The validation reports it on the stack (outputs are no resources):
+    // acknowledged there, and written once into the template's Metadata, not into every resource's.
+    acknowledgeStackFinding(
       this,
       'CloudFormation Validate::W1001',
       "the webhook outputs read ingest's function URL only inside Fn::If on the URL's own condition (FunctionUrls/Supported)",

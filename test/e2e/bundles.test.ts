@@ -7,9 +7,10 @@
  * require esbuild cannot follow, a missing asset, a module that runs too much at import)
  * fails here rather than in Lambda.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_TARGET, buildBaselineBundle } from '../../bench/bundle-env.ts';
 import { buildLambdaBundle, type BuiltBundle, usesEventStreams } from '../../infra/bundling.ts';
 import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
 import { LEAN_CLIENT_OPERATIONS, LEAN_SCHEMA_CLIENTS } from '../../infra/sdk-lean/client-schemas.ts';
@@ -150,7 +151,7 @@ describe('function bundles, built as the stack builds them', () => {
     }
   });
 
-  it('carries the SDK’s event-stream codec only in the functions whose S3 or Bedrock client streams events', () => {
+  it('carries the SDK’s event-stream codec only in the functions granted a model (Bedrock Runtime streams events)', () => {
     for (const spec of topology.functions) {
       const bundle = bundles.get(spec.id);
       if (!bundle) throw new Error(`no bundle of ${spec.id}`);
@@ -160,6 +161,21 @@ describe('function bundles, built as the stack builds them', () => {
         codec: inputsMatching(bundle, /node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//).length > 0,
       }).toEqual({ id: spec.id, codec: usesEventStreams(spec) });
     }
+  });
+
+  it('keeps every function but classify-mention within issue 12’s size line: 1.3x the baseline bundle', async () => {
+    // Arrange
+    const baseline = await buildBaselineBundle(config, ROOT, dir);
+    const line = statSync(baseline.file).size * BUNDLE_TARGET;
+
+    // Act
+    const sizes = topology.functions
+      .filter((spec) => spec.id !== 'classify-mention')
+      .map((spec) => ({ id: spec.id, bytes: statSync(bundles.get(spec.id)?.file ?? '').size }));
+
+    // Assess: classify-mention's own target is its import (bench:bundles).
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(sizes.filter((size) => size.bytes > line)).toEqual([]);
   });
 
   it('takes SES v2, S3, DynamoDB, EventBridge and Secrets Manager from the lean copies (infra/sdk-lean/client-schemas.ts)', () => {

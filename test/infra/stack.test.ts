@@ -1088,12 +1088,11 @@ describe('company stack of the demo config', () => {
     });
 
     it('writes a reason next to every acknowledged finding in the template', () => {
-      const acknowledged = Object.values(
-        synth.template.toJSON().Resources as Record<
-          string,
-          { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }
-        >,
-      ).flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+      type Acknowledged = { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } };
+      const template = synth.template.toJSON() as Acknowledged & { Resources: Record<string, Acknowledged> };
+      const acknowledged = [template, ...Object.values(template.Resources)].flatMap(
+        (r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? [],
+      );
 
       expect(new Set(acknowledged.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(
         new Set([
@@ -1108,6 +1107,18 @@ describe('company stack of the demo config', () => {
         ]),
       );
       for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(60);
+    });
+
+    it('writes the outputs’ W1001 acknowledgement once, into the template’s Metadata, not into every resource', () => {
+      type Acknowledged = { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string }[] } } };
+      const template = synth.template.toJSON() as Acknowledged & { Resources: Record<string, Acknowledged> };
+      const w1001 = (r: Acknowledged) =>
+        (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).filter((a) => a.id === 'CloudFormation-Validate::W1001');
+
+      expect(w1001(template)).toHaveLength(1);
+      expect(Object.entries(template.Resources).filter(([, r]) => w1001(r).length > 0)).toEqual([]);
+      // Still acknowledged where the validation reports it: no W1001 among the findings.
+      expect(synth.violations.filter((v) => v.ruleName.includes('W1001'))).toEqual([]);
     });
 
     it('acknowledges the open GET webhook routes without claiming a verify token protects X and LinkedIn', () => {
