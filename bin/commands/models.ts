@@ -138,8 +138,8 @@ async function trainRun(args: string[]): Promise<number> {
   const trainer = new NgramModelTrainer(() =>
     loadBaseExamples(base ? { corpusDir: base, realDataDir: path.join(base, 'data') } : {}),
   );
-  // The guard reads the held-out split of the same real data the candidate trains without.
-  const guard = new RealGuardSample(base ? path.join(base, 'data') : undefined);
+  // The guard's sample is fixed: the shipped real data's held-out split, whatever --base says.
+  const guard = new RealGuardSample();
   return withCorrections(config, values, 'train', async (corrections) => {
     const deps: CompanyModelDeps = { corrections, models, trainer, guard, clock: systemClock };
     process.stderr.write(`Training the ${config.company.id} model (a minute or so)...\n`);

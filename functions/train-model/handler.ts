@@ -23,7 +23,7 @@ export const SCHEDULE_ACTOR = 'schedule:train-model';
 
 /** The use case's ports, and the company's guard margin (`classifier.modelGuardMargin`). */
 export interface TrainModelDeps extends CompanyModelDeps {
-  readonly guardMargin?: number;
+  readonly guardMargin?: number | undefined;
 }
 
 export function dependenciesFrom(env: FunctionEnv): TrainModelDeps {
@@ -36,8 +36,8 @@ export function dependenciesFrom(env: FunctionEnv): TrainModelDeps {
     trainer: new NgramModelTrainer(),
     guard: new RealGuardSample(),
     clock: systemClock,
-    // Absent in a config synthesized before round w17: the use case's default.
-    ...(config.classifier.modelGuardMargin === undefined ? {} : { guardMargin: config.classifier.modelGuardMargin }),
+    // Undefined in a config synthesized before round w17: the use case's default.
+    guardMargin: config.classifier.modelGuardMargin,
   };
 }
 
@@ -48,11 +48,7 @@ export function dependenciesFrom(env: FunctionEnv): TrainModelDeps {
  */
 export async function runTrainModel(event: unknown, deps: TrainModelDeps): Promise<TrainOutcome> {
   const input = parseEventInput(TrainModelInputSchema, event ?? {}, 'train-model input is not a training request');
-  const outcome = await trainCompanyModel(
-    SCHEDULE_ACTOR,
-    deps,
-    deps.guardMargin === undefined ? {} : { guardMargin: deps.guardMargin },
-  );
+  const outcome = await trainCompanyModel(SCHEDULE_ACTOR, deps, { guardMargin: deps.guardMargin });
   if (outcome.status === 'too-few') {
     logger.info('Company model not trained: too few corrections', {
       scheduledTime: input.scheduledTime,

@@ -136,22 +136,21 @@ export function scoreClassifier(classifier: NgramClassifier, examples: readonly 
  * first (`loadLanguageDetector`), or texts that need it are read without it.
  */
 export function scoreGuardSample(classifier: NgramClassifier, examples: readonly GuardExample[]): GuardScore[] {
-  const tallies = new Map<string, { language: string; head: GuardScore['head']; right: number; examples: number }>();
-  const count = (language: string, head: GuardScore['head'], right: boolean) => {
-    const key = `${language} ${head}`;
-    const t = tallies.get(key) ?? { language, head, right: 0, examples: 0 };
-    t.examples++;
-    if (right) t.right++;
-    tallies.set(key, t);
+  // `<language> <head>` -> [right, examples]; keys sort as the measures are listed.
+  const tallies = new Map<string, [number, number]>();
+  const count = (key: string, right: boolean) => {
+    const t = tallies.get(key) ?? [0, 0];
+    tallies.set(key, [t[0] + (right ? 1 : 0), t[1] + 1]);
   };
   for (const e of examples) {
     const result = classifier.classify({ text: e.text });
-    if (e.sentiment) count(e.language, 'sentiment', result.sentiment === e.sentiment);
-    if (e.category) count(e.language, 'category', result.category === e.category);
+    if (e.sentiment) count(`${e.language} sentiment`, result.sentiment === e.sentiment);
+    if (e.category) count(`${e.language} category`, result.category === e.category);
   }
-  return [...tallies.values()]
-    .sort((a, b) => a.language.localeCompare(b.language) || a.head.localeCompare(b.head))
-    .map((t) => ({ language: t.language, head: t.head, accuracy: round(t.right / t.examples), examples: t.examples }));
+  return [...tallies].sort().map(([key, [right, n]]) => {
+    const [language, head] = key.split(' ') as [string, GuardScore['head']];
+    return { language, head, accuracy: round(right / n), examples: n };
+  });
 }
 
 /**
@@ -161,18 +160,12 @@ export function scoreGuardSample(classifier: NgramClassifier, examples: readonly
  * sources label sentiment.
  */
 export class RealGuardSample implements GuardSample {
-  private sample?: GuardExample[];
+  private sample?: readonly GuardExample[];
 
   constructor(private readonly dir?: string) {}
 
   async examples(): Promise<readonly GuardExample[]> {
-    this.sample ??= splitCorpus(readRealData(this.dir)).heldOut.map((e) => ({
-      id: e.id,
-      text: e.text,
-      language: e.language,
-      ...(e.sentiment ? { sentiment: e.sentiment } : {}),
-      ...(e.category ? { category: e.category } : {}),
-    }));
+    this.sample ??= splitCorpus(readRealData(this.dir)).heldOut;
     return this.sample;
   }
 }

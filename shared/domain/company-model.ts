@@ -198,7 +198,7 @@ export function guardFailure(
 export async function trainCompanyModel(
   actor: Actor,
   deps: CompanyModelDeps,
-  options: { readonly weight?: number; readonly guardMargin?: number } = {},
+  options: { readonly weight?: number; readonly guardMargin?: number | undefined } = {},
 ): Promise<TrainOutcome> {
   const started = deps.clock.now();
   const examples = (await deps.corrections.list()).flatMap(exampleOf);
