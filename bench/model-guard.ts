@@ -28,7 +28,9 @@ import {
  * base data as train-model does (German and English; the language-agnostic model stays the
  * shipped one, as in bench:learning) and shows the guard's verdict for
  * - the attack: 40 (`--attack 40,300`: more) Rahmenwerk mentions all corrected to "neutral";
- * - honest corrections: 100 (`--honest 100,1000`: more) Rahmenwerk corrections as labelled.
+ * - honest corrections: 100 (`--honest 100,1000`: more) Rahmenwerk corrections as labelled;
+ * - with `--written-only`: round w16's defect, a company model whose base is the written
+ *   corpus without the real data, on 100 honest corrections.
  */
 
 const SET = path.resolve(import.meta.dirname, 'data', 'rahmenwerk-mentions.jsonl');
@@ -83,9 +85,9 @@ process.stdout.write(
 );
 
 const rows: string[][] = [['shipped models', ...cells(shipped), '-']];
-const verdict = (label: string, corrections: readonly LabelledExample[]) => {
+const verdict = (label: string, corrections: readonly LabelledExample[], base = loadBase()) => {
   const t = performance.now();
-  const artifact = trainCompanyArtifact(loadBase(), corrections, CORRECTION_WEIGHT, LANGUAGES);
+  const artifact = trainCompanyArtifact(base, corrections, CORRECTION_WEIGHT, LANGUAGES);
   const trainS = (performance.now() - t) / 1000;
   const scores = scoreGuardSample(classifierOf(artifact), sample);
   const failure = guardFailure(scores, shipped, GUARD_MARGIN);
@@ -109,6 +111,13 @@ for (const n of ATTACKS)
     order.slice(0, n).map((e) => ({ ...e, sentiment: 'neutral' as const })),
   );
 for (const n of HONEST) verdict(`${n} honest Rahmenwerk corrections`, order.slice(0, n));
+// Round w16's defect: a company model trained without the real data (it read real text 0.29 worse).
+if (process.argv.includes('--written-only'))
+  verdict(
+    '100 honest corrections, written corpus only (round w16 defect)',
+    order.slice(0, 100),
+    loadBaseExamples({ realDataDir: null }),
+  );
 
 process.stdout.write(
   `${[
