@@ -173,7 +173,9 @@ describe('backchannel correct, train and model on the persisted local data', () 
 
     // Assess
     expect(trained.code).toBe(0);
-    expect(trained.stdout).toMatch(/: promoted \(\d+\.\d% beats shipped's \d+\.\d% on \d+ held-out corrections, and stays within 1 of it on real held-out text\)/);
+    expect(trained.stdout).toMatch(
+      /: promoted \(\d+\.\d% beats shipped's \d+\.\d% on \d+ held-out corrections, and stays within 1 of it on real held-out text\)/,
+    );
     const versions = readdirSync(path.join(modelsDir, 'versions'));
     expect(versions).toHaveLength(1);
     const version = JSON.parse(readFileSync(path.join(modelsDir, 'versions', versions[0]!), 'utf8'));
