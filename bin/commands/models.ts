@@ -7,7 +7,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
-import type { CompanyModelDeps, ModelScore, ModelStore, ModelVersion } from '../../shared/domain/company-model.ts';
+import type {
+  CompanyModelDeps,
+  GuardScore,
+  ModelScore,
+  ModelStore,
+  ModelVersion,
+} from '../../shared/domain/company-model.ts';
 import type { CorrectionStore } from '../../shared/domain/corrections.ts';
 import {
   DEFAULT_COMPANY,
@@ -36,7 +42,10 @@ in shared/classifier/corpus and the real texts in shared/classifier/data, their 
 left out, trained as \`npm run train\` trains) plus the company's corrections, each counted 5 times. A quarter of the
 corrections (chosen by a hash of the mention id) is held out: the new model and the one in
 use (the promoted version, else the shipped models) are both scored on them, and the new
-one is promoted only when it scores higher. Both scores are recorded with the version.
+one is promoted only when it scores higher there and, on real held-out text (the held-out
+split of shared/classifier/data: sentiment in German and English, the English category),
+falls no more than classifier.modelGuardMargin (default 0.02) below the model in use on any
+measure. All scores are recorded with the version.
 With fewer than 20 held-out corrections (about 80 in all) nothing is trained.
 Locally the models live in .backchannel/<company>/models/; a running \`npm start\` loads a
 newly promoted model when it is started again (as a Lambda does at its next cold start).
@@ -53,8 +62,9 @@ const MODEL_USAGE = `Usage: backchannel model list [--company <id>] [--bucket <n
        backchannel model rollback [--company <id>] [--bucket <name> --region <r>]
 
 list      the trained versions, oldest first: status, when and by whom, corrections, the
-          candidate's and the then-current model's scores on the held-out corrections; the
-          version in use is marked
+          candidate's and the then-current model's scores on the held-out corrections and
+          on real held-out text (the guard), why a version was rejected; the version in use
+          is marked
 rollback  go back to the version promoted before the current one (or to the shipped models);
           classify-mention loads it at its next cold start (locally: the next \`npm start\`)
 
@@ -118,7 +128,9 @@ async function trainRun(args: string[]): Promise<number> {
   where(values, 'train');
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
   const { trainCompanyModel } = await import('../../shared/domain/company-model.ts');
-  const { NgramModelTrainer, loadBaseExamples } = await import('../../shared/classifier/company-model.ts');
+  const { NgramModelTrainer, RealGuardSample, loadBaseExamples } = await import(
+    '../../shared/classifier/company-model.ts'
+  );
   const { systemClock } = await import('../../shared/domain/system-clock.ts');
   const models = await modelStoreOf(config, values, 'train');
   const base = values.base ? path.resolve(values.base) : undefined;
@@ -126,10 +138,14 @@ async function trainRun(args: string[]): Promise<number> {
   const trainer = new NgramModelTrainer(() =>
     loadBaseExamples(base ? { corpusDir: base, realDataDir: path.join(base, 'data') } : {}),
   );
+  // The guard's sample is fixed: the shipped real data's held-out split, whatever --base says.
+  const guard = new RealGuardSample();
   return withCorrections(config, values, 'train', async (corrections) => {
-    const deps: CompanyModelDeps = { corrections, models, trainer, clock: systemClock };
+    const deps: CompanyModelDeps = { corrections, models, trainer, guard, clock: systemClock };
     process.stderr.write(`Training the ${config.company.id} model (a minute or so)...\n`);
-    const outcome = await trainCompanyModel(`cli:${os.userInfo().username}`, deps);
+    const outcome = await trainCompanyModel(`cli:${os.userInfo().username}`, deps, {
+      guardMargin: config.classifier.modelGuardMargin,
+    });
     if (outcome.status === 'too-few') {
       process.stdout.write(`Not trained: ${outcome.reason}.\n`);
       return 0;
@@ -142,6 +158,7 @@ async function trainRun(args: string[]): Promise<number> {
         `  held-out corrections: ${v.training.heldOutCorrections}`,
         `  new model      ${score(v.scores.candidate)}`,
         `  ${v.scores.currentModel.padEnd(14)} ${score(v.scores.current)}`,
+        ...guardLines(v, '  '),
       ].join('\n')}\n`,
     );
     return 0;
@@ -197,9 +214,22 @@ export function describeVersions(current: string, versions: readonly ModelVersio
     lines.push(
       `${v.id === current ? '*' : ' '} ${v.id}  ${v.status.padEnd(11)} trained ${v.trainedAt} by ${v.trainedBy}; ${v.training.corrections} corrections (${v.training.heldOutCorrections} held out)`,
       `    new ${score(v.scores.candidate)}  vs  ${v.scores.currentModel} ${score(v.scores.current)}${v.promotedAt ? `; promoted ${v.promotedAt} by ${v.promotedBy}` : ''}`,
+      ...guardLines(v, '    '),
+      ...(v.status === 'promoted' ? [] : [`    ${v.rejectedBy ? `rejected by the ${v.rejectedBy}: ` : ''}${v.reason}`]),
     );
   }
   return lines.join('\n');
+}
+
+/** The guard's scores of a version: new model vs the then-current one per language and head. */
+function guardLines(v: ModelVersion, indent: string): string[] {
+  if (!v.guard) return [];
+  const { candidate, current, margin } = v.guard;
+  const cells = candidate.map((c) => {
+    const then = current.find((s: GuardScore) => s.language === c.language && s.head === c.head);
+    return `${c.language} ${c.head} ${c.accuracy.toFixed(3)} vs ${then ? then.accuracy.toFixed(3) : '-'} (${c.examples})`;
+  });
+  return [`${indent}real held-out text (margin ${margin}): ${cells.join(', ')}`];
 }
 
 function score(s: ModelScore): string {

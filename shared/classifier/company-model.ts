@@ -1,4 +1,13 @@
-import type { LabelledExample, ModelArtifact, ModelScore, ModelStore, ModelTrainer } from '../domain/company-model.ts';
+import type {
+  GuardExample,
+  GuardSample,
+  GuardScore,
+  LabelledExample,
+  ModelArtifact,
+  ModelScore,
+  ModelStore,
+  ModelTrainer,
+} from '../domain/company-model.ts';
 import {
   baseTrainingExamples,
   loadBaseData,
@@ -6,7 +15,7 @@ import {
   type BaseData,
   type BuildOptions,
 } from './build-models.ts';
-import type { CorpusExample } from './corpus.ts';
+import { splitCorpus, type CorpusExample } from './corpus.ts';
 import {
   contentHash,
   decodeModel,
@@ -16,6 +25,7 @@ import {
   type ModelLanguage,
 } from './model-codec.ts';
 import { NgramClassifier } from './ngram-classifier.ts';
+import { readRealData } from './real-data.ts';
 
 /**
  * The n-gram classifier's side of company models: trains the three language models
@@ -120,6 +130,46 @@ export function scoreClassifier(classifier: NgramClassifier, examples: readonly 
   };
 }
 
+/**
+ * A classifier's accuracy per language and head on the guard sample, end to end as
+ * classify-mention runs it; each text is counted for the heads its source labels. Load eld
+ * first (`loadLanguageDetector`), or texts that need it are read without it.
+ */
+export function scoreGuardSample(classifier: NgramClassifier, examples: readonly GuardExample[]): GuardScore[] {
+  // `<language> <head>` -> [right, examples]; keys sort as the measures are listed.
+  const tallies = new Map<string, [number, number]>();
+  const count = (key: string, right: boolean) => {
+    const t = tallies.get(key) ?? [0, 0];
+    tallies.set(key, [t[0] + (right ? 1 : 0), t[1] + 1]);
+  };
+  for (const e of examples) {
+    const result = classifier.classify({ text: e.text });
+    if (e.sentiment) count(`${e.language} sentiment`, result.sentiment === e.sentiment);
+    if (e.category) count(`${e.language} category`, result.category === e.category);
+  }
+  return [...tallies].sort().map(([key, [right, n]]) => {
+    const [language, head] = key.split(' ') as [string, GuardScore['head']];
+    return { language, head, accuracy: round(right / n), examples: n };
+  });
+}
+
+/**
+ * The guard sample from the real data beside the code (shared/classifier/data, or `dir`): its
+ * held-out split (`splitCorpus`, the part the shipped models and every company model never
+ * train on), German and English, read once. BANKING77 labels the English category; the other
+ * sources label sentiment.
+ */
+export class RealGuardSample implements GuardSample {
+  private sample?: readonly GuardExample[];
+
+  constructor(private readonly dir?: string) {}
+
+  async examples(): Promise<readonly GuardExample[]> {
+    this.sample ??= splitCorpus(readRealData(this.dir)).heldOut;
+    return this.sample;
+  }
+}
+
 /** The ModelTrainer of the n-gram classifier; the base data is read once, on first use. */
 export class NgramModelTrainer implements ModelTrainer {
   private base?: BaseData;
@@ -138,9 +188,23 @@ export class NgramModelTrainer implements ModelTrainer {
   }
 
   async score(artifact: ModelArtifact | undefined, examples: readonly LabelledExample[]): Promise<ModelScore> {
-    const classifier = new NgramClassifier(artifact ? { models: decodeArtifact(artifact, 'candidate') } : {});
-    return scoreClassifier(classifier, examples);
+    return scoreClassifier(await classifierOf(artifact), examples);
   }
+
+  async scoreGuard(artifact: ModelArtifact | undefined, examples: readonly GuardExample[]): Promise<GuardScore[]> {
+    return scoreGuardSample(await classifierOf(artifact), examples);
+  }
+}
+
+/**
+ * A classifier of an artifact (undefined: the shipped models) with eld loaded: scoring runs
+ * synchronously, so without the wait the first model scored would read every undecided text
+ * without eld and the second with it, and the two would not be compared on equal terms.
+ */
+async function classifierOf(artifact: ModelArtifact | undefined): Promise<NgramClassifier> {
+  const classifier = new NgramClassifier(artifact ? { models: decodeArtifact(artifact, 'candidate') } : {});
+  await classifier.loadLanguageDetector();
+  return classifier;
 }
 
 /** What classify-mention runs with: the promoted company models, or (undefined) the shipped ones. */

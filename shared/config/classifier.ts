@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GUARD_MARGIN } from '../domain/company-model.ts';
 import { CATEGORIES } from '../domain/mention.ts';
 
 /**
@@ -58,6 +59,10 @@ export const ClassifierConfigSchema = z
         description:
           'the optional cloud classifier (Amazon Bedrock) for low-confidence mentions, with the local result as fallback',
       }),
+    modelGuardMargin: z.number().min(0).max(1).default(GUARD_MARGIN).meta({
+      description:
+        'how far (in accuracy) a newly trained company model may fall below the model in use on real held-out text (sentiment per language, English category) and still be promoted; 0.02: honest company models fell up to 0.010 below the shipped models there (docs/classifier.md, round w17)',
+    }),
     triage: z
       .strictObject({
         belowConfidence: z.number().gt(0).max(1).meta({
@@ -73,6 +78,7 @@ export const ClassifierConfigSchema = z
   })
   .default({
     keywordRules: [],
+    modelGuardMargin: GUARD_MARGIN,
     cloud: { enabled: false, modelId: 'amazon.nova-micro-v1:0', belowConfidence: 0.5, timeoutMs: 1500 },
   });
 export type ClassifierConfig = z.infer<typeof ClassifierConfigSchema>;

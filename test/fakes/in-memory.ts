@@ -2,7 +2,14 @@ import { histogramBucketOf, HISTOGRAM_BUCKETS } from '../../shared/adapters/dyna
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { OPEN_STATES, waitingForApproval, type Case } from '../../shared/domain/case.ts';
 import { isInTriage } from '../../shared/domain/triage.ts';
-import type { ModelArtifact, ModelStore, ModelVersion, PromotionState } from '../../shared/domain/company-model.ts';
+import type {
+  GuardExample,
+  GuardSample,
+  ModelArtifact,
+  ModelStore,
+  ModelVersion,
+  PromotionState,
+} from '../../shared/domain/company-model.ts';
 import type { Correction, CorrectionStore } from '../../shared/domain/corrections.ts';
 import { StaleCaseError, ValidationError } from '../../shared/domain/errors.ts';
 import type { CaseEvent, MentionRouted, MentionsRouted } from '../../shared/domain/events.ts';
@@ -407,6 +414,16 @@ export class InMemoryCorrections implements CorrectionStore {
   }
   async list(): Promise<Correction[]> {
     return [...this.items.values()];
+  }
+}
+
+/** A guard sample of the texts given; `reads` counts the calls. */
+export class InMemoryGuardSample implements GuardSample {
+  reads = 0;
+  constructor(readonly items: readonly GuardExample[]) {}
+  async examples(): Promise<readonly GuardExample[]> {
+    this.reads++;
+    return this.items;
   }
 }
 

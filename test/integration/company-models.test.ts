@@ -8,10 +8,22 @@ import { buildTopology } from '../../infra/topology.ts';
 import { DynamoCorrectionRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { fileBucketValue, fileModelStore } from '../../shared/adapters/models/index.ts';
 import { buildModels, type BaseData } from '../../shared/classifier/build-models.ts';
-import { loadBaseExamples, NgramModelTrainer, trainCompanyArtifact } from '../../shared/classifier/company-model.ts';
+import {
+  loadBaseExamples,
+  NgramModelTrainer,
+  RealGuardSample,
+  scoreGuardSample,
+  trainCompanyArtifact,
+} from '../../shared/classifier/company-model.ts';
 import { contentHash, decodeModel } from '../../shared/classifier/model-codec.ts';
 import { NgramClassifier } from '../../shared/classifier/ngram-classifier.ts';
-import type { LabelledExample, ModelVersion } from '../../shared/domain/company-model.ts';
+import {
+  GUARD_MARGIN,
+  HELD_OUT_SHARE,
+  splitByHash,
+  type LabelledExample,
+  type ModelVersion,
+} from '../../shared/domain/company-model.ts';
 import type { Correction } from '../../shared/domain/corrections.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { demoConfig } from '../factories/config.ts';
@@ -40,6 +52,25 @@ const smallBase = (): BaseData => {
   };
   return small;
 };
+
+/** The real guard sample (the held-out split of shared/classifier/data), read once for the file. */
+const guard = new RealGuardSample();
+
+/** A correction of a Rahmenwerk mention with the given labels. */
+const correctionOf = (i: number, e: LabelledExample, labels: Correction['labels']): Correction => ({
+  id: `correction_x:${i}`,
+  caseId: 'case_0123456789abcdef0123',
+  mentionId: `x:${i}`,
+  platform: 'x',
+  authorId: `a${i}`,
+  text: e.text,
+  language: e.language,
+  labels,
+  predicted: { category: 'complaint', sentiment: 'negative', relevant: true, department: 'service' },
+  by: 'user:ole@example.de',
+  at: '2026-12-01T10:00:00.000Z',
+  expiresAt: 4_102_444_800,
+});
 
 const version = (id: string): ModelVersion => ({
   id,
@@ -103,26 +134,21 @@ describe('company models on the local backends', () => {
       .filter((_, i) => i % 8 === 0)
       .slice(0, 160)
       .entries()) {
-      const correction: Correction = {
-        id: `correction_x:${i}`,
-        caseId: 'case_0123456789abcdef0123',
-        mentionId: `x:${i}`,
-        platform: 'x',
-        authorId: `a${i}`,
-        text: e.text,
-        language: e.language,
-        labels: { category: e.category, sentiment: e.sentiment, relevant: e.relevant },
-        predicted: { category: 'complaint', sentiment: 'negative', relevant: true, department: 'service' },
-        by: 'user:ole@example.de',
-        at: '2026-12-01T10:00:00.000Z',
-        expiresAt: 4_102_444_800,
-      };
-      await corrections.put(correction);
+      await corrections.put(correctionOf(i, e, { category: e.category, sentiment: e.sentiment, relevant: e.relevant }));
     }
     const modelsDir = path.join(dir, 'trained');
     const outcome = await runTrainModel(
       { scheduledTime: '2026-12-06T03:00:00+01:00' },
-      { corrections, models: fileModelStore(modelsDir), trainer: new NgramModelTrainer(smallBase), clock: systemClock },
+      {
+        corrections,
+        models: fileModelStore(modelsDir),
+        trainer: new NgramModelTrainer(smallBase),
+        guard,
+        // The small base reads real text worse than the shipped models (the full base does
+        // not): the guard's verdict is the next tests'; this one checks what is recorded.
+        guardMargin: 1,
+        clock: systemClock,
+      },
     );
     const env = {
       ...local.env,
@@ -145,7 +171,52 @@ describe('company models on the local backends', () => {
     expect(promoted.error).toBeUndefined();
     expect(result.model).toMatch(new RegExp(`^${id}/(de|any)@`));
     expect(result.category).toBe('legal_risk');
-  }, 120_000);
+    // both models' guard scores on the real held-out text are recorded with the version
+    const recorded = (await fileModelStore(modelsDir).versions()).find((v) => v.id === id);
+    expect(recorded?.guard?.current).toEqual(scoreGuardSample(new NgramClassifier(), await guard.examples()));
+    expect(recorded?.guard?.candidate.map((s) => `${s.language} ${s.head}`)).toEqual([
+      'de sentiment',
+      'en category',
+      'en sentiment',
+    ]);
+    expect(recorded?.guard?.candidate.every((s) => s.examples > 1000 && s.accuracy > 0)).toBe(true);
+  }, 180_000);
+
+  it('rejects a candidate trained on 40 corrections that all say "neutral": the guard sees it forget real sentiment', async () => {
+    // Arrange: the model in use is the small base's own; 40 training and 20 held-out
+    // corrections of Rahmenwerk mentions, every one corrected to "neutral"
+    const attackTable = await startLocalTable(topology.table);
+    const corrections = new DynamoCorrectionRepository(attackTable.documents, topology.table.name);
+    const neutral = labelled.map((e, i) =>
+      correctionOf(10_000 + i, e, { category: e.category, sentiment: 'neutral', relevant: e.relevant }),
+    );
+    const { train, heldOut } = splitByHash(neutral, HELD_OUT_SHARE);
+    for (const c of [...train.slice(0, 40), ...heldOut.slice(0, 20)]) await corrections.put(c);
+    const models = fileModelStore(path.join(dir, 'attack'));
+    const inUse = version('company-20261129T030000-000');
+    await models.save(inUse, trainCompanyArtifact(smallBase(), [], 5));
+    await models.setPromotion({ current: inUse.id, previous: [] });
+
+    // Act
+    const outcome = await runTrainModel(
+      {},
+      { corrections, models, trainer: new NgramModelTrainer(smallBase), guard, clock: systemClock },
+    ).finally(() => attackTable.backend.stop());
+
+    // Assess
+    expect(outcome).toMatchObject({
+      status: 'rejected',
+      version: {
+        rejectedBy: 'guard',
+        training: { trainCorrections: 40, heldOutCorrections: 20 },
+        guard: { margin: GUARD_MARGIN },
+        reason: expect.stringMatching(
+          /^held-out corrections .* but real held-out (de|en) sentiment .*: more than 0\.02 below$/,
+        ),
+      },
+    });
+    expect(await models.promotion()).toEqual({ current: inUse.id, previous: [] });
+  }, 180_000);
 
   it('classifies with the shipped models, and says why, when the promoted artifact is corrupt', async () => {
     // Arrange

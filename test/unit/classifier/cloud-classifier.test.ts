@@ -144,6 +144,7 @@ describe('parseCloudAnswer', () => {
 describe('createClassifier', () => {
   const config = {
     keywordRules: [],
+    modelGuardMargin: 0.02,
     cloud: { enabled: false, modelId: MODEL_ID, belowConfidence: 0.5, timeoutMs: 1500 },
   };
 
