@@ -90,12 +90,12 @@ const verdict = (label: string, corrections: readonly LabelledExample[], base = 
   const artifact = trainCompanyArtifact(base, corrections, CORRECTION_WEIGHT, LANGUAGES);
   const trainS = (performance.now() - t) / 1000;
   const scores = scoreGuardSample(classifierOf(artifact), sample);
-  const failure = guardFailure(scores, shipped, GUARD_MARGIN);
+  const failure = guardFailure(scores, [{ model: 'shipped', scores: shipped }], GUARD_MARGIN);
   rows.push([
     label,
     ...cells(scores),
     failure
-      ? `rejected: ${failure.candidate.language} ${failure.candidate.head} ${f3(failure.current.accuracy - failure.candidate.accuracy)} below`
+      ? `rejected: ${failure.candidate.language} ${failure.candidate.head} ${f3(failure.reference.accuracy - failure.candidate.accuracy)} below`
       : 'passes',
   ]);
   process.stderr.write(`  ${label}: trained in ${trainS.toFixed(0)} s\n`);

@@ -224,11 +224,13 @@ export function describeVersions(current: string, versions: readonly ModelVersio
 /** The guard's scores of a version: new model vs the then-current one per language and head. */
 function guardLines(v: ModelVersion, indent: string): string[] {
   if (!v.guard) return [];
-  const { candidate, current, margin } = v.guard;
-  const cells = candidate.map((c) => {
-    const then = current.find((s: GuardScore) => s.language === c.language && s.head === c.head);
-    return `${c.language} ${c.head} ${c.accuracy.toFixed(3)} vs ${then ? then.accuracy.toFixed(3) : '-'} (${c.examples})`;
-  });
+  const { candidate, current, shipped, margin } = v.guard;
+  const of = (scores: readonly GuardScore[], c: GuardScore) =>
+    scores.find((s) => s.language === c.language && s.head === c.head)?.accuracy.toFixed(3) ?? '-';
+  const cells = candidate.map(
+    (c) =>
+      `${c.language} ${c.head} ${c.accuracy.toFixed(3)} vs ${of(current, c)}${shipped ? ` (shipped ${of(shipped, c)})` : ''} (${c.examples})`,
+  );
   return [`${indent}real held-out text (margin ${margin}): ${cells.join(', ')}`];
 }
 

@@ -72,12 +72,14 @@ export interface ModelVersion {
   /** Both models on the same held-out corrections. */
   readonly scores: { readonly candidate: ModelScore; readonly current: ModelScore; readonly currentModel: string };
   /**
-   * Both models on the real guard sample, and the margin the candidate may fall below the
-   * current model on any of its measures (absent in versions trained before round w17).
+   * Both models on the real guard sample, the shipped models too when a company model was in
+   * use, and the margin the candidate may fall below the better of them on any of its
+   * measures (absent in versions trained before round w17).
    */
   readonly guard?: {
     readonly candidate: readonly GuardScore[];
     readonly current: readonly GuardScore[];
+    readonly shipped?: readonly GuardScore[];
     readonly margin: number;
   };
   readonly status: ModelVersionStatus;
@@ -163,23 +165,34 @@ export type TrainOutcome =
   | { readonly status: 'too-few'; readonly reason: string; readonly corrections: number; readonly heldOut: number }
   | { readonly status: 'promoted' | 'rejected'; readonly version: ModelVersion };
 
+/** A model's scores on the guard sample, under the name a rejection gives it. */
+export interface GuardReference {
+  readonly model: string;
+  readonly scores: readonly GuardScore[];
+}
+
 /**
- * The guard's verdict: the measure where the candidate falls furthest below the current
- * model, when that is more than `margin`; undefined when it passes.
+ * The guard's verdict: the measure where the candidate falls furthest below a reference
+ * model, when that is more than `margin`; undefined when it passes. Every reference counts
+ * (the model in use and the shipped models), so promotions cannot walk a company's model
+ * down on real text by up to `margin` each week: the shipped models stay a floor.
  */
 export function guardFailure(
   candidate: readonly GuardScore[],
-  current: readonly GuardScore[],
+  references: readonly GuardReference[],
   margin: number,
-): { readonly candidate: GuardScore; readonly current: GuardScore } | undefined {
-  let worst: { candidate: GuardScore; current: GuardScore; drop: number } | undefined;
+): { readonly candidate: GuardScore; readonly reference: GuardScore; readonly model: string } | undefined {
+  let worst: { candidate: GuardScore; reference: GuardScore; model: string; drop: number } | undefined;
   for (const c of candidate) {
-    const now = current.find((s) => s.language === c.language && s.head === c.head);
-    const drop = now ? now.accuracy - c.accuracy : 0;
-    // Scores are rounded: a hair of tolerance, so that exactly `margin` below passes.
-    if (now && drop > margin + 1e-9 && drop > (worst?.drop ?? 0)) worst = { candidate: c, current: now, drop };
+    for (const { model, scores } of references) {
+      const then = scores.find((s) => s.language === c.language && s.head === c.head);
+      const drop = then ? then.accuracy - c.accuracy : 0;
+      // Scores are rounded: a hair of tolerance, so that exactly `margin` below passes.
+      if (then && drop > margin + 1e-9 && drop > (worst?.drop ?? 0))
+        worst = { candidate: c, reference: then, model, drop };
+    }
   }
-  return worst && { candidate: worst.candidate, current: worst.current };
+  return worst && { candidate: worst.candidate, reference: worst.reference, model: worst.model };
 }
 
 /**
@@ -190,10 +203,11 @@ export function guardFailure(
  * 2. with fewer than MIN_HELD_OUT held out: stop, nothing is trained or promoted
  * 3. train a candidate on the base data plus the training corrections, weighted up
  * 4. score candidate and current model (promoted version, else the shipped models) on the held-out corrections
- * 5. score both on the real guard sample (per language and head)
+ * 5. score both on the real guard sample (per language and head), and the shipped models
+ *    when a company model is in use
  * 6. store the version with all scores; promote it only when its score on the held-out
  *    corrections is higher and it falls no more than the guard margin below the current
- *    model on any measure of the guard sample
+ *    model, nor below the shipped models, on any measure of the guard sample
  */
 export async function trainCompanyModel(
   actor: Actor,
@@ -220,12 +234,20 @@ export async function trainCompanyModel(
   const guard = {
     candidate: await deps.trainer.scoreGuard(artifact, sample),
     current: await deps.trainer.scoreGuard(currentArtifact, sample),
+    ...(currentArtifact ? { shipped: await deps.trainer.scoreGuard(undefined, sample) } : {}),
     margin: options.guardMargin ?? GUARD_MARGIN,
   };
   const now = deps.clock.now();
   const currentModel = promotion.current ?? SHIPPED_MODEL;
   const beatsCorrections = candidate.accuracy > current.accuracy;
-  const failure = guardFailure(guard.candidate, guard.current, guard.margin);
+  const failure = guardFailure(
+    guard.candidate,
+    [
+      { model: currentModel, scores: guard.current },
+      ...(guard.shipped ? [{ model: SHIPPED_MODEL, scores: guard.shipped }] : []),
+    ],
+    guard.margin,
+  );
   const better = beatsCorrections && !failure;
   const version: ModelVersion = {
     id: versionIdOf(now),
@@ -245,8 +267,8 @@ export async function trainCompanyModel(
     reason: !beatsCorrections
       ? `${pct(candidate.accuracy)} does not beat ${currentModel}'s ${pct(current.accuracy)} on ${heldOut.length} held-out corrections`
       : failure
-        ? `held-out corrections ${f3(candidate.accuracy)} vs ${currentModel}'s ${f3(current.accuracy)}, but real held-out ${failure.candidate.language} ${failure.candidate.head} ${f3(failure.candidate.accuracy)} vs ${f3(failure.current.accuracy)} (${failure.candidate.examples} texts): more than ${guard.margin} below`
-        : `${pct(candidate.accuracy)} beats ${currentModel}'s ${pct(current.accuracy)} on ${heldOut.length} held-out corrections, and stays within ${guard.margin} of it on real held-out text`,
+        ? `held-out corrections ${f3(candidate.accuracy)} vs ${currentModel}'s ${f3(current.accuracy)}, but real held-out ${failure.candidate.language} ${failure.candidate.head} ${f3(failure.candidate.accuracy)} vs ${failure.model}'s ${f3(failure.reference.accuracy)} (${failure.candidate.examples} texts): more than ${guard.margin} below`
+        : `${pct(candidate.accuracy)} beats ${currentModel}'s ${pct(current.accuracy)} on ${heldOut.length} held-out corrections, and stays within ${guard.margin} of ${guard.shipped ? `it and the ${SHIPPED_MODEL} models` : 'it'} on real held-out text`,
     ...(better
       ? { promotedAt: now.toISOString(), promotedBy: actor }
       : { rejectedBy: beatsCorrections ? ('guard' as const) : ('corrections' as const) }),

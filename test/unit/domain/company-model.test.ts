@@ -126,7 +126,7 @@ describe('trainCompanyModel: the guard on real held-out text', () => {
       version: {
         status: 'rejected',
         rejectedBy: 'guard',
-        reason: `held-out corrections 0.810 vs shipped's 0.780, but real held-out de sentiment 0.610 vs 0.720 (2 texts): more than ${GUARD_MARGIN} below`,
+        reason: `held-out corrections 0.810 vs shipped's 0.780, but real held-out de sentiment 0.610 vs shipped's 0.720 (2 texts): more than ${GUARD_MARGIN} below`,
         guard: {
           margin: GUARD_MARGIN,
           candidate: [
@@ -193,10 +193,36 @@ describe('trainCompanyModel: the guard on real held-out text', () => {
 
     // Assess
     expect(first.status).toBe('promoted');
-    expect(trainer.guardScored).toEqual(['0.9', undefined, '0.95', '0.9']);
+    expect(trainer.guardScored).toEqual(['0.9', undefined, '0.95', '0.9', undefined]);
     expect(second).toMatchObject({
       status: 'rejected',
-      version: { rejectedBy: 'guard', reason: expect.stringContaining('0.750 vs 0.800') },
+      version: {
+        rejectedBy: 'guard',
+        reason: expect.stringContaining(`0.750 vs ${first.status === 'promoted' ? first.version.id : ''}'s 0.800`),
+      },
+    });
+  });
+
+  it('keeps the shipped models as a floor, so promotions cannot walk real-text accuracy down a margin at a time', async () => {
+    // Arrange: the promoted version reads real text 0.015 below the shipped models (within the margin)
+    const { deps, trainer } = setup(200);
+    trainer.realQuality = 0.705;
+    const first = await trainCompanyModel('cli:pia', deps);
+    trainer.quality = 0.95;
+    trainer.realQuality = 0.69;
+
+    // Act: 0.69 is within the margin of the promoted 0.705, but 0.03 below the shipped 0.72
+    const second = await trainCompanyModel('cli:pia', deps);
+
+    // Assess
+    expect(first.status).toBe('promoted');
+    expect(second).toMatchObject({
+      status: 'rejected',
+      version: {
+        rejectedBy: 'guard',
+        reason: expect.stringContaining("0.690 vs shipped's 0.720"),
+        guard: { shipped: [{ accuracy: 0.72 }, {}, {}], current: [{ accuracy: 0.705 }, {}, {}] },
+      },
     });
   });
 
