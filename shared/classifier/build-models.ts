@@ -58,10 +58,8 @@ export const REAL_DATA_WEIGHT = 0.25;
 export const REAL_SOURCE_FACTORS: Readonly<Record<string, number>> = { 'ud-german-pud': 3, 'clothing-reviews': 1 };
 
 /**
- * The English sentiment head's class bias, log-odds added after training (order negative,
- * neutral, positive). Since round w17 [-0.125, 0, -0.125], chosen with the head's other w17
- * settings (`ENGLISH_SENTIMENT_TRAINING`) by 4-fold CV on the training parts; before it a
- * neutral margin: [0, -0.375, 0] in w15-w16, -0.5 in w14, -0.25 before. Without it the English head calls too much neutral: the UCI
+ * The English sentiment head's neutral margin: -0.5 log-odds on neutral's bias since round w14, -0.25 before (order
+ * negative, neutral, positive). Without it the English head calls too much neutral: the UCI
  * review sentences (no neutral class) and GoEmotions' opinionated comments are read as
  * neutral. Measured with `npm run bench:real-sources` (sentiment head, accuracy / macro-F1;
  * margin 0 / -0.25 / -0.5): written corpus en 0.770 / 0.797 / 0.812, GoEmotions held out
@@ -81,18 +79,7 @@ export const REAL_SOURCE_FACTORS: Readonly<Record<string, number>> = { 'ud-germa
  * -> 0.815 / 0.674 / 0.892; -0.5 -> 0.818 / 0.667 / 0.893. -0.375 keeps the written corpus
  * and every probe, at 23 GoEmotions texts of 3,238 (main: 0.815 / 0.681 / 0.762).
  */
-export const ENGLISH_NEUTRAL_MARGIN: readonly number[] = [-0.125, 0, -0.125];
-
-/**
- * The real data's languages whose sources are weighted without the class-mix matching
- * (`RealWeighting.unmatchedLanguages`): English since round w17. With the English customer
- * lexicon in the sentiment head, L2 3e-6 and the class bias above, 4-fold CV of the English
- * sentiment head on the training parts (`npm run bench:sentiment-model`, variant
- * `encx+unmatched+l2div3+bias`): written 0.750 -> 0.748, real 0.739 -> 0.755 (mean accuracy;
- * shipped training with its CV margin before). German keeps the matching (PotTS's 46 % positive
- * election tweets made "Heute ist Dienstag" positive without it).
- */
-export const UNMATCHED_REAL_LANGUAGES: readonly string[] = ['en'];
+export const ENGLISH_NEUTRAL_MARGIN: readonly number[] = [0, -0.375, 0];
 
 /**
  * The weight of a real example that labels the category only (BANKING77): small, so that
@@ -130,13 +117,6 @@ export const REAL_CATEGORY_TRAINING: TrainOptions = {
  */
 export const SENTIMENT_TRAINING: TrainOptions = { ...DEFAULT_TRAINING, calibrateWeighted: true };
 
-/** The English sentiment head's training since round w17: L2 3e-6 (1e-5 before) and the class bias above. */
-export const ENGLISH_SENTIMENT_TRAINING: TrainOptions = {
-  ...SENTIMENT_TRAINING,
-  lambda: 3e-6,
-  biasShift: ENGLISH_NEUTRAL_MARGIN,
-};
-
 /**
  * The shipped models' training per language and head: `DEFAULT_HEAD_TRAINING` everywhere.
  * The class-balanced sentiment loss (`TrainOptions.classBalanced`) wins 4-fold
@@ -149,7 +129,7 @@ export const SHIPPED_TRAINING: Readonly<Record<ModelLanguage, Readonly<Record<He
   de: { ...DEFAULT_HEAD_TRAINING, sentiment: SENTIMENT_TRAINING },
   en: {
     ...DEFAULT_HEAD_TRAINING,
-    sentiment: ENGLISH_SENTIMENT_TRAINING,
+    sentiment: { ...SENTIMENT_TRAINING, biasShift: ENGLISH_NEUTRAL_MARGIN },
     category: REAL_CATEGORY_TRAINING,
   },
   any: { ...DEFAULT_HEAD_TRAINING, sentiment: SENTIMENT_TRAINING, category: REAL_CATEGORY_TRAINING },
@@ -212,7 +192,6 @@ export function loadBaseData(options: BuildOptions = {}): BaseData {
   const realData = options.realDataDir === null ? [] : readRealData(options.realDataDir ?? REAL_DATA_DIR);
   const real = realTrainingExamples(realData, options.realWeight ?? REAL_DATA_WEIGHT, splitCorpus(corpus).train, {
     categoryWeight: options.categoryWeight ?? CATEGORY_DATA_WEIGHT,
-    unmatchedLanguages: UNMATCHED_REAL_LANGUAGES,
   });
   const categoryOnly =
     options.categoryOnlyDir === null
@@ -340,8 +319,6 @@ export interface RealWeighting {
   readonly categoryWeight?: number;
   /** Match each source's sentiment mix to the written corpus's (default true); false: `weight` times the factor only. */
   readonly matchClassMix?: boolean;
-  /** Languages whose sources are weighted without the class-mix matching (as `matchClassMix: false`), whatever `matchClassMix` says. */
-  readonly unmatchedLanguages?: readonly string[];
   /**
    * With `matchClassMix`: match each source's sentiment mix to equal shares of the classes it
    * labels instead of the written corpus's mix (a class-balanced weighting per source; round
@@ -380,19 +357,13 @@ export function realTrainingExamples(
     for (const [sentiment, share] of mine)
       factors.set(`${key}\t${sentiment}`, (balance ? 1 / mine.size : (target.get(sentiment) ?? share)) / share);
   }
-  const {
-    sourceFactors = REAL_SOURCE_FACTORS,
-    categoryWeight = CATEGORY_DATA_WEIGHT,
-    matchClassMix = true,
-    unmatchedLanguages = [],
-  } = options;
+  const { sourceFactors = REAL_SOURCE_FACTORS, categoryWeight = CATEGORY_DATA_WEIGHT, matchClassMix = true } = options;
   return train.map((e) => {
     const base = weight * (sourceFactors[e.source] ?? 1);
-    const match = matchClassMix && !unmatchedLanguages.includes(e.language);
     return {
       ...e,
       weight: e.sentiment
-        ? base * (match ? factors.get(`${e.source}\t${e.language}\t${e.sentiment}`)! : 1)
+        ? base * (matchClassMix ? factors.get(`${e.source}\t${e.language}\t${e.sentiment}`)! : 1)
         : e.category
           ? categoryWeight
           : base,

@@ -79,14 +79,12 @@ export const DEFAULT_FEATURES: FeatureOptions = {
  * held-out sentiment (0.815 -> 0.797) and reads "cant log in" as negative, but its 4 KB put
  * train-model over its bundle line (1.3x) and cost about 5 % of the 280-character throughput.
  * Shipped in round w14: no lexicon, neutral margin -0.5 (written 0.791 -> 0.815, real 0.684
- * -> 0.690). Round w17: `en-cx` in the English sentiment head again, with the English real
- * texts unmatched, L2 3e-6 and a class bias (`ENGLISH_SENTIMENT_TRAINING` in build-models.ts),
- * chosen together by 4-fold CV on the training parts (docs/classifier.md, "Round w17").
+ * -> 0.690).
  * Turning one on is one line here, then `npm run train`.
  */
 export const SHIPPED_FEATURES: Readonly<Record<'de' | 'en' | 'any', FeatureOptions>> = {
   de: { ...DEFAULT_FEATURES, lexicon: 'de' },
-  en: { ...DEFAULT_FEATURES, lexicon: 'en-cx', lexiconHeads: ['sentiment'] },
+  en: DEFAULT_FEATURES,
   any: DEFAULT_FEATURES,
 };
 
