@@ -18,6 +18,10 @@
  * `npm run bench:classifier` are end to end). Accuracies are counts, not timings: the load
  * of a shared machine does not move them.
  *
+ * With SENTIMENT_CV_ONLY=1 only the CV columns are computed (held-out and GermEval columns
+ * print "-"; the majority row still prints its held-out baseline): the choice is made, and
+ * written down, before any held-out text is scored with a variant (round w17).
+ *
  *   npm run bench:sentiment-model -- [variants, e.g. base,nb1,balanced] [folds, default 4] [languages, default en,de]
  */
 import {
