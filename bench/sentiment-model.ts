@@ -18,9 +18,19 @@
  * `npm run bench:classifier` are end to end). Accuracies are counts, not timings: the load
  * of a shared machine does not move them.
  *
+ * With SENTIMENT_CV_ONLY=1 only the CV columns are computed (held-out and GermEval columns
+ * print "-"; the majority row still prints its held-out baseline): the choice is made, and
+ * written down, before any held-out text is scored with a variant (round w17).
+ *
  *   npm run bench:sentiment-model -- [variants, e.g. base,nb1,balanced] [folds, default 4] [languages, default en,de]
  */
-import { corpusFiles, REAL_DATA_WEIGHT, realTrainingExamples } from '../shared/classifier/build-models.ts';
+import {
+  corpusFiles,
+  REAL_DATA_WEIGHT,
+  REAL_SOURCE_FACTORS,
+  type RealWeighting,
+  realTrainingExamples,
+} from '../shared/classifier/build-models.ts';
 import { readCorpus, splitCorpus, unitHash } from '../shared/classifier/corpus.ts';
 import { DEFAULT_FEATURES, type FeatureOptions, type SparseVector } from '../shared/classifier/features.ts';
 import { argmax, scoresOf, softmaxInPlace } from '../shared/classifier/linear-model.ts';
@@ -57,11 +67,123 @@ interface Variant {
   readonly margin?: boolean;
   /** Real examples weighted without the class-mix matching (`RealWeighting.matchClassMix` false). */
   readonly unmatched?: boolean;
+  /** How the real examples are weighted (`realTrainingExamples`' options); the shipped weighting when not given. */
+  readonly weighting?: RealWeighting;
+  /**
+   * Choose an inference bias per class (log-odds added to negative and positive; neutral 0) on
+   * the out-of-fold scores: the one with the best CV accuracy on the real texts among those
+   * that keep CV accuracy on the written texts within `BIAS_WRITTEN_SLACK` of the unbiased one.
+   */
+  readonly bias?: boolean;
 }
 
 const one = (training: Partial<TrainOptions>, features: FeatureOptions = DEFAULT_FEATURES): Member[] => [
   { features, training },
 ];
+
+/** English sources' factors times two (real weight 0.5 for English), German's as shipped. */
+const ENGLISH_X2 = {
+  ...REAL_SOURCE_FACTORS,
+  goemotions: 2,
+  'clothing-reviews': 2,
+  'uci-amazon': 2,
+  'uci-imdb': 2,
+  'uci-yelp': 2,
+};
+/** English sources' factors halved (real weight 0.125 for English). */
+const ENGLISH_HALF = {
+  ...REAL_SOURCE_FACTORS,
+  goemotions: 0.5,
+  'clothing-reviews': 0.5,
+  'uci-amazon': 0.5,
+  'uci-imdb': 0.5,
+  'uci-yelp': 0.5,
+};
+
+/** The English customer lexicon (round w13) in the sentiment head only, as round w14 measured it. */
+const ENCX: FeatureOptions = { ...DEFAULT_FEATURES, lexicon: 'en-cx', lexiconHeads: ['sentiment'] };
+
+/** Round w17: real-data weighting, training hyper-parameters and an inference bias per class. */
+const W17_VARIANTS: Readonly<Record<string, Variant>> = {
+  'base+bias': { what: 'default training, class bias chosen by CV', members: one({}), bias: true },
+  'unmatched+bias': {
+    what: 'no class-mix matching, class bias chosen by CV',
+    members: one({}),
+    unmatched: true,
+    bias: true,
+  },
+  'balancedmix+bias': {
+    what: 'real sources class-balanced (each class of a source the same total), class bias chosen by CV',
+    members: one({}),
+    weighting: { balanceClassMix: true },
+    bias: true,
+  },
+  'go2+bias': {
+    what: 'GoEmotions x2, class bias chosen by CV',
+    members: one({}),
+    weighting: { sourceFactors: { ...REAL_SOURCE_FACTORS, goemotions: 2 } },
+    bias: true,
+  },
+  'go2+unmatched+bias': {
+    what: 'GoEmotions x2, no class-mix matching, class bias chosen by CV',
+    members: one({}),
+    weighting: { sourceFactors: { ...REAL_SOURCE_FACTORS, goemotions: 2 }, matchClassMix: false },
+    bias: true,
+  },
+  'realx2+bias': {
+    what: 'English real weight x2, class bias chosen by CV',
+    members: one({}),
+    weighting: { sourceFactors: ENGLISH_X2 },
+    bias: true,
+  },
+  'realhalf+bias': {
+    what: 'English real weight x0.5, class bias chosen by CV',
+    members: one({}),
+    weighting: { sourceFactors: ENGLISH_HALF },
+    bias: true,
+  },
+  'l2div3+bias': { what: 'L2 3e-6, class bias chosen by CV', members: one({ lambda: 3e-6 }), bias: true },
+  'ep15+bias': { what: '15 epochs, class bias chosen by CV', members: one({ epochs: 15 }), bias: true },
+  'lr025+bias': {
+    what: 'learning rate 0.25, class bias chosen by CV',
+    members: one({ learningRate: 0.25 }),
+    bias: true,
+  },
+  'unmatched+l2div3+bias': {
+    what: 'no class-mix matching, L2 3e-6, class bias chosen by CV',
+    members: one({ lambda: 3e-6 }),
+    unmatched: true,
+    bias: true,
+  },
+  'realx2+unmatched+l2div3+bias': {
+    what: 'English real weight x2, no class-mix matching, L2 3e-6, class bias chosen by CV',
+    members: one({ lambda: 3e-6 }),
+    weighting: { sourceFactors: ENGLISH_X2, matchClassMix: false },
+    bias: true,
+  },
+  'realx2+unmatched+bias': {
+    what: 'English real weight x2, no class-mix matching, class bias chosen by CV',
+    members: one({}),
+    weighting: { sourceFactors: ENGLISH_X2, matchClassMix: false },
+    bias: true,
+  },
+  'encx+unmatched+l2div3+bias': {
+    what: 'en-cx lexicon in the sentiment head, no class-mix matching, L2 3e-6, class bias chosen by CV',
+    members: one({ lambda: 3e-6 }, ENCX),
+    unmatched: true,
+    bias: true,
+  },
+  'encx+bias': {
+    what: 'en-cx lexicon in the sentiment head, class bias chosen by CV',
+    members: one({}, ENCX),
+    bias: true,
+  },
+};
+
+/** How far below the unbiased CV written accuracy a chosen class bias may take it. */
+const BIAS_WRITTEN_SLACK = 0.02;
+/** Log-odds the class-bias search tries for negative and for positive (neutral stays 0). */
+const BIASES = Array.from({ length: 17 }, (_, i) => -1 + i * 0.125);
 
 export const SENTIMENT_VARIANTS: Readonly<Record<string, Variant>> = {
   base: { what: 'default training (30 epochs, L2 1e-5; shipped before)', members: one({}) },
@@ -107,6 +229,7 @@ export const SENTIMENT_VARIANTS: Readonly<Record<string, Variant>> = {
     unmatched: true,
     margin: true,
   },
+  ...W17_VARIANTS,
 };
 
 /** Log-odds added to the neutral score that the margin search tries. */
@@ -146,11 +269,13 @@ function trainVariant(
   };
 }
 
-const decide = (logp: Float64Array, margin: number) => {
+/** The class of the log-probabilities with `shift` added (one log-odds per class). */
+const decide = (logp: Float64Array, shift: readonly number[]) => {
   const s = Float64Array.from(logp);
-  s[NEUTRAL]! += margin;
+  for (let c = 0; c < s.length; c++) s[c]! += shift[c] ?? 0;
   return argmax(s);
 };
+const neutralShift = (margin: number) => SENTIMENTS.map((_, c) => (c === NEUTRAL ? margin : 0));
 
 /** Runs the comparison and returns the Markdown table. */
 export function sentimentModelSection(
@@ -165,6 +290,9 @@ export function sentimentModelSection(
   const realTrain = realTrainingExamples(real, REAL_DATA_WEIGHT, corpus.train);
   // Same examples in the same order, weighted without the class-mix matching (`unmatched` variants).
   const realTrainUnmatched = realTrainingExamples(real, REAL_DATA_WEIGHT, corpus.train, { matchClassMix: false });
+  // Held-out columns are left empty with SENTIMENT_CV_ONLY=1: the choice is made (and written
+  // down) on the CV columns before any held-out text is scored.
+  const cvOnly = process.env.SENTIMENT_CV_ONLY === '1';
   const foldOf = (id: string) => Math.floor(unitHash(`fold:${id}`) * folds);
   const germEval = loadGermEval();
   const gold = (examples: readonly { sentiment?: string }[]) =>
@@ -189,6 +317,22 @@ export function sentimentModelSection(
       ...realTrainUnmatched.map((e) => ({ ...e, real: true })),
     ].filter((e) => e.language === language && e.sentiment !== undefined);
     const allGold = gold(all);
+    // The same examples in the same order, weighted by a variant's own `weighting`.
+    const weightedCache = new Map<string, Example[]>();
+    const weightedAll = (weighting: RealWeighting) => {
+      const key = JSON.stringify(weighting);
+      let cached = weightedCache.get(key);
+      if (!cached) {
+        const weighted = realTrainingExamples(real, REAL_DATA_WEIGHT, corpus.train, weighting);
+        cached = [
+          ...corpus.train.map((e) => ({ ...e, real: false })),
+          ...weighted.map((e) => ({ ...e, real: true })),
+        ].filter((e) => e.language === language && e.sentiment !== undefined);
+        if (cached.some((e, i) => e.id !== all[i]!.id)) throw new Error('weighted examples out of order');
+        weightedCache.set(key, cached);
+      }
+      return cached;
+    };
     const idfTexts = all.filter((e) => !e.real).map((e) => e.text);
     const tests = {
       written: corpus.heldOut.filter((e) => e.language === language && e.sentiment),
@@ -235,7 +379,7 @@ export function sentimentModelSection(
     for (const name of variantNames) {
       const variant = SENTIMENT_VARIANTS[name];
       if (!variant) throw new Error(`unknown variant ${name}; known: ${Object.keys(SENTIMENT_VARIANTS).join(', ')}`);
-      const trainOn = variant.unmatched ? allUnmatched : all;
+      const trainOn = variant.weighting ? weightedAll(variant.weighting) : variant.unmatched ? allUnmatched : all;
       const oof = new Array<Float64Array>(all.length);
       for (let k = 0; k < folds; k++) {
         const fold = (features: FeatureOptions) => foldsOf(features)[k]!;
@@ -250,34 +394,51 @@ export function sentimentModelSection(
           oof[testAt[t]!] = logp;
         });
       }
-      const cvAt = (margin: number) => {
+      const cvAt = (shift: readonly number[]) => {
         const part = (isReal: boolean) =>
           scoresOfPart(
             all,
             isReal,
             (i) => allGold[i]!,
-            (i) => decide(oof[i]!, margin),
+            (i) => decide(oof[i]!, shift),
           );
         return { written: part(false), real: part(true) };
       };
       let margin = 0;
+      let shift = neutralShift(0);
       if (variant.margin) {
         let best = -1;
         for (const m of MARGINS) {
-          const cv = cvAt(m);
+          const cv = cvAt(neutralShift(m));
           const mean = (cv.written.accuracy + cv.real.accuracy) / 2;
           if (mean > best + 1e-9) [best, margin] = [mean, m];
         }
+        shift = neutralShift(margin);
       }
-      const cv = cvAt(margin);
-      const model = trainVariant(variant, trainOn, (f) => fullOf(f).vectors);
+      if (variant.bias) {
+        const floor = cvAt(shift).written.accuracy - BIAS_WRITTEN_SLACK;
+        let best = -1;
+        for (const negative of BIASES)
+          for (const positive of BIASES) {
+            const candidate = SENTIMENTS.map((s) => (s === 'negative' ? negative : s === 'positive' ? positive : 0));
+            const cv = cvAt(candidate);
+            if (cv.written.accuracy >= floor && cv.real.accuracy > best + 1e-9)
+              [best, shift] = [cv.real.accuracy, candidate];
+          }
+      }
+      const cv = cvAt(shift);
+      const model = cvOnly ? () => [] : trainVariant(variant, trainOn, (f) => fullOf(f).vectors);
       const held = (examples: readonly { text: string; sentiment?: string }[]) => {
-        if (examples.length === 0) return '-';
+        if (examples.length === 0 || cvOnly) return '-';
         const texts = examples.map((e) => e.text);
-        const predicted = model((f) => vectorize(texts, f, fullOf(f).idf)).map((logp) => decide(logp, margin));
+        const predicted = model((f) => vectorize(texts, f, fullOf(f).idf)).map((logp) => decide(logp, shift));
         return cell(scores(gold(examples), predicted, 3));
       };
-      const label = variant.margin ? `${name}: ${variant.what} (${margin})` : `${name}: ${variant.what}`;
+      const label = variant.bias
+        ? `${name}: ${variant.what} ([${shift.join(', ')}])`
+        : variant.margin
+          ? `${name}: ${variant.what} (${margin})`
+          : `${name}: ${variant.what}`;
       push(
         `| ${language} | ${label} | ${cell(cv.written)} | ${cell(cv.real)} | ${f3((cv.written.accuracy + cv.real.accuracy) / 2)} | ${held(tests.written)} | ${held(tests.real)} | ${held(tests.germEval)} |`,
       );

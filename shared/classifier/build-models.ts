@@ -319,6 +319,12 @@ export interface RealWeighting {
   readonly categoryWeight?: number;
   /** Match each source's sentiment mix to the written corpus's (default true); false: `weight` times the factor only. */
   readonly matchClassMix?: boolean;
+  /**
+   * With `matchClassMix`: match each source's sentiment mix to equal shares of the classes it
+   * labels instead of the written corpus's mix (a class-balanced weighting per source; round
+   * w17, measured and not shipped). Undefined: the written corpus's mix.
+   */
+  readonly balanceClassMix?: boolean;
 }
 
 /**
@@ -343,12 +349,13 @@ export function realTrainingExamples(
     return new Map([...counts].map(([k, v]) => [k, v / total]));
   };
   const factors = new Map<string, number>();
+  const balance = options.balanceClassMix === true;
   for (const key of new Set(train.map((e) => `${e.source}\t${e.language}`))) {
     const [source, language] = key.split('\t');
     const target = shares(corpusTrain.filter((e) => e.language === language));
     const mine = shares(train.filter((e) => e.source === source && e.language === language));
     for (const [sentiment, share] of mine)
-      factors.set(`${key}\t${sentiment}`, (target.get(sentiment) ?? share) / share);
+      factors.set(`${key}\t${sentiment}`, (balance ? 1 / mine.size : (target.get(sentiment) ?? share)) / share);
   }
   const { sourceFactors = REAL_SOURCE_FACTORS, categoryWeight = CATEGORY_DATA_WEIGHT, matchClassMix = true } = options;
   return train.map((e) => {

@@ -636,6 +636,30 @@ describe('training on the written corpus plus real data', () => {
     expect(new Set(weighted.map((e) => e.source))).toEqual(new Set(['skewed']));
   });
 
+  it("gives each class of a source the same total weight when balanceClassMix is on, whatever the corpus's mix", () => {
+    // Arrange: a written corpus that is all neutral, a real source 10 % neutral and 90 % positive
+    const corpus = readCorpus([TINY])
+      .slice(0, 2)
+      .map((e) => ({ ...e, language: 'de' as const, sentiment: 'neutral' as const }));
+    const real = Array.from({ length: 100 }, (_, i) => ({
+      id: `r-${i}`,
+      source: 'skewed',
+      language: 'de' as const,
+      text: `t ${i}`,
+      sentiment: i % 10 === 0 ? ('neutral' as const) : ('positive' as const),
+    }));
+
+    // Act
+    const weighted = realTrainingExamples(real, 0.5, corpus, { balanceClassMix: true });
+
+    // Assess
+    const total = (sentiment: string) =>
+      weighted.filter((e) => e.sentiment === sentiment).reduce((sum, e) => sum + e.weight!, 0);
+    expect(total('neutral')).toBeGreaterThan(0);
+    expect(total('neutral')).toBeCloseTo(total('positive'), 6);
+    expect(weighted.reduce((sum, e) => sum + e.weight!, 0) / weighted.length).toBeCloseTo(0.5, 6);
+  });
+
   it("carries each real example's source into the sentiment head's training (sourcePriors)", () => {
     // Arrange: a one-sided real source whose texts share no word with the corpus
     const { train, heldOut } = splitCorpus(readCorpus([TINY]));
