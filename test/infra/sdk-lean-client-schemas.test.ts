@@ -10,9 +10,8 @@ import * as eventbridge from '@aws-sdk/client-eventbridge';
 import * as s3 from '@aws-sdk/client-s3';
 import * as secretsManager from '@aws-sdk/client-secrets-manager';
 import * as sesv2 from '@aws-sdk/client-sesv2';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLE } from '../../infra/bundling.ts';
+import { bundleModule } from '../support/module-bundle.ts';
 import {
   leanClientCopy,
   leanPackageJson,
@@ -225,19 +224,7 @@ describe('the bundles’ copies of the SDK clients with literal schema keys and 
     // @smithy/core's shared registry.
     const dir = mkdtempSync(path.join(tmpdir(), 'lean-dynamodb-'));
     const bundle = path.join(dir, 'dynamodb.mjs');
-    await build({
-      stdin: {
-        contents: `export * from ${JSON.stringify(leanClientCopy(ROOT, '@aws-sdk/client-dynamodb'))};`,
-        resolveDir: ROOT,
-      },
-      outfile: bundle,
-      bundle: true,
-      platform: LAMBDA_BUNDLE.platform,
-      format: LAMBDA_BUNDLE.format,
-      mainFields: [...LAMBDA_BUNDLE.mainFields],
-      banner: { js: LAMBDA_BUNDLE.banner },
-      logLevel: 'error',
-    });
+    await bundleModule(`export * from ${JSON.stringify(leanClientCopy(ROOT, '@aws-sdk/client-dynamodb'))};`, bundle);
     const script = [
       'const lean = await import(process.env.COPY);',
       'const client = new lean.DynamoDBClient(JSON.parse(process.env.SETTINGS));',

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import * as s3 from '@aws-sdk/client-s3';
 import { NormalizedSchema } from '@smithy/core/schema';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleAlias, LAMBDA_BUNDLE, SDK_EVENT_STREAMS, usesEventStreams } from '../../infra/bundling.ts';
+import { bundleAlias, SDK_EVENT_STREAMS, usesEventStreams } from '../../infra/bundling.ts';
+import { bundleModule } from '../support/module-bundle.ts';
 import { LEAN_CLIENT_OPERATIONS } from '../../infra/sdk-lean/client-schemas.ts';
 import {
   EventStreamCodec,
@@ -139,18 +139,7 @@ describe('an S3 client bundled with train-model’s aliases, in a process of its
     if (!spec) throw new Error('no train-model in the demo topology');
     const dir = mkdtempSync(path.join(tmpdir(), 'lean-event-streams-'));
     const bundle = path.join(dir, 's3.mjs');
-    const built = await build({
-      stdin: { contents: "export * from '@aws-sdk/client-s3';", resolveDir: ROOT },
-      outfile: bundle,
-      bundle: true,
-      platform: LAMBDA_BUNDLE.platform,
-      format: LAMBDA_BUNDLE.format,
-      mainFields: [...LAMBDA_BUNDLE.mainFields],
-      banner: { js: LAMBDA_BUNDLE.banner },
-      alias: bundleAlias(ROOT, spec),
-      metafile: true,
-      logLevel: 'error',
-    });
+    const built = await bundleModule("export * from '@aws-sdk/client-s3';", bundle, bundleAlias(ROOT, spec));
     const script = [
       'const s3 = await import(process.env.BUNDLE);',
       'const client = new s3.S3Client(JSON.parse(process.env.SETTINGS));',

@@ -58,6 +58,21 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Two written examples, both neutral, and a real source `skewed`: 100 texts, 10 % neutral and 90 % positive. */
+function neutralCorpusAndSkewedSource() {
+  const corpus = readCorpus([TINY])
+    .slice(0, 2)
+    .map((e) => ({ ...e, language: 'de' as const, sentiment: 'neutral' as const }));
+  const real = Array.from({ length: 100 }, (_, i) => ({
+    id: `r-${i}`,
+    source: 'skewed',
+    language: 'de' as const,
+    text: `t ${i}`,
+    sentiment: i % 10 === 0 ? ('neutral' as const) : ('positive' as const),
+  }));
+  return { corpus, real };
+}
+
 function realDataDir(lines: readonly object[]): string {
   const dir = tempDir();
   mkdirSync(path.join(dir, 'tiny-source'));
@@ -617,16 +632,7 @@ describe('training on the written corpus plus real data', () => {
 
   it('weighs every sentiment example at the source weight when the class-mix matching is off', () => {
     // Arrange
-    const corpus = readCorpus([TINY])
-      .slice(0, 2)
-      .map((e) => ({ ...e, language: 'de' as const, sentiment: 'neutral' as const }));
-    const real = Array.from({ length: 100 }, (_, i) => ({
-      id: `r-${i}`,
-      source: 'skewed',
-      language: 'de' as const,
-      text: `t ${i}`,
-      sentiment: i % 10 === 0 ? ('neutral' as const) : ('positive' as const),
-    }));
+    const { corpus, real } = neutralCorpusAndSkewedSource();
 
     // Act
     const weighted = realTrainingExamples(real, 0.5, corpus, { matchClassMix: false, sourceFactors: { skewed: 2 } });
@@ -638,16 +644,7 @@ describe('training on the written corpus plus real data', () => {
 
   it("gives each class of a source the same total weight when balanceClassMix is on, whatever the corpus's mix", () => {
     // Arrange: a written corpus that is all neutral, a real source 10 % neutral and 90 % positive
-    const corpus = readCorpus([TINY])
-      .slice(0, 2)
-      .map((e) => ({ ...e, language: 'de' as const, sentiment: 'neutral' as const }));
-    const real = Array.from({ length: 100 }, (_, i) => ({
-      id: `r-${i}`,
-      source: 'skewed',
-      language: 'de' as const,
-      text: `t ${i}`,
-      sentiment: i % 10 === 0 ? ('neutral' as const) : ('positive' as const),
-    }));
+    const { corpus, real } = neutralCorpusAndSkewedSource();
 
     // Act
     const weighted = realTrainingExamples(real, 0.5, corpus, { balanceClassMix: true });
