@@ -217,6 +217,8 @@ async function startCommand(args: string[]): Promise<number> {
   const pollers = process.env.BACKCHANNEL_POLLERS !== 'off';
   // The queue pollers and their functions in a worker thread of their own (infra/local/pipeline-thread.ts).
   const pipelineThread = process.env.BACKCHANNEL_PIPELINE_THREAD === 'on';
+  // With it, the nice value of the threads off the acks' path (infra/local/thread-priority.ts; 0 = off).
+  const pipelineNice = process.env.BACKCHANNEL_PIPELINE_NICE;
   // The runtime's lines (one per request, more per mention) in one write per turn of the event loop.
   const runtimeLog = coalescedLines((text) => process.stderr.write(text));
   process.once('exit', () => runtimeLog.flush());
@@ -229,6 +231,7 @@ async function startCommand(args: string[]): Promise<number> {
     ...(localConcurrency >= 1 ? { localConcurrency } : {}),
     ...(pollers ? {} : { pollers: false }),
     ...(pipelineThread ? { pipelineThread: true } : {}),
+    ...(pipelineNice === undefined || pipelineNice === '' ? {} : { pipelineNice: Number(pipelineNice) }),
     ...(values['json-logs'] ? { logFormat: 'json' as const } : {}),
     // The schedules wait for the history: an SLA sweep at today's time would breach its cases midway.
     ...(values.history ? { startScheduler: false } : {}),

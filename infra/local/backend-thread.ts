@@ -16,7 +16,12 @@ import type { JournalOpened } from './queue-journal.ts';
 
 /** What a backend thread starts (its workerData). */
 export type BackendThreadStart =
-  | { readonly backend: 'dynamodb'; readonly dataDir?: string }
+  | {
+      readonly backend: 'dynamodb';
+      readonly dataDir?: string;
+      /** The thread's nice value (thread-priority.ts); absent or 0: the process's priority. */
+      readonly nice?: number;
+    }
   | {
       readonly backend: 'sqs';
       readonly region: string;
@@ -72,10 +77,13 @@ interface ThreadOptions {
 }
 
 /**
- * Starts dynalite in a worker thread (see startDynamoDb for `dataDir`).
+ * Starts dynalite in a worker thread (see startDynamoDb for `dataDir`), at `nice` when given
+ * (thread-priority.ts: only the pipeline and the admin API use the table, not the acks).
  * @throws BackendThreadError when it does not start, with the backend's message
  */
-export async function startDynamoDbThread(options: { dataDir?: string } & ThreadOptions = {}): Promise<LocalBackend> {
+export async function startDynamoDbThread(
+  options: { dataDir?: string; nice?: number } & ThreadOptions = {},
+): Promise<LocalBackend> {
   const { log, onFailure, ...start } = options;
   const thread = await startThread({ backend: 'dynamodb', ...start }, 'local DynamoDB (dynalite)', {
     ...(log ? { log } : {}),

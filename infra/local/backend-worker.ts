@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { startDynamoDb, startSqs, type LocalBackend, type LocalSqsBackend } from './backends.ts';
 import type { BackendThreadReply, BackendThreadRequest, BackendThreadStart } from './backend-thread.ts';
+import { niceThisThread } from './thread-priority.ts';
 
 /**
  * The worker side of backend-thread.ts: starts one emulated backend in this thread and
@@ -13,6 +14,11 @@ if (!port) throw new Error('backend-worker.ts runs only as a worker thread (see 
 const start = workerData as BackendThreadStart;
 const reply = (message: BackendThreadReply) => port.postMessage(message);
 const log = (line: string) => reply({ type: 'log', line });
+
+if (start.backend === 'dynamodb' && start.nice) {
+  const niced = niceThisThread(start.nice);
+  if (!niced.applied) log(`DynamoDB thread: left at the default priority (${niced.reason})`);
+}
 
 const backend = await startBackend().catch((error: unknown) => {
   // The main thread rejects its start with this error and ends the thread.

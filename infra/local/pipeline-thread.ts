@@ -45,6 +45,8 @@ export interface PipelineThreadStart {
   readonly idleDelayMs: { readonly min: number; readonly max: number };
   /** Whether each invocation's end carries its event (only when the runtime has an onInvocation). */
   readonly reportEvents: boolean;
+  /** The thread's nice value (thread-priority.ts); absent or 0: the process's priority. */
+  readonly nice?: number;
 }
 
 export type PipelineThreadRequest =

@@ -10,6 +10,7 @@ import { createInvocationSlots } from './invocation-slots.ts';
 import { importHandlerModule, invokeFunction, type LocalFunction } from './lambda.ts';
 import type { PipelineThreadReply, PipelineThreadRequest, PipelineThreadStart } from './pipeline-thread.ts';
 import { startSqsPoller, type SqsPoller } from './sqs-poller.ts';
+import { niceThisThread } from './thread-priority.ts';
 
 /**
  * The worker side of pipeline-thread.ts: builds the queue-triggered functions with the
@@ -23,6 +24,12 @@ const start = workerData as PipelineThreadStart;
 const reply = (message: PipelineThreadReply) => port.postMessage(message);
 const log = (line: string) => reply({ type: 'log', line });
 const onRecord = (json: string, printed: boolean) => reply({ type: 'record', json, printed });
+
+// Off the acks' path: the kernel runs the main and SQS threads first when they want a core (Round w17).
+if (start.nice) {
+  const niced = niceThisThread(start.nice);
+  if (!niced.applied) log(`pipeline thread: left at the default priority (${niced.reason})`);
+}
 
 const running = await startPipeline().catch((error: unknown) => {
   // The main thread rejects its start with this error and ends the thread.

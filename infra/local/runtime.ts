@@ -56,6 +56,7 @@ import {
   type PollerView,
 } from './pipeline-thread.ts';
 import { createTable, enableTimeToLive } from './table.ts';
+import { DEFAULT_PIPELINE_NICE, parseNice } from './thread-priority.ts';
 import { startTtlSweeper, TTL_SWEEP_INTERVAL_MS } from './ttl-sweeper.ts';
 
 /**
@@ -101,6 +102,14 @@ export interface RuntimeOptions {
    * `observeClients` (bench:cost's request counter) sees only this thread's clients.
    */
   readonly pipelineThread?: boolean;
+  /**
+   * With `pipelineThread`, the nice value (0-19) of the threads off the webhooks' ack path:
+   * the pipeline thread and the DynamoDB thread (thread-priority.ts), so that the kernel runs
+   * the main thread and the SQS thread first when all want a core. Default
+   * DEFAULT_PIPELINE_NICE; 0 leaves them at the process's priority. Linux only: elsewhere,
+   * or where the kernel refuses, one line says so and the runtime goes on.
+   */
+  readonly pipelineNice?: number;
   /** SecretString by secret name; overrides persisted and generated values. */
   readonly secrets?: Readonly<Record<string, string>>;
   /** Overrides every queue's visibility timeout, so tests see retries within seconds. */
@@ -342,9 +351,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const pollersByQueueName = new Map<string, SqsPoller[]>();
     // With the pipeline in its thread, the wake-ups go there (pipeline-thread.ts).
     let pipeline: PipelineThread | undefined;
+    const threadNice = pipelineThreadNice(options, log);
     const [dynamo, sqsBackend] = await startBackends(
       cleanup,
-      startDynamoDbThread(options.dataDir ? { dataDir: path.join(options.dataDir, 'dynamodb') } : {}),
+      startDynamoDbThread({
+        ...(options.dataDir ? { dataDir: path.join(options.dataDir, 'dynamodb') } : {}),
+        ...(threadNice ? { nice: threadNice, log } : {}),
+      }),
       startSqsThread({
         region,
         accountId,
@@ -616,6 +629,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           ...(options.localConcurrency === undefined ? {} : { localConcurrency: options.localConcurrency }),
           idleDelayMs: WOKEN_POLLER_IDLE_DELAY_MS,
           reportEvents: options.onInvocation !== undefined,
+          ...(threadNice ? { nice: threadNice } : {}),
         },
         log,
         onRecord: (json, printed) => onRecord(json, printed),
@@ -852,6 +866,22 @@ async function startBackends<A extends LocalBackend, B extends LocalBackend>(
 }
 
 /** Cross-references the local backend relies on; the topology's own tests cover the rest. */
+/**
+ * The nice value of the pipeline and DynamoDB threads: only with the pipeline in its thread
+ * (without it, the pipeline shares the main thread with the acks, and a niced DynamoDB thread
+ * would only slow it). Off Linux, one line says the threads keep the process's priority.
+ * @throws RangeError when `pipelineNice` is not an integer from 0 to 19
+ */
+function pipelineThreadNice(options: RuntimeOptions, log: (line: string) => void): number {
+  if (options.pipelineThread !== true || options.pollers === false) return 0;
+  const nice = parseNice(options.pipelineNice ?? DEFAULT_PIPELINE_NICE, 'pipelineNice (BACKCHANNEL_PIPELINE_NICE)');
+  if (nice === 0 || process.platform === 'linux') return nice;
+  log(
+    `pipeline and DynamoDB threads: left at the default priority (per-thread priority needs Linux, this is ${process.platform})`,
+  );
+  return 0;
+}
+
 function checkTopology(topology: Topology): void {
   const queueIds = new Set(topology.queues.map((q) => q.id));
   const functionIds = new Set(topology.functions.map((f) => f.id));

@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalBackend } 
 import { createTable } from '../../infra/local/table.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { loadCompanyConfig } from '../../shared/config/load.ts';
+import { PER_THREAD_NICE, threadsAtNice } from '../support/thread-nice.ts';
 
 /**
  * The emulated backends in worker threads, as `backchannel start` runs them: real SDK clients
@@ -92,6 +93,22 @@ describe('backends in worker threads', () => {
 
     // Assess
     expect(Item?.note).toEqual({ S: 'kept' });
+  });
+
+  it.skipIf(!PER_THREAD_NICE)('runs dynalite at the nice value given, in its thread alone (Linux)', async () => {
+    // Arrange
+    const before = threadsAtNice(7);
+
+    // Act
+    const backend = await startDynamoDbThread({ nice: 7 });
+    stops.push(() => backend.stop());
+    const dynamo = new DynamoDBClient(clientConfig(backend));
+    const tables = await dynamo.send(new ListTablesCommand({}));
+    dynamo.destroy();
+
+    // Assess
+    expect(threadsAtNice(7).filter((tid) => !before.includes(tid))).toHaveLength(1);
+    expect(tables.TableNames).toEqual([]);
   });
 
   it('fails the start with the backend’s own message when it cannot start', async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../infra/local/backends.ts';
 import { adminEnv, postSignedMeta } from '../../infra/local/demo.ts';
 import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
+import { DEFAULT_PIPELINE_NICE } from '../../infra/local/thread-priority.ts';
 import { parseMetaSecret } from '../../infra/local/secrets.ts';
 import { buildTopology, platformSecretName } from '../../infra/topology.ts';
 import { createDocumentClient, observeClients } from '../../shared/adapters/aws-clients.ts';
@@ -18,6 +19,7 @@ import { mentionId } from '../../shared/domain/mention.ts';
 import { demoConfig } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
 import { IDLE_TIMEOUT_MS } from '../support/idle.ts';
+import { currentThreadId, niceOf, PER_THREAD_NICE, threadsAtNice } from '../support/thread-nice.ts';
 import { REDELIVERY_SECONDS } from '../support/visibility.ts';
 
 const config = demoConfig();
@@ -35,8 +37,11 @@ describe('startRuntime with the pipeline in a worker thread', () => {
   // Every AWS operation of an SDK client built on this (the main) thread.
   const mainThreadOperations: string[] = [];
   let unobserve: (() => void) | undefined;
+  // This process's threads at the pipeline's nice value before the runtime started.
+  let nicedBefore: number[] = [];
 
   beforeAll(async () => {
+    nicedBefore = PER_THREAD_NICE ? threadsAtNice(DEFAULT_PIPELINE_NICE) : [];
     unobserve = observeClients((client) => {
       const stack = client.middlewareStack as unknown as {
         add(m: (next: (args: unknown) => unknown, context: { commandName?: string }) => unknown, o: object): void;
@@ -104,6 +109,19 @@ describe('startRuntime with the pipeline in a worker thread', () => {
     expect(mainThreadOperations).toContain('SendMessageBatchCommand');
     expect(mainThreadOperations).not.toContain('PutItemCommand');
   });
+
+  it.skipIf(!PER_THREAD_NICE)(
+    'runs the pipeline and DynamoDB threads at the default nice value and leaves the thread that serves the acks at 0 (Linux)',
+    () => {
+      // Act
+      const niced = threadsAtNice(DEFAULT_PIPELINE_NICE).filter((tid) => !nicedBefore.includes(tid));
+
+      // Assess: two threads, the pipeline's and dynalite's; the SQS thread and this one stay at 0.
+      expect(niced).toHaveLength(2);
+      expect(niceOf(currentThreadId())).toBe(0);
+      expect(log).not.toContainEqual(expect.stringContaining('left at the default priority'));
+    },
+  );
 
   it('moves a message the function cannot process to the DLQ, with the poller lines of the thread on the log', async () => {
     // Arrange
