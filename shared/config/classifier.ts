@@ -61,7 +61,7 @@ export const ClassifierConfigSchema = z
       }),
     modelGuardMargin: z.number().min(0).max(1).default(GUARD_MARGIN).meta({
       description:
-        'how far (in accuracy) a newly trained company model may fall below the model in use on real held-out text (sentiment per language, English category) and still be promoted; 0.02: honest company models fell up to 0.010 below the shipped models there (docs/classifier.md, round w17)',
+        'how far (in accuracy) a newly trained company model may fall below the model in use, or below the shipped models, on real held-out text (sentiment per language, English category) and still be promoted; 0.02: honest company models fell up to 0.010 below the shipped models there (docs/classifier.md, round w17)',
     }),
     triage: z
       .strictObject({
