@@ -105,6 +105,20 @@ function setup(count: number, trainer = new ScriptedTrainer(0.9, 0.6)) {
   return { deps, models, trainer, corrections, guard };
 }
 
+/**
+ * A first version that reads real text at `firstReal` (promoted: it beats the shipped models on
+ * the held-out corrections), then a second that beats it there (0.95) and reads real text at `secondReal`.
+ */
+async function promoteThenTrain(firstReal: number, secondReal: number) {
+  const { deps, trainer } = setup(200);
+  trainer.realQuality = firstReal;
+  const first = await trainCompanyModel('cli:pia', deps);
+  trainer.quality = 0.95;
+  trainer.realQuality = secondReal;
+  const second = await trainCompanyModel('cli:pia', deps);
+  return { first, second, trainer };
+}
+
 describe('trainCompanyModel: the guard on real held-out text', () => {
   it('rejects a candidate trained on corrections that all say "neutral" when it forgets real sentiment, and says why', async () => {
     // Arrange: 40 training corrections (and 20 held out), every one "neutral"; the candidate
@@ -181,15 +195,9 @@ describe('trainCompanyModel: the guard on real held-out text', () => {
   });
 
   it('measures a new candidate against the promoted version on real text, not the shipped models', async () => {
-    // Arrange: the first version reads real text better than the shipped models
-    const { deps, trainer } = setup(200);
-    trainer.realQuality = 0.8;
-    const first = await trainCompanyModel('cli:pia', deps);
-    trainer.quality = 0.95;
-    trainer.realQuality = 0.75;
-
-    // Act: 0.75 is above the shipped 0.72 but more than the margin below the promoted 0.80
-    const second = await trainCompanyModel('cli:pia', deps);
+    // Arrange, Act: the first version reads real text better than the shipped models (0.80 vs 0.72);
+    // the second's 0.75 is above the shipped 0.72 but more than the margin below the promoted 0.80
+    const { first, second, trainer } = await promoteThenTrain(0.8, 0.75);
 
     // Assess
     expect(first.status).toBe('promoted');
@@ -204,15 +212,9 @@ describe('trainCompanyModel: the guard on real held-out text', () => {
   });
 
   it('keeps the shipped models as a floor, so promotions cannot walk real-text accuracy down a margin at a time', async () => {
-    // Arrange: the promoted version reads real text 0.015 below the shipped models (within the margin)
-    const { deps, trainer } = setup(200);
-    trainer.realQuality = 0.705;
-    const first = await trainCompanyModel('cli:pia', deps);
-    trainer.quality = 0.95;
-    trainer.realQuality = 0.69;
-
-    // Act: 0.69 is within the margin of the promoted 0.705, but 0.03 below the shipped 0.72
-    const second = await trainCompanyModel('cli:pia', deps);
+    // Arrange, Act: the promoted version reads real text 0.015 below the shipped models (within the
+    // margin); the second's 0.69 is within the margin of the promoted 0.705, but 0.03 below the shipped 0.72
+    const { first, second } = await promoteThenTrain(0.705, 0.69);
 
     // Assess
     expect(first.status).toBe('promoted');
