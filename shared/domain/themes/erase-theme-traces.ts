@@ -1,9 +1,8 @@
+import { ConflictError } from '../errors.ts';
 import type { StoredMention } from '../ports.ts';
 import type { ThemeRepository } from './ports.ts';
+import { retryThemeWrite, type ThemeWritePause } from './record-insight.ts';
 import { authorHashOf } from './theme-id.ts';
-
-/** Writes of one theme tried before giving up on removing an example (the erasure can be run again). */
-const MAX_ATTEMPTS = 8;
 
 /**
  * What themes hold of an erased author's mentions: their quoted examples and the author's
@@ -11,31 +10,33 @@ const MAX_ATTEMPTS = 8;
  * dry, that would be).
  *
  * 1. find each mention's theme (its note in the rates of its hour, or an earlier release's theme claim);
- * 2. drop its example from the theme under the theme's version, retried on a conflict;
+ * 2. drop its example from the theme under the theme's version, retried after a jittered pause
+ *    when another writer came first (as the theme's own writes are);
  * 3. remove the author's marks on the theme.
+ *
+ * @throws ConflictError when a theme kept changing under every attempt: the example is still
+ *   there, so the erasure must fail (and be run again), never report success
  */
 export async function eraseThemeTraces(
   mentions: readonly StoredMention[],
   themes: ThemeRepository,
-  options: { readonly dryRun?: boolean } = {},
+  options: { readonly dryRun?: boolean; readonly pause?: ThemeWritePause } = {},
 ): Promise<number> {
   let removed = 0;
   for (const stored of mentions) {
     const themeId = await themes.assignmentOf(stored.mention.id, stored.mention.createdAt);
     if (!themeId) continue;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const found = await retryThemeWrite(async (attempt) => {
       const theme = await themes.theme(themeId);
-      if (!theme?.examples.some((e) => e.mentionId === stored.mention.id)) break;
-      if (options.dryRun) {
-        removed++;
-        break;
-      }
+      if (!theme?.examples.some((e) => e.mentionId === stored.mention.id)) return false;
+      if (options.dryRun) return true;
       const examples = theme.examples.filter((e) => e.mentionId !== stored.mention.id);
-      if (await themes.saveTheme({ ...theme, examples, version: theme.version + 1 }, theme.version)) {
-        removed++;
-        break;
-      }
-    }
+      if (await themes.saveTheme({ ...theme, examples, version: theme.version + 1 }, theme.version)) return true;
+      throw new ConflictError(
+        `theme ${themeId} changed under ${attempt} attempts to remove the example of mention ${stored.mention.id}`,
+      );
+    }, options.pause);
+    if (found) removed++;
     if (!options.dryRun)
       await themes.removeAuthorMarks(
         themeId,

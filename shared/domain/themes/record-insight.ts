@@ -1,7 +1,9 @@
+import { type BackoffOptions, backoffDelayMs } from '../backoff.ts';
 import { ConflictError } from '../errors.ts';
 import type { MentionRouted } from '../events.ts';
 import type { RateObservation, ThemeExample } from '../insights.ts';
 import type { Clock } from '../ports.ts';
+import { retry } from '../retry.ts';
 import { hourOf } from '../spikes/detector.ts';
 import type { RateStore } from '../spikes/ports.ts';
 import { dayIn } from '../time.ts';
@@ -19,8 +21,21 @@ export const MAX_EXAMPLES = 3;
 export const RECENT_MENTIONS = 50;
 /** Characters of a mention's text quoted in an example. */
 export const EXAMPLE_CHARS = 280;
-/** Writes of one theme tried before giving up (the message is then retried by SQS). */
-const MAX_ATTEMPTS = 8;
+/**
+ * How a theme write that lost to another writer waits before it reads the theme again: 8 tries,
+ * "full jitter" pauses doubling from a cap of 10 ms to at most 320 ms (under a second in all),
+ * so parallel batches on one hot theme (a crisis) spread out instead of colliding again at
+ * once. After the last try the message is retried by SQS.
+ */
+export const THEME_WRITE_BACKOFF: BackoffOptions = { maxAttempts: 8, baseMs: 10, maxMs: 320 };
+
+/** How theme writes pause between tries; tests pass a recording sleep. */
+export interface ThemeWritePause {
+  /** Default: a timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** A number in [0, 1); default `Math.random`. */
+  readonly random?: () => number;
+}
 
 export interface RecordInsightDeps {
   readonly themes: ThemeRepository;
@@ -37,6 +52,8 @@ export interface RecordInsightDeps {
   readonly retentionDays: number;
   /** Similarity from which a mention joins a theme (default DEFAULT_JOIN_THRESHOLD). */
   readonly joinThreshold?: number;
+  /** How theme writes pause after losing to another writer (default: a timer, THEME_WRITE_BACKOFF). */
+  readonly pause?: ThemeWritePause;
 }
 
 export interface RecordInsightOutcome {
@@ -136,16 +153,16 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
   const plan = await planInsight(detail, deps);
   if (!plan.theme) return { observation: plan.observation, counted: false, created: false, noted: plan.noted };
   const { themeId, count } = plan.theme;
-  const created = await applyToTheme(themeId, [plan.theme], deps.themes);
+  const created = await applyToTheme(themeId, [plan.theme], deps.themes, undefined, deps.pause);
   const counted = (await deps.themes.countMentions([count])).has(detail.mentionId);
   return { observation: plan.observation, themeId, counted, created, noted: plan.noted };
 }
 
 /**
- * Adds the mentions to their theme (creating it when it is new) in one write, retried when
- * another writer came first; mentions the theme remembers are left out. True when this call
- * created the theme. `known` is the theme as the caller last read it (undefined: new), used
- * for the first attempt instead of a read.
+ * Adds the mentions to their theme (creating it when it is new) in one write, retried after a
+ * jittered pause (THEME_WRITE_BACKOFF) when another writer came first; mentions the theme
+ * remembers are left out. True when this call created the theme. `known` is the theme as the
+ * caller last read it (undefined: new), used for the first attempt instead of a read.
  *
  * @throws ConflictError when the theme kept changing under every attempt
  */
@@ -154,19 +171,32 @@ export async function applyToTheme(
   mentions: readonly ThemedMention[],
   themes: ThemeRepository,
   known?: { readonly theme: StoredTheme | undefined },
+  pause: ThemeWritePause = {},
 ): Promise<boolean> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = attempt === 0 && known ? known.theme : await themes.theme(themeId);
+  return retryThemeWrite(async (attempt) => {
+    const current = attempt === 1 && known ? known.theme : await themes.theme(themeId);
     const added = withMentions(current, mentions);
     if (!added) return false;
-    if (!current) {
-      if (await themes.createTheme(added)) return true;
-      continue;
-    }
-    if (await themes.saveTheme(added, current.version)) return false;
-  }
-  const ids = mentions.map((m) => m.detail.mentionId).join(', ');
-  throw new ConflictError(`theme ${themeId} changed under ${MAX_ATTEMPTS} attempts to add mentions ${ids}`);
+    if (current ? await themes.saveTheme(added, current.version) : await themes.createTheme(added)) return !current;
+    const ids = mentions.map((m) => m.detail.mentionId).join(', ');
+    throw new ConflictError(`theme ${themeId} changed under ${attempt} attempts to add mentions ${ids}`);
+  }, pause);
+}
+
+/**
+ * Runs one theme write until it does not throw ConflictError (another writer came first),
+ * pausing as THEME_WRITE_BACKOFF says; the theme's erasure retries the same way.
+ *
+ * @throws the last ConflictError after THEME_WRITE_BACKOFF.maxAttempts tries; other errors at once
+ */
+export function retryThemeWrite<T>(write: (attempt: number) => Promise<T>, pause: ThemeWritePause = {}): Promise<T> {
+  const random = pause.random ?? Math.random;
+  return retry(write, {
+    maxAttempts: THEME_WRITE_BACKOFF.maxAttempts,
+    retryable: (error) => error instanceof ConflictError,
+    delayMs: (attempt) => backoffDelayMs(attempt, undefined, THEME_WRITE_BACKOFF, random),
+    ...(pause.sleep ? { sleep: pause.sleep } : {}),
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { BatchThemes } from './batch-themes.ts';
 import type { StoredTheme } from './ports.ts';
-import { applyToTheme, type ThemedMention, withMentions } from './record-insight.ts';
+import { applyToTheme, type ThemedMention, type ThemeWritePause, withMentions } from './record-insight.ts';
 
 /** What the flush did for one staged mention. */
 export interface ThemedOutcome<K> {
@@ -41,7 +41,10 @@ interface PendingTheme<K> {
 export class ThemeBatch<K> {
   private readonly pending = new Map<string, PendingTheme<K>>();
 
-  constructor(private readonly themes: BatchThemes) {}
+  constructor(
+    private readonly themes: BatchThemes,
+    private readonly pause: ThemeWritePause = {},
+  ) {}
 
   /** Adds the mention to its theme in this batch's memory; nothing is written until `flush`. */
   async stage(mention: ThemedMention, key: K): Promise<void> {
@@ -65,7 +68,7 @@ export class ThemeBatch<K> {
     for (const [themeId, pending] of this.pending) {
       const mentions = pending.mentions.map((m) => m.mention);
       try {
-        const created = await applyToTheme(themeId, mentions, this.themes, { theme: pending.stored });
+        const created = await applyToTheme(themeId, mentions, this.themes, { theme: pending.stored }, this.pause);
         const counted = await this.themes.countMentions(mentions.map((m) => m.count));
         // The theme's starter: its id is made of the mention's (themeIdOf), the first staged.
         const starter = pending.mentions[0]?.mention.detail.mentionId;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RateObservation } from '../../../../shared/domain/insights.ts';
 import type { StoredMention } from '../../../../shared/domain/ports.ts';
 import { countNotedRates } from '../../../../shared/domain/spikes/record-mention-rates.ts';
+import { ConflictError } from '../../../../shared/domain/errors.ts';
 import { eraseThemeTraces } from '../../../../shared/domain/themes/erase-theme-traces.ts';
 import { recordInsight } from '../../../../shared/domain/themes/record-insight.ts';
 import { mentionFactory, mentionRoutedFactory } from '../../../factories/mention.ts';
@@ -68,5 +69,33 @@ describe('eraseThemeTraces', () => {
     await eraseThemeTraces([storedOf('facebook:e1', 'erika')], themes);
 
     expect(await eraseThemeTraces([storedOf('facebook:e1', 'erika')], themes)).toBe(0);
+  });
+
+  it('fails the erasure when the theme kept changing under every attempt, leaving nothing reported as removed', async () => {
+    // Before: after 8 lost writes the example stayed and the erasure went on as if done.
+    const { themes, themeId } = await setup();
+    themes.conflictsBeforeSave = 100;
+    const pauses: number[] = [];
+
+    const failed = await eraseThemeTraces([storedOf('facebook:e1', 'erika')], themes, {
+      pause: { sleep: async (ms) => void pauses.push(ms) },
+    }).catch((error: unknown) => error);
+
+    expect(failed).toBeInstanceOf(ConflictError);
+    expect((failed as Error).message).toMatch(/example of mention facebook:e1/);
+    expect(themes.stored.get(themeId)?.examples.map((e) => e.mentionId)).toContain('facebook:e1');
+    expect(pauses).toHaveLength(7);
+  });
+
+  it('removes the example after another writer came first twice', async () => {
+    const { themes, themeId } = await setup();
+    themes.conflictsBeforeSave = 2;
+
+    const removed = await eraseThemeTraces([storedOf('facebook:e1', 'erika')], themes, {
+      pause: { sleep: async () => {} },
+    });
+
+    expect(removed).toBe(1);
+    expect(themes.stored.get(themeId)?.examples.map((e) => e.mentionId)).toEqual(['facebook:e2']);
   });
 });

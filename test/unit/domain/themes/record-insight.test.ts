@@ -2,18 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../../shared/domain/errors.ts';
 import type { RateObservation } from '../../../../shared/domain/insights.ts';
 import { countNotedRates } from '../../../../shared/domain/spikes/record-mention-rates.ts';
-import { recordInsight, type RecordInsightDeps } from '../../../../shared/domain/themes/record-insight.ts';
+import {
+  recordInsight,
+  type RecordInsightDeps,
+  THEME_WRITE_BACKOFF,
+} from '../../../../shared/domain/themes/record-insight.ts';
 import { ThemeInsights } from '../../../../shared/domain/themes/theme-insights.ts';
 import { mentionRoutedFactory } from '../../../factories/mention.ts';
 import { fixedClock, InMemoryThemes } from '../../../fakes/in-memory.ts';
 
-function depsOf(themes = new InMemoryThemes()): RecordInsightDeps & { themes: InMemoryThemes } {
+/** Deps over an in-memory table; the pauses between theme writes are recorded in `pauses`, not waited. */
+function depsOf(themes = new InMemoryThemes()): RecordInsightDeps & { themes: InMemoryThemes; pauses: number[] } {
+  const pauses: number[] = [];
   return {
     themes,
     rates: themes.rates,
     clock: fixedClock('2026-11-28T10:00:00Z'),
     timezone: 'Europe/Berlin',
     retentionDays: 365,
+    pause: { sleep: async (ms) => void pauses.push(ms), random: () => 0.999 },
+    pauses,
   };
 }
 
@@ -98,14 +106,21 @@ describe('recordInsight', () => {
     await recordInsight(mention('Reparatur dauert Wochen'), deps);
 
     expect(deps.themes.stored.get(first.themeId as string)?.mentions).toBe(2);
+    // Two lost writes, two pauses before reading the theme again (full jitter at its cap here).
+    expect(deps.pauses).toEqual([9, 19]);
   });
 
-  it('gives up with a ConflictError when the theme changes under every attempt', async () => {
+  it('gives up with a ConflictError when the theme changes under every attempt, after a growing pause between tries', async () => {
     const deps = depsOf();
     await recordInsight(mention('Die Reparatur dauert schon drei Wochen'), deps);
     deps.themes.conflictsBeforeSave = 100;
 
-    await expect(recordInsight(mention('Reparatur dauert Wochen'), deps)).rejects.toBeInstanceOf(ConflictError);
+    const failed = await recordInsight(mention('Reparatur dauert Wochen'), deps).catch((error: unknown) => error);
+
+    expect(failed).toBeInstanceOf(ConflictError);
+    expect((failed as Error).message).toMatch(/changed under 8 attempts/);
+    expect(deps.pauses).toEqual([9, 19, 39, 79, 159, 319, 319]);
+    expect(deps.pauses).toHaveLength(THEME_WRITE_BACKOFF.maxAttempts - 1);
   });
 
   it('hands the mention over to be counted with its theme before the theme step, and its redelivery keeps that theme', async () => {

@@ -13,7 +13,8 @@ const mention = (text: string) =>
 /** One batch over the table: its view of the themes, its staged writes, and how a mention is staged (keyed by `key`). */
 function batchOver(table: InMemoryThemes) {
   const themes = new BatchThemes(table);
-  const staged = new ThemeBatch<string>(themes);
+  // The pauses between theme writes that lost to another writer are not waited here.
+  const staged = new ThemeBatch<string>(themes, { sleep: async () => {} });
   const deps: RecordInsightDeps = {
     themes,
     rates: table.rates,
