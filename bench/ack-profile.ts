@@ -1,14 +1,19 @@
 /**
  * Where the runtime's acks spend their main-thread CPU, from the CPU profiles that
- * `BENCH_CPU_PROF_DIR=<dir> npm run bench:throughput -- --ack-only` leaves behind:
+ * `BENCH_CPU_PROF_DIR=<dir> npm run bench:throughput -- --ack-only` leaves behind (the
+ * main thread's profile is the `.0.001` one of each runtime process):
  *
- *   tsx bench/ack-profile.ts <file.cpuprofile> --rate <acks per second> [--top 10]
+ *   tsx bench/ack-profile.ts <file.cpuprofile> --cpu-per-ack <ms> [--top 10]
  *
  * Only the steady load counts: from the last module compiled after ingest-webhook's first
  * sample (its cold start, during the bench's warm-up) to the last sample with ingest-webhook
- * on the stack, not the start-up, the cold start or the stop. Busy self time per frame and
- * per category (package, project folder, node: module), in ms, and in ms per ack at the
- * rate the bench printed for that row.
+ * on the stack; not the start-up, the cold start or the stop.
+ *
+ * V8 samples by the wall clock: a thread that waits for a core is charged to the frame it
+ * was in, most of all to the system call that woke another thread (`writev` of a socket to
+ * the SQS thread or to the client). So the table gives each frame's share of the busy
+ * samples without `writev`, and, with `--cpu-per-ack` (the bench's "CPU per ack, main
+ * thread", read from /proc and so free of waits), that share in ms of CPU per ack.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -16,14 +21,14 @@ import { type CpuProfile, categoryOf, isIdle, samplesOf } from './cpu-profile.ts
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { rate: { type: 'string' }, top: { type: 'string' } },
+  options: { 'cpu-per-ack': { type: 'string' }, top: { type: 'string' } },
 });
 const file = positionals[0];
 if (!file) {
-  process.stderr.write('usage: tsx bench/ack-profile.ts <file.cpuprofile> --rate <acks/s> [--top 10]\n');
+  process.stderr.write('usage: tsx bench/ack-profile.ts <file.cpuprofile> [--cpu-per-ack <ms>] [--top 10]\n');
   process.exit(2);
 }
-const rate = Number(values.rate ?? Number.NaN);
+const cpuPerAck = values['cpu-per-ack'] === undefined ? undefined : Number(values['cpu-per-ack']);
 const top = Number(values.top ?? 10);
 const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
 
@@ -45,33 +50,42 @@ const from = samples.reduce(
   (last, s) => (s.at >= firstIngest && s.at <= to && LOADING.has(s.node.callFrame.functionName) ? s.at : last),
   firstIngest,
 );
-const acks = (rate * (to - from)) / 1e6;
+
+const WAIT = 'writev';
 const self = new Map<string, number>();
 const categories = new Map<string, number>();
 let busyUs = 0;
+let waitUs = 0;
 for (const s of samples) {
   if (s.at < from || s.at > to || isIdle(s.node)) continue;
-  busyUs += s.us;
   const { functionName, url, lineNumber } = s.node.callFrame;
+  if (functionName === WAIT) {
+    waitUs += s.us;
+    continue;
+  }
+  busyUs += s.us;
   const where = url
     .replace(/^.*\/node_modules\//, '')
     .replace(/^file:\/\/.*?\/(infra|shared|functions|bench)\//, '$1/');
   const key = `${functionName || '(anonymous)'} ${where}${where ? `:${lineNumber + 1}` : ''}`;
   self.set(key, (self.get(key) ?? 0) + s.us);
-  const category = categoryOf(s.node.callFrame);
+  const category = categoryOf(s.node.callFrame).replace(/^.*\/(infra|shared|functions|bench)\//, '$1/');
   categories.set(category, (categories.get(category) ?? 0) + s.us);
 }
 
-const ms = (us: number) => (us / 1000).toFixed(1);
-const perAck = (us: number) => (us / 1000 / acks).toFixed(3);
+const share = (us: number) => us / busyUs;
 const rows = (map: Map<string, number>) =>
   [...map]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
-    .map(([key, us]) => `| ${key} | ${ms(us)} | ${perAck(us)} |`)
+    .map(
+      ([key, us]) =>
+        `| ${key} | ${(100 * share(us)).toFixed(1)} % |${cpuPerAck === undefined ? '' : ` ${(share(us) * cpuPerAck).toFixed(3)} |`}`,
+    )
     .join('\n');
+const header = (what: string) =>
+  `| self (${what}) | share |${cpuPerAck === undefined ? '' : ' ms CPU per ack |'}\n|---|---:|${cpuPerAck === undefined ? '' : '---:|'}`;
 process.stdout.write(
-  `${file}: ${((to - from) / 1e6).toFixed(2)} s of steady load, busy ${ms(busyUs)} ms (${((100 * busyUs) / (to - from)).toFixed(0)} %), ${perAck(busyUs)} ms per ack (~${acks.toFixed(0)} acks at ${rate}/s)\n\n`,
+  `${file}: ${((to - from) / 1e6).toFixed(2)} s of steady load; sampled busy ${(busyUs / 1000).toFixed(0)} ms, ${WAIT} ${(waitUs / 1000).toFixed(0)} ms (left out)\n\n`,
 );
-process.stdout.write(`| self (frame) | ms | ms per ack |\n|---|---:|---:|\n${rows(self)}\n\n`);
-process.stdout.write(`| self (category) | ms | ms per ack |\n|---|---:|---:|\n${rows(categories)}\n`);
+process.stdout.write(`${header('frame')}\n${rows(self)}\n\n${header('category')}\n${rows(categories)}\n`);

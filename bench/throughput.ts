@@ -6,6 +6,8 @@
  *    server that verifies Meta's HMAC, the same plus one SDK SendMessage to local-aws-sqs
  *    (journaled, as the runtime's), and the runtime (`backchannel start`, pipeline running);
  *    beside it, as a diagnostic, the runtime with its queue pollers off (the acks alone).
+ *    Each row also gives the CPU per ack of the server's main thread and of its whole process
+ *    (Linux, from /proc): what an ack costs, which the machine's load bends far less than p99.
  * 2. End to end: distinct mentions POSTed to the runtime until every queue is empty, with
  *    lost (answered 200, not stored) and duplicate (mention or case) counts; the baseline is
  *    the same runtime processing one batch at a time per queue (BACKCHANNEL_POLLER_CONCURRENCY=1).
