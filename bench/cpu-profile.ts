@@ -18,7 +18,7 @@ interface CallFrame {
   url: string;
   lineNumber: number;
 }
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: CallFrame;
   children?: number[];
@@ -62,6 +62,9 @@ export async function startCpuProfile(intervalUs = 250): Promise<{ stop(): Promi
 
 const IDLE = new Set(['(idle)', '(program)']);
 
+/** A sample of no work: V8's idle and program buckets. */
+export const isIdle = (node: ProfileNode): boolean => IDLE.has(node.callFrame.functionName);
+
 /** Where a frame's code lives: a project folder, a package, a node: module, or V8's own bucket. */
 export function categoryOf(frame: CallFrame): string {
   const url = frame.url.startsWith('file://') ? fileURLToPath(frame.url) : frame.url;
@@ -84,7 +87,7 @@ const isProject = (frame: CallFrame) =>
   (frame.url.startsWith('file://') ? fileURLToPath(frame.url) : frame.url).startsWith(ROOT);
 
 /** Each sample: its time (µs, end of the sample), its node, and the busy (not idle) flag. */
-function samplesOf(profile: CpuProfile): { at: number; node: ProfileNode; us: number }[] {
+export function samplesOf(profile: CpuProfile): { at: number; node: ProfileNode; us: number }[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const out: { at: number; node: ProfileNode; us: number }[] = [];
   let at = profile.startTime;

@@ -6,6 +6,8 @@
  *    server that verifies Meta's HMAC, the same plus one SDK SendMessage to local-aws-sqs
  *    (journaled, as the runtime's), and the runtime (`backchannel start`, pipeline running);
  *    beside it, as a diagnostic, the runtime with its queue pollers off (the acks alone).
+ *    Each row also gives the CPU per ack of the server's main thread and of its whole process
+ *    (Linux, from /proc): what an ack costs, which the machine's load bends far less than p99.
  * 2. End to end: distinct mentions POSTed to the runtime until every queue is empty, with
  *    lost (answered 200, not stored) and duplicate (mention or case) counts; the baseline is
  *    the same runtime processing one batch at a time per queue (BACKCHANNEL_POLLER_CONCURRENCY=1).
@@ -44,6 +46,7 @@ import {
   type RuntimeProcess,
 } from './chaos/sigkill.ts';
 import { closedLoop, openLoop, perSecond, quantile, type LoadResult, type SignedRequest } from './throughput/load.ts';
+import { cpuPerRequest, processCpu, type ProcessCpu } from './throughput/thread-cpu.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -60,6 +63,8 @@ interface Server {
   /** The webhook URL of Meta. */
   readonly url: string;
   readonly appSecret: string;
+  /** The server's process, whose main thread answers the webhooks. */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -67,6 +72,8 @@ interface AckRow {
   readonly server: ServerKind;
   readonly concurrency: number;
   readonly result: LoadResult;
+  /** CPU per answered request over the measured requests (Linux). */
+  readonly cpuPerAck: ProcessCpu | undefined;
 }
 
 interface EndToEndRow {
@@ -143,7 +150,7 @@ async function main(): Promise<void> {
         const { runtime, appSecret, url } = await startRuntime(
           kind === 'runtime' ? {} : { BACKCHANNEL_POLLERS: 'off' },
         );
-        return { url, appSecret, stop: () => runtime.stop() };
+        return { url, appSecret, pid: runtime.child.pid, stop: () => runtime.stop() };
       }
       return startBareServer(kind === 'bare HMAC' ? 'hmac' : 'hmac+sqs');
     };
@@ -157,11 +164,13 @@ async function main(): Promise<void> {
           const { bodies } = bodiesFor(WARM_UP + requests);
           const signed = sign(bodies, server.appSecret);
           await closedLoop(server.url, signed.slice(0, WARM_UP), concurrency);
+          const cpuBefore = await processCpu(server.pid);
           const result = await closedLoop(server.url, signed.slice(WARM_UP), concurrency);
+          const cpuPerAck = cpuPerRequest(cpuBefore, await processCpu(server.pid), result.acknowledged.size);
           log(
-            `ack ${kind} c=${concurrency}: ${perSecond(result).toFixed(0)} req/s p99 ${quantile(result.latenciesMs, 0.99).toFixed(0)} ms`,
+            `ack ${kind} c=${concurrency}: ${perSecond(result).toFixed(0)} req/s p99 ${quantile(result.latenciesMs, 0.99).toFixed(0)} ms${cpuPerAck ? `, CPU per ack ${cpuPerAck.mainThreadMs.toFixed(2)} ms main thread, ${cpuPerAck.processMs.toFixed(2)} ms process` : ''}`,
           );
-          ackRows.push({ server: kind, concurrency, result });
+          ackRows.push({ server: kind, concurrency, result, cpuPerAck });
         } finally {
           await server.stop();
         }
@@ -333,6 +342,7 @@ async function startBareServer(mode: 'hmac' | 'hmac+sqs'): Promise<Server> {
   return {
     url: `${url}/webhooks/meta`,
     appSecret,
+    pid: child.pid,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -346,7 +356,16 @@ function formatAckRows(rows: readonly AckRow[]): string {
   const baselineOf = (row: AckRow) =>
     rows.find((r) => r.server === 'bare HMAC + SQS' && r.concurrency === row.concurrency) as AckRow;
   return formatTable(
-    ['server', 'concurrency', '200/s', 'p50', 'p99', 'p99 / bare+SQS p99', 'refused'],
+    [
+      'server',
+      'concurrency',
+      '200/s',
+      'p50',
+      'p99',
+      'p99 / bare+SQS p99',
+      'CPU per ack: main thread / process',
+      'refused',
+    ],
     rows.map((row) => [
       row.server,
       String(row.concurrency),
@@ -354,6 +373,7 @@ function formatAckRows(rows: readonly AckRow[]): string {
       ms(quantile(row.result.latenciesMs, 0.5)),
       ms(quantile(row.result.latenciesMs, 0.99)),
       `${(quantile(row.result.latenciesMs, 0.99) / quantile(baselineOf(row).result.latenciesMs, 0.99)).toFixed(2)}x`,
+      row.cpuPerAck ? `${row.cpuPerAck.mainThreadMs.toFixed(2)} / ${row.cpuPerAck.processMs.toFixed(2)} ms` : '-',
       String(Object.values(row.result.refused).reduce((a, b) => a + b, 0)),
     ]),
   );

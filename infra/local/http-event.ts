@@ -17,44 +17,89 @@ export interface RouteMatch<R extends HttpRoute = HttpRoute> {
   readonly pathParameters: Readonly<Record<string, string>> | undefined;
 }
 
+/** A route template's segment: a literal, a `{name}` (one segment) or a `{name+}` (the rest). */
+type RoutePart = { readonly literal: string } | { readonly parameter: string } | { readonly greedy: string };
+
+interface CompiledRoute<R extends HttpRoute> {
+  readonly route: R;
+  readonly routeKey: string;
+  readonly parts: readonly RoutePart[];
+  /** Per segment: 2 a literal, 1 a `{name}`, 0 a `{name+}` (see moreSpecific). */
+  readonly rank: readonly number[];
+}
+
+/** Routes made ready for matching once (at the server's start), not on every request. */
+export interface RouteTable<R extends HttpRoute> {
+  /** The route of a method and path; see {@link matchRoute}. */
+  match(method: string, rawPath: string): RouteMatch<R> | undefined;
+}
+
+/** Splits each route's template once, so that a request only compares segments. */
+export function compileRoutes<R extends HttpRoute>(routes: readonly R[]): RouteTable<R> {
+  const isGreedy = (route: R) => route.path.includes('+}');
+  const compiled = [...routes.filter((r) => !isGreedy(r)), ...routes.filter(isGreedy)].map(compileRoute);
+  return {
+    match: (method, rawPath) => {
+      const upper = method.toUpperCase();
+      const match = firstMatch(compiled, upper, rawPath);
+      if (match || rawPath.length <= 1 || !rawPath.endsWith('/')) return match;
+      return firstMatch(compiled, upper, rawPath.slice(0, -1));
+    },
+  };
+}
+
 /**
  * Finds the route of a method and path; `{name}` matches one segment, `{name+}` the rest.
  * As in API Gateway, the most specific route wins whatever the order: a greedy route
  * (`/console/{proxy+}`) only takes what no other route matches, and a path with a trailing
- * slash (`/console/`) that matches nothing is matched without it.
+ * slash (`/console/`) that matches nothing is matched without it. A server matching many
+ * requests against the same routes compiles them once ({@link compileRoutes}).
  */
 export function matchRoute<R extends HttpRoute>(
   routes: readonly R[],
   method: string,
   rawPath: string,
 ): RouteMatch<R> | undefined {
-  const isGreedy = (route: R) => route.path.includes('+}');
-  const ordered = [...routes.filter((r) => !isGreedy(r)), ...routes.filter(isGreedy)];
-  const match = firstMatch(ordered, method, rawPath);
-  if (match || rawPath.length <= 1 || !rawPath.endsWith('/')) return match;
-  return firstMatch(ordered, method, rawPath.slice(0, -1));
+  return compileRoutes(routes).match(method, rawPath);
+}
+
+function compileRoute<R extends HttpRoute>(route: R): CompiledRoute<R> {
+  const parts = route.path
+    .split('/')
+    .slice(1)
+    .map((part): RoutePart => {
+      const greedy = /^\{(.+)\+\}$/.exec(part);
+      if (greedy) return { greedy: greedy[1] as string };
+      const parameter = /^\{(.+)\}$/.exec(part);
+      return parameter ? { parameter: parameter[1] as string } : { literal: part };
+    });
+  return {
+    route,
+    routeKey: `${route.method} ${route.path}`,
+    parts,
+    rank: parts.map((part) => ('greedy' in part ? 0 : 'parameter' in part ? 1 : 2)),
+  };
 }
 
 function firstMatch<R extends HttpRoute>(
-  routes: readonly R[],
+  routes: readonly CompiledRoute<R>[],
   method: string,
   rawPath: string,
 ): RouteMatch<R> | undefined {
   const segments = rawPath.split('/').slice(1);
-  let best: { match: RouteMatch<R>; rank: number[] } | undefined;
-  for (const route of routes) {
-    if (route.method !== method.toUpperCase()) continue;
-    const parameters = matchPath(route.path.split('/').slice(1), segments);
+  let best: { match: RouteMatch<R>; rank: readonly number[] } | undefined;
+  for (const compiled of routes) {
+    if (compiled.route.method !== method) continue;
+    const parameters = matchParts(compiled.parts, segments);
     if (!parameters) continue;
-    const rank = specificityOf(route.path);
-    if (best && !moreSpecific(rank, best.rank)) continue;
+    if (best && !moreSpecific(compiled.rank, best.rank)) continue;
     best = {
       match: {
-        route,
-        routeKey: `${route.method} ${route.path}`,
+        route: compiled.route,
+        routeKey: compiled.routeKey,
         pathParameters: Object.keys(parameters).length > 0 ? parameters : undefined,
       },
-      rank,
+      rank: compiled.rank,
     };
   }
   return best?.match;
@@ -65,13 +110,6 @@ function firstMatch<R extends HttpRoute>(
  * in (`GET /console/config.json` before `GET /console/{proxy+}`): per segment, a literal beats
  * a `{name}`, which beats a `{name+}`.
  */
-function specificityOf(path: string): number[] {
-  return path
-    .split('/')
-    .slice(1)
-    .map((part) => (/^\{.+\+\}$/.test(part) ? 0 : /^\{.+\}$/.test(part) ? 1 : 2));
-}
-
 function moreSpecific(a: readonly number[], b: readonly number[]): boolean {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const x = a[i] ?? -1;
@@ -81,28 +119,26 @@ function moreSpecific(a: readonly number[], b: readonly number[]): boolean {
   return false;
 }
 
-function matchPath(template: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
+function matchParts(parts: readonly RoutePart[], segments: readonly string[]): Record<string, string> | undefined {
   const parameters: Record<string, string> = {};
-  for (let i = 0; i < template.length; i++) {
-    const part = template[i] as string;
-    const greedy = /^\{(.+)\+\}$/.exec(part);
-    if (greedy) {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as RoutePart;
+    if ('greedy' in part) {
       const rest = segments.slice(i);
       if (rest.length === 0 || rest.join('') === '') return undefined;
-      parameters[greedy[1] as string] = safeDecode(rest.join('/'));
+      parameters[part.greedy] = safeDecode(rest.join('/'));
       return parameters;
     }
     const segment = segments[i];
     if (segment === undefined) return undefined;
-    const parameter = /^\{(.+)\}$/.exec(part);
-    if (parameter) {
+    if ('parameter' in part) {
       if (segment === '') return undefined;
-      parameters[parameter[1] as string] = safeDecode(segment);
-    } else if (part !== segment) {
+      parameters[part.parameter] = safeDecode(segment);
+    } else if (part.literal !== segment) {
       return undefined;
     }
   }
-  return segments.length === template.length ? parameters : undefined;
+  return segments.length === parts.length ? parameters : undefined;
 }
 
 /** What the local server knows about a request. */
@@ -237,13 +273,18 @@ export function matchFunctionUrl<U extends { readonly paths: readonly string[] }
   urls: readonly U[],
   rawPath: string,
 ): U | undefined {
-  return urls.find((url) =>
-    matchRoute(
-      url.paths.map((path) => ({ method: 'GET', path }) as const),
-      'GET',
-      rawPath,
-    ),
-  );
+  return compileFunctionUrls(urls).match(rawPath);
+}
+
+/** Function URLs made ready for matching once, as {@link compileRoutes} does for routes. */
+export function compileFunctionUrls<U extends { readonly paths: readonly string[] }>(
+  urls: readonly U[],
+): { match(rawPath: string): U | undefined } {
+  const tables = urls.map((url) => ({
+    url,
+    table: compileRoutes(url.paths.map((path) => ({ method: 'GET', path }) as const)),
+  }));
+  return { match: (rawPath) => tables.find(({ table }) => table.match('GET', rawPath))?.url };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

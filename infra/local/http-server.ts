@@ -5,9 +5,9 @@ import type { HttpRoute } from '../topology.ts';
 import { closeGracefully, listen } from './backends.ts';
 import { createLimitedServer, RequestAbortedError, type ConnectionLimits } from './connection-limits.ts';
 import {
+  compileFunctionUrls,
+  compileRoutes,
   gatewayError,
-  matchFunctionUrl,
-  matchRoute,
   toApiGatewayEvent,
   toFunctionUrlEvent,
   toHttpResponse,
@@ -89,6 +89,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
   const urlErrors = new Map<string, number>();
   /** The function behind each response a function URL answers: its 5xx count there, not the API's. */
   const urlResponses = new WeakMap<ServerResponse, string>();
+  // Compiled once: a request only compares its path's segments.
+  const functionUrls = compileFunctionUrls(options.functionUrls ?? []);
+  const routes = compileRoutes(options.routes);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomBytes(10).toString('base64').replace(/=+$/, '=');
@@ -96,12 +99,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
     for (const local of options.localRoutes ?? []) if (await local(req, res, log)) return;
-    const functionUrl = matchFunctionUrl(options.functionUrls ?? [], url.split('?')[0] ?? '/');
+    const functionUrl = functionUrls.match(url.split('?')[0] ?? '/');
     if (functionUrl) {
       urlResponses.set(res, functionUrl.functionId);
       return handleFunctionUrl(req, res, functionUrl, requestId);
     }
-    const match = matchRoute(options.routes, method, url.split('?')[0] ?? '/');
+    const match = routes.match(method, url.split('?')[0] ?? '/');
     if (!match) {
       req.resume();
       log(`${method} ${url.split('?')[0]} -> 404 (no route)`);

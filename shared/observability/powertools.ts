@@ -1,10 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogItem } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions, LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { correlationKeys } from './correlation.ts';
+import { localScope, runInLocalScope, type LogSink, type LogSinkFilter } from './local-scope.ts';
 import { CompactLogFormatter } from './log-formatter.ts';
+
+export type { LogSink, LogSinkFilter };
 
 /**
  * Logger and metrics, created once per process and imported where needed.
@@ -14,20 +16,6 @@ import { CompactLogFormatter } from './log-formatter.ts';
 // Powertools reads POWERTOOLS_SERVICE_NAME itself, but a constructor option would win over
 // it; the fallback only names processes that run several functions (the local runtime).
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'backchannel';
-
-/**
- * Where a record goes instead of stdout: `json` is the line Powertools would print,
- * `printed` whether the log level lets it through (POWERTOOLS_LOG_LEVEL).
- */
-export type LogSink = (json: string, printed: boolean) => void;
-
-/**
- * Which records a sink needs although the log level does not print them: called with the
- * message and whether the record is a warning or worse. Absent: every record.
- */
-export type LogSinkFilter = (message: string, warningOrWorse: boolean) => boolean;
-
-const sinks = new AsyncLocalStorage<{ readonly sink: LogSink; readonly unprinted?: LogSinkFilter }>();
 
 /** Powertools' threshold of WARN (LogLevelThreshold.WARN). */
 const WARN_THRESHOLD = 16;
@@ -46,7 +34,7 @@ const WARN_THRESHOLD = 16;
  * ```
  */
 export function withLogSink<T>(sink: LogSink, fn: () => T, unprinted?: LogSinkFilter): T {
-  return sinks.run(unprinted ? { sink, unprinted } : { sink }, fn);
+  return runInLocalScope({ logSink: unprinted ? { sink, unprinted } : { sink } }, fn);
 }
 
 /**
@@ -70,7 +58,7 @@ export class CorrelatedLogger extends Logger {
   }
 
   protected override processLogItem(logLevel: number, input: LogItemMessage, extraInput: LogItemExtraInput): void {
-    const store = sinks.getStore();
+    const store = localScope()?.logSink;
     if (!store) {
       super.processLogItem(logLevel, input, extraInput);
       return;
