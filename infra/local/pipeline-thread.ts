@@ -1,5 +1,6 @@
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import type { CaseEvent } from '../../shared/domain/events.ts';
+import { type LoggerLevel, logger, observeLoggerLevel } from '../../shared/observability/powertools.ts';
 import type { FunctionSpec } from '../topology.ts';
 import { BackendThreadError, startTsxWorker, throwLater } from './backend-thread.ts';
 import { oldestMessageAge, type SqsPoller } from './sqs-poller.ts';
@@ -47,10 +48,13 @@ export interface PipelineThreadStart {
   readonly reportEvents: boolean;
   /** The thread's nice value (thread-priority.ts); absent or 0: the process's priority. */
   readonly nice?: number;
+  /** The main thread's logger level at the start; later changes follow as `log-level` requests. */
+  readonly logLevel?: LoggerLevel;
 }
 
 export type PipelineThreadRequest =
   | { readonly type: 'wake'; readonly queues: readonly string[] }
+  | { readonly type: 'log-level'; readonly level: LoggerLevel }
   | { readonly type: 'stop' };
 
 export type PipelineThreadReply =
@@ -110,13 +114,17 @@ const LABEL = 'the pipeline thread';
  * @throws BackendThreadError when a function does not load or the thread does not start
  */
 export async function startPipelineThread(options: PipelineThreadOptions): Promise<PipelineThread> {
-  const worker = startTsxWorker(PIPELINE_WORKER, options.start);
+  // The level as set now, and as set later (tests raise it at run time): the thread's logger is its own.
+  const worker = startTsxWorker(PIPELINE_WORKER, { ...options.start, logLevel: logger.getLevelName() });
   const pollers = options.start.pollers.map(() => createPollerView());
   let starting: { resolve: () => void; reject: (error: Error) => void } | undefined;
   let stopped: (() => void) | undefined;
   let stopping = false;
   let exited = false;
   const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const unobserveLevel = observeLoggerLevel((level) => {
+    if (!exited) worker.postMessage({ type: 'log-level', level } satisfies PipelineThreadRequest);
+  });
   const fail = (error: BackendThreadError) => {
     if (starting) {
       const { reject } = starting;
@@ -166,6 +174,7 @@ export async function startPipelineThread(options: PipelineThreadOptions): Promi
   worker.on('error', (error) => fail(new BackendThreadError(`${LABEL} failed: ${error.message}`, { cause: error })));
   worker.on('exit', (code) => {
     exited = true;
+    unobserveLevel();
     stopped?.();
     fail(new BackendThreadError(`${LABEL} did not start or stopped unexpectedly (thread exit code ${code})`));
   });

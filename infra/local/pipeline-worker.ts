@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { observeWithheldCaseEvents } from '../../shared/adapters/company-event-publisher.ts';
-import { withLogSink } from '../../shared/observability/powertools.ts';
+import { logger, setLoggerLevel, withLogSink } from '../../shared/observability/powertools.ts';
 import { LOCAL_CREDENTIALS } from './backends.ts';
 import { consoleNeeds } from './console-log.ts';
 import { startIdleGc } from './idle-gc.ts';
@@ -31,6 +31,9 @@ if (start.nice) {
   if (!niced.applied) log(`pipeline thread: left at the default priority (${niced.reason})`);
 }
 
+// The main thread's level, which may differ from POWERTOOLS_LOG_LEVEL (a test raised it).
+if (start.logLevel && start.logLevel !== logger.getLevelName()) setLoggerLevel(start.logLevel);
+
 const running = await startPipeline().catch((error: unknown) => {
   // The main thread rejects its start with this error and ends the thread.
   reply({ type: 'failed', error: plainError(error) });
@@ -39,6 +42,10 @@ const running = await startPipeline().catch((error: unknown) => {
 if (running) {
   reply({ type: 'started' });
   port.on('message', (request: PipelineThreadRequest) => {
+    if (request.type === 'log-level') {
+      setLoggerLevel(request.level);
+      return;
+    }
     if (request.type === 'wake') {
       for (const name of request.queues) for (const poller of running.byQueueName.get(name) ?? []) poller.wake();
       return;

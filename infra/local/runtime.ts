@@ -97,9 +97,12 @@ export interface RuntimeOptions {
   /**
    * Runs the queue pollers and the functions they invoke in a worker thread of their own
    * (pipeline-thread.ts), so that the HTTP API's acks do not queue behind the pipeline's CPU.
-   * Default false. The functions the runtime invokes itself (HTTP routes, schedules, the
-   * alarms' topic) stay on this thread. Process-wide hooks do not see the thread's functions:
-   * `observeClients` (bench:cost's request counter) sees only this thread's clients.
+   * Default true (since Round w18; `BACKCHANNEL_PIPELINE_THREAD=off` for `npm start`). The
+   * functions the runtime invokes itself (HTTP routes, schedules, the alarms' topic) stay on
+   * this thread. The logger's level set with setLoggerLevel follows into the thread; other
+   * process-wide hooks do not: `observeClients` (bench:cost's request counter) and the
+   * invocation's async context (`currentInvocation`) see only this thread's functions, so
+   * bench:cost passes false.
    */
   readonly pipelineThread?: boolean;
   /**
@@ -504,7 +507,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     const functionEndpoints = options.functionEndpoints ? await options.functionEndpoints(endpoints) : endpoints;
     const runPollers = options.pollers !== false;
-    const inPipelineThread = runPollers && options.pipelineThread === true;
+    const inPipelineThread = runPollers && options.pipelineThread !== false;
     // Functions: each built once with its own environment, as a cold start would. With the
     // pipeline in its thread, one that only queues trigger is built there instead.
     const functions = new Map<string, LocalFunction>();
@@ -873,7 +876,7 @@ async function startBackends<A extends LocalBackend, B extends LocalBackend>(
  * @throws RangeError when `pipelineNice` is not an integer from 0 to 19
  */
 function pipelineThreadNice(options: RuntimeOptions, log: (line: string) => void): number {
-  if (options.pipelineThread !== true || options.pollers === false) return 0;
+  if (options.pipelineThread === false || options.pollers === false) return 0;
   const nice = parseNice(options.pipelineNice ?? DEFAULT_PIPELINE_NICE, 'pipelineNice (BACKCHANNEL_PIPELINE_NICE)');
   if (nice === 0 || process.platform === 'linux') return nice;
   log(
