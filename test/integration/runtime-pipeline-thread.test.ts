@@ -9,7 +9,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../infra/local/backends.ts';
 import { adminEnv, postSignedMeta } from '../../infra/local/demo.ts';
-import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
+import { RuntimeStartError, startRuntime, type Runtime } from '../../infra/local/runtime.ts';
 import { DEFAULT_PIPELINE_NICE } from '../../infra/local/thread-priority.ts';
 import { parseMetaSecret } from '../../infra/local/secrets.ts';
 import { buildTopology, platformSecretName } from '../../infra/topology.ts';
@@ -30,7 +30,7 @@ interface Invocation {
   readonly event: unknown;
 }
 
-describe('startRuntime with the pipeline in a worker thread', () => {
+describe('startRuntime with the pipeline in a worker thread (the default)', () => {
   let runtime: Runtime;
   const log: string[] = [];
   const invocations: Invocation[] = [];
@@ -57,7 +57,6 @@ describe('startRuntime with the pipeline in a worker thread', () => {
     runtime = await startRuntime({
       config,
       port: 0,
-      pipelineThread: true,
       // The DLQ case below needs its failed receives within seconds.
       visibilityTimeoutSeconds: REDELIVERY_SECONDS,
       startScheduler: false,
@@ -157,6 +156,36 @@ describe('startRuntime with the pipeline in a worker thread', () => {
       expect.stringMatching(
         new RegExp(`of bc-demo-intake failed \\(receive ${maxReceiveCount}/${maxReceiveCount}\\); it moves to the DLQ`),
       ),
+    );
+  }, 120_000);
+});
+
+describe('startRuntime with a queue-triggered function that does not load', () => {
+  it('rejects with a RuntimeStartError naming the module, which the pipeline thread tried to load', async () => {
+    // Arrange
+    const topology = buildTopology(config);
+    const broken = {
+      ...topology,
+      functions: topology.functions.map((fn) =>
+        fn.id === 'classify-mention' ? { ...fn, entry: 'functions/classify-mention/missing-handler.ts' } : fn,
+      ),
+    };
+
+    // Act
+    const started = startRuntime({
+      config,
+      port: 0,
+      topology: broken,
+      startScheduler: false,
+      statusIntervalSeconds: 0,
+      alarmIntervalSeconds: 0,
+      log: () => {},
+    });
+
+    // Assess
+    await expect(started).rejects.toThrow(RuntimeStartError);
+    await expect(started).rejects.toThrow(
+      /the pipeline thread did not start: cannot load functions\/classify-mention\/missing-handler\.ts/,
     );
   }, 120_000);
 });
