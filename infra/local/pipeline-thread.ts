@@ -13,12 +13,14 @@ import { oldestMessageAge, type SqsPoller } from './sqs-poller.ts';
  * (Round w15). The functions the main thread invokes itself (HTTP routes, schedules, the
  * alarms' SNS) stay there.
  *
- * What crosses the thread: the start (function specs with their resolved environments, the
- * pollers' queues, all plain data), the SQS thread's wake-ups, stop; back come the
- * functions' log records (to the runtime's onRecord), the pollers' lines, the withheld case
- * events (their console lines), each invocation's start and end, and each batch's start and
- * end (the pollers' state: busy, processed, oldest message age). A worker thread ends with
- * its process, SIGKILL included: nothing outlives the runtime.
+ * What crosses the thread: the start, in two parts (first the function specs, whose modules
+ * the thread loads while the main thread starts the backends; then their resolved
+ * environments and the pollers' queues, all plain data), the logger's level and its changes,
+ * the SQS thread's wake-ups, stop; back come the functions' log records (to the runtime's
+ * onRecord), the pollers' lines, the withheld case events (their console lines), each
+ * invocation's start and end, and each batch's start and end (the pollers' state: busy,
+ * processed, oldest message age). A worker thread ends with its process, SIGKILL included:
+ * nothing outlives the runtime.
  */
 
 /** One queue trigger of a function, as the pipeline thread polls it. */

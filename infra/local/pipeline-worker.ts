@@ -35,7 +35,9 @@ if (preload.logLevel && preload.logLevel !== logger.getLevelName()) setLoggerLev
 
 // The functions' modules load now, while the main thread starts the backends (Round w18); an
 // import that fails fails the start, where the main thread waits for it.
-const modules = new Map(preload.functions.map((spec) => [spec.id, importHandlerModule(spec)]));
+const modules = new Map(
+  preload.functions.map((spec) => [spec.id, withLogSink(onRecord, () => importHandlerModule(spec))]),
+);
 for (const module of modules.values()) module.catch(() => undefined);
 
 let running: Awaited<ReturnType<typeof startPipeline>> | undefined;
