@@ -4,7 +4,7 @@
  * thread's work (the status line's counts, each invocation with its event, the pollers'
  * lines) and what the pipeline stores, driven from the outside as the e2e tests drive it.
  */
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../infra/local/backends.ts';
@@ -130,33 +130,31 @@ describe('startRuntime with the pipeline in a worker thread (the default)', () =
       credentials: LOCAL_CREDENTIALS,
     });
     const maxReceiveCount = buildTopology(config).queues.find((q) => q.id === 'intake')?.dlq.maxReceiveCount as number;
+    const body = '{"not":"a mention"}';
 
+    // Act
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl: runtime.queueUrls.intake, MessageBody: body }));
     const movesLine = new RegExp(
-      `of bc-demo-intake failed \\(receive ${maxReceiveCount}/${maxReceiveCount}\\); it moves to the DLQ`,
+      `message ${sent.MessageId} of bc-demo-intake failed \\(receive ${maxReceiveCount}/${maxReceiveCount}\\); it moves to the DLQ`,
     );
-
-    // Act: the last receive's line crosses from the pipeline thread, which may run after the
-    // queue moved the message (a niced thread on a busy machine): wait for both.
-    await sqs.send(new SendMessageCommand({ QueueUrl: runtime.queueUrls.intake, MessageBody: '{"not":"a mention"}' }));
-    const deadline = Date.now() + 60_000;
-    let depth = 0;
-    while ((depth === 0 || !log.some((line) => movesLine.test(line))) && Date.now() < deadline) {
-      const attributes = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: runtime.dlqUrls.intake,
-          AttributeNames: ['ApproximateNumberOfMessages'],
-        }),
+    // The last receive's line crosses from the pipeline thread and may come after the queue
+    // moved the message (a niced thread on a busy machine): wait for both. The DLQ is read
+    // with visibility 0, so what it holds stays there.
+    const inDlq = new Set<string>();
+    const done = () => inDlq.has(body) && log.some((line) => movesLine.test(line));
+    for (const deadline = Date.now() + 60_000; !done() && Date.now() < deadline; ) {
+      const peeked = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: runtime.dlqUrls.intake, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
       );
-      depth = Number(attributes.Attributes?.ApproximateNumberOfMessages);
-      if (depth === 0 || !log.some((line) => movesLine.test(line))) await new Promise((r) => setTimeout(r, 200));
+      for (const message of peeked.Messages ?? []) inDlq.add(message.Body ?? '');
+      if (!done()) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     await runtime.waitForIdle(IDLE_TIMEOUT_MS);
-    const moved = await sqs.send(new ReceiveMessageCommand({ QueueUrl: runtime.dlqUrls.intake }));
     sqs.destroy();
 
-    // Assess
-    expect(depth).toBe(1);
-    expect(moved.Messages?.[0]?.Body).toBe('{"not":"a mention"}');
+    // Assess: with a 1 s visibility timeout a slow invocation of the first test's mention may
+    // have run out its receives too (a loaded machine), so the DLQ holds at least this message.
+    expect([...inDlq]).toContain(body);
     expect(log).toContainEqual(expect.stringMatching(movesLine));
   }, 120_000);
 });
