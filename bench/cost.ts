@@ -313,6 +313,9 @@ async function main(): Promise<void> {
   const runtime = await startRuntime({
     config,
     port: 0,
+    // The pipeline on this thread: the counter above (observeClients) and the phases' currentInvocation
+    // are hooks of this thread, which the pipeline thread's functions would pass by (Round w18).
+    pipelineThread: false,
     dataDir,
     startScheduler: false,
     statusIntervalSeconds: 0,

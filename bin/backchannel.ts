@@ -215,8 +215,9 @@ async function startCommand(args: string[]): Promise<number> {
   const localConcurrency = Number(process.env.BACKCHANNEL_LOCAL_CONCURRENCY ?? Number.NaN);
   // Only the throughput bench's diagnostic row runs without the pipeline (the acks alone).
   const pollers = process.env.BACKCHANNEL_POLLERS !== 'off';
-  // The queue pollers and their functions in a worker thread of their own (infra/local/pipeline-thread.ts).
-  const pipelineThread = process.env.BACKCHANNEL_PIPELINE_THREAD === 'on';
+  // The queue pollers and their functions in a worker thread of their own (infra/local/pipeline-thread.ts):
+  // the default; `off` keeps them on the main thread beside the acks.
+  const pipelineThread = pipelineThreadOf(process.env.BACKCHANNEL_PIPELINE_THREAD);
   // With it, the nice value of the threads off the acks' path (infra/local/thread-priority.ts; 0 = off).
   const pipelineNice = process.env.BACKCHANNEL_PIPELINE_NICE;
   // The runtime's lines (one per request, more per mention) in one write per turn of the event loop.
@@ -230,7 +231,7 @@ async function startCommand(args: string[]): Promise<number> {
     ...(maxConcurrency >= 1 ? { maxConcurrency } : {}),
     ...(localConcurrency >= 1 ? { localConcurrency } : {}),
     ...(pollers ? {} : { pollers: false }),
-    ...(pipelineThread ? { pipelineThread: true } : {}),
+    ...(pipelineThread ? {} : { pipelineThread: false }),
     ...(pipelineNice === undefined || pipelineNice === '' ? {} : { pipelineNice: Number(pipelineNice) }),
     ...(values['json-logs'] ? { logFormat: 'json' as const } : {}),
     // The schedules wait for the history: an SLA sweep at today's time would breach its cases midway.
@@ -316,6 +317,13 @@ async function startCommand(args: string[]): Promise<number> {
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
   });
+}
+
+/** BACKCHANNEL_PIPELINE_THREAD: unset or `on` (the default since Round w18), or `off`. */
+function pipelineThreadOf(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new UsageError(`BACKCHANNEL_PIPELINE_THREAD takes on or off, got "${value}"`, 'start');
 }
 
 async function validateCommand(args: string[]): Promise<number> {

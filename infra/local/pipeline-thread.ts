@@ -1,5 +1,6 @@
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import type { CaseEvent } from '../../shared/domain/events.ts';
+import { type LoggerLevel, logger, observeLoggerLevel } from '../../shared/observability/powertools.ts';
 import type { FunctionSpec } from '../topology.ts';
 import { BackendThreadError, startTsxWorker, throwLater } from './backend-thread.ts';
 import { oldestMessageAge, type SqsPoller } from './sqs-poller.ts';
@@ -12,12 +13,14 @@ import { oldestMessageAge, type SqsPoller } from './sqs-poller.ts';
  * (Round w15). The functions the main thread invokes itself (HTTP routes, schedules, the
  * alarms' SNS) stay there.
  *
- * What crosses the thread: the start (function specs with their resolved environments, the
- * pollers' queues, all plain data), the SQS thread's wake-ups, stop; back come the
- * functions' log records (to the runtime's onRecord), the pollers' lines, the withheld case
- * events (their console lines), each invocation's start and end, and each batch's start and
- * end (the pollers' state: busy, processed, oldest message age). A worker thread ends with
- * its process, SIGKILL included: nothing outlives the runtime.
+ * What crosses the thread: the start, in two parts (first the function specs, whose modules
+ * the thread loads while the main thread starts the backends; then their resolved
+ * environments and the pollers' queues, all plain data), the logger's level and its changes,
+ * the SQS thread's wake-ups, stop; back come the functions' log records (to the runtime's
+ * onRecord), the pollers' lines, the withheld case events (their console lines), each
+ * invocation's start and end, and each batch's start and end (the pollers' state: busy,
+ * processed, oldest message age). A worker thread ends with its process, SIGKILL included:
+ * nothing outlives the runtime.
  */
 
 /** One queue trigger of a function, as the pipeline thread polls it. */
@@ -32,7 +35,20 @@ export interface PipelinePollerStart {
   readonly maxReceiveCount: number;
 }
 
-/** What the pipeline thread starts (its workerData). */
+/**
+ * What the pipeline thread is started with (its workerData), before the backends run: it
+ * loads the functions' modules while the main thread starts the rest (Round w18).
+ */
+export interface PipelineThreadPreload {
+  /** The functions the thread will run: their modules are imported at once. */
+  readonly functions: readonly FunctionSpec[];
+  /** The thread's nice value (thread-priority.ts), taken once the modules are loaded; absent or 0: the process's. */
+  readonly nice?: number;
+  /** The main thread's logger level; later changes follow as `log-level` requests. */
+  readonly logLevel?: LoggerLevel;
+}
+
+/** The rest of the start (the `start` request), once the backends and queues exist. */
 export interface PipelineThreadStart {
   readonly region: string;
   readonly accountId: string;
@@ -45,12 +61,12 @@ export interface PipelineThreadStart {
   readonly idleDelayMs: { readonly min: number; readonly max: number };
   /** Whether each invocation's end carries its event (only when the runtime has an onInvocation). */
   readonly reportEvents: boolean;
-  /** The thread's nice value (thread-priority.ts); absent or 0: the process's priority. */
-  readonly nice?: number;
 }
 
 export type PipelineThreadRequest =
+  | { readonly type: 'start'; readonly start: PipelineThreadStart }
   | { readonly type: 'wake'; readonly queues: readonly string[] }
+  | { readonly type: 'log-level'; readonly level: LoggerLevel }
   | { readonly type: 'stop' };
 
 export type PipelineThreadReply =
@@ -105,97 +121,151 @@ export interface PipelineThread {
 
 const LABEL = 'the pipeline thread';
 
+/** A pipeline thread that loads its functions' modules and waits for the rest of its start. */
+export interface PreparedPipelineThread {
+  /**
+   * Sends the rest of the start; resolves once the pollers run.
+   * @throws BackendThreadError when a function does not load or the thread does not start
+   */
+  start(options: PipelineThreadOptions): Promise<PipelineThread>;
+  /** Ends the thread if it was never started (a failed runtime start); a started one ends with its stop(). */
+  cancel(): Promise<void>;
+}
+
 /**
- * Starts the pollers of `start.pollers` and the functions they invoke in a worker thread.
- * @throws BackendThreadError when a function does not load or the thread does not start
+ * Starts the worker thread now, so that tsx and the functions' modules (the classifier's
+ * models included) load beside the main thread's own start instead of after it.
  */
-export async function startPipelineThread(options: PipelineThreadOptions): Promise<PipelineThread> {
-  const worker = startTsxWorker(PIPELINE_WORKER, options.start);
-  const pollers = options.start.pollers.map(() => createPollerView());
-  let starting: { resolve: () => void; reject: (error: Error) => void } | undefined;
-  let stopped: (() => void) | undefined;
-  let stopping = false;
+export function preparePipelineThread(preload: Omit<PipelineThreadPreload, 'logLevel'>): PreparedPipelineThread {
+  // The level as set now, and as set later (tests raise it at run time): the thread's logger is its own.
+  const worker = startTsxWorker(PIPELINE_WORKER, {
+    ...preload,
+    logLevel: logger.getLevelName(),
+  } satisfies PipelineThreadPreload);
   let exited = false;
   const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  const fail = (error: BackendThreadError) => {
-    if (starting) {
-      const { reject } = starting;
-      starting = undefined;
-      reject(error);
-    } else if (!stopping) {
-      (options.onFailure ?? throwLater)(error);
-    }
+  const unobserveLevel = observeLoggerLevel((level) => {
+    if (!exited) worker.postMessage({ type: 'log-level', level } satisfies PipelineThreadRequest);
+  });
+  // What the thread says or does before start() is given its handlers: kept, and replayed then.
+  type Happening =
+    | { readonly kind: 'message'; readonly reply: PipelineThreadReply }
+    | { readonly kind: 'error'; readonly error: Error }
+    | { readonly kind: 'exit'; readonly code: number };
+  const early: Happening[] = [];
+  let handle = (happening: Happening) => {
+    early.push(happening);
   };
-  const started = new Promise<void>((resolve, reject) => {
-    starting = { resolve, reject };
-  });
-  worker.on('message', (reply: PipelineThreadReply) => {
-    switch (reply.type) {
-      case 'record':
-        options.onRecord(reply.json, reply.printed);
-        return;
-      case 'log':
-        options.log(reply.line);
-        return;
-      case 'withheld':
-        options.onWithheld(reply.events);
-        return;
-      case 'invocation-start':
-        options.onInvocationStart(reply.functionId);
-        return;
-      case 'invocation-end':
-        options.onInvocationEnd(reply.functionId, reply.durationMs, reply.failed, reply.event);
-        return;
-      case 'batch':
-        pollers[reply.poller]?.update(reply);
-        return;
-      case 'started': {
-        const current = starting;
-        starting = undefined;
-        current?.resolve();
-        return;
-      }
-      case 'stopped':
-        stopped?.();
-        return;
-      case 'failed':
-        fail(new BackendThreadError(`${LABEL} ${starting ? 'did not start' : 'failed'}: ${reply.error.message}`));
-        return;
-    }
-  });
-  worker.on('error', (error) => fail(new BackendThreadError(`${LABEL} failed: ${error.message}`, { cause: error })));
+  worker.on('message', (reply: PipelineThreadReply) => handle({ kind: 'message', reply }));
+  worker.on('error', (error) => handle({ kind: 'error', error }));
   worker.on('exit', (code) => {
     exited = true;
-    stopped?.();
-    fail(new BackendThreadError(`${LABEL} did not start or stopped unexpectedly (thread exit code ${code})`));
+    unobserveLevel();
+    handle({ kind: 'exit', code });
   });
-  try {
-    await started;
-  } catch (error) {
-    stopping = true;
-    await worker.terminate();
-    throw error;
-  }
+  let started = false;
   return {
-    pollers,
-    wake: (queues) => {
-      if (!exited && !stopping) worker.postMessage({ type: 'wake', queues } satisfies PipelineThreadRequest);
+    cancel: async () => {
+      if (started) return;
+      await worker.terminate();
+      await exit;
     },
-    stop: async () => {
-      if (stopping) return exit;
-      stopping = true;
-      try {
-        if (!exited) {
-          const done = new Promise<void>((resolve) => {
-            stopped = resolve;
-          });
-          worker.postMessage({ type: 'stop' } satisfies PipelineThreadRequest);
-          await done;
+    start: async (options) => {
+      started = true;
+      const pollers = options.start.pollers.map(() => createPollerView());
+      let starting: { resolve: () => void; reject: (error: Error) => void } | undefined;
+      let stopped: (() => void) | undefined;
+      let stopping = false;
+      const fail = (error: BackendThreadError) => {
+        if (starting) {
+          const { reject } = starting;
+          starting = undefined;
+          reject(error);
+        } else if (!stopping) {
+          (options.onFailure ?? throwLater)(error);
         }
-      } finally {
+      };
+      const onReply = (reply: PipelineThreadReply) => {
+        switch (reply.type) {
+          case 'record':
+            options.onRecord(reply.json, reply.printed);
+            return;
+          case 'log':
+            options.log(reply.line);
+            return;
+          case 'withheld':
+            options.onWithheld(reply.events);
+            return;
+          case 'invocation-start':
+            options.onInvocationStart(reply.functionId);
+            return;
+          case 'invocation-end':
+            options.onInvocationEnd(reply.functionId, reply.durationMs, reply.failed, reply.event);
+            return;
+          case 'batch':
+            pollers[reply.poller]?.update(reply);
+            return;
+          case 'started': {
+            const current = starting;
+            starting = undefined;
+            current?.resolve();
+            return;
+          }
+          case 'stopped':
+            stopped?.();
+            return;
+          case 'failed':
+            fail(new BackendThreadError(`${LABEL} ${starting ? 'did not start' : 'failed'}: ${reply.error.message}`));
+            return;
+        }
+      };
+      const running = new Promise<void>((resolve, reject) => {
+        starting = { resolve, reject };
+      });
+      handle = (happening) => {
+        if (happening.kind === 'message') onReply(happening.reply);
+        else if (happening.kind === 'error') {
+          fail(new BackendThreadError(`${LABEL} failed: ${happening.error.message}`, { cause: happening.error }));
+        } else {
+          stopped?.();
+          fail(
+            new BackendThreadError(
+              `${LABEL} did not start or stopped unexpectedly (thread exit code ${happening.code})`,
+            ),
+          );
+        }
+      };
+      for (const happening of early.splice(0)) handle(happening);
+      if (!exited) worker.postMessage({ type: 'start', start: options.start } satisfies PipelineThreadRequest);
+      try {
+        await running;
+      } catch (error) {
+        stopping = true;
         await worker.terminate();
-        await exit;
+        throw error;
       }
+      return {
+        pollers,
+        wake: (queues) => {
+          if (!exited && !stopping) worker.postMessage({ type: 'wake', queues } satisfies PipelineThreadRequest);
+        },
+        stop: async () => {
+          if (stopping) return exit;
+          stopping = true;
+          try {
+            if (!exited) {
+              const done = new Promise<void>((resolve) => {
+                stopped = resolve;
+              });
+              worker.postMessage({ type: 'stop' } satisfies PipelineThreadRequest);
+              await done;
+            }
+          } finally {
+            await worker.terminate();
+            await exit;
+          }
+        },
+      };
     },
   };
 }

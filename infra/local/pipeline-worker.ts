@@ -2,13 +2,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { observeWithheldCaseEvents } from '../../shared/adapters/company-event-publisher.ts';
-import { withLogSink } from '../../shared/observability/powertools.ts';
+import { logger, setLoggerLevel, withLogSink } from '../../shared/observability/powertools.ts';
 import { LOCAL_CREDENTIALS } from './backends.ts';
 import { consoleNeeds } from './console-log.ts';
 import { startIdleGc } from './idle-gc.ts';
 import { createInvocationSlots } from './invocation-slots.ts';
 import { importHandlerModule, invokeFunction, type LocalFunction } from './lambda.ts';
-import type { PipelineThreadReply, PipelineThreadRequest, PipelineThreadStart } from './pipeline-thread.ts';
+import type {
+  PipelineThreadPreload,
+  PipelineThreadReply,
+  PipelineThreadRequest,
+  PipelineThreadStart,
+} from './pipeline-thread.ts';
 import { startSqsPoller, type SqsPoller } from './sqs-poller.ts';
 import { niceThisThread } from './thread-priority.ts';
 
@@ -20,44 +25,64 @@ import { niceThisThread } from './thread-priority.ts';
 
 const port = parentPort;
 if (!port) throw new Error('pipeline-worker.ts runs only as a worker thread (see pipeline-thread.ts)');
-const start = workerData as PipelineThreadStart;
+const preload = workerData as PipelineThreadPreload;
 const reply = (message: PipelineThreadReply) => port.postMessage(message);
 const log = (line: string) => reply({ type: 'log', line });
 const onRecord = (json: string, printed: boolean) => reply({ type: 'record', json, printed });
 
-// Off the acks' path: the kernel runs the main and SQS threads first when they want a core (Round w17).
-if (start.nice) {
-  const niced = niceThisThread(start.nice);
-  if (!niced.applied) log(`pipeline thread: left at the default priority (${niced.reason})`);
-}
+// The main thread's level, which may differ from POWERTOOLS_LOG_LEVEL (a test raised it).
+if (preload.logLevel && preload.logLevel !== logger.getLevelName()) setLoggerLevel(preload.logLevel);
 
-const running = await startPipeline().catch((error: unknown) => {
-  // The main thread rejects its start with this error and ends the thread.
-  reply({ type: 'failed', error: plainError(error) });
-  return undefined;
-});
-if (running) {
-  reply({ type: 'started' });
-  port.on('message', (request: PipelineThreadRequest) => {
-    if (request.type === 'wake') {
-      for (const name of request.queues) for (const poller of running.byQueueName.get(name) ?? []) poller.wake();
+// The functions' modules load now, while the main thread starts the backends (Round w18); an
+// import that fails fails the start, where the main thread waits for it.
+const modules = new Map(
+  preload.functions.map((spec) => [spec.id, withLogSink(onRecord, () => importHandlerModule(spec))]),
+);
+for (const module of modules.values()) module.catch(() => undefined);
+
+let running: Awaited<ReturnType<typeof startPipeline>> | undefined;
+port.on('message', (request: PipelineThreadRequest) => {
+  switch (request.type) {
+    case 'start':
+      startPipeline(request.start).then(
+        (pipeline) => {
+          running = pipeline;
+          reply({ type: 'started' });
+        },
+        // The main thread rejects its start with this error and ends the thread.
+        (error: unknown) => reply({ type: 'failed', error: plainError(error) }),
+      );
       return;
-    }
-    running.stop().then(
-      () => reply({ type: 'stopped' }),
-      (error: unknown) => reply({ type: 'failed', error: plainError(error) }),
-    );
-  });
-}
+    case 'log-level':
+      setLoggerLevel(request.level);
+      return;
+    case 'wake':
+      for (const name of request.queues) for (const poller of running?.byQueueName.get(name) ?? []) poller.wake();
+      return;
+    case 'stop':
+      (running?.stop() ?? Promise.resolve()).then(
+        () => reply({ type: 'stopped' }),
+        (error: unknown) => reply({ type: 'failed', error: plainError(error) }),
+      );
+      return;
+  }
+});
 
-async function startPipeline(): Promise<{
+async function startPipeline(start: PipelineThreadStart): Promise<{
   byQueueName: Map<string, SqsPoller[]>;
   stop(): Promise<void>;
 }> {
   const functions = new Map<string, LocalFunction>();
   for (const { spec, env } of start.functions) {
-    const handler = await withLogSink(onRecord, async () => (await importHandlerModule(spec)).createHandler(env));
+    const module = modules.get(spec.id) ?? importHandlerModule(spec);
+    const handler = await withLogSink(onRecord, async () => (await module).createHandler(env));
     functions.set(spec.id, { spec, env, handler });
+  }
+  // Off the acks' path from here on: the kernel runs the main and SQS threads first when they
+  // want a core (Round w17). Not while loading, which only delays the runtime's start.
+  if (preload.nice) {
+    const niced = niceThisThread(preload.nice);
+    if (!niced.applied) log(`pipeline thread: left at the default priority (${niced.reason})`);
   }
   // This thread's functions print their withheld case events as the main thread's do.
   const stopWithheld = observeWithheldCaseEvents((events) => reply({ type: 'withheld', events }));

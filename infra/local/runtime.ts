@@ -50,7 +50,7 @@ import { compileSchedules, startScheduler, type LocalScheduler } from './schedul
 import { getSecretValueOperation, loadLocalSecrets } from './secrets.ts';
 import { startSqsPoller, type SqsPoller } from './sqs-poller.ts';
 import {
-  startPipelineThread,
+  preparePipelineThread,
   type PipelinePollerStart,
   type PipelineThread,
   type PollerView,
@@ -97,9 +97,12 @@ export interface RuntimeOptions {
   /**
    * Runs the queue pollers and the functions they invoke in a worker thread of their own
    * (pipeline-thread.ts), so that the HTTP API's acks do not queue behind the pipeline's CPU.
-   * Default false. The functions the runtime invokes itself (HTTP routes, schedules, the
-   * alarms' topic) stay on this thread. Process-wide hooks do not see the thread's functions:
-   * `observeClients` (bench:cost's request counter) sees only this thread's clients.
+   * Default true (since Round w18; `BACKCHANNEL_PIPELINE_THREAD=off` for `npm start`). The
+   * functions the runtime invokes itself (HTTP routes, schedules, the alarms' topic) stay on
+   * this thread. The logger's level set with setLoggerLevel follows into the thread; other
+   * process-wide hooks do not: `observeClients` (bench:cost's request counter) and the
+   * invocation's async context (`currentInvocation`) see only this thread's functions, so
+   * bench:cost passes false.
    */
   readonly pipelineThread?: boolean;
   /**
@@ -284,6 +287,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await claimDataDir(options.dataDir, options.config.company.id);
       cleanup.push(() => rm(path.join(options.dataDir as string, RUNTIME_RECORD_FILE), { force: true }));
     }
+    const threadNice = pipelineThreadNice(options, log);
+    const runPollers = options.pollers !== false;
+    const inPipelineThread = runPollers && options.pipelineThread !== false;
+    // The pipeline thread starts first and loads its functions' modules while this thread
+    // starts the backends, the queues and its own functions (Round w18: the start took longer).
+    const pipelineSpecs = inPipelineThread
+      ? topology.functions.filter((spec) => spec.triggers.some((trigger) => trigger.type === 'sqs'))
+      : [];
+    const preparedPipeline =
+      pipelineSpecs.length > 0
+        ? preparePipelineThread({ functions: pipelineSpecs, ...(threadNice ? { nice: threadNice } : {}) })
+        : undefined;
+    if (preparedPipeline) cleanup.push(() => preparedPipeline.cancel());
     // The functions' Powertools records: all of them in a file beside the data, on the
     // console as JSON with 'json', else only the short lines a person needs.
     const functionLogFile = options.dataDir ? path.join(options.dataDir, 'logs', 'functions.jsonl') : undefined;
@@ -351,7 +367,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const pollersByQueueName = new Map<string, SqsPoller[]>();
     // With the pipeline in its thread, the wake-ups go there (pipeline-thread.ts).
     let pipeline: PipelineThread | undefined;
-    const threadNice = pipelineThreadNice(options, log);
     const [dynamo, sqsBackend] = await startBackends(
       cleanup,
       startDynamoDbThread({
@@ -503,8 +518,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
 
     const functionEndpoints = options.functionEndpoints ? await options.functionEndpoints(endpoints) : endpoints;
-    const runPollers = options.pollers !== false;
-    const inPipelineThread = runPollers && options.pipelineThread === true;
     // Functions: each built once with its own environment, as a cold start would. With the
     // pipeline in its thread, one that only queues trigger is built there instead.
     const functions = new Map<string, LocalFunction>();
@@ -615,37 +628,35 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
     }
 
-    if (remote.length > 0) {
-      const pipelineIds = new Set(remote.map((r) => r.start.functionId));
-      const thread = await startPipelineThread({
-        start: {
-          region,
-          accountId,
-          sqsEndpoint: sqsBackend.endpoint,
-          functions: topology.functions
-            .filter((spec) => pipelineIds.has(spec.id))
-            .map((spec) => ({ spec, env: envs.get(spec.id) as FunctionEnv })),
-          pollers: remote.map((r) => r.start),
-          ...(options.localConcurrency === undefined ? {} : { localConcurrency: options.localConcurrency }),
-          idleDelayMs: WOKEN_POLLER_IDLE_DELAY_MS,
-          reportEvents: options.onInvocation !== undefined,
-          ...(threadNice ? { nice: threadNice } : {}),
-        },
-        log,
-        onRecord: (json, printed) => onRecord(json, printed),
-        onWithheld: withheldLines,
-        onInvocationStart: () => {
-          invocations++;
-        },
-        onInvocationEnd: (functionId, durationMs, failed, event) => {
-          invocations--;
-          if (failed) functionErrors.set(functionId, (functionErrors.get(functionId) ?? 0) + 1);
-          idleGc.activity();
-          options.onInvocation?.(functionId, durationMs, failed, event);
-        },
-      }).catch((error: unknown) => {
-        throw new RuntimeStartError((error as Error).message, { cause: error });
-      });
+    if (preparedPipeline) {
+      const thread = await preparedPipeline
+        .start({
+          start: {
+            region,
+            accountId,
+            sqsEndpoint: sqsBackend.endpoint,
+            functions: pipelineSpecs.map((spec) => ({ spec, env: envs.get(spec.id) as FunctionEnv })),
+            pollers: remote.map((r) => r.start),
+            ...(options.localConcurrency === undefined ? {} : { localConcurrency: options.localConcurrency }),
+            idleDelayMs: WOKEN_POLLER_IDLE_DELAY_MS,
+            reportEvents: options.onInvocation !== undefined,
+          },
+          log,
+          onRecord: (json, printed) => onRecord(json, printed),
+          onWithheld: withheldLines,
+          onInvocationStart: () => {
+            invocations++;
+          },
+          onInvocationEnd: (functionId, durationMs, failed, event) => {
+            invocations--;
+            if (failed) functionErrors.set(functionId, (functionErrors.get(functionId) ?? 0) + 1);
+            idleGc.activity();
+            options.onInvocation?.(functionId, durationMs, failed, event);
+          },
+        })
+        .catch((error: unknown) => {
+          throw new RuntimeStartError((error as Error).message, { cause: error });
+        });
       cleanup.push(() => thread.stop());
       pipeline = thread;
       remote.forEach((r, index) => {
@@ -873,7 +884,7 @@ async function startBackends<A extends LocalBackend, B extends LocalBackend>(
  * @throws RangeError when `pipelineNice` is not an integer from 0 to 19
  */
 function pipelineThreadNice(options: RuntimeOptions, log: (line: string) => void): number {
-  if (options.pipelineThread !== true || options.pollers === false) return 0;
+  if (options.pipelineThread === false || options.pollers === false) return 0;
   const nice = parseNice(options.pipelineNice ?? DEFAULT_PIPELINE_NICE, 'pipelineNice (BACKCHANNEL_PIPELINE_NICE)');
   if (nice === 0 || process.platform === 'linux') return nice;
   log(

@@ -80,6 +80,35 @@ export class CorrelatedLogger extends Logger {
 
 export const logger = new CorrelatedLogger({ serviceName, logFormatter: new CompactLogFormatter() });
 
+/** A level of {@link setLoggerLevel}. */
+export type LoggerLevel = ReturnType<Logger['getLevelName']>;
+
+/** None in the functions: the local runtime's pipeline thread follows this thread's level (pipeline-thread.ts). */
+const levelListeners = new Set<(level: LoggerLevel) => void>();
+
+/**
+ * Sets the logger's level at run time, and the level its warm invocations go back to
+ * (injectLambdaContext resets the level to the initial one at each warm invocation, for its
+ * debug sampling; Powertools keeps that setter private). Only the local runtime and tests
+ * change the level after the start (a Lambda's comes from POWERTOOLS_LOG_LEVEL); the
+ * listeners of {@link observeLoggerLevel} are told, so that a worker thread running
+ * functions can follow.
+ */
+export function setLoggerLevel(level: LoggerLevel): void {
+  (logger as unknown as { setInitialLogLevel(level: string): void }).setInitialLogLevel(level);
+  logger.setLogLevel(level);
+  for (const listener of levelListeners) listener(level);
+}
+
+/**
+ * Lets `listener` see every level {@link setLoggerLevel} sets in this thread from now on.
+ * @returns a function that removes the listener again
+ */
+export function observeLoggerLevel(listener: (level: LoggerLevel) => void): () => void {
+  levelListeners.add(listener);
+  return () => levelListeners.delete(listener);
+}
+
 /** Metrics' "nothing to publish" notice after an invocation that counted nothing. */
 const NO_METRICS_NOTICE = /^No application metrics to publish/;
 

@@ -1,4 +1,4 @@
-import { logger } from '../../shared/observability/powertools.ts';
+import { logger, setLoggerLevel } from '../../shared/observability/powertools.ts';
 
 /** One structured line of the Powertools logger, as printed. */
 export type LogLine = Record<string, unknown> & { level: string; message: string };
@@ -47,22 +47,12 @@ export function captureLogs(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'INFO')
 /**
  * Sets the process's logger to `level` (tests run at SILENT) and returns what sets it back:
  * for records that go elsewhere than stdout, such as the local runtime's `log` with
- * `logFormat: 'json'`.
+ * `logFormat: 'json'`. A running runtime's pipeline thread follows (setLoggerLevel).
  */
 export function raiseLogLevel(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'): () => void {
   const previous = logger.getLevelName();
-  setLevel(level);
-  return () => setLevel(previous);
-}
-
-/**
- * Sets the level, and the initial level too: injectLambdaContext sets the level back to the
- * initial one at every warm invocation (its debug sampling), which would silence a capture
- * across handler invocations. Powertools keeps that setter private; tests only.
- */
-function setLevel(level: string): void {
-  (logger as unknown as { setInitialLogLevel(level: string): void }).setInitialLogLevel(level);
-  logger.setLogLevel(level as 'INFO');
+  setLoggerLevel(level);
+  return () => setLoggerLevel(previous);
 }
 
 function parseLine(chunk: unknown): LogLine | undefined {
