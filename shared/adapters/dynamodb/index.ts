@@ -1,5 +1,11 @@
 export { DynamoAssignmentCursor } from './assignment-cursor.ts';
 export { DynamoAuthorErasure, DynamoErasureAudit, dynamoErasurePorts } from './author-erasure.ts';
+export {
+  DynamoAuthorScan,
+  DynamoErasureRequests,
+  FoundAuthorData,
+  dynamoErasureJobPorts,
+} from './erasure-job-store.ts';
 export { DynamoCaseRepository } from './case-repository.ts';
 export { DynamoCorrectionRepository } from './correction-repository.ts';
 export { DynamoCursorRepository } from './cursor-repository.ts';

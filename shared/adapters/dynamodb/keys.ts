@@ -21,6 +21,7 @@
  * | poller cursor    | CURSOR#<platform>#<source> | CURSOR                                 |                                             |                                              |
  * | record failure   | FAIL#<SQS message id>      | FAIL                                   |                                             |                                              |
  * | erasure audit    | AUDIT#ERASURE              | <at>#<erasure id>                      |                                             |                                              |
+ * | erasure request  | ERASURE#<request id>       | REQUEST                                |                                             |                                              |
  * | rate counters    | RATE#<UTC day>             | COUNT#<hour>                           |                                             |                                              |
  * | rate claim (+ themes) | RATE#<UTC day>     | MENTION#<hour>#~<000001..>             |                                             |                                              |
  * | rate mention (past the claim cap; before w13) | RATE#<UTC day> | MENTION#<hour>#<mentionId> |                                             |                                              |
@@ -201,6 +202,8 @@ export const keys = {
   }),
   /** One erasure request's audit entry; the partition lists them all by time. */
   erasureAudit: (at: string, id: string) => ({ PK: 'AUDIT#ERASURE', SK: `${at}#${id}` }),
+  /** One erasure request run as a job (erasure-job-store.ts): its scan cursor, what it found, its outcome. */
+  erasureRequest: (id: string) => ({ PK: `ERASURE#${id}`, SK: 'REQUEST' }),
   /** The labelled example of one mention; the partition holds every correction of the company. */
   correction: (mentionId: string) => ({ PK: 'CORRECTION', SK: `MENTION#${mentionId}` }),
   corrections: 'CORRECTION',
