@@ -12,6 +12,7 @@ import {
   departmentQueueId,
   departmentQueueUrlEnv,
   INSIGHTS_QUEUE,
+  ERASURE_QUEUE,
   GENERIC_WEBHOOK_PATH,
   INTAKE_QUEUE,
   MAX_WEBHOOK_BODY_BYTES,
@@ -427,6 +428,7 @@ export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/cases/{id}/reroute', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/corrections', auth: 'admin' },
   { method: 'POST', path: '/authors/{platform}/{authorId}/erase', auth: 'admin' },
+  { method: 'GET', path: '/erasures/{id}', auth: 'admin' },
   { method: 'GET', path: '/themes', auth: 'admin' },
   { method: 'GET', path: '/themes/{id}', auth: 'admin' },
   { method: 'PUT', path: '/themes/{id}/defect', auth: 'admin' },
@@ -472,6 +474,8 @@ export function buildTopology(config: CompanyConfig): Topology {
     queueSpec(prefix, INTAKE_QUEUE, 180),
     ...departments.map((id) => queueSpec(prefix, departmentQueueId(id), 180)),
     queueSpec(prefix, INSIGHTS_QUEUE, 180),
+    // erase-author runs up to ERASE_TIMEOUT_SECONDS per message: visibility is 6x that.
+    queueSpec(prefix, ERASURE_QUEUE, 6 * ERASE_TIMEOUT_SECONDS),
   ];
 
   // One DLQ per rule target queue: both rules of a department share it, and a redrive puts
@@ -758,12 +762,48 @@ export function buildTopology(config: CompanyConfig): Topology {
         [COMPANY_CONFIG_ENV]: configEnv,
         TABLE_NAME: { kind: 'tableName' },
         EVENT_BUS_NAME: { kind: 'busName' },
+        ERASURE_QUEUE_URL: { kind: 'queueUrl', queue: ERASURE_QUEUE },
       },
       triggers: [{ type: 'http', routes: ADMIN_API_ROUTES }],
       grants: [
         { resource: 'table', access: 'readWrite' },
         // Every change of a case publishes its case event.
         { resource: 'bus', access: 'put' },
+        // An erasure request is run by erase-author, not inside the request.
+        { resource: 'queue', queue: ERASURE_QUEUE, access: 'send' },
+      ],
+    },
+    {
+      // An author's erasure as a job (round w18): a scan of the table, page by page, continued
+      // across invocations by a message to its own queue, then the erasure. Admins start it
+      // through the admin API or `backchannel erase`.
+      id: 'erase-author',
+      name: `${prefix}-erase-author`,
+      entry: 'functions/erase-author/handler.ts',
+      memoryMb: 512,
+      timeoutSeconds: ERASE_TIMEOUT_SECONDS,
+      environment: {
+        [COMPANY_CONFIG_ENV]: configEnv,
+        TABLE_NAME: { kind: 'tableName' },
+        ERASURE_QUEUE_URL: { kind: 'queueUrl', queue: ERASURE_QUEUE },
+      },
+      triggers: [
+        {
+          type: 'sqs',
+          queue: ERASURE_QUEUE,
+          // One job per invocation: each may use the whole timeout.
+          batchSize: 1,
+          maxBatchingWindowSeconds: 0,
+          reportBatchItemFailures: true,
+          // SQS's least: erasures are rare, and each one's runs follow one another.
+          maxConcurrency: 2,
+        },
+      ],
+      grants: [
+        // Consumes its messages and sends itself the continuation of a job that ran out of time.
+        { resource: 'queue', queue: ERASURE_QUEUE, access: 'consume' },
+        { resource: 'queue', queue: ERASURE_QUEUE, access: 'send' },
+        { resource: 'table', access: 'readWrite' },
       ],
     },
     {
@@ -1118,6 +1158,9 @@ function alarmsOf(parts: {
   });
   return alarms;
 }
+
+/** erase-author's timeout: a run scans for up to this long (less a margin), then continues in the next. */
+const ERASE_TIMEOUT_SECONDS = 300;
 
 function queueSpec(prefix: string, id: string, visibilityTimeoutSeconds: number): QueueSpec {
   return {

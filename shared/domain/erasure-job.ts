@@ -77,6 +77,11 @@ export interface ErasureRequests {
   finish(id: string, at: string, outcome: ErasureRequest['outcome']): Promise<void>;
 }
 
+/** Port: the erasure queue, whose message (a request id) runs the job (functions/erase-author). */
+export interface ErasureQueue {
+  send(requestId: string): Promise<void>;
+}
+
 export interface ErasureJobDeps extends Omit<EraseAuthorDeps, 'store'> {
   readonly requests: ErasureRequests;
   readonly scan: AuthorScan;

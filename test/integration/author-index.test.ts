@@ -93,10 +93,11 @@ describe('the author index written by the pipeline', () => {
 
   it("erases the opening mention found through its case and the mention on someone else's case", async () => {
     // Act
-    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+    const started = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
       pathParameters: { platform: 'facebook', authorId: NINA.id },
       claims: ADMIN,
     });
+    const answer = await pipeline.erasureOf(started, ADMIN);
 
     // Assess
     expect(answer.status).toBe(200);

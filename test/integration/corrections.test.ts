@@ -117,14 +117,15 @@ describe('corrections through the admin API', () => {
 
   it('erasing the author removes their corrections and counts them', async () => {
     // Act
-    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+    const started = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
       pathParameters: { platform: 'facebook', authorId: AUTHOR },
       claims: ADMIN,
     });
+    const answer = await pipeline.erasureOf(started, ADMIN);
 
     // Assess
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ erased: true, counts: { corrections: 1 } });
+    expect(answer.body).toMatchObject({ status: 'done', erased: true, counts: { corrections: 1 } });
     expect(await corrections()).toEqual([]);
     expect(JSON.stringify(await pipeline.items())).not.toContain('Riss an der Schweißnaht');
   });
