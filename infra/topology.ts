@@ -488,6 +488,13 @@ export function buildTopology(config: CompanyConfig): Topology {
     redrivesTo: departmentQueueId(id),
   }));
   deadLetterQueues.push({
+    id: eventsDlqId(ERASURE_QUEUE),
+    name: `${prefix}-${ERASURE_QUEUE}-events-dlq`,
+    retentionDays: 14,
+    receives: `events the bus could not deliver to ${prefix}-${ERASURE_QUEUE}`,
+    redrivesTo: ERASURE_QUEUE,
+  });
+  deadLetterQueues.push({
     id: eventsDlqId(INSIGHTS_QUEUE),
     name: `${prefix}-${INSIGHTS_QUEUE}-events-dlq`,
     retentionDays: 14,
@@ -523,6 +530,16 @@ export function buildTopology(config: CompanyConfig): Topology {
       retry: RULE_RETRY,
     })),
   );
+
+  // An admin's erasure request (admin API) runs as erase-author's job (round w18).
+  rules.push({
+    id: 'erasures',
+    name: `${prefix}-erasures`,
+    pattern: { source: [EVENT_SOURCE], 'detail-type': [DETAIL_TYPES.erasureRequested] },
+    targetQueue: ERASURE_QUEUE,
+    deadLetterQueue: eventsDlqId(ERASURE_QUEUE),
+    retry: RULE_RETRY,
+  });
 
   // The insight layer groups every mention once: the primary department's event only, so a
   // mention copied to two departments counts once.
@@ -762,15 +779,12 @@ export function buildTopology(config: CompanyConfig): Topology {
         [COMPANY_CONFIG_ENV]: configEnv,
         TABLE_NAME: { kind: 'tableName' },
         EVENT_BUS_NAME: { kind: 'busName' },
-        ERASURE_QUEUE_URL: { kind: 'queueUrl', queue: ERASURE_QUEUE },
       },
       triggers: [{ type: 'http', routes: ADMIN_API_ROUTES }],
       grants: [
         { resource: 'table', access: 'readWrite' },
-        // Every change of a case publishes its case event.
+        // Every change of a case publishes its case event; an erasure request its Erasure Requested.
         { resource: 'bus', access: 'put' },
-        // An erasure request is run by erase-author, not inside the request.
-        { resource: 'queue', queue: ERASURE_QUEUE, access: 'send' },
       ],
     },
     {

@@ -17,8 +17,6 @@ import { DynamoMentionRepository } from '../../shared/adapters/dynamodb/mention-
 import { DynamoMetricRepository } from '../../shared/adapters/dynamodb/metric-repository.ts';
 import { DynamoReportRepository } from '../../shared/adapters/dynamodb/report-repository.ts';
 import { DynamoThemeRepository } from '../../shared/adapters/dynamodb/theme-repository.ts';
-import { createSqsClient } from '../../shared/adapters/sqs-client.ts';
-import { SqsErasureQueue } from '../../shared/adapters/sqs-erasure-queue.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { caseEventPublishing } from '../../shared/adapters/company-event-publisher.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
@@ -75,7 +73,7 @@ type Result = APIGatewayProxyStructuredResultV2;
  */
 export type AdminApiDeps = CaseAdminDeps & {
   readonly config: CompanyConfig;
-  /** Absent without an erasure queue (ERASURE_QUEUE_URL): the erasure routes answer 500. */
+  /** Absent: the erasure routes answer 500. */
   readonly erasure?: Pick<ErasureJobDeps, 'requests' | 'clock'> & { readonly queue: ErasureQueue };
   readonly themes?: ThemeRepository;
   /** The stored reports (build-report writes them); absent: the report routes answer 500. */
@@ -98,16 +96,17 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
   const cases = new DynamoCaseRepository(documents, tableName);
   const counters = new DynamoMetricRepository(documents, tableName);
   const secrets = createSecretsClient(env);
+  const events = new EventBridgePublisher(
+    createEventBridgeClient(env),
+    requireEnv(env, 'EVENT_BUS_NAME'),
+    caseEventPublishing(config),
+  );
   return {
     companyId: config.company.id,
     retentionDays: config.retention.days,
     config,
     cases,
-    events: new EventBridgePublisher(
-      createEventBridgeClient(env),
-      requireEnv(env, 'EVENT_BUS_NAME'),
-      caseEventPublishing(config),
-    ),
+    events,
     clock: systemClock,
     // Responses, resolutions, reopenings and reroutes made here count in the reports.
     metrics: counters,
@@ -121,15 +120,16 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
     reports: new DynamoReportRepository(documents, tableName),
     corrections: new DynamoCorrectionRepository(documents, tableName),
     mentions: new DynamoMentionRepository(documents, tableName),
-    ...(env.ERASURE_QUEUE_URL
-      ? {
-          erasure: {
-            requests: new DynamoErasureRequests(documents, tableName),
-            clock: systemClock,
-            queue: new SqsErasureQueue(createSqsClient(env), env.ERASURE_QUEUE_URL),
-          },
-        }
-      : {}),
+    erasure: {
+      requests: new DynamoErasureRequests(documents, tableName),
+      clock: systemClock,
+      // The bus's `Erasure Requested` reaches the erasure queue through its rule: no SQS client here.
+      queue: {
+        send: (request) =>
+          events.publishErasureRequested({ requestId: request.id, subject: request.subject, dryRun: request.dryRun }),
+      },
+    },
+
     themes: new DynamoThemeRepository(documents, tableName),
     replies: {
       publishers: replyPublishersFor(config, {
@@ -426,7 +426,7 @@ const EraseBodySchema = z.strictObject({ dryRun: z.optional(z.boolean()) });
 
 /**
  * GDPR erasure of an author, for company admins only (`admin.admins`): records an erasure
- * request and sends it to the erasure queue, whose job (functions/erase-author) scans the
+ * request and publishes `Erasure Requested`, whose rule sends it to the erasure queue; its job (functions/erase-author) scans the
  * table for the author's items, deletes their mentions, pseudonymizes their cases and writes
  * the audit entry; `{ "dryRun": true }` only counts. Answers 202 with the request; `GET
  * /erasures/{id}` shows its progress and outcome. The log line names the author by pseudonym.
@@ -443,7 +443,7 @@ async function eraseAuthorRoute(
   const { dryRun } = parseBody(event, EraseBodySchema);
   if (!deps.erasure) throw new Error('the admin API was built without erasure dependencies');
   const erasure = await requestErasure(author, actorOf(request.user), { dryRun: dryRun === true }, deps.erasure);
-  await deps.erasure.queue.send(erasure.id);
+  await deps.erasure.queue.send(erasure);
   logger.info('Author erasure requested', { requestId: erasure.id, subject: erasure.subject, dryRun: erasure.dryRun });
   return json(202, erasureView(erasure));
 }

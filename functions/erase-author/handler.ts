@@ -10,7 +10,7 @@ import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { runErasureJob, type ErasureJobDeps, type ErasureQueue } from '../../shared/domain/erasure-job.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
-import * as z from '../../shared/domain/zod-mini.ts';
+import { ErasureMessageSchema } from '../../shared/domain/events.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
 import { logger, metrics } from '../../shared/observability/powertools.ts';
 
@@ -22,11 +22,9 @@ import { logger, metrics } from '../../shared/observability/powertools.ts';
 export const TIME_MARGIN_MS = 15_000;
 
 export interface EraseAuthorJobDeps extends ErasureJobDeps {
-  /** Where the next run of a job that ran out of time is sent (this function's own queue). */
+  /** Where the next run of a job that ran out of time is sent (this function's own queue, directly). */
   readonly queue: ErasureQueue;
 }
-
-const MessageSchema = z.strictObject({ requestId: z.string().check(z.minLength(1), z.maxLength(200)) });
 
 /** Builds the dependencies from the function's environment, once per cold start. */
 export function dependenciesFrom(env: FunctionEnv): EraseAuthorJobDeps {
@@ -57,12 +55,12 @@ export async function eraseAuthors(
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     try {
-      const { requestId } = parseRecordBody(record, MessageSchema, 'an erasure request');
+      const { requestId } = parseRecordBody(record, ErasureMessageSchema, 'an Erasure Requested event').detail;
       const run = await runErasureJob(requestId, deps, {
         shouldStop: () => context.getRemainingTimeInMillis() < TIME_MARGIN_MS,
       });
       if (run.state === 'continue') {
-        await deps.queue.send(requestId);
+        await deps.queue.send(run.request);
         logger.info('Erasure continues', { requestId, pages: run.request.pages, scanned: run.request.scannedItems });
       } else if (run.state === 'done') {
         metrics.addMetric('ErasuresDone', MetricUnit.Count, 1);

@@ -77,9 +77,12 @@ export interface ErasureRequests {
   finish(id: string, at: string, outcome: ErasureRequest['outcome']): Promise<void>;
 }
 
-/** Port: the erasure queue, whose message (a request id) runs the job (functions/erase-author). */
+/**
+ * Port: where a request goes to be run (functions/erase-author): the bus's `Erasure Requested`
+ * event from the admin API, erase-author's continuation straight to its queue.
+ */
 export interface ErasureQueue {
-  send(requestId: string): Promise<void>;
+  send(request: Pick<ErasureRequest, 'id' | 'subject' | 'dryRun'>): Promise<void>;
 }
 
 export interface ErasureJobDeps extends Omit<EraseAuthorDeps, 'store'> {

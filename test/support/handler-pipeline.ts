@@ -22,7 +22,7 @@ import {
 import { buildTopology, departmentQueueId } from '../../infra/topology.ts';
 import { decodeMentionDetail } from '../../shared/adapters/dynamodb/mention-detail.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
-import { CASE_DETAIL_TYPES, EVENT_SOURCE, type CaseEvent } from '../../shared/domain/events.ts';
+import { CASE_DETAIL_TYPES, DETAIL_TYPES, EVENT_SOURCE, type CaseEvent } from '../../shared/domain/events.ts';
 import type { IntakeMessage } from '../../shared/domain/mention-deletion.ts';
 import { adminEventFactory, type AdminEventOptions } from '../factories/admin-api.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
@@ -57,8 +57,8 @@ export class HandlerPipeline {
     readonly admin: AdminApiDeps,
   ) {
     // The erasure queue is a list here, run after each admin call as erase-author would run it.
-    const queue = { send: async (requestId: string) => void this.erasureMessages.push(requestId) };
-    this.erasure = { ...erasureDependencies({ ...env, ERASURE_QUEUE_URL: 'in-process' }), queue };
+    const queue = { send: async (request: { id: string }) => void this.erasureMessages.push(request.id) };
+    this.erasure = { ...erasureDependencies(env), queue };
     if (admin.erasure) this.admin = { ...admin, erasure: { ...admin.erasure, queue } };
   }
 
@@ -161,8 +161,13 @@ export class HandlerPipeline {
   private async drainErasures(): Promise<void> {
     for (let requestId = this.erasureMessages.shift(); requestId; requestId = this.erasureMessages.shift()) {
       let pages = 0;
+      const message = {
+        source: EVENT_SOURCE,
+        'detail-type': DETAIL_TYPES.erasureRequested,
+        detail: { requestId, subject: '', dryRun: false },
+      };
       const result = await eraseAuthors(
-        sqsEventFactory([sqsRecordFactory(JSON.stringify({ requestId }), `erasure-${this.messages++}`)]),
+        sqsEventFactory([sqsRecordFactory(JSON.stringify(message), `erasure-${this.messages++}`)]),
         this.erasure,
         // A run has time for one page, then continues in the next message, as a run out of time does.
         { getRemainingTimeInMillis: () => (pages++ === 0 ? 60_000 : 0) },
