@@ -985,10 +985,10 @@ export function buildTopology(config: CompanyConfig): Topology {
       partitionKey: 'PK',
       sortKey: 'SK',
       indexes: [
-        // Keys only: a case's entry moves with each transition, and erasure is rare; the
-        // readers (case listings, the SLA sweep, erasure) fetch the items they find.
+        // Keys only: a case's entry moves with each transition; the readers (case listings,
+        // the SLA sweep) fetch the items they find. No author index since round w18: erasure
+        // scans the table as a job (functions/erase-author).
         { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'KEYS_ONLY' },
-        { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'KEYS_ONLY' },
       ],
       ttlAttribute: 'expiresAt',
     },

@@ -9,7 +9,7 @@ import type {
   ScanPage,
 } from '../../domain/erasure-job.ts';
 import type { StoredMention } from '../../domain/ports.ts';
-import { DynamoAuthorErasure, dynamoErasurePorts } from './author-erasure.ts';
+import { DynamoMentionItems, dynamoErasurePorts } from './author-erasure.ts';
 import { conditionalWrite, keys } from './keys.ts';
 import { storedMentionOf } from './mention-repository.ts';
 import { getAll } from './query-all.ts';
@@ -87,18 +87,17 @@ export class DynamoAuthorScan implements AuthorScan {
 
 /**
  * An author's data as a scan found it: the mentions and cases read by key, their case
- * records, notes and markers found and deleted as the author index's erasure does
- * (`DynamoAuthorErasure.itemsOfMention` and `remove`).
+ * records, notes and markers found and deleted by `DynamoMentionItems`.
  */
 export class FoundAuthorData implements AuthorDataStore {
-  private readonly table: DynamoAuthorErasure;
+  private readonly table: DynamoMentionItems;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly found: FoundOfAuthor,
   ) {
-    this.table = new DynamoAuthorErasure(client, tableName);
+    this.table = new DynamoMentionItems(client, tableName);
   }
 
   /** The found mentions still stored and still the author's (a platform's deletion erases one in place). */
@@ -110,8 +109,7 @@ export class FoundAuthorData implements AuthorDataStore {
     );
     return items
       .map(storedMentionOf)
-      .filter(({ mention }) => mention.platform === author.platform && mention.author.id === author.authorId)
-      .map(({ throughCase: _throughCase, ...stored }) => stored);
+      .filter(({ mention }) => mention.platform === author.platform && mention.author.id === author.authorId);
   }
 
   async caseIdsOfAuthor(): Promise<string[]> {
@@ -239,9 +237,8 @@ export function dynamoErasureJobPorts(
   tableName: string,
   options: { readonly pageLimit?: number } = {},
 ): Pick<ErasureJobDeps, 'requests' | 'scan' | 'storeOf'> & Pick<EraseAuthorDeps, 'cases' | 'audit' | 'themes'> {
-  const { store: _store, ...ports } = dynamoErasurePorts(client, tableName);
   return {
-    ...ports,
+    ...dynamoErasurePorts(client, tableName),
     requests: new DynamoErasureRequests(client, tableName),
     scan: new DynamoAuthorScan(client, tableName, options),
     storeOf: (_author, found) => new FoundAuthorData(client, tableName, found),
