@@ -549,6 +549,14 @@ describe('company stack of the demo config', () => {
       });
     });
 
+    it('has one index, the departments\' GSI1: no author index since w18 (a deploy over a stack with GSI2 deletes it, the one GSI change CloudFormation allows per update)', () => {
+      const tables = Object.values(synth.template.findResources('AWS::DynamoDB::Table')) as {
+        Properties: { GlobalSecondaryIndexes: { IndexName: string }[] };
+      }[];
+
+      expect(tables.map((t) => t.Properties.GlobalSecondaryIndexes.map((i) => i.IndexName))).toEqual([['GSI1']]);
+    });
+
     it('creates the meta secret with a generated verify token and keeps it on delete', () => {
       synth.template.hasResource('AWS::SecretsManager::Secret', {
         Properties: Match.objectLike({
