@@ -549,7 +549,7 @@ describe('company stack of the demo config', () => {
       });
     });
 
-    it('has one index, the departments\' GSI1: no author index since w18 (a deploy over a stack with GSI2 deletes it, the one GSI change CloudFormation allows per update)', () => {
+    it("has one index, the departments' GSI1: no author index since w18 (a deploy over a stack with GSI2 deletes it, the one GSI change CloudFormation allows per update)", () => {
       const tables = Object.values(synth.template.findResources('AWS::DynamoDB::Table')) as {
         Properties: { GlobalSecondaryIndexes: { IndexName: string }[] };
       }[];
