@@ -19,6 +19,8 @@ export const REPORT_FONT_DIR = 'fonts';
 
 /** The queue of the insight layer: every routed mention once (its primary department). */
 export const INSIGHTS_QUEUE = 'insights';
+/** The erasure queue: each message runs an erasure job on (functions/erase-author), continued by the next. */
+export const ERASURE_QUEUE = 'erasure';
 export const METRICS_NAMESPACE = 'Backchannel';
 export const departmentQueueId = (departmentId: string): string => `dept-${departmentId}`;
 /**

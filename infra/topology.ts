@@ -12,6 +12,7 @@ import {
   departmentQueueId,
   departmentQueueUrlEnv,
   INSIGHTS_QUEUE,
+  ERASURE_QUEUE,
   GENERIC_WEBHOOK_PATH,
   INTAKE_QUEUE,
   MAX_WEBHOOK_BODY_BYTES,
@@ -427,6 +428,7 @@ export const ADMIN_API_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/cases/{id}/reroute', auth: 'admin' },
   { method: 'POST', path: '/cases/{id}/corrections', auth: 'admin' },
   { method: 'POST', path: '/authors/{platform}/{authorId}/erase', auth: 'admin' },
+  { method: 'GET', path: '/erasures/{id}', auth: 'admin' },
   { method: 'GET', path: '/themes', auth: 'admin' },
   { method: 'GET', path: '/themes/{id}', auth: 'admin' },
   { method: 'PUT', path: '/themes/{id}/defect', auth: 'admin' },
@@ -472,6 +474,8 @@ export function buildTopology(config: CompanyConfig): Topology {
     queueSpec(prefix, INTAKE_QUEUE, 180),
     ...departments.map((id) => queueSpec(prefix, departmentQueueId(id), 180)),
     queueSpec(prefix, INSIGHTS_QUEUE, 180),
+    // erase-author runs up to ERASE_TIMEOUT_SECONDS per message: visibility is 6x that.
+    queueSpec(prefix, ERASURE_QUEUE, 6 * ERASE_TIMEOUT_SECONDS),
   ];
 
   // One DLQ per rule target queue: both rules of a department share it, and a redrive puts
@@ -483,6 +487,13 @@ export function buildTopology(config: CompanyConfig): Topology {
     receives: `events the bus could not deliver to ${prefix}-${departmentQueueId(id)}`,
     redrivesTo: departmentQueueId(id),
   }));
+  deadLetterQueues.push({
+    id: eventsDlqId(ERASURE_QUEUE),
+    name: `${prefix}-${ERASURE_QUEUE}-events-dlq`,
+    retentionDays: 14,
+    receives: `events the bus could not deliver to ${prefix}-${ERASURE_QUEUE}`,
+    redrivesTo: ERASURE_QUEUE,
+  });
   deadLetterQueues.push({
     id: eventsDlqId(INSIGHTS_QUEUE),
     name: `${prefix}-${INSIGHTS_QUEUE}-events-dlq`,
@@ -519,6 +530,16 @@ export function buildTopology(config: CompanyConfig): Topology {
       retry: RULE_RETRY,
     })),
   );
+
+  // An admin's erasure request (admin API) runs as erase-author's job (round w18).
+  rules.push({
+    id: 'erasures',
+    name: `${prefix}-erasures`,
+    pattern: { source: [EVENT_SOURCE], 'detail-type': [DETAIL_TYPES.erasureRequested] },
+    targetQueue: ERASURE_QUEUE,
+    deadLetterQueue: eventsDlqId(ERASURE_QUEUE),
+    retry: RULE_RETRY,
+  });
 
   // The insight layer groups every mention once: the primary department's event only, so a
   // mention copied to two departments counts once.
@@ -762,8 +783,41 @@ export function buildTopology(config: CompanyConfig): Topology {
       triggers: [{ type: 'http', routes: ADMIN_API_ROUTES }],
       grants: [
         { resource: 'table', access: 'readWrite' },
-        // Every change of a case publishes its case event.
+        // Every change of a case publishes its case event; an erasure request its Erasure Requested.
         { resource: 'bus', access: 'put' },
+      ],
+    },
+    {
+      // An author's erasure as a job (round w18): a scan of the table, page by page, continued
+      // across invocations by a message to its own queue, then the erasure. Admins start it
+      // through the admin API or `backchannel erase`.
+      id: 'erase-author',
+      name: `${prefix}-erase-author`,
+      entry: 'functions/erase-author/handler.ts',
+      memoryMb: 512,
+      timeoutSeconds: ERASE_TIMEOUT_SECONDS,
+      environment: {
+        [COMPANY_CONFIG_ENV]: configEnv,
+        TABLE_NAME: { kind: 'tableName' },
+        ERASURE_QUEUE_URL: { kind: 'queueUrl', queue: ERASURE_QUEUE },
+      },
+      triggers: [
+        {
+          type: 'sqs',
+          queue: ERASURE_QUEUE,
+          // One job per invocation: each may use the whole timeout.
+          batchSize: 1,
+          maxBatchingWindowSeconds: 0,
+          reportBatchItemFailures: true,
+          // SQS's least: erasures are rare, and each one's runs follow one another.
+          maxConcurrency: 2,
+        },
+      ],
+      grants: [
+        // Consumes its messages and sends itself the continuation of a job that ran out of time.
+        { resource: 'queue', queue: ERASURE_QUEUE, access: 'consume' },
+        { resource: 'queue', queue: ERASURE_QUEUE, access: 'send' },
+        { resource: 'table', access: 'readWrite' },
       ],
     },
     {
@@ -931,10 +985,10 @@ export function buildTopology(config: CompanyConfig): Topology {
       partitionKey: 'PK',
       sortKey: 'SK',
       indexes: [
-        // Keys only: a case's entry moves with each transition, and erasure is rare; the
-        // readers (case listings, the SLA sweep, erasure) fetch the items they find.
+        // Keys only: a case's entry moves with each transition; the readers (case listings,
+        // the SLA sweep) fetch the items they find. No author index since round w18: erasure
+        // scans the table as a job (functions/erase-author).
         { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'KEYS_ONLY' },
-        { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'KEYS_ONLY' },
       ],
       ttlAttribute: 'expiresAt',
     },
@@ -1118,6 +1172,9 @@ function alarmsOf(parts: {
   });
   return alarms;
 }
+
+/** erase-author's timeout: a run scans for up to this long (less a margin), then continues in the next. */
+const ERASE_TIMEOUT_SECONDS = 300;
 
 function queueSpec(prefix: string, id: string, visibilityTimeoutSeconds: number): QueueSpec {
   return {

@@ -17,6 +17,9 @@ import {
   type Command,
 } from './shared.ts';
 
+/** A progress line on stderr every this many scanned pages (1 MB each in AWS). */
+const PROGRESS_EVERY_PAGES = 10;
+
 const USAGE = `Usage: backchannel erase --author <platform>:<id> [--dry-run] [--company <id>]
        backchannel erase --author <platform>:<id> --region <r> | --table <name> [--region <r>] [--dry-run]
 
@@ -26,6 +29,8 @@ notification markers on the cases; the cases they opened or wrote on stay as wor
 with the author pseudonymized (author, first mention, a thread they started, their name
 and handle in replies and history become "erased"). Locally the outbox lines that name
 them go too; in AWS, messages already sent to Slack, Teams or e-mail are out of reach.
+It runs as the erasure queue's job does: a request, a scan of the whole table for the
+author's items (a progress line on stderr every ${PROGRESS_EVERY_PAGES} pages), then the erasure.
 Prints the count per kind and writes an audit entry (who, when, the author as a SHA-256
 pseudonym, the counts). A second run finds nothing and says so.
 
@@ -48,7 +53,7 @@ async function run(args: string[]): Promise<number> {
   if (!parsed) return 0;
   const { values } = parsed;
   if (!values.author) throw new UsageError('--author <platform>:<id> is required, e.g. --author x:1234567890', 'erase');
-  const { parseAuthorRef, eraseAuthor } = await import('../../shared/domain/erase-author.ts');
+  const { parseAuthorRef } = await import('../../shared/domain/erase-author.ts');
   const { MENTION_PLATFORMS } = await import('../../shared/platforms/registry.ts');
   const { ValidationError } = await import('../../shared/domain/errors.ts');
   let author;
@@ -62,23 +67,30 @@ async function run(args: string[]): Promise<number> {
   const config = await loadConfig(company);
   const dryRun = values['dry-run'] === true;
 
-  const { dynamoErasurePorts } = await import('../../shared/adapters/dynamodb/index.ts');
+  const { dynamoErasureJobPorts } = await import('../../shared/adapters/dynamodb/index.ts');
   const { OutboxEraser } = await import('../../shared/adapters/notify/outbox.ts');
   const { systemClock } = await import('../../shared/domain/system-clock.ts');
+  const { outcomeOf, requestErasure, runErasureJob } = await import('../../shared/domain/erasure-job.ts');
   // A deployed stack's notifications left the account: only the local outbox can be erased.
   return withDocuments(config, values, 'erase', async (client, tableName, deployed) => {
     const outboxDir = deployed ? undefined : path.join(dataDirOf(company), 'outbox');
-    const outcome = await eraseAuthor(
-      author,
-      `cli:${os.userInfo().username}`,
-      {
-        ...dynamoErasurePorts(client, tableName),
-        ...(outboxDir ? { outbox: new OutboxEraser(outboxDir) } : {}),
-        clock: systemClock,
-        retentionDays: config.retention.days,
+    const deps = {
+      ...dynamoErasureJobPorts(client, tableName),
+      ...(outboxDir ? { outbox: new OutboxEraser(outboxDir) } : {}),
+      clock: systemClock,
+      retentionDays: config.retention.days,
+    };
+    // The same job the erasure queue runs (a request, a scan of the table, the erasure), here
+    // in one run to its end: no invocation's time limit applies.
+    const request = await requestErasure(author, `cli:${os.userInfo().username}`, { dryRun }, deps);
+    const run = await runErasureJob(request.id, deps, {
+      onPage: ({ pages, scannedItems }) => {
+        if (pages % PROGRESS_EVERY_PAGES === 0)
+          process.stderr.write(`erase: ${pages} pages, ${scannedItems} items scanned\n`);
       },
-      { dryRun },
-    );
+    });
+    const outcome = run.state === 'done' ? outcomeOf(run.request) : undefined;
+    if (!outcome) throw new Error(`erasure request ${request.id} was moved on by another run; see its status`);
     process.stdout.write(`${describe(values.author as string, tableName, outcome)}\n`);
     return 0;
   });

@@ -9,7 +9,7 @@ import {
   createEventBridgeClient,
   createSecretsClient,
 } from '../../shared/adapters/aws-clients.ts';
-import { dynamoErasurePorts } from '../../shared/adapters/dynamodb/author-erasure.ts';
+import { DynamoErasureRequests } from '../../shared/adapters/dynamodb/erasure-job-store.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository.ts';
 import { DynamoCorrectionRepository } from '../../shared/adapters/dynamodb/correction-repository.ts';
 import { DynamoKeyAccountTimeline } from '../../shared/adapters/dynamodb/key-account-timeline.ts';
@@ -17,7 +17,6 @@ import { DynamoMentionRepository } from '../../shared/adapters/dynamodb/mention-
 import { DynamoMetricRepository } from '../../shared/adapters/dynamodb/metric-repository.ts';
 import { DynamoReportRepository } from '../../shared/adapters/dynamodb/report-repository.ts';
 import { DynamoThemeRepository } from '../../shared/adapters/dynamodb/theme-repository.ts';
-import { createOutboxEraser } from '../../shared/adapters/notify/outbox.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { caseEventPublishing } from '../../shared/adapters/company-event-publisher.ts';
 import { casePolicyOf } from '../../shared/config/case-policy.ts';
@@ -40,7 +39,13 @@ import { CASE_STATES, OPEN_STATES, type CaseState } from '../../shared/domain/ca
 import type { ChangeCaseOutcome } from '../../shared/domain/change-case.ts';
 import { correctCase } from '../../shared/domain/corrections.ts';
 import { isCompanyAdmin } from '../../shared/domain/access-policy.ts';
-import { eraseAuthor, parseAuthorRef, type EraseAuthorDeps } from '../../shared/domain/erase-author.ts';
+import { parseAuthorRef } from '../../shared/domain/erase-author.ts';
+import {
+  requestErasure,
+  type ErasureJobDeps,
+  type ErasureQueue,
+  type ErasureRequest,
+} from '../../shared/domain/erasure-job.ts';
 import { AuthenticationError, ForbiddenError, NotFoundError } from '../../shared/domain/errors.ts';
 import { CATEGORIES, PRIORITIES, SENTIMENTS } from '../../shared/domain/mention.ts';
 import { listApprovals, listCaseSummaries, whoAmI } from '../../shared/domain/case-queries.ts';
@@ -63,12 +68,13 @@ import type { ThemeRepository } from '../../shared/domain/themes/index.ts';
 type Result = APIGatewayProxyStructuredResultV2;
 
 /**
- * The case use cases' dependencies, and erasure's (an author's data, the audit trail, locally the outbox).
+ * The case use cases' dependencies, and erasure's (the requests, and the queue whose job erases).
  * The use cases read only the company directory; the routes get the whole config.
  */
 export type AdminApiDeps = CaseAdminDeps & {
   readonly config: CompanyConfig;
-  readonly erasure?: EraseAuthorDeps;
+  /** Absent: the erasure routes answer 500. */
+  readonly erasure?: Pick<ErasureJobDeps, 'requests' | 'clock'> & { readonly queue: ErasureQueue };
   readonly themes?: ThemeRepository;
   /** The stored reports (build-report writes them); absent: the report routes answer 500. */
   readonly reports?: Pick<ReportStore, 'getReport'>;
@@ -87,20 +93,20 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
   const tableName = requireEnv(env, 'TABLE_NAME');
   const policy = casePolicyOf(config);
   const documents = createDocumentClient(env);
-  const outbox = createOutboxEraser(env);
   const cases = new DynamoCaseRepository(documents, tableName);
   const counters = new DynamoMetricRepository(documents, tableName);
   const secrets = createSecretsClient(env);
+  const events = new EventBridgePublisher(
+    createEventBridgeClient(env),
+    requireEnv(env, 'EVENT_BUS_NAME'),
+    caseEventPublishing(config),
+  );
   return {
     companyId: config.company.id,
     retentionDays: config.retention.days,
     config,
     cases,
-    events: new EventBridgePublisher(
-      createEventBridgeClient(env),
-      requireEnv(env, 'EVENT_BUS_NAME'),
-      caseEventPublishing(config),
-    ),
+    events,
     clock: systemClock,
     // Responses, resolutions, reopenings and reroutes made here count in the reports.
     metrics: counters,
@@ -115,11 +121,15 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
     corrections: new DynamoCorrectionRepository(documents, tableName),
     mentions: new DynamoMentionRepository(documents, tableName),
     erasure: {
-      ...dynamoErasurePorts(documents, tableName),
-      ...(outbox ? { outbox } : {}),
+      requests: new DynamoErasureRequests(documents, tableName),
       clock: systemClock,
-      retentionDays: config.retention.days,
+      // The bus's `Erasure Requested` reaches the erasure queue through its rule: no SQS client here.
+      queue: {
+        send: (request) =>
+          events.publishErasureRequested({ requestId: request.id, subject: request.subject, dryRun: request.dryRun }),
+      },
     },
+
     themes: new DynamoThemeRepository(documents, tableName),
     replies: {
       publishers: replyPublishersFor(config, {
@@ -388,6 +398,7 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
     return json(200, { correction });
   },
   'POST /authors/{platform}/{authorId}/erase': eraseAuthorRoute,
+  'GET /erasures/{id}': erasureStatusRoute,
   // Sending replies on the platforms, approval by key account owners, key accounts (reply-routes.ts).
   ...Object.fromEntries(
     Object.entries(REPLY_ROUTES).map(([key, route]): [string, RouteHandler] => [
@@ -414,9 +425,11 @@ const ErasePathSchema = z.object({ platform: z.enum(MENTION_PLATFORMS), authorId
 const EraseBodySchema = z.strictObject({ dryRun: z.optional(z.boolean()) });
 
 /**
- * GDPR erasure of an author, for company admins only (`admin.admins`): deletes their
- * mentions, pseudonymizes their cases, writes the audit entry; `{ "dryRun": true }` only
- * counts. The log line names the author by pseudonym, never by id.
+ * GDPR erasure of an author, for company admins only (`admin.admins`): records an erasure
+ * request and publishes `Erasure Requested`, whose rule sends it to the erasure queue; its job (functions/erase-author) scans the
+ * table for the author's items, deletes their mentions, pseudonymizes their cases and writes
+ * the audit entry; `{ "dryRun": true }` only counts. Answers 202 with the request; `GET
+ * /erasures/{id}` shows its progress and outcome. The log line names the author by pseudonym.
  */
 async function eraseAuthorRoute(
   event: APIGatewayProxyEventV2,
@@ -429,14 +442,33 @@ async function eraseAuthorRoute(
   const author = parseAuthorRef(`${path.platform}:${path.authorId}`, MENTION_PLATFORMS);
   const { dryRun } = parseBody(event, EraseBodySchema);
   if (!deps.erasure) throw new Error('the admin API was built without erasure dependencies');
-  const outcome = await eraseAuthor(author, actorOf(request.user), deps.erasure, { dryRun: dryRun === true });
-  const message = outcome.dryRun
-    ? 'Author erasure counted (dry run)'
-    : outcome.erased
-      ? 'Author erased'
-      : 'Author erasure found nothing to erase';
-  logger.info(message, { subject: outcome.subject, counts: outcome.counts, auditId: outcome.auditId });
-  return json(200, outcome);
+  const erasure = await requestErasure(author, actorOf(request.user), { dryRun: dryRun === true }, deps.erasure);
+  await deps.erasure.queue.send(erasure);
+  logger.info('Author erasure requested', { requestId: erasure.id, subject: erasure.subject, dryRun: erasure.dryRun });
+  return json(202, erasureView(erasure));
+}
+
+const ErasureIdSchema = z.object({ id: sized(1, 200) });
+
+/** An erasure request's progress and, once done, its outcome: for company admins only. */
+async function erasureStatusRoute(
+  event: APIGatewayProxyEventV2,
+  request: AdminRequest,
+  deps: AdminApiDeps,
+): Promise<Result> {
+  if (!isCompanyAdmin(deps.config, request.user))
+    throw new ForbiddenError('only an admin (admin.admins, or the account operator) may read an erasure');
+  const { id } = parse(ErasureIdSchema, event.pathParameters, 'path');
+  if (!deps.erasure) throw new Error('the admin API was built without erasure dependencies');
+  const erasure = await deps.erasure.requests.get(id);
+  if (!erasure) throw new NotFoundError(`no erasure request ${id}`);
+  return json(200, erasureView(erasure));
+}
+
+/** What an admin sees of a request: never the author's id (the pseudonym names them), the cursor or the found keys. */
+function erasureView(erasure: ErasureRequest) {
+  const { author: _author, cursor: _cursor, found: _found, outcome, ...rest } = erasure;
+  return { ...rest, ...(outcome ? outcome : {}) };
 }
 
 const ClaimsSchema = z.object({

@@ -285,7 +285,7 @@ export async function classifyBatch(
  * Runs the records of one conversation thread one after the other, and threads side by side
  * (the batch processor runs records in parallel). Two mentions of a thread in one batch would
  * otherwise both find no case and both try to open it: the loser's conditional put fails (a
- * write unit spent) and its author index moves (another). With intake batches of 50 (round
+ * write unit spent) and, until round w18, its author index moved (another). With intake batches of 50 (round
  * w14) that was about 0.13 write units per mention in `bench:cost`. A record whose thread
  * cannot be read (a deletion notice, a malformed body) runs at once; a failed record does not
  * hold up the next of its thread.

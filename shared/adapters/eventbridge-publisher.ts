@@ -4,6 +4,7 @@ import {
   DETAIL_TYPES,
   EVENT_SOURCE,
   type CaseEvent,
+  type ErasureRequested,
   type MentionRouted,
   type MentionsRouted,
   type SpikeDetected,
@@ -143,6 +144,18 @@ export class EventBridgePublisher implements EventPublisher, CaseEventPublisher,
       Detail: JSON.stringify(detail),
     }));
     await this.putAll(entries);
+  }
+
+  /** `Erasure Requested`: the erasure queue's rule starts the job (functions/erase-author). */
+  async publishErasureRequested(detail: ErasureRequested): Promise<void> {
+    await this.putAll([
+      {
+        EventBusName: this.busName,
+        Source: EVENT_SOURCE,
+        DetailType: DETAIL_TYPES.erasureRequested,
+        Detail: JSON.stringify(detail),
+      },
+    ]);
   }
 
   private async putAll(entries: readonly PutEventsRequestEntry[]): Promise<void> {

@@ -152,9 +152,6 @@ export async function prepareMention(mention: Mention, deps: ClassifyMentionDeps
 
   const classification = storedClassificationOf(await deps.classifier.classify(mention));
   const routing = routeMention(classification, deps.policy, mention);
-  // A mention that opens its thread's case is found by its author through the case (its
-  // first mention): it needs no author-index entry of its own. Own replies open none.
-  const opensCase = thread.existing === undefined && !mention.isOwnAccount;
   const { created, stored } = await deps.mentions.putIfAbsent(
     {
       mention,
@@ -162,7 +159,6 @@ export async function prepareMention(mention: Mention, deps: ClassifyMentionDeps
       routing,
       caseId,
       ...(deps.routeMark ? { routeMark: deps.routeMark } : {}),
-      ...(opensCase ? { throughCase: true } : {}),
     },
     expiresAt,
   );
@@ -259,10 +255,6 @@ export async function prepareMention(mention: Mention, deps: ClassifyMentionDeps
           }),
           expiresAt,
         );
-
-  // Stored to open the case, but another mention of the thread opened it meanwhile (or a
-  // crash left it stored and the thread moved on): it needs its own author-index entry now.
-  if (stored.throughCase && kase.firstMentionId !== mention.id) await deps.mentions.indexAuthor(stored);
 
   if (kase.firstMentionId === mention.id) {
     // The case this mention opened: its assignment's event, the same one on a redelivery.

@@ -34,18 +34,12 @@ export interface PersonalItem {
   readonly key: Readonly<Record<string, string>>;
 }
 
-/** Port: finds what the store holds of an author, through the author index (never a scan), and removes it. */
+/** Port: what the store holds of an author (found by the erasure job's scan, erasure-job.ts), and its removal. */
 export interface AuthorDataStore {
   /** The author's stored mentions. */
   mentionsOfAuthor(author: AuthorRef): Promise<StoredMention[]>;
   /** The ids of the cases the author opened. */
   caseIdsOfAuthor(author: AuthorRef): Promise<string[]>;
-  /**
-   * Makes the mentions findable without the cases they were found through (`throughCase`:
-   * found through the case they opened), before those cases are pseudonymized; absent: the
-   * store finds every mention on its own.
-   */
-  keepFindable?(mentions: readonly StoredMention[]): Promise<void>;
   /** The items of one mention: its own, and on its case its records, notes and sent-markers. */
   itemsOfMention(stored: StoredMention): Promise<PersonalItem[]>;
   /** The author's corrections (labelled examples of their mentions, corrections.ts); absent: the store keeps none. */
@@ -112,15 +106,14 @@ export interface EraseAuthorOutcome {
  * Erases an author on request (GDPR art. 17): their mentions go, their cases stay as
  * pseudonymized work records.
  *
- * 1. find the author's mentions and cases through the author index (a mention that opened
- *    its case through the case), and give those found only through a case a way of their own
+ * 1. read the author's mentions and cases the store holds (what the erasure job's scan found)
  * 2. scrub every case they opened or wrote on: author id, first mention, a thread they
  *    started, and their name, handle and links in reply drafts, history and reasons
  * 3. remove the outbox lines that name them (locally), the examples themes quote from their
  *    mentions and their author marks on themes
  * 4. delete each mention with its case records (text, name, handle, link, reasons), its
- *    notes, its notification markers and the corrections of the author's mentions; the index entries go last, so a crash midway
- *    leaves everything findable for the next run
+ *    notes, its notification markers and the corrections of the author's mentions; they go
+ *    last, so a crash midway leaves everything for the next run (the job keeps what it found)
  * 5. write the audit entry (pseudonym and counts, no personal data)
  *
  * Idempotent: a second run finds nothing and says so with zero counts.
@@ -138,10 +131,6 @@ export async function eraseAuthor(
   const traces = tracesOf(author, mentions);
   const caseIds = [...new Set([...(await deps.store.caseIdsOfAuthor(author)), ...mentions.map((m) => m.caseId)])];
 
-  // A mention found through the case it opened loses that path when the case is
-  // pseudonymized below: it gets its own way first, so a crash midway leaves it findable.
-  if (!dryRun) await deps.store.keepFindable?.(mentions.filter((m) => m.throughCase));
-
   let cases = 0;
   const expiresAt = expiresAtEpochSeconds(now, deps.retentionDays);
   for (const caseId of caseIds) {
@@ -152,7 +141,7 @@ export async function eraseAuthor(
   // midway leaves the mentions findable for the next run.
   const themeExamples = deps.themes ? await eraseThemeTraces(mentions, deps.themes, { dryRun }) : undefined;
 
-  // Corrections are found through the author index on their own: they may outlive the mention.
+  // Corrections are found on their own: they may outlive the mention.
   const corrections = deps.store.correctionsOfAuthor ? await deps.store.correctionsOfAuthor(author) : [];
   const items = [...(await Promise.all(mentions.map((m) => deps.store.itemsOfMention(m)))).flat(), ...corrections];
   if (!dryRun) await deps.store.remove(items);

@@ -71,8 +71,7 @@ export function authorPseudonym(author: AuthorRef): string {
  * The case without the author's traces, or undefined when it holds none.
  *
  * - `authorId`, `firstMentionId` and `threadId` that are the author's (their id, one of
- *   their mentions, a thread they started) become `erased`; a case whose author is erased
- *   leaves the author index.
+ *   their mentions, a thread they started) become `erased`.
  * - Free text on the case (reply drafts, history details, transition ids and actors,
  *   correction and assignment reasons) loses every name, handle, link and id of the
  *   author and of their mentions.

@@ -11,6 +11,7 @@ export const DETAIL_TYPES = {
   /** The routed mentions of one intake batch for one department and role (MentionsRoutedSchema). */
   mentionsRouted: 'Mentions Routed',
   spikeDetected: 'Spike Detected',
+  erasureRequested: 'Erasure Requested',
 } as const;
 
 /** The detail-type of each case change on the bus. */
@@ -206,3 +207,27 @@ export const SpikeDetectedSchema = z.object({
   caseIds: z.array(z.string()),
 });
 export type SpikeDetected = z.infer<typeof SpikeDetectedSchema>;
+
+/**
+ * Detail of `Erasure Requested`: an admin asked to erase an author (GDPR art. 17). The
+ * `erasures` rule sends it to the erasure queue, whose job (functions/erase-author) erases;
+ * a company's own systems may subscribe to erase the person there too. It names the author
+ * only by pseudonym (SHA-256 of `<platform>:<authorId>`). Public contract.
+ */
+export const ErasureRequestedSchema = z.object({
+  requestId: z.string().check(z.minLength(1), z.maxLength(200)),
+  subject: z.string(),
+  dryRun: z.boolean(),
+});
+export type ErasureRequested = z.infer<typeof ErasureRequestedSchema>;
+
+/**
+ * A message of the erasure queue: the bus's `Erasure Requested` event as its rule delivers
+ * it, or erase-author's continuation of a job that ran out of time (the same shape).
+ */
+export const ErasureMessageSchema = z.object({
+  source: z.literal(EVENT_SOURCE),
+  'detail-type': z.literal(DETAIL_TYPES.erasureRequested),
+  detail: ErasureRequestedSchema,
+});
+export type ErasureMessage = z.infer<typeof ErasureMessageSchema>;

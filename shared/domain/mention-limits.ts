@@ -9,8 +9,8 @@ import type { Mention } from './mention.ts';
  *   the reason (a request whose only item is refused is answered 400). DynamoDB allows 2048
  *   bytes for a partition key and 1024 for a sort key; `<platform>:<externalId>` sits in the
  *   mention's partition key and in sort keys of its case (`MENTION#<createdAt>#<mentionId>#
- *   <department>`, `NOTE#...#<mentionId>`, `NOTIFIED#mention:<mentionId>#<target>`), the
- *   author id in the author index's partition key. Thread, reply, account and source ids
+ *   <department>`, `NOTE#...#<mentionId>`, `NOTIFIED#mention:<mentionId>#<target>`); the
+ *   author id was in the author index's partition key until round w18. Thread, reply, account and source ids
  *   are kept to the same bound: they name the case and travel in every event.
  * - Text is cut with a recorded reason (`truncated.text` = the original length): the
  *   `Mention Routed` event carries the text, its classification reasons and author, and

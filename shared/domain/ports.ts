@@ -19,13 +19,6 @@ export interface StoredMention {
    * mention's own mark (markRouted) says so.
    */
   readonly routeMark?: string;
-  /**
-   * The mention opened its case (it is the case's `firstMentionId`, same author): the
-   * author finds it through the case's author-index entry, so it has none of its own (one
-   * write unit less per new case). Set when it was stored expecting to open the case; a
-   * mention that then joined a case opened meanwhile gets its own entry (indexAuthor).
-   */
-  readonly throughCase?: boolean;
 }
 
 /** Port: mentions, deduplicated by `(platform, externalId)`. */
@@ -46,12 +39,6 @@ export interface MentionRepository {
    */
   markRoutedTogether(mark: string, mentionIds: readonly string[], routedAt: string, expiresAt: number): Promise<void>;
   get(mentionId: string): Promise<StoredMention | undefined>;
-  /**
-   * Gives a mention stored `throughCase` an author-index entry of its own: it did not open
-   * its case after all (another mention of the thread did), or erasure is about to
-   * pseudonymize the case it is found through. Idempotent; an erased mention gets none.
-   */
-  indexAuthor(stored: StoredMention): Promise<void>;
 }
 
 /** One page of stored mentions, as a replay reads them. */

@@ -119,7 +119,7 @@ describe('backchannel erase on the persisted local table', () => {
 
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-  it('shows on a dry run what it would erase, changing nothing', async () => {
+  it('shows on a dry run what it would erase, changing nothing but its own request record', async () => {
     // Arrange
     const before = await items();
 
@@ -130,7 +130,11 @@ describe('backchannel erase on the persisted local table', () => {
     expect(stdout).toContain(`facebook:${AUTHOR.id} in bc-demo-data: would erase`);
     expect(stdout).toMatch(/mentions\s+1\n/);
     expect(stdout).toMatch(/outbox lines\s+1\n/);
-    expect(await items()).toEqual(before);
+    const after = await items();
+    expect(after.filter((i) => i.type !== 'erasure-request')).toEqual(before);
+    expect(after.filter((i) => i.type === 'erasure-request')).toEqual([
+      expect.objectContaining({ status: 'done', dryRun: true, actor: expect.stringMatching(/^cli:/) }),
+    ]);
   });
 
   it("erases the author's mention, records and outbox line, pseudonymizes the case and prints the counts", async () => {

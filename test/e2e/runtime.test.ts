@@ -332,6 +332,7 @@ describe('startRuntime with the demo config, in memory', () => {
       'classify-mention',
       'console-config',
       'detect-spikes',
+      'erase-author',
       'forward-alarm',
       'handle-department',
       'ingest-webhook',

@@ -71,17 +71,6 @@ export class InMemoryMentions implements MentionRepository {
   async get(mentionId: string): Promise<StoredMention | undefined> {
     return this.items.get(mentionId);
   }
-
-  /** The ids indexAuthor gave an author-index entry, in call order. */
-  readonly indexed: string[] = [];
-
-  async indexAuthor(stored: StoredMention): Promise<void> {
-    const existing = this.items.get(stored.mention.id);
-    if (!existing?.throughCase) return;
-    const { throughCase: _throughCase, ...withEntry } = existing;
-    this.items.set(stored.mention.id, withEntry);
-    this.indexed.push(stored.mention.id);
-  }
 }
 
 /**

@@ -158,8 +158,8 @@ describe('two companies side by side', () => {
     for (const config of configs) {
       const t = template(config.company.id);
       // One rule for routed mentions and one for case changes that name the department,
-      // and the insights rule for every primary routed mention.
-      t.resourceCountIs('AWS::Events::Rule', 2 * config.departments.length + 1);
+      // the insights rule for every primary routed mention, and the erasures rule.
+      t.resourceCountIs('AWS::Events::Rule', 2 * config.departments.length + 2);
       t.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: {
           source: ['backchannel'],

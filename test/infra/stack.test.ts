@@ -72,10 +72,10 @@ const routeAuthorization = (s: SynthesizedCompany): Map<string, { type: string |
 
 describe('company stack of the demo config', () => {
   describe('queues', () => {
-    it('has a queue and a DLQ for the intake, the insights and every department, and the DLQs of rule targets, schedules and async functions', () => {
+    it('has a queue and a DLQ for the intake, the insights, the erasures and every department, and the DLQs of rule targets, schedules and async functions', () => {
       synth.template.resourceCountIs(
         'AWS::SQS::Queue',
-        2 * (2 + demo.departments.length) + topology.deadLetterQueues.length,
+        2 * (3 + demo.departments.length) + topology.deadLetterQueues.length,
       );
     });
 
@@ -357,6 +357,45 @@ describe('company stack of the demo config', () => {
       ).toEqual([]);
     });
 
+    it('lets erase-author consume and continue on the erasure queue and scan and write the table, and publish nothing', () => {
+      const erasures = logicalId(synth.stack.queues.get('erasure', 'test').queue);
+      const permissions = permissionsOfFunction('erase-author');
+
+      expect(permissions).toEqual(
+        expect.arrayContaining([
+          { action: 'sqs:ReceiveMessage', resource: erasures },
+          { action: 'sqs:SendMessage', resource: erasures },
+          { action: 'dynamodb:Scan', resource: logicalId(synth.stack.data.table) },
+          { action: 'dynamodb:BatchWriteItem', resource: logicalId(synth.stack.data.table) },
+        ]),
+      );
+      expect(
+        permissions.filter(
+          (p) =>
+            (p.action === 'sqs:SendMessage' && p.resource !== erasures) ||
+            p.action.startsWith('events:') ||
+            p.action.startsWith('secretsmanager:'),
+        ),
+      ).toEqual([]);
+    });
+
+    it('lets the admin API start an erasure only through the bus: no SQS permission at all', () => {
+      const permissions = permissionsOfFunction('admin-api');
+
+      expect(permissions.filter((p) => p.action.startsWith('sqs:'))).toEqual([]);
+      expect(permissions.map((p) => p.action)).toContain('events:PutEvents');
+    });
+
+    it('sends every Erasure Requested to the erasure queue, with its own events DLQ', () => {
+      const rule = synth.template.findResources('AWS::Events::Rule', {
+        Properties: { EventPattern: { 'detail-type': ['Erasure Requested'] } },
+      });
+
+      expect(Object.keys(rule)).toHaveLength(1);
+      expect(JSON.stringify(Object.values(rule)[0])).toContain(
+        logicalId(synth.stack.queues.get('erasure', 'test').queue),
+      );
+    });
     it('lets classify-mention consume the intake queue, write the table and put events on the bus', () => {
       const permissions = permissionsOfFunction('classify-mention');
 
@@ -508,6 +547,14 @@ describe('company stack of the demo config', () => {
           Projection: { ProjectionType: i.projection },
         })),
       });
+    });
+
+    it("has one index, the departments' GSI1: no author index since w18 (a deploy over a stack with GSI2 deletes it, the one GSI change CloudFormation allows per update)", () => {
+      const tables = Object.values(synth.template.findResources('AWS::DynamoDB::Table')) as {
+        Properties: { GlobalSecondaryIndexes: { IndexName: string }[] };
+      }[];
+
+      expect(tables.map((t) => t.Properties.GlobalSecondaryIndexes.map((i) => i.IndexName))).toEqual([['GSI1']]);
     });
 
     it('creates the meta secret with a generated verify token and keeps it on delete', () => {
@@ -1264,7 +1311,7 @@ describe('company stack with one more department', () => {
   it("adds the department's queue, its DLQ and the DLQ of its rules", () => {
     extra.template.resourceCountIs(
       'AWS::SQS::Queue',
-      2 * (2 + config.departments.length) + buildTopology(config).deadLetterQueues.length,
+      2 * (3 + config.departments.length) + buildTopology(config).deadLetterQueues.length,
     );
     const events = extra.stack.queues.deadLetter(eventsDlqId(departmentQueueId('marketing')), 'test');
     const { queue, dlq } = extra.stack.queues.get(departmentQueueId('marketing'), 'test');

@@ -78,7 +78,6 @@ describe('case store against dynalite', () => {
         version: null,
         GSI1PK: 'DEPT#service#new',
         GSI1SK: '2026-11-30T13:00:00.000Z#case_ensure',
-        GSI2PK: 'AUTHOR#facebook#5550001',
         type: 'case',
         expiresAt: EXPIRES,
       });

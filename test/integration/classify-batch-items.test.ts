@@ -233,7 +233,7 @@ describe('classify-mention batch items and events against dynalite', () => {
     );
 
     // Assess: one creation per thread (a sibling that raced would have tried its own and lost it:
-    // a failed conditional put and a moved author index), and every comment on the thread's case
+    // a failed conditional put), and every comment on the thread's case
     expect(response.batchItemFailures).toEqual([]);
     const threadCase = caseIdForThread(thread[0]!.platform, 'sibling-thread');
     expect(creations.filter((id) => id === threadCase)).toHaveLength(1);

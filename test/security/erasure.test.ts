@@ -164,7 +164,7 @@ describe('erasure by author (GDPR)', () => {
     expect(await pipeline.items()).toEqual(before);
   });
 
-  it('counts what it would erase on a dry run and changes nothing', async () => {
+  it('counts what it would erase on a dry run and changes nothing but its request record', async () => {
     // Arrange
     const before = await pipeline.items();
     const linesBefore = await pipeline.outboxLines();
@@ -175,13 +175,56 @@ describe('erasure by author (GDPR)', () => {
       body: { dryRun: true },
       claims: ADMIN,
     });
+    const erasure = await pipeline.erasureOf(answer, ADMIN);
 
     // Assess
-    expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ dryRun: true, erased: true, counts: { mentions: 3, cases: 1 } });
-    expect(answer.body.auditId).toBeUndefined();
-    expect(await pipeline.items()).toEqual(before);
+    expect(answer).toMatchObject({ status: 202, body: { status: 'scanning', dryRun: true } });
+    expect(erasure.status).toBe(200);
+    expect(erasure.body).toMatchObject({
+      status: 'done',
+      dryRun: true,
+      erased: true,
+      counts: { mentions: 3, cases: 1 },
+    });
+    expect(erasure.body.auditId).toBeUndefined();
+    expect((await pipeline.items()).filter((i) => i.type !== 'erasure-request')).toEqual(before);
     expect(await pipeline.outboxLines()).toEqual(linesBefore);
+  });
+
+  it('refuses to show an erasure request to a signed-in person who is not a company admin, with 403', async () => {
+    // Arrange
+    const started = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+      pathParameters: { platform: 'facebook', authorId: HEIKE.id },
+      body: { dryRun: true },
+      claims: ADMIN,
+    });
+
+    // Act
+    const answer = await pipeline.erasureOf(started, MEMBER);
+
+    // Assess
+    expect(answer.status).toBe(403);
+    expect(answer.body.message).toMatch(/admin/);
+    expect(JSON.stringify(answer.body)).not.toContain(HEIKE.id);
+  });
+
+  it('shows an admin an erasure request without the author id, and answers 404 for an unknown one', async () => {
+    // Arrange
+    const started = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+      pathParameters: { platform: 'facebook', authorId: HEIKE.id },
+      body: { dryRun: true },
+      claims: ADMIN,
+    });
+
+    // Act
+    const shown = await pipeline.erasureOf(started, ADMIN);
+    const unknown = await pipeline.erasureOf({ body: { id: 'erasure_unknown' } }, ADMIN);
+
+    // Assess
+    expect(shown.body).toMatchObject({ actor: `user:${ADMIN.email}`, subject: expect.stringMatching(/^sha256:/) });
+    expect(JSON.stringify(started.body)).not.toContain(HEIKE.id);
+    expect(JSON.stringify(shown.body)).not.toContain(HEIKE.id);
+    expect(unknown.status).toBe(404);
   });
 
   it('erases every trace of the author from every item and the outbox, counts each kind, and keeps the other author', async () => {
@@ -219,14 +262,17 @@ describe('erasure by author (GDPR)', () => {
     expect(expected.outboxLines).toBeGreaterThan(0);
 
     // Act
-    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+    const started = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
       pathParameters: { platform: 'facebook', authorId: HEIKE.id },
       claims: ADMIN,
     });
+    const answer = await pipeline.erasureOf(started, ADMIN);
 
     // Assess
+    expect(started.status).toBe(202);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({
+      status: 'done',
       dryRun: false,
       erased: true,
       counts: expected,
@@ -260,10 +306,11 @@ describe('erasure by author (GDPR)', () => {
 
   it('erases nothing the second time and says so', async () => {
     // Act
-    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+    const started = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
       pathParameters: { platform: 'facebook', authorId: HEIKE.id },
       claims: ADMIN,
     });
+    const answer = await pipeline.erasureOf(started, ADMIN);
 
     // Assess
     expect(answer.status).toBe(200);
@@ -339,10 +386,7 @@ describe('erasure after a platform deletion', () => {
       items.filter((i) => i.PK === `MENTION#${opening.id}` || i.PK === `CASE#${caseId}`);
     const stored = ofMention(await pipeline.items());
     expect(tracesIn(stored, KARLA_TRACES).length).toBeGreaterThan(0);
-    expect(stored.find((i) => i.type === 'case')).toMatchObject({
-      authorId: KARLA.id,
-      GSI2PK: `AUTHOR#facebook#${KARLA.id}`,
-    });
+    expect(stored.find((i) => i.type === 'case')).toMatchObject({ authorId: KARLA.id });
 
     // Act
     await pipeline.deliver([deletion]);
@@ -387,6 +431,16 @@ describe('erasure over HTTP on the local runtime', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
+  /** The erasure request, once the runtime's erasure queue is idle (erase-author ran its job). */
+  const erasureOf = async (as: string, id: unknown) => {
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
+    const token = Object.entries(runtime.adminTokens).find(([, claims]) => claims.email === as)?.[0];
+    const response = await fetch(`${runtime.url}/erasures/${encodeURIComponent(String(id))}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
   beforeAll(async () => {
     const config = demoConfig();
     runtime = await startRuntime({
@@ -423,11 +477,14 @@ describe('erasure over HTTP on the local runtime', () => {
 
   it("erases the webhook author's mention for a company admin and leaves their case without them", async () => {
     // Act
-    const answer = await erase(TIM, JUERGEN.id);
+    const started = await erase(TIM, JUERGEN.id);
+    const answer = await erasureOf(TIM, started.body.id);
 
     // Assess
+    expect(started.status).toBe(202);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({
+      status: 'done',
       erased: true,
       counts: { mentions: 1, cases: 1, caseMentions: expect.any(Number), outboxLines: expect.any(Number) },
     });
@@ -441,5 +498,16 @@ describe('erasure over HTTP on the local runtime', () => {
     expect(text).toContain('"title":"[erased]"');
     expect(text).not.toContain(JUERGEN.id);
     expect(text).not.toContain(JUERGEN.name);
+  });
+
+  it('answers 403 to a lead who is not a company admin asking for an erasure request', async () => {
+    // Arrange
+    const started = await erase(TIM, '5550999');
+
+    // Act
+    const answer = await erasureOf(AYLIN, started.body.id);
+
+    // Assess
+    expect(answer.status).toBe(403);
   });
 });

@@ -42,7 +42,7 @@ const EVENT_BYTES = 256 * 1024;
 /** Every key a mention's values go into, with the departments and targets of the demo company. */
 function keysOf(mention: Mention): { partition: string[]; sort: string[] } {
   const caseId = 'case_0123456789abcdef0123';
-  const partition = [keys.mention(mention.id).PK, keys.author(mention.platform, mention.author.id)];
+  const partition = [keys.mention(mention.id).PK];
   const sort: string[] = [];
   for (const department of config.departments) {
     sort.push(keys.caseMention(caseId, mention.createdAt, mention.id, department.id).SK);

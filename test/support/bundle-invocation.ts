@@ -13,9 +13,17 @@ import type { BuiltBundle } from '../../infra/bundling.ts';
 import { adminEnv } from '../../infra/local/demo.ts';
 import type { Runtime } from '../../infra/local/runtime.ts';
 import { parseMetaSecret } from '../../infra/local/secrets.ts';
-import { INTAKE_QUEUE, platformSecretName, type FunctionSpec, type Topology } from '../../infra/topology.ts';
+import {
+  ERASURE_QUEUE,
+  INTAKE_QUEUE,
+  platformSecretName,
+  type FunctionSpec,
+  type Topology,
+} from '../../infra/topology.ts';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.ts';
-import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoCaseRepository, DynamoErasureRequests } from '../../shared/adapters/dynamodb/index.ts';
+import { requestErasure } from '../../shared/domain/erasure-job.ts';
+import { DETAIL_TYPES, EVENT_SOURCE } from '../../shared/domain/events.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { expiresAtEpochSeconds } from '../../shared/domain/time.ts';
 import { adminEventFactory } from '../factories/admin-api.ts';
@@ -30,13 +38,26 @@ const execFileAsync = promisify(execFile);
 /** The case that the routed mentions of the SQS events belong to, as classify-mention would have stored it. */
 export const STORED_CASE = caseFactory({ department: 'service' });
 
-/** Stores STORED_CASE in the runtime's table, so that handle-department and record-insights find it. */
+/** The erasure request the erasure queue's message names: a dry run for an author the table does not hold. */
+let storedErasureId = '';
+
+/**
+ * Stores STORED_CASE in the runtime's table, so that handle-department and record-insights find
+ * it, and a dry-run erasure request for erase-author to run.
+ */
 export async function storeBundleCase(runtime: Runtime): Promise<void> {
   const documents = createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb));
   await new DynamoCaseRepository(documents, runtime.tableName).ensure(
     STORED_CASE,
     expiresAtEpochSeconds(new Date(), 30),
   );
+  const erasure = await requestErasure(
+    { platform: 'facebook', authorId: '9990001' },
+    'cli:bundle-smoke',
+    { dryRun: true },
+    { requests: new DynamoErasureRequests(documents, runtime.tableName), clock: { now: () => new Date() } },
+  );
+  storedErasureId = erasure.id;
 }
 
 /** What one invocation gave: the handler's result, and the CPU milliseconds (user + system) of the import and of the call. */
@@ -103,6 +124,16 @@ export function bundleEvent(spec: FunctionSpec, topology: Topology, config: Comp
           })
         : adminEventFactory('GET /cases', { query: { department: 'press' } });
     case 'sqs':
+      if (trigger.queue === ERASURE_QUEUE)
+        return sqsEventFactory([
+          sqsRecordFactory(
+            JSON.stringify({
+              source: EVENT_SOURCE,
+              'detail-type': DETAIL_TYPES.erasureRequested,
+              detail: { requestId: storedErasureId, subject: 'sha256:bundle-smoke', dryRun: true },
+            }),
+          ),
+        ]);
       return sqsEventFactory([
         sqsRecordFactory(
           trigger.queue === INTAKE_QUEUE

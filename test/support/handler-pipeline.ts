@@ -11,13 +11,18 @@ import {
 } from '../../functions/admin-api/handler.ts';
 import { classifyBatch, dependenciesFrom as classifyDependencies } from '../../functions/classify-mention/handler.ts';
 import {
+  dependenciesFrom as erasureDependencies,
+  eraseAuthors,
+  type EraseAuthorJobDeps,
+} from '../../functions/erase-author/handler.ts';
+import {
   dependenciesFrom as departmentDependencies,
   handleDepartmentBatch,
 } from '../../functions/handle-department/handler.ts';
 import { buildTopology, departmentQueueId } from '../../infra/topology.ts';
 import { decodeMentionDetail } from '../../shared/adapters/dynamodb/mention-detail.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
-import { CASE_DETAIL_TYPES, EVENT_SOURCE, type CaseEvent } from '../../shared/domain/events.ts';
+import { CASE_DETAIL_TYPES, DETAIL_TYPES, EVENT_SOURCE, type CaseEvent } from '../../shared/domain/events.ts';
 import type { IntakeMessage } from '../../shared/domain/mention-deletion.ts';
 import { adminEventFactory, type AdminEventOptions } from '../factories/admin-api.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
@@ -36,6 +41,9 @@ export class HandlerPipeline {
   private fedRouted = 0;
   private fedCaseEvents = 0;
   private messages = 0;
+  /** The erasure queue's messages not yet run (erase-author's own continuations among them). */
+  private readonly erasureMessages: string[] = [];
+  private readonly erasure: EraseAuthorJobDeps;
 
   private constructor(
     /** The environment the functions were built from (table, config, outbox). */
@@ -47,7 +55,12 @@ export class HandlerPipeline {
     private readonly classify: ReturnType<typeof classifyDependencies>,
     private readonly department: ReturnType<typeof departmentDependencies>,
     readonly admin: AdminApiDeps,
-  ) {}
+  ) {
+    // The erasure queue is a list here, run after each admin call as erase-author would run it.
+    const queue = { send: async (request: { id: string }) => void this.erasureMessages.push(request.id) };
+    this.erasure = { ...erasureDependencies(env), queue };
+    if (admin.erasure) this.admin = { ...admin, erasure: { ...admin.erasure, queue } };
+  }
 
   static async start(config: CompanyConfig): Promise<HandlerPipeline> {
     const topology = buildTopology(config);
@@ -59,6 +72,7 @@ export class HandlerPipeline {
       EVENT_BUS_NAME: topology.bus.name,
       ...departmentQueueUrls(config),
       NOTIFY_OUTBOX_DIR: outboxDir,
+      ERASURE_QUEUE_URL: 'in-process',
     };
     return new HandlerPipeline(
       env,
@@ -131,7 +145,35 @@ export class HandlerPipeline {
       events: this.publisher,
     }));
     await this.drainBus();
+    await this.drainErasures();
     return { status: response.statusCode ?? 0, body: JSON.parse(response.body ?? 'null') as Record<string, unknown> };
+  }
+
+  /** The erasure request an erase route answered with (202), as `GET /erasures/{id}` shows it to `claims` once its job ran. */
+  erasureOf(
+    started: { readonly body: Record<string, unknown> },
+    claims: AdminEventOptions['claims'],
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    return this.call('GET /erasures/{id}', { pathParameters: { id: String(started.body.id) }, claims });
+  }
+
+  /** Runs erase-author on each erasure message, one short run at a time (a page each), until none is left. */
+  private async drainErasures(): Promise<void> {
+    for (let requestId = this.erasureMessages.shift(); requestId; requestId = this.erasureMessages.shift()) {
+      let pages = 0;
+      const message = {
+        source: EVENT_SOURCE,
+        'detail-type': DETAIL_TYPES.erasureRequested,
+        detail: { requestId, subject: '', dryRun: false },
+      };
+      const result = await eraseAuthors(
+        sqsEventFactory([sqsRecordFactory(JSON.stringify(message), `erasure-${this.messages++}`)]),
+        this.erasure,
+        // A run has time for one page, then continues in the next message, as a run out of time does.
+        { getRemainingTimeInMillis: () => (pages++ === 0 ? 60_000 : 0) },
+      );
+      if (result.batchItemFailures.length > 0) throw new Error(`erase-author failed for ${requestId}`);
+    }
   }
 
   /**

@@ -1,7 +1,5 @@
 import { BatchWriteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
-  AuthorDataStore,
-  AuthorRef,
   EraseAuthorDeps,
   ErasureAudit,
   ErasureAuditEntry,
@@ -11,9 +9,8 @@ import type {
 import type { StoredMention } from '../../domain/ports.ts';
 import { DynamoThemeRepository } from './theme-repository.ts';
 import { DynamoCaseRepository } from './case-repository.ts';
-import { GSI2, keys } from './keys.ts';
-import { DynamoMentionRepository, storedMentionOf } from './mention-repository.ts';
-import { getAll, itemsOfEntries, queryAll } from './query-all.ts';
+import { keys } from './keys.ts';
+import { queryAll } from './query-all.ts';
 
 /** DynamoDB takes at most 25 requests per BatchWriteItem. */
 const BATCH_SIZE = 25;
@@ -21,71 +18,15 @@ const BATCH_SIZE = 25;
 const MAX_BATCH_ROUNDS = 8;
 
 /**
- * What the company table holds of an author, found through the author index (GSI2,
- * `AUTHOR#<platform>#<authorId>`), never a scan: their mentions (`MENTION#<createdAt>`),
- * the cases they opened (`CASE#<openedAt>`) and through them the mentions that opened them,
- * and the corrections of their mentions (`CORRECTION#<mentionId>`). Items written before
- * the author index existed carry no GSI2 key and are not found; they expire with the
- * retention.
+ * The table's side of one mention's erasure: the items that hang off a mention (found by key
+ * and by queries of its case's partition) and their deletion. Which mentions are the author's
+ * is what the erasure job's scan found (erasure-job-store.ts).
  */
-export class DynamoAuthorErasure implements AuthorDataStore {
+export class DynamoMentionItems {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
-
-  /**
-   * The author's mentions with an entry of their own (`MENTION#<createdAt>`), and the first
-   * mentions of the cases they opened (`CASE#<openedAt>`): a mention that opens its case is
-   * stored without an entry (`throughCase`), the case's entry finds it. A case's first
-   * mention of another author (erased, or a case an earlier release wrote otherwise) is
-   * left out; one found both ways is returned once.
-   */
-  async mentionsOfAuthor(author: AuthorRef): Promise<StoredMention[]> {
-    // The author index holds keys only: the mentions are read from the table.
-    const [mentionEntries, caseEntries] = await Promise.all([
-      this.ofAuthor(author, 'MENTION#'),
-      this.ofAuthor(author, 'CASE#'),
-    ]);
-    const indexed = (await itemsOfEntries(this.client, this.tableName, mentionEntries)).map(storedMentionOf);
-    const cases = await getAll(
-      this.client,
-      this.tableName,
-      caseEntries.map((entry) => ({ PK: entry.PK, SK: entry.SK })),
-      { ProjectionExpression: 'firstMentionId' },
-    );
-    const seen = new Set(indexed.map((stored) => stored.mention.id));
-    const firstMentionKeys = [
-      ...new Set(cases.map((c) => c.firstMentionId).filter((id): id is string => typeof id === 'string')),
-    ]
-      .filter((id) => !seen.has(id))
-      .map((id) => keys.mention(id));
-    const opening = (await getAll(this.client, this.tableName, firstMentionKeys))
-      .map(storedMentionOf)
-      .filter(({ mention }) => mention.platform === author.platform && mention.author.id === author.authorId);
-    return [...indexed, ...opening];
-  }
-
-  async caseIdsOfAuthor(author: AuthorRef): Promise<string[]> {
-    const entries = await this.ofAuthor(author, 'CASE#');
-    return entries.map((entry) => String(entry.PK).slice(keys.case('').PK.length));
-  }
-
-  /**
-   * Gives each mention found only through its case an author-index entry of its own
-   * before the cases are pseudonymized (which drops their entries): a crash after that
-   * leaves the mention findable for the next run.
-   */
-  async keepFindable(mentions: readonly StoredMention[]): Promise<void> {
-    const repository = new DynamoMentionRepository(this.client, this.tableName);
-    for (const stored of mentions) if (stored.throughCase) await repository.indexAuthor(stored);
-  }
-
-  /** The corrections of the author's mentions (`CORRECTION#<mentionId>` in the author index). */
-  async correctionsOfAuthor(author: AuthorRef): Promise<PersonalItem[]> {
-    const items = await this.ofAuthor(author, keys.correctionPrefix);
-    return items.map((item) => ({ kind: 'correction', key: { PK: String(item.PK), SK: String(item.SK) } }));
-  }
 
   /**
    * The mention's item; on its case the records of it per department
@@ -140,15 +81,6 @@ export class DynamoAuthorErasure implements AuthorDataStore {
       }
     }
   }
-
-  private ofAuthor(author: AuthorRef, prefix: string): Promise<Record<string, unknown>[]> {
-    return queryAll(this.client, {
-      TableName: this.tableName,
-      IndexName: GSI2,
-      KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.author(author.platform, author.authorId), ':prefix': prefix },
-    });
-  }
 }
 
 /**
@@ -171,13 +103,12 @@ export class DynamoErasureAudit implements ErasureAudit {
   }
 }
 
-/** The table's side of an erasure: the author index, the cases and the audit trail. */
+/** The table's side of an erasure besides the author's data: the cases, the audit trail and the themes. */
 export function dynamoErasurePorts(
   client: DynamoDBDocumentClient,
   tableName: string,
-): Pick<EraseAuthorDeps, 'store' | 'cases' | 'audit' | 'themes'> {
+): Pick<EraseAuthorDeps, 'cases' | 'audit' | 'themes'> {
   return {
-    store: new DynamoAuthorErasure(client, tableName),
     cases: new DynamoCaseRepository(client, tableName),
     audit: new DynamoErasureAudit(client, tableName),
     themes: new DynamoThemeRepository(client, tableName),

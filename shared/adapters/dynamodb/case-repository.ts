@@ -6,7 +6,6 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { CASE_STATES, OPEN_STATES, type Case, type CaseState } from '../../domain/case.ts';
-import { ERASED } from '../../domain/erasure.ts';
 import { isInTriage } from '../../domain/triage.ts';
 import { StaleCaseError, ValidationError } from '../../domain/errors.ts';
 import type { MentionRouted } from '../../domain/events.ts';
@@ -319,8 +318,6 @@ function caseItem(c: Case, expiresAt: number): Record<string, unknown> {
     ...keys.case(c.id),
     GSI1PK: keys.casesByState(c.department, c.state),
     GSI1SK: keys.caseDue(c.dueAt, c.id, isInTriage(c)),
-    // An erased author leaves the author index: erasure finds nothing of them there again.
-    ...(c.authorId === ERASED ? {} : { GSI2PK: keys.author(c.platform, c.authorId), GSI2SK: `CASE#${c.openedAt}` }),
     type: 'case',
     expiresAt,
   };

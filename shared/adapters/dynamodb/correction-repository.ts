@@ -6,8 +6,8 @@ import { queryAll } from './query-all.ts';
 /**
  * Corrections in the company table: `CORRECTION` / `MENTION#<mentionId>`, one item per
  * mention, listed with one query of the `CORRECTION` partition (corrections are made by
- * people, a few a minute at most, and expire with the retention). The author index entry
- * (`AUTHOR#<platform>#<id>` / `CORRECTION#<mentionId>`) lets erasure find them.
+ * people, a few a minute at most, and expire with the retention). Erasure finds an
+ * author's by a scan of the table (`correction.authorId`, erasure-job-store.ts).
  */
 export class DynamoCorrectionRepository implements CorrectionStore {
   constructor(
@@ -28,8 +28,6 @@ export class DynamoCorrectionRepository implements CorrectionStore {
         TableName: this.tableName,
         Item: {
           ...keys.correction(correction.mentionId),
-          GSI2PK: keys.author(correction.platform, correction.authorId),
-          GSI2SK: `${keys.correctionPrefix}${correction.mentionId}`,
           type: 'correction',
           correction,
           expiresAt: correction.expiresAt,

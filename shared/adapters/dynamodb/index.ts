@@ -1,5 +1,11 @@
 export { DynamoAssignmentCursor } from './assignment-cursor.ts';
-export { DynamoAuthorErasure, DynamoErasureAudit, dynamoErasurePorts } from './author-erasure.ts';
+export { DynamoErasureAudit, DynamoMentionItems, dynamoErasurePorts } from './author-erasure.ts';
+export {
+  DynamoAuthorScan,
+  DynamoErasureRequests,
+  FoundAuthorData,
+  dynamoErasureJobPorts,
+} from './erasure-job-store.ts';
 export { DynamoCaseRepository } from './case-repository.ts';
 export { DynamoCorrectionRepository } from './correction-repository.ts';
 export { DynamoCursorRepository } from './cursor-repository.ts';
@@ -11,7 +17,7 @@ export { DynamoNotificationLog } from './notification-log.ts';
 export { DynamoNotificationClaims } from './notification-claims.ts';
 export { DynamoReportRepository } from './report-repository.ts';
 export { DynamoStoredMentionReader } from './stored-mention-reader.ts';
-export { GSI1, GSI2, keys } from './keys.ts';
+export { GSI1, keys } from './keys.ts';
 export { DynamoRateStore } from './rate-store.ts';
 export { DynamoSpikeRepository } from './spike-repository.ts';
 export { DynamoThemeRepository } from './theme-repository.ts';

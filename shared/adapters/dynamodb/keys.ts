@@ -2,42 +2,43 @@
  * The single-table key design (documented in the README). One place builds every key so
  * the access patterns stay readable:
  *
- * | item             | PK                         | SK                                     | GSI1 (dept view)                            | GSI2 (author)                                |
- * |------------------|----------------------------|----------------------------------------|---------------------------------------------|----------------------------------------------|
- * | mention          | MENTION#<mentionId>        | MENTION                                |                                             | AUTHOR#<platform>#<id> / MENTION#<createdAt>, not when it opened its case |
- * | case             | CASE#<caseId>              | CASE                                   | DEPT#<dept>#<state> / [!]<dueAt>#<caseId>   | AUTHOR#<platform>#<id> / CASE#<openedAt>     |
- * | case mention     | CASE#<caseId>              | MENTION#<createdAt>#<mentionId>#<dept> |                                             |                                              |
- * | case note        | CASE#<caseId>              | NOTE#<at>#<kind>#<mentionId>           |                                             |                                              |
- * | case ref         | CASE#<caseId>              | REF#<cc or approver>#<dept>            | DEPT#<dept>#cc#<state> / [!]<dueAt>#<caseId>, DEPT#<dept>#approver / <draftedAt>#<caseId> |   |
- * | notification log | CASE#<caseId>              | NOTIFIED#<notification id>#targets (per-target `#<target>` before) |                                             |                                              |
- * | round-robin      | RR#<dept>                  | RR                                     |                                             |                                              |
- * | counter          | METRIC#<day>               | DEPT#<dept>#CATEGORY#<category>        |                                             |                                              |
- * | histogram        | HIST#<day>                 | DEPT#<dept>#<response or resolution>   |                                             |                                              |
- * | tally            | TALLY#<day>                | DEPT#<dept>                            |                                             |                                              |
- * | daily report     | REPORT#DAILY#<day>         | DEPT#<dept>                            |                                             |                                              |
- * | report           | REPORTS#<daily|weekly>#<id>| AUDIENCE#<management or dept>          |                                             |                                              |
- * | report cursor    | REPORTCURSOR#<daily|weekly>| CURSOR                                 |                                             |                                              |
- * | report sent      | REPORTSENT#<kind>#<id>#<audience> | SENT#<target>                   |                                             |                                              |
- * | poller cursor    | CURSOR#<platform>#<source> | CURSOR                                 |                                             |                                              |
- * | record failure   | FAIL#<SQS message id>      | FAIL                                   |                                             |                                              |
- * | erasure audit    | AUDIT#ERASURE              | <at>#<erasure id>                      |                                             |                                              |
- * | rate counters    | RATE#<UTC day>             | COUNT#<hour>                           |                                             |                                              |
- * | rate claim (+ themes) | RATE#<UTC day>     | MENTION#<hour>#~<000001..>             |                                             |                                              |
- * | rate mention (past the claim cap; before w13) | RATE#<UTC day> | MENTION#<hour>#<mentionId> |                                             |                                              |
- * | spike            | SPIKE                      | <hour>#<spike id>                      |                                             |                                              |
- * | spike cursor     | SPIKE#CURSOR               | CURSOR                                 |                                             |                                              |
- * | correction       | CORRECTION                 | MENTION#<mentionId>                    |                                             | AUTHOR#<platform>#<id> / CORRECTION#<mentionId> |
- * | theme            | THEME#<kind>#<language>    | <themeId>                              |                                             |                                              |
- * | theme of mention (old, read only) | THEMEMENTION#<mentionId> | THEMEMENTION                 |                                             |                                              |
- * | theme day        | THEMEDAY#<day>             | <themeId>                              |                                             |                                              |
- * | theme author (old)| THEMEAUTHOR#<themeId>     | <day>#<author hash>                    |                                             |                                              |
- * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |                                              |
- * | account timeline | KEYACCOUNT#<accountId>     | <at>#<mention or reply>#<item id>      |                                             |                                              |
+ * | item             | PK                         | SK                                     | GSI1 (dept view)                            |
+ * |------------------|----------------------------|----------------------------------------|---------------------------------------------|
+ * | mention          | MENTION#<mentionId>        | MENTION                                |                                             |
+ * | case             | CASE#<caseId>              | CASE                                   | DEPT#<dept>#<state> / [!]<dueAt>#<caseId>   |
+ * | case mention     | CASE#<caseId>              | MENTION#<createdAt>#<mentionId>#<dept> |                                             |
+ * | case note        | CASE#<caseId>              | NOTE#<at>#<kind>#<mentionId>           |                                             |
+ * | case ref         | CASE#<caseId>              | REF#<cc or approver>#<dept>            | DEPT#<dept>#cc#<state> / [!]<dueAt>#<caseId>, DEPT#<dept>#approver / <draftedAt>#<caseId> |
+ * | notification log | CASE#<caseId>              | NOTIFIED#<notification id>#targets (per-target `#<target>` before) |                                             |
+ * | round-robin      | RR#<dept>                  | RR                                     |                                             |
+ * | counter          | METRIC#<day>               | DEPT#<dept>#CATEGORY#<category>        |                                             |
+ * | histogram        | HIST#<day>                 | DEPT#<dept>#<response or resolution>   |                                             |
+ * | tally            | TALLY#<day>                | DEPT#<dept>                            |                                             |
+ * | daily report     | REPORT#DAILY#<day>         | DEPT#<dept>                            |                                             |
+ * | report           | REPORTS#<daily|weekly>#<id>| AUDIENCE#<management or dept>          |                                             |
+ * | report cursor    | REPORTCURSOR#<daily|weekly>| CURSOR                                 |                                             |
+ * | report sent      | REPORTSENT#<kind>#<id>#<audience> | SENT#<target>                   |                                             |
+ * | poller cursor    | CURSOR#<platform>#<source> | CURSOR                                 |                                             |
+ * | record failure   | FAIL#<SQS message id>      | FAIL                                   |                                             |
+ * | erasure audit    | AUDIT#ERASURE              | <at>#<erasure id>                      |                                             |
+ * | erasure request  | ERASURE#<request id>       | REQUEST                                |                                             |
+ * | rate counters    | RATE#<UTC day>             | COUNT#<hour>                           |                                             |
+ * | rate claim (+ themes) | RATE#<UTC day>     | MENTION#<hour>#~<000001..>             |                                             |
+ * | rate mention (past the claim cap; before w13) | RATE#<UTC day> | MENTION#<hour>#<mentionId> |                                             |
+ * | spike            | SPIKE                      | <hour>#<spike id>                      |                                             |
+ * | spike cursor     | SPIKE#CURSOR               | CURSOR                                 |                                             |
+ * | correction       | CORRECTION                 | MENTION#<mentionId>                    |                                             |
+ * | theme            | THEME#<kind>#<language>    | <themeId>                              |                                             |
+ * | theme of mention (old, read only) | THEMEMENTION#<mentionId> | THEMEMENTION                 |                                             |
+ * | theme day        | THEMEDAY#<day>             | <themeId>                              |                                             |
+ * | theme author (old)| THEMEAUTHOR#<themeId>     | <day>#<author hash>                    |                                             |
+ * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |
+ * | account timeline | KEYACCOUNT#<accountId>     | <at>#<mention or reply>#<item id>      |                                             |
  *
- * The author index holds a mention only when it did not open its case: the mention that
- * opened one is found through the case's entry (its `firstMentionId`), one write unit less
- * per case (author-erasure.ts); a case never expires before its first mention.
- * Both indexes project keys only (infra/topology.ts): an index entry costs one write unit,
+ * There is no author index (GSI2 until round w18): an erasure finds an author's mentions,
+ * cases and corrections by a scan of the table, run as a job (erasure-job-store.ts). Items
+ * written before keep their `GSI2PK`/`GSI2SK` attributes, which nothing reads.
+ * The index projects keys only (infra/topology.ts): an index entry costs one write unit,
  * and a write that changes none of its keys writes nothing there; whoever queries an index
  * reads the items it found by key (query-all.ts `itemsOfEntries`).
  * A case that names other departments has one small ref item per named department
@@ -90,8 +91,8 @@
  * expire after 14 weeks, claims with the longer of that and the company's retention.
  * Spikes sit in one partition by their first hour: a company has a few a week.
  * A correction is a person's labelled example of one mention (text, corrected labels, who,
- * when): personal data, so it carries `expiresAt` like the mention and the author index
- * entry that erasure follows; the `CORRECTION` partition lists them all for training.
+ * when): personal data, so it carries `expiresAt` like the mention, and erasure finds it by
+ * `correction.authorId`; the `CORRECTION` partition lists them all for training.
  */
 export const keys = {
   mention: (mentionId: string) => ({ PK: `MENTION#${mentionId}`, SK: 'MENTION' }),
@@ -142,6 +143,7 @@ export const keys = {
     PK: `HIST#${day}`,
     SK: `DEPT#${department}#${metric}`,
   }),
+  /** The author index's partition of releases before w18 (GSI2PK): old items keep it, nothing reads it. */
   author: (platform: string, authorId: string) => `AUTHOR#${platform}#${authorId}`,
   counters: (day: string) => `METRIC#${day}`,
   counter: (day: string, department: string, category: string) => ({
@@ -201,11 +203,11 @@ export const keys = {
   }),
   /** One erasure request's audit entry; the partition lists them all by time. */
   erasureAudit: (at: string, id: string) => ({ PK: 'AUDIT#ERASURE', SK: `${at}#${id}` }),
+  /** One erasure request run as a job (erasure-job-store.ts): its scan cursor, what it found, its outcome. */
+  erasureRequest: (id: string) => ({ PK: `ERASURE#${id}`, SK: 'REQUEST' }),
   /** The labelled example of one mention; the partition holds every correction of the company. */
   correction: (mentionId: string) => ({ PK: 'CORRECTION', SK: `MENTION#${mentionId}` }),
   corrections: 'CORRECTION',
-  /** GSI2 sort key prefix of an author's corrections. */
-  correctionPrefix: 'CORRECTION#',
 } as const;
 
 /** Digits of a rate claim's number (an hour holds at most 999,999 batches' claims). */
@@ -215,7 +217,6 @@ export const RATE_CLAIM_DIGITS = 6;
 const TRIAGE_SORT_PREFIX = '!';
 
 export const GSI1 = 'GSI1';
-export const GSI2 = 'GSI2';
 
 /** Whether an SDK error is DynamoDB's answer to a failed condition. */
 export function isConditionFailed(error: unknown): boolean {

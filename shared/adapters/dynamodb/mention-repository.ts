@@ -9,7 +9,7 @@ import { ERASED } from '../../domain/erasure.ts';
 import { mentionId, type Mention } from '../../domain/mention.ts';
 import type { MentionErasure, MentionRepository, StoredMention } from '../../domain/ports.ts';
 import { erasedCaseMentionItem, isDeflatedCaseMention } from './case-mention-record.ts';
-import { conditionalWrite, isConditionFailed, keys } from './keys.ts';
+import { isConditionFailed, keys } from './keys.ts';
 import { decodeMentionDetail, encodeMentionDetail } from './mention-detail.ts';
 import { queryAll } from './query-all.ts';
 
@@ -31,8 +31,6 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
           TableName: this.tableName,
           Item: {
             ...keys.mention(mention.id),
-            // The mention that opens its case is found through the case's author-index entry.
-            ...(stored.throughCase ? {} : authorIndexKeys(mention)),
             type: 'mention',
             mention: packedMention(mention),
             detail: encodeMentionDetail(stored),
@@ -51,30 +49,6 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
       if (!existing) throw new Error(`mention ${mention.id} exists but cannot be read`, { cause: error });
       return { created: false, stored: existing };
     }
-  }
-
-  /**
-   * Adds the mention's author-index entry (`AUTHOR#<platform>#<authorId>` /
-   * `MENTION#<createdAt>`): charged by the item's size plus the entry, so it is written only
-   * for a mention stored `throughCase` that needs it. A mention that is gone or erased
-   * (its author no longer the one it was stored with) gets none.
-   */
-  async indexAuthor(stored: StoredMention): Promise<void> {
-    const { mention } = stored;
-    const index = authorIndexKeys(mention);
-    await conditionalWrite(
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.mention(mention.id),
-          UpdateExpression: 'SET GSI2PK = :pk, GSI2SK = :sk',
-          ConditionExpression:
-            'attribute_exists(PK) AND attribute_not_exists(GSI2PK) AND #mention.#author.#id = :authorId',
-          ExpressionAttributeNames: { '#mention': 'mention', '#author': 'author', '#id': 'id' },
-          ExpressionAttributeValues: { ':pk': index.GSI2PK, ':sk': index.GSI2SK, ':authorId': mention.author.id },
-        }),
-      ),
-    );
   }
 
   /**
@@ -165,7 +139,7 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
   /**
    * Erases what a stored mention said and who said it: its text, author (name, handle,
    * followers), link and the reasons that quote its words (classification features,
-   * routing reasons and matched-rule explanations); drops it from the author index; and
+   * routing reasons and matched-rule explanations); drops the author-index keys of releases before w18; and
    * does the same on the copies its case records carry. The item stays, without personal
    * data, so a redelivery is still a duplicate. Idempotent.
    */
@@ -240,15 +214,10 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
   }
 }
 
-/** The mention's author-index entry (GSI2): how erasure finds a mention that did not open its case. */
-function authorIndexKeys(mention: Mention): { GSI2PK: string; GSI2SK: string } {
-  return { GSI2PK: keys.author(mention.platform, mention.author.id), GSI2SK: `MENTION#${mention.createdAt}` };
-}
-
 /**
  * The mention as the item stores it: without its id, platform and external id when the key
  * says them (`MENTION#<platform>:<externalId>`), about 70 bytes of an item that is often
- * just under or over 1 KB (1 or 2 write units, and its author-index entry).
+ * just under or over 1 KB (1 or 2 write units).
  */
 function packedMention(mention: Mention): Partial<Mention> {
   if (mention.id !== mentionId(mention.platform, mention.externalId)) return mention;
@@ -273,7 +242,7 @@ function withoutQuotes(stored: StoredMention): Pick<StoredMention, 'classificati
 }
 
 /**
- * A mention item of the table (by its key, a scan or the author index) as the domain reads
+ * A mention item of the table (by its key or a scan) as the domain reads
  * it: its classification and routing from the compressed `detail` (mention-detail.ts; the
  * item keeps `mention` as attributes: the replay's scan filters on `mention.createdAt`, a
  * deletion erases its text and author in place), or, written before that, from attributes
@@ -288,7 +257,5 @@ export function storedMentionOf(item: Record<string, unknown>): StoredMention {
     caseId: item.caseId,
     ...(item.routedAt ? { routedAt: item.routedAt } : {}),
     ...(typeof item.mark === 'string' ? { routeMark: item.mark } : {}),
-    // No author-index entry (and not erased): found through the case it opened.
-    ...(item.GSI2PK === undefined && item.erasedAt === undefined ? { throughCase: true } : {}),
   } as StoredMention;
 }

@@ -34,7 +34,7 @@ const stored = (externalId: string, caseId: string, threadId = 'th-1'): StoredMe
     caseId,
   }) as StoredMention;
 
-/** An author index over a list of stored mentions and case ids; removal is recorded. */
+/** An author's data over a list of stored mentions and case ids (what a scan found); removal is recorded. */
 class InMemoryAuthorData implements AuthorDataStore {
   readonly removed: PersonalItem[] = [];
   constructor(
@@ -198,31 +198,20 @@ describe('eraseAuthor', () => {
     expect(JSON.stringify(audit.entries)).not.toContain('98765');
   });
 
-  it('makes the mentions found through the case they opened findable before it scrubs the cases, and not on a dry run', async () => {
-    // Arrange: 111 opened case_a (found through it), 112 joined it (its own index entry)
+  it('scrubs the cases before it removes the mentions, so a crash midway leaves them for the next run', async () => {
+    // Arrange: 111 opened case_a, 112 joined it
     const order: string[] = [];
     const cases = new InMemoryCases();
     cases.cases.set('case_a', caseFactory({ id: 'case_a', platform: 'x', authorId: '98765', firstMentionId: 'x:111' }));
     cases.beforeSaveTransition = () => void order.push('case');
-    const opening = { ...stored('111', 'case_a'), throughCase: true };
-    const store = new (class extends InMemoryAuthorData {
-      readonly keptFindable: string[] = [];
-      async keepFindable(mentions: readonly StoredMention[]): Promise<void> {
-        order.push('keep-findable');
-        this.keptFindable.push(...mentions.map((m) => m.mention.id));
-      }
-    })([opening, stored('112', 'case_a')], ['case_a'], order);
+    const store = new InMemoryAuthorData([stored('111', 'case_a'), stored('112', 'case_a')], ['case_a'], order);
     const deps = { store, cases, audit: new RecordingAudit(), clock: fixedClock('2026-11-30T08:00:00.000Z') };
 
     // Act
-    await eraseAuthor(AUTHOR, 'cli:ops', { ...deps, retentionDays: 365 }, { dryRun: true });
-    const dryKept = [...store.keptFindable];
     await eraseAuthor(AUTHOR, 'cli:ops', { ...deps, retentionDays: 365 });
 
     // Assess
-    expect(dryKept).toEqual([]);
-    expect(store.keptFindable).toEqual(['x:111']);
-    expect(order).toEqual(['keep-findable', 'case', 'remove']);
+    expect(order).toEqual(['case', 'remove']);
   });
 
   it('writes nothing on a dry run and reports what it would erase', async () => {
