@@ -91,6 +91,12 @@ interface Variant {
    * of the text (`denseSignals`), trained with the examples' weights. Undefined: no second stage.
    */
   readonly stack?: HiddenLayerOptions;
+  /**
+   * What the second stage reads besides the first stage's log-probabilities (for the ablations):
+   * every dense signal (undefined), the signals without the two lexicons (`no-lexicon`), or
+   * nothing else (`scores`: a learned recalibration of the first stage).
+   */
+  readonly stackInputs?: 'no-lexicon' | 'scores';
 }
 
 const one = (training: Partial<TrainOptions>, features: FeatureOptions = DEFAULT_FEATURES): Member[] => [
@@ -241,6 +247,20 @@ const W18_VARIANTS: Readonly<Record<string, Variant>> = {
     stack: { units: 0, hiddenBits: STACK_BITS, wide: true },
     margin: true,
   },
+  'stack-scores+margin': {
+    what: 'ablation: second stage over the out-of-fold log-probabilities only (a learned recalibration), neutral margin chosen by CV',
+    members: one({}),
+    stack: { units: 0, hiddenBits: STACK_BITS, wide: true },
+    stackInputs: 'scores',
+    margin: true,
+  },
+  'stack-nolex+margin': {
+    what: 'ablation: second stage without the lexicon signals, neutral margin chosen by CV',
+    members: one({}),
+    stack: { units: 0, hiddenBits: STACK_BITS, wide: true },
+    stackInputs: 'no-lexicon',
+    margin: true,
+  },
   'stack-h8+margin': {
     what: "second stage: LR + 8 hidden units over the linear head's out-of-fold log-probabilities and dense signals, neutral margin chosen by CV",
     members: one({}),
@@ -267,7 +287,9 @@ const STACK_NEGATION = new Uint8Array(512);
  * words, question and exclamation marks, emojis, length. No source: the shipped model never
  * knows where a text comes from.
  */
-function denseSignals(logp: Float64Array, text: string): SparseVector {
+function denseSignals(logp: Float64Array, text: string, inputs: Variant['stackInputs']): SparseVector {
+  const scores = Array.from(logp, (v) => Math.max(v, -8) / 4);
+  if (inputs === 'scores') return { indices: Int32Array.from(scores, (_, i) => i), values: Float32Array.from(scores) };
   const normalized = normalizeText(text);
   const { tokens, signals } = normalized;
   const negated = tokens.length <= STACK_NEGATION.length ? STACK_NEGATION : new Uint8Array(tokens.length);
@@ -275,8 +297,7 @@ function denseSignals(logp: Float64Array, text: string): SparseVector {
   const vader = lexiconScore(tokens, negated, lexiconOf('en'));
   const customer = lexiconScore(tokens, negated, lexiconOf('en-cx'));
   const clip = (v: number) => Math.min(v, 4) / 4;
-  const values = [
-    ...Array.from(logp, (v) => Math.max(v, -8) / 4),
+  const lexicons = [
     clip(vader.positive),
     clip(vader.negative),
     vader.compound,
@@ -285,6 +306,10 @@ function denseSignals(logp: Float64Array, text: string): SparseVector {
     customer.compound,
     Math.min(vader.negatedPositive + customer.negatedPositive, 2) / 2,
     Math.min(vader.negatedNegative + customer.negatedNegative, 2) / 2,
+  ];
+  const values = [
+    ...scores,
+    ...(inputs === 'no-lexicon' ? [] : lexicons),
     signals.questionMarks > 0 ? 1 : 0,
     signals.exclamationRuns > 0 ? 1 : 0,
     signals.emojis > 0 ? 1 : 0,
@@ -323,7 +348,7 @@ function trainStacked(
       ? []
       : [
           {
-            x: denseSignals(oof[i]!, e.text),
+            x: denseSignals(oof[i]!, e.text, variant.stackInputs),
             y: SENTIMENTS.indexOf(e.sentiment!),
             ...(e.weight === undefined ? {} : { weight: e.weight }),
           },
@@ -332,7 +357,7 @@ function trainStacked(
   const second = trainHiddenLayerHead('sentiment', SENTIMENTS, labeled, STACK_BITS, STACK_TRAINING, variant.stack!);
   return (testVectorsOf, texts) =>
     first(testVectorsOf).map((logp, t) =>
-      hiddenLayerPredict(second, denseSignals(logp, texts[t]!)).map((v) => Math.log(v + 1e-12)),
+      hiddenLayerPredict(second, denseSignals(logp, texts[t]!, variant.stackInputs)).map((v) => Math.log(v + 1e-12)),
     );
 }
 
