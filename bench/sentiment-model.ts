@@ -38,7 +38,7 @@ import {
   hiddenLayerPredict,
   trainHiddenLayerHead,
 } from '../shared/classifier/hidden-layer.ts';
-import { lexiconOf, lexiconScore, markNegationScopes } from '../shared/classifier/lexicon/index.ts';
+import { type LexiconScore, lexiconOf, lexiconScore, markNegationScopes } from '../shared/classifier/lexicon/index.ts';
 import { argmax, scoresOf, softmaxInPlace } from '../shared/classifier/linear-model.ts';
 import { normalizeText } from '../shared/classifier/normalize.ts';
 import { readRealData } from '../shared/classifier/real-data.ts';
@@ -94,9 +94,10 @@ interface Variant {
   /**
    * What the second stage reads besides the first stage's log-probabilities (for the ablations):
    * every dense signal (undefined), the signals without the two lexicons (`no-lexicon`), or
-   * nothing else (`scores`: a learned recalibration of the first stage).
+   * nothing else (`scores`: a learned recalibration of the first stage), or one lexicon only
+   * (`vader`, `en-cx`: half the lexicon cost at inference).
    */
-  readonly stackInputs?: 'no-lexicon' | 'scores';
+  readonly stackInputs?: 'no-lexicon' | 'scores' | 'vader' | 'en-cx';
 }
 
 const one = (training: Partial<TrainOptions>, features: FeatureOptions = DEFAULT_FEATURES): Member[] => [
@@ -261,6 +262,20 @@ const W18_VARIANTS: Readonly<Record<string, Variant>> = {
     stackInputs: 'no-lexicon',
     margin: true,
   },
+  'stack-vader+margin': {
+    what: 'ablation: second stage with the VADER lexicon only, neutral margin chosen by CV',
+    members: one({}),
+    stack: { units: 0, hiddenBits: STACK_BITS, wide: true },
+    stackInputs: 'vader',
+    margin: true,
+  },
+  'stack-cx+margin': {
+    what: 'ablation: second stage with the customer lexicon (en-cx) only, neutral margin chosen by CV',
+    members: one({}),
+    stack: { units: 0, hiddenBits: STACK_BITS, wide: true },
+    stackInputs: 'en-cx',
+    margin: true,
+  },
   'stack-h8+margin': {
     what: "second stage: LR + 8 hidden units over the linear head's out-of-fold log-probabilities and dense signals, neutral margin chosen by CV",
     members: one({}),
@@ -294,22 +309,37 @@ function denseSignals(logp: Float64Array, text: string, inputs: Variant['stackIn
   const { tokens, signals } = normalized;
   const negated = tokens.length <= STACK_NEGATION.length ? STACK_NEGATION : new Uint8Array(tokens.length);
   markNegationScopes(normalized.text, tokens, 3, negated);
-  const vader = lexiconScore(tokens, negated, lexiconOf('en'));
-  const customer = lexiconScore(tokens, negated, lexiconOf('en-cx'));
   const clip = (v: number) => Math.min(v, 4) / 4;
-  const lexicons = [
-    clip(vader.positive),
-    clip(vader.negative),
-    vader.compound,
-    clip(customer.positive),
-    clip(customer.negative),
-    customer.compound,
-    Math.min(vader.negatedPositive + customer.negatedPositive, 2) / 2,
-    Math.min(vader.negatedNegative + customer.negatedNegative, 2) / 2,
+  const one = (score: LexiconScore) => [
+    clip(score.positive),
+    clip(score.negative),
+    score.compound,
+    Math.min(score.negatedPositive, 2) / 2,
+    Math.min(score.negatedNegative, 2) / 2,
   ];
+  const both = () => {
+    const vader = lexiconScore(tokens, negated, lexiconOf('en'));
+    const customer = lexiconScore(tokens, negated, lexiconOf('en-cx'));
+    return [
+      clip(vader.positive),
+      clip(vader.negative),
+      vader.compound,
+      clip(customer.positive),
+      clip(customer.negative),
+      customer.compound,
+      Math.min(vader.negatedPositive + customer.negatedPositive, 2) / 2,
+      Math.min(vader.negatedNegative + customer.negatedNegative, 2) / 2,
+    ];
+  };
+  const lexicons =
+    inputs === 'no-lexicon'
+      ? []
+      : inputs === 'vader' || inputs === 'en-cx'
+        ? one(lexiconScore(tokens, negated, lexiconOf(inputs === 'vader' ? 'en' : 'en-cx')))
+        : both();
   const values = [
     ...scores,
-    ...(inputs === 'no-lexicon' ? [] : lexicons),
+    ...lexicons,
     signals.questionMarks > 0 ? 1 : 0,
     signals.exclamationRuns > 0 ? 1 : 0,
     signals.emojis > 0 ? 1 : 0,
