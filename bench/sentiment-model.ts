@@ -95,9 +95,9 @@ interface Variant {
    * What the second stage reads besides the first stage's log-probabilities (for the ablations):
    * every dense signal (undefined), the signals without the two lexicons (`no-lexicon`), or
    * nothing else (`scores`: a learned recalibration of the first stage), or one lexicon only
-   * (`vader`, `en-cx`: half the lexicon cost at inference).
+   * (`vader`, `en-cx`: half the lexicon cost at inference; `de`: the German lexicon, for German).
    */
-  readonly stackInputs?: 'no-lexicon' | 'scores' | 'vader' | 'en-cx';
+  readonly stackInputs?: 'no-lexicon' | 'scores' | 'vader' | 'en-cx' | 'de';
 }
 
 const one = (training: Partial<TrainOptions>, features: FeatureOptions = DEFAULT_FEATURES): Member[] => [
@@ -276,6 +276,13 @@ const W18_VARIANTS: Readonly<Record<string, Variant>> = {
     stackInputs: 'en-cx',
     margin: true,
   },
+  'stack-de+margin': {
+    what: 'second stage with the German lexicon (for German), neutral margin chosen by CV',
+    members: one({}),
+    stack: { units: 0, hiddenBits: STACK_BITS, wide: true },
+    stackInputs: 'de',
+    margin: true,
+  },
   'stack-h8+margin': {
     what: "second stage: LR + 8 hidden units over the linear head's out-of-fold log-probabilities and dense signals, neutral margin chosen by CV",
     members: one({}),
@@ -334,8 +341,8 @@ function denseSignals(logp: Float64Array, text: string, inputs: Variant['stackIn
   const lexicons =
     inputs === 'no-lexicon'
       ? []
-      : inputs === 'vader' || inputs === 'en-cx'
-        ? one(lexiconScore(tokens, negated, lexiconOf(inputs === 'vader' ? 'en' : 'en-cx')))
+      : inputs === 'vader' || inputs === 'en-cx' || inputs === 'de'
+        ? one(lexiconScore(tokens, negated, lexiconOf(inputs === 'vader' ? 'en' : inputs)))
         : both();
   const values = [
     ...scores,
