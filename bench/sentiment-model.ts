@@ -18,6 +18,9 @@
  * `npm run bench:classifier` are end to end). Accuracies are counts, not timings: the load
  * of a shared machine does not move them.
  *
+ * Round w18 added models beyond the linear head: a hidden layer beside it (`wide*`, `mlp*`) and a
+ * second stage over its out-of-fold scores and dense signals (`stack-*`).
+ *
  * With SENTIMENT_CV_ONLY=1 only the CV columns are computed (held-out and GermEval columns
  * print "-"; the majority row still prints its held-out baseline): the choice is made, and
  * written down, before any held-out text is scored with a variant (round w17).
