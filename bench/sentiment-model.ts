@@ -235,6 +235,11 @@ const W18_VARIANTS: Readonly<Record<string, Variant>> = {
     members: hiddenMember({ units: 32, hiddenBits: 16, wide: true }),
     margin: true,
   },
+  'wide16x16i005+margin': {
+    what: 'linear head + hidden layer of 16 units over 2^16 buckets, initial hidden weights +-0.05, neutral margin chosen by CV',
+    members: hiddenMember({ units: 16, hiddenBits: 16, wide: true, initScale: 0.05 }),
+    margin: true,
+  },
   'mlp32x16+margin': {
     what: 'hidden layer of 32 units over 2^16 buckets alone, neutral margin chosen by CV',
     members: hiddenMember({ units: 32, hiddenBits: 16, wide: false }),

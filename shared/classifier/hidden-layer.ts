@@ -22,6 +22,8 @@ export interface HiddenLayerOptions {
   readonly hiddenLambda?: number;
   /** Learning rate of the hidden layer relative to `TrainOptions.learningRate` (1 when undefined). */
   readonly hiddenRate?: number;
+  /** Initial hidden weights are uniform in +-this (0.5 when undefined). */
+  readonly initScale?: number;
 }
 
 /** A trained hidden-layer head, quantized to int8 like the linear heads (one scale per hidden unit). */
@@ -89,7 +91,8 @@ export function trainHiddenLayerHead(
   const bias = new Float64Array(k);
   // Small random hidden weights, a positive bias so every unit starts alive, small output weights.
   const hidden = new Float64Array((mask + 1) * units);
-  for (let j = 0; j < hidden.length; j++) hidden[j] = (random() * 2 - 1) * 0.5;
+  const initScale = layer.initScale ?? 0.5;
+  for (let j = 0; j < hidden.length; j++) hidden[j] = (random() * 2 - 1) * initScale;
   const hiddenBias = new Float64Array(units).fill(0.1);
   const out = new Float64Array(k * units);
   for (let j = 0; j < out.length; j++) out[j] = (random() * 2 - 1) / Math.sqrt(units);
