@@ -240,6 +240,16 @@ const W18_VARIANTS: Readonly<Record<string, Variant>> = {
     members: hiddenMember({ units: 16, hiddenBits: 16, wide: true, initScale: 0.05 }),
     margin: true,
   },
+  'wide16x16hl2+margin': {
+    what: 'linear head + hidden layer of 16 units over 2^16 buckets, hidden L2 1e-4, neutral margin chosen by CV',
+    members: hiddenMember({ units: 16, hiddenBits: 16, wide: true, hiddenLambda: 1e-4 }),
+    margin: true,
+  },
+  'wide16x16ep10+margin': {
+    what: 'linear head + hidden layer of 16 units over 2^16 buckets, 10 epochs, neutral margin chosen by CV',
+    members: hiddenMember({ units: 16, hiddenBits: 16, wide: true }, { epochs: 10 }),
+    margin: true,
+  },
   'mlp32x16+margin': {
     what: 'hidden layer of 32 units over 2^16 buckets alone, neutral margin chosen by CV',
     members: hiddenMember({ units: 32, hiddenBits: 16, wide: false }),
