@@ -18,6 +18,9 @@
  * `npm run bench:classifier` are end to end). Accuracies are counts, not timings: the load
  * of a shared machine does not move them.
  *
+ * Round w18 added models beyond the linear head: a hidden layer beside it (`wide*`, `mlp*`) and a
+ * second stage over its out-of-fold scores and dense signals (`stack-*`).
+ *
  * With SENTIMENT_CV_ONLY=1 only the CV columns are computed (held-out and GermEval columns
  * print "-"; the majority row still prints its held-out baseline): the choice is made, and
  * written down, before any held-out text is scored with a variant (round w17).
@@ -33,10 +36,18 @@ import {
 } from '../shared/classifier/build-models.ts';
 import { readCorpus, splitCorpus, unitHash } from '../shared/classifier/corpus.ts';
 import { DEFAULT_FEATURES, type FeatureOptions, type SparseVector } from '../shared/classifier/features.ts';
+import {
+  type HiddenLayerOptions,
+  hiddenLayerPredict,
+  trainHiddenLayerHead,
+} from '../shared/classifier/hidden-layer.ts';
+import { type LexiconScore, lexiconOf, lexiconScore, markNegationScopes } from '../shared/classifier/lexicon/index.ts';
 import { argmax, scoresOf, softmaxInPlace } from '../shared/classifier/linear-model.ts';
+import { normalizeText } from '../shared/classifier/normalize.ts';
 import { readRealData } from '../shared/classifier/real-data.ts';
 import {
   DEFAULT_HEAD_TRAINING,
+  DEFAULT_TRAINING,
   labeledFor,
   scores,
   trainHead,
@@ -57,6 +68,8 @@ const CHARS: FeatureOptions = { ...DEFAULT_FEATURES, wordBigrams: false, wordWei
 interface Member {
   readonly features: FeatureOptions;
   readonly training: Partial<TrainOptions>;
+  /** A hidden layer beside (or instead of) the linear head (round w18); undefined: the linear head alone. */
+  readonly hidden?: HiddenLayerOptions;
 }
 
 interface Variant {
@@ -75,6 +88,19 @@ interface Variant {
    * that keep CV accuracy on the written texts within `BIAS_WRITTEN_SLACK` of the unbiased one.
    */
   readonly bias?: boolean;
+  /**
+   * A second stage (round w18): a small model over the members' per-class log-probabilities
+   * (out-of-fold on the training part, `STACK_INNER_FOLDS` inner folds) and a few dense signals
+   * of the text (`denseSignals`), trained with the examples' weights. Undefined: no second stage.
+   */
+  readonly stack?: HiddenLayerOptions;
+  /**
+   * What the second stage reads besides the first stage's log-probabilities (for the ablations):
+   * every dense signal (undefined), the signals without the two lexicons (`no-lexicon`), or
+   * nothing else (`scores`: a learned recalibration of the first stage), or one lexicon only
+   * (`vader`, `en-cx`: half the lexicon cost at inference; `de`: the German lexicon, for German).
+   */
+  readonly stackInputs?: 'no-lexicon' | 'scores' | 'vader' | 'en-cx' | 'de';
 }
 
 const one = (training: Partial<TrainOptions>, features: FeatureOptions = DEFAULT_FEATURES): Member[] => [
@@ -180,6 +206,216 @@ const W17_VARIANTS: Readonly<Record<string, Variant>> = {
   },
 };
 
+/** log2 of the second stage's input size (`denseSignals` gives fewer than 16 values). */
+const STACK_BITS = 4;
+
+const hiddenMember = (hidden: HiddenLayerOptions, training: Partial<TrainOptions> = {}): Member[] => [
+  { features: DEFAULT_FEATURES, training, hidden },
+];
+
+/**
+ * Round w18: models beyond the linear head, over the same hashed features and weighting. A
+ * hidden layer of 16 or 32 ReLU units over the features folded to 2^14 or 2^16 buckets,
+ * beside the linear head ("wide") or alone ("mlp"), each with the neutral margin or the
+ * class bias chosen by CV as the linear variants get them.
+ */
+const W18_VARIANTS: Readonly<Record<string, Variant>> = {
+  'wide16x14+margin': {
+    what: 'linear head + hidden layer of 16 units over 2^14 buckets, neutral margin chosen by CV',
+    members: hiddenMember({ units: 16, hiddenBits: 14, wide: true }),
+    margin: true,
+  },
+  'wide16x16+margin': {
+    what: 'linear head + hidden layer of 16 units over 2^16 buckets, neutral margin chosen by CV',
+    members: hiddenMember({ units: 16, hiddenBits: 16, wide: true }),
+    margin: true,
+  },
+  'wide32x16+margin': {
+    what: 'linear head + hidden layer of 32 units over 2^16 buckets, neutral margin chosen by CV',
+    members: hiddenMember({ units: 32, hiddenBits: 16, wide: true }),
+    margin: true,
+  },
+  'wide16x16i005+margin': {
+    what: 'linear head + hidden layer of 16 units over 2^16 buckets, initial hidden weights +-0.05, neutral margin chosen by CV',
+    members: hiddenMember({ units: 16, hiddenBits: 16, wide: true, initScale: 0.05 }),
+    margin: true,
+  },
+  'wide16x16hl2+margin': {
+    what: 'linear head + hidden layer of 16 units over 2^16 buckets, hidden L2 1e-4, neutral margin chosen by CV',
+    members: hiddenMember({ units: 16, hiddenBits: 16, wide: true, hiddenLambda: 1e-4 }),
+    margin: true,
+  },
+  'wide16x16ep10+margin': {
+    what: 'linear head + hidden layer of 16 units over 2^16 buckets, 10 epochs, neutral margin chosen by CV',
+    members: hiddenMember({ units: 16, hiddenBits: 16, wide: true }, { epochs: 10 }),
+    margin: true,
+  },
+  'mlp32x16+margin': {
+    what: 'hidden layer of 32 units over 2^16 buckets alone, neutral margin chosen by CV',
+    members: hiddenMember({ units: 32, hiddenBits: 16, wide: false }),
+    margin: true,
+  },
+  'wide16x16r03+margin': {
+    what: 'linear head + hidden layer of 16 units over 2^16 buckets, hidden learning rate x0.3, neutral margin chosen by CV',
+    members: hiddenMember({ units: 16, hiddenBits: 16, wide: true, hiddenRate: 0.3 }),
+    margin: true,
+  },
+  'stack-lr+margin': {
+    what: "second stage: LR over the linear head's out-of-fold log-probabilities and dense signals, neutral margin chosen by CV",
+    members: one({}),
+    stack: { units: 0, hiddenBits: STACK_BITS, wide: true },
+    margin: true,
+  },
+  'stack-scores+margin': {
+    what: 'ablation: second stage over the out-of-fold log-probabilities only (a learned recalibration), neutral margin chosen by CV',
+    members: one({}),
+    stack: { units: 0, hiddenBits: STACK_BITS, wide: true },
+    stackInputs: 'scores',
+    margin: true,
+  },
+  'stack-nolex+margin': {
+    what: 'ablation: second stage without the lexicon signals, neutral margin chosen by CV',
+    members: one({}),
+    stack: { units: 0, hiddenBits: STACK_BITS, wide: true },
+    stackInputs: 'no-lexicon',
+    margin: true,
+  },
+  'stack-vader+margin': {
+    what: 'ablation: second stage with the VADER lexicon only, neutral margin chosen by CV',
+    members: one({}),
+    stack: { units: 0, hiddenBits: STACK_BITS, wide: true },
+    stackInputs: 'vader',
+    margin: true,
+  },
+  'stack-cx+margin': {
+    what: 'ablation: second stage with the customer lexicon (en-cx) only, neutral margin chosen by CV',
+    members: one({}),
+    stack: { units: 0, hiddenBits: STACK_BITS, wide: true },
+    stackInputs: 'en-cx',
+    margin: true,
+  },
+  'stack-de+margin': {
+    what: 'second stage with the German lexicon (for German), neutral margin chosen by CV',
+    members: one({}),
+    stack: { units: 0, hiddenBits: STACK_BITS, wide: true },
+    stackInputs: 'de',
+    margin: true,
+  },
+  'stack-h8+margin': {
+    what: "second stage: LR + 8 hidden units over the linear head's out-of-fold log-probabilities and dense signals, neutral margin chosen by CV",
+    members: one({}),
+    stack: { units: 8, hiddenBits: STACK_BITS, wide: true },
+    margin: true,
+  },
+  'wide16x16+bias': {
+    what: 'linear head + hidden layer of 16 units over 2^16 buckets, class bias chosen by CV',
+    members: hiddenMember({ units: 16, hiddenBits: 16, wide: true }),
+    bias: true,
+  },
+};
+
+/** Inner folds that give the second stage its out-of-fold first-stage scores. */
+const STACK_INNER_FOLDS = 3;
+/** The second stage's training: its inputs are a few dense values, not 2^18 normalized buckets. */
+const STACK_TRAINING: TrainOptions = { ...DEFAULT_TRAINING, learningRate: 0.05, epochs: 20 };
+const STACK_NEGATION = new Uint8Array(512);
+
+/**
+ * The second stage's input for one text: the first stage's log-probabilities (clipped at -8,
+ * scaled to about -2..0), and dense signals the hashed features only see as buckets: the
+ * VADER and customer lexicons' positive and negative sums and compound score, negated lexicon
+ * words, question and exclamation marks, emojis, length. No source: the shipped model never
+ * knows where a text comes from.
+ */
+function denseSignals(logp: Float64Array, text: string, inputs: Variant['stackInputs']): SparseVector {
+  const scores = Array.from(logp, (v) => Math.max(v, -8) / 4);
+  if (inputs === 'scores') return { indices: Int32Array.from(scores, (_, i) => i), values: Float32Array.from(scores) };
+  const normalized = normalizeText(text);
+  const { tokens, signals } = normalized;
+  const negated = tokens.length <= STACK_NEGATION.length ? STACK_NEGATION : new Uint8Array(tokens.length);
+  markNegationScopes(normalized.text, tokens, 3, negated);
+  const clip = (v: number) => Math.min(v, 4) / 4;
+  const one = (score: LexiconScore) => [
+    clip(score.positive),
+    clip(score.negative),
+    score.compound,
+    Math.min(score.negatedPositive, 2) / 2,
+    Math.min(score.negatedNegative, 2) / 2,
+  ];
+  const both = () => {
+    const vader = lexiconScore(tokens, negated, lexiconOf('en'));
+    const customer = lexiconScore(tokens, negated, lexiconOf('en-cx'));
+    return [
+      clip(vader.positive),
+      clip(vader.negative),
+      vader.compound,
+      clip(customer.positive),
+      clip(customer.negative),
+      customer.compound,
+      Math.min(vader.negatedPositive + customer.negatedPositive, 2) / 2,
+      Math.min(vader.negatedNegative + customer.negatedNegative, 2) / 2,
+    ];
+  };
+  const lexicons =
+    inputs === 'no-lexicon'
+      ? []
+      : inputs === 'vader' || inputs === 'en-cx' || inputs === 'de'
+        ? one(lexiconScore(tokens, negated, lexiconOf(inputs === 'vader' ? 'en' : inputs)))
+        : both();
+  const values = [
+    ...scores,
+    ...lexicons,
+    signals.questionMarks > 0 ? 1 : 0,
+    signals.exclamationRuns > 0 ? 1 : 0,
+    signals.emojis > 0 ? 1 : 0,
+    Math.log1p(tokens.length) / 4,
+  ];
+  return { indices: Int32Array.from(values, (_, i) => i), values: Float32Array.from(values) };
+}
+
+/**
+ * A stacked variant trained on `examples`: the first stage (the variant's members) on all of
+ * them, the second stage on their out-of-fold first-stage scores. Returns the log-probabilities
+ * of test texts (their vectors per feature set, and their texts).
+ */
+function trainStacked(
+  variant: Variant,
+  examples: readonly Example[],
+  vectorsOf: (features: FeatureOptions) => readonly SparseVector[],
+): (testVectorsOf: (features: FeatureOptions) => readonly SparseVector[], texts: readonly string[]) => Float64Array[] {
+  const inner = examples.map((e) => Math.floor(unitHash(`stack:${e.id}`) * STACK_INNER_FOLDS));
+  const oof = new Array<Float64Array>(examples.length);
+  for (let j = 0; j < STACK_INNER_FOLDS; j++) {
+    const trainAt = examples.flatMap((_, i) => (inner[i] === j ? [] : [i]));
+    const testAt = examples.flatMap((_, i) => (inner[i] === j ? [i] : []));
+    const model = trainVariant(
+      variant,
+      trainAt.map((i) => examples[i]!),
+      (f) => trainAt.map((i) => vectorsOf(f)[i]!),
+    );
+    model((f) => testAt.map((i) => vectorsOf(f)[i]!)).forEach((logp, t) => {
+      oof[testAt[t]!] = logp;
+    });
+  }
+  const first = trainVariant(variant, examples, vectorsOf);
+  const labeled = examples.flatMap((e, i) =>
+    e.weight === 0
+      ? []
+      : [
+          {
+            x: denseSignals(oof[i]!, e.text, variant.stackInputs),
+            y: SENTIMENTS.indexOf(e.sentiment!),
+            ...(e.weight === undefined ? {} : { weight: e.weight }),
+          },
+        ],
+  );
+  const second = trainHiddenLayerHead('sentiment', SENTIMENTS, labeled, STACK_BITS, STACK_TRAINING, variant.stack!);
+  return (testVectorsOf, texts) =>
+    first(testVectorsOf).map((logp, t) =>
+      hiddenLayerPredict(second, denseSignals(logp, texts[t]!, variant.stackInputs)).map((v) => Math.log(v + 1e-12)),
+    );
+}
+
 /** How far below the unbiased CV written accuracy a chosen class bias may take it. */
 const BIAS_WRITTEN_SLACK = 0.02;
 /** Log-odds the class-bias search tries for negative and for positive (neutral stays 0). */
@@ -230,6 +466,7 @@ export const SENTIMENT_VARIANTS: Readonly<Record<string, Variant>> = {
     margin: true,
   },
   ...W17_VARIANTS,
+  ...W18_VARIANTS,
 };
 
 /** Log-odds added to the neutral score that the margin search tries. */
@@ -247,20 +484,18 @@ function trainVariant(
   examples: readonly Example[],
   vectorsOf: (features: FeatureOptions) => readonly SparseVector[],
 ): (testVectorsOf: (features: FeatureOptions) => readonly SparseVector[]) => Float64Array[] {
-  const heads = variant.members.map((m) => ({
-    features: m.features,
-    head: trainHead(
-      'sentiment',
-      SENTIMENTS,
-      labeledFor('sentiment', examples, vectorsOf(m.features)).filter((e) => e.weight !== 0),
-      m.features.bits,
-      { ...DEFAULT_HEAD_TRAINING.sentiment, ...m.training },
-    ),
-  }));
+  const heads = variant.members.map((m) => {
+    const labeled = labeledFor('sentiment', examples, vectorsOf(m.features)).filter((e) => e.weight !== 0);
+    const training = { ...DEFAULT_HEAD_TRAINING.sentiment, ...m.training };
+    if (m.hidden) {
+      const head = trainHiddenLayerHead('sentiment', SENTIMENTS, labeled, m.features.bits, training, m.hidden);
+      return { features: m.features, predict: (x: SparseVector) => hiddenLayerPredict(head, x) };
+    }
+    const head = trainHead('sentiment', SENTIMENTS, labeled, m.features.bits, training);
+    return { features: m.features, predict: (x: SparseVector) => softmaxInPlace(scoresOf(head, x)) };
+  });
   return (testVectorsOf) => {
-    const perMember = heads.map(({ features, head }) =>
-      testVectorsOf(features).map((x) => softmaxInPlace(scoresOf(head, x))),
-    );
+    const perMember = heads.map(({ features, predict }) => testVectorsOf(features).map(predict));
     return perMember[0]!.map((_, t) => {
       const mean = new Float64Array(3);
       for (const p of perMember) for (let c = 0; c < 3; c++) mean[c]! += p[t]![c]! / perMember.length;
@@ -385,12 +620,18 @@ export function sentimentModelSection(
         const fold = (features: FeatureOptions) => foldsOf(features)[k]!;
         const trainAt = fold(variant.members[0]!.features).trainAt;
         const testAt = fold(variant.members[0]!.features).testAt;
-        const model = trainVariant(
-          variant,
-          trainAt.map((i) => trainOn[i]!),
-          (f) => fold(f).vectors,
-        );
-        model((f) => fold(f).testVectors).forEach((logp, t) => {
+        const train = trainAt.map((i) => trainOn[i]!);
+        const predicted = variant.stack
+          ? trainStacked(
+              variant,
+              train,
+              (f) => fold(f).vectors,
+            )(
+              (f) => fold(f).testVectors,
+              testAt.map((i) => all[i]!.text),
+            )
+          : trainVariant(variant, train, (f) => fold(f).vectors)((f) => fold(f).testVectors);
+        predicted.forEach((logp, t) => {
           oof[testAt[t]!] = logp;
         });
       }
@@ -427,11 +668,15 @@ export function sentimentModelSection(
           }
       }
       const cv = cvAt(shift);
-      const model = cvOnly ? () => [] : trainVariant(variant, trainOn, (f) => fullOf(f).vectors);
+      const model = cvOnly
+        ? () => []
+        : variant.stack
+          ? trainStacked(variant, trainOn, (f) => fullOf(f).vectors)
+          : trainVariant(variant, trainOn, (f) => fullOf(f).vectors);
       const held = (examples: readonly { text: string; sentiment?: string }[]) => {
         if (examples.length === 0 || cvOnly) return '-';
         const texts = examples.map((e) => e.text);
-        const predicted = model((f) => vectorize(texts, f, fullOf(f).idf)).map((logp) => decide(logp, shift));
+        const predicted = model((f) => vectorize(texts, f, fullOf(f).idf), texts).map((logp) => decide(logp, shift));
         return cell(scores(gold(examples), predicted, 3));
       };
       const label = variant.bias
