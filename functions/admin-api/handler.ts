@@ -74,7 +74,7 @@ type Result = APIGatewayProxyStructuredResultV2;
 export type AdminApiDeps = CaseAdminDeps & {
   readonly config: CompanyConfig;
   /** Absent: the erasure routes answer 500. */
-  readonly erasure?: Pick<ErasureJobDeps, 'requests' | 'clock'> & { readonly queue: ErasureQueue };
+  readonly erasure?: Pick<ErasureJobDeps, 'requests' | 'clock' | 'retentionDays'> & { readonly queue: ErasureQueue };
   readonly themes?: ThemeRepository;
   /** The stored reports (build-report writes them); absent: the report routes answer 500. */
   readonly reports?: Pick<ReportStore, 'getReport'>;
@@ -123,6 +123,7 @@ export function dependenciesFrom(env: FunctionEnv): AdminApiDeps {
     erasure: {
       requests: new DynamoErasureRequests(documents, tableName),
       clock: systemClock,
+      retentionDays: config.retention.days,
       // The bus's `Erasure Requested` reaches the erasure queue through its rule: no SQS client here.
       queue: {
         send: (request) =>
@@ -467,7 +468,7 @@ async function erasureStatusRoute(
 
 /** What an admin sees of a request: never the author's id (the pseudonym names them), the cursor or the found keys. */
 function erasureView(erasure: ErasureRequest) {
-  const { author: _author, cursor: _cursor, found: _found, outcome, ...rest } = erasure;
+  const { author: _author, cursor: _cursor, found: _found, expiresAt: _expiresAt, outcome, ...rest } = erasure;
   return { ...rest, ...(outcome ? outcome : {}) };
 }
 

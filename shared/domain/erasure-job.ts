@@ -8,6 +8,7 @@ import {
   type EraseAuthorOutcome,
 } from './erase-author.ts';
 import { authorPseudonym } from './erasure.ts';
+import { expiresAtEpochSeconds } from './time.ts';
 
 /**
  * An erasure request run as a job (round w18): the author's items are found by a scan of the
@@ -49,6 +50,12 @@ export interface ErasureRequest {
   readonly found: FoundOfAuthor;
   readonly finishedAt?: string;
   readonly outcome?: Omit<EraseAuthorOutcome, 'subject' | 'dryRun'>;
+  /**
+   * When TTL deletes the request (epoch seconds): the company's retention after it was made.
+   * It holds the author's id until it is done; one that never finishes (its messages in the
+   * dead-letter queue) must not keep that id longer than the data it was to erase would live.
+   */
+  readonly expiresAt: number;
 }
 
 /** One page of the scan: what it found of the author and where the next one starts (absent: the scan is done). */
@@ -97,8 +104,9 @@ export async function requestErasure(
   author: AuthorRef,
   actor: Actor,
   options: { readonly dryRun?: boolean },
-  deps: Pick<ErasureJobDeps, 'requests' | 'clock'>,
+  deps: Pick<ErasureJobDeps, 'requests' | 'clock' | 'retentionDays'>,
 ): Promise<ErasureRequest> {
+  const now = deps.clock.now();
   const request: ErasureRequest = {
     id: `erasure_${randomUUID()}`,
     author,
@@ -106,10 +114,11 @@ export async function requestErasure(
     actor,
     dryRun: options.dryRun === true,
     status: 'scanning',
-    requestedAt: deps.clock.now().toISOString(),
+    requestedAt: now.toISOString(),
     pages: 0,
     scannedItems: 0,
     found: NOTHING_FOUND,
+    expiresAt: expiresAtEpochSeconds(now, deps.retentionDays),
   };
   await deps.requests.create(request);
   return request;

@@ -149,6 +149,10 @@ describe('erasure by a scan job', () => {
     const stored = after.find((i) => i.PK === `ERASURE#${request.id}`);
     expect(stored).toMatchObject({ status: 'done' });
     expect(JSON.stringify(stored)).not.toContain(NINA.id);
+    // It held her id while it ran: TTL deletes it within the retention even if it never finishes.
+    const requested = Date.parse(request.requestedAt) / 1000;
+    expect(stored?.expiresAt).toBeGreaterThanOrEqual(requested + 365 * 24 * 3600);
+    expect(stored?.expiresAt).toBeLessThanOrEqual(requested + 366 * 24 * 3600);
   });
 
   it('resumes after a failure mid-scan from the last saved page and erases the same', async () => {

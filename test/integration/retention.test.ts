@@ -26,8 +26,6 @@ const NOT_PERSONAL: Readonly<Record<string, string>> = {
   'assignment-cursor': "a department's round-robin position",
   'poll-cursor': "a platform poller's position",
   'erasure-audit': 'who erased when and how much; the author only as a SHA-256 pseudonym; it must outlive the data',
-  'erasure-request':
-    "an erasure job's progress and outcome; the author's id and found keys are removed when it is done (test/integration/erasure-job.test.ts)",
 };
 
 const ADMIN_EMAIL = 'greta.voss@radwerk-hansen.example';

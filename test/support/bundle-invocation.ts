@@ -55,7 +55,11 @@ export async function storeBundleCase(runtime: Runtime): Promise<void> {
     { platform: 'facebook', authorId: '9990001' },
     'cli:bundle-smoke',
     { dryRun: true },
-    { requests: new DynamoErasureRequests(documents, runtime.tableName), clock: { now: () => new Date() } },
+    {
+      requests: new DynamoErasureRequests(documents, runtime.tableName),
+      clock: { now: () => new Date() },
+      retentionDays: 30,
+    },
   );
   storedErasureId = erasure.id;
 }
