@@ -480,27 +480,18 @@ export function buildTopology(config: CompanyConfig): Topology {
 
   // One DLQ per rule target queue: both rules of a department share it, and a redrive puts
   // its events into the queue they were meant for.
-  const deadLetterQueues: DeadLetterQueueSpec[] = departments.map((id) => ({
-    id: eventsDlqId(departmentQueueId(id)),
-    name: `${prefix}-${departmentQueueId(id)}-events-dlq`,
+  const eventsDlqOf = (queueId: string): DeadLetterQueueSpec => ({
+    id: eventsDlqId(queueId),
+    name: `${prefix}-${queueId}-events-dlq`,
     retentionDays: 14,
-    receives: `events the bus could not deliver to ${prefix}-${departmentQueueId(id)}`,
-    redrivesTo: departmentQueueId(id),
-  }));
-  deadLetterQueues.push({
-    id: eventsDlqId(ERASURE_QUEUE),
-    name: `${prefix}-${ERASURE_QUEUE}-events-dlq`,
-    retentionDays: 14,
-    receives: `events the bus could not deliver to ${prefix}-${ERASURE_QUEUE}`,
-    redrivesTo: ERASURE_QUEUE,
+    receives: `events the bus could not deliver to ${prefix}-${queueId}`,
+    redrivesTo: queueId,
   });
-  deadLetterQueues.push({
-    id: eventsDlqId(INSIGHTS_QUEUE),
-    name: `${prefix}-${INSIGHTS_QUEUE}-events-dlq`,
-    retentionDays: 14,
-    receives: `events the bus could not deliver to ${prefix}-${INSIGHTS_QUEUE}`,
-    redrivesTo: INSIGHTS_QUEUE,
-  });
+  const deadLetterQueues: DeadLetterQueueSpec[] = [
+    ...departments.map((id) => eventsDlqOf(departmentQueueId(id))),
+    eventsDlqOf(ERASURE_QUEUE),
+    eventsDlqOf(INSIGHTS_QUEUE),
+  ];
 
   const rules: RuleSpec[] = departments.map((id) => ({
     id: `route-${id}`,

@@ -1,5 +1,5 @@
 import type { SparseVector } from './features.ts';
-import { quantizeHead, scoresOf, softmaxInPlace, type LinearHead } from './linear-model.ts';
+import { quantizeColumns, quantizeHead, scoresOf, softmaxInPlace, type LinearHead } from './linear-model.ts';
 import { mulberry32, shuffle, type LabeledVector, type TrainOptions } from './train.ts';
 
 /**
@@ -184,13 +184,6 @@ export function trainHiddenLayerHead(
 
 /** int8 hidden weights with one scale per unit (its largest absolute weight / 127). */
 function quantizeHidden(hidden: Float64Array, units: number): { hidden: Int8Array; hiddenScales: Float32Array } {
-  const hiddenScales = new Float32Array(units);
-  for (let u = 0; u < units; u++) {
-    let max = 0;
-    for (let j = u; j < hidden.length; j += units) max = Math.max(max, Math.abs(hidden[j]!));
-    hiddenScales[u] = max === 0 ? 1 : max / 127;
-  }
-  const q = new Int8Array(hidden.length);
-  for (let j = 0; j < hidden.length; j++) q[j] = Math.round(hidden[j]! / hiddenScales[j % units]!);
-  return { hidden: q, hiddenScales };
+  const { values, scales } = quantizeColumns(hidden, units);
+  return { hidden: values, hiddenScales: scales };
 }

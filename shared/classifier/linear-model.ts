@@ -79,16 +79,24 @@ export function quantizeHead(
   weights: Float64Array,
   bias: Float64Array,
 ): LinearHead {
-  const k = classes.length;
-  const scales = new Float32Array(k);
-  for (let c = 0; c < k; c++) {
+  const { values, scales } = quantizeColumns(weights, classes.length);
+  return { name, classes, weights: values, scales, bias: Float32Array.from(bias) };
+}
+
+/**
+ * Row-major floats with `columns` per row as int8, one scale per column (its largest absolute
+ * value / 127; 1 for a column of zeros).
+ */
+export function quantizeColumns(floats: Float64Array, columns: number): { values: Int8Array; scales: Float32Array } {
+  const scales = new Float32Array(columns);
+  for (let c = 0; c < columns; c++) {
     let max = 0;
-    for (let i = c; i < weights.length; i += k) max = Math.max(max, Math.abs(weights[i]!));
+    for (let i = c; i < floats.length; i += columns) max = Math.max(max, Math.abs(floats[i]!));
     scales[c] = max === 0 ? 1 : max / 127;
   }
-  const q = new Int8Array(weights.length);
-  for (let i = 0; i < weights.length; i++) q[i] = Math.round(weights[i]! / scales[i % k]!);
-  return { name, classes, weights: q, scales, bias: Float32Array.from(bias) };
+  const values = new Int8Array(floats.length);
+  for (let i = 0; i < floats.length; i++) values[i] = Math.round(floats[i]! / scales[i % columns]!);
+  return { values, scales };
 }
 
 /**
