@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { statField } from '../../test/support/thread-nice.ts';
 
 /** CPU a server process has run so far, in milliseconds. */
 export interface ProcessCpu {
@@ -23,9 +24,8 @@ export async function processCpu(pid: number | undefined): Promise<ProcessCpu | 
       readFile(`/proc/${pid}/task/${pid}/schedstat`, 'utf8'),
       readFile(`/proc/${pid}/stat`, 'utf8'),
     ]);
-    // The command name (field 2) may hold spaces: count the fields after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
+    // utime and stime: fields 14 and 15.
+    const ticks = Number(statField(stat, 14)) + Number(statField(stat, 15));
     const mainThreadNs = Number(schedstat.split(' ')[0]);
     if (!Number.isFinite(ticks) || !Number.isFinite(mainThreadNs)) return undefined;
     return { mainThreadMs: mainThreadNs / 1e6, processMs: (ticks * 1000) / USER_HZ };

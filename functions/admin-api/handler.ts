@@ -437,14 +437,12 @@ async function eraseAuthorRoute(
   request: AdminRequest,
   deps: AdminApiDeps,
 ): Promise<Result> {
-  if (!isCompanyAdmin(deps.config, request.user))
-    throw new ForbiddenError('only an admin (admin.admins, or the account operator) may erase an author');
+  const erasureDeps = erasureOf(deps, request, 'erase an author');
   const path = parse(ErasePathSchema, event.pathParameters, 'path');
   const author = parseAuthorRef(`${path.platform}:${path.authorId}`, MENTION_PLATFORMS);
   const { dryRun } = parseBody(event, EraseBodySchema);
-  if (!deps.erasure) throw new Error('the admin API was built without erasure dependencies');
-  const erasure = await requestErasure(author, actorOf(request.user), { dryRun: dryRun === true }, deps.erasure);
-  await deps.erasure.queue.send(erasure);
+  const erasure = await requestErasure(author, actorOf(request.user), { dryRun: dryRun === true }, erasureDeps);
+  await erasureDeps.queue.send(erasure);
   logger.info('Author erasure requested', { requestId: erasure.id, subject: erasure.subject, dryRun: erasure.dryRun });
   return json(202, erasureView(erasure));
 }
@@ -457,13 +455,22 @@ async function erasureStatusRoute(
   request: AdminRequest,
   deps: AdminApiDeps,
 ): Promise<Result> {
-  if (!isCompanyAdmin(deps.config, request.user))
-    throw new ForbiddenError('only an admin (admin.admins, or the account operator) may read an erasure');
+  const erasureDeps = erasureOf(deps, request, 'read an erasure');
   const { id } = parse(ErasureIdSchema, event.pathParameters, 'path');
-  if (!deps.erasure) throw new Error('the admin API was built without erasure dependencies');
-  const erasure = await deps.erasure.requests.get(id);
+  const erasure = await erasureDeps.requests.get(id);
   if (!erasure) throw new NotFoundError(`no erasure request ${id}`);
   return json(200, erasureView(erasure));
+}
+
+/**
+ * The erasure dependencies, for a company admin only (`admin.admins`, or the account operator).
+ * @throws ForbiddenError for anyone else, naming `action`
+ */
+function erasureOf(deps: AdminApiDeps, request: AdminRequest, action: string): NonNullable<AdminApiDeps['erasure']> {
+  if (!isCompanyAdmin(deps.config, request.user))
+    throw new ForbiddenError(`only an admin (admin.admins, or the account operator) may ${action}`);
+  if (!deps.erasure) throw new Error('the admin API was built without erasure dependencies');
+  return deps.erasure;
 }
 
 /** What an admin sees of a request: never the author's id (the pseudonym names them), the cursor or the found keys. */

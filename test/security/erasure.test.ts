@@ -136,6 +136,14 @@ describe('erasure by author (GDPR)', () => {
     await pipeline.stop();
   });
 
+  /** Asks, as `claims`, to erase Heike (dry unless told). */
+  const eraseHeike = (claims: typeof ADMIN, options: { dryRun?: boolean } = {}) =>
+    pipeline.call('POST /authors/{platform}/{authorId}/erase', {
+      pathParameters: { platform: 'facebook', authorId: HEIKE.id },
+      ...(options.dryRun ? { body: { dryRun: true } } : {}),
+      claims,
+    });
+
   it('stores the author in mentions, case records, the case and the outbox before erasure (the attack surface)', async () => {
     // Act
     const items = await pipeline.items();
@@ -153,10 +161,7 @@ describe('erasure by author (GDPR)', () => {
     const before = await pipeline.items();
 
     // Act
-    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
-      pathParameters: { platform: 'facebook', authorId: HEIKE.id },
-      claims: MEMBER,
-    });
+    const answer = await eraseHeike(MEMBER);
 
     // Assess
     expect(answer.status).toBe(403);
@@ -170,11 +175,7 @@ describe('erasure by author (GDPR)', () => {
     const linesBefore = await pipeline.outboxLines();
 
     // Act
-    const answer = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
-      pathParameters: { platform: 'facebook', authorId: HEIKE.id },
-      body: { dryRun: true },
-      claims: ADMIN,
-    });
+    const answer = await eraseHeike(ADMIN, { dryRun: true });
     const erasure = await pipeline.erasureOf(answer, ADMIN);
 
     // Assess
@@ -193,11 +194,7 @@ describe('erasure by author (GDPR)', () => {
 
   it('refuses to show an erasure request to a signed-in person who is not a company admin, with 403', async () => {
     // Arrange
-    const started = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
-      pathParameters: { platform: 'facebook', authorId: HEIKE.id },
-      body: { dryRun: true },
-      claims: ADMIN,
-    });
+    const started = await eraseHeike(ADMIN, { dryRun: true });
 
     // Act
     const answer = await pipeline.erasureOf(started, MEMBER);
@@ -210,11 +207,7 @@ describe('erasure by author (GDPR)', () => {
 
   it('shows an admin an erasure request without the author id, and answers 404 for an unknown one', async () => {
     // Arrange
-    const started = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
-      pathParameters: { platform: 'facebook', authorId: HEIKE.id },
-      body: { dryRun: true },
-      claims: ADMIN,
-    });
+    const started = await eraseHeike(ADMIN, { dryRun: true });
 
     // Act
     const shown = await pipeline.erasureOf(started, ADMIN);
@@ -262,10 +255,7 @@ describe('erasure by author (GDPR)', () => {
     expect(expected.outboxLines).toBeGreaterThan(0);
 
     // Act
-    const started = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
-      pathParameters: { platform: 'facebook', authorId: HEIKE.id },
-      claims: ADMIN,
-    });
+    const started = await eraseHeike(ADMIN);
     const answer = await pipeline.erasureOf(started, ADMIN);
 
     // Assess
@@ -306,10 +296,7 @@ describe('erasure by author (GDPR)', () => {
 
   it('erases nothing the second time and says so', async () => {
     // Act
-    const started = await pipeline.call('POST /authors/{platform}/{authorId}/erase', {
-      pathParameters: { platform: 'facebook', authorId: HEIKE.id },
-      claims: ADMIN,
-    });
+    const started = await eraseHeike(ADMIN);
     const answer = await pipeline.erasureOf(started, ADMIN);
 
     // Assess

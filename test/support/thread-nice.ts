@@ -8,12 +8,17 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 /** Whether /proc shows per-thread nice values here. */
 export const PER_THREAD_NICE = process.platform === 'linux';
 
+/**
+ * Field `n` (1-based, as proc(5) numbers them) of a /proc `stat` text. Field 2 (comm) is in
+ * parentheses and may hold spaces: fields are counted from the last ")", which ends field 2.
+ */
+export function statField(stat: string, n: number): string | undefined {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3];
+}
+
 /** A task's nice value: field 19 of /proc/<pid>/task/<tid>/stat. */
 export function niceOf(tid: number, pid = process.pid): number {
-  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-  // Field 2 (comm) is in parentheses and may hold spaces: count from the last ")", which ends field 2.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[19 - 3]);
+  return Number(statField(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'), 19));
 }
 
 /** The ids of this process's threads whose nice value is `nice`. */
