@@ -77,7 +77,12 @@ export interface ErasureAuditEntry {
 
 /** Port: the audit trail of erasures. Entries hold no personal data of the author and outlive the retention. */
 export interface ErasureAudit {
-  record(entry: ErasureAuditEntry): Promise<void>;
+  /**
+   * Records the entry unless one of the same id and time is there already (a rerun of the
+   * same erasure after a crash).
+   * @returns the entry that stands: this one, or the one recorded first
+   */
+  record(entry: ErasureAuditEntry): Promise<ErasureAuditEntry>;
 }
 
 export interface EraseAuthorDeps {
@@ -116,14 +121,23 @@ export interface EraseAuthorOutcome {
  *    last, so a crash midway leaves everything for the next run (the job keeps what it found)
  * 5. write the audit entry (pseudonym and counts, no personal data)
  *
- * Idempotent: a second run finds nothing and says so with zero counts.
+ * Idempotent: a second run finds nothing and says so with zero counts, unless it is the same
+ * erasure run again (`options.audit`), which reports what the first run's audit entry says.
  * @throws ValidationError when the author reference is not `<platform>:<id>`
  */
 export async function eraseAuthor(
   author: AuthorRef,
   actor: Actor,
   deps: EraseAuthorDeps,
-  options: { readonly dryRun?: boolean } = {},
+  options: {
+    readonly dryRun?: boolean;
+    /**
+     * The audit entry's id and time, fixed by the caller so that a rerun of the same erasure
+     * (the job's request, redelivered after a crash before it was marked done) finds the entry
+     * of the first run instead of writing one with zero counts. Default: this run's time.
+     */
+    readonly audit?: { readonly id: string; readonly at: string };
+  } = {},
 ): Promise<EraseAuthorOutcome> {
   const dryRun = options.dryRun === true;
   const now = deps.clock.now();
@@ -160,9 +174,23 @@ export async function eraseAuthor(
   const erased = Object.values(counts).some((n) => n > 0);
   if (dryRun) return { subject, dryRun, erased, counts };
 
-  const auditId = `erasure_${now.getTime().toString(36)}_${subject.slice(7, 19)}`;
-  await deps.audit.record({ id: auditId, at: now.toISOString(), actor, subject, platform: author.platform, counts });
-  return { subject, dryRun, erased, counts, auditId };
+  const recorded = await deps.audit.record({
+    id: options.audit?.id ?? `erasure_${now.getTime().toString(36)}_${subject.slice(7, 19)}`,
+    at: options.audit?.at ?? now.toISOString(),
+    actor,
+    subject,
+    platform: author.platform,
+    counts,
+  });
+  // A rerun finds nothing left to erase; what the first run erased is what its entry says.
+  if (recorded.counts === counts) return { subject, dryRun, erased, counts, auditId: recorded.id };
+  return {
+    subject,
+    dryRun,
+    erased: Object.values(recorded.counts).some((n) => n > 0),
+    counts: recorded.counts,
+    auditId: recorded.id,
+  };
 }
 
 /**

@@ -164,7 +164,8 @@ export async function runErasureJob(
     author,
     request.actor,
     { ...deps, store: deps.storeOf(author, request.found) },
-    { dryRun: request.dryRun },
+    // The request names the audit entry: a rerun after a crash before `finish` finds the first one.
+    { dryRun: request.dryRun, audit: { id: request.id, at: request.requestedAt } },
   );
   const finishedAt = deps.clock.now().toISOString();
   const result = {

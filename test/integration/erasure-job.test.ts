@@ -34,6 +34,7 @@ const NINA = { id: '6660001', name: 'Nina Beispielfrau', handle: '@ninab' };
 const OLAF = { id: '6660002', name: 'Olaf Andersson', handle: '@olafa' };
 const BEN = { id: '6660003', name: 'Ben Bremser', handle: '@benb' };
 const RIA = { id: '6660004', name: 'Ria Rücktritt', handle: '@riar' };
+const UWE = { id: '6660005', name: 'Uwe Umtausch', handle: '@uweu' };
 
 function says(author: typeof NINA, externalId: string, threadId: string, text: string, minute: number): Mention {
   const at = `2026-11-28T09:${String(minute).padStart(2, '0')}:00.000Z`;
@@ -47,6 +48,8 @@ const ninaAgain = says(NINA, '913_1', '104729381726354_913', 'Die Bremse quietsc
 const olafAgain = says(OLAF, '914_1', '104729381726354_914', 'Der Kundenservice hat mich zurückgerufen, danke', 5);
 const benOpens = says(BEN, '915_1', '104729381726354_915', 'Meine Kette springt bei jedem Gangwechsel', 6);
 const riaOpens = says(RIA, '916_1', '104729381726354_916', 'Mein Sattel ist gerissen, nach drei Tagen', 7);
+const uweOpens = says(UWE, '917_1', '104729381726354_917', 'Der Umtausch meines Helms dauert schon drei Wochen', 8);
+const uweJoins = says(UWE, '917_2', '104729381726354_917', 'Immer noch keine Antwort zum Umtausch', 9);
 
 describe('erasure by a scan job', () => {
   let pipeline: HandlerPipeline;
@@ -97,7 +100,7 @@ describe('erasure by a scan job', () => {
     });
     documents = createDocumentClient(pipeline.env);
     await pipeline.deliver([ninaOpens, olafOpens]);
-    await pipeline.deliver([ninaJoins, ninaAgain, olafAgain, benOpens, riaOpens]);
+    await pipeline.deliver([ninaJoins, ninaAgain, olafAgain, benOpens, riaOpens, uweOpens, uweJoins]);
     await correct(ninaAgain);
     await correct(olafAgain);
     await correct(benOpens);
@@ -205,6 +208,53 @@ describe('erasure by a scan job', () => {
     );
     expect(audits).toHaveLength(1);
     expect(JSON.stringify(await pipeline.items())).not.toContain(riaOpens.text);
+  });
+
+  it('after a crash between erasing and finishing, the rerun writes no second audit entry and keeps the counts', async () => {
+    // Arrange: the first run erases and records the audit entry, then dies before the request is marked done.
+    const request = await start({ platform: 'facebook', authorId: UWE.id });
+    const real = deps();
+    const crashing: ErasureJobDeps = {
+      ...real,
+      requests: {
+        create: (r) => real.requests.create(r),
+        get: (id) => real.requests.get(id),
+        advance: (id, from, page) => real.requests.advance(id, from, page),
+        finish: () => Promise.reject(new Error('Task timed out after 300.00 seconds')),
+      },
+    };
+    for (;;) {
+      let pages = 0;
+      const run = runErasureJob(request.id, crashing, {
+        shouldStop: () => pages >= PAGES_PER_RUN,
+        onPage: () => void pages++,
+      });
+      const state = await run.then(
+        (r) => r.state,
+        (e: Error) => e.message,
+      );
+      if (state !== 'continue') {
+        expect(state).toBe('Task timed out after 300.00 seconds');
+        break;
+      }
+    }
+
+    // Act: the message comes back, on a later day.
+    const { last } = await runToEnd(request.id, { ...real, clock: fixedClock('2026-12-01T08:00:00.000Z') });
+
+    // Assess
+    const audits = (await pipeline.items()).filter(
+      (i) => i.PK === 'AUDIT#ERASURE' && (i.entry as { subject: string }).subject === request.subject,
+    );
+    expect(audits).toHaveLength(1);
+    expect(audits[0]?.entry).toMatchObject({ counts: { mentions: 2 } });
+    expect(last.state).toBe('done');
+    if (last.state !== 'done') return;
+    expect(last.request.outcome).toMatchObject({
+      erased: true,
+      counts: { mentions: 2 },
+      auditId: (audits[0]?.entry as { id?: string } | undefined)?.id,
+    });
   });
 
   it('counts without erasing on a dry run and writes no audit entry', async () => {

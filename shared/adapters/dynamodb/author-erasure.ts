@@ -1,4 +1,4 @@
-import { BatchWriteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   EraseAuthorDeps,
   ErasureAudit,
@@ -9,7 +9,7 @@ import type {
 import type { StoredMention } from '../../domain/ports.ts';
 import { DynamoThemeRepository } from './theme-repository.ts';
 import { DynamoCaseRepository } from './case-repository.ts';
-import { keys } from './keys.ts';
+import { isConditionFailed, keys } from './keys.ts';
 import { queryAll } from './query-all.ts';
 
 /** DynamoDB takes at most 25 requests per BatchWriteItem. */
@@ -93,13 +93,24 @@ export class DynamoErasureAudit implements ErasureAudit {
     private readonly tableName: string,
   ) {}
 
-  async record(entry: ErasureAuditEntry): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.erasureAudit(entry.at, entry.id), type: 'erasure-audit', entry },
-      }),
-    );
+  async record(entry: ErasureAuditEntry): Promise<ErasureAuditEntry> {
+    const key = keys.erasureAudit(entry.at, entry.id);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, type: 'erasure-audit', entry },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return entry;
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      return Item?.entry as ErasureAuditEntry;
+    }
   }
 }
 

@@ -63,8 +63,11 @@ class InMemoryAuthorData implements AuthorDataStore {
 
 class RecordingAudit {
   readonly entries: ErasureAuditEntry[] = [];
-  async record(entry: ErasureAuditEntry): Promise<void> {
+  async record(entry: ErasureAuditEntry): Promise<ErasureAuditEntry> {
+    const first = this.entries.find((e) => e.id === entry.id && e.at === entry.at);
+    if (first) return first;
     this.entries.push(entry);
+    return entry;
   }
 }
 
