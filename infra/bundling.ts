@@ -5,8 +5,10 @@ import type { HolidayTable } from '../shared/config/holiday-table.ts';
 import { holidayTableOf } from '../shared/config/holidays.ts';
 import { MODEL_LANGUAGES } from '../shared/classifier/language.ts';
 import type { ModelLanguage } from '../shared/classifier/model-codec.ts';
+import { SHIPPED_TRAINING } from '../shared/classifier/build-models.ts';
 import { SHIPPED_FEATURES } from '../shared/classifier/features.ts';
 import { SHIPPED_MODELS } from '../shared/classifier/models/index.ts';
+import { STAGE_LEXICONS } from '../shared/classifier/sentiment-stage.ts';
 import { MODEL_MANIFEST } from '../shared/classifier/shipped-models.ts';
 import { classifierLanguagesOf, type CompanyConfig } from '../shared/config/schema.ts';
 import { platformRegistry } from '../shared/platforms/registry.ts';
@@ -308,10 +310,16 @@ export const OPTIONAL_LEXICON_ENV: Readonly<Record<string, string>> = {
   'en-cx': LEXICON_OFF_EN_CX_ENV,
 };
 
-/** The sentiment lexicons the shipped feature sets read: the shipped and company models are trained with them. */
+/**
+ * The sentiment lexicons the shipped feature sets and the shipped sentiment stages (round w19:
+ * English, both English lexicons) read: the shipped and company models are trained with them.
+ */
 export function shippedLexicons(): string[] {
   return [
-    ...new Set(Object.values(SHIPPED_FEATURES).flatMap((features) => (features.lexicon ? [features.lexicon] : []))),
+    ...new Set([
+      ...Object.values(SHIPPED_FEATURES).flatMap((features) => (features.lexicon ? [features.lexicon] : [])),
+      ...Object.values(SHIPPED_TRAINING).flatMap(({ sentiment: { stage } }) => (stage ? STAGE_LEXICONS[stage] : [])),
+    ]),
   ];
 }
 
