@@ -16,7 +16,8 @@ import {
   type LinearHead,
 } from './linear-model.ts';
 import { decodeModel, ModelFormatError, packedModelOf, type LanguageModel, type ModelLanguage } from './model-codec.ts';
-import { decidingSignal, StageScratch, stageInputs, stageProbabilities } from './sentiment-stage.ts';
+import { decidingSignal, STAGE_LEXICONS, StageScratch, stageInputs, stageProbabilities } from './sentiment-stage.ts';
+import { lexiconOf } from './lexicon/index.ts';
 import { shippedModel, type ShippedModel } from './shipped-models.ts';
 import { noiseOf } from './noise.ts';
 import { MAX_TEXT_CHARS, normalizeText, type NormalizedText } from './normalize.ts';
@@ -128,6 +129,7 @@ export class NgramClassifier implements Classifier {
       model = injected ?? decodeShipped(language, shipped);
       this.fusedFor(model);
       this.extractorFor(model);
+      this.stageFor(model);
       this.loaded.set(language, model);
     }
     return model;
@@ -355,6 +357,8 @@ export class NgramClassifier implements Classifier {
     let stage = this.stages.get(model);
     if (stage === undefined) {
       stage = model.stage ? calibratedStage(model.stage) : null;
+      // Its lexicons are built now too (VADER's map of 7,205 words), not on the first English text.
+      if (model.stage) for (const lexicon of STAGE_LEXICONS[model.stage.inputs]) lexiconOf(lexicon);
       this.stages.set(model, stage);
     }
     return stage ?? undefined;
