@@ -2,7 +2,8 @@ import { GERMAN_LEXICON, GERMAN_PHRASES } from './de.ts';
 
 /*
  * VADER's English lexicon (70 KB of source) is in a Lambda bundle only when a shipped feature
- * set reads it (SHIPPED_FEATURES, features.ts): otherwise infra/bundling.ts defines
+ * set (SHIPPED_FEATURES, features.ts) or a shipped sentiment stage (SHIPPED_TRAINING,
+ * build-models.ts; the English one since round w19) reads it: otherwise infra/bundling.ts defines
  * `process.env.BACKCHANNEL_LEXICON_OFF_EN`, esbuild folds the condition and drops the
  * `import()` with the lexicon. Without the variable (npm start, tests, the CLI, the benches)
  * it loads. test/infra/lexicon-bundling.test.ts holds a bundle to it.
