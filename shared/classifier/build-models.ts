@@ -58,6 +58,9 @@ export const REAL_DATA_WEIGHT = 0.25;
 export const REAL_SOURCE_FACTORS: Readonly<Record<string, number>> = { 'ud-german-pud': 3, 'clothing-reviews': 1 };
 
 /**
+ * Not used since round w19: the English head has a second stage that fits its own neutral margin
+ * (`ENGLISH_SENTIMENT_TRAINING`). Kept for the benches and the record below.
+ *
  * The English sentiment head's neutral margin: -0.5 log-odds on neutral's bias since round w14, -0.25 before (order
  * negative, neutral, positive). Without it the English head calls too much neutral: the UCI
  * review sentences (no neutral class) and GoEmotions' opinionated comments are read as

@@ -280,6 +280,11 @@ export function decodeModel(base64: string, id: string): LanguageModel {
     throw new ModelFormatError(
       `model ${id} is of format version ${header.version}; this code reads up to ${MODEL_FORMAT_VERSION}`,
     );
+  const sentimentClasses = header.heads.find((h) => h.name === 'sentiment')?.classes;
+  if (header.stage && header.stage.classes?.join('\n') !== sentimentClasses?.join('\n'))
+    throw new ModelFormatError(
+      `model ${id} has a malformed sentiment stage (its classes are not the sentiment head's)`,
+    );
   const stage = header.stage ? stageOf(header.stage, id) : undefined;
   if (header.features.lexicon !== undefined) {
     try {

@@ -216,11 +216,15 @@ describe('the sentiment stage in the model codec', () => {
     const malformed = withHeader(encodeModel(staged), (header) => {
       (header.stage as { weights: number[] }).weights = [1, 2, 3];
     });
+    const otherClasses = withHeader(encodeModel(staged), (header) => {
+      (header.stage as { classes: string[] }).classes = ['bad', 'so-so', 'good'];
+    });
     const unknown = withHeader(encodeModel(staged), (header) => {
       (header.stage as { inputs: string }).inputs = 'fr-lexicons';
     });
 
     expect(() => decodeModel(malformed, 'ngram-en@m')).toThrow(/malformed sentiment stage/);
+    expect(() => decodeModel(otherClasses, 'ngram-en@c')).toThrow(/malformed sentiment stage/);
     expect(() => decodeModel(unknown, 'ngram-en@u')).toThrow(ModelFormatError);
   });
 });
