@@ -1,9 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   buildLambdaBundle,
   bundleDefine,
+  LEXICON_FILE_EN_ENV,
   LEXICON_OFF_EN_CX_ENV,
   LEXICON_OFF_EN_ENV,
   shippedLexicons,
@@ -51,9 +53,20 @@ describe('sentiment lexicons in the Lambda bundles', () => {
     expect(lexicons).toEqual(['de', 'en', 'en-cx']);
     expect(define).not.toHaveProperty(`process.env.${LEXICON_OFF_EN_ENV}`);
     expect(define).not.toHaveProperty(`process.env.${LEXICON_OFF_EN_CX_ENV}`);
+    expect(define[`process.env.${LEXICON_FILE_EN_ENV}`]).toBe('"lexicons-en.mjs"');
   });
 
-  it('builds train-model and classify-mention with the German lexicon and both English ones (the stage reads them)', async () => {
+  it('leaves the English lexicons out of a function that loads no models', () => {
+    // Act
+    const define = bundleDefine(specOf('check-sla'), demoConfig());
+
+    // Assess
+    expect(define[`process.env.${LEXICON_OFF_EN_ENV}`]).toBe('"off"');
+    expect(define[`process.env.${LEXICON_OFF_EN_CX_ENV}`]).toBe('"off"');
+    expect(define).not.toHaveProperty(`process.env.${LEXICON_FILE_EN_ENV}`);
+  });
+
+  it('builds train-model and classify-mention with the German lexicon inside and both English ones beside (the stage reads them)', async () => {
     // Arrange
     mkdirSync(path.join(ROOT, '.backchannel'), { recursive: true });
     const dir = mkdtempSync(path.join(ROOT, '.backchannel', 'lexicon-bundling-'));
@@ -63,14 +76,12 @@ describe('sentiment lexicons in the Lambda bundles', () => {
         // Act
         const bundle = await buildLambdaBundle(specOf(id), demoConfig(), ROOT, path.join(dir, id));
 
-        // Assess
+        // Assess: inside, the German lexicon; beside, a module with both English ones that the bundle serves
         const lexicons = Object.keys(bundle.inputs).filter((input) => input.startsWith('shared/classifier/lexicon/'));
-        expect(lexicons.sort(), id).toEqual([
-          'shared/classifier/lexicon/de.ts',
-          'shared/classifier/lexicon/en-cx.ts',
-          'shared/classifier/lexicon/index.ts',
-          'shared/classifier/lexicon/vader-en.ts',
-        ]);
+        expect(lexicons.sort(), id).toEqual(['shared/classifier/lexicon/de.ts', 'shared/classifier/lexicon/index.ts']);
+        const beside = await import(pathToFileURL(path.join(path.dirname(bundle.file), 'lexicons-en.mjs')).href);
+        expect(beside.VADER_EN.length, id).toBeGreaterThan(0);
+        expect(beside.CUSTOMER_LEXICON_EN.length, id).toBeGreaterThan(0);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
