@@ -130,9 +130,9 @@ export function bundleDefine(spec: BundledSpec, config: CompanyConfig): Record<s
   // models and only where a shipped feature set or stage reads them, and then as a file beside
   // the bundle, not in it (shared/classifier/lexicon/index.ts).
   for (const [lexicon, variable] of Object.entries(OPTIONAL_LEXICON_ENV)) {
-    if (!shipsEnglishLexicon(spec, lexicon)) define[`process.env.${variable}`] = JSON.stringify('off');
+    if (!shipsEnglishLexicon(spec, config, lexicon)) define[`process.env.${variable}`] = JSON.stringify('off');
   }
-  if (Object.keys(OPTIONAL_LEXICON_ENV).some((lexicon) => shipsEnglishLexicon(spec, lexicon)))
+  if (Object.keys(OPTIONAL_LEXICON_ENV).some((lexicon) => shipsEnglishLexicon(spec, config, lexicon)))
     define[`process.env.${LEXICON_FILE_EN_ENV}`] = JSON.stringify(LEXICON_FILE_EN);
   // The shipped models are files beside the bundle (bundleAssets), not string literals in it.
   if (loadsModels(spec)) {
@@ -221,7 +221,7 @@ export function bundleAssets(
     assets.push({ from: writeShippedModels(config, projectRoot), to: SHIPPED_MODEL_DIR });
     assets.push({ from: writeEldBundle(projectRoot), to: '.' });
   }
-  if (Object.keys(OPTIONAL_LEXICON_ENV).some((lexicon) => shipsEnglishLexicon(spec, lexicon)))
+  if (Object.keys(OPTIONAL_LEXICON_ENV).some((lexicon) => shipsEnglishLexicon(spec, config, lexicon)))
     assets.push({ from: writeEnglishLexiconsBundle(projectRoot), to: '.' });
   if (readsXmlFeeds(spec, config)) assets.push({ from: writeXmlParserBundle(projectRoot), to: '.' });
   return assets;
@@ -262,9 +262,20 @@ function writeEnglishLexiconsBundle(projectRoot: string): string {
   );
 }
 
-/** Whether a function's bundle serves an optional English lexicon: it loads models, and a shipped feature set or stage reads the lexicon. */
-function shipsEnglishLexicon(spec: BundledSpec, lexicon: string): boolean {
-  return loadsModels(spec) && shippedLexicons().includes(lexicon);
+/**
+ * Whether a function's bundle serves an optional English lexicon: it loads models, and the shipped
+ * features or sentiment stage of a model it ships (the company's languages and `any`) read the
+ * lexicon. A German-only company's bundles ship no English model, so no English lexicon.
+ */
+function shipsEnglishLexicon(spec: BundledSpec, config: CompanyConfig, lexicon: string): boolean {
+  return loadsModels(spec) && shippedModelLanguages(config).some((language) => lexiconsOf(language).includes(lexicon));
+}
+
+/** The lexicons a shipped model of a language reads: its feature set's and its sentiment stage's. */
+function lexiconsOf(language: ModelLanguage): readonly string[] {
+  const { lexicon } = SHIPPED_FEATURES[language];
+  const { stage } = SHIPPED_TRAINING[language].sentiment;
+  return [...(lexicon ? [lexicon] : []), ...(stage ? STAGE_LEXICONS[stage] : [])];
 }
 
 /**
@@ -348,12 +359,7 @@ export const OPTIONAL_LEXICON_ENV: Readonly<Record<string, string>> = {
  * English, both English lexicons) read: the shipped and company models are trained with them.
  */
 export function shippedLexicons(): string[] {
-  return [
-    ...new Set([
-      ...Object.values(SHIPPED_FEATURES).flatMap((features) => (features.lexicon ? [features.lexicon] : [])),
-      ...Object.values(SHIPPED_TRAINING).flatMap(({ sentiment: { stage } }) => (stage ? STAGE_LEXICONS[stage] : [])),
-    ]),
-  ];
+  return [...new Set((Object.keys(SHIPPED_FEATURES) as ModelLanguage[]).flatMap(lexiconsOf))];
 }
 
 /** The variable (replaced at bundle time) whose value is the config's holiday table (shared/config/holiday-table.ts). */

@@ -66,6 +66,20 @@ describe('sentiment lexicons in the Lambda bundles', () => {
     expect(define).not.toHaveProperty(`process.env.${LEXICON_FILE_EN_ENV}`);
   });
 
+  it('leaves the English lexicons out of the bundles of a company without English (no English model, no stage)', () => {
+    // Arrange
+    const config = demoConfig();
+    const germanOnly = { ...config, classifier: { ...config.classifier, languages: ['de'] } };
+
+    // Act
+    const define = bundleDefine(specOf('classify-mention'), germanOnly);
+
+    // Assess
+    expect(define[`process.env.${LEXICON_OFF_EN_ENV}`]).toBe('"off"');
+    expect(define[`process.env.${LEXICON_OFF_EN_CX_ENV}`]).toBe('"off"');
+    expect(define).not.toHaveProperty(`process.env.${LEXICON_FILE_EN_ENV}`);
+  });
+
   it('builds train-model and classify-mention with the German lexicon inside and both English ones beside (the stage reads them)', async () => {
     // Arrange
     mkdirSync(path.join(ROOT, '.backchannel'), { recursive: true });
