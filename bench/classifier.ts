@@ -829,8 +829,21 @@ export function calibrationSection(sets: readonly LabelledSet[] = heldOutSets())
     decodeModel(SHIPPED_MODELS[language].base64, SHIPPED_MODELS[language].id),
   );
   const calibrated = new NgramClassifier();
+  // A model with a sentiment stage (English, round w19): the stage at temperature 1, fed by the head
+  // calibrated as the stage was trained (uncalibrated inputs would be another model, not the same one).
   const uncalibrated = new NgramClassifier({
-    models: Object.fromEntries(shipped.map(({ temperatures: _, ...model }) => [model.language, model])),
+    models: Object.fromEntries(
+      shipped.map(({ temperatures, stage, ...model }) => [
+        model.language,
+        stage && temperatures
+          ? {
+              ...model,
+              temperatures: { relevance: 1, category: 1, sentiment: temperatures.sentiment },
+              stage: { ...stage, temperature: 1 },
+            }
+          : model,
+      ]),
+    ),
   });
   const rows: (string | number)[][] = [];
   for (const set of sets) {
@@ -916,7 +929,7 @@ export function calibrationSection(sets: readonly LabelledSet[] = heldOutSets())
   return [
     '### Calibration: expected calibration error (10 bins)',
     '',
-    'Top-label confidence against accuracy, end to end through the classifier. "Before": the same models at temperature 1. The temperatures are fitted at training time on an out-of-fold fifth of the training examples (a head trained on the other four fifths scores it), never on these sets. Category: on texts labelled relevant.',
+    'Top-label confidence against accuracy, end to end through the classifier. "Before": the same models at temperature 1 (English sentiment: its second stage at temperature 1, the head feeding it calibrated). The temperatures are fitted at training time on an out-of-fold fifth of the training examples (a head trained on the other four fifths scores it), never on these sets. Category: on texts labelled relevant.',
     '',
     table(['set', 'head', 'n', 'accuracy', 'before: mean confidence / ECE', 'after: mean confidence / ECE'], rows),
     '',

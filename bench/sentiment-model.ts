@@ -45,6 +45,7 @@ import { type LexiconScore, lexiconOf, lexiconScore, markNegationScopes } from '
 import { argmax, scoresOf, softmaxInPlace } from '../shared/classifier/linear-model.ts';
 import { normalizeText } from '../shared/classifier/normalize.ts';
 import { readRealData } from '../shared/classifier/real-data.ts';
+import { STAGE_INPUT_NAMES, StageScratch, stageInputs } from '../shared/classifier/sentiment-stage.ts';
 import {
   DEFAULT_HEAD_TRAINING,
   DEFAULT_TRAINING,
@@ -319,6 +320,7 @@ const STACK_INNER_FOLDS = 3;
 /** The second stage's training: its inputs are a few dense values, not 2^18 normalized buckets. */
 const STACK_TRAINING: TrainOptions = { ...DEFAULT_TRAINING, learningRate: 0.05, epochs: 20 };
 const STACK_NEGATION = new Uint8Array(512);
+const STAGE_SCRATCH = new StageScratch();
 
 /**
  * The second stage's input for one text: the first stage's log-probabilities (clipped at -8,
@@ -331,6 +333,16 @@ function denseSignals(logp: Float64Array, text: string, inputs: Variant['stackIn
   const scores = Array.from(logp, (v) => Math.max(v, -8) / 4);
   if (inputs === 'scores') return { indices: Int32Array.from(scores, (_, i) => i), values: Float32Array.from(scores) };
   const normalized = normalizeText(text);
+  if (inputs === undefined) {
+    // Both lexicons: the inputs the shipped stage reads (round w19), from the same code.
+    stageInputs(
+      Array.from(logp, (v) => Math.exp(v)),
+      normalized,
+      STAGE_SCRATCH,
+    );
+    const values = STAGE_SCRATCH.values.slice(0, STAGE_INPUT_NAMES.length);
+    return { indices: Int32Array.from(values, (_, i) => i), values: Float32Array.from(values) };
+  }
   const { tokens, signals } = normalized;
   const negated = tokens.length <= STACK_NEGATION.length ? STACK_NEGATION : new Uint8Array(tokens.length);
   markNegationScopes(normalized.text, tokens, 3, negated);
@@ -342,26 +354,8 @@ function denseSignals(logp: Float64Array, text: string, inputs: Variant['stackIn
     Math.min(score.negatedPositive, 2) / 2,
     Math.min(score.negatedNegative, 2) / 2,
   ];
-  const both = () => {
-    const vader = lexiconScore(tokens, negated, lexiconOf('en'));
-    const customer = lexiconScore(tokens, negated, lexiconOf('en-cx'));
-    return [
-      clip(vader.positive),
-      clip(vader.negative),
-      vader.compound,
-      clip(customer.positive),
-      clip(customer.negative),
-      customer.compound,
-      Math.min(vader.negatedPositive + customer.negatedPositive, 2) / 2,
-      Math.min(vader.negatedNegative + customer.negatedNegative, 2) / 2,
-    ];
-  };
   const lexicons =
-    inputs === 'no-lexicon'
-      ? []
-      : inputs === 'vader' || inputs === 'en-cx' || inputs === 'de'
-        ? one(lexiconScore(tokens, negated, lexiconOf(inputs === 'vader' ? 'en' : inputs)))
-        : both();
+    inputs === 'no-lexicon' ? [] : one(lexiconScore(tokens, negated, lexiconOf(inputs === 'vader' ? 'en' : inputs)));
   const values = [
     ...scores,
     ...lexicons,

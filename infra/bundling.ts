@@ -5,8 +5,10 @@ import type { HolidayTable } from '../shared/config/holiday-table.ts';
 import { holidayTableOf } from '../shared/config/holidays.ts';
 import { MODEL_LANGUAGES } from '../shared/classifier/language.ts';
 import type { ModelLanguage } from '../shared/classifier/model-codec.ts';
+import { SHIPPED_TRAINING } from '../shared/classifier/build-models.ts';
 import { SHIPPED_FEATURES } from '../shared/classifier/features.ts';
 import { SHIPPED_MODELS } from '../shared/classifier/models/index.ts';
+import { STAGE_LEXICONS } from '../shared/classifier/sentiment-stage.ts';
 import { MODEL_MANIFEST } from '../shared/classifier/shipped-models.ts';
 import { classifierLanguagesOf, type CompanyConfig } from '../shared/config/schema.ts';
 import { platformRegistry } from '../shared/platforms/registry.ts';
@@ -124,11 +126,14 @@ export function bundleDefine(spec: BundledSpec, config: CompanyConfig): Record<s
       define[`process.env.${CONFIG_CHECKED_ENV}`] = JSON.stringify('synth');
     }
   }
-  // The English lexicons (VADER's, the project's customer one) only where a shipped feature set
-  // reads them (shared/classifier/lexicon/index.ts).
+  // The English lexicons (VADER's, the project's customer one) only for a function that loads
+  // models and only where a shipped feature set or stage reads them, and then as a file beside
+  // the bundle, not in it (shared/classifier/lexicon/index.ts).
   for (const [lexicon, variable] of Object.entries(OPTIONAL_LEXICON_ENV)) {
-    if (!shippedLexicons().includes(lexicon)) define[`process.env.${variable}`] = JSON.stringify('off');
+    if (!shipsEnglishLexicon(spec, config, lexicon)) define[`process.env.${variable}`] = JSON.stringify('off');
   }
+  if (Object.keys(OPTIONAL_LEXICON_ENV).some((lexicon) => shipsEnglishLexicon(spec, config, lexicon)))
+    define[`process.env.${LEXICON_FILE_EN_ENV}`] = JSON.stringify(LEXICON_FILE_EN);
   // The shipped models are files beside the bundle (bundleAssets), not string literals in it.
   if (loadsModels(spec)) {
     define[`process.env.${MODEL_FILES_ENV}`] = JSON.stringify(SHIPPED_MODEL_DIR);
@@ -216,6 +221,8 @@ export function bundleAssets(
     assets.push({ from: writeShippedModels(config, projectRoot), to: SHIPPED_MODEL_DIR });
     assets.push({ from: writeEldBundle(projectRoot), to: '.' });
   }
+  if (Object.keys(OPTIONAL_LEXICON_ENV).some((lexicon) => shipsEnglishLexicon(spec, config, lexicon)))
+    assets.push({ from: writeEnglishLexiconsBundle(projectRoot), to: '.' });
   if (readsXmlFeeds(spec, config)) assets.push({ from: writeXmlParserBundle(projectRoot), to: '.' });
   return assets;
 }
@@ -233,6 +240,42 @@ function writeEldBundle(projectRoot: string): string {
     "export { eld } from 'eld/extrasmall';",
     LAMBDA_BUNDLE.format,
   );
+}
+
+/**
+ * The English lexicons (VADER's, 71,639 bytes of source, and the project's customer one) bundled
+ * on their own (ESM, minified) under `.backchannel/` of the project: a function that loads models
+ * imports them from beside its bundle (shared/classifier/lexicon/index.ts) since the English
+ * sentiment stage reads them (round w19), so they do not weigh on the function's own bundle
+ * (train-model's 1.3x line).
+ */
+function writeEnglishLexiconsBundle(projectRoot: string): string {
+  return writeBesideBundle(
+    projectRoot,
+    'shipped-lexicons',
+    LEXICON_FILE_EN,
+    [
+      "export { VADER_EN } from './shared/classifier/lexicon/vader-en.ts';",
+      "export { CUSTOMER_LEXICON_EN, CUSTOMER_PHRASES_EN } from './shared/classifier/lexicon/en-cx.ts';",
+    ].join('\n'),
+    LAMBDA_BUNDLE.format,
+  );
+}
+
+/**
+ * Whether a function's bundle serves an optional English lexicon: it loads models, and the shipped
+ * features or sentiment stage of a model it ships (the company's languages and `any`) read the
+ * lexicon. A German-only company's bundles ship no English model, so no English lexicon.
+ */
+function shipsEnglishLexicon(spec: BundledSpec, config: CompanyConfig, lexicon: string): boolean {
+  return loadsModels(spec) && shippedModelLanguages(config).some((language) => lexiconsOf(language).includes(lexicon));
+}
+
+/** The lexicons a shipped model of a language reads: its feature set's and its sentiment stage's. */
+function lexiconsOf(language: ModelLanguage): readonly string[] {
+  const { lexicon } = SHIPPED_FEATURES[language];
+  const { stage } = SHIPPED_TRAINING[language].sentiment;
+  return [...(lexicon ? [lexicon] : []), ...(stage ? STAGE_LEXICONS[stage] : [])];
 }
 
 /**
@@ -302,17 +345,21 @@ const writtenModelDirs = new Set<string>();
 export const LEXICON_OFF_EN_ENV = 'BACKCHANNEL_LEXICON_OFF_EN';
 /** Likewise for the project's English customer lexicon (`en-cx`). */
 export const LEXICON_OFF_EN_CX_ENV = 'BACKCHANNEL_LEXICON_OFF_EN_CX';
+/** The variable (replaced at bundle time) naming the English lexicons' own bundle beside the function's (shared/classifier/lexicon/index.ts). */
+export const LEXICON_FILE_EN_ENV = 'BACKCHANNEL_LEXICON_FILE_EN';
+const LEXICON_FILE_EN = 'lexicons-en.mjs';
 /** The lexicons a bundle may leave out, by name, with the variable that leaves each out. German is small and always in. */
 export const OPTIONAL_LEXICON_ENV: Readonly<Record<string, string>> = {
   en: LEXICON_OFF_EN_ENV,
   'en-cx': LEXICON_OFF_EN_CX_ENV,
 };
 
-/** The sentiment lexicons the shipped feature sets read: the shipped and company models are trained with them. */
+/**
+ * The sentiment lexicons the shipped feature sets and the shipped sentiment stages (round w19:
+ * English, both English lexicons) read: the shipped and company models are trained with them.
+ */
 export function shippedLexicons(): string[] {
-  return [
-    ...new Set(Object.values(SHIPPED_FEATURES).flatMap((features) => (features.lexicon ? [features.lexicon] : []))),
-  ];
+  return [...new Set((Object.keys(SHIPPED_FEATURES) as ModelLanguage[]).flatMap(lexiconsOf))];
 }
 
 /** The variable (replaced at bundle time) whose value is the config's holiday table (shared/config/holiday-table.ts). */

@@ -1,6 +1,7 @@
 import type { SparseVector } from './features.ts';
 import { argmax, scoresOf, softmaxInPlace, type LinearHead } from './linear-model.ts';
 import { HEAD_NAMES, type HeadName, type LanguageModel } from './model-codec.ts';
+import type { SentimentStage } from './sentiment-stage.ts';
 
 /**
  * Calibration of the softmax heads by temperature scaling (Guo et al. 2017): one number per
@@ -94,6 +95,11 @@ export function calibratedHeads(model: LanguageModel): Readonly<Record<HeadName,
   const heads = {} as Record<HeadName, LinearHead>;
   for (const name of HEAD_NAMES) heads[name] = calibrateHead(model.heads[name], model.temperatures?.[name] ?? 1);
   return heads;
+}
+
+/** A sentiment stage's head with its temperature folded in (what classification runs on). */
+export function calibratedStage(stage: SentimentStage): LinearHead {
+  return calibrateHead(stage.head, stage.temperature);
 }
 
 /** Top-label probability and whether that label was right, for one prediction. */

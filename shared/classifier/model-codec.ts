@@ -2,6 +2,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { dequantizeIdf, quantizeIdf, type FeatureOptions } from './features.ts';
 import { assertLexiconServable } from './lexicon/index.ts';
 import { fusedLayout, type LinearHead, type PackedIdf, type PackedRows } from './linear-model.ts';
+import { STAGE_BITS, STAGE_INPUTS, STAGE_LEXICONS, type SentimentStage } from './sentiment-stage.ts';
 
 /**
  * The shipped form of a language model: a small JSON header (feature options, classes,
@@ -15,7 +16,15 @@ import { fusedLayout, type LinearHead, type PackedIdf, type PackedRows } from '.
  * is an inflate and no JavaScript loop over the weights (issue 15: model load). `npm run
  * train` writes the shipped models in format 2; they ship inside the code, so no earlier
  * release ever reads one.
+ *
+ * Either layout may carry a second stage for the sentiment head (`LanguageModel.stage`, round
+ * w19): a small section of the header, and `Header.version` 2. A model without one has no
+ * version (1) and its bytes are what they were before. A release before round w19 ignores the
+ * section and classifies with the first stage alone; this one refuses a later version.
  */
+
+/** The newest model-format version this code reads: 2 adds the optional sentiment stage. */
+export const MODEL_FORMAT_VERSION = 2;
 
 export const HEAD_NAMES = ['relevance', 'sentiment', 'category'] as const;
 export type HeadName = (typeof HEAD_NAMES)[number];
@@ -46,11 +55,17 @@ export interface LanguageModel {
    * before calibration): 1, the probabilities as trained.
    */
   readonly temperatures?: Readonly<Record<HeadName, number>>;
+  /** The sentiment head's second stage (sentiment-stage.ts), when it has one (English, since round w19). */
+  readonly stage?: SentimentStage;
 }
 
 interface Header {
   /** 1: per head, the non-zero rows; 2: the fused rows of all buckets (see `encodeModel`). */
   readonly format: 1 | 2;
+  /** The model-format version (`MODEL_FORMAT_VERSION`); absent: 1, no stage section. */
+  readonly version?: number;
+  /** Version 2: the sentiment head's second stage. */
+  readonly stage?: StoredStage;
   readonly language: ModelLanguage;
   readonly features: FeatureOptions;
   readonly trainExamples: number;
@@ -67,6 +82,16 @@ interface Header {
     /** Format 1: the head's stored rows. */
     rows?: number;
   }[];
+}
+
+/** A second stage in the header: its head's int8 weights as numbers, row-major like a head's. */
+interface StoredStage {
+  readonly inputs: string;
+  readonly classes: readonly string[];
+  readonly weights: number[];
+  readonly scales: number[];
+  readonly bias: number[];
+  readonly temperature: number;
 }
 
 /** Where a format 2 model's rows start in its inflated bytes: a multiple of this. */
@@ -158,13 +183,63 @@ export function encodeShippedModel(model: Omit<LanguageModel, 'id'>): string {
 }
 
 function headerOf(model: Omit<LanguageModel, 'id'>, idf: PackedIdf | undefined) {
+  const { stage } = model;
   return {
+    ...(stage ? { version: MODEL_FORMAT_VERSION } : {}),
     ...(idf ? { idfScale: idf.scale } : {}),
     language: model.language,
     features: model.features,
     trainExamples: model.trainExamples,
     ...(model.heldOut ? { heldOut: model.heldOut } : {}),
     ...(model.temperatures ? { temperatures: model.temperatures } : {}),
+    ...(stage
+      ? {
+          stage: {
+            inputs: stage.inputs,
+            classes: stage.head.classes,
+            weights: [...stage.head.weights],
+            scales: [...stage.head.scales],
+            bias: [...stage.head.bias],
+            temperature: stage.temperature,
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * The stage a header stores, checked: known inputs, the sentiment classes, weights for
+ * `STAGE_BITS` inputs, and the lexicons it reads servable here.
+ * @throws ModelFormatError when it is malformed or reads a lexicon this bundle lacks
+ */
+function stageOf(stored: StoredStage, id: string): SentimentStage {
+  const k = stored.classes?.length ?? 0;
+  const inputs = STAGE_INPUTS.find((i) => i === stored.inputs);
+  if (
+    !inputs ||
+    k === 0 ||
+    !Array.isArray(stored.weights) ||
+    stored.weights.length !== (1 << STAGE_BITS) * k ||
+    stored.scales?.length !== k ||
+    stored.bias?.length !== k ||
+    !(stored.temperature > 0)
+  )
+    throw new ModelFormatError(`model ${id} has a malformed sentiment stage`);
+  try {
+    for (const lexicon of STAGE_LEXICONS[inputs]) assertLexiconServable(lexicon);
+  } catch (error) {
+    throw new ModelFormatError(`model ${id} cannot be served here: ${(error as Error).message}`, { cause: error });
+  }
+  return {
+    inputs,
+    head: {
+      name: 'sentiment-stage',
+      classes: stored.classes,
+      weights: Int8Array.from(stored.weights),
+      scales: Float32Array.from(stored.scales),
+      bias: Float32Array.from(stored.bias),
+    },
+    temperature: stored.temperature,
   };
 }
 
@@ -201,6 +276,16 @@ export function decodeModel(base64: string, id: string): LanguageModel {
   }
   if ((header.format !== 1 && header.format !== 2) || header.heads.length !== HEAD_NAMES.length)
     throw new ModelFormatError(`model ${id} has an unknown format`);
+  if ((header.version ?? 1) > MODEL_FORMAT_VERSION)
+    throw new ModelFormatError(
+      `model ${id} is of format version ${header.version}; this code reads up to ${MODEL_FORMAT_VERSION}`,
+    );
+  const sentimentClasses = header.heads.find((h) => h.name === 'sentiment')?.classes;
+  if (header.stage && header.stage.classes?.join('\n') !== sentimentClasses?.join('\n'))
+    throw new ModelFormatError(
+      `model ${id} has a malformed sentiment stage (its classes are not the sentiment head's)`,
+    );
+  const stage = header.stage ? stageOf(header.stage, id) : undefined;
   if (header.features.lexicon !== undefined) {
     try {
       assertLexiconServable(header.features.lexicon);
@@ -225,6 +310,7 @@ export function decodeModel(base64: string, id: string): LanguageModel {
     trainExamples: header.trainExamples,
     ...(header.heldOut ? { heldOut: header.heldOut } : {}),
     ...(header.temperatures ? { temperatures: header.temperatures } : {}),
+    ...(stage ? { stage } : {}),
   };
   if (header.idfScale !== undefined) {
     let dequantized: Float32Array | undefined;

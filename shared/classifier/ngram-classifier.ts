@@ -1,6 +1,6 @@
 import type { Classification, Classifier, ClassifierInput, Reason, Scored } from '../domain/classification.ts';
 import { CATEGORIES, SENTIMENTS, type Category, type Sentiment } from '../domain/mention.ts';
-import { calibratedHeads } from './calibration.ts';
+import { calibratedHeads, calibratedStage } from './calibration.ts';
 import { FeatureExtractor } from './features.ts';
 import { foldForRules, KeywordRuleMatcher, containsAtWordStart, type KeywordRule } from './keyword-rules.ts';
 import { LanguageIdentifier, loadEld, type EldDetector } from './language.ts';
@@ -13,8 +13,11 @@ import {
   groupWeightsFused,
   probabilitiesFused,
   type FusedHeads,
+  type LinearHead,
 } from './linear-model.ts';
 import { decodeModel, ModelFormatError, packedModelOf, type LanguageModel, type ModelLanguage } from './model-codec.ts';
+import { decidingSignal, STAGE_LEXICONS, StageScratch, stageInputs, stageProbabilities } from './sentiment-stage.ts';
+import { lexiconOf } from './lexicon/index.ts';
 import { shippedModel, type ShippedModel } from './shipped-models.ts';
 import { noiseOf } from './noise.ts';
 import { MAX_TEXT_CHARS, normalizeText, type NormalizedText } from './normalize.ts';
@@ -62,6 +65,9 @@ export class NgramClassifier implements Classifier {
   private readonly loaded = new Map<ModelLanguage, LanguageModel>();
   private readonly extractors = new Map<LanguageModel, FeatureExtractor>();
   private readonly fused = new Map<LanguageModel, FusedHeads>();
+  /** Per model, its sentiment stage's head with the temperature folded in (null: none). */
+  private readonly stages = new Map<LanguageModel, LinearHead | null>();
+  private readonly stageScratch = new StageScratch();
   private readonly brandTerms: readonly { original: string; folded: string }[];
   private readonly rules: KeywordRuleMatcher;
   private readonly reasonsPerDecision: number;
@@ -123,6 +129,7 @@ export class NgramClassifier implements Classifier {
       model = injected ?? decodeShipped(language, shipped);
       this.fusedFor(model);
       this.extractorFor(model);
+      this.stageFor(model);
       this.loaded.set(language, model);
     }
     return model;
@@ -160,7 +167,18 @@ export class NgramClassifier implements Classifier {
       scale,
       this.probabilities,
     ) as [Float64Array, Float64Array, Float64Array];
-    const sentimentIndex = argmax(sentimentProbs);
+    let sentimentIndex = argmax(sentimentProbs);
+    // The second stage (English) reads the head's probabilities and the lexicons, and answers instead.
+    const stage = this.stageFor(model);
+    let overruled: { from: number; signal: ReturnType<typeof decidingSignal> } | undefined;
+    if (stage) {
+      const first = sentimentIndex;
+      stageInputs(sentimentProbs, normalized, this.stageScratch);
+      stageProbabilities(stage, this.stageScratch, sentimentProbs);
+      sentimentIndex = argmax(sentimentProbs);
+      if (sentimentIndex !== first)
+        overruled = { from: first, signal: decidingSignal(stage, this.stageScratch, first, sentimentIndex) };
+    }
     let categoryIndex = argmax(categoryProbs);
     const explain = (decision: Reason['decision'], head: number, cls: number, label: string) => {
       groupWeightsFused(fused, this.sums, groupCount, scale, head, cls, this.groupWeights);
@@ -190,7 +208,19 @@ export class NgramClassifier implements Classifier {
     const silent = noise !== undefined && signals.letters === 0 && signals.emojis === 0;
     const sentiment = silent ? 'neutral' : SENTIMENTS[sentimentIndex]!;
     if (silent) reasons.push({ decision: 'sentiment', feature: `${noise.reason}: neutral`, weight: 0 });
-    else explain('sentiment', 1, sentimentIndex, sentiment);
+    else {
+      explain('sentiment', 1, sentimentIndex, sentiment);
+      if (overruled) {
+        const { from, signal } = overruled;
+        reasons.push({
+          decision: 'sentiment',
+          feature: signal
+            ? `${sentiment}: ${signal.name} ${round(signal.value)} (second stage; the n-gram head said ${SENTIMENTS[from]})`
+            : `${sentiment}: second stage (the n-gram head said ${SENTIMENTS[from]})`,
+          weight: round(signal?.weight ?? 0),
+        });
+      }
+    }
 
     explain('category', 2, categoryIndex, CATEGORIES[categoryIndex]!);
     let category: Category = CATEGORIES[categoryIndex]!;
@@ -320,6 +350,18 @@ export class NgramClassifier implements Classifier {
       this.fused.set(model, fused);
     }
     return fused;
+  }
+
+  /** The model's sentiment stage, calibrated, built once per model; undefined without one. */
+  private stageFor(model: LanguageModel): LinearHead | undefined {
+    let stage = this.stages.get(model);
+    if (stage === undefined) {
+      stage = model.stage ? calibratedStage(model.stage) : null;
+      // Its lexicons are built now too (VADER's map of 7,205 words), not on the first English text.
+      if (model.stage) for (const lexicon of STAGE_LEXICONS[model.stage.inputs]) lexiconOf(lexicon);
+      this.stages.set(model, stage);
+    }
+    return stage ?? undefined;
   }
 
   /** One extractor per model (the idf is read from the fused rows, see `accumulateFused`). */

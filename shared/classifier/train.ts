@@ -1,7 +1,7 @@
 import { CATEGORIES, SENTIMENTS } from '../domain/mention.ts';
 import type { Category, Sentiment } from '../domain/mention.ts';
-import { calibrationFold, fitTemperature } from './calibration.ts';
-import type { CorpusExample } from './corpus.ts';
+import { calibratedStage, calibrateHead, calibrationFold, fitTemperature } from './calibration.ts';
+import { unitHash, type CorpusExample } from './corpus.ts';
 import {
   copyVector,
   DEFAULT_FEATURES,
@@ -20,7 +20,15 @@ import {
   type LanguageModel,
   type ModelLanguage,
 } from './model-codec.ts';
-import { normalizeText } from './normalize.ts';
+import { normalizeText, type NormalizedText } from './normalize.ts';
+import {
+  STAGE_BITS,
+  StageScratch,
+  stageInputs,
+  stageProbabilities,
+  type SentimentStage,
+  type StageInputs,
+} from './sentiment-stage.ts';
 
 /**
  * Training of the softmax heads: stochastic gradient descent with exact L2 regularization
@@ -86,6 +94,13 @@ export interface TrainOptions {
    * costs nothing more. Undefined: one bias for all sources.
    */
   readonly sourcePriors?: boolean;
+  /**
+   * The sentiment head only: train a second stage over its calibrated out-of-fold
+   * probabilities and these dense inputs (sentiment-stage.ts, `trainSentimentStage`); its
+   * neutral margin and temperature are fitted on its own calibration fold, so `biasShift`
+   * should not be set with it. Undefined: the head alone.
+   */
+  readonly stage?: StageInputs;
 }
 
 export const DEFAULT_TRAINING: TrainOptions = { epochs: 30, lambda: 1e-5, learningRate: 0.5, seed: 20170915 };
@@ -532,6 +547,7 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
   const measured = {} as Record<HeadName, { accuracy: number; macroF1: number }>;
   const temperatures = {} as Record<HeadName, number>;
   const calibrate = input.calibrate ?? true;
+  let stage: SentimentStage | undefined;
   for (const name of HEAD_NAMES) {
     const masked = withoutLexicon !== undefined && !readsLexicon(name);
     const headVectors = masked ? withoutLexicon : trainVectors;
@@ -543,6 +559,7 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
       return [
         {
           id: e.id ?? e.text,
+          text: e.text,
           x: headVectors[i]!,
           y,
           ...(e.weight === undefined ? {} : { weight: e.weight }),
@@ -563,6 +580,20 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
         training[name].calibrateWeighted ? fold.map((e) => e.weight ?? 1) : undefined,
       );
     }
+    const stageInputsOf = training[name].stage;
+    if (name === 'sentiment' && stageInputsOf !== undefined) {
+      stage = trainSentimentStage(
+        stageInputsOf,
+        labeledAt.map((e) => ({ ...e, normalized: normalizeText(e.text) })),
+        (part) => trainHead(name, CLASSES[name], part, features.bits, training[name]),
+        temperatures[name] ?? 1,
+        training[name].calibrateWeighted === true,
+      );
+      measured[name] = round(
+        evaluateStaged(heads[name], temperatures[name] ?? 1, stage, input.heldOut, heldOutVectors),
+      );
+      continue;
+    }
     const heldOutLabeled = labeledFor(name, input.heldOut, heldOutVectors);
     measured[name] = round(evaluateHead(heads[name], heldOutLabeled));
   }
@@ -576,7 +607,30 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
     ...(idf ? { idf } : {}),
     ...(heldOut ? { heldOut } : {}),
     ...(calibrate ? { temperatures } : {}),
+    ...(stage ? { stage } : {}),
   };
+}
+
+/** Accuracy and macro-F1 of a sentiment head and its second stage on the labeled held-out examples. */
+function evaluateStaged(
+  head: LinearHead,
+  temperature: number,
+  stage: SentimentStage,
+  heldOut: readonly CorpusExample[],
+  vectors: readonly SparseVector[],
+): { accuracy: number; macroF1: number } {
+  const first = calibrateHead(head, temperature);
+  const second = calibratedStage(stage);
+  const scratch = new StageScratch();
+  const gold: number[] = [];
+  const predicted: number[] = [];
+  heldOut.forEach((e, i) => {
+    if (e.sentiment === undefined) return;
+    stageInputs(softmaxInPlace(scoresOf(first, vectors[i]!)), normalizeText(e.text), scratch);
+    gold.push(SENTIMENTS.indexOf(e.sentiment));
+    predicted.push(argmax(stageProbabilities(second, scratch, new Float64Array(SENTIMENTS.length))));
+  });
+  return scores(gold, predicted, SENTIMENTS.length);
 }
 
 /** A copy of `v` without the entries at `drop`. */
@@ -607,4 +661,93 @@ export function shuffle(order: number[], random: () => number): void {
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
+}
+
+/** Inner folds that give the stage its out-of-fold first-stage scores. */
+export const STAGE_INNER_FOLDS = 3;
+/** The stage's training: a few dense values, not 2^18 normalized buckets (round w18's `STACK_TRAINING`). */
+export const STAGE_TRAINING: TrainOptions = { ...DEFAULT_TRAINING, learningRate: 0.05, epochs: 20 };
+/** Neutral log-odds the margin search tries on the stage's calibration fold (round w18's `MARGINS`). */
+export const STAGE_MARGINS: readonly number[] = [-0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.5, 2];
+const STAGE_NEUTRAL = SENTIMENTS.indexOf('neutral');
+
+/** A sentiment example the stage trains on: its first-stage vector, text, label, weight and source. */
+export interface StageExample extends LabeledVector {
+  readonly id: string;
+  readonly normalized: NormalizedText;
+}
+
+/**
+ * Trains the stage for a first stage trained with `trainFirst`:
+ * 1. out-of-fold first-stage probabilities (`STAGE_INNER_FOLDS` inner folds, by a hash of the
+ *    id), at the first stage's calibration `temperature`, as classify computes them;
+ * 2. on a calibration fold (`calibrationFold`): a stage trained on the rest chooses the neutral
+ *    margin (best mean accuracy of the written examples, without a source, and the real ones)
+ *    and then the temperature of its scores with the margin (weighted by the examples' weights
+ *    when `weighted`);
+ * 3. the stage trained on all examples, the margin added to its neutral bias.
+ * Deterministic, like `trainHead`.
+ */
+export function trainSentimentStage(
+  inputs: StageInputs,
+  examples: readonly StageExample[],
+  trainFirst: (examples: readonly LabeledVector[]) => LinearHead,
+  temperature: number,
+  weighted: boolean,
+): SentimentStage {
+  const inner = examples.map((e) => Math.floor(unitHash(`stack:${e.id}`) * STAGE_INNER_FOLDS));
+  const scratch = new StageScratch();
+  const dense = new Array<LabeledVector & { id: string }>(examples.length);
+  for (let j = 0; j < STAGE_INNER_FOLDS; j++) {
+    const head = calibrateHead(trainFirst(examples.filter((_, i) => inner[i] !== j)), temperature);
+    examples.forEach((e, i) => {
+      if (inner[i] !== j) return;
+      stageInputs(softmaxInPlace(scoresOf(head, e.x)), e.normalized, scratch);
+      dense[i] = {
+        id: e.id,
+        x: { indices: scratch.vector.indices, values: Float32Array.from(scratch.vector.values) },
+        y: e.y,
+        ...(e.weight === undefined ? {} : { weight: e.weight }),
+        ...(e.source === undefined ? {} : { source: e.source }),
+      };
+    });
+  }
+  const labeled = dense.filter((e) => e.weight !== 0);
+  const train = (part: readonly LabeledVector[]) =>
+    trainHead('sentiment-stage', SENTIMENTS, part, STAGE_BITS, STAGE_TRAINING);
+  const { fit, calibrate } = calibrationFold(labeled);
+  const probe = train(fit);
+  const probeScores = calibrate.map((e) => scoresOf(probe, e.x));
+  const margin = chooseMargin(probeScores, calibrate);
+  for (const s of probeScores) s[STAGE_NEUTRAL]! += margin;
+  const fitted = fitTemperature(
+    probeScores,
+    calibrate.map((e) => e.y),
+    weighted ? calibrate.map((e) => e.weight ?? 1) : undefined,
+  );
+  const head = train(labeled);
+  const bias = Float32Array.from(head.bias);
+  bias[STAGE_NEUTRAL]! += margin;
+  return { inputs, head: { ...head, bias }, temperature: fitted };
+}
+
+/** The neutral margin with the best mean accuracy of the written (no source) and the real examples. */
+function chooseMargin(scores: readonly Float64Array[], examples: readonly LabeledVector[]): number {
+  let best = -1;
+  let chosen = 0;
+  for (const m of STAGE_MARGINS) {
+    const right = [0, 0];
+    const total = [0, 0];
+    scores.forEach((s, i) => {
+      const shifted = Float64Array.from(s);
+      shifted[STAGE_NEUTRAL]! += m;
+      const part = examples[i]!.source === undefined ? 0 : 1;
+      total[part]!++;
+      if (argmax(shifted) === examples[i]!.y) right[part]!++;
+    });
+    const parts = [0, 1].filter((p) => total[p]! > 0);
+    const mean = parts.reduce((sum, p) => sum + right[p]! / total[p]!, 0) / Math.max(parts.length, 1);
+    if (mean > best + 1e-9) [best, chosen] = [mean, m];
+  }
+  return chosen;
 }

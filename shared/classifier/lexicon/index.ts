@@ -1,15 +1,37 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { GERMAN_LEXICON, GERMAN_PHRASES } from './de.ts';
 
 /*
  * VADER's English lexicon (70 KB of source) is in a Lambda bundle only when a shipped feature
- * set reads it (SHIPPED_FEATURES, features.ts): otherwise infra/bundling.ts defines
+ * set (SHIPPED_FEATURES, features.ts) or a shipped sentiment stage (SHIPPED_TRAINING,
+ * build-models.ts; the English one since round w19) reads it: otherwise infra/bundling.ts defines
  * `process.env.BACKCHANNEL_LEXICON_OFF_EN`, esbuild folds the condition and drops the
  * `import()` with the lexicon. Without the variable (npm start, tests, the CLI, the benches)
  * it loads. test/infra/lexicon-bundling.test.ts holds a bundle to it.
  */
-const VADER_EN = process.env.BACKCHANNEL_LEXICON_OFF_EN ? undefined : (await import('./vader-en.ts')).VADER_EN;
+/*
+ * Where a bundle serves them (a function that loads models, since the English sentiment stage reads
+ * them), they are a file of their own beside it (`BACKCHANNEL_LEXICON_FILE_EN`, infra/bundling.ts),
+ * so they do not count in the function's bundle. Each expression is spelled out so that esbuild
+ * drops the branches the variables rule out, and the modules with them.
+ */
+const BESIDE_EN = process.env.BACKCHANNEL_LEXICON_FILE_EN
+  ? ((await import(
+      pathToFileURL(path.join(import.meta.dirname, process.env.BACKCHANNEL_LEXICON_FILE_EN)).href
+    )) as typeof import('./vader-en.ts') & typeof import('./en-cx.ts'))
+  : undefined;
+const VADER_EN = process.env.BACKCHANNEL_LEXICON_OFF_EN
+  ? undefined
+  : process.env.BACKCHANNEL_LEXICON_FILE_EN
+    ? BESIDE_EN?.VADER_EN
+    : (await import('./vader-en.ts')).VADER_EN;
 /* The project's English customer lexicon (en-cx.ts), likewise: `BACKCHANNEL_LEXICON_OFF_EN_CX` drops it. */
-const CUSTOMER_EN = process.env.BACKCHANNEL_LEXICON_OFF_EN_CX ? undefined : await import('./en-cx.ts');
+const CUSTOMER_EN = process.env.BACKCHANNEL_LEXICON_OFF_EN_CX
+  ? undefined
+  : process.env.BACKCHANNEL_LEXICON_FILE_EN
+    ? BESIDE_EN
+    : await import('./en-cx.ts');
 
 /**
  * Sentiment cues beside the hashed n-grams (issue 15): which tokens stand in a negation's
