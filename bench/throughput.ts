@@ -461,7 +461,7 @@ function formatCeilingRows(rows: readonly CeilingRow[]): string {
         String(row.requests),
         rate.toFixed(0),
         mentionsPerSecond(rate, row.mix).toFixed(0),
-        `${row.clientCpuMs === undefined ? '-' : ms(row.clientCpuMs)} / ${row.backendCpuMs === undefined ? '-' : ms(row.backendCpuMs)}`,
+        `${row.clientCpuMs === undefined ? '-' : `${row.clientCpuMs.toFixed(2)} ms`} / ${row.backendCpuMs === undefined ? '-' : `${row.backendCpuMs.toFixed(2)} ms`}`,
         bound === undefined ? '-' : bound.toFixed(0),
         bound === undefined ? '-' : mentionsPerSecond(bound, row.mix).toFixed(0),
         String(row.errors),
