@@ -24,6 +24,7 @@ import type { TableSpec } from '../../infra/topology.ts';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { cannedRequestHandler } from './canned-aws.ts';
 import { DYNAMODB_MIX, scheduleOf, SQS_MIX, type RequestMix } from './request-mix.ts';
+import { inParallel } from './load.ts';
 import { cpuPerRequest, processCpu, type ProcessCpu } from './thread-cpu.ts';
 
 export type CeilingBackend = 'dynalite' | 'local-aws-sqs' | 'none (canned answers in process)';
@@ -130,11 +131,7 @@ export async function dynamoDbCeiling(options: {
         raw.destroy();
       }
     }
-    await runConcurrently(
-      Array.from({ length: SEED_ITEMS }, (_, n) => n),
-      options.concurrency,
-      (n) => client.send(put(n)),
-    );
+    await inParallel(SEED_ITEMS, options.concurrency, (n) => client.send(put(n)));
     const schedule = scheduleOf(DYNAMODB_MIX, options.mentions);
     const measured = await measure(options.backend, schedule, options.concurrency, (operation, n) =>
       client.send(command(operation, n) as never),
@@ -213,7 +210,8 @@ async function measure(
   const seen = new Set<string>();
   // The first tenth (at most 200 requests) warms the client and the backend up, unmeasured.
   const warmUp = Math.min(200, Math.floor(schedule.length / 10));
-  const run = async ([operation, n]: readonly [string, number]) => {
+  const run = async (n: number) => {
+    const operation = schedule[n] as string;
     try {
       if ((await send(operation, n)) === 'skipped') skipped++;
     } catch (error) {
@@ -225,13 +223,12 @@ async function measure(
       }
     }
   };
-  const all = schedule.map((operation, n) => [operation, n] as const);
-  await runConcurrently(all.slice(0, warmUp), concurrency, run);
+  await inParallel(warmUp, concurrency, run);
   skipped = 0;
   errors = 0;
   const before = await Promise.all([processCpu(process.pid), processCpu(backend?.pid)]);
   const started = performance.now();
-  await runConcurrently(all.slice(warmUp), concurrency, run);
+  await inParallel(schedule.length - warmUp, concurrency, (n) => run(warmUp + n));
   const seconds = (performance.now() - started) / 1000;
   const requests = schedule.length - warmUp - skipped;
   const after = await Promise.all([processCpu(process.pid), processCpu(backend?.pid)]);
@@ -243,14 +240,4 @@ async function measure(
     backendCpuMs: backend ? perRequest(before[1], after[1])?.processMs : undefined,
     errors,
   };
-}
-
-/** Calls `work` on every item, `concurrency` at a time, in order. */
-async function runConcurrently<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.max(1, concurrency) }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
 }
