@@ -11,6 +11,9 @@
  * 2. End to end: distinct mentions POSTed to the runtime until every queue is empty, with
  *    lost (answered 200, not stored) and duplicate (mention or case) counts; the baseline is
  *    the same runtime processing one batch at a time per queue (BACKCHANNEL_POLLER_CONCURRENCY=1).
+ *    Beside it, the ceiling of the local backends (throughput/ceiling.ts): dynalite and
+ *    local-aws-sqs each alone in a process, sent the pipeline's requests of a mention by the
+ *    project's SDK clients, and the same clients against canned answers (the SDK alone).
  * 3. Surge (docs/capacity.md at scale-down): webhooks at a fixed rate above what the
  *    pipeline drains, then until idle; the measured backlog and drain time beside what the
  *    capacity model predicts from part 2's rate.
@@ -18,6 +21,7 @@
  *   npm run bench:throughput
  *   npm run bench:throughput -- --requests 500 --mentions 1000 --surge-seconds 10
  *   npm run bench:throughput -- --ack-only --requests 400   # part 1 only
+ *   npm run bench:throughput -- --parts ceiling,e2e         # the named parts only (ack, ceiling, e2e, surge)
  *
  * Function logs at ERROR, metrics off (as the chaos bench). Every process is started here
  * on port 0 and stopped here.
@@ -34,7 +38,7 @@ import { LOCAL_CREDENTIALS } from '../infra/local/backends.ts';
 import { queueDepth } from '../infra/local/queues.ts';
 import { parseMetaSecret, SECRETS_FILE } from '../infra/local/secrets.ts';
 import { formatTable } from '../infra/local/text-table.ts';
-import { buildTopology, platformSecretName } from '../infra/topology.ts';
+import { buildTopology, platformSecretName, type TableSpec } from '../infra/topology.ts';
 import { loadCompanyConfig } from '../shared/config/load.ts';
 import { signMetaBody } from '../shared/platforms/meta.ts';
 import {
@@ -47,11 +51,15 @@ import {
 } from './chaos/sigkill.ts';
 import { closedLoop, openLoop, perSecond, quantile, type LoadResult, type SignedRequest } from './throughput/load.ts';
 import { cpuPerRequest, processCpu, type ProcessCpu } from './throughput/thread-cpu.ts';
+import { dynamoDbCeiling, sqsCeiling, type BackendProcess, type CeilingRow } from './throughput/ceiling.ts';
+import { mentionsPerSecond, requestsPerMention, requestsPerSecondOnCores } from './throughput/request-mix.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const COMPANY = 'demo';
 const WARM_UP = 100;
+/** The parts of the bench, in the order they run (`--parts`). */
+const PARTS = ['ack', 'ceiling', 'e2e', 'surge'] as const;
 
 /**
  * 'runtime, no pipeline' is a diagnostic: the runtime with its queue pollers off
@@ -87,6 +95,8 @@ interface EndToEndRow {
   readonly duplicateMentions: number;
   readonly duplicateCases: number;
   readonly unrouted: number;
+  /** CPU of the runtime's process per mention acknowledged, from the first POST until idle (Linux). */
+  readonly cpuPerMention: ProcessCpu | undefined;
 }
 
 interface SurgeRow {
@@ -114,12 +124,23 @@ async function main(): Promise<void> {
       'surge-seconds': { type: 'string' },
       'surge-rate': { type: 'string' },
       'ack-only': { type: 'boolean' },
+      'ceiling-only': { type: 'boolean' },
+      parts: { type: 'string' },
+      'ceiling-mentions': { type: 'string' },
+      'ceiling-concurrency': { type: 'string' },
     },
   });
   const requests = Number(values.requests ?? 1000);
   const mentions = Number(values.mentions ?? 2000);
   const baselineMentions = Number(values['baseline-mentions'] ?? 500);
   const surgeSeconds = Number(values['surge-seconds'] ?? 20);
+  const ceilingMentions = Number(values['ceiling-mentions'] ?? 1000);
+  const ceilingConcurrency = Number(values['ceiling-concurrency'] ?? 20);
+  const parts = new Set(
+    values['ack-only'] ? ['ack'] : values['ceiling-only'] ? ['ceiling'] : (values.parts ?? PARTS.join(',')).split(','),
+  );
+  const unknown = [...parts].filter((part) => !PARTS.includes(part as (typeof PARTS)[number]));
+  if (unknown.length > 0) throw new Error(`unknown --parts ${unknown.join(', ')}: choose from ${PARTS.join(', ')}`);
 
   const cwd = await mkdtemp(path.join(os.tmpdir(), 'bc-bench-throughput-'));
   try {
@@ -157,7 +178,7 @@ async function main(): Promise<void> {
 
     // 1. Ack latency, each server fresh, the baselines first at each concurrency.
     const ackRows: AckRow[] = [];
-    for (const concurrency of [10, 50]) {
+    for (const concurrency of parts.has('ack') ? [10, 50] : []) {
       for (const kind of ['bare HMAC', 'bare HMAC + SQS', 'runtime, no pipeline', 'runtime'] as const) {
         const server = await startServer(kind);
         try {
@@ -176,15 +197,35 @@ async function main(): Promise<void> {
         }
       }
     }
-    process.stdout.write(`## Ack latency (${requests} signed Meta webhooks per row, after ${WARM_UP} to warm up)\n\n`);
-    process.stdout.write(`${formatAckRows(ackRows)}\n\n`);
-    if (values['ack-only']) return;
+    if (ackRows.length > 0) {
+      process.stdout.write(
+        `## Ack latency (${requests} signed Meta webhooks per row, after ${WARM_UP} to warm up)\n\n`,
+      );
+      process.stdout.write(`${formatAckRows(ackRows)}\n\n`);
+    }
+
+    // 2a. The ceiling of the local backends, each alone with the pipeline's requests of its service.
+    const ceilingRows = parts.has('ceiling')
+      ? await runCeiling(topology.table, ceilingMentions, ceilingConcurrency)
+      : [];
+    const printCeiling = () => {
+      if (ceilingRows.length === 0) return;
+      process.stdout.write(
+        `## Ceiling of the local backends (${ceilingMentions} mentions' requests of each service, ${ceilingConcurrency} in flight, each backend alone in its own process)\n\n`,
+      );
+      process.stdout.write(`${formatCeilingRows(ceilingRows)}\n\n`);
+    };
+    if (!parts.has('e2e')) {
+      printCeiling();
+      return;
+    }
 
     // 2. End to end: one batch at a time per queue (baseline), then the topology's concurrency.
     const endToEnd = async (pipeline: string, count: number, env: Record<string, string>): Promise<EndToEndRow> => {
       const { runtime, appSecret, url } = await startRuntime(env);
       try {
         const { runId, bodies } = bodiesFor(count);
+        const cpuBefore = await processCpu(runtime.child.pid);
         const started = performance.now();
         const result = await closedLoop(url, sign(bodies, appSecret), 50);
         await waitForIdle(
@@ -193,6 +234,7 @@ async function main(): Promise<void> {
           900_000,
         );
         const seconds = (performance.now() - started) / 1000;
+        const cpuPerMention = cpuPerRequest(cpuBefore, await processCpu(runtime.child.pid), result.acknowledged.size);
         const table = await countTable(runtime.record);
         const stored = [...result.acknowledged].filter((n) => table.mentions.has(externalIdOf(runId, n))).length;
         const row: EndToEndRow = {
@@ -206,8 +248,11 @@ async function main(): Promise<void> {
           duplicateMentions: table.duplicateMentions,
           duplicateCases: table.duplicateCases,
           unrouted: table.unrouted,
+          cpuPerMention,
         };
-        log(`end to end ${pipeline}: ${row.mentionsPerSecond.toFixed(1)} mentions/s, ${row.lost} lost`);
+        log(
+          `end to end ${pipeline}: ${row.mentionsPerSecond.toFixed(1)} mentions/s, ${row.lost} lost${cpuPerMention ? `, CPU per mention ${cpuPerMention.mainThreadMs.toFixed(1)} ms main thread, ${cpuPerMention.processMs.toFixed(1)} ms process` : ''}`,
+        );
         return row;
       } finally {
         await runtime.stop();
@@ -223,6 +268,13 @@ async function main(): Promise<void> {
       '## End to end (`backchannel start`, journaled queues; 50 webhooks in flight; until every queue is empty)\n\n',
     );
     process.stdout.write(`${formatEndToEndRows(e2eRows)}\n\n`);
+    printCeiling();
+    const e2eFailed = e2eRows.some((r) => r.lost > 0 || r.duplicateMentions > 0 || r.duplicateCases > 0);
+    if (e2eFailed) {
+      process.stderr.write('FAILED: mentions answered 200 were lost or duplicated\n');
+      process.exitCode = 1;
+    }
+    if (!parts.has('surge')) return;
 
     // 3. Surge above the drain rate of part 2.
     const drainRate = (e2eRows[1] as EndToEndRow).mentionsPerSecond;
@@ -233,8 +285,7 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${formatSurge(surge)}\n`);
 
-    const failed = e2eRows.some((r) => r.lost > 0 || r.duplicateMentions > 0 || r.duplicateCases > 0);
-    if (failed || surge.lost > 0 || surge.duplicates > 0) {
+    if (surge.lost > 0 || surge.duplicates > 0) {
       process.stderr.write('FAILED: mentions answered 200 were lost or duplicated\n');
       process.exitCode = 1;
     }
@@ -325,8 +376,21 @@ async function runSurge(options: {
 /** A baseline server (bare-server.ts) in its own process, as the runtime runs in its own. */
 async function startBareServer(mode: 'hmac' | 'hmac+sqs'): Promise<Server> {
   const appSecret = randomBytes(16).toString('hex');
-  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'bench/throughput/bare-server.ts'), mode], {
-    env: { ...process.env, BENCH_APP_SECRET: appSecret, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  const child = await startChild('bench/throughput/bare-server.ts', mode, { BENCH_APP_SECRET: appSecret });
+  return { url: `${child.url}/webhooks/meta`, appSecret, pid: child.pid, stop: child.stop };
+}
+
+/**
+ * A bench server script (`script mode`) in a process of its own, once it has printed
+ * `{"url": ...}` on its first line; stopped with SIGTERM.
+ */
+async function startChild(
+  script: string,
+  mode: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, script), mode], {
+    env: { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -337,11 +401,10 @@ async function startBareServer(mode: 'hmac' | 'hmac+sqs'): Promise<Server> {
       const line = out.split('\n')[0];
       if (out.includes('\n') && line) resolve((JSON.parse(line) as { url: string }).url);
     });
-    child.once('exit', (code) => reject(new Error(`bare server ${mode} exited with ${code} before it listened`)));
+    child.once('exit', (code) => reject(new Error(`${script} ${mode} exited with ${code} before it listened`)));
   });
   return {
-    url: `${url}/webhooks/meta`,
-    appSecret,
+    url,
     pid: child.pid,
     stop: async () => {
       child.kill('SIGTERM');
@@ -351,6 +414,81 @@ async function startBareServer(mode: 'hmac' | 'hmac+sqs'): Promise<Server> {
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+/** Each service's mix against its real local backend, then against canned answers in process (the SDK alone). */
+async function runCeiling(table: TableSpec, mentions: number, concurrency: number): Promise<CeilingRow[]> {
+  const rows: CeilingRow[] = [];
+  for (const service of ['DynamoDB', 'SQS'] as const) {
+    const backend = await startChild('bench/throughput/backend-server.ts', service === 'DynamoDB' ? 'dynamodb' : 'sqs');
+    const run = (against: BackendProcess | undefined) =>
+      service === 'DynamoDB'
+        ? dynamoDbCeiling({ backend: against, table, mentions, concurrency })
+        : sqsCeiling({ backend: against, mentions, concurrency });
+    try {
+      rows.push(await run(backend));
+    } finally {
+      await backend.stop();
+    }
+    rows.push(await run(undefined));
+    for (const row of rows.slice(-2))
+      log(`ceiling ${service} ${row.backend}: ${(row.requests / row.seconds).toFixed(0)} req/s`);
+  }
+  return rows;
+}
+
+function formatCeilingRows(rows: readonly CeilingRow[]): string {
+  const table = formatTable(
+    [
+      'service',
+      'backend',
+      'requests per mention',
+      'requests',
+      'req/s',
+      'mentions/s',
+      'CPU per request: SDK client / backend',
+      'req/s on one core for the backend (none: the SDK)',
+      'mentions/s on one core',
+      'errors',
+    ],
+    rows.map((row) => {
+      const perMention = requestsPerMention(row.mix);
+      const rate = row.requests / row.seconds;
+      const bound = requestsPerSecondOnCores(row.backend.startsWith('none') ? row.clientCpuMs : row.backendCpuMs);
+      return [
+        row.service,
+        row.backend,
+        perMention.toFixed(2),
+        String(row.requests),
+        rate.toFixed(0),
+        mentionsPerSecond(rate, row.mix).toFixed(0),
+        `${row.clientCpuMs === undefined ? '-' : `${row.clientCpuMs.toFixed(2)} ms`} / ${row.backendCpuMs === undefined ? '-' : `${row.backendCpuMs.toFixed(2)} ms`}`,
+        bound === undefined ? '-' : bound.toFixed(0),
+        bound === undefined ? '-' : mentionsPerSecond(bound, row.mix).toFixed(0),
+        String(row.errors),
+      ];
+    }),
+  );
+  // Per mention: what the backends and the SDK spend, against what 300 mentions/s on two cores leaves.
+  const perMention = (backend: (row: CeilingRow) => boolean, cpu: (row: CeilingRow) => number | undefined) =>
+    rows.filter(backend).reduce((sum, row) => sum + (cpu(row) ?? Number.NaN) * requestsPerMention(row.mix), 0);
+  const backends = perMention(
+    (r) => !r.backend.startsWith('none'),
+    (r) => r.backendCpuMs,
+  );
+  const sdk = perMention(
+    (r) => r.backend.startsWith('none'),
+    (r) => r.clientCpuMs,
+  );
+  const sdkOverSockets = perMention(
+    (r) => !r.backend.startsWith('none'),
+    (r) => r.clientCpuMs,
+  );
+  const lines = [
+    `CPU per mention of these requests: backends ${ms(backends)}, SDK alone ${ms(sdk)}, SDK with its HTTP to the backends ${ms(sdkOverSockets)};`,
+    `300 mentions/s on 2 cores leaves 6.7 ms of CPU per mention for everything: these requests alone take ${ms(backends + sdkOverSockets)} (${((backends + sdkOverSockets) / (2000 / 300)).toFixed(1)}x of it).`,
+  ];
+  return `${table}\n${lines.join('\n')}`;
+}
 
 function formatAckRows(rows: readonly AckRow[]): string {
   const baselineOf = (row: AckRow) =>
@@ -394,6 +532,7 @@ function formatEndToEndRows(rows: readonly EndToEndRow[]): string {
       'duplicate mentions',
       'duplicate cases',
       'unrouted',
+      'CPU per mention: main thread / process',
     ],
     rows.map((r) => [
       r.pipeline,
@@ -407,6 +546,7 @@ function formatEndToEndRows(rows: readonly EndToEndRow[]): string {
       String(r.duplicateMentions),
       String(r.duplicateCases),
       String(r.unrouted),
+      r.cpuPerMention ? `${ms(r.cpuPerMention.mainThreadMs)} / ${ms(r.cpuPerMention.processMs)}` : '-',
     ]),
   );
 }

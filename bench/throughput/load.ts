@@ -34,16 +34,21 @@ export function quantile(sorted: readonly number[], q: number): number {
 /** POSTs every request, `concurrency` at a time. */
 export async function closedLoop(url: string, requests: readonly SignedRequest[], concurrency: number) {
   const recorder = new Recorder();
+  await inParallel(requests.length, concurrency, (n) => recorder.post(url, requests[n] as SignedRequest, n));
+  return recorder.result(requests.length);
+}
+
+/**
+ * Calls `work(n)` for n = 0 .. count - 1, at most `concurrency` (at least 1) at a time, each
+ * next one as soon as one ends, in order of n.
+ */
+export async function inParallel(count: number, concurrency: number, work: (n: number) => Promise<unknown>) {
   let next = 0;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < requests.length) {
-        const n = next++;
-        await recorder.post(url, requests[n] as SignedRequest, n);
-      }
+    Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, async () => {
+      while (next < count) await work(next++);
     }),
   );
-  return recorder.result(requests.length);
 }
 
 /**

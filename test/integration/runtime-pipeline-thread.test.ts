@@ -188,3 +188,79 @@ describe('startRuntime with a queue-triggered function that does not load', () =
     );
   }, 120_000);
 });
+
+describe('startRuntime with the pipeline spread over two threads (pipelineThreads: 2)', () => {
+  let runtime: Runtime;
+  const invocations: Invocation[] = [];
+  let nicedBefore: number[] = [];
+
+  beforeAll(async () => {
+    nicedBefore = PER_THREAD_NICE ? threadsAtNice(DEFAULT_PIPELINE_NICE) : [];
+    runtime = await startRuntime({
+      config,
+      port: 0,
+      pipelineThreads: 2,
+      startScheduler: false,
+      statusIntervalSeconds: 0,
+      alarmIntervalSeconds: 0,
+      log: () => {},
+      onInvocation: (functionId, _ms, failed, event) => invocations.push({ functionId, failed, event }),
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('classifies in one thread and handles the department in the other: the mention, its case and both invocations', async () => {
+    // Arrange
+    const body = metaFixture('page-feed-comment-non-ascii.json');
+    const { appSecret } = parseMetaSecret(runtime.secrets[platformSecretName(config, 'meta')]);
+
+    // Act
+    const answer = await postSignedMeta(runtime.webhookUrls.meta as string, body, appSecret);
+    await runtime.waitForIdle(IDLE_TIMEOUT_MS);
+
+    // Assess
+    expect(answer.status).toBe(200);
+    const documents = createDocumentClient(adminEnv(runtime.region, runtime.endpoints.dynamodb));
+    const stored = await new DynamoMentionRepository(documents, runtime.tableName).get(
+      mentionId('facebook', '1223334445556667_7001'),
+    );
+    expect(await new DynamoCaseRepository(documents, runtime.tableName).get(stored?.caseId as string)).toMatchObject({
+      department: 'service',
+    });
+    const ran = invocations.filter((i) => !i.failed).map((i) => i.functionId);
+    expect(ran).toEqual(expect.arrayContaining(['classify-mention', 'handle-department']));
+  });
+
+  it.skipIf(!PER_THREAD_NICE)(
+    'runs both pipeline threads and the DynamoDB thread at the default nice value (Linux)',
+    () => {
+      // Act
+      const niced = threadsAtNice(DEFAULT_PIPELINE_NICE).filter((tid) => !nicedBefore.includes(tid));
+
+      // Assess
+      expect(niced).toHaveLength(3);
+      expect(niceOf(currentThreadId())).toBe(0);
+    },
+  );
+});
+
+describe('startRuntime with more pipeline threads than it starts', () => {
+  it('refuses the start, naming the limit', async () => {
+    // Act
+    const started = startRuntime({
+      config,
+      port: 0,
+      pipelineThreads: 5,
+      startScheduler: false,
+      statusIntervalSeconds: 0,
+      alarmIntervalSeconds: 0,
+      log: () => {},
+    });
+
+    // Assess
+    await expect(started).rejects.toThrow(/pipeline threads must be a whole number from 1 to 4, got 5/);
+  });
+});
