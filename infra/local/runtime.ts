@@ -649,8 +649,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             sqsEndpoint: sqsBackend.endpoint,
             functions: functions.map((spec) => ({ spec, env: envs.get(spec.id) as FunctionEnv })),
             pollers: mine.map((r) => r.start),
-            // Each thread its share of the runtime's concurrency (one thread: all of it).
-            localConcurrency: threadSlots,
+            // One thread: the runtime's concurrency as given (its default in the thread); more: each its share.
+            ...(preparedPipelines.length > 1
+              ? { localConcurrency: threadSlots }
+              : options.localConcurrency === undefined
+                ? {}
+                : { localConcurrency: options.localConcurrency }),
             idleDelayMs: WOKEN_POLLER_IDLE_DELAY_MS,
             reportEvents: options.onInvocation !== undefined,
           },
