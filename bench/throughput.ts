@@ -11,9 +11,6 @@
  * 2. End to end: distinct mentions POSTed to the runtime until every queue is empty, with
  *    lost (answered 200, not stored) and duplicate (mention or case) counts; the baseline is
  *    the same runtime processing one batch at a time per queue (BACKCHANNEL_POLLER_CONCURRENCY=1).
- *    Beside it, the ceiling of the local backends (throughput/ceiling.ts): dynalite and
- *    local-aws-sqs each alone in a process, sent the pipeline's requests of a mention by the
- *    project's SDK clients, and the same clients against canned answers (the SDK alone).
  * 3. Surge (docs/capacity.md at scale-down): webhooks at a fixed rate above what the
  *    pipeline drains, then until idle; the measured backlog and drain time beside what the
  *    capacity model predicts from part 2's rate.
@@ -21,7 +18,6 @@
  *   npm run bench:throughput
  *   npm run bench:throughput -- --requests 500 --mentions 1000 --surge-seconds 10
  *   npm run bench:throughput -- --ack-only --requests 400   # part 1 only
- *   npm run bench:throughput -- --parts ceiling,e2e         # the named parts only (ack, ceiling, e2e, surge)
  *
  * Function logs at ERROR, metrics off (as the chaos bench). Every process is started here
  * on port 0 and stopped here.
@@ -58,8 +54,6 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const COMPANY = 'demo';
 const WARM_UP = 100;
-/** The parts of the bench, in the order they run (`--parts`). */
-const PARTS = ['ack', 'ceiling', 'e2e', 'surge'] as const;
 
 /**
  * 'runtime, no pipeline' is a diagnostic: the runtime with its queue pollers off
@@ -125,7 +119,6 @@ async function main(): Promise<void> {
       'surge-rate': { type: 'string' },
       'ack-only': { type: 'boolean' },
       'ceiling-only': { type: 'boolean' },
-      parts: { type: 'string' },
       'ceiling-mentions': { type: 'string' },
       'ceiling-concurrency': { type: 'string' },
     },
@@ -136,11 +129,6 @@ async function main(): Promise<void> {
   const surgeSeconds = Number(values['surge-seconds'] ?? 20);
   const ceilingMentions = Number(values['ceiling-mentions'] ?? 1000);
   const ceilingConcurrency = Number(values['ceiling-concurrency'] ?? 20);
-  const parts = new Set(
-    values['ack-only'] ? ['ack'] : values['ceiling-only'] ? ['ceiling'] : (values.parts ?? PARTS.join(',')).split(','),
-  );
-  const unknown = [...parts].filter((part) => !PARTS.includes(part as (typeof PARTS)[number]));
-  if (unknown.length > 0) throw new Error(`unknown --parts ${unknown.join(', ')}: choose from ${PARTS.join(', ')}`);
 
   const cwd = await mkdtemp(path.join(os.tmpdir(), 'bc-bench-throughput-'));
   try {
@@ -178,7 +166,7 @@ async function main(): Promise<void> {
 
     // 1. Ack latency, each server fresh, the baselines first at each concurrency.
     const ackRows: AckRow[] = [];
-    for (const concurrency of parts.has('ack') ? [10, 50] : []) {
+    for (const concurrency of values['ceiling-only'] ? [] : [10, 50]) {
       for (const kind of ['bare HMAC', 'bare HMAC + SQS', 'runtime, no pipeline', 'runtime'] as const) {
         const server = await startServer(kind);
         try {
@@ -203,19 +191,17 @@ async function main(): Promise<void> {
       );
       process.stdout.write(`${formatAckRows(ackRows)}\n\n`);
     }
+    if (values['ack-only']) return;
 
     // 2a. The ceiling of the local backends, each alone with the pipeline's requests of its service.
-    const ceilingRows = parts.has('ceiling')
-      ? await runCeiling(topology.table, ceilingMentions, ceilingConcurrency)
-      : [];
+    const ceilingRows = await runCeiling(topology.table, ceilingMentions, ceilingConcurrency);
     const printCeiling = () => {
-      if (ceilingRows.length === 0) return;
       process.stdout.write(
         `## Ceiling of the local backends (${ceilingMentions} mentions' requests of each service, ${ceilingConcurrency} in flight, each backend alone in its own process)\n\n`,
       );
       process.stdout.write(`${formatCeilingRows(ceilingRows)}\n\n`);
     };
-    if (!parts.has('e2e')) {
+    if (values['ceiling-only']) {
       printCeiling();
       return;
     }
@@ -269,12 +255,6 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${formatEndToEndRows(e2eRows)}\n\n`);
     printCeiling();
-    const e2eFailed = e2eRows.some((r) => r.lost > 0 || r.duplicateMentions > 0 || r.duplicateCases > 0);
-    if (e2eFailed) {
-      process.stderr.write('FAILED: mentions answered 200 were lost or duplicated\n');
-      process.exitCode = 1;
-    }
-    if (!parts.has('surge')) return;
 
     // 3. Surge above the drain rate of part 2.
     const drainRate = (e2eRows[1] as EndToEndRow).mentionsPerSecond;
@@ -285,7 +265,8 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${formatSurge(surge)}\n`);
 
-    if (surge.lost > 0 || surge.duplicates > 0) {
+    const failed = e2eRows.some((r) => r.lost > 0 || r.duplicateMentions > 0 || r.duplicateCases > 0);
+    if (failed || surge.lost > 0 || surge.duplicates > 0) {
       process.stderr.write('FAILED: mentions answered 200 were lost or duplicated\n');
       process.exitCode = 1;
     }

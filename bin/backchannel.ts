@@ -218,8 +218,6 @@ async function startCommand(args: string[]): Promise<number> {
   // The queue pollers and their functions in a worker thread of their own (infra/local/pipeline-thread.ts):
   // the default; `off` keeps them on the main thread beside the acks.
   const pipelineThread = pipelineThreadOf(process.env.BACKCHANNEL_PIPELINE_THREAD);
-  // How many pipeline threads the queue-triggered functions are spread over (default 1).
-  const pipelineThreads = pipelineThreadsOf(process.env.BACKCHANNEL_PIPELINE_THREADS);
   // With it, the nice value of the threads off the acks' path (infra/local/thread-priority.ts; 0 = off).
   const pipelineNice = process.env.BACKCHANNEL_PIPELINE_NICE;
   // The runtime's lines (one per request, more per mention) in one write per turn of the event loop.
@@ -234,7 +232,6 @@ async function startCommand(args: string[]): Promise<number> {
     ...(localConcurrency >= 1 ? { localConcurrency } : {}),
     ...(pollers ? {} : { pollers: false }),
     ...(pipelineThread ? {} : { pipelineThread: false }),
-    ...(pipelineThreads === undefined ? {} : { pipelineThreads }),
     ...(pipelineNice === undefined || pipelineNice === '' ? {} : { pipelineNice: Number(pipelineNice) }),
     ...(values['json-logs'] ? { logFormat: 'json' as const } : {}),
     // The schedules wait for the history: an SLA sweep at today's time would breach its cases midway.
@@ -327,17 +324,6 @@ function pipelineThreadOf(value: string | undefined): boolean {
   if (value === undefined || value === '' || value === 'on') return true;
   if (value === 'off') return false;
   throw new UsageError(`BACKCHANNEL_PIPELINE_THREAD takes on or off, got "${value}"`, 'start');
-}
-
-/**
- * BACKCHANNEL_PIPELINE_THREADS: unset (one thread), or a whole number of threads; the runtime
- * refuses more than its MAX_PIPELINE_THREADS with a RangeError naming the limit.
- */
-function pipelineThreadsOf(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const threads = Number(value);
-  if (Number.isInteger(threads) && threads >= 1) return threads;
-  throw new UsageError(`BACKCHANNEL_PIPELINE_THREADS takes a whole number of threads, got "${value}"`, 'start');
 }
 
 async function validateCommand(args: string[]): Promise<number> {

@@ -299,27 +299,4 @@ function createPollerView(): PollerView & {
   };
 }
 
-/**
- * The queue-triggered functions spread over `threads` pipeline threads, in topology order one
- * to each in turn (the demo's two: classify-mention and record-insights, handle-department and
- * erase-author), so that functions of different queues run on different cores. Never an empty
- * group: fewer functions than threads make fewer threads.
- * @throws RangeError when `threads` is not a whole number from 1 to MAX_PIPELINE_THREADS
- */
-export function pipelineGroups<T>(functions: readonly T[], threads: number): T[][] {
-  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_PIPELINE_THREADS) {
-    throw new RangeError(`pipeline threads must be a whole number from 1 to ${MAX_PIPELINE_THREADS}, got ${threads}`);
-  }
-  const groups: T[][] = Array.from({ length: Math.min(threads, functions.length) }, () => []);
-  for (const [n, fn] of functions.entries()) groups[n % groups.length]?.push(fn);
-  return groups;
-}
-
-/** The most pipeline threads a runtime starts: each is a V8 isolate with the functions' modules (~100 MB). */
-export const MAX_PIPELINE_THREADS = 4;
-
-/** One thread's share of the local account's concurrency (invocation-slots.ts), at least 1. */
-export const slotsPerThread = (localConcurrency: number, threads: number): number =>
-  Math.max(1, Math.ceil(localConcurrency / threads));
-
 const PIPELINE_WORKER = new URL('./pipeline-worker.ts', import.meta.url);

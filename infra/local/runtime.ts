@@ -36,7 +36,7 @@ import { withLocalConsoleUrl } from './console-url.ts';
 import { startHttpServer, type BoundFunctionUrl, type BoundRoute, type LocalHttpServer } from './http-server.ts';
 import { startJsonEndpoint, type Caller, type JsonEndpoint } from './json-endpoint.ts';
 import { startIdleGc } from './idle-gc.ts';
-import { createInvocationSlots, DEFAULT_LOCAL_CONCURRENCY } from './invocation-slots.ts';
+import { createInvocationSlots } from './invocation-slots.ts';
 import {
   HandlerModuleError,
   importHandlerModule,
@@ -50,9 +50,7 @@ import { compileSchedules, startScheduler, type LocalScheduler } from './schedul
 import { getSecretValueOperation, loadLocalSecrets } from './secrets.ts';
 import { startSqsPoller, type SqsPoller } from './sqs-poller.ts';
 import {
-  pipelineGroups,
   preparePipelineThread,
-  slotsPerThread,
   type PipelinePollerStart,
   type PipelineThread,
   type PollerView,
@@ -107,13 +105,6 @@ export interface RuntimeOptions {
    * bench:cost passes false.
    */
   readonly pipelineThread?: boolean;
-  /**
-   * With `pipelineThread`, how many pipeline threads (1 to MAX_PIPELINE_THREADS, default 1):
-   * the queue-triggered functions are spread over them (pipelineGroups), each thread with its
-   * share of `localConcurrency` (slotsPerThread), so that functions of different queues run on
-   * different cores (`BACKCHANNEL_PIPELINE_THREADS` for `npm start`; Round w19).
-   */
-  readonly pipelineThreads?: number;
   /**
    * With `pipelineThread`, the nice value (0-19) of the threads off the webhooks' ack path:
    * the pipeline thread and the DynamoDB thread (thread-priority.ts), so that the kernel runs
@@ -304,11 +295,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const pipelineSpecs = inPipelineThread
       ? topology.functions.filter((spec) => spec.triggers.some((trigger) => trigger.type === 'sqs'))
       : [];
-    const preparedPipelines = pipelineGroups(pipelineSpecs, options.pipelineThreads ?? 1).map((functions) => ({
-      functions,
-      prepared: preparePipelineThread({ functions, ...(threadNice ? { nice: threadNice } : {}) }),
-    }));
-    for (const { prepared } of preparedPipelines) cleanup.push(() => prepared.cancel());
+    const preparedPipeline =
+      pipelineSpecs.length > 0
+        ? preparePipelineThread({ functions: pipelineSpecs, ...(threadNice ? { nice: threadNice } : {}) })
+        : undefined;
+    if (preparedPipeline) cleanup.push(() => preparedPipeline.cancel());
     // The functions' Powertools records: all of them in a file beside the data, on the
     // console as JSON with 'json', else only the short lines a person needs.
     const functionLogFile = options.dataDir ? path.join(options.dataDir, 'logs', 'functions.jsonl') : undefined;
@@ -374,8 +365,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // sent a message (onPuts): an idle poller then pauses up to a second between receives
     // instead of a quarter, and each pause costs a whole SDK round trip on this thread.
     const pollersByQueueName = new Map<string, SqsPoller[]>();
-    // With the pipeline in its threads, the wake-ups go there (pipeline-thread.ts).
-    const pipelines: PipelineThread[] = [];
+    // With the pipeline in its thread, the wake-ups go there (pipeline-thread.ts).
+    let pipeline: PipelineThread | undefined;
     const [dynamo, sqsBackend] = await startBackends(
       cleanup,
       startDynamoDbThread({
@@ -388,7 +379,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         log,
         ...(journalDir ? { journalDir } : {}),
         onPuts: (names) => {
-          for (const pipeline of pipelines) pipeline.wake(names);
+          pipeline?.wake(names);
           for (const name of names) for (const poller of pollersByQueueName.get(name) ?? []) poller.wake();
         },
       }),
@@ -637,24 +628,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
     }
 
-    const threadSlots = slotsPerThread(options.localConcurrency ?? DEFAULT_LOCAL_CONCURRENCY, preparedPipelines.length);
-    for (const { functions, prepared } of preparedPipelines) {
-      const ids = new Set(functions.map((spec) => spec.id));
-      const mine = remote.filter((r) => ids.has(r.start.functionId));
-      const thread = await prepared
+    if (preparedPipeline) {
+      const thread = await preparedPipeline
         .start({
           start: {
             region,
             accountId,
             sqsEndpoint: sqsBackend.endpoint,
-            functions: functions.map((spec) => ({ spec, env: envs.get(spec.id) as FunctionEnv })),
-            pollers: mine.map((r) => r.start),
-            // One thread: the runtime's concurrency as given (its default in the thread); more: each its share.
-            ...(preparedPipelines.length > 1
-              ? { localConcurrency: threadSlots }
-              : options.localConcurrency === undefined
-                ? {}
-                : { localConcurrency: options.localConcurrency }),
+            functions: pipelineSpecs.map((spec) => ({ spec, env: envs.get(spec.id) as FunctionEnv })),
+            pollers: remote.map((r) => r.start),
+            ...(options.localConcurrency === undefined ? {} : { localConcurrency: options.localConcurrency }),
             idleDelayMs: WOKEN_POLLER_IDLE_DELAY_MS,
             reportEvents: options.onInvocation !== undefined,
           },
@@ -675,8 +658,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           throw new RuntimeStartError((error as Error).message, { cause: error });
         });
       cleanup.push(() => thread.stop());
-      pipelines.push(thread);
-      mine.forEach((r, index) => {
+      pipeline = thread;
+      remote.forEach((r, index) => {
         const view = thread.pollers[index] as PollerView;
         pollers.push(view);
         pollersByQueue.set(r.queueId, [...(pollersByQueue.get(r.queueId) ?? []), view]);
