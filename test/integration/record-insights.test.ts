@@ -4,12 +4,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordInsightsBatch, type RecordInsightsDeps } from '../../functions/record-insights/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import type { StoredMention } from '../../shared/domain/ports.ts';
+import { eraseThemeTraces } from '../../shared/domain/themes/erase-theme-traces.ts';
 import { markThemeDefect } from '../../shared/domain/themes/mark-defect.ts';
-import { authorHashOf, themeIdOf } from '../../shared/domain/themes/theme-id.ts';
+import { themeIdOf } from '../../shared/domain/themes/theme-id.ts';
 import { ThemeInsights } from '../../shared/domain/themes/theme-insights.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
-import { mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
+import { mentionFactory, mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
 import { startLocalTable } from '../support/local-table.ts';
 import { refusingWrites } from '../support/refusing-writes.ts';
@@ -211,22 +213,24 @@ describe('record-insights against dynalite', () => {
     const hourly = await rates.counts('2026-11-26T08:00:00.000Z', '2026-11-26T08:00:00.000Z');
     expect(hourly.find((c) => c.dimension === 'category' && c.value === 'complaint')?.count).toBe(2);
   });
-  /** The theme item and theme day writes among the commands a spy saw. */
+  /** The theme item, theme day and open-day note writes among the commands a spy saw. */
   const themeWrites = (send: { mock: { calls: unknown[][] } }) => {
     const keys = send.mock.calls.map(([command]) =>
       command instanceof PutCommand
-        ? String(command.input.Item?.PK)
+        ? { PK: String(command.input.Item?.PK), SK: String(command.input.Item?.SK) }
         : command instanceof UpdateCommand
-          ? String(command.input.Key?.PK)
-          : '',
+          ? { PK: String(command.input.Key?.PK), SK: String(command.input.Key?.SK) }
+          : { PK: '', SK: '' },
     );
+    const days = keys.filter((k) => k.PK.startsWith('THEMEDAY#'));
     return {
-      themes: keys.filter((pk) => pk.startsWith('THEME#')).length,
-      days: keys.filter((pk) => pk.startsWith('THEMEDAY#')).length,
+      themes: keys.filter((k) => k.PK.startsWith('THEME#')).length,
+      days: days.filter((k) => !k.SK.startsWith('~OPEN#')).length,
+      notes: days.filter((k) => k.SK.startsWith('~OPEN#')).length,
     };
   };
 
-  it('writes each theme and its day once for all of its mentions in a batch of two themes', async () => {
+  it('writes each theme once with its day for all of its mentions in a batch of two themes, and one note of the day', async () => {
     const createdAt = '2026-11-23T11:00:00.000Z';
     const details = [
       routed('Kündigung wird seit Monaten ignoriert', { createdAt }),
@@ -241,7 +245,7 @@ describe('record-insights against dynalite', () => {
     send.mockRestore();
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(writes).toEqual({ themes: 2, days: 2 });
+    expect(writes).toEqual({ themes: 2, days: 0, notes: 1 });
     const ids = await Promise.all(details.map((d) => themes.assignmentOf(d.mentionId, d.createdAt)));
     expect(new Set(ids).size).toBe(2);
     const counts = (await themes.dayCounts(['2026-11-23'])).filter((c) => ids.includes(c.themeId));
@@ -335,9 +339,19 @@ describe('record-insights against dynalite', () => {
     expect(hourly.find((c) => c.dimension === 'category' && c.value === 'complaint')?.count).toBe(3);
   });
 
-  it('counts authors on the theme day and the marks an earlier release wrote as items, and erases both', async () => {
+  it('counts authors on the open day, the theme day and the marks an earlier release wrote as items, and erases them all', async () => {
     const detail = routed('Kundenkarte wird an der Kasse abgelehnt', { createdAt: '2026-11-27T23:30:00.000Z' });
+    // A second author on a later day closes the 28th: its author mark moves to the theme day item.
+    const later = routed('Kundenkarte an der Kasse abgelehnt, schon wieder', {
+      createdAt: '2026-11-29T09:00:00.000Z',
+      authorId: 'zweite',
+    });
+    const third = routed('Die Kundenkarte wird an der Kasse wieder abgelehnt', {
+      createdAt: '2026-11-29T10:00:00.000Z',
+      authorId: detail.authorId,
+    });
     await batch([detail]);
+    await batch([later, third]);
     const themeId = (await themes.assignmentOf(detail.mentionId, detail.createdAt)) as string;
     // A mark as the release before this one wrote it: one item per theme, day and author.
     await local.documents.send(
@@ -346,13 +360,29 @@ describe('record-insights against dynalite', () => {
         Item: { PK: `THEMEAUTHOR#${themeId}`, SK: '2026-11-28#oldhash', type: 'themeAuthor', expiresAt: 2_000_000_000 },
       }),
     );
-    const before = await themes.authorsOf(themeId, '2026-11-27', '2026-11-28');
+    const before = await themes.authorsOf(themeId, '2026-11-27', '2026-11-29');
+    const storedOf = (d: typeof detail) =>
+      ({
+        mention: mentionFactory({
+          id: d.mentionId,
+          platform: d.platform,
+          createdAt: d.createdAt,
+          author: { id: d.authorId },
+        }),
+        caseId: d.caseId,
+      }) as unknown as StoredMention;
 
-    await themes.removeAuthorMarks(themeId, authorHashOf(detail.platform, detail.authorId), detail.createdAt);
+    await eraseThemeTraces([storedOf(detail), storedOf(third)], themes);
     await themes.removeAuthorMarks(themeId, 'oldhash', '2026-11-28T09:00:00.000Z');
 
-    expect(before).toBe(2);
-    expect(await themes.authorsOf(themeId, '2026-11-27', '2026-11-28')).toBe(0);
-    expect((await themes.dayCounts(['2026-11-28'])).find((c) => c.themeId === themeId)?.count).toBe(1);
+    expect(await themes.assignmentOf(third.mentionId, third.createdAt)).toBe(themeId);
+    expect(before).toBe(3);
+    expect(await themes.authorsOf(themeId, '2026-11-27', '2026-11-29')).toBe(1);
+    expect((await themes.theme(themeId))?.openDay?.day).toBe('2026-11-29');
+    const counts = await themes.dayCounts(['2026-11-28', '2026-11-29']);
+    expect(counts.filter((c) => c.themeId === themeId).map((c) => [c.day, c.count])).toEqual([
+      ['2026-11-28', 1],
+      ['2026-11-29', 2],
+    ]);
   });
 });

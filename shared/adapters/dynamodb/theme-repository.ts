@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -9,6 +10,7 @@ import type { ThemeDefect, ThemeExample, ThemeKind } from '../../domain/insights
 import type { StoredTheme, ThemeCount, ThemeDayCount, ThemeRepository } from '../../domain/themes/ports.ts';
 import { hourOf } from '../../domain/spikes/detector.ts';
 import { daysBetween } from '../../domain/themes/defect-effect.ts';
+import { type OpenDayMention, openDayTotals, type ThemeOpenDay } from '../../domain/themes/theme-day.ts';
 import { parseThemeId } from '../../domain/themes/theme-id.ts';
 import { conditionalWrite, keys } from './keys.ts';
 import { getAll, queryAll } from './query-all.ts';
@@ -119,6 +121,19 @@ export class DynamoThemeRepository implements ThemeRepository {
     return counted;
   }
 
+  async noteOpenDays(day: string, themeIds: readonly string[]): Promise<void> {
+    const ids = [...new Set(themeIds)].sort();
+    if (ids.length === 0) return;
+    // Named by its themes: a redelivered batch of the same themes writes the same note again.
+    const noteId = createHash('sha256').update(ids.join('\n')).digest('base64url').slice(0, 16);
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.themeOpenDays(day, noteId), type: 'themeOpenDays', day, themeIds: ids },
+      }),
+    );
+  }
+
   /** Adds the mentions (of one theme day) on the condition that the day holds none of them yet. */
   private addToDay(group: readonly ThemeCount[]): Promise<boolean> {
     const [first] = group;
@@ -179,7 +194,7 @@ export class DynamoThemeRepository implements ThemeRepository {
   }
 
   async authorsOf(themeId: string, from: string, to: string): Promise<number> {
-    const [days, legacy] = await Promise.all([
+    const [days, legacy, open] = await Promise.all([
       getAll(
         this.client,
         this.tableName,
@@ -192,44 +207,110 @@ export class DynamoThemeRepository implements ThemeRepository {
         ExpressionAttributeValues: { ':pk': keys.themeAuthors(themeId), ':from': `${from}#`, ':to': `${to}#~` },
         ProjectionExpression: 'SK',
       }),
+      this.openDayOf(themeId),
     ]);
     const authors = new Set(legacy.map((item) => String(item.SK).split('#')[1]));
     for (const item of days) for (const author of (item.authors as Set<string> | undefined) ?? []) authors.add(author);
+    if (open && open.day >= from && open.day <= to)
+      for (const author of openDayTotals(open).authors) authors.add(author);
     return authors.size;
   }
 
   async dayCounts(days: readonly string[]): Promise<ThemeDayCount[]> {
     const perDay = await Promise.all(
-      days.map((day) =>
-        queryAll(this.client, {
+      days.map(async (day) => {
+        const items = await queryAll(this.client, {
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk',
           ExpressionAttributeValues: { ':pk': keys.themeDays(day) },
-          // The mention ids are for idempotence only: never read them back.
-          ProjectionExpression: '#day, themeId, #count, reactions, departments',
-          ExpressionAttributeNames: { '#day': 'day', '#count': 'count' },
-        }),
-      ),
+          // The mention ids are for idempotence only: never read them back (but where an open day needs them).
+          ProjectionExpression: '#type, #day, themeId, #count, reactions, departments, themeIds',
+          ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#count': 'count' },
+        });
+        const counts = new Map<string, ThemeDayCount>();
+        const noted = new Set<string>();
+        for (const item of items) {
+          if (item.type === 'themeOpenDays') {
+            for (const id of (item.themeIds as string[] | undefined) ?? []) noted.add(String(id));
+            continue;
+          }
+          counts.set(String(item.themeId), {
+            day,
+            themeId: String(item.themeId),
+            count: Number(item.count ?? 0),
+            reactions: Number(item.reactions ?? 0),
+            departments: [...((item.departments as Set<string> | undefined) ?? [])].sort(),
+          });
+        }
+        for (const [themeId, open] of await this.openDaysOf([...noted])) {
+          if (open.day !== day) continue;
+          const closed = counts.get(themeId);
+          const totals = openDayTotals(open, closed ? await this.countedOn(day, themeId) : undefined);
+          if (totals.count === 0) continue;
+          counts.set(themeId, {
+            day,
+            themeId,
+            count: (closed?.count ?? 0) + totals.count,
+            reactions: (closed?.reactions ?? 0) + totals.reactions,
+            departments: [...new Set([...(closed?.departments ?? []), ...totals.departments])].sort(),
+          });
+        }
+        return [...counts.values()];
+      }),
     );
-    return perDay.flat().map((item) => ({
-      day: String(item.day),
-      themeId: String(item.themeId),
-      count: Number(item.count ?? 0),
-      reactions: Number(item.reactions ?? 0),
-      departments: [...((item.departments as Set<string> | undefined) ?? [])].sort(),
-    }));
+    return perDay.flat();
   }
 
   async themeDays(themeId: string, days: readonly string[]): Promise<Map<string, number>> {
     const counts = new Map<string, number>(days.map((d) => [d, 0]));
-    const items = await getAll(
-      this.client,
-      this.tableName,
-      days.map((day) => keys.themeDay(day, themeId)),
-      { ProjectionExpression: '#day, #count', ExpressionAttributeNames: { '#day': 'day', '#count': 'count' } },
-    );
+    const [items, open] = await Promise.all([
+      getAll(
+        this.client,
+        this.tableName,
+        days.map((day) => keys.themeDay(day, themeId)),
+        { ProjectionExpression: '#day, #count', ExpressionAttributeNames: { '#day': 'day', '#count': 'count' } },
+      ),
+      this.openDayOf(themeId),
+    ]);
     for (const item of items) counts.set(String(item.day), Number(item.count ?? 0));
+    if (open && counts.has(open.day)) {
+      const closed = items.some((item) => item.day === open.day);
+      const totals = openDayTotals(open, closed ? await this.countedOn(open.day, themeId) : undefined);
+      counts.set(open.day, (counts.get(open.day) ?? 0) + totals.count);
+    }
     return counts;
+  }
+
+  /** A theme's open day (a theme written before w19 has none). */
+  private async openDayOf(themeId: string): Promise<ThemeOpenDay | undefined> {
+    return (await this.openDaysOf([themeId])).get(themeId);
+  }
+
+  /** The open days of these themes, by theme id (eventually consistent: for readers). */
+  private async openDaysOf(themeIds: readonly string[]): Promise<Map<string, ThemeOpenDay>> {
+    const themeKeys = themeIds.flatMap((id) => {
+      const parsed = parseThemeId(id);
+      return parsed ? [keys.theme(parsed.kind, parsed.language, id)] : [];
+    });
+    const items = await getAll(this.client, this.tableName, themeKeys, { ProjectionExpression: 'id, openDay' });
+    const open = new Map<string, ThemeOpenDay>();
+    for (const item of items) {
+      const day = openDayOf(item.openDay);
+      if (day) open.set(String(item.id), day);
+    }
+    return open;
+  }
+
+  /** The mentions a theme day item counts (to count an open day's mention held by both once). */
+  private async countedOn(day: string, themeId: string): Promise<Set<string>> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.themeDay(day, themeId),
+        ProjectionExpression: 'mentionIds',
+      }),
+    );
+    return new Set((Item?.mentionIds as Set<string> | undefined) ?? []);
   }
 
   async markDefect(themeId: string, defect: ThemeDefect): Promise<void> {
@@ -279,12 +360,49 @@ function themeDayGroups(counts: readonly ThemeCount[]): ThemeCount[][] {
   return groups;
 }
 
+/** A stored open day's entry: `[author hash, department, reactions]`, short for the theme's size. */
+type OpenDayEntry = readonly [string, string, number];
+
 function itemOf(theme: StoredTheme): Record<string, unknown> {
-  return { ...keys.theme(theme.kind, theme.language, theme.id), type: 'theme', ...theme };
+  const { openDay, ...rest } = theme;
+  return {
+    ...keys.theme(theme.kind, theme.language, theme.id),
+    type: 'theme',
+    ...rest,
+    ...(openDay
+      ? {
+          openDay: {
+            day: openDay.day,
+            mentions: Object.fromEntries(
+              Object.entries(openDay.mentions).map(([id, m]) => [id, [m.authorHash, m.department, m.reactions]]),
+            ),
+          },
+        }
+      : {}),
+  };
+}
+
+/** A stored open day, or undefined when there is none (a theme written before w19) or it does not parse. */
+function openDayOf(value: unknown): ThemeOpenDay | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { day, mentions } = value as { day?: unknown; mentions?: unknown };
+  if (typeof day !== 'string' || typeof mentions !== 'object' || mentions === null) return undefined;
+  const entries: Record<string, OpenDayMention> = {};
+  for (const [id, entry] of Object.entries(mentions as Record<string, unknown>)) {
+    if (!Array.isArray(entry)) continue;
+    const [authorHash, department, reactions] = entry as unknown as OpenDayEntry;
+    entries[id] = {
+      authorHash: String(authorHash ?? ''),
+      department: String(department),
+      reactions: Number(reactions ?? 0),
+    };
+  }
+  return { day, mentions: entries };
 }
 
 function themeOf(item: Record<string, unknown>): StoredTheme {
   const vector = (item.vector ?? {}) as { weights?: Record<string, number>; surfaces?: Record<string, string> };
+  const openDay = openDayOf(item.openDay);
   return {
     id: String(item.id),
     kind: item.kind as ThemeKind,
@@ -298,5 +416,6 @@ function themeOf(item: Record<string, unknown>): StoredTheme {
     recentMentionIds: (item.recentMentionIds ?? []) as string[],
     ...(item.organisations ? { organisations: item.organisations as Record<string, number> } : {}),
     ...(item.places ? { places: item.places as Record<string, number> } : {}),
+    ...(openDay ? { openDay } : {}),
   };
 }
