@@ -5,6 +5,8 @@ import { recordInsightsBatch, type RecordInsightsDeps } from '../../functions/re
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
 import type { StoredMention } from '../../shared/domain/ports.ts';
+import type { StoredTheme } from '../../shared/domain/themes/ports.ts';
+import { countsOfOpenDay, type ThemeOpenDay } from '../../shared/domain/themes/theme-day.ts';
 import { eraseThemeTraces } from '../../shared/domain/themes/erase-theme-traces.ts';
 import { markThemeDefect } from '../../shared/domain/themes/mark-defect.ts';
 import { themeIdOf } from '../../shared/domain/themes/theme-id.ts';
@@ -384,5 +386,56 @@ describe('record-insights against dynalite', () => {
       ['2026-11-28', 1],
       ['2026-11-29', 2],
     ]);
+  });
+
+  it('reads a theme written before w19 (no open day, its day an item) and adds to its day once, opened and closed', async () => {
+    const day = '2026-11-25';
+    const first = routed('Paketstation Code funktioniert nicht, Paket liegt fest', {
+      createdAt: `${day}T08:00:00.000Z`,
+    });
+    await batch([first]);
+    const themeId = (await themes.assignmentOf(first.mentionId, first.createdAt)) as string;
+    // The layout of the release before: the theme without an open day, its mention counted on the day item.
+    const { openDay, ...legacy } = (await themes.theme(themeId)) as StoredTheme;
+    await themes.saveTheme({ ...legacy, version: legacy.version + 1 }, legacy.version);
+    await themes.countMentions(countsOfOpenDay(themeId, openDay as ThemeOpenDay));
+
+    await batch([
+      routed('Code der Paketstation funktioniert nicht, Paket liegt fest', { createdAt: `${day}T09:00:00.000Z` }),
+    ]);
+    const sameDay = await themes.dayCounts([day]);
+    await batch([
+      routed('Paketstation: Code funktioniert nicht, mein Paket liegt fest', { createdAt: '2026-11-26T09:00:00.000Z' }),
+    ]);
+
+    expect(sameDay.find((c) => c.themeId === themeId)?.count).toBe(2);
+    expect((await themes.theme(themeId))?.openDay?.day).toBe('2026-11-26');
+    expect(await themes.themeDays(themeId, [day, '2026-11-26'])).toEqual(
+      new Map([
+        [day, 2],
+        ['2026-11-26', 1],
+      ]),
+    );
+    expect((await themes.dayCounts([day])).find((c) => c.themeId === themeId)?.count).toBe(2);
+    expect(await themes.authorsOf(themeId, day, '2026-11-26')).toBe(3);
+  });
+
+  it('counts an open day once when it was closed onto its item but the theme write never followed', async () => {
+    const day = '2026-12-02';
+    const details = [
+      routed('Stromzähler zeigt falschen Verbrauch, Abschlag viel zu hoch', { createdAt: `${day}T08:00:00.000Z` }),
+      routed('Abschlag viel zu hoch, der Stromzähler zeigt falschen Verbrauch', { createdAt: `${day}T08:30:00.000Z` }),
+    ];
+    await batch(details);
+    const themeId = (await themes.assignmentOf(details[0]?.mentionId as string, `${day}T08:00:00.000Z`)) as string;
+    const open = (await themes.theme(themeId))?.openDay as ThemeOpenDay;
+
+    // A batch of the next day that died between closing the day and writing the theme.
+    await themes.countMentions(countsOfOpenDay(themeId, open));
+
+    expect(open.day).toBe(day);
+    expect((await themes.dayCounts([day])).find((c) => c.themeId === themeId)?.count).toBe(2);
+    expect((await themes.themeDays(themeId, [day])).get(day)).toBe(2);
+    expect(await themes.authorsOf(themeId, day, day)).toBe(2);
   });
 });
