@@ -1,5 +1,5 @@
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordInsightsBatch, type RecordInsightsDeps } from '../../functions/record-insights/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
@@ -9,7 +9,7 @@ import type { StoredTheme } from '../../shared/domain/themes/ports.ts';
 import { countsOfOpenDay, type ThemeOpenDay } from '../../shared/domain/themes/theme-day.ts';
 import { eraseThemeTraces } from '../../shared/domain/themes/erase-theme-traces.ts';
 import { markThemeDefect } from '../../shared/domain/themes/mark-defect.ts';
-import { themeIdOf } from '../../shared/domain/themes/theme-id.ts';
+import { authorHashOf, parseThemeId, themeIdOf } from '../../shared/domain/themes/theme-id.ts';
 import { ThemeInsights } from '../../shared/domain/themes/theme-insights.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
@@ -437,5 +437,32 @@ describe('record-insights against dynalite', () => {
     expect((await themes.dayCounts([day])).find((c) => c.themeId === themeId)?.count).toBe(2);
     expect((await themes.themeDays(themeId, [day])).get(day)).toBe(2);
     expect(await themes.authorsOf(themeId, day, day)).toBe(2);
+  });
+
+  it('stores an open day mention id once and reads it back among the recent ones, with its department and reactions', async () => {
+    const detail = routed('Ladesäule am Bahnhof defekt, seit Tagen kein Strom', {
+      createdAt: '2026-12-03T08:00:00.000Z',
+      reactions: 4,
+    });
+    await batch([detail]);
+    const themeId = (await themes.assignmentOf(detail.mentionId, detail.createdAt)) as string;
+    const parsed = parseThemeId(themeId) as { kind: string; language: string };
+
+    const { Item } = await local.documents.send(
+      new GetCommand({
+        TableName: topology.table.name,
+        Key: { PK: `THEME#${parsed.kind}#${parsed.language}`, SK: themeId },
+      }),
+    );
+    const theme = await themes.theme(themeId);
+
+    expect(Item?.recentMentionIds).toEqual([]);
+    expect(Item?.openDay.mentions[detail.mentionId]).toBe(`${authorHashOf(detail.platform, detail.authorId)}|0|4`);
+    expect(theme?.recentMentionIds).toEqual([detail.mentionId]);
+    expect(theme?.openDay?.mentions[detail.mentionId]).toEqual({
+      authorHash: authorHashOf(detail.platform, detail.authorId),
+      department: detail.department,
+      reactions: 4,
+    });
   });
 });
