@@ -439,7 +439,7 @@ describe('record-insights against dynalite', () => {
     expect(await themes.authorsOf(themeId, day, day)).toBe(2);
   });
 
-  it('stores an open day mention id once and reads it back among the recent ones, with its department and reactions', async () => {
+  it('stores an open day mention id once (no recentMentionIds left: no attribute) and reads it back among the recent ones, with its department and reactions', async () => {
     const detail = routed('Ladesäule am Bahnhof defekt, seit Tagen kein Strom', {
       createdAt: '2026-12-03T08:00:00.000Z',
       reactions: 4,
@@ -456,7 +456,10 @@ describe('record-insights against dynalite', () => {
     );
     const theme = await themes.theme(themeId);
 
-    expect(Item?.recentMentionIds).toEqual([]);
+    expect(Item?.recentMentionIds).toBeUndefined();
+    // Only the surfaces that differ from their term (readers fall back to the term).
+    expect(Object.entries(Item?.vector.surfaces ?? {}).filter(([term, surface]) => term === surface)).toEqual([]);
+    expect(Object.keys(theme?.vector.weights ?? {}).map((t) => theme?.vector.surfaces[t] ?? t)).toContain('Ladesäule');
     expect(Item?.openDay.mentions[detail.mentionId]).toBe(`${authorHashOf(detail.platform, detail.authorId)}|0|4`);
     expect(theme?.recentMentionIds).toEqual([detail.mentionId]);
     expect(theme?.openDay?.mentions[detail.mentionId]).toEqual({

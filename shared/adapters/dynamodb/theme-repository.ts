@@ -368,10 +368,12 @@ function themeDayGroups(counts: readonly ThemeCount[]): ThemeCount[][] {
  * in the theme's departments>[|<reactions>]` by mention id (about 25 bytes each instead of 45 as a
  * list; a theme lists every department of its mentions, so the index stays valid), and its recent
  * mention ids without those the open day holds by key (each id once: read back, the open day's
- * come first; a map keeps no order, which only decides which ids a theme forgets first).
+ * come first; a map keeps no order, which only decides which ids a theme forgets first; none:
+ * no attribute). A term's surface is stored only where it differs from the term.
  */
 function itemOf(theme: StoredTheme): Record<string, unknown> {
   const { openDay, recentMentionIds, ...rest } = theme;
+  const recent = openDay ? recentMentionIds.filter((id) => !openDay.mentions[id]) : recentMentionIds;
   const entryOf = (m: OpenDayMention) => {
     const department = theme.departments.indexOf(m.department);
     const parts = [m.authorHash, department >= 0 ? String(department) : m.department];
@@ -381,7 +383,12 @@ function itemOf(theme: StoredTheme): Record<string, unknown> {
     ...keys.theme(theme.kind, theme.language, theme.id),
     type: 'theme',
     ...rest,
-    recentMentionIds: openDay ? recentMentionIds.filter((id) => !openDay.mentions[id]) : recentMentionIds,
+    // Every reader falls back to the term where a surface is missing (label.ts, since the first theme).
+    vector: {
+      weights: theme.vector.weights,
+      surfaces: Object.fromEntries(Object.entries(theme.vector.surfaces).filter(([term, surface]) => surface !== term)),
+    },
+    ...(recent.length > 0 ? { recentMentionIds: recent } : {}),
     ...(openDay
       ? {
           openDay: {
