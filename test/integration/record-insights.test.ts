@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordInsightsBatch, type RecordInsightsDeps } from '../../functions/record-insights/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { closeOpenDays } from '../../shared/adapters/dynamodb/theme-format-rollback.ts';
 import type { StoredMention } from '../../shared/domain/ports.ts';
 import type { StoredTheme } from '../../shared/domain/themes/ports.ts';
 import { countsOfOpenDay, type ThemeOpenDay } from '../../shared/domain/themes/theme-day.ts';
@@ -467,5 +468,35 @@ describe('record-insights against dynalite', () => {
       department: detail.department,
       reactions: 4,
     });
+  });
+
+  it('closes every open day onto its day item before a rollback: the counts stay, the theme holds its recent ids whole again', async () => {
+    const day = '2026-12-04';
+    const details = [
+      routed('Fahrkartenautomat nimmt keine Karte, Display eingefroren', { createdAt: `${day}T08:00:00.000Z` }),
+      routed('Display eingefroren, der Fahrkartenautomat nimmt keine Karte', { createdAt: `${day}T08:10:00.000Z` }),
+    ];
+    await batch(details);
+    const themeId = (await themes.assignmentOf(details[0]?.mentionId as string, `${day}T08:00:00.000Z`)) as string;
+    const parsed = parseThemeId(themeId) as { kind: string; language: string };
+    const dry = await closeOpenDays(local.documents, topology.table.name, { dryRun: true });
+
+    const outcome = await closeOpenDays(local.documents, topology.table.name);
+    await batch(details);
+
+    const { Item } = await local.documents.send(
+      new GetCommand({
+        TableName: topology.table.name,
+        Key: { PK: `THEME#${parsed.kind}#${parsed.language}`, SK: themeId },
+      }),
+    );
+    expect(dry.closed).toBe(0);
+    expect(outcome.found).toBe(dry.found);
+    expect(outcome).toMatchObject({ closed: dry.found, changed: 0 });
+    expect(Item?.openDay).toBeUndefined();
+    expect([...(Item?.recentMentionIds ?? [])].sort()).toEqual(details.map((d) => d.mentionId).sort());
+    expect(Item).toMatchObject({ id: themeId, kind: parsed.kind, language: parsed.language, mentions: 2 });
+    expect((await themes.themeDays(themeId, [day])).get(day)).toBe(2);
+    expect((await themes.dayCounts([day])).find((c) => c.themeId === themeId)?.count).toBe(2);
   });
 });
