@@ -494,9 +494,44 @@ describe('record-insights against dynalite', () => {
     expect(outcome.found).toBe(dry.found);
     expect(outcome).toMatchObject({ closed: dry.found, changed: 0 });
     expect(Item?.openDay).toBeUndefined();
+    // The fence lifted: the lock back in `version`, as the release before reads and writes it.
+    expect(Item?.lock2).toBeUndefined();
+    expect(typeof Item?.version).toBe('number');
     expect([...(Item?.recentMentionIds ?? [])].sort()).toEqual(details.map((d) => d.mentionId).sort());
     expect(Item).toMatchObject({ id: themeId, kind: parsed.kind, language: parsed.language, mentions: 2 });
     expect((await themes.themeDays(themeId, [day])).get(day)).toBe(2);
     expect((await themes.dayCounts([day])).find((c) => c.themeId === themeId)?.count).toBe(2);
+  });
+
+  it('refuses a release before w19 its theme write (the fence), which would drop the open day', async () => {
+    const detail = routed('Kassenbon wird nicht gedruckt, Drucker streikt', { createdAt: '2026-12-05T08:00:00.000Z' });
+    await batch([detail]);
+    const themeId = (await themes.assignmentOf(detail.mentionId, detail.createdAt)) as string;
+    const parsed = parseThemeId(themeId) as { kind: string; language: string };
+    const key = { PK: `THEME#${parsed.kind}#${parsed.language}`, SK: themeId };
+    const read = async () =>
+      (await local.documents.send(new GetCommand({ TableName: topology.table.name, Key: key }))).Item;
+    const before = await read();
+    // The release before reads the version as `Number(item.version ?? 0)` and puts the whole item under it.
+    const { openDay: _, lock2: __, ...old } = before as Record<string, unknown>;
+    const oldPut = (expected: number) =>
+      local.documents.send(
+        new PutCommand({
+          TableName: topology.table.name,
+          Item: { ...old, version: expected + 1 },
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': expected },
+        }),
+      );
+
+    const refused = await Promise.allSettled([oldPut(0), oldPut(Number(before?.lock2))]);
+
+    expect(before?.version).toBeNull();
+    expect(refused.map((r) => r.status === 'rejected' && String((r.reason as Error).name))).toEqual([
+      'ConditionalCheckFailedException',
+      'ConditionalCheckFailedException',
+    ]);
+    expect(await read()).toEqual(before);
+    expect((await themes.theme(themeId))?.version).toBe(1);
   });
 });

@@ -2,11 +2,11 @@ import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/l
 import { RECENT_MENTIONS } from '../../domain/themes/record-insight.ts';
 import { countsOfOpenDay } from '../../domain/themes/theme-day.ts';
 import { isConditionFailed, keys } from './keys.ts';
-import { DynamoThemeRepository } from './theme-repository.ts';
+import { DynamoThemeRepository, THEME_LOCK } from './theme-repository.ts';
 
 /** What closing the open days found and did. */
 export interface ThemeDowngrade {
-  /** Themes with an open day found. */
+  /** Themes written since w19 found (an open day, the fence). */
   readonly found: number;
   /** Of them closed onto their day item and written without it (0 on a dry run). */
   readonly closed: number;
@@ -16,7 +16,8 @@ export interface ThemeDowngrade {
 
 /**
  * Closes every theme's open day (since w19, theme-day.ts) onto its theme day item and writes
- * the theme without it, its recent mention ids whole again: the step before a rollback to a
+ * the theme without it, its recent mention ids whole again and its lock back in `version` (no
+ * THEME_LOCK: the fence lifted): the step before a rollback to a
  * release before w19, which reads neither the open day nor a theme's ids held there, and whose
  * next put of a theme would drop them (its counts lost). A close is the same once-per-mention
  * `ADD` a later day's first mention makes (readers count a mention held by both once); the
@@ -38,7 +39,8 @@ export async function closeOpenDays(
     const page = await client.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: 'begins_with(PK, :theme) AND attribute_exists(openDay)',
+        // An open day, or the fence of a theme written since w19 (every write of this release sets it).
+        FilterExpression: `begins_with(PK, :theme) AND (attribute_exists(openDay) OR attribute_exists(${THEME_LOCK}))`,
         ExpressionAttributeValues: { ':theme': 'THEME#' },
         ProjectionExpression: 'id',
         ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
@@ -48,8 +50,8 @@ export async function closeOpenDays(
       found++;
       if (options.dryRun) continue;
       const theme = await themes.theme(String(item.id));
-      if (!theme?.openDay) continue;
-      await themes.countMentions(countsOfOpenDay(theme.id, theme.openDay));
+      if (!theme) continue;
+      if (theme.openDay) await themes.countMentions(countsOfOpenDay(theme.id, theme.openDay));
       const { openDay: _, ...rest } = theme;
       try {
         await client.send(
@@ -62,7 +64,7 @@ export async function closeOpenDays(
               recentMentionIds: rest.recentMentionIds.slice(0, RECENT_MENTIONS),
               version: theme.version + 1,
             },
-            ConditionExpression: 'version = :expected',
+            ConditionExpression: `${THEME_LOCK} = :expected OR version = :expected`,
             ExpressionAttributeValues: { ':expected': theme.version },
           }),
         );

@@ -19,6 +19,12 @@ import { entriesOf, hourClaims } from './rate-store.ts';
 
 const DAY_MS = 86_400_000;
 /**
+ * The theme's lock since w19 (the open day's format fence): `version` is stored as NULL, so a
+ * release before w19, which writes a theme on the condition `version = :expected` and would drop
+ * its open day with that put, is refused (its record is retried until a newer instance takes it).
+ */
+export const THEME_LOCK = 'lock2';
+/**
  * Mentions counted on a theme day by one write at most: its condition names each of them
  * (`contains(mentionIds, :mN)`), and a condition expression may be at most 4 KB long.
  */
@@ -104,7 +110,8 @@ export class DynamoThemeRepository implements ThemeRepository {
         new PutCommand({
           TableName: this.tableName,
           Item: itemOf(theme),
-          ConditionExpression: 'version = :expected',
+          // A theme written before w19 holds its lock in `version`: upgraded by this write.
+          ConditionExpression: `${THEME_LOCK} = :expected OR version = :expected`,
           ExpressionAttributeValues: { ':expected': expectedVersion },
         }),
       ),
@@ -369,7 +376,8 @@ function themeDayGroups(counts: readonly ThemeCount[]): ThemeCount[][] {
  * list; a theme lists every department of its mentions, so the index stays valid), and its recent
  * mention ids without those the open day holds by key (each id once: read back, the open day's
  * come first; a map keeps no order, which only decides which ids a theme forgets first; none:
- * no attribute). A term's surface is stored only where it differs from the term.
+ * no attribute). A term's surface is stored only where it differs from the term. The version is
+ * in {@link THEME_LOCK}, `version` NULL (the fence).
  */
 function itemOf(theme: StoredTheme): Record<string, unknown> {
   const { openDay, recentMentionIds, ...rest } = theme;
@@ -383,6 +391,8 @@ function itemOf(theme: StoredTheme): Record<string, unknown> {
     ...keys.theme(theme.kind, theme.language, theme.id),
     type: 'theme',
     ...rest,
+    version: null,
+    [THEME_LOCK]: theme.version,
     // Every reader falls back to the term where a surface is missing (label.ts, since the first theme).
     vector: {
       weights: theme.vector.weights,
@@ -425,7 +435,7 @@ function themeOf(item: Record<string, unknown>): StoredTheme {
     language: String(item.language),
     vector: { weights: vector.weights ?? {}, surfaces: vector.surfaces ?? {} },
     mentions: Number(item.mentions ?? 0),
-    version: Number(item.version ?? 0),
+    version: Number(item[THEME_LOCK] ?? item.version ?? 0),
     createdAt: String(item.createdAt),
     examples: (item.examples ?? []) as ThemeExample[],
     departments,
