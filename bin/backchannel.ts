@@ -11,6 +11,7 @@ import { classifyCommand } from './commands/classify.ts';
 import { correctCommand } from './commands/correct.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { caseFormatCommand } from './commands/case-format.ts';
+import { themeFormatCommand } from './commands/theme-format.ts';
 import { eraseCommand } from './commands/erase.ts';
 import { initCommand } from './commands/init.ts';
 import { modelCommand, trainCommand } from './commands/models.ts';
@@ -102,6 +103,7 @@ ${TABLE_OPTIONS_HELP.split('\n').slice(1).join('\n')}
   dlq: dlqCommand,
   erase: eraseCommand,
   'case-format': caseFormatCommand,
+  'theme-format': themeFormatCommand,
   correct: correctCommand,
   train: trainCommand,
   model: modelCommand,

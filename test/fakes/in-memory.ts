@@ -39,6 +39,7 @@ import type {
 } from '../../shared/domain/ports.ts';
 import type { ThemeDefect, ThemeKind } from '../../shared/domain/insights.ts';
 import type { StoredTheme, ThemeCount, ThemeDayCount, ThemeRepository } from '../../shared/domain/themes/ports.ts';
+import { openDayTotals } from '../../shared/domain/themes/theme-day.ts';
 import { hourOf } from '../../shared/domain/spikes/detector.ts';
 import { InMemoryRateStore } from './spikes.ts';
 
@@ -455,6 +456,8 @@ export class InMemoryThemes implements ThemeRepository {
   readonly authors = new Map<string, Set<string>>();
   readonly defectMarks = new Map<string, ThemeDefect>();
   conflictsBeforeSave = 0;
+  /** The open-day notes written, `<day>#<theme id>` each. */
+  readonly openDayNotes = new Set<string>();
   /** The id of each theme write that succeeded, in order. */
   readonly themeWrites: string[] = [];
 
@@ -511,6 +514,15 @@ export class InMemoryThemes implements ThemeRepository {
     this.authors.set(count.themeId, authors);
     return true;
   }
+  async noteOpenDays(day: string, themeIds: readonly string[]): Promise<void> {
+    for (const id of themeIds) this.openDayNotes.add(`${day}#${id}`);
+  }
+  /** A theme's open day, as a reader finds it (through its note), without what its day item counts already. */
+  private openTotals(themeId: string, day: string) {
+    const open = this.stored.get(themeId)?.openDay;
+    if (!open || open.day !== day || !this.openDayNotes.has(`${day}#${themeId}`)) return undefined;
+    return openDayTotals(open, this.days.get(`${day}#${themeId}`)?.mentionIds);
+  }
   async removeAuthorMarks(themeId: string, authorHash: string, createdAt: string): Promise<void> {
     const utc = Date.parse(createdAt.slice(0, 10));
     const around = [-1, 0, 1].map((d) => new Date(utc + d * 86_400_000).toISOString().slice(0, 10));
@@ -520,21 +532,43 @@ export class InMemoryThemes implements ThemeRepository {
   }
   async authorsOf(themeId: string, from: string, to: string): Promise<number> {
     const marks = [...(this.authors.get(themeId) ?? [])].filter((m) => m.slice(0, 10) >= from && m.slice(0, 10) <= to);
-    return new Set(marks.map((m) => m.slice(11))).size;
+    const authors = new Set(marks.map((m) => m.slice(11)));
+    const open = this.stored.get(themeId)?.openDay;
+    if (open && open.day >= from && open.day <= to) for (const a of openDayTotals(open).authors) authors.add(a);
+    return authors.size;
   }
   async dayCounts(days: readonly string[]): Promise<ThemeDayCount[]> {
-    return [...this.days]
-      .map(([key, d]) => ({
+    const counts = new Map<string, ThemeDayCount>();
+    for (const [key, d] of this.days)
+      counts.set(key, {
         day: key.slice(0, 10),
         themeId: key.slice(11),
         count: d.count,
         reactions: d.reactions,
         departments: [...d.departments].sort(),
-      }))
-      .filter((d) => days.includes(d.day));
+      });
+    for (const theme of this.stored.values()) {
+      const open = theme.openDay && this.openTotals(theme.id, theme.openDay.day);
+      if (!theme.openDay || !open || open.count === 0) continue;
+      const key = `${theme.openDay.day}#${theme.id}`;
+      const closed = counts.get(key);
+      counts.set(key, {
+        day: theme.openDay.day,
+        themeId: theme.id,
+        count: (closed?.count ?? 0) + open.count,
+        reactions: (closed?.reactions ?? 0) + open.reactions,
+        departments: [...new Set([...(closed?.departments ?? []), ...open.departments])].sort(),
+      });
+    }
+    return [...counts.values()].filter((d) => days.includes(d.day));
   }
   async themeDays(themeId: string, days: readonly string[]): Promise<Map<string, number>> {
-    return new Map(days.map((day) => [day, this.days.get(`${day}#${themeId}`)?.count ?? 0]));
+    return new Map(
+      days.map((day) => [
+        day,
+        (this.days.get(`${day}#${themeId}`)?.count ?? 0) + (this.openTotals(themeId, day)?.count ?? 0),
+      ]),
+    );
   }
   async markDefect(themeId: string, defect: ThemeDefect): Promise<void> {
     this.defectMarks.set(themeId, defect);

@@ -1,15 +1,20 @@
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordInsightsBatch, type RecordInsightsDeps } from '../../functions/record-insights/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { closeOpenDays } from '../../shared/adapters/dynamodb/theme-format-rollback.ts';
+import type { StoredMention } from '../../shared/domain/ports.ts';
+import type { StoredTheme } from '../../shared/domain/themes/ports.ts';
+import { countsOfOpenDay, type ThemeOpenDay } from '../../shared/domain/themes/theme-day.ts';
+import { eraseThemeTraces } from '../../shared/domain/themes/erase-theme-traces.ts';
 import { markThemeDefect } from '../../shared/domain/themes/mark-defect.ts';
-import { authorHashOf, themeIdOf } from '../../shared/domain/themes/theme-id.ts';
+import { authorHashOf, parseThemeId, themeIdOf } from '../../shared/domain/themes/theme-id.ts';
 import { ThemeInsights } from '../../shared/domain/themes/theme-insights.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
-import { mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
+import { mentionFactory, mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
 import { startLocalTable } from '../support/local-table.ts';
 import { refusingWrites } from '../support/refusing-writes.ts';
@@ -211,22 +216,24 @@ describe('record-insights against dynalite', () => {
     const hourly = await rates.counts('2026-11-26T08:00:00.000Z', '2026-11-26T08:00:00.000Z');
     expect(hourly.find((c) => c.dimension === 'category' && c.value === 'complaint')?.count).toBe(2);
   });
-  /** The theme item and theme day writes among the commands a spy saw. */
+  /** The theme item, theme day and open-day note writes among the commands a spy saw. */
   const themeWrites = (send: { mock: { calls: unknown[][] } }) => {
     const keys = send.mock.calls.map(([command]) =>
       command instanceof PutCommand
-        ? String(command.input.Item?.PK)
+        ? { PK: String(command.input.Item?.PK), SK: String(command.input.Item?.SK) }
         : command instanceof UpdateCommand
-          ? String(command.input.Key?.PK)
-          : '',
+          ? { PK: String(command.input.Key?.PK), SK: String(command.input.Key?.SK) }
+          : { PK: '', SK: '' },
     );
+    const days = keys.filter((k) => k.PK.startsWith('THEMEDAY#'));
     return {
-      themes: keys.filter((pk) => pk.startsWith('THEME#')).length,
-      days: keys.filter((pk) => pk.startsWith('THEMEDAY#')).length,
+      themes: keys.filter((k) => k.PK.startsWith('THEME#')).length,
+      days: days.filter((k) => !k.SK.startsWith('~OPEN#')).length,
+      notes: days.filter((k) => k.SK.startsWith('~OPEN#')).length,
     };
   };
 
-  it('writes each theme and its day once for all of its mentions in a batch of two themes', async () => {
+  it('writes each theme once with its day for all of its mentions in a batch of two themes, and one note of the day', async () => {
     const createdAt = '2026-11-23T11:00:00.000Z';
     const details = [
       routed('Kündigung wird seit Monaten ignoriert', { createdAt }),
@@ -241,7 +248,7 @@ describe('record-insights against dynalite', () => {
     send.mockRestore();
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(writes).toEqual({ themes: 2, days: 2 });
+    expect(writes).toEqual({ themes: 2, days: 0, notes: 1 });
     const ids = await Promise.all(details.map((d) => themes.assignmentOf(d.mentionId, d.createdAt)));
     expect(new Set(ids).size).toBe(2);
     const counts = (await themes.dayCounts(['2026-11-23'])).filter((c) => ids.includes(c.themeId));
@@ -335,9 +342,19 @@ describe('record-insights against dynalite', () => {
     expect(hourly.find((c) => c.dimension === 'category' && c.value === 'complaint')?.count).toBe(3);
   });
 
-  it('counts authors on the theme day and the marks an earlier release wrote as items, and erases both', async () => {
+  it('counts authors on the open day, the theme day and the marks an earlier release wrote as items, and erases them all', async () => {
     const detail = routed('Kundenkarte wird an der Kasse abgelehnt', { createdAt: '2026-11-27T23:30:00.000Z' });
+    // A second author on a later day closes the 28th: its author mark moves to the theme day item.
+    const later = routed('Kundenkarte an der Kasse abgelehnt, schon wieder', {
+      createdAt: '2026-11-29T09:00:00.000Z',
+      authorId: 'zweite',
+    });
+    const third = routed('Die Kundenkarte wird an der Kasse wieder abgelehnt', {
+      createdAt: '2026-11-29T10:00:00.000Z',
+      authorId: detail.authorId,
+    });
     await batch([detail]);
+    await batch([later, third]);
     const themeId = (await themes.assignmentOf(detail.mentionId, detail.createdAt)) as string;
     // A mark as the release before this one wrote it: one item per theme, day and author.
     await local.documents.send(
@@ -346,13 +363,175 @@ describe('record-insights against dynalite', () => {
         Item: { PK: `THEMEAUTHOR#${themeId}`, SK: '2026-11-28#oldhash', type: 'themeAuthor', expiresAt: 2_000_000_000 },
       }),
     );
-    const before = await themes.authorsOf(themeId, '2026-11-27', '2026-11-28');
+    const before = await themes.authorsOf(themeId, '2026-11-27', '2026-11-29');
+    const storedOf = (d: typeof detail) =>
+      ({
+        mention: mentionFactory({
+          id: d.mentionId,
+          platform: d.platform,
+          createdAt: d.createdAt,
+          author: { id: d.authorId },
+        }),
+        caseId: d.caseId,
+      }) as unknown as StoredMention;
 
-    await themes.removeAuthorMarks(themeId, authorHashOf(detail.platform, detail.authorId), detail.createdAt);
+    await eraseThemeTraces([storedOf(detail), storedOf(third)], themes);
     await themes.removeAuthorMarks(themeId, 'oldhash', '2026-11-28T09:00:00.000Z');
 
-    expect(before).toBe(2);
-    expect(await themes.authorsOf(themeId, '2026-11-27', '2026-11-28')).toBe(0);
-    expect((await themes.dayCounts(['2026-11-28'])).find((c) => c.themeId === themeId)?.count).toBe(1);
+    expect(await themes.assignmentOf(third.mentionId, third.createdAt)).toBe(themeId);
+    expect(before).toBe(3);
+    expect(await themes.authorsOf(themeId, '2026-11-27', '2026-11-29')).toBe(1);
+    expect((await themes.theme(themeId))?.openDay?.day).toBe('2026-11-29');
+    const counts = await themes.dayCounts(['2026-11-28', '2026-11-29']);
+    expect(counts.filter((c) => c.themeId === themeId).map((c) => [c.day, c.count])).toEqual([
+      ['2026-11-28', 1],
+      ['2026-11-29', 2],
+    ]);
+  });
+
+  it('reads a theme written before w19 (no open day, its day an item) and adds to its day once, opened and closed', async () => {
+    const day = '2026-11-25';
+    const first = routed('Paketstation Code funktioniert nicht, Paket liegt fest', {
+      createdAt: `${day}T08:00:00.000Z`,
+    });
+    await batch([first]);
+    const themeId = (await themes.assignmentOf(first.mentionId, first.createdAt)) as string;
+    // The layout of the release before: the theme without an open day, its mention counted on the day item.
+    const { openDay, ...legacy } = (await themes.theme(themeId)) as StoredTheme;
+    await themes.saveTheme({ ...legacy, version: legacy.version + 1 }, legacy.version);
+    await themes.countMentions(countsOfOpenDay(themeId, openDay as ThemeOpenDay));
+
+    await batch([
+      routed('Code der Paketstation funktioniert nicht, Paket liegt fest', { createdAt: `${day}T09:00:00.000Z` }),
+    ]);
+    const sameDay = await themes.dayCounts([day]);
+    await batch([
+      routed('Paketstation: Code funktioniert nicht, mein Paket liegt fest', { createdAt: '2026-11-26T09:00:00.000Z' }),
+    ]);
+
+    expect(sameDay.find((c) => c.themeId === themeId)?.count).toBe(2);
+    expect((await themes.theme(themeId))?.openDay?.day).toBe('2026-11-26');
+    expect(await themes.themeDays(themeId, [day, '2026-11-26'])).toEqual(
+      new Map([
+        [day, 2],
+        ['2026-11-26', 1],
+      ]),
+    );
+    expect((await themes.dayCounts([day])).find((c) => c.themeId === themeId)?.count).toBe(2);
+    expect(await themes.authorsOf(themeId, day, '2026-11-26')).toBe(3);
+  });
+
+  it('counts an open day once when it was closed onto its item but the theme write never followed', async () => {
+    const day = '2026-12-02';
+    const details = [
+      routed('Stromzähler zeigt falschen Verbrauch, Abschlag viel zu hoch', { createdAt: `${day}T08:00:00.000Z` }),
+      routed('Abschlag viel zu hoch, der Stromzähler zeigt falschen Verbrauch', { createdAt: `${day}T08:30:00.000Z` }),
+    ];
+    await batch(details);
+    const themeId = (await themes.assignmentOf(details[0]?.mentionId as string, `${day}T08:00:00.000Z`)) as string;
+    const open = (await themes.theme(themeId))?.openDay as ThemeOpenDay;
+
+    // A batch of the next day that died between closing the day and writing the theme.
+    await themes.countMentions(countsOfOpenDay(themeId, open));
+
+    expect(open.day).toBe(day);
+    expect((await themes.dayCounts([day])).find((c) => c.themeId === themeId)?.count).toBe(2);
+    expect((await themes.themeDays(themeId, [day])).get(day)).toBe(2);
+    expect(await themes.authorsOf(themeId, day, day)).toBe(2);
+  });
+
+  it('stores an open day mention id once (no recentMentionIds left: no attribute) and reads it back among the recent ones, with its department and reactions', async () => {
+    const detail = routed('Ladesäule am Bahnhof defekt, seit Tagen kein Strom', {
+      createdAt: '2026-12-03T08:00:00.000Z',
+      reactions: 4,
+    });
+    await batch([detail]);
+    const themeId = (await themes.assignmentOf(detail.mentionId, detail.createdAt)) as string;
+    const parsed = parseThemeId(themeId) as { kind: string; language: string };
+
+    const { Item } = await local.documents.send(
+      new GetCommand({
+        TableName: topology.table.name,
+        Key: { PK: `THEME#${parsed.kind}#${parsed.language}`, SK: themeId },
+      }),
+    );
+    const theme = await themes.theme(themeId);
+
+    expect(Item?.recentMentionIds).toBeUndefined();
+    // Only the surfaces that differ from their term (readers fall back to the term).
+    expect(Object.entries(Item?.vector.surfaces ?? {}).filter(([term, surface]) => term === surface)).toEqual([]);
+    expect(Object.keys(theme?.vector.weights ?? {}).map((t) => theme?.vector.surfaces[t] ?? t)).toContain('Ladesäule');
+    expect(Item?.openDay.mentions[detail.mentionId]).toBe(`${authorHashOf(detail.platform, detail.authorId)}|0|4`);
+    expect(theme?.recentMentionIds).toEqual([detail.mentionId]);
+    expect(theme?.openDay?.mentions[detail.mentionId]).toEqual({
+      authorHash: authorHashOf(detail.platform, detail.authorId),
+      department: detail.department,
+      reactions: 4,
+    });
+  });
+
+  it('closes every open day onto its day item before a rollback: the counts stay, the theme holds its recent ids whole again', async () => {
+    const day = '2026-12-04';
+    const details = [
+      routed('Fahrkartenautomat nimmt keine Karte, Display eingefroren', { createdAt: `${day}T08:00:00.000Z` }),
+      routed('Display eingefroren, der Fahrkartenautomat nimmt keine Karte', { createdAt: `${day}T08:10:00.000Z` }),
+    ];
+    await batch(details);
+    const themeId = (await themes.assignmentOf(details[0]?.mentionId as string, `${day}T08:00:00.000Z`)) as string;
+    const parsed = parseThemeId(themeId) as { kind: string; language: string };
+    const dry = await closeOpenDays(local.documents, topology.table.name, { dryRun: true });
+
+    const outcome = await closeOpenDays(local.documents, topology.table.name);
+    await batch(details);
+
+    const { Item } = await local.documents.send(
+      new GetCommand({
+        TableName: topology.table.name,
+        Key: { PK: `THEME#${parsed.kind}#${parsed.language}`, SK: themeId },
+      }),
+    );
+    expect(dry.closed).toBe(0);
+    expect(outcome.found).toBe(dry.found);
+    expect(outcome).toMatchObject({ closed: dry.found, changed: 0 });
+    expect(Item?.openDay).toBeUndefined();
+    // The fence lifted: the lock back in `version`, as the release before reads and writes it.
+    expect(Item?.lock2).toBeUndefined();
+    expect(typeof Item?.version).toBe('number');
+    expect([...(Item?.recentMentionIds ?? [])].sort()).toEqual(details.map((d) => d.mentionId).sort());
+    expect(Item).toMatchObject({ id: themeId, kind: parsed.kind, language: parsed.language, mentions: 2 });
+    expect((await themes.themeDays(themeId, [day])).get(day)).toBe(2);
+    expect((await themes.dayCounts([day])).find((c) => c.themeId === themeId)?.count).toBe(2);
+  });
+
+  it('refuses a release before w19 its theme write (the fence), which would drop the open day', async () => {
+    const detail = routed('Kassenbon wird nicht gedruckt, Drucker streikt', { createdAt: '2026-12-05T08:00:00.000Z' });
+    await batch([detail]);
+    const themeId = (await themes.assignmentOf(detail.mentionId, detail.createdAt)) as string;
+    const parsed = parseThemeId(themeId) as { kind: string; language: string };
+    const key = { PK: `THEME#${parsed.kind}#${parsed.language}`, SK: themeId };
+    const read = async () =>
+      (await local.documents.send(new GetCommand({ TableName: topology.table.name, Key: key }))).Item;
+    const before = await read();
+    // The release before reads the version as `Number(item.version ?? 0)` and puts the whole item under it.
+    const { openDay: _, lock2: __, ...old } = before as Record<string, unknown>;
+    const oldPut = (expected: number) =>
+      local.documents.send(
+        new PutCommand({
+          TableName: topology.table.name,
+          Item: { ...old, version: expected + 1 },
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': expected },
+        }),
+      );
+
+    const refused = await Promise.allSettled([oldPut(0), oldPut(Number(before?.lock2))]);
+
+    expect(before?.version).toBeNull();
+    expect(refused.map((r) => r.status === 'rejected' && String((r.reason as Error).name))).toEqual([
+      'ConditionalCheckFailedException',
+      'ConditionalCheckFailedException',
+    ]);
+    expect(await read()).toEqual(before);
+    expect((await themes.theme(themeId))?.version).toBe(1);
   });
 });

@@ -31,6 +31,7 @@
  * | theme            | THEME#<kind>#<language>    | <themeId>                              |                                             |
  * | theme of mention (old, read only) | THEMEMENTION#<mentionId> | THEMEMENTION                 |                                             |
  * | theme day        | THEMEDAY#<day>             | <themeId>                              |                                             |
+ * | open-day note    | THEMEDAY#<day>             | ~OPEN#<hash of its theme ids>          |                                             |
  * | theme author (old)| THEMEAUTHOR#<themeId>     | <day>#<author hash>                    |                                             |
  * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |
  * | account timeline | KEYACCOUNT#<accountId>     | <at>#<mention or reply>#<item id>      |                                             |
@@ -61,6 +62,11 @@
  * candidates. record-insights writes a theme once per SQS batch with all of the batch's
  * mentions of it (since w17; the version then grows by the number of mentions added, as it
  * did by one write per mention before, so items of either release read and lock alike).
+ * A theme's latest day with mentions (its open day) is kept in the theme item, one entry per
+ * mention (`[author hash, department, reactions]` by mention id), and written with the theme
+ * (since w19); an open-day note (`~OPEN#`, the theme ids of one batch that may open the day)
+ * lets a reader of the day find those themes. When a later day opens, the open day is counted
+ * on its theme day item first, as follows; readers count a mention held by both once.
  * A theme day counts with `ADD` (of all of a batch's mentions of the theme and day in one
  * write) on the condition that its `mentionIds` set holds none of them yet; refused, each is
  * counted on its own under the same condition, so a redelivery never counts twice (one theme's day holds up to
@@ -189,6 +195,8 @@ export const keys = {
   themeOfMention: (mentionId: string) => ({ PK: `THEMEMENTION#${mentionId}`, SK: 'THEMEMENTION' }),
   themeDays: (day: string) => `THEMEDAY#${day}`,
   themeDay: (day: string, themeId: string) => ({ PK: `THEMEDAY#${day}`, SK: themeId }),
+  /** A batch's note of the themes whose open day may be `day` (`~` sorts after every theme id). */
+  themeOpenDays: (day: string, noteId: string) => ({ PK: `THEMEDAY#${day}`, SK: `~OPEN#${noteId}` }),
   themeAuthors: (themeId: string) => `THEMEAUTHOR#${themeId}`,
   themeAuthor: (themeId: string, day: string, authorHash: string) => ({
     PK: `THEMEAUTHOR#${themeId}`,

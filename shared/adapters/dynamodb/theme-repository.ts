@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -9,12 +10,20 @@ import type { ThemeDefect, ThemeExample, ThemeKind } from '../../domain/insights
 import type { StoredTheme, ThemeCount, ThemeDayCount, ThemeRepository } from '../../domain/themes/ports.ts';
 import { hourOf } from '../../domain/spikes/detector.ts';
 import { daysBetween } from '../../domain/themes/defect-effect.ts';
+import { RECENT_MENTIONS } from '../../domain/themes/record-insight.ts';
+import { type OpenDayMention, openDayTotals, type ThemeOpenDay } from '../../domain/themes/theme-day.ts';
 import { parseThemeId } from '../../domain/themes/theme-id.ts';
 import { conditionalWrite, keys } from './keys.ts';
 import { getAll, queryAll } from './query-all.ts';
 import { entriesOf, hourClaims } from './rate-store.ts';
 
 const DAY_MS = 86_400_000;
+/**
+ * The theme's lock since w19 (the open day's format fence): `version` is stored as NULL, so a
+ * release before w19, which writes a theme on the condition `version = :expected` and would drop
+ * its open day with that put, is refused (its record is retried until a newer instance takes it).
+ */
+export const THEME_LOCK = 'lock2';
 /**
  * Mentions counted on a theme day by one write at most: its condition names each of them
  * (`contains(mentionIds, :mN)`), and a condition expression may be at most 4 KB long.
@@ -101,7 +110,8 @@ export class DynamoThemeRepository implements ThemeRepository {
         new PutCommand({
           TableName: this.tableName,
           Item: itemOf(theme),
-          ConditionExpression: 'version = :expected',
+          // A theme written before w19 holds its lock in `version`: upgraded by this write.
+          ConditionExpression: `${THEME_LOCK} = :expected OR version = :expected`,
           ExpressionAttributeValues: { ':expected': expectedVersion },
         }),
       ),
@@ -117,6 +127,19 @@ export class DynamoThemeRepository implements ThemeRepository {
       else for (const c of group) if (await this.addToDay([c])) counted.add(c.mentionId);
     }
     return counted;
+  }
+
+  async noteOpenDays(day: string, themeIds: readonly string[]): Promise<void> {
+    const ids = [...new Set(themeIds)].sort();
+    if (ids.length === 0) return;
+    // Named by its themes: a redelivered batch of the same themes writes the same note again.
+    const noteId = createHash('sha256').update(ids.join('\n')).digest('base64url').slice(0, 16);
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.themeOpenDays(day, noteId), type: 'themeOpenDays', day, themeIds: ids },
+      }),
+    );
   }
 
   /** Adds the mentions (of one theme day) on the condition that the day holds none of them yet. */
@@ -179,7 +202,7 @@ export class DynamoThemeRepository implements ThemeRepository {
   }
 
   async authorsOf(themeId: string, from: string, to: string): Promise<number> {
-    const [days, legacy] = await Promise.all([
+    const [days, legacy, open] = await Promise.all([
       getAll(
         this.client,
         this.tableName,
@@ -192,44 +215,112 @@ export class DynamoThemeRepository implements ThemeRepository {
         ExpressionAttributeValues: { ':pk': keys.themeAuthors(themeId), ':from': `${from}#`, ':to': `${to}#~` },
         ProjectionExpression: 'SK',
       }),
+      this.openDayOf(themeId),
     ]);
     const authors = new Set(legacy.map((item) => String(item.SK).split('#')[1]));
     for (const item of days) for (const author of (item.authors as Set<string> | undefined) ?? []) authors.add(author);
+    if (open && open.day >= from && open.day <= to)
+      for (const author of openDayTotals(open).authors) authors.add(author);
     return authors.size;
   }
 
   async dayCounts(days: readonly string[]): Promise<ThemeDayCount[]> {
     const perDay = await Promise.all(
-      days.map((day) =>
-        queryAll(this.client, {
+      days.map(async (day) => {
+        const items = await queryAll(this.client, {
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk',
           ExpressionAttributeValues: { ':pk': keys.themeDays(day) },
-          // The mention ids are for idempotence only: never read them back.
-          ProjectionExpression: '#day, themeId, #count, reactions, departments',
-          ExpressionAttributeNames: { '#day': 'day', '#count': 'count' },
-        }),
-      ),
+          // The mention ids are for idempotence only: never read them back (but where an open day needs them).
+          ProjectionExpression: '#type, #day, themeId, #count, reactions, departments, themeIds',
+          ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#count': 'count' },
+        });
+        const counts = new Map<string, ThemeDayCount>();
+        const noted = new Set<string>();
+        for (const item of items) {
+          if (item.type === 'themeOpenDays') {
+            for (const id of (item.themeIds as string[] | undefined) ?? []) noted.add(String(id));
+            continue;
+          }
+          counts.set(String(item.themeId), {
+            day,
+            themeId: String(item.themeId),
+            count: Number(item.count ?? 0),
+            reactions: Number(item.reactions ?? 0),
+            departments: [...((item.departments as Set<string> | undefined) ?? [])].sort(),
+          });
+        }
+        for (const [themeId, open] of await this.openDaysOf([...noted])) {
+          if (open.day !== day) continue;
+          const closed = counts.get(themeId);
+          const totals = openDayTotals(open, closed ? await this.countedOn(day, themeId) : undefined);
+          if (totals.count === 0) continue;
+          counts.set(themeId, {
+            day,
+            themeId,
+            count: (closed?.count ?? 0) + totals.count,
+            reactions: (closed?.reactions ?? 0) + totals.reactions,
+            departments: [...new Set([...(closed?.departments ?? []), ...totals.departments])].sort(),
+          });
+        }
+        return [...counts.values()];
+      }),
     );
-    return perDay.flat().map((item) => ({
-      day: String(item.day),
-      themeId: String(item.themeId),
-      count: Number(item.count ?? 0),
-      reactions: Number(item.reactions ?? 0),
-      departments: [...((item.departments as Set<string> | undefined) ?? [])].sort(),
-    }));
+    return perDay.flat();
   }
 
   async themeDays(themeId: string, days: readonly string[]): Promise<Map<string, number>> {
     const counts = new Map<string, number>(days.map((d) => [d, 0]));
-    const items = await getAll(
-      this.client,
-      this.tableName,
-      days.map((day) => keys.themeDay(day, themeId)),
-      { ProjectionExpression: '#day, #count', ExpressionAttributeNames: { '#day': 'day', '#count': 'count' } },
-    );
+    const [items, open] = await Promise.all([
+      getAll(
+        this.client,
+        this.tableName,
+        days.map((day) => keys.themeDay(day, themeId)),
+        { ProjectionExpression: '#day, #count', ExpressionAttributeNames: { '#day': 'day', '#count': 'count' } },
+      ),
+      this.openDayOf(themeId),
+    ]);
     for (const item of items) counts.set(String(item.day), Number(item.count ?? 0));
+    if (open && counts.has(open.day)) {
+      const closed = items.some((item) => item.day === open.day);
+      const totals = openDayTotals(open, closed ? await this.countedOn(open.day, themeId) : undefined);
+      counts.set(open.day, (counts.get(open.day) ?? 0) + totals.count);
+    }
     return counts;
+  }
+
+  /** A theme's open day (a theme written before w19 has none). */
+  private async openDayOf(themeId: string): Promise<ThemeOpenDay | undefined> {
+    return (await this.openDaysOf([themeId])).get(themeId);
+  }
+
+  /** The open days of these themes, by theme id (eventually consistent: for readers). */
+  private async openDaysOf(themeIds: readonly string[]): Promise<Map<string, ThemeOpenDay>> {
+    const themeKeys = themeIds.flatMap((id) => {
+      const parsed = parseThemeId(id);
+      return parsed ? [keys.theme(parsed.kind, parsed.language, id)] : [];
+    });
+    const items = await getAll(this.client, this.tableName, themeKeys, {
+      ProjectionExpression: 'id, openDay, departments',
+    });
+    const open = new Map<string, ThemeOpenDay>();
+    for (const item of items) {
+      const day = openDayOf(item.openDay, (item.departments ?? []) as string[]);
+      if (day) open.set(String(item.id), day);
+    }
+    return open;
+  }
+
+  /** The mentions a theme day item counts (to count an open day's mention held by both once). */
+  private async countedOn(day: string, themeId: string): Promise<Set<string>> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.themeDay(day, themeId),
+        ProjectionExpression: 'mentionIds',
+      }),
+    );
+    return new Set((Item?.mentionIds as Set<string> | undefined) ?? []);
   }
 
   async markDefect(themeId: string, defect: ThemeDefect): Promise<void> {
@@ -279,24 +370,80 @@ function themeDayGroups(counts: readonly ThemeCount[]): ThemeCount[][] {
   return groups;
 }
 
+/**
+ * A theme item with its open day's mentions stored short: `<author hash>|<index of the department
+ * in the theme's departments>[|<reactions>]` by mention id (about 25 bytes each instead of 45 as a
+ * list; a theme lists every department of its mentions, so the index stays valid), and its recent
+ * mention ids without those the open day holds by key (each id once: read back, the open day's
+ * come first; a map keeps no order, which only decides which ids a theme forgets first; none:
+ * no attribute). A term's surface is stored only where it differs from the term. The version is
+ * in {@link THEME_LOCK}, `version` NULL (the fence).
+ */
 function itemOf(theme: StoredTheme): Record<string, unknown> {
-  return { ...keys.theme(theme.kind, theme.language, theme.id), type: 'theme', ...theme };
+  const { openDay, recentMentionIds, ...rest } = theme;
+  const recent = openDay ? recentMentionIds.filter((id) => !openDay.mentions[id]) : recentMentionIds;
+  const entryOf = (m: OpenDayMention) => {
+    const department = theme.departments.indexOf(m.department);
+    const parts = [m.authorHash, department >= 0 ? String(department) : m.department];
+    return (m.reactions > 0 ? [...parts, String(m.reactions)] : parts).join('|');
+  };
+  return {
+    ...keys.theme(theme.kind, theme.language, theme.id),
+    type: 'theme',
+    ...rest,
+    version: null,
+    [THEME_LOCK]: theme.version,
+    // Every reader falls back to the term where a surface is missing (label.ts, since the first theme).
+    vector: {
+      weights: theme.vector.weights,
+      surfaces: Object.fromEntries(Object.entries(theme.vector.surfaces).filter(([term, surface]) => surface !== term)),
+    },
+    ...(recent.length > 0 ? { recentMentionIds: recent } : {}),
+    ...(openDay
+      ? {
+          openDay: {
+            day: openDay.day,
+            mentions: Object.fromEntries(Object.entries(openDay.mentions).map(([id, m]) => [id, entryOf(m)])),
+          },
+        }
+      : {}),
+  };
+}
+
+/** A stored open day, or undefined when there is none (a theme written before w19) or it does not parse. */
+function openDayOf(value: unknown, departments: readonly string[]): ThemeOpenDay | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { day, mentions } = value as { day?: unknown; mentions?: unknown };
+  if (typeof day !== 'string' || typeof mentions !== 'object' || mentions === null) return undefined;
+  const entries: Record<string, OpenDayMention> = {};
+  for (const [id, entry] of Object.entries(mentions as Record<string, unknown>)) {
+    if (typeof entry !== 'string') continue;
+    const [authorHash = '', department = '', reactions] = entry.split('|');
+    const index = /^\d+$/.test(department) ? departments[Number(department)] : undefined;
+    entries[id] = { authorHash, department: index ?? department, reactions: Number(reactions ?? 0) };
+  }
+  return { day, mentions: entries };
 }
 
 function themeOf(item: Record<string, unknown>): StoredTheme {
   const vector = (item.vector ?? {}) as { weights?: Record<string, number>; surfaces?: Record<string, string> };
+  const departments = (item.departments ?? []) as string[];
+  const openDay = openDayOf(item.openDay, departments);
   return {
     id: String(item.id),
     kind: item.kind as ThemeKind,
     language: String(item.language),
     vector: { weights: vector.weights ?? {}, surfaces: vector.surfaces ?? {} },
     mentions: Number(item.mentions ?? 0),
-    version: Number(item.version ?? 0),
+    version: Number(item[THEME_LOCK] ?? item.version ?? 0),
     createdAt: String(item.createdAt),
     examples: (item.examples ?? []) as ThemeExample[],
-    departments: (item.departments ?? []) as string[],
-    recentMentionIds: (item.recentMentionIds ?? []) as string[],
+    departments,
+    recentMentionIds: [
+      ...new Set([...Object.keys(openDay?.mentions ?? {}), ...((item.recentMentionIds ?? []) as string[])]),
+    ].slice(0, Math.max(RECENT_MENTIONS, Object.keys(openDay?.mentions ?? {}).length)),
     ...(item.organisations ? { organisations: item.organisations as Record<string, number> } : {}),
     ...(item.places ? { places: item.places as Record<string, number> } : {}),
+    ...(openDay ? { openDay } : {}),
   };
 }

@@ -70,6 +70,10 @@ export class BatchThemes implements ThemeRepository {
     return this.table.countMentions(counts);
   }
 
+  noteOpenDays(day: string, themeIds: readonly string[]): Promise<void> {
+    return this.table.noteOpenDays(day, themeIds);
+  }
+
   removeAuthorMarks(themeId: string, authorHash: string, createdAt: string): Promise<void> {
     return this.table.removeAuthorMarks(themeId, authorHash, createdAt);
   }

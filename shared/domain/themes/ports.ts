@@ -1,4 +1,5 @@
 import type { ThemeDefect, ThemeExample, ThemeKind } from '../insights.ts';
+import type { ThemeOpenDay } from './theme-day.ts';
 import type { TermVector } from './theme-vector.ts';
 
 /** A theme as it is stored: what grouping needs (terms), and what reports show besides counts. */
@@ -22,6 +23,11 @@ export interface StoredTheme {
   /** How often each organisation and place was named (projects). */
   readonly organisations?: Readonly<Record<string, number>>;
   readonly places?: Readonly<Record<string, number>>;
+  /**
+   * The theme's latest day with mentions, counted here instead of on a theme day item (since
+   * w19; absent on themes written before, whose days are all items).
+   */
+  readonly openDay?: ThemeOpenDay;
 }
 
 /** One theme's mentions on one company day. */
@@ -69,13 +75,18 @@ export interface ThemeRepository {
    */
   countMentions(counts: readonly ThemeCount[]): Promise<Set<string>>;
   /**
+   * Notes that the themes' open days may be `day` (before the themes are written with them), so
+   * that a reader of the day finds them: one write for all of them.
+   */
+  noteOpenDays(day: string, themeIds: readonly string[]): Promise<void>;
+  /**
    * Removes an author's (pseudonymous hash) marks on a theme around a mention's time (its
    * UTC day and the days either side, whatever the company's timezone): erasure.
    */
   removeAuthorMarks(themeId: string, authorHash: string, createdAt: string): Promise<void>;
-  /** Distinct authors of a theme between two days (inclusive). */
+  /** Distinct authors of a theme between two days (inclusive), its open day's included. */
   authorsOf(themeId: string, from: string, to: string): Promise<number>;
-  /** Every theme's counts on each of the days. */
+  /** Every theme's counts on each of the days: its theme day items and its open day, each mention once. */
   dayCounts(days: readonly string[]): Promise<ThemeDayCount[]>;
   /** One theme's count on each of the days (0 where none), by day. */
   themeDays(themeId: string, days: readonly string[]): Promise<Map<string, number>>;

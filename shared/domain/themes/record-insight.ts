@@ -12,6 +12,7 @@ import { themeKindOf } from './kind.ts';
 import type { StoredTheme, ThemeCount, ThemeRepository } from './ports.ts';
 import { organisationOf, placeOf } from './project-details.ts';
 import { termsOf, type MentionTerms } from './terms.ts';
+import { countsOfOpenDay, type OpenDayStep, openingDays, stepOpenDay } from './theme-day.ts';
 import { authorHashOf, themeIdOf, themeLanguageOf } from './theme-id.ts';
 import { addTerms, EMPTY_VECTOR } from './theme-vector.ts';
 
@@ -153,17 +154,25 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
   const plan = await planInsight(detail, deps);
   if (!plan.theme) return { observation: plan.observation, counted: false, created: false, noted: plan.noted };
   const { themeId, count } = plan.theme;
-  const created = await applyToTheme(themeId, [plan.theme], deps.themes, undefined, deps.pause);
-  const counted = (await deps.themes.countMentions([count])).has(detail.mentionId);
-  return { observation: plan.observation, themeId, counted, created, noted: plan.noted };
+  const theme = await deps.themes.theme(themeId);
+  for (const [day, ids] of openingDays([{ themeId, open: theme?.openDay, days: [count.day] }]))
+    await deps.themes.noteOpenDays(day, ids);
+  const { created, counted } = await applyToTheme(themeId, [plan.theme], deps.themes, { theme }, deps.pause);
+  return { observation: plan.observation, themeId, counted: counted.has(detail.mentionId), created, noted: plan.noted };
 }
 
 /**
- * Adds the mentions to their theme (creating it when it is new) in one write, retried after a
- * jittered pause (THEME_WRITE_BACKOFF) when another writer came first; mentions the theme
- * remembers are left out. True when this call created the theme. `known` is the theme as the
- * caller last read it (undefined: new), used for the first attempt instead of a read.
+ * Adds the mentions to their theme (creating it when it is new) and to its open day in one
+ * write, retried after a jittered pause (THEME_WRITE_BACKOFF) when another writer came first;
+ * mentions the theme remembers are left out. An open day that a later one replaces is counted
+ * on its theme day item first (so a crash before the theme's write loses nothing; readers count
+ * a mention in both once); mentions of earlier days, and those the theme remembers without its
+ * open day holding them, are counted on their theme day items after it (each once). `known` is
+ * the theme as the caller last read it (undefined: new), used for the first attempt instead of
+ * a read. The open days that the write may start must have been noted before
+ * (ThemeRepository.noteOpenDays with {@link openingDays}).
  *
+ * @returns whether this call created the theme, and the ids of the mentions it counted
  * @throws ConflictError when the theme kept changing under every attempt
  */
 export async function applyToTheme(
@@ -172,15 +181,20 @@ export async function applyToTheme(
   themes: ThemeRepository,
   known?: { readonly theme: StoredTheme | undefined },
   pause: ThemeWritePause = {},
-): Promise<boolean> {
-  return retryThemeWrite(async (attempt) => {
+): Promise<{ created: boolean; counted: Set<string> }> {
+  const { created, step } = await retryThemeWrite(async (attempt) => {
     const current = attempt === 1 && known ? known.theme : await themes.theme(themeId);
-    const added = withMentions(current, mentions);
-    if (!added) return false;
-    if (current ? await themes.saveTheme(added, current.version) : await themes.createTheme(added)) return !current;
+    const step = themeStep(current, mentions);
+    if (!step.theme) return { created: false, step };
+    if (step.closed) await themes.countMentions(countsOfOpenDay(themeId, step.closed));
+    if (current ? await themes.saveTheme(step.theme, current.version) : await themes.createTheme(step.theme))
+      return { created: !current, step };
     const ids = mentions.map((m) => m.detail.mentionId).join(', ');
     throw new ConflictError(`theme ${themeId} changed under ${attempt} attempts to add mentions ${ids}`);
   }, pause);
+  const counted = new Set(step.opened.map((c) => c.mentionId));
+  for (const id of await themes.countMentions(step.direct)) counted.add(id);
+  return { created, counted };
 }
 
 /**
@@ -207,14 +221,37 @@ export function withMentions(
   theme: StoredTheme | undefined,
   mentions: readonly ThemedMention[],
 ): StoredTheme | undefined {
+  return themeStep(theme, mentions).theme;
+}
+
+/** What adding mentions to a theme does: the theme (undefined: unchanged) and its open day's step. */
+export interface ThemeStep extends OpenDayStep {
+  readonly theme: StoredTheme | undefined;
+}
+
+/**
+ * {@link withMentions}, with what it does to the theme's open day: the mentions it does not
+ * remember (by its recent mentions or its open day) are added to its terms and to its open day
+ * (or counted on an earlier day); those it remembers are left out of the theme.
+ */
+export function themeStep(theme: StoredTheme | undefined, mentions: readonly ThemedMention[]): ThemeStep {
+  const remembers = (t: StoredTheme | undefined, id: string) =>
+    t !== undefined && (t.recentMentionIds.includes(id) || t.openDay?.mentions[id] !== undefined);
   let result = theme;
-  let changed = false;
-  for (const { themeId, detail, terms } of mentions) {
-    if (result?.recentMentionIds.includes(detail.mentionId)) continue;
+  const fresh: ThemeCount[] = [];
+  const known: ThemeCount[] = [];
+  for (const { themeId, detail, terms, count } of mentions) {
+    if (remembers(result, detail.mentionId)) {
+      if (!fresh.some((c) => c.mentionId === detail.mentionId)) known.push(count);
+      continue;
+    }
     result = withMention(result ?? newTheme(themeId, detail), detail, terms);
-    changed = true;
+    fresh.push(count);
   }
-  return changed ? result : undefined;
+  const step = stepOpenDay(theme?.openDay, fresh, known);
+  if (!result || fresh.length === 0) return { ...step, theme: undefined };
+  const { openDay: _, ...rest } = result;
+  return { ...step, theme: step.open ? { ...rest, openDay: step.open } : rest };
 }
 
 /** An empty theme, started by the mention (which withMention then adds). */

@@ -1,12 +1,13 @@
 import type { BatchThemes } from './batch-themes.ts';
 import type { StoredTheme } from './ports.ts';
 import { applyToTheme, type ThemedMention, type ThemeWritePause, withMentions } from './record-insight.ts';
+import { openingDays } from './theme-day.ts';
 
 /** What the flush did for one staged mention. */
 export interface ThemedOutcome<K> {
   readonly key: K;
   readonly mention: ThemedMention;
-  /** True when the flush counted it on its theme's day; false when it was counted before (a redelivery). */
+  /** True when the flush counted it on its theme's day (open or not); false when it was counted before (a redelivery). */
   readonly counted: boolean;
   /** True when its theme was created by the flush and the mention started it. */
   readonly created: boolean;
@@ -29,11 +30,13 @@ interface PendingTheme<K> {
  * The theme writes of one SQS batch, made once per theme instead of once per mention:
  * 1. `stage` adds a mention to its theme in memory (BatchThemes.stage), so the batch's next
  *    mentions are grouped against it as if it had been written;
- * 2. `flush` writes each theme once with all of its mentions, on the condition of the version
- *    the table held when the batch first read it (read again and the mentions applied again
- *    when another writer came first; a mention the theme remembers is never added twice), then
- *    counts them on their theme's days, one conditional write per theme day (each mention
- *    once: a day that holds one of them already counts them one by one).
+ * 2. `flush` notes the days on which the batch may open its themes' days (one write per day
+ *    for all themes), then writes each theme once with all of its mentions, counted on its open
+ *    day in the same write, on the condition of the version the table held when the batch first
+ *    read it (read again and the mentions applied again when another writer came first; a
+ *    mention the theme remembers is never added twice). Mentions of an earlier day than the
+ *    theme's open day, and an open day that a later one closes, are counted on theme day items
+ *    (applyToTheme).
  * A theme whose write fails fails only the keys (records) of its mentions.
  *
  * @typeParam K what a mention came with (the SQS record), returned with its outcome or failure
@@ -65,11 +68,32 @@ export class ThemeBatch<K> {
   async flush(): Promise<{ outcomes: ThemedOutcome<K>[]; failures: ThemeFailure<K>[] }> {
     const outcomes: ThemedOutcome<K>[] = [];
     const failures: ThemeFailure<K>[] = [];
+    const opening = openingDays(
+      [...this.pending].map(([themeId, p]) => ({
+        themeId,
+        open: p.stored?.openDay,
+        days: p.mentions.map((m) => m.mention.count.day),
+      })),
+    );
+    try {
+      for (const [day, themeIds] of opening) await this.themes.noteOpenDays(day, themeIds);
+    } catch (error) {
+      // Without its note a theme's new open day could not be found by a reader: write none of them.
+      for (const [themeId, pending] of this.pending)
+        failures.push({ themeId, keys: [...new Set(pending.mentions.map((m) => m.key))], error });
+      this.pending.clear();
+      return { outcomes, failures };
+    }
     for (const [themeId, pending] of this.pending) {
       const mentions = pending.mentions.map((m) => m.mention);
       try {
-        const created = await applyToTheme(themeId, mentions, this.themes, { theme: pending.stored }, this.pause);
-        const counted = await this.themes.countMentions(mentions.map((m) => m.count));
+        const { created, counted } = await applyToTheme(
+          themeId,
+          mentions,
+          this.themes,
+          { theme: pending.stored },
+          this.pause,
+        );
         // The theme's starter: its id is made of the mention's (themeIdOf), the first staged.
         const starter = pending.mentions[0]?.mention.detail.mentionId;
         for (const { key, mention } of pending.mentions) {

@@ -63,7 +63,8 @@ describe('recordInsight', () => {
 
     expect(again).toMatchObject({ themeId: first.themeId, counted: false, created: false });
     expect(deps.themes.stored.get(first.themeId as string)).toBe(stored);
-    expect([...deps.themes.days.values()].map((d) => d.count)).toEqual([1]);
+    const days = await deps.themes.dayCounts([detail.createdAt.slice(0, 10)]);
+    expect(days.map((d) => d.count)).toEqual([1]);
   });
 
   it('joins a paraphrase to the existing theme', async () => {
@@ -159,7 +160,8 @@ describe('recordInsight', () => {
 
     await recordInsight(mention('Reparatur dauert Wochen', { createdAt: '2026-11-27T23:30:00.000Z' }), deps);
 
-    expect([...deps.themes.days.keys()][0]?.slice(0, 10)).toBe('2026-11-28');
+    const days = await deps.themes.dayCounts(['2026-11-27', '2026-11-28']);
+    expect(days.map((d) => [d.day, d.count])).toEqual([['2026-11-28', 1]]);
   });
 });
 

@@ -122,6 +122,41 @@ describe('ThemeBatch', () => {
     expect((await table.themeDays(themeId, ['2026-11-28'])).get('2026-11-28')).toBe(3);
   });
 
+  it('closes the open day again after another writer added to it first, counting each of its mentions once', async () => {
+    // Arrange
+    const table = new InMemoryThemes();
+    const seed = batchOver(table);
+    const themeId = (await seed.stage('Die Reparatur dauert schon drei Wochen', 's')) as string;
+    await seed.staged.flush();
+    const { staged, stage } = batchOver(table);
+    const nextDay = mentionRoutedFactory({
+      mentionId: `facebook:tb${++sequence}`,
+      authorId: `a${sequence}`,
+      text: 'Seit Wochen warte ich auf die Reparatur',
+      createdAt: '2026-11-29T09:00:00.000Z',
+    });
+    await stage(nextDay, 'r1');
+    // Another batch adds to the open day (the 28th) after this one read it: this one's first close misses it.
+    const other = batchOver(table);
+    await other.stage('Reparatur dauert Wochen, unmöglich', 'o1');
+    await other.staged.flush();
+
+    // Act
+    const { outcomes, failures } = await staged.flush();
+
+    // Assess
+    expect(failures).toEqual([]);
+    expect(outcomes.map((o) => [o.key, o.counted])).toEqual([['r1', true]]);
+    expect(table.stored.get(themeId)?.openDay?.day).toBe('2026-11-29');
+    expect(table.days.get(`2026-11-28#${themeId}`)?.count).toBe(2);
+    expect(await table.themeDays(themeId, ['2026-11-28', '2026-11-29'])).toEqual(
+      new Map([
+        ['2026-11-28', 2],
+        ['2026-11-29', 1],
+      ]),
+    );
+  });
+
   it('fails only the keys of a theme that kept changing, and writes the others', async () => {
     // Arrange
     const table = new InMemoryThemes();
