@@ -10,6 +10,8 @@
  * bundle, which grows with its bytes. Each bundle is imported in RUNS fresh processes; the
  * table gives the mean CPU per package (or project folder) and its share of the import.
  *
+ * `BENCH_BY_FILE=1` splits the project's folders into their files (which schema file costs what).
+ *
  * A diagnostic, not a target: the marks themselves cost a little, and a package whose code
  * runs later from another module's body (a lazy require) counts to that module.
  */
@@ -26,6 +28,8 @@ import { BASELINE_BUNDLE_OPTIONS, BASELINE_SOURCE, environmentOf } from './bundl
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const TOP = Number(process.env.BENCH_TOP ?? 12);
+/** `BENCH_BY_FILE=1`: one row per project file instead of per folder (packages stay one row each). */
+const BY_FILE = process.env.BENCH_BY_FILE === '1';
 const BEFORE_FIRST_MODULE = '(read, parse, compile the bundle)';
 
 /** Prepends the mark to every JavaScript or TypeScript module esbuild loads. */
@@ -40,11 +44,12 @@ const markModules: Plugin = {
   },
 };
 
-/** A module's group: its package, or the first two folders of a project file. */
+/** A module's group: its package, or the first two folders of a project file (the file itself with BY_FILE). */
 function groupOf(file: string): string {
   if (file.startsWith('.backchannel/')) return '(the baseline entry)';
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
-  return match ? match[1]! : file.split('/').slice(0, 2).join('/');
+  if (match) return match[1]!;
+  return BY_FILE ? file : file.split('/').slice(0, 2).join('/');
 }
 
 /** CPU milliseconds per group of one import in a fresh process. */

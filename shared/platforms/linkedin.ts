@@ -36,35 +36,42 @@ export function signLinkedInBody(body: string | Buffer, clientSecret: string): s
   return hmacSha256(clientSecret, Buffer.concat([Buffer.from('hmacsha256=', 'utf8'), bytes])).toString('hex');
 }
 
+// The payload shapes are built at their first parse (z.lazy), as x-payload.ts's.
 const urn = z.string().check(z.minLength(1));
-const activity = z.looseObject({
-  owner: z.optional(urn),
-  text: z.optional(z.string()),
-  entity: z.optional(urn),
-  object: z.optional(urn),
-});
+const activity = z.lazy(() =>
+  z.looseObject({
+    owner: z.optional(urn),
+    text: z.optional(z.string()),
+    entity: z.optional(urn),
+    object: z.optional(urn),
+  }),
+);
 
 /** One element of `notifications[]` (OrganizationSocialActionNotification). */
-export const LinkedInNotificationSchema = z.looseObject({
-  notificationId: z.pipe(z.union([z.number(), z.string()]), z.transform(String)),
-  organizationalEntity: z.optional(urn),
-  action: z.string(),
-  sourcePost: z.optional(urn),
-  decoratedSourcePost: z.optional(activity),
-  lastModifiedAt: z.optional(z.union([z.number(), z.string()])),
-  generatedActivity: z.optional(urn),
-  decoratedGeneratedActivity: z.optional(
-    z.looseObject({ comment: z.optional(activity), share: z.optional(activity), mention: z.optional(activity) }),
-  ),
-  subscriber: z.optional(urn),
-});
+export const LinkedInNotificationSchema = z.lazy(() =>
+  z.looseObject({
+    notificationId: z.pipe(z.union([z.number(), z.string()]), z.transform(String)),
+    organizationalEntity: z.optional(urn),
+    action: z.string(),
+    sourcePost: z.optional(urn),
+    decoratedSourcePost: z.optional(activity),
+    lastModifiedAt: z.optional(z.union([z.number(), z.string()])),
+    generatedActivity: z.optional(urn),
+    decoratedGeneratedActivity: z.optional(
+      z.looseObject({ comment: z.optional(activity), share: z.optional(activity), mention: z.optional(activity) }),
+    ),
+    subscriber: z.optional(urn),
+  }),
+);
 type Notification = z.infer<typeof LinkedInNotificationSchema>;
 
 /** The push body: `{"type": "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS", "notifications": [...]}`. */
-export const LinkedInEnvelopeSchema = z.looseObject({
-  type: z.optional(z.string()),
-  notifications: z.array(z.unknown()),
-});
+export const LinkedInEnvelopeSchema = z.lazy(() =>
+  z.looseObject({
+    type: z.optional(z.string()),
+    notifications: z.array(z.unknown()),
+  }),
+);
 
 const ORGANIZATION_URN = 'urn:li:organization:';
 

@@ -31,19 +31,23 @@ export function signTikTokBody(body: string | Buffer, clientSecret: string, now:
   return `t=${t},s=${timestampedSignature(t, body, clientSecret)}`;
 }
 
-/** The webhook body; `content` is a JSON string of the event's own fields. */
-export const TikTokEventSchema = z.looseObject({
-  client_key: z.optional(z.string()),
-  event: z.string().check(z.minLength(1)),
-  create_time: z.optional(z.union([z.number(), z.string()])),
-  user_openid: z.string().check(z.minLength(1)),
-  content: z.optional(z.string()),
-});
+/** The webhook body; `content` is a JSON string of the event's own fields. Built at first parse, as x-payload.ts's. */
+export const TikTokEventSchema = z.lazy(() =>
+  z.looseObject({
+    client_key: z.optional(z.string()),
+    event: z.string().check(z.minLength(1)),
+    create_time: z.optional(z.union([z.number(), z.string()])),
+    user_openid: z.string().check(z.minLength(1)),
+    content: z.optional(z.string()),
+  }),
+);
 
-const PublishContentSchema = z.looseObject({
-  publish_id: z.optional(z.string()),
-  post_id: z.optional(z.pipe(z.union([z.string().check(z.minLength(1)), z.number()]), z.transform(String))),
-});
+const PublishContentSchema = z.lazy(() =>
+  z.looseObject({
+    publish_id: z.optional(z.string()),
+    post_id: z.optional(z.pipe(z.union([z.string().check(z.minLength(1)), z.number()]), z.transform(String))),
+  }),
+);
 
 /** The `platforms.tiktok` entry of a company config. */
 export const TikTokPlatformSchema = z.strictObject({

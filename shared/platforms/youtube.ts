@@ -76,23 +76,30 @@ function xmlLibrary(): { parser: FastXmlParser.XMLParser; validator: typeof Fast
 }
 let loadedXml: ReturnType<typeof xmlLibrary> | undefined;
 
-const text = z.pipe(
-  z.union([z.string(), z.looseObject({ '#text': z.optional(z.string()) })]),
-  z.transform((v) => (typeof v === 'string' ? v : (v['#text'] ?? ''))),
+// The feed's shapes are built at their first parse (z.lazy), as x-payload.ts's.
+const text = z.lazy(() =>
+  z.pipe(
+    z.union([z.string(), z.looseObject({ '#text': z.optional(z.string()) })]),
+    z.transform((v) => (typeof v === 'string' ? v : (v['#text'] ?? ''))),
+  ),
 );
-const EntrySchema = z.looseObject({
-  videoId: text,
-  channelId: z.optional(text),
-  title: z.optional(text),
-  link: z.optional(z.array(z.looseObject({ '@_rel': z.optional(z.string()), '@_href': z.optional(z.string()) }))),
-  author: z.optional(z.looseObject({ name: z.optional(text), uri: z.optional(text) })),
-  published: z.optional(text),
-  updated: z.optional(text),
-});
-const DeletedEntrySchema = z.looseObject({ '@_ref': z.string(), '@_when': z.optional(z.string()) });
-const FeedSchema = z.looseObject({
-  feed: z.looseObject({ entry: z.optional(z.array(z.unknown())), 'deleted-entry': z.optional(z.array(z.unknown())) }),
-});
+const EntrySchema = z.lazy(() =>
+  z.looseObject({
+    videoId: text,
+    channelId: z.optional(text),
+    title: z.optional(text),
+    link: z.optional(z.array(z.looseObject({ '@_rel': z.optional(z.string()), '@_href': z.optional(z.string()) }))),
+    author: z.optional(z.looseObject({ name: z.optional(text), uri: z.optional(text) })),
+    published: z.optional(text),
+    updated: z.optional(text),
+  }),
+);
+const DeletedEntrySchema = z.lazy(() => z.looseObject({ '@_ref': z.string(), '@_when': z.optional(z.string()) }));
+const FeedSchema = z.lazy(() =>
+  z.looseObject({
+    feed: z.looseObject({ entry: z.optional(z.array(z.unknown())), 'deleted-entry': z.optional(z.array(z.unknown())) }),
+  }),
+);
 
 /** The `platforms.youtube` entry of a company config. */
 export const YouTubePlatformSchema = z.strictObject({

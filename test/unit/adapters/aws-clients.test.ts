@@ -66,3 +66,46 @@ describe('observeClients', () => {
     client.destroy();
   });
 });
+
+describe('createSqsClient', () => {
+  it('resolves the middleware once and still sends each request its own input, also concurrently', async () => {
+    // Arrange: a hook that reads each serialized request and stops it before the network
+    const bodies: string[] = [];
+    const remove = observeClients((client) => {
+      const stack = client.middlewareStack as unknown as {
+        add(m: (next: unknown) => (args: { request: { body?: unknown } }) => Promise<never>, o: object): void;
+      };
+      stack.add(
+        () => async (args) => {
+          bodies.push(String(args.request.body));
+          throw new Error('stopped before the network');
+        },
+        { step: 'finalizeRequest', name: 'testBodies' },
+      );
+    });
+    const sqs = createSqsClient({
+      AWS_REGION: 'eu-central-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'not-a-secret',
+    });
+    remove();
+    const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    const send = (body: string) =>
+      sqs.send(new SendMessageCommand({ QueueUrl: 'https://sqs.eu-central-1.amazonaws.com/1/q', MessageBody: body }));
+
+    // Act
+    const sent = await Promise.allSettled([send('first'), send('second'), send('third')]);
+    const after = await Promise.allSettled([send('fourth')]);
+
+    // Assess
+    expect([...sent, ...after].map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    expect(bodies.map((b) => (JSON.parse(b) as { MessageBody: string }).MessageBody)).toEqual([
+      'first',
+      'second',
+      'third',
+      'fourth',
+    ]);
+    expect(sqs.config.cacheMiddleware).toBe(true);
+    sqs.destroy();
+  });
+});
