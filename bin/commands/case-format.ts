@@ -2,16 +2,7 @@
  * `backchannel case-format --down`: writes the cases of format 2 back as format 1, the step
  * of a rollback past the case's format fence (shared/adapters/dynamodb/case-format.ts).
  */
-import {
-  DEFAULT_COMPANY,
-  TABLE_OPTIONS,
-  TABLE_OPTIONS_HELP,
-  UsageError,
-  loadConfig,
-  parseCommand,
-  withDocuments,
-  type Command,
-} from './shared.ts';
+import { TABLE_OPTIONS_HELP, runFormatDown, type Command } from './shared.ts';
 
 const USAGE = `Usage: backchannel case-format --down [--dry-run] [--company <id>]
        backchannel case-format --down --region <r> | --table <name> [--region <r>] [--dry-run]
@@ -33,27 +24,16 @@ ${TABLE_OPTIONS_HELP}
 Exit codes: 0 done, 1 some cases changed meanwhile (run again) or failed, 2 usage error.`;
 
 async function run(args: string[]): Promise<number> {
-  const parsed = parseCommand(
-    args,
-    { down: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, ...TABLE_OPTIONS },
-    'case-format',
-    USAGE,
-  );
-  if (!parsed) return 0;
-  const { values } = parsed;
-  if (values.down !== true) throw new UsageError('--down is required (format 2 to format 1)', 'case-format');
-  const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
-  const dryRun = values['dry-run'] === true;
-  const { downgradeCases } = await import('../../shared/adapters/dynamodb/case-format-rollback.ts');
-  return withDocuments(config, values, 'case-format', async (client, tableName) => {
+  return runFormatDown(args, 'case-format', USAGE, 'format 2 to format 1', async (client, tableName, dryRun) => {
+    const { downgradeCases } = await import('../../shared/adapters/dynamodb/case-format-rollback.ts');
     const outcome = await downgradeCases(client, tableName, { dryRun });
-    process.stdout.write(
-      dryRun
-        ? `${outcome.found} cases of format 2 in ${tableName} (dry run: nothing written).\n`
+    return {
+      changed: outcome.changed,
+      line: dryRun
+        ? `${outcome.found} cases of format 2 in ${tableName} (dry run: nothing written).`
         : `${outcome.converted} of ${outcome.found} cases of format 2 in ${tableName} written as format 1` +
-            `${outcome.changed > 0 ? `; ${outcome.changed} changed meanwhile: run again` : ''}.\n`,
-    );
-    return outcome.changed > 0 ? 1 : 0;
+          `${outcome.changed > 0 ? `; ${outcome.changed} changed meanwhile: run again` : ''}.`,
+    };
   });
 }
 

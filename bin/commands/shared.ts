@@ -184,3 +184,37 @@ export async function withLocalTable(
     await backend.stop();
   }
 }
+
+/**
+ * A `<command> --down [--dry-run]` over the company's table: the step of a rollback past an
+ * item's format fence (case-format, theme-format). `down` rewrites (or, dry, counts) the items
+ * and says what it did in one line; exit 1 when some changed meanwhile (run again).
+ */
+export async function runFormatDown(
+  args: string[],
+  command: string,
+  usage: string,
+  downMeans: string,
+  down: (
+    documents: DynamoDBDocumentClient,
+    tableName: string,
+    dryRun: boolean,
+  ) => Promise<{ readonly line: string; readonly changed: number }>,
+): Promise<number> {
+  const parsed = parseCommand(
+    args,
+    { down: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, ...TABLE_OPTIONS },
+    command,
+    usage,
+  );
+  if (!parsed) return 0;
+  const { values } = parsed;
+  if (values.down !== true) throw new UsageError(`--down is required (${downMeans})`, command);
+  const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
+  const dryRun = values['dry-run'] === true;
+  return withDocuments(config, values, command, async (documents, tableName) => {
+    const outcome = await down(documents, tableName, dryRun);
+    process.stdout.write(`${outcome.line}\n`);
+    return outcome.changed > 0 ? 1 : 0;
+  });
+}

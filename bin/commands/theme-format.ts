@@ -3,16 +3,7 @@
  * writes the theme without it and its format fence, the step after a rollback to a release before w19
  * (shared/adapters/dynamodb/theme-format-rollback.ts).
  */
-import {
-  DEFAULT_COMPANY,
-  TABLE_OPTIONS,
-  TABLE_OPTIONS_HELP,
-  UsageError,
-  loadConfig,
-  parseCommand,
-  withDocuments,
-  type Command,
-} from './shared.ts';
+import { TABLE_OPTIONS_HELP, runFormatDown, type Command } from './shared.ts';
 
 const USAGE = `Usage: backchannel theme-format --down [--dry-run] [--company <id>]
        backchannel theme-format --down --region <r> | --table <name> [--region <r>] [--dry-run]
@@ -35,27 +26,16 @@ ${TABLE_OPTIONS_HELP}
 Exit codes: 0 done, 1 some themes changed meanwhile (run again) or failed, 2 usage error.`;
 
 async function run(args: string[]): Promise<number> {
-  const parsed = parseCommand(
-    args,
-    { down: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, ...TABLE_OPTIONS },
-    'theme-format',
-    USAGE,
-  );
-  if (!parsed) return 0;
-  const { values } = parsed;
-  if (values.down !== true) throw new UsageError('--down is required (close the open days)', 'theme-format');
-  const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
-  const dryRun = values['dry-run'] === true;
-  const { closeOpenDays } = await import('../../shared/adapters/dynamodb/theme-format-rollback.ts');
-  return withDocuments(config, values, 'theme-format', async (client, tableName) => {
+  return runFormatDown(args, 'theme-format', USAGE, 'close the open days', async (client, tableName, dryRun) => {
+    const { closeOpenDays } = await import('../../shared/adapters/dynamodb/theme-format-rollback.ts');
     const outcome = await closeOpenDays(client, tableName, { dryRun });
-    process.stdout.write(
-      dryRun
-        ? `${outcome.found} themes written since w19 in ${tableName} (dry run: nothing written).\n`
+    return {
+      changed: outcome.changed,
+      line: dryRun
+        ? `${outcome.found} themes written since w19 in ${tableName} (dry run: nothing written).`
         : `${outcome.closed} of ${outcome.found} themes written since w19 in ${tableName} closed` +
-            `${outcome.changed > 0 ? `; ${outcome.changed} changed meanwhile: run again` : ''}.\n`,
-    );
-    return outcome.changed > 0 ? 1 : 0;
+          `${outcome.changed > 0 ? `; ${outcome.changed} changed meanwhile: run again` : ''}.`,
+    };
   });
 }
 

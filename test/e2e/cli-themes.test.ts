@@ -182,11 +182,22 @@ describe('backchannel themes, theme, ideas and projects on the persisted local t
     ],
     [['ideas', '--format', 'xml'], '--format takes text, csv or json'],
     [['projects', '--since', 'yesterday'], '--since takes a day YYYY-MM-DD'],
+    [['theme-format'], '--down is required (close the open days)'],
+    [['case-format', '--dry-run'], '--down is required (format 2 to format 1)'],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const result = await fails(...args);
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+
+  it('counts the themes a rollback past w19 would close, and writes nothing on a dry run', async () => {
+    const { stdout } = await run('theme-format', '--down', '--dry-run');
+    const again = await run('theme-format', '--down', '--dry-run');
+
+    // Three themes (the repairs, the idea, the project), each written by this release with its open day.
+    expect(stdout).toBe('3 themes written since w19 in bc-demo-data (dry run: nothing written).\n');
+    expect(again.stdout).toBe(stdout);
   });
 
   it('exits 1 for a theme that is not in the table', async () => {

@@ -1,6 +1,6 @@
-import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCK, toFormat1 } from './case-format.ts';
-import { isConditionFailed } from './keys.ts';
+import { rewriteScanned } from './rewrite-scanned.ts';
 
 /** What a down-conversion found and did. */
 export interface CaseDowngrade {
@@ -17,47 +17,27 @@ export interface CaseDowngrade {
  * release from before the fence can read and write it again: the step of a rollback past
  * the fence, run after the older release is deployed (a newer instance still running would
  * upgrade the case again at its next change). Each write is conditional on the lock it read,
- * so a case changed meanwhile is left as it is and counted in `changed`. A scan of the
- * table: an operator's command, not a request path.
+ * so a case changed meanwhile is left as it is and counted in `changed` (rewrite-scanned.ts).
  */
 export async function downgradeCases(
   client: DynamoDBDocumentClient,
   tableName: string,
   options: { readonly dryRun?: boolean } = {},
 ): Promise<CaseDowngrade> {
-  let found = 0;
-  let converted = 0;
-  let changed = 0;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: `SK = :case AND attribute_type(${LOCK}, :number)`,
-        ExpressionAttributeValues: { ':case': 'CASE', ':number': 'N' },
-        ConsistentRead: true,
-        ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      found++;
-      if (options.dryRun) continue;
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: toFormat1(item),
-            ConditionExpression: `${LOCK} = :lock`,
-            ExpressionAttributeValues: { ':lock': item[LOCK] },
-          }),
-        );
-        converted++;
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-        changed++;
-      }
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return { found, converted, changed };
+  const { found, written, changed } = await rewriteScanned(
+    client,
+    tableName,
+    {
+      FilterExpression: `SK = :case AND attribute_type(${LOCK}, :number)`,
+      ExpressionAttributeValues: { ':case': 'CASE', ':number': 'N' },
+      ConsistentRead: true,
+    },
+    async (item) => ({
+      Item: toFormat1(item),
+      ConditionExpression: `${LOCK} = :lock`,
+      ExpressionAttributeValues: { ':lock': item[LOCK] },
+    }),
+    options,
+  );
+  return { found, converted: written, changed };
 }

@@ -1,7 +1,8 @@
-import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RECENT_MENTIONS } from '../../domain/themes/record-insight.ts';
 import { countsOfOpenDay } from '../../domain/themes/theme-day.ts';
-import { isConditionFailed, keys } from './keys.ts';
+import { keys } from './keys.ts';
+import { rewriteScanned } from './rewrite-scanned.ts';
 import { DynamoThemeRepository, THEME_LOCK } from './theme-repository.ts';
 
 /** What closing the open days found and did. */
@@ -23,7 +24,7 @@ export interface ThemeDowngrade {
  * `ADD` a later day's first mention makes (readers count a mention held by both once); the
  * theme's write is conditional on the version it read, so a theme changed meanwhile is left as
  * it is and counted in `changed`. A newer instance still running opens a day again at its
- * theme's next write. A scan of the table: an operator's command, not a request path.
+ * theme's next write. The scan and the conditional writes: rewrite-scanned.ts.
  */
 export async function closeOpenDays(
   client: DynamoDBDocumentClient,
@@ -31,50 +32,33 @@ export async function closeOpenDays(
   options: { readonly dryRun?: boolean } = {},
 ): Promise<ThemeDowngrade> {
   const themes = new DynamoThemeRepository(client, tableName);
-  let found = 0;
-  let closed = 0;
-  let changed = 0;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        // An open day, or the fence of a theme written since w19 (every write of this release sets it).
-        FilterExpression: `begins_with(PK, :theme) AND (attribute_exists(openDay) OR attribute_exists(${THEME_LOCK}))`,
-        ExpressionAttributeValues: { ':theme': 'THEME#' },
-        ProjectionExpression: 'id',
-        ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      found++;
-      if (options.dryRun) continue;
+  const { found, written, changed } = await rewriteScanned(
+    client,
+    tableName,
+    {
+      // An open day, or the fence of a theme written since w19 (every write of this release sets it).
+      FilterExpression: `begins_with(PK, :theme) AND (attribute_exists(openDay) OR attribute_exists(${THEME_LOCK}))`,
+      ExpressionAttributeValues: { ':theme': 'THEME#' },
+      ProjectionExpression: 'id',
+    },
+    async (item) => {
       const theme = await themes.theme(String(item.id));
-      if (!theme) continue;
+      if (!theme) return undefined;
       if (theme.openDay) await themes.countMentions(countsOfOpenDay(theme.id, theme.openDay));
       const { openDay: _, ...rest } = theme;
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...keys.theme(theme.kind, theme.language, theme.id),
-              type: 'theme',
-              ...rest,
-              recentMentionIds: rest.recentMentionIds.slice(0, RECENT_MENTIONS),
-              version: theme.version + 1,
-            },
-            ConditionExpression: `${THEME_LOCK} = :expected OR version = :expected`,
-            ExpressionAttributeValues: { ':expected': theme.version },
-          }),
-        );
-        closed++;
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-        changed++;
-      }
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return { found, closed, changed };
+      return {
+        Item: {
+          ...keys.theme(theme.kind, theme.language, theme.id),
+          type: 'theme',
+          ...rest,
+          recentMentionIds: rest.recentMentionIds.slice(0, RECENT_MENTIONS),
+          version: theme.version + 1,
+        },
+        ConditionExpression: `${THEME_LOCK} = :expected OR version = :expected`,
+        ExpressionAttributeValues: { ':expected': theme.version },
+      };
+    },
+    options,
+  );
+  return { found, closed: written, changed };
 }
