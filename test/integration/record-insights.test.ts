@@ -7,7 +7,7 @@ import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dy
 import { closeOpenDays } from '../../shared/adapters/dynamodb/theme-format-rollback.ts';
 import type { StoredMention } from '../../shared/domain/ports.ts';
 import type { StoredTheme } from '../../shared/domain/themes/ports.ts';
-import { countsOfOpenDay, type ThemeOpenDay } from '../../shared/domain/themes/theme-day.ts';
+import { countsOfOpenDay, OPEN_DAY_MAX_MENTIONS, type ThemeOpenDay } from '../../shared/domain/themes/theme-day.ts';
 import { eraseThemeTraces } from '../../shared/domain/themes/erase-theme-traces.ts';
 import { markThemeDefect } from '../../shared/domain/themes/mark-defect.ts';
 import { authorHashOf, parseThemeId, themeIdOf } from '../../shared/domain/themes/theme-id.ts';
@@ -104,6 +104,25 @@ describe('record-insights against dynalite', () => {
     const themeId = await themes.assignmentOf(seed.mentionId, seed.createdAt);
     expect((await themes.theme(themeId as string))?.mentions).toBe(13);
     expect((await themes.themeDays(themeId as string, ['2026-11-24'])).get('2026-11-24')).toBe(13);
+  });
+
+  it("counts a hot theme's day whole when it outgrows the open day, and its redelivered mentions once", async () => {
+    const day = '2026-11-19';
+    const hot = (n: number) =>
+      routed(`Zahlung abgelehnt, Kreditkarte wird nicht akzeptiert (${n})`, { createdAt: `${day}T09:00:00.000Z` });
+    const mentions = Array.from({ length: OPEN_DAY_MAX_MENTIONS + 25 }, (_, n) => hot(n));
+
+    for (let i = 0; i < mentions.length; i += 25) await batch(mentions.slice(i, i + 25));
+    const redelivered = await batch(mentions.slice(-10));
+
+    expect(redelivered.batchItemFailures).toEqual([]);
+    const themeId = (await themes.assignmentOf(mentions[0]!.mentionId, mentions[0]!.createdAt)) as string;
+    const theme = await themes.theme(themeId);
+    expect(theme?.mentions).toBe(mentions.length);
+    // The open day was closed onto the day item when it would have passed its room, and opened again.
+    expect(Object.keys(theme?.openDay?.mentions ?? {})).toHaveLength(25);
+    expect((await themes.themeDays(themeId, [day])).get(day)).toBe(mentions.length);
+    expect((await themes.dayCounts([day])).find((c) => c.themeId === themeId)?.count).toBe(mentions.length);
   });
 
   it('reports a record that is not a routed mention as a batch item failure and groups the rest', async () => {

@@ -44,9 +44,19 @@ export interface OpenDayStep {
 }
 
 /**
+ * Mentions an open day holds at most (about 60 bytes each in the theme item). A theme of a crisis
+ * gets thousands a day: an open day that would pass this is closed onto its day item and the day
+ * opened again with the new mentions, so the theme item, which record-insights reads on every
+ * batch and rewrites whole, stays a few KB and far from DynamoDB's 400 KB (the day item grows as
+ * it did before round w19), and the newest mentions stay the ones it remembers.
+ */
+export const OPEN_DAY_MAX_MENTIONS = 200;
+
+/**
  * The open day after the theme's new mentions (`fresh`: those it does not remember) and those it
  * remembers (`known`). The open day becomes the latest day among it and the new mentions'; new
- * mentions of that day join it, the others (earlier days) are counted directly.
+ * mentions of that day join it; when they would take it past OPEN_DAY_MAX_MENTIONS it is closed
+ * and the day opened again with them. The others (earlier days) are counted directly.
  */
 export function stepOpenDay(
   open: ThemeOpenDay | undefined,
@@ -59,16 +69,22 @@ export function stepOpenDay(
     open?.day,
   );
   if (latest === undefined || fresh.length === 0) return { open, opened: [], direct };
-  const closed = open && open.day < latest ? open : undefined;
+  const joining = fresh.filter((c) => c.day === latest && !open?.mentions[c.mentionId]).length;
+  const held = open?.day === latest ? Object.keys(open.mentions).length : 0;
+  // A later day closes the open one; so does its own day when the new mentions would overfill it.
+  const closed = open && (open.day < latest || held + joining > OPEN_DAY_MAX_MENTIONS) ? open : undefined;
   const mentions: Record<string, OpenDayMention> = open && !closed ? { ...open.mentions } : {};
   const opened: ThemeCount[] = [];
+  let room = OPEN_DAY_MAX_MENTIONS - Object.keys(mentions).length;
   for (const c of fresh) {
-    if (c.day !== latest) {
+    if (mentions[c.mentionId] || closed?.mentions[c.mentionId]) continue;
+    // An earlier day's, or one more than a day opened afresh holds (a batch of hundreds): its day item.
+    if (c.day !== latest || room === 0) {
       direct.push(c);
       continue;
     }
-    if (mentions[c.mentionId]) continue;
     mentions[c.mentionId] = { authorHash: c.authorHash, department: c.department, reactions: c.reactions };
+    room--;
     opened.push(c);
   }
   return { open: { day: latest, mentions }, ...(closed ? { closed } : {}), opened, direct };

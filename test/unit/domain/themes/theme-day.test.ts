@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ThemeCount } from '../../../../shared/domain/themes/ports.ts';
 import {
   countsOfOpenDay,
+  OPEN_DAY_MAX_MENTIONS,
   openDayTotals,
   openingDays,
   stepOpenDay,
@@ -45,6 +46,44 @@ describe('stepOpenDay', () => {
     expect(step.opened.map((c) => c.mentionId)).toEqual(['m2']);
     // A mention of the day closed now is counted on its day item, not added to the closed day.
     expect(step.direct.map((c) => c.mentionId)).toEqual(['m3']);
+  });
+
+  it("closes a hot theme's full open day onto its day item and opens the day again with the new mentions", () => {
+    const ids = Array.from({ length: OPEN_DAY_MAX_MENTIONS - 1 }, (_, n) => `m${n}`);
+    const open = openOf('2026-11-28', ...ids);
+
+    const fits = stepOpenDay(open, [countOf('x1', '2026-11-28')], []);
+    const full = fits.open as ThemeOpenDay;
+    const next = stepOpenDay(
+      full,
+      ['x2', 'x3'].map((id) => countOf(id, '2026-11-28')),
+      [],
+    );
+
+    expect(Object.keys(full.mentions)).toHaveLength(OPEN_DAY_MAX_MENTIONS);
+    expect(fits.closed).toBeUndefined();
+    expect(next.closed).toBe(full);
+    expect(next.open).toEqual(openOf('2026-11-28', 'x2', 'x3'));
+    expect(next.opened.map((c) => c.mentionId)).toEqual(['x2', 'x3']);
+    expect(next.direct).toEqual([]);
+  });
+
+  it('counts what one batch brings beyond a fresh open day on the day item', () => {
+    const batch = Array.from({ length: OPEN_DAY_MAX_MENTIONS + 2 }, (_, n) => countOf(`b${n}`, '2026-11-28'));
+
+    const step = stepOpenDay(undefined, batch, []);
+
+    expect(Object.keys(step.open?.mentions ?? {})).toHaveLength(OPEN_DAY_MAX_MENTIONS);
+    expect(step.direct.map((c) => c.mentionId)).toEqual([`b${OPEN_DAY_MAX_MENTIONS}`, `b${OPEN_DAY_MAX_MENTIONS + 1}`]);
+  });
+
+  it('opens a later day empty again after a full one', () => {
+    const full = openOf('2026-11-28', ...Array.from({ length: OPEN_DAY_MAX_MENTIONS }, (_, n) => `m${n}`));
+
+    const step = stepOpenDay(full, [countOf('y1', '2026-11-29')], []);
+
+    expect(step.open).toEqual(openOf('2026-11-29', 'y1'));
+    expect(step.closed).toBe(full);
   });
 
   it('counts a mention of an earlier day on its day item and leaves the open day as it is', () => {
