@@ -182,15 +182,9 @@ export async function eraseAuthor(
     platform: author.platform,
     counts,
   });
-  // A rerun finds nothing left to erase; what the first run erased is what its entry says.
-  if (recorded.counts === counts) return { subject, dryRun, erased, counts, auditId: recorded.id };
-  return {
-    subject,
-    dryRun,
-    erased: Object.values(recorded.counts).some((n) => n > 0),
-    counts: recorded.counts,
-    auditId: recorded.id,
-  };
+  // The entry that stands says what was erased: this run's, or (a rerun finds nothing left) the first run's.
+  const erasedAtAll = Object.values(recorded.counts).some((n) => n > 0);
+  return { subject, dryRun, erased: erasedAtAll, counts: recorded.counts, auditId: recorded.id };
 }
 
 /**
