@@ -188,26 +188,17 @@ export async function handleDepartmentBatch(
     summary,
     ...(notifying ? { notifier: notifying.notifier } : {}),
   };
+  // The batch's settlements and tallies are written also when every record failed (the batch
+  // processor then throws FullBatchFailureError): a message of several mentions fails when
+  // one of them does, and the others were recorded (counted once, by this run alone) and
+  // may have been sent (settled only in this batch's mark; unwritten, a redelivery after the
+  // lease would take their claims over and send them again).
   const response = await processObservedBatch(event, context, (record) => processRecord(record, batchDeps), {
     functionName: 'handle-department',
     correlate: correlateDepartment,
     failures: deps.failures,
     clock: deps.clock,
-  });
-  // Before the messages are acknowledged and within the function's timeout (shorter than a
-  // claim's lease): a settlement lost here, its notification already out, is sent again only
-  // if its message comes back after the lease (as a lost settlement of a record was).
-  await notifying?.flush().catch((error: unknown) => {
-    logger.error('Notification settlements of the batch not written', { error });
-    metrics.addMetric('SettlementWritesFailed', MetricUnit.Count, 1);
-  });
-  const writes = tallies.pending;
-  await tallies.flush(deps.tallies).catch((error: unknown) => {
-    // The batch's records are done (failing them would count nothing again: their mentions
-    // are recorded), so the counts that could not be written are logged, not retried.
-    logger.error('Tallies of the batch not written', { error, writes });
-    metrics.addMetric('TallyWritesFailed', MetricUnit.Count, 1);
-  });
+  }).finally(() => flushBatch(notifying, tallies, deps));
   // A failed record has its own ERROR line (`Record failed`): here only its count.
   for (const _ of response.batchItemFailures) summary.add('failed');
   const first = event.Records[0];
@@ -216,6 +207,30 @@ export async function handleDepartmentBatch(
     records: event.Records.length,
   });
   return response;
+}
+
+/**
+ * Writes what a batch kept for its end: the settlement mark of the notifications it sent,
+ * then its tallies. Before the messages are acknowledged and within the function's timeout
+ * (shorter than a claim's lease): a settlement lost here, its notification already out, is
+ * sent again only if its message comes back after the lease (as a lost settlement of a
+ * record was). Tallies that cannot be written are logged, not retried: the batch's mentions
+ * are recorded, so failing their records would count nothing again.
+ */
+async function flushBatch(
+  notifying: { flush(): Promise<void> } | undefined,
+  tallies: TallyBatch,
+  deps: HandleDepartmentDeps,
+): Promise<void> {
+  await notifying?.flush().catch((error: unknown) => {
+    logger.error('Notification settlements of the batch not written', { error });
+    metrics.addMetric('SettlementWritesFailed', MetricUnit.Count, 1);
+  });
+  const writes = tallies.pending;
+  await tallies.flush(deps.tallies).catch((error: unknown) => {
+    logger.error('Tallies of the batch not written', { error, writes });
+    metrics.addMetric('TallyWritesFailed', MetricUnit.Count, 1);
+  });
 }
 
 export function createHandler(env: FunctionEnv) {
