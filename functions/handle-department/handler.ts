@@ -193,12 +193,17 @@ export async function handleDepartmentBatch(
   // one of them does, and the others were recorded (counted once, by this run alone) and
   // may have been sent (settled only in this batch's mark; unwritten, a redelivery after the
   // lease would take their claims over and send them again).
-  const response = await processObservedBatch(event, context, (record) => processRecord(record, batchDeps), {
-    functionName: 'handle-department',
-    correlate: correlateDepartment,
-    failures: deps.failures,
-    clock: deps.clock,
-  }).finally(() => flushBatch(notifying, tallies, deps));
+  let response: SQSBatchResponse;
+  try {
+    response = await processObservedBatch(event, context, (record) => processRecord(record, batchDeps), {
+      functionName: 'handle-department',
+      correlate: correlateDepartment,
+      failures: deps.failures,
+      clock: deps.clock,
+    });
+  } finally {
+    await flushBatch(notifying, tallies, deps);
+  }
   // A failed record has its own ERROR line (`Record failed`): here only its count.
   for (const _ of response.batchItemFailures) summary.add('failed');
   const first = event.Records[0];
