@@ -56,6 +56,19 @@ function metricValue(name: string): number | undefined {
   return call?.[2];
 }
 
+/** The fields of the webhook's `Webhook received` line (its metrics record too). */
+function receivedLine(): Record<string, unknown> | undefined {
+  const call = vi.mocked(logger.info).mock.calls.find(([message]) => message === 'Webhook received');
+  return call?.[1] as Record<string, unknown> | undefined;
+}
+
+/** A count of the `Webhook received` line, when its EMF metadata defines the metric. */
+function lineCount(name: string): number | undefined {
+  const line = receivedLine() as { _aws?: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } } | undefined;
+  const defined = line?._aws?.CloudWatchMetrics.some((m) => m.Metrics.some((metric) => metric.Name === name));
+  return defined ? (line as Record<string, number>)[name] : undefined;
+}
+
 describe('ingest-webhook handler', () => {
   beforeEach(() => {
     sqs.reset();
@@ -65,6 +78,7 @@ describe('ingest-webhook handler', () => {
       .on(GetSecretValueCommand, { SecretId: SECRET_NAME })
       .resolves({ SecretString: JSON.stringify(TEST_META_SECRET) });
     vi.spyOn(metrics, 'addMetric');
+    vi.spyOn(logger, 'info');
     vi.spyOn(logger, 'warn');
     vi.spyOn(logger, 'error');
   });
@@ -95,8 +109,36 @@ describe('ingest-webhook handler', () => {
         }),
       ],
     });
-    expect(metricValue('MentionsEnqueued')).toBe(1);
-    expect(metricValue('EventsIgnored')).toBe(0);
+    expect(lineCount('MentionsEnqueued')).toBe(1);
+  });
+
+  it("counts in its one INFO line, an EMF record of the company's namespace, and prints no record of its own", async () => {
+    // Arrange
+    const event = signedMetaEvent(metaFixture('page-feed-comment-add.restfb.json'));
+
+    // Act
+    await invoke(event);
+
+    // Assess: the rarer counts are left out when 0; the line's own service is the dimension's value.
+    expect(receivedLine()).toMatchObject({
+      platform: 'meta',
+      status: 200,
+      mentionIds: ['facebook:901097836652708_903438993085259'],
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [
+          {
+            Namespace: 'Backchannel',
+            Dimensions: [['service']],
+            Metrics: [{ Name: 'MentionsEnqueued', Unit: 'Count' }],
+          },
+        ],
+      },
+      MentionsEnqueued: 1,
+    });
+    expect(receivedLine()).not.toHaveProperty('service');
+    expect(receivedLine()).not.toHaveProperty('EventsIgnored');
+    expect(metrics.addMetric).not.toHaveBeenCalled();
   });
 
   it('enqueues all 25 mentions of a delivery in three batches', async () => {
@@ -291,7 +333,8 @@ describe('ingest-webhook handler', () => {
     // Assess
     expect(response).toMatchObject({ statusCode: 200, body: '{"enqueued":0,"deleted":0,"ignored":1,"revoked":0}' });
     expect(sqs).not.toReceiveCommand(SendMessageBatchCommand);
-    expect(metricValue('EventsIgnored')).toBe(1);
+    expect(lineCount('MentionsEnqueued')).toBe(0);
+    expect(lineCount('EventsIgnored')).toBe(1);
   });
 
   it('reads the secret once for several requests', async () => {
@@ -404,7 +447,7 @@ describe('ingest-webhook handler', () => {
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(metricValue('AuthorizationsRevoked')).toBe(1);
+    expect(lineCount('AuthorizationsRevoked')).toBe(1);
     expect(logger.warn).toHaveBeenCalledWith(
       'Authorization revoked',
       expect.objectContaining({ platform: 'x', userId: '63046977' }),
