@@ -99,9 +99,9 @@ export function shortLineOf(record: LogRecord): string | undefined {
 export function httpNoteOf(records: readonly LogRecord[]): string | undefined {
   const received = records.find((r) => r.message === WEBHOOK_RECEIVED);
   if (received) {
-    // The line carries its counts under their metric names (it is the webhook's EMF record); a missing one is 0.
+    // The rarer counts are under their metric names (the line is their EMF record); a missing one is 0.
     const count = (key: string) => (typeof received[key] === 'number' ? (received[key] as number) : 0);
-    const parts = [plural(count('MentionsEnqueued'), 'mention')];
+    const parts = [plural(count('enqueued'), 'mention')];
     if (count('EventsIgnored') > 0) parts.push(`${count('EventsIgnored')} ignored`);
     if (count('DeletionsEnqueued') > 0) parts.push(plural(count('DeletionsEnqueued'), 'deletion'));
     if (count('AuthorizationsRevoked') > 0) parts.push(`${count('AuthorizationsRevoked')} revoked`);

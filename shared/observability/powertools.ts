@@ -143,8 +143,8 @@ const lineMetrics = new Metrics(metricsOptions);
  * the `service` dimension, the metric definitions) and each count under its metric name,
  * serialized by Powertools as `metrics` prints its records. CloudWatch extracts metrics from
  * any JSON log line with `_aws` at its root, so a function that writes one INFO line per
- * invocation anyway can count in that line and save the separate record (ingest-webhook:
- * ~420 bytes per webhook, docs/performance.md round w20). The line's own `service` is the
+ * invocation anyway can count in that line and save a separate record of ~300-400 bytes
+ * (ingest-webhook's rarer counts, docs/performance.md round w20). The line's own `service` is the
  * dimension's value (logger and metrics share the service name), so it is not repeated.
  * Synchronous, so the counts of concurrent invocations (the local runtime runs them in one
  * process) never mix. Counts in a line reach CloudWatch only if the line is printed: lines
@@ -153,7 +153,7 @@ const lineMetrics = new Metrics(metricsOptions);
  *
  * @example
  * ```ts
- * logger.info('Webhook received', { platform, ...embeddedMetrics({ MentionsEnqueued: 3 }) });
+ * logger.info('Webhook received', { platform, ...embeddedMetrics({ EventsIgnored: 2 }) });
  * ```
  */
 export function embeddedMetrics(counts: Readonly<Record<string, number>>): Record<string, unknown> {

@@ -91,7 +91,7 @@ describe('one correlation id from ingest to the department handler, through the 
     const received = lines.filter((l) => l.message === 'Webhook received');
 
     expect(received).toHaveLength(1);
-    expect(received[0]?.MentionsEnqueued).toBe(6);
+    expect(received[0]?.enqueued).toBe(6);
     expect(enqueuedIds().size).toBe(6);
   });
 

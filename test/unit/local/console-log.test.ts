@@ -186,12 +186,12 @@ describe('httpNoteOf', () => {
   it('counts the mentions of a webhook, and what was ignored or deleted when there was any', () => {
     // Act
     const notes = [
-      httpNoteOf([recordFactory({ message: 'Webhook received', status: 200, MentionsEnqueued: 3 })]),
+      httpNoteOf([recordFactory({ message: 'Webhook received', status: 200, enqueued: 3 })]),
       httpNoteOf([
         recordFactory({
           message: 'Webhook received',
           status: 200,
-          MentionsEnqueued: 1,
+          enqueued: 1,
           DeletionsEnqueued: 2,
           EventsIgnored: 4,
         }),
