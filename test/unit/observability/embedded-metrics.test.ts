@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it } from 'vitest';
-import { embeddedMetrics, metrics } from '../../../shared/observability/powertools.ts';
+import { embeddedMetrics, logger, metrics, withLogSink } from '../../../shared/observability/powertools.ts';
 
 describe('embeddedMetrics', () => {
   afterEach(() => {
@@ -46,5 +46,28 @@ describe('embeddedMetrics', () => {
     ).toHaveLength(1);
     expect(metrics.serializeMetrics()).toMatchObject({ RecordsProcessed: 1 });
     expect(metrics.serializeMetrics()).not.toHaveProperty('MentionsEnqueued');
+  });
+
+  it('makes a logged line one EMF record: _aws at its root, its service the dimension, the counts beside it', () => {
+    // Arrange
+    const printed: string[] = [];
+
+    // Act
+    withLogSink(
+      (json) => printed.push(json),
+      () => logger.info('Webhook received', { platform: 'meta', ...embeddedMetrics({ EventsIgnored: 2 }) }),
+    );
+
+    // Assess: the record as the logger prints it (the service is the process's, `backchannel` in tests).
+    expect(printed).toHaveLength(1);
+    const record = JSON.parse(printed[0] as string) as Record<string, unknown>;
+    expect(record).toMatchObject({
+      level: 'INFO',
+      message: 'Webhook received',
+      service: 'backchannel',
+      platform: 'meta',
+      EventsIgnored: 2,
+      _aws: { CloudWatchMetrics: [{ Namespace: 'Backchannel', Dimensions: [['service']] }] },
+    });
   });
 });
