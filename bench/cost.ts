@@ -31,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { adminEnv } from '../infra/local/demo.ts';
 import { platformLogBytesPerInvocation } from '../infra/lambda-observability.ts';
+import { METRICS_NAMESPACE } from '../infra/topology-constants.ts';
 import { startRuntime } from '../infra/local/runtime.ts';
 import { parseMetaSecret } from '../infra/local/secrets.ts';
 import { formatTable } from '../infra/local/text-table.ts';
@@ -38,9 +39,11 @@ import { buildTopology, platformSecretName, type Topology } from '../infra/topol
 import { createDocumentClient, observeClients } from '../shared/adapters/aws-clients.ts';
 import { parseCompanyConfigYaml } from '../shared/config/load.ts';
 import { currentInvocation } from '../shared/observability/invocation-context.ts';
+import { metrics } from '../shared/observability/powertools.ts';
 import { signMetaBody } from '../shared/platforms/meta.ts';
 import { RequestCounter, type TableModel, type WriteRecord } from './aws-requests.ts';
 import { demoCorpusTexts } from './demo-texts.ts';
+import { asIngested, EmfRecords, functionIdOf } from './log-bytes.ts';
 import { DEMO_PAGE_ID, metaFeedWebhook } from './meta-webhook.ts';
 import { cpuByCode, cpuByFunction, monotonicUs, type ProfiledInvocation, startCpuProfile } from './cpu-profile.ts';
 import { PRICES, PRICES_DATE, PRICES_REGION } from './prices.ts';
@@ -105,8 +108,6 @@ const BEFORE = {
   costPerMillion: 25.89,
 } as const;
 
-/** One EMF metrics record per invocation (Powertools logMetrics), about this long: an estimate. */
-const METRICS_LOG_BYTES = 400;
 /** Share of invocations X-Ray records at volume (the default rule: 1 a second, then 5 %). */
 const XRAY_SAMPLED = 0.05;
 /** Mentions sent one at a time after the run, each waited for, to time invocations that run alone. */
@@ -199,13 +200,14 @@ function webhookOf(n: number, runId: string, texts: readonly string[], threads: 
  * The function log's lines between two byte offsets, grouped by service and message: how
  * many and how many bytes (with the newline) as AWS ingests them, the most bytes first. The
  * local log is one file for all functions, so its lines name the function (`function_name`);
- * in AWS each function has its own log group and the formatter leaves the key out
- * (shared/observability/log-formatter.ts), so it is not counted.
+ * they are counted as AWS ingests them (`asIngested`: no `function_name`, the function's id
+ * as `service`).
  */
 async function logLinesBetween(
   file: string,
   from: number,
   to: number,
+  functionIds: readonly string[],
 ): Promise<[string, { count: number; bytes: number; sample: string }][]> {
   if (to <= from) return [];
   const handle = await open(file, 'r');
@@ -222,9 +224,9 @@ async function logLinesBetween(
     let inAws = line;
     try {
       const record = JSON.parse(line) as { service?: unknown; message?: unknown; level?: unknown };
-      key = `${String(record.service)}: ${String(record.level)} ${String(record.message).slice(0, 60)}`;
-      const { function_name: _local, ...rest } = record as Record<string, unknown>;
-      inAws = JSON.stringify(rest);
+      const ingested = asIngested(record as Record<string, unknown>, functionIds);
+      key = `${String(ingested.service)}: ${String(record.level)} ${String(record.message).slice(0, 60)}`;
+      inAws = JSON.stringify(ingested);
     } catch {}
     const group = groups.get(key) ?? { count: 0, bytes: 0, sample: inAws };
     group.count++;
@@ -276,6 +278,19 @@ async function main(): Promise<void> {
     ?.triggers.find((t) => t.type === 'sqs');
   const counter = new RequestCounter(tableModel(topology));
   const unhook = observeClients(counter.hook);
+  // The EMF records of the measured invocations, each as it would print in AWS: one per invocation that added metrics.
+  const emf = new EmfRecords(METRICS_NAMESPACE);
+  const functionIds = topology.functions.map((f) => f.id);
+  let countingEmf = false;
+  const addMetric = metrics.addMetric.bind(metrics);
+  metrics.addMetric = (...metric: Parameters<typeof metrics.addMetric>) => {
+    const invocation = currentInvocation();
+    if (countingEmf && invocation) {
+      const [name, unit, value] = metric;
+      emf.add(functionIdOf(invocation.functionName, functionIds), invocation.awsRequestId, name, unit, value);
+    }
+    return addMetric(...metric);
+  };
   // Requests by function and operation while the mentions run alone and at the AWS batch (what each
   // invocation waits on besides its CPU): the invocation a request belongs to is the one its async context runs.
   let phaseRequests: Map<string, number> | undefined;
@@ -292,7 +307,7 @@ async function main(): Promise<void> {
     stack.add(
       (next, context) => (input) => {
         if (phaseRequests) {
-          const fn = (currentInvocation()?.functionName ?? '(none)').replace(/^backchannel-[^-]+-/, '');
+          const fn = functionIdOf(currentInvocation()?.functionName ?? '(none)', functionIds);
           const key = `${fn}\t${(context.commandName ?? '?').replace(/Command$/, '')}`;
           phaseRequests.set(key, (phaseRequests.get(key) ?? 0) + 1);
         }
@@ -393,6 +408,7 @@ async function main(): Promise<void> {
     counter.reset();
     if (args.detail || args.dump) counter.writes = [];
     invocations = loaded;
+    countingEmf = true;
     const logsBefore = await logBytes();
 
     const threads: string[] = [];
@@ -403,6 +419,8 @@ async function main(): Promise<void> {
     await runtime.waitForIdle(600_000);
     const seconds = (performance.now() - started) / 1000;
     invocations = undefined;
+    countingEmf = false;
+    metrics.addMetric = addMetric;
     counter.counting = false;
     unhook();
     const requestsAlone = new Map<string, number>();
@@ -671,21 +689,31 @@ async function main(): Promise<void> {
     const sqsTotal = sqsFunctions + busDeliveries + esmReceives + esmDeletes;
 
     // Which lines the function log got: by function (the service name) and message, the largest first.
-    const logGroups = await logLinesBetween(logFile, logsBefore, logsAfter);
+    const logGroups = await logLinesBetween(logFile, logsBefore, logsAfter, functionIds);
     const appLogBytes = logGroups.reduce((sum, [, group]) => sum + group.bytes, 0);
-    const logRows = logGroups.map(([key, { count, bytes }]) => [
-      key,
-      f2(per(count)),
-      String(Math.round(bytes / count)),
-      String(Math.round(per(bytes))),
-    ]);
+    // The EMF records beside them (Powertools' logMetrics prints one per invocation that added a metric).
+    const emfGroups = [...emf.bytesByFunction()].sort(([, a], [, b]) => b.bytes - a.bytes);
+    const emfBytes = emfGroups.reduce((sum, [, group]) => sum + group.bytes, 0);
+    const emfRecords = emfGroups.reduce((sum, [, group]) => sum + group.records, 0);
+    const logRows = [
+      ...logGroups,
+      ...emfGroups.map(([id, { records, bytes }]) => [`${id}: EMF metrics record`, { count: records, bytes }] as const),
+    ]
+      .sort(([, a], [, b]) => b.bytes - a.bytes)
+      .map(([key, { count, bytes }]) => [
+        key,
+        f2(per(count)),
+        String(Math.round(bytes / count)),
+        String(Math.round(per(bytes))),
+      ]);
+    logRows.push(['total', '', '', String(Math.round(per(appLogBytes + emfBytes)))]);
     process.stdout.write(
       `${formatTable(['log line (service: message)', 'lines/mention', 'bytes/line', 'bytes/mention'], logRows)}\n\n`,
     );
     if (args['log-samples']) for (const [key, { sample }] of logGroups) process.stdout.write(`${key}:\n  ${sample}\n`);
     // What Lambda writes itself follows the topology's log settings (the stack sets the same).
     const platformLogBytes = platformLogBytesPerInvocation(topology.observability);
-    const logBytesTotal = appLogBytes + lambdaInvocations * (platformLogBytes + METRICS_LOG_BYTES);
+    const logBytesTotal = appLogBytes + emfBytes + lambdaInvocations * platformLogBytes;
     const traced = topology.observability.tracing === 'active';
     const xrayTraces = per(lambdaInvocations) * XRAY_SAMPLED;
     const webhooks = n;
@@ -758,7 +786,8 @@ async function main(): Promise<void> {
         `SQS = ${f2(per(sqsFunctions))} sent by the functions + ${f2(per(busDeliveries))} delivered by EventBridge rules (${f2(per(busMessages))} messages, billed per 64 KB) + ` +
         `${f2(per(esmReceives))} ReceiveMessage + ${f2(per(esmDeletes))} DeleteMessageBatch of the event source mappings for ${f2(per(sqsBatches))} batches ` +
         `(at least one each per 10 records of a batch, receives also per 64 KB; its idle long polls, and receives that return fewer than 10 at low volume, are not counted).\n` +
-        `Logs = ${Math.round(per(appLogBytes))} bytes of the functions' records + ${platformLogBytes} (Lambda's own records at system log level ${topology.observability.systemLogLevel}, ${topology.observability.logFormat} format) + ${METRICS_LOG_BYTES} (EMF metrics) per invocation (estimates).\n` +
+        `Logs = ${Math.round(per(appLogBytes))} bytes of the functions' records + ${Math.round(per(emfBytes))} of their EMF metrics records (${emfRecords} records for ${lambdaInvocations} invocations, serialized by Powertools per invocation) per mention, as AWS ingests them, ` +
+        `+ ${platformLogBytes} bytes per invocation of Lambda's own records (at system log level ${topology.observability.systemLogLevel}, ${topology.observability.logFormat} format; an estimate).\n` +
         `X-Ray = tracing ${topology.observability.tracing} (the config's observability.tracing); when active, ${XRAY_SAMPLED * 100} % of invocations recorded at volume. Not per mention: storage ($${PRICES.dynamoStorageGbMonth.usd}/GB-month + PITR $${PRICES.dynamoPitrGbMonth.usd}/GB-month for the retention), KMS key, alarms, idle queue polls.\n`,
     );
     const ms = (values: number[], q: number) =>

@@ -99,11 +99,12 @@ export function shortLineOf(record: LogRecord): string | undefined {
 export function httpNoteOf(records: readonly LogRecord[]): string | undefined {
   const received = records.find((r) => r.message === WEBHOOK_RECEIVED);
   if (received) {
+    // The rarer counts are under their metric names (the line is their EMF record); a missing one is 0.
     const count = (key: string) => (typeof received[key] === 'number' ? (received[key] as number) : 0);
     const parts = [plural(count('enqueued'), 'mention')];
-    if (count('ignored') > 0) parts.push(`${count('ignored')} ignored`);
-    if (count('deleted') > 0) parts.push(plural(count('deleted'), 'deletion'));
-    if (count('revoked') > 0) parts.push(`${count('revoked')} revoked`);
+    if (count('EventsIgnored') > 0) parts.push(`${count('EventsIgnored')} ignored`);
+    if (count('DeletionsEnqueued') > 0) parts.push(plural(count('DeletionsEnqueued'), 'deletion'));
+    if (count('AuthorizationsRevoked') > 0) parts.push(`${count('AuthorizationsRevoked')} revoked`);
     return parts.join(', ');
   }
   const rejected = records.find((r) => r.message === REQUEST_REJECTED);

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogItem } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions, LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { correlationKeys } from './correlation.ts';
 import { localScope, runInLocalScope, type LogSink, type LogSinkFilter } from './local-scope.ts';
 import { CompactLogFormatter } from './log-formatter.ts';
@@ -127,8 +127,41 @@ const metricsLogger = {
   error: (...content: unknown[]) => logger.error(content.map(String).join(' ')),
 };
 
-export const metrics = new Metrics({
+const metricsOptions = {
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Backchannel',
   serviceName,
   logger: metricsLogger,
-});
+};
+
+export const metrics = new Metrics(metricsOptions);
+
+/** Serializes the counts of {@link embeddedMetrics}: never published, emptied after each use. */
+const lineMetrics = new Metrics(metricsOptions);
+
+/**
+ * The fields that make a log line its own EMF metrics record: `_aws` (timestamp, namespace,
+ * the `service` dimension, the metric definitions) and each count under its metric name,
+ * serialized by Powertools as `metrics` prints its records. CloudWatch extracts metrics from
+ * any JSON log line with `_aws` at its root, so a function that writes one INFO line per
+ * invocation anyway can count in that line and save a separate record of ~300-400 bytes
+ * (ingest-webhook's rarer counts, docs/performance.md round w20). The line's own `service` is the
+ * dimension's value (logger and metrics share the service name), so it is not repeated.
+ * Synchronous, so the counts of concurrent invocations (the local runtime runs them in one
+ * process) never mix. Counts in a line reach CloudWatch only if the line is printed: lines
+ * at INFO, which the stack's log level lets through (infra/lambda-observability.ts refuses a
+ * higher one for the metrics' sake).
+ *
+ * @example
+ * ```ts
+ * logger.info('Webhook received', { platform, ...embeddedMetrics({ EventsIgnored: 2 }) });
+ * ```
+ */
+export function embeddedMetrics(counts: Readonly<Record<string, number>>): Record<string, unknown> {
+  try {
+    for (const [name, value] of Object.entries(counts)) lineMetrics.addMetric(name, MetricUnit.Count, value);
+    const { service: _dimension, ...fields } = lineMetrics.serializeMetrics() as Record<string, unknown>;
+    return fields;
+  } finally {
+    lineMetrics.clearMetrics();
+  }
+}

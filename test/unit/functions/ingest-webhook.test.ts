@@ -56,6 +56,19 @@ function metricValue(name: string): number | undefined {
   return call?.[2];
 }
 
+/** The fields of the webhook's `Webhook received` line (its metrics record too). */
+function receivedLine(): Record<string, unknown> | undefined {
+  const call = vi.mocked(logger.info).mock.calls.find(([message]) => message === 'Webhook received');
+  return call?.[1] as Record<string, unknown> | undefined;
+}
+
+/** A count of the `Webhook received` line, when its EMF metadata defines the metric. */
+function lineCount(name: string): number | undefined {
+  const line = receivedLine() as { _aws?: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } } | undefined;
+  const defined = line?._aws?.CloudWatchMetrics.some((m) => m.Metrics.some((metric) => metric.Name === name));
+  return defined ? (line as Record<string, number>)[name] : undefined;
+}
+
 describe('ingest-webhook handler', () => {
   beforeEach(() => {
     sqs.reset();
@@ -65,6 +78,7 @@ describe('ingest-webhook handler', () => {
       .on(GetSecretValueCommand, { SecretId: SECRET_NAME })
       .resolves({ SecretString: JSON.stringify(TEST_META_SECRET) });
     vi.spyOn(metrics, 'addMetric');
+    vi.spyOn(logger, 'info');
     vi.spyOn(logger, 'warn');
     vi.spyOn(logger, 'error');
   });
@@ -95,8 +109,24 @@ describe('ingest-webhook handler', () => {
         }),
       ],
     });
-    expect(metricValue('MentionsEnqueued')).toBe(1);
-    expect(metricValue('EventsIgnored')).toBe(0);
+    expect(receivedLine()).toMatchObject({ enqueued: 1 });
+  });
+
+  it('prints no metrics record for a webhook of mentions only: its one INFO line counts them', async () => {
+    // Arrange
+    const event = signedMetaEvent(metaFixture('page-feed-comment-add.restfb.json'));
+
+    // Act
+    await invoke(event);
+
+    // Assess
+    expect(receivedLine()).toEqual({
+      platform: 'meta',
+      status: 200,
+      enqueued: 1,
+      mentionIds: ['facebook:901097836652708_903438993085259'],
+    });
+    expect(metrics.addMetric).not.toHaveBeenCalled();
   });
 
   it('enqueues all 25 mentions of a delivery in three batches', async () => {
@@ -291,7 +321,17 @@ describe('ingest-webhook handler', () => {
     // Assess
     expect(response).toMatchObject({ statusCode: 200, body: '{"enqueued":0,"deleted":0,"ignored":1,"revoked":0}' });
     expect(sqs).not.toReceiveCommand(SendMessageBatchCommand);
-    expect(metricValue('EventsIgnored')).toBe(1);
+    expect(receivedLine()).toMatchObject({
+      enqueued: 0,
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [
+          { Namespace: 'Backchannel', Dimensions: [['service']], Metrics: [{ Name: 'EventsIgnored', Unit: 'Count' }] },
+        ],
+      },
+    });
+    expect(lineCount('EventsIgnored')).toBe(1);
+    expect(receivedLine()).not.toHaveProperty('service');
   });
 
   it('reads the secret once for several requests', async () => {
@@ -404,7 +444,7 @@ describe('ingest-webhook handler', () => {
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(metricValue('AuthorizationsRevoked')).toBe(1);
+    expect(lineCount('AuthorizationsRevoked')).toBe(1);
     expect(logger.warn).toHaveBeenCalledWith(
       'Authorization revoked',
       expect.objectContaining({ platform: 'x', userId: '63046977' }),

@@ -186,11 +186,15 @@ describe('httpNoteOf', () => {
   it('counts the mentions of a webhook, and what was ignored or deleted when there was any', () => {
     // Act
     const notes = [
+      httpNoteOf([recordFactory({ message: 'Webhook received', status: 200, enqueued: 3 })]),
       httpNoteOf([
-        recordFactory({ message: 'Webhook received', status: 200, enqueued: 3, deleted: 0, ignored: 0, revoked: 0 }),
-      ]),
-      httpNoteOf([
-        recordFactory({ message: 'Webhook received', status: 200, enqueued: 1, deleted: 2, ignored: 4, revoked: 0 }),
+        recordFactory({
+          message: 'Webhook received',
+          status: 200,
+          enqueued: 1,
+          DeletionsEnqueued: 2,
+          EventsIgnored: 4,
+        }),
       ]),
     ];
 
