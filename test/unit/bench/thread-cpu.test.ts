@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { cpuPerRequest, processCpu } from '../../../bench/throughput/thread-cpu.ts';
 
-/** Keeps this thread on a CPU for about `ms` milliseconds. */
+/**
+ * Keeps this thread busy until the process has used `ms` milliseconds of CPU (by Node's own
+ * count, not /proc's). A wall-clock spin is not enough on a shared machine: a thread that
+ * waits for a core spins for less CPU than its wall time.
+ */
 function spin(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // busy
+  const start = process.cpuUsage();
+  while (true) {
+    const used = process.cpuUsage(start);
+    if ((used.user + used.system) / 1000 >= ms) return;
   }
 }
 
