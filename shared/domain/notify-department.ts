@@ -13,6 +13,18 @@ import { retry } from './retry.ts';
 export const DELIVERY_LEASE_MS = 60_000;
 
 /**
+ * The lease a sender must still hold when it begins to send (30 s, handle-department's
+ * timeout): enough for its sends (a webhook post's budget is 10 s), its settlement and the
+ * rest of its batch (a batch's settlement mark is written at its end). A sender that holds
+ * less, because it stalled since its claim (the record's write claims the notification
+ * before the case is read and changed), renews its claim first; a claim taken over
+ * meanwhile is not sent from here. In AWS a sender never gets there (its function ends
+ * within 30 s of its claim); locally a run past its timeout keeps running, and a throttled
+ * table's retries can stall it for as long.
+ */
+export const SEND_LEASE_MARGIN_MS = 30_000;
+
+/**
  * Port: delivers one notification to one target (a Slack channel, a Teams workflow, an
  * e-mail list, the local outbox). Retries of transient failures belong inside it; when it
  * throws, the delivery failed for now and is tried again on the next redelivery.
@@ -124,21 +136,30 @@ export async function notifyDepartment(
   const owner = deps.claimed?.owner ?? randomUUID();
   const leaseMs = deps.leaseMs ?? DELIVERY_LEASE_MS;
   const claimId = claimIdOf(notification);
-  const claimOnce = () => {
+  // The lease of the claim this sender holds (or last asked for).
+  let leaseUntil = deps.claimed?.leaseUntil ?? '';
+  const request = (): DeliveryClaimRequest => {
     const now = deps.clock.now();
-    return deps.log.claimTargets(notification.caseId, claimId, {
-      owner,
-      at: now.toISOString(),
-      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-      expiresAt: deps.expiresAt,
-    });
+    leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    return { owner, at: now.toISOString(), leaseUntil, expiresAt: deps.expiresAt };
   };
+  const claimOnce = () => deps.log.claimTargets(notification.caseId, claimId, request());
   let claim: NotificationClaim = deps.claimed ? { claim: 'claimed', sent: [] } : await claimOnce();
   // A concurrent copy (a duplicate in the same batch, a republished event) usually
   // finishes within milliseconds: look again a few times before giving the message back.
   for (const delay of deps.heldRecheckDelaysMs ?? HELD_RECHECK_DELAYS_MS) {
     if (claim.claim !== 'held') break;
     await new Promise((resolve) => setTimeout(resolve, delay));
+    claim = await claimOnce();
+  }
+  // Too little lease left to send, settle and finish the batch: renew it, or, when another
+  // sender took it over after it ran out, claim again (done, held, or this sender's again).
+  if (
+    claim.claim === 'claimed' &&
+    deps.log.renew &&
+    Date.parse(leaseUntil) - deps.clock.now().getTime() < SEND_LEASE_MARGIN_MS &&
+    !(await deps.log.renew(notification.caseId, claimId, request()))
+  ) {
     claim = await claimOnce();
   }
   // A held notification is not done yet: its sender may have died after claiming (locally
