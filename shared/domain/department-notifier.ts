@@ -11,7 +11,8 @@ import {
   type NotifiedDepartment,
 } from './notification.ts';
 import { randomBytes } from 'node:crypto';
-import { DELIVERY_LEASE_MS, notifyDepartment, type Notifier } from './notify-department.ts';
+import { DELIVERY_LEASE_MS, MARK_RETRY_DELAYS_MS, notifyDepartment, type Notifier } from './notify-department.ts';
+import { retry } from './retry.ts';
 import type { CaseRepository, Clock, DeliveryClaimRequest, NotificationClaims } from './ports.ts';
 import { expiresAtEpochSeconds } from './time.ts';
 
@@ -23,6 +24,8 @@ export interface DepartmentNotifierDeps {
   readonly log: NotificationClaims;
   readonly clock: Clock;
   readonly retentionDays: number;
+  /** Pauses before writing a batch's settlements again (default MARK_RETRY_DELAYS_MS). */
+  readonly markRetryDelaysMs?: readonly number[];
 }
 
 /**
@@ -107,7 +110,12 @@ function notifierOf(deps: DepartmentNotifierDeps, mark?: string): DepartmentNoti
     batch() {
       const log = deps.log.batch?.();
       if (!log) return undefined;
-      return { notifier: notifierOf({ ...deps, log }, log.mark), flush: () => log.flush() };
+      // As a record's own settlement (notifyDepartment): its notifications are out, and a
+      // settlement lost here lets a copy that comes after the lease send them again.
+      const delays = deps.markRetryDelaysMs ?? MARK_RETRY_DELAYS_MS;
+      const flush = () =>
+        retry(() => log.flush(), { maxAttempts: delays.length + 1, delayMs: (attempt) => delays[attempt - 1] });
+      return { notifier: notifierOf({ ...deps, log }, log.mark), flush };
     },
   };
 }

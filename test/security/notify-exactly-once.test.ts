@@ -33,6 +33,9 @@ import { systemClock } from '../../shared/domain/system-clock.ts';
 import { demoConfig } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
 import { mentionRoutedFactory } from '../factories/mention.ts';
+import { caseFactory } from '../factories/case.ts';
+import { createDepartmentNotifier } from '../../shared/domain/department-notifier.ts';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { notificationFactory } from '../factories/notification.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
 import { startLocalTable } from '../support/local-table.ts';
@@ -356,6 +359,59 @@ describe('a sender stalled past its lease (round w19, fault injection)', () => {
     // Assess
     expect(sent.sent).toHaveLength(1);
     expect(((await redelivery) as Error).name).toBe('NotificationHeldError');
+    expect(notifier.delivered).toEqual(['service/slack:#kundenservice']);
+  });
+
+  it('writes a batch’s settlements once the throttled table takes writes again, so a copy after the lease is done', async () => {
+    // Arrange: a batch records and sends a mention; the table then refuses two writes (the mark, the record's own settlement).
+    const event = mentionRoutedFactory({ caseId: 'case_stall3', mentionId: 'facebook:stall_3' });
+    let refuse = 0;
+    const throttled = {
+      send: (command: Parameters<typeof local.documents.send>[0]) => {
+        if (command instanceof UpdateCommand && refuse > 0) {
+          refuse--;
+          return Promise.reject(
+            Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+              name: 'ThrottlingException',
+            }),
+          );
+        }
+        return local.documents.send(command);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const claims = new DynamoNotificationClaims(throttled, topology.table.name);
+    const notifier = new CountingNotifier();
+    const departments = createDepartmentNotifier({
+      departments: config.departments.map((d) => ({ ...d, notify: d.id === 'service' ? targets : [] })),
+      options: { timezone: config.company.timezone, caseBaseUrl: 'https://cases.example' },
+      cases: { mentionsOf: async () => [] },
+      notifier,
+      log: claims,
+      clock: at(0),
+      retentionDays: 30,
+      markRetryDelaysMs: [0, 0, 0],
+    });
+    const batch = departments.batch?.();
+    const claim = batch?.notifier.claimFor?.(event);
+    await new DynamoCaseRepository(local.documents, topology.table.name).recordMention(event, 1_900_000_000, claim);
+    await batch?.notifier.mention(event, caseFactory({ id: event.caseId }), claim);
+
+    // Act
+    refuse = 2;
+    // As handle-department does: a flush that fails is logged, and the batch's messages are acknowledged.
+    const flushed = await batch?.flush().then(
+      () => 'written',
+      () => 'lost',
+    );
+    const copy = await notifyDepartment(
+      notificationFactory({ id: `mention:${event.mentionId}`, caseId: event.caseId }),
+      targets,
+      { notifier, log: claims.onRecordOf(event), clock: at(61_000), expiresAt: 1_900_000_000 },
+    );
+
+    // Assess
+    expect(flushed).toBe('written');
+    expect(copy.sent).toEqual([]);
     expect(notifier.delivered).toEqual(['service/slack:#kundenservice']);
   });
 });
