@@ -119,9 +119,14 @@ export class NotificationDeliveryError extends Error {
  * stop the others; when any failed, it throws at the end, so the queue message fails and
  * comes back; then only the failed targets are sent.
  *
- * The one window left: a sender that dies (or cannot settle) after a send and before the
- * settlement. Then its claim expires after the lease and the retry sends those targets once
- * more: at most one duplicate per such crash, never a lost notification.
+ * Before the sends, a claim with less than SEND_LEASE_MARGIN_MS of its lease left is renewed
+ * (or, taken over meanwhile, claimed again: a stalled sender never sends beside the one that
+ * took its claim over).
+ *
+ * The one window left: a sender that dies, stalls past the rest of its lease or cannot settle
+ * after a send and before the settlement. Then its claim expires after the lease and a copy
+ * that comes later sends those targets once more: at most one duplicate per such sender,
+ * never a lost notification.
  *
  * @throws NotificationDeliveryError listing the targets that failed
  * @throws NotificationHeldError when another sender holds the notification
