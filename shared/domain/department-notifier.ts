@@ -11,8 +11,7 @@ import {
   type NotifiedDepartment,
 } from './notification.ts';
 import { randomBytes } from 'node:crypto';
-import { DELIVERY_LEASE_MS, MARK_RETRY_DELAYS_MS, notifyDepartment, type Notifier } from './notify-department.ts';
-import { retry } from './retry.ts';
+import { DELIVERY_LEASE_MS, notifyDepartment, settleWithRetries, type Notifier } from './notify-department.ts';
 import type { CaseRepository, Clock, DeliveryClaimRequest, NotificationClaims } from './ports.ts';
 import { expiresAtEpochSeconds } from './time.ts';
 
@@ -110,11 +109,8 @@ function notifierOf(deps: DepartmentNotifierDeps, mark?: string): DepartmentNoti
     batch() {
       const log = deps.log.batch?.();
       if (!log) return undefined;
-      // As a record's own settlement (notifyDepartment): its notifications are out, and a
-      // settlement lost here lets a copy that comes after the lease send them again.
-      const delays = deps.markRetryDelaysMs ?? MARK_RETRY_DELAYS_MS;
-      const flush = () =>
-        retry(() => log.flush(), { maxAttempts: delays.length + 1, delayMs: (attempt) => delays[attempt - 1] });
+      // Retried as a record's own settlement is (notifyDepartment).
+      const flush = () => settleWithRetries(() => log.flush(), deps.markRetryDelaysMs);
       return { notifier: notifierOf({ ...deps, log }, log.mark), flush };
     },
   };

@@ -237,14 +237,26 @@ function settle(
   claimId: string,
   settlement: { owner: string; sent: readonly string[]; complete: boolean },
 ): Promise<void> {
-  const delays = deps.markRetryDelaysMs ?? MARK_RETRY_DELAYS_MS;
-  return retry(
+  return settleWithRetries(
     () =>
       deps.log.settle(caseId, claimId, {
         ...settlement,
         at: deps.clock.now().toISOString(),
         expiresAt: deps.expiresAt,
       }),
-    { maxAttempts: delays.length + 1, delayMs: (attempt) => delays[attempt - 1] },
+    deps.markRetryDelaysMs,
   );
+}
+
+/**
+ * Writes a settlement (a claim's, or a batch's settlement mark), again after each pause of
+ * `delaysMs` (default MARK_RETRY_DELAYS_MS) while it fails; throws the last error. The
+ * notifications are out: a settlement lost here lets a copy that comes after the lease send
+ * them again. The write must be idempotent.
+ */
+export function settleWithRetries(
+  write: () => Promise<void>,
+  delaysMs: readonly number[] = MARK_RETRY_DELAYS_MS,
+): Promise<void> {
+  return retry(write, { maxAttempts: delaysMs.length + 1, delayMs: (attempt) => delaysMs[attempt - 1] });
 }
