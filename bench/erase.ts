@@ -90,6 +90,10 @@ try {
   out(
     `${formatTable(['run', 'status', 'scan pages', 'items scanned', 'mentions', 'case records', 'markers', 'cases', 'outbox lines', 'ms', 'items after', 'items naming her', 'outbox lines naming her'], rows)}\n`,
   );
+} catch (error) {
+  // A run that failed on every delivery (HandlerPipeline waits for each): say so instead of a table.
+  out(`bench:erase failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
 } finally {
   await pipeline.stop();
 }

@@ -31,8 +31,47 @@ export async function startDynamoDb(options: { port?: number; dataDir?: string }
     updateTableMs: 0,
     ...(options.dataDir ? { path: options.dataDir } : {}),
   });
+  const answering = requestsInFlight(server);
   await listen(server, options.port ?? 0);
-  return { endpoint: endpointOf(server), stop: () => close(server) };
+  return {
+    endpoint: endpointOf(server),
+    // A request cut by the close still runs inside dynalite and then meets a closed database,
+    // which throws outside any caller (LEVEL_DATABASE_NOT_OPEN): let running requests finish first.
+    stop: async () => {
+      await answering.settled(STOP_GRACE_MS);
+      await close(server);
+    },
+  };
+}
+
+/** How long a backend's stop waits for the requests it is answering. */
+const STOP_GRACE_MS = 5_000;
+
+/** Counts the requests a server has not finished answering; `settled` waits until there are none (or `graceMs` passed). */
+function requestsInFlight(server: Server): { settled(graceMs: number): Promise<void> } {
+  let running = 0;
+  let idle: (() => void)[] = [];
+  server.on('request', (_req, res) => {
+    running++;
+    res.once('close', () => {
+      running--;
+      if (running > 0) return;
+      for (const resolve of idle) resolve();
+      idle = [];
+    });
+  });
+  return {
+    settled: (graceMs) =>
+      running === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, graceMs);
+            idle.push(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+  };
 }
 
 /** local-aws-sqs, with the queue journal when it was started with one. */

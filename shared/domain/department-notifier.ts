@@ -11,7 +11,7 @@ import {
   type NotifiedDepartment,
 } from './notification.ts';
 import { randomBytes } from 'node:crypto';
-import { DELIVERY_LEASE_MS, notifyDepartment, type Notifier } from './notify-department.ts';
+import { DELIVERY_LEASE_MS, notifyDepartment, settleWithRetries, type Notifier } from './notify-department.ts';
 import type { CaseRepository, Clock, DeliveryClaimRequest, NotificationClaims } from './ports.ts';
 import { expiresAtEpochSeconds } from './time.ts';
 
@@ -23,6 +23,8 @@ export interface DepartmentNotifierDeps {
   readonly log: NotificationClaims;
   readonly clock: Clock;
   readonly retentionDays: number;
+  /** Pauses before writing a batch's settlements again (default MARK_RETRY_DELAYS_MS). */
+  readonly markRetryDelaysMs?: readonly number[];
 }
 
 /**
@@ -107,7 +109,9 @@ function notifierOf(deps: DepartmentNotifierDeps, mark?: string): DepartmentNoti
     batch() {
       const log = deps.log.batch?.();
       if (!log) return undefined;
-      return { notifier: notifierOf({ ...deps, log }, log.mark), flush: () => log.flush() };
+      // Retried as a record's own settlement is (notifyDepartment).
+      const flush = () => settleWithRetries(() => log.flush(), deps.markRetryDelaysMs);
+      return { notifier: notifierOf({ ...deps, log }, log.mark), flush };
     },
   };
 }

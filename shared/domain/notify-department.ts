@@ -13,6 +13,18 @@ import { retry } from './retry.ts';
 export const DELIVERY_LEASE_MS = 60_000;
 
 /**
+ * The lease a sender must still hold when it begins to send (30 s, handle-department's
+ * timeout): enough for its sends (a webhook post's budget is 10 s), its settlement and the
+ * rest of its batch (a batch's settlement mark is written at its end). A sender that holds
+ * less, because it stalled since its claim (the record's write claims the notification
+ * before the case is read and changed), renews its claim first; a claim taken over
+ * meanwhile is not sent from here. In AWS a sender never gets there (its function ends
+ * within 30 s of its claim); locally a run past its timeout keeps running, and a throttled
+ * table's retries can stall it for as long.
+ */
+export const SEND_LEASE_MARGIN_MS = 30_000;
+
+/**
  * Port: delivers one notification to one target (a Slack channel, a Teams workflow, an
  * e-mail list, the local outbox). Retries of transient failures belong inside it; when it
  * throws, the delivery failed for now and is tried again on the next redelivery.
@@ -107,9 +119,14 @@ export class NotificationDeliveryError extends Error {
  * stop the others; when any failed, it throws at the end, so the queue message fails and
  * comes back; then only the failed targets are sent.
  *
- * The one window left: a sender that dies (or cannot settle) after a send and before the
- * settlement. Then its claim expires after the lease and the retry sends those targets once
- * more: at most one duplicate per such crash, never a lost notification.
+ * Before the sends, a claim with less than SEND_LEASE_MARGIN_MS of its lease left is renewed
+ * (or, taken over meanwhile, claimed again: a stalled sender never sends beside the one that
+ * took its claim over).
+ *
+ * The one window left: a sender that dies, stalls past the rest of its lease or cannot settle
+ * after a send and before the settlement. Then its claim expires after the lease and a copy
+ * that comes later sends those targets once more: at most one duplicate per such sender,
+ * never a lost notification.
  *
  * @throws NotificationDeliveryError listing the targets that failed
  * @throws NotificationHeldError when another sender holds the notification
@@ -124,21 +141,30 @@ export async function notifyDepartment(
   const owner = deps.claimed?.owner ?? randomUUID();
   const leaseMs = deps.leaseMs ?? DELIVERY_LEASE_MS;
   const claimId = claimIdOf(notification);
-  const claimOnce = () => {
+  // The lease of the claim this sender holds (or last asked for).
+  let leaseUntil = deps.claimed?.leaseUntil ?? '';
+  const request = (): DeliveryClaimRequest => {
     const now = deps.clock.now();
-    return deps.log.claimTargets(notification.caseId, claimId, {
-      owner,
-      at: now.toISOString(),
-      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-      expiresAt: deps.expiresAt,
-    });
+    leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    return { owner, at: now.toISOString(), leaseUntil, expiresAt: deps.expiresAt };
   };
+  const claimOnce = () => deps.log.claimTargets(notification.caseId, claimId, request());
   let claim: NotificationClaim = deps.claimed ? { claim: 'claimed', sent: [] } : await claimOnce();
   // A concurrent copy (a duplicate in the same batch, a republished event) usually
   // finishes within milliseconds: look again a few times before giving the message back.
   for (const delay of deps.heldRecheckDelaysMs ?? HELD_RECHECK_DELAYS_MS) {
     if (claim.claim !== 'held') break;
     await new Promise((resolve) => setTimeout(resolve, delay));
+    claim = await claimOnce();
+  }
+  // Too little lease left to send, settle and finish the batch: renew it, or, when another
+  // sender took it over after it ran out, claim again (done, held, or this sender's again).
+  if (
+    claim.claim === 'claimed' &&
+    deps.log.renew &&
+    Date.parse(leaseUntil) - deps.clock.now().getTime() < SEND_LEASE_MARGIN_MS &&
+    !(await deps.log.renew(notification.caseId, claimId, request()))
+  ) {
     claim = await claimOnce();
   }
   // A held notification is not done yet: its sender may have died after claiming (locally
@@ -211,14 +237,26 @@ function settle(
   claimId: string,
   settlement: { owner: string; sent: readonly string[]; complete: boolean },
 ): Promise<void> {
-  const delays = deps.markRetryDelaysMs ?? MARK_RETRY_DELAYS_MS;
-  return retry(
+  return settleWithRetries(
     () =>
       deps.log.settle(caseId, claimId, {
         ...settlement,
         at: deps.clock.now().toISOString(),
         expiresAt: deps.expiresAt,
       }),
-    { maxAttempts: delays.length + 1, delayMs: (attempt) => delays[attempt - 1] },
+    deps.markRetryDelaysMs,
   );
+}
+
+/**
+ * Writes a settlement (a claim's, or a batch's settlement mark), again after each pause of
+ * `delaysMs` (default MARK_RETRY_DELAYS_MS) while it fails; throws the last error. The
+ * notifications are out: a settlement lost here lets a copy that comes after the lease send
+ * them again. The write must be idempotent.
+ */
+export function settleWithRetries(
+  write: () => Promise<void>,
+  delaysMs: readonly number[] = MARK_RETRY_DELAYS_MS,
+): Promise<void> {
+  return retry(write, { maxAttempts: delaysMs.length + 1, delayMs: (attempt) => delaysMs[attempt - 1] });
 }

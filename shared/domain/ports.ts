@@ -183,6 +183,11 @@ export interface NotificationClaims {
   /** Records `sent` (delivery keys) and gives up this owner's claim; a claim another owner took over stays, the keys are added anyway. */
   settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void>;
   /**
+   * Extends this owner's claim to `request.leaseUntil`, if it still holds it (not settled, not
+   * taken over after its lease ran out): one conditional write. False when it does not.
+   */
+  renew?(caseId: string, notificationId: string, request: DeliveryClaimRequest): Promise<boolean>;
+  /**
    * The claims of the notification of a routed mention for its department kept on the
    * mention's record on its case (recordMention with a claim), instead of an item of their
    * own: the record's write is the claim, the settlement its one further write. A record

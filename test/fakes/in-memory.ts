@@ -313,6 +313,14 @@ export class InMemoryNotificationClaims implements NotificationClaims {
     return answer;
   }
 
+  async renew(caseId: string, notificationId: string, request: DeliveryClaimRequest): Promise<boolean> {
+    const item = this.items.get(`${caseId}|${notificationId}`);
+    if (!item || item.complete || item.owner !== request.owner) return false;
+    this.writes++;
+    item.leaseUntil = request.leaseUntil;
+    return true;
+  }
+
   async settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void> {
     this.writes++;
     const item = this.items.get(`${caseId}|${notificationId}`);

@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopology } from '../../infra/topology.ts';
-import { DynamoCaseRepository, DynamoNotificationClaims } from '../../shared/adapters/dynamodb/index.ts';
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoCaseRepository,
+  DynamoMentionRepository,
+  DynamoNotificationClaims,
+} from '../../shared/adapters/dynamodb/index.ts';
+import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { eventOfCaseMention } from '../../shared/adapters/dynamodb/case-mention-record.ts';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { settledEntryOf } from '../../shared/adapters/dynamodb/settlement-mark.ts';
-import { mentionRoutedFactory } from '../factories/mention.ts';
+import { mentionFactory, mentionRoutedFactory } from '../factories/mention.ts';
+import { classificationFactory } from '../factories/classification.ts';
 import type { DeliveryClaimRequest } from '../../shared/domain/ports.ts';
 import { demoConfig } from '../factories/config.ts';
 import { startLocalTable } from '../support/local-table.ts';
@@ -325,6 +331,98 @@ describe('notification claims against dynalite', () => {
         new GetCommand({ TableName: topology.table.name, Key: keys.settlementMark(batch.mark) }),
       );
       expect(Item).toBeUndefined();
+    });
+  });
+
+  describe('a platform deletion between a record’s read and its rewrite', () => {
+    const LATER = '2026-11-30T12:00:00.000Z';
+
+    /** The mention of a record, stored, and its record written holding the first claim. */
+    async function storedWithRecord(id: string, writer: DeliveryClaimRequest) {
+      const mention = mentionFactory({ externalId: id });
+      const event = mentionRoutedFactory({ caseId: `case_${id}`, mentionId: mention.id, department: 'service' });
+      await new DynamoMentionRepository(local.documents, topology.table.name).putIfAbsent(
+        {
+          mention,
+          classification: classificationFactory(),
+          routing: { department: 'service', cc: [], priority: 'normal', reasons: [] },
+          caseId: event.caseId,
+        },
+        EXPIRES,
+      );
+      await new DynamoCaseRepository(local.documents, topology.table.name).recordMention(event, EXPIRES, writer);
+      return { mention, event, claimId: `mention:${mention.id}#service` };
+    }
+
+    /** The table's client, running `between` once right after the deletion's query of the case's records. */
+    function pausedAfterRecordsRead(between: () => Promise<void>): DynamoDBDocumentClient {
+      let pending = true;
+      const send = async (command: unknown) => {
+        const answer = await local.documents.send(command as QueryCommand);
+        const input = command instanceof QueryCommand ? command.input : undefined;
+        if (pending && String(input?.ExpressionAttributeValues?.[':pk'] ?? '').startsWith('CASE#')) {
+          pending = false;
+          await between();
+        }
+        return answer;
+      };
+      return { send } as unknown as DynamoDBDocumentClient;
+    }
+
+    const record = async (event: ReturnType<typeof mentionRoutedFactory>) =>
+      (
+        await local.documents.send(
+          new GetCommand({
+            TableName: topology.table.name,
+            Key: keys.caseMention(event.caseId, event.createdAt, event.mentionId, 'service'),
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
+
+    it('keeps a settlement written after the deletion read the record: a later redelivery is done', async () => {
+      // Arrange: the record claimed by its writer; the writer settles it while the deletion is under way.
+      const { mention, event, claimId } = await storedWithRecord('del1', claimAt('writer', NOW, 1_000));
+      const eraser = new DynamoMentionRepository(
+        pausedAfterRecordsRead(() =>
+          claims.onRecordOf(event).settle(event.caseId, claimId, settlement('writer', ['k/slack:#a'], true)),
+        ),
+        topology.table.name,
+      );
+
+      // Act
+      await eraser.erase(mention.id, NOW);
+      const redelivery = await claims.onRecordOf(event).claimTargets(event.caseId, claimId, claimAt('late', LATER));
+
+      // Assess
+      expect(redelivery).toEqual({ claim: 'done', sent: [] });
+      const item = await record(event);
+      expect(item).toMatchObject({ complete: true });
+      expect(item?.owner).toBeUndefined();
+      expect(eventOfCaseMention(item ?? {})).toMatchObject({ text: '', authorId: 'erased', reasons: [] });
+    });
+
+    it('keeps the claim of a sender that took the record over after the deletion read it', async () => {
+      // Arrange: the writer died (its lease ran out); a redelivery takes the claim over during the deletion.
+      const { mention, event, claimId } = await storedWithRecord('del2', claimAt('dead', NOW, 1_000));
+      let takeover: unknown;
+      const eraser = new DynamoMentionRepository(
+        pausedAfterRecordsRead(async () => {
+          takeover = await claims.onRecordOf(event).claimTargets(event.caseId, claimId, claimAt('second', LATER));
+        }),
+        topology.table.name,
+      );
+
+      // Act
+      await eraser.erase(mention.id, NOW);
+      const third = await claims
+        .onRecordOf(event)
+        .claimTargets(event.caseId, claimId, claimAt('third', '2026-11-30T12:00:30.000Z'));
+
+      // Assess: the second sender's lease stands, so the third waits instead of sending too.
+      expect(takeover).toEqual({ claim: 'claimed', sent: [] });
+      expect(third).toEqual({ claim: 'held' });
+      expect(await record(event)).toMatchObject({ owner: 'second', complete: false });
     });
   });
 });

@@ -32,6 +32,10 @@ import { DELIVERY_LEASE_MS, notifyDepartment, type Notifier } from '../../shared
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { demoConfig } from '../factories/config.ts';
 import { metaFixture } from '../factories/http.ts';
+import { mentionRoutedFactory } from '../factories/mention.ts';
+import { caseFactory } from '../factories/case.ts';
+import { createDepartmentNotifier } from '../../shared/domain/department-notifier.ts';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { notificationFactory } from '../factories/notification.ts';
 import { fixedClock } from '../fakes/in-memory.ts';
 import { startLocalTable } from '../support/local-table.ts';
@@ -253,5 +257,161 @@ describe('delivery claims in the real table under concurrent senders (finding 6)
     // A retry that found the target claimed by the one sending it fails, so its message comes back later.
     const refused = retries.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).name] : []));
     expect(refused).toEqual(refused.map(() => 'NotificationHeldError'));
+  });
+});
+
+/**
+ * Round w19 (fault injection, DynamoDB throttling under load): a notification sent twice
+ * through the claims. The record's writer claims the notification when it writes the
+ * record, long before it sends; a sender stalled past its lease (a local invocation past
+ * its timeout keeps running; a throttled table's retries) sent anyway, while a redelivery
+ * had taken the expired claim over and sent too. Time and order are set here, not load.
+ */
+describe('a sender stalled past its lease (round w19, fault injection)', () => {
+  const topology = buildTopology(config);
+  let local: Awaited<ReturnType<typeof startLocalTable>>;
+
+  beforeAll(async () => {
+    local = await startLocalTable(topology.table);
+  });
+
+  afterAll(async () => {
+    await local?.backend.stop();
+  });
+
+  /** Records every delivery. */
+  class CountingNotifier implements Notifier {
+    readonly delivered: string[] = [];
+    async send(notification: Notification, target: NotificationTarget): Promise<void> {
+      this.delivered.push(targetKey(notification.department, target));
+    }
+  }
+
+  const T0 = Date.parse('2026-11-30T09:00:00.000Z');
+  const at = (ms: number) => ({ now: () => new Date(T0 + ms) });
+  const targets: NotificationTarget[] = [{ type: 'slack', channel: '#kundenservice' }];
+
+  it('sends once when the record’s writer reaches its send after its lease ran out and a redelivery took it over', async () => {
+    // Arrange: the writer's record holds the claim from T0 (lease 60 s); the writer stalls.
+    const event = mentionRoutedFactory({ caseId: 'case_stall1', mentionId: 'facebook:stall_1' });
+    const notification = notificationFactory({ id: `mention:${event.mentionId}`, caseId: event.caseId });
+    const claims = new DynamoNotificationClaims(local.documents, topology.table.name);
+    const writer = {
+      owner: 'writer',
+      at: new Date(T0).toISOString(),
+      leaseUntil: new Date(T0 + DELIVERY_LEASE_MS).toISOString(),
+      expiresAt: 1_900_000_000,
+    };
+    await new DynamoCaseRepository(local.documents, topology.table.name).recordMention(event, 1_900_000_000, writer);
+    const notifier = new CountingNotifier();
+    const deps = (ms: number) => ({
+      notifier,
+      log: claims.onRecordOf(event),
+      clock: at(ms),
+      expiresAt: 1_900_000_000,
+      heldRecheckDelaysMs: [],
+    });
+
+    // Act: the redelivery 61 s after the claim, then the writer 62 s after it.
+    const redelivery = await notifyDepartment(notification, targets, deps(61_000));
+    const writerAfterStall = await notifyDepartment(notification, targets, { ...deps(62_000), claimed: writer });
+
+    // Assess: the writer finds its claim gone and the notification settled.
+    const key = `mention:facebook:stall_1#service/slack:#kundenservice`;
+    expect(redelivery).toEqual({ sent: [key], skipped: [], held: [] });
+    expect(writerAfterStall).toEqual({ sent: [], skipped: [key], held: [] });
+    expect(notifier.delivered).toEqual(['service/slack:#kundenservice']);
+  });
+
+  it('lets a stalled writer whose claim nobody took renew it and send, and holds a redelivery inside the renewed lease', async () => {
+    // Arrange
+    const event = mentionRoutedFactory({ caseId: 'case_stall2', mentionId: 'facebook:stall_2' });
+    const notification = notificationFactory({ id: `mention:${event.mentionId}`, caseId: event.caseId });
+    const claims = new DynamoNotificationClaims(local.documents, topology.table.name);
+    const writer = {
+      owner: 'writer',
+      at: new Date(T0).toISOString(),
+      leaseUntil: new Date(T0 + DELIVERY_LEASE_MS).toISOString(),
+      expiresAt: 1_900_000_000,
+    };
+    await new DynamoCaseRepository(local.documents, topology.table.name).recordMention(event, 1_900_000_000, writer);
+    const notifier = new CountingNotifier();
+    const deps = (ms: number) => ({
+      notifier,
+      log: claims.onRecordOf(event),
+      clock: at(ms),
+      expiresAt: 1_900_000_000,
+      heldRecheckDelaysMs: [],
+    });
+    // A notifier that lets the redelivery in while the writer's send is under way.
+    let redelivery: Promise<unknown> = Promise.resolve();
+    const racing: Notifier = {
+      send: async (n, t) => {
+        redelivery = notifyDepartment(notification, targets, deps(70_000)).catch((error: unknown) => error);
+        await redelivery;
+        await notifier.send(n, t);
+      },
+    };
+
+    // Act: the writer 50 s after its claim (10 s of lease left), its send racing a redelivery at 70 s.
+    const sent = await notifyDepartment(notification, targets, { ...deps(50_000), notifier: racing, claimed: writer });
+
+    // Assess
+    expect(sent.sent).toHaveLength(1);
+    expect(((await redelivery) as Error).name).toBe('NotificationHeldError');
+    expect(notifier.delivered).toEqual(['service/slack:#kundenservice']);
+  });
+
+  it('writes a batch’s settlements once the throttled table takes writes again, so a copy after the lease is done', async () => {
+    // Arrange: a batch records and sends a mention; the table then refuses two writes (the mark, the record's own settlement).
+    const event = mentionRoutedFactory({ caseId: 'case_stall3', mentionId: 'facebook:stall_3' });
+    let refuse = 0;
+    const throttled = {
+      send: (command: Parameters<typeof local.documents.send>[0]) => {
+        if (command instanceof UpdateCommand && refuse > 0) {
+          refuse--;
+          return Promise.reject(
+            Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+              name: 'ThrottlingException',
+            }),
+          );
+        }
+        return local.documents.send(command);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const claims = new DynamoNotificationClaims(throttled, topology.table.name);
+    const notifier = new CountingNotifier();
+    const departments = createDepartmentNotifier({
+      departments: config.departments.map((d) => ({ ...d, notify: d.id === 'service' ? targets : [] })),
+      options: { timezone: config.company.timezone, caseBaseUrl: 'https://cases.example' },
+      cases: { mentionsOf: async () => [] },
+      notifier,
+      log: claims,
+      clock: at(0),
+      retentionDays: 30,
+      markRetryDelaysMs: [0, 0, 0],
+    });
+    const batch = departments.batch?.();
+    const claim = batch?.notifier.claimFor?.(event);
+    await new DynamoCaseRepository(local.documents, topology.table.name).recordMention(event, 1_900_000_000, claim);
+    await batch?.notifier.mention(event, caseFactory({ id: event.caseId }), claim);
+
+    // Act
+    refuse = 2;
+    // As handle-department does: a flush that fails is logged, and the batch's messages are acknowledged.
+    const flushed = await batch?.flush().then(
+      () => 'written',
+      () => 'lost',
+    );
+    const copy = await notifyDepartment(
+      notificationFactory({ id: `mention:${event.mentionId}`, caseId: event.caseId }),
+      targets,
+      { notifier, log: claims.onRecordOf(event), clock: at(61_000), expiresAt: 1_900_000_000 },
+    );
+
+    // Assess
+    expect(flushed).toBe('written');
+    expect(copy.sent).toEqual([]);
+    expect(notifier.delivered).toEqual(['service/slack:#kundenservice']);
   });
 });

@@ -20,6 +20,7 @@ import {
   handleDepartmentBatch,
 } from '../../functions/handle-department/handler.ts';
 import { buildTopology, departmentQueueId } from '../../infra/topology.ts';
+import { ERASURE_QUEUE } from '../../infra/topology-constants.ts';
 import { decodeMentionDetail } from '../../shared/adapters/dynamodb/mention-detail.ts';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
 import { CASE_DETAIL_TYPES, DETAIL_TYPES, EVENT_SOURCE, type CaseEvent } from '../../shared/domain/events.ts';
@@ -157,23 +158,39 @@ export class HandlerPipeline {
     return this.call('GET /erasures/{id}', { pathParameters: { id: String(started.body.id) }, claims });
   }
 
-  /** Runs erase-author on each erasure message, one short run at a time (a page each), until none is left. */
+  /**
+   * Runs erase-author on each erasure message, one short run at a time (a page each), until
+   * none is left. A run that fails (a transient error of the table) is run again, as the
+   * erasure queue delivers its message again, up to the queue's receive count; each run is
+   * awaited before the next, so nothing of the job is still running when this returns.
+   * @throws ErasureRunsFailedError when every delivery of a message failed (the queue would move it to its DLQ)
+   */
   private async drainErasures(): Promise<void> {
+    const deliveries = this.erasureDeliveries();
     for (let requestId = this.erasureMessages.shift(); requestId; requestId = this.erasureMessages.shift()) {
-      let pages = 0;
       const message = {
         source: EVENT_SOURCE,
         'detail-type': DETAIL_TYPES.erasureRequested,
         detail: { requestId, subject: '', dryRun: false },
       };
-      const result = await eraseAuthors(
-        sqsEventFactory([sqsRecordFactory(JSON.stringify(message), `erasure-${this.messages++}`)]),
-        this.erasure,
-        // A run has time for one page, then continues in the next message, as a run out of time does.
-        { getRemainingTimeInMillis: () => (pages++ === 0 ? 60_000 : 0) },
-      );
-      if (result.batchItemFailures.length > 0) throw new Error(`erase-author failed for ${requestId}`);
+      for (let delivery = 1; ; delivery++) {
+        let pages = 0;
+        const result = await eraseAuthors(
+          sqsEventFactory([sqsRecordFactory(JSON.stringify(message), `erasure-${this.messages++}`)]),
+          this.erasure,
+          // A run has time for one page, then continues in the next message, as a run out of time does.
+          { getRemainingTimeInMillis: () => (pages++ === 0 ? 60_000 : 0) },
+        );
+        if (result.batchItemFailures.length === 0) break;
+        if (delivery >= deliveries) throw new ErasureRunsFailedError(requestId, delivery);
+      }
     }
+  }
+
+  /** How often the erasure queue delivers a message before its DLQ takes it. */
+  private erasureDeliveries(): number {
+    const queue = buildTopology(this.config).queues.find((q) => q.id === ERASURE_QUEUE);
+    return queue?.dlq.maxReceiveCount ?? 1;
   }
 
   /**
@@ -213,6 +230,19 @@ export class HandlerPipeline {
   async stop(): Promise<void> {
     await this.local.backend.stop();
     await rm(this.outboxDir, { recursive: true, force: true });
+  }
+}
+
+/** Every delivery of an erasure message failed: the run's ERROR lines (`Erasure run failed`) say why. */
+export class ErasureRunsFailedError extends Error {
+  constructor(
+    readonly requestId: string,
+    readonly deliveries: number,
+  ) {
+    super(
+      `erase-author failed for ${requestId} on all ${deliveries} deliveries of its message (the erasure queue would move it to its DLQ); the causes are in its "Erasure run failed" log lines`,
+    );
+    this.name = 'ErasureRunsFailedError';
   }
 }
 

@@ -190,13 +190,7 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
     });
     for (const record of records) {
       if (isDeflatedCaseMention(record)) {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: erasedCaseMentionItem(record, ERASED_AUTHOR_ID),
-            ConditionExpression: 'attribute_exists(PK)',
-          }),
-        );
+        await this.erasePackedRecord(record);
         continue;
       }
       await this.client.send(
@@ -212,7 +206,47 @@ export class DynamoMentionRepository implements MentionRepository, MentionErasur
     }
     return before;
   }
+
+  /**
+   * Rewrites a packed record's event without the mention's words and author: an update of
+   * the event alone, on the condition that it is still the event read. The record also
+   * holds its notification's claim (`complete`, `owner`, `leaseUntil`, `mark`), which a
+   * sender may write between this read and this write; a put of the record as read would
+   * restore the claim read and lose a settlement or a takeover (a second notification).
+   * When the event changed meanwhile the record is read again; a record gone is left.
+   */
+  private async erasePackedRecord(read: Record<string, unknown>): Promise<void> {
+    let record: Record<string, unknown> | undefined = read;
+    for (let attempt = 1; record && isDeflatedCaseMention(record); attempt++) {
+      const packed = record.eventD instanceof Uint8Array ? 'eventD' : 'eventZ';
+      const Key: Record<string, unknown> = { PK: record.PK, SK: record.SK };
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key,
+            UpdateExpression: 'SET eventD = :erased REMOVE eventZ',
+            ConditionExpression: `#packed = :read`,
+            ExpressionAttributeNames: { '#packed': packed },
+            ExpressionAttributeValues: {
+              ':erased': erasedCaseMentionItem(record, ERASED_AUTHOR_ID).eventD,
+              ':read': record[packed],
+            },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionFailed(error) || attempt >= MAX_RECORD_ATTEMPTS) throw error;
+      }
+      ({ Item: record } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }),
+      ));
+    }
+  }
 }
+
+/** Rewrites of one record tried before giving up: only a writer changing its event in between needs another. */
+const MAX_RECORD_ATTEMPTS = 3;
 
 /**
  * The mention as the item stores it: without its id, platform and external id when the key

@@ -73,6 +73,10 @@ export class DynamoNotificationClaims implements NotificationClaims {
     }
   }
 
+  renew(caseId: string, notificationId: string, request: DeliveryClaimRequest): Promise<boolean> {
+    return renewClaim(this.client, this.tableName, keys.notificationClaim(caseId, notificationId), request);
+  }
+
   onRecordOf(event: MentionRouted): NotificationClaims {
     const record = keys.caseMention(event.caseId, event.createdAt, event.mentionId, event.department);
     return new RecordNotificationClaims(this.client, this.tableName, record, this);
@@ -195,6 +199,11 @@ export class RecordNotificationClaims implements NotificationClaims {
     }
   }
 
+  async renew(caseId: string, notificationId: string, request: DeliveryClaimRequest): Promise<boolean> {
+    if (this.fellBack) return (await this.fallback.renew?.(caseId, notificationId, request)) ?? false;
+    return renewClaim(this.client, this.tableName, this.Key, request);
+  }
+
   async settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void> {
     if (this.mark && settlement.complete && !this.fellBack) {
       // The record names this batch's mark (written or taken over with it): the mark's write settles it.
@@ -218,6 +227,34 @@ export class RecordNotificationClaims implements NotificationClaims {
       new GetCommand({ TableName: this.tableName, Key: this.Key, ConsistentRead: true }),
     );
     return Item;
+  }
+}
+
+/**
+ * Extends a claim (its own item or a record) to `request.leaseUntil` while `request.owner`
+ * still holds it: not settled, not taken over. One conditional update; false when refused.
+ */
+async function renewClaim(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  Key: { PK: string; SK: string },
+  request: DeliveryClaimRequest,
+): Promise<boolean> {
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key,
+        UpdateExpression: 'SET leaseUntil = :lease',
+        ConditionExpression: '#owner = :owner AND complete = :false',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': request.owner, ':lease': request.leaseUntil, ':false': false },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    return false;
   }
 }
 
@@ -300,6 +337,10 @@ class BatchRecordClaims implements BatchNotificationClaims {
 
   settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void> {
     return this.items.settle(caseId, notificationId, settlement);
+  }
+
+  renew(caseId: string, notificationId: string, request: DeliveryClaimRequest): Promise<boolean> {
+    return this.items.renew(caseId, notificationId, request);
   }
 
   onRecordOf(event: MentionRouted): NotificationClaims {

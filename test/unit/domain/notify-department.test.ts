@@ -59,6 +59,26 @@ describe('notifyDepartment', () => {
     expect(log.writes).toBe(2);
   });
 
+  it('renews a claim with less than 30 s of its lease left before it sends: one write more', async () => {
+    // Arrange: the claim was taken 45 s ago (its lease ends in 15 s), by this sender.
+    const { notifier, log, deps } = setup();
+    const claimed = {
+      owner: 'writer',
+      at: '2026-11-30T08:59:20.000Z',
+      leaseUntil: '2026-11-30T09:00:20.000Z',
+      expiresAt: 1_800_000_000,
+    };
+    await log.claimTargets('case_0123456789abcdef0123', 'mention:facebook:1_2#service', claimed);
+
+    // Act
+    const outcome = await notifyDepartment(notificationFactory(), [slack], { ...deps, claimed });
+
+    // Assess: claim, renewal, settlement.
+    expect(outcome.sent).toEqual(['mention:facebook:1_2#service/slack:#kundenservice']);
+    expect(notifier.delivered).toHaveLength(1);
+    expect(log.writes).toBe(3);
+  });
+
   it('sends nothing again for a notification delivered before', async () => {
     // Arrange
     const { notifier, deps } = setup();
