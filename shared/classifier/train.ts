@@ -568,18 +568,7 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
       ];
     });
     heads[name] = trainHead(name, CLASSES[name], labeledAt, features.bits, training[name]);
-    if (calibrate) {
-      // Out of fold: a head trained without the calibration fold scores it, and the
-      // temperature that makes those scores honest is applied to the head trained on all.
-      const { fit, calibrate: all } = calibrationFold(labeledAt);
-      const fold = training[name].calibrateOnUnweighted ? all.filter((e) => e.weight === undefined) : all;
-      const probe = trainHead(name, CLASSES[name], fit, features.bits, training[name]);
-      temperatures[name] = fitTemperature(
-        fold.map((e) => scoresOf(probe, e.x)),
-        fold.map((e) => e.y),
-        training[name].calibrateWeighted ? fold.map((e) => e.weight ?? 1) : undefined,
-      );
-    }
+    if (calibrate) temperatures[name] = headTemperature(name, labeledAt, features.bits, training[name]);
     const stageInputsOf = training[name].stage;
     if (name === 'sentiment' && stageInputsOf !== undefined) {
       stage = trainSentimentStage(
@@ -609,6 +598,27 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
     ...(calibrate ? { temperatures } : {}),
     ...(stage ? { stage } : {}),
   };
+}
+
+/**
+ * A head's calibration temperature, out of fold: a head trained without the calibration fold
+ * (`calibrationFold`) scores it, and the temperature that makes those scores honest is the one
+ * applied to the head trained on all of `labeled`.
+ */
+export function headTemperature(
+  name: HeadName,
+  labeled: readonly (LabeledVector & { readonly id: string })[],
+  bits: number,
+  options: TrainOptions,
+): number {
+  const { fit, calibrate: all } = calibrationFold(labeled);
+  const fold = options.calibrateOnUnweighted ? all.filter((e) => e.weight === undefined) : all;
+  const probe = trainHead(name, CLASSES[name], fit, bits, options);
+  return fitTemperature(
+    fold.map((e) => scoresOf(probe, e.x)),
+    fold.map((e) => e.y),
+    options.calibrateWeighted ? fold.map((e) => e.weight ?? 1) : undefined,
+  );
 }
 
 /** Accuracy and macro-F1 of a sentiment head and its second stage on the labeled held-out examples. */
@@ -695,26 +705,59 @@ export function trainSentimentStage(
   temperature: number,
   weighted: boolean,
 ): SentimentStage {
-  const inner = examples.map((e) => Math.floor(unitHash(`stack:${e.id}`) * STAGE_INNER_FOLDS));
+  const probabilities = outOfFoldProbabilities(examples, trainFirst, temperature);
   const scratch = new StageScratch();
-  const dense = new Array<LabeledVector & { id: string }>(examples.length);
-  for (let j = 0; j < STAGE_INNER_FOLDS; j++) {
+  const dense = examples.map((e, i) => {
+    stageInputs(probabilities[i]!, e.normalized, scratch);
+    return { ...e, x: { indices: scratch.vector.indices, values: Float32Array.from(scratch.vector.values) } };
+  });
+  return fitSentimentStage(inputs, dense, weighted);
+}
+
+/**
+ * Step 1 of `trainSentimentStage`: each example's first-stage class probabilities from a first
+ * stage trained without its inner fold (`STAGE_INNER_FOLDS`, by a hash of the id), at the
+ * first stage's calibration `temperature`, as classify computes them.
+ */
+export function outOfFoldProbabilities(
+  examples: readonly (LabeledVector & { readonly id: string })[],
+  trainFirst: (examples: readonly LabeledVector[]) => LinearHead,
+  temperature: number,
+  folds: number = STAGE_INNER_FOLDS,
+): Float64Array[] {
+  const inner = examples.map((e) => Math.floor(unitHash(`stack:${e.id}`) * folds));
+  const probabilities = new Array<Float64Array>(examples.length);
+  for (let j = 0; j < folds; j++) {
     const head = calibrateHead(trainFirst(examples.filter((_, i) => inner[i] !== j)), temperature);
     examples.forEach((e, i) => {
-      if (inner[i] !== j) return;
-      stageInputs(softmaxInPlace(scoresOf(head, e.x)), e.normalized, scratch);
-      dense[i] = {
-        id: e.id,
-        x: { indices: scratch.vector.indices, values: Float32Array.from(scratch.vector.values) },
-        y: e.y,
-        ...(e.weight === undefined ? {} : { weight: e.weight }),
-        ...(e.source === undefined ? {} : { source: e.source }),
-      };
+      if (inner[i] === j) probabilities[i] = softmaxInPlace(scoresOf(head, e.x));
     });
   }
-  const labeled = dense.filter((e) => e.weight !== 0);
-  const train = (part: readonly LabeledVector[]) =>
-    trainHead('sentiment-stage', SENTIMENTS, part, STAGE_BITS, STAGE_TRAINING);
+  return probabilities;
+}
+
+/**
+ * Steps 2 and 3 of `trainSentimentStage`, over the stage's dense input vectors (`x`, over
+ * `STAGE_BITS` positions): the neutral margin and temperature on a calibration fold, then the
+ * stage on all examples with the margin in its neutral bias.
+ */
+export function fitSentimentStage(
+  inputs: StageInputs,
+  examples: readonly (LabeledVector & { readonly id: string })[],
+  weighted: boolean,
+  bits: number = STAGE_BITS,
+  training: TrainOptions = STAGE_TRAINING,
+): SentimentStage {
+  const labeled = examples
+    .filter((e) => e.weight !== 0)
+    .map((e) => ({
+      id: e.id,
+      x: e.x,
+      y: e.y,
+      ...(e.weight === undefined ? {} : { weight: e.weight }),
+      ...(e.source === undefined ? {} : { source: e.source }),
+    }));
+  const train = (part: readonly LabeledVector[]) => trainHead('sentiment-stage', SENTIMENTS, part, bits, training);
   const { fit, calibrate } = calibrationFold(labeled);
   const probe = train(fit);
   const probeScores = calibrate.map((e) => scoresOf(probe, e.x));

@@ -1,0 +1,109 @@
+/**
+ * Variants of the English sentiment stage's inputs and training for `bench/stage-cv.ts` (round
+ * w20): the shipped inputs (`stageInputs`) with extra dense signals after them.
+ */
+import type { SparseVector } from '../shared/classifier/features.ts';
+import { lexiconOf, lexiconScore, markNegationScopes } from '../shared/classifier/lexicon/index.ts';
+import type { NormalizedText } from '../shared/classifier/normalize.ts';
+import { STAGE_BITS, STAGE_INPUT_NAMES, StageScratch, stageInputs } from '../shared/classifier/sentiment-stage.ts';
+import type { TrainOptions } from '../shared/classifier/train.ts';
+
+export interface StageVariant {
+  readonly what: string;
+  /** log2 of the input size. */
+  readonly bits: number;
+  readonly inputs: (probabilities: ArrayLike<number>, normalized: NormalizedText) => SparseVector;
+  readonly training?: Partial<TrainOptions>;
+}
+
+const scratch = new StageScratch();
+const negated = new Uint8Array(4096);
+
+type Extra = (normalized: NormalizedText) => number[];
+
+const CONTRAST = new Set(['but', 'however', 'though', 'although', 'yet']);
+const WH = new Set(['why', 'how', 'when', 'where', 'what', 'who', 'whats', 'hows']);
+const clip = (v: number) => Math.min(v, 4) / 4;
+
+const EXTRAS: Readonly<Record<string, Extra>> = {
+  /** Positive and negative emoji classes (the lexicon score counts them; the shipped stage reads only "an emoji"). */
+  emoji: (n) => {
+    markNegationScopes(n.text, n.tokens, 3, negated);
+    const s = lexiconScore(n.tokens, negated, lexiconOf('en'));
+    return [Math.min(s.emojiPositive, 2) / 2, Math.min(s.emojiNegative, 2) / 2];
+  },
+  /** A contrast word, and VADER's positive and negative sums of the clause after the last one. */
+  contrast: (n) => {
+    const { tokens } = n;
+    let at = -1;
+    for (let t = 0; t < tokens.length; t++) if (CONTRAST.has(tokens[t]!)) at = t;
+    if (at < 0) return [0, 0, 0];
+    markNegationScopes(n.text, tokens, 3, negated);
+    const s = lexiconScore(tokens.slice(at + 1), negated.subarray(at + 1), lexiconOf('en'));
+    return [1, clip(s.positive), clip(s.negative)];
+  },
+  /** A question that opens with a question word, and a question with a negative lexicon word. */
+  question: (n) => {
+    const { tokens, signals } = n;
+    if (signals.questionMarks === 0) return [0, 0];
+    markNegationScopes(n.text, tokens, 3, negated);
+    const s = lexiconScore(tokens, negated, lexiconOf('en'));
+    return [tokens.length > 0 && WH.has(tokens[0]!) ? 1 : 0, s.negative > 0 ? 1 : 0];
+  },
+  /** Words in capitals, and lexicon hits at all (none: a neutral cue). */
+  caps: (n) => [n.signals.capsWords > 0 ? 1 : 0],
+  hits: (n) => {
+    markNegationScopes(n.text, n.tokens, 3, negated);
+    const a = lexiconScore(n.tokens, negated, lexiconOf('en'));
+    const b = lexiconScore(n.tokens, negated, lexiconOf('en-cx'));
+    return [a.hits + b.hits === 0 ? 1 : 0];
+  },
+  /** A negator anywhere (with or without a lexicon word in its scope). */
+  negator: (n) => [markNegationScopes(n.text, n.tokens, 3, negated) > 0 ? 1 : 0],
+  /** Lexicon sums per token (density) beside the clipped sums. */
+  density: (n) => {
+    markNegationScopes(n.text, n.tokens, 3, negated);
+    const a = lexiconScore(n.tokens, negated, lexiconOf('en'));
+    const len = Math.max(n.tokens.length, 1);
+    return [Math.min(a.positive / len, 1), Math.min(a.negative / len, 1)];
+  },
+  /** URLs and handles (a link or a mention: news and ads are neutral). */
+  links: (n) => [n.signals.urls > 0 ? 1 : 0, n.signals.handles > 0 ? 1 : 0],
+};
+
+function withExtras(names: readonly string[]): StageVariant['inputs'] {
+  const extras = names.map((n) => {
+    const extra = EXTRAS[n];
+    if (!extra) throw new Error(`unknown extra ${n}`);
+    return extra;
+  });
+  return (probabilities, normalized) => {
+    stageInputs(probabilities, normalized, scratch);
+    const values = Array.from(scratch.values.slice(0, STAGE_INPUT_NAMES.length));
+    for (const extra of extras) values.push(...extra(normalized));
+    return { indices: Int32Array.from(values, (_, i) => i), values: Float32Array.from(values) };
+  };
+}
+
+const variant = (what: string, extras: readonly string[], training?: Partial<TrainOptions>): StageVariant => ({
+  what,
+  bits: extras.length === 0 ? STAGE_BITS : 5,
+  inputs: withExtras(extras),
+  ...(training ? { training } : {}),
+});
+
+export const STAGE_VARIANTS: Readonly<Record<string, StageVariant>> = {
+  shipped: variant('the shipped stage (round w19)', []),
+  emoji: variant('+ positive and negative emoji', ['emoji']),
+  contrast: variant('+ contrast word and the clause after it', ['contrast']),
+  question: variant('+ question shape (question word first; question with a negative word)', ['question']),
+  caps: variant('+ words in capitals', ['caps']),
+  hits: variant('+ no lexicon hit', ['hits']),
+  negator: variant('+ a negator', ['negator']),
+  density: variant('+ VADER sums per token', ['density']),
+  links: variant('+ URL, handle', ['links']),
+  all: variant('+ all of the above', ['emoji', 'contrast', 'question', 'caps', 'hits', 'negator', 'density', 'links']),
+  ep40: variant('shipped inputs, 40 epochs', [], { epochs: 40 }),
+  lr02: variant('shipped inputs, learning rate 0.2', [], { learningRate: 0.2 }),
+  l2x10: variant('shipped inputs, L2 x10', [], { lambda: 1e-4 }),
+};
