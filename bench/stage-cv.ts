@@ -158,22 +158,37 @@ function firstStages(): FoldCache[] {
   return out;
 }
 
+/** The real texts' weights without the class-mix matching, by id (for `StageVariant.realWeights`). */
+let unmatchedWeights: Map<string, number | undefined> | undefined;
+function stageWeight(variant: StageVariant, e: Example): number | undefined {
+  if (!e.real || variant.realWeights === undefined) return e.weight;
+  if (typeof variant.realWeights === 'number') return (e.weight ?? 1) * variant.realWeights;
+  unmatchedWeights ??= new Map(
+    realTrainingExamples(readRealData(), REAL_DATA_WEIGHT, splitCorpus(base.corpus).train, {
+      matchClassMix: false,
+    }).map((r) => [r.id ?? r.text, r.weight]),
+  );
+  return unmatchedWeights.get(e.id);
+}
+
 function crossValidate(variant: StageVariant, cached: readonly FoldCache[]): number[] {
   const predicted = new Array<number>(all.length);
   for (const fold of cached) {
     const dense = fold.trainAt.map((i, t) => {
       const e = all[i]!;
+      const weight = stageWeight(variant, e);
       return {
         id: e.id,
         x: variant.inputs(fold.oof.slice(3 * t, 3 * t + 3), normalized[i]!),
         y: gold[i]!,
-        ...(e.weight === undefined ? {} : { weight: e.weight }),
+        ...(weight === undefined ? {} : { weight }),
         ...(e.source === undefined ? {} : { source: e.source }),
       };
     });
-    const stage = fitSentimentStage('en-lexicons', dense, true, variant.bits, {
-      ...STAGE_TRAINING,
-      ...variant.training,
+    const stage = fitSentimentStage('en-lexicons', dense, true, {
+      bits: variant.bits,
+      training: { ...STAGE_TRAINING, ...variant.training },
+      ...(variant.marginOn ? { marginOn: variant.marginOn } : {}),
     });
     const head = calibratedStage(stage);
     fold.testAt.forEach((i, t) => {

@@ -14,6 +14,13 @@ export interface StageVariant {
   readonly bits: number;
   readonly inputs: (probabilities: ArrayLike<number>, normalized: NormalizedText) => SparseVector;
   readonly training?: Partial<TrainOptions>;
+  /**
+   * How the stage weighs the real texts (the first stage keeps the shipped weighting): the
+   * shipped weights (undefined), without the class-mix matching (`unmatched`), or times a factor.
+   */
+  readonly realWeights?: 'unmatched' | number;
+  /** Choose the stage's neutral margin on the real texts only (default: the mean of written and real, as shipped). */
+  readonly marginOn?: 'real';
 }
 
 const scratch = new StageScratch();
@@ -85,11 +92,17 @@ function withExtras(names: readonly string[]): StageVariant['inputs'] {
   };
 }
 
-const variant = (what: string, extras: readonly string[], training?: Partial<TrainOptions>): StageVariant => ({
+const variant = (
+  what: string,
+  extras: readonly string[],
+  training?: Partial<TrainOptions>,
+  realWeights?: StageVariant['realWeights'],
+): StageVariant => ({
   what,
   bits: extras.length === 0 ? STAGE_BITS : 5,
   inputs: withExtras(extras),
   ...(training ? { training } : {}),
+  ...(realWeights === undefined ? {} : { realWeights }),
 });
 
 export const STAGE_VARIANTS: Readonly<Record<string, StageVariant>> = {
@@ -106,4 +119,19 @@ export const STAGE_VARIANTS: Readonly<Record<string, StageVariant>> = {
   ep40: variant('shipped inputs, 40 epochs', [], { epochs: 40 }),
   lr02: variant('shipped inputs, learning rate 0.2', [], { learningRate: 0.2 }),
   l2x10: variant('shipped inputs, L2 x10', [], { lambda: 1e-4 }),
+  'stage-unmatched': variant(
+    'shipped inputs, the stage weighs real texts without the class-mix matching',
+    [],
+    undefined,
+    'unmatched',
+  ),
+  'margin-real': { ...variant('shipped inputs, neutral margin chosen on the real texts only', []), marginOn: 'real' },
+  'stage-real2': variant('shipped inputs, the stage weighs real texts x2', [], undefined, 2),
+  'stage-real05': variant('shipped inputs, the stage weighs real texts x0.5', [], undefined, 0.5),
+  'stage-unmatched-caps': variant(
+    '+ words in capitals, the stage weighs real texts without the class-mix matching',
+    ['caps'],
+    undefined,
+    'unmatched',
+  ),
 };

@@ -745,9 +745,9 @@ export function fitSentimentStage(
   inputs: StageInputs,
   examples: readonly (LabeledVector & { readonly id: string })[],
   weighted: boolean,
-  bits: number = STAGE_BITS,
-  training: TrainOptions = STAGE_TRAINING,
+  options: StageFitOptions = {},
 ): SentimentStage {
+  const { bits = STAGE_BITS, training = STAGE_TRAINING, marginOn = 'mean' } = options;
   const labeled = examples
     .filter((e) => e.weight !== 0)
     .map((e) => ({
@@ -761,7 +761,7 @@ export function fitSentimentStage(
   const { fit, calibrate } = calibrationFold(labeled);
   const probe = train(fit);
   const probeScores = calibrate.map((e) => scoresOf(probe, e.x));
-  const margin = chooseMargin(probeScores, calibrate);
+  const margin = chooseMargin(probeScores, calibrate, marginOn);
   for (const s of probeScores) s[STAGE_NEUTRAL]! += margin;
   const fitted = fitTemperature(
     probeScores,
@@ -774,8 +774,25 @@ export function fitSentimentStage(
   return { inputs, head: { ...head, bias }, temperature: fitted };
 }
 
-/** The neutral margin with the best mean accuracy of the written (no source) and the real examples. */
-function chooseMargin(scores: readonly Float64Array[], examples: readonly LabeledVector[]): number {
+/** What a bench may vary in `fitSentimentStage` (the shipped training uses the defaults). */
+export interface StageFitOptions {
+  /** log2 of the stage's input size; default `STAGE_BITS`. */
+  readonly bits?: number;
+  /** Default `STAGE_TRAINING`. */
+  readonly training?: TrainOptions;
+  /** Choose the neutral margin on the mean accuracy of written and real examples (default), or on the real ones. */
+  readonly marginOn?: 'mean' | 'real';
+}
+
+/**
+ * The neutral margin with the best mean accuracy of the written (no source) and the real
+ * examples, or (`marginOn` 'real') of the real ones.
+ */
+function chooseMargin(
+  scores: readonly Float64Array[],
+  examples: readonly LabeledVector[],
+  marginOn: 'mean' | 'real' = 'mean',
+): number {
   let best = -1;
   let chosen = 0;
   for (const m of STAGE_MARGINS) {
@@ -788,7 +805,7 @@ function chooseMargin(scores: readonly Float64Array[], examples: readonly Labele
       total[part]!++;
       if (argmax(shifted) === examples[i]!.y) right[part]!++;
     });
-    const parts = [0, 1].filter((p) => total[p]! > 0);
+    const parts = (marginOn === 'real' ? [1] : [0, 1]).filter((p) => total[p]! > 0);
     const mean = parts.reduce((sum, p) => sum + right[p]! / total[p]!, 0) / Math.max(parts.length, 1);
     if (mean > best + 1e-9) [best, chosen] = [mean, m];
   }
