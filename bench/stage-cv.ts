@@ -78,6 +78,12 @@ const HEADS: Readonly<Record<string, FirstStage>> = {
     innerFolds: STAGE_INNER_FOLDS,
     weighting: { matchClassMix: false },
   },
+  'l2div3+unmatched': {
+    features: SHIPPED_FEATURES.en,
+    training: { ...SHIPPED_TRAINING.en.sentiment, lambda: 3e-6 },
+    innerFolds: STAGE_INNER_FOLDS,
+    weighting: { matchClassMix: false },
+  },
   encx: {
     features: { ...SHIPPED_FEATURES.en, lexicon: 'en-cx', lexiconHeads: ['sentiment'] },
     training: SHIPPED_TRAINING.en.sentiment,
@@ -198,7 +204,7 @@ function crossValidate(variant: StageVariant, cached: readonly FoldCache[]): num
   return predicted;
 }
 
-const f3 = (x: number) => x.toFixed(3);
+const f3 = (x: number) => x.toFixed(process.env.STAGE_CV_DIGITS ? Number(process.env.STAGE_CV_DIGITS) : 3);
 function row(name: string, predicted: readonly number[]): string {
   const part = (real: boolean) => {
     const at = all.flatMap((e, i) => (e.real === real ? [i] : []));

@@ -26,7 +26,7 @@ export interface StageVariant {
 const scratch = new StageScratch();
 const negated = new Uint8Array(4096);
 
-type Extra = (normalized: NormalizedText) => number[];
+type Extra = (normalized: NormalizedText, probabilities: ArrayLike<number>) => number[];
 
 const CONTRAST = new Set(['but', 'however', 'though', 'although', 'yet']);
 const WH = new Set(['why', 'how', 'when', 'where', 'what', 'who', 'whats', 'hows']);
@@ -74,6 +74,24 @@ const EXTRAS: Readonly<Record<string, Extra>> = {
     const len = Math.max(n.tokens.length, 1);
     return [Math.min(a.positive / len, 1), Math.min(a.negative / len, 1)];
   },
+  /** Both compound scores binned (5 bins each, VADER's thresholds -0.5, -0.05, 0.05, 0.5): a non-linear response to them. */
+  bins: (n) => {
+    markNegationScopes(n.text, n.tokens, 3, negated);
+    const out: number[] = [];
+    for (const lexicon of ['en', 'en-cx'] as const) {
+      const c = lexiconScore(n.tokens, negated, lexiconOf(lexicon)).compound;
+      const bin = c <= -0.5 ? 0 : c < -0.05 ? 1 : c <= 0.05 ? 2 : c < 0.5 ? 3 : 4;
+      for (let b = 0; b < 5; b++) out.push(b === bin ? 1 : 0);
+    }
+    return out;
+  },
+  /** The head's probabilities times VADER's compound score: how far to trust the lexicon when the head is sure. */
+  interact: (n, p) => {
+    markNegationScopes(n.text, n.tokens, 3, negated);
+    const c = lexiconScore(n.tokens, negated, lexiconOf('en')).compound;
+    const d = lexiconScore(n.tokens, negated, lexiconOf('en-cx')).compound;
+    return [p[0]! * c, p[1]! * Math.abs(c), p[2]! * c, p[0]! * d, p[1]! * Math.abs(d), p[2]! * d];
+  },
   /** URLs and handles (a link or a mention: news and ads are neutral). */
   links: (n) => [n.signals.urls > 0 ? 1 : 0, n.signals.handles > 0 ? 1 : 0],
 };
@@ -87,7 +105,7 @@ function withExtras(names: readonly string[]): StageVariant['inputs'] {
   return (probabilities, normalized) => {
     stageInputs(probabilities, normalized, scratch);
     const values = Array.from(scratch.values.slice(0, STAGE_INPUT_NAMES.length));
-    for (const extra of extras) values.push(...extra(normalized));
+    for (const extra of extras) values.push(...extra(normalized, probabilities));
     return { indices: Int32Array.from(values, (_, i) => i), values: Float32Array.from(values) };
   };
 }
@@ -125,6 +143,9 @@ export const STAGE_VARIANTS: Readonly<Record<string, StageVariant>> = {
     undefined,
     'unmatched',
   ),
+  bins: variant('+ both compound scores in 5 bins', ['bins']),
+  interact: variant("+ the head's probabilities times the compound scores", ['interact']),
+  'bins+interact': variant('+ bins and interactions', ['bins', 'interact']),
   'margin-real': { ...variant('shipped inputs, neutral margin chosen on the real texts only', []), marginOn: 'real' },
   'stage-real2': variant('shipped inputs, the stage weighs real texts x2', [], undefined, 2),
   'stage-real05': variant('shipped inputs, the stage weighs real texts x0.5', [], undefined, 0.5),
