@@ -124,7 +124,8 @@ const variant = (
 });
 
 export const STAGE_VARIANTS: Readonly<Record<string, StageVariant>> = {
-  shipped: variant('the shipped stage (round w19)', []),
+  shipped: variant('the shipped stage (inputs, STAGE_TRAINING)', []),
+  w19: variant("round w19's stage (L2 1e-5)", [], { lambda: 1e-5 }),
   emoji: variant('+ positive and negative emoji', ['emoji']),
   contrast: variant('+ contrast word and the clause after it', ['contrast']),
   question: variant('+ question shape (question word first; question with a negative word)', ['question']),

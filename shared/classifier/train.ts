@@ -675,8 +675,12 @@ export function shuffle(order: number[], random: () => number): void {
 
 /** Inner folds that give the stage its out-of-fold first-stage scores. */
 export const STAGE_INNER_FOLDS = 3;
-/** The stage's training: a few dense values, not 2^18 normalized buckets (round w18's `STACK_TRAINING`). */
-export const STAGE_TRAINING: TrainOptions = { ...DEFAULT_TRAINING, learningRate: 0.05, epochs: 20 };
+/**
+ * The stage's training: a few dense values, not 2^18 normalized buckets (round w18's
+ * `STACK_TRAINING`); L2 1e-4 since round w20 (was 1e-5; `bench/stage-cv.ts`, with the English
+ * head's L2 at 3e-6).
+ */
+export const STAGE_TRAINING: TrainOptions = { ...DEFAULT_TRAINING, learningRate: 0.05, epochs: 20, lambda: 1e-4 };
 /** Neutral log-odds the margin search tries on the stage's calibration fold (round w18's `MARGINS`). */
 export const STAGE_MARGINS: readonly number[] = [-0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.5, 2];
 const STAGE_NEUTRAL = SENTIMENTS.indexOf('neutral');
