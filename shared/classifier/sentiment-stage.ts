@@ -1,6 +1,6 @@
 import { SENTIMENTS } from '../domain/mention.ts';
 import type { SparseVector } from './features.ts';
-import { lexiconOf, lexiconScore, markNegationScopes, type LexiconName, type LexiconScore } from './lexicon/index.ts';
+import { emptyLexiconScore, englishLexiconPair, type LexiconName, type LexiconScore } from './lexicon/index.ts';
 import { scoresOf, softmaxInPlace, type LinearHead } from './linear-model.ts';
 import type { NormalizedText } from './normalize.ts';
 
@@ -65,6 +65,9 @@ const clip = (v: number) => Math.min(v, 4) / 4;
 export class StageScratch {
   readonly values = new Float64Array(1 << STAGE_BITS);
   negated = new Uint8Array(512);
+  /** VADER's and the customer lexicon's scores of the current text. */
+  readonly vader = emptyLexiconScore();
+  readonly customer = emptyLexiconScore();
   /** The inputs as a sparse vector over all `STAGE_BITS` positions (unused ones stay 0). */
   readonly vector: SparseVector = {
     indices: Int32Array.from({ length: 1 << STAGE_BITS }, (_, i) => i),
@@ -82,11 +85,9 @@ export function stageInputs(probabilities: ArrayLike<number>, normalized: Normal
   const v = scratch.values;
   for (let c = 0; c < FIRST_SIGNAL; c++) v[c] = Math.max(Math.log(probabilities[c]! + 1e-12), -8) / 4;
   if (scratch.negated.length < tokens.length) scratch.negated = new Uint8Array(tokens.length * 2);
-  const negated = scratch.negated;
-  markNegationScopes(normalized.text, tokens, NEGATION_SCOPE, negated);
-  const vader = lexiconScore(tokens, negated, lexiconOf('en'));
-  const customer = lexiconScore(tokens, negated, lexiconOf('en-cx'));
-  writeLexicons(v, vader, customer);
+  // Both lexicons in one pass over the tokens (the same numbers as one `lexiconScore` each).
+  englishLexiconPair().score(normalized.text, tokens, NEGATION_SCOPE, scratch.negated, scratch.vader, scratch.customer);
+  writeLexicons(v, scratch.vader, scratch.customer);
   v[11] = signals.questionMarks > 0 ? 1 : 0;
   v[12] = signals.exclamationRuns > 0 ? 1 : 0;
   v[13] = signals.emojis > 0 ? 1 : 0;

@@ -568,18 +568,7 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
       ];
     });
     heads[name] = trainHead(name, CLASSES[name], labeledAt, features.bits, training[name]);
-    if (calibrate) {
-      // Out of fold: a head trained without the calibration fold scores it, and the
-      // temperature that makes those scores honest is applied to the head trained on all.
-      const { fit, calibrate: all } = calibrationFold(labeledAt);
-      const fold = training[name].calibrateOnUnweighted ? all.filter((e) => e.weight === undefined) : all;
-      const probe = trainHead(name, CLASSES[name], fit, features.bits, training[name]);
-      temperatures[name] = fitTemperature(
-        fold.map((e) => scoresOf(probe, e.x)),
-        fold.map((e) => e.y),
-        training[name].calibrateWeighted ? fold.map((e) => e.weight ?? 1) : undefined,
-      );
-    }
+    if (calibrate) temperatures[name] = headTemperature(name, labeledAt, features.bits, training[name]);
     const stageInputsOf = training[name].stage;
     if (name === 'sentiment' && stageInputsOf !== undefined) {
       stage = trainSentimentStage(
@@ -609,6 +598,27 @@ export function trainLanguageModel(input: TrainModelInput): Omit<LanguageModel, 
     ...(calibrate ? { temperatures } : {}),
     ...(stage ? { stage } : {}),
   };
+}
+
+/**
+ * A head's calibration temperature, out of fold: a head trained without the calibration fold
+ * (`calibrationFold`) scores it, and the temperature that makes those scores honest is the one
+ * applied to the head trained on all of `labeled`.
+ */
+export function headTemperature(
+  name: HeadName,
+  labeled: readonly (LabeledVector & { readonly id: string })[],
+  bits: number,
+  options: TrainOptions,
+): number {
+  const { fit, calibrate: all } = calibrationFold(labeled);
+  const fold = options.calibrateOnUnweighted ? all.filter((e) => e.weight === undefined) : all;
+  const probe = trainHead(name, CLASSES[name], fit, bits, options);
+  return fitTemperature(
+    fold.map((e) => scoresOf(probe, e.x)),
+    fold.map((e) => e.y),
+    options.calibrateWeighted ? fold.map((e) => e.weight ?? 1) : undefined,
+  );
 }
 
 /** Accuracy and macro-F1 of a sentiment head and its second stage on the labeled held-out examples. */
@@ -665,8 +675,12 @@ export function shuffle(order: number[], random: () => number): void {
 
 /** Inner folds that give the stage its out-of-fold first-stage scores. */
 export const STAGE_INNER_FOLDS = 3;
-/** The stage's training: a few dense values, not 2^18 normalized buckets (round w18's `STACK_TRAINING`). */
-export const STAGE_TRAINING: TrainOptions = { ...DEFAULT_TRAINING, learningRate: 0.05, epochs: 20 };
+/**
+ * The stage's training: a few dense values, not 2^18 normalized buckets (round w18's
+ * `STACK_TRAINING`); L2 1e-4 since round w20 (was 1e-5; `bench/stage-cv.ts`, with the English
+ * head's L2 at 3e-6).
+ */
+export const STAGE_TRAINING: TrainOptions = { ...DEFAULT_TRAINING, learningRate: 0.05, epochs: 20, lambda: 1e-4 };
 /** Neutral log-odds the margin search tries on the stage's calibration fold (round w18's `MARGINS`). */
 export const STAGE_MARGINS: readonly number[] = [-0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.5, 2];
 const STAGE_NEUTRAL = SENTIMENTS.indexOf('neutral');
@@ -695,30 +709,63 @@ export function trainSentimentStage(
   temperature: number,
   weighted: boolean,
 ): SentimentStage {
-  const inner = examples.map((e) => Math.floor(unitHash(`stack:${e.id}`) * STAGE_INNER_FOLDS));
+  const probabilities = outOfFoldProbabilities(examples, trainFirst, temperature);
   const scratch = new StageScratch();
-  const dense = new Array<LabeledVector & { id: string }>(examples.length);
-  for (let j = 0; j < STAGE_INNER_FOLDS; j++) {
+  const dense = examples.map((e, i) => {
+    stageInputs(probabilities[i]!, e.normalized, scratch);
+    return { ...e, x: { indices: scratch.vector.indices, values: Float32Array.from(scratch.vector.values) } };
+  });
+  return fitSentimentStage(inputs, dense, weighted);
+}
+
+/**
+ * Step 1 of `trainSentimentStage`: each example's first-stage class probabilities from a first
+ * stage trained without its inner fold (`STAGE_INNER_FOLDS`, by a hash of the id), at the
+ * first stage's calibration `temperature`, as classify computes them.
+ */
+export function outOfFoldProbabilities(
+  examples: readonly (LabeledVector & { readonly id: string })[],
+  trainFirst: (examples: readonly LabeledVector[]) => LinearHead,
+  temperature: number,
+  folds: number = STAGE_INNER_FOLDS,
+): Float64Array[] {
+  const inner = examples.map((e) => Math.floor(unitHash(`stack:${e.id}`) * folds));
+  const probabilities = new Array<Float64Array>(examples.length);
+  for (let j = 0; j < folds; j++) {
     const head = calibrateHead(trainFirst(examples.filter((_, i) => inner[i] !== j)), temperature);
     examples.forEach((e, i) => {
-      if (inner[i] !== j) return;
-      stageInputs(softmaxInPlace(scoresOf(head, e.x)), e.normalized, scratch);
-      dense[i] = {
-        id: e.id,
-        x: { indices: scratch.vector.indices, values: Float32Array.from(scratch.vector.values) },
-        y: e.y,
-        ...(e.weight === undefined ? {} : { weight: e.weight }),
-        ...(e.source === undefined ? {} : { source: e.source }),
-      };
+      if (inner[i] === j) probabilities[i] = softmaxInPlace(scoresOf(head, e.x));
     });
   }
-  const labeled = dense.filter((e) => e.weight !== 0);
-  const train = (part: readonly LabeledVector[]) =>
-    trainHead('sentiment-stage', SENTIMENTS, part, STAGE_BITS, STAGE_TRAINING);
+  return probabilities;
+}
+
+/**
+ * Steps 2 and 3 of `trainSentimentStage`, over the stage's dense input vectors (`x`, over
+ * `STAGE_BITS` positions): the neutral margin and temperature on a calibration fold, then the
+ * stage on all examples with the margin in its neutral bias.
+ */
+export function fitSentimentStage(
+  inputs: StageInputs,
+  examples: readonly (LabeledVector & { readonly id: string })[],
+  weighted: boolean,
+  options: StageFitOptions = {},
+): SentimentStage {
+  const { bits = STAGE_BITS, training = STAGE_TRAINING, marginOn = 'mean' } = options;
+  const labeled = examples
+    .filter((e) => e.weight !== 0)
+    .map((e) => ({
+      id: e.id,
+      x: e.x,
+      y: e.y,
+      ...(e.weight === undefined ? {} : { weight: e.weight }),
+      ...(e.source === undefined ? {} : { source: e.source }),
+    }));
+  const train = (part: readonly LabeledVector[]) => trainHead('sentiment-stage', SENTIMENTS, part, bits, training);
   const { fit, calibrate } = calibrationFold(labeled);
   const probe = train(fit);
   const probeScores = calibrate.map((e) => scoresOf(probe, e.x));
-  const margin = chooseMargin(probeScores, calibrate);
+  const margin = chooseMargin(probeScores, calibrate, marginOn);
   for (const s of probeScores) s[STAGE_NEUTRAL]! += margin;
   const fitted = fitTemperature(
     probeScores,
@@ -731,8 +778,25 @@ export function trainSentimentStage(
   return { inputs, head: { ...head, bias }, temperature: fitted };
 }
 
-/** The neutral margin with the best mean accuracy of the written (no source) and the real examples. */
-function chooseMargin(scores: readonly Float64Array[], examples: readonly LabeledVector[]): number {
+/** What a bench may vary in `fitSentimentStage` (the shipped training uses the defaults). */
+export interface StageFitOptions {
+  /** log2 of the stage's input size; default `STAGE_BITS`. */
+  readonly bits?: number;
+  /** Default `STAGE_TRAINING`. */
+  readonly training?: TrainOptions;
+  /** Choose the neutral margin on the mean accuracy of written and real examples (default), or on the real ones. */
+  readonly marginOn?: 'mean' | 'real';
+}
+
+/**
+ * The neutral margin with the best mean accuracy of the written (no source) and the real
+ * examples, or (`marginOn` 'real') of the real ones.
+ */
+function chooseMargin(
+  scores: readonly Float64Array[],
+  examples: readonly LabeledVector[],
+  marginOn: 'mean' | 'real' = 'mean',
+): number {
   let best = -1;
   let chosen = 0;
   for (const m of STAGE_MARGINS) {
@@ -745,7 +809,7 @@ function chooseMargin(scores: readonly Float64Array[], examples: readonly Labele
       total[part]!++;
       if (argmax(shifted) === examples[i]!.y) right[part]!++;
     });
-    const parts = [0, 1].filter((p) => total[p]! > 0);
+    const parts = (marginOn === 'real' ? [1] : [0, 1]).filter((p) => total[p]! > 0);
     const mean = parts.reduce((sum, p) => sum + right[p]! / total[p]!, 0) / Math.max(parts.length, 1);
     if (mean > best + 1e-9) [best, chosen] = [mean, m];
   }

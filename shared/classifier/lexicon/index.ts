@@ -474,3 +474,180 @@ export function lexiconScore(
     emojiNegative,
   };
 }
+
+/** A `LexiconScore` that `LexiconPair.score` writes into (reused, so scoring allocates nothing). */
+export type MutableLexiconScore = { -readonly [K in keyof LexiconScore]: LexiconScore[K] };
+
+/** A score of nothing, to be written by `LexiconPair.score`. */
+export function emptyLexiconScore(): MutableLexiconScore {
+  return {
+    positive: 0,
+    negative: 0,
+    compound: 0,
+    hits: 0,
+    negatedPositive: 0,
+    negatedNegative: 0,
+    emojiPositive: 0,
+    emojiNegative: 0,
+  };
+}
+
+/** What `LexiconPair` knows of one token: both lexicons' entries and the token's own roles. */
+interface PairEntry {
+  /** The plain lexicon's valence (VADER), else undefined. */
+  readonly plain: number | undefined;
+  /** The stem lexicon's entry (the customer lexicon). */
+  readonly stems: LexiconEntry;
+  /** Its degree (`BOOSTERS`), else undefined. */
+  readonly boost: number | undefined;
+  /** An emoji class's valence, else undefined. */
+  readonly emoji: number | undefined;
+  /** "but" or "aber". */
+  readonly but: boolean;
+  /** A word of `NEGATORS` (the "n" "t" of "don't" is checked beside it). */
+  readonly negator: boolean;
+}
+
+/**
+ * Two lexicons scored over the same tokens in one pass (the English sentiment stage reads VADER
+ * and the customer lexicon): each token is looked up once, in a memo of everything both scores
+ * need to know of it (both valences, the phrases it ends, its degree, whether it negates or is
+ * "but"), instead of once per lexicon and again per neighbour. The same numbers as
+ * `markNegationScopes` followed by `lexiconScore` for each lexicon, bit for bit
+ * (test/unit/classifier/lexicon.test.ts); the 280-character hot path's specialization of them.
+ */
+export class LexiconPair {
+  private readonly memo = new Map<string, PairEntry>();
+  private entries: PairEntry[] = [];
+  private negatorAt = new Uint8Array(512);
+
+  constructor(
+    private readonly plain: ReadonlyMap<string, number>,
+    private readonly stems: StemLexicon,
+  ) {}
+
+  private entryOf(token: string): PairEntry {
+    const known = this.memo.get(token);
+    if (known !== undefined) return known;
+    const entry: PairEntry = {
+      plain: this.plain.get(token),
+      stems: this.stems.entryOf(token),
+      boost: BOOSTERS.get(token),
+      emoji: token.codePointAt(0)! > 0x2000 ? EMOJI_VALENCE.get(token) : undefined,
+      but: token === 'but' || token === 'aber',
+      negator: NEGATORS.has(token),
+    };
+    if (this.memo.size >= STEM_MEMO_LIMIT) this.memo.clear();
+    this.memo.set(token, entry);
+    return entry;
+  }
+
+  /**
+   * Marks the negation scopes of `text`'s `tokens` (at most `maxTokens` each) in `negated` and
+   * writes the plain lexicon's score to `plainOut` and the stem lexicon's to `stemsOut`.
+   */
+  score(
+    text: string,
+    tokens: readonly string[],
+    maxTokens: number,
+    negated: Uint8Array,
+    plainOut: MutableLexiconScore,
+    stemsOut: MutableLexiconScore,
+  ): void {
+    const n = tokens.length;
+    if (this.entries.length < n) this.entries = new Array<PairEntry>(n * 2);
+    if (this.negatorAt.length < n) this.negatorAt = new Uint8Array(n * 2);
+    const entries = this.entries;
+    const negatorAt = this.negatorAt;
+    let butAt = -1;
+    let anyNegator = false;
+    for (let t = 0; t < n; t++) {
+      const entry = this.entryOf(tokens[t]!);
+      entries[t] = entry;
+      if (entry.but) butAt = t;
+      // As `isNegator`: a negating word, or the "t" of "don't" after a word ending in "n".
+      const negator = entry.negator || (t > 0 && tokens[t]! === 't' && tokens[t - 1]!.endsWith('n'));
+      negatorAt[t] = negator ? 1 : 0;
+      anyNegator ||= negator;
+    }
+    if (anyNegator) markNegationScopes(text, tokens, maxTokens, negated);
+    else negated.fill(0, 0, n);
+    scoreWith(entries, tokens, negated, negatorAt, butAt, false, plainOut);
+    scoreWith(entries, tokens, negated, negatorAt, butAt, true, stemsOut);
+  }
+}
+
+/** `lexiconScore`'s loop over `LexiconPair`'s entries, for its plain lexicon or its stem lexicon. */
+function scoreWith(
+  entries: readonly PairEntry[],
+  tokens: readonly string[],
+  negated: Uint8Array,
+  negatorAt: Uint8Array,
+  butAt: number,
+  stems: boolean,
+  out: MutableLexiconScore,
+): void {
+  let positive = 0;
+  let negative = 0;
+  let hits = 0;
+  let negatedPositive = 0;
+  let negatedNegative = 0;
+  let emojiPositive = 0;
+  let emojiNegative = 0;
+  let previousAt = -1;
+  let previousValue = 0;
+  for (let t = 0; t < tokens.length; t++) {
+    const entry = entries[t]!;
+    let valence: number | undefined;
+    let phrase: number | undefined;
+    if (stems) {
+      const firsts = entry.stems.firsts;
+      if (firsts !== undefined && t > 0) phrase = firsts.get(tokens[t - 1]!);
+      valence = phrase ?? entry.stems.valence;
+    } else valence = entry.plain;
+    if (phrase !== undefined && previousAt === t - 1) {
+      if (previousValue > 0) positive -= previousValue;
+      else negative += previousValue;
+      hits--;
+    }
+    if (valence === undefined) {
+      const emoji = entry.emoji;
+      if (emoji === undefined) continue;
+      if (emoji >= 2) emojiPositive++;
+      else if (emoji <= -2) emojiNegative++;
+      valence = emoji;
+    }
+    hits++;
+    for (let back = 1; back <= 2 && t - back >= 0; back++) {
+      const boost = entries[t - back]!.boost;
+      if (boost !== undefined) valence += Math.sign(valence) * boost * (back === 1 ? 1 : 0.95);
+    }
+    if (negated[t] === 1 && (phrase === undefined || negatorAt[t - 1] !== 1)) {
+      if (valence > 0) negatedPositive++;
+      else negatedNegative++;
+      valence *= NEGATION_SCALAR;
+    }
+    if (butAt >= 0) valence *= t < butAt ? 0.5 : t > butAt ? 1.5 : 1;
+    if (valence > 0) positive += valence;
+    else negative -= valence;
+    previousAt = t;
+    previousValue = valence;
+  }
+  const sum = positive - negative;
+  out.positive = positive;
+  out.negative = negative;
+  out.compound = sum / Math.sqrt(sum * sum + ALPHA);
+  out.hits = hits;
+  out.negatedPositive = negatedPositive;
+  out.negatedNegative = negatedNegative;
+  out.emojiPositive = emojiPositive;
+  out.emojiNegative = emojiNegative;
+}
+
+let englishPair: LexiconPair | undefined;
+
+/** VADER and the customer lexicon as one `LexiconPair`, built once on first use. */
+export function englishLexiconPair(): LexiconPair {
+  englishPair ??= new LexiconPair(lexiconOf('en'), lexiconOf('en-cx') as StemLexicon);
+  return englishPair;
+}

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { copyVector, DEFAULT_FEATURES, FeatureExtractor } from '../../../shared/classifier/features.ts';
+import { corpusFiles } from '../../../shared/classifier/build-models.ts';
+import { readCorpus } from '../../../shared/classifier/corpus.ts';
 import {
+  emptyLexiconScore,
+  englishLexiconPair,
   type LexiconName,
   lexiconOf,
   lexiconScore,
@@ -201,6 +205,58 @@ describe('lexiconScore with the English customer lexicon', () => {
     expect(cx('The store opens at nine on Tuesday')).toMatchObject({ positive: 0, negative: 0, hits: 0 });
     expect(cx('great, love it').hits).toBe(0);
     expect(cx('annoying').negative).toBe(cx('annoyed').negative);
+  });
+});
+
+/** Both English lexicons' scores and the negation marks of a text, as `englishLexiconPair` gives them and as the two-pass functions do. */
+function pairAndReference(text: string) {
+  const { text: normalized, tokens } = normalizeText(text);
+  const negated = new Uint8Array(tokens.length + 1);
+  const vader = emptyLexiconScore();
+  const customer = emptyLexiconScore();
+  englishLexiconPair().score(normalized, tokens, 3, negated, vader, customer);
+  const reference = new Uint8Array(tokens.length + 1);
+  markNegationScopes(normalized, tokens, 3, reference);
+  return {
+    pair: { negated: [...negated], vader: { ...vader }, customer: { ...customer } },
+    reference: {
+      negated: [...reference],
+      vader: lexiconScore(tokens, reference, lexiconOf('en')),
+      customer: lexiconScore(tokens, reference, lexiconOf('en-cx')),
+    },
+  };
+}
+
+describe('englishLexiconPair (the English stage: both lexicons in one pass)', () => {
+  it('gives the same negation marks and scores as markNegationScopes and lexiconScore on every English corpus text', () => {
+    // Prepare
+    const texts = readCorpus(corpusFiles())
+      .filter((e) => e.language === 'en')
+      .map((e) => e.text);
+
+    // Act
+    const differing = texts.filter((text) => {
+      const { pair, reference } = pairAndReference(text);
+      return JSON.stringify(pair) !== JSON.stringify(reference);
+    });
+
+    // Assess
+    expect(texts.length).toBeGreaterThan(1000);
+    expect(differing).toEqual([]);
+  });
+
+  it('gives the same numbers on texts made of negators, boosters, "but", phrases and emojis', () => {
+    const words = fc.constantFrom(
+      ...'not never no dont don t can cant but however very so kinda barely good great bad awful love hate refund login cant login waiting still broke broken app crashes thanks 😡 😍 👍 . , ! ? xurl'.split(
+        ' ',
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(words, { maxLength: 40 }), (tokens) => {
+        const { pair, reference } = pairAndReference(tokens.join(' '));
+        expect(pair).toEqual(reference);
+      }),
+    );
   });
 });
 
