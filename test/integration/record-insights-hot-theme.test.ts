@@ -137,4 +137,28 @@ describe('record-insights on a hot theme against dynalite', () => {
     expect(before).toBe(authors);
     expect(await fresh.authorsOf(themeId, '2026-11-21', '2026-11-21')).toBe(authors - 1);
   }, 300_000);
+  it('reads no theme item for a day whose open day moved on, and still the theme whose open day it is', async () => {
+    const early = { ...mention(90_001), createdAt: '2026-11-22T09:00:00.000Z' };
+    const later = { ...mention(90_002), createdAt: '2026-11-23T09:00:00.000Z' };
+    await batch([early], 'm1');
+    await batch([later], 'm2');
+    const themeId = (await themes.assignmentOf(early.mentionId, early.createdAt)) as string;
+    const batchGets: number[] = [];
+    local.documents.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'BatchGetItemCommand') batchGets.push(1);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countBatchGets' },
+    );
+
+    const movedOn = await themes.dayCounts([early.createdAt.slice(0, 10)]);
+    const readsMovedOn = batchGets.length;
+    const open = await themes.dayCounts(['2026-11-23']);
+    local.documents.middlewareStack.remove('countBatchGets');
+
+    expect(movedOn.filter((c) => c.themeId === themeId).map((c) => c.count)).toEqual([1]);
+    expect(open.filter((c) => c.themeId === themeId).map((c) => c.count)).toEqual([1]);
+    expect([readsMovedOn, batchGets.length]).toEqual([0, 1]);
+  });
 });

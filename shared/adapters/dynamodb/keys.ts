@@ -31,9 +31,9 @@
  * | theme            | THEME#<kind>#<language>    | <themeId>                              |                                             |
  * | theme of mention (old, read only) | THEMEMENTION#<mentionId> | THEMEMENTION                 |                                             |
  * | theme day        | THEMEDAY#<day>             | <themeId>                              |                                             |
- * | theme day node   | THEMEDAY#<day>             | <themeId>#<hex digits>                 |                                             |
+ * | theme day node   | THEMEDAY#<day>#<themeId>#<first hex digit> | <hex digits>           |                                             |
  * | open-day note    | THEMEDAY#<day>             | ~OPEN#<hash of its theme ids>          |                                             |
- * | moved-on note    | THEMEDAY#<day>             | ~MOVED#<themeId>                       |                                             |
+ * | moved-on note    | THEMEDAY#<day>             | ~OPEN#~MOVED#<themeId>                 |                                             |
  * | theme author (old)| THEMEAUTHOR#<themeId>     | <day>#<author hash>                    |                                             |
  * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |
  * | account timeline | KEYACCOUNT#<accountId>     | <at>#<mention or reply>#<item id>      |                                             |
@@ -68,15 +68,15 @@
  * mention (`[author hash, department, reactions]` by mention id), and written with the theme
  * (since w19); an open-day note (`~OPEN#`, the theme ids of one batch that may open the day)
  * lets a reader of the day find those themes; once the theme was written with a later open day,
- * a moved-on note (`~MOVED#<themeId>`, since w20) tells readers of the day not to read the theme.
+ * a moved-on note (`~OPEN#~MOVED#<themeId>`, since w20: an open-day note of no themes to a release before) tells readers of the day not to read the theme.
  * When a later day opens, the open day is counted on its theme day item first, as follows;
  * readers count a mention held by both once.
  * A theme day counts with `ADD` (of all of a batch's mentions of the theme and day in one
  * write) on the condition that its `mentionIds` set holds none of them yet and has room; since
  * w20 a theme day is a tree of such items of at most 500 mentions each (theme-day-nodes.ts): the
  * theme day item is its root, a full node is marked `full` and never changes its ids again, and
- * further mentions go to its 16 children (`<themeId>#<hex digit of the mention id's hash>`, and
- * so on), so a redelivery walks the same path and never counts twice, and a day holds any number
+ * further mentions go to its 16 children (the next hex digit of the mention id's hash, and so on;
+ * in 16 partitions of their own, `THEMEDAY#<day>#<themeId>#<first digit>`), so a redelivery walks the same path and never counts twice, and a day holds any number
  * of mentions (before w20 one item, up to about 7,000 within the 400 KB item limit). Theme
  * authors are pseudonymous hashes in the same nodes' `authors` sets, added by the same write,
  * joined over the nodes and days of a period; the one-item-per-author marks written before are
@@ -201,13 +201,17 @@ export const keys = {
   themeOfMention: (mentionId: string) => ({ PK: `THEMEMENTION#${mentionId}`, SK: 'THEMEMENTION' }),
   themeDays: (day: string) => `THEMEDAY#${day}`,
   themeDay: (day: string, themeId: string) => ({ PK: `THEMEDAY#${day}`, SK: themeId }),
-  /** A node of a theme day's tree (theme-day-nodes.ts): the root is the theme day item, `path` its hex digits below. */
-  themeDayNode: (day: string, themeId: string, path: string) => ({
-    PK: `THEMEDAY#${day}`,
-    SK: path ? `${themeId}#${path}` : themeId,
-  }),
+  /**
+   * A node of a theme day's tree (theme-day-nodes.ts): the root is the theme day item; the nodes
+   * below it (`path`: hex digits) lie in 16 partitions of their own, by the path's first digit,
+   * outside the day's partition (which reports query, and a release before w20 would misread).
+   */
+  themeDayNode: (day: string, themeId: string, path: string) =>
+    path ? { PK: themeDayBranch(day, themeId, path.slice(0, 1)), SK: path } : { PK: `THEMEDAY#${day}`, SK: themeId },
+  /** The partition of a theme day's nodes whose path starts with `digit`. */
+  themeDayBranch,
   /** The note that a theme's open day moved past `day` (readers of the day need not read the theme). */
-  themeMovedOn: (day: string, themeId: string) => ({ PK: `THEMEDAY#${day}`, SK: `~MOVED#${themeId}` }),
+  themeMovedOn: (day: string, themeId: string) => ({ PK: `THEMEDAY#${day}`, SK: `~OPEN#~MOVED#${themeId}` }),
   /** A batch's note of the themes whose open day may be `day` (`~` sorts after every theme id). */
   themeOpenDays: (day: string, noteId: string) => ({ PK: `THEMEDAY#${day}`, SK: `~OPEN#${noteId}` }),
   themeAuthors: (themeId: string) => `THEMEAUTHOR#${themeId}`,
@@ -261,4 +265,9 @@ export async function conditionalWrite(write: Promise<unknown>): Promise<boolean
     if (isConditionFailed(error)) return false;
     throw error;
   }
+}
+
+/** The partition of a theme day's tree nodes whose path starts with `digit` (since w20). */
+function themeDayBranch(day: string, themeId: string, digit: string): string {
+  return `THEMEDAY#${day}#${themeId}#${digit}`;
 }

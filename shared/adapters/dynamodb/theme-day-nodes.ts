@@ -94,17 +94,27 @@ export class ThemeDayNodes {
   }
 
   /**
-   * The nodes of a theme day below its root (none unless the root is full), with the projection's
-   * attributes and `SK`.
+   * The nodes of a theme day below its root (none unless the root is full: ask only then), with
+   * the projection's attributes: one query of each of its 16 partitions.
    */
-  below(day: string, themeId: string, projection: string, names: Record<string, string> = {}) {
-    return queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.themeDays(day), ':prefix': `${themeId}#` },
-      ProjectionExpression: projection,
-      ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-    });
+  async below(
+    day: string,
+    themeId: string,
+    projection: string,
+    names: Record<string, string> = {},
+  ): Promise<Record<string, unknown>[]> {
+    const branches = await Promise.all(
+      [...'0123456789abcdef'].map((digit) =>
+        queryAll(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.themeDayBranch(day, themeId, digit) },
+          ProjectionExpression: projection,
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        }),
+      ),
+    );
+    return branches.flat();
   }
 
   private notIn(ids: ReadonlySet<string> | undefined, group: readonly ThemeCount[]): ThemeCount[] {

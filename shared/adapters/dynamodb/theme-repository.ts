@@ -129,7 +129,8 @@ export class DynamoThemeRepository implements ThemeRepository {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.themeMovedOn(day, themeId), type: 'themeMovedOn', day, themeId },
+        // An open-day note of no themes to a release before w20 (which reads `themeIds` only).
+        Item: { ...keys.themeMovedOn(day, themeId), type: 'themeOpenDays', day, themeIds: [], movedOn: themeId },
       }),
     );
   }
@@ -151,10 +152,18 @@ export class DynamoThemeRepository implements ThemeRepository {
     const utc = Date.parse(createdAt.slice(0, 10));
     for (const offset of [-1, 0, 1]) {
       const day = new Date(utc + offset * DAY_MS).toISOString().slice(0, 10);
-      // The day's root, and the nodes below it that mark the author (a hot day's tree).
-      const below = await this.nodes.below(day, themeId, 'SK, authors');
+      // The day's root, and where it is full the nodes below it that mark the author (a hot day's tree).
+      const { Item: root } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.themeDay(day, themeId),
+          ProjectionExpression: '#full',
+          ExpressionAttributeNames: { '#full': 'full' },
+        }),
+      );
+      const below = root?.full === true ? await this.nodes.below(day, themeId, 'PK, SK, authors') : [];
       const marked = below.filter((n) => ((n.authors as Set<string> | undefined) ?? new Set()).has(authorHash));
-      for (const key of [keys.themeDay(day, themeId), ...marked.map((n) => ({ PK: keys.themeDays(day), SK: n.SK }))])
+      for (const key of [keys.themeDay(day, themeId), ...marked.map((n) => ({ PK: n.PK, SK: n.SK }))])
         await conditionalWrite(
           this.client.send(
             new UpdateCommand({
@@ -215,8 +224,8 @@ export class DynamoThemeRepository implements ThemeRepository {
           KeyConditionExpression: 'PK = :pk',
           ExpressionAttributeValues: { ':pk': keys.themeDays(day) },
           // The mention ids are for idempotence only: never read them back (but where an open day needs them).
-          ProjectionExpression: '#type, #day, themeId, #count, reactions, departments, themeIds',
-          ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#count': 'count' },
+          ProjectionExpression: '#type, #day, themeId, #count, reactions, departments, themeIds, movedOn, #full',
+          ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#count': 'count', '#full': 'full' },
         });
         const counts = new Map<string, ThemeDayCount>();
         const noted = new Set<string>();
@@ -224,22 +233,24 @@ export class DynamoThemeRepository implements ThemeRepository {
         for (const item of items) {
           if (item.type === 'themeOpenDays') {
             for (const id of (item.themeIds as string[] | undefined) ?? []) noted.add(String(id));
+            if (typeof item.movedOn === 'string') movedOn.add(item.movedOn);
             continue;
           }
-          if (item.type === 'themeMovedOn') {
-            movedOn.add(String(item.themeId));
-            continue;
-          }
-          // A hot day's nodes (its root and the tree below it): summed.
+          // A full root: its day's tree below it counts the rest (a hot day), summed.
           const themeId = String(item.themeId);
-          const before = counts.get(themeId);
+          const below =
+            item.full === true
+              ? await this.nodes.below(day, themeId, '#count, reactions, departments', { '#count': 'count' })
+              : [];
           counts.set(themeId, {
             day,
             themeId,
-            count: (before?.count ?? 0) + Number(item.count ?? 0),
-            reactions: (before?.reactions ?? 0) + Number(item.reactions ?? 0),
+            count: [item, ...below].reduce((sum, node) => sum + Number(node.count ?? 0), 0),
+            reactions: [item, ...below].reduce((sum, node) => sum + Number(node.reactions ?? 0), 0),
             departments: [
-              ...new Set([...(before?.departments ?? []), ...((item.departments as Set<string> | undefined) ?? [])]),
+              ...new Set(
+                [item, ...below].flatMap((node) => [...((node.departments as Set<string> | undefined) ?? [])]),
+              ),
             ].sort(),
           });
         }
