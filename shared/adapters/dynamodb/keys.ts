@@ -68,19 +68,20 @@
  * mention (`[author hash, department, reactions]` by mention id), and written with the theme
  * (since w19); an open-day note (`~OPEN#`, the theme ids of one batch that may open the day)
  * lets a reader of the day find those themes; once the theme was written with a later open day,
- * a moved-on note (`~OPEN#~MOVED#<themeId>`, since w20: an open-day note of no themes to a release before) tells readers of the day not to read the theme.
- * When a later day opens, the open day is counted on its theme day item first, as follows;
- * readers count a mention held by both once.
+ * a moved-on note (`~OPEN#~MOVED#<themeId>`, since w20: to a release before, an open-day note of
+ * no themes) tells readers of the day not to read the theme. When a later day opens, the open day
+ * is counted on its theme day item first, as follows; readers count a mention held by both once.
  * A theme day counts with `ADD` (of all of a batch's mentions of the theme and day in one
- * write) on the condition that its `mentionIds` set holds none of them yet and has room; since
- * w20 a theme day is a tree of such items of at most 500 mentions each (theme-day-nodes.ts): the
- * theme day item is its root, a full node is marked `full` and never changes its ids again, and
- * further mentions go to its 16 children (the next hex digit of the mention id's hash, and so on;
- * in 16 partitions of their own, `THEMEDAY#<day>#<themeId>#<first digit>`), so a redelivery walks the same path and never counts twice, and a day holds any number
- * of mentions (before w20 one item, up to about 7,000 within the 400 KB item limit). Theme
- * authors are pseudonymous hashes in the same nodes' `authors` sets, added by the same write,
- * joined over the nodes and days of a period; the one-item-per-author marks written before are
- * still read and erased until they expire.
+ * write) on the condition that its `mentionIds` set holds none of them yet and has room. Since
+ * w20 a theme day is a tree of such items (theme-day-nodes.ts): the theme day item is its root
+ * (up to 100 mentions), a full node is marked `full` and never changes its ids again, and further
+ * mentions go to its 16 children of up to 40 (by the next hex digit of the mention id's hash, and
+ * so on; in 16 partitions of their own, `THEMEDAY#<day>#<themeId>#<first digit>`), so a
+ * redelivery walks the same path and never counts twice, and a day holds any number of mentions
+ * (before w20 one item, up to about 7,000 within the 400 KB item limit). Theme authors are
+ * pseudonymous hashes in the same nodes' `authors` sets, added by the same write, joined over the
+ * nodes and days of a period; the one-item-per-author marks written before are still read and
+ * erased until they expire.
  * Histograms count observations per bucket (`le_15`, ..., `le_10080`, `gt_10080`) with
  * `count` and `sumMinutes`, all added with `ADD`; metrics are `response` (wall-clock),
  * `response-business` (business minutes, the reports' percentiles) and `resolution`.

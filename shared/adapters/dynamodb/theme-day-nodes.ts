@@ -6,12 +6,17 @@ import { conditionalWrite, keys } from './keys.ts';
 import { queryAll } from './query-all.ts';
 
 /**
- * Mentions one theme day node lists at most (an id and an author hash, about 60 bytes each: ~6 KB,
- * so a write to it costs at most ~6 W; DynamoDB's item limit of 400 KB holds about 6,000-7,000).
- * Small on purpose: on a hot day a batch's mentions scatter over the nodes with room, about one
- * write each, and a write costs the node's size (docs/capacity.md, Round w20).
+ * Mentions a theme day's root (the theme day item) lists at most (an id and an author hash, about
+ * 65 bytes each: ~6.5 KB, a write to it at most 7 W; DynamoDB's item limit of 400 KB holds about
+ * 6,000-7,000): a day of an ordinary theme (its open day and up to this many more) stays one item.
  */
-export const DAY_NODE_MENTIONS = 100;
+export const DAY_ROOT_MENTIONS = 100;
+/**
+ * Mentions a node below the root lists at most (~2.6 KB, a write at most 3 W). Small on purpose: on
+ * a hot day a batch's mentions scatter over the nodes with room, about one write each, and a
+ * write costs the node's size (docs/capacity.md, Round w20).
+ */
+export const DAY_NODE_MENTIONS = 40;
 /**
  * Full nodes whose ids a process remembers, the least recently used forgotten first (each ~10 KB in
  * memory): the nodes above a hot day's nodes with room, about 1 in 15 of its nodes (a day of a
@@ -27,16 +32,17 @@ const COUNTS_PER_WRITE = 50;
 const NODE_ROUNDS = 8;
 
 /**
- * A theme's mentions of one day, in a tree of items of at most DAY_NODE_MENTIONS each (since w20):
- * the root is the theme day item (`THEMEDAY#<day>` / `<themeId>`, as before); once it is full it is
+ * A theme's mentions of one day, in a tree of items (since w20). The root is the theme day item
+ * (`THEMEDAY#<day>` / `<themeId>`, as before) of at most DAY_ROOT_MENTIONS; once it is full it is
  * marked `full` and never changes its ids again, and each further mention goes to the child named
- * by the next hex digit of its id's hash (`<themeId>#<digits>`), full in its turn, and so on
- * (16 x 100 = 1,600 mentions on the first level, 25,600 on the second, 409,600 on the third). A mention is counted on
- * the first node of its path that is not full, on the condition that the node lists none of the
- * write's mentions: the nodes before it on its path were full and did not list it, and never
- * change, so a redelivery walks the same path and finds it. Counts, reactions, departments and
- * authors are summed or joined over a day's nodes by readers. A root of an earlier release past
- * the bound (up to 400 KB) is simply full.
+ * by the next hex digit of its id's hash (keys.themeDayNode: 16 partitions by the first digit), of
+ * at most DAY_NODE_MENTIONS, full in its turn, and so on (16 x 40 = 640 mentions on the first
+ * level, 10,240 on the second, 163,840 on the third, 2.6 million on the fourth). A mention is
+ * counted on the first node of its path that is not full, on the condition that the node lists
+ * none of the write's mentions: the nodes before it on its path were full and did not list it, and
+ * never change, so a redelivery walks the same path and finds it. Counts, reactions, departments
+ * and authors are summed or joined over a day's nodes by readers. A root of an earlier release
+ * past the bound (up to 400 KB) is simply full.
  */
 export class ThemeDayNodes {
   /** Ids of full nodes, by key: they never change, so a process asks for them once. */
@@ -63,7 +69,7 @@ export class ThemeDayNodes {
       let refused = 0;
       while (rest.length > 0) {
         const write = rest.slice(0, COUNTS_PER_WRITE);
-        if (await this.add(key, write)) {
+        if (await this.add(key, path, write)) {
           for (const c of write) counted.add(c.mentionId);
           rest = rest.slice(write.length);
           continue;
@@ -71,7 +77,7 @@ export class ThemeDayNodes {
         // Refused: it lists one of them (a redelivery), another writer filled it, or it is full.
         const node = await this.read(key);
         rest = this.notIn(node.ids, rest);
-        if (node.full || node.ids.size + Math.min(rest.length, COUNTS_PER_WRITE) > DAY_NODE_MENTIONS) {
+        if (node.full || node.ids.size + Math.min(rest.length, COUNTS_PER_WRITE) > capacityOf(path)) {
           rest = this.notIn(node.full ? node.ids : await this.close(key), rest);
           break;
         }
@@ -122,7 +128,7 @@ export class ThemeDayNodes {
   }
 
   /** Adds the mentions when the node is not full, has room for them and lists none of them. */
-  private add(key: { PK: string; SK: string }, group: readonly ThemeCount[]): Promise<boolean> {
+  private add(key: { PK: string; SK: string }, path: string, group: readonly ThemeCount[]): Promise<boolean> {
     const [first] = group as [ThemeCount];
     const ids = group.map((c, i) => [`:m${i}`, c.mentionId] as const);
     return conditionalWrite(
@@ -140,7 +146,7 @@ export class ThemeDayNodes {
             ':ids': new Set(group.map((c) => c.mentionId)),
             ':departments': new Set(group.map((c) => c.department)),
             ':authors': new Set(group.map((c) => c.authorHash)),
-            ':room': DAY_NODE_MENTIONS - group.length,
+            ':room': capacityOf(path) - group.length,
             ...Object.fromEntries(ids),
             ':type': 'themeDay',
             ':day': first.day,
@@ -197,6 +203,11 @@ export class ThemeDayNodes {
     if (this.full.size >= REMEMBERED_FULL_NODES) this.full.delete(this.full.keys().next().value as string);
     this.full.set(name, ids);
   }
+}
+
+/** Mentions the node at `path` lists at most. */
+function capacityOf(path: string): number {
+  return path ? DAY_NODE_MENTIONS : DAY_ROOT_MENTIONS;
 }
 
 function nodeName(key: { PK: string; SK: string }): string {
