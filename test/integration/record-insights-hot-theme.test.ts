@@ -161,4 +161,34 @@ describe('record-insights on a hot theme against dynalite', () => {
     expect(open.filter((c) => c.themeId === themeId).map((c) => c.count)).toEqual([1]);
     expect([readsMovedOn, batchGets.length]).toEqual([0, 1]);
   });
+  it('counts each mention once when two processes count the same hot day at once', async () => {
+    const themeId = 'th_complaint_de_c0ffee000002';
+    const counts = Array.from({ length: 900 }, (_, n) => ({
+      themeId,
+      day: '2026-11-24',
+      mentionId: `x:1874650293847561${String(n).padStart(4, '0')}`,
+      department: 'service',
+      reactions: 1,
+      authorHash: String(n % 300).padStart(20, 'b'),
+    }));
+    const one = new DynamoThemeRepository(local.documents, topology.table.name);
+    const other = new DynamoThemeRepository(local.documents, topology.table.name);
+
+    const counted = await Promise.all([
+      (async () => {
+        let ids = 0;
+        for (let i = 0; i < 900; i += 150) ids += (await one.countMentions(counts.slice(i, i + 150))).size;
+        return ids;
+      })(),
+      (async () => {
+        let ids = 0;
+        for (let i = 750; i >= 0; i -= 150) ids += (await other.countMentions(counts.slice(i, i + 150))).size;
+        return ids;
+      })(),
+    ]);
+
+    expect(counted[0] + counted[1]).toBe(900);
+    expect((await themes.themeDays(themeId, ['2026-11-24'])).get('2026-11-24')).toBe(900);
+    expect(await themes.authorsOf(themeId, '2026-11-24', '2026-11-24')).toBe(300);
+  }, 300_000);
 });

@@ -68,7 +68,8 @@ export class ThemeDayNodes {
     if (!known) {
       let refused = 0;
       while (rest.length > 0) {
-        const write = rest.slice(0, COUNTS_PER_WRITE);
+        // No more than the node takes: a new node (no ids yet) is not asked for room.
+        const write = rest.slice(0, Math.min(COUNTS_PER_WRITE, capacityOf(path)));
         if (await this.add(key, path, write)) {
           for (const c of write) counted.add(c.mentionId);
           rest = rest.slice(write.length);
@@ -77,7 +78,7 @@ export class ThemeDayNodes {
         // Refused: it lists one of them (a redelivery), another writer filled it, or it is full.
         const node = await this.read(key);
         rest = this.notIn(node.ids, rest);
-        if (node.full || node.ids.size + Math.min(rest.length, COUNTS_PER_WRITE) > capacityOf(path)) {
+        if (node.full || node.ids.size + Math.min(rest.length, COUNTS_PER_WRITE, capacityOf(path)) > capacityOf(path)) {
           rest = this.notIn(node.full ? node.ids : await this.close(key), rest);
           break;
         }
