@@ -525,10 +525,16 @@ export class InMemoryThemes implements ThemeRepository {
   async noteOpenDays(day: string, themeIds: readonly string[]): Promise<void> {
     for (const id of themeIds) this.openDayNotes.add(`${day}#${id}`);
   }
+  /** `<day>#<themeId>` of every moved-on note: a reader of the day does not read the theme. */
+  readonly movedOn = new Set<string>();
+  async noteMovedOn(day: string, themeId: string): Promise<void> {
+    this.movedOn.add(`${day}#${themeId}`);
+  }
   /** A theme's open day, as a reader finds it (through its note), without what its day item counts already. */
   private openTotals(themeId: string, day: string) {
     const open = this.stored.get(themeId)?.openDay;
-    if (!open || open.day !== day || !this.openDayNotes.has(`${day}#${themeId}`)) return undefined;
+    const noted = this.openDayNotes.has(`${day}#${themeId}`) && !this.movedOn.has(`${day}#${themeId}`);
+    if (!open || open.day !== day || !noted) return undefined;
     return openDayTotals(open, this.days.get(`${day}#${themeId}`)?.mentionIds);
   }
   async removeAuthorMarks(themeId: string, authorHash: string, createdAt: string): Promise<void> {

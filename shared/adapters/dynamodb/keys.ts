@@ -31,7 +31,9 @@
  * | theme            | THEME#<kind>#<language>    | <themeId>                              |                                             |
  * | theme of mention (old, read only) | THEMEMENTION#<mentionId> | THEMEMENTION                 |                                             |
  * | theme day        | THEMEDAY#<day>             | <themeId>                              |                                             |
+ * | theme day node   | THEMEDAY#<day>#<themeId>#<first hex digit> | <hex digits>           |                                             |
  * | open-day note    | THEMEDAY#<day>             | ~OPEN#<hash of its theme ids>          |                                             |
+ * | moved-on note    | THEMEDAY#<day>             | ~OPEN#~MOVED#<themeId>                 |                                             |
  * | theme author (old)| THEMEAUTHOR#<themeId>     | <day>#<author hash>                    |                                             |
  * | theme defect     | THEMEDEFECT                | <themeId>                              |                                             |
  * | account timeline | KEYACCOUNT#<accountId>     | <at>#<mention or reply>#<item id>      |                                             |
@@ -65,16 +67,21 @@
  * A theme's latest day with mentions (its open day) is kept in the theme item, one entry per
  * mention (`[author hash, department, reactions]` by mention id), and written with the theme
  * (since w19); an open-day note (`~OPEN#`, the theme ids of one batch that may open the day)
- * lets a reader of the day find those themes. When a later day opens, the open day is counted
- * on its theme day item first, as follows; readers count a mention held by both once.
+ * lets a reader of the day find those themes; once the theme was written with a later open day,
+ * a moved-on note (`~OPEN#~MOVED#<themeId>`, since w20: to a release before, an open-day note of
+ * no themes) tells readers of the day not to read the theme. When a later day opens, the open day
+ * is counted on its theme day item first, as follows; readers count a mention held by both once.
  * A theme day counts with `ADD` (of all of a batch's mentions of the theme and day in one
- * write) on the condition that its `mentionIds` set holds none of them yet; refused, each is
- * counted on its own under the same condition, so a redelivery never counts twice (one theme's day holds up to
- * about 7,500 mentions of as many authors within the 400 KB item limit: a mention id and a
- * 20-character author hash each). Theme authors are pseudonymous
- * hashes in the same day item's `authors` set, added by the same write, counted over the days
- * of a period; the one-item-per-author marks written before are still read and erased until
- * they expire.
+ * write) on the condition that its `mentionIds` set holds none of them yet and has room. Since
+ * w20 a theme day is a tree of such items (theme-day-nodes.ts): the theme day item is its root
+ * (up to 100 mentions), a full node is marked `full` and never changes its ids again, and further
+ * mentions go to its 16 children of up to 40 (by the next hex digit of the mention id's hash, and
+ * so on; in 16 partitions of their own, `THEMEDAY#<day>#<themeId>#<first digit>`), so a
+ * redelivery walks the same path and never counts twice, and a day holds any number of mentions
+ * (before w20 one item, up to about 7,000 within the 400 KB item limit). Theme authors are
+ * pseudonymous hashes in the same nodes' `authors` sets, added by the same write, joined over the
+ * nodes and days of a period; the one-item-per-author marks written before are still read and
+ * erased until they expire.
  * Histograms count observations per bucket (`le_15`, ..., `le_10080`, `gt_10080`) with
  * `count` and `sumMinutes`, all added with `ADD`; metrics are `response` (wall-clock),
  * `response-business` (business minutes, the reports' percentiles) and `resolution`.
@@ -195,6 +202,17 @@ export const keys = {
   themeOfMention: (mentionId: string) => ({ PK: `THEMEMENTION#${mentionId}`, SK: 'THEMEMENTION' }),
   themeDays: (day: string) => `THEMEDAY#${day}`,
   themeDay: (day: string, themeId: string) => ({ PK: `THEMEDAY#${day}`, SK: themeId }),
+  /**
+   * A node of a theme day's tree (theme-day-nodes.ts): the root is the theme day item; the nodes
+   * below it (`path`: hex digits) lie in 16 partitions of their own, by the path's first digit,
+   * outside the day's partition (which reports query, and a release before w20 would misread).
+   */
+  themeDayNode: (day: string, themeId: string, path: string) =>
+    path ? { PK: themeDayBranch(day, themeId, path.slice(0, 1)), SK: path } : { PK: `THEMEDAY#${day}`, SK: themeId },
+  /** The partition of a theme day's nodes whose path starts with `digit`. */
+  themeDayBranch,
+  /** The note that a theme's open day moved past `day` (readers of the day need not read the theme). */
+  themeMovedOn: (day: string, themeId: string) => ({ PK: `THEMEDAY#${day}`, SK: `~OPEN#~MOVED#${themeId}` }),
   /** A batch's note of the themes whose open day may be `day` (`~` sorts after every theme id). */
   themeOpenDays: (day: string, noteId: string) => ({ PK: `THEMEDAY#${day}`, SK: `~OPEN#${noteId}` }),
   themeAuthors: (themeId: string) => `THEMEAUTHOR#${themeId}`,
@@ -248,4 +266,9 @@ export async function conditionalWrite(write: Promise<unknown>): Promise<boolean
     if (isConditionFailed(error)) return false;
     throw error;
   }
+}
+
+/** The partition of a theme day's tree nodes whose path starts with `digit` (since w20). */
+function themeDayBranch(day: string, themeId: string, digit: string): string {
+  return `THEMEDAY#${day}#${themeId}#${digit}`;
 }

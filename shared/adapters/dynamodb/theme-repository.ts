@@ -16,6 +16,7 @@ import { parseThemeId } from '../../domain/themes/theme-id.ts';
 import { conditionalWrite, keys } from './keys.ts';
 import { getAll, queryAll } from './query-all.ts';
 import { entriesOf, hourClaims } from './rate-store.ts';
+import { ThemeDayNodes } from './theme-day-nodes.ts';
 
 const DAY_MS = 86_400_000;
 /**
@@ -25,24 +26,23 @@ const DAY_MS = 86_400_000;
  */
 export const THEME_LOCK = 'lock2';
 /**
- * Mentions counted on a theme day by one write at most: its condition names each of them
- * (`contains(mentionIds, :mN)`), and a condition expression may be at most 4 KB long.
- */
-const COUNTS_PER_WRITE = 50;
-
-/**
  * Themes in the company table (keys.ts: THEME*). Idempotent per mention: the mention's theme
  * is claimed once (with its batch's claim in its hour's rates, DynamoRateStore.countOnce, or
  * its note past the hour's claim cap; the notes and `THEMEMENTION` claims of earlier releases
  * are still read), the theme's vector remembers its recent mentions, a day counts a mention
- * once by its id set and holds its authors' marks (a set of pseudonymous hashes) in the same
- * write. Author marks of the release before, one item each, are still read and erased.
+ * once by its id sets and holds its authors' marks (sets of pseudonymous hashes) in the same
+ * write, on a tree of bounded items (ThemeDayNodes). Author marks of the release before, one item
+ * each, are still read and erased.
  */
 export class DynamoThemeRepository implements ThemeRepository {
+  private readonly nodes: ThemeDayNodes;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.nodes = new ThemeDayNodes(client, tableName);
+  }
 
   async themesOf(kind: ThemeKind, language: string): Promise<StoredTheme[]> {
     const items = await queryAll(this.client, {
@@ -120,13 +120,19 @@ export class DynamoThemeRepository implements ThemeRepository {
 
   async countMentions(counts: readonly ThemeCount[]): Promise<Set<string>> {
     const counted = new Set<string>();
-    for (const group of themeDayGroups(counts)) {
-      // One write for the group; refused when any of them was counted before (a redelivery):
-      // then each on its own, so the others still count once.
-      if (await this.addToDay(group)) for (const c of group) counted.add(c.mentionId);
-      else for (const c of group) if (await this.addToDay([c])) counted.add(c.mentionId);
-    }
+    // One write for the group on the day's first node with room; one it lists already (a redelivery) is left out.
+    for (const group of themeDayGroups(counts)) for (const id of await this.nodes.count(group)) counted.add(id);
     return counted;
+  }
+
+  async noteMovedOn(day: string, themeId: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        // An open-day note of no themes to a release before w20 (which reads `themeIds` only).
+        Item: { ...keys.themeMovedOn(day, themeId), type: 'themeOpenDays', day, themeIds: [], movedOn: themeId },
+      }),
+    );
   }
 
   async noteOpenDays(day: string, themeIds: readonly string[]): Promise<void> {
@@ -142,52 +148,34 @@ export class DynamoThemeRepository implements ThemeRepository {
     );
   }
 
-  /** Adds the mentions (of one theme day) on the condition that the day holds none of them yet. */
-  private addToDay(group: readonly ThemeCount[]): Promise<boolean> {
-    const [first] = group;
-    if (!first) return Promise.resolve(true);
-    const ids = group.map((c, i) => [`:m${i}`, c.mentionId] as const);
-    return conditionalWrite(
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.themeDay(first.day, first.themeId),
-          UpdateExpression:
-            'ADD #count :count, reactions :reactions, mentionIds :ids, departments :departments, authors :authors SET #type = :type, #day = :day, themeId = :themeId',
-          ConditionExpression: `attribute_not_exists(mentionIds) OR NOT (${ids.map(([name]) => `contains(mentionIds, ${name})`).join(' OR ')})`,
-          ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#day': 'day' },
-          ExpressionAttributeValues: {
-            ':count': group.length,
-            ':reactions': group.reduce((sum, c) => sum + c.reactions, 0),
-            ':ids': new Set(group.map((c) => c.mentionId)),
-            ':departments': new Set(group.map((c) => c.department)),
-            ':authors': new Set(group.map((c) => c.authorHash)),
-            ...Object.fromEntries(ids),
-            ':type': 'themeDay',
-            ':day': first.day,
-            ':themeId': first.themeId,
-          },
-        }),
-      ),
-    );
-  }
-
   async removeAuthorMarks(themeId: string, authorHash: string, createdAt: string): Promise<void> {
     const utc = Date.parse(createdAt.slice(0, 10));
     for (const offset of [-1, 0, 1]) {
       const day = new Date(utc + offset * DAY_MS).toISOString().slice(0, 10);
-      await conditionalWrite(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.themeDay(day, themeId),
-            UpdateExpression: 'DELETE authors :author',
-            // Only where the author is marked: an update of a missing day would create it.
-            ConditionExpression: 'contains(authors, :hash)',
-            ExpressionAttributeValues: { ':author': new Set([authorHash]), ':hash': authorHash },
-          }),
-        ),
+      // The day's root, and where it is full the nodes below it that mark the author (a hot day's tree).
+      const { Item: root } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.themeDay(day, themeId),
+          ProjectionExpression: '#full',
+          ExpressionAttributeNames: { '#full': 'full' },
+        }),
       );
+      const below = root?.full === true ? await this.nodes.below(day, themeId, 'PK, SK, authors') : [];
+      const marked = below.filter((n) => ((n.authors as Set<string> | undefined) ?? new Set()).has(authorHash));
+      for (const key of [keys.themeDay(day, themeId), ...marked.map((n) => ({ PK: n.PK, SK: n.SK }))])
+        await conditionalWrite(
+          this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: key,
+              UpdateExpression: 'DELETE authors :author',
+              // Only where the author is marked: an update of a missing day would create it.
+              ConditionExpression: 'contains(authors, :hash)',
+              ExpressionAttributeValues: { ':author': new Set([authorHash]), ':hash': authorHash },
+            }),
+          ),
+        );
     }
     // Marks written before they moved onto the theme day: one item per theme, day and author (until they expire).
     const legacy = await queryAll(this.client, {
@@ -207,7 +195,7 @@ export class DynamoThemeRepository implements ThemeRepository {
         this.client,
         this.tableName,
         daysBetween(from, to).map((day) => keys.themeDay(day, themeId)),
-        { ProjectionExpression: 'authors' },
+        { ProjectionExpression: '#day, authors, #full', ExpressionAttributeNames: { '#day': 'day', '#full': 'full' } },
       ),
       queryAll(this.client, {
         TableName: this.tableName,
@@ -218,7 +206,11 @@ export class DynamoThemeRepository implements ThemeRepository {
       this.openDayOf(themeId),
     ]);
     const authors = new Set(legacy.map((item) => String(item.SK).split('#')[1]));
-    for (const item of days) for (const author of (item.authors as Set<string> | undefined) ?? []) authors.add(author);
+    const below = await Promise.all(
+      days.filter((item) => item.full === true).map((item) => this.nodes.below(String(item.day), themeId, 'authors')),
+    );
+    for (const item of [...days, ...below.flat()])
+      for (const author of (item.authors as Set<string> | undefined) ?? []) authors.add(author);
     if (open && open.day >= from && open.day <= to)
       for (const author of openDayTotals(open).authors) authors.add(author);
     return authors.size;
@@ -232,25 +224,38 @@ export class DynamoThemeRepository implements ThemeRepository {
           KeyConditionExpression: 'PK = :pk',
           ExpressionAttributeValues: { ':pk': keys.themeDays(day) },
           // The mention ids are for idempotence only: never read them back (but where an open day needs them).
-          ProjectionExpression: '#type, #day, themeId, #count, reactions, departments, themeIds',
-          ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#count': 'count' },
+          ProjectionExpression: '#type, #day, themeId, #count, reactions, departments, themeIds, movedOn, #full',
+          ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#count': 'count', '#full': 'full' },
         });
         const counts = new Map<string, ThemeDayCount>();
         const noted = new Set<string>();
+        const movedOn = new Set<string>();
         for (const item of items) {
           if (item.type === 'themeOpenDays') {
             for (const id of (item.themeIds as string[] | undefined) ?? []) noted.add(String(id));
+            if (typeof item.movedOn === 'string') movedOn.add(item.movedOn);
             continue;
           }
-          counts.set(String(item.themeId), {
+          // A full root: its day's tree below it counts the rest (a hot day), summed.
+          const themeId = String(item.themeId);
+          const below =
+            item.full === true
+              ? await this.nodes.below(day, themeId, '#count, reactions, departments', { '#count': 'count' })
+              : [];
+          counts.set(themeId, {
             day,
-            themeId: String(item.themeId),
-            count: Number(item.count ?? 0),
-            reactions: Number(item.reactions ?? 0),
-            departments: [...((item.departments as Set<string> | undefined) ?? [])].sort(),
+            themeId,
+            count: [item, ...below].reduce((sum, node) => sum + Number(node.count ?? 0), 0),
+            reactions: [item, ...below].reduce((sum, node) => sum + Number(node.reactions ?? 0), 0),
+            departments: [
+              ...new Set(
+                [item, ...below].flatMap((node) => [...((node.departments as Set<string> | undefined) ?? [])]),
+              ),
+            ].sort(),
           });
         }
-        for (const [themeId, open] of await this.openDaysOf([...noted])) {
+        // A theme whose open day moved past this one (its note) holds nothing of it in its item.
+        for (const [themeId, open] of await this.openDaysOf([...noted].filter((id) => !movedOn.has(id)))) {
           if (open.day !== day) continue;
           const closed = counts.get(themeId);
           const totals = openDayTotals(open, closed ? await this.countedOn(day, themeId) : undefined);
@@ -276,11 +281,22 @@ export class DynamoThemeRepository implements ThemeRepository {
         this.client,
         this.tableName,
         days.map((day) => keys.themeDay(day, themeId)),
-        { ProjectionExpression: '#day, #count', ExpressionAttributeNames: { '#day': 'day', '#count': 'count' } },
+        {
+          ProjectionExpression: '#day, #count, #full',
+          ExpressionAttributeNames: { '#day': 'day', '#count': 'count', '#full': 'full' },
+        },
       ),
       this.openDayOf(themeId),
     ]);
-    for (const item of items) counts.set(String(item.day), Number(item.count ?? 0));
+    for (const item of items) {
+      const day = String(item.day);
+      // A full root: the day's tree below it counts the rest.
+      const below = item.full === true ? await this.nodes.below(day, themeId, '#count', { '#count': 'count' }) : [];
+      counts.set(
+        day,
+        [item, ...below].reduce((sum, node) => sum + Number(node.count ?? 0), 0),
+      );
+    }
     if (open && counts.has(open.day)) {
       const closed = items.some((item) => item.day === open.day);
       const totals = openDayTotals(open, closed ? await this.countedOn(open.day, themeId) : undefined);
@@ -311,16 +327,18 @@ export class DynamoThemeRepository implements ThemeRepository {
     return open;
   }
 
-  /** The mentions a theme day item counts (to count an open day's mention held by both once). */
+  /** The mentions a theme day's items count (to count an open day's mention held by both once). */
   private async countedOn(day: string, themeId: string): Promise<Set<string>> {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
         Key: keys.themeDay(day, themeId),
-        ProjectionExpression: 'mentionIds',
+        ProjectionExpression: 'mentionIds, #full',
+        ExpressionAttributeNames: { '#full': 'full' },
       }),
     );
-    return new Set((Item?.mentionIds as Set<string> | undefined) ?? []);
+    const below = Item?.full === true ? await this.nodes.below(day, themeId, 'mentionIds') : [];
+    return new Set([Item, ...below].flatMap((node) => [...((node?.mentionIds as Set<string> | undefined) ?? [])]));
   }
 
   async markDefect(themeId: string, defect: ThemeDefect): Promise<void> {
@@ -353,7 +371,7 @@ export class DynamoThemeRepository implements ThemeRepository {
   }
 }
 
-/** The counts by theme day, each mention once, in writes of at most COUNTS_PER_WRITE. */
+/** The counts by theme day, each mention once (ThemeDayNodes writes them in parts). */
 function themeDayGroups(counts: readonly ThemeCount[]): ThemeCount[][] {
   const byDay = new Map<string, Map<string, ThemeCount>>();
   for (const count of counts) {
@@ -362,12 +380,7 @@ function themeDayGroups(counts: readonly ThemeCount[]): ThemeCount[][] {
     if (!day.has(count.mentionId)) day.set(count.mentionId, count);
     byDay.set(key, day);
   }
-  const groups: ThemeCount[][] = [];
-  for (const day of byDay.values()) {
-    const all = [...day.values()];
-    for (let i = 0; i < all.length; i += COUNTS_PER_WRITE) groups.push(all.slice(i, i + COUNTS_PER_WRITE));
-  }
-  return groups;
+  return [...byDay.values()].map((day) => [...day.values()]);
 }
 
 /**

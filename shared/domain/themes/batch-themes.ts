@@ -78,6 +78,10 @@ export class BatchThemes implements ThemeRepository {
     return this.table.removeAuthorMarks(themeId, authorHash, createdAt);
   }
 
+  noteMovedOn(day: string, themeId: string): Promise<void> {
+    return this.table.noteMovedOn(day, themeId);
+  }
+
   authorsOf(themeId: string, from: string, to: string): Promise<number> {
     return this.table.authorsOf(themeId, from, to);
   }

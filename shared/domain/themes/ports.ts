@@ -71,7 +71,7 @@ export interface ThemeRepository {
   /**
    * Counts each mention on its theme's day and notes its author there (each once, however
    * often it is called; one write per theme day for all of its mentions where none of them
-   * was counted before); returns the ids of the mentions counted now.
+   * was counted before; any number of mentions a day); returns the ids of the mentions counted now.
    */
   countMentions(counts: readonly ThemeCount[]): Promise<Set<string>>;
   /**
@@ -79,6 +79,11 @@ export interface ThemeRepository {
    * that a reader of the day finds them: one write for all of them.
    */
   noteOpenDays(day: string, themeIds: readonly string[]): Promise<void>;
+  /**
+   * Notes that the theme was written with an open day later than `day` (which never opens again):
+   * readers of the day find everything of it on its theme day and need not read the theme.
+   */
+  noteMovedOn(day: string, themeId: string): Promise<void>;
   /**
    * Removes an author's (pseudonymous hash) marks on a theme around a mention's time (its
    * UTC day and the days either side, whatever the company's timezone): erasure.

@@ -170,7 +170,9 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
  * open day holding them, are counted on their theme day items after it (each once). `known` is
  * the theme as the caller last read it (undefined: new), used for the first attempt instead of
  * a read. The open days that the write may start must have been noted before
- * (ThemeRepository.noteOpenDays with {@link openingDays}).
+ * (ThemeRepository.noteOpenDays with {@link openingDays}); an open day that a later one replaced
+ * is noted as moved on after the write (ThemeRepository.noteMovedOn), so readers of its day stop
+ * reading the theme.
  *
  * @returns whether this call created the theme, and the ids of the mentions it counted
  * @throws ConflictError when the theme kept changing under every attempt
@@ -187,8 +189,12 @@ export async function applyToTheme(
     const step = themeStep(current, mentions);
     if (!step.theme) return { created: false, step };
     if (step.closed) await themes.countMentions(countsOfOpenDay(themeId, step.closed));
-    if (current ? await themes.saveTheme(step.theme, current.version) : await themes.createTheme(step.theme))
+    if (current ? await themes.saveTheme(step.theme, current.version) : await themes.createTheme(step.theme)) {
+      // Written with a later open day: the closed one never opens again, all of it is on its day item.
+      if (step.closed && step.open && step.closed.day < step.open.day)
+        await themes.noteMovedOn(step.closed.day, themeId);
       return { created: !current, step };
+    }
     const ids = mentions.map((m) => m.detail.mentionId).join(', ');
     throw new ConflictError(`theme ${themeId} changed under ${attempt} attempts to add mentions ${ids}`);
   }, pause);

@@ -155,6 +155,25 @@ describe('recordInsight', () => {
     expect(deps.themes.stored.size).toBe(1);
   });
 
+  it("notes a theme's open day as moved on once the theme was written with a later day, and never for a day it opens again", async () => {
+    const deps = depsOf();
+    const first = await recordInsight(
+      mention('Die Reparatur dauert schon drei Wochen', { createdAt: '2026-11-20T10:00:00.000Z' }),
+      deps,
+    );
+    const themeId = first.themeId as string;
+    await recordInsight(mention('Reparatur dauert drei Wochen', { createdAt: '2026-11-20T11:00:00.000Z' }), deps);
+    const movedBefore = [...deps.themes.movedOn];
+
+    await recordInsight(mention('Die Reparatur dauert drei Wochen!', { createdAt: '2026-11-22T10:00:00.000Z' }), deps);
+
+    expect(movedBefore).toEqual([]);
+    expect([...deps.themes.movedOn]).toEqual([`2026-11-20#${themeId}`]);
+    // The moved-on day is counted whole on its day item, without the theme's open day.
+    const [day] = await deps.themes.dayCounts(['2026-11-20']);
+    expect(day?.count).toBe(2);
+  });
+
   it('counts a mention on its company day (Europe/Berlin), not its UTC day', async () => {
     const deps = depsOf();
 
