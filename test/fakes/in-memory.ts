@@ -503,6 +503,11 @@ export class InMemoryThemes implements ThemeRepository {
     for (const count of counts) if (this.countOne(count)) counted.add(count.mentionId);
     return counted;
   }
+  async countedOnDays(counts: readonly ThemeCount[]): Promise<Set<string>> {
+    return new Set(
+      counts.filter((c) => this.days.get(`${c.day}#${c.themeId}`)?.mentionIds.has(c.mentionId)).map((c) => c.mentionId),
+    );
+  }
   private countOne(count: ThemeCount): boolean {
     const key = `${count.day}#${count.themeId}`;
     const day = this.days.get(key) ?? {

@@ -89,15 +89,30 @@ export class ThemeDayNodes {
       }
       if (rest.length === 0) return counted;
     }
-    const byChild = new Map<string, ThemeCount[]>();
-    for (const c of rest) {
-      const child = path + digitOf(c.mentionId, path.length);
-      byChild.set(child, [...(byChild.get(child) ?? []), c]);
-    }
     // Children are items of their own: written at once (a hot day scatters a batch over many).
-    const children = await Promise.all([...byChild].map(([child, mentions]) => this.count(mentions, child)));
-    for (const ids of children) for (const id of ids) counted.add(id);
+    for (const id of await inChildren(rest, path, (mentions, child) => this.count(mentions, child))) counted.add(id);
     return counted;
+  }
+
+  /**
+   * The mentions (of one theme day) that its nodes list, read along each one's path: a mention is
+   * counted on the first node of its path that is not full, and no node lies below one that is
+   * not full, so the walk stops there. Full nodes this process knows are not read again.
+   */
+  async held(group: readonly ThemeCount[], path = ''): Promise<Set<string>> {
+    const [first] = group;
+    const held = new Set<string>();
+    if (!first) return held;
+    const key = keys.themeDayNode(first.day, first.themeId, path);
+    const known = this.recall(nodeName(key));
+    const node = known ? { ids: known, full: true } : await this.read(key);
+    for (const c of group) if (node.ids.has(c.mentionId)) held.add(c.mentionId);
+    if (!node.full) return held;
+    for (const id of await inChildren(this.notIn(node.ids, group), path, (mentions, child) =>
+      this.held(mentions, child),
+    ))
+      held.add(id);
+    return held;
   }
 
   /**
@@ -204,6 +219,21 @@ export class ThemeDayNodes {
     if (this.full.size >= REMEMBERED_FULL_NODES) this.full.delete(this.full.keys().next().value as string);
     this.full.set(name, ids);
   }
+}
+
+/** The mentions split by their child of the node at `path`, each child's part walked at once; the ids walk returns, joined. */
+async function inChildren(
+  group: readonly ThemeCount[],
+  path: string,
+  walk: (mentions: ThemeCount[], child: string) => Promise<Set<string>>,
+): Promise<Set<string>> {
+  const byChild = new Map<string, ThemeCount[]>();
+  for (const c of group) {
+    const child = path + digitOf(c.mentionId, path.length);
+    byChild.set(child, [...(byChild.get(child) ?? []), c]);
+  }
+  const children = await Promise.all([...byChild].map(([child, mentions]) => walk(mentions, child)));
+  return new Set(children.flatMap((ids) => [...ids]));
 }
 
 /** Mentions the node at `path` lists at most. */

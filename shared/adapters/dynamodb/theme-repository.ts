@@ -125,6 +125,11 @@ export class DynamoThemeRepository implements ThemeRepository {
     return counted;
   }
 
+  async countedOnDays(counts: readonly ThemeCount[]): Promise<Set<string>> {
+    const groups = await Promise.all(themeDayGroups(counts).map((group) => this.nodes.held(group)));
+    return new Set(groups.flatMap((ids) => [...ids]));
+  }
+
   async noteMovedOn(day: string, themeId: string): Promise<void> {
     await this.client.send(
       new PutCommand({

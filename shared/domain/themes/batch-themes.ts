@@ -70,6 +70,10 @@ export class BatchThemes implements ThemeRepository {
     return this.table.countMentions(counts);
   }
 
+  countedOnDays(counts: readonly ThemeCount[]): Promise<Set<string>> {
+    return this.table.countedOnDays(counts);
+  }
+
   noteOpenDays(day: string, themeIds: readonly string[]): Promise<void> {
     return this.table.noteOpenDays(day, themeIds);
   }

@@ -75,6 +75,12 @@ export interface ThemeRepository {
    */
   countMentions(counts: readonly ThemeCount[]): Promise<Set<string>>;
   /**
+   * The ids of the mentions that their theme day items count already (reads only): a mention is
+   * counted there only after a theme write that added it, so one listed is in its theme's
+   * all-time count, terms and examples.
+   */
+  countedOnDays(counts: readonly ThemeCount[]): Promise<Set<string>>;
+  /**
    * Notes that the themes' open days may be `day` (before the themes are written with them), so
    * that a reader of the day finds them: one write for all of them.
    */

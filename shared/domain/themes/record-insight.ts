@@ -84,6 +84,11 @@ export interface ThemedMention {
   readonly detail: MentionRouted;
   readonly terms: MentionTerms;
   readonly count: ThemeCount;
+  /**
+   * True when the mention was claimed in its hour's rates before (a redelivery): should its theme
+   * no longer remember it, its theme day items tell whether a theme write added it already.
+   */
+  readonly claimedBefore?: boolean;
 }
 
 /**
@@ -131,7 +136,7 @@ export async function planInsight(detail: MentionRouted, deps: RecordInsightDeps
     reactions: reactionsOf(detail),
     authorHash: authorHashOf(detail.platform, detail.authorId),
   };
-  return { observation: themed, noted, theme: { themeId, detail, terms, count } };
+  return { observation: themed, noted, theme: { themeId, detail, terms, count, claimedBefore: !noted } };
 }
 
 /**
@@ -169,7 +174,11 @@ export async function recordInsight(detail: MentionRouted, deps: RecordInsightDe
  * a mention in both once); mentions of earlier days, and those the theme remembers without its
  * open day holding them, are counted on their theme day items after it (each once). `known` is
  * the theme as the caller last read it (undefined: new), used for the first attempt instead of
- * a read. The open days that the write may start must have been noted before
+ * a read. A mention claimed before (a redelivery) that the theme no longer remembers (past its
+ * last RECENT_MENTIONS ids and its open day) is looked up on its theme day items first (reads,
+ * before any write): listed there, an earlier theme write added it (a day item counts a mention
+ * only after that), so it is left out and its theme's all-time count, terms and examples do not
+ * count it again. The open days that the write may start must have been noted before
  * (ThemeRepository.noteOpenDays with {@link openingDays}); an open day that a later one replaced
  * is noted as moved on after the write (ThemeRepository.noteMovedOn), so readers of its day stop
  * reading the theme.
@@ -184,9 +193,20 @@ export async function applyToTheme(
   known?: { readonly theme: StoredTheme | undefined },
   pause: ThemeWritePause = {},
 ): Promise<{ created: boolean; counted: Set<string> }> {
+  const checked = new Set<string>();
+  const onDays = new Set<string>();
   const { created, step } = await retryThemeWrite(async (attempt) => {
     const current = attempt === 1 && known ? known.theme : await themes.theme(themeId);
-    const step = themeStep(current, mentions);
+    const forgotten = mentions.filter(
+      (m) => m.claimedBefore && !checked.has(m.detail.mentionId) && !remembersMention(current, m.detail.mentionId),
+    );
+    for (const m of forgotten) checked.add(m.detail.mentionId);
+    if (forgotten.length > 0)
+      for (const id of await themes.countedOnDays(forgotten.map((m) => m.count))) onDays.add(id);
+    const step = themeStep(
+      current,
+      mentions.filter((m) => !onDays.has(m.detail.mentionId)),
+    );
     if (!step.theme) return { created: false, step };
     if (step.closed) await themes.countMentions(countsOfOpenDay(themeId, step.closed));
     if (current ? await themes.saveTheme(step.theme, current.version) : await themes.createTheme(step.theme)) {
@@ -241,13 +261,11 @@ export interface ThemeStep extends OpenDayStep {
  * (or counted on an earlier day); those it remembers are left out of the theme.
  */
 export function themeStep(theme: StoredTheme | undefined, mentions: readonly ThemedMention[]): ThemeStep {
-  const remembers = (t: StoredTheme | undefined, id: string) =>
-    t !== undefined && (t.recentMentionIds.includes(id) || t.openDay?.mentions[id] !== undefined);
   let result = theme;
   const fresh: ThemeCount[] = [];
   const known: ThemeCount[] = [];
   for (const { themeId, detail, terms, count } of mentions) {
-    if (remembers(result, detail.mentionId)) {
+    if (remembersMention(result, detail.mentionId)) {
       if (!fresh.some((c) => c.mentionId === detail.mentionId)) known.push(count);
       continue;
     }
@@ -258,6 +276,14 @@ export function themeStep(theme: StoredTheme | undefined, mentions: readonly The
   if (!result || fresh.length === 0) return { ...step, theme: undefined };
   const { openDay: _, ...rest } = result;
   return { ...step, theme: step.open ? { ...rest, openDay: step.open } : rest };
+}
+
+/** Whether the theme remembers the mention: among its last RECENT_MENTIONS ids or on its open day. */
+function remembersMention(theme: StoredTheme | undefined, mentionId: string): boolean {
+  return (
+    theme !== undefined &&
+    (theme.recentMentionIds.includes(mentionId) || theme.openDay?.mentions[mentionId] !== undefined)
+  );
 }
 
 /** An empty theme, started by the mention (which withMention then adds). */

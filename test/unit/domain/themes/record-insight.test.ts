@@ -143,6 +143,37 @@ describe('recordInsight', () => {
     expect(again).toMatchObject({ themeId: first.themeId, noted: false, counted: true });
   });
 
+  it('does not add a claimed mention again that its theme forgot but its day counts, and reads its day only for such a one', async () => {
+    const deps = depsOf();
+    const noted: RateObservation[] = [];
+    const counting = { ...deps, onNoted: (o: RateObservation) => noted.push(o) };
+    const early = mention('Die Reparatur dauert schon drei Wochen', { createdAt: '2026-11-20T09:00:00.000Z' });
+    const first = await recordInsight(early, counting);
+    // A later day closes the early one onto its day item; 60 mentions push it out of the theme's memory.
+    for (let n = 0; n < 60; n++)
+      await recordInsight(
+        mention(`Die Reparatur dauert schon drei Wochen (${n})`, { createdAt: '2026-11-21T09:00:00.000Z' }),
+        counting,
+      );
+    await countNotedRates(noted, { rates: deps.rates, expiresAt: 0 });
+    const before = deps.themes.stored.get(first.themeId as string);
+    const lookedUp: string[] = [];
+    const countedOnDays = deps.themes.countedOnDays.bind(deps.themes);
+    deps.themes.countedOnDays = async (counts) => {
+      lookedUp.push(...counts.map((c) => c.mentionId));
+      return countedOnDays(counts);
+    };
+
+    const again = await recordInsight(early, deps);
+    await recordInsight(mention('Die Reparatur dauert schon drei Wochen (neu)'), deps);
+
+    expect(before?.recentMentionIds).not.toContain(early.mentionId);
+    expect(again).toMatchObject({ themeId: first.themeId, noted: false, counted: false });
+    expect(deps.themes.stored.get(first.themeId as string)?.mentions).toBe(62);
+    expect(lookedUp).toEqual([early.mentionId]);
+    expect((await deps.themes.themeDays(first.themeId as string, ['2026-11-20'])).get('2026-11-20')).toBe(1);
+  });
+
   it('rejoins the theme that remembers a mention whose batch stopped before claiming it', async () => {
     const deps = depsOf();
     const detail = mention('Die Reparatur dauert schon drei Wochen');
