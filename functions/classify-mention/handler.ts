@@ -218,6 +218,8 @@ export async function classifyBatch(
     correlate: correlateIntake,
     ...(deps.failures ? { failures: deps.failures } : {}),
     clock: deps.clock,
+    // Past the timeout no record is started (locally a run is not stopped there, as in AWS).
+    timeLeftMs: () => context.getRemainingTimeInMillis(),
   };
   const prepared = new Map<string, { readonly record: SQSRecord; readonly mention: PreparedMention; id: string }>();
   // The batch's routed mark: its new mentions are stored naming it, and marked routed in it together.

@@ -179,8 +179,9 @@ export async function handleDepartmentBatch(
 ): Promise<SQSBatchResponse> {
   const tallies = new TallyBatch();
   const summary = new BatchSummary();
-  // The batch's complete notification settlements are one write at the end (a settlement mark).
-  const notifying = deps.notifier.batch?.();
+  // The batch's complete notification settlements are one write at the end (a settlement mark);
+  // past the function's timeout it sends nothing (locally a run is not stopped there, as in AWS).
+  const notifying = deps.notifier.batch?.(() => context.getRemainingTimeInMillis());
   const batchDeps: HandleDepartmentDeps = {
     ...deps,
     tallies,

@@ -12,6 +12,7 @@ import { parseCompanyConfigJson } from '../../shared/config/config-json.ts';
 import { lambdaEnvironment, requireEnv, type FunctionEnv } from '../../shared/config/runtime-env.ts';
 import { RoutedEnvelopeSchema, routedMentionsOf, type MentionRouted } from '../../shared/domain/events.ts';
 import type { RateObservation } from '../../shared/domain/insights.ts';
+import { OutOfTimeError } from '../../shared/domain/errors.ts';
 import type { RecordFailureLog } from '../../shared/domain/ports.ts';
 import {
   BatchRates,
@@ -227,12 +228,22 @@ export async function recordInsightsBatch(
       },
     );
   } catch (error) {
-    // Every record failed, but a record's mentions before its failing one are themed: write and count them.
+    // Every record failed, but a record's mentions before its failing one are themed: write and
+    // count them (not past the timeout: in AWS the function is stopped there, see below).
     const all = new Set(event.Records.map((r) => r.messageId));
-    await writeThemes(staged, summary, options, all);
-    await countNoted(noted, deps, options, all);
+    if (context.getRemainingTimeInMillis() > 0) {
+      await writeThemes(staged, summary, options, all);
+      await countNoted(noted, deps, options, all);
+    }
     throw error;
   }
+  // Past the timeout the batch writes nothing: in AWS the function is stopped there and the whole
+  // batch comes back; locally the run goes on, its messages back on the queue (the themes and
+  // claims of its mentions would be written beside a copy's).
+  if (context.getRemainingTimeInMillis() <= 0)
+    throw new OutOfTimeError(
+      `record-insights: past its timeout, the themes and rates of ${event.Records.length} records not written`,
+    );
   const failures = [...response.batchItemFailures];
   const failedBefore = new Set(failures.map((f) => f.itemIdentifier));
   for (const record of await writeThemes(staged, summary, options, failedBefore)) {

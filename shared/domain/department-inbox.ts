@@ -24,9 +24,10 @@ export interface DepartmentNotifier {
   caseEvent(event: CaseEvent, kase: Case, department: string): Promise<void>;
   /**
    * A notifier for one batch of messages whose settlements are written together by
-   * `flush` (BatchNotificationClaims), when the claims can be; else none.
+   * `flush` (BatchNotificationClaims), when the claims can be; else none. `timeLeftMs`: the
+   * invocation's remaining time; at 0 or less it claims and sends nothing (OutOfTimeError).
    */
-  batch?(): { readonly notifier: DepartmentNotifier; flush(): Promise<void> } | undefined;
+  batch?(timeLeftMs?: () => number): { readonly notifier: DepartmentNotifier; flush(): Promise<void> } | undefined;
 }
 
 export interface DepartmentInboxDeps extends RecordRoutedMentionDeps {

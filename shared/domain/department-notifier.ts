@@ -25,6 +25,8 @@ export interface DepartmentNotifierDeps {
   readonly retentionDays: number;
   /** Pauses before writing a batch's settlements again (default MARK_RETRY_DELAYS_MS). */
   readonly markRetryDelaysMs?: readonly number[];
+  /** Milliseconds the invocation has left: none is claimed or sent at 0 or less (NotifyDepartmentDeps.timeLeftMs). */
+  readonly timeLeftMs?: () => number;
 }
 
 /**
@@ -65,6 +67,7 @@ function notifierOf(deps: DepartmentNotifierDeps, mark?: string): DepartmentNoti
           clock: deps.clock,
           expiresAt,
           ...(claimed ? { claimed } : {}),
+          ...(deps.timeLeftMs ? { timeLeftMs: deps.timeLeftMs } : {}),
         });
       } catch (error) {
         failures.push(error);
@@ -106,12 +109,12 @@ function notifierOf(deps: DepartmentNotifierDeps, mark?: string): DepartmentNoti
       const notification = notificationForCaseEvent(event, kase, mentions.at(-1), to, deps.options);
       if (notification) await send([{ notification, to }]);
     },
-    batch() {
+    batch(timeLeftMs?: () => number) {
       const log = deps.log.batch?.();
       if (!log) return undefined;
       // Retried as a record's own settlement is (notifyDepartment).
       const flush = () => settleWithRetries(() => log.flush(), deps.markRetryDelaysMs);
-      return { notifier: notifierOf({ ...deps, log }, log.mark), flush };
+      return { notifier: notifierOf({ ...deps, log, ...(timeLeftMs ? { timeLeftMs } : {}) }, log.mark), flush };
     },
   };
 }

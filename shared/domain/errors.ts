@@ -29,6 +29,13 @@ export class SignatureError extends DomainError {}
 /** Something that was asked for and does not exist. */
 export class NotFoundError extends DomainError {}
 
+/**
+ * The invocation's time is up (its function's timeout): a step that writes or sends was not
+ * started. Its message comes back after its visibility timeout, as when Lambda stops a function
+ * at its timeout; locally a run cannot be stopped, so its steps ask (context.getRemainingTimeInMillis).
+ */
+export class OutOfTimeError extends DomainError {}
+
 /** A write that lost a race or would break an invariant. */
 export class ConflictError extends DomainError {}
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deliveryKey, type Notification, type NotificationTarget } from './notification.ts';
+import { OutOfTimeError } from './errors.ts';
 import type { Clock, DeliveryClaimRequest, NotificationClaim, NotificationClaims } from './ports.ts';
 import { retry } from './retry.ts';
 
@@ -51,6 +52,11 @@ export interface NotifyDepartmentDeps {
    * mention's record, recordMention): it is not claimed again, and nothing was sent before.
    */
   readonly claimed?: DeliveryClaimRequest;
+  /**
+   * Milliseconds the invocation has left (context.getRemainingTimeInMillis): at 0 or less nothing
+   * is claimed or sent from here (OutOfTimeError). Default: no limit.
+   */
+  readonly timeLeftMs?: () => number;
 }
 
 /**
@@ -121,7 +127,9 @@ export class NotificationDeliveryError extends Error {
  *
  * Before the sends, a claim with less than SEND_LEASE_MARGIN_MS of its lease left is renewed
  * (or, taken over meanwhile, claimed again: a stalled sender never sends beside the one that
- * took its claim over).
+ * took its claim over). A sender whose invocation's time is up (`timeLeftMs`) claims and sends
+ * nothing: in AWS it would have been stopped at its timeout, and locally its message is back on
+ * the queue by then; a claim it holds runs out with its lease and a later copy sends.
  *
  * The one window left: a sender that dies, stalls past the rest of its lease or cannot settle
  * after a send and before the settlement. Then its claim expires after the lease and a copy
@@ -130,6 +138,7 @@ export class NotificationDeliveryError extends Error {
  *
  * @throws NotificationDeliveryError listing the targets that failed
  * @throws NotificationHeldError when another sender holds the notification
+ * @throws OutOfTimeError when the invocation's time is up before the claim or the sends
  */
 export async function notifyDepartment(
   notification: Notification,
@@ -138,6 +147,11 @@ export async function notifyDepartment(
 ): Promise<NotifyOutcome> {
   const keyed = targets.map((target) => ({ target, key: deliveryKey(notification, target) }));
   if (keyed.length === 0) return { sent: [], skipped: [], held: [] };
+  const stopWhenOutOfTime = (step: string) => {
+    if (deps.timeLeftMs !== undefined && deps.timeLeftMs() <= 0)
+      throw new OutOfTimeError(`notification ${notification.id}: the invocation's time is up, not ${step} from here`);
+  };
+  if (!deps.claimed) stopWhenOutOfTime('claimed');
   const owner = deps.claimed?.owner ?? randomUUID();
   const leaseMs = deps.leaseMs ?? DELIVERY_LEASE_MS;
   const claimId = claimIdOf(notification);
@@ -157,6 +171,8 @@ export async function notifyDepartment(
     await new Promise((resolve) => setTimeout(resolve, delay));
     claim = await claimOnce();
   }
+  // The held rechecks may have taken the rest of the time: no renewal, no send.
+  if (claim.claim === 'claimed') stopWhenOutOfTime('sent');
   // Too little lease left to send, settle and finish the batch: renew it, or, when another
   // sender took it over after it ran out, claim again (done, held, or this sender's again).
   if (

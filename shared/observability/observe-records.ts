@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { OutOfTimeError } from '../domain/errors.ts';
 import type { Clock, RecordFailureLog } from '../domain/ports.ts';
 import { correlationKeys, withCorrelation, type CorrelationKeys } from './correlation.ts';
 import { logger, metrics } from './powertools.ts';
@@ -25,6 +26,11 @@ export interface ObserveRecordsOptions {
   /** Where the cause of a failure is recorded by message id, for `backchannel dlq`. */
   readonly failures?: RecordFailureLog;
   readonly clock: Clock;
+  /**
+   * Milliseconds the invocation has left (context.getRemainingTimeInMillis): at 0 or less a
+   * record is not started (it fails with OutOfTimeError, nothing written). Default: no limit.
+   */
+  readonly timeLeftMs?: () => number;
 }
 
 /**
@@ -37,7 +43,10 @@ export interface ObserveRecordsOptions {
  *    message id and receive count, never the body; counts `RecordsFailed`; its cause is
  *    recorded under the message id; then the error is rethrown, so the batch processor
  *    reports the record as a batch item failure and SQS retries it (and finally moves it
- *    to the DLQ).
+ *    to the DLQ);
+ * 4. once the invocation's time is up (`timeLeftMs`), a record is not started: it fails with
+ *    OutOfTimeError, logged at WARN and not recorded (in AWS the function would have been
+ *    stopped; locally the run goes on after its timeout, its message back on the queue).
  *
  * @example
  * ```ts
@@ -51,6 +60,10 @@ export function observeRecords(
 ): (record: SQSRecord) => Promise<void> {
   return (record) =>
     withCorrelation(safely(options.correlate, record), async () => {
+      if (options.timeLeftMs !== undefined && options.timeLeftMs() <= 0) {
+        logger.warn('Record not started: the invocation is past its timeout', { messageId: record.messageId });
+        throw new OutOfTimeError(`record ${record.messageId} not started: the invocation is past its timeout`);
+      }
       try {
         await handle(record);
       } catch (error) {
@@ -90,7 +103,7 @@ export function processObservedBatch(
     async (record) => {
       await handle(record);
     },
-    { ...options, ...(failures ? { failures } : {}) },
+    { ...options, ...(failures ? { failures } : {}), timeLeftMs: () => context.getRemainingTimeInMillis() },
   );
   return processPartialResponse(event, observed, new BatchProcessor(EventType.SQS), {
     context,

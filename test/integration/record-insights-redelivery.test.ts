@@ -108,4 +108,19 @@ describe('record-insights: a redelivery the theme no longer remembers', () => {
       ]),
     );
   }, 300_000);
+
+  it('writes nothing from a batch past its function timeout: its records are not started (locally a run is not stopped)', async () => {
+    const late = mention('a', 9, '2026-11-14');
+    const outOfTime = { ...contextFactory(), getRemainingTimeInMillis: () => 0 };
+
+    const answer = await recordInsightsBatch(
+      sqsEventFactory([sqsRecordFactory(routedEnvelope(late), 'late-0')]),
+      outOfTime,
+      deps,
+    ).catch((error: unknown) => error);
+
+    expect(answer).toBeInstanceOf(Error);
+    expect(await themes.assignmentOf(late.mentionId, late.createdAt)).toBeUndefined();
+    expect(await themes.dayCounts(['2026-11-14'])).toEqual([]);
+  });
 });

@@ -25,6 +25,7 @@ import {
 import type { OutboxLine } from '../../shared/adapters/notify/index.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { changeCase, type ChangeCaseDeps } from '../../shared/domain/change-case.ts';
+import { OutOfTimeError } from '../../shared/domain/errors.ts';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../../shared/domain/events.ts';
 import { mentionId } from '../../shared/domain/mention.ts';
 import { targetKey, type Notification, type NotificationTarget } from '../../shared/domain/notification.ts';
@@ -412,6 +413,42 @@ describe('a sender stalled past its lease (round w19, fault injection)', () => {
     // Assess
     expect(flushed).toBe('written');
     expect(copy.sent).toEqual([]);
+    expect(notifier.delivered).toEqual(['service/slack:#kundenservice']);
+  });
+
+  it('sends nothing from a batch past its function timeout (as Lambda stops it), and a copy after the lease sends once', async () => {
+    // Arrange: the record is written holding the claim; then the run's time is up (locally it goes on).
+    const event = mentionRoutedFactory({ caseId: 'case_stall4', mentionId: 'facebook:stall_4' });
+    const claims = new DynamoNotificationClaims(local.documents, topology.table.name);
+    const notifier = new CountingNotifier();
+    let timeLeftMs = 30_000;
+    const batch = createDepartmentNotifier({
+      departments: config.departments.map((d) => ({ ...d, notify: d.id === 'service' ? targets : [] })),
+      options: { timezone: config.company.timezone, caseBaseUrl: 'https://cases.example' },
+      cases: { mentionsOf: async () => [] },
+      notifier,
+      log: claims,
+      clock: at(0),
+      retentionDays: 30,
+    }).batch?.(() => timeLeftMs);
+    const claim = batch?.notifier.claimFor?.(event);
+    await new DynamoCaseRepository(local.documents, topology.table.name).recordMention(event, 1_900_000_000, claim);
+
+    // Act
+    timeLeftMs = 0;
+    const late = await batch?.notifier
+      .mention(event, caseFactory({ id: event.caseId }), claim)
+      .catch((e: unknown) => e);
+    await batch?.flush();
+    const copy = await notifyDepartment(
+      notificationFactory({ id: `mention:${event.mentionId}`, caseId: event.caseId }),
+      targets,
+      { notifier, log: claims.onRecordOf(event), clock: at(61_000), expiresAt: 1_900_000_000 },
+    );
+
+    // Assess
+    expect(late).toBeInstanceOf(OutOfTimeError);
+    expect(copy.sent).toEqual(['mention:facebook:stall_4#service/slack:#kundenservice']);
     expect(notifier.delivered).toEqual(['service/slack:#kundenservice']);
   });
 });
