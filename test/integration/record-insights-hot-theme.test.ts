@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordInsightsBatch, type RecordInsightsDeps } from '../../functions/record-insights/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
-import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import { DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
 import type { MentionRouted } from '../../shared/domain/events.ts';
 import type { StoredMention } from '../../shared/domain/ports.ts';
 import { eraseThemeTraces } from '../../shared/domain/themes/erase-theme-traces.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
 import { mentionFactory, mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
-import { fixedClock } from '../fakes/in-memory.ts';
-import { startLocalTable } from '../support/local-table.ts';
+import { startInsightsTable } from '../support/insights-table.ts';
+import type { startLocalTable } from '../support/local-table.ts';
 
 /**
  * A theme in a crisis (docs/capacity.md): more mentions of one theme on one day than one
@@ -55,15 +55,7 @@ describe('record-insights on a hot theme against dynalite', () => {
     }) as unknown as StoredMention;
 
   beforeAll(async () => {
-    local = await startLocalTable(topology.table);
-    themes = new DynamoThemeRepository(local.documents, topology.table.name);
-    deps = {
-      themes,
-      rates: new DynamoRateStore(local.documents, topology.table.name),
-      clock: fixedClock('2026-11-20T18:00:00Z'),
-      timezone: config.company.timezone,
-      retentionDays: 365,
-    };
+    ({ local, themes, deps } = await startInsightsTable(config, topology, '2026-11-20T18:00:00Z'));
   });
 
   afterAll(async () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordInsightsBatch, type RecordInsightsDeps } from '../../functions/record-insights/handler.ts';
 import { buildTopology } from '../../infra/topology.ts';
-import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
+import type { DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
 import type { MentionRouted } from '../../shared/domain/events.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
 import { mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
-import { fixedClock } from '../fakes/in-memory.ts';
-import { startLocalTable } from '../support/local-table.ts';
+import { startInsightsTable } from '../support/insights-table.ts';
+import type { startLocalTable } from '../support/local-table.ts';
 
 /**
  * A redelivered mention that its theme no longer remembers (the theme remembers its last 50
@@ -52,15 +52,7 @@ describe('record-insights: a redelivery the theme no longer remembers', () => {
   };
 
   beforeAll(async () => {
-    local = await startLocalTable(topology.table);
-    themes = new DynamoThemeRepository(local.documents, topology.table.name);
-    deps = {
-      themes,
-      rates: new DynamoRateStore(local.documents, topology.table.name),
-      clock: fixedClock('2026-11-20T22:00:00Z'),
-      timezone: config.company.timezone,
-      retentionDays: 365,
-    };
+    ({ local, themes, deps } = await startInsightsTable(config, topology, '2026-11-20T22:00:00Z'));
   });
 
   afterAll(async () => {

@@ -15,8 +15,8 @@ import { ThemeInsights } from '../../shared/domain/themes/theme-insights.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
 import { mentionFactory, mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
-import { fixedClock } from '../fakes/in-memory.ts';
-import { startLocalTable } from '../support/local-table.ts';
+import { startInsightsTable } from '../support/insights-table.ts';
+import type { startLocalTable } from '../support/local-table.ts';
 import { refusingWrites } from '../support/refusing-writes.ts';
 
 /**
@@ -51,16 +51,7 @@ describe('record-insights against dynalite', () => {
     );
 
   beforeAll(async () => {
-    local = await startLocalTable(topology.table);
-    themes = new DynamoThemeRepository(local.documents, topology.table.name);
-    rates = new DynamoRateStore(local.documents, topology.table.name);
-    deps = {
-      themes,
-      rates,
-      clock: fixedClock('2026-11-28T10:00:00Z'),
-      timezone: config.company.timezone,
-      retentionDays: 365,
-    };
+    ({ local, themes, rates, deps } = await startInsightsTable(config, topology, '2026-11-28T10:00:00Z'));
   });
 
   afterAll(async () => {
