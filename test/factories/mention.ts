@@ -1,5 +1,6 @@
 import { mentionId, type Mention } from '../../shared/domain/mention.ts';
 import type { MentionRouted, MentionsRouted } from '../../shared/domain/events.ts';
+import type { StoredMention } from '../../shared/domain/ports.ts';
 import type { SQSRecord } from 'aws-lambda';
 
 /** A valid Facebook comment mention; override what the test is about. */
@@ -43,6 +44,19 @@ export function mentionRoutedFactory(overrides: Partial<MentionRouted> = {}): Me
     reasons: ['category complaint is owned by service'],
     ...overrides,
   };
+}
+
+/** The stored mention a routed one came from, as erasure reads it (its id, platform, time, author and case). */
+export function storedOfRouted(detail: MentionRouted): StoredMention {
+  return {
+    mention: mentionFactory({
+      id: detail.mentionId,
+      platform: detail.platform,
+      createdAt: detail.createdAt,
+      author: { id: detail.authorId },
+    }),
+    caseId: detail.caseId,
+  } as unknown as StoredMention;
 }
 
 /** An SQS record as Lambda delivers it. */

@@ -3,11 +3,10 @@ import { recordInsightsBatch, type RecordInsightsDeps } from '../../functions/re
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
 import type { MentionRouted } from '../../shared/domain/events.ts';
-import type { StoredMention } from '../../shared/domain/ports.ts';
 import { eraseThemeTraces } from '../../shared/domain/themes/erase-theme-traces.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
-import { mentionFactory, mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
+import { mentionRoutedFactory, routedEnvelope, sqsRecordFactory, storedOfRouted } from '../factories/mention.ts';
 import { startInsightsTable } from '../support/insights-table.ts';
 import type { startLocalTable } from '../support/local-table.ts';
 
@@ -43,16 +42,6 @@ describe('record-insights on a hot theme against dynalite', () => {
       contextFactory(),
       deps,
     );
-  const storedOf = (d: MentionRouted) =>
-    ({
-      mention: mentionFactory({
-        id: d.mentionId,
-        platform: d.platform,
-        createdAt: d.createdAt,
-        author: { id: d.authorId },
-      }),
-      caseId: d.caseId,
-    }) as unknown as StoredMention;
 
   beforeAll(async () => {
     ({ local, themes, deps } = await startInsightsTable(config, topology, '2026-11-20T18:00:00Z'));
@@ -80,7 +69,7 @@ describe('record-insights on a hot theme against dynalite', () => {
     }
     const themeId = (await themes.assignmentOf(mentions[0]!.mentionId, mentions[0]!.createdAt)) as string;
     const before = await themes.authorsOf(themeId, day, day);
-    await eraseThemeTraces(mentions.filter((m) => m.authorId === erased).map(storedOf), themes);
+    await eraseThemeTraces(mentions.filter((m) => m.authorId === erased).map(storedOfRouted), themes);
 
     expect(failures).toEqual([]);
     // The redelivered early mentions (forgotten by the theme, on the day's items) are not added again.

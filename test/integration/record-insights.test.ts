@@ -5,7 +5,6 @@ import { recordInsightsBatch, type RecordInsightsDeps } from '../../functions/re
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoRateStore, DynamoThemeRepository } from '../../shared/adapters/dynamodb/index.ts';
 import { closeOpenDays } from '../../shared/adapters/dynamodb/theme-format-rollback.ts';
-import type { StoredMention } from '../../shared/domain/ports.ts';
 import type { StoredTheme } from '../../shared/domain/themes/ports.ts';
 import { countsOfOpenDay, OPEN_DAY_MAX_MENTIONS, type ThemeOpenDay } from '../../shared/domain/themes/theme-day.ts';
 import { eraseThemeTraces } from '../../shared/domain/themes/erase-theme-traces.ts';
@@ -14,7 +13,7 @@ import { authorHashOf, parseThemeId, themeIdOf } from '../../shared/domain/theme
 import { ThemeInsights } from '../../shared/domain/themes/theme-insights.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
-import { mentionFactory, mentionRoutedFactory, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
+import { mentionRoutedFactory, routedEnvelope, sqsRecordFactory, storedOfRouted } from '../factories/mention.ts';
 import { startInsightsTable } from '../support/insights-table.ts';
 import type { startLocalTable } from '../support/local-table.ts';
 import { refusingWrites } from '../support/refusing-writes.ts';
@@ -374,18 +373,8 @@ describe('record-insights against dynalite', () => {
       }),
     );
     const before = await themes.authorsOf(themeId, '2026-11-27', '2026-11-29');
-    const storedOf = (d: typeof detail) =>
-      ({
-        mention: mentionFactory({
-          id: d.mentionId,
-          platform: d.platform,
-          createdAt: d.createdAt,
-          author: { id: d.authorId },
-        }),
-        caseId: d.caseId,
-      }) as unknown as StoredMention;
 
-    await eraseThemeTraces([storedOf(detail), storedOf(third)], themes);
+    await eraseThemeTraces([storedOfRouted(detail), storedOfRouted(third)], themes);
     await themes.removeAuthorMarks(themeId, 'oldhash', '2026-11-28T09:00:00.000Z');
 
     expect(await themes.assignmentOf(third.mentionId, third.createdAt)).toBe(themeId);

@@ -292,10 +292,8 @@ describe('a sender stalled past its lease (round w19, fault injection)', () => {
   const at = (ms: number) => ({ now: () => new Date(T0 + ms) });
   const targets: NotificationTarget[] = [{ type: 'slack', channel: '#kundenservice' }];
 
-  it('sends once when the record’s writer reaches its send after its lease ran out and a redelivery took it over', async () => {
-    // Arrange: the writer's record holds the claim from T0 (lease 60 s); the writer stalls.
-    const event = mentionRoutedFactory({ caseId: 'case_stall1', mentionId: 'facebook:stall_1' });
-    const notification = notificationFactory({ id: `mention:${event.mentionId}`, caseId: event.caseId });
+  /** The mention's record written at T0 holding its writer's claim (lease 60 s); the senders' deps at a time after T0. */
+  const recordedByStalledWriter = async (event: ReturnType<typeof mentionRoutedFactory>) => {
     const claims = new DynamoNotificationClaims(local.documents, topology.table.name);
     const writer = {
       owner: 'writer',
@@ -312,6 +310,14 @@ describe('a sender stalled past its lease (round w19, fault injection)', () => {
       expiresAt: 1_900_000_000,
       heldRecheckDelaysMs: [],
     });
+    return { writer, notifier, deps };
+  };
+
+  it('sends once when the record’s writer reaches its send after its lease ran out and a redelivery took it over', async () => {
+    // Arrange: the writer's record holds the claim from T0 (lease 60 s); the writer stalls.
+    const event = mentionRoutedFactory({ caseId: 'case_stall1', mentionId: 'facebook:stall_1' });
+    const notification = notificationFactory({ id: `mention:${event.mentionId}`, caseId: event.caseId });
+    const { writer, notifier, deps } = await recordedByStalledWriter(event);
 
     // Act: the redelivery 61 s after the claim, then the writer 62 s after it.
     const redelivery = await notifyDepartment(notification, targets, deps(61_000));
@@ -328,22 +334,7 @@ describe('a sender stalled past its lease (round w19, fault injection)', () => {
     // Arrange
     const event = mentionRoutedFactory({ caseId: 'case_stall2', mentionId: 'facebook:stall_2' });
     const notification = notificationFactory({ id: `mention:${event.mentionId}`, caseId: event.caseId });
-    const claims = new DynamoNotificationClaims(local.documents, topology.table.name);
-    const writer = {
-      owner: 'writer',
-      at: new Date(T0).toISOString(),
-      leaseUntil: new Date(T0 + DELIVERY_LEASE_MS).toISOString(),
-      expiresAt: 1_900_000_000,
-    };
-    await new DynamoCaseRepository(local.documents, topology.table.name).recordMention(event, 1_900_000_000, writer);
-    const notifier = new CountingNotifier();
-    const deps = (ms: number) => ({
-      notifier,
-      log: claims.onRecordOf(event),
-      clock: at(ms),
-      expiresAt: 1_900_000_000,
-      heldRecheckDelaysMs: [],
-    });
+    const { writer, notifier, deps } = await recordedByStalledWriter(event);
     // A notifier that lets the redelivery in while the writer's send is under way.
     let redelivery: Promise<unknown> = Promise.resolve();
     const racing: Notifier = {
