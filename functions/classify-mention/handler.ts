@@ -32,6 +32,7 @@ import {
 } from '../../shared/domain/classify-mention.ts';
 import { publishRoutedBatch } from '../../shared/domain/routed-batch.ts';
 import { BatchCaseCache } from '../../shared/domain/batch-case-cache.ts';
+import { caseIdForThread } from '../../shared/domain/case.ts';
 import { ownerNoticeOf } from '../../shared/domain/key-accounts.ts';
 import { eraseDeletedMention } from '../../shared/domain/erase-deleted-mention.ts';
 import type { NotificationOutbox } from '../../shared/domain/erasure.ts';
@@ -225,7 +226,9 @@ export async function classifyBatch(
   // The batch's routed mark: its new mentions are stored naming it, and marked routed in it together.
   // Two batches drawing the same 48 bits would share one mark item: still right (it holds mention ids).
   const summary = new BatchSummary();
-  const batchDeps = withBatchCache({ ...deps, routeMark: randomBytes(6).toString('base64url'), summary });
+  const cases = new BatchCaseCache(deps.cases);
+  const batchDeps = withBatchCache({ ...deps, routeMark: randomBytes(6).toString('base64url'), summary }, cases);
+  await readThreadCases(event.Records, cases);
   const handle = oneThreadAtATime(
     observeRecords(async (record) => {
       const mention = await processRecord(record, batchDeps);
@@ -295,9 +298,9 @@ export async function classifyBatch(
 export function oneThreadAtATime(handle: (record: SQSRecord) => Promise<void>): (record: SQSRecord) => Promise<void> {
   const tails = new Map<string, Promise<void>>();
   return (record) => {
-    const body = bodyOf(record);
-    if (typeof body?.platform !== 'string' || typeof body.threadId !== 'string') return handle(record);
-    const thread = `${body.platform} ${body.threadId}`;
+    const of = threadOf(record);
+    if (!of) return handle(record);
+    const thread = `${of.platform} ${of.threadId}`;
     const run = (tails.get(thread) ?? Promise.resolve()).then(() => handle(record));
     tails.set(
       thread,
@@ -307,9 +310,35 @@ export function oneThreadAtATime(handle: (record: SQSRecord) => Promise<void>): 
   };
 }
 
+/** The conversation thread an intake record's body names, if it names one (a deletion notice or a malformed body does not). */
+function threadOf(record: SQSRecord): { readonly platform: string; readonly threadId: string } | undefined {
+  const body = bodyOf(record);
+  return typeof body?.platform === 'string' && typeof body.threadId === 'string'
+    ? { platform: body.platform, threadId: body.threadId }
+    : undefined;
+}
+
+/**
+ * The current cases of the batch's threads (their first generation), read together before
+ * the records run: one BatchGetItem for the batch instead of a GetItem per thread
+ * (eventually consistent, as each record's own first read is; BatchCaseCache says why that
+ * is safe). A thread whose case was resolved long ago reads its next generation on its own.
+ * When the read together fails, each record reads its case itself, as before.
+ */
+async function readThreadCases(records: readonly SQSRecord[], cases: BatchCaseCache): Promise<void> {
+  const ids = records.flatMap((record) => {
+    const thread = threadOf(record);
+    return thread ? [caseIdForThread(thread.platform, thread.threadId)] : [];
+  });
+  try {
+    await cases.getMany(ids);
+  } catch (error) {
+    logger.warn('Cases of the batch not read together, each record reads its own', { error });
+  }
+}
+
 /** The dependencies for one batch: the same, with the batch's own case cache in front of the case repository. */
-function withBatchCache(deps: ClassifyBatchDeps): ClassifyBatchDeps {
-  const cases = new BatchCaseCache(deps.cases);
+function withBatchCache(deps: ClassifyBatchDeps, cases: BatchCaseCache): ClassifyBatchDeps {
   return { ...deps, cases, ...(deps.caseChanges ? { caseChanges: { ...deps.caseChanges, cases } } : {}) };
 }
 

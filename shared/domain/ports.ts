@@ -61,6 +61,12 @@ export interface CaseRepository {
   /** The case; read strongly consistent unless `consistent: false` (half the read units, may be a moment old). */
   get(caseId: string, options?: { readonly consistent?: boolean }): Promise<Case | undefined>;
   /**
+   * The cases of these ids that exist, read eventually consistent (a moment old, as
+   * `get` with `consistent: false`) in as few requests as the store allows: one
+   * BatchGetItem per 100 ids instead of a GetItem each. Missing ids are left out.
+   */
+  getMany(caseIds: readonly string[]): Promise<Map<string, Case>>;
+  /**
    * Records a routed mention on a department's case.
    * @returns false when this mention was already recorded for this department (a redelivery).
    */

@@ -100,6 +100,15 @@ export class InMemoryCases implements CaseRepository {
     return c ? structuredClone(c) : undefined;
   }
 
+  async getMany(caseIds: readonly string[]): Promise<Map<string, Case>> {
+    const found = new Map<string, Case>();
+    for (const id of caseIds) {
+      const c = this.cases.get(id);
+      if (c) found.set(id, structuredClone(c));
+    }
+    return found;
+  }
+
   async saveTransition(next: Case, expectedVersion: number): Promise<void> {
     await this.beforeSaveTransition?.(next, expectedVersion);
     const stored = this.cases.get(next.id);

@@ -240,4 +240,49 @@ describe('classify-mention batch items and events against dynalite', () => {
     expect(creations).toHaveLength(2);
     for (const m of thread) expect((await mentions.get(m.id))?.caseId).toBe(threadCase);
   });
+
+  it("reads the batch's thread cases in one BatchGetItem, no GetItem of a case, and threads each mention as before", async () => {
+    // Arrange: thread A has its case already; the batch brings a comment on A, a new thread B
+    // with two mentions and a new thread C.
+    const opener = mentionFactory({ externalId: 'together-a0', threadId: 'together-a', text: 'Kaputt!' });
+    await deliver(opener);
+    const batch = [
+      mentionFactory({ externalId: 'together-a1', threadId: 'together-a', text: 'Immer noch kaputt' }),
+      mentionFactory({ externalId: 'together-b0', threadId: 'together-b', text: 'Wo bleibt meine Lieferung?' }),
+      mentionFactory({ externalId: 'together-b1', threadId: 'together-b', text: 'Lieferung fehlt noch immer' }),
+      mentionFactory({ externalId: 'together-c0', threadId: 'together-c', text: 'Tolles Rad, danke!' }),
+    ];
+    const requests: string[] = [];
+    local.documents.middlewareStack.add(
+      (next, context) => async (args) => {
+        const sk = (args.input as { Key?: { SK?: unknown } }).Key?.SK;
+        if (context.commandName === 'BatchGetItemCommand') requests.push('BatchGetItem');
+        if (context.commandName === 'GetItemCommand' && sk === 'CASE') requests.push('GetItem CASE');
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCaseReads' },
+    );
+    const caseRepository = new DynamoCaseRepository(local.documents, topology.table.name);
+
+    // Act
+    const response = await classifyBatch(
+      sqsEventFactory(batch.map((m, i) => sqsRecordFactory(JSON.stringify(m), `t${i}`))),
+      contextFactory(),
+      { ...deps, cases: caseRepository },
+    ).finally(() => local.documents.middlewareStack.remove('countCaseReads'));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(requests).toEqual(['BatchGetItem']);
+    const caseOf = (thread: string) => caseIdForThread(opener.platform, thread);
+    expect(await Promise.all(batch.map(async (m) => (await mentions.get(m.id))?.caseId))).toEqual([
+      caseOf('together-a'),
+      caseOf('together-b'),
+      caseOf('together-b'),
+      caseOf('together-c'),
+    ]);
+    expect((await cases.get(caseOf('together-a')))?.firstMentionId).toBe(opener.id);
+    expect((await cases.get(caseOf('together-b')))?.firstMentionId).toBe(batch[1]?.id);
+    expect((await cases.get(caseOf('together-c')))?.firstMentionId).toBe(batch[3]?.id);
+  });
 });

@@ -21,7 +21,7 @@ import { decodeCaseHistory, encodeCaseHistory, LOCK, lockAttributes, lockConditi
 import { caseMentionItem, eventOfCaseMention } from './case-mention-record.ts';
 import { casesByIds, namesIn, syncRefs } from './case-refs.ts';
 import { conditionalWrite, GSI1, isConditionFailed, keys } from './keys.ts';
-import { itemsOfEntries, queryAll } from './query-all.ts';
+import { getAll, itemsOfEntries, queryAll } from './query-all.ts';
 
 /** Page size of listCases when the query names none. */
 const DEFAULT_PAGE_SIZE = 50;
@@ -102,6 +102,17 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
       new GetCommand({ TableName: this.tableName, Key: keys.case(caseId), ConsistentRead: options.consistent ?? true }),
     );
     return Item ? toCase(Item) : undefined;
+  }
+
+  async getMany(caseIds: readonly string[]): Promise<Map<string, Case>> {
+    const ids = [...new Set(caseIds)];
+    if (ids.length === 0) return new Map();
+    const items = await getAll(
+      this.client,
+      this.tableName,
+      ids.map((id) => keys.case(id)),
+    );
+    return new Map(items.map((item) => [String(item.id), toCase(item)]));
   }
 
   async recordMention(event: MentionRouted, expiresAt: number, claim?: DeliveryClaimRequest): Promise<boolean> {

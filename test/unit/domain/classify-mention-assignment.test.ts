@@ -156,6 +156,35 @@ describe('BatchCaseCache', () => {
     expect(reads).toEqual([{ id: 'c2', consistent: false }]);
   });
 
+  it('reads the cases it does not hold together, and answers a case found missing once without a read', async () => {
+    // Arrange: c1 exists, c2 does not, c3 the batch wrote already.
+    const { cases, reads } = counting();
+    const together: string[][] = [];
+    const getMany = cases.getMany.bind(cases);
+    cases.getMany = async (ids: readonly string[]) => {
+      together.push([...ids]);
+      return getMany(ids);
+    };
+    await cases.ensure(caseFactoryOf('c1'));
+    const cache = new BatchCaseCache(cases);
+    await cache.ensure(caseFactoryOf('c3'), 0);
+
+    // Act
+    const held = await cache.getMany(['c1', 'c2', 'c3', 'c1']);
+    const first = await cache.get('c1');
+    const missing = await cache.get('c2');
+    await cases.ensure(caseFactoryOf('c2'));
+    const later = await cache.get('c2');
+
+    // Assess: one read of c1 and c2 together; c2's miss answered once, then read again.
+    expect(together).toEqual([['c1', 'c2']]);
+    expect([...held.keys()].sort()).toEqual(['c1', 'c3']);
+    expect(first?.id).toBe('c1');
+    expect(missing).toBeUndefined();
+    expect(later?.id).toBe('c2');
+    expect(reads).toEqual([{ id: 'c2', consistent: false }]);
+  });
+
   it('reads a case strongly consistent when asked to, even when the batch holds it', async () => {
     const { cases, reads } = counting();
     await cases.ensure(caseFactoryOf('c1'));
