@@ -285,4 +285,29 @@ describe('classify-mention batch items and events against dynalite', () => {
     expect((await cases.get(caseOf('together-b')))?.firstMentionId).toBe(batch[1]?.id);
     expect((await cases.get(caseOf('together-c')))?.firstMentionId).toBe(batch[3]?.id);
   });
+
+  it("threads every mention when the read of the batch's cases together fails: each record reads its own", async () => {
+    // Arrange: the read together is refused (throttled after the SDK's retries, say).
+    const opener = mentionFactory({ externalId: 'apart-a0', threadId: 'apart-a', text: 'Kaputt!' });
+    await deliver(opener);
+    const comment = mentionFactory({ externalId: 'apart-a1', threadId: 'apart-a', text: 'Immer noch kaputt' });
+    const fresh = mentionFactory({ externalId: 'apart-b0', threadId: 'apart-b', text: 'Wo bleibt meine Lieferung?' });
+    const refusing = Object.assign(Object.create(cases) as DynamoCaseRepository, {
+      getMany: async () => {
+        throw new Error('ProvisionedThroughputExceededException');
+      },
+    });
+
+    // Act
+    const response = await classifyBatch(
+      sqsEventFactory([comment, fresh].map((m, i) => sqsRecordFactory(JSON.stringify(m), `u${i}`))),
+      contextFactory(),
+      { ...deps, cases: refusing },
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await mentions.get(comment.id))?.caseId).toBe(caseIdForThread(opener.platform, 'apart-a'));
+    expect((await cases.get(caseIdForThread(fresh.platform, 'apart-b')))?.firstMentionId).toBe(fresh.id);
+  });
 });
