@@ -349,7 +349,11 @@ function firstKeyOf(input: Item, output: Item): Item | undefined {
   const items = output.Items as Item[] | undefined;
   if (items?.[0]) return items[0];
   const responses = output.Responses as Record<string, Item[]> | undefined;
-  return responses ? Object.values(responses).flat()[0] : undefined;
+  const found = responses ? Object.values(responses).flat()[0] : undefined;
+  if (found) return found;
+  // A BatchGetItem that found nothing is still charged: to the kind of the first key it asked for.
+  const requested = input.RequestItems as Record<string, { Keys?: Item[] }> | undefined;
+  return requested ? Object.values(requested).flatMap((r) => r.Keys ?? [])[0] : undefined;
 }
 
 /** Attribute names an UpdateItem's expressions name (the `#name` placeholders resolved). */
