@@ -10,6 +10,7 @@ import type { CasePage, CaseQuery, CaseRepository, DeliveryClaimRequest } from '
  * a case missed by a stale read is found by `ensure`'s conditional put, and a stale version
  * is refused by the versioned write (StaleCaseError), after which the case is read strongly
  * consistent again. Build one per batch: it holds the batch's cases until it is dropped.
+ * `prefetch` reads the cases a batch will need in one request instead of one each.
  */
 export class BatchCaseCache implements CaseRepository {
   private readonly known = new Map<string, Case | undefined>();
@@ -27,6 +28,18 @@ export class BatchCaseCache implements CaseRepository {
     // A miss is not kept: another writer may create the case before this batch asks again.
     if (found) this.known.set(caseId, found);
     return found;
+  }
+
+  /**
+   * Reads the cases the batch will need, not yet known, in one request where the repository
+   * can (`getMany`; else nothing: each is read at its first `get`). Eventually consistent, as
+   * a first `get` is; a case not found is read again at its `get`.
+   */
+  async prefetch(caseIds: Iterable<string>): Promise<void> {
+    const wanted = [...new Set(caseIds)].filter((id) => !this.known.has(id));
+    if (wanted.length === 0 || !this.cases.getMany) return;
+    for (const found of await this.cases.getMany(wanted))
+      if (!this.known.has(found.id)) this.known.set(found.id, found);
   }
 
   async ensure(c: Case, expiresAt: number): Promise<Case> {

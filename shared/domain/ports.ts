@@ -61,6 +61,12 @@ export interface CaseRepository {
   /** The case; read strongly consistent unless `consistent: false` (half the read units, may be a moment old). */
   get(caseId: string, options?: { readonly consistent?: boolean }): Promise<Case | undefined>;
   /**
+   * The cases of these ids that exist, read eventually consistent (half the read units, may
+   * be a moment old) in as few requests as the store allows (DynamoDB: one BatchGetItem per
+   * 100 ids), in no particular order.
+   */
+  getMany?(caseIds: readonly string[]): Promise<Case[]>;
+  /**
    * Records a routed mention on a department's case.
    * @returns false when this mention was already recorded for this department (a redelivery).
    */

@@ -104,6 +104,11 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
     return Item ? toCase(Item) : undefined;
   }
 
+  /** One BatchGetItem per 100 ids, eventually consistent (casesByIds). */
+  async getMany(caseIds: readonly string[]): Promise<Case[]> {
+    return (await casesByIds(this.client, this.tableName, caseIds)).map(toCase);
+  }
+
   async recordMention(event: MentionRouted, expiresAt: number, claim?: DeliveryClaimRequest): Promise<boolean> {
     return this.putNew(caseMentionItem(event, expiresAt, claim));
   }
