@@ -6,6 +6,7 @@ import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-reposi
 import { DynamoRecordFailureLog } from '../../shared/adapters/dynamodb/failure-log.ts';
 import { DynamoMetricRepository } from '../../shared/adapters/dynamodb/metric-repository.ts';
 import { DynamoNotificationClaims } from '../../shared/adapters/dynamodb/notification-claims.ts';
+import { BatchCaseCache } from '../../shared/domain/batch-case-cache.ts';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.ts';
 import { createNotifier } from '../../shared/adapters/notify/index.ts';
 import { parseRecordBody } from '../../shared/adapters/sqs-record.ts';
@@ -179,13 +180,21 @@ export async function handleDepartmentBatch(
 ): Promise<SQSBatchResponse> {
   const tallies = new TallyBatch();
   const summary = new BatchSummary();
+  // The batch's cases in one read (BatchGetItem) instead of one GetItem per routed mention;
+  // a mention of a case the batch changed reads the batch's copy.
+  const cases = new BatchCaseCache(deps.cases);
+  await cases.getMany([...routedCaseIdsOf(event.Records)]).catch((error: unknown) => {
+    // Each mention reads its case on its own, as without the read ahead.
+    logger.warn('Cases of the batch not read ahead', { error });
+  });
   // The batch's complete notification settlements are one write at the end (a settlement mark);
   // past the function's timeout it sends nothing (locally a run is not stopped there, as in AWS).
   const notifying = deps.notifier.batch?.(() => context.getRemainingTimeInMillis());
   const batchDeps: HandleDepartmentDeps = {
     ...deps,
+    cases,
     tallies,
-    change: { ...deps.change, tallies },
+    change: { ...deps.change, tallies, cases },
     summary,
     ...(notifying ? { notifier: notifying.notifier } : {}),
   };
@@ -213,6 +222,29 @@ export async function handleDepartmentBatch(
     records: event.Records.length,
   });
   return response;
+}
+
+/**
+ * The cases the routed mentions of a batch's messages name. Only read ahead: a body that is
+ * not such a message names none here and fails in its own record (processRecord).
+ */
+export function routedCaseIdsOf(records: readonly SQSRecord[]): Set<string> {
+  const ids = new Set<string>();
+  for (const record of records) {
+    let detail: unknown;
+    try {
+      detail = (JSON.parse(record.body) as { detail?: unknown } | null)?.detail;
+    } catch {
+      continue;
+    }
+    if (typeof detail !== 'object' || detail === null || 'transitionId' in detail) continue;
+    const mentions = 'mentions' in detail && Array.isArray(detail.mentions) ? detail.mentions : [detail];
+    for (const mention of mentions as unknown[]) {
+      const caseId = (mention as { caseId?: unknown } | null)?.caseId;
+      if (typeof caseId === 'string') ids.add(caseId);
+    }
+  }
+  return ids;
 }
 
 /**

@@ -72,7 +72,11 @@ export async function receiveRoutedMention(event: MentionRouted, deps: Departmen
   // classify-mention wrote the case before it published the event: an eventually consistent
   // read (half the units) finds it but in the moment right after, when a strongly consistent
   // one does. A stale copy is no risk: every change is a versioned write that reads again.
-  let kase = (await deps.cases.get(event.caseId, { consistent: false })) ?? (await deps.cases.get(event.caseId));
+  // (handle-department reads its batch's cases in one request before: BatchCaseCache.getMany;
+  // a case that read did not find is read strongly consistent here.)
+  let kase =
+    (await deps.cases.get(event.caseId, { consistent: false })) ??
+    (await deps.cases.get(event.caseId, { consistent: true }));
   if (!kase) throw new NotFoundError(`case ${event.caseId} of mention ${event.mentionId} does not exist`);
   let reopened = false;
   if (event.role === 'primary' && kase.department === event.department) {
@@ -122,7 +126,8 @@ export async function receiveCaseEvent(
   department: string,
   deps: Pick<DepartmentInboxDeps, 'cases' | 'notifier'>,
 ): Promise<void> {
-  const kase = await deps.cases.get(event.caseId);
+  // Strongly consistent: the change that raised the event was written just before.
+  const kase = await deps.cases.get(event.caseId, { consistent: true });
   if (!kase) throw new NotFoundError(`case ${event.caseId} of ${event.transitionId} does not exist`);
   await deps.notifier.caseEvent(event, kase, department);
 }

@@ -205,7 +205,7 @@ describe('receiveRoutedMention', () => {
     await receiveRoutedMention(mentionRoutedFactory({ caseId: caseFactory().id }), deps);
 
     // Assess
-    expect(reads.slice(0, 2)).toEqual([false, undefined]);
+    expect(reads.slice(0, 2)).toEqual([false, true]);
     expect(notifier.mentions).toHaveLength(1);
   });
 

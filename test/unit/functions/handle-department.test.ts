@@ -1,5 +1,12 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +14,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/handle-department/handler.ts';
 import { settledEntryOf } from '../../../shared/adapters/dynamodb/settlement-mark.ts';
+import type { MentionRouted } from '../../../shared/domain/events.ts';
 import { caseFactory } from '../../factories/case.ts';
 import { demoConfig } from '../../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../../factories/lambda.ts';
@@ -54,6 +62,23 @@ describe('handle-department handler', () => {
           }
         : {},
     );
+    // The batch's cases read ahead in one request: the same assigned case under each id asked for.
+    documents.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: { PK: string }[] }> }) => ({
+      Responses: Object.fromEntries(
+        Object.entries(input.RequestItems).map(([table, { Keys }]) => [
+          table,
+          Keys.map((key) => ({
+            ...key,
+            ...caseFactory({
+              id: key.PK.slice('CASE#'.length),
+              department: 'legal',
+              state: 'assigned',
+              assignee: 'jonas.meyer@radwerk-hansen.example',
+            }),
+          })),
+        ]),
+      ),
+    }));
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
   });
 
@@ -108,6 +133,54 @@ describe('handle-department handler', () => {
       .filter((call) => String(call.args[0].input.Key?.PK).startsWith('TALLY#'));
     expect(tallyWrites).toHaveLength(1);
     expect(tallyWrites[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({ ':f0': 3, ':f1': 3 });
+  });
+
+  it("reads the cases of a batch's mentions in one request, not one read per mention", async () => {
+    // Arrange: two messages, three mentions on two cases.
+    const [a, b, c] = [
+      ['a', 'case_one'],
+      ['b', 'case_one'],
+      ['c', 'case_two'],
+    ].map(([id, caseId]) =>
+      mentionRoutedFactory({ mentionId: `facebook:${id}`, caseId, department: 'legal', category: 'legal_risk' }),
+    ) as [MentionRouted, MentionRouted, MentionRouted];
+    const records = [
+      sqsRecordFactory(
+        routedBatchEnvelope({ companyId: 'demo', department: 'legal', role: 'primary', mentions: [a, b] }),
+        'm1',
+      ),
+      sqsRecordFactory(routedEnvelope(c), 'm2'),
+    ];
+
+    // Act
+    const result = await createHandler(env)(sqsEventFactory(records), contextFactory());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    const reads = documents.commandCalls(BatchGetCommand);
+    expect(reads).toHaveLength(1);
+    expect(reads[0]?.args[0].input.RequestItems?.['bc-demo-data']?.Keys).toEqual([
+      { PK: 'CASE#case_one', SK: 'CASE' },
+      { PK: 'CASE#case_two', SK: 'CASE' },
+    ]);
+    expect(reads[0]?.args[0].input.RequestItems?.['bc-demo-data']?.ConsistentRead).toBeUndefined();
+    expect(documents).not.toReceiveCommandWith(GetCommand, { Key: expect.objectContaining({ SK: 'CASE' }) });
+  });
+
+  it('reads each case on its own when the read ahead fails', async () => {
+    // Arrange
+    documents.on(BatchGetCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+    const event = mentionRoutedFactory({ department: 'legal', category: 'legal_risk' });
+
+    // Act
+    const result = await createHandler(env)(
+      sqsEventFactory([sqsRecordFactory(routedEnvelope(event))]),
+      contextFactory(),
+    );
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(documents).toReceiveCommandWith(GetCommand, { Key: { PK: `CASE#${event.caseId}`, SK: 'CASE' } });
   });
 
   it('records every mention of a Mentions Routed batch on its case', async () => {
