@@ -160,6 +160,30 @@ describe('case store against dynalite', () => {
     });
   });
 
+  describe('getMany', () => {
+    it('reads the cases of more than 100 ids, each as get reads it, leaving out the missing ones', async () => {
+      // Arrange: 120 cases of the current format, one stored before versions, and ids of none.
+      const ids = Array.from({ length: 120 }, (_, n) => `case_many_${String(n).padStart(3, '0')}`);
+      for (const id of ids) await cases.ensure(caseFactory({ id, priority: 'high' }), EXPIRES);
+      const legacy = caseFactory({ id: 'case_many_legacy', version: undefined, generation: undefined });
+      await local.documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.case(legacy.id), GSI1PK: keys.legacyOpenCasesOf('service'), type: 'case', ...legacy },
+        }),
+      );
+
+      // Act
+      const found = await cases.getMany([...ids, legacy.id, 'case_many_none', ids[0] as string]);
+
+      // Assess
+      expect(found.size).toBe(121);
+      expect(found.get('case_many_none')).toBeUndefined();
+      expect(found.get(ids[119] as string)).toEqual(await cases.get(ids[119] as string));
+      expect(found.get(legacy.id)).toEqual(await cases.get(legacy.id));
+    });
+  });
+
   describe('saveTransition', () => {
     it('writes the transition over the version it was read at', async () => {
       const c = await cases.ensure(caseFactory({ id: 'case_save' }), EXPIRES);
