@@ -11,11 +11,10 @@ import { DynamoThemeRepository } from './theme-repository.ts';
 import { DynamoCaseRepository } from './case-repository.ts';
 import { isConditionFailed, keys } from './keys.ts';
 import { queryAll } from './query-all.ts';
+import { untilProcessed } from './unprocessed.ts';
 
 /** DynamoDB takes at most 25 requests per BatchWriteItem. */
 const BATCH_SIZE = 25;
-/** Rounds of resending unprocessed deletes before giving up (the caller may run the erasure again). */
-const MAX_BATCH_ROUNDS = 8;
 
 /**
  * The table's side of one mention's erasure: the items that hang off a mention (found by key
@@ -65,20 +64,22 @@ export class DynamoMentionItems {
     ];
   }
 
-  /** Deletes in batches of 25, resending what DynamoDB left unprocessed. */
+  /**
+   * Deletes in batches of 25, resending what DynamoDB left unprocessed after a backoff (an
+   * error after 8 rounds: the caller may run the erasure again).
+   */
   async remove(items: readonly PersonalItem[]): Promise<void> {
     for (let start = 0; start < items.length; start += BATCH_SIZE) {
-      let requests = items
-        .slice(start, start + BATCH_SIZE)
-        .map((item) => ({ DeleteRequest: { Key: { ...item.key } } }));
-      for (let round = 1; requests.length > 0; round++) {
-        if (round > MAX_BATCH_ROUNDS)
-          throw new Error(`erasure: ${requests.length} deletes stayed unprocessed after ${MAX_BATCH_ROUNDS} rounds`);
-        const { UnprocessedItems } = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-        );
-        requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-      }
+      await untilProcessed(
+        items.slice(start, start + BATCH_SIZE).map((item) => ({ DeleteRequest: { Key: { ...item.key } } })),
+        async (requests) => {
+          const { UnprocessedItems } = await this.client.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: [...requests] } }),
+          );
+          return (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+        },
+        'erasure deletes',
+      );
     }
   }
 }

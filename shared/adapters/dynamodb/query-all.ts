@@ -1,4 +1,5 @@
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { untilProcessed } from './unprocessed.ts';
 
 /** Reads every page of a query. */
 export async function queryAll(
@@ -20,7 +21,7 @@ const BATCH_GET_KEYS = 100;
 
 /**
  * Reads the items of `keys` with BatchGetItem (eventually consistent unless `ConsistentRead`), 100 keys a call,
- * asking again for what DynamoDB left unprocessed. Items that do not exist are missing
+ * asking again, after a backoff, for what DynamoDB left unprocessed (an error after 8 rounds). Items that do not exist are missing
  * from the answer; the order of the answer is not the order of the keys.
  * @param projection ProjectionExpression and its names, when only some attributes are wanted
  */
@@ -36,15 +37,18 @@ export async function getAll(
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) {
-    let request: Record<string, unknown>[] | undefined = keys.slice(i, i + BATCH_GET_KEYS).map((key) => ({ ...key }));
-    // Unprocessed keys (throttling) are asked again until none are left.
-    while (request && request.length > 0) {
-      const { Responses, UnprocessedKeys } = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: request, ...projection } } }),
-      );
-      items.push(...(Responses?.[tableName] ?? []));
-      request = UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
-    }
+    // Unprocessed keys (throttling) are asked again after a backoff until none are left.
+    await untilProcessed(
+      keys.slice(i, i + BATCH_GET_KEYS).map((key) => ({ ...key })),
+      async (request) => {
+        const { Responses, UnprocessedKeys } = await client.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: [...request], ...projection } } }),
+        );
+        items.push(...(Responses?.[tableName] ?? []));
+        return (UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+      },
+      'BatchGetItem keys',
+    );
   }
   return items;
 }
