@@ -78,6 +78,11 @@ export interface CaseRepository {
   recordMention(event: MentionRouted, expiresAt: number, claim?: DeliveryClaimRequest): Promise<boolean>;
   /** The mentions recorded on a case, oldest first. */
   mentionsOf(caseId: string): Promise<MentionRouted[]>;
+  /**
+   * The latest mention recorded on a case (the last of `mentionsOf`), read alone: one item
+   * instead of the case's whole thread. Eventually consistent, as `mentionsOf` is.
+   */
+  latestMentionOf?(caseId: string): Promise<MentionRouted | undefined>;
   /** Open cases of a department, earliest due first. */
   openCasesOf(department: string, limit?: number): Promise<Case[]>;
   /**

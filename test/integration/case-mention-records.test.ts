@@ -92,6 +92,30 @@ describe('case-mention records against dynalite', () => {
     expect(mentions).toEqual([old, later]);
   });
 
+  it("reads a case's latest record alone, the one its whole thread ends with", async () => {
+    // Arrange: three mentions of one case, the newest also copied to press.
+    const caseId = 'case_latestrecord000000001';
+    const [older, newest, middle] = [
+      '2026-11-28T08:00:00.000Z',
+      '2026-11-28T10:00:00.000Z',
+      '2026-11-28T09:00:00.000Z',
+    ].map((createdAt, n) => mentionRoutedFactory({ caseId, createdAt, mentionId: `facebook:latest_${n}` })) as [
+      typeof complaint,
+      typeof complaint,
+      typeof complaint,
+    ];
+    for (const event of [older, newest, middle, { ...newest, department: 'press', role: 'cc' as const }])
+      await cases.recordMention(event, EXPIRES);
+
+    // Act
+    const latest = await cases.latestMentionOf(caseId);
+
+    // Assess
+    expect(latest).toEqual((await cases.mentionsOf(caseId)).at(-1));
+    expect(latest?.mentionId).toBe(newest.mentionId);
+    expect(await cases.latestMentionOf('case_without_records0000')).toBeUndefined();
+  });
+
   it('records a mention once per department: a redelivery writes nothing', async () => {
     // Act
     const again = await cases.recordMention(complaint, EXPIRES);

@@ -120,6 +120,21 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
     return (await this.itemsOfCase(caseId, keys.caseMentionPrefix)).map(eventOfCaseMention);
   }
 
+  /** One query of the case's partition, newest record first, one item (records sort by their `createdAt`). */
+  async latestMentionOf(caseId: string): Promise<MentionRouted | undefined> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':prefix': keys.caseMentionPrefix },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const latest = Items?.[0];
+    return latest ? eventOfCaseMention(latest) : undefined;
+  }
+
   /**
    * Sets `firstResponseAt` when the reply is the earliest so far (replies may arrive out of
    * order). It raises the case's version too: a transition that read the case before would
