@@ -26,10 +26,14 @@ export class BatchRates implements RateStore {
   /**
    * @param expected the batch's mention ids by hour (read together on the hour's first ask);
    *   a mention not listed is read when it is asked for
+   * @param legacyExpected the batch's mentions whose earlier theme claims may be asked for (read
+   *   together on the first ask; default: every mention of `expected`): those that can feed a
+   *   theme, so no other mention's key is read
    */
   constructor(
     private readonly table: RateStore,
     private readonly expected: ReadonlyMap<string, readonly string[]> = new Map(),
+    private readonly legacyExpected: readonly string[] = [...expected.values()].flat(),
   ) {}
 
   async claimsOf(hour: string, mentionIds: readonly string[]): Promise<ReadonlyMap<string, RateClaim>> {
@@ -59,12 +63,12 @@ export class BatchRates implements RateStore {
   }
 
   /**
-   * On the first ask, the legacy theme claims of every mention of the batch (`expected`) are read
+   * On the first ask, the legacy theme claims of the batch's mentions (`legacyExpected`) are read
    * together (one batched read instead of one read per mention); a mention not listed is read
    * when it is asked for.
    */
   async legacyThemesOf(mentionIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
-    const batch = [...new Set([...this.expected.values()].flat())];
+    const batch = [...new Set(this.legacyExpected)];
     if (!this.legacy) {
       const read = this.table.legacyThemesOf(batch);
       this.legacy = read;

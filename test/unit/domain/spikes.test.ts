@@ -261,6 +261,27 @@ describe('BatchRates and the theme claims of an earlier release', () => {
     expect(asked).toEqual([['x:9', 'x:10', 'x:11'], ['x:99']]);
     expect(found.map((themes) => [...themes])).toEqual([[], [['x:10', 'th_old']], [], [['x:99', 'th_other']]]);
   });
+
+  it('reads the earlier theme claims only of the mentions it is told can feed a theme', async () => {
+    // Arrange
+    const store = new InMemoryRateStore();
+    store.legacyThemes.set('x:10', 'th_old');
+    const asked: string[][] = [];
+    const counting = Object.assign(Object.create(store) as InMemoryRateStore, {
+      legacyThemesOf: (mentionIds: readonly string[]) => {
+        asked.push([...mentionIds]);
+        return store.legacyThemesOf(mentionIds);
+      },
+    });
+    const batch = new BatchRates(counting, new Map([['2026-12-03T10:00:00.000Z', ['x:9', 'x:10', 'x:11']]]), ['x:10']);
+
+    // Act
+    const found = await batch.legacyThemesOf(['x:10']);
+
+    // Assess
+    expect(asked).toEqual([['x:10']]);
+    expect([...found]).toEqual([['x:10', 'th_old']]);
+  });
 });
 
 describe('BatchRates after a failed read', () => {
