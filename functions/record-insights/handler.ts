@@ -29,6 +29,7 @@ import {
   planInsight,
   recordInsight,
   ThemeBatch,
+  themeKindOf,
   type RecordInsightDeps,
   type RecordInsightOutcome,
   type ThemedMention,
@@ -211,7 +212,7 @@ export async function recordInsightsBatch(
   const batchDeps: RecordInsightsDeps = {
     ...deps,
     themes,
-    rates: new BatchRates(deps.rates, mentionsByHour(event)),
+    rates: new BatchRates(deps.rates, ...mentionsOfBatch(event)),
     summary,
   };
   let response: SQSBatchResponse;
@@ -263,11 +264,13 @@ export async function recordInsightsBatch(
 
 /**
  * The primary mentions of the batch by UTC hour, read together by {@link BatchRates} (one read
- * of their notes per hour, not one per mention). A record that does not parse is left out here
- * and fails in {@link processRecord}.
+ * of their notes per hour, not one per mention), and those of them that can feed a theme (their
+ * earlier theme claims read together: a mention without a theme kind is never looked up). A
+ * record that does not parse is left out here and fails in {@link processRecord}.
  */
-function mentionsByHour(event: SQSEvent): Map<string, string[]> {
+function mentionsOfBatch(event: SQSEvent): [Map<string, string[]>, string[]] {
   const byHour = new Map<string, string[]>();
+  const themed: string[] = [];
   for (const record of event.Records) {
     let details: readonly MentionRouted[];
     try {
@@ -279,9 +282,10 @@ function mentionsByHour(event: SQSEvent): Map<string, string[]> {
       if (d.role !== 'primary') continue;
       const hour = hourOf(d.createdAt);
       byHour.set(hour, [...(byHour.get(hour) ?? []), d.mentionId]);
+      if (themeKindOf(d.category, d.sentiment)) themed.push(d.mentionId);
     }
   }
-  return byHour;
+  return [byHour, themed];
 }
 
 /**

@@ -35,8 +35,13 @@ export class InMemoryRateStore implements RateStore {
     return claims;
   }
 
-  async legacyThemeOf(mentionId: string): Promise<string | undefined> {
-    return this.legacyThemes.get(mentionId);
+  async legacyThemesOf(mentionIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    return new Map(
+      mentionIds.flatMap((id) => {
+        const themeId = this.legacyThemes.get(id);
+        return themeId === undefined ? [] : [[id, themeId] as const];
+      }),
+    );
   }
 
   async countOnce(hour: string, observations: readonly RateObservation[]): Promise<RateObservation[]> {

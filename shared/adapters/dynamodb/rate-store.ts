@@ -123,16 +123,19 @@ export class DynamoRateStore implements RateStore {
     return result;
   }
 
-  /** The theme claim an earlier release wrote for the mention, if any (read eventually: it is old). */
-  async legacyThemeOf(mentionId: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.themeOfMention(mentionId),
-        ProjectionExpression: 'themeId',
-      }),
+  /** The theme claims an earlier release wrote for the mentions, if any (read eventually: they are old; 100 keys per request). */
+  async legacyThemesOf(mentionIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const items = await getAll(
+      this.client,
+      this.tableName,
+      [...new Set(mentionIds)].map((id) => keys.themeOfMention(id)),
+      { ProjectionExpression: 'PK, themeId' },
     );
-    return typeof Item?.themeId === 'string' ? Item.themeId : undefined;
+    const prefix = keys.themeOfMention('').PK;
+    const themes = new Map<string, string>();
+    for (const item of items)
+      if (typeof item.themeId === 'string') themes.set(String(item.PK).slice(prefix.length), item.themeId);
+    return themes;
   }
 
   async countOnce(

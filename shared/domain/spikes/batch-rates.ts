@@ -20,14 +20,20 @@ interface AskedHour {
  */
 export class BatchRates implements RateStore {
   private readonly asked = new Map<string, AskedHour[]>();
+  /** The legacy theme claims of the batch's mentions, read once (legacyThemesOf). */
+  private legacy: Promise<ReadonlyMap<string, string>> | undefined;
 
   /**
    * @param expected the batch's mention ids by hour (read together on the hour's first ask);
    *   a mention not listed is read when it is asked for
+   * @param legacyExpected the batch's mentions whose earlier theme claims may be asked for (read
+   *   together on the first ask; default: every mention of `expected`): those that can feed a
+   *   theme, so no other mention's key is read
    */
   constructor(
     private readonly table: RateStore,
     private readonly expected: ReadonlyMap<string, readonly string[]> = new Map(),
+    private readonly legacyExpected: readonly string[] = [...expected.values()].flat(),
   ) {}
 
   async claimsOf(hour: string, mentionIds: readonly string[]): Promise<ReadonlyMap<string, RateClaim>> {
@@ -56,8 +62,33 @@ export class BatchRates implements RateStore {
     return result;
   }
 
-  legacyThemeOf(mentionId: string): Promise<string | undefined> {
-    return this.table.legacyThemeOf(mentionId);
+  /**
+   * On the first ask, the legacy theme claims of the batch's mentions (`legacyExpected`) are read
+   * together (one batched read instead of one read per mention); a mention not listed is read
+   * when it is asked for.
+   */
+  async legacyThemesOf(mentionIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const batch = [...new Set(this.legacyExpected)];
+    if (!this.legacy) {
+      const read = this.table.legacyThemesOf(batch);
+      this.legacy = read;
+      // A failed read is not kept: the next mention reads again.
+      read.catch(() => {
+        if (this.legacy === read) this.legacy = undefined;
+      });
+    }
+    const listed = new Set(batch);
+    const unlisted = mentionIds.filter((id) => !listed.has(id));
+    const [ofBatch, ofOthers] = await Promise.all([
+      this.legacy,
+      unlisted.length > 0 ? this.table.legacyThemesOf(unlisted) : new Map<string, string>(),
+    ]);
+    const result = new Map<string, string>();
+    for (const id of mentionIds) {
+      const themeId = ofBatch.get(id) ?? ofOthers.get(id);
+      if (themeId !== undefined) result.set(id, themeId);
+    }
+    return result;
   }
 
   countOnce(

@@ -48,8 +48,11 @@ export interface RateStore {
    * the hour's claims are capped, notes are read by key, never by a query of the hour.
    */
   claimsOf(hour: string, mentionIds: readonly string[]): Promise<ReadonlyMap<string, RateClaim>>;
-  /** The theme an earlier release claimed for a mention in an item of its own (read only). */
-  legacyThemeOf(mentionId: string): Promise<string | undefined>;
+  /**
+   * The themes an earlier release claimed for these mentions in items of their own (read only),
+   * by mention id (those found only): one batched read for many mentions.
+   */
+  legacyThemesOf(mentionIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
   /**
    * Counts the mentions of one hour once each, however often and however concurrently they are
    * delivered: those not claimed yet are claimed together (with the theme each carries), then

@@ -119,7 +119,7 @@ export async function planInsight(detail: MentionRouted, deps: RecordInsightDeps
   const candidates = await deps.themes.themesOf(kind, language);
   const recorded =
     earlier?.themeId ??
-    (earlier ? undefined : await deps.rates.legacyThemeOf(detail.mentionId)) ??
+    (earlier ? undefined : (await deps.rates.legacyThemesOf([detail.mentionId])).get(detail.mentionId)) ??
     // Claimed nowhere but remembered by a theme: an earlier delivery that stopped before its claim.
     candidates.find((t) => t.recentMentionIds.includes(detail.mentionId))?.id;
   const themeId =

@@ -233,6 +233,57 @@ describe('BatchRates', () => {
   });
 });
 
+describe('BatchRates and the theme claims of an earlier release', () => {
+  it("reads the earlier release's theme claims of every mention of the batch in one read, and a mention outside the batch on its own", async () => {
+    // Arrange
+    const store = new InMemoryRateStore();
+    store.legacyThemes.set('x:10', 'th_old');
+    store.legacyThemes.set('x:99', 'th_other');
+    const asked: string[][] = [];
+    const counting = Object.assign(Object.create(store) as InMemoryRateStore, {
+      legacyThemesOf: (mentionIds: readonly string[]) => {
+        asked.push([...mentionIds]);
+        return store.legacyThemesOf(mentionIds);
+      },
+    });
+    const batch = new BatchRates(
+      counting,
+      new Map([
+        ['2026-12-03T10:00:00.000Z', ['x:9', 'x:10']],
+        ['2026-12-03T11:00:00.000Z', ['x:11']],
+      ]),
+    );
+
+    // Act
+    const found = await Promise.all(['x:9', 'x:10', 'x:11', 'x:99'].map((id) => batch.legacyThemesOf([id])));
+
+    // Assess
+    expect(asked).toEqual([['x:9', 'x:10', 'x:11'], ['x:99']]);
+    expect(found.map((themes) => [...themes])).toEqual([[], [['x:10', 'th_old']], [], [['x:99', 'th_other']]]);
+  });
+
+  it('reads the earlier theme claims only of the mentions it is told can feed a theme', async () => {
+    // Arrange
+    const store = new InMemoryRateStore();
+    store.legacyThemes.set('x:10', 'th_old');
+    const asked: string[][] = [];
+    const counting = Object.assign(Object.create(store) as InMemoryRateStore, {
+      legacyThemesOf: (mentionIds: readonly string[]) => {
+        asked.push([...mentionIds]);
+        return store.legacyThemesOf(mentionIds);
+      },
+    });
+    const batch = new BatchRates(counting, new Map([['2026-12-03T10:00:00.000Z', ['x:9', 'x:10', 'x:11']]]), ['x:10']);
+
+    // Act
+    const found = await batch.legacyThemesOf(['x:10']);
+
+    // Assess
+    expect(asked).toEqual([['x:10']]);
+    expect([...found]).toEqual([['x:10', 'th_old']]);
+  });
+});
+
 describe('BatchRates after a failed read', () => {
   it("asks the table again for an hour whose first read failed, and keeps the batch's other reads", async () => {
     // Arrange
