@@ -11,13 +11,8 @@ import { setPriority } from 'node:os';
  * niced until it ends.
  */
 
-/**
- * The default nice value of the threads off the ack path when the pipeline runs in its thread:
- * the lowest priority, a scheduler weight of 15 against a nice-0 thread's 1,024 (nice 10's is
- * 110). Round w21 measured 19 against 10 with V8 warmed up: the acks' p99 fell and the
- * pipeline still drained as fast once the webhooks stopped (docs/performance.md).
- */
-export const DEFAULT_PIPELINE_NICE = 19;
+/** The default nice value of the threads off the ack path when the pipeline runs in its thread. */
+export const DEFAULT_PIPELINE_NICE = 10;
 
 export type ThreadPriorityResult =
   | { readonly applied: true; readonly tid: number; readonly nice: number }
