@@ -3,7 +3,7 @@
  * `BENCH_CPU_PROF_DIR=<dir> npm run bench:throughput -- --ack-only` leaves behind (the
  * main thread's profile is the `.0.001` one of each runtime process):
  *
- *   tsx bench/ack-profile.ts <file.cpuprofile> --cpu-per-ack <ms> [--top 10]
+ *   tsx bench/ack-profile.ts <file.cpuprofile> --cpu-per-ack <ms> [--top 10] [--last-seconds <s>]
  *
  * Only the steady load counts: from the last module compiled after ingest-webhook's first
  * sample (its cold start, during the bench's warm-up) to the last sample with ingest-webhook
@@ -21,15 +21,18 @@ import { type CpuProfile, categoryOf, isIdle, samplesOf } from './cpu-profile.ts
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'cpu-per-ack': { type: 'string' }, top: { type: 'string' } },
+  options: { 'cpu-per-ack': { type: 'string' }, top: { type: 'string' }, 'last-seconds': { type: 'string' } },
 });
 const file = positionals[0];
 if (!file) {
-  process.stderr.write('usage: tsx bench/ack-profile.ts <file.cpuprofile> [--cpu-per-ack <ms>] [--top 10]\n');
+  process.stderr.write(
+    'usage: tsx bench/ack-profile.ts <file.cpuprofile> [--cpu-per-ack <ms>] [--top 10] [--last-seconds <s>]\n',
+  );
   process.exit(2);
 }
 const cpuPerAck = values['cpu-per-ack'] === undefined ? undefined : Number(values['cpu-per-ack']);
 const top = Number(values.top ?? 10);
+const lastSeconds = values['last-seconds'] === undefined ? undefined : Number(values['last-seconds']);
 const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
 
 const parent = new Map<number, number>();
@@ -46,10 +49,13 @@ const ingest = samples.filter((s) => onIngestPath(s.node.id));
 const firstIngest = ingest[0]?.at ?? 0;
 const to = ingest.at(-1)?.at ?? 0;
 const LOADING = new Set(['compileSourceTextModule', 'wrapSafe', 'parseCJS', 'compileForInternalLoader']);
-const from = samples.reduce(
+const afterLoading = samples.reduce(
   (last, s) => (s.at >= firstIngest && s.at <= to && LOADING.has(s.node.callFrame.functionName) ? s.at : last),
   firstIngest,
 );
+// --last-seconds: only the end of the load (the measured requests after a long warm-up), when V8
+// has compiled the hot code; before it, its tier-up work shows in the samples.
+const from = lastSeconds === undefined ? afterLoading : Math.max(afterLoading, to - lastSeconds * 1e6);
 
 const WAIT = 'writev';
 const self = new Map<string, number>();

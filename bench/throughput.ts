@@ -18,6 +18,7 @@
  *   npm run bench:throughput
  *   npm run bench:throughput -- --requests 500 --mentions 1000 --surge-seconds 10
  *   npm run bench:throughput -- --ack-only --requests 400   # part 1 only
+ *   npm run bench:throughput -- --ack-only --warm-up 100    # measure from the 101st request (before Round w21)
  *
  * Function logs at ERROR, metrics off (as the chaos bench). Every process is started here
  * on port 0 and stopped here.
@@ -53,7 +54,13 @@ import { mentionsPerSecond, requestsPerMention, requestsPerSecondOnCores } from 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const COMPANY = 'demo';
-const WARM_UP = 100;
+/**
+ * Requests each ack row sends before it measures. V8 compiles a server's hot code in background
+ * threads over its first thousand or so requests; after 100 (the default until Round w21) that
+ * work was most of the runtime's CPU per ack and hit the runtime (far more code) harder than
+ * the bare servers (docs/performance.md, "Round w21: the ack path").
+ */
+const DEFAULT_WARM_UP = 2000;
 
 /**
  * 'runtime, no pipeline' is a diagnostic: the runtime with its queue pollers off
@@ -118,12 +125,14 @@ async function main(): Promise<void> {
       'surge-seconds': { type: 'string' },
       'surge-rate': { type: 'string' },
       'ack-only': { type: 'boolean' },
+      'warm-up': { type: 'string' },
       'ceiling-only': { type: 'boolean' },
       'ceiling-mentions': { type: 'string' },
       'ceiling-concurrency': { type: 'string' },
     },
   });
   const requests = Number(values.requests ?? 1000);
+  const warmUp = Number(values['warm-up'] ?? DEFAULT_WARM_UP);
   const mentions = Number(values.mentions ?? 2000);
   const baselineMentions = Number(values['baseline-mentions'] ?? 500);
   const surgeSeconds = Number(values['surge-seconds'] ?? 20);
@@ -170,11 +179,11 @@ async function main(): Promise<void> {
       for (const kind of ['bare HMAC', 'bare HMAC + SQS', 'runtime, no pipeline', 'runtime'] as const) {
         const server = await startServer(kind);
         try {
-          const { bodies } = bodiesFor(WARM_UP + requests);
+          const { bodies } = bodiesFor(warmUp + requests);
           const signed = sign(bodies, server.appSecret);
-          await closedLoop(server.url, signed.slice(0, WARM_UP), concurrency);
+          await closedLoop(server.url, signed.slice(0, warmUp), concurrency);
           const cpuBefore = await processCpu(server.pid);
-          const result = await closedLoop(server.url, signed.slice(WARM_UP), concurrency);
+          const result = await closedLoop(server.url, signed.slice(warmUp), concurrency);
           const cpuPerAck = cpuPerRequest(cpuBefore, await processCpu(server.pid), result.acknowledged.size);
           log(
             `ack ${kind} c=${concurrency}: ${perSecond(result).toFixed(0)} req/s p99 ${quantile(result.latenciesMs, 0.99).toFixed(0)} ms${cpuPerAck ? `, CPU per ack ${cpuPerAck.mainThreadMs.toFixed(2)} ms main thread, ${cpuPerAck.processMs.toFixed(2)} ms process` : ''}`,
@@ -186,9 +195,7 @@ async function main(): Promise<void> {
       }
     }
     if (ackRows.length > 0) {
-      process.stdout.write(
-        `## Ack latency (${requests} signed Meta webhooks per row, after ${WARM_UP} to warm up)\n\n`,
-      );
+      process.stdout.write(`## Ack latency (${requests} signed Meta webhooks per row, after ${warmUp} to warm up)\n\n`);
       process.stdout.write(`${formatAckRows(ackRows)}\n\n`);
     }
     if (values['ack-only']) return;
