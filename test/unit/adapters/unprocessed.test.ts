@@ -3,7 +3,7 @@ import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getAll } from '../../../shared/adapters/dynamodb/query-all.ts';
-import { MAX_BATCH_ROUNDS, untilProcessed } from '../../../shared/adapters/dynamodb/unprocessed.ts';
+import { UNPROCESSED_BACKOFF, untilProcessed } from '../../../shared/adapters/dynamodb/unprocessed.ts';
 
 /** The throttled paths of DynamoDB's batch calls, which dynalite never takes: keys left unprocessed. */
 const TABLE = 'bc-demo';
@@ -28,12 +28,12 @@ describe('untilProcessed', () => {
       },
     );
 
-    // Assess: a wait before each of the 3 resends, each within its doubling ceiling
+    // Assess: a wait before each of the 3 resends, under its ceiling of 25, 50, 100 ms (full jitter)
     expect(calls).toBe(4);
     expect(waits).toHaveLength(3);
     waits.forEach((ms, i) => {
       expect(ms).toBeGreaterThanOrEqual(0);
-      expect(ms).toBeLessThanOrEqual(25 * 2 ** (i + 1));
+      expect(ms).toBeLessThan(UNPROCESSED_BACKOFF.baseMs * 2 ** i);
     });
   });
 
@@ -49,8 +49,26 @@ describe('untilProcessed', () => {
     const run = untilProcessed(['a', 'b'], send, 'erasure deletes', async () => {});
 
     // Assess
-    await expect(run).rejects.toThrow(`erasure deletes: 2 stayed unprocessed after ${MAX_BATCH_ROUNDS} rounds`);
-    expect(calls).toBe(MAX_BATCH_ROUNDS);
+    await expect(run).rejects.toThrow(
+      `erasure deletes: 2 stayed unprocessed after ${UNPROCESSED_BACKOFF.maxAttempts} rounds`,
+    );
+    expect(calls).toBe(UNPROCESSED_BACKOFF.maxAttempts);
+  });
+
+  it('throws an error of the batch call itself at once, without resending', async () => {
+    // Arrange
+    let calls = 0;
+    const send = async (): Promise<readonly string[]> => {
+      calls++;
+      throw new Error('ValidationException: too many keys');
+    };
+
+    // Act
+    const run = untilProcessed(['a'], send, 'test requests', async () => {});
+
+    // Assess
+    await expect(run).rejects.toThrow('ValidationException: too many keys');
+    expect(calls).toBe(1);
   });
 });
 
