@@ -88,6 +88,10 @@ export class BatchCaseCache implements CaseRepository {
     return this.cases.mentionsOf(caseId);
   }
 
+  latestMentionOf(caseId: string): Promise<MentionRouted | undefined> {
+    return this.cases.latestMentionOf(caseId);
+  }
+
   openCasesOf(department: string, limit?: number): Promise<Case[]> {
     return this.cases.openCasesOf(department, limit);
   }

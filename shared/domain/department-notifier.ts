@@ -18,7 +18,7 @@ import { expiresAtEpochSeconds } from './time.ts';
 export interface DepartmentNotifierDeps {
   readonly departments: readonly (NotifiedDepartment & { readonly categories?: readonly Category[] })[];
   readonly options: NotificationOptions;
-  readonly cases: Pick<CaseRepository, 'mentionsOf' | 'latestMentionOf'>;
+  readonly cases: Pick<CaseRepository, 'latestMentionOf'>;
   readonly notifier: Notifier;
   readonly log: NotificationClaims;
   readonly clock: Clock;
@@ -106,9 +106,7 @@ function notifierOf(deps: DepartmentNotifierDeps, mark?: string): DepartmentNoti
     async caseEvent(event: CaseEvent, kase: Case, departmentId: string): Promise<void> {
       const to = department(departmentId);
       // Only the latest mention is shown: read that one record, not the case's whole thread.
-      const latest = deps.cases.latestMentionOf
-        ? await deps.cases.latestMentionOf(kase.id)
-        : (await deps.cases.mentionsOf(kase.id)).at(-1);
+      const latest = await deps.cases.latestMentionOf(kase.id);
       const notification = notificationForCaseEvent(event, kase, latest, to, deps.options);
       if (notification) await send([{ notification, to }]);
     },

@@ -82,7 +82,7 @@ export interface CaseRepository {
    * The latest mention recorded on a case (the last of `mentionsOf`), read alone: one item
    * instead of the case's whole thread. Eventually consistent, as `mentionsOf` is.
    */
-  latestMentionOf?(caseId: string): Promise<MentionRouted | undefined>;
+  latestMentionOf(caseId: string): Promise<MentionRouted | undefined>;
   /** Open cases of a department, earliest due first. */
   openCasesOf(department: string, limit?: number): Promise<Case[]>;
   /**

@@ -130,6 +130,10 @@ export class InMemoryCases implements CaseRepository {
     return [...this.records.values()].filter((e) => e.caseId === caseId);
   }
 
+  async latestMentionOf(caseId: string): Promise<MentionRouted | undefined> {
+    return (await this.mentionsOf(caseId)).at(-1);
+  }
+
   async openCasesOf(department: string, limit = 100): Promise<Case[]> {
     return [...this.cases.values()]
       .filter((c) => c.department === department && (OPEN_STATES as readonly string[]).includes(c.state))

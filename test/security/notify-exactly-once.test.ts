@@ -292,6 +292,23 @@ describe('a sender stalled past its lease (round w19, fault injection)', () => {
   const at = (ms: number) => ({ now: () => new Date(T0 + ms) });
   const targets: NotificationTarget[] = [{ type: 'slack', channel: '#kundenservice' }];
 
+  /** handle-department's notifier at T0 with only the service department notifying `targets`. */
+  const serviceNotifier = (
+    claims: DynamoNotificationClaims,
+    notifier: CountingNotifier,
+    extra: Partial<Parameters<typeof createDepartmentNotifier>[0]> = {},
+  ) =>
+    createDepartmentNotifier({
+      departments: config.departments.map((d) => ({ ...d, notify: d.id === 'service' ? targets : [] })),
+      options: { timezone: config.company.timezone, caseBaseUrl: 'https://cases.example' },
+      cases: { latestMentionOf: async () => undefined },
+      notifier,
+      log: claims,
+      clock: at(0),
+      retentionDays: 30,
+      ...extra,
+    });
+
   /** The mention's record written at T0 holding its writer's claim (lease 60 s); the senders' deps at a time after T0. */
   const recordedByStalledWriter = async (event: ReturnType<typeof mentionRoutedFactory>) => {
     const claims = new DynamoNotificationClaims(local.documents, topology.table.name);
@@ -373,16 +390,7 @@ describe('a sender stalled past its lease (round w19, fault injection)', () => {
     } as unknown as DynamoDBDocumentClient;
     const claims = new DynamoNotificationClaims(throttled, topology.table.name);
     const notifier = new CountingNotifier();
-    const departments = createDepartmentNotifier({
-      departments: config.departments.map((d) => ({ ...d, notify: d.id === 'service' ? targets : [] })),
-      options: { timezone: config.company.timezone, caseBaseUrl: 'https://cases.example' },
-      cases: { mentionsOf: async () => [] },
-      notifier,
-      log: claims,
-      clock: at(0),
-      retentionDays: 30,
-      markRetryDelaysMs: [0, 0, 0],
-    });
+    const departments = serviceNotifier(claims, notifier, { markRetryDelaysMs: [0, 0, 0] });
     const batch = departments.batch?.();
     const claim = batch?.notifier.claimFor?.(event);
     await new DynamoCaseRepository(local.documents, topology.table.name).recordMention(event, 1_900_000_000, claim);
@@ -413,15 +421,7 @@ describe('a sender stalled past its lease (round w19, fault injection)', () => {
     const claims = new DynamoNotificationClaims(local.documents, topology.table.name);
     const notifier = new CountingNotifier();
     let timeLeftMs = 30_000;
-    const batch = createDepartmentNotifier({
-      departments: config.departments.map((d) => ({ ...d, notify: d.id === 'service' ? targets : [] })),
-      options: { timezone: config.company.timezone, caseBaseUrl: 'https://cases.example' },
-      cases: { mentionsOf: async () => [] },
-      notifier,
-      log: claims,
-      clock: at(0),
-      retentionDays: 30,
-    }).batch?.(() => timeLeftMs);
+    const batch = serviceNotifier(claims, notifier).batch?.(() => timeLeftMs);
     const claim = batch?.notifier.claimFor?.(event);
     await new DynamoCaseRepository(local.documents, topology.table.name).recordMention(event, 1_900_000_000, claim);
 
