@@ -186,9 +186,10 @@ export async function withLocalTable(
 }
 
 /**
- * A `<command> --down [--dry-run]` over the company's table: the step of a rollback past an
- * item's format fence (case-format, theme-format). `down` rewrites (or, dry, counts) the items
- * and says what it did in one line; exit 1 when some changed meanwhile (run again).
+ * A `<command> --down [--to <format>] [--dry-run]` over the company's table: the step of a
+ * rollback past an item's format fence (case-format, theme-format). `down` rewrites (or, dry,
+ * counts) the items and says what it did in one line; exit 1 when some changed meanwhile (run
+ * again). `--to` is accepted only when `formats` names the formats it may go down to.
  */
 export async function runFormatDown(
   args: string[],
@@ -199,21 +200,29 @@ export async function runFormatDown(
     documents: DynamoDBDocumentClient,
     tableName: string,
     dryRun: boolean,
+    to: string | undefined,
   ) => Promise<{ readonly line: string; readonly changed: number }>,
+  formats: readonly string[] = [],
 ): Promise<number> {
   const parsed = parseCommand(
     args,
-    { down: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, ...TABLE_OPTIONS },
+    { down: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, to: { type: 'string' }, ...TABLE_OPTIONS },
     command,
     usage,
   );
   if (!parsed) return 0;
   const { values } = parsed;
   if (values.down !== true) throw new UsageError(`--down is required (${downMeans})`, command);
+  if (values.to !== undefined && !formats.includes(values.to)) {
+    throw new UsageError(
+      formats.length === 0 ? '--to is not an option of this command' : `--to must be one of ${formats.join(', ')}`,
+      command,
+    );
+  }
   const config = await loadConfig(values.company ?? DEFAULT_COMPANY);
   const dryRun = values['dry-run'] === true;
   return withDocuments(config, values, command, async (documents, tableName) => {
-    const outcome = await down(documents, tableName, dryRun);
+    const outcome = await down(documents, tableName, dryRun, values.to);
     process.stdout.write(`${outcome.line}\n`);
     return outcome.changed > 0 ? 1 : 0;
   });

@@ -183,7 +183,9 @@ describe('backchannel themes, theme, ideas and projects on the persisted local t
     [['ideas', '--format', 'xml'], '--format takes text, csv or json'],
     [['projects', '--since', 'yesterday'], '--since takes a day YYYY-MM-DD'],
     [['theme-format'], '--down is required (close the open days)'],
-    [['case-format', '--dry-run'], '--down is required (format 2 to format 1)'],
+    [['case-format', '--dry-run'], '--down is required (to an older format)'],
+    [['case-format', '--down', '--to', '3'], '--to must be one of 1, 2'],
+    [['theme-format', '--down', '--to', '1'], '--to is not an option of this command'],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const result = await fails(...args);
 

@@ -150,7 +150,7 @@ export class InMemoryCases implements CaseRepository {
     if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('cursor is not a cursor of this listing');
     const dueBefore = query.dueBefore === undefined ? undefined : new Date(query.dueBefore).toISOString();
     const role = query.role ?? 'owner';
-    // As the table's ref items list them (case-refs.ts): cc per state, approvals by draft time.
+    // As the table lists them (case-refs.ts: the first cc on the case's GSI3 entry, the rest by refs): cc per state, approvals by draft time.
     const listed = (c: Case, state: string) =>
       role === 'owner'
         ? c.department === query.department && c.state === state

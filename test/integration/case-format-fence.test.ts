@@ -20,8 +20,8 @@ const NOW = '2026-11-30T10:00:00.000Z';
 
 /**
  * The case's format fence (shared/adapters/dynamodb/case-format.ts) against dynalite: a case
- * written by this release (format 2: the history packed, the lock in `lock2`, `version` NULL)
- * refuses every write of the previous release (test/support/previous-release-case-store.ts:
+ * written by this release (format 3 since round w22, 2 before: the history packed, the lock in
+ * `lock3`, `version` and `lock2` NULL) refuses every write of the release before the first fence (test/support/previous-release-case-store.ts:
  * its exact commands), so nothing of the case is lost while both releases run; a case that
  * release wrote (format 1) is read, written and upgraded by this one.
  */
@@ -191,7 +191,7 @@ describe('the case format fence against dynalite', () => {
   });
 
   describe('a case the previous release wrote (format 1)', () => {
-    it('is read as it was and upgraded by its next transition: lock2, the NULL version, the history packed and whole', async () => {
+    it('is read as it was and upgraded by its next transition: lock3, the NULL version and lock2, the history packed and whole', async () => {
       // Arrange
       const { opened, joined } = openedAndJoined('case_fence_upgrade');
       await previous.create(opened, EXPIRES);
@@ -208,7 +208,7 @@ describe('the case format fence against dynalite', () => {
       // Assess
       expect(read).toEqual(opened);
       const item = await rawItem(opened.id);
-      expect(item).toMatchObject({ lock2: 2, version: null, state: 'resolved' });
+      expect(item).toMatchObject({ lock3: 2, lock2: null, version: null, state: 'resolved' });
       expect(item.history).toBeUndefined();
       expect(item.historyZ).toBeInstanceOf(Uint8Array);
       expect((await cases.get(opened.id))?.history?.map((e) => e.transitionId)).toEqual([
@@ -281,7 +281,7 @@ describe('the case format fence against dynalite', () => {
     });
   });
 
-  it("raises a format-2 case's lock2 with a first response, and keeps the earliest of two", async () => {
+  it("raises a case's lock3 with a first response, and keeps the earliest of two", async () => {
     // Arrange
     const { opened } = openedAndJoined('case_fence_v2_response');
     await cases.ensure(opened, EXPIRES);
@@ -297,7 +297,8 @@ describe('the case format fence against dynalite', () => {
     // Assess
     expect([first, later]).toEqual([NOW, NOW]);
     expect(await rawItem(opened.id)).toMatchObject({
-      lock2: 2,
+      lock3: 2,
+      lock2: null,
       version: null,
       firstResponseMentionId: 'facebook:own-2',
     });
@@ -316,7 +317,7 @@ describe('the case format fence against dynalite', () => {
     // Assess
     expect(await cases.get(joined.id)).toEqual(joined);
     expect(writeUnits(itemSize(item))).toBe(1);
-    const { historyZ: _packed, lock2: _lock, ...unpacked } = item;
+    const { historyZ: _packed, lock3: _lock, lock2: _retired, ...unpacked } = item;
     expect(writeUnits(itemSize({ ...unpacked, version: joined.version, history: joined.history }))).toBe(2);
   });
 });

@@ -73,8 +73,9 @@ describe('case store against dynalite', () => {
 
       expect(stored.version).toBe(1);
       expect(await rawItem('case_ensure')).toMatchObject({
-        // Format 2 (case-format.ts): the lock in lock2, `version` held as NULL (the fence).
-        lock2: 1,
+        // Format 3 (case-format.ts): the lock in lock3, `version` and `lock2` held as NULL (the fence).
+        lock3: 1,
+        lock2: null,
         version: null,
         GSI1PK: 'DEPT#service#new',
         GSI1SK: '2026-11-30T13:00:00.000Z#case_ensure',
@@ -197,7 +198,8 @@ describe('case store against dynalite', () => {
 
       expect(await cases.get('case_save')).toEqual(next);
       expect(await rawItem('case_save')).toMatchObject({
-        lock2: 2,
+        lock3: 2,
+        lock2: null,
         version: null,
         GSI1PK: 'DEPT#service#assigned',
         expiresAt: EXPIRES,

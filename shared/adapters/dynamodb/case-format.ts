@@ -15,21 +15,34 @@ import type { CaseHistoryEntry } from '../../domain/case.ts';
  * (a first response) is refused for its type. Every old write of a format-2 case fails before
  * it changes anything, and its message is retried until an instance of this release takes it.
  *
- * This release reads both formats and writes format 2: a case of format 1 (`version` a
- * number, `history` a list) is upgraded by its next transition, whose condition names the
- * lock it read (`lock2 = :expected OR version = :expected`: a case holds one lock as a number,
- * and `lock2` continues the numbers of `version`, so the two cannot be confused).
+ * Format 3 (round w22) lists the case under its first cc department by the case item's own
+ * entry on GSI3 (`GSI3PK`/`GSI3SK`, case-refs.ts) instead of a ref item. A release before it
+ * would write such a case back without those keys (its PutItem builds the item from the fields
+ * it knows) and believe the department's ref is there, so the case would drop out of the
+ * department's listing. So format 3 takes the next lock, `lock3`, and keeps `version` and `lock2`
+ * as NULL: format 2's conditions (`lock2 = :expected OR version = :expected`, or both absent)
+ * fail on it and its `ADD lock2 :one` is refused for its type, as format 1's were on format 2.
  *
- * The next format change that an old writer could damage takes the next lock (`lock3`, with
- * `version` and `lock2` kept as NULL); one that old writers cannot damage needs no fence.
+ * This release reads every format and writes format 3: a case of format 1 (`version` a number,
+ * `history` a list) or 2 (`lock2`) is upgraded by its next transition, whose condition names the
+ * lock it read (`lock3 = :expected OR lock2 = :expected OR version = :expected`: a case holds one
+ * lock as a number, and each lock continues the numbers of the one before, so they cannot be
+ * confused). A rollback converts cases back with `backchannel case-format --down`
+ * (case-format-rollback.ts), writing the first cc's ref item again.
+ *
+ * The next format change that an old writer could damage takes the next lock (`lock4`, with
+ * `version`, `lock2` and `lock3` kept as NULL); one that old writers cannot damage needs no fence.
  */
-export const CASE_FORMAT = 2;
+export const CASE_FORMAT = 3;
 
-/** The attribute holding a format-2 case's optimistic lock (the domain's `Case.version`). */
-export const LOCK = 'lock2';
+/** The attribute holding a format-3 case's optimistic lock (the domain's `Case.version`). */
+export const LOCK = 'lock3';
 
-/** The lock of format 1, kept as NULL on a format-2 case: the fence. */
-export const RETIRED_LOCKS = ['version'] as const;
+/** The lock of format 2, read on cases not written since. */
+export const FORMAT2_LOCK = 'lock2';
+
+/** The locks of formats 1 and 2, kept as NULL on a format-3 case: the fence. */
+export const RETIRED_LOCKS = ['version', FORMAT2_LOCK] as const;
 
 /** The stored lock fields of a case at `version`: the current lock, and each retired one as NULL. */
 export function lockAttributes(version: number | undefined): Record<string, unknown> {
@@ -39,18 +52,26 @@ export function lockAttributes(version: number | undefined): Record<string, unkn
   };
 }
 
-/**
- * The case's version as stored in either format (`lock2`, or format 1's `version`), or
- * undefined for a case from before the lifecycle (no lock at all).
- */
-export function lockOf(item: Record<string, unknown>): number | undefined {
-  const lock = item[LOCK];
-  if (typeof lock === 'number') return lock;
-  return typeof item.version === 'number' ? item.version : undefined;
+/** The format of a stored case item: 3 (`lock3`), 2 (`lock2`), else 1 (a `version`, or none before the lifecycle). */
+export function formatOf(item: Record<string, unknown>): 1 | 2 | 3 {
+  if (typeof item[LOCK] === 'number') return 3;
+  return typeof item[FORMAT2_LOCK] === 'number' ? 2 : 1;
 }
 
 /**
- * The condition of a write over the case as read at `expectedVersion`, in either format
+ * The case's version as stored in any format (`lock3`, `lock2` or format 1's `version`), or
+ * undefined for a case from before the lifecycle (no lock at all).
+ */
+export function lockOf(item: Record<string, unknown>): number | undefined {
+  for (const name of [LOCK, FORMAT2_LOCK, 'version']) {
+    const lock = item[name];
+    if (typeof lock === 'number') return lock;
+  }
+  return undefined;
+}
+
+/**
+ * The condition of a write over the case as read at `expectedVersion`, in any format
  * (0: a case from before the lifecycle, with no lock, which the write claims).
  */
 export function lockCondition(expectedVersion: number): {
@@ -59,11 +80,11 @@ export function lockCondition(expectedVersion: number): {
 } {
   if (expectedVersion === 0) {
     return {
-      ConditionExpression: `attribute_exists(PK) AND attribute_not_exists(version) AND attribute_not_exists(${LOCK})`,
+      ConditionExpression: `attribute_exists(PK) AND attribute_not_exists(version) AND attribute_not_exists(${FORMAT2_LOCK}) AND attribute_not_exists(${LOCK})`,
     };
   }
   return {
-    ConditionExpression: `${LOCK} = :expected OR version = :expected`,
+    ConditionExpression: `${LOCK} = :expected OR ${FORMAT2_LOCK} = :expected OR version = :expected`,
     ExpressionAttributeValues: { ':expected': expectedVersion },
   };
 }
@@ -106,13 +127,31 @@ export function decodeCaseHistory(bytes: Uint8Array): CaseHistoryEntry[] {
   return JSON.parse(inflateRawSync(bytes.subarray(1), { dictionary: HISTORY_DICTIONARY_V1 }).toString('utf8'));
 }
 
+/** The attributes of a format-3 case that earlier formats do not have: its lock and its GSI3 entry. */
+const FORMAT3_ONLY = [LOCK, 'GSI3PK', 'GSI3SK'] as const;
+
 /**
- * A format-2 case item as format 1 wrote it (the history as a list, the lock in `version`):
- * what a rollback to a release before the fence needs, since that release refuses to write
- * (and cannot read the history of) a case of format 2. An item of format 1 is returned as it is.
+ * A case item of format 3 as format 2 wrote it (the lock in `lock2`, no GSI3 entry: its first
+ * cc department needs its ref item again, which the caller writes). Items of format 1 or 2 are
+ * returned as they are.
+ */
+export function toFormat2(item: Record<string, unknown>): Record<string, unknown> {
+  const lock = item[LOCK];
+  if (typeof lock !== 'number') return item;
+  const rest = Object.fromEntries(
+    Object.entries(item).filter(([name]) => !(FORMAT3_ONLY as readonly string[]).includes(name)),
+  );
+  return { ...rest, version: null, [FORMAT2_LOCK]: lock };
+}
+
+/**
+ * A case item of format 2 or 3 as format 1 wrote it (the history as a list, the lock in
+ * `version`, no GSI3 entry): what a rollback to a release before the first fence needs, since
+ * that release refuses to write (and cannot read the history of) a newer case. An item of
+ * format 1 is returned as it is.
  */
 export function toFormat1(item: Record<string, unknown>): Record<string, unknown> {
-  const { [LOCK]: lock, historyZ, ...rest } = item;
+  const { [FORMAT2_LOCK]: lock, historyZ, ...rest } = toFormat2(item);
   if (typeof lock !== 'number') return item;
   return {
     ...rest,

@@ -17,10 +17,19 @@ import type {
   CaseRepository,
   DeliveryClaimRequest,
 } from '../../domain/ports.ts';
-import { decodeCaseHistory, encodeCaseHistory, LOCK, lockAttributes, lockCondition, lockOf } from './case-format.ts';
+import {
+  decodeCaseHistory,
+  encodeCaseHistory,
+  FORMAT2_LOCK,
+  formatOf,
+  LOCK,
+  lockAttributes,
+  lockCondition,
+  lockOf,
+} from './case-format.ts';
 import { caseMentionItem, eventOfCaseMention } from './case-mention-record.ts';
-import { casesByIds, namesIn, syncRefs } from './case-refs.ts';
-import { conditionalWrite, GSI1, isConditionFailed, keys } from './keys.ts';
+import { casesByIds, ccIndexEntryOf, namesIn, refsOf, syncRefs, type CaseRef } from './case-refs.ts';
+import { conditionalWrite, GSI1, GSI3, isConditionFailed, keys } from './keys.ts';
 import { itemsOfEntries, queryAll } from './query-all.ts';
 
 /** Page size of listCases when the query names none. */
@@ -50,7 +59,7 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
-      await syncRefs(this.client, this.tableName, undefined, created, expiresAt);
+      await syncRefs(this.client, this.tableName, [], created, expiresAt);
       return created;
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
@@ -64,27 +73,31 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
    * Writes the whole case as a transition left it (history included, so the entry is
    * stored atomically with the change), moving its index entry to its department, state
    * and due time, on the condition that nobody wrote the case since it was read; then the
-   * refs of the departments it names follow (case-refs.ts: only the changed ones, when
-   * `previous`, the case as read, is given).
+   * refs of the departments it names follow (case-refs.ts: only the changed ones). Which refs
+   * the case had is taken from the item the put replaced (`ALL_OLD`: no extra units), since
+   * its format says whether its first cc department had a ref (formats 1 and 2) or the
+   * case's own GSI3 entry (format 3); `previous` is not needed here.
    * @throws StaleCaseError when the stored version is not `expectedVersion` any more, or the case is gone
    */
-  async saveTransition(next: Case, expectedVersion: number, expiresAt: number, previous?: Case): Promise<void> {
+  async saveTransition(next: Case, expectedVersion: number, expiresAt: number, _previous?: Case): Promise<void> {
     // A write that does not raise the version would let a concurrent writer's change slip past the lock.
     if ((next.version ?? 0) <= expectedVersion) {
       throw new Error(
         `case ${next.id}: a transition must raise the version above ${expectedVersion}, got ${next.version ?? 0}`,
       );
     }
+    let replaced: Record<string, unknown> | undefined;
     try {
-      await this.client.send(
+      ({ Attributes: replaced } = await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           // Written in the current format (case-format.ts): a case read in an older one is upgraded.
           Item: caseItem(next, expiresAt),
           // Cases from before the lifecycle have no version: the first transition claims it.
           ...lockCondition(expectedVersion),
+          ReturnValues: 'ALL_OLD',
         }),
-      );
+      ));
     } catch (error) {
       if (isConditionFailed(error)) {
         throw new StaleCaseError(
@@ -94,7 +107,7 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
       }
       throw error;
     }
-    await syncRefs(this.client, this.tableName, previous, next, expiresAt);
+    await syncRefs(this.client, this.tableName, replaced ? storedRefsOf(replaced) : [], next, expiresAt);
   }
 
   async get(caseId: string, options: { readonly consistent?: boolean } = {}): Promise<Case | undefined> {
@@ -139,8 +152,9 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
    * Sets `firstResponseAt` when the reply is the earliest so far (replies may arrive out of
    * order). It raises the case's version too: a transition that read the case before would
    * otherwise write its whole item back without this response time. The version is raised
-   * in the lock the case has (case-format.ts): `lock2`, or for a case still in format 1 (not
-   * transitioned since this release) its `version`, which the next transition carries over.
+   * in the lock the case has (case-format.ts): `lock3`, or for a case still in format 2 or 1
+   * (not transitioned since this release) its `lock2` or `version`, which the next transition
+   * carries over. A case upgraded between the read and the update is read again.
    */
   async recordResponse(
     caseId: string,
@@ -148,35 +162,43 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
     _expiresAt: number,
   ): Promise<string | undefined> {
     if (await this.raiseFirstResponse(caseId, reply, LOCK)) return reply.at;
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.case(caseId),
-        ConsistentRead: true,
-        ProjectionExpression: `firstResponseAt, ${LOCK}`,
-      }),
-    );
-    // A current-format case (or none): the reply was not the earliest.
-    if (!Item || Item[LOCK] !== undefined)
-      return typeof Item?.firstResponseAt === 'string' ? Item.firstResponseAt : undefined;
-    if (await this.raiseFirstResponse(caseId, reply, 'version')) return reply.at;
+    for (let read = 0; read < 3; read++) {
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.case(caseId),
+          ConsistentRead: true,
+          ProjectionExpression: `firstResponseAt, ${LOCK}, ${FORMAT2_LOCK}`,
+        }),
+      );
+      const earliest = typeof Item?.firstResponseAt === 'string' ? Item.firstResponseAt : undefined;
+      // No case, a current-format case (its update above was refused), or an earlier reply recorded.
+      if (!Item || Item[LOCK] !== undefined || (earliest !== undefined && earliest <= reply.at)) return earliest;
+      const lock = typeof Item[FORMAT2_LOCK] === 'number' ? FORMAT2_LOCK : 'version';
+      if (await this.raiseFirstResponse(caseId, reply, lock)) return reply.at;
+    }
     return this.firstResponseAt(caseId);
   }
 
-  /** The first-response update on the case's lock `lock`, conditional on the case having it: whether it was written. */
+  /** The first-response update on the case's lock `lock`, conditional on the case having it as its lock: whether it was written. */
   private raiseFirstResponse(
     caseId: string,
     reply: { readonly mentionId: string; readonly at: string },
-    lock: typeof LOCK | 'version',
+    lock: typeof LOCK | typeof FORMAT2_LOCK | 'version',
   ): Promise<boolean> {
+    const hasLock = {
+      [LOCK]: `attribute_exists(${LOCK})`,
+      [FORMAT2_LOCK]: `attribute_exists(${FORMAT2_LOCK}) AND attribute_not_exists(${LOCK})`,
+      // Format 1 (or a case from before the lifecycle): no lock2 or lock3; `version` is a number or absent.
+      version: `attribute_exists(PK) AND attribute_not_exists(${FORMAT2_LOCK}) AND attribute_not_exists(${LOCK})`,
+    }[lock];
     return conditionalWrite(
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.case(caseId),
           UpdateExpression: `SET firstResponseAt = :at, firstResponseMentionId = :mentionId ADD ${lock} :one`,
-          // Format 1 (or a case from before the lifecycle): no lock2; `version` is a number or absent.
-          ConditionExpression: `${lock === LOCK ? `attribute_exists(${LOCK})` : `attribute_exists(PK) AND attribute_not_exists(${LOCK})`} AND (attribute_not_exists(firstResponseAt) OR firstResponseAt > :at)`,
+          ConditionExpression: `${hasLock} AND (attribute_not_exists(firstResponseAt) OR firstResponseAt > :at)`,
           ExpressionAttributeValues: { ':at': reply.at, ':mentionId': reply.mentionId, ':one': 1 },
         }),
       ),
@@ -266,10 +288,13 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
    * One page of a department's cases in the given states (default: the open ones), each
    * state's cases earliest due first, the states in the order given. An index query per
    * state (`GSI1SK <= <dueBefore>~`), never a scan. With `role: cc` the cases that name the
-   * department as cc (same order), with `role: approver` those whose draft waits for its
-   * approval (oldest draft first, states ignored): their ref items, then one BatchGetItem. The cursor says where the page ended:
-   * the state and the index's LastEvaluatedKey. Like a DynamoDB query, a full page may
-   * hand out a cursor whose next page is empty.
+   * department as cc (same order): the cases listing it as their first cc on GSI3 and the ref
+   * items of the others on GSI1, merged by due time (`ccPage`); with `role: approver` those
+   * whose draft waits for its approval (oldest draft first, states ignored): their ref items.
+   * Then one BatchGetItem of the cases. The cursor says where the page ended: the state and
+   * the index's LastEvaluatedKey (for cc, the last entry's partition and sort key, which
+   * both indexes continue after). Like a DynamoDB query, a full page may hand out a cursor
+   * whose next page is empty.
    * @throws ValidationError for an unknown state, a bad `dueBefore`, `limit` or `cursor`
    */
   async listCases(query: CaseQuery): Promise<CasePage> {
@@ -285,8 +310,18 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
     let position = query.cursor === undefined ? { state: 0 } : decodeCursor(query.cursor, partitions);
 
     const items: Case[] = [];
+    const inBound = (c: Case) => dueBound === undefined || !isInTriage(c) || `${c.dueAt}~` <= dueBound;
     while (position.state < partitions.length) {
       const pk = partitions[position.state] as string;
+      if (query.role === 'cc') {
+        const page = await this.ccPage(pk, dueBound, limit - items.length, position.key);
+        items.push(...page.cases.filter(inBound));
+        position = page.after
+          ? { state: position.state, key: { GSI1PK: pk, GSI1SK: page.after } }
+          : { state: position.state + 1 };
+        if (items.length >= limit) break;
+        continue;
+      }
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -302,7 +337,7 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
           ? await this.casesOf(page.Items ?? [])
           : (await this.refCases(page.Items ?? [])).filter((c) => namesIn(c, pk));
       // Cases in triage sort before every due time (keys.caseDue): the bound reads them all, their due time decides.
-      items.push(...found.filter((c) => dueBound === undefined || !isInTriage(c) || `${c.dueAt}~` <= dueBound));
+      items.push(...found.filter(inBound));
       position = page.LastEvaluatedKey
         ? { state: position.state, key: page.LastEvaluatedKey }
         : { state: position.state + 1 };
@@ -316,6 +351,121 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
     const ids = refs.map((ref) => String(ref.PK).slice('CASE#'.length));
     return (await casesByIds(this.client, this.tableName, ids)).map(toCase);
   }
+
+  /**
+   * Up to `wanted` cases of one cc partition after the sort key `start.GSI1SK` (a cursor's),
+   * earliest due first: the partition's entries on GSI3 (cases whose first cc the department
+   * is) and on GSI1 (refs: later cc departments, and every cc of a case not written since
+   * format 3), one query each, merged by sort key. A case is taken once, and only when it is
+   * listed there now at that sort key: an entry its case has moved on from (a state, a due
+   * time, a ref of an older format) is skipped. `after` is where the next page starts, or
+   * undefined when the partition is done.
+   */
+  private async ccPage(
+    partition: string,
+    dueBound: string | undefined,
+    wanted: number,
+    start: Record<string, unknown> | undefined,
+  ): Promise<{ cases: Case[]; after?: string }> {
+    const after = typeof start?.GSI1SK === 'string' ? start.GSI1SK : undefined;
+    if (after !== undefined && dueBound !== undefined && after >= dueBound) return { cases: [] };
+    const pages = await Promise.all(
+      (
+        [
+          [GSI1, 'GSI1PK', 'GSI1SK'],
+          [GSI3, 'GSI3PK', 'GSI3SK'],
+        ] as const
+      ).map(async ([index, pk, sk]) => {
+        const bound =
+          after === undefined
+            ? dueBound === undefined
+              ? ''
+              : ` AND ${sk} <= :due`
+            : dueBound === undefined
+              ? ` AND ${sk} > :after`
+              : ` AND ${sk} BETWEEN :after AND :due`;
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: index,
+            KeyConditionExpression: `${pk} = :pk${bound}`,
+            ExpressionAttributeValues: {
+              ':pk': partition,
+              ...(after === undefined ? {} : { ':after': after }),
+              ...(dueBound === undefined ? {} : { ':due': dueBound }),
+            },
+            // BETWEEN holds its lower bound too: the entry the cursor names, skipped below.
+            Limit: wanted + (after !== undefined && dueBound !== undefined ? 1 : 0),
+          }),
+        );
+        return {
+          entries: (page.Items ?? [])
+            .map((item) => ({ sortKey: String(item[sk]), caseId: String(item.PK).slice('CASE#'.length) }))
+            .filter((entry) => entry.sortKey !== after),
+          // Where this index stopped: nothing past it is known from it yet.
+          stoppedAt: page.LastEvaluatedKey ? String(page.LastEvaluatedKey[sk]) : undefined,
+        };
+      }),
+    );
+    const { entries, next } = mergeListed(pages, wanted);
+    const ids = [...new Set(entries.map((entry) => entry.caseId))];
+    const byId = new Map((await casesByIds(this.client, this.tableName, ids)).map((item) => [item.id, toCase(item)]));
+    const cases = entries.flatMap(({ caseId, sortKey }) => {
+      const c = byId.get(caseId);
+      const listedHere = c && namesIn(c, partition) && sortKey === keys.caseDue(c.dueAt, c.id, isInTriage(c));
+      return listedHere ? [c] : [];
+    });
+    return { cases, ...(next === undefined ? {} : { after: next }) };
+  }
+}
+
+/** One entry of a listing's index query: its sort key and the case it points at. */
+interface ListedEntry {
+  readonly sortKey: string;
+  readonly caseId: string;
+}
+
+/** The entries of one index query of a listing, and the sort key where the query stopped if it did. */
+interface ListedEntries {
+  readonly entries: readonly ListedEntry[];
+  readonly stoppedAt?: string;
+}
+
+/**
+ * Merges the entries of queries of one partition on several indexes by sort key: the first
+ * `wanted` entries, an entry held by both indexes (a case and its ref at the same place) once,
+ * up to where the first query that stopped early stopped (past it, an entry of that index
+ * could still come before). `next`: the sort key to continue after, or undefined when every
+ * query reached the partition's end and all was taken.
+ */
+export function mergeListed(
+  pages: readonly ListedEntries[],
+  wanted: number,
+): { readonly entries: ListedEntry[]; readonly next?: string } {
+  const stops = pages.flatMap((page) => (page.stoppedAt === undefined ? [] : [page.stoppedAt]));
+  const horizon = stops.length === 0 ? undefined : stops.reduce((a, b) => (b < a ? b : a));
+  const merged = pages
+    .flatMap((page) => page.entries)
+    .filter((entry) => horizon === undefined || entry.sortKey <= horizon)
+    .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+  const entries: ListedEntry[] = [];
+  for (const entry of merged) {
+    const last = entries.at(-1);
+    if (last?.sortKey === entry.sortKey && last.caseId === entry.caseId) continue;
+    if (entries.length === wanted) return { entries, next: last?.sortKey };
+    entries.push(entry);
+  }
+  return horizon === undefined ? { entries } : { entries, next: horizon };
+}
+
+/**
+ * The refs a stored case item had: a case of format 3 lists its first cc department by its own
+ * GSI3 entry, one of an earlier format by a ref like every other (case-format.ts).
+ */
+function storedRefsOf(item: Record<string, unknown>): CaseRef[] {
+  // The history is not needed to place the refs: left packed.
+  const { historyZ: _packed, history: _list, ...fields } = item;
+  return refsOf(toCase(fields), { firstCcInIndex: formatOf(item) === 3 });
 }
 
 /** The GSI1 partitions a listing reads, in order: one per state, or the department's approval queue. */
@@ -341,6 +491,8 @@ function caseItem(c: Case, expiresAt: number): Record<string, unknown> {
     ...keys.case(c.id),
     GSI1PK: keys.casesByState(c.department, c.state),
     GSI1SK: keys.caseDue(c.dueAt, c.id, isInTriage(c)),
+    // Its first cc department's listing (case format 3), on the write that happens anyway.
+    ...ccIndexEntryOf(c),
     type: 'case',
     expiresAt,
   };

@@ -5,7 +5,7 @@
  * | item             | PK                         | SK                                     | GSI1 (dept view)                            |
  * |------------------|----------------------------|----------------------------------------|---------------------------------------------|
  * | mention          | MENTION#<mentionId>        | MENTION                                |                                             |
- * | case             | CASE#<caseId>              | CASE                                   | DEPT#<dept>#<state> / [!]<dueAt>#<caseId>   |
+ * | case             | CASE#<caseId>              | CASE                                   | DEPT#<dept>#<state> / [!]<dueAt>#<caseId>; GSI3: DEPT#<first cc>#cc#<state> / [!]<dueAt>#<caseId> |
  * | case mention     | CASE#<caseId>              | MENTION#<createdAt>#<mentionId>#<dept> |                                             |
  * | case note        | CASE#<caseId>              | NOTE#<at>#<kind>#<mentionId>           |                                             |
  * | case ref         | CASE#<caseId>              | REF#<cc or approver>#<dept>            | DEPT#<dept>#cc#<state> / [!]<dueAt>#<caseId>, DEPT#<dept>#approver / <draftedAt>#<caseId> |
@@ -44,12 +44,16 @@
  * The index projects keys only (infra/topology.ts): an index entry costs one write unit,
  * and a write that changes none of its keys writes nothing there; whoever queries an index
  * reads the items it found by key (query-all.ts `itemsOfEntries`).
- * A case that names other departments has one small ref item per named department
- * (`CASE#<id>` / `REF#cc#<dept>` or `REF#approver#<dept>`), written only when that
- * department's listing of it changes: its GSI1 entry is `DEPT#<dept>#cc#<state>` /
- * `<dueAt>#<caseId>` (cc), or `DEPT#<dept>#approver` / `<draftedAt>#<caseId>` while a draft
- * waits for that department's approval. A cc or approver listing is one query on the
- * department's partition and one BatchGetItem of the cases; cases naming nobody cost nothing.
+ * A case that names other departments is listed under each: its first cc department (the
+ * first of `cc` besides its own) by the case item's own entry on GSI3 (`GSI3PK` =
+ * `DEPT#<dept>#cc#<state>`, `GSI3SK` = `[!]<dueAt>#<caseId>`, since round w22: case format 3),
+ * every further one by a small ref item (`CASE#<id>` / `REF#cc#<dept>`, and `REF#approver#<dept>`
+ * while a draft waits for that department's approval), written only when that department's
+ * listing of it changes: its GSI1 entry is `DEPT#<dept>#cc#<state>` / `<dueAt>#<caseId>` (cc),
+ * or `DEPT#<dept>#approver` / `<draftedAt>#<caseId>` (approver). Cases of earlier formats have a
+ * ref for their first cc too, until their next write. A cc listing queries the department's
+ * partition on both indexes and reads the cases in one BatchGetItem; an approver listing reads
+ * GSI1 alone; cases naming nobody cost nothing.
  * The case item carries `version` (optimistic lock: every transition writes version + 1 on
  * the condition that the stored one is unchanged) and its `history` (appended in the same
  * write). Its GSI1 entry follows its department, state and due time, so "the department's
@@ -243,6 +247,9 @@ export const RATE_CLAIM_DIGITS = 6;
 const TRIAGE_SORT_PREFIX = '!';
 
 export const GSI1 = 'GSI1';
+
+/** The index of a case's first cc department (`GSI3PK`/`GSI3SK` on the case item, since round w22; case-refs.ts). */
+export const GSI3 = 'GSI3';
 
 /** Whether an SDK error is DynamoDB's answer to a failed condition. */
 export function isConditionFailed(error: unknown): boolean {

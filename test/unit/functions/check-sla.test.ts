@@ -118,9 +118,15 @@ describe('check-sla handler', () => {
     // Assess
     expect(result).toMatchObject({ scanned: 1, breached: 1 });
     expect(documents).toReceiveCommandWith(PutCommand, {
-      // Format 2 (the format fence, round w14): the lock in lock2, version kept as NULL; either lock it was read with
-      Item: expect.objectContaining({ id: 'case_overdue', breachedAt: expect.any(String), lock2: 2, version: null }),
-      ConditionExpression: 'lock2 = :expected OR version = :expected',
+      // Format 3 (the format fence, rounds w14 and w22): the lock in lock3, lock2 and version kept as NULL; any lock it was read with
+      Item: expect.objectContaining({
+        id: 'case_overdue',
+        breachedAt: expect.any(String),
+        lock3: 2,
+        lock2: null,
+        version: null,
+      }),
+      ConditionExpression: 'lock3 = :expected OR lock2 = :expected OR version = :expected',
       ExpressionAttributeValues: { ':expected': 1 },
     });
     expect(bus).toReceiveCommandWith(PutEventsCommand, {
