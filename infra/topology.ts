@@ -982,9 +982,11 @@ export function buildTopology(config: CompanyConfig): Topology {
         { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'KEYS_ONLY' },
         // The case's first cc department (since round w22; case-refs.ts): an entry on the case
         // item it is rewritten with anyway, where a ref item and its GSI1 entry cost two units.
-        // Keys only, as GSI1: the cc listing reads the cases it finds. Not named GSI2: items of
-        // rounds w4-w17 still carry the old author index's GSI2PK/GSI2SK.
-        { name: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'KEYS_ONLY' },
+        // Its sort key is the case's GSI1SK (due time and id: the cc listing's order too), so
+        // the item carries one attribute more, not two. Keys only, as GSI1: the cc listing reads
+        // the cases it finds. Not named GSI2: items of rounds w4-w17 still carry the old author
+        // index's GSI2PK/GSI2SK.
+        { name: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI1SK', projection: 'KEYS_ONLY' },
       ],
       ttlAttribute: 'expiresAt',
     },

@@ -107,7 +107,7 @@ describe('the first cc department in the case index (GSI3) against dynalite', ()
     expect(resolvedPress.items.map((c) => c.id)).toEqual([named.id]);
     expect(await rawItem(named.id)).toMatchObject({
       GSI3PK: 'DEPT#legal#cc#resolved',
-      GSI3SK: `${named.dueAt}#${named.id}`,
+      GSI1SK: `${named.dueAt}#${named.id}`,
     });
     expect(await refsOf(named.id)).toEqual(['REF#cc#press DEPT#press#cc#resolved']);
   });

@@ -52,9 +52,9 @@ export async function downgradeCases(
         lock === LOCK &&
         firstCc !== undefined &&
         typeof item.GSI3PK === 'string' &&
-        typeof item.GSI3SK === 'string'
+        typeof item.GSI1SK === 'string'
       ) {
-        const ref = { SK: keys.caseRef(String(item.id), 'cc', firstCc).SK, GSI1PK: item.GSI3PK, GSI1SK: item.GSI3SK };
+        const ref = { SK: keys.caseRef(String(item.id), 'cc', firstCc).SK, GSI1PK: item.GSI3PK, GSI1SK: item.GSI1SK };
         await putRef(client, tableName, String(item.PK), String(item.id), ref, Number(item.expiresAt));
       }
       return {

@@ -16,7 +16,7 @@ import type { CaseHistoryEntry } from '../../domain/case.ts';
  * it changes anything, and its message is retried until an instance of this release takes it.
  *
  * Format 3 (round w22) lists the case under its first cc department by the case item's own
- * entry on GSI3 (`GSI3PK`/`GSI3SK`, case-refs.ts) instead of a ref item. A release before it
+ * entry on GSI3 (`GSI3PK`, sorted by its `GSI1SK`; case-refs.ts) instead of a ref item. A release before it
  * would write such a case back without those keys (its PutItem builds the item from the fields
  * it knows) and believe the department's ref is there, so the case would drop out of the
  * department's listing. So format 3 takes the next lock, `lock3`, and keeps `version` and `lock2`
@@ -127,8 +127,8 @@ export function decodeCaseHistory(bytes: Uint8Array): CaseHistoryEntry[] {
   return JSON.parse(inflateRawSync(bytes.subarray(1), { dictionary: HISTORY_DICTIONARY_V1 }).toString('utf8'));
 }
 
-/** The attributes of a format-3 case that earlier formats do not have: its lock and its GSI3 entry. */
-const FORMAT3_ONLY = [LOCK, 'GSI3PK', 'GSI3SK'] as const;
+/** The attributes of a format-3 case that earlier formats do not have: its lock and its GSI3 partition. */
+const FORMAT3_ONLY = [LOCK, 'GSI3PK'] as const;
 
 /**
  * A case item of format 3 as format 2 wrote it (the lock in `lock2`, no GSI3 entry: its first

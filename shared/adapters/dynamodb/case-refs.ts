@@ -22,10 +22,9 @@ export interface CaseRef {
   readonly GSI1SK: string;
 }
 
-/** The case item's entry on GSI3: its first cc department's listing. */
+/** The case item's partition on GSI3: its first cc department's listing (sorted by the case's own GSI1SK). */
 export interface CcIndexEntry {
   readonly GSI3PK: string;
-  readonly GSI3SK: string;
 }
 
 /** The departments a case names as cc besides its own, in the order named, each once. */
@@ -33,11 +32,15 @@ export function ccDepartmentsOf(c: Pick<Case, 'cc' | 'department'>): string[] {
   return [...new Set(c.cc)].filter((department) => department !== c.department);
 }
 
-/** The case's GSI3 entry (its first cc department, listed by state and due time), or undefined when it names none. */
+/**
+ * The case's GSI3 partition (its first cc department's, by state), or undefined when it names
+ * none. GSI3's sort key is the case's GSI1SK (`[!]<dueAt>#<caseId>`), the order a cc listing
+ * wants as well.
+ */
 export function ccIndexEntryOf(c: Case): CcIndexEntry | undefined {
   const [first] = ccDepartmentsOf(c);
   if (first === undefined) return undefined;
-  return { GSI3PK: keys.casesNaming(first, 'cc', c.state), GSI3SK: keys.caseDue(c.dueAt, c.id, isInTriage(c)) };
+  return { GSI3PK: keys.casesNaming(first, 'cc', c.state) };
 }
 
 /**

@@ -373,7 +373,8 @@ export class DynamoCaseRepository implements CaseRepository, CaseJournal {
       (
         [
           [GSI1, 'GSI1PK', 'GSI1SK'],
-          [GSI3, 'GSI3PK', 'GSI3SK'],
+          // GSI3's sort key is the case item's own GSI1SK (infra/topology.ts).
+          [GSI3, 'GSI3PK', 'GSI1SK'],
         ] as const
       ).map(async ([index, pk, sk]) => {
         const bound =

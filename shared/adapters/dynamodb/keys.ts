@@ -5,7 +5,7 @@
  * | item             | PK                         | SK                                     | GSI1 (dept view)                            |
  * |------------------|----------------------------|----------------------------------------|---------------------------------------------|
  * | mention          | MENTION#<mentionId>        | MENTION                                |                                             |
- * | case             | CASE#<caseId>              | CASE                                   | DEPT#<dept>#<state> / [!]<dueAt>#<caseId>; GSI3: DEPT#<first cc>#cc#<state> / [!]<dueAt>#<caseId> |
+ * | case             | CASE#<caseId>              | CASE                                   | DEPT#<dept>#<state> / [!]<dueAt>#<caseId>; GSI3: DEPT#<first cc>#cc#<state> / (the same GSI1SK) |
  * | case mention     | CASE#<caseId>              | MENTION#<createdAt>#<mentionId>#<dept> |                                             |
  * | case note        | CASE#<caseId>              | NOTE#<at>#<kind>#<mentionId>           |                                             |
  * | case ref         | CASE#<caseId>              | REF#<cc or approver>#<dept>            | DEPT#<dept>#cc#<state> / [!]<dueAt>#<caseId>, DEPT#<dept>#approver / <draftedAt>#<caseId> |
@@ -46,7 +46,7 @@
  * reads the items it found by key (query-all.ts `itemsOfEntries`).
  * A case that names other departments is listed under each: its first cc department (the
  * first of `cc` besides its own) by the case item's own entry on GSI3 (`GSI3PK` =
- * `DEPT#<dept>#cc#<state>`, `GSI3SK` = `[!]<dueAt>#<caseId>`, since round w22: case format 3),
+ * `DEPT#<dept>#cc#<state>`, sorted by the case's `GSI1SK` = `[!]<dueAt>#<caseId>`, since round w22: case format 3),
  * every further one by a small ref item (`CASE#<id>` / `REF#cc#<dept>`, and `REF#approver#<dept>`
  * while a draft waits for that department's approval), written only when that department's
  * listing of it changes: its GSI1 entry is `DEPT#<dept>#cc#<state>` / `<dueAt>#<caseId>` (cc),
@@ -248,7 +248,7 @@ const TRIAGE_SORT_PREFIX = '!';
 
 export const GSI1 = 'GSI1';
 
-/** The index of a case's first cc department (`GSI3PK`/`GSI3SK` on the case item, since round w22; case-refs.ts). */
+/** The index of a case's first cc department (`GSI3PK` on the case item, its `GSI1SK` the sort key; since round w22; case-refs.ts). */
 export const GSI3 = 'GSI3';
 
 /** Whether an SDK error is DynamoDB's answer to a failed condition. */
