@@ -392,7 +392,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       sqs.destroy();
     });
 
-    await createTable(dynamoClient, topology.table);
+    await createTable(dynamoClient, topology.table, log);
     if (!(await enableTimeToLive(dynamoClient, topology.table))) {
       // dynalite keeps expired items: the runtime deletes them itself, so retention holds here too.
       const sweeper = startTtlSweeper({ client: dynamoClient, table: topology.table, log });

@@ -20,7 +20,11 @@ import type { TableSpec } from '../topology.ts';
  * Local backends only: in the cloud, CDK creates it. TTL is not enforced by dynalite, so it
  * is not set here; the runtime deletes expired items itself (ttl-sweeper.ts).
  */
-export async function createTable(client: DynamoDBClient, spec: TableSpec): Promise<void> {
+export async function createTable(
+  client: DynamoDBClient,
+  spec: TableSpec,
+  log: (line: string) => void = () => {},
+): Promise<void> {
   try {
     await createWithIndexes(client, spec, spec.name);
   } catch (error) {
@@ -28,7 +32,7 @@ export async function createTable(client: DynamoDBClient, spec: TableSpec): Prom
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await waitUntilActive(client, spec.name);
-  await addMissingIndexes(client, spec);
+  await addMissingIndexes(client, spec, log);
 }
 
 /** The table of the topology's keys and indexes under `tableName`. */
@@ -75,13 +79,21 @@ export function rebuildCopyOf(tableName: string): string {
  * copy beside a table with them (or none) is whole (the table was deleted only after it), and
  * is copied back again (the same items: puts of the same keys).
  */
-export async function addMissingIndexes(client: DynamoDBClient, spec: TableSpec): Promise<void> {
+export async function addMissingIndexes(
+  client: DynamoDBClient,
+  spec: TableSpec,
+  log: (line: string) => void = () => {},
+): Promise<void> {
   const copy = rebuildCopyOf(spec.name);
   const hasEveryIndex = (table: TableDescription | undefined) =>
     spec.indexes.every((index) => table?.GlobalSecondaryIndexes?.some((g) => g.IndexName === index.name));
   const table = await describe(client, spec.name);
   const copied = await describe(client, copy);
   if (hasEveryIndex(table) && !copied) return;
+  // A copy of every item, twice: about a second per thousand items here; said, so a slow start is explained.
+  log(
+    `rebuilding table ${spec.name} with the indexes ${spec.indexes.map((i) => i.name).join(', ')} (once, through ${copy})`,
+  );
   if (!hasEveryIndex(table)) {
     if (copied) await deleteTable(client, copy);
     await createWithIndexes(client, spec, copy);
@@ -93,6 +105,7 @@ export async function addMissingIndexes(client: DynamoDBClient, spec: TableSpec)
   }
   await copyItems(client, copy, spec.name);
   await deleteTable(client, copy);
+  log(`table ${spec.name} rebuilt`);
 }
 
 /** The table's description, or undefined when there is no such table. */

@@ -58,9 +58,14 @@ describe('createTable on a table that lacks an index of the topology (dynalite)'
     for (const Item of items(60)) await documents.send(new PutCommand({ TableName: spec.name, Item }));
 
     // Act
-    await createTable(client, spec);
+    const lines: string[] = [];
+    await createTable(client, spec, (line) => lines.push(line));
 
     // Assess
+    expect(lines).toEqual([
+      `rebuilding table ${spec.name} with the indexes GSI1, GSI3 (once, through ${rebuildCopyOf(spec.name)})`,
+      `table ${spec.name} rebuilt`,
+    ]);
     expect(await indexesOf(spec.name)).toEqual(['GSI1', 'GSI3']);
     expect((await documents.send(new ScanCommand({ TableName: spec.name }))).Count).toBe(60);
     expect(await casesNamingLegal()).toHaveLength(6);
@@ -78,6 +83,24 @@ describe('createTable on a table that lacks an index of the topology (dynalite)'
     // Assess
     expect((await documents.send(new ScanCommand({ TableName: spec.name }))).Count).toBe(30);
     expect(await casesNamingLegal()).toHaveLength(3);
+    expect((await client.send(new ListTablesCommand({}))).TableNames).toEqual([spec.name]);
+  });
+
+  it('makes the copy again when a crash cut it short while the table was still whole', async () => {
+    // Arrange: the table of the release before (40 items) and a partial copy (one stale item).
+    await createTable(client, before);
+    for (const Item of items(40)) await documents.send(new PutCommand({ TableName: spec.name, Item }));
+    await createTable(client, { ...spec, name: rebuildCopyOf(spec.name) });
+    await documents.send(
+      new PutCommand({ TableName: rebuildCopyOf(spec.name), Item: { PK: 'CASE#gone', SK: 'CASE' } }),
+    );
+
+    // Act
+    await createTable(client, spec);
+
+    // Assess
+    expect((await documents.send(new ScanCommand({ TableName: spec.name }))).Count).toBe(40);
+    expect(await casesNamingLegal()).toHaveLength(4);
     expect((await client.send(new ListTablesCommand({}))).TableNames).toEqual([spec.name]);
   });
 
