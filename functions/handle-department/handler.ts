@@ -172,7 +172,8 @@ export const correlateDepartment = correlateDetail;
  * are summed over the batch and written at the end, one `ADD` per day and department
  * (TallyBatch): counted once, by the record that recorded the mention or made the change.
  * The notifications its mentions sent to every target are settled at the end too, in one
- * settlement mark (the notifier's `batch`), instead of one update of each mention's record.
+ * write per day and department with the tally there (the notifier's `batch`), instead of one
+ * update of each mention's record and a mark of their own.
  */
 export async function handleDepartmentBatch(
   event: SQSEvent,
@@ -188,7 +189,7 @@ export async function handleDepartmentBatch(
     // Each mention reads its case on its own, as without the read ahead.
     logger.warn('Cases of the batch not read ahead', { error });
   });
-  // The batch's complete notification settlements are one write at the end (a settlement mark);
+  // The batch's complete notification settlements are written at the end, with its tallies;
   // past the function's timeout it sends nothing (locally a run is not stopped there, as in AWS).
   const notifying = deps.notifier.batch?.(() => context.getRemainingTimeInMillis());
   const batchDeps: HandleDepartmentDeps = {

@@ -208,7 +208,7 @@ export interface NotificationClaims {
   onRecordOf?(event: MentionRouted): NotificationClaims;
   /**
    * Claims for one batch of messages whose complete settlements of claims kept on records
-   * are written together, once, by `flush` (a settlement mark) instead of one update per record.
+   * are written together, once, by `flush` (with the batch's tallies) instead of one update per record.
    */
   batch?(): BatchNotificationClaims;
 }
