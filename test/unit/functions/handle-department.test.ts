@@ -269,6 +269,38 @@ describe('handle-department handler', () => {
     });
   });
 
+  it('settles the records on their own and counts the mention in the day’s tally when the batch’s item is refused', async () => {
+    // Arrange: the table refuses the batch's item (`DEPT#legal#<mark>`), every other write goes through.
+    documents.on(UpdateCommand).callsFake((input: { Key: { SK: string } }) => {
+      if (/^DEPT#legal#/.test(input.Key.SK)) {
+        throw Object.assign(new Error('Throughput exceeds the current capacity'), {
+          name: 'ProvisionedThroughputExceededException',
+        });
+      }
+      return {};
+    });
+    const event = mentionRoutedFactory({ department: 'legal', category: 'legal_risk' });
+    const record = { PK: `CASE#${event.caseId}`, SK: `MENTION#${event.createdAt}#${event.mentionId}#legal` };
+
+    // Act
+    const result = await createHandler(env)(
+      sqsEventFactory([sqsRecordFactory(routedEnvelope(event))]),
+      contextFactory(),
+    );
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(documents).toReceiveCommandWith(UpdateCommand, {
+      Key: record,
+      UpdateExpression: expect.stringContaining('SET complete = :complete'),
+      ExpressionAttributeValues: expect.objectContaining({ ':complete': true }),
+    });
+    expect(documents).toReceiveCommandWith(UpdateCommand, {
+      Key: { PK: 'TALLY#2026-11-28', SK: 'DEPT#legal' },
+      ExpressionAttributeValues: expect.objectContaining({ ':f0': 1 }),
+    });
+  });
+
   it('does not count or notify a redelivered event again', async () => {
     // Arrange
     const exists = Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' });
