@@ -27,11 +27,6 @@ export class TallyBatch implements Pick<ReportTallies, 'tally'> {
     this.sums.set(key, entry);
   }
 
-  /** How many tally writes `flush` makes (one per day and department with a field that is not zero). */
-  get pending(): number {
-    return [...this.sums.values()].filter((e) => nonZero(e.fields).length > 0).length;
-  }
-
   /**
    * The sums of each day and department (fields that sum to zero left out, days and
    * departments with none left out), and empties the batch: for a writer that takes some of

@@ -49,7 +49,7 @@ describe('TallyBatch', () => {
     await batch.flush(tallies, [], noPause);
 
     // Assess
-    expect(batch.pending).toBe(0);
+    expect(batch.take()).toEqual([]);
     expect(tallies.writes).toBe(0);
   });
 
@@ -64,7 +64,7 @@ describe('TallyBatch', () => {
 
     // Assess
     expect((await tallies.talliesOf('2026-11-28'))[0]?.fields).toEqual({ mentions: 3 });
-    expect(batch.pending).toBe(0);
+    expect(batch.take()).toEqual([]);
   });
 
   it('throws once the pauses are spent, after trying every other sum', async () => {
