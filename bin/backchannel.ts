@@ -12,6 +12,7 @@ import { correctCommand } from './commands/correct.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { caseFormatCommand } from './commands/case-format.ts';
 import { themeFormatCommand } from './commands/theme-format.ts';
+import { settlementFormatCommand } from './commands/settlement-format.ts';
 import { eraseCommand } from './commands/erase.ts';
 import { initCommand } from './commands/init.ts';
 import { modelCommand, trainCommand } from './commands/models.ts';
@@ -104,6 +105,7 @@ ${TABLE_OPTIONS_HELP.split('\n').slice(1).join('\n')}
   erase: eraseCommand,
   'case-format': caseFormatCommand,
   'theme-format': themeFormatCommand,
+  'settlement-format': settlementFormatCommand,
   correct: correctCommand,
   train: trainCommand,
   model: modelCommand,

@@ -24,7 +24,8 @@ import { createDepartmentNotifier } from '../../shared/domain/department-notifie
 import { TallyBatch } from '../../shared/domain/reports/tally-batch.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { DepartmentEnvelopeSchema, DETAIL_TYPES, type MentionRouted } from '../../shared/domain/events.ts';
-import type { RecordFailureLog } from '../../shared/domain/ports.ts';
+import { SettlementsNotWrittenError, type RecordFailureLog } from '../../shared/domain/ports.ts';
+import type { Tally } from '../../shared/domain/reports/tallies.ts';
 import { systemClock } from '../../shared/domain/system-clock.ts';
 import { departmentQueueUrlEnv } from '../../infra/topology-constants.ts';
 import { observedHandler } from '../../shared/observability/lambda-handler.ts';
@@ -84,7 +85,7 @@ export function dependenciesFrom(env: FunctionEnv): HandleDepartmentDeps {
       options: { timezone: config.company.timezone, caseBaseUrl: caseLinkBaseOf(config) },
       cases,
       notifier: createNotifier(env, config),
-      log: new DynamoNotificationClaims(documents, tableName),
+      log: new DynamoNotificationClaims(documents, tableName, { timezone: config.company.timezone }),
       clock: systemClock,
       retentionDays: config.retention.days,
     }),
@@ -171,7 +172,8 @@ export const correlateDepartment = correlateDetail;
  * are summed over the batch and written at the end, one `ADD` per day and department
  * (TallyBatch): counted once, by the record that recorded the mention or made the change.
  * The notifications its mentions sent to every target are settled at the end too, in one
- * settlement mark (the notifier's `batch`), instead of one update of each mention's record.
+ * write per day and department with the tally there (the notifier's `batch`), instead of one
+ * update of each mention's record and a mark of their own.
  */
 export async function handleDepartmentBatch(
   event: SQSEvent,
@@ -187,7 +189,7 @@ export async function handleDepartmentBatch(
     // Each mention reads its case on its own, as without the read ahead.
     logger.warn('Cases of the batch not read ahead', { error });
   });
-  // The batch's complete notification settlements are one write at the end (a settlement mark);
+  // The batch's complete notification settlements are written at the end, with its tallies;
   // past the function's timeout it sends nothing (locally a run is not stopped there, as in AWS).
   const notifying = deps.notifier.batch?.(() => context.getRemainingTimeInMillis());
   const batchDeps: HandleDepartmentDeps = {
@@ -248,25 +250,31 @@ export function routedCaseIdsOf(records: readonly SQSRecord[]): Set<string> {
 }
 
 /**
- * Writes what a batch kept for its end: the settlement mark of the notifications it sent,
- * then its tallies. Before the messages are acknowledged and within the function's timeout
- * (shorter than a claim's lease): a settlement lost here, its notification already out, is
- * sent again only if its message comes back after the lease (as a lost settlement of a
- * record was). Tallies that cannot be written are logged, not retried: the batch's mentions
- * are recorded, so failing their records would count nothing again.
+ * Writes what a batch kept for its end: the settlements of the notifications it sent, each
+ * day and department's in one item with the batch's tally of that day and department, then
+ * the tallies of the days and departments where it settled nothing (the day's own items).
+ * Before the messages are acknowledged and within the function's timeout (shorter than a
+ * claim's lease): a settlement lost here, its notification already out, is sent again only if
+ * its message comes back after the lease (as a lost settlement of a record was). Tallies that
+ * cannot be written are logged, not retried: the batch's mentions are recorded, so failing
+ * their records would count nothing again.
  */
 async function flushBatch(
-  notifying: { flush(): Promise<void> } | undefined,
+  notifying: { flush(tallies?: readonly Tally[]): Promise<readonly Tally[]> } | undefined,
   tallies: TallyBatch,
   deps: HandleDepartmentDeps,
 ): Promise<void> {
-  await notifying?.flush().catch((error: unknown) => {
-    logger.error('Notification settlements of the batch not written', { error });
-    metrics.addMetric('SettlementWritesFailed', MetricUnit.Count, 1);
-  });
-  const writes = tallies.pending;
-  await tallies.flush(deps.tallies).catch((error: unknown) => {
-    logger.error('Tallies of the batch not written', { error, writes });
+  const sums = tallies.take();
+  const rest = notifying
+    ? await notifying.flush(sums).catch((error: unknown) => {
+        logger.error('Notification settlements of the batch not written', { error });
+        metrics.addMetric('SettlementWritesFailed', MetricUnit.Count, 1);
+        // Those it names were not written; of the others nothing is known: not written twice.
+        return error instanceof SettlementsNotWrittenError ? error.tallies : [];
+      })
+    : sums;
+  await tallies.flush(deps.tallies, undefined, undefined, rest).catch((error: unknown) => {
+    logger.error('Tallies of the batch not written', { error, writes: rest.length });
     metrics.addMetric('TallyWritesFailed', MetricUnit.Count, 1);
   });
 }

@@ -6,6 +6,7 @@ import type { CaseEvent, MentionRouted } from './events.ts';
 import type { Priority } from './mention.ts';
 import type { AssignmentCursor, CaseRepository, DeliveryClaimRequest } from './ports.ts';
 import { recordRoutedMention, type RecordRoutedMentionDeps } from './record-routed-mention.ts';
+import type { Tally } from './reports/tallies.ts';
 
 /** Tells a department about a mention or a case change (shared/domain/notify-department.ts does the sending). */
 export interface DepartmentNotifier {
@@ -27,7 +28,11 @@ export interface DepartmentNotifier {
    * `flush` (BatchNotificationClaims), when the claims can be; else none. `timeLeftMs`: the
    * invocation's remaining time; at 0 or less it claims and sends nothing (OutOfTimeError).
    */
-  batch?(timeLeftMs?: () => number): { readonly notifier: DepartmentNotifier; flush(): Promise<void> } | undefined;
+  batch?(
+    timeLeftMs?: () => number,
+  ):
+    | { readonly notifier: DepartmentNotifier; flush(tallies?: readonly Tally[]): Promise<readonly Tally[]> }
+    | undefined;
 }
 
 export interface DepartmentInboxDeps extends RecordRoutedMentionDeps {

@@ -13,6 +13,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import { DELIVERY_LEASE_MS, notifyDepartment, settleWithRetries, type Notifier } from './notify-department.ts';
 import type { CaseRepository, Clock, DeliveryClaimRequest, NotificationClaims } from './ports.ts';
+import type { Tally } from './reports/tallies.ts';
 import { expiresAtEpochSeconds } from './time.ts';
 
 export interface DepartmentNotifierDeps {
@@ -42,8 +43,8 @@ export function createDepartmentNotifier(deps: DepartmentNotifierDeps): Departme
   return notifierOf(deps);
 }
 
-/** The notifier; with `mark`, the one of a batch whose record claims name that settlement mark. */
-function notifierOf(deps: DepartmentNotifierDeps, mark?: string): DepartmentNotifier {
+/** The notifier; with `markOf`, the one of a batch whose record claims name where the batch settles them. */
+function notifierOf(deps: DepartmentNotifierDeps, markOf?: (event: MentionRouted) => string): DepartmentNotifier {
   const department = (id: string): NotifiedDepartment => {
     const found = deps.departments.find((d) => d.id === id);
     if (!found) throw new Error(`unknown department "${id}"`);
@@ -85,7 +86,7 @@ function notifierOf(deps: DepartmentNotifierDeps, mark?: string): DepartmentNoti
         at: now.toISOString(),
         leaseUntil: new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString(),
         expiresAt: expiresAtEpochSeconds(now, deps.retentionDays),
-        ...(mark ? { mark } : {}),
+        ...(markOf ? { mark: markOf(event) } : {}),
       };
     },
     async mention(event: MentionRouted, kase: Case, claimed?: DeliveryClaimRequest): Promise<void> {
@@ -113,9 +114,13 @@ function notifierOf(deps: DepartmentNotifierDeps, mark?: string): DepartmentNoti
     batch(timeLeftMs?: () => number) {
       const log = deps.log.batch?.();
       if (!log) return undefined;
-      // Retried as a record's own settlement is (notifyDepartment).
-      const flush = () => settleWithRetries(() => log.flush(), deps.markRetryDelaysMs);
-      return { notifier: notifierOf({ ...deps, log, ...(timeLeftMs ? { timeLeftMs } : {}) }, log.mark), flush };
+      // Retried as a record's own settlement is (notifyDepartment); the batch's writes are idempotent.
+      const flush = (tallies: readonly Tally[] = []) =>
+        settleWithRetries(() => log.flush(tallies), deps.markRetryDelaysMs);
+      return {
+        notifier: notifierOf({ ...deps, log, ...(timeLeftMs ? { timeLeftMs } : {}) }, (event) => log.markOf(event)),
+        flush,
+      };
     },
   };
 }

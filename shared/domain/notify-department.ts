@@ -270,9 +270,9 @@ function settle(
  * notifications are out: a settlement lost here lets a copy that comes after the lease send
  * them again. The write must be idempotent.
  */
-export function settleWithRetries(
-  write: () => Promise<void>,
+export function settleWithRetries<T>(
+  write: () => Promise<T>,
   delaysMs: readonly number[] = MARK_RETRY_DELAYS_MS,
-): Promise<void> {
+): Promise<T> {
   return retry(write, { maxAttempts: delaysMs.length + 1, delayMs: (attempt) => delaysMs[attempt - 1] });
 }

@@ -4,6 +4,7 @@ import type { Mention } from './mention.ts';
 import type { IntakeMessage } from './mention-deletion.ts';
 import type { CaseEvent, MentionRouted, MentionsRouted } from './events.ts';
 import type { Routing } from './route-mention.ts';
+import type { Tally } from './reports/tallies.ts';
 
 /** A mention as stored, with what was decided about it. */
 export interface StoredMention {
@@ -145,9 +146,9 @@ export interface DeliveryClaimRequest {
   /** Epoch seconds when the item expires (the company's retention). */
   readonly expiresAt: number;
   /**
-   * The settlement mark of the sender's batch (BatchNotificationClaims), written with a
-   * claim kept on a mention's record: a complete settlement goes into the mark's one write
-   * per batch instead of an update of the record.
+   * Where the sender's batch settles the claim (BatchNotificationClaims.markOf), written with
+   * a claim kept on a mention's record: a complete settlement goes into the batch's one write
+   * per day and department (with the batch's tally there) instead of an update of the record.
    */
   readonly mark?: string;
 }
@@ -207,26 +208,48 @@ export interface NotificationClaims {
   onRecordOf?(event: MentionRouted): NotificationClaims;
   /**
    * Claims for one batch of messages whose complete settlements of claims kept on records
-   * are written together, once, by `flush` (a settlement mark) instead of one update per record.
+   * are written together, once, by `flush` (with the batch's tallies) instead of one update per record.
    */
   batch?(): BatchNotificationClaims;
 }
 
 /**
- * The claims of one batch (NotificationClaims.batch): the records claimed through
- * `onRecordOf` name `mark`; a complete settlement of such a claim is kept until `flush`,
- * which writes them all in one write. Until then a claim of the same record in this batch
- * answers `done` from memory; after it every sender reads the mark. Call `flush` before the
- * batch's messages are acknowledged, within the function's timeout (shorter than a claim's
- * lease, so no sender takes a settled claim over meanwhile).
+ * The claims of one batch (NotificationClaims.batch): the record of a routed mention claimed
+ * through `onRecordOf` names `markOf(event)`; a complete settlement of such a claim is kept
+ * until `flush`, which writes the batch's settlements of a day and department together with
+ * the batch's tally of that day and department, in one write. Until then a claim of the same
+ * record in this batch answers `done` from memory; after it every sender reads the batch's
+ * item. Call `flush` before the batch's messages are acknowledged, within the function's
+ * timeout (shorter than a claim's lease, so no sender takes a settled claim over meanwhile).
  */
 export interface BatchNotificationClaims extends NotificationClaims {
-  readonly mark: string;
+  /** What the record of `event` names as the place of its settlement (written with its claim). */
+  markOf(event: MentionRouted): string;
   /**
-   * Writes the batch's settlements.
-   * @throws Error when neither the mark nor (then) each record's own settlement could be written
+   * Writes the batch's settlements, each day and department's with that day and
+   * department's tally of `tallies` (written with them, in place of the day's own item).
+   * Idempotent: a second call writes the same again.
+   * @returns the tallies it did not write (their day and department had no settlement), for the day's own items
+   * @throws SettlementsNotWrittenError when some settlements were written neither together nor
+   *   (then) on their records; it names the tallies not written
    */
-  flush(): Promise<void>;
+  flush(tallies?: readonly Tally[]): Promise<readonly Tally[]>;
+}
+
+/**
+ * Some of a batch's settlements could be written neither in the batch's items nor on their
+ * records (BatchNotificationClaims.flush); `tallies` are the batch's tallies that were not
+ * written either (those of the failed items, and those that had no settlement).
+ */
+export class SettlementsNotWrittenError extends Error {
+  constructor(
+    message: string,
+    readonly tallies: readonly Tally[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
 }
 
 export interface NotificationSettlement {

@@ -37,7 +37,15 @@ export async function recordRoutedMention(
   const expiresAt = expiresAtEpochSeconds(deps.clock.now(), deps.retentionDays);
   const recorded = await deps.cases.recordMention(event, expiresAt, claim);
   if (!recorded) return false;
-  const day = dayIn(new Date(event.createdAt), deps.timezone);
-  await deps.tallies.tally(day, event.department, routedMentionFields(event));
+  await deps.tallies.tally(tallyDayOf(event, deps.timezone), event.department, routedMentionFields(event));
   return true;
+}
+
+/**
+ * The company day whose tally a routed mention counts in: the day of its `createdAt` in the
+ * company's timezone. A batch settles the mention's notification in its item of that day
+ * (BatchNotificationClaims.markOf), so the settlement and the tally are one write.
+ */
+export function tallyDayOf(event: Pick<MentionRouted, 'createdAt'>, timezone: string): string {
+  return dayIn(new Date(event.createdAt), timezone);
 }

@@ -186,6 +186,7 @@ describe('backchannel themes, theme, ideas and projects on the persisted local t
     [['case-format', '--dry-run'], '--down is required (to an older format)'],
     [['case-format', '--down', '--to', '3'], '--to must be one of 1, 2'],
     [['theme-format', '--down', '--to', '1'], '--to is not an option of this command'],
+    [['settlement-format', '--dry-run'], '--down is required (lift the fence)'],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const result = await fails(...args);
 
@@ -199,6 +200,14 @@ describe('backchannel themes, theme, ideas and projects on the persisted local t
 
     // Three themes (the repairs, the idea, the project), each written by this release with its open day.
     expect(stdout).toBe('3 themes written since w19 in bc-demo-data (dry run: nothing written).\n');
+    expect(again.stdout).toBe(stdout);
+  });
+
+  it('counts the records a rollback past w22 would settle or free, and writes nothing on a dry run', async () => {
+    const { stdout } = await run('settlement-format', '--down', '--dry-run');
+    const again = await run('settlement-format', '--down', '--dry-run');
+
+    expect(stdout).toMatch(/^\d+ records claimed since w22 in bc-demo-data \(dry run: nothing written\)\.\n$/);
     expect(again.stdout).toBe(stdout);
   });
 

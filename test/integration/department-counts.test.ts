@@ -2,6 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopology } from '../../infra/topology.ts';
 import { DynamoMetricRepository, keys } from '../../shared/adapters/dynamodb/index.ts';
+import { tallyUpdate } from '../../shared/adapters/dynamodb/metric-repository.ts';
 import { buildDailyReport } from '../../shared/domain/build-daily-report.ts';
 import { TallyBatch } from '../../shared/domain/reports/tally-batch.ts';
 import { routedMentionFields } from '../../shared/domain/reports/tallies.ts';
@@ -108,5 +109,40 @@ describe('department counts against dynalite', () => {
       { day: '2026-11-22', department: 'service', category: 'complaint', count: 3 },
       { day: '2026-11-22', department: 'legal', category: 'legal_risk', count: 2 },
     ]);
+  });
+
+  it('sums the items of batches that settled notifications with the day’s item, each count once (since w22)', async () => {
+    // Arrange: a batch without notifications (the day's item), two that settled some (items of their own).
+    await metrics.tally('2026-11-24', 'service', { mentions: 1, 'category.complaint': 1 });
+    for (const [mark, count] of [
+      ['Batch001', 2],
+      ['Batch002', 3],
+    ] as const) {
+      await local.documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.batchTally('2026-11-24', 'service', mark),
+          ...tallyUpdate('2026-11-24', 'service', { mentions: count, 'category.complaint': count }, 'SET'),
+        }),
+      );
+      await local.documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.batchTally('2026-11-24', 'service', mark),
+          UpdateExpression: 'ADD settled :settled',
+          ExpressionAttributeValues: { ':settled': new Set([`entry-of-${mark}`]) },
+        }),
+      );
+    }
+
+    // Act
+    const tallies = await metrics.talliesOf('2026-11-24');
+    const counters = await metrics.countersOf('2026-11-24');
+
+    // Assess
+    expect(tallies).toEqual([
+      { day: '2026-11-24', department: 'service', fields: { mentions: 6, 'category.complaint': 6 } },
+    ]);
+    expect(counters).toEqual([{ day: '2026-11-24', department: 'service', category: 'complaint', count: 6 }]);
   });
 });

@@ -5,7 +5,13 @@ import {
   DynamoMentionRepository,
   DynamoNotificationClaims,
 } from '../../shared/adapters/dynamodb/index.ts';
-import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { eventOfCaseMention } from '../../shared/adapters/dynamodb/case-mention-record.ts';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { settledEntryOf } from '../../shared/adapters/dynamodb/settlement-mark.ts';
@@ -14,6 +20,7 @@ import { classificationFactory } from '../factories/classification.ts';
 import type { DeliveryClaimRequest } from '../../shared/domain/ports.ts';
 import { demoConfig } from '../factories/config.ts';
 import { startLocalTable } from '../support/local-table.ts';
+import { refusingWrites } from '../support/refusing-writes.ts';
 
 const EXPIRES = 1_900_000_000;
 const NOW = '2026-11-30T10:00:00.000Z';
@@ -221,7 +228,9 @@ describe('notification claims against dynalite', () => {
       const batch = claims.batch();
       const events = ['b1', 'b2', 'b3'].map(recordOf);
       for (const event of events) {
-        expect(await cases().recordMention(event, EXPIRES, { ...claimAt('writer'), mark: batch.mark })).toBe(true);
+        expect(await cases().recordMention(event, EXPIRES, { ...claimAt('writer'), mark: batch.markOf(event) })).toBe(
+          true,
+        );
         await batch
           .onRecordOf?.(event)
           .settle(event.caseId, claimId(event.mentionId.slice(9)), settlement('writer', ['k/a'], true));
@@ -242,11 +251,17 @@ describe('notification claims against dynalite', () => {
       // Assess: the lease ran out long ago, yet the mark says every notification went out.
       expect(redelivered).toEqual(events.map(() => ({ claim: 'done', sent: [] })));
       expect(await Promise.all(events.map(record))).toEqual(before);
-      expect(before.every((item) => item?.mark === batch.mark && item?.complete === false)).toBe(true);
-      const { Item: mark } = await local.documents.send(
-        new GetCommand({ TableName: topology.table.name, Key: keys.settlementMark(batch.mark) }),
+      // The fence: `mark` NULL, the place in `mark2` (the batch's item of the mention's day).
+      const place = batch.markOf(events[0] as (typeof events)[number]);
+      expect(place).toMatch(/^2026-\d\d-\d\d#[\w-]{8}$/);
+      expect(before.every((item) => item?.mark === null && item?.mark2 === place && item?.complete === false)).toBe(
+        true,
       );
-      expect(mark).toMatchObject({ type: 'notification-settlement', expiresAt: EXPIRES });
+      const [day, id] = place.split('#') as [string, string];
+      const { Item: mark } = await local.documents.send(
+        new GetCommand({ TableName: topology.table.name, Key: keys.batchTally(day, 'service', id) }),
+      );
+      expect(mark).toMatchObject({ type: 'tally', day, department: 'service' });
       expect(mark?.settled).toEqual(
         new Set(events.map((e) => settledEntryOf(keys.caseMention(e.caseId, e.createdAt, e.mentionId, 'service')))),
       );
@@ -256,7 +271,7 @@ describe('notification claims against dynalite', () => {
       // Arrange
       const batch = claims.batch();
       const event = recordOf('b4');
-      await cases().recordMention(event, EXPIRES, { ...claimAt('writer'), mark: batch.mark });
+      await cases().recordMention(event, EXPIRES, { ...claimAt('writer'), mark: batch.markOf(event) });
       await batch.onRecordOf?.(event).settle(event.caseId, claimId('b4'), settlement('writer', ['k/a'], true));
 
       // Act
@@ -270,7 +285,7 @@ describe('notification claims against dynalite', () => {
       // Arrange: claimed and (perhaps) sent, but neither settled nor in a mark; the lease ran out.
       const dead = claims.batch();
       const event = recordOf('b5');
-      await cases().recordMention(event, EXPIRES, { ...claimAt('dead', NOW, 1_000), mark: dead.mark });
+      await cases().recordMention(event, EXPIRES, { ...claimAt('dead', NOW, 1_000), mark: dead.markOf(event) });
 
       // Act
       const answers = await Promise.all(
@@ -285,14 +300,14 @@ describe('notification claims against dynalite', () => {
       // Assess
       expect(answers.filter((a) => a?.claim === 'claimed')).toEqual([{ claim: 'claimed', sent: [] }]);
       expect(answers.filter((a) => a?.claim === 'held')).toHaveLength(9);
-      expect((await record(event))?.mark).not.toBe(dead.mark);
+      expect((await record(event))?.mark2).not.toBe(dead.markOf(event));
     });
 
     it('does not let a takeover through once the record names another mark than the one read', async () => {
       // Arrange: a takeover by a second batch moved the record to its mark and settled it there.
       const first = claims.batch();
       const event = recordOf('b6');
-      await cases().recordMention(event, EXPIRES, { ...claimAt('first', NOW, 1_000), mark: first.mark });
+      await cases().recordMention(event, EXPIRES, { ...claimAt('first', NOW, 1_000), mark: first.markOf(event) });
       const second = claims.batch();
       const taken = await second
         .onRecordOf?.(event)
@@ -315,7 +330,7 @@ describe('notification claims against dynalite', () => {
       // Arrange
       const batch = claims.batch();
       const event = recordOf('b7');
-      await cases().recordMention(event, EXPIRES, { ...claimAt('writer'), mark: batch.mark });
+      await cases().recordMention(event, EXPIRES, { ...claimAt('writer'), mark: batch.markOf(event) });
 
       // Act
       await batch.onRecordOf?.(event).settle(event.caseId, claimId('b7'), settlement('writer', ['k/a'], false));
@@ -327,10 +342,98 @@ describe('notification claims against dynalite', () => {
 
       // Assess
       expect(retry).toEqual({ claim: 'claimed', sent: ['k/a'] });
+      const [day, id] = batch.markOf(event).split('#') as [string, string];
       const { Item } = await local.documents.send(
-        new GetCommand({ TableName: topology.table.name, Key: keys.settlementMark(batch.mark) }),
+        new GetCommand({ TableName: topology.table.name, Key: keys.batchTally(day, 'service', id) }),
       );
       expect(Item).toBeUndefined();
+    });
+
+    it('writes a day’s tally with the settlements of that day in one item, the same again when retried, and hands back the others', async () => {
+      // Arrange
+      const batch = claims.batch();
+      const event = recordOf('b8');
+      const [day, id] = batch.markOf(event).split('#') as [string, string];
+      await cases().recordMention(event, EXPIRES, { ...claimAt('writer'), mark: batch.markOf(event) });
+      await batch.onRecordOf?.(event).settle(event.caseId, claimId('b8'), settlement('writer', ['k/a'], true));
+      const own = { day, department: 'service', fields: { mentions: 2, 'category.complaint': 2 } };
+      const elsewhere = { day, department: 'sales', fields: { cc: 1 } };
+
+      // Act
+      const first = await batch.flush([own, elsewhere]);
+      const again = await batch.flush([own, elsewhere]);
+
+      // Assess
+      expect(first).toEqual([elsewhere]);
+      expect(again).toEqual([elsewhere]);
+      const { Item } = await local.documents.send(
+        new GetCommand({ TableName: topology.table.name, Key: keys.batchTally(day, 'service', id) }),
+      );
+      expect(Item).toMatchObject({ type: 'tally', day, department: 'service', mentions: 2, 'category.complaint': 2 });
+      expect(Item?.settled).toEqual(
+        new Set([settledEntryOf(keys.caseMention(event.caseId, event.createdAt, event.mentionId, 'service'))]),
+      );
+    });
+
+    it('settles each record on its own and hands its tally back when the batch’s item cannot be written', async () => {
+      // Arrange: the table refuses every write of a batch item (`DEPT#<dept>#<mark>`).
+      const refusing = new DynamoNotificationClaims(
+        refusingWrites(local.documents, (command) =>
+          /^DEPT#.+#/.test(String((command.input as { Key?: { SK?: string } }).Key?.SK)),
+        ),
+        topology.table.name,
+      );
+      const batch = refusing.batch();
+      const event = recordOf('b9');
+      const [day] = batch.markOf(event).split('#') as [string];
+      await cases().recordMention(event, EXPIRES, { ...claimAt('writer'), mark: batch.markOf(event) });
+      await batch.onRecordOf?.(event).settle(event.caseId, claimId('b9'), settlement('writer', ['k/a'], true));
+      const own = { day, department: 'service', fields: { mentions: 1 } };
+
+      // Act
+      const unwritten = await batch.flush([own]);
+      const redelivery = await claims
+        .batch()
+        .onRecordOf?.(event)
+        .claimTargets(event.caseId, claimId('b9'), claimAt('redelivery', LATER));
+
+      // Assess
+      expect(unwritten).toEqual([own]);
+      expect(redelivery).toEqual({ claim: 'done', sent: [] });
+      expect(await record(event)).toMatchObject({ complete: true });
+    });
+
+    it('reads a settlement mark of the release before for a record it claimed (a deployment)', async () => {
+      // Arrange: a record claimed by an instance of the release before, settled in its mark.
+      const event = recordOf('b10');
+      await cases().recordMention(event, EXPIRES, claimAt('previous', NOW, 1_000));
+      const Key = keys.caseMention(event.caseId, event.createdAt, event.mentionId, 'service');
+      await local.documents.send(
+        new UpdateCommand({
+          TableName: topology.table.name,
+          Key,
+          UpdateExpression: 'SET mark = :mark',
+          ExpressionAttributeValues: { ':mark': 'OldMark1' },
+        }),
+      );
+      await local.documents.send(
+        new UpdateCommand({
+          TableName: topology.table.name,
+          Key: keys.settlementMark('OldMark1'),
+          UpdateExpression: 'SET #type = :type ADD settled :settled',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':type': 'notification-settlement', ':settled': new Set([settledEntryOf(Key)]) },
+        }),
+      );
+
+      // Act
+      const redelivery = await claims
+        .batch()
+        .onRecordOf?.(event)
+        .claimTargets(event.caseId, claimId('b10'), claimAt('redelivery', LATER));
+
+      // Assess
+      expect(redelivery).toEqual({ claim: 'done', sent: [] });
     });
   });
 

@@ -47,13 +47,15 @@ export function caseMentionItem(
     expiresAt,
     // The claim of the mention's notification (notification-claims.ts RecordNotificationClaims):
     // `complete` says the record keeps it; `owner` and `leaseUntil` while a sender holds it;
-    // `mark`: the sender's batch settles it in that settlement mark (settlement-mark.ts).
+    // `mark2`: the sender's batch settles it in its item of that day (settlement-mark.ts), and
+    // `mark` NULL is the fence: a release before w22 reads a string `mark` only and cannot take
+    // the record over (it would not see the settlement and send again).
     ...(claim
       ? {
           complete: false,
           owner: claim.owner,
           leaseUntil: claim.leaseUntil,
-          ...(claim.mark ? { mark: claim.mark } : {}),
+          ...(claim.mark ? { mark: null, mark2: claim.mark } : {}),
         }
       : {}),
   };

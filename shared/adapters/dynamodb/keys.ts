@@ -14,6 +14,7 @@
  * | counter          | METRIC#<day>               | DEPT#<dept>#CATEGORY#<category>        |                                             |
  * | histogram        | HIST#<day>                 | DEPT#<dept>#<response or resolution>   |                                             |
  * | tally            | TALLY#<day>                | DEPT#<dept>                            |                                             |
+ * | batch tally (+ settlements, w22) | TALLY#<day> | DEPT#<dept>#<mark>                  |                                             |
  * | daily report     | REPORT#DAILY#<day>         | DEPT#<dept>                            |                                             |
  * | report           | REPORTS#<daily|weekly>#<id>| AUDIENCE#<management or dept>          |                                             |
  * | report cursor    | REPORTCURSOR#<daily|weekly>| CURSOR                                 |                                             |
@@ -93,7 +94,10 @@
  * added with `ADD` in one write per observation (shared/domain/reports/tallies.ts):
  * `mentions` and `category.<c>`, `platform.<p>`, `sentiment.<s>` (primary only, moved on a
  * reroute), `cc` and `ccCategory.<c>`, `responded`, `slaMet`, `slaMissed`,
- * `answeredPublicly`, `resolved`, `reopened`. A report item holds the whole report JSON;
+ * `answeredPublicly`, `resolved`, `reopened`. Since w22 a handle-department batch that settles
+ * notifications writes its sums of a day and department into an item of its own beside the day's
+ * (`DEPT#<dept>#<mark>`, with `settled`, the batch's settlement mark: settlement-mark.ts); readers
+ * sum every item of the department. A report item holds the whole report JSON;
  * the report cursor the id of the last period whose reports all went out; a report-sent
  * item is the claim and sent-marker of one report at one target (as notifications have).
  * Rate counters hold one number attribute per dimension value (`n#category#complaint`,
@@ -117,7 +121,7 @@ export const keys = {
   mentionRouted: (mentionId: string) => ({ PK: `MENTION#${mentionId}`, SK: 'ROUTED' }),
   /** The routed mark of one intake batch: the ids of its mentions whose events were all published (one write per batch). */
   routedMark: (mark: string) => ({ PK: `ROUTED#${mark}`, SK: 'ROUTED' }),
-  /** The settlement mark of one handle-department batch: the records whose notification it settled (one write per batch). */
+  /** The settlement mark of one handle-department batch before w22: the records whose notification it settled (read only since). */
   settlementMark: (mark: string) => ({ PK: `SETTLED#${mark}`, SK: 'SETTLED' }),
   case: (caseId: string) => ({ PK: `CASE#${caseId}`, SK: 'CASE' }),
   caseMention: (caseId: string, createdAt: string, mentionId: string, department: string) => ({
@@ -169,6 +173,11 @@ export const keys = {
   }),
   tallies: (day: string) => `TALLY#${day}`,
   tally: (day: string, department: string) => ({ PK: `TALLY#${day}`, SK: `DEPT#${department}` }),
+  /** One handle-department batch's tally of a day and department, with its settlements there (since w22). */
+  batchTally: (day: string, department: string, mark: string) => ({
+    PK: `TALLY#${day}`,
+    SK: `DEPT#${department}#${mark}`,
+  }),
   report: (kind: string, periodId: string, audience: string) => ({
     PK: `REPORTS#${kind}#${periodId}`,
     SK: `AUDIENCE#${audience}`,

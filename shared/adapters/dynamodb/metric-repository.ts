@@ -29,7 +29,7 @@ export function histogramBucketOf(minutes: number): string {
 }
 
 /** Attributes of a tally item that are not tally fields. */
-const TALLY_META = new Set(['PK', 'SK', 'type', 'day', 'department', 'expiresAt']);
+const TALLY_META = new Set(['PK', 'SK', 'type', 'day', 'department', 'expiresAt', 'settled']);
 
 /**
  * Day x department x category counters, day x department x metric histograms and the
@@ -128,38 +128,68 @@ export class DynamoMetricRepository implements MetricRepository, ReportTallies {
 
   /** Adds every field in one write; fields are top-level number attributes of the tally item. */
   async tally(day: string, department: string, fields: Readonly<Record<string, number>>): Promise<void> {
-    const entries = Object.entries(fields).filter(([name]) => !TALLY_META.has(name));
-    if (entries.length === 0) return;
-    const names: Record<string, string> = { '#type': 'type', '#day': 'day' };
-    const values: Record<string, unknown> = { ':type': 'tally', ':day': day, ':department': department };
-    const adds = entries.map(([name, value], i) => {
-      names[`#f${i}`] = name;
-      values[`:f${i}`] = value;
-      return `#f${i} :f${i}`;
-    });
+    const update = tallyUpdate(day, department, fields, 'ADD');
+    if (!update) return;
     await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.tally(day, department),
-        UpdateExpression: `ADD ${adds.join(', ')} SET #type = :type, #day = :day, department = :department`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
+      new UpdateCommand({ TableName: this.tableName, Key: keys.tally(day, department), ...update }),
     );
   }
 
+  /**
+   * Every department's tally of a day: the day's item of the department summed with the items
+   * of the batches that wrote their own since w22 (`DEPT#<dept>#<mark>`, settlement-mark.ts),
+   * each count held by one item. One query of the day's partition.
+   */
   async talliesOf(day: string): Promise<Tally[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.tallies(day) },
     });
-    return items.map((item) => ({
-      day: String(item.day),
-      department: String(item.department),
-      fields: Object.fromEntries(
-        Object.entries(item).filter(([name, value]) => !TALLY_META.has(name) && typeof value === 'number'),
-      ) as Record<string, number>,
-    }));
+    const byDepartment = new Map<string, Record<string, number>>();
+    for (const item of items) {
+      const department = String(item.department);
+      const fields = byDepartment.get(department) ?? {};
+      for (const [name, value] of Object.entries(item)) {
+        if (!TALLY_META.has(name) && typeof value === 'number') fields[name] = (fields[name] ?? 0) + value;
+      }
+      byDepartment.set(department, fields);
+    }
+    return [...byDepartment].map(([department, fields]) => ({ day, department, fields }));
   }
+}
+
+/**
+ * The update of a tally item's fields (top-level number attributes; meta names left out):
+ * `ADD` to them (the day's item, any number of writers) or `SET` them (a batch's own item,
+ * written by that batch alone, so a retried write is not counted twice), with the item's
+ * `type`, `day` and `department`. Undefined when no field is left.
+ */
+export function tallyUpdate(
+  day: string,
+  department: string,
+  fields: Readonly<Record<string, number>>,
+  verb: 'ADD' | 'SET',
+):
+  | {
+      readonly UpdateExpression: string;
+      readonly ExpressionAttributeNames: Record<string, string>;
+      readonly ExpressionAttributeValues: Record<string, unknown>;
+    }
+  | undefined {
+  const entries = Object.entries(fields).filter(([name]) => !TALLY_META.has(name));
+  if (entries.length === 0) return undefined;
+  const names: Record<string, string> = { '#type': 'type', '#day': 'day' };
+  const values: Record<string, unknown> = { ':type': 'tally', ':day': day, ':department': department };
+  const clauses = entries.map(([name, value], i) => {
+    names[`#f${i}`] = name;
+    values[`:f${i}`] = value;
+    return verb === 'ADD' ? `#f${i} :f${i}` : `#f${i} = :f${i}`;
+  });
+  const meta = '#type = :type, #day = :day, department = :department';
+  return {
+    UpdateExpression: verb === 'ADD' ? `ADD ${clauses.join(', ')} SET ${meta}` : `SET ${meta}, ${clauses.join(', ')}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }

@@ -1,14 +1,17 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MentionRouted } from '../../domain/events.ts';
-import type {
-  BatchNotificationClaims,
-  DeliveryClaimRequest,
-  NotificationClaim,
-  NotificationClaims,
-  NotificationSettlement,
+import {
+  SettlementsNotWrittenError,
+  type BatchNotificationClaims,
+  type DeliveryClaimRequest,
+  type NotificationClaim,
+  type NotificationClaims,
+  type NotificationSettlement,
 } from '../../domain/ports.ts';
+import { tallyDayOf } from '../../domain/record-routed-mention.ts';
+import type { Tally } from '../../domain/reports/tallies.ts';
 import { isConditionFailed, keys } from './keys.ts';
-import { settledEntryOf, settledIn, SettlementMark } from './settlement-mark.ts';
+import { markRefOf, settledEntryOf, settledIn, settledInBatchItem, SettlementMark } from './settlement-mark.ts';
 
 /** Claims tried before giving up: only a claim settled between our write and our read needs a second one. */
 const MAX_CLAIM_ATTEMPTS = 3;
@@ -24,10 +27,21 @@ const MAX_CLAIM_ATTEMPTS = 3;
  * to send again.
  */
 export class DynamoNotificationClaims implements NotificationClaims {
+  /**
+   * @param options.timezone the company's: a batch settles a routed mention's notification in
+   *   its item of the mention's tally day (tallyDayOf), beside that day's tally. Default UTC
+   *   (then a settlement may take an item of its own, still settled right).
+   */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly options: { readonly timezone?: string } = {},
   ) {}
+
+  /** The day of the batch item that settles the notification of `event` (its tally's day). */
+  dayOf(event: MentionRouted): string {
+    return tallyDayOf(event, this.options.timezone ?? 'UTC');
+  }
 
   async claimTargets(
     caseId: string,
@@ -79,7 +93,7 @@ export class DynamoNotificationClaims implements NotificationClaims {
 
   onRecordOf(event: MentionRouted): NotificationClaims {
     const record = keys.caseMention(event.caseId, event.createdAt, event.mentionId, event.department);
-    return new RecordNotificationClaims(this.client, this.tableName, record, this);
+    return new RecordNotificationClaims(this.client, this.tableName, record, event.department, this);
   }
 
   batch(): BatchNotificationClaims {
@@ -135,10 +149,13 @@ export class DynamoNotificationClaims implements NotificationClaims {
  * writer): its notification's claims stay on their own item (`fallback`), for every sender alike.
  *
  * With a batch's settlement mark (`mark`, settlement-mark.ts) the record is claimed naming
- * it, and a complete settlement is kept for the mark's one write per batch instead of an
- * update of the record. A record that names a mark is settled when the mark holds it: a
- * claim reads the mark before it takes the record over (its condition: the mark it read is
- * still the record's), so a notification settled in a mark is never sent again.
+ * where the batch settles it (`mark2`: `<day>#<mark>`, with `mark` NULL: the fence against a
+ * release before w22), and a complete settlement is kept for the batch's one write per day and
+ * department instead of an update of the record. A record that names a place is settled when
+ * the item there holds it; one that names a mark of a release before (a string `mark`) when
+ * that mark (`SETTLED#<mark>`) does. A claim reads that before it takes the record over (its
+ * condition: the place it read is still the record's), so a notification settled there is
+ * never sent again.
  */
 export class RecordNotificationClaims implements NotificationClaims {
   /** Whether the claims went to `fallback` (a record written without a claim): so must the settlement. */
@@ -148,8 +165,9 @@ export class RecordNotificationClaims implements NotificationClaims {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly Key: { PK: string; SK: string },
+    private readonly department: string,
     private readonly fallback: NotificationClaims,
-    private readonly mark?: SettlementMark,
+    private readonly mark?: { readonly settlements: SettlementMark; readonly day: string },
   ) {}
 
   async claimTargets(
@@ -157,17 +175,20 @@ export class RecordNotificationClaims implements NotificationClaims {
     notificationId: string,
     request: DeliveryClaimRequest,
   ): Promise<NotificationClaim> {
-    // The mark the record named when last read: the claim holds only while it still does.
-    let seen: string | undefined;
+    // The place the record named when last read: the claim holds only while it still does.
+    let seen: MarkSeen | undefined;
+    const mark = this.mark;
     for (let attempt = 1; ; attempt++) {
       try {
         const { Attributes } = await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: this.Key,
-            UpdateExpression: `SET #owner = :owner, leaseUntil = :lease${this.mark ? ', mark = :mark' : ' REMOVE mark'}`,
+            UpdateExpression: `SET #owner = :owner, leaseUntil = :lease${
+              mark ? ', mark = :null, mark2 = :mark2' : ' REMOVE mark, mark2'
+            }`,
             ConditionExpression: `complete = :false AND (attribute_not_exists(leaseUntil) OR leaseUntil < :at) AND ${
-              seen === undefined ? 'attribute_not_exists(mark)' : 'mark = :seen'
+              seen === undefined ? 'attribute_not_exists(mark)' : `${seen.attribute} = :seen`
             }`,
             ExpressionAttributeNames: { '#owner': 'owner' },
             ExpressionAttributeValues: {
@@ -175,8 +196,8 @@ export class RecordNotificationClaims implements NotificationClaims {
               ':at': request.at,
               ':lease': request.leaseUntil,
               ':false': false,
-              ...(this.mark ? { ':mark': this.mark.id } : {}),
-              ...(seen === undefined ? {} : { ':seen': seen }),
+              ...(mark ? { ':null': null, ':mark2': markRefOf(mark.day, mark.settlements.id) } : {}),
+              ...(seen === undefined ? {} : { ':seen': seen.value }),
             },
             ReturnValues: 'ALL_OLD',
           }),
@@ -191,11 +212,11 @@ export class RecordNotificationClaims implements NotificationClaims {
         return this.fallback.claimTargets(caseId, notificationId, request);
       }
       if (Item.complete) return { claim: 'done', sent: sentOf(Item) };
-      const mark = typeof Item.mark === 'string' ? Item.mark : undefined;
-      if (mark !== undefined && (await this.settledIn(mark))) return { claim: 'done', sent: sentOf(Item) };
+      const named = markSeenOf(Item);
+      if (named !== undefined && (await this.settledIn(named))) return { claim: 'done', sent: sentOf(Item) };
       if (typeof Item.leaseUntil === 'string' && Item.leaseUntil >= request.at) return { claim: 'held' };
       if (attempt >= MAX_CLAIM_ATTEMPTS) return { claim: 'held' };
-      seen = mark;
+      seen = named;
     }
   }
 
@@ -206,8 +227,8 @@ export class RecordNotificationClaims implements NotificationClaims {
 
   async settle(caseId: string, notificationId: string, settlement: NotificationSettlement): Promise<void> {
     if (this.mark && settlement.complete && !this.fellBack) {
-      // The record names this batch's mark (written or taken over with it): the mark's write settles it.
-      this.mark.add(this.Key, settlement.owner, settlement.expiresAt);
+      // The record names this batch's place (written or taken over with it): the batch's write settles it.
+      this.mark.settlements.add(this.Key, settlement.owner, settlement.expiresAt, this.mark.day, this.department);
       return;
     }
     return settleRecord(this.client, this.tableName, this.Key, settlement, () => this.record(), this.fallback, {
@@ -216,9 +237,11 @@ export class RecordNotificationClaims implements NotificationClaims {
     });
   }
 
-  private settledIn(mark: string): Promise<boolean> {
-    if (this.mark) return this.mark.holds(mark, this.Key);
-    return settledIn(this.client, this.tableName, mark, settledEntryOf(this.Key));
+  private settledIn(named: MarkSeen): Promise<boolean> {
+    const entry = settledEntryOf(this.Key);
+    if (named.attribute === 'mark') return settledIn(this.client, this.tableName, named.value, entry);
+    if (this.mark) return this.mark.settlements.holds(named.value, this.Key, this.department);
+    return settledInBatchItem(this.client, this.tableName, named.value, this.department, entry);
   }
 
   /** Consistent: a settlement written right before must be seen. */
@@ -228,6 +251,16 @@ export class RecordNotificationClaims implements NotificationClaims {
     );
     return Item;
   }
+}
+
+/** Where a record says its settlement is: `mark2` (a batch item, since w22) or a string `mark` (a settlement mark before). */
+type MarkSeen = { readonly attribute: 'mark' | 'mark2'; readonly value: string };
+
+/** The place a record names for its settlement, if any. */
+export function markSeenOf(item: Record<string, unknown>): MarkSeen | undefined {
+  if (typeof item.mark2 === 'string') return { attribute: 'mark2', value: item.mark2 };
+  if (typeof item.mark === 'string') return { attribute: 'mark', value: item.mark };
+  return undefined;
 }
 
 /**
@@ -312,9 +345,10 @@ async function settleRecord(
 
 /**
  * The claims of one handle-department batch (NotificationClaims.batch): claims kept on
- * records name the batch's settlement mark, their complete settlements are written by
- * `flush` in one update of the mark. If the mark cannot be written, each record is settled
- * by its own update, as without a mark.
+ * records name the batch's place of their day (`mark2`), their complete settlements are
+ * written by `flush`, one update per day and department with the batch's tally there
+ * (SettlementMark). If such an item cannot be written, each of its records is settled by its
+ * own update, as without a mark, and its tally is handed back for the day's own item.
  */
 class BatchRecordClaims implements BatchNotificationClaims {
   private readonly settlements: SettlementMark;
@@ -327,8 +361,8 @@ class BatchRecordClaims implements BatchNotificationClaims {
     this.settlements = new SettlementMark(client, tableName);
   }
 
-  get mark(): string {
-    return this.settlements.id;
+  markOf(event: MentionRouted): string {
+    return markRefOf(this.items.dayOf(event), this.settlements.id);
   }
 
   claimTargets(caseId: string, notificationId: string, request: DeliveryClaimRequest): Promise<NotificationClaim> {
@@ -345,38 +379,61 @@ class BatchRecordClaims implements BatchNotificationClaims {
 
   onRecordOf(event: MentionRouted): NotificationClaims {
     const record = keys.caseMention(event.caseId, event.createdAt, event.mentionId, event.department);
-    return new RecordNotificationClaims(this.client, this.tableName, record, this.items, this.settlements);
+    return new RecordNotificationClaims(this.client, this.tableName, record, event.department, this.items, {
+      settlements: this.settlements,
+      day: this.items.dayOf(event),
+    });
   }
 
-  async flush(): Promise<void> {
-    try {
-      await this.settlements.write();
-      return;
-    } catch (markError) {
-      // Each record on its own, as without a mark: a settlement lost here sends it again after the lease.
-      const failed: unknown[] = [];
-      const at = new Date().toISOString();
-      for (const { key, owner, expiresAt } of this.settlements.settlements) {
-        const read = async () =>
-          (await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item;
-        await settleRecord(
-          this.client,
-          this.tableName,
-          key,
-          { owner, sent: [], complete: true, at, expiresAt },
-          read,
-          undefined,
-          { caseId: '', notificationId: '' },
-        ).catch((error: unknown) => failed.push(error));
-      }
-      if (failed.length > 0) {
-        throw new Error(
-          `settlement mark ${this.settlements.id} not written, and ${failed.length} record settlement(s) neither`,
-          { cause: new AggregateError([markError, ...failed]) },
-        );
+  async flush(tallies: readonly Tally[] = []): Promise<readonly Tally[]> {
+    const tallyOf = (day: string, department: string) =>
+      tallies.find((t) => t.day === day && t.department === department);
+    const groups = this.settlements.groups;
+    const unwritten = tallies.filter((t) => !groups.some((g) => g.day === t.day && g.department === t.department));
+    const failed: unknown[] = [];
+    for (const group of groups) {
+      const tally = tallyOf(group.day, group.department);
+      try {
+        await this.settlements.write(group, tally?.fields ?? {});
+      } catch (markError) {
+        if (tally) unwritten.push(tally);
+        // Each record on its own, as without a mark: a settlement lost here sends it again after the lease.
+        const errors = await settleEach(this.client, this.tableName, group.settlements);
+        if (errors.length > 0) failed.push(markError, ...errors);
       }
     }
+    if (failed.length > 0) {
+      throw new SettlementsNotWrittenError(
+        `settlements of batch ${this.settlements.id} not written, neither in its items nor on their records`,
+        unwritten,
+        { cause: new AggregateError(failed) },
+      );
+    }
+    return unwritten;
   }
+}
+
+/** Settles records complete, each by its own update; the errors of those that failed. */
+async function settleEach(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  settlements: readonly {
+    readonly key: { PK: string; SK: string };
+    readonly owner: string;
+    readonly expiresAt: number;
+  }[],
+): Promise<unknown[]> {
+  const failed: unknown[] = [];
+  const at = new Date().toISOString();
+  for (const { key, owner, expiresAt } of settlements) {
+    const read = async () =>
+      (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+    await settleRecord(client, tableName, key, { owner, sent: [], complete: true, at, expiresAt }, read, undefined, {
+      caseId: '',
+      notificationId: '',
+    }).catch((error: unknown) => failed.push(error));
+  }
+  return failed;
 }
 
 function sentOf(item: Record<string, unknown> | undefined): string[] {

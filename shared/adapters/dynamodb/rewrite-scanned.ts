@@ -6,6 +6,8 @@ export interface Rewrite {
   readonly Item: Record<string, unknown>;
   readonly ConditionExpression: string;
   readonly ExpressionAttributeValues: Record<string, unknown>;
+  /** For names the condition cannot spell (reserved words such as `owner`). */
+  readonly ExpressionAttributeNames?: Record<string, string>;
 }
 
 /** What a rewrite of scanned items found and did. */
@@ -21,7 +23,7 @@ export interface Rewritten {
 /**
  * Scans the items `scan` selects, page by page, and writes each as `rewrite` says, on its
  * condition: the loop of a rollback past a format fence (case-format-rollback.ts,
- * theme-format-rollback.ts). `rewrite` may do its own writes first and may answer nothing to
+ * theme-format-rollback.ts, settlement-format-rollback.ts). `rewrite` may do its own writes first and may answer nothing to
  * leave an item (gone since the scan). A dry run counts and writes nothing. A scan of the
  * table: an operator's command, not a request path.
  */

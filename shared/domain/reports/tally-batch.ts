@@ -1,5 +1,5 @@
 import { retry } from '../retry.ts';
-import type { ReportTallies } from './tallies.ts';
+import type { ReportTallies, Tally } from './tallies.ts';
 
 /**
  * Pauses before adding a batch's tallies again (0.2 s, 1 s, 3 s), like a sent-marker's:
@@ -27,15 +27,23 @@ export class TallyBatch implements Pick<ReportTallies, 'tally'> {
     this.sums.set(key, entry);
   }
 
-  /** How many tally writes `flush` makes (one per day and department with a field that is not zero). */
-  get pending(): number {
-    return [...this.sums.values()].filter((e) => nonZero(e.fields).length > 0).length;
+  /**
+   * The sums of each day and department (fields that sum to zero left out, days and
+   * departments with none left out), and empties the batch: for a writer that takes some of
+   * them elsewhere (the batch's settlements, BatchNotificationClaims.flush) before `flush`.
+   */
+  take(): Tally[] {
+    const entries = [...this.sums.values()];
+    this.sums.clear();
+    return entries
+      .map(({ day, department, fields }) => ({ day, department, fields: Object.fromEntries(nonZero(fields)) }))
+      .filter((entry) => Object.keys(entry.fields).length > 0);
   }
 
   /**
-   * Writes each day and department's sums in one `tally` call (fields that sum to zero left
-   * out), each retried after the pauses of `delaysMs`, and empties the batch. Every write
-   * is tried even when one failed.
+   * Writes each day and department's sums (of `entries`, default all the batch holds: `take`)
+   * in one `tally` call, each retried after the pauses of `delaysMs`, and empties the batch.
+   * Every write is tried even when one failed.
    *
    * @throws AggregateError of the writes that failed after their last try (their counts are lost)
    */
@@ -43,14 +51,11 @@ export class TallyBatch implements Pick<ReportTallies, 'tally'> {
     tallies: Pick<ReportTallies, 'tally'>,
     delaysMs: readonly number[] = TALLY_FLUSH_DELAYS_MS,
     sleep?: (ms: number) => Promise<void>,
+    entries: readonly Tally[] = this.take(),
   ): Promise<void> {
-    const entries = [...this.sums.values()];
-    this.sums.clear();
     const failures: unknown[] = [];
     for (const { day, department, fields } of entries) {
-      const added = Object.fromEntries(nonZero(fields));
-      if (Object.keys(added).length === 0) continue;
-      await retry(() => tallies.tally(day, department, added), {
+      await retry(() => tallies.tally(day, department, fields), {
         maxAttempts: delaysMs.length + 1,
         delayMs: (attempt) => delaysMs[attempt - 1],
         ...(sleep ? { sleep } : {}),

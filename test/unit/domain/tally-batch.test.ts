@@ -49,7 +49,7 @@ describe('TallyBatch', () => {
     await batch.flush(tallies, [], noPause);
 
     // Assess
-    expect(batch.pending).toBe(0);
+    expect(batch.take()).toEqual([]);
     expect(tallies.writes).toBe(0);
   });
 
@@ -64,7 +64,7 @@ describe('TallyBatch', () => {
 
     // Assess
     expect((await tallies.talliesOf('2026-11-28'))[0]?.fields).toEqual({ mentions: 3 });
-    expect(batch.pending).toBe(0);
+    expect(batch.take()).toEqual([]);
   });
 
   it('throws once the pauses are spent, after trying every other sum', async () => {
@@ -84,6 +84,34 @@ describe('TallyBatch', () => {
 });
 
 describe('countersOfTally', () => {
+  it('hands out its sums once, zeros left out, and writes only the ones it is given back', async () => {
+    // Arrange: a reroute's -1/+1 leave one department at zero.
+    const batch = new TallyBatch();
+    const tallies = new InMemoryTallies();
+    await batch.tally('2026-11-28', 'service', { mentions: 2, 'category.complaint': 2 });
+    await batch.tally('2026-11-28', 'sales', { mentions: -1 });
+    await batch.tally('2026-11-28', 'sales', { mentions: 1 });
+    await batch.tally('2026-11-28', 'legal', { cc: 1 });
+
+    // Act: the legal sum is written elsewhere (with the batch's settlements), the rest as before.
+    const sums = batch.take();
+    await batch.flush(
+      tallies,
+      [],
+      noPause,
+      sums.filter((t) => t.department !== 'legal'),
+    );
+
+    // Assess
+    expect(sums).toEqual([
+      { day: '2026-11-28', department: 'service', fields: { mentions: 2, 'category.complaint': 2 } },
+      { day: '2026-11-28', department: 'legal', fields: { cc: 1 } },
+    ]);
+    expect(batch.take()).toEqual([]);
+    expect(tallies.writes).toBe(1);
+    expect((await tallies.talliesOf('2026-11-28')).map((t) => t.department)).toEqual(['service']);
+  });
+
   it('counts primary and cc mentions of a category together, as the counter items did', () => {
     // Act
     const counters = countersOfTally({

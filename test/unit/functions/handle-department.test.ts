@@ -102,11 +102,13 @@ describe('handle-department handler', () => {
         SK: expect.stringContaining(`#${event.mentionId}#legal`),
       }),
     });
+    // legal has targets: the tally goes with the batch's settlement, into the batch's item of the day.
     expect(documents).toReceiveCommandWith(UpdateCommand, {
-      Key: { PK: 'TALLY#2026-11-28', SK: 'DEPT#legal' },
+      Key: { PK: 'TALLY#2026-11-28', SK: expect.stringMatching(/^DEPT#legal#[\w-]{8}$/) },
       ExpressionAttributeNames: expect.objectContaining({ '#f0': 'mentions', '#f1': 'category.legal_risk' }),
       ExpressionAttributeValues: expect.objectContaining({ ':f0': 1, ':f1': 1 }),
     });
+    expect(documents).not.toReceiveCommandWith(UpdateCommand, { Key: { PK: 'TALLY#2026-11-28', SK: 'DEPT#legal' } });
     expect(documents).not.toReceiveCommandWith(UpdateCommand, {
       Key: expect.objectContaining({ PK: 'METRIC#2026-11-28' }),
     });
@@ -240,27 +242,62 @@ describe('handle-department handler', () => {
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.target.type).sort()).toEqual(['email', 'slack']);
     // The mention's record is written holding the notification's claim and naming the batch's
-    // settlement mark, which settles it in one write at the end: no claim item, no update of the record.
+    // item of the day (`mark2`; `mark` NULL, the fence), which settles it in one write at the end
+    // with the day's tally: no claim item, no update of the record, no settlement mark of its own.
     const record = { PK: `CASE#${event.caseId}`, SK: `MENTION#${event.createdAt}#${event.mentionId}#legal` };
     expect(documents).toReceiveCommandWith(PutCommand, {
       Item: expect.objectContaining({
         ...record,
         complete: false,
         owner: expect.any(String),
-        mark: expect.any(String),
+        mark: null,
+        mark2: expect.stringMatching(/^2026-11-28#/),
       }),
       ConditionExpression: expect.stringContaining('attribute_not_exists(PK)'),
     });
     const written = documents.commandCalls(PutCommand).find((call) => call.args[0].input.Item?.SK === record.SK);
-    const mark = written?.args[0].input.Item?.mark;
+    const mark = String(written?.args[0].input.Item?.mark2).split('#')[1];
     expect(documents).toReceiveCommandWith(UpdateCommand, {
-      Key: { PK: `SETTLED#${mark}`, SK: 'SETTLED' },
+      Key: { PK: 'TALLY#2026-11-28', SK: `DEPT#legal#${mark}` },
       UpdateExpression: expect.stringContaining('ADD settled :settled'),
-      ExpressionAttributeValues: expect.objectContaining({ ':settled': new Set([settledEntryOf(record)]) }),
+      ExpressionAttributeValues: expect.objectContaining({ ':settled': new Set([settledEntryOf(record)]), ':f0': 1 }),
     });
+    expect(documents).not.toReceiveCommandWith(UpdateCommand, { Key: expect.objectContaining({ SK: 'SETTLED' }) });
     expect(documents).not.toReceiveCommandWith(UpdateCommand, { Key: record });
     expect(documents).not.toReceiveCommandWith(UpdateCommand, {
       Key: expect.objectContaining({ SK: expect.stringMatching(/^NOTIFIED#/) }),
+    });
+  });
+
+  it('settles the records on their own and counts the mention in the day’s tally when the batch’s item is refused', async () => {
+    // Arrange: the table refuses the batch's item (`DEPT#legal#<mark>`), every other write goes through.
+    documents.on(UpdateCommand).callsFake((input: { Key: { SK: string } }) => {
+      if (/^DEPT#legal#/.test(input.Key.SK)) {
+        throw Object.assign(new Error('Throughput exceeds the current capacity'), {
+          name: 'ProvisionedThroughputExceededException',
+        });
+      }
+      return {};
+    });
+    const event = mentionRoutedFactory({ department: 'legal', category: 'legal_risk' });
+    const record = { PK: `CASE#${event.caseId}`, SK: `MENTION#${event.createdAt}#${event.mentionId}#legal` };
+
+    // Act
+    const result = await createHandler(env)(
+      sqsEventFactory([sqsRecordFactory(routedEnvelope(event))]),
+      contextFactory(),
+    );
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(documents).toReceiveCommandWith(UpdateCommand, {
+      Key: record,
+      UpdateExpression: expect.stringContaining('SET complete = :complete'),
+      ExpressionAttributeValues: expect.objectContaining({ ':complete': true }),
+    });
+    expect(documents).toReceiveCommandWith(UpdateCommand, {
+      Key: { PK: 'TALLY#2026-11-28', SK: 'DEPT#legal' },
+      ExpressionAttributeValues: expect.objectContaining({ ':f0': 1 }),
     });
   });
 
@@ -303,7 +340,8 @@ describe('handle-department handler', () => {
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
     expect(documents).toReceiveCommandWith(UpdateCommand, {
-      Key: { PK: 'TALLY#2026-11-28', SK: 'DEPT#service' },
+      Key: { PK: 'TALLY#2026-11-28', SK: expect.stringMatching(/^DEPT#service#/) },
+      ExpressionAttributeValues: expect.objectContaining({ ':f0': 1 }),
     });
   });
 });
