@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { type MessagePort, Worker } from 'node:worker_threads';
 import type { LocalBackend } from './backends.ts';
 import type { ReplaySummary } from './journaled-sqs.ts';
 import type { JournalOpened } from './queue-journal.ts';
@@ -29,6 +29,8 @@ export type BackendThreadStart =
       readonly journalDir?: string;
       /** Whether the thread names the queues it was sent messages to (a `puts` reply per event-loop turn). */
       readonly notifyPuts?: boolean;
+      /** Where those `puts` go instead of to the thread that started it (startSqsThread's `putsPort`). */
+      readonly putsPort?: MessagePort;
     };
 
 export type BackendThreadRequest = { readonly type: 'replay'; readonly now?: number } | { readonly type: 'stop' };
@@ -104,16 +106,23 @@ export async function startSqsThread(
     journalDir?: string;
     /** Told which queues were sent messages, at most once per turn of the thread's event loop (startSqs's onPuts). */
     onPuts?: (queueNames: readonly string[]) => void;
+    /**
+     * Instead of `onPuts`: the SQS thread posts the same `puts` messages to this port (one end of
+     * a MessageChannel, handed over to the SQS thread). The other end in the thread whose
+     * pollers they wake (the pipeline's) takes them off this thread's event loop, which serves
+     * the webhooks' acks (Round w22).
+     */
+    putsPort?: MessagePort;
   } & ThreadOptions,
 ): Promise<ThreadedSqsBackend> {
-  const { log, onFailure, onPuts, ...start } = options;
+  const { log, onFailure, onPuts, putsPort, ...start } = options;
   const thread = await startThread(
-    { backend: 'sqs', ...start, ...(onPuts ? { notifyPuts: true } : {}) },
+    { backend: 'sqs', ...start, ...(putsPort ? { putsPort } : onPuts ? { notifyPuts: true } : {}) },
     'local SQS (local-aws-sqs)',
     {
       ...(log ? { log } : {}),
       ...(onFailure ? { onFailure } : {}),
-      ...(onPuts ? { onPuts } : {}),
+      ...(onPuts && !putsPort ? { onPuts } : {}),
     },
   );
   return {
@@ -137,7 +146,7 @@ interface RunningThread {
 }
 
 async function startThread(start: BackendThreadStart, label: string, options: ThreadOptions): Promise<RunningThread> {
-  const worker = startTsxWorker(BACKEND_WORKER, start);
+  const worker = startTsxWorker(BACKEND_WORKER, start, 'putsPort' in start && start.putsPort ? [start.putsPort] : []);
   // One request at a time: start, then replay, then stop, each awaited by the runtime.
   let waiting:
     | { phase: string; resolve: (reply: BackendThreadReply) => void; reject: (error: Error) => void }
@@ -232,9 +241,9 @@ export function throwLater(error: Error): void {
  * bootstrap registers tsx in the new thread (a worker does not inherit the parent's loader
  * hooks on Node 20), under `tsx` and under vitest alike. Not the parent's tsx flags (the
  * bootstrap registers tsx once); a CPU profile, when the runtime writes one, covers the
- * thread too.
+ * thread too. `transfer` names the ports in `workerData` that move to the new thread.
  */
-export function startTsxWorker(entry: URL, workerData: unknown): Worker {
+export function startTsxWorker(entry: URL, workerData: unknown, transfer: readonly MessagePort[] = []): Worker {
   const tsxApi = createRequire(import.meta.url)
     .resolve('tsx/esm/api')
     .replace(/index\.cjs$/, 'index.mjs');
@@ -246,6 +255,7 @@ export function startTsxWorker(entry: URL, workerData: unknown): Worker {
   return new Worker(bootstrap, {
     eval: true,
     workerData,
+    transferList: [...transfer],
     execArgv: process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),
   });
 }

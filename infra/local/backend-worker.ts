@@ -37,8 +37,18 @@ function startBackend(): Promise<LocalBackend | LocalSqsBackend> {
         region: start.region,
         accountId: start.accountId,
         ...(start.journalDir ? { journalDir: start.journalDir, log } : {}),
-        ...(start.notifyPuts ? { onPuts: (queues) => reply({ type: 'puts', queues }) } : {}),
+        ...(putsOf(start) ?? {}),
       });
+}
+
+/** Where the queues sent messages are named: the port the runtime handed over (the pipeline thread's), else the starting thread. */
+function putsOf(
+  sqs: Extract<BackendThreadStart, { backend: 'sqs' }>,
+): { onPuts(queues: readonly string[]): void } | undefined {
+  const { putsPort } = sqs;
+  if (putsPort)
+    return { onPuts: (queues) => putsPort.postMessage({ type: 'puts', queues } satisfies BackendThreadReply) };
+  return sqs.notifyPuts ? { onPuts: (queues) => reply({ type: 'puts', queues }) } : undefined;
 }
 
 function answer(running: LocalBackend | LocalSqsBackend, request: BackendThreadRequest): void {

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { FunctionEnv } from '../../shared/config/runtime-env.ts';
 import type { CaseEvent } from '../../shared/domain/events.ts';
 import { type LoggerLevel, logger, observeLoggerLevel } from '../../shared/observability/powertools.ts';
@@ -64,8 +65,7 @@ export interface PipelineThreadStart {
 }
 
 export type PipelineThreadRequest =
-  | { readonly type: 'start'; readonly start: PipelineThreadStart }
-  | { readonly type: 'wake'; readonly queues: readonly string[] }
+  | { readonly type: 'start'; readonly start: PipelineThreadStart; readonly wakes?: MessagePort }
   | { readonly type: 'log-level'; readonly level: LoggerLevel }
   | { readonly type: 'stop' };
 
@@ -98,6 +98,11 @@ export type PollerView = Pick<SqsPoller, 'busy' | 'processed' | 'takeOldestMessa
 
 export interface PipelineThreadOptions {
   readonly start: PipelineThreadStart;
+  /**
+   * The thread's end of the SQS thread's wake-ups (startSqsThread's `putsPort`): each `puts`
+   * message wakes the pollers of the queues it names, without a hop through the main thread.
+   */
+  readonly wakes?: MessagePort;
   /** The pollers' lines. */
   readonly log: (line: string) => void;
   /** The functions' Powertools records, as withLogSink gives them. */
@@ -113,8 +118,6 @@ export interface PipelineThreadOptions {
 export interface PipelineThread {
   /** One view per `start.pollers` entry, in that order. */
   readonly pollers: readonly PollerView[];
-  /** The SQS thread named these queues as sent a message: their pollers end their pause. */
-  wake(queueNames: readonly string[]): void;
   /** Stops receiving; resolves once the batches in hand are finished and the thread ended. */
   stop(): Promise<void>;
 }
@@ -236,7 +239,13 @@ export function preparePipelineThread(preload: Omit<PipelineThreadPreload, 'logL
         }
       };
       for (const happening of early.splice(0)) handle(happening);
-      if (!exited) worker.postMessage({ type: 'start', start: options.start } satisfies PipelineThreadRequest);
+      if (!exited) {
+        const { wakes } = options;
+        worker.postMessage(
+          { type: 'start', start: options.start, ...(wakes ? { wakes } : {}) } satisfies PipelineThreadRequest,
+          wakes ? [wakes] : [],
+        );
+      }
       try {
         await running;
       } catch (error) {
@@ -246,9 +255,6 @@ export function preparePipelineThread(preload: Omit<PipelineThreadPreload, 'logL
       }
       return {
         pollers,
-        wake: (queues) => {
-          if (!exited && !stopping) worker.postMessage({ type: 'wake', queues } satisfies PipelineThreadRequest);
-        },
         stop: async () => {
           if (stopping) return exit;
           stopping = true;

@@ -3,6 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { observeWithheldCaseEvents } from '../../shared/adapters/company-event-publisher.ts';
 import { logger, setLoggerLevel, withLogSink } from '../../shared/observability/powertools.ts';
+import type { BackendThreadReply } from './backend-thread.ts';
 import { LOCAL_CREDENTIALS } from './backends.ts';
 import { consoleNeeds } from './console-log.ts';
 import { startIdleGc } from './idle-gc.ts';
@@ -44,6 +45,10 @@ let running: Awaited<ReturnType<typeof startPipeline>> | undefined;
 port.on('message', (request: PipelineThreadRequest) => {
   switch (request.type) {
     case 'start':
+      // The SQS thread names the queues it was sent messages to: their pollers end their pause.
+      request.wakes?.on('message', (puts: Extract<BackendThreadReply, { type: 'puts' }>) => {
+        for (const name of puts.queues) for (const poller of running?.byQueueName.get(name) ?? []) poller.wake();
+      });
       startPipeline(request.start).then(
         (pipeline) => {
           running = pipeline;
@@ -55,9 +60,6 @@ port.on('message', (request: PipelineThreadRequest) => {
       return;
     case 'log-level':
       setLoggerLevel(request.level);
-      return;
-    case 'wake':
-      for (const name of request.queues) for (const poller of running?.byQueueName.get(name) ?? []) poller.wake();
       return;
     case 'stop':
       (running?.stop() ?? Promise.resolve()).then(

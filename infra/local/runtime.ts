@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CompanyConfig } from '../../shared/config/schema.ts';
@@ -49,12 +50,7 @@ import { claimDataDir, RUNTIME_RECORD_FILE, type RuntimeRecord } from './runtime
 import { compileSchedules, startScheduler, type LocalScheduler } from './scheduler.ts';
 import { getSecretValueOperation, loadLocalSecrets } from './secrets.ts';
 import { startSqsPoller, type SqsPoller } from './sqs-poller.ts';
-import {
-  preparePipelineThread,
-  type PipelinePollerStart,
-  type PipelineThread,
-  type PollerView,
-} from './pipeline-thread.ts';
+import { preparePipelineThread, type PipelinePollerStart, type PollerView } from './pipeline-thread.ts';
 import { createTable, enableTimeToLive } from './table.ts';
 import { DEFAULT_PIPELINE_NICE, parseNice } from './thread-priority.ts';
 import { startTtlSweeper, TTL_SWEEP_INTERVAL_MS } from './ttl-sweeper.ts';
@@ -365,8 +361,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // sent a message (onPuts): an idle poller then pauses up to a second between receives
     // instead of a quarter, and each pause costs a whole SDK round trip on this thread.
     const pollersByQueueName = new Map<string, SqsPoller[]>();
-    // With the pipeline in its thread, the wake-ups go there (pipeline-thread.ts).
-    let pipeline: PipelineThread | undefined;
+    // With the pipeline in its thread, the wake-ups go there on a channel of their own, not
+    // through this thread, whose event loop answers the webhooks (Round w22); without pollers,
+    // nowhere.
+    const wakes = preparedPipeline ? new MessageChannel() : undefined;
+    const localPolling = runPollers && !inPipelineThread;
     const [dynamo, sqsBackend] = await startBackends(
       cleanup,
       startDynamoDbThread({
@@ -378,10 +377,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         accountId,
         log,
         ...(journalDir ? { journalDir } : {}),
-        onPuts: (names) => {
-          pipeline?.wake(names);
-          for (const name of names) for (const poller of pollersByQueueName.get(name) ?? []) poller.wake();
-        },
+        ...(wakes ? { putsPort: wakes.port1 } : {}),
+        ...(localPolling
+          ? {
+              onPuts: (names: readonly string[]) => {
+                for (const name of names) for (const poller of pollersByQueueName.get(name) ?? []) poller.wake();
+              },
+            }
+          : {}),
       }),
     );
     const adminConfig = { region, credentials: LOCAL_CREDENTIALS };
@@ -641,6 +644,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             idleDelayMs: WOKEN_POLLER_IDLE_DELAY_MS,
             reportEvents: options.onInvocation !== undefined,
           },
+          ...(wakes ? { wakes: wakes.port2 } : {}),
           log,
           onRecord: (json, printed) => onRecord(json, printed),
           onWithheld: withheldLines,
@@ -658,7 +662,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           throw new RuntimeStartError((error as Error).message, { cause: error });
         });
       cleanup.push(() => thread.stop());
-      pipeline = thread;
       remote.forEach((r, index) => {
         const view = thread.pollers[index] as PollerView;
         pollers.push(view);

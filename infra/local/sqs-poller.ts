@@ -288,7 +288,10 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     },
     stop: async () => {
       stopped = true;
-      wake?.();
+      // A stop during a receive skips the pause that would follow it, as a wake does: else
+      // the loop would see `stopped` only after that pause (up to the idle maximum).
+      if (wake) wake();
+      else woken = true;
       await running;
     },
   };

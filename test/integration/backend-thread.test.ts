@@ -3,6 +3,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClien
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   BackendThreadError,
@@ -69,6 +70,34 @@ describe('backends in worker threads', () => {
     expect(second.journal).toMatchObject({ live: 1 });
     expect(replay).toEqual({ replayed: 1, movedToDlq: 0, expired: 0, orphaned: 0 });
     expect(received.Messages?.map((m) => m.Body)).toEqual(['{"mentionId":"meta:1"}']);
+  });
+
+  it('names the queues sent messages on the port it was handed, and not to the thread that started it', async () => {
+    // Arrange: the runtime hands the SQS thread one end and the pipeline thread the other.
+    const wakes = new MessageChannel();
+    const namedHere: (readonly string[])[] = [];
+    const onPort = new Promise<unknown>((resolve) => wakes.port2.once('message', resolve));
+    const backend = await startSqsThread({
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      putsPort: wakes.port1,
+      onPuts: (names) => namedHere.push(names),
+    });
+    stops.push(async () => {
+      wakes.port2.close();
+      await backend.stop();
+    });
+    const sqs = new SQSClient(clientConfig(backend));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'woken-elsewhere' }));
+
+    // Act
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"mentionId":"meta:2"}' }));
+    const message = await onPort;
+    sqs.destroy();
+
+    // Assess
+    expect(message).toEqual({ type: 'puts', queues: ['woken-elsewhere'] });
+    expect(namedHere).toEqual([]);
   });
 
   it('keeps a stored item in the data directory for the next dynalite thread', async () => {
