@@ -18,6 +18,7 @@
  *   npm run bench:throughput
  *   npm run bench:throughput -- --requests 500 --mentions 1000 --surge-seconds 10
  *   npm run bench:throughput -- --ack-only --requests 400   # part 1 only
+ *   npm run bench:throughput -- --parts e2e --baseline-mentions 100 --mentions 2000   # the e2e rows only
  *   npm run bench:throughput -- --ack-only --warm-up 100    # measure from the 101st request (before Round w21)
  *
  * Function logs at ERROR, metrics off (as the chaos bench). Every process is started here
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
       'baseline-mentions': { type: 'string' },
       'surge-seconds': { type: 'string' },
       'surge-rate': { type: 'string' },
+      parts: { type: 'string' },
       'ack-only': { type: 'boolean' },
       'warm-up': { type: 'string' },
       'ceiling-only': { type: 'boolean' },
@@ -138,6 +140,7 @@ async function main(): Promise<void> {
   const surgeSeconds = Number(values['surge-seconds'] ?? 20);
   const ceilingMentions = Number(values['ceiling-mentions'] ?? 1000);
   const ceilingConcurrency = Number(values['ceiling-concurrency'] ?? 20);
+  const parts = partsOf(values);
 
   const cwd = await mkdtemp(path.join(os.tmpdir(), 'bc-bench-throughput-'));
   try {
@@ -175,7 +178,7 @@ async function main(): Promise<void> {
 
     // 1. Ack latency, each server fresh, the baselines first at each concurrency.
     const ackRows: AckRow[] = [];
-    for (const concurrency of values['ceiling-only'] ? [] : [10, 50]) {
+    for (const concurrency of parts.has('ack') ? [10, 50] : []) {
       for (const kind of ['bare HMAC', 'bare HMAC + SQS', 'runtime, no pipeline', 'runtime'] as const) {
         const server = await startServer(kind);
         try {
@@ -198,17 +201,18 @@ async function main(): Promise<void> {
       process.stdout.write(`## Ack latency (${requests} signed Meta webhooks per row, after ${warmUp} to warm up)\n\n`);
       process.stdout.write(`${formatAckRows(ackRows)}\n\n`);
     }
-    if (values['ack-only']) return;
-
     // 2a. The ceiling of the local backends, each alone with the pipeline's requests of its service.
-    const ceilingRows = await runCeiling(topology.table, ceilingMentions, ceilingConcurrency);
+    const ceilingRows = parts.has('ceiling')
+      ? await runCeiling(topology.table, ceilingMentions, ceilingConcurrency)
+      : [];
     const printCeiling = () => {
+      if (ceilingRows.length === 0) return;
       process.stdout.write(
         `## Ceiling of the local backends (${ceilingMentions} mentions' requests of each service, ${ceilingConcurrency} in flight, each backend alone in its own process)\n\n`,
       );
       process.stdout.write(`${formatCeilingRows(ceilingRows)}\n\n`);
     };
-    if (values['ceiling-only']) {
+    if (!parts.has('e2e')) {
       printCeiling();
       return;
     }
@@ -262,6 +266,12 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${formatEndToEndRows(e2eRows)}\n\n`);
     printCeiling();
+    const failedEndToEnd = e2eRows.some((r) => r.lost > 0 || r.duplicateMentions > 0 || r.duplicateCases > 0);
+    if (failedEndToEnd) {
+      process.stderr.write('FAILED: mentions answered 200 were lost or duplicated\n');
+      process.exitCode = 1;
+    }
+    if (!parts.has('surge')) return;
 
     // 3. Surge above the drain rate of part 2.
     const drainRate = (e2eRows[1] as EndToEndRow).mentionsPerSecond;
@@ -272,14 +282,35 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${formatSurge(surge)}\n`);
 
-    const failed = e2eRows.some((r) => r.lost > 0 || r.duplicateMentions > 0 || r.duplicateCases > 0);
-    if (failed || surge.lost > 0 || surge.duplicates > 0) {
+    if (surge.lost > 0 || surge.duplicates > 0) {
       process.stderr.write('FAILED: mentions answered 200 were lost or duplicated\n');
       process.exitCode = 1;
     }
   } finally {
     await rm(cwd, { recursive: true, force: true });
   }
+}
+
+/** The bench's parts in the order they run; the surge is modelled on the e2e row's rate, so it needs it. */
+const PARTS = ['ack', 'ceiling', 'e2e', 'surge'] as const;
+type Part = (typeof PARTS)[number];
+
+/**
+ * The parts to run: `--parts ack,e2e` (comma-separated), or `--ack-only` / `--ceiling-only`,
+ * or all of them.
+ * @throws Error for an unknown part, or the surge without the e2e rows
+ */
+export function partsOf(values: { parts?: string; 'ack-only'?: boolean; 'ceiling-only'?: boolean }): Set<Part> {
+  if (values['ack-only']) return new Set(['ack']);
+  if (values['ceiling-only']) return new Set(['ceiling']);
+  if (values.parts === undefined) return new Set(PARTS);
+  const asked = values.parts.split(',').map((p) => p.trim());
+  for (const part of asked)
+    if (!(PARTS as readonly string[]).includes(part))
+      throw new Error(`--parts: unknown part '${part}' (one or more of ${PARTS.join(', ')})`);
+  if (asked.includes('surge') && !asked.includes('e2e'))
+    throw new Error("--parts: the surge is modelled on the e2e rows' rate; add e2e");
+  return new Set(asked as Part[]);
 }
 
 function sign(bodies: readonly string[], appSecret: string): SignedRequest[] {
