@@ -19,6 +19,7 @@
  *   npm run bench:throughput -- --requests 500 --mentions 1000 --surge-seconds 10
  *   npm run bench:throughput -- --ack-only --requests 400   # part 1 only
  *   npm run bench:throughput -- --parts e2e --baseline-mentions 100 --mentions 2000   # the e2e rows only
+ *   npm run bench:throughput -- --parts e2e --e2e-warm-up 2000   # each e2e runtime warmed up first
  *   npm run bench:throughput -- --ack-only --warm-up 100    # measure from the 101st request (before Round w21)
  *
  * Function logs at ERROR, metrics off (as the chaos bench). Every process is started here
@@ -48,7 +49,7 @@ import {
   type RuntimeProcess,
 } from './chaos/sigkill.ts';
 import { closedLoop, openLoop, perSecond, quantile, type LoadResult, type SignedRequest } from './throughput/load.ts';
-import { cpuPerRequest, processCpu, type ProcessCpu } from './throughput/thread-cpu.ts';
+import { byThread, cpuPerRequest, processCpu, type ProcessCpu } from './throughput/thread-cpu.ts';
 import { dynamoDbCeiling, sqsCeiling, type BackendProcess, type CeilingRow } from './throughput/ceiling.ts';
 import { mentionsPerSecond, requestsPerMention, requestsPerSecondOnCores } from './throughput/request-mix.ts';
 
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
       'ceiling-only': { type: 'boolean' },
       'ceiling-mentions': { type: 'string' },
       'ceiling-concurrency': { type: 'string' },
+      'e2e-warm-up': { type: 'string' },
     },
   });
   const requests = Number(values.requests ?? 1000);
@@ -141,6 +143,7 @@ async function main(): Promise<void> {
   const ceilingMentions = Number(values['ceiling-mentions'] ?? 1000);
   const ceilingConcurrency = Number(values['ceiling-concurrency'] ?? 20);
   const parts = partsOf(values);
+  const e2eWarmUp = Number(values['e2e-warm-up'] ?? 0);
 
   const cwd = await mkdtemp(path.join(os.tmpdir(), 'bc-bench-throughput-'));
   try {
@@ -221,6 +224,17 @@ async function main(): Promise<void> {
     const endToEnd = async (pipeline: string, count: number, env: Record<string, string>): Promise<EndToEndRow> => {
       const { runtime, appSecret, url } = await startRuntime(env);
       try {
+        // --e2e-warm-up: other mentions first, until idle, so that V8 has compiled the hot code
+        // (its compiler threads were a quarter of a fresh runtime's CPU, Round w22); counted
+        // in the duplicates below, not in the rates.
+        if (e2eWarmUp > 0) {
+          await closedLoop(url, sign(bodiesFor(e2eWarmUp).bodies, appSecret), 50);
+          await waitForIdle(
+            runtime.record,
+            topology.queues.map((q) => q.name),
+            900_000,
+          );
+        }
         const { runId, bodies } = bodiesFor(count);
         const cpuBefore = await processCpu(runtime.child.pid);
         const started = performance.now();
@@ -262,9 +276,11 @@ async function main(): Promise<void> {
       await endToEnd('parallel batches up to the topology concurrency', mentions, {}),
     ];
     process.stdout.write(
-      '## End to end (`backchannel start`, journaled queues; 50 webhooks in flight; until every queue is empty)\n\n',
+      `## End to end (\`backchannel start\`, journaled queues; 50 webhooks in flight; until every queue is empty${e2eWarmUp > 0 ? `; each runtime after ${e2eWarmUp} other mentions to warm up` : ''})\n\n`,
     );
     process.stdout.write(`${formatEndToEndRows(e2eRows)}\n\n`);
+    const threadRows = formatThreadRows(e2eRows);
+    if (threadRows) process.stdout.write(`${threadRows}\n\n`);
     printCeiling();
     const failedEndToEnd = e2eRows.some((r) => r.lost > 0 || r.duplicateMentions > 0 || r.duplicateCases > 0);
     if (failedEndToEnd) {
@@ -567,6 +583,31 @@ function formatEndToEndRows(rows: readonly EndToEndRow[]): string {
       String(r.unrouted),
       r.cpuPerMention ? `${ms(r.cpuPerMention.mainThreadMs)} / ${ms(r.cpuPerMention.processMs)}` : '-',
     ]),
+  );
+}
+
+/**
+ * The e2e rows' CPU per mention by thread: main (the HTTP API, ingest-webhook, the bus), the
+ * runtime's named threads (the pipeline's functions and pollers, dynalite, local-aws-sqs) and
+ * the rest (V8's GC and compiler threads, libuv's pool). Empty off Linux.
+ */
+function formatThreadRows(rows: readonly EndToEndRow[]): string {
+  const measured = rows.filter((r) => r.cpuPerMention?.namedThreadsMs);
+  if (measured.length === 0) return '';
+  const names = [...new Set(measured.flatMap((r) => byThread(r.cpuPerMention as ProcessCpu).map((t) => t.name)))];
+  return formatTable(
+    ['CPU per mention by thread', ...names, 'process'],
+    measured.map((r) => {
+      const threads = byThread(r.cpuPerMention as ProcessCpu);
+      return [
+        r.pipeline,
+        ...names.map((name) => {
+          const thread = threads.find((t) => t.name === name);
+          return thread ? ms(thread.ms) : '-';
+        }),
+        ms((r.cpuPerMention as ProcessCpu).processMs),
+      ];
+    }),
   );
 }
 

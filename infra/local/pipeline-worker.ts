@@ -15,7 +15,7 @@ import type {
   PipelineThreadStart,
 } from './pipeline-thread.ts';
 import { startSqsPoller, type SqsPoller } from './sqs-poller.ts';
-import { niceThisThread } from './thread-priority.ts';
+import { nameThisThread, niceThisThread } from './thread-priority.ts';
 
 /**
  * The worker side of pipeline-thread.ts: builds the queue-triggered functions with the
@@ -28,6 +28,8 @@ if (!port) throw new Error('pipeline-worker.ts runs only as a worker thread (see
 const preload = workerData as PipelineThreadPreload;
 const reply = (message: PipelineThreadReply) => port.postMessage(message);
 const log = (line: string) => reply({ type: 'log', line });
+// Its CPU apart from the other threads' in /proc (bench:throughput's CPU per thread).
+nameThisThread('bc-pipeline');
 const onRecord = (json: string, printed: boolean) => reply({ type: 'record', json, printed });
 
 // The main thread's level, which may differ from POWERTOOLS_LOG_LEVEL (a test raised it).
