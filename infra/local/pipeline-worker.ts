@@ -136,6 +136,8 @@ async function startPipeline(start: PipelineThreadStart): Promise<{
       invoke: (event) => invoke(trigger.functionId, event),
       log,
       idleDelayMs: start.idleDelayMs,
+      // The runtime wakes these pollers on every send to their queues ('wake' above).
+      pauseWhenDrained: true,
       onBatch: (phase, sent, processed) => reply({ type: 'batch', poller: index, phase, sent, ...processed }),
     });
     byQueueName.set(trigger.queueName, [...(byQueueName.get(trigger.queueName) ?? []), poller]);
