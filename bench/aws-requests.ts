@@ -93,6 +93,8 @@ export class RequestCounter {
   events = 0;
   /** The same events by the entry's detail-type. */
   readonly eventsByType = new Map<string, number>();
+  /** Keys asked for by every BatchGetItem call (unprocessed keys resent count again), for its keys per call. */
+  batchGetKeys = 0;
   /** Every PutEvents call: its entries' detail-types, sizes (entrySize) and mentions (a `Mentions Routed` detail's). */
   readonly putEvents: { type: string; bytes: number; mentions: number }[][] = [];
   /** While false, requests pass uncounted (the middleware stays on the clients it was added to). */
@@ -138,6 +140,7 @@ export class RequestCounter {
     this.requests.clear();
     this.units.clear();
     this.events = 0;
+    this.batchGetKeys = 0;
     this.eventsByType.clear();
     this.putEvents.length = 0;
   }
@@ -162,6 +165,10 @@ export class RequestCounter {
       this.putEvents.push(call);
     }
     if (service !== 'DynamoDB') return next(args);
+    if (operation === 'BatchGetItem') {
+      const requested = (args.input.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>;
+      for (const table of Object.values(requested)) this.batchGetKeys += table.Keys?.length ?? 0;
+    }
     return this.dynamo(next, operation, args);
   }
 

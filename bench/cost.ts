@@ -536,11 +536,15 @@ async function main(): Promise<void> {
     );
 
     // Requests by service and operation.
+    const batchGets = counter.requests.get('DynamoDB BatchGetItem') ?? 0;
     const requestRows = [...counter.requests]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, count]) => [key, String(count), f2(per(count))]);
     process.stdout.write(
       `${formatTable(['AWS requests (functions)', 'count', 'per mention'], requestRows)}\n` +
+        (batchGets > 0
+          ? `DynamoDB BatchGetItem: ${f2(counter.batchGetKeys / batchGets)} keys per call (${f2(per(counter.batchGetKeys))} keys per mention)\n`
+          : '') +
         `EventBridge events billed (per 64 KB of each entry): ${counter.events} (${f2(per(counter.events))} per mention: ${[
           ...counter.eventsByType,
         ]

@@ -18,6 +18,8 @@
  *   npm run bench:throughput
  *   npm run bench:throughput -- --requests 500 --mentions 1000 --surge-seconds 10
  *   npm run bench:throughput -- --ack-only --requests 400   # part 1 only
+ *   npm run bench:throughput -- --parts e2e --baseline-mentions 100 --mentions 2000   # the e2e rows only
+ *   npm run bench:throughput -- --parts e2e --e2e-warm-up 2000   # each e2e runtime warmed up first
  *   npm run bench:throughput -- --ack-only --warm-up 100    # measure from the 101st request (before Round w21)
  *
  * Function logs at ERROR, metrics off (as the chaos bench). Every process is started here
@@ -47,7 +49,7 @@ import {
   type RuntimeProcess,
 } from './chaos/sigkill.ts';
 import { closedLoop, openLoop, perSecond, quantile, type LoadResult, type SignedRequest } from './throughput/load.ts';
-import { cpuPerRequest, processCpu, type ProcessCpu } from './throughput/thread-cpu.ts';
+import { byThread, cpuPerRequest, processCpu, type ProcessCpu } from './throughput/thread-cpu.ts';
 import { dynamoDbCeiling, sqsCeiling, type BackendProcess, type CeilingRow } from './throughput/ceiling.ts';
 import { mentionsPerSecond, requestsPerMention, requestsPerSecondOnCores } from './throughput/request-mix.ts';
 
@@ -124,11 +126,13 @@ async function main(): Promise<void> {
       'baseline-mentions': { type: 'string' },
       'surge-seconds': { type: 'string' },
       'surge-rate': { type: 'string' },
+      parts: { type: 'string' },
       'ack-only': { type: 'boolean' },
       'warm-up': { type: 'string' },
       'ceiling-only': { type: 'boolean' },
       'ceiling-mentions': { type: 'string' },
       'ceiling-concurrency': { type: 'string' },
+      'e2e-warm-up': { type: 'string' },
     },
   });
   const requests = Number(values.requests ?? 1000);
@@ -138,6 +142,8 @@ async function main(): Promise<void> {
   const surgeSeconds = Number(values['surge-seconds'] ?? 20);
   const ceilingMentions = Number(values['ceiling-mentions'] ?? 1000);
   const ceilingConcurrency = Number(values['ceiling-concurrency'] ?? 20);
+  const parts = partsOf(values);
+  const e2eWarmUp = Number(values['e2e-warm-up'] ?? 0);
 
   const cwd = await mkdtemp(path.join(os.tmpdir(), 'bc-bench-throughput-'));
   try {
@@ -175,7 +181,7 @@ async function main(): Promise<void> {
 
     // 1. Ack latency, each server fresh, the baselines first at each concurrency.
     const ackRows: AckRow[] = [];
-    for (const concurrency of values['ceiling-only'] ? [] : [10, 50]) {
+    for (const concurrency of parts.has('ack') ? [10, 50] : []) {
       for (const kind of ['bare HMAC', 'bare HMAC + SQS', 'runtime, no pipeline', 'runtime'] as const) {
         const server = await startServer(kind);
         try {
@@ -198,17 +204,18 @@ async function main(): Promise<void> {
       process.stdout.write(`## Ack latency (${requests} signed Meta webhooks per row, after ${warmUp} to warm up)\n\n`);
       process.stdout.write(`${formatAckRows(ackRows)}\n\n`);
     }
-    if (values['ack-only']) return;
-
     // 2a. The ceiling of the local backends, each alone with the pipeline's requests of its service.
-    const ceilingRows = await runCeiling(topology.table, ceilingMentions, ceilingConcurrency);
+    const ceilingRows = parts.has('ceiling')
+      ? await runCeiling(topology.table, ceilingMentions, ceilingConcurrency)
+      : [];
     const printCeiling = () => {
+      if (ceilingRows.length === 0) return;
       process.stdout.write(
         `## Ceiling of the local backends (${ceilingMentions} mentions' requests of each service, ${ceilingConcurrency} in flight, each backend alone in its own process)\n\n`,
       );
       process.stdout.write(`${formatCeilingRows(ceilingRows)}\n\n`);
     };
-    if (values['ceiling-only']) {
+    if (!parts.has('e2e')) {
       printCeiling();
       return;
     }
@@ -217,6 +224,17 @@ async function main(): Promise<void> {
     const endToEnd = async (pipeline: string, count: number, env: Record<string, string>): Promise<EndToEndRow> => {
       const { runtime, appSecret, url } = await startRuntime(env);
       try {
+        // --e2e-warm-up: other mentions first, until idle, so that V8 has compiled the hot code
+        // (its compiler threads were a quarter of a fresh runtime's CPU, Round w22); counted
+        // in the duplicates below, not in the rates.
+        if (e2eWarmUp > 0) {
+          await closedLoop(url, sign(bodiesFor(e2eWarmUp).bodies, appSecret), 50);
+          await waitForIdle(
+            runtime.record,
+            topology.queues.map((q) => q.name),
+            900_000,
+          );
+        }
         const { runId, bodies } = bodiesFor(count);
         const cpuBefore = await processCpu(runtime.child.pid);
         const started = performance.now();
@@ -258,10 +276,18 @@ async function main(): Promise<void> {
       await endToEnd('parallel batches up to the topology concurrency', mentions, {}),
     ];
     process.stdout.write(
-      '## End to end (`backchannel start`, journaled queues; 50 webhooks in flight; until every queue is empty)\n\n',
+      `## End to end (\`backchannel start\`, journaled queues; 50 webhooks in flight; until every queue is empty${e2eWarmUp > 0 ? `; each runtime after ${e2eWarmUp} other mentions to warm up` : ''})\n\n`,
     );
     process.stdout.write(`${formatEndToEndRows(e2eRows)}\n\n`);
+    const threadRows = formatThreadRows(e2eRows);
+    if (threadRows) process.stdout.write(`${threadRows}\n\n`);
     printCeiling();
+    const failedEndToEnd = e2eRows.some((r) => r.lost > 0 || r.duplicateMentions > 0 || r.duplicateCases > 0);
+    if (failedEndToEnd) {
+      process.stderr.write('FAILED: mentions answered 200 were lost or duplicated\n');
+      process.exitCode = 1;
+    }
+    if (!parts.has('surge')) return;
 
     // 3. Surge above the drain rate of part 2.
     const drainRate = (e2eRows[1] as EndToEndRow).mentionsPerSecond;
@@ -272,14 +298,35 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${formatSurge(surge)}\n`);
 
-    const failed = e2eRows.some((r) => r.lost > 0 || r.duplicateMentions > 0 || r.duplicateCases > 0);
-    if (failed || surge.lost > 0 || surge.duplicates > 0) {
+    if (surge.lost > 0 || surge.duplicates > 0) {
       process.stderr.write('FAILED: mentions answered 200 were lost or duplicated\n');
       process.exitCode = 1;
     }
   } finally {
     await rm(cwd, { recursive: true, force: true });
   }
+}
+
+/** The bench's parts in the order they run; the surge is modelled on the e2e row's rate, so it needs it. */
+const PARTS = ['ack', 'ceiling', 'e2e', 'surge'] as const;
+type Part = (typeof PARTS)[number];
+
+/**
+ * The parts to run: `--parts ack,e2e` (comma-separated), or `--ack-only` / `--ceiling-only`,
+ * or all of them.
+ * @throws Error for an unknown part, or the surge without the e2e rows
+ */
+export function partsOf(values: { parts?: string; 'ack-only'?: boolean; 'ceiling-only'?: boolean }): Set<Part> {
+  if (values['ack-only']) return new Set(['ack']);
+  if (values['ceiling-only']) return new Set(['ceiling']);
+  if (values.parts === undefined) return new Set(PARTS);
+  const asked = values.parts.split(',').map((p) => p.trim());
+  for (const part of asked)
+    if (!(PARTS as readonly string[]).includes(part))
+      throw new Error(`--parts: unknown part '${part}' (one or more of ${PARTS.join(', ')})`);
+  if (asked.includes('surge') && !asked.includes('e2e'))
+    throw new Error("--parts: the surge is modelled on the e2e rows' rate; add e2e");
+  return new Set(asked as Part[]);
 }
 
 function sign(bodies: readonly string[], appSecret: string): SignedRequest[] {
@@ -536,6 +583,31 @@ function formatEndToEndRows(rows: readonly EndToEndRow[]): string {
       String(r.unrouted),
       r.cpuPerMention ? `${ms(r.cpuPerMention.mainThreadMs)} / ${ms(r.cpuPerMention.processMs)}` : '-',
     ]),
+  );
+}
+
+/**
+ * The e2e rows' CPU per mention by thread: main (the HTTP API, ingest-webhook, the bus), the
+ * runtime's named threads (the pipeline's functions and pollers, dynalite, local-aws-sqs) and
+ * the rest (V8's GC and compiler threads, libuv's pool). Empty off Linux.
+ */
+function formatThreadRows(rows: readonly EndToEndRow[]): string {
+  const measured = rows.filter((r) => r.cpuPerMention?.namedThreadsMs);
+  if (measured.length === 0) return '';
+  const names = [...new Set(measured.flatMap((r) => byThread(r.cpuPerMention as ProcessCpu).map((t) => t.name)))];
+  return formatTable(
+    ['CPU per mention by thread', ...names, 'process'],
+    measured.map((r) => {
+      const threads = byThread(r.cpuPerMention as ProcessCpu);
+      return [
+        r.pipeline,
+        ...names.map((name) => {
+          const thread = threads.find((t) => t.name === name);
+          return thread ? ms(thread.ms) : '-';
+        }),
+        ms((r.cpuPerMention as ProcessCpu).processMs),
+      ];
+    }),
   );
 }
 

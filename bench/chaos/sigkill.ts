@@ -273,6 +273,9 @@ export async function startRuntimeProcess(
       // BENCH_CPU_PROF_DIR: each runtime writes a CPU profile there when it stops (node --cpu-prof
       // is not allowed in NODE_OPTIONS), to see where the time of a bench run goes.
       ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []),
+      // BENCH_RUNTIME_NODE_FLAGS: node and V8 flags for each runtime (e.g. `--single-threaded-gc`,
+      // which NODE_OPTIONS does not allow), to see what a flag changes in its CPU per thread.
+      ...(process.env.BENCH_RUNTIME_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       '--import',
       TSX,
       path.join(ROOT, 'bin/backchannel.ts'),

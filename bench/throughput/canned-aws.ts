@@ -31,7 +31,7 @@ const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 /**
  * The answer to one request: `target` is its `x-amz-target` header (`DynamoDB_20120810.GetItem`,
  * `AmazonSQS.SendMessageBatch`), `body` its JSON. An operation of neither mix is answered 400.
- * @throws SyntaxError when an SQS send's body is not JSON
+ * @throws SyntaxError when the body of an SQS send or delete, or of a BatchGetItem, is not JSON
  */
 export function cannedAnswer(target: string, body: string): CannedAnswer {
   const operation = target.slice(target.indexOf('.') + 1);
@@ -48,6 +48,14 @@ export function cannedAnswer(target: string, body: string): CannedAnswer {
       return json({});
     case 'Query':
       return json({ Items: [CANNED_ITEM], Count: 1, ScannedCount: 1 });
+    case 'BatchGetItem': {
+      // Every key found: the item for each key asked, table by table, nothing left unprocessed.
+      const requested = (JSON.parse(body) as { RequestItems: Record<string, { Keys: unknown[] }> }).RequestItems;
+      const Responses = Object.fromEntries(
+        Object.entries(requested).map(([table, { Keys }]) => [table, Keys.map(() => CANNED_ITEM)]),
+      );
+      return json({ Responses, UnprocessedKeys: {} });
+    }
     case 'SendMessageBatch': {
       const entries = (JSON.parse(body) as { Entries: { Id: string; MessageBody: string }[] }).Entries;
       return json({

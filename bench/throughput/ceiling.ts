@@ -17,13 +17,13 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/backends.ts';
 import { createTable } from '../../infra/local/table.ts';
 import type { TableSpec } from '../../infra/topology.ts';
 import { createDocumentClient, createSqsClient } from '../../shared/adapters/aws-clients.ts';
 import { cannedRequestHandler } from './canned-aws.ts';
-import { DYNAMODB_MIX, scheduleOf, SQS_MIX, type RequestMix } from './request-mix.ts';
+import { BATCH_GET_KEYS, DYNAMODB_MIX, scheduleOf, SQS_MIX, type RequestMix } from './request-mix.ts';
 import { inParallel } from './load.ts';
 import { cpuPerRequest, processCpu, type ProcessCpu } from './thread-cpu.ts';
 
@@ -102,6 +102,12 @@ export async function dynamoDbCeiling(options: {
         return put(n);
       case 'GetItem':
         return new GetCommand({ TableName, Key: someKey(n), ConsistentRead: true });
+      case 'BatchGetItem': {
+        // BATCH_GET_KEYS distinct items put so far, eventually consistent (as the batches' reads).
+        const first = (n * 7919) % Math.max(1, puts);
+        const Keys = Array.from({ length: Math.min(BATCH_GET_KEYS, puts) }, (_, k) => keyOf((first + k) % puts));
+        return new BatchGetCommand({ RequestItems: { [TableName]: { Keys } } });
+      }
       case 'Query':
         return new QueryCommand({
           TableName,

@@ -7,19 +7,35 @@
 export type RequestMix = Readonly<Record<string, number>>;
 
 /**
- * The functions' DynamoDB requests per mention, from `npm run bench:cost -- --mentions 200`
- * on main after round 18 (the lead's run, 200 mentions, 141 cases; docs/performance.md).
+ * The functions' DynamoDB requests per mention, from `npm run bench:cost -- --mentions 200 --detail`
+ * on main after round 21 (the lead's quiet run, 200 mentions, 141 cases; docs/performance.md
+ * "Round w21: after the merge"). Round 18's mix (GetItem 2.54, PutItem 3.71, Query 0.20,
+ * UpdateItem 0.75: 7.20) was sent until round 22; since round 21 the SQS-triggered functions
+ * read a batch's items in one BatchGetItem of BATCH_GET_KEYS keys.
  */
-export const DYNAMODB_MIX: RequestMix = { GetItem: 2.54, PutItem: 3.71, Query: 0.2, UpdateItem: 0.75 };
+export const DYNAMODB_MIX: RequestMix = {
+  BatchGetItem: 0.23,
+  GetItem: 0.04,
+  PutItem: 3.75,
+  Query: 0.21,
+  UpdateItem: 0.47,
+};
+
+/**
+ * Keys per BatchGetItem call: 11.64 in `npm run bench:cost -- --mentions 200` (round 22, which
+ * prints it; 2.44 keys per mention): a classify batch's threads' cases, a department batch's
+ * cases, an insights batch's earlier theme claims.
+ */
+export const BATCH_GET_KEYS = 12;
 
 /**
  * SQS requests per mention from the same run: ingest-webhook's SendMessageBatch (1.00) and the
- * rules' deliveries of routed events (0.43; locally the bus sends them as SendMessageBatch),
- * and the event source mappings' ReceiveMessage (0.27) and DeleteMessageBatch (0.27). The
+ * rules' deliveries of routed events (0.46; locally the bus sends them as SendMessageBatch),
+ * and the event source mappings' ReceiveMessage (0.30) and DeleteMessageBatch (0.30). The
  * local pollers' empty receives (about one per queue and second when idle, Round w13) are
  * not in it.
  */
-export const SQS_MIX: RequestMix = { SendMessageBatch: 1.43, ReceiveMessage: 0.27, DeleteMessageBatch: 0.27 };
+export const SQS_MIX: RequestMix = { SendMessageBatch: 1.46, ReceiveMessage: 0.3, DeleteMessageBatch: 0.3 };
 
 export const requestsPerMention = (mix: RequestMix): number => Object.values(mix).reduce((a, b) => a + b, 0);
 

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { startDynamoDb, startSqs, type LocalBackend, type LocalSqsBackend } from './backends.ts';
 import type { BackendThreadReply, BackendThreadRequest, BackendThreadStart } from './backend-thread.ts';
-import { niceThisThread } from './thread-priority.ts';
+import { nameThisThread, niceThisThread } from './thread-priority.ts';
 
 /**
  * The worker side of backend-thread.ts: starts one emulated backend in this thread and
@@ -15,6 +15,8 @@ const start = workerData as BackendThreadStart;
 const reply = (message: BackendThreadReply) => port.postMessage(message);
 const log = (line: string) => reply({ type: 'log', line });
 
+// Its CPU apart from the other threads' in /proc (bench:throughput's CPU per thread).
+nameThisThread(start.backend === 'dynamodb' ? 'bc-dynamodb' : 'bc-sqs');
 if (start.backend === 'dynamodb' && start.nice) {
   const niced = niceThisThread(start.nice);
   if (!niced.applied) log(`DynamoDB thread: left at the default priority (${niced.reason})`);

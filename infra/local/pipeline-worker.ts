@@ -16,7 +16,7 @@ import type {
   PipelineThreadStart,
 } from './pipeline-thread.ts';
 import { startSqsPoller, type SqsPoller } from './sqs-poller.ts';
-import { niceThisThread } from './thread-priority.ts';
+import { nameThisThread, niceThisThread } from './thread-priority.ts';
 
 /**
  * The worker side of pipeline-thread.ts: builds the queue-triggered functions with the
@@ -29,6 +29,8 @@ if (!port) throw new Error('pipeline-worker.ts runs only as a worker thread (see
 const preload = workerData as PipelineThreadPreload;
 const reply = (message: PipelineThreadReply) => port.postMessage(message);
 const log = (line: string) => reply({ type: 'log', line });
+// Its CPU apart from the other threads' in /proc (bench:throughput's CPU per thread).
+nameThisThread('bc-pipeline');
 const onRecord = (json: string, printed: boolean) => reply({ type: 'record', json, printed });
 
 // The main thread's level, which may differ from POWERTOOLS_LOG_LEVEL (a test raised it).
@@ -136,6 +138,8 @@ async function startPipeline(start: PipelineThreadStart): Promise<{
       invoke: (event) => invoke(trigger.functionId, event),
       log,
       idleDelayMs: start.idleDelayMs,
+      // The runtime wakes these pollers on every send to their queues ('wake' above).
+      pauseWhenDrained: true,
       onBatch: (phase, sent, processed) => reply({ type: 'batch', poller: index, phase, sent, ...processed }),
     });
     byQueueName.set(trigger.queueName, [...(byQueueName.get(trigger.queueName) ?? []), poller]);

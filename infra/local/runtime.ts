@@ -623,6 +623,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           invoke: (event) => invoke(spec.id, event),
           log,
           idleDelayMs: WOKEN_POLLER_IDLE_DELAY_MS,
+          pauseWhenDrained: true,
         });
         pollers.push(poller);
         localPollers.push(poller);

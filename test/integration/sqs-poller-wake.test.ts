@@ -1,4 +1,10 @@
-import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startSqs, type LocalSqsBackend } from '../../infra/local/backends.ts';
@@ -91,5 +97,66 @@ describe('the local SQS poller woken by the backend', () => {
 
     // Assess
     expect(await invoked).toEqual(['after the pause began']);
+  });
+
+  it('after a receive that left its queue empty, receives again only when woken (pauseWhenDrained)', async () => {
+    // Arrange
+    const queue = await start(() => {});
+    await queue.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queue.url,
+        Entries: ['a', 'b', 'c'].map((body) => ({ Id: body, MessageBody: body })),
+      }),
+    );
+    // Every receive the poller starts, counted when it is sent.
+    let receives = 0;
+    let secondReceive: () => void = () => {};
+    const receivedAgain = new Promise<void>((resolve) => {
+      secondReceive = resolve;
+    });
+    queue.sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'ReceiveMessageCommand' && ++receives === 2) secondReceive();
+        return next(args);
+      },
+      { step: 'initialize', name: 'receiveCounter' },
+    );
+    let settled: () => void = () => {};
+    const firstSettled = new Promise<void>((resolve) => {
+      settled = resolve;
+    });
+    const batches: string[][] = [];
+    poller = startSqsPoller({
+      sqs: queue.sqs,
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      queueName: 'woken',
+      region: LOCAL_REGION,
+      batchSize: 10,
+      functionName: 'test-consumer',
+      invoke: async (event: SQSEvent) => {
+        batches.push(event.Records.map((r) => r.body).sort());
+        return { batchItemFailures: [] };
+      },
+      onBatch: (phase) => {
+        if (phase === 'end') settled();
+      },
+      idleDelayMs: { min: 3_600_000, max: 3_600_000 },
+      pauseWhenDrained: true,
+    });
+    await firstSettled;
+    // Whatever the poller does next without I/O (a receive is started at once) has happened.
+    await new Promise((resolve) => setImmediate(resolve));
+    const beforeWake = receives;
+    console.log('DEBUG before wake', receives, batches);
+
+    // Act
+    poller.wake();
+    await receivedAgain;
+
+    // Assess
+    expect(batches).toEqual([['a', 'b', 'c']]);
+    expect(beforeWake).toBe(1);
+    expect(receives).toBe(2);
   });
 });

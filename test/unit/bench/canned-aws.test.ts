@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { cannedAnswer, cannedRequestHandler, CANNED_RECEIVED } from '../../../bench/throughput/canned-aws.ts';
@@ -49,6 +50,22 @@ describe('cannedRequestHandler', () => {
 
     // Assess
     expect(Item?.SK).toEqual({ S: 'MENTION' });
+  });
+
+  it("serves the project's DynamoDB client a BatchGetItem: an item for every key, none left unprocessed", async () => {
+    // Arrange
+    const client = createDocumentClient(env);
+    client.config.requestHandler = cannedRequestHandler as never;
+    const Keys = Array.from({ length: 12 }, (_, n) => ({ PK: `CASE#${n}`, SK: 'CASE' }));
+
+    // Act
+    const { Responses, UnprocessedKeys } = await client.send(new BatchGetCommand({ RequestItems: { t: { Keys } } }));
+    client.destroy();
+
+    // Assess
+    expect(Responses?.t).toHaveLength(12);
+    expect(Responses?.t?.[0]?.SK).toBe('MENTION');
+    expect(UnprocessedKeys).toEqual({});
   });
 
   it("serves the project's SQS client, whose checksums of sent and received bodies pass", async () => {
