@@ -211,6 +211,14 @@ describe('backchannel themes, theme, ideas and projects on the persisted local t
     expect(again.stdout).toBe(stdout);
   });
 
+  it('counts the cases a rollback past a case format would write, by the format asked for (none here: a table of themes)', async () => {
+    const toFormat2 = await run('case-format', '--down', '--to', '2', '--dry-run');
+    const toFormat1 = await run('case-format', '--down', '--dry-run');
+
+    expect(toFormat2.stdout).toBe('0 cases of format 3 in bc-demo-data (dry run: nothing written).\n');
+    expect(toFormat1.stdout).toBe('0 cases of format 2 or 3 in bc-demo-data (dry run: nothing written).\n');
+  });
+
   it('exits 1 for a theme that is not in the table', async () => {
     const result = await fails('theme', 'th_complaint_de_000000000000');
 
