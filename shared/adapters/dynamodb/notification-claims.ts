@@ -257,7 +257,7 @@ export class RecordNotificationClaims implements NotificationClaims {
 type MarkSeen = { readonly attribute: 'mark' | 'mark2'; readonly value: string };
 
 /** The place a record names for its settlement, if any. */
-export function markSeenOf(item: Record<string, unknown>): MarkSeen | undefined {
+function markSeenOf(item: Record<string, unknown>): MarkSeen | undefined {
   if (typeof item.mark2 === 'string') return { attribute: 'mark2', value: item.mark2 };
   if (typeof item.mark === 'string') return { attribute: 'mark', value: item.mark };
   return undefined;
