@@ -100,6 +100,8 @@ interface EndToEndRow {
   readonly unrouted: number;
   /** CPU of the runtime's process per mention acknowledged, from the first POST until idle (Linux). */
   readonly cpuPerMention: ProcessCpu | undefined;
+  /** Invocations past their timeout and failed messages in the measured part (a stalled run shows them). */
+  readonly failures: { readonly timedOut: number; readonly failedMessages: number };
 }
 
 interface SurgeRow {
@@ -236,6 +238,7 @@ async function main(): Promise<void> {
           );
         }
         const { runId, bodies } = bodiesFor(count);
+        const failuresBefore = runtime.failures();
         const cpuBefore = await processCpu(runtime.child.pid);
         const started = performance.now();
         const result = await closedLoop(url, sign(bodies, appSecret), 50);
@@ -260,6 +263,10 @@ async function main(): Promise<void> {
           duplicateCases: table.duplicateCases,
           unrouted: table.unrouted,
           cpuPerMention,
+          failures: {
+            timedOut: runtime.failures().timedOut - failuresBefore.timedOut,
+            failedMessages: runtime.failures().failedMessages - failuresBefore.failedMessages,
+          },
         };
         log(
           `end to end ${pipeline}: ${row.mentionsPerSecond.toFixed(1)} mentions/s, ${row.lost} lost${cpuPerMention ? `, CPU per mention ${cpuPerMention.mainThreadMs.toFixed(1)} ms main thread, ${cpuPerMention.processMs.toFixed(1)} ms process` : ''}`,
@@ -568,6 +575,7 @@ function formatEndToEndRows(rows: readonly EndToEndRow[]): string {
       'duplicate cases',
       'unrouted',
       'CPU per mention: main thread / process',
+      'timed out / failed messages',
     ],
     rows.map((r) => [
       r.pipeline,
@@ -582,6 +590,7 @@ function formatEndToEndRows(rows: readonly EndToEndRow[]): string {
       String(r.duplicateCases),
       String(r.unrouted),
       r.cpuPerMention ? `${ms(r.cpuPerMention.mainThreadMs)} / ${ms(r.cpuPerMention.processMs)}` : '-',
+      `${r.failures.timedOut} / ${r.failures.failedMessages}`,
     ]),
   );
 }

@@ -253,6 +253,12 @@ export interface RuntimeProcess {
   readonly exit: Promise<void>;
   exited(): boolean;
   output(): string;
+  /**
+   * What went wrong so far, counted from the runtime's lines: invocations past their function's
+   * timeout (`Task timed out`; their messages wait out the queue's visibility timeout) and
+   * messages a batch left failed (`failed (receive n/m)`).
+   */
+  failures(): { readonly timedOut: number; readonly failedMessages: number };
   /** SIGINT, then SIGKILL after 15 s; resolves once it exited. */
   stop(): Promise<void>;
 }
@@ -299,14 +305,31 @@ export async function startRuntimeProcess(
   // The start (with the replay line) and the latest lines; a burst logs megabytes in between.
   let head = '';
   let tail = '';
-  const keep = (chunk: Buffer) => {
-    const text = chunk.toString('utf8');
-    if (head.length < 20_000) head += text;
-    else tail = (tail + text).slice(-100_000);
+  const failures = { timedOut: 0, failedMessages: 0 };
+  // Lines are counted whole: a chunk may end inside one (per stream, as each has its own).
+  const counter = () => {
+    let partial = '';
+    return (text: string) => {
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.includes('Task timed out after')) failures.timedOut++;
+        if (/ failed \(receive \d+/.test(line)) failures.failedMessages++;
+      }
+    };
+  };
+  const keeper = () => {
+    const count = counter();
+    return (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      count(text);
+      if (head.length < 20_000) head += text;
+      else tail = (tail + text).slice(-100_000);
+    };
   };
   const output = () => (tail === '' ? head : `${head}\n[...]\n${tail}`);
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout?.on('data', keeper());
+  child.stderr?.on('data', keeper());
   let exited = false;
   const exit = new Promise<void>((resolve) => {
     child.once('exit', () => {
@@ -324,6 +347,7 @@ export async function startRuntimeProcess(
         exit,
         exited: () => exited,
         output,
+        failures: () => ({ ...failures }),
         stop: async () => {
           if (exited) return;
           child.kill('SIGINT');
