@@ -305,10 +305,8 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     },
     stop: async () => {
       stopped = true;
-      // A stop during a receive skips the pause that would follow it, as a wake does: else
-      // the loop would see `stopped` only after that pause (up to the idle maximum).
-      if (wake) wake();
-      else woken = true;
+      // A pause running now ends; one that would begin after a receive still out is skipped by `sleep`.
+      wake?.();
       await running;
     },
   };

@@ -414,6 +414,11 @@ export function fixedClock(iso: string): Clock {
   return { now: () => new Date(iso) };
 }
 
+/** A clock `ms` ahead of the real one: a redelivery after a dead sender's lease ran out. */
+export function clockAhead(ms: number): Clock {
+  return { now: () => new Date(Date.now() + ms) };
+}
+
 /** Corrections by mention id. */
 export class InMemoryCorrections implements CorrectionStore {
   readonly items = new Map<string, Correction>();

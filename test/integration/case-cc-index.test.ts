@@ -17,6 +17,25 @@ import { PreviousReleaseCaseStore } from '../support/previous-release-case-store
 
 const EXPIRES = 1_900_000_000;
 const NOW = '2026-11-30T10:00:00.000Z';
+const topology = buildTopology(demoConfig());
+const tableName = topology.table.name;
+
+/** A dynalite table of the demo topology's, with this release's case store, the format-2 release's, and an item as stored. */
+async function startCaseTable() {
+  const local = await startLocalTable(topology.table);
+  return {
+    local,
+    cases: new DynamoCaseRepository(local.documents, tableName),
+    format2: new Format2ReleaseCaseStore(local.documents, tableName),
+    async rawItem(caseId: string): Promise<Record<string, unknown>> {
+      const { Item } = await local.documents.send(
+        new GetCommand({ TableName: tableName, Key: keys.case(caseId), ConsistentRead: true }),
+      );
+      return Item ?? {};
+    },
+  };
+}
+type CaseTable = Awaited<ReturnType<typeof startCaseTable>>;
 
 /**
  * A case's first cc department listed by the case item's own GSI3 entry (case format 3, round
@@ -27,28 +46,18 @@ const NOW = '2026-11-30T10:00:00.000Z';
  * writes the case again.
  */
 describe('the first cc department in the case index (GSI3) against dynalite', () => {
-  const topology = buildTopology(demoConfig());
-  const tableName = topology.table.name;
-  let local: Awaited<ReturnType<typeof startLocalTable>>;
-  let cases: DynamoCaseRepository;
-  let format2: Format2ReleaseCaseStore;
+  let local: CaseTable['local'];
+  let cases: CaseTable['cases'];
+  let format2: CaseTable['format2'];
+  let rawItem: CaseTable['rawItem'];
 
   beforeAll(async () => {
-    local = await startLocalTable(topology.table);
-    cases = new DynamoCaseRepository(local.documents, tableName);
-    format2 = new Format2ReleaseCaseStore(local.documents, tableName);
+    ({ local, cases, format2, rawItem } = await startCaseTable());
   });
 
   afterAll(async () => {
     await local.backend.stop();
   });
-
-  async function rawItem(caseId: string): Promise<Record<string, unknown>> {
-    const { Item } = await local.documents.send(
-      new GetCommand({ TableName: tableName, Key: keys.case(caseId), ConsistentRead: true }),
-    );
-    return Item ?? {};
-  }
 
   async function refsOf(caseId: string): Promise<string[]> {
     const { Items = [] } = await local.documents.send(
@@ -264,28 +273,18 @@ describe('the first cc department in the case index (GSI3) against dynalite', ()
 });
 
 describe('a rollback past format 3 (case-format --down) against dynalite', () => {
-  const topology = buildTopology(demoConfig());
-  const tableName = topology.table.name;
-  let local: Awaited<ReturnType<typeof startLocalTable>>;
-  let cases: DynamoCaseRepository;
-  let format2: Format2ReleaseCaseStore;
+  let local: CaseTable['local'];
+  let cases: CaseTable['cases'];
+  let format2: CaseTable['format2'];
+  let rawItem: CaseTable['rawItem'];
 
   beforeAll(async () => {
-    local = await startLocalTable(topology.table);
-    cases = new DynamoCaseRepository(local.documents, tableName);
-    format2 = new Format2ReleaseCaseStore(local.documents, tableName);
+    ({ local, cases, format2, rawItem } = await startCaseTable());
   });
 
   afterAll(async () => {
     await local.backend.stop();
   });
-
-  async function rawItem(caseId: string): Promise<Record<string, unknown>> {
-    const { Item } = await local.documents.send(
-      new GetCommand({ TableName: tableName, Key: keys.case(caseId), ConsistentRead: true }),
-    );
-    return Item ?? {};
-  }
 
   const deps = (store: CaseRepository | Format2ReleaseCaseStore | PreviousReleaseCaseStore): ChangeCaseDeps => ({
     companyId: 'demo',

@@ -19,7 +19,7 @@ import type { Clock } from '../../shared/domain/ports.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
 import { mentionFactory, routedBatchEnvelope, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
-import { RecordingPublisher } from '../fakes/in-memory.ts';
+import { clockAhead, RecordingPublisher } from '../fakes/in-memory.ts';
 import { HandlerPipeline } from '../support/handler-pipeline.ts';
 
 /**
@@ -37,11 +37,6 @@ const BODO = { id: '7770102', name: 'Bodo Beitritt', handle: '@bodob' };
 /** A mention of `author` on its own day (so the day's tallies hold only what the test sent). */
 function says(author: typeof ALMA, externalId: string, threadId: string, text: string, at: string): Mention {
   return mentionFactory({ externalId, threadId, createdAt: at, receivedAt: at, author, text });
-}
-
-/** A clock `ms` ahead of the real one: a redelivery after a dead sender's lease ran out. */
-function clockAhead(ms: number): Clock {
-  return { now: () => new Date(Date.now() + ms) };
 }
 
 describe('the opening mention of a case, once', () => {

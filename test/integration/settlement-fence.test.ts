@@ -24,7 +24,7 @@ import type { Clock, NotificationClaims } from '../../shared/domain/ports.ts';
 import { demoConfig } from '../factories/config.ts';
 import { contextFactory, sqsEventFactory } from '../factories/lambda.ts';
 import { mentionFactory, routedBatchEnvelope, routedEnvelope, sqsRecordFactory } from '../factories/mention.ts';
-import { RecordingPublisher } from '../fakes/in-memory.ts';
+import { clockAhead, RecordingPublisher } from '../fakes/in-memory.ts';
 import { HandlerPipeline } from '../support/handler-pipeline.ts';
 import { previousReleaseClaims } from '../support/previous-release-record-claims.ts';
 
@@ -51,11 +51,6 @@ function says(author: typeof ALMA, externalId: string, text: string, at: string)
     author,
     text,
   });
-}
-
-/** A clock `ms` ahead of the real one: a redelivery after a dead sender's lease ran out. */
-function clockAhead(ms: number): Clock {
-  return { now: () => new Date(Date.now() + ms) };
 }
 
 describe('the settlement and the tally in one write per batch, fenced', () => {
